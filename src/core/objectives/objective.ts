@@ -1,0 +1,46 @@
+/**
+ * A differentiable function of a parameter vector: what every run minimises.
+ *
+ * Implementations keep their own scratch buffers so that evaluating allocates nothing.
+ * The variable order is the parameter vector's order everywhere (metrics, results, CLI).
+ */
+export interface Objective {
+  /** Parameter names, in parameter-vector order. */
+  readonly variables: readonly string[];
+  /** Length of the parameter vector. */
+  readonly dimension: number;
+  /** The documented starting point (callers copy it before changing anything). */
+  readonly initial: Float64Array;
+  /** The known minimum, where the function documents one. */
+  readonly minimum?: { readonly value: number; readonly params?: readonly number[] };
+  /** f(θ). */
+  value(params: Float64Array): number;
+  /** f(θ); writes ∇f(θ) into `gradient` (length `dimension`, overwritten). */
+  valueAndGradient(params: Float64Array, gradient: Float64Array): number;
+}
+
+/**
+ * An objective that is a mean over training examples, so a step may see only a batch of them
+ * (stochastic and mini-batch gradient descent).
+ */
+export interface DataObjective extends Objective {
+  /** Number of training examples (after the validation split). */
+  readonly trainingRows: number;
+  /** Number of validation examples (0 when there is no validation set). */
+  readonly validationRows: number;
+  /**
+   * Restricts `value` and `valueAndGradient` to the first `count` training rows listed in
+   * `rows`; `null` restores the full training set.
+   */
+  selectBatch(rows: Int32Array | null, count: number): void;
+  /** Mean loss over the validation set (NaN when it is empty). */
+  validationLoss(params: Float64Array): number;
+  /** Fraction of validation examples classified correctly (classifiers only). */
+  validationAccuracy?(params: Float64Array): number;
+  /** Loss of each training example at θ, written into `out` (length `trainingRows`). */
+  exampleLosses?(params: Float64Array, out: Float64Array): void;
+}
+
+export function isDataObjective(objective: Objective): objective is DataObjective {
+  return typeof (objective as Partial<DataObjective>).selectBatch === 'function';
+}
