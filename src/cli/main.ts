@@ -1,0 +1,52 @@
+/**
+ * The `descent` command line. Each subcommand lives in its own module under commands/ and
+ * exports `help` (its --help text) and `execute(args) → exit code`.
+ */
+export interface Command {
+  readonly summary: string;
+  readonly help: string;
+  execute(args: string[]): Promise<number>;
+}
+
+const commands: Record<string, () => Promise<{ command: Command }>> = {
+  run: () => import('./commands/run.ts'),
+  start: () => import('./commands/start.ts'),
+  serve: () => import('./commands/serve.ts'),
+  worker: () => import('./commands/worker.ts'),
+  migrate: () => import('./commands/migrate.ts'),
+  keys: () => import('./commands/keys.ts'),
+};
+
+async function usage(): Promise<string> {
+  const lines = ['Usage: descent <command> [options]', '', 'Commands:'];
+  for (const [name, load] of Object.entries(commands)) {
+    const { command } = await load();
+    lines.push(`  ${name.padEnd(9)} ${command.summary}`);
+  }
+  lines.push('', "Run 'descent <command> --help' for a command's options.");
+  return lines.join('\n');
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...args] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    console.log(await usage());
+    return name === undefined ? 1 : 0;
+  }
+  if (name === '--version') {
+    const { createRequire } = await import('node:module');
+    console.log(createRequire(import.meta.url)('../../package.json').version);
+    return 0;
+  }
+  const load = commands[name];
+  if (!load) {
+    console.error(`descent: unknown command '${name}'\n\n${await usage()}`);
+    return 2;
+  }
+  const { command } = await load();
+  if (args.includes('--help') || args.includes('-h')) {
+    console.log(command.help);
+    return 0;
+  }
+  return command.execute(args);
+}
