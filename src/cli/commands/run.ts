@@ -1,0 +1,182 @@
+/**
+ * `descent run spec.json`: runs a run spec locally, with no services, through the same run loop
+ * as the workers.
+ */
+import { readFile } from 'node:fs/promises';
+import { performance } from 'node:perf_hooks';
+import type { Command } from '../main.ts';
+import { runSpecSchema } from '../../contracts/run-spec.ts';
+import { toFieldIssues } from '../../contracts/issues.ts';
+import { iterateRun } from '../../core/training/iterate-run.ts';
+import { isObjectiveReference } from '../../core/training/run-config.ts';
+import type { RunResult } from '../../core/training/run-result.ts';
+import { ProgressBar } from '../progress-bar.ts';
+
+const help = `Usage: descent run <spec.json | -> [options]
+
+Runs a run spec (the body of POST /v1/runs) locally, with no services. "-" reads the spec
+from standard input.
+
+Options:
+  --jsonl        Print one JSON object per recorded step on stdout,
+                   {"step": t, "loss": …, "gradNorm": …, "learningRate": …, "updateNorm": …,
+                    "epoch": …, "valLoss"?: …, "valAccuracy"?: …, "params"?: [...]}
+                 where t counts updates from 1, loss is the objective at the parameters
+                 before update t and params are the parameters after it; then a last line
+                 {"result": {"stopReason", "message", "finalLoss", "bestLoss", "bestStep",
+                 "steps", "params"}}. Which steps are recorded: the spec's record.every
+                 (and always the last step); record.params adds the parameters.
+  --no-progress  No progress bar.
+  -h, --help     This text.
+
+Without --jsonl: a progress bar on stderr (when it is a terminal), then a summary on stdout:
+stop reason and message, steps and steps per second, final and best loss, and the parameters
+by variable name. Ctrl-C cancels the run and still prints the summary.
+
+A spec whose objective is {"id": …} (a stored objective) needs the service: submit it with
+POST /v1/runs instead.
+
+Exit status: 0 when the run ran (whatever its stop reason), 1 when it failed with an error,
+2 for bad input (unreadable file, invalid JSON, a spec that does not validate; every problem is
+printed with its path).`;
+
+interface Options {
+  readonly file: string;
+  readonly jsonl: boolean;
+  readonly progress: boolean;
+}
+
+class InputError extends Error {}
+
+function parseArguments(args: readonly string[]): Options {
+  let file: string | undefined;
+  let jsonl = false;
+  let progress = true;
+  for (const arg of args) {
+    if (arg === '--jsonl') jsonl = true;
+    else if (arg === '--no-progress') progress = false;
+    else if (arg.startsWith('-') && arg !== '-') throw new InputError(`unknown option '${arg}'`);
+    else if (file === undefined) file = arg;
+    else throw new InputError(`unexpected argument '${arg}' (one spec file at a time)`);
+  }
+  if (file === undefined) throw new InputError('missing spec file (a path, or - for standard input)');
+  return { file, jsonl, progress };
+}
+
+async function readStandardInput(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+async function readSpecText(file: string): Promise<string> {
+  try {
+    return file === '-' ? await readStandardInput() : await readFile(file, 'utf8');
+  } catch (error) {
+    throw new InputError(`cannot read ${file}: ${(error as Error).message}`);
+  }
+}
+
+/** Writes to stdout, waiting when the pipe is full. */
+async function writeOut(text: string): Promise<void> {
+  if (text === '' || process.stdout.write(text)) return;
+  await new Promise<void>((resolve) => process.stdout.once('drain', resolve));
+}
+
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+function formatNumber(value: number | null): string {
+  if (value === null) return '—';
+  if (!Number.isFinite(value)) return String(value);
+  return Math.abs(value) !== 0 && (Math.abs(value) < 1e-4 || Math.abs(value) >= 1e6) ? value.toExponential(6) : String(Number(value.toPrecision(10)));
+}
+
+function summary(result: RunResult, variables: readonly string[], seconds: number): string {
+  const rate = seconds > 0 ? Math.round(result.steps / seconds).toLocaleString('en-US') : '—';
+  const width = Math.max(...variables.map((name) => name.length), 1);
+  const lines = [
+    `Stop reason: ${result.stopReason}`,
+    `  ${result.message}`,
+    `Steps:       ${result.steps} (${rate} steps/s, ${seconds.toFixed(3)} s)`,
+    `Final loss:  ${formatNumber(result.finalLoss)}`,
+    `Best loss:   ${formatNumber(result.bestLoss)}${result.bestStep !== null ? ` at step ${result.bestStep}` : ''}`,
+    'Parameters:',
+    ...result.params.map((value, i) => `  ${(variables[i] ?? `#${i + 1}`).padEnd(width)} = ${formatNumber(value)}`),
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
+async function execute(args: string[]): Promise<number> {
+  let options: Options;
+  let text: string;
+  try {
+    options = parseArguments(args);
+    text = await readSpecText(options.file);
+  } catch (error) {
+    if (!(error instanceof InputError)) throw error;
+    console.error(`descent run: ${error.message}\nRun 'descent run --help' for usage.`);
+    return 2;
+  }
+  const name = options.file === '-' ? 'standard input' : options.file;
+
+  let input: unknown;
+  try {
+    input = JSON.parse(text);
+  } catch (error) {
+    console.error(`descent run: ${name} is not valid JSON: ${(error as Error).message}`);
+    return 2;
+  }
+  const parsed = runSpecSchema.safeParse(input);
+  if (!parsed.success) {
+    const issues = toFieldIssues(parsed.error);
+    console.error(`descent run: ${name} is not a valid run spec (${issues.length} problem${issues.length === 1 ? '' : 's'}):`);
+    for (const issue of issues) console.error(`  ${issue.path || '(spec)'}: ${issue.message}`);
+    return 2;
+  }
+  const spec = parsed.data;
+  if (isObjectiveReference(spec.objective)) {
+    console.error(`descent run: objective {"id": "${spec.objective.id}"} is a stored objective: only the service can resolve it (POST /v1/runs). Give the objective inline to run locally.`);
+    return 2;
+  }
+
+  const clock = () => performance.now();
+  const run = iterateRun(spec, { clock });
+  const bar = new ProgressBar(process.stderr);
+  const showBar = options.progress && bar.interactive;
+  const cancel = () => run.cancel();
+  process.once('SIGINT', cancel);
+  const started = clock();
+  try {
+    while (!run.done) {
+      const records = run.advance({ deadline: clock() + 100 });
+      if (options.jsonl && records.length > 0) {
+        let chunk = '';
+        for (const record of records) chunk += `${JSON.stringify(record)}\n`;
+        await writeOut(chunk);
+      }
+      if (showBar) {
+        const { step, totalSteps, fraction } = run.progress;
+        const last = records.at(-1);
+        bar.update(fraction, `step ${step}/${totalSteps}${last ? `  loss ${formatNumber(last.loss)}` : ''}`);
+      }
+      await nextTurn();
+    }
+  } finally {
+    process.removeListener('SIGINT', cancel);
+    bar.clear();
+  }
+  const seconds = (clock() - started) / 1000;
+  const result = run.result!;
+  if (options.jsonl) await writeOut(`${JSON.stringify({ result })}\n`);
+  else await writeOut(summary(result, run.variables, seconds));
+  if (options.progress && !bar.interactive && !options.jsonl) {
+    process.stderr.write(`descent run: ${result.steps} steps in ${seconds.toFixed(3)} s (${result.stopReason})\n`);
+  }
+  return result.stopReason === 'error' ? 1 : 0;
+}
+
+export const command: Command = {
+  summary: 'Run a spec file locally, with no services (progress bar, or --jsonl step records).',
+  help,
+  execute,
+};

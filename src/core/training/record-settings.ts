@@ -1,0 +1,30 @@
+/** `record`: which steps become step records (metrics), and whether they carry the parameters. */
+import { z } from 'zod';
+
+/** Records per run when `every` is left to its default. */
+export const defaultRecordCount = 10_000;
+/** Parameter vectors up to this length are recorded by default. */
+export const defaultRecordedDimension = 100;
+
+export const recordSettingsSchema = z
+  .strictObject({
+    every: z
+      .number()
+      .int()
+      .min(1)
+      .max(1e9)
+      .optional()
+      .describe(`Record every this many updates, and always the last one (default ⌈maxSteps / ${defaultRecordCount}⌉).`),
+    params: z.boolean().optional().describe(`Include the parameters in each record (default: when there are at most ${defaultRecordedDimension}).`),
+  })
+  .describe('Which steps are recorded.');
+
+export type RecordSettings = z.output<typeof recordSettingsSchema>;
+
+export function recordEvery(settings: RecordSettings, maxSteps: number): number {
+  return settings.every ?? Math.max(1, Math.ceil(maxSteps / defaultRecordCount));
+}
+
+export function recordParams(settings: RecordSettings, dimension: number): boolean {
+  return settings.params ?? dimension <= defaultRecordedDimension;
+}

@@ -1,0 +1,76 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runCli } from './capture.ts';
+
+const directory = mkdtempSync(join(tmpdir(), 'descent-run-'));
+afterAll(() => rmSync(directory, { recursive: true, force: true }));
+
+function file(name: string, content: string): string {
+  const path = join(directory, name);
+  writeFileSync(path, content);
+  return path;
+}
+
+const spec = {
+  objective: { type: 'expression', expression: '(1 - x)^2 + 100*(y - x^2)^2', variables: ['x', 'y'], initial: [-1.5, 2] },
+  optimizer: { name: 'adam', learningRate: 0.01 },
+  training: { maxSteps: 50 },
+};
+
+describe('descent run', () => {
+  it('prints a summary with the stop reason and the parameters by name', async () => {
+    const { code, stdout } = await runCli(['run', file('ok.json', JSON.stringify(spec)), '--no-progress']);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/Stop reason: max_steps/);
+    expect(stdout).toMatch(/Steps: +50 \(/);
+    expect(stdout).toMatch(/^ {2}x = /m);
+    expect(stdout).toMatch(/^ {2}y = /m);
+  });
+
+  it('--jsonl: one object per recorded step, then the result', async () => {
+    const path = file('every.json', JSON.stringify({ ...spec, record: { every: 20 } }));
+    const { code, stdout } = await runCli(['run', path, '--jsonl']);
+    expect(code).toBe(0);
+    const lines = stdout.trim().split('\n').map((line) => JSON.parse(line));
+    expect(lines.slice(0, -1).map((line) => line.step)).toEqual([20, 40, 50]);
+    expect(lines[0].params).toHaveLength(2);
+    expect(lines.at(-1).result).toMatchObject({ stopReason: 'max_steps', steps: 50 });
+    expect(lines.at(-1).result.params).toEqual(lines.at(-2).params);
+  });
+
+  it('invalid JSON exits 2', async () => {
+    const { code, stderr } = await runCli(['run', file('bad.json', '{"objective":')]);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/not valid JSON/);
+  });
+
+  it('schema problems: every one with its path, exit 2', async () => {
+    const bad = { ...spec, optimizer: { name: 'adam', learningRate: 0 }, training: { maxSteps: 10, turbo: true } };
+    const { code, stderr } = await runCli(['run', file('invalid.json', JSON.stringify(bad))]);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/2 problems/);
+    expect(stderr).toMatch(/optimizer\.learningRate: /);
+    expect(stderr).toMatch(/training\.turbo: Unknown field/);
+  });
+
+  it('a stored objective needs the service', async () => {
+    const { code, stderr } = await runCli(['run', file('stored.json', JSON.stringify({ ...spec, objective: { id: 'abc' } }))]);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/only the service can resolve it/);
+  });
+
+  it('a missing file and unknown options exit 2', async () => {
+    expect((await runCli(['run', join(directory, 'missing.json')])).code).toBe(2);
+    expect((await runCli(['run', '--fast', 'x.json'])).code).toBe(2);
+    expect((await runCli(['run'])).code).toBe(2);
+  });
+
+  it('--help documents the output and the exit status', async () => {
+    const { code, stdout } = await runCli(['run', '--help']);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/--jsonl/);
+    expect(stdout).toMatch(/Exit status/);
+  });
+});
