@@ -1,10 +1,18 @@
-/** The optimizer registry: one line per optimizer. It drives the API, the catalogue and the tests. */
-import type { OptimizerDefinition } from './optimizer.ts';
-import { sgd } from './sgd.ts';
-
-export const optimizers = {
-  sgd,
-} satisfies Record<string, OptimizerDefinition>;
-
-export type OptimizerName = keyof typeof optimizers;
-export const optimizerNames = Object.keys(optimizers) as OptimizerName[];
+/** The optimizers: registry, configuration schema, factory and catalogue. */
+export { optimizers, optimizerNames, type OptimizerName } from './registry.ts';
+export {
+  optimizerConfigSchema,
+  createOptimizer,
+  resolveOptimizerConfig,
+  type OptimizerConfig,
+  type ResolvedOptimizerConfig,
+} from './config.ts';
+export { describeOptimizers, type OptimizerDescription, type HyperparameterDescription } from './catalogue.ts';
+export {
+  flavors,
+  type Flavor,
+  type Optimizer,
+  type OptimizerDefinition,
+  type OptimizerState,
+  type Hyperparameters,
+} from './optimizer.ts';

@@ -25,14 +25,27 @@ export interface Optimizer {
   setState(state: OptimizerState): void;
 }
 
+/**
+ * Every hyperparameter with its value. The schemas leave them optional because the defaults
+ * depend on the flavor (torch.optim's defaults differ from the overview's).
+ */
+export type Hyperparameters<Schema extends z.ZodObject> = Required<z.output<Schema>>;
+
 /** An optimizer's registry entry: its math, its hyperparameters, and a factory. */
 export interface OptimizerDefinition<Schema extends z.ZodObject = z.ZodObject> {
   readonly name: string;
   /** One line for humans and for `GET /v1/optimizers`. */
   readonly description: string;
-  /** Hyperparameters with bounds and defaults (`learningRate`, `beta1`, …). */
+  /** Hyperparameters with bounds (`learningRate`, `beta1`, …); every field optional. */
   readonly hyperparameters: Schema;
+  /** The value of every hyperparameter a configuration leaves out, per flavor. */
+  readonly defaults: Readonly<Record<Flavor, Hyperparameters<Schema>>>;
+  /**
+   * Hyperparameters that exist only in torch's arithmetic (Adadelta's learning-rate
+   * multiplier, AdaMax's ε, NAdam's momentum decay): setting one with flavor "paper" is an error.
+   */
+  readonly pytorchOnly?: readonly string[];
   /** True when the optimizer applies `weightDecay` itself, decoupled from the gradient (AdamW). */
   readonly decoupledWeightDecay?: boolean;
-  create(dimension: number, hyperparameters: z.output<Schema>, flavor: Flavor): Optimizer;
+  create(dimension: number, hyperparameters: Hyperparameters<Schema>, flavor: Flavor): Optimizer;
 }

@@ -3,14 +3,15 @@
  *
  *   θ ← θ − η·∇θJ(θ)
  *
- * Both flavors agree; torch.optim.SGD without momentum is the same update.
+ * Both flavors agree; torch.optim.SGD without momentum is the same update. torch has no default
+ * learning rate; both flavors use 0.01.
  */
 import { z } from 'zod';
-import type { Flavor, Optimizer, OptimizerDefinition } from './optimizer.ts';
+import type { Optimizer, OptimizerDefinition } from './optimizer.ts';
 import { learningRate } from './hyperparameters.ts';
 
 const hyperparameters = z.strictObject({
-  learningRate: learningRate(0.01),
+  learningRate: learningRate(),
 });
 
 class Sgd implements Optimizer {
@@ -27,7 +28,6 @@ export const sgd: OptimizerDefinition<typeof hyperparameters> = {
   name: 'sgd',
   description: 'Plain gradient descent: θ ← θ − η·g.',
   hyperparameters,
-  create(_dimension: number, _h: z.output<typeof hyperparameters>, _flavor: Flavor) {
-    return new Sgd();
-  },
+  defaults: { paper: { learningRate: 0.01 }, pytorch: { learningRate: 0.01 } },
+  create: () => new Sgd(),
 };
