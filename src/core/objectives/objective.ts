@@ -39,7 +39,19 @@ export interface DataObjective extends Objective {
   validationAccuracy?(params: Float64Array): number;
   /** Loss of each training example at θ, written into `out` (length `trainingRows`). */
   exampleLosses?(params: Float64Array, out: Float64Array): void;
+  /** Difficulty of each training example (higher is harder), when the data gives one (curriculum learning). */
+  readonly trainingDifficulty?: Float64Array;
+  /**
+   * State beyond the parameters that evaluation depends on (batch normalization's running
+   * statistics), as plain JSON for checkpoints; absent when there is none.
+   */
+  getState?(): ObjectiveState;
+  /** Restores a state produced by `getState` of an objective built from the same spec. */
+  setState?(state: ObjectiveState): void;
 }
+
+/** Serialisable objective state: named vectors and scalars, restored bit for bit. */
+export type ObjectiveState = Record<string, number[] | number>;
 
 export function isDataObjective(objective: Objective): objective is DataObjective {
   return typeof (objective as Partial<DataObjective>).selectBatch === 'function';

@@ -1,0 +1,67 @@
+/**
+ * A dataset's content hash: 64-bit FNV-1a over a header (layout, sizes, names) and the raw
+ * little-endian bytes of every stored array. Written in plain JS because the core has no
+ * node:crypto; it identifies content, it is not a defence against forgery.
+ */
+import type { Dataset } from './dataset.ts';
+
+/** FNV-1a 64 with the state in four 16-bit limbs (h0 least significant), exact in float64. */
+class Fnv1a64 {
+  private h0 = 0x2325;
+  private h1 = 0x8422;
+  private h2 = 0x9ce4;
+  private h3 = 0xcbf2;
+
+  update(bytes: Uint8Array): void {
+    let { h0, h1, h2, h3 } = this;
+    for (let i = 0; i < bytes.length; i++) {
+      h0 ^= bytes[i];
+      // h ← h · (2^40 + 0x1b3) mod 2^64, limb by limb with carries.
+      const t0 = h0 * 0x1b3;
+      const t1 = h1 * 0x1b3 + (t0 >>> 16);
+      const t2 = h2 * 0x1b3 + h0 * 0x100 + (t1 >>> 16);
+      const t3 = h3 * 0x1b3 + h1 * 0x100 + (t2 >>> 16);
+      h0 = t0 & 0xffff;
+      h1 = t1 & 0xffff;
+      h2 = t2 & 0xffff;
+      h3 = t3 & 0xffff;
+    }
+    Object.assign(this, { h0, h1, h2, h3 });
+  }
+
+  hex(): string {
+    return [this.h3, this.h2, this.h1, this.h0].map((limb) => limb.toString(16).padStart(4, '0')).join('');
+  }
+}
+
+const bytesOf = (array: Float64Array | Int32Array) => new Uint8Array(array.buffer, array.byteOffset, array.byteLength);
+
+/** `fnv1a64:<16 hex digits>`; equal datasets (same layout, names and values) hash equally. */
+export function datasetContentHash(dataset: Dataset): string {
+  const hash = new Fnv1a64();
+  const { features } = dataset;
+  const header = JSON.stringify({
+    layout: features.kind,
+    rows: dataset.rows,
+    columns: dataset.columns,
+    columnNames: dataset.columnNames,
+    targetName: dataset.targetName,
+    difficulty: dataset.difficulty !== undefined,
+  });
+  hash.update(new TextEncoder().encode(header));
+  if (features.kind === 'sparse') {
+    hash.update(bytesOf(features.rowStarts));
+    hash.update(bytesOf(features.indices));
+  }
+  hash.update(bytesOf(features.values));
+  hash.update(bytesOf(dataset.targets));
+  if (dataset.difficulty) hash.update(bytesOf(dataset.difficulty));
+  return `fnv1a64:${hash.hex()}`;
+}
+
+/** The hash of raw bytes (exported for tests against published FNV-1a vectors). */
+export function fnv1a64Hex(bytes: Uint8Array): string {
+  const hash = new Fnv1a64();
+  hash.update(bytes);
+  return hash.hex();
+}

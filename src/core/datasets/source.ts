@@ -1,0 +1,135 @@
+/**
+ * Where a model's data comes from, as written in a spec:
+ *
+ * - inline dense:  `{ "features": [[…], …], "targets": […], "columnNames"?, "difficulty"? }`
+ * - inline sparse: `{ "columns": d, "rows": [{ "indices": [j, …], "values": [v, …] }, …],
+ *                    "targets": […], "columnNames"?, "difficulty"? }` (0-based column indices)
+ * - built in:      `{ "builtin": "iris" | "linear" | "blobs" | "moons" | "spirals" | "sparse-text", …options }`
+ * - stored:        `{ "id": "…" }` (an uploaded dataset)
+ * - a CSV file:    `{ "path": "data.csv", "targetColumn"?, "difficultyColumn"? }` (the CLI)
+ *
+ * The core turns the first three into a Dataset. The last two need I/O, so the service and the
+ * CLI resolve them into a Dataset first (see resolve.ts).
+ */
+import { z } from 'zod';
+import { builtinDatasetSchema, generateBuiltinDataset } from './builtin/index.ts';
+import { checkDataset, datasetLimits, defaultColumnNames, isDataset, type Dataset } from './dataset.ts';
+
+const finite = z.number().finite();
+const rowsArray = <T extends z.ZodType>(item: T) => z.array(item).min(1).max(datasetLimits.maxRows);
+const columnNames = z.array(z.string().min(1).max(200)).max(datasetLimits.maxColumns)
+  .describe('Names of the feature columns (default x1 … xd).');
+const difficulty = rowsArray(finite).describe('Difficulty of each row (higher is harder), for curriculum learning.');
+
+export const inlineDenseDatasetSchema = z.strictObject({
+  features: rowsArray(z.array(finite).min(1).max(datasetLimits.maxColumns)).describe('One array of feature values per row.'),
+  targets: rowsArray(finite).describe('One target per row.'),
+  columnNames: columnNames.optional(),
+  difficulty: difficulty.optional(),
+});
+
+export const inlineSparseDatasetSchema = z.strictObject({
+  columns: z.number().int().min(1).max(datasetLimits.maxColumns).describe('Number of feature columns.'),
+  rows: rowsArray(z.strictObject({
+    indices: z.array(z.number().int().min(0)).max(datasetLimits.maxColumns).describe('0-based columns of the non-zero entries.'),
+    values: z.array(finite).max(datasetLimits.maxColumns).describe('The entries, in the order of `indices`.'),
+  })).describe('One entry list per row; absent columns are zero.'),
+  targets: rowsArray(finite).describe('One target per row.'),
+  columnNames: columnNames.optional(),
+  difficulty: difficulty.optional(),
+});
+
+export const datasetReferenceSchema = z.strictObject({
+  id: z.string().min(1).max(200).describe('Id of an uploaded dataset.'),
+});
+
+export const datasetFileSchema = z.strictObject({
+  path: z.string().min(1).max(4096).describe('A CSV file with a header row, relative to the spec file (CLI only).'),
+  targetColumn: z.union([z.string().min(1), z.number().int().min(0)]).optional().describe('Target column name or 0-based index (default the last).'),
+  difficultyColumn: z.union([z.string().min(1), z.number().int().min(0)]).optional().describe('Difficulty column, for curriculum learning.'),
+});
+
+export const datasetSourceSchema = z.union([
+  inlineDenseDatasetSchema,
+  inlineSparseDatasetSchema,
+  builtinDatasetSchema,
+  datasetReferenceSchema,
+  datasetFileSchema,
+]);
+
+export type InlineDenseDataset = z.output<typeof inlineDenseDatasetSchema>;
+export type InlineSparseDataset = z.output<typeof inlineSparseDatasetSchema>;
+export type DatasetReference = z.output<typeof datasetReferenceSchema>;
+export type DatasetFile = z.output<typeof datasetFileSchema>;
+export type DatasetSource = z.output<typeof datasetSourceSchema>;
+
+/** A source that needs I/O to become a Dataset. */
+export type ExternalDatasetSource = DatasetReference | DatasetFile;
+
+export function isExternalDatasetSource(source: DatasetSource): source is ExternalDatasetSource {
+  return 'id' in source || 'path' in source;
+}
+
+/** Builds the Dataset of an inline or built-in source; throws for ids and paths (resolve those first). */
+export function materializeDataset(source: DatasetSource | Dataset): Dataset {
+  let dataset: Dataset;
+  if (isDataset(source)) dataset = source;
+  else if ('builtin' in source) dataset = generateBuiltinDataset(source);
+  else if ('features' in source) dataset = fromInlineDense(source);
+  else if ('rows' in source) dataset = fromInlineSparse(source);
+  else if ('id' in source) throw new Error(`dataset '${source.id}' must be loaded before the objective is built`);
+  else if ('path' in source) throw new Error(`dataset file '${source.path}' must be read before the objective is built`);
+  else throw new Error('unrecognised dataset source');
+  checkDataset(dataset);
+  return dataset;
+}
+
+function fromInlineDense(source: InlineDenseDataset): Dataset {
+  const rows = source.features.length;
+  const columns = source.features[0].length;
+  const values = new Float64Array(rows * columns);
+  source.features.forEach((row, r) => {
+    if (row.length !== columns) throw new Error(`features row ${r + 1} has ${row.length} values, row 1 has ${columns}`);
+    values.set(row, r * columns);
+  });
+  return finishInline(source, rows, columns, { kind: 'dense', values });
+}
+
+function fromInlineSparse(source: InlineSparseDataset): Dataset {
+  const rows = source.rows.length;
+  const rowStarts = new Int32Array(rows + 1);
+  source.rows.forEach((row, r) => {
+    if (row.indices.length !== row.values.length) {
+      throw new Error(`sparse row ${r + 1} has ${row.indices.length} indices but ${row.values.length} values`);
+    }
+    rowStarts[r + 1] = rowStarts[r] + row.indices.length;
+  });
+  const indices = new Int32Array(rowStarts[rows]);
+  const values = new Float64Array(rowStarts[rows]);
+  source.rows.forEach((row, r) => {
+    indices.set(row.indices, rowStarts[r]);
+    values.set(row.values, rowStarts[r]);
+  });
+  return finishInline(source, rows, source.columns, { kind: 'sparse', rowStarts, indices, values });
+}
+
+function finishInline(
+  source: InlineDenseDataset | InlineSparseDataset,
+  rows: number,
+  columns: number,
+  features: Dataset['features'],
+): Dataset {
+  if (source.targets.length !== rows) throw new Error(`${rows} feature rows but ${source.targets.length} targets`);
+  if (source.difficulty && source.difficulty.length !== rows) {
+    throw new Error(`${rows} feature rows but ${source.difficulty.length} difficulty values`);
+  }
+  return {
+    rows,
+    columns,
+    features,
+    targets: Float64Array.from(source.targets),
+    columnNames: source.columnNames ?? defaultColumnNames(columns),
+    targetName: 'target',
+    ...(source.difficulty ? { difficulty: Float64Array.from(source.difficulty) } : {}),
+  };
+}

@@ -1,0 +1,83 @@
+/**
+ * The loss of one example from the model's outputs (logits), shared by every model:
+ *
+ * - `linear`:   ½(z − y)²                                   ∂/∂z = z − y
+ * - `logistic`: −y·log σ(z) − (1 − y)·log(1 − σ(z))
+ *             = max(z, 0) − z·y + log(1 + e^−|z|)   (stable)  ∂/∂z = σ(z) − y
+ * - `softmax`:  −log softmax(z)_y = log Σ_c e^(z_c − m) + m − z_y, m = max_c z_c   (stable)
+ *                                                           ∂/∂z_c = softmax(z)_c − [c = y]
+ */
+export type OutputKind = 'linear' | 'logistic' | 'softmax';
+
+/**
+ * Loss of one example whose logits are `logits[offset … offset + k)`; when `dLogits` is given,
+ * writes ∂loss/∂logits at the same offset.
+ */
+export function outputLoss(
+  kind: OutputKind,
+  logits: Float64Array,
+  offset: number,
+  k: number,
+  target: number,
+  dLogits: Float64Array | null,
+): number {
+  if (kind === 'linear') {
+    const residual = logits[offset] - target;
+    if (dLogits) dLogits[offset] = residual;
+    return 0.5 * residual * residual;
+  }
+  if (kind === 'logistic') {
+    const z = logits[offset];
+    if (dLogits) dLogits[offset] = sigmoid(z) - target;
+    return Math.max(z, 0) - z * target + Math.log1p(Math.exp(-Math.abs(z)));
+  }
+  let max = -Infinity;
+  for (let c = 0; c < k; c++) if (logits[offset + c] > max) max = logits[offset + c];
+  let sum = 0;
+  for (let c = 0; c < k; c++) sum += Math.exp(logits[offset + c] - max);
+  if (dLogits) {
+    for (let c = 0; c < k; c++) dLogits[offset + c] = Math.exp(logits[offset + c] - max) / sum;
+    dLogits[offset + target] -= 1;
+  }
+  return Math.log(sum) + max - logits[offset + target];
+}
+
+/** Whether the prediction from the logits matches the target (classifiers). */
+export function outputCorrect(kind: OutputKind, logits: Float64Array, offset: number, k: number, target: number): boolean {
+  if (kind === 'logistic') return (logits[offset] >= 0) === (target >= 0.5);
+  let best = 0;
+  for (let c = 1; c < k; c++) if (logits[offset + c] > logits[offset + best]) best = c;
+  return best === target;
+}
+
+/** σ(z) = 1/(1 + e^−z), without overflow for large |z|. */
+export function sigmoid(z: number): number {
+  if (z >= 0) return 1 / (1 + Math.exp(-z));
+  const e = Math.exp(z);
+  return e / (1 + e);
+}
+
+/** Number of outputs (k) of the last layer and a check of the targets against the output kind. */
+export function outputWidth(kind: OutputKind, targetSets: readonly Float64Array[], classes: number | undefined): number {
+  if (kind === 'linear') return 1;
+  if (kind === 'logistic') {
+    for (const targets of targetSets) {
+      for (let i = 0; i < targets.length; i++) {
+        if (!(targets[i] >= 0 && targets[i] <= 1)) throw new Error(`logistic targets must be in [0, 1]; row ${i + 1} has ${targets[i]}`);
+      }
+    }
+    return 1;
+  }
+  let largest = 0;
+  for (const targets of targetSets) {
+    for (let i = 0; i < targets.length; i++) {
+      const y = targets[i];
+      if (!(Number.isInteger(y) && y >= 0)) throw new Error(`softmax targets must be class numbers 0, 1, …; row ${i + 1} has ${y}`);
+      if (y > largest) largest = y;
+    }
+  }
+  const k = classes ?? largest + 1;
+  if (largest >= k) throw new Error(`a target is class ${largest}, but classes is ${k} (classes are 0 … ${k - 1})`);
+  if (k < 2) throw new Error('softmax needs at least 2 classes');
+  return k;
+}

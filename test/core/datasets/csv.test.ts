@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { CsvDatasetParser, CsvError, parseCsvDataset } from '../../../src/core/datasets/csv.ts';
+
+describe('CSV datasets', () => {
+  it('reads a header and numeric rows, the last column as target by default', () => {
+    const dataset = parseCsvDataset('a,b,y\n1,2,0\n-3.5,4e-2,1\r\n\n');
+    expect(dataset.rows).toBe(2);
+    expect(dataset.columns).toBe(2);
+    expect(dataset.columnNames).toEqual(['a', 'b']);
+    expect(dataset.targetName).toBe('y');
+    expect(Array.from(dataset.features.kind === 'dense' ? dataset.features.values : [])).toEqual([1, 2, -3.5, 0.04]);
+    expect(Array.from(dataset.targets)).toEqual([0, 1]);
+  });
+
+  it('takes the target and a difficulty column by name or index, and quoted fields', () => {
+    const text = '"label",x,"hard ""level""",z\n1,0.5,3,7\n0,1.5,1,8\n';
+    const dataset = parseCsvDataset(text, { targetColumn: 'label', difficultyColumn: 2 });
+    expect(dataset.columnNames).toEqual(['x', 'z']);
+    expect(Array.from(dataset.targets)).toEqual([1, 0]);
+    expect(Array.from(dataset.difficulty!)).toEqual([3, 1]);
+  });
+
+  it('streams: any chunking, strings or bytes, gives the same dataset', () => {
+    const text = 'x1,x2,y\n' + Array.from({ length: 500 }, (_, i) => `${i},${i / 7},${i % 3}`).join('\n');
+    const whole = parseCsvDataset(text);
+    const bytes = new TextEncoder().encode(text);
+    for (const size of [1, 3, 17, 4096]) {
+      const parser = new CsvDatasetParser();
+      for (let i = 0; i < bytes.length; i += size) parser.push(bytes.subarray(i, i + size));
+      expect(parser.finish()).toEqual(whole);
+    }
+  });
+
+  const bad: [string, string, Record<string, unknown>, RegExp, number, number][] = [
+    ['empty file', '', {}, /the file is empty/, 1, 0],
+    ['only blank lines', '\n\n', {}, /the file is empty/, 1, 0],
+    ['header only', 'a,b,y\n', {}, /no data rows/, 2, 0],
+    ['ragged row (short)', 'a,b,y\n1,2,3\n4,5\n', {}, /line 3 has 2 fields, the header has 3/, 3, 3],
+    ['ragged row (long)', 'a,b,y\n1,2,3,4\n', {}, /line 2 has 4 fields, the header has 3/, 2, 4],
+    ['non-numeric cell', 'a,b,y\n1,2,3\n4,abc,6\n', {}, /line 3, column 2 \('b'\): 'abc' is not a finite number/, 3, 2],
+    ['infinite cell', 'a,b,y\n1,Infinity,3\n', {}, /line 2, column 2 \('b'\): 'Infinity' is not a finite number/, 2, 2],
+    ['missing target', 'a,b,y\n1,2,3\n4,5,\n', {}, /line 3, column 3 \('y'\): missing target value/, 3, 3],
+    ['missing feature', 'a,b,y\n,2,3\n', {}, /line 2, column 1 \('a'\): missing feature value/, 2, 1],
+    ['unknown target column', 'a,b,y\n1,2,3\n', { targetColumn: 'label' }, /target column 'label' is not in the header/, 1, 0],
+    ['duplicate column', 'a,a,y\n1,2,3\n', {}, /line 1, column 2: duplicate column name 'a'/, 1, 2],
+    ['empty column name', 'a,,y\n1,2,3\n', {}, /line 1, column 2: empty column name/, 1, 2],
+    ['target only', 'y\n1\n', {}, /at least one feature column/, 1, 0],
+    ['unterminated quote', 'a,b,y\n1,"2,3\n', {}, /line 2, column 2: unterminated quoted field/, 2, 2],
+    ['too many rows', 'a,y\n1,2\n3,4\n5,6\n', { limits: { maxRows: 2 } }, /more than 2 data rows/, 4, 0],
+    ['too many columns', 'a,b,c,y\n1,2,3,4\n', { limits: { maxColumns: 3 } }, /4 columns; at most 3/, 1, 0],
+    ['too many bytes', 'a,y\n1,2\n3,4\n', { limits: { maxBytes: 8 } }, /exceeds 8 bytes/, 1, 0],
+  ];
+
+  it.each(bad)('rejects %s with line and column', (_name, text, options, message, line, column) => {
+    let error: unknown;
+    try {
+      parseCsvDataset(text, options);
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(CsvError);
+    expect((error as CsvError).message).toMatch(message);
+    expect([(error as CsvError).line, (error as CsvError).column]).toEqual([line, column]);
+  });
+
+  it('rejects bytes that are not UTF-8', () => {
+    expect(() => parseCsvDataset(Uint8Array.of(0x61, 0x2c, 0x79, 0x0a, 0xff, 0x2c, 0x31, 0x0a))).toThrow(/not valid UTF-8/);
+  });
+});
