@@ -112,11 +112,12 @@ print(json.dumps({"version": torch.__version__, "seconds": result}))
 
 /** torch.optim.Adam's median seconds per step by size, or the reason it could not run. */
 function measureTorch(): { version: string; seconds: Record<string, number> } | { unavailable: string } {
-  const probe = spawnSync('python3', ['-c', 'import torch'], { encoding: 'utf8' });
-  if (probe.error || probe.status !== 0) {
-    return { unavailable: probe.error ? probe.error.message : (probe.stderr.trim().split('\n').pop() ?? 'import failed') };
-  }
-  const run = spawnSync('python3', ['-c', torchScript, JSON.stringify(sizes)], { encoding: 'utf8', timeout: 600_000 });
+  // Debian's python3-torch belongs to the system interpreter, which a python3 earlier on PATH
+  // (a version manager's) may hide: try both.
+  const interpreters = ['python3', '/usr/bin/python3'];
+  const python = interpreters.find((candidate) => spawnSync(candidate, ['-c', 'import torch']).status === 0);
+  if (!python) return { unavailable: 'no python3 on this machine can import torch (Debian: apt-get install python3-torch)' };
+  const run = spawnSync(python, ['-c', torchScript, JSON.stringify(sizes)], { encoding: 'utf8', timeout: 600_000 });
   if (run.status !== 0) return { unavailable: run.stderr.trim().split('\n').pop() ?? 'failed' };
   return JSON.parse(run.stdout.trim().split('\n').pop()!);
 }
@@ -158,7 +159,7 @@ export async function run(): Promise<void> {
 
   const torch = measureTorch();
   if ('unavailable' in torch) {
-    console.log(`torch.optim.Adam: skipped (python3 cannot import torch: ${torch.unavailable})`);
+    console.log(`torch.optim.Adam: skipped (${torch.unavailable})`);
     return;
   }
   printTable(
