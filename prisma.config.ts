@@ -2,6 +2,7 @@
 // is downloaded at install or generate time.
 import { defineConfig } from 'prisma/config';
 import { PrismaPg } from '@prisma/adapter-pg';
+import { postgresConnectionOptions } from './src/db/connection-options.ts';
 
 process.env.DATABASE_URL ??= 'postgresql://postgres@127.0.0.1:5432/descent';
 
@@ -10,13 +11,6 @@ export default defineConfig({
   engine: 'js',
   schema: 'prisma/schema.prisma',
   async adapter() {
-    const url = new URL(process.env.DATABASE_URL!);
-    return new PrismaPg({
-      host: url.hostname,
-      port: Number(url.port || 5432),
-      user: decodeURIComponent(url.username || 'postgres'),
-      password: decodeURIComponent(url.password),
-      database: url.pathname.slice(1),
-    });
+    return new PrismaPg(postgresConnectionOptions(process.env.DATABASE_URL!));
   },
 });

@@ -1,0 +1,44 @@
+/**
+ * The API's composition root. `buildApp` wires fastify to the given connections without
+ * listening, so tests drive it with `app.inject` and the CLI decides where it listens.
+ */
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { serializerCompiler } from 'fastify-type-provider-zod';
+import { createRequire } from 'node:module';
+import { createAppContext, type AppDependencies } from './app-context.ts';
+import { registerDocumentation } from './plugins/documentation.ts';
+import { installErrorHandling } from './plugins/error-handler.ts';
+import { installRequestMetrics } from './plugins/request-metrics.ts';
+import { validatorCompiler } from './plugins/validator-compiler.ts';
+import { registerRoutes } from './routes/index.ts';
+
+export type { AppDependencies };
+
+const packageVersion: string = createRequire(import.meta.url)('../../package.json').version;
+
+export interface BuildAppOptions {
+  /** fastify's logger option; defaults to JSON lines at the configured level. */
+  readonly logger?: FastifyServerOptions['logger'];
+}
+
+export async function buildApp(dependencies: AppDependencies, options: BuildAppOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger ?? { level: dependencies.config.logLevel },
+    bodyLimit: dependencies.config.bodyLimitBytes,
+    // While shutting down, new requests get 503 so a load balancer moves on.
+    return503OnClosing: true,
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  // Bodies are JSON; anything else is refused with 415 instead of reaching validation as a string.
+  app.removeContentTypeParser('text/plain');
+  app.decorateRequest('principal', null);
+
+  installErrorHandling(app);
+  // Documentation first: it collects the routes registered after it.
+  await registerDocumentation(app, packageVersion);
+  installRequestMetrics(app, dependencies.runsQueue);
+  await registerRoutes(app, createAppContext(dependencies));
+  await app.ready();
+  return app;
+}

@@ -1,0 +1,34 @@
+/**
+ * The one error type routes throw on purpose. `code` is stable (clients branch on it); `title`
+ * is the same for every occurrence of a code; `detail` explains this occurrence.
+ */
+import type { FieldIssue } from '../../contracts/issues.ts';
+
+export interface AppErrorOptions {
+  readonly detail?: string;
+  readonly errors?: readonly FieldIssue[];
+  readonly headers?: Readonly<Record<string, string>>;
+  readonly cause?: unknown;
+}
+
+export class AppError extends Error {
+  override readonly name = 'AppError';
+  readonly detail: string | undefined;
+  readonly errors: readonly FieldIssue[] | undefined;
+  readonly headers: Readonly<Record<string, string>>;
+
+  constructor(
+    readonly statusCode: number,
+    readonly code: string,
+    readonly title: string,
+    options: AppErrorOptions = {},
+  ) {
+    super(options.detail ?? title, { cause: options.cause });
+    this.detail = options.detail;
+    this.errors = options.errors;
+    this.headers = options.headers ?? {};
+  }
+}
+
+export const notFound = (what: string, detail?: string) =>
+  new AppError(404, 'not_found', `${what} not found`, { detail });

@@ -1,0 +1,37 @@
+/**
+ * The OpenAPI document, generated from the routes' zod schemas. `npm run openapi` writes it to
+ * openapi.yaml at the top of the repository; a test fails when the file and the routes differ.
+ */
+import { writeFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { loadConfig } from '../../config/config.ts';
+import { createDatabase } from '../../db/client.ts';
+import { closeRedis, createRedis } from '../../queue/connection.ts';
+import { createRunsQueue } from '../../queue/runs-queue.ts';
+import { buildApp } from '../app.ts';
+
+export const openApiPath = fileURLToPath(new URL('../../../openapi.yaml', import.meta.url));
+
+/** Builds the API over connections it never uses (both are lazy) and renders its document. */
+export async function renderOpenApi(): Promise<string> {
+  // Defaults only: the document must not depend on the environment it is generated in.
+  const config = loadConfig({ LOG_LEVEL: 'silent' });
+  const database = createDatabase(config.databaseUrl);
+  const redis = createRedis(config.redisUrl, 'client');
+  const runsQueue = createRunsQueue(redis, config.queuePrefix);
+  runsQueue.on('error', () => undefined);
+  const app = await buildApp({ config, database, redis, runsQueue }, { logger: false });
+  try {
+    return app.swagger({ yaml: true });
+  } finally {
+    await app.close();
+    await runsQueue.close().catch(() => undefined);
+    await closeRedis(redis);
+    await database.$disconnect();
+  }
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  await writeFile(openApiPath, await renderOpenApi());
+  console.error(`wrote ${openApiPath}`);
+}

@@ -1,0 +1,118 @@
+/**
+ * One error model for the whole API: every error, whether thrown by a route, by validation, by
+ * the body parser or by a plugin, leaves as `application/problem+json`. Client mistakes are 4xx
+ * with a stable `code`; anything else is a 500 whose details go to the log only.
+ */
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { ZodError } from 'zod';
+import { toFieldIssues, type FieldIssue } from '../../contracts/issues.ts';
+import { AppError } from '../errors/app-error.ts';
+import { problemContentType, problemType, type Problem } from '../errors/problem.ts';
+
+/** Fastify's own client errors, by fastify error code. */
+const frameworkErrors: Record<string, { code: string; title: string }> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: { code: 'invalid_json', title: 'The body is not valid JSON' },
+  FST_ERR_CTP_EMPTY_JSON_BODY: { code: 'invalid_json', title: 'The body is not valid JSON' },
+  FST_ERR_CTP_BODY_TOO_LARGE: { code: 'body_too_large', title: 'The body is too large' },
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: { code: 'unsupported_media_type', title: 'Unsupported media type' },
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: { code: 'invalid_content_length', title: 'Content-Length does not match the body' },
+  FST_ERR_BAD_URL: { code: 'bad_url', title: 'The URL is malformed' },
+};
+
+const validationTargets: Record<string, string> = {
+  body: 'The request body',
+  querystring: 'The query string',
+  params: 'The path',
+  headers: 'The request headers',
+};
+
+export function sendProblem(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  problem: Omit<Problem, 'type' | 'instance'>,
+  headers: Readonly<Record<string, string>> = {},
+): FastifyReply {
+  return reply
+    .code(problem.status)
+    .headers(headers)
+    .type(problemContentType)
+    .send({ type: problemType(problem.code), instance: request.url.split('?')[0], ...problem });
+}
+
+function validationProblem(error: ZodError, target: string | undefined) {
+  const errors: FieldIssue[] = toFieldIssues(error);
+  const what = validationTargets[target ?? 'body'] ?? 'The request';
+  const fields = errors.map((issue) => issue.path || '(root)').join(', ');
+  return {
+    status: 400,
+    code: 'validation_failed',
+    title: 'The request is invalid',
+    detail: `${what} is invalid: ${fields}.`,
+    errors,
+  };
+}
+
+function isClientError(error: FastifyError): boolean {
+  return typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500;
+}
+
+export function installErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (error instanceof AppError) {
+      if (error.statusCode >= 500) request.log.error({ err: error.cause ?? error }, error.message);
+      return sendProblem(request, reply, {
+        status: error.statusCode,
+        code: error.code,
+        title: error.title,
+        ...(error.detail === undefined ? {} : { detail: error.detail }),
+        ...(error.errors === undefined ? {} : { errors: [...error.errors] }),
+      }, error.headers);
+    }
+    // Our validator compiler hands fastify the ZodError itself (see validator-compiler.ts).
+    if (error instanceof ZodError) return sendProblem(request, reply, validationProblem(error, (error as ZodError & { validationContext?: string }).validationContext));
+    if (isClientError(error)) {
+      const known = frameworkErrors[error.code] ?? { code: 'bad_request', title: 'Bad request' };
+      return sendProblem(request, reply, { status: error.statusCode!, ...known, detail: error.message });
+    }
+    request.log.error({ err: error }, 'request failed');
+    return sendProblem(request, reply, {
+      status: 500,
+      code: 'internal_error',
+      title: 'Internal server error',
+      detail: 'The server failed to handle the request; the error has been logged.',
+    });
+  });
+
+  installNotFoundHandler(app);
+}
+
+/** Methods served per route pattern, to tell 405 (wrong method) from 404 (no such path). */
+function installNotFoundHandler(app: FastifyInstance): void {
+  const routes: { pattern: RegExp; methods: Set<string> }[] = [];
+  app.addHook('onRoute', (route) => {
+    const pattern = new RegExp(`^${route.url.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/:\w+/g, '[^/]+').replace(/\*/g, '.*')}/?$`);
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    const known = routes.find((entry) => entry.pattern.source === pattern.source);
+    if (known) methods.forEach((method) => known.methods.add(method));
+    else routes.push({ pattern, methods: new Set(methods) });
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0]!;
+    const allowed = new Set(routes.filter((route) => route.pattern.test(path)).flatMap((route) => [...route.methods]));
+    if (allowed.size > 0) {
+      return sendProblem(request, reply, {
+        status: 405,
+        code: 'method_not_allowed',
+        title: 'Method not allowed',
+        detail: `${request.method} is not allowed on ${path}; allowed: ${[...allowed].sort().join(', ')}.`,
+      }, { allow: [...allowed].sort().join(', ') });
+    }
+    return sendProblem(request, reply, {
+      status: 404,
+      code: 'route_not_found',
+      title: 'No such route',
+      detail: `There is no route ${request.method} ${path}.`,
+    });
+  });
+}

@@ -1,0 +1,67 @@
+/** /v1/runs: submit, read and list runs. */
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { runSpecSchema } from '../../../contracts/run-spec.ts';
+import { problemResponses } from '../../errors/problem.ts';
+import { principalOf } from '../../plugins/authentication.ts';
+import type { RunService } from './run-service.ts';
+import { runStatusSchema, runViewSchema, toRunView } from './run-view.ts';
+
+const runListSchema = z
+  .object({
+    runs: z.array(runViewSchema),
+    nextCursor: z.string().nullable().describe('Pass as `cursor` for the next page; null on the last page.'),
+  })
+  .meta({ id: 'RunList' });
+
+export async function runRoutes(app: FastifyInstance, { runService }: { runService: RunService }): Promise<void> {
+  const routes = app.withTypeProvider<ZodTypeProvider>();
+
+  routes.post('/runs', {
+    schema: {
+      summary: 'Submit a run',
+      description: 'Stores the run (status `queued`) and queues it for the workers. A repeated `Idempotency-Key` returns the run created first.',
+      tags: ['runs'],
+      headers: z.looseObject({
+        'idempotency-key': z.string().min(1).max(255).optional()
+          .describe('Any unique string; retries with the same key and spec return the same run.'),
+      }),
+      body: runSpecSchema,
+      response: { 201: runViewSchema, ...problemResponses(400, 401, 409, 413, 415, 429, 503) },
+    },
+  }, async (request, reply) => {
+    const { tenantId } = principalOf(request);
+    const { run, replayed } = await runService.submit(tenantId, request.body, request.headers['idempotency-key']);
+    if (replayed) reply.header('idempotent-replayed', 'true');
+    return reply.code(201).header('location', `/v1/runs/${run.id}`).send(toRunView(run));
+  });
+
+  routes.get('/runs', {
+    schema: {
+      summary: 'List runs',
+      description: 'Newest first, with cursor pagination.',
+      tags: ['runs'],
+      querystring: z.strictObject({
+        status: runStatusSchema.optional(),
+        sweepId: z.uuid().optional(),
+        limit: z.coerce.number().int().min(1).max(200).default(50),
+        cursor: z.string().min(1).optional(),
+      }),
+      response: { 200: runListSchema, ...problemResponses(400, 401, 429) },
+    },
+  }, async (request) => {
+    const { items, nextCursor } = await runService.list(principalOf(request).tenantId, request.query);
+    return { runs: items.map(toRunView), nextCursor };
+  });
+
+  routes.get('/runs/:id', {
+    schema: {
+      summary: 'Get a run',
+      description: 'Status, progress, early-stopping state and result.',
+      tags: ['runs'],
+      params: z.object({ id: z.string().describe('The run id (a UUID).') }),
+      response: { 200: runViewSchema, ...problemResponses(401, 404, 429) },
+    },
+  }, async (request) => toRunView(await runService.get(principalOf(request).tenantId, request.params.id)));
+}

@@ -1,0 +1,82 @@
+/** `descent keys create|list|revoke`: API keys and the tenants they belong to. */
+import { parseArgs } from 'node:util';
+import { loadConfig, type Config } from '../../config/config.ts';
+import { createApiKeyRepository, type ApiKeyRepository, type ApiKeyWithTenant } from '../../db/api-keys.ts';
+import { createDatabase } from '../../db/client.ts';
+import type { Command } from '../main.ts';
+import { errorMessage, processOutput, type CommandOutput } from '../output.ts';
+
+const help = `Usage:
+  descent keys create --tenant NAME [--name LABEL]   print a new API key (creates the tenant if needed)
+  descent keys list [--tenant NAME]                  list keys (never the keys themselves)
+  descent keys revoke <id|prefix>                    revoke a key at once
+
+'create' prints only the key on stdout (so KEY=$(npx descent keys create --tenant demo) works)
+and the key's id and prefix on stderr. The key is shown once: only its hash is stored.
+
+Environment:
+  DATABASE_URL   default postgresql://postgres@127.0.0.1:5432/descent`;
+
+class UsageError extends Error {}
+
+function describeKey(apiKey: ApiKeyWithTenant): string {
+  const state = apiKey.revokedAt === null ? 'active' : `revoked ${apiKey.revokedAt.toISOString()}`;
+  return [apiKey.id, apiKey.prefix.padEnd(16), apiKey.tenant.name, apiKey.createdAt.toISOString(), state, apiKey.name ?? ''].join('  ').trimEnd();
+}
+
+async function create(apiKeys: ApiKeyRepository, args: string[], output: CommandOutput): Promise<number> {
+  const { values } = parseArgs({ args, options: { tenant: { type: 'string' }, name: { type: 'string' } } });
+  if (!values.tenant?.trim()) throw new UsageError('keys create needs --tenant NAME');
+  const { key, apiKey } = await apiKeys.create(values.tenant.trim(), values.name);
+  output.out(key);
+  output.err(`created key ${apiKey.prefix} (id ${apiKey.id}) for tenant ${apiKey.tenant.name}; it is not shown again`);
+  return 0;
+}
+
+async function list(apiKeys: ApiKeyRepository, args: string[], output: CommandOutput): Promise<number> {
+  const { values } = parseArgs({ args, options: { tenant: { type: 'string' } } });
+  const keys = await apiKeys.list(values.tenant);
+  output.out(['id'.padEnd(36), 'prefix'.padEnd(16), 'tenant', 'created', 'state', 'name'].join('  '));
+  for (const apiKey of keys) output.out(describeKey(apiKey));
+  return 0;
+}
+
+async function revoke(apiKeys: ApiKeyRepository, args: string[], output: CommandOutput): Promise<number> {
+  const { positionals } = parseArgs({ args, allowPositionals: true, options: {} });
+  if (positionals.length !== 1) throw new UsageError('keys revoke needs one key id or prefix');
+  const apiKey = await apiKeys.revoke(positionals[0]!);
+  if (!apiKey) {
+    output.err(`descent keys: no key with id or prefix ${positionals[0]}`);
+    return 1;
+  }
+  output.out(`revoked ${apiKey.prefix} (id ${apiKey.id}) of tenant ${apiKey.tenant.name}`);
+  return 0;
+}
+
+const actions = { create, list, revoke };
+
+/** The command with its configuration and output given, as tests call it. */
+export async function runKeys(args: string[], config: Config, output: CommandOutput): Promise<number> {
+  const [action, ...rest] = args;
+  const perform = actions[action as keyof typeof actions];
+  if (!perform) {
+    output.err(`descent keys: ${action === undefined ? 'missing' : `unknown action '${action}',`} expected create, list or revoke\n\n${help}`);
+    return 2;
+  }
+  const database = createDatabase(config.databaseUrl);
+  try {
+    return await perform(createApiKeyRepository(database), rest, output);
+  } catch (error) {
+    const usage = error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
+    output.err(`descent keys: ${errorMessage(error)}`);
+    return usage ? 2 : 1;
+  } finally {
+    await database.$disconnect();
+  }
+}
+
+export const command: Command = {
+  summary: 'create, list and revoke API keys',
+  help,
+  execute: (args) => runKeys(args, loadConfig(), processOutput),
+};

@@ -1,0 +1,14 @@
+/** Where a command writes: the process's streams, or a test's buffers. */
+export interface CommandOutput {
+  out(line: string): void;
+  err(line: string): void;
+}
+
+export const processOutput: CommandOutput = {
+  out: (line) => process.stdout.write(`${line}\n`),
+  err: (line) => process.stderr.write(`${line}\n`),
+};
+
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,82 @@
+/**
+ * Service settings, read from the environment once and validated by zod. This module is the
+ * only reader of `process.env`; everything else receives a `Config`.
+ */
+import { z } from 'zod';
+
+const integer = (fallback: number, min: number, max: number) =>
+  z.coerce.number().int().min(min).max(max).default(fallback);
+
+const postgresUrl = z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgresql:// URL' });
+const redisUrl = z.url({ protocol: /^rediss?$/, error: 'must be a redis:// URL' });
+
+export const configSchema = z.object({
+  DATABASE_URL: postgresUrl.default('postgresql://postgres@127.0.0.1:5432/descent'),
+  REDIS_URL: redisUrl.default('redis://127.0.0.1:6379'),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  PORT: integer(3000, 0, 65_535),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Jobs one worker process runs at the same time. */
+  WORKER_CONCURRENCY: integer(2, 1, 256),
+  /** Largest accepted request body; larger ones get 413. */
+  BODY_LIMIT_BYTES: integer(1_048_576, 1_024, 1_073_741_824),
+  /** Requests one API key may make per window, counted in Redis across all API processes. */
+  RATE_LIMIT_MAX: integer(600, 1, 1_000_000),
+  RATE_LIMIT_WINDOW_SECONDS: integer(60, 1, 86_400),
+  /** Redis key prefix of the BullMQ queues; separate deployments (or test files) on one Redis use different ones. */
+  QUEUE_PREFIX: z.string().regex(/^[\w.-]+$/).default('descent'),
+  /** How long readiness checks wait for PostgreSQL or Redis before calling it down. */
+  READINESS_TIMEOUT_MS: integer(2_000, 50, 60_000),
+});
+
+export interface Config {
+  readonly databaseUrl: string;
+  readonly redisUrl: string;
+  readonly host: string;
+  readonly port: number;
+  readonly logLevel: z.infer<typeof configSchema>['LOG_LEVEL'];
+  readonly workerConcurrency: number;
+  readonly bodyLimitBytes: number;
+  readonly rateLimit: { readonly max: number; readonly windowSeconds: number };
+  readonly queuePrefix: string;
+  readonly readinessTimeoutMs: number;
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/** Parses settings from `env` (the process environment by default); throws a ConfigError naming every bad variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+  const parsed = configSchema.safeParse(present);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`invalid configuration: ${problems.join('; ')}`);
+  }
+  const settings = parsed.data;
+  return {
+    databaseUrl: settings.DATABASE_URL,
+    redisUrl: settings.REDIS_URL,
+    host: settings.HOST,
+    port: settings.PORT,
+    logLevel: settings.LOG_LEVEL,
+    workerConcurrency: settings.WORKER_CONCURRENCY,
+    bodyLimitBytes: settings.BODY_LIMIT_BYTES,
+    rateLimit: { max: settings.RATE_LIMIT_MAX, windowSeconds: settings.RATE_LIMIT_WINDOW_SECONDS },
+    queuePrefix: settings.QUEUE_PREFIX,
+    readinessTimeoutMs: settings.READINESS_TIMEOUT_MS,
+  };
+}
+
+/** `host:port/database` of a PostgreSQL URL, for messages (never the password). */
+export function describePostgres(databaseUrl: string): string {
+  const url = new URL(databaseUrl);
+  return `${url.hostname}:${url.port || 5432}${url.pathname}`;
+}
+
+/** `host:port` of a Redis URL, for messages (never the password). */
+export function describeRedis(redisUrl: string): string {
+  const url = new URL(redisUrl);
+  return `${url.hostname}:${url.port || 6379}`;
+}

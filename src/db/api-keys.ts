@@ -1,0 +1,75 @@
+/**
+ * API keys. A key is `dsc_<8 characters>_<43 characters>` with 256 bits of randomness; only its
+ * sha256 is stored, so a plain hash (no salt, no slow KDF) is enough: nobody can brute-force
+ * 256 random bits. The `dsc_<8 characters>` prefix identifies a key in listings and revocation.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import type { Database } from './client.ts';
+import type { ApiKey, Tenant } from '../generated/prisma/client.ts';
+
+export type { ApiKey };
+
+export interface ApiKeyWithTenant extends ApiKey {
+  readonly tenant: Tenant;
+}
+
+export interface CreatedApiKey {
+  /** The full key: shown once, never stored. */
+  readonly key: string;
+  readonly apiKey: ApiKeyWithTenant;
+}
+
+export function hashApiKey(key: string): string {
+  return createHash('sha256').update(key, 'utf8').digest('hex');
+}
+
+function newKey(): { key: string; prefix: string } {
+  const prefix = `dsc_${randomBytes(6).toString('base64url')}`;
+  return { key: `${prefix}_${randomBytes(32).toString('base64url')}`, prefix };
+}
+
+const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function createApiKeyRepository(database: Database) {
+  return {
+    /** Creates a key for the tenant `tenantName`, creating the tenant if it does not exist yet. */
+    async create(tenantName: string, name?: string): Promise<CreatedApiKey> {
+      const { key, prefix } = newKey();
+      const apiKey = await database.apiKey.create({
+        data: {
+          prefix,
+          hash: hashApiKey(key),
+          name: name ?? null,
+          tenant: { connectOrCreate: { where: { name: tenantName }, create: { name: tenantName } } },
+        },
+        include: { tenant: true },
+      });
+      return { key, apiKey };
+    },
+
+    /** The live (not revoked) key with this full value, with its tenant. */
+    async authenticate(key: string): Promise<ApiKeyWithTenant | null> {
+      const apiKey = await database.apiKey.findUnique({ where: { hash: hashApiKey(key) }, include: { tenant: true } });
+      return apiKey && apiKey.revokedAt === null ? apiKey : null;
+    },
+
+    async list(tenantName?: string): Promise<ApiKeyWithTenant[]> {
+      return database.apiKey.findMany({
+        where: tenantName === undefined ? {} : { tenant: { name: tenantName } },
+        include: { tenant: true },
+        orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+      });
+    },
+
+    /** Revokes the key whose id or prefix is `idOrPrefix`; null when there is none. Revoking twice keeps the first time. */
+    async revoke(idOrPrefix: string): Promise<ApiKeyWithTenant | null> {
+      const where = uuidPattern.test(idOrPrefix) ? { id: idOrPrefix } : { prefix: idOrPrefix };
+      const apiKey = await database.apiKey.findUnique({ where, include: { tenant: true } });
+      if (!apiKey) return null;
+      if (apiKey.revokedAt !== null) return apiKey;
+      return database.apiKey.update({ where: { id: apiKey.id }, data: { revokedAt: new Date() }, include: { tenant: true } });
+    },
+  };
+}
+
+export type ApiKeyRepository = ReturnType<typeof createApiKeyRepository>;

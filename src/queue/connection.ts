@@ -1,0 +1,40 @@
+/** ioredis connections for BullMQ, rate limits and readiness checks. */
+import { Redis } from 'ioredis';
+
+export type { Redis };
+
+const lastErrors = new WeakMap<Redis, Error>();
+
+/**
+ * `worker`: BullMQ workers block on Redis and must retry forever (`maxRetriesPerRequest: null`).
+ * `client`: the API fails a command after one reconnection attempt, so a request never hangs
+ * while Redis is down; it reconnects by itself when Redis returns.
+ */
+export function createRedis(redisUrl: string, role: 'worker' | 'client'): Redis {
+  const redis = new Redis(redisUrl, {
+    maxRetriesPerRequest: role === 'worker' ? null : 1,
+    connectTimeout: 5_000,
+    lazyConnect: true,
+    // Reconnect quickly at first, then every 2 s at most.
+    retryStrategy: (attempt) => Math.min(attempt * 100, 2_000),
+  });
+  // Remembered so a failed command can say why (ioredis only says it gave up retrying).
+  // Having a listener also keeps ioredis from printing every failed reconnection.
+  redis.on('error', (error: Error) => lastErrors.set(redis, error));
+  redis.on('ready', () => lastErrors.delete(redis));
+  return redis;
+}
+
+/** Why the connection is down, if it is. */
+export function connectionError(redis: Redis): Error | undefined {
+  return lastErrors.get(redis);
+}
+
+/** Closes a connection politely when it is up, and abruptly when it is not. */
+export async function closeRedis(redis: Redis): Promise<void> {
+  if (redis.status === 'ready') {
+    await redis.quit().catch(() => redis.disconnect());
+  } else {
+    redis.disconnect();
+  }
+}

@@ -1,0 +1,99 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createTenantKey, minimalSpec, useTestApp } from '../support/services.ts';
+
+describe('client errors are 4xx application/problem+json, never 5xx', () => {
+  const bodyLimitBytes = 4_096;
+  const context = useTestApp({ BODY_LIMIT_BYTES: String(bodyLimitBytes) });
+  let authorization: string;
+
+  beforeAll(async () => {
+    ({ authorization } = await createTenantKey(context.services.database));
+  });
+
+  const post = (payload: string | object, contentType = 'application/json') =>
+    context.app.inject({ method: 'POST', url: '/v1/runs', headers: { authorization, 'content-type': contentType }, payload });
+
+  function expectProblem(response: Awaited<ReturnType<typeof post>>, status: number, code: string) {
+    expect(response.statusCode).toBe(status);
+    expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+    const problem = response.json();
+    expect(problem).toMatchObject({ status, code, type: `urn:descent:problem:${code}` });
+    expect(problem.title).toEqual(expect.any(String));
+    return problem;
+  }
+
+  it('invalid JSON → 400 invalid_json', async () => {
+    expectProblem(await post('{"objective": {'), 400, 'invalid_json');
+  });
+
+  it('an empty JSON body → 400', async () => {
+    expectProblem(await post(''), 400, 'invalid_json');
+  });
+
+  it('wrong types → 400 validation_failed with the path of every bad field', async () => {
+    const problem = expectProblem(
+      await post({ ...minimalSpec, optimizer: { name: 'adam', learningRate: 'fast' }, training: { maxSteps: -3 } }),
+      400,
+      'validation_failed',
+    );
+    const paths = problem.errors.map((issue: { path: string }) => issue.path);
+    expect(paths).toEqual(expect.arrayContaining(['optimizer.learningRate', 'training.maxSteps']));
+    expect(problem.detail).toContain('optimizer.learningRate');
+  });
+
+  it('an array index appears in the path', async () => {
+    const problem = expectProblem(
+      await post({ ...minimalSpec, objective: { ...minimalSpec.objective, initial: [-1.5, 'two'] } }),
+      400,
+      'validation_failed',
+    );
+    expect(problem.errors.map((issue: { path: string }) => issue.path)).toContain('objective.initial[1]');
+  });
+
+  it('unknown fields → 400 naming each one', async () => {
+    const problem = expectProblem(await post({ ...minimalSpec, learningRat: 0.1 }), 400, 'validation_failed');
+    expect(problem.errors).toContainEqual({ path: 'learningRat', message: expect.any(String), code: 'unrecognized_keys' });
+  });
+
+  it('a body that is not an object → 400', async () => {
+    expectProblem(await post('[1, 2, 3]'), 400, 'validation_failed');
+    expectProblem(await post('null'), 400, 'validation_failed');
+  });
+
+  it('an oversize body → 413 body_too_large', async () => {
+    const huge = { ...minimalSpec, objective: { ...minimalSpec.objective, expression: `x${' + x'.repeat(bodyLimitBytes)}` } };
+    expectProblem(await post(huge), 413, 'body_too_large');
+  });
+
+  it('a body that is not JSON → 415 unsupported_media_type', async () => {
+    expectProblem(await post('objective=x', 'application/x-www-form-urlencoded'), 415, 'unsupported_media_type');
+    expectProblem(await post('hello', 'text/plain'), 415, 'unsupported_media_type');
+  });
+
+  it('bad query parameters → 400 with their names', async () => {
+    const response = await context.app.inject({ method: 'GET', url: '/v1/runs?status=sleeping&limit=0&colour=red', headers: { authorization } });
+    const problem = expectProblem(response, 400, 'validation_failed');
+    expect(problem.errors.map((issue: { path: string }) => issue.path)).toEqual(expect.arrayContaining(['status', 'limit', 'colour']));
+  });
+
+  it('a cursor the API did not issue → 400 invalid_cursor', async () => {
+    const response = await context.app.inject({ method: 'GET', url: '/v1/runs?cursor=not-a-cursor', headers: { authorization } });
+    expectProblem(response, 400, 'invalid_cursor');
+  });
+
+  it('a run id that is not a UUID → 404', async () => {
+    expectProblem(await context.app.inject({ method: 'GET', url: '/v1/runs/42', headers: { authorization } }), 404, 'not_found');
+  });
+
+  it('an unknown route → 404 route_not_found', async () => {
+    expectProblem(await context.app.inject({ method: 'GET', url: '/v1/nothing-here', headers: { authorization } }), 404, 'route_not_found');
+  });
+
+  it('a known path with the wrong method → 405 with Allow', async () => {
+    const response = await context.app.inject({ method: 'DELETE', url: '/v1/runs', headers: { authorization } });
+    expectProblem(response, 405, 'method_not_allowed');
+    expect(response.headers.allow).toBe('GET, HEAD, POST');
+    const onRun = await context.app.inject({ method: 'PUT', url: '/v1/runs/2b1f0d5e-8a39-4b8e-9f53-4c1f7a0e9d11', headers: { authorization } });
+    expectProblem(onRun, 405, 'method_not_allowed');
+  });
+});

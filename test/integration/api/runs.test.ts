@@ -1,0 +1,97 @@
+import { randomUUID } from 'node:crypto';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createRunRepository } from '../../../src/db/runs.ts';
+import { createTenantKey, minimalSpec, useTestApp } from '../support/services.ts';
+
+describe('/v1/runs', () => {
+  const context = useTestApp();
+  let authorization: string;
+
+  beforeAll(async () => {
+    ({ authorization } = await createTenantKey(context.services.database));
+  });
+
+  const submit = (payload: object, headers: Record<string, string> = {}) =>
+    context.app.inject({ method: 'POST', url: '/v1/runs', headers: { authorization, ...headers }, payload });
+
+  it('stores a queued run, answers 201 with its view and queues a job whose id is the run id', async () => {
+    const response = await submit(minimalSpec);
+    expect(response.statusCode).toBe(201);
+    const run = response.json();
+    expect(run).toMatchObject({
+      id: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      status: 'queued',
+      progress: null,
+      earlyStopping: null,
+      result: null,
+      spec: { objective: minimalSpec.objective, optimizer: { name: 'adam', learningRate: 0.01 }, training: { maxSteps: 500 } },
+    });
+    expect(new Date(run.createdAt).toISOString()).toBe(run.createdAt);
+    expect(response.headers.location).toBe(`/v1/runs/${run.id}`);
+
+    const job = await context.services.runsQueue.getJob(run.id);
+    expect(job?.data).toEqual({ runId: run.id });
+
+    const fetched = await context.app.inject({ method: 'GET', url: `/v1/runs/${run.id}`, headers: { authorization } });
+    expect(fetched.statusCode).toBe(200);
+    expect(fetched.json()).toEqual(run);
+  });
+
+  it('returns the same run for a repeated Idempotency-Key, with one job', async () => {
+    const idempotencyKey = randomUUID();
+    const first = await submit(minimalSpec, { 'idempotency-key': idempotencyKey });
+    const second = await submit(minimalSpec, { 'idempotency-key': idempotencyKey });
+    expect(first.statusCode).toBe(201);
+    expect(second.statusCode).toBe(201);
+    expect(second.json().id).toBe(first.json().id);
+    expect(second.headers['idempotent-replayed']).toBe('true');
+    const counts = await context.services.runsQueue.getJobCounts('waiting');
+    const jobs = await context.services.runsQueue.getJobs(['waiting']);
+    expect(jobs.filter((job) => job.id === first.json().id)).toHaveLength(1);
+    expect(counts.waiting).toBe(jobs.length);
+  });
+
+  it('resolves concurrent retries with one Idempotency-Key to one run', async () => {
+    const idempotencyKey = randomUUID();
+    const responses = await Promise.all(Array.from({ length: 5 }, () => submit(minimalSpec, { 'idempotency-key': idempotencyKey })));
+    expect(new Set(responses.map((response) => response.json().id)).size).toBe(1);
+  });
+
+  it('refuses an Idempotency-Key reused with a different spec (409)', async () => {
+    const idempotencyKey = randomUUID();
+    await submit(minimalSpec, { 'idempotency-key': idempotencyKey });
+    const conflicting = await submit({ ...minimalSpec, training: { maxSteps: 7 } }, { 'idempotency-key': idempotencyKey });
+    expect(conflicting.statusCode).toBe(409);
+    expect(conflicting.json()).toMatchObject({ code: 'idempotency_key_reused' });
+  });
+
+  it('lists newest first with cursor pagination and a status filter', async () => {
+    const tenant = await createTenantKey(context.services.database, 'lister');
+    const headers = { authorization: tenant.authorization };
+    const ids: string[] = [];
+    for (let index = 0; index < 5; index += 1) {
+      const response = await context.app.inject({ method: 'POST', url: '/v1/runs', headers, payload: { ...minimalSpec, training: { maxSteps: index + 1 } } });
+      ids.push(response.json().id);
+    }
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const query: string = cursor === null ? '' : `&cursor=${cursor}`;
+      const page = await context.app.inject({ method: 'GET', url: `/v1/runs?limit=2${query}`, headers });
+      expect(page.statusCode).toBe(200);
+      const body = page.json();
+      expect(body.runs.length).toBeLessThanOrEqual(2);
+      seen.push(...body.runs.map((run: { id: string }) => run.id));
+      cursor = body.nextCursor;
+    } while (cursor !== null);
+    expect(seen).toEqual([...ids].reverse());
+
+    await createRunRepository(context.services.database).finish(ids[1]!, 'completed', {
+      stopReason: 'max_steps', message: 'Reached maxSteps.', finalLoss: 0.5, bestLoss: 0.5, bestStep: 2, steps: 2, params: [1, 1],
+    });
+    const completed = await context.app.inject({ method: 'GET', url: '/v1/runs?status=completed', headers });
+    expect(completed.json().runs.map((run: { id: string }) => run.id)).toEqual([ids[1]]);
+    const queued = await context.app.inject({ method: 'GET', url: '/v1/runs?status=queued', headers });
+    expect(queued.json().runs).toHaveLength(4);
+  });
+});

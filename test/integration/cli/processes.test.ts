@@ -1,0 +1,116 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import net from 'node:net';
+import { fileURLToPath } from 'node:url';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildTestApp, createTenantKey, minimalSpec, openTestServices, type TestServices } from '../support/services.ts';
+
+const descent = fileURLToPath(new URL('../../../bin/descent.js', import.meta.url));
+
+async function freePort(): Promise<number> {
+  const server = net.createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const port = (server.address() as net.AddressInfo).port;
+  server.close();
+  await once(server, 'close');
+  return port;
+}
+
+interface Child {
+  readonly process: ChildProcess;
+  readonly stderr: () => string;
+  readonly exit: Promise<number | null>;
+}
+
+function startDescent(args: string[], env: Record<string, string>): Child {
+  const child = spawn(process.execPath, [descent, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  child.stdout!.resume();
+  const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { process: child, stderr: () => stderr, exit };
+}
+
+async function until(check: () => Promise<boolean>, what: string): Promise<void> {
+  for (let attempt = 0; attempt < 300; attempt += 1) {
+    if (await check().catch(() => false)) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+describe('service processes', () => {
+  let services: TestServices;
+  let app: FastifyInstance;
+  let env: Record<string, string>;
+  const children: Child[] = [];
+
+  beforeAll(async () => {
+    services = await openTestServices();
+    app = await buildTestApp(services);
+    env = {
+      DATABASE_URL: services.config.databaseUrl,
+      REDIS_URL: services.config.redisUrl,
+      QUEUE_PREFIX: services.config.queuePrefix,
+      LOG_LEVEL: 'warn',
+      HOST: '127.0.0.1',
+    };
+  });
+  afterAll(async () => {
+    for (const child of children) if (child.process.exitCode === null) child.process.kill('SIGKILL');
+    await app.close();
+    await services.close();
+  });
+
+  it('serve answers requests, and on SIGTERM stops listening, closes its connections and exits 0', async () => {
+    const port = await freePort();
+    const child = startDescent(['serve'], { ...env, PORT: String(port) });
+    children.push(child);
+    await until(async () => (await fetch(`http://127.0.0.1:${port}/healthz`)).ok, 'the API to listen');
+    expect((await fetch(`http://127.0.0.1:${port}/readyz`)).status).toBe(200);
+    expect((await fetch(`http://127.0.0.1:${port}/docs`)).status).toBe(200);
+
+    child.process.kill('SIGTERM');
+    expect(await child.exit).toBe(0);
+    expect(child.stderr()).toContain('received SIGTERM; shutting down');
+    await expect(fetch(`http://127.0.0.1:${port}/healthz`)).rejects.toThrow();
+  });
+
+  it('worker runs a submitted run and exits 0 on SIGTERM', async () => {
+    const child = startDescent(['worker'], env);
+    children.push(child);
+    const { authorization } = await createTenantKey(services.database);
+    const submitted = await app.inject({ method: 'POST', url: '/v1/runs', headers: { authorization }, payload: minimalSpec });
+    const runId = submitted.json().id as string;
+    await until(async () => {
+      const view = (await app.inject({ method: 'GET', url: `/v1/runs/${runId}`, headers: { authorization } })).json();
+      return view.status === 'failed';
+    }, 'the worker to take the run');
+    child.process.kill('SIGTERM');
+    expect(await child.exit).toBe(0);
+  });
+
+  it.each([
+    ['serve', { REDIS_URL: 'redis://127.0.0.1:1' }, /^descent serve: Redis is unreachable at 127\.0\.0\.1:1: .*ECONNREFUSED/],
+    ['worker', { DATABASE_URL: 'postgresql://postgres@127.0.0.1:1/descent' }, /^descent worker: PostgreSQL is unreachable at 127\.0\.0\.1:1\/descent: /],
+    ['migrate', { DATABASE_URL: 'postgresql://postgres@127.0.0.1:1/descent' }, /^descent migrate: PostgreSQL is unreachable at 127\.0\.0\.1:1\/descent: /],
+  ] as const)('%s exits 1 with one line naming the unreachable service', async (command, overrides, message) => {
+    const child = startDescent([command], { ...env, PORT: String(await freePort()), ...overrides });
+    children.push(child);
+    expect(await child.exit).toBe(1);
+    const lines = child.stderr().trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(message);
+  });
+
+  it.each(['serve', 'worker', 'migrate', 'keys', 'start'])('%s --help describes the command', async (command) => {
+    const child = spawn(process.execPath, [descent, command, '--help'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    const [code] = await once(child, 'exit');
+    expect(code).toBe(0);
+    expect(stdout).toMatch(new RegExp(`^Usage:\\s+descent ${command}`));
+  });
+});

@@ -1,0 +1,104 @@
+/**
+ * Integration tests run against the real PostgreSQL and Redis (DATABASE_URL and REDIS_URL as
+ * CI sets them; by default the local `descent_test` database). Each test file gets its own
+ * queue prefix and its own tenants, so files never see each other's data.
+ */
+import { randomUUID } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll } from 'vitest';
+import { buildApp } from '../../../src/api/app.ts';
+import type { RunSpecInput } from '../../../src/contracts/run-spec.ts';
+import { loadConfig, type Config } from '../../../src/config/config.ts';
+import { createApiKeyRepository } from '../../../src/db/api-keys.ts';
+import { createDatabase, type Database } from '../../../src/db/client.ts';
+import { migrate } from '../../../src/db/migrator.ts';
+import { closeRedis, createRedis, type Redis } from '../../../src/queue/connection.ts';
+import { createRunsQueue, type RunsQueue } from '../../../src/queue/runs-queue.ts';
+
+export const testDatabaseUrl = process.env.DATABASE_URL || 'postgresql://postgres@127.0.0.1:5432/descent_test';
+
+export function testConfig(overrides: Record<string, string> = {}): Config {
+  return loadConfig({
+    ...process.env,
+    DATABASE_URL: testDatabaseUrl,
+    QUEUE_PREFIX: `test-${randomUUID()}`,
+    LOG_LEVEL: 'silent',
+    ...overrides,
+  });
+}
+
+export interface TestServices {
+  readonly config: Config;
+  readonly database: Database;
+  readonly redis: Redis;
+  readonly runsQueue: RunsQueue;
+  close(): Promise<void>;
+}
+
+let migrated: Promise<unknown> | undefined;
+
+/** Migrates the test database (once per file) and opens connections with a queue prefix of their own. */
+export async function openTestServices(overrides: Record<string, string> = {}): Promise<TestServices> {
+  const config = testConfig(overrides);
+  migrated ??= migrate({ databaseUrl: config.databaseUrl });
+  await migrated;
+  const database = createDatabase(config.databaseUrl);
+  const redis = createRedis(config.redisUrl, 'client');
+  const runsQueue = createRunsQueue(redis, config.queuePrefix);
+  return {
+    config,
+    database,
+    redis,
+    runsQueue,
+    async close() {
+      await runsQueue.obliterate({ force: true });
+      await runsQueue.close();
+      await closeRedis(redis);
+      await database.$disconnect();
+    },
+  };
+}
+
+export function buildTestApp(services: TestServices): Promise<FastifyInstance> {
+  return buildApp(services, { logger: false });
+}
+
+/** A fresh tenant with one key; returns the `authorization` header for it. */
+export async function createTenantKey(database: Database, label = 'tenant'): Promise<{ tenantName: string; key: string; authorization: string }> {
+  const tenantName = `${label}-${randomUUID()}`;
+  const { key } = await createApiKeyRepository(database).create(tenantName);
+  return { tenantName, key, authorization: `Bearer ${key}` };
+}
+
+/** The minimal spec of PRODUCT.md. */
+export const minimalSpec = {
+  objective: { type: 'expression', expression: '(1 - x)^2 + 100*(y - x^2)^2', variables: ['x', 'y'], initial: [-1.5, 2] },
+  optimizer: { name: 'adam', learningRate: 0.01 },
+  training: { maxSteps: 500 },
+} satisfies RunSpecInput;
+
+export interface TestApp {
+  readonly services: TestServices;
+  readonly app: FastifyInstance;
+}
+
+/** Opens services and builds an app before the file's tests, and closes both after them. */
+export function useTestApp(overrides: Record<string, string> = {}): TestApp {
+  const context: { services?: TestServices; app?: FastifyInstance } = {};
+  beforeAll(async () => {
+    context.services = await openTestServices(overrides);
+    context.app = await buildTestApp(context.services);
+  });
+  afterAll(async () => {
+    await context.app?.close();
+    await context.services?.close();
+  });
+  return {
+    get services() {
+      return context.services!;
+    },
+    get app() {
+      return context.app!;
+    },
+  };
+}

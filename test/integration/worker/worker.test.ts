@@ -1,0 +1,94 @@
+import type { Job } from 'bullmq';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger } from '../../../src/config/logger.ts';
+import { createRunRepository } from '../../../src/db/runs.ts';
+import { closeRedis, createRedis, type Redis } from '../../../src/queue/connection.ts';
+import type { RunJobData } from '../../../src/queue/runs-queue.ts';
+import { createRunProcessor, optimizerNotWiredMessage } from '../../../src/worker/processors/run.ts';
+import { startWorker } from '../../../src/worker/worker.ts';
+import { buildTestApp, createTenantKey, minimalSpec, openTestServices, type TestServices } from '../support/services.ts';
+
+async function waitFor<T>(read: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
+  let value = await read();
+  for (let attempt = 0; attempt < 200 && !done(value); attempt += 1) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    value = await read();
+  }
+  return value;
+}
+
+describe('worker', () => {
+  let services: TestServices;
+  let app: FastifyInstance;
+  let connection: Redis;
+  const logger = createLogger('silent');
+
+  beforeAll(async () => {
+    services = await openTestServices();
+    app = await buildTestApp(services);
+    connection = createRedis(services.config.redisUrl, 'worker');
+  });
+  afterAll(async () => {
+    await app.close();
+    await closeRedis(connection);
+    await services.close();
+  });
+
+  it('takes a submitted run from the queue and records its end (placeholder processor)', async () => {
+    const { authorization } = await createTenantKey(services.database);
+    const worker = await startWorker({
+      config: services.config,
+      connection,
+      processors: { run: createRunProcessor({ runs: createRunRepository(services.database) }) },
+      logger,
+    });
+    try {
+      const submitted = await app.inject({ method: 'POST', url: '/v1/runs', headers: { authorization }, payload: minimalSpec });
+      const runId = submitted.json().id as string;
+      const read = async () => (await app.inject({ method: 'GET', url: `/v1/runs/${runId}`, headers: { authorization } })).json();
+      const run = await waitFor(read, (view) => view.status !== 'queued' && view.status !== 'running');
+      expect(run).toMatchObject({
+        status: 'failed',
+        attempts: 1,
+        result: { stopReason: 'error', message: optimizerNotWiredMessage, steps: 0 },
+      });
+      expect(run.startedAt).not.toBeNull();
+      expect(run.finishedAt).not.toBeNull();
+    } finally {
+      await worker.close();
+    }
+  });
+
+  it('on close, stops taking jobs but lets the active slice finish', async () => {
+    const events: string[] = [];
+    let releaseSlice!: () => void;
+    const sliceStarted = new Promise<void>((resolve) => {
+      releaseSlice = resolve;
+    });
+    const worker = await startWorker({
+      config: { ...services.config, workerConcurrency: 1 },
+      connection,
+      logger,
+      processors: {
+        run: async (job: Job<RunJobData>) => {
+          events.push(`start ${job.data.runId}`);
+          releaseSlice();
+          await new Promise((resolve) => setTimeout(resolve, 300));
+          events.push(`finish ${job.data.runId}`);
+        },
+      },
+    });
+    const first = '00000000-0000-4000-8000-000000000001';
+    const second = '00000000-0000-4000-8000-000000000002';
+    await services.runsQueue.add('run', { runId: first }, { jobId: first });
+    await sliceStarted;
+    await services.runsQueue.add('run', { runId: second }, { jobId: second });
+    await worker.close();
+    events.push('closed');
+
+    expect(events).toEqual([`start ${first}`, `finish ${first}`, 'closed']);
+    expect(await (await services.runsQueue.getJob(first))?.getState()).toBe('completed');
+    expect(await (await services.runsQueue.getJob(second))?.getState()).toBe('waiting');
+  });
+});
