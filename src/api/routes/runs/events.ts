@@ -1,0 +1,104 @@
+/**
+ * GET /v1/runs/{id}/events: server-sent events for one run.
+ *
+ * The stream opens with a `status` event (the run view as `GET /v1/runs/{id}` shows it), then
+ * relays what the worker publishes: `progress` (step, fraction, steps/s, ETA, early-stopping
+ * state), `metrics` (newly recorded steps) and `status` (status changes and the result). When
+ * the run reaches a final status the stream sends `end` and closes; it also closes when the
+ * client leaves. A comment line every 15 s keeps proxies from timing the stream out.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { RunEventHub, RunEventMessage } from '../../../queue/run-event-hub.ts';
+import { problemResponses } from '../../errors/problem.ts';
+import { principalOf } from '../../plugins/authentication.ts';
+import type { RunService } from './run-service.ts';
+import { toRunView } from './run-view.ts';
+
+const finalStatuses = new Set(['completed', 'early_stopped', 'diverged', 'failed', 'cancelled']);
+
+export interface RunEventsOptions {
+  readonly runService: RunService;
+  readonly runEvents: RunEventHub;
+  /** Milliseconds between keep-alive comments. */
+  readonly heartbeatMs?: number;
+  /** Milliseconds between checks of the stored status, in case a published message was missed. */
+  readonly recheckMs?: number;
+}
+
+export async function runEventRoutes(app: FastifyInstance, options: RunEventsOptions): Promise<void> {
+  const { runService, runEvents, heartbeatMs = 15_000, recheckMs = 5_000 } = options;
+
+  app.withTypeProvider<ZodTypeProvider>().get('/runs/:id/events', {
+    schema: {
+      summary: 'Follow a run live',
+      description: 'Server-sent events (`text/event-stream`): `status` first, then `progress`, `metrics` and '
+        + '`status` as the worker publishes them, and `end` when the run has finished.',
+      tags: ['runs'],
+      params: z.object({ id: z.string().describe('The run id (a UUID).') }),
+      response: {
+        200: z.string().describe('An event stream: `event: <type>` and `data: <JSON>` per message.'),
+        ...problemResponses(401, 404, 429),
+      },
+    },
+  }, async (request, reply) => {
+    const tenantId = principalOf(request).tenantId;
+    // Ownership first, so another tenant's run is a plain 404.
+    const first = await runService.get(tenantId, request.params.id);
+
+    reply.hijack();
+    const out = reply.raw;
+    out.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache, no-transform',
+      connection: 'keep-alive',
+      'x-accel-buffering': 'no',
+    });
+
+    let closed = false;
+    const timers: NodeJS.Timeout[] = [];
+    let unsubscribe: () => void = () => undefined;
+    const close = () => {
+      if (closed) return;
+      closed = true;
+      for (const timer of timers) clearInterval(timer);
+      unsubscribe();
+      out.end();
+    };
+    const send = (event: string, data: unknown, id?: number) => {
+      if (closed) return;
+      out.write(`${id === undefined ? '' : `id: ${id}\n`}event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+    };
+    const finish = () => {
+      send('end', {});
+      close();
+    };
+    request.raw.on('close', close);
+
+    // Subscribe before reading the stored state: nothing published in between is lost.
+    unsubscribe = await runEvents.subscribe(first.id, (message: RunEventMessage) => {
+      const { type, ...data } = message;
+      send(type, data, type === 'metrics' && typeof data.lastStep === 'number' ? data.lastStep : undefined);
+      if (type === 'status' && typeof data.status === 'string' && finalStatuses.has(data.status)) finish();
+    });
+    if (closed) return unsubscribe();
+
+    const current = await runService.get(tenantId, first.id);
+    send('status', toRunView(current));
+    if (finalStatuses.has(current.status)) return finish();
+
+    timers.push(setInterval(() => !closed && out.write(': keep-alive\n\n'), heartbeatMs));
+    timers.push(setInterval(async () => {
+      try {
+        const latest = await runService.get(tenantId, first.id);
+        if (finalStatuses.has(latest.status)) {
+          send('status', toRunView(latest));
+          finish();
+        }
+      } catch {
+        // A passing database hiccup: the next check tries again.
+      }
+    }, recheckMs));
+  });
+}

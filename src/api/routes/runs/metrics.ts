@@ -1,0 +1,145 @@
+/**
+ * GET /v1/runs/{id}/metrics: a run's recorded steps, as pages of rows or as at most
+ * `maxPoints` downsampled buckets (mean, min and max per field, so spikes stay visible), in
+ * JSON or CSV. Responses carry an ETag that changes only when new steps land, so dashboards
+ * polling every second get `304 Not Modified` in between.
+ */
+import { createHash } from 'node:crypto';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { metricFields, type MetricField, type MetricsQuery } from '../../../db/metrics-query.ts';
+import { AppError } from '../../errors/app-error.ts';
+import { problemResponses } from '../../errors/problem.ts';
+import { principalOf } from '../../plugins/authentication.ts';
+import type { RunService } from './run-service.ts';
+import { metricsCsv } from './metrics-csv.ts';
+
+const terminalStatuses = new Set(['completed', 'early_stopped', 'diverged', 'failed', 'cancelled']);
+const defaultFields = metricFields.filter((field) => field !== 'params');
+const maxStep = 2_147_483_647;
+
+const fieldsSchema = z
+  .string()
+  .transform((text, context) => {
+    const fields = [...new Set(text.split(',').map((field) => field.trim()).filter(Boolean))];
+    const unknown = fields.filter((field) => !(metricFields as readonly string[]).includes(field));
+    if (unknown.length) {
+      context.addIssue({ code: 'custom', message: `Unknown field ${unknown.map((f) => `'${f}'`).join(', ')}; choose from ${metricFields.join(', ')}.` });
+      return z.NEVER;
+    }
+    return fields as MetricField[];
+  })
+  .describe(`Comma-separated fields to return besides \`step\`: ${metricFields.join(', ')}. Default: all but \`params\`.`);
+
+const querySchema = z.strictObject({
+  fields: fieldsSchema.optional(),
+  from: z.coerce.number().int().min(1).max(maxStep).optional().describe('First step (inclusive).'),
+  to: z.coerce.number().int().min(1).max(maxStep).optional().describe('Last step (inclusive).'),
+  limit: z.coerce.number().int().min(1).max(10_000).default(1000).describe('Rows per page (without `maxPoints`).'),
+  cursor: z.string().regex(/^\d{1,10}$/, 'Not a cursor returned by this API.').optional()
+    .describe('`nextCursor` of the previous page.'),
+  maxPoints: z.coerce.number().int().min(2).max(10_000).optional()
+    .describe('Downsample to at most this many buckets when the range holds more rows.'),
+  format: z.enum(['json', 'csv']).optional().describe('`csv` for text/csv (also chosen by `Accept: text/csv`).'),
+});
+
+const metricRowSchema = z
+  .looseObject({ step: z.number().int() })
+  .catchall(z.union([z.number(), z.null(), z.array(z.number().nullable())]))
+  .meta({ id: 'MetricRow', description: 'One recorded step: `step`, then the selected fields; non-finite values are null.' });
+
+const metricBucketSchema = z
+  .looseObject({
+    step: z.number().int().describe('First recorded step in the bucket.'),
+    stepEnd: z.number().int().describe('Last recorded step in the bucket.'),
+    count: z.number().int().describe('Recorded steps in the bucket.'),
+  })
+  .catchall(z.number().nullable())
+  .meta({ id: 'MetricBucket', description: 'A downsampled bucket: each selected field as its mean, plus `<field>Min` and `<field>Max`; `epoch` and `elapsedSeconds` at the bucket\'s last step.' });
+
+const metricsPageSchema = z
+  .object({
+    runId: z.uuid(),
+    fields: z.array(z.enum(metricFields)),
+    downsampled: z.boolean(),
+    bucketSize: z.number().int().nullable().describe('Steps per bucket when downsampled, else null.'),
+    points: z.array(z.union([metricRowSchema, metricBucketSchema])),
+    nextCursor: z.string().nullable().describe('Pass as `cursor` for the next page; null on the last page.'),
+  })
+  .meta({ id: 'MetricsPage' });
+
+export type MetricsPage = z.infer<typeof metricsPageSchema>;
+
+export async function runMetricsRoutes(
+  app: FastifyInstance,
+  { runService, metricsQuery }: { runService: RunService; metricsQuery: MetricsQuery },
+): Promise<void> {
+  app.withTypeProvider<ZodTypeProvider>().get('/runs/:id/metrics', {
+    schema: {
+      summary: "A run's per-step metrics",
+      description: 'Rows in step order with cursor pagination, or with `maxPoints` at most that many buckets '
+        + '(mean, min and max per field), computed from summaries kept at ingest. JSON or CSV. '
+        + 'Send the `ETag` back as `If-None-Match` to get `304` while nothing new was recorded.',
+      tags: ['runs'],
+      params: z.object({ id: z.string().describe('The run id (a UUID).') }),
+      querystring: querySchema,
+      response: {
+        200: metricsPageSchema.describe('JSON, or text/csv with `format=csv`.'),
+        304: z.null().describe('Not modified since the ETag sent in If-None-Match.'),
+        ...problemResponses(400, 401, 404, 429),
+      },
+    },
+  }, async (request, reply) => {
+    const run = await runService.get(principalOf(request).tenantId, request.params.id);
+    const query = request.query;
+    if (query.from !== undefined && query.to !== undefined && query.from > query.to) {
+      throw new AppError(400, 'validation_failed', 'Invalid request', {
+        detail: '`from` must not be after `to`.',
+        errors: [{ path: 'from', message: `from (${query.from}) is after to (${query.to}).`, code: 'invalid_range' }],
+      });
+    }
+    const fields = query.fields ?? defaultFields;
+    const csv = query.format === 'csv' || (query.format === undefined && /\btext\/csv\b/.test(request.headers.accept ?? ''));
+
+    const lastStep = await metricsQuery.lastStep(run.id);
+    const finished = terminalStatuses.has(run.status);
+    const etag = `W/"${createHash('sha1').update(`${run.id}|${lastStep}|${finished}|${csv}|${request.url.split('?')[1] ?? ''}`).digest('base64url')}"`;
+    reply.header('etag', etag);
+    reply.header('cache-control', finished ? 'private, max-age=86400' : 'private, no-cache');
+    reply.header('vary', 'accept, authorization');
+    if (matchesEtag(request.headers['if-none-match'], etag)) return reply.code(304).send(null);
+
+    const from = query.from ?? 1;
+    const to = Math.min(query.to ?? maxStep, Math.max(lastStep, from));
+    let page: MetricsPage;
+    if (query.maxPoints !== undefined && lastStep >= from
+      && (await metricsQuery.countUpTo(run.id, from, to, query.maxPoints + 1)) > query.maxPoints) {
+      const { bucketSize, buckets } = await metricsQuery.downsample(run.id, { fields, from, to, maxPoints: query.maxPoints });
+      page = { runId: run.id, fields, downsampled: true, bucketSize, points: buckets, nextCursor: null };
+    } else {
+      const limit = query.maxPoints ?? query.limit;
+      const afterStep = query.cursor === undefined ? 0 : Number(query.cursor);
+      const rows = await metricsQuery.rows(run.id, { fields, from, to, afterStep, limit: limit + 1 });
+      const points = rows.slice(0, limit);
+      const nextCursor = rows.length > limit ? String(points.at(-1)!.step) : null;
+      page = { runId: run.id, fields, downsampled: false, bucketSize: null, points, nextCursor };
+    }
+    if (csv) return sendCsv(reply, page);
+    return page;
+  });
+}
+
+function sendCsv(reply: FastifyReply, page: MetricsPage) {
+  if (page.nextCursor) reply.header('x-next-cursor', page.nextCursor);
+  // The zod serializer is for JSON; CSV goes out as a plain string.
+  return reply.type('text/csv; charset=utf-8').serializer((body: unknown) => String(body)).send(metricsCsv(page));
+}
+
+function matchesEtag(header: string | undefined, etag: string): boolean {
+  if (!header) return false;
+  return header.split(',').some((candidate) => {
+    const tag = candidate.trim();
+    return tag === '*' || tag === etag || tag.replace(/^W\//, '') === etag.replace(/^W\//, '');
+  });
+}

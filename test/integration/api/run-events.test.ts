@@ -1,0 +1,116 @@
+/**
+ * GET /v1/runs/{id}/events over a real socket: the opening status, relayed worker messages,
+ * the end of the stream when the run finishes, and unsubscribing when the client leaves.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { runEventChannel } from '../../../src/queue/run-event-hub.ts';
+import { createTenantKey, minimalSpec, useTestApp } from '../support/services.ts';
+
+const context = useTestApp();
+
+interface ServerSentEvent {
+  event: string;
+  data: Record<string, unknown>;
+  id?: string;
+}
+
+/** Reads events from a streaming response until `stop` says so or the stream ends. */
+async function readEvents(response: Response, stop: (events: ServerSentEvent[]) => boolean): Promise<ServerSentEvent[]> {
+  const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
+  const events: ServerSentEvent[] = [];
+  let buffer = '';
+  while (!stop(events)) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    buffer += value;
+    let end: number;
+    while ((end = buffer.indexOf('\n\n')) >= 0) {
+      const block = buffer.slice(0, end);
+      buffer = buffer.slice(end + 2);
+      const fields = Object.fromEntries(block.split('\n').filter((line) => !line.startsWith(':') && line.includes(': '))
+        .map((line) => [line.slice(0, line.indexOf(': ')), line.slice(line.indexOf(': ') + 2)]));
+      if (fields.event) events.push({ event: fields.event, data: JSON.parse(fields.data ?? '{}'), id: fields.id });
+    }
+  }
+  return events;
+}
+
+let base: string;
+beforeAll(async () => {
+  base = await context.app.listen({ port: 0, host: '127.0.0.1' });
+});
+
+async function submit(authorization: string): Promise<string> {
+  const response = await context.app.inject({ method: 'POST', url: '/v1/runs', headers: { authorization }, payload: minimalSpec });
+  return response.json().id;
+}
+
+/** Waits until the API process has subscribed to the run's channel. */
+async function subscribers(runId: string): Promise<number> {
+  const [, count] = (await context.services.redis.pubsub('NUMSUB', runEventChannel(runId))) as [string, number];
+  return Number(count);
+}
+
+async function until(condition: () => Promise<boolean>): Promise<void> {
+  for (let i = 0; i < 200 && !(await condition()); i++) await new Promise((resolve) => setTimeout(resolve, 25));
+}
+
+describe('GET /v1/runs/{id}/events', () => {
+  it('opens with the status, relays worker messages and ends with the run', async () => {
+    const { authorization } = await createTenantKey(context.services.database, 'events');
+    const runId = await submit(authorization);
+    // The worker of this file's queue prefix is not running: the run stays queued until we say otherwise.
+    const response = await fetch(`${base}/v1/runs/${runId}/events`, { headers: { authorization } });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/);
+
+    const reading = readEvents(response, (events) => events.some((e) => e.event === 'end'));
+    await until(async () => (await subscribers(runId)) === 1);
+    const publish = (message: object) => context.services.redis.publish(runEventChannel(runId), JSON.stringify(message));
+    await publish({ type: 'progress', progress: { step: 10, totalSteps: 500 } });
+    await publish({ type: 'metrics', lastStep: 10, points: [{ step: 10, loss: 1.5 }] });
+    await publish({ type: 'status', status: 'completed', result: { stopReason: 'max_steps' } });
+    const events = await reading;
+
+    expect(events.map((e) => e.event)).toEqual(['status', 'progress', 'metrics', 'status', 'end']);
+    expect(events[0].data).toMatchObject({ id: runId, status: 'queued' });
+    expect(events[1].data).toEqual({ progress: { step: 10, totalSteps: 500 } });
+    expect(events[2].id).toBe('10');
+    expect(events[3].data).toMatchObject({ status: 'completed' });
+    await until(async () => (await subscribers(runId)) === 0);
+    expect(await subscribers(runId)).toBe(0);
+  });
+
+  it('answers a finished run with its status and the end at once', async () => {
+    const { authorization } = await createTenantKey(context.services.database, 'events-finished');
+    const runId = await submit(authorization);
+    await context.services.database.run.update({ where: { id: runId }, data: { status: 'cancelled' } });
+    const response = await fetch(`${base}/v1/runs/${runId}/events`, { headers: { authorization } });
+    const events = await readEvents(response, () => false);
+    expect(events.map((e) => e.event)).toEqual(['status', 'end']);
+    expect(events[0].data).toMatchObject({ status: 'cancelled' });
+  });
+
+  it('unsubscribes when the client leaves', async () => {
+    const { authorization } = await createTenantKey(context.services.database, 'events-leave');
+    const runId = await submit(authorization);
+    const abort = new AbortController();
+    const response = await fetch(`${base}/v1/runs/${runId}/events`, { headers: { authorization }, signal: abort.signal });
+    await readEvents(response, (events) => events.length > 0);
+    await until(async () => (await subscribers(runId)) === 1);
+    expect(await subscribers(runId)).toBe(1);
+    abort.abort();
+    await until(async () => (await subscribers(runId)) === 0);
+    expect(await subscribers(runId)).toBe(0);
+  });
+
+  it('is a 404 for another tenant and a 401 without a key', async () => {
+    const owner = await createTenantKey(context.services.database, 'events-owner');
+    const other = await createTenantKey(context.services.database, 'events-other');
+    const runId = await submit(owner.authorization);
+    const foreign = await context.app.inject({ url: `/v1/runs/${runId}/events`, headers: { authorization: other.authorization } });
+    expect(foreign.statusCode).toBe(404);
+    expect(foreign.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect((await context.app.inject({ url: `/v1/runs/${runId}/events` })).statusCode).toBe(401);
+  });
+});

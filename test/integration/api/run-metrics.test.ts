@@ -1,0 +1,215 @@
+/**
+ * GET /v1/runs/{id}/metrics against the real PostgreSQL: pages, field selection, step ranges,
+ * CSV, ETag/304, and downsampling from ingest-time rollups checked against a brute-force
+ * aggregate of the same rows.
+ */
+import type { FastifyInstance } from 'fastify';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { postgresConnectionOptions } from '../../../src/db/connection-options.ts';
+import { appendMetricRollups } from '../../../src/db/metric-rollups.ts';
+import { planDownsampling } from '../../../src/db/metrics-query.ts';
+import { buildTestApp, createTenantKey, minimalSpec, openTestServices, type TestServices } from '../support/services.ts';
+
+let services: TestServices;
+let app: FastifyInstance;
+let client: pg.Client;
+let authorization: string;
+let otherAuthorization: string;
+
+/** A synthetic trajectory with a spike at step 7777 and NaN-free values everywhere else. */
+interface Trajectory {
+  step: number[]; loss: number[]; valLoss: (number | null)[]; gradNorm: number[]; learningRate: number[];
+  updateNorm: number[]; epoch: number[]; elapsedSeconds: number[]; params: number[][];
+}
+
+function trajectory(steps: number, every: number): Trajectory {
+  const columns: Trajectory = { step: [], loss: [], valLoss: [], gradNorm: [], learningRate: [], updateNorm: [], epoch: [], elapsedSeconds: [], params: [] };
+  for (let step = every; step <= steps; step += every) {
+    columns.step.push(step);
+    columns.loss.push(step === 7777 ? 1e6 : 1 / step + Math.sin(step) * 1e-3);
+    columns.valLoss.push(step % 100 === 0 ? 2 / step : null);
+    columns.gradNorm.push(Math.cos(step) + 2);
+    columns.learningRate.push(0.01);
+    columns.updateNorm.push(1e-3 * (step % 13));
+    columns.epoch.push(Math.floor(step / 1000));
+    columns.elapsedSeconds.push(step / 1e5);
+    columns.params.push([step, -step / 2]);
+  }
+  return columns;
+}
+
+async function insertRun(authorizationHeader: string): Promise<string> {
+  const response = await app.inject({ method: 'POST', url: '/v1/runs', headers: { authorization: authorizationHeader }, payload: minimalSpec });
+  expect(response.statusCode).toBe(201);
+  return response.json().id;
+}
+
+/** Writes rows the way the worker does: raw rows and rollups in one transaction, in slices. */
+async function writeMetrics(runId: string, columns: Trajectory, sliceSize = 1000) {
+  for (let start = 0; start < columns.step.length; start += sliceSize) {
+    const slice = sliceColumns(columns, start, start + sliceSize);
+    await client.query('BEGIN');
+    await client.query(
+      `INSERT INTO run_metrics (run_id, step, loss, val_loss, grad_norm, learning_rate, update_norm, epoch, elapsed_seconds, params)
+       SELECT $1::uuid, s, l, v, g, r, u, e, t, ARRAY[p1, p2]
+         FROM unnest($2::int[], $3::float8[], $4::float8[], $5::float8[], $6::float8[], $7::float8[], $8::int[], $9::float8[], $10::float8[], $11::float8[])
+           AS x(s, l, v, g, r, u, e, t, p1, p2)`,
+      [runId, slice.step, slice.loss, slice.valLoss, slice.gradNorm, slice.learningRate, slice.updateNorm, slice.epoch,
+        slice.elapsedSeconds, slice.params.map((p) => p[0]), slice.params.map((p) => p[1])]);
+    await appendMetricRollups(client, runId, slice);
+    await client.query('COMMIT');
+  }
+}
+
+beforeAll(async () => {
+  services = await openTestServices();
+  app = await buildTestApp(services);
+  client = new pg.Client(postgresConnectionOptions(services.config.databaseUrl));
+  await client.connect();
+  authorization = (await createTenantKey(services.database, 'metrics')).authorization;
+  otherAuthorization = (await createTenantKey(services.database, 'metrics-other')).authorization;
+});
+
+afterAll(async () => {
+  await client?.end();
+  await app?.close();
+  await services?.close();
+});
+
+describe('planDownsampling', () => {
+  it.each([
+    [1, 1_000_000, 1000],
+    [1, 100, 10],
+    [37, 99_999, 500],
+    [5000, 5015, 4],
+    [1, 16 ** 5 * 3, 2],
+  ])('covers [%i, %i] with at most %i aligned groups', (from, to, maxPoints) => {
+    const plan = planDownsampling(from, to, maxPoints);
+    const groups = Math.floor((to - 1) / plan.groupWidth) - Math.floor((from - 1) / plan.groupWidth) + 1;
+    expect(groups).toBeLessThanOrEqual(maxPoints);
+    if (plan.level > 0) {
+      const width = 16 ** plan.level;
+      expect(plan.groupWidth % width).toBe(0);
+      // Raw ranges and full buckets tile the range exactly.
+      const covered = [...plan.rawRanges.map(([a, b]) => Math.max(0, b - a + 1)), Math.max(0, plan.lastBucket - plan.firstBucket + 1) * width]
+        .reduce((sum, n) => sum + n, 0);
+      expect(covered).toBe(to - from + 1);
+    }
+  });
+});
+
+describe('GET /v1/runs/{id}/metrics', () => {
+  let runId: string;
+  const columns = trajectory(50_000, 1);
+
+  beforeAll(async () => {
+    runId = await insertRun(authorization);
+    await writeMetrics(runId, columns, 3000);
+  });
+
+  it('pages rows in step order with a cursor and selected fields', async () => {
+    const first = await app.inject({ url: `/v1/runs/${runId}/metrics?fields=loss,params&limit=3`, headers: { authorization } });
+    expect(first.statusCode).toBe(200);
+    const page = first.json();
+    expect(page.downsampled).toBe(false);
+    expect(page.points).toEqual([1, 2, 3].map((step) => ({ step, loss: columns.loss[step - 1], params: [step, -step / 2] })));
+    const second = await app.inject({ url: `/v1/runs/${runId}/metrics?fields=loss&limit=3&cursor=${page.nextCursor}`, headers: { authorization } });
+    expect(second.json().points.map((p: { step: number }) => p.step)).toEqual([4, 5, 6]);
+  });
+
+  it('honours a step range and reports validation loss only where recorded', async () => {
+    const response = await app.inject({ url: `/v1/runs/${runId}/metrics?fields=valLoss&from=99&to=101`, headers: { authorization } });
+    expect(response.json().points).toEqual([{ step: 99, valLoss: null }, { step: 100, valLoss: 0.02 }, { step: 101, valLoss: null }]);
+    expect(response.json().nextCursor).toBeNull();
+  });
+
+  it('downsamples to at most maxPoints buckets that match a brute-force aggregate, keeping the spike', async () => {
+    for (const [from, to, maxPoints] of [[1, 50_000, 1000], [123, 45_678, 300], [7000, 9000, 7]]) {
+      const response = await app.inject({
+        url: `/v1/runs/${runId}/metrics?fields=loss,gradNorm,valLoss,epoch&from=${from}&to=${to}&maxPoints=${maxPoints}`,
+        headers: { authorization },
+      });
+      expect(response.statusCode).toBe(200);
+      const page = response.json();
+      expect(page.downsampled).toBe(true);
+      expect(page.points.length).toBeLessThanOrEqual(maxPoints);
+      const width = page.bucketSize;
+      // Brute force over the same rows.
+      const expected = new Map<number, { steps: number[] }>();
+      for (let step = from; step <= to; step++) {
+        const group = Math.floor((step - 1) / width);
+        if (!expected.has(group)) expected.set(group, { steps: [] });
+        expected.get(group)!.steps.push(step);
+      }
+      expect(page.points.length).toBe(expected.size);
+      for (const [index, { steps }] of [...expected.values()].entries()) {
+        const bucket = page.points[index];
+        const loss = steps.map((s) => columns.loss[s - 1]);
+        const valLoss = steps.map((s) => columns.valLoss[s - 1]).filter((v): v is number => v !== null);
+        expect(bucket.step).toBe(steps[0]);
+        expect(bucket.stepEnd).toBe(steps.at(-1));
+        expect(bucket.count).toBe(steps.length);
+        expect(bucket.lossMin).toBe(Math.min(...loss));
+        expect(bucket.lossMax).toBe(Math.max(...loss));
+        expect(bucket.loss).toBeCloseTo(loss.reduce((a, b) => a + b, 0) / loss.length, 9);
+        expect(bucket.valLoss === null ? null : bucket.valLoss).toEqual(valLoss.length ? expect.closeTo(valLoss.reduce((a, b) => a + b, 0) / valLoss.length, 12) : null);
+        expect(bucket.epoch).toBe(columns.epoch[steps.at(-1)! - 1]);
+      }
+      if (from <= 7777 && 7777 <= to) expect(Math.max(...page.points.map((p: { lossMax: number }) => p.lossMax))).toBe(1e6);
+    }
+  });
+
+  it('returns plain rows when the range holds no more than maxPoints rows', async () => {
+    const response = await app.inject({ url: `/v1/runs/${runId}/metrics?from=10&to=19&maxPoints=10&fields=loss`, headers: { authorization } });
+    expect(response.json().downsampled).toBe(false);
+    expect(response.json().points).toHaveLength(10);
+  });
+
+  it('answers 304 to a matching If-None-Match until new steps land', async () => {
+    const url = `/v1/runs/${runId}/metrics?maxPoints=100`;
+    const first = await app.inject({ url, headers: { authorization } });
+    const etag = first.headers.etag as string;
+    expect(etag).toBeTruthy();
+    const again = await app.inject({ url, headers: { authorization, 'if-none-match': etag } });
+    expect(again.statusCode).toBe(304);
+    expect(again.body).toBe('');
+    await writeMetrics(runId, sliceFrom(trajectory(50_010, 1), 50_000));
+    const changed = await app.inject({ url, headers: { authorization, 'if-none-match': etag } });
+    expect(changed.statusCode).toBe(200);
+    expect(changed.headers.etag).not.toBe(etag);
+  });
+
+  it('speaks CSV with format=csv or Accept: text/csv', async () => {
+    const response = await app.inject({ url: `/v1/runs/${runId}/metrics?fields=loss,params&limit=2`, headers: { authorization, accept: 'text/csv' } });
+    expect(response.headers['content-type']).toMatch(/^text\/csv/);
+    expect(response.body).toBe(`step,loss,params[0],params[1]\n1,${columns.loss[0]},1,-0.5\n2,${columns.loss[1]},2,-1\n`);
+    const buckets = await app.inject({ url: `/v1/runs/${runId}/metrics?fields=loss&maxPoints=2&format=csv`, headers: { authorization } });
+    expect(buckets.body.split('\n')[0]).toBe('step,stepEnd,count,loss,lossMin,lossMax');
+  });
+
+  it('rejects bad queries with the field named, and hides other tenants\' runs', async () => {
+    const cases: [string, string][] = [
+      ['fields=loss,bogus', 'fields'], ['maxPoints=1', 'maxPoints'], ['from=0', 'from'], ['from=10&to=5', 'from'],
+      ['limit=abc', 'limit'], ['cursor=xyz', 'cursor'], ['color=red', 'color'],
+    ];
+    for (const [query, path] of cases) {
+      const response = await app.inject({ url: `/v1/runs/${runId}/metrics?${query}`, headers: { authorization } });
+      expect(response.statusCode, query).toBe(400);
+      expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(response.json().errors.map((e: { path: string }) => e.path), query).toContain(path);
+    }
+    const foreign = await app.inject({ url: `/v1/runs/${runId}/metrics`, headers: { authorization: otherAuthorization } });
+    expect(foreign.statusCode).toBe(404);
+    const anonymous = await app.inject({ url: `/v1/runs/${runId}/metrics` });
+    expect(anonymous.statusCode).toBe(401);
+  });
+});
+
+function sliceFrom(columns: Trajectory, after: number): Trajectory {
+  return sliceColumns(columns, columns.step.findIndex((step) => step > after), columns.step.length);
+}
+
+function sliceColumns(columns: Trajectory, start: number, end: number): Trajectory {
+  return Object.fromEntries(Object.entries(columns).map(([key, values]: [string, unknown[]]) => [key, values.slice(start, end)])) as unknown as Trajectory;
+}
