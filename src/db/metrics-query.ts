@@ -6,9 +6,18 @@
  * buckets into at most `maxPoints` groups in SQL, and reads raw rows only for the partial
  * buckets at the two ends of the range. A query thus touches at most about 16·maxPoints
  * summary rows plus 2·16^level raw rows, whatever the run's length.
+ *
+ * Counting the rows of a range (to decide whether to downsample at all) reads the pyramid too:
+ * the range is cut into whole buckets of decreasing levels plus at most 30 raw steps at its
+ * ends, so the answer never depends on the planner's estimate of how many rows a run has (a
+ * freshly written run of a million steps looks like a hundred rows to stale statistics, and a
+ * plain `count(*)` then builds a bitmap of every row).
+ *
+ * Reads go through node-postgres: decoding a thousand wide rows through the Prisma adapter cost
+ * more than the query itself.
  */
-import type { Database } from './client.ts';
 import { bucketWidth, rolledUpFields, rollupLevels } from './metric-rollups.ts';
+import type { Pool } from './pool.ts';
 
 export const metricFields = ['loss', 'valLoss', 'gradNorm', 'learningRate', 'updateNorm', 'epoch', 'elapsedSeconds', 'params'] as const;
 export type MetricField = (typeof metricFields)[number];
@@ -56,33 +65,41 @@ export interface DownsampleQuery {
 const finite = (value: unknown): number | null =>
   typeof value === 'number' && Number.isFinite(value) ? value : typeof value === 'bigint' ? Number(value) : null;
 
-export function createMetricsQuery(database: Database) {
+export function createMetricsQuery(pool: Pool) {
+  const query = async <Row extends Record<string, unknown>>(sql: string, parameters: unknown[]): Promise<Row[]> =>
+    (await pool.query<Row>(sql, parameters)).rows;
+
   return {
     /** The last recorded step (0 when none): changes exactly when new rows land. */
     async lastStep(runId: string): Promise<number> {
-      const rows = await database.$queryRawUnsafe<{ step: number | null }[]>(
-        'SELECT max(step) AS step FROM run_metrics WHERE run_id = $1::uuid', runId);
+      const rows = await query<{ step: number | null }>(
+        'SELECT step FROM run_metrics WHERE run_id = $1::uuid ORDER BY run_id DESC, step DESC LIMIT 1', [runId]);
       return rows[0]?.step ?? 0;
     },
 
-    /** Counts rows in [from, to], stopping at `cap` (so the answer costs at most `cap` index entries). */
-    async countUpTo(runId: string, from: number, to: number, cap: number): Promise<number> {
-      const rows = await database.$queryRawUnsafe<{ n: bigint | number }[]>(
-        `SELECT count(*) AS n FROM (SELECT 1 FROM run_metrics WHERE run_id = $1::uuid AND step BETWEEN $2 AND $3 LIMIT $4) t`,
-        runId, from, to, cap);
+    /** The number of recorded steps in [from, to], from the rollup pyramid and at most 30 raw rows. */
+    async count(runId: string, from: number, to: number): Promise<number> {
+      const { buckets, rawRanges } = decomposeRange(from, to);
+      const conditions = buckets.map((_, i) => `(level = $${3 * i + 2} AND bucket BETWEEN $${3 * i + 3} AND $${3 * i + 4})`);
+      const offset = 3 * buckets.length + 2;
+      const raw = rawRanges.map((_, i) => `step BETWEEN $${offset + 2 * i} AND $${offset + 2 * i + 1}`);
+      const rows = await query<{ n: string | null }>(
+        `SELECT (SELECT COALESCE(sum(count), 0) FROM metric_rollups WHERE run_id = $1::uuid AND (${conditions.join(' OR ') || 'false'}))
+              + (SELECT count(*) FROM run_metrics WHERE run_id = $1::uuid AND (${raw.join(' OR ') || 'false'})) AS n`,
+        [runId, ...buckets.flatMap((b) => [b.level, b.first, b.last]), ...rawRanges.flat()]);
       return Number(rows[0]?.n ?? 0);
     },
 
-    async rows(runId: string, query: RowQuery): Promise<MetricRow[]> {
-      const columns = query.fields.map((field) => `${columnOf[field]} AS "${field}"`);
-      const rows = await database.$queryRawUnsafe<Record<string, unknown>[]>(
+    async rows(runId: string, rowQuery: RowQuery): Promise<MetricRow[]> {
+      const columns = rowQuery.fields.map((field) => `${columnOf[field]} AS "${field}"`);
+      const rows = await query(
         `SELECT step${columns.length ? ', ' + columns.join(', ') : ''} FROM run_metrics
           WHERE run_id = $1::uuid AND step BETWEEN $2 AND $3 AND step > $4
-          ORDER BY step LIMIT $5`,
-        runId, query.from, query.to, query.afterStep, query.limit);
+          ORDER BY run_id, step LIMIT $5`,
+        [runId, rowQuery.from, rowQuery.to, rowQuery.afterStep, rowQuery.limit]);
       return rows.map((row) => {
         const out: MetricRow = { step: Number(row.step) };
-        for (const field of query.fields) {
+        for (const field of rowQuery.fields) {
           if (field === 'params') {
             const params = row.params as number[] | null;
             out.params = params && params.length ? params.map(finite) : null;
@@ -94,8 +111,8 @@ export function createMetricsQuery(database: Database) {
       });
     },
 
-    async downsample(runId: string, query: DownsampleQuery): Promise<{ bucketSize: number; buckets: MetricBucket[] }> {
-      const plan = planDownsampling(query.from, query.to, query.maxPoints);
+    async downsample(runId: string, downsampleQuery: DownsampleQuery): Promise<{ bucketSize: number; buckets: MetricBucket[] }> {
+      const plan = planDownsampling(downsampleQuery.from, downsampleQuery.to, downsampleQuery.maxPoints);
       const groupWidth = plan.groupWidth;
       const rawField = (column: string) =>
         `CASE WHEN ${column} IN ('NaN'::float8, 'Infinity'::float8, '-Infinity'::float8) THEN NULL ELSE ${column} END`;
@@ -119,15 +136,13 @@ export function createMetricsQuery(database: Database) {
       const sql = `
         SELECT floor((step_first - 1)::float8 / ${groupWidth})::bigint AS g,
                sum(n)::int AS count, min(step_first) AS step, max(step_last) AS step_end,
-               (array_agg(epoch_last ORDER BY step_last DESC) FILTER (WHERE epoch_last IS NOT NULL))[1] AS epoch,
-               (array_agg(elapsed_last ORDER BY step_last DESC) FILTER (WHERE elapsed_last IS NOT NULL))[1] AS elapsed,
+               max(epoch_last) AS epoch, max(elapsed_last) AS elapsed,
                ${merged.join(', ')}
           FROM (${parts.join(' UNION ALL ')}) u
          GROUP BY g ORDER BY g`;
-      const rows = await database.$queryRawUnsafe<Record<string, unknown>[]>(
-        sql, runId, plan.level, plan.firstBucket, plan.lastBucket,
-        plan.rawRanges[0][0], plan.rawRanges[0][1], plan.rawRanges[1][0], plan.rawRanges[1][1]);
-      const wanted = new Set<string>(query.fields);
+      const rows = await query(sql, [runId, plan.level, plan.firstBucket, plan.lastBucket,
+        plan.rawRanges[0][0], plan.rawRanges[0][1], plan.rawRanges[1][0], plan.rawRanges[1][1]]);
+      const wanted = new Set<string>(downsampleQuery.fields);
       const buckets = rows.map((row) => {
         const bucket: MetricBucket = {
           step: Number(row.step), stepEnd: Number(row.step_end), count: Number(row.count),
@@ -189,3 +204,33 @@ export function planDownsampling(from: number, to: number, maxPoints: number): D
   };
 }
 
+
+/**
+ * Cuts [from, to] into whole rollup buckets, coarsest first, and the raw steps left over at
+ * its ends: less than one finest bucket on each side, at most 30 steps in all.
+ */
+export function decomposeRange(from: number, to: number): {
+  buckets: { level: number; first: number; last: number }[];
+  rawRanges: [number, number][];
+} {
+  const buckets: { level: number; first: number; last: number }[] = [];
+  // Pending pieces of the range, each still to be covered by finer levels.
+  let pieces: [number, number][] = [[from, to]];
+  for (const level of [...rollupLevels].reverse()) {
+    const width = bucketWidth(level);
+    const next: [number, number][] = [];
+    for (const [a, b] of pieces) {
+      const first = Math.ceil((a - 1) / width);
+      const last = Math.floor(b / width) - 1;
+      if (first > last) {
+        next.push([a, b]);
+        continue;
+      }
+      buckets.push({ level, first, last });
+      if (a <= first * width) next.push([a, first * width]);
+      if ((last + 1) * width + 1 <= b) next.push([(last + 1) * width + 1, b]);
+    }
+    pieces = next;
+  }
+  return { buckets, rawRanges: pieces.filter(([a, b]) => a <= b) };
+}

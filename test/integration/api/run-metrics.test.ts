@@ -8,7 +8,8 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postgresConnectionOptions } from '../../../src/db/connection-options.ts';
 import { appendMetricRollups } from '../../../src/db/metric-rollups.ts';
-import { planDownsampling } from '../../../src/db/metrics-query.ts';
+import { createMetricsQuery, decomposeRange, planDownsampling } from '../../../src/db/metrics-query.ts';
+import { createPool } from '../../../src/db/pool.ts';
 import { buildTestApp, createTenantKey, minimalSpec, openTestServices, type TestServices } from '../support/services.ts';
 
 let services: TestServices;
@@ -99,6 +100,21 @@ describe('planDownsampling', () => {
   });
 });
 
+describe('decomposeRange', () => {
+  it.each([[1, 1], [1, 16], [2, 17], [1, 1_000_000], [37, 99_999], [4095, 4097], [16 ** 5, 16 ** 5 * 2 + 3]])(
+    'tiles [%i, %i] with whole buckets and at most 30 raw steps', (from, to) => {
+      const { buckets, rawRanges } = decomposeRange(from, to);
+      const covered = buckets.reduce((sum, b) => sum + (b.last - b.first + 1) * 16 ** b.level, 0)
+        + rawRanges.reduce((sum, [a, b]) => sum + b - a + 1, 0);
+      expect(covered).toBe(to - from + 1);
+      expect(rawRanges.length).toBeLessThanOrEqual(2);
+      expect(rawRanges.reduce((sum, [a, b]) => sum + b - a + 1, 0)).toBeLessThanOrEqual(30);
+      // Pieces do not overlap: sorted by their first step, each starts after the previous ends.
+      const pieces = [...buckets.map((b) => [b.first * 16 ** b.level + 1, (b.last + 1) * 16 ** b.level]), ...rawRanges].sort((x, y) => x[0] - y[0]);
+      for (let i = 1; i < pieces.length; i++) expect(pieces[i][0]).toBe(pieces[i - 1][1] + 1);
+    });
+});
+
 describe('GET /v1/runs/{id}/metrics', () => {
   let runId: string;
   const columns = trajectory(50_000, 1);
@@ -157,6 +173,18 @@ describe('GET /v1/runs/{id}/metrics', () => {
         expect(bucket.epoch).toBe(columns.epoch[steps.at(-1)! - 1]);
       }
       if (from <= 7777 && 7777 <= to) expect(Math.max(...page.points.map((p: { lossMax: number }) => p.lossMax))).toBe(1e6);
+    }
+  });
+
+  it('counts the rows of any range from the rollups exactly', async () => {
+    const pool = createPool(services.config.databaseUrl, 1);
+    try {
+      const metrics = createMetricsQuery(pool);
+      for (const [from, to] of [[1, 50_000], [17, 4111], [4096, 4096], [123, 45_678], [49_990, 60_000], [60_000, 70_000]]) {
+        expect(await metrics.count(runId, from, to), `[${from}, ${to}]`).toBe(Math.max(0, Math.min(to, 50_000) - from + 1));
+      }
+    } finally {
+      await pool.end();
     }
   });
 

@@ -113,8 +113,7 @@ export async function runMetricsRoutes(
     const from = query.from ?? 1;
     const to = Math.min(query.to ?? maxStep, Math.max(lastStep, from));
     let page: MetricsPage;
-    if (query.maxPoints !== undefined && lastStep >= from
-      && (await metricsQuery.countUpTo(run.id, from, to, query.maxPoints + 1)) > query.maxPoints) {
+    if (query.maxPoints !== undefined && lastStep >= from && (await metricsQuery.count(run.id, from, to)) > query.maxPoints) {
       const { bucketSize, buckets } = await metricsQuery.downsample(run.id, { fields, from, to, maxPoints: query.maxPoints });
       page = { runId: run.id, fields, downsampled: true, bucketSize, points: buckets, nextCursor: null };
     } else {

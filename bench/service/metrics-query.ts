@@ -1,0 +1,145 @@
+/**
+ * (c) Latency of `GET /v1/runs/{id}/metrics?maxPoints=1000` on a 1,000,000-step run while a
+ * second run is being written by the worker's metrics writer, over real HTTP. The ceiling it is
+ * compared with, measured in the same run: a plain SQL bucket aggregate over the same 1M rows
+ * (what a query without ingest-time rollups would have to do per request).
+ *
+ * Both runs' rows come from the real core (2-D Rosenbrock, Adam, every step recorded with its
+ * parameters) and go through the worker's writer (COPY + rollups + checkpoint per slice).
+ */
+import { randomUUID } from 'node:crypto';
+import { buildApp } from '../../src/api/app.ts';
+import { runSpecSchema } from '../../src/contracts/run-spec.ts';
+import { iterateRun } from '../../src/core/training/iterate-run.ts';
+import { createApiKeyRepository } from '../../src/db/api-keys.ts';
+import { createDatabase } from '../../src/db/client.ts';
+import { createMetricsWriter } from '../../src/db/metrics-writer.ts';
+import { createPool } from '../../src/db/pool.ts';
+import { closeRedis, createRedis } from '../../src/queue/connection.ts';
+import { createRunsQueue } from '../../src/queue/runs-queue.ts';
+import { toMetricBatch } from '../../src/worker/metric-batch.ts';
+import { formatRatio, median, percentile, printTable } from '../support/measure.ts';
+import { benchConfig } from './environment.ts';
+
+const longRunSteps = Number(process.env.BENCH_QUERY_STEPS ?? 1_000_000);
+const requests = Number(process.env.BENCH_QUERY_REQUESTS ?? 300);
+const concurrency = 4;
+
+const spec = (maxSteps: number) => runSpecSchema.parse({
+  objective: { type: 'expression', expression: '(1 - x)^2 + 100*(y - x^2)^2', variables: ['x', 'y'], initial: [-1.5, 2] },
+  optimizer: { name: 'adam', learningRate: 0.001 },
+  training: { maxSteps },
+  record: { every: 1, params: true },
+});
+
+export async function run(): Promise<void> {
+  const config = await benchConfig();
+  const database = createDatabase(config.databaseUrl);
+  const pool = createPool(config.databaseUrl, 4);
+  const redis = createRedis(config.redisUrl, 'client');
+  const runsQueue = createRunsQueue(redis, config.queuePrefix);
+  const writer = createMetricsWriter(pool);
+  const { key, apiKey } = await createApiKeyRepository(database).create(`bench-query-${randomUUID()}`);
+  const createRun = async (maxSteps: number) =>
+    (await database.run.create({ data: { tenantId: apiKey.tenantId, spec: spec(maxSteps) as object, status: 'running' } })).id;
+
+  /** Runs the core and writes its records through the worker's writer, slice by slice. */
+  async function writeRun(runId: string, maxSteps: number, sliceRows: number, keepGoing: () => boolean = () => true) {
+    const run = iterateRun(spec(maxSteps));
+    let fromStep = 0;
+    while (!run.done && keepGoing()) {
+      const records = run.advance({ maxSteps: sliceRows });
+      const toStep = run.progress.step;
+      const metrics = toMetricBatch(records, { fromStep, toStep, fromSeconds: 0, toSeconds: 0 }, true);
+      await writer.write({ runId, fromStep, metrics, checkpoint: { step: toStep, state: run.checkpoint() } });
+      fromStep = toStep;
+    }
+    return fromStep;
+  }
+
+  const longRun = await createRun(longRunSteps);
+  const loadStart = process.hrtime.bigint();
+  await writeRun(longRun, longRunSteps, 20_000);
+  const loadSeconds = Number(process.hrtime.bigint() - loadStart) / 1e9;
+  console.log(`\n(c) metrics query: loaded a ${longRunSteps.toLocaleString('en')}-step run in ${loadSeconds.toFixed(1)} s`);
+
+  const app = await buildApp({ config, database, redis, runsQueue }, { logger: false });
+  const base = await app.listen({ host: '127.0.0.1', port: 0 });
+  const url = `${base}/v1/runs/${longRun}/metrics?maxPoints=1000`;
+  const headers = { authorization: `Bearer ${key}` };
+
+  // The second run, written continuously while the queries run.
+  let writing = true;
+  const secondRun = await createRun(50_000_000);
+  let secondRows = 0;
+  const background = writeRun(secondRun, 50_000_000, 1000, () => writing).then((rows) => (secondRows = rows));
+
+  const timed = async (init?: RequestInit): Promise<{ ms: number; status: number; etag: string | null; points: number }> => {
+    const start = process.hrtime.bigint();
+    const response = await fetch(url, { headers, ...init });
+    const text = await response.text();
+    const ms = Number(process.hrtime.bigint() - start) / 1e6;
+    return { ms, status: response.status, etag: response.headers.get('etag'), points: response.status === 200 ? JSON.parse(text).points.length : 0 };
+  };
+  for (let i = 0; i < 10; i++) await timed();
+
+  const sequential: number[] = [];
+  let points = 0;
+  for (let i = 0; i < requests; i++) {
+    const result = await timed();
+    if (result.status !== 200) throw new Error(`metrics query answered ${result.status}`);
+    points = result.points;
+    sequential.push(result.ms);
+  }
+  const concurrent: number[] = [];
+  await Promise.all(Array.from({ length: concurrency }, async () => {
+    for (let i = 0; i < requests / concurrency; i++) concurrent.push((await timed()).ms);
+  }));
+  const { etag } = await timed();
+  const notModified: number[] = [];
+  for (let i = 0; i < requests; i++) {
+    const result = await timed({ headers: { ...headers, 'if-none-match': etag ?? '' } });
+    if (result.status !== 304) throw new Error(`conditional query answered ${result.status}`);
+    notModified.push(result.ms);
+  }
+
+  // The ceiling: one plain aggregate of 1,000 buckets over every row of the long run.
+  const scan: number[] = [];
+  for (let i = 0; i < 12; i++) {
+    const start = process.hrtime.bigint();
+    await pool.query(
+      `SELECT width_bucket(step, 1, $2 + 1, 1000) AS b, min(step), max(step), avg(loss), min(loss), max(loss),
+              avg(grad_norm), min(grad_norm), max(grad_norm)
+         FROM run_metrics WHERE run_id = $1 GROUP BY b ORDER BY b`, [longRun, longRunSteps]);
+    if (i >= 2) scan.push(Number(process.hrtime.bigint() - start) / 1e6);
+  }
+
+  writing = false;
+  await background;
+  await app.close();
+
+  const ms = (value: number) => `${value.toFixed(1)} ms`;
+  const row = (name: string, samples: number[]) => [name, String(samples.length), ms(median(samples)), ms(percentile(samples, 99)), ms(Math.max(...samples))];
+  printTable(`(c) GET /v1/runs/{id}/metrics?maxPoints=1000 on ${longRunSteps.toLocaleString('en')} steps (${points} buckets) while another run is written`,
+    ['request', 'samples', 'p50', 'p99', 'max'],
+    [
+      row('sequential', sequential),
+      row(`${concurrency} concurrent clients`, concurrent),
+      row('If-None-Match → 304', notModified),
+      row('plain SQL aggregate (ceiling)', scan),
+    ]);
+  console.log(`ratio plain aggregate p50 / API p50: ${formatRatio(median(scan) / median(sequential))}; `
+    + `API p99 ${ms(percentile(sequential, 99))} (target < 100 ms); second run wrote ${secondRows.toLocaleString('en')} rows meanwhile`);
+
+  await database.run.deleteMany({ where: { id: { in: [longRun, secondRun] } } });
+  await runsQueue.obliterate({ force: true });
+  await runsQueue.close();
+  await closeRedis(redis);
+  await pool.end();
+  await database.$disconnect();
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  await run();
+  process.exit(0);
+}
