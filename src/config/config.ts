@@ -18,8 +18,21 @@ export const configSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Jobs one worker process runs at the same time. */
   WORKER_CONCURRENCY: integer(2, 1, 256),
+  /**
+   * A worker holds a job's lock for this long and renews it at half that; a worker that dies
+   * (SIGKILL, lost machine) lets it expire, and the job is handed to another worker at the next
+   * stalled-job check, every WORKER_STALLED_INTERVAL_MS. The run then resumes from its checkpoint.
+   */
+  WORKER_LOCK_DURATION_MS: integer(10_000, 1_000, 600_000),
+  WORKER_STALLED_INTERVAL_MS: integer(5_000, 500, 600_000),
+  /** Times a job may be found stalled (its worker gone) and resumed before it is failed. */
+  WORKER_MAX_STALLED_COUNT: integer(3, 0, 100),
   /** Largest accepted request body; larger ones get 413. */
   BODY_LIMIT_BYTES: integer(1_048_576, 1_024, 1_073_741_824),
+  /** Largest dataset upload (POST /v1/datasets, JSON or CSV) in bytes, rows and feature columns; larger ones get 413. */
+  DATASET_MAX_BYTES: integer(67_108_864, 1_024, 268_435_456),
+  DATASET_MAX_ROWS: integer(1_000_000, 1, 1_000_000),
+  DATASET_MAX_COLUMNS: integer(10_000, 1, 100_000),
   /** Requests one API key may make per window, counted in Redis across all API processes. */
   RATE_LIMIT_MAX: integer(600, 1, 1_000_000),
   RATE_LIMIT_WINDOW_SECONDS: integer(60, 1, 86_400),
@@ -36,7 +49,9 @@ export interface Config {
   readonly port: number;
   readonly logLevel: z.infer<typeof configSchema>['LOG_LEVEL'];
   readonly workerConcurrency: number;
+  readonly workerLocks: { readonly lockDurationMs: number; readonly stalledIntervalMs: number; readonly maxStalledCount: number };
   readonly bodyLimitBytes: number;
+  readonly datasetLimits: { readonly maxBytes: number; readonly maxRows: number; readonly maxColumns: number };
   readonly rateLimit: { readonly max: number; readonly windowSeconds: number };
   readonly queuePrefix: string;
   readonly readinessTimeoutMs: number;
@@ -62,7 +77,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     port: settings.PORT,
     logLevel: settings.LOG_LEVEL,
     workerConcurrency: settings.WORKER_CONCURRENCY,
+    workerLocks: {
+      lockDurationMs: settings.WORKER_LOCK_DURATION_MS,
+      stalledIntervalMs: settings.WORKER_STALLED_INTERVAL_MS,
+      maxStalledCount: settings.WORKER_MAX_STALLED_COUNT,
+    },
     bodyLimitBytes: settings.BODY_LIMIT_BYTES,
+    datasetLimits: { maxBytes: settings.DATASET_MAX_BYTES, maxRows: settings.DATASET_MAX_ROWS, maxColumns: settings.DATASET_MAX_COLUMNS },
     rateLimit: { max: settings.RATE_LIMIT_MAX, windowSeconds: settings.RATE_LIMIT_WINDOW_SECONDS },
     queuePrefix: settings.QUEUE_PREFIX,
     readinessTimeoutMs: settings.READINESS_TIMEOUT_MS,

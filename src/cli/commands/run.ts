@@ -3,13 +3,17 @@
  * as the workers.
  */
 import { readFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Command } from '../main.ts';
 import { runSpecSchema } from '../../contracts/run-spec.ts';
 import { toFieldIssues } from '../../contracts/issues.ts';
+import { checkGradient, createObjective, type Objective, type ObjectiveSpec } from '../../core/objectives/index.ts';
 import { iterateRun } from '../../core/training/iterate-run.ts';
 import { isObjectiveReference } from '../../core/training/run-config.ts';
 import type { RunResult } from '../../core/training/run-result.ts';
+import { DataFileError, resolveDataFiles } from '../data-files.ts';
+import { gradientCheckJson, gradientCheckText } from '../gradient-check-report.ts';
 import { ProgressBar } from '../progress-bar.ts';
 
 const help = `Usage: descent run <spec.json | -> [options]
@@ -27,23 +31,39 @@ Options:
                  "steps", "params"}}. Which steps are recorded: the spec's record.every
                  (and always the last step); record.params adds the parameters.
   --no-progress  No progress bar.
+  --check-gradient
+                 Do not run: print the gradient check at the initial point instead, the
+                 analytic gradient against central finite differences for every parameter
+                 (a seeded sample of 100 above 100 parameters), with the max absolute and
+                 relative errors and pass/fail. Any objective: expression, benchmark, model.
+                 With --jsonl, one line {"gradientCheck": {...}}. Exit 0 when it passes, 1
+                 when it fails.
   -h, --help     This text.
 
 Without --jsonl: a progress bar on stderr (when it is a terminal), then a summary on stdout:
 stop reason and message, steps and steps per second, final and best loss, and the parameters
 by variable name. Ctrl-C cancels the run and still prints the summary.
 
-A spec whose objective is {"id": …} (a stored objective) needs the service: submit it with
-POST /v1/runs instead.
+Data files: a model objective's "data" (or "validation") may be {"path": "file.csv"} or
+{"path": "file.json"}, relative to the spec file's folder (to the current folder when the spec
+comes from standard input). A CSV file has a header row of column names, then one row of numbers
+per line; "targetColumn" names the target (default: the last column), "difficultyColumn" an
+optional difficulty column for curriculum learning. A JSON file holds the dense or sparse form a
+spec takes inline (as GET /v1/datasets/{id}/data returns it). A bad file is reported with the
+line and column, exit 2.
+
+A spec whose objective is {"id": …} (a stored objective) or whose data is {"id": …} (an uploaded
+dataset) needs the service: submit it with POST /v1/runs instead.
 
 Exit status: 0 when the run ran (whatever its stop reason), 1 when it failed with an error,
-2 for bad input (unreadable file, invalid JSON, a spec that does not validate; every problem is
-printed with its path).`;
+2 for bad input (unreadable file, invalid JSON, a spec that does not validate, a bad data file or
+an objective that cannot be built; every problem is printed with its path).`;
 
 interface Options {
   readonly file: string;
   readonly jsonl: boolean;
   readonly progress: boolean;
+  readonly checkGradient: boolean;
 }
 
 class InputError extends Error {}
@@ -52,15 +72,17 @@ function parseArguments(args: readonly string[]): Options {
   let file: string | undefined;
   let jsonl = false;
   let progress = true;
+  let checkGradient = false;
   for (const arg of args) {
     if (arg === '--jsonl') jsonl = true;
+    else if (arg === '--check-gradient') checkGradient = true;
     else if (arg === '--no-progress') progress = false;
     else if (arg.startsWith('-') && arg !== '-') throw new InputError(`unknown option '${arg}'`);
     else if (file === undefined) file = arg;
     else throw new InputError(`unexpected argument '${arg}' (one spec file at a time)`);
   }
   if (file === undefined) throw new InputError('missing spec file (a path, or - for standard input)');
-  return { file, jsonl, progress };
+  return { file, jsonl, progress, checkGradient };
 }
 
 async function readStandardInput(): Promise<string> {
@@ -139,8 +161,19 @@ async function execute(args: string[]): Promise<number> {
     return 2;
   }
 
+  const objective = await buildObjective(spec.objective, options.file === '-' ? process.cwd() : dirname(options.file));
+  if (typeof objective === 'string') {
+    console.error(`descent run: ${name}: ${objective}`);
+    return 2;
+  }
+  if (options.checkGradient) {
+    const check = checkGradient(objective, Float64Array.from(objective.initial));
+    await writeOut(options.jsonl ? gradientCheckJson(check, objective.variables) : gradientCheckText(check, objective.variables));
+    return check.passed ? 0 : 1;
+  }
+
   const clock = () => performance.now();
-  const run = iterateRun(spec, { clock });
+  const run = iterateRun(spec, { clock, objective });
   const bar = new ProgressBar(process.stderr);
   const showBar = options.progress && bar.interactive;
   const cancel = () => run.cancel();
@@ -173,6 +206,19 @@ async function execute(args: string[]): Promise<number> {
     process.stderr.write(`descent run: ${result.steps} steps in ${seconds.toFixed(3)} s (${result.stopReason})\n`);
   }
   return result.stopReason === 'error' ? 1 : 0;
+}
+
+/**
+ * The objective of an inline spec, its data files read from `folder`; or, when it cannot be
+ * built (a bad data file, data that does not fit the model), the problem with its path.
+ */
+async function buildObjective(spec: ObjectiveSpec, folder: string): Promise<Objective | string> {
+  try {
+    return createObjective(spec.type === 'model' ? await resolveDataFiles(spec, folder, ['objective']) : spec);
+  } catch (error) {
+    if (error instanceof DataFileError) return `${error.path}: ${error.message}`;
+    return `objective: the objective cannot be built: ${error instanceof Error ? error.message : String(error)}`;
+  }
 }
 
 export const command: Command = {

@@ -24,9 +24,12 @@ export interface CsvOptions {
   readonly limits?: Partial<CsvLimits>;
 }
 
-/** A rejected CSV input; `line` and `column` are 1-based (0 when not about one cell). */
+/**
+ * A rejected CSV input; `line` and `column` are 1-based (0 when not about one cell). `limit`
+ * names the exceeded limit when the input is well-formed but too large (a service answers 413).
+ */
 export class CsvError extends Error {
-  constructor(message: string, readonly line: number, readonly column: number) {
+  constructor(message: string, readonly line: number, readonly column: number, readonly limit: 'rows' | 'columns' | 'bytes' | null = null) {
     super(message);
     this.name = 'CsvError';
   }
@@ -54,7 +57,7 @@ export class CsvDatasetParser {
   push(chunk: string | Uint8Array): void {
     const text = typeof chunk === 'string' ? chunk : this.decode(chunk, true);
     this.bytes += typeof chunk === 'string' ? utf8Length(chunk) : chunk.length;
-    if (this.bytes > this.limits.maxBytes) throw new CsvError(`the file exceeds ${this.limits.maxBytes} bytes`, this.line + 1, 0);
+    if (this.bytes > this.limits.maxBytes) throw new CsvError(`the file exceeds ${this.limits.maxBytes} bytes`, this.line + 1, 0, 'bytes');
     let start = 0;
     const combined = this.pending + text;
     for (let end = combined.indexOf('\n'); end !== -1; end = combined.indexOf('\n', start)) {
@@ -106,7 +109,7 @@ export class CsvDatasetParser {
       const column = Math.min(cells.length, header.length) + 1;
       throw new CsvError(`line ${this.line} has ${cells.length} fields, the header has ${header.length}`, this.line, column);
     }
-    if (this.rows >= this.limits.maxRows) throw new CsvError(`the file has more than ${this.limits.maxRows} data rows`, this.line, 0);
+    if (this.rows >= this.limits.maxRows) throw new CsvError(`the file has more than ${this.limits.maxRows} data rows`, this.line, 0, 'rows');
     const columns = header.length - 1 - (this.difficultyIndex >= 0 ? 1 : 0);
     this.reserve(columns);
     let offset = this.rows * columns;
@@ -129,7 +132,7 @@ export class CsvDatasetParser {
   private acceptHeader(cells: string[]): void {
     const names = cells.map((cell) => cell.trim());
     if (names.length > this.limits.maxColumns) {
-      throw new CsvError(`the header has ${names.length} columns; at most ${this.limits.maxColumns} are allowed`, 1, 0);
+      throw new CsvError(`the header has ${names.length} columns; at most ${this.limits.maxColumns} are allowed`, 1, 0, 'columns');
     }
     names.forEach((name, j) => {
       if (name === '') throw new CsvError(`line 1, column ${j + 1}: empty column name`, 1, j + 1);

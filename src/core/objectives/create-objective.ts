@@ -1,11 +1,18 @@
 /** Builds the objective a validated spec describes. */
 import { benchmarks, defaultConditionNumber, resolveDimensions } from './benchmarks/index.ts';
 import { createExpressionObjective } from './expression/expression-objective.ts';
-import { createModelObjective } from './models/index.ts';
+import { createModelObjective, type ResolvedModelObjectiveSpec } from './models/index.ts';
 import type { Objective } from './objective.ts';
 import type { BenchmarkObjectiveSpec, ObjectiveSpec } from './spec.ts';
 
-export function createObjective(spec: ObjectiveSpec): Objective {
+/**
+ * An objective spec whose model data may already be loaded: the form `createObjective` takes
+ * once the service or the CLI has resolved `{ id }` and `{ path }` sources (resolveDataSources).
+ * Every ObjectiveSpec is one.
+ */
+export type ResolvedObjectiveSpec = Exclude<ObjectiveSpec, { type: 'model' }> | ResolvedModelObjectiveSpec;
+
+export function createObjective(spec: ResolvedObjectiveSpec): Objective {
   switch (spec.type) {
     case 'expression':
       return createExpressionObjective(spec);

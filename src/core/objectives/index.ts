@@ -10,7 +10,7 @@ export {
   type ExpressionObjectiveSpec,
   type ObjectiveSpec,
 } from './spec.ts';
-export { createBenchmarkObjective, createObjective } from './create-objective.ts';
+export { createBenchmarkObjective, createObjective, type ResolvedObjectiveSpec } from './create-objective.ts';
 export {
   checkGradient,
   defaultGradientCheck,

@@ -1,0 +1,102 @@
+/** Uploading, describing, listing and paging datasets for one tenant. */
+import type { DatasetUpload } from '../../../contracts/dataset-upload.ts';
+import { materializeDataset, selectRows, type Dataset } from '../../../core/datasets/index.ts';
+import type { DatasetDescription, DatasetRepository } from '../../../db/datasets.ts';
+import { AppError, notFound } from '../../errors/app-error.ts';
+import { cursorPage, type PageQuery } from '../cursor-page.ts';
+import { readCsvUpload, tooLarge, type CsvBody, type DatasetUploadLimits } from './csv-upload.ts';
+import type { DatasetDataView, UploadQuery } from './dataset-view.ts';
+
+export interface DatasetServiceDependencies {
+  readonly datasets: DatasetRepository;
+  readonly limits: DatasetUploadLimits;
+}
+
+const csvOnly = (field: string) =>
+  new AppError(400, 'validation_failed', 'The request is invalid', {
+    detail: `The query string is invalid: ${field}.`,
+    errors: [{ path: field, message: `${field} applies to CSV uploads only; JSON uploads name the target with targetName.`, code: 'csv_only' }],
+  });
+
+export function createDatasetService({ datasets, limits }: DatasetServiceDependencies) {
+  /** Service limits beyond what the schema and the core already enforce. */
+  function checkLimits(dataset: Dataset): void {
+    if (dataset.rows > limits.maxRows) throw tooLarge(`The dataset has ${dataset.rows} rows; at most ${limits.maxRows} are accepted.`);
+    if (dataset.columns > limits.maxColumns) {
+      throw tooLarge(`The dataset has ${dataset.columns} feature columns; at most ${limits.maxColumns} are accepted.`);
+    }
+  }
+
+  async function find(tenantId: string, id: string): Promise<DatasetDescription> {
+    const description = await datasets.describe(tenantId, id);
+    if (!description) throw notFound('Dataset', `There is no dataset ${id}.`);
+    return description;
+  }
+
+  return {
+    async createFromJson(tenantId: string, upload: DatasetUpload, query: UploadQuery): Promise<DatasetDescription> {
+      for (const field of ['target', 'difficulty', 'name'] as const) if (query[field] !== undefined) throw csvOnly(field);
+      const { name, targetName, ...source } = upload;
+      let dataset: Dataset;
+      try {
+        dataset = materializeDataset(source);
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        throw new AppError(422, 'invalid_dataset', 'The dataset is invalid', {
+          detail: `The dataset is invalid: ${message}.`,
+          errors: [{ path: '', message, code: 'invalid_dataset' }],
+        });
+      }
+      checkLimits(dataset);
+      return datasets.create({ tenantId, name, format: 'json', dataset: targetName ? { ...dataset, targetName } : dataset });
+    },
+
+    async createFromCsv(tenantId: string, body: CsvBody, query: UploadQuery): Promise<DatasetDescription> {
+      const dataset = await readCsvUpload(body, query, limits);
+      checkLimits(dataset);
+      return datasets.create({ tenantId, name: query.name, format: 'csv', dataset });
+    },
+
+    get: find,
+
+    list: (tenantId: string, query: PageQuery) => cursorPage((page) => datasets.list(tenantId, page), query),
+
+    /** Rows `offset … offset + limit − 1` in the upload form. */
+    async data(tenantId: string, id: string, query: { offset: number; limit: number }): Promise<DatasetDataView> {
+      const dataset = await datasets.loadDataset(tenantId, id);
+      if (!dataset) throw notFound('Dataset', `There is no dataset ${id}.`);
+      if (query.offset >= dataset.rows) {
+        const message = `offset must be below the row count ${dataset.rows}`;
+        throw new AppError(400, 'validation_failed', 'The request is invalid', {
+          detail: `The query string is invalid: offset.`,
+          errors: [{ path: 'offset', message, code: 'too_big' }],
+        });
+      }
+      const end = Math.min(dataset.rows, query.offset + query.limit);
+      const page = selectRows(dataset, Int32Array.from({ length: end - query.offset }, (_, i) => query.offset + i));
+      return { id, offset: query.offset, totalRows: dataset.rows, nextOffset: end < dataset.rows ? end : null, data: toUploadForm(page) };
+    },
+  };
+}
+
+/** A dataset in the JSON upload form (dense or sparse, as stored). */
+export function toUploadForm(dataset: Dataset): DatasetUpload {
+  const { features, columns } = dataset;
+  const common = {
+    targets: Array.from(dataset.targets),
+    columnNames: [...dataset.columnNames],
+    targetName: dataset.targetName,
+    ...(dataset.difficulty ? { difficulty: Array.from(dataset.difficulty) } : {}),
+  };
+  if (features.kind === 'dense') {
+    return { features: Array.from({ length: dataset.rows }, (_, r) => Array.from(features.values.subarray(r * columns, (r + 1) * columns))), ...common };
+  }
+  const rows = Array.from({ length: dataset.rows }, (_, r) => {
+    const from = features.rowStarts[r];
+    const to = features.rowStarts[r + 1];
+    return { indices: Array.from(features.indices.subarray(from, to)), values: Array.from(features.values.subarray(from, to)) };
+  });
+  return { columns, rows, ...common };
+}
+
+export type DatasetService = ReturnType<typeof createDatasetService>;

@@ -1,0 +1,65 @@
+/** What clients send and see of datasets: the JSON upload, the description, pages of rows. */
+import { z } from 'zod';
+import { datasetUploadSchema } from '../../../contracts/dataset-upload.ts';
+import { datasetSchemaSchema, type DatasetDescription } from '../../../db/datasets.ts';
+
+export const uploadQuerySchema = z.strictObject({
+  target: z.string().min(1).max(200).optional().describe('CSV only: name of the target column (default: the last column).'),
+  difficulty: z.string().min(1).max(200).optional().describe('CSV only: name of a difficulty column, for curriculum learning.'),
+  name: z.string().min(1).max(200).optional().describe('CSV only: a name to recognise the dataset by (JSON uploads put it in the body).'),
+});
+
+export type UploadQuery = z.output<typeof uploadQuerySchema>;
+
+export const datasetViewSchema = z
+  .object({
+    id: z.uuid(),
+    name: z.string().nullable(),
+    format: z.enum(['json', 'csv']).describe('How the dataset was uploaded.'),
+    createdAt: z.iso.datetime(),
+    rows: z.number().int().describe('Number of rows (examples).'),
+    contentHash: z.string().describe('`fnv1a64:<hex>` over the layout, names and values: equal data, equal hash.'),
+    schema: datasetSchemaSchema,
+  })
+  .meta({ id: 'Dataset' });
+
+export type DatasetView = z.output<typeof datasetViewSchema>;
+
+export function toDatasetView(description: DatasetDescription): DatasetView {
+  return {
+    id: description.id,
+    name: description.name,
+    format: description.format === 'csv' ? 'csv' : 'json',
+    createdAt: description.createdAt.toISOString(),
+    rows: description.rows,
+    contentHash: description.contentHash,
+    schema: description.schema,
+  };
+}
+
+export const datasetListSchema = z
+  .object({
+    datasets: z.array(datasetViewSchema),
+    nextCursor: z.string().nullable().describe('Pass as `cursor` for the next page; null on the last page.'),
+  })
+  .meta({ id: 'DatasetList' });
+
+/** Rows per page of `GET /v1/datasets/{id}/data`, at most. */
+export const maxDataPageRows = 100_000;
+
+export const dataQuerySchema = z.strictObject({
+  offset: z.coerce.number().int().min(0).default(0).describe('First row of the page (0-based).'),
+  limit: z.coerce.number().int().min(1).max(maxDataPageRows).default(1000).describe('Rows in the page, at most.'),
+});
+
+export const datasetDataSchema = z
+  .object({
+    id: z.uuid(),
+    offset: z.number().int(),
+    totalRows: z.number().int(),
+    nextOffset: z.number().int().nullable().describe('Pass as `offset` for the next page; null on the last page.'),
+    data: datasetUploadSchema.describe('The rows of this page, in the upload form (dense or sparse, as stored).'),
+  })
+  .meta({ id: 'DatasetData' });
+
+export type DatasetDataView = z.output<typeof datasetDataSchema>;

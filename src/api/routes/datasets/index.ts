@@ -1,0 +1,93 @@
+/** /v1/datasets: upload (JSON or streamed CSV), describe, list and read datasets. */
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { datasetUploadSchema } from '../../../contracts/dataset-upload.ts';
+import { problemResponses } from '../../errors/problem.ts';
+import { principalOf } from '../../plugins/authentication.ts';
+import { csvAwareValidatorCompiler, isCsvBody, registerCsvBodyParser, type DatasetUploadLimits } from './csv-upload.ts';
+import type { DatasetService } from './dataset-service.ts';
+import {
+  dataQuerySchema,
+  datasetDataSchema,
+  datasetListSchema,
+  datasetViewSchema,
+  toDatasetView,
+  uploadQuerySchema,
+} from './dataset-view.ts';
+
+export interface DatasetRoutesOptions {
+  readonly datasetService: DatasetService;
+  readonly limits: DatasetUploadLimits;
+}
+
+const idParams = z.object({ id: z.string().describe('The dataset id (a UUID).') });
+
+export async function datasetRoutes(app: FastifyInstance, { datasetService, limits }: DatasetRoutesOptions): Promise<void> {
+  const routes = app.withTypeProvider<ZodTypeProvider>();
+  registerCsvBodyParser(app, limits);
+
+  routes.post('/datasets', {
+    // JSON bodies up to the dataset limit; CSV bodies are streamed and counted by the route.
+    bodyLimit: limits.maxBytes,
+    validatorCompiler: csvAwareValidatorCompiler,
+    schema: {
+      summary: 'Upload a dataset',
+      description: 'JSON (`application/json`, the schema below: the dense or sparse form a model objective takes inline) '
+        + 'or CSV (`Content-Type: text/csv`: a header row of column names, then one row of numbers per line; '
+        + '`?target=<column>` names the target, default the last column; `?difficulty=<column>` a difficulty column; '
+        + '`?name=` a name). CSV is streamed, not buffered. Answers with the description (schema, row count, content hash), '
+        + 'not the data. Too many bytes, rows or columns: 413. A malformed CSV (ragged row, non-numeric cell, missing value, '
+        + 'unknown target column, empty file): 422 naming the line and column. Reference the dataset from a model objective '
+        + 'as `"data": {"id": …}`.',
+      tags: ['datasets'],
+      querystring: uploadQuerySchema,
+      body: datasetUploadSchema,
+      response: { 201: datasetViewSchema, ...problemResponses(400, 401, 413, 415, 422, 429) },
+    },
+  }, async (request, reply) => {
+    const { tenantId } = principalOf(request);
+    const body: unknown = request.body;
+    const stored = isCsvBody(body)
+      ? await datasetService.createFromCsv(tenantId, body, request.query)
+      : await datasetService.createFromJson(tenantId, request.body, request.query);
+    return reply.code(201).header('location', `/v1/datasets/${stored.id}`).send(toDatasetView(stored));
+  });
+
+  routes.get('/datasets', {
+    schema: {
+      summary: 'List datasets',
+      description: 'Newest first, with cursor pagination; descriptions only.',
+      tags: ['datasets'],
+      querystring: z.strictObject({
+        limit: z.coerce.number().int().min(1).max(200).default(50),
+        cursor: z.string().min(1).optional(),
+      }),
+      response: { 200: datasetListSchema, ...problemResponses(400, 401, 429) },
+    },
+  }, async (request) => {
+    const { items, nextCursor } = await datasetService.list(principalOf(request).tenantId, request.query);
+    return { datasets: items.map(toDatasetView), nextCursor };
+  });
+
+  routes.get('/datasets/:id', {
+    schema: {
+      summary: 'Describe a dataset',
+      description: 'Name, format, row count, content hash and schema (columns, feature count, classes). The rows: `GET /v1/datasets/{id}/data`.',
+      tags: ['datasets'],
+      params: idParams,
+      response: { 200: datasetViewSchema, ...problemResponses(401, 404, 429) },
+    },
+  }, async (request) => toDatasetView(await datasetService.get(principalOf(request).tenantId, request.params.id)));
+
+  routes.get('/datasets/:id/data', {
+    schema: {
+      summary: "Read a dataset's rows",
+      description: 'A page of rows in the upload form, exactly as stored (every number bit for bit).',
+      tags: ['datasets'],
+      params: idParams,
+      querystring: dataQuerySchema,
+      response: { 200: datasetDataSchema, ...problemResponses(400, 401, 404, 429) },
+    },
+  }, async (request) => datasetService.data(principalOf(request).tenantId, request.params.id, request.query));
+}

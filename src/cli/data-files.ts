@@ -1,0 +1,93 @@
+/**
+ * `{ "path": "file.csv" | "file.json" }` data sources of `descent run`, read relative to the spec
+ * file's folder. A CSV file streams through the core's CSV parser (header row, target column by
+ * `targetColumn`, default the last); a JSON file holds the dense or sparse form a spec takes
+ * inline (as `GET /v1/datasets/{id}/data` gives it). Every problem names the file, and for CSV
+ * the line and column.
+ */
+import { createReadStream } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { extname, resolve } from 'node:path';
+import { datasetUploadSchema } from '../contracts/dataset-upload.ts';
+import { formatPath, toFieldIssues } from '../contracts/issues.ts';
+import {
+  CsvDatasetParser,
+  CsvError,
+  materializeDataset,
+  resolveDataSources,
+  type Dataset,
+  type DatasetFile,
+} from '../core/datasets/index.ts';
+import type { ModelObjectiveSpec, ResolvedModelObjectiveSpec } from '../core/objectives/models/index.ts';
+
+/** A data file that cannot be used; `path` is the spec field (e.g. `objective.data.path`). */
+export class DataFileError extends Error {
+  override readonly name = 'DataFileError';
+  constructor(readonly path: string, message: string) {
+    super(message);
+  }
+}
+
+/** Reads one data file, `file.path` taken relative to `folder`. */
+export async function readDataFile(file: DatasetFile, folder: string, field: string): Promise<Dataset> {
+  const location = resolve(folder, file.path);
+  const fail = (message: string) => new DataFileError(field, `${file.path}: ${message}`);
+  const extension = extname(location).toLowerCase();
+  try {
+    if (extension === '.csv') return await readCsvFile(location, file);
+    if (extension === '.json') {
+      if (file.targetColumn !== undefined || file.difficultyColumn !== undefined) {
+        throw fail('targetColumn and difficultyColumn apply to CSV files only');
+      }
+      return await readJsonFile(location, fail);
+    }
+  } catch (error) {
+    if (error instanceof DataFileError) throw error;
+    if (error instanceof CsvError) throw fail(error.column > 0 && !error.message.includes('column') ? `${error.message} (line ${error.line}, column ${error.column})` : error.message);
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== undefined) throw fail(`cannot read ${location}: ${(error as Error).message}`);
+    throw fail(error instanceof Error ? error.message : String(error));
+  }
+  throw fail(`unsupported file type '${extension || '(none)'}': give a .csv or a .json file`);
+}
+
+async function readCsvFile(location: string, file: DatasetFile): Promise<Dataset> {
+  const parser = new CsvDatasetParser({
+    ...(file.targetColumn === undefined ? {} : { targetColumn: file.targetColumn }),
+    ...(file.difficultyColumn === undefined ? {} : { difficultyColumn: file.difficultyColumn }),
+  });
+  for await (const chunk of createReadStream(location)) parser.push(chunk as Buffer);
+  return parser.finish();
+}
+
+async function readJsonFile(location: string, fail: (message: string) => DataFileError): Promise<Dataset> {
+  let input: unknown;
+  try {
+    input = JSON.parse(await readFile(location, 'utf8'));
+  } catch (error) {
+    if (error instanceof SyntaxError) throw fail(`not valid JSON: ${error.message}`);
+    throw error;
+  }
+  const parsed = datasetUploadSchema.safeParse(input);
+  if (!parsed.success) {
+    const issues = toFieldIssues(parsed.error).map((issue) => `${issue.path || '(file)'}: ${issue.message}`);
+    throw fail(`not a dataset (${issues.join('; ')})`);
+  }
+  const { name: _name, targetName, ...source } = parsed.data;
+  const dataset = materializeDataset(source);
+  return targetName ? { ...dataset, targetName } : dataset;
+}
+
+/**
+ * The model objective with its `{ path }` sources read from files next to the spec. A stored
+ * dataset `{ id }` needs the service: that is a DataFileError too.
+ */
+export async function resolveDataFiles(spec: ModelObjectiveSpec, folder: string, prefix: readonly string[]): Promise<ResolvedModelObjectiveSpec> {
+  return resolveDataSources(spec, async (source) => {
+    const field = formatPath([...prefix, source === spec.data ? 'data' : 'validation']);
+    if ('id' in source) {
+      throw new DataFileError(`${field}.id`, `dataset {"id": "${source.id}"} is stored in the service: only the service can read it (POST /v1/runs). Use {"path": "file.csv"} to run locally.`);
+    }
+    return readDataFile(source, folder, `${field}.path`);
+  });
+}

@@ -1,0 +1,215 @@
+import { Readable } from 'node:stream';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../../../src/api/app.ts';
+import { datasetContentHash, parseCsvDataset } from '../../../src/core/datasets/index.ts';
+import { buildTestApp, createTenantKey, openTestServices, type TestServices } from '../support/services.ts';
+
+const features = [[0.1, 0.2], [0.30000000000000004, -1e-300], [5e-324, 1.7976931348623157e308], [-0.5, 2.5]];
+const targets = [1, 0, 1, 0];
+const csvText = 'a,b,label\n0.1,0.2,1\n0.30000000000000004,-1e-300,0\n5e-324,1.7976931348623157e308,1\n-0.5,2.5,0\n';
+
+describe('/v1/datasets', () => {
+  let services: TestServices;
+  let app: FastifyInstance;
+  let limited: FastifyInstance;
+  let authorization: string;
+
+  beforeAll(async () => {
+    services = await openTestServices();
+    app = await buildTestApp(services);
+    // The same service with small upload limits, to reach them with small bodies.
+    limited = await buildApp({ ...services, config: { ...services.config, datasetLimits: { maxBytes: 2048, maxRows: 20, maxColumns: 5 } } }, { logger: false });
+    ({ authorization } = await createTenantKey(services.database, 'datasets'));
+  });
+  afterAll(async () => {
+    await app.close();
+    await limited.close();
+    await services.close();
+  });
+
+  const uploadJson = (payload: object, headers: Record<string, string> = { authorization }, target = app) =>
+    target.inject({ method: 'POST', url: '/v1/datasets', headers, payload });
+  const uploadCsv = (payload: string | Readable, query = '', target = app, headers: Record<string, string> = {}) =>
+    target.inject({ method: 'POST', url: `/v1/datasets${query}`, headers: { authorization, 'content-type': 'text/csv', ...headers }, payload });
+  const get = (url: string, headers: Record<string, string> = { authorization }) => app.inject({ method: 'GET', url, headers });
+
+  it('stores a dense JSON upload and describes it: schema, row count, content hash (201, not the data)', async () => {
+    const response = await uploadJson({ name: 'four rows', features, targets, columnNames: ['a', 'b'], targetName: 'label' });
+    expect(response.statusCode).toBe(201);
+    const view = response.json();
+    expect(view).toEqual({
+      id: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      name: 'four rows',
+      format: 'json',
+      createdAt: expect.any(String),
+      rows: 4,
+      contentHash: expect.stringMatching(/^fnv1a64:[0-9a-f]{16}$/),
+      schema: { layout: 'dense', featureCount: 2, columns: ['a', 'b'], target: 'label', classes: [0, 1], difficulty: false, nonZeros: null },
+    });
+    expect(response.headers.location).toBe(`/v1/datasets/${view.id}`);
+    // The hash is the core's, over exactly the numbers sent.
+    expect(view.contentHash).toBe(datasetContentHash(parseCsvDataset(csvText)));
+
+    const described = await get(`/v1/datasets/${view.id}`);
+    expect(described.statusCode).toBe(200);
+    expect(described.json()).toEqual(view);
+
+    const data = await get(`/v1/datasets/${view.id}/data`);
+    expect(data.statusCode).toBe(200);
+    // Every number back bit for bit, subnormals and the largest double included.
+    expect(data.json()).toEqual({
+      id: view.id,
+      offset: 0,
+      totalRows: 4,
+      nextOffset: null,
+      data: { features, targets, columnNames: ['a', 'b'], targetName: 'label' },
+    });
+  });
+
+  it('stores a streamed CSV upload: header row, target by ?target=, same content hash as the same data in JSON', async () => {
+    const response = await uploadCsv(csvText, '?name=from%20csv');
+    expect(response.statusCode).toBe(201);
+    const view = response.json();
+    expect(view).toMatchObject({ name: 'from csv', format: 'csv', rows: 4, schema: { columns: ['a', 'b'], target: 'label', classes: [0, 1] } });
+    expect(view.contentHash).toBe(datasetContentHash(parseCsvDataset(csvText)));
+
+    const byName = await uploadCsv('label,a,b\n1.5,0.1,0.2\n-2,0.3,0.4\n', '?target=label');
+    expect(byName.statusCode).toBe(201);
+    // Non-integer targets: a regression set, no classes.
+    expect(byName.json().schema).toMatchObject({ columns: ['a', 'b'], target: 'label', classes: null, featureCount: 2 });
+    const rows = (await get(`/v1/datasets/${byName.json().id}/data`)).json().data;
+    expect(rows).toMatchObject({ features: [[0.1, 0.2], [0.3, 0.4]], targets: [1.5, -2] });
+  });
+
+  it('parses a CSV body that arrives in many chunks (20,000 rows), and pages its rows', async () => {
+    const rowCount = 20_000;
+    async function* chunks() {
+      yield 'x1,x2,x3,y\n';
+      for (let r = 0; r < rowCount; r += 500) {
+        let text = '';
+        for (let i = r; i < r + 500; i++) text += `${i},${i / 7},${-i},${i % 3}\n`;
+        yield text;
+      }
+    }
+    const response = await uploadCsv(Readable.from(chunks()), '?difficulty=x1');
+    expect(response.statusCode).toBe(201);
+    expect(response.json()).toMatchObject({ rows: rowCount, schema: { featureCount: 2, columns: ['x2', 'x3'], target: 'y', classes: [0, 1, 2], difficulty: true } });
+    const page = await get(`/v1/datasets/${response.json().id}/data?offset=19998&limit=5`);
+    expect(page.json()).toMatchObject({
+      offset: 19998,
+      totalRows: rowCount,
+      nextOffset: null,
+      data: { features: [[19998 / 7, -19998], [19999 / 7, -19999]], targets: [0, 1], difficulty: [19998, 19999] },
+    });
+    const first = await get(`/v1/datasets/${response.json().id}/data?limit=2`);
+    expect(first.json()).toMatchObject({ offset: 0, nextOffset: 2, data: { targets: [0, 1] } });
+  });
+
+  it('stores the sparse form sparsely and gives it back as sent', async () => {
+    const sparse = { columns: 1000, rows: [{ indices: [3, 999], values: [1, 2] }, { indices: [], values: [] }, { indices: [0], values: [-1] }], targets: [1, 0, 1] };
+    const response = await uploadJson(sparse);
+    expect(response.statusCode).toBe(201);
+    expect(response.json().schema).toMatchObject({ layout: 'sparse', featureCount: 1000, nonZeros: 3, target: 'target' });
+    const data = await get(`/v1/datasets/${response.json().id}/data`);
+    expect(data.json().data).toMatchObject(sparse);
+  });
+
+  describe('bad CSV: 422 problem+json naming the line and column', () => {
+    it.each([
+      ['a ragged row', 'a,b,y\n1,2,3\n4,5\n', '', /line 3 has 2 fields, the header has 3 \(line 3, column 3\)/],
+      ['a non-numeric cell', 'a,b,y\n1,2,3\n4,five,6\n', '', /line 3, column 2 \('b'\): 'five' is not a finite number/],
+      ['a missing target value', 'a,b,y\n1,2,3\n4,5,\n', '', /line 3, column 3 \('y'\): missing target value/],
+      ['a target column not in the header', 'a,b,y\n1,2,3\n', '?target=label', /the target column 'label' is not in the header \(a, b, y\)/],
+      ['an empty file', '', '', /the file is empty/],
+      ['a header without rows', 'a,b,y\n', '', /the file has a header but no data rows/],
+    ])('%s', async (_case, body, query, message) => {
+      const response = await uploadCsv(body, query);
+      expect(response.statusCode).toBe(422);
+      expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+      const problem = response.json();
+      expect(problem).toMatchObject({ status: 422, code: 'invalid_csv', type: 'urn:descent:problem:invalid_csv' });
+      expect(problem.detail).toMatch(message);
+      expect(problem.errors[0].message).toMatch(message);
+    });
+
+    it('a JSON dataset that does not hold together is a 422 too; a malformed one a 400 with paths', async () => {
+      const ragged = await uploadJson({ features: [[1, 2], [3]], targets: [0, 1] });
+      expect(ragged.statusCode).toBe(422);
+      expect(ragged.json()).toMatchObject({ code: 'invalid_dataset', detail: expect.stringMatching(/features row 2 has 1 values, row 1 has 2/) });
+      const malformed = await uploadJson({ features: [[1, 'x']], targets: [0] });
+      expect(malformed.statusCode).toBe(400);
+      expect(malformed.json().errors).toEqual([expect.objectContaining({ path: 'features[0][1]' })]);
+    });
+  });
+
+  describe('limits: 413 problem+json', () => {
+    const wide = (columns: number) => `${Array.from({ length: columns }, (_, j) => `c${j}`).join(',')}\n${Array(columns).fill(1).join(',')}\n`;
+
+    it('bytes: a declared Content-Length, a chunked stream, and a JSON body over the limit', async () => {
+      const big = `a,b\n${'1,2\n'.repeat(600)}`;
+      const declared = await uploadCsv(big, '', limited);
+      expect(declared.statusCode).toBe(413);
+      expect(declared.json()).toMatchObject({ code: 'dataset_too_large', detail: expect.stringMatching(/exceeds 2048 bytes/) });
+      // No Content-Length: counted while streaming.
+      const streamed = await uploadCsv(Readable.from([big.slice(0, 1000), big.slice(1000)]), '', limited);
+      expect(streamed.statusCode).toBe(413);
+      expect(streamed.json().code).toBe('dataset_too_large');
+      const json = await uploadJson({ features: Array.from({ length: 300 }, () => [1.5, 2.5]), targets: Array(300).fill(1) }, { authorization }, limited);
+      expect(json.statusCode).toBe(413);
+    });
+
+    it('rows and columns, in CSV and in JSON', async () => {
+      const rows = await uploadCsv(`a,y\n${'1,0\n'.repeat(21)}`, '', limited);
+      expect(rows.statusCode).toBe(413);
+      expect(rows.json().detail).toMatch(/more than 20 data rows/);
+      const columns = await uploadCsv(wide(7), '', limited);
+      expect(columns.statusCode).toBe(413);
+      expect(columns.json().detail).toMatch(/the header has 7 columns; at most 5/);
+      const jsonRows = await uploadJson({ features: Array.from({ length: 21 }, () => [1]), targets: Array(21).fill(0) }, { authorization }, limited);
+      expect(jsonRows.statusCode).toBe(413);
+      expect(jsonRows.json().detail).toMatch(/21 rows; at most 20/);
+      const jsonColumns = await uploadJson({ features: [[1, 2, 3, 4, 5, 6]], targets: [0] }, { authorization }, limited);
+      expect(jsonColumns.statusCode).toBe(413);
+      expect(jsonColumns.json().detail).toMatch(/6 feature columns; at most 5/);
+      // Exactly at the limits is fine.
+      expect((await uploadCsv(`a,y\n${'1,0\n'.repeat(20)}`, '', limited)).statusCode).toBe(201);
+      expect((await uploadCsv(wide(5), '', limited)).statusCode).toBe(201);
+    });
+  });
+
+  it('refuses other media types (415) and CSV-only query parameters on JSON uploads (400)', async () => {
+    const plain = await app.inject({ method: 'POST', url: '/v1/datasets', headers: { authorization, 'content-type': 'text/plain' }, payload: 'a,b\n1,2\n' });
+    expect(plain.statusCode).toBe(415);
+    const query = await app.inject({ method: 'POST', url: '/v1/datasets?target=b', headers: { authorization }, payload: { features: [[1]], targets: [0] } });
+    expect(query.statusCode).toBe(400);
+    expect(query.json().errors[0]).toMatchObject({ path: 'target' });
+    const anonymous = await uploadCsv('a,b\n1,2\n', '', app, { authorization: '' });
+    expect(anonymous.statusCode).toBe(401);
+  });
+
+  it("isolates tenants: another tenant's dataset is a 404 everywhere and absent from its list", async () => {
+    const mine = (await uploadCsv(csvText)).json();
+    const other = await createTenantKey(services.database, 'other');
+    const headers = { authorization: other.authorization };
+    expect((await get(`/v1/datasets/${mine.id}`, headers)).statusCode).toBe(404);
+    expect((await get(`/v1/datasets/${mine.id}/data`, headers)).statusCode).toBe(404);
+    expect((await get(`/v1/datasets/${mine.id}`, headers)).json()).toMatchObject({ code: 'not_found' });
+    expect((await get('/v1/datasets', headers)).json()).toEqual({ datasets: [], nextCursor: null });
+    expect((await get('/v1/datasets/not-a-uuid')).statusCode).toBe(404);
+  });
+
+  it('lists newest first with a cursor', async () => {
+    const tenant = await createTenantKey(services.database, 'lister');
+    const headers = { authorization: tenant.authorization };
+    const ids: string[] = [];
+    for (let index = 0; index < 5; index += 1) ids.push((await uploadJson({ name: `set ${index}`, features: [[index]], targets: [index] }, headers)).json().id);
+    const first = (await get('/v1/datasets?limit=2', headers)).json();
+    expect(first.datasets.map((view: { id: string }) => view.id)).toEqual([ids[4], ids[3]]);
+    const second = (await get(`/v1/datasets?limit=2&cursor=${first.nextCursor}`, headers)).json();
+    const third = (await get(`/v1/datasets?limit=2&cursor=${second.nextCursor}`, headers)).json();
+    expect([...second.datasets, ...third.datasets].map((view: { id: string }) => view.id)).toEqual([ids[2], ids[1], ids[0]]);
+    expect(third.nextCursor).toBeNull();
+    expect((await get('/v1/datasets?cursor=garbage', headers)).json()).toMatchObject({ code: 'invalid_cursor' });
+  });
+});
