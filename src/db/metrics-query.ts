@@ -127,10 +127,10 @@ export function createMetricsQuery(pool: Pool) {
         `sum(${c}_count)::int AS ${c}_count`, `sum(${c}_sum) AS ${c}_sum`, `min(${c}_min) AS ${c}_min`, `max(${c}_max) AS ${c}_max`,
       ]);
       const parts: string[] = [];
-      if (plan.level > 0 && plan.firstBucket <= plan.lastBucket) {
-        parts.push(`SELECT count AS n, step_first, step_last, epoch_last, elapsed_last, ${rollupColumns.join(', ')}
-          FROM metric_rollups WHERE run_id = $1::uuid AND level = $2 AND bucket BETWEEN $3 AND $4`);
-      }
+      // Always part of the statement, so PostgreSQL can type $2–$4; it reads nothing when the
+      // plan uses no buckets (level 0 has no rollups, and firstBucket > lastBucket is empty).
+      parts.push(`SELECT count AS n, step_first, step_last, epoch_last, elapsed_last, ${rollupColumns.join(', ')}
+        FROM metric_rollups WHERE run_id = $1::uuid AND level = $2 AND bucket BETWEEN $3 AND $4`);
       parts.push(`SELECT 1 AS n, step AS step_first, step AS step_last, epoch AS epoch_last, elapsed_seconds AS elapsed_last, ${rawAggregates.join(', ')}
         FROM run_metrics WHERE run_id = $1::uuid AND (step BETWEEN $5 AND $6 OR step BETWEEN $7 AND $8)`);
       const sql = `

@@ -10,6 +10,9 @@ const randomStateSchema = z.strictObject({
   spare: z.number().nullable(),
 });
 
+/** A data objective's own state (e.g. batch-normalization running statistics). */
+const objectiveState = z.record(z.string(), z.union([z.number(), z.array(z.number())]));
+
 export const runCheckpointSchema = z.strictObject({
   version: z.literal(1),
   step: z.number().int().min(0),
@@ -26,7 +29,7 @@ export const runCheckpointSchema = z.strictObject({
       random: randomStateSchema,
     })
     .nullable(),
-  objective: z.record(z.string(), z.union([z.number(), z.array(z.number())])).nullable(),
+  objective: objectiveState.nullable(),
   tracker: z.strictObject({
     best: z.number().nullable(),
     bestStep: z.number().int().nullable(),
@@ -34,6 +37,8 @@ export const runCheckpointSchema = z.strictObject({
     stopped: z.boolean(),
   }),
   bestParams: z.array(z.number()).nullable(),
+  /** The objective's state at the best parameters (restoreBest with batch normalization). */
+  bestObjective: objectiveState.nullable().optional(),
   lastLoss: z.number().nullable(),
   lastValidationStep: z.number().int().min(0),
 });

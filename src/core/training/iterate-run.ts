@@ -16,7 +16,7 @@
  * recorded steps.
  */
 import type { Objective } from '../objectives/objective.ts';
-import { isDataObjective, type DataObjective } from '../objectives/objective.ts';
+import { isDataObjective, type DataObjective, type ObjectiveState } from '../objectives/objective.ts';
 import { createObjective } from '../objectives/index.ts';
 import {
   createOptimizer,
@@ -108,6 +108,8 @@ export class Run implements Iterable<StepRecord> {
   private readonly weightDecay: number;
   private readonly tracker: BestTracker;
   private readonly bestParams: Float64Array | null;
+  /** The objective's own state (batch-normalization statistics) at the best parameters. */
+  private bestObjectiveState: ObjectiveState | null = null;
   private readonly scheduleListens: Monitor | null;
   private readonly lossBelow: number;
   private readonly gradNormBelow: number;
@@ -303,7 +305,7 @@ export class Run implements Iterable<StepRecord> {
       }
     }
 
-    if (this.tracker.monitor === 'loss' && this.tracker.observe(t, loss) && this.bestParams) this.bestParams.set(params);
+    if (this.tracker.monitor === 'loss' && this.tracker.observe(t, loss) && this.bestParams) this.rememberBest(params);
     if (this.scheduleListens === 'loss') this.schedule.observe!(t, loss);
 
     if (this.weightDecay !== 0) applyWeightDecay(gradient, this.point, this.weightDecay);
@@ -333,12 +335,18 @@ export class Run implements Iterable<StepRecord> {
 
 
   /** Evaluates the validation set at the parameters after update t. */
+  /** restoreBest: keeps the parameters, and the objective's state that goes with them. */
+  private rememberBest(params: Float64Array): void {
+    this.bestParams!.set(params);
+    if (this.dataObjective?.getState) this.bestObjectiveState = this.dataObjective.getState();
+  }
+
   private validate(t: number): void {
     const objective = this.dataObjective!;
     this.valLoss = objective.validationLoss(this.params);
     this.valAccuracy = objective.validationAccuracy ? objective.validationAccuracy(this.params) : NaN;
     this.lastValidationStep = t;
-    if (this.tracker.monitor === 'valLoss' && this.tracker.observe(t, this.valLoss) && this.bestParams) this.bestParams.set(this.params);
+    if (this.tracker.monitor === 'valLoss' && this.tracker.observe(t, this.valLoss) && this.bestParams) this.rememberBest(this.params);
     if (this.scheduleListens === 'valLoss') this.schedule.observe!(t, this.valLoss);
   }
 
@@ -401,7 +409,10 @@ export class Run implements Iterable<StepRecord> {
       records.push(this.makeRecord());
     }
     this.tracker.stopped = reason === 'early_stopping';
-    if (this.bestParams && this.tracker.bestStep > 0) this.params.set(this.bestParams);
+    if (this.bestParams && this.tracker.bestStep > 0) {
+      this.params.set(this.bestParams);
+      if (this.bestObjectiveState && this.dataObjective?.setState) this.dataObjective.setState(this.bestObjectiveState);
+    }
     const view = this.tracker.view();
     this.finished = {
       stopReason: reason,
@@ -450,6 +461,7 @@ export class Run implements Iterable<StepRecord> {
       objective: this.dataObjective?.getState ? this.dataObjective.getState() : null,
       tracker: this.tracker.getState(),
       bestParams: this.bestParams ? Array.from(this.bestParams) : null,
+      bestObjective: this.bestObjectiveState,
       lastLoss: this.lastLoss,
       lastValidationStep: this.lastValidationStep,
     };
@@ -476,6 +488,7 @@ export class Run implements Iterable<StepRecord> {
     if (checkpoint.objective && this.dataObjective?.setState) this.dataObjective.setState(checkpoint.objective);
     this.tracker.setState(checkpoint.tracker);
     if (this.bestParams && checkpoint.bestParams) this.bestParams.set(checkpoint.bestParams);
+    this.bestObjectiveState = checkpoint.bestObjective ?? null;
     this.lastLoss = checkpoint.lastLoss;
     this.lastRecordedStep = checkpoint.step;
     this.lastValidationStep = checkpoint.lastValidationStep;

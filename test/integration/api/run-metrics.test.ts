@@ -141,7 +141,7 @@ describe('GET /v1/runs/{id}/metrics', () => {
   });
 
   it('downsamples to at most maxPoints buckets that match a brute-force aggregate, keeping the spike', async () => {
-    for (const [from, to, maxPoints] of [[1, 50_000, 1000], [123, 45_678, 300], [7000, 9000, 7]]) {
+    for (const [from, to, maxPoints] of [[1, 50_000, 1000], [123, 45_678, 300], [7000, 9000, 7], [10, 500, 100]]) {
       const response = await app.inject({
         url: `/v1/runs/${runId}/metrics?fields=loss,gradNorm,valLoss,epoch&from=${from}&to=${to}&maxPoints=${maxPoints}`,
         headers: { authorization },

@@ -1,6 +1,8 @@
 /** The overview's claims about models on data, shown through the real run loop with fixed seeds. */
 import { describe, expect, it } from 'vitest';
 import { runSpecSchema } from '../../../../src/contracts/run-spec.ts';
+import { createObjective, type ObjectiveSpec } from '../../../../src/core/objectives/index.ts';
+import type { DataObjective } from '../../../../src/core/objectives/objective.ts';
 import { iterateRun } from '../../../../src/core/training/iterate-run.ts';
 import type { StepRecord } from '../../../../src/core/training/step-record.ts';
 
@@ -51,6 +53,28 @@ describe('batch normalization', () => {
     const without = epochsToTarget(data, activation, false, target);
     expect(withNormalization).toBeLessThan(40);
     expect(withNormalization).toBeLessThan(without);
+  });
+});
+
+describe('restoreBest with batch normalization', () => {
+  it('restores the running statistics that go with the best parameters', () => {
+    const spec = parse({
+      objective: { type: 'model', model: 'mlp', data: { builtin: 'moons', rows: 200, noise: 0.3, seed: 3 }, validationSplit: 0.3,
+        hidden: [16], activation: 'relu', batchNormalization: true, seed: 3 },
+      optimizer: { name: 'adam', learningRate: 0.05 },
+      training: { epochs: 60, batchSize: 20, seed: 3, validationEvery: 5 },
+      earlyStopping: { monitor: 'valLoss', patience: 1_000_000, restoreBest: true },
+      record: { every: 5 },
+    });
+    const objective = createObjective(spec.objective as ObjectiveSpec) as DataObjective;
+    const run = iterateRun(spec, { objective });
+    const records = [...run];
+    const best = Math.min(...records.map((record) => record.valLoss!));
+    // The run went past its best, so the last statistics differ from the best ones.
+    expect(records[records.length - 1].valLoss).toBeGreaterThan(best);
+    expect(run.result!.bestLoss).toBe(best);
+    // Evaluating the restored parameters with the restored statistics gives the best loss exactly.
+    expect(objective.validationLoss(Float64Array.from(run.result!.params))).toBe(best);
   });
 });
 
