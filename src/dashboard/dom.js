@@ -1,0 +1,76 @@
+/** Small DOM and formatting helpers shared by the views. */
+const svgNamespace = 'http://www.w3.org/2000/svg';
+
+/**
+ * Creates an element: `h('button', { class: 'primary', onclick }, 'Cancel')`. Attributes
+ * starting with `on` become listeners; children are nodes or strings (never parsed as HTML).
+ */
+export function h(tag, attributes = {}, ...children) {
+  return build(document.createElement(tag), attributes, children);
+}
+
+/** As `h`, in the SVG namespace. */
+export function s(tag, attributes = {}, ...children) {
+  return build(document.createElementNS(svgNamespace, tag), attributes, children);
+}
+
+function build(element, attributes, children) {
+  for (const [name, value] of Object.entries(attributes)) {
+    if (value === undefined || value === null || value === false) continue;
+    if (name.startsWith('on') && typeof value === 'function') element.addEventListener(name.slice(2), value);
+    else element.setAttribute(name, value === true ? '' : String(value));
+  }
+  for (const child of children.flat()) {
+    if (child === null || child === undefined || child === false) continue;
+    element.append(child instanceof Node ? child : String(child));
+  }
+  return element;
+}
+
+/** A number for people: 4 significant digits, exponent notation when very large or small. */
+export function formatNumber(value, digits = 4) {
+  if (value === null || value === undefined) return '—';
+  if (!Number.isFinite(value)) return String(value);
+  if (value === 0) return '0';
+  const magnitude = Math.abs(value);
+  if (magnitude >= 1e6 || magnitude < 1e-3) {
+    const [mantissa, exponent] = value.toExponential(digits - 1).split('e');
+    return `${Number(mantissa)}e${Number(exponent)}`;
+  }
+  return Number(value.toPrecision(digits)).toString();
+}
+
+export function formatDuration(seconds) {
+  if (seconds === null || seconds === undefined || !Number.isFinite(seconds)) return '—';
+  if (seconds < 1) return `${Math.round(seconds * 1000)} ms`;
+  if (seconds < 120) return `${seconds.toFixed(1)} s`;
+  return `${Math.floor(seconds / 60)} min ${Math.round(seconds % 60)} s`;
+}
+
+export const finalStatuses = new Set(['completed', 'early_stopped', 'diverged', 'failed', 'cancelled']);
+
+export function statusBadge(status) {
+  return h('span', { class: `badge status-${status}` }, status.replace('_', ' '));
+}
+
+export function progressBar(progress, status) {
+  const fraction = progress?.fraction ?? (finalStatuses.has(status) && status === 'completed' ? 1 : 0);
+  const percent = Math.round(Math.min(1, Math.max(0, fraction)) * 100);
+  const bar = h('div', {
+    class: `progress status-${status}`, role: 'progressbar', 'aria-valuemin': 0, 'aria-valuemax': 100, 'aria-valuenow': percent,
+    'aria-label': `Progress ${percent}%`,
+  }, h('div', { class: 'progress-fill' }));
+  // CSSOM changes are allowed by the style-src policy, unlike style attributes.
+  bar.firstChild.style.width = `${percent}%`;
+  return bar;
+}
+
+/** A one-line description of what a run minimises. */
+export function describeObjective(objective) {
+  if (!objective) return '';
+  if (objective.id) return `stored objective ${objective.id.slice(0, 8)}`;
+  if (objective.type === 'expression') return objective.expression;
+  if (objective.type === 'benchmark') return `${objective.name}${objective.dimensions ? ` (${objective.dimensions}-D)` : ''}`;
+  if (objective.type === 'model') return `${objective.model} model`;
+  return objective.type ?? '';
+}
