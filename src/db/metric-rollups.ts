@@ -3,8 +3,10 @@
  * downsampled metrics query reads a few thousand summary rows instead of scanning millions of
  * steps.
  *
- * Level k (k = 1 … 5) groups steps into buckets of 16^k steps: bucket b of level k holds the
- * recorded steps s with ⌊(s − 1) / 16^k⌋ = b. Per bucket and per numeric field it stores the
+ * Level k (k = 2 … 10) groups steps into buckets of 4^k steps (16 … 1,048,576): bucket b of
+ * level k holds the recorded steps s with ⌊(s − 1) / 4^k⌋ = b. A factor of 4 between levels
+ * means a query over any range finds a level with between maxPoints and 4·maxPoints buckets;
+ * per 1,000 recorded steps ingest adds about 90 rollup rows. Per bucket and per numeric field it stores the
  * count of non-null values, their sum, minimum and maximum, so any coarser grouping is an exact
  * merge (mean = Σsum / Σcount, min of mins, max of maxes).
  *
@@ -40,8 +42,8 @@ export interface MetricColumns {
   readonly elapsedSeconds?: ArrayLike<number | null>;
 }
 
-export const rollupBase = 16;
-export const rollupLevels = [1, 2, 3, 4, 5] as const;
+export const rollupBase = 4;
+export const rollupLevels = [2, 3, 4, 5, 6, 7, 8, 9, 10] as const;
 export const bucketWidth = (level: number) => rollupBase ** level;
 
 interface FieldSummary {

@@ -4,14 +4,15 @@
  * Downsampling never loads a whole run: it picks the coarsest rollup level whose buckets still
  * give at least `maxPoints` groups over the range (src/db/metric-rollups.ts), merges those
  * buckets into at most `maxPoints` groups in SQL, and reads raw rows only for the partial
- * buckets at the two ends of the range. A query thus touches at most about 16·maxPoints
- * summary rows plus 2·16^level raw rows, whatever the run's length.
+ * buckets at the two ends of the range. A query thus touches at most about 4·maxPoints
+ * summary rows plus two partial buckets of raw rows, whatever the run's length.
  *
  * Counting the rows of a range (to decide whether to downsample at all) reads the pyramid too:
  * the range is cut into whole buckets of decreasing levels plus at most 30 raw steps at its
- * ends, so the answer never depends on the planner's estimate of how many rows a run has (a
- * freshly written run of a million steps looks like a hundred rows to stale statistics, and a
- * plain `count(*)` then builds a bitmap of every row).
+ * ends (less than one finest bucket of 16 on each side), so the answer never depends on the
+ * planner's estimate of how many rows a run has (a freshly written run of a million steps
+ * looks like a hundred rows to stale statistics, and a plain `count(*)` then builds a bitmap
+ * of every row).
  *
  * Reads go through node-postgres: decoding a thousand wide rows through the Prisma adapter cost
  * more than the query itself.
@@ -116,41 +117,40 @@ export function createMetricsQuery(pool: Pool) {
       const groupWidth = plan.groupWidth;
       const rawField = (column: string) =>
         `CASE WHEN ${column} IN ('NaN'::float8, 'Infinity'::float8, '-Infinity'::float8) THEN NULL ELSE ${column} END`;
-      const rawAggregates = rolledUpFields.flatMap(([, column]) => [
+      const wanted = new Set<string>(downsampleQuery.fields);
+      const fields = rolledUpFields.filter(([field]) => wanted.has(field));
+      const rawAggregates = fields.flatMap(([, column]) => [
         `(${rawField(column)} IS NOT NULL)::int AS ${column}_count`,
         `COALESCE(${rawField(column)}, 0) AS ${column}_sum`,
         `${rawField(column)} AS ${column}_min`,
         `${rawField(column)} AS ${column}_max`,
       ]);
-      const rollupColumns = rolledUpFields.flatMap(([, c]) => [`${c}_count`, `${c}_sum`, `${c}_min`, `${c}_max`]);
-      const merged = rolledUpFields.flatMap(([, c]) => [
+      const rollupColumns = fields.flatMap(([, c]) => [`${c}_count`, `${c}_sum`, `${c}_min`, `${c}_max`]);
+      const merged = fields.flatMap(([, c]) => [
         `sum(${c}_count)::int AS ${c}_count`, `sum(${c}_sum) AS ${c}_sum`, `min(${c}_min) AS ${c}_min`, `max(${c}_max) AS ${c}_max`,
       ]);
       const parts: string[] = [];
       // Always part of the statement, so PostgreSQL can type $2–$4; it reads nothing when the
       // plan uses no buckets (level 0 has no rollups, and firstBucket > lastBucket is empty).
-      parts.push(`SELECT count AS n, step_first, step_last, epoch_last, elapsed_last, ${rollupColumns.join(', ')}
+      parts.push(`SELECT count AS n, step_first, step_last, epoch_last, elapsed_last${rollupColumns.map((c) => `, ${c}`).join('')}
         FROM metric_rollups WHERE run_id = $1::uuid AND level = $2 AND bucket BETWEEN $3 AND $4`);
-      parts.push(`SELECT 1 AS n, step AS step_first, step AS step_last, epoch AS epoch_last, elapsed_seconds AS elapsed_last, ${rawAggregates.join(', ')}
+      parts.push(`SELECT 1 AS n, step AS step_first, step AS step_last, epoch AS epoch_last, elapsed_seconds AS elapsed_last${rawAggregates.map((c) => `, ${c}`).join('')}
         FROM run_metrics WHERE run_id = $1::uuid AND (step BETWEEN $5 AND $6 OR step BETWEEN $7 AND $8)`);
       const sql = `
         SELECT floor((step_first - 1)::float8 / ${groupWidth})::bigint AS g,
                sum(n)::int AS count, min(step_first) AS step, max(step_last) AS step_end,
-               max(epoch_last) AS epoch, max(elapsed_last) AS elapsed,
-               ${merged.join(', ')}
+               max(epoch_last) AS epoch, max(elapsed_last) AS elapsed${merged.map((c) => `, ${c}`).join('')}
           FROM (${parts.join(' UNION ALL ')}) u
          GROUP BY g ORDER BY g`;
       const rows = await query(sql, [runId, plan.level, plan.firstBucket, plan.lastBucket,
         plan.rawRanges[0][0], plan.rawRanges[0][1], plan.rawRanges[1][0], plan.rawRanges[1][1]]);
-      const wanted = new Set<string>(downsampleQuery.fields);
       const buckets = rows.map((row) => {
         const bucket: MetricBucket = {
           step: Number(row.step), stepEnd: Number(row.step_end), count: Number(row.count),
           epoch: wanted.has('epoch') ? finite(row.epoch) : null,
           elapsedSeconds: wanted.has('elapsedSeconds') ? finite(row.elapsed) : null,
         };
-        for (const [field, column] of rolledUpFields) {
-          if (!wanted.has(field)) continue;
+        for (const [field, column] of fields) {
           const count = Number(row[`${column}_count`] ?? 0);
           bucket[field] = count ? finite(row[`${column}_sum`])! / count : null;
           bucket[`${field}Min`] = finite(row[`${column}_min`]);

@@ -7,7 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postgresConnectionOptions } from '../../../src/db/connection-options.ts';
-import { appendMetricRollups } from '../../../src/db/metric-rollups.ts';
+import { appendMetricRollups, bucketWidth } from '../../../src/db/metric-rollups.ts';
 import { createMetricsQuery, decomposeRange, planDownsampling } from '../../../src/db/metrics-query.ts';
 import { createPool } from '../../../src/db/pool.ts';
 import { buildTestApp, createTenantKey, minimalSpec, openTestServices, type TestServices } from '../support/services.ts';
@@ -90,7 +90,7 @@ describe('planDownsampling', () => {
     const groups = Math.floor((to - 1) / plan.groupWidth) - Math.floor((from - 1) / plan.groupWidth) + 1;
     expect(groups).toBeLessThanOrEqual(maxPoints);
     if (plan.level > 0) {
-      const width = 16 ** plan.level;
+      const width = bucketWidth(plan.level);
       expect(plan.groupWidth % width).toBe(0);
       // Raw ranges and full buckets tile the range exactly.
       const covered = [...plan.rawRanges.map(([a, b]) => Math.max(0, b - a + 1)), Math.max(0, plan.lastBucket - plan.firstBucket + 1) * width]
@@ -104,13 +104,13 @@ describe('decomposeRange', () => {
   it.each([[1, 1], [1, 16], [2, 17], [1, 1_000_000], [37, 99_999], [4095, 4097], [16 ** 5, 16 ** 5 * 2 + 3]])(
     'tiles [%i, %i] with whole buckets and at most 30 raw steps', (from, to) => {
       const { buckets, rawRanges } = decomposeRange(from, to);
-      const covered = buckets.reduce((sum, b) => sum + (b.last - b.first + 1) * 16 ** b.level, 0)
+      const covered = buckets.reduce((sum, b) => sum + (b.last - b.first + 1) * bucketWidth(b.level), 0)
         + rawRanges.reduce((sum, [a, b]) => sum + b - a + 1, 0);
       expect(covered).toBe(to - from + 1);
       expect(rawRanges.length).toBeLessThanOrEqual(2);
       expect(rawRanges.reduce((sum, [a, b]) => sum + b - a + 1, 0)).toBeLessThanOrEqual(30);
       // Pieces do not overlap: sorted by their first step, each starts after the previous ends.
-      const pieces = [...buckets.map((b) => [b.first * 16 ** b.level + 1, (b.last + 1) * 16 ** b.level]), ...rawRanges].sort((x, y) => x[0] - y[0]);
+      const pieces = [...buckets.map((b) => [b.first * bucketWidth(b.level) + 1, (b.last + 1) * bucketWidth(b.level)]), ...rawRanges].sort((x, y) => x[0] - y[0]);
       for (let i = 1; i < pieces.length; i++) expect(pieces[i][0]).toBe(pieces[i - 1][1] + 1);
     });
 });
