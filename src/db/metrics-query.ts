@@ -18,6 +18,7 @@
  * more than the query itself.
  */
 import { bucketWidth, rolledUpFields, rollupLevels } from './metric-rollups.ts';
+import { createHash } from 'node:crypto';
 import type { Pool } from './pool.ts';
 
 export const metricFields = ['loss', 'valLoss', 'gradNorm', 'learningRate', 'updateNorm', 'epoch', 'elapsedSeconds', 'params'] as const;
@@ -67,8 +68,10 @@ const finite = (value: unknown): number | null =>
   typeof value === 'number' && Number.isFinite(value) ? value : typeof value === 'bigint' ? Number(value) : null;
 
 export function createMetricsQuery(pool: Pool) {
+  // Named, so each connection parses and plans a statement once: planning these unions cost
+  // more than running them on a busy server.
   const query = async <Row extends Record<string, unknown>>(sql: string, parameters: unknown[]): Promise<Row[]> =>
-    (await pool.query<Row>(sql, parameters)).rows;
+    (await pool.query<Row>({ name: `metrics-${createHash('sha1').update(sql).digest('hex').slice(0, 16)}`, text: sql, values: parameters })).rows;
 
   return {
     /** The last recorded step (0 when none): changes exactly when new rows land. */
@@ -137,13 +140,13 @@ export function createMetricsQuery(pool: Pool) {
       parts.push(`SELECT 1 AS n, step AS step_first, step AS step_last, epoch AS epoch_last, elapsed_seconds AS elapsed_last${rawAggregates.map((c) => `, ${c}`).join('')}
         FROM run_metrics WHERE run_id = $1::uuid AND (step BETWEEN $5 AND $6 OR step BETWEEN $7 AND $8)`);
       const sql = `
-        SELECT floor((step_first - 1)::float8 / ${groupWidth})::bigint AS g,
+        SELECT floor((step_first - 1)::float8 / $9::float8)::bigint AS g,
                sum(n)::int AS count, min(step_first) AS step, max(step_last) AS step_end,
                max(epoch_last) AS epoch, max(elapsed_last) AS elapsed${merged.map((c) => `, ${c}`).join('')}
           FROM (${parts.join(' UNION ALL ')}) u
          GROUP BY g ORDER BY g`;
       const rows = await query(sql, [runId, plan.level, plan.firstBucket, plan.lastBucket,
-        plan.rawRanges[0][0], plan.rawRanges[0][1], plan.rawRanges[1][0], plan.rawRanges[1][1]]);
+        plan.rawRanges[0][0], plan.rawRanges[0][1], plan.rawRanges[1][0], plan.rawRanges[1][1], groupWidth]);
       const buckets = rows.map((row) => {
         const bucket: MetricBucket = {
           step: Number(row.step), stepEnd: Number(row.step_end), count: Number(row.count),

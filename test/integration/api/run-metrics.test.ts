@@ -208,6 +208,22 @@ describe('GET /v1/runs/{id}/metrics', () => {
     expect(changed.headers.etag).not.toBe(etag);
   });
 
+  it('serves a repeated query from the page cache, byte for byte, until new steps land', async () => {
+    const url = `/v1/runs/${runId}/metrics?maxPoints=50&fields=loss`;
+    const first = await app.inject({ url, headers: { authorization } });
+    const second = await app.inject({ url, headers: { authorization } });
+    expect(second.statusCode).toBe(200);
+    expect(second.body).toBe(first.body);
+    expect(second.headers.etag).toBe(first.headers.etag);
+    expect(second.headers['content-type']).toBe(first.headers['content-type']);
+    const csvUrl = `/v1/runs/${runId}/metrics?fields=loss&limit=2&format=csv`;
+    const csv = await app.inject({ url: csvUrl, headers: { authorization } });
+    const csvAgain = await app.inject({ url: csvUrl, headers: { authorization } });
+    expect(csvAgain.body).toBe(csv.body);
+    expect(csvAgain.headers['x-next-cursor']).toBe('2');
+    expect(csvAgain.headers['content-type']).toMatch(/^text\/csv/);
+  });
+
   it('speaks CSV with format=csv or Accept: text/csv', async () => {
     const response = await app.inject({ url: `/v1/runs/${runId}/metrics?fields=loss,params&limit=2`, headers: { authorization, accept: 'text/csv' } });
     expect(response.headers['content-type']).toMatch(/^text\/csv/);

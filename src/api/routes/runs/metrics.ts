@@ -13,6 +13,7 @@ import { AppError } from '../../errors/app-error.ts';
 import { problemResponses } from '../../errors/problem.ts';
 import { principalOf } from '../../plugins/authentication.ts';
 import type { RunService } from './run-service.ts';
+import { MetricsPageCache, type CachedPage } from './metrics-cache.ts';
 import { metricsCsv } from './metrics-csv.ts';
 
 const terminalStatuses = new Set(['completed', 'early_stopped', 'diverged', 'failed', 'cancelled']);
@@ -73,8 +74,10 @@ export type MetricsPage = z.infer<typeof metricsPageSchema>;
 
 export async function runMetricsRoutes(
   app: FastifyInstance,
-  { runService, metricsQuery }: { runService: RunService; metricsQuery: MetricsQuery },
+  { runService, metricsQuery, cacheBytes = 32 * 1024 * 1024 }: { runService: RunService; metricsQuery: MetricsQuery; cacheBytes?: number },
 ): Promise<void> {
+  const cache = new MetricsPageCache(cacheBytes);
+
   app.withTypeProvider<ZodTypeProvider>().get('/runs/:id/metrics', {
     schema: {
       summary: "A run's per-step metrics",
@@ -109,6 +112,8 @@ export async function runMetricsRoutes(
     reply.header('cache-control', finished ? 'private, max-age=86400' : 'private, no-cache');
     reply.header('vary', 'accept, authorization');
     if (matchesEtag(request.headers['if-none-match'], etag)) return reply.code(304).send(null);
+    const cached = cache.get(etag);
+    if (cached) return sendText(reply, cached);
 
     const from = query.from ?? 1;
     const to = Math.min(query.to ?? maxStep, Math.max(lastStep, from));
@@ -124,17 +129,19 @@ export async function runMetricsRoutes(
       const nextCursor = rows.length > limit ? String(points.at(-1)!.step) : null;
       page = { runId: run.id, fields, downsampled: false, bucketSize: null, points, nextCursor };
     }
-    if (csv) return sendCsv(reply, page);
     // Built here from typed queries, so the page is written out directly: validating a
     // thousand buckets against the response schema cost as much as the query itself.
-    return reply.type('application/json; charset=utf-8').serializer(JSON.stringify).send(page);
+    const text: CachedPage = csv
+      ? { contentType: 'text/csv; charset=utf-8', body: metricsCsv(page), nextCursor: page.nextCursor }
+      : { contentType: 'application/json; charset=utf-8', body: JSON.stringify(page), nextCursor: null };
+    cache.set(etag, text);
+    return sendText(reply, text);
   });
 }
 
-function sendCsv(reply: FastifyReply, page: MetricsPage) {
+function sendText(reply: FastifyReply, page: CachedPage) {
   if (page.nextCursor) reply.header('x-next-cursor', page.nextCursor);
-  // The zod serializer is for JSON; CSV goes out as a plain string.
-  return reply.type('text/csv; charset=utf-8').serializer((body: unknown) => String(body)).send(metricsCsv(page));
+  return reply.type(page.contentType).serializer((body: unknown) => String(body)).send(page.body);
 }
 
 function matchesEtag(header: string | undefined, etag: string): boolean {
