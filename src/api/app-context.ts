@@ -1,11 +1,18 @@
 /** What the API is built from: external connections (given) and the repositories and services over them. */
 import type { Config } from '../config/config.ts';
 import { createApiKeyRepository } from '../db/api-keys.ts';
+import { createDatasetRepository } from '../db/datasets.ts';
 import type { Database } from '../db/client.ts';
+import { createMetricsQuery } from '../db/metrics-query.ts';
+import { createPool, type Pool } from '../db/pool.ts';
+import { createObjectiveRepository } from '../db/objectives.ts';
 import { createRunRepository } from '../db/runs.ts';
 import { createTenantRepository } from '../db/tenants.ts';
 import type { Redis } from '../queue/connection.ts';
 import type { RunsQueue } from '../queue/runs-queue.ts';
+import { createRunEventHub, type RunEventHub } from '../queue/run-event-hub.ts';
+import { createDatasetService } from './routes/datasets/dataset-service.ts';
+import { createObjectiveService } from './routes/objectives/objective-service.ts';
 import { createRunService } from './routes/runs/run-service.ts';
 
 export interface AppDependencies {
@@ -14,18 +21,41 @@ export interface AppDependencies {
   /** A `client`-role connection (fails fast while Redis is down). */
   readonly redis: Redis;
   readonly runsQueue: RunsQueue;
+  /** node-postgres pool for bulk reads; by default one of the app's own, closed with it. */
+  readonly pool?: Pool;
+  /** Live run events; by default one subscriber connection of the app's own, closed with it. */
+  readonly runEvents?: RunEventHub;
 }
 
 export function createAppContext(dependencies: AppDependencies) {
+  const pool = dependencies.pool ?? createPool(dependencies.config.databaseUrl, 4);
+  const runEvents = dependencies.runEvents ?? createRunEventHub(dependencies.config.redisUrl);
+  /** Closes what the context opened itself (not what it was given). */
+  const close = async () => {
+    if (!dependencies.runEvents) await runEvents.close();
+    if (!dependencies.pool) await pool.end();
+  };
   const repositories = {
     tenants: createTenantRepository(dependencies.database),
     apiKeys: createApiKeyRepository(dependencies.database),
     runs: createRunRepository(dependencies.database),
+    datasets: createDatasetRepository(dependencies.database),
+    metrics: createMetricsQuery(pool),
+    objectives: createObjectiveRepository(dependencies.database),
   };
+  const objectives = createObjectiveService({ objectives: repositories.objectives, datasets: repositories.datasets });
   const services = {
-    runs: createRunService({ runs: repositories.runs, runsQueue: dependencies.runsQueue }),
+    runs: createRunService({
+      runs: repositories.runs,
+      runsQueue: dependencies.runsQueue,
+      objectives,
+      redis: dependencies.redis,
+      queuePrefix: dependencies.config.queuePrefix,
+    }),
+    objectives,
+    datasets: createDatasetService({ datasets: repositories.datasets, limits: dependencies.config.datasetLimits }),
   };
-  return { dependencies, repositories, services };
+  return { dependencies, repositories, services, runEvents, close };
 }
 
 export type AppContext = ReturnType<typeof createAppContext>;

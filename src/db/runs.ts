@@ -112,6 +112,15 @@ export function createRunRepository(database: Database) {
       return count === 1;
     },
 
+    /** Queued → cancelled, so the run never starts; false when it is no longer queued. */
+    async cancelQueued(id: string, result: JsonValue): Promise<boolean> {
+      const { count } = await database.run.updateMany({
+        where: { id, status: 'queued' },
+        data: { status: 'cancelled', result, finishedAt: new Date() },
+      });
+      return count === 1;
+    },
+
     async delete(id: string): Promise<void> {
       await database.run.deleteMany({ where: { id } });
     },

@@ -15,7 +15,7 @@ export interface WorkerProcessors {
 }
 
 export interface WorkerDependencies {
-  readonly config: Pick<Config, 'workerConcurrency' | 'queuePrefix'>;
+  readonly config: Pick<Config, 'workerConcurrency' | 'queuePrefix' | 'workerLocks'>;
   /** A `worker`-role connection (`maxRetriesPerRequest: null`); BullMQ opens its blocking connection from it. */
   readonly connection: Redis;
   readonly processors: WorkerProcessors;
@@ -36,7 +36,15 @@ export async function startWorker(dependencies: WorkerDependencies): Promise<Run
       if (job.name !== runJobName) throw new Error(`unknown job name ${job.name}`);
       await processors.run(job);
     },
-    { connection, prefix: config.queuePrefix, concurrency: config.workerConcurrency, autorun: false },
+    {
+      connection,
+      prefix: config.queuePrefix,
+      concurrency: config.workerConcurrency,
+      lockDuration: config.workerLocks.lockDurationMs,
+      stalledInterval: config.workerLocks.stalledIntervalMs,
+      maxStalledCount: config.workerLocks.maxStalledCount,
+      autorun: false,
+    },
   );
   worker.on('failed', (job, error) => logger.error({ jobId: job?.id, err: error }, 'job failed'));
   worker.on('error', (error) => logger.error({ err: error }, 'worker error'));

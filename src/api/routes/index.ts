@@ -6,12 +6,21 @@ import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../app-context.ts';
 import { requireApiKey } from '../plugins/authentication.ts';
 import { registerRateLimit } from '../plugins/rate-limit.ts';
+import { dashboardRoutes } from './dashboard/index.ts';
+import { datasetRoutes } from './datasets/index.ts';
 import { healthRoutes } from './health/index.ts';
+import { objectiveRoutes } from './objectives/index.ts';
+import { optimizerRoutes } from './optimizers/index.ts';
+import { runEventRoutes } from './runs/events.ts';
 import { runRoutes } from './runs/index.ts';
+import { runLandscapeRoutes } from './runs/landscape.ts';
+import { runMetricsRoutes } from './runs/metrics.ts';
 
 export async function registerRoutes(app: FastifyInstance, context: AppContext): Promise<void> {
   const { config } = context.dependencies;
+  app.addHook('onClose', context.close);
   await app.register(healthRoutes, context.dependencies);
+  await app.register(dashboardRoutes);
 
   await app.register(async (v1) => {
     v1.addHook('onRoute', (route) => {
@@ -24,5 +33,14 @@ export async function registerRoutes(app: FastifyInstance, context: AppContext):
       namespace: config.queuePrefix,
     });
     await v1.register(runRoutes, { runService: context.services.runs });
+    await v1.register(objectiveRoutes, { objectiveService: context.services.objectives });
+    await v1.register(optimizerRoutes);
+    await v1.register(runMetricsRoutes, { runService: context.services.runs, metricsQuery: context.repositories.metrics });
+    await v1.register(runLandscapeRoutes, {
+      runService: context.services.runs, metricsQuery: context.repositories.metrics,
+      objectives: context.repositories.objectives, datasets: context.repositories.datasets,
+    });
+    await v1.register(runEventRoutes, { runService: context.services.runs, runEvents: context.runEvents });
+    await v1.register(datasetRoutes, { datasetService: context.services.datasets, limits: config.datasetLimits });
   }, { prefix: '/v1' });
 }

@@ -1,20 +1,37 @@
 /** `descent worker`: one worker process taking runs from the queue. */
 import type { Config } from '../../config/config.ts';
 import { createLogger } from '../../config/logger.ts';
-import { createRunRepository } from '../../db/runs.ts';
+import { createPool } from '../../db/pool.ts';
 import { createRunProcessor } from '../../worker/processors/run.ts';
 import { startWorker, type RunningWorker } from '../../worker/worker.ts';
 import type { Command } from '../main.ts';
 import { runUntilSignal, type Services } from '../services.ts';
 
-/** Starts a worker over `services` (opened with the `worker` role) with the production processors. */
-export function startRunWorker(config: Config, services: Services): Promise<RunningWorker> {
-  return startWorker({
+/**
+ * Starts a worker over `services` (opened with the `worker` role) with the production processors,
+ * and a pg pool of its own for the bulk metric writes, closed with it.
+ */
+export async function startRunWorker(config: Config, services: Services): Promise<RunningWorker> {
+  const pool = createPool(config.databaseUrl, config.workerConcurrency + 1);
+  const running = await startWorker({
     config,
     connection: services.redis,
-    processors: { run: createRunProcessor({ runs: createRunRepository(services.database) }) },
+    processors: {
+      run: createRunProcessor({ database: services.database, pool, redis: services.redis, queuePrefix: config.queuePrefix }),
+    },
     logger: createLogger(config.logLevel),
+  }).catch(async (error: unknown) => {
+    await pool.end();
+    throw error;
   });
+  let closing: Promise<void> | undefined;
+  return {
+    worker: running.worker,
+    close() {
+      closing ??= running.close().then(() => pool.end());
+      return closing;
+    },
+  };
 }
 
 export const command: Command = {
@@ -26,6 +43,8 @@ workers as you like, on any machine that reaches PostgreSQL and Redis. On SIGTER
 stops taking jobs, lets the active ones finish their current slice and closes its connections.
 
 Environment:
-  DATABASE_URL, REDIS_URL, WORKER_CONCURRENCY (default 2), QUEUE_PREFIX, LOG_LEVEL (see README)`,
+  DATABASE_URL, REDIS_URL, WORKER_CONCURRENCY (default 2), QUEUE_PREFIX, LOG_LEVEL,
+  WORKER_LOCK_DURATION_MS (default 10000), WORKER_STALLED_INTERVAL_MS (default 5000),
+  WORKER_MAX_STALLED_COUNT (default 3): how fast a dead worker's runs move on (see README)`,
   execute: () => runUntilSignal('worker', 'worker', startRunWorker, (running) => running.close()),
 };

@@ -2,10 +2,10 @@ import type { Job } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../../src/config/logger.ts';
-import { createRunRepository } from '../../../src/db/runs.ts';
+import { createPool } from '../../../src/db/pool.ts';
 import { closeRedis, createRedis, type Redis } from '../../../src/queue/connection.ts';
 import type { RunJobData } from '../../../src/queue/runs-queue.ts';
-import { createRunProcessor, optimizerNotWiredMessage } from '../../../src/worker/processors/run.ts';
+import { createRunProcessor } from '../../../src/worker/processors/run.ts';
 import { startWorker } from '../../../src/worker/worker.ts';
 import { buildTestApp, createTenantKey, minimalSpec, openTestServices, type TestServices } from '../support/services.ts';
 
@@ -35,12 +35,13 @@ describe('worker', () => {
     await services.close();
   });
 
-  it('takes a submitted run from the queue and records its end (placeholder processor)', async () => {
+  it('takes a submitted run from the queue and runs it to its end', async () => {
     const { authorization } = await createTenantKey(services.database);
+    const pool = createPool(services.config.databaseUrl, 2);
     const worker = await startWorker({
       config: services.config,
       connection,
-      processors: { run: createRunProcessor({ runs: createRunRepository(services.database) }) },
+      processors: { run: createRunProcessor({ database: services.database, pool, redis: connection, queuePrefix: services.config.queuePrefix }) },
       logger,
     });
     try {
@@ -49,14 +50,15 @@ describe('worker', () => {
       const read = async () => (await app.inject({ method: 'GET', url: `/v1/runs/${runId}`, headers: { authorization } })).json();
       const run = await waitFor(read, (view) => view.status !== 'queued' && view.status !== 'running');
       expect(run).toMatchObject({
-        status: 'failed',
+        status: 'completed',
         attempts: 1,
-        result: { stopReason: 'error', message: optimizerNotWiredMessage, steps: 0 },
+        result: { stopReason: 'max_steps', steps: minimalSpec.training.maxSteps },
       });
       expect(run.startedAt).not.toBeNull();
       expect(run.finishedAt).not.toBeNull();
     } finally {
       await worker.close();
+      await pool.end();
     }
   });
 

@@ -64,4 +64,19 @@ export async function runRoutes(app: FastifyInstance, { runService }: { runServi
       response: { 200: runViewSchema, ...problemResponses(401, 404, 429) },
     },
   }, async (request) => toRunView(await runService.get(principalOf(request).tenantId, request.params.id)));
+
+  routes.post('/runs/:id/cancel', {
+    schema: {
+      summary: 'Cancel a run',
+      description: 'A queued run is cancelled at once and never starts (200, status `cancelled`). A running run stops '
+        + 'within one slice with stopReason `cancelled`, its metrics kept (202; follow it with GET or /events). '
+        + 'A finished run cannot be cancelled (409).',
+      tags: ['runs'],
+      params: z.object({ id: z.string().describe('The run id (a UUID).') }),
+      response: { 200: runViewSchema, 202: runViewSchema, ...problemResponses(401, 404, 409, 429, 503) },
+    },
+  }, async (request, reply) => {
+    const { run, pending } = await runService.cancel(principalOf(request).tenantId, request.params.id);
+    return reply.code(pending ? 202 : 200).send(toRunView(run));
+  });
 }

@@ -1,24 +1,45 @@
 /** Submitting, reading and listing runs for one tenant. */
 import { isDeepStrictEqual } from 'node:util';
 import type { JsonValue, Run, RunRepository, RunStatus } from '../../../db/runs.ts';
+import type { Redis } from '../../../queue/connection.ts';
+import { requestCancel } from '../../../queue/run-cancellation.ts';
+import { publishRunEvent } from '../../../queue/run-events.ts';
 import { enqueueRun, type RunsQueue } from '../../../queue/runs-queue.ts';
 import type { RunSpec } from '../../../contracts/run-spec.ts';
 import { AppError, notFound } from '../../errors/app-error.ts';
-import { decodeCursor, encodeCursor } from './cursor.ts';
+import { cursorPage } from '../cursor-page.ts';
+import type { ObjectiveService } from '../objectives/objective-service.ts';
 
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface RunServiceDependencies {
   readonly runs: RunRepository;
   readonly runsQueue: RunsQueue;
+  readonly objectives: ObjectiveService;
+  /** Cancel flags and run events. */
+  readonly redis: Redis;
+  readonly queuePrefix: string;
 }
+
+/** The result of a run cancelled before a worker started it. */
+const cancelledBeforeStart = {
+  stopReason: 'cancelled', message: 'Cancelled before it started.', finalLoss: null, bestLoss: null, bestStep: null, steps: 0, params: null,
+};
 
 /** JSON as PostgreSQL's jsonb gives it back (keys reordered, undefined dropped), for comparisons. */
 const asStored = (value: unknown): unknown => JSON.parse(JSON.stringify(value));
 
-export function createRunService({ runs, runsQueue }: RunServiceDependencies) {
+export function createRunService({ runs, runsQueue, objectives, redis, queuePrefix }: RunServiceDependencies) {
+  async function get(tenantId: string, id: string): Promise<Run> {
+    const run = uuidPattern.test(id) ? await runs.findForTenant(tenantId, id) : null;
+    if (!run) throw notFound('Run', `There is no run ${id}.`);
+    return run;
+  }
+
   return {
     async submit(tenantId: string, spec: RunSpec, idempotencyKey: string | undefined): Promise<{ run: Run; replayed: boolean }> {
+      // A run that could never start is refused here, before it is stored or queued.
+      await objectives.assertRunnable(tenantId, spec.objective);
       const { run, created } = await runs.create({ tenantId, spec: spec as JsonValue, idempotencyKey });
       if (!created && !isDeepStrictEqual(asStored(run.spec), asStored(spec))) {
         throw new AppError(409, 'idempotency_key_reused', 'Idempotency key reused', {
@@ -42,22 +63,41 @@ export function createRunService({ runs, runsQueue }: RunServiceDependencies) {
       return { run, replayed: !created };
     },
 
-    async get(tenantId: string, id: string): Promise<Run> {
-      const run = uuidPattern.test(id) ? await runs.findForTenant(tenantId, id) : null;
-      if (!run) throw notFound('Run', `There is no run ${id}.`);
-      return run;
+    get,
+
+    list(tenantId: string, query: { status?: RunStatus; sweepId?: string; limit: number; cursor?: string }) {
+      return cursorPage((page) => runs.list(tenantId, { ...page, status: query.status, sweepId: query.sweepId }), query);
     },
 
-    async list(tenantId: string, query: { status?: RunStatus; sweepId?: string; limit: number; cursor?: string }) {
-      const page = await runs.list(tenantId, {
-        status: query.status,
-        sweepId: query.sweepId,
-        limit: query.limit + 1,
-        after: query.cursor === undefined ? undefined : decodeCursor(query.cursor),
-      });
-      const items = page.slice(0, query.limit);
-      const last = items.at(-1);
-      return { items, nextCursor: page.length > query.limit && last ? encodeCursor(last) : null };
+    /**
+     * Cancels a run: a queued one at once (it never starts; `pending: false`), a running one by
+     * raising its cancel flag, which its worker reads after the current slice (`pending: true`).
+     * A run that has already finished cannot be cancelled (409).
+     */
+    async cancel(tenantId: string, id: string): Promise<{ run: Run; pending: boolean }> {
+      const run = await get(tenantId, id);
+      if (run.status === 'queued' && await runs.cancelQueued(run.id, cancelledBeforeStart)) {
+        // Best effort: the job may be gone already, and a worker skips a cancelled run anyway.
+        await runsQueue.remove(run.id).catch(() => 0);
+        await publishRunEvent(redis, { type: 'status', runId: run.id, status: 'cancelled', result: cancelledBeforeStart }).catch(() => 0);
+        return { run: await get(tenantId, id), pending: false };
+      }
+      const current = await get(tenantId, id);
+      if (current.status !== 'running' && current.status !== 'queued') {
+        throw new AppError(409, 'run_finished', 'The run has already finished', {
+          detail: `Run ${id} is ${current.status}; only queued or running runs can be cancelled.`,
+        });
+      }
+      try {
+        await requestCancel(redis, queuePrefix, run.id);
+      } catch (error) {
+        throw new AppError(503, 'queue_unavailable', 'The run queue is unavailable', {
+          detail: 'The cancel request could not be recorded because Redis is unreachable; retry later.',
+          headers: { 'retry-after': '5' },
+          cause: error,
+        });
+      }
+      return { run: current, pending: true };
     },
   };
 }

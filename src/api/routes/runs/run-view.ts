@@ -44,7 +44,7 @@ export const runResultSchema = z
     bestLoss: z.number().nullable(),
     bestStep: z.number().int().nullable(),
     steps: z.number().int(),
-    params: z.array(z.number()).nullable(),
+    params: z.array(z.number().nullable()).nullable().describe('Final parameters; an entry is null where it is not finite (a diverged run).'),
   })
   .meta({ id: 'RunResult' });
 

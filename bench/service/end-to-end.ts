@@ -1,0 +1,159 @@
+/**
+ * (a) End-to-end runs per second: 2,000 small runs (200-step Rosenbrock, every 10th step
+ * recorded) posted by 32 concurrent HTTP clients to the API listening on an ephemeral port,
+ * queued, run by a separate `descent worker` process and stored in PostgreSQL; finished when the
+ * last run's final status is published. The peer is raw BullMQ in the same run: 2,000 no-op jobs
+ * added by 32 concurrent producers and taken by a Worker of the same concurrency.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { Queue, Worker } from 'bullmq';
+import { buildApp } from '../../src/api/app.ts';
+import type { Config } from '../../src/config/config.ts';
+import { createApiKeyRepository } from '../../src/db/api-keys.ts';
+import { createDatabase } from '../../src/db/client.ts';
+import { closeRedis, createRedis } from '../../src/queue/connection.ts';
+import { runChannelPrefix } from '../../src/queue/run-events.ts';
+import { createRunsQueue } from '../../src/queue/runs-queue.ts';
+import { formatRate, formatRatio, printTable } from '../support/measure.ts';
+import { benchConfig } from './environment.ts';
+
+const runCount = Number(process.env.BENCH_RUNS ?? 2_000);
+const clients = 32;
+const workerConcurrency = Number(process.env.BENCH_WORKER_CONCURRENCY ?? 16);
+const workerProcesses = Number(process.env.BENCH_WORKER_PROCESSES ?? 1);
+const binary = fileURLToPath(new URL('../../bin/descent.js', import.meta.url));
+
+const smallRun = {
+  objective: { type: 'benchmark', name: 'rosenbrock' },
+  optimizer: { name: 'adam', learningRate: 0.01 },
+  training: { maxSteps: 200 },
+  record: { every: 10 },
+};
+
+/** Runs `task` `total` times with `parallel` of them in flight at once. */
+async function concurrently(total: number, parallel: number, task: (index: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(Array.from({ length: parallel }, async () => {
+    while (next < total) await task(next++);
+  }));
+}
+
+async function rawBullmq(config: Config): Promise<number> {
+  const connection = createRedis(config.redisUrl, 'worker');
+  const prefix = `${config.queuePrefix}-raw`;
+  const queue = new Queue('noop', { connection, prefix });
+  let completed = 0;
+  let finished!: () => void;
+  const done = new Promise<void>((resolve) => (finished = resolve));
+  const worker = new Worker('noop', async () => undefined, { connection, prefix, concurrency: workerConcurrency * workerProcesses });
+  worker.on('completed', () => {
+    if (++completed === runCount) finished();
+  });
+  await worker.waitUntilReady();
+  const start = performance.now();
+  await concurrently(runCount, clients, async (index) => {
+    await queue.add('noop', { index }, { removeOnComplete: true });
+  });
+  await done;
+  const seconds = (performance.now() - start) / 1000;
+  await worker.close();
+  await queue.obliterate({ force: true });
+  await queue.close();
+  await closeRedis(connection);
+  return runCount / seconds;
+}
+
+function startWorkerProcess(config: Config): ChildProcess {
+  return spawn(process.execPath, [binary, 'worker'], {
+    env: {
+      ...process.env,
+      DATABASE_URL: config.databaseUrl,
+      REDIS_URL: config.redisUrl,
+      QUEUE_PREFIX: config.queuePrefix,
+      WORKER_CONCURRENCY: String(workerConcurrency),
+      LOG_LEVEL: 'error',
+    },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+}
+
+async function service(config: Config): Promise<{ rate: number; completed: number; metricRows: number }> {
+  const database = createDatabase(config.databaseUrl);
+  const redis = createRedis(config.redisUrl, 'client');
+  const runsQueue = createRunsQueue(redis, config.queuePrefix);
+  const subscriber = createRedis(config.redisUrl, 'client');
+  const workers = Array.from({ length: workerProcesses }, () => startWorkerProcess(config));
+  const app = await buildApp({ config, database, redis, runsQueue }, { logger: false });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const address = app.server.address();
+  const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  const { key } = await createApiKeyRepository(database).create(`bench-${randomUUID()}`);
+
+  // Final statuses arrive on the runs' channels, sometimes before the POST's answer does.
+  const ids = new Set<string>();
+  const ended = new Set<string>();
+  let finals = 0;
+  let finished!: () => void;
+  const done = new Promise<void>((resolve) => (finished = resolve));
+  const count = (id: string, other: Set<string>) => {
+    if (other.has(id) && ++finals === runCount) finished();
+  };
+  await subscriber.connect();
+  subscriber.on('pmessage', (_pattern, _channel, message) => {
+    const event = JSON.parse(message) as { type: string; runId: string; status: string };
+    if (event.type !== 'status' || event.status === 'running' || ended.has(event.runId)) return;
+    ended.add(event.runId);
+    count(event.runId, ids);
+  });
+  await subscriber.psubscribe(`${runChannelPrefix}*`);
+  while ((await runsQueue.getWorkers()).length < workerProcesses) await new Promise((resolve) => setTimeout(resolve, 100));
+
+  const body = JSON.stringify(smallRun);
+  const start = performance.now();
+  await concurrently(runCount, clients, async () => {
+    const response = await fetch(`${base}/v1/runs`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body,
+    });
+    if (response.status !== 201) throw new Error(`POST /v1/runs answered ${response.status}: ${await response.text()}`);
+    const { id } = (await response.json()) as { id: string };
+    ids.add(id);
+    count(id, ended);
+  });
+  await done;
+  const seconds = (performance.now() - start) / 1000;
+
+  const runIds = [...ids];
+  const completed = await database.run.count({ where: { id: { in: runIds }, status: 'completed' } });
+  const metricRows = await database.runMetric.count({ where: { runId: { in: runIds } } });
+  for (const worker of workers) worker.kill('SIGTERM');
+  await Promise.all(workers.map((worker) => new Promise((resolve) => worker.once('exit', resolve))));
+  await app.close();
+  await subscriber.punsubscribe();
+  await closeRedis(subscriber);
+  await runsQueue.obliterate({ force: true });
+  await runsQueue.close();
+  await closeRedis(redis);
+  await database.run.deleteMany({ where: { id: { in: runIds } } });
+  await database.$disconnect();
+  return { rate: runCount / seconds, completed, metricRows };
+}
+
+export async function run(): Promise<void> {
+  const config = await benchConfig();
+  const raw = await rawBullmq(config);
+  const measured = await service(config);
+  printTable(
+    `(a) ${runCount} small runs, ${clients} concurrent clients, ${workerProcesses} worker process(es) × concurrency ${workerConcurrency} (API listening on an ephemeral port)`,
+    ['pipeline', 'per second', 'vs raw BullMQ'],
+    [
+      ['raw BullMQ no-op jobs', formatRate(raw), formatRatio(1)],
+      ['API → queue → worker → Postgres runs', formatRate(measured.rate), formatRatio(measured.rate / raw)],
+    ],
+  );
+  console.log(`checked: ${measured.completed}/${runCount} runs completed, ${measured.metricRows} metric rows stored (expected ${runCount * 20})`);
+  console.log(`target: runs ≥ 0.10× raw BullMQ → ${(measured.rate / raw).toFixed(2)}×`);
+}

@@ -1,0 +1,38 @@
+/**
+ * Building an objective inside a request: what the schema cannot see (a start where the
+ * function or its gradient is not finite, a model that does not fit its data) becomes a 422
+ * naming the field, before anything is stored or queued.
+ */
+import { createObjective, type Objective, type ResolvedObjectiveSpec } from '../../../core/objectives/index.ts';
+import { AppError } from '../../errors/app-error.ts';
+
+const unprocessable = (code: string, title: string, path: string, message: string) =>
+  new AppError(422, code, title, { detail: `${path}: ${message}`, errors: [{ path, message, code }] });
+
+/** Builds the objective of `spec` (data references resolved), found at `path` in the request body. */
+export function buildObjective(spec: ResolvedObjectiveSpec, path: string): Objective {
+  let objective: Objective;
+  try {
+    objective = createObjective(spec);
+  } catch (error) {
+    throw unprocessable('invalid_objective', 'The objective cannot be built', path, error instanceof Error ? error.message : String(error));
+  }
+  assertFiniteStart(objective, spec, path);
+  return objective;
+}
+
+/** f and ∇f at the starting point must be finite, or the first update already diverges. */
+function assertFiniteStart(objective: Objective, spec: ResolvedObjectiveSpec, path: string): void {
+  const gradient = new Float64Array(objective.dimension);
+  const value = objective.valueAndGradient(Float64Array.from(objective.initial), gradient);
+  const at = spec.initial !== undefined ? `${path}.initial` : path;
+  if (!Number.isFinite(value)) {
+    throw unprocessable('non_finite_start', 'The objective is not finite at its start', at, `The objective is ${value} at the starting point.`);
+  }
+  const bad = gradient.findIndex((entry) => !Number.isFinite(entry));
+  if (bad >= 0) {
+    const name = objective.variables[bad] ?? `#${bad + 1}`;
+    throw unprocessable('non_finite_start', 'The objective is not finite at its start', at,
+      `The gradient with respect to ${name} is ${gradient[bad]} at the starting point.`);
+  }
+}

@@ -1,0 +1,62 @@
+/** /v1/objectives: store, read, list and check objective definitions. */
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { problemResponses } from '../../errors/problem.ts';
+import { principalOf } from '../../plugins/authentication.ts';
+import type { ObjectiveService } from './objective-service.ts';
+import { toObjectiveView } from './objective-service.ts';
+import { objectiveCheckSchema, objectiveListSchema, objectiveRequestSchema, objectiveViewSchema } from './objective-view.ts';
+
+export async function objectiveRoutes(app: FastifyInstance, { objectiveService }: { objectiveService: ObjectiveService }): Promise<void> {
+  const routes = app.withTypeProvider<ZodTypeProvider>();
+
+  routes.post('/objectives', {
+    schema: {
+      summary: 'Store an objective',
+      description: 'Validates the objective, builds it, checks its gradient at the starting point and stores it. '
+        + 'Run specs can then reference it as `"objective": {"id": …}`.',
+      tags: ['objectives'],
+      body: objectiveRequestSchema,
+      response: { 201: objectiveViewSchema, ...problemResponses(400, 401, 413, 415, 422, 429) },
+    },
+  }, async (request, reply) => {
+    const stored = await objectiveService.create(principalOf(request).tenantId, request.body);
+    return reply.code(201).header('location', `/v1/objectives/${stored.id}`).send(toObjectiveView(stored));
+  });
+
+  routes.post('/objectives/check', {
+    schema: {
+      summary: 'Check an objective without storing it',
+      description: 'Parses and validates the objective, builds it and compares its gradient with finite differences at the starting point.',
+      tags: ['objectives'],
+      body: objectiveRequestSchema,
+      response: { 200: objectiveCheckSchema, ...problemResponses(400, 401, 413, 415, 422, 429) },
+    },
+  }, async (request) => objectiveService.check(principalOf(request).tenantId, request.body.objective));
+
+  routes.get('/objectives', {
+    schema: {
+      summary: 'List stored objectives',
+      description: 'Newest first, with cursor pagination.',
+      tags: ['objectives'],
+      querystring: z.strictObject({
+        limit: z.coerce.number().int().min(1).max(200).default(50),
+        cursor: z.string().min(1).optional(),
+      }),
+      response: { 200: objectiveListSchema, ...problemResponses(400, 401, 429) },
+    },
+  }, async (request) => {
+    const { items, nextCursor } = await objectiveService.list(principalOf(request).tenantId, request.query);
+    return { objectives: items.map(toObjectiveView), nextCursor };
+  });
+
+  routes.get('/objectives/:id', {
+    schema: {
+      summary: 'Get a stored objective',
+      tags: ['objectives'],
+      params: z.object({ id: z.string().describe('The objective id (a UUID).') }),
+      response: { 200: objectiveViewSchema, ...problemResponses(401, 404, 429) },
+    },
+  }, async (request) => toObjectiveView(await objectiveService.get(principalOf(request).tenantId, request.params.id)));
+}

@@ -1,0 +1,100 @@
+/** Checking, storing, reading and resolving objectives for one tenant. */
+import type { ObjectiveSpec } from '../../../core/objectives/index.ts';
+import { isObjectiveReference, type ObjectiveReference } from '../../../core/training/run-config.ts';
+import type { DatasetRepository } from '../../../db/datasets.ts';
+import type { ObjectiveRepository, StoredObjective } from '../../../db/objectives.ts';
+import type { JsonValue } from '../../../db/runs.ts';
+import { AppError, notFound } from '../../errors/app-error.ts';
+import { cursorPage, type PageQuery } from '../cursor-page.ts';
+import { resolveObjectiveData } from '../datasets/dataset-references.ts';
+import { buildObjective } from './build-objective.ts';
+import { gradientCheckAtStart, maxShownDimension, type GradientCheckView, type ObjectiveView } from './objective-view.ts';
+
+export interface ObjectiveCheck {
+  readonly variables: string[];
+  readonly dimension: number;
+  readonly initial: number[] | null;
+  readonly gradientCheck: GradientCheckView;
+}
+
+export function toObjectiveView(stored: StoredObjective): ObjectiveView {
+  return {
+    id: stored.id,
+    name: stored.name,
+    createdAt: stored.createdAt.toISOString(),
+    objective: stored.definition as ObjectiveView['objective'],
+    variables: stored.variables,
+    dimension: stored.dimension,
+    gradientCheck: stored.gradientCheck as ObjectiveView['gradientCheck'],
+  };
+}
+
+const objectiveNotFound = (id: string, path: string) =>
+  new AppError(404, 'objective_not_found', 'Objective not found', {
+    detail: `${path}: there is no stored objective ${id}.`,
+    errors: [{ path, message: `There is no stored objective ${id}.`, code: 'objective_not_found' }],
+  });
+
+export interface ObjectiveServiceDependencies {
+  readonly objectives: ObjectiveRepository;
+  readonly datasets: DatasetRepository;
+}
+
+export function createObjectiveService({ objectives, datasets }: ObjectiveServiceDependencies) {
+  /** Builds the tenant's objective (its dataset references loaded); 4xx naming the field when it cannot be. */
+  async function build(tenantId: string, spec: ObjectiveSpec) {
+    return buildObjective(await resolveObjectiveData(datasets, tenantId, spec, 'objective'), 'objective');
+  }
+
+  async function check(tenantId: string, spec: ObjectiveSpec): Promise<ObjectiveCheck> {
+    const objective = await build(tenantId, spec);
+    return {
+      variables: [...objective.variables],
+      dimension: objective.dimension,
+      initial: objective.dimension <= maxShownDimension ? Array.from(objective.initial) : null,
+      gradientCheck: gradientCheckAtStart(objective),
+    };
+  }
+
+  return {
+    check,
+
+    async create(tenantId: string, body: { name?: string; objective: ObjectiveSpec }): Promise<StoredObjective> {
+      const { variables, dimension, gradientCheck } = await check(tenantId, body.objective);
+      return objectives.create({
+        tenantId,
+        name: body.name,
+        definition: body.objective as JsonValue,
+        variables,
+        dimension,
+        gradientCheck: gradientCheck as JsonValue,
+      });
+    },
+
+    async get(tenantId: string, id: string): Promise<StoredObjective> {
+      const stored = await objectives.findForTenant(tenantId, id);
+      if (!stored) throw notFound('Objective', `There is no objective ${id}.`);
+      return stored;
+    },
+
+    list(tenantId: string, query: PageQuery) {
+      return cursorPage((page) => objectives.list(tenantId, page), query);
+    },
+
+    /**
+     * Makes sure a run's objective can be built at its start before the run is queued: a stored
+     * one must exist for this tenant (404 naming `objective.id`), and either must build.
+     */
+    async assertRunnable(tenantId: string, objective: ObjectiveSpec | ObjectiveReference): Promise<void> {
+      if (!isObjectiveReference(objective)) {
+        await build(tenantId, objective);
+        return;
+      }
+      const spec = await objectives.findSpec(tenantId, objective.id);
+      if (!spec) throw objectiveNotFound(objective.id, 'objective.id');
+      await build(tenantId, spec);
+    },
+  };
+}
+
+export type ObjectiveService = ReturnType<typeof createObjectiveService>;

@@ -1,0 +1,53 @@
+/** /v1/optimizers: the optimizer catalogue, straight from the core's registry. */
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { describeOptimizers, flavors } from '../../../core/optimizers/index.ts';
+import { problemResponses } from '../../errors/problem.ts';
+
+const perFlavor = z.object(Object.fromEntries(flavors.map((flavor) => [flavor, z.number()])) as Record<(typeof flavors)[number], z.ZodNumber>);
+
+const hyperparameterSchema = z
+  .object({
+    name: z.string().describe('The field of `optimizer` in a run spec.'),
+    type: z.literal('number'),
+    minimum: z.number().optional(),
+    exclusiveMinimum: z.number().optional(),
+    maximum: z.number().optional(),
+    exclusiveMaximum: z.number().optional(),
+    default: perFlavor.describe('The value used when the field is left out, per flavor.'),
+    flavors: z.array(z.enum(flavors)).describe('The flavors in which the field may be set.'),
+    description: z.string(),
+  })
+  .meta({ id: 'Hyperparameter' });
+
+const optimizerSchema = z
+  .object({
+    name: z.string(),
+    description: z.string().describe('One line.'),
+    flavors: z.array(z.enum(flavors)),
+    decoupledWeightDecay: z.boolean().describe('`weightDecay` is the decoupled decay of the optimizer itself (AdamW) rather than an L2 term in the gradient.'),
+    hyperparameters: z.array(hyperparameterSchema),
+  })
+  .meta({ id: 'Optimizer' });
+
+const catalogueSchema = z.object({ optimizers: z.array(optimizerSchema) }).meta({ id: 'OptimizerCatalogue' });
+
+export async function optimizerRoutes(app: FastifyInstance): Promise<void> {
+  // Plain mutable copies of the registry's readonly descriptions, as the response schema types them.
+  const catalogue: z.output<typeof catalogueSchema> = {
+    optimizers: describeOptimizers().map((optimizer) => ({
+      ...optimizer,
+      flavors: [...optimizer.flavors],
+      hyperparameters: optimizer.hyperparameters.map((field) => ({ ...field, default: { ...field.default }, flavors: [...field.flavors] })),
+    })),
+  };
+  app.withTypeProvider<ZodTypeProvider>().get('/optimizers', {
+    schema: {
+      summary: 'The optimizer catalogue',
+      description: 'Every optimizer with its hyperparameters, bounds, per-flavor defaults and a one-line description; dashboards build their forms from it.',
+      tags: ['optimizers'],
+      response: { 200: catalogueSchema, ...problemResponses(401, 429) },
+    },
+  }, async () => catalogue);
+}

@@ -1,0 +1,72 @@
+/**
+ * Live run events over Redis pub/sub, for the API's server-sent events and any other listener.
+ *
+ * Channel: `descent:run:<runId>` (one per run). Every message is one JSON object, with `type`:
+ *
+ *   { "type": "status",   "runId": "…", "status": "running" | "completed" | … ,
+ *                         "result": RunResult | null }
+ *       when a worker starts (or resumes) the run, when the run ends (with its result), and
+ *       when a queued run is cancelled.
+ *   { "type": "progress", "runId": "…",
+ *                         "progress": { "step", "totalSteps", "epoch", "fraction",
+ *                                       "stepsPerSecond", "etaSeconds" },
+ *                         "earlyStopping": { "enabled", "monitor", "best", "bestStep",
+ *                                            "patience", "stepsSinceBest", "stopped" } }
+ *       at most every ~250 ms while running, and once at the end; the same objects that
+ *       `GET /v1/runs/{id}` shows.
+ *   { "type": "metrics",  "runId": "…", "firstStep": a, "lastStep": b, "count": n,
+ *                         "rows": [{ "step", "loss", "valLoss"?, "gradNorm", "learningRate",
+ *                                    "updateNorm", "epoch", "elapsedSeconds" }, …] }
+ *       after each slice is committed: its recorded steps a … b (n of them). `rows` holds at
+ *       most `maxLiveRows` of them, evenly spaced and always including the last, and is empty
+ *       when nobody listened to the previous message; fetch the rest from /metrics.
+ *
+ * Pub/sub delivers nothing to a listener that was not subscribed at the time: a client that
+ * connects mid-run reads the run row first, then follows the channel. These shapes are a
+ * contract with the SSE route: extend them, never rename.
+ */
+import type { Redis } from './connection.ts';
+
+export const runChannelPrefix = 'descent:run:';
+
+export const runChannel = (runId: string): string => `${runChannelPrefix}${runId}`;
+
+/** Rows one metrics message carries at most. */
+export const maxLiveRows = 256;
+
+export interface LiveProgress {
+  readonly step: number;
+  readonly totalSteps: number;
+  readonly epoch: number;
+  readonly fraction: number;
+  readonly stepsPerSecond: number | null;
+  readonly etaSeconds: number | null;
+}
+
+export interface LiveMetricRow {
+  readonly step: number;
+  readonly loss: number;
+  readonly valLoss?: number;
+  readonly gradNorm: number;
+  readonly learningRate: number;
+  readonly updateNorm: number;
+  readonly epoch: number;
+  readonly elapsedSeconds: number;
+}
+
+export type RunEvent =
+  | { readonly type: 'status'; readonly runId: string; readonly status: string; readonly result: unknown }
+  | { readonly type: 'progress'; readonly runId: string; readonly progress: LiveProgress; readonly earlyStopping: unknown }
+  | {
+      readonly type: 'metrics';
+      readonly runId: string;
+      readonly firstStep: number;
+      readonly lastStep: number;
+      readonly count: number;
+      readonly rows: readonly LiveMetricRow[];
+    };
+
+/** Publishes an event; resolves to the number of listeners that received it. */
+export function publishRunEvent(redis: Redis, event: RunEvent): Promise<number> {
+  return redis.publish(runChannel(event.runId), JSON.stringify(event));
+}

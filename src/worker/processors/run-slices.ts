@@ -1,0 +1,96 @@
+/**
+ * Drives one run of the core's loop in slices. Each slice makes updates until a deadline (or a
+ * number of recorded rows) is reached, then commits its metric rows and a checkpoint in one
+ * transaction, publishes progress while reading the cancel flag, and yields to the event loop, so that
+ * BullMQ's lock renewal, cancellation and progress keep working during long runs and a crash
+ * loses at most the slice in flight.
+ */
+import { setImmediate as nextMacrotask } from 'node:timers/promises';
+import type { Run } from '../../core/training/iterate-run.ts';
+import type { RunResult } from '../../core/training/run-result.ts';
+import type { MetricsWriter } from '../../db/metrics-writer.ts';
+import type { Redis } from '../../queue/connection.ts';
+import { toMetricBatch } from '../metric-batch.ts';
+import { ProgressPublisher } from '../progress-publisher.ts';
+import { finalStatus } from '../run-status.ts';
+
+export interface SliceSettings {
+  /** Wall-clock length of a slice, at least (it grows when writes are slow, see below). */
+  readonly sliceMilliseconds: number;
+  /** Recorded rows per slice, at most. */
+  readonly maxRowsPerSlice: number;
+}
+
+export const defaultSliceSettings: SliceSettings = { sliceMilliseconds: 50, maxRowsPerSlice: 5_000 };
+
+/** Slices never get longer than this, however slow the writes: cancellation waits for a slice. */
+const longestSliceMilliseconds = 1_000;
+
+export interface SliceDependencies {
+  readonly writer: MetricsWriter;
+  readonly redis: Redis;
+  readonly queuePrefix: string;
+  /** Milliseconds from any origin. */
+  readonly clock: () => number;
+  readonly settings: SliceSettings;
+}
+
+export interface SlicedRun {
+  readonly runId: string;
+  /** The core's run, fresh or restored from the checkpoint at `fromStep`. */
+  readonly engine: Run;
+  /** Updates between two recorded steps. */
+  readonly recordEvery: number;
+  readonly recordParams: boolean;
+  /** Step of the checkpoint the engine was restored from (0 for a fresh run). */
+  readonly fromStep: number;
+  /** Seconds the run had already run before this attempt (from the checkpoint). */
+  readonly elapsedSeconds: number;
+}
+
+export async function driveRun(dependencies: SliceDependencies, run: SlicedRun): Promise<RunResult> {
+  const { writer, redis, queuePrefix, clock, settings } = dependencies;
+  const { runId, engine } = run;
+  const attemptStart = clock();
+  const secondsAt = (time: number) => run.elapsedSeconds + (time - attemptStart) / 1000;
+  const publisher = new ProgressPublisher(redis, runId, queuePrefix, { step: run.fromStep, time: attemptStart });
+  const maxStepsPerSlice = settings.maxRowsPerSlice * run.recordEvery;
+  let sliceMilliseconds = settings.sliceMilliseconds;
+  let fromStep = run.fromStep;
+  let sliceStart = attemptStart;
+  let cancelled = await publisher.started();
+
+  for (;;) {
+    if (cancelled) engine.cancel();
+    const records = engine.advance({ deadline: sliceStart + sliceMilliseconds, maxSteps: maxStepsPerSlice });
+    const sliceEnd = clock();
+    const step = engine.progress.step;
+    const metrics = toMetricBatch(
+      records,
+      { fromStep, toStep: step, fromSeconds: secondsAt(sliceStart), toSeconds: secondsAt(sliceEnd) },
+      run.recordParams,
+    );
+    const result = engine.result;
+    const progress = result !== null || publisher.due(sliceEnd)
+      ? { progress: publisher.take(engine.progress, sliceEnd, result !== null), earlyStopping: engine.earlyStopping }
+      : null;
+    const checkpoint = engine.checkpoint();
+    const ending = result ? { status: finalStatus(result.stopReason), result } : null;
+    await writer.write({
+      runId,
+      fromStep,
+      metrics,
+      checkpoint: { step: checkpoint.step, state: checkpoint },
+      ...(progress ? { progress } : {}),
+      ...(ending ? { finish: ending } : {}),
+    });
+    fromStep = checkpoint.step;
+    cancelled = await publisher.slice(metrics, progress, ending);
+    if (result) return result;
+    // Keep the write's share of a slice at about a fifth, whatever a checkpoint costs.
+    const writeMilliseconds = clock() - sliceEnd;
+    sliceMilliseconds = Math.min(longestSliceMilliseconds, Math.max(settings.sliceMilliseconds, 4 * writeMilliseconds));
+    await nextMacrotask();
+    sliceStart = clock();
+  }
+}

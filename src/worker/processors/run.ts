@@ -1,0 +1,136 @@
+/**
+ * The run processor: takes a queued run and drives it to a final status with the core's run
+ * loop (see run-slices.ts), resuming from the run's newest checkpoint when an earlier attempt
+ * was interrupted (a crashed or stalled worker, a transient database error).
+ *
+ * A run that can never succeed (a payload or stored spec that does not validate, a stored
+ * objective or dataset that is gone, an objective that cannot be built, a checkpoint that does
+ * not fit) is marked failed with the reason as its result message and its job fails without retries.
+ */
+import { performance } from 'node:perf_hooks';
+import { UnrecoverableError, type Job } from 'bullmq';
+import { runSpecSchema, type RunSpec } from '../../contracts/run-spec.ts';
+import { createObjective, type Objective } from '../../core/objectives/index.ts';
+import { runCheckpointSchema } from '../../core/training/checkpoint.ts';
+import { iterateRun } from '../../core/training/iterate-run.ts';
+import { recordEvery, recordParams } from '../../core/training/record-settings.ts';
+import { isObjectiveReference } from '../../core/training/run-config.ts';
+import type { Database } from '../../db/client.ts';
+import { createMetricsWriter, StaleRunWriteError } from '../../db/metrics-writer.ts';
+import { createDatasetRepository, isPermanentDatasetError } from '../../db/datasets.ts';
+import { createObjectiveRepository } from '../../db/objectives.ts';
+import type { Pool } from '../../db/pool.ts';
+import { startRunAttempt, type RunAttempt } from '../../db/run-attempts.ts';
+import { createRunRepository } from '../../db/runs.ts';
+import type { Redis } from '../../queue/connection.ts';
+import { publishRunEvent } from '../../queue/run-events.ts';
+import { runJobDataSchema, type RunJobData } from '../../queue/runs-queue.ts';
+import { defaultSliceSettings, driveRun, type SlicedRun, type SliceSettings } from './run-slices.ts';
+
+export type RunProcessor = (job: Job<RunJobData>) => Promise<void>;
+
+export interface RunProcessorDependencies {
+  readonly database: Database;
+  /** For the bulk metric writes (COPY in a transaction). */
+  readonly pool: Pool;
+  /** Publishes run events and reads cancel flags. */
+  readonly redis: Redis;
+  readonly queuePrefix: string;
+  readonly slices?: SliceSettings;
+}
+
+/** A reason the run can never succeed; the run fails at once, without retries. */
+class PermanentRunError extends Error {
+  override readonly name = 'PermanentRunError';
+}
+
+const describe = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+/** True when BullMQ will not retry this job after a failure of the current attempt. */
+function isLastAttempt(job: Job): boolean {
+  return job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+}
+
+export function createRunProcessor(dependencies: RunProcessorDependencies): RunProcessor {
+  const { database, pool, redis, queuePrefix } = dependencies;
+  const runs = createRunRepository(database);
+  const objectives = createObjectiveRepository(database);
+  const datasets = createDatasetRepository(database);
+  const sliceDependencies = {
+    writer: createMetricsWriter(pool),
+    redis,
+    queuePrefix,
+    clock: () => performance.now(),
+    settings: dependencies.slices ?? defaultSliceSettings,
+  };
+
+  async function resolveObjective(run: RunAttempt, spec: RunSpec): Promise<Objective> {
+    let objectiveSpec = spec.objective;
+    if (isObjectiveReference(objectiveSpec)) {
+      const stored = await objectives.findSpec(run.tenantId, objectiveSpec.id).catch((error: unknown) => {
+        throw new PermanentRunError(describe(error));
+      });
+      if (!stored) throw new PermanentRunError(`The stored objective ${objectiveSpec.id} no longer exists.`);
+      objectiveSpec = stored;
+    }
+    const resolved = await datasets.resolveDatasetReferences(objectiveSpec, run.tenantId).catch((error: unknown) => {
+      throw isPermanentDatasetError(error) ? new PermanentRunError(describe(error)) : error;
+    });
+    try {
+      return createObjective(resolved);
+    } catch (error) {
+      throw new PermanentRunError(`The objective cannot be built: ${describe(error)}`);
+    }
+  }
+
+  /** The core's run for this attempt: fresh, or restored from the newest checkpoint. */
+  async function prepare(run: RunAttempt): Promise<SlicedRun> {
+    const parsed = runSpecSchema.safeParse(run.spec);
+    if (!parsed.success) throw new PermanentRunError(`The stored run spec does not validate: ${parsed.error.message}`);
+    const spec = parsed.data;
+    const objective = await resolveObjective(run, spec);
+    const checkpoint = run.checkpoint === null ? undefined : runCheckpointSchema.safeParse(run.checkpoint.state);
+    if (checkpoint && !checkpoint.success) throw new PermanentRunError(`The run's checkpoint does not validate: ${checkpoint.error.message}`);
+    try {
+      const engine = iterateRun(spec, { objective, clock: sliceDependencies.clock, checkpoint: checkpoint?.data });
+      return {
+        runId: run.id,
+        engine,
+        recordEvery: recordEvery(spec.record, spec.training.maxSteps),
+        recordParams: recordParams(spec.record, objective.dimension),
+        fromStep: checkpoint?.data.step ?? 0,
+        elapsedSeconds: (checkpoint?.data.elapsedMilliseconds ?? 0) / 1000,
+      };
+    } catch (error) {
+      throw new PermanentRunError(`The run cannot start: ${describe(error)}`);
+    }
+  }
+
+  async function fail(run: RunAttempt, message: string): Promise<void> {
+    const steps = run.checkpoint?.step ?? 0;
+    const result = { stopReason: 'error', message, finalLoss: null, bestLoss: null, bestStep: null, steps, params: null };
+    if (await runs.finish(run.id, 'failed', result)) {
+      await publishRunEvent(redis, { type: 'status', runId: run.id, status: 'failed', result }).catch(() => undefined);
+    }
+  }
+
+  return async (job) => {
+    const payload = runJobDataSchema.safeParse(job.data);
+    if (!payload.success) throw new UnrecoverableError(`invalid run job payload: ${payload.error.message}`);
+    // Null when the run is unknown or already final (cancelled while queued, a duplicate delivery).
+    const run = await startRunAttempt(pool, payload.data.runId);
+    if (!run) return;
+    try {
+      await driveRun(sliceDependencies, await prepare(run));
+    } catch (error) {
+      // Another attempt took the run over, or it ended (cancelled, failed) meanwhile: nothing left to do here.
+      if (error instanceof StaleRunWriteError) return;
+      if (error instanceof PermanentRunError) {
+        await fail(run, error.message);
+        throw new UnrecoverableError(error.message);
+      }
+      if (isLastAttempt(job)) await fail(run, `The run failed after ${job.attemptsMade + 1} attempts: ${describe(error)}`);
+      throw error;
+    }
+  };
+}

@@ -1,0 +1,78 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPool, type Pool } from '../../../src/db/pool.ts';
+import { testDatabaseUrl } from '../support/services.ts';
+import { compareTrajectories, getRun, isFinal, postRun, referenceTrajectory, storedMetrics, waitForRun, useTestApi } from './support.ts';
+
+const binary = fileURLToPath(new URL('../../../bin/descent.js', import.meta.url));
+
+describe('a worker killed with SIGKILL mid-run', () => {
+  const api = useTestApi();
+  let pool: Pool;
+  const workers: ChildProcess[] = [];
+
+  /** A separate `descent worker` process on this file's queue, with short locks so a dead one is noticed fast. */
+  function startWorkerProcess(): ChildProcess {
+    const child = spawn(process.execPath, [binary, 'worker'], {
+      env: {
+        ...process.env,
+        DATABASE_URL: testDatabaseUrl,
+        REDIS_URL: api.services.config.redisUrl,
+        QUEUE_PREFIX: api.services.config.queuePrefix,
+        WORKER_CONCURRENCY: '1',
+        WORKER_LOCK_DURATION_MS: '2000',
+        WORKER_STALLED_INTERVAL_MS: '1000',
+        LOG_LEVEL: 'error',
+      },
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
+    workers.push(child);
+    return child;
+  }
+
+  beforeAll(async () => {
+    pool = createPool(api.services.config.databaseUrl, 2);
+  });
+  afterAll(async () => {
+    for (const child of workers) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    await pool.end();
+  });
+
+  it('is detected as stalled; another worker resumes from the checkpoint and the trajectory is bit-identical', async () => {
+    const spec = {
+      objective: { type: 'expression', expression: '(1 - x)^2 + 100*(y - x^2)^2', variables: ['x', 'y'], initial: [-1.5, 2] },
+      optimizer: { name: 'adam', learningRate: 0.001 },
+      training: { maxSteps: 150_000 },
+      record: { every: 1, params: true },
+    };
+    const first = startWorkerProcess();
+    const id = (await postRun(api.app, api.authorization, spec)).json().id;
+
+    // Kill it once at least one slice (metrics + checkpoint) is committed, while the run goes on.
+    let checkpointStep = 0;
+    const until = Date.now() + 30_000;
+    while (checkpointStep === 0 && Date.now() < until) {
+      const { rows } = await pool.query<{ step: number }>('SELECT max(step) AS step FROM checkpoints WHERE run_id = $1', [id]);
+      checkpointStep = rows[0].step ?? 0;
+      if (checkpointStep === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    first.kill('SIGKILL');
+    await new Promise((resolve) => first.once('exit', resolve));
+    expect(checkpointStep).toBeGreaterThan(0);
+    const atKill = await getRun(api.app, api.authorization, id);
+    expect(atKill.status).toBe('running');
+    expect(atKill.progress!.step).toBeLessThan(spec.training.maxSteps);
+
+    startWorkerProcess();
+    const view = await waitForRun(api.app, api.authorization, id, isFinal, 90_000);
+    expect(view.status).toBe('completed');
+    expect(view.attempts).toBe(2);
+
+    const reference = referenceTrajectory(spec);
+    expect(view.result).toMatchObject({ stopReason: 'max_steps', steps: 150_000, params: reference.result.params });
+    const stored = await storedMetrics(pool, id);
+    expect(stored).toHaveLength(150_000);
+    expect(compareTrajectories(stored, reference.records)).toEqual([]);
+  }, 120_000);
+});

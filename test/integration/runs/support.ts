@@ -1,0 +1,160 @@
+/**
+ * Helpers for the run-service tests: an in-process worker with the production processor, the
+ * stored metrics of a run, the trajectory the CLI's code path computes for the same spec, and
+ * polling until a run reaches a state.
+ */
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll } from 'vitest';
+import { runSpecSchema } from '../../../src/contracts/run-spec.ts';
+import { iterateRun } from '../../../src/core/training/iterate-run.ts';
+import type { RunResult } from '../../../src/core/training/run-result.ts';
+import type { StepRecord } from '../../../src/core/training/step-record.ts';
+import { createPool, type Pool } from '../../../src/db/pool.ts';
+import { closeRedis, createRedis } from '../../../src/queue/connection.ts';
+import { createRunProcessor } from '../../../src/worker/processors/run.ts';
+import type { SliceSettings } from '../../../src/worker/processors/run-slices.ts';
+import { startWorker } from '../../../src/worker/worker.ts';
+import { buildTestApp, createTenantKey, openTestServices, type TestServices } from '../support/services.ts';
+
+export interface TestApi {
+  readonly services: TestServices;
+  readonly app: FastifyInstance;
+  /** The `authorization` header of a fresh tenant's key. */
+  readonly authorization: string;
+}
+
+/**
+ * Opens the services, builds the app and creates a tenant key before the file's tests, and
+ * closes them after; the fields are set once the file's beforeAll hooks have run.
+ */
+export function useTestApi(): TestApi {
+  const api = {} as { -readonly [Field in keyof TestApi]: TestApi[Field] };
+  beforeAll(async () => {
+    api.services = await openTestServices();
+    api.app = await buildTestApp(api.services);
+    ({ authorization: api.authorization } = await createTenantKey(api.services.database));
+  });
+  afterAll(async () => {
+    await api.app?.close();
+    await api.services?.close();
+  });
+  return api;
+}
+
+const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
+
+export interface TestWorker {
+  readonly pool: Pool;
+  close(): Promise<void>;
+}
+
+/** A worker in this process on the test's queue, with the production run processor. */
+export async function startTestWorker(services: TestServices, slices?: SliceSettings): Promise<TestWorker> {
+  const pool = createPool(services.config.databaseUrl, 4);
+  const connection = createRedis(services.config.redisUrl, 'worker');
+  const running = await startWorker({
+    config: services.config,
+    connection,
+    processors: {
+      run: createRunProcessor({ database: services.database, pool, redis: connection, queuePrefix: services.config.queuePrefix, slices }),
+    },
+    logger: silent,
+  });
+  return {
+    pool,
+    async close() {
+      await running.close();
+      await closeRedis(connection);
+      await pool.end();
+    },
+  };
+}
+
+export interface StoredMetric {
+  readonly step: number;
+  readonly loss: number;
+  readonly valLoss: number | null;
+  readonly gradNorm: number | null;
+  readonly learningRate: number | null;
+  readonly updateNorm: number | null;
+  readonly epoch: number | null;
+  readonly elapsedSeconds: number | null;
+  readonly params: number[] | null;
+}
+
+/** Every stored metric row of a run, in step order (float8 values come back exactly). */
+export async function storedMetrics(pool: Pool, runId: string): Promise<StoredMetric[]> {
+  const { rows } = await pool.query<StoredMetric>(
+    `SELECT step, loss, val_loss AS "valLoss", grad_norm AS "gradNorm", learning_rate AS "learningRate",
+            update_norm AS "updateNorm", epoch, elapsed_seconds AS "elapsedSeconds", params
+       FROM run_metrics WHERE run_id = $1 ORDER BY step`,
+    [runId],
+  );
+  return rows;
+}
+
+/** The records `descent run --jsonl` prints for the spec: the same loop, uninterrupted. */
+export function referenceTrajectory(spec: unknown): { records: StepRecord[]; result: RunResult } {
+  const run = iterateRun(runSpecSchema.parse(spec));
+  const records = [...run.records()];
+  return { records, result: run.result! };
+}
+
+export interface RunViewBody {
+  id: string;
+  status: string;
+  attempts: number;
+  progress: Record<string, number | null> | null;
+  earlyStopping: Record<string, unknown> | null;
+  result: { stopReason: string; message: string; steps: number; params: (number | null)[] | null; finalLoss: number | null } | null;
+}
+
+export async function getRun(app: FastifyInstance, authorization: string, id: string): Promise<RunViewBody> {
+  const response = await app.inject({ method: 'GET', url: `/v1/runs/${id}`, headers: { authorization } });
+  if (response.statusCode !== 200) throw new Error(`GET /v1/runs/${id}: ${response.statusCode} ${response.body}`);
+  return response.json();
+}
+
+/** Polls the run every 20 ms until `done(view)` holds; fails after `timeoutMs`. */
+export async function waitForRun(
+  app: FastifyInstance,
+  authorization: string,
+  id: string,
+  done: (view: RunViewBody) => boolean,
+  timeoutMs = 30_000,
+): Promise<RunViewBody> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const view = await getRun(app, authorization, id);
+    if (done(view)) return view;
+    if (Date.now() > until) throw new Error(`run ${id} did not reach the expected state; last seen ${JSON.stringify(view).slice(0, 500)}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+export const isFinal = (view: RunViewBody) => !['queued', 'running'].includes(view.status);
+
+export async function postRun(app: FastifyInstance, authorization: string, spec: unknown) {
+  return app.inject({ method: 'POST', url: '/v1/runs', headers: { authorization }, payload: spec as object });
+}
+
+/** Stored rows against reference records: same steps, and every compared value bit for bit. */
+export function compareTrajectories(stored: readonly StoredMetric[], reference: readonly StepRecord[]): string[] {
+  const problems: string[] = [];
+  if (stored.length !== reference.length) problems.push(`${stored.length} stored rows, ${reference.length} reference records`);
+  const n = Math.min(stored.length, reference.length);
+  for (let i = 0; i < n && problems.length < 10; i++) {
+    const row = stored[i];
+    const record = reference[i];
+    const same = row.step === record.step
+      && Object.is(row.loss, record.loss)
+      && Object.is(row.gradNorm, record.gradNorm)
+      && Object.is(row.learningRate, record.learningRate)
+      && Object.is(row.updateNorm, record.updateNorm)
+      && row.epoch === record.epoch
+      && Object.is(row.valLoss, record.valLoss ?? null)
+      && JSON.stringify(row.params) === JSON.stringify(record.params ?? null);
+    if (!same) problems.push(`row ${i}: stored ${JSON.stringify(row)} vs reference ${JSON.stringify(record)}`);
+  }
+  return problems;
+}

@@ -1,0 +1,141 @@
+import { randomUUID } from 'node:crypto';
+import { Job } from 'bullmq';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { closeRedis, createRedis, type Redis } from '../../../src/queue/connection.ts';
+import { runChannel, type RunEvent } from '../../../src/queue/run-events.ts';
+import { enqueueRun } from '../../../src/queue/runs-queue.ts';
+import {
+  compareTrajectories, isFinal, postRun, referenceTrajectory, startTestWorker, storedMetrics, waitForRun, useTestApi, type TestWorker,
+} from './support.ts';
+
+describe('the run worker drives the core loop in slices and stores every recorded step', () => {
+  const api = useTestApi();
+  let worker: TestWorker;
+  let subscriber: Redis;
+
+  beforeAll(async () => {
+    // Tiny slices: many transactions and checkpoints per run, as in a long run.
+    worker = await startTestWorker(api.services, { sliceMilliseconds: 1, maxRowsPerSlice: 7 });
+    subscriber = createRedis(api.services.config.redisUrl, 'client');
+    await subscriber.connect();
+  });
+  afterAll(async () => {
+    await worker.close();
+    await closeRedis(subscriber);
+  });
+
+  it('a run completes with metrics bit-identical to the CLI trajectory, progress and a result', async () => {
+    const spec = {
+      objective: { type: 'expression', expression: '(1 - x)^2 + 100*(y - x^2)^2', variables: ['x', 'y'], initial: [-1.5, 2] },
+      optimizer: { name: 'adam', learningRate: 0.01 },
+      training: { maxSteps: 300 },
+      record: { every: 3, params: true },
+    };
+    const response = await postRun(api.app, api.authorization, spec);
+    expect(response.statusCode).toBe(201);
+    const id = response.json().id;
+    const view = await waitForRun(api.app, api.authorization, id, isFinal);
+    const reference = referenceTrajectory(spec);
+
+    expect(view.status).toBe('completed');
+    expect(view.result).toMatchObject({ stopReason: 'max_steps', steps: 300, message: reference.result.message });
+    expect(view.result!.params).toEqual(reference.result.params);
+    expect(view.progress).toMatchObject({ step: 300, totalSteps: 300, fraction: 1, etaSeconds: 0 });
+    expect(view.progress!.stepsPerSecond).toBeGreaterThan(0);
+    expect(view.earlyStopping).toMatchObject({ enabled: false, stopped: false });
+    const stored = await storedMetrics(worker.pool, id);
+    expect(compareTrajectories(stored, reference.records)).toEqual([]);
+    expect(stored.every((row) => row.elapsedSeconds !== null && row.elapsedSeconds >= 0)).toBe(true);
+    // Only the newest checkpoint is kept, at the last step.
+    const { rows } = await worker.pool.query('SELECT step FROM checkpoints WHERE run_id = $1', [id]);
+    expect(rows).toEqual([{ step: 300 }]);
+  });
+
+  it('publishes status, metrics and progress events on the run channel', async () => {
+    const events: RunEvent[] = [];
+    const id = randomUUID();
+    const spec = {
+      objective: { type: 'benchmark', name: 'booth' },
+      optimizer: { name: 'sgd', learningRate: 0.01 },
+      training: { maxSteps: 200 },
+      record: { every: 1 },
+    };
+    // Store and enqueue the run directly so the subscription is in place before it starts.
+    const tenant = await api.services.database.tenant.create({ data: { name: `events-${id}` } });
+    await api.services.database.run.create({ data: { id, tenantId: tenant.id, spec } });
+    await subscriber.subscribe(runChannel(id));
+    subscriber.on('message', (_channel, message) => events.push(JSON.parse(message)));
+    await enqueueRun(api.services.runsQueue, id);
+    const until = Date.now() + 20_000;
+    while (!events.some((event) => event.type === 'status' && event.status === 'completed') && Date.now() < until) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    await subscriber.unsubscribe(runChannel(id));
+
+    expect(events[0]).toEqual({ type: 'status', runId: id, status: 'running', result: null });
+    expect(events.at(-1)).toMatchObject({ type: 'status', status: 'completed', result: { stopReason: 'max_steps', steps: 200 } });
+    const metrics = events.filter((event) => event.type === 'metrics');
+    // Consecutive step ranges covering 1 … 200 without gaps or overlaps.
+    expect(metrics[0]).toMatchObject({ firstStep: 1 });
+    for (let i = 1; i < metrics.length; i++) expect(metrics[i].firstStep).toBe(metrics[i - 1].lastStep + 1);
+    expect(metrics.at(-1)).toMatchObject({ lastStep: 200 });
+    expect(metrics.reduce((sum, event) => sum + event.count, 0)).toBe(200);
+    expect(metrics[0].rows[0]).toMatchObject({ step: 1, loss: expect.any(Number), gradNorm: expect.any(Number) });
+    const progress = events.filter((event) => event.type === 'progress');
+    expect(progress.at(-1)).toMatchObject({ progress: { step: 200, totalSteps: 200, fraction: 1 }, earlyStopping: { enabled: false } });
+  });
+
+  it('early stopping ends the run early_stopped with its monitor state', async () => {
+    const spec = {
+      objective: { type: 'benchmark', name: 'rastrigin', initial: [3.2, -2.1] },
+      optimizer: { name: 'sgd', learningRate: 0.5 },
+      training: { maxSteps: 5000 },
+      earlyStopping: { monitor: 'loss', patience: 20 },
+    };
+    const id = (await postRun(api.app, api.authorization, spec)).json().id;
+    const view = await waitForRun(api.app, api.authorization, id, isFinal);
+    const reference = referenceTrajectory(spec);
+    expect(reference.result.stopReason).toBe('early_stopping');
+    expect(view.status).toBe('early_stopped');
+    expect(view.result).toMatchObject({ stopReason: 'early_stopping', steps: reference.result.steps });
+    expect(view.earlyStopping).toMatchObject({ enabled: true, monitor: 'loss', patience: 20, stopped: true, stepsSinceBest: 20 });
+    expect(compareTrajectories(await storedMetrics(worker.pool, id), reference.records)).toEqual([]);
+  });
+
+  it('a diverging run ends diverged, with the steps before it stored', async () => {
+    const spec = {
+      objective: { type: 'expression', expression: 'x^4', variables: ['x'], initial: [3] },
+      optimizer: { name: 'sgd', learningRate: 1 },
+      training: { maxSteps: 100 },
+    };
+    const id = (await postRun(api.app, api.authorization, spec)).json().id;
+    const view = await waitForRun(api.app, api.authorization, id, isFinal);
+    const reference = referenceTrajectory(spec);
+    expect(view.status).toBe('diverged');
+    expect(view.result).toMatchObject({ stopReason: 'diverged', message: reference.result.message });
+    expect(compareTrajectories(await storedMetrics(worker.pool, id), reference.records)).toEqual([]);
+  });
+
+  it('a run whose stored spec can never succeed fails at once, without retries, saying why', async () => {
+    const id = randomUUID();
+    const tenant = await api.services.database.tenant.create({ data: { name: `broken-${id}` } });
+    await api.services.database.run.create({ data: { id, tenantId: tenant.id, spec: { objective: { id: randomUUID() }, optimizer: { name: 'adam' } } } });
+    await enqueueRun(api.services.runsQueue, id);
+    let run = await api.services.database.run.findUniqueOrThrow({ where: { id } });
+    const until = Date.now() + 20_000;
+    while (run.status !== 'failed' && Date.now() < until) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      run = await api.services.database.run.findUniqueOrThrow({ where: { id } });
+    }
+    expect(run.status).toBe('failed');
+    expect(run.attempts).toBe(1);
+    expect(run.result).toMatchObject({ stopReason: 'error', message: expect.stringMatching(/stored objective .* no longer exists/) });
+    let job = await Job.fromId(api.services.runsQueue, id);
+    while (!(await job!.isFailed()) && Date.now() < until) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      job = await Job.fromId(api.services.runsQueue, id);
+    }
+    expect(await job!.isFailed()).toBe(true);
+    expect(job!.attemptsMade).toBe(1);
+  });
+});
