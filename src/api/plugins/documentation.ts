@@ -16,7 +16,10 @@ export async function registerDocumentation(app: FastifyInstance, version: strin
           'Errors are `application/problem+json` (RFC 9457) with a stable `code`.',
       },
       tags: [
-        { name: 'runs', description: 'Optimization runs' },
+        { name: 'runs', description: 'Optimization runs: submit, follow, read metrics, cancel' },
+        { name: 'objectives', description: 'Stored objectives and gradient checks' },
+        { name: 'datasets', description: 'Uploaded datasets for model objectives' },
+        { name: 'optimizers', description: 'The optimizer catalogue' },
         { name: 'operations', description: 'Probes and metrics' },
       ],
       components: {
@@ -26,7 +29,35 @@ export async function registerDocumentation(app: FastifyInstance, version: strin
       },
     },
     transform: jsonSchemaTransform,
-    transformObject: jsonSchemaTransformObject,
+    transformObject: (input) => withResponseMediaTypes(jsonSchemaTransformObject(input)),
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
+}
+
+type Document = ReturnType<typeof jsonSchemaTransformObject>;
+type Responses = Record<string, { content?: Record<string, unknown> }>;
+
+/**
+ * The type provider documents every response as `application/json`. Errors are sent as
+ * `application/problem+json`, metric pages also as CSV, and run events as an event stream:
+ * the document says so.
+ */
+function withResponseMediaTypes(document: Document): Document {
+  const paths = (document as { paths?: Record<string, Record<string, { responses?: Responses }>> }).paths ?? {};
+  for (const [path, operations] of Object.entries(paths)) {
+    for (const operation of Object.values(operations)) {
+      for (const [status, response] of Object.entries(operation.responses ?? {})) {
+        const json = response.content?.['application/json'];
+        if (!json) continue;
+        if (Number(status) >= 400) {
+          response.content = { 'application/problem+json': json };
+        } else if (path.endsWith('/events') && status === '200') {
+          response.content = { 'text/event-stream': json };
+        } else if (path.endsWith('/metrics') && path.startsWith('/v1/') && status === '200') {
+          response.content = { 'application/json': json, 'text/csv': { schema: { type: 'string' } } };
+        }
+      }
+    }
+  }
+  return document;
 }
