@@ -1,7 +1,7 @@
 /**
  * API keys. A key is `dsc_<8 characters>_<43 characters>` with 256 bits of randomness; only its
  * sha256 is stored, so a plain hash (no salt, no slow KDF) is enough: nobody can brute-force
- * 256 random bits. The `dsc_<8 characters>` prefix identifies a key in listings and revocation.
+ * 256 random bits. The `dsc_<12 hex digits>` prefix identifies a key in listings and revocation.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { Database } from './client.ts';
@@ -23,8 +23,9 @@ export function hashApiKey(key: string): string {
   return createHash('sha256').update(key, 'utf8').digest('hex');
 }
 
+/** `dsc_<12 hex digits>_<secret>`: the prefix is hex so that it never contains the separator. */
 function newKey(): { key: string; prefix: string } {
-  const prefix = `dsc_${randomBytes(6).toString('base64url')}`;
+  const prefix = `dsc_${randomBytes(6).toString('hex')}`;
   return { key: `${prefix}_${randomBytes(32).toString('base64url')}`, prefix };
 }
 

@@ -26,7 +26,7 @@ describe('descent keys', () => {
     expect(created.code).toBe(0);
     expect(created.stdout).toHaveLength(1);
     const key = created.stdout[0]!;
-    expect(key).toMatch(/^dsc_[\w-]{8}_[\w-]{43}$/);
+    expect(key).toMatch(/^dsc_[0-9a-f]{12}_[\w-]{43}$/);
     expect(created.stderr.join('\n')).toContain(`for tenant ${tenant}`);
     expect((await listRuns(key)).statusCode).toBe(200);
 

@@ -86,8 +86,8 @@ describe('service processes', () => {
     const runId = submitted.json().id as string;
     await until(async () => {
       const view = (await app.inject({ method: 'GET', url: `/v1/runs/${runId}`, headers: { authorization } })).json();
-      return view.status === 'failed';
-    }, 'the worker to take the run');
+      return view.status === 'completed';
+    }, 'the worker to run the run');
     child.process.kill('SIGTERM');
     expect(await child.exit).toBe(0);
   });
