@@ -16,6 +16,7 @@ const maxTrajectoryPoints = 2000;
 const seriesChoices = [
   { name: 'loss', label: 'loss', shown: true },
   { name: 'valLoss', label: 'validation loss', shown: true },
+  { name: 'valAccuracy', label: 'validation accuracy', shown: false },
   { name: 'gradNorm', label: 'gradient norm', shown: false },
   { name: 'learningRate', label: 'learning rate', shown: false },
 ];
@@ -181,7 +182,7 @@ export function createRunView(container, { onChanged }) {
   }
 
   async function loadMetrics(current) {
-    const fields = 'loss,valLoss,gradNorm,learningRate';
+    const fields = seriesChoices.map((series) => series.name).join(',');
     try {
       const { body } = await getJson(`/v1/runs/${current.id}/metrics?fields=${fields}&maxPoints=${chartWidth(current)}`);
       if (current.stopped) return;

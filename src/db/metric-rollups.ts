@@ -20,6 +20,7 @@ import type { ClientBase } from 'pg';
 export const rolledUpFields = [
   ['loss', 'loss'],
   ['valLoss', 'val_loss'],
+  ['valAccuracy', 'val_accuracy'],
   ['gradNorm', 'grad_norm'],
   ['learningRate', 'learning_rate'],
   ['updateNorm', 'update_norm'],
@@ -35,6 +36,7 @@ export interface MetricColumns {
   readonly step: ArrayLike<number>;
   readonly loss: ArrayLike<number | null>;
   readonly valLoss?: ArrayLike<number | null>;
+  readonly valAccuracy?: ArrayLike<number | null>;
   readonly gradNorm?: ArrayLike<number | null>;
   readonly learningRate?: ArrayLike<number | null>;
   readonly updateNorm?: ArrayLike<number | null>;

@@ -21,12 +21,13 @@ import { bucketWidth, rolledUpFields, rollupLevels } from './metric-rollups.ts';
 import { createHash } from 'node:crypto';
 import type { Pool } from './pool.ts';
 
-export const metricFields = ['loss', 'valLoss', 'gradNorm', 'learningRate', 'updateNorm', 'epoch', 'elapsedSeconds', 'params'] as const;
+export const metricFields = ['loss', 'valLoss', 'valAccuracy', 'gradNorm', 'learningRate', 'updateNorm', 'epoch', 'elapsedSeconds', 'params'] as const;
 export type MetricField = (typeof metricFields)[number];
 
 const columnOf: Record<MetricField, string> = {
   loss: 'loss',
   valLoss: 'val_loss',
+  valAccuracy: 'val_accuracy',
   gradNorm: 'grad_norm',
   learningRate: 'learning_rate',
   updateNorm: 'update_norm',

@@ -30,6 +30,7 @@ export interface MetricBatch {
   readonly step: Int32Array;
   readonly loss: Float64Array;
   readonly valLoss: Float64Array;
+  readonly valAccuracy: Float64Array;
   readonly gradNorm: Float64Array;
   readonly learningRate: Float64Array;
   readonly updateNorm: Float64Array;
@@ -56,7 +57,7 @@ export class StaleRunWriteError extends Error {
 }
 
 const copyStatement =
-  'COPY run_metrics (run_id, step, loss, val_loss, grad_norm, learning_rate, update_norm, epoch, elapsed_seconds, params) FROM STDIN';
+  'COPY run_metrics (run_id, step, loss, val_loss, val_accuracy, grad_norm, learning_rate, update_norm, epoch, elapsed_seconds, params) FROM STDIN';
 
 /** A float8 in COPY text form: JS's shortest round-trip digits parse back to the same double. */
 const float = (value: number): string => (Number.isNaN(value) ? '\\N' : String(value));
@@ -67,7 +68,7 @@ export function copyText(runId: string, metrics: MetricBatch): string {
   const params = metrics.params;
   for (let i = 0; i < metrics.step.length; i++) {
     const vector = params ? `{${params[i].map((value) => (Number.isNaN(value) ? 'NaN' : String(value))).join(',')}}` : '\\N';
-    lines[i] = `${runId}\t${metrics.step[i]}\t${metrics.loss[i]}\t${float(metrics.valLoss[i])}\t${float(metrics.gradNorm[i])}\t${float(metrics.learningRate[i])}\t${float(metrics.updateNorm[i])}\t${metrics.epoch[i]}\t${float(metrics.elapsedSeconds[i])}\t${vector}\n`;
+    lines[i] = `${runId}\t${metrics.step[i]}\t${metrics.loss[i]}\t${float(metrics.valLoss[i])}\t${float(metrics.valAccuracy[i])}\t${float(metrics.gradNorm[i])}\t${float(metrics.learningRate[i])}\t${float(metrics.updateNorm[i])}\t${metrics.epoch[i]}\t${float(metrics.elapsedSeconds[i])}\t${vector}\n`;
   }
   return lines.join('');
 }
@@ -83,6 +84,7 @@ function columns(metrics: MetricBatch): MetricColumns {
     step: metrics.step,
     loss: metrics.loss,
     valLoss: metrics.valLoss,
+    valAccuracy: metrics.valAccuracy,
     gradNorm: metrics.gradNorm,
     learningRate: metrics.learningRate,
     updateNorm: metrics.updateNorm,

@@ -15,7 +15,7 @@
  *       at most every ~250 ms while running, and once at the end; the same objects that
  *       `GET /v1/runs/{id}` shows.
  *   { "type": "metrics",  "runId": "…", "firstStep": a, "lastStep": b, "count": n,
- *                         "rows": [{ "step", "loss", "valLoss"?, "gradNorm", "learningRate",
+ *                         "rows": [{ "step", "loss", "valLoss"?, "valAccuracy"?, "gradNorm", "learningRate",
  *                                    "updateNorm", "epoch", "elapsedSeconds" }, …] }
  *       after each slice is committed: its recorded steps a … b (n of them). `rows` holds at
  *       most `maxLiveRows` of them, evenly spaced and always including the last, and is empty
@@ -47,6 +47,7 @@ export interface LiveMetricRow {
   readonly step: number;
   readonly loss: number;
   readonly valLoss?: number;
+  readonly valAccuracy?: number;
   readonly gradNorm: number;
   readonly learningRate: number;
   readonly updateNorm: number;

@@ -24,6 +24,7 @@ export function toMetricBatch(records: readonly StepRecord[], time: SliceTime, w
     step: new Int32Array(n),
     loss: new Float64Array(n),
     valLoss: new Float64Array(n),
+    valAccuracy: new Float64Array(n),
     gradNorm: new Float64Array(n),
     learningRate: new Float64Array(n),
     updateNorm: new Float64Array(n),
@@ -38,6 +39,7 @@ export function toMetricBatch(records: readonly StepRecord[], time: SliceTime, w
     batch.step[i] = record.step;
     batch.loss[i] = record.loss;
     batch.valLoss[i] = record.valLoss ?? NaN;
+    batch.valAccuracy[i] = record.valAccuracy ?? NaN;
     batch.gradNorm[i] = record.gradNorm;
     batch.learningRate[i] = record.learningRate;
     batch.updateNorm[i] = record.updateNorm;
@@ -58,10 +60,12 @@ export function liveRows(batch: MetricBatch, limit: number): LiveMetricRow[] {
     // Indices n−1, … spread back to the first: the last row is always present.
     const i = n - 1 - Math.floor(((count - 1 - k) * (n - 1)) / Math.max(1, count - 1));
     const valLoss = batch.valLoss[i];
+    const valAccuracy = batch.valAccuracy[i];
     rows.push({
       step: batch.step[i],
       loss: batch.loss[i],
       ...(Number.isNaN(valLoss) ? {} : { valLoss }),
+      ...(Number.isNaN(valAccuracy) ? {} : { valAccuracy }),
       gradNorm: batch.gradNorm[i],
       learningRate: batch.learningRate[i],
       updateNorm: batch.updateNorm[i],

@@ -74,6 +74,7 @@ export interface StoredMetric {
   readonly step: number;
   readonly loss: number;
   readonly valLoss: number | null;
+  readonly valAccuracy: number | null;
   readonly gradNorm: number | null;
   readonly learningRate: number | null;
   readonly updateNorm: number | null;
@@ -85,7 +86,7 @@ export interface StoredMetric {
 /** Every stored metric row of a run, in step order (float8 values come back exactly). */
 export async function storedMetrics(pool: Pool, runId: string): Promise<StoredMetric[]> {
   const { rows } = await pool.query<StoredMetric>(
-    `SELECT step, loss, val_loss AS "valLoss", grad_norm AS "gradNorm", learning_rate AS "learningRate",
+    `SELECT step, loss, val_loss AS "valLoss", val_accuracy AS "valAccuracy", grad_norm AS "gradNorm", learning_rate AS "learningRate",
             update_norm AS "updateNorm", epoch, elapsed_seconds AS "elapsedSeconds", params
        FROM run_metrics WHERE run_id = $1 ORDER BY step`,
     [runId],
@@ -153,6 +154,7 @@ export function compareTrajectories(stored: readonly StoredMetric[], reference: 
       && Object.is(row.updateNorm, record.updateNorm)
       && row.epoch === record.epoch
       && Object.is(row.valLoss, record.valLoss ?? null)
+      && Object.is(row.valAccuracy, record.valAccuracy ?? null)
       && JSON.stringify(row.params) === JSON.stringify(record.params ?? null);
     if (!same) problems.push(`row ${i}: stored ${JSON.stringify(row)} vs reference ${JSON.stringify(record)}`);
   }

@@ -51,6 +51,25 @@ describe('the run worker drives the core loop in slices and stores every recorde
     expect(rows).toEqual([{ step: 300 }]);
   });
 
+  it('stores validation loss and accuracy of a classifier where the loop measured them', async () => {
+    const spec = {
+      objective: { type: 'model', model: 'logistic', data: { builtin: 'moons', rows: 120, seed: 5 }, validationSplit: 0.25, seed: 5 },
+      optimizer: { name: 'adam', learningRate: 0.05 },
+      training: { epochs: 6, batchSize: 16, seed: 5, validationEvery: 4 },
+      record: { every: 2 },
+    };
+    const response = await postRun(api.app, api.authorization, spec);
+    const view = await waitForRun(api.app, api.authorization, response.json().id, isFinal);
+    expect(view.status).toBe('completed');
+    const stored = await storedMetrics(worker.pool, view.id);
+    expect(compareTrajectories(stored, referenceTrajectory(spec).records)).toEqual([]);
+    const measured = stored.filter((row) => row.valAccuracy !== null);
+    expect(measured.length).toBeGreaterThan(3);
+    expect(measured.every((row) => row.valAccuracy! >= 0 && row.valAccuracy! <= 1 && row.valLoss !== null)).toBe(true);
+    const page = await api.app.inject({ url: `/v1/runs/${view.id}/metrics?fields=valAccuracy&maxPoints=5`, headers: { authorization: api.authorization } });
+    expect(page.json().points.some((bucket: { valAccuracyMax: number | null }) => bucket.valAccuracyMax !== null)).toBe(true);
+  });
+
   it('publishes status, metrics and progress events on the run channel', async () => {
     const events: RunEvent[] = [];
     const id = randomUUID();
