@@ -29,6 +29,20 @@ describe('descent run', () => {
     expect(stdout).toMatch(/^ {2}y = /m);
   });
 
+  it('a model with validation data reports its last validation loss and accuracy', async () => {
+    const model = {
+      objective: { type: 'model', model: 'softmax', data: { builtin: 'iris' }, validationSplit: 0.2 },
+      optimizer: { name: 'adam', learningRate: 0.05 },
+      training: { epochs: 5, batchSize: 16 },
+    };
+    const { code, stdout } = await runCli(['run', file('model.json', JSON.stringify(model)), '--no-progress']);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^Validation: {2}loss \d[\d.e-]*, accuracy (0|1|0\.\d+) \(after step 40\)$/m);
+    // An expression has no validation set: no such line.
+    const plain = await runCli(['run', file('plain.json', JSON.stringify(spec)), '--no-progress']);
+    expect(plain.stdout).not.toContain('Validation:');
+  });
+
   it('--jsonl: one object per recorded step, then the result', async () => {
     const path = file('every.json', JSON.stringify({ ...spec, record: { every: 20 } }));
     const { code, stdout } = await runCli(['run', path, '--jsonl']);

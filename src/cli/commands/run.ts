@@ -12,6 +12,7 @@ import { checkGradient, createObjective, type Objective, type ObjectiveSpec } fr
 import { iterateRun } from '../../core/training/iterate-run.ts';
 import { isObjectiveReference } from '../../core/training/run-config.ts';
 import type { RunResult } from '../../core/training/run-result.ts';
+import type { StepRecord } from '../../core/training/step-record.ts';
 import { DataFileError, resolveDataFiles } from '../data-files.ts';
 import { gradientCheckJson, gradientCheckText } from '../gradient-check-report.ts';
 import { ProgressBar } from '../progress-bar.ts';
@@ -113,7 +114,7 @@ function formatNumber(value: number | null): string {
   return Math.abs(value) !== 0 && (Math.abs(value) < 1e-4 || Math.abs(value) >= 1e6) ? value.toExponential(6) : String(Number(value.toPrecision(10)));
 }
 
-function summary(result: RunResult, variables: readonly string[], seconds: number): string {
+function summary(result: RunResult, variables: readonly string[], seconds: number, last: StepRecord | undefined): string {
   const rate = seconds > 0 ? Math.round(result.steps / seconds).toLocaleString('en-US') : '—';
   const width = Math.max(...variables.map((name) => name.length), 1);
   const lines = [
@@ -122,6 +123,7 @@ function summary(result: RunResult, variables: readonly string[], seconds: numbe
     `Steps:       ${result.steps} (${rate} steps/s, ${seconds.toFixed(3)} s)`,
     `Final loss:  ${formatNumber(result.finalLoss)}`,
     `Best loss:   ${formatNumber(result.bestLoss)}${result.bestStep !== null ? ` at step ${result.bestStep}` : ''}`,
+    ...(last?.valLoss !== undefined ? [`Validation:  loss ${formatNumber(last.valLoss)}${last.valAccuracy !== undefined ? `, accuracy ${formatNumber(last.valAccuracy)}` : ''} (after step ${last.step})`] : []),
     'Parameters:',
     ...result.params.map((value, i) => `  ${(variables[i] ?? `#${i + 1}`).padEnd(width)} = ${formatNumber(value)}`),
   ];
@@ -179,9 +181,11 @@ async function execute(args: string[]): Promise<number> {
   const cancel = () => run.cancel();
   process.once('SIGINT', cancel);
   const started = clock();
+  let lastRecord: StepRecord | undefined;
   try {
     while (!run.done) {
       const records = run.advance({ deadline: clock() + 100 });
+      lastRecord = records.at(-1) ?? lastRecord;
       if (options.jsonl && records.length > 0) {
         let chunk = '';
         for (const record of records) chunk += `${JSON.stringify(record)}\n`;
@@ -201,7 +205,7 @@ async function execute(args: string[]): Promise<number> {
   const seconds = (clock() - started) / 1000;
   const result = run.result!;
   if (options.jsonl) await writeOut(`${JSON.stringify({ result })}\n`);
-  else await writeOut(summary(result, run.variables, seconds));
+  else await writeOut(summary(result, run.variables, seconds, lastRecord));
   if (options.progress && !bar.interactive && !options.jsonl) {
     process.stderr.write(`descent run: ${result.steps} steps in ${seconds.toFixed(3)} s (${result.stopReason})\n`);
   }
