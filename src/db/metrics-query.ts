@@ -44,8 +44,6 @@ export interface MetricBucket {
   step: number;
   stepEnd: number;
   count: number;
-  epoch: number | null;
-  elapsedSeconds: number | null;
   [field: string]: number | null;
 }
 
@@ -149,11 +147,9 @@ export function createMetricsQuery(pool: Pool) {
       const rows = await query(sql, [runId, plan.level, plan.firstBucket, plan.lastBucket,
         plan.rawRanges[0][0], plan.rawRanges[0][1], plan.rawRanges[1][0], plan.rawRanges[1][1], groupWidth]);
       const buckets = rows.map((row) => {
-        const bucket: MetricBucket = {
-          step: Number(row.step), stepEnd: Number(row.step_end), count: Number(row.count),
-          epoch: wanted.has('epoch') ? finite(row.epoch) : null,
-          elapsedSeconds: wanted.has('elapsedSeconds') ? finite(row.elapsed) : null,
-        };
+        const bucket: MetricBucket = { step: Number(row.step), stepEnd: Number(row.step_end), count: Number(row.count) };
+        if (wanted.has('epoch')) bucket.epoch = finite(row.epoch);
+        if (wanted.has('elapsedSeconds')) bucket.elapsedSeconds = finite(row.elapsed);
         for (const [field, column] of fields) {
           const count = Number(row[`${column}_count`] ?? 0);
           bucket[field] = count ? finite(row[`${column}_sum`])! / count : null;
