@@ -1,6 +1,6 @@
 /** What the API is built from: external connections (given) and the repositories and services over them. */
 import type { Config } from '../config/config.ts';
-import { createApiKeyRepository } from '../db/api-keys.ts';
+import { createApiKeyAuthenticator } from '../db/api-keys.ts';
 import { createDatasetRepository } from '../db/datasets.ts';
 import type { Database } from '../db/client.ts';
 import { createMetricsQuery } from '../db/metrics-query.ts';
@@ -21,7 +21,7 @@ export interface AppDependencies {
   /** A `client`-role connection (fails fast while Redis is down). */
   readonly redis: Redis;
   readonly runsQueue: RunsQueue;
-  /** node-postgres pool for bulk reads; by default one of the app's own, closed with it. */
+  /** node-postgres pool for bulk reads and the hot single statements; by default one of the app's own, closed with it. */
   readonly pool?: Pool;
   /** Live run events; by default one subscriber connection of the app's own, closed with it. */
   readonly runEvents?: RunEventHub;
@@ -37,8 +37,9 @@ export function createAppContext(dependencies: AppDependencies) {
   };
   const repositories = {
     tenants: createTenantRepository(dependencies.database),
-    apiKeys: createApiKeyRepository(dependencies.database),
-    runs: createRunRepository(dependencies.database),
+    /** The API only checks keys; the CLI creates, lists and revokes them. */
+    apiKeys: createApiKeyAuthenticator(pool),
+    runs: createRunRepository(dependencies.database, pool),
     datasets: createDatasetRepository(dependencies.database),
     metrics: createMetricsQuery(pool),
     objectives: createObjectiveRepository(dependencies.database),

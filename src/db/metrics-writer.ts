@@ -8,6 +8,9 @@
  * Idempotency on (run_id, step) is delete-then-insert: rows past the checkpoint this writer
  * resumed from are deleted first, which is a no-op unless a crashed attempt left some.
  *
+ * The fence and checkpoint statements are prepared once per pooled connection (named): every
+ * slice of every run runs them, and planning them anew cost more than executing them.
+ *
  * The transaction is fenced: it locks the run row and proceeds only when the run is still
  * `running` and its newest checkpoint is the one this writer last saw. A second worker that
  * picked up the same run (a stalled job re-delivered while the first still lives) thus fails
@@ -97,7 +100,9 @@ function columns(metrics: MetricBatch): MetricColumns {
  * Locks the run row and, when the fence holds (the run is running and its newest checkpoint is
  * at `fromStep`), deletes any rows past `fromStep`; returns what it saw.
  */
-const fenceStatement = `
+const fenceStatement = {
+  name: 'metrics-writer-fence',
+  text: `
   WITH run AS (
     SELECT status, (SELECT max(step) FROM checkpoints WHERE run_id = $1) AS checkpoint_step
       FROM runs WHERE id = $1 FOR UPDATE
@@ -105,10 +110,13 @@ const fenceStatement = `
     DELETE FROM run_metrics WHERE run_id = $1 AND step > $2
        AND EXISTS (SELECT 1 FROM run WHERE status = 'running' AND coalesce(checkpoint_step, 0) = $2)
   )
-  SELECT status, coalesce(checkpoint_step, 0) AS checkpoint_step FROM run`;
+  SELECT status, coalesce(checkpoint_step, 0) AS checkpoint_step FROM run`,
+};
 
 /** Saves the checkpoint, drops older ones and updates the run row, in one statement. */
-const checkpointStatement = `
+const checkpointStatement = {
+  name: 'metrics-writer-checkpoint',
+  text: `
   WITH saved AS (
     INSERT INTO checkpoints (run_id, step, state) VALUES ($1, $2, $3::jsonb)
     ON CONFLICT (run_id, step) DO UPDATE SET state = EXCLUDED.state, created_at = now()
@@ -122,10 +130,11 @@ const checkpointStatement = `
     result = coalesce($7::jsonb, result),
     finished_at = CASE WHEN $6::run_status IS NULL THEN finished_at ELSE now() END,
     updated_at = now()
-  WHERE id = $1`;
+  WHERE id = $1`,
+};
 
 async function fence(client: ClientBase, runId: string, fromStep: number): Promise<void> {
-  const { rows } = await client.query<{ status: RunStatus; checkpoint_step: number }>(fenceStatement, [runId, fromStep]);
+  const { rows } = await client.query<{ status: RunStatus; checkpoint_step: number }>({ ...fenceStatement, values: [runId, fromStep] });
   const run = rows[0];
   if (!run) throw new StaleRunWriteError(`run ${runId} no longer exists`);
   if (run.status !== 'running') throw new StaleRunWriteError(`run ${runId} is ${run.status}, no longer running`);
@@ -148,15 +157,18 @@ export function createMetricsWriter(pool: Pool) {
           await fence(client, slice.runId, slice.fromStep);
           await copyMetrics(client, slice.runId, slice.metrics);
           await appendMetricRollups(client, slice.runId, columns(slice.metrics));
-          await client.query(checkpointStatement, [
-            slice.runId,
-            slice.checkpoint.step,
-            JSON.stringify(slice.checkpoint.state),
-            json(slice.progress?.progress),
-            json(slice.progress?.earlyStopping),
-            slice.finish?.status ?? null,
-            json(slice.finish?.result),
-          ]);
+          await client.query({
+            ...checkpointStatement,
+            values: [
+              slice.runId,
+              slice.checkpoint.step,
+              JSON.stringify(slice.checkpoint.state),
+              json(slice.progress?.progress),
+              json(slice.progress?.earlyStopping),
+              slice.finish?.status ?? null,
+              json(slice.finish?.result),
+            ],
+          });
           await client.query('COMMIT');
         } catch (error) {
           await client.query('ROLLBACK').catch(() => {

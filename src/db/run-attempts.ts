@@ -16,14 +16,18 @@ export interface RunAttempt {
   readonly checkpoint: { readonly step: number; readonly state: unknown } | null;
 }
 
-const startStatement = `
+/** Prepared once per connection (named), as every job of a worker runs it. */
+const startStatement = {
+  name: 'run-attempts-start',
+  text: `
   UPDATE runs SET status = 'running', started_at = now(), updated_at = now(), attempts = attempts + 1
    WHERE id = $1 AND status IN ('queued', 'running')
   RETURNING id, tenant_id AS "tenantId", spec, attempts,
             (SELECT json_build_object('step', step, 'state', state) FROM checkpoints
-              WHERE run_id = $1 ORDER BY step DESC LIMIT 1) AS checkpoint`;
+              WHERE run_id = $1 ORDER BY step DESC LIMIT 1) AS checkpoint`,
+};
 
 export async function startRunAttempt(pool: Pool, runId: string): Promise<RunAttempt | null> {
-  const { rows } = await pool.query<RunAttempt>(startStatement, [runId]);
+  const { rows } = await pool.query<RunAttempt>({ ...startStatement, values: [runId] });
   return rows[0] ?? null;
 }

@@ -1,6 +1,8 @@
 /** Runs: the stored spec, status, live progress and final result of every optimization. */
+import { randomUUID } from 'node:crypto';
 import type { Database } from './client.ts';
-import { Prisma, type Run, type RunStatus } from '../generated/prisma/client.ts';
+import type { Pool } from './pool.ts';
+import type { Prisma, Run, RunStatus } from '../generated/prisma/client.ts';
 
 export type { Run, RunStatus };
 
@@ -31,34 +33,59 @@ export interface RunListQuery {
   readonly limit: number;
 }
 
-function isUniqueViolation(error: unknown): boolean {
-  return error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';
-}
+/** A run row as Prisma's `Run`: every column, camel-cased (node-postgres parses jsonb and timestamptz alike). */
+const runColumns = `id, tenant_id AS "tenantId", status, spec, progress, early_stopping AS "earlyStopping", result,
+  idempotency_key AS "idempotencyKey", sweep_id AS "sweepId", trial_index AS "trialIndex", attempts,
+  created_at AS "createdAt", updated_at AS "updatedAt", started_at AS "startedAt", finished_at AS "finishedAt"`;
 
-export function createRunRepository(database: Database) {
+/**
+ * Submitting a run in one round trip: the insert, or, when this tenant already used the
+ * idempotency key, the earlier run (a NULL key never conflicts). `created` tells which.
+ */
+const createStatement = {
+  name: 'runs-create',
+  text: `WITH inserted AS (
+           INSERT INTO runs (id, tenant_id, spec, idempotency_key, sweep_id, trial_index, created_at, updated_at)
+           VALUES ($1, $2, $3::jsonb, $4, $5, $6, now(), now())
+           ON CONFLICT (tenant_id, idempotency_key) DO NOTHING
+           RETURNING ${runColumns})
+         SELECT *, true AS created FROM inserted
+         UNION ALL
+         SELECT ${runColumns}, false AS created FROM runs
+          WHERE tenant_id = $2 AND idempotency_key = $4 AND NOT EXISTS (SELECT FROM inserted)`,
+};
+
+/** The run that holds this tenant's idempotency key. */
+const byIdempotencyKeyStatement = {
+  name: 'runs-by-idempotency-key',
+  text: `SELECT ${runColumns} FROM runs WHERE tenant_id = $1 AND idempotency_key = $2`,
+};
+
+/**
+ * Runs over Prisma for everything but submission, which is the API's hottest write and goes
+ * through the node-postgres `pool` as one prepared statement.
+ */
+export function createRunRepository(database: Database, pool: Pool) {
   return {
     /**
      * Stores a queued run. With an idempotency key already used by this tenant, returns the
      * earlier run instead (`created: false`); concurrent duplicates resolve through the unique index.
      */
     async create(run: NewRun): Promise<{ run: Run; created: boolean }> {
-      const data = {
-        tenantId: run.tenantId,
-        spec: run.spec,
-        idempotencyKey: run.idempotencyKey ?? null,
-        sweepId: run.sweepId ?? null,
-        trialIndex: run.trialIndex ?? null,
-      };
-      if (run.idempotencyKey === undefined) return { run: await database.run.create({ data }), created: true };
-      const where = { tenantId_idempotencyKey: { tenantId: run.tenantId, idempotencyKey: run.idempotencyKey } };
-      const existing = await database.run.findUnique({ where });
-      if (existing) return { run: existing, created: false };
-      try {
-        return { run: await database.run.create({ data }), created: true };
-      } catch (error) {
-        if (!isUniqueViolation(error)) throw error;
-        return { run: await database.run.findUniqueOrThrow({ where }), created: false };
+      const idempotencyKey = run.idempotencyKey ?? null;
+      const { rows } = await pool.query<Run & { created: boolean }>({
+        ...createStatement,
+        values: [randomUUID(), run.tenantId, JSON.stringify(run.spec), idempotencyKey, run.sweepId ?? null, run.trialIndex ?? null],
+      });
+      if (rows[0]) {
+        const { created, ...stored } = rows[0];
+        return { run: stored, created };
       }
+      // The key's run was committed by a concurrent request after this statement's snapshot
+      // was taken: the insert saw the conflict, the snapshot not the row. A new statement sees it.
+      const { rows: [existing] } = await pool.query<Run>({ ...byIdempotencyKeyStatement, values: [run.tenantId, idempotencyKey] });
+      if (!existing) throw new Error(`run with idempotency key ${idempotencyKey} vanished while it was being submitted`);
+      return { run: existing, created: false };
     },
 
     /** The run if it belongs to the tenant; another tenant's run is as absent as a missing one. */

@@ -3,7 +3,7 @@
  * principal; routes scope every query by it, so one tenant never sees another's resources.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { ApiKeyRepository } from '../../db/api-keys.ts';
+import type { ApiKeyAuthenticator } from '../../db/api-keys.ts';
 import { AppError } from '../errors/app-error.ts';
 
 export interface Principal {
@@ -30,13 +30,13 @@ export function bearerKey(request: FastifyRequest): string | undefined {
 }
 
 /** Adds the authentication hook to `scope` (the /v1 routes). */
-export function requireApiKey(scope: FastifyInstance, apiKeys: ApiKeyRepository): void {
+export function requireApiKey(scope: FastifyInstance, apiKeys: ApiKeyAuthenticator): void {
   scope.addHook('onRequest', async (request) => {
     const key = bearerKey(request);
     if (key === undefined) throw unauthorized('Send an API key as `Authorization: Bearer <key>`; create one with `npx descent keys create --tenant NAME`.');
     const apiKey = await apiKeys.authenticate(key);
     if (!apiKey) throw unauthorized('The API key is unknown or revoked.');
-    request.principal = { tenantId: apiKey.tenantId, tenantName: apiKey.tenant.name, apiKeyId: apiKey.id };
+    request.principal = { tenantId: apiKey.tenantId, tenantName: apiKey.tenantName, apiKeyId: apiKey.apiKeyId };
   });
 }
 

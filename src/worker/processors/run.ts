@@ -53,7 +53,7 @@ function isLastAttempt(job: Job): boolean {
 
 export function createRunProcessor(dependencies: RunProcessorDependencies): RunProcessor {
   const { database, pool, redis, queuePrefix } = dependencies;
-  const runs = createRunRepository(database);
+  const runs = createRunRepository(database, pool);
   const objectives = createObjectiveRepository(database);
   const datasets = createDatasetRepository(database);
   const sliceDependencies = {

@@ -60,7 +60,7 @@ describe('runs on uploaded datasets', () => {
   it('the worker fails a run whose dataset is gone, without retries, saying which', async () => {
     const missing = '00000000-0000-4000-8000-0000000000aa';
     // Straight to the queue, as a run accepted before its dataset was deleted.
-    const { run } = await createRunRepository(services.database).create({ tenantId: await tenantId(), spec: runSpecSchema.parse(runSpec({ id: missing })) });
+    const { run } = await createRunRepository(services.database, worker.pool).create({ tenantId: await tenantId(), spec: runSpecSchema.parse(runSpec({ id: missing })) });
     await enqueueRun(services.runsQueue, run.id);
     const view = await waitForRun(app, authorization, run.id, isFinal);
     expect(view.status).toBe('failed');
