@@ -145,5 +145,6 @@ export async function appendMetricRollups(client: ClientBase, runId: string, row
     }
     for (let c = 0; c < values.length; c++) parameters[c].push(values[c]);
   }
-  await client.query(upsertSql, [runId, ...parameters]);
+  // Named: parsed and planned once per connection, it runs once per slice of every run.
+  await client.query({ name: 'metric-rollups-upsert', text: upsertSql, values: [runId, ...parameters] });
 }
