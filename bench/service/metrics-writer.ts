@@ -14,7 +14,7 @@ import { from as copyFrom } from 'pg-copy-streams';
 import { runSpecSchema } from '../../src/contracts/run-spec.ts';
 import { iterateRun } from '../../src/core/training/iterate-run.ts';
 import type { RunCheckpoint } from '../../src/core/training/checkpoint.ts';
-import { copyText, createMetricsWriter, type MetricBatch } from '../../src/db/metrics-writer.ts';
+import { copyStatement, copyText, createMetricsWriter, type MetricBatch } from '../../src/db/metrics-writer.ts';
 import { createPool, type Pool } from '../../src/db/pool.ts';
 import { defaultSliceSettings } from '../../src/worker/processors/run-slices.ts';
 import { toMetricBatch } from '../../src/worker/metric-batch.ts';
@@ -55,10 +55,10 @@ async function createRun(pool: Pool, tenantId: string): Promise<string> {
 }
 
 const unnestStatement = `
-  INSERT INTO run_metrics (run_id, step, loss, val_loss, grad_norm, learning_rate, update_norm, epoch, elapsed_seconds, params)
-  SELECT $1, step, loss, NULLIF(val_loss, 'NaN'), grad_norm, learning_rate, update_norm, epoch, elapsed_seconds, params::float8[]
-    FROM unnest($2::int[], $3::float8[], $4::float8[], $5::float8[], $6::float8[], $7::float8[], $8::int[], $9::float8[], $10::text[])
-      AS t(step, loss, val_loss, grad_norm, learning_rate, update_norm, epoch, elapsed_seconds, params)
+  INSERT INTO run_metrics (run_id, step, loss, val_loss, val_accuracy, grad_norm, learning_rate, update_norm, epoch, elapsed_seconds, params)
+  SELECT $1, step, loss, NULLIF(val_loss, 'NaN'), NULLIF(val_accuracy, 'NaN'), grad_norm, learning_rate, update_norm, epoch, elapsed_seconds, params::float8[]
+    FROM unnest($2::int[], $3::float8[], $4::float8[], $5::float8[], $6::float8[], $7::float8[], $8::float8[], $9::int[], $10::float8[], $11::text[])
+      AS t(step, loss, val_loss, val_accuracy, grad_norm, learning_rate, update_norm, epoch, elapsed_seconds, params)
   ON CONFLICT (run_id, step) DO NOTHING`;
 
 export async function run(): Promise<void> {
@@ -81,9 +81,7 @@ export async function run(): Promise<void> {
     'plain COPY of all rows (ceiling)': async (runId) => {
       const client = await pool.connect();
       try {
-        await pipeline(Readable.from(slices.map((slice) => copyText(runId, slice.metrics))), client.query(copyFrom(
-          'COPY run_metrics (run_id, step, loss, val_loss, grad_norm, learning_rate, update_norm, epoch, elapsed_seconds, params) FROM STDIN',
-        )));
+        await pipeline(Readable.from(slices.map((slice) => copyText(runId, slice.metrics))), client.query(copyFrom(copyStatement)));
       } finally {
         client.release();
       }
@@ -91,7 +89,7 @@ export async function run(): Promise<void> {
     'unnest INSERT per slice (rows only)': async (runId) => {
       for (const { metrics } of slices) {
         await pool.query(unnestStatement, [
-          runId, Array.from(metrics.step), Array.from(metrics.loss), Array.from(metrics.valLoss), Array.from(metrics.gradNorm),
+          runId, Array.from(metrics.step), Array.from(metrics.loss), Array.from(metrics.valLoss), Array.from(metrics.valAccuracy), Array.from(metrics.gradNorm),
           Array.from(metrics.learningRate), Array.from(metrics.updateNorm), Array.from(metrics.epoch), Array.from(metrics.elapsedSeconds),
           metrics.params!.map((vector) => `{${vector.join(',')}}`),
         ]);

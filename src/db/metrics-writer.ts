@@ -59,7 +59,7 @@ export class StaleRunWriteError extends Error {
   override readonly name = 'StaleRunWriteError';
 }
 
-const copyStatement =
+export const copyStatement =
   'COPY run_metrics (run_id, step, loss, val_loss, val_accuracy, grad_norm, learning_rate, update_norm, epoch, elapsed_seconds, params) FROM STDIN';
 
 /** A float8 in COPY text form: JS's shortest round-trip digits parse back to the same double. */
