@@ -1,12 +1,11 @@
 /**
  * Live run events for API clients. Workers publish JSON messages on the Redis channel
- * `descent:run:<runId>`; each API process keeps ONE subscriber connection and fans the
- * messages out to the server-sent-event streams watching that run, subscribing to a channel
- * only while someone listens.
+ * `descent:run:<runId>` (shapes in run-events.ts); each API process keeps ONE subscriber
+ * connection and fans the messages out to the server-sent-event streams watching that run,
+ * subscribing to a channel only while someone listens.
  */
 import { createRedis, closeRedis, type Redis } from './connection.ts';
-
-export const runEventChannel = (runId: string) => `descent:run:${runId}`;
+import { runChannel } from './run-events.ts';
 
 /** A message as the worker published it: `type` is `progress`, `metrics` or `status`. */
 export interface RunEventMessage {
@@ -46,7 +45,7 @@ export function createRunEventHub(redisUrl: string): RunEventHub {
 
   return {
     async subscribe(runId, listener) {
-      const channel = runEventChannel(runId);
+      const channel = runChannel(runId);
       let set = listeners.get(channel);
       if (!set) {
         set = new Set();

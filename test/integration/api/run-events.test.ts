@@ -3,7 +3,7 @@
  * the end of the stream when the run finishes, and unsubscribing when the client leaves.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { runEventChannel } from '../../../src/queue/run-event-hub.ts';
+import { runChannel } from '../../../src/queue/run-events.ts';
 import { createTenantKey, minimalSpec, useTestApp } from '../support/services.ts';
 
 const context = useTestApp();
@@ -47,7 +47,7 @@ async function submit(authorization: string): Promise<string> {
 
 /** Waits until the API process has subscribed to the run's channel. */
 async function subscribers(runId: string): Promise<number> {
-  const [, count] = (await context.services.redis.pubsub('NUMSUB', runEventChannel(runId))) as [string, number];
+  const [, count] = (await context.services.redis.pubsub('NUMSUB', runChannel(runId))) as [string, number];
   return Number(count);
 }
 
@@ -66,7 +66,7 @@ describe('GET /v1/runs/{id}/events', () => {
 
     const reading = readEvents(response, (events) => events.some((e) => e.event === 'end'));
     await until(async () => (await subscribers(runId)) === 1);
-    const publish = (message: object) => context.services.redis.publish(runEventChannel(runId), JSON.stringify(message));
+    const publish = (message: object) => context.services.redis.publish(runChannel(runId), JSON.stringify(message));
     await publish({ type: 'progress', progress: { step: 10, totalSteps: 500 } });
     await publish({ type: 'metrics', lastStep: 10, points: [{ step: 10, loss: 1.5 }] });
     await publish({ type: 'status', status: 'completed', result: { stopReason: 'max_steps' } });
