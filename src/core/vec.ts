@@ -20,13 +20,6 @@ export function distance(a: Float64Array, b: Float64Array): number {
   return Math.sqrt(sum);
 }
 
-/** a · b. */
-export function dot(a: Float64Array, b: Float64Array): number {
-  let sum = 0;
-  for (let i = 0; i < a.length; i++) sum += a[i] * b[i];
-  return sum;
-}
-
 /** y ← y + α·x. */
 export function axpy(alpha: number, x: Float64Array, y: Float64Array): void {
   for (let i = 0; i < y.length; i++) y[i] += alpha * x[i];
@@ -41,9 +34,4 @@ export function scale(a: Float64Array, alpha: number): void {
 export function allFinite(a: Float64Array): boolean {
   for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i])) return false;
   return true;
-}
-
-/** A plain array copy of a typed array, for records and JSON. */
-export function toArray(a: Float64Array): number[] {
-  return Array.from(a);
 }

@@ -26,8 +26,6 @@ export const rolledUpFields = [
   ['updateNorm', 'update_norm'],
 ] as const;
 
-export type RolledUpField = (typeof rolledUpFields)[number][0];
-
 /**
  * One batch of recorded steps as columns, in increasing step order. Missing values (e.g.
  * `valLoss` on steps without a validation pass) are `null` or NaN.
@@ -44,7 +42,7 @@ export interface MetricColumns {
   readonly elapsedSeconds?: ArrayLike<number | null>;
 }
 
-export const rollupBase = 4;
+const rollupBase = 4;
 export const rollupLevels = [2, 3, 4, 5, 6, 7, 8, 9, 10] as const;
 export const bucketWidth = (level: number) => rollupBase ** level;
 
@@ -68,8 +66,8 @@ interface BucketSummary {
 
 const emptyField = (): FieldSummary => ({ count: 0, sum: 0, min: Infinity, max: -Infinity });
 
-/** Summarises a batch per (level, bucket); exported for tests. */
-export function summariseBatch(rows: MetricColumns): BucketSummary[] {
+/** Summarises a batch per (level, bucket). */
+function summariseBatch(rows: MetricColumns): BucketSummary[] {
   const summaries: BucketSummary[] = [];
   const n = rows.step.length;
   const columns = rolledUpFields.map(([name]) => rows[name]);
@@ -123,7 +121,7 @@ const baseColumns = ['level', 'bucket', 'count', 'step_first', 'step_last', 'epo
 const baseTypes = ['smallint', 'bigint', 'int', 'int', 'int', 'int', 'float8'];
 
 const upsertSql = `
-  INSERT INTO metric_rollups (run_id, ${[...baseColumns, ...fieldColumns].join(', ')})
+  INSERT INTO metric_rollups AS r (run_id, ${[...baseColumns, ...fieldColumns].join(', ')})
   SELECT $1::uuid, * FROM unnest(${[...baseTypes, ...fieldTypes].map((type, i) => `$${i + 2}::${type}[]`).join(', ')})
   ON CONFLICT (run_id, level, bucket) DO UPDATE SET
     count = r.count + EXCLUDED.count,
@@ -131,7 +129,7 @@ const upsertSql = `
     epoch_last = COALESCE(EXCLUDED.epoch_last, r.epoch_last),
     elapsed_last = COALESCE(EXCLUDED.elapsed_last, r.elapsed_last),
     ${mergeAssignments.join(',\n    ')}
-  WHERE r.step_last < EXCLUDED.step_first`.replace('INSERT INTO metric_rollups', 'INSERT INTO metric_rollups AS r');
+  WHERE r.step_last < EXCLUDED.step_first`;
 
 /** Merges a batch of recorded steps into the run's rollups, inside the caller's transaction. */
 export async function appendMetricRollups(client: ClientBase, runId: string, rows: MetricColumns): Promise<void> {
