@@ -45,7 +45,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/db/**/*.ts', 'src/queue/**/*.ts', 'src/config/**/*.ts'],
+    files: ['src/db/**/*.ts', 'src/queue/**/*.ts', 'src/config/**/*.ts', 'src/concurrency/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', {
         patterns: [{ group: layer(['api', 'worker', 'cli']), message: 'Nothing points back into api, worker or cli.' }],

@@ -1,0 +1,76 @@
+/**
+ * Coalesces concurrent calls into batches, as a database's group commit does: a call made
+ * while fewer than `concurrency` batches are in flight goes out at once (with whatever else is
+ * waiting); calls made while they are all in flight wait and go out together in the next
+ * batch, up to `maxBatch` at a time. A lone caller thus waits no longer than it would alone,
+ * and under load one round trip serves many callers: on a busy machine the cost of a write to
+ * PostgreSQL or Redis is mostly the round trip, not the rows it carries.
+ *
+ * `execute` answers each input in order, a value or an error of its own; if it throws, every
+ * call of the batch fails with that error.
+ */
+export type Settled<Output> = { readonly value: Output } | { readonly error: unknown };
+
+export interface CoalescerOptions {
+  /** Inputs per batch, at most. */
+  readonly maxBatch: number;
+  /** Batches in flight at once, at most. */
+  readonly concurrency: number;
+}
+
+interface Pending<Input, Output> {
+  readonly input: Input;
+  readonly resolve: (value: Output) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+export class Coalescer<Input, Output> {
+  private readonly waiting: Pending<Input, Output>[] = [];
+  private inFlight = 0;
+
+  constructor(
+    private readonly execute: (inputs: readonly Input[]) => Promise<readonly Settled<Output>[]>,
+    private readonly options: CoalescerOptions,
+  ) {
+    if (!(options.maxBatch >= 1 && options.concurrency >= 1)) throw new RangeError('maxBatch and concurrency must be at least 1');
+  }
+
+  submit(input: Input): Promise<Output> {
+    return new Promise<Output>((resolve, reject) => {
+      this.waiting.push({ input, resolve, reject });
+      this.pump();
+    });
+  }
+
+  /** Calls waiting for a batch (not counting those in flight). */
+  get backlog(): number {
+    return this.waiting.length;
+  }
+
+  private pump(): void {
+    while (this.inFlight < this.options.concurrency && this.waiting.length > 0) {
+      const batch = this.waiting.splice(0, this.options.maxBatch);
+      this.inFlight++;
+      void this.run(batch).finally(() => {
+        this.inFlight--;
+        this.pump();
+      });
+    }
+  }
+
+  private async run(batch: readonly Pending<Input, Output>[]): Promise<void> {
+    let results: readonly Settled<Output>[];
+    try {
+      results = await this.execute(batch.map((pending) => pending.input));
+      if (results.length !== batch.length) throw new Error(`a batch of ${batch.length} got ${results.length} answers`);
+    } catch (error) {
+      for (const pending of batch) pending.reject(error);
+      return;
+    }
+    batch.forEach((pending, i) => {
+      const result = results[i];
+      if ('error' in result) pending.reject(result.error);
+      else pending.resolve(result.value);
+    });
+  }
+}

@@ -1,0 +1,93 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { Coalescer, type Settled } from '../../src/concurrency/coalescer.ts';
+
+/** A batch executor whose batches stay in flight until released, recording what it was given. */
+function gated<Output>(answer: (input: number) => Settled<Output>) {
+  const batches: number[][] = [];
+  const gates: (() => void)[] = [];
+  const execute = async (inputs: readonly number[]) => {
+    batches.push([...inputs]);
+    await new Promise<void>((resolve) => gates.push(resolve));
+    return inputs.map(answer);
+  };
+  const releaseAll = async () => {
+    while (gates.length) {
+      gates.shift()!();
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  };
+  return { batches, execute, releaseAll };
+}
+
+describe('Coalescer', () => {
+  it('sends a lone call at once and groups the calls made while a batch is in flight', async () => {
+    const { batches, execute, releaseAll } = gated((n) => ({ value: n * 10 }));
+    const coalescer = new Coalescer(execute, { maxBatch: 100, concurrency: 1 });
+    const first = coalescer.submit(1);
+    expect(batches).toEqual([[1]]);
+    const rest = [2, 3, 4].map((n) => coalescer.submit(n));
+    expect(coalescer.backlog).toBe(3);
+    await releaseAll();
+    expect(await first).toBe(10);
+    expect(await Promise.all(rest)).toEqual([20, 30, 40]);
+    expect(batches).toEqual([[1], [2, 3, 4]]);
+  });
+
+  it('keeps at most `concurrency` batches in flight and at most `maxBatch` calls per batch', async () => {
+    const { batches, execute, releaseAll } = gated((n) => ({ value: n }));
+    const coalescer = new Coalescer(execute, { maxBatch: 2, concurrency: 2 });
+    const calls = Array.from({ length: 7 }, (_, n) => coalescer.submit(n));
+    expect(batches).toEqual([[0], [1]]);
+    await releaseAll();
+    expect(await Promise.all(calls)).toEqual([0, 1, 2, 3, 4, 5, 6]);
+    expect(batches).toEqual([[0], [1], [2, 3], [4, 5], [6]]);
+  });
+
+  it('fails only the calls whose answer is an error, and every call of a batch that throws', async () => {
+    const coalescer = new Coalescer(async (inputs: readonly number[]) => {
+      if (inputs.includes(13)) throw new Error('unlucky batch');
+      return inputs.map((n) => (n % 2 ? { error: new Error(`odd ${n}`) } : { value: n }));
+    }, { maxBatch: 10, concurrency: 1 });
+    await expect(coalescer.submit(2)).resolves.toBe(2);
+    await expect(coalescer.submit(3)).rejects.toThrow('odd 3');
+    await expect(coalescer.submit(13)).rejects.toThrow('unlucky batch');
+    await expect(coalescer.submit(4)).resolves.toBe(4);
+  });
+
+  it('fails a batch whose executor answers the wrong number of calls', async () => {
+    const coalescer = new Coalescer(async () => [], { maxBatch: 10, concurrency: 1 });
+    await expect(coalescer.submit(1)).rejects.toThrow('a batch of 1 got 0 answers');
+  });
+
+  it('refuses a batch size or concurrency below 1', () => {
+    expect(() => new Coalescer(async () => [], { maxBatch: 0, concurrency: 1 })).toThrow(RangeError);
+    expect(() => new Coalescer(async () => [], { maxBatch: 1, concurrency: 0 })).toThrow(RangeError);
+  });
+
+  it('answers every call with its own result, in any interleaving of calls and completions', async () => {
+    await fc.assert(fc.asyncProperty(
+      fc.array(fc.integer({ min: 0, max: 3 }), { minLength: 1, maxLength: 40 }),
+      fc.integer({ min: 1, max: 5 }),
+      fc.integer({ min: 1, max: 3 }),
+      async (delays, maxBatch, concurrency) => {
+        let inFlight = 0;
+        let most = 0;
+        const coalescer = new Coalescer(async (inputs: readonly number[]) => {
+          expect(inputs.length).toBeLessThanOrEqual(maxBatch);
+          most = Math.max(most, ++inFlight);
+          await new Promise((resolve) => setImmediate(resolve));
+          inFlight--;
+          return inputs.map((n) => ({ value: -n }));
+        }, { maxBatch, concurrency });
+        const calls: Promise<number>[] = [];
+        for (const [n, delay] of delays.entries()) {
+          for (let i = 0; i < delay; i++) await Promise.resolve();
+          calls.push(coalescer.submit(n));
+        }
+        expect(await Promise.all(calls)).toEqual(delays.map((_, n) => -n));
+        expect(most).toBeLessThanOrEqual(concurrency);
+      },
+    ), { numRuns: 200 });
+  });
+});
