@@ -74,7 +74,7 @@ export async function run(): Promise<void> {
     'metrics writer (COPY + checkpoint + rollups per slice)': async (runId) => {
       let fromStep = 0;
       for (const slice of slices) {
-        await writer.write({ runId, fromStep, metrics: slice.metrics, checkpoint: { step: slice.checkpoint.step, state: slice.checkpoint } });
+        await writer.write({ runId, fromStep, metrics: slice.metrics, rollups: true, checkpoint: { step: slice.checkpoint.step, state: slice.checkpoint } });
         fromStep = slice.checkpoint.step;
       }
     },

@@ -8,6 +8,7 @@
  */
 import { runSpecSchema, type RunSpec } from '../../src/contracts/run-spec.ts';
 import { iterateRun } from '../../src/core/training/iterate-run.ts';
+import { keepsRollups } from '../../src/db/metric-rollups.ts';
 import { createMetricsWriter } from '../../src/db/metrics-writer.ts';
 import { createPool, type Pool } from '../../src/db/pool.ts';
 import { toMetricBatch } from '../../src/worker/metric-batch.ts';
@@ -30,7 +31,7 @@ export async function writeRun(pool: Pool, runId: string, spec: RunSpec, sliceRo
     const records = run.advance({ maxSteps: sliceRows });
     const toStep = run.progress.step;
     const metrics = toMetricBatch(records, { fromStep, toStep, fromSeconds: 0, toSeconds: 0 }, true);
-    await writer.write({ runId, fromStep, metrics, checkpoint: { step: toStep, state: run.checkpoint() } });
+    await writer.write({ runId, fromStep, metrics, rollups: keepsRollups(run.progress.totalSteps), checkpoint: { step: toStep, state: run.checkpoint() } });
     fromStep = toStep;
   }
   return fromStep;

@@ -13,8 +13,12 @@
  * Rows of one run arrive in increasing step order and a batch is committed together with its
  * checkpoint, so a batch is never applied twice; the `step_last < EXCLUDED.step_first` guard
  * makes a replayed batch a no-op all the same.
+ *
+ * Short runs keep no rollups: a range of at most `rawRangeSteps` steps is always read from raw
+ * rows (at most that many, whatever the run), so a run that can never be longer than that
+ * needs none, and its slices skip the upsert.
  */
-import type { ClientBase } from 'pg';
+import { numberArrayLiteral } from './array-literal.ts';
 
 /** The numeric metric fields that are summarised, as (API name, column prefix). */
 export const rolledUpFields = [
@@ -45,6 +49,12 @@ export interface MetricColumns {
 const rollupBase = 4;
 export const rollupLevels = [2, 3, 4, 5, 6, 7, 8, 9, 10] as const;
 export const bucketWidth = (level: number) => rollupBase ** level;
+
+/** Ranges of at most this many steps are read from raw rows; runs of at most this many steps keep no rollups. */
+export const rawRangeSteps = bucketWidth(7);
+
+/** Whether a run of `totalSteps` updates keeps rollups. */
+export const keepsRollups = (totalSteps: number): boolean => totalSteps > rawRangeSteps;
 
 interface FieldSummary {
   count: number;
@@ -120,9 +130,46 @@ const mergeAssignments = rolledUpFields.flatMap(([, c]) => [
 const baseColumns = ['level', 'bucket', 'count', 'step_first', 'step_last', 'epoch_last', 'elapsed_last'];
 const baseTypes = ['smallint', 'bigint', 'int', 'int', 'int', 'int', 'float8'];
 
-const upsertSql = `
+/**
+ * Summaries of one or more runs' batches, as the upsert's array parameters: the run id of each
+ * summary row, then one array per rollup column.
+ */
+export class RollupRows {
+  private readonly runIds: string[] = [];
+  private readonly columns: (number | null)[][] = [...baseColumns, ...fieldColumns].map(() => []);
+
+  /** Adds the summaries of one run's batch (nothing for an empty batch). */
+  add(runId: string, rows: MetricColumns): void {
+    if (rows.step.length === 0) return;
+    for (const s of summariseBatch(rows)) {
+      const values: (number | null)[] = [s.level, s.bucket, s.count, s.stepFirst, s.stepLast, s.epochLast, s.elapsedLast];
+      for (const field of s.fields) {
+        values.push(field.count, field.sum, field.count ? field.min : null, field.count ? field.max : null);
+      }
+      this.runIds.push(runId);
+      for (let c = 0; c < values.length; c++) this.columns[c].push(values[c]);
+    }
+  }
+
+  /** The parameters, in the order rollupUpsertSql reads them. */
+  parameters(): unknown[] {
+    return [this.runIds, ...this.columns.map((column) => numberArrayLiteral(column))];
+  }
+}
+
+/** Parameters the upsert reads: the run ids, then one array per rollup column. */
+export const rollupParameterCount = 1 + baseColumns.length + fieldColumns.length;
+
+/**
+ * The upsert that merges summaries into the rollups, reading RollupRows' parameters from
+ * `$first` on. `condition` (SQL over the row's `run_id`) gates it: a fence, in a larger statement.
+ */
+export function rollupUpsertSql(first: number, condition = 'true'): string {
+  const arrays = [...baseTypes, ...fieldTypes].map((type, i) => `$${first + 1 + i}::${type}[]`);
+  return `
   INSERT INTO metric_rollups AS r (run_id, ${[...baseColumns, ...fieldColumns].join(', ')})
-  SELECT $1::uuid, * FROM unnest(${[...baseTypes, ...fieldTypes].map((type, i) => `$${i + 2}::${type}[]`).join(', ')})
+  SELECT * FROM unnest($${first}::uuid[], ${arrays.join(', ')}) AS u(run_id, ${[...baseColumns, ...fieldColumns].join(', ')})
+   WHERE ${condition}
   ON CONFLICT (run_id, level, bucket) DO UPDATE SET
     count = r.count + EXCLUDED.count,
     step_last = EXCLUDED.step_last,
@@ -130,19 +177,4 @@ const upsertSql = `
     elapsed_last = COALESCE(EXCLUDED.elapsed_last, r.elapsed_last),
     ${mergeAssignments.join(',\n    ')}
   WHERE r.step_last < EXCLUDED.step_first`;
-
-/** Merges a batch of recorded steps into the run's rollups, inside the caller's transaction. */
-export async function appendMetricRollups(client: ClientBase, runId: string, rows: MetricColumns): Promise<void> {
-  if (rows.step.length === 0) return;
-  const summaries = summariseBatch(rows);
-  const parameters: unknown[][] = [...baseColumns, ...fieldColumns].map(() => []);
-  for (const s of summaries) {
-    const values: unknown[] = [s.level, s.bucket, s.count, s.stepFirst, s.stepLast, s.epochLast, s.elapsedLast];
-    for (const field of s.fields) {
-      values.push(field.count, field.sum, field.count ? field.min : null, field.count ? field.max : null);
-    }
-    for (let c = 0; c < values.length; c++) parameters[c].push(values[c]);
-  }
-  // Named: parsed and planned once per connection, it runs once per slice of every run.
-  await client.query({ name: 'metric-rollups-upsert', text: upsertSql, values: [runId, ...parameters] });
 }

@@ -7,7 +7,10 @@
  * buckets at the two ends of the range. A query thus touches at most about 4·maxPoints
  * summary rows plus two partial buckets of raw rows, whatever the run's length.
  *
- * Counting the rows of a range (to decide whether to downsample at all) reads the pyramid too:
+ * A range of at most `rawRangeSteps` steps is read from its raw rows instead (at most that
+ * many): that is exact for every run, and the only way for a short run, which keeps no rollups.
+ *
+ * Counting the rows of a longer range (to decide whether to downsample at all) reads the pyramid too:
  * the range is cut into whole buckets of decreasing levels plus at most 30 raw steps at its
  * ends (less than one finest bucket of 16 on each side), so the answer never depends on the
  * planner's estimate of how many rows a run has (a freshly written run of a million steps
@@ -17,7 +20,7 @@
  * Reads go through node-postgres: decoding a thousand wide rows through the Prisma adapter cost
  * more than the query itself.
  */
-import { bucketWidth, rolledUpFields, rollupLevels } from './metric-rollups.ts';
+import { bucketWidth, rawRangeSteps, rolledUpFields, rollupLevels } from './metric-rollups.ts';
 import { createHash } from 'node:crypto';
 import type { Pool } from './pool.ts';
 
@@ -80,9 +83,9 @@ export function createMetricsQuery(pool: Pool) {
       return rows[0]?.step ?? 0;
     },
 
-    /** The number of recorded steps in [from, to], from the rollup pyramid and at most 30 raw rows. */
+    /** The number of recorded steps in [from, to]: from raw rows for a short range, else from the rollup pyramid and at most 30 raw rows. */
     async count(runId: string, from: number, to: number): Promise<number> {
-      const { buckets, rawRanges } = decomposeRange(from, to);
+      const { buckets, rawRanges } = to - from < rawRangeSteps ? { buckets: [], rawRanges: [[from, to]] } : decomposeRange(from, to);
       const conditions = buckets.map((_, i) => `(level = $${3 * i + 2} AND bucket BETWEEN $${3 * i + 3} AND $${3 * i + 4})`);
       const offset = 3 * buckets.length + 2;
       const raw = rawRanges.map((_, i) => `step BETWEEN $${offset + 2 * i} AND $${offset + 2 * i + 1}`);
@@ -186,7 +189,7 @@ export function planDownsampling(from: number, to: number, maxPoints: number): D
   const span = to - from + 1;
   const minimumWidth = Math.max(1, Math.ceil(span / Math.max(1, maxPoints - 1)));
   let level = 0;
-  for (const candidate of rollupLevels) if (bucketWidth(candidate) <= minimumWidth) level = candidate;
+  if (span > rawRangeSteps) for (const candidate of rollupLevels) if (bucketWidth(candidate) <= minimumWidth) level = candidate;
   const width = level ? bucketWidth(level) : 1;
   const groupWidth = width * Math.ceil(minimumWidth / width);
   if (level === 0) {

@@ -1,26 +1,31 @@
 /**
- * The worker's write path: one slice of a run (its recorded steps, its checkpoint, optionally
- * its progress or its final status) goes to PostgreSQL in ONE transaction, so the stored
+ * The worker's write path: one slice of a run (its recorded steps, their rollups, its checkpoint
+ * or its final status, optionally its progress) goes to PostgreSQL atomically, so the stored
  * metrics never run ahead of or behind the checkpoint a resumed run starts from.
  *
- * Metric rows are written with COPY straight into `run_metrics` (measured against
- * `INSERT … SELECT FROM unnest(…)` in bench/service.ts: COPY is the faster of the two).
- * Idempotency on (run_id, step) is delete-then-insert: rows past the checkpoint this writer
- * resumed from are deleted first, which is a no-op unless a crashed attempt left some.
+ * Everything but the metric rows is one statement (`sliceStatement`), prepared once per pooled
+ * connection. A slice of up to `statementRows` rows passes its rows to that statement too, as
+ * arrays to unnest: one round trip, no explicit transaction (a statement is atomic), which is
+ * what many small runs need. A larger slice runs the statement and then COPYs its rows, in one
+ * transaction: COPY is the faster way for thousands of rows (bench/service/metrics-writer.ts).
  *
- * The fence and checkpoint statements are prepared once per pooled connection (named): every
- * slice of every run runs them, and planning them anew cost more than executing them.
- *
- * The transaction is fenced: it locks the run row and proceeds only when the run is still
+ * The write is fenced: the statement locks the run row and writes only when the run is still
  * `running` and its newest checkpoint is the one this writer last saw. A second worker that
  * picked up the same run (a stalled job re-delivered while the first still lives) thus fails
- * its write instead of interleaving its rows with the first one's.
+ * its write instead of interleaving its rows with the first one's. As rows and checkpoints are
+ * committed together, no rows ever lie past the newest checkpoint: a resumed attempt writes
+ * after it, and (run_id, step) stays unique.
+ *
+ * A slice that ends the run stores its final status and result and drops the run's checkpoint,
+ * which nothing resumes from any more.
  */
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { ClientBase } from 'pg';
-import { appendMetricRollups, type MetricColumns } from './metric-rollups.ts';
+import { Coalescer } from '../concurrency/coalescer.ts';
+import { concatenatedArrayLiteral, nestedArrayLiteral, type NaNAs } from './array-literal.ts';
+import { RollupRows, rollupUpsertSql, type MetricColumns } from './metric-rollups.ts';
 import type { Pool } from './pool.ts';
 import type { RunStatus } from './runs.ts';
 
@@ -47,10 +52,13 @@ export interface SliceWrite {
   /** The checkpoint step this writer resumed from or last wrote (0 before the first). */
   readonly fromStep: number;
   readonly metrics: MetricBatch;
-  readonly checkpoint: { readonly step: number; readonly state: unknown };
+  /** Whether the run keeps rollups (see keepsRollups). */
+  readonly rollups: boolean;
   /** Written to the run row when given (the caller throttles it). */
   readonly progress?: { readonly progress: unknown; readonly earlyStopping: unknown };
-  /** Ends the run in the same transaction. */
+  /** The checkpoint to resume from after this slice; or `finish`, which ends the run. */
+  readonly checkpoint?: { readonly step: number; readonly state: unknown };
+  /** Ends the run: its final status and result replace its checkpoint. */
   readonly finish?: { readonly status: RunStatus; readonly result: unknown };
 }
 
@@ -59,8 +67,15 @@ export class StaleRunWriteError extends Error {
   override readonly name = 'StaleRunWriteError';
 }
 
-export const copyStatement =
-  'COPY run_metrics (run_id, step, loss, val_loss, val_accuracy, grad_norm, learning_rate, update_norm, epoch, elapsed_seconds, params) FROM STDIN';
+/** The metric columns the slice statement unnests, in the order of COPY's fields and of the statement's array parameters. */
+const metricColumns = [
+  ['step', 'int'], ['loss', 'float8'], ['val_loss', 'float8'], ['val_accuracy', 'float8'], ['grad_norm', 'float8'],
+  ['learning_rate', 'float8'], ['update_norm', 'float8'], ['epoch', 'int'], ['elapsed_seconds', 'float8'], ['params', 'text'],
+] as const;
+
+const metricColumnNames = metricColumns.map(([column]) => column).join(', ');
+
+export const copyStatement = `COPY run_metrics (run_id, ${metricColumnNames}) FROM STDIN`;
 
 /** A float8 in COPY text form: JS's shortest round-trip digits parse back to the same double. */
 const float = (value: number): string => (Number.isNaN(value) ? '\\N' : String(value));
@@ -82,6 +97,148 @@ export async function copyMetrics(client: ClientBase, runId: string, metrics: Me
   await pipeline(Readable.from([copyText(runId, metrics)]), client.query(copyFrom(copyStatement)));
 }
 
+/** Slices of at most this many rows pass their rows to the slice statement; larger ones COPY them. */
+export const statementRows = 1_000;
+
+/** Slices written by one statement, at most, and statements in flight at once (see Coalescer). */
+const batching = { maxBatch: 32, concurrency: 2 };
+
+const sliceColumns = [
+  ['run_id', 'uuid'], ['from_step', 'int'], ['checkpoint_step', 'int'], ['checkpoint_state', 'jsonb'],
+  ['progress', 'jsonb'], ['early_stopping', 'jsonb'], ['status', 'run_status'], ['result', 'jsonb'],
+] as const;
+const firstMetricParameter = sliceColumns.length + 1;
+const firstRollupParameter = firstMetricParameter + 1 + metricColumns.length;
+
+/**
+ * Slices of several runs, as one statement: lock the runs' rows (in id order, so concurrent
+ * statements cannot deadlock) and check each run's fence (`run`, `fenced`); then, for the runs
+ * whose fence holds, insert the rows passed as arrays (none for a COPY slice), merge the
+ * rollups, save each checkpoint and drop older ones (or all, for a run that ends), and update
+ * the run rows. Returns what each fence saw; a run that no longer exists returns no row.
+ */
+const sliceStatement = {
+  name: 'metrics-writer-slices',
+  text: `
+  WITH input AS (
+    SELECT * FROM unnest(${sliceColumns.map(([, type], i) => `$${i + 1}::${type}[]`).join(', ')})
+      AS i(${sliceColumns.map(([column]) => column).join(', ')})
+  ), run AS (
+    SELECT id, status, (SELECT max(step) FROM checkpoints WHERE run_id = runs.id) AS checkpoint_step
+      FROM runs WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE
+  ), fenced AS (
+    SELECT input.* FROM input JOIN run ON run.id = input.run_id
+     WHERE run.status = 'running' AND coalesce(run.checkpoint_step, 0) = input.from_step
+  ), metrics AS (
+    INSERT INTO run_metrics (run_id, ${metricColumnNames})
+    SELECT run_id, step, loss, val_loss, val_accuracy, grad_norm, learning_rate, update_norm, epoch, elapsed_seconds, params::float8[]
+      FROM unnest($${firstMetricParameter}::uuid[], ${metricColumns.map(([, type], i) => `$${firstMetricParameter + 1 + i}::${type}[]`).join(', ')})
+        AS m(run_id, ${metricColumnNames})
+     WHERE run_id IN (SELECT run_id FROM fenced)
+  ), rollups AS (${rollupUpsertSql(firstRollupParameter, 'run_id IN (SELECT run_id FROM fenced)')}
+  ), saved AS (
+    INSERT INTO checkpoints (run_id, step, state)
+    SELECT run_id, checkpoint_step, checkpoint_state FROM fenced WHERE checkpoint_step IS NOT NULL
+    ON CONFLICT (run_id, step) DO UPDATE SET state = EXCLUDED.state, created_at = now()
+  ), pruned AS (
+    DELETE FROM checkpoints USING fenced
+     WHERE checkpoints.run_id = fenced.run_id AND (fenced.checkpoint_step IS NULL OR checkpoints.step < fenced.checkpoint_step)
+  ), updated AS (
+    UPDATE runs SET
+      progress = coalesce(fenced.progress, runs.progress),
+      early_stopping = coalesce(fenced.early_stopping, runs.early_stopping),
+      status = coalesce(fenced.status, runs.status),
+      result = coalesce(fenced.result, runs.result),
+      finished_at = CASE WHEN fenced.status IS NULL THEN runs.finished_at ELSE now() END,
+      updated_at = now()
+    FROM fenced WHERE runs.id = fenced.run_id
+  )
+  SELECT id AS run_id, status, coalesce(checkpoint_step, 0) AS checkpoint_step FROM run`,
+};
+
+const json = (value: unknown) => (value === undefined ? null : JSON.stringify(value));
+
+/** The statement's parameters for `slices`, with their rows (or none, for a COPY slice). */
+function sliceParameters(slices: readonly SliceWrite[], withRows: boolean): unknown[] {
+  const perSlice = slices.map((slice) => {
+    const ending = slice.finish !== undefined;
+    return [
+      slice.runId,
+      slice.fromStep,
+      ending ? null : (slice.checkpoint?.step ?? null),
+      ending ? null : json(slice.checkpoint?.state),
+      json(slice.progress?.progress),
+      json(slice.progress?.earlyStopping),
+      slice.finish?.status ?? null,
+      json(slice.finish?.result),
+    ];
+  });
+  const rows = new MetricRows();
+  const rollups = new RollupRows();
+  for (const slice of slices) {
+    if (withRows) rows.add(slice.runId, slice.metrics);
+    if (slice.rollups) rollups.add(slice.runId, columns(slice.metrics));
+  }
+  return [...sliceColumns.map((_, c) => perSlice.map((values) => values[c])), ...rows.parameters(), ...rollups.parameters()];
+}
+
+/** Recorded rows of one or more slices as the statement's array parameters: run ids, then one array per column. */
+class MetricRows {
+  private readonly runIds: string[] = [];
+  private readonly batches: MetricBatch[] = [];
+
+  add(runId: string, metrics: MetricBatch): void {
+    for (let i = 0; i < metrics.step.length; i++) this.runIds.push(runId);
+    this.batches.push(metrics);
+  }
+
+  /** Missing values (NaN) are NULL, but for loss, where NaN is what a diverged step measured. */
+  parameters(): unknown[] {
+    const column = (pick: (metrics: MetricBatch) => ArrayLike<number>, nanAs: NaNAs = 'null') => concatenatedArrayLiteral(this.batches.map(pick), nanAs);
+    const params: (readonly number[] | null)[] = [];
+    for (const metrics of this.batches) {
+      for (let i = 0; i < metrics.step.length; i++) params.push(metrics.params?.[i] ?? null);
+    }
+    return [
+      this.runIds,
+      column((m) => m.step),
+      column((m) => m.loss, 'nan'),
+      column((m) => m.valLoss),
+      column((m) => m.valAccuracy),
+      column((m) => m.gradNorm),
+      column((m) => m.learningRate),
+      column((m) => m.updateNorm),
+      column((m) => m.epoch),
+      column((m) => m.elapsedSeconds),
+      nestedArrayLiteral(params),
+    ];
+  }
+}
+
+interface FenceRow {
+  readonly run_id: string;
+  readonly status: RunStatus;
+  readonly checkpoint_step: number;
+}
+
+/** Null when the fence held for `slice`, else why it did not. */
+function refusal(slice: SliceWrite, run: FenceRow | undefined): StaleRunWriteError | null {
+  const { runId, fromStep } = slice;
+  if (!run) return new StaleRunWriteError(`run ${runId} no longer exists`);
+  if (run.status !== 'running') return new StaleRunWriteError(`run ${runId} is ${run.status}, no longer running`);
+  if (run.checkpoint_step !== fromStep) {
+    return new StaleRunWriteError(`run ${runId} has a checkpoint at step ${run.checkpoint_step}; this writer resumed from step ${fromStep}`);
+  }
+  return null;
+}
+
+/** Runs the statement for `slices`; answers each with its fence's refusal, or null. */
+async function writeSlices(client: ClientBase | Pool, slices: readonly SliceWrite[], withRows: boolean): Promise<(StaleRunWriteError | null)[]> {
+  const { rows } = await client.query<FenceRow>({ ...sliceStatement, values: sliceParameters(slices, withRows) });
+  const byRun = new Map(rows.map((row) => [row.run_id, row]));
+  return slices.map((slice) => refusal(slice, byRun.get(slice.runId)));
+}
+
 function columns(metrics: MetricBatch): MetricColumns {
   return {
     step: metrics.step,
@@ -96,89 +253,39 @@ function columns(metrics: MetricBatch): MetricColumns {
   };
 }
 
-/**
- * Locks the run row and, when the fence holds (the run is running and its newest checkpoint is
- * at `fromStep`), deletes any rows past `fromStep`; returns what it saw.
- */
-const fenceStatement = {
-  name: 'metrics-writer-fence',
-  text: `
-  WITH run AS (
-    SELECT status, (SELECT max(step) FROM checkpoints WHERE run_id = $1) AS checkpoint_step
-      FROM runs WHERE id = $1 FOR UPDATE
-  ), removed AS (
-    DELETE FROM run_metrics WHERE run_id = $1 AND step > $2
-       AND EXISTS (SELECT 1 FROM run WHERE status = 'running' AND coalesce(checkpoint_step, 0) = $2)
-  )
-  SELECT status, coalesce(checkpoint_step, 0) AS checkpoint_step FROM run`,
-};
-
-/** Saves the checkpoint, drops older ones and updates the run row, in one statement. */
-const checkpointStatement = {
-  name: 'metrics-writer-checkpoint',
-  text: `
-  WITH saved AS (
-    INSERT INTO checkpoints (run_id, step, state) VALUES ($1, $2, $3::jsonb)
-    ON CONFLICT (run_id, step) DO UPDATE SET state = EXCLUDED.state, created_at = now()
-  ), pruned AS (
-    DELETE FROM checkpoints WHERE run_id = $1 AND step < $2
-  )
-  UPDATE runs SET
-    progress = coalesce($4::jsonb, progress),
-    early_stopping = coalesce($5::jsonb, early_stopping),
-    status = coalesce($6::run_status, status),
-    result = coalesce($7::jsonb, result),
-    finished_at = CASE WHEN $6::run_status IS NULL THEN finished_at ELSE now() END,
-    updated_at = now()
-  WHERE id = $1`,
-};
-
-async function fence(client: ClientBase, runId: string, fromStep: number): Promise<void> {
-  const { rows } = await client.query<{ status: RunStatus; checkpoint_step: number }>({ ...fenceStatement, values: [runId, fromStep] });
-  const run = rows[0];
-  if (!run) throw new StaleRunWriteError(`run ${runId} no longer exists`);
-  if (run.status !== 'running') throw new StaleRunWriteError(`run ${runId} is ${run.status}, no longer running`);
-  if (run.checkpoint_step !== fromStep) {
-    throw new StaleRunWriteError(`run ${runId} has a checkpoint at step ${run.checkpoint_step}; this writer resumed from step ${fromStep}`);
-  }
-}
-
-const json = (value: unknown) => (value === undefined ? null : JSON.stringify(value));
-
 export function createMetricsWriter(pool: Pool) {
+  // Concurrent small slices (of this process's runs) share one statement and one round trip.
+  const statements = new Coalescer<SliceWrite, void>(async (slices) => {
+    const refusals = await writeSlices(pool, slices, true);
+    return refusals.map((error) => (error ? { error } : { value: undefined }));
+  }, batching);
+
+  /** A large slice: the statement without rows, then COPY, in one transaction. */
+  async function writeWithCopy(slice: SliceWrite): Promise<void> {
+    const client = await pool.connect();
+    let broken = false;
+    try {
+      await client.query('BEGIN');
+      try {
+        const [error] = await writeSlices(client, [slice], false);
+        if (error) throw error;
+        await copyMetrics(client, slice.runId, slice.metrics);
+        await client.query('COMMIT');
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => {
+          broken = true;
+        });
+        throw error;
+      }
+    } finally {
+      client.release(broken);
+    }
+  }
+
   return {
     /** Writes one slice atomically; throws StaleRunWriteError when the fence refuses it. */
-    async write(slice: SliceWrite): Promise<void> {
-      const client = await pool.connect();
-      let broken = false;
-      try {
-        await client.query('BEGIN');
-        try {
-          await fence(client, slice.runId, slice.fromStep);
-          await copyMetrics(client, slice.runId, slice.metrics);
-          await appendMetricRollups(client, slice.runId, columns(slice.metrics));
-          await client.query({
-            ...checkpointStatement,
-            values: [
-              slice.runId,
-              slice.checkpoint.step,
-              JSON.stringify(slice.checkpoint.state),
-              json(slice.progress?.progress),
-              json(slice.progress?.earlyStopping),
-              slice.finish?.status ?? null,
-              json(slice.finish?.result),
-            ],
-          });
-          await client.query('COMMIT');
-        } catch (error) {
-          await client.query('ROLLBACK').catch(() => {
-            broken = true;
-          });
-          throw error;
-        }
-      } finally {
-        client.release(broken);
-      }
+    write(slice: SliceWrite): Promise<void> {
+      return slice.metrics.step.length <= statementRows ? statements.submit(slice) : writeWithCopy(slice);
     },
   };
 }

@@ -1,10 +1,15 @@
 /**
- * The start of a worker's attempt at a run, in one round trip: queued (or interrupted running)
- * → running with the attempt counted, returning what the worker needs to continue (the spec,
- * the tenant and the newest checkpoint, if an earlier attempt left one). A run already final
- * (cancelled while queued, a duplicate delivery) is not touched and yields null.
+ * The start of a worker's attempt at a run: queued (or interrupted running) → running with the
+ * attempt counted, returning what the worker needs to continue (the spec, the tenant and the
+ * newest checkpoint, if an earlier attempt left one). A run already final (cancelled while
+ * queued, a duplicate delivery) is not touched and yields null.
+ *
+ * Concurrent starts of a worker's jobs share one statement (see Coalescer): with many short
+ * runs, a round trip per start would cost more than the runs themselves.
  */
+import { Coalescer } from '../concurrency/coalescer.ts';
 import type { Pool } from './pool.ts';
+import { statementBatchLimits } from './statement-batches.ts';
 
 export interface RunAttempt {
   readonly id: string;
@@ -16,18 +21,32 @@ export interface RunAttempt {
   readonly checkpoint: { readonly step: number; readonly state: unknown } | null;
 }
 
-/** Prepared once per connection (named), as every job of a worker runs it. */
+
+/** Locks the runs in id order (so concurrent statements cannot deadlock), then starts them. */
 const startStatement = {
   name: 'run-attempts-start',
   text: `
+  WITH startable AS (
+    SELECT id FROM runs WHERE id = ANY($1::uuid[]) AND status IN ('queued', 'running') ORDER BY id FOR UPDATE
+  )
   UPDATE runs SET status = 'running', started_at = now(), updated_at = now(), attempts = attempts + 1
-   WHERE id = $1 AND status IN ('queued', 'running')
-  RETURNING id, tenant_id AS "tenantId", spec, attempts,
+    FROM startable WHERE runs.id = startable.id
+  RETURNING runs.id, runs.tenant_id AS "tenantId", runs.spec, runs.attempts,
             (SELECT json_build_object('step', step, 'state', state) FROM checkpoints
-              WHERE run_id = $1 ORDER BY step DESC LIMIT 1) AS checkpoint`,
+              WHERE run_id = runs.id ORDER BY step DESC LIMIT 1) AS checkpoint`,
 };
 
-export async function startRunAttempt(pool: Pool, runId: string): Promise<RunAttempt | null> {
-  const { rows } = await pool.query<RunAttempt>({ ...startStatement, values: [runId] });
-  return rows[0] ?? null;
+export function createRunAttempts(pool: Pool) {
+  const coalescer = new Coalescer<string, RunAttempt | null>(async (runIds) => {
+    const { rows } = await pool.query<RunAttempt>({ ...startStatement, values: [runIds] });
+    const byId = new Map(rows.map((row) => [row.id, row]));
+    return runIds.map((id) => ({ value: byId.get(id) ?? null }));
+  }, statementBatchLimits);
+
+  return {
+    /** Starts an attempt at the run; null when the run is unknown or already final. */
+    start: (runId: string): Promise<RunAttempt | null> => coalescer.submit(runId),
+  };
 }
+
+export type RunAttempts = ReturnType<typeof createRunAttempts>;

@@ -5,8 +5,8 @@
  *
  *   { "type": "status",   "runId": "…", "status": "running" | "completed" | … ,
  *                         "result": RunResult | null }
- *       when a worker starts (or resumes) the run, when the run ends (with its result), and
- *       when a queued run is cancelled.
+ *       when a worker starts (or resumes) the run, together with its first slice's events;
+ *       when the run ends (with its result); and when a queued run is cancelled.
  *   { "type": "progress", "runId": "…",
  *                         "progress": { "step", "totalSteps", "epoch", "fraction",
  *                                       "stepsPerSecond", "etaSeconds" },

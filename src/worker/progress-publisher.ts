@@ -1,14 +1,13 @@
 /**
  * Live progress of one run: computes steps per second and the ETA, decides when the run row is
- * due for a progress update (at most every `intervalMilliseconds`, and at the end), publishes
- * the run's events on its Redis channel (shapes: src/queue/run-events.ts) and, in the same
- * round trip, reads the run's cancel flag.
+ * due for a progress update (at most every `intervalMilliseconds`, and at the end), and
+ * announces each slice's events on the run's Redis channel (shapes: src/queue/run-events.ts),
+ * reading the run's cancel flag in the same round trip (src/queue/run-announcer.ts).
  */
 import type { RunProgress } from '../core/training/run-result.ts';
 import type { MetricBatch } from '../db/metrics-writer.ts';
-import type { Redis } from '../queue/connection.ts';
-import { cancelFlagKey } from '../queue/run-cancellation.ts';
-import { maxLiveRows, runChannel, type LiveProgress, type RunEvent } from '../queue/run-events.ts';
+import type { RunAnnouncer } from '../queue/run-announcer.ts';
+import { maxLiveRows, type LiveProgress, type RunEvent } from '../queue/run-events.ts';
 import { liveRows } from './metric-batch.ts';
 
 export const progressIntervalMilliseconds = 250;
@@ -22,22 +21,22 @@ export class ProgressPublisher {
   private sampleStep: number;
   private sampleTime: number;
   private lastWritten = -Infinity;
-  /** Whether anyone received the previous message; rows are only sent to listeners. */
-  private listening = false;
-  private readonly channel: string;
-  private readonly cancelKey: string;
+  /**
+   * Whether anyone received the previous message; rows are only sent to listeners. Assumed
+   * for the first message, so that a run over in one slice still shows its rows.
+   */
+  private listening = true;
+  /** Whether this attempt's `running` status went out. */
+  private announced = false;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly announcer: RunAnnouncer,
     private readonly runId: string,
-    queuePrefix: string,
     start: { readonly step: number; readonly time: number },
     private readonly intervalMilliseconds = progressIntervalMilliseconds,
   ) {
     this.sampleStep = start.step;
     this.sampleTime = start.time;
-    this.channel = runChannel(runId);
-    this.cancelKey = cancelFlagKey(queuePrefix, runId);
   }
 
   /** True when the progress written last is older than the interval. */
@@ -61,17 +60,15 @@ export class ProgressPublisher {
     };
   }
 
-  /** Announces the attempt (status running); resolves to whether the run is to be cancelled. */
-  started(): Promise<boolean> {
-    return this.send([{ type: 'status', runId: this.runId, status: 'running', result: null }]);
-  }
-
   /**
-   * Publishes a committed slice (its metrics, its progress when there is one, the final status
-   * when it ended the run); resolves to whether the run is to be cancelled.
+   * Publishes a committed slice (the attempt's `running` status with its first slice, its
+   * metrics, its progress when there is one, the final status when it ended the run) in one
+   * round trip; resolves to whether the run is to be cancelled.
    */
   slice(batch: MetricBatch, progress: SliceProgress | null, ending: { status: string; result: unknown } | null): Promise<boolean> {
     const events: RunEvent[] = [];
+    if (!this.announced) events.push({ type: 'status', runId: this.runId, status: 'running', result: null });
+    this.announced = true;
     const count = batch.step.length;
     if (count > 0) {
       events.push({
@@ -89,13 +86,8 @@ export class ProgressPublisher {
   }
 
   private async send(events: readonly RunEvent[]): Promise<boolean> {
-    const pipeline = this.redis.pipeline();
-    for (const event of events) pipeline.publish(this.channel, JSON.stringify(event));
-    pipeline.exists(this.cancelKey);
-    const replies = (await pipeline.exec()) ?? [];
-    for (const [error] of replies) if (error) throw error;
-    const counts = replies.map(([, value]) => Number(value));
-    if (events.length > 0) this.listening = counts[events.length - 1] > 0;
-    return counts[events.length] === 1;
+    const reply = await this.announcer.announce({ runId: this.runId, events });
+    if (events.length > 0) this.listening = reply.listeners > 0;
+    return reply.cancelRequested;
   }
 }

@@ -8,8 +8,9 @@
 import { setImmediate as nextMacrotask } from 'node:timers/promises';
 import type { Run } from '../../core/training/iterate-run.ts';
 import type { RunResult } from '../../core/training/run-result.ts';
+import { keepsRollups } from '../../db/metric-rollups.ts';
 import type { MetricsWriter } from '../../db/metrics-writer.ts';
-import type { Redis } from '../../queue/connection.ts';
+import type { RunAnnouncer } from '../../queue/run-announcer.ts';
 import { toMetricBatch } from '../metric-batch.ts';
 import { ProgressPublisher } from '../progress-publisher.ts';
 import { finalStatus } from '../run-status.ts';
@@ -28,8 +29,7 @@ const longestSliceMilliseconds = 1_000;
 
 export interface SliceDependencies {
   readonly writer: MetricsWriter;
-  readonly redis: Redis;
-  readonly queuePrefix: string;
+  readonly announcer: RunAnnouncer;
   /** Milliseconds from any origin. */
   readonly clock: () => number;
   readonly settings: SliceSettings;
@@ -49,16 +49,17 @@ export interface SlicedRun {
 }
 
 export async function driveRun(dependencies: SliceDependencies, run: SlicedRun): Promise<RunResult> {
-  const { writer, redis, queuePrefix, clock, settings } = dependencies;
+  const { writer, announcer, clock, settings } = dependencies;
   const { runId, engine } = run;
   const attemptStart = clock();
   const secondsAt = (time: number) => run.elapsedSeconds + (time - attemptStart) / 1000;
-  const publisher = new ProgressPublisher(redis, runId, queuePrefix, { step: run.fromStep, time: attemptStart });
+  const publisher = new ProgressPublisher(announcer, runId, { step: run.fromStep, time: attemptStart });
   const maxStepsPerSlice = settings.maxRowsPerSlice * run.recordEvery;
+  const rollups = keepsRollups(engine.progress.totalSteps);
   let sliceMilliseconds = settings.sliceMilliseconds;
   let fromStep = run.fromStep;
   let sliceStart = attemptStart;
-  let cancelled = await publisher.started();
+  let cancelled = false;
 
   for (;;) {
     if (cancelled) engine.cancel();
@@ -74,17 +75,19 @@ export async function driveRun(dependencies: SliceDependencies, run: SlicedRun):
     const progress = result !== null || publisher.due(sliceEnd)
       ? { progress: publisher.take(engine.progress, sliceEnd, result !== null), earlyStopping: engine.earlyStopping }
       : null;
-    const checkpoint = engine.checkpoint();
     const ending = result ? { status: finalStatus(result.stopReason), result } : null;
+    // A run that ended needs no checkpoint: nothing resumes from it.
+    const checkpoint = ending ? null : engine.checkpoint();
     await writer.write({
       runId,
       fromStep,
       metrics,
-      checkpoint: { step: checkpoint.step, state: checkpoint },
+      rollups,
       ...(progress ? { progress } : {}),
+      ...(checkpoint ? { checkpoint: { step: checkpoint.step, state: checkpoint } } : {}),
       ...(ending ? { finish: ending } : {}),
     });
-    fromStep = checkpoint.step;
+    fromStep = step;
     cancelled = await publisher.slice(metrics, progress, ending);
     if (result) return result;
     // Keep the write's share of a slice at about a fifth, whatever a checkpoint costs.

@@ -20,9 +20,10 @@ import { createMetricsWriter, StaleRunWriteError } from '../../db/metrics-writer
 import { createDatasetRepository, isPermanentDatasetError } from '../../db/datasets.ts';
 import { createObjectiveRepository } from '../../db/objectives.ts';
 import type { Pool } from '../../db/pool.ts';
-import { startRunAttempt, type RunAttempt } from '../../db/run-attempts.ts';
+import { createRunAttempts, type RunAttempt } from '../../db/run-attempts.ts';
 import { createRunRepository } from '../../db/runs.ts';
 import type { Redis } from '../../queue/connection.ts';
+import { createRunAnnouncer } from '../../queue/run-announcer.ts';
 import { publishRunEvent } from '../../queue/run-events.ts';
 import { runJobDataSchema, type RunJobData } from '../../queue/runs-queue.ts';
 import { defaultSliceSettings, driveRun, type SlicedRun, type SliceSettings } from './run-slices.ts';
@@ -56,10 +57,10 @@ export function createRunProcessor(dependencies: RunProcessorDependencies): RunP
   const runs = createRunRepository(database, pool);
   const objectives = createObjectiveRepository(database);
   const datasets = createDatasetRepository(database);
+  const attempts = createRunAttempts(pool);
   const sliceDependencies = {
     writer: createMetricsWriter(pool),
-    redis,
-    queuePrefix,
+    announcer: createRunAnnouncer(redis, queuePrefix),
     clock: () => performance.now(),
     settings: dependencies.slices ?? defaultSliceSettings,
   };
@@ -118,7 +119,7 @@ export function createRunProcessor(dependencies: RunProcessorDependencies): RunP
     const payload = runJobDataSchema.safeParse(job.data);
     if (!payload.success) throw new UnrecoverableError(`invalid run job payload: ${payload.error.message}`);
     // Null when the run is unknown or already final (cancelled while queued, a duplicate delivery).
-    const run = await startRunAttempt(pool, payload.data.runId);
+    const run = await attempts.start(payload.data.runId);
     if (!run) return;
     try {
       await driveRun(sliceDependencies, await prepare(run));

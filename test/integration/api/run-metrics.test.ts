@@ -7,14 +7,16 @@ import type { FastifyInstance } from 'fastify';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postgresConnectionOptions } from '../../../src/db/connection-options.ts';
-import { appendMetricRollups, bucketWidth } from '../../../src/db/metric-rollups.ts';
+import { bucketWidth, rawRangeSteps } from '../../../src/db/metric-rollups.ts';
 import { createMetricsQuery, decomposeRange, planDownsampling } from '../../../src/db/metrics-query.ts';
-import { createPool } from '../../../src/db/pool.ts';
+import { createMetricsWriter, type MetricBatch } from '../../../src/db/metrics-writer.ts';
+import { createPool, type Pool } from '../../../src/db/pool.ts';
 import { buildTestApp, createTenantKey, minimalSpec, openTestServices, type TestServices } from '../support/services.ts';
 
 let services: TestServices;
 let app: FastifyInstance;
 let client: pg.Client;
+let pool: Pool;
 let authorization: string;
 let otherAuthorization: string;
 
@@ -46,20 +48,28 @@ async function insertRun(authorizationHeader: string): Promise<string> {
   return response.json().id;
 }
 
-/** Writes rows the way the worker does: raw rows and rollups in one transaction, in slices. */
-async function writeMetrics(runId: string, columns: Trajectory, sliceSize = 1000) {
+/** Writes rows with the worker's metrics writer, in slices, each with a checkpoint; rollups unless told otherwise. */
+async function writeMetrics(runId: string, columns: Trajectory, sliceSize = 1000, rollups = true) {
+  await client.query(`UPDATE runs SET status = 'running' WHERE id = $1`, [runId]);
+  const writer = createMetricsWriter(pool);
+  let { rows: [{ fromStep }] } = await client.query('SELECT coalesce(max(step), 0) AS "fromStep" FROM checkpoints WHERE run_id = $1', [runId]);
   for (let start = 0; start < columns.step.length; start += sliceSize) {
     const slice = sliceColumns(columns, start, start + sliceSize);
-    await client.query('BEGIN');
-    await client.query(
-      `INSERT INTO run_metrics (run_id, step, loss, val_loss, grad_norm, learning_rate, update_norm, epoch, elapsed_seconds, params)
-       SELECT $1::uuid, s, l, v, g, r, u, e, t, ARRAY[p1, p2]
-         FROM unnest($2::int[], $3::float8[], $4::float8[], $5::float8[], $6::float8[], $7::float8[], $8::int[], $9::float8[], $10::float8[], $11::float8[])
-           AS x(s, l, v, g, r, u, e, t, p1, p2)`,
-      [runId, slice.step, slice.loss, slice.valLoss, slice.gradNorm, slice.learningRate, slice.updateNorm, slice.epoch,
-        slice.elapsedSeconds, slice.params.map((p) => p[0]), slice.params.map((p) => p[1])]);
-    await appendMetricRollups(client, runId, slice);
-    await client.query('COMMIT');
+    const metrics: MetricBatch = {
+      step: Int32Array.from(slice.step),
+      loss: Float64Array.from(slice.loss),
+      valLoss: Float64Array.from(slice.valLoss, (value) => value ?? NaN),
+      valAccuracy: new Float64Array(slice.step.length).fill(NaN),
+      gradNorm: Float64Array.from(slice.gradNorm),
+      learningRate: Float64Array.from(slice.learningRate),
+      updateNorm: Float64Array.from(slice.updateNorm),
+      epoch: Int32Array.from(slice.epoch),
+      elapsedSeconds: Float64Array.from(slice.elapsedSeconds),
+      params: slice.params,
+    };
+    const toStep = slice.step.at(-1)!;
+    await writer.write({ runId, fromStep, metrics, rollups, checkpoint: { step: toStep, state: { step: toStep } } });
+    fromStep = toStep;
   }
 }
 
@@ -68,12 +78,14 @@ beforeAll(async () => {
   app = await buildTestApp(services);
   client = new pg.Client(postgresConnectionOptions(services.config.databaseUrl));
   await client.connect();
+  pool = createPool(services.config.databaseUrl, 2);
   authorization = (await createTenantKey(services.database, 'metrics')).authorization;
   otherAuthorization = (await createTenantKey(services.database, 'metrics-other')).authorization;
 });
 
 afterAll(async () => {
   await client?.end();
+  await pool?.end();
   await app?.close();
   await services?.close();
 });
@@ -141,50 +153,28 @@ describe('GET /v1/runs/{id}/metrics', () => {
   });
 
   it('downsamples to at most maxPoints buckets that match a brute-force aggregate, keeping the spike', async () => {
+    // Long ranges read the rollups, short ones (at most rawRangeSteps steps) the raw rows.
     for (const [from, to, maxPoints] of [[1, 50_000, 1000], [123, 45_678, 300], [7000, 9000, 7], [10, 500, 100]]) {
-      const response = await app.inject({
-        url: `/v1/runs/${runId}/metrics?fields=loss,gradNorm,valLoss,epoch&from=${from}&to=${to}&maxPoints=${maxPoints}`,
-        headers: { authorization },
-      });
-      expect(response.statusCode).toBe(200);
-      const page = response.json();
-      expect(page.downsampled).toBe(true);
-      expect(page.points.length).toBeLessThanOrEqual(maxPoints);
-      const width = page.bucketSize;
-      // Brute force over the same rows.
-      const expected = new Map<number, { steps: number[] }>();
-      for (let step = from; step <= to; step++) {
-        const group = Math.floor((step - 1) / width);
-        if (!expected.has(group)) expected.set(group, { steps: [] });
-        expected.get(group)!.steps.push(step);
-      }
-      expect(page.points.length).toBe(expected.size);
-      for (const [index, { steps }] of [...expected.values()].entries()) {
-        const bucket = page.points[index];
-        const loss = steps.map((s) => columns.loss[s - 1]);
-        const valLoss = steps.map((s) => columns.valLoss[s - 1]).filter((v): v is number => v !== null);
-        expect(bucket.step).toBe(steps[0]);
-        expect(bucket.stepEnd).toBe(steps.at(-1));
-        expect(bucket.count).toBe(steps.length);
-        expect(bucket.lossMin).toBe(Math.min(...loss));
-        expect(bucket.lossMax).toBe(Math.max(...loss));
-        expect(bucket.loss).toBeCloseTo(loss.reduce((a, b) => a + b, 0) / loss.length, 9);
-        expect(bucket.valLoss === null ? null : bucket.valLoss).toEqual(valLoss.length ? expect.closeTo(valLoss.reduce((a, b) => a + b, 0) / valLoss.length, 12) : null);
-        expect(bucket.epoch).toBe(columns.epoch[steps.at(-1)! - 1]);
-      }
-      if (from <= 7777 && 7777 <= to) expect(Math.max(...page.points.map((p: { lossMax: number }) => p.lossMax))).toBe(1e6);
+      await expectDownsampled(runId, columns, from, to, maxPoints);
+    }
+  });
+
+  it('downsamples and counts a run too short to keep rollups from its raw rows', async () => {
+    const shortRunId = await insertRun(authorization);
+    const short = trajectory(rawRangeSteps, 1);
+    await writeMetrics(shortRunId, short, 1000, false);
+    const { rows } = await client.query('SELECT count(*)::int AS n FROM metric_rollups WHERE run_id = $1', [shortRunId]);
+    expect(rows[0].n).toBe(0);
+    for (const [from, to, maxPoints] of [[1, rawRangeSteps, 1000], [5000, 9000, 13], [7777, 7777 + 15, 2]]) {
+      await expectDownsampled(shortRunId, short, from, to, maxPoints);
+      expect(await createMetricsQuery(pool).count(shortRunId, from, to)).toBe(to - from + 1);
     }
   });
 
   it('counts the rows of any range from the rollups exactly', async () => {
-    const pool = createPool(services.config.databaseUrl, 1);
-    try {
-      const metrics = createMetricsQuery(pool);
-      for (const [from, to] of [[1, 50_000], [17, 4111], [4096, 4096], [123, 45_678], [49_990, 60_000], [60_000, 70_000]]) {
-        expect(await metrics.count(runId, from, to), `[${from}, ${to}]`).toBe(Math.max(0, Math.min(to, 50_000) - from + 1));
-      }
-    } finally {
-      await pool.end();
+    const metrics = createMetricsQuery(pool);
+    for (const [from, to] of [[1, 50_000], [17, 4111], [4096, 4096], [123, 45_678], [49_990, 60_000], [60_000, 70_000]]) {
+      expect(await metrics.count(runId, from, to), `[${from}, ${to}]`).toBe(Math.max(0, Math.min(to, 50_000) - from + 1));
     }
   });
 
@@ -249,6 +239,40 @@ describe('GET /v1/runs/{id}/metrics', () => {
     expect(anonymous.statusCode).toBe(401);
   });
 });
+
+/** Downsamples [from, to] through the API and checks every bucket against a brute-force aggregate of the rows. */
+async function expectDownsampled(runId: string, columns: Trajectory, from: number, to: number, maxPoints: number) {
+  const response = await app.inject({
+    url: `/v1/runs/${runId}/metrics?fields=loss,gradNorm,valLoss,epoch&from=${from}&to=${to}&maxPoints=${maxPoints}`,
+    headers: { authorization },
+  });
+  expect(response.statusCode).toBe(200);
+  const page = response.json();
+  expect(page.downsampled).toBe(true);
+  expect(page.points.length).toBeLessThanOrEqual(maxPoints);
+  const width = page.bucketSize;
+  const expected = new Map<number, { steps: number[] }>();
+  for (let step = from; step <= to; step++) {
+    const group = Math.floor((step - 1) / width);
+    if (!expected.has(group)) expected.set(group, { steps: [] });
+    expected.get(group)!.steps.push(step);
+  }
+  expect(page.points.length).toBe(expected.size);
+  for (const [index, { steps }] of [...expected.values()].entries()) {
+    const bucket = page.points[index];
+    const loss = steps.map((s) => columns.loss[s - 1]);
+    const valLoss = steps.map((s) => columns.valLoss[s - 1]).filter((v): v is number => v !== null);
+    expect(bucket.step).toBe(steps[0]);
+    expect(bucket.stepEnd).toBe(steps.at(-1));
+    expect(bucket.count).toBe(steps.length);
+    expect(bucket.lossMin).toBe(Math.min(...loss));
+    expect(bucket.lossMax).toBe(Math.max(...loss));
+    expect(bucket.loss).toBeCloseTo(loss.reduce((a, b) => a + b, 0) / loss.length, 9);
+    expect(bucket.valLoss === null ? null : bucket.valLoss).toEqual(valLoss.length ? expect.closeTo(valLoss.reduce((a, b) => a + b, 0) / valLoss.length, 12) : null);
+    expect(bucket.epoch).toBe(columns.epoch[steps.at(-1)! - 1]);
+  }
+  if (from <= 7777 && 7777 <= to) expect(Math.max(...page.points.map((p: { lossMax: number }) => p.lossMax))).toBe(1e6);
+}
 
 function sliceFrom(columns: Trajectory, after: number): Trajectory {
   return sliceColumns(columns, columns.step.findIndex((step) => step > after), columns.step.length);

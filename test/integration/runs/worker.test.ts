@@ -46,9 +46,11 @@ describe('the run worker drives the core loop in slices and stores every recorde
     const stored = await storedMetrics(worker.pool, id);
     expect(compareTrajectories(stored, reference.records)).toEqual([]);
     expect(stored.every((row) => row.elapsedSeconds !== null && row.elapsedSeconds >= 0)).toBe(true);
-    // Only the newest checkpoint is kept, at the last step.
+    // A finished run keeps no checkpoint: nothing resumes from it. A run this short keeps no rollups.
     const { rows } = await worker.pool.query('SELECT step FROM checkpoints WHERE run_id = $1', [id]);
-    expect(rows).toEqual([{ step: 300 }]);
+    expect(rows).toEqual([]);
+    const { rows: rollups } = await worker.pool.query('SELECT count(*)::int AS n FROM metric_rollups WHERE run_id = $1', [id]);
+    expect(rollups).toEqual([{ n: 0 }]);
   });
 
   it('stores validation loss and accuracy of a classifier where the loop measured them', async () => {

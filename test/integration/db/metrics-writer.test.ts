@@ -1,0 +1,166 @@
+/**
+ * The worker's metrics writer against the real PostgreSQL: concurrent slices of many runs share
+ * statements yet each is fenced on its own; a run's final slice replaces its checkpoint with
+ * its status; large slices go through COPY; every value comes back bit for bit.
+ */
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createMetricsWriter, StaleRunWriteError, statementRows, type MetricBatch, type MetricsWriter } from '../../../src/db/metrics-writer.ts';
+import { createPool, type Pool } from '../../../src/db/pool.ts';
+import { createTenantKey, openTestServices, type TestServices } from '../support/services.ts';
+
+let services: TestServices;
+let pool: Pool;
+let writer: MetricsWriter;
+let tenantId: string;
+/** Statements the writer sent through the pool. */
+let statements = 0;
+
+/** Rows for steps from+1 … to, with values that exercise NULL, NaN and ±Infinity. */
+function batch(from: number, to: number, withParams = true): MetricBatch {
+  const n = to - from;
+  const step = Int32Array.from({ length: n }, (_, i) => from + i + 1);
+  const values = (f: (s: number) => number) => Float64Array.from(step, f);
+  return {
+    step,
+    loss: values((s) => (s % 97 === 0 ? NaN : 1 / s + Math.sin(s) * 1e-17)),
+    valLoss: values((s) => (s % 10 === 0 ? Math.PI / s : NaN)),
+    valAccuracy: values((s) => (s % 10 === 0 ? 0.5 : NaN)),
+    gradNorm: values((s) => (s % 89 === 0 ? Infinity : Math.cos(s))),
+    learningRate: values(() => 0.1),
+    updateNorm: values((s) => 2 ** -s),
+    epoch: Int32Array.from(step, (s) => Math.floor(s / 100)),
+    elapsedSeconds: values((s) => s / 3),
+    params: withParams ? Array.from(step, (s) => [s, -Infinity, s % 2 ? NaN : 5e-324]) : null,
+  };
+}
+
+async function newRun(status = 'running'): Promise<string> {
+  const id = randomUUID();
+  await pool.query(`INSERT INTO runs (id, tenant_id, status, spec) VALUES ($1, $2, $3::run_status, '{}')`, [id, tenantId, status]);
+  return id;
+}
+
+async function stored(runId: string) {
+  const { rows } = await pool.query(
+    `SELECT step, loss, val_loss, val_accuracy, grad_norm, learning_rate, update_norm, epoch, elapsed_seconds, params
+       FROM run_metrics WHERE run_id = $1 ORDER BY step`, [runId]);
+  return rows;
+}
+
+/** What the writer must have stored for `metrics`: NaN kept for loss, missing values NULL elsewhere. */
+function expected(metrics: MetricBatch) {
+  const orNull = (value: number) => (Number.isNaN(value) ? null : value);
+  return Array.from(metrics.step, (step, i) => ({
+    step,
+    loss: metrics.loss[i],
+    val_loss: orNull(metrics.valLoss[i]),
+    val_accuracy: orNull(metrics.valAccuracy[i]),
+    grad_norm: orNull(metrics.gradNorm[i]),
+    learning_rate: metrics.learningRate[i],
+    update_norm: metrics.updateNorm[i],
+    epoch: metrics.epoch[i],
+    elapsed_seconds: metrics.elapsedSeconds[i],
+    params: metrics.params ? [...metrics.params[i]] : null,
+  }));
+}
+
+const checkpointOf = async (runId: string) =>
+  (await pool.query('SELECT step, state FROM checkpoints WHERE run_id = $1 ORDER BY step', [runId])).rows;
+
+beforeAll(async () => {
+  services = await openTestServices();
+  pool = createPool(services.config.databaseUrl, 4);
+  const query = pool.query.bind(pool);
+  pool.query = ((...args: Parameters<typeof query>) => {
+    statements++;
+    return query(...args);
+  }) as typeof pool.query;
+  writer = createMetricsWriter(pool);
+  const { tenantName } = await createTenantKey(services.database, 'writer');
+  tenantId = (await services.database.tenant.findUniqueOrThrow({ where: { name: tenantName } })).id;
+});
+
+afterAll(async () => {
+  await pool?.end();
+  await services?.close();
+});
+
+describe('metrics writer', () => {
+  it('stores every value bit for bit: NaN loss, NULL for missing values, ±Infinity and subnormals', async () => {
+    const runId = await newRun();
+    const metrics = batch(0, 300);
+    await writer.write({ runId, fromStep: 0, metrics, rollups: false, checkpoint: { step: 300, state: { at: 300 } } });
+    expect(await stored(runId)).toEqual(expected(metrics));
+    expect(await checkpointOf(runId)).toEqual([{ step: 300, state: { at: 300 } }]);
+  });
+
+  it('writes concurrent slices of many runs in fewer statements, each with its own rows, checkpoint and rollups', async () => {
+    const runIds = await Promise.all(Array.from({ length: 24 }, () => newRun()));
+    const before = statements;
+    // Three slices per run, each run's slices in order, all runs at once.
+    await Promise.all(runIds.map(async (runId, r) => {
+      for (const [from, to] of [[0, 40], [40, 90], [90, 100 + r]]) {
+        await writer.write({ runId, fromStep: from, metrics: batch(from, to, r % 2 === 0), rollups: r % 3 === 0, checkpoint: { step: to, state: { r, to } } });
+      }
+    }));
+    expect(statements - before).toBeLessThan(3 * runIds.length);
+    for (const [r, runId] of runIds.entries()) {
+      const rows = await stored(runId);
+      expect(rows).toEqual([...expected(batch(0, 40, r % 2 === 0)), ...expected(batch(40, 90, r % 2 === 0)), ...expected(batch(90, 100 + r, r % 2 === 0))]);
+      expect(await checkpointOf(runId)).toEqual([{ step: 100 + r, state: { r, to: 100 + r } }]);
+      const { rows: [rollups] } = await pool.query('SELECT coalesce(sum(count), 0)::int AS n FROM metric_rollups WHERE run_id = $1 AND level = 2', [runId]);
+      expect(rollups.n).toBe(r % 3 === 0 ? 100 + r : 0);
+    }
+  });
+
+  it('refuses a stale slice without touching the others of its statement', async () => {
+    const [good, stale, cancelled, ending] = await Promise.all([newRun(), newRun(), newRun(), newRun()]);
+    const missing = randomUUID();
+    for (const runId of [good, stale, cancelled, ending]) {
+      await writer.write({ runId, fromStep: 0, metrics: batch(0, 10), rollups: true, checkpoint: { step: 10, state: {} } });
+    }
+    await pool.query(`UPDATE runs SET status = 'cancelled' WHERE id = $1`, [cancelled]);
+    const result = { stopReason: 'max_steps', message: 'done' };
+    const outcomes = await Promise.allSettled([
+      writer.write({ runId: good, fromStep: 10, metrics: batch(10, 20), rollups: true, checkpoint: { step: 20, state: {} } }),
+      // Resumed from a checkpoint that is no longer the newest: another attempt moved on.
+      writer.write({ runId: stale, fromStep: 0, metrics: batch(0, 5), rollups: true, checkpoint: { step: 5, state: {} } }),
+      writer.write({ runId: cancelled, fromStep: 10, metrics: batch(10, 20), rollups: true, checkpoint: { step: 20, state: {} } }),
+      writer.write({ runId: missing, fromStep: 0, metrics: batch(0, 20), rollups: true, checkpoint: { step: 20, state: {} } }),
+      writer.write({ runId: ending, fromStep: 10, metrics: batch(10, 15), rollups: true, progress: { progress: { step: 15 }, earlyStopping: null }, finish: { status: 'completed', result } }),
+    ]);
+    expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'rejected', 'rejected', 'fulfilled']);
+    const reasons = outcomes.flatMap((o) => (o.status === 'rejected' ? [o.reason] : []));
+    expect(reasons.every((reason) => reason instanceof StaleRunWriteError)).toBe(true);
+    expect(reasons.map((reason) => reason.message)).toEqual([
+      `run ${stale} has a checkpoint at step 10; this writer resumed from step 0`,
+      `run ${cancelled} is cancelled, no longer running`,
+      `run ${missing} no longer exists`,
+    ]);
+    expect((await stored(good)).map((row) => row.step)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+    expect((await stored(stale)).map((row) => row.step)).toEqual(Array.from({ length: 10 }, (_, i) => i + 1));
+    expect((await stored(cancelled)).length).toBe(10);
+    // The run that ended: its rows, its status and result, and no checkpoint left to resume from.
+    expect((await stored(ending)).length).toBe(15);
+    expect(await checkpointOf(ending)).toEqual([]);
+    const { rows: [run] } = await pool.query('SELECT status, result, progress, finished_at FROM runs WHERE id = $1', [ending]);
+    expect(run).toMatchObject({ status: 'completed', result, progress: { step: 15 } });
+    expect(run.finished_at).toBeInstanceOf(Date);
+    await expect(writer.write({ runId: ending, fromStep: 15, metrics: batch(15, 16), rollups: true, checkpoint: { step: 16, state: {} } }))
+      .rejects.toThrow(`run ${ending} is completed, no longer running`);
+  });
+
+  it('COPYs a slice larger than a statement carries, fenced and atomic all the same', async () => {
+    const runId = await newRun();
+    const large = batch(0, statementRows + 500);
+    await writer.write({ runId, fromStep: 0, metrics: large, rollups: true, checkpoint: { step: statementRows + 500, state: { copy: true } } });
+    expect(await stored(runId)).toEqual(expected(large));
+    expect(await checkpointOf(runId)).toEqual([{ step: statementRows + 500, state: { copy: true } }]);
+    // A stale large slice writes nothing, not even its rows.
+    await expect(writer.write({ runId, fromStep: 0, metrics: batch(0, statementRows + 1), rollups: true, checkpoint: { step: 1, state: {} } }))
+      .rejects.toBeInstanceOf(StaleRunWriteError);
+    expect((await stored(runId)).length).toBe(statementRows + 500);
+    expect(await checkpointOf(runId)).toEqual([{ step: statementRows + 500, state: { copy: true } }]);
+  });
+});
