@@ -9,7 +9,7 @@ import { createObjectiveRepository } from '../db/objectives.ts';
 import { createRunRepository } from '../db/runs.ts';
 import { createTenantRepository } from '../db/tenants.ts';
 import type { Redis } from '../queue/connection.ts';
-import type { RunsQueue } from '../queue/runs-queue.ts';
+import { createRunEnqueuer, type RunsQueue } from '../queue/runs-queue.ts';
 import { createRunEventHub, type RunEventHub } from '../queue/run-event-hub.ts';
 import { createDatasetService } from './routes/datasets/dataset-service.ts';
 import { createObjectiveService } from './routes/objectives/objective-service.ts';
@@ -49,6 +49,7 @@ export function createAppContext(dependencies: AppDependencies) {
     runs: createRunService({
       runs: repositories.runs,
       runsQueue: dependencies.runsQueue,
+      runEnqueuer: createRunEnqueuer(dependencies.runsQueue),
       objectives,
       redis: dependencies.redis,
       queuePrefix: dependencies.config.queuePrefix,

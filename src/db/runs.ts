@@ -1,7 +1,9 @@
 /** Runs: the stored spec, status, live progress and final result of every optimization. */
 import { randomUUID } from 'node:crypto';
+import { Coalescer, type Settled } from '../concurrency/coalescer.ts';
 import type { Database } from './client.ts';
 import type { Pool } from './pool.ts';
+import { statementBatchLimits } from './statement-batches.ts';
 import type { Prisma, Run, RunStatus } from '../generated/prisma/client.ts';
 
 export type { Run, RunStatus };
@@ -39,8 +41,8 @@ const runColumns = `id, tenant_id AS "tenantId", status, spec, progress, early_s
   created_at AS "createdAt", updated_at AS "updatedAt", started_at AS "startedAt", finished_at AS "finishedAt"`;
 
 /**
- * Submitting a run in one round trip: the insert, or, when this tenant already used the
- * idempotency key, the earlier run (a NULL key never conflicts). `created` tells which.
+ * Submitting a run with an idempotency key, in one round trip: the insert, or, when this tenant
+ * already used the key, the earlier run. `created` tells which.
  */
 const createStatement = {
   name: 'runs-create',
@@ -62,17 +64,76 @@ const byIdempotencyKeyStatement = {
 };
 
 /**
+ * Submitting runs without an idempotency key (which never conflict: a NULL key is distinct from
+ * every other), many at once: one row per element of the arrays.
+ */
+const insertBatchStatement = {
+  name: 'runs-insert-batch',
+  text: `INSERT INTO runs (id, tenant_id, spec, sweep_id, trial_index, created_at, updated_at)
+         SELECT id, tenant_id, spec, sweep_id, trial_index, now(), now()
+           FROM unnest($1::uuid[], $2::uuid[], $3::jsonb[], $4::uuid[], $5::int[]) AS r(id, tenant_id, spec, sweep_id, trial_index)
+         RETURNING ${runColumns}`,
+};
+
+/** A run to insert without an idempotency key, with the id it will have. */
+type KeylessRun = Omit<NewRun, 'idempotencyKey'> & { readonly id: string };
+
+/**
+ * A statement that failed on a value (SQLSTATE class 22, data exception) or a constraint
+ * (class 23, e.g. a tenant that no longer exists): the fault of one row, not of the batch.
+ */
+function isRowError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && (code.startsWith('22') || code.startsWith('23'));
+}
+
+/**
  * Runs over Prisma for everything but submission, which is the API's hottest write and goes
- * through the node-postgres `pool` as one prepared statement.
+ * through the node-postgres `pool` as prepared statements: submissions without an idempotency
+ * key that arrive while earlier ones are in flight are inserted together, in one statement.
  */
 export function createRunRepository(database: Database, pool: Pool) {
+  async function insert(runs: readonly KeylessRun[]): Promise<Settled<Run>[]> {
+    const { rows } = await pool.query<Run>({
+      ...insertBatchStatement,
+      values: [
+        runs.map((run) => run.id),
+        runs.map((run) => run.tenantId),
+        runs.map((run) => JSON.stringify(run.spec)),
+        runs.map((run) => run.sweepId ?? null),
+        runs.map((run) => run.trialIndex ?? null),
+      ],
+    });
+    const byId = new Map(rows.map((row) => [row.id, row]));
+    return runs.map((run) => {
+      const stored = byId.get(run.id);
+      return stored ? { value: stored } : { error: new Error(`run ${run.id} was not returned by its insert`) };
+    });
+  }
+
+  const keylessInserts = new Coalescer<KeylessRun, Run>(async (runs) => {
+    try {
+      return await insert(runs);
+    } catch (error) {
+      if (runs.length === 1 || !isRowError(error)) throw error;
+      // One row's fault fails the whole statement: each row alone then gets an answer of its own
+      // (one after another, so the batch still uses one connection at a time).
+      const settled: Settled<Run>[] = [];
+      for (const run of runs) settled.push(...await insert([run]).catch((rowError: unknown) => [{ error: rowError }]));
+      return settled;
+    }
+  }, statementBatchLimits);
+
   return {
     /**
      * Stores a queued run. With an idempotency key already used by this tenant, returns the
      * earlier run instead (`created: false`); concurrent duplicates resolve through the unique index.
      */
     async create(run: NewRun): Promise<{ run: Run; created: boolean }> {
-      const idempotencyKey = run.idempotencyKey ?? null;
+      if (run.idempotencyKey === undefined) {
+        return { run: await keylessInserts.submit({ ...run, id: randomUUID() }), created: true };
+      }
+      const idempotencyKey = run.idempotencyKey;
       const { rows } = await pool.query<Run & { created: boolean }>({
         ...createStatement,
         values: [randomUUID(), run.tenantId, JSON.stringify(run.spec), idempotencyKey, run.sweepId ?? null, run.trialIndex ?? null],

@@ -2,8 +2,9 @@
  * The `runs` queue. A job's id is its run's id, so enqueueing the same run twice (a retried
  * POST, a re-delivered message) yields one job.
  */
-import { Queue } from 'bullmq';
+import { Queue, type JobsOptions } from 'bullmq';
 import { z } from 'zod';
+import { Coalescer, type CoalescerOptions } from '../concurrency/coalescer.ts';
 import type { Redis } from './connection.ts';
 
 export const runsQueueName = 'runs';
@@ -28,6 +29,43 @@ export function createRunsQueue(connection: Redis, prefix: string): RunsQueue {
   });
 }
 
-export async function enqueueRun(queue: RunsQueue, runId: string): Promise<void> {
-  await queue.add(runJobName, { runId }, { jobId: runId });
+/**
+ * A run's job. Only its id is given: the queue's `defaultJobOptions` (attempts, backoff,
+ * retention) apply to every job, whether added alone (`add`) or in bulk (`addBulk`).
+ */
+function runJob(runId: string): { name: typeof runJobName; data: RunJobData; opts: JobsOptions } {
+  return { name: runJobName, data: { runId }, opts: { jobId: runId } };
 }
+
+/** Enqueues one run by itself, in a round trip of its own; the API's submissions share theirs (createRunEnqueuer). */
+export async function enqueueRun(queue: RunsQueue, runId: string): Promise<void> {
+  const { name, data, opts } = runJob(runId);
+  await queue.add(name, data, opts);
+}
+
+const enqueueBatchLimits: CoalescerOptions = {
+  /** Jobs per round trip: more than a burst of submissions brings at once. */
+  maxBatch: 64,
+  /** One bulk in flight: Redis runs commands one at a time, so a second would mostly wait behind the first there. */
+  concurrency: 1,
+};
+
+/**
+ * Enqueues runs as the API submits them: a run enqueued while an earlier batch is in flight
+ * goes with the others in the next one, a single `addBulk` (one pipeline, one round trip). A
+ * lone run goes at once. When a batch fails, every run of it fails (some of its jobs may exist:
+ * enqueueing again is a no-op for those).
+ */
+export function createRunEnqueuer(queue: RunsQueue) {
+  const batches = new Coalescer<string, void>(async (runIds) => {
+    await queue.addBulk(runIds.map(runJob));
+    return runIds.map(() => ({ value: undefined }));
+  }, enqueueBatchLimits);
+  return {
+    enqueue(runId: string): Promise<void> {
+      return batches.submit(runId);
+    },
+  };
+}
+
+export type RunEnqueuer = ReturnType<typeof createRunEnqueuer>;

@@ -58,6 +58,34 @@ describe('/v1/runs', () => {
     expect(new Set(responses.map((response) => response.json().id)).size).toBe(1);
   });
 
+  it('gives each of many concurrent submissions its own run, of its own tenant, with its own queued job', async () => {
+    const tenants = [await createTenantKey(context.services.database, 'burst-a'), await createTenantKey(context.services.database, 'burst-b')];
+    const idempotencyKey = randomUUID();
+    const requests = Array.from({ length: 28 }, (_, i) => ({
+      tenant: tenants[i % 2]!,
+      payload: { ...minimalSpec, training: { maxSteps: i < 4 ? 1_000 : i + 1 } },
+      // The first four (two per tenant) share a key: one run per tenant.
+      headers: i < 4 ? { 'idempotency-key': idempotencyKey } : {},
+    }));
+
+    const responses = await Promise.all(requests.map(({ tenant, payload, headers }) =>
+      context.app.inject({ method: 'POST', url: '/v1/runs', headers: { authorization: tenant.authorization, ...headers }, payload })));
+
+    expect(responses.map((response) => response.statusCode)).toEqual(requests.map(() => 201));
+    const ids = responses.map((response) => response.json().id as string);
+    expect(new Set(ids).size).toBe(2 + 24);
+    expect(ids[2]).toBe(ids[0]);
+    expect(ids[3]).toBe(ids[1]);
+    const defaults = context.services.runsQueue.defaultJobOptions;
+    for (const [i, { tenant, payload }] of requests.entries()) {
+      expect(responses[i]!.json().spec.training.maxSteps).toBe(payload.training.maxSteps);
+      const fetched = await context.app.inject({ method: 'GET', url: `/v1/runs/${ids[i]}`, headers: { authorization: tenant.authorization } });
+      expect(fetched.json()).toMatchObject({ id: ids[i], spec: { training: payload.training } });
+      const job = await context.services.runsQueue.getJob(ids[i]!);
+      expect(job).toMatchObject({ id: ids[i], data: { runId: ids[i] }, opts: { ...defaults, jobId: ids[i] } });
+    }
+  });
+
   it('refuses an Idempotency-Key reused with a different spec (409)', async () => {
     const idempotencyKey = randomUUID();
     await submit(minimalSpec, { 'idempotency-key': idempotencyKey });

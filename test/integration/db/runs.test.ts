@@ -1,18 +1,27 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPool, type Pool } from '../../../src/db/pool.ts';
-import { createRunRepository, type RunRepository } from '../../../src/db/runs.ts';
+import { createRunRepository, type NewRun, type RunRepository } from '../../../src/db/runs.ts';
 import { createTenantKey, openTestServices, type TestServices } from '../support/services.ts';
+import { countStatements } from '../support/statement-count.ts';
 
-describe('run submission (one statement through the pg pool)', () => {
+describe('run submission (prepared statements through the pg pool, concurrent ones shared)', () => {
   let services: TestServices;
   let pool: Pool;
   let runs: RunRepository;
+  const countedPools: Pool[] = [];
   const spec = { objective: { type: 'benchmark', name: 'rosenbrock' }, training: { maxSteps: 3 } };
 
   async function newTenantId(): Promise<string> {
     const { tenantName } = await createTenantKey(services.database, 'runs-db');
     return (await services.database.tenant.findUniqueOrThrow({ where: { name: tenantName } })).id;
+  }
+
+  /** A repository over a pool of its own, with the statements it sends counted. */
+  function countedRepository() {
+    const counted = createPool(services.config.databaseUrl, 4);
+    countedPools.push(counted);
+    return { runs: createRunRepository(services.database, counted), statements: countStatements(counted) };
   }
 
   beforeAll(async () => {
@@ -21,6 +30,7 @@ describe('run submission (one statement through the pg pool)', () => {
     runs = createRunRepository(services.database, pool);
   });
   afterAll(async () => {
+    await Promise.all(countedPools.map((counted) => counted.end()));
     await pool.end();
     await services.close();
   });
@@ -73,5 +83,75 @@ describe('run submission (one statement through the pg pool)', () => {
     } finally {
       holder.release();
     }
+  });
+
+  /** A spec of its own per submission, with what JSON and array literals must escape. */
+  const specOf = (label: string, i: number) => ({ ...spec, label, i, note: `"quoted" \\ back\\slash, {braces}, comma, ünïcødé ${i}` });
+
+  it('stores many concurrent submissions without a key each as its own run, in shared statements', async () => {
+    const tenants = [await newTenantId(), await newTenantId()];
+    const submissions = Array.from({ length: 32 }, (_, i) => ({ tenantId: tenants[i % 2]!, spec: specOf('keyless', i), trialIndex: i % 3 ? i : undefined }));
+    const { runs: counted, statements } = countedRepository();
+
+    const results = await Promise.all(submissions.map((submission) => counted.create(submission)));
+
+    // Made in one tick: the first two go out alone (two in flight at most), the other 30 together.
+    expect(statements.count).toBeLessThanOrEqual(3);
+    expect(new Set(results.map(({ run }) => run.id)).size).toBe(32);
+    results.forEach(({ run, created }, i) => {
+      expect(created).toBe(true);
+      expect(run).toMatchObject({
+        tenantId: submissions[i]!.tenantId, spec: submissions[i]!.spec, status: 'queued',
+        idempotencyKey: null, sweepId: null, trialIndex: submissions[i]!.trialIndex ?? null,
+      });
+    });
+    const stored = await services.database.run.findMany({ where: { id: { in: results.map(({ run }) => run.id) } } });
+    expect(new Map(stored.map((row) => [row.id, row]))).toEqual(new Map(results.map(({ run }) => [run.id, run])));
+  });
+
+  it('resolves concurrent submissions with and without keys: one run per key and tenant, one per keyless submission', async () => {
+    const tenants = [await newTenantId(), await newTenantId()];
+    const sharedKey = randomUUID();
+    // Per tenant: 6 keyless, 4 with a key of their own, and 4 with the key both tenants use.
+    const submissions: NewRun[] = tenants.flatMap((tenantId, t) => [
+      ...Array.from({ length: 6 }, (_, i) => ({ tenantId, spec: specOf(`keyless-${t}`, i) })),
+      ...Array.from({ length: 4 }, (_, i) => ({ tenantId, spec: specOf(`own-${t}`, i), idempotencyKey: randomUUID() })),
+      ...Array.from({ length: 4 }, () => ({ tenantId, spec: specOf(`shared-${t}`, 0), idempotencyKey: sharedKey })),
+    ]);
+    // Interleaved, so keyless and keyed submissions of both tenants arrive together.
+    const order = submissions.map((_, i) => (i * 11) % submissions.length);
+    const results: Awaited<ReturnType<RunRepository['create']>>[] = [];
+    await Promise.all(order.map(async (i) => {
+      results[i] = await runs.create(submissions[i]!);
+    }));
+
+    results.forEach(({ run }, i) => {
+      expect(run).toMatchObject({ tenantId: submissions[i]!.tenantId, spec: submissions[i]!.spec, idempotencyKey: submissions[i]!.idempotencyKey ?? null });
+    });
+    for (const tenantId of tenants) {
+      const shared = results.filter((_, i) => submissions[i]!.tenantId === tenantId && submissions[i]!.idempotencyKey === sharedKey);
+      expect(new Set(shared.map(({ run }) => run.id)).size).toBe(1);
+      expect(shared.filter(({ created }) => created)).toHaveLength(1);
+    }
+    const distinct = new Set(results.map(({ run }) => run.id));
+    expect(distinct.size).toBe(2 * (6 + 4 + 1));
+    expect(await services.database.run.count({ where: { tenantId: { in: tenants } } })).toBe(distinct.size);
+  });
+
+  it('fails only the submission at fault when one row of a shared statement is refused', async () => {
+    const tenantId = await newTenantId();
+    const missingTenant = randomUUID();
+    const { runs: counted, statements } = countedRepository();
+    const submissions = Array.from({ length: 8 }, (_, i) => ({ tenantId: i === 5 ? missingTenant : tenantId, spec: specOf('fault', i) }));
+
+    const settled = await Promise.allSettled(submissions.map((submission) => counted.create(submission)));
+
+    // Calls 3 to 8 shared a statement that the missing tenant failed; each was then tried alone.
+    expect(statements.count).toBe(2 + 1 + 6);
+    settled.forEach((result, i) => {
+      if (i === 5) expect(result).toMatchObject({ status: 'rejected', reason: { code: '23503' } });
+      else expect(result).toMatchObject({ status: 'fulfilled', value: { created: true, run: { tenantId, spec: submissions[i]!.spec } } });
+    });
+    expect(await services.database.run.count({ where: { tenantId } })).toBe(7);
   });
 });

@@ -4,7 +4,7 @@ import type { JsonValue, Run, RunRepository, RunStatus } from '../../../db/runs.
 import type { Redis } from '../../../queue/connection.ts';
 import { requestCancel } from '../../../queue/run-cancellation.ts';
 import { publishRunEvent } from '../../../queue/run-events.ts';
-import { enqueueRun, type RunsQueue } from '../../../queue/runs-queue.ts';
+import type { RunEnqueuer, RunsQueue } from '../../../queue/runs-queue.ts';
 import type { RunSpec } from '../../../contracts/run-spec.ts';
 import { AppError, notFound } from '../../errors/app-error.ts';
 import { cursorPage } from '../cursor-page.ts';
@@ -14,7 +14,10 @@ const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{1
 
 export interface RunServiceDependencies {
   readonly runs: RunRepository;
+  /** Removes the job of a run cancelled before it started. */
   readonly runsQueue: RunsQueue;
+  /** Enqueues submitted runs, sharing round trips to Redis between concurrent submissions. */
+  readonly runEnqueuer: RunEnqueuer;
   readonly objectives: ObjectiveService;
   /** Cancel flags and run events. */
   readonly redis: Redis;
@@ -29,7 +32,7 @@ const cancelledBeforeStart = {
 /** JSON as PostgreSQL's jsonb gives it back (keys reordered, undefined dropped), for comparisons. */
 const asStored = (value: unknown): unknown => JSON.parse(JSON.stringify(value));
 
-export function createRunService({ runs, runsQueue, objectives, redis, queuePrefix }: RunServiceDependencies) {
+export function createRunService({ runs, runsQueue, runEnqueuer, objectives, redis, queuePrefix }: RunServiceDependencies) {
   async function get(tenantId: string, id: string): Promise<Run> {
     const run = uuidPattern.test(id) ? await runs.findForTenant(tenantId, id) : null;
     if (!run) throw notFound('Run', `There is no run ${id}.`);
@@ -50,7 +53,7 @@ export function createRunService({ runs, runsQueue, objectives, redis, queuePref
       // repairs a first attempt that stored the run but could not reach Redis.
       if (run.status === 'queued') {
         try {
-          await enqueueRun(runsQueue, run.id);
+          await runEnqueuer.enqueue(run.id);
         } catch (error) {
           if (created && idempotencyKey === undefined) await runs.delete(run.id);
           throw new AppError(503, 'queue_unavailable', 'The run queue is unavailable', {
