@@ -100,8 +100,11 @@ export async function copyMetrics(client: ClientBase, runId: string, metrics: Me
 /** Slices of at most this many rows pass their rows to the slice statement; larger ones COPY them. */
 export const statementRows = 1_000;
 
-/** Slices written by one statement, at most, and statements in flight at once (see Coalescer). */
-const batching = { maxBatch: 32, concurrency: 2 };
+/**
+ * Slices written by one statement, at most, and statements in flight at once (see Coalescer):
+ * one at a time makes the batches larger, and a slice waits at most for the one before.
+ */
+const batching = { maxBatch: 32, concurrency: 1 };
 
 const sliceColumns = [
   ['run_id', 'uuid'], ['from_step', 'int'], ['checkpoint_step', 'int'], ['checkpoint_state', 'jsonb'],

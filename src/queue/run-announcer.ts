@@ -22,8 +22,8 @@ export interface AnnouncementReply {
   readonly cancelRequested: boolean;
 }
 
-/** Announcements per pipeline, at most, and pipelines in flight at once. */
-const batching = { maxBatch: 64, concurrency: 2 };
+/** Announcements per pipeline, at most, and pipelines in flight at once (one: larger batches, and Redis answers fast). */
+const batching = { maxBatch: 64, concurrency: 1 };
 
 export function createRunAnnouncer(redis: Redis, queuePrefix: string) {
   const coalescer = new Coalescer<Announcement, AnnouncementReply>(async (announcements) => {

@@ -1,0 +1,52 @@
+/**
+ * The pool's connections plan keyed lookups as index scans even when a prepared statement's
+ * generic plan is made while the table is empty (as in a new deployment): that plan would
+ * otherwise scan the whole table for the connection's life.
+ */
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { postgresConnectionOptions } from '../../../src/db/connection-options.ts';
+import { createPool, type Pool } from '../../../src/db/pool.ts';
+import { testDatabaseUrl } from '../support/services.ts';
+
+/** The generic plan of a lookup by primary key in an empty, analysed table, on `client`. */
+async function genericPlan(client: pg.ClientBase): Promise<string> {
+  await client.query('CREATE TEMPORARY TABLE lookup (id uuid PRIMARY KEY, value int)');
+  try {
+    await client.query('ANALYZE lookup');
+    await client.query('SET plan_cache_mode = force_generic_plan');
+    await client.query('PREPARE find (uuid[]) AS SELECT value FROM lookup WHERE id = ANY($1)');
+    const { rows } = await client.query<{ 'QUERY PLAN': string }>('EXPLAIN EXECUTE find(ARRAY[gen_random_uuid()])');
+    await client.query('DEALLOCATE find');
+    await client.query('RESET plan_cache_mode');
+    return rows.map((row) => row['QUERY PLAN']).join('\n');
+  } finally {
+    await client.query('DROP TABLE lookup');
+  }
+}
+
+describe('pg pool', () => {
+  let pool: Pool;
+  beforeAll(() => {
+    pool = createPool(testDatabaseUrl, 1);
+  });
+  afterAll(async () => {
+    await pool.end();
+  });
+
+  it('plans a keyed lookup in an empty table as an index scan, where a plain connection scans the table', async () => {
+    const pooled = await pool.connect();
+    try {
+      expect(await genericPlan(pooled)).toMatch(/Index (Only )?Scan/);
+    } finally {
+      pooled.release();
+    }
+    const plain = new pg.Client(postgresConnectionOptions(testDatabaseUrl));
+    await plain.connect();
+    try {
+      expect(await genericPlan(plain)).toMatch(/Seq Scan/);
+    } finally {
+      await plain.end();
+    }
+  });
+});
