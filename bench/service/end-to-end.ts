@@ -9,8 +9,10 @@
  * process (and the machine's cores), so a heavier client (fetch costs about a third more CPU
  * per request) would be counted against the service, whose peer's producers pay nothing of the kind.
  *
- * The two alternate for BENCH_ROUNDS rounds (default 3), so that a change in the machine's load
- * hits both alike; medians are reported. BENCH_RUNS, BENCH_WORKER_PROCESSES and
+ * Both are warmed up first with 500 untimed runs or jobs (the JIT, prepared statements, pooled
+ * connections: a worker serves for hours, not seconds), the service staying up throughout; then
+ * they alternate for BENCH_ROUNDS rounds (default 3), so that a change in the machine's load hits
+ * both alike; medians are reported. BENCH_RUNS, BENCH_WORKER_PROCESSES and
  * BENCH_WORKER_CONCURRENCY change the load; BENCH_WORKER_NODE_ARGS passes options to the worker
  * processes' Node.js (`--cpu-prof` to profile them).
  */
@@ -31,6 +33,7 @@ import { benchConfig } from './environment.ts';
 
 const runCount = Number(process.env.BENCH_RUNS ?? 2_000);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
+const warmupRuns = 500;
 const clients = 32;
 const workerConcurrency = Number(process.env.BENCH_WORKER_CONCURRENCY ?? 16);
 const workerProcesses = Number(process.env.BENCH_WORKER_PROCESSES ?? 1);
@@ -70,7 +73,8 @@ function post(agent: Agent, url: string, headers: Record<string, string>, body: 
   });
 }
 
-async function rawBullmq(config: Config): Promise<number> {
+/** Raw BullMQ: `count` no-op jobs added by `clients` concurrent producers and taken by one Worker; resolves to jobs per second. */
+async function rawBullmq(config: Config, count: number): Promise<number> {
   const connection = createRedis(config.redisUrl, 'worker');
   const prefix = `${config.queuePrefix}-raw`;
   const queue = new Queue('noop', { connection, prefix });
@@ -79,11 +83,11 @@ async function rawBullmq(config: Config): Promise<number> {
   const done = new Promise<void>((resolve) => (finished = resolve));
   const worker = new Worker('noop', async () => undefined, { connection, prefix, concurrency: workerConcurrency * workerProcesses });
   worker.on('completed', () => {
-    if (++completed === runCount) finished();
+    if (++completed === count) finished();
   });
   await worker.waitUntilReady();
   const start = performance.now();
-  await concurrently(runCount, clients, async (index) => {
+  await concurrently(count, clients, async (index) => {
     await queue.add('noop', { index }, { removeOnComplete: true });
   });
   await done;
@@ -92,7 +96,7 @@ async function rawBullmq(config: Config): Promise<number> {
   await queue.obliterate({ force: true });
   await queue.close();
   await closeRedis(connection);
-  return runCount / seconds;
+  return count / seconds;
 }
 
 function startWorkerProcess(config: Config): ChildProcess {
@@ -109,7 +113,15 @@ function startWorkerProcess(config: Config): ChildProcess {
   });
 }
 
-async function runService(config: Config): Promise<{ rate: number; completed: number; metricRows: number }> {
+interface ServiceRound {
+  /** Runs per second, from the first POST to the last run's final status. */
+  readonly rate: number;
+  readonly completed: number;
+  readonly metricRows: number;
+}
+
+/** The service under test: the API on an ephemeral port and separate worker processes, kept up across rounds. */
+async function startService(config: Config) {
   const database = createDatabase(config.databaseUrl);
   const redis = createRedis(config.redisUrl, 'client');
   const runsQueue = createRunsQueue(redis, config.queuePrefix);
@@ -120,79 +132,94 @@ async function runService(config: Config): Promise<{ rate: number; completed: nu
   const address = app.server.address();
   const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
   const { key } = await createApiKeyRepository(database).create(`bench-${randomUUID()}`);
+  const agent = new Agent({ keepAlive: true, maxSockets: clients });
+  const body = JSON.stringify(smallRun);
 
   // Final statuses arrive on the runs' channels, sometimes before the POST's answer does.
-  const ids = new Set<string>();
+  let onFinal: (runId: string) => void = () => undefined;
   const ended = new Set<string>();
-  let finals = 0;
-  let finished!: () => void;
-  const done = new Promise<void>((resolve) => (finished = resolve));
-  const count = (id: string, other: Set<string>) => {
-    if (other.has(id) && ++finals === runCount) finished();
-  };
   await subscriber.connect();
   subscriber.on('pmessage', (_pattern, _channel, message) => {
     const event = JSON.parse(message) as { type: string; runId: string; status: string };
     if (event.type !== 'status' || event.status === 'running' || ended.has(event.runId)) return;
     ended.add(event.runId);
-    count(event.runId, ids);
+    onFinal(event.runId);
   });
   await subscriber.psubscribe(`${runChannelPrefix}*`);
   while ((await runsQueue.getWorkers()).length < workerProcesses) await new Promise((resolve) => setTimeout(resolve, 100));
 
-  const body = JSON.stringify(smallRun);
-  const agent = new Agent({ keepAlive: true, maxSockets: clients });
-  const start = performance.now();
-  await concurrently(runCount, clients, async () => {
-    const response = await post(agent, `${base}/v1/runs`, { authorization: `Bearer ${key}` }, body);
-    if (response.status !== 201) throw new Error(`POST /v1/runs answered ${response.status}: ${response.text}`);
-    const { id } = JSON.parse(response.text) as { id: string };
-    ids.add(id);
-    count(id, ended);
-  });
-  await done;
-  const seconds = (performance.now() - start) / 1000;
+  return {
+    /** Posts `count` runs from `clients` concurrent clients and waits for every final status. */
+    async round(count: number): Promise<ServiceRound> {
+      const ids = new Set<string>();
+      let finals = 0;
+      let finished!: () => void;
+      const done = new Promise<void>((resolve) => (finished = resolve));
+      const count1 = (id: string, other: Set<string>) => {
+        if (other.has(id) && ++finals === count) finished();
+      };
+      onFinal = (id) => count1(id, ids);
+      const start = performance.now();
+      await concurrently(count, clients, async () => {
+        const response = await post(agent, `${base}/v1/runs`, { authorization: `Bearer ${key}` }, body);
+        if (response.status !== 201) throw new Error(`POST /v1/runs answered ${response.status}: ${response.text}`);
+        const { id } = JSON.parse(response.text) as { id: string };
+        ids.add(id);
+        count1(id, ended);
+      });
+      await done;
+      const seconds = (performance.now() - start) / 1000;
+      const runIds = [...ids];
+      const completed = await database.run.count({ where: { id: { in: runIds }, status: 'completed' } });
+      const metricRows = await database.runMetric.count({ where: { runId: { in: runIds } } });
+      await database.run.deleteMany({ where: { id: { in: runIds } } });
+      // Every round starts from tables without the previous round's dead rows.
+      await database.$executeRawUnsafe('VACUUM (ANALYZE) runs, run_metrics, metric_rollups, checkpoints');
+      for (const id of runIds) ended.delete(id);
+      return { rate: count / seconds, completed, metricRows };
+    },
 
-  const runIds = [...ids];
-  const completed = await database.run.count({ where: { id: { in: runIds }, status: 'completed' } });
-  const metricRows = await database.runMetric.count({ where: { runId: { in: runIds } } });
-  agent.destroy();
-  for (const worker of workers) worker.kill('SIGTERM');
-  await Promise.all(workers.map((worker) => new Promise((resolve) => worker.once('exit', resolve))));
-  await app.close();
-  await subscriber.punsubscribe();
-  await closeRedis(subscriber);
-  await runsQueue.obliterate({ force: true });
-  await runsQueue.close();
-  await closeRedis(redis);
-  await database.run.deleteMany({ where: { id: { in: runIds } } });
-  // Every round starts from tables without the previous round's dead rows.
-  await database.$executeRawUnsafe('VACUUM (ANALYZE) runs, run_metrics, metric_rollups, checkpoints');
-  await database.$disconnect();
-  return { rate: runCount / seconds, completed, metricRows };
+    async stop(): Promise<void> {
+      agent.destroy();
+      for (const worker of workers) worker.kill('SIGTERM');
+      await Promise.all(workers.map((worker) => new Promise((resolve) => worker.once('exit', resolve))));
+      await app.close();
+      await subscriber.punsubscribe();
+      await closeRedis(subscriber);
+      await runsQueue.obliterate({ force: true });
+      await runsQueue.close();
+      await closeRedis(redis);
+      await database.$disconnect();
+    },
+  };
 }
 
 export async function run(): Promise<void> {
   const config = await benchConfig();
+  const service = await startService(config);
+  // Both warm up first (JIT, prepared statements, connections), untimed.
+  await rawBullmq(config, warmupRuns);
+  await service.round(warmupRuns);
   const raw: number[] = [];
-  const service: number[] = [];
+  const rates: number[] = [];
   const checks: string[] = [];
   for (let round = 0; round < rounds; round++) {
-    raw.push(await rawBullmq(config));
-    const measured = await runService(config);
-    service.push(measured.rate);
+    raw.push(await rawBullmq(config, runCount));
+    const measured = await service.round(runCount);
+    rates.push(measured.rate);
     checks.push(`${measured.completed}/${runCount} completed, ${measured.metricRows} metric rows (expected ${runCount * 20})`);
   }
-  const ratio = median(service) / median(raw);
+  await service.stop();
+  const ratio = median(rates) / median(raw);
   printTable(
     `(a) ${runCount} small runs, ${clients} concurrent clients, ${workerProcesses} worker process(es) × concurrency ${workerConcurrency} (API listening on an ephemeral port; median of ${rounds} alternating rounds)`,
     ['pipeline', 'per second', 'vs raw BullMQ', 'rounds'],
     [
       ['raw BullMQ no-op jobs', formatRate(median(raw)), formatRatio(1), raw.map(formatRate).join(', ')],
-      ['API → queue → worker → Postgres runs', formatRate(median(service)), formatRatio(ratio), service.map(formatRate).join(', ')],
+      ['API → queue → worker → Postgres runs', formatRate(median(rates)), formatRatio(ratio), rates.map(formatRate).join(', ')],
     ],
   );
-  console.log(`per round: ${service.map((rate, i) => `${(rate / raw[i]).toFixed(2)}×`).join(', ')}`);
+  console.log(`per round: ${rates.map((rate, i) => `${(rate / raw[i]).toFixed(2)}×`).join(', ')}`);
   for (const check of checks) console.log(`checked: ${check}`);
   console.log(`target: runs ≥ 0.10× raw BullMQ → ${ratio.toFixed(2)}×`);
 }

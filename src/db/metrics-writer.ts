@@ -54,6 +54,11 @@ export interface SliceWrite {
   readonly metrics: MetricBatch;
   /** Whether the run keeps rollups (see keepsRollups). */
   readonly rollups: boolean;
+  /**
+   * Given on an attempt's first slice: the run (queued, or running when an earlier attempt was
+   * interrupted) becomes running, started at this time, and the attempt is counted.
+   */
+  readonly starting?: { readonly startedAt: Date };
   /** Written to the run row when given (the caller throttles it). */
   readonly progress?: { readonly progress: unknown; readonly earlyStopping: unknown };
   /** The checkpoint to resume from after this slice; or `finish`, which ends the run. */
@@ -107,7 +112,7 @@ export const statementRows = 1_000;
 const batching = { maxBatch: 32, concurrency: 1 };
 
 const sliceColumns = [
-  ['run_id', 'uuid'], ['from_step', 'int'], ['checkpoint_step', 'int'], ['checkpoint_state', 'jsonb'],
+  ['run_id', 'uuid'], ['from_step', 'int'], ['started_at', 'timestamptz'], ['checkpoint_step', 'int'], ['checkpoint_state', 'jsonb'],
   ['progress', 'jsonb'], ['early_stopping', 'jsonb'], ['status', 'run_status'], ['result', 'jsonb'],
 ] as const;
 const firstMetricParameter = sliceColumns.length + 1;
@@ -131,7 +136,8 @@ const sliceStatement = {
       FROM runs WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE
   ), fenced AS (
     SELECT input.* FROM input JOIN run ON run.id = input.run_id
-     WHERE run.status = 'running' AND coalesce(run.checkpoint_step, 0) = input.from_step
+     WHERE (run.status = 'running' OR (run.status = 'queued' AND input.started_at IS NOT NULL))
+       AND coalesce(run.checkpoint_step, 0) = input.from_step
   ), metrics AS (
     INSERT INTO run_metrics (run_id, ${metricColumnNames})
     SELECT run_id, step, loss, val_loss, val_accuracy, grad_norm, learning_rate, update_norm, epoch, elapsed_seconds, params::float8[]
@@ -150,7 +156,9 @@ const sliceStatement = {
     UPDATE runs SET
       progress = coalesce(fenced.progress, runs.progress),
       early_stopping = coalesce(fenced.early_stopping, runs.early_stopping),
-      status = coalesce(fenced.status, runs.status),
+      status = coalesce(fenced.status, 'running'),
+      started_at = coalesce(fenced.started_at, runs.started_at),
+      attempts = runs.attempts + (fenced.started_at IS NOT NULL)::int,
       result = coalesce(fenced.result, runs.result),
       finished_at = CASE WHEN fenced.status IS NULL THEN runs.finished_at ELSE now() END,
       updated_at = now()
@@ -168,6 +176,7 @@ function sliceParameters(slices: readonly SliceWrite[], withRows: boolean): unkn
     return [
       slice.runId,
       slice.fromStep,
+      slice.starting?.startedAt.toISOString() ?? null,
       ending ? null : (slice.checkpoint?.step ?? null),
       ending ? null : json(slice.checkpoint?.state),
       json(slice.progress?.progress),
@@ -228,7 +237,9 @@ interface FenceRow {
 function refusal(slice: SliceWrite, run: FenceRow | undefined): StaleRunWriteError | null {
   const { runId, fromStep } = slice;
   if (!run) return new StaleRunWriteError(`run ${runId} no longer exists`);
-  if (run.status !== 'running') return new StaleRunWriteError(`run ${runId} is ${run.status}, no longer running`);
+  if (run.status !== 'running' && !(run.status === 'queued' && slice.starting)) {
+    return new StaleRunWriteError(`run ${runId} is ${run.status}, no longer running`);
+  }
   if (run.checkpoint_step !== fromStep) {
     return new StaleRunWriteError(`run ${runId} has a checkpoint at step ${run.checkpoint_step}; this writer resumed from step ${fromStep}`);
   }

@@ -1,11 +1,12 @@
 /**
- * The start of a worker's attempt at a run: queued (or interrupted running) → running with the
- * attempt counted, returning what the worker needs to continue (the spec, the tenant and the
- * newest checkpoint, if an earlier attempt left one). A run already final (cancelled while
- * queued, a duplicate delivery) is not touched and yields null.
+ * What a worker's attempt at a run starts from: the spec, the tenant and the newest checkpoint,
+ * if an earlier attempt left one, for a run that is queued or was interrupted while running. A
+ * run already final (cancelled while queued, a duplicate delivery) yields null.
  *
- * Concurrent starts of a worker's jobs share one statement (see Coalescer): with many short
- * runs, a round trip per start would cost more than the runs themselves.
+ * Reading it changes nothing: the attempt's first slice marks the run running (and counts the
+ * attempt) in the same statement that stores that slice (src/db/metrics-writer.ts), which
+ * spares every run an update of its row. Concurrent reads of a worker's jobs share one statement
+ * (see Coalescer): with many short runs, a round trip per start would cost more than the runs.
  */
 import { Coalescer } from '../concurrency/coalescer.ts';
 import type { Pool } from './pool.ts';
@@ -15,37 +16,48 @@ export interface RunAttempt {
   readonly id: string;
   readonly tenantId: string;
   readonly spec: unknown;
-  /** This attempt's number, from 1. */
-  readonly attempts: number;
   /** The newest checkpoint (only the newest is kept), as the worker serialised it. */
   readonly checkpoint: { readonly step: number; readonly state: unknown } | null;
 }
 
-
-/** Locks the runs in id order (so concurrent statements cannot deadlock), then starts them. */
-const startStatement = {
-  name: 'run-attempts-start',
+const readStatement = {
+  name: 'run-attempts-read',
   text: `
-  WITH startable AS (
-    SELECT id FROM runs WHERE id = ANY($1::uuid[]) AND status IN ('queued', 'running') ORDER BY id FOR UPDATE
-  )
-  UPDATE runs SET status = 'running', started_at = now(), updated_at = now(), attempts = attempts + 1
-    FROM startable WHERE runs.id = startable.id
-  RETURNING runs.id, runs.tenant_id AS "tenantId", runs.spec, runs.attempts,
-            (SELECT json_build_object('step', step, 'state', state) FROM checkpoints
-              WHERE run_id = runs.id ORDER BY step DESC LIMIT 1) AS checkpoint`,
+  SELECT id, tenant_id AS "tenantId", spec,
+         (SELECT json_build_object('step', step, 'state', state) FROM checkpoints
+           WHERE run_id = runs.id ORDER BY step DESC LIMIT 1) AS checkpoint
+    FROM runs WHERE id = ANY($1::uuid[]) AND status IN ('queued', 'running')`,
+};
+
+/**
+ * Fails the run for good, from an attempt started at `startedAt`: the attempt is counted here
+ * unless its first slice was stored (which counted it and set `started_at` to that time).
+ */
+const failStatement = {
+  name: 'run-attempts-fail',
+  text: `
+  UPDATE runs SET status = 'failed', result = $2::jsonb, finished_at = now(), updated_at = now(),
+         attempts = attempts + (started_at IS DISTINCT FROM $3::timestamptz)::int,
+         started_at = coalesce(started_at, $3::timestamptz)
+   WHERE id = $1::uuid AND status IN ('queued', 'running')`,
 };
 
 export function createRunAttempts(pool: Pool) {
   const coalescer = new Coalescer<string, RunAttempt | null>(async (runIds) => {
-    const { rows } = await pool.query<RunAttempt>({ ...startStatement, values: [runIds] });
+    const { rows } = await pool.query<RunAttempt>({ ...readStatement, values: [runIds] });
     const byId = new Map(rows.map((row) => [row.id, row]));
     return runIds.map((id) => ({ value: byId.get(id) ?? null }));
   }, statementBatchLimits);
 
   return {
-    /** Starts an attempt at the run; null when the run is unknown or already final. */
-    start: (runId: string): Promise<RunAttempt | null> => coalescer.submit(runId),
+    /** What an attempt at the run starts from; null when the run is unknown or already final. */
+    read: (runId: string): Promise<RunAttempt | null> => coalescer.submit(runId),
+
+    /** Ends the run as failed with `result`; false when it had already ended. */
+    async fail(runId: string, result: unknown, startedAt: Date): Promise<boolean> {
+      const { rowCount } = await pool.query({ ...failStatement, values: [runId, JSON.stringify(result), startedAt.toISOString()] });
+      return rowCount === 1;
+    },
   };
 }
 

@@ -175,31 +175,6 @@ export function createRunRepository(database: Database, pool: Pool) {
       });
     },
 
-    /** Queued (or interrupted running) → running; counts the attempt. Null when the run is already final. */
-    async markRunning(id: string): Promise<Run | null> {
-      const { count } = await database.run.updateMany({
-        where: { id, status: { in: ['queued', 'running'] } },
-        data: { status: 'running', startedAt: new Date(), attempts: { increment: 1 } },
-      });
-      return count === 0 ? null : database.run.findUnique({ where: { id } });
-    },
-
-    async updateProgress(id: string, progress: JsonValue, earlyStopping?: JsonValue): Promise<void> {
-      await database.run.update({
-        where: { id },
-        data: { progress, ...(earlyStopping === undefined ? {} : { earlyStopping }) },
-      });
-    },
-
-    /** Records the final status and result; a run already final keeps its first ending. */
-    async finish(id: string, status: (typeof finalRunStatuses)[number], result: JsonValue): Promise<boolean> {
-      const { count } = await database.run.updateMany({
-        where: { id, status: { in: ['queued', 'running'] } },
-        data: { status, result, finishedAt: new Date() },
-      });
-      return count === 1;
-    },
-
     /** Queued → cancelled, so the run never starts; false when it is no longer queued. */
     async cancelQueued(id: string, result: JsonValue): Promise<boolean> {
       const { count } = await database.run.updateMany({

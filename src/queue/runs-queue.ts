@@ -23,7 +23,8 @@ export function createRunsQueue(connection: Redis, prefix: string): RunsQueue {
       // A crashed worker's job is retried; the processor resumes the run from its checkpoint.
       attempts: 3,
       backoff: { type: 'exponential', delay: 1_000 },
-      removeOnComplete: { age: 24 * 3600, count: 10_000 },
+      // The run row holds everything a finished run has to say; its job is of no further use.
+      removeOnComplete: true,
       removeOnFail: { age: 7 * 24 * 3600 },
     },
   });

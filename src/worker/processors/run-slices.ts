@@ -37,6 +37,8 @@ export interface SliceDependencies {
 
 export interface SlicedRun {
   readonly runId: string;
+  /** When this attempt started: its first slice marks the run running, started then. */
+  readonly startedAt: Date;
   /** The core's run, fresh or restored from the checkpoint at `fromStep`. */
   readonly engine: Run;
   /** Updates between two recorded steps. */
@@ -60,6 +62,7 @@ export async function driveRun(dependencies: SliceDependencies, run: SlicedRun):
   let fromStep = run.fromStep;
   let sliceStart = attemptStart;
   let cancelled = false;
+  let starting: { startedAt: Date } | undefined = { startedAt: run.startedAt };
 
   for (;;) {
     if (cancelled) engine.cancel();
@@ -83,11 +86,13 @@ export async function driveRun(dependencies: SliceDependencies, run: SlicedRun):
       fromStep,
       metrics,
       rollups,
+      ...(starting ? { starting } : {}),
       ...(progress ? { progress } : {}),
       ...(checkpoint ? { checkpoint: { step: checkpoint.step, state: checkpoint } } : {}),
       ...(ending ? { finish: ending } : {}),
     });
     fromStep = step;
+    starting = undefined;
     cancelled = await publisher.slice(metrics, progress, ending);
     if (result) return result;
     // Keep the write's share of a slice at about a fifth, whatever a checkpoint costs.

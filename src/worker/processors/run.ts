@@ -21,7 +21,6 @@ import { createDatasetRepository, isPermanentDatasetError } from '../../db/datas
 import { createObjectiveRepository } from '../../db/objectives.ts';
 import type { Pool } from '../../db/pool.ts';
 import { createRunAttempts, type RunAttempt } from '../../db/run-attempts.ts';
-import { createRunRepository } from '../../db/runs.ts';
 import type { Redis } from '../../queue/connection.ts';
 import { createRunAnnouncer } from '../../queue/run-announcer.ts';
 import { publishRunEvent } from '../../queue/run-events.ts';
@@ -54,7 +53,6 @@ function isLastAttempt(job: Job): boolean {
 
 export function createRunProcessor(dependencies: RunProcessorDependencies): RunProcessor {
   const { database, pool, redis, queuePrefix } = dependencies;
-  const runs = createRunRepository(database, pool);
   const objectives = createObjectiveRepository(database);
   const datasets = createDatasetRepository(database);
   const attempts = createRunAttempts(pool);
@@ -85,7 +83,7 @@ export function createRunProcessor(dependencies: RunProcessorDependencies): RunP
   }
 
   /** The core's run for this attempt: fresh, or restored from the newest checkpoint. */
-  async function prepare(run: RunAttempt): Promise<SlicedRun> {
+  async function prepare(run: RunAttempt, startedAt: Date): Promise<SlicedRun> {
     const parsed = runSpecSchema.safeParse(run.spec);
     if (!parsed.success) throw new PermanentRunError(`The stored run spec does not validate: ${parsed.error.message}`);
     const spec = parsed.data;
@@ -96,6 +94,7 @@ export function createRunProcessor(dependencies: RunProcessorDependencies): RunP
       const engine = iterateRun(spec, { objective, clock: sliceDependencies.clock, checkpoint: checkpoint?.data });
       return {
         runId: run.id,
+        startedAt,
         engine,
         recordEvery: recordEvery(spec.record, spec.training.maxSteps),
         recordParams: recordParams(spec.record, objective.dimension),
@@ -107,10 +106,10 @@ export function createRunProcessor(dependencies: RunProcessorDependencies): RunP
     }
   }
 
-  async function fail(run: RunAttempt, message: string): Promise<void> {
+  async function fail(run: RunAttempt, startedAt: Date, message: string): Promise<void> {
     const steps = run.checkpoint?.step ?? 0;
     const result = { stopReason: 'error', message, finalLoss: null, bestLoss: null, bestStep: null, steps, params: null };
-    if (await runs.finish(run.id, 'failed', result)) {
+    if (await attempts.fail(run.id, result, startedAt)) {
       await publishRunEvent(redis, { type: 'status', runId: run.id, status: 'failed', result }).catch(() => undefined);
     }
   }
@@ -118,19 +117,20 @@ export function createRunProcessor(dependencies: RunProcessorDependencies): RunP
   return async (job) => {
     const payload = runJobDataSchema.safeParse(job.data);
     if (!payload.success) throw new UnrecoverableError(`invalid run job payload: ${payload.error.message}`);
+    const startedAt = new Date();
     // Null when the run is unknown or already final (cancelled while queued, a duplicate delivery).
-    const run = await attempts.start(payload.data.runId);
+    const run = await attempts.read(payload.data.runId);
     if (!run) return;
     try {
-      await driveRun(sliceDependencies, await prepare(run));
+      await driveRun(sliceDependencies, await prepare(run, startedAt));
     } catch (error) {
       // Another attempt took the run over, or it ended (cancelled, failed) meanwhile: nothing left to do here.
       if (error instanceof StaleRunWriteError) return;
       if (error instanceof PermanentRunError) {
-        await fail(run, error.message);
+        await fail(run, startedAt, error.message);
         throw new UnrecoverableError(error.message);
       }
-      if (isLastAttempt(job)) await fail(run, `The run failed after ${job.attemptsMade + 1} attempts: ${describe(error)}`);
+      if (isLastAttempt(job)) await fail(run, startedAt, `The run failed after ${job.attemptsMade + 1} attempts: ${describe(error)}`);
       throw error;
     }
   };

@@ -1,7 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createPool } from '../../../src/db/pool.ts';
-import { createRunRepository } from '../../../src/db/runs.ts';
 import { createTenantKey, minimalSpec, useTestApp } from '../support/services.ts';
 
 describe('/v1/runs', () => {
@@ -115,10 +113,14 @@ describe('/v1/runs', () => {
     } while (cursor !== null);
     expect(seen).toEqual([...ids].reverse());
 
-    const pool = createPool(context.services.config.databaseUrl, 1);
-    await createRunRepository(context.services.database, pool).finish(ids[1]!, 'completed', {
-      stopReason: 'max_steps', message: 'Reached maxSteps.', finalLoss: 0.5, bestLoss: 0.5, bestStep: 2, steps: 2, params: [1, 1],
-    }).finally(() => pool.end());
+    await context.services.database.run.update({
+      where: { id: ids[1]! },
+      data: {
+        status: 'completed',
+        finishedAt: new Date(),
+        result: { stopReason: 'max_steps', message: 'Reached maxSteps.', finalLoss: 0.5, bestLoss: 0.5, bestStep: 2, steps: 2, params: [1, 1] },
+      },
+    });
     const completed = await context.app.inject({ method: 'GET', url: '/v1/runs?status=completed', headers });
     expect(completed.json().runs.map((run: { id: string }) => run.id)).toEqual([ids[1]]);
     const queued = await context.app.inject({ method: 'GET', url: '/v1/runs?status=queued', headers });

@@ -8,13 +8,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMetricsWriter, StaleRunWriteError, statementRows, type MetricBatch, type MetricsWriter } from '../../../src/db/metrics-writer.ts';
 import { createPool, type Pool } from '../../../src/db/pool.ts';
 import { createTenantKey, openTestServices, type TestServices } from '../support/services.ts';
+import { countStatements } from '../support/statement-count.ts';
 
 let services: TestServices;
 let pool: Pool;
 let writer: MetricsWriter;
 let tenantId: string;
-/** Statements the writer sent through the pool. */
-let statements = 0;
+/** Statements sent through the pool. */
+let statements: { readonly count: number };
 
 /** Rows for steps from+1 … to, with values that exercise NULL, NaN and ±Infinity. */
 function batch(from: number, to: number, withParams = true): MetricBatch {
@@ -71,11 +72,7 @@ const checkpointOf = async (runId: string) =>
 beforeAll(async () => {
   services = await openTestServices();
   pool = createPool(services.config.databaseUrl, 4);
-  const query = pool.query.bind(pool);
-  pool.query = ((...args: Parameters<typeof query>) => {
-    statements++;
-    return query(...args);
-  }) as typeof pool.query;
+  statements = countStatements(pool);
   writer = createMetricsWriter(pool);
   const { tenantName } = await createTenantKey(services.database, 'writer');
   tenantId = (await services.database.tenant.findUniqueOrThrow({ where: { name: tenantName } })).id;
@@ -97,14 +94,14 @@ describe('metrics writer', () => {
 
   it('writes concurrent slices of many runs in fewer statements, each with its own rows, checkpoint and rollups', async () => {
     const runIds = await Promise.all(Array.from({ length: 24 }, () => newRun()));
-    const before = statements;
+    const before = statements.count;
     // Three slices per run, each run's slices in order, all runs at once.
     await Promise.all(runIds.map(async (runId, r) => {
       for (const [from, to] of [[0, 40], [40, 90], [90, 100 + r]]) {
         await writer.write({ runId, fromStep: from, metrics: batch(from, to, r % 2 === 0), rollups: r % 3 === 0, checkpoint: { step: to, state: { r, to } } });
       }
     }));
-    expect(statements - before).toBeLessThan(3 * runIds.length);
+    expect(statements.count - before).toBeLessThan(3 * runIds.length);
     for (const [r, runId] of runIds.entries()) {
       const rows = await stored(runId);
       expect(rows).toEqual([...expected(batch(0, 40, r % 2 === 0)), ...expected(batch(40, 90, r % 2 === 0)), ...expected(batch(90, 100 + r, r % 2 === 0))]);
@@ -149,6 +146,21 @@ describe('metrics writer', () => {
     expect(run.finished_at).toBeInstanceOf(Date);
     await expect(writer.write({ runId: ending, fromStep: 15, metrics: batch(15, 16), rollups: true, checkpoint: { step: 16, state: {} } }))
       .rejects.toThrow(`run ${ending} is completed, no longer running`);
+  });
+
+  it("marks a queued run running with an attempt's first slice, counting the attempt, and refuses any other slice of a queued run", async () => {
+    const runId = await newRun('queued');
+    await expect(writer.write({ runId, fromStep: 0, metrics: batch(0, 5), rollups: false, checkpoint: { step: 5, state: {} } }))
+      .rejects.toThrow(`run ${runId} is queued, no longer running`);
+    const startedAt = new Date('2026-01-02T03:04:05.678Z');
+    await writer.write({ runId, fromStep: 0, metrics: batch(0, 5), rollups: false, starting: { startedAt }, checkpoint: { step: 5, state: {} } });
+    await writer.write({ runId, fromStep: 5, metrics: batch(5, 9), rollups: false, checkpoint: { step: 9, state: {} } });
+    // A resumed attempt (the run is running, from its checkpoint) is counted too.
+    const resumedAt = new Date('2026-01-02T03:05:00.000Z');
+    await writer.write({ runId, fromStep: 9, metrics: batch(9, 12), rollups: false, starting: { startedAt: resumedAt }, checkpoint: { step: 12, state: {} } });
+    const { rows: [run] } = await pool.query('SELECT status, attempts, started_at FROM runs WHERE id = $1', [runId]);
+    expect(run).toEqual({ status: 'running', attempts: 2, started_at: resumedAt });
+    expect((await stored(runId)).length).toBe(12);
   });
 
   it('COPYs a slice larger than a statement carries, fenced and atomic all the same', async () => {
