@@ -35,15 +35,15 @@ export const rolledUpFields = [
  * `valLoss` on steps without a validation pass) are `null` or NaN.
  */
 export interface MetricColumns {
-  readonly step: ArrayLike<number>;
-  readonly loss: ArrayLike<number | null>;
-  readonly valLoss?: ArrayLike<number | null>;
-  readonly valAccuracy?: ArrayLike<number | null>;
-  readonly gradNorm?: ArrayLike<number | null>;
-  readonly learningRate?: ArrayLike<number | null>;
-  readonly updateNorm?: ArrayLike<number | null>;
-  readonly epoch?: ArrayLike<number | null>;
-  readonly elapsedSeconds?: ArrayLike<number | null>;
+  readonly step: Int32Array;
+  readonly loss: Float64Array;
+  readonly valLoss: Float64Array;
+  readonly valAccuracy: Float64Array;
+  readonly gradNorm: Float64Array;
+  readonly learningRate: Float64Array;
+  readonly updateNorm: Float64Array;
+  readonly epoch: Int32Array;
+  readonly elapsedSeconds: Float64Array;
 }
 
 const rollupBase = 4;
@@ -74,47 +74,92 @@ interface BucketSummary {
   fields: FieldSummary[];
 }
 
-const emptyField = (): FieldSummary => ({ count: 0, sum: 0, min: Infinity, max: -Infinity });
-
-/** Summarises a batch per (level, bucket). */
+/**
+ * Summarises a batch per (level, bucket): the finest level from the rows in one pass, each
+ * coarser one by merging the summaries of the level below (buckets nest: four make one), so the
+ * rows are read once whatever the number of levels.
+ */
 function summariseBatch(rows: MetricColumns): BucketSummary[] {
-  const summaries: BucketSummary[] = [];
-  const n = rows.step.length;
-  const columns = rolledUpFields.map(([name]) => rows[name]);
-  for (const level of rollupLevels) {
-    const width = bucketWidth(level);
-    let current: BucketSummary | null = null;
-    for (let i = 0; i < n; i++) {
-      const step = rows.step[i];
-      const bucket = Math.floor((step - 1) / width);
-      if (!current || current.bucket !== bucket) {
-        current = {
-          level, bucket, count: 0, stepFirst: step, stepLast: step, epochLast: null, elapsedLast: null,
-          fields: rolledUpFields.map(emptyField),
-        };
-        summaries.push(current);
-      }
-      current.count++;
-      current.stepLast = step;
-      current.epochLast = finiteOrNull(rows.epoch?.[i]) ?? current.epochLast;
-      current.elapsedLast = finiteOrNull(rows.elapsedSeconds?.[i]) ?? current.elapsedLast;
-      for (let f = 0; f < columns.length; f++) {
-        const value = finiteOrNull(columns[f]?.[i]);
-        if (value === null) continue;
-        const summary = current.fields[f];
-        summary.count++;
-        summary.sum += value;
-        if (value < summary.min) summary.min = value;
-        if (value > summary.max) summary.max = value;
-      }
-    }
+  let level: BucketSummary[] = summariseRows(rows, rollupLevels[0]);
+  const summaries = [...level];
+  for (const coarser of rollupLevels.slice(1)) {
+    level = mergeSummaries(level, coarser);
+    for (const summary of level) summaries.push(summary);
   }
   return summaries;
 }
 
-function finiteOrNull(value: number | null | undefined): number | null {
-  return value === null || value === undefined || !Number.isFinite(value) ? null : value;
+function summariseRows(rows: MetricColumns, level: number): BucketSummary[] {
+  const summaries: BucketSummary[] = [];
+  const width = bucketWidth(level);
+  const columns = rolledUpFields.map(([name]) => rows[name]);
+  const { step: steps, epoch, elapsedSeconds } = rows;
+  for (let start = 0; start < steps.length;) {
+    const bucket = Math.floor((steps[start] - 1) / width);
+    let end = start + 1;
+    while (end < steps.length && Math.floor((steps[end] - 1) / width) === bucket) end++;
+    const summary: BucketSummary = {
+      level, bucket, count: end - start, stepFirst: steps[start], stepLast: steps[end - 1],
+      epochLast: lastFinite(epoch, start, end), elapsedLast: lastFinite(elapsedSeconds, start, end),
+      fields: columns.map((column) => summariseField(column, start, end)),
+    };
+    summaries.push(summary);
+    start = end;
+  }
+  return summaries;
 }
+
+/** Count, sum, minimum and maximum of the finite values of column[start … end − 1]. */
+function summariseField(column: Float64Array, start: number, end: number): FieldSummary {
+  let count = 0;
+  let sum = 0;
+  let min = Infinity;
+  let max = -Infinity;
+  for (let i = start; i < end; i++) {
+    const value = column[i];
+    // Finite: NaN (a missing value) and ±Infinity (a diverged step) are not summarised.
+    if (value - value !== 0) continue;
+    count++;
+    sum += value;
+    if (value < min) min = value;
+    if (value > max) max = value;
+  }
+  return { count, sum, min, max };
+}
+
+function lastFinite(column: Float64Array | Int32Array, start: number, end: number): number | null {
+  for (let i = end - 1; i >= start; i--) if (Number.isFinite(column[i])) return column[i];
+  return null;
+}
+
+/** Summaries of a finer level, in step order, merged into the buckets of `level`. */
+function mergeSummaries(finer: readonly BucketSummary[], level: number): BucketSummary[] {
+  const merged: BucketSummary[] = [];
+  const width = bucketWidth(level);
+  let current: BucketSummary | null = null;
+  for (const part of finer) {
+    const bucket = Math.floor((part.stepFirst - 1) / width);
+    if (!current || current.bucket !== bucket) {
+      current = { ...part, level, bucket, fields: part.fields.map((field) => ({ ...field })) };
+      merged.push(current);
+      continue;
+    }
+    current.count += part.count;
+    current.stepLast = part.stepLast;
+    current.epochLast = part.epochLast ?? current.epochLast;
+    current.elapsedLast = part.elapsedLast ?? current.elapsedLast;
+    for (let f = 0; f < part.fields.length; f++) {
+      const into = current.fields[f];
+      const from = part.fields[f];
+      into.count += from.count;
+      into.sum += from.sum;
+      if (from.min < into.min) into.min = from.min;
+      if (from.max > into.max) into.max = from.max;
+    }
+  }
+  return merged;
+}
+
 
 const fieldColumns = rolledUpFields.flatMap(([, column]) => [`${column}_count`, `${column}_sum`, `${column}_min`, `${column}_max`]);
 
