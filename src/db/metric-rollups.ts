@@ -31,8 +31,8 @@ export const rolledUpFields = [
 ] as const;
 
 /**
- * One batch of recorded steps as columns, in increasing step order. Missing values (e.g.
- * `valLoss` on steps without a validation pass) are `null` or NaN.
+ * One batch of recorded steps as columns, in increasing step order. Missing values (`valLoss`
+ * on steps without a validation pass) are NaN.
  */
 export interface MetricColumns {
   readonly step: Int32Array;

@@ -30,20 +30,10 @@ import type { Pool } from './pool.ts';
 import type { RunStatus } from './runs.ts';
 
 /**
- * A slice's recorded steps as columns, in increasing step order. Missing values (`valLoss` on
- * steps without a validation pass) are NaN; `params` holds one vector per row, or is null when
- * the run does not record parameters.
+ * A slice's recorded steps as columns (see MetricColumns), with `params`: one vector per row,
+ * or null when the run does not record parameters.
  */
-export interface MetricBatch {
-  readonly step: Int32Array;
-  readonly loss: Float64Array;
-  readonly valLoss: Float64Array;
-  readonly valAccuracy: Float64Array;
-  readonly gradNorm: Float64Array;
-  readonly learningRate: Float64Array;
-  readonly updateNorm: Float64Array;
-  readonly epoch: Int32Array;
-  readonly elapsedSeconds: Float64Array;
+export interface MetricBatch extends MetricColumns {
   readonly params: readonly (readonly number[])[] | null;
 }
 
@@ -189,7 +179,7 @@ function sliceParameters(slices: readonly SliceWrite[], withRows: boolean): unkn
   const rollups = new RollupRows();
   for (const slice of slices) {
     if (withRows) rows.add(slice.runId, slice.metrics);
-    if (slice.rollups) rollups.add(slice.runId, columns(slice.metrics));
+    if (slice.rollups) rollups.add(slice.runId, slice.metrics);
   }
   return [...sliceColumns.map((_, c) => perSlice.map((values) => values[c])), ...rows.parameters(), ...rollups.parameters()];
 }
@@ -251,20 +241,6 @@ async function writeSlices(client: ClientBase | Pool, slices: readonly SliceWrit
   const { rows } = await client.query<FenceRow>({ ...sliceStatement, values: sliceParameters(slices, withRows) });
   const byRun = new Map(rows.map((row) => [row.run_id, row]));
   return slices.map((slice) => refusal(slice, byRun.get(slice.runId)));
-}
-
-function columns(metrics: MetricBatch): MetricColumns {
-  return {
-    step: metrics.step,
-    loss: metrics.loss,
-    valLoss: metrics.valLoss,
-    valAccuracy: metrics.valAccuracy,
-    gradNorm: metrics.gradNorm,
-    learningRate: metrics.learningRate,
-    updateNorm: metrics.updateNorm,
-    epoch: metrics.epoch,
-    elapsedSeconds: metrics.elapsedSeconds,
-  };
 }
 
 export function createMetricsWriter(pool: Pool) {
