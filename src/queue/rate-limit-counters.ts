@@ -1,0 +1,55 @@
+/**
+ * The API's rate-limit counters in Redis, shared by every API process: one counter per key and
+ * window, incremented by each request and expiring with its window. The increments of
+ * concurrent requests go out together as one pipeline (see Coalescer): under load, a round trip
+ * per request to count it would cost more than the request's own work.
+ */
+import { Coalescer } from '../concurrency/coalescer.ts';
+import type { Redis } from './connection.ts';
+
+/** INCR, starting the window on the first request (and on a counter that somehow lost its expiry). */
+const incrementScript = `
+local current = redis.call('INCR', KEYS[1])
+local ttl = redis.call('PTTL', KEYS[1])
+if current == 1 or ttl < 0 then
+  redis.call('PEXPIRE', KEYS[1], ARGV[1])
+  ttl = tonumber(ARGV[1])
+end
+return { current, ttl }`;
+
+export interface Count {
+  /** Requests counted in the current window, this one included. */
+  readonly current: number;
+  /** Milliseconds until the window ends. */
+  readonly ttl: number;
+}
+
+interface Increment {
+  readonly key: string;
+  readonly windowMilliseconds: number;
+}
+
+/** Increments per pipeline, at most, and pipelines in flight at once. */
+const batching = { maxBatch: 128, concurrency: 2 };
+
+const commandName = 'descentRateLimitIncrement';
+
+export function createRateLimitCounters(redis: Redis) {
+  if (!(commandName in redis)) redis.defineCommand(commandName, { numberOfKeys: 1, lua: incrementScript });
+  const coalescer = new Coalescer<Increment, Count>(async (increments) => {
+    const pipeline = redis.pipeline() as unknown as Record<string, (key: string, window: number) => void> & { exec(): ReturnType<ReturnType<Redis['pipeline']>['exec']> };
+    for (const { key, windowMilliseconds } of increments) pipeline[commandName](key, windowMilliseconds);
+    const replies = (await pipeline.exec()) ?? [];
+    return replies.map(([error, reply]) => {
+      if (error) return { error };
+      const [current, ttl] = reply as [number, number];
+      return { value: { current, ttl } };
+    });
+  }, batching);
+
+  return {
+    increment: (key: string, windowMilliseconds: number): Promise<Count> => coalescer.submit({ key, windowMilliseconds }),
+  };
+}
+
+export type RateLimitCounters = ReturnType<typeof createRateLimitCounters>;
