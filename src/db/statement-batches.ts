@@ -9,6 +9,10 @@ import type { CoalescerOptions } from '../concurrency/coalescer.ts';
 export const statementBatchLimits: CoalescerOptions = {
   /** Rows per statement: more than a burst of requests brings at once, few enough to stay a small statement. */
   maxBatch: 64,
-  /** Statements of one kind in flight: half of the API's pool of 4 connections, leaving the rest to the other queries. */
-  concurrency: 2,
+  /**
+   * Statements of one kind in flight: one, so that calls gather into larger batches while it
+   * runs (measured: 0.8 transactions per run instead of 1.4 with two, and more runs per second),
+   * and the other connections of the pool stay free for other queries.
+   */
+  concurrency: 1,
 };
