@@ -30,7 +30,7 @@ import { closeRedis, createRedis } from '../../src/queue/connection.ts';
 import { finalRunStatuses } from '../../src/db/runs.ts';
 import { createRunsQueue } from '../../src/queue/runs-queue.ts';
 import { formatRate, formatRatio, median, printTable } from '../support/measure.ts';
-import { benchConfig } from './environment.ts';
+import { benchConfig, runTables } from './environment.ts';
 
 const runCount = Number(process.env.BENCH_RUNS ?? 2_000);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -156,7 +156,7 @@ async function startService(config: Config) {
       const metricRows = await database.runMetric.count({ where: { runId: { in: runIds } } });
       await database.run.deleteMany({ where: { id: { in: runIds } } });
       // Every round starts from tables without the previous round's dead rows.
-      await database.$executeRawUnsafe('VACUUM (ANALYZE) runs, run_metrics, metric_rollups, checkpoints');
+      await database.$executeRawUnsafe(`VACUUM (ANALYZE) ${runTables}`);
       return { rate: count / seconds, completed, metricRows };
     },
 
