@@ -22,6 +22,7 @@ import { randomUUID } from 'node:crypto';
 import { Agent, request } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { Queue, Worker } from 'bullmq';
+import { Redis } from 'ioredis';
 import { buildApp } from '../../src/api/app.ts';
 import type { Config } from '../../src/config/config.ts';
 import { createApiKeyRepository } from '../../src/db/api-keys.ts';
@@ -76,7 +77,8 @@ function post(agent: Agent, url: string, headers: Record<string, string>, body: 
 
 /** Raw BullMQ: `count` no-op jobs added by `clients` concurrent producers and taken by one Worker; resolves to jobs per second. */
 async function rawBullmq(config: Config, count: number): Promise<number> {
-  const connection = createRedis(config.redisUrl, 'worker');
+  // Plain ioredis as BullMQ's documentation sets it up: the peer owes nothing to the service's settings.
+  const connection = new Redis(config.redisUrl, { maxRetriesPerRequest: null });
   const prefix = `${config.queuePrefix}-raw`;
   const queue = new Queue('noop', { connection, prefix });
   let completed = 0;
@@ -96,7 +98,7 @@ async function rawBullmq(config: Config, count: number): Promise<number> {
   await worker.close();
   await queue.obliterate({ force: true });
   await queue.close();
-  await closeRedis(connection);
+  await connection.quit();
   return count / seconds;
 }
 
