@@ -4,7 +4,8 @@
  * polling until a run reaches a state.
  */
 import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll } from 'vitest';
+import { runViewSchema } from '../../../src/api/routes/runs/run-view.ts';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { runSpecSchema } from '../../../src/contracts/run-spec.ts';
 import { iterateRun } from '../../../src/core/training/iterate-run.ts';
 import type { RunResult } from '../../../src/core/training/run-result.ts';
@@ -113,7 +114,10 @@ export interface RunViewBody {
 export async function getRun(app: FastifyInstance, authorization: string, id: string): Promise<RunViewBody> {
   const response = await app.inject({ method: 'GET', url: `/v1/runs/${id}`, headers: { authorization } });
   if (response.statusCode !== 200) throw new Error(`GET /v1/runs/${id}: ${response.statusCode} ${response.body}`);
-  return response.json();
+  const view = response.json();
+  // Views are written out without validation: every one the tests see must match the documented schema, and hold nothing more.
+  expect(runViewSchema.parse(view)).toEqual(view);
+  return view;
 }
 
 /** Polls the run every 20 ms until `done(view)` holds; fails after `timeoutMs`. */

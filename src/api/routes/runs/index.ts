@@ -6,7 +6,7 @@ import { runSpecSchema } from '../../../contracts/run-spec.ts';
 import { problemResponses } from '../../errors/problem.ts';
 import { principalOf } from '../../plugins/authentication.ts';
 import type { RunService } from './run-service.ts';
-import { runStatusSchema, runViewSchema, toRunView } from './run-view.ts';
+import { runStatusSchema, runViewSchema, runViewSerializerCompiler, toRunView } from './run-view.ts';
 
 const runListSchema = z
   .object({
@@ -30,6 +30,7 @@ export async function runRoutes(app: FastifyInstance, { runService }: { runServi
       body: runSpecSchema,
       response: { 201: runViewSchema, ...problemResponses(400, 401, 409, 413, 415, 429, 503) },
     },
+    serializerCompiler: runViewSerializerCompiler,
   }, async (request, reply) => {
     const { tenantId } = principalOf(request);
     const { run, replayed } = await runService.submit(tenantId, request.body, request.headers['idempotency-key']);
@@ -50,6 +51,7 @@ export async function runRoutes(app: FastifyInstance, { runService }: { runServi
       }),
       response: { 200: runListSchema, ...problemResponses(400, 401, 429) },
     },
+    serializerCompiler: runViewSerializerCompiler,
   }, async (request) => {
     const { items, nextCursor } = await runService.list(principalOf(request).tenantId, request.query);
     return { runs: items.map(toRunView), nextCursor };
@@ -63,6 +65,7 @@ export async function runRoutes(app: FastifyInstance, { runService }: { runServi
       params: z.object({ id: z.string().describe('The run id (a UUID).') }),
       response: { 200: runViewSchema, ...problemResponses(401, 404, 429) },
     },
+    serializerCompiler: runViewSerializerCompiler,
   }, async (request) => toRunView(await runService.get(principalOf(request).tenantId, request.params.id)));
 
   routes.post('/runs/:id/cancel', {
@@ -75,6 +78,7 @@ export async function runRoutes(app: FastifyInstance, { runService }: { runServi
       params: z.object({ id: z.string().describe('The run id (a UUID).') }),
       response: { 200: runViewSchema, 202: runViewSchema, ...problemResponses(401, 404, 409, 429, 503) },
     },
+    serializerCompiler: runViewSerializerCompiler,
   }, async (request, reply) => {
     const { run, pending } = await runService.cancel(principalOf(request).tenantId, request.params.id);
     return reply.code(pending ? 202 : 200).send(toRunView(run));
