@@ -27,6 +27,7 @@ import { buildApp } from '../../src/api/app.ts';
 import type { Config } from '../../src/config/config.ts';
 import { createApiKeyRepository } from '../../src/db/api-keys.ts';
 import { createDatabase } from '../../src/db/client.ts';
+import { createPool } from '../../src/db/pool.ts';
 import { closeRedis, createRedis } from '../../src/queue/connection.ts';
 import { finalRunStatuses } from '../../src/db/runs.ts';
 import { createRunsQueue } from '../../src/queue/runs-queue.ts';
@@ -126,6 +127,7 @@ interface ServiceRound {
 /** The service under test: the API on an ephemeral port and separate worker processes, kept up across rounds. */
 async function startService(config: Config) {
   const database = createDatabase(config.databaseUrl);
+  const pool = createPool(config.databaseUrl, 1);
   const redis = createRedis(config.redisUrl, 'client');
   const runsQueue = createRunsQueue(redis, config.queuePrefix);
   const workers = Array.from({ length: workerProcesses }, () => startWorkerProcess(config));
@@ -150,8 +152,9 @@ async function startService(config: Config) {
         ids.push((JSON.parse(response.text) as { id: string }).id);
       });
       // Done when every run's final status is stored, as PostgreSQL says (asked every 10 ms).
-      const finalRuns = { tenantId: apiKey.tenantId, status: { in: [...finalRunStatuses] } };
-      while ((await database.run.count({ where: finalRuns })) < count) await new Promise((resolve) => setTimeout(resolve, 10));
+      const finished = async () => Number((await pool.query<{ n: string }>(
+        'SELECT count(*) AS n FROM runs WHERE tenant_id = $1 AND status = ANY($2::run_status[])', [apiKey.tenantId, finalRunStatuses])).rows[0].n);
+      while ((await finished()) < count) await new Promise((resolve) => setTimeout(resolve, 10));
       const seconds = (performance.now() - start) / 1000;
       const runIds = ids;
       const completed = await database.run.count({ where: { id: { in: runIds }, status: 'completed' } });
@@ -170,6 +173,7 @@ async function startService(config: Config) {
       await runsQueue.obliterate({ force: true });
       await runsQueue.close();
       await closeRedis(redis);
+      await pool.end();
       await database.$disconnect();
     },
   };
