@@ -2,6 +2,7 @@
 import type { Config } from '../../config/config.ts';
 import { createLogger } from '../../config/logger.ts';
 import { createPool } from '../../db/pool.ts';
+import { closeRedis, createRedis } from '../../queue/connection.ts';
 import { createRunProcessor } from '../../worker/processors/run.ts';
 import { startWorker, type RunningWorker } from '../../worker/worker.ts';
 import type { Command } from '../main.ts';
@@ -9,26 +10,33 @@ import { runUntilSignal, type Services } from '../services.ts';
 
 /**
  * Starts a worker over `services` (opened with the `worker` role) with the production processors,
- * and a pg pool of its own for the bulk metric writes, closed with it.
+ * a pg pool of its own for the metric writes, and a Redis connection of its own for the runs'
+ * events (a pipeline on BullMQ's connection copies every script BullMQ defined on it), both
+ * closed with it.
  */
 export async function startRunWorker(config: Config, services: Services): Promise<RunningWorker> {
   const pool = createPool(config.databaseUrl, config.workerConcurrency + 1);
+  const events = createRedis(config.redisUrl, 'worker');
+  const release = async () => {
+    await pool.end();
+    await closeRedis(events);
+  };
   const running = await startWorker({
     config,
     connection: services.redis,
     processors: {
-      run: createRunProcessor({ database: services.database, pool, redis: services.redis, queuePrefix: config.queuePrefix }),
+      run: createRunProcessor({ database: services.database, pool, redis: events, queuePrefix: config.queuePrefix }),
     },
     logger: createLogger(config.logLevel),
   }).catch(async (error: unknown) => {
-    await pool.end();
+    await release();
     throw error;
   });
   let closing: Promise<void> | undefined;
   return {
     worker: running.worker,
     close() {
-      closing ??= running.close().then(() => pool.end());
+      closing ??= running.close().then(release);
       return closing;
     },
   };
