@@ -7,7 +7,9 @@
  * PostgreSQL or Redis is mostly the round trip, not the rows it carries.
  *
  * `execute` answers each input in order, a value or an error of its own; if it throws, every
- * call of the batch fails with that error.
+ * call of the batch fails with that error, unless `isolate` accepts the error: then each call of
+ * the batch is tried again alone, one after another, so one call's fault (a row a statement
+ * refuses) fails that call only.
  */
 export type Settled<Output> = { readonly value: Output } | { readonly error: unknown };
 
@@ -16,6 +18,8 @@ export interface CoalescerOptions {
   readonly maxBatch: number;
   /** Batches in flight at once, at most. */
   readonly concurrency: number;
+  /** Errors of a batch that may be the fault of one of its calls (see above). */
+  readonly isolate?: (error: unknown) => boolean;
 }
 
 interface Pending<Input, Output> {
@@ -61,10 +65,13 @@ export class Coalescer<Input, Output> {
   private async run(batch: readonly Pending<Input, Output>[]): Promise<void> {
     let results: readonly Settled<Output>[];
     try {
-      results = await this.execute(batch.map((pending) => pending.input));
-      if (results.length !== batch.length) throw new Error(`a batch of ${batch.length} got ${results.length} answers`);
+      results = await this.answers(batch);
     } catch (error) {
-      for (const pending of batch) pending.reject(error);
+      if (batch.length > 1 && this.options.isolate?.(error)) {
+        for (const pending of batch) await this.run([pending]);
+      } else {
+        for (const pending of batch) pending.reject(error);
+      }
       return;
     }
     batch.forEach((pending, i) => {
@@ -72,5 +79,11 @@ export class Coalescer<Input, Output> {
       if ('error' in result) pending.reject(result.error);
       else pending.resolve(result.value);
     });
+  }
+
+  private async answers(batch: readonly Pending<Input, Output>[]): Promise<readonly Settled<Output>[]> {
+    const results = await this.execute(batch.map((pending) => pending.input));
+    if (results.length !== batch.length) throw new Error(`a batch of ${batch.length} got ${results.length} answers`);
+    return results;
   }
 }

@@ -28,6 +28,7 @@ import { concatenatedArrayLiteral, nestedArrayLiteral, type NaNAs } from './arra
 import { RollupRows, rollupUpsertSql, type MetricColumns } from './metric-rollups.ts';
 import type { Pool } from './pool.ts';
 import type { RunStatus } from './runs.ts';
+import { isRowError } from './statement-batches.ts';
 
 /**
  * A slice's recorded steps as columns (see MetricColumns), with `params`: one vector per row,
@@ -97,9 +98,10 @@ export const statementRows = 1_000;
 
 /**
  * Slices written by one statement, at most, and statements in flight at once (see Coalescer):
- * one at a time makes the batches larger, and a slice waits at most for the one before.
+ * one at a time makes the batches larger, and a slice waits at most for the one before. A
+ * statement that one slice's rows make fail is tried again slice by slice.
  */
-const batching = { maxBatch: 32, concurrency: 1 };
+const batching = { maxBatch: 32, concurrency: 1, isolate: isRowError };
 
 const sliceColumns = [
   ['run_id', 'uuid'], ['from_step', 'int'], ['started_at', 'timestamptz'], ['checkpoint_step', 'int'], ['checkpoint_state', 'jsonb'],

@@ -79,15 +79,6 @@ const insertBatchStatement = {
 type KeylessRun = Omit<NewRun, 'idempotencyKey'> & { readonly id: string };
 
 /**
- * A statement that failed on a value (SQLSTATE class 22, data exception) or a constraint
- * (class 23, e.g. a tenant that no longer exists): the fault of one row, not of the batch.
- */
-function isRowError(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && (code.startsWith('22') || code.startsWith('23'));
-}
-
-/**
  * Runs over Prisma for everything but submission, which is the API's hottest write and goes
  * through the node-postgres `pool` as prepared statements: submissions without an idempotency
  * key that arrive while earlier ones are in flight are inserted together, in one statement.
@@ -111,18 +102,8 @@ export function createRunRepository(database: Database, pool: Pool) {
     });
   }
 
-  const keylessInserts = new Coalescer<KeylessRun, Run>(async (runs) => {
-    try {
-      return await insert(runs);
-    } catch (error) {
-      if (runs.length === 1 || !isRowError(error)) throw error;
-      // One row's fault fails the whole statement: each row alone then gets an answer of its own
-      // (one after another, so the batch still uses one connection at a time).
-      const settled: Settled<Run>[] = [];
-      for (const run of runs) settled.push(...await insert([run]).catch((rowError: unknown) => [{ error: rowError }]));
-      return settled;
-    }
-  }, statementBatchLimits);
+  // A row the statement refuses (a tenant deleted meanwhile) fails its own submission only.
+  const keylessInserts = new Coalescer<KeylessRun, Run>(insert, statementBatchLimits);
 
   return {
     /**

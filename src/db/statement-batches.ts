@@ -6,6 +6,15 @@
  */
 import type { CoalescerOptions } from '../concurrency/coalescer.ts';
 
+/**
+ * A statement that failed on a value (SQLSTATE class 22, data exception) or a constraint
+ * (class 23, e.g. a tenant that no longer exists): the fault of one row, not of the batch.
+ */
+export function isRowError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && (code.startsWith('22') || code.startsWith('23'));
+}
+
 export const statementBatchLimits: CoalescerOptions = {
   /** Rows per statement: more than a burst of requests brings at once, few enough to stay a small statement. */
   maxBatch: 64,
@@ -15,4 +24,6 @@ export const statementBatchLimits: CoalescerOptions = {
    * and the other connections of the pool stay free for other queries.
    */
   concurrency: 1,
+  /** A statement one row makes fail is tried again row by row, so the others still get in. */
+  isolate: isRowError,
 };

@@ -55,6 +55,34 @@ describe('Coalescer', () => {
     await expect(coalescer.submit(4)).resolves.toBe(4);
   });
 
+  it('tries the calls of a failed batch again alone when the error may be one call\'s fault', async () => {
+    const rowFault = Object.assign(new Error('row refused'), { code: '23503' });
+    const batches: number[][] = [];
+    let release!: () => void;
+    let gate = new Promise<void>((resolve) => (release = resolve));
+    const coalescer = new Coalescer(async (inputs: readonly number[]) => {
+      batches.push([...inputs]);
+      if (inputs.includes(0)) await gate;
+      if (inputs.includes(13)) throw rowFault;
+      if (inputs.includes(99)) throw new Error('connection lost');
+      return inputs.map((n) => ({ value: n }));
+    }, { maxBatch: 10, concurrency: 1, isolate: (error) => error === rowFault });
+    const first = coalescer.submit(0);
+    const calls = Promise.allSettled([1, 13, 2].map((n) => coalescer.submit(n)));
+    release();
+    expect(await first).toBe(0);
+    expect((await calls).map((s) => (s.status === 'fulfilled' ? s.value : (s.reason as Error).message))).toEqual([1, 'row refused', 2]);
+    expect(batches).toEqual([[0], [1, 13, 2], [1], [13], [2]]);
+    // Any other error fails every call of its batch.
+    await new Promise((resolve) => setImmediate(resolve));
+    gate = new Promise<void>((resolve) => (release = resolve));
+    const held = coalescer.submit(0);
+    const others = [3, 99].map((n) => coalescer.submit(n).catch((error: Error) => error.message));
+    release();
+    await held;
+    expect(await Promise.all(others)).toEqual(['connection lost', 'connection lost']);
+  });
+
   it('fails a batch whose executor answers the wrong number of calls', async () => {
     const coalescer = new Coalescer(async () => [], { maxBatch: 10, concurrency: 1 });
     await expect(coalescer.submit(1)).rejects.toThrow('a batch of 1 got 0 answers');
