@@ -4,8 +4,16 @@
  * concurrent requests go out together as one pipeline (see Coalescer): under load, a round trip
  * per request to count it would cost more than the request's own work.
  */
+import type { Result } from 'ioredis';
 import { Coalescer } from '../concurrency/coalescer.ts';
 import type { Redis } from './connection.ts';
+
+declare module 'ioredis' {
+  interface RedisCommander<Context> {
+    /** Counts a request in KEYS[1]'s window of ARGV[1] ms; answers [count, ms left]. */
+    descentRateLimitIncrement(key: string, windowMilliseconds: number): Result<[number, number], Context>;
+  }
+}
 
 /** INCR, starting the window on the first request (and on a counter that somehow lost its expiry). */
 const incrementScript = `
@@ -32,13 +40,12 @@ interface Increment {
 /** Increments per pipeline, at most, and pipelines in flight at once. */
 const batching = { maxBatch: 128, concurrency: 2 };
 
-const commandName = 'descentRateLimitIncrement';
-
 export function createRateLimitCounters(redis: Redis) {
-  if (!(commandName in redis)) redis.defineCommand(commandName, { numberOfKeys: 1, lua: incrementScript });
+  // Defining it again on a connection that has it (two apps sharing one) replaces it with itself.
+  redis.defineCommand('descentRateLimitIncrement', { numberOfKeys: 1, lua: incrementScript });
   const coalescer = new Coalescer<Increment, Count>(async (increments) => {
-    const pipeline = redis.pipeline() as unknown as Record<string, (key: string, window: number) => void> & { exec(): ReturnType<ReturnType<Redis['pipeline']>['exec']> };
-    for (const { key, windowMilliseconds } of increments) pipeline[commandName](key, windowMilliseconds);
+    const pipeline = redis.pipeline();
+    for (const { key, windowMilliseconds } of increments) pipeline.descentRateLimitIncrement(key, windowMilliseconds);
     const replies = (await pipeline.exec()) ?? [];
     return replies.map(([error, reply]) => {
       if (error) return { error };
