@@ -46,11 +46,6 @@ export class Coalescer<Input, Output> {
     });
   }
 
-  /** Calls waiting for a batch (not counting those in flight). */
-  get backlog(): number {
-    return this.waiting.length;
-  }
-
   private pump(): void {
     while (this.inFlight < this.options.concurrency && this.waiting.length > 0) {
       const batch = this.waiting.splice(0, this.options.maxBatch);

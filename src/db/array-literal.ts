@@ -8,7 +8,7 @@
 export type NaNAs = 'null' | 'nan';
 
 /** One element: `NULL` for null (and for NaN when asked), `NaN`, `Infinity`, or the digits. */
-export function numberElement(value: number | null | undefined, nanAs: NaNAs): string {
+function numberElement(value: number | null | undefined, nanAs: NaNAs): string {
   if (value === null || value === undefined) return 'NULL';
   if (Number.isNaN(value)) return nanAs === 'null' ? 'NULL' : 'NaN';
   return String(value);

@@ -202,9 +202,6 @@ export class RollupRows {
   }
 }
 
-/** Parameters the upsert reads: the run ids, then one array per rollup column. */
-export const rollupParameterCount = 1 + baseColumns.length + fieldColumns.length;
-
 /**
  * The upsert that merges summaries into the rollups, reading RollupRows' parameters from
  * `$first` on. `condition` (SQL over the row's `run_id`) gates it: a fence, in a larger statement.

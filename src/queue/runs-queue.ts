@@ -38,12 +38,6 @@ function runJob(runId: string): { name: typeof runJobName; data: RunJobData; opt
   return { name: runJobName, data: { runId }, opts: { jobId: runId } };
 }
 
-/** Enqueues one run by itself, in a round trip of its own; the API's submissions share theirs (createRunEnqueuer). */
-export async function enqueueRun(queue: RunsQueue, runId: string): Promise<void> {
-  const { name, data, opts } = runJob(runId);
-  await queue.add(name, data, opts);
-}
-
 const enqueueBatchLimits: CoalescerOptions = {
   /** Jobs per round trip: more than a burst of submissions brings at once. */
   maxBatch: 64,

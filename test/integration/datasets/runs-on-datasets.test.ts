@@ -5,7 +5,7 @@ import { runSpecSchema } from '../../../src/contracts/run-spec.ts';
 import { objectiveSpecSchema } from '../../../src/core/objectives/index.ts';
 import { createDatasetRepository } from '../../../src/db/datasets.ts';
 import { createRunRepository } from '../../../src/db/runs.ts';
-import { enqueueRun } from '../../../src/queue/runs-queue.ts';
+import { createRunEnqueuer } from '../../../src/queue/runs-queue.ts';
 import { buildTestApp, createTenantKey, openTestServices, type TestServices } from '../support/services.ts';
 import { compareTrajectories, isFinal, postRun, referenceTrajectory, startTestWorker, storedMetrics, waitForRun, type TestWorker } from '../runs/support.ts';
 
@@ -61,7 +61,7 @@ describe('runs on uploaded datasets', () => {
     const missing = '00000000-0000-4000-8000-0000000000aa';
     // Straight to the queue, as a run accepted before its dataset was deleted.
     const { run } = await createRunRepository(services.database, worker.pool).create({ tenantId: await tenantId(), spec: runSpecSchema.parse(runSpec({ id: missing })) });
-    await enqueueRun(services.runsQueue, run.id);
+    await createRunEnqueuer(services.runsQueue).enqueue(run.id);
     const view = await waitForRun(app, authorization, run.id, isFinal);
     expect(view.status).toBe('failed');
     expect(view.attempts).toBe(1);

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRunEnqueuer, enqueueRun, runJobName, type RunsQueue } from '../../../src/queue/runs-queue.ts';
+import { createRunEnqueuer, runJobName, type RunsQueue } from '../../../src/queue/runs-queue.ts';
 import { openTestServices, type TestServices } from '../support/services.ts';
 
 describe('run enqueuer (concurrent runs share a round trip to Redis)', () => {
@@ -38,7 +38,7 @@ describe('run enqueuer (concurrent runs share a round trip to Redis)', () => {
     expect(await services.runsQueue.getJobCountByTypes('waiting')).toBe(40);
     // The same options as a job added alone.
     const single = randomUUID();
-    await enqueueRun(services.runsQueue, single);
+    await services.runsQueue.add(runJobName, { runId: single }, { jobId: single });
     const { opts: singleOpts } = (await services.runsQueue.getJob(single))!;
     expect((await services.runsQueue.getJob(runIds[7]!))!.opts).toEqual({ ...singleOpts, jobId: runIds[7] });
 

@@ -3,7 +3,7 @@ import { Job } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeRedis, createRedis, type Redis } from '../../../src/queue/connection.ts';
 import { runChannel, type RunEvent } from '../../../src/queue/run-events.ts';
-import { enqueueRun } from '../../../src/queue/runs-queue.ts';
+import { createRunEnqueuer } from '../../../src/queue/runs-queue.ts';
 import {
   compareTrajectories, isFinal, postRun, referenceTrajectory, startTestWorker, storedMetrics, waitForRun, useTestApi, type TestWorker,
 } from './support.ts';
@@ -86,7 +86,7 @@ describe('the run worker drives the core loop in slices and stores every recorde
     await api.services.database.run.create({ data: { id, tenantId: tenant.id, spec } });
     await subscriber.subscribe(runChannel(id));
     subscriber.on('message', (_channel, message) => events.push(JSON.parse(message)));
-    await enqueueRun(api.services.runsQueue, id);
+    await createRunEnqueuer(api.services.runsQueue).enqueue(id);
     const until = Date.now() + 20_000;
     while (!events.some((event) => event.type === 'status' && event.status === 'completed') && Date.now() < until) {
       await new Promise((resolve) => setTimeout(resolve, 20));
@@ -141,7 +141,7 @@ describe('the run worker drives the core loop in slices and stores every recorde
     const id = randomUUID();
     const tenant = await api.services.database.tenant.create({ data: { name: `broken-${id}` } });
     await api.services.database.run.create({ data: { id, tenantId: tenant.id, spec: { objective: { id: randomUUID() }, optimizer: { name: 'adam' } } } });
-    await enqueueRun(api.services.runsQueue, id);
+    await createRunEnqueuer(api.services.runsQueue).enqueue(id);
     let run = await api.services.database.run.findUniqueOrThrow({ where: { id } });
     const until = Date.now() + 20_000;
     while (run.status !== 'failed' && Date.now() < until) {
