@@ -5,7 +5,13 @@
  * this one run. DATABASE_URL (default the `descent_bench` database) and REDIS_URL choose the
  * servers; every suite uses its own queue prefix and its own runs.
  */
-const suites = ['./service/end-to-end.ts', './service/metrics-writer.ts', './service/metrics-query.ts'];
+const suites = [
+  './service/end-to-end.ts',
+  './service/metrics-writer.ts',
+  './service/metrics-query.ts',
+  './service/dashboard-viewers.ts',
+  './service/event-fanout.ts',
+];
 
 for (const suite of suites) {
   try {
