@@ -8,7 +8,7 @@ import { Random } from '../src/core/random.ts';
 import type { Dataset } from '../src/core/datasets/dataset.ts';
 import { createModelObjective, type ResolvedModelObjectiveSpec } from '../src/core/objectives/models/index.ts';
 import { runSpecSchema } from '../src/contracts/run-spec.ts';
-import { iterateRun } from '../src/core/training/iterate-run.ts';
+import { iterateRun } from '../src/core/training/index.ts';
 import { formatRate, formatRatio, measureInterleaved, printTable } from './support/measure.ts';
 
 const rows = 100_000;

@@ -5,7 +5,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { createObjective } from '../../src/core/objectives/index.ts';
-import { iterateRun } from '../../src/core/training/iterate-run.ts';
+import { iterateRun } from '../../src/core/training/index.ts';
 import { runSpecSchema } from '../../src/contracts/run-spec.ts';
 import { formatRate, formatRatio, measureInterleaved, printTable } from '../support/measure.ts';
 

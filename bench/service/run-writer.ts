@@ -8,7 +8,7 @@
  * written that far already, PACE_MS pauses between slices as a live run would.
  */
 import { runSpecSchema, type RunSpec } from '../../src/contracts/run-spec.ts';
-import { iterateRun } from '../../src/core/training/iterate-run.ts';
+import { iterateRun } from '../../src/core/training/index.ts';
 import { keepsRollups } from '../../src/db/metric-rollups.ts';
 import { createMetricsWriter } from '../../src/db/metrics-writer.ts';
 import { createPool, type Pool } from '../../src/db/pool.ts';

@@ -7,13 +7,7 @@ import { z } from 'zod';
 import { objectiveSpecSchema } from '../core/objectives/index.ts';
 import { optimizerConfigSchema } from '../core/optimizers/index.ts';
 import { scheduleSpecSchema } from '../core/schedules/index.ts';
-import { trainingSettingsSchema } from '../core/training/training-settings.ts';
-import { gradientNoiseSchema } from '../core/training/gradient-noise.ts';
-import { clippingSchema } from '../core/training/clipping.ts';
-import { earlyStoppingSchema } from '../core/training/early-stopping.ts';
-import { stopWhenSchema } from '../core/training/stop-when.ts';
-import { recordSettingsSchema } from '../core/training/record-settings.ts';
-import { objectiveReferenceSchema, type RunConfig } from '../core/training/run-config.ts';
+import { trainingSettingsSchema, gradientNoiseSchema, clippingSchema, earlyStoppingSchema, stopWhenSchema, recordSettingsSchema, objectiveReferenceSchema, type RunConfig } from '../core/training/index.ts';
 
 export const runSpecSchema = z
   .strictObject({

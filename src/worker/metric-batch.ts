@@ -2,7 +2,7 @@
  * A slice's step records as the column batch the metrics writer stores, and the thinned rows
  * a live metrics message carries.
  */
-import type { StepRecord } from '../core/training/step-record.ts';
+import type { StepRecord } from '../core/training/index.ts';
 import type { MetricBatch } from '../db/metrics-writer.ts';
 import type { LiveMetricRow } from '../queue/run-events.ts';
 

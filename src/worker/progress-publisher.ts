@@ -4,7 +4,7 @@
  * announces each slice's events on the run's Redis channel (shapes: src/queue/run-events.ts),
  * reading the run's cancel flag in the same round trip (src/queue/run-announcer.ts).
  */
-import type { RunProgress } from '../core/training/run-result.ts';
+import type { RunProgress } from '../core/training/index.ts';
 import type { MetricBatch } from '../db/metrics-writer.ts';
 import type { RunAnnouncer } from '../queue/run-announcer.ts';
 import { maxLiveRows, type LiveProgress, type RunEvent } from '../queue/run-events.ts';

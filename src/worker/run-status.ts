@@ -1,5 +1,5 @@
 /** The run status a stop reason ends in. */
-import type { StopReason } from '../core/training/run-result.ts';
+import type { StopReason } from '../core/training/index.ts';
 import type { RunStatus } from '../db/runs.ts';
 
 const statusByStopReason: Record<StopReason, RunStatus> = {

@@ -2,8 +2,15 @@
  * A run checkpoint: everything a run needs to continue bit for bit (parameters, optimizer,
  * schedule and random-generator states, data order and position, early-stopping state, best
  * parameters). Plain JSON; float64 values survive JSON text exactly.
+ *
+ * The engine's part (step, time, early stopping, best parameters, the objective's own state)
+ * is written here once; the trainer's part is the trainer's `getState()`.
  */
 import { z } from 'zod';
+import type { DataObjective } from '../objectives/objective.ts';
+import type { BestParams } from './best-params.ts';
+import type { BestTracker } from './early-stopping.ts';
+import type { Trainer } from './trainer.ts';
 
 const randomStateSchema = z.strictObject({
   s: z.tuple([z.number(), z.number(), z.number(), z.number()]),
@@ -13,22 +20,10 @@ const randomStateSchema = z.strictObject({
 /** A data objective's own state (e.g. batch-normalization running statistics). */
 const objectiveState = z.record(z.string(), z.union([z.number(), z.array(z.number())]));
 
-export const runCheckpointSchema = z.strictObject({
+const engineStateShape = {
   version: z.literal(1),
   step: z.number().int().min(0),
   elapsedMilliseconds: z.number().min(0),
-  params: z.array(z.number()),
-  optimizer: z.record(z.string(), z.union([z.number(), z.array(z.number())])),
-  schedule: z.record(z.string(), z.number().nullable()),
-  noiseRandom: randomStateSchema,
-  data: z
-    .strictObject({
-      epoch: z.number().int().min(0),
-      position: z.number().int().min(0),
-      order: z.array(z.number().int().min(0)),
-      random: randomStateSchema,
-    })
-    .nullable(),
   objective: objectiveState.nullable(),
   tracker: z.strictObject({
     best: z.number().nullable(),
@@ -41,6 +36,69 @@ export const runCheckpointSchema = z.strictObject({
   bestObjective: objectiveState.nullable().optional(),
   lastLoss: z.number().nullable(),
   lastValidationStep: z.number().int().min(0),
-});
+};
+
+const trainerStateShape = {
+  params: z.array(z.number()),
+  optimizer: z.record(z.string(), z.union([z.number(), z.array(z.number())])),
+  schedule: z.record(z.string(), z.number().nullable()),
+  noiseRandom: randomStateSchema,
+  data: z
+    .strictObject({
+      epoch: z.number().int().min(0),
+      position: z.number().int().min(0),
+      order: z.array(z.number().int().min(0)),
+      random: randomStateSchema,
+    })
+    .nullable(),
+};
+
+export const runCheckpointSchema = z.strictObject({ ...engineStateShape, ...trainerStateShape });
 
 export type RunCheckpoint = z.output<typeof runCheckpointSchema>;
+export type TrainerState = Omit<RunCheckpoint, keyof typeof engineStateShape>;
+
+/** The engine's state a checkpoint holds, besides the trainer's. */
+export interface EngineState {
+  readonly step: number;
+  readonly elapsedMilliseconds: number;
+  readonly lastLoss: number | null;
+  readonly lastValidationStep: number;
+}
+
+export interface CheckpointParts {
+  readonly trainer: Trainer;
+  readonly tracker: BestTracker;
+  readonly best: BestParams | null;
+  readonly dataObjective: DataObjective | null;
+}
+
+export function encodeCheckpoint(engine: EngineState, parts: CheckpointParts): RunCheckpoint {
+  const { trainer, tracker, best, dataObjective } = parts;
+  return {
+    version: 1,
+    step: engine.step,
+    elapsedMilliseconds: engine.elapsedMilliseconds,
+    ...trainer.getState(),
+    objective: dataObjective?.getState ? dataObjective.getState() : null,
+    tracker: tracker.getState(),
+    bestParams: best ? Array.from(best.params) : null,
+    bestObjective: best?.objectiveState ?? null,
+    lastLoss: engine.lastLoss,
+    lastValidationStep: engine.lastValidationStep,
+  };
+}
+
+/** Validates a checkpoint, restores the parts from it and returns the engine's own state. */
+export function restoreCheckpoint(input: RunCheckpoint, parts: CheckpointParts): EngineState {
+  const checkpoint = runCheckpointSchema.parse(input);
+  const { trainer, tracker, best, dataObjective } = parts;
+  trainer.setState(checkpoint, checkpoint.step);
+  if (checkpoint.objective && dataObjective?.setState) dataObjective.setState(checkpoint.objective);
+  tracker.setState(checkpoint.tracker);
+  if (best) {
+    if (checkpoint.bestParams) best.params.set(checkpoint.bestParams);
+    best.objectiveState = checkpoint.bestObjective ?? null;
+  }
+  return checkpoint;
+}

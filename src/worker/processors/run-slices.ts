@@ -6,8 +6,7 @@
  * loses at most the slice in flight.
  */
 import { setImmediate as nextMacrotask } from 'node:timers/promises';
-import type { Run } from '../../core/training/iterate-run.ts';
-import type { RunResult } from '../../core/training/run-result.ts';
+import type { RunEngine, RunResult } from '../../core/training/index.ts';
 import { keepsRollups } from '../../db/metric-rollups.ts';
 import type { MetricsWriter } from '../../db/metrics-writer.ts';
 import type { RunAnnouncer } from '../../queue/run-announcer.ts';
@@ -40,7 +39,7 @@ export interface SlicedRun {
   /** When this attempt started: its first slice marks the run running, started then. */
   readonly startedAt: Date;
   /** The core's run, fresh or restored from the checkpoint at `fromStep`. */
-  readonly engine: Run;
+  readonly engine: RunEngine;
   /** Updates between two recorded steps. */
   readonly recordEvery: number;
   readonly recordParams: boolean;

@@ -3,7 +3,7 @@ import { runSpecSchema } from '../../../src/contracts/run-spec.ts';
 import { createModelObjective, modelObjectiveSpecSchema } from '../../../src/core/objectives/models/index.ts';
 import { Random } from '../../../src/core/random.ts';
 import { curriculumSchema, writeCurriculumOrder } from '../../../src/core/training/curriculum.ts';
-import { iterateRun } from '../../../src/core/training/iterate-run.ts';
+import { iterateRun } from '../../../src/core/training/index.ts';
 
 const features = [[3], [1], [4], [1.5], [5], [9], [2], [6]];
 const targets = [1, 0, 1, 0, 1, 1, 0, 1];

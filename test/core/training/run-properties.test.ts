@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { iterateRun, type Run } from '../../../src/core/training/iterate-run.ts';
-import type { StepRecord } from '../../../src/core/training/step-record.ts';
+import { iterateRun, type RunEngine, type StepRecord } from '../../../src/core/training/index.ts';
 import { lineFit, quadratic } from './test-objectives.ts';
 import { runConfig } from './run-config.ts';
 
@@ -17,7 +16,7 @@ const noisySpec = (seed: number, maxSteps: number) =>
     record: { every: 1, params: true },
   });
 
-const drain = (run: Run): StepRecord[] => [...run];
+const drain = (run: RunEngine): StepRecord[] => [...run];
 
 describe('run properties', () => {
   it('a seeded run is deterministic, bit for bit', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { iterateRun } from '../../../src/core/training/iterate-run.ts';
+import { iterateRun } from '../../../src/core/training/index.ts';
 import { lineFit, quadratic, scripted } from './test-objectives.ts';
 import { runConfig } from './run-config.ts';
 

@@ -1,6 +1,6 @@
 /** Checking, storing, reading and resolving objectives for one tenant. */
 import type { ObjectiveSpec } from '../../../core/objectives/index.ts';
-import { isObjectiveReference, type ObjectiveReference } from '../../../core/training/run-config.ts';
+import { isObjectiveReference, type ObjectiveReference } from '../../../core/training/index.ts';
 import type { DatasetRepository } from '../../../db/datasets.ts';
 import type { ObjectiveRepository, StoredObjective } from '../../../db/objectives.ts';
 import type { JsonValue } from '../../../db/runs.ts';

@@ -11,7 +11,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { createObjective, isDataObjective, type Objective, type ObjectiveSpec } from '../../../core/objectives/index.ts';
-import { isObjectiveReference, type ObjectiveReference } from '../../../core/training/run-config.ts';
+import { isObjectiveReference, type ObjectiveReference } from '../../../core/training/index.ts';
 import { isPermanentDatasetError, type DatasetRepository } from '../../../db/datasets.ts';
 import type { MetricsQuery } from '../../../db/metrics-query.ts';
 import type { ObjectiveRepository } from '../../../db/objectives.ts';

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { runSpecSchema } from '../../../../src/contracts/run-spec.ts';
-import { iterateRun } from '../../../../src/core/training/iterate-run.ts';
+import { iterateRun } from '../../../../src/core/training/index.ts';
 import { fixedBinaryTargets, fixedFeatures } from './fixed-data.ts';
 
 const features = fixedFeatures;

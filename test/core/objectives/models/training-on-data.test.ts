@@ -3,8 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { runSpecSchema } from '../../../../src/contracts/run-spec.ts';
 import { createObjective, type ObjectiveSpec } from '../../../../src/core/objectives/index.ts';
 import type { DataObjective } from '../../../../src/core/objectives/objective.ts';
-import { iterateRun } from '../../../../src/core/training/iterate-run.ts';
-import type { StepRecord } from '../../../../src/core/training/step-record.ts';
+import { iterateRun, type StepRecord } from '../../../../src/core/training/index.ts';
 
 /** Parses a spec written loosely in the test (the schema checks it at run time). */
 const parse = (spec: unknown) => runSpecSchema.parse(spec);

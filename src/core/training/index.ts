@@ -1,0 +1,13 @@
+/** The run engine: starting, driving, checkpointing and resuming runs, and the settings around them. */
+export { iterateRun, type IterateRunOptions } from './iterate-run.ts';
+export { RunEngine, totalTicks, type AdvanceLimits } from './run-engine.ts';
+export { runCheckpointSchema, type RunCheckpoint } from './checkpoint.ts';
+export { stopReasons, type StopReason, type RunResult, type RunProgress } from './run-result.ts';
+export type { StepRecord } from './step-record.ts';
+export { isObjectiveReference, objectiveReferenceSchema, type ObjectiveReference, type RunConfig } from './run-config.ts';
+export { recordEvery, recordParams, recordSettingsSchema } from './record-settings.ts';
+export { trainingSettingsSchema, maximumSteps } from './training-settings.ts';
+export { gradientNoiseSchema } from './gradient-noise.ts';
+export { clippingSchema } from './clipping.ts';
+export { earlyStoppingSchema, type EarlyStoppingView } from './early-stopping.ts';
+export { stopWhenSchema } from './stop-when.ts';

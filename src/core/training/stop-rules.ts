@@ -1,0 +1,61 @@
+/**
+ * The rules that end a run after an update, in order of precedence: early stopping (patience
+ * exhausted), the loss target, the gradient-norm target, the step budget. Each reason has a
+ * sentence for humans.
+ */
+import type { BestTracker } from './early-stopping.ts';
+import type { StopReason } from './run-result.ts';
+import type { StopWhen } from './stop-when.ts';
+
+export interface StopContext {
+  readonly t: number;
+  readonly loss: number | null;
+  readonly gradNorm: number;
+  readonly tracker: BestTracker;
+  /** The sentence of a divergence found inside an update. */
+  readonly divergence: string;
+}
+
+export class StopRules {
+  private readonly lossBelow: number;
+  private readonly gradNormBelow: number;
+
+  constructor(
+    private readonly stopWhen: StopWhen | undefined,
+    readonly totalSteps: number,
+    /** The epoch count when it, not maxSteps, sets `totalSteps`. */
+    private readonly epochs: number | null,
+  ) {
+    this.lossBelow = stopWhen?.lossBelow ?? -Infinity;
+    this.gradNormBelow = stopWhen?.gradNormBelow ?? -Infinity;
+  }
+
+  /** Why the run must stop after update t, or null. */
+  after(t: number, loss: number, gradNorm: number, tracker: BestTracker): StopReason | null {
+    if (tracker.exhausted()) return 'early_stopping';
+    if (loss < this.lossBelow) return 'loss_target';
+    if (gradNorm < this.gradNormBelow) return 'grad_norm_target';
+    if (t >= this.totalSteps) return 'max_steps';
+    return null;
+  }
+
+  describe(reason: StopReason, context: StopContext): string {
+    const { t } = context;
+    switch (reason) {
+      case 'max_steps':
+        return this.epochs !== null ? `Completed ${this.epochs} epochs (${t} updates).` : `Reached maxSteps: ${t} updates.`;
+      case 'early_stopping': {
+        const view = context.tracker.view();
+        return `Early stopping at step ${t}: ${view.monitor} did not improve for ${view.stepsSinceBest} updates (patience ${view.patience}); best ${view.best} at step ${view.bestStep}.`;
+      }
+      case 'loss_target':
+        return `The loss ${context.loss} fell below ${this.stopWhen?.lossBelow} at step ${t}.`;
+      case 'grad_norm_target':
+        return `The gradient norm ${context.gradNorm} fell below ${this.stopWhen?.gradNormBelow} at step ${t}.`;
+      case 'diverged':
+        return context.divergence;
+      default:
+        return `Stopped at step ${t} (${reason}).`;
+    }
+  }
+}
