@@ -1,0 +1,40 @@
+/**
+ * A sampler proposes the parameters of trial n from the trials before it. It is pure: the same
+ * space, options, seed and trials give the same parameters, whatever process asks.
+ */
+import type { z } from 'zod';
+import type { Random } from '../../random.ts';
+import type { ParameterValues, SearchSpace } from '../search-space.ts';
+import type { Goal, ObservedTrial } from '../trial.ts';
+
+export interface SuggestRequest {
+  readonly trialNumber: number;
+  /** Every other trial of the sweep, in any state (running ones matter to the constant liar). */
+  readonly trials: readonly ObservedTrial[];
+  readonly goal: Goal;
+  /** Seeded for this trial alone (`trialRandom`), so a suggestion can be repeated. */
+  readonly random: Random;
+}
+
+export interface Sampler {
+  /** How many distinct trials it can propose, when finite (a grid's size); else null. */
+  readonly capacity: number | null;
+  suggest(request: SuggestRequest): ParameterValues;
+}
+
+/** Why a space does not suit a sampler, naming the parameter. */
+export interface SpaceIssue {
+  readonly parameter: string;
+  readonly message: string;
+}
+
+export interface SamplerDefinition<Options extends z.ZodObject = z.ZodObject> {
+  readonly type: string;
+  /** One line for humans, the catalogue and the OpenAPI document. */
+  readonly description: string;
+  /** The options besides `type` and `seed`, every field defaulted. */
+  readonly options: Options;
+  /** What in the space this sampler cannot handle (empty: all is well). */
+  spaceIssues(space: SearchSpace, options: z.output<Options>): SpaceIssue[];
+  create(space: SearchSpace, options: z.output<Options>, seed: number): Sampler;
+}

@@ -1,0 +1,237 @@
+/**
+ * The Parzen estimator of TPE (Bergstra et al. 2011), as Optuna builds it: a mixture with one
+ * component per observation plus, optionally, a prior component, with mixture weights w.
+ *
+ * Numerical parameters live in a "uniform" space: the logs for `log` ranges; stepped and integer
+ * ranges widened by half a step at each end. There each observation x_i is a truncated normal
+ * N(x_i, σ_i²) on [low, high]; the prior is N((low + high)/2, (high − low)²).
+ *   univariate σ_i = max(x_i − x_{i−1}, x_{i+1} − x_i) over the sorted observations with the
+ *     bounds as neighbours (without `considerEndpoints`, the outermost two take their inner gap);
+ *   multivariate σ_i = 0.2 · n^{−1/(d+4)} · (high − low)   (Scott's rule, as in BOHB);
+ *   magic clip: σ_i ∈ [(high − low)/min(100, 1 + components), high − low].
+ * A stepped parameter's density at x is the mass of its component on [x − q/2, x + q/2].
+ * Categorical parameters give each observation a row of choice weights: priorWeight/(n + 1)
+ * everywhere plus 1 on the observed choice, normalised (the prior row stays uniform).
+ * Weights: 1 for the 25 most recent observations, a ramp from 1/n to 1 for the older ones
+ * (Optuna's `default_weights`), and priorWeight for the prior, normalised to sum 1.
+ */
+import type { Random } from '../../../random.ts';
+import type { SearchParameter } from '../../search-space.ts';
+import { clip } from '../../unit-mapping.ts';
+import { logGaussMass, sampleTruncatedNormal, truncatedNormalLogPdf } from './truncated-normal.ts';
+
+export interface ParzenSettings {
+  readonly considerPrior: boolean;
+  readonly priorWeight: number;
+  readonly considerMagicClip: boolean;
+  readonly considerEndpoints: boolean;
+  readonly multivariate: boolean;
+}
+
+/** Bandwidth constant of the multivariate rule. */
+const sigma0Magnitude = 0.2;
+const smallestSigma = 1e-12;
+
+export interface NumericalComponents {
+  readonly kind: 'numerical';
+  readonly low: number;
+  readonly high: number;
+  /** The step in the uniform space (stepped and integer ranges), or null when continuous. */
+  readonly q: number | null;
+  readonly mus: Float64Array;
+  readonly sigmas: Float64Array;
+}
+
+export interface CategoricalComponents {
+  readonly kind: 'categorical';
+  /** Row i: the choice probabilities of component i. */
+  readonly weights: Float64Array[];
+}
+
+export type Components = NumericalComponents | CategoricalComponents;
+
+/** Optuna's `default_weights(n)`: a linear ramp 1/n … 1 over all but the 25 most recent, then ones. */
+export function observationWeights(n: number): number[] {
+  if (n < 25) return new Array<number>(n).fill(1);
+  const ramp = n - 25;
+  const weights: number[] = [];
+  // numpy.linspace(1/n, 1, ramp): start + i·(stop − start)/(ramp − 1), the last exactly stop.
+  const step = ramp > 1 ? (1 - 1 / n) / (ramp - 1) : 0;
+  for (let i = 0; i < ramp; i++) weights.push(i === ramp - 1 && ramp > 1 ? 1 : i * step + 1 / n);
+  for (let i = 0; i < 25; i++) weights.push(1);
+  return weights;
+}
+
+function uniformBounds(parameter: SearchParameter): { low: number; high: number; q: number | null } {
+  const distribution = parameter.distribution;
+  if (distribution.kind === 'categorical') throw new TypeError('A categorical parameter has no bounds.');
+  if (distribution.kind === 'float') {
+    if (distribution.log) return { low: Math.log(distribution.low), high: Math.log(distribution.high), q: null };
+    if (distribution.step !== null) {
+      const q = distribution.step;
+      return { low: distribution.low - 0.5 * q, high: distribution.high + 0.5 * q, q };
+    }
+    return { low: distribution.low, high: distribution.high, q: null };
+  }
+  if (distribution.log) return { low: Math.log(distribution.low - 0.5), high: Math.log(distribution.high + 0.5), q: null };
+  const q = distribution.step;
+  return { low: distribution.low - 0.5 * q, high: distribution.high + 0.5 * q, q };
+}
+
+function isLog(parameter: SearchParameter): boolean {
+  return parameter.distribution.kind !== 'categorical' && parameter.distribution.log;
+}
+
+export class ParzenEstimator {
+  readonly weights: Float64Array;
+  readonly components = new Map<string, Components>();
+
+  /**
+   * @param observations internal values (numbers, or choice indices) per parameter, all of length n
+   */
+  constructor(observations: Readonly<Record<string, readonly number[]>>, readonly parameters: readonly SearchParameter[], private readonly settings: ParzenSettings) {
+    const n = parameters.length === 0 ? 0 : observations[parameters[0].name].length;
+    const withPrior = settings.considerPrior || n === 0;
+    const weights = observationWeights(n);
+    if (withPrior) weights.push(settings.priorWeight);
+    const total = weights.reduce((sum, w) => sum + w, 0);
+    this.weights = Float64Array.from(weights, (w) => w / total);
+    const sigma0 = settings.multivariate ? sigma0Magnitude * Math.max(n, 1) ** (-1 / (parameters.length + 4)) : null;
+    for (const parameter of parameters) {
+      const values = observations[parameter.name];
+      if (parameter.distribution.kind === 'categorical') {
+        this.components.set(parameter.name, this.categorical(values, parameter.distribution.choices.length, withPrior));
+      } else {
+        const uniform = isLog(parameter) ? values.map(Math.log) : values;
+        this.components.set(parameter.name, this.numerical(uniform, uniformBounds(parameter), withPrior, sigma0));
+      }
+    }
+  }
+
+  private categorical(values: readonly number[], choiceCount: number, withPrior: boolean): CategoricalComponents {
+    const n = values.length;
+    const rows = withPrior ? n + 1 : n;
+    const base = this.settings.priorWeight / rows;
+    const weights = Array.from({ length: rows }, (_, i) => {
+      const row = new Float64Array(choiceCount).fill(base);
+      if (i < n) row[values[i]] += 1;
+      const sum = row.reduce((s, w) => s + w, 0);
+      return row.map((w) => w / sum);
+    });
+    return { kind: 'categorical', weights };
+  }
+
+  private numerical(values: readonly number[], bounds: { low: number; high: number; q: number | null }, withPrior: boolean, sigma0: number | null): NumericalComponents {
+    const { low, high } = bounds;
+    const n = values.length;
+    const mus = new Float64Array(withPrior ? n + 1 : n);
+    mus.set(values);
+    if (withPrior) mus[n] = 0.5 * (low + high);
+    const sigmas = new Float64Array(mus.length);
+    if (sigma0 !== null) {
+      sigmas.fill(sigma0 * (high - low));
+    } else {
+      const order = Array.from(mus.keys()).sort((i, j) => mus[i] - mus[j]);
+      const sorted = [low, ...order.map((i) => mus[i]), high];
+      const sortedSigmas = order.map((_, k) => Math.max(sorted[k + 1] - sorted[k], sorted[k + 2] - sorted[k + 1]));
+      if (!this.settings.considerEndpoints && sorted.length >= 4) {
+        sortedSigmas[0] = sorted[2] - sorted[1];
+        sortedSigmas[sortedSigmas.length - 1] = sorted[sorted.length - 2] - sorted[sorted.length - 3];
+      }
+      order.forEach((i, k) => (sigmas[i] = sortedSigmas[k]));
+    }
+    const maxSigma = high - low;
+    const minSigma = this.settings.considerMagicClip ? (high - low) / Math.min(100, 1 + mus.length) : smallestSigma;
+    for (let i = 0; i < sigmas.length; i++) sigmas[i] = clip(sigmas[i], minSigma, maxSigma);
+    if (withPrior) sigmas[n] = high - low;
+    return { kind: 'numerical', low, high, q: bounds.q, mus, sigmas };
+  }
+
+  /** `size` draws, as internal values on the parameters' own scale (rounded to steps, clipped). */
+  sample(random: Random, size: number): Record<string, number[]> {
+    const cumulative: number[] = [];
+    let sum = 0;
+    for (const w of this.weights) cumulative.push((sum += w));
+    const active = Array.from({ length: size }, () => {
+      const u = random.next() * sum;
+      const index = cumulative.findIndex((c) => u < c);
+      return index < 0 ? cumulative.length - 1 : index;
+    });
+    const samples: Record<string, number[]> = {};
+    for (const parameter of this.parameters) {
+      const components = this.components.get(parameter.name)!;
+      if (components.kind === 'categorical') {
+        samples[parameter.name] = active.map((component) => {
+          const u = random.next();
+          const row = components.weights[component];
+          let chosen = 0;
+          let total = 0;
+          for (let k = 0; k < row.length; k++) if ((total += row[k]) < u) chosen = k + 1;
+          return Math.min(chosen, row.length - 1);
+        });
+      } else {
+        const { low, high, mus, sigmas } = components;
+        const uniform = active.map((component) => sampleTruncatedNormal(random, mus[component], sigmas[component], low, high));
+        samples[parameter.name] = uniform.map((x) => fromUniformSpace(parameter, x));
+      }
+    }
+    return samples;
+  }
+
+  /** log of the mixture density at each sample (internal values on the parameters' own scale). */
+  logPdf(samples: Readonly<Record<string, readonly number[]>>): number[] {
+    const size = this.parameters.length === 0 ? 0 : samples[this.parameters[0].name].length;
+    const componentCount = this.weights.length;
+    const logWeights = Array.from(this.weights, Math.log);
+    const result: number[] = [];
+    for (let s = 0; s < size; s++) {
+      const terms = logWeights.slice();
+      for (const parameter of this.parameters) {
+        const components = this.components.get(parameter.name)!;
+        const raw = samples[parameter.name][s];
+        if (components.kind === 'categorical') {
+          for (let c = 0; c < componentCount; c++) terms[c] += Math.log(components.weights[c][raw]);
+          continue;
+        }
+        const x = isLog(parameter) ? Math.log(raw) : raw;
+        const { low, high, q, mus, sigmas } = components;
+        for (let c = 0; c < componentCount; c++) {
+          const mu = mus[c];
+          const sigma = sigmas[c];
+          if (q === null) {
+            terms[c] += truncatedNormalLogPdf(x, mu, sigma, low, high);
+          } else {
+            const upper = Math.min(x + q / 2, high);
+            const lower = Math.max(x - q / 2, low);
+            terms[c] += logGaussMass((lower - mu) / sigma, (upper - mu) / sigma) - logGaussMass((low - mu) / sigma, (high - mu) / sigma);
+          }
+        }
+      }
+      const top = Math.max(...terms);
+      let total = 0;
+      for (const term of terms) total += Math.exp(term - top);
+      result.push(Math.log(total) + top);
+    }
+    return result;
+  }
+}
+
+/** Back from the uniform space: exp for logs, then round to the step and clip (Optuna's rules). */
+function fromUniformSpace(parameter: SearchParameter, x: number): number {
+  const distribution = parameter.distribution;
+  if (distribution.kind === 'categorical') return x;
+  const { low, high } = distribution;
+  if (distribution.kind === 'float') {
+    if (distribution.log) return Math.exp(x);
+    if (distribution.step === null) return x;
+    return clip(roundHalfEven((x - low) / distribution.step) * distribution.step + low, low, high);
+  }
+  if (distribution.log) return clip(roundHalfEven(Math.exp(x)), low, high);
+  return clip(roundHalfEven((x - low) / distribution.step) * distribution.step + low, low, high);
+}
+
+/** numpy's round: halves go to the even neighbour. */
+function roundHalfEven(x: number): number {
+  const rounded = Math.round(x);
+  return rounded - x === 0.5 && rounded % 2 !== 0 ? rounded - 1 : rounded;
+}

@@ -1,0 +1,107 @@
+/**
+ * TPE, the tree-structured Parzen estimator (Bergstra et al. 2011, "Algorithms for
+ * Hyper-Parameter Optimization"), as Optuna's TPESampler implements it. Until `startupTrials`
+ * trials have finished, parameters are drawn at random. Then the finished trials are split by
+ * their scores (γ split) into the good ones, below, and the rest, above; a Parzen estimator l(x)
+ * is fitted to the good trials' parameters and g(x) to the others'; `nEiCandidates` draws from
+ * l(x) are scored by log l(x) − log g(x) (maximising l/g maximises the expected improvement)
+ * and the best one is taken.
+ *
+ * Univariate (Optuna's default): each parameter on its own, from the trials that have it, so
+ * conditional parameters learn only from the trials where they were active. Multivariate: the
+ * always-active parameters jointly (one mixture over their product), the conditional ones still
+ * one at a time. Constant liar: running trials count as the worst, so parallel suggestions keep
+ * away from the points already being tried. Defaults are Optuna's (3.1 through 4.x).
+ */
+import { z } from 'zod';
+import type { SamplerDefinition, SuggestRequest } from '../sampler.ts';
+import { isActive, toExternal, toInternal, type ParameterValues, type SearchParameter, type SearchSpace } from '../../search-space.ts';
+import { fromUnit } from '../../unit-mapping.ts';
+import type { Random } from '../../../random.ts';
+import { ParzenEstimator, type ParzenSettings } from './parzen-estimator.ts';
+import { belowCount, observe, splitObservations, type Observations } from './observations.ts';
+
+export const tpeOptions = z.strictObject({
+  startupTrials: z.number().int().min(0).max(10_000).default(10).describe('Random trials before TPE starts (Optuna: n_startup_trials = 10).'),
+  nEiCandidates: z.number().int().min(1).max(10_000).default(24).describe('Candidates drawn from l(x) per suggestion (Optuna: n_ei_candidates = 24).'),
+  gamma: z.number().gt(0).max(1).default(0.1).describe('Fraction of finished trials that are "good": ⌈γ·n⌉ (Optuna: 0.1).'),
+  gammaMax: z.number().int().min(1).max(10_000).default(25).describe('At most this many good trials (Optuna: 25).'),
+  considerPrior: z.boolean().default(true).describe('Add the prior component N(centre, range²) to each estimator (Optuna: true).'),
+  priorWeight: z.number().gt(0).max(1e6).default(1).describe('Weight of the prior component (Optuna: 1).'),
+  considerMagicClip: z.boolean().default(true).describe('Keep bandwidths at least range/min(100, 1 + components) (Optuna: true).'),
+  considerEndpoints: z.boolean().default(false).describe('Let the range ends widen the outermost bandwidths (Optuna: false).'),
+  multivariate: z.boolean().default(false).describe('Model the always-active parameters jointly, bandwidths by Scott\'s rule (Optuna: false).'),
+  constantLiar: z.boolean().default(false).describe('Count running trials as the worst, to spread parallel trials apart (Optuna: false).'),
+});
+
+export type TpeOptions = z.output<typeof tpeOptions>;
+
+function parzenSettings(options: TpeOptions): ParzenSettings {
+  return {
+    considerPrior: options.considerPrior,
+    priorWeight: options.priorWeight,
+    considerMagicClip: options.considerMagicClip,
+    considerEndpoints: options.considerEndpoints,
+    multivariate: options.multivariate,
+  };
+}
+
+/** Whether a parameter can take more than one value (single-valued ones are not modelled). */
+function isSingle(parameter: SearchParameter): boolean {
+  const distribution = parameter.distribution;
+  if (distribution.kind === 'categorical') return distribution.choices.length <= 1;
+  return distribution.low === distribution.high;
+}
+
+/**
+ * Samples `group` jointly by TPE from the observations (one parameter: the univariate case).
+ * Trials lacking any of the group's parameters are left out of both estimators.
+ */
+export function sampleByTpe(group: readonly SearchParameter[], observations: Observations, options: TpeOptions, random: Random): ParameterValues {
+  const { below, above } = splitObservations(observations.scores, belowCount(observations.finished, options.gamma, options.gammaMax));
+  const internal = (index: number, parameter: SearchParameter) => {
+    const value = observations.trials[index].parameters[parameter.name];
+    const internalValue = value === undefined ? -1 : toInternal(parameter.distribution, value);
+    return parameter.distribution.kind === 'categorical' ? (internalValue < 0 ? NaN : internalValue) : (value === undefined ? NaN : internalValue);
+  };
+  const collect = (indices: number[]) => {
+    const present = indices.filter((index) => group.every((parameter) => !Number.isNaN(internal(index, parameter))));
+    return Object.fromEntries(group.map((parameter) => [parameter.name, present.map((index) => internal(index, parameter))]));
+  };
+  const settings = parzenSettings(options);
+  const good = new ParzenEstimator(collect(below), group, settings);
+  const bad = new ParzenEstimator(collect(above), group, settings);
+  const candidates = good.sample(random, options.nEiCandidates);
+  const logGood = good.logPdf(candidates);
+  const logBad = bad.logPdf(candidates);
+  let best = 0;
+  for (let i = 1; i < logGood.length; i++) if (logGood[i] - logBad[i] > logGood[best] - logBad[best]) best = i;
+  return Object.fromEntries(group.map((parameter) => [parameter.name, toExternal(parameter.distribution, candidates[parameter.name][best])]));
+}
+
+export function suggestByTpe(space: SearchSpace, options: TpeOptions, request: SuggestRequest): ParameterValues {
+  const others = request.trials.filter((trial) => trial.number !== request.trialNumber);
+  const observations = observe(others, request.goal, options.constantLiar);
+  const started = observations.finished >= options.startupTrials;
+  const values: ParameterValues = {};
+  if (started && options.multivariate) {
+    const group = space.filter((parameter) => parameter.when === null && !isSingle(parameter));
+    if (group.length > 0) Object.assign(values, sampleByTpe(group, observations, options, request.random));
+  }
+  for (const parameter of space) {
+    if (parameter.name in values || !isActive(parameter, values)) continue;
+    values[parameter.name] =
+      started && !isSingle(parameter)
+        ? sampleByTpe([parameter], observations, options, request.random)[parameter.name]
+        : fromUnit(parameter.distribution, request.random.next());
+  }
+  return values;
+}
+
+export const tpeSampler: SamplerDefinition<typeof tpeOptions> = {
+  type: 'tpe',
+  description: 'Tree-structured Parzen estimator (Bergstra et al. 2011) with Optuna\'s defaults: random for 10 trials, then the best of 24 draws from l(x) by l(x)/g(x).',
+  options: tpeOptions,
+  spaceIssues: () => [],
+  create: (space, options) => ({ capacity: null, suggest: (request) => suggestByTpe(space, options, request) }),
+};

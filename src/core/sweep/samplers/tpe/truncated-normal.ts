@@ -1,0 +1,101 @@
+/**
+ * The normal distribution truncated to [a, b] (in standard units), computed in log space so the
+ * tails stay exact, as Optuna's `_truncnorm` does: Φ through erf/erfc, log Φ by an asymptotic
+ * series below −20, the mass Φ(b) − Φ(a) as a difference of logs on the side away from the
+ * mode, and the quantile function by bisection of log Φ on [−100, 100].
+ *
+ *   log p(x) = −z²/2 − log √(2π) − log(Φ(b) − Φ(a)) − log σ,   z = (x − μ)/σ
+ *
+ * Optuna 3.1's `logpdf` leaves out the −log σ of the change of variables; later Optuna versions
+ * include it, as this file does (a mixture of components of different widths needs it).
+ */
+import erf from '@stdlib/math-base-special-erf';
+import erfc from '@stdlib/math-base-special-erfc';
+import type { Random } from '../../../random.ts';
+
+const logRootTwoPi = Math.log(Math.sqrt(2 * Math.PI));
+
+/** Φ(a), the standard normal CDF, with erfc in the tails. */
+export function normalCdf(a: number): number {
+  const x = a / Math.SQRT2;
+  if (x < -Math.SQRT1_2) return 0.5 * erfc(-x);
+  if (x < Math.SQRT1_2) return 0.5 + 0.5 * erf(x);
+  return 1 - 0.5 * erfc(x);
+}
+
+/** log Φ(a). */
+export function logNormalCdf(a: number): number {
+  if (a > 6) return -normalCdf(-a);
+  if (a > -20) return Math.log(normalCdf(a));
+  // log Φ(a) = −a²/2 − log(−a) − log √(2π) + log Σ_k (−1)^k (2k−1)!! / a^{2k}
+  const logLeading = -0.5 * a * a - Math.log(-a) - 0.5 * Math.log(2 * Math.PI);
+  let previous = 0;
+  let sum = 1;
+  let numerator = 1;
+  let denominator = 1;
+  let sign = 1;
+  for (let i = 1; Math.abs(previous - sum) > Number.EPSILON; i++) {
+    previous = sum;
+    sign = -sign;
+    denominator *= 1 / (a * a);
+    numerator *= 2 * i - 1;
+    sum += sign * numerator * denominator;
+  }
+  return logLeading + Math.log(sum);
+}
+
+/** log(e^p − e^q) for p ≥ q. */
+function logDifference(logP: number, logQ: number): number {
+  return logP + Math.log1p(-Math.exp(logQ - logP));
+}
+
+function logAddExp(x: number, y: number): number {
+  const high = Math.max(x, y);
+  if (high === -Infinity) return -Infinity;
+  return high + Math.log(Math.exp(x - high) + Math.exp(y - high));
+}
+
+/** log(Φ(b) − Φ(a)), the log of the standard normal mass on [a, b]. */
+export function logGaussMass(a: number, b: number): number {
+  if (b <= 0) return logDifference(logNormalCdf(b), logNormalCdf(a));
+  if (a > 0) return logDifference(logNormalCdf(-a), logNormalCdf(-b));
+  return Math.log1p(-normalCdf(a) - normalCdf(-b));
+}
+
+/** The z with log Φ(z) = y, by 100 bisections of [−100, 100] (Optuna's `_ndtri_exp`). */
+function inverseLogNormalCdf(y: number): number {
+  let low = -100;
+  let high = 100;
+  let middle = 0;
+  for (let i = 0; i < 100; i++) {
+    middle = (low + high) / 2;
+    if (logNormalCdf(middle) < y) low = middle;
+    else high = middle;
+  }
+  return middle;
+}
+
+/** The q-quantile of the standard normal truncated to [a, b]. */
+export function truncatedNormalQuantile(q: number, a: number, b: number): number {
+  if (a === b) return NaN;
+  if (q === 0) return a;
+  if (q === 1) return b;
+  const logMass = logGaussMass(a, b);
+  if (a < 0) return inverseLogNormalCdf(logAddExp(logNormalCdf(a), Math.log(q) + logMass));
+  return -inverseLogNormalCdf(logAddExp(logNormalCdf(-b), Math.log1p(-q) + logMass));
+}
+
+/** One draw from N(μ, σ²) truncated to [low, high], by inversion. */
+export function sampleTruncatedNormal(random: Random, mu: number, sigma: number, low: number, high: number): number {
+  return truncatedNormalQuantile(random.next(), (low - mu) / sigma, (high - mu) / sigma) * sigma + mu;
+}
+
+/** log density at x of N(μ, σ²) truncated to [low, high]. */
+export function truncatedNormalLogPdf(x: number, mu: number, sigma: number, low: number, high: number): number {
+  const a = (low - mu) / sigma;
+  const b = (high - mu) / sigma;
+  const z = (x - mu) / sigma;
+  if (a === b) return NaN;
+  if (z < a || z > b) return -Infinity;
+  return -0.5 * z * z - logRootTwoPi - logGaussMass(a, b) - Math.log(sigma);
+}

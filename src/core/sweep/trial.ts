@@ -1,0 +1,25 @@
+/**
+ * A trial as the samplers see it: its number, its state, its parameters, and its value (the
+ * sweep's metric when it finished; the metric at its last recorded step when it was pruned).
+ */
+import type { ParameterValues } from './search-space.ts';
+
+export type TrialState = 'running' | 'complete' | 'pruned' | 'failed';
+
+export interface ObservedTrial {
+  readonly number: number;
+  readonly state: TrialState;
+  readonly parameters: Readonly<ParameterValues>;
+  /** The metric of a complete trial (±Infinity for a diverged one, the worst possible). */
+  readonly value: number | null;
+  /** A pruned trial's last recorded step and the metric there. */
+  readonly lastStep: number | null;
+  readonly lastValue: number | null;
+}
+
+export type Goal = 'minimize' | 'maximize';
+
+/** +1 to minimise, −1 to maximise: `sign·value` is always "lower is better". */
+export function goalSign(goal: Goal): 1 | -1 {
+  return goal === 'minimize' ? 1 : -1;
+}

@@ -1,0 +1,170 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import {
+  createSampler,
+  samplerSpaceIssues,
+  samplerTypes,
+  searchSpaceSchema,
+  toSearchSpace,
+  trialRandom,
+  type Distribution,
+  type ObservedTrial,
+  type ParameterValues,
+  type SamplerSpec,
+  type SearchSpace,
+} from '../../../src/core/sweep/index.ts';
+import { SobolSequence } from '../../../src/core/sweep/samplers/sobol.ts';
+import { HaltonSequence, firstPrimes } from '../../../src/core/sweep/samplers/halton.ts';
+import { Random } from '../../../src/core/random.ts';
+
+const space = toSearchSpace(
+  searchSpaceSchema.parse({
+    'optimizer.name': { type: 'categorical', values: ['adam', 'momentum', 'rmsprop'] },
+    'optimizer.learningRate': { type: 'float', low: 1e-4, high: 1, log: true },
+    'optimizer.momentum': { type: 'float', low: 0.5, high: 0.95, step: 0.05, when: { 'optimizer.name': ['momentum'] } },
+    'training.batchSize': { type: 'int', low: 8, high: 256, log: true },
+    'training.seed': { type: 'int', low: 1, high: 9, step: 2 },
+    'training.shuffle': { type: 'categorical', values: [true, false] },
+  }),
+);
+
+const gridSpace = toSearchSpace(
+  searchSpaceSchema.parse({
+    'optimizer.name': { type: 'categorical', values: ['adam', 'momentum', 'sgd'] },
+    'optimizer.momentum': { type: 'float', low: 0.5, high: 0.9, step: 0.2, when: { 'optimizer.name': ['momentum'] } },
+    'training.batchSize': { type: 'int', values: [8, 32] },
+    'training.seed': { type: 'int', low: 1, high: 3 },
+  }),
+);
+
+function inDomain(distribution: Distribution, value: unknown): boolean {
+  if (distribution.kind === 'categorical') return distribution.choices.includes(value as never);
+  if (typeof value !== 'number' || value < distribution.low - 1e-12 || value > distribution.high + 1e-12) return false;
+  if (distribution.kind === 'int' && !Number.isInteger(value)) return false;
+  if (distribution.step !== null && !distribution.log) {
+    const k = (value - distribution.low) / distribution.step;
+    return Math.abs(k - Math.round(k)) < 1e-9;
+  }
+  return true;
+}
+
+function runSweep(spec: SamplerSpec, target: SearchSpace, count: number, objective: (values: ParameterValues) => number): ObservedTrial[] {
+  const sampler = createSampler(spec, target);
+  const trials: ObservedTrial[] = [];
+  for (let n = 0; n < count; n++) {
+    const parameters = sampler.suggest({ trialNumber: n, trials, goal: 'minimize', random: trialRandom(spec.seed ?? 0, n) });
+    trials.push({ number: n, state: 'complete', parameters, value: objective(parameters), lastStep: null, lastValue: null });
+  }
+  return trials;
+}
+
+const specs: SamplerSpec[] = [
+  { type: 'random', seed: 3 },
+  { type: 'qmc', seed: 3, sequence: 'sobol', scramble: true },
+  { type: 'qmc', seed: 3, sequence: 'halton', scramble: true },
+  { type: 'tpe', seed: 3, startupTrials: 4, nEiCandidates: 24, gamma: 0.1, gammaMax: 25, considerPrior: true, priorWeight: 1, considerMagicClip: true, considerEndpoints: false, multivariate: false, constantLiar: true },
+  { type: 'tpe', seed: 3, startupTrials: 4, nEiCandidates: 24, gamma: 0.1, gammaMax: 25, considerPrior: true, priorWeight: 1, considerMagicClip: true, considerEndpoints: false, multivariate: true, constantLiar: false },
+];
+
+const toy = (values: ParameterValues) => (Math.log10(values['optimizer.learningRate'] as number) + 2) ** 2 + (values['optimizer.name'] === 'adam' ? 0 : 1);
+
+describe.each(specs.map((spec) => [`${spec.type} ${JSON.stringify(spec).slice(0, 60)}`, spec] as const))('sampler %s', (_name, spec) => {
+  it('proposes only values of the space, and conditional parameters only where active', () => {
+    for (const trial of runSweep(spec, space, 30, toy)) {
+      for (const parameter of space) {
+        const active = parameter.name !== 'optimizer.momentum' || trial.parameters['optimizer.name'] === 'momentum';
+        expect(parameter.name in trial.parameters).toBe(active);
+        if (active) expect(inDomain(parameter.distribution, trial.parameters[parameter.name]), `${parameter.name}=${trial.parameters[parameter.name]}`).toBe(true);
+      }
+    }
+  });
+
+  it('is reproducible: the same seed and trials give the same parameters', () => {
+    expect(runSweep(spec, space, 20, toy)).toEqual(runSweep(spec, space, 20, toy));
+  });
+});
+
+describe('grid sampler', () => {
+  it('gives every combination exactly once, conditional parameters only in their branch', () => {
+    const spec: SamplerSpec = { type: 'grid', seed: 9 };
+    const sampler = createSampler(spec, gridSpace);
+    // adam: 2·3, momentum: 3·2·3, sgd: 2·3 → 30
+    expect(sampler.capacity).toBe(30);
+    const points = Array.from({ length: 30 }, (_, n) => JSON.stringify(sampler.suggest({ trialNumber: n, trials: [], goal: 'minimize', random: trialRandom(9, n) })));
+    expect(new Set(points).size).toBe(30);
+    expect(points.filter((p) => p.includes('"optimizer.momentum"')).length).toBe(18);
+    expect(() => sampler.suggest({ trialNumber: 30, trials: [], goal: 'minimize', random: new Random(1) })).toThrow(RangeError);
+  });
+
+  it('property: any enumerable space is covered exactly once', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 1, max: 4 }), { minLength: 1, maxLength: 4 }), fc.integer({ min: 0, max: 1000 }), (sizes, seed) => {
+        const target = toSearchSpace(searchSpaceSchema.parse(Object.fromEntries(sizes.map((size, i) => [`p${i}`, { type: 'int', low: 0, high: size - 1 }]))));
+        const sampler = createSampler({ type: 'grid', seed }, target);
+        const total = sizes.reduce((a, b) => a * b, 1);
+        expect(sampler.capacity).toBe(total);
+        const seen = new Set(Array.from({ length: total }, (_, n) => JSON.stringify(sampler.suggest({ trialNumber: n, trials: [], goal: 'minimize', random: new Random(n) }))));
+        expect(seen.size).toBe(total);
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  it('refuses a continuous parameter, naming it', () => {
+    expect(samplerSpaceIssues({ type: 'grid' }, space).map((issue) => issue.parameter)).toEqual(['optimizer.learningRate']);
+  });
+});
+
+describe('low-discrepancy sequences', () => {
+  it.each([false, true])('Sobol (scrambled: %s): the first 2^k points fill each of 2^k intervals once, per coordinate', (scrambled) => {
+    const sequence = new SobolSequence(21, scrambled ? new Random(5) : null);
+    const points = Array.from({ length: 64 }, (_, i) => sequence.point(i));
+    for (let j = 0; j < 21; j++) {
+      const cells = points.map((point) => Math.floor(point[j] * 64)).sort((a, b) => a - b);
+      expect(cells).toEqual(Array.from({ length: 64 }, (_, i) => i));
+    }
+  });
+
+  it('Sobol unscrambled starts 0, ½, then ¾ ¼ / ¼ ¾ in the first two coordinates', () => {
+    const sequence = new SobolSequence(2, null);
+    expect([0, 1, 2, 3].map((i) => sequence.point(i))).toEqual([[0, 0], [0.5, 0.5], [0.75, 0.25], [0.25, 0.75]]);
+  });
+
+  it('Sobol 2-D projections are (0, m, 2)-nets for the first dimensions: each 1/8 × 1/8 … cell of area 1/64 once', () => {
+    const sequence = new SobolSequence(2, new Random(11));
+    const points = Array.from({ length: 64 }, (_, i) => sequence.point(i));
+    for (const [rows, columns] of [[8, 8], [4, 16], [16, 4], [2, 32]]) {
+      const cells = new Set(points.map(([x, y]) => `${Math.floor(x * rows)},${Math.floor(y * columns)}`));
+      expect(cells.size).toBe(64);
+    }
+  });
+
+  it('scrambled Halton: the first b^2 points fill each of b^2 intervals once, per coordinate of base b', () => {
+    const sequence = new HaltonSequence(6, new Random(2));
+    firstPrimes(6).forEach((base, j) => {
+      const n = base * base;
+      const cells = Array.from({ length: n }, (_, i) => Math.floor(sequence.point(i)[j] * n)).sort((a, b) => a - b);
+      expect(cells).toEqual(Array.from({ length: n }, (_, i) => i));
+    });
+  });
+});
+
+describe('TPE', () => {
+  const quadratic = toSearchSpace(
+    searchSpaceSchema.parse({ x: { type: 'float', low: -5, high: 5 }, y: { type: 'float', low: -5, high: 5 }, z: { type: 'float', low: -5, high: 5 } }),
+  );
+  const objective = (values: ParameterValues) => ((values.x as number) - 1) ** 2 + ((values.y as number) + 2) ** 2 + ((values.z as number) - 0.5) ** 2;
+  const best = (trials: ObservedTrial[]) => Math.min(...trials.map((trial) => trial.value!));
+  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+  it('beats random search with the same budget (median over seeds)', () => {
+    const seeds = [1, 2, 3, 4, 5, 6, 7];
+    const tpe = seeds.map((seed) => best(runSweep({ type: 'tpe', seed, startupTrials: 10, nEiCandidates: 24, gamma: 0.1, gammaMax: 25, considerPrior: true, priorWeight: 1, considerMagicClip: true, considerEndpoints: false, multivariate: false, constantLiar: false }, quadratic, 60, objective)));
+    const random = seeds.map((seed) => best(runSweep({ type: 'random', seed }, quadratic, 60, objective)));
+    expect(median(tpe)).toBeLessThan(median(random));
+  });
+
+  it('registry: every sampler has a description and defaulted options', () => {
+    expect(samplerTypes).toEqual(['grid', 'random', 'qmc', 'tpe']);
+  });
+});

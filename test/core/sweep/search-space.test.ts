@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { applyParameters, isActive, searchSpaceSchema, toSearchSpace } from '../../../src/core/sweep/index.ts';
+import { toFieldIssues } from '../../../src/contracts/issues.ts';
+
+function problems(input: unknown): string[] {
+  const parsed = searchSpaceSchema.safeParse(input);
+  return parsed.success ? [] : toFieldIssues(parsed.error).map((issue) => `${issue.path}: ${issue.message}`);
+}
+
+describe('search space', () => {
+  it('parses ranges, steps, logs, values and conditions into distributions, in order', () => {
+    const space = toSearchSpace(
+      searchSpaceSchema.parse({
+        'optimizer.name': { type: 'categorical', values: ['adam', 'momentum'] },
+        'optimizer.learningRate': { type: 'float', low: 1e-4, high: 1, log: true },
+        'optimizer.momentum': { type: 'float', low: 0.5, high: 0.99, step: 0.1, when: { 'optimizer.name': ['momentum'] } },
+        'training.batchSize': { type: 'int', low: 8, high: 256, log: true },
+        'training.seed': { type: 'int', values: [1, 2, 3] },
+      }),
+    );
+    expect(space.map((p) => p.name)).toEqual(['optimizer.name', 'optimizer.learningRate', 'optimizer.momentum', 'training.batchSize', 'training.seed']);
+    expect(space[2].distribution).toEqual({ kind: 'float', low: 0.5, high: 0.9, log: false, step: 0.1 });
+    expect(space[3].distribution).toEqual({ kind: 'int', low: 8, high: 256, log: true, step: 1 });
+    expect(space[4].distribution).toEqual({ kind: 'categorical', choices: [1, 2, 3] });
+    expect(isActive(space[2], { 'optimizer.name': 'adam' })).toBe(false);
+    expect(isActive(space[2], { 'optimizer.name': 'momentum' })).toBe(true);
+  });
+
+  it('names every bad field', () => {
+    expect(
+      problems({
+        a: { type: 'float', low: 1, high: 0 },
+        b: { type: 'float', low: 0, high: 1, log: true },
+        d: { type: 'float', values: [1], low: 0 },
+        e: { type: 'categorical', values: [] },
+        'f..g': { type: 'int', low: 0, high: 1 },
+        h: { type: 'int', low: 0.5, high: 2 },
+      }),
+    ).toEqual([
+      'a.high: Must be greater than low (1).',
+      'b.low: Must be positive on a log scale.',
+      'd.low: Give either `values` or a range, not both.',
+      expect.stringMatching(/^e\.values: /),
+      expect.stringMatching(/^\["f\.\.g"\]: /),
+      expect.stringMatching(/^h\.low: /),
+    ]);
+  });
+
+  it('lets a condition name only a parameter listed before it', () => {
+    expect(problems({ c: { type: 'int', low: 1, high: 5, when: { d: [1] } }, d: { type: 'int', low: 0, high: 1 } })).toEqual([
+      'c.when.d: Must name a parameter listed before this one.',
+    ]);
+  });
+
+  it('writes parameters into a copy of the base spec at their dotted paths', () => {
+    const base = { optimizer: { name: 'sgd', learningRate: 0.1 }, objective: { initial: [1, 2] } };
+    const spec = applyParameters(base, { 'optimizer.name': 'adam', 'training.maxSteps': 10, 'objective.initial.1': 5 });
+    expect(spec).toEqual({ optimizer: { name: 'adam', learningRate: 0.1 }, training: { maxSteps: 10 }, objective: { initial: [1, 5] } });
+    expect(base.optimizer.name).toBe('sgd');
+  });
+});
