@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { objectiveSpecSchema } from '../core/objectives/index.ts';
 import { optimizerConfigSchema } from '../core/optimizers/index.ts';
 import { scheduleSpecSchema } from '../core/schedules/index.ts';
+import { parallelIssues, parallelSettingsSchema } from '../core/parallel/index.ts';
 import { trainingSettingsSchema, gradientNoiseSchema, clippingSchema, earlyStoppingSchema, stopWhenSchema, recordSettingsSchema, objectiveReferenceSchema, type RunConfig } from '../core/training/index.ts';
 
 export const runSpecSchema = z
@@ -22,6 +23,10 @@ export const runSpecSchema = z
     earlyStopping: earlyStoppingSchema.optional().describe('Early stopping (default: off).'),
     stopWhen: stopWhenSchema.optional(),
     record: recordSettingsSchema.prefault({}),
+    parallel: parallelSettingsSchema.optional(),
+  })
+  .superRefine((spec, context) => {
+    for (const issue of parallelIssues(spec)) context.addIssue({ code: 'custom', path: issue.path, message: issue.message });
   })
   .meta({ id: 'RunSpec' })
   .describe('A run: objective, optimizer, and the training settings around them.');

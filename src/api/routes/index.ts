@@ -11,6 +11,7 @@ import { datasetRoutes } from './datasets/index.ts';
 import { healthRoutes } from './health/index.ts';
 import { objectiveRoutes } from './objectives/index.ts';
 import { optimizerRoutes } from './optimizers/index.ts';
+import { parallelAlgorithmRoutes } from './parallel-algorithms/index.ts';
 import { runEventRoutes } from './runs/events.ts';
 import { runRoutes } from './runs/index.ts';
 import { runLandscapeRoutes } from './runs/landscape.ts';
@@ -35,6 +36,7 @@ export async function registerRoutes(app: FastifyInstance, context: AppContext):
     await v1.register(runRoutes, { runService: context.services.runs });
     await v1.register(objectiveRoutes, { objectiveService: context.services.objectives });
     await v1.register(optimizerRoutes);
+    await v1.register(parallelAlgorithmRoutes);
     await v1.register(runMetricsRoutes, { runService: context.services.runs, metricsQuery: context.repositories.metrics });
     await v1.register(runLandscapeRoutes, {
       runService: context.services.runs, metricsQuery: context.repositories.metrics,

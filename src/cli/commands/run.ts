@@ -50,6 +50,10 @@ optional difficulty column for curriculum learning. A JSON file holds the dense 
 spec takes inline (as GET /v1/datasets/{id}/data returns it). A bad file is reported with the
 line and column, exit 2.
 
+A spec with a "parallel" block and "execution": "simulated" runs its replicas interleaved tick by
+tick, bit-reproducible, exactly as the service does (GET /v1/parallel-algorithms lists the
+algorithms); records are those of the center/server parameters.
+
 A spec whose objective is {"id": …} (a stored objective) or whose data is {"id": …} (an uploaded
 dataset) needs the service: submit it with POST /v1/runs instead.
 

@@ -11,11 +11,8 @@ import type { DataObjective } from '../objectives/objective.ts';
 import type { BestParams } from './best-params.ts';
 import type { BestTracker } from './early-stopping.ts';
 import type { Trainer } from './trainer.ts';
-
-const randomStateSchema = z.strictObject({
-  s: z.tuple([z.number(), z.number(), z.number(), z.number()]),
-  spare: z.number().nullable(),
-});
+import { dataPositionSchema, localStepStateShape } from './state-schemas.ts';
+import { parallelStateSchema } from '../parallel/state.ts';
 
 /** A data objective's own state (e.g. batch-normalization running statistics). */
 const objectiveState = z.record(z.string(), z.union([z.number(), z.array(z.number())]));
@@ -38,25 +35,28 @@ const engineStateShape = {
   lastValidationStep: z.number().int().min(0),
 };
 
-const trainerStateShape = {
+/** A single run's trainer: θ, its local step and its data position. */
+const singleStateShape = {
   params: z.array(z.number()),
-  optimizer: z.record(z.string(), z.union([z.number(), z.array(z.number())])),
-  schedule: z.record(z.string(), z.number().nullable()),
-  noiseRandom: randomStateSchema,
-  data: z
-    .strictObject({
-      epoch: z.number().int().min(0),
-      position: z.number().int().min(0),
-      order: z.array(z.number().int().min(0)),
-      random: randomStateSchema,
-    })
-    .nullable(),
+  ...localStepStateShape,
+  data: dataPositionSchema.nullable(),
 };
 
-export const runCheckpointSchema = z.strictObject({ ...engineStateShape, ...trainerStateShape });
+/** A simulated parallel run's trainer: the center (or shared/server) vector, the replicas and the algorithm's state. */
+const parallelStateShape = {
+  params: z.array(z.number()),
+  parallel: parallelStateSchema,
+};
+
+export const runCheckpointSchema = z.union([
+  z.strictObject({ ...engineStateShape, ...singleStateShape }),
+  z.strictObject({ ...engineStateShape, ...parallelStateShape }),
+]);
 
 export type RunCheckpoint = z.output<typeof runCheckpointSchema>;
-export type TrainerState = Omit<RunCheckpoint, keyof typeof engineStateShape>;
+export type SingleTrainerState = z.output<z.ZodObject<typeof singleStateShape>>;
+export type ParallelTrainerState = z.output<z.ZodObject<typeof parallelStateShape>>;
+export type TrainerState = SingleTrainerState | ParallelTrainerState;
 
 /** The engine's state a checkpoint holds, besides the trainer's. */
 export interface EngineState {

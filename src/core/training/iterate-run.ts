@@ -6,6 +6,9 @@ import type { RunCheckpoint } from './checkpoint.ts';
 import { isObjectiveReference, type RunConfig } from './run-config.ts';
 import { RunEngine, totalTicks } from './run-engine.ts';
 import { SingleTrainer } from './single-trainer.ts';
+import type { Trainer } from './trainer.ts';
+import { ParallelTrainer } from '../parallel/parallel-trainer.ts';
+import { resolveParallelSettings } from '../parallel/settings.ts';
 
 export interface IterateRunOptions {
   /** Continue from this checkpoint (taken by `run.checkpoint()` of a run of the same spec). */
@@ -26,7 +29,15 @@ export function iterateRun(config: RunConfig, options: IterateRunOptions = {}): 
     objective = createObjective(config.objective);
   }
   const dataObjective = isDataObjective(objective) ? objective : null;
-  const trainer = new SingleTrainer(objective, dataObjective, config, (ticksPerEpoch) => totalTicks(config, ticksPerEpoch));
+  const totalSteps = (ticksPerEpoch: number) => totalTicks(config, ticksPerEpoch);
+  let trainer: Trainer;
+  if (config.parallel === undefined) {
+    trainer = new SingleTrainer(objective, dataObjective, config, totalSteps);
+  } else if (config.parallel.execution === 'simulated') {
+    trainer = new ParallelTrainer(objective, dataObjective, config, resolveParallelSettings(config.parallel), totalSteps);
+  } else {
+    throw new Error(`A concurrent ${config.parallel.algorithm} run is not run by this loop: simulate it (parallel.execution "simulated").`);
+  }
   const run = new RunEngine(objective, dataObjective, trainer, config, options.clock);
   if (options.checkpoint) run.restore(options.checkpoint);
   return run;

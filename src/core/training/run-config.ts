@@ -16,6 +16,7 @@ import type { Clipping } from './clipping.ts';
 import type { EarlyStoppingSettings } from './early-stopping.ts';
 import type { StopWhen } from './stop-when.ts';
 import type { RecordSettings } from './record-settings.ts';
+import type { ParallelSettings } from '../parallel/settings.ts';
 
 export const objectiveReferenceSchema = z
   .strictObject({
@@ -35,6 +36,8 @@ export interface RunConfig {
   readonly earlyStopping?: EarlyStoppingSettings;
   readonly stopWhen?: StopWhen;
   readonly record: RecordSettings;
+  /** p replicas of the optimizer (../parallel/); absent: one. */
+  readonly parallel?: ParallelSettings;
 }
 
 export function isObjectiveReference(objective: RunConfig['objective']): objective is ObjectiveReference {

@@ -208,8 +208,9 @@ export class RunEngine implements Iterable<StepRecord> {
     if (this.validating && t % this.validationEvery === 0) this.validate(t);
     const stop = this.stopRules.after(t, loss, this.lastGradNorm, this.tracker);
     if (stop === null && t % this.every !== 0) return null;
-    if (stop !== null) this.trainer.finish();
-    if (stop !== null && this.validating && this.lastValidationStep !== t) this.validate(t);
+    // The last tick's pending exchanges come before its record, and its validation after them.
+    const changed = stop !== null && this.trainer.finish();
+    if (stop !== null && this.validating && (changed || this.lastValidationStep !== t)) this.validate(t);
     records.push(this.makeRecord());
     return stop;
   }

@@ -1,6 +1,6 @@
 /** The ordinary run: one optimizer (a local step) on one parameter vector, over all the data. */
 import type { DataObjective, Objective } from '../objectives/objective.ts';
-import type { TrainerState } from './checkpoint.ts';
+import type { SingleTrainerState, TrainerState } from './checkpoint.ts';
 import { DataBatches } from './data-batches.ts';
 import { describeDivergence, finiteGradientNorm } from './divergence.ts';
 import type { Monitor } from './early-stopping.ts';
@@ -62,15 +62,17 @@ export class SingleTrainer implements Trainer {
     return false;
   }
 
-  getState(): TrainerState {
+  getState(): SingleTrainerState {
     return {
       params: Array.from(this.params),
       ...this.local.getState(),
-      data: this.data ? (this.data.getState() as TrainerState['data']) : null,
+      data: this.data ? (this.data.getState() as SingleTrainerState['data']) : null,
     };
   }
 
-  setState(state: TrainerState, step: number): void {
+  setState(input: TrainerState, step: number): void {
+    if (!('optimizer' in input)) throw new Error('The checkpoint is of a parallel run; this run is not parallel.');
+    const state = input;
     if (state.params.length !== this.params.length) {
       throw new Error(`The checkpoint has ${state.params.length} parameters; the objective has ${this.params.length}.`);
     }

@@ -1,5 +1,5 @@
 /** Checking, storing, reading and resolving objectives for one tenant. */
-import type { ObjectiveSpec } from '../../../core/objectives/index.ts';
+import type { Objective, ObjectiveSpec } from '../../../core/objectives/index.ts';
 import { isObjectiveReference, type ObjectiveReference } from '../../../core/training/index.ts';
 import type { DatasetRepository } from '../../../db/datasets.ts';
 import type { ObjectiveRepository, StoredObjective } from '../../../db/objectives.ts';
@@ -85,14 +85,11 @@ export function createObjectiveService({ objectives, datasets }: ObjectiveServic
      * Makes sure a run's objective can be built at its start before the run is queued: a stored
      * one must exist for this tenant (404 naming `objective.id`), and either must build.
      */
-    async assertRunnable(tenantId: string, objective: ObjectiveSpec | ObjectiveReference): Promise<void> {
-      if (!isObjectiveReference(objective)) {
-        await build(tenantId, objective);
-        return;
-      }
+    async assertRunnable(tenantId: string, objective: ObjectiveSpec | ObjectiveReference): Promise<Objective> {
+      if (!isObjectiveReference(objective)) return build(tenantId, objective);
       const spec = await objectives.findSpec(tenantId, objective.id);
       if (!spec) throw objectiveNotFound(objective.id, 'objective.id');
-      await build(tenantId, spec);
+      return build(tenantId, spec);
     },
   };
 }
