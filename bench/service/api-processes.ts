@@ -41,6 +41,8 @@ export async function startApiProcess(config: Config, environment: Record<string
       PORT: String(port),
       LOG_LEVEL: 'warn',
       RATE_LIMIT_MAX: '1000000',
+      // A benchmark machine is busy: give the start-up check of PostgreSQL and Redis time.
+      READINESS_TIMEOUT_MS: '30000',
       ...environment,
     },
     stdio: ['ignore', 'ignore', 'inherit'],
