@@ -11,6 +11,7 @@ import { createTenantRepository } from '../db/tenants.ts';
 import type { Redis } from '../queue/connection.ts';
 import { createRunEnqueuer, type RunsQueue } from '../queue/runs-queue.ts';
 import { createRunEventHub, type RunEventHub } from '../queue/run-event-hub.ts';
+import { createSharedPages } from '../queue/shared-pages.ts';
 import { createDatasetService } from './routes/datasets/dataset-service.ts';
 import { createObjectiveService } from './routes/objectives/objective-service.ts';
 import { createRunService } from './routes/runs/run-service.ts';
@@ -57,7 +58,9 @@ export function createAppContext(dependencies: AppDependencies) {
     objectives,
     datasets: createDatasetService({ datasets: repositories.datasets, limits: dependencies.config.datasetLimits }),
   };
-  return { dependencies, repositories, services, runEvents, close };
+  /** Pages (downsampled metrics) computed once for all API processes. */
+  const sharedPages = createSharedPages(dependencies.redis, { namespace: dependencies.config.queuePrefix });
+  return { dependencies, repositories, services, runEvents, sharedPages, close };
 }
 
 export type AppContext = ReturnType<typeof createAppContext>;

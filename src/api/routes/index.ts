@@ -37,7 +37,9 @@ export async function registerRoutes(app: FastifyInstance, context: AppContext):
     await v1.register(objectiveRoutes, { objectiveService: context.services.objectives });
     await v1.register(optimizerRoutes);
     await v1.register(parallelAlgorithmRoutes);
-    await v1.register(runMetricsRoutes, { runService: context.services.runs, metricsQuery: context.repositories.metrics });
+    await v1.register(runMetricsRoutes, {
+      runService: context.services.runs, metricsQuery: context.repositories.metrics, sharedPages: context.sharedPages,
+    });
     await v1.register(runLandscapeRoutes, {
       runService: context.services.runs, metricsQuery: context.repositories.metrics,
       objectives: context.repositories.objectives, datasets: context.repositories.datasets,

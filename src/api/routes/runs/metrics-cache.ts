@@ -1,14 +1,13 @@
 /**
- * Recently served metrics pages, keyed by their ETag (which names the run, its last recorded
- * step and the query): many dashboards polling the same run get the page computed for the
- * first of them until a new step lands. Bounded by total size; least recently used go first.
+ * Recently served metrics pages in this process, keyed by their ETag (which names the run, its
+ * last recorded step and the query): many dashboards polling the same run get the page computed
+ * for the first of them until a new step lands, without a round trip to the shared tier
+ * (queue/shared-pages.ts). Bounded by total size; least recently used go first.
  */
-export interface CachedPage {
-  readonly contentType: string;
-  readonly body: string;
-  /** For CSV pages, the cursor of the next page (JSON pages carry it in the body). */
-  readonly nextCursor: string | null;
-}
+import type { StoredPage } from '../../../queue/shared-pages.ts';
+
+/** A page as served: content type, body, and for CSV pages the next cursor (JSON pages carry it in the body). */
+export type CachedPage = StoredPage;
 
 export class MetricsPageCache {
   private readonly pages = new Map<string, CachedPage>();

@@ -9,6 +9,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { metricFields, type MetricField, type MetricsQuery } from '../../../db/metrics-query.ts';
+import type { SharedPages } from '../../../queue/shared-pages.ts';
 import { AppError } from '../../errors/app-error.ts';
 import { problemResponses } from '../../errors/problem.ts';
 import { principalOf } from '../../plugins/authentication.ts';
@@ -74,7 +75,8 @@ export type MetricsPage = z.infer<typeof metricsPageSchema>;
 
 export async function runMetricsRoutes(
   app: FastifyInstance,
-  { runService, metricsQuery, cacheBytes = 32 * 1024 * 1024 }: { runService: RunService; metricsQuery: MetricsQuery; cacheBytes?: number },
+  { runService, metricsQuery, sharedPages, cacheBytes = 32 * 1024 * 1024 }:
+    { runService: RunService; metricsQuery: MetricsQuery; sharedPages: SharedPages; cacheBytes?: number },
 ): Promise<void> {
   const cache = new MetricsPageCache(cacheBytes);
 
@@ -115,25 +117,28 @@ export async function runMetricsRoutes(
     const cached = cache.get(etag);
     if (cached) return sendText(reply, cached);
 
-    const from = query.from ?? 1;
-    const to = Math.min(query.to ?? maxStep, Math.max(lastStep, from));
-    let page: MetricsPage;
-    if (query.maxPoints !== undefined && lastStep >= from && (await metricsQuery.count(run.id, from, to)) > query.maxPoints) {
-      const { bucketSize, buckets } = await metricsQuery.downsample(run.id, { fields, from, to, maxPoints: query.maxPoints });
-      page = { runId: run.id, fields, downsampled: true, bucketSize, points: buckets, nextCursor: null };
-    } else {
-      const limit = query.maxPoints ?? query.limit;
-      const afterStep = query.cursor === undefined ? 0 : Number(query.cursor);
-      const rows = await metricsQuery.rows(run.id, { fields, from, to, afterStep, limit: limit + 1 });
-      const points = rows.slice(0, limit);
-      const nextCursor = rows.length > limit ? String(points.at(-1)!.step) : null;
-      page = { runId: run.id, fields, downsampled: false, bucketSize: null, points, nextCursor };
-    }
-    // Built here from typed queries, so the page is written out directly: validating a
-    // thousand buckets against the response schema cost as much as the query itself.
-    const text: CachedPage = csv
-      ? { contentType: 'text/csv; charset=utf-8', body: metricsCsv(page), nextCursor: page.nextCursor }
-      : { contentType: 'application/json; charset=utf-8', body: JSON.stringify(page), nextCursor: null };
+    // Computed once per (run, revision, query) across all API processes; the ETag names all three.
+    const text = await sharedPages.getOrCompute(etag.slice(3, -1), async (): Promise<CachedPage> => {
+      const from = query.from ?? 1;
+      const to = Math.min(query.to ?? maxStep, Math.max(lastStep, from));
+      let page: MetricsPage;
+      if (query.maxPoints !== undefined && lastStep >= from && (await metricsQuery.count(run.id, from, to)) > query.maxPoints) {
+        const { bucketSize, buckets } = await metricsQuery.downsample(run.id, { fields, from, to, maxPoints: query.maxPoints });
+        page = { runId: run.id, fields, downsampled: true, bucketSize, points: buckets, nextCursor: null };
+      } else {
+        const limit = query.maxPoints ?? query.limit;
+        const afterStep = query.cursor === undefined ? 0 : Number(query.cursor);
+        const rows = await metricsQuery.rows(run.id, { fields, from, to, afterStep, limit: limit + 1 });
+        const points = rows.slice(0, limit);
+        const nextCursor = rows.length > limit ? String(points.at(-1)!.step) : null;
+        page = { runId: run.id, fields, downsampled: false, bucketSize: null, points, nextCursor };
+      }
+      // Built here from typed queries, so the page is written out directly: validating a
+      // thousand buckets against the response schema cost as much as the query itself.
+      return csv
+        ? { contentType: 'text/csv; charset=utf-8', body: metricsCsv(page), nextCursor: page.nextCursor }
+        : { contentType: 'application/json; charset=utf-8', body: JSON.stringify(page), nextCursor: null };
+    });
     cache.set(etag, text);
     return sendText(reply, text);
   });
