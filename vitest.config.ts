@@ -3,6 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // Tests read TEST_DATABASE_URL only; this makes DATABASE_URL the same for whatever they start.
+    setupFiles: ['test/support/environment.ts'],
     // Integration suites share one PostgreSQL and one Redis; each file uses its own
     // database schema and queue names, but running files one at a time keeps the two
     // cores free for the worker processes that some tests start.

@@ -8,6 +8,7 @@ import { createRequire } from 'node:module';
 import { createAppContext, type AppDependencies } from './app-context.ts';
 import { registerDocumentation } from './plugins/documentation.ts';
 import { installErrorHandling } from './plugins/error-handler.ts';
+import { installJsonBodyParser } from './plugins/json-body.ts';
 import { installRequestMetrics } from './plugins/request-metrics.ts';
 import { validatorCompiler } from './plugins/validator-compiler.ts';
 import { registerRoutes } from './routes/index.ts';
@@ -32,6 +33,7 @@ export async function buildApp(dependencies: AppDependencies, options: BuildAppO
   app.setSerializerCompiler(serializerCompiler);
   // Bodies are JSON; anything else is refused with 415 instead of reaching validation as a string.
   app.removeContentTypeParser('text/plain');
+  installJsonBodyParser(app);
   app.decorateRequest('principal', null);
 
   installErrorHandling(app);

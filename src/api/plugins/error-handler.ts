@@ -12,7 +12,6 @@ import { problemContentType, problemType, type Problem } from '../errors/problem
 /** Fastify's own client errors, by fastify error code. */
 const frameworkErrors: Record<string, { code: string; title: string }> = {
   FST_ERR_CTP_INVALID_JSON_BODY: { code: 'invalid_json', title: 'The body is not valid JSON' },
-  FST_ERR_CTP_EMPTY_JSON_BODY: { code: 'invalid_json', title: 'The body is not valid JSON' },
   FST_ERR_CTP_BODY_TOO_LARGE: { code: 'body_too_large', title: 'The body is too large' },
   FST_ERR_CTP_INVALID_MEDIA_TYPE: { code: 'unsupported_media_type', title: 'Unsupported media type' },
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: { code: 'invalid_content_length', title: 'Content-Length does not match the body' },

@@ -26,8 +26,9 @@ describe('client errors are 4xx application/problem+json, never 5xx', () => {
     expectProblem(await post('{"objective": {'), 400, 'invalid_json');
   });
 
-  it('an empty JSON body → 400', async () => {
-    expectProblem(await post(''), 400, 'invalid_json');
+  it('an empty JSON body where a body is required → 400 validation_failed naming the body', async () => {
+    const problem = expectProblem(await post(''), 400, 'validation_failed');
+    expect(problem.errors).toEqual([expect.objectContaining({ path: '' })]);
   });
 
   it('wrong types → 400 validation_failed with the path of every bad field', async () => {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultMigrationsDirectory, migrate, migrationLockKey, readMigrations } from '../../../src/db/migrator.ts';
-import { testDatabaseUrl } from '../support/services.ts';
+import { testDatabaseUrl } from '../../support/test-database.ts';
 
 /** A database of its own per test, dropped afterwards. */
 function scratchDatabaseUrl(): { url: string; name: string } {

@@ -7,7 +7,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postgresConnectionOptions } from '../../../src/db/connection-options.ts';
 import { createPool, type Pool } from '../../../src/db/pool.ts';
-import { testDatabaseUrl } from '../support/services.ts';
+import { testDatabaseUrl } from '../../support/test-database.ts';
 
 /** The generic plan of a lookup by primary key in an empty, analysed table, on `client`. */
 async function genericPlan(client: pg.ClientBase): Promise<string> {

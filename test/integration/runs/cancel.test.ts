@@ -27,6 +27,18 @@ describe('POST /v1/runs/{id}/cancel', () => {
   const cancel = (id: string, auth = api.authorization) =>
     api.app.inject({ method: 'POST', url: `/v1/runs/${id}/cancel`, headers: { authorization: auth } });
 
+  it('an empty body sent as application/json is no body: the queued run is cancelled (before any worker runs)', async () => {
+    const id = (await postRun(api.app, api.authorization, shortSpec)).json().id;
+    const response = await api.app.inject({
+      method: 'POST',
+      url: `/v1/runs/${id}/cancel`,
+      headers: { authorization: api.authorization, 'content-type': 'application/json' },
+      payload: '',
+    });
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toMatchObject({ id, status: 'cancelled' });
+  });
+
   it('a queued run is cancelled at once and never starts', async () => {
     const id = (await postRun(api.app, api.authorization, shortSpec)).json().id;
     const response = await cancel(id);

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPool, type Pool } from '../../../src/db/pool.ts';
-import { testDatabaseUrl } from '../support/services.ts';
+import { testDatabaseUrl } from '../../support/test-database.ts';
 import { compareTrajectories, getRun, isFinal, postRun, referenceTrajectory, storedMetrics, waitForRun, useTestApi } from './support.ts';
 
 const binary = fileURLToPath(new URL('../../../bin/descent.js', import.meta.url));

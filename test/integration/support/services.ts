@@ -1,7 +1,7 @@
 /**
- * Integration tests run against the real PostgreSQL and Redis (DATABASE_URL and REDIS_URL as
- * CI sets them; by default the local `descent_test` database). Each test file gets its own
- * queue prefix and its own tenants, so files never see each other's data.
+ * Integration tests run against the real PostgreSQL and Redis (the database of TEST_DATABASE_URL,
+ * see test/support/test-database.ts, and REDIS_URL). Each test file gets its own queue prefix
+ * and its own tenants, so files never see each other's data.
  */
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
@@ -14,8 +14,8 @@ import { createDatabase, type Database } from '../../../src/db/client.ts';
 import { migrate } from '../../../src/db/migrator.ts';
 import { closeRedis, createRedis, type Redis } from '../../../src/queue/connection.ts';
 import { createRunsQueue, type RunsQueue } from '../../../src/queue/runs-queue.ts';
+import { testDatabaseUrl } from '../../support/test-database.ts';
 
-export const testDatabaseUrl = process.env.DATABASE_URL || 'postgresql://postgres@127.0.0.1:5432/descent_test';
 
 export function testConfig(overrides: Record<string, string> = {}): Config {
   return loadConfig({
