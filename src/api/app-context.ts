@@ -6,6 +6,7 @@ import type { Database } from '../db/client.ts';
 import { createMetricsQuery } from '../db/metrics-query.ts';
 import { createPool, type Pool } from '../db/pool.ts';
 import { createObjectiveRepository } from '../db/objectives.ts';
+import { createResourceDeletion } from '../db/resource-deletion.ts';
 import { createRunRepository } from '../db/runs.ts';
 import { createTenantRepository } from '../db/tenants.ts';
 import type { Redis } from '../queue/connection.ts';
@@ -44,8 +45,9 @@ export function createAppContext(dependencies: AppDependencies) {
     datasets: createDatasetRepository(dependencies.database),
     metrics: createMetricsQuery(pool),
     objectives: createObjectiveRepository(dependencies.database),
+    deletion: createResourceDeletion(dependencies.database),
   };
-  const objectives = createObjectiveService({ objectives: repositories.objectives, datasets: repositories.datasets });
+  const objectives = createObjectiveService({ objectives: repositories.objectives, datasets: repositories.datasets, deletion: repositories.deletion });
   const services = {
     runs: createRunService({
       runs: repositories.runs,
@@ -54,9 +56,10 @@ export function createAppContext(dependencies: AppDependencies) {
       objectives,
       redis: dependencies.redis,
       queuePrefix: dependencies.config.queuePrefix,
+      deletion: repositories.deletion,
     }),
     objectives,
-    datasets: createDatasetService({ datasets: repositories.datasets, limits: dependencies.config.datasetLimits }),
+    datasets: createDatasetService({ datasets: repositories.datasets, limits: dependencies.config.datasetLimits, deletion: repositories.deletion }),
   };
   /** Pages (downsampled metrics) computed once for all API processes. */
   const sharedPages = createSharedPages(dependencies.redis, { namespace: dependencies.config.queuePrefix });

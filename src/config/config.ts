@@ -40,6 +40,8 @@ export const configSchema = z.object({
   QUEUE_PREFIX: z.string().regex(/^[\w.-]+$/).default('descent'),
   /** How long readiness checks wait for PostgreSQL or Redis before calling it down. */
   READINESS_TIMEOUT_MS: integer(2_000, 50, 60_000),
+  /** Days a finished run keeps its raw steps (all but the last; rollups are kept); 0 keeps them forever. */
+  METRICS_RETENTION_DAYS: integer(0, 0, 36_500),
 });
 
 export interface Config {
@@ -55,6 +57,8 @@ export interface Config {
   readonly rateLimit: { readonly max: number; readonly windowSeconds: number };
   readonly queuePrefix: string;
   readonly readinessTimeoutMs: number;
+  /** 0: keep finished runs' steps forever. */
+  readonly metricsRetentionDays: number;
 }
 
 export class ConfigError extends Error {
@@ -87,6 +91,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     rateLimit: { max: settings.RATE_LIMIT_MAX, windowSeconds: settings.RATE_LIMIT_WINDOW_SECONDS },
     queuePrefix: settings.QUEUE_PREFIX,
     readinessTimeoutMs: settings.READINESS_TIMEOUT_MS,
+    metricsRetentionDays: settings.METRICS_RETENTION_DAYS,
   };
 }
 

@@ -1,8 +1,10 @@
 /** `descent worker`: one worker process taking runs from the queue. */
 import type { Config } from '../../config/config.ts';
 import { createLogger } from '../../config/logger.ts';
+import { createMetricsRetention } from '../../db/metrics-retention.ts';
 import { createPool } from '../../db/pool.ts';
 import { closeRedis, createRedis } from '../../queue/connection.ts';
+import { startRetentionLoop } from '../../worker/metrics-retention-loop.ts';
 import { createRunProcessor } from '../../worker/processors/run.ts';
 import { startWorker, type RunningWorker } from '../../worker/worker.ts';
 import type { Command } from '../main.ts';
@@ -21,22 +23,26 @@ export async function startRunWorker(config: Config, services: Services): Promis
     await pool.end();
     await closeRedis(events);
   };
+  const logger = createLogger(config.logLevel);
   const running = await startWorker({
     config,
     connection: services.redis,
     processors: {
       run: createRunProcessor({ database: services.database, pool, redis: events, queuePrefix: config.queuePrefix }),
     },
-    logger: createLogger(config.logLevel),
+    logger,
   }).catch(async (error: unknown) => {
     await release();
     throw error;
   });
+  const stopRetention = config.metricsRetentionDays > 0
+    ? startRetentionLoop({ retention: createMetricsRetention(pool), retentionDays: config.metricsRetentionDays, logger })
+    : async () => undefined;
   let closing: Promise<void> | undefined;
   return {
     worker: running.worker,
     close() {
-      closing ??= running.close().then(release);
+      closing ??= stopRetention().then(() => running.close()).then(release);
       return closing;
     },
   };
@@ -53,6 +59,7 @@ stops taking jobs, lets the active ones finish their current slice and closes it
 Environment:
   DATABASE_URL, REDIS_URL, WORKER_CONCURRENCY (default 2), QUEUE_PREFIX, LOG_LEVEL,
   WORKER_LOCK_DURATION_MS (default 10000), WORKER_STALLED_INTERVAL_MS (default 5000),
-  WORKER_MAX_STALLED_COUNT (default 3): how fast a dead worker's runs move on (see README)`,
+  WORKER_MAX_STALLED_COUNT (default 3): how fast a dead worker's runs move on (see README),
+  METRICS_RETENTION_DAYS (default 0, keep forever): days a finished run keeps its raw steps`,
   execute: () => runUntilSignal('worker', 'worker', startRunWorker, (running) => running.close()),
 };

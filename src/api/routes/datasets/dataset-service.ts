@@ -2,14 +2,17 @@
 import type { DatasetUpload } from '../../../contracts/dataset-upload.ts';
 import { materializeDataset, selectRows, type Dataset } from '../../../core/datasets/index.ts';
 import type { DatasetDescription, DatasetRepository } from '../../../db/datasets.ts';
+import type { ResourceDeletion } from '../../../db/resource-deletion.ts';
 import { AppError, notFound } from '../../errors/app-error.ts';
 import { cursorPage, type PageQuery } from '../cursor-page.ts';
+import { assertDeleted } from '../deletion-answer.ts';
 import { readCsvUpload, tooLarge, type CsvBody, type DatasetUploadLimits } from './csv-upload.ts';
 import type { DatasetDataView, UploadQuery } from './dataset-view.ts';
 
 export interface DatasetServiceDependencies {
   readonly datasets: DatasetRepository;
   readonly limits: DatasetUploadLimits;
+  readonly deletion: ResourceDeletion;
 }
 
 const csvOnly = (field: string) =>
@@ -18,7 +21,7 @@ const csvOnly = (field: string) =>
     errors: [{ path: field, message: `${field} applies to CSV uploads only; JSON uploads name the target with targetName.`, code: 'csv_only' }],
   });
 
-export function createDatasetService({ datasets, limits }: DatasetServiceDependencies) {
+export function createDatasetService({ datasets, limits, deletion }: DatasetServiceDependencies) {
   /** Service limits beyond what the schema and the core already enforce. */
   function checkLimits(dataset: Dataset): void {
     if (dataset.rows > limits.maxRows) throw tooLarge(`The dataset has ${dataset.rows} rows; at most ${limits.maxRows} are accepted.`);
@@ -58,6 +61,11 @@ export function createDatasetService({ datasets, limits }: DatasetServiceDepende
     },
 
     get: find,
+
+    /** Deletes a dataset; 409 while a queued or running run needs it (directly or through a stored objective). */
+    async delete(tenantId: string, id: string): Promise<void> {
+      assertDeleted(await deletion.deleteDataset(tenantId, id), 'dataset', id);
+    },
 
     list: (tenantId: string, query: PageQuery) => cursorPage((page) => datasets.list(tenantId, page), query),
 

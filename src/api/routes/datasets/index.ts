@@ -90,4 +90,18 @@ export async function datasetRoutes(app: FastifyInstance, { datasetService, limi
       response: { 200: datasetDataSchema, ...problemResponses(400, 401, 404, 429) },
     },
   }, async (request) => datasetService.data(principalOf(request).tenantId, request.params.id, request.query));
+
+  routes.delete('/datasets/:id', {
+    schema: {
+      summary: 'Delete a dataset',
+      description: 'Finished runs keep their spec and results. A dataset that a queued or running run needs, directly '
+        + 'or through a stored objective, cannot be deleted (409 `dataset_in_use`).',
+      tags: ['datasets'],
+      params: idParams,
+      response: { 204: z.null().describe('Deleted.'), ...problemResponses(401, 404, 409, 429) },
+    },
+  }, async (request, reply) => {
+    await datasetService.delete(principalOf(request).tenantId, request.params.id);
+    return reply.code(204).send(null);
+  });
 }

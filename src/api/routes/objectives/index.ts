@@ -59,4 +59,18 @@ export async function objectiveRoutes(app: FastifyInstance, { objectiveService }
       response: { 200: objectiveViewSchema, ...problemResponses(401, 404, 429) },
     },
   }, async (request) => toObjectiveView(await objectiveService.get(principalOf(request).tenantId, request.params.id)));
+
+  routes.delete('/objectives/:id', {
+    schema: {
+      summary: 'Delete a stored objective',
+      description: 'Finished runs keep their spec and results. An objective a queued or running run references '
+        + 'cannot be deleted (409 `objective_in_use`).',
+      tags: ['objectives'],
+      params: z.object({ id: z.string().describe('The objective id (a UUID).') }),
+      response: { 204: z.null().describe('Deleted.'), ...problemResponses(401, 404, 409, 429) },
+    },
+  }, async (request, reply) => {
+    await objectiveService.delete(principalOf(request).tenantId, request.params.id);
+    return reply.code(204).send(null);
+  });
 }

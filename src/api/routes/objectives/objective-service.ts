@@ -3,10 +3,12 @@ import type { Objective, ObjectiveSpec } from '../../../core/objectives/index.ts
 import { isObjectiveReference, type ObjectiveReference } from '../../../core/training/index.ts';
 import type { DatasetRepository } from '../../../db/datasets.ts';
 import type { ObjectiveRepository, StoredObjective } from '../../../db/objectives.ts';
+import type { ResourceDeletion } from '../../../db/resource-deletion.ts';
 import type { JsonValue } from '../../../db/runs.ts';
 import { AppError, notFound } from '../../errors/app-error.ts';
 import { cursorPage, type PageQuery } from '../cursor-page.ts';
 import { resolveObjectiveData } from '../datasets/dataset-references.ts';
+import { assertDeleted } from '../deletion-answer.ts';
 import { buildObjective } from './build-objective.ts';
 import { gradientCheckAtStart, maxShownDimension, type GradientCheckView, type ObjectiveView } from './objective-view.ts';
 
@@ -38,9 +40,10 @@ const objectiveNotFound = (id: string, path: string) =>
 export interface ObjectiveServiceDependencies {
   readonly objectives: ObjectiveRepository;
   readonly datasets: DatasetRepository;
+  readonly deletion: ResourceDeletion;
 }
 
-export function createObjectiveService({ objectives, datasets }: ObjectiveServiceDependencies) {
+export function createObjectiveService({ objectives, datasets, deletion }: ObjectiveServiceDependencies) {
   /** Builds the tenant's objective (its dataset references loaded); 4xx naming the field when it cannot be. */
   async function build(tenantId: string, spec: ObjectiveSpec) {
     return buildObjective(await resolveObjectiveData(datasets, tenantId, spec, 'objective'), 'objective');
@@ -79,6 +82,11 @@ export function createObjectiveService({ objectives, datasets }: ObjectiveServic
 
     list(tenantId: string, query: PageQuery) {
       return cursorPage((page) => objectives.list(tenantId, page), query);
+    },
+
+    /** Deletes a stored objective; 409 while a queued or running run references it. */
+    async delete(tenantId: string, id: string): Promise<void> {
+      assertDeleted(await deletion.deleteObjective(tenantId, id), 'objective', id);
     },
 
     /**

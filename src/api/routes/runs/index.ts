@@ -68,6 +68,20 @@ export async function runRoutes(app: FastifyInstance, { runService }: { runServi
     serializerCompiler: runViewSerializerCompiler,
   }, async (request) => toRunView(await runService.get(principalOf(request).tenantId, request.params.id)));
 
+  routes.delete('/runs/:id', {
+    schema: {
+      summary: 'Delete a run',
+      description: 'Deletes a finished run with everything recorded for it: its steps, summaries and checkpoints. '
+        + 'A queued or running run cannot be deleted (409 `run_active`): cancel it first.',
+      tags: ['runs'],
+      params: z.object({ id: z.string().describe('The run id (a UUID).') }),
+      response: { 204: z.null().describe('Deleted.'), ...problemResponses(401, 404, 409, 429) },
+    },
+  }, async (request, reply) => {
+    await runService.delete(principalOf(request).tenantId, request.params.id);
+    return reply.code(204).send(null);
+  });
+
   routes.post('/runs/:id/cancel', {
     schema: {
       summary: 'Cancel a run',

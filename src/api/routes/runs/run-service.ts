@@ -1,5 +1,6 @@
 /** Submitting, reading and listing runs for one tenant. */
 import { isDeepStrictEqual } from 'node:util';
+import type { ResourceDeletion } from '../../../db/resource-deletion.ts';
 import type { JsonValue, Run, RunRepository, RunStatus } from '../../../db/runs.ts';
 import type { Redis } from '../../../queue/connection.ts';
 import { requestCancel } from '../../../queue/run-cancellation.ts';
@@ -10,6 +11,7 @@ import { isDataObjective } from '../../../core/objectives/index.ts';
 import { replicaShortage } from '../../../core/parallel/index.ts';
 import { AppError, notFound } from '../../errors/app-error.ts';
 import { cursorPage } from '../cursor-page.ts';
+import { assertDeleted } from '../deletion-answer.ts';
 import type { ObjectiveService } from '../objectives/objective-service.ts';
 
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -24,6 +26,7 @@ export interface RunServiceDependencies {
   /** Cancel flags and run events. */
   readonly redis: Redis;
   readonly queuePrefix: string;
+  readonly deletion: ResourceDeletion;
 }
 
 /** The result of a run cancelled before a worker started it. */
@@ -34,7 +37,7 @@ const cancelledBeforeStart = {
 /** JSON as PostgreSQL's jsonb gives it back (keys reordered, undefined dropped), for comparisons. */
 const asStored = (value: unknown): unknown => JSON.parse(JSON.stringify(value));
 
-export function createRunService({ runs, runsQueue, runEnqueuer, objectives, redis, queuePrefix }: RunServiceDependencies) {
+export function createRunService({ runs, runsQueue, runEnqueuer, objectives, redis, queuePrefix, deletion }: RunServiceDependencies) {
   async function get(tenantId: string, id: string): Promise<Run> {
     const run = uuidPattern.test(id) ? await runs.findForTenant(tenantId, id) : null;
     if (!run) throw notFound('Run', `There is no run ${id}.`);
@@ -76,6 +79,11 @@ export function createRunService({ runs, runsQueue, runEnqueuer, objectives, red
     },
 
     get,
+
+    /** Deletes a finished run with its steps, rollups and checkpoints; a queued or running one is a 409. */
+    async delete(tenantId: string, id: string): Promise<void> {
+      assertDeleted(await deletion.deleteRun(tenantId, id), 'run', id);
+    },
 
     list(tenantId: string, query: { status?: RunStatus; sweepId?: string; limit: number; cursor?: string }) {
       return cursorPage((page) => runs.list(tenantId, { ...page, status: query.status, sweepId: query.sweepId }), query);
