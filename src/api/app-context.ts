@@ -3,6 +3,7 @@ import type { Config } from '../config/config.ts';
 import { createApiKeyAuthenticator } from '../db/api-keys.ts';
 import { createDatasetRepository } from '../db/datasets.ts';
 import type { Database } from '../db/client.ts';
+import { createMetricsExport } from '../db/metrics-export.ts';
 import { createMetricsQuery } from '../db/metrics-query.ts';
 import { createPool, type Pool } from '../db/pool.ts';
 import { createObjectiveRepository } from '../db/objectives.ts';
@@ -44,6 +45,7 @@ export function createAppContext(dependencies: AppDependencies) {
     runs: createRunRepository(dependencies.database, pool),
     datasets: createDatasetRepository(dependencies.database),
     metrics: createMetricsQuery(pool),
+    metricsExport: createMetricsExport(pool),
     objectives: createObjectiveRepository(dependencies.database),
     deletion: createResourceDeletion(dependencies.database),
   };

@@ -42,12 +42,15 @@ const columnOf: Record<MetricField, string> = {
 /** One recorded step; non-finite values (a diverged step) come back as null. */
 export type MetricRow = { step: number } & Partial<Record<Exclude<MetricField, 'params'>, number | null>> & { params?: (number | null)[] | null };
 
-/** One downsampled group: the mean of each field over its recorded steps, with min and max. */
+/**
+ * One downsampled group: the mean of each field over its recorded steps, with min and max;
+ * `params` (when asked for) are the parameters at the group's last recorded step, `stepEnd`.
+ */
 export interface MetricBucket {
   step: number;
   stepEnd: number;
   count: number;
-  [field: string]: number | null;
+  [field: string]: number | null | (number | null)[];
 }
 
 export interface RowQuery {
@@ -161,6 +164,16 @@ export function createMetricsQuery(pool: Pool) {
         }
         return bucket;
       });
+      if (wanted.has('params') && buckets.length > 0) {
+        // Parameters have no mean: each bucket shows where the run was at its last step.
+        const rows = await query<{ step: number; params: number[] | null }>(
+          'SELECT step, params FROM run_metrics WHERE run_id = $1::uuid AND step = ANY($2::int[])', [runId, buckets.map((b) => b.stepEnd)]);
+        const byStep = new Map(rows.map((row) => [Number(row.step), row.params]));
+        for (const bucket of buckets) {
+          const params = byStep.get(bucket.stepEnd);
+          bucket.params = params && params.length ? params.map(finite) : null;
+        }
+      }
       return { bucketSize: groupWidth, buckets };
     },
   };

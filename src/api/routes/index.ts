@@ -38,7 +38,8 @@ export async function registerRoutes(app: FastifyInstance, context: AppContext):
     await v1.register(optimizerRoutes);
     await v1.register(parallelAlgorithmRoutes);
     await v1.register(runMetricsRoutes, {
-      runService: context.services.runs, metricsQuery: context.repositories.metrics, sharedPages: context.sharedPages,
+      runService: context.services.runs, metricsQuery: context.repositories.metrics,
+      metricsExport: context.repositories.metricsExport, sharedPages: context.sharedPages,
     });
     await v1.register(runLandscapeRoutes, {
       runService: context.services.runs, metricsQuery: context.repositories.metrics,

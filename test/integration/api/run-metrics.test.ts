@@ -222,6 +222,56 @@ describe('GET /v1/runs/{id}/metrics', () => {
     expect(buckets.body.split('\n')[0]).toBe('step,stepEnd,count,loss,lossMin,lossMax');
   });
 
+  it('streams every row of a range as CSV or JSON lines when no limit, cursor or maxPoints is given', async () => {
+    const { rows: [{ n }] } = await client.query('SELECT count(*)::int AS n FROM run_metrics WHERE run_id = $1', [runId]);
+    expect(n).toBeGreaterThan(10_000);
+    const csv = await app.inject({ url: `/v1/runs/${runId}/metrics?format=csv&fields=loss,gradNorm,params`, headers: { authorization } });
+    expect(csv.statusCode).toBe(200);
+    expect(csv.headers['content-type']).toMatch(/^text\/csv/);
+    expect(csv.headers['x-next-cursor']).toBeUndefined();
+    const lines = csv.body.trimEnd().split('\n');
+    expect(lines[0]).toBe('step,loss,gradNorm,params[0],params[1]');
+    expect(lines).toHaveLength(n + 1);
+    for (const index of [0, 7776, 49_999]) {
+      const [step, loss, gradNorm, p0, p1] = lines[index + 1]!.split(',').map(Number);
+      expect([step, loss, gradNorm, p0, p1]).toEqual([index + 1, columns.loss[index], columns.gradNorm[index], index + 1, -(index + 1) / 2]);
+    }
+
+    const jsonl = await app.inject({ url: `/v1/runs/${runId}/metrics?fields=loss,valLoss,params&from=90&to=30000`, headers: { authorization, accept: 'application/x-ndjson' } });
+    expect(jsonl.headers['content-type']).toMatch(/^application\/jsonl/);
+    const objects = jsonl.body.trimEnd().split('\n').map((line) => JSON.parse(line));
+    expect(objects).toHaveLength(30_000 - 90 + 1);
+    const page = await app.inject({ url: `/v1/runs/${runId}/metrics?fields=loss,valLoss,params&from=90&limit=1000`, headers: { authorization } });
+    expect(objects.slice(0, 1000)).toEqual(page.json().points);
+  });
+
+  it('exports non-finite values as empty CSV cells and JSON nulls', async () => {
+    const odd = await insertRun(authorization);
+    await client.query(`INSERT INTO run_metrics (run_id, step, loss, grad_norm, params)
+                        VALUES ($1, 1, 'NaN', 'Infinity', '{1.5,NaN,-Infinity}'), ($1, 2, 0.25, NULL, '{}')`, [odd]);
+    const csv = await app.inject({ url: `/v1/runs/${odd}/metrics?format=csv&fields=loss,gradNorm,params`, headers: { authorization } });
+    expect(csv.body).toBe('step,loss,gradNorm,params[0],params[1],params[2]\n1,,,1.5,,\n2,0.25,,,,\n');
+    const jsonl = await app.inject({ url: `/v1/runs/${odd}/metrics?format=jsonl&fields=loss,gradNorm,params`, headers: { authorization } });
+    expect(jsonl.body.trimEnd().split('\n').map((line) => JSON.parse(line))).toEqual([
+      { step: 1, loss: null, gradNorm: null, params: [1.5, null, null] },
+      { step: 2, loss: 0.25, gradNorm: null, params: null },
+    ]);
+    const json = await app.inject({ url: `/v1/runs/${odd}/metrics?fields=loss,gradNorm,params`, headers: { authorization } });
+    expect(json.json().points).toEqual(jsonl.body.trimEnd().split('\n').map((line) => JSON.parse(line)));
+  });
+
+  it('with fields=params and maxPoints, each bucket carries the parameters at its last step', async () => {
+    const response = await app.inject({ url: `/v1/runs/${runId}/metrics?fields=loss,params&maxPoints=20&to=40000`, headers: { authorization } });
+    const page = response.json();
+    expect(page.downsampled).toBe(true);
+    expect(page.fields).toEqual(['loss', 'params']);
+    for (const bucket of page.points) expect(bucket.params).toEqual([bucket.stepEnd, -bucket.stepEnd / 2]);
+    const csv = await app.inject({ url: `/v1/runs/${runId}/metrics?fields=loss,params&maxPoints=20&to=40000&format=csv`, headers: { authorization } });
+    const [header, first] = csv.body.split('\n');
+    expect(header).toBe('step,stepEnd,count,loss,lossMin,lossMax,params[0],params[1]');
+    expect(first!.split(',').slice(-2).map(Number)).toEqual(page.points[0].params);
+  });
+
   it('rejects bad queries with the field named, and hides other tenants\' runs', async () => {
     const cases: [string, string][] = [
       ['fields=loss,bogus', 'fields'], ['maxPoints=1', 'maxPoints'], ['from=0', 'from'], ['from=10&to=5', 'from'],

@@ -21,14 +21,8 @@ const field = (name: string): Column => ({ name, value: (point) => point[name] }
 function rowColumns(page: MetricsPage): Column[] {
   const columns = [field('step')];
   for (const name of page.fields) {
-    if (name !== 'params') {
-      columns.push(field(name));
-      continue;
-    }
-    const width = Math.max(0, ...page.points.map((point) => (Array.isArray(point.params) ? point.params.length : 0)));
-    for (let i = 0; i < width; i++) {
-      columns.push({ name: `params[${i}]`, value: (point) => (Array.isArray(point.params) ? point.params[i] : null) });
-    }
+    if (name === 'params') columns.push(...paramColumns(page));
+    else columns.push(field(name));
   }
   return columns;
 }
@@ -36,11 +30,23 @@ function rowColumns(page: MetricsPage): Column[] {
 function bucketColumns(page: MetricsPage): Column[] {
   const columns = ['step', 'stepEnd', 'count'].map(field);
   for (const name of page.fields) {
-    if (name === 'params') continue;
+    if (name === 'params') {
+      columns.push(...paramColumns(page));
+      continue;
+    }
     columns.push(field(name));
     if (name !== 'epoch' && name !== 'elapsedSeconds') columns.push(field(`${name}Min`), field(`${name}Max`));
   }
   return columns;
+}
+
+/** One column per parameter, as wide as the widest point's parameters. */
+function paramColumns(page: MetricsPage): Column[] {
+  const width = Math.max(0, ...page.points.map((point) => (Array.isArray(point.params) ? point.params.length : 0)));
+  return Array.from({ length: width }, (_, i) => ({
+    name: `params[${i}]`,
+    value: (point: Record<string, unknown>) => (Array.isArray(point.params) ? point.params[i] : null),
+  }));
 }
 
 function cell(value: unknown): string {

@@ -5,9 +5,11 @@
  * polling every second get `304 Not Modified` in between.
  */
 import { createHash } from 'node:crypto';
+import type { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import type { MetricsExport } from '../../../db/metrics-export.ts';
 import { metricFields, type MetricField, type MetricsQuery } from '../../../db/metrics-query.ts';
 import type { SharedPages } from '../../../queue/shared-pages.ts';
 import { AppError } from '../../errors/app-error.ts';
@@ -20,6 +22,7 @@ import { metricsCsv } from './metrics-csv.ts';
 const terminalStatuses = new Set(['completed', 'early_stopped', 'diverged', 'failed', 'cancelled']);
 const defaultFields = metricFields.filter((field) => field !== 'params');
 const maxStep = 2_147_483_647;
+const defaultLimit = 1000;
 
 const fieldsSchema = z
   .string()
@@ -38,12 +41,14 @@ const querySchema = z.strictObject({
   fields: fieldsSchema.optional(),
   from: z.coerce.number().int().min(1).max(maxStep).optional().describe('First step (inclusive).'),
   to: z.coerce.number().int().min(1).max(maxStep).optional().describe('Last step (inclusive).'),
-  limit: z.coerce.number().int().min(1).max(10_000).default(1000).describe('Rows per page (without `maxPoints`).'),
+  limit: z.coerce.number().int().min(1).max(10_000).optional()
+    .describe('Rows per page (without `maxPoints`); default 1000 for JSON. CSV and JSON lines without `limit`, `cursor` or `maxPoints` stream every row of the range.'),
   cursor: z.string().regex(/^\d{1,10}$/, 'Not a cursor returned by this API.').optional()
     .describe('`nextCursor` of the previous page.'),
   maxPoints: z.coerce.number().int().min(2).max(10_000).optional()
     .describe('Downsample to at most this many buckets when the range holds more rows.'),
-  format: z.enum(['json', 'csv']).optional().describe('`csv` for text/csv (also chosen by `Accept: text/csv`).'),
+  format: z.enum(['json', 'csv', 'jsonl']).optional()
+    .describe('`csv` for text/csv (also chosen by `Accept: text/csv`), `jsonl` for one JSON object per line (`Accept: application/jsonl` or `application/x-ndjson`).'),
 });
 
 const metricRowSchema = z
@@ -57,8 +62,12 @@ const metricBucketSchema = z
     stepEnd: z.number().int().describe('Last recorded step in the bucket.'),
     count: z.number().int().describe('Recorded steps in the bucket.'),
   })
-  .catchall(z.number().nullable())
-  .meta({ id: 'MetricBucket', description: 'A downsampled bucket: each selected field as its mean, plus `<field>Min` and `<field>Max`; `epoch` and `elapsedSeconds` at the bucket\'s last step.' });
+  .catchall(z.union([z.number(), z.null(), z.array(z.number().nullable())]))
+  .meta({
+    id: 'MetricBucket',
+    description: 'A downsampled bucket: each selected field as its mean, plus `<field>Min` and `<field>Max`; `epoch`, '
+      + '`elapsedSeconds` and `params` (the parameters) at the bucket\'s last recorded step, `stepEnd`.',
+  });
 
 const metricsPageSchema = z
   .object({
@@ -75,8 +84,8 @@ export type MetricsPage = z.infer<typeof metricsPageSchema>;
 
 export async function runMetricsRoutes(
   app: FastifyInstance,
-  { runService, metricsQuery, sharedPages, cacheBytes = 32 * 1024 * 1024 }:
-    { runService: RunService; metricsQuery: MetricsQuery; sharedPages: SharedPages; cacheBytes?: number },
+  { runService, metricsQuery, metricsExport, sharedPages, cacheBytes = 32 * 1024 * 1024 }:
+    { runService: RunService; metricsQuery: MetricsQuery; metricsExport: MetricsExport; sharedPages: SharedPages; cacheBytes?: number },
 ): Promise<void> {
   const cache = new MetricsPageCache(cacheBytes);
 
@@ -105,28 +114,33 @@ export async function runMetricsRoutes(
       });
     }
     const fields = query.fields ?? defaultFields;
-    const csv = query.format === 'csv' || (query.format === undefined && /\btext\/csv\b/.test(request.headers.accept ?? ''));
+    const format = query.format ?? formatAccepted(request.headers.accept);
 
     const lastStep = await metricsQuery.lastStep(run.id);
     const finished = terminalStatuses.has(run.status);
-    const etag = `W/"${createHash('sha1').update(`${run.id}|${lastStep}|${finished}|${csv}|${request.url.split('?')[1] ?? ''}`).digest('base64url')}"`;
+    const etag = `W/"${createHash('sha1').update(`${run.id}|${lastStep}|${finished}|${format}|${request.url.split('?')[1] ?? ''}`).digest('base64url')}"`;
     reply.header('etag', etag);
     reply.header('cache-control', finished ? 'private, max-age=86400' : 'private, no-cache');
     reply.header('vary', 'accept, authorization');
     if (matchesEtag(request.headers['if-none-match'], etag)) return reply.code(304).send(null);
+
+    const from = query.from ?? 1;
+    const to = Math.min(query.to ?? maxStep, Math.max(lastStep, from));
+    if (format !== 'json' && query.limit === undefined && query.cursor === undefined && query.maxPoints === undefined) {
+      // A whole range: streamed from PostgreSQL as it is read, never held in memory or cached.
+      return sendStream(reply, contentTypes[format], await metricsExport.open(run.id, { fields, from, to, format }));
+    }
     const cached = cache.get(etag);
     if (cached) return sendText(reply, cached);
 
     // Computed once per (run, revision, query) across all API processes; the ETag names all three.
     const text = await sharedPages.getOrCompute(etag.slice(3, -1), async (): Promise<CachedPage> => {
-      const from = query.from ?? 1;
-      const to = Math.min(query.to ?? maxStep, Math.max(lastStep, from));
       let page: MetricsPage;
       if (query.maxPoints !== undefined && lastStep >= from && (await metricsQuery.count(run.id, from, to)) > query.maxPoints) {
         const { bucketSize, buckets } = await metricsQuery.downsample(run.id, { fields, from, to, maxPoints: query.maxPoints });
         page = { runId: run.id, fields, downsampled: true, bucketSize, points: buckets, nextCursor: null };
       } else {
-        const limit = query.maxPoints ?? query.limit;
+        const limit = query.maxPoints ?? query.limit ?? defaultLimit;
         const afterStep = query.cursor === undefined ? 0 : Number(query.cursor);
         const rows = await metricsQuery.rows(run.id, { fields, from, to, afterStep, limit: limit + 1 });
         const points = rows.slice(0, limit);
@@ -135,13 +149,34 @@ export async function runMetricsRoutes(
       }
       // Built here from typed queries, so the page is written out directly: validating a
       // thousand buckets against the response schema cost as much as the query itself.
-      return csv
-        ? { contentType: 'text/csv; charset=utf-8', body: metricsCsv(page), nextCursor: page.nextCursor }
-        : { contentType: 'application/json; charset=utf-8', body: JSON.stringify(page), nextCursor: null };
+      const body = format === 'csv' ? metricsCsv(page) : format === 'jsonl' ? metricsJsonLines(page) : JSON.stringify(page);
+      return { contentType: contentTypes[format], body, nextCursor: format === 'json' ? null : page.nextCursor };
     });
     cache.set(etag, text);
     return sendText(reply, text);
   });
+}
+
+const contentTypes = {
+  json: 'application/json; charset=utf-8',
+  csv: 'text/csv; charset=utf-8',
+  jsonl: 'application/jsonl; charset=utf-8',
+} as const;
+
+/** The format an `Accept` header asks for when `format` is not given. */
+function formatAccepted(accept: string | undefined): keyof typeof contentTypes {
+  if (/\btext\/csv\b/.test(accept ?? '')) return 'csv';
+  if (/\bapplication\/(jsonl|x-ndjson)\b/.test(accept ?? '')) return 'jsonl';
+  return 'json';
+}
+
+/** A page's points, one JSON object per line (the cursor of the next page goes in a header). */
+function metricsJsonLines(page: MetricsPage): string {
+  return page.points.map((point) => `${JSON.stringify(point)}\n`).join('');
+}
+
+function sendStream(reply: FastifyReply, contentType: string, stream: Readable) {
+  return reply.type(contentType).send(stream);
 }
 
 function sendText(reply: FastifyReply, page: CachedPage) {
