@@ -1,8 +1,8 @@
 /**
  * Service benchmarks against the real PostgreSQL and Redis, in order: (a) end-to-end runs per
  * second through API → queue → worker → Postgres against raw BullMQ; (b) the worker's metrics
- * writer against a plain COPY; (c) the metrics query under load. Each prints ratios measured in
- * this one run. DATABASE_URL (default the `descent_bench` database) and REDIS_URL choose the
+ * writer against a plain COPY; (c) the metrics query under load; then dashboards, live events and
+ * (f) the whole-run export against COPY TO STDOUT. Each prints ratios measured in this one run. DATABASE_URL (default the `descent_bench` database) and REDIS_URL choose the
  * servers; every suite uses its own queue prefix and its own runs.
  */
 const suites = [
@@ -11,6 +11,7 @@ const suites = [
   './service/metrics-query.ts',
   './service/dashboard-viewers.ts',
   './service/event-fanout.ts',
+  './service/metrics-export.ts',
 ];
 
 for (const suite of suites) {
