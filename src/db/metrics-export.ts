@@ -39,8 +39,9 @@ const columnOf: Record<Exclude<MetricField, 'params'>, string> = {
 
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** NULL for NaN and ±Infinity, as the JSON pages give them. */
-const finite = (expression: string) => `CASE WHEN ${expression} IN ('NaN', 'Infinity', '-Infinity') THEN NULL ELSE ${expression} END`;
+/** NULL for NaN and ±Infinity, as the JSON pages give them (`epoch` is an integer column, always finite). */
+const finite = (expression: string) =>
+  expression === 'epoch' ? expression : `CASE WHEN ${expression} IN ('NaN', 'Infinity', '-Infinity') THEN NULL ELSE ${expression} END`;
 
 function csvSelect(fields: readonly MetricField[], paramCount: number): string {
   const columns = ['step'];

@@ -222,11 +222,16 @@ describe('GET /v1/runs/{id}/metrics', () => {
     expect(buckets.body.split('\n')[0]).toBe('step,stepEnd,count,loss,lossMin,lossMax');
   });
 
+  const everyField = 'loss,valLoss,valAccuracy,gradNorm,learningRate,updateNorm,epoch,elapsedSeconds,params';
+
   it('streams every row of a range as CSV or JSON lines when no limit, cursor or maxPoints is given', async () => {
     const { rows: [{ n }] } = await client.query('SELECT count(*)::int AS n FROM run_metrics WHERE run_id = $1', [runId]);
     expect(n).toBeGreaterThan(10_000);
     const csv = await app.inject({ url: `/v1/runs/${runId}/metrics?format=csv&fields=loss,gradNorm,params`, headers: { authorization } });
     expect(csv.statusCode).toBe(200);
+    const everyCsv = await app.inject({ url: `/v1/runs/${runId}/metrics?format=csv&to=3&fields=${everyField}`, headers: { authorization } });
+    expect(everyCsv.body.split('\n')[0]).toBe('step,loss,valLoss,valAccuracy,gradNorm,learningRate,updateNorm,epoch,elapsedSeconds,params[0],params[1]');
+    expect(everyCsv.body.split('\n')[1]).toBe(`1,${columns.loss[0]},,,${columns.gradNorm[0]},0.01,0.001,0,1e-05,1,-0.5`);
     expect(csv.headers['content-type']).toMatch(/^text\/csv/);
     expect(csv.headers['x-next-cursor']).toBeUndefined();
     const lines = csv.body.trimEnd().split('\n');
@@ -237,11 +242,11 @@ describe('GET /v1/runs/{id}/metrics', () => {
       expect([step, loss, gradNorm, p0, p1]).toEqual([index + 1, columns.loss[index], columns.gradNorm[index], index + 1, -(index + 1) / 2]);
     }
 
-    const jsonl = await app.inject({ url: `/v1/runs/${runId}/metrics?fields=loss,valLoss,params&from=90&to=30000`, headers: { authorization, accept: 'application/x-ndjson' } });
+    const jsonl = await app.inject({ url: `/v1/runs/${runId}/metrics?from=90&to=30000&fields=${everyField}`, headers: { authorization, accept: 'application/x-ndjson' } });
     expect(jsonl.headers['content-type']).toMatch(/^application\/jsonl/);
     const objects = jsonl.body.trimEnd().split('\n').map((line) => JSON.parse(line));
     expect(objects).toHaveLength(30_000 - 90 + 1);
-    const page = await app.inject({ url: `/v1/runs/${runId}/metrics?fields=loss,valLoss,params&from=90&limit=1000`, headers: { authorization } });
+    const page = await app.inject({ url: `/v1/runs/${runId}/metrics?from=90&limit=1000&fields=${everyField}`, headers: { authorization } });
     expect(objects.slice(0, 1000)).toEqual(page.json().points);
   });
 
