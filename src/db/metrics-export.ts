@@ -52,13 +52,15 @@ function csvSelect(fields: readonly MetricField[], paramCount: number): string {
   return columns.join(', ');
 }
 
-function jsonlSelect(fields: readonly MetricField[]): string {
+function jsonlSelect(fields: readonly MetricField[], paramCount: number): string {
+  const json = (expression: string) => `coalesce((${finite(expression)})::text, 'null')`;
   const parts = [`'{"step":' || step`];
   for (const field of fields) {
-    const value = field === 'params'
-      // float8[] prints as {1,NaN,-Infinity}: brackets for braces, null for the non-finite.
-      ? `CASE WHEN cardinality(params) > 0 THEN '[' || regexp_replace(trim(both '{}' FROM params::text), 'NaN|-?Infinity', 'null', 'g') || ']' ELSE 'null' END`
-      : `coalesce((${finite(columnOf[field])})::text, 'null')`;
+    // Element by element: printing a float8[] whole (array_out) costs more than the rest of the row.
+    const elements = Array.from({ length: paramCount }, (_, i) => json(`params[${i + 1}]`)).join(` || ',' || `);
+    const value = field !== 'params' ? json(columnOf[field])
+      : paramCount === 0 ? `'null'`
+      : `CASE WHEN cardinality(params) > 0 THEN '[' || ${elements} || ']' ELSE 'null' END`;
     parts.push(`',"${field}":' || ${value}`);
   }
   parts.push(`'}'`);
@@ -78,21 +80,18 @@ export function createMetricsExport(pool: Pool) {
       const client = await pool.connect();
       try {
         const range = `run_id = '${runId}'::uuid AND step BETWEEN ${query.from} AND ${query.to}`;
-        let sql: string;
-        if (query.format === 'csv') {
-          let paramCount = 0;
-          if (query.fields.includes('params')) {
-            // A run records its parameters at every step or at none: its first and last rows tell the width.
-            const { rows } = await client.query<{ n: number | null }>(
-              `SELECT greatest((SELECT cardinality(params) FROM run_metrics WHERE ${range} ORDER BY run_id, step LIMIT 1),
-                               (SELECT cardinality(params) FROM run_metrics WHERE ${range} ORDER BY run_id DESC, step DESC LIMIT 1)) AS n`);
-            paramCount = rows[0]?.n ?? 0;
-          }
-          sql = `COPY (SELECT ${csvSelect(query.fields, paramCount)} FROM run_metrics WHERE ${range} ORDER BY run_id, step)
-                 TO STDOUT WITH (FORMAT csv, HEADER true)`;
-        } else {
-          sql = `COPY (SELECT ${jsonlSelect(query.fields)} FROM run_metrics WHERE ${range} ORDER BY run_id, step) TO STDOUT`;
+        let paramCount = 0;
+        if (query.fields.includes('params')) {
+          // A run records its parameters at every step or at none: its first and last rows tell the width.
+          const { rows } = await client.query<{ n: number | null }>(
+            `SELECT greatest((SELECT cardinality(params) FROM run_metrics WHERE ${range} ORDER BY run_id, step LIMIT 1),
+                             (SELECT cardinality(params) FROM run_metrics WHERE ${range} ORDER BY run_id DESC, step DESC LIMIT 1)) AS n`);
+          paramCount = rows[0]?.n ?? 0;
         }
+        const sql = query.format === 'csv'
+          ? `COPY (SELECT ${csvSelect(query.fields, paramCount)} FROM run_metrics WHERE ${range} ORDER BY run_id, step)
+               TO STDOUT WITH (FORMAT csv, HEADER true)`
+          : `COPY (SELECT ${jsonlSelect(query.fields, paramCount)} FROM run_metrics WHERE ${range} ORDER BY run_id, step) TO STDOUT`;
         const copy: Readable = client.query(copyTo(sql));
         let released = false;
         const release = (discard: boolean) => {

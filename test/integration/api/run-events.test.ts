@@ -73,12 +73,27 @@ describe('GET /v1/runs/{id}/events', () => {
     const events = await reading;
 
     expect(events.map((e) => e.event)).toEqual(['status', 'progress', 'metrics', 'status', 'end']);
-    expect(events[0].data).toMatchObject({ id: runId, status: 'queued' });
+    // Every status event has the shape the worker publishes, the first one included.
+    expect(events[0].data).toEqual({ runId, status: 'queued', result: null });
     expect(events[1].data).toEqual({ progress: { step: 10, totalSteps: 500 } });
     expect(events[2].id).toBe('10');
     expect(events[3].data).toMatchObject({ status: 'completed' });
     await until(async () => (await subscribers(runId)) === 0);
     expect(await subscribers(runId)).toBe(0);
+  });
+
+  it('follows the first status with the stored progress, in the shapes the worker publishes', async () => {
+    const { authorization } = await createTenantKey(context.services.database, 'events-progress');
+    const runId = await submit(authorization);
+    const progress = { step: 40, totalSteps: 500, epoch: 0, fraction: 0.08, stepsPerSecond: 1000, etaSeconds: 0.46 };
+    const earlyStopping = { enabled: false, monitor: 'loss', best: null, bestStep: null, patience: 100, stepsSinceBest: 0, stopped: false };
+    const result = { stopReason: 'max_steps', message: 'Reached maxSteps (500).', finalLoss: 1, bestLoss: 1, bestStep: 500, steps: 500, params: [1, 1] };
+    await context.services.database.run.update({ where: { id: runId }, data: { status: 'completed', progress, earlyStopping, result } });
+    const response = await fetch(`${base}/v1/runs/${runId}/events`, { headers: { authorization } });
+    const events = await readEvents(response, () => false);
+    expect(events.map((e) => e.event)).toEqual(['status', 'progress', 'end']);
+    expect(events[0].data).toEqual({ runId, status: 'completed', result });
+    expect(events[1].data).toEqual({ runId, progress, earlyStopping });
   });
 
   it('answers a finished run with its status and the end at once', async () => {

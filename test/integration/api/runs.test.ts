@@ -95,6 +95,30 @@ describe('/v1/runs', () => {
     expect(conflicting.json()).toMatchObject({ code: 'idempotency_key_reused' });
   });
 
+  it('tags a run and a list page with an ETag and answers 304 until they change', async () => {
+    const { authorization: own } = await createTenantKey(context.services.database, 'etag');
+    const id = (await context.app.inject({ method: 'POST', url: '/v1/runs', headers: { authorization: own }, payload: minimalSpec })).json().id;
+    for (const url of [`/v1/runs/${id}`, '/v1/runs?limit=5']) {
+      const first = await context.app.inject({ url, headers: { authorization: own } });
+      expect(first.statusCode).toBe(200);
+      const etag = first.headers.etag as string;
+      expect(etag).toMatch(/^W\/".+"$/);
+      const again = await context.app.inject({ url, headers: { authorization: own, 'if-none-match': etag } });
+      expect(again.statusCode, url).toBe(304);
+      expect(again.body).toBe('');
+      expect(again.headers.etag).toBe(etag);
+    }
+    const before = (await context.app.inject({ url: `/v1/runs/${id}`, headers: { authorization: own } })).headers.etag as string;
+    const listBefore = (await context.app.inject({ url: '/v1/runs?limit=5', headers: { authorization: own } })).headers.etag as string;
+    await context.app.inject({ method: 'POST', url: `/v1/runs/${id}/cancel`, headers: { authorization: own } });
+    const changed = await context.app.inject({ url: `/v1/runs/${id}`, headers: { authorization: own, 'if-none-match': before } });
+    expect(changed.statusCode).toBe(200);
+    expect(changed.json().status).toBe('cancelled');
+    const listChanged = await context.app.inject({ url: '/v1/runs?limit=5', headers: { authorization: own, 'if-none-match': listBefore } });
+    expect(listChanged.statusCode).toBe(200);
+    expect(listChanged.headers.etag).not.toBe(listBefore);
+  });
+
   it('lists newest first with cursor pagination and a status filter', async () => {
     const tenant = await createTenantKey(context.services.database, 'lister');
     const headers = { authorization: tenant.authorization };

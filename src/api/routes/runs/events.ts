@@ -1,11 +1,22 @@
 /**
- * GET /v1/runs/{id}/events: server-sent events for one run.
+ * GET /v1/runs/{id}/events: server-sent events for one run. Each message is `event: <type>` and
+ * `data: <one JSON object>`; the shapes are those the worker publishes (src/queue/run-events.ts):
  *
- * The stream opens with a `status` event (the run view as `GET /v1/runs/{id}` shows it), then
- * relays what the worker publishes: `progress` (step, fraction, steps/s, ETA, early-stopping
- * state), `metrics` (newly recorded steps) and `status` (status changes and the result). When
- * the run reaches a final status the stream sends `end` and closes; it also closes when the
- * client leaves. A comment line every 15 s keeps proxies from timing the stream out.
+ *   status    { runId, status, result }: first, from the stored run; then at every change of
+ *             status (a worker starts or resumes the run, it ends, it is cancelled). `result` is
+ *             null until the run has ended.
+ *   progress  { runId, progress, earlyStopping }: the same objects `GET /v1/runs/{id}` shows;
+ *             right after the first `status` when the run has made progress, then at most every
+ *             ~250 ms while it runs, and once at the end.
+ *   metrics   { runId, firstStep, lastStep, count, rows }: after each stored slice, whose `count`
+ *             recorded steps run from `firstStep` to `lastStep`. `rows` holds at most 256 of them
+ *             (evenly spaced, the last always included; empty when nobody listened to the
+ *             previous message): read every row with `/metrics?from=firstStep&to=lastStep`.
+ *             The message's `id:` is `lastStep`.
+ *   end       {}: the run has reached a final status; the stream closes.
+ *
+ * The stream also closes when the client leaves. A comment line every 15 s keeps proxies from
+ * timing the stream out.
  */
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -14,7 +25,7 @@ import type { RunEventHub, RunEventMessage } from '../../../queue/run-event-hub.
 import { problemResponses } from '../../errors/problem.ts';
 import { principalOf } from '../../plugins/authentication.ts';
 import type { RunService } from './run-service.ts';
-import { toRunView } from './run-view.ts';
+import type { Run } from '../../../db/runs.ts';
 
 const finalStatuses = new Set(['completed', 'early_stopped', 'diverged', 'failed', 'cancelled']);
 
@@ -27,14 +38,22 @@ export interface RunEventsOptions {
   readonly recheckMs?: number;
 }
 
+/** A `status` event from the stored run: the shape the worker publishes. */
+function statusEvent(run: Run) {
+  return { runId: run.id, status: run.status, result: run.result };
+}
+
 export async function runEventRoutes(app: FastifyInstance, options: RunEventsOptions): Promise<void> {
   const { runService, runEvents, heartbeatMs = 15_000, recheckMs = 5_000 } = options;
 
   app.withTypeProvider<ZodTypeProvider>().get('/runs/:id/events', {
     schema: {
       summary: 'Follow a run live',
-      description: 'Server-sent events (`text/event-stream`): `status` first, then `progress`, `metrics` and '
-        + '`status` as the worker publishes them, and `end` when the run has finished.',
+      description: 'Server-sent events (`text/event-stream`), each `data` one JSON object: `status` `{ runId, status, result }` '
+        + 'first and at every change of status; `progress` `{ runId, progress, earlyStopping }` (as in the run view) after it when '
+        + 'the run has progressed, then every ~250 ms while running; `metrics` `{ runId, firstStep, lastStep, count, rows }` after '
+        + 'each stored slice, `rows` holding at most 256 of its `count` steps (evenly spaced, the last included; the rest from '
+        + '`/metrics?from=firstStep&to=lastStep`), with `id: lastStep`; `end` `{}` when the run has finished.',
       tags: ['runs'],
       params: z.object({ id: z.string().describe('The run id (a UUID).') }),
       response: {
@@ -85,7 +104,8 @@ export async function runEventRoutes(app: FastifyInstance, options: RunEventsOpt
     if (closed) return unsubscribe();
 
     const current = await runService.get(tenantId, first.id);
-    send('status', toRunView(current));
+    send('status', statusEvent(current));
+    if (current.progress !== null) send('progress', { runId: current.id, progress: current.progress, earlyStopping: current.earlyStopping });
     if (finalStatuses.has(current.status)) return finish();
 
     timers.push(setInterval(() => !closed && out.write(': keep-alive\n\n'), heartbeatMs));
@@ -93,7 +113,7 @@ export async function runEventRoutes(app: FastifyInstance, options: RunEventsOpt
       try {
         const latest = await runService.get(tenantId, first.id);
         if (finalStatuses.has(latest.status)) {
-          send('status', toRunView(latest));
+          send('status', statusEvent(latest));
           finish();
         }
       } catch {

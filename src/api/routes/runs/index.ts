@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { runSpecSchema } from '../../../contracts/run-spec.ts';
 import { problemResponses } from '../../errors/problem.ts';
 import { principalOf } from '../../plugins/authentication.ts';
+import { sendTaggedJson } from '../etag.ts';
 import type { RunService } from './run-service.ts';
 import { runStatusSchema, runViewSchema, runViewSerializerCompiler, toRunView } from './run-view.ts';
 
@@ -14,6 +15,8 @@ const runListSchema = z
     nextCursor: z.string().nullable().describe('Pass as `cursor` for the next page; null on the last page.'),
   })
   .meta({ id: 'RunList' });
+
+const notModifiedSchema = z.null().describe('Not modified since the ETag sent in If-None-Match.');
 
 export async function runRoutes(app: FastifyInstance, { runService }: { runService: RunService }): Promise<void> {
   const routes = app.withTypeProvider<ZodTypeProvider>();
@@ -41,7 +44,7 @@ export async function runRoutes(app: FastifyInstance, { runService }: { runServi
   routes.get('/runs', {
     schema: {
       summary: 'List runs',
-      description: 'Newest first, with cursor pagination.',
+      description: 'Newest first, with cursor pagination. Carries an `ETag`: send it back as `If-None-Match` to get `304` while the page is unchanged.',
       tags: ['runs'],
       querystring: z.strictObject({
         status: runStatusSchema.optional(),
@@ -49,24 +52,25 @@ export async function runRoutes(app: FastifyInstance, { runService }: { runServi
         limit: z.coerce.number().int().min(1).max(200).default(50),
         cursor: z.string().min(1).optional(),
       }),
-      response: { 200: runListSchema, ...problemResponses(400, 401, 429) },
+      response: { 200: runListSchema, 304: notModifiedSchema, ...problemResponses(400, 401, 429) },
     },
     serializerCompiler: runViewSerializerCompiler,
-  }, async (request) => {
+  }, async (request, reply) => {
     const { items, nextCursor } = await runService.list(principalOf(request).tenantId, request.query);
-    return { runs: items.map(toRunView), nextCursor };
+    return sendTaggedJson(request, reply, JSON.stringify({ runs: items.map(toRunView), nextCursor }));
   });
 
   routes.get('/runs/:id', {
     schema: {
       summary: 'Get a run',
-      description: 'Status, progress, early-stopping state and result.',
+      description: 'Status, progress, early-stopping state and result. Carries an `ETag`: send it back as `If-None-Match` to get `304` while the run is unchanged.',
       tags: ['runs'],
       params: z.object({ id: z.string().describe('The run id (a UUID).') }),
-      response: { 200: runViewSchema, ...problemResponses(401, 404, 429) },
+      response: { 200: runViewSchema, 304: notModifiedSchema, ...problemResponses(401, 404, 429) },
     },
     serializerCompiler: runViewSerializerCompiler,
-  }, async (request) => toRunView(await runService.get(principalOf(request).tenantId, request.params.id)));
+  }, async (request, reply) =>
+    sendTaggedJson(request, reply, JSON.stringify(toRunView(await runService.get(principalOf(request).tenantId, request.params.id)))));
 
   routes.delete('/runs/:id', {
     schema: {

@@ -4,7 +4,6 @@
  * JSON or CSV. Responses carry an ETag that changes only when new steps land, so dashboards
  * polling every second get `304 Not Modified` in between.
  */
-import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -15,6 +14,7 @@ import type { SharedPages } from '../../../queue/shared-pages.ts';
 import { AppError } from '../../errors/app-error.ts';
 import { problemResponses } from '../../errors/problem.ts';
 import { principalOf } from '../../plugins/authentication.ts';
+import { matchesEtag, weakEtag } from '../etag.ts';
 import type { RunService } from './run-service.ts';
 import { MetricsPageCache, type CachedPage } from './metrics-cache.ts';
 import { metricsCsv } from './metrics-csv.ts';
@@ -118,7 +118,7 @@ export async function runMetricsRoutes(
 
     const lastStep = await metricsQuery.lastStep(run.id);
     const finished = terminalStatuses.has(run.status);
-    const etag = `W/"${createHash('sha1').update(`${run.id}|${lastStep}|${finished}|${format}|${request.url.split('?')[1] ?? ''}`).digest('base64url')}"`;
+    const etag = weakEtag(`${run.id}|${lastStep}|${finished}|${format}|${request.url.split('?')[1] ?? ''}`);
     reply.header('etag', etag);
     reply.header('cache-control', finished ? 'private, max-age=86400' : 'private, no-cache');
     reply.header('vary', 'accept, authorization');
@@ -182,12 +182,4 @@ function sendStream(reply: FastifyReply, contentType: string, stream: Readable) 
 function sendText(reply: FastifyReply, page: CachedPage) {
   if (page.nextCursor) reply.header('x-next-cursor', page.nextCursor);
   return reply.type(page.contentType).serializer((body: unknown) => String(body)).send(page.body);
-}
-
-function matchesEtag(header: string | undefined, etag: string): boolean {
-  if (!header) return false;
-  return header.split(',').some((candidate) => {
-    const tag = candidate.trim();
-    return tag === '*' || tag === etag || tag.replace(/^W\//, '') === etag.replace(/^W\//, '');
-  });
 }
