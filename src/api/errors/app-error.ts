@@ -3,6 +3,7 @@
  * is the same for every occurrence of a code; `detail` explains this occurrence.
  */
 import type { FieldIssue } from '../../contracts/issues.ts';
+import type { ErrorCode } from './error-catalogue.ts';
 
 export interface AppErrorOptions {
   readonly detail?: string;
@@ -19,7 +20,7 @@ export class AppError extends Error {
 
   constructor(
     readonly statusCode: number,
-    readonly code: string,
+    readonly code: ErrorCode,
     readonly title: string,
     options: AppErrorOptions = {},
   ) {

@@ -1,6 +1,7 @@
 /**
  * The OpenAPI document, generated from the routes' zod schemas. `npm run openapi` writes it to
- * openapi.yaml at the top of the repository; a test fails when the file and the routes differ.
+ * openapi.yaml at the top of the repository, and the README's error table from the error
+ * catalogue; a test fails when either differs from what it would write.
  */
 import { writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
@@ -9,6 +10,7 @@ import { createDatabase } from '../../db/client.ts';
 import { closeRedis, createRedis } from '../../queue/connection.ts';
 import { createRunsQueue } from '../../queue/runs-queue.ts';
 import { buildApp } from '../app.ts';
+import { readmePath, writeReadmeErrorTable } from '../errors/readme-error-table.ts';
 
 export const openApiPath = fileURLToPath(new URL('../../../openapi.yaml', import.meta.url));
 
@@ -34,4 +36,6 @@ export async function renderOpenApi(): Promise<string> {
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   await writeFile(openApiPath, await renderOpenApi());
   console.error(`wrote ${openApiPath}`);
+  await writeReadmeErrorTable();
+  console.error(`wrote the error table of ${readmePath}`);
 }

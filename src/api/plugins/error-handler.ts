@@ -7,10 +7,11 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { ZodError } from 'zod';
 import { toFieldIssues, type FieldIssue } from '../../contracts/issues.ts';
 import { AppError } from '../errors/app-error.ts';
+import type { ErrorCode } from '../errors/error-catalogue.ts';
 import { problemContentType, problemType, type Problem } from '../errors/problem.ts';
 
 /** Fastify's own client errors, by fastify error code. */
-const frameworkErrors: Record<string, { code: string; title: string }> = {
+const frameworkErrors: Record<string, { code: ErrorCode; title: string }> = {
   FST_ERR_CTP_INVALID_JSON_BODY: { code: 'invalid_json', title: 'The body is not valid JSON' },
   FST_ERR_CTP_BODY_TOO_LARGE: { code: 'body_too_large', title: 'The body is too large' },
   FST_ERR_CTP_INVALID_MEDIA_TYPE: { code: 'unsupported_media_type', title: 'Unsupported media type' },
@@ -70,7 +71,7 @@ export function installErrorHandling(app: FastifyInstance): void {
     // Our validator compiler hands fastify the ZodError itself (see validator-compiler.ts).
     if (error instanceof ZodError) return sendProblem(request, reply, validationProblem(error, (error as ZodError & { validationContext?: string }).validationContext));
     if (isClientError(error)) {
-      const known = frameworkErrors[error.code] ?? { code: 'bad_request', title: 'Bad request' };
+      const known = frameworkErrors[error.code] ?? { code: 'bad_request' satisfies ErrorCode, title: 'Bad request' };
       return sendProblem(request, reply, { status: error.statusCode!, ...known, detail: error.message });
     }
     request.log.error({ err: error }, 'request failed');

@@ -5,8 +5,9 @@
  */
 import { createObjective, type Objective, type ResolvedObjectiveSpec } from '../../../core/objectives/index.ts';
 import { AppError } from '../../errors/app-error.ts';
+import type { ErrorCode } from '../../errors/error-catalogue.ts';
 
-const unprocessable = (code: string, title: string, path: string, message: string) =>
+const unprocessable = (code: ErrorCode, title: string, path: string, message: string) =>
   new AppError(422, code, title, { detail: `${path}: ${message}`, errors: [{ path, message, code }] });
 
 /** Builds the objective of `spec` (data references resolved), found at `path` in the request body. */

@@ -17,6 +17,7 @@ import type { MetricsQuery } from '../../../db/metrics-query.ts';
 import type { ObjectiveRepository } from '../../../db/objectives.ts';
 import type { Run } from '../../../db/runs.ts';
 import { AppError } from '../../errors/app-error.ts';
+import type { ErrorCode } from '../../errors/error-catalogue.ts';
 import { problemResponses } from '../../errors/problem.ts';
 import { principalOf } from '../../plugins/authentication.ts';
 import type { RunService } from './run-service.ts';
@@ -74,7 +75,7 @@ export interface LandscapeRouteOptions {
   readonly datasets: DatasetRepository;
 }
 
-const unprocessable = (code: string, title: string, detail: string, path = 'objective') =>
+const unprocessable = (code: ErrorCode, title: string, detail: string, path = 'objective') =>
   new AppError(422, code, title, { detail, errors: [{ path, message: detail, code }] });
 
 const describe = (error: unknown) => (error instanceof Error ? error.message : String(error));

@@ -1,0 +1,58 @@
+/**
+ * Every `code` the API can answer with, its status and when it happens: the one list behind
+ * AppError's codes (a code missing here does not compile), the README's error table (written
+ * from it by `npm run openapi`; a test fails when they differ) and the Problem schema's description.
+ */
+export interface ErrorDefinition {
+  readonly status: number;
+  /** When a client gets it, in a few words (a README table cell). */
+  readonly when: string;
+}
+
+export const errorCatalogue = {
+  validation_failed: { status: 400, when: 'the body, query or path is wrong; `errors` names every bad field' },
+  invalid_json: { status: 400, when: 'the body is not valid JSON' },
+  invalid_cursor: { status: 400, when: 'a `cursor` the API did not issue' },
+  invalid_content_length: { status: 400, when: '`Content-Length` does not match the body' },
+  bad_url: { status: 400, when: 'the URL cannot be decoded' },
+  bad_request: { status: 400, when: 'any other malformed request' },
+  unauthorized: { status: 401, when: 'no key, or an unknown or revoked one' },
+  not_found: { status: 404, when: 'no such run, objective or dataset (also another tenant\'s)' },
+  objective_not_found: { status: 404, when: 'a run spec\'s `objective.id` names no stored objective of the tenant' },
+  dataset_not_found: { status: 404, when: 'a `data.id` names no dataset of the tenant' },
+  route_not_found: { status: 404, when: 'no such route' },
+  method_not_allowed: { status: 405, when: 'the path exists with other methods (see `Allow`)' },
+  idempotency_key_reused: { status: 409, when: 'an `Idempotency-Key` reused with a different spec' },
+  run_finished: { status: 409, when: 'cancelling a run that has already finished' },
+  run_active: { status: 409, when: 'deleting a queued or running run (cancel it first)' },
+  objective_in_use: { status: 409, when: 'deleting a stored objective a queued or running run references' },
+  dataset_in_use: { status: 409, when: 'deleting a dataset a queued or running run needs' },
+  body_too_large: { status: 413, when: 'the body exceeds `BODY_LIMIT_BYTES`' },
+  dataset_too_large: { status: 413, when: 'an upload beyond `DATASET_MAX_BYTES`, `DATASET_MAX_ROWS` or `DATASET_MAX_COLUMNS`' },
+  unsupported_media_type: { status: 415, when: 'the body is not `application/json` (or `text/csv` for datasets)' },
+  invalid_objective: { status: 422, when: 'the objective is well formed but cannot be built' },
+  non_finite_start: { status: 422, when: 'the objective or its gradient is not finite at the starting point' },
+  invalid_dataset: { status: 422, when: 'a JSON dataset that cannot be used (ragged rows, non-finite values)' },
+  invalid_csv: { status: 422, when: 'a CSV upload that cannot be read; names the line and column' },
+  unsupported_data_source: { status: 422, when: 'a `data.path` (files are read by the local CLI only)' },
+  landscape_not_two_dimensional: { status: 422, when: '`/landscape` of an objective without exactly two parameters' },
+  landscape_too_expensive: { status: 422, when: 'a `/landscape` grid over a dataset beyond the evaluation limit; lower `resolution`' },
+  rate_limited: { status: 429, when: 'the key spent its budget; wait `Retry-After` seconds' },
+  internal_error: { status: 500, when: 'a fault of the service; the details are in its log' },
+  queue_unavailable: { status: 503, when: 'Redis is unreachable; retry after `Retry-After` seconds' },
+} as const satisfies Record<string, ErrorDefinition>;
+
+export type ErrorCode = keyof typeof errorCatalogue;
+
+/** The README's error table, one row per status, codes in catalogue order. */
+export function errorTableMarkdown(): string {
+  const byStatus = new Map<number, [string, string][]>();
+  for (const [code, { status, when }] of Object.entries(errorCatalogue)) {
+    byStatus.set(status, [...(byStatus.get(status) ?? []), [code, when]]);
+  }
+  const rows = ['| status | code | when |', '|---|---|---|'];
+  for (const [status, entries] of [...byStatus].sort(([a], [b]) => a - b)) {
+    for (const [code, when] of entries) rows.push(`| ${status} | \`${code}\` | ${when} |`);
+  }
+  return rows.join('\n');
+}
