@@ -2,6 +2,8 @@
  * The `descent` command line. Each subcommand lives in its own module under commands/ and
  * exports `help` (its --help text) and `execute(args) → exit code`.
  */
+import { ConfigError } from '../config/config.ts';
+
 export interface Command {
   readonly summary: string;
   readonly help: string;
@@ -48,5 +50,12 @@ export async function main(argv: string[]): Promise<number> {
     console.log(command.help);
     return 0;
   }
-  return command.execute(args);
+  try {
+    return await command.execute(args);
+  } catch (error) {
+    // A bad setting is the user's to fix: one line naming every bad variable, no stack trace.
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(`descent ${name}: ${error.message}`);
+    return 2;
+  }
 }

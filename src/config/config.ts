@@ -70,7 +70,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
   const parsed = configSchema.safeParse(present);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    const problems = parsed.error.issues.map((issue) => {
+      const name = issue.path.join('.');
+      return `${name}=${JSON.stringify(present[name] ?? '')}: ${issue.code === 'invalid_type' ? 'not a number' : issue.message}`;
+    });
     throw new ConfigError(`invalid configuration: ${problems.join('; ')}`);
   }
   const settings = parsed.data;

@@ -93,6 +93,16 @@ describe('service processes', () => {
   });
 
   it.each([
+    ['serve', { PORT: 'abc' }, /^descent serve: invalid configuration: PORT="abc": not a number$/],
+    ['worker', { WORKER_CONCURRENCY: '0', LOG_LEVEL: 'loud' }, /^descent worker: invalid configuration: (?=.*WORKER_CONCURRENCY="0": )(?=.*LOG_LEVEL="loud": )/],
+  ] as const)('%s exits 2 with one line naming every bad setting, no stack trace', async (command, overrides, message) => {
+    const child = startDescent([command], { ...env, ...overrides });
+    children.push(child);
+    expect(await child.exit).toBe(2);
+    expect(child.stderr().trimEnd().split('\n')).toEqual([expect.stringMatching(message)]);
+  });
+
+  it.each([
     ['serve', { REDIS_URL: 'redis://127.0.0.1:1' }, /^descent serve: Redis is unreachable at 127\.0\.0\.1:1: .*ECONNREFUSED/],
     ['worker', { DATABASE_URL: 'postgresql://postgres@127.0.0.1:1/descent' }, /^descent worker: PostgreSQL is unreachable at 127\.0\.0\.1:1\/descent: /],
     ['migrate', { DATABASE_URL: 'postgresql://postgres@127.0.0.1:1/descent' }, /^descent migrate: PostgreSQL is unreachable at 127\.0\.0\.1:1\/descent: /],
