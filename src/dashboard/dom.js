@@ -1,4 +1,4 @@
-/** Small DOM and formatting helpers shared by the views. */
+/** Small DOM helpers shared by the views. */
 const svgNamespace = 'http://www.w3.org/2000/svg';
 
 /**
@@ -25,26 +25,6 @@ function build(element, attributes, children) {
     element.append(child instanceof Node ? child : String(child));
   }
   return element;
-}
-
-/** A number for people: 4 significant digits, exponent notation when very large or small. */
-export function formatNumber(value, digits = 4) {
-  if (value === null || value === undefined) return '—';
-  if (!Number.isFinite(value)) return String(value);
-  if (value === 0) return '0';
-  const magnitude = Math.abs(value);
-  if (magnitude >= 1e6 || magnitude < 1e-3) {
-    const [mantissa, exponent] = value.toExponential(digits - 1).split('e');
-    return `${Number(mantissa)}e${Number(exponent)}`;
-  }
-  return Number(value.toPrecision(digits)).toString();
-}
-
-export function formatDuration(seconds) {
-  if (seconds === null || seconds === undefined || !Number.isFinite(seconds)) return '—';
-  if (seconds < 1) return `${Math.round(seconds * 1000)} ms`;
-  if (seconds < 120) return `${seconds.toFixed(1)} s`;
-  return `${Math.floor(seconds / 60)} min ${Math.round(seconds % 60)} s`;
 }
 
 export const finalStatuses = new Set(['completed', 'early_stopped', 'diverged', 'failed', 'cancelled']);
@@ -74,3 +54,6 @@ export function describeObjective(objective) {
   if (objective.type === 'model') return `${objective.model} model`;
   return objective.type ?? '';
 }
+
+/** The nodes that are there (replaceChildren would print null as text). */
+export const present = (...nodes) => nodes.filter((node) => node !== null && node !== undefined && node !== false);

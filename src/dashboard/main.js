@@ -1,7 +1,7 @@
 /** The dashboard's entry: the key bar, the runs list and a hash router (#/runs/<id>, #/new). */
 import { ApiError, storedKey, storeKey } from './api.js';
 import { createRunsList } from './runs-list.js';
-import { createRunView } from './run-view.js';
+import { createRunView } from './runs/run-view.js';
 import { createSubmitForm } from './submit-form.js';
 
 const keyForm = document.getElementById('key-form');

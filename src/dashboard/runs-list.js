@@ -2,7 +2,7 @@
 import { getJson } from './api.js';
 import { describeObjective, h, progressBar, statusBadge } from './dom.js';
 
-const refreshMilliseconds = 3000;
+const refreshMilliseconds = 20_000;
 
 export function createRunsList(container, { onError }) {
   let selectedId = null;

@@ -1,98 +1,88 @@
 /**
- * The dashboard in a real headless Chromium against the real API, PostgreSQL, Redis and an
- * in-process worker: enter a key, find a finished run, read its curves, result and contour
- * plot, submit a run through the form and watch it finish, and see a field error for a bad
- * spec. Screenshots go to test-results/dashboard/ for people to look at.
+ * The dashboard's main paths in a real headless Chromium: enter a key, find a finished run,
+ * read its curves, result, spec and contour plot, submit a run through the form and watch it
+ * finish, and see a field error for a bad spec.
  */
-import { mkdir } from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isFinal, postRun, startTestWorker, waitForRun, type TestWorker } from '../integration/runs/support.ts';
-import { createTenantKey, minimalSpec, useTestApp } from '../integration/support/services.ts';
+import { isFinal, waitForRun } from '../integration/runs/support.ts';
+import { minimalSpec } from '../integration/support/services.ts';
+import { drawnAxes, drawnSeries, screenshots, segments, useDashboard } from './support/dashboard.ts';
 
-const screenshots = 'test-results/dashboard';
-const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const chromiumFlags = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-
-const testApp = useTestApp();
-let worker: TestWorker;
-let browser: Browser;
+const dashboard = useDashboard();
 let page: Page;
-let baseUrl: string;
-let key: string;
-let authorization: string;
 let runId: string;
-const pageErrors: string[] = [];
-
-/** Number of drawn segments in an SVG path's data. */
-const segments = (d: string | null) => (d?.match(/L/g) ?? []).length;
 
 beforeAll(async () => {
-  await testApp.app.listen({ host: '127.0.0.1', port: 0 });
-  baseUrl = `http://127.0.0.1:${(testApp.app.server.address() as AddressInfo).port}`;
-  worker = await startTestWorker(testApp.services);
-  ({ key, authorization } = await createTenantKey(testApp.services.database, 'dashboard'));
-  const response = await postRun(testApp.app, authorization, { ...minimalSpec, training: { maxSteps: 400, seed: 3 } });
-  runId = response.json().id;
-  await waitForRun(testApp.app, authorization, runId, isFinal);
-  await mkdir(screenshots, { recursive: true });
-  browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumFlags });
-  page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-  page.on('response', (response) => { if (response.status() >= 500) pageErrors.push(`${response.status()} ${response.url()}`); });
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-  page.on('console', (message) => { if (message.type() === 'error') pageErrors.push(message.text()); });
+  runId = await dashboard.submitRun({ ...minimalSpec, training: { maxSteps: 400, seed: 3 } });
+  page = await dashboard.browser.newPage({ viewport: { width: 1280, height: 800 } });
+  page.on('response', (response) => { if (response.status() >= 500) dashboard.pageErrors.push(`${response.status()} ${response.url()}`); });
+  page.on('pageerror', (error) => dashboard.pageErrors.push(error.message));
+  page.on('console', (message) => { if (message.type() === 'error') dashboard.pageErrors.push(message.text()); });
 });
-
 afterAll(async () => {
-  await browser?.close();
-  await worker?.close();
+  await page?.close();
 });
 
 describe('dashboard', () => {
-  it('serves the page and its assets with types, revalidation and a strict CSP', async () => {
-    const response = await fetch(`${baseUrl}/`);
+  it('serves the page, its modules and the chart libraries with types, revalidation and a strict CSP', async () => {
+    const response = await fetch(`${dashboard.baseUrl}/`);
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe('text/html; charset=utf-8');
-    expect(response.headers.get('content-security-policy')).toContain("script-src 'self'");
-    expect(response.headers.get('content-security-policy')).toContain("default-src 'none'");
+    const policy = response.headers.get('content-security-policy')!;
+    expect(policy).toContain("default-src 'none'");
+    // Our own scripts and the one inline import map, by its hash; nothing else inline, no eval.
+    expect(policy).toMatch(/script-src 'self' 'sha256-[A-Za-z0-9+/=]+'(;|$)/);
+    expect(policy).not.toContain('unsafe');
     expect(response.headers.get('cache-control')).toBe('public, no-cache');
-    const script = await fetch(`${baseUrl}/dashboard/main.js`);
+    const html = await response.text();
+    const importMap = JSON.parse(/<script type="importmap">(.*?)<\/script>/.exec(html)![1]!) as { imports: Record<string, string> };
+    expect(Object.keys(importMap.imports)).toEqual(expect.arrayContaining(['uplot', 'd3-contour', 'd3-scale', 'd3-scale-chromatic', 'd3-array']));
+    const library = await fetch(`${dashboard.baseUrl}${importMap.imports.uplot}`);
+    expect(library.status).toBe(200);
+    expect(library.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+    expect(library.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    const script = await fetch(`${dashboard.baseUrl}/dashboard/runs/run-view.js`);
     expect(script.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
-    const again = await fetch(`${baseUrl}/dashboard/main.js`, { headers: { 'if-none-match': script.headers.get('etag')! } });
+    const again = await fetch(`${dashboard.baseUrl}/dashboard/runs/run-view.js`, { headers: { 'if-none-match': script.headers.get('etag')! } });
     expect(again.status).toBe(304);
-    expect((await fetch(`${baseUrl}/dashboard/nothing.js`)).status).toBe(404);
+    expect((await fetch(`${dashboard.baseUrl}/dashboard/nothing.js`)).status).toBe(404);
+    expect((await fetch(`${dashboard.baseUrl}/dashboard/vendor/uplot@0.0.0/dist/uPlot.esm.js`)).status).toBe(404);
+    expect((await fetch(`${dashboard.baseUrl}/dashboard/../package.json`)).status).toBe(404);
   });
 
-  it('shows a finished run: curves, result and the trajectory on a contour plot', async () => {
-    await page.goto(baseUrl);
-    await page.getByLabel('API key').fill(key);
+  it('shows a finished run: curves, result, spec and the trajectory on a contour plot', async () => {
+    await page.goto(dashboard.baseUrl);
+    await page.getByLabel('API key').fill(dashboard.key);
     await page.getByRole('button', { name: 'Use key' }).click();
     const link = page.locator(`[data-run-id="${runId}"]`);
     await link.waitFor();
     expect(await link.locator('.badge').textContent()).toBe('completed');
     await link.click();
 
-    const lossLine = page.locator('.chart-line[data-series="loss"]');
-    await lossLine.waitFor();
-    expect(segments(await lossLine.getAttribute('d'))).toBeGreaterThan(50);
+    await page.locator('.curve-plot canvas').first().waitFor();
+    expect((await drawnSeries(page)).find((series) => series.label === 'loss')?.values).toBeGreaterThan(50);
     expect(await page.locator('[data-field="stopReason"]').textContent()).toBe('max_steps');
     expect(Number(await page.locator('[data-field="finalLoss"]').textContent())).toBeGreaterThanOrEqual(0);
     expect(await page.locator('[data-field="steps"]').textContent()).toBe('400');
     expect(await page.locator('table.params tbody th').allTextContents()).toEqual(['x', 'y']);
+    expect(await page.locator('[data-spec="optimizer.learningRate"]').textContent()).toBe('0.01');
+    expect(await page.locator('[data-spec="training.maxSteps"]').textContent()).toBe('400');
 
     const trajectory = page.locator('.contour-plot .trajectory');
     await trajectory.waitFor();
     expect(segments(await trajectory.getAttribute('d'))).toBeGreaterThan(50);
-    expect(await page.locator('.contour-plot .contour-lines path').count()).toBeGreaterThan(5);
+    expect(await page.locator('.contour-plot .contour-bands path').count()).toBeGreaterThan(5);
     await page.screenshot({ path: `${screenshots}/run.png`, fullPage: true });
 
-    // The gradient norm on demand, and the log scale off.
+    // The gradient norm on its own axis, and the log scale off.
     await page.getByRole('checkbox', { name: 'gradient norm' }).check();
-    await page.locator('.chart-line[data-series="gradNorm"]').waitFor();
+    await expect.poll(async () => (await drawnSeries(page)).map((series) => series.label)).toContain('gradient norm');
+    expect((await drawnAxes(page)).map((axis) => axis.label)).toEqual(['step', 'loss (log)', 'gradient norm (log)']);
     await page.getByRole('checkbox', { name: 'log scale' }).uncheck();
-    expect(await page.locator('.line-chart').getAttribute('aria-label')).not.toContain('log scale');
+    expect((await drawnAxes(page)).map((axis) => axis.label)).toEqual(['step', 'loss', 'gradient norm']);
+    // No validation data: no validation boxes.
+    expect(await page.getByRole('checkbox', { name: 'validation loss' }).count()).toBe(0);
 
     await page.setViewportSize({ width: 420, height: 900 });
     await page.locator('.contour-plot').waitFor();
@@ -116,10 +106,10 @@ describe('dashboard', () => {
     await page.locator('[data-field="stopReason"]').waitFor({ timeout: 30_000 });
     expect(await page.locator('[data-field="stopReason"]').textContent()).toBe('max_steps');
     expect(await page.locator('.run-header .badge').textContent()).toBe('completed');
-    expect(segments(await page.locator('.chart-line[data-series="loss"]').getAttribute('d'))).toBeGreaterThan(50);
+    await expect.poll(async () => (await drawnSeries(page)).find((series) => series.label === 'loss')?.values ?? 0).toBeGreaterThan(50);
     await page.locator('.contour-plot .trajectory').waitFor();
-    await waitForRun(testApp.app, authorization, newId, isFinal);
-    const view = await testApp.app.inject({ url: `/v1/runs/${newId}`, headers: { authorization } });
+    await waitForRun(dashboard.testApp.app, dashboard.authorization, newId, isFinal);
+    const view = await dashboard.testApp.app.inject({ url: `/v1/runs/${newId}`, headers: { authorization: dashboard.authorization } });
     expect(view.json().spec).toMatchObject({ optimizer: { name: 'momentum', momentum: 0.8, learningRate: 0.001 }, training: { maxSteps: 3000 } });
     await page.screenshot({ path: `${screenshots}/submitted.png`, fullPage: true });
   });
@@ -140,6 +130,6 @@ describe('dashboard', () => {
     expect(spec.optimizer.learningRate).toBe(-1);
     await page.getByRole('button', { name: 'Submit run' }).click();
     await expect.poll(() => page.locator('.json-errors').textContent()).toContain('optimizer.learningRate');
-    expect(pageErrors.filter((message) => !/status of 4\d\d/.test(message))).toEqual([]);
+    expect(dashboard.pageErrors.filter((message) => !/status of 4\d\d/.test(message))).toEqual([]);
   });
 });

@@ -1,19 +1,25 @@
 /**
  * The dashboard: `/` and its assets under `/dashboard/`, static files from src/dashboard read
- * once at start-up. Loading the page needs no key; the page asks for one and sends it only as
- * the Authorization header of its /v1 requests.
+ * once at start-up, and the chart libraries it imports (browser-modules.ts). Loading the page
+ * needs no key; the page asks for one and sends it only as the Authorization header of its /v1
+ * requests.
  *
- * Assets are not content-addressed, so they are revalidated on every use (`no-cache` with an
- * ETag: a 304 costs one round trip). The Content-Security-Policy allows nothing but our own
- * scripts, styles and API: no inline script, no eval, no third-party origin, no framing.
+ * Our assets are not content-addressed, so they are revalidated on every use (`no-cache` with
+ * an ETag: a 304 costs one round trip); the libraries' URLs name their version, so they are
+ * cached as immutable. The Content-Security-Policy allows nothing but our own scripts, styles
+ * and API, plus the one inline import map by its hash: no other inline script, no eval, no
+ * third-party origin, no framing.
  */
 import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../../errors/app-error.ts';
+import { loadBrowserModules, type BrowserFile } from './browser-modules.ts';
 
 const dashboardDirectory = new URL('../../../dashboard/', import.meta.url);
+/** Where index.html takes the libraries' stylesheets, import map and preloads. */
+const headPlaceholder = '<!-- browser modules -->';
 
 const contentTypes: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -22,56 +28,68 @@ const contentTypes: Record<string, string> = {
   '.svg': 'image/svg+xml',
 };
 
-export const dashboardContentSecurityPolicy = [
-  "default-src 'none'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data:",
-  "connect-src 'self'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
-
-interface Asset {
-  readonly body: Buffer;
-  readonly contentType: string;
-  readonly etag: string;
+export function dashboardContentSecurityPolicy(importMapSource: string): string {
+  return [
+    "default-src 'none'",
+    `script-src 'self' ${importMapSource}`,
+    "style-src 'self'",
+    "img-src 'self' data:",
+    "connect-src 'self'",
+    "base-uri 'none'",
+    "form-action 'none'",
+    "frame-ancestors 'none'",
+  ].join('; ');
 }
 
-async function loadAssets(): Promise<Map<string, Asset>> {
+interface Asset extends BrowserFile {
+  readonly etag: string;
+  readonly cacheControl: string;
+}
+
+const etagOf = (body: Buffer) => `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
+const revalidated = 'public, no-cache';
+const immutable = 'public, max-age=31536000, immutable';
+
+/** Every servable file under src/dashboard, by its path relative to it (`views/run-view.js`). */
+async function loadAssets(headTags: string): Promise<Map<string, Asset>> {
   const assets = new Map<string, Asset>();
-  for (const name of await readdir(dashboardDirectory)) {
-    const contentType = contentTypes[extname(name)];
-    if (!contentType) continue;
-    const body = await readFile(new URL(name, dashboardDirectory));
-    assets.set(name, { body, contentType, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"` });
+  for (const entry of await readdir(dashboardDirectory, { recursive: true, withFileTypes: true })) {
+    const contentType = contentTypes[extname(entry.name)];
+    if (!entry.isFile() || !contentType) continue;
+    const relative = `${entry.parentPath.slice(new URL(dashboardDirectory).pathname.length)}/${entry.name}`.replace(/^\/+/, '');
+    let body = await readFile(new URL(relative, dashboardDirectory));
+    if (relative === 'index.html') body = Buffer.from(body.toString('utf8').replace(headPlaceholder, headTags));
+    assets.set(relative, { body, contentType, etag: etagOf(body), cacheControl: revalidated });
   }
   return assets;
 }
 
-function sendAsset(request: FastifyRequest, reply: FastifyReply, asset: Asset) {
-  reply
-    .header('content-type', asset.contentType)
-    .header('etag', asset.etag)
-    .header('cache-control', 'public, no-cache')
-    .header('x-content-type-options', 'nosniff')
-    .header('referrer-policy', 'no-referrer')
-    .header('content-security-policy', dashboardContentSecurityPolicy);
-  const ifNoneMatch = request.headers['if-none-match'];
-  if (ifNoneMatch?.split(',').some((tag) => tag.trim().replace(/^W\//, '') === asset.etag)) return reply.code(304).send();
-  return reply.send(asset.body);
-}
-
 export async function dashboardRoutes(app: FastifyInstance): Promise<void> {
-  const assets = await loadAssets();
+  const modules = await loadBrowserModules();
+  const policy = dashboardContentSecurityPolicy(modules.importMapSource);
+  const assets = await loadAssets(modules.headTags);
   const page = assets.get('index.html');
   if (!page) throw new Error('the dashboard page index.html is missing');
+  const vendor = new Map([...modules.files].map(([url, file]) => [url, { ...file, etag: etagOf(file.body), cacheControl: immutable }]));
+
+  const sendAsset = (request: FastifyRequest, reply: FastifyReply, asset: Asset) => {
+    reply
+      .header('content-type', asset.contentType)
+      .header('etag', asset.etag)
+      .header('cache-control', asset.cacheControl)
+      .header('x-content-type-options', 'nosniff')
+      .header('referrer-policy', 'no-referrer')
+      .header('content-security-policy', policy);
+    const ifNoneMatch = request.headers['if-none-match'];
+    if (ifNoneMatch?.split(',').some((tag) => tag.trim().replace(/^W\//, '') === asset.etag)) return reply.code(304).send();
+    return reply.send(asset.body);
+  };
 
   app.get('/', { schema: { hide: true } }, (request, reply) => sendAsset(request, reply, page));
-  app.get<{ Params: { name: string } }>('/dashboard/:name', { schema: { hide: true } }, (request, reply) => {
-    const asset = request.params.name === 'index.html' ? undefined : assets.get(request.params.name);
-    if (!asset) throw new AppError(404, 'route_not_found', 'No such route', { detail: `There is no dashboard asset ${request.params.name}.` });
+  app.get<{ Params: { '*': string } }>('/dashboard/*', { schema: { hide: true } }, (request, reply) => {
+    const name = request.params['*'];
+    const asset = name === 'index.html' ? undefined : assets.get(name) ?? vendor.get(`/dashboard/${name}`);
+    if (!asset) throw new AppError(404, 'route_not_found', 'No such route', { detail: `There is no dashboard asset ${name}.` });
     return sendAsset(request, reply, asset);
   });
 }

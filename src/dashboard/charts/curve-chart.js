@@ -1,0 +1,238 @@
+/**
+ * Curves of one or more runs by step, drawn by uPlot: one y axis per unit (units from
+ * metric-fields.js) with its title, log scales (symmetric log when a unit has values ≤ 0, since
+ * a loss can be negative; value-scales.js), the min–max band of downsampled buckets behind each line
+ * so spikes stay visible, optional smoothing, drag to zoom and double-click to reset.
+ *
+ * The legend is ours (uPlot's is off): each line with its colour and a button to hide it, and
+ * a readout of the values under the cursor.
+ */
+import uPlot from 'uplot';
+import { h } from '../dom.js';
+import { formatNumber, formatStep } from '../format.js';
+import { valueAxisOptions, valueScale } from './value-scales.js';
+
+const valueAxisLabels = (scale) => {
+  const { splits, values } = valueAxisOptions(scale);
+  return { splits, values };
+};
+import { units } from './metric-fields.js';
+import { colourAt, dashes, translucent } from './palette.js';
+
+/** Whole steps only: 1-2-5 increments from 1 to 1e9. */
+const stepIncrements = [1, 2, 5].flatMap((factor) => Array.from({ length: 10 }, (_, power) => factor * 10 ** power)).sort((a, b) => a - b);
+
+const finiteOrNull = (value) => (typeof value === 'number' && Number.isFinite(value) ? value : null);
+
+/**
+ * Exponential moving average with TensorBoard's debiasing, so the first points are not pulled
+ * toward zero: s_t = w·s_{t−1} + (1 − w)·v_t, shown as s_t / (1 − w^t).
+ */
+export function smooth(values, weight) {
+  if (!(weight > 0)) return values;
+  let average = 0;
+  let total = 0;
+  return values.map((value) => {
+    if (value === null) return null;
+    average = average * weight + (1 - weight) * value;
+    total = total * weight + (1 - weight);
+    return average / total;
+  });
+}
+
+/** The axis width that fits its widest tick label (measured in the axis font). */
+function fittedAxisSize(chart, values, axisIndex, cycle) {
+  const axis = chart.axes[axisIndex];
+  if (cycle > 1) return axis._size;
+  let size = axis.ticks.size + axis.gap + 4;
+  const longest = (values ?? []).reduce((widest, value) => (value !== null && String(value).length > widest.length ? String(value) : widest), '');
+  if (longest) {
+    chart.ctx.font = axis.font[0];
+    size += chart.ctx.measureText(longest).width / devicePixelRatio;
+  }
+  return Math.ceil(size);
+}
+
+const stepLabels = (_chart, splits) => splits.map((value) => (value === null || value === undefined ? null : formatStep(value)));
+
+/**
+ * What to draw: uPlot's aligned data (values transformed per unit, see value-scales.js), its
+ * series and bands, and each unit's scale.
+ * @param {{ runs: { id: string, name: string, points: object[] }[], fields: object[], logScale: boolean, smoothing: number }} input
+ */
+function describe({ runs, fields, logScale, smoothing }) {
+  const compare = runs.length > 1;
+  const tables = [];
+  const series = [{ label: 'step' }];
+  const lines = [];
+  const bands = [];
+  const missing = [];
+  /** Raw columns by unit, transformed once every value of the unit is known. */
+  const columnsByUnit = new Map();
+  runs.forEach((run, runIndex) => {
+    const columns = [run.points.map((point) => point.step)];
+    fields.forEach((field, fieldIndex) => {
+      const values = run.points.map((point) => finiteOrNull(point[field.name]));
+      if (!values.some((value) => value !== null)) {
+        if (!field.validation) missing.push(compare ? `${run.name}: ${field.label}` : field.label);
+        return;
+      }
+      const colour = compare ? colourAt(runIndex) : colourAt(fieldIndex);
+      const unitColumns = columnsByUnit.get(field.unit) ?? [];
+      columnsByUnit.set(field.unit, unitColumns);
+      const lows = run.points.map((point) => finiteOrNull(point[`${field.name}Min`]));
+      const highs = run.points.map((point) => finiteOrNull(point[`${field.name}Max`]));
+      if (lows.some((low, index) => low !== null && highs[index] !== null && low !== highs[index])) {
+        const highIndex = series.length;
+        series.push({ label: `${field.label} max`, scale: field.unit, stroke: 'transparent', width: 0, points: { show: false } });
+        series.push({ label: `${field.label} min`, scale: field.unit, stroke: 'transparent', width: 0, points: { show: false } });
+        columns.push(highs, lows);
+        unitColumns.push(highs, lows);
+        bands.push({ series: [highIndex, highIndex + 1], fill: translucent(colour) });
+      }
+      const label = compare ? `${run.name} · ${field.label}` : field.label;
+      const dash = compare ? dashes[fieldIndex % dashes.length] : [];
+      lines.push({ index: series.length, label, colour, unit: field.unit, field: field.name, runId: run.id, dash });
+      series.push({
+        label, scale: field.unit, stroke: colour, width: 1.75, dash: dash.length ? dash : undefined,
+        spanGaps: compare, points: { show: run.points.length < 3 },
+      });
+      const line = smooth(values, smoothing);
+      columns.push(line);
+      unitColumns.push(values, line);
+    });
+    tables.push(columns);
+  });
+  const scales = {};
+  for (const [unit, columns] of columnsByUnit) {
+    const finite = columns.flat().filter((value) => value !== null);
+    scales[unit] = valueScale(finite, logScale && units[unit].logCapable);
+  }
+  // Columns after x follow the series in order, table after table.
+  let seriesIndex = 1;
+  const transformed = tables.map(([steps, ...columns]) => [steps, ...columns.map((column) => {
+    const { forward } = scales[series[seriesIndex++].scale];
+    return column.map((value) => (value === null ? null : forward(value)));
+  })]);
+  const data = transformed.length === 1 ? transformed[0] : uPlot.join(transformed);
+  return { data, series, bands, lines, missing, scales };
+}
+
+function axisTitle(unit, scale) {
+  const title = units[unit].title;
+  return scale.kind === 'linear' ? title : `${title} (${scale.kind})`;
+}
+
+export function createCurveChart(container, { ariaLabel }) {
+  const plotHolder = h('div', { class: 'curve-plot', role: 'img', 'aria-label': ariaLabel });
+  const legend = h('div', { class: 'chart-legend' });
+  const readout = h('p', { class: 'chart-readout muted', 'aria-live': 'off' });
+  const empty = h('p', { class: 'chart-empty muted', hidden: true });
+  container.replaceChildren(h('div', { class: 'curve-chart' }, plotHolder, empty, readout, legend));
+  let chart = null;
+  let signature = '';
+  let lines = [];
+  let scales = {};
+  const hidden = new Set();
+
+  const size = () => {
+    const width = Math.max(280, Math.floor(container.clientWidth || 600));
+    return { width, height: Math.round(Math.min(360, Math.max(240, width * 0.42))) };
+  };
+  const resizeObserver = new ResizeObserver(() => {
+    if (chart) chart.setSize(size());
+  });
+  resizeObserver.observe(container);
+
+  function showReadout(instance) {
+    const index = instance.cursor.idx;
+    if (index === null || index === undefined) {
+      readout.textContent = '';
+      return;
+    }
+    const values = lines
+      .filter((line) => !hidden.has(line.label))
+      .map((line) => {
+        const display = instance.data[line.index][index];
+        return `${line.label} ${display === null || display === undefined ? '—' : formatNumber(scales[line.unit].inverse(display), 5)}`;
+      });
+    readout.textContent = `step ${instance.data[0][index]}: ${values.join(' · ')}`;
+  }
+
+  function renderLegend(missing) {
+    legend.replaceChildren(
+      ...lines.map((line) => {
+        const item = h('button', {
+          type: 'button', class: 'legend-item', 'data-series': line.field, 'data-run-id': line.runId, 'aria-pressed': String(!hidden.has(line.label)),
+          title: 'Show or hide this line',
+          onclick: () => {
+            if (hidden.has(line.label)) hidden.delete(line.label); else hidden.add(line.label);
+            item.setAttribute('aria-pressed', String(!hidden.has(line.label)));
+            chart?.setSeries(line.index, { show: !hidden.has(line.label) });
+          },
+        }, h('span', { class: 'swatch' }), line.label);
+        item.firstChild.style.background = line.colour;
+        if (line.dash.length) item.firstChild.classList.add('dashed');
+        return item;
+      }),
+      ...missing.map((label) => h('span', { class: 'legend-item muted' }, `${label}: not recorded`)),
+    );
+  }
+
+  function update(input) {
+    const model = describe(input);
+    lines = model.lines;
+    scales = model.scales;
+    renderLegend(model.missing);
+    const hasPoints = input.runs.some((run) => run.points.length > 0);
+    if (!lines.length) {
+      chart?.destroy();
+      chart = null;
+      signature = '';
+      plotHolder.hidden = true;
+      empty.hidden = false;
+      empty.textContent = hasPoints ? 'The selected curves have no finite values to draw.' : 'No recorded steps yet.';
+      return;
+    }
+    plotHolder.hidden = false;
+    empty.hidden = true;
+    const unitsInUse = Object.keys(model.scales);
+    const nextSignature = JSON.stringify([model.series, model.bands, Object.entries(model.scales).map(([unit, scale]) => [unit, scale.kind, scale.inverse(1)])]);
+    if (chart && nextSignature === signature) {
+      chart.setData(model.data);
+      return;
+    }
+    chart?.destroy();
+    signature = nextSignature;
+    const axes = [
+      { scale: 'x', label: 'step', space: 70, incrs: stepIncrements, values: stepLabels, size: fittedAxisSize },
+      ...unitsInUse.map((unit, index) => ({
+        scale: unit, side: index === 0 ? 3 : 1, label: axisTitle(unit, model.scales[unit]), ...valueAxisLabels(model.scales[unit]),
+        size: fittedAxisSize, grid: { show: index === 0 }, space: 36,
+      })),
+    ];
+    chart = new uPlot({
+      ...size(),
+      legend: { show: false },
+      cursor: { drag: { x: true, y: false } },
+      scales: {
+        x: { time: false, range: (_chart, low, high) => (low === high ? [low - 1, high + 1] : [low, high]) },
+        ...Object.fromEntries(unitsInUse.map((unit) => [unit, { auto: true, range: valueAxisOptions(model.scales[unit]).range }])),
+      },
+      axes,
+      series: model.series.map((entry) => (entry.label && hidden.has(entry.label) ? { ...entry, show: false } : entry)),
+      bands: model.bands,
+      hooks: { setCursor: [showReadout] },
+    }, model.data, plotHolder);
+    plotHolder.uplot = chart;
+  }
+
+  return {
+    update,
+    destroy() {
+      resizeObserver.disconnect();
+      chart?.destroy();
+      chart = null;
+    },
+  };
+}

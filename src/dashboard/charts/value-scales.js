@@ -1,0 +1,90 @@
+/**
+ * How values become positions on a value axis, and where its ticks go.
+ *
+ * uPlot's own log and linear axes step through a fixed table of increments and give up on
+ * numbers past 17 digits (no axis at all for a loss of 1e113) or loop forever below 1e-16 (a
+ * loss of 1e-27 hung the page). So the chart hands uPlot values already transformed to a
+ * modest range, on plain linear scales, and labels the ticks with the original values:
+ *
+ * - linear: v / 10^k, with k chosen so the largest magnitude is near 1 when it is huge or tiny;
+ * - log: log10 v (every value > 0);
+ * - symmetric log, for log scales with values ≤ 0: sign(v)·log10(1 + |v|/c), c a thousandth of
+ *   the largest magnitude, so negative losses keep a log-like axis.
+ */
+import { nice, ticks } from 'd3-array';
+import { formatNumber } from '../format.js';
+
+const minimumGap = 28;
+/** Decades a log axis labels, at most, below its largest value. */
+const decadeWindow = 40;
+
+/** @param {number[]} values finite values the axis shows; @param {boolean} logarithmic */
+export function valueScale(values, logarithmic) {
+  const largest = values.reduce((widest, value) => Math.max(widest, Math.abs(value)), 0);
+  if (logarithmic && values.every((value) => value > 0)) {
+    return { kind: 'log', forward: Math.log10, inverse: (display) => 10 ** display };
+  }
+  if (logarithmic) {
+    const c = largest > 0 ? largest / 1000 : 1;
+    return {
+      kind: 'symmetric log',
+      forward: (value) => Math.sign(value) * Math.log10(1 + Math.abs(value) / c),
+      inverse: (display) => Math.sign(display) * c * (10 ** Math.abs(display) - 1),
+    };
+  }
+  const exponent = largest > 1e12 || (largest > 0 && largest < 1e-12) ? Math.floor(Math.log10(largest)) : 0;
+  const factor = 10 ** exponent;
+  return { kind: 'linear', forward: (value) => value / factor, inverse: (display) => display * factor };
+}
+
+/** Nice round values ±{1, 2, 5}·10^k (and 0) between low and high, powers of ten first. */
+function roundCandidates(low, high) {
+  const candidates = [];
+  const largest = Math.max(Math.abs(low), Math.abs(high));
+  if (!(largest > 0)) return [{ value: 0, rank: 0 }];
+  const highest = Math.ceil(Math.log10(largest));
+  const smallestMagnitude = low > 0 ? low : high < 0 ? -high : 0;
+  const lowest = Math.max(smallestMagnitude > 0 ? Math.floor(Math.log10(smallestMagnitude)) : -Infinity, highest - decadeWindow);
+  for (let exponent = lowest; exponent <= highest; exponent++) {
+    for (const mantissa of [1, 2, 5]) {
+      const magnitude = mantissa * 10 ** exponent;
+      for (const value of [magnitude, -magnitude]) if (value >= low && value <= high) candidates.push({ value, rank: mantissa === 1 ? 0 : 1 });
+    }
+  }
+  if (low <= 0 && high >= 0) candidates.push({ value: 0, rank: 0 });
+  return candidates;
+}
+
+/** uPlot axis options for a value axis drawn on `scale` (display space), labelled in values. */
+export function valueAxisOptions(scale) {
+  return {
+    range: (_chart, min, max) => {
+      if (!(Number.isFinite(min) && Number.isFinite(max))) return [0, 1];
+      if (min === max) return [min - (Math.abs(min) * 0.1 || 1), max + (Math.abs(max) * 0.1 || 1)];
+      if (scale.kind === 'log') return [Math.floor(min), Math.ceil(max)];
+      if (scale.kind === 'symmetric log') return [min - (max - min) * 0.04, max + (max - min) * 0.04];
+      return nice(min, max, 6);
+    },
+    splits: (chart, axisIndex, min, max) => {
+      const key = chart.axes[axisIndex].scale;
+      const height = chart.bbox.height / devicePixelRatio;
+      if (scale.kind === 'linear') return ticks(min, max, Math.max(2, Math.floor(height / (minimumGap * 1.6))));
+      const kept = [];
+      const positions = [];
+      const candidates = roundCandidates(scale.inverse(min), scale.inverse(max));
+      for (const rank of [0, 1]) {
+        if (rank === 1 && kept.length >= 3) break;
+        for (const candidate of candidates.filter((entry) => entry.rank === rank)) {
+          const display = scale.forward(candidate.value);
+          const position = chart.valToPos(display, key);
+          if (positions.every((other) => Math.abs(other - position) >= minimumGap)) {
+            kept.push(display);
+            positions.push(position);
+          }
+        }
+      }
+      return kept.length ? kept.sort((a, b) => a - b) : [min, max];
+    },
+    values: (_chart, splits) => splits.map((display) => (display === null || display === undefined ? null : formatNumber(scale.inverse(display), 3))),
+  };
+}

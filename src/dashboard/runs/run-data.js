@@ -1,0 +1,62 @@
+/**
+ * Loading what a run page shows, apart from drawing it: each function fetches one thing and
+ * returns plain data (the views keep it in their state and render it).
+ */
+import { ApiError, getJson } from '../api.js';
+import { metricFieldNames } from '../charts/metric-fields.js';
+
+const trajectoryPageLimit = 10_000;
+const trajectoryPages = 5;
+
+export const loadRun = async (id) => (await getJson(`/v1/runs/${id}`)).body;
+
+/** Downsampled curves: at most `maxPoints` buckets (mean, min, max per field). */
+export async function loadCurves(id, maxPoints) {
+  const { body } = await getJson(`/v1/runs/${id}/metrics?fields=${metricFieldNames.join(',')}&maxPoints=${Math.max(2, Math.round(maxPoints))}`);
+  return body.points;
+}
+
+/**
+ * Recorded parameter vectors after `afterStep`, in step order: `{ rows: { step, params }[],
+ * lastStep }`. Reads up to a few pages; the next call goes on from `lastStep`.
+ */
+export async function loadParameters(id, afterStep) {
+  const rows = [];
+  let from = afterStep + 1;
+  let lastStep = afterStep;
+  for (let page = 0; page < trajectoryPages; page++) {
+    const { body } = await getJson(`/v1/runs/${id}/metrics?fields=params&from=${from}&limit=${trajectoryPageLimit}`);
+    for (const row of body.points) {
+      if (row.params) rows.push({ step: row.step, params: row.params });
+      lastStep = row.step;
+    }
+    if (!body.nextCursor) break;
+    from = Number(body.nextCursor) + 1;
+  }
+  return { rows, lastStep };
+}
+
+/** The landscape under a two-parameter run's trajectory; `ranges` frames it (default: the API's). */
+export async function loadLandscape(id, { resolution = 80, xRange, yRange } = {}) {
+  const query = new URLSearchParams({ resolution: String(resolution) });
+  if (xRange) query.set('xRange', xRange.join(','));
+  if (yRange) query.set('yRange', yRange.join(','));
+  try {
+    return { landscape: (await getJson(`/v1/runs/${id}/landscape?${query}`)).body, note: null };
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 422) return { landscape: null, note: `No contour plot: ${error.message}` };
+    throw error;
+  }
+}
+
+/**
+ * How many parameters the run's objective has, as far as the spec and the result tell without
+ * building it (null when only the recorded parameters can tell).
+ */
+export function knownDimension(run) {
+  if (run.result?.params) return run.result.params.length;
+  const objective = run.spec.objective;
+  if (objective.type === 'expression') return objective.variables.length;
+  if (objective.type === 'benchmark') return objective.dimensions ?? objective.initial?.length ?? 2;
+  return null;
+}

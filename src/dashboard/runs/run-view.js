@@ -1,0 +1,305 @@
+/**
+ * One run: status, progress, result, the spec, live curves and, for two-parameter objectives,
+ * the trajectory on a contour plot.
+ *
+ * The page's state is declared once (`emptyRunState`); loaders (run-data.js) fill it and the
+ * render functions draw from it. While the run is live the page follows its event stream:
+ * status, progress and new curve rows arrive there, and the only requests it makes are a
+ * refresh of the downsampled curves and the trajectory at most every
+ * `liveRefreshMilliseconds`, when new steps were recorded (304 when nothing changed).
+ */
+import { ApiError, followEvents, postJson } from '../api.js';
+import { createCurveChart } from '../charts/curve-chart.js';
+import { renderContourPlot } from '../charts/contour-plot.js';
+import { metricFields } from '../charts/metric-fields.js';
+import { colourAt } from '../charts/palette.js';
+import { describeObjective, finalStatuses, h, present, progressBar, statusBadge } from '../dom.js';
+import { formatDuration, formatNumber } from '../format.js';
+import { knownDimension, loadCurves, loadLandscape, loadParameters, loadRun } from './run-data.js';
+import { createCurveControls } from './curve-controls.js';
+import { renderParameters } from './parameters-table.js';
+import { renderSpec } from './spec-panel.js';
+
+export const liveRefreshMilliseconds = 10_000;
+const maxTrajectoryPoints = 2000;
+
+/** Evenly thinned copy keeping the first and the last point. */
+export function thin(points, limit) {
+  if (points.length <= limit) return points;
+  const stride = (points.length - 1) / (limit - 1);
+  return Array.from({ length: limit }, (_, index) => points[Math.round(index * stride)]);
+}
+
+function definitionList(entries) {
+  return h('dl', { class: 'facts' }, entries.filter(Boolean).flatMap(([term, value, name]) => [h('dt', {}, term), h('dd', { 'data-field': name }, value)]));
+}
+
+function emptyRunState(id) {
+  return {
+    id,
+    /** The run view (GET /v1/runs/{id}), kept current by the event stream. */
+    run: null,
+    /** Downsampled buckets, then the rows the stream brought after the last bucket. */
+    curves: { points: [], liveRows: [] },
+    /** Two-parameter runs: recorded parameters in step order, and the last step read. */
+    trajectory: { points: [], lastStep: 0 },
+    landscape: { body: null, note: 'Loading…' },
+    display: { shown: new Set(metricFields.filter((field) => field.shownByDefault).map((field) => field.name)), logScale: true, smoothing: 0 },
+    /** Whether steps were recorded since the last refresh, and the refresh timer. */
+    live: { following: false, pending: false, timer: null, unfollow: null, finished: false },
+    stopped: false,
+  };
+}
+
+export function createRunView(container, { onChanged }) {
+  let state = null;
+  let parts = null;
+
+  function stop() {
+    if (!state) return;
+    state.stopped = true;
+    state.live.unfollow?.();
+    clearTimeout(state.live.timer);
+    parts?.chart.destroy();
+    state = null;
+  }
+
+  async function open(id) {
+    stop();
+    const current = emptyRunState(id);
+    state = current;
+    parts = {
+      header: h('header', { class: 'run-header' }),
+      status: h('section', { class: 'card', 'aria-labelledby': 'status-title' }),
+      landscape: h('section', { class: 'card landscape-card', 'aria-labelledby': 'landscape-title' }),
+      curves: h('section', { class: 'card curves-card', 'aria-labelledby': 'curves-title' }),
+      spec: h('section', { class: 'card spec-card', 'aria-labelledby': 'spec-title' }),
+      chartHolder: h('div', { class: 'chart-holder' }),
+    };
+    const controls = createCurveControls(current.display, { onChange: () => renderCurves(current) });
+    parts.controls = controls;
+    parts.curves.append(h('h3', { id: 'curves-title' }, 'Curves'), controls.element, parts.chartHolder);
+    container.replaceChildren(parts.header, h('div', { class: 'run-grid' }, parts.status, parts.landscape, parts.curves, parts.spec));
+    parts.chart = createCurveChart(parts.chartHolder, { ariaLabel: 'Curves of the run by step' });
+    try {
+      current.run = await loadRun(id);
+    } catch (error) {
+      if (current.stopped) return;
+      container.replaceChildren(h('p', { class: 'error', role: 'alert' }, error instanceof ApiError && error.status === 404 ? `There is no run ${id}.` : error.message));
+      return;
+    }
+    if (current.stopped) return;
+    renderHeader(current);
+    renderStatus(current);
+    renderSpec(parts.spec, current.run);
+    await Promise.all([refreshCurves(current), refreshTrajectory(current)]);
+    if (!current.stopped && !finalStatuses.has(current.run.status)) follow(current);
+  }
+
+  const isCurrent = (current) => !current.stopped && state === current;
+
+  function renderHeader(current) {
+    const { run } = current;
+    const cancellable = run.status === 'queued' || run.status === 'running';
+    parts.header.replaceChildren(...present(
+      h('div', {},
+        h('h2', { id: 'run-title' }, 'Run ', h('code', {}, run.id.slice(0, 8)), ' ', statusBadge(run.status)),
+        h('p', { class: 'muted run-summary' }, `${run.spec.optimizer.name} (${run.spec.optimizer.flavor ?? 'paper'}) on ${describeObjective(run.spec.objective)}`)),
+      h('div', { class: 'header-actions' },
+        h('a', { class: 'button', href: `#/compare/${run.id}` }, 'Compare…'),
+        cancellable ? h('button', { type: 'button', class: 'danger', onclick: () => cancel(current) }, 'Cancel run') : null),
+    ));
+  }
+
+  async function cancel(current) {
+    try {
+      current.run = await postJson(`/v1/runs/${current.id}/cancel`);
+    } catch (error) {
+      parts.header.append(h('p', { class: 'error', role: 'alert' }, error.message));
+      return;
+    }
+    renderHeader(current);
+    renderStatus(current);
+    onChanged();
+  }
+
+  function renderStatus(current) {
+    const { run } = current;
+    const { progress, result } = run;
+    const early = run.earlyStopping;
+    parts.status.replaceChildren(...present(
+      h('h3', { id: 'status-title' }, 'Progress'),
+      progressBar(progress, run.status),
+      definitionList([
+        ['step', progress ? `${progress.step}${progress.totalSteps ? ` of ${progress.totalSteps}` : ''}` : '—', 'step'],
+        ['steps per second', formatNumber(progress?.stepsPerSecond ?? null), 'stepsPerSecond'],
+        ['time left', formatDuration(progress?.etaSeconds), 'etaSeconds'],
+      ]),
+      early?.enabled ? h('h3', {}, `Early stopping on ${early.monitor}`) : null,
+      early?.enabled ? definitionList([
+        ['best', formatNumber(early.best), 'best'],
+        ['best step', early.bestStep ?? '—', 'bestStep'],
+        ['steps since best', `${early.stepsSinceBest ?? '—'} of patience ${early.patience ?? '—'}`, 'stepsSinceBest'],
+        ['stopped', early.stopped ? 'yes' : 'no', 'stopped'],
+      ]) : null,
+      result ? h('h3', {}, 'Result') : null,
+      result ? definitionList([
+        ['stop reason', h('code', {}, result.stopReason), 'stopReason'],
+        ['message', result.message, 'message'],
+        ['final loss', formatNumber(result.finalLoss, 6), 'finalLoss'],
+        ['best loss', `${formatNumber(result.bestLoss, 6)}${result.bestStep ? ` at step ${result.bestStep}` : ''}`, 'bestLoss'],
+        ['steps', result.steps, 'steps'],
+      ]) : null,
+      result?.params ? renderParameters(result.params, run.parameterNames ?? parameterNames(current)) : null,
+    ));
+  }
+
+  /** Names the server gave: the expression's variables, or the landscape's for a 2-D objective. */
+  function parameterNames(current) {
+    const objective = current.run.spec.objective;
+    if (objective.type === 'expression') return objective.variables;
+    return current.landscape.body?.variables ?? null;
+  }
+
+  function renderCurves(current) {
+    const { points, liveRows } = current.curves;
+    const lastStep = points.at(-1)?.step ?? 0;
+    const merged = [...points, ...liveRows.filter((row) => row.step > lastStep)];
+    parts.controls.showAvailable(merged);
+    parts.chart.update({
+      runs: [{ id: current.id, name: current.id.slice(0, 8), points: merged }],
+      fields: metricFields.filter((field) => current.display.shown.has(field.name)),
+      logScale: current.display.logScale,
+      smoothing: current.display.smoothing,
+    });
+  }
+
+  async function refreshCurves(current) {
+    try {
+      const points = await loadCurves(current.id, Math.max(200, parts.chartHolder.clientWidth || 600));
+      if (!isCurrent(current)) return;
+      current.curves = { points, liveRows: [] };
+    } catch (error) {
+      if (isCurrent(current)) parts.chartHolder.replaceChildren(h('p', { class: 'error' }, error.message));
+      return;
+    }
+    renderCurves(current);
+  }
+
+  /** Reads newly recorded parameters; the landscape once the run is known to be two-dimensional. */
+  async function refreshTrajectory(current) {
+    const dimension = knownDimension(current.run);
+    if (dimension !== null && dimension !== 2) {
+      current.landscape = { body: null, note: `No contour plot: the objective has ${dimension} parameters; a contour plot needs exactly 2.` };
+      renderLandscape(current);
+      return;
+    }
+    let read;
+    try {
+      read = await loadParameters(current.id, current.trajectory.lastStep);
+    } catch (error) {
+      current.landscape = { body: current.landscape.body, note: error.message };
+      renderLandscape(current);
+      return;
+    }
+    if (!isCurrent(current)) return;
+    current.trajectory.points.push(...read.rows.map((row) => row.params));
+    current.trajectory.lastStep = read.lastStep;
+    const recorded = current.trajectory.points[0]?.length ?? null;
+    if (recorded !== null && recorded !== 2) {
+      current.landscape = { body: null, note: `No contour plot: the objective has ${recorded} parameters; a contour plot needs exactly 2.` };
+    } else if (recorded === null && dimension === null) {
+      current.landscape = { body: null, note: 'The contour plot appears once the first steps are recorded.' };
+    } else if (!current.landscape.body || leavesFrame(current)) {
+      try {
+        current.landscape = await loadLandscape(current.id).then(({ landscape, note }) => ({ body: landscape, note }));
+      } catch (error) {
+        current.landscape = { body: null, note: error.message };
+      }
+    }
+    if (!isCurrent(current)) return;
+    renderLandscape(current);
+    if (current.run.result?.params) renderStatus(current);
+  }
+
+  /** Whether the latest point left the landscape's frame (a live run walking away). */
+  function leavesFrame(current) {
+    const latest = current.trajectory.points.at(-1);
+    const { xRange, yRange } = current.landscape.body;
+    return latest !== undefined && (latest[0] < xRange[0] || latest[0] > xRange[1] || latest[1] < yRange[0] || latest[1] > yRange[1]);
+  }
+
+  function renderLandscape(current) {
+    const holder = parts.landscape;
+    const title = h('h3', { id: 'landscape-title' }, 'Trajectory');
+    const landscape = current.landscape.body;
+    if (!landscape) {
+      holder.replaceChildren(title, h('p', { class: 'muted landscape-note' }, current.landscape.note));
+      return;
+    }
+    const width = Math.max(280, Math.min(560, Math.floor(holder.clientWidth - 32 || 480)));
+    const points = thin([landscape.start, ...current.trajectory.points.filter((pair) => pair.every((value) => value !== null))], maxTrajectoryPoints);
+    holder.replaceChildren(title,
+      renderContourPlot(landscape, [{ label: `run ${current.id.slice(0, 8)}`, colour: colourAt(1), runId: current.id, points }], { width, height: Math.round(width * 0.85) }),
+      h('p', { class: 'legend' },
+        h('span', { class: 'legend-item marker-start' }, 'start'),
+        h('span', { class: 'legend-item marker-end' }, 'latest'),
+        landscape.minimum?.params ? h('span', { class: 'legend-item marker-minimum' }, 'known minimum') : null));
+  }
+
+  /** A refresh of curves and trajectory, at most every liveRefreshMilliseconds, when steps were recorded. */
+  function scheduleRefresh(current) {
+    current.live.pending = true;
+    if (current.live.timer) return;
+    current.live.timer = setTimeout(async () => {
+      current.live.timer = null;
+      if (!current.live.pending || !isCurrent(current)) return;
+      current.live.pending = false;
+      await Promise.all([refreshCurves(current), refreshTrajectory(current)]);
+    }, liveRefreshMilliseconds);
+  }
+
+  function follow(current) {
+    current.live.following = true;
+    current.live.unfollow = followEvents(`/v1/runs/${current.id}/events`, (type, data) => {
+      if (!isCurrent(current)) return;
+      if (type === 'status') {
+        const statusChanged = data.status !== current.run.status;
+        current.run = data.id ? data : { ...current.run, status: data.status, result: data.result ?? current.run.result };
+        renderHeader(current);
+        renderStatus(current);
+        if (statusChanged) onChanged();
+      } else if (type === 'progress') {
+        current.run = { ...current.run, progress: data.progress, earlyStopping: data.earlyStopping ?? current.run.earlyStopping };
+        renderStatus(current);
+      } else if (type === 'metrics') {
+        current.curves.liveRows.push(...(data.rows ?? []));
+        renderCurves(current);
+        scheduleRefresh(current);
+      } else if (type === 'end') {
+        finish(current);
+      }
+    }, () => {
+      if (isCurrent(current)) finish(current);
+    });
+  }
+
+  async function finish(current) {
+    if (current.live.finished) return;
+    current.live.finished = true;
+    current.live.unfollow?.();
+    clearTimeout(current.live.timer);
+    try {
+      current.run = await loadRun(current.id);
+    } catch {
+      return;
+    }
+    if (!isCurrent(current)) return;
+    renderHeader(current);
+    renderStatus(current);
+    await Promise.all([refreshCurves(current), refreshTrajectory(current)]);
+    onChanged();
+  }
+
+  return { open, close: stop };
+}

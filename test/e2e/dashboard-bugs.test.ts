@@ -1,0 +1,117 @@
+/**
+ * The dashboard's chart bugs, each as a user meets it: a live trajectory that collapsed to a
+ * straight line, a negative loss that emptied a log-scale chart, tick labels clipped on large
+ * values, fractional step ticks, a 422 for the landscape of a run that is not 2-D, and two tabs
+ * on a running run spending the per-key rate budget.
+ */
+import type { Page, Request } from 'playwright-core';
+import { afterAll, describe, expect, it } from 'vitest';
+import { drawnAxes, drawnSeries, screenshots, segments, useDashboard } from './support/dashboard.ts';
+
+const dashboard = useDashboard();
+const pages: Page[] = [];
+afterAll(async () => {
+  for (const page of pages) await page.close();
+});
+
+async function open(hash: string): Promise<Page> {
+  const page = await dashboard.openPage(hash);
+  pages.push(page);
+  return page;
+}
+
+const expression = (text: string, initial: number[], variables = ['x', 'y']) => ({ type: 'expression', expression: text, variables, initial });
+
+describe('dashboard bugs', () => {
+  it('draws a loss that is negative throughout on the log scale (symmetric log) instead of "No recorded steps yet"', async () => {
+    const id = await dashboard.submitRun({ objective: expression('x^2 + y^2 - 10', [1, 1]), optimizer: { name: 'sgd', learningRate: 0.05 }, training: { maxSteps: 200 } });
+    const page = await open(`#/runs/${id}`);
+    await page.locator('.curve-plot canvas').first().waitFor();
+    expect(await page.getByRole('checkbox', { name: 'log scale' }).isChecked()).toBe(true);
+    expect(await page.getByText('No recorded steps yet').count()).toBe(0);
+    const loss = (await drawnSeries(page)).find((series) => series.label === 'loss');
+    expect(loss?.values).toBe(200);
+    const lossAxis = (await drawnAxes(page)).find((axis) => axis.scale === 'loss');
+    expect(lossAxis?.label).toBe('loss (symmetric log)');
+    expect(lossAxis?.values.some((value) => value.startsWith('-'))).toBe(true);
+    await page.screenshot({ path: `${screenshots}/bug-negative-loss-log-scale.png`, fullPage: true });
+  });
+
+  it('writes whole tick labels that fit their axis and do not overlap, on values around 1e113', async () => {
+    const id = await dashboard.submitRun({
+      objective: expression('1e113 * (x^2 + y^2 + 1)', [1, 1]), optimizer: { name: 'sgd', learningRate: 1e-115 }, training: { maxSteps: 300 },
+    });
+    const page = await open(`#/runs/${id}`);
+    await page.locator('.curve-plot canvas').first().waitFor();
+    for (const logScale of [true, false]) {
+      await page.getByRole('checkbox', { name: 'log scale' }).setChecked(logScale);
+      const axes = await drawnAxes(page);
+      expect(axes.length).toBeGreaterThanOrEqual(2);
+      for (const axis of axes) {
+        expect(axis.values.length, JSON.stringify(axes)).toBeGreaterThanOrEqual(2);
+        // Whole numbers: a mantissa, never a label cut to ".18e113".
+        for (const value of axis.values) expect(value).toMatch(/^-?(\d+(\.\d+)?(e-?\d+)?|\d+(\.\d+)?[kM])$/);
+        if (axis.scale !== 'x') {
+          expect(axis.widestLabel).toBeLessThanOrEqual(axis.room);
+          const gaps = axis.positions.slice(1).map((position, index) => Math.abs(position - axis.positions[index]!));
+          expect(Math.min(...gaps)).toBeGreaterThanOrEqual(12);
+        }
+      }
+      const steps = axes.find((axis) => axis.scale === 'x')!;
+      const gaps = steps.positions.slice(1).map((position, index) => position - steps.positions[index]!);
+      expect(Math.min(...gaps)).toBeGreaterThan(steps.widestLabel);
+    }
+    await page.screenshot({ path: `${screenshots}/bug-large-values.png`, fullPage: true });
+  });
+
+  it('labels steps with whole numbers on a run of three steps', async () => {
+    const id = await dashboard.submitRun({ objective: expression('x^2 + y^2', [1, 1]), optimizer: { name: 'sgd', learningRate: 0.1 }, training: { maxSteps: 3 } });
+    const page = await open(`#/runs/${id}`);
+    await page.locator('.curve-plot canvas').first().waitFor();
+    const steps = (await drawnAxes(page)).find((axis) => axis.scale === 'x');
+    expect(steps?.values.length).toBeGreaterThanOrEqual(2);
+    for (const value of steps!.values) expect(Number.isInteger(Number(value))).toBe(true);
+    await page.screenshot({ path: `${screenshots}/bug-short-run.png`, fullPage: true });
+  });
+
+  it('does not ask for the landscape of a run that is not two-dimensional', async () => {
+    const id = await dashboard.submitRun({ objective: { type: 'benchmark', name: 'sphere', dimensions: 3 }, optimizer: { name: 'adam', learningRate: 0.05 }, training: { maxSteps: 100 } });
+    const page = await dashboard.openPage();
+    pages.push(page);
+    const refused: string[] = [];
+    page.on('response', (response) => { if (response.status() >= 400) refused.push(`${response.status()} ${response.url()}`); });
+    await page.goto(`${dashboard.baseUrl}/#/runs/${id}`);
+    await page.locator('.landscape-note').waitFor();
+    await page.waitForLoadState('networkidle');
+    expect(await page.locator('.landscape-note').textContent()).toContain('3 parameters');
+    expect(refused).toEqual([]);
+  });
+
+  it('keeps two tabs on a running run within a tenth of the rate limit, the trajectory drawn live', async () => {
+    const id = await dashboard.submitRun({
+      objective: expression('(1 - x)^2 + 100*(y - x^2)^2', [-1.5, 2]), optimizer: { name: 'adam', learningRate: 1e-5 },
+      training: { maxSteps: 1_000_000_000, timeLimitSeconds: 60 },
+    }, { wait: false });
+    const tabs = [await open(`#/runs/${id}`), await open(`#/runs/${id}`)];
+    await Promise.all(tabs.map((tab) => tab.locator('.contour-plot .trajectory').waitFor({ timeout: 30_000 })));
+    await tabs[0]!.waitForTimeout(2_000);
+    const windowSeconds = 30;
+    const requests: string[] = [];
+    const count = (request: Request) => { if (new URL(request.url()).pathname.startsWith('/v1/')) requests.push(request.url()); };
+    for (const tab of tabs) tab.on('request', count);
+    const before = segments(await tabs[0]!.locator('.contour-plot .trajectory').getAttribute('d'));
+    await tabs[0]!.waitForTimeout(windowSeconds * 1000);
+    for (const tab of tabs) tab.off('request', count);
+
+    const { max, windowSeconds: limitWindow } = dashboard.testApp.services.config.rateLimit;
+    const budget = (max / limitWindow) * windowSeconds / 10;
+    expect(requests.length, requests.join('\n')).toBeLessThanOrEqual(budget);
+    // Still running, and the path follows the recorded trajectory rather than a straight line.
+    expect(await tabs[0]!.locator('.run-header .badge').textContent()).toBe('running');
+    const after = segments(await tabs[0]!.locator('.contour-plot .trajectory').getAttribute('d'));
+    expect(after).toBeGreaterThan(20);
+    expect(after).toBeGreaterThan(before);
+    await tabs[0]!.screenshot({ path: `${screenshots}/bug-live-trajectory.png`, fullPage: true });
+    await dashboard.testApp.app.inject({ method: 'POST', url: `/v1/runs/${id}/cancel`, headers: { authorization: dashboard.authorization } });
+  });
+});
