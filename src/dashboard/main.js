@@ -1,5 +1,10 @@
-/** The dashboard's entry: the key bar, the runs list and a hash router (#/runs/<id>, #/new). */
+/**
+ * The dashboard's entry: the key bar, the runs list and a hash router:
+ * `#/runs/<id>`, `#/compare/<id>,<id>…`, `#/new`.
+ */
 import { ApiError, storedKey, storeKey } from './api.js';
+import { optimizerCatalogue } from './catalogues.js';
+import { createCompareView } from './compare/compare-view.js';
 import { createRunsList } from './runs-list.js';
 import { createRunView } from './runs/run-view.js';
 import { createSubmitForm } from './submit-form.js';
@@ -21,8 +26,16 @@ function showNotice(error) {
     : error.message;
 }
 
-const runsList = createRunsList(document.getElementById('runs'), { onError: showNotice });
+const compareHash = (ids) => `#/compare/${ids.join(',')}`;
+
+const runsList = createRunsList(document.getElementById('runs'), {
+  onError: showNotice,
+  onCompare: (ids) => { location.hash = compareHash(ids); },
+});
 const runView = createRunView(main, { onChanged: () => runsList.refresh() });
+const compareView = createCompareView(main, {
+  onRemove: (id) => { location.hash = compareHash(currentCompareIds().filter((other) => other !== id)); },
+});
 const submitForm = createSubmitForm(main, {
   onSubmitted: (run) => {
     location.hash = `#/runs/${run.id}`;
@@ -30,19 +43,33 @@ const submitForm = createSubmitForm(main, {
   },
 });
 
+function currentCompareIds() {
+  const match = /^#\/compare\/([\w,-]*)$/.exec(location.hash);
+  return match ? match[1].split(',').filter(Boolean) : [];
+}
+
+function closeViews() {
+  runView.close();
+  compareView.close();
+}
+
 function route() {
-  const match = /^#\/runs\/([\w-]+)$/.exec(location.hash);
-  if (match) {
-    runsList.select(match[1]);
-    runView.open(match[1]);
+  const run = /^#\/runs\/([\w-]+)$/.exec(location.hash);
+  closeViews();
+  if (run) {
+    runsList.select(run[1]);
+    runView.open(run[1]);
+  } else if (location.hash.startsWith('#/compare/')) {
+    const ids = currentCompareIds();
+    runsList.select(null);
+    runsList.tick(ids);
+    compareView.show(ids);
   } else if (location.hash === '#/new') {
-    runView.close();
     runsList.select(null);
     submitForm.show();
   } else {
-    runView.close();
     runsList.select(null);
-    main.replaceChildren(Object.assign(document.createElement('p'), { className: 'muted placeholder', textContent: 'Choose a run on the left, or submit a new one.' }));
+    main.replaceChildren(Object.assign(document.createElement('p'), { className: 'muted placeholder', textContent: 'Choose a run on the left, tick runs to compare them, or submit a new one.' }));
   }
   main.focus({ preventScroll: true });
 }
@@ -51,12 +78,21 @@ function showKeyState() {
   keyStatus.textContent = storedKey() ? 'Key saved in this browser.' : 'No key yet.';
 }
 
+async function loadCatalogues() {
+  try {
+    runsList.setOptimizers((await optimizerCatalogue()).map((optimizer) => optimizer.name));
+  } catch {
+    // Without a key the catalogue waits for one; the list shows the notice.
+  }
+}
+
 keyForm.addEventListener('submit', (event) => {
   event.preventDefault();
   storeKey(keyInput.value.trim());
   keyInput.value = '';
   showKeyState();
   runsList.refresh();
+  loadCatalogues();
   route();
 });
 document.getElementById('forget-key').addEventListener('click', () => {
@@ -68,4 +104,5 @@ document.getElementById('forget-key').addEventListener('click', () => {
 window.addEventListener('hashchange', route);
 showKeyState();
 runsList.start();
+loadCatalogues();
 route();

@@ -1,30 +1,131 @@
-/** The runs list: newest first, refreshed every few seconds (304 while nothing changed). */
+/**
+ * The runs list: newest first, a page at a time, filtered by status, optimizer and objective
+ * kind and searched (all server-side), each row ticked to compare. The current page is asked
+ * again every `refreshMilliseconds` while the tab is visible (304 while nothing changed) and
+ * whenever a followed run changes.
+ */
 import { getJson } from './api.js';
 import { describeObjective, h, progressBar, statusBadge } from './dom.js';
+import { formatNumber } from './format.js';
 
 const refreshMilliseconds = 20_000;
+const pageSize = 25;
+const statuses = ['queued', 'running', 'completed', 'early_stopped', 'diverged', 'failed', 'cancelled'];
+const objectiveKinds = ['expression', 'benchmark', 'model'];
 
-export function createRunsList(container, { onError }) {
-  let selectedId = null;
-  let timer = null;
-  let lastBody = null;
+/** "3 min ago", or the date for older runs. */
+function age(createdAt) {
+  const seconds = (Date.now() - Date.parse(createdAt)) / 1000;
+  if (seconds < 60) return 'just now';
+  if (seconds < 3600) return `${Math.floor(seconds / 60)} min ago`;
+  if (seconds < 86_400) return `${Math.floor(seconds / 3600)} h ago`;
+  return new Date(createdAt).toLocaleDateString();
+}
 
-  function render(body) {
-    const items = body.runs.map((run) => h('li', {},
-      h('a', { href: `#/runs/${run.id}`, class: `run-link${run.id === selectedId ? ' selected' : ''}`, 'data-run-id': run.id, 'aria-current': run.id === selectedId ? 'page' : undefined },
-        h('span', { class: 'run-line' }, statusBadge(run.status), h('span', { class: 'run-optimizer' }, run.spec.optimizer.name), h('time', { datetime: run.createdAt }, new Date(run.createdAt).toLocaleTimeString())),
+export function createRunsList(container, { onError, onCompare }) {
+  const state = {
+    selectedId: null,
+    /** Runs ticked for comparison. */
+    ticked: new Set(),
+    filters: { status: '', optimizer: '', objectiveType: '', search: '' },
+    /** Cursors of the pages before the current one, and the current one's. */
+    cursors: [],
+    cursor: null,
+    body: null,
+    timer: null,
+  };
+
+  const filterControls = {
+    search: h('input', { type: 'search', name: 'search', placeholder: 'search optimizer, expression, benchmark, id', 'aria-label': 'Search runs', autocomplete: 'off' }),
+    status: h('select', { name: 'status', 'aria-label': 'Status' }, h('option', { value: '' }, 'any status'), statuses.map((status) => h('option', { value: status }, status.replace('_', ' ')))),
+    optimizer: h('select', { name: 'optimizer', 'aria-label': 'Optimizer' }, h('option', { value: '' }, 'any optimizer')),
+    objectiveType: h('select', { name: 'objectiveType', 'aria-label': 'Objective' }, h('option', { value: '' }, 'any objective'), objectiveKinds.map((kind) => h('option', { value: kind }, kind))),
+  };
+  const filterForm = h('form', { class: 'run-filters', role: 'search' },
+    filterControls.search, h('div', { class: 'filter-row' }, filterControls.status, filterControls.optimizer, filterControls.objectiveType));
+  const compareButton = h('button', { type: 'button', class: 'primary compare-button', disabled: true, onclick: () => onCompare([...state.ticked]) }, 'Compare');
+  const clearButton = h('button', { type: 'button', class: 'quiet', onclick: () => { state.ticked.clear(); render(); } }, 'Clear');
+  const compareBar = h('div', { class: 'compare-bar' }, compareButton, clearButton);
+  const list = h('div', { class: 'runs-page', 'aria-live': 'polite' });
+  const newer = h('button', { type: 'button', class: 'quiet', onclick: () => go(state.cursors.pop() ?? null, false) }, '← Newer');
+  const older = h('button', { type: 'button', class: 'quiet', onclick: () => go(state.body?.nextCursor ?? null, true) }, 'Older →');
+  const pager = h('nav', { class: 'pager', 'aria-label': 'Pages of runs' }, newer, older);
+  container.replaceChildren(filterForm, compareBar, list, pager);
+
+  let searchTimer = null;
+  filterForm.addEventListener('submit', (event) => event.preventDefault());
+  filterForm.addEventListener('input', (event) => {
+    clearTimeout(searchTimer);
+    // Typing waits for a pause; the selects apply at once.
+    searchTimer = setTimeout(applyFilters, event.target === filterControls.search ? 300 : 0);
+  });
+
+  function applyFilters() {
+    for (const [name, control] of Object.entries(filterControls)) state.filters[name] = control.value.trim();
+    state.cursors = [];
+    state.cursor = null;
+    refresh();
+  }
+
+  function go(cursor, forward) {
+    if (forward) state.cursors.push(state.cursor);
+    state.cursor = cursor;
+    refresh();
+  }
+
+  function query() {
+    const parameters = new URLSearchParams({ limit: String(pageSize) });
+    for (const [name, value] of Object.entries(state.filters)) if (value) parameters.set(name, value);
+    if (state.cursor) parameters.set('cursor', state.cursor);
+    return `/v1/runs?${parameters}`;
+  }
+
+  function row(run) {
+    const optimizer = run.spec.optimizer;
+    const ticked = state.ticked.has(run.id);
+    const result = run.result;
+    return h('li', { class: 'run-row' },
+      h('input', {
+        type: 'checkbox', class: 'compare-tick', checked: ticked, 'aria-label': `Compare run ${run.id.slice(0, 8)}`, 'data-compare-id': run.id,
+        onchange: (event) => {
+          if (event.target.checked) state.ticked.add(run.id); else state.ticked.delete(run.id);
+          renderCompareBar();
+        },
+      }),
+      h('a', { href: `#/runs/${run.id}`, class: `run-link${run.id === state.selectedId ? ' selected' : ''}`, 'data-run-id': run.id, 'aria-current': run.id === state.selectedId ? 'page' : undefined },
+        h('span', { class: 'run-line' }, statusBadge(run.status),
+          h('span', { class: 'run-optimizer' }, optimizer.name),
+          optimizer.learningRate !== undefined ? h('span', { class: 'run-rate muted' }, `η ${formatNumber(optimizer.learningRate, 3)}`) : null),
         h('span', { class: 'run-objective' }, describeObjective(run.spec.objective)),
-        progressBar(run.progress, run.status))));
-    container.replaceChildren(items.length
-      ? h('ul', { class: 'runs' }, items)
-      : h('p', { class: 'muted' }, 'No runs yet. Submit one with “New run”.'));
+        h('span', { class: 'run-line run-facts muted' },
+          h('code', {}, run.id.slice(0, 8)),
+          result ? h('span', {}, `loss ${formatNumber(result.finalLoss)} · ${result.steps} steps`) : h('span', {}, `${run.progress?.step ?? 0} of ${run.spec.training?.maxSteps ?? '?'} steps`),
+          h('time', { datetime: run.createdAt, title: new Date(run.createdAt).toLocaleString() }, age(run.createdAt))),
+        progressBar(run.progress, run.status)));
+  }
+
+  function renderCompareBar() {
+    compareButton.disabled = state.ticked.size < 1;
+    compareButton.textContent = `Compare ${state.ticked.size || ''}`.trim();
+    compareBar.hidden = state.ticked.size === 0;
+  }
+
+  function render() {
+    const runs = state.body?.runs ?? [];
+    const filtered = Object.values(state.filters).some(Boolean);
+    list.replaceChildren(runs.length
+      ? h('ul', { class: 'runs' }, runs.map(row))
+      : h('p', { class: 'muted' }, filtered ? 'No runs match.' : 'No runs yet. Submit one with “New run”.'));
+    newer.disabled = state.cursors.length === 0;
+    older.disabled = !state.body?.nextCursor;
+    pager.hidden = newer.disabled && older.disabled;
+    renderCompareBar();
   }
 
   async function refresh() {
     try {
-      const { body, changed } = await getJson('/v1/runs?limit=50');
-      if (changed || body !== lastBody) render(body);
-      lastBody = body;
+      state.body = (await getJson(query())).body;
+      render();
       onError(null);
     } catch (error) {
       onError(error);
@@ -32,8 +133,8 @@ export function createRunsList(container, { onError }) {
   }
 
   function loop() {
-    clearTimeout(timer);
-    timer = setTimeout(async () => {
+    clearTimeout(state.timer);
+    state.timer = setTimeout(async () => {
       if (!document.hidden) await refresh();
       loop();
     }, refreshMilliseconds);
@@ -45,9 +146,19 @@ export function createRunsList(container, { onError }) {
       loop();
     },
     refresh,
+    /** The optimizer names for the filter (from the catalogue). */
+    setOptimizers(names) {
+      filterControls.optimizer.replaceChildren(h('option', { value: '' }, 'any optimizer'), ...names.map((name) => h('option', { value: name }, name)));
+      filterControls.optimizer.value = state.filters.optimizer;
+    },
     select(id) {
-      selectedId = id;
-      if (lastBody) render(lastBody);
+      state.selectedId = id;
+      render();
+    },
+    /** The runs ticked for comparison (the compare page keeps them in step with its address). */
+    tick(ids) {
+      state.ticked = new Set(ids);
+      render();
     },
   };
 }

@@ -3,7 +3,8 @@
  * defaults, descriptions); the same spec can be edited as raw JSON. Validation errors from the
  * API (problem+json `errors[].path`) are shown next to the field each one names.
  */
-import { ApiError, getJson, postJson } from './api.js';
+import { ApiError, postJson } from './api.js';
+import { optimizerCatalogue } from './catalogues.js';
 import { h } from './dom.js';
 
 const benchmarkNames = ['rosenbrock', 'beale', 'booth', 'himmelblau', 'saddle', 'quadratic', 'rastrigin', 'ackley', 'styblinski-tang', 'sphere', 'matyas', 'three-hump-camel'];
@@ -213,7 +214,7 @@ export function createSubmitForm(container, { onSubmitted }) {
       container.replaceChildren(form);
       if (catalogue.length) return;
       try {
-        catalogue = (await getJson('/v1/optimizers')).body.optimizers;
+        catalogue = await optimizerCatalogue();
       } catch (error) {
         summary.replaceChildren(h('p', { class: 'error' }, `The optimizer catalogue could not be loaded: ${error.message}`));
         return;

@@ -31,8 +31,35 @@ export interface RunCursor {
 export interface RunListQuery {
   readonly status?: RunStatus;
   readonly sweepId?: string;
+  /** `spec.optimizer.name` equals this. */
+  readonly optimizer?: string;
+  /** `spec.objective.type` equals this (`expression`, `benchmark`, `model`). */
+  readonly objectiveType?: string;
+  /** Found in the optimizer's name, the objective's expression, benchmark or model name, or the run id. */
+  readonly search?: string;
   readonly after?: RunCursor;
   readonly limit: number;
+}
+
+const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** The spec fields a search looks in. */
+const searchedSpecPaths = [['optimizer', 'name'], ['objective', 'expression'], ['objective', 'name'], ['objective', 'model']];
+
+/** The list's conditions on the spec (jsonb paths). */
+function specFilters(query: RunListQuery): Prisma.RunWhereInput[] {
+  const filters: Prisma.RunWhereInput[] = [];
+  if (query.optimizer !== undefined) filters.push({ spec: { path: ['optimizer', 'name'], equals: query.optimizer } });
+  if (query.objectiveType !== undefined) filters.push({ spec: { path: ['objective', 'type'], equals: query.objectiveType } });
+  if (query.search !== undefined) {
+    const search = query.search;
+    filters.push({
+      OR: [
+        ...searchedSpecPaths.map((path) => ({ spec: { path, string_contains: search } })),
+        ...(uuidPattern.test(search) ? [{ id: search.toLowerCase() }] : []),
+      ],
+    });
+  }
+  return filters;
 }
 
 /** A run row as Prisma's `Run`: every column, camel-cased (node-postgres parses jsonb and timestamptz alike). */
@@ -147,6 +174,7 @@ export function createRunRepository(database: Database, pool: Pool) {
           tenantId,
           ...(query.status === undefined ? {} : { status: query.status }),
           ...(query.sweepId === undefined ? {} : { sweepId: query.sweepId }),
+          AND: specFilters(query),
           ...(after === undefined
             ? {}
             : { OR: [{ createdAt: { lt: after.createdAt } }, { createdAt: after.createdAt, id: { lt: after.id } }] }),

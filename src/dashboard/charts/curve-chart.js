@@ -225,6 +225,8 @@ export function createCurveChart(container, { ariaLabel }) {
       hooks: { setCursor: [showReadout] },
     }, model.data, plotHolder);
     plotHolder.uplot = chart;
+    // When the page first drew curves (ms since navigation): what the browser tests report.
+    plotHolder.dataset.firstDrawnAt ??= String(Math.round(performance.now()));
   }
 
   return {

@@ -81,6 +81,8 @@ export function createRunView(container, { onChanged }) {
     parts.curves.append(h('h3', { id: 'curves-title' }, 'Curves'), controls.element, parts.chartHolder);
     container.replaceChildren(parts.header, h('div', { class: 'run-grid' }, parts.status, parts.landscape, parts.curves, parts.spec));
     parts.chart = createCurveChart(parts.chartHolder, { ariaLabel: 'Curves of the run by step' });
+    // The curves do not wait for the run view: both requests go out at once.
+    const curvesLoaded = refreshCurves(current);
     try {
       current.run = await loadRun(id);
     } catch (error) {
@@ -92,7 +94,7 @@ export function createRunView(container, { onChanged }) {
     renderHeader(current);
     renderStatus(current);
     renderSpec(parts.spec, current.run);
-    await Promise.all([refreshCurves(current), refreshTrajectory(current)]);
+    await Promise.all([curvesLoaded, refreshTrajectory(current)]);
     if (!current.stopped && !finalStatuses.has(current.run.status)) follow(current);
   }
 

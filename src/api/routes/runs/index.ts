@@ -44,11 +44,15 @@ export async function runRoutes(app: FastifyInstance, { runService }: { runServi
   routes.get('/runs', {
     schema: {
       summary: 'List runs',
-      description: 'Newest first, with cursor pagination. Carries an `ETag`: send it back as `If-None-Match` to get `304` while the page is unchanged.',
+      description: 'Newest first, with cursor pagination, optionally filtered by status, sweep, optimizer, objective kind and a search. Carries an `ETag`: send it back as `If-None-Match` to get `304` while the page is unchanged.',
       tags: ['runs'],
       querystring: z.strictObject({
         status: runStatusSchema.optional(),
         sweepId: z.uuid().optional(),
+        optimizer: z.string().min(1).max(64).optional().describe('Only runs of this optimizer (`spec.optimizer.name`).'),
+        objectiveType: z.enum(['expression', 'benchmark', 'model']).optional().describe('Only runs whose objective is of this kind.'),
+        search: z.string().min(1).max(200).optional()
+          .describe("Only runs whose optimizer name, expression, benchmark or model name contains this text, or whose id it is."),
         limit: z.coerce.number().int().min(1).max(200).default(50),
         cursor: z.string().min(1).optional(),
       }),

@@ -1,7 +1,7 @@
 /** Submitting, reading and listing runs for one tenant. */
 import { isDeepStrictEqual } from 'node:util';
 import type { ResourceDeletion } from '../../../db/resource-deletion.ts';
-import type { JsonValue, Run, RunRepository, RunStatus } from '../../../db/runs.ts';
+import type { JsonValue, Run, RunListQuery, RunRepository } from '../../../db/runs.ts';
 import type { Redis } from '../../../queue/connection.ts';
 import { requestCancel } from '../../../queue/run-cancellation.ts';
 import { publishRunEvent } from '../../../queue/run-events.ts';
@@ -85,8 +85,10 @@ export function createRunService({ runs, runsQueue, runEnqueuer, objectives, red
       assertDeleted(await deletion.deleteRun(tenantId, id), 'run', id);
     },
 
-    list(tenantId: string, query: { status?: RunStatus; sweepId?: string; limit: number; cursor?: string }) {
-      return cursorPage((page) => runs.list(tenantId, { ...page, status: query.status, sweepId: query.sweepId }), query);
+    list(tenantId: string, query: Omit<RunListQuery, 'after'> & { cursor?: string }) {
+      return cursorPage((page) => runs.list(tenantId, {
+        ...page, status: query.status, sweepId: query.sweepId, optimizer: query.optimizer, objectiveType: query.objectiveType, search: query.search,
+      }), query);
     },
 
     /**

@@ -1,0 +1,180 @@
+/**
+ * Runs side by side: a table of what differs between their specs and how each ended, their
+ * curves on one chart (one colour per run, one dash per field) and, when they minimise the same
+ * two-parameter objective, their trajectories on one contour plot.
+ *
+ * The same component shows a sweep's trials and the optimizer race (sweeps/sweep-view.js).
+ */
+import { ApiError } from '../api.js';
+import { createCurveChart } from '../charts/curve-chart.js';
+import { renderContourPlot } from '../charts/contour-plot.js';
+import { metricFields } from '../charts/metric-fields.js';
+import { colourAt } from '../charts/palette.js';
+import { describeObjective, h, present, statusBadge } from '../dom.js';
+import { formatNumber } from '../format.js';
+import { createCurveControls } from '../runs/curve-controls.js';
+import { knownDimension, loadCurves, loadLandscape, loadParameters, loadRun } from '../runs/run-data.js';
+import { thin } from '../runs/run-view.js';
+
+const maxTrajectoryPoints = 1500;
+const framePadding = 0.1;
+
+/** Dotted paths of the spec's leaves: `optimizer.learningRate` → 0.01. */
+function leaves(value, prefix = '') {
+  if (value && typeof value === 'object' && !Array.isArray(value)) {
+    return Object.entries(value).flatMap(([name, child]) => leaves(child, `${prefix}${prefix ? '.' : ''}${name}`));
+  }
+  return [[prefix, JSON.stringify(value)]];
+}
+
+/** The spec fields whose values are not the same in every run. */
+export function differingFields(runs) {
+  const maps = runs.map((run) => new Map(leaves(run.spec)));
+  const names = [...new Set(maps.flatMap((map) => [...map.keys()]))];
+  return names.filter((name) => new Set(maps.map((map) => map.get(name))).size > 1);
+}
+
+const sameObjective = (runs) => new Set(runs.map((run) => JSON.stringify(run.spec.objective))).size === 1;
+
+/** [low, high] around the values with a margin. */
+function frame(values) {
+  const low = Math.min(...values);
+  const high = Math.max(...values);
+  const margin = high > low ? (high - low) * framePadding : Math.max(1, Math.abs(low) * 0.5);
+  return [low - margin, high + margin];
+}
+
+/**
+ * @param {HTMLElement} container
+ * @param {{ onRemove?: (id: string) => void, title?: string }} options
+ */
+export function createCompareView(container, { onRemove } = {}) {
+  let generation = 0;
+  let chart = null;
+  const display = { shown: new Set(['loss']), logScale: true, smoothing: 0 };
+
+  function close() {
+    generation++;
+    chart?.destroy();
+    chart = null;
+  }
+
+  /** Loads and shows `ids`; `labels` names them (default: optimizer and short id). */
+  async function show(ids, { title = `Compare ${ids.length} run${ids.length === 1 ? '' : 's'}`, labels = {}, intro = null } = {}) {
+    close();
+    const current = ++generation;
+    container.replaceChildren(...present(h('header', { class: 'run-header' }, h('h2', {}, title)), intro, h('p', { class: 'muted' }, 'Loading…')));
+    if (!ids.length) {
+      container.replaceChildren(...present(h('header', { class: 'run-header' }, h('h2', {}, title)), intro,
+        h('p', { class: 'muted placeholder' }, 'Tick runs in the list to compare them.')));
+      return;
+    }
+    // Curves are asked for with the run views, not after them.
+    const pointsWide = Math.max(200, (container.clientWidth || 640) - 120);
+    const curvesLoaded = Promise.all(ids.map((id) => loadCurves(id, pointsWide).catch(() => [])));
+    let runs;
+    try {
+      runs = await Promise.all(ids.map((id) => loadRun(id)));
+    } catch (error) {
+      if (current !== generation) return;
+      container.replaceChildren(h('p', { class: 'error', role: 'alert' }, error instanceof ApiError && error.status === 404 ? 'One of the runs does not exist.' : error.message));
+      return;
+    }
+    const named = runs.map((run, index) => ({ run, colour: colourAt(index), name: labels[run.id] ?? `${run.spec.optimizer.name} ${run.id.slice(0, 6)}` }));
+    const chartHolder = h('div', { class: 'chart-holder' });
+    const controls = createCurveControls(display, { onChange: () => renderCurves() });
+    const landscapeCard = h('section', { class: 'card landscape-card compare-landscape', 'aria-labelledby': 'compare-landscape-title' },
+      h('h3', { id: 'compare-landscape-title' }, 'Trajectories'), h('p', { class: 'muted landscape-note' }, 'Loading…'));
+    container.replaceChildren(...present(
+      h('header', { class: 'run-header' }, h('h2', {}, title)),
+      intro,
+      h('div', { class: 'run-grid' },
+        h('section', { class: 'card compare-table-card', 'aria-labelledby': 'compare-table-title' }, h('h3', { id: 'compare-table-title' }, 'Runs'), renderTable(named)),
+        h('section', { class: 'card curves-card', 'aria-labelledby': 'compare-curves-title' }, h('h3', { id: 'compare-curves-title' }, 'Curves'), controls.element, chartHolder),
+        landscapeCard),
+    ));
+    chart = createCurveChart(chartHolder, { ariaLabel: `Curves of ${runs.length} runs by step` });
+    const curves = await curvesLoaded;
+    if (current !== generation) return;
+    function renderCurves() {
+      const all = curves.flat();
+      controls.showAvailable(all);
+      chart.update({
+        runs: named.map(({ run, name }, index) => ({ id: run.id, name, points: curves[index] })),
+        fields: metricFields.filter((field) => display.shown.has(field.name)),
+        logScale: display.logScale,
+        smoothing: display.smoothing,
+      });
+    }
+    renderCurves();
+    await renderTrajectories(current, named, landscapeCard);
+  }
+
+  function renderTable(named) {
+    const differing = differingFields(named.map(({ run }) => run)).filter((name) => name !== 'optimizer.name');
+    const bestFinal = Math.min(...named.map(({ run }) => run.result?.finalLoss ?? Infinity));
+    return h('div', { class: 'table-scroll' }, h('table', { class: 'compare-table' },
+      h('thead', {}, h('tr', {},
+        h('th', { scope: 'col' }, 'run'), h('th', { scope: 'col' }, 'status'), h('th', { scope: 'col' }, 'optimizer'),
+        differing.map((name) => h('th', { scope: 'col' }, h('code', {}, name))),
+        h('th', { scope: 'col' }, 'final loss'), h('th', { scope: 'col' }, 'best loss'), h('th', { scope: 'col' }, 'steps'),
+        onRemove ? h('th', { scope: 'col' }, h('span', { class: 'visually-hidden' }, 'remove')) : null)),
+      h('tbody', {}, named.map(({ run, colour, name }) => {
+        const values = new Map(leaves(run.spec));
+        const swatch = h('span', { class: 'swatch' });
+        swatch.style.background = colour;
+        return h('tr', { 'data-run-id': run.id, class: run.result?.finalLoss === bestFinal ? 'best' : null },
+          h('th', { scope: 'row' }, swatch, ' ', h('a', { href: `#/runs/${run.id}` }, name)),
+          h('td', {}, statusBadge(run.status)),
+          h('td', {}, run.spec.optimizer.name),
+          differing.map((field) => h('td', { 'data-spec': field }, values.get(field) ?? '—')),
+          h('td', { 'data-field': 'finalLoss' }, formatNumber(run.result?.finalLoss ?? null, 6)),
+          h('td', { 'data-field': 'bestLoss' }, formatNumber(run.result?.bestLoss ?? null, 6)),
+          h('td', { 'data-field': 'steps' }, run.result?.steps ?? run.progress?.step ?? '—'),
+          onRemove ? h('td', {}, h('button', { type: 'button', class: 'quiet', 'aria-label': `Remove ${name}`, onclick: () => onRemove(run.id) }, '×')) : null);
+      }))));
+  }
+
+  async function renderTrajectories(current, named, card) {
+    const title = card.firstChild;
+    const note = (text) => card.replaceChildren(title, h('p', { class: 'muted landscape-note' }, text));
+    const runs = named.map(({ run }) => run);
+    if (!sameObjective(runs)) {
+      note(`No shared contour plot: the runs minimise different objectives (${[...new Set(runs.map((run) => describeObjective(run.spec.objective)))].join('; ')}).`);
+      return;
+    }
+    const dimension = knownDimension(runs[0]);
+    if (dimension !== null && dimension !== 2) {
+      note(`No contour plot: the objective has ${dimension} parameters; a contour plot needs exactly 2.`);
+      return;
+    }
+    const trajectories = await Promise.all(runs.map((run) => loadParameters(run.id, 0).catch(() => ({ rows: [] }))));
+    if (current !== generation) return;
+    const paths = trajectories.map(({ rows }) => rows.map((row) => row.params).filter((pair) => pair.length === 2 && pair.every((value) => value !== null)));
+    const points = paths.flat();
+    if (!points.length) {
+      note(trajectories.some(({ rows }) => rows.length) ? 'No contour plot: the objective is not two-dimensional.' : 'No recorded parameters to draw.');
+      return;
+    }
+    let body;
+    try {
+      ({ landscape: body } = await loadLandscape(runs[0].id, { xRange: frame(points.map((point) => point[0])), yRange: frame(points.map((point) => point[1])) }));
+    } catch (error) {
+      note(error.message);
+      return;
+    }
+    if (current !== generation || !body) return;
+    const width = Math.max(280, Math.min(640, Math.floor(card.clientWidth - 32 || 520)));
+    card.replaceChildren(title,
+      renderContourPlot(body, named.map(({ run, colour, name }, index) => ({
+        label: name, colour, runId: run.id, points: thin([body.start, ...paths[index]], maxTrajectoryPoints),
+      })), { width, height: Math.round(width * 0.8) }),
+      h('p', { class: 'legend' }, named.map(({ colour, name, run }) => {
+        const swatch = h('span', { class: 'swatch' });
+        swatch.style.background = colour;
+        return h('span', { class: 'legend-entry', 'data-run-id': run.id }, swatch, ` ${name}`, run.result ? ` · final ${formatNumber(run.result.finalLoss)}` : '');
+      })));
+  }
+
+  return { show, close };
+}
