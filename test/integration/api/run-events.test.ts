@@ -129,3 +129,39 @@ describe('GET /v1/runs/{id}/events', () => {
     expect((await context.app.inject({ url: `/v1/runs/${runId}/events` })).statusCode).toBe(401);
   });
 });
+
+describe('GET /v1/runs/{id}/events with many viewers', () => {
+  it('relays every message to 100 viewers of one run over one subscription, and lets go of it when they leave', async () => {
+    const { authorization } = await createTenantKey(context.services.database, 'events');
+    const runId = await submit(authorization);
+    const controller = new AbortController();
+    const responses = await Promise.all(Array.from({ length: 100 }, () =>
+      fetch(`${base}/v1/runs/${runId}/events`, { headers: { authorization }, signal: controller.signal })));
+    const readings = responses.map((response) => readEvents(response, (events) => events.some((e) => e.event === 'metrics' && e.id === '30')));
+    await until(async () => (await subscribers(runId)) === 1);
+    expect(await subscribers(runId)).toBe(1);
+    for (const lastStep of [10, 20, 30]) {
+      await context.services.redis.publish(runChannel(runId), JSON.stringify({ type: 'metrics', runId, firstStep: lastStep - 9, lastStep, count: 10, rows: [] }));
+    }
+    const all = await Promise.all(readings);
+    for (const events of all) expect(events.filter((e) => e.event === 'metrics').map((e) => e.id)).toEqual(['10', '20', '30']);
+    controller.abort();
+    await until(async () => (await subscribers(runId)) === 0);
+    expect(await subscribers(runId)).toBe(0);
+  });
+
+  it('sends open streams a reconnect hint when the API closes', async () => {
+    const services = context.services;
+    const { buildTestApp } = await import('../support/services.ts');
+    const app = await buildTestApp(services);
+    const address = await app.listen({ port: 0, host: '127.0.0.1' });
+    const { authorization } = await createTenantKey(services.database, 'events');
+    const created = await app.inject({ method: 'POST', url: '/v1/runs', headers: { authorization }, payload: minimalSpec });
+    const response = await fetch(`${address}/v1/runs/${created.json().id}/events`, { headers: { authorization } });
+    const reading = readEvents(response, (events) => events.some((e) => e.event === 'reconnect'));
+    await until(async () => (await subscribers(created.json().id)) >= 1);
+    await app.close();
+    const events = await reading;
+    expect(events.at(-1)).toEqual({ event: 'reconnect', data: { reason: 'server shutting down', retryMs: 2000 }, id: undefined });
+  });
+});
