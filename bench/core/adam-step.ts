@@ -1,21 +1,30 @@
 /**
- * One Adam step on n float64 parameters (n = 1e3, 1e5, 1e6), measured interleaved against:
- *   (i)   a plain loop streaming the same arrays (θ, g, m, v read; θ, m, v written): the memory
- *         ceiling for any fused Adam step;
- *   (ii)  @tensorflow/tfjs's Adam (tf.train.adam) on its cpu backend, which is float32;
- *   (iii) torch.optim.Adam on CPU (float64, one thread) in a python3 subprocess, when
- *         `import torch` works there; it times itself, so it is not interleaved.
- * Targets: ≤ 1.3× the ceiling at 1e6, faster than tfjs at every size.
+ * One Adam step on n float64 parameters (n = 1e3, 1e5, 1e6). Descent's step runs as the
+ * training loop runs it: θ and g allocated by the kernels (WebAssembly SIMD from the threshold
+ * on). Measured interleaved against:
+ *   (i)   the same step on the JavaScript path (plain Float64Arrays, the reference loop);
+ *   (ii)  a plain JavaScript loop streaming the same arrays (θ, g, m, v read; θ, m, v written):
+ *         the ceiling of any fused Adam step written in JavaScript;
+ *   (iii) @tensorflow/tfjs's Adam (tf.train.adam) on its cpu backend, which is float32;
+ * and, in their own processes (each times itself, so not interleaved):
+ *   (iv)  the same Adam step in C, compiled here with `cc -O3` (and with the fastest exact flags)
+ *         when a C compiler exists;
+ *   (v)   torch.optim.Adam on CPU (float64, one thread) in a python3 subprocess, when
+ *         `import torch` works there (Debian: apt-get install python3-torch).
+ * Targets: faster than torch at 1e5 and 1e6, ≤ 2× the C time at 1e6, faster than tfjs everywhere.
  *
  * Run alone: npx tsx bench/core/adam-step.ts
  */
 import { spawnSync } from 'node:child_process';
-import { resolve } from 'node:path';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { createOptimizer, optimizerConfigSchema } from '../../src/core/optimizers/index.ts';
 import { formatRatio, measureInterleaved, printTable, type Candidate } from '../support/measure.ts';
 import { Random } from '../../src/core/random.ts';
+import { copyToVector, isKernelVector, kernelPolicy, kernelsAvailable } from '../../src/core/kernels/index.ts';
 
 const sizes = [1e3, 1e5, 1e6];
 const learningRate = 0.001;
@@ -29,14 +38,17 @@ function randomVector(size: number, random: Random): Float64Array {
   return vector;
 }
 
-function oursCandidate(size: number, random: Random): Candidate {
+/** Descent's Adam step, with its vectors allocated as the training loop does (`kernels` on) or plain. */
+function oursCandidate(size: number, random: Random, kernels: boolean): Candidate {
+  kernelPolicy.enabled = kernels;
   const optimizer = createOptimizer(size, optimizerConfigSchema.parse({ name: 'adam', learningRate }));
-  const params = randomVector(size, random);
-  const gradient = randomVector(size, random);
+  const params = copyToVector(randomVector(size, random));
+  const gradient = copyToVector(randomVector(size, random));
+  kernelPolicy.enabled = true;
   const repetitions = stepsPerSample(size);
   let t = 0;
   return {
-    name: 'descent adam',
+    name: kernels && isKernelVector(params) ? 'descent adam (simd)' : 'descent adam (javascript)',
     run() {
       for (let k = 0; k < repetitions; k++) optimizer.step(params, gradient, learningRate, ++t);
       return repetitions;
@@ -122,6 +134,22 @@ function measureTorch(): { version: string; seconds: Record<string, number> } | 
   return JSON.parse(run.stdout.trim().split('\n').pop()!);
 }
 
+/** The C build's median seconds per step by size, or the reason it could not run. */
+function measureC(flags: readonly string[]): { seconds: Record<string, number> } | { unavailable: string } {
+  const directory = mkdtempSync(join(tmpdir(), 'adam-step-'));
+  try {
+    const binary = join(directory, 'adam-step');
+    const source = fileURLToPath(new URL('./adam-step.c', import.meta.url));
+    const compile = spawnSync('cc', [...flags, '-o', binary, source, '-lm'], { encoding: 'utf8' });
+    if (compile.error || compile.status !== 0) return { unavailable: compile.error?.message ?? compile.stderr.trim() };
+    const run = spawnSync(binary, sizes.map(String), { encoding: 'utf8', timeout: 600_000 });
+    if (run.status !== 0) return { unavailable: run.stderr.trim() || 'failed' };
+    return { seconds: JSON.parse(run.stdout) as Record<string, number> };
+  } finally {
+    rmSync(directory, { recursive: true, force: true });
+  }
+}
+
 const formatTime = (seconds: number) =>
   seconds >= 1e-3 ? `${(seconds * 1e3).toFixed(2)} ms` : `${(seconds * 1e6).toFixed(1)} µs`;
 
@@ -133,17 +161,18 @@ export async function run(): Promise<void> {
   const oursSeconds: number[] = [];
   for (const size of sizes) {
     const tfjs = tfjsCandidate(size, random);
-    const [ours, ceiling, peer] = await measureInterleaved([oursCandidate(size, random), ceilingCandidate(size, random), tfjs], {
-      rounds: 15,
-      warmupRounds: 3,
-    });
+    const candidates = [oursCandidate(size, random, true), oursCandidate(size, random, false), ceilingCandidate(size, random), tfjs];
+    const [ours, javascript, ceiling, peer] = await measureInterleaved(candidates, { rounds: 15, warmupRounds: 3 });
     tfjs.dispose();
     oursSeconds.push(ours.secondsPerUnit);
     // Bytes per element a fused step moves: θ, g, m, v read and θ, m, v written, 8 bytes each.
     const gigabytesPerSecond = (56 * size) / ours.secondsPerUnit / 1e9;
     rows.push([
       size.toExponential(0),
+      ours.name.replace('descent adam ', ''),
       formatTime(ours.secondsPerUnit),
+      formatTime(javascript.secondsPerUnit),
+      formatRatio(javascript.secondsPerUnit / ours.secondsPerUnit),
       formatTime(ceiling.secondsPerUnit),
       formatRatio(ours.secondsPerUnit / ceiling.secondsPerUnit),
       formatTime(peer.secondsPerUnit),
@@ -152,24 +181,32 @@ export async function run(): Promise<void> {
     ]);
   }
   printTable(
-    'Adam step, float64 (median per step; interleaved; tfjs cpu backend is float32)',
-    ['params', 'descent', 'ceiling', 'descent/ceiling', 'tfjs', 'tfjs/descent', 'descent traffic'],
+    `Adam step, float64 (median per step; interleaved; tfjs cpu backend is float32; WebAssembly SIMD ${kernelsAvailable ? `from ${kernelPolicy.threshold} parameters` : 'unavailable'})`,
+    ['params', 'path', 'descent', 'js path', 'js/descent', 'js ceiling', 'descent/ceiling', 'tfjs', 'tfjs/descent', 'descent traffic'],
     rows,
   );
 
-  const torch = measureTorch();
-  if ('unavailable' in torch) {
-    console.log(`torch.optim.Adam: skipped (${torch.unavailable})`);
-    return;
+  const peers: [string, ReturnType<typeof measureC>][] = [
+    ['C, cc -O3', measureC(['-O3'])],
+    // The fastest exact C: vectorised sqrt (no errno), the widest vectors of this CPU (AVX2: 4 lanes to WebAssembly's 2).
+    ['C, cc -O3 -fno-math-errno -march=native', measureC(['-O3', '-fno-math-errno', '-march=native'])],
+    ['torch.optim.Adam, CPU float64, 1 thread', measureTorch()],
+  ];
+  for (const [name, peer] of peers) {
+    if ('unavailable' in peer) {
+      console.log(`\n${name}: skipped (${peer.unavailable})`);
+      continue;
+    }
+    const version = 'version' in peer ? ` ${String(peer.version)}` : '';
+    printTable(
+      `${name}${version} (separate process, its own median; not interleaved)`,
+      ['params', 'peer', 'descent', 'descent/peer'],
+      sizes.map((size, k) => {
+        const seconds = peer.seconds[String(size)];
+        return [size.toExponential(0), formatTime(seconds), formatTime(oursSeconds[k]), formatRatio(oursSeconds[k] / seconds)];
+      }),
+    );
   }
-  printTable(
-    `torch.optim.Adam ${torch.version}, CPU float64, 1 thread (separate process, its own median; not interleaved)`,
-    ['params', 'torch', 'torch/descent'],
-    sizes.map((size, k) => {
-      const seconds = torch.seconds[String(size)];
-      return [size.toExponential(0), formatTime(seconds), formatRatio(seconds / oursSeconds[k])];
-    }),
-  );
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

@@ -16,6 +16,7 @@ import { z } from 'zod';
 import type { Optimizer, OptimizerDefinition, OptimizerState } from './optimizer.ts';
 import { decayRate, epsilon, learningRate } from './hyperparameters.ts';
 import { restoreVectors, saveState } from './state.ts';
+import { allocateVector, kernelsFor } from '../kernels/index.ts';
 
 const hyperparameters = z.strictObject({
   rho: decayRate('Decay ρ of the running averages of squared gradients and squared updates'),
@@ -28,12 +29,17 @@ class Adadelta implements Optimizer {
   private readonly squaredUpdates: Float64Array;
 
   constructor(dimension: number, private readonly rho: number, private readonly epsilon: number) {
-    this.squaredGradients = new Float64Array(dimension);
-    this.squaredUpdates = new Float64Array(dimension);
+    this.squaredGradients = allocateVector(dimension);
+    this.squaredUpdates = allocateVector(dimension);
   }
 
   step(params: Float64Array, gradient: Float64Array, eta: number): void {
     const { squaredGradients, squaredUpdates, rho, epsilon } = this;
+    const kernels = kernelsFor(params, gradient, squaredGradients, squaredUpdates);
+    if (kernels) {
+      kernels.adadelta(params.byteOffset, gradient.byteOffset, squaredGradients.byteOffset, squaredUpdates.byteOffset, params.length, rho, epsilon, eta);
+      return;
+    }
     const fresh = 1 - rho;
     for (let i = 0; i < params.length; i++) {
       const g = gradient[i];

@@ -13,6 +13,7 @@ import type { Flavor, Hyperparameters, Optimizer, OptimizerDefinition, Optimizer
 import { decayRate, epsilon, learningRate } from './hyperparameters.ts';
 import { biasCorrection } from './adaptive-moments.ts';
 import { restoreVectors, saveState } from './state.ts';
+import { allocateVector, kernelsFor } from '../kernels/index.ts';
 
 const hyperparameters = z.strictObject({
   learningRate: learningRate(),
@@ -29,8 +30,8 @@ class Adamax implements Optimizer {
   private readonly epsilon: number;
 
   constructor(dimension: number, h: Hyperparameters<typeof hyperparameters>, private readonly flavor: Flavor) {
-    this.firstMoment = new Float64Array(dimension);
-    this.infinityNorm = new Float64Array(dimension);
+    this.firstMoment = allocateVector(dimension);
+    this.infinityNorm = allocateVector(dimension);
     this.beta1 = h.beta1;
     this.beta2 = h.beta2;
     this.epsilon = h.epsilon;
@@ -39,6 +40,15 @@ class Adamax implements Optimizer {
   step(params: Float64Array, gradient: Float64Array, eta: number, t: number): void {
     const { firstMoment, infinityNorm, beta1, beta2 } = this;
     const stepSize = eta / biasCorrection(beta1, t);
+    const kernels = kernelsFor(params, gradient, firstMoment, infinityNorm);
+    if (kernels) {
+      const paper = this.flavor === 'paper' ? 1 : 0;
+      kernels.adamax(
+        params.byteOffset, gradient.byteOffset, firstMoment.byteOffset, infinityNorm.byteOffset, params.length,
+        beta1, beta2, stepSize, this.epsilon, paper,
+      );
+      return;
+    }
     const fresh1 = 1 - beta1;
     if (this.flavor === 'paper') {
       for (let i = 0; i < params.length; i++) {

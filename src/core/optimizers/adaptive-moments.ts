@@ -19,6 +19,7 @@
  */
 import type { Optimizer, OptimizerState } from './optimizer.ts';
 import { restoreVectors, saveState } from './state.ts';
+import { allocateVector, kernelsFor } from '../kernels/index.ts';
 
 /** The per-step scalars of the shared update; rewritten in place every step. */
 export interface MomentStepCoefficients {
@@ -51,6 +52,14 @@ export function adaptiveMomentStep(
   coefficients: MomentStepCoefficients,
 ): void {
   const { momentScale, gradientScale, rootScale, epsilon, decay } = coefficients;
+  const kernels = kernelsFor(params, gradient, firstMoment, secondMoment);
+  if (kernels) {
+    kernels.adaptiveMoments(
+      params.byteOffset, gradient.byteOffset, firstMoment.byteOffset, secondMoment.byteOffset, params.length,
+      beta1, beta2, momentScale, gradientScale, rootScale, epsilon, decay,
+    );
+    return;
+  }
   const fresh1 = 1 - beta1;
   const fresh2 = 1 - beta2;
   for (let i = 0; i < params.length; i++) {
@@ -77,8 +86,8 @@ export abstract class AdaptiveMomentOptimizer implements Optimizer {
   protected readonly coefficients: MomentStepCoefficients;
 
   constructor(dimension: number, { beta1, beta2, epsilon }: MomentHyperparameters) {
-    this.firstMoment = new Float64Array(dimension);
-    this.secondMoment = new Float64Array(dimension);
+    this.firstMoment = allocateVector(dimension);
+    this.secondMoment = allocateVector(dimension);
     this.beta1 = beta1;
     this.beta2 = beta2;
     this.epsilon = epsilon;

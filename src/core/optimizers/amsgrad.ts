@@ -12,13 +12,14 @@
 import type { Flavor, OptimizerDefinition } from './optimizer.ts';
 import { AdaptiveMomentOptimizer, biasCorrection, type MomentHyperparameters } from './adaptive-moments.ts';
 import { adamFamilyDefaults, adamHyperparameters } from './adam.ts';
+import { allocateVector, kernelsFor } from '../kernels/index.ts';
 
 class Amsgrad extends AdaptiveMomentOptimizer {
   private readonly maxSecondMoment: Float64Array;
 
   constructor(dimension: number, hyperparameters: MomentHyperparameters, private readonly flavor: Flavor) {
     super(dimension, hyperparameters);
-    this.maxSecondMoment = new Float64Array(dimension);
+    this.maxSecondMoment = allocateVector(dimension);
   }
 
   protected prepare(eta: number, t: number): void {
@@ -33,6 +34,14 @@ class Amsgrad extends AdaptiveMomentOptimizer {
     this.prepare(eta, t);
     const { firstMoment, secondMoment, maxSecondMoment, beta1, beta2 } = this;
     const { momentScale, rootScale, epsilon } = this.coefficients;
+    const kernels = kernelsFor(params, gradient, firstMoment, secondMoment, maxSecondMoment);
+    if (kernels) {
+      kernels.amsgrad(
+        params.byteOffset, gradient.byteOffset, firstMoment.byteOffset, secondMoment.byteOffset, maxSecondMoment.byteOffset,
+        params.length, beta1, beta2, momentScale, rootScale, epsilon,
+      );
+      return;
+    }
     const fresh1 = 1 - beta1;
     const fresh2 = 1 - beta2;
     for (let i = 0; i < params.length; i++) {

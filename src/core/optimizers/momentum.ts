@@ -12,6 +12,7 @@ import { z } from 'zod';
 import type { Flavor, Optimizer, OptimizerDefinition, OptimizerState } from './optimizer.ts';
 import { decayRate, learningRate } from './hyperparameters.ts';
 import { restoreVectors, saveState } from './state.ts';
+import { allocateVector, kernelsFor } from '../kernels/index.ts';
 
 export const momentumHyperparameters = z.strictObject({
   learningRate: learningRate(),
@@ -28,7 +29,7 @@ export abstract class VelocityOptimizer implements Optimizer {
   protected readonly velocity: Float64Array;
 
   constructor(dimension: number, protected readonly momentum: number) {
-    this.velocity = new Float64Array(dimension);
+    this.velocity = allocateVector(dimension);
   }
 
   abstract step(params: Float64Array, gradient: Float64Array, eta: number): void;
@@ -47,6 +48,11 @@ export class PaperMomentum extends VelocityOptimizer {
   step(params: Float64Array, gradient: Float64Array, eta: number): void {
     const velocity = this.velocity;
     const gamma = this.momentum;
+    const kernels = kernelsFor(params, gradient, velocity);
+    if (kernels) {
+      kernels.paperMomentum(params.byteOffset, gradient.byteOffset, velocity.byteOffset, params.length, gamma, eta);
+      return;
+    }
     for (let i = 0; i < params.length; i++) {
       const v = gamma * velocity[i] + eta * gradient[i];
       velocity[i] = v;
@@ -72,6 +78,11 @@ export class TorchMomentum extends VelocityOptimizer {
   step(params: Float64Array, gradient: Float64Array, eta: number): void {
     const buffer = this.velocity;
     const { momentum: mu, gradientWeight, bufferWeight } = this;
+    const kernels = kernelsFor(params, gradient, buffer);
+    if (kernels) {
+      kernels.torchMomentum(params.byteOffset, gradient.byteOffset, buffer.byteOffset, params.length, mu, eta, gradientWeight, bufferWeight);
+      return;
+    }
     for (let i = 0; i < params.length; i++) {
       const g = gradient[i];
       const b = mu * buffer[i] + g;

@@ -10,12 +10,18 @@
  * Defaults: η 0.01, γ 0.9 in both flavors.
  */
 import type { Flavor, Optimizer, OptimizerDefinition } from './optimizer.ts';
+import { kernelsFor } from '../kernels/index.ts';
 import { PaperMomentum, TorchMomentum, momentumDefaults, momentumHyperparameters } from './momentum.ts';
 
 class PaperNesterov extends PaperMomentum {
   gradientPoint(params: Float64Array, out: Float64Array): void {
     const velocity = this.velocity;
     const gamma = this.momentum;
+    const kernels = kernelsFor(params, velocity, out);
+    if (kernels) {
+      kernels.lookAhead(params.byteOffset, velocity.byteOffset, out.byteOffset, params.length, gamma);
+      return;
+    }
     for (let i = 0; i < params.length; i++) out[i] = params[i] - gamma * velocity[i];
   }
 }

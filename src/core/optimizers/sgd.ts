@@ -9,6 +9,7 @@
 import { z } from 'zod';
 import type { Optimizer, OptimizerDefinition } from './optimizer.ts';
 import { learningRate } from './hyperparameters.ts';
+import { kernelsFor } from '../kernels/index.ts';
 
 const hyperparameters = z.strictObject({
   learningRate: learningRate(),
@@ -16,6 +17,11 @@ const hyperparameters = z.strictObject({
 
 class Sgd implements Optimizer {
   step(params: Float64Array, gradient: Float64Array, eta: number): void {
+    const kernels = kernelsFor(params, gradient);
+    if (kernels) {
+      kernels.descent(params.byteOffset, gradient.byteOffset, params.length, eta);
+      return;
+    }
     for (let i = 0; i < params.length; i++) params[i] -= eta * gradient[i];
   }
   getState() {

@@ -10,6 +10,7 @@
  */
 import type { Flavor, Optimizer, OptimizerState } from './optimizer.ts';
 import { restoreVectors, saveState } from './state.ts';
+import { allocateVector, kernelsFor } from '../kernels/index.ts';
 
 export class SquaredGradientScaling implements Optimizer {
   private readonly squaredGradients: Float64Array;
@@ -21,12 +22,18 @@ export class SquaredGradientScaling implements Optimizer {
     private readonly epsilon: number,
     private readonly flavor: Flavor,
   ) {
-    this.squaredGradients = new Float64Array(dimension);
+    this.squaredGradients = allocateVector(dimension);
   }
 
   step(params: Float64Array, gradient: Float64Array, eta: number): void {
     const accumulator = this.squaredGradients;
     const { keep, add, epsilon } = this;
+    const kernels = kernelsFor(params, gradient, accumulator);
+    if (kernels) {
+      const paper = this.flavor === 'paper' ? 1 : 0;
+      kernels.squaredGradientScaling(params.byteOffset, gradient.byteOffset, accumulator.byteOffset, params.length, keep, add, eta, epsilon, paper);
+      return;
+    }
     if (this.flavor === 'paper') {
       for (let i = 0; i < params.length; i++) {
         const g = gradient[i];

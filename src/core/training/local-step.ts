@@ -26,6 +26,7 @@ import { addGradientNoise, type GradientNoise } from './gradient-noise.ts';
 import { clipGradient, type Clipping } from './clipping.ts';
 import { applyWeightDecay } from './weight-decay.ts';
 import type { Monitor } from './early-stopping.ts';
+import { allocateVector } from '../kernels/index.ts';
 
 /** The settings of a run spec that shape each update. */
 export interface LocalStepSettings {
@@ -82,9 +83,9 @@ export class LocalStep {
   private readonly weightDecay: number;
 
   constructor(dimension: number, settings: LocalStepSettings, options: LocalStepOptions) {
-    this.gradient = new Float64Array(dimension);
+    this.gradient = allocateVector(dimension);
     this.optimizer = createOptimizer(dimension, settings.optimizer);
-    this.point = this.optimizer.gradientPoint ? new Float64Array(dimension) : null;
+    this.point = this.optimizer.gradientPoint ? allocateVector(dimension) : null;
     this.schedule = createSchedule(settings.schedule, { baseLearningRate: baseLearningRate(settings.optimizer), totalSteps: options.totalSteps });
     const listens = scheduleMonitor(settings.schedule);
     this.listens = listens === 'valLoss' && !options.validating ? 'loss' : listens;

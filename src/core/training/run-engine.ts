@@ -29,6 +29,7 @@ import type { StepRecord } from './step-record.ts';
 import { StopRules } from './stop-rules.ts';
 import { TimeBudget } from './time-budget.ts';
 import type { Trainer } from './trainer.ts';
+import { allocateVector } from '../kernels/index.ts';
 
 export interface AdvanceLimits {
   /** Make at most this many more updates in this call. */
@@ -82,7 +83,7 @@ export class RunEngine implements Iterable<StepRecord> {
   ) {
     this.variables = objective.variables;
     this.params = trainer.params;
-    this.previous = new Float64Array(objective.dimension);
+    this.previous = allocateVector(objective.dimension);
     this.before = new Float64Array(objective.dimension);
     const training = config.training;
     this.totalSteps = totalTicks(config, trainer.ticksPerEpoch);

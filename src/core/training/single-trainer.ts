@@ -7,6 +7,7 @@ import type { Monitor } from './early-stopping.ts';
 import { LocalStep, noiseStream } from './local-step.ts';
 import type { RunConfig } from './run-config.ts';
 import type { Trainer } from './trainer.ts';
+import { copyToVector } from '../kernels/index.ts';
 
 export class SingleTrainer implements Trainer {
   readonly params: Float64Array;
@@ -24,7 +25,8 @@ export class SingleTrainer implements Trainer {
     totalSteps: (ticksPerEpoch: number) => number,
   ) {
     const training = config.training;
-    this.params = Float64Array.from(objective.initial);
+    // θ lives where the SIMD kernels reach it (kernels/), for the whole run.
+    this.params = copyToVector(objective.initial);
     this.data = dataObjective ? new DataBatches(dataObjective, training.batchSize, training.shuffle, training.seed, training.curriculum) : null;
     this.ticksPerEpoch = this.data ? this.data.batchesPerEpoch : 1;
     this.local = new LocalStep(objective.dimension, config, {

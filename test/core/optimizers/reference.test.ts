@@ -1,6 +1,8 @@
 /**
  * Every reference trajectory reproduced at kernel level: the paper cases with flavor "paper",
- * the torch cases with flavor "pytorch", compared per step by the reference README's rule.
+ * the torch cases with flavor "pytorch", compared per step by the reference README's rule. Each
+ * runs twice: on the JavaScript loops and on the WebAssembly SIMD kernels (with θ, g and the
+ * state in kernel memory).
  */
 import { describe, expect, it } from 'vitest';
 import { createOptimizer, optimizerConfigSchema, resolveOptimizerConfig } from '../../../src/core/optimizers/index.ts';
@@ -14,17 +16,24 @@ import {
 } from '../../support/reference.ts';
 import { referenceObjectives } from './reference-objectives.ts';
 import { driveStep } from './drive.ts';
+import { allocateVector, copyToVector, isKernelVector } from '../../../src/core/kernels/index.ts';
+import { kernelPaths, onPath, type KernelPath } from '../kernels/kernel-paths.ts';
 
 /** Runs a case's optimizer the way the training loop does; returns θ and loss per step. */
-function replay(referenceCase: ReferenceCase): { theta: Float64Array[]; loss: number[] } {
+function replay(referenceCase: ReferenceCase, path: KernelPath): { theta: Float64Array[]; loss: number[] } {
+  return onPath(path, () => replayHere(referenceCase, path));
+}
+
+function replayHere(referenceCase: ReferenceCase, path: KernelPath): { theta: Float64Array[]; loss: number[] } {
   const objective = referenceObjectives[referenceCase.objective.name];
   const config = optimizerConfigSchema.parse(referenceOptimizerConfig(referenceCase));
   const { learningRate } = resolveOptimizerConfig(config);
   const dimension = referenceCase.theta0.length;
   const optimizer = createOptimizer(dimension, config);
-  const params = Float64Array.from(referenceCase.theta0);
-  const point = new Float64Array(dimension);
-  const gradient = new Float64Array(dimension);
+  const params = copyToVector(referenceCase.theta0);
+  const point = allocateVector(dimension);
+  const gradient = allocateVector(dimension);
+  expect(isKernelVector(params)).toBe(path === 'webassembly');
   const theta: Float64Array[] = [];
   const loss: number[] = [];
   for (let t = 1; t <= comparedSteps(referenceCase); t++) {
@@ -35,8 +44,8 @@ function replay(referenceCase: ReferenceCase): { theta: Float64Array[]; loss: nu
   return { theta, loss };
 }
 
-for (const source of ['paper', 'torch'] as const) {
-  describe(`reference trajectories: ${source}.json`, () => {
+for (const [source, path] of (['paper', 'torch'] as const).flatMap((source) => kernelPaths.map((path) => [source, path] as const))) {
+  describe(`reference trajectories: ${source}.json, ${path} kernels`, () => {
     const cases = loadReferenceCases(source);
 
     it('has cases for every objective', () => {
@@ -47,7 +56,7 @@ for (const source of ['paper', 'torch'] as const) {
     for (const referenceCase of cases) {
       const run = isExcludedReferenceCase(referenceCase) ? it.skip : it;
       run(`${referenceCase.id} (${comparedSteps(referenceCase)} steps)`, () => {
-        const { theta, loss } = replay(referenceCase);
+        const { theta, loss } = replay(referenceCase, path);
         expect(theta).toHaveLength(comparedSteps(referenceCase));
         expect(firstDeviatingStep(referenceCase, theta, 'theta')).toBeNull();
         expect(firstDeviatingStep(referenceCase, loss.map((value) => [value]), 'loss')).toBeNull();

@@ -1,0 +1,2 @@
+/** The kernels module: every exported function of the files below. */
+export * from './optimizers';
