@@ -37,19 +37,15 @@ function subscribe(agent: Agent, url: string, headers: Record<string, string>): 
     const call = request(url, { agent, headers: { ...headers, accept: 'text/event-stream' } }, (response) => {
       if (response.statusCode !== 200) return reject(new Error(`events answered ${response.statusCode}`));
       const arrivals = new Map<number, number>();
-      let buffer = '';
+      // Only metrics events carry an `id:` line (their lastStep): scanning for it, with the tail
+      // of the previous chunk for a line split between two, keeps the client's cost small.
+      let tail = '';
       response.setEncoding('utf8');
       response.on('data', (chunk: string) => {
         const now = performance.now();
-        buffer += chunk;
-        let end: number;
-        while ((end = buffer.indexOf('\n\n')) >= 0) {
-          const frame = buffer.slice(0, end);
-          buffer = buffer.slice(end + 2);
-          if (!/^event: metrics$/m.test(frame)) continue;
-          const match = /"lastStep":(\d+)/.exec(frame);
-          if (match) arrivals.set(Number(match[1]), now);
-        }
+        const text = tail + chunk;
+        for (const match of text.matchAll(/(?:^|\n)id: (\d+)\n/g)) if (!arrivals.has(Number(match[1]))) arrivals.set(Number(match[1]), now);
+        tail = text.slice(-24);
       });
       response.on('error', () => undefined);
       resolve({ arrivals, response });
