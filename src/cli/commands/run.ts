@@ -8,8 +8,9 @@ import { performance } from 'node:perf_hooks';
 import type { Command } from '../main.ts';
 import { runSpecSchema } from '../../contracts/run-spec.ts';
 import { toFieldIssues } from '../../contracts/issues.ts';
-import { checkGradient, createObjective, type Objective, type ObjectiveSpec } from '../../core/objectives/index.ts';
-import { iterateRun, isObjectiveReference, type RunResult, type StepRecord } from '../../core/training/index.ts';
+import { checkGradient, createObjective, type Objective, type ObjectiveSpec, type ResolvedObjectiveSpec } from '../../core/objectives/index.ts';
+import { isObjectiveReference, type RunLoop, type RunResult, type StepRecord } from '../../core/training/index.ts';
+import { startRun } from '../../hogwild/start-run.ts';
 import { DataFileError, resolveDataFiles } from '../data-files.ts';
 import { gradientCheckJson, gradientCheckText } from '../gradient-check-report.ts';
 import { ProgressBar } from '../progress-bar.ts';
@@ -52,7 +53,9 @@ line and column, exit 2.
 
 A spec with a "parallel" block and "execution": "simulated" runs its replicas interleaved tick by
 tick, bit-reproducible, exactly as the service does (GET /v1/parallel-algorithms lists the
-algorithms); records are those of the center/server parameters.
+algorithms); records are those of the center/server parameters. A concurrent hogwild run
+("execution": "concurrent") runs one worker thread per replica on this machine (at most its
+cores), all updating one shared parameter vector without locks.
 
 A spec whose objective is {"id": …} (a stored objective) or whose data is {"id": …} (an uploaded
 dataset) needs the service: submit it with POST /v1/runs instead.
@@ -164,11 +167,12 @@ async function execute(args: string[]): Promise<number> {
     return 2;
   }
 
-  const objective = await buildObjective(spec.objective, options.file === '-' ? process.cwd() : dirname(options.file));
-  if (typeof objective === 'string') {
-    console.error(`descent run: ${name}: ${objective}`);
+  const built = await buildObjective(spec.objective, options.file === '-' ? process.cwd() : dirname(options.file));
+  if (typeof built === 'string') {
+    console.error(`descent run: ${name}: ${built}`);
     return 2;
   }
+  const { objective, objectiveSpec } = built;
   if (options.checkGradient) {
     const check = checkGradient(objective, Float64Array.from(objective.initial));
     await writeOut(options.jsonl ? gradientCheckJson(check, objective.variables) : gradientCheckText(check, objective.variables));
@@ -176,7 +180,13 @@ async function execute(args: string[]): Promise<number> {
   }
 
   const clock = () => performance.now();
-  const run = iterateRun(spec, { clock, objective });
+  let run: RunLoop;
+  try {
+    run = startRun(spec, { objectiveSpec, objective, clock });
+  } catch (error) {
+    console.error(`descent run: ${name}: the run cannot start: ${error instanceof Error ? error.message : String(error)}`);
+    return 2;
+  }
   const bar = new ProgressBar(process.stderr);
   const showBar = options.progress && bar.interactive;
   const cancel = () => run.cancel();
@@ -202,6 +212,7 @@ async function execute(args: string[]): Promise<number> {
   } finally {
     process.removeListener('SIGINT', cancel);
     bar.clear();
+    await run.close?.();
   }
   const seconds = (clock() - started) / 1000;
   const result = run.result!;
@@ -217,9 +228,10 @@ async function execute(args: string[]): Promise<number> {
  * The objective of an inline spec, its data files read from `folder`; or, when it cannot be
  * built (a bad data file, data that does not fit the model), the problem with its path.
  */
-async function buildObjective(spec: ObjectiveSpec, folder: string): Promise<Objective | string> {
+async function buildObjective(spec: ObjectiveSpec, folder: string): Promise<{ objective: Objective; objectiveSpec: ResolvedObjectiveSpec } | string> {
   try {
-    return createObjective(spec.type === 'model' ? await resolveDataFiles(spec, folder, ['objective']) : spec);
+    const objectiveSpec = spec.type === 'model' ? await resolveDataFiles(spec, folder, ['objective']) : spec;
+    return { objective: createObjective(objectiveSpec), objectiveSpec };
   } catch (error) {
     if (error instanceof DataFileError) return `${error.path}: ${error.message}`;
     return `objective: the objective cannot be built: ${error instanceof Error ? error.message : String(error)}`;

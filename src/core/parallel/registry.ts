@@ -15,7 +15,7 @@ export const parallelAlgorithms: Readonly<Record<ParallelAlgorithmName, Parallel
     optimizer: 'sgd',
     parameters: [],
     schedules: true,
-    executions: ['simulated'],
+    executions: ['simulated', 'concurrent'],
     simulate: ({ center }) => new HogwildProtocol(center),
   },
   downpour: {

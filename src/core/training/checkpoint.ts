@@ -48,9 +48,16 @@ const parallelStateShape = {
   parallel: parallelStateSchema,
 };
 
+/** A concurrent run's coordinator: the shared θ as the threads left it, and the ticks they had made. */
+const concurrentStateShape = {
+  params: z.array(z.number()),
+  concurrent: z.strictObject({ algorithm: z.literal('hogwild'), ticks: z.number().int().min(0) }),
+};
+
 export const runCheckpointSchema = z.union([
   z.strictObject({ ...engineStateShape, ...singleStateShape }),
   z.strictObject({ ...engineStateShape, ...parallelStateShape }),
+  z.strictObject({ ...engineStateShape, ...concurrentStateShape }),
 ]);
 
 export type RunCheckpoint = z.output<typeof runCheckpointSchema>;
@@ -92,6 +99,7 @@ export function encodeCheckpoint(engine: EngineState, parts: CheckpointParts): R
 /** Validates a checkpoint, restores the parts from it and returns the engine's own state. */
 export function restoreCheckpoint(input: RunCheckpoint, parts: CheckpointParts): EngineState {
   const checkpoint = runCheckpointSchema.parse(input);
+  if ('concurrent' in checkpoint) throw new Error('The checkpoint is of a concurrent run; this run is not concurrent.');
   const { trainer, tracker, best, dataObjective } = parts;
   trainer.setState(checkpoint, checkpoint.step);
   if (checkpoint.objective && dataObjective?.setState) dataObjective.setState(checkpoint.objective);

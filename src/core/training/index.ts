@@ -1,6 +1,6 @@
 /** The run engine: starting, driving, checkpointing and resuming runs, and the settings around them. */
 export { iterateRun, type IterateRunOptions } from './iterate-run.ts';
-export { RunEngine, totalTicks, type AdvanceLimits } from './run-engine.ts';
+export { RunEngine, totalTicks, type AdvanceLimits, type RunLoop } from './run-engine.ts';
 export { runCheckpointSchema, type RunCheckpoint } from './checkpoint.ts';
 export { stopReasons, type StopReason, type RunResult, type RunProgress } from './run-result.ts';
 export type { StepRecord } from './step-record.ts';

@@ -38,13 +38,34 @@ export interface AdvanceLimits {
   readonly deadline?: number;
 }
 
+/**
+ * What the worker and the CLI drive: the core's RunEngine, or the coordinator of a run whose
+ * replicas are real threads. `advance` makes progress until a limit and returns the new records.
+ */
+export interface RunLoop {
+  readonly variables: readonly string[];
+  readonly totalSteps: number;
+  readonly done: boolean;
+  /** The result, once the run is done (null before). */
+  readonly result: RunResult | null;
+  readonly progress: RunProgress;
+  readonly earlyStopping: EarlyStoppingView;
+  /** The current parameters (a copy). */
+  readonly currentParams: number[];
+  cancel(): void;
+  advance(limits?: AdvanceLimits): StepRecord[];
+  checkpoint(): RunCheckpoint;
+  /** Releases what the run holds beyond memory (threads), when the caller gives up on it. */
+  close?(): Promise<void>;
+}
+
 /** Ticks a run makes at most: maxSteps, or fewer when `training.epochs` ends it sooner. */
 export function totalTicks(config: RunConfig, ticksPerEpoch: number): number {
   const epochTicks = config.training.epochs !== undefined ? config.training.epochs * ticksPerEpoch : Infinity;
   return Math.min(config.training.maxSteps, epochTicks);
 }
 
-export class RunEngine implements Iterable<StepRecord> {
+export class RunEngine implements RunLoop, Iterable<StepRecord> {
   readonly variables: readonly string[];
   readonly totalSteps: number;
   private readonly params: Float64Array;

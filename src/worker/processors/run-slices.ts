@@ -6,7 +6,7 @@
  * loses at most the slice in flight.
  */
 import { setImmediate as nextMacrotask } from 'node:timers/promises';
-import type { RunEngine, RunResult } from '../../core/training/index.ts';
+import type { RunLoop, RunResult } from '../../core/training/index.ts';
 import { keepsRollups } from '../../db/metric-rollups.ts';
 import type { MetricsWriter } from '../../db/metrics-writer.ts';
 import type { RunAnnouncer } from '../../queue/run-announcer.ts';
@@ -39,7 +39,7 @@ export interface SlicedRun {
   /** When this attempt started: its first slice marks the run running, started then. */
   readonly startedAt: Date;
   /** The core's run, fresh or restored from the checkpoint at `fromStep`. */
-  readonly engine: RunEngine;
+  readonly engine: RunLoop;
   /** Updates between two recorded steps. */
   readonly recordEvery: number;
   readonly recordParams: boolean;

@@ -10,8 +10,9 @@
 import { performance } from 'node:perf_hooks';
 import { UnrecoverableError, type Job } from 'bullmq';
 import { runSpecSchema, type RunSpec } from '../../contracts/run-spec.ts';
-import { createObjective, type Objective } from '../../core/objectives/index.ts';
-import { runCheckpointSchema, iterateRun, recordEvery, recordParams, isObjectiveReference } from '../../core/training/index.ts';
+import { createObjective, type Objective, type ResolvedObjectiveSpec } from '../../core/objectives/index.ts';
+import { runCheckpointSchema, recordEvery, recordParams, isObjectiveReference } from '../../core/training/index.ts';
+import { startRun } from '../../hogwild/start-run.ts';
 import type { Database } from '../../db/client.ts';
 import { createMetricsWriter, StaleRunWriteError } from '../../db/metrics-writer.ts';
 import { createDatasetRepository, isPermanentDatasetError } from '../../db/datasets.ts';
@@ -60,7 +61,7 @@ export function createRunProcessor(dependencies: RunProcessorDependencies): RunP
     settings: dependencies.slices ?? defaultSliceSettings,
   };
 
-  async function resolveObjective(run: RunAttempt, spec: RunSpec): Promise<Objective> {
+  async function resolveObjective(run: RunAttempt, spec: RunSpec): Promise<{ objectiveSpec: ResolvedObjectiveSpec; objective: Objective }> {
     let objectiveSpec = spec.objective;
     if (isObjectiveReference(objectiveSpec)) {
       const stored = await objectives.findSpec(run.tenantId, objectiveSpec.id).catch((error: unknown) => {
@@ -73,7 +74,7 @@ export function createRunProcessor(dependencies: RunProcessorDependencies): RunP
       throw isPermanentDatasetError(error) ? new PermanentRunError(describe(error)) : error;
     });
     try {
-      return createObjective(resolved);
+      return { objectiveSpec: resolved, objective: createObjective(resolved) };
     } catch (error) {
       throw new PermanentRunError(`The objective cannot be built: ${describe(error)}`);
     }
@@ -84,11 +85,11 @@ export function createRunProcessor(dependencies: RunProcessorDependencies): RunP
     const parsed = runSpecSchema.safeParse(run.spec);
     if (!parsed.success) throw new PermanentRunError(`The stored run spec does not validate: ${parsed.error.message}`);
     const spec = parsed.data;
-    const objective = await resolveObjective(run, spec);
+    const { objectiveSpec, objective } = await resolveObjective(run, spec);
     const checkpoint = run.checkpoint === null ? undefined : runCheckpointSchema.safeParse(run.checkpoint.state);
     if (checkpoint && !checkpoint.success) throw new PermanentRunError(`The run's checkpoint does not validate: ${checkpoint.error.message}`);
     try {
-      const engine = iterateRun(spec, { objective, clock: sliceDependencies.clock, checkpoint: checkpoint?.data });
+      const engine = startRun(spec, { objectiveSpec, objective, clock: sliceDependencies.clock, checkpoint: checkpoint?.data });
       return {
         runId: run.id,
         startedAt,
@@ -118,8 +119,10 @@ export function createRunProcessor(dependencies: RunProcessorDependencies): RunP
     // Null when the run is unknown or already final (cancelled while queued, a duplicate delivery).
     const run = await attempts.read(payload.data.runId);
     if (!run) return;
+    let sliced: SlicedRun | undefined;
     try {
-      await driveRun(sliceDependencies, await prepare(run, startedAt));
+      sliced = await prepare(run, startedAt);
+      await driveRun(sliceDependencies, sliced);
     } catch (error) {
       // Another attempt took the run over, or it ended (cancelled, failed) meanwhile: nothing left to do here.
       if (error instanceof StaleRunWriteError) return;
@@ -129,6 +132,9 @@ export function createRunProcessor(dependencies: RunProcessorDependencies): RunP
       }
       if (isLastAttempt(job)) await fail(run, startedAt, `The run failed after ${job.attemptsMade + 1} attempts: ${describe(error)}`);
       throw error;
+    } finally {
+      // A concurrent run's threads end with this attempt, whatever ended it.
+      await sliced?.engine.close?.();
     }
   };
 }

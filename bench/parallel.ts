@@ -1,0 +1,16 @@
+/**
+ * Parallel and distributed SGD: Hogwild! threads against one thread and against locking; then the
+ * simulated algorithms' paper-shaped tables (deterministic, the same on every machine).
+ * Run with `npm run bench:parallel` (add `--simulated` or `--threads` for one part).
+ */
+import { hogwildThreads } from './parallel/hogwild-threads.ts';
+import { elasticAgainstDownpour, revisionAgainstAsyncAdagrad } from './parallel/simulated.ts';
+
+const only = process.argv.slice(2);
+const wants = (part: string) => only.length === 0 || only.includes(`--${part}`);
+
+if (wants('threads')) await hogwildThreads();
+if (wants('simulated')) {
+  elasticAgainstDownpour();
+  revisionAgainstAsyncAdagrad();
+}

@@ -1,0 +1,112 @@
+/**
+ * One thread of a concurrent hogwild run (Niu et al.'s Algorithm 1): claim a tick, take the
+ * replica's next mini-batch from its shard, compute the gradient at the shared θ as it reads it,
+ * and write θ_j ← θ_j − η·g_j for the coordinates the gradient touches, with no lock. Racing
+ * writes may lose an update now and then; on sparse data they rarely meet, which is the paper's
+ * point. Weight decay, clipping, noise and the schedule apply as in every local step (t = tick).
+ *
+ * A non-finite loss, gradient or parameter stops every thread (the coordinator reports it).
+ * With `locking` (the benchmark's peer) each whole update holds one mutex.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { createObjective, isDataObjective, type ResolvedObjectiveSpec } from '../core/objectives/index.ts';
+import { DataShard } from '../core/parallel/data-shard.ts';
+import { DataBatches } from '../core/training/data-batches.ts';
+import { LocalStep, noiseStream, type LocalStepSettings } from '../core/training/local-step.ts';
+import type { TrainingSettings } from '../core/training/training-settings.ts';
+import { control } from './control.ts';
+
+export interface ThreadData {
+  readonly objective: ResolvedObjectiveSpec;
+  readonly settings: LocalStepSettings;
+  readonly training: TrainingSettings;
+  readonly replica: number;
+  readonly replicas: number;
+  readonly totalTicks: number;
+  readonly params: Float64Array;
+  readonly control: Int32Array;
+  readonly locking: boolean;
+}
+
+/** Ticks a thread claims at once. */
+const claimChunk = 16;
+
+function lock(words: Int32Array): void {
+  while (Atomics.compareExchange(words, control.lock, 0, 1) !== 0) Atomics.wait(words, control.lock, 1, 1);
+}
+
+function unlock(words: Int32Array): void {
+  Atomics.store(words, control.lock, 0);
+  Atomics.notify(words, control.lock, 1);
+}
+
+function train(data: ThreadData): void {
+  const { replica, replicas, totalTicks, params: theta, control: words, locking, training } = data;
+  const objective = createObjective(data.objective);
+  const shard = isDataObjective(objective) ? new DataShard(objective, replica, replicas) : null;
+  const batches = shard ? new DataBatches(shard, training.batchSize, training.shuffle, training.seed + replica, training.curriculum) : null;
+  const local = new LocalStep(objective.dimension, data.settings, { totalSteps: totalTicks, noiseSeed: training.seed + replica + noiseStream, validating: false });
+  const gradient = local.gradient;
+  const evaluated = shard ?? objective;
+  // Start together: a thread that loads faster must not do the others' share alone.
+  if (Atomics.add(words, control.ready, 1) + 1 === replicas) {
+    Atomics.store(words, control.go, 1);
+    Atomics.notify(words, control.go);
+  }
+  while (Atomics.load(words, control.go) === 0 && Atomics.load(words, control.stop) === 0) Atomics.wait(words, control.go, 0, 50);
+  for (;;) {
+    // Ticks are claimed and counted a few at a time: shared counters bumped at every tick would bounce their cache line between cores.
+    const first = Atomics.add(words, control.claimed, claimChunk) + 1;
+    const last = Math.min(first + claimChunk - 1, totalTicks);
+    if (first > totalTicks) return;
+    let done = 0;
+    let stopped = false;
+    for (let t = first; t <= last; t++) {
+      if (Atomics.load(words, control.stop) !== 0) {
+        stopped = true;
+        break;
+      }
+      if (batches) {
+        batches.next(theta);
+        if (batches.fullBatch) shard!.reselect();
+      }
+      local.begin(t);
+      if (locking) lock(words);
+      const loss = local.evaluate(evaluated, theta);
+      let broken = Number.isFinite(loss) ? 0 : -1;
+      if (broken === 0) {
+        local.transform(theta);
+        const eta = local.learningRate;
+        // Only the coordinates the gradient touches are written: sparse updates rarely collide.
+        for (let j = 0; j < gradient.length; j++) {
+          const g = gradient[j];
+          if (g === 0) continue;
+          const value = theta[j] - eta * g;
+          theta[j] = value;
+          if (!Number.isFinite(value)) broken = j + 1;
+        }
+      }
+      if (locking) unlock(words);
+      if (broken !== 0) {
+        Atomics.compareExchange(words, control.diverged, 0, broken);
+        Atomics.store(words, control.stop, 1);
+        stopped = true;
+        break;
+      }
+      done++;
+    }
+    Atomics.add(words, control.completed, done);
+    if (stopped) return;
+  }
+}
+
+const data = workerData as ThreadData;
+try {
+  train(data);
+} catch (error) {
+  Atomics.store(data.control, control.failed, 1);
+  Atomics.store(data.control, control.stop, 1);
+  parentPort?.postMessage({ error: error instanceof Error ? error.message : String(error) });
+} finally {
+  Atomics.sub(data.control, control.running, 1);
+}

@@ -1,0 +1,123 @@
+/**
+ * Concurrent hogwild: worker threads over one SharedArrayBuffer, driven like the core's loop by
+ * the CLI and the worker. Not bit-reproducible (the interleaving is the machine's), so the checks
+ * are on what must hold whatever the interleaving.
+ */
+import { performance } from 'node:perf_hooks';
+import { describe, expect, it } from 'vitest';
+import { runSpecSchema, type RunSpecInput } from '../../../src/contracts/run-spec.ts';
+import { objectiveSpecSchema } from '../../../src/core/objectives/index.ts';
+import { iterateRun, type RunLoop, type StepRecord } from '../../../src/core/training/index.ts';
+import { ConcurrentHogwildRun } from '../../../src/hogwild/concurrent-hogwild.ts';
+import { toSharedDataset } from '../../../src/hogwild/shared-data.ts';
+import { builtinDatasetSchema, generateBuiltinDataset } from '../../../src/core/datasets/index.ts';
+import { isFinal, postRun, startTestWorker, storedMetrics, useTestApi, waitForRun } from '../runs/support.ts';
+
+const sparseText = { type: 'model', model: 'logistic', data: { builtin: 'sparse-text', rows: 3000, seed: 4 }, validationSplit: 0.1 } as const;
+
+const spec = (overrides: Partial<RunSpecInput> = {}) => ({
+  objective: sparseText,
+  optimizer: { name: 'sgd', learningRate: 0.05 },
+  training: { maxSteps: 12_000, batchSize: 1, seed: 2 },
+  record: { every: 1000 },
+  parallel: { algorithm: 'hogwild', replicas: 2, execution: 'concurrent' },
+  ...overrides,
+}) as RunSpecInput;
+
+function start(input: RunSpecInput, options: { checkpoint?: ConstructorParameters<typeof ConcurrentHogwildRun>[2]['checkpoint']; maximumThreads?: number } = {}) {
+  const config = runSpecSchema.parse(input);
+  return new ConcurrentHogwildRun(config, objectiveSpecSchema.parse(input.objective), { clock: () => performance.now(), maximumThreads: 2, ...options });
+}
+
+/** Drives a run as `descent run` does, in slices with a turn of the event loop between them. */
+async function drive(run: RunLoop, each?: (records: StepRecord[]) => void): Promise<StepRecord[]> {
+  const all: StepRecord[] = [];
+  while (!run.done) {
+    const records = run.advance({ deadline: performance.now() + 20 });
+    all.push(...records);
+    each?.(records);
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  return all;
+}
+
+describe('concurrent hogwild on worker threads', () => {
+  it('makes every update once and learns as the simulated algorithm does', async () => {
+    const run = start(spec());
+    const records = await drive(run);
+    await run.close();
+    expect(run.result).toMatchObject({ stopReason: 'max_steps', steps: 12_000 });
+    const steps = records.map((record) => record.step);
+    expect(steps.at(-1)).toBe(12_000);
+    expect([...steps].sort((a, b) => a - b)).toEqual(steps);
+    expect(new Set(steps).size).toBe(steps.length);
+    const simulated = iterateRun(runSpecSchema.parse(spec({ parallel: { algorithm: 'hogwild', replicas: 2, execution: 'simulated' } })));
+    const simulatedRecords = [...simulated];
+    // Same data, same number of updates: the validation loss of the shared θ agrees within 10%.
+    const concurrentLoss = records.at(-1)!.valLoss!;
+    const simulatedLoss = simulatedRecords.at(-1)!.valLoss!;
+    expect(Math.abs(concurrentLoss - simulatedLoss) / simulatedLoss).toBeLessThan(0.1);
+    expect(concurrentLoss).toBeLessThan(0.6);
+  }, 60_000);
+
+  it('stops every thread at a non-finite parameter and names it', async () => {
+    const run = start(spec({ optimizer: { name: 'sgd', learningRate: 1e308 }, objective: { type: 'model', model: 'linear', data: { features: [[1e10], [2e10], [3e10]], targets: [1, 2, 3] } } }));
+    await drive(run);
+    await run.close();
+    expect(run.result!.stopReason).toBe('diverged');
+    expect(run.result!.message).toMatch(/^Diverged: (w1|b) \(parameter [12]\) became (-?Infinity|NaN) at step \d+\.$/);
+  }, 60_000);
+
+  it('cancels, and resumes from a checkpoint at the ticks the threads had made', async () => {
+    const first = start(spec());
+    let checkpoint: ReturnType<RunLoop['checkpoint']> | undefined;
+    await drive(first, () => {
+      if (!checkpoint && first.progress.step >= 3000) {
+        checkpoint = JSON.parse(JSON.stringify(first.checkpoint()));
+        first.cancel();
+      }
+    });
+    await first.close();
+    expect(first.result!.stopReason).toBe('cancelled');
+    expect(checkpoint && 'concurrent' in checkpoint && checkpoint.concurrent.ticks).toBeGreaterThanOrEqual(3000);
+    const resumed = start(spec(), { checkpoint });
+    const records = await drive(resumed);
+    await resumed.close();
+    expect(resumed.result).toMatchObject({ stopReason: 'max_steps', steps: 12_000 });
+    expect(records[0].step).toBeGreaterThan(checkpoint!.step);
+  }, 60_000);
+
+  it('runs one thread per replica, at most the machine\'s cores', () => {
+    expect(() => start(spec({ parallel: { algorithm: 'hogwild', replicas: 3, execution: 'concurrent' } }))).toThrow(
+      'Concurrent hogwild runs one thread per replica: 3 replicas need 3 cores, this machine has 2.',
+    );
+  });
+
+  it('shares the training data with the threads instead of copying it', () => {
+    const dataset = generateBuiltinDataset(builtinDatasetSchema.parse({ builtin: 'sparse-text', rows: 50 }));
+    const shared = toSharedDataset(dataset);
+    const features = shared.features as { rowStarts: Int32Array; indices: Int32Array; values: Float64Array };
+    for (const array of [features.rowStarts, features.indices, features.values, shared.targets]) expect(array.buffer).toBeInstanceOf(SharedArrayBuffer);
+    expect(Array.from(features.values)).toEqual(Array.from((dataset.features as { values: Float64Array }).values));
+  });
+});
+
+describe('concurrent hogwild through the service', () => {
+  const api = useTestApi();
+
+  it('a worker runs it on threads to its end, with the shared θ\'s metrics stored', async () => {
+    const response = await postRun(api.app, api.authorization, spec());
+    expect(response.statusCode, response.body).toBe(201);
+    const worker = await startTestWorker(api.services);
+    try {
+      const view = await waitForRun(api.app, api.authorization, response.json().id, isFinal, 60_000);
+      expect(view.status).toBe('completed');
+      expect(view.result).toMatchObject({ stopReason: 'max_steps', steps: 12_000 });
+      const rows = await storedMetrics(worker.pool, view.id);
+      expect(rows.at(-1)).toMatchObject({ step: 12_000 });
+      expect(rows.at(-1)!.valLoss).toBeLessThan(0.6);
+    } finally {
+      await worker.close();
+    }
+  }, 90_000);
+});
