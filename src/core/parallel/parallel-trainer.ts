@@ -5,6 +5,7 @@
  * records, validates and returns the center (easgd), the server (downpour, adaptive-revision) or
  * the shared θ (hogwild); `loss` is the ticking replica's mini-batch loss before its step.
  */
+import { copyToVector } from '../kernels/index.ts';
 import type { DataObjective, Objective } from '../objectives/objective.ts';
 import type { ParallelTrainerState, TrainerState } from '../training/checkpoint.ts';
 import { describeDivergence, finiteGradientNorm } from '../training/divergence.ts';
@@ -40,7 +41,7 @@ export class ParallelTrainer implements Trainer {
     if (dataObjective && dataObjective.trainingRows < p) {
       throw new Error(`${p} replicas need at least ${p} training rows; the data has ${dataObjective.trainingRows}.`);
     }
-    this.params = Float64Array.from(objective.initial);
+    this.params = copyToVector(objective.initial);
     this.protocol = parallelAlgorithms[settings.algorithm].simulate({ center: this.params, settings, optimizer: config.optimizer });
     const shards = Array.from({ length: p }, (_, i) => (dataObjective ? new DataShard(dataObjective, i, p) : null));
     const shardBatches = shards[0] ? Math.ceil(shards[0].trainingRows / Math.min(config.training.batchSize ?? Infinity, shards[0].trainingRows)) : 1;

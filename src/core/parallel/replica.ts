@@ -3,6 +3,7 @@
  * schedule, gradient-noise stream, counted in its own steps c_i) and, for the algorithms that
  * keep one, its own parameter vector x_i.
  */
+import { copyToVector } from '../kernels/index.ts';
 import type { Objective } from '../objectives/objective.ts';
 import { DataBatches } from '../training/data-batches.ts';
 import { LocalStep, noiseStream } from '../training/local-step.ts';
@@ -33,7 +34,7 @@ export class Replica {
     const seed = training.seed + index;
     this.shard = shard;
     this.objective = shard ?? objective;
-    this.params = options.ownParams ? Float64Array.from(objective.initial) : null;
+    this.params = options.ownParams ? copyToVector(objective.initial) : null;
     this.data = shard ? new DataBatches(shard, training.batchSize, training.shuffle, seed, training.curriculum) : null;
     this.local = new LocalStep(objective.dimension, config, { totalSteps: options.totalSteps, noiseSeed: seed + noiseStream, validating: options.validating });
   }

@@ -105,7 +105,7 @@ export class RunEngine implements RunLoop, Iterable<StepRecord> {
     this.variables = objective.variables;
     this.params = trainer.params;
     this.previous = allocateVector(objective.dimension);
-    this.before = new Float64Array(objective.dimension);
+    this.before = allocateVector(objective.dimension);
     const training = config.training;
     this.totalSteps = totalTicks(config, trainer.ticksPerEpoch);
     const epochLimited = training.epochs !== undefined && training.epochs * trainer.ticksPerEpoch < training.maxSteps;
