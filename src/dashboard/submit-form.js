@@ -1,28 +1,33 @@
 /**
- * The new-run form. Optimizer fields come from GET /v1/optimizers (bounds, per-flavor
- * defaults, descriptions); the same spec can be edited as raw JSON. Validation errors from the
- * API (problem+json `errors[].path`) are shown next to the field each one names.
+ * The new-run form. Everything but the optimizer is built from the run spec's JSON Schema as
+ * the API documents it (objective kinds, benchmark names, models and built-in datasets, the
+ * training settings, schedules, gradient noise, clipping, early stopping, stop targets,
+ * recording: schema-fields.js); the optimizer's fields come from GET /v1/optimizers (bounds,
+ * per-flavor defaults, descriptions), benchmark descriptions from GET /v1/benchmarks and the
+ * uploaded datasets from GET /v1/datasets. The same spec can be edited as raw JSON. Validation
+ * errors from the API (problem+json `errors[].path`) are shown next to the field each names.
  */
 import { ApiError, postJson } from './api.js';
-import { optimizerCatalogue } from './catalogues.js';
+import { benchmarkCatalogue, optimizerCatalogue, runSpecSchema, uploadedDatasets } from './catalogues.js';
 import { h } from './dom.js';
+import { field, optionalSection, schemaFields } from './schema-fields.js';
 
-const benchmarkNames = ['rosenbrock', 'beale', 'booth', 'himmelblau', 'saddle', 'quadratic', 'rastrigin', 'ackley', 'styblinski-tang', 'sphere', 'matyas', 'three-hump-camel'];
+/** What a new form starts with: a run that works as it stands. */
+const startingValues = {
+  'objective.expression': '(1 - x)^2 + 100*(y - x^2)^2',
+  'objective.variables': 'x, y',
+  'objective.initial': '-1.5, 2',
+  'training.maxSteps': '500',
+};
 
-let fieldCounter = 0;
-
-/** A labelled control with a slot for its error; `path` is the spec field it fills. */
-function field(label, control, { path, help } = {}) {
-  const id = control.id || `field-${++fieldCounter}`;
-  control.id = id;
-  const error = h('p', { class: 'field-error', id: `${id}-error`, 'aria-live': 'polite' });
-  const helpText = help ? h('p', { class: 'field-help', id: `${id}-help` }, help) : null;
-  control.setAttribute('aria-describedby', [helpText ? `${id}-help` : null, `${id}-error`].filter(Boolean).join(' '));
-  return h('div', { class: 'field', 'data-path': path }, h('label', { for: id }, label), control, helpText, error);
-}
-
-const numbers = (text) => text.split(',').map((part) => part.trim()).filter(Boolean).map(Number);
-const words = (text) => text.split(',').map((part) => part.trim()).filter(Boolean);
+/** Spec sections left out unless ticked, with their titles. */
+const optionalSections = {
+  schedule: 'Learning-rate schedule',
+  gradientNoise: 'Gradient noise',
+  clip: 'Gradient clipping',
+  earlyStopping: 'Early stopping',
+  stopWhen: 'Stop at a target',
+};
 
 function boundsText(parameter) {
   const parts = [];
@@ -35,49 +40,28 @@ function boundsText(parameter) {
 
 export function createSubmitForm(container, { onSubmitted }) {
   let catalogue = [];
+  /** The schema-built sections, once the schema is in: `{ read() }` per spec field. */
+  let sections = null;
   const controls = {
-    objectiveType: h('select', { name: 'objectiveType' }, h('option', { value: 'expression' }, 'expression'), h('option', { value: 'benchmark' }, 'benchmark function')),
-    expression: h('input', { type: 'text', name: 'expression', value: '(1 - x)^2 + 100*(y - x^2)^2', spellcheck: 'false', autocomplete: 'off' }),
-    variables: h('input', { type: 'text', name: 'variables', value: 'x, y', autocomplete: 'off' }),
-    initial: h('input', { type: 'text', name: 'initial', value: '-1.5, 2', autocomplete: 'off' }),
-    benchmark: h('select', { name: 'benchmark' }, benchmarkNames.map((name) => h('option', { value: name }, name))),
-    dimensions: h('input', { type: 'number', name: 'dimensions', min: 1, step: 1, placeholder: 'default' }),
     optimizer: h('select', { name: 'optimizer' }),
     flavor: h('select', { name: 'flavor' }, h('option', { value: 'paper' }, 'paper'), h('option', { value: 'pytorch' }, 'pytorch')),
-    maxSteps: h('input', { type: 'number', name: 'maxSteps', min: 1, step: 1, value: 500 }),
-    seed: h('input', { type: 'number', name: 'seed', step: 1, placeholder: 'none' }),
-    earlyStopping: h('input', { type: 'checkbox', name: 'earlyStopping' }),
-    patience: h('input', { type: 'number', name: 'patience', min: 1, step: 1, value: 50 }),
-    minDelta: h('input', { type: 'number', name: 'minDelta', min: 0, step: 'any', value: 0 }),
     json: h('textarea', { name: 'spec', rows: 18, spellcheck: 'false', class: 'json-editor' }),
   };
   const hyperparameterBox = h('div', { class: 'hyperparameters' });
   const summary = h('div', { class: 'form-summary', role: 'alert' });
   const jsonErrors = h('ul', { class: 'json-errors', 'aria-live': 'polite' });
-  const expressionFields = h('div', { class: 'objective-fields' },
-    field('Expression', controls.expression, { path: 'objective.expression', help: 'Operators + - * / ^, functions such as exp, log, sin, sigmoid.' }),
-    field('Variables', controls.variables, { path: 'objective.variables', help: 'Comma-separated, in parameter order.' }),
-    field('Start', controls.initial, { path: 'objective.initial', help: 'One number per variable.' }));
-  const benchmarkFields = h('div', { class: 'objective-fields', hidden: true },
-    field('Function', controls.benchmark, { path: 'objective.name' }),
-    field('Dimensions', controls.dimensions, { path: 'objective.dimensions', help: 'For n-dimensional functions; 2-D ones draw a contour plot.' }));
-  const earlyFields = h('div', { class: 'inline-fields', hidden: true },
-    field('Patience (steps)', controls.patience, { path: 'earlyStopping.patience' }),
-    field('Minimum improvement', controls.minDelta, { path: 'earlyStopping.minDelta' }));
+  const objectiveBox = h('div', { class: 'objective-box' }, h('p', { class: 'muted' }, 'Loading…'));
+  const settingsBox = h('div', { class: 'settings-box' });
 
   const modeForm = h('input', { type: 'radio', name: 'mode', value: 'form', checked: true });
   const modeJson = h('input', { type: 'radio', name: 'mode', value: 'json' });
   const formPanel = h('div', { class: 'form-panel' },
-    h('fieldset', { 'data-path': 'objective' }, h('legend', {}, 'Objective'),
-      field('Kind', controls.objectiveType, { path: 'objective.type' }), expressionFields, benchmarkFields),
+    h('fieldset', { 'data-path': 'objective' }, h('legend', {}, 'Objective'), objectiveBox),
     h('fieldset', { 'data-path': 'optimizer' }, h('legend', {}, 'Optimizer'),
       h('div', { class: 'inline-fields' }, field('Algorithm', controls.optimizer, { path: 'optimizer.name' }), field('Flavor', controls.flavor, { path: 'optimizer.flavor', help: 'paper: the overview\'s equations; pytorch: torch.optim\'s arithmetic.' })),
       h('p', { class: 'field-help optimizer-description' }),
       hyperparameterBox),
-    h('fieldset', { 'data-path': 'training' }, h('legend', {}, 'Training'),
-      h('div', { class: 'inline-fields' }, field('Steps', controls.maxSteps, { path: 'training.maxSteps' }), field('Seed', controls.seed, { path: 'training.seed' })),
-      h('label', { class: 'toggle' }, controls.earlyStopping, ' Stop early when the loss stops improving'),
-      earlyFields));
+    settingsBox);
   const jsonPanel = h('div', { class: 'json-panel', hidden: true },
     field('Run spec (JSON)', controls.json, { path: '', help: 'The body of POST /v1/runs. Errors are listed below with the path they name.' }),
     jsonErrors);
@@ -89,12 +73,6 @@ export function createSubmitForm(container, { onSubmitted }) {
     summary, formPanel, jsonPanel,
     h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary' }, 'Submit run')));
 
-  controls.objectiveType.addEventListener('change', () => {
-    const benchmark = controls.objectiveType.value === 'benchmark';
-    expressionFields.hidden = benchmark;
-    benchmarkFields.hidden = !benchmark;
-  });
-  controls.earlyStopping.addEventListener('change', () => { earlyFields.hidden = !controls.earlyStopping.checked; });
   controls.optimizer.addEventListener('change', renderHyperparameters);
   controls.flavor.addEventListener('change', renderHyperparameters);
   const switchMode = () => {
@@ -110,6 +88,52 @@ export function createSubmitForm(container, { onSubmitted }) {
     event.preventDefault();
     submit();
   });
+
+  /** The objective, training and optional sections from the spec's schema. */
+  async function buildSections() {
+    const [schema, benchmarks, datasets] = await Promise.all([runSpecSchema(), benchmarkCatalogue(), uploadedDatasets().catch(() => [])]);
+    const properties = schema.properties;
+    const objective = schemaFields('Kind', properties.objective, 'objective');
+    const training = schemaFields('Training', properties.training, 'training');
+    const record = schemaFields('Recording', properties.record, 'record');
+    const optional = Object.entries(optionalSections).map(([name, title]) => ({ name, ...optionalSection(title, properties[name], name) }));
+    objectiveBox.replaceChildren(objective.element);
+    settingsBox.replaceChildren(training.element, ...optional.map((section) => section.element), record.element);
+    sections = { objective, training, record, optional };
+    for (const [name, value] of Object.entries(startingValues)) {
+      const control = form.querySelector(`[name="${name}"]`);
+      if (control) control.value = value;
+    }
+    describeBenchmarks(benchmarks);
+    offerDatasets(datasets);
+  }
+
+  /** The chosen benchmark's formula and sizes under its select, from the catalogue. */
+  function describeBenchmarks(benchmarks) {
+    const show = () => {
+      const select = form.querySelector('select[name="objective.name"]');
+      if (!select) return;
+      const chosen = benchmarks.find((benchmark) => benchmark.name === select.value);
+      const help = select.parentElement.querySelector('.field-help');
+      if (chosen && help) {
+        const { min, max } = chosen.dimensions;
+        help.textContent = `${chosen.description} ${min === max ? `${min}-D.` : `Any size from ${min}; default ${chosen.dimensions.default}.`}`;
+      }
+    };
+    objectiveBox.addEventListener('change', show);
+    show();
+  }
+
+  /** Uploaded datasets offered by name wherever a dataset id is asked for. */
+  function offerDatasets(datasets) {
+    const list = h('datalist', { id: 'uploaded-datasets' }, datasets.map((dataset) => h('option', { value: dataset.id }, dataset.name ?? dataset.id)));
+    form.append(list);
+    const attach = () => {
+      for (const input of form.querySelectorAll('input[name$=".id"]')) input.setAttribute('list', list.id);
+    };
+    objectiveBox.addEventListener('change', attach);
+    attach();
+  }
 
   function selectedOptimizer() {
     return catalogue.find((optimizer) => optimizer.name === controls.optimizer.value);
@@ -137,17 +161,15 @@ export function createSubmitForm(container, { onSubmitted }) {
   }
 
   function specFromForm() {
-    const objective = controls.objectiveType.value === 'benchmark'
-      ? { type: 'benchmark', name: controls.benchmark.value, ...(controls.dimensions.value ? { dimensions: Number(controls.dimensions.value) } : {}) }
-      : { type: 'expression', expression: controls.expression.value, variables: words(controls.variables.value), ...(controls.initial.value.trim() ? { initial: numbers(controls.initial.value) } : {}) };
     const optimizer = { name: controls.optimizer.value, flavor: controls.flavor.value };
     for (const input of hyperparameterBox.querySelectorAll('input')) if (input.value !== '') optimizer[input.name] = Number(input.value);
-    const spec = {
-      objective,
-      optimizer,
-      training: { maxSteps: Number(controls.maxSteps.value), ...(controls.seed.value !== '' ? { seed: Number(controls.seed.value) } : {}) },
-    };
-    if (controls.earlyStopping.checked) spec.earlyStopping = { monitor: 'loss', patience: Number(controls.patience.value), minDelta: Number(controls.minDelta.value) };
+    const spec = { objective: sections.objective.read(), optimizer, training: sections.training.read() };
+    for (const section of sections.optional) {
+      const value = section.read();
+      if (value !== undefined) spec[section.name] = value;
+    }
+    const record = sections.record.read();
+    if (Object.keys(record).length) spec.record = record;
     return spec;
   }
 
@@ -214,9 +236,9 @@ export function createSubmitForm(container, { onSubmitted }) {
       container.replaceChildren(form);
       if (catalogue.length) return;
       try {
-        catalogue = await optimizerCatalogue();
+        [catalogue] = await Promise.all([optimizerCatalogue(), buildSections()]);
       } catch (error) {
-        summary.replaceChildren(h('p', { class: 'error' }, `The optimizer catalogue could not be loaded: ${error.message}`));
+        summary.replaceChildren(h('p', { class: 'error' }, `The catalogues could not be loaded: ${error.message}`));
         return;
       }
       controls.optimizer.replaceChildren(...catalogue.map((optimizer) => h('option', { value: optimizer.name }, optimizer.name)));

@@ -108,7 +108,7 @@ describe('descent run --check-gradient', () => {
     expect(stdout).toMatch(/^Gradient check at the initial point/);
     expect(stdout).toMatch(/f\(initial\) = 0\.6931471806, 3 parameters/);
     expect(stdout).toMatch(/max absolute error: \d\.\d{3}e-\d+/);
-    expect(stdout).toMatch(/^ {4}w1 +analytic +0\.3625 +numeric/m);
+    expect(stdout).toMatch(/^ {4}w_a +analytic +0\.3625 +numeric/m);
     expect(stdout).toMatch(/Result: passed\n$/);
     expect(stdout).not.toMatch(/Stop reason/);
   });

@@ -65,7 +65,7 @@ describe('dashboard', () => {
     expect(await page.locator('[data-field="stopReason"]').textContent()).toBe('max_steps');
     expect(Number(await page.locator('[data-field="finalLoss"]').textContent())).toBeGreaterThanOrEqual(0);
     expect(await page.locator('[data-field="steps"]').textContent()).toBe('400');
-    expect(await page.locator('table.params tbody th').allTextContents()).toEqual(['x', 'y']);
+    await expect.poll(() => page.locator('table.params tbody th').allTextContents()).toEqual(['x', 'y']);
     expect(await page.locator('[data-spec="optimizer.learningRate"]').textContent()).toBe('0.01');
     expect(await page.locator('[data-spec="training.maxSteps"]').textContent()).toBe('400');
 
@@ -90,12 +90,31 @@ describe('dashboard', () => {
     await page.setViewportSize({ width: 1280, height: 800 });
   });
 
+  it("names a model's parameters by the data's columns and folds a long vector", async () => {
+    const id = await dashboard.submitRun({
+      objective: { type: 'model', model: 'softmax', data: { builtin: 'iris' }, validationSplit: 0.2 },
+      optimizer: { name: 'adam', learningRate: 0.05 }, training: { maxSteps: 300, batchSize: 16 },
+    });
+    await page.goto(`${dashboard.baseUrl}/#/runs/${id}`);
+    const folded = page.locator('.params-details');
+    await folded.waitFor();
+    expect(await folded.getAttribute('open')).toBeNull();
+    expect(await folded.locator('summary').textContent()).toBe('Parameters (15)');
+    await folded.locator('summary').click();
+    await expect.poll(() => folded.locator('tbody th').allTextContents()).toEqual(expect.arrayContaining(['w0_sepalLength', 'w2_petalWidth', 'b2']));
+    // Validation data: the validation boxes are there, and the accuracy gets an axis of its own.
+    await page.getByRole('checkbox', { name: 'validation accuracy' }).check();
+    await expect.poll(async () => (await drawnAxes(page)).map((axis) => axis.label)).toEqual(['step', 'loss (log)', 'accuracy']);
+    expect(await page.locator('[data-spec="training.batchSize"]').textContent()).toBe('16');
+    await page.screenshot({ path: `${screenshots}/run-model.png`, fullPage: true });
+  });
+
   it('submits a run from the form built from the optimizer catalogue and follows it', async () => {
     await page.getByRole('link', { name: 'New run' }).click();
     await page.getByLabel('Algorithm').selectOption('momentum');
     await page.getByLabel('momentum', { exact: true }).fill('0.8');
     await page.getByLabel('learningRate').fill('0.001');
-    await page.getByLabel('Steps', { exact: true }).fill('3000');
+    await page.getByLabel('maxSteps', { exact: true }).fill('3000');
     await page.screenshot({ path: `${screenshots}/form.png`, fullPage: true });
     await page.getByRole('button', { name: 'Submit run' }).click();
 
@@ -112,6 +131,46 @@ describe('dashboard', () => {
     const view = await dashboard.testApp.app.inject({ url: `/v1/runs/${newId}`, headers: { authorization: dashboard.authorization } });
     expect(view.json().spec).toMatchObject({ optimizer: { name: 'momentum', momentum: 0.8, learningRate: 0.001 }, training: { maxSteps: 3000 } });
     await page.screenshot({ path: `${screenshots}/submitted.png`, fullPage: true });
+  });
+
+  it('builds every part of the spec from the schema and catalogues: a model on a built-in dataset with a schedule, clipping, noise and early stopping', async () => {
+    await page.getByRole('link', { name: 'New run' }).click();
+    await page.getByLabel('Kind', { exact: true }).selectOption({ label: 'model' });
+    await page.getByLabel('model', { exact: true }).selectOption('softmax');
+    await page.getByLabel('data', { exact: true }).selectOption({ label: 'iris' });
+    await page.getByLabel('validationSplit').fill('0.2');
+    await page.getByLabel('Algorithm').selectOption('adam');
+    await page.getByLabel('learningRate').fill('0.05');
+    await page.getByLabel('maxSteps', { exact: true }).fill('400');
+    await page.getByLabel('batchSize').fill('16');
+    await page.getByRole('checkbox', { name: 'Learning-rate schedule' }).check();
+    await page.getByLabel('schedule', { exact: true }).selectOption({ label: 'step' });
+    await page.getByLabel('stepSize').fill('100');
+    await page.getByLabel('gamma').fill('0.5');
+    await page.getByRole('checkbox', { name: 'Gradient clipping' }).check();
+    await page.getByLabel('maxNorm').fill('5');
+    await page.getByRole('checkbox', { name: 'Gradient noise' }).check();
+    await page.getByLabel('variance').fill('0.001');
+    await page.getByRole('checkbox', { name: 'Early stopping' }).check();
+    await page.getByLabel('patience').fill('50');
+    await page.getByLabel('monitor').selectOption('valLoss');
+    await page.screenshot({ path: `${screenshots}/form-model.png`, fullPage: true });
+    await page.getByRole('button', { name: 'Submit run' }).click();
+
+    await page.waitForURL(/#\/runs\/[0-9a-f-]{36}$/);
+    const id = page.url().split('/').at(-1)!;
+    const view = await waitForRun(dashboard.testApp.app, dashboard.authorization, id, isFinal);
+    expect(view.status).not.toBe('failed');
+    const spec = (await dashboard.testApp.app.inject({ url: `/v1/runs/${id}`, headers: { authorization: dashboard.authorization } })).json().spec;
+    expect(spec).toMatchObject({
+      objective: { type: 'model', model: 'softmax', data: { builtin: 'iris' }, validationSplit: 0.2 },
+      optimizer: { name: 'adam', learningRate: 0.05 },
+      training: { maxSteps: 400, batchSize: 16 },
+      schedule: { type: 'step', stepSize: 100, gamma: 0.5 },
+      clip: { maxNorm: 5 },
+      gradientNoise: { variance: 0.001 },
+      earlyStopping: { patience: 50, monitor: 'valLoss' },
+    });
   });
 
   it('shows the API validation error next to the field it names', async () => {

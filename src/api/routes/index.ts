@@ -6,6 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../app-context.ts';
 import { requireApiKey } from '../plugins/authentication.ts';
 import { registerRateLimit } from '../plugins/rate-limit.ts';
+import { benchmarkRoutes } from './benchmarks/index.ts';
 import { dashboardRoutes } from './dashboard/index.ts';
 import { datasetRoutes } from './datasets/index.ts';
 import { healthRoutes } from './health/index.ts';
@@ -16,6 +17,7 @@ import { runEventRoutes } from './runs/events.ts';
 import { runRoutes } from './runs/index.ts';
 import { runLandscapeRoutes } from './runs/landscape.ts';
 import { runMetricsRoutes } from './runs/metrics.ts';
+import { runParameterRoutes } from './runs/parameters.ts';
 
 export async function registerRoutes(app: FastifyInstance, context: AppContext): Promise<void> {
   const { config } = context.dependencies;
@@ -37,6 +39,7 @@ export async function registerRoutes(app: FastifyInstance, context: AppContext):
     await v1.register(objectiveRoutes, { objectiveService: context.services.objectives });
     await v1.register(optimizerRoutes);
     await v1.register(parallelAlgorithmRoutes);
+    await v1.register(benchmarkRoutes);
     await v1.register(runMetricsRoutes, {
       runService: context.services.runs, metricsQuery: context.repositories.metrics,
       metricsExport: context.repositories.metricsExport, sharedPages: context.sharedPages,
@@ -44,6 +47,9 @@ export async function registerRoutes(app: FastifyInstance, context: AppContext):
     await v1.register(runLandscapeRoutes, {
       runService: context.services.runs, metricsQuery: context.repositories.metrics,
       objectives: context.repositories.objectives, datasets: context.repositories.datasets,
+    });
+    await v1.register(runParameterRoutes, {
+      runService: context.services.runs, objectives: context.repositories.objectives, datasets: context.repositories.datasets,
     });
     await v1.register(runEventRoutes, { runService: context.services.runs, runEvents: context.runEvents });
     await v1.register(datasetRoutes, { datasetService: context.services.datasets, limits: config.datasetLimits });

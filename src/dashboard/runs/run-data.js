@@ -36,6 +36,9 @@ export async function loadParameters(id, afterStep) {
   return { rows, lastStep };
 }
 
+/** The objective's names for the parameter vector (null when too long to name). */
+export const loadParameterNames = async (id) => (await getJson(`/v1/runs/${id}/parameters`)).body.names;
+
 /** The landscape under a two-parameter run's trajectory; `ranges` frames it (default: the API's). */
 export async function loadLandscape(id, { resolution = 80, xRange, yRange } = {}) {
   const query = new URLSearchParams({ resolution: String(resolution) });

@@ -15,7 +15,7 @@ import { metricFields } from '../charts/metric-fields.js';
 import { colourAt } from '../charts/palette.js';
 import { describeObjective, finalStatuses, h, present, progressBar, statusBadge } from '../dom.js';
 import { formatDuration, formatNumber } from '../format.js';
-import { knownDimension, loadCurves, loadLandscape, loadParameters, loadRun } from './run-data.js';
+import { knownDimension, loadCurves, loadLandscape, loadParameterNames, loadParameters, loadRun } from './run-data.js';
 import { createCurveControls } from './curve-controls.js';
 import { renderParameters } from './parameters-table.js';
 import { renderSpec } from './spec-panel.js';
@@ -44,6 +44,8 @@ function emptyRunState(id) {
     /** Two-parameter runs: recorded parameters in step order, and the last step read. */
     trajectory: { points: [], lastStep: 0 },
     landscape: { body: null, note: 'Loading…' },
+    /** The objective's parameter names (GET /v1/runs/{id}/parameters), asked once there is a result. */
+    parameterNames: { names: null, asked: false },
     display: { shown: new Set(metricFields.filter((field) => field.shownByDefault).map((field) => field.name)), logScale: true, smoothing: 0 },
     /** Whether steps were recorded since the last refresh, and the refresh timer. */
     live: { following: false, pending: false, timer: null, unfollow: null, finished: false },
@@ -152,15 +154,20 @@ export function createRunView(container, { onChanged }) {
         ['best loss', `${formatNumber(result.bestLoss, 6)}${result.bestStep ? ` at step ${result.bestStep}` : ''}`, 'bestLoss'],
         ['steps', result.steps, 'steps'],
       ]) : null,
-      result?.params ? renderParameters(result.params, run.parameterNames ?? parameterNames(current)) : null,
+      result?.params ? renderParameters(result.params, current.parameterNames.names) : null,
     ));
+    if (result?.params && !current.parameterNames.asked) loadNames(current);
   }
 
-  /** Names the server gave: the expression's variables, or the landscape's for a 2-D objective. */
-  function parameterNames(current) {
-    const objective = current.run.spec.objective;
-    if (objective.type === 'expression') return objective.variables;
-    return current.landscape.body?.variables ?? null;
+  async function loadNames(current) {
+    current.parameterNames.asked = true;
+    try {
+      current.parameterNames.names = await loadParameterNames(current.id);
+    } catch {
+      // Numbered (#1, #2, …) rather than named: the objective can no longer be built.
+      return;
+    }
+    if (isCurrent(current)) renderStatus(current);
   }
 
   function renderCurves(current) {
@@ -221,7 +228,6 @@ export function createRunView(container, { onChanged }) {
     }
     if (!isCurrent(current)) return;
     renderLandscape(current);
-    if (current.run.result?.params) renderStatus(current);
   }
 
   /** Whether the latest point left the landscape's frame (a live run walking away). */

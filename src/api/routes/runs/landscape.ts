@@ -10,16 +10,12 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { createObjective, isDataObjective, type Objective, type ObjectiveSpec } from '../../../core/objectives/index.ts';
-import { isObjectiveReference, type ObjectiveReference } from '../../../core/training/index.ts';
-import { isPermanentDatasetError, type DatasetRepository } from '../../../db/datasets.ts';
+import { isDataObjective, type Objective } from '../../../core/objectives/index.ts';
 import type { MetricsQuery } from '../../../db/metrics-query.ts';
-import type { ObjectiveRepository } from '../../../db/objectives.ts';
 import type { Run } from '../../../db/runs.ts';
-import { AppError } from '../../errors/app-error.ts';
-import type { ErrorCode } from '../../errors/error-catalogue.ts';
 import { problemResponses } from '../../errors/problem.ts';
 import { principalOf } from '../../plugins/authentication.ts';
+import { buildObjective, runObjectiveSpec, unprocessable, type RunObjectiveSources } from './run-objective.ts';
 import type { RunService } from './run-service.ts';
 
 export const maxLandscapeResolution = 200;
@@ -68,17 +64,11 @@ const landscapeSchema = z
 
 export type Landscape = z.output<typeof landscapeSchema>;
 
-export interface LandscapeRouteOptions {
+export interface LandscapeRouteOptions extends RunObjectiveSources {
   readonly runService: RunService;
   readonly metricsQuery: MetricsQuery;
-  readonly objectives: ObjectiveRepository;
-  readonly datasets: DatasetRepository;
 }
 
-const unprocessable = (code: ErrorCode, title: string, detail: string, path = 'objective') =>
-  new AppError(422, code, title, { detail, errors: [{ path, message: detail, code }] });
-
-const describe = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 const notTwoDimensional = (count: number, names?: readonly string[]) =>
   unprocessable('landscape_not_two_dimensional', 'The objective is not two-dimensional',
@@ -117,29 +107,12 @@ export async function runLandscapeRoutes(app: FastifyInstance, options: Landscap
 }
 
 /** The run's objective, its stored definition and data resolved; 422 unless it has two parameters. */
-async function buildRunObjective({ objectives, datasets }: LandscapeRouteOptions, run: Run): Promise<Objective> {
-  const reference = (run.spec as { objective: ObjectiveSpec | ObjectiveReference }).objective;
-  let spec: ObjectiveSpec;
-  if (isObjectiveReference(reference)) {
-    const stored = await objectives.findSpec(run.tenantId, reference.id);
-    if (!stored) throw unprocessable('objective_not_found', 'The stored objective is gone', `The stored objective ${reference.id} no longer exists.`, 'objective.id');
-    spec = stored;
-  } else {
-    spec = reference;
-  }
+async function buildRunObjective(sources: LandscapeRouteOptions, run: Run): Promise<Objective> {
+  const spec = await runObjectiveSpec(sources, run);
   // Cheap checks first, so a 10⁶-dimensional benchmark is refused without being built.
   if (spec.type === 'expression' && spec.variables.length !== 2) throw notTwoDimensional(spec.variables.length, spec.variables);
   if (spec.type === 'benchmark' && spec.dimensions !== undefined && spec.dimensions !== 2) throw notTwoDimensional(spec.dimensions);
-  const resolved = await datasets.resolveDatasetReferences(spec, run.tenantId).catch((error: unknown) => {
-    if (isPermanentDatasetError(error)) throw unprocessable('invalid_objective', 'The objective cannot be built', describe(error));
-    throw error;
-  });
-  let objective: Objective;
-  try {
-    objective = createObjective(resolved);
-  } catch (error) {
-    throw unprocessable('invalid_objective', 'The objective cannot be built', `The objective cannot be built: ${describe(error)}`);
-  }
+  const objective = await buildObjective(sources, run, spec);
   if (objective.dimension !== 2) throw notTwoDimensional(objective.dimension, objective.variables);
   return objective;
 }

@@ -3,11 +3,12 @@
  * output-layer.ts: `linear` (k = 1, ½(z − y)²), `logistic` (k = 1, binary cross-entropy) and
  * `softmax` (k classes, cross-entropy).
  *
- * Parameter order: W row-major (k × d), then b (k). For k = 1 the names are `w1 … wd, b`; for
- * softmax `w{c}_{j}` (class c = 0 … k − 1 as in the targets, feature j = 1 … d) then `b{c}`.
+ * Parameter order: W row-major (k × d), then b (k). For k = 1 the names are `w1 … wd, b` (or
+ * `w_<column>` for named columns); for softmax `w{c}_{j}` (class c = 0 … k − 1 as in the targets,
+ * feature j = 1 … d, or its column name) then `b{c}`.
  * Dense and sparse features are both handled natively (sparse rows touch only their entries).
  */
-import type { Dataset } from '../../datasets/dataset.ts';
+import { defaultColumnNames, type Dataset } from '../../datasets/dataset.ts';
 import { ModelObjective, type EvaluationMode } from './model-objective.ts';
 import { outputCorrect, outputLoss, type OutputKind } from './output-layer.ts';
 
@@ -29,7 +30,7 @@ export class AffineModelObjective extends ModelObjective {
 
   constructor({ kind, outputs, training, validation, initial, l2 }: AffineModelOptions) {
     const d = training.columns;
-    const variables = affineVariableNames(d, outputs);
+    const variables = affineVariableNames(training.columnNames, outputs);
     super({
       variables,
       initial: initial ? Float64Array.from(initial) : new Float64Array(variables.length),
@@ -113,10 +114,16 @@ export class AffineModelObjective extends ModelObjective {
   }
 }
 
-function affineVariableNames(d: number, k: number): string[] {
-  if (k === 1) return [...Array.from({ length: d }, (_, j) => `w${j + 1}`), 'b'];
+/**
+ * A weight is named by its feature: `w_sepalLength` when the data names its columns, `w3` when
+ * they are only numbered (x1 … xd); softmax weights carry the class first (`w0_sepalLength`).
+ */
+function affineVariableNames(columnNames: readonly string[], k: number): string[] {
+  const numbered = defaultColumnNames(columnNames.length);
+  const features = columnNames.map((name, j) => (name === numbered[j] ? { named: false, text: String(j + 1) } : { named: true, text: name }));
+  if (k === 1) return [...features.map(({ named, text }) => (named ? `w_${text}` : `w${text}`)), 'b'];
   const names: string[] = [];
-  for (let c = 0; c < k; c++) for (let j = 0; j < d; j++) names.push(`w${c}_${j + 1}`);
+  for (let c = 0; c < k; c++) for (const { text } of features) names.push(`w${c}_${text}`);
   for (let c = 0; c < k; c++) names.push(`b${c}`);
   return names;
 }

@@ -1,0 +1,50 @@
+/**
+ * GET /v1/runs/{id}/parameters: the names of a run's parameters in vector order, as the
+ * objective defines them (an expression's variables, `x`/`y` or `x1 … xn` for benchmarks,
+ * `w_sepalLength …, b` for models on named columns), so clients label vectors without knowing
+ * each objective's naming. Vectors longer than `maxNamedParameters` get `names: null`.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { problemResponses } from '../../errors/problem.ts';
+import { principalOf } from '../../plugins/authentication.ts';
+import { buildObjective, runObjectiveSpec, type RunObjectiveSources } from './run-objective.ts';
+import type { RunService } from './run-service.ts';
+
+export const maxNamedParameters = 100_000;
+
+const parameterNamesSchema = z
+  .object({
+    runId: z.uuid(),
+    dimension: z.number().int().describe('How many parameters the objective has.'),
+    names: z.array(z.string()).nullable().describe(`The names in vector order; null past ${maxNamedParameters} parameters.`),
+  })
+  .meta({ id: 'ParameterNames' });
+
+export interface ParameterRouteOptions extends RunObjectiveSources {
+  readonly runService: RunService;
+}
+
+export async function runParameterRoutes(app: FastifyInstance, options: ParameterRouteOptions): Promise<void> {
+  app.withTypeProvider<ZodTypeProvider>().get('/runs/:id/parameters', {
+    schema: {
+      summary: "The names of a run's parameters",
+      description: 'In vector order, as the objective names them. 422 when the objective can no longer be built (a stored objective or dataset deleted).',
+      tags: ['runs'],
+      params: z.object({ id: z.string().describe('The run id (a UUID).') }),
+      response: { 200: parameterNamesSchema, ...problemResponses(401, 404, 422, 429) },
+    },
+  }, async (request, reply) => {
+    const run = await options.runService.get(principalOf(request).tenantId, request.params.id);
+    const spec = await runObjectiveSpec(options, run);
+    // The names depend on the spec alone.
+    reply.header('cache-control', 'private, max-age=3600');
+    if (spec.type === 'expression') return { runId: run.id, dimension: spec.variables.length, names: spec.variables };
+    // A benchmark's size is known without building it (a 10⁷-dimensional one would allocate).
+    const declared = spec.type === 'benchmark' ? spec.dimensions ?? spec.initial?.length : undefined;
+    if (declared !== undefined && declared > maxNamedParameters) return { runId: run.id, dimension: declared, names: null };
+    const objective = await buildObjective(options, run, spec);
+    return { runId: run.id, dimension: objective.dimension, names: objective.dimension > maxNamedParameters ? null : [...objective.variables] };
+  });
+}
