@@ -27,6 +27,7 @@ const optionalSections = {
   clip: 'Gradient clipping',
   earlyStopping: 'Early stopping',
   stopWhen: 'Stop at a target',
+  parallel: 'Parallel SGD',
 };
 
 function boundsText(parameter) {
@@ -96,7 +97,7 @@ export function createSubmitForm(container, { onSubmitted }) {
     const objective = schemaFields('Kind', properties.objective, 'objective');
     const training = schemaFields('Training', properties.training, 'training');
     const record = schemaFields('Recording', properties.record, 'record');
-    const optional = Object.entries(optionalSections).map(([name, title]) => ({ name, ...optionalSection(title, properties[name], name) }));
+    const optional = Object.entries(optionalSections).filter(([name]) => properties[name]).map(([name, title]) => ({ name, ...optionalSection(title, properties[name], name) }));
     objectiveBox.replaceChildren(objective.element);
     settingsBox.replaceChildren(training.element, ...optional.map((section) => section.element), record.element);
     sections = { objective, training, record, optional };

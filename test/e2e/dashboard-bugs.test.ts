@@ -114,4 +114,25 @@ describe('dashboard bugs', () => {
     await tabs[0]!.screenshot({ path: `${screenshots}/bug-live-trajectory.png`, fullPage: true });
     await dashboard.testApp.app.inject({ method: 'POST', url: `/v1/runs/${id}/cancel`, headers: { authorization: dashboard.authorization } });
   });
+
+  it('follows a running run again after its event stream drops', async () => {
+    const id = await dashboard.submitRun({
+      objective: expression('(1 - x)^2 + 100*(y - x^2)^2', [-1.5, 2]), optimizer: { name: 'adam', learningRate: 1e-5 },
+      training: { maxSteps: 1_000_000_000, timeLimitSeconds: 30 },
+    }, { wait: false });
+    const page = await open(`#/runs/${id}`);
+    const step = async () => Number((await page.locator('[data-field="step"]').textContent())?.split(' ')[0]);
+    await expect.poll(step, { timeout: 30_000 }).toBeGreaterThan(0);
+    let streams = 0;
+    page.on('request', (request) => { if (request.url().endsWith('/events')) streams++; });
+    await page.context().setOffline(true);
+    await page.waitForTimeout(1_000);
+    await page.context().setOffline(false);
+    // A new stream, and the progress moves again.
+    await expect.poll(() => streams, { timeout: 20_000 }).toBeGreaterThanOrEqual(1);
+    const resumed = await step();
+    await expect.poll(step, { timeout: 20_000 }).toBeGreaterThan(resumed);
+    expect(await page.locator('.run-header .badge').textContent()).toBe('running');
+    await dashboard.testApp.app.inject({ method: 'POST', url: `/v1/runs/${id}/cancel`, headers: { authorization: dashboard.authorization } });
+  });
 });

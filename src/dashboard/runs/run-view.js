@@ -48,7 +48,7 @@ function emptyRunState(id) {
     parameterNames: { names: null, asked: false },
     display: { shown: new Set(metricFields.filter((field) => field.shownByDefault).map((field) => field.name)), logScale: true, smoothing: 0 },
     /** Whether steps were recorded since the last refresh, and the refresh timer. */
-    live: { following: false, pending: false, timer: null, unfollow: null, finished: false },
+    live: { following: false, pending: false, timer: null, reconnectTimer: null, unfollow: null, finished: false },
     stopped: false,
   };
 }
@@ -62,6 +62,7 @@ export function createRunView(container, { onChanged }) {
     state.stopped = true;
     state.live.unfollow?.();
     clearTimeout(state.live.timer);
+    clearTimeout(state.live.reconnectTimer);
     parts?.chart.destroy();
     state = null;
   }
@@ -267,13 +268,19 @@ export function createRunView(container, { onChanged }) {
     }, liveRefreshMilliseconds);
   }
 
-  function follow(current) {
+  /**
+   * Follows the event stream. When the server ends it early (a `reconnect` event: this tab read
+   * too slowly, or the process is shutting down; or the connection dropped) the page catches up
+   * with one refresh and follows again after the suggested delay, longer after each failure.
+   */
+  function follow(current, attempt = 0) {
     current.live.following = true;
+    let retryMs = null;
     current.live.unfollow = followEvents(`/v1/runs/${current.id}/events`, (type, data) => {
       if (!isCurrent(current)) return;
       if (type === 'status') {
         const statusChanged = data.status !== current.run.status;
-        current.run = data.id ? data : { ...current.run, status: data.status, result: data.result ?? current.run.result };
+        current.run = { ...current.run, status: data.status, result: data.result ?? current.run.result };
         renderHeader(current);
         renderStatus(current);
         if (statusChanged) onChanged();
@@ -284,11 +291,35 @@ export function createRunView(container, { onChanged }) {
         current.curves.liveRows.push(...(data.rows ?? []));
         renderCurves(current);
         scheduleRefresh(current);
+      } else if (type === 'reconnect') {
+        retryMs = data.retryMs ?? null;
       } else if (type === 'end') {
         finish(current);
       }
-    }, () => {
-      if (isCurrent(current)) finish(current);
+    }, (error) => {
+      if (!isCurrent(current) || current.live.finished) return;
+      if (finalStatuses.has(current.run.status)) {
+        finish(current);
+        return;
+      }
+      const delay = retryMs ?? Math.min(30_000, 2_000 * 2 ** attempt);
+      current.live.reconnectTimer = setTimeout(async () => {
+        if (!isCurrent(current)) return;
+        try {
+          current.run = await loadRun(current.id);
+        } catch {
+          follow(current, attempt + 1);
+          return;
+        }
+        renderHeader(current);
+        renderStatus(current);
+        if (finalStatuses.has(current.run.status)) {
+          finish(current);
+          return;
+        }
+        scheduleRefresh(current);
+        follow(current, error ? attempt + 1 : 0);
+      }, delay);
     });
   }
 

@@ -16,6 +16,7 @@ const sectionTitles = {
   earlyStopping: 'Early stopping',
   stopWhen: 'Stop when',
   record: 'Recording',
+  parallel: 'Parallel SGD',
 };
 
 function valueText(value) {
