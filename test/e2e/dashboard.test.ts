@@ -111,7 +111,7 @@ describe('dashboard', () => {
 
   it('submits a run from the form built from the optimizer catalogue and follows it', async () => {
     await page.getByRole('link', { name: 'New run' }).click();
-    await page.getByLabel('Algorithm').selectOption('momentum');
+    await page.getByLabel('Algorithm', { exact: true }).selectOption('momentum');
     await page.getByLabel('momentum', { exact: true }).fill('0.8');
     await page.getByLabel('learningRate').fill('0.001');
     await page.getByLabel('maxSteps', { exact: true }).fill('3000');
@@ -139,7 +139,7 @@ describe('dashboard', () => {
     await page.getByLabel('model', { exact: true }).selectOption('softmax');
     await page.getByLabel('data', { exact: true }).selectOption({ label: 'iris' });
     await page.getByLabel('validationSplit').fill('0.2');
-    await page.getByLabel('Algorithm').selectOption('adam');
+    await page.getByLabel('Algorithm', { exact: true }).selectOption('adam');
     await page.getByLabel('learningRate').fill('0.05');
     await page.getByLabel('maxSteps', { exact: true }).fill('400');
     await page.getByLabel('batchSize').fill('16');
