@@ -123,4 +123,17 @@ describe('compare, filters and first render', () => {
     await expect.poll(() => page.locator('.runs [data-run-id]').count()).toBe(25);
     expect(dashboard.pageErrors).toEqual([]);
   });
+
+  it('frames the contour plot on the runs that converge when one diverges', async () => {
+    const diverged = await dashboard.submitRun({ objective: rosenbrock, optimizer: { name: 'sgd', learningRate: 0.01 }, training: { maxSteps: 300 } });
+    const page = await dashboard.openPage(`#/compare/${compared[0]},${diverged}`);
+    pages.push(page);
+    await page.locator('.compare-landscape .contour-plot').waitFor({ timeout: 30_000 });
+    expect(await page.locator('.compare-table [data-run-id] .badge').allTextContents()).toContain('diverged');
+    expect(await page.locator('.compare-landscape .trajectory').count()).toBe(2);
+    // The frame holds the converging run (Rosenbrock's valley), not the diverged one's 1e150s.
+    const ticks = (await page.locator('.compare-landscape .chart-grid text').allTextContents()).map((text) => Number(text.replace('−', '-'))).filter(Number.isFinite);
+    expect(Math.max(...ticks.map(Math.abs))).toBeLessThan(10);
+    expect(dashboard.pageErrors).toEqual([]);
+  });
 });

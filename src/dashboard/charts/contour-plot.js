@@ -11,6 +11,9 @@ import { s } from '../dom.js';
 import { formatNumber } from '../format.js';
 
 const levelCount = 16;
+/** Pixel coordinates are kept within this: a diverged path leaves the plot (clipped), not the SVG number range. */
+const farOutside = 1e6;
+const pixel = (value) => Math.max(-farOutside, Math.min(farOutside, value)).toFixed(1);
 const margin = { top: 10, right: 16, bottom: 40, left: 56 };
 
 /** Quantiles of the finite values: contour levels that follow the function's shape. */
@@ -79,7 +82,7 @@ export function renderContourPlot(landscape, trajectories, { width, height }) {
 
   const overlay = s('g', { 'clip-path': `url(#${clip})` });
   const marker = (point, className, label, colour) => {
-    const circle = s('circle', { class: className, cx: x(point[0]), cy: y(point[1]), r: 5 }, s('title', {}, label));
+    const circle = s('circle', { class: className, cx: pixel(x(point[0])), cy: pixel(y(point[1])), r: 5 }, s('title', {}, label));
     if (colour) circle.style.fill = colour;
     return circle;
   };
@@ -88,7 +91,7 @@ export function renderContourPlot(landscape, trajectories, { width, height }) {
     if (!points.length) continue;
     const path = s('path', {
       class: 'trajectory', 'data-run-id': trajectory.runId,
-      d: points.map(([px, py], at) => `${at ? 'L' : 'M'}${x(px).toFixed(1)},${y(py).toFixed(1)}`).join(''),
+      d: points.map(([px, py], at) => `${at ? 'L' : 'M'}${pixel(x(px))},${pixel(y(py))}`).join(''),
     }, s('title', {}, trajectory.label));
     path.style.stroke = trajectory.colour;
     overlay.append(path);

@@ -27,6 +27,13 @@ function leaves(value, prefix = '') {
   return [[prefix, JSON.stringify(value)]];
 }
 
+/** A spec value for the table: numbers to a few digits, the rest as written. */
+function specValueText(json) {
+  if (json === undefined) return '—';
+  const value = JSON.parse(json);
+  return typeof value === 'number' ? formatNumber(value, 6) : typeof value === 'string' ? value : json;
+}
+
 /** The spec fields whose values are not the same in every run. */
 export function differingFields(runs) {
   const maps = runs.map((run) => new Map(leaves(run.spec)));
@@ -127,7 +134,7 @@ export function createCompareView(container, { onRemove } = {}) {
           h('th', { scope: 'row' }, swatch, ' ', h('a', { href: `#/runs/${run.id}` }, name)),
           h('td', {}, statusBadge(run.status)),
           h('td', {}, run.spec.optimizer.name),
-          differing.map((field) => h('td', { 'data-spec': field }, values.get(field) ?? '—')),
+          differing.map((field) => h('td', { 'data-spec': field }, specValueText(values.get(field)))),
           h('td', { 'data-field': 'finalLoss' }, formatNumber(run.result?.finalLoss ?? null, 6)),
           h('td', { 'data-field': 'bestLoss' }, formatNumber(run.result?.bestLoss ?? null, 6)),
           h('td', { 'data-field': 'steps' }, run.result?.steps ?? run.progress?.step ?? '—'),
@@ -151,7 +158,10 @@ export function createCompareView(container, { onRemove } = {}) {
     const trajectories = await Promise.all(runs.map((run) => loadParameters(run.id, 0).catch(() => ({ rows: [] }))));
     if (current !== generation) return;
     const paths = trajectories.map(({ rows }) => rows.map((row) => row.params).filter((pair) => pair.length === 2 && pair.every((value) => value !== null)));
-    const points = paths.flat();
+    // Diverged runs would stretch the frame until the others vanish: frame the rest (the
+    // diverged paths leave the plot at its edge).
+    const framed = paths.filter((_path, index) => runs[index].status !== 'diverged');
+    const points = (framed.flat().length ? framed : paths).flat();
     if (!points.length) {
       note(trajectories.some(({ rows }) => rows.length) ? 'No contour plot: the objective is not two-dimensional.' : 'No recorded parameters to draw.');
       return;
