@@ -23,6 +23,7 @@ import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { createOptimizer, optimizerConfigSchema } from '../../src/core/optimizers/index.ts';
 import { formatRatio, measureInterleaved, printTable, type Candidate } from '../support/measure.ts';
+import { runTorchScript } from '../support/torch.ts';
 import { Random } from '../../src/core/random.ts';
 import { copyToVector, isKernelVector, kernelPolicy, kernelsAvailable } from '../../src/core/kernels/index.ts';
 
@@ -123,15 +124,8 @@ print(json.dumps({"version": torch.__version__, "seconds": result}))
 `;
 
 /** torch.optim.Adam's median seconds per step by size, or the reason it could not run. */
-function measureTorch(): { version: string; seconds: Record<string, number> } | { unavailable: string } {
-  // Debian's python3-torch belongs to the system interpreter, which a python3 earlier on PATH
-  // (a version manager's) may hide: try both.
-  const interpreters = ['python3', '/usr/bin/python3'];
-  const python = interpreters.find((candidate) => spawnSync(candidate, ['-c', 'import torch']).status === 0);
-  if (!python) return { unavailable: 'no python3 on this machine can import torch (Debian: apt-get install python3-torch)' };
-  const run = spawnSync(python, ['-c', torchScript, JSON.stringify(sizes)], { encoding: 'utf8', timeout: 600_000 });
-  if (run.status !== 0) return { unavailable: run.stderr.trim().split('\n').pop() ?? 'failed' };
-  return JSON.parse(run.stdout.trim().split('\n').pop()!);
+function measureTorch() {
+  return runTorchScript<{ version: string; seconds: Record<string, number> }>(torchScript, [JSON.stringify(sizes)]);
 }
 
 /** The C build's median seconds per step by size, or the reason it could not run. */

@@ -33,4 +33,22 @@ export interface KernelExports {
   ): void;
   lookAhead(params: Pointer, velocity: Pointer, out: Pointer, length: number, gamma: number): void;
   descent(params: Pointer, gradient: Pointer, length: number, learningRate: number): void;
+
+  sumOfSquares(a: Pointer, length: number): number;
+  squaredDistance(a: Pointer, b: Pointer, length: number): number;
+  axpy(alpha: number, x: Pointer, y: Pointer, length: number): void;
+  scale(a: Pointer, length: number, alpha: number): void;
+  clampValues(a: Pointer, length: number, maxValue: number): void;
+  allFinite(a: Pointer, length: number): number;
+  transpose(source: Pointer, target: Pointer, rows: number, columns: number): void;
+  denseForward(weightsT: Pointer, bias: Pointer, input: Pointer, output: Pointer, rows: number, inputs: number, outputs: number): void;
+  accumulateOuterProducts(
+    gradientWeights: Pointer, gradientBias: Pointer, delta: Pointer, input: Pointer,
+    rows: number, inputs: number, outputs: number, skipZeros: number,
+  ): void;
+  backPropagate(
+    weights: Pointer, delta: Pointer, activations: Pointer, output: Pointer,
+    rows: number, inputs: number, outputs: number, activation: number,
+  ): void;
+  relu(a: Pointer, length: number): void;
 }

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { norm, scale } from '../vec.ts';
+import { kernelsFor } from '../kernels/index.ts';
 
 export const clippingSchema = z
   .strictObject({
@@ -16,6 +17,8 @@ export const clippingSchema = z
 export type Clipping = z.output<typeof clippingSchema>;
 
 export function clipByValue(gradient: Float64Array, maxValue: number): void {
+  const kernels = kernelsFor(gradient, gradient);
+  if (kernels) return kernels.clampValues(gradient.byteOffset, gradient.length, maxValue);
   for (let i = 0; i < gradient.length; i++) {
     const g = gradient[i];
     if (g > maxValue) gradient[i] = maxValue;

@@ -5,12 +5,12 @@
  */
 
 // @ts-ignore: decorator
-@inline export function load(pointer: usize, full: bool): v128 {
+@inline export function loadLanes(pointer: usize, full: bool): v128 {
   return full ? v128.load(pointer) : v128.load64_zero(pointer);
 }
 
 // @ts-ignore: decorator
-@inline export function save(pointer: usize, value: v128, full: bool): void {
+@inline export function storeLanes(pointer: usize, value: v128, full: bool): void {
   if (full) v128.store(pointer, value);
   else v128.store64_lane(pointer, value, 0);
 }

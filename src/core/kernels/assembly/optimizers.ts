@@ -5,7 +5,7 @@
  * two agree bit for bit. A conditional `a > b ? a : b` is `pmax(b, a)` (= b < a ? a : b), which
  * agrees with it on NaN too. Pointers are byte offsets into the memory; lengths count elements.
  */
-import { bytes, load, save } from './lanes';
+import { bytes, loadLanes, storeLanes } from './lanes';
 
 // @ts-ignore: decorator
 @inline function momentLanes(
@@ -13,14 +13,14 @@ import { bytes, load, save } from './lanes';
   beta1: v128, beta2: v128, fresh1: v128, fresh2: v128,
   momentScale: v128, gradientScale: v128, rootScale: v128, epsilon: v128, decay: v128,
 ): void {
-  const gradient = load(g, full);
-  const first = f64x2.add(f64x2.mul(beta1, load(m, full)), f64x2.mul(fresh1, gradient));
-  const second = f64x2.add(f64x2.mul(beta2, load(v, full)), f64x2.mul(fresh2, f64x2.mul(gradient, gradient)));
-  save(m, first, full);
-  save(v, second, full);
+  const gradient = loadLanes(g, full);
+  const first = f64x2.add(f64x2.mul(beta1, loadLanes(m, full)), f64x2.mul(fresh1, gradient));
+  const second = f64x2.add(f64x2.mul(beta2, loadLanes(v, full)), f64x2.mul(fresh2, f64x2.mul(gradient, gradient)));
+  storeLanes(m, first, full);
+  storeLanes(v, second, full);
   const numerator = f64x2.add(f64x2.mul(momentScale, first), f64x2.mul(gradientScale, gradient));
   const denominator = f64x2.add(f64x2.mul(rootScale, f64x2.sqrt(second)), epsilon);
-  save(p, f64x2.sub(f64x2.mul(decay, load(p, full)), f64x2.div(numerator, denominator)), full);
+  storeLanes(p, f64x2.sub(f64x2.mul(decay, loadLanes(p, full)), f64x2.div(numerator, denominator)), full);
 }
 
 /**
@@ -53,15 +53,15 @@ export function adaptiveMoments(
   p: usize, g: usize, m: usize, v: usize, vMax: usize, full: bool,
   beta1: v128, beta2: v128, fresh1: v128, fresh2: v128, momentScale: v128, rootScale: v128, epsilon: v128,
 ): void {
-  const gradient = load(g, full);
-  const first = f64x2.add(f64x2.mul(beta1, load(m, full)), f64x2.mul(fresh1, gradient));
-  const second = f64x2.add(f64x2.mul(beta2, load(v, full)), f64x2.mul(fresh2, f64x2.mul(gradient, gradient)));
-  const largest = f64x2.pmax(load(vMax, full), second);
-  save(m, first, full);
-  save(v, second, full);
-  save(vMax, largest, full);
+  const gradient = loadLanes(g, full);
+  const first = f64x2.add(f64x2.mul(beta1, loadLanes(m, full)), f64x2.mul(fresh1, gradient));
+  const second = f64x2.add(f64x2.mul(beta2, loadLanes(v, full)), f64x2.mul(fresh2, f64x2.mul(gradient, gradient)));
+  const largest = f64x2.pmax(loadLanes(vMax, full), second);
+  storeLanes(m, first, full);
+  storeLanes(v, second, full);
+  storeLanes(vMax, largest, full);
   const step = f64x2.div(f64x2.mul(momentScale, first), f64x2.add(f64x2.mul(rootScale, f64x2.sqrt(largest)), epsilon));
-  save(p, f64x2.sub(load(p, full), step), full);
+  storeLanes(p, f64x2.sub(loadLanes(p, full), step), full);
 }
 
 /** AMSGrad (amsgrad.ts): the moments, v̂ ← max(v̂, v), θ ← θ − (a·m)/(s·√v̂ + ε). */
@@ -89,17 +89,17 @@ export function amsgrad(
   p: usize, g: usize, m: usize, u: usize, full: bool, paper: bool,
   beta1: v128, beta2: v128, fresh1: v128, stepSize: v128, epsilon: v128,
 ): void {
-  const gradient = load(g, full);
-  const first = f64x2.add(f64x2.mul(beta1, load(m, full)), f64x2.mul(fresh1, gradient));
-  const decayed = f64x2.mul(beta2, load(u, full));
+  const gradient = loadLanes(g, full);
+  const first = f64x2.add(f64x2.mul(beta1, loadLanes(m, full)), f64x2.mul(fresh1, gradient));
+  const decayed = f64x2.mul(beta2, loadLanes(u, full));
   const magnitude = paper ? f64x2.abs(gradient) : f64x2.add(f64x2.abs(gradient), epsilon);
   const norm = f64x2.pmax(magnitude, decayed);
-  save(m, first, full);
-  save(u, norm, full);
-  const theta = load(p, full);
+  storeLanes(m, first, full);
+  storeLanes(u, norm, full);
+  const theta = loadLanes(p, full);
   const updated = f64x2.sub(theta, f64x2.div(f64x2.mul(stepSize, first), norm));
   // paper: no step where u = 0 (every gradient so far was 0).
-  save(p, paper ? v128.bitselect(updated, theta, f64x2.ne(norm, f64x2.splat(0))) : updated, full);
+  storeLanes(p, paper ? v128.bitselect(updated, theta, f64x2.ne(norm, f64x2.splat(0))) : updated, full);
 }
 
 /**
@@ -131,11 +131,11 @@ export function adamax(
   p: usize, g: usize, accumulator: usize, full: bool, paper: bool,
   keep: v128, add: v128, learningRate: v128, epsilon: v128,
 ): void {
-  const gradient = load(g, full);
-  const sum = f64x2.add(f64x2.mul(keep, load(accumulator, full)), f64x2.mul(f64x2.mul(add, gradient), gradient));
-  save(accumulator, sum, full);
+  const gradient = loadLanes(g, full);
+  const sum = f64x2.add(f64x2.mul(keep, loadLanes(accumulator, full)), f64x2.mul(f64x2.mul(add, gradient), gradient));
+  storeLanes(accumulator, sum, full);
   const root = paper ? f64x2.sqrt(f64x2.add(sum, epsilon)) : f64x2.add(f64x2.sqrt(sum), epsilon);
-  save(p, f64x2.sub(load(p, full), f64x2.div(f64x2.mul(learningRate, gradient), root)), full);
+  storeLanes(p, f64x2.sub(loadLanes(p, full), f64x2.div(f64x2.mul(learningRate, gradient), root)), full);
 }
 
 /**
@@ -166,13 +166,13 @@ export function squaredGradientScaling(
   p: usize, g: usize, squaredGradients: usize, squaredUpdates: usize, full: bool,
   rho: v128, fresh: v128, epsilon: v128, learningRate: v128,
 ): void {
-  const gradient = load(g, full);
-  const meanSquare = f64x2.add(f64x2.mul(rho, load(squaredGradients, full)), f64x2.mul(f64x2.mul(fresh, gradient), gradient));
-  save(squaredGradients, meanSquare, full);
-  const updates = load(squaredUpdates, full);
+  const gradient = loadLanes(g, full);
+  const meanSquare = f64x2.add(f64x2.mul(rho, loadLanes(squaredGradients, full)), f64x2.mul(f64x2.mul(fresh, gradient), gradient));
+  storeLanes(squaredGradients, meanSquare, full);
+  const updates = loadLanes(squaredUpdates, full);
   const delta = f64x2.mul(f64x2.div(f64x2.sqrt(f64x2.add(updates, epsilon)), f64x2.sqrt(f64x2.add(meanSquare, epsilon))), gradient);
-  save(squaredUpdates, f64x2.add(f64x2.mul(rho, updates), f64x2.mul(f64x2.mul(fresh, delta), delta)), full);
-  save(p, f64x2.sub(load(p, full), f64x2.mul(learningRate, delta)), full);
+  storeLanes(squaredUpdates, f64x2.add(f64x2.mul(rho, updates), f64x2.mul(f64x2.mul(fresh, delta), delta)), full);
+  storeLanes(p, f64x2.sub(loadLanes(p, full), f64x2.mul(learningRate, delta)), full);
 }
 
 /**
@@ -195,9 +195,9 @@ export function adadelta(
 
 // @ts-ignore: decorator
 @inline function paperMomentumLanes(p: usize, g: usize, velocity: usize, full: bool, gamma: v128, learningRate: v128): void {
-  const v = f64x2.add(f64x2.mul(gamma, load(velocity, full)), f64x2.mul(learningRate, load(g, full)));
-  save(velocity, v, full);
-  save(p, f64x2.sub(load(p, full), v), full);
+  const v = f64x2.add(f64x2.mul(gamma, loadLanes(velocity, full)), f64x2.mul(learningRate, loadLanes(g, full)));
+  storeLanes(velocity, v, full);
+  storeLanes(p, f64x2.sub(loadLanes(p, full), v), full);
 }
 
 /** Momentum, paper (momentum.ts): v ← γ·v + η·g;  θ ← θ − v. */
@@ -215,11 +215,11 @@ export function paperMomentum(params: usize, gradient: usize, velocity: usize, l
   p: usize, g: usize, buffer: usize, full: bool,
   mu: v128, learningRate: v128, gradientWeight: v128, bufferWeight: v128,
 ): void {
-  const gradient = load(g, full);
-  const b = f64x2.add(f64x2.mul(mu, load(buffer, full)), gradient);
-  save(buffer, b, full);
+  const gradient = loadLanes(g, full);
+  const b = f64x2.add(f64x2.mul(mu, loadLanes(buffer, full)), gradient);
+  storeLanes(buffer, b, full);
   const step = f64x2.mul(learningRate, f64x2.add(f64x2.mul(gradientWeight, gradient), f64x2.mul(bufferWeight, b)));
-  save(p, f64x2.sub(load(p, full), step), full);
+  storeLanes(p, f64x2.sub(loadLanes(p, full), step), full);
 }
 
 /** torch's momentum and Nesterov (momentum.ts): b ← μ·b + g;  θ ← θ − η·(c·g + d·b). */
@@ -239,7 +239,7 @@ export function torchMomentum(
 
 // @ts-ignore: decorator
 @inline function lookAheadLanes(p: usize, velocity: usize, out: usize, full: bool, gamma: v128): void {
-  save(out, f64x2.sub(load(p, full), f64x2.mul(gamma, load(velocity, full))), full);
+  storeLanes(out, f64x2.sub(loadLanes(p, full), f64x2.mul(gamma, loadLanes(velocity, full))), full);
 }
 
 /** The paper's Nesterov look-ahead (nesterov.ts): out ← θ − γ·v. */
@@ -253,7 +253,7 @@ export function lookAhead(params: usize, velocity: usize, out: usize, length: i3
 
 // @ts-ignore: decorator
 @inline function descentLanes(p: usize, g: usize, full: bool, learningRate: v128): void {
-  save(p, f64x2.sub(load(p, full), f64x2.mul(learningRate, load(g, full))), full);
+  storeLanes(p, f64x2.sub(loadLanes(p, full), f64x2.mul(learningRate, loadLanes(g, full))), full);
 }
 
 /** Plain gradient descent (sgd.ts): θ ← θ − η·g. */

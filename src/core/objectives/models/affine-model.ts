@@ -7,10 +7,28 @@
  * `w_<column>` for named columns); for softmax `w{c}_{j}` (class c = 0 … k − 1 as in the targets,
  * feature j = 1 … d, or its column name) then `b{c}`.
  * Dense and sparse features are both handled natively (sparse rows touch only their entries).
+ * Softmax on dense features runs its logits and gradient on the WebAssembly SIMD kernels when θ
+ * lives in kernel memory, with the same bits as the loop here.
  */
 import { defaultColumnNames, type Dataset } from '../../datasets/dataset.ts';
 import { ModelObjective, type EvaluationMode } from './model-objective.ts';
 import { outputCorrect, outputLoss, type OutputKind } from './output-layer.ts';
+import { allocateVector, kernelsFor, type KernelExports } from '../../kernels/index.ts';
+
+/**
+ * Rows per pass of the SIMD path (dense features, k ≥ 2 outputs): the rows are gathered, their
+ * logits computed across classes, then their gradient accumulated, row by row in order as the
+ * JavaScript loop does, so both give the same bits.
+ */
+const kernelChunk = 256;
+
+/** Scratch of the SIMD path, in kernel memory. */
+interface KernelScratch {
+  readonly input: Float64Array;
+  readonly logits: Float64Array;
+  readonly dLogits: Float64Array;
+  readonly weightsTransposed: Float64Array;
+}
 
 export interface AffineModelOptions {
   readonly kind: OutputKind;
@@ -27,6 +45,7 @@ export class AffineModelObjective extends ModelObjective {
   private readonly features: number;
   private readonly logits: Float64Array;
   private readonly dLogits: Float64Array;
+  private kernelScratch: KernelScratch | null = null;
 
   constructor({ kind, outputs, training, validation, initial, l2 }: AffineModelOptions) {
     const d = training.columns;
@@ -62,6 +81,9 @@ export class AffineModelObjective extends ModelObjective {
     const features = data.features;
     const dLogitsOut = gradient ? dLogits : null;
     if (gradient) gradient.fill(0);
+    const scratch = features.kind === 'dense' && k > 1 ? this.scratch() : null;
+    const kernels = scratch && kernelsFor(params, gradient ?? params, scratch.input, scratch.weightsTransposed);
+    if (kernels && scratch) return this.evaluateInChunks(kernels, scratch, params, data, rows, count, gradient, mode, exampleLosses);
     let total = 0;
     let correct = 0;
     for (let i = 0; i < count; i++) {
@@ -110,6 +132,60 @@ export class AffineModelObjective extends ModelObjective {
       const inverse = 1 / count;
       for (let p = 0; p < gradient.length; p++) gradient[p] *= inverse;
     }
+    return total / count;
+  }
+
+  private scratch(): KernelScratch {
+    const { outputs: k, features: d } = this;
+    this.kernelScratch ??= {
+      input: allocateVector(kernelChunk * d),
+      logits: allocateVector(kernelChunk * k),
+      dLogits: allocateVector(kernelChunk * k),
+      weightsTransposed: allocateVector(k * d),
+    };
+    return this.kernelScratch;
+  }
+
+  /** `evaluate` on dense features with the SIMD kernels, `kernelChunk` rows at a time. */
+  private evaluateInChunks(
+    kernels: KernelExports,
+    { input, logits, dLogits, weightsTransposed }: KernelScratch,
+    params: Float64Array,
+    data: Dataset,
+    rows: Int32Array | null,
+    count: number,
+    gradient: Float64Array | null,
+    mode: EvaluationMode,
+    exampleLosses: Float64Array | null,
+  ): number {
+    const { kind, outputs: k, features: d } = this;
+    const x = (data.features as { readonly values: Float64Array }).values;
+    const targets = data.targets;
+    const bias = params.byteOffset + 8 * k * d;
+    kernels.transpose(params.byteOffset, weightsTransposed.byteOffset, k, d);
+    let total = 0;
+    let correct = 0;
+    for (let start = 0; start < count; start += kernelChunk) {
+      const size = Math.min(kernelChunk, count - start);
+      for (let i = 0; i < size; i++) {
+        const r = rows === null ? start + i : rows[start + i];
+        input.set(x.subarray(r * d, (r + 1) * d), i * d);
+      }
+      kernels.denseForward(weightsTransposed.byteOffset, bias, input.byteOffset, logits.byteOffset, size, d, k);
+      for (let i = 0; i < size; i++) {
+        const target = targets[rows === null ? start + i : rows[start + i]];
+        const loss = outputLoss(kind, logits, i * k, k, target, gradient ? dLogits : null);
+        total += loss;
+        if (exampleLosses) exampleLosses[start + i] = loss;
+        if (mode === 'evaluation' && outputCorrect(kind, logits, i * k, k, target)) correct++;
+      }
+      if (gradient) {
+        const at = gradient.byteOffset;
+        kernels.accumulateOuterProducts(at, at + 8 * k * d, dLogits.byteOffset, input.byteOffset, size, d, k, 0);
+      }
+    }
+    this.correct = correct;
+    if (gradient) kernels.scale(gradient.byteOffset, gradient.length, 1 / count);
     return total / count;
   }
 }

@@ -15,14 +15,21 @@
  * normalised hidden layer. Names: `layer{l}.w{o}_{i}`, `layer{l}.b{o}`, `layer{l}.gamma{o}`,
  * `layer{l}.beta{o}` (1-based). Initialisation (seeded): W ~ N(0, 2/fan_in) into relu units
  * (He), N(0, 1/fan_in) otherwise; b = 0, γ = 1, β = 0. Sparse data is densified.
+ *
+ * When θ, the gradient and the scratch live in kernel memory, the layers' matrix products, relu
+ * and the back-propagation run as WebAssembly SIMD kernels (kernels/assembly/dense.ts) that give
+ * the JavaScript loops' bits; batch normalization, tanh, sigmoid and the losses stay in JavaScript.
  */
 import { Random } from '../../random.ts';
 import type { Dataset } from '../../datasets/dataset.ts';
 import type { ObjectiveState } from '../objective.ts';
 import { ModelObjective, type EvaluationMode } from './model-objective.ts';
 import { outputCorrect, outputLoss, sigmoid, type OutputKind } from './output-layer.ts';
+import { allocateVector, kernelsFor } from '../../kernels/index.ts';
 
 export type Activation = 'relu' | 'tanh' | 'sigmoid';
+/** The activation's number in the back-propagation kernel. */
+const activationCodes: Readonly<Record<Activation, number>> = { relu: 0, tanh: 1, sigmoid: 2 };
 
 export const batchNormalizationEpsilon = 1e-5;
 export const batchNormalizationMomentum = 0.1;
@@ -70,6 +77,8 @@ export class MlpObjective extends ModelObjective {
   private activations: Float64Array[] = [];
   private delta: Float64Array = new Float64Array(0);
   private deltaPrevious: Float64Array = new Float64Array(0);
+  /** Per layer: Wᵀ (inputs × outputs), for the forward kernel's SIMD across outputs. */
+  private readonly weightsTransposed: Float64Array[];
 
   constructor(options: MlpOptions) {
     const { training, hidden, outputs, batchNormalization } = options;
@@ -112,6 +121,7 @@ export class MlpObjective extends ModelObjective {
     this.runningMean = perUnit();
     this.runningVariance = perUnit().map((v) => v.fill(1));
     this.inverseStd = perUnit();
+    this.weightsTransposed = layers.map((layer) => allocateVector(layer.inputs * layer.outputs));
   }
 
   getState(): ObjectiveState {
@@ -173,11 +183,11 @@ export class MlpObjective extends ModelObjective {
   private reserve(rows: number): void {
     if (rows <= this.capacity) return;
     this.capacity = rows;
-    this.input = new Float64Array(rows * this.layers[0].inputs);
-    this.preActivations = this.layers.map((layer) => new Float64Array(rows * layer.outputs));
-    this.activations = this.layers.map((layer) => new Float64Array(rows * layer.outputs));
-    this.delta = new Float64Array(rows * this.widest);
-    this.deltaPrevious = new Float64Array(rows * this.widest);
+    this.input = allocateVector(rows * this.layers[0].inputs);
+    this.preActivations = this.layers.map((layer) => allocateVector(rows * layer.outputs));
+    this.activations = this.layers.map((layer) => allocateVector(rows * layer.outputs));
+    this.delta = allocateVector(rows * this.widest);
+    this.deltaPrevious = allocateVector(rows * this.widest);
   }
 
   private forward(
@@ -200,12 +210,19 @@ export class MlpObjective extends ModelObjective {
     for (let l = 0; l < this.layers.length; l++) {
       const { inputs, outputs, weights, bias, scale } = this.layers[l];
       const z = this.preActivations[l];
-      for (let i = 0; i < size; i++) {
-        for (let o = 0; o < outputs; o++) {
-          let sum = params[bias + o];
-          const w = weights + o * inputs;
-          for (let j = 0; j < inputs; j++) sum += params[w + j] * previous[i * inputs + j];
-          z[i * outputs + o] = sum;
+      const transposed = this.weightsTransposed[l];
+      const kernels = kernelsFor(params, previous, z, transposed);
+      if (kernels) {
+        kernels.transpose(params.byteOffset + 8 * weights, transposed.byteOffset, outputs, inputs);
+        kernels.denseForward(transposed.byteOffset, params.byteOffset + 8 * bias, previous.byteOffset, z.byteOffset, size, inputs, outputs);
+      } else {
+        for (let i = 0; i < size; i++) {
+          for (let o = 0; o < outputs; o++) {
+            let sum = params[bias + o];
+            const w = weights + o * inputs;
+            for (let j = 0; j < inputs; j++) sum += params[w + j] * previous[i * inputs + j];
+            z[i * outputs + o] = sum;
+          }
         }
       }
       if (l === this.layers.length - 1) break;
@@ -252,7 +269,9 @@ export class MlpObjective extends ModelObjective {
   }
 
   private activate(a: Float64Array, length: number): void {
-    if (this.activation === 'relu') for (let i = 0; i < length; i++) a[i] = a[i] > 0 ? a[i] : 0;
+    const kernels = this.activation === 'relu' ? kernelsFor(a, a) : null;
+    if (kernels) kernels.relu(a.byteOffset, length);
+    else if (this.activation === 'relu') for (let i = 0; i < length; i++) a[i] = a[i] > 0 ? a[i] : 0;
     else if (this.activation === 'tanh') for (let i = 0; i < length; i++) a[i] = Math.tanh(a[i]);
     else for (let i = 0; i < length; i++) a[i] = sigmoid(a[i]);
   }
@@ -274,26 +293,39 @@ export class MlpObjective extends ModelObjective {
     let delta: Float64Array = this.delta;
     let deltaPrevious: Float64Array = this.deltaPrevious;
     const lastOutputs = this.layers[this.layers.length - 1].outputs;
-    for (let e = 0; e < size * lastOutputs; e++) delta[e] *= inverseSize;
+    const scaling = kernelsFor(delta, delta);
+    if (scaling) scaling.scale(delta.byteOffset, size * lastOutputs, inverseSize);
+    else for (let e = 0; e < size * lastOutputs; e++) delta[e] *= inverseSize;
     for (let l = this.layers.length - 1; l >= 0; l--) {
       const { inputs, outputs, weights, bias } = this.layers[l];
       const previous = l === 0 ? this.input : this.activations[l - 1];
-      for (let i = 0; i < size; i++) {
-        for (let o = 0; o < outputs; o++) {
-          const g = delta[i * outputs + o];
-          if (g === 0) continue;
-          gradient[bias + o] += g;
-          const w = weights + o * inputs;
-          for (let j = 0; j < inputs; j++) gradient[w + j] += g * previous[i * inputs + j];
+      const kernels = kernelsFor(params, gradient, delta, deltaPrevious, previous);
+      if (kernels) {
+        const gradientAt = gradient.byteOffset;
+        kernels.accumulateOuterProducts(gradientAt + 8 * weights, gradientAt + 8 * bias, delta.byteOffset, previous.byteOffset, size, inputs, outputs, 1);
+      } else {
+        for (let i = 0; i < size; i++) {
+          for (let o = 0; o < outputs; o++) {
+            const g = delta[i * outputs + o];
+            if (g === 0) continue;
+            gradient[bias + o] += g;
+            const w = weights + o * inputs;
+            for (let j = 0; j < inputs; j++) gradient[w + j] += g * previous[i * inputs + j];
+          }
         }
       }
       if (l === 0) break;
       // ∂/∂a of the layer below, then through its activation: g = ∂/∂y.
-      for (let i = 0; i < size; i++) {
-        for (let j = 0; j < inputs; j++) {
-          let sum = 0;
-          for (let o = 0; o < outputs; o++) sum += delta[i * outputs + o] * params[weights + o * inputs + j];
-          deltaPrevious[i * inputs + j] = sum * this.activationDerivative(previous[i * inputs + j]);
+      if (kernels) {
+        const code = activationCodes[this.activation];
+        kernels.backPropagate(params.byteOffset + 8 * weights, delta.byteOffset, previous.byteOffset, deltaPrevious.byteOffset, size, inputs, outputs, code);
+      } else {
+        for (let i = 0; i < size; i++) {
+          for (let j = 0; j < inputs; j++) {
+            let sum = 0;
+            for (let o = 0; o < outputs; o++) sum += delta[i * outputs + o] * params[weights + o * inputs + j];
+            deltaPrevious[i * inputs + j] = sum * this.activationDerivative(previous[i * inputs + j]);
+          }
         }
       }
       const below = this.layers[l - 1];
