@@ -28,6 +28,7 @@ import { Random } from '../../src/core/random.ts';
 import { copyToVector, isKernelVector, kernelPolicy, kernelsAvailable } from '../../src/core/kernels/index.ts';
 
 const sizes = [1e3, 1e5, 1e6];
+const thresholdSizes = [8, 16, 32, 64, 128, 256];
 const learningRate = 0.001;
 
 /** Steps per timed sample, so that each sample takes a few milliseconds at least. */
@@ -178,6 +179,24 @@ export async function run(): Promise<void> {
     `Adam step, float64 (median per step; interleaved; tfjs cpu backend is float32; WebAssembly SIMD ${kernelsAvailable ? `from ${kernelPolicy.threshold} parameters` : 'unavailable'})`,
     ['params', 'path', 'descent', 'js path', 'js/descent', 'js ceiling', 'descent/ceiling', 'tfjs', 'tfjs/descent', 'descent traffic'],
     rows,
+  );
+
+  // Where the SIMD path starts to pay: the threshold of kernelPolicy comes from this table.
+  const thresholdRows: string[][] = [];
+  const savedThreshold = kernelPolicy.threshold;
+  kernelPolicy.threshold = 0;
+  for (const size of thresholdSizes) {
+    const [simd, javascript] = await measureInterleaved([oursCandidate(size, random, true), oursCandidate(size, random, false)], {
+      rounds: 9,
+      warmupRounds: 3,
+    });
+    thresholdRows.push([String(size), formatTime(simd.secondsPerUnit), formatTime(javascript.secondsPerUnit), formatRatio(javascript.secondsPerUnit / simd.secondsPerUnit)]);
+  }
+  kernelPolicy.threshold = savedThreshold;
+  printTable(
+    `Small vectors: the same Adam step forced onto each path (the SIMD path is taken from ${savedThreshold} parameters on)`,
+    ['params', 'simd', 'javascript', 'javascript/simd'],
+    thresholdRows,
   );
 
   const peers: [string, ReturnType<typeof measureC>][] = [
