@@ -17,6 +17,9 @@ import { createSharedPages } from '../queue/shared-pages.ts';
 import { createDatasetService } from './routes/datasets/dataset-service.ts';
 import { createObjectiveService } from './routes/objectives/objective-service.ts';
 import { createRunService } from './routes/runs/run-service.ts';
+import { createSweepRepository } from '../db/sweeps.ts';
+import { createSweepsQueue } from '../queue/sweeps-queue.ts';
+import { createSweepService } from './routes/sweeps/sweep-service.ts';
 
 export interface AppDependencies {
   readonly config: Config;
@@ -33,8 +36,11 @@ export interface AppDependencies {
 export function createAppContext(dependencies: AppDependencies) {
   const pool = dependencies.pool ?? createPool(dependencies.config.databaseUrl, 4);
   const runEvents = dependencies.runEvents ?? createRunEventHub(dependencies.config.redisUrl);
+  const sweepsQueue = createSweepsQueue(dependencies.redis, dependencies.config.queuePrefix);
+  sweepsQueue.on('error', () => undefined);
   /** Closes what the context opened itself (not what it was given). */
   const close = async () => {
+    await sweepsQueue.close().catch(() => undefined);
     if (!dependencies.runEvents) await runEvents.close();
     if (!dependencies.pool) await pool.end();
   };
@@ -48,6 +54,7 @@ export function createAppContext(dependencies: AppDependencies) {
     metricsExport: createMetricsExport(pool),
     objectives: createObjectiveRepository(dependencies.database),
     deletion: createResourceDeletion(dependencies.database),
+    sweeps: createSweepRepository(pool),
   };
   const objectives = createObjectiveService({ objectives: repositories.objectives, datasets: repositories.datasets, deletion: repositories.deletion });
   const services = {
@@ -61,6 +68,13 @@ export function createAppContext(dependencies: AppDependencies) {
       deletion: repositories.deletion,
     }),
     objectives,
+    sweeps: createSweepService({
+      sweeps: repositories.sweeps,
+      sweepsQueue,
+      objectives,
+      redis: dependencies.redis,
+      queuePrefix: dependencies.config.queuePrefix,
+    }),
     datasets: createDatasetService({ datasets: repositories.datasets, limits: dependencies.config.datasetLimits, deletion: repositories.deletion }),
   };
   /** Pages (downsampled metrics) computed once for all API processes. */

@@ -16,6 +16,8 @@ export interface RunAttempt {
   readonly id: string;
   readonly tenantId: string;
   readonly spec: unknown;
+  /** The sweep of a trial; null for a run of its own. */
+  readonly sweepId: string | null;
   /** The newest checkpoint (only the newest is kept), as the worker serialised it. */
   readonly checkpoint: { readonly step: number; readonly state: unknown } | null;
 }
@@ -23,7 +25,7 @@ export interface RunAttempt {
 const readStatement = {
   name: 'run-attempts-read',
   text: `
-  SELECT id, tenant_id AS "tenantId", spec,
+  SELECT id, tenant_id AS "tenantId", spec, sweep_id AS "sweepId",
          (SELECT json_build_object('step', step, 'state', state) FROM checkpoints
            WHERE run_id = runs.id ORDER BY step DESC LIMIT 1) AS checkpoint
     FROM runs WHERE id = ANY($1::uuid[]) AND status IN ('queued', 'running')`,

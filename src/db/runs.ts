@@ -8,9 +8,9 @@ import type { Prisma, Run, RunStatus } from '../generated/prisma/client.ts';
 
 export type { Run, RunStatus };
 
-export const runStatuses = ['queued', 'running', 'completed', 'early_stopped', 'diverged', 'failed', 'cancelled'] as const satisfies readonly RunStatus[];
+export const runStatuses = ['queued', 'running', 'completed', 'early_stopped', 'diverged', 'failed', 'cancelled', 'pruned'] as const satisfies readonly RunStatus[];
 /** Statuses a run never leaves. */
-export const finalRunStatuses = ['completed', 'early_stopped', 'diverged', 'failed', 'cancelled'] as const satisfies readonly RunStatus[];
+export const finalRunStatuses = ['completed', 'early_stopped', 'diverged', 'failed', 'cancelled', 'pruned'] as const satisfies readonly RunStatus[];
 
 export type JsonValue = Prisma.InputJsonValue;
 
@@ -19,7 +19,7 @@ export interface NewRun {
   readonly spec: JsonValue;
   readonly idempotencyKey?: string;
   readonly sweepId?: string;
-  readonly trialIndex?: number;
+  readonly trialNumber?: number;
 }
 
 /** Position in the newest-first listing: the last run of the previous page. */
@@ -64,7 +64,7 @@ function specFilters(query: RunListQuery): Prisma.RunWhereInput[] {
 
 /** A run row as Prisma's `Run`: every column, camel-cased (node-postgres parses jsonb and timestamptz alike). */
 const runColumns = `id, tenant_id AS "tenantId", status, spec, progress, early_stopping AS "earlyStopping", result,
-  idempotency_key AS "idempotencyKey", sweep_id AS "sweepId", trial_index AS "trialIndex", attempts,
+  idempotency_key AS "idempotencyKey", sweep_id AS "sweepId", trial_number AS "trialNumber", parameters, trial_value AS "trialValue", attempts,
   created_at AS "createdAt", updated_at AS "updatedAt", started_at AS "startedAt", finished_at AS "finishedAt"`;
 
 /**
@@ -74,7 +74,7 @@ const runColumns = `id, tenant_id AS "tenantId", status, spec, progress, early_s
 const createStatement = {
   name: 'runs-create',
   text: `WITH inserted AS (
-           INSERT INTO runs (id, tenant_id, spec, idempotency_key, sweep_id, trial_index, created_at, updated_at)
+           INSERT INTO runs (id, tenant_id, spec, idempotency_key, sweep_id, trial_number, created_at, updated_at)
            VALUES ($1, $2, $3::jsonb, $4, $5, $6, now(), now())
            ON CONFLICT (tenant_id, idempotency_key) DO NOTHING
            RETURNING ${runColumns})
@@ -96,9 +96,9 @@ const byIdempotencyKeyStatement = {
  */
 const insertBatchStatement = {
   name: 'runs-insert-batch',
-  text: `INSERT INTO runs (id, tenant_id, spec, sweep_id, trial_index, created_at, updated_at)
-         SELECT id, tenant_id, spec, sweep_id, trial_index, now(), now()
-           FROM unnest($1::uuid[], $2::uuid[], $3::jsonb[], $4::uuid[], $5::int[]) AS r(id, tenant_id, spec, sweep_id, trial_index)
+  text: `INSERT INTO runs (id, tenant_id, spec, sweep_id, trial_number, created_at, updated_at)
+         SELECT id, tenant_id, spec, sweep_id, trial_number, now(), now()
+           FROM unnest($1::uuid[], $2::uuid[], $3::jsonb[], $4::uuid[], $5::int[]) AS r(id, tenant_id, spec, sweep_id, trial_number)
          RETURNING ${runColumns}`,
 };
 
@@ -119,7 +119,7 @@ export function createRunRepository(database: Database, pool: Pool) {
         runs.map((run) => run.tenantId),
         runs.map((run) => JSON.stringify(run.spec)),
         runs.map((run) => run.sweepId ?? null),
-        runs.map((run) => run.trialIndex ?? null),
+        runs.map((run) => run.trialNumber ?? null),
       ],
     });
     const byId = new Map(rows.map((row) => [row.id, row]));
@@ -144,7 +144,7 @@ export function createRunRepository(database: Database, pool: Pool) {
       const idempotencyKey = run.idempotencyKey;
       const { rows } = await pool.query<Run & { created: boolean }>({
         ...createStatement,
-        values: [randomUUID(), run.tenantId, JSON.stringify(run.spec), idempotencyKey, run.sweepId ?? null, run.trialIndex ?? null],
+        values: [randomUUID(), run.tenantId, JSON.stringify(run.spec), idempotencyKey, run.sweepId ?? null, run.trialNumber ?? null],
       });
       if (rows[0]) {
         const { created, ...stored } = rows[0];

@@ -18,6 +18,7 @@ import { runRoutes } from './runs/index.ts';
 import { runLandscapeRoutes } from './runs/landscape.ts';
 import { runMetricsRoutes } from './runs/metrics.ts';
 import { runParameterRoutes } from './runs/parameters.ts';
+import { sweepRoutes } from './sweeps/index.ts';
 
 export async function registerRoutes(app: FastifyInstance, context: AppContext): Promise<void> {
   const { config } = context.dependencies;
@@ -52,6 +53,7 @@ export async function registerRoutes(app: FastifyInstance, context: AppContext):
       runService: context.services.runs, objectives: context.repositories.objectives, datasets: context.repositories.datasets,
     });
     await v1.register(runEventRoutes, { runService: context.services.runs, runEvents: context.runEvents });
+    await v1.register(sweepRoutes, { sweepService: context.services.sweeps });
     await v1.register(datasetRoutes, { datasetService: context.services.datasets, limits: config.datasetLimits });
   }, { prefix: '/v1' });
 }

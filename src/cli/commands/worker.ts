@@ -7,6 +7,9 @@ import { closeRedis, createRedis } from '../../queue/connection.ts';
 import { startRetentionLoop } from '../../worker/metrics-retention-loop.ts';
 import { createRunProcessor } from '../../worker/processors/run.ts';
 import { startWorker, type RunningWorker } from '../../worker/worker.ts';
+import { createSweepsQueue } from '../../queue/sweeps-queue.ts';
+import { createSweepProcessor } from '../../worker/processors/sweep.ts';
+import { startSweepWorker } from '../../worker/sweep-worker.ts';
 import type { Command } from '../main.ts';
 import { runUntilSignal, type Services } from '../services.ts';
 
@@ -19,7 +22,17 @@ import { runUntilSignal, type Services } from '../services.ts';
 export async function startRunWorker(config: Config, services: Services): Promise<RunningWorker> {
   const pool = createPool(config.databaseUrl, config.workerConcurrency + 1);
   const events = createRedis(config.redisUrl, 'worker');
+  const sweepsQueue = createSweepsQueue(services.redis, config.queuePrefix);
+  const logger = createLogger(config.logLevel);
+  const sweepWorker = await startSweepWorker({
+    config,
+    connection: services.redis,
+    processor: createSweepProcessor({ pool, redis: events, queuePrefix: config.queuePrefix, runsQueue: services.runsQueue, sweepsQueue }),
+    logger,
+  });
   const release = async () => {
+    await sweepWorker.close();
+    await sweepsQueue.close();
     await pool.end();
     await closeRedis(events);
   };
@@ -28,7 +41,7 @@ export async function startRunWorker(config: Config, services: Services): Promis
     config,
     connection: services.redis,
     processors: {
-      run: createRunProcessor({ database: services.database, pool, redis: events, queuePrefix: config.queuePrefix }),
+      run: createRunProcessor({ database: services.database, pool, redis: events, queuePrefix: config.queuePrefix, sweepsQueue }),
     },
     logger,
   }).catch(async (error: unknown) => {

@@ -13,6 +13,8 @@ import type { RunAnnouncer } from '../../queue/run-announcer.ts';
 import { toMetricBatch } from '../metric-batch.ts';
 import { ProgressPublisher } from '../progress-publisher.ts';
 import { finalStatus } from '../run-status.ts';
+import type { PruningDecision } from '../../core/sweep/index.ts';
+import type { TrialPruning } from '../sweeps/trial-pruning.ts';
 
 export interface SliceSettings {
   /** Wall-clock length of a slice, at least (it grows when writes are slow, see below). */
@@ -47,6 +49,13 @@ export interface SlicedRun {
   readonly fromStep: number;
   /** Seconds the run had already run before this attempt (from the checkpoint). */
   readonly elapsedSeconds: number;
+  /** A sweep trial's pruner: slices end at its decision steps, where it may stop the trial. */
+  readonly pruning?: TrialPruning | null;
+}
+
+/** A trial its pruner stopped: status `pruned`, the decision as `result.pruning`, its sentence as the message. */
+function prunedEnding(result: RunResult, { prune: _prune, message, ...pruning }: PruningDecision) {
+  return { status: 'pruned' as const, result: { ...result, stopReason: 'pruned', message, pruning: { ...pruning, message } } };
 }
 
 export async function driveRun(dependencies: SliceDependencies, run: SlicedRun): Promise<RunResult> {
@@ -61,11 +70,13 @@ export async function driveRun(dependencies: SliceDependencies, run: SlicedRun):
   let fromStep = run.fromStep;
   let sliceStart = attemptStart;
   let cancelled = false;
+  let pruned: PruningDecision | null = null;
   let starting: { startedAt: Date } | undefined = { startedAt: run.startedAt };
 
   for (;;) {
-    if (cancelled) engine.cancel();
-    const records = engine.advance({ deadline: sliceStart + sliceMilliseconds, maxSteps: maxStepsPerSlice });
+    if (cancelled || pruned) engine.cancel();
+    const toNextCheck = run.pruning?.stepsToNextCheck(engine.progress.step) ?? Infinity;
+    const records = engine.advance({ deadline: sliceStart + sliceMilliseconds, maxSteps: Math.min(maxStepsPerSlice, toNextCheck) });
     const sliceEnd = clock();
     const step = engine.progress.step;
     const metrics = toMetricBatch(
@@ -77,7 +88,9 @@ export async function driveRun(dependencies: SliceDependencies, run: SlicedRun):
     const progress = result !== null || publisher.due(sliceEnd)
       ? { progress: publisher.take(engine.progress, sliceEnd, result !== null), earlyStopping: engine.earlyStopping }
       : null;
-    const ending = result ? { status: finalStatus(result.stopReason), result } : null;
+    const ending = result
+      ? pruned && result.stopReason === 'cancelled' ? prunedEnding(result, pruned) : { status: finalStatus(result.stopReason), result }
+      : null;
     // A run that ended needs no checkpoint: nothing resumes from it.
     const checkpoint = ending ? null : engine.checkpoint();
     await writer.write({
@@ -94,6 +107,10 @@ export async function driveRun(dependencies: SliceDependencies, run: SlicedRun):
     starting = undefined;
     cancelled = await publisher.slice(metrics, progress, ending);
     if (result) return result;
+    if (run.pruning && !cancelled) {
+      const decision = await run.pruning.decideAt(step);
+      if (decision?.prune) pruned = decision;
+    }
     // Keep the write's share of a slice at about a fifth, whatever a checkpoint costs.
     const writeMilliseconds = clock() - sliceEnd;
     sliceMilliseconds = Math.min(longestSliceMilliseconds, Math.max(settings.sliceMilliseconds, 4 * writeMilliseconds));

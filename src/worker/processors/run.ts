@@ -24,6 +24,11 @@ import { createRunAnnouncer } from '../../queue/run-announcer.ts';
 import { publishRunEvent } from '../../queue/run-events.ts';
 import { runJobDataSchema, type RunJobData } from '../../queue/runs-queue.ts';
 import { defaultSliceSettings, driveRun, type SlicedRun, type SliceSettings } from './run-slices.ts';
+import type { SweepSpec } from '../../contracts/sweep-spec.ts';
+import { createSweepRepository } from '../../db/sweeps.ts';
+import { publishSweepEvent } from '../../queue/sweep-events.ts';
+import { wakeSweep, type SweepsQueue } from '../../queue/sweeps-queue.ts';
+import { createTrialPruning } from '../sweeps/trial-pruning.ts';
 
 export type RunProcessor = (job: Job<RunJobData>) => Promise<void>;
 
@@ -35,6 +40,8 @@ export interface RunProcessorDependencies {
   readonly redis: Redis;
   readonly queuePrefix: string;
   readonly slices?: SliceSettings;
+  /** Wakes a trial's sweep coordinator when the trial ends (absent: sweeps are not served here). */
+  readonly sweepsQueue?: SweepsQueue;
 }
 
 /** A reason the run can never succeed; the run fails at once, without retries. */
@@ -104,6 +111,23 @@ export function createRunProcessor(dependencies: RunProcessorDependencies): RunP
     }
   }
 
+  const sweeps = createSweepRepository(pool);
+
+  /** A trial's pruning, from its sweep's spec; null for a run of its own or a sweep without a pruner. */
+  async function trialPruning(run: RunAttempt, sliced: SlicedRun) {
+    if (run.sweepId === null) return null;
+    const sweep = await sweeps.findById(run.sweepId);
+    if (!sweep) return null;
+    return createTrialPruning(pool, { sweepId: run.sweepId, runId: run.id, spec: sweep.spec as SweepSpec, recordEvery: sliced.recordEvery });
+  }
+
+  /** A trial ended (or may have: a stale write): its sweep's coordinator decides what comes next. */
+  async function trialEnded(run: RunAttempt): Promise<void> {
+    if (run.sweepId === null || !dependencies.sweepsQueue) return;
+    await wakeSweep(dependencies.sweepsQueue, run.sweepId, run.id);
+    await publishSweepEvent(redis, { type: 'trial', sweepId: run.sweepId, runId: run.id, trialNumber: null, status: 'ended' }).catch(() => undefined);
+  }
+
   async function fail(run: RunAttempt, startedAt: Date, message: string): Promise<void> {
     const steps = run.checkpoint?.step ?? 0;
     const result = { stopReason: 'error', message, finalLoss: null, bestLoss: null, bestStep: null, steps, params: null };
@@ -122,15 +146,20 @@ export function createRunProcessor(dependencies: RunProcessorDependencies): RunP
     let sliced: SlicedRun | undefined;
     try {
       sliced = await prepare(run, startedAt);
-      await driveRun(sliceDependencies, sliced);
+      await driveRun(sliceDependencies, { ...sliced, pruning: await trialPruning(run, sliced) });
+      await trialEnded(run);
     } catch (error) {
       // Another attempt took the run over, or it ended (cancelled, failed) meanwhile: nothing left to do here.
-      if (error instanceof StaleRunWriteError) return;
+      if (error instanceof StaleRunWriteError) return trialEnded(run);
       if (error instanceof PermanentRunError) {
         await fail(run, startedAt, error.message);
+        await trialEnded(run);
         throw new UnrecoverableError(error.message);
       }
-      if (isLastAttempt(job)) await fail(run, startedAt, `The run failed after ${job.attemptsMade + 1} attempts: ${describe(error)}`);
+      if (isLastAttempt(job)) {
+        await fail(run, startedAt, `The run failed after ${job.attemptsMade + 1} attempts: ${describe(error)}`);
+        await trialEnded(run);
+      }
       throw error;
     } finally {
       // A concurrent run's threads end with this attempt, whatever ended it.

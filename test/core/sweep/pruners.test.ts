@@ -93,3 +93,11 @@ it('registry lists none, median and asha', () => {
   expect(prunerTypes).toEqual(['none', 'median', 'asha']);
   expect(createPruner({ type: 'none' }).plan(at(10, 1))).toBeNull();
 });
+
+it('each pruner names its next decision step', () => {
+  const median = createPruner(prunerSpecSchema.parse({ type: 'median', warmupSteps: 10, intervalSteps: 5 }));
+  expect([0, 9, 10, 14, 15].map((step) => median.nextDecisionStep(step))).toEqual([10, 10, 15, 15, 20]);
+  const asha = createPruner(prunerSpecSchema.parse({ type: 'asha', minSteps: 10, reductionFactor: 3, maxRungs: 2 }));
+  expect([0, 10, 29, 30].map((step) => asha.nextDecisionStep(step))).toEqual([10, 30, 30, Infinity]);
+  expect(createPruner({ type: 'none' }).nextDecisionStep(5)).toBe(Infinity);
+});

@@ -40,7 +40,7 @@ describe('run submission (prepared statements through the pg pool, concurrent on
     const { run, created } = await runs.create({ tenantId, spec, idempotencyKey: randomUUID() });
     expect(created).toBe(true);
     expect(run).toEqual(await services.database.run.findUnique({ where: { id: run.id } }));
-    expect(run).toMatchObject({ tenantId, status: 'queued', attempts: 0, progress: null, result: null, sweepId: null, trialIndex: null });
+    expect(run).toMatchObject({ tenantId, status: 'queued', attempts: 0, progress: null, result: null, sweepId: null, trialNumber: null });
   });
 
   it('scopes an idempotency key to its tenant', async () => {
@@ -90,7 +90,7 @@ describe('run submission (prepared statements through the pg pool, concurrent on
 
   it('stores many concurrent submissions without a key each as its own run, in shared statements', async () => {
     const tenants = [await newTenantId(), await newTenantId()];
-    const submissions = Array.from({ length: 32 }, (_, i) => ({ tenantId: tenants[i % 2]!, spec: specOf('keyless', i), trialIndex: i % 3 ? i : undefined }));
+    const submissions = Array.from({ length: 32 }, (_, i) => ({ tenantId: tenants[i % 2]!, spec: specOf('keyless', i), trialNumber: i % 3 ? i : undefined }));
     const { runs: counted, statements } = countedRepository();
 
     const results = await Promise.all(submissions.map((submission) => counted.create(submission)));
@@ -102,7 +102,7 @@ describe('run submission (prepared statements through the pg pool, concurrent on
       expect(created).toBe(true);
       expect(run).toMatchObject({
         tenantId: submissions[i]!.tenantId, spec: submissions[i]!.spec, status: 'queued',
-        idempotencyKey: null, sweepId: null, trialIndex: submissions[i]!.trialIndex ?? null,
+        idempotencyKey: null, sweepId: null, trialNumber: submissions[i]!.trialNumber ?? null,
       });
     });
     const stored = await services.database.run.findMany({ where: { id: { in: results.map(({ run }) => run.id) } } });

@@ -1,32 +1,16 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPool, type Pool } from '../../../src/db/pool.ts';
-import { testDatabaseUrl } from '../../support/test-database.ts';
+import { spawnWorkerProcess } from '../support/worker-process.ts';
 import { compareTrajectories, getRun, isFinal, postRun, referenceTrajectory, storedMetrics, waitForRun, useTestApi } from './support.ts';
-
-const binary = fileURLToPath(new URL('../../../bin/descent.js', import.meta.url));
 
 describe('a worker killed with SIGKILL mid-run', () => {
   const api = useTestApi();
   let pool: Pool;
   const workers: ChildProcess[] = [];
 
-  /** A separate `descent worker` process on this file's queue, with short locks so a dead one is noticed fast. */
   function startWorkerProcess(): ChildProcess {
-    const child = spawn(process.execPath, [binary, 'worker'], {
-      env: {
-        ...process.env,
-        DATABASE_URL: testDatabaseUrl,
-        REDIS_URL: api.services.config.redisUrl,
-        QUEUE_PREFIX: api.services.config.queuePrefix,
-        WORKER_CONCURRENCY: '1',
-        WORKER_LOCK_DURATION_MS: '2000',
-        WORKER_STALLED_INTERVAL_MS: '1000',
-        LOG_LEVEL: 'error',
-      },
-      stdio: ['ignore', 'inherit', 'inherit'],
-    });
+    const child = spawnWorkerProcess(api.services);
     workers.push(child);
     return child;
   }

@@ -6,11 +6,12 @@ import { z } from 'zod';
 import type { Run } from '../../../db/runs.ts';
 import { runStatuses } from '../../../db/runs.ts';
 import { runSpecSchema } from '../../../contracts/run-spec.ts';
+import { pruningSchema } from '../../../contracts/sweep-view.ts';
 
 export const runStatusSchema = z.enum(runStatuses).meta({ id: 'RunStatus' });
 
 export const stopReasons = [
-  'max_steps', 'early_stopping', 'loss_target', 'grad_norm_target', 'time_limit', 'diverged', 'cancelled', 'error',
+  'max_steps', 'early_stopping', 'loss_target', 'grad_norm_target', 'time_limit', 'pruned', 'diverged', 'cancelled', 'error',
 ] as const;
 
 export const runProgressSchema = z
@@ -45,6 +46,7 @@ export const runResultSchema = z
     bestStep: z.number().int().nullable(),
     steps: z.number().int(),
     params: z.array(z.number().nullable()).nullable().describe('Final parameters; an entry is null where it is not finite (a diverged run).'),
+    pruning: pruningSchema.optional().describe("A pruned trial's reason: the rule, the step, its value against the cutoff, its rank among the competitors."),
   })
   .meta({ id: 'RunResult' });
 
@@ -57,6 +59,9 @@ export const runViewSchema = z
     startedAt: z.iso.datetime().nullable(),
     finishedAt: z.iso.datetime().nullable(),
     sweepId: z.uuid().nullable(),
+    trialNumber: z.number().int().nullable().describe("A sweep trial's number within its sweep, from 0."),
+    parameters: z.record(z.string(), z.union([z.number(), z.string(), z.boolean()])).nullable()
+      .describe("A sweep trial's parameters, keyed by dotted path into the spec."),
     attempts: z.number().int().describe('How many times a worker has started the run.'),
     /** The run spec as accepted, with defaults filled in. */
     spec: runSpecSchema,
@@ -87,6 +92,8 @@ export function toRunView(run: Run): RunView {
     startedAt: isoOrNull(run.startedAt),
     finishedAt: isoOrNull(run.finishedAt),
     sweepId: run.sweepId,
+    trialNumber: run.trialNumber,
+    parameters: run.parameters as RunView['parameters'],
     attempts: run.attempts,
     spec: run.spec as RunView['spec'],
     progress: run.progress as RunView['progress'],

@@ -42,6 +42,10 @@ export const ashaPruner: PrunerDefinition<typeof ashaOptions> = {
   description: "Asynchronous successive halving (Optuna's SuccessiveHalvingPruner): at each rung only the best 1 in η of the trials that reached it continue.",
   options: ashaOptions,
   create: (options) => ({
+    nextDecisionStep: (step) => {
+      const rung = nextRung(options, step);
+      return options.maxRungs !== undefined && rung >= options.maxRungs ? Infinity : rungStep(options, rung);
+    },
     plan: (step) => {
       const rung = nextRung(options, step.previousStep);
       if (options.maxRungs !== undefined && rung >= options.maxRungs) return null;

@@ -35,6 +35,10 @@ export const medianPruner: PrunerDefinition<typeof medianOptions> = {
   description: "Median stopping rule (Optuna's MedianPruner): stop a trial whose best value so far is worse than the completed trials' median at the same step.",
   options: medianOptions,
   create: (options) => ({
+    nextDecisionStep: (step) =>
+      step < options.warmupSteps
+        ? options.warmupSteps
+        : options.warmupSteps + (Math.floor((step - options.warmupSteps) / options.intervalSteps) + 1) * options.intervalSteps,
     plan: (step) => {
       if (step.completedTrials === 0 || step.completedTrials < options.startupTrials) return null;
       if (step.step < options.warmupSteps) return null;

@@ -9,6 +9,7 @@ export const noPruner: PrunerDefinition<typeof noneOptions> = {
   description: 'No pruning: every trial runs until its own stopping rules end it.',
   options: noneOptions,
   create: () => ({
+    nextDecisionStep: () => Infinity,
     plan: () => null,
     decide: (step) => ({
       prune: false,

@@ -52,6 +52,11 @@ export interface PruningDecision {
 }
 
 export interface Pruner {
+  /**
+   * The first step after `step` at which a decision may be due (Infinity: never). A worker runs
+   * a trial to the first recorded step at or past it before asking `plan`.
+   */
+  nextDecisionStep(step: number): number;
   plan(step: PruningStep): PruningPlan | null;
   decide(step: PruningStep, competitors: readonly Competitor[]): PruningDecision;
 }

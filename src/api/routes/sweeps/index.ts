@@ -1,0 +1,115 @@
+/** /v1/sweeps: submit, read, list and cancel sweeps, and read their leaderboards. */
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { sweepSpecSchema, type SweepSpec } from '../../../contracts/sweep-spec.ts';
+import { sweepStatusSchema, sweepViewSchema, trialViewSchema } from '../../../contracts/sweep-view.ts';
+import { problemResponses } from '../../errors/problem.ts';
+import { principalOf } from '../../plugins/authentication.ts';
+import type { SweepService } from './sweep-service.ts';
+import { trialsCsv } from './sweep-view.ts';
+
+const sweepListSchema = z
+  .object({
+    sweeps: z.array(sweepViewSchema),
+    nextCursor: z.string().nullable().describe('Pass as `cursor` for the next page; null on the last page.'),
+  })
+  .meta({ id: 'SweepList' });
+
+const trialListSchema = z
+  .object({
+    items: z.array(trialViewSchema).describe('Best first: finished trials by value, then pruned ones (deepest first), then running, queued, failed and cancelled ones.'),
+    nextCursor: z.string().nullable().describe('Pass as `cursor` for the next page; null on the last page.'),
+  })
+  .meta({ id: 'TrialList' });
+
+const idParams = z.object({ id: z.string().describe('The sweep id (a UUID).') });
+const json = () => JSON.stringify;
+
+export async function sweepRoutes(app: FastifyInstance, { sweepService }: { sweepService: SweepService }): Promise<void> {
+  const routes = app.withTypeProvider<ZodTypeProvider>();
+
+  routes.post('/sweeps', {
+    schema: {
+      summary: 'Start a sweep',
+      description: 'Stores the sweep (status `queued`) and wakes its coordinator, which creates trials (runs) up to `parallelism` '
+        + 'and the budget. The spec comes back with every default and the sampler seed filled in. A repeated '
+        + '`Idempotency-Key` returns the sweep created first.',
+      tags: ['sweeps'],
+      headers: z.looseObject({
+        'idempotency-key': z.string().min(1).max(255).optional().describe('Any unique string; retries with the same key and spec return the same sweep.'),
+      }),
+      body: sweepSpecSchema,
+      response: { 201: sweepViewSchema, ...problemResponses(400, 401, 409, 413, 415, 429, 503) },
+    },
+    serializerCompiler: json,
+  }, async (request, reply) => {
+    const { sweep, replayed } = await sweepService.submit(principalOf(request).tenantId, request.body as SweepSpec, request.headers['idempotency-key']);
+    if (replayed) reply.header('idempotent-replayed', 'true');
+    return reply.code(201).header('location', `/v1/sweeps/${sweep.id}`).send(sweep);
+  });
+
+  routes.get('/sweeps', {
+    schema: {
+      summary: 'List sweeps',
+      description: 'Newest first, with cursor pagination.',
+      tags: ['sweeps'],
+      querystring: z.strictObject({
+        status: sweepStatusSchema.optional(),
+        limit: z.coerce.number().int().min(1).max(200).default(50),
+        cursor: z.string().min(1).optional(),
+      }),
+      response: { 200: sweepListSchema, ...problemResponses(400, 401, 429) },
+    },
+    serializerCompiler: json,
+  }, async (request) => {
+    const { items, nextCursor } = await sweepService.list(principalOf(request).tenantId, request.query);
+    return { sweeps: items, nextCursor };
+  });
+
+  routes.get('/sweeps/:id', {
+    schema: {
+      summary: 'Get a sweep',
+      description: 'Status, trials per status, the best trial so far, progress against the budget, and why it ended.',
+      tags: ['sweeps'],
+      params: idParams,
+      response: { 200: sweepViewSchema, ...problemResponses(401, 404, 429) },
+    },
+    serializerCompiler: json,
+  }, async (request) => sweepService.get(principalOf(request).tenantId, request.params.id));
+
+  routes.get('/sweeps/:id/trials', {
+    schema: {
+      summary: 'A sweep\'s leaderboard',
+      description: 'Its trials best first, paged; CSV with `format=csv` or `Accept: text/csv` (one column per parameter). '
+        + 'Each trial is a run: `runId` works with every /v1/runs route.',
+      tags: ['sweeps'],
+      params: idParams,
+      querystring: z.strictObject({
+        limit: z.coerce.number().int().min(1).max(10_000).default(100),
+        cursor: z.string().min(1).optional(),
+        format: z.enum(['json', 'csv']).optional().describe('`csv` for text/csv (also chosen by `Accept: text/csv`).'),
+      }),
+      response: { 200: trialListSchema.describe('JSON, or text/csv with `format=csv`.'), ...problemResponses(400, 401, 404, 429) },
+    },
+    serializerCompiler: json,
+  }, async (request, reply) => {
+    const { sweep, items, nextCursor } = await sweepService.trials(principalOf(request).tenantId, request.params.id, request.query);
+    const csv = request.query.format === 'csv' || (request.query.format === undefined && /\btext\/csv\b/.test(request.headers.accept ?? ''));
+    if (!csv) return { items, nextCursor };
+    if (nextCursor) reply.header('link', `<?cursor=${nextCursor}&format=csv&limit=${request.query.limit}>; rel="next"`);
+    return reply.type('text/csv; charset=utf-8').serializer((body: unknown) => body as string).send(trialsCsv(sweep.spec as SweepSpec, items) as never);
+  });
+
+  routes.post('/sweeps/:id/cancel', {
+    schema: {
+      summary: 'Cancel a sweep',
+      description: 'No more trials start; queued trials are cancelled at once, running ones stop within a slice (stopReason `cancelled`). '
+        + 'A sweep that has ended cannot be cancelled (409).',
+      tags: ['sweeps'],
+      params: idParams,
+      response: { 200: sweepViewSchema, ...problemResponses(401, 404, 409, 429, 503) },
+    },
+    serializerCompiler: json,
+  }, async (request) => sweepService.cancel(principalOf(request).tenantId, request.params.id));
+}

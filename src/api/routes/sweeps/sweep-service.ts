@@ -1,0 +1,133 @@
+/** Submitting, reading, listing and cancelling sweeps for one tenant. */
+import { randomInt } from 'node:crypto';
+import { isDeepStrictEqual } from 'node:util';
+import { runSpecSchema } from '../../../contracts/run-spec.ts';
+import { settleSweepSpec, type SweepSpec } from '../../../contracts/sweep-spec.ts';
+import type { SweepView, TrialView } from '../../../contracts/sweep-view.ts';
+import { goalSign, metricGoal } from '../../../core/sweep/index.ts';
+import type { SweepRepository, SweepRow } from '../../../db/sweeps.ts';
+import type { Redis } from '../../../queue/connection.ts';
+import { requestCancel } from '../../../queue/run-cancellation.ts';
+import { publishSweepEvent } from '../../../queue/sweep-events.ts';
+import { wakeSweep, type SweepsQueue } from '../../../queue/sweeps-queue.ts';
+import { AppError, notFound } from '../../errors/app-error.ts';
+import { cursorPage } from '../cursor-page.ts';
+import type { ObjectiveService } from '../objectives/objective-service.ts';
+import { toSweepView, toTrialView } from './sweep-view.ts';
+
+const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export interface SweepServiceDependencies {
+  readonly sweeps: SweepRepository;
+  readonly sweepsQueue: SweepsQueue;
+  readonly objectives: ObjectiveService;
+  readonly redis: Redis;
+  readonly queuePrefix: string;
+}
+
+const cancelledTrial = {
+  stopReason: 'cancelled', message: 'Cancelled before it started: its sweep was cancelled.', finalLoss: null, bestLoss: null, bestStep: null, steps: 0, params: null,
+};
+
+const asStored = (value: unknown): unknown => JSON.parse(JSON.stringify(value));
+
+const unavailable = (cause: unknown) =>
+  new AppError(503, 'queue_unavailable', 'The sweep queue is unavailable', {
+    detail: 'The sweep could not be started because Redis is unreachable; retry later (with the same Idempotency-Key).',
+    headers: { 'retry-after': '5' },
+    cause,
+  });
+
+/** Leaderboard cursors: base64url of the offset of the next trial. */
+function decodeOffset(cursor: string | undefined): number {
+  if (cursor === undefined) return 0;
+  const offset = Number(Buffer.from(cursor, 'base64url').toString('utf8'));
+  if (!Number.isInteger(offset) || offset < 0) {
+    throw new AppError(400, 'invalid_cursor', 'Invalid cursor', {
+      detail: 'The cursor is not one this API returned; start again without it.',
+      errors: [{ path: 'cursor', message: 'Not a cursor returned by this API.', code: 'invalid_cursor' }],
+    });
+  }
+  return offset;
+}
+
+const encodeOffset = (offset: number) => Buffer.from(String(offset)).toString('base64url');
+
+export function createSweepService({ sweeps, sweepsQueue, objectives, redis, queuePrefix }: SweepServiceDependencies) {
+  async function find(tenantId: string, id: string): Promise<SweepRow> {
+    const sweep = uuidPattern.test(id) ? await sweeps.findForTenant(tenantId, id) : null;
+    if (!sweep) throw notFound('Sweep', `There is no sweep ${id}.`);
+    return sweep;
+  }
+
+  async function views(rows: readonly SweepRow[]): Promise<SweepView[]> {
+    if (rows.length === 0) return [];
+    const ids = rows.map((row) => row.id);
+    const [counts, best] = await Promise.all([
+      sweeps.trialCounts(ids),
+      sweeps.bestTrials(rows.map((row) => ({ id: row.id, sign: goalSign(metricGoal((row.spec as SweepSpec).metric)) }))),
+    ]);
+    return rows.map((row) => toSweepView(row, counts.get(row.id), best.get(row.id) ?? null));
+  }
+
+  const view = async (row: SweepRow) => (await views([row]))[0];
+
+  return {
+    async submit(tenantId: string, spec: SweepSpec, idempotencyKey: string | undefined): Promise<{ sweep: SweepView; replayed: boolean }> {
+      await objectives.assertRunnable(tenantId, runSpecSchema.parse(spec.base).objective);
+      const settled = settleSweepSpec(spec, () => randomInt(0, 2 ** 32 - 1));
+      const { sweep, created } = await sweeps.create({ tenantId, name: spec.name ?? null, spec: settled, idempotencyKey });
+      if (!created) {
+        const storedSeed = (sweep.spec as SweepSpec).sampler.seed ?? 0;
+        if (!isDeepStrictEqual(asStored(sweep.spec), asStored(settleSweepSpec(spec, () => storedSeed)))) {
+          throw new AppError(409, 'idempotency_key_reused', 'Idempotency key reused', {
+            detail: `The Idempotency-Key was already used for sweep ${sweep.id} with a different spec.`,
+          });
+        }
+      }
+      // On replay too: a first attempt that stored the sweep but could not reach Redis is repaired.
+      await wakeSweep(sweepsQueue, sweep.id, 'created').catch((error: unknown) => {
+        throw unavailable(error);
+      });
+      return { sweep: await view(sweep), replayed: !created };
+    },
+
+    async get(tenantId: string, id: string): Promise<SweepView> {
+      return view(await find(tenantId, id));
+    },
+
+    async list(tenantId: string, query: { status?: string; limit: number; cursor?: string }) {
+      const { items, nextCursor } = await cursorPage((page) => sweeps.list(tenantId, { ...page, status: query.status }), query);
+      return { items: await views(items), nextCursor };
+    },
+
+    /** The leaderboard, best first: finished trials by value, then pruned ones (deepest first), running, failed. */
+    async trials(tenantId: string, id: string, query: { limit: number; cursor?: string }): Promise<{ sweep: SweepRow; items: TrialView[]; nextCursor: string | null }> {
+      const sweep = await find(tenantId, id);
+      const offset = decodeOffset(query.cursor);
+      const sign = goalSign(metricGoal((sweep.spec as SweepSpec).metric));
+      const rows = await sweeps.leaderboard(sweep.id, sign, offset, query.limit + 1);
+      const items = rows.slice(0, query.limit).map(toTrialView);
+      return { sweep, items, nextCursor: rows.length > query.limit ? encodeOffset(offset + query.limit) : null };
+    },
+
+    /** Cancels the sweep: queued trials at once, running ones within a slice; 409 once it has ended. */
+    async cancel(tenantId: string, id: string): Promise<SweepView> {
+      const sweep = await find(tenantId, id);
+      const result = { reason: 'cancelled', message: 'A client cancelled the sweep.' };
+      const { cancelled, running } = await sweeps.cancel(sweep.id, result, cancelledTrial);
+      if (!cancelled) {
+        throw new AppError(409, 'sweep_finished', 'The sweep has already finished', {
+          detail: `Sweep ${id} is ${sweep.status}; only queued or running sweeps can be cancelled.`,
+        });
+      }
+      await Promise.all(running.map((runId) => requestCancel(redis, queuePrefix, runId))).catch((error: unknown) => {
+        throw unavailable(error);
+      });
+      await publishSweepEvent(redis, { type: 'sweep', sweepId: sweep.id, status: 'cancelled', result }).catch(() => undefined);
+      return view(await find(tenantId, id));
+    },
+  };
+}
+
+export type SweepService = ReturnType<typeof createSweepService>;

@@ -1,0 +1,104 @@
+/**
+ * What clients see of a sweep (`GET /v1/sweeps/{id}`) and of its trials (the leaderboard,
+ * `GET /v1/sweeps/{id}/trials`). A trial is a run: its id is a run id, and everything that works
+ * on a run works on it.
+ */
+import { z } from 'zod';
+import { sweepSpecSchema } from './sweep-spec.ts';
+
+export const sweepStatuses = ['queued', 'running', 'completed', 'failed', 'cancelled'] as const;
+export type SweepStatus = (typeof sweepStatuses)[number];
+export const sweepStatusSchema = z.enum(sweepStatuses).meta({ id: 'SweepStatus' });
+
+/** Why a sweep ended: one line per reason, with the status it ends in. */
+export const sweepEndRegistry = {
+  budget_exhausted: { status: 'completed', description: 'Every trial of the budget (maxTrials) finished.' },
+  grid_exhausted: { status: 'completed', description: 'Every point of the grid finished.' },
+  target_reached: { status: 'completed', description: 'A trial reached metric.target.' },
+  time_limit: { status: 'completed', description: 'budget.timeLimitSeconds passed; trials still running were cancelled.' },
+  too_many_failures: { status: 'failed', description: 'More trials failed than budget.maxFailedTrials.' },
+  cancelled: { status: 'cancelled', description: 'A client cancelled the sweep; its running trials were cancelled.' },
+} as const satisfies Record<string, { status: SweepStatus; description: string }>;
+
+export type SweepEndReason = keyof typeof sweepEndRegistry;
+export const sweepEndReasons = Object.keys(sweepEndRegistry) as [SweepEndReason, ...SweepEndReason[]];
+
+export const sweepResultSchema = z
+  .object({
+    reason: z.enum(sweepEndReasons),
+    message: z.string().describe('Why it ended, in a sentence.'),
+  })
+  .meta({ id: 'SweepResult' });
+
+export type SweepResult = z.output<typeof sweepResultSchema>;
+
+const parameterValuesSchema = z
+  .record(z.string(), z.union([z.number(), z.string(), z.boolean()]))
+  .describe('The trial\'s parameters, keyed by dotted path into the run spec.');
+
+export const trialStatuses = ['queued', 'running', 'completed', 'early_stopped', 'diverged', 'failed', 'cancelled', 'pruned'] as const;
+
+export const pruningSchema = z
+  .object({
+    rule: z.string().describe('The pruner: median or asha.'),
+    step: z.number().int().describe('The step at which it was decided.'),
+    value: z.number().nullable().describe('The value compared: the best so far (median), the value at the rung (asha).'),
+    cutoff: z.number().nullable().describe('The value it had to beat.'),
+    rung: z.number().int().nullable(),
+    rank: z.number().int().nullable().describe('1 = best among the trial and its competitors.'),
+    competitors: z.number().int().describe('How many other trials it was compared with.'),
+    message: z.string(),
+  })
+  .meta({ id: 'Pruning' });
+
+export const trialViewSchema = z
+  .object({
+    runId: z.uuid(),
+    trialNumber: z.number().int(),
+    status: z.enum(trialStatuses),
+    value: z.number().nullable().describe('The sweep\'s metric: of a finished trial, or at the step a pruned one stopped.'),
+    parameters: parameterValuesSchema,
+    steps: z.number().int().nullable().describe('Updates made.'),
+    stopReason: z.string().nullable(),
+    message: z.string().nullable().describe('How it ended, in a sentence (for a pruned trial: why it was pruned).'),
+    pruning: pruningSchema.nullable(),
+    createdAt: z.iso.datetime(),
+    finishedAt: z.iso.datetime().nullable(),
+  })
+  .meta({ id: 'Trial' });
+
+export type TrialView = z.output<typeof trialViewSchema>;
+
+export const trialCountsSchema = z
+  .object(Object.fromEntries(trialStatuses.map((status) => [status, z.number().int()])) as Record<(typeof trialStatuses)[number], z.ZodNumber>)
+  .extend({ total: z.number().int() })
+  .meta({ id: 'TrialCounts' });
+
+export const sweepViewSchema = z
+  .object({
+    id: z.uuid(),
+    name: z.string().nullable(),
+    status: sweepStatusSchema,
+    createdAt: z.iso.datetime(),
+    startedAt: z.iso.datetime().nullable(),
+    finishedAt: z.iso.datetime().nullable(),
+    spec: sweepSpecSchema.describe('The spec as accepted, with every default and the sampler seed filled in.'),
+    trials: trialCountsSchema.describe('Trials per status.'),
+    best: z
+      .object({ runId: z.uuid(), trialNumber: z.number().int(), value: z.number(), parameters: parameterValuesSchema })
+      .nullable()
+      .describe('The best finished trial so far.'),
+    progress: z
+      .object({
+        trials: z.number().int().describe('Trials finished.'),
+        maxTrials: z.number().int(),
+        fraction: z.number().describe('Finished trials over maxTrials.'),
+        elapsedSeconds: z.number().nullable(),
+        timeLimitSeconds: z.number().nullable(),
+      })
+      .describe('How far along the budget it is.'),
+    result: sweepResultSchema.nullable().describe('Why it ended; null while it runs.'),
+  })
+  .meta({ id: 'Sweep' });
+
+export type SweepView = z.output<typeof sweepViewSchema>;

@@ -1,0 +1,172 @@
+/**
+ * Sweeps: the stored spec, status and result of each hyperparameter search, with the per-status
+ * counts, best trial and leaderboard of its trials (runs with its `sweep_id`). Everything here
+ * is one statement through the node-postgres pool; coordination lives in sweep-coordination.ts.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Pool } from './pool.ts';
+import type { RunCursor } from './runs.ts';
+
+export interface SweepRow {
+  readonly id: string;
+  readonly tenantId: string;
+  readonly name: string | null;
+  readonly status: 'queued' | 'running' | 'completed' | 'failed' | 'cancelled';
+  readonly spec: unknown;
+  readonly result: unknown;
+  readonly idempotencyKey: string | null;
+  readonly createdAt: Date;
+  readonly updatedAt: Date;
+  readonly startedAt: Date | null;
+  readonly finishedAt: Date | null;
+}
+
+export interface TrialRow {
+  readonly runId: string;
+  readonly trialNumber: number;
+  readonly status: string;
+  readonly value: number | null;
+  readonly parameters: Record<string, number | string | boolean>;
+  readonly result: { stopReason?: string; message?: string; steps?: number; pruning?: unknown } | null;
+  readonly createdAt: Date;
+  readonly finishedAt: Date | null;
+}
+
+export interface BestTrial {
+  readonly sweepId: string;
+  readonly runId: string;
+  readonly trialNumber: number;
+  readonly value: number;
+  readonly parameters: Record<string, number | string | boolean>;
+}
+
+/** Trial statuses whose trial finished with a value of the metric (a diverged one too). */
+export const valuedTrialStatuses = ['completed', 'early_stopped', 'diverged'];
+
+export const sweepColumns = `id, tenant_id AS "tenantId", name, status, spec, result, idempotency_key AS "idempotencyKey",
+  created_at AS "createdAt", updated_at AS "updatedAt", started_at AS "startedAt", finished_at AS "finishedAt"`;
+
+export const trialColumns = `id AS "runId", trial_number AS "trialNumber", status, trial_value AS value, parameters, result,
+  created_at AS "createdAt", finished_at AS "finishedAt"`;
+
+const createStatement = `
+  WITH inserted AS (
+    INSERT INTO sweeps (id, tenant_id, name, spec, idempotency_key, created_at, updated_at)
+    VALUES ($1, $2, $3, $4::jsonb, $5, now(), now())
+    ON CONFLICT (tenant_id, idempotency_key) DO NOTHING
+    RETURNING ${sweepColumns})
+  SELECT *, true AS created FROM inserted
+  UNION ALL
+  SELECT ${sweepColumns}, false AS created FROM sweeps
+   WHERE tenant_id = $2 AND idempotency_key = $5 AND NOT EXISTS (SELECT FROM inserted)`;
+
+/** Leaderboard order: finished trials by value (best first), then pruned ones (deepest first), then running, then the rest. */
+const leaderboardOrder = `
+  CASE WHEN status IN ('completed', 'early_stopped', 'diverged') AND trial_value IS NOT NULL AND trial_value <> 'NaN' THEN 0
+       WHEN status = 'pruned' THEN 1 WHEN status IN ('queued', 'running') THEN 2 ELSE 3 END,
+  CASE WHEN status = 'pruned' THEN -(result->'pruning'->>'step')::float8 END,
+  trial_value * $2, trial_number`;
+
+export function createSweepRepository(pool: Pool) {
+  return {
+    /** Stores a queued sweep; with an idempotency key this tenant used already, returns that sweep (`created: false`). */
+    async create(sweep: { tenantId: string; name: string | null; spec: unknown; idempotencyKey?: string }): Promise<{ sweep: SweepRow; created: boolean }> {
+      const values = [randomUUID(), sweep.tenantId, sweep.name, JSON.stringify(sweep.spec), sweep.idempotencyKey ?? null];
+      const { rows } = await pool.query<SweepRow & { created: boolean }>(createStatement, values);
+      const row = rows[0] ?? (await pool.query<SweepRow>(`SELECT ${sweepColumns}, false AS created FROM sweeps WHERE tenant_id = $1 AND idempotency_key = $2`, [sweep.tenantId, sweep.idempotencyKey])).rows[0] as SweepRow & { created: boolean };
+      const { created, ...stored } = row;
+      return { sweep: stored, created };
+    },
+
+    async findForTenant(tenantId: string, id: string): Promise<SweepRow | null> {
+      const { rows } = await pool.query<SweepRow>(`SELECT ${sweepColumns} FROM sweeps WHERE id = $1 AND tenant_id = $2`, [id, tenantId]);
+      return rows[0] ?? null;
+    },
+
+    async findById(id: string): Promise<SweepRow | null> {
+      const { rows } = await pool.query<SweepRow>(`SELECT ${sweepColumns} FROM sweeps WHERE id = $1`, [id]);
+      return rows[0] ?? null;
+    },
+
+    /** Newest first, keyset-paginated on (createdAt, id). */
+    async list(tenantId: string, query: { status?: string; after?: RunCursor; limit: number }): Promise<SweepRow[]> {
+      const { rows } = await pool.query<SweepRow>(
+        `SELECT ${sweepColumns} FROM sweeps
+          WHERE tenant_id = $1 AND ($2::sweep_status IS NULL OR status = $2::sweep_status)
+            AND ($3::timestamptz IS NULL OR (created_at, id) < ($3::timestamptz, $4::uuid))
+          ORDER BY created_at DESC, id DESC LIMIT $5`,
+        [tenantId, query.status ?? null, query.after?.createdAt ?? null, query.after?.id ?? null, query.limit],
+      );
+      return rows;
+    },
+
+    /** Trials per status, for each sweep. */
+    async trialCounts(sweepIds: readonly string[]): Promise<Map<string, Record<string, number>>> {
+      const { rows } = await pool.query<{ sweepId: string; status: string; count: number }>(
+        `SELECT sweep_id AS "sweepId", status, count(*)::int AS count FROM runs WHERE sweep_id = ANY($1::uuid[]) GROUP BY 1, 2`,
+        [sweepIds],
+      );
+      const counts = new Map<string, Record<string, number>>();
+      for (const row of rows) counts.set(row.sweepId, { ...counts.get(row.sweepId), [row.status]: row.count });
+      return counts;
+    },
+
+    /** The best valued trial of each sweep; `sign` is +1 to minimise, −1 to maximise. */
+    async bestTrials(sweeps: readonly { id: string; sign: number }[]): Promise<Map<string, BestTrial>> {
+      const { rows } = await pool.query<BestTrial>(
+        `SELECT DISTINCT ON (r.sweep_id) r.sweep_id AS "sweepId", r.id AS "runId", r.trial_number AS "trialNumber",
+                r.trial_value AS value, r.parameters
+           FROM unnest($1::uuid[], $2::float8[]) AS s(id, sign) JOIN runs r ON r.sweep_id = s.id
+          WHERE r.status IN ('completed', 'early_stopped', 'diverged') AND r.trial_value IS NOT NULL AND r.trial_value <> 'NaN'
+          ORDER BY r.sweep_id, r.trial_value * s.sign, r.trial_number`,
+        [sweeps.map((s) => s.id), sweeps.map((s) => s.sign)],
+      );
+      return new Map(rows.map((row) => [row.sweepId, row]));
+    },
+
+    /** One page of the leaderboard (`sign` as in bestTrials). */
+    async leaderboard(sweepId: string, sign: number, offset: number, limit: number): Promise<TrialRow[]> {
+      const { rows } = await pool.query<TrialRow>(
+        `SELECT ${trialColumns} FROM runs WHERE sweep_id = $1 ORDER BY ${leaderboardOrder} OFFSET $3 LIMIT $4`,
+        [sweepId, sign, offset, limit],
+      );
+      return rows;
+    },
+
+    /**
+     * Cancels a queued or running sweep and its queued trials, in one transaction. Returns the
+     * sweep as it is now, whether this call cancelled it, and the running trials (whose workers
+     * must be told) and queued ones it cancelled.
+     */
+    async cancel(id: string, sweepResult: unknown, trialResult: unknown): Promise<{ cancelled: boolean; running: string[]; cancelledTrials: string[] }> {
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        const { rowCount } = await client.query(
+          `UPDATE sweeps SET status = 'cancelled', result = $2::jsonb, finished_at = now(), updated_at = now()
+            WHERE id = $1 AND status IN ('queued', 'running')`,
+          [id, JSON.stringify(sweepResult)],
+        );
+        const cancelledTrials = rowCount === 1
+          ? (await client.query<{ id: string }>(
+              `UPDATE runs SET status = 'cancelled', result = $2::jsonb, finished_at = now(), updated_at = now()
+                WHERE sweep_id = $1 AND status = 'queued' RETURNING id`,
+              [id, JSON.stringify(trialResult)],
+            )).rows.map((row) => row.id)
+          : [];
+        const running = rowCount === 1
+          ? (await client.query<{ id: string }>(`SELECT id FROM runs WHERE sweep_id = $1 AND status = 'running'`, [id])).rows.map((row) => row.id)
+          : [];
+        await client.query('COMMIT');
+        return { cancelled: rowCount === 1, running, cancelledTrials };
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw error;
+      } finally {
+        client.release();
+      }
+    },
+  };
+}
+
+export type SweepRepository = ReturnType<typeof createSweepRepository>;

@@ -1,0 +1,22 @@
+/**
+ * Live sweep events over Redis pub/sub, for the API's server-sent events. Channel
+ * `descent:sweep:<sweepId>`; each message one JSON object:
+ *
+ *   { "type": "sweep", "sweepId": "…", "status": "running" | "completed" | …, "result": SweepResult | null }
+ *       after a coordination round created trials or ended the sweep, and when it is cancelled;
+ *   { "type": "trial", "sweepId": "…", "runId": "…", "trialNumber": n, "status": "…" }
+ *       when a trial ends (completed, pruned, failed, …).
+ *
+ * A client that connects mid-sweep reads the sweep first, then follows the channel.
+ */
+import type { Redis } from './connection.ts';
+
+export const sweepChannel = (sweepId: string): string => `descent:sweep:${sweepId}`;
+
+export type SweepEvent =
+  | { readonly type: 'sweep'; readonly sweepId: string; readonly status: string; readonly result: unknown }
+  | { readonly type: 'trial'; readonly sweepId: string; readonly runId: string; readonly trialNumber: number | null; readonly status: string };
+
+export async function publishSweepEvent(redis: Redis, event: SweepEvent): Promise<void> {
+  await redis.publish(sweepChannel(event.sweepId), JSON.stringify(event));
+}

@@ -1,0 +1,35 @@
+/**
+ * A BullMQ Worker on the `sweeps` queue, beside the runs worker in every worker process: it runs
+ * coordination rounds. Rounds of one sweep serialise on the sweep's row lock, so any number of
+ * these, in any processes, may take that sweep's wake-ups.
+ */
+import { Worker, type Job } from 'bullmq';
+import type { Config } from '../config/config.ts';
+import type { Logger } from '../config/logger.ts';
+import type { Redis } from '../queue/connection.ts';
+import { sweepJobName, sweepsQueueName, type SweepJobData } from '../queue/sweeps-queue.ts';
+import type { SweepProcessor } from './processors/sweep.ts';
+
+export interface SweepWorkerDependencies {
+  readonly config: Pick<Config, 'queuePrefix'>;
+  readonly connection: Redis;
+  readonly processor: SweepProcessor;
+  readonly logger: Pick<Logger, 'error'>;
+  readonly concurrency?: number;
+}
+
+export async function startSweepWorker({ config, connection, processor, logger, concurrency = 2 }: SweepWorkerDependencies): Promise<Worker<SweepJobData>> {
+  const worker = new Worker<SweepJobData>(
+    sweepsQueueName,
+    async (job: Job<SweepJobData>) => {
+      if (job.name !== sweepJobName) throw new Error(`unknown job name ${job.name}`);
+      await processor(job);
+    },
+    { connection, prefix: config.queuePrefix, concurrency, autorun: false },
+  );
+  worker.on('failed', (job, error) => logger.error({ jobId: job?.id, err: error }, 'sweep job failed'));
+  worker.on('error', (error) => logger.error({ err: error }, 'sweep worker error'));
+  void worker.run().catch((error: unknown) => logger.error({ err: error }, 'sweep worker stopped'));
+  await worker.waitUntilReady();
+  return worker;
+}

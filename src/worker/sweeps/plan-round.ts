@@ -1,0 +1,108 @@
+/**
+ * What one coordination round does, decided from the sweep and all its trials: end the sweep
+ * (target reached, too many failures, time limit, budget spent), or create trials up to the
+ * parallelism and the budget. A trial's parameters come from the sampler with the trial's own
+ * seeded stream, its spec is `base` with them applied, validated as any run spec; one that does
+ * not validate is created failed with the reason (and counts against the budget and failures).
+ */
+import { runSpecSchema } from '../../contracts/run-spec.ts';
+import { toFieldIssues } from '../../contracts/issues.ts';
+import { sweepSpace, type SweepSpec } from '../../contracts/sweep-spec.ts';
+import { sweepEndRegistry, type SweepEndReason } from '../../contracts/sweep-view.ts';
+import {
+  applyParameters,
+  createSampler,
+  metricGoal,
+  reachesTarget,
+  trialRandom,
+  type ObservedTrial,
+  type ParameterValues,
+  type TrialState,
+} from '../../core/sweep/index.ts';
+import type { NewTrial, RoundPlan } from '../../db/sweep-coordination.ts';
+import type { SweepRow, TrialRow } from '../../db/sweeps.ts';
+
+const activeStatuses = new Set(['queued', 'running']);
+
+function trialState(status: string): TrialState {
+  if (activeStatuses.has(status)) return 'running';
+  if (status === 'completed' || status === 'early_stopped' || status === 'diverged') return 'complete';
+  if (status === 'pruned') return 'pruned';
+  return 'failed';
+}
+
+/** The samplers' view of a stored trial: a diverged one, or one without a value, counts as the worst. */
+export function observeTrial(trial: TrialRow, worst: number): ObservedTrial {
+  const state = trialState(trial.status);
+  const value = trial.value === null || Number.isNaN(trial.value) || trial.status === 'diverged' ? worst : trial.value;
+  const pruning = (trial.result?.pruning ?? null) as { step?: number } | null;
+  return {
+    number: trial.trialNumber,
+    state,
+    parameters: trial.parameters ?? {},
+    value: state === 'complete' ? value : null,
+    lastStep: state === 'pruned' ? (pruning?.step ?? null) : null,
+    lastValue: state === 'pruned' ? value : null,
+  };
+}
+
+function finish(reason: SweepEndReason, message: string): RoundPlan {
+  const status = sweepEndRegistry[reason].status as 'completed' | 'failed';
+  return { newTrials: [], finish: { status, result: { reason, message } } };
+}
+
+const failedTrialResult = (message: string) => ({ stopReason: 'error', message, finalLoss: null, bestLoss: null, bestStep: null, steps: 0, params: null });
+
+export function planRound(sweep: SweepRow, trials: readonly TrialRow[], now: Date): RoundPlan {
+  const spec = sweep.spec as SweepSpec;
+  const goal = metricGoal(spec.metric);
+  const worst = goal === 'minimize' ? Infinity : -Infinity;
+  const capacity = spec.budget.maxTrials ?? 0;
+  const observed = trials.map((trial) => observeTrial(trial, worst));
+
+  const reached = trials.find((trial) => trialState(trial.status) === 'complete' && reachesTarget(spec.metric, trial.value));
+  if (reached) {
+    return finish('target_reached', `Trial ${reached.trialNumber} reached ${spec.metric.name} ${reached.value} (target ${spec.metric.target}).`);
+  }
+  const failed = trials.filter((trial) => trial.status === 'failed');
+  const maxFailed = spec.budget.maxFailedTrials;
+  if (maxFailed !== undefined && failed.length > maxFailed) {
+    const last = failed.at(-1)?.result?.message ?? '';
+    return finish('too_many_failures', `${failed.length} trials failed, more than maxFailedTrials (${maxFailed}). The last: ${last}`);
+  }
+  const active = trials.filter((trial) => activeStatuses.has(trial.status)).length;
+  const limit = spec.budget.timeLimitSeconds;
+  const startedAt = sweep.startedAt ?? now;
+  if (limit !== undefined && now.getTime() - startedAt.getTime() >= limit * 1000) {
+    return finish('time_limit', `The time limit of ${limit} s passed after ${trials.length - active} finished trial(s); ${active} unfinished trial(s) were cancelled.`);
+  }
+  if (trials.length >= capacity) {
+    if (active > 0) return { newTrials: [], finish: null };
+    return spec.sampler.type === 'grid'
+      ? finish('grid_exhausted', `All ${capacity} points of the grid finished.`)
+      : finish('budget_exhausted', `All ${capacity} trials of the budget finished.`);
+  }
+
+  const sampler = createSampler(spec.sampler, sweepSpace(spec));
+  const seed = spec.sampler.seed ?? 0;
+  const newTrials: NewTrial[] = [];
+  let running = active;
+  let failures = failed.length;
+  for (let trialNumber = trials.length; trialNumber < capacity && running < spec.parallelism; trialNumber++) {
+    if (maxFailed !== undefined && failures > maxFailed) break;
+    const parameters: ParameterValues = sampler.suggest({ trialNumber, trials: observed, goal, random: trialRandom(seed, trialNumber) });
+    const applied = applyParameters(spec.base, parameters);
+    const parsed = runSpecSchema.safeParse(applied);
+    if (parsed.success) {
+      newTrials.push({ trialNumber, parameters, spec: parsed.data, failure: null });
+      observed.push({ number: trialNumber, state: 'running', parameters, value: null, lastStep: null, lastValue: null });
+      running += 1;
+    } else {
+      const reasons = toFieldIssues(parsed.error).map((issue) => `${issue.path}: ${issue.message}`).join('; ');
+      newTrials.push({ trialNumber, parameters, spec: applied, failure: failedTrialResult(`The trial's spec does not validate: ${reasons}`) });
+      observed.push({ number: trialNumber, state: 'failed', parameters, value: null, lastStep: null, lastValue: null });
+      failures += 1;
+    }
+  }
+  return { newTrials, finish: null };
+}

@@ -1,0 +1,86 @@
+/**
+ * Helpers for the sweep tests: in-process workers (the run processor and the sweep coordinator,
+ * as `descent worker` starts them), submitting a sweep and polling it until it ends.
+ */
+import type { FastifyInstance } from 'fastify';
+import { expect } from 'vitest';
+import { sweepViewSchema, trialViewSchema, type SweepView, type TrialView } from '../../../src/contracts/sweep-view.ts';
+import { createPool, type Pool } from '../../../src/db/pool.ts';
+import { closeRedis, createRedis } from '../../../src/queue/connection.ts';
+import { createSweepsQueue } from '../../../src/queue/sweeps-queue.ts';
+import { createRunProcessor } from '../../../src/worker/processors/run.ts';
+import { createSweepProcessor } from '../../../src/worker/processors/sweep.ts';
+import { startSweepWorker } from '../../../src/worker/sweep-worker.ts';
+import { startWorker } from '../../../src/worker/worker.ts';
+import type { TestServices } from '../support/services.ts';
+
+const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
+
+export interface TestSweepWorker {
+  readonly pool: Pool;
+  close(): Promise<void>;
+}
+
+/** One worker process's worth: a runs worker and a sweeps worker on the test's queues. */
+export async function startTestSweepWorker(services: TestServices): Promise<TestSweepWorker> {
+  const pool = createPool(services.config.databaseUrl, 4);
+  const connection = createRedis(services.config.redisUrl, 'worker');
+  const sweepsQueue = createSweepsQueue(connection, services.config.queuePrefix);
+  const prefix = services.config.queuePrefix;
+  const sweeps = await startSweepWorker({
+    config: services.config,
+    connection,
+    processor: createSweepProcessor({ pool, redis: connection, queuePrefix: prefix, runsQueue: services.runsQueue, sweepsQueue }),
+    logger: silent,
+  });
+  const runs = await startWorker({
+    config: services.config,
+    connection,
+    processors: { run: createRunProcessor({ database: services.database, pool, redis: connection, queuePrefix: prefix, sweepsQueue }) },
+    logger: silent,
+  });
+  return {
+    pool,
+    async close() {
+      await runs.close();
+      await sweeps.close();
+      await sweepsQueue.close();
+      await closeRedis(connection);
+      await pool.end();
+    },
+  };
+}
+
+export async function getSweep(app: FastifyInstance, authorization: string, id: string): Promise<SweepView> {
+  const response = await app.inject({ method: 'GET', url: `/v1/sweeps/${id}`, headers: { authorization } });
+  if (response.statusCode !== 200) throw new Error(`GET /v1/sweeps/${id}: ${response.statusCode} ${response.body}`);
+  const view = response.json();
+  expect(sweepViewSchema.parse(view)).toMatchObject(view);
+  return view;
+}
+
+export async function waitForSweep(app: FastifyInstance, authorization: string, id: string, timeoutMs = 60_000): Promise<SweepView> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const view = await getSweep(app, authorization, id);
+    if (!['queued', 'running'].includes(view.status)) return view;
+    if (Date.now() > until) throw new Error(`sweep ${id} did not end; last seen ${JSON.stringify(view).slice(0, 800)}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+export async function leaderboard(app: FastifyInstance, authorization: string, id: string): Promise<TrialView[]> {
+  const response = await app.inject({ method: 'GET', url: `/v1/sweeps/${id}/trials?limit=1000`, headers: { authorization } });
+  expect(response.statusCode).toBe(200);
+  const items = response.json().items as TrialView[];
+  for (const item of items) expect(trialViewSchema.parse(item)).toMatchObject(item);
+  return items;
+}
+
+/** A 2-D quadratic, quick to run. */
+export const quadraticBase = {
+  objective: { type: 'expression', expression: '(x - 1)^2 + 10*(y + 2)^2', variables: ['x', 'y'], initial: [4, 3] },
+  optimizer: { name: 'sgd', learningRate: 0.01 },
+  training: { maxSteps: 100 },
+  record: { every: 10 },
+};

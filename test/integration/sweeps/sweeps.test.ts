@@ -1,0 +1,166 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { useTestApi } from '../runs/support.ts';
+import { getSweep, leaderboard, quadraticBase, startTestSweepWorker, waitForSweep, type TestSweepWorker } from './support.ts';
+
+describe('sweeps over the API, run by the workers', () => {
+  const api = useTestApi();
+  let worker: TestSweepWorker;
+  beforeAll(async () => {
+    worker = await startTestSweepWorker(api.services);
+  });
+  afterAll(async () => {
+    await worker?.close();
+  });
+
+  const post = (body: unknown, headers: Record<string, string> = {}) =>
+    api.app.inject({ method: 'POST', url: '/v1/sweeps', headers: { authorization: api.authorization, ...headers }, payload: body as object });
+
+  it('refuses a bad sweep with a problem naming every bad field', async () => {
+    const response = await post({
+      base: { ...quadraticBase, optimizer: { name: 'nope' } },
+      parameters: { 'optimizer.learningRate': { type: 'float', low: 1, high: 0.1 }, 'training.maxSteps': { type: 'int', low: 1, high: 10, log: true, step: 2 } },
+      sampler: { type: 'grid', seed: -1 },
+      budget: { maxTrials: 0 },
+      parallelism: 0,
+    });
+    expect(response.statusCode).toBe(400);
+    expect(response.headers['content-type']).toMatch(/application\/problem\+json/);
+    const paths = (response.json().errors as { path: string }[]).map((error) => error.path).sort();
+    expect(paths).toEqual(expect.arrayContaining([
+      'budget.maxTrials',
+      'parallelism',
+      'parameters["optimizer.learningRate"].high',
+      'parameters["training.maxSteps"].step',
+      'sampler.seed',
+    ]));
+  });
+
+  it('runs every grid point exactly once, ranks the trials and says why it ended', async () => {
+    const gridSweep = {
+      name: 'grid',
+      base: quadraticBase,
+      parameters: {
+        'optimizer.name': { type: 'categorical', values: ['sgd', 'momentum'] },
+        'optimizer.learningRate': { type: 'float', values: [0.001, 0.01, 0.05] },
+      },
+      metric: { name: 'finalLoss' },
+      sampler: { type: 'grid' },
+      parallelism: 3,
+    };
+    const response = await post(gridSweep, { 'idempotency-key': 'grid-sweep-1' });
+    expect(response.statusCode).toBe(201);
+    const created = response.json();
+    expect(created).toMatchObject({ name: 'grid', status: 'queued', spec: { budget: { maxTrials: 6 }, sampler: { type: 'grid' } } });
+    expect(typeof created.spec.sampler.seed).toBe('number');
+
+    const replay = await post(gridSweep, { 'idempotency-key': 'grid-sweep-1' });
+    expect(replay.statusCode).toBe(201);
+    expect(replay.json().id).toBe(created.id);
+    expect(replay.headers['idempotent-replayed']).toBe('true');
+
+    const done = await waitForSweep(api.app, api.authorization, created.id);
+    expect(done).toMatchObject({ status: 'completed', result: { reason: 'grid_exhausted' }, trials: { completed: 6, total: 6 }, progress: { trials: 6, maxTrials: 6, fraction: 1 } });
+    const trials = await leaderboard(api.app, api.authorization, created.id);
+    expect(trials.map((t) => t.trialNumber).sort()).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(new Set(trials.map((t) => JSON.stringify(t.parameters))).size).toBe(6);
+    const values = trials.map((t) => t.value!);
+    expect(values).toEqual([...values].sort((a, b) => a - b));
+    expect(done.best).toEqual({ runId: trials[0].runId, trialNumber: trials[0].trialNumber, value: trials[0].value, parameters: trials[0].parameters });
+
+    // A trial is a run: its spec is the base with the parameters applied.
+    const run = (await api.app.inject({ method: 'GET', url: `/v1/runs/${trials[0].runId}`, headers: { authorization: api.authorization } })).json();
+    expect(run.sweepId).toBe(created.id);
+    expect(run.spec.optimizer).toMatchObject({ name: trials[0].parameters['optimizer.name'], learningRate: trials[0].parameters['optimizer.learningRate'] });
+    expect(run.result.finalLoss).toBe(trials[0].value);
+
+    const csv = await api.app.inject({ method: 'GET', url: `/v1/sweeps/${created.id}/trials?format=csv`, headers: { authorization: api.authorization } });
+    expect(csv.headers['content-type']).toMatch(/text\/csv/);
+    const lines = csv.body.trim().split('\n');
+    expect(lines[0]).toBe('rank,trialNumber,runId,status,value,steps,stopReason,optimizer.name,optimizer.learningRate,message');
+    expect(lines).toHaveLength(7);
+
+    const again = await api.app.inject({ method: 'POST', url: `/v1/sweeps/${created.id}/cancel`, headers: { authorization: api.authorization } });
+    expect(again.statusCode).toBe(409);
+  });
+
+  it('makes a trial whose spec does not validate a failed trial with the reason, and fails the sweep past maxFailedTrials', async () => {
+    const response = await post({
+      base: quadraticBase,
+      parameters: { 'optimizer.beta1': { type: 'float', values: [0.9, 0.99] } },
+      sampler: { type: 'grid' },
+      budget: { maxFailedTrials: 1 },
+    });
+    expect(response.statusCode).toBe(201);
+    const done = await waitForSweep(api.app, api.authorization, response.json().id);
+    expect(done).toMatchObject({ status: 'failed', result: { reason: 'too_many_failures' }, trials: { failed: 2 } });
+    const [trial] = await leaderboard(api.app, api.authorization, done.id);
+    expect(trial).toMatchObject({ status: 'failed', stopReason: 'error' });
+    expect(trial.message).toMatch(/^The trial's spec does not validate: optimizer/);
+  });
+
+  it('prunes hopeless trials with the median rule, saying why, and keeps the good ones', async () => {
+    const response = await post({
+      base: { ...quadraticBase, training: { maxSteps: 200 } },
+      parameters: { 'optimizer.learningRate': { type: 'float', values: [0.04, 0.03, 0.02, 0.0001, 0.00005, 0.00002] } },
+      metric: { name: 'finalLoss' },
+      sampler: { type: 'grid', seed: 1 },
+      pruner: { type: 'median', startupTrials: 2, warmupSteps: 50, intervalSteps: 50 },
+      parallelism: 1,
+    });
+    expect(response.statusCode).toBe(201);
+    const done = await waitForSweep(api.app, api.authorization, response.json().id);
+    expect(done.status).toBe('completed');
+    const trials = await leaderboard(api.app, api.authorization, done.id);
+    const pruned = trials.filter((t) => t.status === 'pruned');
+    for (const trial of pruned) {
+      expect(trial.stopReason).toBe('pruned');
+      expect(trial.pruning).toMatchObject({ rule: 'median', rung: null });
+      expect(trial.pruning!.step % 50).toBe(0);
+      expect(trial.pruning!.value).toBeGreaterThan(trial.pruning!.cutoff!);
+      expect(trial.message).toBe(trial.pruning!.message);
+      expect(trial.message).toMatch(/^Pruned at step \d+: its best loss so far, .*, is worse than .*, the median of \d+ completed trial\(s\) at this step\.$/);
+      expect(trial.steps).toBe(trial.pruning!.step);
+      expect(trial.parameters['optimizer.learningRate']).toBeLessThan(0.001);
+    }
+    // Once two good trials completed, the slow ones cannot beat their median.
+    expect(pruned.length).toBeGreaterThan(0);
+    const completed = trials.filter((t) => t.status === 'completed');
+    expect(completed.length + pruned.length).toBe(6);
+    const run = (await api.app.inject({ method: 'GET', url: `/v1/runs/${pruned[0].runId}`, headers: { authorization: api.authorization } })).json();
+    expect(run).toMatchObject({ status: 'pruned', result: { stopReason: 'pruned', pruning: { rule: 'median' } } });
+  });
+
+  it('cancels a sweep: no more trials, queued ones cancelled, running ones stopped', async () => {
+    const response = await post({
+      base: { ...quadraticBase, training: { maxSteps: 2_000_000 } },
+      parameters: { 'optimizer.learningRate': { type: 'float', low: 1e-5, high: 1e-4, log: true } },
+      sampler: { type: 'random' },
+      budget: { maxTrials: 10 },
+      parallelism: 2,
+    });
+    const id = response.json().id;
+    const until = Date.now() + 30_000;
+    while ((await getSweep(api.app, api.authorization, id)).trials.running === 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+    const cancelled = await api.app.inject({ method: 'POST', url: `/v1/sweeps/${id}/cancel`, headers: { authorization: api.authorization } });
+    expect(cancelled.statusCode).toBe(200);
+    expect(cancelled.json()).toMatchObject({ status: 'cancelled', result: { reason: 'cancelled' } });
+    const deadline = Date.now() + 30_000;
+    let view = await getSweep(api.app, api.authorization, id);
+    while ((view.trials.running > 0 || view.trials.queued > 0) && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 50));
+      view = await getSweep(api.app, api.authorization, id);
+    }
+    expect(view.trials).toMatchObject({ running: 0, queued: 0, total: 2, cancelled: 2 });
+  });
+
+  it('lists sweeps newest first with a status filter, and hides other tenants\' sweeps', async () => {
+    const list = await api.app.inject({ method: 'GET', url: '/v1/sweeps?status=completed&limit=1', headers: { authorization: api.authorization } });
+    expect(list.statusCode).toBe(200);
+    const body = list.json();
+    expect(body.sweeps).toHaveLength(1);
+    expect(body.sweeps[0].status).toBe('completed');
+    expect(body.nextCursor).not.toBeNull();
+    const missing = await api.app.inject({ method: 'GET', url: '/v1/sweeps/00000000-0000-4000-8000-000000000000', headers: { authorization: api.authorization } });
+    expect(missing.statusCode).toBe(404);
+  });
+});
