@@ -12,6 +12,7 @@ export interface Command {
 
 const commands: Record<string, () => Promise<{ command: Command }>> = {
   run: () => import('./commands/run.ts'),
+  sweep: () => import('./commands/sweep.ts'),
   start: () => import('./commands/start.ts'),
   serve: () => import('./commands/serve.ts'),
   worker: () => import('./commands/worker.ts'),

@@ -11,3 +11,4 @@ export { pruners, prunerTypes, type PrunerType } from './pruners/registry.ts';
 export type { Pruner, PrunerDefinition, PruningDecision, PruningPlan, PruningStep, Competitor } from './pruners/pruner.ts';
 export { prunerSpecSchema, createPruner, type PrunerSpec } from './pruners/pruner-spec.ts';
 export { rungStep } from './pruners/asha-pruner.ts';
+export { decideAmongTrials, isCheckStep, nextCheckStep, type TrialAtStep } from './pruners/decide-among-trials.ts';

@@ -7,11 +7,10 @@
  * steps, from what is stored, so it decides as the interrupted attempt would have.
  */
 import type { SweepSpec } from '../../contracts/sweep-spec.ts';
-import { createPruner, metricGoal, sweepMetrics, type Competitor, type PruningDecision, type PruningStep } from '../../core/sweep/index.ts';
+import { createPruner, decideAmongTrials, isCheckStep, metricGoal, nextCheckStep, sweepMetrics, type PruningDecision } from '../../core/sweep/index.ts';
 import type { Pool } from '../../db/pool.ts';
 
 const columnByField = { loss: 'loss', valLoss: 'val_loss', valAccuracy: 'val_accuracy' } as const;
-const completeStatuses = new Set(['completed', 'early_stopped']);
 
 export interface TrialPruning {
   /** Updates to make from `step` before the next decision (Infinity: none left). */
@@ -36,40 +35,18 @@ export function createTrialPruning(pool: Pool, options: { sweepId: string; runId
              FROM runs r LEFT JOIN run_metrics m ON m.run_id = r.id AND m.step = $2
             WHERE r.sweep_id = $1`,
   };
-  /** The first recorded step at or past the pruner's next decision step. */
-  const nextCheck = (step: number) => {
-    const target = pruner.nextDecisionStep(step);
-    return Number.isFinite(target) ? Math.ceil(target / recordEvery) * recordEvery : Infinity;
-  };
   return {
-    stepsToNextCheck: (step) => nextCheck(step) - step,
+    stepsToNextCheck: (step) => nextCheckStep(pruner, step, recordEvery) - step,
     async decideAt(step) {
-      if (step % recordEvery !== 0 || pruner.nextDecisionStep(step - recordEvery) > step) return null;
+      if (!isCheckStep(pruner, step, recordEvery)) return null;
       const { rows } = await pool.query<{ self: boolean; status: string; value: number | null; pruning: { step?: number; rung?: number | null } | null; best: number | null }>({
         ...statement,
         values: [sweepId, step, runId],
       });
       const own = rows.find((row) => row.self);
       if (!own || own.value === null) return null;
-      const others = rows.filter((row) => !row.self);
-      const context: PruningStep = {
-        step,
-        value: own.value,
-        bestValue: own.best ?? NaN,
-        previousStep: step - recordEvery >= 1 ? step - recordEvery : null,
-        goal,
-        metric: field,
-        completedTrials: others.filter((row) => completeStatuses.has(row.status)).length,
-      };
-      const plan = pruner.plan(context);
-      if (!plan) return null;
-      const competitors: Competitor[] = others
-        .filter((row) => row.value !== null && (plan.population === 'reached' || completeStatuses.has(row.status)))
-        .map((row) => ({
-          value: row.value!,
-          prunedRung: row.status === 'pruned' && row.pruning?.step === step ? (row.pruning.rung ?? null) : null,
-        }));
-      return pruner.decide(context, competitors);
+      const at = { step, previousStep: step - recordEvery >= 1 ? step - recordEvery : null, goal, metric: field };
+      return decideAmongTrials(pruner, at, { value: own.value, best: own.best }, rows.filter((row) => !row.self));
     },
   };
 }

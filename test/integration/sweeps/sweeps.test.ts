@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useTestApi } from '../runs/support.ts';
 import { getSweep, leaderboard, quadraticBase, startTestSweepWorker, waitForSweep, type TestSweepWorker } from './support.ts';
@@ -151,6 +152,20 @@ describe('sweeps over the API, run by the workers', () => {
       view = await getSweep(api.app, api.authorization, id);
     }
     expect(view.trials).toMatchObject({ running: 0, queued: 0, total: 2, cancelled: 2 });
+  });
+
+  it("runs the README's sweep through the API to its budget", async () => {
+    const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
+    const section = readme.slice(readme.indexOf('## Sweeps'), readme.indexOf('## Parallel and distributed SGD'));
+    const response = await post(JSON.parse(/```json\n([\s\S]*?)```/.exec(section)![1]), { 'idempotency-key': 'lr-search-1' });
+    expect(response.statusCode).toBe(201);
+    const done = await waitForSweep(api.app, api.authorization, response.json().id, 120_000);
+    expect(done).toMatchObject({ status: 'completed', result: { reason: 'budget_exhausted', message: 'All 12 trials of the budget finished.' }, trials: { total: 12 } });
+    expect(done.trials.completed + done.trials.pruned + done.trials.diverged).toBe(12);
+    const trials = await leaderboard(api.app, api.authorization, done.id);
+    expect(done.best?.runId).toBe(trials[0].runId);
+    const runs = await api.app.inject({ method: 'GET', url: `/v1/runs?sweepId=${done.id}&limit=50`, headers: { authorization: api.authorization } });
+    expect(runs.json().runs).toHaveLength(12);
   });
 
   it('lists sweeps newest first with a status filter, and hides other tenants\' sweeps', async () => {

@@ -1,0 +1,152 @@
+/**
+ * `descent sweep spec.json`: runs a sweep spec locally, with no services: the service's sampler,
+ * pruner and coordination, trials on a pool of threads (one per core by default).
+ */
+import { randomInt } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import type { Command } from '../main.ts';
+import { toFieldIssues } from '../../contracts/issues.ts';
+import { runSpecSchema } from '../../contracts/run-spec.ts';
+import { settleSweepSpec, sweepSpecSchema } from '../../contracts/sweep-spec.ts';
+import type { TrialView } from '../../contracts/sweep-view.ts';
+import { isObjectiveReference } from '../../core/training/index.ts';
+import { ProgressBar } from '../progress-bar.ts';
+import { runLocalSweep } from '../sweep/local-sweep.ts';
+
+const help = `Usage: descent sweep <spec.json | -> [options]
+
+Runs a sweep spec (the body of POST /v1/sweeps) locally, with no services: the same samplers,
+pruners and budget as the service, trials run in parallel on threads. "-" reads the spec from
+standard input.
+
+Options:
+  --jsonl          Print one line {"trial": {...}} per finished trial (the fields of
+                   GET /v1/sweeps/{id}/trials: trialNumber, status, value, parameters, steps,
+                   stopReason, message, pruning), then {"sweep": {"status", "result", "best",
+                   "trials": [...leaderboard]}}.
+  --threads N      Trials running at once, at most (default: the number of cores; the spec's
+                   parallelism caps it too).
+  --no-progress    No progress bar.
+  -h, --help       This text.
+
+Without --jsonl: a progress bar on stderr (when it is a terminal), then why the sweep ended and
+the leaderboard, best first, with each pruned trial's reason. Ctrl-C stops the running trials
+and still prints the leaderboard.
+
+Exit status: 0 when the sweep ran (whatever its trials did), 1 when it failed (more failed trials
+than budget.maxFailedTrials), 2 for bad input (unreadable file, invalid JSON, a spec that does
+not validate; every problem is printed with its path).`;
+
+interface Options {
+  readonly file: string;
+  readonly jsonl: boolean;
+  readonly progress: boolean;
+  readonly threads: number;
+}
+
+class InputError extends Error {}
+
+function parseArguments(args: readonly string[]): Options {
+  let file: string | undefined;
+  let jsonl = false;
+  let progress = true;
+  let threads = availableParallelism();
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    if (arg === '--jsonl') jsonl = true;
+    else if (arg === '--no-progress') progress = false;
+    else if (arg === '--threads') {
+      threads = Number(args[++i]);
+      if (!Number.isInteger(threads) || threads < 1 || threads > 256) throw new InputError('--threads takes a whole number from 1 to 256');
+    } else if (arg.startsWith('-') && arg !== '-') throw new InputError(`unknown option '${arg}'`);
+    else if (file === undefined) file = arg;
+    else throw new InputError(`unexpected argument '${arg}' (one spec file at a time)`);
+  }
+  if (file === undefined) throw new InputError('missing spec file (a path, or - for standard input)');
+  return { file, jsonl, progress, threads };
+}
+
+async function readSpecText(file: string): Promise<string> {
+  try {
+    if (file !== '-') return await readFile(file, 'utf8');
+    const chunks: Buffer[] = [];
+    for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+    return Buffer.concat(chunks).toString('utf8');
+  } catch (error) {
+    throw new InputError(`cannot read ${file}: ${(error as Error).message}`);
+  }
+}
+
+const formatValue = (value: number | null) => (value === null ? '—' : String(Number(value.toPrecision(6))));
+const formatParameters = (parameters: TrialView['parameters']) => Object.entries(parameters).map(([name, value]) => `${name}=${value}`).join(' ');
+
+function leaderboardText(trials: readonly TrialView[]): string {
+  const lines = ['rank  trial  status         value         parameters'];
+  trials.forEach((trial, index) => {
+    lines.push(`${String(index + 1).padStart(4)}  ${String(trial.trialNumber).padStart(5)}  ${trial.status.padEnd(13)}  ${formatValue(trial.value).padEnd(12)}  ${formatParameters(trial.parameters)}`);
+    if (trial.status === 'pruned' || trial.status === 'failed') lines.push(`${' '.repeat(13)}${trial.message}`);
+  });
+  return `${lines.join('\n')}\n`;
+}
+
+async function execute(args: string[]): Promise<number> {
+  let options: Options;
+  let text: string;
+  try {
+    options = parseArguments(args);
+    text = await readSpecText(options.file);
+  } catch (error) {
+    if (!(error instanceof InputError)) throw error;
+    console.error(`descent sweep: ${error.message}\nRun 'descent sweep --help' for usage.`);
+    return 2;
+  }
+  const name = options.file === '-' ? 'standard input' : options.file;
+  let input: unknown;
+  try {
+    input = JSON.parse(text);
+  } catch (error) {
+    console.error(`descent sweep: ${name} is not valid JSON: ${(error as Error).message}`);
+    return 2;
+  }
+  const parsed = sweepSpecSchema.safeParse(input);
+  if (!parsed.success) {
+    const issues = toFieldIssues(parsed.error);
+    console.error(`descent sweep: ${name} is not a valid sweep spec (${issues.length} problem${issues.length === 1 ? '' : 's'}):`);
+    for (const issue of issues) console.error(`  ${issue.path || '(spec)'}: ${issue.message}`);
+    return 2;
+  }
+  if (isObjectiveReference(runSpecSchema.parse(parsed.data.base).objective)) {
+    console.error('descent sweep: base.objective is a stored objective ({"id": …}): only the service can resolve it (POST /v1/sweeps).');
+    return 2;
+  }
+  const spec = settleSweepSpec(parsed.data, () => randomInt(0, 2 ** 32 - 1));
+  const maxTrials = spec.budget.maxTrials ?? 1;
+  const bar = new ProgressBar(process.stderr);
+  let interrupt: () => void = () => undefined;
+  const interrupted = new Promise<void>((resolve) => (interrupt = resolve));
+  process.once('SIGINT', interrupt);
+  const outcome = await runLocalSweep(spec, {
+    threads: options.threads,
+    interrupted,
+    onTrialEnd: (trial, finished, best) => {
+      if (options.jsonl) process.stdout.write(`${JSON.stringify({ trial })}\n`);
+      else if (options.progress) bar.update(finished / maxTrials, `trial ${finished}/${maxTrials}, best ${formatValue(best?.value ?? null)}`);
+    },
+  });
+  process.removeListener('SIGINT', interrupt);
+  bar.clear();
+  const best = outcome.trials.find((trial) => trial.value !== null && ['completed', 'early_stopped', 'diverged'].includes(trial.status)) ?? null;
+  if (options.jsonl) {
+    process.stdout.write(`${JSON.stringify({ sweep: { status: outcome.status, result: outcome.result, seed: spec.sampler.seed, best, trials: outcome.trials } })}\n`);
+  } else {
+    process.stdout.write(
+      `Sweep ${outcome.status}: ${outcome.result?.message ?? ''}\n`
+      + `Best: ${best ? `trial ${best.trialNumber}, ${spec.metric.name} ${formatValue(best.value)}, ${formatParameters(best.parameters)}` : '—'}\n`
+      + `Seed: ${spec.sampler.seed} (set sampler.seed to replay this sweep)\n\n${leaderboardText(outcome.trials)}`,
+    );
+  }
+  return outcome.status === 'failed' ? 1 : 0;
+}
+
+export const command: Command = { summary: 'run a sweep spec locally, with no services', help, execute };

@@ -1,0 +1,62 @@
+/**
+ * A thread of `descent sweep` running trials one after another, each through the same run loop
+ * as `descent run` and the workers. Messages:
+ *   in:  { type: 'trial', trialNumber, spec, pruner, field }   run this trial
+ *        { type: 'verdict', prune }                            the answer to a check
+ *   out: { type: 'records', trialNumber, rows: [[step, value|null], …] }   after each advance
+ *        { type: 'check', trialNumber, step, previousStep }    at a pruning decision step
+ *        { type: 'result', trialNumber, result }               the trial ended
+ *        { type: 'error', trialNumber, message }
+ */
+import { parentPort } from 'node:worker_threads';
+import { runSpecSchema } from '../../contracts/run-spec.ts';
+import { createPruner, isCheckStep, nextCheckStep, type PrunerSpec } from '../../core/sweep/index.ts';
+import { iterateRun, recordEvery, type StepRecord } from '../../core/training/index.ts';
+
+export interface TrialMessage {
+  readonly type: 'trial';
+  readonly trialNumber: number;
+  readonly spec: unknown;
+  readonly pruner: PrunerSpec;
+  readonly field: 'loss' | 'valLoss' | 'valAccuracy';
+}
+
+const port = parentPort!;
+let answer: ((prune: boolean) => void) | null = null;
+
+/** Updates per advance between two messages, at most: keeps the thread answering. */
+const stepsPerAdvance = 20_000;
+
+async function runTrial({ trialNumber, spec, pruner: prunerSpec, field }: TrialMessage): Promise<void> {
+  const parsed = runSpecSchema.parse(spec);
+  const engine = iterateRun(parsed);
+  const every = recordEvery(parsed.record, parsed.training.maxSteps);
+  const pruner = prunerSpec.type === 'none' ? null : createPruner(prunerSpec);
+  for (;;) {
+    const step = engine.progress.step;
+    const toNextCheck = pruner ? nextCheckStep(pruner, step, every) - step : Infinity;
+    const records: StepRecord[] = engine.advance({ maxSteps: Math.min(stepsPerAdvance, toNextCheck) });
+    port.postMessage({ type: 'records', trialNumber, rows: records.map((record) => [record.step, record[field] ?? null]) });
+    if (engine.result) {
+      port.postMessage({ type: 'result', trialNumber, result: engine.result });
+      return;
+    }
+    const now = engine.progress.step;
+    if (pruner && isCheckStep(pruner, now, every)) {
+      port.postMessage({ type: 'check', trialNumber, step: now, previousStep: now - every >= 1 ? now - every : null });
+      const prune = await new Promise<boolean>((resolve) => (answer = resolve));
+      if (prune) engine.cancel();
+    }
+  }
+}
+
+port.on('message', (message: TrialMessage | { type: 'verdict'; prune: boolean }) => {
+  if (message.type === 'verdict') {
+    answer?.(message.prune);
+    answer = null;
+    return;
+  }
+  runTrial(message).catch((error: unknown) => {
+    port.postMessage({ type: 'error', trialNumber: message.trialNumber, message: error instanceof Error ? error.message : String(error) });
+  });
+});

@@ -1,0 +1,62 @@
+/** `descent sweep`: the README's sweep runs locally as written; bad specs are refused with every path. */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { sweepSpecSchema } from '../../src/contracts/sweep-spec.ts';
+import { createPruner, prunerSpecSchema } from '../../src/core/sweep/index.ts';
+import { runCli } from './capture.ts';
+
+const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+const section = readme.slice(readme.indexOf('## Sweeps'), readme.indexOf('## Parallel and distributed SGD'));
+const [example, pruned] = [...section.matchAll(/```json\n([\s\S]*?)```/g)].map((match) => match[1]);
+const directory = mkdtempSync(join(tmpdir(), 'descent-sweep-'));
+afterAll(() => rmSync(directory, { recursive: true, force: true }));
+
+describe('descent sweep', () => {
+  it("runs the README's sweep to its budget, with a leaderboard and reasons for the pruned trials", async () => {
+    expect(sweepSpecSchema.safeParse(JSON.parse(example)).success).toBe(true);
+    const file = join(directory, 'sweep.json');
+    writeFileSync(file, example);
+    const { code, stdout } = await runCli(['sweep', file, '--jsonl', '--threads', '2']);
+    expect(code).toBe(0);
+    const lines = stdout.trim().split('\n').map((line) => JSON.parse(line));
+    const trials = lines.filter((line) => line.trial).map((line) => line.trial);
+    expect(trials).toHaveLength(12);
+    const { sweep } = lines.at(-1);
+    expect(sweep).toMatchObject({ status: 'completed', result: { reason: 'budget_exhausted' }, seed: 1 });
+    expect(sweep.trials.map((t: { trialNumber: number }) => t.trialNumber).sort((a: number, b: number) => a - b)).toEqual([...Array(12).keys()]);
+    for (const trial of sweep.trials.filter((t: { status: string }) => t.status === 'pruned')) {
+      expect(trial.pruning).toMatchObject({ rule: 'asha' });
+      expect(trial.message).toMatch(/^Pruned at rung \d \(step \d+00\): loss .* ranks \d+(st|nd|rd|th) of \d+ trial\(s\) at this step; the best \d+ \(1 in 3\) go on, the last of them at .*\.$/);
+    }
+    expect(sweep.best.value).toBe(sweep.trials[0].value);
+  });
+
+  it("writes the README's pruning reason exactly as the pruner does", () => {
+    const shown = JSON.parse(pruned.replace('"Pruned at rung 0 (step 100): …"', '"…"'));
+    const pruner = createPruner(prunerSpecSchema.parse({ type: 'asha', minSteps: 100, reductionFactor: 3 }));
+    // 14 competitors, 7 of them better; of the 15 values the best ⌊15/3⌋ = 5 go on.
+    const competitors = [5.1, 5.2, 5.3, 5.4, 5.65202, 5.7, 5.8, 5.9, 6, 6.1, 6.2, 6.3, 6.4, 6.5].map((value) => ({ value, prunedRung: null }));
+    const decision = pruner.decide({ step: 100, value: 5.82623, bestValue: 5.82623, previousStep: 90, goal: 'minimize', metric: 'loss', completedTrials: 0 }, competitors);
+    expect(decision.message).toBe(shown.message);
+    const { prune: _prune, message: _message, ...fields } = decision;
+    const { message: _shown, ...shownFields } = shown.pruning;
+    expect(fields).toEqual(shownFields);
+  });
+
+  it('refuses a bad spec naming every bad field, exit 2', async () => {
+    const file = join(directory, 'bad.json');
+    writeFileSync(file, JSON.stringify({ base: { optimizer: { name: 'adam' } }, parameters: { x: { type: 'float', low: 2, high: 1 } }, sampler: { type: 'grid' } }));
+    const { code, stderr } = await runCli(['sweep', file]);
+    expect(code).toBe(2);
+    expect(stderr).toContain('base.objective');
+    expect(stderr).toContain('parameters.x.high: Must be greater than low (2).');
+  });
+
+  it('has --help', async () => {
+    const { code, stdout } = await runCli(['sweep', '--help']);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^Usage: descent sweep/);
+  });
+});
