@@ -36,7 +36,6 @@ export async function startRunWorker(config: Config, services: Services): Promis
     await pool.end();
     await closeRedis(events);
   };
-  const logger = createLogger(config.logLevel);
   const running = await startWorker({
     config,
     connection: services.redis,
