@@ -1,0 +1,135 @@
+/**
+ * Sweep benchmarks, against Optuna 3.1 measured in the same run (Debian's python3-optuna;
+ * python3-psycopg2 for its RDB storage: installed here with apt-get when missing).
+ *
+ * (a) Overhead per trial: a TPE sweep of trials that do no work (one update of a 2-D
+ *     expression), through API → coordinator → runs queue → worker → PostgreSQL, against Optuna's
+ *     TPE with its RDB storage on the same PostgreSQL and with its in-memory storage.
+ * (b) Quality: best value after 25, 50 and 100 trials of our TPE against Optuna's TPE on the same
+ *     objective (median over seeds).
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { buildApp } from '../src/api/app.ts';
+import { createApiKeyRepository } from '../src/db/api-keys.ts';
+import { createDatabase } from '../src/db/client.ts';
+import { createPool } from '../src/db/pool.ts';
+import { closeRedis, createRedis } from '../src/queue/connection.ts';
+import { createRunsQueue } from '../src/queue/runs-queue.ts';
+import { createSweepsQueue } from '../src/queue/sweeps-queue.ts';
+import { createRunProcessor } from '../src/worker/processors/run.ts';
+import { createSweepProcessor } from '../src/worker/processors/sweep.ts';
+import { startSweepWorker } from '../src/worker/sweep-worker.ts';
+import { startWorker } from '../src/worker/worker.ts';
+import { createSampler, searchSpaceSchema, toSearchSpace, trialRandom, type ObservedTrial, type ParameterValues } from '../src/core/sweep/index.ts';
+import { benchConfig, benchDatabaseUrl } from './service/environment.ts';
+
+const python = '/usr/bin/python3';
+const peer = fileURLToPath(new URL('./sweeps/optuna-peer.py', import.meta.url));
+const overheadTrials = Number(process.env.SWEEP_BENCH_TRIALS ?? 200);
+const seeds = Number(process.env.SWEEP_BENCH_SEEDS ?? 7);
+const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
+
+function ensurePeers(): void {
+  if (!existsSync('/usr/lib/python3/dist-packages/optuna')) execFileSync('apt-get', ['install', '-y', 'python3-optuna'], { stdio: 'ignore' });
+  if (!existsSync('/usr/lib/python3/dist-packages/psycopg2')) execFileSync('apt-get', ['install', '-y', 'python3-psycopg2'], { stdio: 'ignore' });
+}
+
+function optuna(args: string[]): unknown {
+  return JSON.parse(execFileSync(python, [peer, ...args], { encoding: 'utf8', maxBuffer: 1 << 24 }));
+}
+
+async function ourOverhead(): Promise<number> {
+  const config = await benchConfig();
+  const database = createDatabase(config.databaseUrl);
+  const redis = createRedis(config.redisUrl, 'client');
+  const runsQueue = createRunsQueue(redis, config.queuePrefix);
+  const app = await buildApp({ config, database, redis, runsQueue }, { logger: false });
+  const workers = await Promise.all([0, 1].map(async () => {
+    const pool = createPool(config.databaseUrl, config.workerConcurrency + 2);
+    const connection = createRedis(config.redisUrl, 'worker');
+    const sweepsQueue = createSweepsQueue(connection, config.queuePrefix);
+    const sweeps = await startSweepWorker({ config, connection, logger: silent, processor: createSweepProcessor({ pool, redis: connection, queuePrefix: config.queuePrefix, runsQueue, sweepsQueue }) });
+    const runs = await startWorker({ config, connection, logger: silent, processors: { run: createRunProcessor({ database, pool, redis: connection, queuePrefix: config.queuePrefix, sweepsQueue }) } });
+    return async () => {
+      await runs.close();
+      await sweeps.close();
+      await sweepsQueue.close();
+      await closeRedis(connection);
+      await pool.end();
+    };
+  }));
+  const { key } = await createApiKeyRepository(database).create(`bench-${Date.now()}`);
+  const body = {
+    base: { objective: { type: 'expression', expression: 'x^2 + y^2', variables: ['x', 'y'], initial: [1, 1] }, optimizer: { name: 'sgd', learningRate: 0.1 }, training: { maxSteps: 1 } },
+    parameters: { 'optimizer.learningRate': { type: 'float', low: 1e-4, high: 1, log: true } },
+    sampler: { type: 'tpe', seed: 1 },
+    budget: { maxTrials: overheadTrials },
+    parallelism: 8,
+  };
+  const start = performance.now();
+  const response = await app.inject({ method: 'POST', url: '/v1/sweeps', headers: { authorization: `Bearer ${key}` }, payload: body });
+  const id = response.json().id as string;
+  const status = new pg.Client({ connectionString: benchDatabaseUrl });
+  await status.connect();
+  for (;;) {
+    const { rows } = await status.query<{ status: string }>('SELECT status FROM sweeps WHERE id = $1', [id]);
+    if (rows[0].status !== 'queued' && rows[0].status !== 'running') break;
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  const seconds = (performance.now() - start) / 1000;
+  await status.end();
+  for (const close of workers) await close();
+  await app.close();
+  await runsQueue.obliterate({ force: true });
+  await runsQueue.close();
+  await closeRedis(redis);
+  await database.$disconnect();
+  return seconds / overheadTrials;
+}
+
+function objective(values: ParameterValues): number {
+  const x = values.x as number;
+  const y = values.y as number;
+  const z = values.z as number;
+  const u = 0.8 * (x - 1) + 0.6 * (y + 2);
+  const v = -0.6 * (x - 1) + 0.8 * (y + 2);
+  return u * u + 10 * v * v + (z - 0.5) ** 2 + 0.5 * (1 - Math.cos(3 * x));
+}
+
+function ourQuality(): Record<'25' | '50' | '100', number[]> {
+  const space = toSearchSpace(searchSpaceSchema.parse({ x: { type: 'float', low: -5, high: 5 }, y: { type: 'float', low: -5, high: 5 }, z: { type: 'float', low: -5, high: 5 } }));
+  const result: Record<'25' | '50' | '100', number[]> = { 25: [], 50: [], 100: [] };
+  for (let seed = 1; seed <= seeds; seed++) {
+    const sampler = createSampler({ type: 'tpe', seed, startupTrials: 10, nEiCandidates: 24, gamma: 0.1, gammaMax: 25, considerPrior: true, priorWeight: 1, considerMagicClip: true, considerEndpoints: false, multivariate: false, constantLiar: false }, space);
+    const trials: ObservedTrial[] = [];
+    for (let n = 0; n < 100; n++) {
+      const parameters = sampler.suggest({ trialNumber: n, trials, goal: 'minimize', random: trialRandom(seed, n) });
+      trials.push({ number: n, state: 'complete', parameters, value: objective(parameters), lastStep: null, lastValue: null });
+    }
+    for (const budget of [25, 50, 100] as const) result[budget].push(Math.min(...trials.slice(0, budget).map((t) => t.value!)));
+  }
+  return result;
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const ms = (seconds: number) => `${(seconds * 1000).toFixed(2)} ms`;
+
+ensurePeers();
+console.log(`(a) overhead per trial: ${overheadTrials} TPE trials that do no work`);
+const ours = await ourOverhead();
+const rdb = (optuna(['overhead', String(overheadTrials), benchDatabaseUrl.replace(/^postgresql:/, 'postgresql+psycopg2:')]) as { secondsPerTrial: number }).secondsPerTrial;
+const memory = (optuna(['overhead', String(overheadTrials), 'memory']) as { secondsPerTrial: number }).secondsPerTrial;
+console.log(`  Descent (API, coordinator, 2 workers, PostgreSQL): ${ms(ours)}`);
+console.log(`  Optuna, RDB storage on the same PostgreSQL:         ${ms(rdb)}   ratio Descent/Optuna-RDB ${(ours / rdb).toFixed(3)} (target ≤ 0.1)`);
+console.log(`  Optuna, in memory:                                  ${ms(memory)}   ratio Descent/Optuna-memory ${(ours / memory).toFixed(2)} (target ≤ 2)`);
+
+console.log(`\n(b) quality: best value after 25/50/100 trials, median over ${seeds} seeds (lower is better)`);
+const ourBest = ourQuality();
+const theirBest = optuna(['quality', String(seeds)]) as Record<string, number[]>;
+for (const budget of ['25', '50', '100'] as const) {
+  console.log(`  ${budget.padStart(3)} trials: Descent TPE ${median(ourBest[budget]).toPrecision(4)}   Optuna TPE ${median(theirBest[budget]).toPrecision(4)}`);
+}
+process.exit(0);
