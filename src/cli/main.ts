@@ -20,13 +20,24 @@ const commands: Record<string, () => Promise<{ command: Command }>> = {
   keys: () => import('./commands/keys.ts'),
 };
 
+/**
+ * `npx descent` outside the project resolves to an unrelated package of that name on npm, so
+ * the ways that do reach this CLI are spelled out.
+ */
+const runningFromAnywhere = [
+  'From any directory:',
+  '  npm link                          once, in the Descent checkout; then `descent <command>` anywhere',
+  '  node <checkout>/bin/descent.js    without installing anything',
+  '  npx descent                       only inside the checkout (elsewhere npx fetches another package)',
+];
+
 async function usage(): Promise<string> {
   const lines = ['Usage: descent <command> [options]', '', 'Commands:'];
   for (const [name, load] of Object.entries(commands)) {
     const { command } = await load();
     lines.push(`  ${name.padEnd(9)} ${command.summary}`);
   }
-  lines.push('', "Run 'descent <command> --help' for a command's options.");
+  lines.push('', "Run 'descent <command> --help' for a command's options.", '', ...runningFromAnywhere);
   return lines.join('\n');
 }
 

@@ -88,3 +88,13 @@ describe('descent run', () => {
     expect(stdout).toMatch(/Exit status/);
   });
 });
+
+describe('descent --help', () => {
+  it('says how to run the CLI from any directory', async () => {
+    const { code, stdout } = await runCli(['--help']);
+    expect(code).toBe(0);
+    expect(stdout).toContain('npm link');
+    expect(stdout).toContain('bin/descent.js');
+    expect(stdout).toMatch(/npx descent .*only inside the checkout/);
+  });
+});
