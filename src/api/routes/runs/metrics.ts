@@ -122,7 +122,7 @@ export async function runMetricsRoutes(
     reply.header('etag', etag);
     reply.header('cache-control', finished ? 'private, max-age=86400' : 'private, no-cache');
     reply.header('vary', 'accept, authorization');
-    if (matchesEtag(request.headers['if-none-match'], etag)) return reply.code(304).send(null);
+    if (matchesEtag(request.headers['if-none-match'], etag)) return notModified(reply);
 
     const from = query.from ?? 1;
     const to = Math.min(query.to ?? maxStep, Math.max(lastStep, from));
@@ -173,6 +173,11 @@ function formatAccepted(accept: string | undefined): keyof typeof contentTypes {
 /** A page's points, one JSON object per line (the cursor of the next page goes in a header). */
 function metricsJsonLines(page: MetricsPage): string {
   return page.points.map((point) => `${JSON.stringify(point)}\n`).join('');
+}
+
+/** 304 carries no body (the typed reply would write `null`). */
+function notModified(reply: FastifyReply) {
+  return reply.code(304).send();
 }
 
 function sendStream(reply: FastifyReply, contentType: string, stream: Readable) {
