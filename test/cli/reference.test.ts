@@ -1,5 +1,5 @@
 /**
- * The reference trajectories (../shared/reference/, paper and torch flavors) reproduced through
+ * The reference trajectories (test/fixtures/reference/, paper and torch flavors) reproduced through
  * the real CLI path: spec file → `descent run --jsonl` → per-step records compared with the
  * README's rule max|ours − ref| ≤ 1e-9·max|ref|, for the parameters and the loss.
  */

@@ -1,5 +1,5 @@
 /**
- * The reference trajectories in `../shared/reference/` (relative to the repository root):
+ * The reference trajectories in `test/fixtures/reference/`:
  * loading, mapping each case to our optimizer configuration, and the comparison rule of their
  * README.
  */
@@ -26,7 +26,7 @@ export interface ReferenceCase {
   readonly loss: readonly number[];
 }
 
-export const referenceDirectory = new URL('../../../shared/reference/', import.meta.url);
+export const referenceDirectory = new URL('../fixtures/reference/', import.meta.url);
 
 const cache = new Map<ReferenceSource, ReferenceCase[]>();
 

@@ -17,7 +17,7 @@ interface ReferenceCase {
   theta: number[][];
   loss: number[];
 }
-const reference: ReferenceCase[] = JSON.parse(readFileSync(new URL('../../../../../shared/reference/paper.json', import.meta.url), 'utf8'));
+const reference: ReferenceCase[] = JSON.parse(readFileSync(new URL('../../../fixtures/reference/paper.json', import.meta.url), 'utf8'));
 
 function bothPaths(expression: string) {
   const tape = buildTape(parseExpression(expression, variables).root, variables.length);
