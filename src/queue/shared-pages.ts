@@ -45,8 +45,9 @@ const pollMs = 5;
 export function createSharedPages(redis: Redis, { namespace, ttlSeconds = 60, lockMs = 5_000, maxStoredBytes = 8 * 1024 * 1024 }: SharedPagesOptions) {
   const inFlight = new Map<string, Promise<StoredPage>>();
   const stats: SharedPageStats = { computed: 0, shared: 0, joined: 0 };
-  const pageKey = (key: string) => `${namespace}:page:${key}`;
-  const lockKey = (key: string) => `${namespace}:page-lock:${key}`;
+  // One hash tag per page, so the page and its lock share a Redis Cluster slot (read together by MGET).
+  const pageKey = (key: string) => `${namespace}:page:{${key}}`;
+  const lockKey = (key: string) => `${namespace}:page-lock:{${key}}`;
 
   const encode = (page: StoredPage) => `${JSON.stringify([page.contentType, page.nextCursor])}\n${page.body}`;
   const decode = (text: string): StoredPage => {
@@ -99,13 +100,14 @@ export function createSharedPages(redis: Redis, { namespace, ttlSeconds = 60, lo
     try {
       while (Date.now() < deadline) {
         await new Promise((wake) => setTimeout(wake, pollMs));
-        const found = await stored(key);
-        if (found) {
+        // The page and the lock in one round trip: a page ends the wait, a lock gone without a
+        // page means the holder gave up (its computation failed or its process ended).
+        const [text, lock] = await redis.mget(pageKey(key), lockKey(key));
+        if (text !== null) {
           stats.shared++;
-          return found;
+          return decode(text);
         }
-        // The holder gave up (its process ended): stop waiting.
-        if ((await redis.exists(lockKey(key))) === 0 && (await redis.exists(pageKey(key))) === 0) break;
+        if (lock === null) break;
       }
     } catch {
       // Redis went away while waiting: compute it here.
