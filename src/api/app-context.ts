@@ -37,7 +37,6 @@ export function createAppContext(dependencies: AppDependencies) {
   const pool = dependencies.pool ?? createPool(dependencies.config.databaseUrl, 4);
   const runEvents = dependencies.runEvents ?? createRunEventHub(dependencies.config.redisUrl);
   const sweepsQueue = createSweepsQueue(dependencies.redis, dependencies.config.queuePrefix);
-  sweepsQueue.on('error', () => undefined);
   /** Closes what the context opened itself (not what it was given). */
   const close = async () => {
     await sweepsQueue.close().catch(() => undefined);

@@ -25,7 +25,6 @@ export function openServices(config: Config, role: 'worker' | 'client'): Service
   const database = createDatabase(config.databaseUrl);
   const redis = createRedis(config.redisUrl, role);
   const runsQueue = createRunsQueue(redis, config.queuePrefix);
-  runsQueue.on('error', () => undefined);
   return {
     database,
     redis,

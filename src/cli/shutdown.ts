@@ -1,26 +1,46 @@
 /**
  * Graceful shutdown on SIGTERM and SIGINT: the first signal runs `stop` (stop taking work,
  * finish what is in flight, close connections); a second one exits at once.
+ *
+ * It is also the process's last line of defence: an error nothing handled (an `'error'` event
+ * without a listener, a rejected promise nobody awaited) is logged and runs the same `stop`,
+ * and the process exits 1, instead of dying in the middle of a write. A worker's runs then
+ * resume elsewhere from their checkpoints.
  */
-export function onShutdownSignal(stop: (signal: NodeJS.Signals) => Promise<void>, log: (line: string) => void): Promise<number> {
+export function onShutdownSignal(stop: (signal: NodeJS.Signals | 'fatal') => Promise<void>, log: (line: string) => void): Promise<number> {
   return new Promise((resolve) => {
     let stopping = false;
+    let exitCode = 0;
+    const shutDown = (reason: NodeJS.Signals | 'fatal') => {
+      stopping = true;
+      stop(reason).then(
+        () => resolve(exitCode),
+        (error: unknown) => {
+          log(`shutdown failed: ${describe(error)}`);
+          resolve(1);
+        },
+      );
+    };
     const handle = (signal: NodeJS.Signals) => {
       if (stopping) {
         log(`received ${signal} again; exiting without waiting`);
         process.exit(1);
       }
-      stopping = true;
       log(`received ${signal}; shutting down`);
-      stop(signal).then(
-        () => resolve(0),
-        (error: unknown) => {
-          log(`shutdown failed: ${error instanceof Error ? error.message : String(error)}`);
-          resolve(1);
-        },
-      );
+      shutDown(signal);
+    };
+    const fatal = (error: unknown) => {
+      exitCode = 1;
+      log(`unhandled error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      if (stopping) return;
+      log('shutting down after an unhandled error');
+      shutDown('fatal');
     };
     process.on('SIGTERM', handle);
     process.on('SIGINT', handle);
+    process.on('uncaughtException', fatal);
+    process.on('unhandledRejection', fatal);
   });
 }
+
+const describe = (error: unknown) => (error instanceof Error ? error.message : String(error));

@@ -23,8 +23,11 @@ export function createPool(databaseUrl: string, max = 10): Pool {
     connectionTimeoutMillis: 5_000,
     options: '-c enable_seqscan=off',
   });
-  // An idle client that loses its connection emits 'error' on the pool; without a listener
-  // that would crash the process. The next checkout gets a fresh connection.
+  // A connection PostgreSQL drops (a restart, a failover, a terminated backend) emits 'error':
+  // on the pool while it is idle there, on the client itself while checked out (a COPY
+  // transaction, an export). Without a listener either would crash the process; the statement
+  // in flight rejects with its own error anyway, and a broken client is not reused.
   pool.on('error', () => undefined);
+  pool.on('connect', (client) => client.on('error', () => undefined));
   return pool;
 }

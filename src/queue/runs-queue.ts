@@ -16,7 +16,7 @@ export type RunJobData = z.infer<typeof runJobDataSchema>;
 export type RunsQueue = Queue<RunJobData, void, typeof runJobName>;
 
 export function createRunsQueue(connection: Redis, prefix: string): RunsQueue {
-  return new Queue<RunJobData, void, typeof runJobName>(runsQueueName, {
+  const queue = new Queue<RunJobData, void, typeof runJobName>(runsQueueName, {
     connection,
     prefix,
     defaultJobOptions: {
@@ -28,6 +28,11 @@ export function createRunsQueue(connection: Redis, prefix: string): RunsQueue {
       removeOnFail: { age: 7 * 24 * 3600 },
     },
   });
+  // The queue repeats its connection's errors (Redis down); the connection remembers them
+  // already (see connection.ts), and the command that failed rejects: without a listener the
+  // repeat would crash the process.
+  queue.on('error', () => undefined);
+  return queue;
 }
 
 /**

@@ -21,7 +21,7 @@ export type SweepsQueue = Queue<SweepJobData, void, typeof sweepJobName>;
 export const sweepCheckMilliseconds = 30_000;
 
 export function createSweepsQueue(connection: Redis, prefix: string): SweepsQueue {
-  return new Queue<SweepJobData, void, typeof sweepJobName>(sweepsQueueName, {
+  const queue = new Queue<SweepJobData, void, typeof sweepJobName>(sweepsQueueName, {
     connection,
     prefix,
     defaultJobOptions: {
@@ -31,6 +31,9 @@ export function createSweepsQueue(connection: Redis, prefix: string): SweepsQueu
       removeOnFail: { age: 24 * 3600 },
     },
   });
+  // As the runs queue's (see runs-queue.ts): Redis errors are the connection's to report.
+  queue.on('error', () => undefined);
+  return queue;
 }
 
 /** Wakes the sweep's coordinator now; `cause` (a run id, "created", …) keeps distinct causes distinct. */

@@ -21,7 +21,6 @@ export async function renderOpenApi(): Promise<string> {
   const database = createDatabase(config.databaseUrl);
   const redis = createRedis(config.redisUrl, 'client');
   const runsQueue = createRunsQueue(redis, config.queuePrefix);
-  runsQueue.on('error', () => undefined);
   const app = await buildApp({ config, database, redis, runsQueue }, { logger: false });
   try {
     return app.swagger({ yaml: true });

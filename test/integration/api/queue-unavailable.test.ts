@@ -23,7 +23,6 @@ describe('POST /v1/runs while Redis is down', () => {
     const config = testConfig({ REDIS_URL: redisUrl.toString(), QUEUE_PREFIX: services.config.queuePrefix });
     redis = createRedis(config.redisUrl, 'client');
     runsQueue = createRunsQueue(redis, config.queuePrefix);
-    runsQueue.on('error', () => undefined);
     app = await buildApp({ config, database: services.database, redis, runsQueue }, { logger: false });
   });
   afterAll(async () => {

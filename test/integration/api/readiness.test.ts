@@ -40,7 +40,6 @@ describe('/readyz', () => {
     database = createDatabase(config.databaseUrl);
     redis = createRedis(config.redisUrl, 'client');
     runsQueue = createRunsQueue(redis, config.queuePrefix);
-    runsQueue.on('error', () => undefined);
     app = await buildApp({ config, database, redis, runsQueue }, { logger: false });
   });
   afterAll(async () => {

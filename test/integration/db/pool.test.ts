@@ -49,4 +49,27 @@ describe('pg pool', () => {
       await plain.end();
     }
   });
+
+  it('survives PostgreSQL dropping a connection that is checked out between two statements', async () => {
+    const pooled = await pool.connect();
+    try {
+      const { rows } = await pooled.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+      const dropped = new Promise<Error>((resolve) => pooled.once('error', resolve));
+      const other = new pg.Client(postgresConnectionOptions(testDatabaseUrl));
+      await other.connect();
+      try {
+        await other.query('SELECT pg_terminate_backend($1)', [rows[0]!.pid]);
+      } finally {
+        await other.end();
+      }
+      // Our listener is gone after `once`; the pool's own must keep the next drop from being unhandled.
+      expect((await dropped).message).toMatch(/terminat/);
+      expect(pooled.listenerCount('error')).toBeGreaterThan(0);
+      await expect(pooled.query('SELECT 1')).rejects.toThrow();
+    } finally {
+      pooled.release(true);
+    }
+    const { rows } = await pool.query<{ one: number }>('SELECT 1 AS one');
+    expect(rows[0]!.one).toBe(1);
+  });
 });
