@@ -12,7 +12,7 @@ import { createRunRepository } from '../db/runs.ts';
 import { createTenantRepository } from '../db/tenants.ts';
 import type { Redis } from '../queue/connection.ts';
 import { createRunEnqueuer, type RunsQueue } from '../queue/runs-queue.ts';
-import { createRunEventHub, type RunEventHub } from '../queue/run-event-hub.ts';
+import { createEventHub, type EventHub } from '../queue/event-hub.ts';
 import { createSharedPages } from '../queue/shared-pages.ts';
 import { createDatasetService } from './routes/datasets/dataset-service.ts';
 import { createObjectiveService } from './routes/objectives/objective-service.ts';
@@ -29,18 +29,18 @@ export interface AppDependencies {
   readonly runsQueue: RunsQueue;
   /** node-postgres pool for bulk reads and the hot single statements; by default one of the app's own, closed with it. */
   readonly pool?: Pool;
-  /** Live run events; by default one subscriber connection of the app's own, closed with it. */
-  readonly runEvents?: RunEventHub;
+  /** Live run and sweep events; by default one subscriber connection of the app's own, closed with it. */
+  readonly events?: EventHub;
 }
 
 export function createAppContext(dependencies: AppDependencies) {
   const pool = dependencies.pool ?? createPool(dependencies.config.databaseUrl, 4);
-  const runEvents = dependencies.runEvents ?? createRunEventHub(dependencies.config.redisUrl);
+  const events = dependencies.events ?? createEventHub(dependencies.config.redisUrl);
   const sweepsQueue = createSweepsQueue(dependencies.redis, dependencies.config.queuePrefix);
   /** Closes what the context opened itself (not what it was given). */
   const close = async () => {
     await sweepsQueue.close().catch(() => undefined);
-    if (!dependencies.runEvents) await runEvents.close();
+    if (!dependencies.events) await events.close();
     if (!dependencies.pool) await pool.end();
   };
   const repositories = {
@@ -78,7 +78,7 @@ export function createAppContext(dependencies: AppDependencies) {
   };
   /** Pages (downsampled metrics) computed once for all API processes. */
   const sharedPages = createSharedPages(dependencies.redis, { namespace: dependencies.config.queuePrefix });
-  return { dependencies, repositories, services, runEvents, sharedPages, close };
+  return { dependencies, repositories, services, events, sharedPages, close };
 }
 
 export type AppContext = ReturnType<typeof createAppContext>;

@@ -4,10 +4,12 @@
  *
  *   { "type": "sweep", "sweepId": "…", "status": "running" | "completed" | …, "result": SweepResult | null }
  *       after a coordination round created trials or ended the sweep, and when it is cancelled;
- *   { "type": "trial", "sweepId": "…", "runId": "…", "trialNumber": n, "status": "…" }
- *       when a trial ends (completed, pruned, failed, …).
+ *   { "type": "trial", "sweepId": "…", "runId": "…", "trialNumber": n | null, "status": "ended" }
+ *       when a trial has ended (its run tells how: completed, pruned, failed, …).
  *
- * A client that connects mid-sweep reads the sweep first, then follows the channel.
+ * A client that connects mid-sweep reads the sweep first, then follows the channel; the API's
+ * GET /v1/sweeps/{id}/events does both. These shapes are a contract with that route: extend
+ * them, never rename.
  */
 import type { Redis } from './connection.ts';
 

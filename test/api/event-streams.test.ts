@@ -6,7 +6,7 @@
 import { once } from 'node:events';
 import { createServer, request, type IncomingMessage, type Server } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createEventStreams, encodeEvent, type EventStream, type EventStreams } from '../../src/api/routes/runs/event-streams.ts';
+import { createEventStreams, encodeEvent, type EventStream, type EventStreams } from '../../src/api/server-sent-events/event-streams.ts';
 
 let server: Server | null = null;
 

@@ -19,6 +19,7 @@ import { runLandscapeRoutes } from './runs/landscape.ts';
 import { runMetricsRoutes } from './runs/metrics.ts';
 import { runParameterRoutes } from './runs/parameters.ts';
 import { sweepRoutes } from './sweeps/index.ts';
+import { sweepEventRoutes } from './sweeps/events.ts';
 
 export async function registerRoutes(app: FastifyInstance, context: AppContext): Promise<void> {
   const { config } = context.dependencies;
@@ -52,8 +53,9 @@ export async function registerRoutes(app: FastifyInstance, context: AppContext):
     await v1.register(runParameterRoutes, {
       runService: context.services.runs, objectives: context.repositories.objectives, datasets: context.repositories.datasets,
     });
-    await v1.register(runEventRoutes, { runService: context.services.runs, runEvents: context.runEvents });
+    await v1.register(runEventRoutes, { runService: context.services.runs, events: context.events });
     await v1.register(sweepRoutes, { sweepService: context.services.sweeps });
+    await v1.register(sweepEventRoutes, { sweepService: context.services.sweeps, events: context.events });
     await v1.register(datasetRoutes, { datasetService: context.services.datasets, limits: config.datasetLimits });
   }, { prefix: '/v1' });
 }

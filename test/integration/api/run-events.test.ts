@@ -4,36 +4,10 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runChannel } from '../../../src/queue/run-events.ts';
+import { readEvents, subscriberCount, until } from '../support/server-sent-events.ts';
 import { createTenantKey, minimalSpec, useTestApp } from '../support/services.ts';
 
 const context = useTestApp();
-
-interface ServerSentEvent {
-  event: string;
-  data: Record<string, unknown>;
-  id?: string;
-}
-
-/** Reads events from a streaming response until `stop` says so or the stream ends. */
-async function readEvents(response: Response, stop: (events: ServerSentEvent[]) => boolean): Promise<ServerSentEvent[]> {
-  const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
-  const events: ServerSentEvent[] = [];
-  let buffer = '';
-  while (!stop(events)) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    buffer += value;
-    let end: number;
-    while ((end = buffer.indexOf('\n\n')) >= 0) {
-      const block = buffer.slice(0, end);
-      buffer = buffer.slice(end + 2);
-      const fields = Object.fromEntries(block.split('\n').filter((line) => !line.startsWith(':') && line.includes(': '))
-        .map((line) => [line.slice(0, line.indexOf(': ')), line.slice(line.indexOf(': ') + 2)]));
-      if (fields.event) events.push({ event: fields.event, data: JSON.parse(fields.data ?? '{}'), id: fields.id });
-    }
-  }
-  return events;
-}
 
 let base: string;
 beforeAll(async () => {
@@ -45,15 +19,8 @@ async function submit(authorization: string): Promise<string> {
   return response.json().id;
 }
 
-/** Waits until the API process has subscribed to the run's channel. */
-async function subscribers(runId: string): Promise<number> {
-  const [, count] = (await context.services.redis.pubsub('NUMSUB', runChannel(runId))) as [string, number];
-  return Number(count);
-}
-
-async function until(condition: () => Promise<boolean>): Promise<void> {
-  for (let i = 0; i < 200 && !(await condition()); i++) await new Promise((resolve) => setTimeout(resolve, 25));
-}
+/** Connections subscribed to the run's channel: the API process's one, or none. */
+const subscribers = (runId: string) => subscriberCount(context.services.redis, runChannel(runId));
 
 describe('GET /v1/runs/{id}/events', () => {
   it('opens with the status, relays worker messages and ends with the run', async () => {

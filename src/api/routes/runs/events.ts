@@ -21,77 +21,35 @@
  *
  * The stream also closes when the client leaves. A comment line every 15 s keeps proxies from
  * timing the stream out. Whatever the number of viewers, a process encodes each message once
- * and checks a run's stored status once per interval (event-streams.ts).
+ * and checks a run's stored status once per interval (server-sent-events/). A client that
+ * reconnects opens with the run's state afresh.
  */
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { RunEventHub, RunEventMessage } from '../../../queue/run-event-hub.ts';
+import type { EventHub } from '../../../queue/event-hub.ts';
+import { runChannel } from '../../../queue/run-events.ts';
 import { problemResponses } from '../../errors/problem.ts';
 import { principalOf } from '../../plugins/authentication.ts';
+import { createFollowedStreams, type FollowedStreamsOptions } from '../../server-sent-events/followed-streams.ts';
 import type { RunService } from './run-service.ts';
 import type { Run } from '../../../db/runs.ts';
-import { createEventStreams, type EventStream } from './event-streams.ts';
 
 const finalStatuses = new Set(['completed', 'early_stopped', 'diverged', 'failed', 'cancelled']);
 
-export interface RunEventsOptions {
+export interface RunEventsOptions extends FollowedStreamsOptions {
   readonly runService: RunService;
-  readonly runEvents: RunEventHub;
-  /** Milliseconds between keep-alive comments. */
-  readonly heartbeatMs?: number;
-  /** Milliseconds between checks of the stored status, in case a published message was missed. */
-  readonly recheckMs?: number;
-  /** Unsent bytes a stream may hold before it is dropped as a slow consumer. */
-  readonly maxBufferedBytes?: number;
+  readonly events: EventHub;
 }
 
 /** A `status` event from the stored run: the shape the worker publishes. */
 function statusEvent(run: Run) {
-  return { runId: run.id, status: run.status, result: run.result };
+  return { event: 'status', data: { runId: run.id, status: run.status, result: run.result } };
 }
 
 export async function runEventRoutes(app: FastifyInstance, options: RunEventsOptions): Promise<void> {
-  const { runService, runEvents, heartbeatMs = 15_000, recheckMs = 5_000, maxBufferedBytes } = options;
-  const streams = createEventStreams({ heartbeatMs, maxBufferedBytes });
-  // Before the server waits for its connections to end: open streams never would by themselves.
-  app.addHook('preClose', (done) => {
-    streams.closeAll();
-    done();
-  });
-
-  /**
-   * Streams waiting for their run's final status, by run: one read of the stored run per run and
-   * interval, in case a published message was missed.
-   */
-  const watched = new Map<string, { tenantId: string; ending: Set<(run: Run) => void>; timer: NodeJS.Timeout }>();
-  function watchFinalStatus(runId: string, tenantId: string, end: (run: Run) => void): () => void {
-    let watch = watched.get(runId);
-    if (!watch) {
-      const ending = new Set<(run: Run) => void>();
-      const timer = setInterval(async () => {
-        try {
-          const latest = await runService.get(tenantId, runId);
-          if (finalStatuses.has(latest.status)) for (const listener of [...ending]) listener(latest);
-        } catch {
-          // A passing database hiccup: the next check tries again.
-        }
-      }, recheckMs);
-      timer.unref();
-      watch = { tenantId, ending, timer };
-      watched.set(runId, watch);
-    }
-    watch.ending.add(end);
-    return () => {
-      const current = watched.get(runId);
-      if (!current) return;
-      current.ending.delete(end);
-      if (current.ending.size === 0) {
-        clearInterval(current.timer);
-        watched.delete(runId);
-      }
-    };
-  }
+  const { runService, events, ...streamOptions } = options;
+  const streams = createFollowedStreams(app, streamOptions);
 
   app.withTypeProvider<ZodTypeProvider>().get('/runs/:id/events', {
     schema: {
@@ -112,38 +70,19 @@ export async function runEventRoutes(app: FastifyInstance, options: RunEventsOpt
   }, async (request, reply) => {
     const tenantId = principalOf(request).tenantId;
     // Ownership first, so another tenant's run is a plain 404.
-    const first = await runService.get(tenantId, request.params.id);
-
-    reply.hijack();
-    reply.raw.writeHead(200, {
-      'content-type': 'text/event-stream; charset=utf-8',
-      'cache-control': 'no-cache, no-transform',
-      connection: 'keep-alive',
-      'x-accel-buffering': 'no',
+    const { id } = await runService.get(tenantId, request.params.id);
+    await streams.follow(reply, {
+      id,
+      subscribe: (listener) => events.subscribe(runChannel(id), listener),
+      read: () => runService.get(tenantId, id),
+      isFinal: (run) => finalStatuses.has(run.status),
+      opening: (run) => [
+        statusEvent(run),
+        ...(run.progress === null ? [] : [{ event: 'progress', data: { runId: run.id, progress: run.progress, earlyStopping: run.earlyStopping } }]),
+      ],
+      closing: (run) => [statusEvent(run)],
+      messageId: (message) => (message.type === 'metrics' && typeof message.lastStep === 'number' ? message.lastStep : undefined),
+      endsWith: (message) => message.type === 'status' && typeof message.status === 'string' && finalStatuses.has(message.status),
     });
-    const stream: EventStream = streams.open(reply.raw);
-    const finish = () => {
-      stream.send('end', {});
-      stream.close();
-    };
-
-    // Subscribe before reading the stored state: nothing published in between is lost.
-    const unsubscribe = await runEvents.subscribe(first.id, (message: RunEventMessage) => {
-      const { type, ...data } = message;
-      stream.send(type, data, type === 'metrics' && typeof data.lastStep === 'number' ? data.lastStep : undefined, message);
-      if (type === 'status' && typeof data.status === 'string' && finalStatuses.has(data.status)) finish();
-    });
-    stream.onClose(unsubscribe);
-    if (stream.closed) return;
-
-    const current = await runService.get(tenantId, first.id);
-    stream.send('status', statusEvent(current));
-    if (current.progress !== null) stream.send('progress', { runId: current.id, progress: current.progress, earlyStopping: current.earlyStopping });
-    if (finalStatuses.has(current.status)) return finish();
-
-    stream.onClose(watchFinalStatus(first.id, tenantId, (latest) => {
-      stream.send('status', statusEvent(latest));
-      finish();
-    }));
   });
 }

@@ -1,29 +1,29 @@
 /**
- * Live run events for API clients. Workers publish JSON messages on the Redis channel
- * `descent:run:<runId>` (shapes in run-events.ts); each API process keeps ONE subscriber
- * connection and fans the messages out to the server-sent-event streams watching that run,
- * subscribing to a channel only while someone listens.
+ * Live events for API clients. Workers publish JSON messages on Redis channels, one per run
+ * (`descent:run:<runId>`, shapes in run-events.ts) and one per sweep (`descent:sweep:<sweepId>`,
+ * sweep-events.ts); each API process keeps ONE subscriber connection for all of them and fans the
+ * messages out to the server-sent-event streams watching that channel, subscribing to a channel
+ * only while someone listens.
  */
 import { createRedis, closeRedis, type Redis } from './connection.ts';
-import { runChannel } from './run-events.ts';
 
-/** A message as the worker published it: `type` is `progress`, `metrics` or `status`. */
-export interface RunEventMessage {
+/** A message as it was published: always an object with a string `type`. */
+export interface EventMessage {
   readonly type: string;
   readonly [key: string]: unknown;
 }
 
-export type RunEventListener = (message: RunEventMessage) => void;
+export type EventListener = (message: EventMessage) => void;
 
-export interface RunEventHub {
-  /** Starts delivering the run's messages; resolves once the subscription is active. */
-  subscribe(runId: string, listener: RunEventListener): Promise<() => void>;
+export interface EventHub {
+  /** Starts delivering the channel's messages; resolves once the subscription is active. */
+  subscribe(channel: string, listener: EventListener): Promise<() => void>;
   close(): Promise<void>;
 }
 
-export function createRunEventHub(redisUrl: string): RunEventHub {
+export function createEventHub(redisUrl: string): EventHub {
   let subscriber: Redis | null = null;
-  const listeners = new Map<string, Set<RunEventListener>>();
+  const listeners = new Map<string, Set<EventListener>>();
 
   function connection(): Redis {
     if (subscriber) return subscriber;
@@ -31,9 +31,9 @@ export function createRunEventHub(redisUrl: string): RunEventHub {
     subscriber.on('message', (channel: string, text: string) => {
       const set = listeners.get(channel);
       if (!set) return;
-      let message: RunEventMessage;
+      let message: EventMessage;
       try {
-        message = JSON.parse(text) as RunEventMessage;
+        message = JSON.parse(text) as EventMessage;
       } catch {
         return;
       }
@@ -44,8 +44,7 @@ export function createRunEventHub(redisUrl: string): RunEventHub {
   }
 
   return {
-    async subscribe(runId, listener) {
-      const channel = runChannel(runId);
+    async subscribe(channel, listener) {
       let set = listeners.get(channel);
       if (!set) {
         set = new Set();

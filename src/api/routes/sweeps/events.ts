@@ -1,0 +1,70 @@
+/**
+ * GET /v1/sweeps/{id}/events: server-sent events for one sweep, followed as a run's are
+ * (server-sent-events/followed-streams.ts). Each message is `event: <type>` and `data: <one JSON
+ * object>`, in the shapes the coordinator and the workers publish (src/queue/sweep-events.ts):
+ *
+ *   sweep     { sweepId, status, result }: first, from the stored sweep; then after every
+ *             coordination round that started trials or ended the sweep, and when it is
+ *             cancelled. `result` (why it ended) is null until the sweep has ended.
+ *   trial     { sweepId, runId, trialNumber, status }: when one of its trials has ended (`status`
+ *             "ended", `trialNumber` possibly null); the trial is a run: how it ended is read
+ *             with GET /v1/runs/{runId} or in the leaderboard.
+ *   end       {}: the sweep has reached a final status; the stream closes.
+ *   reconnect { reason, retryMs }: the server ends the stream early, as for a run.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { SweepView } from '../../../contracts/sweep-view.ts';
+import type { EventHub } from '../../../queue/event-hub.ts';
+import { sweepChannel } from '../../../queue/sweep-events.ts';
+import { problemResponses } from '../../errors/problem.ts';
+import { principalOf } from '../../plugins/authentication.ts';
+import { createFollowedStreams, type FollowedStreamsOptions } from '../../server-sent-events/followed-streams.ts';
+import type { SweepService } from './sweep-service.ts';
+
+const finalStatuses = new Set(['completed', 'failed', 'cancelled']);
+
+export interface SweepEventsOptions extends FollowedStreamsOptions {
+  readonly sweepService: SweepService;
+  readonly events: EventHub;
+}
+
+/** A `sweep` event from the stored sweep: the shape the coordinator publishes. */
+const sweepEvent = (sweep: SweepView) => ({ event: 'sweep', data: { sweepId: sweep.id, status: sweep.status, result: sweep.result } });
+
+export async function sweepEventRoutes(app: FastifyInstance, options: SweepEventsOptions): Promise<void> {
+  const { sweepService, events, ...streamOptions } = options;
+  const streams = createFollowedStreams(app, streamOptions);
+
+  app.withTypeProvider<ZodTypeProvider>().get('/sweeps/:id/events', {
+    schema: {
+      summary: 'Follow a sweep live',
+      description: 'Server-sent events (`text/event-stream`), each `data` one JSON object: `sweep` `{ sweepId, status, result }` '
+        + 'first and after every coordination round that started trials or ended the sweep; `trial` `{ sweepId, runId, '
+        + 'trialNumber, status }` when one of its trials has ended (`status` `ended`; how it ended: the run, or the leaderboard); `end` `{}` when the sweep '
+        + 'has finished; `reconnect` `{ reason, retryMs }` when the server ends the stream early (a client reading too slowly, '
+        + 'a shutdown). A client that reconnects opens with the sweep\'s state afresh.',
+      tags: ['sweeps'],
+      params: z.object({ id: z.string().describe('The sweep id (a UUID).') }),
+      response: {
+        200: z.string().describe('An event stream: `event: <type>` and `data: <JSON>` per message.'),
+        ...problemResponses(401, 404, 429),
+      },
+    },
+  }, async (request, reply) => {
+    const tenantId = principalOf(request).tenantId;
+    // Ownership first, so another tenant's sweep is a plain 404.
+    const { id } = await sweepService.get(tenantId, request.params.id);
+    await streams.follow(reply, {
+      id,
+      subscribe: (listener) => events.subscribe(sweepChannel(id), listener),
+      read: () => sweepService.get(tenantId, id),
+      isFinal: (sweep) => finalStatuses.has(sweep.status),
+      opening: (sweep) => [sweepEvent(sweep)],
+      closing: (sweep) => [sweepEvent(sweep)],
+      messageId: () => undefined,
+      endsWith: (message) => message.type === 'sweep' && typeof message.status === 'string' && finalStatuses.has(message.status),
+    });
+  });
+}
