@@ -33,6 +33,8 @@ import { StopRules } from '../core/training/stop-rules.ts';
 import { distance, norm } from '../core/vec.ts';
 import { control, createControl } from './control.ts';
 import { toSharedDataset } from './shared-data.ts';
+import { createThreadStats, readThreadStats, restoreThreadStats } from './thread-stats.ts';
+import { parallelReport } from '../core/parallel/report.ts';
 import type { ThreadData } from './thread.ts';
 
 /** Training rows the recorded loss is computed on, at most (a seeded sample, the same at every record). */
@@ -73,6 +75,7 @@ export class ConcurrentHogwildRun implements RunLoop {
   private readonly threadObjective: ResolvedObjectiveSpec;
   private readonly theta: Float64Array;
   private readonly words = createControl();
+  private readonly stats: Int32Array;
   private readonly pause = new Int32Array(new SharedArrayBuffer(4));
   private readonly snapshot: Float64Array;
   private readonly previous: Float64Array;
@@ -121,6 +124,7 @@ export class ConcurrentHogwildRun implements RunLoop {
     this.objective = coordinator;
     this.dataObjective = isDataObjective(coordinator) ? coordinator : null;
     const p = settings.replicas;
+    this.stats = createThreadStats(p);
     if (this.dataObjective && this.dataObjective.trainingRows < p) {
       throw new Error(`${p} replicas need at least ${p} training rows; the data has ${this.dataObjective.trainingRows}.`);
     }
@@ -194,6 +198,7 @@ export class ConcurrentHogwildRun implements RunLoop {
         totalTicks: this.totalSteps,
         params: this.theta,
         control: this.words,
+        stats: this.stats,
         locking: this.options.locking ?? false,
       };
       const thread = 'url' in source ? new Worker(source.url, { workerData }) : new Worker(source.code, { eval: true, workerData });
@@ -344,7 +349,16 @@ export class ConcurrentHogwildRun implements RunLoop {
       bestStep: view.bestStep,
       steps: this.step,
       params: Array.from(params),
+      parallel: this.report(),
     };
+  }
+
+  /** Each thread's steps (every update writes θ: one exchange each) and the sampled staleness. */
+  private report() {
+    const settings = this.config.parallel!;
+    const { steps, staleness } = readThreadStats(this.stats, settings.replicas);
+    const perReplica = steps.map((count, replica) => ({ replica, steps: count, exchanges: count, centerDistance: null }));
+    return parallelReport({ algorithm: 'hogwild', execution: 'concurrent', elapsedMilliseconds: this.elapsedMilliseconds() }, perReplica, staleness);
   }
 
   /** θ as the threads left it at some tick count (a concurrent run resumes from there, not bit for bit). */
@@ -356,7 +370,7 @@ export class ConcurrentHogwildRun implements RunLoop {
       step: this.step,
       elapsedMilliseconds: this.elapsedMilliseconds(),
       params: Array.from(this.theta),
-      concurrent: { algorithm: 'hogwild', ticks: Math.max(ticks, this.step) },
+      concurrent: { algorithm: 'hogwild', ticks: Math.max(ticks, this.step), ...this.countersState() },
       objective: null,
       tracker: this.tracker.getState(),
       bestParams: this.best ? Array.from(this.best.params) : null,
@@ -364,6 +378,12 @@ export class ConcurrentHogwildRun implements RunLoop {
       lastLoss: this.lastLoss,
       lastValidationStep: this.lastValidationStep,
     };
+  }
+
+  /** The threads' counters as a checkpoint keeps them (read live: a close approximation while they run). */
+  private countersState() {
+    const { steps, staleness } = readThreadStats(this.stats, this.config.parallel!.replicas);
+    return { replicaSteps: steps, staleness: staleness.getState() };
   }
 
   private restore(input: RunCheckpoint): void {
@@ -376,6 +396,8 @@ export class ConcurrentHogwildRun implements RunLoop {
     this.snapshot.set(checkpoint.params);
     Atomics.store(this.words, control.claimed, checkpoint.concurrent.ticks);
     Atomics.store(this.words, control.completed, checkpoint.concurrent.ticks);
+    const { replicaSteps, staleness } = checkpoint.concurrent;
+    if (replicaSteps?.length === this.config.parallel!.replicas) restoreThreadStats(this.stats, replicaSteps, staleness ?? []);
     this.step = checkpoint.step;
     this.lastRecordedStep = checkpoint.step;
     this.elapsedBefore = checkpoint.elapsedMilliseconds;

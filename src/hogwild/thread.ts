@@ -15,6 +15,7 @@ import { DataBatches } from '../core/training/data-batches.ts';
 import { LocalStep, noiseStream, type LocalStepSettings } from '../core/training/local-step.ts';
 import type { TrainingSettings } from '../core/training/training-settings.ts';
 import { control } from './control.ts';
+import { ThreadCounters } from './thread-stats.ts';
 
 export interface ThreadData {
   readonly objective: ResolvedObjectiveSpec;
@@ -25,6 +26,8 @@ export interface ThreadData {
   readonly totalTicks: number;
   readonly params: Float64Array;
   readonly control: Int32Array;
+  /** Steps and staleness per thread (thread-stats.ts). */
+  readonly stats: Int32Array;
   readonly locking: boolean;
 }
 
@@ -48,6 +51,7 @@ function train(data: ThreadData): void {
   const local = new LocalStep(objective.dimension, data.settings, { totalSteps: totalTicks, noiseSeed: training.seed + replica + noiseStream, validating: false });
   const gradient = local.gradient;
   const evaluated = shard ?? objective;
+  const counters = new ThreadCounters(data.stats, replica, replicas);
   // Start together: a thread that loads faster must not do the others' share alone.
   if (Atomics.add(words, control.ready, 1) + 1 === replicas) {
     Atomics.store(words, control.go, 1);
@@ -72,6 +76,7 @@ function train(data: ThreadData): void {
       }
       local.begin(t);
       if (locking) lock(words);
+      const sampled = counters.beforeRead();
       const loss = local.evaluate(evaluated, theta);
       let broken = Number.isFinite(loss) ? 0 : -1;
       if (broken === 0) {
@@ -87,6 +92,7 @@ function train(data: ThreadData): void {
         }
       }
       if (locking) unlock(words);
+      if (broken === 0) counters.afterWrite(sampled);
       if (broken !== 0) {
         Atomics.compareExchange(words, control.diverged, 0, broken);
         Atomics.store(words, control.stop, 1);

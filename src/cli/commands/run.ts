@@ -10,6 +10,7 @@ import { runSpecSchema } from '../../contracts/run-spec.ts';
 import { toFieldIssues } from '../../contracts/issues.ts';
 import { checkGradient, createObjective, type Objective, type ObjectiveSpec, type ResolvedObjectiveSpec } from '../../core/objectives/index.ts';
 import { isObjectiveReference, type RunLoop, type RunResult, type StepRecord } from '../../core/training/index.ts';
+import type { ParallelReport } from '../../core/parallel/index.ts';
 import { startRun } from '../../hogwild/start-run.ts';
 import { DataFileError, resolveDataFiles } from '../data-files.ts';
 import { gradientCheckJson, gradientCheckText } from '../gradient-check-report.ts';
@@ -40,8 +41,8 @@ Options:
   -h, --help     This text.
 
 Without --jsonl: a progress bar on stderr (when it is a terminal), then a summary on stdout:
-stop reason and message, steps and steps per second, final and best loss, and the parameters
-by variable name. Ctrl-C cancels the run and still prints the summary.
+stop reason and message, steps and steps per second, final and best loss, a parallel run's
+replicas (exchanges, staleness, distance to the center), and the parameters by variable name. Ctrl-C cancels the run and still prints the summary.
 
 Data files: a model objective's "data" (or "validation") may be {"path": "file.csv"} or
 {"path": "file.json"}, relative to the spec file's folder (to the current folder when the spec
@@ -118,6 +119,13 @@ function formatNumber(value: number | null): string {
   return Math.abs(value) !== 0 && (Math.abs(value) < 1e-4 || Math.abs(value) >= 1e6) ? value.toExponential(6) : String(Number(value.toPrecision(10)));
 }
 
+/** A parallel run's replicas in one line: exchanges, staleness, distance to the center. */
+function parallelLine(report: ParallelReport): string {
+  const staleness = report.staleness ? `; staleness mean ${formatNumber(report.staleness.mean)}, p50 ${report.staleness.p50}, p99 ${report.staleness.p99}, max ${report.staleness.max}` : '';
+  const center = report.centerDistance ? `; distance to the center mean ${formatNumber(report.centerDistance.mean)}, max ${formatNumber(report.centerDistance.max)}` : '';
+  return `Replicas:    ${report.replicas} ${report.algorithm} (${report.execution}), ${report.communicationRounds} exchanges${staleness}${center}`;
+}
+
 function summary(result: RunResult, variables: readonly string[], seconds: number, last: StepRecord | undefined): string {
   const rate = seconds > 0 ? Math.round(result.steps / seconds).toLocaleString('en-US') : '—';
   const width = Math.max(...variables.map((name) => name.length), 1);
@@ -128,6 +136,7 @@ function summary(result: RunResult, variables: readonly string[], seconds: numbe
     `Final loss:  ${formatNumber(result.finalLoss)}`,
     `Best loss:   ${formatNumber(result.bestLoss)}${result.bestStep !== null ? ` at step ${result.bestStep}` : ''}`,
     ...(last?.valLoss !== undefined ? [`Validation:  loss ${formatNumber(last.valLoss)}${last.valAccuracy !== undefined ? `, accuracy ${formatNumber(last.valAccuracy)}` : ''} (after step ${last.step})`] : []),
+    ...(result.parallel ? [parallelLine(result.parallel)] : []),
     'Parameters:',
     ...result.params.map((value, i) => `  ${(variables[i] ?? `#${i + 1}`).padEnd(width)} = ${formatNumber(value)}`),
   ];

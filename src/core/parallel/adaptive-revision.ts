@@ -18,6 +18,7 @@
  */
 import type { Protocol } from './protocol.ts';
 import type { Replica } from './replica.ts';
+import type { StalenessHistogram } from './report.ts';
 import type { ProtocolState } from './state.ts';
 
 interface QueuedGradient {
@@ -40,6 +41,7 @@ export class AdaptiveRevisionProtocol implements Protocol {
     private readonly learningRate: number,
     private readonly epsilon: number,
     private readonly delay: number,
+    private readonly staleness: StalenessHistogram,
   ) {
     const dimension = server.length;
     this.sumGradients = new Float64Array(dimension);
@@ -84,6 +86,8 @@ export class AdaptiveRevisionProtocol implements Protocol {
       server[j] = server[j] - (alpha * g) / root + (rateBefore - alpha / root) * backlog;
       sumGradients[j] += g;
     }
+    // Entries apply in tick order: entry k follows the k − 1 before it, of which max(0, k − 1 − D) were applied when it was read.
+    this.staleness.record(Math.min(entry.tick - 1, this.delay));
     entry.tick = 0;
   }
 

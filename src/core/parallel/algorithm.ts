@@ -1,6 +1,7 @@
 /** A parallel algorithm's registry entry: what it is, what it needs, and its simulation. */
 import type { OptimizerConfig, OptimizerName } from '../optimizers/index.ts';
 import type { Protocol } from './protocol.ts';
+import type { StalenessHistogram } from './report.ts';
 import type { Execution, ParallelAlgorithmName, ResolvedParallelSettings } from './settings.ts';
 
 /** Fields of the `parallel` block beyond algorithm, replicas and execution. */
@@ -11,6 +12,8 @@ export interface SimulationContext {
   readonly center: Float64Array;
   readonly settings: ResolvedParallelSettings;
   readonly optimizer: OptimizerConfig;
+  /** Where the protocol counts the staleness of each update it applies to the center or server. */
+  readonly staleness: StalenessHistogram;
 }
 
 export interface ParallelAlgorithmDefinition {

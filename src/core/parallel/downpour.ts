@@ -14,6 +14,7 @@
  */
 import type { Protocol } from './protocol.ts';
 import type { Replica } from './replica.ts';
+import type { StalenessHistogram } from './report.ts';
 import type { ProtocolState } from './state.ts';
 
 export class DownpourProtocol implements Protocol {
@@ -31,6 +32,7 @@ export class DownpourProtocol implements Protocol {
     private readonly server: Float64Array,
     private readonly communicationPeriod: number,
     replicas: number,
+    private readonly staleness: StalenessHistogram,
   ) {
     this.displacements = Array.from({ length: replicas }, () => new Float64Array(server.length));
     this.pulledVersions = new Int32Array(replicas);
@@ -43,6 +45,7 @@ export class DownpourProtocol implements Protocol {
     const server = this.server;
     const params = replica.params!;
     const displacement = this.displacements[replica.index];
+    this.staleness.record(this.version - this.pulledVersions[replica.index]);
     if (this.pulledVersions[replica.index] === this.version) server.set(params);
     else for (let j = 0; j < server.length; j++) server[j] += displacement[j];
     displacement.fill(0);

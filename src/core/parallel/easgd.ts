@@ -11,16 +11,26 @@
  */
 import type { Protocol } from './protocol.ts';
 import type { Replica } from './replica.ts';
+import type { StalenessHistogram } from './report.ts';
+import type { ProtocolState } from './state.ts';
 
 export class ElasticAveragingProtocol implements Protocol {
   readonly ownParams = true;
   readonly countsTicks = false;
+  /** Elastic exchanges applied to the center so far. */
+  private version = 0;
+  /** The center's version at each replica's last exchange (0: its start). */
+  private readonly lastVersions: Int32Array;
 
   constructor(
     private readonly center: Float64Array,
     private readonly communicationPeriod: number,
     private readonly movingRate: number,
-  ) {}
+    replicas: number,
+    private readonly staleness: StalenessHistogram,
+  ) {
+    this.lastVersions = new Int32Array(replicas);
+  }
 
   prepare(replica: Replica): Float64Array {
     const params = replica.params!;
@@ -33,6 +43,9 @@ export class ElasticAveragingProtocol implements Protocol {
         center[j] += e;
       }
       replica.exchanges++;
+      this.staleness.record(this.version - this.lastVersions[replica.index]);
+      this.version++;
+      this.lastVersions[replica.index] = this.version;
     }
     return params;
   }
@@ -45,9 +58,14 @@ export class ElasticAveragingProtocol implements Protocol {
     return false;
   }
 
-  getState() {
-    return {};
+  getState(): ProtocolState {
+    return { version: this.version, pulledVersions: Array.from(this.lastVersions) };
   }
 
-  setState(): void {}
+  setState(state: ProtocolState): void {
+    // Checkpoints written before staleness was counted have neither: the count restarts from there.
+    this.version = state.version ?? 0;
+    if (state.pulledVersions && state.pulledVersions.length === this.lastVersions.length) this.lastVersions.set(state.pulledVersions);
+    else this.lastVersions.fill(this.version);
+  }
 }

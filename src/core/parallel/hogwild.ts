@@ -6,12 +6,16 @@
  */
 import type { Protocol } from './protocol.ts';
 import type { Replica } from './replica.ts';
+import type { StalenessHistogram } from './report.ts';
 
 export class HogwildProtocol implements Protocol {
   readonly ownParams = false;
   readonly countsTicks = true;
 
-  constructor(private readonly shared: Float64Array) {}
+  constructor(
+    private readonly shared: Float64Array,
+    private readonly staleness: StalenessHistogram,
+  ) {}
 
   prepare(): Float64Array {
     return this.shared;
@@ -19,6 +23,9 @@ export class HogwildProtocol implements Protocol {
 
   update(replica: Replica): void {
     replica.local.apply(this.shared);
+    // Read and written in the same tick: no other update in between.
+    this.staleness.record(0);
+    replica.exchanges++;
   }
 
   finish(): boolean {

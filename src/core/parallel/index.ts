@@ -14,3 +14,4 @@ export { parallelAlgorithms } from './registry.ts';
 export { describeParallelAlgorithms, type ParallelAlgorithmDescription, type ParallelParameterDescription } from './catalogue.ts';
 export { parallelIssues, replicaShortage, type ParallelIssue } from './validate.ts';
 export { ParallelTrainer } from './parallel-trainer.ts';
+export { parallelReport, StalenessHistogram, type ParallelReport, type ReplicaReport, type StalenessSummary } from './report.ts';

@@ -6,6 +6,7 @@
  * the shared θ (hogwild); `loss` is the ticking replica's mini-batch loss before its step.
  */
 import { copyToVector } from '../kernels/index.ts';
+import { distance } from '../vec.ts';
 import type { DataObjective, Objective } from '../objectives/objective.ts';
 import type { ParallelTrainerState, TrainerState } from '../training/checkpoint.ts';
 import { describeDivergence, finiteGradientNorm } from '../training/divergence.ts';
@@ -14,6 +15,7 @@ import type { RunConfig } from '../training/run-config.ts';
 import type { Trainer } from '../training/trainer.ts';
 import { DataShard } from './data-shard.ts';
 import type { Protocol } from './protocol.ts';
+import { parallelReport, StalenessHistogram, type ParallelReport } from './report.ts';
 import { parallelAlgorithms } from './registry.ts';
 import { Replica } from './replica.ts';
 import type { ResolvedParallelSettings } from './settings.ts';
@@ -27,6 +29,7 @@ export class ParallelTrainer implements Trainer {
   gradNorm = 0;
   epoch = 0;
   private readonly protocol: Protocol;
+  private readonly staleness = new StalenessHistogram();
   private ticking: Replica;
   private tick = 0;
 
@@ -42,7 +45,7 @@ export class ParallelTrainer implements Trainer {
       throw new Error(`${p} replicas need at least ${p} training rows; the data has ${dataObjective.trainingRows}.`);
     }
     this.params = copyToVector(objective.initial);
-    this.protocol = parallelAlgorithms[settings.algorithm].simulate({ center: this.params, settings, optimizer: config.optimizer });
+    this.protocol = parallelAlgorithms[settings.algorithm].simulate({ center: this.params, settings, optimizer: config.optimizer, staleness: this.staleness });
     const shards = Array.from({ length: p }, (_, i) => (dataObjective ? new DataShard(dataObjective, i, p) : null));
     const shardBatches = shards[0] ? Math.ceil(shards[0].trainingRows / Math.min(config.training.batchSize ?? Infinity, shards[0].trainingRows)) : 1;
     this.ticksPerEpoch = p * shardBatches;
@@ -94,6 +97,16 @@ export class ParallelTrainer implements Trainer {
     return this.protocol.finish(this.replicas, this.tick);
   }
 
+  report(elapsedMilliseconds: number | null): ParallelReport {
+    const perReplica = this.replicas.map((replica) => ({
+      replica: replica.index,
+      steps: replica.steps,
+      exchanges: replica.exchanges,
+      centerDistance: replica.params ? distance(replica.params, this.params) : null,
+    }));
+    return parallelReport({ algorithm: this.settings.algorithm, execution: this.settings.execution, elapsedMilliseconds }, perReplica, this.staleness);
+  }
+
   getState(): ParallelTrainerState {
     return {
       params: Array.from(this.params),
@@ -107,6 +120,7 @@ export class ParallelTrainer implements Trainer {
           data: replica.data ? (replica.data.getState() as ParallelTrainerState['parallel']['replicas'][number]['data']) : null,
         })),
         protocol: this.protocol.getState(),
+        staleness: this.staleness.getState(),
       },
     };
   }
@@ -130,6 +144,7 @@ export class ParallelTrainer implements Trainer {
       if (replica.data && saved.data) replica.data.setState(saved.data);
     });
     this.protocol.setState(parallel.protocol, this.replicas, step);
+    this.staleness.setState(parallel.staleness ?? []);
     this.tick = step;
     const last = step > 0 ? this.replicas[(step - 1) % this.replicas.length] : this.replicas[0];
     this.ticking = last;

@@ -16,7 +16,7 @@ export const parallelAlgorithms: Readonly<Record<ParallelAlgorithmName, Parallel
     parameters: [],
     schedules: true,
     executions: ['simulated', 'concurrent'],
-    simulate: ({ center }) => new HogwildProtocol(center),
+    simulate: ({ center, staleness }) => new HogwildProtocol(center, staleness),
   },
   downpour: {
     name: 'downpour',
@@ -25,7 +25,7 @@ export const parallelAlgorithms: Readonly<Record<ParallelAlgorithmName, Parallel
     parameters: ['communicationPeriod', 'shards'],
     schedules: true,
     executions: ['simulated'],
-    simulate: ({ center, settings }) => new DownpourProtocol(center, settings.communicationPeriod, settings.replicas),
+    simulate: ({ center, settings, staleness }) => new DownpourProtocol(center, settings.communicationPeriod, settings.replicas, staleness),
   },
   'adaptive-revision': {
     name: 'adaptive-revision',
@@ -36,9 +36,9 @@ export const parallelAlgorithms: Readonly<Record<ParallelAlgorithmName, Parallel
     simulatedOnly: ['delay'],
     schedules: false,
     executions: ['simulated'],
-    simulate: ({ center, settings, optimizer }) => {
+    simulate: ({ center, settings, optimizer, staleness }) => {
       const { learningRate, epsilon } = resolveOptimizerConfig(optimizer) as { learningRate: number; epsilon: number };
-      return new AdaptiveRevisionProtocol(center, learningRate, epsilon, settings.delay);
+      return new AdaptiveRevisionProtocol(center, learningRate, epsilon, settings.delay, staleness);
     },
   },
   easgd: {
@@ -48,6 +48,6 @@ export const parallelAlgorithms: Readonly<Record<ParallelAlgorithmName, Parallel
     parameters: ['communicationPeriod', 'movingRate', 'shards'],
     schedules: true,
     executions: ['simulated'],
-    simulate: ({ center, settings }) => new ElasticAveragingProtocol(center, settings.communicationPeriod, settings.movingRate),
+    simulate: ({ center, settings, staleness }) => new ElasticAveragingProtocol(center, settings.communicationPeriod, settings.movingRate, settings.replicas, staleness),
   },
 };

@@ -16,7 +16,10 @@ export const replicaStateSchema = z.strictObject({
 
 /** The algorithm's own state; each algorithm uses the fields it needs. */
 export const protocolStateSchema = z.strictObject({
-  /** downpour: pushes applied to the server, each replica's v_i, the version each pulled, its steps since its last push. */
+  /**
+   * downpour: pushes applied to the server, each replica's v_i, the version each pulled, its steps since its last push;
+   * easgd: exchanges applied to the center, the version at each replica's last exchange.
+   */
   version: z.number().int().min(0).optional(),
   displacements: z.array(vector).optional(),
   pulledVersions: z.array(z.number().int().min(0)).optional(),
@@ -34,6 +37,8 @@ export const parallelStateSchema = z.strictObject({
   algorithm: z.enum(parallelAlgorithmNames),
   replicas: z.array(replicaStateSchema),
   protocol: protocolStateSchema,
+  /** [staleness, updates] pairs of the updates applied so far (result.parallel.staleness). */
+  staleness: z.array(z.tuple([z.number().int().min(0), z.number().int().min(1)])).optional(),
 });
 
 export type ParallelState = z.output<typeof parallelStateSchema>;

@@ -51,7 +51,13 @@ const parallelStateShape = {
 /** A concurrent run's coordinator: the shared θ as the threads left it, and the ticks they had made. */
 const concurrentStateShape = {
   params: z.array(z.number()),
-  concurrent: z.strictObject({ algorithm: z.literal('hogwild'), ticks: z.number().int().min(0) }),
+  concurrent: z.strictObject({
+    algorithm: z.literal('hogwild'),
+    ticks: z.number().int().min(0),
+    /** Each thread's updates, and [staleness, updates] pairs of the sampled ones (result.parallel). */
+    replicaSteps: z.array(z.number().int().min(0)).optional(),
+    staleness: z.array(z.tuple([z.number().int().min(0), z.number().int().min(1)])).optional(),
+  }),
 };
 
 export const runCheckpointSchema = z.union([

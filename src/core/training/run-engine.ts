@@ -297,6 +297,7 @@ export class RunEngine implements RunLoop, Iterable<StepRecord> {
       bestStep: view.bestStep,
       steps: t,
       params: Array.from(this.params),
+      ...(this.trainer.report ? { parallel: this.trainer.report(this.time.elapsedSoFar()) } : {}),
     };
   }
 

@@ -1,3 +1,5 @@
+import type { ParallelReport } from '../parallel/report.ts';
+
 /** How a run ended: a machine-readable reason plus a sentence for humans. */
 export const stopReasons = [
   'max_steps',
@@ -24,6 +26,8 @@ export interface RunResult {
   readonly steps: number;
   /** Final parameters (the best ones with earlyStopping.restoreBest). */
   readonly params: number[];
+  /** A parallel run's replicas, exchanges, staleness and throughput. */
+  readonly parallel?: ParallelReport;
 }
 
 export interface RunProgress {

@@ -47,6 +47,11 @@ export class TimeBudget {
     return now >= this.deadline ? 'deadline' : null;
   }
 
+  /** The time computed so far, this slice's included (null without a clock). */
+  elapsedSoFar(): number | null {
+    return this.clock ? this.elapsedMilliseconds + (this.clock() - this.lastReading) : null;
+  }
+
   /** Ends the slice: adds the time since the last reading. */
   end(): void {
     if (this.clock) this.elapsedMilliseconds += this.clock() - this.lastReading;

@@ -10,6 +10,7 @@
  */
 import type { Monitor } from './early-stopping.ts';
 import type { TrainerState } from './checkpoint.ts';
+import type { ParallelReport } from '../parallel/report.ts';
 
 export interface Trainer {
   /** The vector the run validates, records and returns: θ, or the center/server parameters. */
@@ -29,6 +30,8 @@ export interface Trainer {
   apply(t: number): void;
   /** The run ends after the last completed tick: pending exchanges are made. True when `params` changed. */
   finish(): boolean;
+  /** A parallel run's `result.parallel`, given the run's time so far (null without a clock). */
+  report?(elapsedMilliseconds: number | null): ParallelReport;
   getState(): TrainerState;
   /** Restores a state saved after tick `step`. */
   setState(state: TrainerState, step: number): void;

@@ -31,7 +31,9 @@ describe('hogwild with one replica is sgd', () => {
     const single = run(spec);
     const hogwild = run({ ...spec, parallel: { algorithm: 'hogwild', replicas: 1, execution: 'simulated' } });
     expect(hogwild.records).toEqual(single.records);
-    expect(hogwild.result).toEqual(single.result);
+    const { parallel, ...result } = hogwild.result;
+    expect(result).toEqual(single.result);
+    expect(parallel).toMatchObject({ replicas: 1, perReplica: [{ replica: 0, steps: single.result.steps, exchanges: single.result.steps }] });
   });
 });
 
@@ -68,7 +70,9 @@ describe('adaptive-revision with delay 0 is AdaGrad with ε outside the root', (
     const single = run(spec);
     const revision = run({ ...spec, parallel: { algorithm: 'adaptive-revision', replicas: 1, execution: 'simulated', delay: 0 } });
     expect(revision.records).toEqual(single.records);
-    expect(revision.result).toEqual(single.result);
+    const { parallel, ...result } = revision.result;
+    expect(result).toEqual(single.result);
+    expect(parallel!.staleness).toEqual({ updates: 200, mean: 0, p50: 0, p99: 0, max: 0 });
   });
 
   it('three replicas on an objective every replica sees whole', () => {

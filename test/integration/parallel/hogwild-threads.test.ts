@@ -11,6 +11,7 @@ import { iterateRun, type RunLoop, type StepRecord } from '../../../src/core/tra
 import { ConcurrentHogwildRun } from '../../../src/hogwild/concurrent-hogwild.ts';
 import { toSharedDataset } from '../../../src/hogwild/shared-data.ts';
 import { builtinDatasetSchema, generateBuiltinDataset } from '../../../src/core/datasets/index.ts';
+import { runResultSchema } from '../../../src/api/routes/runs/run-view.ts';
 import { isFinal, postRun, startTestWorker, storedMetrics, useTestApi, waitForRun } from '../runs/support.ts';
 
 const sparseText = { type: 'model', model: 'logistic', data: { builtin: 'sparse-text', rows: 3000, seed: 4 }, validationSplit: 0.1 } as const;
@@ -47,6 +48,13 @@ describe('concurrent hogwild on worker threads', () => {
     const records = await drive(run);
     await run.close();
     expect(run.result).toMatchObject({ stopReason: 'max_steps', steps: 12_000 });
+    // result.parallel: each thread's updates add up to the run's; one in eight is measured for staleness.
+    const report = run.result!.parallel!;
+    expect(report).toMatchObject({ algorithm: 'hogwild', execution: 'concurrent', replicas: 2, centerDistance: null });
+    expect(report.perReplica.reduce((sum, replica) => sum + replica.steps, 0)).toBe(12_000);
+    expect(report.staleness!.updates).toBe(report.perReplica.reduce((sum, replica) => sum + Math.floor(replica.steps / 8), 0));
+    expect(report.staleness!.max).toBeGreaterThanOrEqual(report.staleness!.p99);
+    expect(report.stepsPerSecond).toBeGreaterThan(0);
     const steps = records.map((record) => record.step);
     expect(steps.at(-1)).toBe(12_000);
     expect([...steps].sort((a, b) => a - b)).toEqual(steps);
@@ -113,7 +121,8 @@ describe('concurrent hogwild through the service', () => {
     try {
       const view = await waitForRun(api.app, api.authorization, response.json().id, isFinal, 60_000);
       expect(view.status).toBe('completed');
-      expect(view.result).toMatchObject({ stopReason: 'max_steps', steps: 12_000 });
+      expect(view.result).toMatchObject({ stopReason: 'max_steps', steps: 12_000, parallel: { algorithm: 'hogwild', execution: 'concurrent', replicas: 2 } });
+      expect(runResultSchema.safeParse(view.result).success).toBe(true);
       const rows = await storedMetrics(worker.pool, view.id);
       expect(rows.at(-1)).toMatchObject({ step: 12_000 });
       expect(rows.at(-1)!.valLoss).toBeLessThan(0.6);

@@ -7,6 +7,7 @@ import type { Run } from '../../../db/runs.ts';
 import { runStatuses } from '../../../db/runs.ts';
 import { runSpecSchema } from '../../../contracts/run-spec.ts';
 import { pruningSchema } from '../../../contracts/sweep-view.ts';
+import { parallelReportSchema } from '../../../contracts/parallel-report.ts';
 
 export const runStatusSchema = z.enum(runStatuses).meta({ id: 'RunStatus' });
 
@@ -47,6 +48,7 @@ export const runResultSchema = z
     steps: z.number().int(),
     params: z.array(z.number().nullable()).nullable().describe('Final parameters; an entry is null where it is not finite (a diverged run).'),
     pruning: pruningSchema.optional().describe("A pruned trial's reason: the rule, the step, its value against the cutoff, its rank among the competitors."),
+    parallel: parallelReportSchema.optional().describe("A parallel run's replicas: steps, exchanges, staleness, distance to the center, throughput."),
   })
   .meta({ id: 'RunResult' });
 
