@@ -30,7 +30,7 @@ describe('simulated parallel runs in the service', () => {
       expect(compareTrajectories(await storedMetrics(worker.pool, view.id), reference.records)).toEqual([]);
       expect(view.result).toMatchObject({ stopReason: 'max_steps', steps: 3001, params: reference.result.params });
       // result.parallel across the checkpoints equals the local engine's, all but the time-dependent throughput.
-      const { stepsPerSecond, ...parallel } = view.result!.parallel as NonNullable<typeof reference.result.parallel>;
+      const { stepsPerSecond, ...parallel } = (view.result as { parallel?: unknown }).parallel as NonNullable<typeof reference.result.parallel>;
       expect(stepsPerSecond).toBeGreaterThan(0);
       expect(parallel).toEqual({ ...reference.result.parallel, stepsPerSecond: undefined });
     } finally {
