@@ -29,7 +29,7 @@ import { createApiKeyRepository } from '../../src/db/api-keys.ts';
 import { createDatabase } from '../../src/db/client.ts';
 import { createPool } from '../../src/db/pool.ts';
 import { closeRedis, createRedis } from '../../src/queue/connection.ts';
-import { finalRunStatuses } from '../../src/db/runs.ts';
+import { finalRunStatuses } from '../../src/contracts/run-status.ts';
 import { createRunsQueue } from '../../src/queue/runs-queue.ts';
 import { formatRate, formatRatio, median, printTable } from '../support/measure.ts';
 import { benchConfig, runTables } from './environment.ts';

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { executions, parallelAlgorithmNames } from '../core/parallel/index.ts';
 
-const replicaReportSchema = z.looseObject({
+const replicaReportSchema = z.object({
   replica: z.number().int().describe('The replica, from 0.'),
   steps: z.number().int().describe('Local steps it made (gradients computed and applied).'),
   exchanges: z
@@ -13,14 +13,14 @@ const replicaReportSchema = z.looseObject({
 });
 
 export const parallelReportSchema = z
-  .looseObject({
+  .object({
     algorithm: z.enum(parallelAlgorithmNames),
     execution: z.enum(executions),
     replicas: z.number().int(),
-    perReplica: z.array(replicaReportSchema),
+    perReplica: z.array(replicaReportSchema).readonly(),
     communicationRounds: z.number().int().describe("Every replica's exchanges with the center or server."),
     staleness: z
-      .looseObject({
+      .object({
         updates: z.number().int().describe('Updates measured (concurrent hogwild: one in eight).'),
         mean: z.number(),
         p50: z.number(),
@@ -35,7 +35,7 @@ export const parallelReportSchema = z
           + 'the other threads\' updates between a read of θ and the write (hogwild). Null when none was measured.',
       ),
     centerDistance: z
-      .looseObject({ mean: z.number(), max: z.number() })
+      .object({ mean: z.number(), max: z.number() })
       .nullable()
       .describe('‖x_i − center‖ at the end over the replicas; null where replicas keep no vector of their own.'),
     stepsPerSecond: z.number().nullable().describe("Every replica's local steps per second of the run's time."),

@@ -5,10 +5,14 @@
  */
 import { z } from 'zod';
 import { sweepSpecSchema } from './sweep-spec.ts';
+import { runStatuses } from './run-status.ts';
 
 export const sweepStatuses = ['queued', 'running', 'completed', 'failed', 'cancelled'] as const;
 export type SweepStatus = (typeof sweepStatuses)[number];
 export const sweepStatusSchema = z.enum(sweepStatuses).meta({ id: 'SweepStatus' });
+/** Statuses a sweep never leaves. */
+export const finalSweepStatuses: readonly SweepStatus[] = ['completed', 'failed', 'cancelled'];
+export const isFinalSweepStatus = (status: string): boolean => (finalSweepStatuses as readonly string[]).includes(status);
 
 /** Why a sweep ended: one line per reason, with the status it ends in. */
 export const sweepEndRegistry = {
@@ -36,7 +40,8 @@ const parameterValuesSchema = z
   .record(z.string(), z.union([z.number(), z.string(), z.boolean()]))
   .describe('The trial\'s parameters, keyed by dotted path into the run spec.');
 
-export const trialStatuses = ['queued', 'running', 'completed', 'early_stopped', 'diverged', 'failed', 'cancelled', 'pruned'] as const;
+/** A trial is a run: its statuses are a run's. */
+export const trialStatuses = runStatuses;
 
 export const pruningSchema = z
   .object({

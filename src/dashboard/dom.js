@@ -27,14 +27,12 @@ function build(element, attributes, children) {
   return element;
 }
 
-export const finalStatuses = new Set(['completed', 'early_stopped', 'diverged', 'failed', 'cancelled']);
-
 export function statusBadge(status) {
   return h('span', { class: `badge status-${status}` }, status.replace('_', ' '));
 }
 
 export function progressBar(progress, status) {
-  const fraction = progress?.fraction ?? (finalStatuses.has(status) && status === 'completed' ? 1 : 0);
+  const fraction = progress?.fraction ?? (status === 'completed' ? 1 : 0);
   const percent = Math.round(Math.min(1, Math.max(0, fraction)) * 100);
   const bar = h('div', {
     class: `progress status-${status}`, role: 'progressbar', 'aria-valuemin': 0, 'aria-valuemax': 100, 'aria-valuenow': percent,

@@ -7,10 +7,10 @@
 import { getJson } from './api.js';
 import { describeObjective, h, progressBar, statusBadge } from './dom.js';
 import { formatNumber } from './format.js';
+import { runStatuses } from './contracts.js';
 
 const refreshMilliseconds = 20_000;
 const pageSize = 25;
-const statuses = ['queued', 'running', 'completed', 'early_stopped', 'diverged', 'failed', 'cancelled'];
 const objectiveKinds = ['expression', 'benchmark', 'model'];
 
 /** "3 min ago", or the date for older runs. */
@@ -37,7 +37,7 @@ export function createRunsList(container, { onError, onCompare }) {
 
   const filterControls = {
     search: h('input', { type: 'search', name: 'search', placeholder: 'search optimizer, expression, benchmark, id', 'aria-label': 'Search runs', autocomplete: 'off' }),
-    status: h('select', { name: 'status', 'aria-label': 'Status' }, h('option', { value: '' }, 'any status'), statuses.map((status) => h('option', { value: status }, status.replace('_', ' ')))),
+    status: h('select', { name: 'status', 'aria-label': 'Status' }, h('option', { value: '' }, 'any status'), runStatuses.map((status) => h('option', { value: status }, status.replace('_', ' ')))),
     optimizer: h('select', { name: 'optimizer', 'aria-label': 'Optimizer' }, h('option', { value: '' }, 'any optimizer')),
     objectiveType: h('select', { name: 'objectiveType', 'aria-label': 'Objective' }, h('option', { value: '' }, 'any objective'), objectiveKinds.map((kind) => h('option', { value: kind }, kind))),
   };

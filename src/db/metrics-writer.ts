@@ -29,6 +29,8 @@ import { RollupRows, rollupUpsertSql, type MetricColumns } from './metric-rollup
 import type { Pool } from './pool.ts';
 import type { RunStatus } from './runs.ts';
 import { isRowError } from './statement-batches.ts';
+import type { RunResultView } from '../contracts/run-result.ts';
+import type { EarlyStoppingStateView, RunProgressView } from '../contracts/run-progress.ts';
 
 /**
  * A slice's recorded steps as columns (see MetricColumns), with `params`: one vector per row,
@@ -51,11 +53,11 @@ export interface SliceWrite {
    */
   readonly starting?: { readonly startedAt: Date };
   /** Written to the run row when given (the caller throttles it). */
-  readonly progress?: { readonly progress: unknown; readonly earlyStopping: unknown };
+  readonly progress?: { readonly progress: RunProgressView; readonly earlyStopping: EarlyStoppingStateView | null };
   /** The checkpoint to resume from after this slice; or `finish`, which ends the run. */
   readonly checkpoint?: { readonly step: number; readonly state: unknown };
   /** Ends the run: its final status and result replace its checkpoint. */
-  readonly finish?: { readonly status: RunStatus; readonly result: unknown };
+  readonly finish?: { readonly status: RunStatus; readonly result: RunResultView };
 }
 
 /** The run moved on without this writer: another worker wrote it, or it was finished or cancelled. */

@@ -6,11 +6,21 @@ import type { Pool } from './pool.ts';
 import { statementBatchLimits } from './statement-batches.ts';
 import type { Prisma, Run, RunStatus } from '../generated/prisma/client.ts';
 
+import type { RunResultView } from '../contracts/run-result.ts';
+import { activeRunStatuses, rankedRunStatuses, type RunStatus as ContractStatus } from '../contracts/run-status.ts';
+
 export type { Run, RunStatus };
 
-export const runStatuses = ['queued', 'running', 'completed', 'early_stopped', 'diverged', 'failed', 'cancelled', 'pruned'] as const satisfies readonly RunStatus[];
-/** Statuses a run never leaves. */
-export const finalRunStatuses = ['completed', 'early_stopped', 'diverged', 'failed', 'cancelled', 'pruned'] as const satisfies readonly RunStatus[];
+// The database enum (prisma/schema.prisma) and the contract's statuses are the same set.
+const _sameStatuses: [RunStatus, ContractStatus] extends [ContractStatus, RunStatus] ? true : never = true;
+void _sameStatuses;
+
+/** A SQL list of statuses, `('queued', 'running')`: names from the contract's table, never input. */
+const statusList = (statuses: readonly RunStatus[]) => `(${statuses.map((status) => `'${status}'`).join(', ')})`;
+/** Statuses a run is still in on its way to a final one, as a SQL list. */
+export const activeStatusesSql = statusList(activeRunStatuses);
+/** Statuses whose runs have a value that ranks, as a SQL list. */
+export const rankedStatusesSql = statusList(rankedRunStatuses);
 
 export type JsonValue = Prisma.InputJsonValue;
 
@@ -185,10 +195,10 @@ export function createRunRepository(database: Database, pool: Pool) {
     },
 
     /** Queued → cancelled, so the run never starts; false when it is no longer queued. */
-    async cancelQueued(id: string, result: JsonValue): Promise<boolean> {
+    async cancelQueued(id: string, result: RunResultView): Promise<boolean> {
       const { count } = await database.run.updateMany({
         where: { id, status: 'queued' },
-        data: { status: 'cancelled', result, finishedAt: new Date() },
+        data: { status: 'cancelled', result: result as JsonValue, finishedAt: new Date() },
       });
       return count === 1;
     },

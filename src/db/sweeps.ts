@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Pool } from './pool.ts';
-import type { RunCursor } from './runs.ts';
+import { activeStatusesSql, rankedStatusesSql, type RunCursor, type RunStatus } from './runs.ts';
 
 export interface SweepRow {
   readonly id: string;
@@ -24,7 +24,7 @@ export interface SweepRow {
 export interface TrialRow {
   readonly runId: string;
   readonly trialNumber: number;
-  readonly status: string;
+  readonly status: RunStatus;
   readonly value: number | null;
   readonly parameters: Record<string, number | string | boolean>;
   readonly result: { stopReason?: string; message?: string; steps?: number; pruning?: unknown } | null;
@@ -39,9 +39,6 @@ export interface BestTrial {
   readonly value: number;
   readonly parameters: Record<string, number | string | boolean>;
 }
-
-/** Trial statuses whose trial finished with a value of the metric (a diverged one too). */
-export const valuedTrialStatuses = ['completed', 'early_stopped', 'diverged'];
 
 export const sweepColumns = `id, tenant_id AS "tenantId", name, status, spec, result, idempotency_key AS "idempotencyKey",
   created_at AS "createdAt", updated_at AS "updatedAt", started_at AS "startedAt", finished_at AS "finishedAt"`;
@@ -62,8 +59,8 @@ const createStatement = `
 
 /** Leaderboard order: finished trials by value (best first), then pruned ones (deepest first), then running, then the rest. */
 const leaderboardOrder = `
-  CASE WHEN status IN ('completed', 'early_stopped', 'diverged') AND trial_value IS NOT NULL AND trial_value <> 'NaN' THEN 0
-       WHEN status = 'pruned' THEN 1 WHEN status IN ('queued', 'running') THEN 2 ELSE 3 END,
+  CASE WHEN status IN ${rankedStatusesSql} AND trial_value IS NOT NULL AND trial_value <> 'NaN' THEN 0
+       WHEN status = 'pruned' THEN 1 WHEN status IN ${activeStatusesSql} THEN 2 ELSE 3 END,
   CASE WHEN status = 'pruned' THEN -(result->'pruning'->>'step')::float8 END,
   trial_value * $2, trial_number`;
 
@@ -117,7 +114,7 @@ export function createSweepRepository(pool: Pool) {
         `SELECT DISTINCT ON (r.sweep_id) r.sweep_id AS "sweepId", r.id AS "runId", r.trial_number AS "trialNumber",
                 r.trial_value AS value, r.parameters
            FROM unnest($1::uuid[], $2::float8[]) AS s(id, sign) JOIN runs r ON r.sweep_id = s.id
-          WHERE r.status IN ('completed', 'early_stopped', 'diverged') AND r.trial_value IS NOT NULL AND r.trial_value <> 'NaN'
+          WHERE r.status IN ${rankedStatusesSql} AND r.trial_value IS NOT NULL AND r.trial_value <> 'NaN'
           ORDER BY r.sweep_id, r.trial_value * s.sign, r.trial_number`,
         [sweeps.map((s) => s.id), sweeps.map((s) => s.sign)],
       );

@@ -27,7 +27,7 @@ import { baseLearningRate } from '../core/training/local-step.ts';
 import { recordEvery, recordParams } from '../core/training/record-settings.ts';
 import type { RunConfig } from '../core/training/run-config.ts';
 import { totalTicks, type AdvanceLimits, type RunLoop } from '../core/training/run-engine.ts';
-import type { RunProgress, RunResult, StopReason } from '../core/training/run-result.ts';
+import type { RunProgress, RunResult, StopReason } from '../core/training/index.ts';
 import type { StepRecord } from '../core/training/step-record.ts';
 import { StopRules } from '../core/training/stop-rules.ts';
 import { distance, norm } from '../core/vec.ts';

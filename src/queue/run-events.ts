@@ -26,6 +26,9 @@
  * contract with the SSE route: extend them, never rename.
  */
 import type { Redis } from './connection.ts';
+import type { RunStatus } from '../contracts/run-status.ts';
+import type { RunResultView } from '../contracts/run-result.ts';
+import type { EarlyStoppingStateView, RunProgressView } from '../contracts/run-progress.ts';
 
 export const runChannelPrefix = 'descent:run:';
 
@@ -34,14 +37,8 @@ export const runChannel = (runId: string): string => `${runChannelPrefix}${runId
 /** Rows one metrics message carries at most. */
 export const maxLiveRows = 256;
 
-export interface LiveProgress {
-  readonly step: number;
-  readonly totalSteps: number;
-  readonly epoch: number;
-  readonly fraction: number;
-  readonly stepsPerSecond: number | null;
-  readonly etaSeconds: number | null;
-}
+/** A running run's progress, as `GET /v1/runs/{id}` shows it. */
+export type LiveProgress = RunProgressView;
 
 export interface LiveMetricRow {
   readonly step: number;
@@ -56,8 +53,8 @@ export interface LiveMetricRow {
 }
 
 export type RunEvent =
-  | { readonly type: 'status'; readonly runId: string; readonly status: string; readonly result: unknown }
-  | { readonly type: 'progress'; readonly runId: string; readonly progress: LiveProgress; readonly earlyStopping: unknown }
+  | { readonly type: 'status'; readonly runId: string; readonly status: RunStatus; readonly result: RunResultView | null }
+  | { readonly type: 'progress'; readonly runId: string; readonly progress: LiveProgress; readonly earlyStopping: EarlyStoppingStateView | null }
   | {
       readonly type: 'metrics';
       readonly runId: string;

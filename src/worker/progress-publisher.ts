@@ -9,12 +9,15 @@ import type { MetricBatch } from '../db/metrics-writer.ts';
 import type { RunAnnouncer } from '../queue/run-announcer.ts';
 import { maxLiveRows, type LiveProgress, type RunEvent } from '../queue/run-events.ts';
 import { liveRows } from './metric-batch.ts';
+import type { RunStatus } from '../contracts/run-status.ts';
+import type { RunResultView } from '../contracts/run-result.ts';
+import type { EarlyStoppingStateView } from '../contracts/run-progress.ts';
 
 export const progressIntervalMilliseconds = 250;
 
 export interface SliceProgress {
   readonly progress: LiveProgress;
-  readonly earlyStopping: unknown;
+  readonly earlyStopping: EarlyStoppingStateView | null;
 }
 
 export class ProgressPublisher {
@@ -65,7 +68,7 @@ export class ProgressPublisher {
    * metrics, its progress when there is one, the final status when it ended the run) in one
    * round trip; resolves to whether the run is to be cancelled.
    */
-  slice(batch: MetricBatch, progress: SliceProgress | null, ending: { status: string; result: unknown } | null): Promise<boolean> {
+  slice(batch: MetricBatch, progress: SliceProgress | null, ending: { status: RunStatus; result: RunResultView } | null): Promise<boolean> {
     const events: RunEvent[] = [];
     if (!this.announced) events.push({ type: 'status', runId: this.runId, status: 'running', result: null });
     this.announced = true;

@@ -10,6 +10,7 @@ import { toFieldIssues } from '../../contracts/issues.ts';
 import { runSpecSchema } from '../../contracts/run-spec.ts';
 import { settleSweepSpec, sweepSpecSchema } from '../../contracts/sweep-spec.ts';
 import type { TrialView } from '../../contracts/sweep-view.ts';
+import { runStatusRegistry } from '../../contracts/run-status.ts';
 import { isObjectiveReference } from '../../core/training/index.ts';
 import { ProgressBar } from '../progress-bar.ts';
 import { runLocalSweep } from '../sweep/local-sweep.ts';
@@ -136,7 +137,7 @@ async function execute(args: string[]): Promise<number> {
   });
   process.removeListener('SIGINT', interrupt);
   bar.clear();
-  const best = outcome.trials.find((trial) => trial.value !== null && ['completed', 'early_stopped', 'diverged'].includes(trial.status)) ?? null;
+  const best = outcome.trials.find((trial) => trial.value !== null && runStatusRegistry[trial.status].ranked) ?? null;
   if (options.jsonl) {
     process.stdout.write(`${JSON.stringify({ sweep: { status: outcome.status, result: outcome.result, seed: spec.sampler.seed, best, trials: outcome.trials } })}\n`);
   } else {

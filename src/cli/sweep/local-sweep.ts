@@ -7,12 +7,12 @@ import { Worker } from 'node:worker_threads';
 import type { SweepSpec } from '../../contracts/sweep-spec.ts';
 import type { SweepResult, TrialView } from '../../contracts/sweep-view.ts';
 import { createPruner, decideAmongTrials, goalSign, metricGoal, sweepMetrics, type PruningDecision } from '../../core/sweep/index.ts';
-import type { RunResult } from '../../core/training/index.ts';
+import { finalStatusOf, type RunResult } from '../../core/training/index.ts';
 import type { SweepRow, TrialRow } from '../../db/sweeps.ts';
 import { toTrialView } from '../../api/routes/sweeps/sweep-view.ts';
 import { planRound } from '../../worker/sweeps/plan-round.ts';
-import { finalStatus } from '../../worker/run-status.ts';
 import type { TrialMessage } from './trial-thread.ts';
+import { runStatusRegistry } from '../../contracts/run-status.ts';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
@@ -30,12 +30,10 @@ export interface LocalSweepOptions {
   readonly interrupted?: Promise<void>;
 }
 
-const valued = new Set(['completed', 'early_stopped', 'diverged']);
-
 /** The leaderboard order of GET /v1/sweeps/{id}/trials. */
 export function rankTrials(trials: readonly TrialView[], sign: number): TrialView[] {
   const group = (trial: TrialView) =>
-    valued.has(trial.status) && trial.value !== null ? 0 : trial.status === 'pruned' ? 1 : trial.status === 'queued' || trial.status === 'running' ? 2 : 3;
+    runStatusRegistry[trial.status].ranked && trial.value !== null ? 0 : trial.status === 'pruned' ? 1 : !runStatusRegistry[trial.status].final ? 2 : 3;
   return [...trials].sort((a, b) =>
     group(a) - group(b) ||
     (group(a) === 1 ? (b.pruning?.step ?? 0) - (a.pruning?.step ?? 0) : 0) ||
@@ -66,7 +64,7 @@ export async function runLocalSweep(settled: SweepSpec, options: LocalSweepOptio
   const done = new Promise<void>((resolve) => (settle = resolve));
 
   const byNumber = (n: number) => trials.find((trial) => trial.trialNumber === n)!;
-  const best = () => rankTrials(trials.map(toTrialView), sign).find((trial) => valued.has(trial.status) && trial.value !== null) ?? null;
+  const best = () => rankTrials(trials.map(toTrialView), sign).find((trial) => runStatusRegistry[trial.status].ranked && trial.value !== null) ?? null;
 
   function end(trial: Mutable<TrialRow>) {
     trial.finishedAt = new Date();
@@ -162,9 +160,9 @@ export async function runLocalSweep(settled: SweepSpec, options: LocalSweepOptio
           trial.result = { ...result, stopReason: 'pruned', message: decision.message, pruning };
           trial.value = decision.value;
         } else {
-          trial.status = finalStatus(result.stopReason);
+          trial.status = finalStatusOf(result.stopReason);
           trial.result = result;
-          trial.value = valued.has(trial.status) ? valueOf(trial, result) : null;
+          trial.value = runStatusRegistry[trial.status].ranked ? valueOf(trial, result) : null;
         }
       }
       end(trial);

@@ -18,7 +18,7 @@ export type EarlyStoppingSettings = z.output<typeof earlyStoppingSchema>;
 export type Monitor = EarlyStoppingSettings['monitor'];
 
 /** What `GET /v1/runs/{id}` shows as `earlyStopping`. */
-export interface EarlyStoppingView {
+export type EarlyStoppingView = {
   readonly enabled: boolean;
   readonly monitor: Monitor;
   readonly best: number | null;
@@ -26,7 +26,7 @@ export interface EarlyStoppingView {
   readonly patience: number | null;
   readonly stepsSinceBest: number | null;
   readonly stopped: boolean;
-}
+};
 
 /** Serialisable state (JSON has no Infinity: null stands for "nothing seen yet"). */
 export interface EarlyStoppingState {

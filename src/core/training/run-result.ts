@@ -1,18 +1,6 @@
+/** How a run ended: a machine-readable reason (stop-reasons.ts) plus a sentence for humans. */
+import type { StopReason } from './stop-reasons.ts';
 import type { ParallelReport } from '../parallel/report.ts';
-
-/** How a run ended: a machine-readable reason plus a sentence for humans. */
-export const stopReasons = [
-  'max_steps',
-  'early_stopping',
-  'loss_target',
-  'grad_norm_target',
-  'time_limit',
-  'diverged',
-  'cancelled',
-  'error',
-] as const;
-
-export type StopReason = (typeof stopReasons)[number];
 
 export interface RunResult {
   readonly stopReason: StopReason;

@@ -4,7 +4,7 @@
  * sentence for humans.
  */
 import type { BestTracker } from './early-stopping.ts';
-import type { StopReason } from './run-result.ts';
+import type { StopReason } from './stop-reasons.ts';
 import type { StopWhen } from './stop-when.ts';
 
 export interface StopContext {

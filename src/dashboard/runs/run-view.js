@@ -13,7 +13,8 @@ import { createCurveChart } from '../charts/curve-chart.js';
 import { renderContourPlot } from '../charts/contour-plot.js';
 import { metricFields } from '../charts/metric-fields.js';
 import { colourAt } from '../charts/palette.js';
-import { describeObjective, finalStatuses, h, present, progressBar, statusBadge } from '../dom.js';
+import { describeObjective, h, present, progressBar, statusBadge } from '../dom.js';
+import { finalRunStatuses } from '../contracts.js';
 import { formatDuration, formatNumber } from '../format.js';
 import { knownDimension, loadCurves, loadLandscape, loadParameterNames, loadParameters, loadRun } from './run-data.js';
 import { createCurveControls } from './curve-controls.js';
@@ -98,7 +99,7 @@ export function createRunView(container, { onChanged }) {
     renderStatus(current);
     renderSpec(parts.spec, current.run);
     await Promise.all([curvesLoaded, refreshTrajectory(current)]);
-    if (!current.stopped && !finalStatuses.has(current.run.status)) follow(current);
+    if (!current.stopped && !finalRunStatuses.has(current.run.status)) follow(current);
   }
 
   const isCurrent = (current) => !current.stopped && state === current;
@@ -298,7 +299,7 @@ export function createRunView(container, { onChanged }) {
       }
     }, (error) => {
       if (!isCurrent(current) || current.live.finished) return;
-      if (finalStatuses.has(current.run.status)) {
+      if (finalRunStatuses.has(current.run.status)) {
         finish(current);
         return;
       }
@@ -313,7 +314,7 @@ export function createRunView(container, { onChanged }) {
         }
         renderHeader(current);
         renderStatus(current);
-        if (finalStatuses.has(current.run.status)) {
+        if (finalRunStatuses.has(current.run.status)) {
           finish(current);
           return;
         }

@@ -6,13 +6,12 @@
  * loses at most the slice in flight.
  */
 import { setImmediate as nextMacrotask } from 'node:timers/promises';
-import type { RunLoop, RunResult } from '../../core/training/index.ts';
+import { finalStatusOf, type RunLoop, type RunResult } from '../../core/training/index.ts';
 import { keepsRollups } from '../../db/metric-rollups.ts';
 import type { MetricsWriter } from '../../db/metrics-writer.ts';
 import type { RunAnnouncer } from '../../queue/run-announcer.ts';
 import { toMetricBatch } from '../metric-batch.ts';
 import { ProgressPublisher } from '../progress-publisher.ts';
-import { finalStatus } from '../run-status.ts';
 import type { PruningDecision } from '../../core/sweep/index.ts';
 import type { TrialPruning } from '../sweeps/trial-pruning.ts';
 
@@ -55,7 +54,7 @@ export interface SlicedRun {
 
 /** A trial its pruner stopped: status `pruned`, the decision as `result.pruning`, its sentence as the message. */
 function prunedEnding(result: RunResult, { prune: _prune, message, ...pruning }: PruningDecision) {
-  return { status: 'pruned' as const, result: { ...result, stopReason: 'pruned', message, pruning: { ...pruning, message } } };
+  return { status: 'pruned' as const, result: { ...result, stopReason: 'pruned' as const, message, pruning: { ...pruning, message } } };
 }
 
 export async function driveRun(dependencies: SliceDependencies, run: SlicedRun): Promise<RunResult> {
@@ -89,7 +88,7 @@ export async function driveRun(dependencies: SliceDependencies, run: SlicedRun):
       ? { progress: publisher.take(engine.progress, sliceEnd, result !== null), earlyStopping: engine.earlyStopping }
       : null;
     const ending = result
-      ? pruned && result.stopReason === 'cancelled' ? prunedEnding(result, pruned) : { status: finalStatus(result.stopReason), result }
+      ? pruned && result.stopReason === 'cancelled' ? prunedEnding(result, pruned) : { status: finalStatusOf(result.stopReason), result }
       : null;
     // A run that ended needs no checkpoint: nothing resumes from it.
     const checkpoint = ending ? null : engine.checkpoint();

@@ -9,6 +9,7 @@ import { runSpecSchema } from '../../contracts/run-spec.ts';
 import { toFieldIssues } from '../../contracts/issues.ts';
 import { sweepSpace, type SweepSpec } from '../../contracts/sweep-spec.ts';
 import { sweepEndRegistry, type SweepEndReason } from '../../contracts/sweep-view.ts';
+import { runStatusRegistry, type RunStatus } from '../../contracts/run-status.ts';
 import {
   applyParameters,
   createSampler,
@@ -22,11 +23,9 @@ import {
 import type { NewTrial, RoundPlan } from '../../db/sweep-coordination.ts';
 import type { SweepRow, TrialRow } from '../../db/sweeps.ts';
 
-const activeStatuses = new Set(['queued', 'running']);
-
-function trialState(status: string): TrialState {
-  if (activeStatuses.has(status)) return 'running';
-  if (status === 'completed' || status === 'early_stopped' || status === 'diverged') return 'complete';
+function trialState(status: RunStatus): TrialState {
+  if (!runStatusRegistry[status].final) return 'running';
+  if (runStatusRegistry[status].ranked) return 'complete';
   if (status === 'pruned') return 'pruned';
   return 'failed';
 }
@@ -70,7 +69,7 @@ export function planRound(sweep: SweepRow, trials: readonly TrialRow[], now: Dat
     const last = failed.at(-1)?.result?.message ?? '';
     return finish('too_many_failures', `${failed.length} trials failed, more than maxFailedTrials (${maxFailed}). The last: ${last}`);
   }
-  const active = trials.filter((trial) => activeStatuses.has(trial.status)).length;
+  const active = trials.filter((trial) => !runStatusRegistry[trial.status].final).length;
   const limit = spec.budget.timeLimitSeconds;
   const startedAt = sweep.startedAt ?? now;
   if (limit !== undefined && now.getTime() - startedAt.getTime() >= limit * 1000) {

@@ -5,6 +5,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runChannel } from '../../../src/queue/run-events.ts';
 import { readEvents, subscriberCount, until } from '../support/server-sent-events.ts';
+import { finalRunStatuses } from '../../../src/contracts/run-status.ts';
 import { createTenantKey, minimalSpec, useTestApp } from '../support/services.ts';
 
 const context = useTestApp();
@@ -63,14 +64,15 @@ describe('GET /v1/runs/{id}/events', () => {
     expect(events[1].data).toEqual({ runId, progress, earlyStopping });
   });
 
-  it('answers a finished run with its status and the end at once', async () => {
-    const { authorization } = await createTenantKey(context.services.database, 'events-finished');
+  // Every final status of the contract, `pruned` included (a trial's stream once never ended).
+  it.each(finalRunStatuses)('answers a %s run with its status and the end at once', async (status) => {
+    const { authorization } = await createTenantKey(context.services.database, `events-${status}`);
     const runId = await submit(authorization);
-    await context.services.database.run.update({ where: { id: runId }, data: { status: 'cancelled' } });
+    await context.services.database.run.update({ where: { id: runId }, data: { status } });
     const response = await fetch(`${base}/v1/runs/${runId}/events`, { headers: { authorization } });
     const events = await readEvents(response, () => false);
     expect(events.map((e) => e.event)).toEqual(['status', 'end']);
-    expect(events[0].data).toMatchObject({ status: 'cancelled' });
+    expect(events[0].data).toMatchObject({ status });
   });
 
   it('unsubscribes when the client leaves', async () => {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { runViewSchema } from '../../../src/api/routes/runs/run-view.ts';
+import { runViewSchema } from '../../../src/contracts/run-view.ts';
 import { createTenantKey, minimalSpec, useTestApp } from '../support/services.ts';
 
 describe('/v1/runs', () => {

@@ -9,6 +9,7 @@ import { createMetricsWriter, StaleRunWriteError, statementRows, type MetricBatc
 import { createPool, type Pool } from '../../../src/db/pool.ts';
 import { createTenantKey, openTestServices, type TestServices } from '../support/services.ts';
 import { countStatements } from '../support/statement-count.ts';
+import type { RunResultView } from '../../../src/contracts/run-result.ts';
 
 let services: TestServices;
 let pool: Pool;
@@ -118,14 +119,14 @@ describe('metrics writer', () => {
       await writer.write({ runId, fromStep: 0, metrics: batch(0, 10), rollups: true, checkpoint: { step: 10, state: {} } });
     }
     await pool.query(`UPDATE runs SET status = 'cancelled' WHERE id = $1`, [cancelled]);
-    const result = { stopReason: 'max_steps', message: 'done' };
+    const result: RunResultView = { stopReason: 'max_steps', message: 'done', finalLoss: 1, bestLoss: 1, bestStep: 15, steps: 15, params: [0] };
     const outcomes = await Promise.allSettled([
       writer.write({ runId: good, fromStep: 10, metrics: batch(10, 20), rollups: true, checkpoint: { step: 20, state: {} } }),
       // Resumed from a checkpoint that is no longer the newest: another attempt moved on.
       writer.write({ runId: stale, fromStep: 0, metrics: batch(0, 5), rollups: true, checkpoint: { step: 5, state: {} } }),
       writer.write({ runId: cancelled, fromStep: 10, metrics: batch(10, 20), rollups: true, checkpoint: { step: 20, state: {} } }),
       writer.write({ runId: missing, fromStep: 0, metrics: batch(0, 20), rollups: true, checkpoint: { step: 20, state: {} } }),
-      writer.write({ runId: ending, fromStep: 10, metrics: batch(10, 15), rollups: true, progress: { progress: { step: 15 }, earlyStopping: null }, finish: { status: 'completed', result } }),
+      writer.write({ runId: ending, fromStep: 10, metrics: batch(10, 15), rollups: true, progress: { progress: { step: 15, totalSteps: 15, epoch: null, fraction: 1, stepsPerSecond: null, etaSeconds: null }, earlyStopping: null }, finish: { status: 'completed', result } }),
     ]);
     expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'rejected', 'rejected', 'fulfilled']);
     const reasons = outcomes.flatMap((o) => (o.status === 'rejected' ? [o.reason] : []));

@@ -11,7 +11,7 @@ import { iterateRun, type RunLoop, type StepRecord } from '../../../src/core/tra
 import { ConcurrentHogwildRun } from '../../../src/hogwild/concurrent-hogwild.ts';
 import { toSharedDataset } from '../../../src/hogwild/shared-data.ts';
 import { builtinDatasetSchema, generateBuiltinDataset } from '../../../src/core/datasets/index.ts';
-import { runResultSchema } from '../../../src/api/routes/runs/run-view.ts';
+import { runResultSchema } from '../../../src/contracts/run-result.ts';
 import { isFinal, postRun, startTestWorker, storedMetrics, useTestApi, waitForRun } from '../runs/support.ts';
 
 const sparseText = { type: 'model', model: 'logistic', data: { builtin: 'sparse-text', rows: 3000, seed: 4 }, validationSplit: 0.1 } as const;

@@ -4,7 +4,7 @@
  * polling until a run reaches a state.
  */
 import type { FastifyInstance } from 'fastify';
-import { runViewSchema } from '../../../src/api/routes/runs/run-view.ts';
+import { runViewSchema } from '../../../src/contracts/run-view.ts';
 import { afterAll, beforeAll, expect } from 'vitest';
 import { runSpecSchema } from '../../../src/contracts/run-spec.ts';
 import { iterateRun, type RunResult, type StepRecord } from '../../../src/core/training/index.ts';
@@ -14,6 +14,7 @@ import { createRunProcessor } from '../../../src/worker/processors/run.ts';
 import type { SliceSettings } from '../../../src/worker/processors/run-slices.ts';
 import { startWorker } from '../../../src/worker/worker.ts';
 import { buildTestApp, createTenantKey, openTestServices, type TestServices } from '../support/services.ts';
+import type { RunView } from '../../../src/contracts/run-view.ts';
 
 export interface TestApi {
   readonly services: TestServices;
@@ -100,14 +101,8 @@ export function referenceTrajectory(spec: unknown): { records: StepRecord[]; res
   return { records, result: run.result! };
 }
 
-export interface RunViewBody {
-  id: string;
-  status: string;
-  attempts: number;
-  progress: Record<string, number | null> | null;
-  earlyStopping: Record<string, unknown> | null;
-  result: { stopReason: string; message: string; steps: number; params: (number | null)[] | null; finalLoss: number | null } | null;
-}
+/** A run as GET /v1/runs/{id} answers it: the contract's view. */
+export type RunViewBody = RunView;
 
 export async function getRun(app: FastifyInstance, authorization: string, id: string): Promise<RunViewBody> {
   const response = await app.inject({ method: 'GET', url: `/v1/runs/${id}`, headers: { authorization } });

@@ -1,6 +1,7 @@
 /**
  * The dashboard: `/` and its assets under `/dashboard/`, static files from src/dashboard read
- * once at start-up, and the chart libraries it imports (browser-modules.ts). Loading the page
+ * once at start-up, the contract's tables as a module (contracts-module.ts), and the chart
+ * libraries it imports (browser-modules.ts). Loading the page
  * needs no key; the page asks for one and sends it only as the Authorization header of its /v1
  * requests.
  *
@@ -16,6 +17,7 @@ import { extname } from 'node:path';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../../errors/app-error.ts';
 import { loadBrowserModules, type BrowserFile } from './browser-modules.ts';
+import { contractsModule } from './contracts-module.ts';
 
 const dashboardDirectory = new URL('../../../dashboard/', import.meta.url);
 /** Where index.html takes the libraries' stylesheets, import map and preloads. */
@@ -64,6 +66,8 @@ async function loadAssets(headTags: string): Promise<Map<string, Asset>> {
     const body = await readFile(new URL(relative, dashboardDirectory));
     assets.set(relative, { body, contentType, etag: etagOf(body), cacheControl: revalidated });
   }
+  const contracts = contractsModule();
+  assets.set('contracts.js', { body: contracts, contentType: contentTypes['.js']!, etag: etagOf(contracts), cacheControl: revalidated });
   const page = assets.get('index.html');
   if (!page) throw new Error('the dashboard page index.html is missing');
   const preloads = [...assets.keys()].filter((name) => name.endsWith('.js')).sort().map((name) => `<link rel="modulepreload" href="/dashboard/${name}">`);

@@ -34,8 +34,7 @@ import { principalOf } from '../../plugins/authentication.ts';
 import { createFollowedStreams, type FollowedStreamsOptions } from '../../server-sent-events/followed-streams.ts';
 import type { RunService } from './run-service.ts';
 import type { Run } from '../../../db/runs.ts';
-
-const finalStatuses = new Set(['completed', 'early_stopped', 'diverged', 'failed', 'cancelled']);
+import { isFinalRunStatus } from '../../../contracts/run-status.ts';
 
 export interface RunEventsOptions extends FollowedStreamsOptions {
   readonly runService: RunService;
@@ -75,14 +74,14 @@ export async function runEventRoutes(app: FastifyInstance, options: RunEventsOpt
       id,
       subscribe: (listener) => events.subscribe(runChannel(id), listener),
       read: () => runService.get(tenantId, id),
-      isFinal: (run) => finalStatuses.has(run.status),
+      isFinal: (run) => isFinalRunStatus(run.status),
       opening: (run) => [
         statusEvent(run),
         ...(run.progress === null ? [] : [{ event: 'progress', data: { runId: run.id, progress: run.progress, earlyStopping: run.earlyStopping } }]),
       ],
       closing: (run) => [statusEvent(run)],
       messageId: (message) => (message.type === 'metrics' && typeof message.lastStep === 'number' ? message.lastStep : undefined),
-      endsWith: (message) => message.type === 'status' && typeof message.status === 'string' && finalStatuses.has(message.status),
+      endsWith: (message) => message.type === 'status' && typeof message.status === 'string' && isFinalRunStatus(message.status),
     });
   });
 }

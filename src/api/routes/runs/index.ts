@@ -7,7 +7,9 @@ import { problemResponses } from '../../errors/problem.ts';
 import { principalOf } from '../../plugins/authentication.ts';
 import { sendTaggedJson } from '../etag.ts';
 import type { RunService } from './run-service.ts';
-import { runStatusSchema, runViewSchema, runViewSerializerCompiler, toRunView } from './run-view.ts';
+import { runStatusSchema } from '../../../contracts/run-status.ts';
+import { runViewSchema } from '../../../contracts/run-view.ts';
+import { runViewSerializerCompiler, toRunView } from './run-view.ts';
 
 const runListSchema = z
   .object({

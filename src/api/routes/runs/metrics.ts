@@ -18,8 +18,8 @@ import { matchesEtag, weakEtag } from '../etag.ts';
 import type { RunService } from './run-service.ts';
 import { MetricsPageCache, type CachedPage } from './metrics-cache.ts';
 import { metricsCsv } from './metrics-csv.ts';
+import { isFinalRunStatus } from '../../../contracts/run-status.ts';
 
-const terminalStatuses = new Set(['completed', 'early_stopped', 'diverged', 'failed', 'cancelled']);
 const defaultFields = metricFields.filter((field) => field !== 'params');
 const maxStep = 2_147_483_647;
 const defaultLimit = 1000;
@@ -117,7 +117,7 @@ export async function runMetricsRoutes(
     const format = query.format ?? formatAccepted(request.headers.accept);
 
     const lastStep = await metricsQuery.lastStep(run.id);
-    const finished = terminalStatuses.has(run.status);
+    const finished = isFinalRunStatus(run.status);
     const etag = weakEtag(`${run.id}|${lastStep}|${finished}|${format}|${request.url.split('?')[1] ?? ''}`);
     reply.header('etag', etag);
     reply.header('cache-control', finished ? 'private, max-age=86400' : 'private, no-cache');

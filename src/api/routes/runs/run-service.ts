@@ -13,6 +13,7 @@ import { AppError, notFound } from '../../errors/app-error.ts';
 import { cursorPage } from '../cursor-page.ts';
 import { assertDeleted } from '../deletion-answer.ts';
 import type { ObjectiveService } from '../objectives/objective-service.ts';
+import type { RunResultView } from '../../../contracts/run-result.ts';
 
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -30,7 +31,7 @@ export interface RunServiceDependencies {
 }
 
 /** The result of a run cancelled before a worker started it. */
-const cancelledBeforeStart = {
+const cancelledBeforeStart: RunResultView = {
   stopReason: 'cancelled', message: 'Cancelled before it started.', finalLoss: null, bestLoss: null, bestStep: null, steps: 0, params: null,
 };
 

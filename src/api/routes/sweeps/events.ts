@@ -15,15 +15,13 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { SweepView } from '../../../contracts/sweep-view.ts';
+import { isFinalSweepStatus, type SweepView } from '../../../contracts/sweep-view.ts';
 import type { EventHub } from '../../../queue/event-hub.ts';
 import { sweepChannel } from '../../../queue/sweep-events.ts';
 import { problemResponses } from '../../errors/problem.ts';
 import { principalOf } from '../../plugins/authentication.ts';
 import { createFollowedStreams, type FollowedStreamsOptions } from '../../server-sent-events/followed-streams.ts';
 import type { SweepService } from './sweep-service.ts';
-
-const finalStatuses = new Set(['completed', 'failed', 'cancelled']);
 
 export interface SweepEventsOptions extends FollowedStreamsOptions {
   readonly sweepService: SweepService;
@@ -60,11 +58,11 @@ export async function sweepEventRoutes(app: FastifyInstance, options: SweepEvent
       id,
       subscribe: (listener) => events.subscribe(sweepChannel(id), listener),
       read: () => sweepService.get(tenantId, id),
-      isFinal: (sweep) => finalStatuses.has(sweep.status),
+      isFinal: (sweep) => isFinalSweepStatus(sweep.status),
       opening: (sweep) => [sweepEvent(sweep)],
       closing: (sweep) => [sweepEvent(sweep)],
       messageId: () => undefined,
-      endsWith: (message) => message.type === 'sweep' && typeof message.status === 'string' && finalStatuses.has(message.status),
+      endsWith: (message) => message.type === 'sweep' && typeof message.status === 'string' && isFinalSweepStatus(message.status),
     });
   });
 }

@@ -1,18 +1,17 @@
 /** Stored sweeps and trials as clients see them (shapes: src/contracts/sweep-view.ts). */
 import { trialStatuses, type SweepView, type TrialView } from '../../../contracts/sweep-view.ts';
 import type { SweepSpec } from '../../../contracts/sweep-spec.ts';
+import { isFinalRunStatus } from '../../../contracts/run-status.ts';
 import type { BestTrial, SweepRow, TrialRow } from '../../../db/sweeps.ts';
 
 const isoOrNull = (date: Date | null) => (date === null ? null : date.toISOString());
 const finiteOrNull = (value: number | null) => (value === null || !Number.isFinite(value) ? null : value);
 
-const finishedStatuses = new Set(['completed', 'early_stopped', 'diverged', 'failed', 'cancelled', 'pruned']);
-
 export function toSweepView(sweep: SweepRow, counts: Record<string, number> = {}, best: BestTrial | null = null, now = new Date()): SweepView {
   const spec = sweep.spec as SweepSpec;
   const trials = Object.fromEntries(trialStatuses.map((status) => [status, counts[status] ?? 0])) as SweepView['trials'];
   const total = trialStatuses.reduce((sum, status) => sum + (counts[status] ?? 0), 0);
-  const finished = trialStatuses.filter((status) => finishedStatuses.has(status)).reduce((sum, status) => sum + (counts[status] ?? 0), 0);
+  const finished = trialStatuses.filter((status) => isFinalRunStatus(status)).reduce((sum, status) => sum + (counts[status] ?? 0), 0);
   const maxTrials = spec.budget.maxTrials ?? total;
   const end = sweep.finishedAt ?? now;
   return {

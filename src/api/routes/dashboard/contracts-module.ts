@@ -1,0 +1,22 @@
+/**
+ * `/dashboard/contracts.js`: the contract's tables as an ES module for the dashboard's own
+ * modules, written from the same source the API, the worker and the OpenAPI document read, so
+ * the page never keeps a list of its own (a status it does not know, a stop reason without a
+ * sentence).
+ */
+import { finalRunStatuses, runStatusRegistry, runStatuses } from '../../../contracts/run-status.ts';
+import { stopReasonRegistry } from '../../../core/training/index.ts';
+
+export function contractsModule(): Buffer {
+  const exports = {
+    runStatuses,
+    runStatusRegistry,
+    stopReasonRegistry,
+  };
+  return Buffer.from([
+    '// Written by the server from the API contract (src/contracts). Do not edit.',
+    ...Object.entries(exports).map(([name, value]) => `export const ${name} = ${JSON.stringify(value)};`),
+    `export const finalRunStatuses = new Set(${JSON.stringify(finalRunStatuses)});`,
+    '',
+  ].join('\n'));
+}

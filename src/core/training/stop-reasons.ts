@@ -1,0 +1,23 @@
+/**
+ * Why a run ends: every stop reason once, with the run status it ends in and what it means.
+ * The engine says all but `pruned`, which a sweep's pruner says of a trial; the API, the
+ * worker, the OpenAPI document and the dashboard all read this table.
+ */
+export const stopReasonRegistry = {
+  max_steps: { endsIn: 'completed', description: 'Every update of training.maxSteps (or of training.epochs) was made.' },
+  early_stopping: { endsIn: 'early_stopped', description: 'The monitored value did not improve for earlyStopping.patience updates.' },
+  loss_target: { endsIn: 'completed', description: 'The loss fell below stopWhen.lossBelow.' },
+  grad_norm_target: { endsIn: 'completed', description: 'The gradient norm fell below stopWhen.gradNormBelow.' },
+  time_limit: { endsIn: 'completed', description: 'training.timeLimitSeconds passed.' },
+  pruned: { endsIn: 'pruned', description: "A sweep's pruner stopped the trial: result.pruning says why." },
+  diverged: { endsIn: 'diverged', description: 'The loss, a gradient or a parameter stopped being finite.' },
+  cancelled: { endsIn: 'cancelled', description: 'A client cancelled the run.' },
+  error: { endsIn: 'failed', description: 'The run could not go on (an objective that cannot be built, a worker error).' },
+} as const satisfies Record<string, { endsIn: string; description: string }>;
+
+export type StopReason = keyof typeof stopReasonRegistry;
+export const stopReasons = Object.keys(stopReasonRegistry) as [StopReason, ...StopReason[]];
+
+/** The run status a stop reason ends in. */
+export type FinalStatusOf<R extends StopReason> = (typeof stopReasonRegistry)[R]['endsIn'];
+export const finalStatusOf = <R extends StopReason>(reason: R): FinalStatusOf<R> => stopReasonRegistry[reason].endsIn;
