@@ -67,5 +67,5 @@ export async function runUntilSignal<Running>(
   return onShutdownSignal(async () => {
     await stop(running);
     await services.close();
-  }, processOutput.err);
+  }, processOutput.err, config.shutdownGraceMs);
 }

@@ -6,13 +6,24 @@
  * without a listener, a rejected promise nobody awaited) is logged and runs the same `stop`,
  * and the process exits 1, instead of dying in the middle of a write. A worker's runs then
  * resume elsewhere from their checkpoints.
+ *
+ * Either way the process exits within `graceMilliseconds`: a stop that hangs (a connection
+ * that never answers) does not keep it alive.
  */
-export function onShutdownSignal(stop: (signal: NodeJS.Signals | 'fatal') => Promise<void>, log: (line: string) => void): Promise<number> {
+export function onShutdownSignal(
+  stop: (signal: NodeJS.Signals | 'fatal') => Promise<void>,
+  log: (line: string) => void,
+  graceMilliseconds: number,
+): Promise<number> {
   return new Promise((resolve) => {
     let stopping = false;
     let exitCode = 0;
     const shutDown = (reason: NodeJS.Signals | 'fatal') => {
       stopping = true;
+      setTimeout(() => {
+        log(`not stopped after ${graceMilliseconds} ms; exiting`);
+        process.exit(1);
+      }, graceMilliseconds).unref();
       stop(reason).then(
         () => resolve(exitCode),
         (error: unknown) => {

@@ -42,6 +42,8 @@ export const configSchema = z.object({
   READINESS_TIMEOUT_MS: integer(2_000, 50, 60_000),
   /** Days a finished run keeps its raw steps (all but the last; rollups are kept); 0 keeps them forever. */
   METRICS_RETENTION_DAYS: integer(0, 0, 36_500),
+  /** After SIGTERM, how long a process may take to stop cleanly before it exits anyway. */
+  SHUTDOWN_GRACE_MS: integer(30_000, 100, 3_600_000),
 });
 
 export interface Config {
@@ -59,6 +61,8 @@ export interface Config {
   readonly readinessTimeoutMs: number;
   /** 0: keep finished runs' steps forever. */
   readonly metricsRetentionDays: number;
+  /** After SIGTERM (or an unhandled error), the process exits within this many milliseconds. */
+  readonly shutdownGraceMs: number;
 }
 
 export class ConfigError extends Error {
@@ -95,6 +99,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     queuePrefix: settings.QUEUE_PREFIX,
     readinessTimeoutMs: settings.READINESS_TIMEOUT_MS,
     metricsRetentionDays: settings.METRICS_RETENTION_DAYS,
+    shutdownGraceMs: settings.SHUTDOWN_GRACE_MS,
   };
 }
 

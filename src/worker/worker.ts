@@ -1,13 +1,15 @@
 /**
  * The worker's composition root: a BullMQ Worker on the `runs` queue that hands each job to
- * the processor it is given. `close()` stops taking jobs and waits for the active ones, which
- * the processors keep short by running in slices.
+ * the processor it is given, through outages of PostgreSQL and Redis (see outages.ts).
+ * `close()` stops taking jobs and tells the active ones to stop at their next slice boundary:
+ * their jobs go back to the queue and their runs resume elsewhere from their checkpoints.
  */
-import { Worker, type Job } from 'bullmq';
+import { WaitingError, Worker, type Job } from 'bullmq';
 import type { Config } from '../config/config.ts';
 import type { Logger } from '../config/logger.ts';
 import type { Redis } from '../queue/connection.ts';
 import { runJobName, runsQueueName, type RunJobData } from '../queue/runs-queue.ts';
+import { throughOutages, WorkerStoppingError, type OutageDelays } from './outages.ts';
 import type { RunProcessor } from './processors/run.ts';
 
 export interface WorkerProcessors {
@@ -20,21 +22,33 @@ export interface WorkerDependencies {
   readonly connection: Redis;
   readonly processors: WorkerProcessors;
   readonly logger: Logger;
+  /** How long to wait between retries through an outage (defaults in outages.ts). */
+  readonly outageDelays?: OutageDelays;
 }
 
 export interface RunningWorker {
   readonly worker: Worker<RunJobData>;
-  /** Stops taking jobs, lets the active ones finish, closes the worker's own connections. */
+  /** Stops taking jobs, stops the active ones at their next slice boundary, closes the worker's own connections. */
   close(): Promise<void>;
 }
 
 export async function startWorker(dependencies: WorkerDependencies): Promise<RunningWorker> {
   const { config, connection, processors, logger } = dependencies;
+  const stopping = new AbortController();
   const worker = new Worker<RunJobData>(
     runsQueueName,
-    async (job: Job<RunJobData>) => {
+    async (job: Job<RunJobData>, token?: string) => {
       if (job.name !== runJobName) throw new Error(`unknown job name ${job.name}`);
-      await processors.run(job);
+      try {
+        await throughOutages(() => processors.run(job, stopping.signal), {
+          jobId: job.id, logger, signal: stopping.signal, delays: dependencies.outageDelays,
+        });
+      } catch (error) {
+        if (!(error instanceof WorkerStoppingError)) throw error;
+        // Back to the queue without spending an attempt; another worker resumes the run.
+        await job.moveToWait(token);
+        throw new WaitingError();
+      }
     },
     {
       connection,
@@ -56,6 +70,7 @@ export async function startWorker(dependencies: WorkerDependencies): Promise<Run
   return {
     worker,
     close() {
+      stopping.abort();
       closing ??= worker.close().then(() => logger.info({}, 'worker stopped'));
       return closing;
     },

@@ -40,6 +40,7 @@ export const errorCatalogue = {
   landscape_too_expensive: { status: 422, when: 'a `/landscape` grid over a dataset beyond the evaluation limit; lower `resolution`' },
   rate_limited: { status: 429, when: 'the key spent its budget; wait `Retry-After` seconds' },
   internal_error: { status: 500, when: 'a fault of the service; the details are in its log' },
+  database_unavailable: { status: 503, when: 'PostgreSQL is unreachable; retry after `Retry-After` seconds' },
   queue_unavailable: { status: 503, when: 'Redis is unreachable; retry after `Retry-After` seconds' },
 } as const satisfies Record<string, ErrorDefinition>;
 

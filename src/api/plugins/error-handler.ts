@@ -1,11 +1,15 @@
 /**
  * One error model for the whole API: every error, whether thrown by a route, by validation, by
  * the body parser or by a plugin, leaves as `application/problem+json`. Client mistakes are 4xx
- * with a stable `code`; anything else is a 500 whose details go to the log only.
+ * with a stable `code`. An outage of PostgreSQL or Redis, wherever a route meets it, is a 503
+ * (`database_unavailable`, `queue_unavailable`) with `Retry-After`; anything else is a 500
+ * whose details go to the log only.
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ZodError } from 'zod';
 import { toFieldIssues, type FieldIssue } from '../../contracts/issues.ts';
+import { isDatabaseUnavailable } from '../../db/database-unavailable.ts';
+import { isRedisUnavailable } from '../../queue/redis-unavailable.ts';
 import { AppError } from '../errors/app-error.ts';
 import type { ErrorCode } from '../errors/error-catalogue.ts';
 import { problemContentType, problemType, type Problem } from '../errors/problem.ts';
@@ -52,6 +56,26 @@ function validationProblem(error: ZodError, target: string | undefined) {
   };
 }
 
+/** Seconds a client is asked to wait before retrying through an outage. */
+const outageRetryAfterSeconds = '5';
+
+/** The problem for an outage of PostgreSQL or Redis met by a request; null for any other error. */
+function outageProblem(error: unknown) {
+  if (isDatabaseUnavailable(error)) {
+    return {
+      status: 503, code: 'database_unavailable', title: 'The database is unavailable',
+      detail: 'PostgreSQL could not be reached; retry later.',
+    } as const;
+  }
+  if (isRedisUnavailable(error)) {
+    return {
+      status: 503, code: 'queue_unavailable', title: 'The run queue is unavailable',
+      detail: 'Redis could not be reached; retry later.',
+    } as const;
+  }
+  return null;
+}
+
 function isClientError(error: FastifyError): boolean {
   return typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500;
 }
@@ -73,6 +97,11 @@ export function installErrorHandling(app: FastifyInstance): void {
     if (isClientError(error)) {
       const known = frameworkErrors[error.code] ?? { code: 'bad_request' satisfies ErrorCode, title: 'Bad request' };
       return sendProblem(request, reply, { status: error.statusCode!, ...known, detail: error.message });
+    }
+    const outage = outageProblem(error);
+    if (outage) {
+      request.log.warn({ err: error }, outage.detail);
+      return sendProblem(request, reply, outage, { 'retry-after': outageRetryAfterSeconds });
     }
     request.log.error({ err: error }, 'request failed');
     return sendProblem(request, reply, {

@@ -44,6 +44,6 @@ Environment: as for 'descent serve' and 'descent worker' (see README).`,
     return onShutdownSignal(async () => {
       await Promise.all([app.close(), worker.close()]);
       await closeServices([apiServices, workerServices]);
-    }, processOutput.err);
+    }, processOutput.err, config.shutdownGraceMs);
   },
 };

@@ -66,12 +66,15 @@ export const command: Command = {
 
 Takes runs from the queue and executes them, WORKER_CONCURRENCY at a time. Start as many
 workers as you like, on any machine that reaches PostgreSQL and Redis. On SIGTERM or SIGINT it
-stops taking jobs, lets the active ones finish their current slice and closes its connections.
+stops taking jobs, stops the active runs after their current slice (their jobs go back to the
+queue, to resume elsewhere from their checkpoints) and closes its connections, within
+SHUTDOWN_GRACE_MS. Through an outage of PostgreSQL or Redis it keeps its jobs and waits.
 
 Environment:
   DATABASE_URL, REDIS_URL, WORKER_CONCURRENCY (default 2), QUEUE_PREFIX, LOG_LEVEL,
   WORKER_LOCK_DURATION_MS (default 10000), WORKER_STALLED_INTERVAL_MS (default 5000),
   WORKER_MAX_STALLED_COUNT (default 3): how fast a dead worker's runs move on (see README),
-  METRICS_RETENTION_DAYS (default 0, keep forever): days a finished run keeps its raw steps`,
+  METRICS_RETENTION_DAYS (default 0, keep forever): days a finished run keeps its raw steps,
+  SHUTDOWN_GRACE_MS (default 30000)`,
   execute: () => runUntilSignal('worker', 'worker', startRunWorker, (running) => running.close()),
 };

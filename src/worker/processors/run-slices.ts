@@ -3,7 +3,8 @@
  * number of recorded rows) is reached, then commits its metric rows and a checkpoint in one
  * transaction, publishes progress while reading the cancel flag, and yields to the event loop, so that
  * BullMQ's lock renewal, cancellation and progress keep working during long runs and a crash
- * loses at most the slice in flight.
+ * loses at most the slice in flight. A worker that is stopping ends the attempt at a slice
+ * boundary, right after a checkpoint, with a WorkerStoppingError.
  */
 import { setImmediate as nextMacrotask } from 'node:timers/promises';
 import { finalStatusOf, type RunLoop, type RunResult } from '../../core/training/index.ts';
@@ -12,6 +13,7 @@ import type { MetricsWriter } from '../../db/metrics-writer.ts';
 import type { RunAnnouncer } from '../../queue/run-announcer.ts';
 import { toMetricBatch } from '../metric-batch.ts';
 import { ProgressPublisher } from '../progress-publisher.ts';
+import { WorkerStoppingError } from '../outages.ts';
 import type { PruningDecision } from '../../core/sweep/index.ts';
 import type { TrialPruning } from '../sweeps/trial-pruning.ts';
 
@@ -50,6 +52,8 @@ export interface SlicedRun {
   readonly elapsedSeconds: number;
   /** A sweep trial's pruner: slices end at its decision steps, where it may stop the trial. */
   readonly pruning?: TrialPruning | null;
+  /** Aborted when the worker stops: the attempt ends after the slice in flight is stored. */
+  readonly stopping?: AbortSignal;
 }
 
 /** A trial its pruner stopped: status `pruned`, the decision as `result.pruning`, its sentence as the message. */
@@ -106,6 +110,7 @@ export async function driveRun(dependencies: SliceDependencies, run: SlicedRun):
     starting = undefined;
     cancelled = await publisher.slice(metrics, progress, ending);
     if (result) return result;
+    if (run.stopping?.aborted) throw new WorkerStoppingError();
     if (run.pruning && !cancelled) {
       const decision = await run.pruning.decideAt(step);
       if (decision?.prune) pruned = decision;

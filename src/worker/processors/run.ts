@@ -6,6 +6,8 @@
  * A run that can never succeed (a payload or stored spec that does not validate, a stored
  * objective or dataset that is gone, an objective that cannot be built, a checkpoint that does
  * not fit) is marked failed with the reason as its result message and its job fails without retries.
+ * An outage of PostgreSQL or Redis is not the run's: its error goes to the worker, which keeps
+ * the job and tries again (see ../outages.ts), and never marks the run failed.
  */
 import { performance } from 'node:perf_hooks';
 import { UnrecoverableError, type Job } from 'bullmq';
@@ -23,6 +25,7 @@ import type { Redis } from '../../queue/connection.ts';
 import { createRunAnnouncer } from '../../queue/run-announcer.ts';
 import { publishRunEvent } from '../../queue/run-events.ts';
 import { runJobDataSchema, type RunJobData } from '../../queue/runs-queue.ts';
+import { isInfrastructureError, WorkerStoppingError } from '../outages.ts';
 import { defaultSliceSettings, driveRun, type SlicedRun, type SliceSettings } from './run-slices.ts';
 import type { SweepSpec } from '../../contracts/sweep-spec.ts';
 import { createSweepRepository } from '../../db/sweeps.ts';
@@ -31,7 +34,8 @@ import { wakeSweep, type SweepsQueue } from '../../queue/sweeps-queue.ts';
 import { createTrialPruning } from '../sweeps/trial-pruning.ts';
 import type { RunResultView } from '../../contracts/run-result.ts';
 
-export type RunProcessor = (job: Job<RunJobData>) => Promise<void>;
+/** Runs the job's run; `stopping`, once aborted, ends the attempt at the next slice boundary with a WorkerStoppingError. */
+export type RunProcessor = (job: Job<RunJobData>, stopping?: AbortSignal) => Promise<void>;
 
 export interface RunProcessorDependencies {
   readonly database: Database;
@@ -137,7 +141,7 @@ export function createRunProcessor(dependencies: RunProcessorDependencies): RunP
     }
   }
 
-  return async (job) => {
+  return async (job, stopping) => {
     const payload = runJobDataSchema.safeParse(job.data);
     if (!payload.success) throw new UnrecoverableError(`invalid run job payload: ${payload.error.message}`);
     const startedAt = new Date();
@@ -147,11 +151,13 @@ export function createRunProcessor(dependencies: RunProcessorDependencies): RunP
     let sliced: SlicedRun | undefined;
     try {
       sliced = await prepare(run, startedAt);
-      await driveRun(sliceDependencies, { ...sliced, pruning: await trialPruning(run, sliced) });
+      await driveRun(sliceDependencies, { ...sliced, pruning: await trialPruning(run, sliced), stopping });
       await trialEnded(run);
     } catch (error) {
       // Another attempt took the run over, or it ended (cancelled, failed) meanwhile: nothing left to do here.
       if (error instanceof StaleRunWriteError) return trialEnded(run);
+      // Not the run's fault: the worker keeps the job (or hands it back, when stopping).
+      if (error instanceof WorkerStoppingError || isInfrastructureError(error)) throw error;
       if (error instanceof PermanentRunError) {
         await fail(run, startedAt, error.message);
         await trialEnded(run);

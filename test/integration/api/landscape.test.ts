@@ -89,11 +89,12 @@ describe('GET /v1/runs/{id}/landscape', () => {
   it('limits the resolution and validates the ranges', async () => {
     const runId = await submit(minimalSpec);
     expect((await landscape(runId, '?resolution=200')).statusCode).toBe(200);
-    for (const query of ['?resolution=201', '?resolution=1', '?xRange=2,1', '?yRange=a,b', '?xRange=1', '?unknown=1']) {
+    for (const query of ['?resolution=201', '?resolution=1', '?xRange=2,1', '?yRange=a,b', '?xRange=1', '?unknown=1', '?xRange=-1e308,1e308&yRange=-1e308,1e308']) {
       const response = await landscape(runId, query);
       expect(response.statusCode, query).toBe(400);
       expect(response.json().code).toBe('validation_failed');
     }
+    expect((await landscape(runId, '?yRange=-1e308,1e308')).json().errors.map((issue: { path: string }) => issue.path)).toEqual(['yRange']);
   });
 
   it("answers 404 for another tenant's run and for an unknown one", async () => {

@@ -280,7 +280,7 @@ describe('GET /v1/runs/{id}/metrics', () => {
   it('rejects bad queries with the field named, and hides other tenants\' runs', async () => {
     const cases: [string, string][] = [
       ['fields=loss,bogus', 'fields'], ['maxPoints=1', 'maxPoints'], ['from=0', 'from'], ['from=10&to=5', 'from'],
-      ['limit=abc', 'limit'], ['cursor=xyz', 'cursor'], ['color=red', 'color'],
+      ['limit=abc', 'limit'], ['cursor=xyz', 'cursor'], ['cursor=9999999999', 'cursor'], ['color=red', 'color'],
     ];
     for (const [query, path] of cases) {
       const response = await app.inject({ url: `/v1/runs/${runId}/metrics?${query}`, headers: { authorization } });

@@ -44,3 +44,13 @@ export async function startTcpProxy(targetHost: string, targetPort: number): Pro
   });
   return { port, stop, start: () => listen(port), close: stop };
 }
+
+/** A relay to the service of `url` (postgresql:// or redis://), and the same URL through it. */
+export async function relayTo(url: string): Promise<{ proxy: TcpProxy; url: string }> {
+  const target = new URL(url);
+  const defaultPort = target.protocol.startsWith('redis') ? 6379 : 5432;
+  const proxy = await startTcpProxy(target.hostname, Number(target.port || defaultPort));
+  target.hostname = '127.0.0.1';
+  target.port = String(proxy.port);
+  return { proxy, url: target.toString() };
+}

@@ -28,8 +28,9 @@ const rangeSchema = z
   .string()
   .transform((text, context) => {
     const parts = text.split(',').map((part) => Number(part.trim()));
-    if (parts.length !== 2 || parts.some((part) => !Number.isFinite(part)) || !(parts[0]! < parts[1]!)) {
-      context.addIssue({ code: 'custom', message: 'Write the range as `low,high` with finite numbers and low < high.' });
+    // The width must be finite too: the grid's points are low + width × i / (resolution − 1).
+    if (parts.length !== 2 || parts.some((part) => !Number.isFinite(part)) || !(parts[0]! < parts[1]!) || !Number.isFinite(parts[1]! - parts[0]!)) {
+      context.addIssue({ code: 'custom', message: 'Write the range as `low,high` with finite numbers, low < high and a finite width.' });
       return z.NEVER;
     }
     return parts as [number, number];

@@ -24,6 +24,17 @@ const defaultFields = metricFields.filter((field) => field !== 'params');
 const maxStep = 2_147_483_647;
 const defaultLimit = 1000;
 
+/** A page's cursor is the last step it holds; anything else (not a step, beyond the last possible one) is a 400 `invalid_cursor`. */
+function stepAfter(cursor: string | undefined): number {
+  if (cursor === undefined) return 0;
+  const step = /^\d{1,10}$/.test(cursor) ? Number(cursor) : NaN;
+  if (step <= maxStep) return step;
+  throw new AppError(400, 'invalid_cursor', 'Invalid cursor', {
+    detail: 'The cursor is not one this API returned; start again without it.',
+    errors: [{ path: 'cursor', message: 'Not a cursor returned by this API.', code: 'invalid_cursor' }],
+  });
+}
+
 const fieldsSchema = z
   .string()
   .transform((text, context) => {
@@ -43,8 +54,7 @@ const querySchema = z.strictObject({
   to: z.coerce.number().int().min(1).max(maxStep).optional().describe('Last step (inclusive).'),
   limit: z.coerce.number().int().min(1).max(10_000).optional()
     .describe('Rows per page (without `maxPoints`); default 1000 for JSON. CSV and JSON lines without `limit`, `cursor` or `maxPoints` stream every row of the range.'),
-  cursor: z.string().regex(/^\d{1,10}$/, 'Not a cursor returned by this API.').optional()
-    .describe('`nextCursor` of the previous page.'),
+  cursor: z.string().optional().describe('`nextCursor` of the previous page.'),
   maxPoints: z.coerce.number().int().min(2).max(10_000).optional()
     .describe('Downsample to at most this many buckets when the range holds more rows.'),
   format: z.enum(['json', 'csv', 'jsonl']).optional()
@@ -113,6 +123,7 @@ export async function runMetricsRoutes(
         errors: [{ path: 'from', message: `from (${query.from}) is after to (${query.to}).`, code: 'invalid_range' }],
       });
     }
+    const afterStep = stepAfter(query.cursor);
     const fields = query.fields ?? defaultFields;
     const format = query.format ?? formatAccepted(request.headers.accept);
 
@@ -141,7 +152,6 @@ export async function runMetricsRoutes(
         page = { runId: run.id, fields, downsampled: true, bucketSize, points: buckets, nextCursor: null };
       } else {
         const limit = query.maxPoints ?? query.limit ?? defaultLimit;
-        const afterStep = query.cursor === undefined ? 0 : Number(query.cursor);
         const rows = await metricsQuery.rows(run.id, { fields, from, to, afterStep, limit: limit + 1 });
         const points = rows.slice(0, limit);
         const nextCursor = rows.length > limit ? String(points.at(-1)!.step) : null;
