@@ -1,6 +1,6 @@
 /**
  * The dashboard's entry: the key bar, the runs list and a hash router:
- * `#/runs/<id>`, `#/compare/<id>,<id>…`, `#/new`.
+ * `#/runs/<id>`, `#/compare/<id>,<id>…`, `#/new`, `#/sweeps`, `#/sweeps/<id>`.
  */
 import { ApiError, storedKey, storeKey } from './api.js';
 import { optimizerCatalogue } from './catalogues.js';
@@ -8,6 +8,8 @@ import { createCompareView } from './compare/compare-view.js';
 import { createRunsList } from './runs-list.js';
 import { createRunView } from './runs/run-view.js';
 import { createSubmitForm } from './submit-form.js';
+import { createSweepView } from './sweeps/sweep-view.js';
+import { createSweepsList } from './sweeps/sweeps-list.js';
 
 const keyForm = document.getElementById('key-form');
 const keyInput = document.getElementById('api-key');
@@ -36,6 +38,8 @@ const runView = createRunView(main, { onChanged: () => runsList.refresh() });
 const compareView = createCompareView(main, {
   onRemove: (id) => { location.hash = compareHash(currentCompareIds().filter((other) => other !== id)); },
 });
+const sweepsList = createSweepsList(main);
+const sweepView = createSweepView(main);
 const submitForm = createSubmitForm(main, {
   onSubmitted: (run) => {
     location.hash = `#/runs/${run.id}`;
@@ -51,12 +55,21 @@ function currentCompareIds() {
 function closeViews() {
   runView.close();
   compareView.close();
+  sweepsList.close();
+  sweepView.close();
 }
 
 function route() {
   const run = /^#\/runs\/([\w-]+)$/.exec(location.hash);
+  const sweep = /^#\/sweeps\/([\w-]+)$/.exec(location.hash);
   closeViews();
-  if (run) {
+  if (sweep) {
+    runsList.select(null);
+    sweepView.open(sweep[1]);
+  } else if (location.hash === '#/sweeps') {
+    runsList.select(null);
+    sweepsList.show();
+  } else if (run) {
     runsList.select(run[1]);
     runView.open(run[1]);
   } else if (location.hash.startsWith('#/compare/')) {

@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
 import { isFinal, postRun, startTestWorker, waitForRun, type TestWorker } from '../../integration/runs/support.ts';
+import { startTestSweepWorker } from '../../integration/sweeps/support.ts';
 import { createTenantKey, useTestApp, type TestApp } from '../../integration/support/services.ts';
 
 export const screenshots = 'test-results/screenshots';
@@ -29,15 +30,18 @@ export interface DashboardHarness {
   submitRun(spec: unknown, options?: { wait?: boolean }): Promise<string>;
 }
 
-/** Starts the app, a worker, a tenant key and Chromium before the file's tests. */
-export function useDashboard(overrides: Record<string, string> = {}): DashboardHarness {
+/**
+ * Starts the app, a worker, a tenant key and Chromium before the file's tests. With `sweeps`,
+ * the worker also coordinates sweeps (as `descent worker` does).
+ */
+export function useDashboard(overrides: Record<string, string> = {}, { sweeps = false } = {}): DashboardHarness {
   const testApp = useTestApp(overrides);
   const harness = { testApp, pageErrors: [] as string[] } as { -readonly [Field in keyof DashboardHarness]: DashboardHarness[Field] };
-  let worker: TestWorker | undefined;
+  let worker: Pick<TestWorker, 'close'> | undefined;
   beforeAll(async () => {
     await testApp.app.listen({ host: '127.0.0.1', port: 0 });
     harness.baseUrl = `http://127.0.0.1:${(testApp.app.server.address() as AddressInfo).port}`;
-    worker = await startTestWorker(testApp.services);
+    worker = sweeps ? await startTestSweepWorker(testApp.services) : await startTestWorker(testApp.services);
     ({ key: harness.key, authorization: harness.authorization } = await createTenantKey(testApp.services.database, 'dashboard'));
     await mkdir(screenshots, { recursive: true });
     harness.browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumFlags });

@@ -84,3 +84,16 @@ export const quadraticBase = {
   training: { maxSteps: 100 },
   record: { every: 10 },
 };
+
+/**
+ * Six learning rates on the quadratic, one trial at a time, with the median rule: once two fast
+ * trials have completed, the slow ones (below 0.001) are pruned.
+ */
+export const medianPrunedSweep = {
+  base: { ...quadraticBase, training: { maxSteps: 200 } },
+  parameters: { 'optimizer.learningRate': { type: 'float', values: [0.04, 0.03, 0.02, 0.0001, 0.00005, 0.00002] } },
+  metric: { name: 'finalLoss' },
+  sampler: { type: 'grid', seed: 1 },
+  pruner: { type: 'median', startupTrials: 2, warmupSteps: 50, intervalSteps: 50 },
+  parallelism: 1,
+};

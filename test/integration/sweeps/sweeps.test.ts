@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useTestApi } from '../runs/support.ts';
-import { getSweep, leaderboard, quadraticBase, startTestSweepWorker, waitForSweep, type TestSweepWorker } from './support.ts';
+import { getSweep, leaderboard, medianPrunedSweep, quadraticBase, startTestSweepWorker, waitForSweep, type TestSweepWorker } from './support.ts';
 
 describe('sweeps over the API, run by the workers', () => {
   const api = useTestApi();
@@ -100,14 +100,7 @@ describe('sweeps over the API, run by the workers', () => {
   });
 
   it('prunes hopeless trials with the median rule, saying why, and keeps the good ones', async () => {
-    const response = await post({
-      base: { ...quadraticBase, training: { maxSteps: 200 } },
-      parameters: { 'optimizer.learningRate': { type: 'float', values: [0.04, 0.03, 0.02, 0.0001, 0.00005, 0.00002] } },
-      metric: { name: 'finalLoss' },
-      sampler: { type: 'grid', seed: 1 },
-      pruner: { type: 'median', startupTrials: 2, warmupSteps: 50, intervalSteps: 50 },
-      parallelism: 1,
-    });
+    const response = await post(medianPrunedSweep);
     expect(response.statusCode).toBe(201);
     const done = await waitForSweep(api.app, api.authorization, response.json().id);
     expect(done.status).toBe('completed');

@@ -1,0 +1,23 @@
+/** Loading what the sweep pages show: each function fetches one thing and returns plain data. */
+import { getJson } from '../api.js';
+
+/** Trials read for a sweep page, at most (the leaderboard's first page). */
+export const trialLimit = 1000;
+
+/** A page of sweeps, newest first: `{ sweeps, nextCursor }`. */
+export async function loadSweeps({ status = '', cursor = '' } = {}) {
+  const query = new URLSearchParams({ limit: '25' });
+  if (status) query.set('status', status);
+  if (cursor) query.set('cursor', cursor);
+  return (await getJson(`/v1/sweeps?${query}`)).body;
+}
+
+export const loadSweep = async (id) => (await getJson(`/v1/sweeps/${id}`)).body;
+
+/** The leaderboard, best first. */
+export const loadTrials = async (id) => (await getJson(`/v1/sweeps/${id}/trials?limit=${trialLimit}`)).body.items;
+
+export const sweepFinalStatuses = new Set(['completed', 'failed', 'cancelled']);
+
+/** A parameter value for people: numbers to a few digits. */
+export const parameterText = (value, format) => (typeof value === 'number' ? format(value, 4) : String(value));

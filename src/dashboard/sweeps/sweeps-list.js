@@ -1,0 +1,97 @@
+/**
+ * The sweeps list (`#/sweeps`): newest first, 25 to a page, filtered by status, with how far
+ * along each is and its best value; asked again every 10 s while shown (a sweep moves on).
+ */
+import { h, progressBar, statusBadge } from '../dom.js';
+import { formatNumber } from '../format.js';
+import { loadSweeps } from './sweep-data.js';
+
+const refreshMilliseconds = 10_000;
+const statuses = ['queued', 'running', 'completed', 'failed', 'cancelled'];
+
+const age = (iso) => {
+  const seconds = Math.max(0, (Date.now() - Date.parse(iso)) / 1000);
+  if (seconds < 90) return `${Math.round(seconds)} s ago`;
+  if (seconds < 5400) return `${Math.round(seconds / 60)} min ago`;
+  if (seconds < 129_600) return `${Math.round(seconds / 3600)} h ago`;
+  return `${Math.round(seconds / 86_400)} d ago`;
+};
+
+const parametersOf = (sweep) => Object.keys(sweep.spec.parameters).join(', ');
+
+export function createSweepsList(container) {
+  let state = null;
+
+  function close() {
+    if (state) clearTimeout(state.timer);
+    state = null;
+  }
+
+  function show() {
+    close();
+    const current = { status: '', cursors: [], cursor: '', body: null, timer: null };
+    state = current;
+    const filter = h('select', { id: 'sweep-status', name: 'status', onchange: () => {
+      current.status = filter.value;
+      current.cursors = [];
+      current.cursor = '';
+      refresh(current);
+    } }, h('option', { value: '' }, 'any status'), statuses.map((status) => h('option', { value: status }, status)));
+    const body = h('div', { class: 'sweeps-page' }, h('p', { class: 'muted' }, 'Loading…'));
+    const newer = h('button', { type: 'button', onclick: () => {
+      current.cursor = current.cursors.pop() ?? '';
+      refresh(current);
+    } }, '← Newer');
+    const older = h('button', { type: 'button', onclick: () => {
+      current.cursors.push(current.cursor);
+      current.cursor = current.body.nextCursor;
+      refresh(current);
+    } }, 'Older →');
+    current.parts = { body, newer, older };
+    container.replaceChildren(
+      h('header', { class: 'run-header' }, h('h2', {}, 'Sweeps'),
+        h('label', { class: 'toggle', for: 'sweep-status' }, 'Status ', filter)),
+      h('section', { class: 'card' }, body, h('div', { class: 'pager' }, newer, older)),
+      h('p', { class: 'muted' }, 'Start a sweep with ', h('code', {}, 'POST /v1/sweeps'), ' (see the README); each trial is a run, listed on the left too.'),
+    );
+    refresh(current);
+  }
+
+  async function refresh(current) {
+    clearTimeout(current.timer);
+    try {
+      current.body = await loadSweeps({ status: current.status, cursor: current.cursor });
+    } catch (error) {
+      if (state === current) current.parts.body.replaceChildren(h('p', { class: 'error', role: 'alert' }, error.message));
+      return;
+    }
+    if (state !== current) return;
+    render(current);
+    current.timer = setTimeout(() => {
+      if (state === current && !document.hidden) refresh(current);
+    }, refreshMilliseconds);
+  }
+
+  function render(current) {
+    const { sweeps, nextCursor } = current.body;
+    const { body, newer, older } = current.parts;
+    newer.disabled = current.cursors.length === 0 && !current.cursor;
+    older.disabled = !nextCursor;
+    if (!sweeps.length) {
+      body.replaceChildren(h('p', { class: 'muted placeholder' }, current.status ? `No ${current.status} sweeps.` : 'No sweeps yet.'));
+      return;
+    }
+    body.replaceChildren(h('div', { class: 'table-scroll' }, h('table', { class: 'sweeps-table' },
+      h('thead', {}, h('tr', {}, ['sweep', 'status', 'parameters', 'trials', 'progress', 'best', 'started'].map((name) => h('th', { scope: 'col' }, name)))),
+      h('tbody', {}, sweeps.map((sweep) => h('tr', { 'data-sweep-id': sweep.id },
+        h('th', { scope: 'row' }, h('a', { href: `#/sweeps/${sweep.id}` }, sweep.name ?? sweep.id.slice(0, 8))),
+        h('td', {}, statusBadge(sweep.status)),
+        h('td', { class: 'sweep-parameters' }, parametersOf(sweep)),
+        h('td', { 'data-field': 'trials' }, `${sweep.progress.trials} of ${sweep.progress.maxTrials}${sweep.trials.pruned ? ` (${sweep.trials.pruned} pruned)` : ''}`),
+        h('td', {}, progressBar({ fraction: sweep.progress.fraction }, sweep.status)),
+        h('td', { 'data-field': 'best' }, sweep.best ? `${formatNumber(sweep.best.value, 5)} (#${sweep.best.trialNumber})` : '—'),
+        h('td', {}, h('time', { datetime: sweep.createdAt }, age(sweep.createdAt)))))))));
+  }
+
+  return { show, close };
+}

@@ -1,0 +1,131 @@
+/**
+ * The sweep pages in Chromium against the real API and workers: the sweeps list, a sweep's page
+ * followed live over its event stream until it ends, the leaderboard with the reason of every
+ * pruned trial, each parameter against the metric, the best-so-far plot, the trials' curves
+ * overlaid and the optimizer race on one contour plot.
+ */
+import type { Page } from 'playwright-core';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createSweepsQueue } from '../../src/queue/sweeps-queue.ts';
+import { sweepChannel } from '../../src/queue/sweep-events.ts';
+import { subscriberCount } from '../integration/support/server-sent-events.ts';
+import { medianPrunedSweep, quadraticBase, waitForSweep } from '../integration/sweeps/support.ts';
+import { drawnSeries, screenshots, useDashboard } from './support/dashboard.ts';
+
+const dashboard = useDashboard({}, { sweeps: true });
+const pages: Page[] = [];
+afterAll(async () => {
+  for (const page of pages) await page.close();
+});
+
+async function submitSweep(spec: object): Promise<string> {
+  const response = await dashboard.testApp.app.inject({ method: 'POST', url: '/v1/sweeps', headers: { authorization: dashboard.authorization }, payload: spec });
+  if (response.statusCode !== 201) throw new Error(`sweep refused: ${response.body}`);
+  return response.json().id;
+}
+
+/** A page at `hash`, and the paths it requested once there. */
+async function open(hash: string): Promise<{ page: Page; requests: string[] }> {
+  const page = await dashboard.openPage('');
+  pages.push(page);
+  const requests: string[] = [];
+  page.on('request', (request) => requests.push(new URL(request.url()).pathname));
+  await page.goto(`${dashboard.baseUrl}/${hash}`);
+  return { page, requests };
+}
+
+const raceOptimizers = ['sgd', 'momentum', 'adam', 'rmsprop'];
+const race = {
+  name: 'race',
+  base: { ...quadraticBase, training: { maxSteps: 300 }, record: { every: 5 } },
+  parameters: { 'optimizer.name': { type: 'categorical', values: raceOptimizers } },
+  metric: { name: 'finalLoss' },
+  sampler: { type: 'grid' },
+  parallelism: 2,
+};
+const pruned = { name: 'learning-rates', ...medianPrunedSweep };
+
+describe('sweep pages', () => {
+  it('follows an optimizer race live to its end and draws every optimizer on one contour plot', async () => {
+    // The coordinator waits until the page follows the sweep: all it learns after, it learns live.
+    const sweepsQueue = createSweepsQueue(dashboard.testApp.services.redis, dashboard.testApp.services.config.queuePrefix);
+    await sweepsQueue.pause();
+    const id = await submitSweep(race);
+    const { page, requests } = await open(`#/sweeps/${id}`);
+    await expect.poll(() => page.locator('#sweep-title .badge').textContent()).toBe('queued');
+    await expect.poll(() => subscriberCount(dashboard.testApp.services.redis, sweepChannel(id))).toBe(1);
+    await sweepsQueue.resume();
+    await sweepsQueue.close();
+    await expect.poll(() => page.locator('#sweep-title .badge').textContent(), { timeout: 60_000 }).toBe('completed');
+    await expect.poll(() => page.locator('.leaderboard tbody tr').count()).toBe(4);
+    const done = await waitForSweep(dashboard.testApp.app, dashboard.authorization, id);
+    expect(await page.locator('[data-field="result"]').textContent()).toBe(done.result!.message);
+    // One stream followed to the end, and the sweep read again only when it said something happened.
+    expect(requests.filter((path) => path === `/v1/sweeps/${id}/events`)).toHaveLength(1);
+
+    await page.locator('.sweep-compare .compare-landscape .contour-plot').waitFor({ timeout: 30_000 });
+    expect(await page.locator('.sweep-compare h2').textContent()).toBe('Optimizer race');
+    expect(await page.locator('.sweep-compare .compare-landscape .trajectory').count()).toBe(4);
+    const legend = await page.locator('.sweep-compare .compare-landscape .legend-entry').allTextContents();
+    expect(legend.map((entry) => entry.trim().split(' ')[0]).sort()).toEqual([...raceOptimizers].sort());
+    for (const entry of legend) expect(entry).toMatch(/final \S+/);
+    // Every trial's curve on one chart.
+    const lines = (await drawnSeries(page, '.sweep-compare .curve-plot')).filter((series) => series.label.endsWith('· loss'));
+    expect(lines).toHaveLength(4);
+    for (const line of lines) expect(line.values).toBeGreaterThan(10);
+    // The leaderboard is best first and the best row is the sweep's best.
+    const values = (await page.locator('.leaderboard [data-field="value"]').allTextContents()).map(Number);
+    expect(values).toEqual([...values].sort((a, b) => a - b));
+    expect(await page.locator('.leaderboard tr.best').getAttribute('data-run-id')).toBe(done.best!.runId);
+    await page.screenshot({ path: `${screenshots}/sweep-race.png`, fullPage: true });
+    expect(dashboard.pageErrors).toEqual([]);
+  });
+
+  it('explains every pruned trial and plots the parameter against the metric on a log axis', async () => {
+    const id = await submitSweep(pruned);
+    const done = await waitForSweep(dashboard.testApp.app, dashboard.authorization, id);
+    expect(done.trials.pruned).toBeGreaterThan(0);
+    const { page } = await open(`#/sweeps/${id}`);
+    await page.locator('.leaderboard').waitFor();
+    const prunedRows = page.locator('.leaderboard tr[data-status="pruned"]');
+    expect(await prunedRows.count()).toBe(done.trials.pruned);
+    for (const outcome of await prunedRows.locator('.trial-outcome').allTextContents()) {
+      expect(outcome).toMatch(/^Pruned at step \d+: its best loss so far, .*, is worse than .*, the median of \d+ completed trial\(s\) at this step\.$/);
+    }
+    // Pruned trials come after the finished ones.
+    const statuses = await page.locator('.leaderboard tbody tr').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-status')));
+    expect(statuses.indexOf('pruned')).toBeGreaterThan(statuses.lastIndexOf('completed'));
+
+    const plot = page.locator('.parameter-plot[data-parameter="optimizer.learningRate"]');
+    expect(await plot.locator('.axis-name').first().textContent()).toBe('optimizer.learningRate (log)');
+    expect(await plot.locator('circle.trial-point').count()).toBe(6);
+    expect(await plot.locator('circle.status-pruned').count()).toBe(done.trials.pruned);
+    // Every trial by number, and the best so far as a step line.
+    expect(await page.locator('.sweep-history circle.trial-point').count()).toBe(6);
+    expect(await page.locator('.sweep-history .best-so-far').count()).toBe(1);
+    // The best trials' curves overlaid, the pruned ones labelled where they stopped.
+    await page.locator('.sweep-compare .curve-plot canvas').first().waitFor({ timeout: 30_000 });
+    const labels = (await drawnSeries(page, '.sweep-compare .curve-plot')).map((series) => series.label);
+    expect(labels.filter((label) => /pruned at step \d+ · loss$/.test(label))).toHaveLength(done.trials.pruned);
+    await page.screenshot({ path: `${screenshots}/sweep-pruned.png`, fullPage: true });
+    expect(dashboard.pageErrors).toEqual([]);
+  });
+
+  it('lists sweeps newest first, filtered by status', async () => {
+    const { page } = await open('');
+    await page.getByRole('link', { name: 'Sweeps' }).click();
+    await page.waitForURL(/#\/sweeps$/);
+    await expect.poll(() => page.locator('.sweeps-table tbody tr').count()).toBe(2);
+    expect(await page.locator('.sweeps-table tbody th a').allTextContents()).toEqual(['learning-rates', 'race']);
+    expect(await page.locator('.sweeps-table [data-field="trials"]').first().textContent()).toMatch(/^6 of 6 \(\d+ pruned\)$/);
+    await page.screenshot({ path: `${screenshots}/sweeps.png`, fullPage: true });
+    await page.locator('#sweep-status').selectOption('running');
+    await expect.poll(() => page.locator('.sweeps-page').textContent()).toBe('No running sweeps.');
+    await page.locator('#sweep-status').selectOption('completed');
+    await expect.poll(() => page.locator('.sweeps-table tbody tr').count()).toBe(2);
+    await page.locator('.sweeps-table a', { hasText: 'race' }).click();
+    await page.waitForURL(/#\/sweeps\/[\w-]+$/);
+    await page.locator('.leaderboard').waitFor();
+    expect(dashboard.pageErrors).toEqual([]);
+  });
+});
