@@ -17,7 +17,5 @@ export const loadSweep = async (id) => (await getJson(`/v1/sweeps/${id}`)).body;
 /** The leaderboard, best first. */
 export const loadTrials = async (id) => (await getJson(`/v1/sweeps/${id}/trials?limit=${trialLimit}`)).body.items;
 
-export const sweepFinalStatuses = new Set(['completed', 'failed', 'cancelled']);
-
 /** A parameter value for people: numbers to a few digits. */
 export const parameterText = (value, format) => (typeof value === 'number' ? format(value, 4) : String(value));

@@ -12,19 +12,18 @@
 import { ApiError, followEvents, postJson } from '../api.js';
 import { renderScatterPlot } from '../charts/scatter-plot.js';
 import { createCompareView } from '../compare/compare-view.js';
+import { finalSweepStatuses, rankedRunStatuses } from '../contracts.js';
 import { h, progressBar, statusBadge } from '../dom.js';
 import { formatDuration, formatNumber } from '../format.js';
 import { renderLeaderboard } from './leaderboard.js';
-import { loadSweep, loadTrials, parameterText, sweepFinalStatuses } from './sweep-data.js';
+import { loadSweep, loadTrials, parameterText } from './sweep-data.js';
 
 export const refreshMilliseconds = 2_000;
 export const compareRefreshMilliseconds = 20_000;
 const comparedTrials = 8;
 const racedTrials = 10;
-/** Trials that ran to their end: their value is final. */
-const finishedTrialStatuses = new Set(['completed', 'early_stopped', 'diverged']);
-/** Trials with curves to draw. */
-const drawnTrialStatuses = new Set(['completed', 'early_stopped', 'diverged', 'pruned', 'running']);
+/** Trials with curves to draw: those that ran to their end (their value ranks), pruned and running ones. */
+const drawnTrialStatuses = new Set([...rankedRunStatuses, 'pruned', 'running']);
 
 const goalOf = (metric) => metric.goal ?? (metric.name === 'valAccuracy' ? 'maximize' : 'minimize');
 
@@ -89,7 +88,7 @@ export function createSweepView(container) {
     container.replaceChildren(parts.header, h('div', { class: 'run-grid' }, parts.status, parts.history, parts.parameters, parts.leaderboard), parts.compare);
     render(current);
     await showCompared(current);
-    if (!current.stopped && !sweepFinalStatuses.has(current.sweep.status)) follow(current);
+    if (!current.stopped && !finalSweepStatuses.has(current.sweep.status)) follow(current);
   }
 
   function render(current) {
@@ -103,7 +102,7 @@ export function createSweepView(container) {
   function renderHeader(current) {
     const { sweep } = current;
     const { spec } = sweep;
-    const active = !sweepFinalStatuses.has(sweep.status);
+    const active = !finalSweepStatuses.has(sweep.status);
     current.parts.header.replaceChildren(
       h('div', {},
         h('h2', { id: 'sweep-title' }, 'Sweep ', h('code', {}, sweep.name ?? sweep.id.slice(0, 8)), ' ', statusBadge(sweep.status)),
@@ -155,7 +154,7 @@ export function createSweepView(container) {
     const better = goalOf(sweep.spec.metric) === 'maximize' ? Math.max : Math.min;
     const line = [];
     for (const trial of valued) {
-      if (!finishedTrialStatuses.has(trial.status)) continue;
+      if (!rankedRunStatuses.has(trial.status)) continue;
       line.push([trial.trialNumber, line.length ? better(line.at(-1)[1], trial.value) : trial.value]);
     }
     if (line.length) line.push([valued.at(-1).trialNumber, line.at(-1)[1]]);
@@ -270,7 +269,7 @@ export function createSweepView(container) {
       current.reconnectTimer = setTimeout(async () => {
         if (current.stopped) return;
         await refresh(current);
-        if (sweepFinalStatuses.has(current.sweep.status)) await finish(current);
+        if (finalSweepStatuses.has(current.sweep.status)) await finish(current);
         else follow(current, error ? attempt + 1 : 0);
       }, delay);
     });

@@ -2,12 +2,12 @@
  * The sweeps list (`#/sweeps`): newest first, 25 to a page, filtered by status, with how far
  * along each is and its best value; asked again every 10 s while shown (a sweep moves on).
  */
+import { sweepStatuses } from '../contracts.js';
 import { h, progressBar, statusBadge } from '../dom.js';
 import { formatNumber } from '../format.js';
 import { loadSweeps } from './sweep-data.js';
 
 const refreshMilliseconds = 10_000;
-const statuses = ['queued', 'running', 'completed', 'failed', 'cancelled'];
 
 const age = (iso) => {
   const seconds = Math.max(0, (Date.now() - Date.parse(iso)) / 1000);
@@ -36,7 +36,7 @@ export function createSweepsList(container) {
       current.cursors = [];
       current.cursor = '';
       refresh(current);
-    } }, h('option', { value: '' }, 'any status'), statuses.map((status) => h('option', { value: status }, status)));
+    } }, h('option', { value: '' }, 'any status'), sweepStatuses.map((status) => h('option', { value: status }, status)));
     const body = h('div', { class: 'sweeps-page' }, h('p', { class: 'muted' }, 'Loading…'));
     const newer = h('button', { type: 'button', onclick: () => {
       current.cursor = current.cursors.pop() ?? '';

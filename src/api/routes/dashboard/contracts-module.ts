@@ -4,7 +4,8 @@
  * the page never keeps a list of its own (a status it does not know, a stop reason without a
  * sentence).
  */
-import { finalRunStatuses, runStatusRegistry, runStatuses } from '../../../contracts/run-status.ts';
+import { finalRunStatuses, rankedRunStatuses, runStatusRegistry, runStatuses } from '../../../contracts/run-status.ts';
+import { finalSweepStatuses, sweepStatuses } from '../../../contracts/sweep-view.ts';
 import { stopReasonRegistry } from '../../../core/training/index.ts';
 
 export function contractsModule(): Buffer {
@@ -12,11 +13,14 @@ export function contractsModule(): Buffer {
     runStatuses,
     runStatusRegistry,
     stopReasonRegistry,
+    sweepStatuses,
   };
   return Buffer.from([
     '// Written by the server from the API contract (src/contracts). Do not edit.',
     ...Object.entries(exports).map(([name, value]) => `export const ${name} = ${JSON.stringify(value)};`),
     `export const finalRunStatuses = new Set(${JSON.stringify(finalRunStatuses)});`,
+    `export const rankedRunStatuses = new Set(${JSON.stringify(rankedRunStatuses)});`,
+    `export const finalSweepStatuses = new Set(${JSON.stringify(finalSweepStatuses)});`,
     '',
   ].join('\n'));
 }
