@@ -1,0 +1,188 @@
+/**
+ * The parameter server's operations, each one Lua script that Redis runs atomically over one
+ * shard's keys (one hash tag, so a Redis Cluster keeps them on one node). Vectors are binary
+ * little-endian float64 strings; the arithmetic is IEEE double in Lua as in JavaScript, so a
+ * replica computing e = α(x_i − x̃) from the x̃ the server returns gets the bits the server used.
+ *
+ * Every shard keeps in its `meta` hash its `version` (updates applied) and each replica's `seq:i`
+ * (its last exchange applied, so a command resent after a dropped connection is applied once).
+ * The main shard (0) also keeps the run's accounting, updated in the same operation as its part
+ * of the exchange: `claimed` and `total` local steps, each replica's `steps:i` pushed,
+ * `grant:i` (steps it was given at its last exchange and has not pushed yet), `last:i` (the
+ * version it last read, for staleness), `done:i` (given no more steps), `stopped`, and the
+ * staleness histogram `st:<s>`. A missing vector means Redis lost the server: every script
+ * answers LOST and the run restores it from its checkpoint in PostgreSQL.
+ */
+
+const codec = `
+local chunk = 1000
+local chunkFormat = '<' .. string.rep('d', chunk)
+-- Calls fn(format, m, pos, i) for each run of up to \`chunk\` float64 of an n-value vector: m values from byte pos, after i values.
+local function chunks(n, fn)
+  local pos, i = 1, 0
+  while i < n do
+    local m = math.min(chunk, n - i)
+    fn(m == chunk and chunkFormat or ('<' .. string.rep('d', m)), m, pos, i)
+    pos = pos + 8 * m
+    i = i + m
+  end
+end
+local function decode(s)
+  local t = {}
+  chunks(#s / 8, function(format, m, pos, i)
+    local values = {struct.unpack(format, s, pos)}
+    for k = 1, m do t[i + k] = values[k] end
+  end)
+  return t
+end
+local function encode(t)
+  local parts = {}
+  chunks(#t, function(format, m, _, i) parts[#parts + 1] = struct.pack(format, unpack(t, i + 1, i + m)) end)
+  return table.concat(parts)
+end
+-- Without holding whole vectors as tables: a + b (alpha nil), or a + α(b − a).
+local function combine(as, bs, alpha)
+  local parts = {}
+  chunks(#as / 8, function(format, m, pos)
+    local a = {struct.unpack(format, as, pos)}
+    local b = {struct.unpack(format, bs, pos)}
+    if alpha then
+      for k = 1, m do a[k] = a[k] + alpha * (b[k] - a[k]) end
+    else
+      for k = 1, m do a[k] = a[k] + b[k] end
+    end
+    parts[#parts + 1] = struct.pack(format, unpack(a, 1, m))
+  end)
+  return table.concat(parts)
+end
+local function number(meta, field)
+  return tonumber(redis.call('HGET', meta, field) or '0')
+end
+-- The reply to an exchange applied already (resent after a dropped connection): the state as it is.
+local function again(w, meta, r, main)
+  return {w, number(meta, 'version'), main and number(meta, 'grant:' .. r) or 0}
+end
+-- Gives replica r up to \`want\` more local steps of the run's total (none once stopped).
+local function claim(meta, r, want)
+  local grant = 0
+  if redis.call('HGET', meta, 'stopped') ~= '1' then
+    grant = math.max(0, math.min(want, number(meta, 'total') - number(meta, 'claimed')))
+    redis.call('HINCRBY', meta, 'claimed', grant)
+  end
+  redis.call('HSET', meta, 'grant:' .. r, grant)
+  if grant == 0 then redis.call('HSET', meta, 'done:' .. r, 1) end
+  return grant
+end
+-- Counts an update of replica r made with the server as of version \`read\`, and its n local steps.
+local function account(meta, r, read, n)
+  local version = number(meta, 'version')
+  redis.call('HINCRBY', meta, 'st:' .. math.max(0, version - read), 1)
+  redis.call('HINCRBY', meta, 'steps:' .. r, n)
+end
+`;
+
+/** KEYS: w, meta. ARGV: replica, seq, steps pushed, version pulled, main (1/0), steps wanted, displacement (empty: nothing to push). → {x̃ after, version, grant}. */
+export const downpourExchange = `${codec}
+local w, meta, r, seq, main = redis.call('GET', KEYS[1]), KEYS[2], ARGV[1], tonumber(ARGV[2]), ARGV[5] == '1'
+if not w then return redis.error_reply('LOST parameter server state') end
+if seq <= number(meta, 'seq:' .. r) then return again(w, meta, r, main) end
+if #ARGV[7] > 0 then
+  w = combine(w, ARGV[7])
+  redis.call('SET', KEYS[1], w)
+  if main then account(meta, r, tonumber(ARGV[4]), tonumber(ARGV[3])) end
+  redis.call('HINCRBY', meta, 'version', 1)
+end
+redis.call('HSET', meta, 'seq:' .. r, seq)
+local grant = 0
+if main then grant = claim(meta, r, tonumber(ARGV[6])) end
+return {w, number(meta, 'version'), grant}
+`;
+
+/** KEYS: w, meta. ARGV: replica, seq, steps since the last exchange, α, main (1/0), steps wanted, x_i. → {x̃ before, version, grant}. */
+export const elasticExchange = `${codec}
+local w, meta, r, seq, main = redis.call('GET', KEYS[1]), KEYS[2], ARGV[1], tonumber(ARGV[2]), ARGV[5] == '1'
+if not w then return redis.error_reply('LOST parameter server state') end
+if seq <= number(meta, 'seq:' .. r) then return again(w, meta, r, main) end
+redis.call('SET', KEYS[1], combine(w, ARGV[7], tonumber(ARGV[4])))
+local grant = 0
+if main then
+  account(meta, r, number(meta, 'last:' .. r), tonumber(ARGV[3]))
+  redis.call('HSET', meta, 'last:' .. r, number(meta, 'version') + 1)
+end
+redis.call('HINCRBY', meta, 'version', 1)
+redis.call('HSET', meta, 'seq:' .. r, seq)
+if main then grant = claim(meta, r, tonumber(ARGV[6])) end
+return {w, number(meta, 'version'), grant}
+`;
+
+/** KEYS: w, ḡ, meta. ARGV: replica, main (1/0). → {w, ḡ, version, grant}: the read of one AdaptiveRevision step (main: it claims the step). */
+export const revisionRead = `${codec}
+local w = redis.call('GET', KEYS[1])
+local g = redis.call('GET', KEYS[2])
+if not w or not g then return redis.error_reply('LOST parameter server state') end
+local meta, r = KEYS[3], ARGV[1]
+local grant = 0
+if ARGV[2] == '1' then grant = claim(meta, r, 1) end
+return {w, g, number(meta, 'version'), grant}
+`;
+
+/**
+ * KEYS: w, ḡ, z, z′, meta. ARGV: replica, seq, version read, α, β, main (1/0), g, ḡ as read. → version.
+ * McMahan & Streeter's AdaptiveRevision update, per coordinate (see core/parallel/adaptive-revision.ts).
+ */
+export const revisionApply = `${codec}
+local w = redis.call('GET', KEYS[1])
+local gs = redis.call('GET', KEYS[2])
+local zs = redis.call('GET', KEYS[3])
+local zm = redis.call('GET', KEYS[4])
+if not w or not gs or not zs or not zm then return redis.error_reply('LOST parameter server state') end
+local meta, r, seq, main = KEYS[5], ARGV[1], tonumber(ARGV[2]), ARGV[6] == '1'
+if seq <= number(meta, 'seq:' .. r) then return number(meta, 'version') end
+local alpha, beta = tonumber(ARGV[4]), tonumber(ARGV[5])
+w, gs, zs, zm = decode(w), decode(gs), decode(zs), decode(zm)
+local g, old = decode(ARGV[7]), decode(ARGV[8])
+for j = 1, #w do
+  local gj = g[j]
+  local backlog = gs[j] - old[j]
+  local rateBefore = alpha / (beta + math.sqrt(zm[j]))
+  local z = zs[j] + gj * gj + 2 * gj * backlog
+  zs[j] = z
+  local zmax = zm[j]
+  if z > zmax then zmax = z end
+  zm[j] = zmax
+  local root = beta + math.sqrt(zmax)
+  w[j] = w[j] - (alpha * gj) / root + (rateBefore - alpha / root) * backlog
+  gs[j] = gs[j] + gj
+end
+redis.call('SET', KEYS[1], encode(w))
+redis.call('SET', KEYS[2], encode(gs))
+redis.call('SET', KEYS[3], encode(zs))
+redis.call('SET', KEYS[4], encode(zm))
+if main then account(meta, r, tonumber(ARGV[3]), 1) end
+redis.call('HINCRBY', meta, 'version', 1)
+redis.call('HSET', meta, 'seq:' .. r, seq)
+return number(meta, 'version')
+`;
+
+/** KEYS: the shard's vectors (w first), then meta. ARGV: replace (1/0), then the vectors, then meta field/value pairs. → 1 when written. */
+export const initialize = `
+local vectors = #KEYS - 1
+local meta = KEYS[#KEYS]
+if ARGV[1] ~= '1' and redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+redis.call('DEL', meta)
+for k = 1, vectors do redis.call('SET', KEYS[k], ARGV[1 + k]) end
+if #ARGV > vectors + 1 then redis.call('HSET', meta, unpack(ARGV, vectors + 2)) end
+return 1
+`;
+
+/** KEYS: the shard's vectors, then meta. → {vectors…, meta as a flat list}, or LOST. */
+export const snapshot = `
+local out = {}
+for k = 1, #KEYS - 1 do
+  local value = redis.call('GET', KEYS[k])
+  if not value then return redis.error_reply('LOST parameter server state') end
+  out[k] = value
+end
+out[#KEYS] = redis.call('HGETALL', KEYS[#KEYS])
+return out
+`;

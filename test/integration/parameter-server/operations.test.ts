@@ -1,0 +1,144 @@
+/**
+ * The parameter server's operations against the real Redis: each is the simulation's equation,
+ * bit for bit, over any number of shards; a resent exchange is applied once; steps are given
+ * out up to the run's total and not after a stop; staleness is counted in the same operation;
+ * concurrent exchanges lose nothing; a lost server says so; a state restored is the state saved.
+ */
+import { randomUUID } from 'node:crypto';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ParameterServer, ServerLostError, type ServerAlgorithm } from '../../../src/parameter-server/parameter-server.ts';
+import { closeRedis, createRedis } from '../../../src/queue/connection.ts';
+import { Random } from '../../../src/core/random.ts';
+
+const redis = createRedis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', 'worker');
+const servers: ParameterServer[] = [];
+afterAll(async () => {
+  await Promise.all(servers.map((server) => server.remove()));
+  await closeRedis(redis);
+});
+
+async function open(algorithm: ServerAlgorithm, initial: Float64Array, shards: number, total = 1000) {
+  const server = new ParameterServer(redis, { prefix: `test-${randomUUID()}`, runId: randomUUID(), dimension: initial.length, shards, algorithm });
+  servers.push(server);
+  expect(await server.initialize(ParameterServer.freshState(algorithm, initial, shards, total), false)).toBe(server.shards);
+  return server;
+}
+
+function vector(random: Random, n: number, scale = 1): Float64Array {
+  return Float64Array.from({ length: n }, () => (random.next() - 0.5) * scale);
+}
+
+describe.each([1, 3, 64])('the parameter server over %i shard(s)', (shards) => {
+  const n = 157;
+
+  it('downpour: x̃ ← x̃ + v_i and the pull, bit for bit, in one exchange; steps given τ at a time up to the total', async () => {
+    const random = new Random(shards);
+    const initial = vector(random, n);
+    const server = await open('downpour', initial, shards, 10);
+    const into = new Float64Array(n);
+    const first = await server.downpour(0, 1, 0, 0, 4, null, into);
+    expect(first).toEqual({ version: 0, grant: 4 });
+    expect(into).toEqual(initial);
+    const displacement = vector(random, n, 1e-3);
+    const second = await server.downpour(0, 2, 4, 0, 4, displacement, into);
+    expect(second).toEqual({ version: 1, grant: 4 });
+    expect(Array.from(into)).toEqual(Array.from(initial, (x, j) => x + displacement[j]));
+    // The same exchange resent (a dropped connection): applied once, the same grant.
+    expect(await server.downpour(0, 2, 4, 0, 4, displacement, into)).toEqual({ version: 1, grant: 4 });
+    expect(Array.from(into)).toEqual(Array.from(initial, (x, j) => x + displacement[j]));
+    // 8 of 10 steps given: 2 left, then none; a replica given none is done.
+    expect((await server.downpour(1, 1, 0, 0, 4, null, into)).grant).toBe(2);
+    expect((await server.downpour(1, 2, 2, 0, 4, vector(random, n, 1e-3), into)).grant).toBe(0);
+    const status = await server.replicaStatus(1);
+    expect(status).toMatchObject({ seq: 2, steps: 2, grant: 0, done: true, version: 2 });
+    const state = await server.snapshot();
+    // Replica 0 pushed at version 0 having pulled 0; replica 1 at version 1 having pulled 0.
+    expect(state.meta[0]).toMatchObject({ 'st:0': '1', 'st:1': '1', claimed: '10', total: '10' });
+  });
+
+  it('easgd: e = α(x_i − x̃), x̃ ← x̃ + e, returning x̃ before it, bit for bit', async () => {
+    const random = new Random(10 + shards);
+    const initial = vector(random, n);
+    const server = await open('easgd', initial, shards);
+    const alpha = 0.37;
+    const params = vector(random, n);
+    const before = new Float64Array(n);
+    const reply = await server.elastic(2, 1, 0, alpha, 3, params, before);
+    expect(reply).toEqual({ version: 1, grant: 3 });
+    expect(before).toEqual(initial);
+    const state = await server.snapshot();
+    expect(state.vectors[0]).toEqual(Array.from(initial, (c, j) => c + alpha * (params[j] - c)));
+    expect(state.meta[0]).toMatchObject({ 'st:0': '1', 'last:2': '1', 'steps:2': '0' });
+  });
+
+  it('adaptive-revision: the read and McMahan & Streeter\'s update, bit for bit with the simulation\'s arithmetic', async () => {
+    const random = new Random(20 + shards);
+    const initial = vector(random, n);
+    const server = await open('adaptive-revision', initial, shards);
+    const [alpha, beta] = [0.3, 1e-7];
+    const w = new Float64Array(n);
+    const gsum = new Float64Array(n);
+    const w0 = new Float64Array(n);
+    const read = await server.read(0, w0, gsum);
+    expect(read).toEqual({ version: 0, grant: 1 });
+    const g1 = vector(random, n);
+    const g2 = vector(random, n);
+    // Two gradients read at version 0; the second applied after the first, with g_bck = g1.
+    await server.read(1, w, new Float64Array(n));
+    expect(await server.apply(0, 1, 0, alpha, beta, g1, gsum)).toBe(1);
+    expect(await server.apply(1, 1, 0, alpha, beta, g2, gsum)).toBe(2);
+    const expected = Float64Array.from(initial);
+    const [sum, z, zMax] = [new Float64Array(n), new Float64Array(n), new Float64Array(n)];
+    for (const g of [g1, g2]) {
+      for (let j = 0; j < n; j++) {
+        const backlog = sum[j] - 0;
+        const rateBefore = alpha / (beta + Math.sqrt(zMax[j]));
+        z[j] = z[j] + g[j] * g[j] + 2 * g[j] * backlog;
+        zMax[j] = Math.max(zMax[j], z[j]);
+        const root = beta + Math.sqrt(zMax[j]);
+        expected[j] = expected[j] - (alpha * g[j]) / root + (rateBefore - alpha / root) * backlog;
+        sum[j] += g[j];
+      }
+    }
+    const state = await server.snapshot();
+    expect(state.vectors).toEqual([Array.from(expected), Array.from(sum), Array.from(z), Array.from(zMax)]);
+    expect(state.meta[0]).toMatchObject({ 'st:0': '1', 'st:1': '1', 'steps:0': '1', 'steps:1': '1' });
+  });
+});
+
+describe('the parameter server under concurrency and loss', () => {
+  it('many replicas pushing at once: every displacement lands, each exchange atomic', async () => {
+    const n = 1000;
+    const server = await open('downpour', new Float64Array(n), 4, 1_000_000);
+    const connections = Array.from({ length: 4 }, () => createRedis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', 'worker'));
+    try {
+      const replicas = connections.map((connection) => new ParameterServer(connection, server.options));
+      const ones = new Float64Array(n).fill(1);
+      await Promise.all(replicas.map(async (replica, r) => {
+        const into = new Float64Array(n);
+        for (let seq = 1; seq <= 50; seq++) await replica.downpour(r, seq, 1, 0, 1, ones, into);
+      }));
+      const state = await server.snapshot();
+      expect(new Set(state.vectors[0])).toEqual(new Set([200]));
+      expect(state.meta.map((meta) => meta.version)).toEqual(['200', '200', '200', '200']);
+    } finally {
+      await Promise.all(connections.map(closeRedis));
+    }
+  });
+
+  it('a stop gives no more steps; a lost server is reported and restored from a saved state', async () => {
+    const server = await open('easgd', Float64Array.of(1, 2, 3), 2);
+    const before = new Float64Array(3);
+    await server.elastic(0, 1, 0, 0.5, 2, Float64Array.of(3, 2, 1), before);
+    await server.stop();
+    expect((await server.elastic(0, 2, 2, 0.5, 2, Float64Array.of(3, 2, 1), before)).grant).toBe(0);
+    const saved = await server.snapshot();
+    await server.remove();
+    await expect(server.elastic(1, 1, 0, 0.5, 2, Float64Array.of(0, 0, 0), before)).rejects.toBeInstanceOf(ServerLostError);
+    await expect(server.snapshot()).rejects.toBeInstanceOf(ServerLostError);
+    expect(await server.initialize(saved, false)).toBe(2);
+    // A shard still present is kept unless replaced.
+    expect(await server.initialize(ParameterServer.freshState('easgd', [0, 0, 0], 2, 5), false)).toBe(0);
+    expect(await server.snapshot()).toEqual(saved);
+  });
+});
