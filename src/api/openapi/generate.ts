@@ -1,7 +1,7 @@
 /**
  * The OpenAPI document, generated from the routes' zod schemas. `npm run openapi` writes it to
- * openapi.yaml at the top of the repository, and the README's error table from the error
- * catalogue; a test fails when either differs from what it would write.
+ * openapi.yaml at the top of the repository, the client's types from it, and the README's error
+ * table from the error catalogue; a test fails when any differs from what it would write.
  */
 import { writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
@@ -11,6 +11,7 @@ import { closeRedis, createRedis } from '../../queue/connection.ts';
 import { createRunsQueue } from '../../queue/runs-queue.ts';
 import { buildApp } from '../app.ts';
 import { readmePath, writeReadmeErrorTable } from '../errors/readme-error-table.ts';
+import { clientTypesPath, renderClientTypes } from './client-types.ts';
 
 export const openApiPath = fileURLToPath(new URL('../../../openapi.yaml', import.meta.url));
 
@@ -33,8 +34,11 @@ export async function renderOpenApi(): Promise<string> {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  await writeFile(openApiPath, await renderOpenApi());
+  const document = await renderOpenApi();
+  await writeFile(openApiPath, document);
   console.error(`wrote ${openApiPath}`);
+  await writeFile(clientTypesPath, await renderClientTypes(document));
+  console.error(`wrote ${clientTypesPath}`);
   await writeReadmeErrorTable();
   console.error(`wrote the error table of ${readmePath}`);
 }

@@ -1,7 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
+import { clientTypesPath, renderClientTypes } from '../../../src/api/openapi/client-types.ts';
 import { openApiPath, renderOpenApi } from '../../../src/api/openapi/generate.ts';
+import { idempotentSubmissions } from '../../../src/client/retry.ts';
 
 /** The API of PRODUCT.md (plus what Descent adds); each must be documented. */
 const contractOperations = [
@@ -17,6 +19,20 @@ describe('openapi.yaml', () => {
     const generated = await renderOpenApi();
     const committed = await readFile(openApiPath, 'utf8');
     expect(committed, 'openapi.yaml is out of date: run `npm run openapi`').toBe(generated);
+  });
+
+  it("gives the client's types (run `npm run openapi` after changing a route or schema)", async () => {
+    const generated = await renderClientTypes(await renderOpenApi());
+    const committed = await readFile(clientTypesPath, 'utf8');
+    expect(committed, 'src/client/openapi-types.ts is out of date: run `npm run openapi`').toBe(generated);
+  });
+
+  it('names to the client every route that honours Idempotency-Key', async () => {
+    const document = parse(await renderOpenApi());
+    const honouring = Object.entries(document.paths as Record<string, Record<string, { parameters?: { in: string; name: string }[] }>>)
+      .filter(([, operations]) => operations.post?.parameters?.some((parameter) => parameter.in === 'header' && parameter.name === 'idempotency-key'))
+      .map(([path]) => path);
+    expect([...idempotentSubmissions].sort()).toEqual(honouring.sort());
   });
 
   it('documents every route of the contract with its request and response schemas', async () => {

@@ -1,0 +1,7747 @@
+/**
+ * Generated from openapi.yaml by `npm run openapi` (openapi-typescript): do not edit.
+ * `paths` drives the typed calls of createClient; `components["schemas"]` names every shape.
+ */
+export interface paths {
+    "/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Prometheus metrics */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Prometheus text exposition format 0.0.4. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/plain": string;
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/healthz": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Liveness: the process is up */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            status: "ok";
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/readyz": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Readiness: PostgreSQL and Redis are reachable
+         * @description Answers 503 naming each unreachable service; recovers by itself when the service returns.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Readiness"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Readiness"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List runs
+         * @description Newest first, with cursor pagination, optionally filtered by status, sweep, optimizer, objective kind and a search. Carries an `ETag`: send it back as `If-None-Match` to get `304` while the page is unchanged.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    status?: components["schemas"]["RunStatusInput"];
+                    sweepId?: string;
+                    /** @description Only runs of this optimizer (`spec.optimizer.name`). */
+                    optimizer?: string;
+                    /** @description Only runs whose objective is of this kind. */
+                    objectiveType?: "expression" | "benchmark" | "model";
+                    /** @description Only runs whose optimizer name, expression, benchmark or model name contains this text, or whose id it is. */
+                    search?: string;
+                    limit?: number;
+                    cursor?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["RunList"];
+                    };
+                };
+                /** @description Not modified since the ETag sent in If-None-Match. */
+                304: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": null;
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Submit a run
+         * @description Stores the run (status `queued`) and queues it for the workers. A repeated `Idempotency-Key` returns the run created first.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Any unique string; retries with the same key and spec return the same run. */
+                    "idempotency-key"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            /** @description A run: objective, optimizer, and the training settings around them. */
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["RunSpecInput"];
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Run"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/runs/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a run
+         * @description Status, progress, early-stopping state and result. Carries an `ETag`: send it back as `If-None-Match` to get `304` while the run is unchanged.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The run id (a UUID). */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Run"];
+                    };
+                };
+                /** @description Not modified since the ETag sent in If-None-Match. */
+                304: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": null;
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /**
+         * Delete a run
+         * @description Deletes a finished run with everything recorded for it: its steps, summaries and checkpoints. A queued or running run cannot be deleted (409 `run_active`): cancel it first.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The run id (a UUID). */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Deleted. */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": null;
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/runs/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel a run
+         * @description A queued run is cancelled at once and never starts (200, status `cancelled`). A running run stops within one slice with stopReason `cancelled`, its metrics kept (202; follow it with GET or /events). A finished run cannot be cancelled (409).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The run id (a UUID). */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Run"];
+                    };
+                };
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Run"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/objectives": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List stored objectives
+         * @description Newest first, with cursor pagination.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    cursor?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ObjectiveList"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Store an objective
+         * @description Validates the objective, builds it, checks its gradient at the starting point and stores it. Run specs can then reference it as `"objective": {"id": …}`.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ObjectiveRequestInput"];
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Objective"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/objectives/check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Check an objective without storing it
+         * @description Parses and validates the objective, builds it and compares its gradient with finite differences at the starting point.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ObjectiveRequestInput"];
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ObjectiveCheck"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/objectives/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a stored objective */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The objective id (a UUID). */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Objective"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /**
+         * Delete a stored objective
+         * @description Finished runs keep their spec and results. An objective a queued or running run references cannot be deleted (409 `objective_in_use`).
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The objective id (a UUID). */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Deleted. */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": null;
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/optimizers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The optimizer catalogue
+         * @description Every optimizer with its hyperparameters, bounds, per-flavor defaults and a one-line description; dashboards build their forms from it.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OptimizerCatalogue"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/parallel-algorithms": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The parallel-algorithm catalogue
+         * @description Every parallel algorithm (the `parallel` block of a run spec) with its paper, the optimizer it needs, the executions it runs in and its parameters with bounds and defaults.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ParallelAlgorithmCatalogue"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/benchmarks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The benchmark catalogue
+         * @description Every benchmark function with its formula, sizes and whether it takes a condition number; dashboards build their forms from it.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["BenchmarkCatalogue"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/runs/{id}/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A run's per-step metrics
+         * @description Rows in step order with cursor pagination, or with `maxPoints` at most that many buckets (mean, min and max per field), computed from summaries kept at ingest. JSON or CSV. Send the `ETag` back as `If-None-Match` to get `304` while nothing new was recorded.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Comma-separated fields to return besides `step`: loss, valLoss, valAccuracy, gradNorm, learningRate, updateNorm, epoch, elapsedSeconds, params. Default: all but `params`. */
+                    fields?: string;
+                    /** @description First step (inclusive). */
+                    from?: number;
+                    /** @description Last step (inclusive). */
+                    to?: number;
+                    /** @description Rows per page (without `maxPoints`); default 1000 for JSON. CSV and JSON lines without `limit`, `cursor` or `maxPoints` stream every row of the range. */
+                    limit?: number;
+                    /** @description `nextCursor` of the previous page. */
+                    cursor?: string;
+                    /** @description Downsample to at most this many buckets when the range holds more rows. */
+                    maxPoints?: number;
+                    /** @description `csv` for text/csv (also chosen by `Accept: text/csv`), `jsonl` for one JSON object per line (`Accept: application/jsonl` or `application/x-ndjson`). */
+                    format?: "json" | "csv" | "jsonl";
+                };
+                header?: never;
+                path: {
+                    /** @description The run id (a UUID). */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description JSON, or text/csv with `format=csv`. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["MetricsPage"];
+                        "text/csv": string;
+                    };
+                };
+                /** @description Not modified since the ETag sent in If-None-Match. */
+                304: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": null;
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/runs/{id}/landscape": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A two-parameter run's objective on a grid
+         * @description Evaluates the objective on a `resolution` × `resolution` grid (by default framing the start, the trajectory, the final parameters and the known minimum) for contour plots. 422 for objectives that do not have exactly two parameters.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Grid points along each axis (at most 200). */
+                    resolution?: number;
+                    /** @description `low,high` of the first parameter; default: frames the trajectory. */
+                    xRange?: string;
+                    /** @description `low,high` of the second parameter; default: frames the trajectory. */
+                    yRange?: string;
+                };
+                header?: never;
+                path: {
+                    /** @description The run id (a UUID). */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Landscape"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/runs/{id}/parameters": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The names of a run's parameters
+         * @description In vector order, as the objective names them. 422 when the objective can no longer be built (a stored objective or dataset deleted).
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The run id (a UUID). */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ParameterNames"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/runs/{id}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Follow a run live
+         * @description Server-sent events (`text/event-stream`), each `data` one JSON object: `status` `{ runId, status, result }` first and at every change of status; `progress` `{ runId, progress, earlyStopping }` (as in the run view) after it when the run has progressed, then every ~250 ms while running; `metrics` `{ runId, firstStep, lastStep, count, rows }` after each stored slice, `rows` holding at most 256 of its `count` steps (evenly spaced, the last included; the rest from `/metrics?from=firstStep&to=lastStep`), with `id: lastStep`; `end` `{}` when the run has finished; `reconnect` `{ reason, retryMs }` when the server ends the stream early (a client reading too slowly, a shutdown).
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The run id (a UUID). */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description An event stream: `event: <type>` and `data: <JSON>` per message. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/event-stream": string;
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sweeps": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List sweeps
+         * @description Newest first, with cursor pagination.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    status?: components["schemas"]["SweepStatusInput"];
+                    limit?: number;
+                    cursor?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SweepList"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Start a sweep
+         * @description Stores the sweep (status `queued`) and wakes its coordinator, which creates trials (runs) up to `parallelism` and the budget. The spec comes back with every default and the sampler seed filled in. A repeated `Idempotency-Key` returns the sweep created first.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Any unique string; retries with the same key and spec return the same sweep. */
+                    "idempotency-key"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            /** @description A hyperparameter search: a base run spec, the searched parameters, how to choose and prune trials, and the budget. */
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["SweepSpecInput"];
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Sweep"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sweeps/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a sweep
+         * @description Status, trials per status, the best trial so far, progress against the budget, and why it ended.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The sweep id (a UUID). */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Sweep"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sweeps/{id}/trials": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A sweep's leaderboard
+         * @description Its trials best first, paged; CSV with `format=csv` or `Accept: text/csv` (one column per parameter). Each trial is a run: `runId` works with every /v1/runs route.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    cursor?: string;
+                    /** @description `csv` for text/csv (also chosen by `Accept: text/csv`). */
+                    format?: "json" | "csv";
+                };
+                header?: never;
+                path: {
+                    /** @description The sweep id (a UUID). */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description JSON, or text/csv with `format=csv`. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TrialList"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sweeps/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel a sweep
+         * @description No more trials start; queued trials are cancelled at once, running ones stop within a slice (stopReason `cancelled`). A sweep that has ended cannot be cancelled (409).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The sweep id (a UUID). */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Sweep"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/datasets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List datasets
+         * @description Newest first, with cursor pagination; descriptions only.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    cursor?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["DatasetList"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Upload a dataset
+         * @description JSON (`application/json`, the schema below: the dense or sparse form a model objective takes inline) or CSV (`Content-Type: text/csv`: a header row of column names, then one row of numbers per line; `?target=<column>` names the target, default the last column; `?difficulty=<column>` a difficulty column; `?name=` a name). CSV is streamed, not buffered. Answers with the description (schema, row count, content hash), not the data. Too many bytes, rows or columns: 413. A malformed CSV (ragged row, non-numeric cell, missing value, unknown target column, empty file): 422 naming the line and column. Reference the dataset from a model objective as `"data": {"id": …}`.
+         */
+        post: {
+            parameters: {
+                query?: {
+                    /** @description CSV only: name of the target column (default: the last column). */
+                    target?: string;
+                    /** @description CSV only: name of a difficulty column, for curriculum learning. */
+                    difficulty?: string;
+                    /** @description CSV only: a name to recognise the dataset by (JSON uploads put it in the body). */
+                    name?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            /** @description Dense `{features, targets, columnNames?, difficulty?}` or sparse `{columns, rows: [{indices, values}], targets, …}`, with an optional name and targetName. */
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["DatasetUploadInput"];
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Dataset"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/datasets/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Describe a dataset
+         * @description Name, format, row count, content hash and schema (columns, feature count, classes). The rows: `GET /v1/datasets/{id}/data`.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The dataset id (a UUID). */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Dataset"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /**
+         * Delete a dataset
+         * @description Finished runs keep their spec and results. A dataset that a queued or running run needs, directly or through a stored objective, cannot be deleted (409 `dataset_in_use`).
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The dataset id (a UUID). */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Deleted. */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": null;
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/datasets/{id}/data": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read a dataset's rows
+         * @description A page of rows in the upload form, exactly as stored (every number bit for bit).
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description First row of the page (0-based). */
+                    offset?: number;
+                    /** @description Rows in the page, at most. */
+                    limit?: number;
+                };
+                header?: never;
+                path: {
+                    /** @description The dataset id (a UUID). */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["DatasetData"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
+export type webhooks = Record<string, never>;
+export interface components {
+    schemas: {
+        GradientCheckInput: {
+            /** @description Every checked coordinate agrees with central finite differences. */
+            passed: boolean;
+            /** @description f at the point checked (the starting point). */
+            value: number | null;
+            /** @description Relative finite-difference step h. */
+            step: number;
+            tolerance: number;
+            maxAbsoluteError: number | null;
+            maxRelativeError: number | null;
+            /** @description The coordinates checked: all of them up to 100 dimensions, else a seeded sample of 100. */
+            coordinates: {
+                index: number;
+                variable: string;
+                analytic: number | null;
+                numeric: number | null;
+                absoluteError: number | null;
+                relativeError: number | null;
+                passed: boolean;
+            }[];
+        };
+        ObjectiveRequestInput: {
+            /** @description A name to recognise the objective by. */
+            name?: string;
+            /** @description The objective: expression, benchmark, or model on data. */
+            objective: {
+                /** @enum {string} */
+                type: "expression";
+                /** @description Formula over the variables: + - * / ^, parentheses, numbers, pi, e and functions such as exp, log, sqrt, sigmoid, min, max, pow. */
+                expression: string;
+                /** @description Variable names, in parameter-vector order. */
+                variables: string[];
+                /** @description Starting point, one entry per variable (default: zeros). */
+                initial?: number[];
+            } | {
+                /** @enum {string} */
+                type: "benchmark";
+                /**
+                 * @description Which benchmark function.
+                 * @enum {string}
+                 */
+                name: "rosenbrock" | "beale" | "booth" | "himmelblau" | "saddle" | "quadratic" | "rastrigin" | "ackley" | "styblinski-tang" | "sphere" | "matyas" | "three-hump-camel";
+                /** @description Number of variables for n-dimensional functions (default: the length of initial, else 2). */
+                dimensions?: number;
+                /** @description Starting point (default: the function's standard start). */
+                initial?: number[];
+                /** @description Ratio of the largest to the smallest curvature (quadratic only, default 100). */
+                conditionNumber?: number;
+            } | {
+                /** @enum {string} */
+                type: "model";
+                /**
+                 * @description linear (½ squared error), logistic (binary cross-entropy), softmax (cross-entropy), mlp.
+                 * @enum {string}
+                 */
+                model: "linear" | "logistic" | "softmax" | "mlp";
+                /** @description Training data: inline, sparse inline, built in, an uploaded dataset id, or a CSV path (CLI). */
+                data: {
+                    /** @description One array of feature values per row. */
+                    features: number[][];
+                    /** @description One target per row. */
+                    targets: number[];
+                    /** @description Names of the feature columns (default x1 … xd). */
+                    columnNames?: string[];
+                    /** @description Difficulty of each row (higher is harder), for curriculum learning. */
+                    difficulty?: number[];
+                } | {
+                    /** @description Number of feature columns. */
+                    columns: number;
+                    /** @description One entry list per row; absent columns are zero. */
+                    rows: {
+                        /** @description 0-based columns of the non-zero entries. */
+                        indices: number[];
+                        /** @description The entries, in the order of `indices`. */
+                        values: number[];
+                    }[];
+                    /** @description One target per row. */
+                    targets: number[];
+                    /** @description Names of the feature columns (default x1 … xd). */
+                    columnNames?: string[];
+                    /** @description Difficulty of each row (higher is harder), for curriculum learning. */
+                    difficulty?: number[];
+                } | ({
+                    /** @enum {string} */
+                    builtin: "iris";
+                } | {
+                    /** @enum {string} */
+                    builtin: "linear";
+                    /**
+                     * @description Number of rows generated.
+                     * @default 200
+                     */
+                    rows?: number;
+                    /**
+                     * @description Number of features.
+                     * @default 5
+                     */
+                    columns?: number;
+                    /**
+                     * @description Standard deviation of the Gaussian noise added.
+                     * @default 0.1
+                     */
+                    noise?: number;
+                    /**
+                     * @description Seed of the generator: equal seeds give equal data.
+                     * @default 1
+                     */
+                    seed?: number;
+                } | {
+                    /** @enum {string} */
+                    builtin: "blobs";
+                    /**
+                     * @description Number of rows generated.
+                     * @default 300
+                     */
+                    rows?: number;
+                    /**
+                     * @description Number of features.
+                     * @default 2
+                     */
+                    columns?: number;
+                    /**
+                     * @description Number of classes (targets 0 … classes − 1).
+                     * @default 3
+                     */
+                    classes?: number;
+                    /**
+                     * @description Standard deviation around each centre.
+                     * @default 1
+                     */
+                    spread?: number;
+                    /**
+                     * @description Centres are uniform in [−centerBox, centerBox] per feature.
+                     * @default 5
+                     */
+                    centerBox?: number;
+                    /**
+                     * @description Seed of the generator: equal seeds give equal data.
+                     * @default 1
+                     */
+                    seed?: number;
+                } | {
+                    /** @enum {string} */
+                    builtin: "moons";
+                    /**
+                     * @description Number of rows generated.
+                     * @default 200
+                     */
+                    rows?: number;
+                    /**
+                     * @description Standard deviation of the Gaussian noise added.
+                     * @default 0.1
+                     */
+                    noise?: number;
+                    /**
+                     * @description Seed of the generator: equal seeds give equal data.
+                     * @default 1
+                     */
+                    seed?: number;
+                } | {
+                    /** @enum {string} */
+                    builtin: "spirals";
+                    /**
+                     * @description Number of rows generated.
+                     * @default 300
+                     */
+                    rows?: number;
+                    /**
+                     * @description Number of classes (targets 0 … classes − 1).
+                     * @default 3
+                     */
+                    classes?: number;
+                    /**
+                     * @description Turns of each arm.
+                     * @default 1
+                     */
+                    turns?: number;
+                    /**
+                     * @description Standard deviation of the Gaussian noise added.
+                     * @default 0.02
+                     */
+                    noise?: number;
+                    /**
+                     * @description Seed of the generator: equal seeds give equal data.
+                     * @default 1
+                     */
+                    seed?: number;
+                } | {
+                    /** @enum {string} */
+                    builtin: "sparse-text";
+                    /**
+                     * @description Number of rows generated.
+                     * @default 2000
+                     */
+                    rows?: number;
+                    /**
+                     * @description Vocabulary size.
+                     * @default 1000
+                     */
+                    columns?: number;
+                    /**
+                     * @description Word draws per row (a repeated word counts up).
+                     * @default 20
+                     */
+                    wordsPerRow?: number;
+                    /**
+                     * @description The most frequent words, which carry no signal.
+                     * @default 10
+                     */
+                    commonWords?: number;
+                    /**
+                     * @description Exponent s of the word frequencies ∝ 1/(rank)^s.
+                     * @default 1
+                     */
+                    zipfExponent?: number;
+                    /**
+                     * @description Probability of flipping each label.
+                     * @default 0.05
+                     */
+                    labelNoise?: number;
+                    /**
+                     * @description Seed of the generator: equal seeds give equal data.
+                     * @default 1
+                     */
+                    seed?: number;
+                }) | {
+                    /** @description Id of an uploaded dataset. */
+                    id: string;
+                } | {
+                    /** @description A CSV file with a header row, relative to the spec file (CLI only). */
+                    path: string;
+                    /** @description Target column name or 0-based index (default the last). */
+                    targetColumn?: string | number;
+                    /** @description Difficulty column, for curriculum learning. */
+                    difficultyColumn?: string | number;
+                };
+                /**
+                 * @description Fraction of `data` held out for validation (seeded by `seed`).
+                 * @default 0
+                 */
+                validationSplit?: number;
+                /** @description A separate validation set (instead of validationSplit). */
+                validation?: {
+                    /** @description One array of feature values per row. */
+                    features: number[][];
+                    /** @description One target per row. */
+                    targets: number[];
+                    /** @description Names of the feature columns (default x1 … xd). */
+                    columnNames?: string[];
+                    /** @description Difficulty of each row (higher is harder), for curriculum learning. */
+                    difficulty?: number[];
+                } | {
+                    /** @description Number of feature columns. */
+                    columns: number;
+                    /** @description One entry list per row; absent columns are zero. */
+                    rows: {
+                        /** @description 0-based columns of the non-zero entries. */
+                        indices: number[];
+                        /** @description The entries, in the order of `indices`. */
+                        values: number[];
+                    }[];
+                    /** @description One target per row. */
+                    targets: number[];
+                    /** @description Names of the feature columns (default x1 … xd). */
+                    columnNames?: string[];
+                    /** @description Difficulty of each row (higher is harder), for curriculum learning. */
+                    difficulty?: number[];
+                } | ({
+                    /** @enum {string} */
+                    builtin: "iris";
+                } | {
+                    /** @enum {string} */
+                    builtin: "linear";
+                    /**
+                     * @description Number of rows generated.
+                     * @default 200
+                     */
+                    rows?: number;
+                    /**
+                     * @description Number of features.
+                     * @default 5
+                     */
+                    columns?: number;
+                    /**
+                     * @description Standard deviation of the Gaussian noise added.
+                     * @default 0.1
+                     */
+                    noise?: number;
+                    /**
+                     * @description Seed of the generator: equal seeds give equal data.
+                     * @default 1
+                     */
+                    seed?: number;
+                } | {
+                    /** @enum {string} */
+                    builtin: "blobs";
+                    /**
+                     * @description Number of rows generated.
+                     * @default 300
+                     */
+                    rows?: number;
+                    /**
+                     * @description Number of features.
+                     * @default 2
+                     */
+                    columns?: number;
+                    /**
+                     * @description Number of classes (targets 0 … classes − 1).
+                     * @default 3
+                     */
+                    classes?: number;
+                    /**
+                     * @description Standard deviation around each centre.
+                     * @default 1
+                     */
+                    spread?: number;
+                    /**
+                     * @description Centres are uniform in [−centerBox, centerBox] per feature.
+                     * @default 5
+                     */
+                    centerBox?: number;
+                    /**
+                     * @description Seed of the generator: equal seeds give equal data.
+                     * @default 1
+                     */
+                    seed?: number;
+                } | {
+                    /** @enum {string} */
+                    builtin: "moons";
+                    /**
+                     * @description Number of rows generated.
+                     * @default 200
+                     */
+                    rows?: number;
+                    /**
+                     * @description Standard deviation of the Gaussian noise added.
+                     * @default 0.1
+                     */
+                    noise?: number;
+                    /**
+                     * @description Seed of the generator: equal seeds give equal data.
+                     * @default 1
+                     */
+                    seed?: number;
+                } | {
+                    /** @enum {string} */
+                    builtin: "spirals";
+                    /**
+                     * @description Number of rows generated.
+                     * @default 300
+                     */
+                    rows?: number;
+                    /**
+                     * @description Number of classes (targets 0 … classes − 1).
+                     * @default 3
+                     */
+                    classes?: number;
+                    /**
+                     * @description Turns of each arm.
+                     * @default 1
+                     */
+                    turns?: number;
+                    /**
+                     * @description Standard deviation of the Gaussian noise added.
+                     * @default 0.02
+                     */
+                    noise?: number;
+                    /**
+                     * @description Seed of the generator: equal seeds give equal data.
+                     * @default 1
+                     */
+                    seed?: number;
+                } | {
+                    /** @enum {string} */
+                    builtin: "sparse-text";
+                    /**
+                     * @description Number of rows generated.
+                     * @default 2000
+                     */
+                    rows?: number;
+                    /**
+                     * @description Vocabulary size.
+                     * @default 1000
+                     */
+                    columns?: number;
+                    /**
+                     * @description Word draws per row (a repeated word counts up).
+                     * @default 20
+                     */
+                    wordsPerRow?: number;
+                    /**
+                     * @description The most frequent words, which carry no signal.
+                     * @default 10
+                     */
+                    commonWords?: number;
+                    /**
+                     * @description Exponent s of the word frequencies ∝ 1/(rank)^s.
+                     * @default 1
+                     */
+                    zipfExponent?: number;
+                    /**
+                     * @description Probability of flipping each label.
+                     * @default 0.05
+                     */
+                    labelNoise?: number;
+                    /**
+                     * @description Seed of the generator: equal seeds give equal data.
+                     * @default 1
+                     */
+                    seed?: number;
+                }) | {
+                    /** @description Id of an uploaded dataset. */
+                    id: string;
+                } | {
+                    /** @description A CSV file with a header row, relative to the spec file (CLI only). */
+                    path: string;
+                    /** @description Target column name or 0-based index (default the last). */
+                    targetColumn?: string | number;
+                    /** @description Difficulty column, for curriculum learning. */
+                    difficultyColumn?: string | number;
+                };
+                /** @description Starting parameters, in the documented order. */
+                initial?: number[];
+                /** @description mlp: hidden layer sizes (default [16]). */
+                hidden?: number[];
+                /**
+                 * @description mlp: hidden activation (default relu).
+                 * @enum {string}
+                 */
+                activation?: "relu" | "tanh" | "sigmoid";
+                /** @description mlp: batch normalization before each hidden activation (default false). */
+                batchNormalization?: boolean;
+                /**
+                 * @description mlp: output layer loss (default softmax for class targets, else linear).
+                 * @enum {string}
+                 */
+                output?: "linear" | "logistic" | "softmax";
+                /**
+                 * @description λ of the penalty (λ/2)·‖weights‖² (biases, γ and β excluded).
+                 * @default 0
+                 */
+                l2?: number;
+                /** @description softmax: number of classes (default: largest target + 1). */
+                classes?: number;
+                /** @description Seed of the validation split and of the mlp initialisation (default 0). */
+                seed?: number;
+            };
+        };
+        ObjectiveCheckInput: {
+            /** @description Parameter names, in parameter-vector order. */
+            variables: string[];
+            /** @description Length of the parameter vector. */
+            dimension: number;
+            /** @description The starting point runs begin from (null above 1000 dimensions). */
+            initial: number[] | null;
+            gradientCheck: components["schemas"]["GradientCheckInput"];
+        };
+        ObjectiveInput: {
+            /** Format: uuid */
+            id: string;
+            name: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            objective: {
+                /** @enum {string} */
+                type: "expression";
+                /** @description Formula over the variables: + - * / ^, parentheses, numbers, pi, e and functions such as exp, log, sqrt, sigmoid, min, max, pow. */
+                expression: string;
+                /** @description Variable names, in parameter-vector order. */
+                variables: string[];
+                /** @description Starting point, one entry per variable (default: zeros). */
+                initial?: number[];
+            } | {
+                /** @enum {string} */
+                type: "benchmark";
+                /**
+                 * @description Which benchmark function.
+                 * @enum {string}
+                 */
+                name: "rosenbrock" | "beale" | "booth" | "himmelblau" | "saddle" | "quadratic" | "rastrigin" | "ackley" | "styblinski-tang" | "sphere" | "matyas" | "three-hump-camel";
+                /** @description Number of variables for n-dimensional functions (default: the length of initial, else 2). */
+                dimensions?: number;
+                /** @description Starting point (default: the function's standard start). */
+                initial?: number[];
+                /** @description Ratio of the largest to the smallest curvature (quadratic only, default 100). */
+                conditionNumber?: number;
+            } | {
+                /** @enum {string} */
+                type: "model";
+                /**
+                 * @description linear (½ squared error), logistic (binary cross-entropy), softmax (cross-entropy), mlp.
+                 * @enum {string}
+                 */
+                model: "linear" | "logistic" | "softmax" | "mlp";
+                /** @description Training data: inline, sparse inline, built in, an uploaded dataset id, or a CSV path (CLI). */
+                data: {
+                    /** @description One array of feature values per row. */
+                    features: number[][];
+                    /** @description One target per row. */
+                    targets: number[];
+                    /** @description Names of the feature columns (default x1 … xd). */
+                    columnNames?: string[];
+                    /** @description Difficulty of each row (higher is harder), for curriculum learning. */
+                    difficulty?: number[];
+                } | {
+                    /** @description Number of feature columns. */
+                    columns: number;
+                    /** @description One entry list per row; absent columns are zero. */
+                    rows: {
+                        /** @description 0-based columns of the non-zero entries. */
+                        indices: number[];
+                        /** @description The entries, in the order of `indices`. */
+                        values: number[];
+                    }[];
+                    /** @description One target per row. */
+                    targets: number[];
+                    /** @description Names of the feature columns (default x1 … xd). */
+                    columnNames?: string[];
+                    /** @description Difficulty of each row (higher is harder), for curriculum learning. */
+                    difficulty?: number[];
+                } | ({
+                    /** @enum {string} */
+                    builtin: "iris";
+                } | {
+                    /** @enum {string} */
+                    builtin: "linear";
+                    /**
+                     * @description Number of rows generated.
+                     * @default 200
+                     */
+                    rows?: number;
+                    /**
+                     * @description Number of features.
+                     * @default 5
+                     */
+                    columns?: number;
+                    /**
+                     * @description Standard deviation of the Gaussian noise added.
+                     * @default 0.1
+                     */
+                    noise?: number;
+                    /**
+                     * @description Seed of the generator: equal seeds give equal data.
+                     * @default 1
+                     */
+                    seed?: number;
+                } | {
+                    /** @enum {string} */
+                    builtin: "blobs";
+                    /**
+                     * @description Number of rows generated.
+                     * @default 300
+                     */
+                    rows?: number;
+                    /**
+                     * @description Number of features.
+                     * @default 2
+                     */
+                    columns?: number;
+                    /**
+                     * @description Number of classes (targets 0 … classes − 1).
+                     * @default 3
+                     */
+                    classes?: number;
+                    /**
+                     * @description Standard deviation around each centre.
+                     * @default 1
+                     */
+                    spread?: number;
+                    /**
+                     * @description Centres are uniform in [−centerBox, centerBox] per feature.
+                     * @default 5
+                     */
+                    centerBox?: number;
+                    /**
+                     * @description Seed of the generator: equal seeds give equal data.
+                     * @default 1
+                     */
+                    seed?: number;
+                } | {
+                    /** @enum {string} */
+                    builtin: "moons";
+                    /**
+                     * @description Number of rows generated.
+                     * @default 200
+                     */
+                    rows?: number;
+                    /**
+                     * @description Standard deviation of the Gaussian noise added.
+                     * @default 0.1
+                     */
+                    noise?: number;
+                    /**
+                     * @description Seed of the generator: equal seeds give equal data.
+                     * @default 1
+                     */
+                    seed?: number;
+                } | {
+                    /** @enum {string} */
+                    builtin: "spirals";
+                    /**
+                     * @description Number of rows generated.
+                     * @default 300
+                     */
+                    rows?: number;
+                    /**
+                     * @description Number of classes (targets 0 … classes − 1).
+                     * @default 3
+                     */
+                    classes?: number;
+                    /**
+                     * @description Turns of each arm.
+                     * @default 1
+                     */
+                    turns?: number;
+                    /**
+                     * @description Standard deviation of the Gaussian noise added.
+                     * @default 0.02
+                     */
+                    noise?: number;
+                    /**
+                     * @description Seed of the generator: equal seeds give equal data.
+                     * @default 1
+                     */
+                    seed?: number;
+                } | {
+                    /** @enum {string} */
+                    builtin: "sparse-text";
+                    /**
+                     * @description Number of rows generated.
+                     * @default 2000
+                     */
+                    rows?: number;
+                    /**
+                     * @description Vocabulary size.
+                     * @default 1000
+                     */
+                    columns?: number;
+                    /**
+                     * @description Word draws per row (a repeated word counts up).
+                     * @default 20
+                     */
+                    wordsPerRow?: number;
+                    /**
+                     * @description The most frequent words, which carry no signal.
+                     * @default 10
+                     */
+                    commonWords?: number;
+                    /**
+                     * @description Exponent s of the word frequencies ∝ 1/(rank)^s.
+                     * @default 1
+                     */
+                    zipfExponent?: number;
+                    /**
+                     * @description Probability of flipping each label.
+                     * @default 0.05
+                     */
+                    labelNoise?: number;
+                    /**
+                     * @description Seed of the generator: equal seeds give equal data.
+                     * @default 1
+                     */
+                    seed?: number;
+                }) | {
+                    /** @description Id of an uploaded dataset. */
+                    id: string;
+                } | {
+                    /** @description A CSV file with a header row, relative to the spec file (CLI only). */
+                    path: string;
+                    /** @description Target column name or 0-based index (default the last). */
+                    targetColumn?: string | number;
+                    /** @description Difficulty column, for curriculum learning. */
+                    difficultyColumn?: string | number;
+                };
+                /**
+                 * @description Fraction of `data` held out for validation (seeded by `seed`).
+                 * @default 0
+                 */
+                validationSplit?: number;
+                /** @description A separate validation set (instead of validationSplit). */
+                validation?: {
+                    /** @description One array of feature values per row. */
+                    features: number[][];
+                    /** @description One target per row. */
+                    targets: number[];
+                    /** @description Names of the feature columns (default x1 … xd). */
+                    columnNames?: string[];
+                    /** @description Difficulty of each row (higher is harder), for curriculum learning. */
+                    difficulty?: number[];
+                } | {
+                    /** @description Number of feature columns. */
+                    columns: number;
+                    /** @description One entry list per row; absent columns are zero. */
+                    rows: {
+                        /** @description 0-based columns of the non-zero entries. */
+                        indices: number[];
+                        /** @description The entries, in the order of `indices`. */
+                        values: number[];
+                    }[];
+                    /** @description One target per row. */
+                    targets: number[];
+                    /** @description Names of the feature columns (default x1 … xd). */
+                    columnNames?: string[];
+                    /** @description Difficulty of each row (higher is harder), for curriculum learning. */
+                    difficulty?: number[];
+                } | ({
+                    /** @enum {string} */
+                    builtin: "iris";
+                } | {
+                    /** @enum {string} */
+                    builtin: "linear";
+                    /**
+                     * @description Number of rows generated.
+                     * @default 200
+                     */
+                    rows?: number;
+                    /**
+                     * @description Number of features.
+                     * @default 5
+                     */
+                    columns?: number;
+                    /**
+                     * @description Standard deviation of the Gaussian noise added.
+                     * @default 0.1
+                     */
+                    noise?: number;
+                    /**
+                     * @description Seed of the generator: equal seeds give equal data.
+                     * @default 1
+                     */
+                    seed?: number;
+                } | {
+                    /** @enum {string} */
+                    builtin: "blobs";
+                    /**
+                     * @description Number of rows generated.
+                     * @default 300
+                     */
+                    rows?: number;
+                    /**
+                     * @description Number of features.
+                     * @default 2
+                     */
+                    columns?: number;
+                    /**
+                     * @description Number of classes (targets 0 … classes − 1).
+                     * @default 3
+                     */
+                    classes?: number;
+                    /**
+                     * @description Standard deviation around each centre.
+                     * @default 1
+                     */
+                    spread?: number;
+                    /**
+                     * @description Centres are uniform in [−centerBox, centerBox] per feature.
+                     * @default 5
+                     */
+                    centerBox?: number;
+                    /**
+                     * @description Seed of the generator: equal seeds give equal data.
+                     * @default 1
+                     */
+                    seed?: number;
+                } | {
+                    /** @enum {string} */
+                    builtin: "moons";
+                    /**
+                     * @description Number of rows generated.
+                     * @default 200
+                     */
+                    rows?: number;
+                    /**
+                     * @description Standard deviation of the Gaussian noise added.
+                     * @default 0.1
+                     */
+                    noise?: number;
+                    /**
+                     * @description Seed of the generator: equal seeds give equal data.
+                     * @default 1
+                     */
+                    seed?: number;
+                } | {
+                    /** @enum {string} */
+                    builtin: "spirals";
+                    /**
+                     * @description Number of rows generated.
+                     * @default 300
+                     */
+                    rows?: number;
+                    /**
+                     * @description Number of classes (targets 0 … classes − 1).
+                     * @default 3
+                     */
+                    classes?: number;
+                    /**
+                     * @description Turns of each arm.
+                     * @default 1
+                     */
+                    turns?: number;
+                    /**
+                     * @description Standard deviation of the Gaussian noise added.
+                     * @default 0.02
+                     */
+                    noise?: number;
+                    /**
+                     * @description Seed of the generator: equal seeds give equal data.
+                     * @default 1
+                     */
+                    seed?: number;
+                } | {
+                    /** @enum {string} */
+                    builtin: "sparse-text";
+                    /**
+                     * @description Number of rows generated.
+                     * @default 2000
+                     */
+                    rows?: number;
+                    /**
+                     * @description Vocabulary size.
+                     * @default 1000
+                     */
+                    columns?: number;
+                    /**
+                     * @description Word draws per row (a repeated word counts up).
+                     * @default 20
+                     */
+                    wordsPerRow?: number;
+                    /**
+                     * @description The most frequent words, which carry no signal.
+                     * @default 10
+                     */
+                    commonWords?: number;
+                    /**
+                     * @description Exponent s of the word frequencies ∝ 1/(rank)^s.
+                     * @default 1
+                     */
+                    zipfExponent?: number;
+                    /**
+                     * @description Probability of flipping each label.
+                     * @default 0.05
+                     */
+                    labelNoise?: number;
+                    /**
+                     * @description Seed of the generator: equal seeds give equal data.
+                     * @default 1
+                     */
+                    seed?: number;
+                }) | {
+                    /** @description Id of an uploaded dataset. */
+                    id: string;
+                } | {
+                    /** @description A CSV file with a header row, relative to the spec file (CLI only). */
+                    path: string;
+                    /** @description Target column name or 0-based index (default the last). */
+                    targetColumn?: string | number;
+                    /** @description Difficulty column, for curriculum learning. */
+                    difficultyColumn?: string | number;
+                };
+                /** @description Starting parameters, in the documented order. */
+                initial?: number[];
+                /** @description mlp: hidden layer sizes (default [16]). */
+                hidden?: number[];
+                /**
+                 * @description mlp: hidden activation (default relu).
+                 * @enum {string}
+                 */
+                activation?: "relu" | "tanh" | "sigmoid";
+                /** @description mlp: batch normalization before each hidden activation (default false). */
+                batchNormalization?: boolean;
+                /**
+                 * @description mlp: output layer loss (default softmax for class targets, else linear).
+                 * @enum {string}
+                 */
+                output?: "linear" | "logistic" | "softmax";
+                /**
+                 * @description λ of the penalty (λ/2)·‖weights‖² (biases, γ and β excluded).
+                 * @default 0
+                 */
+                l2?: number;
+                /** @description softmax: number of classes (default: largest target + 1). */
+                classes?: number;
+                /** @description Seed of the validation split and of the mlp initialisation (default 0). */
+                seed?: number;
+            };
+            variables: string[];
+            dimension: number;
+            gradientCheck: components["schemas"]["GradientCheckInput"] | null;
+        };
+        ObjectiveListInput: {
+            objectives: components["schemas"]["ObjectiveInput"][];
+            /** @description Pass as `cursor` for the next page; null on the last page. */
+            nextCursor: string | null;
+        };
+        RunSpecInput: {
+            /** @description What to minimise: an inline objective spec, or {"id": …} of a stored objective. */
+            objective: ({
+                /** @enum {string} */
+                type: "expression";
+                /** @description Formula over the variables: + - * / ^, parentheses, numbers, pi, e and functions such as exp, log, sqrt, sigmoid, min, max, pow. */
+                expression: string;
+                /** @description Variable names, in parameter-vector order. */
+                variables: string[];
+                /** @description Starting point, one entry per variable (default: zeros). */
+                initial?: number[];
+            } | {
+                /** @enum {string} */
+                type: "benchmark";
+                /**
+                 * @description Which benchmark function.
+                 * @enum {string}
+                 */
+                name: "rosenbrock" | "beale" | "booth" | "himmelblau" | "saddle" | "quadratic" | "rastrigin" | "ackley" | "styblinski-tang" | "sphere" | "matyas" | "three-hump-camel";
+                /** @description Number of variables for n-dimensional functions (default: the length of initial, else 2). */
+                dimensions?: number;
+                /** @description Starting point (default: the function's standard start). */
+                initial?: number[];
+                /** @description Ratio of the largest to the smallest curvature (quadratic only, default 100). */
+                conditionNumber?: number;
+            } | {
+                /** @enum {string} */
+                type: "model";
+                /**
+                 * @description linear (½ squared error), logistic (binary cross-entropy), softmax (cross-entropy), mlp.
+                 * @enum {string}
+                 */
+                model: "linear" | "logistic" | "softmax" | "mlp";
+                /** @description Training data: inline, sparse inline, built in, an uploaded dataset id, or a CSV path (CLI). */
+                data: {
+                    /** @description One array of feature values per row. */
+                    features: number[][];
+                    /** @description One target per row. */
+                    targets: number[];
+                    /** @description Names of the feature columns (default x1 … xd). */
+                    columnNames?: string[];
+                    /** @description Difficulty of each row (higher is harder), for curriculum learning. */
+                    difficulty?: number[];
+                } | {
+                    /** @description Number of feature columns. */
+                    columns: number;
+                    /** @description One entry list per row; absent columns are zero. */
+                    rows: {
+                        /** @description 0-based columns of the non-zero entries. */
+                        indices: number[];
+                        /** @description The entries, in the order of `indices`. */
+                        values: number[];
+                    }[];
+                    /** @description One target per row. */
+                    targets: number[];
+                    /** @description Names of the feature columns (default x1 … xd). */
+                    columnNames?: string[];
+                    /** @description Difficulty of each row (higher is harder), for curriculum learning. */
+                    difficulty?: number[];
+                } | ({
+                    /** @enum {string} */
+                    builtin: "iris";
+                } | {
+                    /** @enum {string} */
+                    builtin: "linear";
+                    /**
+                     * @description Number of rows generated.
+                     * @default 200
+                     */
+                    rows?: number;
+                    /**
+                     * @description Number of features.
+                     * @default 5
+                     */
+                    columns?: number;
+                    /**
+                     * @description Standard deviation of the Gaussian noise added.
+                     * @default 0.1
+                     */
+                    noise?: number;
+                    /**
+                     * @description Seed of the generator: equal seeds give equal data.
+                     * @default 1
+                     */
+                    seed?: number;
+                } | {
+                    /** @enum {string} */
+                    builtin: "blobs";
+                    /**
+                     * @description Number of rows generated.
+                     * @default 300
+                     */
+                    rows?: number;
+                    /**
+                     * @description Number of features.
+                     * @default 2
+                     */
+                    columns?: number;
+                    /**
+                     * @description Number of classes (targets 0 … classes − 1).
+                     * @default 3
+                     */
+                    classes?: number;
+                    /**
+                     * @description Standard deviation around each centre.
+                     * @default 1
+                     */
+                    spread?: number;
+                    /**
+                     * @description Centres are uniform in [−centerBox, centerBox] per feature.
+                     * @default 5
+                     */
+                    centerBox?: number;
+                    /**
+                     * @description Seed of the generator: equal seeds give equal data.
+                     * @default 1
+                     */
+                    seed?: number;
+                } | {
+                    /** @enum {string} */
+                    builtin: "moons";
+                    /**
+                     * @description Number of rows generated.
+                     * @default 200
+                     */
+                    rows?: number;
+                    /**
+                     * @description Standard deviation of the Gaussian noise added.
+                     * @default 0.1
+                     */
+                    noise?: number;
+                    /**
+                     * @description Seed of the generator: equal seeds give equal data.
+                     * @default 1
+                     */
+                    seed?: number;
+                } | {
+                    /** @enum {string} */
+                    builtin: "spirals";
+                    /**
+                     * @description Number of rows generated.
+                     * @default 300
+                     */
+                    rows?: number;
+                    /**
+                     * @description Number of classes (targets 0 … classes − 1).
+                     * @default 3
+                     */
+                    classes?: number;
+                    /**
+                     * @description Turns of each arm.
+                     * @default 1
+                     */
+                    turns?: number;
+                    /**
+                     * @description Standard deviation of the Gaussian noise added.
+                     * @default 0.02
+                     */
+                    noise?: number;
+                    /**
+                     * @description Seed of the generator: equal seeds give equal data.
+                     * @default 1
+                     */
+                    seed?: number;
+                } | {
+                    /** @enum {string} */
+                    builtin: "sparse-text";
+                    /**
+                     * @description Number of rows generated.
+                     * @default 2000
+                     */
+                    rows?: number;
+                    /**
+                     * @description Vocabulary size.
+                     * @default 1000
+                     */
+                    columns?: number;
+                    /**
+                     * @description Word draws per row (a repeated word counts up).
+                     * @default 20
+                     */
+                    wordsPerRow?: number;
+                    /**
+                     * @description The most frequent words, which carry no signal.
+                     * @default 10
+                     */
+                    commonWords?: number;
+                    /**
+                     * @description Exponent s of the word frequencies ∝ 1/(rank)^s.
+                     * @default 1
+                     */
+                    zipfExponent?: number;
+                    /**
+                     * @description Probability of flipping each label.
+                     * @default 0.05
+                     */
+                    labelNoise?: number;
+                    /**
+                     * @description Seed of the generator: equal seeds give equal data.
+                     * @default 1
+                     */
+                    seed?: number;
+                }) | {
+                    /** @description Id of an uploaded dataset. */
+                    id: string;
+                } | {
+                    /** @description A CSV file with a header row, relative to the spec file (CLI only). */
+                    path: string;
+                    /** @description Target column name or 0-based index (default the last). */
+                    targetColumn?: string | number;
+                    /** @description Difficulty column, for curriculum learning. */
+                    difficultyColumn?: string | number;
+                };
+                /**
+                 * @description Fraction of `data` held out for validation (seeded by `seed`).
+                 * @default 0
+                 */
+                validationSplit?: number;
+                /** @description A separate validation set (instead of validationSplit). */
+                validation?: {
+                    /** @description One array of feature values per row. */
+                    features: number[][];
+                    /** @description One target per row. */
+                    targets: number[];
+                    /** @description Names of the feature columns (default x1 … xd). */
+                    columnNames?: string[];
+                    /** @description Difficulty of each row (higher is harder), for curriculum learning. */
+                    difficulty?: number[];
+                } | {
+                    /** @description Number of feature columns. */
+                    columns: number;
+                    /** @description One entry list per row; absent columns are zero. */
+                    rows: {
+                        /** @description 0-based columns of the non-zero entries. */
+                        indices: number[];
+                        /** @description The entries, in the order of `indices`. */
+                        values: number[];
+                    }[];
+                    /** @description One target per row. */
+                    targets: number[];
+                    /** @description Names of the feature columns (default x1 … xd). */
+                    columnNames?: string[];
+                    /** @description Difficulty of each row (higher is harder), for curriculum learning. */
+                    difficulty?: number[];
+                } | ({
+                    /** @enum {string} */
+                    builtin: "iris";
+                } | {
+                    /** @enum {string} */
+                    builtin: "linear";
+                    /**
+                     * @description Number of rows generated.
+                     * @default 200
+                     */
+                    rows?: number;
+                    /**
+                     * @description Number of features.
+                     * @default 5
+                     */
+                    columns?: number;
+                    /**
+                     * @description Standard deviation of the Gaussian noise added.
+                     * @default 0.1
+                     */
+                    noise?: number;
+                    /**
+                     * @description Seed of the generator: equal seeds give equal data.
+                     * @default 1
+                     */
+                    seed?: number;
+                } | {
+                    /** @enum {string} */
+                    builtin: "blobs";
+                    /**
+                     * @description Number of rows generated.
+                     * @default 300
+                     */
+                    rows?: number;
+                    /**
+                     * @description Number of features.
+                     * @default 2
+                     */
+                    columns?: number;
+                    /**
+                     * @description Number of classes (targets 0 … classes − 1).
+                     * @default 3
+                     */
+                    classes?: number;
+                    /**
+                     * @description Standard deviation around each centre.
+                     * @default 1
+                     */
+                    spread?: number;
+                    /**
+                     * @description Centres are uniform in [−centerBox, centerBox] per feature.
+                     * @default 5
+                     */
+                    centerBox?: number;
+                    /**
+                     * @description Seed of the generator: equal seeds give equal data.
+                     * @default 1
+                     */
+                    seed?: number;
+                } | {
+                    /** @enum {string} */
+                    builtin: "moons";
+                    /**
+                     * @description Number of rows generated.
+                     * @default 200
+                     */
+                    rows?: number;
+                    /**
+                     * @description Standard deviation of the Gaussian noise added.
+                     * @default 0.1
+                     */
+                    noise?: number;
+                    /**
+                     * @description Seed of the generator: equal seeds give equal data.
+                     * @default 1
+                     */
+                    seed?: number;
+                } | {
+                    /** @enum {string} */
+                    builtin: "spirals";
+                    /**
+                     * @description Number of rows generated.
+                     * @default 300
+                     */
+                    rows?: number;
+                    /**
+                     * @description Number of classes (targets 0 … classes − 1).
+                     * @default 3
+                     */
+                    classes?: number;
+                    /**
+                     * @description Turns of each arm.
+                     * @default 1
+                     */
+                    turns?: number;
+                    /**
+                     * @description Standard deviation of the Gaussian noise added.
+                     * @default 0.02
+                     */
+                    noise?: number;
+                    /**
+                     * @description Seed of the generator: equal seeds give equal data.
+                     * @default 1
+                     */
+                    seed?: number;
+                } | {
+                    /** @enum {string} */
+                    builtin: "sparse-text";
+                    /**
+                     * @description Number of rows generated.
+                     * @default 2000
+                     */
+                    rows?: number;
+                    /**
+                     * @description Vocabulary size.
+                     * @default 1000
+                     */
+                    columns?: number;
+                    /**
+                     * @description Word draws per row (a repeated word counts up).
+                     * @default 20
+                     */
+                    wordsPerRow?: number;
+                    /**
+                     * @description The most frequent words, which carry no signal.
+                     * @default 10
+                     */
+                    commonWords?: number;
+                    /**
+                     * @description Exponent s of the word frequencies ∝ 1/(rank)^s.
+                     * @default 1
+                     */
+                    zipfExponent?: number;
+                    /**
+                     * @description Probability of flipping each label.
+                     * @default 0.05
+                     */
+                    labelNoise?: number;
+                    /**
+                     * @description Seed of the generator: equal seeds give equal data.
+                     * @default 1
+                     */
+                    seed?: number;
+                }) | {
+                    /** @description Id of an uploaded dataset. */
+                    id: string;
+                } | {
+                    /** @description A CSV file with a header row, relative to the spec file (CLI only). */
+                    path: string;
+                    /** @description Target column name or 0-based index (default the last). */
+                    targetColumn?: string | number;
+                    /** @description Difficulty column, for curriculum learning. */
+                    difficultyColumn?: string | number;
+                };
+                /** @description Starting parameters, in the documented order. */
+                initial?: number[];
+                /** @description mlp: hidden layer sizes (default [16]). */
+                hidden?: number[];
+                /**
+                 * @description mlp: hidden activation (default relu).
+                 * @enum {string}
+                 */
+                activation?: "relu" | "tanh" | "sigmoid";
+                /** @description mlp: batch normalization before each hidden activation (default false). */
+                batchNormalization?: boolean;
+                /**
+                 * @description mlp: output layer loss (default softmax for class targets, else linear).
+                 * @enum {string}
+                 */
+                output?: "linear" | "logistic" | "softmax";
+                /**
+                 * @description λ of the penalty (λ/2)·‖weights‖² (biases, γ and β excluded).
+                 * @default 0
+                 */
+                l2?: number;
+                /** @description softmax: number of classes (default: largest target + 1). */
+                classes?: number;
+                /** @description Seed of the validation split and of the mlp initialisation (default 0). */
+                seed?: number;
+            }) | {
+                /** @description Id of a stored objective (POST /v1/objectives). */
+                id: string;
+            };
+            optimizer: {
+                /** @enum {string} */
+                name: "sgd";
+                /**
+                 * @description "paper": the overview's equations; "pytorch": torch.optim's arithmetic.
+                 * @default paper
+                 * @enum {string}
+                 */
+                flavor?: "paper" | "pytorch";
+                /**
+                 * @description Coupled L2 weight decay λ: the training loop adds λ·θ to the gradient (≥ 0).
+                 * @default 0
+                 */
+                weightDecay?: number;
+                /** @description Step size η (> 0). */
+                learningRate?: number;
+            } | {
+                /** @enum {string} */
+                name: "momentum";
+                /**
+                 * @description "paper": the overview's equations; "pytorch": torch.optim's arithmetic.
+                 * @default paper
+                 * @enum {string}
+                 */
+                flavor?: "paper" | "pytorch";
+                /**
+                 * @description Coupled L2 weight decay λ: the training loop adds λ·θ to the gradient (≥ 0).
+                 * @default 0
+                 */
+                weightDecay?: number;
+                /** @description Step size η (> 0). */
+                learningRate?: number;
+                /** @description Momentum γ, the fraction of the previous update kept (0 ≤ value < 1). */
+                momentum?: number;
+            } | {
+                /** @enum {string} */
+                name: "nesterov";
+                /**
+                 * @description "paper": the overview's equations; "pytorch": torch.optim's arithmetic.
+                 * @default paper
+                 * @enum {string}
+                 */
+                flavor?: "paper" | "pytorch";
+                /**
+                 * @description Coupled L2 weight decay λ: the training loop adds λ·θ to the gradient (≥ 0).
+                 * @default 0
+                 */
+                weightDecay?: number;
+                /** @description Step size η (> 0). */
+                learningRate?: number;
+                /** @description Momentum γ, the fraction of the previous update kept (0 ≤ value < 1). */
+                momentum?: number;
+            } | {
+                /** @enum {string} */
+                name: "adagrad";
+                /**
+                 * @description "paper": the overview's equations; "pytorch": torch.optim's arithmetic.
+                 * @default paper
+                 * @enum {string}
+                 */
+                flavor?: "paper" | "pytorch";
+                /**
+                 * @description Coupled L2 weight decay λ: the training loop adds λ·θ to the gradient (≥ 0).
+                 * @default 0
+                 */
+                weightDecay?: number;
+                /** @description Step size η (> 0). */
+                learningRate?: number;
+                /** @description Smoothing term ε that keeps the denominator away from zero (> 0). */
+                epsilon?: number;
+            } | {
+                /** @enum {string} */
+                name: "adadelta";
+                /**
+                 * @description "paper": the overview's equations; "pytorch": torch.optim's arithmetic.
+                 * @default paper
+                 * @enum {string}
+                 */
+                flavor?: "paper" | "pytorch";
+                /**
+                 * @description Coupled L2 weight decay λ: the training loop adds λ·θ to the gradient (≥ 0).
+                 * @default 0
+                 */
+                weightDecay?: number;
+                /** @description Decay ρ of the running averages of squared gradients and squared updates (0 ≤ value < 1). */
+                rho?: number;
+                /** @description Smoothing term ε that keeps the denominator away from zero (> 0). */
+                epsilon?: number;
+                /** @description Multiplier η on the update (flavor pytorch only) (> 0). */
+                learningRate?: number;
+            } | {
+                /** @enum {string} */
+                name: "rmsprop";
+                /**
+                 * @description "paper": the overview's equations; "pytorch": torch.optim's arithmetic.
+                 * @default paper
+                 * @enum {string}
+                 */
+                flavor?: "paper" | "pytorch";
+                /**
+                 * @description Coupled L2 weight decay λ: the training loop adds λ·θ to the gradient (≥ 0).
+                 * @default 0
+                 */
+                weightDecay?: number;
+                /** @description Step size η (> 0). */
+                learningRate?: number;
+                /** @description Decay ρ (the overview's γ) of the running average of squared gradients (0 ≤ value < 1). */
+                rho?: number;
+                /** @description Smoothing term ε that keeps the denominator away from zero (> 0). */
+                epsilon?: number;
+            } | {
+                /** @enum {string} */
+                name: "adam";
+                /**
+                 * @description "paper": the overview's equations; "pytorch": torch.optim's arithmetic.
+                 * @default paper
+                 * @enum {string}
+                 */
+                flavor?: "paper" | "pytorch";
+                /**
+                 * @description Coupled L2 weight decay λ: the training loop adds λ·θ to the gradient (≥ 0).
+                 * @default 0
+                 */
+                weightDecay?: number;
+                /** @description Step size η (> 0). */
+                learningRate?: number;
+                /** @description Decay β1 of the first-moment (mean) estimate (0 ≤ value < 1). */
+                beta1?: number;
+                /** @description Decay β2 of the second-moment (uncentred variance) estimate (0 ≤ value < 1). */
+                beta2?: number;
+                /** @description Smoothing term ε that keeps the denominator away from zero (> 0). */
+                epsilon?: number;
+            } | {
+                /** @enum {string} */
+                name: "adamax";
+                /**
+                 * @description "paper": the overview's equations; "pytorch": torch.optim's arithmetic.
+                 * @default paper
+                 * @enum {string}
+                 */
+                flavor?: "paper" | "pytorch";
+                /**
+                 * @description Coupled L2 weight decay λ: the training loop adds λ·θ to the gradient (≥ 0).
+                 * @default 0
+                 */
+                weightDecay?: number;
+                /** @description Step size η (> 0). */
+                learningRate?: number;
+                /** @description Decay β1 of the first-moment estimate (0 ≤ value < 1). */
+                beta1?: number;
+                /** @description Decay β2 of the infinity-norm estimate (0 ≤ value < 1). */
+                beta2?: number;
+                /** @description Added to |g| inside the maximum (flavor pytorch only) (> 0). */
+                epsilon?: number;
+            } | {
+                /** @enum {string} */
+                name: "nadam";
+                /**
+                 * @description "paper": the overview's equations; "pytorch": torch.optim's arithmetic.
+                 * @default paper
+                 * @enum {string}
+                 */
+                flavor?: "paper" | "pytorch";
+                /**
+                 * @description Coupled L2 weight decay λ: the training loop adds λ·θ to the gradient (≥ 0).
+                 * @default 0
+                 */
+                weightDecay?: number;
+                /** @description Step size η (> 0). */
+                learningRate?: number;
+                /** @description Decay β1 of the first-moment (mean) estimate (0 ≤ value < 1). */
+                beta1?: number;
+                /** @description Decay β2 of the second-moment (uncentred variance) estimate (0 ≤ value < 1). */
+                beta2?: number;
+                /** @description Smoothing term ε that keeps the denominator away from zero (> 0). */
+                epsilon?: number;
+                /** @description Momentum-schedule decay ψ in μ_t = β1·(1 − ½·0.96^(t·ψ)) (flavor pytorch only) (≥ 0). */
+                momentumDecay?: number;
+            } | {
+                /** @enum {string} */
+                name: "amsgrad";
+                /**
+                 * @description "paper": the overview's equations; "pytorch": torch.optim's arithmetic.
+                 * @default paper
+                 * @enum {string}
+                 */
+                flavor?: "paper" | "pytorch";
+                /**
+                 * @description Coupled L2 weight decay λ: the training loop adds λ·θ to the gradient (≥ 0).
+                 * @default 0
+                 */
+                weightDecay?: number;
+                /** @description Step size η (> 0). */
+                learningRate?: number;
+                /** @description Decay β1 of the first-moment (mean) estimate (0 ≤ value < 1). */
+                beta1?: number;
+                /** @description Decay β2 of the second-moment (uncentred variance) estimate (0 ≤ value < 1). */
+                beta2?: number;
+                /** @description Smoothing term ε that keeps the denominator away from zero (> 0). */
+                epsilon?: number;
+            } | {
+                /** @enum {string} */
+                name: "adamw";
+                /**
+                 * @description "paper": the overview's equations; "pytorch": torch.optim's arithmetic.
+                 * @default paper
+                 * @enum {string}
+                 */
+                flavor?: "paper" | "pytorch";
+                /** @description Step size η (> 0). */
+                learningRate?: number;
+                /** @description Decay β1 of the first-moment (mean) estimate (0 ≤ value < 1). */
+                beta1?: number;
+                /** @description Decay β2 of the second-moment (uncentred variance) estimate (0 ≤ value < 1). */
+                beta2?: number;
+                /** @description Smoothing term ε that keeps the denominator away from zero (> 0). */
+                epsilon?: number;
+                /** @description Decoupled weight decay λ: θ ← θ·(1 − η·λ) every step (≥ 0). */
+                weightDecay?: number;
+            } | {
+                /** @enum {string} */
+                name: "radam";
+                /**
+                 * @description "paper": the overview's equations; "pytorch": torch.optim's arithmetic.
+                 * @default paper
+                 * @enum {string}
+                 */
+                flavor?: "paper" | "pytorch";
+                /**
+                 * @description Coupled L2 weight decay λ: the training loop adds λ·θ to the gradient (≥ 0).
+                 * @default 0
+                 */
+                weightDecay?: number;
+                /** @description Step size η (> 0). */
+                learningRate?: number;
+                /** @description Decay β1 of the first-moment (mean) estimate (0 ≤ value < 1). */
+                beta1?: number;
+                /** @description Decay β2 of the second-moment (uncentred variance) estimate (0 ≤ value < 1). */
+                beta2?: number;
+                /** @description Smoothing term ε that keeps the denominator away from zero (> 0). */
+                epsilon?: number;
+            };
+            /**
+             * @description Step budget, batching, order and seed.
+             * @default {}
+             */
+            training?: {
+                /**
+                 * @description Most updates to make (1 … 1e9, default 1000).
+                 * @default 1000
+                 */
+                maxSteps?: number;
+                /** @description Stop after this many passes over the training data (a full-batch step on a non-data objective counts as one epoch). Default: no limit. */
+                epochs?: number;
+                /** @description Examples per update on data objectives: 1 stochastic, k mini-batch; omitted or ≥ the training rows: full batch. */
+                batchSize?: number;
+                /** @description Curriculum learning: the order in which each epoch visits the training examples. */
+                curriculum?: {
+                    /**
+                     * @description Order by the data's difficulty column, or by each example's current loss.
+                     * @enum {string}
+                     */
+                    by: "difficulty" | "loss";
+                    /**
+                     * @description naive: easy → hard; mixed: easy → hard with uniform samples mixed in.
+                     * @default naive
+                     * @enum {string}
+                     */
+                    strategy?: "naive" | "mixed";
+                    /**
+                     * @description mixed: probability that a slot holds a uniformly sampled example instead (default 0.25).
+                     * @default 0.25
+                     */
+                    uniformFraction?: number;
+                };
+                /**
+                 * @description Reshuffle the training examples at the start of every epoch, seeded (default true).
+                 * @default true
+                 */
+                shuffle?: boolean;
+                /**
+                 * @description Seed of every random choice of the run: shuffling, gradient noise (0 … 2³²−1, default 0).
+                 * @default 0
+                 */
+                seed?: number;
+                /** @description Stop with time_limit after this much computing time (default: none). */
+                timeLimitSeconds?: number;
+                /** @description Evaluate valLoss/valAccuracy every this many updates and always after the last one (default: record.every). */
+                validationEvery?: number;
+            };
+            /** @description Learning-rate schedule around the optimizer (default: constant). Every type accepts warmupSteps. */
+            schedule?: {
+                /** @enum {string} */
+                type: "constant";
+                /**
+                 * @description Linear warm-up: update t ≤ warmupSteps uses t/warmupSteps of the scheduled rate (default 0: none).
+                 * @default 0
+                 */
+                warmupSteps?: number;
+            } | {
+                /** @enum {string} */
+                type: "step";
+                /** @description Updates between two decays (≥ 1). */
+                stepSize: number;
+                /**
+                 * @description Factor γ applied every stepSize updates (0 < γ ≤ 1, default 0.1).
+                 * @default 0.1
+                 */
+                gamma?: number;
+                /**
+                 * @description Linear warm-up: update t ≤ warmupSteps uses t/warmupSteps of the scheduled rate (default 0: none).
+                 * @default 0
+                 */
+                warmupSteps?: number;
+            } | {
+                /** @enum {string} */
+                type: "exponential";
+                /** @description Factor γ applied after every update (0 < γ ≤ 1). */
+                gamma: number;
+                /**
+                 * @description Linear warm-up: update t ≤ warmupSteps uses t/warmupSteps of the scheduled rate (default 0: none).
+                 * @default 0
+                 */
+                warmupSteps?: number;
+            } | {
+                /** @enum {string} */
+                type: "inverseTime";
+                /** @description Rate k in η/(1 + k·(t−1)) (≥ 0). */
+                decay: number;
+                /**
+                 * @description Linear warm-up: update t ≤ warmupSteps uses t/warmupSteps of the scheduled rate (default 0: none).
+                 * @default 0
+                 */
+                warmupSteps?: number;
+            } | {
+                /** @enum {string} */
+                type: "cosine";
+                /** @description Updates T from η down to η_min (default: training.maxSteps); η_min afterwards. */
+                periodSteps?: number;
+                /**
+                 * @description Floor η_min of the learning rate (≥ 0, default 0).
+                 * @default 0
+                 */
+                minLearningRate?: number;
+                /**
+                 * @description Linear warm-up: update t ≤ warmupSteps uses t/warmupSteps of the scheduled rate (default 0: none).
+                 * @default 0
+                 */
+                warmupSteps?: number;
+            } | {
+                /** @enum {string} */
+                type: "cosineRestarts";
+                /** @description Length T_0 of the first period, in updates. */
+                periodSteps: number;
+                /**
+                 * @description Factor m by which each period is longer than the previous (integer ≥ 1, default 1).
+                 * @default 1
+                 */
+                periodMultiplier?: number;
+                /**
+                 * @description Floor η_min of the learning rate (≥ 0, default 0).
+                 * @default 0
+                 */
+                minLearningRate?: number;
+                /**
+                 * @description Linear warm-up: update t ≤ warmupSteps uses t/warmupSteps of the scheduled rate (default 0: none).
+                 * @default 0
+                 */
+                warmupSteps?: number;
+            } | {
+                /** @enum {string} */
+                type: "reduceOnPlateau";
+                /**
+                 * @description Value watched: training loss (every step) or validation loss (when evaluated). Default loss.
+                 * @default loss
+                 * @enum {string}
+                 */
+                monitor?: "loss" | "valLoss";
+                /**
+                 * @description Multiplier applied at each reduction (0 < factor < 1, default 0.1).
+                 * @default 0.1
+                 */
+                factor?: number;
+                /**
+                 * @description Updates without improvement before a reduction (default 10).
+                 * @default 10
+                 */
+                patience?: number;
+                /**
+                 * @description Improvement needed to count as better (absolute, default 0).
+                 * @default 0
+                 */
+                minDelta?: number;
+                /**
+                 * @description Updates to wait after a reduction before counting again (default 0).
+                 * @default 0
+                 */
+                cooldown?: number;
+                /**
+                 * @description Floor η_min of the learning rate (≥ 0, default 0).
+                 * @default 0
+                 */
+                minLearningRate?: number;
+                /**
+                 * @description Linear warm-up: update t ≤ warmupSteps uses t/warmupSteps of the scheduled rate (default 0: none).
+                 * @default 0
+                 */
+                warmupSteps?: number;
+            };
+            /** @description Gaussian noise N(0, η/(1+t)^γ) added to every gradient coordinate (Neelakantan et al.). */
+            gradientNoise?: {
+                /**
+                 * @description η: the noise variance scale in σ² = η/(1+t)^γ (default 0.01, the paper tries 0.01, 0.3, 1).
+                 * @default 0.01
+                 */
+                variance?: number;
+                /**
+                 * @description γ: how fast the variance anneals (default 0.55, as in the paper).
+                 * @default 0.55
+                 */
+                decay?: number;
+            };
+            /** @description Gradient clipping, by value then by global norm. */
+            clip?: {
+                /** @description Rescale the gradient so that ‖g‖₂ ≤ maxNorm. */
+                maxNorm?: number;
+                /** @description Clamp every gradient coordinate to [−maxValue, maxValue]. */
+                maxValue?: number;
+            };
+            /** @description Early stopping (default: off). */
+            earlyStopping?: {
+                /**
+                 * @description Value watched: training loss (every update) or validation loss (default valLoss; falls back to loss when there is no validation set).
+                 * @default valLoss
+                 * @enum {string}
+                 */
+                monitor?: "loss" | "valLoss";
+                /**
+                 * @description Updates without improvement before stopping (default 100).
+                 * @default 100
+                 */
+                patience?: number;
+                /**
+                 * @description Decrease needed to count as an improvement (absolute, default 0).
+                 * @default 0
+                 */
+                minDelta?: number;
+                /**
+                 * @description End with the parameters of the best monitored value instead of the last ones (default false).
+                 * @default false
+                 */
+                restoreBest?: boolean;
+            };
+            /** @description Targets; each is checked on the loss and raw gradient at the parameters before every update. */
+            stopWhen?: {
+                /** @description Stop (loss_target) after the first update whose loss is below this value. */
+                lossBelow?: number;
+                /** @description Stop (grad_norm_target) after the first update whose gradient norm ‖g‖₂ is below this value. */
+                gradNormBelow?: number;
+            };
+            /**
+             * @description Which steps are recorded.
+             * @default {}
+             */
+            record?: {
+                /** @description Record every this many updates, and always the last one (default ⌈maxSteps / 10000⌉). */
+                every?: number;
+                /** @description Include the parameters in each record (default: when there are at most 100). */
+                params?: boolean;
+            };
+            /** @description Parallel and distributed SGD: p replicas of the run's optimizer (Hogwild!, Downpour, delay-tolerant AdaGrad, EASGD). */
+            parallel?: {
+                /**
+                 * @description hogwild, downpour, adaptive-revision (delay-tolerant AdaGrad) or easgd.
+                 * @enum {string}
+                 */
+                algorithm: "hogwild" | "downpour" | "adaptive-revision" | "easgd";
+                /** @description p: threads (hogwild) or model replicas (the others), 1 … 64. */
+                replicas: number;
+                /**
+                 * @description concurrent (default): real threads or replica jobs; simulated: replicas interleaved tick by tick in one process, bit-reproducible.
+                 * @default concurrent
+                 * @enum {string}
+                 */
+                execution?: "concurrent" | "simulated";
+                /** @description τ (downpour, easgd): local steps between two exchanges with the center (default 1). */
+                communicationPeriod?: number;
+                /** @description α (easgd): the elastic exchange's rate, α = ηρ (default 0.9/p, the paper's β = pα = 0.9). */
+                movingRate?: number;
+                /** @description D (adaptive-revision, simulated): a gradient is applied D ticks after it was read (default 0, at most 10000). */
+                delay?: number;
+                /** @description Parameter-server shards in Redis (concurrent downpour, easgd, adaptive-revision; default 1). */
+                shards?: number;
+            };
+        };
+        SweepSpecInput: {
+            name?: string;
+            /** @description A run spec (see RunSpec): what every trial starts from. */
+            base: {
+                [key: string]: unknown;
+            };
+            /** @description Searched parameters keyed by dotted paths into `base` (in order: `when` refers to earlier ones). */
+            parameters: {
+                [key: string]: {
+                    /** @enum {string} */
+                    type: "float";
+                    /** @description Lower bound (inclusive). */
+                    low?: number;
+                    /** @description Upper bound (inclusive; lowered to the last `step` below it). */
+                    high?: number;
+                    /**
+                     * @description Sample uniformly in log space (needs low > 0; no `step`).
+                     * @default false
+                     */
+                    log?: boolean;
+                    /** @description Active only when every listed parameter (declared before this one) takes one of the listed values. */
+                    when?: {
+                        [key: string]: (number | string | boolean)[];
+                    };
+                    /** @description Only multiples of `step` above `low`. */
+                    step?: number;
+                    /** @description An explicit list instead of a range. */
+                    values?: number[];
+                } | {
+                    /** @enum {string} */
+                    type: "int";
+                    /** @description Lower bound (inclusive). */
+                    low?: number;
+                    /** @description Upper bound (inclusive; lowered to the last `step` below it). */
+                    high?: number;
+                    /**
+                     * @description Sample uniformly in log space (needs low > 0; no `step`).
+                     * @default false
+                     */
+                    log?: boolean;
+                    /** @description Active only when every listed parameter (declared before this one) takes one of the listed values. */
+                    when?: {
+                        [key: string]: (number | string | boolean)[];
+                    };
+                    /** @description Only every `step`-th integer from `low` (default 1). */
+                    step?: number;
+                    /** @description An explicit list instead of a range. */
+                    values?: number[];
+                } | {
+                    /** @enum {string} */
+                    type: "categorical";
+                    /** @description The choices: numbers, strings or booleans. */
+                    values: (number | string | boolean)[];
+                    /** @description Active only when every listed parameter (declared before this one) takes one of the listed values. */
+                    when?: {
+                        [key: string]: (number | string | boolean)[];
+                    };
+                };
+            };
+            /**
+             * @description What trials are ranked by.
+             * @default {}
+             */
+            metric?: {
+                /**
+                 * @description finalLoss, bestLoss (from the result), valLoss or valAccuracy (best over recorded steps).
+                 * @default bestLoss
+                 * @enum {string}
+                 */
+                name?: "finalLoss" | "bestLoss" | "valLoss" | "valAccuracy";
+                /**
+                 * @description Default: maximize for valAccuracy, else minimize.
+                 * @enum {string}
+                 */
+                goal?: "minimize" | "maximize";
+                /** @description Stop the sweep once a trial reaches this value (at or beyond it in the goal's direction). */
+                target?: number;
+            };
+            /**
+             * @description How trial parameters are chosen.
+             * @default {
+             *       "type": "tpe"
+             *     }
+             */
+            sampler?: {
+                /** @enum {string} */
+                type: "grid";
+                /** @description Seed of every random choice (default: drawn at submission and stored, so a sweep can be replayed). */
+                seed?: number;
+            } | {
+                /** @enum {string} */
+                type: "random";
+                /** @description Seed of every random choice (default: drawn at submission and stored, so a sweep can be replayed). */
+                seed?: number;
+            } | {
+                /** @enum {string} */
+                type: "qmc";
+                /** @description Seed of every random choice (default: drawn at submission and stored, so a sweep can be replayed). */
+                seed?: number;
+                /**
+                 * @description Which low-discrepancy sequence.
+                 * @default sobol
+                 * @enum {string}
+                 */
+                sequence?: "sobol" | "halton";
+                /**
+                 * @description Randomise the sequence by the seed (Sobol: linear matrix scrambling and a digital shift; Halton: digit permutations).
+                 * @default true
+                 */
+                scramble?: boolean;
+            } | {
+                /** @enum {string} */
+                type: "tpe";
+                /** @description Seed of every random choice (default: drawn at submission and stored, so a sweep can be replayed). */
+                seed?: number;
+                /**
+                 * @description Random trials before TPE starts (Optuna: n_startup_trials = 10).
+                 * @default 10
+                 */
+                startupTrials?: number;
+                /**
+                 * @description Candidates drawn from l(x) per suggestion (Optuna: n_ei_candidates = 24).
+                 * @default 24
+                 */
+                nEiCandidates?: number;
+                /**
+                 * @description Fraction of finished trials that are "good": ⌈γ·n⌉ (Optuna: 0.1).
+                 * @default 0.1
+                 */
+                gamma?: number;
+                /**
+                 * @description At most this many good trials (Optuna: 25).
+                 * @default 25
+                 */
+                gammaMax?: number;
+                /**
+                 * @description Add the prior component N(centre, range²) to each estimator (Optuna: true).
+                 * @default true
+                 */
+                considerPrior?: boolean;
+                /**
+                 * @description Weight of the prior component (Optuna: 1).
+                 * @default 1
+                 */
+                priorWeight?: number;
+                /**
+                 * @description Keep bandwidths at least range/min(100, 1 + components) (Optuna: true).
+                 * @default true
+                 */
+                considerMagicClip?: boolean;
+                /**
+                 * @description Let the range ends widen the outermost bandwidths (Optuna: false).
+                 * @default false
+                 */
+                considerEndpoints?: boolean;
+                /**
+                 * @description Model the always-active parameters jointly, bandwidths by Scott's rule (Optuna: false).
+                 * @default false
+                 */
+                multivariate?: boolean;
+                /**
+                 * @description Count running trials as the worst, to spread parallel trials apart (Optuna: false).
+                 * @default false
+                 */
+                constantLiar?: boolean;
+            };
+            /**
+             * @description When to stop unpromising trials early.
+             * @default {
+             *       "type": "none"
+             *     }
+             */
+            pruner?: {
+                /** @enum {string} */
+                type: "none";
+            } | {
+                /** @enum {string} */
+                type: "median";
+                /**
+                 * @description No pruning until this many trials completed (Optuna: n_startup_trials = 5).
+                 * @default 5
+                 */
+                startupTrials?: number;
+                /**
+                 * @description No pruning before this step (Optuna: n_warmup_steps = 0).
+                 * @default 0
+                 */
+                warmupSteps?: number;
+                /**
+                 * @description Decide at the first recorded step of each interval after the warm-up (Optuna: interval_steps = 1).
+                 * @default 1
+                 */
+                intervalSteps?: number;
+                /**
+                 * @description Decide only with at least this many completed values at the step (Optuna: n_min_trials = 1).
+                 * @default 1
+                 */
+                minTrials?: number;
+            } | {
+                /** @enum {string} */
+                type: "asha";
+                /** @description Step of the first rung, the minimum resource r (default: 1% of the base spec's maxSteps, as Optuna's 'auto' estimates it). */
+                minSteps?: number;
+                /**
+                 * @description η: rungs lie η times apart, and 1 in η trials is promoted (Optuna: 4).
+                 * @default 4
+                 */
+                reductionFactor?: number;
+                /**
+                 * @description s: the first rung lies at minSteps · η^s (Optuna: 0).
+                 * @default 0
+                 */
+                minEarlyStoppingRate?: number;
+                /**
+                 * @description Stop every trial at a rung holding at most this many values (Optuna: 0).
+                 * @default 0
+                 */
+                bootstrapCount?: number;
+                /** @description No rungs past this many (default: no limit). */
+                maxRungs?: number;
+            };
+            /**
+             * @description When the sweep stops creating trials.
+             * @default {}
+             */
+            budget?: {
+                /** @description Trials at most (default: the grid's size for grid, else 100; at most 10000). */
+                maxTrials?: number;
+                /** @description The sweep fails once more trials than this have failed (default: no limit). */
+                maxFailedTrials?: number;
+                /** @description No trial starts after this long; running ones are cancelled (default: no limit). */
+                timeLimitSeconds?: number;
+            };
+            /**
+             * @description Trials running at once, at most.
+             * @default 4
+             */
+            parallelism?: number;
+        };
+        /** @enum {string} */
+        SweepStatusInput: "queued" | "running" | "completed" | "failed" | "cancelled";
+        SweepResultInput: {
+            /** @enum {string} */
+            reason: "budget_exhausted" | "grid_exhausted" | "target_reached" | "time_limit" | "too_many_failures" | "cancelled";
+            /** @description Why it ended, in a sentence. */
+            message: string;
+        };
+        PruningInput: {
+            /** @description The pruner: median or asha. */
+            rule: string;
+            /** @description The step at which it was decided. */
+            step: number;
+            /** @description The value compared: the best so far (median), the value at the rung (asha). */
+            value: number | null;
+            /** @description The value it had to beat. */
+            cutoff: number | null;
+            rung: number | null;
+            /** @description 1 = best among the trial and its competitors. */
+            rank: number | null;
+            /** @description How many other trials it was compared with. */
+            competitors: number;
+            message: string;
+        };
+        TrialInput: {
+            /** Format: uuid */
+            runId: string;
+            trialNumber: number;
+            /** @enum {string} */
+            status: "queued" | "running" | "completed" | "early_stopped" | "diverged" | "failed" | "cancelled" | "pruned";
+            /** @description The sweep's metric: of a finished trial, or at the step a pruned one stopped. */
+            value: number | null;
+            /** @description The trial's parameters, keyed by dotted path into the run spec. */
+            parameters: {
+                [key: string]: number | string | boolean;
+            };
+            /** @description Updates made. */
+            steps: number | null;
+            stopReason: string | null;
+            /** @description How it ended, in a sentence (for a pruned trial: why it was pruned). */
+            message: string | null;
+            pruning: components["schemas"]["PruningInput"] | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            finishedAt: string | null;
+        };
+        TrialCountsInput: {
+            queued: number;
+            running: number;
+            completed: number;
+            early_stopped: number;
+            diverged: number;
+            failed: number;
+            cancelled: number;
+            pruned: number;
+            total: number;
+        };
+        SweepInput: {
+            /** Format: uuid */
+            id: string;
+            name: string | null;
+            status: components["schemas"]["SweepStatusInput"];
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            startedAt: string | null;
+            /** Format: date-time */
+            finishedAt: string | null;
+            /** @description The spec as accepted, with every default and the sampler seed filled in. */
+            spec: {
+                name?: string;
+                /** @description A run spec (see RunSpec): what every trial starts from. */
+                base: {
+                    [key: string]: unknown;
+                };
+                /** @description Searched parameters keyed by dotted paths into `base` (in order: `when` refers to earlier ones). */
+                parameters: {
+                    [key: string]: {
+                        /** @enum {string} */
+                        type: "float";
+                        /** @description Lower bound (inclusive). */
+                        low?: number;
+                        /** @description Upper bound (inclusive; lowered to the last `step` below it). */
+                        high?: number;
+                        /**
+                         * @description Sample uniformly in log space (needs low > 0; no `step`).
+                         * @default false
+                         */
+                        log?: boolean;
+                        /** @description Active only when every listed parameter (declared before this one) takes one of the listed values. */
+                        when?: {
+                            [key: string]: (number | string | boolean)[];
+                        };
+                        /** @description Only multiples of `step` above `low`. */
+                        step?: number;
+                        /** @description An explicit list instead of a range. */
+                        values?: number[];
+                    } | {
+                        /** @enum {string} */
+                        type: "int";
+                        /** @description Lower bound (inclusive). */
+                        low?: number;
+                        /** @description Upper bound (inclusive; lowered to the last `step` below it). */
+                        high?: number;
+                        /**
+                         * @description Sample uniformly in log space (needs low > 0; no `step`).
+                         * @default false
+                         */
+                        log?: boolean;
+                        /** @description Active only when every listed parameter (declared before this one) takes one of the listed values. */
+                        when?: {
+                            [key: string]: (number | string | boolean)[];
+                        };
+                        /** @description Only every `step`-th integer from `low` (default 1). */
+                        step?: number;
+                        /** @description An explicit list instead of a range. */
+                        values?: number[];
+                    } | {
+                        /** @enum {string} */
+                        type: "categorical";
+                        /** @description The choices: numbers, strings or booleans. */
+                        values: (number | string | boolean)[];
+                        /** @description Active only when every listed parameter (declared before this one) takes one of the listed values. */
+                        when?: {
+                            [key: string]: (number | string | boolean)[];
+                        };
+                    };
+                };
+                /**
+                 * @description What trials are ranked by.
+                 * @default {}
+                 */
+                metric?: {
+                    /**
+                     * @description finalLoss, bestLoss (from the result), valLoss or valAccuracy (best over recorded steps).
+                     * @default bestLoss
+                     * @enum {string}
+                     */
+                    name?: "finalLoss" | "bestLoss" | "valLoss" | "valAccuracy";
+                    /**
+                     * @description Default: maximize for valAccuracy, else minimize.
+                     * @enum {string}
+                     */
+                    goal?: "minimize" | "maximize";
+                    /** @description Stop the sweep once a trial reaches this value (at or beyond it in the goal's direction). */
+                    target?: number;
+                };
+                /**
+                 * @description How trial parameters are chosen.
+                 * @default {
+                 *       "type": "tpe"
+                 *     }
+                 */
+                sampler?: {
+                    /** @enum {string} */
+                    type: "grid";
+                    /** @description Seed of every random choice (default: drawn at submission and stored, so a sweep can be replayed). */
+                    seed?: number;
+                } | {
+                    /** @enum {string} */
+                    type: "random";
+                    /** @description Seed of every random choice (default: drawn at submission and stored, so a sweep can be replayed). */
+                    seed?: number;
+                } | {
+                    /** @enum {string} */
+                    type: "qmc";
+                    /** @description Seed of every random choice (default: drawn at submission and stored, so a sweep can be replayed). */
+                    seed?: number;
+                    /**
+                     * @description Which low-discrepancy sequence.
+                     * @default sobol
+                     * @enum {string}
+                     */
+                    sequence?: "sobol" | "halton";
+                    /**
+                     * @description Randomise the sequence by the seed (Sobol: linear matrix scrambling and a digital shift; Halton: digit permutations).
+                     * @default true
+                     */
+                    scramble?: boolean;
+                } | {
+                    /** @enum {string} */
+                    type: "tpe";
+                    /** @description Seed of every random choice (default: drawn at submission and stored, so a sweep can be replayed). */
+                    seed?: number;
+                    /**
+                     * @description Random trials before TPE starts (Optuna: n_startup_trials = 10).
+                     * @default 10
+                     */
+                    startupTrials?: number;
+                    /**
+                     * @description Candidates drawn from l(x) per suggestion (Optuna: n_ei_candidates = 24).
+                     * @default 24
+                     */
+                    nEiCandidates?: number;
+                    /**
+                     * @description Fraction of finished trials that are "good": ⌈γ·n⌉ (Optuna: 0.1).
+                     * @default 0.1
+                     */
+                    gamma?: number;
+                    /**
+                     * @description At most this many good trials (Optuna: 25).
+                     * @default 25
+                     */
+                    gammaMax?: number;
+                    /**
+                     * @description Add the prior component N(centre, range²) to each estimator (Optuna: true).
+                     * @default true
+                     */
+                    considerPrior?: boolean;
+                    /**
+                     * @description Weight of the prior component (Optuna: 1).
+                     * @default 1
+                     */
+                    priorWeight?: number;
+                    /**
+                     * @description Keep bandwidths at least range/min(100, 1 + components) (Optuna: true).
+                     * @default true
+                     */
+                    considerMagicClip?: boolean;
+                    /**
+                     * @description Let the range ends widen the outermost bandwidths (Optuna: false).
+                     * @default false
+                     */
+                    considerEndpoints?: boolean;
+                    /**
+                     * @description Model the always-active parameters jointly, bandwidths by Scott's rule (Optuna: false).
+                     * @default false
+                     */
+                    multivariate?: boolean;
+                    /**
+                     * @description Count running trials as the worst, to spread parallel trials apart (Optuna: false).
+                     * @default false
+                     */
+                    constantLiar?: boolean;
+                };
+                /**
+                 * @description When to stop unpromising trials early.
+                 * @default {
+                 *       "type": "none"
+                 *     }
+                 */
+                pruner?: {
+                    /** @enum {string} */
+                    type: "none";
+                } | {
+                    /** @enum {string} */
+                    type: "median";
+                    /**
+                     * @description No pruning until this many trials completed (Optuna: n_startup_trials = 5).
+                     * @default 5
+                     */
+                    startupTrials?: number;
+                    /**
+                     * @description No pruning before this step (Optuna: n_warmup_steps = 0).
+                     * @default 0
+                     */
+                    warmupSteps?: number;
+                    /**
+                     * @description Decide at the first recorded step of each interval after the warm-up (Optuna: interval_steps = 1).
+                     * @default 1
+                     */
+                    intervalSteps?: number;
+                    /**
+                     * @description Decide only with at least this many completed values at the step (Optuna: n_min_trials = 1).
+                     * @default 1
+                     */
+                    minTrials?: number;
+                } | {
+                    /** @enum {string} */
+                    type: "asha";
+                    /** @description Step of the first rung, the minimum resource r (default: 1% of the base spec's maxSteps, as Optuna's 'auto' estimates it). */
+                    minSteps?: number;
+                    /**
+                     * @description η: rungs lie η times apart, and 1 in η trials is promoted (Optuna: 4).
+                     * @default 4
+                     */
+                    reductionFactor?: number;
+                    /**
+                     * @description s: the first rung lies at minSteps · η^s (Optuna: 0).
+                     * @default 0
+                     */
+                    minEarlyStoppingRate?: number;
+                    /**
+                     * @description Stop every trial at a rung holding at most this many values (Optuna: 0).
+                     * @default 0
+                     */
+                    bootstrapCount?: number;
+                    /** @description No rungs past this many (default: no limit). */
+                    maxRungs?: number;
+                };
+                /**
+                 * @description When the sweep stops creating trials.
+                 * @default {}
+                 */
+                budget?: {
+                    /** @description Trials at most (default: the grid's size for grid, else 100; at most 10000). */
+                    maxTrials?: number;
+                    /** @description The sweep fails once more trials than this have failed (default: no limit). */
+                    maxFailedTrials?: number;
+                    /** @description No trial starts after this long; running ones are cancelled (default: no limit). */
+                    timeLimitSeconds?: number;
+                };
+                /**
+                 * @description Trials running at once, at most.
+                 * @default 4
+                 */
+                parallelism?: number;
+            } & WithRequired<components["schemas"]["SweepSpecInput"], "base" | "parameters">;
+            /** @description Trials per status. */
+            trials: components["schemas"]["TrialCountsInput"];
+            /** @description The best finished trial so far. */
+            best: {
+                /** Format: uuid */
+                runId: string;
+                trialNumber: number;
+                value: number;
+                /** @description The trial's parameters, keyed by dotted path into the run spec. */
+                parameters: {
+                    [key: string]: number | string | boolean;
+                };
+            } | null;
+            /** @description How far along the budget it is. */
+            progress: {
+                /** @description Trials finished. */
+                trials: number;
+                maxTrials: number;
+                /** @description Finished trials over maxTrials. */
+                fraction: number;
+                elapsedSeconds: number | null;
+                timeLimitSeconds: number | null;
+            };
+            /** @description Why it ended; null while it runs. */
+            result: components["schemas"]["SweepResultInput"] | null;
+        };
+        FieldIssueInput: {
+            /** @description The bad field, written as in JavaScript: `optimizer.learningRate`, `objective.initial[1]`; '' is the whole document. */
+            path: string;
+            message: string;
+            /** @description A stable machine-readable reason, e.g. `too_small`, `unrecognized_keys`. */
+            code: string;
+        };
+        /** @description An error, as RFC 9457 problem details. */
+        ProblemInput: {
+            /** @description A URI naming the kind of problem; `urn:descent:problem:<code>`. */
+            type: string;
+            title: string;
+            status: number;
+            detail?: string;
+            /** @description The request path. */
+            instance?: string;
+            /** @description Stable error code, e.g. `validation_failed`, `unauthorized`, `not_found`, `rate_limited`. */
+            code: string;
+            /** @description For validation errors: one entry per invalid field. */
+            errors?: components["schemas"]["FieldIssueInput"][];
+        };
+        BenchmarkInput: {
+            /** @description The `name` of a benchmark objective. */
+            name: string;
+            /** @description The formula, the standard start and the known minimum, in one line. */
+            description: string;
+            /** @description Allowed and default sizes; two-dimensional functions have min = max = 2. */
+            dimensions: {
+                default: number;
+                min: number;
+                max: number;
+            };
+            /** @description Whether `conditionNumber` applies. */
+            conditioned: boolean;
+        };
+        BenchmarkCatalogueInput: {
+            benchmarks: components["schemas"]["BenchmarkInput"][];
+        };
+        DatasetUploadInput: {
+            /** @description One array of feature values per row. */
+            features: number[][];
+            /** @description One target per row. */
+            targets: number[];
+            /** @description Names of the feature columns (default x1 … xd). */
+            columnNames?: string[];
+            /** @description Difficulty of each row (higher is harder), for curriculum learning. */
+            difficulty?: number[];
+            /** @description A name to recognise the dataset by. */
+            name?: string;
+            /** @description Name of the target column (default `target`). */
+            targetName?: string;
+        } | {
+            /** @description Number of feature columns. */
+            columns: number;
+            /** @description One entry list per row; absent columns are zero. */
+            rows: {
+                /** @description 0-based columns of the non-zero entries. */
+                indices: number[];
+                /** @description The entries, in the order of `indices`. */
+                values: number[];
+            }[];
+            /** @description One target per row. */
+            targets: number[];
+            /** @description Names of the feature columns (default x1 … xd). */
+            columnNames?: string[];
+            /** @description Difficulty of each row (higher is harder), for curriculum learning. */
+            difficulty?: number[];
+            /** @description A name to recognise the dataset by. */
+            name?: string;
+            /** @description Name of the target column (default `target`). */
+            targetName?: string;
+        };
+        DatasetInput: {
+            /** Format: uuid */
+            id: string;
+            name: string | null;
+            /**
+             * @description How the dataset was uploaded.
+             * @enum {string}
+             */
+            format: "json" | "csv";
+            /** Format: date-time */
+            createdAt: string;
+            /** @description Number of rows (examples). */
+            rows: number;
+            /** @description `fnv1a64:<hex>` over the layout, names and values: equal data, equal hash. */
+            contentHash: string;
+            schema: {
+                /**
+                 * @description How the features are stored: every cell, or only the non-zero entries.
+                 * @enum {string}
+                 */
+                layout: "dense" | "sparse";
+                /** @description Number of feature columns. */
+                featureCount: number;
+                /** @description Feature column names, in parameter order (a linear model has one weight per column, in this order). */
+                columns: string[];
+                /** @description Name of the target column. */
+                target: string;
+                /** @description The distinct target values, when every target is a whole number ≥ 0 (a classification set); null otherwise. */
+                classes: number[] | null;
+                /** @description Whether the rows carry a difficulty (for curriculum learning). */
+                difficulty: boolean;
+                /** @description Stored entries of a sparse dataset; null for dense. */
+                nonZeros: number | null;
+            };
+        };
+        DatasetListInput: {
+            datasets: components["schemas"]["DatasetInput"][];
+            /** @description Pass as `cursor` for the next page; null on the last page. */
+            nextCursor: string | null;
+        };
+        DatasetDataInput: {
+            /** Format: uuid */
+            id: string;
+            offset: number;
+            totalRows: number;
+            /** @description Pass as `offset` for the next page; null on the last page. */
+            nextOffset: number | null;
+            /** @description The rows of this page, in the upload form (dense or sparse, as stored). */
+            data: components["schemas"]["DatasetUploadInput"] | {
+                /** @description One array of feature values per row. */
+                features: number[][];
+                /** @description One target per row. */
+                targets: number[];
+                /** @description Names of the feature columns (default x1 … xd). */
+                columnNames?: string[];
+                /** @description Difficulty of each row (higher is harder), for curriculum learning. */
+                difficulty?: number[];
+                /** @description A name to recognise the dataset by. */
+                name?: string;
+                /** @description Name of the target column (default `target`). */
+                targetName?: string;
+            } | {
+                /** @description Number of feature columns. */
+                columns: number;
+                /** @description One entry list per row; absent columns are zero. */
+                rows: {
+                    /** @description 0-based columns of the non-zero entries. */
+                    indices: number[];
+                    /** @description The entries, in the order of `indices`. */
+                    values: number[];
+                }[];
+                /** @description One target per row. */
+                targets: number[];
+                /** @description Names of the feature columns (default x1 … xd). */
+                columnNames?: string[];
+                /** @description Difficulty of each row (higher is harder), for curriculum learning. */
+                difficulty?: number[];
+                /** @description A name to recognise the dataset by. */
+                name?: string;
+                /** @description Name of the target column (default `target`). */
+                targetName?: string;
+            };
+        };
+        ReadinessInput: {
+            /** @enum {string} */
+            status: "ready" | "not_ready";
+            /** @description One line per unreachable service. */
+            detail?: string;
+            services: {
+                postgres: {
+                    ok: boolean;
+                    /** @description Why the service is unreachable. */
+                    error?: string;
+                };
+                redis: {
+                    ok: boolean;
+                    /** @description Why the service is unreachable. */
+                    error?: string;
+                };
+            };
+        };
+        HyperparameterInput: {
+            /** @description The field of `optimizer` in a run spec. */
+            name: string;
+            /** @enum {string} */
+            type: "number";
+            minimum?: number;
+            exclusiveMinimum?: number;
+            maximum?: number;
+            exclusiveMaximum?: number;
+            /** @description The value used when the field is left out, per flavor. */
+            default: {
+                paper: number;
+                pytorch: number;
+            };
+            /** @description The flavors in which the field may be set. */
+            flavors: ("paper" | "pytorch")[];
+            description: string;
+        };
+        OptimizerInput: {
+            name: string;
+            /** @description One line. */
+            description: string;
+            flavors: ("paper" | "pytorch")[];
+            /** @description `weightDecay` is the decoupled decay of the optimizer itself (AdamW) rather than an L2 term in the gradient. */
+            decoupledWeightDecay: boolean;
+            hyperparameters: components["schemas"]["HyperparameterInput"][];
+        };
+        OptimizerCatalogueInput: {
+            optimizers: components["schemas"]["OptimizerInput"][];
+        };
+        ParallelParameterInput: {
+            /**
+             * @description The field of `parallel` in a run spec.
+             * @enum {string}
+             */
+            name: "communicationPeriod" | "movingRate" | "delay" | "shards";
+            /** @enum {string} */
+            type: "integer" | "number";
+            minimum: number;
+            maximum: number;
+            /** @description The value used when the field is left out; null when it depends on `replicas` (movingRate: 0.9/p). */
+            default: number | null;
+            /** @description The field applies only with execution "simulated". */
+            simulatedOnly: boolean;
+            description: string;
+        };
+        ParallelAlgorithmInput: {
+            /** @description The value of `parallel.algorithm`. */
+            name: string;
+            /** @description One line. */
+            description: string;
+            paper: string;
+            /** @description The only `optimizer.name` the algorithm runs with; null: any optimizer. */
+            optimizer: string | null;
+            /** @description The values of `parallel.execution` this service runs it in. */
+            executions: ("concurrent" | "simulated")[];
+            /** @description Whether a learning-rate `schedule` applies to its steps. */
+            schedules: boolean;
+            /** @description The fields of `parallel` it uses besides algorithm, replicas and execution. */
+            parameters: components["schemas"]["ParallelParameterInput"][];
+        };
+        ParallelAlgorithmCatalogueInput: {
+            /** @description Bounds of `parallel.replicas`. */
+            replicas: {
+                minimum: number;
+                maximum: number;
+            };
+            algorithms: components["schemas"]["ParallelAlgorithmInput"][];
+        };
+        /** @enum {string} */
+        RunStatusInput: "queued" | "running" | "completed" | "early_stopped" | "diverged" | "failed" | "cancelled" | "pruned";
+        RunProgressInput: {
+            step: number;
+            totalSteps: number | null;
+            epoch: number | null;
+            fraction: number | null;
+            stepsPerSecond: number | null;
+            etaSeconds: number | null;
+        } & {
+            [key: string]: unknown;
+        };
+        EarlyStoppingStateInput: {
+            enabled: boolean;
+            /** @enum {string|null} */
+            monitor: "loss" | "valLoss" | null;
+            best: number | null;
+            bestStep: number | null;
+            patience: number | null;
+            stepsSinceBest: number | null;
+            stopped: boolean;
+        } & {
+            [key: string]: unknown;
+        };
+        RunResultInput: {
+            /** @enum {string} */
+            stopReason: "max_steps" | "early_stopping" | "loss_target" | "grad_norm_target" | "time_limit" | "pruned" | "diverged" | "cancelled" | "error";
+            /** @description The stop reason in a sentence for humans. */
+            message: string;
+            finalLoss: number | null;
+            bestLoss: number | null;
+            bestStep: number | null;
+            steps: number;
+            /** @description Final parameters; an entry is null where it is not finite (a diverged run). */
+            params: (number | null)[] | null;
+            /** @description A pruned trial's reason: the rule, the step, its value against the cutoff, its rank among the competitors. */
+            pruning?: components["schemas"]["PruningInput"];
+        } & {
+            [key: string]: unknown;
+        };
+        RunInput: {
+            /** Format: uuid */
+            id: string;
+            status: components["schemas"]["RunStatusInput"];
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            /** Format: date-time */
+            startedAt: string | null;
+            /** Format: date-time */
+            finishedAt: string | null;
+            /** Format: uuid */
+            sweepId: string | null;
+            /** @description A sweep trial's number within its sweep, from 0. */
+            trialNumber: number | null;
+            /** @description A sweep trial's parameters, keyed by dotted path into the spec. */
+            parameters: {
+                [key: string]: number | string | boolean;
+            } | null;
+            /** @description How many times a worker has started the run. */
+            attempts: number;
+            /** @description A run: objective, optimizer, and the training settings around them. */
+            spec: components["schemas"]["RunSpecInput"];
+            progress: components["schemas"]["RunProgressInput"] | null;
+            earlyStopping: components["schemas"]["EarlyStoppingStateInput"] | null;
+            result: components["schemas"]["RunResultInput"] | null;
+        };
+        RunListInput: {
+            runs: components["schemas"]["RunInput"][];
+            /** @description Pass as `cursor` for the next page; null on the last page. */
+            nextCursor: string | null;
+        };
+        LandscapeInput: {
+            /** Format: uuid */
+            runId: string;
+            /** @description The two parameter names: x, then y. */
+            variables: (string)[];
+            resolution: number;
+            xRange: (number)[];
+            yRange: (number)[];
+            /** @description Grid abscissae, low to high. */
+            x: number[];
+            /** @description Grid ordinates, low to high. */
+            y: number[];
+            /** @description `values[j][i]` = f(x[i], y[j]); null where not finite. */
+            values: (number | null)[][];
+            valueRange: {
+                min: number | null;
+                max: number | null;
+            };
+            /** @description The starting point. */
+            start: (number)[];
+            /** @description The final parameters, once the run has a result. */
+            final: (number)[] | null;
+            /** @description The known minimum, where the objective documents one. */
+            minimum: {
+                value: number;
+                params: (number)[] | null;
+            } | null;
+        };
+        /** @description One recorded step: `step`, then the selected fields; non-finite values are null. */
+        MetricRowInput: {
+            step: number;
+        } & {
+            [key: string]: (number | (number | null)[]) | null;
+        };
+        /** @description A downsampled bucket: each selected field as its mean, plus `<field>Min` and `<field>Max`; `epoch`, `elapsedSeconds` and `params` (the parameters) at the bucket's last recorded step, `stepEnd`. */
+        MetricBucketInput: {
+            /** @description First recorded step in the bucket. */
+            step: number;
+            /** @description Last recorded step in the bucket. */
+            stepEnd: number;
+            /** @description Recorded steps in the bucket. */
+            count: number;
+        } & {
+            [key: string]: (number | (number | null)[]) | null;
+        };
+        MetricsPageInput: {
+            /** Format: uuid */
+            runId: string;
+            fields: ("loss" | "valLoss" | "valAccuracy" | "gradNorm" | "learningRate" | "updateNorm" | "epoch" | "elapsedSeconds" | "params")[];
+            downsampled: boolean;
+            /** @description Steps per bucket when downsampled, else null. */
+            bucketSize: number | null;
+            points: (components["schemas"]["MetricRowInput"] | components["schemas"]["MetricBucketInput"])[];
+            /** @description Pass as `cursor` for the next page; null on the last page. */
+            nextCursor: string | null;
+        };
+        ParameterNamesInput: {
+            /** Format: uuid */
+            runId: string;
+            /** @description How many parameters the objective has. */
+            dimension: number;
+            /** @description The names in vector order; null past 100000 parameters. */
+            names: string[] | null;
+        };
+        SweepListInput: {
+            sweeps: components["schemas"]["SweepInput"][];
+            /** @description Pass as `cursor` for the next page; null on the last page. */
+            nextCursor: string | null;
+        };
+        TrialListInput: {
+            /** @description Best first: finished trials by value, then pruned ones (deepest first), then running, queued, failed and cancelled ones. */
+            items: components["schemas"]["TrialInput"][];
+            /** @description Pass as `cursor` for the next page; null on the last page. */
+            nextCursor: string | null;
+        };
+        GradientCheck: {
+            /** @description Every checked coordinate agrees with central finite differences. */
+            passed: boolean;
+            /** @description f at the point checked (the starting point). */
+            value: number | null;
+            /** @description Relative finite-difference step h. */
+            step: number;
+            tolerance: number;
+            maxAbsoluteError: number | null;
+            maxRelativeError: number | null;
+            /** @description The coordinates checked: all of them up to 100 dimensions, else a seeded sample of 100. */
+            coordinates: {
+                index: number;
+                variable: string;
+                analytic: number | null;
+                numeric: number | null;
+                absoluteError: number | null;
+                relativeError: number | null;
+                passed: boolean;
+            }[];
+        };
+        ObjectiveRequest: {
+            /** @description A name to recognise the objective by. */
+            name?: string;
+            /** @description The objective: expression, benchmark, or model on data. */
+            objective: {
+                /** @enum {string} */
+                type: "expression";
+                /** @description Formula over the variables: + - * / ^, parentheses, numbers, pi, e and functions such as exp, log, sqrt, sigmoid, min, max, pow. */
+                expression: string;
+                /** @description Variable names, in parameter-vector order. */
+                variables: string[];
+                /** @description Starting point, one entry per variable (default: zeros). */
+                initial?: number[];
+            } | {
+                /** @enum {string} */
+                type: "benchmark";
+                /**
+                 * @description Which benchmark function.
+                 * @enum {string}
+                 */
+                name: "rosenbrock" | "beale" | "booth" | "himmelblau" | "saddle" | "quadratic" | "rastrigin" | "ackley" | "styblinski-tang" | "sphere" | "matyas" | "three-hump-camel";
+                /** @description Number of variables for n-dimensional functions (default: the length of initial, else 2). */
+                dimensions?: number;
+                /** @description Starting point (default: the function's standard start). */
+                initial?: number[];
+                /** @description Ratio of the largest to the smallest curvature (quadratic only, default 100). */
+                conditionNumber?: number;
+            } | {
+                /** @enum {string} */
+                type: "model";
+                /**
+                 * @description linear (½ squared error), logistic (binary cross-entropy), softmax (cross-entropy), mlp.
+                 * @enum {string}
+                 */
+                model: "linear" | "logistic" | "softmax" | "mlp";
+                /** @description Training data: inline, sparse inline, built in, an uploaded dataset id, or a CSV path (CLI). */
+                data: {
+                    /** @description One array of feature values per row. */
+                    features: number[][];
+                    /** @description One target per row. */
+                    targets: number[];
+                    /** @description Names of the feature columns (default x1 … xd). */
+                    columnNames?: string[];
+                    /** @description Difficulty of each row (higher is harder), for curriculum learning. */
+                    difficulty?: number[];
+                } | {
+                    /** @description Number of feature columns. */
+                    columns: number;
+                    /** @description One entry list per row; absent columns are zero. */
+                    rows: {
+                        /** @description 0-based columns of the non-zero entries. */
+                        indices: number[];
+                        /** @description The entries, in the order of `indices`. */
+                        values: number[];
+                    }[];
+                    /** @description One target per row. */
+                    targets: number[];
+                    /** @description Names of the feature columns (default x1 … xd). */
+                    columnNames?: string[];
+                    /** @description Difficulty of each row (higher is harder), for curriculum learning. */
+                    difficulty?: number[];
+                } | ({
+                    /** @enum {string} */
+                    builtin: "iris";
+                } | {
+                    /** @enum {string} */
+                    builtin: "linear";
+                    /**
+                     * @description Number of rows generated.
+                     * @default 200
+                     */
+                    rows: number;
+                    /**
+                     * @description Number of features.
+                     * @default 5
+                     */
+                    columns: number;
+                    /**
+                     * @description Standard deviation of the Gaussian noise added.
+                     * @default 0.1
+                     */
+                    noise: number;
+                    /**
+                     * @description Seed of the generator: equal seeds give equal data.
+                     * @default 1
+                     */
+                    seed: number;
+                } | {
+                    /** @enum {string} */
+                    builtin: "blobs";
+                    /**
+                     * @description Number of rows generated.
+                     * @default 300
+                     */
+                    rows: number;
+                    /**
+                     * @description Number of features.
+                     * @default 2
+                     */
+                    columns: number;
+                    /**
+                     * @description Number of classes (targets 0 … classes − 1).
+                     * @default 3
+                     */
+                    classes: number;
+                    /**
+                     * @description Standard deviation around each centre.
+                     * @default 1
+                     */
+                    spread: number;
+                    /**
+                     * @description Centres are uniform in [−centerBox, centerBox] per feature.
+                     * @default 5
+                     */
+                    centerBox: number;
+                    /**
+                     * @description Seed of the generator: equal seeds give equal data.
+                     * @default 1
+                     */
+                    seed: number;
+                } | {
+                    /** @enum {string} */
+                    builtin: "moons";
+                    /**
+                     * @description Number of rows generated.
+                     * @default 200
+                     */
+                    rows: number;
+                    /**
+                     * @description Standard deviation of the Gaussian noise added.
+                     * @default 0.1
+                     */
+                    noise: number;
+                    /**
+                     * @description Seed of the generator: equal seeds give equal data.
+                     * @default 1
+                     */
+                    seed: number;
+                } | {
+                    /** @enum {string} */
+                    builtin: "spirals";
+                    /**
+                     * @description Number of rows generated.
+                     * @default 300
+                     */
+                    rows: number;
+                    /**
+                     * @description Number of classes (targets 0 … classes − 1).
+                     * @default 3
+                     */
+                    classes: number;
+                    /**
+                     * @description Turns of each arm.
+                     * @default 1
+                     */
+                    turns: number;
+                    /**
+                     * @description Standard deviation of the Gaussian noise added.
+                     * @default 0.02
+                     */
+                    noise: number;
+                    /**
+                     * @description Seed of the generator: equal seeds give equal data.
+                     * @default 1
+                     */
+                    seed: number;
+                } | {
+                    /** @enum {string} */
+                    builtin: "sparse-text";
+                    /**
+                     * @description Number of rows generated.
+                     * @default 2000
+                     */
+                    rows: number;
+                    /**
+                     * @description Vocabulary size.
+                     * @default 1000
+                     */
+                    columns: number;
+                    /**
+                     * @description Word draws per row (a repeated word counts up).
+                     * @default 20
+                     */
+                    wordsPerRow: number;
+                    /**
+                     * @description The most frequent words, which carry no signal.
+                     * @default 10
+                     */
+                    commonWords: number;
+                    /**
+                     * @description Exponent s of the word frequencies ∝ 1/(rank)^s.
+                     * @default 1
+                     */
+                    zipfExponent: number;
+                    /**
+                     * @description Probability of flipping each label.
+                     * @default 0.05
+                     */
+                    labelNoise: number;
+                    /**
+                     * @description Seed of the generator: equal seeds give equal data.
+                     * @default 1
+                     */
+                    seed: number;
+                }) | {
+                    /** @description Id of an uploaded dataset. */
+                    id: string;
+                } | {
+                    /** @description A CSV file with a header row, relative to the spec file (CLI only). */
+                    path: string;
+                    /** @description Target column name or 0-based index (default the last). */
+                    targetColumn?: string | number;
+                    /** @description Difficulty column, for curriculum learning. */
+                    difficultyColumn?: string | number;
+                };
+                /**
+                 * @description Fraction of `data` held out for validation (seeded by `seed`).
+                 * @default 0
+                 */
+                validationSplit: number;
+                /** @description A separate validation set (instead of validationSplit). */
+                validation?: {
+                    /** @description One array of feature values per row. */
+                    features: number[][];
+                    /** @description One target per row. */
+                    targets: number[];
+                    /** @description Names of the feature columns (default x1 … xd). */
+                    columnNames?: string[];
+                    /** @description Difficulty of each row (higher is harder), for curriculum learning. */
+                    difficulty?: number[];
+                } | {
+                    /** @description Number of feature columns. */
+                    columns: number;
+                    /** @description One entry list per row; absent columns are zero. */
+                    rows: {
+                        /** @description 0-based columns of the non-zero entries. */
+                        indices: number[];
+                        /** @description The entries, in the order of `indices`. */
+                        values: number[];
+                    }[];
+                    /** @description One target per row. */
+                    targets: number[];
+                    /** @description Names of the feature columns (default x1 … xd). */
+                    columnNames?: string[];
+                    /** @description Difficulty of each row (higher is harder), for curriculum learning. */
+                    difficulty?: number[];
+                } | ({
+                    /** @enum {string} */
+                    builtin: "iris";
+                } | {
+                    /** @enum {string} */
+                    builtin: "linear";
+                    /**
+                     * @description Number of rows generated.
+                     * @default 200
+                     */
+                    rows: number;
+                    /**
+                     * @description Number of features.
+                     * @default 5
+                     */
+                    columns: number;
+                    /**
+                     * @description Standard deviation of the Gaussian noise added.
+                     * @default 0.1
+                     */
+                    noise: number;
+                    /**
+                     * @description Seed of the generator: equal seeds give equal data.
+                     * @default 1
+                     */
+                    seed: number;
+                } | {
+                    /** @enum {string} */
+                    builtin: "blobs";
+                    /**
+                     * @description Number of rows generated.
+                     * @default 300
+                     */
+                    rows: number;
+                    /**
+                     * @description Number of features.
+                     * @default 2
+                     */
+                    columns: number;
+                    /**
+                     * @description Number of classes (targets 0 … classes − 1).
+                     * @default 3
+                     */
+                    classes: number;
+                    /**
+                     * @description Standard deviation around each centre.
+                     * @default 1
+                     */
+                    spread: number;
+                    /**
+                     * @description Centres are uniform in [−centerBox, centerBox] per feature.
+                     * @default 5
+                     */
+                    centerBox: number;
+                    /**
+                     * @description Seed of the generator: equal seeds give equal data.
+                     * @default 1
+                     */
+                    seed: number;
+                } | {
+                    /** @enum {string} */
+                    builtin: "moons";
+                    /**
+                     * @description Number of rows generated.
+                     * @default 200
+                     */
+                    rows: number;
+                    /**
+                     * @description Standard deviation of the Gaussian noise added.
+                     * @default 0.1
+                     */
+                    noise: number;
+                    /**
+                     * @description Seed of the generator: equal seeds give equal data.
+                     * @default 1
+                     */
+                    seed: number;
+                } | {
+                    /** @enum {string} */
+                    builtin: "spirals";
+                    /**
+                     * @description Number of rows generated.
+                     * @default 300
+                     */
+                    rows: number;
+                    /**
+                     * @description Number of classes (targets 0 … classes − 1).
+                     * @default 3
+                     */
+                    classes: number;
+                    /**
+                     * @description Turns of each arm.
+                     * @default 1
+                     */
+                    turns: number;
+                    /**
+                     * @description Standard deviation of the Gaussian noise added.
+                     * @default 0.02
+                     */
+                    noise: number;
+                    /**
+                     * @description Seed of the generator: equal seeds give equal data.
+                     * @default 1
+                     */
+                    seed: number;
+                } | {
+                    /** @enum {string} */
+                    builtin: "sparse-text";
+                    /**
+                     * @description Number of rows generated.
+                     * @default 2000
+                     */
+                    rows: number;
+                    /**
+                     * @description Vocabulary size.
+                     * @default 1000
+                     */
+                    columns: number;
+                    /**
+                     * @description Word draws per row (a repeated word counts up).
+                     * @default 20
+                     */
+                    wordsPerRow: number;
+                    /**
+                     * @description The most frequent words, which carry no signal.
+                     * @default 10
+                     */
+                    commonWords: number;
+                    /**
+                     * @description Exponent s of the word frequencies ∝ 1/(rank)^s.
+                     * @default 1
+                     */
+                    zipfExponent: number;
+                    /**
+                     * @description Probability of flipping each label.
+                     * @default 0.05
+                     */
+                    labelNoise: number;
+                    /**
+                     * @description Seed of the generator: equal seeds give equal data.
+                     * @default 1
+                     */
+                    seed: number;
+                }) | {
+                    /** @description Id of an uploaded dataset. */
+                    id: string;
+                } | {
+                    /** @description A CSV file with a header row, relative to the spec file (CLI only). */
+                    path: string;
+                    /** @description Target column name or 0-based index (default the last). */
+                    targetColumn?: string | number;
+                    /** @description Difficulty column, for curriculum learning. */
+                    difficultyColumn?: string | number;
+                };
+                /** @description Starting parameters, in the documented order. */
+                initial?: number[];
+                /** @description mlp: hidden layer sizes (default [16]). */
+                hidden?: number[];
+                /**
+                 * @description mlp: hidden activation (default relu).
+                 * @enum {string}
+                 */
+                activation?: "relu" | "tanh" | "sigmoid";
+                /** @description mlp: batch normalization before each hidden activation (default false). */
+                batchNormalization?: boolean;
+                /**
+                 * @description mlp: output layer loss (default softmax for class targets, else linear).
+                 * @enum {string}
+                 */
+                output?: "linear" | "logistic" | "softmax";
+                /**
+                 * @description λ of the penalty (λ/2)·‖weights‖² (biases, γ and β excluded).
+                 * @default 0
+                 */
+                l2: number;
+                /** @description softmax: number of classes (default: largest target + 1). */
+                classes?: number;
+                /** @description Seed of the validation split and of the mlp initialisation (default 0). */
+                seed?: number;
+            };
+        };
+        ObjectiveCheck: {
+            /** @description Parameter names, in parameter-vector order. */
+            variables: string[];
+            /** @description Length of the parameter vector. */
+            dimension: number;
+            /** @description The starting point runs begin from (null above 1000 dimensions). */
+            initial: number[] | null;
+            gradientCheck: components["schemas"]["GradientCheck"];
+        };
+        Objective: {
+            /** Format: uuid */
+            id: string;
+            name: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            objective: {
+                /** @enum {string} */
+                type: "expression";
+                /** @description Formula over the variables: + - * / ^, parentheses, numbers, pi, e and functions such as exp, log, sqrt, sigmoid, min, max, pow. */
+                expression: string;
+                /** @description Variable names, in parameter-vector order. */
+                variables: string[];
+                /** @description Starting point, one entry per variable (default: zeros). */
+                initial?: number[];
+            } | {
+                /** @enum {string} */
+                type: "benchmark";
+                /**
+                 * @description Which benchmark function.
+                 * @enum {string}
+                 */
+                name: "rosenbrock" | "beale" | "booth" | "himmelblau" | "saddle" | "quadratic" | "rastrigin" | "ackley" | "styblinski-tang" | "sphere" | "matyas" | "three-hump-camel";
+                /** @description Number of variables for n-dimensional functions (default: the length of initial, else 2). */
+                dimensions?: number;
+                /** @description Starting point (default: the function's standard start). */
+                initial?: number[];
+                /** @description Ratio of the largest to the smallest curvature (quadratic only, default 100). */
+                conditionNumber?: number;
+            } | {
+                /** @enum {string} */
+                type: "model";
+                /**
+                 * @description linear (½ squared error), logistic (binary cross-entropy), softmax (cross-entropy), mlp.
+                 * @enum {string}
+                 */
+                model: "linear" | "logistic" | "softmax" | "mlp";
+                /** @description Training data: inline, sparse inline, built in, an uploaded dataset id, or a CSV path (CLI). */
+                data: {
+                    /** @description One array of feature values per row. */
+                    features: number[][];
+                    /** @description One target per row. */
+                    targets: number[];
+                    /** @description Names of the feature columns (default x1 … xd). */
+                    columnNames?: string[];
+                    /** @description Difficulty of each row (higher is harder), for curriculum learning. */
+                    difficulty?: number[];
+                } | {
+                    /** @description Number of feature columns. */
+                    columns: number;
+                    /** @description One entry list per row; absent columns are zero. */
+                    rows: {
+                        /** @description 0-based columns of the non-zero entries. */
+                        indices: number[];
+                        /** @description The entries, in the order of `indices`. */
+                        values: number[];
+                    }[];
+                    /** @description One target per row. */
+                    targets: number[];
+                    /** @description Names of the feature columns (default x1 … xd). */
+                    columnNames?: string[];
+                    /** @description Difficulty of each row (higher is harder), for curriculum learning. */
+                    difficulty?: number[];
+                } | ({
+                    /** @enum {string} */
+                    builtin: "iris";
+                } | {
+                    /** @enum {string} */
+                    builtin: "linear";
+                    /**
+                     * @description Number of rows generated.
+                     * @default 200
+                     */
+                    rows: number;
+                    /**
+                     * @description Number of features.
+                     * @default 5
+                     */
+                    columns: number;
+                    /**
+                     * @description Standard deviation of the Gaussian noise added.
+                     * @default 0.1
+                     */
+                    noise: number;
+                    /**
+                     * @description Seed of the generator: equal seeds give equal data.
+                     * @default 1
+                     */
+                    seed: number;
+                } | {
+                    /** @enum {string} */
+                    builtin: "blobs";
+                    /**
+                     * @description Number of rows generated.
+                     * @default 300
+                     */
+                    rows: number;
+                    /**
+                     * @description Number of features.
+                     * @default 2
+                     */
+                    columns: number;
+                    /**
+                     * @description Number of classes (targets 0 … classes − 1).
+                     * @default 3
+                     */
+                    classes: number;
+                    /**
+                     * @description Standard deviation around each centre.
+                     * @default 1
+                     */
+                    spread: number;
+                    /**
+                     * @description Centres are uniform in [−centerBox, centerBox] per feature.
+                     * @default 5
+                     */
+                    centerBox: number;
+                    /**
+                     * @description Seed of the generator: equal seeds give equal data.
+                     * @default 1
+                     */
+                    seed: number;
+                } | {
+                    /** @enum {string} */
+                    builtin: "moons";
+                    /**
+                     * @description Number of rows generated.
+                     * @default 200
+                     */
+                    rows: number;
+                    /**
+                     * @description Standard deviation of the Gaussian noise added.
+                     * @default 0.1
+                     */
+                    noise: number;
+                    /**
+                     * @description Seed of the generator: equal seeds give equal data.
+                     * @default 1
+                     */
+                    seed: number;
+                } | {
+                    /** @enum {string} */
+                    builtin: "spirals";
+                    /**
+                     * @description Number of rows generated.
+                     * @default 300
+                     */
+                    rows: number;
+                    /**
+                     * @description Number of classes (targets 0 … classes − 1).
+                     * @default 3
+                     */
+                    classes: number;
+                    /**
+                     * @description Turns of each arm.
+                     * @default 1
+                     */
+                    turns: number;
+                    /**
+                     * @description Standard deviation of the Gaussian noise added.
+                     * @default 0.02
+                     */
+                    noise: number;
+                    /**
+                     * @description Seed of the generator: equal seeds give equal data.
+                     * @default 1
+                     */
+                    seed: number;
+                } | {
+                    /** @enum {string} */
+                    builtin: "sparse-text";
+                    /**
+                     * @description Number of rows generated.
+                     * @default 2000
+                     */
+                    rows: number;
+                    /**
+                     * @description Vocabulary size.
+                     * @default 1000
+                     */
+                    columns: number;
+                    /**
+                     * @description Word draws per row (a repeated word counts up).
+                     * @default 20
+                     */
+                    wordsPerRow: number;
+                    /**
+                     * @description The most frequent words, which carry no signal.
+                     * @default 10
+                     */
+                    commonWords: number;
+                    /**
+                     * @description Exponent s of the word frequencies ∝ 1/(rank)^s.
+                     * @default 1
+                     */
+                    zipfExponent: number;
+                    /**
+                     * @description Probability of flipping each label.
+                     * @default 0.05
+                     */
+                    labelNoise: number;
+                    /**
+                     * @description Seed of the generator: equal seeds give equal data.
+                     * @default 1
+                     */
+                    seed: number;
+                }) | {
+                    /** @description Id of an uploaded dataset. */
+                    id: string;
+                } | {
+                    /** @description A CSV file with a header row, relative to the spec file (CLI only). */
+                    path: string;
+                    /** @description Target column name or 0-based index (default the last). */
+                    targetColumn?: string | number;
+                    /** @description Difficulty column, for curriculum learning. */
+                    difficultyColumn?: string | number;
+                };
+                /**
+                 * @description Fraction of `data` held out for validation (seeded by `seed`).
+                 * @default 0
+                 */
+                validationSplit: number;
+                /** @description A separate validation set (instead of validationSplit). */
+                validation?: {
+                    /** @description One array of feature values per row. */
+                    features: number[][];
+                    /** @description One target per row. */
+                    targets: number[];
+                    /** @description Names of the feature columns (default x1 … xd). */
+                    columnNames?: string[];
+                    /** @description Difficulty of each row (higher is harder), for curriculum learning. */
+                    difficulty?: number[];
+                } | {
+                    /** @description Number of feature columns. */
+                    columns: number;
+                    /** @description One entry list per row; absent columns are zero. */
+                    rows: {
+                        /** @description 0-based columns of the non-zero entries. */
+                        indices: number[];
+                        /** @description The entries, in the order of `indices`. */
+                        values: number[];
+                    }[];
+                    /** @description One target per row. */
+                    targets: number[];
+                    /** @description Names of the feature columns (default x1 … xd). */
+                    columnNames?: string[];
+                    /** @description Difficulty of each row (higher is harder), for curriculum learning. */
+                    difficulty?: number[];
+                } | ({
+                    /** @enum {string} */
+                    builtin: "iris";
+                } | {
+                    /** @enum {string} */
+                    builtin: "linear";
+                    /**
+                     * @description Number of rows generated.
+                     * @default 200
+                     */
+                    rows: number;
+                    /**
+                     * @description Number of features.
+                     * @default 5
+                     */
+                    columns: number;
+                    /**
+                     * @description Standard deviation of the Gaussian noise added.
+                     * @default 0.1
+                     */
+                    noise: number;
+                    /**
+                     * @description Seed of the generator: equal seeds give equal data.
+                     * @default 1
+                     */
+                    seed: number;
+                } | {
+                    /** @enum {string} */
+                    builtin: "blobs";
+                    /**
+                     * @description Number of rows generated.
+                     * @default 300
+                     */
+                    rows: number;
+                    /**
+                     * @description Number of features.
+                     * @default 2
+                     */
+                    columns: number;
+                    /**
+                     * @description Number of classes (targets 0 … classes − 1).
+                     * @default 3
+                     */
+                    classes: number;
+                    /**
+                     * @description Standard deviation around each centre.
+                     * @default 1
+                     */
+                    spread: number;
+                    /**
+                     * @description Centres are uniform in [−centerBox, centerBox] per feature.
+                     * @default 5
+                     */
+                    centerBox: number;
+                    /**
+                     * @description Seed of the generator: equal seeds give equal data.
+                     * @default 1
+                     */
+                    seed: number;
+                } | {
+                    /** @enum {string} */
+                    builtin: "moons";
+                    /**
+                     * @description Number of rows generated.
+                     * @default 200
+                     */
+                    rows: number;
+                    /**
+                     * @description Standard deviation of the Gaussian noise added.
+                     * @default 0.1
+                     */
+                    noise: number;
+                    /**
+                     * @description Seed of the generator: equal seeds give equal data.
+                     * @default 1
+                     */
+                    seed: number;
+                } | {
+                    /** @enum {string} */
+                    builtin: "spirals";
+                    /**
+                     * @description Number of rows generated.
+                     * @default 300
+                     */
+                    rows: number;
+                    /**
+                     * @description Number of classes (targets 0 … classes − 1).
+                     * @default 3
+                     */
+                    classes: number;
+                    /**
+                     * @description Turns of each arm.
+                     * @default 1
+                     */
+                    turns: number;
+                    /**
+                     * @description Standard deviation of the Gaussian noise added.
+                     * @default 0.02
+                     */
+                    noise: number;
+                    /**
+                     * @description Seed of the generator: equal seeds give equal data.
+                     * @default 1
+                     */
+                    seed: number;
+                } | {
+                    /** @enum {string} */
+                    builtin: "sparse-text";
+                    /**
+                     * @description Number of rows generated.
+                     * @default 2000
+                     */
+                    rows: number;
+                    /**
+                     * @description Vocabulary size.
+                     * @default 1000
+                     */
+                    columns: number;
+                    /**
+                     * @description Word draws per row (a repeated word counts up).
+                     * @default 20
+                     */
+                    wordsPerRow: number;
+                    /**
+                     * @description The most frequent words, which carry no signal.
+                     * @default 10
+                     */
+                    commonWords: number;
+                    /**
+                     * @description Exponent s of the word frequencies ∝ 1/(rank)^s.
+                     * @default 1
+                     */
+                    zipfExponent: number;
+                    /**
+                     * @description Probability of flipping each label.
+                     * @default 0.05
+                     */
+                    labelNoise: number;
+                    /**
+                     * @description Seed of the generator: equal seeds give equal data.
+                     * @default 1
+                     */
+                    seed: number;
+                }) | {
+                    /** @description Id of an uploaded dataset. */
+                    id: string;
+                } | {
+                    /** @description A CSV file with a header row, relative to the spec file (CLI only). */
+                    path: string;
+                    /** @description Target column name or 0-based index (default the last). */
+                    targetColumn?: string | number;
+                    /** @description Difficulty column, for curriculum learning. */
+                    difficultyColumn?: string | number;
+                };
+                /** @description Starting parameters, in the documented order. */
+                initial?: number[];
+                /** @description mlp: hidden layer sizes (default [16]). */
+                hidden?: number[];
+                /**
+                 * @description mlp: hidden activation (default relu).
+                 * @enum {string}
+                 */
+                activation?: "relu" | "tanh" | "sigmoid";
+                /** @description mlp: batch normalization before each hidden activation (default false). */
+                batchNormalization?: boolean;
+                /**
+                 * @description mlp: output layer loss (default softmax for class targets, else linear).
+                 * @enum {string}
+                 */
+                output?: "linear" | "logistic" | "softmax";
+                /**
+                 * @description λ of the penalty (λ/2)·‖weights‖² (biases, γ and β excluded).
+                 * @default 0
+                 */
+                l2: number;
+                /** @description softmax: number of classes (default: largest target + 1). */
+                classes?: number;
+                /** @description Seed of the validation split and of the mlp initialisation (default 0). */
+                seed?: number;
+            };
+            variables: string[];
+            dimension: number;
+            gradientCheck: components["schemas"]["GradientCheck"] | null;
+        };
+        ObjectiveList: {
+            objectives: components["schemas"]["Objective"][];
+            /** @description Pass as `cursor` for the next page; null on the last page. */
+            nextCursor: string | null;
+        };
+        RunSpec: {
+            /** @description What to minimise: an inline objective spec, or {"id": …} of a stored objective. */
+            objective: ({
+                /** @enum {string} */
+                type: "expression";
+                /** @description Formula over the variables: + - * / ^, parentheses, numbers, pi, e and functions such as exp, log, sqrt, sigmoid, min, max, pow. */
+                expression: string;
+                /** @description Variable names, in parameter-vector order. */
+                variables: string[];
+                /** @description Starting point, one entry per variable (default: zeros). */
+                initial?: number[];
+            } | {
+                /** @enum {string} */
+                type: "benchmark";
+                /**
+                 * @description Which benchmark function.
+                 * @enum {string}
+                 */
+                name: "rosenbrock" | "beale" | "booth" | "himmelblau" | "saddle" | "quadratic" | "rastrigin" | "ackley" | "styblinski-tang" | "sphere" | "matyas" | "three-hump-camel";
+                /** @description Number of variables for n-dimensional functions (default: the length of initial, else 2). */
+                dimensions?: number;
+                /** @description Starting point (default: the function's standard start). */
+                initial?: number[];
+                /** @description Ratio of the largest to the smallest curvature (quadratic only, default 100). */
+                conditionNumber?: number;
+            } | {
+                /** @enum {string} */
+                type: "model";
+                /**
+                 * @description linear (½ squared error), logistic (binary cross-entropy), softmax (cross-entropy), mlp.
+                 * @enum {string}
+                 */
+                model: "linear" | "logistic" | "softmax" | "mlp";
+                /** @description Training data: inline, sparse inline, built in, an uploaded dataset id, or a CSV path (CLI). */
+                data: {
+                    /** @description One array of feature values per row. */
+                    features: number[][];
+                    /** @description One target per row. */
+                    targets: number[];
+                    /** @description Names of the feature columns (default x1 … xd). */
+                    columnNames?: string[];
+                    /** @description Difficulty of each row (higher is harder), for curriculum learning. */
+                    difficulty?: number[];
+                } | {
+                    /** @description Number of feature columns. */
+                    columns: number;
+                    /** @description One entry list per row; absent columns are zero. */
+                    rows: {
+                        /** @description 0-based columns of the non-zero entries. */
+                        indices: number[];
+                        /** @description The entries, in the order of `indices`. */
+                        values: number[];
+                    }[];
+                    /** @description One target per row. */
+                    targets: number[];
+                    /** @description Names of the feature columns (default x1 … xd). */
+                    columnNames?: string[];
+                    /** @description Difficulty of each row (higher is harder), for curriculum learning. */
+                    difficulty?: number[];
+                } | ({
+                    /** @enum {string} */
+                    builtin: "iris";
+                } | {
+                    /** @enum {string} */
+                    builtin: "linear";
+                    /**
+                     * @description Number of rows generated.
+                     * @default 200
+                     */
+                    rows: number;
+                    /**
+                     * @description Number of features.
+                     * @default 5
+                     */
+                    columns: number;
+                    /**
+                     * @description Standard deviation of the Gaussian noise added.
+                     * @default 0.1
+                     */
+                    noise: number;
+                    /**
+                     * @description Seed of the generator: equal seeds give equal data.
+                     * @default 1
+                     */
+                    seed: number;
+                } | {
+                    /** @enum {string} */
+                    builtin: "blobs";
+                    /**
+                     * @description Number of rows generated.
+                     * @default 300
+                     */
+                    rows: number;
+                    /**
+                     * @description Number of features.
+                     * @default 2
+                     */
+                    columns: number;
+                    /**
+                     * @description Number of classes (targets 0 … classes − 1).
+                     * @default 3
+                     */
+                    classes: number;
+                    /**
+                     * @description Standard deviation around each centre.
+                     * @default 1
+                     */
+                    spread: number;
+                    /**
+                     * @description Centres are uniform in [−centerBox, centerBox] per feature.
+                     * @default 5
+                     */
+                    centerBox: number;
+                    /**
+                     * @description Seed of the generator: equal seeds give equal data.
+                     * @default 1
+                     */
+                    seed: number;
+                } | {
+                    /** @enum {string} */
+                    builtin: "moons";
+                    /**
+                     * @description Number of rows generated.
+                     * @default 200
+                     */
+                    rows: number;
+                    /**
+                     * @description Standard deviation of the Gaussian noise added.
+                     * @default 0.1
+                     */
+                    noise: number;
+                    /**
+                     * @description Seed of the generator: equal seeds give equal data.
+                     * @default 1
+                     */
+                    seed: number;
+                } | {
+                    /** @enum {string} */
+                    builtin: "spirals";
+                    /**
+                     * @description Number of rows generated.
+                     * @default 300
+                     */
+                    rows: number;
+                    /**
+                     * @description Number of classes (targets 0 … classes − 1).
+                     * @default 3
+                     */
+                    classes: number;
+                    /**
+                     * @description Turns of each arm.
+                     * @default 1
+                     */
+                    turns: number;
+                    /**
+                     * @description Standard deviation of the Gaussian noise added.
+                     * @default 0.02
+                     */
+                    noise: number;
+                    /**
+                     * @description Seed of the generator: equal seeds give equal data.
+                     * @default 1
+                     */
+                    seed: number;
+                } | {
+                    /** @enum {string} */
+                    builtin: "sparse-text";
+                    /**
+                     * @description Number of rows generated.
+                     * @default 2000
+                     */
+                    rows: number;
+                    /**
+                     * @description Vocabulary size.
+                     * @default 1000
+                     */
+                    columns: number;
+                    /**
+                     * @description Word draws per row (a repeated word counts up).
+                     * @default 20
+                     */
+                    wordsPerRow: number;
+                    /**
+                     * @description The most frequent words, which carry no signal.
+                     * @default 10
+                     */
+                    commonWords: number;
+                    /**
+                     * @description Exponent s of the word frequencies ∝ 1/(rank)^s.
+                     * @default 1
+                     */
+                    zipfExponent: number;
+                    /**
+                     * @description Probability of flipping each label.
+                     * @default 0.05
+                     */
+                    labelNoise: number;
+                    /**
+                     * @description Seed of the generator: equal seeds give equal data.
+                     * @default 1
+                     */
+                    seed: number;
+                }) | {
+                    /** @description Id of an uploaded dataset. */
+                    id: string;
+                } | {
+                    /** @description A CSV file with a header row, relative to the spec file (CLI only). */
+                    path: string;
+                    /** @description Target column name or 0-based index (default the last). */
+                    targetColumn?: string | number;
+                    /** @description Difficulty column, for curriculum learning. */
+                    difficultyColumn?: string | number;
+                };
+                /**
+                 * @description Fraction of `data` held out for validation (seeded by `seed`).
+                 * @default 0
+                 */
+                validationSplit: number;
+                /** @description A separate validation set (instead of validationSplit). */
+                validation?: {
+                    /** @description One array of feature values per row. */
+                    features: number[][];
+                    /** @description One target per row. */
+                    targets: number[];
+                    /** @description Names of the feature columns (default x1 … xd). */
+                    columnNames?: string[];
+                    /** @description Difficulty of each row (higher is harder), for curriculum learning. */
+                    difficulty?: number[];
+                } | {
+                    /** @description Number of feature columns. */
+                    columns: number;
+                    /** @description One entry list per row; absent columns are zero. */
+                    rows: {
+                        /** @description 0-based columns of the non-zero entries. */
+                        indices: number[];
+                        /** @description The entries, in the order of `indices`. */
+                        values: number[];
+                    }[];
+                    /** @description One target per row. */
+                    targets: number[];
+                    /** @description Names of the feature columns (default x1 … xd). */
+                    columnNames?: string[];
+                    /** @description Difficulty of each row (higher is harder), for curriculum learning. */
+                    difficulty?: number[];
+                } | ({
+                    /** @enum {string} */
+                    builtin: "iris";
+                } | {
+                    /** @enum {string} */
+                    builtin: "linear";
+                    /**
+                     * @description Number of rows generated.
+                     * @default 200
+                     */
+                    rows: number;
+                    /**
+                     * @description Number of features.
+                     * @default 5
+                     */
+                    columns: number;
+                    /**
+                     * @description Standard deviation of the Gaussian noise added.
+                     * @default 0.1
+                     */
+                    noise: number;
+                    /**
+                     * @description Seed of the generator: equal seeds give equal data.
+                     * @default 1
+                     */
+                    seed: number;
+                } | {
+                    /** @enum {string} */
+                    builtin: "blobs";
+                    /**
+                     * @description Number of rows generated.
+                     * @default 300
+                     */
+                    rows: number;
+                    /**
+                     * @description Number of features.
+                     * @default 2
+                     */
+                    columns: number;
+                    /**
+                     * @description Number of classes (targets 0 … classes − 1).
+                     * @default 3
+                     */
+                    classes: number;
+                    /**
+                     * @description Standard deviation around each centre.
+                     * @default 1
+                     */
+                    spread: number;
+                    /**
+                     * @description Centres are uniform in [−centerBox, centerBox] per feature.
+                     * @default 5
+                     */
+                    centerBox: number;
+                    /**
+                     * @description Seed of the generator: equal seeds give equal data.
+                     * @default 1
+                     */
+                    seed: number;
+                } | {
+                    /** @enum {string} */
+                    builtin: "moons";
+                    /**
+                     * @description Number of rows generated.
+                     * @default 200
+                     */
+                    rows: number;
+                    /**
+                     * @description Standard deviation of the Gaussian noise added.
+                     * @default 0.1
+                     */
+                    noise: number;
+                    /**
+                     * @description Seed of the generator: equal seeds give equal data.
+                     * @default 1
+                     */
+                    seed: number;
+                } | {
+                    /** @enum {string} */
+                    builtin: "spirals";
+                    /**
+                     * @description Number of rows generated.
+                     * @default 300
+                     */
+                    rows: number;
+                    /**
+                     * @description Number of classes (targets 0 … classes − 1).
+                     * @default 3
+                     */
+                    classes: number;
+                    /**
+                     * @description Turns of each arm.
+                     * @default 1
+                     */
+                    turns: number;
+                    /**
+                     * @description Standard deviation of the Gaussian noise added.
+                     * @default 0.02
+                     */
+                    noise: number;
+                    /**
+                     * @description Seed of the generator: equal seeds give equal data.
+                     * @default 1
+                     */
+                    seed: number;
+                } | {
+                    /** @enum {string} */
+                    builtin: "sparse-text";
+                    /**
+                     * @description Number of rows generated.
+                     * @default 2000
+                     */
+                    rows: number;
+                    /**
+                     * @description Vocabulary size.
+                     * @default 1000
+                     */
+                    columns: number;
+                    /**
+                     * @description Word draws per row (a repeated word counts up).
+                     * @default 20
+                     */
+                    wordsPerRow: number;
+                    /**
+                     * @description The most frequent words, which carry no signal.
+                     * @default 10
+                     */
+                    commonWords: number;
+                    /**
+                     * @description Exponent s of the word frequencies ∝ 1/(rank)^s.
+                     * @default 1
+                     */
+                    zipfExponent: number;
+                    /**
+                     * @description Probability of flipping each label.
+                     * @default 0.05
+                     */
+                    labelNoise: number;
+                    /**
+                     * @description Seed of the generator: equal seeds give equal data.
+                     * @default 1
+                     */
+                    seed: number;
+                }) | {
+                    /** @description Id of an uploaded dataset. */
+                    id: string;
+                } | {
+                    /** @description A CSV file with a header row, relative to the spec file (CLI only). */
+                    path: string;
+                    /** @description Target column name or 0-based index (default the last). */
+                    targetColumn?: string | number;
+                    /** @description Difficulty column, for curriculum learning. */
+                    difficultyColumn?: string | number;
+                };
+                /** @description Starting parameters, in the documented order. */
+                initial?: number[];
+                /** @description mlp: hidden layer sizes (default [16]). */
+                hidden?: number[];
+                /**
+                 * @description mlp: hidden activation (default relu).
+                 * @enum {string}
+                 */
+                activation?: "relu" | "tanh" | "sigmoid";
+                /** @description mlp: batch normalization before each hidden activation (default false). */
+                batchNormalization?: boolean;
+                /**
+                 * @description mlp: output layer loss (default softmax for class targets, else linear).
+                 * @enum {string}
+                 */
+                output?: "linear" | "logistic" | "softmax";
+                /**
+                 * @description λ of the penalty (λ/2)·‖weights‖² (biases, γ and β excluded).
+                 * @default 0
+                 */
+                l2: number;
+                /** @description softmax: number of classes (default: largest target + 1). */
+                classes?: number;
+                /** @description Seed of the validation split and of the mlp initialisation (default 0). */
+                seed?: number;
+            }) | {
+                /** @description Id of a stored objective (POST /v1/objectives). */
+                id: string;
+            };
+            optimizer: {
+                /** @enum {string} */
+                name: "sgd";
+                /**
+                 * @description "paper": the overview's equations; "pytorch": torch.optim's arithmetic.
+                 * @default paper
+                 * @enum {string}
+                 */
+                flavor: "paper" | "pytorch";
+                /**
+                 * @description Coupled L2 weight decay λ: the training loop adds λ·θ to the gradient (≥ 0).
+                 * @default 0
+                 */
+                weightDecay: number;
+                /** @description Step size η (> 0). */
+                learningRate?: number;
+            } | {
+                /** @enum {string} */
+                name: "momentum";
+                /**
+                 * @description "paper": the overview's equations; "pytorch": torch.optim's arithmetic.
+                 * @default paper
+                 * @enum {string}
+                 */
+                flavor: "paper" | "pytorch";
+                /**
+                 * @description Coupled L2 weight decay λ: the training loop adds λ·θ to the gradient (≥ 0).
+                 * @default 0
+                 */
+                weightDecay: number;
+                /** @description Step size η (> 0). */
+                learningRate?: number;
+                /** @description Momentum γ, the fraction of the previous update kept (0 ≤ value < 1). */
+                momentum?: number;
+            } | {
+                /** @enum {string} */
+                name: "nesterov";
+                /**
+                 * @description "paper": the overview's equations; "pytorch": torch.optim's arithmetic.
+                 * @default paper
+                 * @enum {string}
+                 */
+                flavor: "paper" | "pytorch";
+                /**
+                 * @description Coupled L2 weight decay λ: the training loop adds λ·θ to the gradient (≥ 0).
+                 * @default 0
+                 */
+                weightDecay: number;
+                /** @description Step size η (> 0). */
+                learningRate?: number;
+                /** @description Momentum γ, the fraction of the previous update kept (0 ≤ value < 1). */
+                momentum?: number;
+            } | {
+                /** @enum {string} */
+                name: "adagrad";
+                /**
+                 * @description "paper": the overview's equations; "pytorch": torch.optim's arithmetic.
+                 * @default paper
+                 * @enum {string}
+                 */
+                flavor: "paper" | "pytorch";
+                /**
+                 * @description Coupled L2 weight decay λ: the training loop adds λ·θ to the gradient (≥ 0).
+                 * @default 0
+                 */
+                weightDecay: number;
+                /** @description Step size η (> 0). */
+                learningRate?: number;
+                /** @description Smoothing term ε that keeps the denominator away from zero (> 0). */
+                epsilon?: number;
+            } | {
+                /** @enum {string} */
+                name: "adadelta";
+                /**
+                 * @description "paper": the overview's equations; "pytorch": torch.optim's arithmetic.
+                 * @default paper
+                 * @enum {string}
+                 */
+                flavor: "paper" | "pytorch";
+                /**
+                 * @description Coupled L2 weight decay λ: the training loop adds λ·θ to the gradient (≥ 0).
+                 * @default 0
+                 */
+                weightDecay: number;
+                /** @description Decay ρ of the running averages of squared gradients and squared updates (0 ≤ value < 1). */
+                rho?: number;
+                /** @description Smoothing term ε that keeps the denominator away from zero (> 0). */
+                epsilon?: number;
+                /** @description Multiplier η on the update (flavor pytorch only) (> 0). */
+                learningRate?: number;
+            } | {
+                /** @enum {string} */
+                name: "rmsprop";
+                /**
+                 * @description "paper": the overview's equations; "pytorch": torch.optim's arithmetic.
+                 * @default paper
+                 * @enum {string}
+                 */
+                flavor: "paper" | "pytorch";
+                /**
+                 * @description Coupled L2 weight decay λ: the training loop adds λ·θ to the gradient (≥ 0).
+                 * @default 0
+                 */
+                weightDecay: number;
+                /** @description Step size η (> 0). */
+                learningRate?: number;
+                /** @description Decay ρ (the overview's γ) of the running average of squared gradients (0 ≤ value < 1). */
+                rho?: number;
+                /** @description Smoothing term ε that keeps the denominator away from zero (> 0). */
+                epsilon?: number;
+            } | {
+                /** @enum {string} */
+                name: "adam";
+                /**
+                 * @description "paper": the overview's equations; "pytorch": torch.optim's arithmetic.
+                 * @default paper
+                 * @enum {string}
+                 */
+                flavor: "paper" | "pytorch";
+                /**
+                 * @description Coupled L2 weight decay λ: the training loop adds λ·θ to the gradient (≥ 0).
+                 * @default 0
+                 */
+                weightDecay: number;
+                /** @description Step size η (> 0). */
+                learningRate?: number;
+                /** @description Decay β1 of the first-moment (mean) estimate (0 ≤ value < 1). */
+                beta1?: number;
+                /** @description Decay β2 of the second-moment (uncentred variance) estimate (0 ≤ value < 1). */
+                beta2?: number;
+                /** @description Smoothing term ε that keeps the denominator away from zero (> 0). */
+                epsilon?: number;
+            } | {
+                /** @enum {string} */
+                name: "adamax";
+                /**
+                 * @description "paper": the overview's equations; "pytorch": torch.optim's arithmetic.
+                 * @default paper
+                 * @enum {string}
+                 */
+                flavor: "paper" | "pytorch";
+                /**
+                 * @description Coupled L2 weight decay λ: the training loop adds λ·θ to the gradient (≥ 0).
+                 * @default 0
+                 */
+                weightDecay: number;
+                /** @description Step size η (> 0). */
+                learningRate?: number;
+                /** @description Decay β1 of the first-moment estimate (0 ≤ value < 1). */
+                beta1?: number;
+                /** @description Decay β2 of the infinity-norm estimate (0 ≤ value < 1). */
+                beta2?: number;
+                /** @description Added to |g| inside the maximum (flavor pytorch only) (> 0). */
+                epsilon?: number;
+            } | {
+                /** @enum {string} */
+                name: "nadam";
+                /**
+                 * @description "paper": the overview's equations; "pytorch": torch.optim's arithmetic.
+                 * @default paper
+                 * @enum {string}
+                 */
+                flavor: "paper" | "pytorch";
+                /**
+                 * @description Coupled L2 weight decay λ: the training loop adds λ·θ to the gradient (≥ 0).
+                 * @default 0
+                 */
+                weightDecay: number;
+                /** @description Step size η (> 0). */
+                learningRate?: number;
+                /** @description Decay β1 of the first-moment (mean) estimate (0 ≤ value < 1). */
+                beta1?: number;
+                /** @description Decay β2 of the second-moment (uncentred variance) estimate (0 ≤ value < 1). */
+                beta2?: number;
+                /** @description Smoothing term ε that keeps the denominator away from zero (> 0). */
+                epsilon?: number;
+                /** @description Momentum-schedule decay ψ in μ_t = β1·(1 − ½·0.96^(t·ψ)) (flavor pytorch only) (≥ 0). */
+                momentumDecay?: number;
+            } | {
+                /** @enum {string} */
+                name: "amsgrad";
+                /**
+                 * @description "paper": the overview's equations; "pytorch": torch.optim's arithmetic.
+                 * @default paper
+                 * @enum {string}
+                 */
+                flavor: "paper" | "pytorch";
+                /**
+                 * @description Coupled L2 weight decay λ: the training loop adds λ·θ to the gradient (≥ 0).
+                 * @default 0
+                 */
+                weightDecay: number;
+                /** @description Step size η (> 0). */
+                learningRate?: number;
+                /** @description Decay β1 of the first-moment (mean) estimate (0 ≤ value < 1). */
+                beta1?: number;
+                /** @description Decay β2 of the second-moment (uncentred variance) estimate (0 ≤ value < 1). */
+                beta2?: number;
+                /** @description Smoothing term ε that keeps the denominator away from zero (> 0). */
+                epsilon?: number;
+            } | {
+                /** @enum {string} */
+                name: "adamw";
+                /**
+                 * @description "paper": the overview's equations; "pytorch": torch.optim's arithmetic.
+                 * @default paper
+                 * @enum {string}
+                 */
+                flavor: "paper" | "pytorch";
+                /** @description Step size η (> 0). */
+                learningRate?: number;
+                /** @description Decay β1 of the first-moment (mean) estimate (0 ≤ value < 1). */
+                beta1?: number;
+                /** @description Decay β2 of the second-moment (uncentred variance) estimate (0 ≤ value < 1). */
+                beta2?: number;
+                /** @description Smoothing term ε that keeps the denominator away from zero (> 0). */
+                epsilon?: number;
+                /** @description Decoupled weight decay λ: θ ← θ·(1 − η·λ) every step (≥ 0). */
+                weightDecay?: number;
+            } | {
+                /** @enum {string} */
+                name: "radam";
+                /**
+                 * @description "paper": the overview's equations; "pytorch": torch.optim's arithmetic.
+                 * @default paper
+                 * @enum {string}
+                 */
+                flavor: "paper" | "pytorch";
+                /**
+                 * @description Coupled L2 weight decay λ: the training loop adds λ·θ to the gradient (≥ 0).
+                 * @default 0
+                 */
+                weightDecay: number;
+                /** @description Step size η (> 0). */
+                learningRate?: number;
+                /** @description Decay β1 of the first-moment (mean) estimate (0 ≤ value < 1). */
+                beta1?: number;
+                /** @description Decay β2 of the second-moment (uncentred variance) estimate (0 ≤ value < 1). */
+                beta2?: number;
+                /** @description Smoothing term ε that keeps the denominator away from zero (> 0). */
+                epsilon?: number;
+            };
+            /** @description Step budget, batching, order and seed. */
+            training: {
+                /**
+                 * @description Most updates to make (1 … 1e9, default 1000).
+                 * @default 1000
+                 */
+                maxSteps: number;
+                /** @description Stop after this many passes over the training data (a full-batch step on a non-data objective counts as one epoch). Default: no limit. */
+                epochs?: number;
+                /** @description Examples per update on data objectives: 1 stochastic, k mini-batch; omitted or ≥ the training rows: full batch. */
+                batchSize?: number;
+                /** @description Curriculum learning: the order in which each epoch visits the training examples. */
+                curriculum?: {
+                    /**
+                     * @description Order by the data's difficulty column, or by each example's current loss.
+                     * @enum {string}
+                     */
+                    by: "difficulty" | "loss";
+                    /**
+                     * @description naive: easy → hard; mixed: easy → hard with uniform samples mixed in.
+                     * @default naive
+                     * @enum {string}
+                     */
+                    strategy: "naive" | "mixed";
+                    /**
+                     * @description mixed: probability that a slot holds a uniformly sampled example instead (default 0.25).
+                     * @default 0.25
+                     */
+                    uniformFraction: number;
+                };
+                /**
+                 * @description Reshuffle the training examples at the start of every epoch, seeded (default true).
+                 * @default true
+                 */
+                shuffle: boolean;
+                /**
+                 * @description Seed of every random choice of the run: shuffling, gradient noise (0 … 2³²−1, default 0).
+                 * @default 0
+                 */
+                seed: number;
+                /** @description Stop with time_limit after this much computing time (default: none). */
+                timeLimitSeconds?: number;
+                /** @description Evaluate valLoss/valAccuracy every this many updates and always after the last one (default: record.every). */
+                validationEvery?: number;
+            };
+            /** @description Learning-rate schedule around the optimizer (default: constant). Every type accepts warmupSteps. */
+            schedule?: {
+                /** @enum {string} */
+                type: "constant";
+                /**
+                 * @description Linear warm-up: update t ≤ warmupSteps uses t/warmupSteps of the scheduled rate (default 0: none).
+                 * @default 0
+                 */
+                warmupSteps: number;
+            } | {
+                /** @enum {string} */
+                type: "step";
+                /** @description Updates between two decays (≥ 1). */
+                stepSize: number;
+                /**
+                 * @description Factor γ applied every stepSize updates (0 < γ ≤ 1, default 0.1).
+                 * @default 0.1
+                 */
+                gamma: number;
+                /**
+                 * @description Linear warm-up: update t ≤ warmupSteps uses t/warmupSteps of the scheduled rate (default 0: none).
+                 * @default 0
+                 */
+                warmupSteps: number;
+            } | {
+                /** @enum {string} */
+                type: "exponential";
+                /** @description Factor γ applied after every update (0 < γ ≤ 1). */
+                gamma: number;
+                /**
+                 * @description Linear warm-up: update t ≤ warmupSteps uses t/warmupSteps of the scheduled rate (default 0: none).
+                 * @default 0
+                 */
+                warmupSteps: number;
+            } | {
+                /** @enum {string} */
+                type: "inverseTime";
+                /** @description Rate k in η/(1 + k·(t−1)) (≥ 0). */
+                decay: number;
+                /**
+                 * @description Linear warm-up: update t ≤ warmupSteps uses t/warmupSteps of the scheduled rate (default 0: none).
+                 * @default 0
+                 */
+                warmupSteps: number;
+            } | {
+                /** @enum {string} */
+                type: "cosine";
+                /** @description Updates T from η down to η_min (default: training.maxSteps); η_min afterwards. */
+                periodSteps?: number;
+                /**
+                 * @description Floor η_min of the learning rate (≥ 0, default 0).
+                 * @default 0
+                 */
+                minLearningRate: number;
+                /**
+                 * @description Linear warm-up: update t ≤ warmupSteps uses t/warmupSteps of the scheduled rate (default 0: none).
+                 * @default 0
+                 */
+                warmupSteps: number;
+            } | {
+                /** @enum {string} */
+                type: "cosineRestarts";
+                /** @description Length T_0 of the first period, in updates. */
+                periodSteps: number;
+                /**
+                 * @description Factor m by which each period is longer than the previous (integer ≥ 1, default 1).
+                 * @default 1
+                 */
+                periodMultiplier: number;
+                /**
+                 * @description Floor η_min of the learning rate (≥ 0, default 0).
+                 * @default 0
+                 */
+                minLearningRate: number;
+                /**
+                 * @description Linear warm-up: update t ≤ warmupSteps uses t/warmupSteps of the scheduled rate (default 0: none).
+                 * @default 0
+                 */
+                warmupSteps: number;
+            } | {
+                /** @enum {string} */
+                type: "reduceOnPlateau";
+                /**
+                 * @description Value watched: training loss (every step) or validation loss (when evaluated). Default loss.
+                 * @default loss
+                 * @enum {string}
+                 */
+                monitor: "loss" | "valLoss";
+                /**
+                 * @description Multiplier applied at each reduction (0 < factor < 1, default 0.1).
+                 * @default 0.1
+                 */
+                factor: number;
+                /**
+                 * @description Updates without improvement before a reduction (default 10).
+                 * @default 10
+                 */
+                patience: number;
+                /**
+                 * @description Improvement needed to count as better (absolute, default 0).
+                 * @default 0
+                 */
+                minDelta: number;
+                /**
+                 * @description Updates to wait after a reduction before counting again (default 0).
+                 * @default 0
+                 */
+                cooldown: number;
+                /**
+                 * @description Floor η_min of the learning rate (≥ 0, default 0).
+                 * @default 0
+                 */
+                minLearningRate: number;
+                /**
+                 * @description Linear warm-up: update t ≤ warmupSteps uses t/warmupSteps of the scheduled rate (default 0: none).
+                 * @default 0
+                 */
+                warmupSteps: number;
+            };
+            /** @description Gaussian noise N(0, η/(1+t)^γ) added to every gradient coordinate (Neelakantan et al.). */
+            gradientNoise?: {
+                /**
+                 * @description η: the noise variance scale in σ² = η/(1+t)^γ (default 0.01, the paper tries 0.01, 0.3, 1).
+                 * @default 0.01
+                 */
+                variance: number;
+                /**
+                 * @description γ: how fast the variance anneals (default 0.55, as in the paper).
+                 * @default 0.55
+                 */
+                decay: number;
+            };
+            /** @description Gradient clipping, by value then by global norm. */
+            clip?: {
+                /** @description Rescale the gradient so that ‖g‖₂ ≤ maxNorm. */
+                maxNorm?: number;
+                /** @description Clamp every gradient coordinate to [−maxValue, maxValue]. */
+                maxValue?: number;
+            };
+            /** @description Early stopping (default: off). */
+            earlyStopping?: {
+                /**
+                 * @description Value watched: training loss (every update) or validation loss (default valLoss; falls back to loss when there is no validation set).
+                 * @default valLoss
+                 * @enum {string}
+                 */
+                monitor: "loss" | "valLoss";
+                /**
+                 * @description Updates without improvement before stopping (default 100).
+                 * @default 100
+                 */
+                patience: number;
+                /**
+                 * @description Decrease needed to count as an improvement (absolute, default 0).
+                 * @default 0
+                 */
+                minDelta: number;
+                /**
+                 * @description End with the parameters of the best monitored value instead of the last ones (default false).
+                 * @default false
+                 */
+                restoreBest: boolean;
+            };
+            /** @description Targets; each is checked on the loss and raw gradient at the parameters before every update. */
+            stopWhen?: {
+                /** @description Stop (loss_target) after the first update whose loss is below this value. */
+                lossBelow?: number;
+                /** @description Stop (grad_norm_target) after the first update whose gradient norm ‖g‖₂ is below this value. */
+                gradNormBelow?: number;
+            };
+            /** @description Which steps are recorded. */
+            record: {
+                /** @description Record every this many updates, and always the last one (default ⌈maxSteps / 10000⌉). */
+                every?: number;
+                /** @description Include the parameters in each record (default: when there are at most 100). */
+                params?: boolean;
+            };
+            /** @description Parallel and distributed SGD: p replicas of the run's optimizer (Hogwild!, Downpour, delay-tolerant AdaGrad, EASGD). */
+            parallel?: {
+                /**
+                 * @description hogwild, downpour, adaptive-revision (delay-tolerant AdaGrad) or easgd.
+                 * @enum {string}
+                 */
+                algorithm: "hogwild" | "downpour" | "adaptive-revision" | "easgd";
+                /** @description p: threads (hogwild) or model replicas (the others), 1 … 64. */
+                replicas: number;
+                /**
+                 * @description concurrent (default): real threads or replica jobs; simulated: replicas interleaved tick by tick in one process, bit-reproducible.
+                 * @default concurrent
+                 * @enum {string}
+                 */
+                execution: "concurrent" | "simulated";
+                /** @description τ (downpour, easgd): local steps between two exchanges with the center (default 1). */
+                communicationPeriod?: number;
+                /** @description α (easgd): the elastic exchange's rate, α = ηρ (default 0.9/p, the paper's β = pα = 0.9). */
+                movingRate?: number;
+                /** @description D (adaptive-revision, simulated): a gradient is applied D ticks after it was read (default 0, at most 10000). */
+                delay?: number;
+                /** @description Parameter-server shards in Redis (concurrent downpour, easgd, adaptive-revision; default 1). */
+                shards?: number;
+            };
+        };
+        SweepSpec: {
+            name?: string;
+            /** @description A run spec (see RunSpec): what every trial starts from. */
+            base: {
+                [key: string]: unknown;
+            };
+            /** @description Searched parameters keyed by dotted paths into `base` (in order: `when` refers to earlier ones). */
+            parameters: {
+                [key: string]: {
+                    /** @enum {string} */
+                    type: "float";
+                    /** @description Lower bound (inclusive). */
+                    low?: number;
+                    /** @description Upper bound (inclusive; lowered to the last `step` below it). */
+                    high?: number;
+                    /**
+                     * @description Sample uniformly in log space (needs low > 0; no `step`).
+                     * @default false
+                     */
+                    log: boolean;
+                    /** @description Active only when every listed parameter (declared before this one) takes one of the listed values. */
+                    when?: {
+                        [key: string]: (number | string | boolean)[];
+                    };
+                    /** @description Only multiples of `step` above `low`. */
+                    step?: number;
+                    /** @description An explicit list instead of a range. */
+                    values?: number[];
+                } | {
+                    /** @enum {string} */
+                    type: "int";
+                    /** @description Lower bound (inclusive). */
+                    low?: number;
+                    /** @description Upper bound (inclusive; lowered to the last `step` below it). */
+                    high?: number;
+                    /**
+                     * @description Sample uniformly in log space (needs low > 0; no `step`).
+                     * @default false
+                     */
+                    log: boolean;
+                    /** @description Active only when every listed parameter (declared before this one) takes one of the listed values. */
+                    when?: {
+                        [key: string]: (number | string | boolean)[];
+                    };
+                    /** @description Only every `step`-th integer from `low` (default 1). */
+                    step?: number;
+                    /** @description An explicit list instead of a range. */
+                    values?: number[];
+                } | {
+                    /** @enum {string} */
+                    type: "categorical";
+                    /** @description The choices: numbers, strings or booleans. */
+                    values: (number | string | boolean)[];
+                    /** @description Active only when every listed parameter (declared before this one) takes one of the listed values. */
+                    when?: {
+                        [key: string]: (number | string | boolean)[];
+                    };
+                };
+            };
+            /** @description What trials are ranked by. */
+            metric: {
+                /**
+                 * @description finalLoss, bestLoss (from the result), valLoss or valAccuracy (best over recorded steps).
+                 * @default bestLoss
+                 * @enum {string}
+                 */
+                name: "finalLoss" | "bestLoss" | "valLoss" | "valAccuracy";
+                /**
+                 * @description Default: maximize for valAccuracy, else minimize.
+                 * @enum {string}
+                 */
+                goal?: "minimize" | "maximize";
+                /** @description Stop the sweep once a trial reaches this value (at or beyond it in the goal's direction). */
+                target?: number;
+            };
+            /** @description How trial parameters are chosen. */
+            sampler: {
+                /** @enum {string} */
+                type: "grid";
+                /** @description Seed of every random choice (default: drawn at submission and stored, so a sweep can be replayed). */
+                seed?: number;
+            } | {
+                /** @enum {string} */
+                type: "random";
+                /** @description Seed of every random choice (default: drawn at submission and stored, so a sweep can be replayed). */
+                seed?: number;
+            } | {
+                /** @enum {string} */
+                type: "qmc";
+                /** @description Seed of every random choice (default: drawn at submission and stored, so a sweep can be replayed). */
+                seed?: number;
+                /**
+                 * @description Which low-discrepancy sequence.
+                 * @default sobol
+                 * @enum {string}
+                 */
+                sequence: "sobol" | "halton";
+                /**
+                 * @description Randomise the sequence by the seed (Sobol: linear matrix scrambling and a digital shift; Halton: digit permutations).
+                 * @default true
+                 */
+                scramble: boolean;
+            } | {
+                /** @enum {string} */
+                type: "tpe";
+                /** @description Seed of every random choice (default: drawn at submission and stored, so a sweep can be replayed). */
+                seed?: number;
+                /**
+                 * @description Random trials before TPE starts (Optuna: n_startup_trials = 10).
+                 * @default 10
+                 */
+                startupTrials: number;
+                /**
+                 * @description Candidates drawn from l(x) per suggestion (Optuna: n_ei_candidates = 24).
+                 * @default 24
+                 */
+                nEiCandidates: number;
+                /**
+                 * @description Fraction of finished trials that are "good": ⌈γ·n⌉ (Optuna: 0.1).
+                 * @default 0.1
+                 */
+                gamma: number;
+                /**
+                 * @description At most this many good trials (Optuna: 25).
+                 * @default 25
+                 */
+                gammaMax: number;
+                /**
+                 * @description Add the prior component N(centre, range²) to each estimator (Optuna: true).
+                 * @default true
+                 */
+                considerPrior: boolean;
+                /**
+                 * @description Weight of the prior component (Optuna: 1).
+                 * @default 1
+                 */
+                priorWeight: number;
+                /**
+                 * @description Keep bandwidths at least range/min(100, 1 + components) (Optuna: true).
+                 * @default true
+                 */
+                considerMagicClip: boolean;
+                /**
+                 * @description Let the range ends widen the outermost bandwidths (Optuna: false).
+                 * @default false
+                 */
+                considerEndpoints: boolean;
+                /**
+                 * @description Model the always-active parameters jointly, bandwidths by Scott's rule (Optuna: false).
+                 * @default false
+                 */
+                multivariate: boolean;
+                /**
+                 * @description Count running trials as the worst, to spread parallel trials apart (Optuna: false).
+                 * @default false
+                 */
+                constantLiar: boolean;
+            };
+            /** @description When to stop unpromising trials early. */
+            pruner: {
+                /** @enum {string} */
+                type: "none";
+            } | {
+                /** @enum {string} */
+                type: "median";
+                /**
+                 * @description No pruning until this many trials completed (Optuna: n_startup_trials = 5).
+                 * @default 5
+                 */
+                startupTrials: number;
+                /**
+                 * @description No pruning before this step (Optuna: n_warmup_steps = 0).
+                 * @default 0
+                 */
+                warmupSteps: number;
+                /**
+                 * @description Decide at the first recorded step of each interval after the warm-up (Optuna: interval_steps = 1).
+                 * @default 1
+                 */
+                intervalSteps: number;
+                /**
+                 * @description Decide only with at least this many completed values at the step (Optuna: n_min_trials = 1).
+                 * @default 1
+                 */
+                minTrials: number;
+            } | {
+                /** @enum {string} */
+                type: "asha";
+                /** @description Step of the first rung, the minimum resource r (default: 1% of the base spec's maxSteps, as Optuna's 'auto' estimates it). */
+                minSteps?: number;
+                /**
+                 * @description η: rungs lie η times apart, and 1 in η trials is promoted (Optuna: 4).
+                 * @default 4
+                 */
+                reductionFactor: number;
+                /**
+                 * @description s: the first rung lies at minSteps · η^s (Optuna: 0).
+                 * @default 0
+                 */
+                minEarlyStoppingRate: number;
+                /**
+                 * @description Stop every trial at a rung holding at most this many values (Optuna: 0).
+                 * @default 0
+                 */
+                bootstrapCount: number;
+                /** @description No rungs past this many (default: no limit). */
+                maxRungs?: number;
+            };
+            /** @description When the sweep stops creating trials. */
+            budget: {
+                /** @description Trials at most (default: the grid's size for grid, else 100; at most 10000). */
+                maxTrials?: number;
+                /** @description The sweep fails once more trials than this have failed (default: no limit). */
+                maxFailedTrials?: number;
+                /** @description No trial starts after this long; running ones are cancelled (default: no limit). */
+                timeLimitSeconds?: number;
+            };
+            /**
+             * @description Trials running at once, at most.
+             * @default 4
+             */
+            parallelism: number;
+        };
+        /** @enum {string} */
+        SweepStatus: "queued" | "running" | "completed" | "failed" | "cancelled";
+        SweepResult: {
+            /** @enum {string} */
+            reason: "budget_exhausted" | "grid_exhausted" | "target_reached" | "time_limit" | "too_many_failures" | "cancelled";
+            /** @description Why it ended, in a sentence. */
+            message: string;
+        };
+        Pruning: {
+            /** @description The pruner: median or asha. */
+            rule: string;
+            /** @description The step at which it was decided. */
+            step: number;
+            /** @description The value compared: the best so far (median), the value at the rung (asha). */
+            value: number | null;
+            /** @description The value it had to beat. */
+            cutoff: number | null;
+            rung: number | null;
+            /** @description 1 = best among the trial and its competitors. */
+            rank: number | null;
+            /** @description How many other trials it was compared with. */
+            competitors: number;
+            message: string;
+        };
+        Trial: {
+            /** Format: uuid */
+            runId: string;
+            trialNumber: number;
+            /** @enum {string} */
+            status: "queued" | "running" | "completed" | "early_stopped" | "diverged" | "failed" | "cancelled" | "pruned";
+            /** @description The sweep's metric: of a finished trial, or at the step a pruned one stopped. */
+            value: number | null;
+            /** @description The trial's parameters, keyed by dotted path into the run spec. */
+            parameters: {
+                [key: string]: number | string | boolean;
+            };
+            /** @description Updates made. */
+            steps: number | null;
+            stopReason: string | null;
+            /** @description How it ended, in a sentence (for a pruned trial: why it was pruned). */
+            message: string | null;
+            pruning: components["schemas"]["Pruning"] | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            finishedAt: string | null;
+        };
+        TrialCounts: {
+            queued: number;
+            running: number;
+            completed: number;
+            early_stopped: number;
+            diverged: number;
+            failed: number;
+            cancelled: number;
+            pruned: number;
+            total: number;
+        };
+        Sweep: {
+            /** Format: uuid */
+            id: string;
+            name: string | null;
+            status: components["schemas"]["SweepStatus"];
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            startedAt: string | null;
+            /** Format: date-time */
+            finishedAt: string | null;
+            /** @description The spec as accepted, with every default and the sampler seed filled in. */
+            spec: {
+                name?: string;
+                /** @description A run spec (see RunSpec): what every trial starts from. */
+                base: {
+                    [key: string]: unknown;
+                };
+                /** @description Searched parameters keyed by dotted paths into `base` (in order: `when` refers to earlier ones). */
+                parameters: {
+                    [key: string]: {
+                        /** @enum {string} */
+                        type: "float";
+                        /** @description Lower bound (inclusive). */
+                        low?: number;
+                        /** @description Upper bound (inclusive; lowered to the last `step` below it). */
+                        high?: number;
+                        /**
+                         * @description Sample uniformly in log space (needs low > 0; no `step`).
+                         * @default false
+                         */
+                        log: boolean;
+                        /** @description Active only when every listed parameter (declared before this one) takes one of the listed values. */
+                        when?: {
+                            [key: string]: (number | string | boolean)[];
+                        };
+                        /** @description Only multiples of `step` above `low`. */
+                        step?: number;
+                        /** @description An explicit list instead of a range. */
+                        values?: number[];
+                    } | {
+                        /** @enum {string} */
+                        type: "int";
+                        /** @description Lower bound (inclusive). */
+                        low?: number;
+                        /** @description Upper bound (inclusive; lowered to the last `step` below it). */
+                        high?: number;
+                        /**
+                         * @description Sample uniformly in log space (needs low > 0; no `step`).
+                         * @default false
+                         */
+                        log: boolean;
+                        /** @description Active only when every listed parameter (declared before this one) takes one of the listed values. */
+                        when?: {
+                            [key: string]: (number | string | boolean)[];
+                        };
+                        /** @description Only every `step`-th integer from `low` (default 1). */
+                        step?: number;
+                        /** @description An explicit list instead of a range. */
+                        values?: number[];
+                    } | {
+                        /** @enum {string} */
+                        type: "categorical";
+                        /** @description The choices: numbers, strings or booleans. */
+                        values: (number | string | boolean)[];
+                        /** @description Active only when every listed parameter (declared before this one) takes one of the listed values. */
+                        when?: {
+                            [key: string]: (number | string | boolean)[];
+                        };
+                    };
+                };
+                /** @description What trials are ranked by. */
+                metric: {
+                    /**
+                     * @description finalLoss, bestLoss (from the result), valLoss or valAccuracy (best over recorded steps).
+                     * @default bestLoss
+                     * @enum {string}
+                     */
+                    name: "finalLoss" | "bestLoss" | "valLoss" | "valAccuracy";
+                    /**
+                     * @description Default: maximize for valAccuracy, else minimize.
+                     * @enum {string}
+                     */
+                    goal?: "minimize" | "maximize";
+                    /** @description Stop the sweep once a trial reaches this value (at or beyond it in the goal's direction). */
+                    target?: number;
+                };
+                /** @description How trial parameters are chosen. */
+                sampler: {
+                    /** @enum {string} */
+                    type: "grid";
+                    /** @description Seed of every random choice (default: drawn at submission and stored, so a sweep can be replayed). */
+                    seed?: number;
+                } | {
+                    /** @enum {string} */
+                    type: "random";
+                    /** @description Seed of every random choice (default: drawn at submission and stored, so a sweep can be replayed). */
+                    seed?: number;
+                } | {
+                    /** @enum {string} */
+                    type: "qmc";
+                    /** @description Seed of every random choice (default: drawn at submission and stored, so a sweep can be replayed). */
+                    seed?: number;
+                    /**
+                     * @description Which low-discrepancy sequence.
+                     * @default sobol
+                     * @enum {string}
+                     */
+                    sequence: "sobol" | "halton";
+                    /**
+                     * @description Randomise the sequence by the seed (Sobol: linear matrix scrambling and a digital shift; Halton: digit permutations).
+                     * @default true
+                     */
+                    scramble: boolean;
+                } | {
+                    /** @enum {string} */
+                    type: "tpe";
+                    /** @description Seed of every random choice (default: drawn at submission and stored, so a sweep can be replayed). */
+                    seed?: number;
+                    /**
+                     * @description Random trials before TPE starts (Optuna: n_startup_trials = 10).
+                     * @default 10
+                     */
+                    startupTrials: number;
+                    /**
+                     * @description Candidates drawn from l(x) per suggestion (Optuna: n_ei_candidates = 24).
+                     * @default 24
+                     */
+                    nEiCandidates: number;
+                    /**
+                     * @description Fraction of finished trials that are "good": ⌈γ·n⌉ (Optuna: 0.1).
+                     * @default 0.1
+                     */
+                    gamma: number;
+                    /**
+                     * @description At most this many good trials (Optuna: 25).
+                     * @default 25
+                     */
+                    gammaMax: number;
+                    /**
+                     * @description Add the prior component N(centre, range²) to each estimator (Optuna: true).
+                     * @default true
+                     */
+                    considerPrior: boolean;
+                    /**
+                     * @description Weight of the prior component (Optuna: 1).
+                     * @default 1
+                     */
+                    priorWeight: number;
+                    /**
+                     * @description Keep bandwidths at least range/min(100, 1 + components) (Optuna: true).
+                     * @default true
+                     */
+                    considerMagicClip: boolean;
+                    /**
+                     * @description Let the range ends widen the outermost bandwidths (Optuna: false).
+                     * @default false
+                     */
+                    considerEndpoints: boolean;
+                    /**
+                     * @description Model the always-active parameters jointly, bandwidths by Scott's rule (Optuna: false).
+                     * @default false
+                     */
+                    multivariate: boolean;
+                    /**
+                     * @description Count running trials as the worst, to spread parallel trials apart (Optuna: false).
+                     * @default false
+                     */
+                    constantLiar: boolean;
+                };
+                /** @description When to stop unpromising trials early. */
+                pruner: {
+                    /** @enum {string} */
+                    type: "none";
+                } | {
+                    /** @enum {string} */
+                    type: "median";
+                    /**
+                     * @description No pruning until this many trials completed (Optuna: n_startup_trials = 5).
+                     * @default 5
+                     */
+                    startupTrials: number;
+                    /**
+                     * @description No pruning before this step (Optuna: n_warmup_steps = 0).
+                     * @default 0
+                     */
+                    warmupSteps: number;
+                    /**
+                     * @description Decide at the first recorded step of each interval after the warm-up (Optuna: interval_steps = 1).
+                     * @default 1
+                     */
+                    intervalSteps: number;
+                    /**
+                     * @description Decide only with at least this many completed values at the step (Optuna: n_min_trials = 1).
+                     * @default 1
+                     */
+                    minTrials: number;
+                } | {
+                    /** @enum {string} */
+                    type: "asha";
+                    /** @description Step of the first rung, the minimum resource r (default: 1% of the base spec's maxSteps, as Optuna's 'auto' estimates it). */
+                    minSteps?: number;
+                    /**
+                     * @description η: rungs lie η times apart, and 1 in η trials is promoted (Optuna: 4).
+                     * @default 4
+                     */
+                    reductionFactor: number;
+                    /**
+                     * @description s: the first rung lies at minSteps · η^s (Optuna: 0).
+                     * @default 0
+                     */
+                    minEarlyStoppingRate: number;
+                    /**
+                     * @description Stop every trial at a rung holding at most this many values (Optuna: 0).
+                     * @default 0
+                     */
+                    bootstrapCount: number;
+                    /** @description No rungs past this many (default: no limit). */
+                    maxRungs?: number;
+                };
+                /** @description When the sweep stops creating trials. */
+                budget: {
+                    /** @description Trials at most (default: the grid's size for grid, else 100; at most 10000). */
+                    maxTrials?: number;
+                    /** @description The sweep fails once more trials than this have failed (default: no limit). */
+                    maxFailedTrials?: number;
+                    /** @description No trial starts after this long; running ones are cancelled (default: no limit). */
+                    timeLimitSeconds?: number;
+                };
+                /**
+                 * @description Trials running at once, at most.
+                 * @default 4
+                 */
+                parallelism: number;
+            } & WithRequired<components["schemas"]["SweepSpec"], "base" | "parameters" | "metric" | "sampler" | "pruner" | "budget" | "parallelism">;
+            /** @description Trials per status. */
+            trials: components["schemas"]["TrialCounts"];
+            /** @description The best finished trial so far. */
+            best: {
+                /** Format: uuid */
+                runId: string;
+                trialNumber: number;
+                value: number;
+                /** @description The trial's parameters, keyed by dotted path into the run spec. */
+                parameters: {
+                    [key: string]: number | string | boolean;
+                };
+            } | null;
+            /** @description How far along the budget it is. */
+            progress: {
+                /** @description Trials finished. */
+                trials: number;
+                maxTrials: number;
+                /** @description Finished trials over maxTrials. */
+                fraction: number;
+                elapsedSeconds: number | null;
+                timeLimitSeconds: number | null;
+            };
+            /** @description Why it ended; null while it runs. */
+            result: components["schemas"]["SweepResult"] | null;
+        };
+        FieldIssue: {
+            /** @description The bad field, written as in JavaScript: `optimizer.learningRate`, `objective.initial[1]`; '' is the whole document. */
+            path: string;
+            message: string;
+            /** @description A stable machine-readable reason, e.g. `too_small`, `unrecognized_keys`. */
+            code: string;
+        };
+        /** @description An error, as RFC 9457 problem details. */
+        Problem: {
+            /** @description A URI naming the kind of problem; `urn:descent:problem:<code>`. */
+            type: string;
+            title: string;
+            status: number;
+            detail?: string;
+            /** @description The request path. */
+            instance?: string;
+            /** @description Stable error code, e.g. `validation_failed`, `unauthorized`, `not_found`, `rate_limited`. */
+            code: string;
+            /** @description For validation errors: one entry per invalid field. */
+            errors?: components["schemas"]["FieldIssue"][];
+        };
+        Benchmark: {
+            /** @description The `name` of a benchmark objective. */
+            name: string;
+            /** @description The formula, the standard start and the known minimum, in one line. */
+            description: string;
+            /** @description Allowed and default sizes; two-dimensional functions have min = max = 2. */
+            dimensions: {
+                default: number;
+                min: number;
+                max: number;
+            };
+            /** @description Whether `conditionNumber` applies. */
+            conditioned: boolean;
+        };
+        BenchmarkCatalogue: {
+            benchmarks: components["schemas"]["Benchmark"][];
+        };
+        DatasetUpload: {
+            /** @description One array of feature values per row. */
+            features: number[][];
+            /** @description One target per row. */
+            targets: number[];
+            /** @description Names of the feature columns (default x1 … xd). */
+            columnNames?: string[];
+            /** @description Difficulty of each row (higher is harder), for curriculum learning. */
+            difficulty?: number[];
+            /** @description A name to recognise the dataset by. */
+            name?: string;
+            /** @description Name of the target column (default `target`). */
+            targetName?: string;
+        } | {
+            /** @description Number of feature columns. */
+            columns: number;
+            /** @description One entry list per row; absent columns are zero. */
+            rows: {
+                /** @description 0-based columns of the non-zero entries. */
+                indices: number[];
+                /** @description The entries, in the order of `indices`. */
+                values: number[];
+            }[];
+            /** @description One target per row. */
+            targets: number[];
+            /** @description Names of the feature columns (default x1 … xd). */
+            columnNames?: string[];
+            /** @description Difficulty of each row (higher is harder), for curriculum learning. */
+            difficulty?: number[];
+            /** @description A name to recognise the dataset by. */
+            name?: string;
+            /** @description Name of the target column (default `target`). */
+            targetName?: string;
+        };
+        Dataset: {
+            /** Format: uuid */
+            id: string;
+            name: string | null;
+            /**
+             * @description How the dataset was uploaded.
+             * @enum {string}
+             */
+            format: "json" | "csv";
+            /** Format: date-time */
+            createdAt: string;
+            /** @description Number of rows (examples). */
+            rows: number;
+            /** @description `fnv1a64:<hex>` over the layout, names and values: equal data, equal hash. */
+            contentHash: string;
+            schema: {
+                /**
+                 * @description How the features are stored: every cell, or only the non-zero entries.
+                 * @enum {string}
+                 */
+                layout: "dense" | "sparse";
+                /** @description Number of feature columns. */
+                featureCount: number;
+                /** @description Feature column names, in parameter order (a linear model has one weight per column, in this order). */
+                columns: string[];
+                /** @description Name of the target column. */
+                target: string;
+                /** @description The distinct target values, when every target is a whole number ≥ 0 (a classification set); null otherwise. */
+                classes: number[] | null;
+                /** @description Whether the rows carry a difficulty (for curriculum learning). */
+                difficulty: boolean;
+                /** @description Stored entries of a sparse dataset; null for dense. */
+                nonZeros: number | null;
+            };
+        };
+        DatasetList: {
+            datasets: components["schemas"]["Dataset"][];
+            /** @description Pass as `cursor` for the next page; null on the last page. */
+            nextCursor: string | null;
+        };
+        DatasetData: {
+            /** Format: uuid */
+            id: string;
+            offset: number;
+            totalRows: number;
+            /** @description Pass as `offset` for the next page; null on the last page. */
+            nextOffset: number | null;
+            /** @description The rows of this page, in the upload form (dense or sparse, as stored). */
+            data: components["schemas"]["DatasetUpload"] | {
+                /** @description One array of feature values per row. */
+                features: number[][];
+                /** @description One target per row. */
+                targets: number[];
+                /** @description Names of the feature columns (default x1 … xd). */
+                columnNames?: string[];
+                /** @description Difficulty of each row (higher is harder), for curriculum learning. */
+                difficulty?: number[];
+                /** @description A name to recognise the dataset by. */
+                name?: string;
+                /** @description Name of the target column (default `target`). */
+                targetName?: string;
+            } | {
+                /** @description Number of feature columns. */
+                columns: number;
+                /** @description One entry list per row; absent columns are zero. */
+                rows: {
+                    /** @description 0-based columns of the non-zero entries. */
+                    indices: number[];
+                    /** @description The entries, in the order of `indices`. */
+                    values: number[];
+                }[];
+                /** @description One target per row. */
+                targets: number[];
+                /** @description Names of the feature columns (default x1 … xd). */
+                columnNames?: string[];
+                /** @description Difficulty of each row (higher is harder), for curriculum learning. */
+                difficulty?: number[];
+                /** @description A name to recognise the dataset by. */
+                name?: string;
+                /** @description Name of the target column (default `target`). */
+                targetName?: string;
+            };
+        };
+        Readiness: {
+            /** @enum {string} */
+            status: "ready" | "not_ready";
+            /** @description One line per unreachable service. */
+            detail?: string;
+            services: {
+                postgres: {
+                    ok: boolean;
+                    /** @description Why the service is unreachable. */
+                    error?: string;
+                };
+                redis: {
+                    ok: boolean;
+                    /** @description Why the service is unreachable. */
+                    error?: string;
+                };
+            };
+        };
+        Hyperparameter: {
+            /** @description The field of `optimizer` in a run spec. */
+            name: string;
+            /** @enum {string} */
+            type: "number";
+            minimum?: number;
+            exclusiveMinimum?: number;
+            maximum?: number;
+            exclusiveMaximum?: number;
+            /** @description The value used when the field is left out, per flavor. */
+            default: {
+                paper: number;
+                pytorch: number;
+            };
+            /** @description The flavors in which the field may be set. */
+            flavors: ("paper" | "pytorch")[];
+            description: string;
+        };
+        Optimizer: {
+            name: string;
+            /** @description One line. */
+            description: string;
+            flavors: ("paper" | "pytorch")[];
+            /** @description `weightDecay` is the decoupled decay of the optimizer itself (AdamW) rather than an L2 term in the gradient. */
+            decoupledWeightDecay: boolean;
+            hyperparameters: components["schemas"]["Hyperparameter"][];
+        };
+        OptimizerCatalogue: {
+            optimizers: components["schemas"]["Optimizer"][];
+        };
+        ParallelParameter: {
+            /**
+             * @description The field of `parallel` in a run spec.
+             * @enum {string}
+             */
+            name: "communicationPeriod" | "movingRate" | "delay" | "shards";
+            /** @enum {string} */
+            type: "integer" | "number";
+            minimum: number;
+            maximum: number;
+            /** @description The value used when the field is left out; null when it depends on `replicas` (movingRate: 0.9/p). */
+            default: number | null;
+            /** @description The field applies only with execution "simulated". */
+            simulatedOnly: boolean;
+            description: string;
+        };
+        ParallelAlgorithm: {
+            /** @description The value of `parallel.algorithm`. */
+            name: string;
+            /** @description One line. */
+            description: string;
+            paper: string;
+            /** @description The only `optimizer.name` the algorithm runs with; null: any optimizer. */
+            optimizer: string | null;
+            /** @description The values of `parallel.execution` this service runs it in. */
+            executions: ("concurrent" | "simulated")[];
+            /** @description Whether a learning-rate `schedule` applies to its steps. */
+            schedules: boolean;
+            /** @description The fields of `parallel` it uses besides algorithm, replicas and execution. */
+            parameters: components["schemas"]["ParallelParameter"][];
+        };
+        ParallelAlgorithmCatalogue: {
+            /** @description Bounds of `parallel.replicas`. */
+            replicas: {
+                minimum: number;
+                maximum: number;
+            };
+            algorithms: components["schemas"]["ParallelAlgorithm"][];
+        };
+        /** @enum {string} */
+        RunStatus: "queued" | "running" | "completed" | "early_stopped" | "diverged" | "failed" | "cancelled" | "pruned";
+        RunProgress: {
+            step: number;
+            totalSteps: number | null;
+            epoch: number | null;
+            fraction: number | null;
+            stepsPerSecond: number | null;
+            etaSeconds: number | null;
+        } & {
+            [key: string]: unknown;
+        };
+        EarlyStoppingState: {
+            enabled: boolean;
+            /** @enum {string|null} */
+            monitor: "loss" | "valLoss" | null;
+            best: number | null;
+            bestStep: number | null;
+            patience: number | null;
+            stepsSinceBest: number | null;
+            stopped: boolean;
+        } & {
+            [key: string]: unknown;
+        };
+        RunResult: {
+            /** @enum {string} */
+            stopReason: "max_steps" | "early_stopping" | "loss_target" | "grad_norm_target" | "time_limit" | "pruned" | "diverged" | "cancelled" | "error";
+            /** @description The stop reason in a sentence for humans. */
+            message: string;
+            finalLoss: number | null;
+            bestLoss: number | null;
+            bestStep: number | null;
+            steps: number;
+            /** @description Final parameters; an entry is null where it is not finite (a diverged run). */
+            params: (number | null)[] | null;
+            /** @description A pruned trial's reason: the rule, the step, its value against the cutoff, its rank among the competitors. */
+            pruning?: components["schemas"]["Pruning"];
+        } & {
+            [key: string]: unknown;
+        };
+        Run: {
+            /** Format: uuid */
+            id: string;
+            status: components["schemas"]["RunStatus"];
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            /** Format: date-time */
+            startedAt: string | null;
+            /** Format: date-time */
+            finishedAt: string | null;
+            /** Format: uuid */
+            sweepId: string | null;
+            /** @description A sweep trial's number within its sweep, from 0. */
+            trialNumber: number | null;
+            /** @description A sweep trial's parameters, keyed by dotted path into the spec. */
+            parameters: {
+                [key: string]: number | string | boolean;
+            } | null;
+            /** @description How many times a worker has started the run. */
+            attempts: number;
+            /** @description A run: objective, optimizer, and the training settings around them. */
+            spec: components["schemas"]["RunSpec"];
+            progress: components["schemas"]["RunProgress"] | null;
+            earlyStopping: components["schemas"]["EarlyStoppingState"] | null;
+            result: components["schemas"]["RunResult"] | null;
+        };
+        RunList: {
+            runs: components["schemas"]["Run"][];
+            /** @description Pass as `cursor` for the next page; null on the last page. */
+            nextCursor: string | null;
+        };
+        Landscape: {
+            /** Format: uuid */
+            runId: string;
+            /** @description The two parameter names: x, then y. */
+            variables: (string)[];
+            resolution: number;
+            xRange: (number)[];
+            yRange: (number)[];
+            /** @description Grid abscissae, low to high. */
+            x: number[];
+            /** @description Grid ordinates, low to high. */
+            y: number[];
+            /** @description `values[j][i]` = f(x[i], y[j]); null where not finite. */
+            values: (number | null)[][];
+            valueRange: {
+                min: number | null;
+                max: number | null;
+            };
+            /** @description The starting point. */
+            start: (number)[];
+            /** @description The final parameters, once the run has a result. */
+            final: (number)[] | null;
+            /** @description The known minimum, where the objective documents one. */
+            minimum: {
+                value: number;
+                params: (number)[] | null;
+            } | null;
+        };
+        /** @description One recorded step: `step`, then the selected fields; non-finite values are null. */
+        MetricRow: {
+            step: number;
+        } & {
+            [key: string]: (number | (number | null)[]) | null;
+        };
+        /** @description A downsampled bucket: each selected field as its mean, plus `<field>Min` and `<field>Max`; `epoch`, `elapsedSeconds` and `params` (the parameters) at the bucket's last recorded step, `stepEnd`. */
+        MetricBucket: {
+            /** @description First recorded step in the bucket. */
+            step: number;
+            /** @description Last recorded step in the bucket. */
+            stepEnd: number;
+            /** @description Recorded steps in the bucket. */
+            count: number;
+        } & {
+            [key: string]: (number | (number | null)[]) | null;
+        };
+        MetricsPage: {
+            /** Format: uuid */
+            runId: string;
+            fields: ("loss" | "valLoss" | "valAccuracy" | "gradNorm" | "learningRate" | "updateNorm" | "epoch" | "elapsedSeconds" | "params")[];
+            downsampled: boolean;
+            /** @description Steps per bucket when downsampled, else null. */
+            bucketSize: number | null;
+            points: (components["schemas"]["MetricRow"] | components["schemas"]["MetricBucket"])[];
+            /** @description Pass as `cursor` for the next page; null on the last page. */
+            nextCursor: string | null;
+        };
+        ParameterNames: {
+            /** Format: uuid */
+            runId: string;
+            /** @description How many parameters the objective has. */
+            dimension: number;
+            /** @description The names in vector order; null past 100000 parameters. */
+            names: string[] | null;
+        };
+        SweepList: {
+            sweeps: components["schemas"]["Sweep"][];
+            /** @description Pass as `cursor` for the next page; null on the last page. */
+            nextCursor: string | null;
+        };
+        TrialList: {
+            /** @description Best first: finished trials by value, then pruned ones (deepest first), then running, queued, failed and cancelled ones. */
+            items: components["schemas"]["Trial"][];
+            /** @description Pass as `cursor` for the next page; null on the last page. */
+            nextCursor: string | null;
+        };
+    };
+    responses: never;
+    parameters: never;
+    requestBodies: never;
+    headers: never;
+    pathItems: never;
+}
+export type $defs = Record<string, never>;
+type WithRequired<T, K extends keyof T> = T & {
+    [P in K]-?: T[P];
+};
+export type operations = Record<string, never>;
