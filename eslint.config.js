@@ -1,5 +1,5 @@
 // Lint: TypeScript rules plus the dependency rule of ARCHITECTURE
-// (core ← contracts ← {api, worker, cli} → {db, queue}).
+// (core ← contracts ← {api, worker, cli} → {db, queue}); the client stands alone.
 import tseslint from 'typescript-eslint';
 
 const io = ['node:*', 'fs', 'path', 'os', 'child_process', 'worker_threads', 'http', 'net', 'crypto'];
@@ -66,6 +66,17 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': ['error', {
         patterns: [{ group: layer(['api', 'cli']), message: 'The worker does not import the API or the CLI.' }],
+      }],
+    },
+  },
+  {
+    files: ['src/client/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [
+          { group: [...io, ...frameworks, 'zod'], message: 'The client runs wherever fetch does: no server libraries.' },
+          { group: layer(['core', 'contracts', 'config', 'db', 'queue', 'api', 'worker', 'cli', 'dashboard']), message: 'The client speaks to the API only through openapi.yaml.' },
+        ],
       }],
     },
   },

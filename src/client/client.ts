@@ -1,0 +1,134 @@
+/**
+ * A typed client for a running Descent. `api` is the generated openapi-fetch client (every
+ * route of openapi.yaml, typed from it); the methods beside it are the thin layer that
+ * generation cannot give: throwing problems as ProblemError, waiting for a run, following its
+ * events, walking paged lists, downloading a run's metrics as CSV. Every request goes through
+ * retryingFetch (retry.ts).
+ */
+import createFetchClient, { type Client } from 'openapi-fetch';
+import { followServerEvents, type FollowOptions } from './event-stream.ts';
+import type { paths } from './openapi-types.ts';
+import { problemOf } from './problem-error.ts';
+import { retryingFetch, type RetryOptions } from './retry.ts';
+import type {
+  MetricRow, MetricsPage, MetricsQuery, Run, RunEvent, RunListQuery, RunSpecInput, Sweep, SweepListQuery, SweepSpecInput, Trial, TrialListQuery,
+} from './types.ts';
+
+export interface ClientOptions {
+  /** Where Descent listens, e.g. `http://127.0.0.1:3000`. */
+  readonly url: string;
+  /** An API key (`descent keys create`); sent as `Authorization: Bearer <key>`. */
+  readonly apiKey?: string;
+  /** Retries of network errors and of 429/503 answers; `false` sends each request once. */
+  readonly retry?: RetryOptions | false;
+  /** The fetch to send requests with (default: the global one). */
+  readonly fetch?: (request: Request) => Promise<Response>;
+}
+
+export interface WaitOptions extends FollowOptions {
+  /** Told every event of the run as it arrives (progress, metrics, status). */
+  readonly onEvent?: (event: RunEvent) => void;
+}
+
+export interface SubmitOptions {
+  /** Makes the submission safe to repeat: the same key and spec answer with the run created first. */
+  readonly idempotencyKey?: string;
+}
+
+export type DescentClient = ReturnType<typeof createClient>;
+
+/** The outcome openapi-fetch gives every call. */
+interface Outcome<Data> {
+  readonly data?: Data;
+  readonly error?: unknown;
+  readonly response: Response;
+}
+
+/** The data of a successful call; a failed one throws its ProblemError. */
+async function dataOf<Data>(call: Promise<Outcome<Data>>): Promise<Data> {
+  const { data, error, response } = await call;
+  if (!response.ok) throw await problemOf(response, error);
+  return data as Data;
+}
+
+/** Every item of a cursor-paged list, fetching the next page only when the caller reaches it. */
+export async function* everyPage<Item>(page: (cursor: string | undefined) => Promise<{ items: Item[]; nextCursor: string | null }>): AsyncGenerator<Item> {
+  let cursor: string | undefined;
+  do {
+    const { items, nextCursor } = await page(cursor);
+    yield* items;
+    cursor = nextCursor ?? undefined;
+  } while (cursor !== undefined);
+}
+
+export function createClient(options: ClientOptions) {
+  const baseFetch = options.fetch ?? ((request: Request) => globalThis.fetch(request));
+  const api: Client<paths> = createFetchClient<paths>({
+    baseUrl: options.url.replace(/\/+$/, ''),
+    headers: options.apiKey === undefined ? {} : { authorization: `Bearer ${options.apiKey}` },
+    fetch: options.retry === false ? baseFetch : retryingFetch(baseFetch, options.retry),
+  });
+  const path = (id: string) => ({ path: { id } });
+  const idempotency = (submit?: SubmitOptions) => (submit?.idempotencyKey === undefined ? {} : { 'idempotency-key': submit.idempotencyKey });
+
+  function runEvents(id: string, follow: FollowOptions = {}): AsyncGenerator<RunEvent> {
+    const open = async () => (await dataOf(api.GET('/v1/runs/{id}/events', { params: path(id), parseAs: 'stream', signal: follow.signal })))!;
+    return followServerEvents(open, follow) as AsyncGenerator<RunEvent>;
+  }
+
+  return {
+    api,
+
+    submitRun: (spec: RunSpecInput, submit?: SubmitOptions): Promise<Run> =>
+      dataOf(api.POST('/v1/runs', { body: spec, params: { header: idempotency(submit) } })),
+    getRun: (id: string): Promise<Run> => dataOf(api.GET('/v1/runs/{id}', { params: path(id) })),
+    cancelRun: (id: string): Promise<Run> => dataOf(api.POST('/v1/runs/{id}/cancel', { params: path(id) })),
+    deleteRun: async (id: string): Promise<void> => {
+      await dataOf(api.DELETE('/v1/runs/{id}', { params: path(id) }));
+    },
+    /** Every run matching the filters, newest first, across pages. */
+    runs: (query: RunListQuery = {}): AsyncGenerator<Run> =>
+      everyPage(async (cursor) => {
+        const page = await dataOf(api.GET('/v1/runs', { params: { query: { ...query, cursor } } }));
+        return { items: page.runs, nextCursor: page.nextCursor };
+      }),
+
+    /** The run's live events (status, progress, metrics), ending with `end` once it has finished. */
+    runEvents,
+
+    /** Follows the run's events until it has finished, then answers its final view. */
+    async waitForRun(id: string, wait: WaitOptions = {}): Promise<Run> {
+      for await (const event of runEvents(id, wait)) wait.onEvent?.(event);
+      return dataOf(api.GET('/v1/runs/{id}', { params: path(id) }));
+    },
+
+    /** One page of steps (or of buckets, with `maxPoints`). */
+    metrics: async (id: string, query: MetricsQuery & { cursor?: string } = {}): Promise<MetricsPage> =>
+      (await dataOf(api.GET('/v1/runs/{id}/metrics', { params: { ...path(id), query: { ...query, format: 'json' } } }))) as MetricsPage,
+    /** Every recorded step of the range, in step order, across pages. */
+    metricRows: (id: string, query: Omit<MetricsQuery, 'maxPoints'> = {}): AsyncGenerator<MetricRow> =>
+      everyPage(async (cursor) => {
+        const page = (await dataOf(api.GET('/v1/runs/{id}/metrics', { params: { ...path(id), query: { ...query, cursor, format: 'json' } } }))) as MetricsPage;
+        return { items: page.points as MetricRow[], nextCursor: page.nextCursor };
+      }),
+    /** Every recorded step of the run (or of `from`–`to`) as one CSV document with a header row. */
+    metricsCsv: async (id: string, query: Pick<MetricsQuery, 'fields' | 'from' | 'to'> = {}): Promise<string> =>
+      (await dataOf(api.GET('/v1/runs/{id}/metrics', { params: { ...path(id), query: { ...query, format: 'csv' } }, parseAs: 'text' }))) as string,
+
+    submitSweep: (spec: SweepSpecInput, submit?: SubmitOptions): Promise<Sweep> =>
+      dataOf(api.POST('/v1/sweeps', { body: spec, params: { header: idempotency(submit) } })),
+    getSweep: (id: string): Promise<Sweep> => dataOf(api.GET('/v1/sweeps/{id}', { params: path(id) })),
+    cancelSweep: (id: string): Promise<Sweep> => dataOf(api.POST('/v1/sweeps/{id}/cancel', { params: path(id) })),
+    sweeps: (query: SweepListQuery = {}): AsyncGenerator<Sweep> =>
+      everyPage(async (cursor) => {
+        const page = await dataOf(api.GET('/v1/sweeps', { params: { query: { ...query, cursor } } }));
+        return { items: page.sweeps, nextCursor: page.nextCursor };
+      }),
+    /** The sweep's trials, best first (its leaderboard), across pages. */
+    trials: (id: string, query: TrialListQuery = {}): AsyncGenerator<Trial> =>
+      everyPage(async (cursor) => {
+        const page = await dataOf(api.GET('/v1/sweeps/{id}/trials', { params: { ...path(id), query: { ...query, cursor, format: 'json' } } }));
+        return { items: page.items, nextCursor: page.nextCursor };
+      }),
+  };
+}

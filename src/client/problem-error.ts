@@ -1,0 +1,43 @@
+/** A problem+json answer from the API, thrown by the client's helpers. */
+import type { components } from './openapi-types.ts';
+
+export type Problem = components['schemas']['Problem'];
+
+export class ProblemError extends Error {
+  override readonly name = 'ProblemError';
+
+  constructor(
+    readonly status: number,
+    readonly problem: Problem,
+  ) {
+    super(`${problem.code}: ${oneLine(problem)}`);
+  }
+
+  /** The stable error code, e.g. `validation_failed`, `not_found`, `rate_limited`. */
+  get code(): string {
+    return this.problem.code;
+  }
+}
+
+/** The problem as one line: its detail, then each invalid field with its message. */
+function oneLine(problem: Problem): string {
+  const fields = (problem.errors ?? []).map((issue) => `${issue.path || '(body)'}: ${issue.message}`);
+  const text = [problem.detail ?? problem.title, ...fields].join('; ');
+  return text.replace(/\s*\n\s*/g, ' ');
+}
+
+/**
+ * The ProblemError of a failed response: its problem+json body, or a problem made from the
+ * status when the body is something else (a proxy's HTML page, an empty 502).
+ */
+export async function problemOf(response: Response, body?: unknown): Promise<ProblemError> {
+  let problem = body;
+  if (problem === undefined) problem = await response.text().then((text) => { try { return JSON.parse(text); } catch { return text; } }, () => undefined);
+  if (isProblem(problem)) return new ProblemError(response.status, problem);
+  const title = response.statusText || `HTTP ${response.status}`;
+  return new ProblemError(response.status, { type: 'about:blank', title, status: response.status, code: `http_${response.status}`, detail: `${response.url} answered ${response.status} ${title}.` });
+}
+
+function isProblem(value: unknown): value is Problem {
+  return typeof value === 'object' && value !== null && typeof (value as Problem).code === 'string' && typeof (value as Problem).status === 'number';
+}

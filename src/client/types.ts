@@ -1,0 +1,27 @@
+/** The shapes a client's caller handles, named after the OpenAPI document's schemas. */
+import type { components, paths } from './openapi-types.ts';
+
+type Schemas = components['schemas'];
+
+export type Run = Schemas['Run'];
+export type RunStatus = Schemas['RunStatus'];
+export type RunResult = Schemas['RunResult'];
+export type RunProgress = Schemas['RunProgress'];
+export type EarlyStoppingState = Schemas['EarlyStoppingState'];
+export type RunSpecInput = paths['/v1/runs']['post']['requestBody']['content']['application/json'];
+export type RunListQuery = Omit<NonNullable<paths['/v1/runs']['get']['parameters']['query']>, 'cursor'>;
+export type MetricsQuery = Omit<NonNullable<paths['/v1/runs/{id}/metrics']['get']['parameters']['query']>, 'format' | 'cursor'>;
+export type MetricsPage = Schemas['MetricsPage'];
+export type MetricRow = Schemas['MetricRow'];
+export type Sweep = Schemas['Sweep'];
+export type SweepSpecInput = paths['/v1/sweeps']['post']['requestBody']['content']['application/json'];
+export type SweepListQuery = Omit<NonNullable<paths['/v1/sweeps']['get']['parameters']['query']>, 'cursor'>;
+export type Trial = Schemas['Trial'];
+export type TrialListQuery = Omit<NonNullable<paths['/v1/sweeps/{id}/trials']['get']['parameters']['query']>, 'cursor' | 'format'>;
+
+/** The messages of `GET /v1/runs/{id}/events` (see its description in openapi.yaml). */
+export type RunEvent =
+  | { readonly type: 'status'; readonly data: { runId: string; status: RunStatus; result: RunResult | null } }
+  | { readonly type: 'progress'; readonly data: { runId: string; progress: RunProgress; earlyStopping: EarlyStoppingState | null } }
+  | { readonly type: 'metrics'; readonly data: { runId: string; firstStep: number; lastStep: number; count: number; rows: MetricRow[] } }
+  | { readonly type: 'end'; readonly data: Record<string, never> };
