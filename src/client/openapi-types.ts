@@ -1835,6 +1835,75 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/sweeps/{id}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Follow a sweep live
+         * @description Server-sent events (`text/event-stream`), each `data` one JSON object: `sweep` `{ sweepId, status, result }` first and after every coordination round that started trials or ended the sweep; `trial` `{ sweepId, runId, trialNumber, status }` when one of its trials has ended (`status` `ended`; how it ended: the run, or the leaderboard); `end` `{}` when the sweep has finished; `reconnect` `{ reason, retryMs }` when the server ends the stream early (a client reading too slowly, a shutdown). A client that reconnects opens with the sweep's state afresh.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The sweep id (a UUID). */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description An event stream: `event: <type>` and `data: <JSON>` per message. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/event-stream": string;
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/datasets": {
         parameters: {
             query?: never;
@@ -4843,6 +4912,49 @@ export interface components {
             };
             algorithms: components["schemas"]["ParallelAlgorithmInput"][];
         };
+        ParallelReportInput: {
+            /** @enum {string} */
+            algorithm: "hogwild" | "downpour" | "adaptive-revision" | "easgd";
+            /** @enum {string} */
+            execution: "concurrent" | "simulated";
+            replicas: number;
+            perReplica: ({
+                /** @description The replica, from 0. */
+                replica: number;
+                /** @description Local steps it made (gradients computed and applied). */
+                steps: number;
+                /** @description Its exchanges with the center or server: pulls and pushes (downpour), elastic exchanges (easgd), applied updates (hogwild, adaptive-revision). */
+                exchanges: number;
+                /** @description ‖x_i − center‖ at the end; null where replicas keep no vector of their own (hogwild, adaptive-revision). */
+                centerDistance: number | null;
+            } & {
+                [key: string]: unknown;
+            })[];
+            /** @description Every replica's exchanges with the center or server. */
+            communicationRounds: number;
+            /** @description Updates other replicas applied to the center or server between a replica's read of it and its write: pushes between a pull and the next push (downpour), exchanges between two of a replica's exchanges (easgd), gradients applied between a gradient's read and its application (adaptive-revision), the other threads' updates between a read of θ and the write (hogwild). Null when none was measured. */
+            staleness: ({
+                /** @description Updates measured (concurrent hogwild: one in eight). */
+                updates: number;
+                mean: number;
+                p50: number;
+                p99: number;
+                max: number;
+            } & {
+                [key: string]: unknown;
+            }) | null;
+            /** @description ‖x_i − center‖ at the end over the replicas; null where replicas keep no vector of their own. */
+            centerDistance: ({
+                mean: number;
+                max: number;
+            } & {
+                [key: string]: unknown;
+            }) | null;
+            /** @description Every replica's local steps per second of the run's time. */
+            stepsPerSecond: number | null;
+        } & {
+            [key: string]: unknown;
+        };
         /** @enum {string} */
         RunStatusInput: "queued" | "running" | "completed" | "early_stopped" | "diverged" | "failed" | "cancelled" | "pruned";
         RunProgressInput: {
@@ -4880,6 +4992,8 @@ export interface components {
             params: (number | null)[] | null;
             /** @description A pruned trial's reason: the rule, the step, its value against the cutoff, its rank among the competitors. */
             pruning?: components["schemas"]["PruningInput"];
+            /** @description A parallel run's replicas: steps, exchanges, staleness, distance to the center, throughput. */
+            parallel?: components["schemas"]["ParallelReportInput"];
         } & {
             [key: string]: unknown;
         };
@@ -7585,6 +7699,49 @@ export interface components {
             };
             algorithms: components["schemas"]["ParallelAlgorithm"][];
         };
+        ParallelReport: {
+            /** @enum {string} */
+            algorithm: "hogwild" | "downpour" | "adaptive-revision" | "easgd";
+            /** @enum {string} */
+            execution: "concurrent" | "simulated";
+            replicas: number;
+            perReplica: ({
+                /** @description The replica, from 0. */
+                replica: number;
+                /** @description Local steps it made (gradients computed and applied). */
+                steps: number;
+                /** @description Its exchanges with the center or server: pulls and pushes (downpour), elastic exchanges (easgd), applied updates (hogwild, adaptive-revision). */
+                exchanges: number;
+                /** @description ‖x_i − center‖ at the end; null where replicas keep no vector of their own (hogwild, adaptive-revision). */
+                centerDistance: number | null;
+            } & {
+                [key: string]: unknown;
+            })[];
+            /** @description Every replica's exchanges with the center or server. */
+            communicationRounds: number;
+            /** @description Updates other replicas applied to the center or server between a replica's read of it and its write: pushes between a pull and the next push (downpour), exchanges between two of a replica's exchanges (easgd), gradients applied between a gradient's read and its application (adaptive-revision), the other threads' updates between a read of θ and the write (hogwild). Null when none was measured. */
+            staleness: ({
+                /** @description Updates measured (concurrent hogwild: one in eight). */
+                updates: number;
+                mean: number;
+                p50: number;
+                p99: number;
+                max: number;
+            } & {
+                [key: string]: unknown;
+            }) | null;
+            /** @description ‖x_i − center‖ at the end over the replicas; null where replicas keep no vector of their own. */
+            centerDistance: ({
+                mean: number;
+                max: number;
+            } & {
+                [key: string]: unknown;
+            }) | null;
+            /** @description Every replica's local steps per second of the run's time. */
+            stepsPerSecond: number | null;
+        } & {
+            [key: string]: unknown;
+        };
         /** @enum {string} */
         RunStatus: "queued" | "running" | "completed" | "early_stopped" | "diverged" | "failed" | "cancelled" | "pruned";
         RunProgress: {
@@ -7622,6 +7779,8 @@ export interface components {
             params: (number | null)[] | null;
             /** @description A pruned trial's reason: the rule, the step, its value against the cutoff, its rank among the competitors. */
             pruning?: components["schemas"]["Pruning"];
+            /** @description A parallel run's replicas: steps, exchanges, staleness, distance to the center, throughput. */
+            parallel?: components["schemas"]["ParallelReport"];
         } & {
             [key: string]: unknown;
         };
