@@ -2280,6 +2280,11 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /**
+         * @description `queued`: Accepted and waiting for a worker. `running`: A worker is running it; progress says how far. `completed`: Ended by a stopping condition (result.stopReason says which). `early_stopped`: Early stopping ended it. `diverged`: The loss, a gradient or a parameter stopped being finite. `failed`: It could not run or go on; result.message says why. `cancelled`: A client cancelled it. `pruned`: A sweep's pruner stopped the trial; result.pruning says why.
+         * @enum {string}
+         */
+        RunStatusInput: "queued" | "running" | "completed" | "early_stopped" | "diverged" | "failed" | "cancelled" | "pruned";
         GradientCheckInput: {
             /** @description Every checked coordinate agrees with central finite differences. */
             passed: boolean;
@@ -4912,51 +4917,6 @@ export interface components {
             };
             algorithms: components["schemas"]["ParallelAlgorithmInput"][];
         };
-        ParallelReportInput: {
-            /** @enum {string} */
-            algorithm: "hogwild" | "downpour" | "adaptive-revision" | "easgd";
-            /** @enum {string} */
-            execution: "concurrent" | "simulated";
-            replicas: number;
-            perReplica: ({
-                /** @description The replica, from 0. */
-                replica: number;
-                /** @description Local steps it made (gradients computed and applied). */
-                steps: number;
-                /** @description Its exchanges with the center or server: pulls and pushes (downpour), elastic exchanges (easgd), applied updates (hogwild, adaptive-revision). */
-                exchanges: number;
-                /** @description ‖x_i − center‖ at the end; null where replicas keep no vector of their own (hogwild, adaptive-revision). */
-                centerDistance: number | null;
-            } & {
-                [key: string]: unknown;
-            })[];
-            /** @description Every replica's exchanges with the center or server. */
-            communicationRounds: number;
-            /** @description Updates other replicas applied to the center or server between a replica's read of it and its write: pushes between a pull and the next push (downpour), exchanges between two of a replica's exchanges (easgd), gradients applied between a gradient's read and its application (adaptive-revision), the other threads' updates between a read of θ and the write (hogwild). Null when none was measured. */
-            staleness: ({
-                /** @description Updates measured (concurrent hogwild: one in eight). */
-                updates: number;
-                mean: number;
-                p50: number;
-                p99: number;
-                max: number;
-            } & {
-                [key: string]: unknown;
-            }) | null;
-            /** @description ‖x_i − center‖ at the end over the replicas; null where replicas keep no vector of their own. */
-            centerDistance: ({
-                mean: number;
-                max: number;
-            } & {
-                [key: string]: unknown;
-            }) | null;
-            /** @description Every replica's local steps per second of the run's time. */
-            stepsPerSecond: number | null;
-        } & {
-            [key: string]: unknown;
-        };
-        /** @enum {string} */
-        RunStatusInput: "queued" | "running" | "completed" | "early_stopped" | "diverged" | "failed" | "cancelled" | "pruned";
         RunProgressInput: {
             step: number;
             totalSteps: number | null;
@@ -4964,8 +4924,6 @@ export interface components {
             fraction: number | null;
             stepsPerSecond: number | null;
             etaSeconds: number | null;
-        } & {
-            [key: string]: unknown;
         };
         EarlyStoppingStateInput: {
             enabled: boolean;
@@ -4976,12 +4934,49 @@ export interface components {
             patience: number | null;
             stepsSinceBest: number | null;
             stopped: boolean;
-        } & {
-            [key: string]: unknown;
         };
-        RunResultInput: {
+        ParallelReportInput: {
             /** @enum {string} */
-            stopReason: "max_steps" | "early_stopping" | "loss_target" | "grad_norm_target" | "time_limit" | "pruned" | "diverged" | "cancelled" | "error";
+            algorithm: "hogwild" | "downpour" | "adaptive-revision" | "easgd";
+            /** @enum {string} */
+            execution: "concurrent" | "simulated";
+            replicas: number;
+            readonly perReplica: {
+                /** @description The replica, from 0. */
+                replica: number;
+                /** @description Local steps it made (gradients computed and applied). */
+                steps: number;
+                /** @description Its exchanges with the center or server: pulls and pushes (downpour), elastic exchanges (easgd), applied updates (hogwild, adaptive-revision). */
+                exchanges: number;
+                /** @description ‖x_i − center‖ at the end; null where replicas keep no vector of their own (hogwild, adaptive-revision). */
+                centerDistance: number | null;
+            }[];
+            /** @description Every replica's exchanges with the center or server. */
+            communicationRounds: number;
+            /** @description Updates other replicas applied to the center or server between a replica's read of it and its write: pushes between a pull and the next push (downpour), exchanges between two of a replica's exchanges (easgd), gradients applied between a gradient's read and its application (adaptive-revision), the other threads' updates between a read of θ and the write (hogwild). Null when none was measured. */
+            staleness: {
+                /** @description Updates measured (concurrent hogwild: one in eight). */
+                updates: number;
+                mean: number;
+                p50: number;
+                p99: number;
+                max: number;
+            } | null;
+            /** @description ‖x_i − center‖ at the end over the replicas; null where replicas keep no vector of their own. */
+            centerDistance: {
+                mean: number;
+                max: number;
+            } | null;
+            /** @description Every replica's local steps per second of the run's time. */
+            stepsPerSecond: number | null;
+        };
+        /**
+         * @description `max_steps`: Every update of training.maxSteps (or of training.epochs) was made. `early_stopping`: The monitored value did not improve for earlyStopping.patience updates. `loss_target`: The loss fell below stopWhen.lossBelow. `grad_norm_target`: The gradient norm fell below stopWhen.gradNormBelow. `time_limit`: training.timeLimitSeconds passed. `pruned`: A sweep's pruner stopped the trial: result.pruning says why. `diverged`: The loss, a gradient or a parameter stopped being finite. `cancelled`: A client cancelled the run. `error`: The run could not go on (an objective that cannot be built, a worker error).
+         * @enum {string}
+         */
+        StopReasonInput: "max_steps" | "early_stopping" | "loss_target" | "grad_norm_target" | "time_limit" | "pruned" | "diverged" | "cancelled" | "error";
+        RunResultInput: {
+            stopReason: components["schemas"]["StopReasonInput"];
             /** @description The stop reason in a sentence for humans. */
             message: string;
             finalLoss: number | null;
@@ -4994,8 +4989,6 @@ export interface components {
             pruning?: components["schemas"]["PruningInput"];
             /** @description A parallel run's replicas: steps, exchanges, staleness, distance to the center, throughput. */
             parallel?: components["schemas"]["ParallelReportInput"];
-        } & {
-            [key: string]: unknown;
         };
         RunInput: {
             /** Format: uuid */
@@ -5105,6 +5098,11 @@ export interface components {
             /** @description Pass as `cursor` for the next page; null on the last page. */
             nextCursor: string | null;
         };
+        /**
+         * @description `queued`: Accepted and waiting for a worker. `running`: A worker is running it; progress says how far. `completed`: Ended by a stopping condition (result.stopReason says which). `early_stopped`: Early stopping ended it. `diverged`: The loss, a gradient or a parameter stopped being finite. `failed`: It could not run or go on; result.message says why. `cancelled`: A client cancelled it. `pruned`: A sweep's pruner stopped the trial; result.pruning says why.
+         * @enum {string}
+         */
+        RunStatus: "queued" | "running" | "completed" | "early_stopped" | "diverged" | "failed" | "cancelled" | "pruned";
         GradientCheck: {
             /** @description Every checked coordinate agrees with central finite differences. */
             passed: boolean;
@@ -7699,51 +7697,6 @@ export interface components {
             };
             algorithms: components["schemas"]["ParallelAlgorithm"][];
         };
-        ParallelReport: {
-            /** @enum {string} */
-            algorithm: "hogwild" | "downpour" | "adaptive-revision" | "easgd";
-            /** @enum {string} */
-            execution: "concurrent" | "simulated";
-            replicas: number;
-            perReplica: ({
-                /** @description The replica, from 0. */
-                replica: number;
-                /** @description Local steps it made (gradients computed and applied). */
-                steps: number;
-                /** @description Its exchanges with the center or server: pulls and pushes (downpour), elastic exchanges (easgd), applied updates (hogwild, adaptive-revision). */
-                exchanges: number;
-                /** @description ‖x_i − center‖ at the end; null where replicas keep no vector of their own (hogwild, adaptive-revision). */
-                centerDistance: number | null;
-            } & {
-                [key: string]: unknown;
-            })[];
-            /** @description Every replica's exchanges with the center or server. */
-            communicationRounds: number;
-            /** @description Updates other replicas applied to the center or server between a replica's read of it and its write: pushes between a pull and the next push (downpour), exchanges between two of a replica's exchanges (easgd), gradients applied between a gradient's read and its application (adaptive-revision), the other threads' updates between a read of θ and the write (hogwild). Null when none was measured. */
-            staleness: ({
-                /** @description Updates measured (concurrent hogwild: one in eight). */
-                updates: number;
-                mean: number;
-                p50: number;
-                p99: number;
-                max: number;
-            } & {
-                [key: string]: unknown;
-            }) | null;
-            /** @description ‖x_i − center‖ at the end over the replicas; null where replicas keep no vector of their own. */
-            centerDistance: ({
-                mean: number;
-                max: number;
-            } & {
-                [key: string]: unknown;
-            }) | null;
-            /** @description Every replica's local steps per second of the run's time. */
-            stepsPerSecond: number | null;
-        } & {
-            [key: string]: unknown;
-        };
-        /** @enum {string} */
-        RunStatus: "queued" | "running" | "completed" | "early_stopped" | "diverged" | "failed" | "cancelled" | "pruned";
         RunProgress: {
             step: number;
             totalSteps: number | null;
@@ -7751,8 +7704,6 @@ export interface components {
             fraction: number | null;
             stepsPerSecond: number | null;
             etaSeconds: number | null;
-        } & {
-            [key: string]: unknown;
         };
         EarlyStoppingState: {
             enabled: boolean;
@@ -7763,12 +7714,49 @@ export interface components {
             patience: number | null;
             stepsSinceBest: number | null;
             stopped: boolean;
-        } & {
-            [key: string]: unknown;
         };
-        RunResult: {
+        ParallelReport: {
             /** @enum {string} */
-            stopReason: "max_steps" | "early_stopping" | "loss_target" | "grad_norm_target" | "time_limit" | "pruned" | "diverged" | "cancelled" | "error";
+            algorithm: "hogwild" | "downpour" | "adaptive-revision" | "easgd";
+            /** @enum {string} */
+            execution: "concurrent" | "simulated";
+            replicas: number;
+            readonly perReplica: {
+                /** @description The replica, from 0. */
+                replica: number;
+                /** @description Local steps it made (gradients computed and applied). */
+                steps: number;
+                /** @description Its exchanges with the center or server: pulls and pushes (downpour), elastic exchanges (easgd), applied updates (hogwild, adaptive-revision). */
+                exchanges: number;
+                /** @description ‖x_i − center‖ at the end; null where replicas keep no vector of their own (hogwild, adaptive-revision). */
+                centerDistance: number | null;
+            }[];
+            /** @description Every replica's exchanges with the center or server. */
+            communicationRounds: number;
+            /** @description Updates other replicas applied to the center or server between a replica's read of it and its write: pushes between a pull and the next push (downpour), exchanges between two of a replica's exchanges (easgd), gradients applied between a gradient's read and its application (adaptive-revision), the other threads' updates between a read of θ and the write (hogwild). Null when none was measured. */
+            staleness: {
+                /** @description Updates measured (concurrent hogwild: one in eight). */
+                updates: number;
+                mean: number;
+                p50: number;
+                p99: number;
+                max: number;
+            } | null;
+            /** @description ‖x_i − center‖ at the end over the replicas; null where replicas keep no vector of their own. */
+            centerDistance: {
+                mean: number;
+                max: number;
+            } | null;
+            /** @description Every replica's local steps per second of the run's time. */
+            stepsPerSecond: number | null;
+        };
+        /**
+         * @description `max_steps`: Every update of training.maxSteps (or of training.epochs) was made. `early_stopping`: The monitored value did not improve for earlyStopping.patience updates. `loss_target`: The loss fell below stopWhen.lossBelow. `grad_norm_target`: The gradient norm fell below stopWhen.gradNormBelow. `time_limit`: training.timeLimitSeconds passed. `pruned`: A sweep's pruner stopped the trial: result.pruning says why. `diverged`: The loss, a gradient or a parameter stopped being finite. `cancelled`: A client cancelled the run. `error`: The run could not go on (an objective that cannot be built, a worker error).
+         * @enum {string}
+         */
+        StopReason: "max_steps" | "early_stopping" | "loss_target" | "grad_norm_target" | "time_limit" | "pruned" | "diverged" | "cancelled" | "error";
+        RunResult: {
+            stopReason: components["schemas"]["StopReason"];
             /** @description The stop reason in a sentence for humans. */
             message: string;
             finalLoss: number | null;
@@ -7781,8 +7769,6 @@ export interface components {
             pruning?: components["schemas"]["Pruning"];
             /** @description A parallel run's replicas: steps, exchanges, staleness, distance to the center, throughput. */
             parallel?: components["schemas"]["ParallelReport"];
-        } & {
-            [key: string]: unknown;
         };
         Run: {
             /** Format: uuid */
