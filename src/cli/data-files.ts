@@ -1,6 +1,6 @@
 /**
- * `{ "path": "file.csv" | "file.json" }` data sources of `descent run`, read relative to the spec
- * file's folder. A CSV file streams through the core's CSV parser (header row, target column by
+ * `{ "path": "file.csv" | "file.json" }` data sources of `descent run` and `descent sweep`, read
+ * relative to the spec file's folder. A CSV file streams through the core's CSV parser (header row, target column by
  * `targetColumn`, default the last); a JSON file holds the dense or sparse form a spec takes
  * inline (as `GET /v1/datasets/{id}/data` gives it). Every problem names the file, and for CSV
  * the line and column.
@@ -89,5 +89,31 @@ export async function resolveDataFiles(spec: ModelObjectiveSpec, folder: string,
       throw new DataFileError(`${field}.id`, `dataset {"id": "${source.id}"} is stored in the service: only the service can read it (POST /v1/runs). Use {"path": "file.csv"} to run locally.`);
     }
     return readDataFile(source, folder, `${field}.path`);
+  });
+}
+
+/** How a `{ path }` source is looked up once its file was read: its fields, as JSON. */
+export const dataFileKey = (file: DatasetFile): string => JSON.stringify([file.path, file.targetColumn ?? null, file.difficultyColumn ?? null]);
+
+/**
+ * The files of a model objective's `{ path }` sources, each read once, by dataFileKey: what
+ * `descent sweep` reads before its first trial and hands its threads. Problems as resolveDataFiles.
+ */
+export async function readDataFiles(spec: ModelObjectiveSpec, folder: string, prefix: readonly string[]): Promise<Map<string, Dataset>> {
+  const resolved = await resolveDataFiles(spec, folder, prefix);
+  const files = new Map<string, Dataset>();
+  for (const field of ['data', 'validation'] as const) {
+    const source = spec[field];
+    if (source !== undefined && 'path' in source) files.set(dataFileKey(source), resolved[field] as Dataset);
+  }
+  return files;
+}
+
+/** The model objective with its `{ path }` sources taken from files read before (readDataFiles). */
+export function withDataFiles(spec: ModelObjectiveSpec, files: ReadonlyMap<string, Dataset>): Promise<ResolvedModelObjectiveSpec> {
+  return resolveDataSources(spec, (source) => {
+    const dataset = 'path' in source ? files.get(dataFileKey(source)) : undefined;
+    if (!dataset) throw new Error(`the data source ${JSON.stringify(source)} was not read before the sweep started`);
+    return dataset;
   });
 }

@@ -1,5 +1,8 @@
-/** `descent sweep`: the README's sweep runs locally as written; bad specs are refused with every path. */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+/**
+ * `descent sweep`: the README's sweep runs locally as written; a model's data read from files next
+ * to the spec, as `descent run` reads them; bad specs are refused with every path.
+ */
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -52,6 +55,41 @@ describe('descent sweep', () => {
     expect(code).toBe(2);
     expect(stderr).toContain('base.objective');
     expect(stderr).toContain('parameters.x.high: Must be greater than low (2).');
+  });
+
+  it('reads {path} data files relative to the spec, once for every trial, and trains as descent run does', async () => {
+    mkdirSync(join(directory, 'specs', 'data'), { recursive: true });
+    const rows = [[0.5, -1.2, 1], [1.1, 0.4, 0], [-0.3, 0.8, 1], [2.0, -0.5, 0], [0.1, 0.1, 1], [1.5, 1.2, 0]];
+    writeFileSync(join(directory, 'specs', 'data', 'train.csv'), ['a,b,label', ...rows.map((row) => row.join(','))].join('\n'));
+    writeFileSync(join(directory, 'specs', 'data', 'validation.csv'), ['a,b,label', ...rows.slice(0, 3).map((row) => row.join(','))].join('\n'));
+    const base = {
+      objective: { type: 'model', model: 'logistic', data: { path: 'data/train.csv' }, validation: { path: 'data/validation.csv' } },
+      optimizer: { name: 'sgd', learningRate: 0.5 },
+      training: { maxSteps: 40 },
+    };
+    const spec = join(directory, 'specs', 'files-sweep.json');
+    writeFileSync(spec, JSON.stringify({ base, parameters: { 'optimizer.learningRate': { type: 'float', values: [0.1, 0.5] } }, metric: { name: 'finalLoss' }, sampler: { type: 'grid' } }));
+    const { code, stdout, stderr } = await runCli(['sweep', spec, '--jsonl', '--threads', '2']);
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    const { sweep } = JSON.parse(stdout.trim().split('\n').at(-1)!);
+    expect(sweep.trials.map((trial: { status: string }) => trial.status)).toEqual(['completed', 'completed']);
+
+    // The trial with learning rate 0.5 is the run of the base spec: same data, same loss.
+    const runSpec = join(directory, 'specs', 'files-run.json');
+    writeFileSync(runSpec, JSON.stringify(base));
+    const run = await runCli(['run', runSpec, '--jsonl']);
+    expect(run.code).toBe(0);
+    const { result } = JSON.parse(run.stdout.trim().split('\n').at(-1)!);
+    const trial = sweep.trials.find((t: { parameters: Record<string, number> }) => t.parameters['optimizer.learningRate'] === 0.5);
+    expect(trial.steps).toBe(40);
+    expect(trial.value).toBe(result.finalLoss);
+    expect(trial.message).toBe(result.message);
+
+    writeFileSync(spec, JSON.stringify({ base: { ...base, objective: { ...base.objective, validation: { path: 'data/nowhere.csv' } } }, parameters: { 'optimizer.learningRate': { type: 'float', values: [0.1] } } }));
+    const missing = await runCli(['sweep', spec]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/^descent sweep: .*files-sweep\.json: base\.objective\.validation\.path: data\/nowhere\.csv: cannot read /);
   });
 
   it('has --help', async () => {

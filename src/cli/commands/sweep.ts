@@ -5,6 +5,7 @@
 import { randomInt } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
+import { dirname } from 'node:path';
 import type { Command } from '../main.ts';
 import { toFieldIssues } from '../../contracts/issues.ts';
 import { runSpecSchema } from '../../contracts/run-spec.ts';
@@ -12,6 +13,7 @@ import { settleSweepSpec, sweepSpecSchema } from '../../contracts/sweep-spec.ts'
 import type { TrialView } from '../../contracts/sweep-view.ts';
 import { runStatusRegistry } from '../../contracts/run-status.ts';
 import { isObjectiveReference } from '../../core/training/index.ts';
+import { DataFileError, readDataFiles } from '../data-files.ts';
 import { ProgressBar } from '../progress-bar.ts';
 import { runLocalSweep } from '../sweep/local-sweep.ts';
 
@@ -19,7 +21,9 @@ const help = `Usage: descent sweep <spec.json | -> [options]
 
 Runs a sweep spec (the body of POST /v1/sweeps) locally, with no services: the same samplers,
 pruners and budget as the service, trials run in parallel on threads. "-" reads the spec from
-standard input.
+standard input. A model's data may be a file, {"path": "file.csv"} or {"path": "file.json"},
+relative to the spec file's folder (to the current folder when the spec comes from standard
+input), read once for every trial, as with descent run.
 
 Options:
   --jsonl          Print one line {"trial": {...}} per finished trial (the fields of
@@ -117,8 +121,17 @@ async function execute(args: string[]): Promise<number> {
     for (const issue of issues) console.error(`  ${issue.path || '(spec)'}: ${issue.message}`);
     return 2;
   }
-  if (isObjectiveReference(runSpecSchema.parse(parsed.data.base).objective)) {
+  const baseObjective = runSpecSchema.parse(parsed.data.base).objective;
+  if (isObjectiveReference(baseObjective)) {
     console.error('descent sweep: base.objective is a stored objective ({"id": …}): only the service can resolve it (POST /v1/sweeps).');
+    return 2;
+  }
+  let files;
+  try {
+    files = baseObjective.type === 'model' ? await readDataFiles(baseObjective, options.file === '-' ? process.cwd() : dirname(options.file), ['base', 'objective']) : undefined;
+  } catch (error) {
+    if (!(error instanceof DataFileError)) throw error;
+    console.error(`descent sweep: ${name}: ${error.path}: ${error.message}`);
     return 2;
   }
   const spec = settleSweepSpec(parsed.data, () => randomInt(0, 2 ** 32 - 1));
@@ -130,6 +143,7 @@ async function execute(args: string[]): Promise<number> {
   const outcome = await runLocalSweep(spec, {
     threads: options.threads,
     interrupted,
+    files,
     onTrialEnd: (trial, finished, best) => {
       if (options.jsonl) process.stdout.write(`${JSON.stringify({ trial })}\n`);
       else if (options.progress) bar.update(finished / maxTrials, `trial ${finished}/${maxTrials}, best ${formatValue(best?.value ?? null)}`);

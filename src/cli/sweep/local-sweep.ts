@@ -11,7 +11,8 @@ import { finalStatusOf, type RunResult } from '../../core/training/index.ts';
 import type { SweepRow, TrialRow } from '../../db/sweeps.ts';
 import { toTrialView } from '../../api/routes/sweeps/sweep-view.ts';
 import { planRound } from '../../worker/sweeps/plan-round.ts';
-import type { TrialMessage } from './trial-thread.ts';
+import type { Dataset } from '../../core/datasets/index.ts';
+import type { FilesMessage, TrialMessage } from './trial-thread.ts';
 import { runStatusRegistry } from '../../contracts/run-status.ts';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -28,6 +29,8 @@ export interface LocalSweepOptions {
   readonly onTrialEnd?: (trial: TrialView, finished: number, best: TrialView | null) => void;
   /** Resolves when the user asks to stop (Ctrl-C): running trials end, the sweep is cancelled. */
   readonly interrupted?: Promise<void>;
+  /** The `{ path }` data files of the spec, read before (data-files.ts readDataFiles). */
+  readonly files?: ReadonlyMap<string, Dataset>;
 }
 
 /** The leaderboard order of GET /v1/sweeps/{id}/trials. */
@@ -57,6 +60,7 @@ export async function runLocalSweep(settled: SweepSpec, options: LocalSweepOptio
   const decisions = new Map<number, PruningDecision>();
   const pending: Mutable<TrialRow>[] = [];
   const threads = Array.from({ length: spec.parallelism }, () => new Worker(new URL('./thread-bootstrap.js', import.meta.url)));
+  if (options.files?.size) for (const thread of threads) thread.postMessage({ type: 'files', files: [...options.files] } satisfies FilesMessage);
   const idle = [...threads];
   const busy = new Map<number, Worker>();
   let finished = 0;

@@ -1,7 +1,8 @@
 /**
  * A thread of `descent sweep` running trials one after another, each through the same run loop
  * as `descent run` and the workers. Messages:
- *   in:  { type: 'trial', trialNumber, spec, pruner, field }   run this trial
+ *   in:  { type: 'files', files: [[key, Dataset], …] }        the data files, read once (first)
+ *        { type: 'trial', trialNumber, spec, pruner, field }   run this trial
  *        { type: 'verdict', prune }                            the answer to a check
  *   out: { type: 'records', trialNumber, rows: [[step, value|null], …] }   after each advance
  *        { type: 'check', trialNumber, step, previousStep }    at a pruning decision step
@@ -11,7 +12,10 @@
 import { parentPort } from 'node:worker_threads';
 import { runSpecSchema } from '../../contracts/run-spec.ts';
 import { createPruner, isCheckStep, nextCheckStep, type PrunerSpec } from '../../core/sweep/index.ts';
-import { iterateRun, recordEvery, type StepRecord } from '../../core/training/index.ts';
+import type { Dataset } from '../../core/datasets/index.ts';
+import { createObjective } from '../../core/objectives/index.ts';
+import { isObjectiveReference, iterateRun, recordEvery, type StepRecord } from '../../core/training/index.ts';
+import { withDataFiles } from '../data-files.ts';
 
 export interface TrialMessage {
   readonly type: 'trial';
@@ -21,7 +25,14 @@ export interface TrialMessage {
   readonly field: 'loss' | 'valLoss' | 'valAccuracy';
 }
 
+/** The `{ path }` data files of the sweep's spec, read by the main thread (data-files.ts). */
+export interface FilesMessage {
+  readonly type: 'files';
+  readonly files: readonly (readonly [string, Dataset])[];
+}
+
 const port = parentPort!;
+let files: ReadonlyMap<string, Dataset> = new Map();
 let answer: ((prune: boolean) => void) | null = null;
 
 /** Updates per advance between two messages, at most: keeps the thread answering. */
@@ -29,7 +40,9 @@ const stepsPerAdvance = 20_000;
 
 async function runTrial({ trialNumber, spec, pruner: prunerSpec, field }: TrialMessage): Promise<void> {
   const parsed = runSpecSchema.parse(spec);
-  const engine = iterateRun(parsed);
+  const objectiveSpec = parsed.objective;
+  const objective = !isObjectiveReference(objectiveSpec) && objectiveSpec.type === 'model' ? createObjective(await withDataFiles(objectiveSpec, files)) : undefined;
+  const engine = iterateRun(parsed, { objective });
   const every = recordEvery(parsed.record, parsed.training.maxSteps);
   const pruner = prunerSpec.type === 'none' ? null : createPruner(prunerSpec);
   for (;;) {
@@ -50,7 +63,11 @@ async function runTrial({ trialNumber, spec, pruner: prunerSpec, field }: TrialM
   }
 }
 
-port.on('message', (message: TrialMessage | { type: 'verdict'; prune: boolean }) => {
+port.on('message', (message: FilesMessage | TrialMessage | { type: 'verdict'; prune: boolean }) => {
+  if (message.type === 'files') {
+    files = new Map(message.files);
+    return;
+  }
   if (message.type === 'verdict') {
     answer?.(message.prune);
     answer = null;
