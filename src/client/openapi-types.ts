@@ -4166,7 +4166,7 @@ export interface components {
              */
             metric?: {
                 /**
-                 * @description finalLoss, bestLoss (from the result), valLoss or valAccuracy (best over recorded steps).
+                 * @description finalLoss (the result's loss at the returned parameters), bestLoss (the result's best.value: the best monitored value), valLoss or valAccuracy (best over recorded steps).
                  * @default bestLoss
                  * @enum {string}
                  */
@@ -4475,7 +4475,7 @@ export interface components {
                  */
                 metric?: {
                     /**
-                     * @description finalLoss, bestLoss (from the result), valLoss or valAccuracy (best over recorded steps).
+                     * @description finalLoss (the result's loss at the returned parameters), bestLoss (the result's best.value: the best monitored value), valLoss or valAccuracy (best over recorded steps).
                      * @default bestLoss
                      * @enum {string}
                      */
@@ -4674,6 +4674,79 @@ export interface components {
             };
             /** @description Why it ended; null while it runs. */
             result: components["schemas"]["SweepResultInput"] | null;
+        };
+        ParallelReportInput: {
+            /** @enum {string} */
+            algorithm: "hogwild" | "downpour" | "adaptive-revision" | "easgd";
+            /** @enum {string} */
+            execution: "concurrent" | "simulated";
+            replicas: number;
+            readonly perReplica: {
+                /** @description The replica, from 0. */
+                replica: number;
+                /** @description Local steps it made (gradients computed and applied). */
+                steps: number;
+                /** @description Its exchanges with the center or server: pulls and pushes (downpour), elastic exchanges (easgd), applied updates (hogwild, adaptive-revision). */
+                exchanges: number;
+                /** @description ‖x_i − center‖ at the end; null where replicas keep no vector of their own (hogwild, adaptive-revision). */
+                centerDistance: number | null;
+            }[];
+            /** @description Every replica's exchanges with the center or server. */
+            communicationRounds: number;
+            /** @description Updates other replicas applied to the center or server between a replica's read of it and its write: pushes between a pull and the next push (downpour), exchanges between two of a replica's exchanges (easgd), gradients applied between a gradient's read and its application (adaptive-revision), the other threads' updates between a read of θ and the write (hogwild). Null when none was measured. */
+            staleness: {
+                /** @description Updates measured (concurrent hogwild: one in eight). */
+                updates: number;
+                mean: number;
+                p50: number;
+                p99: number;
+                max: number;
+            } | null;
+            /** @description ‖x_i − center‖ at the end over the replicas; null where replicas keep no vector of their own. */
+            centerDistance: {
+                mean: number;
+                max: number;
+            } | null;
+            /** @description Every replica's local steps per second of the run's time. */
+            stepsPerSecond: number | null;
+        };
+        /**
+         * @description `max_steps`: Every update of training.maxSteps (or of training.epochs) was made. `early_stopping`: The monitored value did not improve for earlyStopping.patience updates. `loss_target`: The loss fell below stopWhen.lossBelow. `grad_norm_target`: The gradient norm fell below stopWhen.gradNormBelow. `time_limit`: training.timeLimitSeconds passed. `pruned`: A sweep's pruner stopped the trial: result.pruning says why. `diverged`: The loss, a gradient or a parameter stopped being finite. `cancelled`: A client cancelled the run. `error`: The run could not go on (an objective that cannot be built, a worker error).
+         * @enum {string}
+         */
+        StopReasonInput: "max_steps" | "early_stopping" | "loss_target" | "grad_norm_target" | "time_limit" | "pruned" | "diverged" | "cancelled" | "error";
+        RunResultInput: {
+            stopReason: components["schemas"]["StopReasonInput"];
+            /** @description The stop reason in a sentence for humans; it says so when earlyStopping.restoreBest replaced the last parameters by the best ones. */
+            message: string;
+            /** @description Updates completed. */
+            steps: number;
+            /** @description The returned parameters: the last ones, or the best ones when restoredBest; an entry is null where it is not finite (a diverged run). Null when the run never started. */
+            params: (number | null)[] | null;
+            /** @description The objective at `params`, measured when the run ended: for a model, over the whole training set (L2 penalty included, batch normalization in evaluation mode). Null when not finite or not measured. */
+            finalLoss: number | null;
+            /** @description The validation loss at `params` (null without a validation set). */
+            finalValLoss: number | null;
+            /** @description The validation accuracy at `params` (null without a validation set, or for a regression). */
+            finalValAccuracy: number | null;
+            /** @description The best value of the monitored metric (earlyStopping.monitor; the training loss without early stopping or without a validation set). */
+            best: {
+                /**
+                 * @description The monitored metric: `loss` (an update's training loss, on its batch, before the update) or `valLoss`.
+                 * @enum {string}
+                 */
+                metric: "loss" | "valLoss";
+                /** @description Its best value during the run. */
+                value: number;
+                /** @description The step of that value. */
+                step: number;
+            } | null;
+            /** @description True when earlyStopping.restoreBest replaced the last parameters by the best ones. */
+            restoredBest: boolean;
+            /** @description A pruned trial's reason: the rule, the step, its value against the cutoff, its rank among the competitors. */
+            pruning?: components["schemas"]["PruningInput"];
+            /** @description A parallel run's replicas: steps, exchanges, staleness, distance to the center, throughput. */
+            parallel?: components["schemas"]["ParallelReportInput"];
         };
         FieldIssueInput: {
             /** @description The bad field, written as in JavaScript: `optimizer.learningRate`, `objective.initial[1]`; '' is the whole document. */
@@ -4934,61 +5007,6 @@ export interface components {
             patience: number | null;
             stepsSinceBest: number | null;
             stopped: boolean;
-        };
-        ParallelReportInput: {
-            /** @enum {string} */
-            algorithm: "hogwild" | "downpour" | "adaptive-revision" | "easgd";
-            /** @enum {string} */
-            execution: "concurrent" | "simulated";
-            replicas: number;
-            readonly perReplica: {
-                /** @description The replica, from 0. */
-                replica: number;
-                /** @description Local steps it made (gradients computed and applied). */
-                steps: number;
-                /** @description Its exchanges with the center or server: pulls and pushes (downpour), elastic exchanges (easgd), applied updates (hogwild, adaptive-revision). */
-                exchanges: number;
-                /** @description ‖x_i − center‖ at the end; null where replicas keep no vector of their own (hogwild, adaptive-revision). */
-                centerDistance: number | null;
-            }[];
-            /** @description Every replica's exchanges with the center or server. */
-            communicationRounds: number;
-            /** @description Updates other replicas applied to the center or server between a replica's read of it and its write: pushes between a pull and the next push (downpour), exchanges between two of a replica's exchanges (easgd), gradients applied between a gradient's read and its application (adaptive-revision), the other threads' updates between a read of θ and the write (hogwild). Null when none was measured. */
-            staleness: {
-                /** @description Updates measured (concurrent hogwild: one in eight). */
-                updates: number;
-                mean: number;
-                p50: number;
-                p99: number;
-                max: number;
-            } | null;
-            /** @description ‖x_i − center‖ at the end over the replicas; null where replicas keep no vector of their own. */
-            centerDistance: {
-                mean: number;
-                max: number;
-            } | null;
-            /** @description Every replica's local steps per second of the run's time. */
-            stepsPerSecond: number | null;
-        };
-        /**
-         * @description `max_steps`: Every update of training.maxSteps (or of training.epochs) was made. `early_stopping`: The monitored value did not improve for earlyStopping.patience updates. `loss_target`: The loss fell below stopWhen.lossBelow. `grad_norm_target`: The gradient norm fell below stopWhen.gradNormBelow. `time_limit`: training.timeLimitSeconds passed. `pruned`: A sweep's pruner stopped the trial: result.pruning says why. `diverged`: The loss, a gradient or a parameter stopped being finite. `cancelled`: A client cancelled the run. `error`: The run could not go on (an objective that cannot be built, a worker error).
-         * @enum {string}
-         */
-        StopReasonInput: "max_steps" | "early_stopping" | "loss_target" | "grad_norm_target" | "time_limit" | "pruned" | "diverged" | "cancelled" | "error";
-        RunResultInput: {
-            stopReason: components["schemas"]["StopReasonInput"];
-            /** @description The stop reason in a sentence for humans. */
-            message: string;
-            finalLoss: number | null;
-            bestLoss: number | null;
-            bestStep: number | null;
-            steps: number;
-            /** @description Final parameters; an entry is null where it is not finite (a diverged run). */
-            params: (number | null)[] | null;
-            /** @description A pruned trial's reason: the rule, the step, its value against the cutoff, its rank among the competitors. */
-            pruning?: components["schemas"]["PruningInput"];
-            /** @description A parallel run's replicas: steps, exchanges, staleness, distance to the center, throughput. */
-            parallel?: components["schemas"]["ParallelReportInput"];
         };
         RunInput: {
             /** Format: uuid */
@@ -6975,7 +6993,7 @@ export interface components {
             /** @description What trials are ranked by. */
             metric: {
                 /**
-                 * @description finalLoss, bestLoss (from the result), valLoss or valAccuracy (best over recorded steps).
+                 * @description finalLoss (the result's loss at the returned parameters), bestLoss (the result's best.value: the best monitored value), valLoss or valAccuracy (best over recorded steps).
                  * @default bestLoss
                  * @enum {string}
                  */
@@ -7268,7 +7286,7 @@ export interface components {
                 /** @description What trials are ranked by. */
                 metric: {
                     /**
-                     * @description finalLoss, bestLoss (from the result), valLoss or valAccuracy (best over recorded steps).
+                     * @description finalLoss (the result's loss at the returned parameters), bestLoss (the result's best.value: the best monitored value), valLoss or valAccuracy (best over recorded steps).
                      * @default bestLoss
                      * @enum {string}
                      */
@@ -7454,6 +7472,79 @@ export interface components {
             };
             /** @description Why it ended; null while it runs. */
             result: components["schemas"]["SweepResult"] | null;
+        };
+        ParallelReport: {
+            /** @enum {string} */
+            algorithm: "hogwild" | "downpour" | "adaptive-revision" | "easgd";
+            /** @enum {string} */
+            execution: "concurrent" | "simulated";
+            replicas: number;
+            readonly perReplica: {
+                /** @description The replica, from 0. */
+                replica: number;
+                /** @description Local steps it made (gradients computed and applied). */
+                steps: number;
+                /** @description Its exchanges with the center or server: pulls and pushes (downpour), elastic exchanges (easgd), applied updates (hogwild, adaptive-revision). */
+                exchanges: number;
+                /** @description ‖x_i − center‖ at the end; null where replicas keep no vector of their own (hogwild, adaptive-revision). */
+                centerDistance: number | null;
+            }[];
+            /** @description Every replica's exchanges with the center or server. */
+            communicationRounds: number;
+            /** @description Updates other replicas applied to the center or server between a replica's read of it and its write: pushes between a pull and the next push (downpour), exchanges between two of a replica's exchanges (easgd), gradients applied between a gradient's read and its application (adaptive-revision), the other threads' updates between a read of θ and the write (hogwild). Null when none was measured. */
+            staleness: {
+                /** @description Updates measured (concurrent hogwild: one in eight). */
+                updates: number;
+                mean: number;
+                p50: number;
+                p99: number;
+                max: number;
+            } | null;
+            /** @description ‖x_i − center‖ at the end over the replicas; null where replicas keep no vector of their own. */
+            centerDistance: {
+                mean: number;
+                max: number;
+            } | null;
+            /** @description Every replica's local steps per second of the run's time. */
+            stepsPerSecond: number | null;
+        };
+        /**
+         * @description `max_steps`: Every update of training.maxSteps (or of training.epochs) was made. `early_stopping`: The monitored value did not improve for earlyStopping.patience updates. `loss_target`: The loss fell below stopWhen.lossBelow. `grad_norm_target`: The gradient norm fell below stopWhen.gradNormBelow. `time_limit`: training.timeLimitSeconds passed. `pruned`: A sweep's pruner stopped the trial: result.pruning says why. `diverged`: The loss, a gradient or a parameter stopped being finite. `cancelled`: A client cancelled the run. `error`: The run could not go on (an objective that cannot be built, a worker error).
+         * @enum {string}
+         */
+        StopReason: "max_steps" | "early_stopping" | "loss_target" | "grad_norm_target" | "time_limit" | "pruned" | "diverged" | "cancelled" | "error";
+        RunResult: {
+            stopReason: components["schemas"]["StopReason"];
+            /** @description The stop reason in a sentence for humans; it says so when earlyStopping.restoreBest replaced the last parameters by the best ones. */
+            message: string;
+            /** @description Updates completed. */
+            steps: number;
+            /** @description The returned parameters: the last ones, or the best ones when restoredBest; an entry is null where it is not finite (a diverged run). Null when the run never started. */
+            params: (number | null)[] | null;
+            /** @description The objective at `params`, measured when the run ended: for a model, over the whole training set (L2 penalty included, batch normalization in evaluation mode). Null when not finite or not measured. */
+            finalLoss: number | null;
+            /** @description The validation loss at `params` (null without a validation set). */
+            finalValLoss: number | null;
+            /** @description The validation accuracy at `params` (null without a validation set, or for a regression). */
+            finalValAccuracy: number | null;
+            /** @description The best value of the monitored metric (earlyStopping.monitor; the training loss without early stopping or without a validation set). */
+            best: {
+                /**
+                 * @description The monitored metric: `loss` (an update's training loss, on its batch, before the update) or `valLoss`.
+                 * @enum {string}
+                 */
+                metric: "loss" | "valLoss";
+                /** @description Its best value during the run. */
+                value: number;
+                /** @description The step of that value. */
+                step: number;
+            } | null;
+            /** @description True when earlyStopping.restoreBest replaced the last parameters by the best ones. */
+            restoredBest: boolean;
+            /** @description A pruned trial's reason: the rule, the step, its value against the cutoff, its rank among the competitors. */
+            pruning?: components["schemas"]["Pruning"];
+            /** @description A parallel run's replicas: steps, exchanges, staleness, distance to the center, throughput. */
+            parallel?: components["schemas"]["ParallelReport"];
         };
         FieldIssue: {
             /** @description The bad field, written as in JavaScript: `optimizer.learningRate`, `objective.initial[1]`; '' is the whole document. */
@@ -7714,61 +7805,6 @@ export interface components {
             patience: number | null;
             stepsSinceBest: number | null;
             stopped: boolean;
-        };
-        ParallelReport: {
-            /** @enum {string} */
-            algorithm: "hogwild" | "downpour" | "adaptive-revision" | "easgd";
-            /** @enum {string} */
-            execution: "concurrent" | "simulated";
-            replicas: number;
-            readonly perReplica: {
-                /** @description The replica, from 0. */
-                replica: number;
-                /** @description Local steps it made (gradients computed and applied). */
-                steps: number;
-                /** @description Its exchanges with the center or server: pulls and pushes (downpour), elastic exchanges (easgd), applied updates (hogwild, adaptive-revision). */
-                exchanges: number;
-                /** @description ‖x_i − center‖ at the end; null where replicas keep no vector of their own (hogwild, adaptive-revision). */
-                centerDistance: number | null;
-            }[];
-            /** @description Every replica's exchanges with the center or server. */
-            communicationRounds: number;
-            /** @description Updates other replicas applied to the center or server between a replica's read of it and its write: pushes between a pull and the next push (downpour), exchanges between two of a replica's exchanges (easgd), gradients applied between a gradient's read and its application (adaptive-revision), the other threads' updates between a read of θ and the write (hogwild). Null when none was measured. */
-            staleness: {
-                /** @description Updates measured (concurrent hogwild: one in eight). */
-                updates: number;
-                mean: number;
-                p50: number;
-                p99: number;
-                max: number;
-            } | null;
-            /** @description ‖x_i − center‖ at the end over the replicas; null where replicas keep no vector of their own. */
-            centerDistance: {
-                mean: number;
-                max: number;
-            } | null;
-            /** @description Every replica's local steps per second of the run's time. */
-            stepsPerSecond: number | null;
-        };
-        /**
-         * @description `max_steps`: Every update of training.maxSteps (or of training.epochs) was made. `early_stopping`: The monitored value did not improve for earlyStopping.patience updates. `loss_target`: The loss fell below stopWhen.lossBelow. `grad_norm_target`: The gradient norm fell below stopWhen.gradNormBelow. `time_limit`: training.timeLimitSeconds passed. `pruned`: A sweep's pruner stopped the trial: result.pruning says why. `diverged`: The loss, a gradient or a parameter stopped being finite. `cancelled`: A client cancelled the run. `error`: The run could not go on (an objective that cannot be built, a worker error).
-         * @enum {string}
-         */
-        StopReason: "max_steps" | "early_stopping" | "loss_target" | "grad_norm_target" | "time_limit" | "pruned" | "diverged" | "cancelled" | "error";
-        RunResult: {
-            stopReason: components["schemas"]["StopReason"];
-            /** @description The stop reason in a sentence for humans. */
-            message: string;
-            finalLoss: number | null;
-            bestLoss: number | null;
-            bestStep: number | null;
-            steps: number;
-            /** @description Final parameters; an entry is null where it is not finite (a diverged run). */
-            params: (number | null)[] | null;
-            /** @description A pruned trial's reason: the rule, the step, its value against the cutoff, its rank among the competitors. */
-            pruning?: components["schemas"]["Pruning"];
-            /** @description A parallel run's replicas: steps, exchanges, staleness, distance to the center, throughput. */
-            parallel?: components["schemas"]["ParallelReport"];
         };
         Run: {
             /** Format: uuid */

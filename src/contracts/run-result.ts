@@ -1,6 +1,6 @@
 /** How a run ended, as clients see it: `result` of a run view and of a final `status` event. */
 import { z } from 'zod';
-import { stopReasonRegistry, stopReasons } from '../core/training/index.ts';
+import { stopReasonRegistry, stopReasons, type StopReason } from '../core/training/index.ts';
 import { pruningSchema } from './sweep-view.ts';
 import { parallelReportSchema } from './parallel-report.ts';
 
@@ -11,15 +11,31 @@ export const stopReasonSchema = z
 export const runResultSchema = z
   .object({
     stopReason: stopReasonSchema,
-    message: z.string().describe('The stop reason in a sentence for humans.'),
-    finalLoss: z.number().nullable(),
-    bestLoss: z.number().nullable(),
-    bestStep: z.number().int().nullable(),
-    steps: z.number().int(),
-    params: z.array(z.number().nullable()).nullable().describe('Final parameters; an entry is null where it is not finite (a diverged run).'),
+    message: z.string().describe('The stop reason in a sentence for humans; it says so when earlyStopping.restoreBest replaced the last parameters by the best ones.'),
+    steps: z.number().int().describe('Updates completed.'),
+    params: z.array(z.number().nullable()).nullable()
+      .describe('The returned parameters: the last ones, or the best ones when restoredBest; an entry is null where it is not finite (a diverged run). Null when the run never started.'),
+    finalLoss: z.number().nullable()
+      .describe('The objective at `params`, measured when the run ended: for a model, over the whole training set (L2 penalty included, batch normalization in evaluation mode). Null when not finite or not measured.'),
+    finalValLoss: z.number().nullable().describe('The validation loss at `params` (null without a validation set).'),
+    finalValAccuracy: z.number().nullable().describe('The validation accuracy at `params` (null without a validation set, or for a regression).'),
+    best: z
+      .object({
+        metric: z.enum(['loss', 'valLoss']).describe("The monitored metric: `loss` (an update's training loss, on its batch, before the update) or `valLoss`."),
+        value: z.number().describe('Its best value during the run.'),
+        step: z.number().int().describe('The step of that value.'),
+      })
+      .nullable()
+      .describe('The best value of the monitored metric (earlyStopping.monitor; the training loss without early stopping or without a validation set).'),
+    restoredBest: z.boolean().describe('True when earlyStopping.restoreBest replaced the last parameters by the best ones.'),
     pruning: pruningSchema.optional().describe("A pruned trial's reason: the rule, the step, its value against the cutoff, its rank among the competitors."),
     parallel: parallelReportSchema.optional().describe("A parallel run's replicas: steps, exchanges, staleness, distance to the center, throughput."),
   })
   .meta({ id: 'RunResult' });
 
 export type RunResultView = z.output<typeof runResultSchema>;
+
+/** The result of a run that ended with no parameters to show (cancelled before it started, failed in a worker). */
+export function resultWithoutParams(stopReason: StopReason, message: string, steps = 0): RunResultView {
+  return { stopReason, message, steps, params: null, finalLoss: null, finalValLoss: null, finalValAccuracy: null, best: null, restoredBest: false };
+}

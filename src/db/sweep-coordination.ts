@@ -12,6 +12,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Pool } from './pool.ts';
 import { sweepColumns, trialColumns, type SweepRow, type TrialRow } from './sweeps.ts';
+import { resultWithoutParams } from '../contracts/run-result.ts';
 
 export interface NewTrial {
   readonly trialNumber: number;
@@ -42,7 +43,7 @@ const valueStatement = `
   UPDATE runs r SET trial_value = coalesce(CASE
       WHEN r.status = 'pruned' THEN (r.result->'pruning'->>'value')::float8
       WHEN $2 = 'finalLoss' THEN (r.result->>'finalLoss')::float8
-      WHEN $2 = 'bestLoss' THEN (r.result->>'bestLoss')::float8
+      WHEN $2 = 'bestLoss' THEN (r.result->'best'->>'value')::float8
       WHEN $2 = 'valLoss' THEN (SELECT min(val_loss) FILTER (WHERE val_loss <> 'NaN') FROM run_metrics m WHERE m.run_id = r.id)
       WHEN $2 = 'valAccuracy' THEN (SELECT max(val_accuracy) FILTER (WHERE val_accuracy <> 'NaN') FROM run_metrics m WHERE m.run_id = r.id)
     END, 'NaN')
@@ -56,9 +57,7 @@ const insertTrialsStatement = `
     FROM unnest($3::uuid[], $4::jsonb[], $5::int[], $6::jsonb[], $7::jsonb[]) AS t(id, spec, trial_number, parameters, result)`;
 
 /** The result of a trial that had not started when its sweep ended. */
-export const cancelledWithSweep = {
-  stopReason: 'cancelled', message: 'Cancelled before it started: its sweep ended.', finalLoss: null, bestLoss: null, bestStep: null, steps: 0, params: null,
-};
+export const cancelledWithSweep = resultWithoutParams('cancelled', 'Cancelled before it started: its sweep ended.');
 
 export function createSweepCoordination(pool: Pool) {
   return {

@@ -28,6 +28,7 @@ import { recordEvery, recordParams } from '../core/training/record-settings.ts';
 import type { RunConfig } from '../core/training/run-config.ts';
 import { totalTicks, type AdvanceLimits, type RunLoop } from '../core/training/run-engine.ts';
 import type { RunProgress, RunResult, StopReason } from '../core/training/index.ts';
+import { describeEnding } from '../core/training/run-result.ts';
 import type { StepRecord } from '../core/training/step-record.ts';
 import { StopRules } from '../core/training/stop-rules.ts';
 import { distance, norm } from '../core/vec.ts';
@@ -335,22 +336,23 @@ export class ConcurrentHogwildRun implements RunLoop {
     }
     this.tracker.stopped = reason === 'early_stopping';
     const params = Float64Array.from(this.snapshot);
-    if (this.best && this.tracker.bestStep > 0) this.best.restoreInto(params);
-    const view = this.tracker.view();
-    this.finished = {
+    const restoredBest = this.best !== null && this.tracker.bestStep > 0;
+    if (restoredBest) this.best!.restoreInto(params);
+    this.finished = describeEnding({
       stopReason: reason,
       message: message ?? (reason === 'cancelled'
         ? `Cancelled at step ${this.step}.`
         : reason === 'time_limit'
           ? `Stopped at step ${this.step} by the time limit of ${this.limitMilliseconds / 1000} s.`
           : this.stopRules.describe(reason, { t: this.step, loss: this.lastLoss, gradNorm: this.lastGradNorm, tracker: this.tracker, divergence: '' })),
-      finalLoss: this.lastLoss,
-      bestLoss: view.best,
-      bestStep: view.bestStep,
       steps: this.step,
-      params: Array.from(params),
+      params,
+      objective: this.objective,
+      dataObjective: this.dataObjective,
+      tracker: this.tracker,
+      restoredBest,
       parallel: this.report(),
-    };
+    });
   }
 
   /** Each thread's steps (every update writes θ: one exchange each) and the sampled staleness. */

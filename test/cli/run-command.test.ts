@@ -29,7 +29,7 @@ describe('descent run', () => {
     expect(stdout).toMatch(/^ {2}y = /m);
   });
 
-  it('a model with validation data reports its last validation loss and accuracy', async () => {
+  it('a model with validation data reports the validation loss and accuracy at the returned parameters', async () => {
     const model = {
       objective: { type: 'model', model: 'softmax', data: { builtin: 'iris' }, validationSplit: 0.2 },
       optimizer: { name: 'adam', learningRate: 0.05 },
@@ -37,7 +37,8 @@ describe('descent run', () => {
     };
     const { code, stdout } = await runCli(['run', file('model.json', JSON.stringify(model)), '--no-progress']);
     expect(code).toBe(0);
-    expect(stdout).toMatch(/^Validation: {2}loss \d[\d.e-]*, accuracy (0|1|0\.\d+) \(after step 40\)$/m);
+    expect(stdout).toMatch(/^Validation: {2}loss \d[\d.e-]*, accuracy (0|1|0\.\d+) \(at the returned parameters\)$/m);
+    expect(stdout).toMatch(/^Best loss: {3}\d[\d.e-]* at step \d+$/m);
     // An expression has no validation set: no such line.
     const plain = await runCli(['run', file('plain.json', JSON.stringify(spec)), '--no-progress']);
     expect(plain.stdout).not.toContain('Validation:');

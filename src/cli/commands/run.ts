@@ -9,7 +9,7 @@ import type { Command } from '../main.ts';
 import { runSpecSchema } from '../../contracts/run-spec.ts';
 import { toFieldIssues } from '../../contracts/issues.ts';
 import { checkGradient, createObjective, type Objective, type ObjectiveSpec, type ResolvedObjectiveSpec } from '../../core/objectives/index.ts';
-import { isObjectiveReference, type RunLoop, type RunResult, type StepRecord } from '../../core/training/index.ts';
+import { isObjectiveReference, type RunLoop, type RunResult } from '../../core/training/index.ts';
 import type { ParallelReport } from '../../core/parallel/index.ts';
 import { startRun } from '../../hogwild/start-run.ts';
 import { DataFileError, resolveDataFiles } from '../data-files.ts';
@@ -27,9 +27,10 @@ Options:
                     "epoch": …, "valLoss"?: …, "valAccuracy"?: …, "params"?: [...]}
                  where t counts updates from 1, loss is the objective at the parameters
                  before update t and params are the parameters after it; then a last line
-                 {"result": {"stopReason", "message", "finalLoss", "bestLoss", "bestStep",
-                 "steps", "params"}}. Which steps are recorded: the spec's record.every
-                 (and always the last step); record.params adds the parameters.
+                 {"result": {"stopReason", "message", "steps", "params", "finalLoss",
+                 "finalValLoss", "finalValAccuracy", "best", "restoredBest"}} (the run
+                 view's result: README, "Results"). Which steps are recorded: the spec's
+                 record.every (and always the last step); record.params adds the parameters.
   --no-progress  No progress bar.
   --check-gradient
                  Do not run: print the gradient check at the initial point instead, the
@@ -41,8 +42,10 @@ Options:
   -h, --help     This text.
 
 Without --jsonl: a progress bar on stderr (when it is a terminal), then a summary on stdout:
-stop reason and message, steps and steps per second, final and best loss, a parallel run's
-replicas (exchanges, staleness, distance to the center), and the parameters by variable name. Ctrl-C cancels the run and still prints the summary.
+stop reason and message, steps and steps per second, the loss (and validation loss and
+accuracy) at the returned parameters, the best monitored value, a parallel run's replicas
+(exchanges, staleness, distance to the center), and the parameters by name. Ctrl-C cancels the
+run and still prints the summary.
 
 Data files: a model objective's "data" (or "validation") may be {"path": "file.csv"} or
 {"path": "file.json"}, relative to the spec file's folder (to the current folder when the spec
@@ -126,16 +129,16 @@ function parallelLine(report: ParallelReport): string {
   return `Replicas:    ${report.replicas} ${report.algorithm} (${report.execution}), ${report.communicationRounds} exchanges${staleness}${center}`;
 }
 
-function summary(result: RunResult, variables: readonly string[], seconds: number, last: StepRecord | undefined): string {
+function summary(result: RunResult, variables: readonly string[], seconds: number): string {
   const rate = seconds > 0 ? Math.round(result.steps / seconds).toLocaleString('en-US') : '—';
   const width = Math.max(...variables.map((name) => name.length), 1);
   const lines = [
     `Stop reason: ${result.stopReason}`,
     `  ${result.message}`,
     `Steps:       ${result.steps} (${rate} steps/s, ${seconds.toFixed(3)} s)`,
-    `Final loss:  ${formatNumber(result.finalLoss)}`,
-    `Best loss:   ${formatNumber(result.bestLoss)}${result.bestStep !== null ? ` at step ${result.bestStep}` : ''}`,
-    ...(last?.valLoss !== undefined ? [`Validation:  loss ${formatNumber(last.valLoss)}${last.valAccuracy !== undefined ? `, accuracy ${formatNumber(last.valAccuracy)}` : ''} (after step ${last.step})`] : []),
+    `Final loss:  ${formatNumber(result.finalLoss)}${result.restoredBest ? ' (at the restored best parameters)' : ''}`,
+    ...(result.finalValLoss !== null ? [`Validation:  loss ${formatNumber(result.finalValLoss)}${result.finalValAccuracy !== null ? `, accuracy ${formatNumber(result.finalValAccuracy)}` : ''} (at the returned parameters)`] : []),
+    `Best ${result.best?.metric ?? 'loss'}:${' '.repeat(Math.max(1, 7 - (result.best?.metric ?? 'loss').length))}${formatNumber(result.best?.value ?? null)}${result.best ? ` at step ${result.best.step}` : ''}`,
     ...(result.parallel ? [parallelLine(result.parallel)] : []),
     'Parameters:',
     ...result.params.map((value, i) => `  ${(variables[i] ?? `#${i + 1}`).padEnd(width)} = ${formatNumber(value)}`),
@@ -201,11 +204,9 @@ async function execute(args: string[]): Promise<number> {
   const cancel = () => run.cancel();
   process.once('SIGINT', cancel);
   const started = clock();
-  let lastRecord: StepRecord | undefined;
   try {
     while (!run.done) {
       const records = run.advance({ deadline: clock() + 100 });
-      lastRecord = records.at(-1) ?? lastRecord;
       if (options.jsonl && records.length > 0) {
         let chunk = '';
         for (const record of records) chunk += `${JSON.stringify(record)}\n`;
@@ -226,7 +227,7 @@ async function execute(args: string[]): Promise<number> {
   const seconds = (clock() - started) / 1000;
   const result = run.result!;
   if (options.jsonl) await writeOut(`${JSON.stringify({ result })}\n`);
-  else await writeOut(summary(result, run.variables, seconds, lastRecord));
+  else await writeOut(summary(result, run.variables, seconds));
   if (options.progress && !bar.interactive && !options.jsonl) {
     process.stderr.write(`descent run: ${result.steps} steps in ${seconds.toFixed(3)} s (${result.stopReason})\n`);
   }

@@ -117,7 +117,7 @@ export async function runLocalSweep(settled: SweepSpec, options: LocalSweepOptio
   function valueOf(trial: TrialRow, result: RunResult): number {
     const history = [...(histories.get(trial.trialNumber)?.values() ?? [])].filter((v): v is number => v !== null && !Number.isNaN(v));
     if (spec.metric.name === 'finalLoss') return result.finalLoss ?? NaN;
-    if (spec.metric.name === 'bestLoss') return result.bestLoss ?? NaN;
+    if (spec.metric.name === 'bestLoss') return result.best?.value ?? NaN;
     if (history.length === 0) return NaN;
     return goal === 'minimize' ? Math.min(...history) : Math.max(...history);
   }

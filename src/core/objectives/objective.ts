@@ -33,6 +33,11 @@ export interface DataObjective extends Objective {
    * `rows`; `null` restores the full training set.
    */
   selectBatch(rows: Int32Array | null, count: number): void;
+  /**
+   * The objective over the whole training set, whatever batch is selected, as evaluation sees
+   * the model (batch normalization's running statistics), penalty included: a run's final loss.
+   */
+  trainingLoss(params: Float64Array): number;
   /** Mean loss over the validation set (NaN when it is empty). */
   validationLoss(params: Float64Array): number;
   /** Fraction of validation examples classified correctly (classifiers only). */

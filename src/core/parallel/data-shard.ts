@@ -77,6 +77,11 @@ export class DataShard implements DataObjective {
     return this.objective.valueAndGradient(params, gradient);
   }
 
+  /** The whole training set's, not the shard's: a run's final loss is over all of it. */
+  trainingLoss(params: Float64Array): number {
+    return this.objective.trainingLoss(params);
+  }
+
   validationLoss(params: Float64Array): number {
     return this.objective.validationLoss(params);
   }

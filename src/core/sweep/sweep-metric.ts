@@ -1,5 +1,6 @@
 /**
- * What a sweep ranks its trials by. `finalLoss` and `bestLoss` come from the run's result;
+ * What a sweep ranks its trials by. `finalLoss` (the loss at the returned parameters) and
+ * `bestLoss` (the best monitored value, `best.value`) come from the run's result;
  * `valLoss` and `valAccuracy` are the best over the trial's recorded steps. Pruners compare the
  * per-step field the metric is made of (loss, valLoss or valAccuracy).
  */
@@ -18,7 +19,7 @@ export const sweepMetrics: Record<SweepMetricName, { readonly stepField: 'loss' 
 
 export const sweepMetricSchema = z
   .strictObject({
-    name: z.enum(sweepMetricNames).default('bestLoss').describe('finalLoss, bestLoss (from the result), valLoss or valAccuracy (best over recorded steps).'),
+    name: z.enum(sweepMetricNames).default('bestLoss').describe("finalLoss (the result's loss at the returned parameters), bestLoss (the result's best.value: the best monitored value), valLoss or valAccuracy (best over recorded steps)."),
     goal: z.enum(['minimize', 'maximize']).optional().describe('Default: maximize for valAccuracy, else minimize.'),
     target: z.number().optional().describe('Stop the sweep once a trial reaches this value (at or beyond it in the goal\'s direction).'),
   })

@@ -38,7 +38,7 @@ export interface EarlyStoppingState {
 
 /**
  * Tracks the best monitored value. Used for early stopping when enabled, and always for the
- * result's bestLoss/bestStep.
+ * result's `best`.
  */
 export class BestTracker {
   best = Infinity;

@@ -2,7 +2,7 @@
 export { iterateRun, type IterateRunOptions } from './iterate-run.ts';
 export { RunEngine, totalTicks, type AdvanceLimits, type RunLoop } from './run-engine.ts';
 export { runCheckpointSchema, type RunCheckpoint } from './checkpoint.ts';
-export type { RunResult, RunProgress } from './run-result.ts';
+export type { RunResult, RunProgress, BestValue } from './run-result.ts';
 export { stopReasonRegistry, stopReasons, finalStatusOf, type StopReason } from './stop-reasons.ts';
 export type { StepRecord } from './step-record.ts';
 export { isObjectiveReference, objectiveReferenceSchema, type ObjectiveReference, type RunConfig } from './run-config.ts';

@@ -24,7 +24,7 @@ import { describeBrokenParameter, nonFiniteParameter } from './divergence.ts';
 import { BestTracker, type EarlyStoppingView, type Monitor } from './early-stopping.ts';
 import { recordEvery, recordParams } from './record-settings.ts';
 import type { RunConfig } from './run-config.ts';
-import type { RunProgress, RunResult } from './run-result.ts';
+import { describeEnding, type RunProgress, type RunResult } from './run-result.ts';
 import type { StopReason } from './stop-reasons.ts';
 import type { StepRecord } from './step-record.ts';
 import { StopRules } from './stop-rules.ts';
@@ -288,18 +288,19 @@ export class RunEngine implements RunLoop, Iterable<StepRecord> {
       records.push(this.makeRecord());
     }
     this.tracker.stopped = reason === 'early_stopping';
-    if (this.best && this.tracker.bestStep > 0) this.best.restoreInto(this.params);
-    const view = this.tracker.view();
-    this.finished = {
+    const restoredBest = this.best !== null && this.tracker.bestStep > 0;
+    if (restoredBest) this.best!.restoreInto(this.params);
+    this.finished = describeEnding({
       stopReason: reason,
       message: message ?? this.stopRules.describe(reason, { t, loss: this.lastLoss, gradNorm: this.lastGradNorm, tracker: this.tracker, divergence: this.divergence }),
-      finalLoss: this.lastLoss,
-      bestLoss: view.best,
-      bestStep: view.bestStep,
       steps: t,
-      params: Array.from(this.params),
+      params: this.params,
+      objective: this.objective,
+      dataObjective: this.dataObjective,
+      tracker: this.tracker,
+      restoredBest,
       ...(this.trainer.report ? { parallel: this.trainer.report(this.time.elapsedSoFar()) } : {}),
-    };
+    });
   }
 
   /** Everything needed to continue this run bit for bit (plain JSON). */

@@ -124,7 +124,7 @@ export function createCompareView(container, { onRemove } = {}) {
       h('thead', {}, h('tr', {},
         h('th', { scope: 'col' }, 'run'), h('th', { scope: 'col' }, 'status'), h('th', { scope: 'col' }, 'optimizer'),
         differing.map((name) => h('th', { scope: 'col' }, h('code', {}, name))),
-        h('th', { scope: 'col' }, 'final loss'), h('th', { scope: 'col' }, 'best loss'), h('th', { scope: 'col' }, 'steps'),
+        h('th', { scope: 'col' }, 'final loss'), h('th', { scope: 'col' }, 'validation loss'), h('th', { scope: 'col' }, 'best'), h('th', { scope: 'col' }, 'steps'),
         onRemove ? h('th', { scope: 'col' }, h('span', { class: 'visually-hidden' }, 'remove')) : null)),
       h('tbody', {}, named.map(({ run, colour, name }) => {
         const values = new Map(leaves(run.spec));
@@ -136,7 +136,8 @@ export function createCompareView(container, { onRemove } = {}) {
           h('td', {}, run.spec.optimizer.name),
           differing.map((field) => h('td', { 'data-spec': field }, specValueText(values.get(field)))),
           h('td', { 'data-field': 'finalLoss' }, formatNumber(run.result?.finalLoss ?? null, 6)),
-          h('td', { 'data-field': 'bestLoss' }, formatNumber(run.result?.bestLoss ?? null, 6)),
+          h('td', { 'data-field': 'finalValLoss' }, formatNumber(run.result?.finalValLoss ?? null, 6)),
+          h('td', { 'data-field': 'best' }, run.result?.best ? `${run.result.best.metric} ${formatNumber(run.result.best.value, 6)}` : '—'),
           h('td', { 'data-field': 'steps' }, run.result?.steps ?? run.progress?.step ?? '—'),
           onRemove ? h('td', {}, h('button', { type: 'button', class: 'quiet', 'aria-label': `Remove ${name}`, onclick: () => onRemove(run.id) }, '×')) : null);
       }))));

@@ -152,9 +152,11 @@ export function createRunView(container, { onChanged }) {
       result ? definitionList([
         ['stop reason', h('code', {}, result.stopReason), 'stopReason'],
         ['message', result.message, 'message'],
-        ['final loss', formatNumber(result.finalLoss, 6), 'finalLoss'],
-        ['best loss', `${formatNumber(result.bestLoss, 6)}${result.bestStep ? ` at step ${result.bestStep}` : ''}`, 'bestLoss'],
         ['steps', result.steps, 'steps'],
+        [result.restoredBest ? 'loss at the best parameters' : 'final loss', formatNumber(result.finalLoss ?? null, 6), 'finalLoss'],
+        ...(result.finalValLoss != null ? [['validation loss', formatNumber(result.finalValLoss, 6), 'finalValLoss']] : []),
+        ...(result.finalValAccuracy != null ? [['validation accuracy', formatNumber(result.finalValAccuracy, 6), 'finalValAccuracy']] : []),
+        ['best', result.best ? `${result.best.metric} ${formatNumber(result.best.value, 6)} at step ${result.best.step}` : '—', 'best'],
       ]) : null,
       result?.params ? renderParameters(result.params, current.parameterNames.names) : null,
     ));

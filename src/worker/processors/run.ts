@@ -32,7 +32,7 @@ import { createSweepRepository } from '../../db/sweeps.ts';
 import { publishSweepEvent } from '../../queue/sweep-events.ts';
 import { wakeSweep, type SweepsQueue } from '../../queue/sweeps-queue.ts';
 import { createTrialPruning } from '../sweeps/trial-pruning.ts';
-import type { RunResultView } from '../../contracts/run-result.ts';
+import { resultWithoutParams } from '../../contracts/run-result.ts';
 
 /** Runs the job's run; `stopping`, once aborted, ends the attempt at the next slice boundary with a WorkerStoppingError. */
 export type RunProcessor = (job: Job<RunJobData>, stopping?: AbortSignal) => Promise<void>;
@@ -135,7 +135,7 @@ export function createRunProcessor(dependencies: RunProcessorDependencies): RunP
 
   async function fail(run: RunAttempt, startedAt: Date, message: string): Promise<void> {
     const steps = run.checkpoint?.step ?? 0;
-    const result: RunResultView = { stopReason: 'error', message, finalLoss: null, bestLoss: null, bestStep: null, steps, params: null };
+    const result = resultWithoutParams('error', message, steps);
     if (await attempts.fail(run.id, result, startedAt)) {
       await publishRunEvent(redis, { type: 'status', runId: run.id, status: 'failed', result }).catch(() => undefined);
     }

@@ -22,6 +22,7 @@ import {
 } from '../../core/sweep/index.ts';
 import type { NewTrial, RoundPlan } from '../../db/sweep-coordination.ts';
 import type { SweepRow, TrialRow } from '../../db/sweeps.ts';
+import { resultWithoutParams } from '../../contracts/run-result.ts';
 
 function trialState(status: RunStatus): TrialState {
   if (!runStatusRegistry[status].final) return 'running';
@@ -50,7 +51,7 @@ function finish(reason: SweepEndReason, message: string): RoundPlan {
   return { newTrials: [], finish: { status, result: { reason, message } } };
 }
 
-const failedTrialResult = (message: string) => ({ stopReason: 'error', message, finalLoss: null, bestLoss: null, bestStep: null, steps: 0, params: null });
+const failedTrialResult = (message: string) => resultWithoutParams('error', message);
 
 export function planRound(sweep: SweepRow, trials: readonly TrialRow[], now: Date): RoundPlan {
   const spec = sweep.spec as SweepSpec;

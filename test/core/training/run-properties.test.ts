@@ -106,8 +106,7 @@ describe('run properties', () => {
         const view = run.earlyStopping;
         expect(view.stopped).toBe(result.stopReason === 'early_stopping');
         if (view.stopped) expect(view.stepsSinceBest).toBe(patience);
-        expect(result.bestLoss).toBe(best);
-        expect(result.bestStep).toBe(bestStep);
+        expect(result.best).toEqual({ metric: 'loss', value: best, step: bestStep });
       }),
       { numRuns: 25 },
     );
@@ -125,7 +124,11 @@ describe('run loop details', () => {
       { step: 2, loss: 0.125, gradNorm: 0.5, learningRate: 0.5, updateNorm: 0.25, epoch: 2, params: [0.25] },
       { step: 3, loss: 0.03125, gradNorm: 0.25, learningRate: 0.5, updateNorm: 0.125, epoch: 3, params: [0.125] },
     ]);
-    expect(run.result).toMatchObject({ stopReason: 'max_steps', finalLoss: 0.03125, bestLoss: 0.03125, bestStep: 3, steps: 3, params: [0.125] });
+    // The last record's loss is at the parameters before update 3; finalLoss is ½·0.125² at the returned ones.
+    expect(run.result).toEqual({
+      stopReason: 'max_steps', message: 'Reached maxSteps: 3 updates.', steps: 3, params: [0.125],
+      finalLoss: 0.0078125, finalValLoss: null, finalValAccuracy: null, best: { metric: 'loss', value: 0.03125, step: 3 }, restoredBest: false,
+    });
   });
 
   it('records every k-th step and always the last; progress counts updates', () => {
@@ -176,9 +179,11 @@ describe('run loop details', () => {
     const run = iterateRun(spec, { objective: lineFit(8, 4) });
     const records = drain(run);
     const best = records.reduce((a, b) => (b.valLoss! < a.valLoss! ? b : a));
-    expect(run.result!.bestStep).toBe(best.step);
-    expect(run.result!.bestLoss).toBe(best.valLoss);
+    expect(run.result!.best).toEqual({ metric: 'valLoss', value: best.valLoss, step: best.step });
     expect(run.result!.params).toEqual(best.params);
+    expect(run.result!.restoredBest).toBe(true);
+    expect(run.result!.finalValLoss).toBe(best.valLoss);
+    expect(run.result!.message).toContain(`The parameters are the best ones (earlyStopping.restoreBest): those at which valLoss was ${best.valLoss} at step ${best.step}`);
   });
 
   it('coupled weight decay shrinks the solution toward zero', () => {

@@ -91,6 +91,9 @@ export function lineFit(trainingRows: number, validationRows: number): DataObjec
     valueAndGradient(params, gradient) {
       return meanLoss(params, gradient, 0, count, rows);
     },
+    trainingLoss(params) {
+      return meanLoss(params, null, 0, trainingRows, null);
+    },
     validationLoss(params) {
       return validationRows > 0 ? meanLoss(params, null, trainingRows, validationRows, null) : NaN;
     },

@@ -55,7 +55,7 @@ describe('GET /v1/runs/{id}/events', () => {
     const runId = await submit(authorization);
     const progress = { step: 40, totalSteps: 500, epoch: 0, fraction: 0.08, stepsPerSecond: 1000, etaSeconds: 0.46 };
     const earlyStopping = { enabled: false, monitor: 'loss', best: null, bestStep: null, patience: 100, stepsSinceBest: 0, stopped: false };
-    const result = { stopReason: 'max_steps', message: 'Reached maxSteps (500).', finalLoss: 1, bestLoss: 1, bestStep: 500, steps: 500, params: [1, 1] };
+    const result = { stopReason: 'max_steps', message: 'Reached maxSteps (500).', steps: 500, params: [1, 1], finalLoss: 1, finalValLoss: null, finalValAccuracy: null, best: { metric: 'loss', value: 1, step: 500 }, restoredBest: false };
     await context.services.database.run.update({ where: { id: runId }, data: { status: 'completed', progress, earlyStopping, result } });
     const response = await fetch(`${base}/v1/runs/${runId}/events`, { headers: { authorization } });
     const events = await readEvents(response, () => false);

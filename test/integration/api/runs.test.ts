@@ -145,7 +145,7 @@ describe('/v1/runs', () => {
       data: {
         status: 'completed',
         finishedAt: new Date(),
-        result: { stopReason: 'max_steps', message: 'Reached maxSteps.', finalLoss: 0.5, bestLoss: 0.5, bestStep: 2, steps: 2, params: [1, 1] },
+        result: { stopReason: 'max_steps', message: 'Reached maxSteps.', steps: 2, params: [1, 1], finalLoss: 0.5, finalValLoss: null, finalValAccuracy: null, best: { metric: 'loss', value: 0.5, step: 2 }, restoredBest: false },
       },
     });
     const completed = await context.app.inject({ method: 'GET', url: '/v1/runs?status=completed', headers });

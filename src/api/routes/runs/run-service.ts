@@ -13,7 +13,7 @@ import { AppError, notFound } from '../../errors/app-error.ts';
 import { cursorPage } from '../cursor-page.ts';
 import { assertDeleted } from '../deletion-answer.ts';
 import type { ObjectiveService } from '../objectives/objective-service.ts';
-import type { RunResultView } from '../../../contracts/run-result.ts';
+import { resultWithoutParams } from '../../../contracts/run-result.ts';
 
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -31,9 +31,7 @@ export interface RunServiceDependencies {
 }
 
 /** The result of a run cancelled before a worker started it. */
-const cancelledBeforeStart: RunResultView = {
-  stopReason: 'cancelled', message: 'Cancelled before it started.', finalLoss: null, bestLoss: null, bestStep: null, steps: 0, params: null,
-};
+const cancelledBeforeStart = resultWithoutParams('cancelled', 'Cancelled before it started.');
 
 /** JSON as PostgreSQL's jsonb gives it back (keys reordered, undefined dropped), for comparisons. */
 const asStored = (value: unknown): unknown => JSON.parse(JSON.stringify(value));

@@ -14,6 +14,7 @@ import { AppError, notFound } from '../../errors/app-error.ts';
 import { cursorPage } from '../cursor-page.ts';
 import type { ObjectiveService } from '../objectives/objective-service.ts';
 import { toSweepView, toTrialView } from './sweep-view.ts';
+import { resultWithoutParams } from '../../../contracts/run-result.ts';
 
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -25,9 +26,7 @@ export interface SweepServiceDependencies {
   readonly queuePrefix: string;
 }
 
-const cancelledTrial = {
-  stopReason: 'cancelled', message: 'Cancelled before it started: its sweep was cancelled.', finalLoss: null, bestLoss: null, bestStep: null, steps: 0, params: null,
-};
+const cancelledTrial = resultWithoutParams('cancelled', 'Cancelled before it started: its sweep was cancelled.');
 
 const asStored = (value: unknown): unknown => JSON.parse(JSON.stringify(value));
 

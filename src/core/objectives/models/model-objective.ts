@@ -6,8 +6,9 @@
  *   value(θ) = (1/|B|)·Σ_{r∈B} loss_r(θ) + (λ/2)·Σ_{w∈weights} w²
  *
  * where B is the selected batch (all training rows unless `selectBatch` says otherwise) and the
- * L2 term covers weights only (not biases, nor batch normalization's γ, β). `validationLoss` and
- * `exampleLosses` are the data loss alone, without the penalty.
+ * L2 term covers weights only (not biases, nor batch normalization's γ, β). `trainingLoss` is
+ * value(θ) over every training row in evaluation mode; `validationLoss` and `exampleLosses` are
+ * the data loss alone, without the penalty.
  */
 import type { Dataset } from '../../datasets/dataset.ts';
 import type { DataObjective } from '../objective.ts';
@@ -104,6 +105,10 @@ export abstract class ModelObjective implements DataObjective {
   valueAndGradient(params: Float64Array, gradient: Float64Array): number {
     const loss = this.evaluate(params, this.training, this.batchRows, this.batchCount, gradient, 'training', null);
     return loss + this.penalty(params, gradient);
+  }
+
+  trainingLoss(params: Float64Array): number {
+    return this.evaluate(params, this.training, null, this.trainingRows, null, 'evaluation', null) + this.penalty(params, null);
   }
 
   validationLoss(params: Float64Array): number {

@@ -71,7 +71,9 @@ describe('restoreBest with batch normalization', () => {
     const best = Math.min(...records.map((record) => record.valLoss!));
     // The run went past its best, so the last statistics differ from the best ones.
     expect(records[records.length - 1].valLoss).toBeGreaterThan(best);
-    expect(run.result!.bestLoss).toBe(best);
+    expect(run.result!.best).toMatchObject({ metric: 'valLoss', value: best });
+    expect(run.result!.restoredBest).toBe(true);
+    expect(run.result!.finalValLoss).toBe(best);
     // Evaluating the restored parameters with the restored statistics gives the best loss exactly.
     expect(objective.validationLoss(Float64Array.from(run.result!.params))).toBe(best);
   });
