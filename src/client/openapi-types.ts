@@ -1088,6 +1088,63 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/metric-fields": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The metric catalogue
+         * @description Every metric recorded per step (the `fields` of `GET /v1/runs/{id}/metrics`, besides `step` and `params`): what it measures, whether downsampled answers summarise it, and how the dashboard draws it.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["MetricFieldCatalogue"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/runs/{id}/metrics": {
         parameters: {
             query?: never;
@@ -2280,6 +2337,21 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        MetricFieldInput: {
+            /** @enum {string} */
+            name: "loss" | "valLoss" | "valAccuracy" | "gradNorm" | "learningRate" | "updateNorm" | "epoch" | "elapsedSeconds";
+            description: string;
+            /** @description Downsampled answers give its mean, min and max per bucket. */
+            rolledUp: boolean;
+            /** @description Recorded only on some steps (those with a validation pass). */
+            sometimes: boolean;
+            /** @description How the dashboard draws it: the axis it shares with fields of the same unit; null when it is not drawn. */
+            chart: {
+                label: string;
+                unit: string;
+                shownByDefault: boolean;
+            } | null;
+        };
         /**
          * @description `queued`: Accepted and waiting for a worker. `running`: A worker is running it; progress says how far. `completed`: Ended by a stopping condition (result.stopReason says which). `early_stopped`: Early stopping ended it. `diverged`: The loss, a gradient or a parameter stopped being finite. `failed`: It could not run or go on; result.message says why. `cancelled`: A client cancelled it. `pruned`: A sweep's pruner stopped the trial; result.pruning says why.
          * @enum {string}
@@ -4786,6 +4858,9 @@ export interface components {
         BenchmarkCatalogueInput: {
             benchmarks: components["schemas"]["BenchmarkInput"][];
         };
+        MetricFieldCatalogueInput: {
+            fields: components["schemas"]["MetricFieldInput"][];
+        };
         DatasetUploadInput: {
             /** @description One array of feature values per row. */
             features: number[][];
@@ -5115,6 +5190,21 @@ export interface components {
             items: components["schemas"]["TrialInput"][];
             /** @description Pass as `cursor` for the next page; null on the last page. */
             nextCursor: string | null;
+        };
+        MetricField: {
+            /** @enum {string} */
+            name: "loss" | "valLoss" | "valAccuracy" | "gradNorm" | "learningRate" | "updateNorm" | "epoch" | "elapsedSeconds";
+            description: string;
+            /** @description Downsampled answers give its mean, min and max per bucket. */
+            rolledUp: boolean;
+            /** @description Recorded only on some steps (those with a validation pass). */
+            sometimes: boolean;
+            /** @description How the dashboard draws it: the axis it shares with fields of the same unit; null when it is not drawn. */
+            chart: {
+                label: string;
+                unit: string;
+                shownByDefault: boolean;
+            } | null;
         };
         /**
          * @description `queued`: Accepted and waiting for a worker. `running`: A worker is running it; progress says how far. `completed`: Ended by a stopping condition (result.stopReason says which). `early_stopped`: Early stopping ended it. `diverged`: The loss, a gradient or a parameter stopped being finite. `failed`: It could not run or go on; result.message says why. `cancelled`: A client cancelled it. `pruned`: A sweep's pruner stopped the trial; result.pruning says why.
@@ -7583,6 +7673,9 @@ export interface components {
         };
         BenchmarkCatalogue: {
             benchmarks: components["schemas"]["Benchmark"][];
+        };
+        MetricFieldCatalogue: {
+            fields: components["schemas"]["MetricField"][];
         };
         DatasetUpload: {
             /** @description One array of feature values per row. */

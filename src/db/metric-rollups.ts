@@ -19,32 +19,12 @@
  * needs none, and its slices skip the upsert.
  */
 import { numberArrayLiteral } from './array-literal.ts';
+import { metricFieldRegistry, rolledUpMetricFields, type MetricColumns } from '../contracts/metric-fields.ts';
 
-/** The numeric metric fields that are summarised, as (API name, column prefix). */
-export const rolledUpFields = [
-  ['loss', 'loss'],
-  ['valLoss', 'val_loss'],
-  ['valAccuracy', 'val_accuracy'],
-  ['gradNorm', 'grad_norm'],
-  ['learningRate', 'learning_rate'],
-  ['updateNorm', 'update_norm'],
-] as const;
+export type { MetricColumns };
 
-/**
- * One batch of recorded steps as columns, in increasing step order. Missing values (`valLoss`
- * on steps without a validation pass) are NaN.
- */
-export interface MetricColumns {
-  readonly step: Int32Array;
-  readonly loss: Float64Array;
-  readonly valLoss: Float64Array;
-  readonly valAccuracy: Float64Array;
-  readonly gradNorm: Float64Array;
-  readonly learningRate: Float64Array;
-  readonly updateNorm: Float64Array;
-  readonly epoch: Int32Array;
-  readonly elapsedSeconds: Float64Array;
-}
+/** The metric fields that are summarised, as (API name, column prefix), from the metric-field table. */
+export const rolledUpFields = rolledUpMetricFields.map((field) => [field, metricFieldRegistry[field].column] as const);
 
 const rollupBase = 4;
 export const rollupLevels = [2, 3, 4, 5, 6, 7, 8, 9, 10] as const;

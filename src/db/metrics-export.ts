@@ -14,7 +14,7 @@
  */
 import type { Readable } from 'node:stream';
 import { to as copyTo } from 'pg-copy-streams';
-import type { MetricField } from './metrics-query.ts';
+import { metricFieldRegistry, type MetricField, type ScalarMetricField } from '../contracts/metric-fields.ts';
 import type { Pool } from './pool.ts';
 
 export type ExportFormat = 'csv' | 'jsonl';
@@ -26,39 +26,30 @@ export interface ExportQuery {
   readonly format: ExportFormat;
 }
 
-const columnOf: Record<Exclude<MetricField, 'params'>, string> = {
-  loss: 'loss',
-  valLoss: 'val_loss',
-  valAccuracy: 'val_accuracy',
-  gradNorm: 'grad_norm',
-  learningRate: 'learning_rate',
-  updateNorm: 'update_norm',
-  epoch: 'epoch',
-  elapsedSeconds: 'elapsed_seconds',
-};
+const columnOf = (field: ScalarMetricField): string => metricFieldRegistry[field].column;
 
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** NULL for NaN and ±Infinity, as the JSON pages give them (`epoch` is an integer column, always finite). */
-const finite = (expression: string) =>
-  expression === 'epoch' ? expression : `CASE WHEN ${expression} IN ('NaN', 'Infinity', '-Infinity') THEN NULL ELSE ${expression} END`;
+/** NULL for NaN and ±Infinity, as the JSON pages give them (an integer column is always finite). */
+const finiteFloat = (expression: string) => `CASE WHEN ${expression} IN ('NaN', 'Infinity', '-Infinity') THEN NULL ELSE ${expression} END`;
+const finite = (field: ScalarMetricField) => (metricFieldRegistry[field].sqlType === 'int' ? columnOf(field) : finiteFloat(columnOf(field)));
 
 function csvSelect(fields: readonly MetricField[], paramCount: number): string {
   const columns = ['step'];
   for (const field of fields) {
-    if (field !== 'params') columns.push(`${finite(columnOf[field])} AS "${field}"`);
-    else for (let i = 0; i < paramCount; i++) columns.push(`${finite(`params[${i + 1}]`)} AS "params[${i}]"`);
+    if (field !== 'params') columns.push(`${finite(field)} AS "${field}"`);
+    else for (let i = 0; i < paramCount; i++) columns.push(`${finiteFloat(`params[${i + 1}]`)} AS "params[${i}]"`);
   }
   return columns.join(', ');
 }
 
 function jsonlSelect(fields: readonly MetricField[], paramCount: number): string {
-  const json = (expression: string) => `coalesce((${finite(expression)})::text, 'null')`;
+  const json = (finiteExpression: string) => `coalesce((${finiteExpression})::text, 'null')`;
   const parts = [`'{"step":' || step`];
   for (const field of fields) {
     // Element by element: printing a float8[] whole (array_out) costs more than the rest of the row.
-    const elements = Array.from({ length: paramCount }, (_, i) => json(`params[${i + 1}]`)).join(` || ',' || `);
-    const value = field !== 'params' ? json(columnOf[field])
+    const elements = Array.from({ length: paramCount }, (_, i) => json(finiteFloat(`params[${i + 1}]`))).join(` || ',' || `);
+    const value = field !== 'params' ? json(finite(field))
       : paramCount === 0 ? `'null'`
       : `CASE WHEN cardinality(params) > 0 THEN '[' || ${elements} || ']' ELSE 'null' END`;
     parts.push(`',"${field}":' || ${value}`);

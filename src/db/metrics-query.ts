@@ -23,21 +23,9 @@
 import { bucketWidth, rawRangeSteps, rolledUpFields, rollupLevels } from './metric-rollups.ts';
 import { createHash } from 'node:crypto';
 import type { Pool } from './pool.ts';
+import { metricFieldRegistry, type MetricField } from '../contracts/metric-fields.ts';
 
-export const metricFields = ['loss', 'valLoss', 'valAccuracy', 'gradNorm', 'learningRate', 'updateNorm', 'epoch', 'elapsedSeconds', 'params'] as const;
-export type MetricField = (typeof metricFields)[number];
-
-const columnOf: Record<MetricField, string> = {
-  loss: 'loss',
-  valLoss: 'val_loss',
-  valAccuracy: 'val_accuracy',
-  gradNorm: 'grad_norm',
-  learningRate: 'learning_rate',
-  updateNorm: 'update_norm',
-  epoch: 'epoch',
-  elapsedSeconds: 'elapsed_seconds',
-  params: 'params',
-};
+const columnOf = (field: MetricField): string => (field === 'params' ? 'params' : metricFieldRegistry[field].column);
 
 /** One recorded step; non-finite values (a diverged step) come back as null. */
 export type MetricRow = { step: number } & Partial<Record<Exclude<MetricField, 'params'>, number | null>> & { params?: (number | null)[] | null };
@@ -100,7 +88,7 @@ export function createMetricsQuery(pool: Pool) {
     },
 
     async rows(runId: string, rowQuery: RowQuery): Promise<MetricRow[]> {
-      const columns = rowQuery.fields.map((field) => `${columnOf[field]} AS "${field}"`);
+      const columns = rowQuery.fields.map((field) => `${columnOf(field)} AS "${field}"`);
       const rows = await query(
         `SELECT step${columns.length ? ', ' + columns.join(', ') : ''} FROM run_metrics
           WHERE run_id = $1::uuid AND step BETWEEN $2 AND $3 AND step > $4

@@ -24,7 +24,8 @@ import { pipeline } from 'node:stream/promises';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { ClientBase } from 'pg';
 import { Coalescer } from '../concurrency/coalescer.ts';
-import { concatenatedArrayLiteral, nestedArrayLiteral, type NaNAs } from './array-literal.ts';
+import { concatenatedArrayLiteral, nestedArrayLiteral } from './array-literal.ts';
+import { metricFieldRegistry, scalarMetricFields } from '../contracts/metric-fields.ts';
 import { RollupRows, rollupUpsertSql, type MetricColumns } from './metric-rollups.ts';
 import type { Pool } from './pool.ts';
 import type { RunStatus } from './runs.ts';
@@ -65,26 +66,35 @@ export class StaleRunWriteError extends Error {
   override readonly name = 'StaleRunWriteError';
 }
 
+/** The scalar metrics as the metric-field table has them, in table order. */
+const scalars = scalarMetricFields.map((field) => ({ field, ...metricFieldRegistry[field] }));
+
 /** The metric columns the slice statement unnests, in the order of COPY's fields and of the statement's array parameters. */
-const metricColumns = [
-  ['step', 'int'], ['loss', 'float8'], ['val_loss', 'float8'], ['val_accuracy', 'float8'], ['grad_norm', 'float8'],
-  ['learning_rate', 'float8'], ['update_norm', 'float8'], ['epoch', 'int'], ['elapsed_seconds', 'float8'], ['params', 'text'],
-] as const;
+const metricColumns = [['step', 'int'], ...scalars.map(({ column, sqlType }) => [column, sqlType] as const), ['params', 'text']] as const;
 
 const metricColumnNames = metricColumns.map(([column]) => column).join(', ');
 
 export const copyStatement = `COPY run_metrics (run_id, ${metricColumnNames}) FROM STDIN`;
 
-/** A float8 in COPY text form: JS's shortest round-trip digits parse back to the same double. */
-const float = (value: number): string => (Number.isNaN(value) ? '\\N' : String(value));
+/** `\N` (null) or `NaN` for a NaN, per field: whether NaN means "not measured" or is what was measured. */
+const copyNaN = scalars.map(({ nanAs }) => (nanAs === 'null' ? '\\N' : 'NaN'));
 
-/** The batch as COPY text (tab-separated, `\N` for null). */
+/**
+ * The batch as COPY text (tab-separated, `\N` for null). A float8 is JS's shortest round-trip
+ * digits, which parse back to the same double.
+ */
 export function copyText(runId: string, metrics: MetricBatch): string {
   const lines: string[] = new Array(metrics.step.length);
   const params = metrics.params;
+  const columns = scalars.map(({ field }) => metrics[field]);
   for (let i = 0; i < metrics.step.length; i++) {
+    let line = `${runId}\t${metrics.step[i]}`;
+    for (let c = 0; c < columns.length; c++) {
+      const value = columns[c][i];
+      line += value === value ? `\t${value}` : `\t${copyNaN[c]}`;
+    }
     const vector = params ? `{${params[i].map((value) => (Number.isNaN(value) ? 'NaN' : String(value))).join(',')}}` : '\\N';
-    lines[i] = `${runId}\t${metrics.step[i]}\t${metrics.loss[i]}\t${float(metrics.valLoss[i])}\t${float(metrics.valAccuracy[i])}\t${float(metrics.gradNorm[i])}\t${float(metrics.learningRate[i])}\t${float(metrics.updateNorm[i])}\t${metrics.epoch[i]}\t${float(metrics.elapsedSeconds[i])}\t${vector}\n`;
+    lines[i] = `${line}\t${vector}\n`;
   }
   return lines.join('');
 }
@@ -134,7 +144,7 @@ const sliceStatement = {
        AND coalesce(run.checkpoint_step, 0) = input.from_step
   ), metrics AS (
     INSERT INTO run_metrics (run_id, ${metricColumnNames})
-    SELECT run_id, step, loss, val_loss, val_accuracy, grad_norm, learning_rate, update_norm, epoch, elapsed_seconds, params::float8[]
+    SELECT run_id, ${metricColumnNames.replace(/params$/, 'params::float8[]')}
       FROM unnest($${firstMetricParameter}::uuid[], ${metricColumns.map(([, type], i) => `$${firstMetricParameter + 1 + i}::${type}[]`).join(', ')})
         AS m(run_id, ${metricColumnNames})
      WHERE run_id IN (SELECT run_id FROM fenced)
@@ -198,24 +208,16 @@ class MetricRows {
     this.batches.push(metrics);
   }
 
-  /** Missing values (NaN) are NULL, but for loss, where NaN is what a diverged step measured. */
+  /** A NaN is NULL or NaN as the metric-field table says (NaN for a loss: what a diverged step measured). */
   parameters(): unknown[] {
-    const column = (pick: (metrics: MetricBatch) => ArrayLike<number>, nanAs: NaNAs = 'null') => concatenatedArrayLiteral(this.batches.map(pick), nanAs);
     const params: (readonly number[] | null)[] = [];
     for (const metrics of this.batches) {
       for (let i = 0; i < metrics.step.length; i++) params.push(metrics.params?.[i] ?? null);
     }
     return [
       this.runIds,
-      column((m) => m.step),
-      column((m) => m.loss, 'nan'),
-      column((m) => m.valLoss),
-      column((m) => m.valAccuracy),
-      column((m) => m.gradNorm),
-      column((m) => m.learningRate),
-      column((m) => m.updateNorm),
-      column((m) => m.epoch),
-      column((m) => m.elapsedSeconds),
+      concatenatedArrayLiteral(this.batches.map((m) => m.step)),
+      ...scalars.map(({ field, nanAs }) => concatenatedArrayLiteral(this.batches.map((m) => m[field]), nanAs)),
       nestedArrayLiteral(params),
     ];
   }

@@ -27,6 +27,7 @@
  */
 import type { Redis } from './connection.ts';
 import type { RunStatus } from '../contracts/run-status.ts';
+import type { LiveMetricRow } from '../contracts/metric-fields.ts';
 import type { RunResultView } from '../contracts/run-result.ts';
 import type { EarlyStoppingStateView, RunProgressView } from '../contracts/run-progress.ts';
 
@@ -40,17 +41,7 @@ export const maxLiveRows = 256;
 /** A running run's progress, as `GET /v1/runs/{id}` shows it. */
 export type LiveProgress = RunProgressView;
 
-export interface LiveMetricRow {
-  readonly step: number;
-  readonly loss: number;
-  readonly valLoss?: number;
-  readonly valAccuracy?: number;
-  readonly gradNorm: number;
-  readonly learningRate: number;
-  readonly updateNorm: number;
-  readonly epoch: number;
-  readonly elapsedSeconds: number;
-}
+export type { LiveMetricRow };
 
 export type RunEvent =
   | { readonly type: 'status'; readonly runId: string; readonly status: RunStatus; readonly result: RunResultView | null }

@@ -4,7 +4,7 @@
  */
 import type { StepRecord } from '../core/training/index.ts';
 import type { MetricBatch } from '../db/metrics-writer.ts';
-import type { LiveMetricRow } from '../queue/run-events.ts';
+import { metricFieldRegistry, scalarMetricFields, type LiveMetricRow, type ScalarMetricField } from '../contracts/metric-fields.ts';
 
 /** Wall-clock time of a slice: seconds since the run first started, at its first and last update. */
 export interface SliceTime {
@@ -14,43 +14,38 @@ export interface SliceTime {
   readonly toSeconds: number;
 }
 
+/** The fields the engine records, and the one the worker's clock gives. */
+const recorded = scalarMetricFields.filter((field) => metricFieldRegistry[field].source === 'record') as Exclude<ScalarMetricField, 'elapsedSeconds'>[];
+const sometimes = new Set<ScalarMetricField>(scalarMetricFields.filter((field) => metricFieldRegistry[field].sometimes));
+
+const emptyColumns = (n: number) => Object.fromEntries(
+  scalarMetricFields.map((field) => [field, metricFieldRegistry[field].sqlType === 'int' ? new Int32Array(n) : new Float64Array(n)]),
+) as Omit<MetricBatch, 'step' | 'params'>;
+
 /**
- * Columns of the records. Records do not carry a time, so a row's `elapsedSeconds` is
- * interpolated linearly in the step between the slice's start and end.
+ * Columns of the records (a field a record lacks is NaN). Records do not carry a time, so a
+ * row's `elapsedSeconds` is interpolated linearly in the step between the slice's start and end.
  */
 export function toMetricBatch(records: readonly StepRecord[], time: SliceTime, withParams: boolean): MetricBatch {
   const n = records.length;
-  const batch = {
-    step: new Int32Array(n),
-    loss: new Float64Array(n),
-    valLoss: new Float64Array(n),
-    valAccuracy: new Float64Array(n),
-    gradNorm: new Float64Array(n),
-    learningRate: new Float64Array(n),
-    updateNorm: new Float64Array(n),
-    epoch: new Int32Array(n),
-    elapsedSeconds: new Float64Array(n),
-    params: withParams ? new Array<readonly number[]>(n) : null,
-  };
+  const params = withParams ? new Array<readonly number[]>(n) : null;
+  const batch: MetricBatch = { step: new Int32Array(n), ...emptyColumns(n), params };
   const span = time.toStep - time.fromStep;
   const rate = span > 0 ? (time.toSeconds - time.fromSeconds) / span : 0;
+  for (const field of recorded) {
+    const column = batch[field];
+    for (let i = 0; i < n; i++) column[i] = records[i][field] ?? NaN;
+  }
   for (let i = 0; i < n; i++) {
     const record = records[i];
     batch.step[i] = record.step;
-    batch.loss[i] = record.loss;
-    batch.valLoss[i] = record.valLoss ?? NaN;
-    batch.valAccuracy[i] = record.valAccuracy ?? NaN;
-    batch.gradNorm[i] = record.gradNorm;
-    batch.learningRate[i] = record.learningRate;
-    batch.updateNorm[i] = record.updateNorm;
-    batch.epoch[i] = record.epoch;
     batch.elapsedSeconds[i] = time.fromSeconds + rate * (record.step - time.fromStep);
-    if (batch.params) batch.params[i] = record.params ?? [];
+    if (params) params[i] = record.params ?? [];
   }
   return batch;
 }
 
-/** At most `limit` rows of the batch, evenly spaced, always with the last one. */
+/** At most `limit` rows of the batch, evenly spaced, always with the last one; a field measured only sometimes is absent where missing. */
 export function liveRows(batch: MetricBatch, limit: number): LiveMetricRow[] {
   const n = batch.step.length;
   if (n === 0 || limit <= 0) return [];
@@ -59,19 +54,12 @@ export function liveRows(batch: MetricBatch, limit: number): LiveMetricRow[] {
   for (let k = 0; k < count; k++) {
     // Indices n−1, … spread back to the first: the last row is always present.
     const i = n - 1 - Math.floor(((count - 1 - k) * (n - 1)) / Math.max(1, count - 1));
-    const valLoss = batch.valLoss[i];
-    const valAccuracy = batch.valAccuracy[i];
-    rows.push({
-      step: batch.step[i],
-      loss: batch.loss[i],
-      ...(Number.isNaN(valLoss) ? {} : { valLoss }),
-      ...(Number.isNaN(valAccuracy) ? {} : { valAccuracy }),
-      gradNorm: batch.gradNorm[i],
-      learningRate: batch.learningRate[i],
-      updateNorm: batch.updateNorm[i],
-      epoch: batch.epoch[i],
-      elapsedSeconds: batch.elapsedSeconds[i],
-    });
+    const row: Record<string, number> = { step: batch.step[i] };
+    for (const field of scalarMetricFields) {
+      const value = batch[field][i];
+      if (!(sometimes.has(field) && Number.isNaN(value))) row[field] = value;
+    }
+    rows.push(row as LiveMetricRow);
   }
   return rows;
 }

@@ -4,6 +4,7 @@ import { activeRunStatuses, finalRunStatuses, isFinalRunStatus, rankedRunStatuse
 import { stopReasonSchema } from '../../src/contracts/run-result.ts';
 import { finalStatusOf, stopReasonRegistry, stopReasons } from '../../src/core/training/index.ts';
 import { RunStatus as DatabaseRunStatus } from '../../src/generated/prisma/enums.ts';
+import { metricFieldViews } from '../../src/contracts/metric-fields.ts';
 import { contractsModule } from '../../src/api/routes/dashboard/contracts-module.ts';
 
 describe('run statuses', () => {
@@ -50,5 +51,6 @@ describe('the dashboard module', () => {
     expect(module.runStatuses).toEqual(runStatuses);
     expect([...module.finalRunStatuses]).toEqual(finalRunStatuses);
     expect(module.stopReasonRegistry).toEqual(stopReasonRegistry);
+    expect(module.metricFields).toEqual(metricFieldViews);
   });
 });

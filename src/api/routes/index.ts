@@ -7,6 +7,7 @@ import type { AppContext } from '../app-context.ts';
 import { requireApiKey } from '../plugins/authentication.ts';
 import { registerRateLimit } from '../plugins/rate-limit.ts';
 import { benchmarkRoutes } from './benchmarks/index.ts';
+import { metricFieldRoutes } from './metric-fields/index.ts';
 import { dashboardRoutes } from './dashboard/index.ts';
 import { datasetRoutes } from './datasets/index.ts';
 import { healthRoutes } from './health/index.ts';
@@ -42,6 +43,7 @@ export async function registerRoutes(app: FastifyInstance, context: AppContext):
     await v1.register(optimizerRoutes);
     await v1.register(parallelAlgorithmRoutes);
     await v1.register(benchmarkRoutes);
+    await v1.register(metricFieldRoutes);
     await v1.register(runMetricsRoutes, {
       runService: context.services.runs, metricsQuery: context.repositories.metrics,
       metricsExport: context.repositories.metricsExport, sharedPages: context.sharedPages,

@@ -3,6 +3,7 @@
  * gets a y axis of its own with its title, so a loss in the thousands and a learning rate of
  * 1e-3 never share a scale.
  */
+import { metricFields as catalogue } from '../contracts.js';
 
 /** Units in axis order: the first is drawn on the left, the others on the right. */
 export const units = {
@@ -12,12 +13,12 @@ export const units = {
   learningRate: { title: 'learning rate', logCapable: true },
 };
 
-export const metricFields = [
-  { name: 'loss', label: 'loss', unit: 'loss', shownByDefault: true },
-  { name: 'valLoss', label: 'validation loss', unit: 'loss', shownByDefault: true, validation: true },
-  { name: 'valAccuracy', label: 'validation accuracy', unit: 'accuracy', shownByDefault: false, validation: true },
-  { name: 'gradNorm', label: 'gradient norm', unit: 'gradientNorm', shownByDefault: false },
-  { name: 'learningRate', label: 'learning rate', unit: 'learningRate', shownByDefault: false },
-];
+/**
+ * The fields the dashboard draws, from the server's metric-field table: those with a chart, in
+ * table order. `validation` marks the fields recorded only on steps with a validation pass.
+ */
+export const metricFields = catalogue
+  .filter((field) => field.chart !== null)
+  .map((field) => ({ name: field.name, ...field.chart, validation: field.sometimes }));
 
 export const metricFieldNames = metricFields.map((field) => field.name);

@@ -11,7 +11,7 @@ const contractOperations = [
   ['get', '/v1/runs/{id}/events'], ['post', '/v1/runs/{id}/cancel'], ['get', '/v1/runs/{id}/landscape'],
   ['post', '/v1/objectives'], ['get', '/v1/objectives'], ['get', '/v1/objectives/{id}'], ['post', '/v1/objectives/check'],
   ['post', '/v1/datasets'], ['get', '/v1/datasets'], ['get', '/v1/datasets/{id}'], ['get', '/v1/datasets/{id}/data'],
-  ['get', '/v1/optimizers'], ['get', '/v1/benchmarks'], ['get', '/v1/runs/{id}/parameters'], ['get', '/healthz'], ['get', '/readyz'], ['get', '/metrics'],
+  ['get', '/v1/optimizers'], ['get', '/v1/benchmarks'], ['get', '/v1/metric-fields'], ['get', '/v1/runs/{id}/parameters'], ['get', '/healthz'], ['get', '/readyz'], ['get', '/metrics'],
 ] as const;
 
 describe('openapi.yaml', () => {

@@ -2,6 +2,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { benchmarkNames } from '../../../src/core/objectives/index.ts';
 import { createTenantKey, minimalSpec, useTestApp } from '../support/services.ts';
+import { scalarMetricFields } from '../../../src/contracts/metric-fields.ts';
 
 describe('GET /v1/runs/{id}/parameters', () => {
   const context = useTestApp();
@@ -55,5 +56,19 @@ describe('GET /v1/benchmarks', () => {
     expect(benchmarks.map((benchmark) => benchmark.name)).toEqual(benchmarkNames);
     expect(benchmarks.find((benchmark) => benchmark.name === 'himmelblau')?.dimensions).toEqual({ default: 2, min: 2, max: 2 });
     expect(benchmarks.filter((benchmark) => benchmark.conditioned).map((benchmark) => benchmark.name)).toEqual(['quadratic']);
+  });
+});
+
+describe('GET /v1/metric-fields', () => {
+  const context = useTestApp();
+
+  it('lists the recorded metrics of the metric-field table, with how the dashboard draws them', async () => {
+    const { authorization } = await createTenantKey(context.services.database);
+    const response = await context.app.inject({ url: '/v1/metric-fields', headers: { authorization } });
+    expect(response.statusCode).toBe(200);
+    const { fields } = response.json() as { fields: { name: string; rolledUp: boolean; sometimes: boolean; chart: { unit: string } | null }[] };
+    expect(fields.map((field) => field.name)).toEqual(scalarMetricFields);
+    expect(fields.find((field) => field.name === 'valLoss')).toMatchObject({ rolledUp: true, sometimes: true, chart: { unit: 'loss' } });
+    expect(fields.find((field) => field.name === 'epoch')).toMatchObject({ rolledUp: false, sometimes: false, chart: null });
   });
 });

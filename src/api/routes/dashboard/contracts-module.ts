@@ -7,6 +7,7 @@
 import { finalRunStatuses, rankedRunStatuses, runStatusRegistry, runStatuses } from '../../../contracts/run-status.ts';
 import { finalSweepStatuses, sweepStatuses } from '../../../contracts/sweep-view.ts';
 import { stopReasonRegistry } from '../../../core/training/index.ts';
+import { metricFieldViews } from '../../../contracts/metric-fields.ts';
 
 export function contractsModule(): Buffer {
   const exports = {
@@ -14,6 +15,7 @@ export function contractsModule(): Buffer {
     runStatusRegistry,
     stopReasonRegistry,
     sweepStatuses,
+    metricFields: metricFieldViews,
   };
   return Buffer.from([
     '// Written by the server from the API contract (src/contracts). Do not edit.',
