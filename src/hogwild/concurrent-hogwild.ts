@@ -5,11 +5,8 @@
  * best parameters, time budget, checkpoints): it is driven like the core's loop
  * (`advance({ deadline })` in slices), so the worker and `descent run` drive it unchanged.
  *
- * Metrics are the shared θ's: at each recorded step (the first completed tick count seen at or
- * past a multiple of `record.every`) the coordinator copies θ and evaluates the loss and gradient
- * on a fixed sample of at most `sampleRows` training rows, and the validation set at
- * `validationEvery`; `updateNorm` is θ's change since the previous record. Threads keep working
- * between slices. Unlike a simulated run, a concurrent one is not reproducible bit for bit
+ * Metrics are the shared θ's, taken by a CenterWatch (../concurrent-runs/center-watch.ts) at the
+ * recorded steps. Threads keep working between slices. Unlike a simulated run, a concurrent one is not reproducible bit for bit
  * (the interleaving is the machine's): a checkpoint keeps θ and the ticks done, and a resumed
  * run deals each replica a fresh epoch order.
  */
@@ -17,29 +14,19 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { materializeDataset, splitDataset, defaultSplitSeed } from '../core/datasets/index.ts';
 import { createObjective, isDataObjective, type DataObjective, type Objective, type ResolvedObjectiveSpec } from '../core/objectives/index.ts';
-import { Random } from '../core/random.ts';
-import { createSchedule, type Schedule } from '../core/schedules/index.ts';
-import { BestParams } from '../core/training/best-params.ts';
 import { runCheckpointSchema, type RunCheckpoint } from '../core/training/checkpoint.ts';
-import { describeBrokenParameter } from '../core/training/divergence.ts';
-import { BestTracker, type EarlyStoppingView, type Monitor } from '../core/training/early-stopping.ts';
-import { baseLearningRate } from '../core/training/local-step.ts';
-import { recordEvery, recordParams } from '../core/training/record-settings.ts';
+import type { EarlyStoppingView } from '../core/training/early-stopping.ts';
 import type { RunConfig } from '../core/training/run-config.ts';
 import { totalTicks, type AdvanceLimits, type RunLoop } from '../core/training/run-engine.ts';
-import type { RunProgress, RunResult, StopReason } from '../core/training/index.ts';
-import { describeEnding } from '../core/training/run-result.ts';
+import type { RunProgress, RunResult } from '../core/training/run-result.ts';
+import type { StopReason } from '../core/training/stop-reasons.ts';
 import type { StepRecord } from '../core/training/step-record.ts';
-import { StopRules } from '../core/training/stop-rules.ts';
-import { distance, norm } from '../core/vec.ts';
+import { CenterWatch } from '../concurrent-runs/center-watch.ts';
 import { control, createControl } from './control.ts';
 import { toSharedDataset } from './shared-data.ts';
+import type { ThreadData } from './thread.ts';
 import { createThreadStats, readThreadStats, restoreThreadStats } from './thread-stats.ts';
 import { parallelReport } from '../core/parallel/report.ts';
-import type { ThreadData } from './thread.ts';
-
-/** Training rows the recorded loss is computed on, at most (a seeded sample, the same at every record). */
-export const sampleRows = 4096;
 
 export interface ConcurrentHogwildOptions {
   readonly clock: () => number;
@@ -78,18 +65,7 @@ export class ConcurrentHogwildRun implements RunLoop {
   private readonly words = createControl();
   private readonly stats: Int32Array;
   private readonly pause = new Int32Array(new SharedArrayBuffer(4));
-  private readonly snapshot: Float64Array;
-  private readonly previous: Float64Array;
-  private readonly gradient: Float64Array;
-  private readonly sample: Int32Array | null;
-  private readonly schedule: Schedule;
-  private readonly tracker: BestTracker;
-  private readonly best: BestParams | null;
-  private readonly stopRules: StopRules;
-  private readonly every: number;
-  private readonly validationEvery: number;
-  private readonly withParams: boolean;
-  private readonly validating: boolean;
+  private readonly watch: CenterWatch;
   private readonly ticksPerEpoch: number;
   private readonly limitMilliseconds: number;
   private readonly threads: Worker[] = [];
@@ -99,12 +75,6 @@ export class ConcurrentHogwildRun implements RunLoop {
   private startedAt = 0;
   private elapsedBefore = 0;
   private step = 0;
-  private lastRecordedStep = 0;
-  private lastValidationStep = 0;
-  private lastLoss: number | null = null;
-  private lastGradNorm = 0;
-  private valLoss = NaN;
-  private valAccuracy = NaN;
   /** Why the run is ending, once the threads have been told to stop. */
   private stopping: { reason: StopReason; message: string | null } | null = null;
   private cancelRequested = false;
@@ -133,26 +103,12 @@ export class ConcurrentHogwildRun implements RunLoop {
     this.variables = coordinator.variables;
     this.theta = new Float64Array(new SharedArrayBuffer(dimension * Float64Array.BYTES_PER_ELEMENT));
     this.theta.set(coordinator.initial);
-    this.snapshot = Float64Array.from(coordinator.initial);
-    this.previous = Float64Array.from(coordinator.initial);
-    this.gradient = new Float64Array(dimension);
     const training = config.training;
     const shardRows = this.dataObjective ? Math.ceil(this.dataObjective.trainingRows / p) : 0;
     this.ticksPerEpoch = p * (this.dataObjective ? Math.ceil(shardRows / Math.min(training.batchSize ?? shardRows, shardRows)) : 1);
     this.totalSteps = totalTicks(config, this.ticksPerEpoch);
-    const epochLimited = training.epochs !== undefined && training.epochs * this.ticksPerEpoch < training.maxSteps;
-    this.stopRules = new StopRules(config.stopWhen, this.totalSteps, epochLimited ? training.epochs! : null);
     this.limitMilliseconds = training.timeLimitSeconds !== undefined ? training.timeLimitSeconds * 1000 : Infinity;
-    this.schedule = createSchedule(config.schedule, { baseLearningRate: baseLearningRate(config.optimizer), totalSteps: this.totalSteps });
-    this.every = recordEvery(config.record, training.maxSteps);
-    this.withParams = recordParams(config.record, dimension);
-    this.validating = this.dataObjective !== null && this.dataObjective.validationRows > 0;
-    this.validationEvery = training.validationEvery ?? this.every;
-    this.sample = this.dataObjective ? sampleOf(this.dataObjective.trainingRows, training.seed) : null;
-    const early = config.earlyStopping;
-    const monitor: Monitor = early?.monitor === 'valLoss' && this.validating ? 'valLoss' : 'loss';
-    this.tracker = new BestTracker(early !== undefined, monitor, early?.patience ?? 0, early?.minDelta ?? 0);
-    this.best = early?.restoreBest ? new BestParams(dimension, this.dataObjective) : null;
+    this.watch = new CenterWatch(config, coordinator, this.dataObjective, this.totalSteps, this.ticksPerEpoch);
     if (options.checkpoint) this.restore(options.checkpoint);
   }
 
@@ -171,7 +127,7 @@ export class ConcurrentHogwildRun implements RunLoop {
   }
 
   get earlyStopping(): EarlyStoppingView {
-    return this.tracker.view();
+    return this.watch.tracker.view();
   }
 
   get currentParams(): number[] {
@@ -259,8 +215,9 @@ export class ConcurrentHogwildRun implements RunLoop {
         this.finish(records, completed);
         break;
       }
-      if (completed > this.lastRecordedStep && (completed >= this.lastRecordedStep + this.every - (this.lastRecordedStep % this.every) || completed >= this.totalSteps)) {
-        const stop = this.observe(completed, records);
+      if (this.watch.due(completed)) {
+        this.step = completed;
+        const stop = this.watch.observe(completed, this.theta, records);
         if (stop !== null && stop !== 'max_steps') this.stop(stop, null);
         continue;
       }
@@ -273,86 +230,15 @@ export class ConcurrentHogwildRun implements RunLoop {
     return records;
   }
 
-  /** Records tick `step` at a copy of θ; returns the stop rule it triggers, if any. */
-  private observe(step: number, records: StepRecord[]): StopReason | null {
-    this.previous.set(this.snapshot);
-    this.snapshot.set(this.theta);
-    this.step = step;
-    const objective = this.objective;
-    if (this.sample) this.dataObjective!.selectBatch(this.sample, this.sample.length);
-    const loss = objective.valueAndGradient(this.snapshot, this.gradient);
-    this.lastLoss = loss;
-    this.lastGradNorm = norm(this.gradient);
-    if (this.tracker.monitor === 'loss' && this.tracker.observe(step, loss) && this.best) this.best.remember(this.snapshot);
-    if (this.validating && (step >= this.lastValidationStep + this.validationEvery || step >= this.totalSteps)) this.validate(step);
-    records.push(this.makeRecord());
-    return this.stopRules.after(step, loss, this.lastGradNorm, this.tracker);
-  }
-
-  private validate(step: number): void {
-    const objective = this.dataObjective!;
-    this.valLoss = objective.validationLoss(this.snapshot);
-    this.valAccuracy = objective.validationAccuracy ? objective.validationAccuracy(this.snapshot) : NaN;
-    this.lastValidationStep = step;
-    if (this.tracker.monitor === 'valLoss' && this.tracker.observe(step, this.valLoss) && this.best) this.best.remember(this.snapshot);
-  }
-
-  private makeRecord(): StepRecord {
-    const step = this.step;
-    const record: StepRecord = {
-      step,
-      loss: this.lastLoss!,
-      gradNorm: this.lastGradNorm,
-      learningRate: this.schedule.learningRate(step),
-      updateNorm: distance(this.snapshot, this.previous),
-      epoch: Math.ceil(step / this.ticksPerEpoch),
-    };
-    if (this.lastValidationStep === step) {
-      record.valLoss = this.valLoss;
-      if (!Number.isNaN(this.valAccuracy)) record.valAccuracy = this.valAccuracy;
-    }
-    if (this.withParams) record.params = Array.from(this.snapshot);
-    this.lastRecordedStep = step;
-    return record;
-  }
-
   private finish(records: StepRecord[], completed: number): void {
-    let reason = this.stopping?.reason ?? 'max_steps';
-    let message = this.stopping?.message ?? null;
-    if (completed > this.lastRecordedStep) {
-      const stop = this.observe(completed, records);
-      if (!this.stopping && stop !== null) reason = stop;
-    } else {
-      this.snapshot.set(this.theta);
-    }
-    const brokenIndex = Atomics.load(this.words, control.diverged);
-    if (brokenIndex > 0 || this.snapshot.some((value) => !Number.isFinite(value))) {
-      const index = brokenIndex > 0 ? brokenIndex - 1 : this.snapshot.findIndex((value) => !Number.isFinite(value));
-      reason = 'diverged';
-      message = describeBrokenParameter(this.variables, this.snapshot, index, this.step);
-    } else if (brokenIndex < 0) {
-      reason = 'diverged';
-      message = `Diverged after step ${this.step}: a thread's loss was not finite.`;
-    }
-    this.tracker.stopped = reason === 'early_stopping';
-    const params = Float64Array.from(this.snapshot);
-    const restoredBest = this.best !== null && this.tracker.bestStep > 0;
-    if (restoredBest) this.best!.restoreInto(params);
-    this.finished = describeEnding({
-      stopReason: reason,
-      message: message ?? (reason === 'cancelled'
-        ? `Cancelled at step ${this.step}.`
-        : reason === 'time_limit'
-          ? `Stopped at step ${this.step} by the time limit of ${this.limitMilliseconds / 1000} s.`
-          : this.stopRules.describe(reason, { t: this.step, loss: this.lastLoss, gradNorm: this.lastGradNorm, tracker: this.tracker, divergence: '' })),
-      steps: this.step,
-      params,
-      objective: this.objective,
-      dataObjective: this.dataObjective,
-      tracker: this.tracker,
-      restoredBest,
-      parallel: this.report(),
-    });
+    this.step = Math.max(this.step, completed);
+    this.finished = this.watch.finish(
+      records,
+      { completed, params: this.theta, stopping: this.stopping, brokenIndex: Atomics.load(this.words, control.diverged), limitSeconds: this.limitMilliseconds / 1000 },
+      this.variables,
+      this.report(),
+    );
+    this.step = this.watch.step;
   }
 
   /** Each thread's steps (every update writes θ: one exchange each) and the sampled staleness. */
@@ -374,11 +260,8 @@ export class ConcurrentHogwildRun implements RunLoop {
       params: Array.from(this.theta),
       concurrent: { algorithm: 'hogwild', ticks: Math.max(ticks, this.step), ...this.countersState() },
       objective: null,
-      tracker: this.tracker.getState(),
-      bestParams: this.best ? Array.from(this.best.params) : null,
       bestObjective: null,
-      lastLoss: this.lastLoss,
-      lastValidationStep: this.lastValidationStep,
+      ...this.watch.getState(),
     };
   }
 
@@ -390,23 +273,18 @@ export class ConcurrentHogwildRun implements RunLoop {
 
   private restore(input: RunCheckpoint): void {
     const checkpoint = runCheckpointSchema.parse(input);
-    if (!('concurrent' in checkpoint)) throw new Error('The checkpoint is not of a concurrent hogwild run.');
+    if (!('concurrent' in checkpoint) || checkpoint.concurrent.algorithm !== 'hogwild') throw new Error('The checkpoint is not of a concurrent hogwild run.');
     if (checkpoint.params.length !== this.theta.length) {
       throw new Error(`The checkpoint has ${checkpoint.params.length} parameters; the objective has ${this.theta.length}.`);
     }
     this.theta.set(checkpoint.params);
-    this.snapshot.set(checkpoint.params);
-    Atomics.store(this.words, control.claimed, checkpoint.concurrent.ticks);
-    Atomics.store(this.words, control.completed, checkpoint.concurrent.ticks);
-    const { replicaSteps, staleness } = checkpoint.concurrent;
+    const { ticks, replicaSteps, staleness } = checkpoint.concurrent;
+    Atomics.store(this.words, control.claimed, ticks);
+    Atomics.store(this.words, control.completed, ticks);
     if (replicaSteps?.length === this.config.parallel!.replicas) restoreThreadStats(this.stats, replicaSteps, staleness ?? []);
     this.step = checkpoint.step;
-    this.lastRecordedStep = checkpoint.step;
     this.elapsedBefore = checkpoint.elapsedMilliseconds;
-    this.tracker.setState(checkpoint.tracker);
-    if (this.best && checkpoint.bestParams) this.best.params.set(checkpoint.bestParams);
-    this.lastLoss = checkpoint.lastLoss;
-    this.lastValidationStep = checkpoint.lastValidationStep;
+    this.watch.setState(checkpoint, checkpoint.step, checkpoint.params);
   }
 
   /** Ends the threads at once (the caller gives up on the run). */
@@ -414,12 +292,4 @@ export class ConcurrentHogwildRun implements RunLoop {
     Atomics.store(this.words, control.stop, 1);
     await Promise.all(this.threads.map((thread) => thread.terminate()));
   }
-}
-
-/** A seeded sample of at most `sampleRows` training rows, in row order. */
-function sampleOf(rows: number, seed: number): Int32Array {
-  const order = Int32Array.from({ length: rows }, (_, i) => i);
-  if (rows <= sampleRows) return order;
-  new Random(seed + 0x200000000).shuffle(order);
-  return order.subarray(0, sampleRows).sort();
 }

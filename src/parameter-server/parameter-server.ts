@@ -163,9 +163,9 @@ export class ParameterServer {
     return { version: Number(replies[0][1]), grant: Number(replies[0][2]) };
   }
 
-  /** AdaptiveRevision's read: w and ḡ as they are, claiming one step. */
-  async read(replica: number, params: Float64Array, sumGradients: Float64Array): Promise<ExchangeReply> {
-    const replies = await Promise.all(this.tags.map((_, k) => this.redis.psReadBuffer(...this.keys(k, ['w', 'g']), replica, k === 0 ? '1' : '0'))).catch(rethrow);
+  /** AdaptiveRevision's read: w and ḡ as they are, claiming one step (`want` −1: a resumed replica's step given and never applied). */
+  async read(replica: number, params: Float64Array, sumGradients: Float64Array, want = 1): Promise<ExchangeReply> {
+    const replies = await Promise.all(this.tags.map((_, k) => this.redis.psReadBuffer(...this.keys(k, ['w', 'g']), replica, k === 0 ? '1' : '0', want))).catch(rethrow);
     replies.forEach(([w, g], k) => {
       copyInto(w, params, this.starts[k]);
       copyInto(g, sumGradients, this.starts[k]);
@@ -208,6 +208,18 @@ export class ParameterServer {
   /** Gives no more steps: every replica pushes what it has and ends. */
   async stop(): Promise<void> {
     await this.redis.hset(`${this.tags[0]}:meta`, 'stopped', '1');
+  }
+
+  /** A replica found a non-finite loss (index −1) or parameter (its index): the run stops, diverged. */
+  async reportBroken(index: number): Promise<void> {
+    await this.redis.hset(`${this.tags[0]}:meta`, 'broken', String(index < 0 ? -1 : index + 1), 'stopped', '1');
+  }
+
+  /** The main shard's accounting alone (cheap: the coordinator polls it). */
+  async accounting(): Promise<Record<string, string>> {
+    const meta = await this.redis.hgetall(`${this.tags[0]}:meta`);
+    if (meta.version === undefined) throw new ServerLostError('Redis no longer holds the parameter server state.');
+    return meta;
   }
 
   /** A replica's account on the main shard: exchanges applied, steps pushed, steps given and not pushed, done. */

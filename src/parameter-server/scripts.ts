@@ -62,12 +62,17 @@ end
 local function again(w, meta, r, main)
   return {w, number(meta, 'version'), main and number(meta, 'grant:' .. r) or 0}
 end
--- Gives replica r up to \`want\` more local steps of the run's total (none once stopped).
+-- Gives replica r up to \`want\` more local steps of the run's total (none once stopped); want < 0:
+-- a resumed replica is given again the steps it was given and never pushed.
 local function claim(meta, r, want)
   local grant = 0
   if redis.call('HGET', meta, 'stopped') ~= '1' then
-    grant = math.max(0, math.min(want, number(meta, 'total') - number(meta, 'claimed')))
-    redis.call('HINCRBY', meta, 'claimed', grant)
+    if want < 0 then
+      grant = number(meta, 'grant:' .. r)
+    else
+      grant = math.max(0, math.min(want, number(meta, 'total') - number(meta, 'claimed')))
+      redis.call('HINCRBY', meta, 'claimed', grant)
+    end
   end
   redis.call('HSET', meta, 'grant:' .. r, grant)
   if grant == 0 then redis.call('HSET', meta, 'done:' .. r, 1) end
@@ -115,14 +120,14 @@ if main then grant = claim(meta, r, tonumber(ARGV[6])) end
 return {w, number(meta, 'version'), grant}
 `;
 
-/** KEYS: w, ḡ, meta. ARGV: replica, main (1/0). → {w, ḡ, version, grant}: the read of one AdaptiveRevision step (main: it claims the step). */
+/** KEYS: w, ḡ, meta. ARGV: replica, main (1/0), steps wanted (1, or -1 resuming). → {w, ḡ, version, grant}: the read of one AdaptiveRevision step (main: it claims the step). */
 export const revisionRead = `${codec}
 local w = redis.call('GET', KEYS[1])
 local g = redis.call('GET', KEYS[2])
 if not w or not g then return redis.error_reply('LOST parameter server state') end
 local meta, r = KEYS[3], ARGV[1]
 local grant = 0
-if ARGV[2] == '1' then grant = claim(meta, r, 1) end
+if ARGV[2] == '1' then grant = claim(meta, r, tonumber(ARGV[3])) end
 return {w, g, number(meta, 'version'), grant}
 `;
 
@@ -158,7 +163,10 @@ redis.call('SET', KEYS[1], encode(w))
 redis.call('SET', KEYS[2], encode(gs))
 redis.call('SET', KEYS[3], encode(zs))
 redis.call('SET', KEYS[4], encode(zm))
-if main then account(meta, r, tonumber(ARGV[3]), 1) end
+if main then
+  account(meta, r, tonumber(ARGV[3]), 1)
+  redis.call('HSET', meta, 'grant:' .. r, 0)
+end
 redis.call('HINCRBY', meta, 'version', 1)
 redis.call('HSET', meta, 'seq:' .. r, seq)
 return number(meta, 'version')

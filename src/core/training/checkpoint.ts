@@ -48,16 +48,25 @@ const parallelStateShape = {
   parallel: parallelStateSchema,
 };
 
-/** A concurrent run's coordinator: the shared θ as the threads left it, and the ticks they had made. */
+/** A concurrent hogwild run's coordinator: the shared θ as the threads left it, and the ticks they had made. */
+const hogwildStateSchema = z.strictObject({
+  algorithm: z.literal('hogwild'),
+  ticks: z.number().int().min(0),
+  /** Each thread's updates, and [staleness, updates] pairs of the sampled ones (result.parallel). */
+  replicaSteps: z.array(z.number().int().min(0)).optional(),
+  staleness: z.array(z.tuple([z.number().int().min(0), z.number().int().min(1)])).optional(),
+});
+
+/** A concurrent run on a parameter server: the server as Redis held it (every vector, each shard's accounting). */
+const serverStateSchema = z.strictObject({
+  algorithm: z.enum(['downpour', 'easgd', 'adaptive-revision']),
+  server: z.strictObject({ vectors: z.array(z.array(z.number())), meta: z.array(z.record(z.string(), z.string())) }),
+});
+
+/** A concurrent run's coordinator: the shared or server parameters, and what the replicas had done. */
 const concurrentStateShape = {
   params: z.array(z.number()),
-  concurrent: z.strictObject({
-    algorithm: z.literal('hogwild'),
-    ticks: z.number().int().min(0),
-    /** Each thread's updates, and [staleness, updates] pairs of the sampled ones (result.parallel). */
-    replicaSteps: z.array(z.number().int().min(0)).optional(),
-    staleness: z.array(z.tuple([z.number().int().min(0), z.number().int().min(1)])).optional(),
-  }),
+  concurrent: z.union([hogwildStateSchema, serverStateSchema]),
 };
 
 export const runCheckpointSchema = z.union([

@@ -1,0 +1,206 @@
+/**
+ * What the coordinator of a concurrent run does with the parameters the replicas share (hogwild's
+ * θ, the parameter server's x̃ or w): the run engine's work around ticks, without the ticks. At
+ * each recorded step (the first step count seen at or past a multiple of `record.every`) it
+ * evaluates the loss and gradient at a copy of the parameters on a fixed sample of at most
+ * `sampleRows` training rows, and the validation set at `validationEvery`; it keeps early
+ * stopping, the best parameters and the stop rules, and writes the result. `updateNorm` is the
+ * change since the previous record.
+ */
+import { Random } from '../core/random.ts';
+import type { DataObjective, Objective } from '../core/objectives/index.ts';
+import type { ParallelReport } from '../core/parallel/index.ts';
+import { createSchedule, type Schedule } from '../core/schedules/index.ts';
+import { BestParams } from '../core/training/best-params.ts';
+import type { RunCheckpoint } from '../core/training/checkpoint.ts';
+import { describeBrokenParameter } from '../core/training/divergence.ts';
+import { BestTracker, type Monitor } from '../core/training/early-stopping.ts';
+import { baseLearningRate } from '../core/training/local-step.ts';
+import { recordEvery, recordParams } from '../core/training/record-settings.ts';
+import type { RunConfig } from '../core/training/run-config.ts';
+import { describeEnding, type RunResult } from '../core/training/run-result.ts';
+import type { StopReason } from '../core/training/stop-reasons.ts';
+import type { StepRecord } from '../core/training/step-record.ts';
+import { StopRules } from '../core/training/stop-rules.ts';
+import { distance, norm } from '../core/vec.ts';
+
+/** Training rows the recorded loss is computed on, at most (a seeded sample, the same at every record). */
+export const sampleRows = 4096;
+
+/** The checkpoint fields of the watch. */
+export type WatchState = Pick<RunCheckpoint, 'tracker' | 'bestParams' | 'lastLoss' | 'lastValidationStep'>;
+
+export class CenterWatch {
+  /** The step of the last record. */
+  step = 0;
+  lastLoss: number | null = null;
+  readonly tracker: BestTracker;
+  /** The parameters at the last record. */
+  readonly snapshot: Float64Array;
+  private readonly previous: Float64Array;
+  private readonly gradient: Float64Array;
+  private readonly sample: Int32Array | null;
+  private readonly schedule: Schedule;
+  private readonly best: BestParams | null;
+  private readonly stopRules: StopRules;
+  private readonly every: number;
+  private readonly validationEvery: number;
+  private readonly withParams: boolean;
+  private readonly validating: boolean;
+  private lastRecordedStep = 0;
+  private lastValidationStep = 0;
+  private lastGradNorm = 0;
+  private valLoss = NaN;
+  private valAccuracy = NaN;
+
+  constructor(
+    config: RunConfig,
+    private readonly objective: Objective,
+    private readonly dataObjective: DataObjective | null,
+    readonly totalSteps: number,
+    private readonly ticksPerEpoch: number,
+  ) {
+    const training = config.training;
+    const dimension = objective.dimension;
+    this.snapshot = Float64Array.from(objective.initial);
+    this.previous = Float64Array.from(objective.initial);
+    this.gradient = new Float64Array(dimension);
+    const epochLimited = training.epochs !== undefined && training.epochs * ticksPerEpoch < training.maxSteps;
+    this.stopRules = new StopRules(config.stopWhen, totalSteps, epochLimited ? training.epochs! : null);
+    this.schedule = createSchedule(config.schedule, { baseLearningRate: baseLearningRate(config.optimizer), totalSteps });
+    this.every = recordEvery(config.record, training.maxSteps);
+    this.withParams = recordParams(config.record, dimension);
+    this.validating = dataObjective !== null && dataObjective.validationRows > 0;
+    this.validationEvery = training.validationEvery ?? this.every;
+    this.sample = dataObjective ? sampleOf(dataObjective.trainingRows, training.seed) : null;
+    const early = config.earlyStopping;
+    const monitor: Monitor = early?.monitor === 'valLoss' && this.validating ? 'valLoss' : 'loss';
+    this.tracker = new BestTracker(early !== undefined, monitor, early?.patience ?? 0, early?.minDelta ?? 0);
+    this.best = early?.restoreBest ? new BestParams(dimension, dataObjective) : null;
+  }
+
+  /** Whether `completed` steps call for a record. */
+  due(completed: number): boolean {
+    const last = this.lastRecordedStep;
+    return completed > last && (completed >= last + this.every - (last % this.every) || completed >= this.totalSteps);
+  }
+
+  /** Whether steps were made since the last record. */
+  pending(completed: number): boolean {
+    return completed > this.lastRecordedStep;
+  }
+
+  /** Records step `step` at (a copy of) `params`; returns the stop rule it triggers, if any. */
+  observe(step: number, params: Float64Array, records: StepRecord[]): StopReason | null {
+    this.previous.set(this.snapshot);
+    this.snapshot.set(params);
+    this.step = step;
+    if (this.sample) this.dataObjective!.selectBatch(this.sample, this.sample.length);
+    const loss = this.objective.valueAndGradient(this.snapshot, this.gradient);
+    this.lastLoss = loss;
+    this.lastGradNorm = norm(this.gradient);
+    if (this.tracker.monitor === 'loss' && this.tracker.observe(step, loss) && this.best) this.best.remember(this.snapshot);
+    if (this.validating && (step >= this.lastValidationStep + this.validationEvery || step >= this.totalSteps)) this.validate(step);
+    records.push(this.makeRecord());
+    return this.stopRules.after(step, loss, this.lastGradNorm, this.tracker);
+  }
+
+  private validate(step: number): void {
+    const objective = this.dataObjective!;
+    this.valLoss = objective.validationLoss(this.snapshot);
+    this.valAccuracy = objective.validationAccuracy ? objective.validationAccuracy(this.snapshot) : NaN;
+    this.lastValidationStep = step;
+    if (this.tracker.monitor === 'valLoss' && this.tracker.observe(step, this.valLoss) && this.best) this.best.remember(this.snapshot);
+  }
+
+  private makeRecord(): StepRecord {
+    const step = this.step;
+    const record: StepRecord = {
+      step,
+      loss: this.lastLoss!,
+      gradNorm: this.lastGradNorm,
+      learningRate: this.schedule.learningRate(step),
+      updateNorm: distance(this.snapshot, this.previous),
+      epoch: Math.ceil(step / this.ticksPerEpoch),
+    };
+    if (this.lastValidationStep === step) {
+      record.valLoss = this.valLoss;
+      if (!Number.isNaN(this.valAccuracy)) record.valAccuracy = this.valAccuracy;
+    }
+    if (this.withParams) record.params = Array.from(this.snapshot);
+    this.lastRecordedStep = step;
+    return record;
+  }
+
+  /**
+   * The run's result once its replicas have stopped at `completed` steps with `params`: the last
+   * steps recorded, a non-finite parameter reported (`brokenIndex`: a replica's report of one,
+   * 0 none, < 0 a non-finite loss), the best parameters restored.
+   */
+  finish(
+    records: StepRecord[],
+    ending: { completed: number; params: Float64Array; stopping: { reason: StopReason; message: string | null } | null; brokenIndex: number; limitSeconds: number },
+    variables: readonly string[],
+    parallel: ParallelReport,
+  ): RunResult {
+    let reason = ending.stopping?.reason ?? 'max_steps';
+    let message = ending.stopping?.message ?? null;
+    if (this.pending(ending.completed)) {
+      const stop = this.observe(ending.completed, ending.params, records);
+      if (!ending.stopping && stop !== null) reason = stop;
+    } else {
+      this.snapshot.set(ending.params);
+    }
+    const brokenIndex = ending.brokenIndex;
+    if (brokenIndex > 0 || this.snapshot.some((value) => !Number.isFinite(value))) {
+      const index = brokenIndex > 0 ? brokenIndex - 1 : this.snapshot.findIndex((value) => !Number.isFinite(value));
+      reason = 'diverged';
+      message = describeBrokenParameter(variables, this.snapshot, index, this.step);
+    } else if (brokenIndex < 0) {
+      reason = 'diverged';
+      message = `Diverged after step ${this.step}: a replica's loss was not finite.`;
+    }
+    this.tracker.stopped = reason === 'early_stopping';
+    const params = Float64Array.from(this.snapshot);
+    const restoredBest = this.best !== null && this.tracker.bestStep > 0;
+    if (restoredBest) this.best!.restoreInto(params);
+    return describeEnding({
+      stopReason: reason,
+      message: message ?? (reason === 'cancelled'
+        ? `Cancelled at step ${this.step}.`
+        : reason === 'time_limit'
+          ? `Stopped at step ${this.step} by the time limit of ${ending.limitSeconds} s.`
+          : this.stopRules.describe(reason, { t: this.step, loss: this.lastLoss, gradNorm: this.lastGradNorm, tracker: this.tracker, divergence: '' })),
+      steps: this.step,
+      params,
+      objective: this.objective,
+      dataObjective: this.dataObjective,
+      tracker: this.tracker,
+      restoredBest,
+      parallel,
+    });
+  }
+
+  getState(): WatchState {
+    return { tracker: this.tracker.getState(), bestParams: this.best ? Array.from(this.best.params) : null, lastLoss: this.lastLoss, lastValidationStep: this.lastValidationStep };
+  }
+
+  /** Restores the watch at `step` with the parameters of that checkpoint. */
+  setState(state: WatchState, step: number, params: readonly number[]): void {
+    this.snapshot.set(params);
+    this.step = step;
+    this.lastRecordedStep = step;
+    this.tracker.setState(state.tracker);
+    if (this.best && state.bestParams) this.best.params.set(state.bestParams);
+    this.lastLoss = state.lastLoss;
+    this.lastValidationStep = state.lastValidationStep;
+  }
+}
+
+/** A seeded sample of at most `sampleRows` training rows, in row order. */
+function sampleOf(rows: number, seed: number): Int32Array {
+  const order = Int32Array.from({ length: rows }, (_, i) => i);
+  if (rows <= sampleRows) return order;
+  new Random(seed + 0x200000000).shuffle(order);
+  return order.subarray(0, sampleRows).sort();
+}
