@@ -97,6 +97,7 @@ describe('the contract of openapi.yaml, through the client', () => {
     'GET /v1/optimizers': { status: 200, call: () => descent.api.GET('/v1/optimizers') },
     'GET /v1/parallel-algorithms': { status: 200, call: () => descent.api.GET('/v1/parallel-algorithms') },
     'GET /v1/benchmarks': { status: 200, call: () => descent.api.GET('/v1/benchmarks') },
+    'GET /v1/metric-fields': { status: 200, call: () => descent.api.GET('/v1/metric-fields') },
     'POST /v1/objectives': {
       status: 201,
       call: async () => {
