@@ -17,6 +17,7 @@ import { createSharedPages } from '../queue/shared-pages.ts';
 import { createDatasetService } from './routes/datasets/dataset-service.ts';
 import { createObjectiveService } from './routes/objectives/objective-service.ts';
 import { createRunService } from './routes/runs/run-service.ts';
+import { createStrandedRuns } from '../db/stranded-runs.ts';
 import { createSweepRepository } from '../db/sweeps.ts';
 import { createSweepsQueue } from '../queue/sweeps-queue.ts';
 import { createSweepService } from './routes/sweeps/sweep-service.ts';
@@ -34,7 +35,7 @@ export interface AppDependencies {
 }
 
 export function createAppContext(dependencies: AppDependencies) {
-  const pool = dependencies.pool ?? createPool(dependencies.config.databaseUrl, 4);
+  const pool = dependencies.pool ?? createPool(dependencies.config.databaseUrl, 4, dependencies.config.queuePrefix);
   const events = dependencies.events ?? createEventHub(dependencies.config.redisUrl);
   const sweepsQueue = createSweepsQueue(dependencies.redis, dependencies.config.queuePrefix);
   /** Closes what the context opened itself (not what it was given). */
@@ -54,6 +55,7 @@ export function createAppContext(dependencies: AppDependencies) {
     objectives: createObjectiveRepository(dependencies.database),
     deletion: createResourceDeletion(dependencies.database),
     sweeps: createSweepRepository(pool),
+    strandedRuns: createStrandedRuns(pool),
   };
   const objectives = createObjectiveService({ objectives: repositories.objectives, datasets: repositories.datasets, deletion: repositories.deletion });
   const services = {
@@ -65,6 +67,7 @@ export function createAppContext(dependencies: AppDependencies) {
       redis: dependencies.redis,
       queuePrefix: dependencies.config.queuePrefix,
       deletion: repositories.deletion,
+      strandedRuns: repositories.strandedRuns,
     }),
     objectives,
     sweeps: createSweepService({

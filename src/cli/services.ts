@@ -5,6 +5,8 @@
 import { checkServices, describeFailures } from '../api/readiness.ts';
 import { loadConfig, type Config } from '../config/config.ts';
 import { createDatabase, type Database } from '../db/client.ts';
+import { deploymentId } from '../db/deployment.ts';
+import { claimQueuePrefix } from '../queue/deployment-claim.ts';
 import { closeRedis, createRedis, type Redis } from '../queue/connection.ts';
 import { createRunsQueue, type RunsQueue } from '../queue/runs-queue.ts';
 import { errorMessage, processOutput } from './output.ts';
@@ -37,10 +39,15 @@ export function openServices(config: Config, role: 'worker' | 'client'): Service
   };
 }
 
-/** Throws an UnreachableServiceError whose message names every unreachable service, one per line. */
+/**
+ * Throws an UnreachableServiceError whose message names every unreachable service, one per
+ * line; then claims the queue prefix for this deployment (a QueuePrefixClaimedError when another
+ * deployment's database uses it on the same Redis).
+ */
 export async function assertReachable(config: Config, services: Services): Promise<void> {
   const failures = describeFailures(await checkServices({ config, ...services }), config);
   if (failures.length > 0) throw new UnreachableServiceError(failures.join('\n'));
+  await claimQueuePrefix(services.redis, config.queuePrefix, await deploymentId(services.database));
 }
 
 /**

@@ -457,7 +457,7 @@ export interface paths {
         put?: never;
         /**
          * Cancel a run
-         * @description A queued run is cancelled at once and never starts (200, status `cancelled`). A running run stops within one slice with stopReason `cancelled`, its metrics kept (202; follow it with GET or /events). A finished run cannot be cancelled (409).
+         * @description A queued run is cancelled at once and never starts (200, status `cancelled`). A running run stops within one slice with stopReason `cancelled`, its metrics kept (202; follow it with GET or /events); one that no worker is running (its job waits to resume, failed or is gone) is cancelled at once (200). A finished run cannot be cancelled (409).
          */
         post: {
             parameters: {

@@ -42,6 +42,8 @@ export const configSchema = z.object({
   READINESS_TIMEOUT_MS: integer(2_000, 50, 60_000),
   /** Days a finished run keeps its raw steps (all but the last; rollups are kept); 0 keeps them forever. */
   METRICS_RETENTION_DAYS: integer(0, 0, 36_500),
+  /** How often the runs in the database are reconciled with the jobs in the queue (src/worker/reconciler.ts). */
+  RECONCILE_INTERVAL_MS: integer(60_000, 500, 86_400_000),
   /** After SIGTERM, how long a process may take to stop cleanly before it exits anyway. */
   SHUTDOWN_GRACE_MS: integer(30_000, 100, 3_600_000),
 });
@@ -61,6 +63,7 @@ export interface Config {
   readonly readinessTimeoutMs: number;
   /** 0: keep finished runs' steps forever. */
   readonly metricsRetentionDays: number;
+  readonly reconcileIntervalMs: number;
   /** After SIGTERM (or an unhandled error), the process exits within this many milliseconds. */
   readonly shutdownGraceMs: number;
 }
@@ -99,6 +102,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     queuePrefix: settings.QUEUE_PREFIX,
     readinessTimeoutMs: settings.READINESS_TIMEOUT_MS,
     metricsRetentionDays: settings.METRICS_RETENTION_DAYS,
+    reconcileIntervalMs: settings.RECONCILE_INTERVAL_MS,
     shutdownGraceMs: settings.SHUTDOWN_GRACE_MS,
   };
 }

@@ -16,12 +16,17 @@ import { postgresConnectionOptions } from './connection-options.ts';
 export type Pool = pg.Pool;
 export type PoolClient = pg.PoolClient;
 
-export function createPool(databaseUrl: string, max = 10): Pool {
+/**
+ * `queuePrefix`, when given, is the deployment's queue prefix: the runs these connections insert
+ * record it (the default of `runs.queue_prefix` reads `descent.queue_prefix`), so that the
+ * deployment's reconciler finds them.
+ */
+export function createPool(databaseUrl: string, max = 10, queuePrefix?: string): Pool {
   const pool = new pg.Pool({
     ...postgresConnectionOptions(databaseUrl),
     max,
     connectionTimeoutMillis: 5_000,
-    options: '-c enable_seqscan=off',
+    options: `-c enable_seqscan=off${queuePrefix === undefined ? '' : ` -c descent.queue_prefix=${queuePrefix}`}`,
   });
   // A connection PostgreSQL drops (a restart, a failover, a terminated backend) emits 'error':
   // on the pool while it is idle there, on the client itself while checked out (a COPY

@@ -4,7 +4,9 @@ import { createLogger } from '../../config/logger.ts';
 import { createMetricsRetention } from '../../db/metrics-retention.ts';
 import { createPool } from '../../db/pool.ts';
 import { closeRedis, createRedis } from '../../queue/connection.ts';
+import { createStrandedRuns } from '../../db/stranded-runs.ts';
 import { startRetentionLoop } from '../../worker/metrics-retention-loop.ts';
+import { createReconciler, startReconcilerLoop, strandedAfterMs } from '../../worker/reconciler.ts';
 import { createRunProcessor } from '../../worker/processors/run.ts';
 import { startWorker, type RunningWorker } from '../../worker/worker.ts';
 import { createSweepsQueue } from '../../queue/sweeps-queue.ts';
@@ -20,7 +22,7 @@ import { runUntilSignal, type Services } from '../services.ts';
  * closed with it.
  */
 export async function startRunWorker(config: Config, services: Services): Promise<RunningWorker> {
-  const pool = createPool(config.databaseUrl, config.workerConcurrency + 1);
+  const pool = createPool(config.databaseUrl, config.workerConcurrency + 1, config.queuePrefix);
   const events = createRedis(config.redisUrl, 'worker');
   const sweepsQueue = createSweepsQueue(services.redis, config.queuePrefix);
   const logger = createLogger(config.logLevel);
@@ -50,11 +52,21 @@ export async function startRunWorker(config: Config, services: Services): Promis
   const stopRetention = config.metricsRetentionDays > 0
     ? startRetentionLoop({ retention: createMetricsRetention(pool), retentionDays: config.metricsRetentionDays, logger })
     : async () => undefined;
+  const reconciler = createReconciler({
+    strandedRuns: createStrandedRuns(pool),
+    runsQueue: services.runsQueue,
+    redis: events,
+    queuePrefix: config.queuePrefix,
+    staleAfterMs: strandedAfterMs(config.workerLocks),
+    intervalMs: config.reconcileIntervalMs,
+    logger,
+  });
+  const stopReconciler = startReconcilerLoop(reconciler, config.reconcileIntervalMs, logger);
   let closing: Promise<void> | undefined;
   return {
     worker: running.worker,
     close() {
-      closing ??= stopRetention().then(() => running.close()).then(release);
+      closing ??= Promise.all([stopRetention(), stopReconciler()]).then(() => running.close()).then(release);
       return closing;
     },
   };
@@ -75,6 +87,7 @@ Environment:
   WORKER_LOCK_DURATION_MS (default 10000), WORKER_STALLED_INTERVAL_MS (default 5000),
   WORKER_MAX_STALLED_COUNT (default 3): how fast a dead worker's runs move on (see README),
   METRICS_RETENTION_DAYS (default 0, keep forever): days a finished run keeps its raw steps,
+  RECONCILE_INTERVAL_MS (default 60000): how often runs are reconciled with the queue,
   SHUTDOWN_GRACE_MS (default 30000)`,
   execute: () => runUntilSignal('worker', 'worker', startRunWorker, (running) => running.close()),
 };

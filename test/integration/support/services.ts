@@ -13,6 +13,7 @@ import { createApiKeyRepository } from '../../../src/db/api-keys.ts';
 import { createDatabase, type Database } from '../../../src/db/client.ts';
 import { migrate } from '../../../src/db/migrator.ts';
 import { closeRedis, createRedis, type Redis } from '../../../src/queue/connection.ts';
+import { deploymentKey } from '../../../src/queue/deployment-claim.ts';
 import { createRunsQueue, type RunsQueue } from '../../../src/queue/runs-queue.ts';
 import { testDatabaseUrl } from '../../support/test-database.ts';
 
@@ -52,6 +53,7 @@ export async function openTestServices(overrides: Record<string, string> = {}): 
     runsQueue,
     async close() {
       await runsQueue.obliterate({ force: true });
+      await redis.del(deploymentKey(config.queuePrefix));
       await runsQueue.close();
       await closeRedis(redis);
       await database.$disconnect();

@@ -6,7 +6,7 @@ import type { TestServices } from './services.ts';
 
 const binary = fileURLToPath(new URL('../../../bin/descent.js', import.meta.url));
 
-export function spawnWorkerProcess(services: TestServices): ChildProcess {
+export function spawnWorkerProcess(services: TestServices, env: Record<string, string> = {}, stderr: 'inherit' | 'pipe' = 'inherit'): ChildProcess {
   return spawn(process.execPath, [binary, 'worker'], {
     env: {
       ...process.env,
@@ -17,7 +17,8 @@ export function spawnWorkerProcess(services: TestServices): ChildProcess {
       WORKER_LOCK_DURATION_MS: '2000',
       WORKER_STALLED_INTERVAL_MS: '1000',
       LOG_LEVEL: 'error',
+      ...env,
     },
-    stdio: ['ignore', 'inherit', 'inherit'],
+    stdio: ['ignore', 'inherit', stderr],
   });
 }

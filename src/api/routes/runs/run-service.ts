@@ -2,7 +2,10 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { ResourceDeletion } from '../../../db/resource-deletion.ts';
 import type { JsonValue, Run, RunListQuery, RunRepository } from '../../../db/runs.ts';
+import { isDatabaseUnavailable } from '../../../db/database-unavailable.ts';
+import type { StrandedRuns } from '../../../db/stranded-runs.ts';
 import type { Redis } from '../../../queue/connection.ts';
+
 import { requestCancel } from '../../../queue/run-cancellation.ts';
 import { publishRunEvent } from '../../../queue/run-events.ts';
 import type { RunEnqueuer, RunsQueue } from '../../../queue/runs-queue.ts';
@@ -28,6 +31,8 @@ export interface RunServiceDependencies {
   readonly redis: Redis;
   readonly queuePrefix: string;
   readonly deletion: ResourceDeletion;
+  /** Ends a running run that no worker drives. */
+  readonly strandedRuns: StrandedRuns;
 }
 
 /** The result of a run cancelled before a worker started it. */
@@ -36,7 +41,7 @@ const cancelledBeforeStart = resultWithoutParams('cancelled', 'Cancelled before 
 /** JSON as PostgreSQL's jsonb gives it back (keys reordered, undefined dropped), for comparisons. */
 const asStored = (value: unknown): unknown => JSON.parse(JSON.stringify(value));
 
-export function createRunService({ runs, runsQueue, runEnqueuer, objectives, redis, queuePrefix, deletion }: RunServiceDependencies) {
+export function createRunService({ runs, runsQueue, runEnqueuer, objectives, redis, queuePrefix, deletion, strandedRuns }: RunServiceDependencies) {
   async function get(tenantId: string, id: string): Promise<Run> {
     const run = uuidPattern.test(id) ? await runs.findForTenant(tenantId, id) : null;
     if (!run) throw notFound('Run', `There is no run ${id}.`);
@@ -93,6 +98,8 @@ export function createRunService({ runs, runsQueue, runEnqueuer, objectives, red
     /**
      * Cancels a run: a queued one at once (it never starts; `pending: false`), a running one by
      * raising its cancel flag, which its worker reads after the current slice (`pending: true`).
+     * A running run that no worker drives (its job waits to be resumed, failed or is gone) ends
+     * at once too (`pending: false`): no worker would read the flag.
      * A run that has already finished cannot be cancelled (409).
      */
     async cancel(tenantId: string, id: string): Promise<{ run: Run; pending: boolean }> {
@@ -110,8 +117,18 @@ export function createRunService({ runs, runsQueue, runEnqueuer, objectives, red
         });
       }
       try {
+        if (current.status === 'running' && (await runsQueue.getJobState(run.id)) !== 'active') {
+          const result = await strandedRuns.end(run.id, { status: 'cancelled', message: 'Cancelled while no worker was running it.' });
+          if (result) {
+            await runsQueue.remove(run.id).catch(() => 0);
+            await publishRunEvent(redis, { type: 'status', runId: run.id, status: 'cancelled', result }).catch(() => 0);
+            return { run: await get(tenantId, id), pending: false };
+          }
+        }
         await requestCancel(redis, queuePrefix, run.id);
       } catch (error) {
+        // The database's outage is its own 503 (see the error handler); anything else here is Redis.
+        if (isDatabaseUnavailable(error)) throw error;
         throw new AppError(503, 'queue_unavailable', 'The run queue is unavailable', {
           detail: 'The cancel request could not be recorded because Redis is unreachable; retry later.',
           headers: { 'retry-after': '5' },

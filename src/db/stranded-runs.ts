@@ -1,0 +1,65 @@
+/**
+ * Runs that no worker drives any more, seen from the database: the candidates the reconciler
+ * checks against the queue (src/worker/reconciler.ts), and the statement that ends one of them
+ * (failed with its cause, or cancelled) when no attempt will.
+ *
+ * Ending is fenced like a worker's writes: only a run still queued or running ends, in one
+ * statement that also drops its checkpoint; a worker that picked the run up meanwhile finds it
+ * final at its next slice and stops (StaleRunWriteError). The result's `steps` is the step of
+ * the newest checkpoint, where the stored trajectory ends.
+ */
+import { resultWithoutParams, type RunResultView } from '../contracts/run-result.ts';
+import type { Pool } from './pool.ts';
+import { activeStatusesSql } from './runs.ts';
+
+export interface StrandedCandidate {
+  readonly id: string;
+  readonly status: 'queued' | 'running';
+}
+
+const candidatesStatement = {
+  name: 'stranded-runs-candidates',
+  text: `
+  SELECT id, status FROM runs
+   WHERE queue_prefix = $1 AND status IN ('queued', 'running') AND (status = 'queued' OR updated_at < $2::timestamptz)
+   ORDER BY updated_at LIMIT $3`,
+};
+
+const endStatement = {
+  name: 'stranded-runs-end',
+  text: `
+  WITH run AS (
+    SELECT id, (SELECT max(step) FROM checkpoints WHERE run_id = runs.id) AS step
+      FROM runs WHERE id = $1::uuid AND status IN ${activeStatusesSql} FOR UPDATE
+  ), dropped AS (
+    DELETE FROM checkpoints WHERE run_id IN (SELECT id FROM run)
+  )
+  UPDATE runs SET status = $2::run_status, finished_at = now(), updated_at = now(),
+         result = $3::jsonb || jsonb_build_object('steps', coalesce(run.step, 0))
+    FROM run WHERE runs.id = run.id
+  RETURNING runs.result`,
+};
+
+export function createStrandedRuns(pool: Pool) {
+  return {
+    /**
+     * Runs of the deployment of `queuePrefix` to check against the queue, least recently
+     * written first: every queued run, and the running ones
+     * whose row no slice has touched since `staleBefore` (a live worker stores one at least
+     * every second or so).
+     */
+    async candidates(queuePrefix: string, staleBefore: Date, limit: number): Promise<StrandedCandidate[]> {
+      const { rows } = await pool.query<StrandedCandidate>({ ...candidatesStatement, values: [queuePrefix, staleBefore.toISOString(), limit] });
+      return rows;
+    },
+
+    /** Ends a queued or running run for good; its result, or null when it had already ended. */
+    async end(runId: string, ending: { status: 'failed' | 'cancelled'; message: string }): Promise<RunResultView | null> {
+      const result = resultWithoutParams(ending.status === 'failed' ? 'error' : 'cancelled', ending.message);
+      const { rows } = await pool.query<{ result: RunResultView }>({ ...endStatement, values: [runId, ending.status, JSON.stringify(result)] });
+      return rows[0]?.result ?? null;
+    },
+  };
+}
+
+export type StrandedRuns = ReturnType<typeof createStrandedRuns>;

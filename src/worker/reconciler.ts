@@ -1,0 +1,116 @@
+/**
+ * The reconciler: the database and the queue agree again on every run that is not final.
+ *
+ * - A `queued` run without a job (Redis restarted empty; the enqueue after the insert failed)
+ *   is enqueued again; a `running` run whose worker is gone and whose job with it (a slice stored
+ *   nothing for a while) is enqueued again too and resumes from its checkpoint.
+ * - A run whose job failed (it stalled more than WORKER_MAX_STALLED_COUNT times: its worker died
+ *   each time; or its attempts ran out) is marked `failed` with the job's reason, which no worker
+ *   will do any more.
+ *
+ * Every worker process reconciles when it starts and every RECONCILE_INTERVAL_MS after; a lock
+ * in Redis (held for the interval) makes it one reconciliation per interval for the whole
+ * deployment. It is a timer in each worker rather than a repeatable BullMQ job because a
+ * repeatable job lives in Redis, and is lost precisely when Redis restarts empty.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Logger } from '../config/logger.ts';
+import type { StrandedCandidate, StrandedRuns } from '../db/stranded-runs.ts';
+import type { Redis } from '../queue/connection.ts';
+import { publishRunEvent } from '../queue/run-events.ts';
+import { runJobName, type RunsQueue } from '../queue/runs-queue.ts';
+
+export interface ReconcilerDependencies {
+  readonly strandedRuns: StrandedRuns;
+  readonly runsQueue: RunsQueue;
+  /** Holds the lock, publishes the status of the runs it fails. */
+  readonly redis: Redis;
+  readonly queuePrefix: string;
+  /** A running run is looked at once no slice has stored anything for this long. */
+  readonly staleAfterMs: number;
+  readonly intervalMs: number;
+  readonly logger: Pick<Logger, 'info' | 'warn' | 'error'>;
+}
+
+export interface Reconciliation {
+  /** False when another process reconciled within the interval. */
+  readonly ran: boolean;
+  readonly requeued: readonly string[];
+  readonly failed: readonly string[];
+}
+
+/** Runs looked at per reconciliation, at most; the oldest first, the rest at the next one. */
+const batchLimit = 5_000;
+/** Job states asked of Redis at once. */
+const lookupsAtOnce = 64;
+
+const lockKey = (queuePrefix: string) => `${queuePrefix}:reconciler:lock`;
+
+/**
+ * How long a running run's row may go untouched before the reconciler looks at its job: a live
+ * worker stores a slice at least every second, and a dead one's job is found stalled within a
+ * lock duration and a stalled-job check.
+ */
+export function strandedAfterMs(locks: { readonly lockDurationMs: number; readonly stalledIntervalMs: number }): number {
+  return 2 * locks.lockDurationMs + locks.stalledIntervalMs;
+}
+
+export function createReconciler(dependencies: ReconcilerDependencies) {
+  const { strandedRuns, runsQueue, redis, queuePrefix, logger } = dependencies;
+
+  /** What to do with one candidate: requeue, fail with a message, or leave alone. */
+  async function verdict(run: StrandedCandidate): Promise<{ requeue: true } | { fail: string } | null> {
+    const state = await runsQueue.getJobState(run.id);
+    if (state === 'unknown') return { requeue: true };
+    if (state !== 'failed') return null;
+    const job = await runsQueue.getJob(run.id);
+    const reason = job?.failedReason || 'its job failed';
+    return { fail: `The run's job failed and will not be retried: ${reason}.` };
+  }
+
+  async function reconcile(): Promise<Reconciliation> {
+    const acquired = await redis.set(lockKey(queuePrefix), randomUUID(), 'PX', dependencies.intervalMs, 'NX');
+    if (acquired !== 'OK') return { ran: false, requeued: [], failed: [] };
+    const candidates = await strandedRuns.candidates(queuePrefix, new Date(Date.now() - dependencies.staleAfterMs), batchLimit);
+    const requeued: string[] = [];
+    const failed: string[] = [];
+    for (let start = 0; start < candidates.length; start += lookupsAtOnce) {
+      const chunk = candidates.slice(start, start + lookupsAtOnce);
+      const verdicts = await Promise.all(chunk.map(verdict));
+      const toRequeue = chunk.filter((_, i) => verdicts[i] && 'requeue' in verdicts[i]!).map((run) => run.id);
+      if (toRequeue.length > 0) {
+        await runsQueue.addBulk(toRequeue.map((runId) => ({ name: runJobName, data: { runId }, opts: { jobId: runId } })));
+        requeued.push(...toRequeue);
+      }
+      for (const [i, run] of chunk.entries()) {
+        const decided = verdicts[i];
+        if (!decided || !('fail' in decided)) continue;
+        const result = await strandedRuns.end(run.id, { status: 'failed', message: decided.fail });
+        if (!result) continue;
+        failed.push(run.id);
+        await publishRunEvent(redis, { type: 'status', runId: run.id, status: 'failed', result }).catch(() => undefined);
+      }
+    }
+    if (requeued.length > 0 || failed.length > 0) logger.warn({ requeued, failed }, 'reconciled runs with the queue');
+    return { ran: true, requeued, failed };
+  }
+
+  return { reconcile };
+}
+
+export type Reconciler = ReturnType<typeof createReconciler>;
+
+/** Reconciles now and every interval until the returned stop is called. */
+export function startReconcilerLoop(reconciler: Reconciler, intervalMs: number, logger: Pick<Logger, 'error'>): () => Promise<void> {
+  let current: Promise<unknown> = Promise.resolve();
+  const tick = () => {
+    current = reconciler.reconcile().catch((error: unknown) => logger.error({ err: error }, 'reconciliation failed'));
+  };
+  tick();
+  const timer = setInterval(tick, intervalMs);
+  timer.unref();
+  return async () => {
+    clearInterval(timer);
+    await current;
+  };
+}

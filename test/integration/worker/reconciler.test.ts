@@ -1,0 +1,104 @@
+/**
+ * The reconciler brings the database and the queue back into agreement: a queued run whose job
+ * is gone is enqueued again and completes; a run whose job failed (its workers died more often
+ * than WORKER_MAX_STALLED_COUNT) is marked failed with the cause; and a running run that no
+ * worker drives is cancelled at once.
+ */
+import type { ChildProcess } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger } from '../../../src/config/logger.ts';
+import { createPool, type Pool } from '../../../src/db/pool.ts';
+import { createStrandedRuns } from '../../../src/db/stranded-runs.ts';
+import { createReconciler, type Reconciler } from '../../../src/worker/reconciler.ts';
+import { getRun, isFinal, postRun, startTestWorker, useTestApi, waitForRun } from '../runs/support.ts';
+import { spawnWorkerProcess } from '../support/worker-process.ts';
+
+const shortSpec = {
+  objective: { type: 'benchmark', name: 'sphere' },
+  optimizer: { name: 'sgd', learningRate: 0.1 },
+  training: { maxSteps: 50 },
+};
+
+const longSpec = {
+  objective: { type: 'expression', expression: '(1 - x)^2 + 100*(y - x^2)^2', variables: ['x', 'y'], initial: [-1.5, 2] },
+  optimizer: { name: 'adam', learningRate: 0.001 },
+  training: { maxSteps: 1e8 },
+  record: { every: 1 },
+};
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('the reconciler', () => {
+  const api = useTestApi();
+  let pool: Pool;
+  let reconciler: Reconciler;
+  const children: ChildProcess[] = [];
+
+  beforeAll(() => {
+    pool = createPool(api.services.config.databaseUrl, 2);
+    reconciler = createReconciler({
+      strandedRuns: createStrandedRuns(pool),
+      runsQueue: api.services.runsQueue,
+      redis: api.services.redis,
+      queuePrefix: api.services.config.queuePrefix,
+      staleAfterMs: 1_000,
+      // No lock left between the test's own reconciliations.
+      intervalMs: 1,
+      logger: createLogger('silent'),
+    });
+  });
+  afterAll(async () => {
+    for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    await pool.end();
+  });
+
+  it('enqueues again a queued run whose job is gone, and it completes', async () => {
+    const id = (await postRun(api.app, api.authorization, shortSpec)).json().id as string;
+    await api.services.runsQueue.remove(id);
+    expect(await api.services.runsQueue.getJobState(id)).toBe('unknown');
+
+    const reconciled = await reconciler.reconcile();
+    expect(reconciled.requeued).toContain(id);
+    const worker = await startTestWorker(api.services);
+    try {
+      expect(await waitForRun(api.app, api.authorization, id, isFinal)).toMatchObject({ status: 'completed', result: { steps: 50 } });
+    } finally {
+      await worker.close();
+    }
+  });
+
+  it('cancels at once a running run that no worker drives, instead of raising a flag nobody reads', async () => {
+    const id = (await postRun(api.app, api.authorization, shortSpec)).json().id as string;
+    await api.services.runsQueue.remove(id);
+    await pool.query(`UPDATE runs SET status = 'running', started_at = now() WHERE id = $1`, [id]);
+
+    const response = await api.app.inject({ method: 'POST', url: `/v1/runs/${id}/cancel`, headers: { authorization: api.authorization } });
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toMatchObject({ id, status: 'cancelled', result: { stopReason: 'cancelled', steps: 0 } });
+  });
+
+  it('marks failed, with the cause, a run whose workers died more often than WORKER_MAX_STALLED_COUNT', async () => {
+    const env = { WORKER_MAX_STALLED_COUNT: '1', RECONCILE_INTERVAL_MS: '500' };
+    const id = (await postRun(api.app, api.authorization, longSpec)).json().id as string;
+    const stepAt = async () => (await getRun(api.app, api.authorization, id)).progress?.step ?? 0;
+    // Each worker is killed once it has stored progress past the previous one's.
+    let reached = 0;
+    for (let kill = 0; kill < 2; kill++) {
+      const child = spawnWorkerProcess(api.services, env);
+      children.push(child);
+      const until = Date.now() + 60_000;
+      while ((await stepAt()) <= reached && Date.now() < until) await sleep(20);
+      reached = await stepAt();
+      child.kill('SIGKILL');
+      await new Promise((resolve) => child.once('exit', resolve));
+    }
+    expect(reached).toBeGreaterThan(0);
+    // The next worker finds the job stalled once too often: BullMQ fails it, and the reconciler the run.
+    children.push(spawnWorkerProcess(api.services, env));
+    const view = await waitForRun(api.app, api.authorization, id, isFinal, 60_000);
+    expect(view.status).toBe('failed');
+    expect(view.result).toMatchObject({ stopReason: 'error' });
+    expect(view.result!.message).toMatch(/job failed.*stalled/);
+    expect(view.result!.steps).toBeGreaterThan(0);
+  }, 120_000);
+});
