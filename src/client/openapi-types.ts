@@ -3925,12 +3925,9 @@ export interface components {
              * @default {}
              */
             training?: {
-                /**
-                 * @description Most updates to make (1 … 1e9, default 1000).
-                 * @default 1000
-                 */
+                /** @description Most updates to make (1 … 1e9). Default: 1000, or, when `epochs` is given, as many as the epochs take (at most 1e9). */
                 maxSteps?: number;
-                /** @description Stop after this many passes over the training data (a full-batch step on a non-data objective counts as one epoch). Default: no limit. */
+                /** @description Stop after this many passes over the training data (a full-batch step on a non-data objective counts as one epoch); without maxSteps, the epochs alone decide. Default: no limit. */
                 epochs?: number;
                 /** @description Examples per update on data objectives: 1 stochastic, k mini-batch; omitted or ≥ the training rows: full batch. */
                 batchSize?: number;
@@ -4015,7 +4012,7 @@ export interface components {
             } | {
                 /** @enum {string} */
                 type: "cosine";
-                /** @description Updates T from η down to η_min (default: training.maxSteps); η_min afterwards. */
+                /** @description Updates T from η down to η_min (default: the run’s total updates, maxSteps or what the epochs take); η_min afterwards. */
                 periodSteps?: number;
                 /**
                  * @description Floor η_min of the learning rate (≥ 0, default 0).
@@ -4143,7 +4140,7 @@ export interface components {
              * @default {}
              */
             record?: {
-                /** @description Record every this many updates, and always the last one (default ⌈maxSteps / 10000⌉). */
+                /** @description Record every this many updates, and always the last one (default ⌈total updates / 10000⌉: maxSteps, or what the epochs take when fewer). */
                 every?: number;
                 /** @description Include the parameters in each record (default: when there are at most 100). */
                 params?: boolean;
@@ -4374,7 +4371,7 @@ export interface components {
             } | {
                 /** @enum {string} */
                 type: "asha";
-                /** @description Step of the first rung, the minimum resource r (default: 1% of the base spec's maxSteps, as Optuna's 'auto' estimates it). */
+                /** @description Step of the first rung, the minimum resource r (default: 1% of the base spec's maxSteps, or of 1000 without one, as Optuna's 'auto' estimates it). */
                 minSteps?: number;
                 /**
                  * @description η: rungs lie η times apart, and 1 in η trials is promoted (Optuna: 4).
@@ -4683,7 +4680,7 @@ export interface components {
                 } | {
                     /** @enum {string} */
                     type: "asha";
-                    /** @description Step of the first rung, the minimum resource r (default: 1% of the base spec's maxSteps, as Optuna's 'auto' estimates it). */
+                    /** @description Step of the first rung, the minimum resource r (default: 1% of the base spec's maxSteps, or of 1000 without one, as Optuna's 'auto' estimates it). */
                     minSteps?: number;
                     /**
                      * @description η: rungs lie η times apart, and 1 in η trials is promoted (Optuna: 4).
@@ -6776,12 +6773,9 @@ export interface components {
             };
             /** @description Step budget, batching, order and seed. */
             training: {
-                /**
-                 * @description Most updates to make (1 … 1e9, default 1000).
-                 * @default 1000
-                 */
-                maxSteps: number;
-                /** @description Stop after this many passes over the training data (a full-batch step on a non-data objective counts as one epoch). Default: no limit. */
+                /** @description Most updates to make (1 … 1e9). Default: 1000, or, when `epochs` is given, as many as the epochs take (at most 1e9). */
+                maxSteps?: number;
+                /** @description Stop after this many passes over the training data (a full-batch step on a non-data objective counts as one epoch); without maxSteps, the epochs alone decide. Default: no limit. */
                 epochs?: number;
                 /** @description Examples per update on data objectives: 1 stochastic, k mini-batch; omitted or ≥ the training rows: full batch. */
                 batchSize?: number;
@@ -6866,7 +6860,7 @@ export interface components {
             } | {
                 /** @enum {string} */
                 type: "cosine";
-                /** @description Updates T from η down to η_min (default: training.maxSteps); η_min afterwards. */
+                /** @description Updates T from η down to η_min (default: the run’s total updates, maxSteps or what the epochs take); η_min afterwards. */
                 periodSteps?: number;
                 /**
                  * @description Floor η_min of the learning rate (≥ 0, default 0).
@@ -6991,7 +6985,7 @@ export interface components {
             };
             /** @description Which steps are recorded. */
             record: {
-                /** @description Record every this many updates, and always the last one (default ⌈maxSteps / 10000⌉). */
+                /** @description Record every this many updates, and always the last one (default ⌈total updates / 10000⌉: maxSteps, or what the epochs take when fewer). */
                 every?: number;
                 /** @description Include the parameters in each record (default: when there are at most 100). */
                 params?: boolean;
@@ -7209,7 +7203,7 @@ export interface components {
             } | {
                 /** @enum {string} */
                 type: "asha";
-                /** @description Step of the first rung, the minimum resource r (default: 1% of the base spec's maxSteps, as Optuna's 'auto' estimates it). */
+                /** @description Step of the first rung, the minimum resource r (default: 1% of the base spec's maxSteps, or of 1000 without one, as Optuna's 'auto' estimates it). */
                 minSteps?: number;
                 /**
                  * @description η: rungs lie η times apart, and 1 in η trials is promoted (Optuna: 4).
@@ -7502,7 +7496,7 @@ export interface components {
                 } | {
                     /** @enum {string} */
                     type: "asha";
-                    /** @description Step of the first rung, the minimum resource r (default: 1% of the base spec's maxSteps, as Optuna's 'auto' estimates it). */
+                    /** @description Step of the first rung, the minimum resource r (default: 1% of the base spec's maxSteps, or of 1000 without one, as Optuna's 'auto' estimates it). */
                     minSteps?: number;
                     /**
                      * @description η: rungs lie η times apart, and 1 in η trials is promoted (Optuna: 4).

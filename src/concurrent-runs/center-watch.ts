@@ -18,6 +18,7 @@ import { BestTracker, type Monitor } from '../core/training/early-stopping.ts';
 import { baseLearningRate } from '../core/training/local-step.ts';
 import { recordEvery, recordParams } from '../core/training/record-settings.ts';
 import type { RunConfig } from '../core/training/run-config.ts';
+import { limitingEpochs } from '../core/training/run-engine.ts';
 import { describeEnding, type RunResult } from '../core/training/run-result.ts';
 import type { StopReason } from '../core/training/stop-reasons.ts';
 import type { StepRecord } from '../core/training/step-record.ts';
@@ -43,7 +44,7 @@ export class CenterWatch {
   private readonly schedule: Schedule;
   private readonly best: BestParams | null;
   private readonly stopRules: StopRules;
-  private readonly every: number;
+  readonly recordEvery: number;
   private readonly validationEvery: number;
   private readonly withParams: boolean;
   private readonly validating: boolean;
@@ -65,13 +66,12 @@ export class CenterWatch {
     this.snapshot = Float64Array.from(objective.initial);
     this.previous = Float64Array.from(objective.initial);
     this.gradient = new Float64Array(dimension);
-    const epochLimited = training.epochs !== undefined && training.epochs * ticksPerEpoch < training.maxSteps;
-    this.stopRules = new StopRules(config.stopWhen, totalSteps, epochLimited ? training.epochs! : null);
+    this.stopRules = new StopRules(config.stopWhen, totalSteps, limitingEpochs(config, ticksPerEpoch));
     this.schedule = createSchedule(config.schedule, { baseLearningRate: baseLearningRate(config.optimizer), totalSteps });
-    this.every = recordEvery(config.record, training.maxSteps);
+    this.recordEvery = recordEvery(config.record, totalSteps);
     this.withParams = recordParams(config.record, dimension);
     this.validating = dataObjective !== null && dataObjective.validationRows > 0;
-    this.validationEvery = training.validationEvery ?? this.every;
+    this.validationEvery = training.validationEvery ?? this.recordEvery;
     this.sample = dataObjective ? sampleOf(dataObjective.trainingRows, training.seed) : null;
     const early = config.earlyStopping;
     const monitor: Monitor = early?.monitor === 'valLoss' && this.validating ? 'valLoss' : 'loss';
@@ -82,7 +82,7 @@ export class CenterWatch {
   /** Whether `completed` steps call for a record. */
   due(completed: number): boolean {
     const last = this.lastRecordedStep;
-    return completed > last && (completed >= last + this.every - (last % this.every) || completed >= this.totalSteps);
+    return completed > last && (completed >= last + this.recordEvery - (last % this.recordEvery) || completed >= this.totalSteps);
   }
 
   /** Whether steps were made since the last record. */

@@ -17,6 +17,7 @@ import {
 } from '../core/sweep/index.ts';
 import { createSampler } from '../core/sweep/index.ts';
 import { runSpecSchema } from './run-spec.ts';
+import { defaultMaxSteps } from '../core/training/index.ts';
 
 export const sweepLimits = { maxTrials: 10_000, parallelism: 256, nameLength: 200 } as const;
 
@@ -72,13 +73,13 @@ export function trialCapacity(spec: SweepSpec): number {
 /**
  * The spec as stored: every choice made, so the sweep replays the same way after a restart —
  * the sampler's seed (drawn by `drawSeed` when absent) and ASHA's first rung (1% of the base's
- * maxSteps when absent, Optuna's 'auto').
+ * maxSteps, or of 1000 when it has none, when absent: Optuna's 'auto').
  */
 export function settleSweepSpec(spec: SweepSpec, drawSeed: () => number): SweepSpec {
   const sampler = { ...spec.sampler, seed: spec.sampler.seed ?? drawSeed() };
   let pruner = spec.pruner;
   if (pruner.type === 'asha' && pruner.minSteps === undefined) {
-    const maxSteps = runSpecSchema.parse(spec.base).training.maxSteps;
+    const maxSteps = runSpecSchema.parse(spec.base).training.maxSteps ?? defaultMaxSteps;
     pruner = { ...pruner, minSteps: Math.max(1, Math.floor(maxSteps / 100)) };
   }
   return { ...spec, sampler, pruner, budget: { ...spec.budget, maxTrials: trialCapacity(spec) } };

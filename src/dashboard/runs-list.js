@@ -99,7 +99,7 @@ export function createRunsList(container, { onError, onCompare }) {
         h('span', { class: 'run-objective' }, describeObjective(run.spec.objective)),
         h('span', { class: 'run-line run-facts muted' },
           h('code', {}, run.id.slice(0, 8)),
-          result ? h('span', {}, `loss ${formatNumber(result.finalLoss)} · ${result.steps} steps`) : h('span', {}, `${run.progress?.step ?? 0} of ${run.spec.training?.maxSteps ?? '?'} steps`),
+          result ? h('span', {}, `loss ${formatNumber(result.finalLoss)} · ${result.steps} steps`) : h('span', {}, `${run.progress?.step ?? 0} of ${run.progress?.totalSteps ?? run.spec.training?.maxSteps ?? '?'} steps`),
           h('time', { datetime: run.createdAt, title: new Date(run.createdAt).toLocaleString() }, age(run.createdAt))),
         progressBar(run.progress, run.status)));
   }

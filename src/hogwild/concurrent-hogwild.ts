@@ -130,6 +130,10 @@ export class ConcurrentHogwildRun implements RunLoop {
     return this.watch.tracker.view();
   }
 
+  get recordEvery(): number {
+    return this.watch.recordEvery;
+  }
+
   get currentParams(): number[] {
     return Array.from(this.theta);
   }

@@ -14,7 +14,7 @@ import { runSpecSchema } from '../../contracts/run-spec.ts';
 import { createPruner, isCheckStep, nextCheckStep, type PrunerSpec } from '../../core/sweep/index.ts';
 import type { Dataset } from '../../core/datasets/index.ts';
 import { createObjective } from '../../core/objectives/index.ts';
-import { isObjectiveReference, iterateRun, recordEvery, type StepRecord } from '../../core/training/index.ts';
+import { isObjectiveReference, iterateRun, type StepRecord } from '../../core/training/index.ts';
 import { withDataFiles } from '../data-files.ts';
 
 export interface TrialMessage {
@@ -43,7 +43,7 @@ async function runTrial({ trialNumber, spec, pruner: prunerSpec, field }: TrialM
   const objectiveSpec = parsed.objective;
   const objective = !isObjectiveReference(objectiveSpec) && objectiveSpec.type === 'model' ? createObjective(await withDataFiles(objectiveSpec, files)) : undefined;
   const engine = iterateRun(parsed, { objective });
-  const every = recordEvery(parsed.record, parsed.training.maxSteps);
+  const every = engine.recordEvery;
   const pruner = prunerSpec.type === 'none' ? null : createPruner(prunerSpec);
   for (;;) {
     const step = engine.progress.step;

@@ -10,7 +10,7 @@ export const minLearningRate = z.number().min(0).finite().default(0).describe('F
 
 export const cosineScheduleSchema = z.strictObject({
   type: z.literal('cosine'),
-  periodSteps: z.number().int().min(1).max(1e9).optional().describe('Updates T from η down to η_min (default: training.maxSteps); η_min afterwards.'),
+  periodSteps: z.number().int().min(1).max(1e9).optional().describe('Updates T from η down to η_min (default: the run’s total updates, maxSteps or what the epochs take); η_min afterwards.'),
   minLearningRate,
   warmupSteps,
 }).describe('η_t = η_min + (η − η_min)(1 + cos(π·min(t−1, T)/T))/2.');

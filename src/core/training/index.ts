@@ -7,7 +7,7 @@ export { stopReasonRegistry, stopReasons, finalStatusOf, type StopReason } from 
 export type { StepRecord } from './step-record.ts';
 export { isObjectiveReference, objectiveReferenceSchema, type ObjectiveReference, type RunConfig } from './run-config.ts';
 export { recordEvery, recordParams, recordSettingsSchema } from './record-settings.ts';
-export { trainingSettingsSchema, maximumSteps } from './training-settings.ts';
+export { trainingSettingsSchema, maximumSteps, defaultMaxSteps, stepBudget } from './training-settings.ts';
 export { gradientNoiseSchema } from './gradient-noise.ts';
 export { clippingSchema } from './clipping.ts';
 export { earlyStoppingSchema, type EarlyStoppingView } from './early-stopping.ts';

@@ -14,15 +14,16 @@ export const recordSettingsSchema = z
       .min(1)
       .max(1e9)
       .optional()
-      .describe(`Record every this many updates, and always the last one (default ⌈maxSteps / ${defaultRecordCount}⌉).`),
+      .describe(`Record every this many updates, and always the last one (default ⌈total updates / ${defaultRecordCount}⌉: maxSteps, or what the epochs take when fewer).`),
     params: z.boolean().optional().describe(`Include the parameters in each record (default: when there are at most ${defaultRecordedDimension}).`),
   })
   .describe('Which steps are recorded.');
 
 export type RecordSettings = z.output<typeof recordSettingsSchema>;
 
-export function recordEvery(settings: RecordSettings, maxSteps: number): number {
-  return settings.every ?? Math.max(1, Math.ceil(maxSteps / defaultRecordCount));
+/** Records every this many updates of a run of `totalSteps` updates. */
+export function recordEvery(settings: RecordSettings, totalSteps: number): number {
+  return settings.every ?? Math.max(1, Math.ceil(totalSteps / defaultRecordCount));
 }
 
 export function recordParams(settings: RecordSettings, dimension: number): boolean {

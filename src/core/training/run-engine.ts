@@ -24,6 +24,7 @@ import { describeBrokenParameter, nonFiniteParameter } from './divergence.ts';
 import { BestTracker, type EarlyStoppingView, type Monitor } from './early-stopping.ts';
 import { recordEvery, recordParams } from './record-settings.ts';
 import type { RunConfig } from './run-config.ts';
+import { stepBudget } from './training-settings.ts';
 import { describeEnding, type RunProgress, type RunResult } from './run-result.ts';
 import type { StopReason } from './stop-reasons.ts';
 import type { StepRecord } from './step-record.ts';
@@ -46,6 +47,8 @@ export interface AdvanceLimits {
 export interface RunLoop {
   readonly variables: readonly string[];
   readonly totalSteps: number;
+  /** Every this many updates a record (record.every, else ⌈totalSteps / 10,000⌉), and the last one. */
+  readonly recordEvery: number;
   readonly done: boolean;
   /** The result, once the run is done (null before). */
   readonly result: RunResult | null;
@@ -60,22 +63,28 @@ export interface RunLoop {
   close?(): Promise<void>;
 }
 
-/** Ticks a run makes at most: maxSteps, or fewer when `training.epochs` ends it sooner. */
+/** Ticks a run makes at most: its step budget (stepBudget), or fewer when `training.epochs` ends it sooner. */
 export function totalTicks(config: RunConfig, ticksPerEpoch: number): number {
   const epochTicks = config.training.epochs !== undefined ? config.training.epochs * ticksPerEpoch : Infinity;
-  return Math.min(config.training.maxSteps, epochTicks);
+  return Math.min(stepBudget(config.training), epochTicks);
+}
+
+/** The epoch count when it, not the step budget, ends the run; else null. */
+export function limitingEpochs(config: RunConfig, ticksPerEpoch: number): number | null {
+  const epochs = config.training.epochs;
+  return epochs !== undefined && epochs * ticksPerEpoch <= stepBudget(config.training) ? epochs : null;
 }
 
 export class RunEngine implements RunLoop, Iterable<StepRecord> {
   readonly variables: readonly string[];
   readonly totalSteps: number;
+  readonly recordEvery: number;
   private readonly params: Float64Array;
   /** The parameters before the last completed tick (for updateNorm), and the buffer of the tick in progress. */
   private previous: Float64Array;
   private before: Float64Array;
   private readonly validating: boolean;
   private readonly validationEvery: number;
-  private readonly every: number;
   private readonly withParams: boolean;
   private readonly tracker: BestTracker;
   private readonly best: BestParams | null;
@@ -109,14 +118,13 @@ export class RunEngine implements RunLoop, Iterable<StepRecord> {
     this.before = allocateVector(objective.dimension);
     const training = config.training;
     this.totalSteps = totalTicks(config, trainer.ticksPerEpoch);
-    const epochLimited = training.epochs !== undefined && training.epochs * trainer.ticksPerEpoch < training.maxSteps;
-    this.stopRules = new StopRules(config.stopWhen, this.totalSteps, epochLimited ? training.epochs! : null);
+    this.stopRules = new StopRules(config.stopWhen, this.totalSteps, limitingEpochs(config, trainer.ticksPerEpoch));
     this.time = new TimeBudget(clock, training.timeLimitSeconds !== undefined ? training.timeLimitSeconds * 1000 : Infinity);
 
-    this.every = recordEvery(config.record, training.maxSteps);
+    this.recordEvery = recordEvery(config.record, this.totalSteps);
     this.withParams = recordParams(config.record, objective.dimension);
     this.validating = dataObjective !== null && dataObjective.validationRows > 0;
-    this.validationEvery = training.validationEvery ?? this.every;
+    this.validationEvery = training.validationEvery ?? this.recordEvery;
 
     const early = config.earlyStopping;
     const monitor: Monitor = early?.monitor === 'valLoss' && this.validating ? 'valLoss' : 'loss';
@@ -230,7 +238,7 @@ export class RunEngine implements RunLoop, Iterable<StepRecord> {
 
     if (this.validating && t % this.validationEvery === 0) this.validate(t);
     const stop = this.stopRules.after(t, loss, this.lastGradNorm, this.tracker);
-    if (stop === null && t % this.every !== 0) return null;
+    if (stop === null && t % this.recordEvery !== 0) return null;
     // The last tick's pending exchanges come before its record, and its validation after them.
     const changed = stop !== null && this.trainer.finish();
     if (stop !== null && this.validating && (changed || this.lastValidationStep !== t)) this.validate(t);

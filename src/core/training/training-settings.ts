@@ -3,17 +3,25 @@ import { z } from 'zod';
 import { curriculumSchema } from './curriculum.ts';
 
 export const maximumSteps = 1e9;
+/** Updates a run makes when neither `maxSteps` nor `epochs` is given. */
+export const defaultMaxSteps = 1000;
 
 export const trainingSettingsSchema = z
   .strictObject({
-    maxSteps: z.number().int().min(1).max(maximumSteps).default(1000).describe('Most updates to make (1 … 1e9, default 1000).'),
+    maxSteps: z
+      .number()
+      .int()
+      .min(1)
+      .max(maximumSteps)
+      .optional()
+      .describe(`Most updates to make (1 … 1e9). Default: ${defaultMaxSteps}, or, when \`epochs\` is given, as many as the epochs take (at most 1e9).`),
     epochs: z
       .number()
       .int()
       .min(1)
       .max(maximumSteps)
       .optional()
-      .describe('Stop after this many passes over the training data (a full-batch step on a non-data objective counts as one epoch). Default: no limit.'),
+      .describe('Stop after this many passes over the training data (a full-batch step on a non-data objective counts as one epoch); without maxSteps, the epochs alone decide. Default: no limit.'),
     batchSize: z
       .number()
       .int()
@@ -36,3 +44,8 @@ export const trainingSettingsSchema = z
   .describe('Step budget, batching, order and seed.');
 
 export type TrainingSettings = z.output<typeof trainingSettingsSchema>;
+
+/** The most updates `training` allows before epochs are counted: maxSteps, else 1e9 when epochs decide, else 1000. */
+export function stepBudget(training: TrainingSettings): number {
+  return training.maxSteps ?? (training.epochs !== undefined ? maximumSteps : defaultMaxSteps);
+}

@@ -13,7 +13,7 @@ import { performance } from 'node:perf_hooks';
 import { UnrecoverableError, type Job } from 'bullmq';
 import { runSpecSchema, type RunSpec } from '../../contracts/run-spec.ts';
 import { createObjective, type Objective, type ResolvedObjectiveSpec } from '../../core/objectives/index.ts';
-import { runCheckpointSchema, recordEvery, recordParams, isObjectiveReference } from '../../core/training/index.ts';
+import { runCheckpointSchema, recordParams, isObjectiveReference } from '../../core/training/index.ts';
 import { startRun } from '../../hogwild/start-run.ts';
 import type { Database } from '../../db/client.ts';
 import { createMetricsWriter, StaleRunWriteError } from '../../db/metrics-writer.ts';
@@ -106,7 +106,7 @@ export function createRunProcessor(dependencies: RunProcessorDependencies): RunP
         runId: run.id,
         startedAt,
         engine,
-        recordEvery: recordEvery(spec.record, spec.training.maxSteps),
+        recordEvery: engine.recordEvery,
         recordParams: recordParams(spec.record, objective.dimension),
         fromStep: checkpoint?.data.step ?? 0,
         elapsedSeconds: (checkpoint?.data.elapsedMilliseconds ?? 0) / 1000,

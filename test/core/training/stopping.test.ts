@@ -24,6 +24,30 @@ describe('stopping rules', () => {
       message: /Completed 2 epochs \(8 updates\)/,
     },
     {
+      name: 'epochs without maxSteps decide, beyond the default 1000 updates (500 epochs of 4 updates)',
+      spec: { optimizer: { name: 'sgd', learningRate: 0.1 }, training: { epochs: 500, batchSize: 3 } },
+      objective: () => lineFit(10, 0),
+      reason: 'max_steps',
+      steps: 2000,
+      message: /Completed 500 epochs \(2000 updates\)/,
+    },
+    {
+      name: 'maxSteps and epochs: the first reached decides',
+      spec: { optimizer: { name: 'sgd', learningRate: 0.1 }, training: { maxSteps: 5, epochs: 2, batchSize: 3 } },
+      objective: () => lineFit(10, 0),
+      reason: 'max_steps',
+      steps: 5,
+      message: /Reached maxSteps: 5 updates/,
+    },
+    {
+      name: 'neither maxSteps nor epochs: 1000 updates',
+      spec: { optimizer: { name: 'sgd', learningRate: 0.01 }, training: {} },
+      objective: bowl,
+      reason: 'max_steps',
+      steps: 1000,
+      message: /Reached maxSteps: 1000 updates/,
+    },
+    {
       name: 'epochs on a function (a full-batch update is an epoch)',
       spec: { optimizer: { name: 'sgd', learningRate: 0.1 }, training: { maxSteps: 100, epochs: 3 } },
       objective: bowl,
@@ -57,6 +81,12 @@ describe('stopping rules', () => {
       message: /gradient norm .* fell below 0.0001/,
     },
   ] as const;
+
+  it('records by default a step in 10,000 of the updates the epochs make, not of maxSteps', () => {
+    const run = iterateRun(runConfig({ optimizer: { name: 'sgd', learningRate: 0.1 }, training: { maxSteps: 1_000_000, epochs: 2, batchSize: 3 } }), { objective: lineFit(10, 0) });
+    expect([...run].map((record) => record.step)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(run.recordEvery).toBe(1);
+  });
 
   it.each(cases)('$name', ({ spec, objective, reason, steps, message }) => {
     const run = iterateRun(runConfig(spec), { objective: objective() });

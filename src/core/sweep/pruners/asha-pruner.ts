@@ -12,7 +12,7 @@ import { z } from 'zod';
 import { formatValue, rankAmong, type Competitor, type PrunerDefinition, type PruningDecision, type PruningStep } from './pruner.ts';
 
 const ashaOptions = z.strictObject({
-  minSteps: z.number().int().min(1).optional().describe("Step of the first rung, the minimum resource r (default: 1% of the base spec's maxSteps, as Optuna's 'auto' estimates it)."),
+  minSteps: z.number().int().min(1).optional().describe("Step of the first rung, the minimum resource r (default: 1% of the base spec's maxSteps, or of 1000 without one, as Optuna's 'auto' estimates it)."),
   reductionFactor: z.number().int().min(2).max(1000).default(4).describe('η: rungs lie η times apart, and 1 in η trials is promoted (Optuna: 4).'),
   minEarlyStoppingRate: z.number().int().min(0).max(30).default(0).describe('s: the first rung lies at minSteps · η^s (Optuna: 0).'),
   bootstrapCount: z.number().int().min(0).max(10_000).default(0).describe('Stop every trial at a rung holding at most this many values (Optuna: 0).'),
