@@ -129,8 +129,10 @@ export function createRunProcessor(dependencies: RunProcessorDependencies): RunP
   /** A trial ended (or may have: a stale write): its sweep's coordinator decides what comes next. */
   async function trialEnded(run: RunAttempt): Promise<void> {
     if (run.sweepId === null || !dependencies.sweepsQueue) return;
-    await wakeSweep(dependencies.sweepsQueue, run.sweepId, run.id);
-    await publishSweepEvent(redis, { type: 'trial', sweepId: run.sweepId, runId: run.id, trialNumber: null, status: 'ended' }).catch(() => undefined);
+    await Promise.all([
+      wakeSweep(dependencies.sweepsQueue, run.sweepId, run.id),
+      publishSweepEvent(redis, { type: 'trial', sweepId: run.sweepId, runId: run.id, trialNumber: null, status: 'ended' }).catch(() => undefined),
+    ]);
   }
 
   async function fail(run: RunAttempt, startedAt: Date, message: string): Promise<void> {

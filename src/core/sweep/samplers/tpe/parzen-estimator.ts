@@ -178,6 +178,17 @@ export class ParzenEstimator {
     return samples;
   }
 
+  /** Each numerical component's log mass on [low, high], once per estimator: the same for every sample. */
+  private readonly masses = new Map<string, Float64Array>();
+  private componentMasses(name: string, { low, high, mus, sigmas }: NumericalComponents): Float64Array {
+    let masses = this.masses.get(name);
+    if (!masses) {
+      masses = Float64Array.from(mus, (mu, c) => logGaussMass((low - mu) / sigmas[c], (high - mu) / sigmas[c]));
+      this.masses.set(name, masses);
+    }
+    return masses;
+  }
+
   /** log of the mixture density at each sample (internal values on the parameters' own scale). */
   logPdf(samples: Readonly<Record<string, readonly number[]>>): number[] {
     const size = this.parameters.length === 0 ? 0 : samples[this.parameters[0].name].length;
@@ -195,15 +206,16 @@ export class ParzenEstimator {
         }
         const x = isLog(parameter) ? Math.log(raw) : raw;
         const { low, high, q, mus, sigmas } = components;
+        const masses = this.componentMasses(parameter.name, components);
         for (let c = 0; c < componentCount; c++) {
           const mu = mus[c];
           const sigma = sigmas[c];
           if (q === null) {
-            terms[c] += truncatedNormalLogPdf(x, mu, sigma, low, high);
+            terms[c] += truncatedNormalLogPdf(x, mu, sigma, low, high, masses[c]);
           } else {
             const upper = Math.min(x + q / 2, high);
             const lower = Math.max(x - q / 2, low);
-            terms[c] += logGaussMass((lower - mu) / sigma, (upper - mu) / sigma) - logGaussMass((low - mu) / sigma, (high - mu) / sigma);
+            terms[c] += logGaussMass((lower - mu) / sigma, (upper - mu) / sigma) - masses[c];
           }
         }
       }

@@ -90,12 +90,15 @@ export function sampleTruncatedNormal(random: Random, mu: number, sigma: number,
   return truncatedNormalQuantile(random.next(), (low - mu) / sigma, (high - mu) / sigma) * sigma + mu;
 }
 
-/** log density at x of N(μ, σ²) truncated to [low, high]. */
-export function truncatedNormalLogPdf(x: number, mu: number, sigma: number, low: number, high: number): number {
+/**
+ * log density at x of N(μ, σ²) truncated to [low, high]. `logMass`, log(Φ(b) − Φ(a)), depends on
+ * the component only: a caller evaluating many x passes it, computed once (logGaussMass(a, b)).
+ */
+export function truncatedNormalLogPdf(x: number, mu: number, sigma: number, low: number, high: number, logMass?: number): number {
   const a = (low - mu) / sigma;
   const b = (high - mu) / sigma;
   const z = (x - mu) / sigma;
   if (a === b) return NaN;
   if (z < a || z > b) return -Infinity;
-  return -0.5 * z * z - logRootTwoPi - logGaussMass(a, b) - Math.log(sigma);
+  return -0.5 * z * z - logRootTwoPi - (logMass ?? logGaussMass(a, b)) - Math.log(sigma);
 }
