@@ -4780,10 +4780,10 @@ export interface components {
             stepsPerSecond: number | null;
         };
         /**
-         * @description `max_steps`: Every update of training.maxSteps (or of training.epochs) was made. `early_stopping`: The monitored value did not improve for earlyStopping.patience updates. `loss_target`: The loss fell below stopWhen.lossBelow. `grad_norm_target`: The gradient norm fell below stopWhen.gradNormBelow. `time_limit`: training.timeLimitSeconds passed. `pruned`: A sweep's pruner stopped the trial: result.pruning says why. `diverged`: The loss, a gradient or a parameter stopped being finite. `cancelled`: A client cancelled the run. `error`: The run could not go on (an objective that cannot be built, a worker error).
+         * @description `max_steps`: Every update of training.maxSteps (or of training.epochs) was made. `early_stopping`: The monitored value did not improve for earlyStopping.patience updates. `loss_target`: The loss fell below stopWhen.lossBelow. `grad_norm_target`: The gradient norm fell below stopWhen.gradNormBelow. `time_limit`: training.timeLimitSeconds passed. `pruned`: A sweep's pruner stopped the trial: result.pruning says why. `diverged`: The loss, a gradient or a parameter stopped being finite. `unbounded`: The loss fell below −1e100: the objective has no lower bound where the run went (a saddle, a missing term). `cancelled`: A client cancelled the run. `error`: The run could not go on (an objective that cannot be built, a worker error).
          * @enum {string}
          */
-        StopReasonInput: "max_steps" | "early_stopping" | "loss_target" | "grad_norm_target" | "time_limit" | "pruned" | "diverged" | "cancelled" | "error";
+        StopReasonInput: "max_steps" | "early_stopping" | "loss_target" | "grad_norm_target" | "time_limit" | "pruned" | "diverged" | "unbounded" | "cancelled" | "error";
         RunResultInput: {
             stopReason: components["schemas"]["StopReasonInput"];
             /** @description The stop reason in a sentence for humans; it says so when earlyStopping.restoreBest replaced the last parameters by the best ones. */
@@ -7593,10 +7593,10 @@ export interface components {
             stepsPerSecond: number | null;
         };
         /**
-         * @description `max_steps`: Every update of training.maxSteps (or of training.epochs) was made. `early_stopping`: The monitored value did not improve for earlyStopping.patience updates. `loss_target`: The loss fell below stopWhen.lossBelow. `grad_norm_target`: The gradient norm fell below stopWhen.gradNormBelow. `time_limit`: training.timeLimitSeconds passed. `pruned`: A sweep's pruner stopped the trial: result.pruning says why. `diverged`: The loss, a gradient or a parameter stopped being finite. `cancelled`: A client cancelled the run. `error`: The run could not go on (an objective that cannot be built, a worker error).
+         * @description `max_steps`: Every update of training.maxSteps (or of training.epochs) was made. `early_stopping`: The monitored value did not improve for earlyStopping.patience updates. `loss_target`: The loss fell below stopWhen.lossBelow. `grad_norm_target`: The gradient norm fell below stopWhen.gradNormBelow. `time_limit`: training.timeLimitSeconds passed. `pruned`: A sweep's pruner stopped the trial: result.pruning says why. `diverged`: The loss, a gradient or a parameter stopped being finite. `unbounded`: The loss fell below −1e100: the objective has no lower bound where the run went (a saddle, a missing term). `cancelled`: A client cancelled the run. `error`: The run could not go on (an objective that cannot be built, a worker error).
          * @enum {string}
          */
-        StopReason: "max_steps" | "early_stopping" | "loss_target" | "grad_norm_target" | "time_limit" | "pruned" | "diverged" | "cancelled" | "error";
+        StopReason: "max_steps" | "early_stopping" | "loss_target" | "grad_norm_target" | "time_limit" | "pruned" | "diverged" | "unbounded" | "cancelled" | "error";
         RunResult: {
             stopReason: components["schemas"]["StopReason"];
             /** @description The stop reason in a sentence for humans; it says so when earlyStopping.restoreBest replaced the last parameters by the best ones. */

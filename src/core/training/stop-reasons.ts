@@ -11,6 +11,7 @@ export const stopReasonRegistry = {
   time_limit: { endsIn: 'completed', description: 'training.timeLimitSeconds passed.' },
   pruned: { endsIn: 'pruned', description: "A sweep's pruner stopped the trial: result.pruning says why." },
   diverged: { endsIn: 'diverged', description: 'The loss, a gradient or a parameter stopped being finite.' },
+  unbounded: { endsIn: 'diverged', description: 'The loss fell below −1e100: the objective has no lower bound where the run went (a saddle, a missing term).' },
   cancelled: { endsIn: 'cancelled', description: 'A client cancelled the run.' },
   error: { endsIn: 'failed', description: 'The run could not go on (an objective that cannot be built, a worker error).' },
 } as const satisfies Record<string, { endsIn: string; description: string }>;

@@ -1,7 +1,8 @@
 /**
  * The rules that end a run after an update, in order of precedence: early stopping (patience
- * exhausted), the loss target, the gradient-norm target, the step budget. Each reason has a
- * sentence for humans.
+ * exhausted), the loss target, a loss below `unboundedLoss` (an objective without a lower bound
+ * where the run went: descending on would only reach −Infinity), the gradient-norm target, the
+ * step budget. Each reason has a sentence for humans.
  */
 import type { BestTracker } from './early-stopping.ts';
 import type { StopReason } from './stop-reasons.ts';
@@ -15,6 +16,9 @@ export interface StopContext {
   /** The sentence of a divergence found inside an update. */
   readonly divergence: string;
 }
+
+/** A loss below this ends the run as `unbounded`: no objective a run is meant to minimise goes this low. */
+export const unboundedLoss = -1e100;
 
 export class StopRules {
   private readonly lossBelow: number;
@@ -34,6 +38,7 @@ export class StopRules {
   after(t: number, loss: number, gradNorm: number, tracker: BestTracker): StopReason | null {
     if (tracker.exhausted()) return 'early_stopping';
     if (loss < this.lossBelow) return 'loss_target';
+    if (loss < unboundedLoss) return 'unbounded';
     if (gradNorm < this.gradNormBelow) return 'grad_norm_target';
     if (t >= this.totalSteps) return 'max_steps';
     return null;
@@ -52,6 +57,8 @@ export class StopRules {
         return `The loss ${context.loss} fell below ${this.stopWhen?.lossBelow} at step ${t}.`;
       case 'grad_norm_target':
         return `The gradient norm ${context.gradNorm} fell below ${this.stopWhen?.gradNormBelow} at step ${t}.`;
+      case 'unbounded':
+        return `Unbounded below: the loss fell to ${context.loss} at step ${t}, below ${unboundedLoss}; the objective has no lower bound where the run went, so it was stopped there.`;
       case 'diverged':
         return context.divergence;
       default:

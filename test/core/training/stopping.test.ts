@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { iterateRun } from '../../../src/core/training/index.ts';
+import { runSpecSchema } from '../../../src/contracts/run-spec.ts';
+import { finalStatusOf, iterateRun } from '../../../src/core/training/index.ts';
 import { lineFit, quadratic, scripted } from './test-objectives.ts';
 import { runConfig } from './run-config.ts';
 
@@ -81,6 +82,21 @@ describe('stopping rules', () => {
       message: /gradient norm .* fell below 0.0001/,
     },
   ] as const;
+
+  it('a loss that falls without bound ends the run as unbounded (the saddle x² − y² under SGD)', () => {
+    const spec = runSpecSchema.parse({ objective: { type: 'benchmark', name: 'saddle' }, optimizer: { name: 'sgd', learningRate: 0.1 }, training: { maxSteps: 1000 } });
+    const run = iterateRun(spec);
+    const records = [...run];
+    const result = run.result!;
+    expect(result.stopReason).toBe('unbounded');
+    expect(finalStatusOf(result.stopReason)).toBe('diverged');
+    // y grows by 1.2 per update: from 0.001, y² passes 1e100 after about 290 updates, long before 1000.
+    expect(result.steps).toBeLessThan(1000);
+    expect(records.at(-1)!.loss).toBeLessThan(-1e100);
+    expect(records.at(-2)?.loss ?? 0).toBeGreaterThanOrEqual(-1e100);
+    expect(result.message).toBe(`Unbounded below: the loss fell to ${records.at(-1)!.loss} at step ${result.steps}, below -1e+100; the objective has no lower bound where the run went, so it was stopped there.`);
+    expect(result.params.every(Number.isFinite)).toBe(true);
+  });
 
   it('records by default a step in 10,000 of the updates the epochs make, not of maxSteps', () => {
     const run = iterateRun(runConfig({ optimizer: { name: 'sgd', learningRate: 0.1 }, training: { maxSteps: 1_000_000, epochs: 2, batchSize: 3 } }), { objective: lineFit(10, 0) });
