@@ -14,7 +14,8 @@ let page: Page;
 let runId: string;
 
 beforeAll(async () => {
-  runId = await dashboard.submitRun({ ...minimalSpec, training: { maxSteps: 400, seed: 3 } });
+  // Submitted, not waited for: a test waits for what it needs, bounded by its own timeout, so a busy machine slows the file down without failing a hook.
+  runId = await dashboard.submitRun({ ...minimalSpec, training: { maxSteps: 400, seed: 3 } }, { wait: false });
   page = await dashboard.browser.newPage({ viewport: { width: 1280, height: 800 } });
   page.on('response', (response) => { if (response.status() >= 500) dashboard.pageErrors.push(`${response.status()} ${response.url()}`); });
   page.on('pageerror', (error) => dashboard.pageErrors.push(error.message));
@@ -52,6 +53,7 @@ describe('dashboard', () => {
   });
 
   it('shows a finished run: curves, result, spec and the trajectory on a contour plot', async () => {
+    await waitForRun(dashboard.testApp.app, dashboard.authorization, runId, isFinal, Number.POSITIVE_INFINITY);
     await page.goto(dashboard.baseUrl);
     await page.getByLabel('API key').fill(dashboard.key);
     await page.getByRole('button', { name: 'Use key' }).click();
@@ -109,6 +111,35 @@ describe('dashboard', () => {
     await page.screenshot({ path: `${screenshots}/run-model.png`, fullPage: true });
   });
 
+  it('shows what the replicas of a parallel run did: steps, exchanges, staleness, distance to the center', async () => {
+    const id = await dashboard.submitRun({
+      objective: { type: 'model', model: 'logistic', data: { builtin: 'moons', rows: 400 }, validationSplit: 0.2 },
+      optimizer: { name: 'nesterov', learningRate: 0.05, momentum: 0.9 },
+      training: { maxSteps: 400, batchSize: 8 },
+      parallel: { algorithm: 'easgd', replicas: 4, execution: 'simulated', communicationPeriod: 4, movingRate: 0.1 },
+    });
+    const { parallel } = (await dashboard.testApp.app.inject({ url: `/v1/runs/${id}`, headers: { authorization: dashboard.authorization } })).json().result;
+    await page.goto(`${dashboard.baseUrl}/#/runs/${id}`);
+    const replicas = page.locator('.replicas');
+    await replicas.waitFor();
+    expect(await replicas.locator('h3').textContent()).toBe('Replicas: 4 × easgd (simulated)');
+    expect(await replicas.locator('.replica-table tbody tr').count()).toBe(4);
+    expect(await replicas.locator('.replica-table [data-field="steps"]').allTextContents()).toEqual(parallel.perReplica.map((replica: { steps: number }) => String(replica.steps)));
+    expect(await replicas.locator('.replica-table [data-field="exchanges"]').allTextContents()).toEqual(parallel.perReplica.map((replica: { exchanges: number }) => String(replica.exchanges)));
+    expect(await replicas.locator('[data-parallel="communicationRounds"]').textContent()).toBe(String(parallel.communicationRounds));
+    expect(parallel.staleness).not.toBeNull();
+    expect(await replicas.locator('[data-parallel="staleness"]').textContent())
+      .toMatch(new RegExp(`^mean [\\d.]+ · median ${parallel.staleness.p50} · p99 ${parallel.staleness.p99} · max ${parallel.staleness.max} \\(over ${parallel.staleness.updates} updates\\)$`));
+    expect(await replicas.locator('[data-parallel="centerDistance"]').textContent()).toMatch(/^mean [\d.e-]+ · max [\d.e-]+$/);
+    // A single run has no replicas section.
+    await page.goto(`${dashboard.baseUrl}/#/runs/${runId}`);
+    await page.locator('[data-field="stopReason"]').waitFor();
+    expect(await page.locator('.replicas').count()).toBe(0);
+    await page.goto(`${dashboard.baseUrl}/#/runs/${id}`);
+    await replicas.waitFor();
+    await page.screenshot({ path: `${screenshots}/run-parallel.png`, fullPage: true });
+  });
+
   it('submits a run from the form built from the optimizer catalogue and follows it', async () => {
     await page.getByRole('link', { name: 'New run' }).click();
     await page.getByLabel('Algorithm', { exact: true }).selectOption('momentum');
@@ -122,12 +153,12 @@ describe('dashboard', () => {
     const newId = page.url().split('/').at(-1)!;
     expect(newId).not.toBe(runId);
     await page.locator(`[data-run-id="${newId}"]`).waitFor();
-    await page.locator('[data-field="stopReason"]').waitFor({ timeout: 30_000 });
+    await page.locator('[data-field="stopReason"]').waitFor({ timeout: 0 });
     expect(await page.locator('[data-field="stopReason"]').textContent()).toBe('max_steps');
     expect(await page.locator('.run-header .badge').textContent()).toBe('completed');
     await expect.poll(async () => (await drawnSeries(page)).find((series) => series.label === 'loss')?.values ?? 0).toBeGreaterThan(50);
     await page.locator('.contour-plot .trajectory').waitFor();
-    await waitForRun(dashboard.testApp.app, dashboard.authorization, newId, isFinal);
+    await waitForRun(dashboard.testApp.app, dashboard.authorization, newId, isFinal, Number.POSITIVE_INFINITY);
     const view = await dashboard.testApp.app.inject({ url: `/v1/runs/${newId}`, headers: { authorization: dashboard.authorization } });
     expect(view.json().spec).toMatchObject({ optimizer: { name: 'momentum', momentum: 0.8, learningRate: 0.001 }, training: { maxSteps: 3000 } });
     await page.screenshot({ path: `${screenshots}/submitted.png`, fullPage: true });
@@ -159,7 +190,7 @@ describe('dashboard', () => {
 
     await page.waitForURL(/#\/runs\/[0-9a-f-]{36}$/);
     const id = page.url().split('/').at(-1)!;
-    const view = await waitForRun(dashboard.testApp.app, dashboard.authorization, id, isFinal);
+    const view = await waitForRun(dashboard.testApp.app, dashboard.authorization, id, isFinal, Number.POSITIVE_INFINITY);
     expect(view.status).not.toBe('failed');
     const spec = (await dashboard.testApp.app.inject({ url: `/v1/runs/${id}`, headers: { authorization: dashboard.authorization } })).json().spec;
     expect(spec).toMatchObject({

@@ -1,6 +1,6 @@
 /**
- * One run: status, progress, result, the spec, live curves and, for two-parameter objectives,
- * the trajectory on a contour plot.
+ * One run: status, progress, result (with what the replicas of a parallel run did), the spec,
+ * live curves and, for two-parameter objectives, the trajectory on a contour plot.
  *
  * The page's state is declared once (`emptyRunState`); loaders (run-data.js) fill it and the
  * render functions draw from it. While the run is live the page follows its event stream:
@@ -19,6 +19,7 @@ import { formatDuration, formatNumber } from '../format.js';
 import { knownDimension, loadCurves, loadLandscape, loadParameterNames, loadParameters, loadRun } from './run-data.js';
 import { createCurveControls } from './curve-controls.js';
 import { renderParameters } from './parameters-table.js';
+import { renderReplicas } from './replicas-panel.js';
 import { renderSpec } from './spec-panel.js';
 
 export const liveRefreshMilliseconds = 10_000;
@@ -158,6 +159,7 @@ export function createRunView(container, { onChanged }) {
         ...(result.finalValAccuracy != null ? [['validation accuracy', formatNumber(result.finalValAccuracy, 6), 'finalValAccuracy']] : []),
         ['best', result.best ? `${result.best.metric} ${formatNumber(result.best.value, 6)} at step ${result.best.step}` : '—', 'best'],
       ]) : null,
+      result?.parallel ? renderReplicas(result.parallel) : null,
       result?.params ? renderParameters(result.params, current.parameterNames.names) : null,
     ));
     if (result?.params && !current.parameterNames.asked) loadNames(current);

@@ -26,7 +26,10 @@ export interface DashboardHarness {
   readonly pageErrors: string[];
   /** A page with the key stored, at `hash`. */
   openPage(hash?: string, viewport?: { width: number; height: number }): Promise<Page>;
-  /** Submits a run through the API and, unless `wait` is false, waits for it to finish. */
+  /**
+   * Submits a run through the API and, unless `wait` is false, waits for it to finish (for as
+   * long as the test lets it: the test's own timeout bounds the wait, not a clock of its own).
+   */
   submitRun(spec: unknown, options?: { wait?: boolean }): Promise<string>;
 }
 
@@ -39,12 +42,14 @@ export function useDashboard(overrides: Record<string, string> = {}, { sweeps = 
   const harness = { testApp, pageErrors: [] as string[] } as { -readonly [Field in keyof DashboardHarness]: DashboardHarness[Field] };
   let worker: Pick<TestWorker, 'close'> | undefined;
   beforeAll(async () => {
-    await testApp.app.listen({ host: '127.0.0.1', port: 0 });
+    // What does not depend on the rest starts at once: on a busy machine the hook's time is the slowest part's, not the sum.
+    const browser = chromium.launch({ executablePath: chromiumPath, args: chromiumFlags });
+    const started = (sweeps ? startTestSweepWorker(testApp.services) : startTestWorker(testApp.services)).then((running) => (worker = running));
+    const keyed = createTenantKey(testApp.services.database, 'dashboard');
+    await Promise.all([testApp.app.listen({ host: '127.0.0.1', port: 0 }), mkdir(screenshots, { recursive: true }), started]);
     harness.baseUrl = `http://127.0.0.1:${(testApp.app.server.address() as AddressInfo).port}`;
-    worker = sweeps ? await startTestSweepWorker(testApp.services) : await startTestWorker(testApp.services);
-    ({ key: harness.key, authorization: harness.authorization } = await createTenantKey(testApp.services.database, 'dashboard'));
-    await mkdir(screenshots, { recursive: true });
-    harness.browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumFlags });
+    ({ key: harness.key, authorization: harness.authorization } = await keyed);
+    harness.browser = await browser;
   });
   afterAll(async () => {
     await harness.browser?.close();
@@ -63,7 +68,7 @@ export function useDashboard(overrides: Record<string, string> = {}, { sweeps = 
     const response = await postRun(testApp.app, harness.authorization, spec);
     if (response.statusCode !== 201) throw new Error(`run refused: ${response.body}`);
     const id = response.json().id as string;
-    if (wait) await waitForRun(testApp.app, harness.authorization, id, isFinal);
+    if (wait) await waitForRun(testApp.app, harness.authorization, id, isFinal, Number.POSITIVE_INFINITY);
     return id;
   };
   return harness;
