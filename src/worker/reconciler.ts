@@ -19,6 +19,7 @@ import type { StrandedCandidate, StrandedRuns } from '../db/stranded-runs.ts';
 import type { Redis } from '../queue/connection.ts';
 import { publishRunEvent } from '../queue/run-events.ts';
 import { runJobName, type RunsQueue } from '../queue/runs-queue.ts';
+import { isInfrastructureError } from './outages.ts';
 
 export interface ReconcilerDependencies {
   readonly strandedRuns: StrandedRuns;
@@ -101,10 +102,14 @@ export function createReconciler(dependencies: ReconcilerDependencies) {
 export type Reconciler = ReturnType<typeof createReconciler>;
 
 /** Reconciles now and every interval until the returned stop is called. */
-export function startReconcilerLoop(reconciler: Reconciler, intervalMs: number, logger: Pick<Logger, 'error'>): () => Promise<void> {
+export function startReconcilerLoop(reconciler: Reconciler, intervalMs: number, logger: Pick<Logger, 'warn' | 'error'>): () => Promise<void> {
   let current: Promise<unknown> = Promise.resolve();
   const tick = () => {
-    current = reconciler.reconcile().catch((error: unknown) => logger.error({ err: error }, 'reconciliation failed'));
+    current = reconciler.reconcile().catch((error: unknown) => {
+      // Through an outage it simply waits for the next interval.
+      if (isInfrastructureError(error)) logger.warn({ err: error }, 'reconciliation skipped: database or Redis unreachable');
+      else logger.error({ err: error }, 'reconciliation failed');
+    });
   };
   tick();
   const timer = setInterval(tick, intervalMs);

@@ -8,13 +8,14 @@ import type { Config } from '../config/config.ts';
 import type { Logger } from '../config/logger.ts';
 import type { Redis } from '../queue/connection.ts';
 import { sweepJobName, sweepsQueueName, type SweepJobData } from '../queue/sweeps-queue.ts';
+import { isInfrastructureError } from './outages.ts';
 import type { SweepProcessor } from './processors/sweep.ts';
 
 export interface SweepWorkerDependencies {
   readonly config: Pick<Config, 'queuePrefix'>;
   readonly connection: Redis;
   readonly processor: SweepProcessor;
-  readonly logger: Pick<Logger, 'error'>;
+  readonly logger: Pick<Logger, 'warn' | 'error'>;
   readonly concurrency?: number;
 }
 
@@ -28,7 +29,10 @@ export async function startSweepWorker({ config, connection, processor, logger, 
     { connection, prefix: config.queuePrefix, concurrency, autorun: false },
   );
   worker.on('failed', (job, error) => logger.error({ jobId: job?.id, err: error }, 'sweep job failed'));
-  worker.on('error', (error) => logger.error({ err: error }, 'sweep worker error'));
+  worker.on('error', (error) => {
+    if (isInfrastructureError(error)) logger.warn({ err: error }, 'Redis unreachable; reconnecting');
+    else logger.error({ err: error }, 'sweep worker error');
+  });
   void worker.run().catch((error: unknown) => logger.error({ err: error }, 'sweep worker stopped'));
   await worker.waitUntilReady();
   return worker;

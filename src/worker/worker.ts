@@ -9,7 +9,7 @@ import type { Config } from '../config/config.ts';
 import type { Logger } from '../config/logger.ts';
 import type { Redis } from '../queue/connection.ts';
 import { runJobName, runsQueueName, type RunJobData } from '../queue/runs-queue.ts';
-import { throughOutages, WorkerStoppingError, type OutageDelays } from './outages.ts';
+import { isInfrastructureError, throughOutages, WorkerStoppingError, type OutageDelays } from './outages.ts';
 import type { RunProcessor } from './processors/run.ts';
 
 export interface WorkerProcessors {
@@ -61,7 +61,11 @@ export async function startWorker(dependencies: WorkerDependencies): Promise<Run
     },
   );
   worker.on('failed', (job, error) => logger.error({ jobId: job?.id, err: error }, 'job failed'));
-  worker.on('error', (error) => logger.error({ err: error }, 'worker error'));
+  worker.on('error', (error) => {
+    // Redis going away is reported on every reconnection attempt; it is waited out, not a fault.
+    if (isInfrastructureError(error)) logger.warn({ err: error }, 'Redis unreachable; reconnecting');
+    else logger.error({ err: error }, 'worker error');
+  });
   void worker.run().catch((error: unknown) => logger.error({ err: error }, 'worker stopped'));
   await worker.waitUntilReady();
   logger.info({ queue: runsQueueName, concurrency: config.workerConcurrency }, 'worker started');

@@ -1,0 +1,128 @@
+/**
+ * Fault injection: a worker process and the API over a PostgreSQL and a Redis of the test's own
+ * (test/integration/support/private-services.ts), which the tests crash mid-run. Every run
+ * reaches its final status, and a run interrupted by an outage completes with the trajectory of
+ * an uninterrupted one, bit for bit.
+ */
+import type { ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPool, type Pool } from '../../../src/db/pool.ts';
+import { compareTrajectories, getRun, isFinal, postRun, referenceTrajectory, storedMetrics, waitForRun } from '../runs/support.ts';
+import { startPrivatePostgres, startPrivateRedis, type PrivatePostgres, type PrivateRedis } from '../support/private-services.ts';
+import { buildTestApp, createTenantKey, minimalSpec, openTestServices, type TestServices } from '../support/services.ts';
+import { spawnWorkerProcess } from '../support/worker-process.ts';
+import type { FastifyInstance } from 'fastify';
+
+/** A fast run that records every step and its parameters: each slice writes thousands of rows. */
+const spec = {
+  objective: { type: 'expression', expression: '(1 - x)^2 + 100*(y - x^2)^2', variables: ['x', 'y'], initial: [-1.5, 2] },
+  optimizer: { name: 'adam', learningRate: 0.001 },
+  training: { maxSteps: 40_000 },
+  record: { every: 1, params: true },
+};
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('runs through crashes of PostgreSQL and Redis', () => {
+  let postgres: PrivatePostgres;
+  let redis: PrivateRedis;
+  let services: TestServices;
+  let app: FastifyInstance;
+  let authorization: string;
+  let reader: Pool;
+  const workers: ChildProcess[] = [];
+
+  beforeAll(async () => {
+    postgres = await startPrivatePostgres();
+    redis = await startPrivateRedis({ persistent: true });
+    services = await openTestServices({ DATABASE_URL: postgres.url, REDIS_URL: redis.url });
+    app = await buildTestApp(services);
+    ({ authorization } = await createTenantKey(services.database, 'faults'));
+    reader = createPool(postgres.url, 2);
+  }, 120_000);
+  afterAll(async () => {
+    for (const child of workers) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    await app?.close();
+    await services?.close().catch(() => undefined);
+    await reader?.end();
+    await redis?.close();
+    await postgres?.close();
+  }, 60_000);
+
+  function startWorker(): ChildProcess {
+    const child = spawnWorkerProcess(services, { DATABASE_URL: postgres.url, REDIS_URL: redis.url, RECONCILE_INTERVAL_MS: '1000' });
+    workers.push(child);
+    return child;
+  }
+
+  const alive = (child: ChildProcess) => child.exitCode === null && child.signalCode === null;
+
+  async function untilCheckpoint(id: string): Promise<void> {
+    for (let i = 0; i < 6_000; i++) {
+      const { rows } = await reader.query<{ step: number | null }>('SELECT max(step) AS step FROM checkpoints WHERE run_id = $1', [id]);
+      if ((rows[0]!.step ?? 0) > 0) return;
+      await sleep(5);
+    }
+    throw new Error(`run ${id} stored no checkpoint`);
+  }
+
+  async function expectBitIdentical(id: string, timeoutMs: number): Promise<void> {
+    const view = await waitForRun(app, authorization, id, isFinal, timeoutMs);
+    const reference = referenceTrajectory(spec);
+    expect(view).toMatchObject({ status: 'completed', result: { stopReason: 'max_steps', steps: spec.training.maxSteps, params: reference.result.params } });
+    expect(compareTrajectories(await storedMetrics(reader, id), reference.records)).toEqual([]);
+  }
+
+  it.each([1, 60])('PostgreSQL crashed for %i s mid-run: the worker lives, the API answers 503, the run completes bit-identical', async (seconds) => {
+    const worker = startWorker();
+    const id = (await postRun(app, authorization, spec)).json().id as string;
+    await untilCheckpoint(id);
+    await postgres.stop('immediate');
+    const down = await app.inject({ method: 'GET', url: `/v1/runs/${id}`, headers: { authorization } });
+    expect(down.statusCode).toBe(503);
+    expect(down.json()).toMatchObject({ code: 'database_unavailable' });
+    expect(down.headers['retry-after']).toBeDefined();
+    await sleep(seconds * 1000);
+    expect(alive(worker)).toBe(true);
+    await postgres.start();
+    await reader.query('SELECT 1').catch(() => undefined);
+    await expectBitIdentical(id, 120_000);
+    expect(alive(worker)).toBe(true);
+    worker.kill('SIGTERM');
+  }, 240_000);
+
+  it('Redis crashed for 60 s mid-run: the worker lives, the run completes bit-identical', async () => {
+    const worker = startWorker();
+    const id = (await postRun(app, authorization, spec)).json().id as string;
+    await untilCheckpoint(id);
+    await redis.kill();
+    await sleep(60_000);
+    expect(alive(worker)).toBe(true);
+    await redis.start();
+    await expectBitIdentical(id, 120_000);
+    expect(alive(worker)).toBe(true);
+    worker.kill('SIGTERM');
+  }, 240_000);
+
+  it('Redis restarted empty: queued runs, and one stored while Redis was down, are enqueued again and complete', async () => {
+    const queued = [];
+    for (let i = 0; i < 3; i++) queued.push((await postRun(app, authorization, { ...minimalSpec, training: { maxSteps: 100 + i } })).json().id as string);
+    await redis.kill({ wipe: true });
+    const idempotencyKey = randomUUID();
+    const refused = await app.inject({
+      method: 'POST', url: '/v1/runs', payload: minimalSpec, headers: { authorization, 'idempotency-key': idempotencyKey },
+    });
+    expect(refused.statusCode).toBe(503);
+    const { rows } = await reader.query<{ id: string }>('SELECT id FROM runs WHERE idempotency_key = $1', [idempotencyKey]);
+    expect(rows).toHaveLength(1);
+    queued.push(rows[0]!.id);
+    await redis.start();
+
+    startWorker();
+    for (const id of queued) {
+      expect(await waitForRun(app, authorization, id, isFinal, 60_000)).toMatchObject({ status: 'completed' });
+    }
+    expect((await getRun(app, authorization, queued[0]!)).attempts).toBe(1);
+  }, 120_000);
+});
