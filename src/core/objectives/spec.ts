@@ -36,31 +36,54 @@ export const expressionObjectiveSpecSchema = z
       .optional()
       .describe('Starting point, one entry per variable (default: zeros).'),
   })
-  .superRefine((spec, context) => {
-    const variableIssues = variableProblems(spec.variables);
-    for (const { index, message } of variableIssues) {
-      context.addIssue({ code: 'custom', path: index === null ? ['variables'] : ['variables', index], message });
-    }
-    if (variableIssues.length > 0) return;
-    if (spec.initial !== undefined && spec.initial.length !== spec.variables.length) {
-      context.addIssue({
-        code: 'custom',
-        path: ['initial'],
-        message: `initial has ${spec.initial.length} entries but there are ${spec.variables.length} variables`,
-      });
-      return;
-    }
-    let compiled;
-    try {
-      compiled = compileExpression(spec.expression, spec.variables);
-    } catch (error) {
-      if (!(error instanceof ExpressionError)) throw error;
-      context.addIssue({ code: 'custom', path: ['expression'], message: error.message });
-      return;
-    }
-    const problem = nonFiniteAtStart(spec, compiled);
-    if (problem) context.addIssue({ code: 'custom', path: [spec.initial ? 'initial' : 'expression'], message: problem });
-  });
+  .superRefine(
+    (spec, context) => {
+      // Runs even when another field failed (say an `initial` entry that is not a number), so
+      // that one answer names every bad field: the fields it reads are checked here first.
+      const variableIssues = variableProblems(spec.variables);
+      for (const { index, message } of variableIssues) {
+        context.addIssue({ code: 'custom', path: index === null ? ['variables'] : ['variables', index], message });
+      }
+      const initial: unknown = spec.initial;
+      const initialUsable = initial === undefined || (Array.isArray(initial) && initial.every((value) => typeof value === 'number'));
+      const lengthMismatch = Array.isArray(initial) && initial.length !== spec.variables.length;
+      if (lengthMismatch) {
+        context.addIssue({
+          code: 'custom',
+          path: ['initial'],
+          message: `initial has ${initial.length} entries but there are ${spec.variables.length} variables`,
+        });
+      }
+      if (variableIssues.length > 0) return;
+      let compiled;
+      try {
+        compiled = compileExpression(spec.expression, spec.variables);
+      } catch (error) {
+        if (!(error instanceof ExpressionError)) throw error;
+        context.addIssue({ code: 'custom', path: ['expression'], message: error.message });
+        return;
+      }
+      if (!initialUsable || lengthMismatch) return;
+      const problem = nonFiniteAtStart(spec, compiled);
+      if (problem) context.addIssue({ code: 'custom', path: [spec.initial ? 'initial' : 'expression'], message: problem });
+    },
+    { when: ({ value }) => expressionAndVariablesReadable(value) },
+  );
+
+/** Whether `expression` and `variables` passed their own checks, whatever else failed. */
+function expressionAndVariablesReadable(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  const { expression, variables } = value as { expression?: unknown; variables?: unknown };
+  return (
+    typeof expression === 'string' &&
+    expression.length >= 1 &&
+    expression.length <= expressionLimits.maxLength &&
+    Array.isArray(variables) &&
+    variables.length >= 1 &&
+    variables.length <= expressionLimits.maxVariables &&
+    variables.every((name) => typeof name === 'string')
+  );
+}
 
 export const benchmarkObjectiveSpecSchema = z
   .strictObject({

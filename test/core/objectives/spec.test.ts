@@ -37,6 +37,10 @@ describe('expression objective spec', () => {
     [{ ...valid, expression: 'log(x) + y', initial: undefined }, [['expression', 'the expression is -Infinity at the initial point (all zeros)']]],
     [{ ...valid, expression: 'sqrt(x) + y', initial: [0, 1] }, [['initial', "the derivative with respect to 'x' is Infinity at the initial point"]]],
     [{ ...valid, extra: 1 }, [['', 'Unrecognized key: "extra"']]],
+    // Every bad field in one answer: an expression that does not parse and a bad initial.
+    [{ ...valid, expression: '(1 - x^2 + ', initial: [1, 'a'] }, [['initial.1', 'Invalid input: expected number, received string'], ['expression', 'unexpected end of expression at column 12']]],
+    [{ ...valid, expression: '(1 - x^2 + ', initial: [1, 2, 3] }, [['initial', 'initial has 3 entries but there are 2 variables'], ['expression', 'unexpected end of expression at column 12']]],
+    [{ ...valid, expression: 'x + z', extra: 1 }, [['', 'Unrecognized key: "extra"'], ['expression', "unknown variable 'z' at column 5"]]],
     [{ ...valid, expression: 'x'.repeat(expressionLimits.maxLength + 1) }, [['expression', `Too big: expected string to have <=${expressionLimits.maxLength} characters`]]],
   ])('reports %# at its path', (input, expected) => {
     expect(issues(input)).toEqual(expected);

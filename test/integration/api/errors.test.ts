@@ -51,6 +51,15 @@ describe('client errors are 4xx application/problem+json, never 5xx', () => {
     expect(problem.errors.map((issue: { path: string }) => issue.path)).toContain('objective.initial[1]');
   });
 
+  it('an expression that does not parse and a bad initial → one 400 naming both', async () => {
+    const problem = expectProblem(
+      await post({ ...minimalSpec, objective: { ...minimalSpec.objective, expression: '(1 - x', initial: [-1.5, 'two'] } }),
+      400,
+      'validation_failed',
+    );
+    expect(problem.errors.map((issue: { path: string }) => issue.path)).toEqual(['objective.initial[1]', 'objective.expression']);
+  });
+
   it('unknown fields → 400 naming each one', async () => {
     const problem = expectProblem(await post({ ...minimalSpec, learningRat: 0.1 }), 400, 'validation_failed');
     expect(problem.errors).toContainEqual({ path: 'learningRat', message: expect.any(String), code: 'unrecognized_keys' });
