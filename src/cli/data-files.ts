@@ -19,6 +19,7 @@ import {
   type DatasetFile,
 } from '../core/datasets/index.ts';
 import type { ModelObjectiveSpec, ResolvedModelObjectiveSpec } from '../core/objectives/models/index.ts';
+import { errorMessage } from '../core/error-message.ts';
 
 /** A data file that cannot be used; `path` is the spec field (e.g. `objective.data.path`). */
 export class DataFileError extends Error {
@@ -46,7 +47,7 @@ export async function readDataFile(file: DatasetFile, folder: string, field: str
     if (error instanceof CsvError) throw fail(error.column > 0 && !error.message.includes('column') ? `${error.message} (line ${error.line}, column ${error.column})` : error.message);
     const code = (error as NodeJS.ErrnoException).code;
     if (code !== undefined) throw fail(`cannot read ${location}: ${(error as Error).message}`);
-    throw fail(error instanceof Error ? error.message : String(error));
+    throw fail(errorMessage(error));
   }
   throw fail(`unsupported file type '${extension || '(none)'}': give a .csv or a .json file`);
 }

@@ -9,7 +9,8 @@ import { deploymentId } from '../db/deployment.ts';
 import { claimQueuePrefix } from '../queue/deployment-claim.ts';
 import { closeRedis, createRedis, type Redis } from '../queue/connection.ts';
 import { createRunsQueue, type RunsQueue } from '../queue/runs-queue.ts';
-import { errorMessage, processOutput } from './output.ts';
+import { processOutput } from './output.ts';
+import { errorMessage } from '../core/error-message.ts';
 import { onShutdownSignal } from './shutdown.ts';
 
 export interface Services {

@@ -10,6 +10,7 @@
  * Either way the process exits within `graceMilliseconds`: a stop that hangs (a connection
  * that never answers) does not keep it alive.
  */
+import { errorMessage } from '../core/error-message.ts';
 export function onShutdownSignal(
   stop: (signal: NodeJS.Signals | 'fatal') => Promise<void>,
   log: (line: string) => void,
@@ -27,7 +28,7 @@ export function onShutdownSignal(
       stop(reason).then(
         () => resolve(exitCode),
         (error: unknown) => {
-          log(`shutdown failed: ${describe(error)}`);
+          log(`shutdown failed: ${errorMessage(error)}`);
           resolve(1);
         },
       );
@@ -54,4 +55,3 @@ export function onShutdownSignal(
   });
 }
 
-const describe = (error: unknown) => (error instanceof Error ? error.message : String(error));

@@ -148,7 +148,9 @@ export interface paths {
                     objectiveType?: "expression" | "benchmark" | "model";
                     /** @description Only runs whose optimizer name, expression, benchmark or model name contains this text, or whose id it is. */
                     search?: string;
+                    /** @description Items in the page (1 … 200, default 50). */
                     limit?: number;
+                    /** @description `nextCursor` of the previous page; none for the first page. */
                     cursor?: string;
                 };
                 header?: never;
@@ -556,7 +558,9 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
+                    /** @description Items in the page (1 … 200, default 50). */
                     limit?: number;
+                    /** @description `nextCursor` of the previous page; none for the first page. */
                     cursor?: string;
                 };
                 header?: never;
@@ -1504,7 +1508,9 @@ export interface paths {
             parameters: {
                 query?: {
                     status?: components["schemas"]["SweepStatusInput"];
+                    /** @description Items in the page (1 … 200, default 50). */
                     limit?: number;
+                    /** @description `nextCursor` of the previous page; none for the first page. */
                     cursor?: string;
                 };
                 header?: never;
@@ -1975,7 +1981,9 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
+                    /** @description Items in the page (1 … 200, default 50). */
                     limit?: number;
+                    /** @description `nextCursor` of the previous page; none for the first page. */
                     cursor?: string;
                 };
                 header?: never;

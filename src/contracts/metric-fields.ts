@@ -81,6 +81,9 @@ export const metricFieldRegistry = {
   },
 } as const satisfies Record<string, MetricFieldEntry>;
 
+/** The largest step a row can have (`step` is an int column): the end of an open range. */
+export const largestStep = 2_147_483_647;
+
 /** The numbers of a step, besides `step` itself. */
 export type ScalarMetricField = keyof typeof metricFieldRegistry;
 export const scalarMetricFields = Object.keys(metricFieldRegistry) as [ScalarMetricField, ...ScalarMetricField[]];

@@ -9,6 +9,7 @@ import type { Database } from './client.ts';
 import type { Pool } from './pool.ts';
 import { statementBatchLimits } from './statement-batches.ts';
 import type { ApiKey, Tenant } from '../generated/prisma/client.ts';
+import { isUuid } from './uuid.ts';
 
 export type { ApiKey };
 
@@ -31,8 +32,6 @@ function newKey(): { key: string; prefix: string } {
   const prefix = `dsc_${randomBytes(6).toString('hex')}`;
   return { key: `${prefix}_${randomBytes(32).toString('base64url')}`, prefix };
 }
-
-const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function createApiKeyRepository(database: Database) {
   return {
@@ -61,7 +60,7 @@ export function createApiKeyRepository(database: Database) {
 
     /** Revokes the key whose id or prefix is `idOrPrefix`; null when there is none. Revoking twice keeps the first time. */
     async revoke(idOrPrefix: string): Promise<ApiKeyWithTenant | null> {
-      const where = uuidPattern.test(idOrPrefix) ? { id: idOrPrefix } : { prefix: idOrPrefix };
+      const where = isUuid(idOrPrefix) ? { id: idOrPrefix } : { prefix: idOrPrefix };
       const apiKey = await database.apiKey.findUnique({ where, include: { tenant: true } });
       if (!apiKey) return null;
       if (apiKey.revokedAt !== null) return apiKey;

@@ -13,6 +13,7 @@ import type { ObjectiveSpec, ResolvedObjectiveSpec } from '../core/objectives/in
 import type { Database } from './client.ts';
 import { newestFirst, newestFirstAfter } from './keyset.ts';
 import type { JsonValue, RunCursor } from './runs.ts';
+import { isUuid } from './uuid.ts';
 
 /** What a stored dataset looks like to clients: everything but the data. */
 export interface DatasetDescription {
@@ -164,8 +165,6 @@ export interface NewDataset {
   readonly dataset: Dataset;
 }
 
-const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 const descriptionColumns = { id: true, name: true, format: true, rowCount: true, columns: true, createdAt: true } as const;
 
 interface DescriptionRow {
@@ -186,7 +185,7 @@ function toDescription(row: DescriptionRow): DatasetDescription {
 
 export function createDatasetRepository(database: Database) {
   async function loadDataset(tenantId: string, id: string): Promise<Dataset | null> {
-    if (!uuidPattern.test(id)) return null;
+    if (!isUuid(id)) return null;
     const row = await database.dataset.findFirst({ where: { id, tenantId }, select: { ...descriptionColumns, data: true } });
     if (!row) return null;
     const description = toDescription(row);
@@ -217,7 +216,7 @@ export function createDatasetRepository(database: Database) {
 
     /** The description if the dataset belongs to the tenant; another tenant's is as absent as a missing one. */
     async describe(tenantId: string, id: string): Promise<DatasetDescription | null> {
-      if (!uuidPattern.test(id)) return null;
+      if (!isUuid(id)) return null;
       const row = await database.dataset.findFirst({ where: { id, tenantId }, select: descriptionColumns });
       return row && toDescription(row);
     },

@@ -16,6 +16,7 @@ import type { Readable } from 'node:stream';
 import { to as copyTo } from 'pg-copy-streams';
 import { metricFieldRegistry, type MetricField, type ScalarMetricField } from '../contracts/metric-fields.ts';
 import type { Pool } from './pool.ts';
+import { isUuid } from './uuid.ts';
 
 export type ExportFormat = 'csv' | 'jsonl';
 
@@ -27,8 +28,6 @@ export interface ExportQuery {
 }
 
 const columnOf = (field: ScalarMetricField): string => metricFieldRegistry[field].column;
-
-const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** NULL for NaN and ±Infinity, as the JSON pages give them (an integer column is always finite). */
 const finiteFloat = (expression: string) => `CASE WHEN ${expression} IN ('NaN', 'Infinity', '-Infinity') THEN NULL ELSE ${expression} END`;
@@ -66,7 +65,7 @@ export function createMetricsExport(pool: Pool) {
      * left) or failed is closed instead, as it is mid-COPY.
      */
     async open(runId: string, query: ExportQuery): Promise<Readable> {
-      if (!uuidPattern.test(runId)) throw new Error(`not a run id: ${runId}`);
+      if (!isUuid(runId)) throw new Error(`not a run id: ${runId}`);
       if (!Number.isInteger(query.from) || !Number.isInteger(query.to)) throw new Error('from and to must be integers');
       const client = await pool.connect();
       try {

@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { describePostgres } from '../config/config.ts';
 import { postgresConnectionOptions } from './connection-options.ts';
+import { errorMessage } from '../core/error-message.ts';
 
 /** The key Prisma itself locks while migrating. */
 export const migrationLockKey = 72707369;
@@ -187,7 +188,7 @@ async function applyMigration(client: pg.Client, migration: MigrationFile): Prom
     await client.query('COMMIT');
   } catch (error) {
     await client.query('ROLLBACK').catch(() => undefined);
-    const reason = error instanceof Error ? error.message : String(error);
+    const reason = errorMessage(error);
     throw new MigrationError(`migration ${migration.name} failed and was rolled back: ${reason}`);
   }
 }

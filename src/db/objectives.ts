@@ -9,6 +9,7 @@ import type { Database } from './client.ts';
 import { newestFirst, newestFirstAfter } from './keyset.ts';
 import type { JsonValue, RunCursor } from './runs.ts';
 import type { Objective } from '../generated/prisma/client.ts';
+import { isUuid } from './uuid.ts';
 
 export type StoredObjective = Objective;
 
@@ -21,8 +22,6 @@ export interface NewObjective {
   readonly gradientCheck: JsonValue;
 }
 
-const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** A stored definition that no longer validates (the schema changed under it). */
 export class StoredObjectiveError extends Error {
   override readonly name = 'StoredObjectiveError';
@@ -30,7 +29,7 @@ export class StoredObjectiveError extends Error {
 
 export function createObjectiveRepository(database: Database) {
   const findForTenant = async (tenantId: string, id: string): Promise<StoredObjective | null> =>
-    uuidPattern.test(id) ? database.objective.findFirst({ where: { id, tenantId } }) : null;
+    isUuid(id) ? database.objective.findFirst({ where: { id, tenantId } }) : null;
 
   return {
     async create(objective: NewObjective): Promise<StoredObjective> {

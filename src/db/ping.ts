@@ -1,8 +1,9 @@
 import type { Database } from './client.ts';
+import { errorMessage } from '../core/error-message.ts';
 
 /** Prisma's multi-line message reduced to its cause, e.g. "Can't reach database server at 127.0.0.1:5432". */
 function cause(error: unknown): string {
-  const text = error instanceof Error ? error.message : String(error);
+  const text = errorMessage(error);
   const last = text.split('\n').map((line) => line.trim()).filter(Boolean).at(-1) ?? text;
   return /Message: `(.*)`$/.exec(last)?.[1] ?? last;
 }

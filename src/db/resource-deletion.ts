@@ -11,8 +11,7 @@
  *   so deleting what they referenced never changes them.
  */
 import type { Database } from './client.ts';
-
-const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { isUuid } from './uuid.ts';
 
 /** What a delete did: `deleted`, `not_found` (also another tenant's), or `blocked` naming why. */
 export type Deletion =
@@ -25,7 +24,7 @@ const activeStatuses = `('queued', 'running')`;
 export function createResourceDeletion(database: Database) {
   return {
     async deleteRun(tenantId: string, id: string): Promise<Deletion> {
-      if (!uuidPattern.test(id)) return { outcome: 'not_found' };
+      if (!isUuid(id)) return { outcome: 'not_found' };
       const [row] = await database.$queryRawUnsafe<{ status: string; deleted: boolean }[]>(
         `WITH target AS (SELECT id, status::text AS status FROM runs WHERE id = $1::uuid AND tenant_id = $2::uuid),
               deleted AS (DELETE FROM runs r USING target t WHERE r.id = t.id AND t.status NOT IN ${activeStatuses} RETURNING r.id)
@@ -36,7 +35,7 @@ export function createResourceDeletion(database: Database) {
     },
 
     async deleteObjective(tenantId: string, id: string): Promise<Deletion> {
-      if (!uuidPattern.test(id)) return { outcome: 'not_found' };
+      if (!isUuid(id)) return { outcome: 'not_found' };
       const [row] = await database.$queryRawUnsafe<{ found: boolean; blocker: string | null; deleted: boolean }[]>(
         `WITH target AS (SELECT id FROM objectives WHERE id = $1::uuid AND tenant_id = $2::uuid),
               blocker AS (SELECT r.id FROM runs r WHERE r.tenant_id = $2::uuid AND r.status IN ${activeStatuses}
@@ -48,7 +47,7 @@ export function createResourceDeletion(database: Database) {
     },
 
     async deleteDataset(tenantId: string, id: string): Promise<Deletion> {
-      if (!uuidPattern.test(id)) return { outcome: 'not_found' };
+      if (!isUuid(id)) return { outcome: 'not_found' };
       const [row] = await database.$queryRawUnsafe<{ found: boolean; blocker: string | null; deleted: boolean }[]>(
         `WITH target AS (SELECT id FROM datasets WHERE id = $1::uuid AND tenant_id = $2::uuid),
               objective AS (SELECT o.id::text AS id FROM objectives o WHERE o.tenant_id = $2::uuid AND strpos(lower(o.definition::text), lower($1::text)) > 0),

@@ -8,6 +8,7 @@ import type { Prisma, Run, RunStatus } from '../generated/prisma/client.ts';
 
 import type { RunResultView } from '../contracts/run-result.ts';
 import { activeRunStatuses, rankedRunStatuses, type RunStatus as ContractStatus } from '../contracts/run-status.ts';
+import { isUuid } from './uuid.ts';
 
 export type { Run, RunStatus };
 
@@ -51,7 +52,6 @@ export interface RunListQuery {
   readonly limit: number;
 }
 
-const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** The spec fields a search looks in. */
 const searchedSpecPaths = [['optimizer', 'name'], ['objective', 'expression'], ['objective', 'name'], ['objective', 'model']];
 
@@ -65,7 +65,7 @@ function specFilters(query: RunListQuery): Prisma.RunWhereInput[] {
     filters.push({
       OR: [
         ...searchedSpecPaths.map((path) => ({ spec: { path, string_contains: search } })),
-        ...(uuidPattern.test(search) ? [{ id: search.toLowerCase() }] : []),
+        ...(isUuid(search) ? [{ id: search.toLowerCase() }] : []),
       ],
     });
   }

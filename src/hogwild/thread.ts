@@ -16,6 +16,7 @@ import { LocalStep, noiseStream, type LocalStepSettings } from '../core/training
 import type { TrainingSettings } from '../core/training/training-settings.ts';
 import { control } from './control.ts';
 import { ThreadCounters } from './thread-stats.ts';
+import { errorMessage } from '../core/error-message.ts';
 
 export interface ThreadData {
   readonly objective: ResolvedObjectiveSpec;
@@ -112,7 +113,7 @@ try {
 } catch (error) {
   Atomics.store(data.control, control.failed, 1);
   Atomics.store(data.control, control.stop, 1);
-  parentPort?.postMessage({ error: error instanceof Error ? error.message : String(error) });
+  parentPort?.postMessage({ error: errorMessage(error) });
 } finally {
   Atomics.sub(data.control, control.running, 1);
 }

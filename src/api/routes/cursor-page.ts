@@ -2,8 +2,15 @@
  * One page of a newest-first listing with keyset cursors: asks the repository for one item
  * more than the page holds, so that the presence of a next page needs no count query.
  */
+import { z } from 'zod';
 import type { RunCursor } from '../../db/runs.ts';
-import { decodeCursor, encodeCursor } from './runs/cursor.ts';
+import { decodeCursor, encodeCursor } from './cursor.ts';
+
+/** The `limit` and `cursor` of every newest-first listing's query string. */
+export const pageQueryShape = {
+  limit: z.coerce.number().int().min(1).max(200).default(50).describe('Items in the page (1 … 200, default 50).'),
+  cursor: z.string().min(1).optional().describe('`nextCursor` of the previous page; none for the first page.'),
+};
 
 export interface PageQuery {
   readonly limit: number;

@@ -4,7 +4,8 @@ import { loadConfig, type Config } from '../../config/config.ts';
 import { createApiKeyRepository, type ApiKeyRepository, type ApiKeyWithTenant } from '../../db/api-keys.ts';
 import { createDatabase } from '../../db/client.ts';
 import type { Command } from '../main.ts';
-import { errorMessage, processOutput, type CommandOutput } from '../output.ts';
+import { processOutput, type CommandOutput } from '../output.ts';
+import { errorMessage } from '../../core/error-message.ts';
 
 const help = `Usage:
   descent keys create --tenant NAME [--name LABEL]   print a new API key (creates the tenant if needed)

@@ -2,7 +2,8 @@
 import { loadConfig, type Config } from '../../config/config.ts';
 import { migrate } from '../../db/migrator.ts';
 import type { Command } from '../main.ts';
-import { errorMessage, processOutput, type CommandOutput } from '../output.ts';
+import { processOutput, type CommandOutput } from '../output.ts';
+import { errorMessage } from '../../core/error-message.ts';
 
 export async function migrateDatabase(config: Config, output: CommandOutput): Promise<number> {
   try {

@@ -15,6 +15,7 @@ import { startRun } from '../../hogwild/start-run.ts';
 import { DataFileError, resolveDataFiles } from '../data-files.ts';
 import { gradientCheckJson, gradientCheckText } from '../gradient-check-report.ts';
 import { ProgressBar } from '../progress-bar.ts';
+import { errorMessage } from '../../core/error-message.ts';
 
 const help = `Usage: descent run <spec.json | -> [options]
 
@@ -196,7 +197,7 @@ async function execute(args: string[]): Promise<number> {
   try {
     run = startRun(spec, { objectiveSpec, objective, clock });
   } catch (error) {
-    console.error(`descent run: ${name}: the run cannot start: ${error instanceof Error ? error.message : String(error)}`);
+    console.error(`descent run: ${name}: the run cannot start: ${errorMessage(error)}`);
     return 2;
   }
   const bar = new ProgressBar(process.stderr);
@@ -244,7 +245,7 @@ async function buildObjective(spec: ObjectiveSpec, folder: string): Promise<{ ob
     return { objective: createObjective(objectiveSpec), objectiveSpec };
   } catch (error) {
     if (error instanceof DataFileError) return `${error.path}: ${error.message}`;
-    return `objective: the objective cannot be built: ${error instanceof Error ? error.message : String(error)}`;
+    return `objective: the objective cannot be built: ${errorMessage(error)}`;
   }
 }
 

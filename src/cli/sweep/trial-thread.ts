@@ -16,6 +16,7 @@ import type { Dataset } from '../../core/datasets/index.ts';
 import { createObjective } from '../../core/objectives/index.ts';
 import { isObjectiveReference, iterateRun, type StepRecord } from '../../core/training/index.ts';
 import { withDataFiles } from '../data-files.ts';
+import { errorMessage } from '../../core/error-message.ts';
 
 export interface TrialMessage {
   readonly type: 'trial';
@@ -74,6 +75,6 @@ port.on('message', (message: FilesMessage | TrialMessage | { type: 'verdict'; pr
     return;
   }
   runTrial(message).catch((error: unknown) => {
-    port.postMessage({ type: 'error', trialNumber: message.trialNumber, message: error instanceof Error ? error.message : String(error) });
+    port.postMessage({ type: 'error', trialNumber: message.trialNumber, message: errorMessage(error) });
   });
 });

@@ -32,6 +32,7 @@ import { StopRules } from './stop-rules.ts';
 import { TimeBudget } from './time-budget.ts';
 import type { Trainer } from './trainer.ts';
 import { allocateVector } from '../kernels/index.ts';
+import { errorMessage } from '../error-message.ts';
 
 export interface AdvanceLimits {
   /** Make at most this many more updates in this call. */
@@ -189,7 +190,7 @@ export class RunEngine implements RunLoop, Iterable<StepRecord> {
         if (timeCheck === 'deadline') break;
       }
     } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
+      const reason = errorMessage(error);
       this.finish(records, 'error', `Update ${this.step + 1} failed: ${reason}`);
     }
     this.time.end();

@@ -33,6 +33,7 @@ import { publishSweepEvent } from '../../queue/sweep-events.ts';
 import { wakeSweep, type SweepsQueue } from '../../queue/sweeps-queue.ts';
 import { createTrialPruning } from '../sweeps/trial-pruning.ts';
 import { resultWithoutParams } from '../../contracts/run-result.ts';
+import { errorMessage } from '../../core/error-message.ts';
 
 /** Runs the job's run; `stopping`, once aborted, ends the attempt at the next slice boundary with a WorkerStoppingError. */
 export type RunProcessor = (job: Job<RunJobData>, stopping?: AbortSignal) => Promise<void>;
@@ -54,7 +55,6 @@ class PermanentRunError extends Error {
   override readonly name = 'PermanentRunError';
 }
 
-const describe = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 /** True when BullMQ will not retry this job after a failure of the current attempt. */
 function isLastAttempt(job: Job): boolean {
@@ -77,18 +77,18 @@ export function createRunProcessor(dependencies: RunProcessorDependencies): RunP
     let objectiveSpec = spec.objective;
     if (isObjectiveReference(objectiveSpec)) {
       const stored = await objectives.findSpec(run.tenantId, objectiveSpec.id).catch((error: unknown) => {
-        throw new PermanentRunError(describe(error));
+        throw new PermanentRunError(errorMessage(error));
       });
       if (!stored) throw new PermanentRunError(`The stored objective ${objectiveSpec.id} no longer exists.`);
       objectiveSpec = stored;
     }
     const resolved = await datasets.resolveDatasetReferences(objectiveSpec, run.tenantId).catch((error: unknown) => {
-      throw isPermanentDatasetError(error) ? new PermanentRunError(describe(error)) : error;
+      throw isPermanentDatasetError(error) ? new PermanentRunError(errorMessage(error)) : error;
     });
     try {
       return { objectiveSpec: resolved, objective: createObjective(resolved) };
     } catch (error) {
-      throw new PermanentRunError(`The objective cannot be built: ${describe(error)}`);
+      throw new PermanentRunError(`The objective cannot be built: ${errorMessage(error)}`);
     }
   }
 
@@ -112,7 +112,7 @@ export function createRunProcessor(dependencies: RunProcessorDependencies): RunP
         elapsedSeconds: (checkpoint?.data.elapsedMilliseconds ?? 0) / 1000,
       };
     } catch (error) {
-      throw new PermanentRunError(`The run cannot start: ${describe(error)}`);
+      throw new PermanentRunError(`The run cannot start: ${errorMessage(error)}`);
     }
   }
 
@@ -166,7 +166,7 @@ export function createRunProcessor(dependencies: RunProcessorDependencies): RunP
         throw new UnrecoverableError(error.message);
       }
       if (isLastAttempt(job)) {
-        await fail(run, startedAt, `The run failed after ${job.attemptsMade + 1} attempts: ${describe(error)}`);
+        await fail(run, startedAt, `The run failed after ${job.attemptsMade + 1} attempts: ${errorMessage(error)}`);
         await trialEnded(run);
       }
       throw error;

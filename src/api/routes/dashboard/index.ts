@@ -18,6 +18,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../../errors/app-error.ts';
 import { loadBrowserModules, type BrowserFile } from './browser-modules.ts';
 import { contractsModule } from './contracts-module.ts';
+import { matchesEtag } from '../etag.ts';
 
 const dashboardDirectory = new URL('../../../dashboard/', import.meta.url);
 /** Where index.html takes the libraries' stylesheets, import map and preloads. */
@@ -92,8 +93,7 @@ export async function dashboardRoutes(app: FastifyInstance): Promise<void> {
       .header('x-content-type-options', 'nosniff')
       .header('referrer-policy', 'no-referrer')
       .header('content-security-policy', policy);
-    const ifNoneMatch = request.headers['if-none-match'];
-    if (ifNoneMatch?.split(',').some((tag) => tag.trim().replace(/^W\//, '') === asset.etag)) return reply.code(304).send();
+    if (matchesEtag(request.headers['if-none-match'], asset.etag)) return reply.code(304).send();
     return reply.send(asset.body);
   };
 

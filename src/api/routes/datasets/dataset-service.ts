@@ -8,6 +8,7 @@ import { cursorPage, type PageQuery } from '../cursor-page.ts';
 import { assertDeleted } from '../deletion-answer.ts';
 import { readCsvUpload, tooLarge, type CsvBody, type DatasetUploadLimits } from './csv-upload.ts';
 import type { DatasetDataView, UploadQuery } from './dataset-view.ts';
+import { errorMessage } from '../../../core/error-message.ts';
 
 export interface DatasetServiceDependencies {
   readonly datasets: DatasetRepository;
@@ -44,7 +45,7 @@ export function createDatasetService({ datasets, limits, deletion }: DatasetServ
       try {
         dataset = materializeDataset(source);
       } catch (error) {
-        const message = error instanceof Error ? error.message : String(error);
+        const message = errorMessage(error);
         throw new AppError(422, 'invalid_dataset', 'The dataset is invalid', {
           detail: `The dataset is invalid: ${message}.`,
           errors: [{ path: '', message, code: 'invalid_dataset' }],

@@ -15,6 +15,7 @@ import {
   toDatasetView,
   uploadQuerySchema,
 } from './dataset-view.ts';
+import { pageQueryShape } from '../cursor-page.ts';
 
 export interface DatasetRoutesOptions {
   readonly datasetService: DatasetService;
@@ -60,8 +61,7 @@ export async function datasetRoutes(app: FastifyInstance, { datasetService, limi
       description: 'Newest first, with cursor pagination; descriptions only.',
       tags: ['datasets'],
       querystring: z.strictObject({
-        limit: z.coerce.number().int().min(1).max(200).default(50),
-        cursor: z.string().min(1).optional(),
+        ...pageQueryShape,
       }),
       response: { 200: datasetListSchema, ...problemResponses(400, 401, 429) },
     },

@@ -6,6 +6,7 @@
 import { createObjective, type Objective, type ResolvedObjectiveSpec } from '../../../core/objectives/index.ts';
 import { AppError } from '../../errors/app-error.ts';
 import type { ErrorCode } from '../../errors/error-catalogue.ts';
+import { errorMessage } from '../../../core/error-message.ts';
 
 const unprocessable = (code: ErrorCode, title: string, path: string, message: string) =>
   new AppError(422, code, title, { detail: `${path}: ${message}`, errors: [{ path, message, code }] });
@@ -16,7 +17,7 @@ export function buildObjective(spec: ResolvedObjectiveSpec, path: string): Objec
   try {
     objective = createObjective(spec);
   } catch (error) {
-    throw unprocessable('invalid_objective', 'The objective cannot be built', path, error instanceof Error ? error.message : String(error));
+    throw unprocessable('invalid_objective', 'The objective cannot be built', path, errorMessage(error));
   }
   assertFiniteStart(objective, spec, path);
   return objective;

@@ -7,6 +7,7 @@ import { principalOf } from '../../plugins/authentication.ts';
 import type { ObjectiveService } from './objective-service.ts';
 import { toObjectiveView } from './objective-service.ts';
 import { objectiveCheckSchema, objectiveListSchema, objectiveRequestSchema, objectiveViewSchema } from './objective-view.ts';
+import { pageQueryShape } from '../cursor-page.ts';
 
 export async function objectiveRoutes(app: FastifyInstance, { objectiveService }: { objectiveService: ObjectiveService }): Promise<void> {
   const routes = app.withTypeProvider<ZodTypeProvider>();
@@ -41,8 +42,7 @@ export async function objectiveRoutes(app: FastifyInstance, { objectiveService }
       description: 'Newest first, with cursor pagination.',
       tags: ['objectives'],
       querystring: z.strictObject({
-        limit: z.coerce.number().int().min(1).max(200).default(50),
-        cursor: z.string().min(1).optional(),
+        ...pageQueryShape,
       }),
       response: { 200: objectiveListSchema, ...problemResponses(400, 401, 429) },
     },

@@ -10,6 +10,7 @@ import type { RunService } from './run-service.ts';
 import { runStatusSchema } from '../../../contracts/run-status.ts';
 import { runViewSchema } from '../../../contracts/run-view.ts';
 import { runViewSerializerCompiler, toRunView } from './run-view.ts';
+import { pageQueryShape } from '../cursor-page.ts';
 
 const runListSchema = z
   .object({
@@ -55,8 +56,7 @@ export async function runRoutes(app: FastifyInstance, { runService }: { runServi
         objectiveType: z.enum(['expression', 'benchmark', 'model']).optional().describe('Only runs whose objective is of this kind.'),
         search: z.string().min(1).max(200).optional()
           .describe("Only runs whose optimizer name, expression, benchmark or model name contains this text, or whose id it is."),
-        limit: z.coerce.number().int().min(1).max(200).default(50),
-        cursor: z.string().min(1).optional(),
+        ...pageQueryShape,
       }),
       response: { 200: runListSchema, 304: notModifiedSchema, ...problemResponses(400, 401, 429) },
     },

@@ -17,6 +17,7 @@ import { problemResponses } from '../../errors/problem.ts';
 import { principalOf } from '../../plugins/authentication.ts';
 import { buildObjective, runObjectiveSpec, unprocessable, type RunObjectiveSources } from './run-objective.ts';
 import type { RunService } from './run-service.ts';
+import { largestStep } from '../../../contracts/metric-fields.ts';
 
 export const maxLandscapeResolution = 200;
 /** Objective evaluations × training rows one request may cost (model objectives on data). */
@@ -124,7 +125,7 @@ const finitePair = (values: readonly (number | null)[] | null | undefined): [num
 /** Start, recorded trajectory, final parameters and known minimum: what the default grid frames. */
 async function framedPoints(metricsQuery: MetricsQuery, run: Run, objective: Objective): Promise<[number, number][]> {
   const points: [number, number][] = [[objective.initial[0]!, objective.initial[1]!]];
-  const rows = await metricsQuery.rows(run.id, { fields: ['params'], from: 1, to: 2_147_483_647, afterStep: 0, limit: trajectoryRowLimit });
+  const rows = await metricsQuery.rows(run.id, { fields: ['params'], from: 1, to: largestStep, afterStep: 0, limit: trajectoryRowLimit });
   for (const row of rows) {
     const pair = finitePair(row.params);
     if (pair) points.push(pair);

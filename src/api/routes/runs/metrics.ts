@@ -10,7 +10,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { MetricsExport } from '../../../db/metrics-export.ts';
 import type { MetricsQuery } from '../../../db/metrics-query.ts';
-import { metricFields, type MetricField } from '../../../contracts/metric-fields.ts';
+import { largestStep, metricFields, type MetricField } from '../../../contracts/metric-fields.ts';
 import type { SharedPages } from '../../../queue/shared-pages.ts';
 import { AppError } from '../../errors/app-error.ts';
 import { problemResponses } from '../../errors/problem.ts';
@@ -22,14 +22,13 @@ import { metricsCsv } from './metrics-csv.ts';
 import { isFinalRunStatus } from '../../../contracts/run-status.ts';
 
 const defaultFields = metricFields.filter((field) => field !== 'params');
-const maxStep = 2_147_483_647;
 const defaultLimit = 1000;
 
 /** A page's cursor is the last step it holds; anything else (not a step, beyond the last possible one) is a 400 `invalid_cursor`. */
 function stepAfter(cursor: string | undefined): number {
   if (cursor === undefined) return 0;
   const step = /^\d{1,10}$/.test(cursor) ? Number(cursor) : NaN;
-  if (step <= maxStep) return step;
+  if (step <= largestStep) return step;
   throw new AppError(400, 'invalid_cursor', 'Invalid cursor', {
     detail: 'The cursor is not one this API returned; start again without it.',
     errors: [{ path: 'cursor', message: 'Not a cursor returned by this API.', code: 'invalid_cursor' }],
@@ -51,8 +50,8 @@ const fieldsSchema = z
 
 const querySchema = z.strictObject({
   fields: fieldsSchema.optional(),
-  from: z.coerce.number().int().min(1).max(maxStep).optional().describe('First step (inclusive).'),
-  to: z.coerce.number().int().min(1).max(maxStep).optional().describe('Last step (inclusive).'),
+  from: z.coerce.number().int().min(1).max(largestStep).optional().describe('First step (inclusive).'),
+  to: z.coerce.number().int().min(1).max(largestStep).optional().describe('Last step (inclusive).'),
   limit: z.coerce.number().int().min(1).max(10_000).optional()
     .describe('Rows per page (without `maxPoints`); default 1000 for JSON. CSV and JSON lines without `limit`, `cursor` or `maxPoints` stream every row of the range.'),
   cursor: z.string().optional().describe('`nextCursor` of the previous page.'),
@@ -137,7 +136,7 @@ export async function runMetricsRoutes(
     if (matchesEtag(request.headers['if-none-match'], etag)) return notModified(reply);
 
     const from = query.from ?? 1;
-    const to = Math.min(query.to ?? maxStep, Math.max(lastStep, from));
+    const to = Math.min(query.to ?? largestStep, Math.max(lastStep, from));
     if (format !== 'json' && query.limit === undefined && query.cursor === undefined && query.maxPoints === undefined) {
       // A whole range: streamed from PostgreSQL as it is read, never held in memory or cached.
       return sendStream(reply, contentTypes[format], await metricsExport.open(run.id, { fields, from, to, format }));

@@ -10,6 +10,7 @@ import type { ObjectiveRepository } from '../../../db/objectives.ts';
 import type { Run } from '../../../db/runs.ts';
 import { AppError } from '../../errors/app-error.ts';
 import type { ErrorCode } from '../../errors/error-catalogue.ts';
+import { errorMessage } from '../../../core/error-message.ts';
 
 export interface RunObjectiveSources {
   readonly objectives: ObjectiveRepository;
@@ -19,7 +20,6 @@ export interface RunObjectiveSources {
 export const unprocessable = (code: ErrorCode, title: string, detail: string, path = 'objective') =>
   new AppError(422, code, title, { detail, errors: [{ path, message: detail, code }] });
 
-const describe = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 /** The run's objective spec, a stored objective's definition in place of its reference. */
 export async function runObjectiveSpec({ objectives }: RunObjectiveSources, run: Run): Promise<ObjectiveSpec> {
@@ -33,12 +33,12 @@ export async function runObjectiveSpec({ objectives }: RunObjectiveSources, run:
 /** Builds the objective of `spec` for the run's tenant, its datasets resolved. */
 export async function buildObjective({ datasets }: RunObjectiveSources, run: Run, spec: ObjectiveSpec): Promise<Objective> {
   const resolved = await datasets.resolveDatasetReferences(spec, run.tenantId).catch((error: unknown) => {
-    if (isPermanentDatasetError(error)) throw unprocessable('invalid_objective', 'The objective cannot be built', describe(error));
+    if (isPermanentDatasetError(error)) throw unprocessable('invalid_objective', 'The objective cannot be built', errorMessage(error));
     throw error;
   });
   try {
     return createObjective(resolved);
   } catch (error) {
-    throw unprocessable('invalid_objective', 'The objective cannot be built', `The objective cannot be built: ${describe(error)}`);
+    throw unprocessable('invalid_objective', 'The objective cannot be built', `The objective cannot be built: ${errorMessage(error)}`);
   }
 }

@@ -17,8 +17,7 @@ import { cursorPage } from '../cursor-page.ts';
 import { assertDeleted } from '../deletion-answer.ts';
 import type { ObjectiveService } from '../objectives/objective-service.ts';
 import { resultWithoutParams } from '../../../contracts/run-result.ts';
-
-const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { isUuid } from '../../../db/uuid.ts';
 
 export interface RunServiceDependencies {
   readonly runs: RunRepository;
@@ -43,7 +42,7 @@ const asStored = (value: unknown): unknown => JSON.parse(JSON.stringify(value));
 
 export function createRunService({ runs, runsQueue, runEnqueuer, objectives, redis, queuePrefix, deletion, strandedRuns }: RunServiceDependencies) {
   async function get(tenantId: string, id: string): Promise<Run> {
-    const run = uuidPattern.test(id) ? await runs.findForTenant(tenantId, id) : null;
+    const run = isUuid(id) ? await runs.findForTenant(tenantId, id) : null;
     if (!run) throw notFound('Run', `There is no run ${id}.`);
     return run;
   }

@@ -8,6 +8,7 @@ import { problemResponses } from '../../errors/problem.ts';
 import { principalOf } from '../../plugins/authentication.ts';
 import type { SweepService } from './sweep-service.ts';
 import { trialsCsv } from './sweep-view.ts';
+import { pageQueryShape } from '../cursor-page.ts';
 
 const sweepListSchema = z
   .object({
@@ -56,8 +57,7 @@ export async function sweepRoutes(app: FastifyInstance, { sweepService }: { swee
       tags: ['sweeps'],
       querystring: z.strictObject({
         status: sweepStatusSchema.optional(),
-        limit: z.coerce.number().int().min(1).max(200).default(50),
-        cursor: z.string().min(1).optional(),
+        ...pageQueryShape,
       }),
       response: { 200: sweepListSchema, ...problemResponses(400, 401, 429) },
     },

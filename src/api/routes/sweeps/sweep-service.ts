@@ -15,8 +15,7 @@ import { cursorPage } from '../cursor-page.ts';
 import type { ObjectiveService } from '../objectives/objective-service.ts';
 import { toSweepView, toTrialView } from './sweep-view.ts';
 import { resultWithoutParams } from '../../../contracts/run-result.ts';
-
-const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { isUuid } from '../../../db/uuid.ts';
 
 export interface SweepServiceDependencies {
   readonly sweeps: SweepRepository;
@@ -54,7 +53,7 @@ const encodeOffset = (offset: number) => Buffer.from(String(offset)).toString('b
 
 export function createSweepService({ sweeps, sweepsQueue, objectives, redis, queuePrefix }: SweepServiceDependencies) {
   async function find(tenantId: string, id: string): Promise<SweepRow> {
-    const sweep = uuidPattern.test(id) ? await sweeps.findForTenant(tenantId, id) : null;
+    const sweep = isUuid(id) ? await sweeps.findForTenant(tenantId, id) : null;
     if (!sweep) throw notFound('Sweep', `There is no sweep ${id}.`);
     return sweep;
   }

@@ -1,7 +1,7 @@
 /** Opaque list cursors: base64url of the last item's (createdAt, id). */
 import { z } from 'zod';
-import type { RunCursor } from '../../../db/runs.ts';
-import { AppError } from '../../errors/app-error.ts';
+import type { RunCursor } from '../../db/runs.ts';
+import { AppError } from '../errors/app-error.ts';
 
 const cursorSchema = z.tuple([z.iso.datetime(), z.uuid()]);
 
