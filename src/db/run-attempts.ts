@@ -18,6 +18,8 @@ export interface RunAttempt {
   readonly spec: unknown;
   /** The sweep of a trial; null for a run of its own. */
   readonly sweepId: string | null;
+  /** That sweep's spec (its pruner decides in the worker), read with the run: null for a run of its own. */
+  readonly sweepSpec: unknown;
   /** The newest checkpoint (only the newest is kept), as the worker serialised it. */
   readonly checkpoint: { readonly step: number; readonly state: unknown } | null;
 }
@@ -26,6 +28,7 @@ const readStatement = {
   name: 'run-attempts-read',
   text: `
   SELECT id, tenant_id AS "tenantId", spec, sweep_id AS "sweepId",
+         (SELECT sweeps.spec FROM sweeps WHERE sweeps.id = runs.sweep_id) AS "sweepSpec",
          (SELECT json_build_object('step', step, 'state', state) FROM checkpoints
            WHERE run_id = runs.id ORDER BY step DESC LIMIT 1) AS checkpoint
     FROM runs WHERE id = ANY($1::uuid[]) AND status IN ('queued', 'running')`,

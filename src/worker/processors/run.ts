@@ -28,7 +28,6 @@ import { runJobDataSchema, type RunJobData } from '../../queue/runs-queue.ts';
 import { isInfrastructureError, WorkerStoppingError } from '../outages.ts';
 import { defaultSliceSettings, driveRun, type SlicedRun, type SliceSettings } from './run-slices.ts';
 import type { SweepSpec } from '../../contracts/sweep-spec.ts';
-import { createSweepRepository } from '../../db/sweeps.ts';
 import { publishSweepEvent } from '../../queue/sweep-events.ts';
 import { wakeSweep, type SweepsQueue } from '../../queue/sweeps-queue.ts';
 import { createTrialPruning } from '../sweeps/trial-pruning.ts';
@@ -116,14 +115,10 @@ export function createRunProcessor(dependencies: RunProcessorDependencies): RunP
     }
   }
 
-  const sweeps = createSweepRepository(pool);
-
-  /** A trial's pruning, from its sweep's spec; null for a run of its own or a sweep without a pruner. */
-  async function trialPruning(run: RunAttempt, sliced: SlicedRun) {
-    if (run.sweepId === null) return null;
-    const sweep = await sweeps.findById(run.sweepId);
-    if (!sweep) return null;
-    return createTrialPruning(pool, { sweepId: run.sweepId, runId: run.id, spec: sweep.spec as SweepSpec, recordEvery: sliced.recordEvery });
+  /** A trial's pruning, from its sweep's spec (read with the run); null for a run of its own or a sweep without a pruner. */
+  function trialPruning(run: RunAttempt, sliced: SlicedRun) {
+    if (run.sweepId === null || run.sweepSpec === null) return null;
+    return createTrialPruning(pool, { sweepId: run.sweepId, runId: run.id, spec: run.sweepSpec as SweepSpec, recordEvery: sliced.recordEvery });
   }
 
   /** A trial ended (or may have: a stale write): its sweep's coordinator decides what comes next. */
@@ -153,7 +148,7 @@ export function createRunProcessor(dependencies: RunProcessorDependencies): RunP
     let sliced: SlicedRun | undefined;
     try {
       sliced = await prepare(run, startedAt);
-      await driveRun(sliceDependencies, { ...sliced, pruning: await trialPruning(run, sliced), stopping });
+      await driveRun(sliceDependencies, { ...sliced, pruning: trialPruning(run, sliced), stopping });
       await trialEnded(run);
     } catch (error) {
       // Another attempt took the run over, or it ended (cancelled, failed) meanwhile: nothing left to do here.
