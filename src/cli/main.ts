@@ -13,6 +13,12 @@ export interface Command {
 const commands: Record<string, () => Promise<{ command: Command }>> = {
   run: () => import('./commands/run.ts'),
   sweep: () => import('./commands/sweep.ts'),
+  submit: () => import('./commands/submit.ts'),
+  status: () => import('./commands/status.ts'),
+  watch: () => import('./commands/watch.ts'),
+  runs: () => import('./commands/runs.ts'),
+  metrics: () => import('./commands/metrics.ts'),
+  cancel: () => import('./commands/cancel.ts'),
   start: () => import('./commands/start.ts'),
   serve: () => import('./commands/serve.ts'),
   worker: () => import('./commands/worker.ts'),

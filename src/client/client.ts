@@ -11,7 +11,7 @@ import type { paths } from './openapi-types.ts';
 import { problemOf } from './problem-error.ts';
 import { retryingFetch, type RetryOptions } from './retry.ts';
 import type {
-  MetricRow, MetricsPage, MetricsQuery, Run, RunEvent, RunListQuery, RunSpecInput, Sweep, SweepListQuery, SweepSpecInput, Trial, TrialListQuery,
+  MetricRow, MetricsPage, MetricsQuery, Run, RunEvent, RunListQuery, RunSpecInput, Sweep, SweepEvent, SweepListQuery, SweepSpecInput, Trial, TrialListQuery,
 } from './types.ts';
 
 export interface ClientOptions {
@@ -25,9 +25,9 @@ export interface ClientOptions {
   readonly fetch?: (request: Request) => Promise<Response>;
 }
 
-export interface WaitOptions extends FollowOptions {
-  /** Told every event of the run as it arrives (progress, metrics, status). */
-  readonly onEvent?: (event: RunEvent) => void;
+export interface WaitOptions<Event = RunEvent> extends FollowOptions {
+  /** Told every event as it arrives (for a run: status, progress, metrics). */
+  readonly onEvent?: (event: Event) => void;
 }
 
 export interface SubmitOptions {
@@ -76,6 +76,11 @@ export function createClient(options: ClientOptions) {
     return followServerEvents(open, follow) as AsyncGenerator<RunEvent>;
   }
 
+  function sweepEvents(id: string, follow: FollowOptions = {}): AsyncGenerator<SweepEvent> {
+    const open = async () => (await dataOf(api.GET('/v1/sweeps/{id}/events', { params: path(id), parseAs: 'stream', signal: follow.signal })))!;
+    return followServerEvents(open, follow) as AsyncGenerator<SweepEvent>;
+  }
+
   return {
     api,
 
@@ -111,14 +116,21 @@ export function createClient(options: ClientOptions) {
         const page = (await dataOf(api.GET('/v1/runs/{id}/metrics', { params: { ...path(id), query: { ...query, cursor, format: 'json' } } }))) as MetricsPage;
         return { items: page.points as MetricRow[], nextCursor: page.nextCursor };
       }),
-    /** Every recorded step of the run (or of `from`–`to`) as one CSV document with a header row. */
-    metricsCsv: async (id: string, query: Pick<MetricsQuery, 'fields' | 'from' | 'to'> = {}): Promise<string> =>
+    /** Every recorded step of the run (or of `from`–`to`; or `maxPoints` buckets) as one CSV document with a header row. */
+    metricsCsv: async (id: string, query: Pick<MetricsQuery, 'fields' | 'from' | 'to' | 'maxPoints'> = {}): Promise<string> =>
       (await dataOf(api.GET('/v1/runs/{id}/metrics', { params: { ...path(id), query: { ...query, format: 'csv' } }, parseAs: 'text' }))) as string,
 
     submitSweep: (spec: SweepSpecInput, submit?: SubmitOptions): Promise<Sweep> =>
       dataOf(api.POST('/v1/sweeps', { body: spec, params: { header: idempotency(submit) } })),
     getSweep: (id: string): Promise<Sweep> => dataOf(api.GET('/v1/sweeps/{id}', { params: path(id) })),
     cancelSweep: (id: string): Promise<Sweep> => dataOf(api.POST('/v1/sweeps/{id}/cancel', { params: path(id) })),
+    /** The sweep's live events (its rounds, its trials' ends), ending with `end` once it has finished. */
+    sweepEvents,
+    /** Follows the sweep's events until it has finished, then answers its final view. */
+    async waitForSweep(id: string, wait: WaitOptions<SweepEvent> = {}): Promise<Sweep> {
+      for await (const event of sweepEvents(id, wait)) wait.onEvent?.(event);
+      return dataOf(api.GET('/v1/sweeps/{id}', { params: path(id) }));
+    },
     sweeps: (query: SweepListQuery = {}): AsyncGenerator<Sweep> =>
       everyPage(async (cursor) => {
         const page = await dataOf(api.GET('/v1/sweeps', { params: { query: { ...query, cursor } } }));

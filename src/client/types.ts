@@ -14,6 +14,8 @@ export type MetricsQuery = Omit<NonNullable<paths['/v1/runs/{id}/metrics']['get'
 export type MetricsPage = Schemas['MetricsPage'];
 export type MetricRow = Schemas['MetricRow'];
 export type Sweep = Schemas['Sweep'];
+export type SweepStatus = Schemas['SweepStatus'];
+export type SweepResult = Schemas['SweepResult'];
 export type SweepSpecInput = paths['/v1/sweeps']['post']['requestBody']['content']['application/json'];
 export type SweepListQuery = Omit<NonNullable<paths['/v1/sweeps']['get']['parameters']['query']>, 'cursor'>;
 export type Trial = Schemas['Trial'];
@@ -24,4 +26,10 @@ export type RunEvent =
   | { readonly type: 'status'; readonly data: { runId: string; status: RunStatus; result: RunResult | null } }
   | { readonly type: 'progress'; readonly data: { runId: string; progress: RunProgress; earlyStopping: EarlyStoppingState | null } }
   | { readonly type: 'metrics'; readonly data: { runId: string; firstStep: number; lastStep: number; count: number; rows: MetricRow[] } }
+  | { readonly type: 'end'; readonly data: Record<string, never> };
+
+/** The messages of `GET /v1/sweeps/{id}/events` (see its description in openapi.yaml). */
+export type SweepEvent =
+  | { readonly type: 'sweep'; readonly data: { sweepId: string; status: SweepStatus; result: SweepResult | null } }
+  | { readonly type: 'trial'; readonly data: { sweepId: string; runId: string; trialNumber: number | null; status: string } }
   | { readonly type: 'end'; readonly data: Record<string, never> };

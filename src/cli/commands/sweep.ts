@@ -10,14 +10,15 @@ import type { Command } from '../main.ts';
 import { toFieldIssues } from '../../contracts/issues.ts';
 import { runSpecSchema } from '../../contracts/run-spec.ts';
 import { settleSweepSpec, sweepSpecSchema } from '../../contracts/sweep-spec.ts';
-import type { TrialView } from '../../contracts/sweep-view.ts';
 import { runStatusRegistry } from '../../contracts/run-status.ts';
 import { isObjectiveReference } from '../../core/training/index.ts';
 import { DataFileError, readDataFiles } from '../data-files.ts';
 import { ProgressBar } from '../progress-bar.ts';
+import { formatParameters, formatValue, leaderboardText } from '../sweep/leaderboard-text.ts';
 import { runLocalSweep } from '../sweep/local-sweep.ts';
 
 const help = `Usage: descent sweep <spec.json | -> [options]
+       descent sweep <spec.json | -> --remote [--wait] [--json] [--url URL] [--key KEY]
 
 Runs a sweep spec (the body of POST /v1/sweeps) locally, with no services: the same samplers,
 pruners and budget as the service, trials run in parallel on threads. "-" reads the spec from
@@ -38,6 +39,13 @@ Options:
 Without --jsonl: a progress bar on stderr (when it is a terminal), then why the sweep ended and
 the leaderboard, best first, with each pruned trial's reason. Ctrl-C stops the running trials
 and still prints the leaderboard.
+
+With --remote, the sweep is submitted to a running Descent (POST /v1/sweeps), which runs its
+trials on its workers, and its id is printed; with --wait it is followed to its end (a progress
+bar of trials ended), then printed as above (--json: {"sweep", "trials"} on one line). The
+server and key come from --url and --key, or DESCENT_URL and DESCENT_API_KEY; a problem is
+printed as one line "descent sweep: <status> <code>: <detail>" and exits 3, an unreachable
+server exits 4 (see 'descent submit --help').
 
 Exit status: 0 when the sweep ran (whatever its trials did), 1 when it failed (more failed trials
 than budget.maxFailedTrials), 2 for bad input (unreadable file, invalid JSON, a spec that does
@@ -83,19 +91,11 @@ async function readSpecText(file: string): Promise<string> {
   }
 }
 
-const formatValue = (value: number | null) => (value === null ? '—' : String(Number(value.toPrecision(6))));
-const formatParameters = (parameters: TrialView['parameters']) => Object.entries(parameters).map(([name, value]) => `${name}=${value}`).join(' ');
-
-function leaderboardText(trials: readonly TrialView[]): string {
-  const lines = ['rank  trial  status         value         parameters'];
-  trials.forEach((trial, index) => {
-    lines.push(`${String(index + 1).padStart(4)}  ${String(trial.trialNumber).padStart(5)}  ${trial.status.padEnd(13)}  ${formatValue(trial.value).padEnd(12)}  ${formatParameters(trial.parameters)}`);
-    if (trial.status === 'pruned' || trial.status === 'failed') lines.push(`${' '.repeat(13)}${trial.message}`);
-  });
-  return `${lines.join('\n')}\n`;
-}
-
 async function execute(args: string[]): Promise<number> {
+  if (args.includes('--remote')) {
+    const { executeRemoteSweep } = await import('../remote/remote-sweep.ts');
+    return executeRemoteSweep(args.filter((arg) => arg !== '--remote'));
+  }
   let options: Options;
   let text: string;
   try {
@@ -164,4 +164,4 @@ async function execute(args: string[]): Promise<number> {
   return outcome.status === 'failed' ? 1 : 0;
 }
 
-export const command: Command = { summary: 'run a sweep spec locally, with no services', help, execute };
+export const command: Command = { summary: 'run a sweep spec locally, with no services (--remote: on a running Descent)', help, execute };

@@ -1,0 +1,55 @@
+/** `descent metrics ID`: a remote run's recorded steps, as JSON lines or CSV. */
+import type { Command } from '../main.ts';
+import { connectionHelp, exitHelp, exitStatus, parseRemote, runRemote, UsageError } from '../remote/remote-command.ts';
+
+const help = `Usage: descent metrics <run id> [options]
+
+Prints every recorded step of a run on a running Descent, in step order: one JSON object per
+line (step, then the fields), or CSV with a header row.
+
+Options:
+  --csv            CSV instead of JSON lines.
+  --max-points N   At most N buckets (mean, min and max of each field per bucket) instead of
+                   every step: a long run's curve in a few rows.
+  --fields LIST    Comma-separated fields (default: all but params): loss, valLoss,
+                   valAccuracy, gradNorm, learningRate, updateNorm, epoch, elapsedSeconds, params.
+  --from STEP      First step (inclusive).
+  --to STEP        Last step (inclusive).
+${connectionHelp}
+  -h, --help       This text.
+
+${exitHelp()}`;
+
+const options = {
+  csv: { type: 'boolean' },
+  'max-points': { type: 'string' },
+  fields: { type: 'string' },
+  from: { type: 'string' },
+  to: { type: 'string' },
+} as const;
+
+function wholeNumber(name: string, text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 1) throw new UsageError(`--${name} takes a whole number of at least 1`);
+  return value;
+}
+
+export const command: Command = {
+  summary: "print a run's recorded steps from a running Descent (JSON lines or CSV)",
+  help,
+  execute: (args) => runRemote('metrics', async () => {
+    const { values, positionals, client } = parseRemote(args, options, { names: 'one run id', count: 1 });
+    const [id] = positionals;
+    const query = { fields: values.fields, from: wholeNumber('from', values.from), to: wholeNumber('to', values.to) };
+    const maxPoints = wholeNumber('max-points', values['max-points']);
+    if (values.csv) {
+      process.stdout.write(await client.metricsCsv(id, { ...query, maxPoints }));
+    } else if (maxPoints !== undefined) {
+      for (const point of (await client.metrics(id, { ...query, maxPoints })).points) process.stdout.write(`${JSON.stringify(point)}\n`);
+    } else {
+      for await (const row of client.metricRows(id, { ...query, limit: 10_000 })) process.stdout.write(`${JSON.stringify(row)}\n`);
+    }
+    return exitStatus.ok;
+  }),
+};

@@ -1,0 +1,56 @@
+/** `descent runs`: lists the runs of a running Descent, newest first. */
+import type { Run, RunStatus } from '../../client/index.ts';
+import type { Command } from '../main.ts';
+import { connectionHelp, exitHelp, exitStatus, formatNumber, parseRemote, runRemote, UsageError } from '../remote/remote-command.ts';
+
+const help = `Usage: descent runs [options]
+
+Lists the key's runs on a running Descent, newest first: id, status, optimizer, steps, final
+loss and when it was submitted.
+
+Options:
+  --status STATUS  Only runs in this status (queued, running, completed, early_stopped,
+                   diverged, failed, cancelled, pruned).
+  --sweep ID       Only the trials of this sweep.
+  --search TEXT    Only runs whose optimizer, expression, benchmark or model contains TEXT.
+  --limit N        At most N runs (default 20; the pages are followed).
+  --json           One JSON line per run (the items of GET /v1/runs).
+${connectionHelp}
+  -h, --help       This text.
+
+${exitHelp()}`;
+
+const options = {
+  status: { type: 'string' },
+  sweep: { type: 'string' },
+  search: { type: 'string' },
+  limit: { type: 'string' },
+  json: { type: 'boolean' },
+} as const;
+
+const line = (run: Run) => [
+  run.id,
+  run.status.padEnd(13),
+  run.spec.optimizer.name.padEnd(10),
+  String(run.result?.steps ?? run.progress?.step ?? 0).padStart(9),
+  formatNumber(run.result?.finalLoss).padStart(12),
+  run.createdAt,
+].join('  ');
+
+export const command: Command = {
+  summary: 'list the runs of a running Descent',
+  help,
+  execute: (args) => runRemote('runs', async () => {
+    const { values, client } = parseRemote(args, options, { names: 'no arguments', count: 0 });
+    const limit = values.limit === undefined ? 20 : Number(values.limit);
+    if (!Number.isInteger(limit) || limit < 1) throw new UsageError('--limit takes a whole number of at least 1');
+    const query = { status: values.status as RunStatus | undefined, sweepId: values.sweep, search: values.search, limit: Math.min(limit, 200) };
+    let count = 0;
+    if (!values.json) process.stdout.write(`${['id'.padEnd(36), 'status'.padEnd(13), 'optimizer'.padEnd(10), 'steps'.padStart(9), 'final loss'.padStart(12), 'created'].join('  ')}\n`);
+    for await (const run of client.runs(query)) {
+      process.stdout.write(`${values.json ? JSON.stringify(run) : line(run)}\n`);
+      if (++count >= limit) break;
+    }
+    return exitStatus.ok;
+  }),
+};

@@ -1,0 +1,41 @@
+/** `descent submit spec.json`: submits a run to a running Descent; with --wait, follows it to its end. */
+import type { RunSpecInput } from '../../client/index.ts';
+import type { Command } from '../main.ts';
+import { followRun, runOutcomeText } from '../remote/follow-run.ts';
+import { connectionHelp, exitHelp, exitStatus, parseRemote, readJsonFile, runExitStatus, runRemote, submissionOptions } from '../remote/remote-command.ts';
+
+const help = `Usage: descent submit <spec.json | -> [--wait] [options]
+
+Submits a run spec (the body of POST /v1/runs; "-" reads it from standard input) to a running
+Descent and prints the run's id. With --wait, follows the run's events to its end, with a
+progress bar on stderr (when it is a terminal), then prints how it ended.
+
+Options:
+  --wait           Follow the run to its end; the exit status says how it ended.
+  --json           Print the run (GET /v1/runs/{id}) as one JSON line instead of text.
+  --no-progress    No progress bar.
+  --idempotency-key KEY
+                   Submitting again with the same key and spec gives the same run (the
+                   client also retries a lost answer with a key of its own).
+${connectionHelp}
+  -h, --help       This text.
+
+${exitHelp(true)}`;
+
+
+export const command: Command = {
+  summary: 'submit a run to a running Descent (--wait: follow it to its end)',
+  help,
+  execute: (args) => runRemote('submit', async () => {
+    const { values, positionals, client } = parseRemote(args, submissionOptions, { names: 'one spec file (a path, or - for standard input)', count: 1 });
+    const spec = (await readJsonFile(positionals[0])) as RunSpecInput;
+    const submitted = await client.submitRun(spec, { idempotencyKey: values['idempotency-key'] });
+    if (!values.wait) {
+      process.stdout.write(`${values.json ? JSON.stringify(submitted) : submitted.id}\n`);
+      return exitStatus.ok;
+    }
+    const run = await followRun(client, submitted.id, process.stderr, !values['no-progress']);
+    process.stdout.write(`${values.json ? JSON.stringify(run) : runOutcomeText(run)}\n`);
+    return runExitStatus(run.status);
+  }),
+};

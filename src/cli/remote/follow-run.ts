@@ -1,0 +1,46 @@
+/**
+ * Follows a remote run's events to its end with a progress bar on a terminal: the step out of
+ * the total, the latest loss, the speed and the time left, redrawn at each `progress` event.
+ */
+import type { DescentClient, Run } from '../../client/index.ts';
+import { ProgressBar, type ProgressStream } from '../progress-bar.ts';
+import { formatNumber } from './remote-command.ts';
+
+function duration(seconds: number): string {
+  if (seconds < 60) return `${Math.ceil(seconds)}s`;
+  if (seconds < 3600) return `${Math.floor(seconds / 60)}m${String(Math.ceil(seconds % 60)).padStart(2, '0')}s`;
+  return `${Math.floor(seconds / 3600)}h${String(Math.floor((seconds % 3600) / 60)).padStart(2, '0')}m`;
+}
+
+export async function followRun(client: DescentClient, id: string, stream: ProgressStream, showProgress: boolean): Promise<Run> {
+  const bar = new ProgressBar(stream);
+  let loss: number | null = null;
+  try {
+    return await client.waitForRun(id, {
+      onEvent: (event) => {
+        if (!showProgress) return;
+        if (event.type === 'metrics') {
+          const last = event.data.rows.at(-1);
+          if (last && typeof last.loss === 'number') loss = last.loss;
+        } else if (event.type === 'progress') {
+          const { step, totalSteps, fraction, stepsPerSecond, etaSeconds } = event.data.progress;
+          const parts = [`step ${step}${totalSteps === null ? '' : `/${totalSteps}`}`];
+          if (loss !== null) parts.push(`loss ${formatNumber(loss)}`);
+          if (stepsPerSecond) parts.push(`${formatNumber(Math.round(stepsPerSecond))} steps/s`);
+          if (etaSeconds !== null && etaSeconds !== undefined) parts.push(`eta ${duration(etaSeconds)}`);
+          bar.update(fraction ?? 0, parts.join('  '));
+        }
+      },
+    });
+  } finally {
+    bar.clear();
+  }
+}
+
+/** The lines that say how a run ended: its status, why, and its loss. */
+export function runOutcomeText(run: Run): string {
+  const { result } = run;
+  if (!result) return `${run.id}  ${run.status}`;
+  const best = result.best ? `, best ${result.best.metric} ${formatNumber(result.best.value)} at step ${result.best.step}` : '';
+  return `${run.id}  ${run.status}: ${result.message}\n  steps ${result.steps}, final loss ${formatNumber(result.finalLoss)}${best}`;
+}

@@ -1,0 +1,126 @@
+/**
+ * What the commands that talk to a running Descent share: the connection options, the exit
+ * statuses a script can rely on, and problems printed as one line with their code.
+ */
+import { parseArgs } from 'node:util';
+import { createClient, ProblemError, type DescentClient } from '../../client/index.ts';
+
+export const exitStatus = {
+  /** Done; with --wait or watch: the run completed or stopped early. */
+  ok: 0,
+  /** The run (or sweep) ended otherwise: diverged, failed, cancelled, pruned. */
+  unsuccessful: 1,
+  /** Bad usage or input: an unknown option, an unreadable file, no API key. */
+  usage: 2,
+  /** Descent answered with a problem (problem+json), printed as one line with its code. */
+  refused: 3,
+  /** Descent could not be reached (after the client's retries). */
+  unreachable: 4,
+} as const;
+
+export const defaultUrl = 'http://127.0.0.1:3000';
+
+export const connectionHelp = `Connection:
+  --url URL        Descent's address (default: $DESCENT_URL, else ${defaultUrl})
+  --key KEY        An API key, from 'descent keys create' (default: $DESCENT_API_KEY)`;
+
+/** The exit statuses in --help; `following` for the commands that follow a run to its end. */
+export function exitHelp(following = false): string {
+  const done = following
+    ? '0 done (with --wait or watch: the run completed or stopped early); 1 the run\nended otherwise (diverged, failed, cancelled, pruned)'
+    : '0 done';
+  return `Exit status: ${done}; 2 bad usage or input; 3 Descent answered with a problem, printed on
+stderr as one line "descent <command>: <status> <code>: <detail>"; 4 Descent could not be reached.`;
+}
+
+export class UsageError extends Error {}
+
+/** The options of the commands that submit (submit, sweep --remote). */
+export const submissionOptions = {
+  wait: { type: 'boolean' },
+  json: { type: 'boolean' },
+  'no-progress': { type: 'boolean' },
+  'idempotency-key': { type: 'string' },
+} as const;
+
+type OptionKinds = Record<string, { type: 'string' | 'boolean'; short?: string }>;
+
+export interface RemoteArguments<Options extends OptionKinds> {
+  readonly values: { [Name in keyof Options]?: Options[Name]['type'] extends 'boolean' ? boolean : string };
+  readonly positionals: string[];
+  readonly client: DescentClient;
+  readonly url: string;
+}
+
+/** Parses the command's options beside --url and --key, and makes the client. */
+export function parseRemote<Options extends OptionKinds>(
+  args: string[],
+  options: Options,
+  positionals: { readonly names: string; readonly count: number },
+  env: NodeJS.ProcessEnv = process.env,
+): RemoteArguments<Options> {
+  let parsed;
+  try {
+    parsed = parseArgs({ args, options: { ...options, url: { type: 'string' }, key: { type: 'string' } }, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new UsageError((error as Error).message.split('\n')[0]);
+  }
+  const { url: urlOption, key: keyOption, ...values } = parsed.values as Record<string, string | boolean | undefined>;
+  if (parsed.positionals.length !== positionals.count) {
+    throw new UsageError(positionals.count === 0 ? `unexpected argument '${parsed.positionals[0]}'` : `expected ${positionals.names}`);
+  }
+  const url = (urlOption as string | undefined) ?? env.DESCENT_URL ?? defaultUrl;
+  if (!URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol)) throw new UsageError(`--url must be an http(s) address, not '${url}'`);
+  const apiKey = (keyOption as string | undefined) ?? env.DESCENT_API_KEY;
+  if (!apiKey) throw new UsageError('no API key: pass --key or set DESCENT_API_KEY');
+  return { values: values as RemoteArguments<Options>['values'], positionals: parsed.positionals, client: createClient({ url, apiKey }), url };
+}
+
+/** Runs a remote command, turning what went wrong into one line on stderr and an exit status. */
+export async function runRemote(name: string, body: () => Promise<number>): Promise<number> {
+  try {
+    return await body();
+  } catch (error) {
+    if (error instanceof UsageError) {
+      process.stderr.write(`descent ${name}: ${error.message}\nRun 'descent ${name} --help' for usage.\n`);
+      return exitStatus.usage;
+    }
+    if (error instanceof ProblemError) {
+      process.stderr.write(`descent ${name}: ${error.status} ${error.message}\n`);
+      return exitStatus.refused;
+    }
+    if (error instanceof TypeError && error.message === 'fetch failed') {
+      const cause = error.cause instanceof Error ? error.cause.message : 'no answer';
+      process.stderr.write(`descent ${name}: cannot reach Descent: ${cause}\n`);
+      return exitStatus.unreachable;
+    }
+    throw error;
+  }
+}
+
+/** A spec file (or standard input for "-") parsed as JSON. */
+export async function readJsonFile(file: string): Promise<unknown> {
+  const { readFile } = await import('node:fs/promises');
+  let text: string;
+  try {
+    if (file === '-') {
+      const chunks: Buffer[] = [];
+      for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+      text = Buffer.concat(chunks).toString('utf8');
+    } else {
+      text = await readFile(file, 'utf8');
+    }
+  } catch (error) {
+    throw new UsageError(`cannot read ${file}: ${(error as Error).message}`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new UsageError(`${file === '-' ? 'standard input' : file} is not valid JSON: ${(error as Error).message}`);
+  }
+}
+
+/** Exit status of a run that has ended. */
+export const runExitStatus = (status: string): number => (status === 'completed' || status === 'early_stopped' ? exitStatus.ok : exitStatus.unsuccessful);
+
+export const formatNumber = (value: number | null | undefined): string => (value === null || value === undefined ? '—' : String(Number(value.toPrecision(6))));

@@ -1,0 +1,47 @@
+/**
+ * `descent sweep spec.json --remote`: submits the sweep to a running Descent, which runs its
+ * trials on its workers; with --wait, follows it to its end and prints its leaderboard.
+ */
+import type { Sweep, SweepSpecInput, Trial } from '../../client/index.ts';
+import { ProgressBar } from '../progress-bar.ts';
+import { formatParameters, formatValue, leaderboardText } from '../sweep/leaderboard-text.ts';
+import { exitStatus, parseRemote, readJsonFile, runRemote, submissionOptions } from './remote-command.ts';
+
+
+function outcomeText(sweep: Sweep, trials: readonly Trial[]): string {
+  const best = sweep.best;
+  return `Sweep ${sweep.id} ${sweep.status}: ${sweep.result?.message ?? ''}\n`
+    + `Best: ${best ? `trial ${best.trialNumber}, ${sweep.spec.metric.name} ${formatValue(best.value)}, ${formatParameters(best.parameters)}` : '—'}\n`
+    + `Seed: ${sweep.spec.sampler.seed} (set sampler.seed to replay this sweep)\n\n${leaderboardText(trials)}`;
+}
+
+export function executeRemoteSweep(args: string[]): Promise<number> {
+  return runRemote('sweep', async () => {
+    const { values, positionals, client } = parseRemote(args, submissionOptions, { names: 'one spec file (a path, or - for standard input)', count: 1 });
+    const spec = (await readJsonFile(positionals[0])) as SweepSpecInput;
+    const submitted = await client.submitSweep(spec, { idempotencyKey: values['idempotency-key'] });
+    if (!values.wait) {
+      process.stdout.write(`${values.json ? JSON.stringify(submitted) : submitted.id}\n`);
+      return exitStatus.ok;
+    }
+    const bar = new ProgressBar(process.stderr);
+    let sweep: Sweep;
+    try {
+      let ended = 0;
+      sweep = await client.waitForSweep(submitted.id, {
+        onEvent: (event) => {
+          if (event.type !== 'trial' || values['no-progress']) return;
+          ended += 1;
+          const maxTrials = submitted.progress.maxTrials;
+          bar.update(ended / maxTrials, `trial ${ended}/${maxTrials}`);
+        },
+      });
+    } finally {
+      bar.clear();
+    }
+    const trials: Trial[] = [];
+    for await (const trial of client.trials(sweep.id, { limit: 200 })) trials.push(trial);
+    process.stdout.write(values.json ? `${JSON.stringify({ sweep, trials })}\n` : outcomeText(sweep, trials));
+    return sweep.status === 'completed' ? exitStatus.ok : exitStatus.unsuccessful;
+  });
+}

@@ -1,0 +1,108 @@
+/** The remote commands of `descent` against a running Descent: output, exit statuses, problems. */
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../../cli/capture.ts';
+import { useLiveDescent } from './live-descent.ts';
+
+const spec = {
+  objective: { type: 'expression', expression: '(x - 1)^2 + 10*(y + 2)^2', variables: ['x', 'y'], initial: [4, 3] },
+  optimizer: { name: 'adam', learningRate: 0.05 },
+  training: { maxSteps: 400 },
+};
+
+describe('descent submit, status, watch, runs, metrics, cancel, sweep --remote', () => {
+  const live = useLiveDescent();
+  let folder: string;
+  const connection = () => ['--url', live.url, '--key', live.apiKey];
+  const file = async (name: string, body: unknown) => {
+    const path = join(folder, name);
+    await writeFile(path, JSON.stringify(body));
+    return path;
+  };
+
+  beforeAll(async () => {
+    folder = await mkdtemp(join(tmpdir(), 'descent-remote-'));
+  });
+
+  it('submits a run and prints its id; status and watch follow it to its end', async () => {
+    const submitted = await runCli(['submit', await file('run.json', spec), ...connection()]);
+    expect(submitted).toMatchObject({ code: 0, stderr: '' });
+    const id = submitted.stdout.trim();
+    expect(id).toMatch(/^[0-9a-f-]{36}$/);
+
+    const watched = await runCli(['watch', id, ...connection()]);
+    expect(watched.code).toBe(0);
+    expect(watched.stdout).toMatch(new RegExp(`^${id}  completed: .+\\n  steps 400, final loss `));
+
+    const status = await runCli(['status', id, '--json', ...connection()]);
+    expect(status.code).toBe(0);
+    expect(JSON.parse(status.stdout)).toMatchObject({ id, status: 'completed', result: { steps: 400 } });
+
+    const listed = await runCli(['runs', '--status', 'completed', '--json', ...connection()]);
+    expect(listed.stdout.trim().split('\n').map((line) => JSON.parse(line).id)).toContain(id);
+    const table = await runCli(['runs', '--limit', '1', ...connection()]);
+    expect(table.stdout.split('\n')[0]).toMatch(/^id +status +optimizer +steps +final loss +created$/);
+    expect(table.stdout.trim().split('\n')).toHaveLength(2);
+
+    const csv = await runCli(['metrics', id, '--csv', ...connection()]);
+    const lines = csv.stdout.trim().split('\n');
+    expect(lines[0]).toMatch(/^step,loss,/);
+    expect(lines).toHaveLength(401);
+    const buckets = await runCli(['metrics', id, '--max-points', '10', ...connection()]);
+    const points = buckets.stdout.trim().split('\n').map((line) => JSON.parse(line));
+    expect(points.length).toBeLessThanOrEqual(10);
+    expect(points[0]).toHaveProperty('lossMin');
+    const rows = await runCli(['metrics', id, '--fields', 'loss', '--from', '391', ...connection()]);
+    expect(rows.stdout.trim().split('\n').map((line) => JSON.parse(line).step)).toEqual([391, 392, 393, 394, 395, 396, 397, 398, 399, 400]);
+  });
+
+  it('prints a problem as one line with its status and code, and exits 3', async () => {
+    const bad = await runCli(['submit', await file('bad.json', { ...spec, training: { maxSteps: 0 } }), '--wait', ...connection()]);
+    expect(bad.code).toBe(3);
+    expect(bad.stdout).toBe('');
+    expect(bad.stderr).toMatch(/^descent submit: 400 validation_failed: .*training\.maxSteps.*\n$/);
+    expect(bad.stderr.trim().split('\n')).toHaveLength(1);
+
+    const missing = await runCli(['status', '00000000-0000-4000-8000-000000000000', ...connection()]);
+    expect(missing).toMatchObject({ code: 3, stderr: expect.stringMatching(/^descent status: 404 not_found: /) });
+    const wrongKey = await runCli(['runs', '--url', live.url, '--key', 'nope']);
+    expect(wrongKey).toMatchObject({ code: 3, stderr: expect.stringMatching(/^descent runs: 401 unauthorized: /) });
+  });
+
+  it('cancels a running run; watch then exits 1, and cancelling again is a 409', async () => {
+    const id = (await runCli(['submit', await file('long.json', { ...spec, training: { maxSteps: 50_000_000 } }), ...connection()])).stdout.trim();
+    const cancelled = await runCli(['cancel', id, ...connection()]);
+    expect(cancelled.code).toBe(0);
+    expect(cancelled.stdout).toMatch(new RegExp(`^${id}  (cancelled|cancelling)\\n$`));
+    const watched = await runCli(['watch', id, ...connection()]);
+    expect(watched.code).toBe(1);
+    expect(watched.stdout).toMatch(new RegExp(`^${id}  cancelled: `));
+    const again = await runCli(['cancel', id, ...connection()]);
+    expect(again).toMatchObject({ code: 3, stderr: expect.stringMatching(/^descent cancel: 409 run_finished: /) });
+  });
+
+  it('exits 2 on bad usage and 4 when Descent cannot be reached', async () => {
+    const noKey = await runCli(['status', 'x', '--url', live.url]);
+    expect(noKey.code).toBe(2);
+    expect(noKey.stderr).toContain('no API key: pass --key or set DESCENT_API_KEY');
+    expect((await runCli(['runs', '--bogus', ...connection()])).code).toBe(2);
+    expect((await runCli(['submit', join(folder, 'absent.json'), ...connection()])).stderr).toMatch(/^descent submit: cannot read /);
+    const unreachable = await runCli(['status', 'x', '--url', 'http://127.0.0.1:9', '--key', 'k']);
+    expect(unreachable.code).toBe(4);
+    expect(unreachable.stderr).toMatch(/^descent status: cannot reach Descent: /);
+  }, 120_000);
+
+  it('runs a sweep on the service with --remote --wait and prints its leaderboard', async () => {
+    const sweepSpec = {
+      base: { ...spec, training: { maxSteps: 100 } },
+      parameters: { 'optimizer.learningRate': { type: 'float', values: [0.01, 0.1] } },
+      sampler: { type: 'grid' },
+    };
+    const swept = await runCli(['sweep', await file('sweep.json', sweepSpec), '--remote', '--wait', ...connection()]);
+    expect(swept.code).toBe(0);
+    expect(swept.stdout).toMatch(/^Sweep [0-9a-f-]{36} completed: /);
+    expect(swept.stdout).toMatch(/rank  trial  status +value +parameters\n +1 +\d +completed .*optimizer\.learningRate=0\.1\n +2 .*optimizer\.learningRate=0\.01\n/);
+  });
+});
