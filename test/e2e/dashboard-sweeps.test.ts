@@ -107,6 +107,10 @@ describe('sweep pages', () => {
     await page.locator('.sweep-compare .curve-plot canvas').first().waitFor({ timeout: 30_000 });
     const labels = (await drawnSeries(page, '.sweep-compare .curve-plot')).map((series) => series.label);
     expect(labels.filter((label) => /pruned at step \d+ · loss$/.test(label))).toHaveLength(done.trials.pruned);
+    // Each pruned trial's curve ends in a mark: one drawn point, at the step where it was pruned.
+    const marks = (await drawnSeries(page, '.sweep-compare .curve-plot')).filter((series) => series.label.endsWith('· stopped'));
+    expect(marks.map((mark) => mark.label.replace(/ · loss · stopped$/, '')).sort()).toEqual(labels.filter((label) => /pruned at step \d+ · loss$/.test(label)).map((label) => label.replace(/ · loss$/, '')).sort());
+    for (const mark of marks) expect(mark.values).toBe(1);
     await page.screenshot({ path: `${screenshots}/sweep-pruned.png`, fullPage: true });
     expect(dashboard.pageErrors).toEqual([]);
   });

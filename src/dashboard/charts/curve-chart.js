@@ -58,7 +58,7 @@ const stepLabels = (_chart, splits) => splits.map((value) => (value === null || 
 /**
  * What to draw: uPlot's aligned data (values transformed per unit, see value-scales.js), its
  * series and bands, and each unit's scale.
- * @param {{ runs: { id: string, name: string, points: object[] }[], fields: object[], logScale: boolean, smoothing: number }} input
+ * @param {{ runs: { id: string, name: string, points: object[], stopped?: boolean }[], fields: object[], logScale: boolean, smoothing: number }} input
  */
 function describe({ runs, fields, logScale, smoothing }) {
   const compare = runs.length > 1;
@@ -71,6 +71,7 @@ function describe({ runs, fields, logScale, smoothing }) {
   const columnsByUnit = new Map();
   runs.forEach((run, runIndex) => {
     const columns = [run.points.map((point) => point.step)];
+    let marked = false;
     fields.forEach((field, fieldIndex) => {
       const values = run.points.map((point) => finiteOrNull(point[field.name]));
       if (!values.some((value) => value !== null)) {
@@ -100,6 +101,13 @@ function describe({ runs, fields, logScale, smoothing }) {
       const line = smooth(values, smoothing);
       columns.push(line);
       unitColumns.push(values, line);
+      if (run.stopped && !marked) {
+        // A run stopped early (a pruned trial) is marked where it stopped, on its first curve.
+        marked = true;
+        const last = line.findLastIndex((value) => value !== null);
+        series.push({ label: `${label} · stopped`, scale: field.unit, stroke: colour, width: 0, points: { show: true, size: 10, width: 2, fill: '#ffffff', stroke: colour } });
+        columns.push(line.map((value, index) => (index === last ? value : null)));
+      }
     });
     tables.push(columns);
   });

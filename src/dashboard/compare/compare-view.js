@@ -66,8 +66,11 @@ export function createCompareView(container, { onRemove } = {}) {
     chart = null;
   }
 
-  /** Loads and shows `ids`; `labels` names them (default: optimizer and short id). */
-  async function show(ids, { title = `Compare ${ids.length} run${ids.length === 1 ? '' : 's'}`, labels = {}, intro = null } = {}) {
+  /**
+   * Loads and shows `ids`; `labels` names them (default: optimizer and short id); the runs in
+   * `stopped` (pruned trials) are marked where their curves end.
+   */
+  async function show(ids, { title = `Compare ${ids.length} run${ids.length === 1 ? '' : 's'}`, labels = {}, intro = null, stopped = new Set() } = {}) {
     close();
     const current = ++generation;
     container.replaceChildren(...present(h('header', { class: 'run-header' }, h('h2', {}, title)), intro, h('p', { class: 'muted' }, 'Loading…')));
@@ -107,7 +110,7 @@ export function createCompareView(container, { onRemove } = {}) {
       const all = curves.flat();
       controls.showAvailable(all);
       chart.update({
-        runs: named.map(({ run, name }, index) => ({ id: run.id, name, points: curves[index] })),
+        runs: named.map(({ run, name }, index) => ({ id: run.id, name, points: curves[index], stopped: stopped.has(run.id) })),
         fields: metricFields.filter((field) => display.shown.has(field.name)),
         logScale: display.logScale,
         smoothing: display.smoothing,

@@ -216,12 +216,13 @@ export function createSweepView(container) {
     const labels = Object.fromEntries(drawn.map((trial) => [trial.runId, trialLabel(trial, race)]));
     const intro = race
       ? h('p', { class: 'muted' }, 'Optimizer race: every optimizer from the same start on the same objective, one colour each, with its final loss.')
-      : h('p', { class: 'muted' }, `The ${ids.length} best trials with curves${current.trials.length > ids.length ? ` (of ${current.trials.length})` : ''}; pruned ones stop where they were pruned.`);
+      : h('p', { class: 'muted' }, `The ${ids.length} best trials with curves${current.trials.length > ids.length ? ` (of ${current.trials.length})` : ''}; a pruned one ends in a hollow mark where it was pruned.`);
     if (!ids.length) {
       current.parts.compare.replaceChildren();
       return;
     }
-    await current.compare.show(ids, { title: race ? 'Optimizer race' : 'Best trials compared', labels, intro });
+    const stopped = new Set(drawn.filter((trial) => trial.status === 'pruned').map((trial) => trial.runId));
+    await current.compare.show(ids, { title: race ? 'Optimizer race' : 'Best trials compared', labels, intro, stopped });
   }
 
   async function refresh(current) {
