@@ -18,6 +18,7 @@ import { createDatasetService } from './routes/datasets/dataset-service.ts';
 import { createObjectiveService } from './routes/objectives/objective-service.ts';
 import { createRunService } from './routes/runs/run-service.ts';
 import { createStrandedRuns } from '../db/stranded-runs.ts';
+import { createTenantBacklog } from '../db/tenant-backlog.ts';
 import { createSweepRepository } from '../db/sweeps.ts';
 import { createSweepsQueue } from '../queue/sweeps-queue.ts';
 import { createSweepService } from './routes/sweeps/sweep-service.ts';
@@ -56,13 +57,14 @@ export function createAppContext(dependencies: AppDependencies) {
     deletion: createResourceDeletion(dependencies.database),
     sweeps: createSweepRepository(pool),
     strandedRuns: createStrandedRuns(pool),
+    tenantBacklog: createTenantBacklog(pool),
   };
   const objectives = createObjectiveService({ objectives: repositories.objectives, datasets: repositories.datasets, deletion: repositories.deletion });
   const services = {
     runs: createRunService({
       runs: repositories.runs,
       runsQueue: dependencies.runsQueue,
-      runEnqueuer: createRunEnqueuer(dependencies.runsQueue),
+      runEnqueuer: createRunEnqueuer(dependencies.runsQueue, repositories.tenantBacklog.ranks),
       objectives,
       redis: dependencies.redis,
       queuePrefix: dependencies.config.queuePrefix,

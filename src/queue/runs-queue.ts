@@ -36,11 +36,32 @@ export function createRunsQueue(connection: Redis, prefix: string): RunsQueue {
 }
 
 /**
- * A run's job. Only its id is given: the queue's `defaultJobOptions` (attempts, backoff,
- * retention) apply to every job, whether added alone (`add`) or in bulk (`addBulk`).
+ * Each run's job priority: its place in its tenant's backlog (src/db/tenant-backlog.ts), so
+ * tenants take turns. BullMQ takes jobs by priority (1 first), in order of arrival within one.
  */
-function runJob(runId: string): { name: typeof runJobName; data: RunJobData; opts: JobsOptions } {
-  return { name: runJobName, data: { runId }, opts: { jobId: runId } };
+export type RunPriorities = (runIds: readonly string[]) => Promise<ReadonlyMap<string, number>>;
+
+/** No ranks: every job first in line (priority 1), taken in order of arrival. */
+const inArrivalOrder: RunPriorities = async () => new Map();
+
+/** BullMQ's largest priority. */
+const lowestPriority = 2_097_152;
+
+/**
+ * A run's job. Only its id and priority are given: the queue's `defaultJobOptions` (attempts,
+ * backoff, retention) apply to every job, whether added alone (`add`) or in bulk (`addBulk`).
+ * Every run's job has a priority (a run whose rank is unknown gets 1): BullMQ would take a job
+ * without one before all prioritized ones.
+ */
+function runJob(runId: string, priority = 1): { name: typeof runJobName; data: RunJobData; opts: JobsOptions } {
+  return { name: runJobName, data: { runId }, opts: { jobId: runId, priority: Math.min(lowestPriority, priority) } };
+}
+
+/** Adds the runs' jobs in one round trip, each with its tenant-fair priority; a run whose job exists keeps it. */
+export async function addRunJobs(queue: RunsQueue, runIds: readonly string[], priorities: RunPriorities = inArrivalOrder): Promise<void> {
+  if (runIds.length === 0) return;
+  const ranks = await priorities(runIds);
+  await queue.addBulk(runIds.map((runId) => runJob(runId, ranks.get(runId))));
 }
 
 const enqueueBatchLimits: CoalescerOptions = {
@@ -56,9 +77,9 @@ const enqueueBatchLimits: CoalescerOptions = {
  * lone run goes at once. When a batch fails, every run of it fails (some of its jobs may exist:
  * enqueueing again is a no-op for those).
  */
-export function createRunEnqueuer(queue: RunsQueue) {
+export function createRunEnqueuer(queue: RunsQueue, priorities: RunPriorities = inArrivalOrder) {
   const batches = new Coalescer<string, void>(async (runIds) => {
-    await queue.addBulk(runIds.map(runJob));
+    await addRunJobs(queue, runIds, priorities);
     return runIds.map(() => ({ value: undefined }));
   }, enqueueBatchLimits);
   return {

@@ -18,12 +18,14 @@ import type { Logger } from '../config/logger.ts';
 import type { StrandedCandidate, StrandedRuns } from '../db/stranded-runs.ts';
 import type { Redis } from '../queue/connection.ts';
 import { publishRunEvent } from '../queue/run-events.ts';
-import { runJobName, type RunsQueue } from '../queue/runs-queue.ts';
+import { addRunJobs, type RunPriorities, type RunsQueue } from '../queue/runs-queue.ts';
 import { isInfrastructureError } from './outages.ts';
 
 export interface ReconcilerDependencies {
   readonly strandedRuns: StrandedRuns;
   readonly runsQueue: RunsQueue;
+  /** The priorities of the jobs it enqueues again (see runs-queue.ts). */
+  readonly priorities: RunPriorities;
   /** Holds the lock, publishes the status of the runs it fails. */
   readonly redis: Redis;
   readonly queuePrefix: string;
@@ -80,7 +82,7 @@ export function createReconciler(dependencies: ReconcilerDependencies) {
       const verdicts = await Promise.all(chunk.map(verdict));
       const toRequeue = chunk.filter((_, i) => verdicts[i] && 'requeue' in verdicts[i]!).map((run) => run.id);
       if (toRequeue.length > 0) {
-        await runsQueue.addBulk(toRequeue.map((runId) => ({ name: runJobName, data: { runId }, opts: { jobId: runId } })));
+        await addRunJobs(runsQueue, toRequeue, dependencies.priorities);
         requeued.push(...toRequeue);
       }
       for (const [i, run] of chunk.entries()) {

@@ -5,6 +5,7 @@ import { createMetricsRetention } from '../../db/metrics-retention.ts';
 import { createPool } from '../../db/pool.ts';
 import { closeRedis, createRedis } from '../../queue/connection.ts';
 import { createStrandedRuns } from '../../db/stranded-runs.ts';
+import { createTenantBacklog } from '../../db/tenant-backlog.ts';
 import { startRetentionLoop } from '../../worker/metrics-retention-loop.ts';
 import { createReconciler, startReconcilerLoop, strandedAfterMs } from '../../worker/reconciler.ts';
 import { createRunProcessor } from '../../worker/processors/run.ts';
@@ -55,6 +56,7 @@ export async function startRunWorker(config: Config, services: Services): Promis
   const reconciler = createReconciler({
     strandedRuns: createStrandedRuns(pool),
     runsQueue: services.runsQueue,
+    priorities: createTenantBacklog(pool).ranks,
     redis: events,
     queuePrefix: config.queuePrefix,
     staleAfterMs: strandedAfterMs(config.workerLocks),

@@ -8,10 +8,11 @@ import type { Job } from 'bullmq';
 import { UnrecoverableError } from 'bullmq';
 import type { SweepSpec } from '../../contracts/sweep-spec.ts';
 import { createSweepCoordination, type RoundOutcome } from '../../db/sweep-coordination.ts';
+import { createTenantBacklog } from '../../db/tenant-backlog.ts';
 import type { Pool } from '../../db/pool.ts';
 import type { Redis } from '../../queue/connection.ts';
 import { requestCancel } from '../../queue/run-cancellation.ts';
-import { runJobName, type RunsQueue } from '../../queue/runs-queue.ts';
+import { addRunJobs, type RunsQueue } from '../../queue/runs-queue.ts';
 import { publishSweepEvent } from '../../queue/sweep-events.ts';
 import { sweepCheckMilliseconds, sweepJobDataSchema, wakeSweepAt, type SweepJobData, type SweepsQueue } from '../../queue/sweeps-queue.ts';
 import { planRound } from '../sweeps/plan-round.ts';
@@ -30,6 +31,7 @@ export interface SweepProcessorDependencies {
 export function createSweepProcessor(dependencies: SweepProcessorDependencies) {
   const { pool, redis, queuePrefix, runsQueue, sweepsQueue } = dependencies;
   const coordination = createSweepCoordination(pool);
+  const backlog = createTenantBacklog(pool);
   const clock = dependencies.clock ?? (() => new Date());
 
   /** Rounds until one leaves something running or ends the sweep (trials created failed free their places at once). */
@@ -47,7 +49,7 @@ export function createSweepProcessor(dependencies: SweepProcessorDependencies) {
     const outcome = await coordinate(sweepId);
     if (!outcome) return;
     if (outcome.queued.length > 0) {
-      await runsQueue.addBulk(outcome.queued.map((runId) => ({ name: runJobName, data: { runId }, opts: { jobId: runId } })));
+      await addRunJobs(runsQueue, outcome.queued, backlog.ranks);
     }
     await Promise.all(outcome.stopping.map((runId) => requestCancel(redis, queuePrefix, runId)));
     if (outcome.created.length > 0 || outcome.finished) {

@@ -19,6 +19,7 @@ describe('/metrics', () => {
     expect(text).toContain('descent_http_requests_total{method="GET",route="/v1/runs",status="401"} 1');
     expect(text).toContain('descent_http_requests_total{method="POST",route="/v1/runs",status="201"} 2');
     expect(text).toMatch(/descent_http_request_duration_seconds_count\{method="POST",route="\/v1\/runs"\} 2/);
-    expect(text).toContain('descent_queue_jobs{queue="runs",state="waiting"} 2');
+    // Every run's job has a priority (its tenant's turn): queued runs wait among the prioritized jobs.
+    expect(text).toContain('descent_queue_jobs{queue="runs",state="prioritized"} 2');
   });
 });

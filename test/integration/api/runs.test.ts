@@ -47,10 +47,10 @@ describe('/v1/runs', () => {
     expect(second.statusCode).toBe(201);
     expect(second.json().id).toBe(first.json().id);
     expect(second.headers['idempotent-replayed']).toBe('true');
-    const counts = await context.services.runsQueue.getJobCounts('waiting');
-    const jobs = await context.services.runsQueue.getJobs(['waiting']);
+    const counts = await context.services.runsQueue.getJobCounts('prioritized');
+    const jobs = await context.services.runsQueue.getJobs(['prioritized']);
     expect(jobs.filter((job) => job.id === first.json().id)).toHaveLength(1);
-    expect(counts.waiting).toBe(jobs.length);
+    expect(counts.prioritized).toBe(jobs.length);
   });
 
   it('resolves concurrent retries with one Idempotency-Key to one run', async () => {

@@ -35,16 +35,16 @@ describe('run enqueuer (concurrent runs share a round trip to Redis)', () => {
       expect(job).toMatchObject({ id: runId, name: runJobName, data: { runId } });
       expect(job!.opts).toMatchObject({ ...defaults, jobId: runId });
     }
-    expect(await services.runsQueue.getJobCountByTypes('waiting')).toBe(40);
+    expect(await services.runsQueue.getJobCountByTypes('waiting', 'prioritized')).toBe(40);
     // The same options as a job added alone.
     const single = randomUUID();
-    await services.runsQueue.add(runJobName, { runId: single }, { jobId: single });
+    await services.runsQueue.add(runJobName, { runId: single }, { jobId: single, priority: 1 });
     const { opts: singleOpts } = (await services.runsQueue.getJob(single))!;
     expect((await services.runsQueue.getJob(runIds[7]!))!.opts).toEqual({ ...singleOpts, jobId: runIds[7] });
 
     // Enqueued again (a replayed submission): still one job per run.
     await Promise.all(runIds.slice(0, 10).map((runId) => enqueuer.enqueue(runId)));
-    expect(await services.runsQueue.getJobCountByTypes('waiting')).toBe(41);
+    expect(await services.runsQueue.getJobCountByTypes('waiting', 'prioritized')).toBe(41);
   });
 
   it('fails every run of a bulk the queue refuses, and none of the others', async () => {

@@ -33,12 +33,12 @@ describe('POST /v1/runs resolves stored objectives and checks the start before q
       payload: { objective: minimalSpec.objective },
     });
     for (const id of [foreign.json().id, '00000000-0000-4000-8000-000000000000', 'not-a-uuid']) {
-      const waitingBefore = await api.services.runsQueue.getWaitingCount();
+      const waitingBefore = await api.services.runsQueue.getJobCountByTypes('waiting', 'prioritized');
       const response = await postRun(api.app, api.authorization, { ...minimalSpec, objective: { id } });
       expect(response.statusCode).toBe(404);
       expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
       expect(response.json()).toMatchObject({ code: 'objective_not_found', errors: [{ path: 'objective.id' }] });
-      expect(await api.services.runsQueue.getWaitingCount()).toBe(waitingBefore);
+      expect(await api.services.runsQueue.getJobCountByTypes('waiting', 'prioritized')).toBe(waitingBefore);
     }
   });
 

@@ -106,7 +106,8 @@ describe('a worker', () => {
     expect(stopped.status).toBe('running');
     expect(stopped.progress!.step).toBeLessThan(spec.training.maxSteps);
     const job = await api.services.runsQueue.getJob(id);
-    expect(await job!.getState()).toBe('waiting');
+    // Every run's job has a priority (its tenant's turn), so it waits among the prioritized ones.
+    expect(await job!.getState()).toBe('prioritized');
     expect(job!.attemptsMade).toBe(0);
 
     const second = await start();

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../../src/config/logger.ts';
 import { createPool, type Pool } from '../../../src/db/pool.ts';
 import { createStrandedRuns } from '../../../src/db/stranded-runs.ts';
+import { createTenantBacklog } from '../../../src/db/tenant-backlog.ts';
 import { createReconciler, type Reconciler } from '../../../src/worker/reconciler.ts';
 import { getRun, isFinal, postRun, startTestWorker, useTestApi, waitForRun } from '../runs/support.ts';
 import { spawnWorkerProcess } from '../support/worker-process.ts';
@@ -39,6 +40,7 @@ describe('the reconciler', () => {
     reconciler = createReconciler({
       strandedRuns: createStrandedRuns(pool),
       runsQueue: api.services.runsQueue,
+      priorities: createTenantBacklog(pool).ranks,
       redis: api.services.redis,
       queuePrefix: api.services.config.queuePrefix,
       staleAfterMs: 1_000,
