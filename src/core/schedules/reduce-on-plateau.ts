@@ -4,11 +4,11 @@
  * `cooldown` updates before counting again. The current rate and the best value are state.
  */
 import { z } from 'zod';
-import type { Schedule, ScheduleContext, ScheduleState } from './schedule.ts';
+import { defineSchedule, type ScheduleState, type StatefulSchedule } from './schedule.ts';
 import { minLearningRate } from './cosine.ts';
 import { warmupSteps } from './warmup.ts';
 
-export const reduceOnPlateauScheduleSchema = z.strictObject({
+const reduceOnPlateauScheduleSchema = z.strictObject({
   type: z.literal('reduceOnPlateau'),
   monitor: z.enum(['loss', 'valLoss']).default('loss').describe('Value watched: training loss (every step) or validation loss (when evaluated). Default loss.'),
   factor: z.number().gt(0).lt(1).default(0.1).describe('Multiplier applied at each reduction (0 < factor < 1, default 0.1).'),
@@ -19,7 +19,7 @@ export const reduceOnPlateauScheduleSchema = z.strictObject({
   warmupSteps,
 }).describe('Divide the learning rate when the monitored loss stops improving.');
 
-export class ReduceOnPlateauSchedule implements Schedule {
+class ReduceOnPlateauSchedule implements StatefulSchedule {
   private rate: number;
   private best = Infinity;
   /** Step of the last improvement, or of the end of the last cooldown. */
@@ -61,6 +61,8 @@ export class ReduceOnPlateauSchedule implements Schedule {
   }
 }
 
-export function createReduceOnPlateauSchedule(spec: z.output<typeof reduceOnPlateauScheduleSchema>, context: ScheduleContext) {
-  return new ReduceOnPlateauSchedule(context.baseLearningRate, spec.factor, spec.patience, spec.minDelta, spec.cooldown, spec.minLearningRate);
-}
+export const reduceOnPlateauSchedule = defineSchedule(
+  reduceOnPlateauScheduleSchema,
+  (spec, context) =>
+    new ReduceOnPlateauSchedule(context.baseLearningRate, spec.factor, spec.patience, spec.minDelta, spec.cooldown, spec.minLearningRate),
+);

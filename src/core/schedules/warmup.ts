@@ -3,7 +3,7 @@
  * is scaled by t/W (t = 1 … W), so update t uses η_t·min(1, t/W).
  */
 import { z } from 'zod';
-import type { Schedule, ScheduleState } from './schedule.ts';
+import type { Schedule } from './schedule.ts';
 
 export const warmupSteps = z
   .number()
@@ -13,22 +13,15 @@ export const warmupSteps = z
   .default(0)
   .describe('Linear warm-up: update t ≤ warmupSteps uses t/warmupSteps of the scheduled rate (default 0: none).');
 
-export class WarmupSchedule implements Schedule {
-  constructor(
-    private readonly inner: Schedule,
-    private readonly steps: number,
-  ) {}
-  learningRate(step: number): number {
-    const rate = this.inner.learningRate(step);
-    return step < this.steps ? (rate * step) / this.steps : rate;
-  }
-  observe(step: number, value: number): void {
-    this.inner.observe?.(step, value);
-  }
-  getState(): ScheduleState {
-    return this.inner.getState();
-  }
-  setState(state: ScheduleState): void {
-    this.inner.setState(state);
-  }
+/** `schedule` with its first `steps` updates warmed up; what it observes and saves is the inner schedule's. */
+export function withWarmup(schedule: Schedule, steps: number): Schedule {
+  return {
+    learningRate(step) {
+      const rate = schedule.learningRate(step);
+      return step < steps ? (rate * step) / steps : rate;
+    },
+    observe: (step, value) => schedule.observe(step, value),
+    getState: () => schedule.getState(),
+    setState: (state) => schedule.setState(state),
+  };
 }
