@@ -4,6 +4,7 @@
  */
 import { checkServices, describeFailures } from '../api/readiness.ts';
 import { loadConfig, type Config } from '../config/config.ts';
+import { createLogger } from '../config/logger.ts';
 import { createDatabase, type Database } from '../db/client.ts';
 import { deploymentId } from '../db/deployment.ts';
 import { claimQueuePrefix } from '../queue/deployment-claim.ts';
@@ -75,5 +76,5 @@ export async function runUntilSignal<Running>(
   return onShutdownSignal(async () => {
     await stop(running);
     await services.close();
-  }, processOutput.err, config.shutdownGraceMs);
+  }, createLogger(config.logLevel), config.shutdownGraceMs);
 }

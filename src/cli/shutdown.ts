@@ -8,12 +8,14 @@
  * resume elsewhere from their checkpoints.
  *
  * Either way the process exits within `graceMilliseconds`: a stop that hangs (a connection
- * that never answers) does not keep it alive.
+ * that never answers) does not keep it alive. Everything it says is a JSON line of `logger`.
  */
+import type { Logger } from '../config/logger.ts';
 import { errorMessage } from '../core/error-message.ts';
+
 export function onShutdownSignal(
   stop: (signal: NodeJS.Signals | 'fatal') => Promise<void>,
-  log: (line: string) => void,
+  logger: Logger,
   graceMilliseconds: number,
 ): Promise<number> {
   return new Promise((resolve) => {
@@ -22,30 +24,30 @@ export function onShutdownSignal(
     const shutDown = (reason: NodeJS.Signals | 'fatal') => {
       stopping = true;
       setTimeout(() => {
-        log(`not stopped after ${graceMilliseconds} ms; exiting`);
+        logger.error({ graceMilliseconds }, `not stopped after ${graceMilliseconds} ms; exiting`);
         process.exit(1);
       }, graceMilliseconds).unref();
       stop(reason).then(
         () => resolve(exitCode),
         (error: unknown) => {
-          log(`shutdown failed: ${errorMessage(error)}`);
+          logger.error({ err: error }, `shutdown failed: ${errorMessage(error)}`);
           resolve(1);
         },
       );
     };
     const handle = (signal: NodeJS.Signals) => {
       if (stopping) {
-        log(`received ${signal} again; exiting without waiting`);
+        logger.warn({ signal }, `received ${signal} again; exiting without waiting`);
         process.exit(1);
       }
-      log(`received ${signal}; shutting down`);
+      logger.info({ signal }, `received ${signal}; shutting down`);
       shutDown(signal);
     };
     const fatal = (error: unknown) => {
       exitCode = 1;
-      log(`unhandled error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      logger.error({ err: error }, `unhandled error: ${errorMessage(error)}`);
       if (stopping) return;
-      log('shutting down after an unhandled error');
+      logger.error({}, 'shutting down after an unhandled error');
       shutDown('fatal');
     };
     process.on('SIGTERM', handle);
@@ -54,4 +56,3 @@ export function onShutdownSignal(
     process.on('unhandledRejection', fatal);
   });
 }
-

@@ -1,14 +1,17 @@
 /** `descent migrate`: creates the database if needed and applies pending migrations. */
 import { loadConfig, type Config } from '../../config/config.ts';
+import { createLogger, type Logger } from '../../config/logger.ts';
 import { migrate } from '../../db/migrator.ts';
 import type { Command } from '../main.ts';
 import { processOutput, type CommandOutput } from '../output.ts';
 import { errorMessage } from '../../core/error-message.ts';
 
-export async function migrateDatabase(config: Config, output: CommandOutput): Promise<number> {
+/** Migrates, logging JSON lines; a failure is one line on stderr (exit 1). */
+export async function migrateDatabase(config: Config, output: CommandOutput, logger: Logger = createLogger(config.logLevel)): Promise<number> {
   try {
-    const report = await migrate({ databaseUrl: config.databaseUrl, log: (line) => output.err(line) });
-    output.err(report.applied.length === 0
+    const report = await migrate({ databaseUrl: config.databaseUrl, log: (line) => (line.startsWith('warning: ') ? logger.warn({}, line.slice('warning: '.length)) : logger.info({}, line)) });
+    const counts = { applied: report.applied.length, alreadyApplied: report.alreadyApplied.length };
+    logger.info(counts, report.applied.length === 0
       ? `database is up to date (${report.alreadyApplied.length} migrations applied)`
       : `applied ${report.applied.length} migration(s)`);
     return 0;

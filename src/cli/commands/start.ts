@@ -1,6 +1,7 @@
 /** `descent start`: migrate, then the API and one worker in this process. */
 import type { FastifyInstance } from 'fastify';
 import { loadConfig } from '../../config/config.ts';
+import { createLogger } from '../../config/logger.ts';
 import type { RunningWorker } from '../../worker/worker.ts';
 import type { Command } from '../main.ts';
 import { processOutput } from '../output.ts';
@@ -23,7 +24,8 @@ SIGTERM or SIGINT shuts both down gracefully.
 Environment: as for 'descent serve' and 'descent worker' (see README).`,
   async execute() {
     const config = loadConfig();
-    const migrated = await migrateDatabase(config, processOutput);
+    const logger = createLogger(config.logLevel);
+    const migrated = await migrateDatabase(config, processOutput, logger);
     if (migrated !== 0) return migrated;
     const apiServices = openServices(config, 'client');
     const workerServices = openServices(config, 'worker');
@@ -45,6 +47,6 @@ Environment: as for 'descent serve' and 'descent worker' (see README).`,
     return onShutdownSignal(async () => {
       await Promise.all([app.close(), worker.close()]);
       await closeServices([apiServices, workerServices]);
-    }, processOutput.err, config.shutdownGraceMs);
+    }, logger, config.shutdownGraceMs);
   },
 };

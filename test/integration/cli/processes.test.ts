@@ -21,6 +21,7 @@ async function freePort(): Promise<number> {
 interface Child {
   readonly process: ChildProcess;
   readonly stderr: () => string;
+  readonly stdout: () => string;
   readonly exit: Promise<number | null>;
 }
 
@@ -28,9 +29,10 @@ function startDescent(args: string[], env: Record<string, string>): Child {
   const child = spawn(process.execPath, [descent, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  child.stdout!.resume();
+  let stdout = '';
+  child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
   const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { process: child, stderr: () => stderr, exit };
+  return { process: child, stderr: () => stderr, stdout: () => stdout, exit };
 }
 
 async function until(check: () => Promise<boolean>, what: string): Promise<void> {
@@ -66,7 +68,7 @@ describe('service processes', () => {
 
   it('serve answers requests, and on SIGTERM stops listening, closes its connections and exits 0', async () => {
     const port = await freePort();
-    const child = startDescent(['serve'], { ...env, PORT: String(port) });
+    const child = startDescent(['serve'], { ...env, PORT: String(port), LOG_LEVEL: 'info' });
     children.push(child);
     await until(async () => (await fetch(`http://127.0.0.1:${port}/healthz`)).ok, 'the API to listen');
     expect((await fetch(`http://127.0.0.1:${port}/readyz`)).status).toBe(200);
@@ -74,7 +76,10 @@ describe('service processes', () => {
 
     child.process.kill('SIGTERM');
     expect(await child.exit).toBe(0);
-    expect(child.stderr()).toContain('received SIGTERM; shutting down');
+    // Its log is JSON lines on stdout, the shutdown included; nothing on stderr.
+    const lines = child.stdout().trimEnd().split('\n').map((line) => JSON.parse(line) as { msg: string; signal?: string });
+    expect(lines).toContainEqual(expect.objectContaining({ msg: 'received SIGTERM; shutting down', signal: 'SIGTERM' }));
+    expect(child.stderr()).toBe('');
     await expect(fetch(`http://127.0.0.1:${port}/healthz`)).rejects.toThrow();
   });
 
