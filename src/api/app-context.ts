@@ -70,6 +70,8 @@ export function createAppContext(dependencies: AppDependencies) {
       queuePrefix: dependencies.config.queuePrefix,
       deletion: repositories.deletion,
       strandedRuns: repositories.strandedRuns,
+      backlog: repositories.tenantBacklog,
+      maxActiveRuns: dependencies.config.tenantMaxActiveRuns,
     }),
     objectives,
     sweeps: createSweepService({

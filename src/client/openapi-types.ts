@@ -209,7 +209,7 @@ export interface paths {
         put?: never;
         /**
          * Submit a run
-         * @description Stores the run (status `queued`) and queues it for the workers. A repeated `Idempotency-Key` returns the run created first.
+         * @description Stores the run (status `queued`) and queues it for the workers. A repeated `Idempotency-Key` returns the run created first. A tenant with `TENANT_MAX_ACTIVE_RUNS` queued or running runs gets 429 `quota_exceeded`.
          */
         post: {
             parameters: {

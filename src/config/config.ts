@@ -42,6 +42,8 @@ export const configSchema = z.object({
   READINESS_TIMEOUT_MS: integer(2_000, 50, 60_000),
   /** Days a finished run keeps its raw steps (all but the last; rollups are kept); 0 keeps them forever. */
   METRICS_RETENTION_DAYS: integer(0, 0, 36_500),
+  /** A tenant's queued and running runs, at most: a submission beyond gets 429 `quota_exceeded`. */
+  TENANT_MAX_ACTIVE_RUNS: integer(1_000, 1, 10_000_000),
   /** How often the runs in the database are reconciled with the jobs in the queue (src/worker/reconciler.ts). */
   RECONCILE_INTERVAL_MS: integer(60_000, 500, 86_400_000),
   /** After SIGTERM, how long a process may take to stop cleanly before it exits anyway. */
@@ -64,6 +66,7 @@ export interface Config {
   /** 0: keep finished runs' steps forever. */
   readonly metricsRetentionDays: number;
   readonly reconcileIntervalMs: number;
+  readonly tenantMaxActiveRuns: number;
   /** After SIGTERM (or an unhandled error), the process exits within this many milliseconds. */
   readonly shutdownGraceMs: number;
 }
@@ -103,6 +106,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     readinessTimeoutMs: settings.READINESS_TIMEOUT_MS,
     metricsRetentionDays: settings.METRICS_RETENTION_DAYS,
     reconcileIntervalMs: settings.RECONCILE_INTERVAL_MS,
+    tenantMaxActiveRuns: settings.TENANT_MAX_ACTIVE_RUNS,
     shutdownGraceMs: settings.SHUTDOWN_GRACE_MS,
   };
 }

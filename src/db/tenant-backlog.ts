@@ -17,8 +17,19 @@ const ranksStatement = {
     FROM runs r WHERE r.id = ANY($1::uuid[])`,
 };
 
+const activeStatement = {
+  name: 'tenant-backlog-active',
+  text: `SELECT count(*)::int AS count FROM runs WHERE tenant_id = $1::uuid AND status IN ${activeStatusesSql}`,
+};
+
 export function createTenantBacklog(pool: Pool) {
   return {
+    /** The tenant's unfinished (queued or running) runs, for its quota. */
+    async activeRuns(tenantId: string): Promise<number> {
+      const { rows } = await pool.query<{ count: number }>({ ...activeStatement, values: [tenantId] });
+      return rows[0]!.count;
+    },
+
     /** Each run's place in its tenant's backlog (1 for a tenant's oldest unfinished run); a run not found has none. */
     async ranks(runIds: readonly string[]): Promise<ReadonlyMap<string, number>> {
       if (runIds.length === 0) return new Map();

@@ -27,7 +27,8 @@ export async function runRoutes(app: FastifyInstance, { runService }: { runServi
   routes.post('/runs', {
     schema: {
       summary: 'Submit a run',
-      description: 'Stores the run (status `queued`) and queues it for the workers. A repeated `Idempotency-Key` returns the run created first.',
+      description: 'Stores the run (status `queued`) and queues it for the workers. A repeated `Idempotency-Key` returns the run created first. '
+        + 'A tenant with `TENANT_MAX_ACTIVE_RUNS` queued or running runs gets 429 `quota_exceeded`.',
       tags: ['runs'],
       headers: z.looseObject({
         'idempotency-key': z.string().min(1).max(255).optional()

@@ -4,6 +4,7 @@ import type { ResourceDeletion } from '../../../db/resource-deletion.ts';
 import type { JsonValue, Run, RunListQuery, RunRepository } from '../../../db/runs.ts';
 import { isDatabaseUnavailable } from '../../../db/database-unavailable.ts';
 import type { StrandedRuns } from '../../../db/stranded-runs.ts';
+import type { TenantBacklog } from '../../../db/tenant-backlog.ts';
 import type { Redis } from '../../../queue/connection.ts';
 
 import { requestCancel } from '../../../queue/run-cancellation.ts';
@@ -32,6 +33,10 @@ export interface RunServiceDependencies {
   readonly deletion: ResourceDeletion;
   /** Ends a running run that no worker drives. */
   readonly strandedRuns: StrandedRuns;
+  /** Counts a tenant's unfinished runs against its quota. */
+  readonly backlog: TenantBacklog;
+  /** A tenant's queued and running runs, at most (TENANT_MAX_ACTIVE_RUNS). */
+  readonly maxActiveRuns: number;
 }
 
 /** The result of a run cancelled before a worker started it. */
@@ -40,7 +45,7 @@ const cancelledBeforeStart = resultWithoutParams('cancelled', 'Cancelled before 
 /** JSON as PostgreSQL's jsonb gives it back (keys reordered, undefined dropped), for comparisons. */
 const asStored = (value: unknown): unknown => JSON.parse(JSON.stringify(value));
 
-export function createRunService({ runs, runsQueue, runEnqueuer, objectives, redis, queuePrefix, deletion, strandedRuns }: RunServiceDependencies) {
+export function createRunService({ runs, runsQueue, runEnqueuer, objectives, redis, queuePrefix, deletion, strandedRuns, backlog, maxActiveRuns }: RunServiceDependencies) {
   async function get(tenantId: string, id: string): Promise<Run> {
     const run = isUuid(id) ? await runs.findForTenant(tenantId, id) : null;
     if (!run) throw notFound('Run', `There is no run ${id}.`);
@@ -62,6 +67,15 @@ export function createRunService({ runs, runsQueue, runEnqueuer, objectives, red
       if (!created && !isDeepStrictEqual(asStored(run.spec), asStored(spec))) {
         throw new AppError(409, 'idempotency_key_reused', 'Idempotency key reused', {
           detail: `The Idempotency-Key was already used for run ${run.id} with a different spec.`,
+        });
+      }
+      // Counted once stored, so that a replay of a run already accepted is never refused.
+      if (created && (await backlog.activeRuns(tenantId)) > maxActiveRuns) {
+        await runs.delete(run.id);
+        throw new AppError(429, 'quota_exceeded', 'A quota of the tenant is reached', {
+          detail: `This tenant has ${maxActiveRuns} queued or running runs, its quota TENANT_MAX_ACTIVE_RUNS; `
+            + 'submit again once some have finished, or cancel some.',
+          errors: [{ path: '', message: `At most ${maxActiveRuns} queued or running runs (TENANT_MAX_ACTIVE_RUNS).`, code: 'TENANT_MAX_ACTIVE_RUNS' }],
         });
       }
       // Enqueued on replay too: jobId = runId makes it a no-op when the job exists, and it
