@@ -20,7 +20,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Prometheus text exposition format 0.0.4. */
+                /** @description The service's metrics in the Prometheus text format. */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -56,7 +56,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description The process is up. */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -98,7 +98,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description PostgreSQL and Redis are reachable. */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -107,7 +107,7 @@ export interface paths {
                         "application/json": components["schemas"]["Readiness"];
                     };
                 };
-                /** @description Default Response */
+                /** @description Not ready: the unreachable services are named. */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -140,7 +140,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    status?: components["schemas"]["RunStatusInput"];
+                    status?: components["schemas"]["RunStatus"];
                     sweepId?: string;
                     /** @description Only runs of this optimizer (`spec.optimizer.name`). */
                     optimizer?: string;
@@ -159,7 +159,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description A page of runs, newest first, with the cursor of the next page. */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -177,7 +177,7 @@ export interface paths {
                         "application/json": null;
                     };
                 };
-                /** @description Default Response */
+                /** @description The request is invalid: the problem names every bad field in `errors`. */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -186,7 +186,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Default Response */
+                /** @description No API key, or an unknown or revoked one. */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -195,7 +195,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Default Response */
+                /** @description The key spent its request budget: retry after `Retry-After` seconds. */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -228,7 +228,7 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description Default Response */
+                /** @description The run, stored and queued (or the run first created with this Idempotency-Key). */
                 201: {
                     headers: {
                         [name: string]: unknown;
@@ -237,7 +237,7 @@ export interface paths {
                         "application/json": components["schemas"]["Run"];
                     };
                 };
-                /** @description Default Response */
+                /** @description The request is invalid: the problem names every bad field in `errors`. */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -246,7 +246,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Default Response */
+                /** @description No API key, or an unknown or revoked one. */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -255,7 +255,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Default Response */
+                /** @description The resource's state does not allow it: `code` says why. */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -264,7 +264,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Default Response */
+                /** @description The body is too large. */
                 413: {
                     headers: {
                         [name: string]: unknown;
@@ -273,7 +273,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Default Response */
+                /** @description The body's media type is not accepted. */
                 415: {
                     headers: {
                         [name: string]: unknown;
@@ -282,7 +282,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Default Response */
+                /** @description The key spent its request budget: retry after `Retry-After` seconds. */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -291,7 +291,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Default Response */
+                /** @description A service Descent needs is unreachable: retry after `Retry-After` seconds. */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -331,7 +331,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description The run: status, progress, early-stopping state and result. */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -349,7 +349,7 @@ export interface paths {
                         "application/json": null;
                     };
                 };
-                /** @description Default Response */
+                /** @description No API key, or an unknown or revoked one. */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -358,7 +358,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Default Response */
+                /** @description Not found (another tenant's resource is not found either). */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -367,7 +367,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Default Response */
+                /** @description The key spent its request budget: retry after `Retry-After` seconds. */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -396,7 +396,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Deleted. */
+                /** @description Deleted, with everything recorded for the run. */
                 204: {
                     headers: {
                         [name: string]: unknown;
@@ -405,7 +405,7 @@ export interface paths {
                         "application/json": null;
                     };
                 };
-                /** @description Default Response */
+                /** @description No API key, or an unknown or revoked one. */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -414,7 +414,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Default Response */
+                /** @description Not found (another tenant's resource is not found either). */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -423,7 +423,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Default Response */
+                /** @description The resource's state does not allow it: `code` says why. */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -432,7 +432,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Default Response */
+                /** @description The key spent its request budget: retry after `Retry-After` seconds. */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -473,7 +473,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description The queued run, cancelled: it never starts. */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -482,7 +482,7 @@ export interface paths {
                         "application/json": components["schemas"]["Run"];
                     };
                 };
-                /** @description Default Response */
+                /** @description The running run, asked to stop: it ends within a slice with stopReason `cancelled`. */
                 202: {
                     headers: {
                         [name: string]: unknown;
@@ -491,7 +491,7 @@ export interface paths {
                         "application/json": components["schemas"]["Run"];
                     };
                 };
-                /** @description Default Response */
+                /** @description No API key, or an unknown or revoked one. */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -500,7 +500,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Default Response */
+                /** @description Not found (another tenant's resource is not found either). */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -509,7 +509,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Default Response */
+                /** @description The resource's state does not allow it: `code` says why. */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -518,7 +518,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Default Response */
+                /** @description The key spent its request budget: retry after `Retry-After` seconds. */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -527,7 +527,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Default Response */
+                /** @description A service Descent needs is unreachable: retry after `Retry-After` seconds. */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -569,7 +569,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description A page of stored objectives, newest first. */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -578,7 +578,7 @@ export interface paths {
                         "application/json": components["schemas"]["ObjectiveList"];
                     };
                 };
-                /** @description Default Response */
+                /** @description The request is invalid: the problem names every bad field in `errors`. */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -587,7 +587,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Default Response */
+                /** @description No API key, or an unknown or revoked one. */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -596,7 +596,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Default Response */
+                /** @description The key spent its request budget: retry after `Retry-After` seconds. */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -625,7 +625,7 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description Default Response */
+                /** @description The stored objective, its gradient checked. */
                 201: {
                     headers: {
                         [name: string]: unknown;
@@ -634,7 +634,7 @@ export interface paths {
                         "application/json": components["schemas"]["Objective"];
                     };
                 };
-                /** @description Default Response */
+                /** @description The request is invalid: the problem names every bad field in `errors`. */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -643,7 +643,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Default Response */
+                /** @description No API key, or an unknown or revoked one. */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -652,7 +652,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Default Response */
+                /** @description The body is too large. */
                 413: {
                     headers: {
                         [name: string]: unknown;
@@ -661,7 +661,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Default Response */
+                /** @description The body's media type is not accepted. */
                 415: {
                     headers: {
                         [name: string]: unknown;
@@ -670,7 +670,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Default Response */
+                /** @description Well formed, but it cannot be used: `code` and `detail` say why. */
                 422: {
                     headers: {
                         [name: string]: unknown;
@@ -679,7 +679,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Default Response */
+                /** @description The key spent its request budget: retry after `Retry-After` seconds. */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -722,7 +722,7 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description Default Response */
+                /** @description The objective's parameters and its gradient check; nothing is stored. */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -731,7 +731,7 @@ export interface paths {
                         "application/json": components["schemas"]["ObjectiveCheck"];
                     };
                 };
-                /** @description Default Response */
+                /** @description The request is invalid: the problem names every bad field in `errors`. */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -740,7 +740,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Default Response */
+                /** @description No API key, or an unknown or revoked one. */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -749,7 +749,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Default Response */
+                /** @description The body is too large. */
                 413: {
                     headers: {
                         [name: string]: unknown;
@@ -758,7 +758,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Default Response */
+                /** @description The body's media type is not accepted. */
                 415: {
                     headers: {
                         [name: string]: unknown;
@@ -767,7 +767,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Default Response */
+                /** @description Well formed, but it cannot be used: `code` and `detail` say why. */
                 422: {
                     headers: {
                         [name: string]: unknown;
@@ -776,7 +776,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Default Response */
+                /** @description The key spent its request budget: retry after `Retry-After` seconds. */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -813,7 +813,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description The stored objective. */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -822,7 +822,7 @@ export interface paths {
                         "application/json": components["schemas"]["Objective"];
                     };
                 };
-                /** @description Default Response */
+                /** @description No API key, or an unknown or revoked one. */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -831,7 +831,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Default Response */
+                /** @description Not found (another tenant's resource is not found either). */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -840,7 +840,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Default Response */
+                /** @description The key spent its request budget: retry after `Retry-After` seconds. */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -878,7 +878,7 @@ export interface paths {
                         "application/json": null;
                     };
                 };
-                /** @description Default Response */
+                /** @description No API key, or an unknown or revoked one. */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -887,7 +887,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Default Response */
+                /** @description Not found (another tenant's resource is not found either). */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -896,7 +896,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Default Response */
+                /** @description The resource's state does not allow it: `code` says why. */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -905,7 +905,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Default Response */
+                /** @description The key spent its request budget: retry after `Retry-After` seconds. */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -941,7 +941,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description Every optimizer with its hyperparameters, their defaults and bounds. */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -950,7 +950,7 @@ export interface paths {
                         "application/json": components["schemas"]["OptimizerCatalogue"];
                     };
                 };
-                /** @description Default Response */
+                /** @description No API key, or an unknown or revoked one. */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -959,7 +959,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Default Response */
+                /** @description The key spent its request budget: retry after `Retry-After` seconds. */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -998,7 +998,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description Every parallel algorithm with its settings. */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -1007,7 +1007,7 @@ export interface paths {
                         "application/json": components["schemas"]["ParallelAlgorithmCatalogue"];
                     };
                 };
-                /** @description Default Response */
+                /** @description No API key, or an unknown or revoked one. */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -1016,7 +1016,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Default Response */
+                /** @description The key spent its request budget: retry after `Retry-After` seconds. */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -1055,7 +1055,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description Every benchmark objective with its sizes. */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -1064,7 +1064,7 @@ export interface paths {
                         "application/json": components["schemas"]["BenchmarkCatalogue"];
                     };
                 };
-                /** @description Default Response */
+                /** @description No API key, or an unknown or revoked one. */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -1073,7 +1073,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Default Response */
+                /** @description The key spent its request budget: retry after `Retry-After` seconds. */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -1112,7 +1112,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description Every recorded metric field, with how it is summarised and charted. */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -1121,7 +1121,7 @@ export interface paths {
                         "application/json": components["schemas"]["MetricFieldCatalogue"];
                     };
                 };
-                /** @description Default Response */
+                /** @description No API key, or an unknown or revoked one. */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -1130,7 +1130,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Default Response */
+                /** @description The key spent its request budget: retry after `Retry-After` seconds. */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -1187,7 +1187,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description JSON, or text/csv with `format=csv`. */
+                /** @description Recorded steps (or buckets with `maxPoints`) in step order, in JSON, JSON lines or CSV. */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -1197,7 +1197,7 @@ export interface paths {
                         "text/csv": string;
                     };
                 };
-                /** @description Not modified since the ETag sent in If-None-Match. */
+                /** @description Not modified since the ETag sent in If-None-Match: no new steps. */
                 304: {
                     headers: {
                         [name: string]: unknown;
@@ -1206,7 +1206,7 @@ export interface paths {
                         "application/json": null;
                     };
                 };
-                /** @description Default Response */
+                /** @description The request is invalid: the problem names every bad field in `errors`. */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -1215,7 +1215,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Default Response */
+                /** @description No API key, or an unknown or revoked one. */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -1224,7 +1224,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Default Response */
+                /** @description Not found (another tenant's resource is not found either). */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -1233,7 +1233,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Default Response */
+                /** @description The key spent its request budget: retry after `Retry-After` seconds. */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -1282,7 +1282,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description The objective on a grid over the two parameters, with the run's path. */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -1291,7 +1291,7 @@ export interface paths {
                         "application/json": components["schemas"]["Landscape"];
                     };
                 };
-                /** @description Default Response */
+                /** @description The request is invalid: the problem names every bad field in `errors`. */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -1300,7 +1300,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Default Response */
+                /** @description No API key, or an unknown or revoked one. */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -1309,7 +1309,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Default Response */
+                /** @description Not found (another tenant's resource is not found either). */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -1318,7 +1318,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Default Response */
+                /** @description Well formed, but it cannot be used: `code` and `detail` say why. */
                 422: {
                     headers: {
                         [name: string]: unknown;
@@ -1327,7 +1327,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Default Response */
+                /** @description The key spent its request budget: retry after `Retry-After` seconds. */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -1369,7 +1369,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description The parameters' names, in vector order. */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -1378,7 +1378,7 @@ export interface paths {
                         "application/json": components["schemas"]["ParameterNames"];
                     };
                 };
-                /** @description Default Response */
+                /** @description No API key, or an unknown or revoked one. */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -1387,7 +1387,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Default Response */
+                /** @description Not found (another tenant's resource is not found either). */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -1396,7 +1396,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Default Response */
+                /** @description Well formed, but it cannot be used: `code` and `detail` say why. */
                 422: {
                     headers: {
                         [name: string]: unknown;
@@ -1405,7 +1405,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Default Response */
+                /** @description The key spent its request budget: retry after `Retry-After` seconds. */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -1447,7 +1447,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description An event stream: `event: <type>` and `data: <JSON>` per message. */
+                /** @description The run's event stream, until it ends. */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -1456,7 +1456,7 @@ export interface paths {
                         "text/event-stream": string;
                     };
                 };
-                /** @description Default Response */
+                /** @description No API key, or an unknown or revoked one. */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -1465,7 +1465,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Default Response */
+                /** @description Not found (another tenant's resource is not found either). */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -1474,7 +1474,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Default Response */
+                /** @description The key spent its request budget: retry after `Retry-After` seconds. */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -1507,7 +1507,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    status?: components["schemas"]["SweepStatusInput"];
+                    status?: components["schemas"]["SweepStatus"];
                     /** @description Items in the page (1 … 200, default 50). */
                     limit?: number;
                     /** @description `nextCursor` of the previous page; none for the first page. */
@@ -1519,7 +1519,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description A page of sweeps, newest first. */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -1528,7 +1528,7 @@ export interface paths {
                         "application/json": components["schemas"]["SweepList"];
                     };
                 };
-                /** @description Default Response */
+                /** @description The request is invalid: the problem names every bad field in `errors`. */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -1537,7 +1537,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Default Response */
+                /** @description No API key, or an unknown or revoked one. */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -1546,7 +1546,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Default Response */
+                /** @description The key spent its request budget: retry after `Retry-After` seconds. */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -1579,7 +1579,7 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description Default Response */
+                /** @description The sweep, stored and started (or the sweep first created with this Idempotency-Key). */
                 201: {
                     headers: {
                         [name: string]: unknown;
@@ -1588,7 +1588,7 @@ export interface paths {
                         "application/json": components["schemas"]["Sweep"];
                     };
                 };
-                /** @description Default Response */
+                /** @description The request is invalid: the problem names every bad field in `errors`. */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -1597,7 +1597,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Default Response */
+                /** @description No API key, or an unknown or revoked one. */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -1606,7 +1606,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Default Response */
+                /** @description The resource's state does not allow it: `code` says why. */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -1615,7 +1615,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Default Response */
+                /** @description The body is too large. */
                 413: {
                     headers: {
                         [name: string]: unknown;
@@ -1624,7 +1624,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Default Response */
+                /** @description The body's media type is not accepted. */
                 415: {
                     headers: {
                         [name: string]: unknown;
@@ -1633,7 +1633,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Default Response */
+                /** @description The key spent its request budget: retry after `Retry-After` seconds. */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -1642,7 +1642,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Default Response */
+                /** @description A service Descent needs is unreachable: retry after `Retry-After` seconds. */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -1682,7 +1682,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description The sweep: progress, trial counts, best trial and, once ended, why. */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -1691,7 +1691,7 @@ export interface paths {
                         "application/json": components["schemas"]["Sweep"];
                     };
                 };
-                /** @description Default Response */
+                /** @description No API key, or an unknown or revoked one. */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -1700,7 +1700,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Default Response */
+                /** @description Not found (another tenant's resource is not found either). */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -1709,7 +1709,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Default Response */
+                /** @description The key spent its request budget: retry after `Retry-After` seconds. */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -1756,7 +1756,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description JSON, or text/csv with `format=csv`. */
+                /** @description The sweep's trials, best first (JSON or CSV). */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -1765,7 +1765,7 @@ export interface paths {
                         "application/json": components["schemas"]["TrialList"];
                     };
                 };
-                /** @description Default Response */
+                /** @description The request is invalid: the problem names every bad field in `errors`. */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -1774,7 +1774,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Default Response */
+                /** @description No API key, or an unknown or revoked one. */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -1783,7 +1783,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Default Response */
+                /** @description Not found (another tenant's resource is not found either). */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -1792,7 +1792,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Default Response */
+                /** @description The key spent its request budget: retry after `Retry-After` seconds. */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -1836,7 +1836,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description The sweep, cancelled with its running trials. */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -1845,7 +1845,7 @@ export interface paths {
                         "application/json": components["schemas"]["Sweep"];
                     };
                 };
-                /** @description Default Response */
+                /** @description No API key, or an unknown or revoked one. */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -1854,7 +1854,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Default Response */
+                /** @description Not found (another tenant's resource is not found either). */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -1863,7 +1863,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Default Response */
+                /** @description The resource's state does not allow it: `code` says why. */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -1872,7 +1872,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Default Response */
+                /** @description The key spent its request budget: retry after `Retry-After` seconds. */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -1881,7 +1881,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Default Response */
+                /** @description A service Descent needs is unreachable: retry after `Retry-After` seconds. */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -1921,7 +1921,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description An event stream: `event: <type>` and `data: <JSON>` per message. */
+                /** @description The sweep's event stream, until it ends. */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -1930,7 +1930,7 @@ export interface paths {
                         "text/event-stream": string;
                     };
                 };
-                /** @description Default Response */
+                /** @description No API key, or an unknown or revoked one. */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -1939,7 +1939,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Default Response */
+                /** @description Not found (another tenant's resource is not found either). */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -1948,7 +1948,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Default Response */
+                /** @description The key spent its request budget: retry after `Retry-After` seconds. */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -1992,7 +1992,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description A page of datasets, newest first. */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -2001,7 +2001,7 @@ export interface paths {
                         "application/json": components["schemas"]["DatasetList"];
                     };
                 };
-                /** @description Default Response */
+                /** @description The request is invalid: the problem names every bad field in `errors`. */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -2010,7 +2010,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Default Response */
+                /** @description No API key, or an unknown or revoked one. */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -2019,7 +2019,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Default Response */
+                /** @description The key spent its request budget: retry after `Retry-After` seconds. */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -2052,11 +2052,11 @@ export interface paths {
             /** @description Dense `{features, targets, columnNames?, difficulty?}` or sparse `{columns, rows: [{indices, values}], targets, …}`, with an optional name and targetName. */
             requestBody: {
                 content: {
-                    "application/json": components["schemas"]["DatasetUploadInput"];
+                    "application/json": components["schemas"]["DatasetUpload"];
                 };
             };
             responses: {
-                /** @description Default Response */
+                /** @description The stored dataset (or the same content uploaded before). */
                 201: {
                     headers: {
                         [name: string]: unknown;
@@ -2065,7 +2065,7 @@ export interface paths {
                         "application/json": components["schemas"]["Dataset"];
                     };
                 };
-                /** @description Default Response */
+                /** @description The request is invalid: the problem names every bad field in `errors`. */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -2074,7 +2074,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Default Response */
+                /** @description No API key, or an unknown or revoked one. */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -2083,7 +2083,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Default Response */
+                /** @description The body is too large. */
                 413: {
                     headers: {
                         [name: string]: unknown;
@@ -2092,7 +2092,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Default Response */
+                /** @description The body's media type is not accepted. */
                 415: {
                     headers: {
                         [name: string]: unknown;
@@ -2101,7 +2101,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Default Response */
+                /** @description Well formed, but it cannot be used: `code` and `detail` say why. */
                 422: {
                     headers: {
                         [name: string]: unknown;
@@ -2110,7 +2110,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Default Response */
+                /** @description The key spent its request budget: retry after `Retry-After` seconds. */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -2150,7 +2150,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description The dataset: its shape, columns and content hash. */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -2159,7 +2159,7 @@ export interface paths {
                         "application/json": components["schemas"]["Dataset"];
                     };
                 };
-                /** @description Default Response */
+                /** @description No API key, or an unknown or revoked one. */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -2168,7 +2168,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Default Response */
+                /** @description Not found (another tenant's resource is not found either). */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -2177,7 +2177,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Default Response */
+                /** @description The key spent its request budget: retry after `Retry-After` seconds. */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -2215,7 +2215,7 @@ export interface paths {
                         "application/json": null;
                     };
                 };
-                /** @description Default Response */
+                /** @description No API key, or an unknown or revoked one. */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -2224,7 +2224,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Default Response */
+                /** @description Not found (another tenant's resource is not found either). */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -2233,7 +2233,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Default Response */
+                /** @description The resource's state does not allow it: `code` says why. */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -2242,7 +2242,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Default Response */
+                /** @description The key spent its request budget: retry after `Retry-After` seconds. */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -2286,7 +2286,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description A page of the dataset's rows. */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -2295,7 +2295,7 @@ export interface paths {
                         "application/json": components["schemas"]["DatasetData"];
                     };
                 };
-                /** @description Default Response */
+                /** @description The request is invalid: the problem names every bad field in `errors`. */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -2304,7 +2304,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Default Response */
+                /** @description No API key, or an unknown or revoked one. */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -2313,7 +2313,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Default Response */
+                /** @description Not found (another tenant's resource is not found either). */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -2322,7 +2322,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Default Response */
+                /** @description The key spent its request budget: retry after `Retry-After` seconds. */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -2345,47 +2345,6 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
-        MetricFieldInput: {
-            /** @enum {string} */
-            name: "loss" | "valLoss" | "valAccuracy" | "gradNorm" | "learningRate" | "updateNorm" | "epoch" | "elapsedSeconds";
-            description: string;
-            /** @description Downsampled answers give its mean, min and max per bucket. */
-            rolledUp: boolean;
-            /** @description Recorded only on some steps (those with a validation pass). */
-            sometimes: boolean;
-            /** @description How the dashboard draws it: the axis it shares with fields of the same unit; null when it is not drawn. */
-            chart: {
-                label: string;
-                unit: string;
-                shownByDefault: boolean;
-            } | null;
-        };
-        /**
-         * @description `queued`: Accepted and waiting for a worker. `running`: A worker is running it; progress says how far. `completed`: Ended by a stopping condition (result.stopReason says which). `early_stopped`: Early stopping ended it. `diverged`: The loss, a gradient or a parameter stopped being finite. `failed`: It could not run or go on; result.message says why. `cancelled`: A client cancelled it. `pruned`: A sweep's pruner stopped the trial; result.pruning says why.
-         * @enum {string}
-         */
-        RunStatusInput: "queued" | "running" | "completed" | "early_stopped" | "diverged" | "failed" | "cancelled" | "pruned";
-        GradientCheckInput: {
-            /** @description Every checked coordinate agrees with central finite differences. */
-            passed: boolean;
-            /** @description f at the point checked (the starting point). */
-            value: number | null;
-            /** @description Relative finite-difference step h. */
-            step: number;
-            tolerance: number;
-            maxAbsoluteError: number | null;
-            maxRelativeError: number | null;
-            /** @description The coordinates checked: all of them up to 100 dimensions, else a seeded sample of 100. */
-            coordinates: {
-                index: number;
-                variable: string;
-                analytic: number | null;
-                numeric: number | null;
-                absoluteError: number | null;
-                relativeError: number | null;
-                passed: boolean;
-            }[];
-        };
         ObjectiveRequestInput: {
             /** @description A name to recognise the objective by. */
             name?: string;
@@ -2812,452 +2771,6 @@ export interface components {
                 /** @description Seed of the validation split and of the mlp initialisation (default 0). */
                 seed?: number;
             };
-        };
-        ObjectiveCheckInput: {
-            /** @description Parameter names, in parameter-vector order. */
-            variables: string[];
-            /** @description Length of the parameter vector. */
-            dimension: number;
-            /** @description The starting point runs begin from (null above 1000 dimensions). */
-            initial: number[] | null;
-            gradientCheck: components["schemas"]["GradientCheckInput"];
-        };
-        ObjectiveInput: {
-            /** Format: uuid */
-            id: string;
-            name: string | null;
-            /** Format: date-time */
-            createdAt: string;
-            objective: {
-                /** @enum {string} */
-                type: "expression";
-                /** @description Formula over the variables: + - * / ^, parentheses, numbers, pi, e and functions such as exp, log, sqrt, sigmoid, min, max, pow. */
-                expression: string;
-                /** @description Variable names, in parameter-vector order. */
-                variables: string[];
-                /** @description Starting point, one entry per variable (default: zeros). */
-                initial?: number[];
-            } | {
-                /** @enum {string} */
-                type: "benchmark";
-                /**
-                 * @description Which benchmark function.
-                 * @enum {string}
-                 */
-                name: "rosenbrock" | "beale" | "booth" | "himmelblau" | "saddle" | "quadratic" | "rastrigin" | "ackley" | "styblinski-tang" | "sphere" | "matyas" | "three-hump-camel";
-                /** @description Number of variables for n-dimensional functions (default: the length of initial, else 2). */
-                dimensions?: number;
-                /** @description Starting point (default: the function's standard start). */
-                initial?: number[];
-                /** @description Ratio of the largest to the smallest curvature (quadratic only, default 100). */
-                conditionNumber?: number;
-            } | {
-                /** @enum {string} */
-                type: "model";
-                /**
-                 * @description linear (½ squared error), logistic (binary cross-entropy), softmax (cross-entropy), mlp.
-                 * @enum {string}
-                 */
-                model: "linear" | "logistic" | "softmax" | "mlp";
-                /** @description Training data: inline, sparse inline, built in, an uploaded dataset id, or a CSV path (CLI). */
-                data: {
-                    /** @description One array of feature values per row. */
-                    features: number[][];
-                    /** @description One target per row. */
-                    targets: number[];
-                    /** @description Names of the feature columns (default x1 … xd). */
-                    columnNames?: string[];
-                    /** @description Difficulty of each row (higher is harder), for curriculum learning. */
-                    difficulty?: number[];
-                } | {
-                    /** @description Number of feature columns. */
-                    columns: number;
-                    /** @description One entry list per row; absent columns are zero. */
-                    rows: {
-                        /** @description 0-based columns of the non-zero entries. */
-                        indices: number[];
-                        /** @description The entries, in the order of `indices`. */
-                        values: number[];
-                    }[];
-                    /** @description One target per row. */
-                    targets: number[];
-                    /** @description Names of the feature columns (default x1 … xd). */
-                    columnNames?: string[];
-                    /** @description Difficulty of each row (higher is harder), for curriculum learning. */
-                    difficulty?: number[];
-                } | ({
-                    /** @enum {string} */
-                    builtin: "iris";
-                } | {
-                    /** @enum {string} */
-                    builtin: "linear";
-                    /**
-                     * @description Number of rows generated.
-                     * @default 200
-                     */
-                    rows?: number;
-                    /**
-                     * @description Number of features.
-                     * @default 5
-                     */
-                    columns?: number;
-                    /**
-                     * @description Standard deviation of the Gaussian noise added.
-                     * @default 0.1
-                     */
-                    noise?: number;
-                    /**
-                     * @description Seed of the generator: equal seeds give equal data.
-                     * @default 1
-                     */
-                    seed?: number;
-                } | {
-                    /** @enum {string} */
-                    builtin: "blobs";
-                    /**
-                     * @description Number of rows generated.
-                     * @default 300
-                     */
-                    rows?: number;
-                    /**
-                     * @description Number of features.
-                     * @default 2
-                     */
-                    columns?: number;
-                    /**
-                     * @description Number of classes (targets 0 … classes − 1).
-                     * @default 3
-                     */
-                    classes?: number;
-                    /**
-                     * @description Standard deviation around each centre.
-                     * @default 1
-                     */
-                    spread?: number;
-                    /**
-                     * @description Centres are uniform in [−centerBox, centerBox] per feature.
-                     * @default 5
-                     */
-                    centerBox?: number;
-                    /**
-                     * @description Seed of the generator: equal seeds give equal data.
-                     * @default 1
-                     */
-                    seed?: number;
-                } | {
-                    /** @enum {string} */
-                    builtin: "moons";
-                    /**
-                     * @description Number of rows generated.
-                     * @default 200
-                     */
-                    rows?: number;
-                    /**
-                     * @description Standard deviation of the Gaussian noise added.
-                     * @default 0.1
-                     */
-                    noise?: number;
-                    /**
-                     * @description Seed of the generator: equal seeds give equal data.
-                     * @default 1
-                     */
-                    seed?: number;
-                } | {
-                    /** @enum {string} */
-                    builtin: "spirals";
-                    /**
-                     * @description Number of rows generated.
-                     * @default 300
-                     */
-                    rows?: number;
-                    /**
-                     * @description Number of classes (targets 0 … classes − 1).
-                     * @default 3
-                     */
-                    classes?: number;
-                    /**
-                     * @description Turns of each arm.
-                     * @default 1
-                     */
-                    turns?: number;
-                    /**
-                     * @description Standard deviation of the Gaussian noise added.
-                     * @default 0.02
-                     */
-                    noise?: number;
-                    /**
-                     * @description Seed of the generator: equal seeds give equal data.
-                     * @default 1
-                     */
-                    seed?: number;
-                } | {
-                    /** @enum {string} */
-                    builtin: "sparse-text";
-                    /**
-                     * @description Number of rows generated.
-                     * @default 2000
-                     */
-                    rows?: number;
-                    /**
-                     * @description Vocabulary size.
-                     * @default 1000
-                     */
-                    columns?: number;
-                    /**
-                     * @description Word draws per row (a repeated word counts up).
-                     * @default 20
-                     */
-                    wordsPerRow?: number;
-                    /**
-                     * @description The most frequent words, which carry no signal.
-                     * @default 10
-                     */
-                    commonWords?: number;
-                    /**
-                     * @description Exponent s of the word frequencies ∝ 1/(rank)^s.
-                     * @default 1
-                     */
-                    zipfExponent?: number;
-                    /**
-                     * @description Probability of flipping each label.
-                     * @default 0.05
-                     */
-                    labelNoise?: number;
-                    /**
-                     * @description Seed of the generator: equal seeds give equal data.
-                     * @default 1
-                     */
-                    seed?: number;
-                }) | {
-                    /** @description Id of an uploaded dataset. */
-                    id: string;
-                } | {
-                    /** @description A CSV file with a header row, relative to the spec file (CLI only). */
-                    path: string;
-                    /** @description Target column name or 0-based index (default the last). */
-                    targetColumn?: string | number;
-                    /** @description Difficulty column, for curriculum learning. */
-                    difficultyColumn?: string | number;
-                };
-                /**
-                 * @description Fraction of `data` held out for validation (seeded by `seed`).
-                 * @default 0
-                 */
-                validationSplit?: number;
-                /** @description A separate validation set (instead of validationSplit). */
-                validation?: {
-                    /** @description One array of feature values per row. */
-                    features: number[][];
-                    /** @description One target per row. */
-                    targets: number[];
-                    /** @description Names of the feature columns (default x1 … xd). */
-                    columnNames?: string[];
-                    /** @description Difficulty of each row (higher is harder), for curriculum learning. */
-                    difficulty?: number[];
-                } | {
-                    /** @description Number of feature columns. */
-                    columns: number;
-                    /** @description One entry list per row; absent columns are zero. */
-                    rows: {
-                        /** @description 0-based columns of the non-zero entries. */
-                        indices: number[];
-                        /** @description The entries, in the order of `indices`. */
-                        values: number[];
-                    }[];
-                    /** @description One target per row. */
-                    targets: number[];
-                    /** @description Names of the feature columns (default x1 … xd). */
-                    columnNames?: string[];
-                    /** @description Difficulty of each row (higher is harder), for curriculum learning. */
-                    difficulty?: number[];
-                } | ({
-                    /** @enum {string} */
-                    builtin: "iris";
-                } | {
-                    /** @enum {string} */
-                    builtin: "linear";
-                    /**
-                     * @description Number of rows generated.
-                     * @default 200
-                     */
-                    rows?: number;
-                    /**
-                     * @description Number of features.
-                     * @default 5
-                     */
-                    columns?: number;
-                    /**
-                     * @description Standard deviation of the Gaussian noise added.
-                     * @default 0.1
-                     */
-                    noise?: number;
-                    /**
-                     * @description Seed of the generator: equal seeds give equal data.
-                     * @default 1
-                     */
-                    seed?: number;
-                } | {
-                    /** @enum {string} */
-                    builtin: "blobs";
-                    /**
-                     * @description Number of rows generated.
-                     * @default 300
-                     */
-                    rows?: number;
-                    /**
-                     * @description Number of features.
-                     * @default 2
-                     */
-                    columns?: number;
-                    /**
-                     * @description Number of classes (targets 0 … classes − 1).
-                     * @default 3
-                     */
-                    classes?: number;
-                    /**
-                     * @description Standard deviation around each centre.
-                     * @default 1
-                     */
-                    spread?: number;
-                    /**
-                     * @description Centres are uniform in [−centerBox, centerBox] per feature.
-                     * @default 5
-                     */
-                    centerBox?: number;
-                    /**
-                     * @description Seed of the generator: equal seeds give equal data.
-                     * @default 1
-                     */
-                    seed?: number;
-                } | {
-                    /** @enum {string} */
-                    builtin: "moons";
-                    /**
-                     * @description Number of rows generated.
-                     * @default 200
-                     */
-                    rows?: number;
-                    /**
-                     * @description Standard deviation of the Gaussian noise added.
-                     * @default 0.1
-                     */
-                    noise?: number;
-                    /**
-                     * @description Seed of the generator: equal seeds give equal data.
-                     * @default 1
-                     */
-                    seed?: number;
-                } | {
-                    /** @enum {string} */
-                    builtin: "spirals";
-                    /**
-                     * @description Number of rows generated.
-                     * @default 300
-                     */
-                    rows?: number;
-                    /**
-                     * @description Number of classes (targets 0 … classes − 1).
-                     * @default 3
-                     */
-                    classes?: number;
-                    /**
-                     * @description Turns of each arm.
-                     * @default 1
-                     */
-                    turns?: number;
-                    /**
-                     * @description Standard deviation of the Gaussian noise added.
-                     * @default 0.02
-                     */
-                    noise?: number;
-                    /**
-                     * @description Seed of the generator: equal seeds give equal data.
-                     * @default 1
-                     */
-                    seed?: number;
-                } | {
-                    /** @enum {string} */
-                    builtin: "sparse-text";
-                    /**
-                     * @description Number of rows generated.
-                     * @default 2000
-                     */
-                    rows?: number;
-                    /**
-                     * @description Vocabulary size.
-                     * @default 1000
-                     */
-                    columns?: number;
-                    /**
-                     * @description Word draws per row (a repeated word counts up).
-                     * @default 20
-                     */
-                    wordsPerRow?: number;
-                    /**
-                     * @description The most frequent words, which carry no signal.
-                     * @default 10
-                     */
-                    commonWords?: number;
-                    /**
-                     * @description Exponent s of the word frequencies ∝ 1/(rank)^s.
-                     * @default 1
-                     */
-                    zipfExponent?: number;
-                    /**
-                     * @description Probability of flipping each label.
-                     * @default 0.05
-                     */
-                    labelNoise?: number;
-                    /**
-                     * @description Seed of the generator: equal seeds give equal data.
-                     * @default 1
-                     */
-                    seed?: number;
-                }) | {
-                    /** @description Id of an uploaded dataset. */
-                    id: string;
-                } | {
-                    /** @description A CSV file with a header row, relative to the spec file (CLI only). */
-                    path: string;
-                    /** @description Target column name or 0-based index (default the last). */
-                    targetColumn?: string | number;
-                    /** @description Difficulty column, for curriculum learning. */
-                    difficultyColumn?: string | number;
-                };
-                /** @description Starting parameters, in the documented order. */
-                initial?: number[];
-                /** @description mlp: hidden layer sizes (default [16]). */
-                hidden?: number[];
-                /**
-                 * @description mlp: hidden activation (default relu).
-                 * @enum {string}
-                 */
-                activation?: "relu" | "tanh" | "sigmoid";
-                /** @description mlp: batch normalization before each hidden activation (default false). */
-                batchNormalization?: boolean;
-                /**
-                 * @description mlp: output layer loss (default softmax for class targets, else linear).
-                 * @enum {string}
-                 */
-                output?: "linear" | "logistic" | "softmax";
-                /**
-                 * @description λ of the penalty (λ/2)·‖weights‖² (biases, γ and β excluded).
-                 * @default 0
-                 */
-                l2?: number;
-                /** @description softmax: number of classes (default: largest target + 1). */
-                classes?: number;
-                /** @description Seed of the validation split and of the mlp initialisation (default 0). */
-                seed?: number;
-            };
-            variables: string[];
-            dimension: number;
-            gradientCheck: components["schemas"]["GradientCheckInput"] | null;
-        };
-        ObjectiveListInput: {
-            objectives: components["schemas"]["ObjectiveInput"][];
-            /** @description Pass as `cursor` for the next page; null on the last page. */
-            nextCursor: string | null;
         };
         RunSpecInput: {
             /** @description What to minimise: an inline objective spec, or {"id": …} of a stored objective. */
@@ -4417,785 +3930,6 @@ export interface components {
              */
             parallelism?: number;
         };
-        /** @enum {string} */
-        SweepStatusInput: "queued" | "running" | "completed" | "failed" | "cancelled";
-        SweepResultInput: {
-            /** @enum {string} */
-            reason: "budget_exhausted" | "grid_exhausted" | "target_reached" | "time_limit" | "too_many_failures" | "cancelled";
-            /** @description Why it ended, in a sentence. */
-            message: string;
-        };
-        PruningInput: {
-            /** @description The pruner: median or asha. */
-            rule: string;
-            /** @description The step at which it was decided. */
-            step: number;
-            /** @description The value compared: the best so far (median), the value at the rung (asha). */
-            value: number | null;
-            /** @description The value it had to beat. */
-            cutoff: number | null;
-            rung: number | null;
-            /** @description 1 = best among the trial and its competitors. */
-            rank: number | null;
-            /** @description How many other trials it was compared with. */
-            competitors: number;
-            message: string;
-        };
-        TrialInput: {
-            /** Format: uuid */
-            runId: string;
-            trialNumber: number;
-            /** @enum {string} */
-            status: "queued" | "running" | "completed" | "early_stopped" | "diverged" | "failed" | "cancelled" | "pruned";
-            /** @description The sweep's metric: of a finished trial, or at the step a pruned one stopped. */
-            value: number | null;
-            /** @description The trial's parameters, keyed by dotted path into the run spec. */
-            parameters: {
-                [key: string]: number | string | boolean;
-            };
-            /** @description Updates made. */
-            steps: number | null;
-            stopReason: string | null;
-            /** @description How it ended, in a sentence (for a pruned trial: why it was pruned). */
-            message: string | null;
-            pruning: components["schemas"]["PruningInput"] | null;
-            /** Format: date-time */
-            createdAt: string;
-            /** Format: date-time */
-            finishedAt: string | null;
-        };
-        TrialCountsInput: {
-            queued: number;
-            running: number;
-            completed: number;
-            early_stopped: number;
-            diverged: number;
-            failed: number;
-            cancelled: number;
-            pruned: number;
-            total: number;
-        };
-        SweepInput: {
-            /** Format: uuid */
-            id: string;
-            name: string | null;
-            status: components["schemas"]["SweepStatusInput"];
-            /** Format: date-time */
-            createdAt: string;
-            /** Format: date-time */
-            startedAt: string | null;
-            /** Format: date-time */
-            finishedAt: string | null;
-            /** @description The spec as accepted, with every default and the sampler seed filled in. */
-            spec: {
-                name?: string;
-                /** @description A run spec (see RunSpec): what every trial starts from. */
-                base: {
-                    [key: string]: unknown;
-                };
-                /** @description Searched parameters keyed by dotted paths into `base` (in order: `when` refers to earlier ones). */
-                parameters: {
-                    [key: string]: {
-                        /** @enum {string} */
-                        type: "float";
-                        /** @description Lower bound (inclusive). */
-                        low?: number;
-                        /** @description Upper bound (inclusive; lowered to the last `step` below it). */
-                        high?: number;
-                        /**
-                         * @description Sample uniformly in log space (needs low > 0; no `step`).
-                         * @default false
-                         */
-                        log?: boolean;
-                        /** @description Active only when every listed parameter (declared before this one) takes one of the listed values. */
-                        when?: {
-                            [key: string]: (number | string | boolean)[];
-                        };
-                        /** @description Only multiples of `step` above `low`. */
-                        step?: number;
-                        /** @description An explicit list instead of a range. */
-                        values?: number[];
-                    } | {
-                        /** @enum {string} */
-                        type: "int";
-                        /** @description Lower bound (inclusive). */
-                        low?: number;
-                        /** @description Upper bound (inclusive; lowered to the last `step` below it). */
-                        high?: number;
-                        /**
-                         * @description Sample uniformly in log space (needs low > 0; no `step`).
-                         * @default false
-                         */
-                        log?: boolean;
-                        /** @description Active only when every listed parameter (declared before this one) takes one of the listed values. */
-                        when?: {
-                            [key: string]: (number | string | boolean)[];
-                        };
-                        /** @description Only every `step`-th integer from `low` (default 1). */
-                        step?: number;
-                        /** @description An explicit list instead of a range. */
-                        values?: number[];
-                    } | {
-                        /** @enum {string} */
-                        type: "categorical";
-                        /** @description The choices: numbers, strings or booleans. */
-                        values: (number | string | boolean)[];
-                        /** @description Active only when every listed parameter (declared before this one) takes one of the listed values. */
-                        when?: {
-                            [key: string]: (number | string | boolean)[];
-                        };
-                    };
-                };
-                /**
-                 * @description What trials are ranked by.
-                 * @default {}
-                 */
-                metric?: {
-                    /**
-                     * @description finalLoss (the result's loss at the returned parameters), bestLoss (the result's best.value: the best monitored value), valLoss or valAccuracy (best over recorded steps).
-                     * @default bestLoss
-                     * @enum {string}
-                     */
-                    name?: "finalLoss" | "bestLoss" | "valLoss" | "valAccuracy";
-                    /**
-                     * @description Default: maximize for valAccuracy, else minimize.
-                     * @enum {string}
-                     */
-                    goal?: "minimize" | "maximize";
-                    /** @description Stop the sweep once a trial reaches this value (at or beyond it in the goal's direction). */
-                    target?: number;
-                };
-                /**
-                 * @description How trial parameters are chosen.
-                 * @default {
-                 *       "type": "tpe"
-                 *     }
-                 */
-                sampler?: {
-                    /** @enum {string} */
-                    type: "grid";
-                    /** @description Seed of every random choice (default: drawn at submission and stored, so a sweep can be replayed). */
-                    seed?: number;
-                } | {
-                    /** @enum {string} */
-                    type: "random";
-                    /** @description Seed of every random choice (default: drawn at submission and stored, so a sweep can be replayed). */
-                    seed?: number;
-                } | {
-                    /** @enum {string} */
-                    type: "qmc";
-                    /** @description Seed of every random choice (default: drawn at submission and stored, so a sweep can be replayed). */
-                    seed?: number;
-                    /**
-                     * @description Which low-discrepancy sequence.
-                     * @default sobol
-                     * @enum {string}
-                     */
-                    sequence?: "sobol" | "halton";
-                    /**
-                     * @description Randomise the sequence by the seed (Sobol: linear matrix scrambling and a digital shift; Halton: digit permutations).
-                     * @default true
-                     */
-                    scramble?: boolean;
-                } | {
-                    /** @enum {string} */
-                    type: "tpe";
-                    /** @description Seed of every random choice (default: drawn at submission and stored, so a sweep can be replayed). */
-                    seed?: number;
-                    /**
-                     * @description Random trials before TPE starts (Optuna: n_startup_trials = 10).
-                     * @default 10
-                     */
-                    startupTrials?: number;
-                    /**
-                     * @description Candidates drawn from l(x) per suggestion (Optuna: n_ei_candidates = 24).
-                     * @default 24
-                     */
-                    nEiCandidates?: number;
-                    /**
-                     * @description Fraction of finished trials that are "good": ⌈γ·n⌉ (Optuna: 0.1).
-                     * @default 0.1
-                     */
-                    gamma?: number;
-                    /**
-                     * @description At most this many good trials (Optuna: 25).
-                     * @default 25
-                     */
-                    gammaMax?: number;
-                    /**
-                     * @description Add the prior component N(centre, range²) to each estimator (Optuna: true).
-                     * @default true
-                     */
-                    considerPrior?: boolean;
-                    /**
-                     * @description Weight of the prior component (Optuna: 1).
-                     * @default 1
-                     */
-                    priorWeight?: number;
-                    /**
-                     * @description Keep bandwidths at least range/min(100, 1 + components) (Optuna: true).
-                     * @default true
-                     */
-                    considerMagicClip?: boolean;
-                    /**
-                     * @description Let the range ends widen the outermost bandwidths (Optuna: false).
-                     * @default false
-                     */
-                    considerEndpoints?: boolean;
-                    /**
-                     * @description Model the always-active parameters jointly, bandwidths by Scott's rule (Optuna: false).
-                     * @default false
-                     */
-                    multivariate?: boolean;
-                    /**
-                     * @description Count running trials as the worst, to spread parallel trials apart (Optuna: false).
-                     * @default false
-                     */
-                    constantLiar?: boolean;
-                };
-                /**
-                 * @description When to stop unpromising trials early.
-                 * @default {
-                 *       "type": "none"
-                 *     }
-                 */
-                pruner?: {
-                    /** @enum {string} */
-                    type: "none";
-                } | {
-                    /** @enum {string} */
-                    type: "median";
-                    /**
-                     * @description No pruning until this many trials completed (Optuna: n_startup_trials = 5).
-                     * @default 5
-                     */
-                    startupTrials?: number;
-                    /**
-                     * @description No pruning before this step (Optuna: n_warmup_steps = 0).
-                     * @default 0
-                     */
-                    warmupSteps?: number;
-                    /**
-                     * @description Decide at the first recorded step of each interval after the warm-up (Optuna: interval_steps = 1).
-                     * @default 1
-                     */
-                    intervalSteps?: number;
-                    /**
-                     * @description Decide only with at least this many completed values at the step (Optuna: n_min_trials = 1).
-                     * @default 1
-                     */
-                    minTrials?: number;
-                } | {
-                    /** @enum {string} */
-                    type: "asha";
-                    /** @description Step of the first rung, the minimum resource r (default: 1% of the base spec's maxSteps, or of 1000 without one, as Optuna's 'auto' estimates it). */
-                    minSteps?: number;
-                    /**
-                     * @description η: rungs lie η times apart, and 1 in η trials is promoted (Optuna: 4).
-                     * @default 4
-                     */
-                    reductionFactor?: number;
-                    /**
-                     * @description s: the first rung lies at minSteps · η^s (Optuna: 0).
-                     * @default 0
-                     */
-                    minEarlyStoppingRate?: number;
-                    /**
-                     * @description Stop every trial at a rung holding at most this many values (Optuna: 0).
-                     * @default 0
-                     */
-                    bootstrapCount?: number;
-                    /** @description No rungs past this many (default: no limit). */
-                    maxRungs?: number;
-                };
-                /**
-                 * @description When the sweep stops creating trials.
-                 * @default {}
-                 */
-                budget?: {
-                    /** @description Trials at most (default: the grid's size for grid, else 100; at most 10000). */
-                    maxTrials?: number;
-                    /** @description The sweep fails once more trials than this have failed (default: no limit). */
-                    maxFailedTrials?: number;
-                    /** @description No trial starts after this long; running ones are cancelled (default: no limit). */
-                    timeLimitSeconds?: number;
-                };
-                /**
-                 * @description Trials running at once, at most.
-                 * @default 4
-                 */
-                parallelism?: number;
-            } & WithRequired<components["schemas"]["SweepSpecInput"], "base" | "parameters">;
-            /** @description Trials per status. */
-            trials: components["schemas"]["TrialCountsInput"];
-            /** @description The best finished trial so far. */
-            best: {
-                /** Format: uuid */
-                runId: string;
-                trialNumber: number;
-                value: number;
-                /** @description The trial's parameters, keyed by dotted path into the run spec. */
-                parameters: {
-                    [key: string]: number | string | boolean;
-                };
-            } | null;
-            /** @description How far along the budget it is. */
-            progress: {
-                /** @description Trials finished. */
-                trials: number;
-                maxTrials: number;
-                /** @description Finished trials over maxTrials. */
-                fraction: number;
-                elapsedSeconds: number | null;
-                timeLimitSeconds: number | null;
-            };
-            /** @description Why it ended; null while it runs. */
-            result: components["schemas"]["SweepResultInput"] | null;
-        };
-        ParallelReportInput: {
-            /** @enum {string} */
-            algorithm: "hogwild" | "downpour" | "adaptive-revision" | "easgd";
-            /** @enum {string} */
-            execution: "concurrent" | "simulated";
-            replicas: number;
-            readonly perReplica: {
-                /** @description The replica, from 0. */
-                replica: number;
-                /** @description Local steps it made (gradients computed and applied). */
-                steps: number;
-                /** @description Its exchanges with the center or server: pulls and pushes (downpour), elastic exchanges (easgd), applied updates (hogwild, adaptive-revision). */
-                exchanges: number;
-                /** @description ‖x_i − center‖ at the end; null where replicas keep no vector of their own (hogwild, adaptive-revision). */
-                centerDistance: number | null;
-            }[];
-            /** @description Every replica's exchanges with the center or server. */
-            communicationRounds: number;
-            /** @description Updates other replicas applied to the center or server between a replica's read of it and its write: pushes between a pull and the next push (downpour), exchanges between two of a replica's exchanges (easgd), gradients applied between a gradient's read and its application (adaptive-revision), the other threads' updates between a read of θ and the write (hogwild). Null when none was measured. */
-            staleness: {
-                /** @description Updates measured (concurrent hogwild: one in eight). */
-                updates: number;
-                mean: number;
-                p50: number;
-                p99: number;
-                max: number;
-            } | null;
-            /** @description ‖x_i − center‖ at the end over the replicas; null where replicas keep no vector of their own. */
-            centerDistance: {
-                mean: number;
-                max: number;
-            } | null;
-            /** @description Every replica's local steps per second of the run's time. */
-            stepsPerSecond: number | null;
-        };
-        /**
-         * @description `max_steps`: Every update of training.maxSteps (or of training.epochs) was made. `early_stopping`: The monitored value did not improve for earlyStopping.patience updates. `loss_target`: The loss fell below stopWhen.lossBelow. `grad_norm_target`: The gradient norm fell below stopWhen.gradNormBelow. `time_limit`: training.timeLimitSeconds passed. `pruned`: A sweep's pruner stopped the trial: result.pruning says why. `diverged`: The loss, a gradient or a parameter stopped being finite. `unbounded`: The loss fell below −1e100: the objective has no lower bound where the run went (a saddle, a missing term). `cancelled`: A client cancelled the run. `error`: The run could not go on (an objective that cannot be built, a worker error).
-         * @enum {string}
-         */
-        StopReasonInput: "max_steps" | "early_stopping" | "loss_target" | "grad_norm_target" | "time_limit" | "pruned" | "diverged" | "unbounded" | "cancelled" | "error";
-        RunResultInput: {
-            stopReason: components["schemas"]["StopReasonInput"];
-            /** @description The stop reason in a sentence for humans; it says so when earlyStopping.restoreBest replaced the last parameters by the best ones. */
-            message: string;
-            /** @description Updates completed. */
-            steps: number;
-            /** @description The returned parameters: the last ones, or the best ones when restoredBest; an entry is null where it is not finite (a diverged run). Null when the run never started. */
-            params: (number | null)[] | null;
-            /** @description The objective at `params`, measured when the run ended: for a model, over the whole training set (L2 penalty included, batch normalization in evaluation mode). Null when not finite or not measured. */
-            finalLoss: number | null;
-            /** @description The validation loss at `params` (null without a validation set). */
-            finalValLoss: number | null;
-            /** @description The validation accuracy at `params` (null without a validation set, or for a regression). */
-            finalValAccuracy: number | null;
-            /** @description The best value of the monitored metric (earlyStopping.monitor; the training loss without early stopping or without a validation set). */
-            best: {
-                /**
-                 * @description The monitored metric: `loss` (an update's training loss, on its batch, before the update) or `valLoss`.
-                 * @enum {string}
-                 */
-                metric: "loss" | "valLoss";
-                /** @description Its best value during the run. */
-                value: number;
-                /** @description The step of that value. */
-                step: number;
-            } | null;
-            /** @description True when earlyStopping.restoreBest replaced the last parameters by the best ones. */
-            restoredBest: boolean;
-            /** @description A pruned trial's reason: the rule, the step, its value against the cutoff, its rank among the competitors. */
-            pruning?: components["schemas"]["PruningInput"];
-            /** @description A parallel run's replicas: steps, exchanges, staleness, distance to the center, throughput. */
-            parallel?: components["schemas"]["ParallelReportInput"];
-        };
-        FieldIssueInput: {
-            /** @description The bad field, written as in JavaScript: `optimizer.learningRate`, `objective.initial[1]`; '' is the whole document. */
-            path: string;
-            message: string;
-            /** @description A stable machine-readable reason, e.g. `too_small`, `unrecognized_keys`. */
-            code: string;
-        };
-        /** @description An error, as RFC 9457 problem details. */
-        ProblemInput: {
-            /** @description A URI naming the kind of problem; `urn:descent:problem:<code>`. */
-            type: string;
-            title: string;
-            status: number;
-            detail?: string;
-            /** @description The request path. */
-            instance?: string;
-            /** @description Stable error code, e.g. `validation_failed`, `unauthorized`, `not_found`, `rate_limited`. */
-            code: string;
-            /** @description For validation errors: one entry per invalid field. */
-            errors?: components["schemas"]["FieldIssueInput"][];
-        };
-        BenchmarkInput: {
-            /** @description The `name` of a benchmark objective. */
-            name: string;
-            /** @description The formula, the standard start and the known minimum, in one line. */
-            description: string;
-            /** @description Allowed and default sizes; two-dimensional functions have min = max = 2. */
-            dimensions: {
-                default: number;
-                min: number;
-                max: number;
-            };
-            /** @description Whether `conditionNumber` applies. */
-            conditioned: boolean;
-        };
-        BenchmarkCatalogueInput: {
-            benchmarks: components["schemas"]["BenchmarkInput"][];
-        };
-        MetricFieldCatalogueInput: {
-            fields: components["schemas"]["MetricFieldInput"][];
-        };
-        DatasetUploadInput: {
-            /** @description One array of feature values per row. */
-            features: number[][];
-            /** @description One target per row. */
-            targets: number[];
-            /** @description Names of the feature columns (default x1 … xd). */
-            columnNames?: string[];
-            /** @description Difficulty of each row (higher is harder), for curriculum learning. */
-            difficulty?: number[];
-            /** @description A name to recognise the dataset by. */
-            name?: string;
-            /** @description Name of the target column (default `target`). */
-            targetName?: string;
-        } | {
-            /** @description Number of feature columns. */
-            columns: number;
-            /** @description One entry list per row; absent columns are zero. */
-            rows: {
-                /** @description 0-based columns of the non-zero entries. */
-                indices: number[];
-                /** @description The entries, in the order of `indices`. */
-                values: number[];
-            }[];
-            /** @description One target per row. */
-            targets: number[];
-            /** @description Names of the feature columns (default x1 … xd). */
-            columnNames?: string[];
-            /** @description Difficulty of each row (higher is harder), for curriculum learning. */
-            difficulty?: number[];
-            /** @description A name to recognise the dataset by. */
-            name?: string;
-            /** @description Name of the target column (default `target`). */
-            targetName?: string;
-        };
-        DatasetInput: {
-            /** Format: uuid */
-            id: string;
-            name: string | null;
-            /**
-             * @description How the dataset was uploaded.
-             * @enum {string}
-             */
-            format: "json" | "csv";
-            /** Format: date-time */
-            createdAt: string;
-            /** @description Number of rows (examples). */
-            rows: number;
-            /** @description `fnv1a64:<hex>` over the layout, names and values: equal data, equal hash. */
-            contentHash: string;
-            schema: {
-                /**
-                 * @description How the features are stored: every cell, or only the non-zero entries.
-                 * @enum {string}
-                 */
-                layout: "dense" | "sparse";
-                /** @description Number of feature columns. */
-                featureCount: number;
-                /** @description Feature column names, in parameter order (a linear model has one weight per column, in this order). */
-                columns: string[];
-                /** @description Name of the target column. */
-                target: string;
-                /** @description The distinct target values, when every target is a whole number ≥ 0 (a classification set); null otherwise. */
-                classes: number[] | null;
-                /** @description Whether the rows carry a difficulty (for curriculum learning). */
-                difficulty: boolean;
-                /** @description Stored entries of a sparse dataset; null for dense. */
-                nonZeros: number | null;
-            };
-        };
-        DatasetListInput: {
-            datasets: components["schemas"]["DatasetInput"][];
-            /** @description Pass as `cursor` for the next page; null on the last page. */
-            nextCursor: string | null;
-        };
-        DatasetDataInput: {
-            /** Format: uuid */
-            id: string;
-            offset: number;
-            totalRows: number;
-            /** @description Pass as `offset` for the next page; null on the last page. */
-            nextOffset: number | null;
-            /** @description The rows of this page, in the upload form (dense or sparse, as stored). */
-            data: components["schemas"]["DatasetUploadInput"] | {
-                /** @description One array of feature values per row. */
-                features: number[][];
-                /** @description One target per row. */
-                targets: number[];
-                /** @description Names of the feature columns (default x1 … xd). */
-                columnNames?: string[];
-                /** @description Difficulty of each row (higher is harder), for curriculum learning. */
-                difficulty?: number[];
-                /** @description A name to recognise the dataset by. */
-                name?: string;
-                /** @description Name of the target column (default `target`). */
-                targetName?: string;
-            } | {
-                /** @description Number of feature columns. */
-                columns: number;
-                /** @description One entry list per row; absent columns are zero. */
-                rows: {
-                    /** @description 0-based columns of the non-zero entries. */
-                    indices: number[];
-                    /** @description The entries, in the order of `indices`. */
-                    values: number[];
-                }[];
-                /** @description One target per row. */
-                targets: number[];
-                /** @description Names of the feature columns (default x1 … xd). */
-                columnNames?: string[];
-                /** @description Difficulty of each row (higher is harder), for curriculum learning. */
-                difficulty?: number[];
-                /** @description A name to recognise the dataset by. */
-                name?: string;
-                /** @description Name of the target column (default `target`). */
-                targetName?: string;
-            };
-        };
-        ReadinessInput: {
-            /** @enum {string} */
-            status: "ready" | "not_ready";
-            /** @description One line per unreachable service. */
-            detail?: string;
-            services: {
-                postgres: {
-                    ok: boolean;
-                    /** @description Why the service is unreachable. */
-                    error?: string;
-                };
-                redis: {
-                    ok: boolean;
-                    /** @description Why the service is unreachable. */
-                    error?: string;
-                };
-            };
-        };
-        HyperparameterInput: {
-            /** @description The field of `optimizer` in a run spec. */
-            name: string;
-            /** @enum {string} */
-            type: "number";
-            minimum?: number;
-            exclusiveMinimum?: number;
-            maximum?: number;
-            exclusiveMaximum?: number;
-            /** @description The value used when the field is left out, per flavor. */
-            default: {
-                paper: number;
-                pytorch: number;
-            };
-            /** @description The flavors in which the field may be set. */
-            flavors: ("paper" | "pytorch")[];
-            description: string;
-        };
-        OptimizerInput: {
-            name: string;
-            /** @description One line. */
-            description: string;
-            flavors: ("paper" | "pytorch")[];
-            /** @description `weightDecay` is the decoupled decay of the optimizer itself (AdamW) rather than an L2 term in the gradient. */
-            decoupledWeightDecay: boolean;
-            hyperparameters: components["schemas"]["HyperparameterInput"][];
-        };
-        OptimizerCatalogueInput: {
-            optimizers: components["schemas"]["OptimizerInput"][];
-        };
-        ParallelParameterInput: {
-            /**
-             * @description The field of `parallel` in a run spec.
-             * @enum {string}
-             */
-            name: "communicationPeriod" | "movingRate" | "delay" | "shards";
-            /** @enum {string} */
-            type: "integer" | "number";
-            minimum: number;
-            maximum: number;
-            /** @description The value used when the field is left out; null when it depends on `replicas` (movingRate: 0.9/p). */
-            default: number | null;
-            /** @description The field applies only with execution "simulated". */
-            simulatedOnly: boolean;
-            description: string;
-        };
-        ParallelAlgorithmInput: {
-            /** @description The value of `parallel.algorithm`. */
-            name: string;
-            /** @description One line. */
-            description: string;
-            paper: string;
-            /** @description The only `optimizer.name` the algorithm runs with; null: any optimizer. */
-            optimizer: string | null;
-            /** @description The values of `parallel.execution` this service runs it in. */
-            executions: ("concurrent" | "simulated")[];
-            /** @description Whether a learning-rate `schedule` applies to its steps. */
-            schedules: boolean;
-            /** @description The fields of `parallel` it uses besides algorithm, replicas and execution. */
-            parameters: components["schemas"]["ParallelParameterInput"][];
-        };
-        ParallelAlgorithmCatalogueInput: {
-            /** @description Bounds of `parallel.replicas`. */
-            replicas: {
-                minimum: number;
-                maximum: number;
-            };
-            algorithms: components["schemas"]["ParallelAlgorithmInput"][];
-        };
-        RunProgressInput: {
-            step: number;
-            totalSteps: number | null;
-            epoch: number | null;
-            fraction: number | null;
-            stepsPerSecond: number | null;
-            etaSeconds: number | null;
-        };
-        EarlyStoppingStateInput: {
-            enabled: boolean;
-            /** @enum {string|null} */
-            monitor: "loss" | "valLoss" | null;
-            best: number | null;
-            bestStep: number | null;
-            patience: number | null;
-            stepsSinceBest: number | null;
-            stopped: boolean;
-        };
-        RunInput: {
-            /** Format: uuid */
-            id: string;
-            status: components["schemas"]["RunStatusInput"];
-            /** Format: date-time */
-            createdAt: string;
-            /** Format: date-time */
-            updatedAt: string;
-            /** Format: date-time */
-            startedAt: string | null;
-            /** Format: date-time */
-            finishedAt: string | null;
-            /** Format: uuid */
-            sweepId: string | null;
-            /** @description A sweep trial's number within its sweep, from 0. */
-            trialNumber: number | null;
-            /** @description A sweep trial's parameters, keyed by dotted path into the spec. */
-            parameters: {
-                [key: string]: number | string | boolean;
-            } | null;
-            /** @description How many times a worker has started the run. */
-            attempts: number;
-            /** @description A run: objective, optimizer, and the training settings around them. */
-            spec: components["schemas"]["RunSpecInput"];
-            progress: components["schemas"]["RunProgressInput"] | null;
-            earlyStopping: components["schemas"]["EarlyStoppingStateInput"] | null;
-            result: components["schemas"]["RunResultInput"] | null;
-        };
-        RunListInput: {
-            runs: components["schemas"]["RunInput"][];
-            /** @description Pass as `cursor` for the next page; null on the last page. */
-            nextCursor: string | null;
-        };
-        LandscapeInput: {
-            /** Format: uuid */
-            runId: string;
-            /** @description The two parameter names: x, then y. */
-            variables: (string)[];
-            resolution: number;
-            xRange: (number)[];
-            yRange: (number)[];
-            /** @description Grid abscissae, low to high. */
-            x: number[];
-            /** @description Grid ordinates, low to high. */
-            y: number[];
-            /** @description `values[j][i]` = f(x[i], y[j]); null where not finite. */
-            values: (number | null)[][];
-            valueRange: {
-                min: number | null;
-                max: number | null;
-            };
-            /** @description The starting point. */
-            start: (number)[];
-            /** @description The final parameters, once the run has a result. */
-            final: (number)[] | null;
-            /** @description The known minimum, where the objective documents one. */
-            minimum: {
-                value: number;
-                params: (number)[] | null;
-            } | null;
-        };
-        /** @description One recorded step: `step`, then the selected fields; non-finite values are null. */
-        MetricRowInput: {
-            step: number;
-        } & {
-            [key: string]: (number | (number | null)[]) | null;
-        };
-        /** @description A downsampled bucket: each selected field as its mean, plus `<field>Min` and `<field>Max`; `epoch`, `elapsedSeconds` and `params` (the parameters) at the bucket's last recorded step, `stepEnd`. */
-        MetricBucketInput: {
-            /** @description First recorded step in the bucket. */
-            step: number;
-            /** @description Last recorded step in the bucket. */
-            stepEnd: number;
-            /** @description Recorded steps in the bucket. */
-            count: number;
-        } & {
-            [key: string]: (number | (number | null)[]) | null;
-        };
-        MetricsPageInput: {
-            /** Format: uuid */
-            runId: string;
-            fields: ("loss" | "valLoss" | "valAccuracy" | "gradNorm" | "learningRate" | "updateNorm" | "epoch" | "elapsedSeconds" | "params")[];
-            downsampled: boolean;
-            /** @description Steps per bucket when downsampled, else null. */
-            bucketSize: number | null;
-            points: (components["schemas"]["MetricRowInput"] | components["schemas"]["MetricBucketInput"])[];
-            /** @description Pass as `cursor` for the next page; null on the last page. */
-            nextCursor: string | null;
-        };
-        ParameterNamesInput: {
-            /** Format: uuid */
-            runId: string;
-            /** @description How many parameters the objective has. */
-            dimension: number;
-            /** @description The names in vector order; null past 100000 parameters. */
-            names: string[] | null;
-        };
-        SweepListInput: {
-            sweeps: components["schemas"]["SweepInput"][];
-            /** @description Pass as `cursor` for the next page; null on the last page. */
-            nextCursor: string | null;
-        };
-        TrialListInput: {
-            /** @description Best first: finished trials by value, then pruned ones (deepest first), then running, queued, failed and cancelled ones. */
-            items: components["schemas"]["TrialInput"][];
-            /** @description Pass as `cursor` for the next page; null on the last page. */
-            nextCursor: string | null;
-        };
         MetricField: {
             /** @enum {string} */
             name: "loss" | "valLoss" | "valAccuracy" | "gradNorm" | "learningRate" | "updateNorm" | "epoch" | "elapsedSeconds";
@@ -5236,433 +3970,6 @@ export interface components {
                 relativeError: number | null;
                 passed: boolean;
             }[];
-        };
-        ObjectiveRequest: {
-            /** @description A name to recognise the objective by. */
-            name?: string;
-            /** @description The objective: expression, benchmark, or model on data. */
-            objective: {
-                /** @enum {string} */
-                type: "expression";
-                /** @description Formula over the variables: + - * / ^, parentheses, numbers, pi, e and functions such as exp, log, sqrt, sigmoid, min, max, pow. */
-                expression: string;
-                /** @description Variable names, in parameter-vector order. */
-                variables: string[];
-                /** @description Starting point, one entry per variable (default: zeros). */
-                initial?: number[];
-            } | {
-                /** @enum {string} */
-                type: "benchmark";
-                /**
-                 * @description Which benchmark function.
-                 * @enum {string}
-                 */
-                name: "rosenbrock" | "beale" | "booth" | "himmelblau" | "saddle" | "quadratic" | "rastrigin" | "ackley" | "styblinski-tang" | "sphere" | "matyas" | "three-hump-camel";
-                /** @description Number of variables for n-dimensional functions (default: the length of initial, else 2). */
-                dimensions?: number;
-                /** @description Starting point (default: the function's standard start). */
-                initial?: number[];
-                /** @description Ratio of the largest to the smallest curvature (quadratic only, default 100). */
-                conditionNumber?: number;
-            } | {
-                /** @enum {string} */
-                type: "model";
-                /**
-                 * @description linear (½ squared error), logistic (binary cross-entropy), softmax (cross-entropy), mlp.
-                 * @enum {string}
-                 */
-                model: "linear" | "logistic" | "softmax" | "mlp";
-                /** @description Training data: inline, sparse inline, built in, an uploaded dataset id, or a CSV path (CLI). */
-                data: {
-                    /** @description One array of feature values per row. */
-                    features: number[][];
-                    /** @description One target per row. */
-                    targets: number[];
-                    /** @description Names of the feature columns (default x1 … xd). */
-                    columnNames?: string[];
-                    /** @description Difficulty of each row (higher is harder), for curriculum learning. */
-                    difficulty?: number[];
-                } | {
-                    /** @description Number of feature columns. */
-                    columns: number;
-                    /** @description One entry list per row; absent columns are zero. */
-                    rows: {
-                        /** @description 0-based columns of the non-zero entries. */
-                        indices: number[];
-                        /** @description The entries, in the order of `indices`. */
-                        values: number[];
-                    }[];
-                    /** @description One target per row. */
-                    targets: number[];
-                    /** @description Names of the feature columns (default x1 … xd). */
-                    columnNames?: string[];
-                    /** @description Difficulty of each row (higher is harder), for curriculum learning. */
-                    difficulty?: number[];
-                } | ({
-                    /** @enum {string} */
-                    builtin: "iris";
-                } | {
-                    /** @enum {string} */
-                    builtin: "linear";
-                    /**
-                     * @description Number of rows generated.
-                     * @default 200
-                     */
-                    rows: number;
-                    /**
-                     * @description Number of features.
-                     * @default 5
-                     */
-                    columns: number;
-                    /**
-                     * @description Standard deviation of the Gaussian noise added.
-                     * @default 0.1
-                     */
-                    noise: number;
-                    /**
-                     * @description Seed of the generator: equal seeds give equal data.
-                     * @default 1
-                     */
-                    seed: number;
-                } | {
-                    /** @enum {string} */
-                    builtin: "blobs";
-                    /**
-                     * @description Number of rows generated.
-                     * @default 300
-                     */
-                    rows: number;
-                    /**
-                     * @description Number of features.
-                     * @default 2
-                     */
-                    columns: number;
-                    /**
-                     * @description Number of classes (targets 0 … classes − 1).
-                     * @default 3
-                     */
-                    classes: number;
-                    /**
-                     * @description Standard deviation around each centre.
-                     * @default 1
-                     */
-                    spread: number;
-                    /**
-                     * @description Centres are uniform in [−centerBox, centerBox] per feature.
-                     * @default 5
-                     */
-                    centerBox: number;
-                    /**
-                     * @description Seed of the generator: equal seeds give equal data.
-                     * @default 1
-                     */
-                    seed: number;
-                } | {
-                    /** @enum {string} */
-                    builtin: "moons";
-                    /**
-                     * @description Number of rows generated.
-                     * @default 200
-                     */
-                    rows: number;
-                    /**
-                     * @description Standard deviation of the Gaussian noise added.
-                     * @default 0.1
-                     */
-                    noise: number;
-                    /**
-                     * @description Seed of the generator: equal seeds give equal data.
-                     * @default 1
-                     */
-                    seed: number;
-                } | {
-                    /** @enum {string} */
-                    builtin: "spirals";
-                    /**
-                     * @description Number of rows generated.
-                     * @default 300
-                     */
-                    rows: number;
-                    /**
-                     * @description Number of classes (targets 0 … classes − 1).
-                     * @default 3
-                     */
-                    classes: number;
-                    /**
-                     * @description Turns of each arm.
-                     * @default 1
-                     */
-                    turns: number;
-                    /**
-                     * @description Standard deviation of the Gaussian noise added.
-                     * @default 0.02
-                     */
-                    noise: number;
-                    /**
-                     * @description Seed of the generator: equal seeds give equal data.
-                     * @default 1
-                     */
-                    seed: number;
-                } | {
-                    /** @enum {string} */
-                    builtin: "sparse-text";
-                    /**
-                     * @description Number of rows generated.
-                     * @default 2000
-                     */
-                    rows: number;
-                    /**
-                     * @description Vocabulary size.
-                     * @default 1000
-                     */
-                    columns: number;
-                    /**
-                     * @description Word draws per row (a repeated word counts up).
-                     * @default 20
-                     */
-                    wordsPerRow: number;
-                    /**
-                     * @description The most frequent words, which carry no signal.
-                     * @default 10
-                     */
-                    commonWords: number;
-                    /**
-                     * @description Exponent s of the word frequencies ∝ 1/(rank)^s.
-                     * @default 1
-                     */
-                    zipfExponent: number;
-                    /**
-                     * @description Probability of flipping each label.
-                     * @default 0.05
-                     */
-                    labelNoise: number;
-                    /**
-                     * @description Seed of the generator: equal seeds give equal data.
-                     * @default 1
-                     */
-                    seed: number;
-                }) | {
-                    /** @description Id of an uploaded dataset. */
-                    id: string;
-                } | {
-                    /** @description A CSV file with a header row, relative to the spec file (CLI only). */
-                    path: string;
-                    /** @description Target column name or 0-based index (default the last). */
-                    targetColumn?: string | number;
-                    /** @description Difficulty column, for curriculum learning. */
-                    difficultyColumn?: string | number;
-                };
-                /**
-                 * @description Fraction of `data` held out for validation (seeded by `seed`).
-                 * @default 0
-                 */
-                validationSplit: number;
-                /** @description A separate validation set (instead of validationSplit). */
-                validation?: {
-                    /** @description One array of feature values per row. */
-                    features: number[][];
-                    /** @description One target per row. */
-                    targets: number[];
-                    /** @description Names of the feature columns (default x1 … xd). */
-                    columnNames?: string[];
-                    /** @description Difficulty of each row (higher is harder), for curriculum learning. */
-                    difficulty?: number[];
-                } | {
-                    /** @description Number of feature columns. */
-                    columns: number;
-                    /** @description One entry list per row; absent columns are zero. */
-                    rows: {
-                        /** @description 0-based columns of the non-zero entries. */
-                        indices: number[];
-                        /** @description The entries, in the order of `indices`. */
-                        values: number[];
-                    }[];
-                    /** @description One target per row. */
-                    targets: number[];
-                    /** @description Names of the feature columns (default x1 … xd). */
-                    columnNames?: string[];
-                    /** @description Difficulty of each row (higher is harder), for curriculum learning. */
-                    difficulty?: number[];
-                } | ({
-                    /** @enum {string} */
-                    builtin: "iris";
-                } | {
-                    /** @enum {string} */
-                    builtin: "linear";
-                    /**
-                     * @description Number of rows generated.
-                     * @default 200
-                     */
-                    rows: number;
-                    /**
-                     * @description Number of features.
-                     * @default 5
-                     */
-                    columns: number;
-                    /**
-                     * @description Standard deviation of the Gaussian noise added.
-                     * @default 0.1
-                     */
-                    noise: number;
-                    /**
-                     * @description Seed of the generator: equal seeds give equal data.
-                     * @default 1
-                     */
-                    seed: number;
-                } | {
-                    /** @enum {string} */
-                    builtin: "blobs";
-                    /**
-                     * @description Number of rows generated.
-                     * @default 300
-                     */
-                    rows: number;
-                    /**
-                     * @description Number of features.
-                     * @default 2
-                     */
-                    columns: number;
-                    /**
-                     * @description Number of classes (targets 0 … classes − 1).
-                     * @default 3
-                     */
-                    classes: number;
-                    /**
-                     * @description Standard deviation around each centre.
-                     * @default 1
-                     */
-                    spread: number;
-                    /**
-                     * @description Centres are uniform in [−centerBox, centerBox] per feature.
-                     * @default 5
-                     */
-                    centerBox: number;
-                    /**
-                     * @description Seed of the generator: equal seeds give equal data.
-                     * @default 1
-                     */
-                    seed: number;
-                } | {
-                    /** @enum {string} */
-                    builtin: "moons";
-                    /**
-                     * @description Number of rows generated.
-                     * @default 200
-                     */
-                    rows: number;
-                    /**
-                     * @description Standard deviation of the Gaussian noise added.
-                     * @default 0.1
-                     */
-                    noise: number;
-                    /**
-                     * @description Seed of the generator: equal seeds give equal data.
-                     * @default 1
-                     */
-                    seed: number;
-                } | {
-                    /** @enum {string} */
-                    builtin: "spirals";
-                    /**
-                     * @description Number of rows generated.
-                     * @default 300
-                     */
-                    rows: number;
-                    /**
-                     * @description Number of classes (targets 0 … classes − 1).
-                     * @default 3
-                     */
-                    classes: number;
-                    /**
-                     * @description Turns of each arm.
-                     * @default 1
-                     */
-                    turns: number;
-                    /**
-                     * @description Standard deviation of the Gaussian noise added.
-                     * @default 0.02
-                     */
-                    noise: number;
-                    /**
-                     * @description Seed of the generator: equal seeds give equal data.
-                     * @default 1
-                     */
-                    seed: number;
-                } | {
-                    /** @enum {string} */
-                    builtin: "sparse-text";
-                    /**
-                     * @description Number of rows generated.
-                     * @default 2000
-                     */
-                    rows: number;
-                    /**
-                     * @description Vocabulary size.
-                     * @default 1000
-                     */
-                    columns: number;
-                    /**
-                     * @description Word draws per row (a repeated word counts up).
-                     * @default 20
-                     */
-                    wordsPerRow: number;
-                    /**
-                     * @description The most frequent words, which carry no signal.
-                     * @default 10
-                     */
-                    commonWords: number;
-                    /**
-                     * @description Exponent s of the word frequencies ∝ 1/(rank)^s.
-                     * @default 1
-                     */
-                    zipfExponent: number;
-                    /**
-                     * @description Probability of flipping each label.
-                     * @default 0.05
-                     */
-                    labelNoise: number;
-                    /**
-                     * @description Seed of the generator: equal seeds give equal data.
-                     * @default 1
-                     */
-                    seed: number;
-                }) | {
-                    /** @description Id of an uploaded dataset. */
-                    id: string;
-                } | {
-                    /** @description A CSV file with a header row, relative to the spec file (CLI only). */
-                    path: string;
-                    /** @description Target column name or 0-based index (default the last). */
-                    targetColumn?: string | number;
-                    /** @description Difficulty column, for curriculum learning. */
-                    difficultyColumn?: string | number;
-                };
-                /** @description Starting parameters, in the documented order. */
-                initial?: number[];
-                /** @description mlp: hidden layer sizes (default [16]). */
-                hidden?: number[];
-                /**
-                 * @description mlp: hidden activation (default relu).
-                 * @enum {string}
-                 */
-                activation?: "relu" | "tanh" | "sigmoid";
-                /** @description mlp: batch normalization before each hidden activation (default false). */
-                batchNormalization?: boolean;
-                /**
-                 * @description mlp: output layer loss (default softmax for class targets, else linear).
-                 * @enum {string}
-                 */
-                output?: "linear" | "logistic" | "softmax";
-                /**
-                 * @description λ of the penalty (λ/2)·‖weights‖² (biases, γ and β excluded).
-                 * @default 0
-                 */
-                l2: number;
-                /** @description softmax: number of classes (default: largest target + 1). */
-                classes?: number;
-                /** @description Seed of the validation split and of the mlp initialisation (default 0). */
-                seed?: number;
-            };
         };
         ObjectiveCheck: {
             /** @description Parameter names, in parameter-vector order. */

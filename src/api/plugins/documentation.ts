@@ -3,6 +3,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod';
+import { refineDocument } from '../openapi/refine-document.ts';
 
 export async function registerDocumentation(app: FastifyInstance, version: string): Promise<void> {
   await app.register(swagger, {
@@ -16,10 +17,11 @@ export async function registerDocumentation(app: FastifyInstance, version: strin
           'Errors are `application/problem+json` (RFC 9457) with a stable `code`.',
       },
       tags: [
-        { name: 'runs', description: 'Optimization runs: submit, follow, read metrics, cancel' },
+        { name: 'runs', description: 'Optimization runs: submit, follow, read metrics, cancel, delete' },
+        { name: 'sweeps', description: 'Hyperparameter sweeps: start, follow, read the leaderboard, cancel' },
         { name: 'objectives', description: 'Stored objectives and gradient checks' },
         { name: 'datasets', description: 'Uploaded datasets for model objectives' },
-        { name: 'optimizers', description: 'The optimizer catalogue' },
+        { name: 'catalogues', description: 'What a spec can name: optimizers, parallel algorithms, benchmarks, metric fields' },
         { name: 'operations', description: 'Probes and metrics' },
       ],
       components: {
@@ -29,7 +31,7 @@ export async function registerDocumentation(app: FastifyInstance, version: strin
       },
     },
     transform: jsonSchemaTransform,
-    transformObject: (input) => withResponseMediaTypes(jsonSchemaTransformObject(input)),
+    transformObject: (input) => refineDocument(withResponseMediaTypes(jsonSchemaTransformObject(input))),
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 }

@@ -30,7 +30,7 @@ export async function benchmarkRoutes(app: FastifyInstance): Promise<void> {
     schema: {
       summary: 'The benchmark catalogue',
       description: 'Every benchmark function with its formula, sizes and whether it takes a condition number; dashboards build their forms from it.',
-      tags: ['objectives'],
+      tags: ['catalogues'],
       response: { 200: catalogueSchema, ...problemResponses(401, 429) },
     },
   }, async () => catalogue);

@@ -13,7 +13,7 @@ export async function metricFieldRoutes(app: FastifyInstance): Promise<void> {
     schema: {
       summary: 'The metric catalogue',
       description: 'Every metric recorded per step (the `fields` of `GET /v1/runs/{id}/metrics`, besides `step` and `params`): what it measures, whether downsampled answers summarise it, and how the dashboard draws it.',
-      tags: ['runs'],
+      tags: ['catalogues'],
       response: { 200: catalogueSchema, ...problemResponses(401, 429) },
     },
   }, async () => catalogue);

@@ -46,7 +46,7 @@ export async function optimizerRoutes(app: FastifyInstance): Promise<void> {
     schema: {
       summary: 'The optimizer catalogue',
       description: 'Every optimizer with its hyperparameters, bounds, per-flavor defaults and a one-line description; dashboards build their forms from it.',
-      tags: ['optimizers'],
+      tags: ['catalogues'],
       response: { 200: catalogueSchema, ...problemResponses(401, 429) },
     },
   }, async () => catalogue);

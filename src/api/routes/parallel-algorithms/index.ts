@@ -49,7 +49,7 @@ export async function parallelAlgorithmRoutes(app: FastifyInstance): Promise<voi
     schema: {
       summary: 'The parallel-algorithm catalogue',
       description: 'Every parallel algorithm (the `parallel` block of a run spec) with its paper, the optimizer it needs, the executions it runs in and its parameters with bounds and defaults.',
-      tags: ['optimizers'],
+      tags: ['catalogues'],
       response: { 200: catalogueSchema, ...problemResponses(401, 429) },
     },
   }, async () => catalogue);
