@@ -30,23 +30,41 @@ const validationTargets: Record<string, string> = {
   headers: 'The request headers',
 };
 
+/**
+ * Bad fields listed in one problem, at most, and named in its `detail`: a body with 90,000
+ * unknown keys gets an answer of a few kilobytes that says how many there were, not one larger
+ * than the body it answers.
+ */
+export const maxListedIssues = 100;
+const maxNamedFields = 10;
+
 export function sendProblem(
   request: FastifyRequest,
   reply: FastifyReply,
   problem: Omit<Problem, 'type' | 'instance'>,
   headers: Readonly<Record<string, string>> = {},
 ): FastifyReply {
+  const issues = problem.errors;
+  const capped = issues !== undefined && issues.length > maxListedIssues
+    ? { errors: issues.slice(0, maxListedIssues), detail: `${problem.detail ?? problem.title} (the first ${maxListedIssues} of ${issues.length} issues are listed)` }
+    : {};
   return reply
     .code(problem.status)
     .headers(headers)
     .type(problemContentType)
-    .send({ type: problemType(problem.code), instance: request.url.split('?')[0], ...problem });
+    .send({ type: problemType(problem.code), instance: request.url.split('?')[0], ...problem, ...capped });
+}
+
+/** `a, b, c` for a few fields; `a, b, … (12,000 fields)` for many. */
+function fieldList(paths: readonly string[]): string {
+  if (paths.length <= maxNamedFields) return paths.join(', ');
+  return `${paths.slice(0, maxNamedFields).join(', ')}, … (${paths.length} fields)`;
 }
 
 function validationProblem(error: ZodError, target: string | undefined) {
   const errors: FieldIssue[] = toFieldIssues(error);
   const what = validationTargets[target ?? 'body'] ?? 'The request';
-  const fields = errors.map((issue) => issue.path || '(root)').join(', ');
+  const fields = fieldList(errors.map((issue) => issue.path || '(root)'));
   return {
     status: 400,
     code: 'validation_failed',
