@@ -13,11 +13,12 @@ import { performance } from 'node:perf_hooks';
 import { UnrecoverableError, type Job } from 'bullmq';
 import { runSpecSchema, type RunSpec } from '../../contracts/run-spec.ts';
 import { createObjective, type Objective, type ResolvedObjectiveSpec } from '../../core/objectives/index.ts';
-import { runCheckpointSchema, recordParams, isObjectiveReference } from '../../core/training/index.ts';
+import { runCheckpointSchema, recordParams } from '../../core/training/index.ts';
 import { startRun } from '../../hogwild/start-run.ts';
 import type { Database } from '../../db/client.ts';
 import { createMetricsWriter, StaleRunWriteError } from '../../db/metrics-writer.ts';
-import { createDatasetRepository, isPermanentDatasetError } from '../../db/datasets.ts';
+import { createDatasetRepository } from '../../db/datasets.ts';
+import { isPermanentObjectiveError, resolveObjectiveSpec } from '../../db/objective-resolution.ts';
 import { createObjectiveRepository } from '../../db/objectives.ts';
 import type { Pool } from '../../db/pool.ts';
 import { createRunAttempts, type RunAttempt } from '../../db/run-attempts.ts';
@@ -73,16 +74,8 @@ export function createRunProcessor(dependencies: RunProcessorDependencies): RunP
   };
 
   async function resolveObjective(run: RunAttempt, spec: RunSpec): Promise<{ objectiveSpec: ResolvedObjectiveSpec; objective: Objective }> {
-    let objectiveSpec = spec.objective;
-    if (isObjectiveReference(objectiveSpec)) {
-      const stored = await objectives.findSpec(run.tenantId, objectiveSpec.id).catch((error: unknown) => {
-        throw new PermanentRunError(errorMessage(error));
-      });
-      if (!stored) throw new PermanentRunError(`The stored objective ${objectiveSpec.id} no longer exists.`);
-      objectiveSpec = stored;
-    }
-    const resolved = await datasets.resolveDatasetReferences(objectiveSpec, run.tenantId).catch((error: unknown) => {
-      throw isPermanentDatasetError(error) ? new PermanentRunError(errorMessage(error)) : error;
+    const resolved = await resolveObjectiveSpec({ objectives, datasets }, run.tenantId, spec.objective).catch((error: unknown) => {
+      throw isPermanentObjectiveError(error) ? new PermanentRunError(errorMessage(error)) : error;
     });
     try {
       return { objectiveSpec: resolved, objective: createObjective(resolved) };

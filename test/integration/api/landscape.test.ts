@@ -105,4 +105,27 @@ describe('GET /v1/runs/{id}/landscape', () => {
     expect((await landscape('00000000-0000-4000-8000-000000000000')).statusCode).toBe(404);
     expect((await testApp.app.inject({ url: `/v1/runs/${runId}/landscape` })).statusCode).toBe(401);
   });
+
+  // One resolution of a run's objective: a stored objective that is gone is the same 404 as at submission.
+  it("answers 404 objective_not_found naming objective.id when the run's stored objective is gone, as a submission does", async () => {
+    const stored = await testApp.app.inject({
+      method: 'POST', url: '/v1/objectives', headers: { authorization },
+      payload: { objective: minimalSpec.objective },
+    });
+    expect(stored.statusCode, stored.body).toBe(201);
+    const objectiveId = stored.json().id;
+    const runId = await submit({ ...minimalSpec, objective: { id: objectiveId } });
+    await client.query('UPDATE runs SET status = $2 WHERE id = $1', [runId, 'completed']);
+    await client.query('DELETE FROM objectives WHERE id = $1', [objectiveId]);
+    const problem = { code: 'objective_not_found', errors: [{ path: 'objective.id', code: 'objective_not_found' }] };
+    const answers = [
+      await landscape(runId),
+      await testApp.app.inject({ url: `/v1/runs/${runId}/parameters`, headers: { authorization } }),
+      await testApp.app.inject({ method: 'POST', url: '/v1/runs', headers: { authorization }, payload: { ...minimalSpec, objective: { id: objectiveId } } }),
+    ];
+    for (const answer of answers) {
+      expect(answer.statusCode, answer.body).toBe(404);
+      expect(answer.json()).toMatchObject(problem);
+    }
+  });
 });

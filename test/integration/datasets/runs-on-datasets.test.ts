@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { resolveObjectiveData } from '../../../src/api/routes/datasets/dataset-references.ts';
+import { resolvedSpecForRequest } from '../../../src/api/routes/objectives/objective-problems.ts';
+import { createObjectiveRepository } from '../../../src/db/objectives.ts';
 import { runSpecSchema } from '../../../src/contracts/run-spec.ts';
 import { objectiveSpecSchema } from '../../../src/core/objectives/index.ts';
 import { createDatasetRepository } from '../../../src/db/datasets.ts';
@@ -70,15 +71,16 @@ describe('runs on uploaded datasets', () => {
 
   it('the API names the field of an unknown dataset id: 404 objective.data.id / objective.validation.id', async () => {
     const datasets = createDatasetRepository(services.database);
+    const objectives = createObjectiveRepository(services.database);
     const missing = '00000000-0000-4000-8000-0000000000bb';
     const spec = objectiveSpecSchema.parse({ type: 'model', model: 'logistic', data: { builtin: 'iris' }, validation: { id: missing } });
-    await expect(resolveObjectiveData(datasets, await tenantId(), spec)).rejects.toMatchObject({
+    await expect(resolvedSpecForRequest({ objectives, datasets }, await tenantId(), spec, 'objective')).rejects.toMatchObject({
       statusCode: 404,
       code: 'dataset_not_found',
       errors: [{ path: 'objective.validation.id', message: `There is no dataset ${missing}.`, code: 'dataset_not_found' }],
     });
     const file = objectiveSpecSchema.parse({ type: 'model', model: 'logistic', data: { path: 'train.csv' } });
-    await expect(resolveObjectiveData(datasets, await tenantId(), file)).rejects.toMatchObject({
+    await expect(resolvedSpecForRequest({ objectives, datasets }, await tenantId(), file, 'objective')).rejects.toMatchObject({
       statusCode: 422,
       code: 'unsupported_data_source',
       errors: [expect.objectContaining({ path: 'objective.data.path' })],

@@ -150,7 +150,7 @@ describe('the run worker drives the core loop in slices and stores every recorde
     }
     expect(run.status).toBe('failed');
     expect(run.attempts).toBe(1);
-    expect(run.result).toMatchObject({ stopReason: 'error', message: expect.stringMatching(/stored objective .* no longer exists/) });
+    expect(run.result).toMatchObject({ stopReason: 'error', message: expect.stringMatching(/There is no stored objective /) });
     let job = await Job.fromId(api.services.runsQueue, id);
     while (!(await job!.isFailed()) && Date.now() < until) {
       await new Promise((resolve) => setTimeout(resolve, 20));

@@ -11,14 +11,18 @@ import { errorMessage } from '../../../core/error-message.ts';
 const unprocessable = (code: ErrorCode, title: string, path: string, message: string) =>
   new AppError(422, code, title, { detail: `${path}: ${message}`, errors: [{ path, message, code }] });
 
-/** Builds the objective of `spec` (data references resolved), found at `path` in the request body. */
-export function buildObjective(spec: ResolvedObjectiveSpec, path: string): Objective {
-  let objective: Objective;
+/** Creates the objective of `spec` (data references resolved), found at `path` in the request: a 422 when it cannot be. */
+export function createObjectiveForRequest(spec: ResolvedObjectiveSpec, path: string): Objective {
   try {
-    objective = createObjective(spec);
+    return createObjective(spec);
   } catch (error) {
     throw unprocessable('invalid_objective', 'The objective cannot be built', path, errorMessage(error));
   }
+}
+
+/** Builds the objective of a run about to be queued: created, and finite with a finite gradient at its start. */
+export function buildObjective(spec: ResolvedObjectiveSpec, path: string): Objective {
+  const objective = createObjectiveForRequest(spec, path);
   assertFiniteStart(objective, spec, path);
   return objective;
 }

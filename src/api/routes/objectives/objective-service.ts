@@ -1,13 +1,13 @@
 /** Checking, storing, reading and resolving objectives for one tenant. */
 import type { Objective, ObjectiveSpec } from '../../../core/objectives/index.ts';
-import { isObjectiveReference, type ObjectiveReference } from '../../../core/training/index.ts';
+import type { ObjectiveReference } from '../../../core/training/index.ts';
 import type { DatasetRepository } from '../../../db/datasets.ts';
 import type { ObjectiveRepository, StoredObjective } from '../../../db/objectives.ts';
 import type { ResourceDeletion } from '../../../db/resource-deletion.ts';
 import type { JsonValue } from '../../../db/runs.ts';
-import { AppError, notFound } from '../../errors/app-error.ts';
+import { notFound } from '../../errors/app-error.ts';
 import { cursorPage, type PageQuery } from '../cursor-page.ts';
-import { resolveObjectiveData } from '../datasets/dataset-references.ts';
+import { resolvedSpecForRequest } from './objective-problems.ts';
 import { assertDeleted } from '../deletion-answer.ts';
 import { buildObjective } from './build-objective.ts';
 import { gradientCheckAtStart, maxShownDimension, type GradientCheckView, type ObjectiveView } from './objective-view.ts';
@@ -31,12 +31,6 @@ export function toObjectiveView(stored: StoredObjective): ObjectiveView {
   };
 }
 
-const objectiveNotFound = (id: string, path: string) =>
-  new AppError(404, 'objective_not_found', 'Objective not found', {
-    detail: `${path}: there is no stored objective ${id}.`,
-    errors: [{ path, message: `There is no stored objective ${id}.`, code: 'objective_not_found' }],
-  });
-
 export interface ObjectiveServiceDependencies {
   readonly objectives: ObjectiveRepository;
   readonly datasets: DatasetRepository;
@@ -44,9 +38,9 @@ export interface ObjectiveServiceDependencies {
 }
 
 export function createObjectiveService({ objectives, datasets, deletion }: ObjectiveServiceDependencies) {
-  /** Builds the tenant's objective (its dataset references loaded); 4xx naming the field when it cannot be. */
-  async function build(tenantId: string, spec: ObjectiveSpec) {
-    return buildObjective(await resolveObjectiveData(datasets, tenantId, spec, 'objective'), 'objective');
+  /** Builds the tenant's objective (stored definition and dataset references resolved); 4xx naming the field when it cannot be. */
+  async function build(tenantId: string, objective: ObjectiveSpec | ObjectiveReference) {
+    return buildObjective(await resolvedSpecForRequest({ objectives, datasets }, tenantId, objective, 'objective'), 'objective');
   }
 
   async function check(tenantId: string, spec: ObjectiveSpec): Promise<ObjectiveCheck> {
@@ -94,10 +88,7 @@ export function createObjectiveService({ objectives, datasets, deletion }: Objec
      * one must exist for this tenant (404 naming `objective.id`), and either must build.
      */
     async assertRunnable(tenantId: string, objective: ObjectiveSpec | ObjectiveReference): Promise<Objective> {
-      if (!isObjectiveReference(objective)) return build(tenantId, objective);
-      const spec = await objectives.findSpec(tenantId, objective.id);
-      if (!spec) throw objectiveNotFound(objective.id, 'objective.id');
-      return build(tenantId, spec);
+      return build(tenantId, objective);
     },
   };
 }

@@ -1,0 +1,44 @@
+/**
+ * Resolving an objective inside a request (src/db/objective-resolution.ts), with what can never
+ * resolve as the problem the client gets, naming the field: an unknown objective or dataset is
+ * a 404 (`objective_not_found`, `dataset_not_found`), a data file path a 422
+ * (`unsupported_data_source`, only the local CLI reads files), a stored definition that no
+ * longer validates a 422 (`invalid_objective`).
+ */
+import type { ObjectiveSpec, ResolvedObjectiveSpec } from '../../../core/objectives/index.ts';
+import type { ObjectiveReference } from '../../../core/training/index.ts';
+import { DatasetNotFoundError, StoredDatasetError, UnreadableDataSourceError } from '../../../db/datasets.ts';
+import { StoredObjectiveError } from '../../../db/objectives.ts';
+import { ObjectiveNotFoundError, resolveObjectiveSpec, storedObjectiveSpec, type ObjectiveSources } from '../../../db/objective-resolution.ts';
+import { AppError } from '../../errors/app-error.ts';
+import type { ErrorCode } from '../../errors/error-catalogue.ts';
+
+const problem = (status: 404 | 422, code: ErrorCode, title: string, path: string, message: string) =>
+  new AppError(status, code, title, { detail: `${path}: ${message}`, errors: [{ path, message, code }] });
+
+/** The error of resolving the objective found at `path` in the request, as its problem; other errors as they are. */
+function objectiveProblem(error: unknown, path: string): unknown {
+  if (error instanceof ObjectiveNotFoundError) return problem(404, 'objective_not_found', 'Objective not found', `${path}.${error.path}`, error.message);
+  if (error instanceof DatasetNotFoundError) return problem(404, 'dataset_not_found', 'Dataset not found', `${path}.${error.path}`, error.message);
+  if (error instanceof UnreadableDataSourceError) return problem(422, 'unsupported_data_source', 'Unsupported data source', `${path}.${error.path}`, error.message);
+  if (error instanceof StoredObjectiveError || error instanceof StoredDatasetError) return problem(422, 'invalid_objective', 'The objective cannot be built', path, error.message);
+  return error;
+}
+
+/** The objective spec at `path`, a stored one in place of its `{id}` reference. */
+export async function storedSpecForRequest(sources: ObjectiveSources, tenantId: string, objective: ObjectiveSpec | ObjectiveReference, path: string): Promise<ObjectiveSpec> {
+  try {
+    return await storedObjectiveSpec(sources, tenantId, objective);
+  } catch (error) {
+    throw objectiveProblem(error, path);
+  }
+}
+
+/** The objective spec at `path`, its stored definition and data references resolved. */
+export async function resolvedSpecForRequest(sources: ObjectiveSources, tenantId: string, objective: ObjectiveSpec | ObjectiveReference, path: string): Promise<ResolvedObjectiveSpec> {
+  try {
+    return await resolveObjectiveSpec(sources, tenantId, objective);
+  } catch (error) {
+    throw objectiveProblem(error, path);
+  }
+}

@@ -1,0 +1,53 @@
+/**
+ * A run's objective spec from what the run spec says, resolved one way for every reader (the
+ * worker, the API's submissions, landscapes and parameter names): the tenant's stored objective
+ * behind an `{id}` reference, then the tenant's datasets behind its `{id}` data references.
+ *
+ * What can never resolve fails with an error `isPermanentObjectiveError` recognises (an
+ * objective or dataset that does not exist, a file path the service cannot read, stored data
+ * that no longer validates); anything else (a database that went away) is not the spec's fault.
+ */
+import type { ObjectiveSpec, ResolvedObjectiveSpec } from '../core/objectives/index.ts';
+import { isObjectiveReference, type ObjectiveReference } from '../core/training/index.ts';
+import { isPermanentDatasetError, type DatasetRepository } from './datasets.ts';
+import { StoredObjectiveError, type ObjectiveRepository } from './objectives.ts';
+
+/** An `{id}` reference to a stored objective the tenant does not have. */
+export class ObjectiveNotFoundError extends Error {
+  override readonly name = 'ObjectiveNotFoundError';
+  /** Where the reference sits in the objective field. */
+  readonly path = 'id';
+  constructor(readonly objectiveId: string) {
+    super(`There is no stored objective ${objectiveId}.`);
+  }
+}
+
+export interface ObjectiveSources {
+  readonly objectives: ObjectiveRepository;
+  readonly datasets: DatasetRepository;
+}
+
+export function isPermanentObjectiveError(error: unknown): boolean {
+  return error instanceof ObjectiveNotFoundError || error instanceof StoredObjectiveError || isPermanentDatasetError(error);
+}
+
+/** The objective spec itself, or the stored one an `{id}` reference names. */
+export async function storedObjectiveSpec(
+  { objectives }: Pick<ObjectiveSources, 'objectives'>,
+  tenantId: string,
+  objective: ObjectiveSpec | ObjectiveReference,
+): Promise<ObjectiveSpec> {
+  if (!isObjectiveReference(objective)) return objective;
+  const stored = await objectives.findSpec(tenantId, objective.id);
+  if (!stored) throw new ObjectiveNotFoundError(objective.id);
+  return stored;
+}
+
+/** The objective spec with its stored definition and its data references resolved. */
+export async function resolveObjectiveSpec(
+  sources: ObjectiveSources,
+  tenantId: string,
+  objective: ObjectiveSpec | ObjectiveReference,
+): Promise<ResolvedObjectiveSpec> {
+  return sources.datasets.resolveDatasetReferences(await storedObjectiveSpec(sources, tenantId, objective), tenantId);
+}
