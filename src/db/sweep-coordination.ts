@@ -1,7 +1,10 @@
 /**
  * One coordination round of a sweep, in one transaction under the sweep's row lock
  * (`SELECT … FOR UPDATE`): rounds of the same sweep run one at a time, whichever process asks,
- * and each sees every trial committed before it. A round locks the sweep, reads all its trials
+ * and each sees every trial committed before it. A round asked for while another holds the lock
+ * does not wait for it (`SKIP LOCKED`): it answers null, and the caller leaves a mark that the
+ * holder reads once it has committed (`claim` clears the marks a round's read covers; see
+ * processors/sweep.ts). A round locks the sweep, reads all its trials
  * (filling in the values of those that finished, in the same statement), lets `plan` decide, then
  * inserts the new trials and updates the sweep in one more statement: four round trips and the
  * commit, so the lock is held briefly and rounds of a busy sweep follow each other quickly.
@@ -96,16 +99,25 @@ export const cancelledWithSweep = resultWithoutParams('cancelled', 'Cancelled be
 
 export function createSweepCoordination(pool: Pool) {
   return {
-    /** Runs one round; null when the sweep is unknown or already final. */
-    async round(sweepId: string, metricName: (sweep: SweepRow) => string, plan: (sweep: SweepRow, trials: TrialRow[]) => RoundPlan): Promise<RoundOutcome | null> {
+    /**
+     * Runs one round; null when the sweep is unknown, already final, or locked by another round.
+     * `claim` runs once the lock is held, before the trials are read.
+     */
+    async round(
+      sweepId: string,
+      metricName: (sweep: SweepRow) => string,
+      plan: (sweep: SweepRow, trials: TrialRow[]) => RoundPlan,
+      claim?: () => Promise<unknown>,
+    ): Promise<RoundOutcome | null> {
       const client = await pool.connect();
       try {
         await client.query('BEGIN; SET LOCAL synchronous_commit = off');
-        const { rows: [sweep] } = await client.query<SweepRow>(`SELECT ${sweepColumns} FROM sweeps WHERE id = $1 FOR UPDATE`, [sweepId]);
+        const { rows: [sweep] } = await client.query<SweepRow>(`SELECT ${sweepColumns} FROM sweeps WHERE id = $1 FOR UPDATE SKIP LOCKED`, [sweepId]);
         if (!sweep || !['queued', 'running'].includes(sweep.status)) {
           await client.query('COMMIT');
           return null;
         }
+        await claim?.();
         const { rows: trials } = await client.query<TrialRow>(trialsStatement, [sweepId, metricName(sweep)]);
         const decision = plan(sweep, trials);
         const ids = decision.newTrials.map(() => randomUUID());

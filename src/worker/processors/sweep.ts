@@ -1,8 +1,16 @@
 /**
- * The sweep coordinator: one round (src/db/sweep-coordination.ts, planned by plan-round.ts) per
- * wake-up, then the effects outside the database: queue the round's trials as ordinary run jobs
+ * The sweep coordinator: rounds (src/db/sweep-coordination.ts, planned by plan-round.ts) on
+ * wake-ups, then the effects outside the database: queue the round's trials as ordinary run jobs
  * (job id = run id, so repeating it is harmless), tell running trials of a sweep that ended to
  * stop, publish the sweep's event, and schedule the next periodic check (and the time limit).
+ *
+ * Wake-ups of a busy sweep do not queue behind its lock. A wake-up first marks the sweep
+ * (`<prefix>:sweep-wake:<id>` in Redis), then asks for a round; the round that gets the lock
+ * clears the mark before it reads the trials, and after committing goes on with another round
+ * while the mark is set again. A wake-up that finds the lock held just returns: its mark was set
+ * before it asked, so either the holder's read covers it (the mark was cleared before that read)
+ * or the holder finds the mark after committing. So a burst of trial ends costs one round, not
+ * one each, and the effects of a round overlap the next round.
  */
 import type { Job } from 'bullmq';
 import { UnrecoverableError } from 'bullmq';
@@ -19,6 +27,9 @@ import { planRound } from '../sweeps/plan-round.ts';
 
 export type SweepProcessor = (job: Job<SweepJobData>) => Promise<void>;
 
+/** How long a wake-up's mark lasts unread: far longer than any round (the periodic check repairs the rest). */
+const wakeMarkMilliseconds = 10 * 60_000;
+
 export interface SweepProcessorDependencies {
   readonly pool: Pool;
   readonly redis: Redis;
@@ -34,10 +45,13 @@ export function createSweepProcessor(dependencies: SweepProcessorDependencies) {
   const backlog = createTenantBacklog(pool);
   const clock = dependencies.clock ?? (() => new Date());
 
+  const wakeMark = (sweepId: string) => `${queuePrefix}:sweep-wake:${sweepId}`;
+
   /** Rounds until one leaves something running or ends the sweep (trials created failed free their places at once). */
   async function coordinate(sweepId: string): Promise<RoundOutcome | null> {
+    const claim = () => redis.del(wakeMark(sweepId));
     for (;;) {
-      const outcome = await coordination.round(sweepId, (sweep) => (sweep.spec as SweepSpec).metric.name, (sweep, trials) => planRound(sweep, trials, clock()));
+      const outcome = await coordination.round(sweepId, (sweep) => (sweep.spec as SweepSpec).metric.name, (sweep, trials) => planRound(sweep, trials, clock()), claim);
       if (!outcome || outcome.finished || outcome.created.length === 0 || outcome.queued.length > 0) return outcome;
     }
   }
@@ -46,8 +60,26 @@ export function createSweepProcessor(dependencies: SweepProcessorDependencies) {
     const payload = sweepJobDataSchema.safeParse(job.data);
     if (!payload.success) throw new UnrecoverableError(`invalid sweep job payload: ${payload.error.message}`);
     const { sweepId } = payload.data;
-    const outcome = await coordinate(sweepId);
-    if (!outcome) return;
+    await redis.set(wakeMark(sweepId), '1', 'PX', wakeMarkMilliseconds);
+    const effects: Promise<void>[] = [];
+    try {
+      for (;;) {
+        const outcome = await coordinate(sweepId);
+        if (!outcome) return;
+        // The sweep's end is told after what came before it.
+        if (outcome.finished) await Promise.all(effects.splice(0));
+        const effect = applyEffects(sweepId, outcome);
+        // Awaited below; handled now, so a failure before then is not taken for an unhandled one.
+        effect.catch(() => undefined);
+        effects.push(effect);
+        if (outcome.finished || (await redis.exists(wakeMark(sweepId))) === 0) return;
+      }
+    } finally {
+      await Promise.all(effects);
+    }
+  };
+
+  async function applyEffects(sweepId: string, outcome: RoundOutcome): Promise<void> {
     if (outcome.queued.length > 0) {
       await addRunJobs(runsQueue, outcome.queued, backlog.ranks);
     }
@@ -63,6 +95,6 @@ export function createSweepProcessor(dependencies: SweepProcessorDependencies) {
     if (limit !== undefined && outcome.sweep.startedAt) {
       await wakeSweepAt(sweepsQueue, sweepId, 'deadline', outcome.sweep.startedAt.getTime() + limit * 1000, now);
     }
-  };
+  }
   return processor;
 }

@@ -1,0 +1,76 @@
+/**
+ * Wake-ups of a busy sweep: one that finds a round holding the sweep's lock leaves its mark and
+ * returns at once instead of queueing behind the lock; the round holding it, once committed,
+ * goes on with another round while a mark is set, so no trial's end goes unseen.
+ */
+import type { Job } from 'bullmq';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPool, type Pool } from '../../../src/db/pool.ts';
+import { createSweepsQueue, type SweepJobData, type SweepsQueue } from '../../../src/queue/sweeps-queue.ts';
+import { createSweepProcessor } from '../../../src/worker/processors/sweep.ts';
+import { useTestApi } from '../runs/support.ts';
+import { quadraticBase } from './support.ts';
+
+describe('sweep wake-ups', () => {
+  const api = useTestApi();
+  let pool: Pool;
+  let sweepsQueue: SweepsQueue;
+  beforeAll(() => {
+    pool = createPool(api.services.config.databaseUrl, 4);
+    sweepsQueue = createSweepsQueue(api.services.redis, api.services.config.queuePrefix);
+  });
+  afterAll(async () => {
+    await sweepsQueue?.close();
+    await pool?.end();
+  });
+
+  const mark = (sweepId: string) => `${api.services.config.queuePrefix}:sweep-wake:${sweepId}`;
+  const job = (sweepId: string) => ({ data: { sweepId } }) as Job<SweepJobData>;
+  const processorWith = (clock?: () => Date) => createSweepProcessor({
+    pool, redis: api.services.redis, queuePrefix: api.services.config.queuePrefix, runsQueue: api.services.runsQueue, sweepsQueue, clock,
+  });
+  const trialCount = async (sweepId: string) => Number((await pool.query('SELECT count(*) FROM runs WHERE sweep_id = $1', [sweepId])).rows[0].count);
+
+  async function submit(): Promise<string> {
+    const response = await api.app.inject({
+      method: 'POST', url: '/v1/sweeps', headers: { authorization: api.authorization },
+      payload: { base: quadraticBase, parameters: { 'optimizer.learningRate': { type: 'float', low: 0.001, high: 0.1, log: true } }, sampler: { type: 'random' }, budget: { maxTrials: 6 }, parallelism: 2 },
+    });
+    expect(response.statusCode).toBe(201);
+    return response.json().id;
+  }
+
+  it('returns at once when another round holds the lock, leaving its mark for that round', async () => {
+    const sweepId = await submit();
+    const holder = await pool.connect();
+    try {
+      await holder.query('BEGIN');
+      await holder.query('SELECT id FROM sweeps WHERE id = $1 FOR UPDATE', [sweepId]);
+      // Resolves although the lock is held: it does not wait for it.
+      await processorWith()(job(sweepId));
+      expect(await trialCount(sweepId)).toBe(0);
+      expect(await api.services.redis.exists(mark(sweepId))).toBe(1);
+    } finally {
+      await holder.query('COMMIT');
+      holder.release();
+    }
+    // The next round clears the mark and creates the trials.
+    await processorWith()(job(sweepId));
+    expect(await trialCount(sweepId)).toBe(2);
+    expect(await api.services.redis.exists(mark(sweepId))).toBe(0);
+  });
+
+  it('goes on with another round when a wake-up marked the sweep during its round', async () => {
+    const sweepId = await submit();
+    let rounds = 0;
+    // The first read of the clock is the first round's, under the lock: a wake-up arrives then.
+    const processor = processorWith(() => {
+      rounds += 1;
+      if (rounds === 1) void api.services.redis.set(mark(sweepId), '1');
+      return new Date();
+    });
+    await processor(job(sweepId));
+    // The mark set during the first round was cleared by a second one.
+    expect(await api.services.redis.exists(mark(sweepId))).toBe(0);
+  });
+});
