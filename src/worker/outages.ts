@@ -11,6 +11,7 @@
  * for another worker to resume.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
+import { WaitingError, type Job } from 'bullmq';
 import type { Logger } from '../config/logger.ts';
 import { isDatabaseUnavailable } from '../db/database-unavailable.ts';
 import { isRedisUnavailable } from '../queue/redis-unavailable.ts';
@@ -63,5 +64,19 @@ export async function throughOutages<T>(attempt: () => Promise<T>, { jobId, logg
       if (signal.aborted) throw new WorkerStoppingError();
       delay = Math.min(delays.maxMilliseconds, delay * 2);
     }
+  }
+}
+
+/**
+ * A BullMQ job's attempt through outages (see throughOutages). When the worker stops meanwhile,
+ * the job goes back to the queue without spending an attempt, for another worker to take.
+ */
+export async function processThroughOutages(job: Job, token: string | undefined, attempt: () => Promise<void>, context: OutageContext): Promise<void> {
+  try {
+    await throughOutages(attempt, context);
+  } catch (error) {
+    if (!(error instanceof WorkerStoppingError)) throw error;
+    await job.moveToWait(token);
+    throw new WaitingError();
   }
 }

@@ -8,23 +8,28 @@ import type { Config } from '../config/config.ts';
 import type { Logger } from '../config/logger.ts';
 import type { Redis } from '../queue/connection.ts';
 import { sweepJobName, sweepsQueueName, type SweepJobData } from '../queue/sweeps-queue.ts';
-import { isInfrastructureError } from './outages.ts';
+import { isInfrastructureError, processThroughOutages } from './outages.ts';
 import type { SweepProcessor } from './processors/sweep.ts';
 
 export interface SweepWorkerDependencies {
   readonly config: Pick<Config, 'queuePrefix'>;
   readonly connection: Redis;
   readonly processor: SweepProcessor;
-  readonly logger: Pick<Logger, 'warn' | 'error'>;
+  readonly logger: Pick<Logger, 'info' | 'warn' | 'error'>;
   readonly concurrency?: number;
+  /** Aborted when the worker process stops: a round waiting out an outage hands its job back. */
+  readonly stopping?: AbortSignal;
 }
 
-export async function startSweepWorker({ config, connection, processor, logger, concurrency = 2 }: SweepWorkerDependencies): Promise<Worker<SweepJobData>> {
+export async function startSweepWorker(dependencies: SweepWorkerDependencies): Promise<Worker<SweepJobData>> {
+  const { config, connection, processor, logger, concurrency = 2 } = dependencies;
+  const stopping = dependencies.stopping ?? new AbortController().signal;
   const worker = new Worker<SweepJobData>(
     sweepsQueueName,
-    async (job: Job<SweepJobData>) => {
+    async (job: Job<SweepJobData>, token?: string) => {
       if (job.name !== sweepJobName) throw new Error(`unknown job name ${job.name}`);
-      await processor(job);
+      // A round is repeatable under the sweep's lock: through an outage it is tried again, not failed.
+      await processThroughOutages(job, token, () => processor(job), { jobId: job.id, logger, signal: stopping });
     },
     { connection, prefix: config.queuePrefix, concurrency, autorun: false },
   );

@@ -4,12 +4,12 @@
  * `close()` stops taking jobs and tells the active ones to stop at their next slice boundary:
  * their jobs go back to the queue and their runs resume elsewhere from their checkpoints.
  */
-import { WaitingError, Worker, type Job } from 'bullmq';
+import { Worker, type Job } from 'bullmq';
 import type { Config } from '../config/config.ts';
 import type { Logger } from '../config/logger.ts';
 import type { Redis } from '../queue/connection.ts';
 import { runJobName, runsQueueName, type RunJobData } from '../queue/runs-queue.ts';
-import { isInfrastructureError, throughOutages, WorkerStoppingError, type OutageDelays } from './outages.ts';
+import { isInfrastructureError, processThroughOutages, type OutageDelays } from './outages.ts';
 import type { RunProcessor } from './processors/run.ts';
 
 export interface WorkerProcessors {
@@ -39,16 +39,10 @@ export async function startWorker(dependencies: WorkerDependencies): Promise<Run
     runsQueueName,
     async (job: Job<RunJobData>, token?: string) => {
       if (job.name !== runJobName) throw new Error(`unknown job name ${job.name}`);
-      try {
-        await throughOutages(() => processors.run(job, stopping.signal), {
-          jobId: job.id, logger, signal: stopping.signal, delays: dependencies.outageDelays,
-        });
-      } catch (error) {
-        if (!(error instanceof WorkerStoppingError)) throw error;
-        // Back to the queue without spending an attempt; another worker resumes the run.
-        await job.moveToWait(token);
-        throw new WaitingError();
-      }
+      // Stopped at a slice boundary when the worker closes: the job goes back, another worker resumes the run.
+      await processThroughOutages(job, token, () => processors.run(job, stopping.signal), {
+        jobId: job.id, logger, signal: stopping.signal, delays: dependencies.outageDelays,
+      });
     },
     {
       connection,

@@ -27,13 +27,16 @@ export async function startRunWorker(config: Config, services: Services): Promis
   const events = createRedis(config.redisUrl, 'worker');
   const sweepsQueue = createSweepsQueue(services.redis, config.queuePrefix);
   const logger = createLogger(config.logLevel);
+  const stoppingSweeps = new AbortController();
   const sweepWorker = await startSweepWorker({
+    stopping: stoppingSweeps.signal,
     config,
     connection: services.redis,
     processor: createSweepProcessor({ pool, redis: events, queuePrefix: config.queuePrefix, runsQueue: services.runsQueue, sweepsQueue }),
     logger,
   });
   const release = async () => {
+    stoppingSweeps.abort();
     await sweepWorker.close();
     await sweepsQueue.close();
     await pool.end();
