@@ -23,3 +23,4 @@ export { ExpressionError } from './expression/expression-error.ts';
 export { compileExpression, createExpressionObjective, type ExpressionDefinition } from './expression/expression-objective.ts';
 export { expressionLimits } from './expression/limits.ts';
 export { functions as expressionFunctions } from './expression/operations.ts';
+export { evaluateGrid, finitePair, frame, gridAxis, type LandscapeGrid } from './landscape.ts';

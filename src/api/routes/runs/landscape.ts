@@ -4,13 +4,13 @@
  *
  * Without `xRange`/`yRange` the grid frames the start, the recorded trajectory (its first
  * `trajectoryRowLimit` recorded steps), the final parameters and the known minimum, with a
- * margin of `framePadding` of the span on every side. `values[j][i]` is f(x[i], y[j]); a value
+ * margin on every side (the grid and its frame: src/core/objectives/landscape.ts). `values[j][i]` is f(x[i], y[j]); a value
  * that is not finite is null.
  */
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { isDataObjective, type Objective } from '../../../core/objectives/index.ts';
+import { evaluateGrid, finitePair, frame, isDataObjective, type Objective } from '../../../core/objectives/index.ts';
 import type { MetricsQuery } from '../../../db/metrics-query.ts';
 import type { Run } from '../../../db/runs.ts';
 import { problemResponses } from '../../errors/problem.ts';
@@ -23,7 +23,6 @@ export const maxLandscapeResolution = 200;
 /** Objective evaluations × training rows one request may cost (model objectives on data). */
 export const maxLandscapeWork = 40_000_000;
 const trajectoryRowLimit = 10_000;
-const framePadding = 0.15;
 
 const rangeSchema = z
   .string()
@@ -119,9 +118,6 @@ async function buildRunObjective(sources: LandscapeRouteOptions, run: Run): Prom
   return objective;
 }
 
-const finitePair = (values: readonly (number | null)[] | null | undefined): [number, number] | null =>
-  values && values.length === 2 && Number.isFinite(values[0]) && Number.isFinite(values[1]) ? [values[0]!, values[1]!] : null;
-
 /** Start, recorded trajectory, final parameters and known minimum: what the default grid frames. */
 async function framedPoints(metricsQuery: MetricsQuery, run: Run, objective: Objective): Promise<[number, number][]> {
   const points: [number, number][] = [[objective.initial[0]!, objective.initial[1]!]];
@@ -137,36 +133,7 @@ async function framedPoints(metricsQuery: MetricsQuery, run: Run, objective: Obj
   return points;
 }
 
-/** [low, high] around the values with a margin; a point gets a unit-sized window. */
-function frame(values: readonly number[]): [number, number] {
-  let low = Math.min(...values);
-  let high = Math.max(...values);
-  const span = high - low;
-  const margin = span > 0 ? span * framePadding : Math.max(1, Math.abs(low) * 0.5);
-  low -= margin;
-  high += margin;
-  return [low, high];
-}
-
-function gridAxis([low, high]: readonly [number, number], resolution: number): number[] {
-  return Array.from({ length: resolution }, (_, index) => low + ((high - low) * index) / (resolution - 1));
-}
-
 export function evaluateLandscape(run: Run, objective: Objective, resolution: number, xRange: [number, number], yRange: [number, number]): Landscape {
-  const x = gridAxis(xRange, resolution);
-  const y = gridAxis(yRange, resolution);
-  const point = new Float64Array(2);
-  let min = Infinity;
-  let max = -Infinity;
-  const values = y.map((yValue) => x.map((xValue) => {
-    point[0] = xValue;
-    point[1] = yValue;
-    const value = objective.value(point);
-    if (!Number.isFinite(value)) return null;
-    if (value < min) min = value;
-    if (value > max) max = value;
-    return value;
-  }));
   const minimum = objective.minimum;
   return {
     runId: run.id,
@@ -174,10 +141,7 @@ export function evaluateLandscape(run: Run, objective: Objective, resolution: nu
     resolution,
     xRange,
     yRange,
-    x,
-    y,
-    values,
-    valueRange: { min: Number.isFinite(min) ? min : null, max: Number.isFinite(max) ? max : null },
+    ...evaluateGrid(objective, resolution, xRange, yRange),
     start: [objective.initial[0]!, objective.initial[1]!],
     final: finitePair((run.result as { params?: number[] | null } | null)?.params),
     minimum: minimum && Number.isFinite(minimum.value) ? { value: minimum.value, params: finitePair(minimum.params) } : null,
