@@ -1,6 +1,6 @@
 /**
  * `{ "path": "file.csv" | "file.json" }` data sources of `descent run` and `descent sweep`, read
- * relative to the spec file's folder. A CSV file streams through the core's CSV parser (header row, target column by
+ * relative to the spec file's folder. A CSV file streams through the core's CSV reader (header row, target column by
  * `targetColumn`, default the last); a JSON file holds the dense or sparse form a spec takes
  * inline (as `GET /v1/datasets/{id}/data` gives it). Every problem names the file, and for CSV
  * the line and column.
@@ -11,7 +11,7 @@ import { extname, resolve } from 'node:path';
 import { datasetUploadSchema } from '../contracts/dataset-upload.ts';
 import { formatPath, toFieldIssues } from '../contracts/issues.ts';
 import {
-  CsvDatasetParser,
+  CsvDatasetReader,
   CsvError,
   materializeDataset,
   resolveDataSources,
@@ -53,12 +53,12 @@ export async function readDataFile(file: DatasetFile, folder: string, field: str
 }
 
 async function readCsvFile(location: string, file: DatasetFile): Promise<Dataset> {
-  const parser = new CsvDatasetParser({
+  const reader = new CsvDatasetReader({
     ...(file.targetColumn === undefined ? {} : { targetColumn: file.targetColumn }),
     ...(file.difficultyColumn === undefined ? {} : { difficultyColumn: file.difficultyColumn }),
   });
-  for await (const chunk of createReadStream(location)) parser.push(chunk as Buffer);
-  return parser.finish();
+  for await (const chunk of createReadStream(location)) reader.push(chunk as Buffer);
+  return reader.finish();
 }
 
 async function readJsonFile(location: string, fail: (message: string) => DataFileError): Promise<Dataset> {

@@ -2,10 +2,13 @@
  * CSV datasets for uploads and `{ "path": "file.csv" }` specs. The first line is a header of
  * column names; every other non-empty line is one row of numbers. One column is the target
  * (default: the last), an optional one the difficulty (curriculum learning); the rest are
- * features. Input may arrive in chunks (strings or UTF-8 bytes), so uploads stream through
- * without holding the text. Fields may be double-quoted ("" escapes a quote) but may not span
- * lines. Every rejection names the line (the header is line 1) and the column.
+ * features. Records are split by csv-parse: double-quoted fields ("" escapes a quote) may span
+ * lines, a UTF-8 byte-order mark is skipped, lines end in LF or CRLF, spaces around fields are
+ * ignored. Input may arrive in chunks (strings or UTF-8 bytes), so uploads stream through
+ * without holding the text. Every rejection names the line (the header is line 1) and the column.
  */
+import { parse as parseStream, CsvError as ParseError, type Info, type Options as ParseOptions, type Parser } from 'csv-parse';
+import { parse as parseText } from 'csv-parse/sync';
 import { datasetLimits, type Dataset } from './dataset.ts';
 
 export interface CsvLimits {
@@ -35,12 +38,12 @@ export class CsvError extends Error {
   }
 }
 
-export class CsvDatasetParser {
-  private readonly limits: CsvLimits;
-  private readonly decoder = new TextDecoder('utf-8', { fatal: true });
-  private pending = '';
+/** How records are split (the same for a stream and a whole text). */
+const parseOptions: ParseOptions = { bom: true, trim: true, relax_column_count: true, skip_empty_lines: true };
+
+/** Builds the dataset record by record: the header first, then rows of numbers. */
+class DatasetBuilder {
   private bytes = 0;
-  private line = 0;
   private header: string[] | null = null;
   private targetIndex = -1;
   private difficultyIndex = -1;
@@ -48,30 +51,87 @@ export class CsvDatasetParser {
   private features = new Float64Array(1024);
   private targets = new Float64Array(256);
   private difficulty: Float64Array | null = null;
+  /** The first problem with a record. */
+  failure: CsvError | null = null;
 
-  constructor(private readonly options: CsvOptions = {}) {
-    this.limits = { ...defaultCsvLimits, ...options.limits };
-  }
+  constructor(
+    private readonly options: CsvOptions,
+    readonly limits: CsvLimits,
+  ) {}
 
-  /** Feeds the next piece of the file. */
-  push(chunk: string | Uint8Array): void {
-    const text = typeof chunk === 'string' ? chunk : this.decode(chunk, true);
-    this.bytes += typeof chunk === 'string' ? utf8Length(chunk) : chunk.length;
-    if (this.bytes > this.limits.maxBytes) throw new CsvError(`the file exceeds ${this.limits.maxBytes} bytes`, this.line + 1, 0, 'bytes');
-    let start = 0;
-    const combined = this.pending + text;
-    for (let end = combined.indexOf('\n'); end !== -1; end = combined.indexOf('\n', start)) {
-      this.acceptLine(combined.slice(start, end));
-      start = end + 1;
+  /**
+   * Takes the record that ends on `line`; a problem becomes `failure` (and is thrown) on the
+   * spot, even where the parser would report it a turn later.
+   */
+  take(record: string[], line: number): void {
+    if (this.failure) return;
+    try {
+      this.accept(record, line);
+    } catch (error) {
+      this.failure = error as CsvError;
+      throw error;
     }
-    this.pending = combined.slice(start);
   }
 
-  /** Ends the input and returns the dataset. */
+  /** Counts the bytes of the next piece of input, against the limit. */
+  count(bytes: number, line: number): void {
+    this.bytes += bytes;
+    if (this.bytes > this.limits.maxBytes) throw new CsvError(`the file exceeds ${this.limits.maxBytes} bytes`, line, 0, 'bytes');
+  }
+
+  private accept(cells: string[], line: number): void {
+    if (cells.length === 1 && cells[0] === '') return;
+    if (this.header === null) {
+      this.acceptHeader(cells);
+      return;
+    }
+    const header = this.header;
+    if (cells.length !== header.length) {
+      const column = Math.min(cells.length, header.length) + 1;
+      throw new CsvError(`line ${line} has ${cells.length} fields, the header has ${header.length}`, line, column);
+    }
+    if (this.rows >= this.limits.maxRows) throw new CsvError(`the file has more than ${this.limits.maxRows} data rows`, line, 0, 'rows');
+    const columns = header.length - 1 - (this.difficultyIndex >= 0 ? 1 : 0);
+    this.reserve(columns);
+    let offset = this.rows * columns;
+    for (let j = 0; j < cells.length; j++) {
+      const cell = cells[j];
+      const where = `line ${line}, column ${j + 1} ('${header[j]}')`;
+      if (cell === '') {
+        const what = j === this.targetIndex ? 'target' : j === this.difficultyIndex ? 'difficulty' : 'feature';
+        throw new CsvError(`${where}: missing ${what} value`, line, j + 1);
+      }
+      const value = Number(cell);
+      if (!Number.isFinite(value)) throw new CsvError(`${where}: '${cell}' is not a finite number`, line, j + 1);
+      if (j === this.targetIndex) this.targets[this.rows] = value;
+      else if (j === this.difficultyIndex) this.difficulty![this.rows] = value;
+      else this.features[offset++] = value;
+    }
+    this.rows++;
+  }
+
+  private acceptHeader(names: string[]): void {
+    if (names.length > this.limits.maxColumns) {
+      throw new CsvError(`the header has ${names.length} columns; at most ${this.limits.maxColumns} are allowed`, 1, 0, 'columns');
+    }
+    names.forEach((name, j) => {
+      if (name === '') throw new CsvError(`line 1, column ${j + 1}: empty column name`, 1, j + 1);
+      if (names.indexOf(name) !== j) throw new CsvError(`line 1, column ${j + 1}: duplicate column name '${name}'`, 1, j + 1);
+    });
+    this.targetIndex = columnIndex(names, this.options.targetColumn ?? names.length - 1, 'target');
+    if (this.options.difficultyColumn !== undefined) {
+      this.difficultyIndex = columnIndex(names, this.options.difficultyColumn, 'difficulty');
+      if (this.difficultyIndex === this.targetIndex) throw new CsvError('the difficulty column cannot be the target column', 1, 0);
+      this.difficulty = new Float64Array(this.targets.length);
+    }
+    if (names.length - 1 - (this.difficultyIndex >= 0 ? 1 : 0) < 1) {
+      throw new CsvError('the header needs at least one feature column besides the target', 1, 0);
+    }
+    this.header = names;
+  }
+
+  /** The dataset, once the input has ended. */
   finish(): Dataset {
-    const rest = this.pending + this.decode(new Uint8Array(0), false);
-    this.pending = '';
-    if (rest.length > 0) this.acceptLine(rest);
     if (this.header === null) throw new CsvError('the file is empty: expected a header row and data rows', 1, 0);
     if (this.rows === 0) throw new CsvError('the file has a header but no data rows', 2, 0);
     const featureNames = this.header.filter((_, j) => j !== this.targetIndex && j !== this.difficultyIndex);
@@ -85,77 +145,6 @@ export class CsvDatasetParser {
       targetName: this.header[this.targetIndex],
       ...(this.difficulty ? { difficulty: this.difficulty.slice(0, this.rows) } : {}),
     };
-  }
-
-  private decode(bytes: Uint8Array, stream: boolean): string {
-    try {
-      return this.decoder.decode(bytes, { stream });
-    } catch {
-      throw new CsvError('the file is not valid UTF-8 text', this.line + 1, 0);
-    }
-  }
-
-  private acceptLine(raw: string): void {
-    this.line++;
-    const text = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
-    if (text.trim() === '') return;
-    const cells = splitFields(text, this.line);
-    if (this.header === null) {
-      this.acceptHeader(cells);
-      return;
-    }
-    const header = this.header;
-    if (cells.length !== header.length) {
-      const column = Math.min(cells.length, header.length) + 1;
-      throw new CsvError(`line ${this.line} has ${cells.length} fields, the header has ${header.length}`, this.line, column);
-    }
-    if (this.rows >= this.limits.maxRows) throw new CsvError(`the file has more than ${this.limits.maxRows} data rows`, this.line, 0, 'rows');
-    const columns = header.length - 1 - (this.difficultyIndex >= 0 ? 1 : 0);
-    this.reserve(columns);
-    let offset = this.rows * columns;
-    for (let j = 0; j < cells.length; j++) {
-      const cell = cells[j].trim();
-      const where = `line ${this.line}, column ${j + 1} ('${header[j]}')`;
-      if (cell === '') {
-        const what = j === this.targetIndex ? 'target' : j === this.difficultyIndex ? 'difficulty' : 'feature';
-        throw new CsvError(`${where}: missing ${what} value`, this.line, j + 1);
-      }
-      const value = Number(cell);
-      if (!Number.isFinite(value)) throw new CsvError(`${where}: '${cells[j]}' is not a finite number`, this.line, j + 1);
-      if (j === this.targetIndex) this.targets[this.rows] = value;
-      else if (j === this.difficultyIndex) this.difficulty![this.rows] = value;
-      else this.features[offset++] = value;
-    }
-    this.rows++;
-  }
-
-  private acceptHeader(cells: string[]): void {
-    const names = cells.map((cell) => cell.trim());
-    if (names.length > this.limits.maxColumns) {
-      throw new CsvError(`the header has ${names.length} columns; at most ${this.limits.maxColumns} are allowed`, 1, 0, 'columns');
-    }
-    names.forEach((name, j) => {
-      if (name === '') throw new CsvError(`line 1, column ${j + 1}: empty column name`, 1, j + 1);
-      if (names.indexOf(name) !== j) throw new CsvError(`line 1, column ${j + 1}: duplicate column name '${name}'`, 1, j + 1);
-    });
-    this.targetIndex = this.columnIndex(names, this.options.targetColumn ?? names.length - 1, 'target');
-    if (this.options.difficultyColumn !== undefined) {
-      this.difficultyIndex = this.columnIndex(names, this.options.difficultyColumn, 'difficulty');
-      if (this.difficultyIndex === this.targetIndex) throw new CsvError('the difficulty column cannot be the target column', 1, 0);
-      this.difficulty = new Float64Array(this.targets.length);
-    }
-    if (names.length - 1 - (this.difficultyIndex >= 0 ? 1 : 0) < 1) {
-      throw new CsvError('the header needs at least one feature column besides the target', 1, 0);
-    }
-    this.header = names;
-  }
-
-  private columnIndex(names: string[], column: string | number, role: string): number {
-    const index = typeof column === 'number' ? column : names.indexOf(column);
-    if (!Number.isInteger(index) || index < 0 || index >= names.length) {
-      throw new CsvError(`the ${role} column '${column}' is not in the header (${names.join(', ')})`, 1, 0);
-    }
-    return index;
   }
 
   /** Grows the row buffers (doubling) so that one more row fits. */
@@ -174,36 +163,111 @@ export class CsvDatasetParser {
   }
 }
 
-/** Parses a whole CSV text (see CsvDatasetParser). */
-export function parseCsvDataset(text: string | Uint8Array, options: CsvOptions = {}): Dataset {
-  const parser = new CsvDatasetParser(options);
-  parser.push(text);
-  return parser.finish();
+function columnIndex(names: string[], column: string | number, role: string): number {
+  const index = typeof column === 'number' ? column : names.indexOf(column);
+  if (!Number.isInteger(index) || index < 0 || index >= names.length) {
+    throw new CsvError(`the ${role} column '${column}' is not in the header (${names.join(', ')})`, 1, 0);
+  }
+  return index;
 }
 
-/** Splits one line at commas, honouring double quotes. */
-function splitFields(text: string, line: number): string[] {
-  if (!text.includes('"')) return text.split(',');
-  const fields: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') {
-      fields.push(field);
-      field = '';
-    } else field += c;
+/** Our error for one of the parser's (a quote left open, text after a closing quote, …). */
+function fromParseError(error: unknown): unknown {
+  if (error instanceof CsvError || !(error instanceof ParseError)) return error;
+  const { lines, index } = error as ParseError & { lines?: number; index?: number };
+  const line = lines ?? 0;
+  const column = (index ?? 0) + 1;
+  const what: Record<string, string> = {
+    CSV_QUOTE_NOT_CLOSED: 'unterminated quoted field',
+    CSV_INVALID_CLOSING_QUOTE: 'a closing quote must be followed by a comma or the end of the line',
+    INVALID_OPENING_QUOTE: 'a quote may only open a field',
+  };
+  return new CsvError(`line ${line}, column ${column}: ${what[error.code] ?? error.message}`, line, column);
+}
+
+/** UTF-8 text of the bytes, chunk after chunk; an invalid sequence is a CsvError. */
+class Utf8 {
+  private readonly decoder = new TextDecoder('utf-8', { fatal: true });
+
+  decode(bytes: Uint8Array, stream: boolean, line: number): string {
+    try {
+      return this.decoder.decode(bytes, { stream });
+    } catch {
+      throw new CsvError('the file is not valid UTF-8 text', line, 0);
+    }
   }
-  if (quoted) throw new CsvError(`line ${line}, column ${fields.length + 1}: unterminated quoted field`, line, fields.length + 1);
-  fields.push(field);
-  return fields;
+}
+
+/**
+ * Reads a CSV dataset piece by piece: `push` each chunk as it arrives (it throws as soon as the
+ * input is known to be bad), then `finish`.
+ */
+export class CsvDatasetReader {
+  private readonly builder: DatasetBuilder;
+  private readonly parser: Parser;
+  private readonly utf8 = new Utf8();
+  private readonly ended: Promise<void>;
+
+  constructor(options: CsvOptions = {}) {
+    this.builder = new DatasetBuilder(options, { ...defaultCsvLimits, ...options.limits });
+    this.parser = parseStream(parseOptions);
+    this.ended = new Promise<void>((resolve, reject) => {
+      this.parser.on('end', resolve);
+      this.parser.on('error', (error) => reject(fromParseError(error)));
+    });
+    this.ended.catch(() => undefined);
+    // Flowing: each record is handed over as soon as it is split, while info.lines is its line.
+    this.parser.on('data', (record: string[]) => {
+      try {
+        this.builder.take(record, this.line);
+      } catch {
+        // Kept as the builder's failure: the next push or finish throws it.
+      }
+    });
+  }
+
+  private get line(): number {
+    return this.parser.info.lines;
+  }
+
+  /** Feeds the next piece of the file. */
+  push(chunk: string | Uint8Array): void {
+    if (this.builder.failure) throw this.builder.failure;
+    this.builder.count(typeof chunk === 'string' ? utf8Length(chunk) : chunk.length, this.line);
+    const text = typeof chunk === 'string' ? chunk : this.utf8.decode(chunk, true, this.line);
+    if (text.length > 0) this.parser.write(text);
+    if (this.builder.failure) throw this.builder.failure;
+  }
+
+  /** Ends the input and returns the dataset. */
+  async finish(): Promise<Dataset> {
+    if (this.builder.failure) throw this.builder.failure;
+    const rest = this.utf8.decode(new Uint8Array(0), false, this.line);
+    if (rest.length > 0) this.parser.write(rest);
+    this.parser.end();
+    await this.ended;
+    if (this.builder.failure) throw this.builder.failure;
+    return this.builder.finish();
+  }
+}
+
+/** Parses a whole CSV text at once (see CsvDatasetReader). */
+export function parseCsvDataset(text: string | Uint8Array, options: CsvOptions = {}): Dataset {
+  const builder = new DatasetBuilder(options, { ...defaultCsvLimits, ...options.limits });
+  builder.count(typeof text === 'string' ? utf8Length(text) : text.length, 1);
+  const decoded = typeof text === 'string' ? text : new Utf8().decode(text, false, 1);
+  try {
+    parseText(decoded, {
+      ...parseOptions,
+      on_record: (record: string[], info: Info) => {
+        builder.take(record, info.lines);
+        return null;
+      },
+    });
+  } catch (error) {
+    throw fromParseError(error);
+  }
+  return builder.finish();
 }
 
 function utf8Length(text: string): number {

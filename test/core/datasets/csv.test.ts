@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CsvDatasetParser, CsvError, parseCsvDataset } from '../../../src/core/datasets/csv.ts';
+import { CsvDatasetReader, CsvError, parseCsvDataset } from '../../../src/core/datasets/csv.ts';
 
 describe('CSV datasets', () => {
   it('reads a header and numeric rows, the last column as target by default', () => {
@@ -20,15 +20,33 @@ describe('CSV datasets', () => {
     expect(Array.from(dataset.difficulty!)).toEqual([3, 1]);
   });
 
-  it('streams: any chunking, strings or bytes, gives the same dataset', () => {
+  it('streams: any chunking, strings or bytes, gives the same dataset', async () => {
     const text = 'x1,x2,y\n' + Array.from({ length: 500 }, (_, i) => `${i},${i / 7},${i % 3}`).join('\n');
     const whole = parseCsvDataset(text);
     const bytes = new TextEncoder().encode(text);
     for (const size of [1, 3, 17, 4096]) {
-      const parser = new CsvDatasetParser();
-      for (let i = 0; i < bytes.length; i += size) parser.push(bytes.subarray(i, i + size));
-      expect(parser.finish()).toEqual(whole);
+      const reader = new CsvDatasetReader();
+      for (let i = 0; i < bytes.length; i += size) reader.push(bytes.subarray(i, i + size));
+      expect(await reader.finish()).toEqual(whole);
     }
+  });
+
+  it('quoted fields may span lines; lines are counted through them', () => {
+    const dataset = parseCsvDataset('"first\nfeature",y\n1,2\n3,4\n');
+    expect(dataset.columnNames).toEqual(['first\nfeature']);
+    expect(Array.from(dataset.targets)).toEqual([2, 4]);
+    expect(() => parseCsvDataset('"first\nfeature",y\n1,2\n3,x\n')).toThrow(/line 4, column 2 \('y'\): 'x' is not a finite number/);
+  });
+
+  it('skips a byte-order mark and reads CRLF line ends, from text or bytes', async () => {
+    const text = '\uFEFFa,b,y\r\n1,2,3\r\n4,5,6\r\n';
+    const expected = { columnNames: ['a', 'b'], targetName: 'y', rows: 2 };
+    expect(parseCsvDataset(text)).toMatchObject(expected);
+    expect(parseCsvDataset(new TextEncoder().encode(text))).toMatchObject(expected);
+    const reader = new CsvDatasetReader();
+    reader.push(Uint8Array.of(0xef, 0xbb));
+    reader.push(new TextEncoder().encode(text).subarray(2));
+    expect(await reader.finish()).toMatchObject(expected);
   });
 
   const bad: [string, string, Record<string, unknown>, RegExp, number, number][] = [
@@ -46,6 +64,7 @@ describe('CSV datasets', () => {
     ['empty column name', 'a,,y\n1,2,3\n', {}, /line 1, column 2: empty column name/, 1, 2],
     ['target only', 'y\n1\n', {}, /at least one feature column/, 1, 0],
     ['unterminated quote', 'a,b,y\n1,"2,3\n', {}, /line 2, column 2: unterminated quoted field/, 2, 2],
+    ['text after a closing quote', 'a,b,y\n1,"2"x,3\n', {}, /line 2, column 2: a closing quote must be followed by a comma/, 2, 2],
     ['too many rows', 'a,y\n1,2\n3,4\n5,6\n', { limits: { maxRows: 2 } }, /more than 2 data rows/, 4, 0],
     ['too many columns', 'a,b,c,y\n1,2,3,4\n', { limits: { maxColumns: 3 } }, /4 columns; at most 3/, 1, 0],
     ['too many bytes', 'a,y\n1,2\n3,4\n', { limits: { maxBytes: 8 } }, /exceeds 8 bytes/, 1, 0],
@@ -58,6 +77,18 @@ describe('CSV datasets', () => {
     } catch (caught) {
       error = caught;
     }
+    expect(error).toBeInstanceOf(CsvError);
+    expect((error as CsvError).message).toMatch(message);
+    expect([(error as CsvError).line, (error as CsvError).column]).toEqual([line, column]);
+  });
+
+  it.each(bad)('rejects %s with line and column when streamed in pieces', async (_name, text, options, message, line, column) => {
+    const reader = new CsvDatasetReader(options);
+    const bytes = new TextEncoder().encode(text);
+    const error = await (async () => {
+      for (let i = 0; i < bytes.length; i += 3) reader.push(bytes.subarray(i, i + 3));
+      return reader.finish();
+    })().then(() => null, (caught: unknown) => caught);
     expect(error).toBeInstanceOf(CsvError);
     expect((error as CsvError).message).toMatch(message);
     expect([(error as CsvError).line, (error as CsvError).column]).toEqual([line, column]);

@@ -1,12 +1,12 @@
 /**
  * CSV uploads (`Content-Type: text/csv`). The body is not buffered: the content-type parser
  * hands the route the request stream itself, and the route feeds it chunk by chunk to the
- * core's CSV parser, counting bytes, so memory holds the parsed numbers and one chunk of text.
+ * core's CSV reader, counting bytes, so memory holds the parsed numbers and one chunk of text.
  */
 import type { Readable } from 'node:stream';
 import type { FastifyInstance, FastifySchemaCompiler } from 'fastify';
 import type { z } from 'zod';
-import { CsvDatasetParser, CsvError, type Dataset } from '../../../core/datasets/index.ts';
+import { CsvDatasetReader, CsvError, type Dataset } from '../../../core/datasets/index.ts';
 import { AppError } from '../../errors/app-error.ts';
 import { validatorCompiler } from '../../plugins/validator-compiler.ts';
 
@@ -67,7 +67,7 @@ export interface CsvColumns {
 
 /** Reads the whole CSV body into a dataset, enforcing the limits (413) and the format (422). */
 export async function readCsvUpload(body: CsvBody, columns: CsvColumns, limits: DatasetUploadLimits): Promise<Dataset> {
-  const parser = new CsvDatasetParser({
+  const reader = new CsvDatasetReader({
     ...(columns.target === undefined ? {} : { targetColumn: columns.target }),
     ...(columns.difficulty === undefined ? {} : { difficultyColumn: columns.difficulty }),
     limits: { maxRows: limits.maxRows, maxColumns: limits.maxColumns, maxBytes: limits.maxBytes },
@@ -77,9 +77,9 @@ export async function readCsvUpload(body: CsvBody, columns: CsvColumns, limits: 
     await consume(body.stream, (chunk) => {
       bytes += chunk.length;
       if (bytes > limits.maxBytes) throw bytesLimit(limits);
-      parser.push(chunk);
+      reader.push(chunk);
     });
-    return parser.finish();
+    return await reader.finish();
   } catch (error) {
     if (error instanceof CsvError) throw csvProblem(error);
     throw error;
