@@ -269,10 +269,13 @@ describe.each(variants)('$name/$flavor', ({ name, flavor }) => {
     runSequence(optimizer, Float64Array.of(1, 2, 3), 1, 3);
     const state = optimizer.getState();
     const vectors = Object.entries(state).filter(([, value]) => Array.isArray(value));
-    if (vectors.length === 0) return; // sgd keeps no state
-    (vectors[0][1] as number[])[0] = 12345;
-    expect((optimizer.getState()[vectors[0][0]] as number[])[0]).not.toBe(12345);
-    expect(() => optimizer.setState({ ...state, [vectors[0][0]]: [1, 2] })).toThrow(/array of 3 numbers/);
+    // Every optimizer keeps per-parameter vectors but plain sgd, which keeps none.
+    expect(vectors.length > 0, `${name} keeps ${vectors.length} vectors`).toBe(name !== 'sgd');
+    for (const [key, vector] of vectors) {
+      (vector as number[])[0] = 12345;
+      expect((optimizer.getState()[key] as number[])[0]).not.toBe(12345);
+      expect(() => optimizer.setState({ ...state, [key]: [1, 2] })).toThrow(/array of 3 numbers/);
+    }
   });
 
   it('is deterministic: two instances fed the same sequence agree bit for bit', () => {
