@@ -7,6 +7,7 @@ import { once } from 'node:events';
 import { createServer, request, type IncomingMessage, type Server } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createEventStreams, encodeEvent, type EventStream, type EventStreams } from '../../src/api/server-sent-events/event-streams.ts';
+import { eventually } from '../support/eventually.ts';
 
 let server: Server | null = null;
 
@@ -40,9 +41,7 @@ async function readAll(response: IncomingMessage): Promise<string> {
   return text;
 }
 
-const until = async (condition: () => boolean) => {
-  for (let i = 0; i < 400 && !condition(); i++) await new Promise((resolve) => setTimeout(resolve, 10));
-};
+const until = (condition: () => boolean) => eventually(condition, (held) => held, { timeoutMs: 4_000, intervalMs: 10 });
 
 describe('event streams', () => {
   it('sends the same message to many streams, encoded once', async () => {

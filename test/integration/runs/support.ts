@@ -15,6 +15,8 @@ import type { SliceSettings } from '../../../src/worker/processors/run-slices.ts
 import { startWorker } from '../../../src/worker/worker.ts';
 import { buildTestApp, createTenantKey, openTestServices, type TestServices } from '../support/services.ts';
 import type { RunView } from '../../../src/contracts/run-view.ts';
+import { eventually } from '../../support/eventually.ts';
+import { isFinalRunStatus } from '../../../src/contracts/run-status.ts';
 
 export interface TestApi {
   readonly services: TestServices;
@@ -121,16 +123,12 @@ export async function waitForRun(
   done: (view: RunViewBody) => boolean,
   timeoutMs = 30_000,
 ): Promise<RunViewBody> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const view = await getRun(app, authorization, id);
-    if (done(view)) return view;
-    if (Date.now() > until) throw new Error(`run ${id} did not reach the expected state; last seen ${JSON.stringify(view).slice(0, 500)}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+  const view = await eventually(() => getRun(app, authorization, id), done, { timeoutMs });
+  if (!done(view)) throw new Error(`run ${id} did not reach the expected state; last seen ${JSON.stringify(view).slice(0, 500)}`);
+  return view;
 }
 
-export const isFinal = (view: RunViewBody) => !['queued', 'running'].includes(view.status);
+export const isFinal = (view: RunViewBody) => isFinalRunStatus(view.status);
 
 export async function postRun(app: FastifyInstance, authorization: string, spec: unknown) {
   return app.inject({ method: 'POST', url: '/v1/runs', headers: { authorization }, payload: spec as object });

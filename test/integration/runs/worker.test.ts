@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeRedis, createRedis, type Redis } from '../../../src/queue/connection.ts';
 import { runChannel, type RunEvent } from '../../../src/queue/run-events.ts';
 import { createRunEnqueuer } from '../../../src/queue/runs-queue.ts';
+import { eventually } from '../../support/eventually.ts';
 import {
   compareTrajectories, isFinal, postRun, referenceTrajectory, startTestWorker, storedMetrics, waitForRun, useTestApi, type TestWorker,
 } from './support.ts';
@@ -87,10 +88,7 @@ describe('the run worker drives the core loop in slices and stores every recorde
     await subscriber.subscribe(runChannel(id));
     subscriber.on('message', (_channel, message) => events.push(JSON.parse(message)));
     await createRunEnqueuer(api.services.runsQueue).enqueue(id);
-    const until = Date.now() + 20_000;
-    while (!events.some((event) => event.type === 'status' && event.status === 'completed') && Date.now() < until) {
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+    await eventually(() => events, (seen) => seen.some((event) => event.type === 'status' && event.status === 'completed'));
     await subscriber.unsubscribe(runChannel(id));
 
     expect(events[0]).toEqual({ type: 'status', runId: id, status: 'running', result: null });
@@ -142,20 +140,11 @@ describe('the run worker drives the core loop in slices and stores every recorde
     const tenant = await api.services.database.tenant.create({ data: { name: `broken-${id}` } });
     await api.services.database.run.create({ data: { id, tenantId: tenant.id, spec: { objective: { id: randomUUID() }, optimizer: { name: 'adam' } } } });
     await createRunEnqueuer(api.services.runsQueue).enqueue(id);
-    let run = await api.services.database.run.findUniqueOrThrow({ where: { id } });
-    const until = Date.now() + 20_000;
-    while (run.status !== 'failed' && Date.now() < until) {
-      await new Promise((resolve) => setTimeout(resolve, 20));
-      run = await api.services.database.run.findUniqueOrThrow({ where: { id } });
-    }
+    const run = await eventually(() => api.services.database.run.findUniqueOrThrow({ where: { id } }), (stored) => stored.status === 'failed');
     expect(run.status).toBe('failed');
     expect(run.attempts).toBe(1);
     expect(run.result).toMatchObject({ stopReason: 'error', message: expect.stringMatching(/There is no stored objective /) });
-    let job = await Job.fromId(api.services.runsQueue, id);
-    while (!(await job!.isFailed()) && Date.now() < until) {
-      await new Promise((resolve) => setTimeout(resolve, 20));
-      job = await Job.fromId(api.services.runsQueue, id);
-    }
+    const job = await eventually(() => Job.fromId(api.services.runsQueue, id), (found) => found !== undefined && found.finishedOn !== undefined && found.failedReason !== undefined);
     expect(await job!.isFailed()).toBe(true);
     expect(job!.attemptsMade).toBe(1);
   });

@@ -1,5 +1,6 @@
 /** Reading a server-sent-event stream in tests, and waiting for the API to subscribe to a channel. */
 import type { Redis } from '../../../src/queue/connection.ts';
+import { eventually } from '../../support/eventually.ts';
 
 export interface ServerSentEvent {
   event: string;
@@ -34,7 +35,7 @@ export async function subscriberCount(redis: Redis, channel: string): Promise<nu
   return Number(count);
 }
 
-/** Polls `condition` until it holds (at most ~5 s). */
+/** Polls `condition` until it holds (at most ~5 s); the assertions after it say what was expected. */
 export async function until(condition: () => Promise<boolean>): Promise<void> {
-  for (let i = 0; i < 200 && !(await condition()); i++) await new Promise((resolve) => setTimeout(resolve, 25));
+  await eventually(condition, (held) => held, { timeoutMs: 5_000, intervalMs: 25 });
 }

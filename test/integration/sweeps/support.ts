@@ -13,6 +13,8 @@ import { createSweepProcessor } from '../../../src/worker/processors/sweep.ts';
 import { startSweepWorker } from '../../../src/worker/sweep-worker.ts';
 import { startWorker } from '../../../src/worker/worker.ts';
 import type { TestServices } from '../support/services.ts';
+import { eventually } from '../../support/eventually.ts';
+import { isFinalSweepStatus } from '../../../src/contracts/sweep-view.ts';
 
 const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
@@ -60,13 +62,9 @@ export async function getSweep(app: FastifyInstance, authorization: string, id: 
 }
 
 export async function waitForSweep(app: FastifyInstance, authorization: string, id: string, timeoutMs = 60_000): Promise<SweepView> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const view = await getSweep(app, authorization, id);
-    if (!['queued', 'running'].includes(view.status)) return view;
-    if (Date.now() > until) throw new Error(`sweep ${id} did not end; last seen ${JSON.stringify(view).slice(0, 800)}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+  const view = await eventually(() => getSweep(app, authorization, id), (sweep) => isFinalSweepStatus(sweep.status), { timeoutMs, intervalMs: 50 });
+  if (!isFinalSweepStatus(view.status)) throw new Error(`sweep ${id} did not end; last seen ${JSON.stringify(view).slice(0, 800)}`);
+  return view;
 }
 
 export async function leaderboard(app: FastifyInstance, authorization: string, id: string): Promise<TrialView[]> {

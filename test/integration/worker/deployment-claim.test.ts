@@ -8,6 +8,7 @@ import { deploymentId } from '../../../src/db/deployment.ts';
 import { deploymentKey } from '../../../src/queue/deployment-claim.ts';
 import { useTestApi } from '../runs/support.ts';
 import { spawnWorkerProcess } from '../support/worker-process.ts';
+import { eventually } from '../../support/eventually.ts';
 
 function exit(child: ReturnType<typeof spawnWorkerProcess>): Promise<{ code: number | null; stderr: string }> {
   let stderr = '';
@@ -25,10 +26,7 @@ describe('the queue prefix of a deployment', () => {
     const ours = await deploymentId(api.services.database);
     const first = spawnWorkerProcess(api.services, {}, 'pipe');
     const started = exit(first);
-    for (let i = 0; i < 300 && (await redis.get(deploymentKey(config.queuePrefix))) === null; i++) {
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    expect(await redis.get(deploymentKey(config.queuePrefix))).toBe(ours);
+    expect(await eventually(() => redis.get(deploymentKey(config.queuePrefix)), (claim) => claim !== null, { timeoutMs: 15_000, intervalMs: 50 })).toBe(ours);
     first.kill('SIGKILL');
     await started;
 

@@ -8,14 +8,10 @@ import type { RunJobData } from '../../../src/queue/runs-queue.ts';
 import { createRunProcessor } from '../../../src/worker/processors/run.ts';
 import { startWorker } from '../../../src/worker/worker.ts';
 import { buildTestApp, createTenantKey, minimalSpec, openTestServices, type TestServices } from '../support/services.ts';
+import { eventually } from '../../support/eventually.ts';
 
 async function waitFor<T>(read: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
-  let value = await read();
-  for (let attempt = 0; attempt < 200 && !done(value); attempt += 1) {
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    value = await read();
-  }
-  return value;
+  return eventually(read, done, { timeoutMs: 10_000, intervalMs: 50 });
 }
 
 describe('worker', () => {
