@@ -5887,6 +5887,8 @@ export interface components {
                 exchanges: number;
                 /** @description ‖x_i − center‖ at the end; null where replicas keep no vector of their own (hogwild, adaptive-revision). */
                 centerDistance: number | null;
+                /** @description The worker process (host:pid) that ran the replica last (concurrent downpour, easgd, adaptive-revision). */
+                worker?: string | null;
             }[];
             /** @description Every replica's exchanges with the center or server. */
             communicationRounds: number;

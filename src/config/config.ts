@@ -18,6 +18,8 @@ export const configSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Jobs one worker process runs at the same time. */
   WORKER_CONCURRENCY: integer(2, 1, 256),
+  /** Replicas of concurrent parallel runs (downpour, easgd, adaptive-revision) one worker process runs at once. */
+  REPLICA_CONCURRENCY: integer(8, 1, 256),
   /**
    * A worker holds a job's lock for this long and renews it at half that; a worker that dies
    * (SIGKILL, lost machine) lets it expire, and the job is handed to another worker at the next
@@ -57,6 +59,7 @@ export interface Config {
   readonly port: number;
   readonly logLevel: z.infer<typeof configSchema>['LOG_LEVEL'];
   readonly workerConcurrency: number;
+  readonly replicaConcurrency: number;
   readonly workerLocks: { readonly lockDurationMs: number; readonly stalledIntervalMs: number; readonly maxStalledCount: number };
   readonly bodyLimitBytes: number;
   readonly datasetLimits: { readonly maxBytes: number; readonly maxRows: number; readonly maxColumns: number };
@@ -94,6 +97,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     port: settings.PORT,
     logLevel: settings.LOG_LEVEL,
     workerConcurrency: settings.WORKER_CONCURRENCY,
+    replicaConcurrency: settings.REPLICA_CONCURRENCY,
     workerLocks: {
       lockDurationMs: settings.WORKER_LOCK_DURATION_MS,
       stalledIntervalMs: settings.WORKER_STALLED_INTERVAL_MS,

@@ -10,6 +10,7 @@ const replicaReportSchema = z.object({
     .int()
     .describe('Its exchanges with the center or server: pulls and pushes (downpour), elastic exchanges (easgd), applied updates (hogwild, adaptive-revision).'),
   centerDistance: z.number().nullable().describe('‖x_i − center‖ at the end; null where replicas keep no vector of their own (hogwild, adaptive-revision).'),
+  worker: z.string().nullable().optional().describe('The worker process (host:pid) that ran the replica last (concurrent downpour, easgd, adaptive-revision).'),
 });
 
 export const parallelReportSchema = z

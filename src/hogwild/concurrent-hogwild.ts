@@ -15,13 +15,12 @@ import { Worker } from 'node:worker_threads';
 import { materializeDataset, splitDataset, defaultSplitSeed } from '../core/datasets/index.ts';
 import { createObjective, isDataObjective, type DataObjective, type Objective, type ResolvedObjectiveSpec } from '../core/objectives/index.ts';
 import { runCheckpointSchema, type RunCheckpoint } from '../core/training/checkpoint.ts';
-import type { EarlyStoppingView } from '../core/training/early-stopping.ts';
 import type { RunConfig } from '../core/training/run-config.ts';
-import { totalTicks, type AdvanceLimits, type RunLoop } from '../core/training/run-engine.ts';
-import type { RunProgress, RunResult } from '../core/training/run-result.ts';
+import type { AdvanceLimits, RunLoop } from '../core/training/run-engine.ts';
 import type { StopReason } from '../core/training/stop-reasons.ts';
 import type { StepRecord } from '../core/training/step-record.ts';
 import { CenterWatch } from '../concurrent-runs/center-watch.ts';
+import { CoordinatedRun, runSize, type RunSize } from '../concurrent-runs/coordinated-run.ts';
 import { control, createControl } from './control.ts';
 import { toSharedDataset } from './shared-data.ts';
 import type { ThreadData } from './thread.ts';
@@ -55,9 +54,8 @@ function threadSource(): { code: string; eval: boolean } | { url: URL } {
   return { code: `import(${JSON.stringify(tsx)}).then(({ register }) => { register(); return import(${JSON.stringify(url.href)}); })`, eval: true };
 }
 
-export class ConcurrentHogwildRun implements RunLoop {
+export class ConcurrentHogwildRun extends CoordinatedRun implements RunLoop {
   readonly variables: readonly string[];
-  readonly totalSteps: number;
   private readonly objective: Objective;
   private readonly dataObjective: DataObjective | null;
   private readonly threadObjective: ResolvedObjectiveSpec;
@@ -65,9 +63,8 @@ export class ConcurrentHogwildRun implements RunLoop {
   private readonly words = createControl();
   private readonly stats: Int32Array;
   private readonly pause = new Int32Array(new SharedArrayBuffer(4));
-  private readonly watch: CenterWatch;
-  private readonly ticksPerEpoch: number;
-  private readonly limitMilliseconds: number;
+  protected readonly watch: CenterWatch;
+  protected readonly size: RunSize;
   private readonly threads: Worker[] = [];
   private exited = 0;
   private threadError = '';
@@ -77,14 +74,13 @@ export class ConcurrentHogwildRun implements RunLoop {
   private step = 0;
   /** Why the run is ending, once the threads have been told to stop. */
   private stopping: { reason: StopReason; message: string | null } | null = null;
-  private cancelRequested = false;
-  private finished: RunResult | null = null;
 
   constructor(
     private readonly config: RunConfig,
     objectiveSpec: ResolvedObjectiveSpec,
     private readonly options: ConcurrentHogwildOptions,
   ) {
+    super();
     const settings = config.parallel!;
     const cores = options.maximumThreads ?? availableParallelism();
     if (settings.replicas > cores) {
@@ -96,50 +92,21 @@ export class ConcurrentHogwildRun implements RunLoop {
     this.dataObjective = isDataObjective(coordinator) ? coordinator : null;
     const p = settings.replicas;
     this.stats = createThreadStats(p);
-    if (this.dataObjective && this.dataObjective.trainingRows < p) {
-      throw new Error(`${p} replicas need at least ${p} training rows; the data has ${this.dataObjective.trainingRows}.`);
-    }
+    this.size = runSize(config, this.dataObjective, p);
     const dimension = coordinator.dimension;
     this.variables = coordinator.variables;
     this.theta = new Float64Array(new SharedArrayBuffer(dimension * Float64Array.BYTES_PER_ELEMENT));
     this.theta.set(coordinator.initial);
-    const training = config.training;
-    const shardRows = this.dataObjective ? Math.ceil(this.dataObjective.trainingRows / p) : 0;
-    this.ticksPerEpoch = p * (this.dataObjective ? Math.ceil(shardRows / Math.min(training.batchSize ?? shardRows, shardRows)) : 1);
-    this.totalSteps = totalTicks(config, this.ticksPerEpoch);
-    this.limitMilliseconds = training.timeLimitSeconds !== undefined ? training.timeLimitSeconds * 1000 : Infinity;
-    this.watch = new CenterWatch(config, coordinator, this.dataObjective, this.totalSteps, this.ticksPerEpoch);
+    this.watch = new CenterWatch(config, coordinator, this.dataObjective, this.size.totalSteps, this.size.ticksPerEpoch);
     if (options.checkpoint) this.restore(options.checkpoint);
   }
 
-  get done(): boolean {
-    return this.finished !== null;
+  protected stepCount(): number {
+    return this.step;
   }
 
-  get result(): RunResult | null {
-    return this.finished;
-  }
-
-  /** As of the last `advance`: the ticks completed then (what checkpoints and the worker's slices count). */
-  get progress(): RunProgress {
-    const step = this.step;
-    return { step, totalSteps: this.totalSteps, epoch: Math.ceil(step / this.ticksPerEpoch), fraction: this.totalSteps > 0 ? step / this.totalSteps : 1 };
-  }
-
-  get earlyStopping(): EarlyStoppingView {
-    return this.watch.tracker.view();
-  }
-
-  get recordEvery(): number {
-    return this.watch.recordEvery;
-  }
-
-  get currentParams(): number[] {
-    return Array.from(this.theta);
-  }
-
-  cancel(): void {
-    this.cancelRequested = true;
+  protected shared(): Float64Array {
+    return this.theta;
   }
 
   private start(): void {
@@ -204,7 +171,7 @@ export class ConcurrentHogwildRun implements RunLoop {
       if (Atomics.load(this.words, control.failed) !== 0) this.stop('error', `A hogwild thread failed: ${this.threadError || 'it exited'}`);
       const broken = Atomics.load(this.words, control.diverged);
       if (broken !== 0) this.stop('diverged', null);
-      if (this.elapsedMilliseconds() >= this.limitMilliseconds) this.stop('time_limit', null);
+      if (this.elapsedMilliseconds() >= this.size.limitMilliseconds) this.stop('time_limit', null);
       const completed = Atomics.load(this.words, control.completed);
       if (this.stopping) {
         if (!this.threadsIdle()) {
@@ -238,7 +205,7 @@ export class ConcurrentHogwildRun implements RunLoop {
     this.step = Math.max(this.step, completed);
     this.finished = this.watch.finish(
       records,
-      { completed, params: this.theta, stopping: this.stopping, brokenIndex: Atomics.load(this.words, control.diverged), limitSeconds: this.limitMilliseconds / 1000 },
+      { completed, params: this.theta, stopping: this.stopping, brokenIndex: Atomics.load(this.words, control.diverged), limitSeconds: this.size.limitMilliseconds / 1000 },
       this.variables,
       this.report(),
     );

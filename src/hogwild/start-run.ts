@@ -1,11 +1,16 @@
 /**
  * Which engine runs a parsed run spec: the core's loop (every run, simulated parallel ones
- * included), or worker threads for a concurrent hogwild run. The worker and `descent run` start
- * runs here, and drive what they get the same way.
+ * included), worker threads for a concurrent hogwild run, or the coordinator of a concurrent
+ * downpour, easgd or adaptive-revision run, whose replicas are queue jobs on a parameter server
+ * in Redis (the service's worker only). The worker and `descent run` start runs here, and drive
+ * what they get the same way.
  */
 import { performance } from 'node:perf_hooks';
 import { createObjective, type Objective, type ResolvedObjectiveSpec } from '../core/objectives/index.ts';
 import { iterateRun, type RunCheckpoint, type RunConfig, type RunLoop } from '../core/training/index.ts';
+import { resolveParallelSettings } from '../core/parallel/index.ts';
+import { DistributedRun } from '../concurrent-runs/distributed-run.ts';
+import type { Redis } from '../queue/connection.ts';
 import { ConcurrentHogwildRun } from './concurrent-hogwild.ts';
 
 export interface StartRunOptions {
@@ -15,6 +20,8 @@ export interface StartRunOptions {
   readonly objective?: Objective;
   readonly checkpoint?: RunCheckpoint;
   readonly clock?: () => number;
+  /** Where a concurrent downpour, easgd or adaptive-revision run keeps its server and queues its replicas (the worker's). */
+  readonly service?: { readonly redis: Redis; readonly queuePrefix: string; readonly runId: string };
 }
 
 export function isConcurrentHogwild(config: RunConfig): boolean {
@@ -24,5 +31,13 @@ export function isConcurrentHogwild(config: RunConfig): boolean {
 export function startRun(config: RunConfig, options: StartRunOptions): RunLoop {
   const clock = options.clock ?? (() => performance.now());
   if (isConcurrentHogwild(config)) return new ConcurrentHogwildRun(config, options.objectiveSpec, { clock, checkpoint: options.checkpoint });
+  const parallel = config.parallel;
+  if (parallel?.execution === 'concurrent') {
+    if (!options.service) {
+      throw new Error(`A concurrent ${parallel.algorithm} run needs the service: its replicas are jobs on the worker processes, exchanging with a parameter server in Redis. Submit it to the API, or run it here with "execution": "simulated".`);
+    }
+    const objective = options.objective ?? createObjective(options.objectiveSpec);
+    return new DistributedRun(config, resolveParallelSettings(parallel), objective, { clock, checkpoint: options.checkpoint, ...options.service });
+  }
   return iterateRun(config, { objective: options.objective ?? createObjective(options.objectiveSpec), clock, checkpoint: options.checkpoint });
 }

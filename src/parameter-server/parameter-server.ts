@@ -215,6 +215,16 @@ export class ParameterServer {
     await this.redis.hset(`${this.tags[0]}:meta`, 'broken', String(index < 0 ? -1 : index + 1), 'stopped', '1');
   }
 
+  /** The worker (host:pid) running a replica now. */
+  async register(replica: number, worker: string): Promise<void> {
+    await this.redis.hset(`${this.tags[0]}:meta`, `worker:${replica}`, worker);
+  }
+
+  /** A replica is done and gone: its distance to the center at its last exchange (null: not known). */
+  async finishReplica(replica: number, distance: number | null): Promise<void> {
+    await this.redis.hset(`${this.tags[0]}:meta`, `finished:${replica}`, '1', ...(distance !== null ? [`distance:${replica}`, String(distance)] : []));
+  }
+
   /** The main shard's accounting alone (cheap: the coordinator polls it). */
   async accounting(): Promise<Record<string, string>> {
     const meta = await this.redis.hgetall(`${this.tags[0]}:meta`);
@@ -222,12 +232,12 @@ export class ParameterServer {
     return meta;
   }
 
-  /** A replica's account on the main shard: exchanges applied, steps pushed, steps given and not pushed, done. */
-  async replicaStatus(replica: number): Promise<{ seq: number; steps: number; grant: number; done: boolean; version: number }> {
-    const values = await this.redis.hmget(`${this.tags[0]}:meta`, `seq:${replica}`, `steps:${replica}`, `grant:${replica}`, `done:${replica}`, 'version');
+  /** A replica's account on the main shard: exchanges applied, steps pushed, steps given and not pushed, done; the run's total steps. */
+  async replicaStatus(replica: number): Promise<{ seq: number; steps: number; grant: number; done: boolean; version: number; total: number }> {
+    const values = await this.redis.hmget(`${this.tags[0]}:meta`, `seq:${replica}`, `steps:${replica}`, `grant:${replica}`, `done:${replica}`, 'version', 'total');
     if (values[4] === null) throw new ServerLostError('Redis no longer holds the parameter server state.');
-    const [seq, steps, grant, done, version] = values.map((value) => Number(value ?? 0));
-    return { seq, steps, grant, done: done === 1, version };
+    const [seq, steps, grant, done, version, total] = values.map((value) => Number(value ?? 0));
+    return { seq, steps, grant, done: done === 1, version, total };
   }
 
   async remove(): Promise<void> {

@@ -13,6 +13,8 @@ import { startWorker, type RunningWorker } from '../../worker/worker.ts';
 import { createSweepsQueue } from '../../queue/sweeps-queue.ts';
 import { createSweepProcessor } from '../../worker/processors/sweep.ts';
 import { startSweepWorker } from '../../worker/sweep-worker.ts';
+import { createReplicaProcessor } from '../../concurrent-runs/replica-processor.ts';
+import { startReplicaWorker } from '../../worker/replica-worker.ts';
 import type { Command } from '../main.ts';
 import { runUntilSignal, type Services } from '../services.ts';
 
@@ -35,8 +37,15 @@ export async function startRunWorker(config: Config, services: Services): Promis
     processor: createSweepProcessor({ pool, redis: events, queuePrefix: config.queuePrefix, runsQueue: services.runsQueue, sweepsQueue }),
     logger,
   });
+  const replicaWorker = await startReplicaWorker({
+    config,
+    connection: services.redis,
+    processor: createReplicaProcessor({ database: services.database, redis: events, queuePrefix: config.queuePrefix }),
+    logger,
+  });
   const release = async () => {
     stoppingSweeps.abort();
+    await replicaWorker.close();
     await sweepWorker.close();
     await sweepsQueue.close();
     await pool.end();
@@ -89,6 +98,7 @@ SHUTDOWN_GRACE_MS. Through an outage of PostgreSQL or Redis it keeps its jobs an
 
 Environment:
   DATABASE_URL, REDIS_URL, WORKER_CONCURRENCY (default 2), QUEUE_PREFIX, LOG_LEVEL,
+  REPLICA_CONCURRENCY (default 8): replicas of concurrent parallel runs run at once,
   WORKER_LOCK_DURATION_MS (default 10000), WORKER_STALLED_INTERVAL_MS (default 5000),
   WORKER_MAX_STALLED_COUNT (default 3): how fast a dead worker's runs move on (see README),
   METRICS_RETENTION_DAYS (default 0, keep forever): days a finished run keeps its raw steps,

@@ -24,7 +24,7 @@ export const parallelAlgorithms: Readonly<Record<ParallelAlgorithmName, Parallel
     paper: 'Dean et al. 2012, "Large Scale Distributed Deep Networks" (in the formulation of Zhang, Choromanska & LeCun 2015)',
     parameters: ['communicationPeriod', 'shards'],
     schedules: true,
-    executions: ['simulated'],
+    executions: ['simulated', 'concurrent'],
     simulate: ({ center, settings, staleness }) => new DownpourProtocol(center, settings.communicationPeriod, settings.replicas, staleness),
   },
   'adaptive-revision': {
@@ -35,7 +35,7 @@ export const parallelAlgorithms: Readonly<Record<ParallelAlgorithmName, Parallel
     parameters: ['delay', 'shards'],
     simulatedOnly: ['delay'],
     schedules: false,
-    executions: ['simulated'],
+    executions: ['simulated', 'concurrent'],
     simulate: ({ center, settings, optimizer, staleness }) => {
       const { learningRate, epsilon } = resolveOptimizerConfig(optimizer) as { learningRate: number; epsilon: number };
       return new AdaptiveRevisionProtocol(center, learningRate, epsilon, settings.delay, staleness);
@@ -47,7 +47,7 @@ export const parallelAlgorithms: Readonly<Record<ParallelAlgorithmName, Parallel
     paper: 'Zhang, Choromanska & LeCun 2015, "Deep learning with Elastic Averaging SGD"',
     parameters: ['communicationPeriod', 'movingRate', 'shards'],
     schedules: true,
-    executions: ['simulated'],
+    executions: ['simulated', 'concurrent'],
     simulate: ({ center, settings, staleness }) => new ElasticAveragingProtocol(center, settings.communicationPeriod, settings.movingRate, settings.replicas, staleness),
   },
 };

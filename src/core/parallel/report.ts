@@ -22,6 +22,8 @@ export interface ReplicaReport {
   readonly exchanges: number;
   /** ‖x_i − center‖ at the end (null where replicas keep no vector of their own). */
   readonly centerDistance: number | null;
+  /** The worker process (host:pid) that ran the replica last (concurrent downpour, easgd, adaptive-revision). */
+  readonly worker?: string | null;
 }
 
 export interface StalenessSummary {

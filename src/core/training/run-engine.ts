@@ -60,6 +60,8 @@ export interface RunLoop {
   cancel(): void;
   advance(limits?: AdvanceLimits): StepRecord[];
   checkpoint(): RunCheckpoint;
+  /** Waits, until `deadline` at most, for what the next `advance` returns (a run whose replicas are queue jobs watches their server here). */
+  settle?(deadline: number): Promise<void>;
   /** Releases what the run holds beyond memory (threads), when the caller gives up on it. */
   close?(): Promise<void>;
 }

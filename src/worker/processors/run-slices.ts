@@ -79,6 +79,7 @@ export async function driveRun(dependencies: SliceDependencies, run: SlicedRun):
   for (;;) {
     if (cancelled || pruned) engine.cancel();
     const toNextCheck = run.pruning?.stepsToNextCheck(engine.progress.step) ?? Infinity;
+    await engine.settle?.(sliceStart + sliceMilliseconds);
     const records = engine.advance({ deadline: sliceStart + sliceMilliseconds, maxSteps: Math.min(maxStepsPerSlice, toNextCheck) });
     const sliceEnd = clock();
     const step = engine.progress.step;

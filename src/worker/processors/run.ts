@@ -93,7 +93,7 @@ export function createRunProcessor(dependencies: RunProcessorDependencies): RunP
     const checkpoint = run.checkpoint === null ? undefined : runCheckpointSchema.safeParse(run.checkpoint.state);
     if (checkpoint && !checkpoint.success) throw new PermanentRunError(`The run's checkpoint does not validate: ${checkpoint.error.message}`);
     try {
-      const engine = startRun(spec, { objectiveSpec, objective, clock: sliceDependencies.clock, checkpoint: checkpoint?.data });
+      const engine = startRun(spec, { objectiveSpec, objective, clock: sliceDependencies.clock, checkpoint: checkpoint?.data, service: { redis, queuePrefix, runId: run.id } });
       return {
         runId: run.id,
         startedAt,

@@ -49,7 +49,7 @@ describe('simulated parallel runs in the service', () => {
     expect(response.statusCode).toBe(400);
     expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
     const paths = (response.json().errors as { path: string }[]).map((issue) => issue.path).sort();
-    expect(paths).toEqual(['optimizer.name', 'parallel.delay', 'parallel.execution', 'parallel.movingRate', 'schedule']);
+    expect(paths).toEqual(['optimizer.name', 'parallel.delay', 'parallel.movingRate', 'schedule']);
     expect(await api.services.database.run.count()).toBe(before);
   });
 

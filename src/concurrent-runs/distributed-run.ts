@@ -1,0 +1,233 @@
+/**
+ * The coordinator of a concurrent downpour, easgd or adaptive-revision run: the run's own job.
+ * It writes the parameter server into Redis (fresh, or from the run's checkpoint), adds one
+ * job per replica to the `replicas` queue (replica-loop.ts runs them on any worker process) and
+ * watches the server: the step count is every replica's pushed steps, the records, validation,
+ * early stopping and stop rules are the server parameters' (CenterWatch). To end the run early
+ * it stops the server from giving steps; the run ends once every replica has pushed its last
+ * steps and is done. It is driven like the core's loop, `settle` doing the waiting between
+ * slices, and each slice's checkpoint holds the whole server, so PostgreSQL keeps what a Redis
+ * restart loses: a server Redis no longer holds is written back from the newest state.
+ */
+import { isDataObjective, type DataObjective, type Objective } from '../core/objectives/index.ts';
+import { parallelReport, StalenessHistogram, type ResolvedParallelSettings } from '../core/parallel/index.ts';
+import { runCheckpointSchema, type RunCheckpoint } from '../core/training/checkpoint.ts';
+import type { RunConfig } from '../core/training/run-config.ts';
+import type { RunLoop } from '../core/training/run-engine.ts';
+import type { StepRecord } from '../core/training/step-record.ts';
+import type { StopReason } from '../core/training/stop-reasons.ts';
+import { ParameterServer, ServerLostError, type ServerAlgorithm, type ServerState } from '../parameter-server/parameter-server.ts';
+import type { Redis } from '../queue/connection.ts';
+import { addReplicaJobs, createReplicasQueue, type ReplicasQueue } from '../queue/replicas-queue.ts';
+import { CenterWatch } from './center-watch.ts';
+import { CoordinatedRun, runSize, type RunSize } from './coordinated-run.ts';
+
+export interface DistributedRunOptions {
+  readonly clock: () => number;
+  readonly checkpoint?: RunCheckpoint;
+  /** A `worker`-role connection: the parameter server's scripts and the replicas queue. */
+  readonly redis: Redis;
+  readonly queuePrefix: string;
+  readonly runId: string;
+}
+
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** How often the coordinator reads the server's accounting. */
+const pollMilliseconds = 10;
+
+export class DistributedRun extends CoordinatedRun implements RunLoop {
+  readonly variables: readonly string[];
+  private readonly settings: ResolvedParallelSettings;
+  private readonly server: ParameterServer;
+  protected readonly watch: CenterWatch;
+  protected readonly size: RunSize;
+  private readonly objective: Objective;
+  private readonly dataObjective: DataObjective | null;
+  private readonly params: Float64Array;
+  private queue: ReplicasQueue | null = null;
+  /** The newest server state read (what checkpoints keep and a lost server is restored from). */
+  private state: ServerState;
+  private started = false;
+  private startedAt = 0;
+  private elapsedBefore = 0;
+  private completed = 0;
+  private stopping: { reason: StopReason; message: string | null } | null = null;
+  private stopSent = false;
+  private records: StepRecord[] = [];
+
+  constructor(
+    config: RunConfig,
+    settings: ResolvedParallelSettings,
+    objective: Objective,
+    private readonly options: DistributedRunOptions,
+  ) {
+    super();
+    this.settings = settings;
+    this.objective = objective;
+    this.dataObjective = isDataObjective(objective) ? objective : null;
+    this.size = runSize(config, this.dataObjective, settings.replicas);
+    this.variables = objective.variables;
+    this.watch = new CenterWatch(config, objective, this.dataObjective, this.size.totalSteps, this.size.ticksPerEpoch);
+    this.params = Float64Array.from(objective.initial);
+    const algorithm = settings.algorithm as ServerAlgorithm;
+    this.server = new ParameterServer(options.redis, { prefix: options.queuePrefix, runId: options.runId, dimension: objective.dimension, shards: settings.shards, algorithm });
+    this.state = ParameterServer.freshState(algorithm, objective.initial, settings.shards, this.totalSteps);
+    if (options.checkpoint) this.restore(options.checkpoint);
+  }
+
+  protected stepCount(): number {
+    return this.completed;
+  }
+
+  protected shared(): Float64Array {
+    return this.params;
+  }
+
+  private elapsedMilliseconds(): number {
+    return this.elapsedBefore + (this.started ? this.options.clock() - this.startedAt : 0);
+  }
+
+  private stop(reason: StopReason, message: string | null): void {
+    this.stopping ??= { reason, message };
+  }
+
+  /** Writes the server (a shard Redis still holds from an earlier attempt is newer: it is kept) and adds the replicas' jobs. */
+  private async start(): Promise<void> {
+    await this.server.initialize(this.state, false);
+    this.queue = createReplicasQueue(this.options.redis, this.options.queuePrefix);
+    await addReplicaJobs(this.queue, this.options.runId, this.settings.replicas);
+    this.started = true;
+    this.startedAt = this.options.clock();
+  }
+
+  /** Reads the whole server into `state` and `params`; a server Redis lost is written back from `state` first. */
+  private async read(): Promise<void> {
+    for (;;) {
+      try {
+        this.state = await this.server.snapshot();
+        this.params.set(this.state.vectors[0]);
+        return;
+      } catch (error) {
+        if (!(error instanceof ServerLostError)) throw error;
+        await this.server.initialize(this.state, false);
+      }
+    }
+  }
+
+  /** The main shard's accounting; a lost server is written back first. */
+  private async accounting(): Promise<Record<string, string>> {
+    for (;;) {
+      try {
+        return await this.server.accounting();
+      } catch (error) {
+        if (!(error instanceof ServerLostError)) throw error;
+        await this.server.initialize(this.state, false);
+      }
+    }
+  }
+
+  /** Watches the server until `deadline` or the run's end: records, stop rules, the end. `advance` hands the records over. */
+  async settle(deadline: number): Promise<void> {
+    if (this.finished) return;
+    if (!this.started) await this.start();
+    const clock = this.options.clock;
+    const p = this.settings.replicas;
+    for (;;) {
+      if (this.cancelRequested) this.stop('cancelled', null);
+      if (this.elapsedMilliseconds() >= this.size.limitMilliseconds) this.stop('time_limit', null);
+      const meta = await this.accounting();
+      this.completed = Array.from({ length: p }, (_, i) => Number(meta[`steps:${i}`] ?? 0)).reduce((a, b) => a + b, 0);
+      const broken = Number(meta.broken ?? 0);
+      if (broken !== 0) this.stop('diverged', null);
+      if (this.stopping && !this.stopSent) {
+        await this.server.stop();
+        this.stopSent = true;
+      }
+      const allDone = Array.from({ length: p }, (_, i) => meta[`finished:${i}`] === '1').every(Boolean);
+      if (allDone) {
+        await this.read();
+        this.completed = this.stepsOf(this.state.meta[0]);
+        await this.end(broken);
+        return;
+      }
+      if (!this.stopping && this.watch.due(this.completed)) {
+        await this.read();
+        const step = this.stepsOf(this.state.meta[0]);
+        this.completed = step;
+        const stop = this.watch.observe(step, this.params, this.records);
+        if (stop !== null && stop !== 'max_steps') this.stop(stop, null);
+        continue;
+      }
+      if (clock() >= deadline) break;
+      await pause(pollMilliseconds);
+    }
+    // The slice's checkpoint holds the server as of now, at its step count.
+    await this.read();
+    this.completed = this.stepsOf(this.state.meta[0]);
+  }
+
+  private stepsOf(meta: Record<string, string>): number {
+    return Array.from({ length: this.settings.replicas }, (_, i) => Number(meta[`steps:${i}`] ?? 0)).reduce((a, b) => a + b, 0);
+  }
+
+  private async end(broken: number): Promise<void> {
+    const meta = this.state.meta[0];
+    const staleness = new StalenessHistogram();
+    for (const [field, count] of Object.entries(meta)) if (field.startsWith('st:')) staleness.recordMany(Number(field.slice(3)), Number(count));
+    const perReplica = Array.from({ length: this.settings.replicas }, (_, replica) => ({
+      replica,
+      steps: Number(meta[`steps:${replica}`] ?? 0),
+      exchanges: Number(meta[`seq:${replica}`] ?? 0),
+      centerDistance: meta[`distance:${replica}`] !== undefined ? Number(meta[`distance:${replica}`]) : null,
+      worker: meta[`worker:${replica}`] ?? null,
+    }));
+    const report = parallelReport({ algorithm: this.settings.algorithm, execution: 'concurrent', elapsedMilliseconds: this.elapsedMilliseconds() }, perReplica, staleness);
+    this.finished = this.watch.finish(
+      this.records,
+      { completed: this.completed, params: this.params, stopping: this.stopping, brokenIndex: broken, limitSeconds: this.size.limitMilliseconds / 1000 },
+      this.variables,
+      report,
+    );
+    await this.server.remove();
+  }
+
+  advance(): StepRecord[] {
+    const records = this.records;
+    this.records = [];
+    return records;
+  }
+
+  checkpoint(): RunCheckpoint {
+    return {
+      version: 1,
+      step: this.completed,
+      elapsedMilliseconds: this.elapsedMilliseconds(),
+      params: Array.from(this.params),
+      concurrent: { algorithm: this.settings.algorithm as ServerAlgorithm, server: { vectors: this.state.vectors.map((vector) => [...vector]), meta: this.state.meta.map((meta) => ({ ...meta })) } },
+      objective: null,
+      bestObjective: null,
+      ...this.watch.getState(),
+    };
+  }
+
+  private restore(input: RunCheckpoint): void {
+    const checkpoint = runCheckpointSchema.parse(input);
+    if (!('concurrent' in checkpoint) || checkpoint.concurrent.algorithm !== this.settings.algorithm || !('server' in checkpoint.concurrent)) {
+      throw new Error(`The checkpoint is not of a concurrent ${this.settings.algorithm} run.`);
+    }
+    if (checkpoint.params.length !== this.params.length) {
+      throw new Error(`The checkpoint has ${checkpoint.params.length} parameters; the objective has ${this.params.length}.`);
+    }
+    this.state = checkpoint.concurrent.server;
+    this.params.set(checkpoint.params);
+    this.completed = this.stepsOf(this.state.meta[0]);
+    this.elapsedBefore = checkpoint.elapsedMilliseconds;
+    this.watch.setState(checkpoint, checkpoint.step, checkpoint.params);
+  }
+
+  async close(): Promise<void> {
+    await this.queue?.close();
+    this.queue = null;
+  }
+}

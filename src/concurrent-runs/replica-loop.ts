@@ -1,0 +1,180 @@
+/**
+ * One replica of a concurrent downpour, easgd or adaptive-revision run, as a queue job runs it:
+ * its shard of the training rows and its own local step (optimizer state, schedule, clipping,
+ * noise, counted in its own steps, as in the simulation: core/parallel/), exchanging with the
+ * parameter server in Redis. Each exchange gives it its next steps (τ, or 1 for
+ * adaptive-revision) until the run's total is given out or the run stops; it then pushes what
+ * it has and ends.
+ *
+ *   downpour            exchange: x̃ ← x̃ + v_i and x_i ← x̃ (one operation); τ local steps on x_i, v_i their displacement
+ *   easgd               exchange: e = α(x_i − x̃), x_i ← x_i − e, x̃ ← x̃ + e; τ local steps on x_i
+ *   adaptive-revision   read w and ḡ; g at w; the server's AdaptiveRevision update with g and ḡ as read
+ *
+ * A replica resumed on another worker (its worker died) starts from the server: the account of
+ * its exchanges on the server says where it was, x_i is the server's (an easgd replica's first
+ * exchange then has α = 0), its optimizer state starts afresh, and the steps it had been given
+ * but never pushed are given to it again.
+ */
+import { hostname } from 'node:os';
+import { setImmediate as nextMacrotask } from 'node:timers/promises';
+import { isDataObjective, type Objective } from '../core/objectives/index.ts';
+import { DataShard } from '../core/parallel/data-shard.ts';
+import { Replica } from '../core/parallel/replica.ts';
+import { resolveOptimizerConfig } from '../core/optimizers/index.ts';
+import type { ResolvedParallelSettings } from '../core/parallel/index.ts';
+import { finiteGradientNorm, nonFiniteParameter } from '../core/training/divergence.ts';
+import type { RunConfig } from '../core/training/run-config.ts';
+import { distance } from '../core/vec.ts';
+import { ServerLostError, type ExchangeReply, type ParameterServer } from '../parameter-server/parameter-server.ts';
+
+export interface ReplicaLoopOptions {
+  readonly config: RunConfig;
+  readonly settings: ResolvedParallelSettings;
+  readonly objective: Objective;
+  readonly server: ParameterServer;
+  readonly replica: number;
+  /** True once the replica must hand its job back (the worker is stopping). */
+  readonly interrupted: () => boolean;
+  /** Whether the run still runs (asked when the server stays missing: a finished run removed it). */
+  readonly running: () => Promise<boolean>;
+}
+
+/** The run ended without this replica (it had removed its server). */
+class RunGone extends Error {}
+
+/** The replica was interrupted before it was done: its job goes back to the queue. */
+export class ReplicaInterrupted extends Error {
+  override readonly name = 'ReplicaInterrupted';
+}
+
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Computing longer than this without an exchange yields to the event loop (lock renewal, other replicas). */
+const computeSliceMilliseconds = 20;
+
+export async function runReplica(options: ReplicaLoopOptions): Promise<void> {
+  const { config, settings, objective, server, replica: index, interrupted } = options;
+  const p = settings.replicas;
+
+  /** Retries an operation while Redis has lost the server (the coordinator restores it) or is away. */
+  async function persist<T>(operation: () => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      if (interrupted()) throw new ReplicaInterrupted(`Replica ${index} handed back before it was done.`);
+      try {
+        return await operation();
+      } catch (error) {
+        if (!(error instanceof ServerLostError)) throw error;
+        if (attempt % 50 === 0 && !(await options.running())) throw new RunGone();
+        await pause(100);
+      }
+    }
+  }
+
+  let status: Awaited<ReturnType<ParameterServer['replicaStatus']>>;
+  try {
+    status = await persist(() => server.replicaStatus(index));
+  } catch (error) {
+    if (error instanceof RunGone) return;
+    throw error;
+  }
+  if (status.done) return persist(() => server.finishReplica(index, null));
+  await persist(() => server.register(index, `${hostname()}:${process.pid}`));
+  const data = isDataObjective(objective) ? objective : null;
+  const shard = data ? new DataShard(data, index, p) : null;
+  const ownParams = settings.algorithm !== 'adaptive-revision';
+  const replica = new Replica(index, objective, shard, config, { ownParams, totalSteps: Math.ceil(status.total / p), validating: false });
+  const dimension = objective.dimension;
+  let seq = status.seq;
+  replica.steps = status.steps;
+  // A replica that made exchanges before is resumed: its first exchange asks again for the steps it never pushed.
+  let want = seq > 0 ? -1 : settings.communicationPeriod;
+  let broken: number | null = null;
+  let sliceStart = performance.now();
+
+  /** One local step of the replica's optimizer on `params`; false when its loss or gradient is not finite. */
+  function localStep(params: Float64Array, apply: boolean): boolean {
+    replica.nextBatch(params);
+    const local = replica.local;
+    local.begin(replica.steps + 1);
+    const loss = local.evaluate(replica.objective, params);
+    if (finiteGradientNorm(loss, local.gradient) === null) return false;
+    if (apply) local.apply(params);
+    return true;
+  }
+
+  async function breathe(): Promise<void> {
+    if (performance.now() - sliceStart < computeSliceMilliseconds) return;
+    await nextMacrotask();
+    sliceStart = performance.now();
+  }
+
+  if (settings.algorithm === 'adaptive-revision') {
+    const { learningRate, epsilon } = resolveOptimizerConfig(config.optimizer) as { learningRate: number; epsilon: number };
+    const w = new Float64Array(dimension);
+    const sumAtRead = new Float64Array(dimension);
+    for (;;) {
+      const read: ExchangeReply = await persist(() => server.read(index, w, sumAtRead, want));
+      want = 1;
+      if (read.grant === 0) return persist(() => server.finishReplica(index, null));
+      if (!localStep(w, false)) {
+        await server.reportBroken(-1);
+        continue;
+      }
+      replica.local.transform(w);
+      seq++;
+      const at = seq;
+      await persist(() => server.apply(index, at, read.version, learningRate, epsilon, replica.local.gradient, sumAtRead));
+      replica.steps++;
+      await breathe();
+    }
+  }
+
+  const params = replica.params!;
+  const exchanged = new Float64Array(dimension);
+  const displacement = new Float64Array(dimension);
+  const before = new Float64Array(dimension);
+  let pending = 0;
+  let pulled = status.version;
+  let resumed = seq > 0;
+  for (;;) {
+    seq++;
+    const at = seq;
+    let reply: ExchangeReply;
+    let gap: number | null = null;
+    if (settings.algorithm === 'downpour') {
+      const push = pending > 0 ? displacement : null;
+      reply = await persist(() => server.downpour(index, at, pending, pulled, want, push, exchanged));
+      if (!resumed) gap = distance(params, exchanged);
+      params.set(exchanged);
+      displacement.fill(0);
+      pulled = reply.version;
+    } else {
+      // A resumed replica has no x_i: its first exchange takes the center's as it is (α = 0).
+      const alpha = resumed ? 0 : settings.movingRate;
+      reply = await persist(() => server.elastic(index, at, pending, alpha, want, params, exchanged));
+      if (!resumed) gap = distance(params, exchanged);
+      if (resumed) params.set(exchanged);
+      else for (let j = 0; j < dimension; j++) params[j] -= alpha * (params[j] - exchanged[j]);
+    }
+    resumed = false;
+    want = settings.communicationPeriod;
+    pending = 0;
+    if (reply.grant === 0) return persist(() => server.finishReplica(index, gap));
+    for (let s = 0; s < reply.grant && broken === null; s++) {
+      before.set(params);
+      if (!localStep(params, true)) broken = -1;
+      else {
+        const bad = nonFiniteParameter(params);
+        if (bad >= 0) broken = bad;
+        for (let j = 0; j < dimension; j++) displacement[j] += params[j] - before[j];
+        replica.steps++;
+        pending++;
+      }
+      await breathe();
+    }
+    if (broken !== null) {
+      await server.reportBroken(broken);
+      broken = null;
+    }
+  }
+}

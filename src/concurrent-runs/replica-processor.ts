@@ -1,0 +1,63 @@
+/**
+ * The processor of a replica job: reads its run's spec, builds the objective as the run's own
+ * job does, and runs the replica (replica-loop.ts). A run that has ended, or a spec that can
+ * never run, ends the job without retries: the run's own job reports the run.
+ */
+import { UnrecoverableError, type Job } from 'bullmq';
+import { runSpecSchema } from '../contracts/run-spec.ts';
+import { isFinalRunStatus } from '../contracts/run-status.ts';
+import { resolveParallelSettings } from '../core/parallel/index.ts';
+import type { Database } from '../db/client.ts';
+import { createDatasetRepository } from '../db/datasets.ts';
+import { createObjectiveRepository } from '../db/objectives.ts';
+import { ParameterServer, type ServerAlgorithm } from '../parameter-server/parameter-server.ts';
+import type { Redis } from '../queue/connection.ts';
+import { replicaJobDataSchema, type ReplicaJobData } from '../queue/replicas-queue.ts';
+import { isPermanentObjectiveError, resolveObjectiveSpec } from '../db/objective-resolution.ts';
+import { createObjective, type Objective } from '../core/objectives/index.ts';
+import { runReplica } from './replica-loop.ts';
+
+export type ReplicaProcessor = (job: Job<ReplicaJobData>, stopping?: AbortSignal) => Promise<void>;
+
+export interface ReplicaProcessorDependencies {
+  readonly database: Database;
+  /** A `worker`-role connection for the parameter server's scripts. */
+  readonly redis: Redis;
+  readonly queuePrefix: string;
+}
+
+export function createReplicaProcessor({ database, redis, queuePrefix }: ReplicaProcessorDependencies): ReplicaProcessor {
+  const sources = { objectives: createObjectiveRepository(database), datasets: createDatasetRepository(database) };
+  const running = async (runId: string) => {
+    const run = await database.run.findUnique({ where: { id: runId }, select: { status: true } });
+    return run !== null && !isFinalRunStatus(run.status);
+  };
+
+  return async (job, stopping) => {
+    const payload = replicaJobDataSchema.safeParse(job.data);
+    if (!payload.success) throw new UnrecoverableError(`invalid replica job payload: ${payload.error.message}`);
+    const { runId, replica } = payload.data;
+    const run = await database.run.findUnique({ where: { id: runId }, select: { tenantId: true, spec: true, status: true } });
+    if (!run || isFinalRunStatus(run.status)) return;
+    const spec = runSpecSchema.safeParse(run.spec);
+    if (!spec.success || spec.data.parallel?.execution !== 'concurrent') throw new UnrecoverableError(`Run ${runId} has no concurrent parallel block.`);
+    let objective: Objective;
+    try {
+      objective = createObjective(await resolveObjectiveSpec(sources, run.tenantId, spec.data.objective));
+    } catch (error) {
+      // Gone or unbuildable: the run's own job fails the run for the same cause; anything else is retried.
+      throw isPermanentObjectiveError(error) ? new UnrecoverableError(error instanceof Error ? error.message : String(error)) : error;
+    }
+    const settings = resolveParallelSettings(spec.data.parallel);
+    const server = new ParameterServer(redis, { prefix: queuePrefix, runId, dimension: objective.dimension, shards: settings.shards, algorithm: settings.algorithm as ServerAlgorithm });
+    await runReplica({
+      config: spec.data,
+      settings,
+      objective,
+      server,
+      replica,
+      interrupted: () => stopping?.aborted ?? false,
+      running: () => running(runId),
+    });
+  };
+}

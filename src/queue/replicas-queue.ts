@@ -1,0 +1,49 @@
+/**
+ * The `replicas` queue: one job per replica of a concurrent downpour, easgd or adaptive-revision
+ * run, taken by any worker process, so a run's replicas spread over every worker on every
+ * machine. The run's own job (on the `runs` queue) is their parent: it starts the parameter
+ * server, adds them, watches the server and ends the run once every replica is done. A job's id
+ * is `<run>-r<replica>`, so adding a run's replicas again (its coordinator resumed elsewhere)
+ * adds none twice; a replica whose worker died is taken again by another and resumes from the
+ * server.
+ */
+import { Queue } from 'bullmq';
+import { z } from 'zod';
+import type { Redis } from './connection.ts';
+
+export const replicasQueueName = 'replicas';
+export const replicaJobName = 'replica';
+
+export const replicaJobDataSchema = z.object({ runId: z.uuid(), replica: z.number().int().min(0) });
+export type ReplicaJobData = z.infer<typeof replicaJobDataSchema>;
+
+export type ReplicasQueue = Queue<ReplicaJobData, void, typeof replicaJobName>;
+
+export function createReplicasQueue(connection: Redis, prefix: string): ReplicasQueue {
+  const queue = new Queue<ReplicaJobData, void, typeof replicaJobName>(replicasQueueName, {
+    connection,
+    prefix,
+    defaultJobOptions: {
+      // A replica handed back (its worker stopping, Redis away) is taken again and resumes from the server.
+      attempts: 50,
+      backoff: { type: 'fixed', delay: 500 },
+      removeOnComplete: true,
+      removeOnFail: { age: 7 * 24 * 3600 },
+    },
+  });
+  queue.on('error', () => undefined);
+  return queue;
+}
+
+export function replicaJobId(runId: string, replica: number): string {
+  return `${runId}-r${replica}`;
+}
+
+/** Adds a run's replica jobs (those it has already are left as they are). */
+export async function addReplicaJobs(queue: ReplicasQueue, runId: string, replicas: number): Promise<void> {
+  await queue.addBulk(Array.from({ length: replicas }, (_, replica) => ({
+    name: replicaJobName,
+    data: { runId, replica },
+    opts: { jobId: replicaJobId(runId, replica) },
+  })));
+}

@@ -1,0 +1,55 @@
+/**
+ * A BullMQ Worker on the `replicas` queue, beside the runs worker in every worker process: it
+ * runs replicas of concurrent downpour, easgd and adaptive-revision runs, REPLICA_CONCURRENCY
+ * at a time. On close its replicas hand their jobs back after their current exchange, and
+ * another worker resumes them from the parameter server.
+ */
+import { Worker, type Job } from 'bullmq';
+import type { Config } from '../config/config.ts';
+import type { Logger } from '../config/logger.ts';
+import type { ReplicaProcessor } from '../concurrent-runs/replica-processor.ts';
+import type { Redis } from '../queue/connection.ts';
+import { replicaJobName, replicasQueueName, type ReplicaJobData } from '../queue/replicas-queue.ts';
+
+export interface ReplicaWorkerDependencies {
+  readonly config: Pick<Config, 'queuePrefix' | 'replicaConcurrency' | 'workerLocks'>;
+  readonly connection: Redis;
+  readonly processor: ReplicaProcessor;
+  readonly logger: Pick<Logger, 'error'>;
+}
+
+export interface RunningReplicaWorker {
+  close(): Promise<void>;
+}
+
+export async function startReplicaWorker({ config, connection, processor, logger }: ReplicaWorkerDependencies): Promise<RunningReplicaWorker> {
+  const stopping = new AbortController();
+  const worker = new Worker<ReplicaJobData>(
+    replicasQueueName,
+    async (job: Job<ReplicaJobData>) => {
+      if (job.name !== replicaJobName) throw new Error(`unknown job name ${job.name}`);
+      await processor(job, stopping.signal);
+    },
+    {
+      connection,
+      prefix: config.queuePrefix,
+      concurrency: config.replicaConcurrency,
+      lockDuration: config.workerLocks.lockDurationMs,
+      stalledInterval: config.workerLocks.stalledIntervalMs,
+      // A replica's worker may die any number of times: each time another resumes it from the server.
+      maxStalledCount: 1_000,
+      autorun: false,
+    },
+  );
+  worker.on('error', (error) => logger.error({ err: error }, 'replica worker error'));
+  void worker.run().catch((error: unknown) => logger.error({ err: error }, 'replica worker stopped'));
+  await worker.waitUntilReady();
+  let closing: Promise<void> | undefined;
+  return {
+    close() {
+      stopping.abort();
+      closing ??= worker.close();
+      return closing;
+    },
+  };
+}

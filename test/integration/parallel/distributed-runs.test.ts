@@ -1,0 +1,80 @@
+/**
+ * Concurrent downpour, easgd and adaptive-revision through the service, against the real Redis
+ * and PostgreSQL: the run's job starts the parameter server and one replica job per replica,
+ * the replicas exchange with the server, the run records the server's parameters and ends once
+ * every replica has pushed its last steps.
+ */
+import { describe, expect, it } from 'vitest';
+import type { ParallelReport } from '../../../src/core/parallel/index.ts';
+import { createPool } from '../../../src/db/pool.ts';
+import { getRun, isFinal, postRun, storedMetrics, useTestApi, type RunViewBody } from '../runs/support.ts';
+import { spawnWorkerProcess } from '../support/worker-process.ts';
+
+const moons = { type: 'model', model: 'logistic', data: { builtin: 'moons', rows: 400, seed: 5 }, validationSplit: 0.25 } as const;
+
+const cases = [
+  { algorithm: 'downpour', optimizer: { name: 'momentum', learningRate: 0.05 }, parallel: { communicationPeriod: 4, shards: 2 } },
+  { algorithm: 'easgd', optimizer: { name: 'nesterov', learningRate: 0.05 }, parallel: { communicationPeriod: 4, movingRate: 0.2 } },
+  { algorithm: 'adaptive-revision', optimizer: { name: 'adagrad', learningRate: 0.3 }, parallel: { shards: 3 } },
+] as const;
+
+describe('concurrent replicas on a parameter server', () => {
+  const api = useTestApi();
+
+  /** Polls the run every 200 ms (a run of many replicas takes seconds: the API's rate limit allows 600 requests a minute). */
+  async function finalView(id: string, timeoutMs = 60_000): Promise<RunViewBody> {
+    const until = Date.now() + timeoutMs;
+    for (;;) {
+      const view = await getRun(api.app, api.authorization, id);
+      if (isFinal(view)) return view;
+      if (Date.now() > until) {
+        const meta = await api.services.redis.hgetall(`{${api.services.config.queuePrefix}:ps:${id}:0}:meta`);
+        throw new Error(`run ${id} did not end; last seen ${JSON.stringify(view).slice(0, 400)}; server ${JSON.stringify(meta)}`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+
+  it.each(cases)('$algorithm: replica jobs run to the total steps, the run records and returns the server', async ({ algorithm, optimizer, parallel }) => {
+    const spec = {
+      objective: moons,
+      optimizer,
+      training: { maxSteps: 2400, batchSize: 8, seed: 3, validationEvery: 200 },
+      record: { every: 100 },
+      parallel: { algorithm, replicas: 3, execution: 'concurrent', ...parallel },
+    };
+    const response = await postRun(api.app, api.authorization, spec);
+    expect(response.statusCode, response.body).toBe(201);
+    // Two replicas per worker process at most: three replicas take both processes.
+    process.env.REPLICA_CONCURRENCY = '2';
+    const processes = [spawnWorkerProcess(api.services), spawnWorkerProcess(api.services)];
+    delete process.env.REPLICA_CONCURRENCY;
+    const pool = createPool(api.services.config.databaseUrl, 1);
+    try {
+      const view = await finalView(response.json().id);
+      expect(view.status, JSON.stringify(view.result)).toBe('completed');
+      const report = (view.result as { parallel: ParallelReport }).parallel;
+      expect(report).toMatchObject({ algorithm, execution: 'concurrent', replicas: 3 });
+      // Every step given out was made and pushed: the run's total, over the three replicas.
+      expect(report.perReplica.reduce((sum, replica) => sum + replica.steps, 0)).toBe(2400);
+      expect(view.result!.steps).toBe(2400);
+      for (const replica of report.perReplica) {
+        expect(replica.steps).toBeGreaterThan(0);
+        expect(replica.worker).toMatch(/:\d+$/);
+      }
+      // The replicas spread over both worker processes.
+      expect(new Set(report.perReplica.map((replica) => replica.worker!.split(':').at(-1)))).toEqual(new Set(processes.map((child) => String(child.pid))));
+      expect(report.staleness!.updates).toBeGreaterThan(0);
+      expect(report.stepsPerSecond).toBeGreaterThan(0);
+      if (algorithm !== 'adaptive-revision') expect(report.centerDistance).not.toBeNull();
+      const rows = await storedMetrics(pool, view.id);
+      expect(rows.at(-1)!.step).toBe(2400);
+      expect(rows.at(-1)!.valLoss).toBeLessThan(0.5);
+      // The server is gone from Redis once the run is over.
+      expect(await api.services.redis.keys(`{${api.services.config.queuePrefix}:ps:${view.id}:*`)).toEqual([]);
+    } finally {
+      for (const child of processes) child.kill('SIGKILL');
+      await pool.end();
+    }
+  }, 90_000);
+});
