@@ -2345,6 +2345,7 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** @description An objective to store (or check), with an optional name. */
         ObjectiveRequestInput: {
             /** @description A name to recognise the objective by. */
             name?: string;
@@ -3950,6 +3951,7 @@ export interface components {
          * @enum {string}
          */
         RunStatus: "queued" | "running" | "completed" | "early_stopped" | "diverged" | "failed" | "cancelled" | "pruned";
+        /** @description The analytic gradient against central finite differences at the starting point. */
         GradientCheck: {
             /** @description Every checked coordinate agrees with central finite differences. */
             passed: boolean;
@@ -3957,20 +3959,31 @@ export interface components {
             value: number | null;
             /** @description Relative finite-difference step h. */
             step: number;
+            /** @description The largest relative error a coordinate may have and pass. */
             tolerance: number;
+            /** @description The largest |analytic − numeric| over the coordinates checked. */
             maxAbsoluteError: number | null;
+            /** @description The largest relative error over the coordinates checked. */
             maxRelativeError: number | null;
             /** @description The coordinates checked: all of them up to 100 dimensions, else a seeded sample of 100. */
             coordinates: {
+                /** @description Position in the parameter vector. */
                 index: number;
+                /** @description The parameter's name. */
                 variable: string;
+                /** @description The analytic partial derivative. */
                 analytic: number | null;
+                /** @description The central finite difference. */
                 numeric: number | null;
+                /** @description |analytic − numeric|. */
                 absoluteError: number | null;
+                /** @description The error relative to the larger magnitude of the two. */
                 relativeError: number | null;
+                /** @description Within the tolerance. */
                 passed: boolean;
             }[];
         };
+        /** @description An objective's parameters and its gradient check, nothing stored. */
         ObjectiveCheck: {
             /** @description Parameter names, in parameter-vector order. */
             variables: string[];
@@ -3980,12 +3993,21 @@ export interface components {
             initial: number[] | null;
             gradientCheck: components["schemas"]["GradientCheck"];
         };
+        /** @description A stored objective, which runs name by id. */
         Objective: {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @description The objective id: a run spec names it as {"id": …}.
+             */
             id: string;
+            /** @description Its name, if it was given one. */
             name: string | null;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When it was stored.
+             */
             createdAt: string;
+            /** @description The objective as stored. */
             objective: {
                 /** @enum {string} */
                 type: "expression";
@@ -4408,11 +4430,16 @@ export interface components {
                 /** @description Seed of the validation split and of the mlp initialisation (default 0). */
                 seed?: number;
             };
+            /** @description Parameter names, in parameter-vector order. */
             variables: string[];
+            /** @description Length of the parameter vector. */
             dimension: number;
+            /** @description The gradient check made when it was stored. */
             gradientCheck: components["schemas"]["GradientCheck"] | null;
         };
+        /** @description A page of stored objectives. */
         ObjectiveList: {
+            /** @description Stored objectives, newest first. */
             objectives: components["schemas"]["Objective"][];
             /** @description Pass as `cursor` for the next page; null on the last page. */
             nextCursor: string | null;
@@ -5553,14 +5580,22 @@ export interface components {
              */
             parallelism: number;
         };
-        /** @enum {string} */
+        /**
+         * @description Where a sweep stands: `queued`, `running`, then `completed`, `failed` or `cancelled`.
+         * @enum {string}
+         */
         SweepStatus: "queued" | "running" | "completed" | "failed" | "cancelled";
+        /** @description Why a sweep ended. */
         SweepResult: {
-            /** @enum {string} */
+            /**
+             * @description `budget_exhausted`: Every trial of the budget (maxTrials) finished. `grid_exhausted`: Every point of the grid finished. `target_reached`: A trial reached metric.target. `time_limit`: budget.timeLimitSeconds passed; trials still running were cancelled. `too_many_failures`: More trials failed than budget.maxFailedTrials. `cancelled`: A client cancelled the sweep; its running trials were cancelled.
+             * @enum {string}
+             */
             reason: "budget_exhausted" | "grid_exhausted" | "target_reached" | "time_limit" | "too_many_failures" | "cancelled";
             /** @description Why it ended, in a sentence. */
             message: string;
         };
+        /** @description Why a trial was pruned: the rule, the step, its value against the cutoff, its rank. */
         Pruning: {
             /** @description The pruner: median or asha. */
             rule: string;
@@ -5570,18 +5605,28 @@ export interface components {
             value: number | null;
             /** @description The value it had to beat. */
             cutoff: number | null;
+            /** @description The rung of the decision (asha); null for median. */
             rung: number | null;
             /** @description 1 = best among the trial and its competitors. */
             rank: number | null;
             /** @description How many other trials it was compared with. */
             competitors: number;
+            /** @description The decision in a sentence. */
             message: string;
         };
+        /** @description A sweep's trial: a run with the parameters the sampler chose, and how it ended. */
         Trial: {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @description The run the trial is.
+             */
             runId: string;
+            /** @description Its number within the sweep, from 0. */
             trialNumber: number;
-            /** @enum {string} */
+            /**
+             * @description The run's status.
+             * @enum {string}
+             */
             status: "queued" | "running" | "completed" | "early_stopped" | "diverged" | "failed" | "cancelled" | "pruned";
             /** @description The sweep's metric: of a finished trial, or at the step a pruned one stopped. */
             value: number | null;
@@ -5591,36 +5636,67 @@ export interface components {
             };
             /** @description Updates made. */
             steps: number | null;
+            /** @description The run's stopReason once it has ended. */
             stopReason: string | null;
             /** @description How it ended, in a sentence (for a pruned trial: why it was pruned). */
             message: string | null;
             pruning: components["schemas"]["Pruning"] | null;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the sweep started it.
+             */
             createdAt: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When it ended; null while it runs.
+             */
             finishedAt: string | null;
         };
+        /** @description A sweep's trials per status. */
         TrialCounts: {
+            /** @description Trials queued. */
             queued: number;
+            /** @description Trials running. */
             running: number;
+            /** @description Trials completed. */
             completed: number;
+            /** @description Trials early_stopped. */
             early_stopped: number;
+            /** @description Trials diverged. */
             diverged: number;
+            /** @description Trials failed. */
             failed: number;
+            /** @description Trials cancelled. */
             cancelled: number;
+            /** @description Trials pruned. */
             pruned: number;
+            /** @description Trials started. */
             total: number;
         };
+        /** @description A sweep: its spec as accepted, its trials per status, the best trial so far, its progress and, once ended, why. */
         Sweep: {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @description The sweep id.
+             */
             id: string;
+            /** @description The spec's name, if it gave one. */
             name: string | null;
             status: components["schemas"]["SweepStatus"];
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When it was submitted.
+             */
             createdAt: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When its first round started trials; null while queued.
+             */
             startedAt: string | null;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When it ended; null until then.
+             */
             finishedAt: string | null;
             /** @description The spec as accepted, with every default and the sampler seed filled in. */
             spec: {
@@ -5850,9 +5926,14 @@ export interface components {
             trials: components["schemas"]["TrialCounts"];
             /** @description The best finished trial so far. */
             best: {
-                /** Format: uuid */
+                /**
+                 * Format: uuid
+                 * @description The run of the best trial.
+                 */
                 runId: string;
+                /** @description Its trial number. */
                 trialNumber: number;
+                /** @description Its value of the sweep's metric. */
                 value: number;
                 /** @description The trial's parameters, keyed by dotted path into the run spec. */
                 parameters: {
@@ -5863,21 +5944,32 @@ export interface components {
             progress: {
                 /** @description Trials finished. */
                 trials: number;
+                /** @description budget.maxTrials (the grid size for a grid sampler). */
                 maxTrials: number;
                 /** @description Finished trials over maxTrials. */
                 fraction: number;
+                /** @description Seconds since it started; null while queued. */
                 elapsedSeconds: number | null;
+                /** @description budget.timeLimitSeconds, if set. */
                 timeLimitSeconds: number | null;
             };
             /** @description Why it ended; null while it runs. */
             result: components["schemas"]["SweepResult"] | null;
         };
         ParallelReport: {
-            /** @enum {string} */
+            /**
+             * @description The parallel algorithm of the spec (parallel.algorithm).
+             * @enum {string}
+             */
             algorithm: "hogwild" | "downpour" | "adaptive-revision" | "easgd";
-            /** @enum {string} */
+            /**
+             * @description How the replicas ran (parallel.execution).
+             * @enum {string}
+             */
             execution: "concurrent" | "simulated";
+            /** @description How many replicas ran. */
             replicas: number;
+            /** @description Each replica's figures, in replica order. */
             readonly perReplica: {
                 /** @description The replica, from 0. */
                 replica: number;
@@ -5896,14 +5988,20 @@ export interface components {
             staleness: {
                 /** @description Updates measured (concurrent hogwild: one in eight). */
                 updates: number;
+                /** @description Mean staleness, in updates. */
                 mean: number;
+                /** @description Median staleness. */
                 p50: number;
+                /** @description 99th percentile of staleness. */
                 p99: number;
+                /** @description Largest staleness. */
                 max: number;
             } | null;
             /** @description ‖x_i − center‖ at the end over the replicas; null where replicas keep no vector of their own. */
             centerDistance: {
+                /** @description Mean over the replicas. */
                 mean: number;
+                /** @description Largest over the replicas. */
                 max: number;
             } | null;
             /** @description Every replica's local steps per second of the run's time. */
@@ -5914,6 +6012,7 @@ export interface components {
          * @enum {string}
          */
         StopReason: "max_steps" | "early_stopping" | "loss_target" | "grad_norm_target" | "time_limit" | "pruned" | "diverged" | "unbounded" | "cancelled" | "error";
+        /** @description How a run ended: why, after how many updates, with which parameters and figures. */
         RunResult: {
             stopReason: components["schemas"]["StopReason"];
             /** @description The stop reason in a sentence for humans; it says so when earlyStopping.restoreBest replaced the last parameters by the best ones. */
@@ -6192,37 +6291,73 @@ export interface components {
             };
             algorithms: components["schemas"]["ParallelAlgorithm"][];
         };
+        /** @description How far a run has got, written by its worker as it runs. */
         RunProgress: {
+            /** @description Updates made so far. */
             step: number;
+            /** @description Updates the run will make at most; null when only a time limit bounds it. */
             totalSteps: number | null;
+            /** @description The current epoch over the training data (model objectives); null otherwise. */
             epoch: number | null;
+            /** @description step / totalSteps, in [0, 1]; null without totalSteps. */
             fraction: number | null;
+            /** @description Recent speed, in updates per second. */
             stepsPerSecond: number | null;
+            /** @description Seconds left at the recent speed; null without totalSteps. */
             etaSeconds: number | null;
         };
+        /** @description Where early stopping stands: the monitored metric, its best value and the patience left. */
         EarlyStoppingState: {
+            /** @description Whether the spec asked for early stopping. */
             enabled: boolean;
-            /** @enum {string|null} */
+            /**
+             * @description The metric watched for improvement.
+             * @enum {string|null}
+             */
             monitor: "loss" | "valLoss" | null;
+            /** @description The best value of the monitored metric so far. */
             best: number | null;
+            /** @description The step of that best value. */
             bestStep: number | null;
+            /** @description Recorded evaluations without improvement allowed before stopping. */
             patience: number | null;
+            /** @description Steps since the best value. */
             stepsSinceBest: number | null;
+            /** @description Whether early stopping has ended the run. */
             stopped: boolean;
         };
+        /** @description A run: its spec as accepted, its status, progress, early-stopping state and, once ended, its result. */
         Run: {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @description The run id.
+             */
             id: string;
             status: components["schemas"]["RunStatus"];
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When it was submitted.
+             */
             createdAt: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When its row last changed (status, progress or result).
+             */
             updatedAt: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When a worker first started it; null while queued.
+             */
             startedAt: string | null;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When it reached a final status; null until then.
+             */
             finishedAt: string | null;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @description The sweep it is a trial of; null for a run submitted by itself.
+             */
             sweepId: string | null;
             /** @description A sweep trial's number within its sweep, from 0. */
             trialNumber: number | null;

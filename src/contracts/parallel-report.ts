@@ -15,18 +15,18 @@ const replicaReportSchema = z.object({
 
 export const parallelReportSchema = z
   .object({
-    algorithm: z.enum(parallelAlgorithmNames),
-    execution: z.enum(executions),
-    replicas: z.number().int(),
-    perReplica: z.array(replicaReportSchema).readonly(),
+    algorithm: z.enum(parallelAlgorithmNames).describe('The parallel algorithm of the spec (parallel.algorithm).'),
+    execution: z.enum(executions).describe('How the replicas ran (parallel.execution).'),
+    replicas: z.number().int().describe('How many replicas ran.'),
+    perReplica: z.array(replicaReportSchema).readonly().describe('Each replica\'s figures, in replica order.'),
     communicationRounds: z.number().int().describe("Every replica's exchanges with the center or server."),
     staleness: z
       .object({
         updates: z.number().int().describe('Updates measured (concurrent hogwild: one in eight).'),
-        mean: z.number(),
-        p50: z.number(),
-        p99: z.number(),
-        max: z.number(),
+        mean: z.number().describe('Mean staleness, in updates.'),
+        p50: z.number().describe('Median staleness.'),
+        p99: z.number().describe('99th percentile of staleness.'),
+        max: z.number().describe('Largest staleness.'),
       })
       .nullable()
       .describe(
@@ -36,7 +36,7 @@ export const parallelReportSchema = z
           + 'the other threads\' updates between a read of θ and the write (hogwild). Null when none was measured.',
       ),
     centerDistance: z
-      .object({ mean: z.number(), max: z.number() })
+      .object({ mean: z.number().describe('Mean over the replicas.'), max: z.number().describe('Largest over the replicas.') })
       .nullable()
       .describe('‖x_i − center‖ at the end over the replicas; null where replicas keep no vector of their own.'),
     stepsPerSecond: z.number().nullable().describe("Every replica's local steps per second of the run's time."),

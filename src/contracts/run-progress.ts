@@ -6,27 +6,27 @@ import { z } from 'zod';
 
 export const runProgressSchema = z
   .object({
-    step: z.number().int(),
-    totalSteps: z.number().int().nullable(),
-    epoch: z.number().int().nullable(),
-    fraction: z.number().nullable(),
-    stepsPerSecond: z.number().nullable(),
-    etaSeconds: z.number().nullable(),
+    step: z.number().int().describe('Updates made so far.'),
+    totalSteps: z.number().int().nullable().describe('Updates the run will make at most; null when only a time limit bounds it.'),
+    epoch: z.number().int().nullable().describe('The current epoch over the training data (model objectives); null otherwise.'),
+    fraction: z.number().nullable().describe('step / totalSteps, in [0, 1]; null without totalSteps.'),
+    stepsPerSecond: z.number().nullable().describe('Recent speed, in updates per second.'),
+    etaSeconds: z.number().nullable().describe('Seconds left at the recent speed; null without totalSteps.'),
   })
-  .meta({ id: 'RunProgress' });
+  .meta({ id: 'RunProgress', description: 'How far a run has got, written by its worker as it runs.' });
 
 export type RunProgressView = z.output<typeof runProgressSchema>;
 
 export const earlyStoppingStateSchema = z
   .object({
-    enabled: z.boolean(),
-    monitor: z.enum(['loss', 'valLoss']).nullable(),
-    best: z.number().nullable(),
-    bestStep: z.number().int().nullable(),
-    patience: z.number().int().nullable(),
-    stepsSinceBest: z.number().int().nullable(),
-    stopped: z.boolean(),
+    enabled: z.boolean().describe('Whether the spec asked for early stopping.'),
+    monitor: z.enum(['loss', 'valLoss']).nullable().describe('The metric watched for improvement.'),
+    best: z.number().nullable().describe('The best value of the monitored metric so far.'),
+    bestStep: z.number().int().nullable().describe('The step of that best value.'),
+    patience: z.number().int().nullable().describe('Recorded evaluations without improvement allowed before stopping.'),
+    stepsSinceBest: z.number().int().nullable().describe('Steps since the best value.'),
+    stopped: z.boolean().describe('Whether early stopping has ended the run.'),
   })
-  .meta({ id: 'EarlyStoppingState' });
+  .meta({ id: 'EarlyStoppingState', description: 'Where early stopping stands: the monitored metric, its best value and the patience left.' });
 
 export type EarlyStoppingStateView = z.output<typeof earlyStoppingStateSchema>;

@@ -31,7 +31,7 @@ export const runResultSchema = z
     pruning: pruningSchema.optional().describe("A pruned trial's reason: the rule, the step, its value against the cutoff, its rank among the competitors."),
     parallel: parallelReportSchema.optional().describe("A parallel run's replicas: steps, exchanges, staleness, distance to the center, throughput."),
   })
-  .meta({ id: 'RunResult' });
+  .meta({ id: 'RunResult', description: 'How a run ended: why, after how many updates, with which parameters and figures.' });
 
 export type RunResultView = z.output<typeof runResultSchema>;
 

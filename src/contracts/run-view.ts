@@ -10,13 +10,13 @@ import { runResultSchema } from './run-result.ts';
 
 export const runViewSchema = z
   .object({
-    id: z.uuid(),
+    id: z.uuid().describe('The run id.'),
     status: runStatusSchema,
-    createdAt: z.iso.datetime(),
-    updatedAt: z.iso.datetime(),
-    startedAt: z.iso.datetime().nullable(),
-    finishedAt: z.iso.datetime().nullable(),
-    sweepId: z.uuid().nullable(),
+    createdAt: z.iso.datetime().describe('When it was submitted.'),
+    updatedAt: z.iso.datetime().describe('When its row last changed (status, progress or result).'),
+    startedAt: z.iso.datetime().nullable().describe('When a worker first started it; null while queued.'),
+    finishedAt: z.iso.datetime().nullable().describe('When it reached a final status; null until then.'),
+    sweepId: z.uuid().nullable().describe('The sweep it is a trial of; null for a run submitted by itself.'),
     trialNumber: z.number().int().nullable().describe("A sweep trial's number within its sweep, from 0."),
     parameters: z.record(z.string(), z.union([z.number(), z.string(), z.boolean()])).nullable()
       .describe("A sweep trial's parameters, keyed by dotted path into the spec."),
@@ -27,6 +27,6 @@ export const runViewSchema = z
     earlyStopping: earlyStoppingStateSchema.nullable(),
     result: runResultSchema.nullable(),
   })
-  .meta({ id: 'Run' });
+  .meta({ id: 'Run', description: 'A run: its spec as accepted, its status, progress, early-stopping state and, once ended, its result.' });
 
 export type RunView = z.output<typeof runViewSchema>;

@@ -9,7 +9,7 @@ import { runStatuses } from './run-status.ts';
 
 export const sweepStatuses = ['queued', 'running', 'completed', 'failed', 'cancelled'] as const;
 export type SweepStatus = (typeof sweepStatuses)[number];
-export const sweepStatusSchema = z.enum(sweepStatuses).meta({ id: 'SweepStatus' });
+export const sweepStatusSchema = z.enum(sweepStatuses).meta({ id: 'SweepStatus', description: 'Where a sweep stands: `queued`, `running`, then `completed`, `failed` or `cancelled`.' });
 /** Statuses a sweep never leaves. */
 export const finalSweepStatuses: readonly SweepStatus[] = ['completed', 'failed', 'cancelled'];
 export const isFinalSweepStatus = (status: string): boolean => (finalSweepStatuses as readonly string[]).includes(status);
@@ -29,10 +29,10 @@ export const sweepEndReasons = Object.keys(sweepEndRegistry) as [SweepEndReason,
 
 export const sweepResultSchema = z
   .object({
-    reason: z.enum(sweepEndReasons),
+    reason: z.enum(sweepEndReasons).describe(sweepEndReasons.map((reason) => `\`${reason}\`: ${sweepEndRegistry[reason].description}`).join(' ')),
     message: z.string().describe('Why it ended, in a sentence.'),
   })
-  .meta({ id: 'SweepResult' });
+  .meta({ id: 'SweepResult', description: 'Why a sweep ended.' });
 
 export type SweepResult = z.output<typeof sweepResultSchema>;
 
@@ -49,61 +49,66 @@ export const pruningSchema = z
     step: z.number().int().describe('The step at which it was decided.'),
     value: z.number().nullable().describe('The value compared: the best so far (median), the value at the rung (asha).'),
     cutoff: z.number().nullable().describe('The value it had to beat.'),
-    rung: z.number().int().nullable(),
+    rung: z.number().int().nullable().describe('The rung of the decision (asha); null for median.'),
     rank: z.number().int().nullable().describe('1 = best among the trial and its competitors.'),
     competitors: z.number().int().describe('How many other trials it was compared with.'),
-    message: z.string(),
+    message: z.string().describe('The decision in a sentence.'),
   })
-  .meta({ id: 'Pruning' });
+  .meta({ id: 'Pruning', description: "Why a trial was pruned: the rule, the step, its value against the cutoff, its rank." });
 
 export const trialViewSchema = z
   .object({
-    runId: z.uuid(),
-    trialNumber: z.number().int(),
-    status: z.enum(trialStatuses),
+    runId: z.uuid().describe('The run the trial is.'),
+    trialNumber: z.number().int().describe('Its number within the sweep, from 0.'),
+    status: z.enum(trialStatuses).describe("The run's status."),
     value: z.number().nullable().describe('The sweep\'s metric: of a finished trial, or at the step a pruned one stopped.'),
     parameters: parameterValuesSchema,
     steps: z.number().int().nullable().describe('Updates made.'),
-    stopReason: z.string().nullable(),
+    stopReason: z.string().nullable().describe("The run's stopReason once it has ended."),
     message: z.string().nullable().describe('How it ended, in a sentence (for a pruned trial: why it was pruned).'),
     pruning: pruningSchema.nullable(),
-    createdAt: z.iso.datetime(),
-    finishedAt: z.iso.datetime().nullable(),
+    createdAt: z.iso.datetime().describe('When the sweep started it.'),
+    finishedAt: z.iso.datetime().nullable().describe('When it ended; null while it runs.'),
   })
-  .meta({ id: 'Trial' });
+  .meta({ id: 'Trial', description: "A sweep's trial: a run with the parameters the sampler chose, and how it ended." });
 
 export type TrialView = z.output<typeof trialViewSchema>;
 
 export const trialCountsSchema = z
-  .object(Object.fromEntries(trialStatuses.map((status) => [status, z.number().int()])) as Record<(typeof trialStatuses)[number], z.ZodNumber>)
-  .extend({ total: z.number().int() })
-  .meta({ id: 'TrialCounts' });
+  .object(Object.fromEntries(trialStatuses.map((status) => [status, z.number().int().describe(`Trials ${status}.`)])) as Record<(typeof trialStatuses)[number], z.ZodNumber>)
+  .extend({ total: z.number().int().describe('Trials started.') })
+  .meta({ id: 'TrialCounts', description: "A sweep's trials per status." });
 
 export const sweepViewSchema = z
   .object({
-    id: z.uuid(),
-    name: z.string().nullable(),
+    id: z.uuid().describe('The sweep id.'),
+    name: z.string().nullable().describe("The spec's name, if it gave one."),
     status: sweepStatusSchema,
-    createdAt: z.iso.datetime(),
-    startedAt: z.iso.datetime().nullable(),
-    finishedAt: z.iso.datetime().nullable(),
+    createdAt: z.iso.datetime().describe('When it was submitted.'),
+    startedAt: z.iso.datetime().nullable().describe('When its first round started trials; null while queued.'),
+    finishedAt: z.iso.datetime().nullable().describe('When it ended; null until then.'),
     spec: sweepSpecSchema.describe('The spec as accepted, with every default and the sampler seed filled in.'),
     trials: trialCountsSchema.describe('Trials per status.'),
     best: z
-      .object({ runId: z.uuid(), trialNumber: z.number().int(), value: z.number(), parameters: parameterValuesSchema })
+      .object({
+        runId: z.uuid().describe('The run of the best trial.'),
+        trialNumber: z.number().int().describe('Its trial number.'),
+        value: z.number().describe("Its value of the sweep's metric."),
+        parameters: parameterValuesSchema,
+      })
       .nullable()
       .describe('The best finished trial so far.'),
     progress: z
       .object({
         trials: z.number().int().describe('Trials finished.'),
-        maxTrials: z.number().int(),
+        maxTrials: z.number().int().describe('budget.maxTrials (the grid size for a grid sampler).'),
         fraction: z.number().describe('Finished trials over maxTrials.'),
-        elapsedSeconds: z.number().nullable(),
-        timeLimitSeconds: z.number().nullable(),
+        elapsedSeconds: z.number().nullable().describe('Seconds since it started; null while queued.'),
+        timeLimitSeconds: z.number().nullable().describe('budget.timeLimitSeconds, if set.'),
       })
       .describe('How far along the budget it is.'),
     result: sweepResultSchema.nullable().describe('Why it ended; null while it runs.'),
   })
-  .meta({ id: 'Sweep' });
+  .meta({ id: 'Sweep', description: 'A sweep: its spec as accepted, its trials per status, the best trial so far, its progress and, once ended, why.' });
 
 export type SweepView = z.output<typeof sweepViewSchema>;

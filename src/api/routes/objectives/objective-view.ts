@@ -13,20 +13,20 @@ export const gradientCheckSchema = z
     passed: z.boolean().describe('Every checked coordinate agrees with central finite differences.'),
     value: maybeNumber.describe('f at the point checked (the starting point).'),
     step: z.number().describe('Relative finite-difference step h.'),
-    tolerance: z.number(),
-    maxAbsoluteError: maybeNumber,
-    maxRelativeError: maybeNumber,
+    tolerance: z.number().describe('The largest relative error a coordinate may have and pass.'),
+    maxAbsoluteError: maybeNumber.describe('The largest |analytic − numeric| over the coordinates checked.'),
+    maxRelativeError: maybeNumber.describe('The largest relative error over the coordinates checked.'),
     coordinates: z.array(z.object({
-      index: z.number().int(),
-      variable: z.string(),
-      analytic: maybeNumber,
-      numeric: maybeNumber,
-      absoluteError: maybeNumber,
-      relativeError: maybeNumber,
-      passed: z.boolean(),
+      index: z.number().int().describe('Position in the parameter vector.'),
+      variable: z.string().describe('The parameter\'s name.'),
+      analytic: maybeNumber.describe('The analytic partial derivative.'),
+      numeric: maybeNumber.describe('The central finite difference.'),
+      absoluteError: maybeNumber.describe('|analytic − numeric|.'),
+      relativeError: maybeNumber.describe('The error relative to the larger magnitude of the two.'),
+      passed: z.boolean().describe('Within the tolerance.'),
     })).describe('The coordinates checked: all of them up to 100 dimensions, else a seeded sample of 100.'),
   })
-  .meta({ id: 'GradientCheck' });
+  .meta({ id: 'GradientCheck', description: 'The analytic gradient against central finite differences at the starting point.' });
 
 export type GradientCheckView = z.output<typeof gradientCheckSchema>;
 
@@ -40,7 +40,7 @@ export const objectiveRequestSchema = z
     name: z.string().min(1).max(200).optional().describe('A name to recognise the objective by.'),
     objective: objectiveSpecSchema.describe('The objective: expression, benchmark, or model on data.'),
   })
-  .meta({ id: 'ObjectiveRequest' });
+  .meta({ id: 'ObjectiveRequest', description: 'An objective to store (or check), with an optional name.' });
 
 export const objectiveCheckSchema = z
   .object({
@@ -49,25 +49,25 @@ export const objectiveCheckSchema = z
     initial: z.array(z.number()).nullable().describe(`The starting point runs begin from (null above ${maxShownDimension} dimensions).`),
     gradientCheck: gradientCheckSchema,
   })
-  .meta({ id: 'ObjectiveCheck' });
+  .meta({ id: 'ObjectiveCheck', description: "An objective's parameters and its gradient check, nothing stored." });
 
 export const objectiveViewSchema = z
   .object({
-    id: z.uuid(),
-    name: z.string().nullable(),
-    createdAt: z.iso.datetime(),
-    objective: objectiveSpecSchema,
-    variables: z.array(z.string()),
-    dimension: z.number().int(),
-    gradientCheck: gradientCheckSchema.nullable(),
+    id: z.uuid().describe('The objective id: a run spec names it as {"id": …}.'),
+    name: z.string().nullable().describe('Its name, if it was given one.'),
+    createdAt: z.iso.datetime().describe('When it was stored.'),
+    objective: objectiveSpecSchema.describe('The objective as stored.'),
+    variables: z.array(z.string()).describe('Parameter names, in parameter-vector order.'),
+    dimension: z.number().int().describe('Length of the parameter vector.'),
+    gradientCheck: gradientCheckSchema.nullable().describe('The gradient check made when it was stored.'),
   })
-  .meta({ id: 'Objective' });
+  .meta({ id: 'Objective', description: 'A stored objective, which runs name by id.' });
 
 export type ObjectiveView = z.output<typeof objectiveViewSchema>;
 
 export const objectiveListSchema = z
   .object({
-    objectives: z.array(objectiveViewSchema),
+    objectives: z.array(objectiveViewSchema).describe('Stored objectives, newest first.'),
     nextCursor: z.string().nullable().describe('Pass as `cursor` for the next page; null on the last page.'),
   })
-  .meta({ id: 'ObjectiveList' });
+  .meta({ id: 'ObjectiveList', description: 'A page of stored objectives.' });
