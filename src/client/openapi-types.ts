@@ -3931,9 +3931,14 @@ export interface components {
              */
             parallelism?: number;
         };
+        /** @description A metric recorded at each step: how it is summarised and drawn. */
         MetricField: {
-            /** @enum {string} */
+            /**
+             * @description The field, as `fields` of /metrics names it.
+             * @enum {string}
+             */
             name: "loss" | "valLoss" | "valAccuracy" | "gradNorm" | "learningRate" | "updateNorm" | "epoch" | "elapsedSeconds";
+            /** @description What it measures, in a sentence. */
             description: string;
             /** @description Downsampled answers give its mean, min and max per bucket. */
             rolledUp: boolean;
@@ -3941,8 +3946,11 @@ export interface components {
             sometimes: boolean;
             /** @description How the dashboard draws it: the axis it shares with fields of the same unit; null when it is not drawn. */
             chart: {
+                /** @description The curve's label. */
                 label: string;
+                /** @description Its unit: fields of one unit share an axis. */
                 unit: string;
+                /** @description Drawn without being picked. */
                 shownByDefault: boolean;
             } | null;
         };
@@ -6067,6 +6075,7 @@ export interface components {
             /** @description For validation errors: one entry per invalid field. */
             errors?: components["schemas"]["FieldIssue"][];
         };
+        /** @description A benchmark function a run spec can name. */
         Benchmark: {
             /** @description The `name` of a benchmark objective. */
             name: string;
@@ -6074,17 +6083,24 @@ export interface components {
             description: string;
             /** @description Allowed and default sizes; two-dimensional functions have min = max = 2. */
             dimensions: {
+                /** @description The size without `dimensions`. */
                 default: number;
+                /** @description The smallest size. */
                 min: number;
+                /** @description The largest size. */
                 max: number;
             };
             /** @description Whether `conditionNumber` applies. */
             conditioned: boolean;
         };
+        /** @description The benchmark functions a run spec can name. */
         BenchmarkCatalogue: {
+            /** @description Every benchmark, by name. */
             benchmarks: components["schemas"]["Benchmark"][];
         };
+        /** @description The metrics a run records at each step. */
         MetricFieldCatalogue: {
+            /** @description Every recorded field, in column order. */
             fields: components["schemas"]["MetricField"][];
         };
         DatasetUpload: {
@@ -6121,21 +6137,30 @@ export interface components {
             /** @description Name of the target column (default `target`). */
             targetName?: string;
         };
+        /** @description An uploaded dataset, which model objectives name by id. */
         Dataset: {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @description The dataset id: a model objective names it as {"id": …}.
+             */
             id: string;
+            /** @description Its name, if it was given one. */
             name: string | null;
             /**
              * @description How the dataset was uploaded.
              * @enum {string}
              */
             format: "json" | "csv";
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When it was uploaded.
+             */
             createdAt: string;
             /** @description Number of rows (examples). */
             rows: number;
             /** @description `fnv1a64:<hex>` over the layout, names and values: equal data, equal hash. */
             contentHash: string;
+            /** @description Its columns: features, target and difficulty. */
             schema: {
                 /**
                  * @description How the features are stored: every cell, or only the non-zero entries.
@@ -6156,15 +6181,23 @@ export interface components {
                 nonZeros: number | null;
             };
         };
+        /** @description A page of datasets. */
         DatasetList: {
+            /** @description Datasets, newest first. */
             datasets: components["schemas"]["Dataset"][];
             /** @description Pass as `cursor` for the next page; null on the last page. */
             nextCursor: string | null;
         };
+        /** @description A page of a dataset's rows. */
         DatasetData: {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @description The dataset id.
+             */
             id: string;
+            /** @description The first row of the page (0-based). */
             offset: number;
+            /** @description Rows in the whole dataset. */
             totalRows: number;
             /** @description Pass as `offset` for the next page; null on the last page. */
             nextOffset: number | null;
@@ -6204,75 +6237,107 @@ export interface components {
                 targetName?: string;
             };
         };
+        /** @description Whether PostgreSQL and Redis are reachable. */
         Readiness: {
-            /** @enum {string} */
+            /**
+             * @description `ready` when every service answered.
+             * @enum {string}
+             */
             status: "ready" | "not_ready";
             /** @description One line per unreachable service. */
             detail?: string;
+            /** @description Each service Descent needs, and whether it answered. */
             services: {
+                /** @description PostgreSQL. */
                 postgres: {
+                    /** @description Whether it answered. */
                     ok: boolean;
                     /** @description Why the service is unreachable. */
                     error?: string;
                 };
+                /** @description Redis. */
                 redis: {
+                    /** @description Whether it answered. */
                     ok: boolean;
                     /** @description Why the service is unreachable. */
                     error?: string;
                 };
             };
         };
+        /** @description An optimizer's hyperparameter: its bounds and its default in each flavor. */
         Hyperparameter: {
             /** @description The field of `optimizer` in a run spec. */
             name: string;
             /** @enum {string} */
             type: "number";
+            /** @description The smallest value allowed. */
             minimum?: number;
+            /** @description Values must be above this. */
             exclusiveMinimum?: number;
+            /** @description The largest value allowed. */
             maximum?: number;
+            /** @description Values must be below this. */
             exclusiveMaximum?: number;
             /** @description The value used when the field is left out, per flavor. */
             default: {
+                /** @description The default in the paper flavor. */
                 paper: number;
+                /** @description The default in the pytorch flavor. */
                 pytorch: number;
             };
             /** @description The flavors in which the field may be set. */
             flavors: ("paper" | "pytorch")[];
+            /** @description What it sets, in a sentence. */
             description: string;
         };
+        /** @description An optimizer a run spec can name in `optimizer.name`. */
         Optimizer: {
+            /** @description The value of `optimizer.name`. */
             name: string;
             /** @description One line. */
             description: string;
+            /** @description The flavors it runs in (`optimizer.flavor`). */
             flavors: ("paper" | "pytorch")[];
             /** @description `weightDecay` is the decoupled decay of the optimizer itself (AdamW) rather than an L2 term in the gradient. */
             decoupledWeightDecay: boolean;
+            /** @description Its hyperparameters. */
             hyperparameters: components["schemas"]["Hyperparameter"][];
         };
+        /** @description The optimizers a run spec can name. */
         OptimizerCatalogue: {
+            /** @description Every optimizer. */
             optimizers: components["schemas"]["Optimizer"][];
         };
+        /** @description A field of `parallel` in a run spec, with its bounds. */
         ParallelParameter: {
             /**
              * @description The field of `parallel` in a run spec.
              * @enum {string}
              */
             name: "communicationPeriod" | "movingRate" | "delay" | "shards";
-            /** @enum {string} */
+            /**
+             * @description Whole numbers only, or any number.
+             * @enum {string}
+             */
             type: "integer" | "number";
+            /** @description The smallest value allowed. */
             minimum: number;
+            /** @description The largest value allowed. */
             maximum: number;
             /** @description The value used when the field is left out; null when it depends on `replicas` (movingRate: 0.9/p). */
             default: number | null;
             /** @description The field applies only with execution "simulated". */
             simulatedOnly: boolean;
+            /** @description What it sets, in a sentence. */
             description: string;
         };
+        /** @description A parallel algorithm a run spec can name in `parallel.algorithm`. */
         ParallelAlgorithm: {
             /** @description The value of `parallel.algorithm`. */
             name: string;
             /** @description One line. */
             description: string;
+            /** @description The paper it comes from. */
             paper: string;
             /** @description The only `optimizer.name` the algorithm runs with; null: any optimizer. */
             optimizer: string | null;
@@ -6283,12 +6348,16 @@ export interface components {
             /** @description The fields of `parallel` it uses besides algorithm, replicas and execution. */
             parameters: components["schemas"]["ParallelParameter"][];
         };
+        /** @description The parallel algorithms and the bounds of `parallel.replicas`. */
         ParallelAlgorithmCatalogue: {
             /** @description Bounds of `parallel.replicas`. */
             replicas: {
+                /** @description The fewest replicas. */
                 minimum: number;
+                /** @description The most replicas. */
                 maximum: number;
             };
+            /** @description Every parallel algorithm. */
             algorithms: components["schemas"]["ParallelAlgorithm"][];
         };
         /** @description How far a run has got, written by its worker as it runs. */

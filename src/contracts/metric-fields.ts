@@ -114,16 +114,20 @@ export type LiveMetricRow = { readonly step: number } & {
 
 export const metricFieldSchema = z
   .object({
-    name: z.enum(scalarMetricFields),
-    description: z.string(),
+    name: z.enum(scalarMetricFields).describe('The field, as `fields` of /metrics names it.'),
+    description: z.string().describe('What it measures, in a sentence.'),
     rolledUp: z.boolean().describe('Downsampled answers give its mean, min and max per bucket.'),
     sometimes: z.boolean().describe('Recorded only on some steps (those with a validation pass).'),
     chart: z
-      .object({ label: z.string(), unit: z.string(), shownByDefault: z.boolean() })
+      .object({
+        label: z.string().describe('The curve\'s label.'),
+        unit: z.string().describe('Its unit: fields of one unit share an axis.'),
+        shownByDefault: z.boolean().describe('Drawn without being picked.'),
+      })
       .nullable()
       .describe("How the dashboard draws it: the axis it shares with fields of the same unit; null when it is not drawn."),
   })
-  .meta({ id: 'MetricField' });
+  .meta({ id: 'MetricField', description: 'A metric recorded at each step: how it is summarised and drawn.' });
 
 export type MetricFieldView = z.output<typeof metricFieldSchema>;
 

@@ -9,13 +9,19 @@ const benchmarkSchema = z
   .object({
     name: z.string().describe('The `name` of a benchmark objective.'),
     description: z.string().describe('The formula, the standard start and the known minimum, in one line.'),
-    dimensions: z.object({ default: z.number().int(), min: z.number().int(), max: z.number().int() })
+    dimensions: z.object({
+      default: z.number().int().describe('The size without `dimensions`.'),
+      min: z.number().int().describe('The smallest size.'),
+      max: z.number().int().describe('The largest size.'),
+    })
       .describe('Allowed and default sizes; two-dimensional functions have min = max = 2.'),
     conditioned: z.boolean().describe('Whether `conditionNumber` applies.'),
   })
-  .meta({ id: 'Benchmark' });
+  .meta({ id: 'Benchmark', description: 'A benchmark function a run spec can name.' });
 
-const catalogueSchema = z.object({ benchmarks: z.array(benchmarkSchema) }).meta({ id: 'BenchmarkCatalogue' });
+const catalogueSchema = z
+  .object({ benchmarks: z.array(benchmarkSchema).describe('Every benchmark, by name.') })
+  .meta({ id: 'BenchmarkCatalogue', description: 'The benchmark functions a run spec can name.' });
 
 export async function benchmarkRoutes(app: FastifyInstance): Promise<void> {
   const catalogue: z.output<typeof catalogueSchema> = {

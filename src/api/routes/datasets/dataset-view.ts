@@ -13,15 +13,15 @@ export type UploadQuery = z.output<typeof uploadQuerySchema>;
 
 export const datasetViewSchema = z
   .object({
-    id: z.uuid(),
-    name: z.string().nullable(),
+    id: z.uuid().describe('The dataset id: a model objective names it as {"id": …}.'),
+    name: z.string().nullable().describe('Its name, if it was given one.'),
     format: z.enum(['json', 'csv']).describe('How the dataset was uploaded.'),
-    createdAt: z.iso.datetime(),
+    createdAt: z.iso.datetime().describe('When it was uploaded.'),
     rows: z.number().int().describe('Number of rows (examples).'),
     contentHash: z.string().describe('`fnv1a64:<hex>` over the layout, names and values: equal data, equal hash.'),
-    schema: datasetSchemaSchema,
+    schema: datasetSchemaSchema.describe('Its columns: features, target and difficulty.'),
   })
-  .meta({ id: 'Dataset' });
+  .meta({ id: 'Dataset', description: 'An uploaded dataset, which model objectives name by id.' });
 
 export type DatasetView = z.output<typeof datasetViewSchema>;
 
@@ -39,10 +39,10 @@ export function toDatasetView(description: DatasetDescription): DatasetView {
 
 export const datasetListSchema = z
   .object({
-    datasets: z.array(datasetViewSchema),
+    datasets: z.array(datasetViewSchema).describe('Datasets, newest first.'),
     nextCursor: z.string().nullable().describe('Pass as `cursor` for the next page; null on the last page.'),
   })
-  .meta({ id: 'DatasetList' });
+  .meta({ id: 'DatasetList', description: 'A page of datasets.' });
 
 /** Rows per page of `GET /v1/datasets/{id}/data`, at most. */
 export const maxDataPageRows = 100_000;
@@ -54,12 +54,12 @@ export const dataQuerySchema = z.strictObject({
 
 export const datasetDataSchema = z
   .object({
-    id: z.uuid(),
-    offset: z.number().int(),
-    totalRows: z.number().int(),
+    id: z.uuid().describe('The dataset id.'),
+    offset: z.number().int().describe('The first row of the page (0-based).'),
+    totalRows: z.number().int().describe('Rows in the whole dataset.'),
     nextOffset: z.number().int().nullable().describe('Pass as `offset` for the next page; null on the last page.'),
     data: datasetUploadSchema.describe('The rows of this page, in the upload form (dense or sparse, as stored).'),
   })
-  .meta({ id: 'DatasetData' });
+  .meta({ id: 'DatasetData', description: "A page of a dataset's rows." });
 
 export type DatasetDataView = z.output<typeof datasetDataSchema>;

@@ -5,17 +5,19 @@ import { z } from 'zod';
 import { checkServices, describeFailures, type ReadinessDependencies } from '../../readiness.ts';
 
 const serviceStateSchema = z.object({
-  ok: z.boolean(),
+  ok: z.boolean().describe('Whether it answered.'),
   error: z.string().optional().describe('Why the service is unreachable.'),
 });
 
 const readinessSchema = z
   .object({
-    status: z.enum(['ready', 'not_ready']),
+    status: z.enum(['ready', 'not_ready']).describe('`ready` when every service answered.'),
     detail: z.string().optional().describe('One line per unreachable service.'),
-    services: z.object({ postgres: serviceStateSchema, redis: serviceStateSchema }),
+    services: z
+      .object({ postgres: serviceStateSchema.describe('PostgreSQL.'), redis: serviceStateSchema.describe('Redis.') })
+      .describe('Each service Descent needs, and whether it answered.'),
   })
-  .meta({ id: 'Readiness' });
+  .meta({ id: 'Readiness', description: 'Whether PostgreSQL and Redis are reachable.' });
 
 export async function healthRoutes(app: FastifyInstance, dependencies: ReadinessDependencies): Promise<void> {
   const routes = app.withTypeProvider<ZodTypeProvider>();

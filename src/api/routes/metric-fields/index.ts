@@ -5,7 +5,9 @@ import { z } from 'zod';
 import { metricFieldSchema, metricFieldViews } from '../../../contracts/metric-fields.ts';
 import { problemResponses } from '../../errors/problem.ts';
 
-const catalogueSchema = z.object({ fields: z.array(metricFieldSchema) }).meta({ id: 'MetricFieldCatalogue' });
+const catalogueSchema = z
+  .object({ fields: z.array(metricFieldSchema).describe('Every recorded field, in column order.') })
+  .meta({ id: 'MetricFieldCatalogue', description: 'The metrics a run records at each step.' });
 
 export async function metricFieldRoutes(app: FastifyInstance): Promise<void> {
   const catalogue: z.output<typeof catalogueSchema> = { fields: metricFieldViews };
