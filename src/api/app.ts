@@ -5,6 +5,8 @@
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { serializerCompiler } from 'fastify-type-provider-zod';
 import { createRequire } from 'node:module';
+import type { Registry } from 'prom-client';
+import { createMetricsRegistry } from '../observability/metrics-registry.ts';
 import { createAppContext, type AppDependencies } from './app-context.ts';
 import { registerDocumentation } from './plugins/documentation.ts';
 import { installErrorHandling } from './plugins/error-handler.ts';
@@ -20,6 +22,8 @@ const packageVersion: string = createRequire(import.meta.url)('../../package.jso
 export interface BuildAppOptions {
   /** fastify's logger option; defaults to JSON lines at the configured level. */
   readonly logger?: FastifyServerOptions['logger'];
+  /** Where GET /metrics reads from; default a registry of the API's own (a process running a worker too shares it). */
+  readonly metricsRegistry?: Registry;
 }
 
 export async function buildApp(dependencies: AppDependencies, options: BuildAppOptions = {}): Promise<FastifyInstance> {
@@ -39,7 +43,7 @@ export async function buildApp(dependencies: AppDependencies, options: BuildAppO
   installErrorHandling(app);
   // Documentation first: it collects the routes registered after it.
   await registerDocumentation(app, packageVersion);
-  installRequestMetrics(app, dependencies.runsQueue);
+  installRequestMetrics(app, dependencies.runsQueue, options.metricsRegistry ?? createMetricsRegistry());
   await registerRoutes(app, createAppContext(dependencies));
   await app.ready();
   return app;

@@ -22,4 +22,12 @@ describe('/metrics', () => {
     // Every run's job has a priority (its tenant's turn): queued runs wait among the prioritized jobs.
     expect(text).toContain('descent_queue_jobs{queue="runs",state="prioritized"} 2');
   });
+
+  it("reports the process's own CPU, memory, heap and event-loop delay", async () => {
+    const text = (await context.app.inject({ method: 'GET', url: '/metrics' })).body;
+    for (const name of ['process_cpu_user_seconds_total', 'process_resident_memory_bytes', 'nodejs_heap_size_used_bytes', 'nodejs_eventloop_lag_p99_seconds', 'nodejs_active_handles_total']) {
+      expect(text).toMatch(new RegExp(`^# TYPE ${name} `, 'm'));
+      expect(text).toMatch(new RegExp(`^${name}(\\{[^}]*\\})? \\d`, 'm'));
+    }
+  });
 });
