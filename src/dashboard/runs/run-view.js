@@ -107,7 +107,7 @@ export function createRunView(container, { onChanged }) {
 
   function renderHeader(current) {
     const { run } = current;
-    const cancellable = run.status === 'queued' || run.status === 'running';
+    const cancellable = !finalRunStatuses.has(run.status);
     parts.header.replaceChildren(...present(
       h('div', {},
         h('h2', { id: 'run-title' }, 'Run ', h('code', {}, run.id.slice(0, 8)), ' ', statusBadge(run.status)),
