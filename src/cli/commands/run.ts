@@ -2,7 +2,6 @@
  * `descent run spec.json`: runs a run spec locally, with no services, through the same run loop
  * as the workers.
  */
-import { readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Command } from '../main.ts';
@@ -16,6 +15,7 @@ import { DataFileError, resolveDataFiles } from '../data-files.ts';
 import { gradientCheckJson, gradientCheckText } from '../gradient-check-report.ts';
 import { ProgressBar } from '../progress-bar.ts';
 import { errorMessage } from '../../core/error-message.ts';
+import { readSpecJson, SpecFileError, specSource } from '../spec-file.ts';
 
 const help = `Usage: descent run <spec.json | -> [options]
 
@@ -95,20 +95,6 @@ function parseArguments(args: readonly string[]): Options {
   return { file, jsonl, progress, checkGradient };
 }
 
-async function readStandardInput(): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
-}
-
-async function readSpecText(file: string): Promise<string> {
-  try {
-    return file === '-' ? await readStandardInput() : await readFile(file, 'utf8');
-  } catch (error) {
-    throw new InputError(`cannot read ${file}: ${(error as Error).message}`);
-  }
-}
-
 /** Writes to stdout, waiting when the pipe is full. */
 async function writeOut(text: string): Promise<void> {
   if (text === '' || process.stdout.write(text)) return;
@@ -149,22 +135,21 @@ function summary(result: RunResult, variables: readonly string[], seconds: numbe
 
 async function execute(args: string[]): Promise<number> {
   let options: Options;
-  let text: string;
   try {
     options = parseArguments(args);
-    text = await readSpecText(options.file);
   } catch (error) {
     if (!(error instanceof InputError)) throw error;
     console.error(`descent run: ${error.message}\nRun 'descent run --help' for usage.`);
     return 2;
   }
-  const name = options.file === '-' ? 'standard input' : options.file;
+  const name = specSource(options.file);
 
   let input: unknown;
   try {
-    input = JSON.parse(text);
+    input = await readSpecJson(options.file);
   } catch (error) {
-    console.error(`descent run: ${name} is not valid JSON: ${(error as Error).message}`);
+    if (!(error instanceof SpecFileError)) throw error;
+    console.error(`descent run: ${error.message}`);
     return 2;
   }
   const parsed = runSpecSchema.safeParse(input);

@@ -3,7 +3,6 @@
  * pruner and coordination, trials on a pool of threads (one per core by default).
  */
 import { randomInt } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { dirname } from 'node:path';
 import type { Command } from '../main.ts';
@@ -16,6 +15,7 @@ import { DataFileError, readDataFiles } from '../data-files.ts';
 import { ProgressBar } from '../progress-bar.ts';
 import { formatParameters, formatValue, leaderboardText } from '../sweep/leaderboard-text.ts';
 import { runLocalSweep } from '../sweep/local-sweep.ts';
+import { readSpecJson, SpecFileError, specSource } from '../spec-file.ts';
 
 const help = `Usage: descent sweep <spec.json | -> [options]
        descent sweep <spec.json | -> --remote [--wait] [--json] [--url URL] [--key KEY]
@@ -80,38 +80,26 @@ function parseArguments(args: readonly string[]): Options {
   return { file, jsonl, progress, threads };
 }
 
-async function readSpecText(file: string): Promise<string> {
-  try {
-    if (file !== '-') return await readFile(file, 'utf8');
-    const chunks: Buffer[] = [];
-    for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-    return Buffer.concat(chunks).toString('utf8');
-  } catch (error) {
-    throw new InputError(`cannot read ${file}: ${(error as Error).message}`);
-  }
-}
-
 async function execute(args: string[]): Promise<number> {
   if (args.includes('--remote')) {
     const { executeRemoteSweep } = await import('../remote/remote-sweep.ts');
     return executeRemoteSweep(args.filter((arg) => arg !== '--remote'));
   }
   let options: Options;
-  let text: string;
   try {
     options = parseArguments(args);
-    text = await readSpecText(options.file);
   } catch (error) {
     if (!(error instanceof InputError)) throw error;
     console.error(`descent sweep: ${error.message}\nRun 'descent sweep --help' for usage.`);
     return 2;
   }
-  const name = options.file === '-' ? 'standard input' : options.file;
+  const name = specSource(options.file);
   let input: unknown;
   try {
-    input = JSON.parse(text);
+    input = await readSpecJson(options.file);
   } catch (error) {
-    console.error(`descent sweep: ${name} is not valid JSON: ${(error as Error).message}`);
+    if (!(error instanceof SpecFileError)) throw error;
+    console.error(`descent sweep: ${error.message}`);
     return 2;
   }
   const parsed = sweepSpecSchema.safeParse(input);

@@ -4,6 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import { createClient, ProblemError, type DescentClient } from '../../client/index.ts';
+import { readSpecJson, SpecFileError } from '../spec-file.ts';
 
 export const exitStatus = {
   /** Done; with --wait or watch: the run completed or stopped early. */
@@ -98,25 +99,12 @@ export async function runRemote(name: string, body: () => Promise<number>): Prom
   }
 }
 
-/** A spec file (or standard input for "-") parsed as JSON. */
+/** A spec file (or standard input for "-") parsed as JSON; a usage error when it cannot be. */
 export async function readJsonFile(file: string): Promise<unknown> {
-  const { readFile } = await import('node:fs/promises');
-  let text: string;
   try {
-    if (file === '-') {
-      const chunks: Buffer[] = [];
-      for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-      text = Buffer.concat(chunks).toString('utf8');
-    } else {
-      text = await readFile(file, 'utf8');
-    }
+    return await readSpecJson(file);
   } catch (error) {
-    throw new UsageError(`cannot read ${file}: ${(error as Error).message}`);
-  }
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw new UsageError(`${file === '-' ? 'standard input' : file} is not valid JSON: ${(error as Error).message}`);
+    throw error instanceof SpecFileError ? new UsageError(error.message) : error;
   }
 }
 
