@@ -1,10 +1,12 @@
 /**
  * Parallel and distributed SGD: Hogwild! threads against one thread and against locking; then the
- * simulated algorithms' paper-shaped tables (deterministic, the same on every machine).
- * Run with `npm run bench:parallel` (add `--simulated` or `--threads` for one part).
+ * simulated algorithms' paper-shaped tables (deterministic, the same on every machine); then the
+ * parameter server's exchange against raw Redis and concurrent replica jobs against the simulation.
+ * Run with `npm run bench:parallel` (add `--threads`, `--simulated`, `--server` or `--replicas` for one part).
  */
 import { hogwildThreads } from './parallel/hogwild-threads.ts';
 import { elasticAgainstDownpour, revisionAgainstAsyncAdagrad } from './parallel/simulated.ts';
+import { concurrentReplicas, parameterServerExchange } from './parallel/distributed.ts';
 
 const only = process.argv.slice(2);
 const wants = (part: string) => only.length === 0 || only.includes(`--${part}`);
@@ -14,3 +16,5 @@ if (wants('simulated')) {
   elasticAgainstDownpour();
   revisionAgainstAsyncAdagrad();
 }
+if (wants('server')) await parameterServerExchange();
+if (wants('replicas')) await concurrentReplicas();
