@@ -20,6 +20,8 @@ export interface RunAttempt {
   readonly sweepId: string | null;
   /** That sweep's spec (its pruner decides in the worker), read with the run: null for a run of its own. */
   readonly sweepSpec: unknown;
+  /** The trial's number in its sweep; null for a run of its own. */
+  readonly trialNumber: number | null;
   /** The newest checkpoint (only the newest is kept), as the worker serialised it. */
   readonly checkpoint: { readonly step: number; readonly state: unknown } | null;
 }
@@ -27,7 +29,7 @@ export interface RunAttempt {
 const readStatement = {
   name: 'run-attempts-read',
   text: `
-  SELECT id, tenant_id AS "tenantId", spec, sweep_id AS "sweepId",
+  SELECT id, tenant_id AS "tenantId", spec, sweep_id AS "sweepId", trial_number AS "trialNumber",
          (SELECT sweeps.spec FROM sweeps WHERE sweeps.id = runs.sweep_id) AS "sweepSpec",
          (SELECT json_build_object('step', step, 'state', state) FROM checkpoints
            WHERE run_id = runs.id ORDER BY step DESC LIMIT 1) AS checkpoint

@@ -4,8 +4,9 @@
  *
  *   { "type": "sweep", "sweepId": "…", "status": "running" | "completed" | …, "result": SweepResult | null }
  *       after a coordination round created trials or ended the sweep, and when it is cancelled;
- *   { "type": "trial", "sweepId": "…", "runId": "…", "trialNumber": n | null, "status": "ended" }
- *       when a trial has ended (its run tells how: completed, pruned, failed, …).
+ *   { "type": "trial", "sweepId": "…", "runId": "…", "trialNumber": n, "status": "completed" | "pruned" | … }
+ *       when a trial has ended: `status` is its final status, or "ended" when the worker that
+ *       tells it did not end it itself (another attempt or a cancel did; its run tells how).
  *
  * A client that connects mid-sweep reads the sweep first, then follows the channel; the API's
  * GET /v1/sweeps/{id}/events does both. These shapes are a contract with that route: extend

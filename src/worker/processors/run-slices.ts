@@ -61,7 +61,8 @@ function prunedEnding(result: RunResult, { prune: _prune, message, ...pruning }:
   return { status: 'pruned' as const, result: { ...result, stopReason: 'pruned' as const, message, pruning: { ...pruning, message } } };
 }
 
-export async function driveRun(dependencies: SliceDependencies, run: SlicedRun): Promise<RunResult> {
+/** Drives the run to its end; resolves to how it ended, as stored (a pruned trial: status `pruned`). */
+export async function driveRun(dependencies: SliceDependencies, run: SlicedRun): Promise<{ readonly status: string; readonly result: unknown }> {
   const { writer, announcer, clock, settings } = dependencies;
   const { runId, engine } = run;
   const attemptStart = clock();
@@ -110,7 +111,7 @@ export async function driveRun(dependencies: SliceDependencies, run: SlicedRun):
     fromStep = step;
     starting = undefined;
     cancelled = await publisher.slice(metrics, progress, ending);
-    if (result) return result;
+    if (ending) return ending;
     if (run.stopping?.aborted) throw new WorkerStoppingError();
     if (run.pruning && !cancelled) {
       const decision = await run.pruning.decideAt(step);

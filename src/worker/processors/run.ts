@@ -115,20 +115,22 @@ export function createRunProcessor(dependencies: RunProcessorDependencies): RunP
   }
 
   /** A trial ended (or may have: a stale write): its sweep's coordinator decides what comes next. */
-  async function trialEnded(run: RunAttempt): Promise<void> {
+  /** `status` is how it ended when this attempt ended it; `ended` when another did (or it may have). */
+  async function trialEnded(run: RunAttempt, status = 'ended'): Promise<void> {
     if (run.sweepId === null || !dependencies.sweepsQueue) return;
     await Promise.all([
       wakeSweep(dependencies.sweepsQueue, run.sweepId, run.id),
-      publishSweepEvent(redis, { type: 'trial', sweepId: run.sweepId, runId: run.id, trialNumber: null, status: 'ended' }).catch(() => undefined),
+      publishSweepEvent(redis, { type: 'trial', sweepId: run.sweepId, runId: run.id, trialNumber: run.trialNumber, status }).catch(() => undefined),
     ]);
   }
 
-  async function fail(run: RunAttempt, startedAt: Date, message: string): Promise<void> {
+  /** Fails the run; false when it had ended already (another attempt, a cancel). */
+  async function fail(run: RunAttempt, startedAt: Date, message: string): Promise<boolean> {
     const steps = run.checkpoint?.step ?? 0;
     const result = resultWithoutParams('error', message, steps);
-    if (await attempts.fail(run.id, result, startedAt)) {
-      await publishRunEvent(redis, { type: 'status', runId: run.id, status: 'failed', result }).catch(() => undefined);
-    }
+    if (!(await attempts.fail(run.id, result, startedAt))) return false;
+    await publishRunEvent(redis, { type: 'status', runId: run.id, status: 'failed', result }).catch(() => undefined);
+    return true;
   }
 
   return async (job, stopping) => {
@@ -141,21 +143,20 @@ export function createRunProcessor(dependencies: RunProcessorDependencies): RunP
     let sliced: SlicedRun | undefined;
     try {
       sliced = await prepare(run, startedAt);
-      await driveRun(sliceDependencies, { ...sliced, pruning: trialPruning(run, sliced), stopping });
-      await trialEnded(run);
+      const ending = await driveRun(sliceDependencies, { ...sliced, pruning: trialPruning(run, sliced), stopping });
+      await trialEnded(run, ending.status);
     } catch (error) {
       // Another attempt took the run over, or it ended (cancelled, failed) meanwhile: nothing left to do here.
       if (error instanceof StaleRunWriteError) return trialEnded(run);
       // Not the run's fault: the worker keeps the job (or hands it back, when stopping).
       if (error instanceof WorkerStoppingError || isInfrastructureError(error)) throw error;
       if (error instanceof PermanentRunError) {
-        await fail(run, startedAt, error.message);
-        await trialEnded(run);
+        await trialEnded(run, (await fail(run, startedAt, error.message)) ? 'failed' : 'ended');
         throw new UnrecoverableError(error.message);
       }
       if (isLastAttempt(job)) {
-        await fail(run, startedAt, `The run failed after ${job.attemptsMade + 1} attempts: ${errorMessage(error)}`);
-        await trialEnded(run);
+        const failed = await fail(run, startedAt, `The run failed after ${job.attemptsMade + 1} attempts: ${errorMessage(error)}`);
+        await trialEnded(run, failed ? 'failed' : 'ended');
       }
       throw error;
     } finally {

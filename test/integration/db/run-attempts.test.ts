@@ -44,8 +44,8 @@ describe('run attempts', () => {
     const statements = countStatements(pool);
     const read = await Promise.all(ids.map((id) => attempts.read(id)));
     expect(statements.count).toBeLessThan(ids.length);
-    expect(read.slice(0, 20)).toEqual(queued.map((id, i) => ({ id, tenantId, spec: { i }, sweepId: null, sweepSpec: null, checkpoint: null })));
-    expect(read[20]).toEqual({ id: running, tenantId, spec: { resumed: true }, sweepId: null, sweepSpec: null, checkpoint: { step: 40, state: { step: 40 } } });
+    expect(read.slice(0, 20)).toEqual(queued.map((id, i) => ({ id, tenantId, spec: { i }, sweepId: null, sweepSpec: null, trialNumber: null, checkpoint: null })));
+    expect(read[20]).toEqual({ id: running, tenantId, spec: { resumed: true }, sweepId: null, sweepSpec: null, trialNumber: null, checkpoint: { step: 40, state: { step: 40 } } });
     expect(read.slice(21)).toEqual([null, null, null, null]);
     // Reading changes nothing.
     expect(await row(queued[0])).toMatchObject({ status: 'queued', attempts: 0, startedAt: null });

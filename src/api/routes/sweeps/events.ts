@@ -6,9 +6,10 @@
  *   sweep     { sweepId, status, result }: first, from the stored sweep; then after every
  *             coordination round that started trials or ended the sweep, and when it is
  *             cancelled. `result` (why it ended) is null until the sweep has ended.
- *   trial     { sweepId, runId, trialNumber, status }: when one of its trials has ended (`status`
- *             "ended", `trialNumber` possibly null); the trial is a run: how it ended is read
- *             with GET /v1/runs/{runId} or in the leaderboard.
+ *   trial     { sweepId, runId, trialNumber, status }: when one of its trials has ended, with its
+ *             final status (`completed`, `pruned`, `diverged`, `failed`, …), or `ended` when the
+ *             worker telling it did not end it itself; the trial is a run: GET /v1/runs/{runId},
+ *             or its row in the leaderboard, has the rest.
  *   end       {}: the sweep has reached a final status; the stream closes.
  *   reconnect { reason, retryMs }: the server ends the stream early, as for a run.
  */
@@ -40,7 +41,7 @@ export async function sweepEventRoutes(app: FastifyInstance, options: SweepEvent
       summary: 'Follow a sweep live',
       description: 'Server-sent events (`text/event-stream`), each `data` one JSON object: `sweep` `{ sweepId, status, result }` '
         + 'first and after every coordination round that started trials or ended the sweep; `trial` `{ sweepId, runId, '
-        + 'trialNumber, status }` when one of its trials has ended (`status` `ended`; how it ended: the run, or the leaderboard); `end` `{}` when the sweep '
+        + 'trialNumber, status }` when one of its trials has ended, with its final status (`ended` when the worker telling it did not end it itself); `end` `{}` when the sweep '
         + 'has finished; `reconnect` `{ reason, retryMs }` when the server ends the stream early (a client reading too slowly, '
         + 'a shutdown). A client that reconnects opens with the sweep\'s state afresh.',
       tags: ['sweeps'],
