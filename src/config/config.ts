@@ -38,6 +38,8 @@ export const configSchema = z.object({
   /** Requests one API key may make per window, counted in Redis across all API processes. */
   RATE_LIMIT_MAX: integer(600, 1, 1_000_000),
   RATE_LIMIT_WINDOW_SECONDS: integer(60, 1, 86_400),
+  /** Requests with an unknown or revoked key one client address may make per window; more get 429 without a database lookup. */
+  AUTH_FAILURES_MAX: integer(20, 1, 1_000_000),
   /** Redis key prefix of the BullMQ queues; separate deployments (or test files) on one Redis use different ones. */
   QUEUE_PREFIX: z.string().regex(/^[\w.-]+$/).default('descent'),
   /** How long readiness checks wait for PostgreSQL or Redis before calling it down. */
@@ -64,6 +66,7 @@ export interface Config {
   readonly bodyLimitBytes: number;
   readonly datasetLimits: { readonly maxBytes: number; readonly maxRows: number; readonly maxColumns: number };
   readonly rateLimit: { readonly max: number; readonly windowSeconds: number };
+  readonly authFailuresMax: number;
   readonly queuePrefix: string;
   readonly readinessTimeoutMs: number;
   /** 0: keep finished runs' steps forever. */
@@ -106,6 +109,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     bodyLimitBytes: settings.BODY_LIMIT_BYTES,
     datasetLimits: { maxBytes: settings.DATASET_MAX_BYTES, maxRows: settings.DATASET_MAX_ROWS, maxColumns: settings.DATASET_MAX_COLUMNS },
     rateLimit: { max: settings.RATE_LIMIT_MAX, windowSeconds: settings.RATE_LIMIT_WINDOW_SECONDS },
+    authFailuresMax: settings.AUTH_FAILURES_MAX,
     queuePrefix: settings.QUEUE_PREFIX,
     readinessTimeoutMs: settings.READINESS_TIMEOUT_MS,
     metricsRetentionDays: settings.METRICS_RETENTION_DAYS,

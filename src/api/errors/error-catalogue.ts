@@ -39,7 +39,7 @@ export const errorCatalogue = {
   landscape_not_two_dimensional: { status: 422, when: '`/landscape` of an objective without exactly two parameters' },
   landscape_too_expensive: { status: 422, when: 'a `/landscape` grid over a dataset beyond the evaluation limit; lower `resolution`' },
   quota_exceeded: { status: 429, when: 'a tenant\'s quota is reached (`TENANT_MAX_ACTIVE_RUNS` queued or running runs); `errors[0].code` names it' },
-  rate_limited: { status: 429, when: 'the key spent its budget; wait `Retry-After` seconds' },
+  rate_limited: { status: 429, when: 'the key spent its budget, or its address sent more than `AUTH_FAILURES_MAX` bad keys; wait `Retry-After` seconds' },
   internal_error: { status: 500, when: 'a fault of the service; the details are in its log' },
   database_unavailable: { status: 503, when: 'PostgreSQL is unreachable; retry after `Retry-After` seconds' },
   queue_unavailable: { status: 503, when: 'Redis is unreachable; retry after `Retry-After` seconds' },

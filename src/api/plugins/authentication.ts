@@ -5,6 +5,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ApiKeyAuthenticator } from '../../db/api-keys.ts';
 import { AppError } from '../errors/app-error.ts';
+import type { BadKeyGuard } from './bad-key-guard.ts';
 
 export interface Principal {
   readonly tenantId: string;
@@ -29,13 +30,20 @@ export function bearerKey(request: FastifyRequest): string | undefined {
   return match?.[1];
 }
 
-/** Adds the authentication hook to `scope` (the /v1 routes). */
-export function requireApiKey(scope: FastifyInstance, apiKeys: ApiKeyAuthenticator): void {
+/**
+ * Adds the authentication hook to `scope` (the /v1 routes). An address that keeps sending bad
+ * keys is refused before the lookup (see bad-key-guard.ts).
+ */
+export function requireApiKey(scope: FastifyInstance, apiKeys: ApiKeyAuthenticator, guard?: BadKeyGuard): void {
   scope.addHook('onRequest', async (request) => {
     const key = bearerKey(request);
     if (key === undefined) throw unauthorized('Send an API key as `Authorization: Bearer <key>`; create one with `npx descent keys create --tenant NAME`.');
+    guard?.check(request.ip);
     const apiKey = await apiKeys.authenticate(key);
-    if (!apiKey) throw unauthorized('The API key is unknown or revoked.');
+    if (!apiKey) {
+      await guard?.failed(request.ip);
+      throw unauthorized('The API key is unknown or revoked.');
+    }
     request.principal = { tenantId: apiKey.tenantId, tenantName: apiKey.tenantName, apiKeyId: apiKey.apiKeyId };
   });
 }

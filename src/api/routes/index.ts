@@ -5,6 +5,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../app-context.ts';
 import { requireApiKey } from '../plugins/authentication.ts';
+import { createBadKeyGuard } from '../plugins/bad-key-guard.ts';
+import { createRateLimitCounters } from '../../queue/rate-limit-counters.ts';
 import { registerRateLimit } from '../plugins/rate-limit.ts';
 import { benchmarkRoutes } from './benchmarks/index.ts';
 import { metricFieldRoutes } from './metric-fields/index.ts';
@@ -32,7 +34,11 @@ export async function registerRoutes(app: FastifyInstance, context: AppContext):
     v1.addHook('onRoute', (route) => {
       route.schema = { ...route.schema, security: [{ apiKey: [] }] };
     });
-    requireApiKey(v1, context.repositories.apiKeys);
+    requireApiKey(v1, context.repositories.apiKeys, createBadKeyGuard(createRateLimitCounters(context.dependencies.redis), {
+      maxFailures: config.authFailuresMax,
+      windowSeconds: config.rateLimit.windowSeconds,
+      namespace: config.queuePrefix,
+    }));
     await registerRateLimit(v1, context.dependencies.redis, {
       max: config.rateLimit.max,
       windowSeconds: config.rateLimit.windowSeconds,
