@@ -141,6 +141,7 @@ export interface paths {
             parameters: {
                 query?: {
                     status?: components["schemas"]["RunStatus"];
+                    /** @description Only the trials of this sweep. */
                     sweepId?: string;
                     /** @description Only runs of this optimizer (`spec.optimizer.name`). */
                     optimizer?: string;
@@ -1742,7 +1743,9 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
+                    /** @description Trials per page. */
                     limit?: number;
+                    /** @description `nextCursor` of the previous page. */
                     cursor?: string;
                     /** @description `csv` for text/csv (also chosen by `Accept: text/csv`). */
                     format?: "json" | "csv";
@@ -3200,6 +3203,7 @@ export interface components {
                 /** @description Id of a stored objective (POST /v1/objectives). */
                 id: string;
             };
+            /** @description How to minimise: `name` (see /v1/optimizers), `flavor` and hyperparameters. */
             optimizer: {
                 /** @enum {string} */
                 name: "sgd";
@@ -3693,6 +3697,7 @@ export interface components {
             };
         };
         SweepSpecInput: {
+            /** @description A name to recognise the sweep by. */
             name?: string;
             /** @description A run spec (see RunSpec): what every trial starts from. */
             base: {
@@ -4879,6 +4884,7 @@ export interface components {
                 /** @description Id of a stored objective (POST /v1/objectives). */
                 id: string;
             };
+            /** @description How to minimise: `name` (see /v1/optimizers), `flavor` and hyperparameters. */
             optimizer: {
                 /** @enum {string} */
                 name: "sgd";
@@ -5366,6 +5372,7 @@ export interface components {
             };
         };
         SweepSpec: {
+            /** @description A name to recognise the sweep by. */
             name?: string;
             /** @description A run spec (see RunSpec): what every trial starts from. */
             base: {
@@ -5708,6 +5715,7 @@ export interface components {
             finishedAt: string | null;
             /** @description The spec as accepted, with every default and the sampler seed filled in. */
             spec: {
+                /** @description A name to recognise the sweep by. */
                 name?: string;
                 /** @description A run spec (see RunSpec): what every trial starts from. */
                 base: {
@@ -6054,9 +6062,11 @@ export interface components {
             /** @description A parallel run's replicas: steps, exchanges, staleness, distance to the center, throughput. */
             parallel?: components["schemas"]["ParallelReport"];
         };
+        /** @description One bad field of a request, with what is wrong. */
         FieldIssue: {
             /** @description The bad field, written as in JavaScript: `optimizer.learningRate`, `objective.initial[1]`; '' is the whole document. */
             path: string;
+            /** @description What is wrong with it, in a sentence. */
             message: string;
             /** @description A stable machine-readable reason, e.g. `too_small`, `unrecognized_keys`. */
             code: string;
@@ -6065,8 +6075,11 @@ export interface components {
         Problem: {
             /** @description A URI naming the kind of problem; `urn:descent:problem:<code>`. */
             type: string;
+            /** @description The kind of problem, in a few words. */
             title: string;
+            /** @description The HTTP status, repeated. */
             status: number;
+            /** @description This occurrence, in a sentence: what to fix, or what failed. */
             detail?: string;
             /** @description The request path. */
             instance?: string;
@@ -6442,18 +6455,27 @@ export interface components {
             earlyStopping: components["schemas"]["EarlyStoppingState"] | null;
             result: components["schemas"]["RunResult"] | null;
         };
+        /** @description A page of runs. */
         RunList: {
+            /** @description Runs, newest first. */
             runs: components["schemas"]["Run"][];
             /** @description Pass as `cursor` for the next page; null on the last page. */
             nextCursor: string | null;
         };
+        /** @description A two-parameter run's objective on a grid, with the run's start and end. */
         Landscape: {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @description The run id.
+             */
             runId: string;
             /** @description The two parameter names: x, then y. */
             variables: (string)[];
+            /** @description Grid points along each axis. */
             resolution: number;
+            /** @description `low, high` of the first parameter. */
             xRange: (number)[];
+            /** @description `low, high` of the second parameter. */
             yRange: (number)[];
             /** @description Grid abscissae, low to high. */
             x: number[];
@@ -6461,8 +6483,11 @@ export interface components {
             y: number[];
             /** @description `values[j][i]` = f(x[i], y[j]); null where not finite. */
             values: (number | null)[][];
+            /** @description The range of the finite values on the grid. */
             valueRange: {
+                /** @description The smallest finite value. */
                 min: number | null;
+                /** @description The largest finite value. */
                 max: number | null;
             };
             /** @description The starting point. */
@@ -6471,12 +6496,15 @@ export interface components {
             final: (number)[] | null;
             /** @description The known minimum, where the objective documents one. */
             minimum: {
+                /** @description f at the minimum. */
                 value: number;
+                /** @description Where it is, when a single point. */
                 params: (number)[] | null;
             } | null;
         };
         /** @description One recorded step: `step`, then the selected fields; non-finite values are null. */
         MetricRow: {
+            /** @description The step (update number, from 1). */
             step: number;
         } & {
             [key: string]: (number | (number | null)[]) | null;
@@ -6492,26 +6520,38 @@ export interface components {
         } & {
             [key: string]: (number | (number | null)[]) | null;
         };
+        /** @description A page of a run's recorded steps, or its downsampled buckets. */
         MetricsPage: {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @description The run id.
+             */
             runId: string;
+            /** @description The fields each point carries besides `step`. */
             fields: ("loss" | "valLoss" | "valAccuracy" | "gradNorm" | "learningRate" | "updateNorm" | "epoch" | "elapsedSeconds" | "params")[];
+            /** @description Whether the points are buckets (with `maxPoints`) rather than rows. */
             downsampled: boolean;
             /** @description Steps per bucket when downsampled, else null. */
             bucketSize: number | null;
+            /** @description Rows (or buckets) in step order. */
             points: (components["schemas"]["MetricRow"] | components["schemas"]["MetricBucket"])[];
             /** @description Pass as `cursor` for the next page; null on the last page. */
             nextCursor: string | null;
         };
         ParameterNames: {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @description The run id.
+             */
             runId: string;
             /** @description How many parameters the objective has. */
             dimension: number;
             /** @description The names in vector order; null past 100000 parameters. */
             names: string[] | null;
         };
+        /** @description A page of sweeps. */
         SweepList: {
+            /** @description Sweeps, newest first. */
             sweeps: components["schemas"]["Sweep"][];
             /** @description Pass as `cursor` for the next page; null on the last page. */
             nextCursor: string | null;

@@ -15,7 +15,7 @@ export const runSpecSchema = z
     objective: z
       .union([objectiveSpecSchema, objectiveReferenceSchema])
       .describe('What to minimise: an inline objective spec, or {"id": …} of a stored objective.'),
-    optimizer: optimizerConfigSchema,
+    optimizer: optimizerConfigSchema.describe('How to minimise: `name` (see /v1/optimizers), `flavor` and hyperparameters.'),
     training: trainingSettingsSchema.prefault({}),
     schedule: scheduleSpecSchema.optional(),
     gradientNoise: gradientNoiseSchema.optional(),

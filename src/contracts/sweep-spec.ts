@@ -33,7 +33,7 @@ export const defaultMaxTrials = 100;
 
 export const sweepSpecSchema = z
   .strictObject({
-    name: z.string().min(1).max(sweepLimits.nameLength).optional(),
+    name: z.string().min(1).max(sweepLimits.nameLength).optional().describe('A name to recognise the sweep by.'),
     base: z.looseObject({}).describe('A run spec (see RunSpec): what every trial starts from.'),
     parameters: searchSpaceSchema,
     metric: sweepMetricSchema.prefault({}),

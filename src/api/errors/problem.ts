@@ -8,17 +8,17 @@ export const problemContentType = 'application/problem+json';
 export const fieldIssueSchema = z
   .object({
     path: z.string().describe("The bad field, written as in JavaScript: `optimizer.learningRate`, `objective.initial[1]`; '' is the whole document."),
-    message: z.string(),
+    message: z.string().describe('What is wrong with it, in a sentence.'),
     code: z.string().describe('A stable machine-readable reason, e.g. `too_small`, `unrecognized_keys`.'),
   })
-  .meta({ id: 'FieldIssue' });
+  .meta({ id: 'FieldIssue', description: 'One bad field of a request, with what is wrong.' });
 
 export const problemSchema = z
   .object({
     type: z.string().describe('A URI naming the kind of problem; `urn:descent:problem:<code>`.'),
-    title: z.string(),
-    status: z.number().int(),
-    detail: z.string().optional(),
+    title: z.string().describe('The kind of problem, in a few words.'),
+    status: z.number().int().describe('The HTTP status, repeated.'),
+    detail: z.string().optional().describe('This occurrence, in a sentence: what to fix, or what failed.'),
     instance: z.string().optional().describe('The request path.'),
     code: z.string().describe('Stable error code, e.g. `validation_failed`, `unauthorized`, `not_found`, `rate_limited`.'),
     errors: z.array(fieldIssueSchema).optional().describe('For validation errors: one entry per invalid field.'),

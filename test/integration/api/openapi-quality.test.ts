@@ -59,6 +59,35 @@ describe('the OpenAPI document reads well', () => {
     expect([...declared.keys()].sort()).toEqual([...used].sort());
   });
 
+  it('describes every field and parameter (a one-value discriminator and a described schema by reference aside)', () => {
+    const { schemas } = document.components;
+    const described = (field: Record<string, unknown>): boolean => {
+      if (field.description) return true;
+      if (Array.isArray(field.enum) && field.enum.length === 1) return true;
+      const options = [field, ...((field.allOf ?? field.anyOf ?? []) as Record<string, unknown>[])];
+      const target = options.map((option) => option.$ref).find((ref): ref is string => typeof ref === 'string');
+      return target !== undefined && Boolean((schemas[target.split('/').pop()!] as { description?: string } | undefined)?.description);
+    };
+    const missing: string[] = [];
+    const walk = (node: unknown, at: string): void => {
+      if (Array.isArray(node)) return node.forEach((item, index) => walk(item, `${at}[${index}]`));
+      if (typeof node !== 'object' || node === null) return;
+      const schema = node as Record<string, unknown>;
+      for (const [name, field] of Object.entries((schema.properties ?? {}) as Record<string, Record<string, unknown>>)) {
+        if (!described(field)) missing.push(`${at}.${name}`);
+        walk(field, `${at}.${name}`);
+      }
+      for (const key of ['items', 'anyOf', 'oneOf', 'allOf', 'additionalProperties']) walk(schema[key], `${at}/${key}`);
+    };
+    for (const [name, schema] of Object.entries(schemas)) walk(schema, name);
+    for (const { name, operation } of operations()) {
+      for (const parameter of (operation as { parameters?: { name: string; description?: string; schema?: Record<string, unknown> }[] }).parameters ?? []) {
+        if (!parameter.description && !described(parameter.schema ?? {})) missing.push(`${name} ?${parameter.name}`);
+      }
+    }
+    expect(missing).toEqual([]);
+  });
+
   it('keeps one schema per shape, each reached from an operation', () => {
     const { schemas } = document.components;
     for (const name of Object.keys(schemas).filter((schema) => schema.endsWith('Input'))) {

@@ -14,10 +14,10 @@ import { pageQueryShape } from '../cursor-page.ts';
 
 const runListSchema = z
   .object({
-    runs: z.array(runViewSchema),
+    runs: z.array(runViewSchema).describe('Runs, newest first.'),
     nextCursor: z.string().nullable().describe('Pass as `cursor` for the next page; null on the last page.'),
   })
-  .meta({ id: 'RunList' });
+  .meta({ id: 'RunList', description: 'A page of runs.' });
 
 const notModifiedSchema = z.null().describe('Not modified since the ETag sent in If-None-Match.');
 
@@ -52,7 +52,7 @@ export async function runRoutes(app: FastifyInstance, { runService }: { runServi
       tags: ['runs'],
       querystring: z.strictObject({
         status: runStatusSchema.optional(),
-        sweepId: z.uuid().optional(),
+        sweepId: z.uuid().optional().describe('Only the trials of this sweep.'),
         optimizer: z.string().min(1).max(64).optional().describe('Only runs of this optimizer (`spec.optimizer.name`).'),
         objectiveType: z.enum(['expression', 'benchmark', 'model']).optional().describe('Only runs whose objective is of this kind.'),
         search: z.string().min(1).max(200).optional()

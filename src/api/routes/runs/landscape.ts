@@ -47,21 +47,23 @@ const pairSchema = z.tuple([z.number(), z.number()]);
 
 const landscapeSchema = z
   .object({
-    runId: z.uuid(),
+    runId: z.uuid().describe('The run id.'),
     variables: z.tuple([z.string(), z.string()]).describe('The two parameter names: x, then y.'),
-    resolution: z.number().int(),
-    xRange: pairSchema,
-    yRange: pairSchema,
+    resolution: z.number().int().describe('Grid points along each axis.'),
+    xRange: pairSchema.describe('`low, high` of the first parameter.'),
+    yRange: pairSchema.describe('`low, high` of the second parameter.'),
     x: z.array(z.number()).describe('Grid abscissae, low to high.'),
     y: z.array(z.number()).describe('Grid ordinates, low to high.'),
     values: z.array(z.array(z.number().nullable())).describe('`values[j][i]` = f(x[i], y[j]); null where not finite.'),
-    valueRange: z.object({ min: z.number().nullable(), max: z.number().nullable() }),
+    valueRange: z
+      .object({ min: z.number().nullable().describe('The smallest finite value.'), max: z.number().nullable().describe('The largest finite value.') })
+      .describe('The range of the finite values on the grid.'),
     start: pairSchema.describe('The starting point.'),
     final: pairSchema.nullable().describe('The final parameters, once the run has a result.'),
-    minimum: z.object({ value: z.number(), params: pairSchema.nullable() }).nullable()
+    minimum: z.object({ value: z.number().describe('f at the minimum.'), params: pairSchema.nullable().describe('Where it is, when a single point.') }).nullable()
       .describe('The known minimum, where the objective documents one.'),
   })
-  .meta({ id: 'Landscape' });
+  .meta({ id: 'Landscape', description: "A two-parameter run's objective on a grid, with the run's start and end." });
 
 export type Landscape = z.output<typeof landscapeSchema>;
 

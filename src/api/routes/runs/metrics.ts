@@ -62,7 +62,7 @@ const querySchema = z.strictObject({
 });
 
 const metricRowSchema = z
-  .looseObject({ step: z.number().int() })
+  .looseObject({ step: z.number().int().describe('The step (update number, from 1).') })
   .catchall(z.union([z.number(), z.null(), z.array(z.number().nullable())]))
   .meta({ id: 'MetricRow', description: 'One recorded step: `step`, then the selected fields; non-finite values are null.' });
 
@@ -81,14 +81,14 @@ const metricBucketSchema = z
 
 const metricsPageSchema = z
   .object({
-    runId: z.uuid(),
-    fields: z.array(z.enum(metricFields)),
-    downsampled: z.boolean(),
+    runId: z.uuid().describe('The run id.'),
+    fields: z.array(z.enum(metricFields)).describe('The fields each point carries besides `step`.'),
+    downsampled: z.boolean().describe('Whether the points are buckets (with `maxPoints`) rather than rows.'),
     bucketSize: z.number().int().nullable().describe('Steps per bucket when downsampled, else null.'),
-    points: z.array(z.union([metricRowSchema, metricBucketSchema])),
+    points: z.array(z.union([metricRowSchema, metricBucketSchema])).describe('Rows (or buckets) in step order.'),
     nextCursor: z.string().nullable().describe('Pass as `cursor` for the next page; null on the last page.'),
   })
-  .meta({ id: 'MetricsPage' });
+  .meta({ id: 'MetricsPage', description: "A page of a run's recorded steps, or its downsampled buckets." });
 
 export type MetricsPage = z.infer<typeof metricsPageSchema>;
 

@@ -16,7 +16,7 @@ export const maxNamedParameters = 100_000;
 
 const parameterNamesSchema = z
   .object({
-    runId: z.uuid(),
+    runId: z.uuid().describe('The run id.'),
     dimension: z.number().int().describe('How many parameters the objective has.'),
     names: z.array(z.string()).nullable().describe(`The names in vector order; null past ${maxNamedParameters} parameters.`),
   })

@@ -12,10 +12,10 @@ import { pageQueryShape } from '../cursor-page.ts';
 
 const sweepListSchema = z
   .object({
-    sweeps: z.array(sweepViewSchema),
+    sweeps: z.array(sweepViewSchema).describe('Sweeps, newest first.'),
     nextCursor: z.string().nullable().describe('Pass as `cursor` for the next page; null on the last page.'),
   })
-  .meta({ id: 'SweepList' });
+  .meta({ id: 'SweepList', description: 'A page of sweeps.' });
 
 const trialListSchema = z
   .object({
@@ -86,8 +86,8 @@ export async function sweepRoutes(app: FastifyInstance, { sweepService }: { swee
       tags: ['sweeps'],
       params: idParams,
       querystring: z.strictObject({
-        limit: z.coerce.number().int().min(1).max(10_000).default(100),
-        cursor: z.string().min(1).optional(),
+        limit: z.coerce.number().int().min(1).max(10_000).default(100).describe('Trials per page.'),
+        cursor: z.string().min(1).optional().describe('`nextCursor` of the previous page.'),
         format: z.enum(['json', 'csv']).optional().describe('`csv` for text/csv (also chosen by `Accept: text/csv`).'),
       }),
       response: { 200: trialListSchema.describe('JSON, or text/csv with `format=csv`.'), ...problemResponses(400, 401, 404, 429) },
