@@ -98,4 +98,18 @@ describe('descent --help', () => {
     expect(stdout).toContain('bin/descent.js');
     expect(stdout).toMatch(/npx descent .*only inside the checkout/);
   });
+
+  it('refuses a concurrent run on a parameter server, saying it needs the service', async () => {
+    const spec = {
+      objective: { type: 'model', model: 'logistic', data: { builtin: 'moons', rows: 40 } },
+      optimizer: { name: 'sgd' },
+      training: { maxSteps: 10 },
+      parallel: { algorithm: 'easgd', replicas: 2 },
+    };
+    const { code, stderr } = await runCli(['run', file('easgd.json', JSON.stringify(spec)), '--no-progress']);
+    expect(code).toBe(2);
+    expect(stderr).toContain('A concurrent easgd run needs the service');
+    expect(stderr).toContain('"execution": "simulated"');
+  });
 });
+

@@ -77,4 +77,36 @@ describe('concurrent replicas on a parameter server', () => {
       await pool.end();
     }
   }, 90_000);
+
+  it('stops early on the server\'s loss (stopWhen) and on a cancel: the replicas push what they have and the run ends with every pushed step', async () => {
+    const base = {
+      objective: moons,
+      optimizer: { name: 'momentum', learningRate: 0.05 },
+      training: { maxSteps: 1_000_000, batchSize: 8, seed: 3 },
+      record: { every: 200 },
+      parallel: { algorithm: 'downpour', replicas: 2, execution: 'concurrent', communicationPeriod: 4 },
+    };
+    const processes = [spawnWorkerProcess(api.services)];
+    try {
+      const target = (await postRun(api.app, api.authorization, { ...base, stopWhen: { lossBelow: 0.4 } })).json().id as string;
+      const reached = await finalView(target);
+      expect(reached.status).toBe('completed');
+      expect(reached.result).toMatchObject({ stopReason: 'loss_target' });
+      const reachedReport = (reached.result as { parallel: ParallelReport }).parallel;
+      expect(reached.result!.steps).toBeLessThan(1_000_000);
+      expect(reachedReport.perReplica.reduce((sum, replica) => sum + replica.steps, 0)).toBe(reached.result!.steps);
+
+      const cancelled = (await postRun(api.app, api.authorization, base)).json().id as string;
+      await new Promise((resolve) => setTimeout(resolve, 3000));
+      const response = await api.app.inject({ method: 'POST', url: `/v1/runs/${cancelled}/cancel`, headers: { authorization: api.authorization } });
+      expect(response.statusCode, response.body).toBe(202);
+      const view = await finalView(cancelled);
+      expect(view.status).toBe('cancelled');
+      const report = (view.result as { parallel: ParallelReport }).parallel;
+      expect(report.perReplica.reduce((sum, replica) => sum + replica.steps, 0)).toBe(view.result!.steps);
+      expect(await api.services.redis.keys(`{${api.services.config.queuePrefix}:ps:${cancelled}:*`)).toEqual([]);
+    } finally {
+      for (const child of processes) child.kill('SIGKILL');
+    }
+  }, 120_000);
 });
