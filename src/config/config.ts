@@ -50,6 +50,8 @@ export const configSchema = z.object({
   TENANT_MAX_ACTIVE_RUNS: integer(1_000, 1, 10_000_000),
   /** How often the runs in the database are reconciled with the jobs in the queue (src/worker/reconciler.ts). */
   RECONCILE_INTERVAL_MS: integer(60_000, 500, 86_400_000),
+  /** Port on which `descent worker` serves its Prometheus metrics at /metrics (on HOST); 0: not served. */
+  WORKER_METRICS_PORT: integer(0, 0, 65_535),
   /** After SIGTERM, how long a process may take to stop cleanly before it exits anyway. */
   SHUTDOWN_GRACE_MS: integer(30_000, 100, 3_600_000),
 });
@@ -72,6 +74,8 @@ export interface Config {
   /** 0: keep finished runs' steps forever. */
   readonly metricsRetentionDays: number;
   readonly reconcileIntervalMs: number;
+  /** 0: the worker serves no metrics of its own (`descent start` shows them at the API's /metrics). */
+  readonly workerMetricsPort: number;
   readonly tenantMaxActiveRuns: number;
   /** After SIGTERM (or an unhandled error), the process exits within this many milliseconds. */
   readonly shutdownGraceMs: number;
@@ -114,6 +118,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     readinessTimeoutMs: settings.READINESS_TIMEOUT_MS,
     metricsRetentionDays: settings.METRICS_RETENTION_DAYS,
     reconcileIntervalMs: settings.RECONCILE_INTERVAL_MS,
+    workerMetricsPort: settings.WORKER_METRICS_PORT,
     tenantMaxActiveRuns: settings.TENANT_MAX_ACTIVE_RUNS,
     shutdownGraceMs: settings.SHUTDOWN_GRACE_MS,
   };

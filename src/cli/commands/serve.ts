@@ -3,11 +3,12 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../api/app.ts';
 import type { Config } from '../../config/config.ts';
 import type { Command } from '../main.ts';
+import type { Registry } from 'prom-client';
 import { runUntilSignal, type Services } from '../services.ts';
 
 /** Builds the API over `services` and listens on the configured host and port. */
-export async function listen(config: Config, services: Services): Promise<FastifyInstance> {
-  const app = await buildApp({ config, ...services });
+export async function listen(config: Config, services: Services, metricsRegistry?: Registry): Promise<FastifyInstance> {
+  const app = await buildApp({ config, ...services }, metricsRegistry ? { metricsRegistry } : {});
   await app.listen({ host: config.host, port: config.port });
   return app;
 }
@@ -24,5 +25,5 @@ Run 'descent migrate' first (or use 'descent start').
 Environment:
   HOST, PORT (default 0.0.0.0:3000), DATABASE_URL, REDIS_URL, BODY_LIMIT_BYTES,
   RATE_LIMIT_MAX, RATE_LIMIT_WINDOW_SECONDS, QUEUE_PREFIX, LOG_LEVEL (see README)`,
-  execute: () => runUntilSignal('serve', 'client', listen, (app) => app.close()),
+  execute: () => runUntilSignal('serve', 'client', (config, services) => listen(config, services), (app) => app.close()),
 };

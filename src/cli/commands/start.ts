@@ -2,6 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import { loadConfig } from '../../config/config.ts';
 import { createLogger } from '../../config/logger.ts';
+import { createMetricsRegistry } from '../../observability/metrics-registry.ts';
 import type { RunningWorker } from '../../worker/worker.ts';
 import type { Command } from '../main.ts';
 import { processOutput } from '../output.ts';
@@ -34,8 +35,10 @@ Environment: as for 'descent serve' and 'descent worker' (see README).`,
     let worker: RunningWorker;
     try {
       await assertReachable(config, apiServices);
-      worker = await startRunWorker(config, workerServices);
-      app = await listen(config, apiServices).catch(async (error: unknown) => {
+      // One registry: the API's /metrics shows the worker's metrics too.
+      const registry = createMetricsRegistry();
+      worker = await startRunWorker(config, workerServices, registry);
+      app = await listen(config, apiServices, registry).catch(async (error: unknown) => {
         await worker.close();
         throw error;
       });

@@ -16,6 +16,10 @@ import { startSweepWorker } from '../../worker/sweep-worker.ts';
 import { createReplicaProcessor } from '../../concurrent-runs/replica-processor.ts';
 import { startReplicaWorker } from '../../worker/replica-worker.ts';
 import type { Command } from '../main.ts';
+import type { Registry } from 'prom-client';
+import { createMetricsRegistry } from '../../observability/metrics-registry.ts';
+import { serveMetrics } from '../../worker/metrics-server.ts';
+import { createWorkerMetrics } from '../../worker/worker-metrics.ts';
 import { runUntilSignal, type Services } from '../services.ts';
 
 /**
@@ -24,9 +28,10 @@ import { runUntilSignal, type Services } from '../services.ts';
  * events (a pipeline on BullMQ's connection copies every script BullMQ defined on it), both
  * closed with it.
  */
-export async function startRunWorker(config: Config, services: Services): Promise<RunningWorker> {
+export async function startRunWorker(config: Config, services: Services, registry: Registry = createMetricsRegistry()): Promise<RunningWorker> {
   const pool = createPool(config.databaseUrl, config.workerConcurrency + 1, config.queuePrefix);
   const events = createRedis(config.redisUrl, 'worker');
+  const metrics = createWorkerMetrics(registry, { pool, redis: events });
   const sweepsQueue = createSweepsQueue(services.redis, config.queuePrefix);
   const logger = createLogger(config.logLevel);
   const stoppingSweeps = new AbortController();
@@ -55,7 +60,7 @@ export async function startRunWorker(config: Config, services: Services): Promis
     config,
     connection: services.redis,
     processors: {
-      run: createRunProcessor({ database: services.database, pool, redis: events, queuePrefix: config.queuePrefix, sweepsQueue }),
+      run: createRunProcessor({ database: services.database, pool, redis: events, queuePrefix: config.queuePrefix, sweepsQueue, metrics }),
     },
     logger,
   }).catch(async (error: unknown) => {
@@ -86,6 +91,18 @@ export async function startRunWorker(config: Config, services: Services): Promis
   };
 }
 
+/** `descent worker`: the worker, and its metrics at WORKER_METRICS_PORT when set. */
+async function startWorkerProcess(config: Config, services: Services): Promise<RunningWorker> {
+  const registry = createMetricsRegistry();
+  const running = await startRunWorker(config, services, registry);
+  if (config.workerMetricsPort === 0) return running;
+  const server = await serveMetrics(registry, config.host, config.workerMetricsPort).catch(async (error: unknown) => {
+    await running.close();
+    throw error;
+  });
+  return { worker: running.worker, close: () => Promise.all([server.close(), running.close()]).then(() => undefined) };
+}
+
 export const command: Command = {
   summary: 'run one worker process',
   help: `Usage: descent worker
@@ -103,6 +120,7 @@ Environment:
   WORKER_MAX_STALLED_COUNT (default 3): how fast a dead worker's runs move on (see README),
   METRICS_RETENTION_DAYS (default 0, keep forever): days a finished run keeps its raw steps,
   RECONCILE_INTERVAL_MS (default 60000): how often runs are reconciled with the queue,
+  WORKER_METRICS_PORT (default 0, none): serve GET /metrics (Prometheus) on HOST:port,
   SHUTDOWN_GRACE_MS (default 30000)`,
-  execute: () => runUntilSignal('worker', 'worker', startRunWorker, (running) => running.close()),
+  execute: () => runUntilSignal('worker', 'worker', startWorkerProcess, (running) => running.close()),
 };

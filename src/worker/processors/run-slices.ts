@@ -16,6 +16,7 @@ import { ProgressPublisher } from '../progress-publisher.ts';
 import { WorkerStoppingError } from '../outages.ts';
 import type { PruningDecision } from '../../core/sweep/index.ts';
 import type { TrialPruning } from '../sweeps/trial-pruning.ts';
+import type { WorkerMetrics } from '../worker-metrics.ts';
 
 export interface SliceSettings {
   /** Wall-clock length of a slice, at least (it grows when writes are slow, see below). */
@@ -35,6 +36,8 @@ export interface SliceDependencies {
   /** Milliseconds from any origin. */
   readonly clock: () => number;
   readonly settings: SliceSettings;
+  /** Told of every stored slice and of the run's end (the worker's Prometheus metrics). */
+  readonly metrics?: WorkerMetrics;
 }
 
 export interface SlicedRun {
@@ -108,6 +111,8 @@ export async function driveRun(dependencies: SliceDependencies, run: SlicedRun):
       ...(checkpoint ? { checkpoint: { step: checkpoint.step, state: checkpoint } } : {}),
       ...(ending ? { finish: ending } : {}),
     });
+    dependencies.metrics?.slice((clock() - sliceStart) / 1000, step - fromStep, metrics.step.length);
+    if (ending) dependencies.metrics?.finished(ending.status);
     fromStep = step;
     starting = undefined;
     cancelled = await publisher.slice(metrics, progress, ending);

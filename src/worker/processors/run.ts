@@ -33,6 +33,7 @@ import { publishSweepEvent } from '../../queue/sweep-events.ts';
 import { wakeSweep, type SweepsQueue } from '../../queue/sweeps-queue.ts';
 import { createTrialPruning } from '../sweeps/trial-pruning.ts';
 import { resultWithoutParams } from '../../contracts/run-result.ts';
+import type { WorkerMetrics } from '../worker-metrics.ts';
 import { errorMessage } from '../../core/error-message.ts';
 
 /** Runs the job's run; `stopping`, once aborted, ends the attempt at the next slice boundary with a WorkerStoppingError. */
@@ -48,6 +49,8 @@ export interface RunProcessorDependencies {
   readonly slices?: SliceSettings;
   /** Wakes a trial's sweep coordinator when the trial ends (absent: sweeps are not served here). */
   readonly sweepsQueue?: SweepsQueue;
+  /** The worker's Prometheus metrics: slices and runs finished. */
+  readonly metrics?: WorkerMetrics;
 }
 
 /** A reason the run can never succeed; the run fails at once, without retries. */
@@ -71,6 +74,7 @@ export function createRunProcessor(dependencies: RunProcessorDependencies): RunP
     announcer: createRunAnnouncer(redis, queuePrefix),
     clock: () => performance.now(),
     settings: dependencies.slices ?? defaultSliceSettings,
+    ...(dependencies.metrics ? { metrics: dependencies.metrics } : {}),
   };
 
   async function resolveObjective(run: RunAttempt, spec: RunSpec): Promise<{ objectiveSpec: ResolvedObjectiveSpec; objective: Objective }> {
@@ -129,6 +133,7 @@ export function createRunProcessor(dependencies: RunProcessorDependencies): RunP
     const steps = run.checkpoint?.step ?? 0;
     const result = resultWithoutParams('error', message, steps);
     if (!(await attempts.fail(run.id, result, startedAt))) return false;
+    dependencies.metrics?.finished('failed');
     await publishRunEvent(redis, { type: 'status', runId: run.id, status: 'failed', result }).catch(() => undefined);
     return true;
   }

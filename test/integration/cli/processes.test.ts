@@ -83,8 +83,9 @@ describe('service processes', () => {
     await expect(fetch(`http://127.0.0.1:${port}/healthz`)).rejects.toThrow();
   });
 
-  it('worker runs a submitted run and exits 0 on SIGTERM', async () => {
-    const child = startDescent(['worker'], env);
+  it('worker runs a submitted run, serves its metrics at WORKER_METRICS_PORT, and exits 0 on SIGTERM', async () => {
+    const metricsPort = await freePort();
+    const child = startDescent(['worker'], { ...env, WORKER_METRICS_PORT: String(metricsPort) });
     children.push(child);
     const { authorization } = await createTenantKey(services.database);
     const submitted = await app.inject({ method: 'POST', url: '/v1/runs', headers: { authorization }, payload: minimalSpec });
@@ -93,6 +94,20 @@ describe('service processes', () => {
       const view = (await app.inject({ method: 'GET', url: `/v1/runs/${runId}`, headers: { authorization } })).json();
       return view.status === 'completed';
     }, 'the worker to run the run');
+
+    const response = await fetch(`http://127.0.0.1:${metricsPort}/metrics`);
+    expect(response.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
+    const text = await response.text();
+    const value = (series: string) => Number(text.match(new RegExp(`^${series.replace(/[{}]/g, '\\$&')} (\\S+)$`, 'm'))?.[1]);
+    expect(value('descent_worker_runs_finished_total{status="completed"}')).toBe(1);
+    expect(value('descent_worker_steps_total')).toBe(minimalSpec.training.maxSteps);
+    const rows = (await app.inject({ method: 'GET', url: `/v1/runs/${runId}/metrics?format=jsonl&fields=loss`, headers: { authorization } })).body.trim().split('\n');
+    expect(value('descent_worker_metric_rows_written_total')).toBe(rows.length);
+    expect(value('descent_worker_slice_duration_seconds_count')).toBeGreaterThanOrEqual(1);
+    for (const series of ['descent_worker_steps_per_second', 'descent_worker_database_round_trip_seconds', 'descent_worker_redis_round_trip_seconds', 'process_resident_memory_bytes', 'nodejs_eventloop_lag_p99_seconds']) {
+      expect(value(series), series).toBeGreaterThanOrEqual(0);
+    }
+    expect((await fetch(`http://127.0.0.1:${metricsPort}/other`)).status).toBe(404);
     child.process.kill('SIGTERM');
     expect(await child.exit).toBe(0);
   });
