@@ -4,6 +4,11 @@
  * sweep-events.ts); each API process keeps ONE subscriber connection for all of them and fans the
  * messages out to the server-sent-event streams watching that channel, subscribing to a channel
  * only while someone listens.
+ *
+ * When Redis cannot be reached, a subscription fails within `subscribeTimeoutMs` instead of
+ * waiting for it, and when the subscriber connection is lost, every listener is handed
+ * `connectionLost`: messages published meanwhile are lost, so whoever relays them ends its
+ * streams with a reconnect hint rather than leaving them silent.
  */
 import { createRedis, closeRedis, type Redis } from './connection.ts';
 
@@ -15,19 +20,35 @@ export interface EventMessage {
 
 export type EventListener = (message: EventMessage) => void;
 
+/** Handed to every listener when the subscriber connection is lost (compare by identity). */
+export const connectionLost: EventMessage = Object.freeze({ type: 'connection_lost' });
+
+export class EventsUnavailableError extends Error {
+  override readonly name = 'EventsUnavailableError';
+}
+
 export interface EventHub {
   /** Starts delivering the channel's messages; resolves once the subscription is active. */
   subscribe(channel: string, listener: EventListener): Promise<() => void>;
   close(): Promise<void>;
 }
 
-export function createEventHub(redisUrl: string): EventHub {
+export function createEventHub(redisUrl: string, { subscribeTimeoutMs = 2_000 } = {}): EventHub {
   let subscriber: Redis | null = null;
   const listeners = new Map<string, Set<EventListener>>();
 
   function connection(): Redis {
     if (subscriber) return subscriber;
     subscriber = createRedis(redisUrl, 'worker');
+    let ready = false;
+    subscriber.on('ready', () => {
+      ready = true;
+    });
+    subscriber.on('close', () => {
+      if (!ready) return;
+      ready = false;
+      for (const set of [...listeners.values()]) for (const listener of [...set]) listener(connectionLost);
+    });
     subscriber.on('message', (channel: string, text: string) => {
       const set = listeners.get(channel);
       if (!set) return;
@@ -49,7 +70,23 @@ export function createEventHub(redisUrl: string): EventHub {
       if (!set) {
         set = new Set();
         listeners.set(channel, set);
-        await connection().subscribe(channel);
+        const redis = connection();
+        let timer: NodeJS.Timeout | undefined;
+        const timeout = new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new EventsUnavailableError(`Redis did not confirm the subscription within ${subscribeTimeoutMs} ms`)), subscribeTimeoutMs);
+        });
+        try {
+          await Promise.race([redis.subscribe(channel), timeout]);
+        } catch (error) {
+          // The subscription may still go through once Redis is back: undo it then.
+          if (listeners.get(channel) === set && set.size === 0) {
+            listeners.delete(channel);
+            void redis.unsubscribe(channel).catch(() => undefined);
+          }
+          throw error;
+        } finally {
+          clearTimeout(timer);
+        }
       }
       set.add(listener);
       return () => {

@@ -31,6 +31,8 @@ export interface EventStream {
   send(event: string, data: unknown, id?: number, key?: object): void;
   /** Ends the stream. */
   close(): void;
+  /** Ends the stream with a `reconnect` hint naming `reason`. */
+  drop(reason: string): void;
   readonly closed: boolean;
   /** Called once when the stream closes, whoever closes it. */
   onClose(listener: () => void): void;
@@ -44,7 +46,6 @@ export function encodeEvent(event: string, data: unknown, id?: number): Buffer {
 
 interface StreamImplementation extends EventStream {
   write(frame: Buffer): void;
-  drop(reason: string): void;
 }
 
 export function createEventStreams({ heartbeatMs = 15_000, maxBufferedBytes = 4 * 1024 * 1024, retryMs = 2_000 }: EventStreamsOptions = {}) {

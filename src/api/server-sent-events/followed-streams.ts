@@ -11,7 +11,7 @@
  *    interval whatever the number of its viewers.
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import type { EventListener, EventMessage } from '../../queue/event-hub.ts';
+import { connectionLost, type EventListener, type EventMessage } from '../../queue/event-hub.ts';
 import { createEventStreams, type EventStream, type EventStreamsOptions } from './event-streams.ts';
 
 /** One message to send: its event name, data and optional `id:`. */
@@ -105,11 +105,18 @@ export function createFollowedStreams(app: FastifyInstance, { recheckMs = 5_000,
     };
 
     // Subscribe before reading the stored state: nothing published in between is lost.
-    const unsubscribe = await followed.subscribe((message) => {
-      const { type, ...data } = message;
-      stream.send(type, data, followed.messageId(message), message);
-      if (followed.endsWith(message)) finish();
-    });
+    // Without Redis there are no live events to follow: the client is told to come back.
+    let unsubscribe: () => void;
+    try {
+      unsubscribe = await followed.subscribe((message) => {
+        if (message === connectionLost) return stream.drop('live events interrupted');
+        const { type, ...data } = message;
+        stream.send(type, data, followed.messageId(message), message);
+        if (followed.endsWith(message)) finish();
+      });
+    } catch {
+      return stream.drop('live events unavailable');
+    }
     stream.onClose(unsubscribe);
     if (stream.closed) return;
 
