@@ -33,6 +33,9 @@ export interface DistributedRunOptions {
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** A server no coordinator has renewed for this long (its run failed or was deleted) expires; its checkpoint still holds it. */
+const serverLifetimeSeconds = 24 * 3600;
+
 /** How often the coordinator reads the server's accounting. */
 const pollMilliseconds = 10;
 
@@ -165,6 +168,7 @@ export class DistributedRun extends CoordinatedRun implements RunLoop {
     // The slice's checkpoint holds the server as of now, at its step count.
     await this.read();
     this.completed = this.stepsOf(this.state.meta[0]);
+    await this.server.expire(serverLifetimeSeconds);
   }
 
   private stepsOf(meta: Record<string, string>): number {

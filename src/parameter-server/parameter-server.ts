@@ -240,6 +240,13 @@ export class ParameterServer {
     return { seq, steps, grant, done: done === 1, version, total };
   }
 
+  /** Every key expires `seconds` from now unless renewed (a server whose run is gone does not stay). */
+  async expire(seconds: number): Promise<void> {
+    const pipeline = this.redis.pipeline();
+    for (const key of this.allKeys()) pipeline.expire(key, seconds);
+    await pipeline.exec();
+  }
+
   async remove(): Promise<void> {
     await Promise.all(this.tags.map((_, k) => this.redis.del(...this.keys(k, vectorNames[this.options.algorithm]))));
   }

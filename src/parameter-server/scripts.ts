@@ -11,7 +11,8 @@
  * `grant:i` (steps it was given at its last exchange and has not pushed yet), `last:i` (the
  * version it last read, for staleness), `done:i` (given no more steps), `stopped`, and the
  * staleness histogram `st:<s>`. A missing vector means Redis lost the server: every script
- * answers LOST and the run restores it from its checkpoint in PostgreSQL.
+ * answers LOST and the run restores it from its checkpoint in PostgreSQL. Writes keep the keys'
+ * time to live: the run's coordinator renews it, so a server whose run is gone expires.
  */
 
 const codec = `
@@ -93,7 +94,7 @@ if not w then return redis.error_reply('LOST parameter server state') end
 if seq <= number(meta, 'seq:' .. r) then return again(w, meta, r, main) end
 if #ARGV[7] > 0 then
   w = combine(w, ARGV[7])
-  redis.call('SET', KEYS[1], w)
+  redis.call('SET', KEYS[1], w, 'KEEPTTL')
   if main then account(meta, r, tonumber(ARGV[4]), tonumber(ARGV[3])) end
   redis.call('HINCRBY', meta, 'version', 1)
 end
@@ -108,7 +109,7 @@ export const elasticExchange = `${codec}
 local w, meta, r, seq, main = redis.call('GET', KEYS[1]), KEYS[2], ARGV[1], tonumber(ARGV[2]), ARGV[5] == '1'
 if not w then return redis.error_reply('LOST parameter server state') end
 if seq <= number(meta, 'seq:' .. r) then return again(w, meta, r, main) end
-redis.call('SET', KEYS[1], combine(w, ARGV[7], tonumber(ARGV[4])))
+redis.call('SET', KEYS[1], combine(w, ARGV[7], tonumber(ARGV[4])), 'KEEPTTL')
 local grant = 0
 if main then
   account(meta, r, number(meta, 'last:' .. r), tonumber(ARGV[3]))
@@ -159,10 +160,10 @@ for j = 1, #w do
   w[j] = w[j] - (alpha * gj) / root + (rateBefore - alpha / root) * backlog
   gs[j] = gs[j] + gj
 end
-redis.call('SET', KEYS[1], encode(w))
-redis.call('SET', KEYS[2], encode(gs))
-redis.call('SET', KEYS[3], encode(zs))
-redis.call('SET', KEYS[4], encode(zm))
+redis.call('SET', KEYS[1], encode(w), 'KEEPTTL')
+redis.call('SET', KEYS[2], encode(gs), 'KEEPTTL')
+redis.call('SET', KEYS[3], encode(zs), 'KEEPTTL')
+redis.call('SET', KEYS[4], encode(zm), 'KEEPTTL')
 if main then
   account(meta, r, tonumber(ARGV[3]), 1)
   redis.call('HSET', meta, 'grant:' .. r, 0)

@@ -141,4 +141,16 @@ describe('the parameter server under concurrency and loss', () => {
     expect(await server.initialize(ParameterServer.freshState('easgd', [0, 0, 0], 2, 5), false)).toBe(0);
     expect(await server.snapshot()).toEqual(saved);
   });
+
+  it('keys given a time to live keep it through exchanges', async () => {
+    const server = await open('adaptive-revision', Float64Array.of(1, 2), 1);
+    await server.expire(3600);
+    await server.read(0, new Float64Array(2), new Float64Array(2));
+    await server.apply(0, 1, 0, 0.1, 1e-7, Float64Array.of(0.5, -0.5), new Float64Array(2));
+    for (const key of server.allKeys()) {
+      const ttl = await redis.ttl(key);
+      expect(ttl).toBeGreaterThan(3500);
+      expect(ttl).toBeLessThanOrEqual(3600);
+    }
+  });
 });
