@@ -166,6 +166,86 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "runs": [
+                         *         {
+                         *           "id": "3f0c9a4e-5b7d-4c1e-9a2b-8d6e4f1a2c3b",
+                         *           "status": "completed",
+                         *           "createdAt": "2026-03-14T09:26:53.000Z",
+                         *           "updatedAt": "2026-03-14T09:26:53.410Z",
+                         *           "startedAt": "2026-03-14T09:26:53.120Z",
+                         *           "finishedAt": "2026-03-14T09:26:53.410Z",
+                         *           "sweepId": null,
+                         *           "trialNumber": null,
+                         *           "parameters": null,
+                         *           "attempts": 1,
+                         *           "spec": {
+                         *             "objective": {
+                         *               "type": "expression",
+                         *               "expression": "(1 - x)^2 + 100*(y - x^2)^2",
+                         *               "variables": [
+                         *                 "x",
+                         *                 "y"
+                         *               ],
+                         *               "initial": [
+                         *                 -1.5,
+                         *                 2
+                         *               ]
+                         *             },
+                         *             "optimizer": {
+                         *               "name": "adam",
+                         *               "flavor": "paper",
+                         *               "weightDecay": 0,
+                         *               "learningRate": 0.01
+                         *             },
+                         *             "training": {
+                         *               "maxSteps": 500,
+                         *               "shuffle": true,
+                         *               "seed": 0
+                         *             },
+                         *             "record": {}
+                         *           },
+                         *           "progress": {
+                         *             "step": 500,
+                         *             "totalSteps": 500,
+                         *             "epoch": null,
+                         *             "fraction": 1,
+                         *             "stepsPerSecond": 41000,
+                         *             "etaSeconds": 0
+                         *           },
+                         *           "earlyStopping": {
+                         *             "enabled": false,
+                         *             "monitor": null,
+                         *             "best": null,
+                         *             "bestStep": null,
+                         *             "patience": null,
+                         *             "stepsSinceBest": null,
+                         *             "stopped": false
+                         *           },
+                         *           "result": {
+                         *             "stopReason": "max_steps",
+                         *             "message": "Reached maxSteps: 500 updates.",
+                         *             "steps": 500,
+                         *             "params": [
+                         *               -1.05192,
+                         *               1.11245
+                         *             ],
+                         *             "finalLoss": 4.21388,
+                         *             "finalValLoss": null,
+                         *             "finalValAccuracy": null,
+                         *             "best": {
+                         *               "metric": "loss",
+                         *               "value": 4.21943,
+                         *               "step": 500
+                         *             },
+                         *             "restoredBest": false
+                         *           }
+                         *         }
+                         *       ],
+                         *       "nextCursor": null
+                         *     }
+                         */
                         "application/json": components["schemas"]["RunList"];
                     };
                 };
@@ -235,6 +315,49 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "id": "3f0c9a4e-5b7d-4c1e-9a2b-8d6e4f1a2c3b",
+                         *       "status": "queued",
+                         *       "createdAt": "2026-03-14T09:26:53.000Z",
+                         *       "updatedAt": "2026-03-14T09:26:53.000Z",
+                         *       "startedAt": null,
+                         *       "finishedAt": null,
+                         *       "sweepId": null,
+                         *       "trialNumber": null,
+                         *       "parameters": null,
+                         *       "attempts": 0,
+                         *       "spec": {
+                         *         "objective": {
+                         *           "type": "expression",
+                         *           "expression": "(1 - x)^2 + 100*(y - x^2)^2",
+                         *           "variables": [
+                         *             "x",
+                         *             "y"
+                         *           ],
+                         *           "initial": [
+                         *             -1.5,
+                         *             2
+                         *           ]
+                         *         },
+                         *         "optimizer": {
+                         *           "name": "adam",
+                         *           "flavor": "paper",
+                         *           "weightDecay": 0,
+                         *           "learningRate": 0.01
+                         *         },
+                         *         "training": {
+                         *           "maxSteps": 500,
+                         *           "shuffle": true,
+                         *           "seed": 0
+                         *         },
+                         *         "record": {}
+                         *       },
+                         *       "progress": null,
+                         *       "earlyStopping": null,
+                         *       "result": null
+                         *     }
+                         */
                         "application/json": components["schemas"]["Run"];
                     };
                 };
@@ -338,6 +461,81 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "id": "3f0c9a4e-5b7d-4c1e-9a2b-8d6e4f1a2c3b",
+                         *       "status": "completed",
+                         *       "createdAt": "2026-03-14T09:26:53.000Z",
+                         *       "updatedAt": "2026-03-14T09:26:53.410Z",
+                         *       "startedAt": "2026-03-14T09:26:53.120Z",
+                         *       "finishedAt": "2026-03-14T09:26:53.410Z",
+                         *       "sweepId": null,
+                         *       "trialNumber": null,
+                         *       "parameters": null,
+                         *       "attempts": 1,
+                         *       "spec": {
+                         *         "objective": {
+                         *           "type": "expression",
+                         *           "expression": "(1 - x)^2 + 100*(y - x^2)^2",
+                         *           "variables": [
+                         *             "x",
+                         *             "y"
+                         *           ],
+                         *           "initial": [
+                         *             -1.5,
+                         *             2
+                         *           ]
+                         *         },
+                         *         "optimizer": {
+                         *           "name": "adam",
+                         *           "flavor": "paper",
+                         *           "weightDecay": 0,
+                         *           "learningRate": 0.01
+                         *         },
+                         *         "training": {
+                         *           "maxSteps": 500,
+                         *           "shuffle": true,
+                         *           "seed": 0
+                         *         },
+                         *         "record": {}
+                         *       },
+                         *       "progress": {
+                         *         "step": 500,
+                         *         "totalSteps": 500,
+                         *         "epoch": null,
+                         *         "fraction": 1,
+                         *         "stepsPerSecond": 41000,
+                         *         "etaSeconds": 0
+                         *       },
+                         *       "earlyStopping": {
+                         *         "enabled": false,
+                         *         "monitor": null,
+                         *         "best": null,
+                         *         "bestStep": null,
+                         *         "patience": null,
+                         *         "stepsSinceBest": null,
+                         *         "stopped": false
+                         *       },
+                         *       "result": {
+                         *         "stopReason": "max_steps",
+                         *         "message": "Reached maxSteps: 500 updates.",
+                         *         "steps": 500,
+                         *         "params": [
+                         *           -1.05192,
+                         *           1.11245
+                         *         ],
+                         *         "finalLoss": 4.21388,
+                         *         "finalValLoss": null,
+                         *         "finalValAccuracy": null,
+                         *         "best": {
+                         *           "metric": "loss",
+                         *           "value": 4.21943,
+                         *           "step": 500
+                         *         },
+                         *         "restoredBest": false
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Run"];
                     };
                 };
@@ -480,6 +678,59 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "id": "3f0c9a4e-5b7d-4c1e-9a2b-8d6e4f1a2c3b",
+                         *       "status": "cancelled",
+                         *       "createdAt": "2026-03-14T09:26:53.000Z",
+                         *       "updatedAt": "2026-03-14T09:26:53.000Z",
+                         *       "startedAt": null,
+                         *       "finishedAt": "2026-03-14T09:26:53.120Z",
+                         *       "sweepId": null,
+                         *       "trialNumber": null,
+                         *       "parameters": null,
+                         *       "attempts": 0,
+                         *       "spec": {
+                         *         "objective": {
+                         *           "type": "expression",
+                         *           "expression": "(1 - x)^2 + 100*(y - x^2)^2",
+                         *           "variables": [
+                         *             "x",
+                         *             "y"
+                         *           ],
+                         *           "initial": [
+                         *             -1.5,
+                         *             2
+                         *           ]
+                         *         },
+                         *         "optimizer": {
+                         *           "name": "adam",
+                         *           "flavor": "paper",
+                         *           "weightDecay": 0,
+                         *           "learningRate": 0.01
+                         *         },
+                         *         "training": {
+                         *           "maxSteps": 500,
+                         *           "shuffle": true,
+                         *           "seed": 0
+                         *         },
+                         *         "record": {}
+                         *       },
+                         *       "progress": null,
+                         *       "earlyStopping": null,
+                         *       "result": {
+                         *         "stopReason": "cancelled",
+                         *         "message": "Cancelled before it started.",
+                         *         "steps": 0,
+                         *         "params": null,
+                         *         "finalLoss": null,
+                         *         "finalValLoss": null,
+                         *         "finalValAccuracy": null,
+                         *         "best": null,
+                         *         "restoredBest": false
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Run"];
                     };
                 };
@@ -489,6 +740,64 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "id": "3f0c9a4e-5b7d-4c1e-9a2b-8d6e4f1a2c3b",
+                         *       "status": "running",
+                         *       "createdAt": "2026-03-14T09:26:53.000Z",
+                         *       "updatedAt": "2026-03-14T09:26:53.120Z",
+                         *       "startedAt": "2026-03-14T09:26:53.120Z",
+                         *       "finishedAt": null,
+                         *       "sweepId": null,
+                         *       "trialNumber": null,
+                         *       "parameters": null,
+                         *       "attempts": 1,
+                         *       "spec": {
+                         *         "objective": {
+                         *           "type": "expression",
+                         *           "expression": "(1 - x)^2 + 100*(y - x^2)^2",
+                         *           "variables": [
+                         *             "x",
+                         *             "y"
+                         *           ],
+                         *           "initial": [
+                         *             -1.5,
+                         *             2
+                         *           ]
+                         *         },
+                         *         "optimizer": {
+                         *           "name": "adam",
+                         *           "flavor": "paper",
+                         *           "weightDecay": 0,
+                         *           "learningRate": 0.01
+                         *         },
+                         *         "training": {
+                         *           "maxSteps": 500,
+                         *           "shuffle": true,
+                         *           "seed": 0
+                         *         },
+                         *         "record": {}
+                         *       },
+                         *       "progress": {
+                         *         "step": 200,
+                         *         "totalSteps": 500,
+                         *         "epoch": null,
+                         *         "fraction": 0.4,
+                         *         "stepsPerSecond": 41000,
+                         *         "etaSeconds": 0.01
+                         *       },
+                         *       "earlyStopping": {
+                         *         "enabled": false,
+                         *         "monitor": null,
+                         *         "best": null,
+                         *         "bestStep": null,
+                         *         "patience": null,
+                         *         "stepsSinceBest": null,
+                         *         "stopped": false
+                         *       },
+                         *       "result": null
+                         *     }
+                         */
                         "application/json": components["schemas"]["Run"];
                     };
                 };
@@ -1194,6 +1503,42 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "runId": "3f0c9a4e-5b7d-4c1e-9a2b-8d6e4f1a2c3b",
+                         *       "fields": [
+                         *         "loss",
+                         *         "gradNorm"
+                         *       ],
+                         *       "downsampled": true,
+                         *       "bucketSize": 250,
+                         *       "points": [
+                         *         {
+                         *           "step": 1,
+                         *           "stepEnd": 250,
+                         *           "count": 250,
+                         *           "loss": 13.4,
+                         *           "lossMin": 4.31,
+                         *           "lossMax": 30.4,
+                         *           "gradNorm": 45.2,
+                         *           "gradNormMin": 2.1,
+                         *           "gradNormMax": 179.6
+                         *         },
+                         *         {
+                         *           "step": 251,
+                         *           "stepEnd": 500,
+                         *           "count": 250,
+                         *           "loss": 4.25,
+                         *           "lossMin": 4.21,
+                         *           "lossMax": 4.31,
+                         *           "gradNorm": 1.9,
+                         *           "gradNormMin": 1.2,
+                         *           "gradNormMax": 2.1
+                         *         }
+                         *       ],
+                         *       "nextCursor": null
+                         *     }
+                         */
                         "application/json": components["schemas"]["MetricsPage"];
                         "text/csv": string;
                     };
@@ -1376,6 +1721,16 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "runId": "3f0c9a4e-5b7d-4c1e-9a2b-8d6e4f1a2c3b",
+                         *       "dimension": 2,
+                         *       "names": [
+                         *         "x",
+                         *         "y"
+                         *       ]
+                         *     }
+                         */
                         "application/json": components["schemas"]["ParameterNames"];
                     };
                 };
@@ -1526,6 +1881,107 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "sweeps": [
+                         *         {
+                         *           "id": "7b1d2c3e-4f5a-4b6c-8d7e-9f0a1b2c3d4e",
+                         *           "name": "adam learning rate",
+                         *           "status": "completed",
+                         *           "createdAt": "2026-03-14T09:26:53.000Z",
+                         *           "startedAt": "2026-03-14T09:26:53.120Z",
+                         *           "finishedAt": "2026-03-14T09:27:05.000Z",
+                         *           "spec": {
+                         *             "name": "adam learning rate",
+                         *             "base": {
+                         *               "objective": {
+                         *                 "type": "expression",
+                         *                 "expression": "(1 - x)^2 + 100*(y - x^2)^2",
+                         *                 "variables": [
+                         *                   "x",
+                         *                   "y"
+                         *                 ],
+                         *                 "initial": [
+                         *                   -1.5,
+                         *                   2
+                         *                 ]
+                         *               },
+                         *               "optimizer": {
+                         *                 "name": "adam",
+                         *                 "learningRate": 0.01
+                         *               },
+                         *               "training": {
+                         *                 "maxSteps": 500
+                         *               }
+                         *             },
+                         *             "parameters": {
+                         *               "optimizer.learningRate": {
+                         *                 "type": "float",
+                         *                 "low": 0.001,
+                         *                 "high": 0.1,
+                         *                 "log": true
+                         *               }
+                         *             },
+                         *             "metric": {
+                         *               "name": "bestLoss"
+                         *             },
+                         *             "sampler": {
+                         *               "type": "tpe",
+                         *               "startupTrials": 10,
+                         *               "nEiCandidates": 24,
+                         *               "gamma": 0.1,
+                         *               "gammaMax": 25,
+                         *               "considerPrior": true,
+                         *               "priorWeight": 1,
+                         *               "considerMagicClip": true,
+                         *               "considerEndpoints": false,
+                         *               "multivariate": false,
+                         *               "constantLiar": false,
+                         *               "seed": 1234567
+                         *             },
+                         *             "pruner": {
+                         *               "type": "none"
+                         *             },
+                         *             "budget": {
+                         *               "maxTrials": 12
+                         *             },
+                         *             "parallelism": 4
+                         *           },
+                         *           "trials": {
+                         *             "queued": 0,
+                         *             "running": 0,
+                         *             "completed": 4,
+                         *             "early_stopped": 0,
+                         *             "diverged": 0,
+                         *             "failed": 0,
+                         *             "cancelled": 0,
+                         *             "pruned": 8,
+                         *             "total": 12
+                         *           },
+                         *           "best": {
+                         *             "runId": "3f0c9a4e-5b7d-4c1e-9a2b-8d6e4f1a2c3b",
+                         *             "trialNumber": 7,
+                         *             "value": 0.0000127,
+                         *             "parameters": {
+                         *               "optimizer.learningRate": 0.0412
+                         *             }
+                         *           },
+                         *           "progress": {
+                         *             "trials": 12,
+                         *             "maxTrials": 12,
+                         *             "fraction": 1,
+                         *             "elapsedSeconds": 11.9,
+                         *             "timeLimitSeconds": null
+                         *           },
+                         *           "result": {
+                         *             "reason": "budget_exhausted",
+                         *             "message": "All 12 trials of the budget finished."
+                         *           }
+                         *         }
+                         *       ],
+                         *       "nextCursor": null
+                         *     }
+                         */
                         "application/json": components["schemas"]["SweepList"];
                     };
                 };
@@ -1586,6 +2042,92 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "id": "7b1d2c3e-4f5a-4b6c-8d7e-9f0a1b2c3d4e",
+                         *       "name": "adam learning rate",
+                         *       "status": "queued",
+                         *       "createdAt": "2026-03-14T09:26:53.000Z",
+                         *       "startedAt": null,
+                         *       "finishedAt": null,
+                         *       "spec": {
+                         *         "name": "adam learning rate",
+                         *         "base": {
+                         *           "objective": {
+                         *             "type": "expression",
+                         *             "expression": "(1 - x)^2 + 100*(y - x^2)^2",
+                         *             "variables": [
+                         *               "x",
+                         *               "y"
+                         *             ],
+                         *             "initial": [
+                         *               -1.5,
+                         *               2
+                         *             ]
+                         *           },
+                         *           "optimizer": {
+                         *             "name": "adam",
+                         *             "learningRate": 0.01
+                         *           },
+                         *           "training": {
+                         *             "maxSteps": 500
+                         *           }
+                         *         },
+                         *         "parameters": {
+                         *           "optimizer.learningRate": {
+                         *             "type": "float",
+                         *             "low": 0.001,
+                         *             "high": 0.1,
+                         *             "log": true
+                         *           }
+                         *         },
+                         *         "metric": {
+                         *           "name": "bestLoss"
+                         *         },
+                         *         "sampler": {
+                         *           "type": "tpe",
+                         *           "startupTrials": 10,
+                         *           "nEiCandidates": 24,
+                         *           "gamma": 0.1,
+                         *           "gammaMax": 25,
+                         *           "considerPrior": true,
+                         *           "priorWeight": 1,
+                         *           "considerMagicClip": true,
+                         *           "considerEndpoints": false,
+                         *           "multivariate": false,
+                         *           "constantLiar": false,
+                         *           "seed": 1234567
+                         *         },
+                         *         "pruner": {
+                         *           "type": "none"
+                         *         },
+                         *         "budget": {
+                         *           "maxTrials": 12
+                         *         },
+                         *         "parallelism": 4
+                         *       },
+                         *       "trials": {
+                         *         "queued": 0,
+                         *         "running": 0,
+                         *         "completed": 0,
+                         *         "early_stopped": 0,
+                         *         "diverged": 0,
+                         *         "failed": 0,
+                         *         "cancelled": 0,
+                         *         "pruned": 0,
+                         *         "total": 0
+                         *       },
+                         *       "best": null,
+                         *       "progress": {
+                         *         "trials": 0,
+                         *         "maxTrials": 12,
+                         *         "fraction": 0,
+                         *         "elapsedSeconds": null,
+                         *         "timeLimitSeconds": null
+                         *       },
+                         *       "result": null
+                         *     }
+                         */
                         "application/json": components["schemas"]["Sweep"];
                     };
                 };
@@ -1689,6 +2231,102 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "id": "7b1d2c3e-4f5a-4b6c-8d7e-9f0a1b2c3d4e",
+                         *       "name": "adam learning rate",
+                         *       "status": "completed",
+                         *       "createdAt": "2026-03-14T09:26:53.000Z",
+                         *       "startedAt": "2026-03-14T09:26:53.120Z",
+                         *       "finishedAt": "2026-03-14T09:27:05.000Z",
+                         *       "spec": {
+                         *         "name": "adam learning rate",
+                         *         "base": {
+                         *           "objective": {
+                         *             "type": "expression",
+                         *             "expression": "(1 - x)^2 + 100*(y - x^2)^2",
+                         *             "variables": [
+                         *               "x",
+                         *               "y"
+                         *             ],
+                         *             "initial": [
+                         *               -1.5,
+                         *               2
+                         *             ]
+                         *           },
+                         *           "optimizer": {
+                         *             "name": "adam",
+                         *             "learningRate": 0.01
+                         *           },
+                         *           "training": {
+                         *             "maxSteps": 500
+                         *           }
+                         *         },
+                         *         "parameters": {
+                         *           "optimizer.learningRate": {
+                         *             "type": "float",
+                         *             "low": 0.001,
+                         *             "high": 0.1,
+                         *             "log": true
+                         *           }
+                         *         },
+                         *         "metric": {
+                         *           "name": "bestLoss"
+                         *         },
+                         *         "sampler": {
+                         *           "type": "tpe",
+                         *           "startupTrials": 10,
+                         *           "nEiCandidates": 24,
+                         *           "gamma": 0.1,
+                         *           "gammaMax": 25,
+                         *           "considerPrior": true,
+                         *           "priorWeight": 1,
+                         *           "considerMagicClip": true,
+                         *           "considerEndpoints": false,
+                         *           "multivariate": false,
+                         *           "constantLiar": false,
+                         *           "seed": 1234567
+                         *         },
+                         *         "pruner": {
+                         *           "type": "none"
+                         *         },
+                         *         "budget": {
+                         *           "maxTrials": 12
+                         *         },
+                         *         "parallelism": 4
+                         *       },
+                         *       "trials": {
+                         *         "queued": 0,
+                         *         "running": 0,
+                         *         "completed": 4,
+                         *         "early_stopped": 0,
+                         *         "diverged": 0,
+                         *         "failed": 0,
+                         *         "cancelled": 0,
+                         *         "pruned": 8,
+                         *         "total": 12
+                         *       },
+                         *       "best": {
+                         *         "runId": "3f0c9a4e-5b7d-4c1e-9a2b-8d6e4f1a2c3b",
+                         *         "trialNumber": 7,
+                         *         "value": 0.0000127,
+                         *         "parameters": {
+                         *           "optimizer.learningRate": 0.0412
+                         *         }
+                         *       },
+                         *       "progress": {
+                         *         "trials": 12,
+                         *         "maxTrials": 12,
+                         *         "fraction": 1,
+                         *         "elapsedSeconds": 11.9,
+                         *         "timeLimitSeconds": null
+                         *       },
+                         *       "result": {
+                         *         "reason": "budget_exhausted",
+                         *         "message": "All 12 trials of the budget finished."
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Sweep"];
                     };
                 };
@@ -1765,6 +2403,28 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "items": [
+                         *         {
+                         *           "runId": "3f0c9a4e-5b7d-4c1e-9a2b-8d6e4f1a2c3b",
+                         *           "trialNumber": 7,
+                         *           "status": "completed",
+                         *           "value": 0.0000127,
+                         *           "parameters": {
+                         *             "optimizer.learningRate": 0.0412
+                         *           },
+                         *           "steps": 500,
+                         *           "stopReason": "max_steps",
+                         *           "message": "Reached maxSteps: 500 updates.",
+                         *           "pruning": null,
+                         *           "createdAt": "2026-03-14T09:26:53.120Z",
+                         *           "finishedAt": "2026-03-14T09:26:53.410Z"
+                         *         }
+                         *       ],
+                         *       "nextCursor": null
+                         *     }
+                         */
                         "application/json": components["schemas"]["TrialList"];
                     };
                 };
@@ -1845,6 +2505,102 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "id": "7b1d2c3e-4f5a-4b6c-8d7e-9f0a1b2c3d4e",
+                         *       "name": "adam learning rate",
+                         *       "status": "cancelled",
+                         *       "createdAt": "2026-03-14T09:26:53.000Z",
+                         *       "startedAt": "2026-03-14T09:26:53.120Z",
+                         *       "finishedAt": "2026-03-14T09:27:05.000Z",
+                         *       "spec": {
+                         *         "name": "adam learning rate",
+                         *         "base": {
+                         *           "objective": {
+                         *             "type": "expression",
+                         *             "expression": "(1 - x)^2 + 100*(y - x^2)^2",
+                         *             "variables": [
+                         *               "x",
+                         *               "y"
+                         *             ],
+                         *             "initial": [
+                         *               -1.5,
+                         *               2
+                         *             ]
+                         *           },
+                         *           "optimizer": {
+                         *             "name": "adam",
+                         *             "learningRate": 0.01
+                         *           },
+                         *           "training": {
+                         *             "maxSteps": 500
+                         *           }
+                         *         },
+                         *         "parameters": {
+                         *           "optimizer.learningRate": {
+                         *             "type": "float",
+                         *             "low": 0.001,
+                         *             "high": 0.1,
+                         *             "log": true
+                         *           }
+                         *         },
+                         *         "metric": {
+                         *           "name": "bestLoss"
+                         *         },
+                         *         "sampler": {
+                         *           "type": "tpe",
+                         *           "startupTrials": 10,
+                         *           "nEiCandidates": 24,
+                         *           "gamma": 0.1,
+                         *           "gammaMax": 25,
+                         *           "considerPrior": true,
+                         *           "priorWeight": 1,
+                         *           "considerMagicClip": true,
+                         *           "considerEndpoints": false,
+                         *           "multivariate": false,
+                         *           "constantLiar": false,
+                         *           "seed": 1234567
+                         *         },
+                         *         "pruner": {
+                         *           "type": "none"
+                         *         },
+                         *         "budget": {
+                         *           "maxTrials": 12
+                         *         },
+                         *         "parallelism": 4
+                         *       },
+                         *       "trials": {
+                         *         "queued": 0,
+                         *         "running": 0,
+                         *         "completed": 4,
+                         *         "early_stopped": 0,
+                         *         "diverged": 0,
+                         *         "failed": 0,
+                         *         "cancelled": 0,
+                         *         "pruned": 8,
+                         *         "total": 12
+                         *       },
+                         *       "best": {
+                         *         "runId": "3f0c9a4e-5b7d-4c1e-9a2b-8d6e4f1a2c3b",
+                         *         "trialNumber": 7,
+                         *         "value": 0.0000127,
+                         *         "parameters": {
+                         *           "optimizer.learningRate": 0.0412
+                         *         }
+                         *       },
+                         *       "progress": {
+                         *         "trials": 12,
+                         *         "maxTrials": 12,
+                         *         "fraction": 1,
+                         *         "elapsedSeconds": 11.9,
+                         *         "timeLimitSeconds": null
+                         *       },
+                         *       "result": {
+                         *         "reason": "cancelled",
+                         *         "message": "Cancelled by a client; its running trials were cancelled."
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Sweep"];
                     };
                 };

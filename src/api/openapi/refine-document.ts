@@ -1,15 +1,17 @@
 /**
  * The finishing touches of the OpenAPI document, over what the routes' zod schemas give:
  *
- * - every response named: a sentence per success (RESPONSES below) instead of the generator's
+ * - every response named: a sentence per success (below) instead of the generator's
  *   "Default Response", and per error status, with an example problem of the code a client
- *   meets there (from the error catalogue);
+ *   meets there (from the error catalogue); the runs' and sweeps' answers with an example
+ *   (response-examples.ts);
  * - one schema per shape: the type provider emits `XInput` beside `X` for every schema; an
  *   `XInput` the same as its `X` is dropped for it, and schemas no operation reaches are removed.
  */
 import { isDeepStrictEqual } from 'node:util';
 import { errorCatalogue, type ErrorCode } from '../errors/error-catalogue.ts';
 import { problemType } from '../errors/problem.ts';
+import { responseExamples } from './response-examples.ts';
 
 interface Media { schema?: unknown; example?: unknown; examples?: Record<string, { summary: string; value: unknown }> }
 interface Response { description?: string; content?: Record<string, Media> }
@@ -111,7 +113,10 @@ function nameResponses(document: Document): void {
           if (code) problem.examples = { [code]: { summary: errorCatalogue[code].when.replaceAll('`', ''), value: problemExample(code, path) } };
           continue;
         }
-        response.description = successes[`${method.toUpperCase()} ${path} ${status}`] ?? response.description;
+        const key = `${method.toUpperCase()} ${path} ${status}`;
+        response.description = successes[key] ?? response.description;
+        const json = response.content?.['application/json'];
+        if (json && key in responseExamples) json.example = responseExamples[key];
       }
     }
   }

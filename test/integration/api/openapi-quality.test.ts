@@ -1,9 +1,13 @@
 /** What a reader of openapi.yaml (or of /docs) is owed: named responses, examples, tags, one schema per shape. */
 import { isDeepStrictEqual } from 'node:util';
+import { Ajv } from 'ajv';
+import addFormats from 'ajv-formats';
 import { parse } from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { errorCatalogue } from '../../../src/api/errors/error-catalogue.ts';
 import { renderOpenApi } from '../../../src/api/openapi/generate.ts';
+import { responseExamples } from '../../../src/api/openapi/response-examples.ts';
+import { asJsonSchemaDocument } from '../client/openapi-json-schema.ts';
 
 interface Media { schema?: unknown; examples?: Record<string, { summary?: string; value: { status: number; code: keyof typeof errorCatalogue } }> }
 interface Operation { tags?: string[]; responses: Record<string, { description?: string; content?: Record<string, Media> }> }
@@ -46,6 +50,22 @@ describe('the OpenAPI document reads well', () => {
       }
     }
     expect(examples).toBeGreaterThan(100);
+  });
+
+  it("shows the runs' and sweeps' answers with examples that the response schemas accept", () => {
+    const ajv = new Ajv({ strict: false, allErrors: true });
+    addFormats.default(ajv);
+    ajv.addSchema(asJsonSchemaDocument(document) as object, 'openapi');
+    for (const key of Object.keys(responseExamples)) {
+      const [method, path, status] = key.split(' ');
+      const media = document.paths[path]?.[method.toLowerCase()]?.responses[status]?.content?.['application/json'] as (Media & { example?: unknown }) | undefined;
+      expect(media, `${key} is a documented JSON answer`).toBeDefined();
+      expect(media!.example, key).toEqual(responseExamples[key]);
+      const pointer = ['paths', path, method.toLowerCase(), 'responses', status, 'content', 'application/json', 'schema']
+        .map((part) => part.replaceAll('~', '~0').replaceAll('/', '~1')).join('/');
+      const validate = ajv.getSchema(`openapi#/${pointer}`)!;
+      if (!validate(media!.example)) throw new Error(`${key}: the example breaks the schema: ${ajv.errorsText(validate.errors)}`);
+    }
   });
 
   it('tags each operation with its one resource, each tag declared and described', () => {

@@ -1,0 +1,86 @@
+/**
+ * Example answers of the run and sweep routes for the OpenAPI document, built from the
+ * contracts (specs parsed by their schemas, so every default is as the API fills it). A test
+ * validates each against its response schema, so they cannot drift from the API.
+ */
+import { runSpecSchema } from '../../contracts/run-spec.ts';
+import { settleSweepSpec, sweepSpecSchema } from '../../contracts/sweep-spec.ts';
+
+const runId = '3f0c9a4e-5b7d-4c1e-9a2b-8d6e4f1a2c3b';
+const sweepId = '7b1d2c3e-4f5a-4b6c-8d7e-9f0a1b2c3d4e';
+const submittedAt = '2026-03-14T09:26:53.000Z';
+const startedAt = '2026-03-14T09:26:53.120Z';
+const finishedAt = '2026-03-14T09:26:53.410Z';
+
+const rosenbrock = {
+  objective: { type: 'expression', expression: '(1 - x)^2 + 100*(y - x^2)^2', variables: ['x', 'y'], initial: [-1.5, 2] },
+  optimizer: { name: 'adam', learningRate: 0.01 },
+  training: { maxSteps: 500 },
+};
+
+const queuedRun = {
+  id: runId, status: 'queued', createdAt: submittedAt, updatedAt: submittedAt, startedAt: null, finishedAt: null,
+  sweepId: null, trialNumber: null, parameters: null, attempts: 0,
+  spec: runSpecSchema.parse(rosenbrock), progress: null, earlyStopping: null, result: null,
+};
+
+const runningRun = {
+  ...queuedRun, status: 'running', updatedAt: startedAt, startedAt, attempts: 1,
+  progress: { step: 200, totalSteps: 500, epoch: null, fraction: 0.4, stepsPerSecond: 41000, etaSeconds: 0.01 },
+  earlyStopping: { enabled: false, monitor: null, best: null, bestStep: null, patience: null, stepsSinceBest: null, stopped: false },
+};
+
+const completedRun = {
+  ...runningRun, status: 'completed', updatedAt: finishedAt, finishedAt,
+  progress: { ...runningRun.progress, step: 500, fraction: 1, etaSeconds: 0 },
+  result: {
+    stopReason: 'max_steps', message: 'Reached maxSteps: 500 updates.', steps: 500, params: [-1.05192, 1.11245],
+    finalLoss: 4.21388, finalValLoss: null, finalValAccuracy: null, best: { metric: 'loss', value: 4.21943, step: 500 }, restoredBest: false,
+  },
+};
+
+const sweepSpec = settleSweepSpec(sweepSpecSchema.parse({
+  name: 'adam learning rate',
+  base: rosenbrock,
+  parameters: { 'optimizer.learningRate': { type: 'float', low: 0.001, high: 0.1, log: true } },
+  sampler: { type: 'tpe' },
+  budget: { maxTrials: 12 },
+}), () => 1234567);
+
+const trialCounts = { queued: 0, running: 0, completed: 4, early_stopped: 0, diverged: 0, failed: 0, cancelled: 0, pruned: 8, total: 12 };
+
+const completedSweep = {
+  id: sweepId, name: 'adam learning rate', status: 'completed', createdAt: submittedAt, startedAt, finishedAt: '2026-03-14T09:27:05.000Z',
+  spec: sweepSpec, trials: trialCounts,
+  best: { runId, trialNumber: 7, value: 0.0000127, parameters: { 'optimizer.learningRate': 0.0412 } },
+  progress: { trials: 12, maxTrials: 12, fraction: 1, elapsedSeconds: 11.9, timeLimitSeconds: null },
+  result: { reason: 'budget_exhausted', message: 'All 12 trials of the budget finished.' },
+};
+
+const trial = {
+  runId, trialNumber: 7, status: 'completed', value: 0.0000127, parameters: { 'optimizer.learningRate': 0.0412 }, steps: 500,
+  stopReason: 'max_steps', message: 'Reached maxSteps: 500 updates.', pruning: null, createdAt: startedAt, finishedAt,
+};
+
+/** By `METHOD path status`: the example of the JSON answer. */
+export const responseExamples: Record<string, unknown> = {
+  'POST /v1/runs 201': queuedRun,
+  'GET /v1/runs 200': { runs: [completedRun], nextCursor: null },
+  'GET /v1/runs/{id} 200': completedRun,
+  'POST /v1/runs/{id}/cancel 200': { ...queuedRun, status: 'cancelled', finishedAt: startedAt, result: { ...completedRun.result, stopReason: 'cancelled', message: 'Cancelled before it started.', steps: 0, params: null, finalLoss: null, best: null } },
+  'POST /v1/runs/{id}/cancel 202': runningRun,
+  'GET /v1/runs/{id}/metrics 200': {
+    runId, fields: ['loss', 'gradNorm'], downsampled: true, bucketSize: 250,
+    points: [
+      { step: 1, stepEnd: 250, count: 250, loss: 13.4, lossMin: 4.31, lossMax: 30.4, gradNorm: 45.2, gradNormMin: 2.1, gradNormMax: 179.6 },
+      { step: 251, stepEnd: 500, count: 250, loss: 4.25, lossMin: 4.21, lossMax: 4.31, gradNorm: 1.9, gradNormMin: 1.2, gradNormMax: 2.1 },
+    ],
+    nextCursor: null,
+  },
+  'GET /v1/runs/{id}/parameters 200': { runId, dimension: 2, names: ['x', 'y'] },
+  'POST /v1/sweeps 201': { ...completedSweep, status: 'queued', startedAt: null, finishedAt: null, trials: { ...trialCounts, completed: 0, pruned: 0, total: 0 }, best: null, progress: { ...completedSweep.progress, trials: 0, fraction: 0, elapsedSeconds: null }, result: null },
+  'GET /v1/sweeps 200': { sweeps: [completedSweep], nextCursor: null },
+  'GET /v1/sweeps/{id} 200': completedSweep,
+  'GET /v1/sweeps/{id}/trials 200': { items: [trial], nextCursor: null },
+  'POST /v1/sweeps/{id}/cancel 200': { ...completedSweep, status: 'cancelled', result: { reason: 'cancelled', message: 'Cancelled by a client; its running trials were cancelled.' } },
+};
