@@ -1789,7 +1789,7 @@ export interface paths {
         };
         /**
          * Follow a run live
-         * @description Server-sent events (`text/event-stream`), each `data` one JSON object: `status` `{ runId, status, result }` first and at every change of status; `progress` `{ runId, progress, earlyStopping }` (as in the run view) after it when the run has progressed, then every ~250 ms while running; `metrics` `{ runId, firstStep, lastStep, count, rows }` after each stored slice, `rows` holding at most 256 of its `count` steps (evenly spaced, the last included; the rest from `/metrics?from=firstStep&to=lastStep`), with `id: lastStep`; `end` `{}` when the run has finished; `reconnect` `{ reason, retryMs }` when the server ends the stream early (a client reading too slowly, a shutdown, Redis unreachable).
+         * @description Server-sent events (`text/event-stream`), each `data` one JSON object: `status` `{ runId, status, result }` first and at every change of status; `progress` `{ runId, progress, earlyStopping }` (as in the run view) after it when the run has progressed, then every ~250 ms while running; `metrics` `{ runId, firstStep, lastStep, count, rows }` after each stored slice, `rows` holding at most 256 of its `count` steps (evenly spaced, the last included; the rest from `/metrics?from=firstStep&to=lastStep`), with `id: lastStep`; `end` `{}` when the run has finished; `reconnect` `{ reason, retryMs }` when the server ends the stream early (a client reading too slowly, a shutdown, Redis unreachable, the API key revoked).
          */
         get: {
             parameters: {

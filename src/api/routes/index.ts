@@ -61,9 +61,10 @@ export async function registerRoutes(app: FastifyInstance, context: AppContext):
     await v1.register(runParameterRoutes, {
       runService: context.services.runs, objectives: context.repositories.objectives, datasets: context.repositories.datasets,
     });
-    await v1.register(runEventRoutes, { runService: context.services.runs, events: context.events });
+    const keyIsLive = async (key: string) => (await context.repositories.apiKeys.authenticate(key)) !== null;
+    await v1.register(runEventRoutes, { runService: context.services.runs, events: context.events, keyIsLive });
     await v1.register(sweepRoutes, { sweepService: context.services.sweeps });
-    await v1.register(sweepEventRoutes, { sweepService: context.services.sweeps, events: context.events });
+    await v1.register(sweepEventRoutes, { sweepService: context.services.sweeps, events: context.events, keyIsLive });
     await v1.register(datasetRoutes, { datasetService: context.services.datasets, limits: config.datasetLimits });
   }, { prefix: '/v1' });
 }

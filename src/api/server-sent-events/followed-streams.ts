@@ -12,6 +12,7 @@
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { connectionLost, type EventListener, type EventMessage } from '../../queue/event-hub.ts';
+import { bearerKey } from '../plugins/authentication.ts';
 import { createEventStreams, type EventStream, type EventStreamsOptions } from './event-streams.ts';
 
 /** One message to send: its event name, data and optional `id:`. */
@@ -43,10 +44,15 @@ export interface Followed<T> {
 export interface FollowedStreamsOptions extends EventStreamsOptions {
   /** Milliseconds between checks of the stored state, in case a published message was missed. */
   readonly recheckMs?: number;
+  /**
+   * Whether the API key a stream was opened with is still live, asked every `recheckMs`: a
+   * stream of a key revoked meanwhile ends (with a `reconnect` hint, which the key then fails).
+   */
+  readonly keyIsLive?: (key: string) => Promise<boolean>;
 }
 
 /** The streams of one kind of resource in one API process; ends them all (with the hint) when `app` closes. */
-export function createFollowedStreams(app: FastifyInstance, { recheckMs = 5_000, ...options }: FollowedStreamsOptions = {}) {
+export function createFollowedStreams(app: FastifyInstance, { recheckMs = 5_000, keyIsLive, ...options }: FollowedStreamsOptions = {}) {
   const streams = createEventStreams(options);
   // Before the server waits for its connections to end: open streams never would by themselves.
   app.addHook('preClose', (done) => {
@@ -119,6 +125,14 @@ export function createFollowedStreams(app: FastifyInstance, { recheckMs = 5_000,
     }
     stream.onClose(unsubscribe);
     if (stream.closed) return;
+    const key = bearerKey(reply.request);
+    if (keyIsLive && key !== undefined) {
+      const timer = setInterval(() => {
+        keyIsLive(key).then((live) => live || stream.drop('API key revoked'), () => undefined);
+      }, recheckMs);
+      timer.unref();
+      stream.onClose(() => clearInterval(timer));
+    }
 
     const current = await followed.read();
     sendAll(stream, followed.opening(current));

@@ -16,8 +16,8 @@
  *   end       {}: the run has reached a final status; the stream closes.
  *
  *   reconnect { reason, retryMs }: the server ends the stream (the client read too slowly, the
- *             process is shutting down, or live events are unavailable while Redis is
- *             unreachable) and suggests reconnecting after `retryMs` (also sent
+ *             process is shutting down, live events are unavailable while Redis is
+ *             unreachable, or the stream's API key was revoked) and suggests reconnecting after `retryMs` (also sent
  *             as `retry:`, which EventSource follows by itself).
  *
  * The stream also closes when the client leaves. A comment line every 15 s keeps proxies from
@@ -59,7 +59,7 @@ export async function runEventRoutes(app: FastifyInstance, options: RunEventsOpt
         + 'the run has progressed, then every ~250 ms while running; `metrics` `{ runId, firstStep, lastStep, count, rows }` after '
         + 'each stored slice, `rows` holding at most 256 of its `count` steps (evenly spaced, the last included; the rest from '
         + '`/metrics?from=firstStep&to=lastStep`), with `id: lastStep`; `end` `{}` when the run has finished; `reconnect` '
-        + '`{ reason, retryMs }` when the server ends the stream early (a client reading too slowly, a shutdown, Redis unreachable).',
+        + '`{ reason, retryMs }` when the server ends the stream early (a client reading too slowly, a shutdown, Redis unreachable, the API key revoked).',
       tags: ['runs'],
       params: z.object({ id: z.string().describe('The run id (a UUID).') }),
       response: {
