@@ -51,6 +51,8 @@ const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Computing longer than this without an exchange yields to the event loop (lock renewal, other replicas). */
 const computeSliceMilliseconds = 20;
+/** How often a replica asks whether its run still runs (a run that failed or was deleted leaves its replicas nothing to do). */
+const runCheckMilliseconds = 2_000;
 
 export async function runReplica(options: ReplicaLoopOptions): Promise<void> {
   const { config, settings, objective, server, replica: index, interrupted } = options;
@@ -102,10 +104,19 @@ export async function runReplica(options: ReplicaLoopOptions): Promise<void> {
     return true;
   }
 
-  async function breathe(): Promise<void> {
-    if (performance.now() - sliceStart < computeSliceMilliseconds) return;
+  let lastRunCheck = performance.now();
+
+  /** Yields now and then; false once the run has ended without this replica. */
+  async function breathe(): Promise<boolean> {
+    const now = performance.now();
+    if (now - lastRunCheck >= runCheckMilliseconds) {
+      lastRunCheck = now;
+      if (!(await options.running())) return false;
+    }
+    if (now - sliceStart < computeSliceMilliseconds) return true;
     await nextMacrotask();
     sliceStart = performance.now();
+    return true;
   }
 
   if (settings.algorithm === 'adaptive-revision') {
@@ -125,7 +136,7 @@ export async function runReplica(options: ReplicaLoopOptions): Promise<void> {
       const at = seq;
       await persist(() => server.apply(index, at, read.version, learningRate, epsilon, replica.local.gradient, sumAtRead));
       replica.steps++;
-      await breathe();
+      if (!(await breathe())) return;
     }
   }
 
@@ -170,7 +181,7 @@ export async function runReplica(options: ReplicaLoopOptions): Promise<void> {
         replica.steps++;
         pending++;
       }
-      await breathe();
+      if (!(await breathe())) return;
     }
     if (broken !== null) {
       await server.reportBroken(broken);

@@ -109,4 +109,37 @@ describe('concurrent replicas on a parameter server', () => {
       for (const child of processes) child.kill('SIGKILL');
     }
   }, 120_000);
+
+  it('replicas of a run that ended without them (failed elsewhere) stop within their next run check', async () => {
+    const processes = [spawnWorkerProcess(api.services)];
+    const pool = createPool(api.services.config.databaseUrl, 1);
+    const metaKey = (id: string) => `{${api.services.config.queuePrefix}:ps:${id}:0}:meta`;
+    const pushed = async (id: string) => {
+      const meta = await api.services.redis.hgetall(metaKey(id));
+      return Number(meta['steps:0'] ?? 0) + Number(meta['steps:1'] ?? 0);
+    };
+    try {
+      const id = (await postRun(api.app, api.authorization, {
+        objective: moons,
+        optimizer: { name: 'momentum', learningRate: 0.05 },
+        training: { maxSteps: 1_000_000, batchSize: 8, seed: 3 },
+        parallel: { algorithm: 'easgd', replicas: 2, execution: 'concurrent', communicationPeriod: 4 },
+      })).json().id as string;
+      for (let waited = 0; (await pushed(id)) < 2000; waited += 100) {
+        if (waited > 60_000) throw new Error('the replicas did not start');
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      await pool.query(`UPDATE runs SET status = 'failed', finished_at = now() WHERE id = $1`, [id]);
+      await new Promise((resolve) => setTimeout(resolve, 4000));
+      const settled = await pushed(id);
+      await new Promise((resolve) => setTimeout(resolve, 2500));
+      expect(await pushed(id)).toBe(settled);
+      expect(settled).toBeLessThan(1_000_000);
+      await api.services.redis.del(...(await api.services.redis.keys(`{${api.services.config.queuePrefix}:ps:${id}:*`)));
+    } finally {
+      for (const child of processes) child.kill('SIGKILL');
+      await pool.end();
+    }
+  }, 120_000);
 });
+
