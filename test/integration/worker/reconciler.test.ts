@@ -79,13 +79,13 @@ describe('the reconciler', () => {
     expect(response.json()).toMatchObject({ id, status: 'cancelled', result: { stopReason: 'cancelled', steps: 0 } });
   });
 
-  it('marks failed, with the cause, a run whose workers died more often than WORKER_MAX_STALLED_COUNT', async () => {
-    const env = { WORKER_MAX_STALLED_COUNT: '1', RECONCILE_INTERVAL_MS: '500' };
+  it('marks failed, with the cause, a run whose worker was killed four times (WORKER_MAX_STALLED_COUNT is 3)', async () => {
+    const env = { RECONCILE_INTERVAL_MS: '500' };
     const id = (await postRun(api.app, api.authorization, longSpec)).json().id as string;
     const stepAt = async () => (await getRun(api.app, api.authorization, id)).progress?.step ?? 0;
     // Each worker is killed once it has stored progress past the previous one's.
     let reached = 0;
-    for (let kill = 0; kill < 2; kill++) {
+    for (let kill = 0; kill < 4; kill++) {
       const child = spawnWorkerProcess(api.services, env);
       children.push(child);
       const until = Date.now() + 60_000;
