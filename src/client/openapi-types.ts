@@ -62,6 +62,11 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "status": "ok"
+                         *     }
+                         */
                         "application/json": {
                             /** @enum {string} */
                             status: "ok";
@@ -104,6 +109,19 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "status": "ready",
+                         *       "services": {
+                         *         "postgres": {
+                         *           "ok": true
+                         *         },
+                         *         "redis": {
+                         *           "ok": true
+                         *         }
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Readiness"];
                     };
                 };
@@ -885,6 +903,63 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "objectives": [
+                         *         {
+                         *           "id": "3d39a000-bf9d-43f7-97b3-872136d8fd95",
+                         *           "name": "bowl",
+                         *           "createdAt": "2026-03-14T09:26:53.000Z",
+                         *           "objective": {
+                         *             "type": "expression",
+                         *             "expression": "x^2 + 10*y^2",
+                         *             "variables": [
+                         *               "x",
+                         *               "y"
+                         *             ],
+                         *             "initial": [
+                         *               3,
+                         *               1
+                         *             ]
+                         *           },
+                         *           "variables": [
+                         *             "x",
+                         *             "y"
+                         *           ],
+                         *           "dimension": 2,
+                         *           "gradientCheck": {
+                         *             "passed": true,
+                         *             "value": 19,
+                         *             "step": 0.00001,
+                         *             "tolerance": 0.00001,
+                         *             "maxAbsoluteError": 1.31e-10,
+                         *             "maxRelativeError": 1.15e-11,
+                         *             "coordinates": [
+                         *               {
+                         *                 "index": 0,
+                         *                 "variable": "x",
+                         *                 "analytic": 6,
+                         *                 "numeric": 6.000000000068912,
+                         *                 "absoluteError": 6.89e-11,
+                         *                 "relativeError": 1.15e-11,
+                         *                 "passed": true
+                         *               },
+                         *               {
+                         *                 "index": 1,
+                         *                 "variable": "y",
+                         *                 "analytic": 20,
+                         *                 "numeric": 20.00000000013102,
+                         *                 "absoluteError": 1.31e-10,
+                         *                 "relativeError": 6.55e-12,
+                         *                 "passed": true
+                         *               }
+                         *             ]
+                         *           }
+                         *         }
+                         *       ],
+                         *       "nextCursor": null
+                         *     }
+                         */
                         "application/json": components["schemas"]["ObjectiveList"];
                     };
                 };
@@ -941,6 +1016,58 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "id": "3d39a000-bf9d-43f7-97b3-872136d8fd95",
+                         *       "name": "bowl",
+                         *       "createdAt": "2026-03-14T09:26:53.000Z",
+                         *       "objective": {
+                         *         "type": "expression",
+                         *         "expression": "x^2 + 10*y^2",
+                         *         "variables": [
+                         *           "x",
+                         *           "y"
+                         *         ],
+                         *         "initial": [
+                         *           3,
+                         *           1
+                         *         ]
+                         *       },
+                         *       "variables": [
+                         *         "x",
+                         *         "y"
+                         *       ],
+                         *       "dimension": 2,
+                         *       "gradientCheck": {
+                         *         "passed": true,
+                         *         "value": 19,
+                         *         "step": 0.00001,
+                         *         "tolerance": 0.00001,
+                         *         "maxAbsoluteError": 1.31e-10,
+                         *         "maxRelativeError": 1.15e-11,
+                         *         "coordinates": [
+                         *           {
+                         *             "index": 0,
+                         *             "variable": "x",
+                         *             "analytic": 6,
+                         *             "numeric": 6.000000000068912,
+                         *             "absoluteError": 6.89e-11,
+                         *             "relativeError": 1.15e-11,
+                         *             "passed": true
+                         *           },
+                         *           {
+                         *             "index": 1,
+                         *             "variable": "y",
+                         *             "analytic": 20,
+                         *             "numeric": 20.00000000013102,
+                         *             "absoluteError": 1.31e-10,
+                         *             "relativeError": 6.55e-12,
+                         *             "passed": true
+                         *           }
+                         *         ]
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Objective"];
                     };
                 };
@@ -1038,6 +1165,47 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "variables": [
+                         *         "x",
+                         *         "y"
+                         *       ],
+                         *       "dimension": 2,
+                         *       "initial": [
+                         *         3,
+                         *         1
+                         *       ],
+                         *       "gradientCheck": {
+                         *         "passed": true,
+                         *         "value": 19,
+                         *         "step": 0.00001,
+                         *         "tolerance": 0.00001,
+                         *         "maxAbsoluteError": 1.31e-10,
+                         *         "maxRelativeError": 1.15e-11,
+                         *         "coordinates": [
+                         *           {
+                         *             "index": 0,
+                         *             "variable": "x",
+                         *             "analytic": 6,
+                         *             "numeric": 6.000000000068912,
+                         *             "absoluteError": 6.89e-11,
+                         *             "relativeError": 1.15e-11,
+                         *             "passed": true
+                         *           },
+                         *           {
+                         *             "index": 1,
+                         *             "variable": "y",
+                         *             "analytic": 20,
+                         *             "numeric": 20.00000000013102,
+                         *             "absoluteError": 1.31e-10,
+                         *             "relativeError": 6.55e-12,
+                         *             "passed": true
+                         *           }
+                         *         ]
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["ObjectiveCheck"];
                     };
                 };
@@ -1129,6 +1297,58 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "id": "3d39a000-bf9d-43f7-97b3-872136d8fd95",
+                         *       "name": "bowl",
+                         *       "createdAt": "2026-03-14T09:26:53.000Z",
+                         *       "objective": {
+                         *         "type": "expression",
+                         *         "expression": "x^2 + 10*y^2",
+                         *         "variables": [
+                         *           "x",
+                         *           "y"
+                         *         ],
+                         *         "initial": [
+                         *           3,
+                         *           1
+                         *         ]
+                         *       },
+                         *       "variables": [
+                         *         "x",
+                         *         "y"
+                         *       ],
+                         *       "dimension": 2,
+                         *       "gradientCheck": {
+                         *         "passed": true,
+                         *         "value": 19,
+                         *         "step": 0.00001,
+                         *         "tolerance": 0.00001,
+                         *         "maxAbsoluteError": 1.31e-10,
+                         *         "maxRelativeError": 1.15e-11,
+                         *         "coordinates": [
+                         *           {
+                         *             "index": 0,
+                         *             "variable": "x",
+                         *             "analytic": 6,
+                         *             "numeric": 6.000000000068912,
+                         *             "absoluteError": 6.89e-11,
+                         *             "relativeError": 1.15e-11,
+                         *             "passed": true
+                         *           },
+                         *           {
+                         *             "index": 1,
+                         *             "variable": "y",
+                         *             "analytic": 20,
+                         *             "numeric": 20.00000000013102,
+                         *             "absoluteError": 1.31e-10,
+                         *             "relativeError": 6.55e-12,
+                         *             "passed": true
+                         *           }
+                         *         ]
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Objective"];
                     };
                 };
@@ -1257,6 +1477,37 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "optimizers": [
+                         *         {
+                         *           "name": "sgd",
+                         *           "description": "Plain gradient descent: θ ← θ − η·g.",
+                         *           "flavors": [
+                         *             "paper",
+                         *             "pytorch"
+                         *           ],
+                         *           "decoupledWeightDecay": false,
+                         *           "hyperparameters": [
+                         *             {
+                         *               "name": "learningRate",
+                         *               "type": "number",
+                         *               "exclusiveMinimum": 0,
+                         *               "default": {
+                         *                 "paper": 0.01,
+                         *                 "pytorch": 0.01
+                         *               },
+                         *               "flavors": [
+                         *                 "paper",
+                         *                 "pytorch"
+                         *               ],
+                         *               "description": "Step size η (> 0)."
+                         *             }
+                         *           ]
+                         *         }
+                         *       ]
+                         *     }
+                         */
                         "application/json": components["schemas"]["OptimizerCatalogue"];
                     };
                 };
@@ -1314,6 +1565,38 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "replicas": {
+                         *         "minimum": 1,
+                         *         "maximum": 64
+                         *       },
+                         *       "algorithms": [
+                         *         {
+                         *           "name": "downpour",
+                         *           "description": "Downpour SGD: replicas push their accumulated displacement to a parameter server and pull its parameters every τ local steps.",
+                         *           "paper": "Dean et al. 2012, \"Large Scale Distributed Deep Networks\"",
+                         *           "optimizer": null,
+                         *           "executions": [
+                         *             "simulated",
+                         *             "concurrent"
+                         *           ],
+                         *           "schedules": true,
+                         *           "parameters": [
+                         *             {
+                         *               "name": "communicationPeriod",
+                         *               "type": "integer",
+                         *               "minimum": 1,
+                         *               "maximum": 1000000,
+                         *               "default": 1,
+                         *               "simulatedOnly": false,
+                         *               "description": "τ (downpour, easgd): local steps between two exchanges with the center (default 1)."
+                         *             }
+                         *           ]
+                         *         }
+                         *       ]
+                         *     }
+                         */
                         "application/json": components["schemas"]["ParallelAlgorithmCatalogue"];
                     };
                 };
@@ -1371,6 +1654,22 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "benchmarks": [
+                         *         {
+                         *           "name": "rosenbrock",
+                         *           "description": "Σ (1 − xᵢ)² + 100(xᵢ₊₁ − xᵢ²)²; start (−1.2, 1, −1.2, …); minimum 0 at (1, …, 1).",
+                         *           "dimensions": {
+                         *             "default": 2,
+                         *             "min": 2,
+                         *             "max": 10000000
+                         *           },
+                         *           "conditioned": false
+                         *         }
+                         *       ]
+                         *     }
+                         */
                         "application/json": components["schemas"]["BenchmarkCatalogue"];
                     };
                 };
@@ -1428,6 +1727,34 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "fields": [
+                         *         {
+                         *           "name": "loss",
+                         *           "description": "The training loss at the parameters before the update (the mini-batch loss for a model).",
+                         *           "rolledUp": true,
+                         *           "sometimes": false,
+                         *           "chart": {
+                         *             "label": "loss",
+                         *             "unit": "loss",
+                         *             "shownByDefault": true
+                         *           }
+                         *         },
+                         *         {
+                         *           "name": "valLoss",
+                         *           "description": "The validation loss after the update, on the steps with a validation pass.",
+                         *           "rolledUp": true,
+                         *           "sometimes": true,
+                         *           "chart": {
+                         *             "label": "validation loss",
+                         *             "unit": "loss",
+                         *             "shownByDefault": true
+                         *           }
+                         *         }
+                         *       ]
+                         *     }
+                         */
                         "application/json": components["schemas"]["MetricFieldCatalogue"];
                     };
                 };
@@ -1634,6 +1961,70 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "runId": "3f0c9a4e-5b7d-4c1e-9a2b-8d6e4f1a2c3b",
+                         *       "variables": [
+                         *         "x",
+                         *         "y"
+                         *       ],
+                         *       "resolution": 3,
+                         *       "xRange": [
+                         *         -2,
+                         *         2
+                         *       ],
+                         *       "yRange": [
+                         *         -1,
+                         *         3
+                         *       ],
+                         *       "x": [
+                         *         -2,
+                         *         0,
+                         *         2
+                         *       ],
+                         *       "y": [
+                         *         -1,
+                         *         1,
+                         *         3
+                         *       ],
+                         *       "values": [
+                         *         [
+                         *           2509,
+                         *           101,
+                         *           2501
+                         *         ],
+                         *         [
+                         *           909,
+                         *           101,
+                         *           901
+                         *         ],
+                         *         [
+                         *           109,
+                         *           901,
+                         *           101
+                         *         ]
+                         *       ],
+                         *       "valueRange": {
+                         *         "min": 101,
+                         *         "max": 2509
+                         *       },
+                         *       "start": [
+                         *         -1.5,
+                         *         2
+                         *       ],
+                         *       "final": [
+                         *         -1.05192,
+                         *         1.11245
+                         *       ],
+                         *       "minimum": {
+                         *         "value": 0,
+                         *         "params": [
+                         *           1,
+                         *           1
+                         *         ]
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Landscape"];
                     };
                 };
@@ -2757,6 +3148,36 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "datasets": [
+                         *         {
+                         *           "id": "df4d7794-7edb-4df6-a825-d74d2cec7fa5",
+                         *           "name": "xor",
+                         *           "format": "json",
+                         *           "createdAt": "2026-03-14T09:26:53.000Z",
+                         *           "rows": 4,
+                         *           "contentHash": "fnv1a64:3724fd5ddb5c17e2",
+                         *           "schema": {
+                         *             "layout": "dense",
+                         *             "featureCount": 2,
+                         *             "columns": [
+                         *               "x1",
+                         *               "x2"
+                         *             ],
+                         *             "target": "target",
+                         *             "classes": [
+                         *               0,
+                         *               1
+                         *             ],
+                         *             "difficulty": false,
+                         *             "nonZeros": null
+                         *           }
+                         *         }
+                         *       ],
+                         *       "nextCursor": null
+                         *     }
+                         */
                         "application/json": components["schemas"]["DatasetList"];
                     };
                 };
@@ -2821,6 +3242,31 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "id": "df4d7794-7edb-4df6-a825-d74d2cec7fa5",
+                         *       "name": "xor",
+                         *       "format": "json",
+                         *       "createdAt": "2026-03-14T09:26:53.000Z",
+                         *       "rows": 4,
+                         *       "contentHash": "fnv1a64:3724fd5ddb5c17e2",
+                         *       "schema": {
+                         *         "layout": "dense",
+                         *         "featureCount": 2,
+                         *         "columns": [
+                         *           "x1",
+                         *           "x2"
+                         *         ],
+                         *         "target": "target",
+                         *         "classes": [
+                         *           0,
+                         *           1
+                         *         ],
+                         *         "difficulty": false,
+                         *         "nonZeros": null
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Dataset"];
                     };
                 };
@@ -2915,6 +3361,31 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "id": "df4d7794-7edb-4df6-a825-d74d2cec7fa5",
+                         *       "name": "xor",
+                         *       "format": "json",
+                         *       "createdAt": "2026-03-14T09:26:53.000Z",
+                         *       "rows": 4,
+                         *       "contentHash": "fnv1a64:3724fd5ddb5c17e2",
+                         *       "schema": {
+                         *         "layout": "dense",
+                         *         "featureCount": 2,
+                         *         "columns": [
+                         *           "x1",
+                         *           "x2"
+                         *         ],
+                         *         "target": "target",
+                         *         "classes": [
+                         *           0,
+                         *           1
+                         *         ],
+                         *         "difficulty": false,
+                         *         "nonZeros": null
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Dataset"];
                     };
                 };
@@ -3051,6 +3522,45 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "id": "df4d7794-7edb-4df6-a825-d74d2cec7fa5",
+                         *       "offset": 0,
+                         *       "totalRows": 4,
+                         *       "nextOffset": null,
+                         *       "data": {
+                         *         "features": [
+                         *           [
+                         *             0,
+                         *             0
+                         *           ],
+                         *           [
+                         *             0,
+                         *             1
+                         *           ],
+                         *           [
+                         *             1,
+                         *             0
+                         *           ],
+                         *           [
+                         *             1,
+                         *             1
+                         *           ]
+                         *         ],
+                         *         "targets": [
+                         *           0,
+                         *           1,
+                         *           1,
+                         *           0
+                         *         ],
+                         *         "columnNames": [
+                         *           "x1",
+                         *           "x2"
+                         *         ],
+                         *         "targetName": "target"
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["DatasetData"];
                     };
                 };

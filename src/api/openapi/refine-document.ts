@@ -3,7 +3,7 @@
  *
  * - every response named: a sentence per success (below) instead of the generator's
  *   "Default Response", and per error status, with an example problem of the code a client
- *   meets there (from the error catalogue); the runs' and sweeps' answers with an example
+ *   meets there (from the error catalogue); every success's JSON answer with an example
  *   (response-examples.ts);
  * - one schema per shape: the type provider emits `XInput` beside `X` for every schema; an
  *   `XInput` the same as its `X` is dropped for it, and schemas no operation reaches are removed.

@@ -1,10 +1,13 @@
 /**
- * Example answers of the run and sweep routes for the OpenAPI document, built from the
- * contracts (specs parsed by their schemas, so every default is as the API fills it). A test
- * validates each against its response schema, so they cannot drift from the API.
+ * Example answers of every route for the OpenAPI document, built from the contracts where they
+ * can be (specs parsed by their schemas, so every default is as the API fills it; the metric
+ * fields from their table), the rest as the API answered them. A test validates each against
+ * its response schema, so they cannot drift from the API.
  */
+import { metricFieldViews } from '../../contracts/metric-fields.ts';
 import { runSpecSchema } from '../../contracts/run-spec.ts';
 import { settleSweepSpec, sweepSpecSchema } from '../../contracts/sweep-spec.ts';
+import { maximumReplicas } from '../../core/parallel/index.ts';
 
 const runId = '3f0c9a4e-5b7d-4c1e-9a2b-8d6e4f1a2c3b';
 const sweepId = '7b1d2c3e-4f5a-4b6c-8d7e-9f0a1b2c3d4e';
@@ -62,6 +65,48 @@ const trial = {
   stopReason: 'max_steps', message: 'Reached maxSteps: 500 updates.', pruning: null, createdAt: startedAt, finishedAt,
 };
 
+const objectiveId = '3d39a000-bf9d-43f7-97b3-872136d8fd95';
+const gradientCheck = {
+  passed: true, value: 19, step: 0.00001, tolerance: 0.00001, maxAbsoluteError: 1.31e-10, maxRelativeError: 1.15e-11,
+  coordinates: [
+    { index: 0, variable: 'x', analytic: 6, numeric: 6.000000000068912, absoluteError: 6.89e-11, relativeError: 1.15e-11, passed: true },
+    { index: 1, variable: 'y', analytic: 20, numeric: 20.00000000013102, absoluteError: 1.31e-10, relativeError: 6.55e-12, passed: true },
+  ],
+};
+const objective = {
+  id: objectiveId, name: 'bowl', createdAt: submittedAt,
+  objective: { type: 'expression', expression: 'x^2 + 10*y^2', variables: ['x', 'y'], initial: [3, 1] },
+  variables: ['x', 'y'], dimension: 2, gradientCheck,
+};
+
+const datasetId = 'df4d7794-7edb-4df6-a825-d74d2cec7fa5';
+const dataset = {
+  id: datasetId, name: 'xor', format: 'json', createdAt: submittedAt, rows: 4, contentHash: 'fnv1a64:3724fd5ddb5c17e2',
+  schema: { layout: 'dense', featureCount: 2, columns: ['x1', 'x2'], target: 'target', classes: [0, 1], difficulty: false, nonZeros: null },
+};
+
+const sgd = {
+  name: 'sgd', description: 'Plain gradient descent: θ ← θ − η·g.', flavors: ['paper', 'pytorch'], decoupledWeightDecay: false,
+  hyperparameters: [
+    { name: 'learningRate', type: 'number', exclusiveMinimum: 0, default: { paper: 0.01, pytorch: 0.01 }, flavors: ['paper', 'pytorch'], description: 'Step size η (> 0).' },
+  ],
+};
+
+const downpour = {
+  name: 'downpour',
+  description: 'Downpour SGD: replicas push their accumulated displacement to a parameter server and pull its parameters every τ local steps.',
+  paper: 'Dean et al. 2012, "Large Scale Distributed Deep Networks"', optimizer: null, executions: ['simulated', 'concurrent'], schedules: true,
+  parameters: [{
+    name: 'communicationPeriod', type: 'integer', minimum: 1, maximum: 1_000_000, default: 1, simulatedOnly: false,
+    description: 'τ (downpour, easgd): local steps between two exchanges with the center (default 1).',
+  }],
+};
+
+const rosenbrockBenchmark = {
+  name: 'rosenbrock', description: 'Σ (1 − xᵢ)² + 100(xᵢ₊₁ − xᵢ²)²; start (−1.2, 1, −1.2, …); minimum 0 at (1, …, 1).',
+  dimensions: { default: 2, min: 2, max: 10_000_000 }, conditioned: false,
+};
+
 /** By `METHOD path status`: the example of the JSON answer. */
 export const responseExamples: Record<string, unknown> = {
   'POST /v1/runs 201': queuedRun,
@@ -78,6 +123,28 @@ export const responseExamples: Record<string, unknown> = {
     nextCursor: null,
   },
   'GET /v1/runs/{id}/parameters 200': { runId, dimension: 2, names: ['x', 'y'] },
+  'GET /v1/runs/{id}/landscape 200': {
+    runId, variables: ['x', 'y'], resolution: 3, xRange: [-2, 2], yRange: [-1, 3], x: [-2, 0, 2], y: [-1, 1, 3],
+    values: [[2509, 101, 2501], [909, 101, 901], [109, 901, 101]], valueRange: { min: 101, max: 2509 },
+    start: [-1.5, 2], final: [-1.05192, 1.11245], minimum: { value: 0, params: [1, 1] },
+  },
+  'GET /healthz 200': { status: 'ok' },
+  'GET /readyz 200': { status: 'ready', services: { postgres: { ok: true }, redis: { ok: true } } },
+  'POST /v1/objectives 201': objective,
+  'GET /v1/objectives 200': { objectives: [objective], nextCursor: null },
+  'GET /v1/objectives/{id} 200': objective,
+  'POST /v1/objectives/check 200': { variables: ['x', 'y'], dimension: 2, initial: [3, 1], gradientCheck },
+  'POST /v1/datasets 201': dataset,
+  'GET /v1/datasets 200': { datasets: [dataset], nextCursor: null },
+  'GET /v1/datasets/{id} 200': dataset,
+  'GET /v1/datasets/{id}/data 200': {
+    id: datasetId, offset: 0, totalRows: 4, nextOffset: null,
+    data: { features: [[0, 0], [0, 1], [1, 0], [1, 1]], targets: [0, 1, 1, 0], columnNames: ['x1', 'x2'], targetName: 'target' },
+  },
+  'GET /v1/optimizers 200': { optimizers: [sgd] },
+  'GET /v1/parallel-algorithms 200': { replicas: { minimum: 1, maximum: maximumReplicas }, algorithms: [downpour] },
+  'GET /v1/benchmarks 200': { benchmarks: [rosenbrockBenchmark] },
+  'GET /v1/metric-fields 200': { fields: metricFieldViews.slice(0, 2) },
   'POST /v1/sweeps 201': { ...completedSweep, status: 'queued', startedAt: null, finishedAt: null, trials: { ...trialCounts, completed: 0, pruned: 0, total: 0 }, best: null, progress: { ...completedSweep.progress, trials: 0, fraction: 0, elapsedSeconds: null }, result: null },
   'GET /v1/sweeps 200': { sweeps: [completedSweep], nextCursor: null },
   'GET /v1/sweeps/{id} 200': completedSweep,
