@@ -8,7 +8,7 @@ import { pingDatabase } from '../db/ping.ts';
 import type { Redis } from '../queue/connection.ts';
 import { pingRedis } from '../queue/ping.ts';
 
-export type ServiceName = 'postgres' | 'redis';
+type ServiceName = 'postgres' | 'redis';
 
 export interface ServiceCheck {
   readonly name: ServiceName;

@@ -21,7 +21,7 @@ export interface Services {
   close(): Promise<void>;
 }
 
-export class UnreachableServiceError extends Error {
+class UnreachableServiceError extends Error {
   override readonly name = 'UnreachableServiceError';
 }
 

@@ -26,7 +26,7 @@ import { StopRules } from '../core/training/stop-rules.ts';
 import { distance, norm } from '../core/vec.ts';
 
 /** Training rows the recorded loss is computed on, at most (a seeded sample, the same at every record). */
-export const sampleRows = 4096;
+const sampleRows = 4096;
 
 /** The checkpoint fields of the watch. */
 export type WatchState = Pick<RunCheckpoint, 'tracker' | 'bestParams' | 'lastLoss' | 'lastValidationStep'>;

@@ -43,7 +43,7 @@ export interface ReplicaLoopOptions {
 class RunGone extends Error {}
 
 /** The replica was interrupted before it was done: its job goes back to the queue. */
-export class ReplicaInterrupted extends Error {
+class ReplicaInterrupted extends Error {
   override readonly name = 'ReplicaInterrupted';
 }
 

@@ -14,7 +14,7 @@
 import { z } from 'zod';
 
 /** Where the dashboard draws a field: the unit is its y axis (one per unit). */
-export interface MetricChart {
+interface MetricChart {
   readonly label: string;
   readonly unit: 'loss' | 'accuracy' | 'gradientNorm' | 'learningRate';
   readonly shownByDefault: boolean;

@@ -19,9 +19,9 @@ import { createSampler } from '../core/sweep/index.ts';
 import { runSpecSchema } from './run-spec.ts';
 import { defaultMaxSteps } from '../core/training/index.ts';
 
-export const sweepLimits = { maxTrials: 10_000, parallelism: 256, nameLength: 200 } as const;
+const sweepLimits = { maxTrials: 10_000, parallelism: 256, nameLength: 200 } as const;
 
-export const sweepBudgetSchema = z
+const sweepBudgetSchema = z
   .strictObject({
     maxTrials: z.number().int().min(1).max(sweepLimits.maxTrials).optional().describe(`Trials at most (default: the grid's size for grid, else 100; at most ${sweepLimits.maxTrials}).`),
     maxFailedTrials: z.number().int().min(0).max(sweepLimits.maxTrials).optional().describe('The sweep fails once more trials than this have failed (default: no limit).'),
@@ -29,7 +29,7 @@ export const sweepBudgetSchema = z
   })
   .describe('When the sweep stops creating trials.');
 
-export const defaultMaxTrials = 100;
+const defaultMaxTrials = 100;
 
 export const sweepSpecSchema = z
   .strictObject({
@@ -56,7 +56,6 @@ export const sweepSpecSchema = z
   .describe('A hyperparameter search: a base run spec, the searched parameters, how to choose and prune trials, and the budget.');
 
 export type SweepSpec = z.output<typeof sweepSpecSchema>;
-export type SweepSpecInput = z.input<typeof sweepSpecSchema>;
 
 /** The space of a parsed spec. */
 export function sweepSpace(spec: SweepSpec): SearchSpace {
@@ -64,7 +63,7 @@ export function sweepSpace(spec: SweepSpec): SearchSpace {
 }
 
 /** How many trials the sweep may create: the budget, and never more than a grid holds. */
-export function trialCapacity(spec: SweepSpec): number {
+function trialCapacity(spec: SweepSpec): number {
   const capacity = createSampler(spec.sampler, sweepSpace(spec)).capacity;
   const budget = spec.budget.maxTrials ?? (capacity ?? defaultMaxTrials);
   return capacity === null ? budget : Math.min(budget, capacity);

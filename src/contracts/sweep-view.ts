@@ -25,9 +25,9 @@ export const sweepEndRegistry = {
 } as const satisfies Record<string, { status: SweepStatus; description: string }>;
 
 export type SweepEndReason = keyof typeof sweepEndRegistry;
-export const sweepEndReasons = Object.keys(sweepEndRegistry) as [SweepEndReason, ...SweepEndReason[]];
+const sweepEndReasons = Object.keys(sweepEndRegistry) as [SweepEndReason, ...SweepEndReason[]];
 
-export const sweepResultSchema = z
+const sweepResultSchema = z
   .object({
     reason: z.enum(sweepEndReasons).describe(sweepEndReasons.map((reason) => `\`${reason}\`: ${sweepEndRegistry[reason].description}`).join(' ')),
     message: z.string().describe('Why it ended, in a sentence.'),
@@ -74,7 +74,7 @@ export const trialViewSchema = z
 
 export type TrialView = z.output<typeof trialViewSchema>;
 
-export const trialCountsSchema = z
+const trialCountsSchema = z
   .object(Object.fromEntries(trialStatuses.map((status) => [status, z.number().int().describe(`Trials ${status}.`)])) as Record<(typeof trialStatuses)[number], z.ZodNumber>)
   .extend({ total: z.number().int().describe('Trials started.') })
   .meta({ id: 'TrialCounts', description: "A sweep's trials per status." });

@@ -11,7 +11,7 @@ import { statementBatchLimits } from './statement-batches.ts';
 import type { ApiKey, Tenant } from '../generated/prisma/client.ts';
 import { isUuid } from './uuid.ts';
 
-export type { ApiKey };
+;
 
 export interface ApiKeyWithTenant extends ApiKey {
   readonly tenant: Tenant;
@@ -23,7 +23,7 @@ export interface CreatedApiKey {
   readonly apiKey: ApiKeyWithTenant;
 }
 
-export function hashApiKey(key: string): string {
+function hashApiKey(key: string): string {
   return createHash('sha256').update(key, 'utf8').digest('hex');
 }
 

@@ -41,10 +41,10 @@ export const datasetSchemaSchema = z.object({
 export type DatasetSchema = z.output<typeof datasetSchemaSchema>;
 
 /** Beyond this many distinct whole-number targets a dataset is not described as a classification set. */
-export const maxDescribedClasses = 1000;
+const maxDescribedClasses = 1000;
 
 /** The schema a dataset's content implies. */
-export function describeDatasetSchema(dataset: Dataset): DatasetSchema {
+function describeDatasetSchema(dataset: Dataset): DatasetSchema {
   return {
     layout: dataset.features.kind,
     featureCount: dataset.columns,

@@ -18,7 +18,7 @@ import { metricFieldRegistry, type MetricField, type ScalarMetricField } from '.
 import type { Pool } from './pool.ts';
 import { isUuid } from './uuid.ts';
 
-export type ExportFormat = 'csv' | 'jsonl';
+type ExportFormat = 'csv' | 'jsonl';
 
 export interface ExportQuery {
   readonly fields: readonly MetricField[];

@@ -100,7 +100,7 @@ export function copyText(runId: string, metrics: MetricBatch): string {
 }
 
 /** COPYs the rows into run_metrics on `client` (inside the caller's transaction, if any). */
-export async function copyMetrics(client: ClientBase, runId: string, metrics: MetricBatch): Promise<void> {
+async function copyMetrics(client: ClientBase, runId: string, metrics: MetricBatch): Promise<void> {
   if (metrics.step.length === 0) return;
   await pipeline(Readable.from([copyText(runId, metrics)]), client.query(copyFrom(copyStatement)));
 }

@@ -35,7 +35,7 @@ export interface MigrateOptions {
   readonly log?: (line: string) => void;
 }
 
-export class MigrationError extends Error {
+class MigrationError extends Error {
   override readonly name = 'MigrationError';
 }
 

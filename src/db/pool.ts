@@ -14,7 +14,6 @@ import pg from 'pg';
 import { postgresConnectionOptions } from './connection-options.ts';
 
 export type Pool = pg.Pool;
-export type PoolClient = pg.PoolClient;
 
 /**
  * `queuePrefix`, when given, is the deployment's queue prefix: the runs these connections insert

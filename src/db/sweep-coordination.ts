@@ -95,7 +95,7 @@ const finishStatement = `
    WHERE id = $1 RETURNING ${sweepColumns}`;
 
 /** The result of a trial that had not started when its sweep ended. */
-export const cancelledWithSweep = resultWithoutParams('cancelled', 'Cancelled before it started: its sweep ended.');
+const cancelledWithSweep = resultWithoutParams('cancelled', 'Cancelled before it started: its sweep ended.');
 
 export function createSweepCoordination(pool: Pool) {
   return {
@@ -160,5 +160,3 @@ export function createSweepCoordination(pool: Pool) {
     },
   };
 }
-
-export type SweepCoordination = ReturnType<typeof createSweepCoordination>;

@@ -15,5 +15,3 @@ export function createTenantRepository(database: Database) {
     },
   };
 }
-
-export type TenantRepository = ReturnType<typeof createTenantRepository>;

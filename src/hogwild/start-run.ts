@@ -24,7 +24,7 @@ export interface StartRunOptions {
   readonly service?: { readonly redis: Redis; readonly queuePrefix: string; readonly runId: string };
 }
 
-export function isConcurrentHogwild(config: RunConfig): boolean {
+function isConcurrentHogwild(config: RunConfig): boolean {
   return config.parallel?.algorithm === 'hogwild' && config.parallel.execution === 'concurrent';
 }
 

@@ -13,7 +13,7 @@
  */
 import { StalenessHistogram } from '../core/parallel/report.ts';
 
-export const staleness = { sampleEvery: 8, bins: 256 } as const;
+const staleness = { sampleEvery: 8, bins: 256 } as const;
 
 /** Words per thread: the steps and max counters on their own cache line, then the bins. */
 const header = 16;

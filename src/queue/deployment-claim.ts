@@ -7,7 +7,7 @@
  */
 import type { Redis } from './connection.ts';
 
-export class QueuePrefixClaimedError extends Error {
+class QueuePrefixClaimedError extends Error {
   override readonly name = 'QueuePrefixClaimedError';
 }
 

@@ -23,7 +23,7 @@ export type EventListener = (message: EventMessage) => void;
 /** Handed to every listener when the subscriber connection is lost (compare by identity). */
 export const connectionLost: EventMessage = Object.freeze({ type: 'connection_lost' });
 
-export class EventsUnavailableError extends Error {
+class EventsUnavailableError extends Error {
   override readonly name = 'EventsUnavailableError';
 }
 

@@ -35,7 +35,7 @@ export function createReplicasQueue(connection: Redis, prefix: string): Replicas
   return queue;
 }
 
-export function replicaJobId(runId: string, replica: number): string {
+function replicaJobId(runId: string, replica: number): string {
   return `${runId}-r${replica}`;
 }
 

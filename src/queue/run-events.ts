@@ -31,7 +31,7 @@ import type { LiveMetricRow } from '../contracts/metric-fields.ts';
 import type { RunResultView } from '../contracts/run-result.ts';
 import type { EarlyStoppingStateView, RunProgressView } from '../contracts/run-progress.ts';
 
-export const runChannelPrefix = 'descent:run:';
+const runChannelPrefix = 'descent:run:';
 
 export const runChannel = (runId: string): string => `${runChannelPrefix}${runId}`;
 
@@ -41,7 +41,7 @@ export const maxLiveRows = 256;
 /** A running run's progress, as `GET /v1/runs/{id}` shows it. */
 export type LiveProgress = RunProgressView;
 
-export type { LiveMetricRow };
+;
 
 export type RunEvent =
   | { readonly type: 'status'; readonly runId: string; readonly status: RunStatus; readonly result: RunResultView | null }

@@ -31,7 +31,7 @@ export interface SharedPagesOptions {
   readonly maxStoredBytes?: number;
 }
 
-export interface SharedPageStats {
+interface SharedPageStats {
   /** Pages this process computed. */
   computed: number;
   /** Pages this process took from Redis (stored by itself or another process). */

@@ -34,7 +34,7 @@ export interface OutageDelays {
   readonly maxMilliseconds: number;
 }
 
-export const defaultOutageDelays: OutageDelays = { firstMilliseconds: 250, maxMilliseconds: 5_000 };
+const defaultOutageDelays: OutageDelays = { firstMilliseconds: 250, maxMilliseconds: 5_000 };
 
 export interface OutageContext {
   readonly jobId: string | undefined;
@@ -45,7 +45,7 @@ export interface OutageContext {
 }
 
 /** Runs `attempt` until it ends otherwise than by an outage; throws WorkerStoppingError when the worker stops meanwhile. */
-export async function throughOutages<T>(attempt: () => Promise<T>, { jobId, logger, signal, delays = defaultOutageDelays }: OutageContext): Promise<T> {
+async function throughOutages<T>(attempt: () => Promise<T>, { jobId, logger, signal, delays = defaultOutageDelays }: OutageContext): Promise<T> {
   let delay = delays.firstMilliseconds;
   let since: number | undefined;
   for (;;) {

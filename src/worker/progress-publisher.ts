@@ -13,7 +13,7 @@ import type { RunStatus } from '../contracts/run-status.ts';
 import type { RunResultView } from '../contracts/run-result.ts';
 import type { EarlyStoppingStateView } from '../contracts/run-progress.ts';
 
-export const progressIntervalMilliseconds = 250;
+const progressIntervalMilliseconds = 250;
 
 export interface SliceProgress {
   readonly progress: LiveProgress;

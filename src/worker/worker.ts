@@ -12,7 +12,7 @@ import { runJobName, runsQueueName, type RunJobData } from '../queue/runs-queue.
 import { isInfrastructureError, processThroughOutages, type OutageDelays } from './outages.ts';
 import type { RunProcessor } from './processors/run.ts';
 
-export interface WorkerProcessors {
+interface WorkerProcessors {
   readonly run: RunProcessor;
 }
 

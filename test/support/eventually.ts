@@ -24,8 +24,3 @@ export async function eventually<T>(read: () => T | Promise<T>, done: (value: T)
   }
   return value;
 }
-
-/** Waits until `condition` holds; throws saying `what` did not happen when it never does. */
-export async function until(condition: () => boolean | Promise<boolean>, what: string, options: PollOptions = {}): Promise<void> {
-  if (!(await eventually(condition, (held) => held, options))) throw new Error(`timed out waiting for ${what}`);
-}

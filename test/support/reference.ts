@@ -26,7 +26,7 @@ export interface ReferenceCase {
   readonly loss: readonly number[];
 }
 
-export const referenceDirectory = new URL('../fixtures/reference/', import.meta.url);
+const referenceDirectory = new URL('../fixtures/reference/', import.meta.url);
 
 const cache = new Map<ReferenceSource, ReferenceCase[]>();
 
@@ -42,7 +42,7 @@ export function loadReferenceCases(source: ReferenceSource): ReferenceCase[] {
 }
 
 /** The flavor a case's trajectory follows. */
-export const referenceFlavor = (source: ReferenceSource) => (source === 'paper' ? 'paper' : 'pytorch');
+const referenceFlavor = (source: ReferenceSource) => (source === 'paper' ? 'paper' : 'pytorch');
 
 /**
  * torch 1.13's default (non-foreach) NAdam path has a bug fixed in torch 2.0; its cases are
@@ -53,7 +53,7 @@ export function isExcludedReferenceCase(referenceCase: ReferenceCase): boolean {
 }
 
 /** Adadelta on Rosenbrock turns chaotic after step 232 under last-bit perturbations. */
-export const chaoticAdadeltaSteps = 232;
+const chaoticAdadeltaSteps = 232;
 
 /** How many leading steps of a case are compared. */
 export function comparedSteps(referenceCase: ReferenceCase): number {
@@ -63,10 +63,10 @@ export function comparedSteps(referenceCase: ReferenceCase): number {
 }
 
 /** The README's criterion: max_i |ours_i − ref_i| ≤ 1e-9 · max_i |ref_i| (normwise relative). */
-export const referenceTolerance = 1e-9;
+const referenceTolerance = 1e-9;
 
 /** max_i |ours_i − ref_i| / max_i |ref_i|, to compare against `referenceTolerance`. */
-export function relativeDeviation(ours: ArrayLike<number>, reference: ArrayLike<number>): number {
+function relativeDeviation(ours: ArrayLike<number>, reference: ArrayLike<number>): number {
   if (ours.length !== reference.length) return Number.POSITIVE_INFINITY;
   let difference = 0;
   let scale = 0;
@@ -77,9 +77,6 @@ export function relativeDeviation(ours: ArrayLike<number>, reference: ArrayLike<
   if (Number.isNaN(difference)) return Number.POSITIVE_INFINITY;
   return scale === 0 ? difference : difference / scale;
 }
-
-export const matchesReference = (ours: ArrayLike<number>, reference: ArrayLike<number>) =>
-  relativeDeviation(ours, reference) <= referenceTolerance;
 
 /** The first compared step (1-based) where `ours` leaves the reference, or null if none. */
 export function firstDeviatingStep(

@@ -5,7 +5,7 @@ import { z } from 'zod';
 
 export const problemContentType = 'application/problem+json';
 
-export const fieldIssueSchema = z
+const fieldIssueSchema = z
   .object({
     path: z.string().describe("The bad field, written as in JavaScript: `optimizer.learningRate`, `objective.initial[1]`; '' is the whole document."),
     message: z.string().describe('What is wrong with it, in a sentence.'),

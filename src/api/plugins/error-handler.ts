@@ -38,7 +38,7 @@ const validationTargets: Record<string, string> = {
 export const maxListedIssues = 100;
 const maxNamedFields = 10;
 
-export function sendProblem(
+function sendProblem(
   request: FastifyRequest,
   reply: FastifyReply,
   problem: Omit<Problem, 'type' | 'instance'>,

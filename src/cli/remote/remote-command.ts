@@ -19,7 +19,7 @@ export const exitStatus = {
   unreachable: 4,
 } as const;
 
-export const defaultUrl = 'http://127.0.0.1:3000';
+const defaultUrl = 'http://127.0.0.1:3000';
 
 export const connectionHelp = `Connection:
   --url URL        Descent's address (default: $DESCENT_URL, else ${defaultUrl})

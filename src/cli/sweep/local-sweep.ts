@@ -34,7 +34,7 @@ export interface LocalSweepOptions {
 }
 
 /** The leaderboard order of GET /v1/sweeps/{id}/trials. */
-export function rankTrials(trials: readonly TrialView[], sign: number): TrialView[] {
+function rankTrials(trials: readonly TrialView[], sign: number): TrialView[] {
   const group = (trial: TrialView) =>
     runStatusRegistry[trial.status].ranked && trial.value !== null ? 0 : trial.status === 'pruned' ? 1 : !runStatusRegistry[trial.status].final ? 2 : 3;
   return [...trials].sort((a, b) =>

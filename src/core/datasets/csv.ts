@@ -11,13 +11,13 @@ import { parse as parseStream, CsvError as ParseError, type Info, type Options a
 import { parse as parseText } from 'csv-parse/sync';
 import { datasetLimits, type Dataset } from './dataset.ts';
 
-export interface CsvLimits {
+interface CsvLimits {
   readonly maxRows: number;
   readonly maxColumns: number;
   readonly maxBytes: number;
 }
 
-export const defaultCsvLimits: CsvLimits = { maxRows: datasetLimits.maxRows, maxColumns: 10_000, maxBytes: 256 * 1024 * 1024 };
+const defaultCsvLimits: CsvLimits = { maxRows: datasetLimits.maxRows, maxColumns: 10_000, maxBytes: 256 * 1024 * 1024 };
 
 export interface CsvOptions {
   /** Name or 0-based index of the target column; default the last column. */

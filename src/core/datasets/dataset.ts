@@ -4,7 +4,7 @@
  */
 
 /** Row-major `rows × columns` values: feature j of row r is `values[r * columns + j]`. */
-export interface DenseFeatures {
+interface DenseFeatures {
   readonly kind: 'dense';
   readonly values: Float64Array;
 }
@@ -13,7 +13,7 @@ export interface DenseFeatures {
  * Compressed sparse rows: row r holds `values[k]` at column `indices[k]` for
  * `rowStarts[r] ≤ k < rowStarts[r + 1]`; every other entry is zero.
  */
-export interface SparseFeatures {
+interface SparseFeatures {
   readonly kind: 'sparse';
   readonly rowStarts: Int32Array;
   readonly indices: Int32Array;

@@ -39,11 +39,11 @@ export const inlineSparseDatasetSchema = z.strictObject({
   difficulty: difficulty.optional(),
 });
 
-export const datasetReferenceSchema = z.strictObject({
+const datasetReferenceSchema = z.strictObject({
   id: z.string().min(1).max(200).describe('Id of an uploaded dataset.'),
 });
 
-export const datasetFileSchema = z.strictObject({
+const datasetFileSchema = z.strictObject({
   path: z.string().min(1).max(4096).describe('A CSV file with a header row, relative to the spec file (CLI only).'),
   targetColumn: z.union([z.string().min(1), z.number().int().min(0)]).optional().describe('Target column name or 0-based index (default the last).'),
   difficultyColumn: z.union([z.string().min(1), z.number().int().min(0)]).optional().describe('Difficulty column, for curriculum learning.'),
@@ -57,9 +57,9 @@ export const datasetSourceSchema = z.union([
   datasetFileSchema,
 ]);
 
-export type InlineDenseDataset = z.output<typeof inlineDenseDatasetSchema>;
-export type InlineSparseDataset = z.output<typeof inlineSparseDatasetSchema>;
-export type DatasetReference = z.output<typeof datasetReferenceSchema>;
+type InlineDenseDataset = z.output<typeof inlineDenseDatasetSchema>;
+type InlineSparseDataset = z.output<typeof inlineSparseDatasetSchema>;
+type DatasetReference = z.output<typeof datasetReferenceSchema>;
 export type DatasetFile = z.output<typeof datasetFileSchema>;
 export type DatasetSource = z.output<typeof datasetSourceSchema>;
 

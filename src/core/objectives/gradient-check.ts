@@ -23,7 +23,7 @@ export interface GradientCheckOptions {
   readonly seed?: number;
 }
 
-export interface CoordinateCheck {
+interface CoordinateCheck {
   readonly index: number;
   readonly analytic: number;
   readonly numeric: number;
@@ -46,7 +46,7 @@ export interface GradientCheckResult {
   readonly coordinates: readonly CoordinateCheck[];
 }
 
-export const defaultGradientCheck = { step: 1e-5, tolerance: 1e-5, maxCoordinates: 100, seed: 0 } as const;
+const defaultGradientCheck = { step: 1e-5, tolerance: 1e-5, maxCoordinates: 100, seed: 0 } as const;
 
 export function checkGradient(objective: Objective, params: Float64Array, options: GradientCheckOptions = {}): GradientCheckResult {
   const { step, tolerance, maxCoordinates, seed } = { ...defaultGradientCheck, ...options };

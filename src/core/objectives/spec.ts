@@ -15,7 +15,7 @@ import { modelObjectiveSpecSchema } from './models/index.ts';
 const abort = { abort: true } as const;
 
 /** The largest condition number the quadratic accepts (beyond it float64 curvatures lose meaning). */
-export const maxConditionNumber = 1e12;
+const maxConditionNumber = 1e12;
 
 export const expressionObjectiveSpecSchema = z
   .strictObject({
@@ -124,6 +124,5 @@ export const objectiveSpecSchema = z.discriminatedUnion('type', [
   modelObjectiveSpecSchema,
 ]);
 
-export type ExpressionObjectiveSpec = z.output<typeof expressionObjectiveSpecSchema>;
 export type BenchmarkObjectiveSpec = z.output<typeof benchmarkObjectiveSpecSchema>;
 export type ObjectiveSpec = z.output<typeof objectiveSpecSchema>;

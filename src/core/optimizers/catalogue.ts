@@ -4,7 +4,7 @@ import { flavors, type Flavor, type OptimizerDefinition } from './optimizer.ts';
 import { optimizers } from './registry.ts';
 import { coupledWeightDecay } from './config.ts';
 
-export interface HyperparameterDescription {
+interface HyperparameterDescription {
   readonly name: string;
   readonly type: 'number';
   readonly minimum?: number;

@@ -5,14 +5,14 @@ export {
   createOptimizer,
   resolveOptimizerConfig,
   type OptimizerConfig,
-  type ResolvedOptimizerConfig,
+  
 } from './config.ts';
-export { describeOptimizers, type OptimizerDescription, type HyperparameterDescription } from './catalogue.ts';
+export { describeOptimizers,   } from './catalogue.ts';
 export {
   flavors,
   type Flavor,
   type Optimizer,
   type OptimizerDefinition,
   type OptimizerState,
-  type Hyperparameters,
+  
 } from './optimizer.ts';

@@ -25,7 +25,7 @@ export const momentumDefaults = {
 };
 
 /** The velocity both momentum methods carry: v (paper, includes η) or torch's buffer b. */
-export abstract class VelocityOptimizer implements Optimizer {
+abstract class VelocityOptimizer implements Optimizer {
   protected readonly velocity: Float64Array;
 
   constructor(dimension: number, protected readonly momentum: number) {

@@ -7,7 +7,7 @@ import type { Execution, ParallelAlgorithmName, ResolvedParallelSettings } from 
 /** Fields of the `parallel` block beyond algorithm, replicas and execution. */
 export type ParallelParameter = 'communicationPeriod' | 'movingRate' | 'delay' | 'shards';
 
-export interface SimulationContext {
+interface SimulationContext {
   /** The center, server or shared vector, at the objective's initial parameters. */
   readonly center: Float64Array;
   readonly settings: ResolvedParallelSettings;

@@ -4,7 +4,7 @@ import type { ParallelParameter } from './algorithm.ts';
 import { parallelAlgorithms } from './registry.ts';
 import { parallelSettingsSchema, type Execution } from './settings.ts';
 
-export interface ParallelParameterDescription {
+interface ParallelParameterDescription {
   readonly name: ParallelParameter;
   readonly type: 'integer' | 'number';
   readonly minimum: number;

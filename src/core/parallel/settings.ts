@@ -9,9 +9,9 @@ import { z } from 'zod';
 /** Most replicas a run may ask for (threads for hogwild, replica jobs or simulated replicas for the others). */
 export const maximumReplicas = 64;
 /** Largest simulated delay D of adaptive-revision, in ticks. */
-export const maximumDelay = 10_000;
+const maximumDelay = 10_000;
 /** Most parameter-server shards. */
-export const maximumShards = 64;
+const maximumShards = 64;
 
 export const parallelAlgorithmNames = ['hogwild', 'downpour', 'adaptive-revision', 'easgd'] as const;
 export type ParallelAlgorithmName = (typeof parallelAlgorithmNames)[number];

@@ -5,7 +5,7 @@ import { parallelAlgorithmNames } from './settings.ts';
 
 const vector = z.array(z.number());
 
-export const replicaStateSchema = z.strictObject({
+const replicaStateSchema = z.strictObject({
   steps: z.number().int().min(0),
   exchanges: z.number().int().min(0),
   /** x_i, for algorithms whose replicas keep their own vector. */
@@ -15,7 +15,7 @@ export const replicaStateSchema = z.strictObject({
 });
 
 /** The algorithm's own state; each algorithm uses the fields it needs. */
-export const protocolStateSchema = z.strictObject({
+const protocolStateSchema = z.strictObject({
   /**
    * downpour: pushes applied to the server, each replica's v_i, the version each pulled, its steps since its last push;
    * easgd: exchanges applied to the center, the version at each replica's last exchange.
@@ -40,5 +40,3 @@ export const parallelStateSchema = z.strictObject({
   /** [staleness, updates] pairs of the updates applied so far (result.parallel.staleness). */
   staleness: z.array(z.tuple([z.number().int().min(0), z.number().int().min(1)])).optional(),
 });
-
-export type ParallelState = z.output<typeof parallelStateSchema>;

@@ -11,7 +11,7 @@ export type ParameterValue = number | string | boolean;
 /** A trial's parameters, keyed by dotted path. */
 export type ParameterValues = Record<string, ParameterValue>;
 
-export const searchSpaceLimits = {
+const searchSpaceLimits = {
   parameters: 64,
   valuesPerParameter: 1000,
   pathLength: 200,
@@ -76,7 +76,7 @@ function checkRange(definition: RangeDefinition, context: z.RefinementCtx): void
   }
 }
 
-export const parameterDefinitionSchema = z
+const parameterDefinitionSchema = z
   .discriminatedUnion('type', [
     floatParameterSchema.superRefine(checkRange),
     intParameterSchema.superRefine(checkRange),
@@ -109,8 +109,6 @@ export const searchSpaceSchema = z
   })
   .describe('Searched parameters keyed by dotted paths into `base` (in order: `when` refers to earlier ones).');
 
-export type SearchSpaceInput = z.input<typeof searchSpaceSchema>;
-
 /**
  * What a sampler sees of one parameter, in Optuna's terms: a float or int distribution (with
  * `log` and `step`), or a categorical one whose internal value is the choice's index.
@@ -134,7 +132,7 @@ function steppedHigh(low: number, high: number, step: number): number {
   return low + count * step;
 }
 
-export function toDistribution(definition: ParameterDefinition): Distribution {
+function toDistribution(definition: ParameterDefinition): Distribution {
   if (definition.type === 'categorical' || definition.values !== undefined) {
     return { kind: 'categorical', choices: [...definition.values!] };
   }

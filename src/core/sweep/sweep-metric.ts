@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import type { Goal } from './trial.ts';
 
-export const sweepMetricNames = ['finalLoss', 'bestLoss', 'valLoss', 'valAccuracy'] as const;
+const sweepMetricNames = ['finalLoss', 'bestLoss', 'valLoss', 'valAccuracy'] as const;
 export type SweepMetricName = (typeof sweepMetricNames)[number];
 
 export const sweepMetrics: Record<SweepMetricName, { readonly stepField: 'loss' | 'valLoss' | 'valAccuracy'; readonly defaultGoal: Goal }> = {

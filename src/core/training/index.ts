@@ -1,14 +1,14 @@
 /** The run engine: starting, driving, checkpointing and resuming runs, and the settings around them. */
-export { iterateRun, type IterateRunOptions } from './iterate-run.ts';
-export { RunEngine, totalTicks, type AdvanceLimits, type RunLoop } from './run-engine.ts';
+export { iterateRun,  } from './iterate-run.ts';
+export { RunEngine,   type RunLoop } from './run-engine.ts';
 export { runCheckpointSchema, type RunCheckpoint } from './checkpoint.ts';
-export type { RunResult, RunProgress, BestValue } from './run-result.ts';
+export type { RunResult, RunProgress,  } from './run-result.ts';
 export { stopReasonRegistry, stopReasons, finalStatusOf, type StopReason } from './stop-reasons.ts';
 export type { StepRecord } from './step-record.ts';
 export { isObjectiveReference, objectiveReferenceSchema, type ObjectiveReference, type RunConfig } from './run-config.ts';
-export { recordEvery, recordParams, recordSettingsSchema } from './record-settings.ts';
-export { trainingSettingsSchema, maximumSteps, defaultMaxSteps, stepBudget } from './training-settings.ts';
+export {  recordParams, recordSettingsSchema } from './record-settings.ts';
+export { trainingSettingsSchema,  defaultMaxSteps,  } from './training-settings.ts';
 export { gradientNoiseSchema } from './gradient-noise.ts';
 export { clippingSchema } from './clipping.ts';
-export { earlyStoppingSchema, type EarlyStoppingView } from './early-stopping.ts';
+export { earlyStoppingSchema,  } from './early-stopping.ts';
 export { stopWhenSchema } from './stop-when.ts';

@@ -2,9 +2,9 @@
 import { z } from 'zod';
 
 /** Records per run when `every` is left to its default. */
-export const defaultRecordCount = 10_000;
+const defaultRecordCount = 10_000;
 /** Parameter vectors up to this length are recorded by default. */
-export const defaultRecordedDimension = 100;
+const defaultRecordedDimension = 100;
 
 export const recordSettingsSchema = z
   .strictObject({

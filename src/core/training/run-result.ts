@@ -10,7 +10,7 @@ import type { ParallelReport } from '../parallel/report.ts';
 import type { BestTracker, Monitor } from './early-stopping.ts';
 
 /** The best value of the monitored metric: `loss` (an update's training loss, before it) or `valLoss`. */
-export interface BestValue {
+interface BestValue {
   readonly metric: Monitor;
   readonly value: number;
   readonly step: number;

@@ -1,7 +1,7 @@
 /** Schemas of the states that checkpoints carry, shared by the single and the parallel trainers. */
 import { z } from 'zod';
 
-export const randomStateSchema = z.strictObject({
+const randomStateSchema = z.strictObject({
   s: z.tuple([z.number(), z.number(), z.number(), z.number()]),
   spare: z.number().nullable(),
 });

@@ -18,7 +18,7 @@ export interface StopContext {
 }
 
 /** A loss below this ends the run as `unbounded`: no objective a run is meant to minimise goes this low. */
-export const unboundedLoss = -1e100;
+const unboundedLoss = -1e100;
 
 export class StopRules {
   private readonly lossBelow: number;

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { curriculumSchema } from './curriculum.ts';
 
-export const maximumSteps = 1e9;
+const maximumSteps = 1e9;
 /** Updates a run makes when neither `maxSteps` nor `epochs` is given. */
 export const defaultMaxSteps = 1000;
 

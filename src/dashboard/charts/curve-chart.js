@@ -28,7 +28,7 @@ const finiteOrNull = (value) => (typeof value === 'number' && Number.isFinite(va
  * Exponential moving average with TensorBoard's debiasing, so the first points are not pulled
  * toward zero: s_t = w·s_{t−1} + (1 − w)·v_t, shown as s_t / (1 − w^t).
  */
-export function smooth(values, weight) {
+function smooth(values, weight) {
   if (!(weight > 0)) return values;
   let average = 0;
   let total = 0;

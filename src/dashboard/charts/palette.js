@@ -1,5 +1,5 @@
 /** Series colours: one per field on a run's chart, one per run when runs are compared. */
-export const palette = ['#2f5bd3', '#d9480f', '#2b8a3e', '#862e9c', '#b08900', '#0b7285', '#c2255c', '#5c940d', '#495057', '#e8590c'];
+const palette = ['#2f5bd3', '#d9480f', '#2b8a3e', '#862e9c', '#b08900', '#0b7285', '#c2255c', '#5c940d', '#495057', '#e8590c'];
 
 export const colourAt = (index) => palette[index % palette.length];
 

@@ -14,7 +14,7 @@ const margin = { top: 10, right: 14, bottom: 40, left: 60 };
 const statusColours = {
   completed: '#2b8a3e', early_stopped: '#0b7285', pruned: '#d9480f', diverged: '#8a3c00', failed: '#a61e1e', running: '#2f5bd3', cancelled: '#868e96', queued: '#868e96',
 };
-export const statusColour = (status) => statusColours[status] ?? '#495057';
+const statusColour = (status) => statusColours[status] ?? '#495057';
 
 /** A value axis: log when asked and every value is positive, linear otherwise. */
 function valueAxis(values, logarithmic, range) {

@@ -35,7 +35,7 @@ function specValueText(json) {
 }
 
 /** The spec fields whose values are not the same in every run. */
-export function differingFields(runs) {
+function differingFields(runs) {
   const maps = runs.map((run) => new Map(leaves(run.spec)));
   const names = [...new Set(maps.flatMap((map) => [...map.keys()]))];
   return names.filter((name) => new Set(maps.map((map) => map.get(name))).size > 1);

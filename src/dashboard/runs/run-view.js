@@ -22,7 +22,7 @@ import { renderParameters } from './parameters-table.js';
 import { renderReplicas } from './replicas-panel.js';
 import { renderSpec } from './spec-panel.js';
 
-export const liveRefreshMilliseconds = 10_000;
+const liveRefreshMilliseconds = 10_000;
 const maxTrajectoryPoints = 2000;
 
 /** Evenly thinned copy keeping the first and the last point. */

@@ -7,7 +7,7 @@ import { formatNumber } from '../format.js';
 import { parameterText } from './sweep-data.js';
 
 /** How a trial ended, in words: the pruning reason, the run's message, or where it stands. */
-export function trialOutcome(trial) {
+function trialOutcome(trial) {
   if (trial.status === 'pruned') return trial.pruning?.message ?? trial.message ?? 'Pruned.';
   if (trial.message) return trial.message;
   return trial.status === 'running' ? 'Running.' : trial.status === 'queued' ? 'Waiting for a worker.' : '';

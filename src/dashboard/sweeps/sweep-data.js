@@ -2,7 +2,7 @@
 import { getJson } from '../api.js';
 
 /** Trials read for a sweep page, at most (the leaderboard's first page). */
-export const trialLimit = 1000;
+const trialLimit = 1000;
 
 /** A page of sweeps, newest first: `{ sweeps, nextCursor }`. */
 export async function loadSweeps({ status = '', cursor = '' } = {}) {

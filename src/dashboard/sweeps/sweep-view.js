@@ -18,8 +18,8 @@ import { formatDuration, formatNumber } from '../format.js';
 import { renderLeaderboard } from './leaderboard.js';
 import { loadSweep, loadTrials, parameterText } from './sweep-data.js';
 
-export const refreshMilliseconds = 2_000;
-export const compareRefreshMilliseconds = 20_000;
+const refreshMilliseconds = 2_000;
+const compareRefreshMilliseconds = 20_000;
 const comparedTrials = 8;
 const racedTrials = 10;
 /** Trials with curves to draw: those that ran to their end (their value ranks), pruned and running ones. */
@@ -28,7 +28,7 @@ const drawnTrialStatuses = new Set([...rankedRunStatuses, 'pruned', 'running']);
 const goalOf = (metric) => metric.goal ?? (metric.name === 'valAccuracy' ? 'maximize' : 'minimize');
 
 /** An optimizer race: the optimizer is the only parameter searched. */
-export const isRace = (spec) => Object.keys(spec.parameters).join() === 'optimizer.name';
+const isRace = (spec) => Object.keys(spec.parameters).join() === 'optimizer.name';
 
 /** A trial's parameters in a few words: `adam lr=0.01`. */
 function shortParameters(parameters) {

@@ -32,7 +32,7 @@ function trialState(status: RunStatus): TrialState {
 }
 
 /** The samplers' view of a stored trial: a diverged one, or one without a value, counts as the worst. */
-export function observeTrial(trial: TrialRow, worst: number): ObservedTrial {
+function observeTrial(trial: TrialRow, worst: number): ObservedTrial {
   const state = trialState(trial.status);
   const value = trial.value === null || Number.isNaN(trial.value) || trial.status === 'diverged' ? worst : trial.value;
   const pruning = (trial.result?.pruning ?? null) as { step?: number } | null;

@@ -11,7 +11,7 @@ export interface TestObjective {
  * Rosenbrock f = (1 − x)² + 100·(y − x²)²
  *   ∂f/∂x = −2(1 − x) − 400·x·(y − x²),   ∂f/∂y = 200·(y − x²)
  */
-export const rosenbrock: TestObjective = {
+const rosenbrock: TestObjective = {
   value: ([x, y]) => (1 - x) ** 2 + 100 * (y - x ** 2) ** 2,
   gradient([x, y], out) {
     out[0] = -2 * (1 - x) - 400 * x * (y - x * x);
@@ -24,7 +24,7 @@ export const rosenbrock: TestObjective = {
  *   ∂f/∂x = 2a(y − 1) + 2b(y² − 1) + 2c(y³ − 1)
  *   ∂f/∂y = 2a·x + 2b·2xy + 2c·3xy²
  */
-export const beale: TestObjective = {
+const beale: TestObjective = {
   value: ([x, y]) => (1.5 - x + x * y) ** 2 + (2.25 - x + x * y ** 2) ** 2 + (2.625 - x + x * y ** 3) ** 2,
   gradient([x, y], out) {
     const a = 1.5 - x + x * y;

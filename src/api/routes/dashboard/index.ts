@@ -31,7 +31,7 @@ const contentTypes: Record<string, string> = {
   '.svg': 'image/svg+xml',
 };
 
-export function dashboardContentSecurityPolicy(importMapSource: string): string {
+function dashboardContentSecurityPolicy(importMapSource: string): string {
   return [
     "default-src 'none'",
     `script-src 'self' ${importMapSource}`,

@@ -10,7 +10,7 @@ import { CsvDatasetReader, CsvError, type Dataset } from '../../../core/datasets
 import { AppError } from '../../errors/app-error.ts';
 import { validatorCompiler } from '../../plugins/validator-compiler.ts';
 
-export const csvContentType = 'text/csv';
+const csvContentType = 'text/csv';
 
 /** What one upload may hold; larger uploads get 413. */
 export interface DatasetUploadLimits {

@@ -89,7 +89,7 @@ export function createDatasetService({ datasets, limits, deletion }: DatasetServ
 }
 
 /** A dataset in the JSON upload form (dense or sparse, as stored). */
-export function toUploadForm(dataset: Dataset): DatasetUpload {
+function toUploadForm(dataset: Dataset): DatasetUpload {
   const { features, columns } = dataset;
   const common = {
     targets: Array.from(dataset.targets),

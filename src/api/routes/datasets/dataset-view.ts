@@ -45,7 +45,7 @@ export const datasetListSchema = z
   .meta({ id: 'DatasetList', description: 'A page of datasets.' });
 
 /** Rows per page of `GET /v1/datasets/{id}/data`, at most. */
-export const maxDataPageRows = 100_000;
+const maxDataPageRows = 100_000;
 
 export const dataQuerySchema = z.strictObject({
   offset: z.coerce.number().int().min(0).default(0).describe('First row of the page (0-based).'),

@@ -8,7 +8,7 @@ const maybeNumber = z.number().nullable();
 /** Starting points longer than this are left out of check answers. */
 export const maxShownDimension = 1000;
 
-export const gradientCheckSchema = z
+const gradientCheckSchema = z
   .object({
     passed: z.boolean().describe('Every checked coordinate agrees with central finite differences.'),
     value: maybeNumber.describe('f at the point checked (the starting point).'),

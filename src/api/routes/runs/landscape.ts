@@ -19,9 +19,9 @@ import { buildObjective, runObjectiveSpec, unprocessable, type RunObjectiveSourc
 import type { RunService } from './run-service.ts';
 import { largestStep } from '../../../contracts/metric-fields.ts';
 
-export const maxLandscapeResolution = 200;
+const maxLandscapeResolution = 200;
 /** Objective evaluations × training rows one request may cost (model objectives on data). */
-export const maxLandscapeWork = 40_000_000;
+const maxLandscapeWork = 40_000_000;
 const trajectoryRowLimit = 10_000;
 
 const rangeSchema = z
@@ -65,7 +65,7 @@ const landscapeSchema = z
   })
   .meta({ id: 'Landscape', description: "A two-parameter run's objective on a grid, with the run's start and end." });
 
-export type Landscape = z.output<typeof landscapeSchema>;
+type Landscape = z.output<typeof landscapeSchema>;
 
 export interface LandscapeRouteOptions extends RunObjectiveSources {
   readonly runService: RunService;
@@ -135,7 +135,7 @@ async function framedPoints(metricsQuery: MetricsQuery, run: Run, objective: Obj
   return points;
 }
 
-export function evaluateLandscape(run: Run, objective: Objective, resolution: number, xRange: [number, number], yRange: [number, number]): Landscape {
+function evaluateLandscape(run: Run, objective: Objective, resolution: number, xRange: [number, number], yRange: [number, number]): Landscape {
   const minimum = objective.minimum;
   return {
     runId: run.id,

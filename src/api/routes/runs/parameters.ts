@@ -12,7 +12,7 @@ import { principalOf } from '../../plugins/authentication.ts';
 import { buildObjective, runObjectiveSpec, type RunObjectiveSources } from './run-objective.ts';
 import type { RunService } from './run-service.ts';
 
-export const maxNamedParameters = 100_000;
+const maxNamedParameters = 100_000;
 
 const parameterNamesSchema = z
   .object({

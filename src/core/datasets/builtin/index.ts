@@ -8,7 +8,7 @@ import { moonsDataset } from './moons.ts';
 import { sparseTextDataset } from './sparse-text.ts';
 import { spiralsDataset } from './spirals.ts';
 
-export const builtinDatasets = {
+const builtinDatasets = {
   iris: irisDataset,
   linear: linearDataset,
   blobs: blobsDataset,
@@ -16,8 +16,6 @@ export const builtinDatasets = {
   spirals: spiralsDataset,
   'sparse-text': sparseTextDataset,
 };
-
-export type BuiltinDatasetName = keyof typeof builtinDatasets;
 
 export const builtinDatasetSchema = z.discriminatedUnion('builtin', [
   irisDataset.options,

@@ -9,7 +9,7 @@
 import { benchmarkObjective, twoDimensions, type BenchmarkDefinition } from './benchmark.ts';
 
 /** f(x, y), the brackets in the order of the formula. */
-export function bealeValue(params: Float64Array): number {
+function bealeValue(params: Float64Array): number {
   const x = params[0];
   const y = params[1];
   const y2 = y * y;

@@ -31,5 +31,5 @@ export const benchmarks = {
 export type BenchmarkName = keyof typeof benchmarks;
 export const benchmarkNames = Object.keys(benchmarks) as [BenchmarkName, ...BenchmarkName[]];
 
-export { maxBenchmarkDimensions, resolveDimensions, type BenchmarkDefinition, type BenchmarkOptions } from './benchmark.ts';
+export { maxBenchmarkDimensions, resolveDimensions, type BenchmarkDefinition,  } from './benchmark.ts';
 export { defaultConditionNumber } from './quadratic.ts';

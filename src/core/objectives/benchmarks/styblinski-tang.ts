@@ -8,7 +8,7 @@
  */
 import { anyDimensions, benchmarkObjective, type BenchmarkDefinition } from './benchmark.ts';
 
-export const styblinskiTangMinimizer = -2.903534027771178;
+const styblinskiTangMinimizer = -2.903534027771178;
 const minimumPerDimension = 0.5 * (styblinskiTangMinimizer ** 4 - 16 * styblinskiTangMinimizer ** 2 + 5 * styblinskiTangMinimizer);
 
 export const styblinskiTang: BenchmarkDefinition = {

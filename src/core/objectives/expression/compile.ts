@@ -23,7 +23,7 @@ export function compileTape(tape: Tape): CompiledExpression {
   return { value, valueAndGradient, source };
 }
 
-export function generateSource(tape: Tape): { value: string; valueAndGradient: string } {
+function generateSource(tape: Tape): { value: string; valueAndGradient: string } {
   const { instructions, result, dimension } = tape;
   const operand = (index: number) => {
     const instruction = instructions[index];

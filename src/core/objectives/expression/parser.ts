@@ -37,7 +37,7 @@ export function parseExpression(source: string, variables: readonly string[]): P
 }
 
 /** Maps each variable to its position; throws on the first problem of `variableProblems`. */
-export function variableIndices(variables: readonly string[]): Map<string, number> {
+function variableIndices(variables: readonly string[]): Map<string, number> {
   const [first] = variableProblems(variables);
   if (first) throw new ExpressionError(first.message, null);
   return new Map(variables.map((name, index) => [name, index]));
@@ -62,7 +62,7 @@ export function variableProblems(variables: readonly string[]): { index: number 
 }
 
 /** Why `name` cannot be a variable, or null when it can. */
-export function variableNameProblem(name: string): string | null {
+function variableNameProblem(name: string): string | null {
   if (name.length > expressionLimits.maxVariableNameLength) {
     return `name is longer than ${expressionLimits.maxVariableNameLength} characters`;
   }

@@ -15,7 +15,7 @@
 import type { ExpressionNode } from './ast.ts';
 import { operators, type OperationDefinition } from './operations.ts';
 
-export type Instruction =
+type Instruction =
   | { readonly kind: 'constant'; readonly value: number }
   | { readonly kind: 'variable'; readonly index: number }
   | { readonly kind: 'apply'; readonly operation: OperationDefinition; readonly operands: readonly number[] };

@@ -22,15 +22,14 @@ import { AffineModelObjective } from './affine-model.ts';
 import { MlpObjective, type Activation } from './mlp.ts';
 import { outputWidth, type OutputKind } from './output-layer.ts';
 
-export const modelLimits = {
+const modelLimits = {
   maxParameters: 5_000_000,
   maxClasses: 1000,
   maxHiddenLayers: 16,
   maxHiddenUnits: 4096,
 } as const;
 
-export const modelNames = ['linear', 'logistic', 'softmax', 'mlp'] as const;
-export type ModelName = (typeof modelNames)[number];
+const modelNames = ['linear', 'logistic', 'softmax', 'mlp'] as const;
 
 const defaultHidden = [16];
 
@@ -122,6 +121,6 @@ function checkParameterCount(count: number): void {
   }
 }
 
-export { AffineModelObjective } from './affine-model.ts';
-export { MlpObjective, batchNormalizationEpsilon, batchNormalizationMomentum, type Activation } from './mlp.ts';
-export type { OutputKind } from './output-layer.ts';
+;
+export {  batchNormalizationEpsilon, batchNormalizationMomentum,  } from './mlp.ts';
+;

@@ -16,7 +16,7 @@ const medianOptions = z.strictObject({
 });
 
 /** numpy.percentile's linear interpolation between the sorted values. */
-export function percentile(values: readonly number[], q: number): number {
+function percentile(values: readonly number[], q: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   const position = ((sorted.length - 1) * q) / 100;
   const below = Math.floor(position);

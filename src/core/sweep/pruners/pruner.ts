@@ -23,7 +23,7 @@ export interface PruningStep {
 }
 
 /** Which other trials' values at `step` the decision needs. */
-export interface PruningPlan {
+interface PruningPlan {
   readonly population: 'completed' | 'reached';
 }
 

@@ -10,12 +10,12 @@ import type { SamplerDefinition, SpaceIssue } from './sampler.ts';
 import { isActive, type Distribution, type ParameterValue, type ParameterValues, type SearchSpace } from '../search-space.ts';
 import { Random } from '../../random.ts';
 
-export const maxGridSize = 100_000;
+const maxGridSize = 100_000;
 
 const gridOptions = z.strictObject({});
 
 /** Every value of an enumerable distribution, or null when it is a continuous range. */
-export function enumerate(distribution: Distribution): ParameterValue[] | null {
+function enumerate(distribution: Distribution): ParameterValue[] | null {
   if (distribution.kind === 'categorical') return [...distribution.choices];
   if (distribution.kind === 'float' && distribution.step === null) return null;
   const step = distribution.step!;
@@ -25,7 +25,7 @@ export function enumerate(distribution: Distribution): ParameterValue[] | null {
 }
 
 /** All combinations, or the number reached when it exceeds `limit` (the grid is then refused). */
-export function gridPoints(space: SearchSpace, limit = maxGridSize): ParameterValues[] | number {
+function gridPoints(space: SearchSpace, limit = maxGridSize): ParameterValues[] | number {
   const points: ParameterValues[] = [];
   const values = space.map((parameter) => enumerate(parameter.distribution) ?? []);
   const visit = (index: number, chosen: ParameterValues): boolean => {

@@ -8,7 +8,7 @@ import type { Random } from '../../random.ts';
 const randomOptions = z.strictObject({});
 
 /** Draws every active parameter of `space` not already in `chosen`, in declaration order. */
-export function sampleRandomly(space: SearchSpace, random: Random, chosen: ParameterValues = {}): ParameterValues {
+function sampleRandomly(space: SearchSpace, random: Random, chosen: ParameterValues = {}): ParameterValues {
   const values: ParameterValues = { ...chosen };
   for (const parameter of space) {
     if (parameter.name in values || !isActive(parameter, values)) continue;

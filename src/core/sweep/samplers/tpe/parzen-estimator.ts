@@ -51,7 +51,7 @@ export interface CategoricalComponents {
 export type Components = NumericalComponents | CategoricalComponents;
 
 /** Optuna's `default_weights(n)`: a linear ramp 1/n … 1 over all but the 25 most recent, then ones. */
-export function observationWeights(n: number): number[] {
+function observationWeights(n: number): number[] {
   if (n < 25) return new Array<number>(n).fill(1);
   const ramp = n - 25;
   const weights: number[] = [];

@@ -34,7 +34,7 @@ export const tpeOptions = z.strictObject({
   constantLiar: z.boolean().default(false).describe('Count running trials as the worst, to spread parallel trials apart (Optuna: false).'),
 });
 
-export type TpeOptions = z.output<typeof tpeOptions>;
+type TpeOptions = z.output<typeof tpeOptions>;
 
 function parzenSettings(options: TpeOptions): ParzenSettings {
   return {
@@ -57,7 +57,7 @@ function isSingle(parameter: SearchParameter): boolean {
  * Samples `group` jointly by TPE from the observations (one parameter: the univariate case).
  * Trials lacking any of the group's parameters are left out of both estimators.
  */
-export function sampleByTpe(group: readonly SearchParameter[], observations: Observations, options: TpeOptions, random: Random): ParameterValues {
+function sampleByTpe(group: readonly SearchParameter[], observations: Observations, options: TpeOptions, random: Random): ParameterValues {
   const { below, above } = splitObservations(observations.scores, belowCount(observations.finished, options.gamma, options.gammaMax));
   const internal = (index: number, parameter: SearchParameter) => {
     const value = observations.trials[index].parameters[parameter.name];
@@ -79,7 +79,7 @@ export function sampleByTpe(group: readonly SearchParameter[], observations: Obs
   return Object.fromEntries(group.map((parameter) => [parameter.name, toExternal(parameter.distribution, candidates[parameter.name][best])]));
 }
 
-export function suggestByTpe(space: SearchSpace, options: TpeOptions, request: SuggestRequest): ParameterValues {
+function suggestByTpe(space: SearchSpace, options: TpeOptions, request: SuggestRequest): ParameterValues {
   const others = request.trials.filter((trial) => trial.number !== request.trialNumber);
   const observations = observe(others, request.goal, options.constantLiar);
   const started = observations.finished >= options.startupTrials;

@@ -16,7 +16,7 @@ import type { Random } from '../../../random.ts';
 const logRootTwoPi = Math.log(Math.sqrt(2 * Math.PI));
 
 /** Φ(a), the standard normal CDF, with erfc in the tails. */
-export function normalCdf(a: number): number {
+function normalCdf(a: number): number {
   const x = a / Math.SQRT2;
   if (x < -Math.SQRT1_2) return 0.5 * erfc(-x);
   if (x < Math.SQRT1_2) return 0.5 + 0.5 * erf(x);
@@ -24,7 +24,7 @@ export function normalCdf(a: number): number {
 }
 
 /** log Φ(a). */
-export function logNormalCdf(a: number): number {
+function logNormalCdf(a: number): number {
   if (a > 6) return -normalCdf(-a);
   if (a > -20) return Math.log(normalCdf(a));
   // log Φ(a) = −a²/2 − log(−a) − log √(2π) + log Σ_k (−1)^k (2k−1)!! / a^{2k}
@@ -76,7 +76,7 @@ function inverseLogNormalCdf(y: number): number {
 }
 
 /** The q-quantile of the standard normal truncated to [a, b]. */
-export function truncatedNormalQuantile(q: number, a: number, b: number): number {
+function truncatedNormalQuantile(q: number, a: number, b: number): number {
   if (a === b) return NaN;
   if (q === 0) return a;
   if (q === 1) return b;
