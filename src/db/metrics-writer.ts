@@ -173,8 +173,11 @@ const sliceStatement = {
 
 const json = (value: unknown) => (value === undefined ? null : JSON.stringify(value));
 
+/** Where a slice's rows go: into the slice statement as arrays, or by a COPY after it. */
+type RowsGo = 'in the statement' | 'by COPY';
+
 /** The statement's parameters for `slices`, with their rows (or none, for a COPY slice). */
-function sliceParameters(slices: readonly SliceWrite[], withRows: boolean): unknown[] {
+function sliceParameters(slices: readonly SliceWrite[], rowsGo: RowsGo): unknown[] {
   const perSlice = slices.map((slice) => {
     const ending = slice.finish !== undefined;
     return [
@@ -192,7 +195,7 @@ function sliceParameters(slices: readonly SliceWrite[], withRows: boolean): unkn
   const rows = new MetricRows();
   const rollups = new RollupRows();
   for (const slice of slices) {
-    if (withRows) rows.add(slice.runId, slice.metrics);
+    if (rowsGo === 'in the statement') rows.add(slice.runId, slice.metrics);
     if (slice.rollups) rollups.add(slice.runId, slice.metrics);
   }
   return [...sliceColumns.map((_, c) => perSlice.map((values) => values[c])), ...rows.parameters(), ...rollups.parameters()];
@@ -243,8 +246,8 @@ function refusal(slice: SliceWrite, run: FenceRow | undefined): StaleRunWriteErr
 }
 
 /** Runs the statement for `slices`; answers each with its fence's refusal, or null. */
-async function writeSlices(client: ClientBase | Pool, slices: readonly SliceWrite[], withRows: boolean): Promise<(StaleRunWriteError | null)[]> {
-  const { rows } = await client.query<FenceRow>({ ...sliceStatement, values: sliceParameters(slices, withRows) });
+async function writeSlices(client: ClientBase | Pool, slices: readonly SliceWrite[], rowsGo: RowsGo): Promise<(StaleRunWriteError | null)[]> {
+  const { rows } = await client.query<FenceRow>({ ...sliceStatement, values: sliceParameters(slices, rowsGo) });
   const byRun = new Map(rows.map((row) => [row.run_id, row]));
   return slices.map((slice) => refusal(slice, byRun.get(slice.runId)));
 }
@@ -252,7 +255,7 @@ async function writeSlices(client: ClientBase | Pool, slices: readonly SliceWrit
 export function createMetricsWriter(pool: Pool) {
   // Concurrent small slices (of this process's runs) share one statement and one round trip.
   const statements = new Coalescer<SliceWrite, void>(async (slices) => {
-    const refusals = await writeSlices(pool, slices, true);
+    const refusals = await writeSlices(pool, slices, 'in the statement');
     return refusals.map((error) => (error ? { error } : { value: undefined }));
   }, batching);
 
@@ -263,7 +266,7 @@ export function createMetricsWriter(pool: Pool) {
     try {
       await client.query('BEGIN');
       try {
-        const [error] = await writeSlices(client, [slice], false);
+        const [error] = await writeSlices(client, [slice], 'by COPY');
         if (error) throw error;
         await copyMetrics(client, slice.runId, slice.metrics);
         await client.query('COMMIT');

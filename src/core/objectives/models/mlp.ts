@@ -27,6 +27,9 @@ import { ModelObjective, type EvaluationMode } from './model-objective.ts';
 import { outputCorrect, outputLoss, sigmoid, type OutputKind } from './output-layer.ts';
 import { allocateVector, kernelsFor } from '../../kernels/index.ts';
 
+/** Which statistics batch normalization uses: the running ones, or the batch's (moving the running ones on a gradient step). */
+type Statistics = 'running' | 'batch' | 'batch, updating running';
+
 export type Activation = 'relu' | 'tanh' | 'sigmoid';
 /** The activation's number in the back-propagation kernel. */
 const activationCodes: Readonly<Record<Activation, number>> = { relu: 0, tanh: 1, sigmoid: 2 };
@@ -154,9 +157,10 @@ export class MlpObjective extends ModelObjective {
     mode: EvaluationMode,
     exampleLosses: Float64Array | null,
   ): number {
-    const batchStatistics = mode === 'training' && this.normalized;
+    // Training normalizes with the batch's statistics (and a gradient step moves the running ones); evaluation with the running ones.
+    const statistics: Statistics = mode !== 'training' || !this.normalized ? 'running' : gradient ? 'batch, updating running' : 'batch';
     // Batch statistics couple the rows, so a training batch is one chunk; so is a gradient.
-    const chunk = batchStatistics || gradient ? count : Math.min(count, evaluationChunk);
+    const chunk = statistics !== 'running' || gradient ? count : Math.min(count, evaluationChunk);
     this.reserve(chunk);
     if (gradient) gradient.fill(0);
     const k = this.layers[this.layers.length - 1].outputs;
@@ -165,7 +169,7 @@ export class MlpObjective extends ModelObjective {
     let correct = 0;
     for (let start = 0; start < count; start += chunk) {
       const size = Math.min(chunk, count - start);
-      this.forward(params, data, rows, start, size, batchStatistics, gradient !== null);
+      this.forward(params, data, rows, start, size, statistics);
       for (let i = 0; i < size; i++) {
         const target = data.targets[rows === null ? start + i : rows[start + i]];
         const loss = outputLoss(this.kind, logits, i * k, k, target, gradient ? this.delta : null);
@@ -196,8 +200,7 @@ export class MlpObjective extends ModelObjective {
     rows: Int32Array | null,
     start: number,
     size: number,
-    batchStatistics: boolean,
-    updateRunning: boolean,
+    statistics: Statistics,
   ): void {
     const d = this.layers[0].inputs;
     const x = data.features.kind === 'dense' ? data.features.values : null;
@@ -228,7 +231,7 @@ export class MlpObjective extends ModelObjective {
       if (l === this.layers.length - 1) break;
       const a = this.activations[l];
       if (scale >= 0) {
-        this.normalize(l, z, size, batchStatistics, updateRunning);
+        this.normalize(l, z, size, statistics);
         for (let i = 0; i < size; i++) {
           for (let o = 0; o < outputs; o++) a[i * outputs + o] = params[scale + o] * z[i * outputs + o] + params[scale + outputs + o];
         }
@@ -241,20 +244,20 @@ export class MlpObjective extends ModelObjective {
   }
 
   /** z ← (z − μ)/√(σ² + ε) per unit, with batch or running statistics. */
-  private normalize(l: number, z: Float64Array, size: number, batchStatistics: boolean, updateRunning: boolean): void {
+  private normalize(l: number, z: Float64Array, size: number, statistics: Statistics): void {
     const units = this.layers[l].outputs;
     const inverseStd = this.inverseStd[l];
     for (let o = 0; o < units; o++) {
       let mu: number;
       let variance: number;
-      if (batchStatistics) {
+      if (statistics !== 'running') {
         mu = 0;
         for (let i = 0; i < size; i++) mu += z[i * units + o];
         mu /= size;
         variance = 0;
         for (let i = 0; i < size; i++) variance += (z[i * units + o] - mu) ** 2;
         variance /= size;
-        if (updateRunning) {
+        if (statistics === 'batch, updating running') {
           const unbiased = size > 1 ? (variance * size) / (size - 1) : variance;
           this.runningMean[l][o] = (1 - batchNormalizationMomentum) * this.runningMean[l][o] + batchNormalizationMomentum * mu;
           this.runningVariance[l][o] = (1 - batchNormalizationMomentum) * this.runningVariance[l][o] + batchNormalizationMomentum * unbiased;
