@@ -75,7 +75,7 @@ async function main(): Promise<void> {
   });
   await migrate({ databaseUrl: config.databaseUrl });
   const database = createDatabase(config.databaseUrl);
-  const redis = createRedis(config.redisUrl, 'client');
+  const redis = createRedis(config.redisUrl, 'fail-fast');
   const runsQueue = createRunsQueue(redis, config.queuePrefix);
   const app = await buildApp({ config, database, redis, runsQueue }, { logger: false });
   await app.listen({ host: '127.0.0.1', port: 0 });

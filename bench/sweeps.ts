@@ -44,12 +44,12 @@ function optuna(args: string[]): unknown {
 async function ourOverhead(): Promise<number> {
   const config = await benchConfig();
   const database = createDatabase(config.databaseUrl);
-  const redis = createRedis(config.redisUrl, 'client');
+  const redis = createRedis(config.redisUrl, 'fail-fast');
   const runsQueue = createRunsQueue(redis, config.queuePrefix);
   const app = await buildApp({ config, database, redis, runsQueue }, { logger: false });
   const workers = await Promise.all([0, 1].map(async () => {
     const pool = createPool(config.databaseUrl, config.workerConcurrency + 2);
-    const connection = createRedis(config.redisUrl, 'worker');
+    const connection = createRedis(config.redisUrl, 'wait-for-redis');
     const sweepsQueue = createSweepsQueue(connection, config.queuePrefix);
     const sweeps = await startSweepWorker({ config, connection, logger: silent, processor: createSweepProcessor({ pool, redis: connection, queuePrefix: config.queuePrefix, runsQueue, sweepsQueue }) });
     const runs = await startWorker({ config, connection, logger: silent, processors: { run: createRunProcessor({ database, pool, redis: connection, queuePrefix: config.queuePrefix, sweepsQueue }) } });

@@ -26,7 +26,7 @@ import { formatRatio, median, printTable } from '../support/measure.ts';
 const binary = fileURLToPath(new URL('../../bin/descent.js', import.meta.url));
 
 export async function parameterServerExchange(rounds = 5, exchanges = 200): Promise<void> {
-  const redis = createRedis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', 'worker');
+  const redis = createRedis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', 'wait-for-redis');
   const dimension = 10_000;
   const prefix = `bench-${randomUUID()}`;
   const servers = [1, 4].map((shards) => new ParameterServer(redis, { prefix, runId: randomUUID(), dimension, shards, algorithm: 'downpour' }));
@@ -87,7 +87,7 @@ function specOf(algorithm: string, optimizer: object, parallel: object, replicas
 export async function concurrentReplicas(maxSteps = Number(process.env.PARALLEL_BENCH_STEPS ?? 40_000)): Promise<void> {
   const config = await benchConfig();
   const database = createDatabase(config.databaseUrl);
-  const redis = createRedis(config.redisUrl, 'client');
+  const redis = createRedis(config.redisUrl, 'fail-fast');
   const runsQueue = createRunsQueue(redis, config.queuePrefix);
   const app = await buildApp({ config, database, redis, runsQueue }, { logger: false });
   const { key } = await createApiKeyRepository(database).create(`bench-${Date.now()}`);

@@ -128,7 +128,7 @@ interface ServiceRound {
 async function startService(config: Config) {
   const database = createDatabase(config.databaseUrl);
   const pool = createPool(config.databaseUrl, 1);
-  const redis = createRedis(config.redisUrl, 'client');
+  const redis = createRedis(config.redisUrl, 'fail-fast');
   const runsQueue = createRunsQueue(redis, config.queuePrefix);
   const workers = Array.from({ length: workerProcesses }, () => startWorkerProcess(config));
   const app = await buildApp({ config, database, redis, runsQueue }, { logger: false });

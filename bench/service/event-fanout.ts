@@ -59,7 +59,7 @@ export async function run(): Promise<void> {
   const config = await benchConfig();
   const database = createDatabase(config.databaseUrl);
   const pool = createPool(config.databaseUrl, 4);
-  const redis = createRedis(config.redisUrl, 'client');
+  const redis = createRedis(config.redisUrl, 'fail-fast');
   const writer = createMetricsWriter(pool);
   const announcer = createRunAnnouncer(redis, config.queuePrefix);
   const { key, apiKey } = await createApiKeyRepository(database).create(`bench-fanout-${randomUUID()}`);

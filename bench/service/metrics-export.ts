@@ -31,7 +31,7 @@ export async function run(): Promise<void> {
   const config = await benchConfig();
   const database = createDatabase(config.databaseUrl);
   const pool = createPool(config.databaseUrl, 2);
-  const redis = createRedis(config.redisUrl, 'client');
+  const redis = createRedis(config.redisUrl, 'fail-fast');
   const runsQueue = createRunsQueue(redis, config.queuePrefix);
   const { key, apiKey } = await createApiKeyRepository(database).create(`bench-export-${randomUUID()}`);
   const runId = (await database.run.create({ data: { tenantId: apiKey.tenantId, spec: {}, status: 'completed', finishedAt: new Date() } })).id;

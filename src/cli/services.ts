@@ -27,7 +27,7 @@ class UnreachableServiceError extends Error {
 
 export function openServices(config: Config, role: 'worker' | 'client'): Services {
   const database = createDatabase(config.databaseUrl);
-  const redis = createRedis(config.redisUrl, role);
+  const redis = createRedis(config.redisUrl, role === 'worker' ? 'wait-for-redis' : 'fail-fast');
   const runsQueue = createRunsQueue(redis, config.queuePrefix);
   return {
     database,

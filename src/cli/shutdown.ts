@@ -7,7 +7,7 @@
  * and the process exits 1, instead of dying in the middle of a write. A worker's runs then
  * resume elsewhere from their checkpoints.
  *
- * Either way the process exits within `graceMilliseconds`: a stop that hangs (a connection
+ * Either way the process exits within `graceMs`: a stop that hangs (a connection
  * that never answers) does not keep it alive. Everything it says is a JSON line of `logger`.
  */
 import type { Logger } from '../config/logger.ts';
@@ -16,7 +16,7 @@ import { errorMessage } from '../core/error-message.ts';
 export function onShutdownSignal(
   stop: (signal: NodeJS.Signals | 'fatal') => Promise<void>,
   logger: Logger,
-  graceMilliseconds: number,
+  graceMs: number,
 ): Promise<number> {
   return new Promise((resolve) => {
     let stopping = false;
@@ -24,9 +24,9 @@ export function onShutdownSignal(
     const shutDown = (reason: NodeJS.Signals | 'fatal') => {
       stopping = true;
       setTimeout(() => {
-        logger.error({ graceMilliseconds }, `not stopped after ${graceMilliseconds} ms; exiting`);
+        logger.error({ graceMs }, `not stopped after ${graceMs} ms; exiting`);
         process.exit(1);
-      }, graceMilliseconds).unref();
+      }, graceMs).unref();
       stop(reason).then(
         () => resolve(exitCode),
         (error: unknown) => {

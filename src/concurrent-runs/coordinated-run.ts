@@ -14,7 +14,7 @@ export interface RunSize {
   /** p × the batches of replica 0's shard. */
   readonly ticksPerEpoch: number;
   readonly totalSteps: number;
-  readonly limitMilliseconds: number;
+  readonly limitMs: number;
 }
 
 /** The size of a run of `p` replicas; a data objective with fewer training rows than replicas is refused. */
@@ -28,7 +28,7 @@ export function runSize(config: RunConfig, dataObjective: DataObjective | null, 
   return {
     ticksPerEpoch,
     totalSteps: totalTicks(config, ticksPerEpoch),
-    limitMilliseconds: training.timeLimitSeconds !== undefined ? training.timeLimitSeconds * 1000 : Infinity,
+    limitMs: training.timeLimitSeconds !== undefined ? training.timeLimitSeconds * 1000 : Infinity,
   };
 }
 

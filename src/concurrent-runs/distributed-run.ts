@@ -37,7 +37,7 @@ const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const serverLifetimeSeconds = 24 * 3600;
 
 /** How often the coordinator reads the server's accounting. */
-const pollMilliseconds = 10;
+const pollMs = 10;
 
 export class DistributedRun extends CoordinatedRun implements RunLoop {
   readonly variables: readonly string[];
@@ -138,7 +138,7 @@ export class DistributedRun extends CoordinatedRun implements RunLoop {
     const p = this.settings.replicas;
     for (;;) {
       if (this.cancelRequested) this.stop('cancelled', null);
-      if (this.elapsedMilliseconds() >= this.size.limitMilliseconds) this.stop('time_limit', null);
+      if (this.elapsedMilliseconds() >= this.size.limitMs) this.stop('time_limit', null);
       const meta = await this.accounting();
       this.completed = Array.from({ length: p }, (_, i) => Number(meta[`steps:${i}`] ?? 0)).reduce((a, b) => a + b, 0);
       const broken = Number(meta.broken ?? 0);
@@ -163,7 +163,7 @@ export class DistributedRun extends CoordinatedRun implements RunLoop {
         continue;
       }
       if (clock() >= deadline) break;
-      await pause(pollMilliseconds);
+      await pause(pollMs);
     }
     // The slice's checkpoint holds the server as of now, at its step count.
     await this.read();
@@ -189,7 +189,7 @@ export class DistributedRun extends CoordinatedRun implements RunLoop {
     const report = parallelReport({ algorithm: this.settings.algorithm, execution: 'concurrent', elapsedMilliseconds: this.elapsedMilliseconds() }, perReplica, staleness);
     this.finished = this.watch.finish(
       this.records,
-      { completed: this.completed, params: this.params, stopping: this.stopping, brokenIndex: broken, limitSeconds: this.size.limitMilliseconds / 1000 },
+      { completed: this.completed, params: this.params, stopping: this.stopping, brokenIndex: broken, limitSeconds: this.size.limitMs / 1000 },
       this.variables,
       report,
     );

@@ -50,9 +50,9 @@ class ReplicaInterrupted extends Error {
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Computing longer than this without an exchange yields to the event loop (lock renewal, other replicas). */
-const computeSliceMilliseconds = 20;
+const computeSliceMs = 20;
 /** How often a replica asks whether its run still runs (a run that failed or was deleted leaves its replicas nothing to do). */
-const runCheckMilliseconds = 2_000;
+const runCheckMs = 2_000;
 
 export async function runReplica(options: ReplicaLoopOptions): Promise<void> {
   const { config, settings, objective, server, replica: index, interrupted } = options;
@@ -109,11 +109,11 @@ export async function runReplica(options: ReplicaLoopOptions): Promise<void> {
   /** Yields now and then; false once the run has ended without this replica. */
   async function breathe(): Promise<boolean> {
     const now = performance.now();
-    if (now - lastRunCheck >= runCheckMilliseconds) {
+    if (now - lastRunCheck >= runCheckMs) {
       lastRunCheck = now;
       if (!(await options.running())) return false;
     }
-    if (now - sliceStart < computeSliceMilliseconds) return true;
+    if (now - sliceStart < computeSliceMs) return true;
     await nextMacrotask();
     sliceStart = performance.now();
     return true;

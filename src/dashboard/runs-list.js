@@ -1,7 +1,7 @@
 /**
  * The runs list: newest first, a page at a time, filtered by status, optimizer and objective
  * kind and searched (all server-side), each row ticked to compare. The current page is asked
- * again every `refreshMilliseconds` while the tab is visible (304 while nothing changed) and
+ * again every `refreshMs` while the tab is visible (304 while nothing changed) and
  * whenever a followed run changes.
  */
 import { getJson } from './api.js';
@@ -9,7 +9,7 @@ import { describeObjective, h, progressBar, statusBadge } from './dom.js';
 import { formatNumber } from './format.js';
 import { runStatuses } from './contracts.js';
 
-const refreshMilliseconds = 20_000;
+const refreshMs = 20_000;
 const pageSize = 25;
 const objectiveKinds = ['expression', 'benchmark', 'model'];
 
@@ -137,7 +137,7 @@ export function createRunsList(container, { onError, onCompare }) {
     state.timer = setTimeout(async () => {
       if (!document.hidden) await refresh();
       loop();
-    }, refreshMilliseconds);
+    }, refreshMs);
   }
 
   return {

@@ -171,7 +171,7 @@ export class ConcurrentHogwildRun extends CoordinatedRun implements RunLoop {
       if (Atomics.load(this.words, control.failed) !== 0) this.stop('error', `A hogwild thread failed: ${this.threadError || 'it exited'}`);
       const broken = Atomics.load(this.words, control.diverged);
       if (broken !== 0) this.stop('diverged', null);
-      if (this.elapsedMilliseconds() >= this.size.limitMilliseconds) this.stop('time_limit', null);
+      if (this.elapsedMilliseconds() >= this.size.limitMs) this.stop('time_limit', null);
       const completed = Atomics.load(this.words, control.completed);
       if (this.stopping) {
         if (!this.threadsIdle()) {
@@ -205,7 +205,7 @@ export class ConcurrentHogwildRun extends CoordinatedRun implements RunLoop {
     this.step = Math.max(this.step, completed);
     this.finished = this.watch.finish(
       records,
-      { completed, params: this.theta, stopping: this.stopping, brokenIndex: Atomics.load(this.words, control.diverged), limitSeconds: this.size.limitMilliseconds / 1000 },
+      { completed, params: this.theta, stopping: this.stopping, brokenIndex: Atomics.load(this.words, control.diverged), limitSeconds: this.size.limitMs / 1000 },
       this.variables,
       this.report(),
     );

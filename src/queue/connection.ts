@@ -6,13 +6,17 @@ export type { Redis };
 const lastErrors = new WeakMap<Redis, Error>();
 
 /**
- * `worker`: BullMQ workers block on Redis and must retry forever (`maxRetriesPerRequest: null`).
- * `client`: the API fails a command after one reconnection attempt, so a request never hangs
- * while Redis is down; it reconnects by itself when Redis returns.
+ * What a command does while Redis is away:
+ * - `wait-for-redis`: it waits for the reconnection (`maxRetriesPerRequest: null`), as BullMQ
+ *   workers, which block on Redis, must;
+ * - `fail-fast`: it fails after one reconnection attempt, so an API request never hangs while
+ *   Redis is down (the connection reconnects by itself when Redis returns).
  */
-export function createRedis(redisUrl: string, role: 'worker' | 'client'): Redis {
+export type WhileRedisIsAway = 'wait-for-redis' | 'fail-fast';
+
+export function createRedis(redisUrl: string, whileAway: WhileRedisIsAway): Redis {
   const redis = new Redis(redisUrl, {
-    maxRetriesPerRequest: role === 'worker' ? null : 1,
+    maxRetriesPerRequest: whileAway === 'wait-for-redis' ? null : 1,
     connectTimeout: 5_000,
     lazyConnect: true,
     // Reconnect quickly at first, then every 2 s at most.

@@ -39,7 +39,7 @@ export function createEventHub(redisUrl: string, { subscribeTimeoutMs = 2_000 } 
 
   function connection(): Redis {
     if (subscriber) return subscriber;
-    subscriber = createRedis(redisUrl, 'worker');
+    subscriber = createRedis(redisUrl, 'wait-for-redis');
     let ready = false;
     subscriber.on('ready', () => {
       ready = true;

@@ -11,7 +11,7 @@ import type { Redis } from './connection.ts';
 declare module 'ioredis' {
   interface RedisCommander<Context> {
     /** Counts a request in KEYS[1]'s window of ARGV[1] ms; answers [count, ms left]. */
-    descentRateLimitIncrement(key: string, windowMilliseconds: number): Result<[number, number], Context>;
+    descentRateLimitIncrement(key: string, windowMs: number): Result<[number, number], Context>;
   }
 }
 
@@ -34,7 +34,7 @@ export interface Count {
 
 interface Increment {
   readonly key: string;
-  readonly windowMilliseconds: number;
+  readonly windowMs: number;
 }
 
 /** Increments per pipeline, at most, and pipelines in flight at once. */
@@ -45,7 +45,7 @@ export function createRateLimitCounters(redis: Redis) {
   redis.defineCommand('descentRateLimitIncrement', { numberOfKeys: 1, lua: incrementScript });
   const coalescer = new Coalescer<Increment, Count>(async (increments) => {
     const pipeline = redis.pipeline();
-    for (const { key, windowMilliseconds } of increments) pipeline.descentRateLimitIncrement(key, windowMilliseconds);
+    for (const { key, windowMs } of increments) pipeline.descentRateLimitIncrement(key, windowMs);
     const replies = (await pipeline.exec()) ?? [];
     return replies.map(([error, reply]) => {
       if (error) return { error };
@@ -55,7 +55,7 @@ export function createRateLimitCounters(redis: Redis) {
   }, batching);
 
   return {
-    increment: (key: string, windowMilliseconds: number): Promise<Count> => coalescer.submit({ key, windowMilliseconds }),
+    increment: (key: string, windowMs: number): Promise<Count> => coalescer.submit({ key, windowMs }),
   };
 }
 

@@ -18,7 +18,7 @@ export type SweepJobData = z.infer<typeof sweepJobDataSchema>;
 export type SweepsQueue = Queue<SweepJobData, void, typeof sweepJobName>;
 
 /** How often a running sweep is looked at even when nothing wakes it (a crash between a trial's end and its wake-up). */
-export const sweepCheckMilliseconds = 30_000;
+export const sweepCheckMs = 30_000;
 
 export function createSweepsQueue(connection: Redis, prefix: string): SweepsQueue {
   const queue = new Queue<SweepJobData, void, typeof sweepJobName>(sweepsQueueName, {

@@ -29,12 +29,12 @@ export function isInfrastructureError(error: unknown): boolean {
 }
 
 export interface OutageDelays {
-  /** Wait before the first retry, in milliseconds; it doubles up to `maxMilliseconds`. */
-  readonly firstMilliseconds: number;
-  readonly maxMilliseconds: number;
+  /** Wait before the first retry, in milliseconds; it doubles up to `maxMs`. */
+  readonly firstMs: number;
+  readonly maxMs: number;
 }
 
-const defaultOutageDelays: OutageDelays = { firstMilliseconds: 250, maxMilliseconds: 5_000 };
+const defaultOutageDelays: OutageDelays = { firstMs: 250, maxMs: 5_000 };
 
 export interface OutageContext {
   readonly jobId: string | undefined;
@@ -46,12 +46,12 @@ export interface OutageContext {
 
 /** Runs `attempt` until it ends otherwise than by an outage; throws WorkerStoppingError when the worker stops meanwhile. */
 async function throughOutages<T>(attempt: () => Promise<T>, { jobId, logger, signal, delays = defaultOutageDelays }: OutageContext): Promise<T> {
-  let delay = delays.firstMilliseconds;
+  let delay = delays.firstMs;
   let since: number | undefined;
   for (;;) {
     try {
       const value = await attempt();
-      if (since !== undefined) logger.info({ jobId, waitedMilliseconds: Date.now() - since }, 'job resumed after an outage');
+      if (since !== undefined) logger.info({ jobId, waitedMs: Date.now() - since }, 'job resumed after an outage');
       return value;
     } catch (error) {
       if (!isInfrastructureError(error)) throw error;
@@ -62,7 +62,7 @@ async function throughOutages<T>(attempt: () => Promise<T>, { jobId, logger, sig
       }
       await sleep(delay, undefined, { signal }).catch(() => undefined);
       if (signal.aborted) throw new WorkerStoppingError();
-      delay = Math.min(delays.maxMilliseconds, delay * 2);
+      delay = Math.min(delays.maxMs, delay * 2);
     }
   }
 }

@@ -1,6 +1,6 @@
 /**
  * Live progress of one run: computes steps per second and the ETA, decides when the run row is
- * due for a progress update (at most every `intervalMilliseconds`, and at the end), and
+ * due for a progress update (at most every `intervalMs`, and at the end), and
  * announces each slice's events on the run's Redis channel (shapes: src/queue/run-events.ts),
  * reading the run's cancel flag in the same round trip (src/queue/run-announcer.ts).
  */
@@ -13,7 +13,7 @@ import type { RunStatus } from '../contracts/run-status.ts';
 import type { RunResultView } from '../contracts/run-result.ts';
 import type { EarlyStoppingStateView } from '../contracts/run-progress.ts';
 
-const progressIntervalMilliseconds = 250;
+const progressIntervalMs = 250;
 
 export interface SliceProgress {
   readonly progress: LiveProgress;
@@ -36,7 +36,7 @@ export class ProgressPublisher {
     private readonly announcer: RunAnnouncer,
     private readonly runId: string,
     start: { readonly step: number; readonly time: number },
-    private readonly intervalMilliseconds = progressIntervalMilliseconds,
+    private readonly intervalMs = progressIntervalMs,
   ) {
     this.sampleStep = start.step;
     this.sampleTime = start.time;
@@ -44,7 +44,7 @@ export class ProgressPublisher {
 
   /** True when the progress written last is older than the interval. */
   due(now: number): boolean {
-    return now - this.lastWritten >= this.intervalMilliseconds;
+    return now - this.lastWritten >= this.intervalMs;
   }
 
   /** The progress view at `now`, with the speed since the previous one; marks it written. */

@@ -20,7 +20,7 @@ export async function renderOpenApi(): Promise<string> {
   // Defaults only: the document must not depend on the environment it is generated in.
   const config = loadConfig({ LOG_LEVEL: 'silent' });
   const database = createDatabase(config.databaseUrl);
-  const redis = createRedis(config.redisUrl, 'client');
+  const redis = createRedis(config.redisUrl, 'fail-fast');
   const runsQueue = createRunsQueue(redis, config.queuePrefix);
   const app = await buildApp({ config, database, redis, runsQueue }, { logger: false });
   try {

@@ -30,7 +30,7 @@ import { runUntilSignal, type Services } from '../services.ts';
  */
 export async function startRunWorker(config: Config, services: Services, registry: Registry = createMetricsRegistry()): Promise<RunningWorker> {
   const pool = createPool(config.databaseUrl, config.workerConcurrency + 1, config.queuePrefix);
-  const events = createRedis(config.redisUrl, 'worker');
+  const events = createRedis(config.redisUrl, 'wait-for-redis');
   const metrics = createWorkerMetrics(registry, { pool, redis: events });
   const sweepsQueue = createSweepsQueue(services.redis, config.queuePrefix);
   const logger = createLogger(config.logLevel);

@@ -186,7 +186,7 @@ export class RunEngine implements RunLoop, Iterable<StepRecord> {
         }
         const timeCheck = this.time.check();
         if (timeCheck === 'time_limit') {
-          this.finish(records, 'time_limit', `Stopped at step ${this.step} by the time limit of ${this.time.limitMilliseconds / 1000} s.`);
+          this.finish(records, 'time_limit', `Stopped at step ${this.step} by the time limit of ${this.time.limitMs / 1000} s.`);
           break;
         }
         if (timeCheck === 'deadline') break;

@@ -20,7 +20,7 @@ export class TimeBudget {
 
   constructor(
     private readonly clock: (() => number) | undefined,
-    readonly limitMilliseconds: number,
+    readonly limitMs: number,
   ) {}
 
   /** Starts a slice of updates that must end once the clock reads `deadline`. */
@@ -28,7 +28,7 @@ export class TimeBudget {
     const clock = this.clock;
     if (deadline !== Infinity && !clock) throw new Error('advance({ deadline }) needs a clock (IterateRunOptions.clock).');
     this.deadline = deadline;
-    this.watching = clock !== undefined && (deadline !== Infinity || this.limitMilliseconds !== Infinity);
+    this.watching = clock !== undefined && (deadline !== Infinity || this.limitMs !== Infinity);
     this.lastReading = clock ? clock() : 0;
     this.countdown = this.interval;
   }
@@ -43,7 +43,7 @@ export class TimeBudget {
     if (interval < 0.5) this.interval = Math.min(this.interval * 2, maximumClockInterval);
     else if (interval > 2) this.interval = Math.max(1, this.interval >> 1);
     this.countdown = this.interval;
-    if (this.elapsedMilliseconds >= this.limitMilliseconds) return 'time_limit';
+    if (this.elapsedMilliseconds >= this.limitMs) return 'time_limit';
     return now >= this.deadline ? 'deadline' : null;
   }
 

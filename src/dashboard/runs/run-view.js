@@ -6,7 +6,7 @@
  * render functions draw from it. While the run is live the page follows its event stream:
  * status, progress and new curve rows arrive there, and the only requests it makes are a
  * refresh of the downsampled curves and the trajectory at most every
- * `liveRefreshMilliseconds`, when new steps were recorded (304 when nothing changed).
+ * `liveRefreshMs`, when new steps were recorded (304 when nothing changed).
  */
 import { ApiError, followEvents, postJson } from '../api.js';
 import { createCurveChart } from '../charts/curve-chart.js';
@@ -22,7 +22,7 @@ import { renderParameters } from './parameters-table.js';
 import { renderReplicas } from './replicas-panel.js';
 import { renderSpec } from './spec-panel.js';
 
-const liveRefreshMilliseconds = 10_000;
+const liveRefreshMs = 10_000;
 const maxTrajectoryPoints = 2000;
 
 /** Evenly thinned copy keeping the first and the last point. */
@@ -261,7 +261,7 @@ export function createRunView(container, { onChanged }) {
         landscape.minimum?.params ? h('span', { class: 'legend-item marker-minimum' }, 'known minimum') : null));
   }
 
-  /** A refresh of curves and trajectory, at most every liveRefreshMilliseconds, when steps were recorded. */
+  /** A refresh of curves and trajectory, at most every liveRefreshMs, when steps were recorded. */
   function scheduleRefresh(current) {
     current.live.pending = true;
     if (current.live.timer) return;
@@ -270,7 +270,7 @@ export function createRunView(container, { onChanged }) {
       if (!current.live.pending || !isCurrent(current)) return;
       current.live.pending = false;
       await Promise.all([refreshCurves(current), refreshTrajectory(current)]);
-    }, liveRefreshMilliseconds);
+    }, liveRefreshMs);
   }
 
   /**

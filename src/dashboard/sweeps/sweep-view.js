@@ -6,8 +6,8 @@
  * objective, their trajectories on one contour plot; for an optimizer race every optimizer's).
  *
  * While the sweep runs the page follows GET /v1/sweeps/{id}/events: a coordination round or a
- * trial's end refreshes the sweep and its leaderboard (at most every `refreshMilliseconds`), and
- * the compared curves (at most every `compareRefreshMilliseconds`).
+ * trial's end refreshes the sweep and its leaderboard (at most every `refreshMs`), and
+ * the compared curves (at most every `compareRefreshMs`).
  */
 import { ApiError, followEvents, postJson } from '../api.js';
 import { renderScatterPlot } from '../charts/scatter-plot.js';
@@ -18,8 +18,8 @@ import { formatDuration, formatNumber } from '../format.js';
 import { renderLeaderboard } from './leaderboard.js';
 import { loadSweep, loadTrials, parameterText } from './sweep-data.js';
 
-const refreshMilliseconds = 2_000;
-const compareRefreshMilliseconds = 20_000;
+const refreshMs = 2_000;
+const compareRefreshMs = 20_000;
 const comparedTrials = 8;
 const racedTrials = 10;
 /** Trials with curves to draw: those that ran to their end (their value ranks), pruned and running ones. */
@@ -235,19 +235,19 @@ export function createSweepView(container) {
     render(current);
   }
 
-  /** A refresh of the sweep and its leaderboard at most every refreshMilliseconds; of the compared curves less often. */
+  /** A refresh of the sweep and its leaderboard at most every refreshMs; of the compared curves less often. */
   function scheduleRefresh(current) {
     if (!current.timer) {
       current.timer = setTimeout(async () => {
         current.timer = null;
         if (!current.stopped) await refresh(current);
-      }, refreshMilliseconds);
+      }, refreshMs);
     }
     if (!current.compareTimer) {
       current.compareTimer = setTimeout(async () => {
         current.compareTimer = null;
         if (!current.stopped) await showCompared(current);
-      }, compareRefreshMilliseconds);
+      }, compareRefreshMs);
     }
   }
 

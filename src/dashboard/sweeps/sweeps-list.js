@@ -7,7 +7,7 @@ import { h, progressBar, statusBadge } from '../dom.js';
 import { formatNumber } from '../format.js';
 import { loadSweeps } from './sweep-data.js';
 
-const refreshMilliseconds = 10_000;
+const refreshMs = 10_000;
 
 const age = (iso) => {
   const seconds = Math.max(0, (Date.now() - Date.parse(iso)) / 1000);
@@ -69,7 +69,7 @@ export function createSweepsList(container) {
     render(current);
     current.timer = setTimeout(() => {
       if (state === current && !document.hidden) refresh(current);
-    }, refreshMilliseconds);
+    }, refreshMs);
   }
 
   function render(current) {

@@ -20,15 +20,15 @@ import type { WorkerMetrics } from '../worker-metrics.ts';
 
 export interface SliceSettings {
   /** Wall-clock length of a slice, at least (it grows when writes are slow, see below). */
-  readonly sliceMilliseconds: number;
+  readonly sliceMs: number;
   /** Recorded rows per slice, at most. */
   readonly maxRowsPerSlice: number;
 }
 
-export const defaultSliceSettings: SliceSettings = { sliceMilliseconds: 50, maxRowsPerSlice: 5_000 };
+export const defaultSliceSettings: SliceSettings = { sliceMs: 50, maxRowsPerSlice: 5_000 };
 
 /** Slices never get longer than this, however slow the writes: cancellation waits for a slice. */
-const longestSliceMilliseconds = 1_000;
+const longestSliceMs = 1_000;
 
 export interface SliceDependencies {
   readonly writer: MetricsWriter;
@@ -73,7 +73,7 @@ export async function driveRun(dependencies: SliceDependencies, run: SlicedRun):
   const publisher = new ProgressPublisher(announcer, runId, { step: run.fromStep, time: attemptStart });
   const maxStepsPerSlice = settings.maxRowsPerSlice * run.recordEvery;
   const rollups = keepsRollups(engine.progress.totalSteps);
-  let sliceMilliseconds = settings.sliceMilliseconds;
+  let sliceMs = settings.sliceMs;
   let fromStep = run.fromStep;
   let sliceStart = attemptStart;
   let cancelled = false;
@@ -83,8 +83,8 @@ export async function driveRun(dependencies: SliceDependencies, run: SlicedRun):
   for (;;) {
     if (cancelled || pruned) engine.cancel();
     const toNextCheck = run.pruning?.stepsToNextCheck(engine.progress.step) ?? Infinity;
-    await engine.settle?.(sliceStart + sliceMilliseconds);
-    const records = engine.advance({ deadline: sliceStart + sliceMilliseconds, maxSteps: Math.min(maxStepsPerSlice, toNextCheck) });
+    await engine.settle?.(sliceStart + sliceMs);
+    const records = engine.advance({ deadline: sliceStart + sliceMs, maxSteps: Math.min(maxStepsPerSlice, toNextCheck) });
     const sliceEnd = clock();
     const step = engine.progress.step;
     const metrics = toMetricBatch(
@@ -123,8 +123,8 @@ export async function driveRun(dependencies: SliceDependencies, run: SlicedRun):
       if (decision?.prune) pruned = decision;
     }
     // Keep the write's share of a slice at about a fifth, whatever a checkpoint costs.
-    const writeMilliseconds = clock() - sliceEnd;
-    sliceMilliseconds = Math.min(longestSliceMilliseconds, Math.max(settings.sliceMilliseconds, 4 * writeMilliseconds));
+    const writeMs = clock() - sliceEnd;
+    sliceMs = Math.min(longestSliceMs, Math.max(settings.sliceMs, 4 * writeMs));
     await nextMacrotask();
     sliceStart = clock();
   }

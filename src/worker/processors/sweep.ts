@@ -22,13 +22,13 @@ import type { Redis } from '../../queue/connection.ts';
 import { requestCancel } from '../../queue/run-cancellation.ts';
 import { addRunJobs, type RunsQueue } from '../../queue/runs-queue.ts';
 import { publishSweepEvent } from '../../queue/sweep-events.ts';
-import { sweepCheckMilliseconds, sweepJobDataSchema, wakeSweepAt, type SweepJobData, type SweepsQueue } from '../../queue/sweeps-queue.ts';
+import { sweepCheckMs, sweepJobDataSchema, wakeSweepAt, type SweepJobData, type SweepsQueue } from '../../queue/sweeps-queue.ts';
 import { planRound } from '../sweeps/plan-round.ts';
 
 export type SweepProcessor = (job: Job<SweepJobData>) => Promise<void>;
 
 /** How long a wake-up's mark lasts unread: far longer than any round (the periodic check repairs the rest). */
-const wakeMarkMilliseconds = 10 * 60_000;
+const wakeMarkMs = 10 * 60_000;
 
 export interface SweepProcessorDependencies {
   readonly pool: Pool;
@@ -60,7 +60,7 @@ export function createSweepProcessor(dependencies: SweepProcessorDependencies) {
     const payload = sweepJobDataSchema.safeParse(job.data);
     if (!payload.success) throw new UnrecoverableError(`invalid sweep job payload: ${payload.error.message}`);
     const { sweepId } = payload.data;
-    await redis.set(wakeMark(sweepId), '1', 'PX', wakeMarkMilliseconds);
+    await redis.set(wakeMark(sweepId), '1', 'PX', wakeMarkMs);
     const effects: Promise<void>[] = [];
     try {
       for (;;) {
@@ -89,8 +89,8 @@ export function createSweepProcessor(dependencies: SweepProcessorDependencies) {
     }
     if (outcome.finished) return;
     const now = clock().getTime();
-    const nextCheck = Math.floor(now / sweepCheckMilliseconds) + 1;
-    await wakeSweepAt(sweepsQueue, sweepId, `check-${nextCheck}`, nextCheck * sweepCheckMilliseconds, now);
+    const nextCheck = Math.floor(now / sweepCheckMs) + 1;
+    await wakeSweepAt(sweepsQueue, sweepId, `check-${nextCheck}`, nextCheck * sweepCheckMs, now);
     const limit = (outcome.sweep.spec as SweepSpec).budget.timeLimitSeconds;
     if (limit !== undefined && outcome.sweep.startedAt) {
       await wakeSweepAt(sweepsQueue, sweepId, 'deadline', outcome.sweep.startedAt.getTime() + limit * 1000, now);

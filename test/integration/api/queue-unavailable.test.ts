@@ -21,7 +21,7 @@ describe('POST /v1/runs while Redis is down', () => {
     redisUrl.hostname = '127.0.0.1';
     redisUrl.port = String(redisProxy.port);
     const config = testConfig({ REDIS_URL: redisUrl.toString(), QUEUE_PREFIX: services.config.queuePrefix });
-    redis = createRedis(config.redisUrl, 'client');
+    redis = createRedis(config.redisUrl, 'fail-fast');
     runsQueue = createRunsQueue(redis, config.queuePrefix);
     app = await buildApp({ config, database: services.database, redis, runsQueue }, { logger: false });
   });

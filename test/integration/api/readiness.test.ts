@@ -38,7 +38,7 @@ describe('/readyz', () => {
     redisUrl.port = String(redisProxy.port);
     const config = testConfig({ DATABASE_URL: databaseUrl.toString(), REDIS_URL: redisUrl.toString(), READINESS_TIMEOUT_MS: '1000' });
     database = createDatabase(config.databaseUrl);
-    redis = createRedis(config.redisUrl, 'client');
+    redis = createRedis(config.redisUrl, 'fail-fast');
     runsQueue = createRunsQueue(redis, config.queuePrefix);
     app = await buildApp({ config, database, redis, runsQueue }, { logger: false });
   });

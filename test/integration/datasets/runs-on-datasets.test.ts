@@ -32,7 +32,7 @@ describe('runs on uploaded datasets', () => {
     services = await openTestServices();
     app = await buildTestApp(services);
     ({ authorization, tenantName } = await createTenantKey(services.database, 'dataset-runs'));
-    worker = await startTestWorker(services, { sliceMilliseconds: 1, maxRowsPerSlice: 25 });
+    worker = await startTestWorker(services, { sliceMs: 1, maxRowsPerSlice: 25 });
   });
   afterAll(async () => {
     await worker.close();

@@ -22,7 +22,7 @@ describe('simulated parallel runs in the service', () => {
     const response = await postRun(api.app, api.authorization, spec);
     expect(response.statusCode).toBe(201);
     // Small slices: the run crosses many checkpoints on its way.
-    const worker = await startTestWorker(api.services, { sliceMilliseconds: 1, maxRowsPerSlice: 20 });
+    const worker = await startTestWorker(api.services, { sliceMs: 1, maxRowsPerSlice: 20 });
     try {
       const view = await waitForRun(api.app, api.authorization, response.json().id, isFinal, 60_000);
       expect(view.status).toBe('completed');

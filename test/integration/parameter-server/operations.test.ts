@@ -10,7 +10,7 @@ import { ParameterServer, ServerLostError, type ServerAlgorithm } from '../../..
 import { closeRedis, createRedis } from '../../../src/queue/connection.ts';
 import { Random } from '../../../src/core/random.ts';
 
-const redis = createRedis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', 'worker');
+const redis = createRedis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', 'wait-for-redis');
 const servers: ParameterServer[] = [];
 afterAll(async () => {
   await Promise.all(servers.map((server) => server.remove()));
@@ -110,7 +110,7 @@ describe('the parameter server under concurrency and loss', () => {
   it('many replicas pushing at once: every displacement lands, each exchange atomic', async () => {
     const n = 1000;
     const server = await open('downpour', new Float64Array(n), 4, 1_000_000);
-    const connections = Array.from({ length: 4 }, () => createRedis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', 'worker'));
+    const connections = Array.from({ length: 4 }, () => createRedis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', 'wait-for-redis'));
     try {
       const replicas = connections.map((connection) => new ParameterServer(connection, server.options));
       const ones = new Float64Array(n).fill(1);

@@ -9,7 +9,7 @@ let redis: Redis;
 let pipelines = 0;
 
 beforeAll(async () => {
-  redis = createRedis(testConfig().redisUrl, 'client');
+  redis = createRedis(testConfig().redisUrl, 'fail-fast');
   await redis.connect();
   const pipeline = redis.pipeline.bind(redis);
   redis.pipeline = ((...args: Parameters<typeof pipeline>) => {

@@ -21,7 +21,7 @@ const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 describe('shared pages', () => {
   const connections: Redis[] = [];
   const connect = () => {
-    const redis = createRedis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', 'client');
+    const redis = createRedis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', 'fail-fast');
     connections.push(redis);
     return redis;
   };
@@ -73,7 +73,7 @@ describe('shared pages', () => {
   });
 
   it('serves pages when Redis is unreachable', async () => {
-    const redis = createRedis('redis://127.0.0.1:1', 'client');
+    const redis = createRedis('redis://127.0.0.1:1', 'fail-fast');
     connections.push(redis);
     const pages = createSharedPages(redis, { namespace: 'unreachable' });
     let computations = 0;

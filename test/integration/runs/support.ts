@@ -53,7 +53,7 @@ export interface TestWorker {
 /** A worker in this process on the test's queue, with the production run processor. */
 export async function startTestWorker(services: TestServices, slices?: SliceSettings): Promise<TestWorker> {
   const pool = createPool(services.config.databaseUrl, 4);
-  const connection = createRedis(services.config.redisUrl, 'worker');
+  const connection = createRedis(services.config.redisUrl, 'wait-for-redis');
   const running = await startWorker({
     config: services.config,
     connection,

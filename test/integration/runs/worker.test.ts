@@ -16,8 +16,8 @@ describe('the run worker drives the core loop in slices and stores every recorde
 
   beforeAll(async () => {
     // Tiny slices: many transactions and checkpoints per run, as in a long run.
-    worker = await startTestWorker(api.services, { sliceMilliseconds: 1, maxRowsPerSlice: 7 });
-    subscriber = createRedis(api.services.config.redisUrl, 'client');
+    worker = await startTestWorker(api.services, { sliceMs: 1, maxRowsPerSlice: 7 });
+    subscriber = createRedis(api.services.config.redisUrl, 'fail-fast');
     await subscriber.connect();
   });
   afterAll(async () => {

@@ -44,7 +44,7 @@ export async function openTestServices(overrides: Record<string, string> = {}): 
   migrated ??= migrate({ databaseUrl: config.databaseUrl });
   await migrated;
   const database = createDatabase(config.databaseUrl);
-  const redis = createRedis(config.redisUrl, 'client');
+  const redis = createRedis(config.redisUrl, 'fail-fast');
   const runsQueue = createRunsQueue(redis, config.queuePrefix);
   return {
     config,

@@ -26,7 +26,7 @@ export interface TestSweepWorker {
 /** One worker process's worth: a runs worker and a sweeps worker on the test's queues. */
 export async function startTestSweepWorker(services: TestServices): Promise<TestSweepWorker> {
   const pool = createPool(services.config.databaseUrl, 4);
-  const connection = createRedis(services.config.redisUrl, 'worker');
+  const connection = createRedis(services.config.redisUrl, 'wait-for-redis');
   const sweepsQueue = createSweepsQueue(connection, services.config.queuePrefix);
   const prefix = services.config.queuePrefix;
   const sweeps = await startSweepWorker({

@@ -36,7 +36,7 @@ describe('a worker', () => {
     proxy = relay.proxy;
     database = createDatabase(relay.url);
     pool = createPool(relay.url, 4);
-    connection = createRedis(api.services.config.redisUrl, 'worker');
+    connection = createRedis(api.services.config.redisUrl, 'wait-for-redis');
     reader = createPool(api.services.config.databaseUrl, 2);
   });
   afterAll(async () => {
@@ -53,7 +53,7 @@ describe('a worker', () => {
       connection,
       processors: { run: createRunProcessor({ database, pool, redis: connection, queuePrefix: api.services.config.queuePrefix }) },
       logger,
-      outageDelays: { firstMilliseconds: 50, maxMilliseconds: 500 },
+      outageDelays: { firstMs: 50, maxMs: 500 },
     });
   }
 

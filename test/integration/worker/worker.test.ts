@@ -23,7 +23,7 @@ describe('worker', () => {
   beforeAll(async () => {
     services = await openTestServices();
     app = await buildTestApp(services);
-    connection = createRedis(services.config.redisUrl, 'worker');
+    connection = createRedis(services.config.redisUrl, 'wait-for-redis');
   });
   afterAll(async () => {
     await app.close();
