@@ -98,6 +98,19 @@ function isClientError(error: FastifyError): boolean {
   return typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500;
 }
 
+/**
+ * The errors fastify meets before a request reaches a route (Fastify's `frameworkErrors`
+ * option): a URL that cannot be decoded is a 400 `bad_url`; a path segment longer than any id
+ * (the router's parameter limit) names nothing, so it is the 404 any unknown id gets.
+ */
+export function answerFrameworkError(error: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') {
+    return sendProblem(request, reply, { status: 404, code: 'not_found', title: 'Not found', detail: 'No such resource: a path segment is longer than any id.' });
+  }
+  const known = frameworkErrors[error.code] ?? { code: 'bad_request' satisfies ErrorCode, title: 'Bad request' };
+  return sendProblem(request, reply, { status: 400, ...known, detail: error.message });
+}
+
 export function installErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error instanceof AppError) {
