@@ -5244,7 +5244,7 @@ export interface components {
             maxAbsoluteError: number | null;
             /** @description The largest relative error over the coordinates checked. */
             maxRelativeError: number | null;
-            /** @description The coordinates checked: all of them up to 100 dimensions, else a seeded sample of 100. */
+            /** @description The coordinates checked: all of them up to 100 dimensions, else a seeded sample of 100; fewer (at least one) when one evaluation of the objective is costly, so that a check stays within about 2·10⁷ units of work. */
             coordinates: {
                 /** @description Position in the parameter vector. */
                 index: number;

@@ -62,6 +62,18 @@ describe('objectives and the optimizer catalogue as resources', () => {
     expect(invalid.json().errors.map((e: { path: string }) => e.path)).toContain('objective.expression');
   });
 
+  // Each coordinate costs two evaluations: a costly objective gets fewer, so the request stays bounded.
+  it('checks fewer coordinates of an objective whose evaluations are costly, and all of a cheap one', async () => {
+    const sample = async (dimensions: number) =>
+      (await request('POST', '/v1/objectives/check', { objective: { type: 'benchmark', name: 'sphere', dimensions } })).json().gradientCheck;
+    expect((await sample(50)).coordinates).toHaveLength(50);
+    expect((await sample(10_000)).coordinates).toHaveLength(100);
+    // 2·10⁷ units of work a request, 2·10⁶ per coordinate of a 10⁶-dimensional sphere: 10 coordinates.
+    const costly = await sample(1_000_000);
+    expect(costly.coordinates).toHaveLength(10);
+    expect(costly.passed).toBe(true);
+  });
+
   it('an objective that is not finite at its start → 422 naming the field', async () => {
     const response = await request('POST', '/v1/objectives/check', { objective: { type: 'benchmark', name: 'rosenbrock', initial: [1e200, 1e200] } });
     expect(response.statusCode).toBe(422);

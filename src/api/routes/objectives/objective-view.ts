@@ -1,7 +1,8 @@
 /** What clients see of an objective: its definition, variables, dimension and gradient check. */
 import { z } from 'zod';
 import { toGradientCheckView } from '../../../contracts/gradient-check-view.ts';
-import { checkGradient, objectiveSpecSchema, type Objective } from '../../../core/objectives/index.ts';
+import { checkGradient, evaluationCost, objectiveSpecSchema, type Objective } from '../../../core/objectives/index.ts';
+import { maxRequestCheckWork } from './build-objective.ts';
 
 const maybeNumber = z.number().nullable();
 
@@ -24,15 +25,24 @@ const gradientCheckSchema = z
       absoluteError: maybeNumber.describe('|analytic − numeric|.'),
       relativeError: maybeNumber.describe('The error relative to the larger magnitude of the two.'),
       passed: z.boolean().describe('Within the tolerance.'),
-    })).describe('The coordinates checked: all of them up to 100 dimensions, else a seeded sample of 100.'),
+    })).describe('The coordinates checked: all of them up to 100 dimensions, else a seeded sample of 100; fewer (at least one) when one evaluation of the objective is costly, so that a check stays within about 2·10⁷ units of work.'),
   })
   .meta({ id: 'GradientCheck', description: 'The analytic gradient against central finite differences at the starting point.' });
 
 export type GradientCheckView = z.output<typeof gradientCheckSchema>;
 
-/** The gradient check at the objective's starting point. */
+/** Coordinates a check samples at most. */
+const maxCheckedCoordinates = 100;
+
+/**
+ * The gradient check at the objective's starting point. Each coordinate costs two evaluations:
+ * an objective whose evaluations are costly gets fewer coordinates (at least one), so the check
+ * stays within a request's budget of work.
+ */
 export function gradientCheckAtStart(objective: Objective): GradientCheckView {
-  return toGradientCheckView(checkGradient(objective, Float64Array.from(objective.initial)), objective.variables);
+  const affordable = Math.floor(maxRequestCheckWork / (2 * Math.max(1, evaluationCost(objective))));
+  const maxCoordinates = Math.max(1, Math.min(maxCheckedCoordinates, affordable));
+  return toGradientCheckView(checkGradient(objective, Float64Array.from(objective.initial), { maxCoordinates }), objective.variables);
 }
 
 export const objectiveRequestSchema = z
