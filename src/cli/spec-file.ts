@@ -1,5 +1,7 @@
 /** A spec given on the command line: a JSON file, or `-` for standard input. */
 import { readFile } from 'node:fs/promises';
+import type { z } from 'zod';
+import { toFieldIssues } from '../contracts/issues.ts';
 
 /** A spec file that cannot be read or is not JSON; the message says which and why. */
 export class SpecFileError extends Error {
@@ -29,4 +31,28 @@ export async function readSpecJson(file: string): Promise<unknown> {
   } catch (error) {
     throw new SpecFileError(`${specSource(file)} is not valid JSON: ${(error as Error).message}`);
   }
+}
+
+/**
+ * The spec of `descent <command> <file>` (a run spec for `run`, a sweep spec for `sweep`), read
+ * and validated against `schema`; null once what is wrong has been printed on stderr, the command
+ * then exits with status 2.
+ */
+export async function loadSpec<Schema extends z.ZodType>(command: string, file: string, schema: Schema): Promise<z.output<Schema> | null> {
+  let input: unknown;
+  try {
+    input = await readSpecJson(file);
+  } catch (error) {
+    if (!(error instanceof SpecFileError)) throw error;
+    console.error(`descent ${command}: ${error.message}`);
+    return null;
+  }
+  const parsed = schema.safeParse(input);
+  if (!parsed.success) {
+    const issues = toFieldIssues(parsed.error);
+    console.error(`descent ${command}: ${specSource(file)} is not a valid ${command} spec (${issues.length} problem${issues.length === 1 ? '' : 's'}):`);
+    for (const issue of issues) console.error(`  ${issue.path || '(spec)'}: ${issue.message}`);
+    return null;
+  }
+  return parsed.data;
 }

@@ -6,7 +6,6 @@ import { dirname } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Command } from '../main.ts';
 import { runSpecSchema } from '../../contracts/run-spec.ts';
-import { toFieldIssues } from '../../contracts/issues.ts';
 import { checkGradient, createObjective, type Objective, type ObjectiveSpec, type ResolvedObjectiveSpec } from '../../core/objectives/index.ts';
 import { isObjectiveReference, type RunLoop, type RunResult } from '../../core/training/index.ts';
 import type { ParallelReport } from '../../core/parallel/index.ts';
@@ -15,7 +14,7 @@ import { DataFileError, resolveDataFiles } from '../data-files.ts';
 import { gradientCheckJson, gradientCheckText } from '../gradient-check-report.ts';
 import { ProgressBar } from '../progress-bar.ts';
 import { errorMessage } from '../../core/error-message.ts';
-import { readSpecJson, SpecFileError, specSource } from '../spec-file.ts';
+import { loadSpec, specSource } from '../spec-file.ts';
 
 const help = `Usage: descent run <spec.json | -> [options]
 
@@ -143,23 +142,8 @@ async function execute(args: string[]): Promise<number> {
     return 2;
   }
   const name = specSource(options.file);
-
-  let input: unknown;
-  try {
-    input = await readSpecJson(options.file);
-  } catch (error) {
-    if (!(error instanceof SpecFileError)) throw error;
-    console.error(`descent run: ${error.message}`);
-    return 2;
-  }
-  const parsed = runSpecSchema.safeParse(input);
-  if (!parsed.success) {
-    const issues = toFieldIssues(parsed.error);
-    console.error(`descent run: ${name} is not a valid run spec (${issues.length} problem${issues.length === 1 ? '' : 's'}):`);
-    for (const issue of issues) console.error(`  ${issue.path || '(spec)'}: ${issue.message}`);
-    return 2;
-  }
-  const spec = parsed.data;
+  const spec = await loadSpec('run', options.file, runSpecSchema);
+  if (spec === null) return 2;
   if (isObjectiveReference(spec.objective)) {
     console.error(`descent run: objective {"id": "${spec.objective.id}"} is a stored objective: only the service can resolve it (POST /v1/runs). Give the objective inline to run locally.`);
     return 2;

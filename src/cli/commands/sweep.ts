@@ -6,7 +6,6 @@ import { randomInt } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { dirname } from 'node:path';
 import type { Command } from '../main.ts';
-import { toFieldIssues } from '../../contracts/issues.ts';
 import { runSpecSchema } from '../../contracts/run-spec.ts';
 import { settleSweepSpec, sweepSpecSchema } from '../../contracts/sweep-spec.ts';
 import { runStatusRegistry } from '../../contracts/run-status.ts';
@@ -15,7 +14,7 @@ import { DataFileError, readDataFiles } from '../data-files.ts';
 import { ProgressBar } from '../progress-bar.ts';
 import { formatParameters, formatValue, leaderboardText } from '../sweep/leaderboard-text.ts';
 import { runLocalSweep } from '../sweep/local-sweep.ts';
-import { readSpecJson, SpecFileError, specSource } from '../spec-file.ts';
+import { loadSpec, specSource } from '../spec-file.ts';
 
 const help = `Usage: descent sweep <spec.json | -> [options]
        descent sweep <spec.json | -> --remote [--wait] [--json] [--url URL] [--key KEY]
@@ -94,22 +93,9 @@ async function execute(args: string[]): Promise<number> {
     return 2;
   }
   const name = specSource(options.file);
-  let input: unknown;
-  try {
-    input = await readSpecJson(options.file);
-  } catch (error) {
-    if (!(error instanceof SpecFileError)) throw error;
-    console.error(`descent sweep: ${error.message}`);
-    return 2;
-  }
-  const parsed = sweepSpecSchema.safeParse(input);
-  if (!parsed.success) {
-    const issues = toFieldIssues(parsed.error);
-    console.error(`descent sweep: ${name} is not a valid sweep spec (${issues.length} problem${issues.length === 1 ? '' : 's'}):`);
-    for (const issue of issues) console.error(`  ${issue.path || '(spec)'}: ${issue.message}`);
-    return 2;
-  }
-  const baseObjective = runSpecSchema.parse(parsed.data.base).objective;
+  const sweepSpec = await loadSpec('sweep', options.file, sweepSpecSchema);
+  if (sweepSpec === null) return 2;
+  const baseObjective = runSpecSchema.parse(sweepSpec.base).objective;
   if (isObjectiveReference(baseObjective)) {
     console.error('descent sweep: base.objective is a stored objective ({"id": …}): only the service can resolve it (POST /v1/sweeps).');
     return 2;
@@ -122,7 +108,7 @@ async function execute(args: string[]): Promise<number> {
     console.error(`descent sweep: ${name}: ${error.path}: ${error.message}`);
     return 2;
   }
-  const spec = settleSweepSpec(parsed.data, () => randomInt(0, 2 ** 32 - 1));
+  const spec = settleSweepSpec(sweepSpec, () => randomInt(0, 2 ** 32 - 1));
   const maxTrials = spec.budget.maxTrials ?? 1;
   const bar = new ProgressBar(process.stderr);
   let interrupt: () => void = () => undefined;
