@@ -26,12 +26,9 @@ import { Redis } from 'ioredis';
 import { buildApp } from '../../src/api/app.ts';
 import type { Config } from '../../src/config/config.ts';
 import { createApiKeyRepository } from '../../src/db/api-keys.ts';
-import { createDatabase } from '../../src/db/client.ts';
-import { createPool } from '../../src/db/pool.ts';
-import { closeRedis, createRedis } from '../../src/queue/connection.ts';
 import { finalRunStatuses } from '../../src/contracts/run-status.ts';
-import { createRunsQueue } from '../../src/queue/runs-queue.ts';
 import { formatRate, formatRatio, median, printTable } from '../support/measure.ts';
+import { openServices } from '../support/services.ts';
 import { benchConfig, runTables } from './environment.ts';
 
 const runCount = Number(process.env.BENCH_RUNS ?? 2_000);
@@ -126,10 +123,8 @@ interface ServiceRound {
 
 /** The service under test: the API on an ephemeral port and separate worker processes, kept up across rounds. */
 async function startService(config: Config) {
-  const database = createDatabase(config.databaseUrl);
-  const pool = createPool(config.databaseUrl, 1);
-  const redis = createRedis(config.redisUrl, 'fail-fast');
-  const runsQueue = createRunsQueue(redis, config.queuePrefix);
+  const services = openServices(config, 1);
+  const { database, pool, redis, runsQueue } = services;
   const workers = Array.from({ length: workerProcesses }, () => startWorkerProcess(config));
   const app = await buildApp({ config, database, redis, runsQueue }, { logger: false });
   await app.listen({ host: '127.0.0.1', port: 0 });
@@ -170,11 +165,7 @@ async function startService(config: Config) {
       for (const worker of workers) worker.kill('SIGTERM');
       await Promise.all(workers.map((worker) => new Promise((resolve) => worker.once('exit', resolve))));
       await app.close();
-      await runsQueue.obliterate({ force: true });
-      await runsQueue.close();
-      await closeRedis(redis);
-      await pool.end();
-      await database.$disconnect();
+      await services.close();
     },
   };
 }

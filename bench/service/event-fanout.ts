@@ -10,16 +10,14 @@
 import { randomUUID } from 'node:crypto';
 import { Agent, request, type IncomingMessage } from 'node:http';
 import { createApiKeyRepository } from '../../src/db/api-keys.ts';
-import { createDatabase } from '../../src/db/client.ts';
 import { createMetricsWriter } from '../../src/db/metrics-writer.ts';
-import { createPool } from '../../src/db/pool.ts';
 import { createRunAnnouncer } from '../../src/queue/run-announcer.ts';
-import { closeRedis, createRedis } from '../../src/queue/connection.ts';
 import { iterateRun } from '../../src/core/training/iterate-run.ts';
 import { toMetricBatch } from '../../src/worker/metric-batch.ts';
 import { ProgressPublisher } from '../../src/worker/progress-publisher.ts';
 import { median, percentile, printTable } from '../support/measure.ts';
 import { startApiProcess } from './api-processes.ts';
+import { openServices } from '../support/services.ts';
 import { benchConfig } from './environment.ts';
 import { rosenbrockSpec } from './run-writer.ts';
 
@@ -57,9 +55,8 @@ function subscribe(agent: Agent, url: string, headers: Record<string, string>): 
 
 export async function run(): Promise<void> {
   const config = await benchConfig();
-  const database = createDatabase(config.databaseUrl);
-  const pool = createPool(config.databaseUrl, 4);
-  const redis = createRedis(config.redisUrl, 'fail-fast');
+  const services = openServices(config, 4);
+  const { database, pool, redis } = services;
   const writer = createMetricsWriter(pool);
   const announcer = createRunAnnouncer(redis, config.queuePrefix);
   const { key, apiKey } = await createApiKeyRepository(database).create(`bench-fanout-${randomUUID()}`);
@@ -126,9 +123,7 @@ export async function run(): Promise<void> {
   } finally {
     await api.stop();
     await database.run.deleteMany({ where: { tenantId: apiKey.tenantId } });
-    await closeRedis(redis);
-    await pool.end();
-    await database.$disconnect();
+    await services.close();
   }
 }
 

@@ -10,11 +10,8 @@ import type { Readable } from 'node:stream';
 import { to as copyTo } from 'pg-copy-streams';
 import { buildApp } from '../../src/api/app.ts';
 import { createApiKeyRepository } from '../../src/db/api-keys.ts';
-import { createDatabase } from '../../src/db/client.ts';
-import { createPool } from '../../src/db/pool.ts';
-import { closeRedis, createRedis } from '../../src/queue/connection.ts';
-import { createRunsQueue } from '../../src/queue/runs-queue.ts';
 import { formatRate, formatRatio, measureInterleaved, printTable } from '../support/measure.ts';
+import { openServices } from '../support/services.ts';
 import { benchConfig } from './environment.ts';
 
 const steps = Number(process.env.BENCH_EXPORT_STEPS ?? 1_000_000);
@@ -29,10 +26,8 @@ async function drain(stream: AsyncIterable<Uint8Array> | Readable): Promise<numb
 
 export async function run(): Promise<void> {
   const config = await benchConfig();
-  const database = createDatabase(config.databaseUrl);
-  const pool = createPool(config.databaseUrl, 2);
-  const redis = createRedis(config.redisUrl, 'fail-fast');
-  const runsQueue = createRunsQueue(redis, config.queuePrefix);
+  const services = openServices(config, 2);
+  const { database, pool, redis, runsQueue } = services;
   const { key, apiKey } = await createApiKeyRepository(database).create(`bench-export-${randomUUID()}`);
   const runId = (await database.run.create({ data: { tenantId: apiKey.tenantId, spec: {}, status: 'completed', finishedAt: new Date() } })).id;
 
@@ -79,11 +74,7 @@ export async function run(): Promise<void> {
 
   await app.close();
   await database.run.deleteMany({ where: { id: runId } });
-  await runsQueue.obliterate({ force: true });
-  await runsQueue.close();
-  await closeRedis(redis);
-  await pool.end();
-  await database.$disconnect();
+  await services.close();
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -14,13 +14,10 @@ import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { buildApp } from '../../src/api/app.ts';
 import { createApiKeyRepository } from '../../src/db/api-keys.ts';
-import { createDatabase } from '../../src/db/client.ts';
 import { createMetricsQuery } from '../../src/db/metrics-query.ts';
 import { metricFields } from '../../src/contracts/metric-fields.ts';
-import { createPool } from '../../src/db/pool.ts';
-import { closeRedis, createRedis } from '../../src/queue/connection.ts';
-import { createRunsQueue } from '../../src/queue/runs-queue.ts';
 import { formatRatio, median, percentile, printTable } from '../support/measure.ts';
+import { openServices } from '../support/services.ts';
 import { benchConfig } from './environment.ts';
 import { rosenbrockSpec, writeRun } from './run-writer.ts';
 
@@ -30,10 +27,8 @@ const concurrency = 4;
 
 export async function run(): Promise<void> {
   const config = await benchConfig();
-  const database = createDatabase(config.databaseUrl);
-  const pool = createPool(config.databaseUrl, 4);
-  const redis = createRedis(config.redisUrl, 'fail-fast');
-  const runsQueue = createRunsQueue(redis, config.queuePrefix);
+  const services = openServices(config, 4);
+  const { database, pool, redis, runsQueue } = services;
   const { key, apiKey } = await createApiKeyRepository(database).create(`bench-query-${randomUUID()}`);
   const createRun = async (maxSteps: number) =>
     (await database.run.create({ data: { tenantId: apiKey.tenantId, spec: rosenbrockSpec(maxSteps) as object, status: 'running' } })).id;
@@ -135,11 +130,7 @@ export async function run(): Promise<void> {
     + `second run wrote ${secondRows.toLocaleString('en')} rows meanwhile`);
 
   await database.run.deleteMany({ where: { id: { in: [longRun, secondRun] } } });
-  await runsQueue.obliterate({ force: true });
-  await runsQueue.close();
-  await closeRedis(redis);
-  await pool.end();
-  await database.$disconnect();
+  await services.close();
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
