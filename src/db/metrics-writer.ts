@@ -18,6 +18,9 @@
  *
  * A slice that ends the run stores its final status and result and drops the run's checkpoint,
  * which nothing resumes from any more.
+ *
+ * A checkpoint with large arrays (see checkpoint-encoding.ts) takes the transaction too: its
+ * bytes go in a statement of their own, as a binary parameter, never as text.
  */
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -30,6 +33,7 @@ import { RollupRows, rollupUpsertSql, type MetricColumns } from './metric-rollup
 import type { Pool } from './pool.ts';
 import type { RunStatus } from './runs.ts';
 import { isRowError } from './statement-batches.ts';
+import { encodeCheckpoint } from './checkpoint-encoding.ts';
 import type { RunResultView } from '../contracts/run-result.ts';
 import type { EarlyStoppingStateView, RunProgressView } from '../contracts/run-progress.ts';
 
@@ -152,7 +156,7 @@ const sliceStatement = {
   ), saved AS (
     INSERT INTO checkpoints (run_id, step, state)
     SELECT run_id, checkpoint_step, checkpoint_state FROM fenced WHERE checkpoint_step IS NOT NULL
-    ON CONFLICT (run_id, step) DO UPDATE SET state = EXCLUDED.state, created_at = now()
+    ON CONFLICT (run_id, step) DO UPDATE SET state = EXCLUDED.state, data = NULL, created_at = now()
   ), pruned AS (
     DELETE FROM checkpoints USING fenced
      WHERE checkpoints.run_id = fenced.run_id AND (fenced.checkpoint_step IS NULL OR checkpoints.step < fenced.checkpoint_step)
@@ -245,6 +249,9 @@ function refusal(slice: SliceWrite, run: FenceRow | undefined): StaleRunWriteErr
   return null;
 }
 
+/** Stores a checkpoint's bytes, inside the transaction that stored the rest of its slice. */
+const checkpointDataStatement = 'UPDATE checkpoints SET data = $3 WHERE run_id = $1::uuid AND step = $2';
+
 /** Runs the statement for `slices`; answers each with its fence's refusal, or null. */
 async function writeSlices(client: ClientBase | Pool, slices: readonly SliceWrite[], rowsGo: RowsGo): Promise<(StaleRunWriteError | null)[]> {
   const { rows } = await client.query<FenceRow>({ ...sliceStatement, values: sliceParameters(slices, rowsGo) });
@@ -259,8 +266,8 @@ export function createMetricsWriter(pool: Pool) {
     return refusals.map((error) => (error ? { error } : { value: undefined }));
   }, batching);
 
-  /** A large slice: the statement without rows, then COPY, in one transaction. */
-  async function writeWithCopy(slice: SliceWrite): Promise<void> {
+  /** A large slice: the statement without rows, then COPY, then the checkpoint's bytes, in one transaction. */
+  async function writeInTransaction(slice: SliceWrite, checkpointData: Buffer | null): Promise<void> {
     const client = await pool.connect();
     let broken = false;
     try {
@@ -269,6 +276,7 @@ export function createMetricsWriter(pool: Pool) {
         const [error] = await writeSlices(client, [slice], 'by COPY');
         if (error) throw error;
         await copyMetrics(client, slice.runId, slice.metrics);
+        if (checkpointData) await client.query(checkpointDataStatement, [slice.runId, slice.checkpoint!.step, checkpointData]);
         await client.query('COMMIT');
       } catch (error) {
         await client.query('ROLLBACK').catch(() => {
@@ -284,7 +292,11 @@ export function createMetricsWriter(pool: Pool) {
   return {
     /** Writes one slice atomically; throws StaleRunWriteError when the fence refuses it. */
     write(slice: SliceWrite): Promise<void> {
-      return slice.metrics.step.length <= statementRows ? statements.submit(slice) : writeWithCopy(slice);
+      const encoded = slice.checkpoint && !slice.finish ? encodeCheckpoint(slice.checkpoint.state) : null;
+      const encodedSlice = encoded ? { ...slice, checkpoint: { step: slice.checkpoint!.step, state: encoded.state } } : slice;
+      return slice.metrics.step.length <= statementRows && !encoded?.data
+        ? statements.submit(encodedSlice)
+        : writeInTransaction(encodedSlice, encoded?.data ?? null);
     },
   };
 }

@@ -7,10 +7,14 @@
  * attempt) in the same statement that stores that slice (src/db/metrics-writer.ts), which
  * spares every run an update of its row. Concurrent reads of a worker's jobs share one statement
  * (see Coalescer): with many short runs, a round trip per start would cost more than the runs.
+ * A checkpoint's bytes (its large arrays, see checkpoint-encoding.ts) are read on their own, in
+ * chunks: the driver reads a bytea as hex text, which for all of them at once would be a string
+ * twice their size, longer than a JavaScript string may be.
  */
 import { Coalescer } from '../concurrency/coalescer.ts';
 import type { Pool } from './pool.ts';
 import { statementBatchLimits } from './statement-batches.ts';
+import { decodeCheckpoint } from './checkpoint-encoding.ts';
 
 export interface RunAttempt {
   readonly id: string;
@@ -22,7 +26,7 @@ export interface RunAttempt {
   readonly sweepSpec: unknown;
   /** The trial's number in its sweep; null for a run of its own. */
   readonly trialNumber: number | null;
-  /** The newest checkpoint (only the newest is kept), as the worker serialised it. */
+  /** The newest checkpoint (only the newest is kept), as the worker serialised it (its arrays decoded). */
   readonly checkpoint: { readonly step: number; readonly state: unknown } | null;
 }
 
@@ -31,9 +35,25 @@ const readStatement = {
   text: `
   SELECT id, tenant_id AS "tenantId", spec, sweep_id AS "sweepId", trial_number AS "trialNumber",
          (SELECT sweeps.spec FROM sweeps WHERE sweeps.id = runs.sweep_id) AS "sweepSpec",
-         (SELECT json_build_object('step', step, 'state', state) FROM checkpoints
+         (SELECT json_build_object('step', step, 'state', state, 'dataBytes', octet_length(data)) FROM checkpoints
            WHERE run_id = runs.id ORDER BY step DESC LIMIT 1) AS checkpoint
     FROM runs WHERE id = ANY($1::uuid[]) AND status IN ('queued', 'running')`,
+};
+
+/** Bytes of a checkpoint's data per row of `dataStatement`: 32 MiB of hex text each. */
+const dataChunkBytes = 16 * 1024 * 1024;
+
+/** A checkpoint's bytes as rows of chunks, in one statement (one snapshot); none when it is gone. */
+const dataStatement = {
+  name: 'run-attempts-checkpoint-data',
+  text: `
+  SELECT substring(data FROM start FOR $3) AS chunk
+    FROM checkpoints, generate_series(1, octet_length(data), $3) AS start
+   WHERE run_id = $1::uuid AND step = $2 ORDER BY start`,
+};
+
+type StoredAttempt = Omit<RunAttempt, 'checkpoint'> & {
+  readonly checkpoint: { readonly step: number; readonly state: unknown; readonly dataBytes: number | null } | null;
 };
 
 /**
@@ -50,15 +70,38 @@ const failStatement = {
 };
 
 export function createRunAttempts(pool: Pool) {
-  const coalescer = new Coalescer<string, RunAttempt | null>(async (runIds) => {
-    const { rows } = await pool.query<RunAttempt>({ ...readStatement, values: [runIds] });
+  const coalescer = new Coalescer<string, StoredAttempt | null>(async (runIds) => {
+    const { rows } = await pool.query<StoredAttempt>({ ...readStatement, values: [runIds] });
     const byId = new Map(rows.map((row) => [row.id, row]));
     return runIds.map((id) => ({ value: byId.get(id) ?? null }));
   }, statementBatchLimits);
 
+  /** The checkpoint's bytes; null when another slice replaced it meanwhile. */
+  async function checkpointData(runId: string, step: number, bytes: number): Promise<Uint8Array | null> {
+    const { rows } = await pool.query<{ chunk: Buffer }>({ ...dataStatement, values: [runId, step, dataChunkBytes] });
+    const data = new Uint8Array(bytes);
+    let offset = 0;
+    for (const { chunk } of rows) {
+      if (offset + chunk.length > bytes) return null;
+      data.set(chunk, offset);
+      offset += chunk.length;
+    }
+    return offset === bytes ? data : null;
+  }
+
+  /** What an attempt at the run starts from, its checkpoint's arrays back in place; null when the run is unknown or already final. */
+  async function read(runId: string): Promise<RunAttempt | null> {
+    const attempt = await coalescer.submit(runId);
+    if (!attempt?.checkpoint) return attempt;
+    const { step, state, dataBytes } = attempt.checkpoint;
+    if (dataBytes === null) return { ...attempt, checkpoint: { step, state } };
+    const data = await checkpointData(runId, step, dataBytes);
+    // A newer slice replaced the checkpoint between the two reads: read the run again.
+    return data === null ? read(runId) : { ...attempt, checkpoint: { step, state: decodeCheckpoint(state, data) } };
+  }
+
   return {
-    /** What an attempt at the run starts from; null when the run is unknown or already final. */
-    read: (runId: string): Promise<RunAttempt | null> => coalescer.submit(runId),
+    read,
 
     /** Ends the run as failed with `result`; false when it had already ended. */
     async fail(runId: string, result: unknown, startedAt: Date): Promise<boolean> {
