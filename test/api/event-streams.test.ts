@@ -89,6 +89,15 @@ describe('event streams', () => {
     expect(streams.size).toBe(0);
   });
 
+  it('ends at once, with the hint, a stream opened after shutdown began (a request already in its handler)', async () => {
+    const streams = createEventStreams();
+    const { port } = await serve(streams);
+    streams.closeAll();
+    const text = await readAll(await connect(port));
+    expect(text).toBe('retry: 2000\nevent: reconnect\ndata: {"reason":"server shutting down","retryMs":2000}\n\n');
+    expect(streams.size).toBe(0);
+  });
+
   it('keeps idle streams alive with comment lines', async () => {
     const streams = createEventStreams({ heartbeatMs: 20 });
     const { port, opened } = await serve(streams);

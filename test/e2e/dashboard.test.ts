@@ -43,13 +43,19 @@ describe('dashboard', () => {
     expect(library.status).toBe(200);
     expect(library.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
     expect(library.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    // Every body is read to its end: a response still being written would keep the server from closing.
+    expect(await library.text()).toContain('export');
     const script = await fetch(`${dashboard.baseUrl}/dashboard/runs/run-view.js`);
     expect(script.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+    expect(await script.text()).toContain('export function');
     const again = await fetch(`${dashboard.baseUrl}/dashboard/runs/run-view.js`, { headers: { 'if-none-match': script.headers.get('etag')! } });
     expect(again.status).toBe(304);
-    expect((await fetch(`${dashboard.baseUrl}/dashboard/nothing.js`)).status).toBe(404);
-    expect((await fetch(`${dashboard.baseUrl}/dashboard/vendor/uplot@0.0.0/dist/uPlot.esm.js`)).status).toBe(404);
-    expect((await fetch(`${dashboard.baseUrl}/dashboard/../package.json`)).status).toBe(404);
+    await again.body?.cancel();
+    for (const missing of ['/dashboard/nothing.js', '/dashboard/vendor/uplot@0.0.0/dist/uPlot.esm.js', '/dashboard/../package.json']) {
+      const answer = await fetch(`${dashboard.baseUrl}${missing}`);
+      expect(answer.status, missing).toBe(404);
+      await answer.body?.cancel();
+    }
   });
 
   it('shows a finished run: curves, result, spec and the trajectory on a contour plot', async () => {

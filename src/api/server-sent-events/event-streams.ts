@@ -52,6 +52,8 @@ export function createEventStreams({ heartbeatMs = 15_000, maxBufferedBytes = 4 
   const open = new Set<StreamImplementation>();
   const frames = new WeakMap<object, Buffer>();
   let heartbeat: NodeJS.Timeout | null = null;
+  /** Set by `closeAll`: the reason every stream opened from then on is ended with at once. */
+  let shutdown: string | null = null;
 
   const reconnectFrame = (reason: string) => Buffer.from(`retry: ${retryMs}\nevent: reconnect\ndata: ${JSON.stringify({ reason, retryMs })}\n\n`);
 
@@ -114,6 +116,9 @@ export function createEventStreams({ heartbeatMs = 15_000, maxBufferedBytes = 4 
     out.on('close', finish);
     open.add(stream);
     startHeartbeat();
+    // A request that was already being handled when the process began to shut down opens its
+    // stream after `closeAll`: end it the same way, or the server would wait on it forever.
+    if (shutdown !== null) stream.drop(shutdown);
     return stream;
   }
 
@@ -123,8 +128,9 @@ export function createEventStreams({ heartbeatMs = 15_000, maxBufferedBytes = 4 
     get size() {
       return open.size;
     },
-    /** Ends every stream with a reconnect hint (a process shutting down). */
+    /** Ends every stream with a reconnect hint (a process shutting down), and every stream opened after. */
     closeAll(reason = 'server shutting down') {
+      shutdown = reason;
       for (const stream of [...open]) stream.drop(reason);
     },
   };
