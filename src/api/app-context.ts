@@ -19,6 +19,7 @@ import { createObjectiveService } from './routes/objectives/objective-service.ts
 import { createRunService } from './routes/runs/run-service.ts';
 import { createStrandedRuns } from '../db/stranded-runs.ts';
 import { createTenantBacklog } from '../db/tenant-backlog.ts';
+import { createMetricRowsUse } from '../db/metric-rows-use.ts';
 import { createSweepRepository } from '../db/sweeps.ts';
 import { createSweepsQueue } from '../queue/sweeps-queue.ts';
 import { createSweepService } from './routes/sweeps/sweep-service.ts';
@@ -58,6 +59,7 @@ export function createAppContext(dependencies: AppDependencies) {
     sweeps: createSweepRepository(pool),
     strandedRuns: createStrandedRuns(pool),
     tenantBacklog: createTenantBacklog(pool),
+    metricRows: createMetricRowsUse(pool),
   };
   const objectives = createObjectiveService({ objectives: repositories.objectives, datasets: repositories.datasets, deletion: repositories.deletion });
   const services = {
@@ -71,7 +73,8 @@ export function createAppContext(dependencies: AppDependencies) {
       deletion: repositories.deletion,
       strandedRuns: repositories.strandedRuns,
       backlog: repositories.tenantBacklog,
-      maxActiveRuns: dependencies.config.tenantMaxActiveRuns,
+      metricRows: repositories.metricRows,
+      quotas: dependencies.config.tenantQuotas,
     }),
     objectives,
     sweeps: createSweepService({

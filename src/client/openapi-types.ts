@@ -294,7 +294,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description The key spent its request budget: retry after `Retry-After` seconds. */
+                /** @description The key spent its request budget (retry after `Retry-After` seconds), or the tenant has its quota of unfinished runs (`quota` names it). */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -308,7 +308,7 @@ export interface paths {
         put?: never;
         /**
          * Submit a run
-         * @description Stores the run (status `queued`) and queues it for the workers. A repeated `Idempotency-Key` returns the run created first. A tenant with `TENANT_MAX_ACTIVE_RUNS` queued or running runs gets 429 `quota_exceeded`.
+         * @description Stores the run (status `queued`) and queues it for the workers. A repeated `Idempotency-Key` returns the run created first. A tenant with `TENANT_MAX_ACTIVE_RUNS` queued or running runs gets 429 `quota_exceeded`; a run whose rows (maxSteps / `record.every`) would take the tenant past `TENANT_MAX_METRIC_ROWS`, counting the rows stored and those its unfinished runs may still record, gets 403 `storage_quota_exceeded`. Either problem names the quota in `quota`, with its limit and the use.
          */
         post: {
             parameters: {
@@ -397,6 +397,15 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description A storage quota of the tenant would be exceeded: `quota` names it, its limit and the use. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
                 /** @description The resource's state does not allow it: `code` says why. */
                 409: {
                     headers: {
@@ -424,7 +433,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description The key spent its request budget: retry after `Retry-After` seconds. */
+                /** @description The key spent its request budget (retry after `Retry-After` seconds), or the tenant has its quota of unfinished runs (`quota` names it). */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -584,7 +593,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description The key spent its request budget: retry after `Retry-After` seconds. */
+                /** @description The key spent its request budget (retry after `Retry-After` seconds), or the tenant has its quota of unfinished runs (`quota` names it). */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -649,7 +658,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description The key spent its request budget: retry after `Retry-After` seconds. */
+                /** @description The key spent its request budget (retry after `Retry-After` seconds), or the tenant has its quota of unfinished runs (`quota` names it). */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -846,7 +855,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description The key spent its request budget: retry after `Retry-After` seconds. */
+                /** @description The key spent its request budget (retry after `Retry-After` seconds), or the tenant has its quota of unfinished runs (`quota` names it). */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -981,7 +990,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description The key spent its request budget: retry after `Retry-After` seconds. */
+                /** @description The key spent its request budget (retry after `Retry-After` seconds), or the tenant has its quota of unfinished runs (`quota` names it). */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -1116,7 +1125,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description The key spent its request budget: retry after `Retry-After` seconds. */
+                /** @description The key spent its request budget (retry after `Retry-After` seconds), or the tenant has its quota of unfinished runs (`quota` names it). */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -1254,7 +1263,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description The key spent its request budget: retry after `Retry-After` seconds. */
+                /** @description The key spent its request budget (retry after `Retry-After` seconds), or the tenant has its quota of unfinished runs (`quota` names it). */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -1370,7 +1379,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description The key spent its request budget: retry after `Retry-After` seconds. */
+                /** @description The key spent its request budget (retry after `Retry-After` seconds), or the tenant has its quota of unfinished runs (`quota` names it). */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -1435,7 +1444,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description The key spent its request budget: retry after `Retry-After` seconds. */
+                /** @description The key spent its request budget (retry after `Retry-After` seconds), or the tenant has its quota of unfinished runs (`quota` names it). */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -1520,7 +1529,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description The key spent its request budget: retry after `Retry-After` seconds. */
+                /** @description The key spent its request budget (retry after `Retry-After` seconds), or the tenant has its quota of unfinished runs (`quota` names it). */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -1609,7 +1618,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description The key spent its request budget: retry after `Retry-After` seconds. */
+                /** @description The key spent its request budget (retry after `Retry-After` seconds), or the tenant has its quota of unfinished runs (`quota` names it). */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -1682,7 +1691,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description The key spent its request budget: retry after `Retry-After` seconds. */
+                /** @description The key spent its request budget (retry after `Retry-After` seconds), or the tenant has its quota of unfinished runs (`quota` names it). */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -1767,7 +1776,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description The key spent its request budget: retry after `Retry-After` seconds. */
+                /** @description The key spent its request budget (retry after `Retry-After` seconds), or the tenant has its quota of unfinished runs (`quota` names it). */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -1906,7 +1915,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description The key spent its request budget: retry after `Retry-After` seconds. */
+                /** @description The key spent its request budget (retry after `Retry-After` seconds), or the tenant has its quota of unfinished runs (`quota` names it). */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -2064,7 +2073,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description The key spent its request budget: retry after `Retry-After` seconds. */
+                /** @description The key spent its request budget (retry after `Retry-After` seconds), or the tenant has its quota of unfinished runs (`quota` names it). */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -2152,7 +2161,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description The key spent its request budget: retry after `Retry-After` seconds. */
+                /** @description The key spent its request budget (retry after `Retry-After` seconds), or the tenant has its quota of unfinished runs (`quota` names it). */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -2221,7 +2230,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description The key spent its request budget: retry after `Retry-After` seconds. */
+                /** @description The key spent its request budget (retry after `Retry-After` seconds), or the tenant has its quota of unfinished runs (`quota` names it). */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -2394,7 +2403,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description The key spent its request budget: retry after `Retry-After` seconds. */
+                /** @description The key spent its request budget (retry after `Retry-After` seconds), or the tenant has its quota of unfinished runs (`quota` names it). */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -2567,7 +2576,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description The key spent its request budget: retry after `Retry-After` seconds. */
+                /** @description The key spent its request budget (retry after `Retry-After` seconds), or the tenant has its quota of unfinished runs (`quota` names it). */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -2739,7 +2748,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description The key spent its request budget: retry after `Retry-After` seconds. */
+                /** @description The key spent its request budget (retry after `Retry-After` seconds), or the tenant has its quota of unfinished runs (`quota` names it). */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -2846,7 +2855,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description The key spent its request budget: retry after `Retry-After` seconds. */
+                /** @description The key spent its request budget (retry after `Retry-After` seconds), or the tenant has its quota of unfinished runs (`quota` names it). */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -3022,7 +3031,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description The key spent its request budget: retry after `Retry-After` seconds. */
+                /** @description The key spent its request budget (retry after `Retry-After` seconds), or the tenant has its quota of unfinished runs (`quota` names it). */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -3098,7 +3107,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description The key spent its request budget: retry after `Retry-After` seconds. */
+                /** @description The key spent its request budget (retry after `Retry-After` seconds), or the tenant has its quota of unfinished runs (`quota` names it). */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -3199,7 +3208,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description The key spent its request budget: retry after `Retry-After` seconds. */
+                /** @description The key spent its request budget (retry after `Retry-After` seconds), or the tenant has its quota of unfinished runs (`quota` names it). */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -3315,7 +3324,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description The key spent its request budget: retry after `Retry-After` seconds. */
+                /** @description The key spent its request budget (retry after `Retry-After` seconds), or the tenant has its quota of unfinished runs (`quota` names it). */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -3407,7 +3416,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description The key spent its request budget: retry after `Retry-After` seconds. */
+                /** @description The key spent its request budget (retry after `Retry-After` seconds), or the tenant has its quota of unfinished runs (`quota` names it). */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -3472,7 +3481,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description The key spent its request budget: retry after `Retry-After` seconds. */
+                /** @description The key spent its request budget (retry after `Retry-After` seconds), or the tenant has its quota of unfinished runs (`quota` names it). */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -3591,7 +3600,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description The key spent its request budget: retry after `Retry-After` seconds. */
+                /** @description The key spent its request budget (retry after `Retry-After` seconds), or the tenant has its quota of unfinished runs (`quota` names it). */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -7290,10 +7299,10 @@ export interface components {
             stepsPerSecond: number | null;
         };
         /**
-         * @description `max_steps`: Every update of training.maxSteps (or of training.epochs) was made. `early_stopping`: The monitored value did not improve for earlyStopping.patience updates. `loss_target`: The loss fell below stopWhen.lossBelow. `grad_norm_target`: The gradient norm fell below stopWhen.gradNormBelow. `time_limit`: training.timeLimitSeconds passed. `pruned`: A sweep's pruner stopped the trial: result.pruning says why. `diverged`: The loss, a gradient or a parameter stopped being finite. `unbounded`: The loss fell below −1e100: the objective has no lower bound where the run went (a saddle, a missing term). `cancelled`: A client cancelled the run. `error`: The run could not go on (an objective that cannot be built, a worker error).
+         * @description `max_steps`: Every update of training.maxSteps (or of training.epochs) was made. `early_stopping`: The monitored value did not improve for earlyStopping.patience updates. `loss_target`: The loss fell below stopWhen.lossBelow. `grad_norm_target`: The gradient norm fell below stopWhen.gradNormBelow. `time_limit`: training.timeLimitSeconds passed. `pruned`: A sweep's pruner stopped the trial: result.pruning says why. `diverged`: The loss, a gradient or a parameter stopped being finite. `unbounded`: The loss fell below −1e100: the objective has no lower bound where the run went (a saddle, a missing term). `cancelled`: A client cancelled the run. `metric_rows_quota`: The tenant's metric rows reached its quota (TENANT_MAX_METRIC_ROWS): the service stopped the run, keeping its rows and result so far. `error`: The run could not go on (an objective that cannot be built, a worker error).
          * @enum {string}
          */
-        StopReason: "max_steps" | "early_stopping" | "loss_target" | "grad_norm_target" | "time_limit" | "pruned" | "diverged" | "unbounded" | "cancelled" | "error";
+        StopReason: "max_steps" | "early_stopping" | "loss_target" | "grad_norm_target" | "time_limit" | "pruned" | "diverged" | "unbounded" | "cancelled" | "metric_rows_quota" | "error";
         /** @description How a run ended: why, after how many updates, with which parameters and figures. */
         RunResult: {
             stopReason: components["schemas"]["StopReason"];
@@ -7337,6 +7346,17 @@ export interface components {
             /** @description A stable machine-readable reason, e.g. `too_small`, `unrecognized_keys`. */
             code: string;
         };
+        /** @description The quota a request would exceed: its name, its limit, the current use and what the request asked for. */
+        Quota: {
+            /** @description The setting that sets the quota, e.g. `TENANT_MAX_ACTIVE_RUNS`, `TENANT_MAX_METRIC_ROWS`. */
+            name: string;
+            /** @description Its value: what the tenant may have at most. */
+            limit: number;
+            /** @description What the tenant has now, in the same unit. */
+            used: number;
+            /** @description What this request would have added. */
+            requested: number;
+        };
         /** @description An error, as RFC 9457 problem details. */
         Problem: {
             /** @description A URI naming the kind of problem; `urn:descent:problem:<code>`. */
@@ -7353,6 +7373,8 @@ export interface components {
             code: string;
             /** @description For validation errors: one entry per invalid field. */
             errors?: components["schemas"]["FieldIssue"][];
+            /** @description For `quota_exceeded` and `storage_quota_exceeded`: the quota, its limit and the current use. */
+            quota?: components["schemas"]["Quota"];
         };
         /** @description A benchmark function a run spec can name. */
         Benchmark: {

@@ -48,6 +48,12 @@ export const configSchema = z.object({
   METRICS_RETENTION_DAYS: integer(0, 0, 36_500),
   /** A tenant's queued and running runs, at most: a submission beyond gets 429 `quota_exceeded`. */
   TENANT_MAX_ACTIVE_RUNS: integer(1_000, 1, 10_000_000),
+  /**
+   * A tenant's metric rows, at most: those stored plus, for each queued or running run, the rows
+   * it may still record (maxSteps / recordEvery). A submission beyond gets 403
+   * `storage_quota_exceeded`; a run that reaches it anyway (a sweep's trial) ends with stop reason `quota`.
+   */
+  TENANT_MAX_METRIC_ROWS: integer(1_000_000_000, 1, Number.MAX_SAFE_INTEGER),
   /** How often the runs in the database are reconciled with the jobs in the queue (src/worker/reconciler.ts). */
   RECONCILE_INTERVAL_MS: integer(60_000, 500, 86_400_000),
   /** Port on which `descent worker` serves its Prometheus metrics at /metrics (on HOST); 0: not served. */
@@ -76,9 +82,15 @@ export interface Config {
   readonly reconcileIntervalMs: number;
   /** 0: the worker serves no metrics of its own (`descent start` shows them at the API's /metrics). */
   readonly workerMetricsPort: number;
-  readonly tenantMaxActiveRuns: number;
+  readonly tenantQuotas: TenantQuotas;
   /** After SIGTERM (or an unhandled error), the process exits within this many milliseconds. */
   readonly shutdownGraceMs: number;
+}
+
+/** What one tenant may have at most (see the TENANT_MAX_* settings). */
+export interface TenantQuotas {
+  readonly maxActiveRuns: number;
+  readonly maxMetricRows: number;
 }
 
 export class ConfigError extends Error {
@@ -119,7 +131,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     metricsRetentionDays: settings.METRICS_RETENTION_DAYS,
     reconcileIntervalMs: settings.RECONCILE_INTERVAL_MS,
     workerMetricsPort: settings.WORKER_METRICS_PORT,
-    tenantMaxActiveRuns: settings.TENANT_MAX_ACTIVE_RUNS,
+    tenantQuotas: {
+      maxActiveRuns: settings.TENANT_MAX_ACTIVE_RUNS,
+      maxMetricRows: settings.TENANT_MAX_METRIC_ROWS,
+    },
     shutdownGraceMs: settings.SHUTDOWN_GRACE_MS,
   };
 }

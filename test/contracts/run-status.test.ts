@@ -39,7 +39,8 @@ describe('stop reasons', () => {
   it('map to the statuses a user expects', () => {
     expect(Object.fromEntries(stopReasons.map((reason) => [reason, finalStatusOf(reason)]))).toEqual({
       max_steps: 'completed', early_stopping: 'early_stopped', loss_target: 'completed', grad_norm_target: 'completed',
-      time_limit: 'completed', pruned: 'pruned', diverged: 'diverged', unbounded: 'diverged', cancelled: 'cancelled', error: 'failed',
+      time_limit: 'completed', pruned: 'pruned', diverged: 'diverged', unbounded: 'diverged', cancelled: 'cancelled',
+      metric_rows_quota: 'cancelled', error: 'failed',
     });
   });
 });

@@ -4,11 +4,14 @@
  */
 import type { FieldIssue } from '../../contracts/issues.ts';
 import type { ErrorCode } from './error-catalogue.ts';
+import type { QuotaUse } from './problem.ts';
 
 export interface AppErrorOptions {
   readonly detail?: string;
   readonly errors?: readonly FieldIssue[];
   readonly headers?: Readonly<Record<string, string>>;
+  /** The quota the request would exceed (`quota_exceeded`, `storage_quota_exceeded`). */
+  readonly quota?: QuotaUse;
   readonly cause?: unknown;
 }
 
@@ -17,6 +20,7 @@ export class AppError extends Error {
   readonly detail: string | undefined;
   readonly errors: readonly FieldIssue[] | undefined;
   readonly headers: Readonly<Record<string, string>>;
+  readonly quota: QuotaUse | undefined;
 
   constructor(
     readonly statusCode: number,
@@ -28,6 +32,7 @@ export class AppError extends Error {
     this.detail = options.detail;
     this.errors = options.errors;
     this.headers = options.headers ?? {};
+    this.quota = options.quota;
   }
 }
 

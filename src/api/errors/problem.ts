@@ -13,6 +13,15 @@ const fieldIssueSchema = z
   })
   .meta({ id: 'FieldIssue', description: 'One bad field of a request, with what is wrong.' });
 
+const quotaSchema = z
+  .object({
+    name: z.string().describe('The setting that sets the quota, e.g. `TENANT_MAX_ACTIVE_RUNS`, `TENANT_MAX_METRIC_ROWS`.'),
+    limit: z.number().describe('Its value: what the tenant may have at most.'),
+    used: z.number().describe('What the tenant has now, in the same unit.'),
+    requested: z.number().describe('What this request would have added.'),
+  })
+  .meta({ id: 'Quota', description: 'The quota a request would exceed: its name, its limit, the current use and what the request asked for.' });
+
 export const problemSchema = z
   .object({
     type: z.string().describe('A URI naming the kind of problem; `urn:descent:problem:<code>`.'),
@@ -22,10 +31,13 @@ export const problemSchema = z
     instance: z.string().optional().describe('The request path.'),
     code: z.string().describe('Stable error code, e.g. `validation_failed`, `unauthorized`, `not_found`, `rate_limited`.'),
     errors: z.array(fieldIssueSchema).optional().describe('For validation errors: one entry per invalid field.'),
+    quota: quotaSchema.optional().describe('For `quota_exceeded` and `storage_quota_exceeded`: the quota, its limit and the current use.'),
   })
   .meta({ id: 'Problem', description: 'An error, as RFC 9457 problem details.' });
 
 export type Problem = z.infer<typeof problemSchema>;
+
+export type QuotaUse = z.infer<typeof quotaSchema>;
 
 export function problemType(code: string): string {
   return `urn:descent:problem:${code}`;

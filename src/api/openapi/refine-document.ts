@@ -63,12 +63,13 @@ const successes: Record<string, string> = {
 const failures: Record<string, string> = {
   400: 'The request is invalid: the problem names every bad field in `errors`.',
   401: 'No API key, or an unknown or revoked one.',
+  403: 'A storage quota of the tenant would be exceeded: `quota` names it, its limit and the use.',
   404: 'Not found (another tenant\'s resource is not found either).',
   409: 'The resource\'s state does not allow it: `code` says why.',
   413: 'The body is too large.',
   415: 'The body\'s media type is not accepted.',
   422: 'Well formed, but it cannot be used: `code` and `detail` say why.',
-  429: 'The key spent its request budget: retry after `Retry-After` seconds.',
+  429: 'The key spent its request budget (retry after `Retry-After` seconds), or the tenant has its quota of unfinished runs (`quota` names it).',
   503: 'A service Descent needs is unreachable: retry after `Retry-After` seconds.',
 };
 
@@ -78,6 +79,7 @@ function exampleCode(method: string, path: string, status: string): ErrorCode | 
   switch (status) {
     case '400': return path.endsWith('/metrics') || /^\/v1\/\w+$/.test(path) && method === 'get' ? 'invalid_cursor' : 'validation_failed';
     case '401': return 'unauthorized';
+    case '403': return 'storage_quota_exceeded';
     case '404': return 'not_found';
     case '409':
       if (path.endsWith('/cancel')) return resource === 'sweeps' ? 'sweep_finished' : 'run_finished';
@@ -98,7 +100,11 @@ function problemExample(code: ErrorCode, path: string) {
   const { status, when } = errorCatalogue[code];
   const detail = `${when[0].toUpperCase()}${when.slice(1)}.`.replaceAll('`', '');
   const title = `${code[0].toUpperCase()}${code.slice(1).replaceAll('_', ' ')}`;
-  const errors = code === 'validation_failed' ? { errors: [{ path: 'optimizer.learningRate', message: 'Too small: expected number to be >0', code: 'too_small' }] } : {};
+  const errors = code === 'validation_failed' ? { errors: [{ path: 'optimizer.learningRate', message: 'Too small: expected number to be >0', code: 'too_small' }] }
+    : code === 'storage_quota_exceeded' ? {
+      errors: [{ path: '', message: 'At most 1000000 metric rows, stored or bounded by unfinished runs (maxSteps / recordEvery) (TENANT_MAX_METRIC_ROWS).', code: 'TENANT_MAX_METRIC_ROWS' }],
+      quota: { name: 'TENANT_MAX_METRIC_ROWS', limit: 1_000_000, used: 995_000, requested: 10_000 },
+    } : {};
   return { type: problemType(code), title, status, detail, instance: path.replace('{id}', '3f0c9a4e-5b7d-4c1e-9a2b-8d6e4f1a2c3b'), code, ...errors };
 }
 

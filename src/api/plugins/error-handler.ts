@@ -121,6 +121,7 @@ export function installErrorHandling(app: FastifyInstance): void {
         title: error.title,
         ...(error.detail === undefined ? {} : { detail: error.detail }),
         ...(error.errors === undefined ? {} : { errors: [...error.errors] }),
+        ...(error.quota === undefined ? {} : { quota: error.quota }),
       }, error.headers);
     }
     // Our validator compiler hands fastify the ZodError itself (see validator-compiler.ts).

@@ -60,7 +60,7 @@ export async function startRunWorker(config: Config, services: Services, registr
     config,
     connection: services.redis,
     processors: {
-      run: createRunProcessor({ database: services.database, pool, redis: events, queuePrefix: config.queuePrefix, sweepsQueue, metrics }),
+      run: createRunProcessor({ database: services.database, pool, redis: events, queuePrefix: config.queuePrefix, sweepsQueue, metrics, maxMetricRows: config.tenantQuotas.maxMetricRows }),
     },
     logger,
   }).catch(async (error: unknown) => {

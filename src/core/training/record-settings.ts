@@ -29,3 +29,12 @@ export function recordEvery(settings: RecordSettings, totalSteps: number): numbe
 export function recordParams(settings: RecordSettings, dimension: number): boolean {
   return settings.params ?? dimension <= defaultRecordedDimension;
 }
+
+/**
+ * Records a run of at most `maxSteps` updates makes, at most, whatever its epochs: every
+ * `record.every`-th update and the last one; by default at most 10,000 (see recordEvery).
+ */
+export function recordsAtMost(settings: RecordSettings, maxSteps: number): number {
+  if (settings.every === undefined) return Math.min(maxSteps, defaultRecordCount);
+  return Math.min(maxSteps, Math.floor(maxSteps / settings.every) + 1);
+}

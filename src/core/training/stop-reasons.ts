@@ -1,6 +1,7 @@
 /**
  * Why a run ends: every stop reason once, with the run status it ends in and what it means.
- * The engine says all but `pruned`, which a sweep's pruner says of a trial; the API, the
+ * The engine says all but `pruned`, which a sweep's pruner says of a trial, and
+ * `metric_rows_quota`, which the service says of a run that reached its tenant's quota; the API, the
  * worker, the OpenAPI document and the dashboard all read this table.
  */
 export const stopReasonRegistry = {
@@ -13,6 +14,10 @@ export const stopReasonRegistry = {
   diverged: { endsIn: 'diverged', description: 'The loss, a gradient or a parameter stopped being finite.' },
   unbounded: { endsIn: 'diverged', description: 'The loss fell below −1e100: the objective has no lower bound where the run went (a saddle, a missing term).' },
   cancelled: { endsIn: 'cancelled', description: 'A client cancelled the run.' },
+  metric_rows_quota: {
+    endsIn: 'cancelled',
+    description: "The tenant's metric rows reached its quota (TENANT_MAX_METRIC_ROWS): the service stopped the run, keeping its rows and result so far.",
+  },
   error: { endsIn: 'failed', description: 'The run could not go on (an objective that cannot be built, a worker error).' },
 } as const satisfies Record<string, { endsIn: string; description: string }>;
 

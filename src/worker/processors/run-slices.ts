@@ -57,11 +57,23 @@ export interface SlicedRun {
   readonly pruning?: TrialPruning | null;
   /** Aborted when the worker stops: the attempt ends after the slice in flight is stored. */
   readonly stopping?: AbortSignal;
+  /**
+   * Metric rows this attempt may still store under its tenant's quota (absent: no limit). Slices
+   * are cut so as not to pass it, and the run ends with stop reason `metric_rows_quota` on reaching it.
+   */
+  readonly metricRowsLeft?: number;
 }
 
 /** A trial its pruner stopped: status `pruned`, the decision as `result.pruning`, its sentence as the message. */
 function prunedEnding(result: RunResult, { prune: _prune, message, ...pruning }: PruningDecision) {
   return { status: 'pruned' as const, result: { ...result, stopReason: 'pruned' as const, message, pruning: { ...pruning, message } } };
+}
+
+/** A run stopped at its tenant's metric-rows quota: status `cancelled`, stop reason `metric_rows_quota`. */
+function quotaEnding(result: RunResult, stored: number) {
+  const message = `Stopped at step ${result.steps}: the tenant's metric rows reached its quota TENANT_MAX_METRIC_ROWS `
+    + `(this run stored ${stored} rows in this attempt).`;
+  return { status: 'cancelled' as const, result: { ...result, stopReason: 'metric_rows_quota' as const, message } };
 }
 
 /** Drives the run to its end; resolves to how it ended, as stored (a pruned trial: status `pruned`). */
@@ -78,13 +90,20 @@ export async function driveRun(dependencies: SliceDependencies, run: SlicedRun):
   let sliceStart = attemptStart;
   let cancelled = false;
   let pruned: PruningDecision | null = null;
+  let rowsLeft = run.metricRowsLeft ?? Infinity;
+  let rowsStored = 0;
+  let atQuota = false;
   let starting: { startedAt: Date } | undefined = { startedAt: run.startedAt };
 
   for (;;) {
-    if (cancelled || pruned) engine.cancel();
+    // The ending slice may store one row, its last step: the quota stops the run one row before.
+    if (rowsLeft <= 1) atQuota = true;
+    if (cancelled || pruned || atQuota) engine.cancel();
     const toNextCheck = run.pruning?.stepsToNextCheck(engine.progress.step) ?? Infinity;
+    // k·recordEvery updates record k rows, and one more only when they end the run.
+    const toQuota = Number.isFinite(rowsLeft) ? Math.max(1, rowsLeft - 1) * run.recordEvery : Infinity;
     await engine.settle?.(sliceStart + sliceMs);
-    const records = engine.advance({ deadline: sliceStart + sliceMs, maxSteps: Math.min(maxStepsPerSlice, toNextCheck) });
+    const records = engine.advance({ deadline: sliceStart + sliceMs, maxSteps: Math.min(maxStepsPerSlice, toNextCheck, toQuota) });
     const sliceEnd = clock();
     const step = engine.progress.step;
     const metrics = toMetricBatch(
@@ -96,8 +115,11 @@ export async function driveRun(dependencies: SliceDependencies, run: SlicedRun):
     const progress = result !== null || publisher.due(sliceEnd)
       ? { progress: publisher.take(engine.progress, sliceEnd, result !== null), earlyStopping: engine.earlyStopping }
       : null;
+    const stopped = result?.stopReason === 'cancelled';
     const ending = result
-      ? pruned && result.stopReason === 'cancelled' ? prunedEnding(result, pruned) : { status: finalStatusOf(result.stopReason), result }
+      ? stopped && pruned ? prunedEnding(result, pruned)
+        : stopped && atQuota && !cancelled ? quotaEnding(result, rowsStored + metrics.step.length)
+          : { status: finalStatusOf(result.stopReason), result }
       : null;
     // A run that ended needs no checkpoint: nothing resumes from it.
     const checkpoint = ending ? null : engine.checkpoint();
@@ -115,6 +137,8 @@ export async function driveRun(dependencies: SliceDependencies, run: SlicedRun):
     if (ending) dependencies.metrics?.finished(ending.status);
     fromStep = step;
     starting = undefined;
+    rowsLeft -= metrics.step.length;
+    rowsStored += metrics.step.length;
     cancelled = await publisher.slice(metrics, progress, ending);
     if (ending) return ending;
     if (run.stopping?.aborted) throw new WorkerStoppingError();

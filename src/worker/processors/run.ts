@@ -22,6 +22,7 @@ import { isPermanentObjectiveError, resolveObjectiveSpec } from '../../db/object
 import { createObjectiveRepository } from '../../db/objectives.ts';
 import type { Pool } from '../../db/pool.ts';
 import { createRunAttempts, type RunAttempt } from '../../db/run-attempts.ts';
+import { createMetricRowsUse } from '../../db/metric-rows-use.ts';
 import type { Redis } from '../../queue/connection.ts';
 import { createRunAnnouncer } from '../../queue/run-announcer.ts';
 import { publishRunEvent } from '../../queue/run-events.ts';
@@ -51,6 +52,8 @@ export interface RunProcessorDependencies {
   readonly sweepsQueue?: SweepsQueue;
   /** The worker's Prometheus metrics: slices and runs finished. */
   readonly metrics?: WorkerMetrics;
+  /** A tenant's metric rows, at most (TENANT_MAX_METRIC_ROWS); absent: not enforced here. */
+  readonly maxMetricRows?: number;
 }
 
 /** A reason the run can never succeed; the run fails at once, without retries. */
@@ -69,6 +72,7 @@ export function createRunProcessor(dependencies: RunProcessorDependencies): RunP
   const objectives = createObjectiveRepository(database);
   const datasets = createDatasetRepository(database);
   const attempts = createRunAttempts(pool);
+  const metricRows = createMetricRowsUse(pool);
   const sliceDependencies = {
     writer: createMetricsWriter(pool),
     announcer: createRunAnnouncer(redis, queuePrefix),
@@ -112,6 +116,18 @@ export function createRunProcessor(dependencies: RunProcessorDependencies): RunP
     }
   }
 
+  /**
+   * Metric rows a sweep's trial may still store: what its tenant's quota leaves once every other
+   * run's rows and reservations are counted. A run of its own needs no check: its submission
+   * reserved its rows (src/db/metric-rows-use.ts); no submission checked a trial.
+   */
+  async function metricRowsLeft(run: RunAttempt): Promise<{ metricRowsLeft?: number }> {
+    if (dependencies.maxMetricRows === undefined || run.sweepId === null) return {};
+    const use = await metricRows.of(run.tenantId, run.id);
+    const others = use.total - (use.run?.reserved ?? 0);
+    return { metricRowsLeft: dependencies.maxMetricRows - others - (use.run?.stored ?? 0) };
+  }
+
   /** A trial's pruning, from its sweep's spec (read with the run); null for a run of its own or a sweep without a pruner. */
   function trialPruning(run: RunAttempt, sliced: SlicedRun) {
     if (run.sweepId === null || run.sweepSpec === null) return null;
@@ -148,7 +164,7 @@ export function createRunProcessor(dependencies: RunProcessorDependencies): RunP
     let sliced: SlicedRun | undefined;
     try {
       sliced = await prepare(run, startedAt);
-      const ending = await driveRun(sliceDependencies, { ...sliced, pruning: trialPruning(run, sliced), stopping });
+      const ending = await driveRun(sliceDependencies, { ...sliced, pruning: trialPruning(run, sliced), stopping, ...(await metricRowsLeft(run)) });
       await trialEnded(run, ending.status);
     } catch (error) {
       // Another attempt took the run over, or it ended (cancelled, failed) meanwhile: nothing left to do here.

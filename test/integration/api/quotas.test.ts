@@ -1,7 +1,13 @@
-/** A tenant's quota of queued and running runs: the submission beyond it gets 429 naming the quota, and nothing is stored. */
+/**
+ * A tenant's quotas at submission: unfinished runs (429) and metric rows, stored or reserved by
+ * unfinished runs (403). The submission beyond a quota gets a problem naming it, its limit and
+ * the use, and nothing is stored; a sweep's trial, which no submission checked, is stopped by the
+ * worker at the quota with stop reason `metric_rows_quota`.
+ */
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { createTenantKey, minimalSpec, useTestApp } from '../support/services.ts';
+import { startTestSweepWorker, waitForSweep, leaderboard, quadraticBase } from '../sweeps/support.ts';
 
 describe('TENANT_MAX_ACTIVE_RUNS', () => {
   const context = useTestApp({ TENANT_MAX_ACTIVE_RUNS: '3' });
@@ -17,7 +23,11 @@ describe('TENANT_MAX_ACTIVE_RUNS', () => {
     const refused = await submit(tenant.authorization);
     expect(refused.statusCode).toBe(429);
     expect(refused.headers['content-type']).toMatch(/^application\/problem\+json/);
-    expect(refused.json()).toMatchObject({ code: 'quota_exceeded', errors: [{ code: 'TENANT_MAX_ACTIVE_RUNS' }] });
+    expect(refused.json()).toMatchObject({
+      code: 'quota_exceeded',
+      errors: [{ code: 'TENANT_MAX_ACTIVE_RUNS' }],
+      quota: { name: 'TENANT_MAX_ACTIVE_RUNS', limit: 3, used: 3, requested: 1 },
+    });
     expect(refused.json().detail).toContain('TENANT_MAX_ACTIVE_RUNS');
     const stored = await context.services.database.run.count({ where: { tenant: { name: tenant.tenantName } } });
     expect(stored).toBe(3);
@@ -34,5 +44,70 @@ describe('TENANT_MAX_ACTIVE_RUNS', () => {
     const cancelled = await context.app.inject({ method: 'POST', url: `/v1/runs/${accepted[1]!.json().id}/cancel`, headers: { authorization: tenant.authorization } });
     expect(cancelled.statusCode).toBe(200);
     expect((await submit(tenant.authorization)).statusCode).toBe(201);
+  });
+});
+
+describe('TENANT_MAX_METRIC_ROWS', () => {
+  const context = useTestApp({ TENANT_MAX_METRIC_ROWS: '1000' });
+  const submit = (authorization: string, spec: object) =>
+    context.app.inject({ method: 'POST', url: '/v1/runs', headers: { authorization }, payload: spec });
+
+  it('reserves the rows of unfinished runs (maxSteps / record.every) and refuses a run beyond with 403 storage_quota_exceeded', async () => {
+    const tenant = await createTenantKey(context.services.database, 'rows');
+    // 500 updates recorded each: 500 rows each.
+    const first = await submit(tenant.authorization, minimalSpec);
+    expect((await submit(tenant.authorization, minimalSpec)).statusCode).toBe(201);
+    expect(first.statusCode).toBe(201);
+
+    // A third reservation of 500 would make 1500, and even 6 rows (every 100th of 500 and the last) 1006.
+    const refused = await submit(tenant.authorization, minimalSpec);
+    expect(refused.statusCode).toBe(403);
+    expect(refused.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(refused.json()).toMatchObject({
+      code: 'storage_quota_exceeded',
+      errors: [{ code: 'TENANT_MAX_METRIC_ROWS' }],
+      quota: { name: 'TENANT_MAX_METRIC_ROWS', limit: 1000, used: 1000, requested: 500 },
+    });
+    const sparse = await submit(tenant.authorization, { ...minimalSpec, record: { every: 100 } });
+    expect(sparse.json().quota).toEqual({ name: 'TENANT_MAX_METRIC_ROWS', limit: 1000, used: 1000, requested: 6 });
+    expect(await context.services.database.run.count({ where: { tenant: { name: tenant.tenantName } } })).toBe(2);
+
+    // Another tenant has its own quota; a cancelled run that stored nothing frees its reservation.
+    const other = await createTenantKey(context.services.database, 'rows-other');
+    expect((await submit(other.authorization, minimalSpec)).statusCode).toBe(201);
+    await context.app.inject({ method: 'POST', url: `/v1/runs/${first.json().id}/cancel`, headers: { authorization: tenant.authorization } });
+    expect((await submit(tenant.authorization, { ...minimalSpec, record: { every: 100 } })).statusCode).toBe(201);
+  });
+});
+
+describe('TENANT_MAX_METRIC_ROWS in the worker', () => {
+  const context = useTestApp({ TENANT_MAX_METRIC_ROWS: '30' });
+
+  it("stops a sweep's trial when its tenant reaches the quota, with stop reason metric_rows_quota and at most the quota stored", async () => {
+    const tenant = await createTenantKey(context.services.database, 'rows-trial');
+    const worker = await startTestSweepWorker(context.services);
+    try {
+      const response = await context.app.inject({
+        method: 'POST', url: '/v1/sweeps', headers: { authorization: tenant.authorization },
+        payload: {
+          base: { ...quadraticBase, training: { maxSteps: 100 }, record: { every: 1 } },
+          parameters: { 'optimizer.learningRate': { type: 'float', values: [0.01] } },
+          sampler: { type: 'grid' },
+          parallelism: 1,
+        },
+      });
+      expect(response.statusCode).toBe(201);
+      await waitForSweep(context.app, tenant.authorization, response.json().id);
+      const [trial] = await leaderboard(context.app, tenant.authorization, response.json().id);
+      const run = await context.app.inject({ method: 'GET', url: `/v1/runs/${trial!.runId}`, headers: { authorization: tenant.authorization } });
+      expect(run.json()).toMatchObject({ status: 'cancelled', result: { stopReason: 'metric_rows_quota' } });
+      expect(run.json().result.message).toContain('TENANT_MAX_METRIC_ROWS');
+      const { rows: [stored] } = await worker.pool.query<{ count: number }>('SELECT count(*)::int AS count FROM run_metrics WHERE run_id = $1', [trial!.runId]);
+      expect(stored!.count).toBeGreaterThan(20);
+      expect(stored!.count).toBeLessThanOrEqual(30);
+      expect(run.json().result.steps).toBe(stored!.count);
+    } finally {
+      await worker.close();
+    }
   });
 });

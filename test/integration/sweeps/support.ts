@@ -38,7 +38,11 @@ export async function startTestSweepWorker(services: TestServices): Promise<Test
   const runs = await startWorker({
     config: services.config,
     connection,
-    processors: { run: createRunProcessor({ database: services.database, pool, redis: connection, queuePrefix: prefix, sweepsQueue }) },
+    processors: {
+      run: createRunProcessor({
+        database: services.database, pool, redis: connection, queuePrefix: prefix, sweepsQueue, maxMetricRows: services.config.tenantQuotas.maxMetricRows,
+      }),
+    },
     logger: silent,
   });
   return {

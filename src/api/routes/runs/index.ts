@@ -28,14 +28,17 @@ export async function runRoutes(app: FastifyInstance, { runService }: { runServi
     schema: {
       summary: 'Submit a run',
       description: 'Stores the run (status `queued`) and queues it for the workers. A repeated `Idempotency-Key` returns the run created first. '
-        + 'A tenant with `TENANT_MAX_ACTIVE_RUNS` queued or running runs gets 429 `quota_exceeded`.',
+        + 'A tenant with `TENANT_MAX_ACTIVE_RUNS` queued or running runs gets 429 `quota_exceeded`; a run whose rows '
+        + '(maxSteps / `record.every`) would take the tenant past `TENANT_MAX_METRIC_ROWS`, counting the rows stored and those '
+        + 'its unfinished runs may still record, gets 403 `storage_quota_exceeded`. Either problem names the quota in `quota`, '
+        + 'with its limit and the use.',
       tags: ['runs'],
       headers: z.looseObject({
         'idempotency-key': z.string().min(1).max(255).optional()
           .describe('Any unique string; retries with the same key and spec return the same run.'),
       }),
       body: runSpecSchema,
-      response: { 201: runViewSchema, ...problemResponses(400, 401, 409, 413, 415, 429, 503) },
+      response: { 201: runViewSchema, ...problemResponses(400, 401, 403, 409, 413, 415, 429, 503) },
     },
     serializerCompiler: runViewSerializerCompiler,
   }, async (request, reply) => {

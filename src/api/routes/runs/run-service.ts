@@ -5,6 +5,9 @@ import type { JsonValue, Run, RunListQuery, RunRepository } from '../../../db/ru
 import { isDatabaseUnavailable } from '../../../db/database-unavailable.ts';
 import type { StrandedRuns } from '../../../db/stranded-runs.ts';
 import type { TenantBacklog } from '../../../db/tenant-backlog.ts';
+import { metricRowsBound, type MetricRowsUseReader } from '../../../db/metric-rows-use.ts';
+import type { TenantQuotas } from '../../../config/config.ts';
+import { quotaExceeded } from '../../errors/quota-exceeded.ts';
 import type { Redis } from '../../../queue/connection.ts';
 
 import { requestCancel } from '../../../queue/run-cancellation.ts';
@@ -35,8 +38,9 @@ export interface RunServiceDependencies {
   readonly strandedRuns: StrandedRuns;
   /** Counts a tenant's unfinished runs against its quota. */
   readonly backlog: TenantBacklog;
-  /** A tenant's queued and running runs, at most (TENANT_MAX_ACTIVE_RUNS). */
-  readonly maxActiveRuns: number;
+  /** Counts a tenant's metric rows, stored and reserved, against its quota. */
+  readonly metricRows: MetricRowsUseReader;
+  readonly quotas: Pick<TenantQuotas, 'maxActiveRuns' | 'maxMetricRows'>;
 }
 
 /** The result of a run cancelled before a worker started it. */
@@ -45,11 +49,26 @@ const cancelledBeforeStart = resultWithoutParams('cancelled', 'Cancelled before 
 /** JSON as PostgreSQL's jsonb gives it back (keys reordered, undefined dropped), for comparisons. */
 const asStored = (value: unknown): unknown => JSON.parse(JSON.stringify(value));
 
-export function createRunService({ runs, runsQueue, runEnqueuer, objectives, redis, queuePrefix, deletion, strandedRuns, backlog, maxActiveRuns }: RunServiceDependencies) {
+export function createRunService({ runs, runsQueue, runEnqueuer, objectives, redis, queuePrefix, deletion, strandedRuns, backlog, metricRows, quotas }: RunServiceDependencies) {
   async function get(tenantId: string, id: string): Promise<Run> {
     const run = isUuid(id) ? await runs.findForTenant(tenantId, id) : null;
     if (!run) throw notFound('Run', `There is no run ${id}.`);
     return run;
+  }
+
+  /** Refuses (and removes) a new run beyond the tenant's quotas, which count it already. */
+  async function checkQuotas(tenantId: string, runId: string, spec: RunSpec): Promise<void> {
+    const active = await backlog.activeRuns(tenantId);
+    if (active > quotas.maxActiveRuns) {
+      await runs.delete(runId);
+      throw quotaExceeded('TENANT_MAX_ACTIVE_RUNS', { limit: quotas.maxActiveRuns, used: active - 1, requested: 1 });
+    }
+    const rows = await metricRows.of(tenantId, runId);
+    if (rows.total > quotas.maxMetricRows) {
+      await runs.delete(runId);
+      const requested = metricRowsBound(spec) ?? 0;
+      throw quotaExceeded('TENANT_MAX_METRIC_ROWS', { limit: quotas.maxMetricRows, used: rows.total - (rows.run?.reserved ?? requested), requested });
+    }
   }
 
   return {
@@ -69,15 +88,9 @@ export function createRunService({ runs, runsQueue, runEnqueuer, objectives, red
           detail: `The Idempotency-Key was already used for run ${run.id} with a different spec.`,
         });
       }
-      // Counted once stored, so that a replay of a run already accepted is never refused.
-      if (created && (await backlog.activeRuns(tenantId)) > maxActiveRuns) {
-        await runs.delete(run.id);
-        throw new AppError(429, 'quota_exceeded', 'A quota of the tenant is reached', {
-          detail: `This tenant has ${maxActiveRuns} queued or running runs, its quota TENANT_MAX_ACTIVE_RUNS; `
-            + 'submit again once some have finished, or cancel some.',
-          errors: [{ path: '', message: `At most ${maxActiveRuns} queued or running runs (TENANT_MAX_ACTIVE_RUNS).`, code: 'TENANT_MAX_ACTIVE_RUNS' }],
-        });
-      }
+      // Counted once stored, so that a replay of a run already accepted is never refused, and
+      // two submissions at once cannot both pass on a use that counts neither.
+      if (created) await checkQuotas(tenantId, run.id, spec);
       // Enqueued on replay too: jobId = runId makes it a no-op when the job exists, and it
       // repairs a first attempt that stored the run but could not reach Redis.
       if (run.status === 'queued') {
