@@ -11,8 +11,8 @@
  * lives in kernel memory, with the same bits as the loop here.
  */
 import { defaultColumnNames, type Dataset } from '../../datasets/dataset.ts';
-import { ModelObjective, type EvaluationMode } from './model-objective.ts';
-import { outputCorrect, outputLoss, type OutputKind } from './output-layer.ts';
+import { ModelObjective, type EvaluationPass } from './model-objective.ts';
+import type { OutputKind } from './output-layer.ts';
 import { allocateVector, kernelsFor, type KernelExports } from '../../kernels/index.ts';
 
 /**
@@ -40,7 +40,6 @@ export interface AffineModelOptions {
 }
 
 export class AffineModelObjective extends ModelObjective {
-  private readonly kind: OutputKind;
   private readonly outputs: number;
   private readonly features: number;
   private readonly logits: Float64Array;
@@ -57,35 +56,25 @@ export class AffineModelObjective extends ModelObjective {
       validation,
       l2,
       weightRanges: [[0, outputs * d]],
-      classifier: kind !== 'linear',
+      kind,
     });
-    this.kind = kind;
     this.outputs = outputs;
     this.features = d;
     this.logits = new Float64Array(outputs);
     this.dLogits = new Float64Array(outputs);
   }
 
-  protected evaluate(
-    params: Float64Array,
-    data: Dataset,
-    rows: Int32Array | null,
-    count: number,
-    gradient: Float64Array | null,
-    mode: EvaluationMode,
-    exampleLosses: Float64Array | null,
-  ): number {
-    const { kind, outputs: k, features: d, logits, dLogits } = this;
+  protected evaluate(params: Float64Array, pass: EvaluationPass): number {
+    const { outputs: k, features: d, logits, dLogits } = this;
+    const { data, rows, count, gradient } = pass;
     const bias = k * d;
-    const targets = data.targets;
     const features = data.features;
     const dLogitsOut = gradient ? dLogits : null;
     if (gradient) gradient.fill(0);
     const scratch = features.kind === 'dense' && k > 1 ? this.scratch() : null;
     const kernels = scratch && kernelsFor(params, gradient ?? params, scratch.input, scratch.weightsTransposed);
-    if (kernels && scratch) return this.evaluateInChunks(kernels, scratch, params, data, rows, count, gradient, mode, exampleLosses);
+    if (kernels && scratch) return this.evaluateInChunks(kernels, scratch, params, pass);
     let total = 0;
-    let correct = 0;
     for (let i = 0; i < count; i++) {
       const r = rows === null ? i : rows[i];
       // Forward: z_c = b_c + Σ_j W[c, j]·x_j.
@@ -107,10 +96,7 @@ export class AffineModelObjective extends ModelObjective {
           logits[c] = z;
         }
       }
-      const loss = outputLoss(kind, logits, 0, k, targets[r], dLogitsOut);
-      total += loss;
-      if (exampleLosses) exampleLosses[i] = loss;
-      if (mode === 'evaluation' && kind !== 'linear' && outputCorrect(kind, logits, 0, k, targets[r])) correct++;
+      total = this.addLosses(total, logits, k, pass, i, 1, dLogitsOut);
       if (gradient === null) continue;
       // Backward: ∂/∂W[c, j] += ∂loss/∂z_c · x_j, ∂/∂b_c += ∂loss/∂z_c.
       for (let c = 0; c < k; c++) {
@@ -127,7 +113,6 @@ export class AffineModelObjective extends ModelObjective {
         }
       }
     }
-    this.correct = correct;
     if (gradient) {
       const inverse = 1 / count;
       for (let p = 0; p < gradient.length; p++) gradient[p] *= inverse;
@@ -151,20 +136,14 @@ export class AffineModelObjective extends ModelObjective {
     kernels: KernelExports,
     { input, logits, dLogits, weightsTransposed }: KernelScratch,
     params: Float64Array,
-    data: Dataset,
-    rows: Int32Array | null,
-    count: number,
-    gradient: Float64Array | null,
-    mode: EvaluationMode,
-    exampleLosses: Float64Array | null,
+    pass: EvaluationPass,
   ): number {
-    const { kind, outputs: k, features: d } = this;
+    const { outputs: k, features: d } = this;
+    const { data, rows, count, gradient } = pass;
     const x = (data.features as { readonly values: Float64Array }).values;
-    const targets = data.targets;
     const bias = params.byteOffset + 8 * k * d;
     kernels.transpose(params.byteOffset, weightsTransposed.byteOffset, k, d);
     let total = 0;
-    let correct = 0;
     for (let start = 0; start < count; start += kernelChunk) {
       const size = Math.min(kernelChunk, count - start);
       for (let i = 0; i < size; i++) {
@@ -172,19 +151,12 @@ export class AffineModelObjective extends ModelObjective {
         input.set(x.subarray(r * d, (r + 1) * d), i * d);
       }
       kernels.denseForward(weightsTransposed.byteOffset, bias, input.byteOffset, logits.byteOffset, size, d, k);
-      for (let i = 0; i < size; i++) {
-        const target = targets[rows === null ? start + i : rows[start + i]];
-        const loss = outputLoss(kind, logits, i * k, k, target, gradient ? dLogits : null);
-        total += loss;
-        if (exampleLosses) exampleLosses[start + i] = loss;
-        if (mode === 'evaluation' && outputCorrect(kind, logits, i * k, k, target)) correct++;
-      }
+      total = this.addLosses(total, logits, k, pass, start, size, gradient ? dLogits : null);
       if (gradient) {
         const at = gradient.byteOffset;
         kernels.accumulateOuterProducts(at, at + 8 * k * d, dLogits.byteOffset, input.byteOffset, size, d, k, 0);
       }
     }
-    this.correct = correct;
     if (gradient) kernels.scale(gradient.byteOffset, gradient.length, 1 / count);
     return total / count;
   }

@@ -23,8 +23,8 @@
 import { Random } from '../../random.ts';
 import type { Dataset } from '../../datasets/dataset.ts';
 import type { ObjectiveState } from '../objective.ts';
-import { ModelObjective, type EvaluationMode } from './model-objective.ts';
-import { outputCorrect, outputLoss, sigmoid, type OutputKind } from './output-layer.ts';
+import { ModelObjective, type EvaluationPass } from './model-objective.ts';
+import { sigmoid, type OutputKind } from './output-layer.ts';
 import { allocateVector, kernelsFor } from '../../kernels/index.ts';
 
 /** Which statistics batch normalization uses: the running ones, or the batch's (moving the running ones on a gradient step). */
@@ -63,7 +63,6 @@ interface LayerLayout {
 }
 
 export class MlpObjective extends ModelObjective {
-  private readonly kind: OutputKind;
   private readonly activation: Activation;
   private readonly layers: readonly LayerLayout[];
   private readonly runningMean: Float64Array[];
@@ -113,9 +112,8 @@ export class MlpObjective extends ModelObjective {
       validation: options.validation,
       l2: options.l2,
       weightRanges,
-      classifier: options.kind !== 'linear',
+      kind: options.kind,
     });
-    this.kind = options.kind;
     this.activation = options.activation;
     this.layers = layers;
     this.widest = Math.max(...widths);
@@ -148,15 +146,8 @@ export class MlpObjective extends ModelObjective {
     });
   }
 
-  protected evaluate(
-    params: Float64Array,
-    data: Dataset,
-    rows: Int32Array | null,
-    count: number,
-    gradient: Float64Array | null,
-    mode: EvaluationMode,
-    exampleLosses: Float64Array | null,
-  ): number {
+  protected evaluate(params: Float64Array, pass: EvaluationPass): number {
+    const { data, rows, count, gradient, mode } = pass;
     // Training normalizes with the batch's statistics (and a gradient step moves the running ones); evaluation with the running ones.
     const statistics: Statistics = mode !== 'training' || !this.normalized ? 'running' : gradient ? 'batch, updating running' : 'batch';
     // Batch statistics couple the rows, so a training batch is one chunk; so is a gradient.
@@ -166,20 +157,12 @@ export class MlpObjective extends ModelObjective {
     const k = this.layers[this.layers.length - 1].outputs;
     const logits = this.preActivations[this.layers.length - 1];
     let total = 0;
-    let correct = 0;
     for (let start = 0; start < count; start += chunk) {
       const size = Math.min(chunk, count - start);
       this.forward(params, data, rows, start, size, statistics);
-      for (let i = 0; i < size; i++) {
-        const target = data.targets[rows === null ? start + i : rows[start + i]];
-        const loss = outputLoss(this.kind, logits, i * k, k, target, gradient ? this.delta : null);
-        total += loss;
-        if (exampleLosses) exampleLosses[start + i] = loss;
-        if (mode === 'evaluation' && this.kind !== 'linear' && outputCorrect(this.kind, logits, i * k, k, target)) correct++;
-      }
+      total = this.addLosses(total, logits, k, pass, start, size, gradient ? this.delta : null);
       if (gradient) this.backward(params, size, gradient);
     }
-    this.correct = correct;
     return total / count;
   }
 

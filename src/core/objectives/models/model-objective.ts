@@ -12,9 +12,26 @@
  */
 import type { Dataset } from '../../datasets/dataset.ts';
 import type { DataObjective } from '../objective.ts';
+import { outputCorrect, outputLoss, type OutputKind } from './output-layer.ts';
 
 /** `training`: batch normalization uses batch statistics; `evaluation`: its running statistics. */
-export type EvaluationMode = 'training' | 'evaluation';
+type EvaluationMode = 'training' | 'evaluation';
+
+/**
+ * One pass of `evaluate`: the mean loss over rows `rows[0 … count)` of `data` (rows 0 … count − 1
+ * when `rows` is null). In evaluation mode it counts correct predictions for classifiers
+ * (training steps skip that work).
+ */
+export interface EvaluationPass {
+  readonly data: Dataset;
+  readonly rows: Int32Array | null;
+  readonly count: number;
+  /** Overwritten with the gradient of the mean loss, when given. */
+  readonly gradient: Float64Array | null;
+  readonly mode: EvaluationMode;
+  /** Each row's loss, by position, when given. */
+  readonly exampleLosses: Float64Array | null;
+}
 
 export interface ModelParts {
   readonly variables: readonly string[];
@@ -25,7 +42,7 @@ export interface ModelParts {
   readonly l2: number;
   /** [start, end) ranges of the parameter vector that hold weights (penalised by L2). */
   readonly weightRanges: readonly (readonly [number, number])[];
-  readonly classifier: boolean;
+  readonly kind: OutputKind;
 }
 
 export abstract class ModelObjective implements DataObjective {
@@ -38,8 +55,9 @@ export abstract class ModelObjective implements DataObjective {
   readonly validationAccuracy?: (params: Float64Array) => number;
   protected readonly training: Dataset;
   protected readonly validation: Dataset | null;
-  /** Correct predictions counted by the last `evaluate` in evaluation mode (classifiers). */
-  protected correct = 0;
+  protected readonly kind: OutputKind;
+  /** Correct predictions counted by the last pass in evaluation mode (classifiers). */
+  private correct = 0;
   private batchRows: Int32Array | null = null;
   private batchCount: number;
   private readonly l2: number;
@@ -59,31 +77,43 @@ export abstract class ModelObjective implements DataObjective {
     this.batchCount = this.trainingRows;
     this.l2 = parts.l2;
     this.weightRanges = parts.weightRanges;
+    this.kind = parts.kind;
     if (parts.training.difficulty) this.trainingDifficulty = parts.training.difficulty;
-    if (parts.classifier) {
+    if (parts.kind !== 'linear') {
       this.validationAccuracy = (params) => {
         if (this.validation === null) return NaN;
-        this.evaluate(params, this.validation, null, this.validation.rows, null, 'evaluation', null);
+        this.pass(params, { data: this.validation, rows: null, count: this.validation.rows, gradient: null, mode: 'evaluation', exampleLosses: null });
         return this.correct / this.validation.rows;
       };
     }
   }
 
+  /** The mean loss of a pass (see `EvaluationPass`); its rows' losses are added up by `addLosses`. */
+  protected abstract evaluate(params: Float64Array, pass: EvaluationPass): number;
+
   /**
-   * Mean loss over rows `rows[0 … count)` of `data` (rows 0 … count − 1 when `rows` is null).
-   * When `gradient` is given, overwrites it with the gradient of that mean; when `exampleLosses`
-   * is given, writes each row's loss there (by position). In evaluation mode, sets `correct`
-   * for classifiers (training steps skip that work).
+   * Adds to `total`, in order, the losses of the pass's rows `start … start + size − 1`, whose
+   * logits are `logits[i·k … i·k + k)` for the i-th of them, and returns the sum; writes each
+   * row's ∂loss/∂logits at the same offset of `dLogits` when given, its loss to the pass's
+   * `exampleLosses`, and counts its correct prediction in evaluation mode.
    */
-  protected abstract evaluate(
-    params: Float64Array,
-    data: Dataset,
-    rows: Int32Array | null,
-    count: number,
-    gradient: Float64Array | null,
-    mode: EvaluationMode,
-    exampleLosses: Float64Array | null,
-  ): number;
+  protected addLosses(total: number, logits: Float64Array, k: number, pass: EvaluationPass, start: number, size: number, dLogits: Float64Array | null): number {
+    const { data, rows, mode, exampleLosses } = pass;
+    const kind = this.kind;
+    for (let i = 0; i < size; i++) {
+      const target = data.targets[rows === null ? start + i : rows[start + i]];
+      const loss = outputLoss(kind, logits, i * k, k, target, dLogits);
+      total += loss;
+      if (exampleLosses) exampleLosses[start + i] = loss;
+      if (mode === 'evaluation' && kind !== 'linear' && outputCorrect(kind, logits, i * k, k, target)) this.correct++;
+    }
+    return total;
+  }
+
+  private pass(params: Float64Array, pass: EvaluationPass): number {
+    this.correct = 0;
+    return this.evaluate(params, pass);
+  }
 
   selectBatch(rows: Int32Array | null, count: number): void {
     if (rows === null) {
@@ -99,25 +129,27 @@ export abstract class ModelObjective implements DataObjective {
   }
 
   value(params: Float64Array): number {
-    return this.evaluate(params, this.training, this.batchRows, this.batchCount, null, 'training', null) + this.penalty(params, null);
+    const loss = this.pass(params, { data: this.training, rows: this.batchRows, count: this.batchCount, gradient: null, mode: 'training', exampleLosses: null });
+    return loss + this.penalty(params, null);
   }
 
   valueAndGradient(params: Float64Array, gradient: Float64Array): number {
-    const loss = this.evaluate(params, this.training, this.batchRows, this.batchCount, gradient, 'training', null);
+    const loss = this.pass(params, { data: this.training, rows: this.batchRows, count: this.batchCount, gradient, mode: 'training', exampleLosses: null });
     return loss + this.penalty(params, gradient);
   }
 
   trainingLoss(params: Float64Array): number {
-    return this.evaluate(params, this.training, null, this.trainingRows, null, 'evaluation', null) + this.penalty(params, null);
+    const loss = this.pass(params, { data: this.training, rows: null, count: this.trainingRows, gradient: null, mode: 'evaluation', exampleLosses: null });
+    return loss + this.penalty(params, null);
   }
 
   validationLoss(params: Float64Array): number {
     if (this.validation === null) return NaN;
-    return this.evaluate(params, this.validation, null, this.validation.rows, null, 'evaluation', null);
+    return this.pass(params, { data: this.validation, rows: null, count: this.validation.rows, gradient: null, mode: 'evaluation', exampleLosses: null });
   }
 
   exampleLosses(params: Float64Array, out: Float64Array): void {
-    this.evaluate(params, this.training, null, this.trainingRows, null, 'evaluation', out);
+    this.pass(params, { data: this.training, rows: null, count: this.trainingRows, gradient: null, mode: 'evaluation', exampleLosses: out });
   }
 
   /** (λ/2)·Σ w² over the weights; adds λ·w to the gradient when given. */
