@@ -10,7 +10,7 @@
  * η 0.001, β1 0.9, β2 0.999, ε 1e-8. AdamW is this class with a decoupled weight decay λ.
  */
 import { z } from 'zod';
-import type { OptimizerDefinition } from './optimizer.ts';
+import type { Flavor, Optimizer, OptimizerDefinition } from './optimizer.ts';
 import { decayRate, epsilon, learningRate } from './hyperparameters.ts';
 import { AdaptiveMomentOptimizer, biasCorrection, type MomentHyperparameters } from './adaptive-moments.ts';
 
@@ -39,10 +39,17 @@ export class Adam extends AdaptiveMomentOptimizer {
   }
 }
 
-export const adam: OptimizerDefinition<typeof adamHyperparameters> = {
-  name: 'adam',
-  description: 'Adam: bias-corrected running mean over the root of the running uncentred variance of the gradient.',
-  hyperparameters: adamHyperparameters,
-  defaults: adamFamilyDefaults,
-  create: (dimension: number, h) => new Adam(dimension, h),
-};
+/** The registry entry of an optimizer with exactly Adam's hyperparameters and defaults (adam, amsgrad, radam). */
+export function adamVariant(
+  name: string,
+  description: string,
+  create: (dimension: number, hyperparameters: MomentHyperparameters, flavor: Flavor) => Optimizer,
+): OptimizerDefinition<typeof adamHyperparameters> {
+  return { name, description, hyperparameters: adamHyperparameters, defaults: adamFamilyDefaults, create };
+}
+
+export const adam = adamVariant(
+  'adam',
+  'Adam: bias-corrected running mean over the root of the running uncentred variance of the gradient.',
+  (dimension, h) => new Adam(dimension, h),
+);

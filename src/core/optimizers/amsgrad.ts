@@ -9,9 +9,9 @@
  * shared one: the running maximum would slow every other Adam variant down.
  * Defaults: as Adam in both flavors.
  */
-import type { Flavor, OptimizerDefinition } from './optimizer.ts';
+import type { Flavor } from './optimizer.ts';
 import { AdaptiveMomentOptimizer, biasCorrection, type MomentHyperparameters } from './adaptive-moments.ts';
-import { adamFamilyDefaults, adamHyperparameters } from './adam.ts';
+import { adamVariant } from './adam.ts';
 import { allocateVector, kernelsFor } from '../kernels/index.ts';
 
 class Amsgrad extends AdaptiveMomentOptimizer {
@@ -61,10 +61,8 @@ class Amsgrad extends AdaptiveMomentOptimizer {
   }
 }
 
-export const amsgrad: OptimizerDefinition<typeof adamHyperparameters> = {
-  name: 'amsgrad',
-  description: 'AMSGrad: Adam whose second-moment estimate never decreases, so steps never grow from it.',
-  hyperparameters: adamHyperparameters,
-  defaults: adamFamilyDefaults,
-  create: (dimension: number, h, flavor: Flavor) => new Amsgrad(dimension, h, flavor),
-};
+export const amsgrad = adamVariant(
+  'amsgrad',
+  'AMSGrad: Adam whose second-moment estimate never decreases, so steps never grow from it.',
+  (dimension, h, flavor) => new Amsgrad(dimension, h, flavor),
+);

@@ -11,9 +11,9 @@
  * The paper's algorithm has no ε; flavor paper adds it as Adam does, so a coordinate whose
  * gradient has always been zero stays put. Defaults: as Adam in both flavors.
  */
-import type { Flavor, OptimizerDefinition } from './optimizer.ts';
+import type { Flavor } from './optimizer.ts';
 import { AdaptiveMomentOptimizer, biasCorrection, type MomentHyperparameters } from './adaptive-moments.ts';
-import { adamFamilyDefaults, adamHyperparameters } from './adam.ts';
+import { adamVariant } from './adam.ts';
 
 class Radam extends AdaptiveMomentOptimizer {
   private readonly rhoInfinity: number;
@@ -48,10 +48,8 @@ class Radam extends AdaptiveMomentOptimizer {
   }
 }
 
-export const radam: OptimizerDefinition<typeof adamHyperparameters> = {
-  name: 'radam',
-  description: 'RAdam: Adam with the adaptive step rectified by its variance, un-adapted steps while that is intractable.',
-  hyperparameters: adamHyperparameters,
-  defaults: adamFamilyDefaults,
-  create: (dimension: number, h, flavor: Flavor) => new Radam(dimension, h, flavor),
-};
+export const radam = adamVariant(
+  'radam',
+  'RAdam: Adam with the adaptive step rectified by its variance, un-adapted steps while that is intractable.',
+  (dimension, h, flavor) => new Radam(dimension, h, flavor),
+);
