@@ -4,10 +4,14 @@
  * and each sees every trial committed before it. A round asked for while another holds the lock
  * does not wait for it (`SKIP LOCKED`): it answers null, and the caller leaves a mark that the
  * holder reads once it has committed (`claim` clears the marks a round's read covers; see
- * processors/sweep.ts). A round locks the sweep, reads all its trials
- * (filling in the values of those that finished, in the same statement), lets `plan` decide, then
- * inserts the new trials and updates the sweep in one more statement: four round trips and the
- * commit, so the lock is held briefly and rounds of a busy sweep follow each other quickly.
+ * processors/sweep.ts).
+ *
+ * A round is three round trips, the lock held for the last two: the transaction begun with the
+ * lock taken (one message of three statements), the trials read (with the values of those that
+ * finished filled in by the same statement, and only the columns a plan reads), then, once `plan`
+ * has decided, the new trials inserted and the sweep updated with the commit in one more message.
+ * The statements of a message cannot take parameters (PostgreSQL's simple protocol): their
+ * values are quoted literals, the new trials one JSON document.
  *
  * The round commits without waiting for its WAL flush (`synchronous_commit = off`). Should the
  * database crash within that moment, the round is lost as a whole (the trials it created and the
@@ -20,9 +24,24 @@
  * may be repeated or lost-and-retried freely.
  */
 import { randomUUID } from 'node:crypto';
+import { escapeLiteral, type QueryResult, type QueryResultRow } from 'pg';
 import type { Pool } from './pool.ts';
-import { sweepColumns, trialColumns, type SweepRow, type TrialRow } from './sweeps.ts';
+import { sweepColumns, type SweepRow, type TrialRow } from './sweeps.ts';
 import { resultWithoutParams } from '../contracts/run-result.ts';
+import { isFinalSweepStatus } from '../contracts/sweep-view.ts';
+
+/** What a round's plan reads of a trial: its result only when it failed (the message) or was pruned (the pruning). */
+export interface RoundTrial extends Pick<TrialRow, 'runId' | 'trialNumber' | 'status' | 'value' | 'parameters' | 'result'> {
+  /** Queued for longer than `requeueAfterSeconds`: its job may have been lost, so the round enqueues it again. */
+  readonly stale?: boolean;
+}
+
+/**
+ * A trial's job is added by the round that creates it; one still queued this long after may have
+ * lost it (a crash between the commit and the enqueueing), and every round enqueues it again
+ * (adding a job that exists changes nothing). Younger ones are not re-added by every round.
+ */
+const requeueAfterSeconds = 10;
 
 export interface NewTrial {
   readonly trialNumber: number;
@@ -40,7 +59,7 @@ export interface RoundPlan {
 
 export interface RoundOutcome {
   readonly sweep: SweepRow;
-  /** Trials queued after the round (new or earlier ones), to (re-)enqueue: jobs are idempotent. */
+  /** Trials to enqueue after the round: the new ones, and earlier ones queued for long (jobs are idempotent). */
   readonly queued: readonly string[];
   /** Trials running when the round ended the sweep: their workers must be told to stop. */
   readonly stopping: readonly string[];
@@ -52,7 +71,9 @@ export interface RoundOutcome {
  * The sweep's trials in trial order, each finished trial's value of the metric filled in once
  * (from its result, or the best of its recorded steps) by the same statement.
  */
-const trialsStatement = `
+const trialsStatement = {
+  name: 'sweep-round-trials',
+  text: `
   WITH valued AS (
   UPDATE runs r SET trial_value = coalesce(CASE
       WHEN r.status = 'pruned' THEN (r.result->'pruning'->>'value')::float8
@@ -63,36 +84,47 @@ const trialsStatement = `
     END, 'NaN')
    WHERE r.sweep_id = $1 AND r.trial_value IS NULL AND r.status IN ('completed', 'early_stopped', 'diverged', 'pruned')
   RETURNING r.id, r.trial_value)
-  SELECT ${trialColumns} FROM (
-    SELECT runs.id, runs.trial_number, runs.status, coalesce(valued.trial_value, runs.trial_value) AS trial_value,
-           runs.parameters, runs.result, runs.created_at, runs.finished_at
-      FROM runs LEFT JOIN valued ON valued.id = runs.id
-     WHERE runs.sweep_id = $1) AS trials
-   ORDER BY trial_number`;
+  SELECT runs.id AS "runId", runs.trial_number AS "trialNumber", runs.status,
+         coalesce(valued.trial_value, runs.trial_value) AS value, runs.parameters,
+         runs.status = 'queued' AND runs.created_at < now() - interval '${requeueAfterSeconds} seconds' AS stale,
+         CASE WHEN runs.status IN ('failed', 'pruned')
+              THEN jsonb_build_object('message', runs.result->'message', 'pruning', runs.result->'pruning') END AS result
+    FROM runs LEFT JOIN valued ON valued.id = runs.id
+   WHERE runs.sweep_id = $1
+   ORDER BY runs.trial_number`,
+};
 
-/** The new trials ($3…$7, one array per column) and the sweep marked running ($2), in one statement. */
-const insertTrialsStatement = `
+/** Begins the round's transaction and takes the sweep's lock, unless another round holds it: one message. */
+const lockMessage = (sweepId: string) => `
+  BEGIN; SET LOCAL synchronous_commit = off;
+  SELECT ${sweepColumns} FROM sweeps WHERE id = ${escapeLiteral(sweepId)} FOR UPDATE SKIP LOCKED`;
+
+/** The new trials (one JSON array of {id, spec, trial_number, parameters, result}) inserted, and the sweep marked running. */
+const insertTrialsStatement = (tenantId: string, sweepId: string, trials: string) => `
   WITH inserted AS (
   INSERT INTO runs (id, tenant_id, spec, sweep_id, trial_number, parameters, status, result, finished_at, created_at, updated_at)
-  SELECT id, $1::uuid, spec, $2::uuid, trial_number, parameters,
+  SELECT id, ${escapeLiteral(tenantId)}::uuid, spec, ${escapeLiteral(sweepId)}::uuid, trial_number, parameters,
          CASE WHEN result IS NULL THEN 'queued' ELSE 'failed' END::run_status, result,
          CASE WHEN result IS NULL THEN NULL ELSE now() END, now(), now()
-    FROM unnest($3::uuid[], $4::jsonb[], $5::int[], $6::jsonb[], $7::jsonb[]) AS t(id, spec, trial_number, parameters, result))
+    FROM jsonb_to_recordset(${escapeLiteral(trials)}::jsonb) AS t(id uuid, spec jsonb, trial_number int, parameters jsonb, result jsonb))
   UPDATE sweeps SET status = 'running', started_at = coalesce(started_at, now()), updated_at = now()
-   WHERE id = $2 RETURNING ${sweepColumns}`;
+   WHERE id = ${escapeLiteral(sweepId)} RETURNING ${sweepColumns}`;
 
-const runningStatement = `
+const runningStatement = (sweepId: string) => `
   UPDATE sweeps SET status = 'running', started_at = coalesce(started_at, now()), updated_at = now()
-   WHERE id = $1 RETURNING ${sweepColumns}`;
+   WHERE id = ${escapeLiteral(sweepId)} RETURNING ${sweepColumns}`;
 
-/** The sweep ended ($2, $3): its queued trials cancelled ($4) in the same statement. */
-const finishStatement = `
+/** The sweep ended with `status` and `result`: its queued trials cancelled (with `cancelled`) in the same statement. */
+const finishStatement = (sweepId: string, status: string, result: string, cancelled: string) => `
   WITH cancelled AS (
-  UPDATE runs SET status = 'cancelled', result = $4::jsonb, finished_at = now(), updated_at = now()
-   WHERE sweep_id = $1 AND status = 'queued')
-  UPDATE sweeps SET status = $2::sweep_status, result = $3::jsonb, finished_at = now(), updated_at = now(),
+  UPDATE runs SET status = 'cancelled', result = ${escapeLiteral(cancelled)}::jsonb, finished_at = now(), updated_at = now()
+   WHERE sweep_id = ${escapeLiteral(sweepId)} AND status = 'queued')
+  UPDATE sweeps SET status = ${escapeLiteral(status)}::sweep_status, result = ${escapeLiteral(result)}::jsonb, finished_at = now(), updated_at = now(),
          started_at = coalesce(started_at, now())
-   WHERE id = $1 RETURNING ${sweepColumns}`;
+   WHERE id = ${escapeLiteral(sweepId)} RETURNING ${sweepColumns}`;
+
+/** The results of a message of several statements, one per statement (node-postgres gives a lone statement's result alone). */
+const resultsOf = <Row extends QueryResultRow>(results: QueryResult<Row> | QueryResult<Row>[]): QueryResult<Row>[] => (Array.isArray(results) ? results : [results]);
 
 /** The result of a trial that had not started when its sweep ended. */
 const cancelledWithSweep = resultWithoutParams('cancelled', 'Cancelled before it started: its sweep ended.');
@@ -106,46 +138,39 @@ export function createSweepCoordination(pool: Pool) {
     async round(
       sweepId: string,
       metricName: (sweep: SweepRow) => string,
-      plan: (sweep: SweepRow, trials: TrialRow[]) => RoundPlan,
+      plan: (sweep: SweepRow, trials: RoundTrial[]) => RoundPlan,
       claim?: () => Promise<unknown>,
     ): Promise<RoundOutcome | null> {
       const client = await pool.connect();
       try {
-        await client.query('BEGIN; SET LOCAL synchronous_commit = off');
-        const { rows: [sweep] } = await client.query<SweepRow>(`SELECT ${sweepColumns} FROM sweeps WHERE id = $1 FOR UPDATE SKIP LOCKED`, [sweepId]);
-        if (!sweep || !['queued', 'running'].includes(sweep.status)) {
+        const [sweep] = resultsOf(await client.query<SweepRow>(lockMessage(sweepId))).at(-1)!.rows;
+        if (!sweep || isFinalSweepStatus(sweep.status)) {
           await client.query('COMMIT');
           return null;
         }
         await claim?.();
-        const { rows: trials } = await client.query<TrialRow>(trialsStatement, [sweepId, metricName(sweep)]);
+        const { rows: trials } = await client.query<RoundTrial>({ ...trialsStatement, values: [sweepId, metricName(sweep)] });
         const decision = plan(sweep, trials);
         const ids = decision.newTrials.map(() => randomUUID());
-        let updated: SweepRow | undefined;
+        const writes: string[] = [];
         if (decision.newTrials.length > 0) {
-          ({ rows: [updated] } = await client.query<SweepRow>(insertTrialsStatement, [
-            sweep.tenantId,
-            sweepId,
-            ids,
-            decision.newTrials.map((trial) => JSON.stringify(trial.spec)),
-            decision.newTrials.map((trial) => trial.trialNumber),
-            decision.newTrials.map((trial) => JSON.stringify(trial.parameters)),
-            decision.newTrials.map((trial) => (trial.failure === null ? null : JSON.stringify(trial.failure))),
-          ]));
+          const rows = decision.newTrials.map((trial, i) => ({
+            id: ids[i], spec: trial.spec, trial_number: trial.trialNumber, parameters: trial.parameters, result: trial.failure,
+          }));
+          writes.push(insertTrialsStatement(sweep.tenantId, sweepId, JSON.stringify(rows)));
         }
         if (decision.finish) {
-          ({ rows: [updated] } = await client.query<SweepRow>(finishStatement, [
-            sweepId, decision.finish.status, JSON.stringify(decision.finish.result), JSON.stringify(cancelledWithSweep),
-          ]));
-        } else if (!updated) {
-          ({ rows: [updated] } = await client.query<SweepRow>(runningStatement, [sweepId]));
+          writes.push(finishStatement(sweepId, decision.finish.status, JSON.stringify(decision.finish.result), JSON.stringify(cancelledWithSweep)));
+        } else if (writes.length === 0 && sweep.status === 'queued') {
+          writes.push(runningStatement(sweepId));
         }
-        await client.query('COMMIT');
+        const results = resultsOf(await client.query<SweepRow>([...writes, 'COMMIT'].join(';\n')));
+        const updated = writes.length > 0 ? results[writes.length - 1].rows[0] : sweep;
         const newQueued = ids.filter((_, i) => decision.newTrials[i].failure === null);
-        const earlierQueued = trials.filter((trial) => trial.status === 'queued').map((trial) => trial.runId);
+        const earlierQueued = trials.filter((trial) => trial.stale).map((trial) => trial.runId);
         const running = trials.filter((trial) => trial.status === 'running').map((trial) => trial.runId);
         return {
-          sweep: updated!,
+          sweep: updated,
           queued: decision.finish ? [] : [...earlierQueued, ...newQueued],
           stopping: decision.finish ? running : [],
           created: ids,

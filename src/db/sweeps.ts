@@ -43,7 +43,7 @@ export interface BestTrial {
 export const sweepColumns = `id, tenant_id AS "tenantId", name, status, spec, result, idempotency_key AS "idempotencyKey",
   created_at AS "createdAt", updated_at AS "updatedAt", started_at AS "startedAt", finished_at AS "finishedAt"`;
 
-export const trialColumns = `id AS "runId", trial_number AS "trialNumber", status, trial_value AS value, parameters, result,
+const trialColumns = `id AS "runId", trial_number AS "trialNumber", status, trial_value AS value, parameters, result,
   created_at AS "createdAt", finished_at AS "finishedAt"`;
 
 const createStatement = `

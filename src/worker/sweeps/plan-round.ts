@@ -20,8 +20,8 @@ import {
   type ParameterValues,
   type TrialState,
 } from '../../core/sweep/index.ts';
-import type { NewTrial, RoundPlan } from '../../db/sweep-coordination.ts';
-import type { SweepRow, TrialRow } from '../../db/sweeps.ts';
+import type { NewTrial, RoundPlan, RoundTrial } from '../../db/sweep-coordination.ts';
+import type { SweepRow } from '../../db/sweeps.ts';
 import { resultWithoutParams } from '../../contracts/run-result.ts';
 
 function trialState(status: RunStatus): TrialState {
@@ -32,7 +32,7 @@ function trialState(status: RunStatus): TrialState {
 }
 
 /** The samplers' view of a stored trial: a diverged one, or one without a value, counts as the worst. */
-function observeTrial(trial: TrialRow, worst: number): ObservedTrial {
+function observeTrial(trial: RoundTrial, worst: number): ObservedTrial {
   const state = trialState(trial.status);
   const value = trial.value === null || Number.isNaN(trial.value) || trial.status === 'diverged' ? worst : trial.value;
   const pruning = (trial.result?.pruning ?? null) as { step?: number } | null;
@@ -53,7 +53,7 @@ function finish(reason: SweepEndReason, message: string): RoundPlan {
 
 const failedTrialResult = (message: string) => resultWithoutParams('error', message);
 
-export function planRound(sweep: SweepRow, trials: readonly TrialRow[], now: Date): RoundPlan {
+export function planRound(sweep: SweepRow, trials: readonly RoundTrial[], now: Date): RoundPlan {
   const spec = sweep.spec as SweepSpec;
   const goal = metricGoal(spec.metric);
   const worst = goal === 'minimize' ? Infinity : -Infinity;
