@@ -57,8 +57,9 @@ async function ourOverhead(): Promise<number> {
     const pool = createPool(config.databaseUrl, config.workerConcurrency + 2);
     const connection = createRedis(config.redisUrl, 'wait-for-redis');
     const sweepsQueue = createSweepsQueue(connection, config.queuePrefix);
-    const sweeps = await startSweepWorker({ config, connection, logger: silent, processor: createSweepProcessor({ pool, redis: connection, queuePrefix: config.queuePrefix, runsQueue, sweepsQueue }) });
-    const runs = await startWorker({ config, connection, logger: silent, processors: { run: createRunProcessor({ database, pool, redis: connection, queuePrefix: config.queuePrefix, sweepsQueue }) } });
+    const coordinator = createSweepProcessor({ pool, redis: connection, queuePrefix: config.queuePrefix, runsQueue, sweepsQueue });
+    const sweeps = await startSweepWorker({ config, connection, logger: silent, processor: coordinator });
+    const runs = await startWorker({ config, connection, logger: silent, processors: { run: createRunProcessor({ database, pool, redis: connection, queuePrefix: config.queuePrefix, sweepsQueue, sweeps: coordinator }) } });
     return async () => {
       await runs.close();
       await sweeps.close();

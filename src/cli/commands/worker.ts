@@ -35,11 +35,12 @@ export async function startRunWorker(config: Config, services: Services, registr
   const sweepsQueue = createSweepsQueue(services.redis, config.queuePrefix);
   const logger = createLogger(config.logLevel);
   const stoppingSweeps = new AbortController();
+  const sweeps = createSweepProcessor({ pool, redis: events, queuePrefix: config.queuePrefix, runsQueue: services.runsQueue, sweepsQueue });
   const sweepWorker = await startSweepWorker({
     stopping: stoppingSweeps.signal,
     config,
     connection: services.redis,
-    processor: createSweepProcessor({ pool, redis: events, queuePrefix: config.queuePrefix, runsQueue: services.runsQueue, sweepsQueue }),
+    processor: sweeps,
     logger,
   });
   const replicaWorker = await startReplicaWorker({
@@ -60,7 +61,7 @@ export async function startRunWorker(config: Config, services: Services, registr
     config,
     connection: services.redis,
     processors: {
-      run: createRunProcessor({ database: services.database, pool, redis: events, queuePrefix: config.queuePrefix, sweepsQueue, metrics, maxMetricRows: config.tenantQuotas.maxMetricRows }),
+      run: createRunProcessor({ database: services.database, pool, redis: events, queuePrefix: config.queuePrefix, sweepsQueue, sweeps, metrics, maxMetricRows: config.tenantQuotas.maxMetricRows }),
     },
     logger,
   }).catch(async (error: unknown) => {

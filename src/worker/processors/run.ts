@@ -32,6 +32,7 @@ import { defaultSliceSettings, driveRun, type SlicedRun, type SliceSettings } fr
 import type { SweepSpec } from '../../contracts/sweep-spec.ts';
 import { publishSweepEvent } from '../../queue/sweep-events.ts';
 import { wakeSweep, type SweepsQueue } from '../../queue/sweeps-queue.ts';
+import type { SweepProcessor } from './sweep.ts';
 import { createTrialPruning } from '../sweeps/trial-pruning.ts';
 import { resultWithoutParams } from '../../contracts/run-result.ts';
 import type { WorkerMetrics } from '../worker-metrics.ts';
@@ -50,6 +51,8 @@ export interface RunProcessorDependencies {
   readonly slices?: SliceSettings;
   /** Wakes a trial's sweep coordinator when the trial ends (absent: sweeps are not served here). */
   readonly sweepsQueue?: SweepsQueue;
+  /** This process's sweep coordinator: a trial's end runs its sweep's round here, through the queue only should that fail. */
+  readonly sweeps?: Pick<SweepProcessor, 'wake'>;
   /** The worker's Prometheus metrics: slices and runs finished. */
   readonly metrics?: WorkerMetrics;
   /** A tenant's metric rows, at most (TENANT_MAX_METRIC_ROWS); absent: not enforced here. */
@@ -137,11 +140,19 @@ export function createRunProcessor(dependencies: RunProcessorDependencies): RunP
   /** A trial ended (or may have: a stale write): its sweep's coordinator decides what comes next. */
   /** `status` is how it ended when this attempt ended it; `ended` when another did (or it may have). */
   async function trialEnded(run: RunAttempt, status = 'ended'): Promise<void> {
-    if (run.sweepId === null || !dependencies.sweepsQueue) return;
-    await Promise.all([
-      wakeSweep(dependencies.sweepsQueue, run.sweepId, run.id),
-      publishSweepEvent(redis, { type: 'trial', sweepId: run.sweepId, runId: run.id, trialNumber: run.trialNumber, status }).catch(() => undefined),
-    ]);
+    const { sweepsQueue, sweeps } = dependencies;
+    if (run.sweepId === null || !sweepsQueue) return;
+    const sweepId = run.sweepId;
+    await publishSweepEvent(redis, { type: 'trial', sweepId, runId: run.id, trialNumber: run.trialNumber, status }).catch(() => undefined);
+    if (sweeps) {
+      try {
+        await sweeps.wake(sweepId);
+        return;
+      } catch {
+        // An outage: the sweeps queue's job retries the wake-up until it passes.
+      }
+    }
+    await wakeSweep(sweepsQueue, sweepId, run.id);
   }
 
   /** Fails the run; false when it had ended already (another attempt, a cancel). */

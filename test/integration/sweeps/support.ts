@@ -29,18 +29,14 @@ export async function startTestSweepWorker(services: TestServices): Promise<Test
   const connection = createRedis(services.config.redisUrl, 'wait-for-redis');
   const sweepsQueue = createSweepsQueue(connection, services.config.queuePrefix);
   const prefix = services.config.queuePrefix;
-  const sweeps = await startSweepWorker({
-    config: services.config,
-    connection,
-    processor: createSweepProcessor({ pool, redis: connection, queuePrefix: prefix, runsQueue: services.runsQueue, sweepsQueue }),
-    logger: silent,
-  });
+  const coordinator = createSweepProcessor({ pool, redis: connection, queuePrefix: prefix, runsQueue: services.runsQueue, sweepsQueue });
+  const sweeps = await startSweepWorker({ config: services.config, connection, processor: coordinator, logger: silent });
   const runs = await startWorker({
     config: services.config,
     connection,
     processors: {
       run: createRunProcessor({
-        database: services.database, pool, redis: connection, queuePrefix: prefix, sweepsQueue, maxMetricRows: services.config.tenantQuotas.maxMetricRows,
+        database: services.database, pool, redis: connection, queuePrefix: prefix, sweepsQueue, sweeps: coordinator, maxMetricRows: services.config.tenantQuotas.maxMetricRows,
       }),
     },
     logger: silent,
