@@ -10,8 +10,9 @@ export const benchDatabaseUrl = process.env.DATABASE_URL || 'postgresql://postgr
 export const runTables = 'runs, run_metrics, metric_rollups, checkpoints';
 
 /**
- * Settings for a bench suite: no rate limit to speak of, silent logs, its own queue prefix; the
- * database migrated and vacuumed first.
+ * Settings for a bench suite: no rate limit or backlog quota to speak of (one tenant submits
+ * thousands of runs at once), silent logs, its own queue prefix; the database migrated and
+ * vacuumed first.
  */
 export async function benchConfig(): Promise<Config> {
   await migrate({ databaseUrl: benchDatabaseUrl });
@@ -23,6 +24,7 @@ export async function benchConfig(): Promise<Config> {
     QUEUE_PREFIX: `bench-${randomUUID()}`,
     LOG_LEVEL: 'silent',
     RATE_LIMIT_MAX: '1000000',
+    TENANT_MAX_ACTIVE_RUNS: '10000000',
     HOST: '127.0.0.1',
     PORT: '0',
   });

@@ -71,20 +71,30 @@ const enqueueBatchLimits: CoalescerOptions = {
   concurrency: 1,
 };
 
+/** A run to enqueue, with its priority when the caller knows it already. */
+interface Enqueued {
+  readonly runId: string;
+  readonly priority: number | undefined;
+}
+
 /**
  * Enqueues runs as the API submits them: a run enqueued while an earlier batch is in flight
  * goes with the others in the next one, a single `addBulk` (one pipeline, one round trip). A
- * lone run goes at once. When a batch fails, every run of it fails (some of its jobs may exist:
- * enqueueing again is a no-op for those).
+ * lone run goes at once. A run given without its priority gets it from `priorities`. When a
+ * batch fails, every run of it fails (some of its jobs may exist: enqueueing again is a no-op
+ * for those).
  */
 export function createRunEnqueuer(queue: RunsQueue, priorities: RunPriorities = inArrivalOrder) {
-  const batches = new Coalescer<string, void>(async (runIds) => {
-    await addRunJobs(queue, runIds, priorities);
-    return runIds.map(() => ({ value: undefined }));
+  const batches = new Coalescer<Enqueued, void>(async (runs) => {
+    const unranked = runs.filter((run) => run.priority === undefined).map((run) => run.runId);
+    const ranks = unranked.length > 0 ? await priorities(unranked) : new Map<string, number>();
+    await queue.addBulk(runs.map(({ runId, priority }) => runJob(runId, priority ?? ranks.get(runId))));
+    return runs.map(() => ({ value: undefined }));
   }, enqueueBatchLimits);
   return {
-    enqueue(runId: string): Promise<void> {
-      return batches.submit(runId);
+    /** Enqueues the run's job with `priority` (its place in its tenant's backlog), or the one `priorities` gives it. */
+    enqueue(runId: string, priority?: number): Promise<void> {
+      return batches.submit({ runId, priority });
     },
   };
 }

@@ -4,7 +4,7 @@ import type { ResourceDeletion } from '../../../db/resource-deletion.ts';
 import type { JsonValue, Run, RunListQuery, RunRepository } from '../../../db/runs.ts';
 import { isDatabaseUnavailable } from '../../../db/database-unavailable.ts';
 import type { StrandedRuns } from '../../../db/stranded-runs.ts';
-import type { TenantBacklog } from '../../../db/tenant-backlog.ts';
+import type { BacklogPlace, TenantBacklog } from '../../../db/tenant-backlog.ts';
 import { metricRowsBound, type MetricRowsUseReader } from '../../../db/metric-rows-use.ts';
 import type { TenantQuotas } from '../../../config/config.ts';
 import { quotaExceeded } from '../../errors/quota-exceeded.ts';
@@ -56,9 +56,13 @@ export function createRunService({ runs, runsQueue, runEnqueuer, objectives, red
     return run;
   }
 
-  /** Refuses (and removes) a new run beyond the tenant's quotas, which count it already. */
-  async function checkQuotas(tenantId: string, runId: string, spec: RunSpec): Promise<void> {
-    const active = await backlog.activeRuns(tenantId);
+  /**
+   * Refuses (and removes) a new run beyond the tenant's quotas, which count it already; resolves
+   * to its place in its tenant's backlog (its job's priority), null when it is gone.
+   */
+  async function checkQuotas(tenantId: string, runId: string, spec: RunSpec): Promise<BacklogPlace | null> {
+    const place = await backlog.place(runId);
+    const active = place?.activeRuns ?? 0;
     if (active > quotas.maxActiveRuns) {
       await runs.delete(runId);
       throw quotaExceeded('TENANT_MAX_ACTIVE_RUNS', { limit: quotas.maxActiveRuns, used: active - 1, requested: 1 });
@@ -69,6 +73,7 @@ export function createRunService({ runs, runsQueue, runEnqueuer, objectives, red
       const requested = metricRowsBound(spec) ?? 0;
       throw quotaExceeded('TENANT_MAX_METRIC_ROWS', { limit: quotas.maxMetricRows, used: rows.total - (rows.run?.reserved ?? requested), requested });
     }
+    return place;
   }
 
   return {
@@ -90,12 +95,12 @@ export function createRunService({ runs, runsQueue, runEnqueuer, objectives, red
       }
       // Counted once stored, so that a replay of a run already accepted is never refused, and
       // two submissions at once cannot both pass on a use that counts neither.
-      if (created) await checkQuotas(tenantId, run.id, spec);
+      const place = created ? await checkQuotas(tenantId, run.id, spec) : null;
       // Enqueued on replay too: jobId = runId makes it a no-op when the job exists, and it
       // repairs a first attempt that stored the run but could not reach Redis.
       if (run.status === 'queued') {
         try {
-          await runEnqueuer.enqueue(run.id);
+          await runEnqueuer.enqueue(run.id, place?.rank);
         } catch (error) {
           if (created && idempotencyKey === undefined) await runs.delete(run.id);
           throw new AppError(503, 'queue_unavailable', 'The run queue is unavailable', {

@@ -1,0 +1,69 @@
+/** Places in tenants' backlogs: each run's rank and its tenant's unfinished runs, for many runs in one statement, as a count per run would give them. */
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPool, type Pool } from '../../../src/db/pool.ts';
+import { createTenantBacklog } from '../../../src/db/tenant-backlog.ts';
+import { createTenantKey, openTestServices, type TestServices } from '../support/services.ts';
+import { countStatements } from '../support/statement-count.ts';
+
+let services: TestServices;
+let pool: Pool;
+
+async function tenant(name: string): Promise<string> {
+  const { tenantName } = await createTenantKey(services.database, name);
+  return (await services.database.tenant.findUniqueOrThrow({ where: { name: tenantName } })).id;
+}
+
+/** Inserts runs of `tenantId` one statement each (so in order of submission), in the statuses given. */
+async function runs(tenantId: string, statuses: readonly string[]): Promise<string[]> {
+  const ids: string[] = [];
+  for (const status of statuses) {
+    const id = randomUUID();
+    await pool.query(`INSERT INTO runs (id, tenant_id, status, spec) VALUES ($1, $2, $3::run_status, '{}')`, [id, tenantId, status]);
+    ids.push(id);
+  }
+  return ids;
+}
+
+/** The place by definition: a count of the tenant's unfinished runs up to the run, and of all of them. */
+async function counted(id: string) {
+  const { rows: [row] } = await pool.query<{ rank: number; activeRuns: number }>(`
+    SELECT (SELECT count(*) FROM runs o WHERE o.tenant_id = r.tenant_id AND o.status IN ('queued', 'running')
+              AND (o.created_at, o.id) <= (r.created_at, r.id))::int AS rank,
+           (SELECT count(*) FROM runs o WHERE o.tenant_id = r.tenant_id AND o.status IN ('queued', 'running'))::int AS "activeRuns"
+      FROM runs r WHERE r.id = $1`, [id]);
+  return { rank: Math.max(1, row!.rank), activeRuns: row!.activeRuns };
+}
+
+beforeAll(async () => {
+  services = await openTestServices();
+  pool = createPool(services.config.databaseUrl, 3);
+});
+
+afterAll(async () => {
+  await pool?.end();
+  await services?.close();
+});
+
+describe('tenant backlog', () => {
+  it("gives every run its rank and its tenant's unfinished runs, in shared statements, as counting run by run does", async () => {
+    const statuses = ['completed', 'queued', 'running', 'queued', 'cancelled', 'queued', 'failed', 'running', 'queued', 'completed'];
+    const first = await runs(await tenant('backlog-a'), statuses);
+    const second = await runs(await tenant('backlog-b'), [...statuses].reverse());
+    const asked = [...first, ...second, randomUUID()];
+
+    const backlog = createTenantBacklog(pool);
+    const statements = countStatements(pool);
+    const places = await Promise.all(asked.map((id) => backlog.place(id)));
+    expect(statements.count).toBeLessThan(asked.length);
+
+    const expected = await Promise.all([...first, ...second].map(counted));
+    expect(places).toEqual([...expected, null]);
+    expect(places.slice(0, first.length).map((place) => place!.rank)).toEqual([1, 1, 2, 3, 3, 4, 4, 5, 6, 6]);
+    expect(places[0]!.activeRuns).toBe(6);
+
+    const ranks = await backlog.ranks(asked);
+    expect([...asked.slice(0, -1)].map((id) => ranks.get(id))).toEqual(expected.map((place) => place.rank));
+    expect(ranks.has(asked.at(-1)!)).toBe(false);
+  });
+});
