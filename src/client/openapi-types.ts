@@ -232,6 +232,15 @@ export interface paths {
                          *             "stepsPerSecond": 41000,
                          *             "etaSeconds": 0
                          *           },
+                         *           "earlyStoppingState": {
+                         *             "enabled": false,
+                         *             "monitor": null,
+                         *             "best": null,
+                         *             "bestStep": null,
+                         *             "patience": null,
+                         *             "stepsSinceBest": null,
+                         *             "stopped": false
+                         *           },
                          *           "earlyStopping": {
                          *             "enabled": false,
                          *             "monitor": null,
@@ -372,6 +381,7 @@ export interface paths {
                          *         "record": {}
                          *       },
                          *       "progress": null,
+                         *       "earlyStoppingState": null,
                          *       "earlyStopping": null,
                          *       "result": null
                          *     }
@@ -533,6 +543,15 @@ export interface paths {
                          *         "fraction": 1,
                          *         "stepsPerSecond": 41000,
                          *         "etaSeconds": 0
+                         *       },
+                         *       "earlyStoppingState": {
+                         *         "enabled": false,
+                         *         "monitor": null,
+                         *         "best": null,
+                         *         "bestStep": null,
+                         *         "patience": null,
+                         *         "stepsSinceBest": null,
+                         *         "stopped": false
                          *       },
                          *       "earlyStopping": {
                          *         "enabled": false,
@@ -744,6 +763,7 @@ export interface paths {
                          *         "record": {}
                          *       },
                          *       "progress": null,
+                         *       "earlyStoppingState": null,
                          *       "earlyStopping": null,
                          *       "result": {
                          *         "stopReason": "cancelled",
@@ -812,6 +832,15 @@ export interface paths {
                          *         "fraction": 0.4,
                          *         "stepsPerSecond": 41000,
                          *         "etaSeconds": 0.01
+                         *       },
+                         *       "earlyStoppingState": {
+                         *         "enabled": false,
+                         *         "monitor": null,
+                         *         "best": null,
+                         *         "bestStep": null,
+                         *         "patience": null,
+                         *         "stepsSinceBest": null,
+                         *         "stopped": false
                          *       },
                          *       "earlyStopping": {
                          *         "enabled": false,
@@ -2189,7 +2218,7 @@ export interface paths {
         };
         /**
          * Follow a run live
-         * @description Server-sent events (`text/event-stream`), each `data` one JSON object: `status` `{ runId, status, result }` first and at every change of status; `progress` `{ runId, progress, earlyStopping }` (as in the run view) after it when the run has progressed, then every ~250 ms while running; `metrics` `{ runId, firstStep, lastStep, count, rows }` after each stored slice, `rows` holding at most 256 of its `count` steps (evenly spaced, the last included; the rest from `/metrics?from=firstStep&to=lastStep`), with `id: lastStep`; `end` `{}` when the run has finished; `reconnect` `{ reason, retryMs }` when the server ends the stream early (a client reading too slowly, a shutdown, Redis unreachable, the API key revoked).
+         * @description Server-sent events (`text/event-stream`), each `data` one JSON object: `status` `{ runId, status, result }` first and at every change of status; `progress` `{ runId, progress, earlyStoppingState }` (as in the run view; also as `earlyStopping`, deprecated and kept for one version) after it when the run has progressed, then every ~250 ms while running; `metrics` `{ runId, firstStep, lastStep, count, rows }` after each stored slice, `rows` holding at most 256 of its `count` steps (evenly spaced, the last included; the rest from `/metrics?from=firstStep&to=lastStep`), with `id: lastStep`; `end` `{}` when the run has finished; `reconnect` `{ reason, retryMs }` when the server ends the stream early (a client reading too slowly, a shutdown, Redis unreachable, the API key revoked).
          */
         get: {
             parameters: {
@@ -7740,6 +7769,11 @@ export interface components {
             /** @description A run: objective, optimizer, and the training settings around them. */
             spec: components["schemas"]["RunSpec"];
             progress: components["schemas"]["RunProgress"] | null;
+            earlyStoppingState: components["schemas"]["EarlyStoppingState"] | null;
+            /**
+             * @deprecated
+             * @description Deprecated, read `earlyStoppingState`: the same object under the name the spec gives its early-stopping settings. Kept for one version.
+             */
             earlyStopping: components["schemas"]["EarlyStoppingState"] | null;
             result: components["schemas"]["RunResult"] | null;
         };

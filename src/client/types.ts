@@ -24,7 +24,16 @@ export type TrialListQuery = Omit<NonNullable<paths['/v1/sweeps/{id}/trials']['g
 /** The messages of `GET /v1/runs/{id}/events` (see its description in openapi.yaml). */
 export type RunEvent =
   | { readonly type: 'status'; readonly data: { runId: string; status: RunStatus; result: RunResult | null } }
-  | { readonly type: 'progress'; readonly data: { runId: string; progress: RunProgress; earlyStopping: EarlyStoppingState | null } }
+  | {
+      readonly type: 'progress';
+      readonly data: {
+        runId: string;
+        progress: RunProgress;
+        earlyStoppingState: EarlyStoppingState | null;
+        /** Deprecated (kept for one version): the same as `earlyStoppingState`. */
+        earlyStopping: EarlyStoppingState | null;
+      };
+    }
   | { readonly type: 'metrics'; readonly data: { runId: string; firstStep: number; lastStep: number; count: number; rows: MetricRow[] } }
   | { readonly type: 'end'; readonly data: Record<string, never> };
 

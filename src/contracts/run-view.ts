@@ -24,7 +24,9 @@ export const runViewSchema = z
     /** The run spec as accepted, with defaults filled in. */
     spec: runSpecSchema,
     progress: runProgressSchema.nullable(),
-    earlyStopping: earlyStoppingStateSchema.nullable(),
+    earlyStoppingState: earlyStoppingStateSchema.nullable(),
+    earlyStopping: earlyStoppingStateSchema.nullable().meta({ deprecated: true })
+      .describe('Deprecated, read `earlyStoppingState`: the same object under the name the spec gives its early-stopping settings. Kept for one version.'),
     result: runResultSchema.nullable(),
   })
   .meta({ id: 'Run', description: 'A run: its spec as accepted, its status, progress, early-stopping state and, once ended, its result.' });

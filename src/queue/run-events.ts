@@ -10,8 +10,9 @@
  *   { "type": "progress", "runId": "…",
  *                         "progress": { "step", "totalSteps", "epoch", "fraction",
  *                                       "stepsPerSecond", "etaSeconds" },
- *                         "earlyStopping": { "enabled", "monitor", "best", "bestStep",
- *                                            "patience", "stepsSinceBest", "stopped" } }
+ *                         "earlyStoppingState": { "enabled", "monitor", "best", "bestStep",
+ *                                                 "patience", "stepsSinceBest", "stopped" },
+ *                         "earlyStopping": the same (deprecated, kept for one version) }
  *       at most every ~250 ms while running, and once at the end; the same objects that
  *       `GET /v1/runs/{id}` shows.
  *   { "type": "metrics",  "runId": "…", "firstStep": a, "lastStep": b, "count": n,
@@ -45,7 +46,14 @@ export type LiveProgress = RunProgressView;
 
 export type RunEvent =
   | { readonly type: 'status'; readonly runId: string; readonly status: RunStatus; readonly result: RunResultView | null }
-  | { readonly type: 'progress'; readonly runId: string; readonly progress: LiveProgress; readonly earlyStopping: EarlyStoppingStateView | null }
+  | {
+      readonly type: 'progress';
+      readonly runId: string;
+      readonly progress: LiveProgress;
+      readonly earlyStoppingState: EarlyStoppingStateView | null;
+      /** Deprecated: the same as `earlyStoppingState`. */
+      readonly earlyStopping: EarlyStoppingStateView | null;
+    }
   | {
       readonly type: 'metrics';
       readonly runId: string;

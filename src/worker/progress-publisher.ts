@@ -83,7 +83,7 @@ export class ProgressPublisher {
         rows: this.listening ? liveRows(batch, maxLiveRows) : [],
       });
     }
-    if (progress) events.push({ type: 'progress', runId: this.runId, ...progress });
+    if (progress) events.push({ type: 'progress', runId: this.runId, ...progress, earlyStoppingState: progress.earlyStopping });
     if (ending) events.push({ type: 'status', runId: this.runId, ...ending });
     return this.send(events);
   }

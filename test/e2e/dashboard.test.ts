@@ -98,6 +98,18 @@ describe('dashboard', () => {
     await page.setViewportSize({ width: 1280, height: 800 });
   });
 
+  it('shows where early stopping stands', async () => {
+    const id = await dashboard.submitRun({
+      objective: { type: 'benchmark', name: 'rastrigin', initial: [3.2, -2.1] },
+      optimizer: { name: 'sgd', learningRate: 0.5 }, training: { maxSteps: 5000 },
+      earlyStopping: { monitor: 'loss', patience: 20 },
+    });
+    await page.goto(`${dashboard.baseUrl}/#/runs/${id}`);
+    await page.getByRole('heading', { name: 'Early stopping on loss' }).waitFor();
+    expect(await page.locator('[data-field="stopped"]').textContent()).toBe('yes');
+    expect(await page.locator('[data-field="stepsSinceBest"]').textContent()).toBe('20 of patience 20');
+  });
+
   it("names a model's parameters by the data's columns and folds a long vector", async () => {
     const id = await dashboard.submitRun({
       objective: { type: 'model', model: 'softmax', data: { builtin: 'iris' }, validationSplit: 0.2 },

@@ -24,13 +24,16 @@ const rosenbrock = {
 const queuedRun = {
   id: runId, status: 'queued', createdAt: submittedAt, updatedAt: submittedAt, startedAt: null, finishedAt: null,
   sweepId: null, trialNumber: null, parameters: null, attempts: 0,
-  spec: runSpecSchema.parse(rosenbrock), progress: null, earlyStopping: null, result: null,
+  spec: runSpecSchema.parse(rosenbrock), progress: null, earlyStoppingState: null, earlyStopping: null, result: null,
 };
+
+const earlyStoppingOff = { enabled: false, monitor: null, best: null, bestStep: null, patience: null, stepsSinceBest: null, stopped: false };
 
 const runningRun = {
   ...queuedRun, status: 'running', updatedAt: startedAt, startedAt, attempts: 1,
   progress: { step: 200, totalSteps: 500, epoch: null, fraction: 0.4, stepsPerSecond: 41000, etaSeconds: 0.01 },
-  earlyStopping: { enabled: false, monitor: null, best: null, bestStep: null, patience: null, stepsSinceBest: null, stopped: false },
+  earlyStoppingState: earlyStoppingOff,
+  earlyStopping: earlyStoppingOff,
 };
 
 const completedRun = {

@@ -133,7 +133,7 @@ export function createRunView(container, { onChanged }) {
   function renderStatus(current) {
     const { run } = current;
     const { progress, result } = run;
-    const early = run.earlyStopping;
+    const early = run.earlyStoppingState;
     parts.status.replaceChildren(...present(
       h('h3', { id: 'status-title' }, 'Progress'),
       progressBar(progress, run.status),
@@ -290,7 +290,7 @@ export function createRunView(container, { onChanged }) {
         renderStatus(current);
         if (statusChanged) onChanged();
       } else if (type === 'progress') {
-        current.run = { ...current.run, progress: data.progress, earlyStopping: data.earlyStopping ?? current.run.earlyStopping };
+        current.run = { ...current.run, progress: data.progress, earlyStoppingState: data.earlyStoppingState ?? current.run.earlyStoppingState };
         renderStatus(current);
       } else if (type === 'metrics') {
         current.curves.liveRows.push(...(data.rows ?? []));

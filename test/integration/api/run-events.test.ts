@@ -61,7 +61,8 @@ describe('GET /v1/runs/{id}/events', () => {
     const events = await readEvents(response, () => false);
     expect(events.map((e) => e.event)).toEqual(['status', 'progress', 'end']);
     expect(events[0].data).toEqual({ runId, status: 'completed', result });
-    expect(events[1].data).toEqual({ runId, progress, earlyStopping });
+    // earlyStopping repeats earlyStoppingState for one version.
+    expect(events[1].data).toEqual({ runId, progress, earlyStoppingState: earlyStopping, earlyStopping });
   });
 
   // Every final status of the contract, `pruned` included (a trial's stream once never ended).

@@ -22,6 +22,7 @@ describe('/v1/runs', () => {
       id: expect.stringMatching(/^[0-9a-f-]{36}$/),
       status: 'queued',
       progress: null,
+      earlyStoppingState: null,
       earlyStopping: null,
       result: null,
       spec: { objective: minimalSpec.objective, optimizer: { name: 'adam', learningRate: 0.01 }, training: { maxSteps: 500 } },

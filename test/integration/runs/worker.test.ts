@@ -43,7 +43,8 @@ describe('the run worker drives the core loop in slices and stores every recorde
     expect(view.result!.params).toEqual(reference.result.params);
     expect(view.progress).toMatchObject({ step: 300, totalSteps: 300, fraction: 1, etaSeconds: 0 });
     expect(view.progress!.stepsPerSecond).toBeGreaterThan(0);
-    expect(view.earlyStopping).toMatchObject({ enabled: false, stopped: false });
+    expect(view.earlyStoppingState).toMatchObject({ enabled: false, stopped: false });
+    expect(view.earlyStopping).toEqual(view.earlyStoppingState);
     const stored = await storedMetrics(worker.pool, id);
     expect(compareTrajectories(stored, reference.records)).toEqual([]);
     expect(stored.every((row) => row.elapsedSeconds !== null && row.elapsedSeconds >= 0)).toBe(true);
@@ -101,7 +102,7 @@ describe('the run worker drives the core loop in slices and stores every recorde
     expect(metrics.reduce((sum, event) => sum + event.count, 0)).toBe(200);
     expect(metrics[0].rows[0]).toMatchObject({ step: 1, loss: expect.any(Number), gradNorm: expect.any(Number) });
     const progress = events.filter((event) => event.type === 'progress');
-    expect(progress.at(-1)).toMatchObject({ progress: { step: 200, totalSteps: 200, fraction: 1 }, earlyStopping: { enabled: false } });
+    expect(progress.at(-1)).toMatchObject({ progress: { step: 200, totalSteps: 200, fraction: 1 }, earlyStoppingState: { enabled: false }, earlyStopping: { enabled: false } });
   });
 
   it('early stopping ends the run early_stopped with its monitor state', async () => {
@@ -117,7 +118,7 @@ describe('the run worker drives the core loop in slices and stores every recorde
     expect(reference.result.stopReason).toBe('early_stopping');
     expect(view.status).toBe('early_stopped');
     expect(view.result).toMatchObject({ stopReason: 'early_stopping', steps: reference.result.steps });
-    expect(view.earlyStopping).toMatchObject({ enabled: true, monitor: 'loss', patience: 20, stopped: true, stepsSinceBest: 20 });
+    expect(view.earlyStoppingState).toMatchObject({ enabled: true, monitor: 'loss', patience: 20, stopped: true, stepsSinceBest: 20 });
     expect(compareTrajectories(await storedMetrics(worker.pool, id), reference.records)).toEqual([]);
   });
 

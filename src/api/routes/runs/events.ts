@@ -5,7 +5,7 @@
  *   status    { runId, status, result }: first, from the stored run; then at every change of
  *             status (a worker starts or resumes the run, it ends, it is cancelled). `result` is
  *             null until the run has ended.
- *   progress  { runId, progress, earlyStopping }: the same objects `GET /v1/runs/{id}` shows;
+ *   progress  { runId, progress, earlyStoppingState, earlyStopping (deprecated, the same) }: the same objects `GET /v1/runs/{id}` shows;
  *             right after the first `status` when the run has made progress, then at most every
  *             ~250 ms while it runs, and once at the end.
  *   metrics   { runId, firstStep, lastStep, count, rows }: after each stored slice, whose `count`
@@ -55,7 +55,8 @@ export async function runEventRoutes(app: FastifyInstance, options: RunEventsOpt
     schema: {
       summary: 'Follow a run live',
       description: 'Server-sent events (`text/event-stream`), each `data` one JSON object: `status` `{ runId, status, result }` '
-        + 'first and at every change of status; `progress` `{ runId, progress, earlyStopping }` (as in the run view) after it when '
+        + 'first and at every change of status; `progress` `{ runId, progress, earlyStoppingState }` (as in the run view; '
+        + 'also as `earlyStopping`, deprecated and kept for one version) after it when '
         + 'the run has progressed, then every ~250 ms while running; `metrics` `{ runId, firstStep, lastStep, count, rows }` after '
         + 'each stored slice, `rows` holding at most 256 of its `count` steps (evenly spaced, the last included; the rest from '
         + '`/metrics?from=firstStep&to=lastStep`), with `id: lastStep`; `end` `{}` when the run has finished; `reconnect` '
@@ -78,7 +79,7 @@ export async function runEventRoutes(app: FastifyInstance, options: RunEventsOpt
       isFinal: (run) => isFinalRunStatus(run.status),
       opening: (run) => [
         statusEvent(run),
-        ...(run.progress === null ? [] : [{ event: 'progress', data: { runId: run.id, progress: run.progress, earlyStopping: run.earlyStopping } }]),
+        ...(run.progress === null ? [] : [{ event: 'progress', data: { runId: run.id, progress: run.progress, earlyStoppingState: run.earlyStopping, earlyStopping: run.earlyStopping } }]),
       ],
       closing: (run) => [statusEvent(run)],
       messageId: (message) => (message.type === 'metrics' && typeof message.lastStep === 'number' ? message.lastStep : undefined),

@@ -27,7 +27,8 @@ export function toRunView(run: Run): RunView {
     attempts: run.attempts,
     spec: run.spec as RunView['spec'],
     progress: run.progress as RunView['progress'],
-    earlyStopping: run.earlyStopping as RunView['earlyStopping'],
+    earlyStoppingState: run.earlyStopping as RunView['earlyStoppingState'],
+    earlyStopping: run.earlyStopping as RunView['earlyStoppingState'],
     result: run.result as RunView['result'],
   };
 }
