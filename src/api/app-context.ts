@@ -75,6 +75,7 @@ export function createAppContext(dependencies: AppDependencies) {
       backlog: repositories.tenantBacklog,
       metricRows: repositories.metricRows,
       quotas: dependencies.config.tenantQuotas,
+      maxRunBytes: dependencies.config.workerMaxRunBytes,
     }),
     objectives,
     sweeps: createSweepService({

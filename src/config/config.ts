@@ -46,6 +46,13 @@ export const configSchema = z.object({
   READINESS_TIMEOUT_MS: integer(2_000, 50, 60_000),
   /** Days a finished run keeps its raw steps (all but the last; rollups are kept); 0 keeps them forever. */
   METRICS_RETENTION_DAYS: integer(0, 0, 36_500),
+  /**
+   * Bytes a worker may hold for one run (parameters, gradient, optimizer state, replicas, the
+   * checkpoint being written, the objective's data and scratch; src/core/training/memory-footprint.ts).
+   * A run that needs more is refused at submission with 422 `run_too_large`. A worker process needs
+   * about WORKER_CONCURRENCY times this.
+   */
+  WORKER_MAX_RUN_BYTES: integer(1_073_741_824, 1_048_576, 1_099_511_627_776),
   /** A tenant's queued and running runs, at most: a submission beyond gets 429 `quota_exceeded`. */
   TENANT_MAX_ACTIVE_RUNS: integer(1_000, 1, 10_000_000),
   /**
@@ -83,6 +90,8 @@ export interface Config {
   /** 0: the worker serves no metrics of its own (`descent start` shows them at the API's /metrics). */
   readonly workerMetricsPort: number;
   readonly tenantQuotas: TenantQuotas;
+  /** Bytes a worker may hold for one run; larger runs are refused at submission. */
+  readonly workerMaxRunBytes: number;
   /** After SIGTERM (or an unhandled error), the process exits within this many milliseconds. */
   readonly shutdownGraceMs: number;
 }
@@ -135,6 +144,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxActiveRuns: settings.TENANT_MAX_ACTIVE_RUNS,
       maxMetricRows: settings.TENANT_MAX_METRIC_ROWS,
     },
+    workerMaxRunBytes: settings.WORKER_MAX_RUN_BYTES,
     shutdownGraceMs: settings.SHUTDOWN_GRACE_MS,
   };
 }

@@ -22,8 +22,11 @@ export interface EncodedCheckpoint {
   readonly data: Buffer | null;
 }
 
-const isLongNumberArray = (value: unknown): value is number[] =>
-  Array.isArray(value) && value.length >= binaryArrayLength && value.every((entry) => typeof entry === 'number');
+function isLongNumberArray(value: unknown): value is number[] {
+  if (!Array.isArray(value) || value.length < binaryArrayLength) return false;
+  for (let i = 0; i < value.length; i++) if (typeof value[i] !== 'number') return false;
+  return true;
+}
 
 const isPlainObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -37,8 +40,10 @@ function forEachLongArray(value: unknown, visit: (array: number[]) => void): voi
 
 /** Splits a checkpoint (plain JSON values) into its JSON part and its float64 bytes. */
 export function encodeCheckpoint(checkpoint: unknown): EncodedCheckpoint {
+  const arrays = new Set<number[]>();
   let entries = 0;
   forEachLongArray(checkpoint, (array) => {
+    arrays.add(array);
     entries += array.length;
   });
   if (entries === 0) return { state: checkpoint, data: null };
@@ -46,10 +51,11 @@ export function encodeCheckpoint(checkpoint: unknown): EncodedCheckpoint {
   const values = new Float64Array(entries);
   let offset = 0;
   const replace = (value: unknown): unknown => {
-    if (isLongNumberArray(value)) {
-      values.set(value, offset);
-      offset += value.length;
-      return { [reference]: [offset - value.length, value.length] };
+    if (arrays.has(value as number[])) {
+      const array = value as number[];
+      values.set(array, offset);
+      offset += array.length;
+      return { [reference]: [offset - array.length, array.length] };
     }
     if (Array.isArray(value)) return value.map(replace);
     if (isPlainObject(value)) return Object.fromEntries(Object.entries(value).map(([key, entry]) => [key, replace(entry)]));

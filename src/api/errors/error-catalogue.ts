@@ -38,6 +38,7 @@ export const errorCatalogue = {
   invalid_csv: { status: 422, when: 'a CSV upload that cannot be read; names the line and column' },
   unsupported_data_source: { status: 422, when: 'a `data.path` (files are read by the local CLI only)' },
   landscape_not_two_dimensional: { status: 422, when: '`/landscape` of an objective without exactly two parameters' },
+  run_too_large: { status: 422, when: 'a run whose parameters, optimizer state, replicas and data need more than `WORKER_MAX_RUN_BYTES` in a worker; `errors[0].path` names the field' },
   landscape_too_expensive: { status: 422, when: 'a `/landscape` grid over a dataset beyond the evaluation limit; lower `resolution`' },
   quota_exceeded: { status: 429, when: 'a tenant\'s quota of unfinished runs is reached (`TENANT_MAX_ACTIVE_RUNS`); `quota` names it, its limit and the use' },
   rate_limited: { status: 429, when: 'the key spent its budget, or its address sent more than `AUTH_FAILURES_MAX` bad keys; wait `Retry-After` seconds' },

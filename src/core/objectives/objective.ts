@@ -17,6 +17,11 @@ export interface Objective {
   value(params: Float64Array): number;
   /** f(θ); writes ∇f(θ) into `gradient` (length `dimension`, overwritten). */
   valueAndGradient(params: Float64Array, gradient: Float64Array): number;
+  /**
+   * Bytes the objective holds while gradients of batches of up to `batchRows` rows are taken (its
+   * data, parameter names and scratch); absent: its starting point alone.
+   */
+  memoryBytes?(batchRows: number): number;
 }
 
 /**

@@ -31,14 +31,16 @@ export async function runRoutes(app: FastifyInstance, { runService }: { runServi
         + 'A tenant with `TENANT_MAX_ACTIVE_RUNS` queued or running runs gets 429 `quota_exceeded`; a run whose rows '
         + '(maxSteps / `record.every`) would take the tenant past `TENANT_MAX_METRIC_ROWS`, counting the rows stored and those '
         + 'its unfinished runs may still record, gets 403 `storage_quota_exceeded`. Either problem names the quota in `quota`, '
-        + 'with its limit and the use.',
+        + 'with its limit and the use. '
+        + 'A run that would need more than `WORKER_MAX_RUN_BYTES` in a worker (parameters, optimizer state, replicas, checkpoint, data) '
+        + 'gets 422 `run_too_large` naming the field that makes it large.',
       tags: ['runs'],
       headers: z.looseObject({
         'idempotency-key': z.string().min(1).max(255).optional()
           .describe('Any unique string; retries with the same key and spec return the same run.'),
       }),
       body: runSpecSchema,
-      response: { 201: runViewSchema, ...problemResponses(400, 401, 403, 409, 413, 415, 429, 503) },
+      response: { 201: runViewSchema, ...problemResponses(400, 401, 403, 404, 409, 413, 415, 422, 429, 503) },
     },
     serializerCompiler: runViewSerializerCompiler,
   }, async (request, reply) => {

@@ -22,6 +22,7 @@ import { assertDeleted } from '../deletion-answer.ts';
 import type { ObjectiveService } from '../objectives/objective-service.ts';
 import { resultWithoutParams } from '../../../contracts/run-result.ts';
 import { isUuid } from '../../../db/uuid.ts';
+import { assertWorkerCanHold } from './worker-memory-limit.ts';
 
 export interface RunServiceDependencies {
   readonly runs: RunRepository;
@@ -41,6 +42,8 @@ export interface RunServiceDependencies {
   /** Counts a tenant's metric rows, stored and reserved, against its quota. */
   readonly metricRows: MetricRowsUseReader;
   readonly quotas: Pick<TenantQuotas, 'maxActiveRuns' | 'maxMetricRows'>;
+  /** Bytes a worker may hold for one run (WORKER_MAX_RUN_BYTES). */
+  readonly maxRunBytes: number;
 }
 
 /** The result of a run cancelled before a worker started it. */
@@ -49,7 +52,7 @@ const cancelledBeforeStart = resultWithoutParams('cancelled', 'Cancelled before 
 /** JSON as PostgreSQL's jsonb gives it back (keys reordered, undefined dropped), for comparisons. */
 const asStored = (value: unknown): unknown => JSON.parse(JSON.stringify(value));
 
-export function createRunService({ runs, runsQueue, runEnqueuer, objectives, redis, queuePrefix, deletion, strandedRuns, backlog, metricRows, quotas }: RunServiceDependencies) {
+export function createRunService({ runs, runsQueue, runEnqueuer, objectives, redis, queuePrefix, deletion, strandedRuns, backlog, metricRows, quotas, maxRunBytes }: RunServiceDependencies) {
   async function get(tenantId: string, id: string): Promise<Run> {
     const run = isUuid(id) ? await runs.findForTenant(tenantId, id) : null;
     if (!run) throw notFound('Run', `There is no run ${id}.`);
@@ -87,6 +90,7 @@ export function createRunService({ runs, runsQueue, runEnqueuer, objectives, red
           errors: [{ path: 'parallel.replicas', message: shortage, code: 'too_many_replicas' }],
         });
       }
+      assertWorkerCanHold(spec, objective, maxRunBytes);
       const { run, created } = await runs.create({ tenantId, spec: spec as JsonValue, idempotencyKey });
       if (!created && !isDeepStrictEqual(asStored(run.spec), asStored(spec))) {
         throw new AppError(409, 'idempotency_key_reused', 'Idempotency key reused', {

@@ -120,6 +120,11 @@ export class AffineModelObjective extends ModelObjective {
     return total / count;
   }
 
+  protected scratchBytes(): number {
+    const { outputs: k, features: d } = this;
+    return Float64Array.BYTES_PER_ELEMENT * (kernelChunk * (d + 2 * k) + k * d);
+  }
+
   private scratch(): KernelScratch {
     const { outputs: k, features: d } = this;
     this.kernelScratch ??= {

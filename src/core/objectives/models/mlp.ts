@@ -166,6 +166,14 @@ export class MlpObjective extends ModelObjective {
     return total / count;
   }
 
+  protected scratchBytes(batchRows: number): number {
+    // A gradient takes its batch in one chunk; an evaluation without one goes evaluationChunk rows at a time.
+    const rows = Math.max(batchRows, Math.min(evaluationChunk, Math.max(this.trainingRows, this.validationRows)));
+    const outputs = this.layers.reduce((sum, layer) => sum + layer.outputs, 0);
+    const weights = this.layers.reduce((sum, layer) => sum + layer.inputs * layer.outputs, 0);
+    return Float64Array.BYTES_PER_ELEMENT * (rows * (this.layers[0].inputs + 2 * outputs + 2 * this.widest) + weights);
+  }
+
   /** Allocates scratch for batches of up to `rows` rows (only when it grows). */
   private reserve(rows: number): void {
     if (rows <= this.capacity) return;

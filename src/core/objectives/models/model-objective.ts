@@ -45,6 +45,13 @@ export interface ModelParts {
   readonly kind: OutputKind;
 }
 
+/** What a parameter's name costs in memory, about: a short string and its slot in the list. */
+const bytesPerName = 48;
+
+const datasetBytes = ({ features, targets, difficulty }: Dataset): number =>
+  features.values.byteLength + targets.byteLength + (difficulty?.byteLength ?? 0)
+  + (features.kind === 'sparse' ? features.rowStarts.byteLength + features.indices.byteLength : 0);
+
 export abstract class ModelObjective implements DataObjective {
   readonly variables: readonly string[];
   readonly dimension: number;
@@ -114,6 +121,14 @@ export abstract class ModelObjective implements DataObjective {
     this.correct = 0;
     return this.evaluate(params, pass);
   }
+
+  memoryBytes(batchRows: number): number {
+    const data = datasetBytes(this.training) + (this.validation ? datasetBytes(this.validation) : 0);
+    return data + this.dimension * (Float64Array.BYTES_PER_ELEMENT + bytesPerName) + this.scratchBytes(Math.min(batchRows, this.trainingRows));
+  }
+
+  /** The model's scratch, in bytes, while gradients of batches of up to `batchRows` rows are taken. */
+  protected abstract scratchBytes(batchRows: number): number;
 
   selectBatch(rows: Int32Array | null, count: number): void {
     if (rows === null) {

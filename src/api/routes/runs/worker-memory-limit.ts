@@ -1,0 +1,37 @@
+/**
+ * The limit on what one run may ask a worker to hold (WORKER_MAX_RUN_BYTES): a run beyond it is
+ * refused at submission with a 422 naming the field that makes it large, the bytes it needs,
+ * what they hold and the limit. Before, a 10⁷-parameter Adam run was accepted and then failed in
+ * the worker three times, each attempt using 2 GB.
+ */
+import type { RunSpec } from '../../../contracts/run-spec.ts';
+import type { Objective } from '../../../core/objectives/index.ts';
+import { memoryFootprint, type MemoryFootprint } from '../../../core/training/index.ts';
+import { AppError } from '../../errors/app-error.ts';
+
+const megabytes = (bytes: number) => `${(bytes / 1e6).toLocaleString('en-US', { maximumFractionDigits: 1 })} MB`;
+
+/** The field whose value makes the run large: the replicas when one replica would fit, else where the objective's size is set. */
+function responsibleField(spec: RunSpec, singleReplica: MemoryFootprint, maxBytes: number): string {
+  if (spec.parallel && singleReplica.bytes <= maxBytes) return 'parallel.replicas';
+  const objective = spec.objective;
+  if (!('type' in objective)) return 'objective.id';
+  if (objective.type === 'benchmark') return objective.dimensions !== undefined ? 'objective.dimensions' : objective.initial !== undefined ? 'objective.initial' : 'objective';
+  if (objective.type === 'expression') return 'objective.variables';
+  return objective.model === 'mlp' ? 'objective.hidden' : 'objective.data';
+}
+
+/** Throws a 422 `run_too_large` when a worker would hold more than `maxBytes` for the run. */
+export function assertWorkerCanHold(spec: RunSpec, objective: Objective, maxBytes: number): void {
+  const footprint = memoryFootprint(spec, objective);
+  if (footprint.bytes <= maxBytes) return;
+  const single = spec.parallel ? memoryFootprint({ ...spec, parallel: { ...spec.parallel, replicas: 1 } }, objective) : footprint;
+  const path = responsibleField(spec, single, maxBytes);
+  const breakdown = footprint.parts.filter((part) => part.bytes > 0).map((part) => `${part.name} ${megabytes(part.bytes)}`).join(', ');
+  const message = `The run needs about ${megabytes(footprint.bytes)} in a worker for its ${objective.dimension.toLocaleString('en-US')} parameters `
+    + `(${breakdown}); a worker holds at most ${megabytes(maxBytes)} for one run (WORKER_MAX_RUN_BYTES).`;
+  throw new AppError(422, 'run_too_large', 'The run is larger than a worker can hold', {
+    detail: `${path}: ${message}`,
+    errors: [{ path, message, code: 'WORKER_MAX_RUN_BYTES' }],
+  });
+}
