@@ -1,25 +1,18 @@
 /** Places in tenants' backlogs: each run's rank and its tenant's unfinished runs, for many runs in one statement, as a count per run would give them. */
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPool, type Pool } from '../../../src/db/pool.ts';
+import { describe, expect, it } from 'vitest';
 import { createTenantBacklog } from '../../../src/db/tenant-backlog.ts';
-import { createTenantKey, openTestServices, type TestServices } from '../support/services.ts';
+import { useTestDatabase } from './support.ts';
 import { countStatements } from '../support/statement-count.ts';
 
-let services: TestServices;
-let pool: Pool;
-
-async function tenant(name: string): Promise<string> {
-  const { tenantName } = await createTenantKey(services.database, name);
-  return (await services.database.tenant.findUniqueOrThrow({ where: { name: tenantName } })).id;
-}
+const database = useTestDatabase();
 
 /** Inserts runs of `tenantId` one statement each (so in order of submission), in the statuses given. */
 async function runs(tenantId: string, statuses: readonly string[]): Promise<string[]> {
   const ids: string[] = [];
   for (const status of statuses) {
     const id = randomUUID();
-    await pool.query(`INSERT INTO runs (id, tenant_id, status, spec) VALUES ($1, $2, $3::run_status, '{}')`, [id, tenantId, status]);
+    await database.pool.query(`INSERT INTO runs (id, tenant_id, status, spec) VALUES ($1, $2, $3::run_status, '{}')`, [id, tenantId, status]);
     ids.push(id);
   }
   return ids;
@@ -27,7 +20,7 @@ async function runs(tenantId: string, statuses: readonly string[]): Promise<stri
 
 /** The place by definition: a count of the tenant's unfinished runs up to the run, and of all of them. */
 async function counted(id: string) {
-  const { rows: [row] } = await pool.query<{ rank: number; activeRuns: number }>(`
+  const { rows: [row] } = await database.pool.query<{ rank: number; activeRuns: number }>(`
     SELECT (SELECT count(*) FROM runs o WHERE o.tenant_id = r.tenant_id AND o.status IN ('queued', 'running')
               AND (o.created_at, o.id) <= (r.created_at, r.id))::int AS rank,
            (SELECT count(*) FROM runs o WHERE o.tenant_id = r.tenant_id AND o.status IN ('queued', 'running'))::int AS "activeRuns"
@@ -35,25 +28,15 @@ async function counted(id: string) {
   return { rank: Math.max(1, row!.rank), activeRuns: row!.activeRuns };
 }
 
-beforeAll(async () => {
-  services = await openTestServices();
-  pool = createPool(services.config.databaseUrl, 3);
-});
-
-afterAll(async () => {
-  await pool?.end();
-  await services?.close();
-});
-
 describe('tenant backlog', () => {
   it("gives every run its rank and its tenant's unfinished runs, in shared statements, as counting run by run does", async () => {
     const statuses = ['completed', 'queued', 'running', 'queued', 'cancelled', 'queued', 'failed', 'running', 'queued', 'completed'];
-    const first = await runs(await tenant('backlog-a'), statuses);
-    const second = await runs(await tenant('backlog-b'), [...statuses].reverse());
+    const first = await runs(await database.tenant('backlog-a'), statuses);
+    const second = await runs(await database.tenant('backlog-b'), [...statuses].reverse());
     const asked = [...first, ...second, randomUUID()];
 
-    const backlog = createTenantBacklog(pool);
-    const statements = countStatements(pool);
+    const backlog = createTenantBacklog(database.pool);
+    const statements = countStatements(database.pool);
     const places = await Promise.all(asked.map((id) => backlog.place(id)));
     expect(statements.count).toBeLessThan(asked.length);
 

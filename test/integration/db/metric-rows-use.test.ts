@@ -1,0 +1,47 @@
+/** A tenant's metric rows against its quota, read for concurrent submissions in shared statements with the same answers as alone. */
+import { randomUUID } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { createMetricRowsUse } from '../../../src/db/metric-rows-use.ts';
+import { useTestDatabase } from './support.ts';
+import { countStatements } from '../support/statement-count.ts';
+
+const database = useTestDatabase();
+
+/** A run of `tenantId` with `stored` metric rows, recording every `every`-th of `maxSteps` steps. */
+async function run(tenantId: string, status: string, stored: number, maxSteps: number, every: number): Promise<string> {
+  const id = randomUUID();
+  const spec = { training: { maxSteps }, record: { every } };
+  await database.pool.query(`INSERT INTO runs (id, tenant_id, status, spec) VALUES ($1, $2, $3::run_status, $4::jsonb)`, [id, tenantId, status, JSON.stringify(spec)]);
+  await database.pool.query(`INSERT INTO run_metrics (run_id, step, loss) SELECT $1, s, 1 FROM generate_series(1, $2::int) s`, [id, stored]);
+  return id;
+}
+
+describe('metric rows use', () => {
+  it('counts stored rows of finished runs and the larger of stored and bound of unfinished ones, for concurrent calls in shared statements', async () => {
+    const first = await database.tenant('rows-a');
+    const second = await database.tenant('rows-b');
+    const empty = await database.tenant('rows-c');
+    await run(first, 'completed', 7, 100, 10);
+    const queued = await run(first, 'queued', 0, 100, 10);
+    const running = await run(first, 'running', 5, 40, 20);
+    await run(second, 'cancelled', 3, 1_000, 1);
+    const over = await run(second, 'running', 12, 50, 10);
+
+    const use = createMetricRowsUse(database.pool);
+    const statements = countStatements(database.pool);
+    const asked = [[first, queued], [first, running], [second, over], [empty, undefined], [first, undefined], [second, undefined]] as const;
+    const answers = await Promise.all(asked.map(([tenantId, runId]) => use.of(tenantId, runId)));
+    expect(statements.count).toBeLessThan(asked.length);
+    // 7 stored + 11 reserved (100 steps, every 10th and the last) + 5 stored of 3 reserved (40 steps, every 20th).
+    expect(answers).toEqual([
+      { total: 23, run: { stored: 0, reserved: 11 } },
+      { total: 23, run: { stored: 5, reserved: 5 } },
+      { total: 15, run: { stored: 12, reserved: 12 } },
+      { total: 0, run: null },
+      { total: 23, run: null },
+      { total: 15, run: null },
+    ]);
+    // Alone, the same.
+    expect(await use.of(first, running)).toEqual(answers[1]);
+  });
+});
