@@ -982,6 +982,7 @@ export interface paths {
                          *             "x",
                          *             "y"
                          *           ],
+                         *           "dimensions": 2,
                          *           "dimension": 2,
                          *           "gradientCheck": {
                          *             "passed": true,
@@ -1093,6 +1094,7 @@ export interface paths {
                          *         "x",
                          *         "y"
                          *       ],
+                         *       "dimensions": 2,
                          *       "dimension": 2,
                          *       "gradientCheck": {
                          *         "passed": true,
@@ -1227,6 +1229,7 @@ export interface paths {
                          *         "x",
                          *         "y"
                          *       ],
+                         *       "dimensions": 2,
                          *       "dimension": 2,
                          *       "initial": [
                          *         3,
@@ -1374,6 +1377,7 @@ export interface paths {
                          *         "x",
                          *         "y"
                          *       ],
+                         *       "dimensions": 2,
                          *       "dimension": 2,
                          *       "gradientCheck": {
                          *         "passed": true,
@@ -2171,6 +2175,7 @@ export interface paths {
                         /**
                          * @example {
                          *       "runId": "3f0c9a4e-5b7d-4c1e-9a2b-8d6e4f1a2c3b",
+                         *       "dimensions": 2,
                          *       "dimension": 2,
                          *       "names": [
                          *         "x",
@@ -5322,7 +5327,12 @@ export interface components {
         ObjectiveCheck: {
             /** @description Parameter names, in parameter-vector order. */
             variables: string[];
-            /** @description Length of the parameter vector. */
+            /** @description How many parameters the objective has: the length of the parameter vector (a benchmark spec sets it as `dimensions`). */
+            dimensions: number;
+            /**
+             * @deprecated
+             * @description Deprecated, read `dimensions`: the same number. Kept for one version.
+             */
             dimension: number;
             /** @description The starting point runs begin from (null above 1000 dimensions). */
             initial: number[] | null;
@@ -5767,7 +5777,12 @@ export interface components {
             };
             /** @description Parameter names, in parameter-vector order. */
             variables: string[];
-            /** @description Length of the parameter vector. */
+            /** @description How many parameters the objective has: the length of the parameter vector (a benchmark spec sets it as `dimensions`). */
+            dimensions: number;
+            /**
+             * @deprecated
+             * @description Deprecated, read `dimensions`: the same number. Kept for one version.
+             */
             dimension: number;
             /** @description The gradient check made when it was stored. */
             gradientCheck: components["schemas"]["GradientCheck"] | null;
@@ -7884,7 +7899,12 @@ export interface components {
              * @description The run id.
              */
             runId: string;
-            /** @description How many parameters the objective has. */
+            /** @description How many parameters the objective has: the length of the parameter vector (a benchmark spec sets it as `dimensions`). */
+            dimensions: number;
+            /**
+             * @deprecated
+             * @description Deprecated, read `dimensions`: the same number. Kept for one version.
+             */
             dimension: number;
             /** @description The names in vector order; null past 100000 parameters. */
             names: string[] | null;

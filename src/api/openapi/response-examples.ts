@@ -79,7 +79,7 @@ const gradientCheck = {
 const objective = {
   id: objectiveId, name: 'bowl', createdAt: submittedAt,
   objective: { type: 'expression', expression: 'x^2 + 10*y^2', variables: ['x', 'y'], initial: [3, 1] },
-  variables: ['x', 'y'], dimension: 2, gradientCheck,
+  variables: ['x', 'y'], dimensions: 2, dimension: 2, gradientCheck,
 };
 
 const datasetId = 'df4d7794-7edb-4df6-a825-d74d2cec7fa5';
@@ -125,7 +125,7 @@ export const responseExamples: Record<string, unknown> = {
     ],
     nextCursor: null,
   },
-  'GET /v1/runs/{id}/parameters 200': { runId, dimension: 2, names: ['x', 'y'] },
+  'GET /v1/runs/{id}/parameters 200': { runId, dimensions: 2, dimension: 2, names: ['x', 'y'] },
   'GET /v1/runs/{id}/landscape 200': {
     runId, variables: ['x', 'y'], resolution: 3, xRange: [-2, 2], yRange: [-1, 3], x: [-2, 0, 2], y: [-1, 1, 3],
     values: [[2509, 101, 2501], [909, 101, 901], [109, 901, 101]], valueRange: { min: 101, max: 2509 },
@@ -136,7 +136,7 @@ export const responseExamples: Record<string, unknown> = {
   'POST /v1/objectives 201': objective,
   'GET /v1/objectives 200': { objectives: [objective], nextCursor: null },
   'GET /v1/objectives/{id} 200': objective,
-  'POST /v1/objectives/check 200': { variables: ['x', 'y'], dimension: 2, initial: [3, 1], gradientCheck },
+  'POST /v1/objectives/check 200': { variables: ['x', 'y'], dimensions: 2, dimension: 2, initial: [3, 1], gradientCheck },
   'POST /v1/datasets 201': dataset,
   'GET /v1/datasets 200': { datasets: [dataset], nextCursor: null },
   'GET /v1/datasets/{id} 200': dataset,

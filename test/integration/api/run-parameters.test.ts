@@ -16,12 +16,15 @@ describe('GET /v1/runs/{id}/parameters', () => {
     expect(submitted.statusCode, submitted.body).toBe(201);
     const response = await context.app.inject({ url: `/v1/runs/${submitted.json().id}/parameters`, headers: { authorization } });
     expect(response.statusCode, response.body).toBe(200);
-    return response.json() as { dimension: number; names: string[] | null };
+    const body = response.json() as { dimensions: number; dimension: number; names: string[] | null };
+    // dimension repeats dimensions for one version.
+    expect(body.dimension).toBe(body.dimensions);
+    return body;
   };
 
   it('names an expression by its variables and a benchmark by its own names', async () => {
-    expect(await namesOf(minimalSpec.objective)).toEqual(expect.objectContaining({ dimension: 2, names: ['x', 'y'] }));
-    expect(await namesOf({ type: 'benchmark', name: 'sphere', dimensions: 3 })).toEqual(expect.objectContaining({ dimension: 3, names: ['x1', 'x2', 'x3'] }));
+    expect(await namesOf(minimalSpec.objective)).toEqual(expect.objectContaining({ dimensions: 2, names: ['x', 'y'] }));
+    expect(await namesOf({ type: 'benchmark', name: 'sphere', dimensions: 3 })).toEqual(expect.objectContaining({ dimensions: 3, names: ['x1', 'x2', 'x3'] }));
   });
 
   it('names model weights by the columns of the data', async () => {
@@ -34,7 +37,7 @@ describe('GET /v1/runs/{id}/parameters', () => {
   });
 
   it('gives no list for a vector too long to name, without building it', async () => {
-    expect(await namesOf({ type: 'benchmark', name: 'sphere', dimensions: 200_000 })).toEqual(expect.objectContaining({ dimension: 200_000, names: null }));
+    expect(await namesOf({ type: 'benchmark', name: 'sphere', dimensions: 200_000 })).toEqual(expect.objectContaining({ dimensions: 200_000, names: null }));
   });
 
   it('is 404 for another tenant', async () => {

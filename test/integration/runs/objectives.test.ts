@@ -16,12 +16,12 @@ describe('objectives and the optimizer catalogue as resources', () => {
   const request = (method: 'GET' | 'POST', url: string, payload?: object, auth = api.authorization) =>
     api.app.inject({ method, url, headers: { authorization: auth }, ...(payload ? { payload } : {}) });
 
-  it('POST /v1/objectives stores an expression and answers 201 with variables, dimension and a gradient check', async () => {
+  it('POST /v1/objectives stores an expression and answers 201 with variables, dimensions and a gradient check', async () => {
     const response = await request('POST', '/v1/objectives', { name: 'beale', objective: beale });
     expect(response.statusCode).toBe(201);
     const body = response.json();
     expect(response.headers.location).toBe(`/v1/objectives/${body.id}`);
-    expect(body).toMatchObject({ name: 'beale', variables: ['x', 'y'], dimension: 2, objective: beale });
+    expect(body).toMatchObject({ name: 'beale', variables: ['x', 'y'], dimensions: 2, dimension: 2, objective: beale });
     expect(body.gradientCheck).toMatchObject({ passed: true, value: 7.3125 });
     expect(body.gradientCheck.coordinates.map((c: { variable: string }) => c.variable)).toEqual(['x', 'y']);
 
@@ -33,7 +33,7 @@ describe('objectives and the optimizer catalogue as resources', () => {
   it('stores benchmarks and models on built-in or inline data', async () => {
     const benchmark = await request('POST', '/v1/objectives', { objective: { type: 'benchmark', name: 'rosenbrock', dimensions: 5 } });
     expect(benchmark.statusCode).toBe(201);
-    expect(benchmark.json()).toMatchObject({ name: null, dimension: 5, gradientCheck: { passed: true } });
+    expect(benchmark.json()).toMatchObject({ name: null, dimensions: 5, gradientCheck: { passed: true } });
 
     const model = await request('POST', '/v1/objectives', {
       name: 'iris softmax',
@@ -41,7 +41,7 @@ describe('objectives and the optimizer catalogue as resources', () => {
     });
     expect(model.statusCode).toBe(201);
     // 4 features × 3 classes + 3 biases.
-    expect(model.json()).toMatchObject({ dimension: 15, gradientCheck: { passed: true } });
+    expect(model.json()).toMatchObject({ dimensions: 15, gradientCheck: { passed: true } });
 
     const inline = await request('POST', '/v1/objectives', {
       objective: { type: 'model', model: 'logistic', data: { features: [[0.5, -1.2], [1.1, 0.4]], targets: [1, 0] } },
@@ -54,7 +54,7 @@ describe('objectives and the optimizer catalogue as resources', () => {
     const before = (await request('GET', '/v1/objectives?limit=200')).json().objectives.length;
     const response = await request('POST', '/v1/objectives/check', { objective: beale });
     expect(response.statusCode).toBe(200);
-    expect(response.json()).toMatchObject({ variables: ['x', 'y'], dimension: 2, initial: [1, 1], gradientCheck: { passed: true } });
+    expect(response.json()).toMatchObject({ variables: ['x', 'y'], dimensions: 2, dimension: 2, initial: [1, 1], gradientCheck: { passed: true } });
     expect((await request('GET', '/v1/objectives?limit=200')).json().objectives.length).toBe(before);
 
     const invalid = await request('POST', '/v1/objectives/check', { objective: { ...beale, expression: '(1.5 - x + ' } });

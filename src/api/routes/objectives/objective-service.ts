@@ -11,9 +11,11 @@ import { resolvedSpecForRequest } from './objective-problems.ts';
 import { assertDeleted } from '../deletion-answer.ts';
 import { buildObjective } from './build-objective.ts';
 import { gradientCheckAtStart, maxShownDimension, type GradientCheckView, type ObjectiveView } from './objective-view.ts';
+import { parameterCount } from '../../../contracts/parameter-count.ts';
 
 export interface ObjectiveCheck {
   readonly variables: string[];
+  readonly dimensions: number;
   readonly dimension: number;
   readonly initial: number[] | null;
   readonly gradientCheck: GradientCheckView;
@@ -26,7 +28,7 @@ export function toObjectiveView(stored: StoredObjective): ObjectiveView {
     createdAt: stored.createdAt.toISOString(),
     objective: stored.definition as ObjectiveView['objective'],
     variables: stored.variables,
-    dimension: stored.dimension,
+    ...parameterCount(stored.dimension),
     gradientCheck: stored.gradientCheck as ObjectiveView['gradientCheck'],
   };
 }
@@ -47,7 +49,7 @@ export function createObjectiveService({ objectives, datasets, deletion }: Objec
     const objective = await build(tenantId, spec);
     return {
       variables: [...objective.variables],
-      dimension: objective.dimension,
+      ...parameterCount(objective.dimension),
       initial: objective.dimension <= maxShownDimension ? Array.from(objective.initial) : null,
       gradientCheck: gradientCheckAtStart(objective),
     };
@@ -57,7 +59,7 @@ export function createObjectiveService({ objectives, datasets, deletion }: Objec
     check,
 
     async create(tenantId: string, body: { name?: string; objective: ObjectiveSpec }): Promise<StoredObjective> {
-      const { variables, dimension, gradientCheck } = await check(tenantId, body.objective);
+      const { variables, dimensions: dimension, gradientCheck } = await check(tenantId, body.objective);
       return objectives.create({
         tenantId,
         name: body.name,

@@ -1,5 +1,6 @@
-/** What clients see of an objective: its definition, variables, dimension and gradient check. */
+/** What clients see of an objective: its definition, variables, dimensions and gradient check. */
 import { z } from 'zod';
+import { parameterCountFields } from '../../../contracts/parameter-count.ts';
 import { toGradientCheckView } from '../../../contracts/gradient-check-view.ts';
 import { checkGradient, evaluationCost, objectiveSpecSchema, type Objective } from '../../../core/objectives/index.ts';
 import { maxRequestCheckWork } from './build-objective.ts';
@@ -55,7 +56,7 @@ export const objectiveRequestSchema = z
 export const objectiveCheckSchema = z
   .object({
     variables: z.array(z.string()).describe('Parameter names, in parameter-vector order.'),
-    dimension: z.number().int().describe('Length of the parameter vector.'),
+    ...parameterCountFields,
     initial: z.array(z.number()).nullable().describe(`The starting point runs begin from (null above ${maxShownDimension} dimensions).`),
     gradientCheck: gradientCheckSchema,
   })
@@ -68,7 +69,7 @@ export const objectiveViewSchema = z
     createdAt: z.iso.datetime().describe('When it was stored.'),
     objective: objectiveSpecSchema.describe('The objective as stored.'),
     variables: z.array(z.string()).describe('Parameter names, in parameter-vector order.'),
-    dimension: z.number().int().describe('Length of the parameter vector.'),
+    ...parameterCountFields,
     gradientCheck: gradientCheckSchema.nullable().describe('The gradient check made when it was stored.'),
   })
   .meta({ id: 'Objective', description: 'A stored objective, which runs name by id.' });

@@ -7,6 +7,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { parameterCountFields, parameterCount } from '../../../contracts/parameter-count.ts';
 import { problemResponses } from '../../errors/problem.ts';
 import { principalOf } from '../../plugins/authentication.ts';
 import { buildObjective, runObjectiveSpec, type RunObjectiveSources } from './run-objective.ts';
@@ -17,7 +18,7 @@ const maxNamedParameters = 100_000;
 const parameterNamesSchema = z
   .object({
     runId: z.uuid().describe('The run id.'),
-    dimension: z.number().int().describe('How many parameters the objective has.'),
+    ...parameterCountFields,
     names: z.array(z.string()).nullable().describe(`The names in vector order; null past ${maxNamedParameters} parameters.`),
   })
   .meta({ id: 'ParameterNames' });
@@ -40,11 +41,11 @@ export async function runParameterRoutes(app: FastifyInstance, options: Paramete
     const spec = await runObjectiveSpec(options, run);
     // The names depend on the spec alone.
     reply.header('cache-control', 'private, max-age=3600');
-    if (spec.type === 'expression') return { runId: run.id, dimension: spec.variables.length, names: spec.variables };
+    if (spec.type === 'expression') return { runId: run.id, ...parameterCount(spec.variables.length), names: spec.variables };
     // A benchmark's size is known without building it (a 10⁷-dimensional one would allocate).
     const declared = spec.type === 'benchmark' ? spec.dimensions ?? spec.initial?.length : undefined;
-    if (declared !== undefined && declared > maxNamedParameters) return { runId: run.id, dimension: declared, names: null };
+    if (declared !== undefined && declared > maxNamedParameters) return { runId: run.id, ...parameterCount(declared), names: null };
     const objective = await buildObjective(options, run, spec);
-    return { runId: run.id, dimension: objective.dimension, names: objective.dimension > maxNamedParameters ? null : [...objective.variables] };
+    return { runId: run.id, ...parameterCount(objective.dimension), names: objective.dimension > maxNamedParameters ? null : [...objective.variables] };
   });
 }
