@@ -56,6 +56,11 @@ export const configSchema = z.object({
   /** A tenant's queued and running runs, at most: a submission beyond gets 429 `quota_exceeded`. */
   TENANT_MAX_ACTIVE_RUNS: integer(1_000, 1, 10_000_000),
   /**
+   * A tenant's runs that workers run at once, at most: its other queued runs wait in the queue,
+   * without holding a worker, until one of these ends (src/worker/tenant-admission.ts).
+   */
+  TENANT_MAX_RUNNING_RUNS: integer(100, 1, 1_000_000),
+  /**
    * A tenant's metric rows, at most: those stored plus, for each queued or running run, the rows
    * it may still record (maxSteps / recordEvery). A submission beyond gets 403
    * `storage_quota_exceeded`; a run that reaches it anyway (a sweep's trial) ends with stop reason `quota`.
@@ -99,6 +104,7 @@ export interface Config {
 /** What one tenant may have at most (see the TENANT_MAX_* settings). */
 export interface TenantQuotas {
   readonly maxActiveRuns: number;
+  readonly maxRunningRuns: number;
   readonly maxMetricRows: number;
 }
 
@@ -142,6 +148,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     workerMetricsPort: settings.WORKER_METRICS_PORT,
     tenantQuotas: {
       maxActiveRuns: settings.TENANT_MAX_ACTIVE_RUNS,
+      maxRunningRuns: settings.TENANT_MAX_RUNNING_RUNS,
       maxMetricRows: settings.TENANT_MAX_METRIC_ROWS,
     },
     workerMaxRunBytes: settings.WORKER_MAX_RUN_BYTES,

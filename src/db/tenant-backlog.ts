@@ -11,6 +11,7 @@
  * (see Coalescer): one statement serves a burst of them.
  */
 import { Coalescer } from '../concurrency/coalescer.ts';
+import type { RunPlace } from '../queue/runs-queue.ts';
 import type { Pool } from './pool.ts';
 import { activeStatusesSql } from './runs.ts';
 import { statementBatchLimits } from './statement-batches.ts';
@@ -23,16 +24,17 @@ const placesStatement = {
   name: 'tenant-backlog-places',
   text: `
   WITH backlog AS (
-    SELECT id,
+    SELECT id, tenant_id,
            count(*) FILTER (WHERE status IN ${activeStatusesSql}) OVER (PARTITION BY tenant_id ORDER BY created_at, id) AS rank,
            count(*) FILTER (WHERE status IN ${activeStatusesSql}) OVER (PARTITION BY tenant_id) AS active_runs
       FROM runs
      WHERE tenant_id IN (SELECT tenant_id FROM runs WHERE id = ANY($1::uuid[]))
        AND (status IN ${activeStatusesSql} OR id = ANY($1::uuid[])))
-  SELECT id, rank::int, active_runs::int AS "activeRuns" FROM backlog WHERE id = ANY($1::uuid[])`,
+  SELECT id, tenant_id AS "tenantId", rank::int, active_runs::int AS "activeRuns" FROM backlog WHERE id = ANY($1::uuid[])`,
 };
 
 export interface BacklogPlace {
+  readonly tenantId: string;
   /** The run's job priority: its place in its tenant's backlog, at least 1. */
   readonly rank: number;
   /** The tenant's unfinished (queued or running) runs, for its quota. */
@@ -43,7 +45,7 @@ export function createTenantBacklog(pool: Pool) {
   async function places(runIds: readonly string[]): Promise<ReadonlyMap<string, BacklogPlace>> {
     if (runIds.length === 0) return new Map();
     const { rows } = await pool.query<{ id: string } & BacklogPlace>({ ...placesStatement, values: [runIds] });
-    return new Map(rows.map((row) => [row.id, { rank: Math.max(1, row.rank), activeRuns: row.activeRuns }]));
+    return new Map(rows.map((row) => [row.id, { tenantId: row.tenantId, rank: Math.max(1, row.rank), activeRuns: row.activeRuns }]));
   }
 
   const submissions = new Coalescer<string, BacklogPlace | null>(async (runIds) => {
@@ -58,10 +60,13 @@ export function createTenantBacklog(pool: Pool) {
      */
     place: (runId: string): Promise<BacklogPlace | null> => submissions.submit(runId),
 
-    /** Each run's place in its tenant's backlog (1 for a tenant's oldest unfinished run); a run not found has none. */
-    async ranks(runIds: readonly string[]): Promise<ReadonlyMap<string, number>> {
+    /**
+     * Each run's job priority, its place in its tenant's backlog (1 for a tenant's oldest
+     * unfinished run), with its tenant; a run not found has none.
+     */
+    async ranks(runIds: readonly string[]): Promise<ReadonlyMap<string, RunPlace>> {
       const found = await places(runIds);
-      return new Map([...found].map(([id, place]) => [id, place.rank]));
+      return new Map([...found].map(([id, place]) => [id, { priority: place.rank, tenantId: place.tenantId }]));
     },
   };
 }

@@ -10,7 +10,8 @@ import type { Redis } from './connection.ts';
 export const runsQueueName = 'runs';
 export const runJobName = 'run';
 
-export const runJobDataSchema = z.object({ runId: z.uuid() });
+/** A run's job: its run, and the run's tenant (whose running runs the worker counts, see src/worker/tenant-admission.ts). */
+export const runJobDataSchema = z.object({ runId: z.uuid(), tenantId: z.uuid().optional() });
 export type RunJobData = z.infer<typeof runJobDataSchema>;
 
 export type RunsQueue = Queue<RunJobData, void, typeof runJobName>;
@@ -36,12 +37,18 @@ export function createRunsQueue(connection: Redis, prefix: string): RunsQueue {
 }
 
 /**
- * Each run's job priority: its place in its tenant's backlog (src/db/tenant-backlog.ts), so
- * tenants take turns. BullMQ takes jobs by priority (1 first), in order of arrival within one.
+ * Where each run's job goes: its priority, its place in its tenant's backlog
+ * (src/db/tenant-backlog.ts), so tenants take turns (BullMQ takes jobs by priority, 1 first, in
+ * order of arrival within one); and its tenant, carried in the job.
  */
-export type RunPriorities = (runIds: readonly string[]) => Promise<ReadonlyMap<string, number>>;
+export interface RunPlace {
+  readonly priority: number;
+  readonly tenantId: string;
+}
 
-/** No ranks: every job first in line (priority 1), taken in order of arrival. */
+export type RunPriorities = (runIds: readonly string[]) => Promise<ReadonlyMap<string, RunPlace>>;
+
+/** No ranks: every job first in line (priority 1), taken in order of arrival, with no tenant. */
 const inArrivalOrder: RunPriorities = async () => new Map();
 
 /** BullMQ's largest priority. */
@@ -53,15 +60,16 @@ const lowestPriority = 2_097_152;
  * Every run's job has a priority (a run whose rank is unknown gets 1): BullMQ would take a job
  * without one before all prioritized ones.
  */
-function runJob(runId: string, priority = 1): { name: typeof runJobName; data: RunJobData; opts: JobsOptions } {
-  return { name: runJobName, data: { runId }, opts: { jobId: runId, priority: Math.min(lowestPriority, priority) } };
+function runJob(runId: string, place?: RunPlace): { name: typeof runJobName; data: RunJobData; opts: JobsOptions } {
+  const data = place ? { runId, tenantId: place.tenantId } : { runId };
+  return { name: runJobName, data, opts: { jobId: runId, priority: Math.min(lowestPriority, place?.priority ?? 1) } };
 }
 
 /** Adds the runs' jobs in one round trip, each with its tenant-fair priority; a run whose job exists keeps it. */
 export async function addRunJobs(queue: RunsQueue, runIds: readonly string[], priorities: RunPriorities = inArrivalOrder): Promise<void> {
   if (runIds.length === 0) return;
-  const ranks = await priorities(runIds);
-  await queue.addBulk(runIds.map((runId) => runJob(runId, ranks.get(runId))));
+  const places = await priorities(runIds);
+  await queue.addBulk(runIds.map((runId) => runJob(runId, places.get(runId))));
 }
 
 const enqueueBatchLimits: CoalescerOptions = {
@@ -71,30 +79,30 @@ const enqueueBatchLimits: CoalescerOptions = {
   concurrency: 1,
 };
 
-/** A run to enqueue, with its priority when the caller knows it already. */
+/** A run to enqueue, with its place when the caller knows it already. */
 interface Enqueued {
   readonly runId: string;
-  readonly priority: number | undefined;
+  readonly place: RunPlace | undefined;
 }
 
 /**
  * Enqueues runs as the API submits them: a run enqueued while an earlier batch is in flight
  * goes with the others in the next one, a single `addBulk` (one pipeline, one round trip). A
- * lone run goes at once. A run given without its priority gets it from `priorities`. When a
+ * lone run goes at once. A run given without its place gets it from `priorities`. When a
  * batch fails, every run of it fails (some of its jobs may exist: enqueueing again is a no-op
  * for those).
  */
 export function createRunEnqueuer(queue: RunsQueue, priorities: RunPriorities = inArrivalOrder) {
   const batches = new Coalescer<Enqueued, void>(async (runs) => {
-    const unranked = runs.filter((run) => run.priority === undefined).map((run) => run.runId);
-    const ranks = unranked.length > 0 ? await priorities(unranked) : new Map<string, number>();
-    await queue.addBulk(runs.map(({ runId, priority }) => runJob(runId, priority ?? ranks.get(runId))));
+    const unranked = runs.filter((run) => run.place === undefined).map((run) => run.runId);
+    const places = unranked.length > 0 ? await priorities(unranked) : new Map<string, RunPlace>();
+    await queue.addBulk(runs.map(({ runId, place }) => runJob(runId, place ?? places.get(runId))));
     return runs.map(() => ({ value: undefined }));
   }, enqueueBatchLimits);
   return {
-    /** Enqueues the run's job with `priority` (its place in its tenant's backlog), or the one `priorities` gives it. */
-    enqueue(runId: string, priority?: number): Promise<void> {
-      return batches.submit({ runId, priority });
+    /** Enqueues the run's job at `place` (its priority, its place in its tenant's backlog, and its tenant), or the one `priorities` gives it. */
+    enqueue(runId: string, place?: RunPlace): Promise<void> {
+      return batches.submit({ runId, place });
     },
   };
 }

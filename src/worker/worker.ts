@@ -4,26 +4,29 @@
  * `close()` stops taking jobs and tells the active ones to stop at their next slice boundary:
  * their jobs go back to the queue and their runs resume elsewhere from their checkpoints.
  */
-import { Worker, type Job } from 'bullmq';
+import { DelayedError, Worker, type Job } from 'bullmq';
 import type { Config } from '../config/config.ts';
 import type { Logger } from '../config/logger.ts';
 import type { Redis } from '../queue/connection.ts';
 import { runJobName, runsQueueName, type RunJobData } from '../queue/runs-queue.ts';
 import { isInfrastructureError, processThroughOutages, type OutageDelays } from './outages.ts';
 import type { RunProcessor } from './processors/run.ts';
+import { createTenantAdmission, defaultParkedMs, type TenantAdmission } from './tenant-admission.ts';
 
 interface WorkerProcessors {
   readonly run: RunProcessor;
 }
 
 export interface WorkerDependencies {
-  readonly config: Pick<Config, 'workerConcurrency' | 'queuePrefix' | 'workerLocks'>;
+  readonly config: Pick<Config, 'workerConcurrency' | 'queuePrefix' | 'workerLocks' | 'tenantQuotas'>;
   /** A `worker`-role connection (`maxRetriesPerRequest: null`); BullMQ opens its blocking connection from it. */
   readonly connection: Redis;
   readonly processors: WorkerProcessors;
   readonly logger: Logger;
   /** How long to wait between retries through an outage (defaults in outages.ts). */
   readonly outageDelays?: OutageDelays;
+  /** How long a job parked at its tenant's running limit waits at most before it asks again (see tenant-admission.ts). */
+  readonly parkedMs?: number;
 }
 
 export interface RunningWorker {
@@ -39,10 +42,20 @@ export async function startWorker(dependencies: WorkerDependencies): Promise<Run
     runsQueueName,
     async (job: Job<RunJobData>, token?: string) => {
       if (job.name !== runJobName) throw new Error(`unknown job name ${job.name}`);
-      // Stopped at a slice boundary when the worker closes: the job goes back, another worker resumes the run.
-      await processThroughOutages(job, token, () => processors.run(job, stopping.signal), {
-        jobId: job.id, logger, signal: stopping.signal, delays: dependencies.outageDelays,
-      });
+      let admitted = false;
+      try {
+        // Stopped at a slice boundary when the worker closes: the job goes back, another worker resumes the run.
+        await processThroughOutages(job, token, async () => {
+          // A tenant at its running limit: the job waits, parked, without holding this worker.
+          if (!admitted && !(admitted = await admission.admit(job, token))) {
+            logger.info({ jobId: job.id, tenantId: job.data.tenantId }, 'run parked: its tenant has TENANT_MAX_RUNNING_RUNS running');
+            throw new DelayedError();
+          }
+          await processors.run(job, stopping.signal);
+        }, { jobId: job.id, logger, signal: stopping.signal, delays: dependencies.outageDelays });
+      } finally {
+        if (admitted) await admission.release(job).catch((error: unknown) => logger.warn({ jobId: job.id, err: error }, 'could not give back the run\'s tenant place'));
+      }
     },
     {
       connection,
@@ -54,6 +67,11 @@ export async function startWorker(dependencies: WorkerDependencies): Promise<Run
       autorun: false,
     },
   );
+  // Used by the processor above, which runs only once the worker runs (below).
+  const admission: TenantAdmission = createTenantAdmission(worker, connection, config.queuePrefix, {
+    maxRunningRuns: config.tenantQuotas.maxRunningRuns,
+    parkedMs: dependencies.parkedMs ?? defaultParkedMs,
+  });
   worker.on('failed', (job, error) => logger.error({ jobId: job?.id, err: error }, 'job failed'));
   worker.on('error', (error) => {
     // Redis going away is reported on every reconnection attempt; it is waited out, not a fault.

@@ -104,7 +104,7 @@ export function createRunService({ runs, runsQueue, runEnqueuer, objectives, red
       // repairs a first attempt that stored the run but could not reach Redis.
       if (run.status === 'queued') {
         try {
-          await runEnqueuer.enqueue(run.id, place?.rank);
+          await runEnqueuer.enqueue(run.id, place ? { priority: place.rank, tenantId } : undefined);
         } catch (error) {
           if (created && idempotencyKey === undefined) await runs.delete(run.id);
           throw new AppError(503, 'queue_unavailable', 'The run queue is unavailable', {
