@@ -9,9 +9,12 @@
  * A round is three round trips, the lock held for the last two: the transaction begun with the
  * lock taken (one message of three statements), the trials read (with the values of those that
  * finished filled in by the same statement, and only the columns a plan reads), then, once `plan`
- * has decided, the new trials inserted and the sweep updated with the commit in one more message.
- * The statements of a message cannot take parameters (PostgreSQL's simple protocol): their
- * values are quoted literals, the new trials one JSON document.
+ * has decided, the new trials inserted and the sweep updated with the commit in one more message,
+ * which then counts the sweep's ended trials with a snapshot taken after the commit: more than
+ * the round read (with those it created failed) means a trial ended after the read, whose
+ * wake-up may have found the lock held, and the caller runs another round (`missed`). The
+ * statements of a message cannot take parameters (PostgreSQL's simple protocol): their values
+ * are quoted literals, the new trials one JSON document.
  *
  * The round commits without waiting for its WAL flush (`synchronous_commit = off`). Should the
  * database crash within that moment, the round is lost as a whole (the trials it created and the
@@ -26,9 +29,11 @@
 import { randomUUID } from 'node:crypto';
 import { escapeLiteral, type QueryResult, type QueryResultRow } from 'pg';
 import type { Pool } from './pool.ts';
+import { activeStatusesSql } from './runs.ts';
 import { sweepColumns, type SweepRow, type TrialRow } from './sweeps.ts';
 import { resultWithoutParams } from '../contracts/run-result.ts';
 import { isFinalSweepStatus } from '../contracts/sweep-view.ts';
+import { runStatusRegistry } from '../contracts/run-status.ts';
 
 /** What a round's plan reads of a trial: its result only when it failed (the message) or was pruned (the pruning). */
 export interface RoundTrial extends Pick<TrialRow, 'runId' | 'trialNumber' | 'status' | 'value' | 'parameters' | 'result'> {
@@ -65,6 +70,8 @@ export interface RoundOutcome {
   readonly stopping: readonly string[];
   readonly created: readonly string[];
   readonly finished: boolean;
+  /** A trial ended after the round read the trials (counted after its commit): another round must look. */
+  readonly missed: boolean;
 }
 
 /**
@@ -123,6 +130,10 @@ const finishStatement = (sweepId: string, status: string, result: string, cancel
          started_at = coalesce(started_at, now())
    WHERE id = ${escapeLiteral(sweepId)} RETURNING ${sweepColumns}`;
 
+/** After the commit, with a snapshot of its own: how many of the sweep's trials have ended. */
+const endedStatement = (sweepId: string) => `
+  SELECT count(*)::int AS ended FROM runs WHERE sweep_id = ${escapeLiteral(sweepId)} AND status NOT IN ${activeStatusesSql}`;
+
 /** The results of a message of several statements, one per statement (node-postgres gives a lone statement's result alone). */
 const resultsOf = <Row extends QueryResultRow>(results: QueryResult<Row> | QueryResult<Row>[]): QueryResult<Row>[] => (Array.isArray(results) ? results : [results]);
 
@@ -164,8 +175,12 @@ export function createSweepCoordination(pool: Pool) {
         } else if (writes.length === 0 && sweep.status === 'queued') {
           writes.push(runningStatement(sweepId));
         }
-        const results = resultsOf(await client.query<SweepRow>([...writes, 'COMMIT'].join(';\n')));
+        // Trials ended by the round's read, and those it created failed: any more ended after the read.
+        const ended = trials.filter((trial) => runStatusRegistry[trial.status].final).length + decision.newTrials.filter((trial) => trial.failure !== null).length;
+        const counted = decision.finish ? [] : [endedStatement(sweepId)];
+        const results = resultsOf(await client.query<SweepRow & { ended: number }>([...writes, 'COMMIT', ...counted].join(';\n')));
         const updated = writes.length > 0 ? results[writes.length - 1].rows[0] : sweep;
+        const missed = counted.length > 0 && results.at(-1)!.rows[0].ended > ended;
         const newQueued = ids.filter((_, i) => decision.newTrials[i].failure === null);
         const earlierQueued = trials.filter((trial) => trial.stale).map((trial) => trial.runId);
         const running = trials.filter((trial) => trial.status === 'running').map((trial) => trial.runId);
@@ -175,6 +190,7 @@ export function createSweepCoordination(pool: Pool) {
           stopping: decision.finish ? running : [],
           created: ids,
           finished: decision.finish !== null,
+          missed,
         };
       } catch (error) {
         await client.query('ROLLBACK').catch(() => undefined);

@@ -51,7 +51,7 @@ export interface RunProcessorDependencies {
   readonly slices?: SliceSettings;
   /** Wakes a trial's sweep coordinator when the trial ends (absent: sweeps are not served here). */
   readonly sweepsQueue?: SweepsQueue;
-  /** This process's sweep coordinator: a trial's end runs its sweep's round here, through the queue only should that fail. */
+  /** This process's sweep coordinator: a trial's end runs its sweep's round here (through the queue only should that fail). */
   readonly sweeps?: Pick<SweepProcessor, 'wake'>;
   /** The worker's Prometheus metrics: slices and runs finished. */
   readonly metrics?: WorkerMetrics;
@@ -145,12 +145,11 @@ export function createRunProcessor(dependencies: RunProcessorDependencies): RunP
     const sweepId = run.sweepId;
     await publishSweepEvent(redis, { type: 'trial', sweepId, runId: run.id, trialNumber: run.trialNumber, status }).catch(() => undefined);
     if (sweeps) {
-      try {
-        await sweeps.wake(sweepId);
-        return;
-      } catch {
-        // An outage: the sweeps queue's job retries the wake-up until it passes.
-      }
+      // Not awaited: the worker takes its next job while the round runs. Should the round fail
+      // (an outage), the sweeps queue's job retries the wake-up; should that fail too, the
+      // sweep's periodic check does.
+      void sweeps.wake(sweepId).catch(() => wakeSweep(sweepsQueue, sweepId, run.id)).catch(() => undefined);
+      return;
     }
     await wakeSweep(sweepsQueue, sweepId, run.id);
   }

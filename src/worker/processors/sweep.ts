@@ -13,9 +13,10 @@
  * one each, and the effects of a round overlap the next round.
  *
  * A trial's end wakes its sweep in the worker that ran it (`wake`, called by the run processor),
- * without a job on the sweeps queue: the same mark and rounds, a job's worth of queue traffic
- * less per trial. Should that round fail (an outage), the worker queues the wake-up instead.
- * A round schedules the sweep's periodic check once per period from each process.
+ * without a job on the sweeps queue and without a mark: the round holding the lock counts the
+ * ended trials after its commit, and goes on with another round when that count says it missed
+ * one (see RoundOutcome.missed). Should that round fail (an outage), the worker queues the
+ * wake-up instead. A round schedules the sweep's periodic check once per period per process.
  */
 import type { Job } from 'bullmq';
 import { UnrecoverableError } from 'bullmq';
@@ -56,10 +57,13 @@ export function createSweepProcessor(dependencies: SweepProcessorDependencies) {
 
   const wakeMark = (sweepId: string) => `${queuePrefix}:sweep-wake:${sweepId}`;
 
-  /** Rounds until one leaves something running or ends the sweep (trials created failed free their places at once). */
-  async function coordinate(sweepId: string): Promise<RoundOutcome | null> {
-    const claim = () => redis.del(wakeMark(sweepId));
+  /**
+   * Rounds until one leaves something running or ends the sweep (trials created failed free
+   * their places at once); `asked.again` is cleared as each round starts and as it reads.
+   */
+  async function coordinate(sweepId: string, asked: { again: boolean }, claim: () => Promise<unknown>): Promise<RoundOutcome | null> {
     for (;;) {
+      asked.again = false;
       const outcome = await coordination.round(sweepId, (sweep) => (sweep.spec as SweepSpec).metric.name, (sweep, trials) => planRound(sweep, trials, clock()), claim);
       if (!outcome || outcome.finished || outcome.created.length === 0 || outcome.queued.length > 0) return outcome;
     }
@@ -68,30 +72,72 @@ export function createSweepProcessor(dependencies: SweepProcessorDependencies) {
   /** The periodic check each sweep's rounds last scheduled from this process: the next round in the same period adds none. */
   const scheduledChecks = new Map<string, number>();
 
-  async function wake(sweepId: string): Promise<void> {
-    await redis.set(wakeMark(sweepId), '1', 'PX', wakeMarkMs);
+  /**
+   * A wake-up's rounds, until none is left to do; true when the sweep ended. A wake-up from the
+   * queue (`marked`) leaves its mark first. Another round follows one that missed a trial's end
+   * (see RoundOutcome.missed), one during which a wake-up of this process asked again (see
+   * `wake`), and one after which a mark is found.
+   */
+  async function rounds(sweepId: string, asked: { again: boolean }, marked: boolean): Promise<boolean> {
+    if (marked) await redis.set(wakeMark(sweepId), '1', 'PX', wakeMarkMs);
+    let markSeen = marked;
+    const claim = async () => {
+      asked.again = false;
+      if (markSeen) await redis.del(wakeMark(sweepId));
+    };
     const effects: Promise<void>[] = [];
     try {
       for (;;) {
-        const outcome = await coordinate(sweepId);
-        if (!outcome) return;
+        const outcome = await coordinate(sweepId, asked, claim);
+        if (!outcome) return false;
         // The sweep's end is told after what came before it.
         if (outcome.finished) await Promise.all(effects.splice(0));
         const effect = applyEffects(sweepId, outcome);
         // Awaited below; handled now, so a failure before then is not taken for an unhandled one.
         effect.catch(() => undefined);
         effects.push(effect);
-        if (outcome.finished || (await redis.exists(wakeMark(sweepId))) === 0) return;
+        if (outcome.finished) return true;
+        if (outcome.missed || asked.again) continue;
+        if ((await redis.exists(wakeMark(sweepId))) === 0) return false;
+        markSeen = true;
       }
     } finally {
       await Promise.all(effects);
     }
   }
 
+  /**
+   * A trial's end, told by the worker that ran it (after its end was stored). Such wake-ups in
+   * flight in this process, by sweep: the first runs the rounds; one that comes meanwhile only
+   * asks it for another (`again`) and shares its end. They leave no mark: a round that finds the
+   * lock held leaves the trial's end to the holder, whose count of ended trials after its commit
+   * includes it unless its read did. The first looks at `again` and leaves in the same turn of
+   * the event loop, so no request goes unseen.
+   */
+  const inFlight = new Map<string, { again: boolean; done: Promise<void> }>();
+
+  function wake(sweepId: string): Promise<void> {
+    const running = inFlight.get(sweepId);
+    if (running) {
+      running.again = true;
+      return running.done;
+    }
+    const state = { again: false, done: Promise.resolve() };
+    state.done = (async () => {
+      try {
+        while (!(await rounds(sweepId, state, false)) && state.again);
+      } finally {
+        inFlight.delete(sweepId);
+      }
+    })();
+    inFlight.set(sweepId, state);
+    return state.done;
+  }
+
   const processor = async (job: Job<SweepJobData>): Promise<void> => {
     const payload = sweepJobDataSchema.safeParse(job.data);
     if (!payload.success) throw new UnrecoverableError(`invalid sweep job payload: ${payload.error.message}`);
-    await wake(payload.data.sweepId);
+    await rounds(payload.data.sweepId, { again: false }, true);
   };
 
   async function applyEffects(sweepId: string, outcome: RoundOutcome): Promise<void> {

@@ -1,12 +1,16 @@
 /**
  * Wake-ups of a busy sweep: one that finds a round holding the sweep's lock leaves its mark and
  * returns at once instead of queueing behind the lock; the round holding it, once committed,
- * goes on with another round while a mark is set, so no trial's end goes unseen.
+ * goes on with another round while a mark is set, or when a trial ended after its read, so no
+ * trial's end goes unseen.
  */
 import type { Job } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPool, type Pool } from '../../../src/db/pool.ts';
 import { createSweepsQueue, type SweepJobData, type SweepsQueue } from '../../../src/queue/sweeps-queue.ts';
+import { createSweepCoordination } from '../../../src/db/sweep-coordination.ts';
+import { planRound } from '../../../src/worker/sweeps/plan-round.ts';
+import { eventually } from '../../support/eventually.ts';
 import { createSweepProcessor } from '../../../src/worker/processors/sweep.ts';
 import { useTestApi } from '../runs/support.ts';
 import { quadraticBase } from './support.ts';
@@ -72,5 +76,37 @@ describe('sweep wake-ups', () => {
     await processor(job(sweepId));
     // The mark set during the first round was cleared by a second one.
     expect(await api.services.redis.exists(mark(sweepId))).toBe(0);
+  });
+
+  it('tells when a trial ended after its read, so that another round follows', async () => {
+    const sweepId = await submit();
+    await processorWith()(job(sweepId));
+    const trials = (await pool.query<{ id: string }>('SELECT id FROM runs WHERE sweep_id = $1 ORDER BY trial_number', [sweepId])).rows;
+    const complete = `UPDATE runs SET status = 'completed', result = '{"finalLoss": 1}', finished_at = now() WHERE id = $1`;
+    await pool.query(complete, [trials[1].id]);
+    // The round's read waits for trial 1's row (it fills in its value) with its snapshot taken;
+    // trial 0 ends meanwhile, after that snapshot.
+    const other = await pool.connect();
+    try {
+      await other.query('BEGIN');
+      await other.query('SELECT id FROM runs WHERE id = $1 FOR UPDATE', [trials[1].id]);
+      const round = createSweepCoordination(pool).round(sweepId, () => 'finalLoss', (sweep, read) => planRound(sweep, read, new Date()));
+      const waiting = await eventually(
+        async () => (await pool.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%WITH valued AS%'`)).rows[0].n,
+        (n) => n > 0,
+      );
+      expect(waiting).toBeGreaterThan(0);
+      await other.query(complete, [trials[0].id]);
+      await other.query('COMMIT');
+      const outcome = await round;
+      expect(outcome?.created).toHaveLength(1);
+      expect(outcome?.missed).toBe(true);
+    } finally {
+      other.release();
+    }
+    // The next round reads both ends: nothing missed.
+    const next = await createSweepCoordination(pool).round(sweepId, () => 'finalLoss', (sweep, read) => planRound(sweep, read, new Date()));
+    expect(next?.created).toHaveLength(1);
+    expect(next?.missed).toBe(false);
   });
 });
