@@ -23,6 +23,7 @@
 import { bucketWidth, rawRangeSteps, rolledUpFields, rollupLevels } from './metric-rollups.ts';
 import { createHash } from 'node:crypto';
 import type { Pool } from './pool.ts';
+import type { RunStatus } from '../contracts/run-status.ts';
 import { metricFieldRegistry, type MetricField } from '../contracts/metric-fields.ts';
 
 const columnOf = (field: MetricField): string => (field === 'params' ? 'params' : metricFieldRegistry[field].column);
@@ -60,6 +61,13 @@ export interface DownsampleQuery {
 const finite = (value: unknown): number | null =>
   typeof value === 'number' && Number.isFinite(value) ? value : typeof value === 'bigint' ? Number(value) : null;
 
+/** What names a revision of a run's metrics (see `revision`). */
+export interface MetricsRevision {
+  readonly runId: string;
+  readonly status: RunStatus;
+  readonly lastStep: number;
+}
+
 export function createMetricsQuery(pool: Pool) {
   // Named, so each connection parses and plans a statement once: planning these unions cost
   // more than running them on a busy server.
@@ -67,11 +75,17 @@ export function createMetricsQuery(pool: Pool) {
     (await pool.query<Row>({ name: `metrics-${createHash('sha1').update(sql).digest('hex').slice(0, 16)}`, text: sql, values: parameters })).rows;
 
   return {
-    /** The last recorded step (0 when none): changes exactly when new rows land. */
-    async lastStep(runId: string): Promise<number> {
-      const rows = await query<{ step: number | null }>(
-        'SELECT step FROM run_metrics WHERE run_id = $1::uuid ORDER BY run_id DESC, step DESC LIMIT 1', [runId]);
-      return rows[0]?.step ?? 0;
+    /**
+     * The tenant's run with its status and last recorded step (0 when none), in one statement:
+     * together they name a revision of its metrics, which changes exactly when new rows land or
+     * the run ends. Null when the tenant has no such run.
+     */
+    async revision(tenantId: string, runId: string): Promise<MetricsRevision | null> {
+      const rows = await query<{ id: string; status: RunStatus; lastStep: number | null }>(`
+        SELECT id, status, (SELECT step FROM run_metrics WHERE run_id = runs.id ORDER BY run_id DESC, step DESC LIMIT 1) AS "lastStep"
+          FROM runs WHERE id = $1::uuid AND tenant_id = $2::uuid`, [runId, tenantId]);
+      const row = rows[0];
+      return row ? { runId: row.id, status: row.status, lastStep: row.lastStep ?? 0 } : null;
     },
 
     /** The number of recorded steps in [from, to]: from raw rows for a short range, else from the rollup pyramid and at most 30 raw rows. */

@@ -51,7 +51,7 @@ export async function registerRoutes(app: FastifyInstance, context: AppContext):
     await v1.register(benchmarkRoutes);
     await v1.register(metricFieldRoutes);
     await v1.register(runMetricsRoutes, {
-      runService: context.services.runs, metricsQuery: context.repositories.metrics,
+      metricsQuery: context.repositories.metrics,
       metricsExport: context.repositories.metricsExport, sharedPages: context.sharedPages,
     });
     await v1.register(runLandscapeRoutes, {

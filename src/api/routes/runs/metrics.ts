@@ -16,7 +16,8 @@ import { AppError } from '../../errors/app-error.ts';
 import { problemResponses } from '../../errors/problem.ts';
 import { principalOf } from '../../plugins/authentication.ts';
 import { matchesEtag, weakEtag } from '../etag.ts';
-import type { RunService } from './run-service.ts';
+import { runNotFound } from './run-service.ts';
+import { isUuid } from '../../../db/uuid.ts';
 import { MetricsPageCache, type CachedPage } from './metrics-cache.ts';
 import { metricsCsv } from './metrics-csv.ts';
 import { isFinalRunStatus } from '../../../contracts/run-status.ts';
@@ -94,8 +95,8 @@ export type MetricsPage = z.infer<typeof metricsPageSchema>;
 
 export async function runMetricsRoutes(
   app: FastifyInstance,
-  { runService, metricsQuery, metricsExport, sharedPages, cacheBytes = 32 * 1024 * 1024 }:
-    { runService: RunService; metricsQuery: MetricsQuery; metricsExport: MetricsExport; sharedPages: SharedPages; cacheBytes?: number },
+  { metricsQuery, metricsExport, sharedPages, cacheBytes = 32 * 1024 * 1024 }:
+    { metricsQuery: MetricsQuery; metricsExport: MetricsExport; sharedPages: SharedPages; cacheBytes?: number },
 ): Promise<void> {
   const cache = new MetricsPageCache(cacheBytes);
 
@@ -115,7 +116,10 @@ export async function runMetricsRoutes(
       },
     },
   }, async (request, reply) => {
-    const run = await runService.get(principalOf(request).tenantId, request.params.id);
+    // The run and its revision (status, last step) in one statement: a poll that gets 304 costs one.
+    const revision = isUuid(request.params.id) ? await metricsQuery.revision(principalOf(request).tenantId, request.params.id) : null;
+    if (!revision) throw runNotFound(request.params.id);
+    const { runId, lastStep } = revision;
     const query = request.query;
     if (query.from !== undefined && query.to !== undefined && query.from > query.to) {
       throw new AppError(400, 'validation_failed', 'Invalid request', {
@@ -127,9 +131,8 @@ export async function runMetricsRoutes(
     const fields = query.fields ?? defaultFields;
     const format = query.format ?? formatAccepted(request.headers.accept);
 
-    const lastStep = await metricsQuery.lastStep(run.id);
-    const finished = isFinalRunStatus(run.status);
-    const etag = weakEtag(`${run.id}|${lastStep}|${finished}|${format}|${request.url.split('?')[1] ?? ''}`);
+    const finished = isFinalRunStatus(revision.status);
+    const etag = weakEtag(`${runId}|${lastStep}|${finished}|${format}|${request.url.split('?')[1] ?? ''}`);
     reply.header('etag', etag);
     reply.header('cache-control', finished ? 'private, max-age=86400' : 'private, no-cache');
     reply.header('vary', 'accept, authorization');
@@ -139,7 +142,7 @@ export async function runMetricsRoutes(
     const to = Math.min(query.to ?? largestStep, Math.max(lastStep, from));
     if (format !== 'json' && query.limit === undefined && query.cursor === undefined && query.maxPoints === undefined) {
       // A whole range: streamed from PostgreSQL as it is read, never held in memory or cached.
-      return sendStream(reply, contentTypes[format], await metricsExport.open(run.id, { fields, from, to, format }));
+      return sendStream(reply, contentTypes[format], await metricsExport.open(runId, { fields, from, to, format }));
     }
     const cached = cache.get(etag);
     if (cached) return sendText(reply, cached);
@@ -147,15 +150,15 @@ export async function runMetricsRoutes(
     // Computed once per (run, revision, query) across all API processes; the ETag names all three.
     const text = await sharedPages.getOrCompute(etag.slice(3, -1), async (): Promise<CachedPage> => {
       let page: MetricsPage;
-      if (query.maxPoints !== undefined && lastStep >= from && (await metricsQuery.count(run.id, from, to)) > query.maxPoints) {
-        const { bucketSize, buckets } = await metricsQuery.downsample(run.id, { fields, from, to, maxPoints: query.maxPoints });
-        page = { runId: run.id, fields, downsampled: true, bucketSize, points: buckets, nextCursor: null };
+      if (query.maxPoints !== undefined && lastStep >= from && (await metricsQuery.count(runId, from, to)) > query.maxPoints) {
+        const { bucketSize, buckets } = await metricsQuery.downsample(runId, { fields, from, to, maxPoints: query.maxPoints });
+        page = { runId, fields, downsampled: true, bucketSize, points: buckets, nextCursor: null };
       } else {
         const limit = query.maxPoints ?? query.limit ?? defaultLimit;
-        const rows = await metricsQuery.rows(run.id, { fields, from, to, afterStep, limit: limit + 1 });
+        const rows = await metricsQuery.rows(runId, { fields, from, to, afterStep, limit: limit + 1 });
         const points = rows.slice(0, limit);
         const nextCursor = rows.length > limit ? String(points.at(-1)!.step) : null;
-        page = { runId: run.id, fields, downsampled: false, bucketSize: null, points, nextCursor };
+        page = { runId, fields, downsampled: false, bucketSize: null, points, nextCursor };
       }
       // Built here from typed queries, so the page is written out directly: validating a
       // thousand buckets against the response schema cost as much as the query itself.

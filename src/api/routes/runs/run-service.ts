@@ -52,10 +52,13 @@ const cancelledBeforeStart = resultWithoutParams('cancelled', 'Cancelled before 
 /** JSON as PostgreSQL's jsonb gives it back (keys reordered, undefined dropped), for comparisons. */
 const asStored = (value: unknown): unknown => JSON.parse(JSON.stringify(value));
 
+/** The answer to a run id the tenant has no run of (a malformed id included). */
+export const runNotFound = (id: string): AppError => notFound('Run', `There is no run ${id}.`);
+
 export function createRunService({ runs, runsQueue, runEnqueuer, objectives, redis, queuePrefix, deletion, strandedRuns, backlog, metricRows, quotas, maxRunBytes }: RunServiceDependencies) {
   async function get(tenantId: string, id: string): Promise<Run> {
     const run = isUuid(id) ? await runs.findForTenant(tenantId, id) : null;
-    if (!run) throw notFound('Run', `There is no run ${id}.`);
+    if (!run) throw runNotFound(id);
     return run;
   }
 
