@@ -100,7 +100,12 @@ export function createRunView(container, { onChanged }) {
     renderStatus(current);
     renderSpec(parts.spec, current.run);
     await Promise.all([curvesLoaded, refreshTrajectory(current)]);
-    if (!current.stopped && !finalRunStatuses.has(current.run.status)) follow(current);
+    if (current.stopped) return;
+    if (!finalRunStatuses.has(current.run.status)) follow(current);
+    // The curves were read beside the run: a run that ended between the two reads recorded steps
+    // the curves did not see, and no event will come to say so. Read them once more (a 304 when
+    // nothing changed).
+    else await refreshCurves(current);
   }
 
   const isCurrent = (current) => !current.stopped && state === current;
