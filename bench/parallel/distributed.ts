@@ -1,9 +1,11 @@
 /**
  * The parameter server and concurrent replica jobs (downpour, easgd, adaptive-revision on Redis):
  *
- * (a) one downpour exchange (push of a displacement and pull of x̃, one Lua script per shard) of
- *     10,000 float64 parameters, on 1 and 4 shards, against a raw SET + GET of the same 80,000
- *     bytes on the same Redis; rounds interleaved, medians;
+ * (a) one downpour exchange (push of a displacement and pull of x̃: a read and a commit per
+ *     shard) of 10,000 float64 parameters, on 1 and 4 shards, against a raw SET + GET of the
+ *     same 80,000 bytes on the same Redis; then 4 replicas exchanging at once on one shard
+ *     (commits refused and recomputed when another landed first) against 4 clients doing raw
+ *     SET + GET at once; rounds interleaved, medians;
  * (b) concurrent runs through the service (API, runs queue, two `descent worker` processes taking
  *     the replica jobs, PostgreSQL), 1, 2 and 4 replicas of downpour, easgd and
  *     adaptive-revision, each against the same spec simulated in one process: steps per second,
@@ -11,6 +13,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { buildApp } from '../../src/api/app.ts';
 import { runSpecSchema } from '../../src/contracts/run-spec.ts';
@@ -25,47 +28,82 @@ import { formatRatio, median, printTable } from '../support/measure.ts';
 
 const binary = fileURLToPath(new URL('../../bin/descent.js', import.meta.url));
 
-export async function parameterServerExchange(rounds = 5, exchanges = 200): Promise<void> {
-  const redis = createRedis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', 'wait-for-redis');
+export async function parameterServerExchange(rounds = 10, exchanges = 200): Promise<void> {
+  const url = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+  const redis = createRedis(url, 'wait-for-redis');
+  // The contended case: `contenders` clients, each on its own connection as replicas on different workers are.
+  const contenders = 4;
+  const connections = Array.from({ length: contenders }, () => createRedis(url, 'wait-for-redis'));
   const dimension = 10_000;
   const prefix = `bench-${randomUUID()}`;
-  const servers = [1, 4].map((shards) => new ParameterServer(redis, { prefix, runId: randomUUID(), dimension, shards, algorithm: 'downpour' }));
-  for (const server of servers) await server.initialize(ParameterServer.freshState('downpour', new Float64Array(dimension), server.shards, 1e12), true);
+  const open = (connection: typeof redis, runId: string, shards: number) => new ParameterServer(connection, { prefix, runId, dimension, shards, algorithm: 'downpour' });
+  const servers = [1, 4].map((shards) => open(redis, randomUUID(), shards));
+  const shared = open(redis, randomUUID(), 1);
+  const replicas = connections.map((connection) => open(connection, shared.options.runId, 1));
+  for (const server of [...servers, shared]) await server.initialize(ParameterServer.freshState('downpour', new Float64Array(dimension), server.shards, 1e12), true);
   const displacement = Float64Array.from({ length: dimension }, (_, j) => 1e-6 * (j % 7));
-  const into = new Float64Array(dimension);
+  const into = Array.from({ length: contenders }, () => new Float64Array(dimension));
   const bytes = Buffer.from(displacement.buffer);
-  const raw = `${prefix}:raw`;
-  const timings = { raw: [] as number[], shards1: [] as number[], shards4: [] as number[] };
-  const seqs = [0, 0];
-  try {
-    for (let round = 0; round < rounds; round++) {
-      let start = performance.now();
+  const raw = Array.from({ length: contenders }, (_, c) => `${prefix}:raw:${c}`);
+  const seqs = [0, 0, ...replicas.map(() => 0)];
+  const perClient = exchanges / contenders;
+  // Each candidate does `exchanges` exchanges; the order rotates from round to round, so no candidate always follows the same one (or its garbage).
+  const candidates: Record<string, () => Promise<unknown>> = {
+    raw: async () => {
       for (let i = 0; i < exchanges; i++) {
-        await redis.set(raw, bytes);
-        await redis.getBuffer(raw);
+        await redis.set(raw[0], bytes);
+        await redis.getBuffer(raw[0]);
       }
-      timings.raw.push((performance.now() - start) / exchanges);
-      for (const [k, server] of servers.entries()) {
-        start = performance.now();
-        for (let i = 0; i < exchanges; i++) await server.downpour(0, ++seqs[k], 1, 0, 1, displacement, into);
-        (k === 0 ? timings.shards1 : timings.shards4).push((performance.now() - start) / exchanges);
+    },
+    shards1: async () => {
+      for (let i = 0; i < exchanges; i++) await servers[0].downpour(0, ++seqs[0], 1, 0, 1, displacement, into[0]);
+    },
+    shards4: async () => {
+      for (let i = 0; i < exchanges; i++) await servers[1].downpour(0, ++seqs[1], 1, 0, 1, displacement, into[0]);
+    },
+    rawContended: () => Promise.all(connections.map(async (connection, c) => {
+      for (let i = 0; i < perClient; i++) {
+        await connection.set(raw[c], bytes);
+        await connection.getBuffer(raw[c]);
+      }
+    })),
+    contended: () => Promise.all(replicas.map(async (replica, c) => {
+      for (let i = 0; i < perClient; i++) await replica.downpour(c, ++seqs[2 + c], 1, 0, 1, displacement, into[c]);
+    })),
+  };
+  const names = Object.keys(candidates);
+  const timings: Record<string, number[]> = Object.fromEntries(names.map((name) => [name, []]));
+  try {
+    for (let round = 0; round < rounds + 1; round++) {
+      for (const name of [...names.slice(round % names.length), ...names.slice(0, round % names.length)]) {
+        const start = performance.now();
+        await candidates[name]();
+        // The first round warms up.
+        if (round > 0) timings[name].push((performance.now() - start) / exchanges);
       }
     }
   } finally {
-    await Promise.all(servers.map((server) => server.remove()));
-    await redis.del(raw);
-    await closeRedis(redis);
+    await Promise.all([...servers, shared].map((server) => server.remove()));
+    await redis.del(...raw);
+    await Promise.all([redis, ...connections].map(closeRedis));
   }
-  const rawMs = median(timings.raw);
+  const [rawMs, rawContendedMs] = [median(timings.raw), median(timings.rawContended)];
+  const row = (label: string, ms: number, peer: number) => [label, ms.toFixed(3), formatRatio(peer / ms)];
   printTable(
-    `Parameter server: one exchange of ${dimension.toLocaleString('en-US')} float64 parameters (median of ${rounds} rounds of ${exchanges})`,
+    `Parameter server: one exchange of ${dimension.toLocaleString('en-US')} float64 parameters (median of ${rounds} rounds of ${exchanges}; load average ${loadAverage()})`,
     ['operation', 'ms per exchange', 'throughput vs raw SET + GET'],
     [
-      ['raw SET + GET of the same bytes', rawMs.toFixed(3), formatRatio(1)],
-      ['downpour push + pull, 1 shard (one Lua script)', median(timings.shards1).toFixed(3), formatRatio(rawMs / median(timings.shards1))],
-      ['downpour push + pull, 4 shards (four Lua scripts)', median(timings.shards4).toFixed(3), formatRatio(rawMs / median(timings.shards4))],
+      row('raw SET + GET of the same bytes', rawMs, rawMs),
+      row('downpour push + pull, 1 shard', median(timings.shards1), rawMs),
+      row('downpour push + pull, 4 shards', median(timings.shards4), rawMs),
+      row(`raw SET + GET, ${contenders} clients at once (own keys)`, rawContendedMs, rawContendedMs),
+      row(`downpour push + pull, ${contenders} replicas at once on 1 shard`, median(timings.contended), rawContendedMs),
     ],
   );
+}
+
+function loadAverage(): string {
+  return loadavg().map((load) => load.toFixed(1)).join(' / ');
 }
 
 const cases = [
@@ -139,3 +177,4 @@ export async function concurrentReplicas(maxSteps = Number(process.env.PARALLEL_
     rows,
   );
 }
+

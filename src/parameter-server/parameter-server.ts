@@ -3,12 +3,18 @@
  * center/server vector x̃ (or w), and for adaptive-revision ḡ, z and z′, as binary float64
  * strings sharded over `shards` contiguous ranges of coordinates. Shard k's keys share the hash
  * tag {<prefix>:ps:<run>:<k>}, so a Redis Cluster spreads the shards over its nodes while every
- * operation on one shard stays on one node and is one atomic script (scripts.ts). An exchange of
- * a replica is one such operation per shard; shard 0's also does the run's accounting (steps
- * given and pushed, staleness), so a replica's progress is never apart from its exchange.
+ * operation on one shard stays on one node. An update of a shard is optimistic: one round trip
+ * reads the shard's vectors with its token, the replica computes the new vectors, and one round
+ * trip stages them and runs the shard's commit script, which applies them atomically only if
+ * the shard still carries that token (else the replica reads and computes again; scripts.ts).
+ * An exchange of a replica is one such update per shard; shard 0's commit also does the run's
+ * accounting (steps given and pushed, staleness), so a replica's progress is never apart from
+ * its exchange.
  */
+import { randomUUID } from 'node:crypto';
 import { endianness } from 'node:os';
 import type { Redis } from 'ioredis';
+import { revise } from '../core/parallel/adaptive-revision.ts';
 import * as scripts from './scripts.ts';
 
 if (endianness() !== 'LE') throw new Error('The parameter server stores little-endian float64: this machine is big-endian.');
@@ -40,11 +46,14 @@ const vectorNames: Readonly<Record<ServerAlgorithm, readonly string[]>> = {
   'adaptive-revision': ['w', 'g', 'z', 'zm'],
 };
 
+/** A commit's reply: whether it was applied, the shard's version after it and, on the main shard, the steps given. */
+type CommitReply = [status: 'applied' | 'again' | 'conflict', version: number, grant: number];
+
 interface ScriptCommands {
-  psDownpourBuffer(...args: (string | Buffer | number)[]): Promise<[Buffer, number, number]>;
-  psElasticBuffer(...args: (string | Buffer | number)[]): Promise<[Buffer, number, number]>;
-  psReadBuffer(...args: (string | Buffer | number)[]): Promise<[Buffer, Buffer, number, number]>;
-  psApply(...args: (string | Buffer | number)[]): Promise<number>;
+  psDownpourCommit(...args: (string | Buffer | number)[]): Promise<CommitReply>;
+  psElasticCommit(...args: (string | Buffer | number)[]): Promise<CommitReply>;
+  psRevisionCommit(...args: (string | Buffer | number)[]): Promise<CommitReply>;
+  psClaim(...args: (string | Buffer | number)[]): Promise<['applied' | 'again', number]>;
   psInitialize(...args: (string | Buffer | number)[]): Promise<number>;
   psSnapshotBuffer(...args: (string | Buffer | number)[]): Promise<(Buffer | Buffer[])[]>;
 }
@@ -53,14 +62,25 @@ interface ScriptCommands {
 function withScripts(redis: Redis): Redis & ScriptCommands {
   const commands = redis as Redis & ScriptCommands & { psDefined?: boolean };
   if (commands.psDefined) return commands;
-  redis.defineCommand('psDownpour', { numberOfKeys: 2, lua: scripts.downpourExchange });
-  redis.defineCommand('psElastic', { numberOfKeys: 2, lua: scripts.elasticExchange });
-  redis.defineCommand('psRead', { numberOfKeys: 3, lua: scripts.revisionRead });
-  redis.defineCommand('psApply', { numberOfKeys: 5, lua: scripts.revisionApply });
+  redis.defineCommand('psDownpourCommit', { numberOfKeys: 3, lua: scripts.downpourCommit });
+  redis.defineCommand('psElasticCommit', { numberOfKeys: 3, lua: scripts.elasticCommit });
+  redis.defineCommand('psRevisionCommit', { numberOfKeys: 9, lua: scripts.revisionCommit });
+  redis.defineCommand('psClaim', { numberOfKeys: 2, lua: scripts.claimSteps });
   redis.defineCommand('psInitialize', { lua: scripts.initialize });
   redis.defineCommand('psSnapshot', { lua: scripts.snapshot });
   commands.psDefined = true;
   return commands;
+}
+
+/** How long a staged value outlives a commit that never came (a dropped connection). */
+const stagedLifetimeMs = 60_000;
+
+/** One shard as read: its vectors and the token of the state they belong to. */
+interface ShardRead {
+  /** epoch:version, what a commit computed from this read must still find. */
+  readonly token: string;
+  readonly version: number;
+  readonly vectors: Buffer[];
 }
 
 function bytes(vector: Float64Array, start: number, end: number): Buffer {
@@ -72,8 +92,12 @@ function copyInto(reply: Buffer, target: Float64Array, start: number): void {
   reply.copy(new Uint8Array(target.buffer, target.byteOffset + start * 8, reply.length));
 }
 
+function lost(): ServerLostError {
+  return new ServerLostError('Redis no longer holds the parameter server state.');
+}
+
 function rethrow(error: unknown): never {
-  if (error instanceof Error && error.message.includes('LOST')) throw new ServerLostError('Redis no longer holds the parameter server state.');
+  if (error instanceof Error && error.message.includes('LOST')) throw lost();
   throw error;
 }
 
@@ -121,7 +145,7 @@ export class ParameterServer {
         const [start, end] = [this.starts[k], this.starts[k + 1]];
         const fields = Object.entries(state.meta[k]).flat();
         const keys = this.keys(k, names);
-        return this.redis.psInitialize(keys.length, ...keys, replace ? '1' : '0', ...vectors.map((vector) => bytes(vector, start, end)), ...fields);
+        return this.redis.psInitialize(keys.length, ...keys, replace ? '1' : '0', randomUUID(), ...vectors.map((vector) => bytes(vector, start, end)), ...fields);
       }),
     );
     return written.reduce((sum, count) => sum + count, 0);
@@ -135,6 +159,74 @@ export class ParameterServer {
   }
 
   /**
+   * Shard k's vectors `names` and the token of the shard's state, in one round trip. `exact`:
+   * the vectors are of that state (the token read after them agrees, else it reads again).
+   * Without it they may be of a later state, which a commit computed from them finds out.
+   */
+  private async readShard(k: number, names: readonly string[], exact: boolean): Promise<ShardRead> {
+    const meta = `${this.tags[k]}:meta`;
+    for (;;) {
+      const replies = await Promise.all([
+        this.redis.hmget(meta, 'epoch', 'version'),
+        ...names.map((name) => this.redis.getBuffer(`${this.tags[k]}:${name}`)),
+        ...(exact ? [this.redis.hmget(meta, 'epoch', 'version')] : []),
+      ]);
+      const [before, after] = [replies[0] as (string | null)[], replies[replies.length - 1] as (string | null)[]];
+      const vectors = replies.slice(1, names.length + 1) as (Buffer | null)[];
+      if (before[0] === null || before[1] === null || vectors.some((vector) => vector === null)) throw lost();
+      if (!exact || (before[0] === after[0] && before[1] === after[1])) return { token: `${before[0]}:${before[1]}`, version: Number(before[1]), vectors: vectors as Buffer[] };
+    }
+  }
+
+  /**
+   * Stages `values` for shard k's vectors `names` and runs a commit script over the shard's keys
+   * and the staged ones (one round trip); the script swaps them in or drops them.
+   */
+  private async commit(k: number, names: readonly string[], values: readonly Buffer[], script: (keys: string[]) => Promise<CommitReply>): Promise<CommitReply> {
+    const staged = names.map((name) => `${this.tags[k]}:staged:${name}:${randomUUID()}`);
+    const replies = await Promise.all([
+      ...values.map((value, v) => this.redis.set(staged[v], value, 'PX', stagedLifetimeMs)),
+      script([...this.keys(k, names), ...staged]),
+    ]);
+    const [status, version, grant] = replies[replies.length - 1] as CommitReply;
+    return [status, Number(version), Number(grant)];
+  }
+
+  /** An exchange of shard k that changes no vector: claims steps (main shard) and reads `names` into `targets`. */
+  private async claimAndRead(k: number, replica: number, seq: number, want: number, names: readonly string[], targets: readonly Float64Array[]): Promise<ExchangeReply> {
+    const [claimed, read] = await Promise.all([
+      k === 0 || seq > 0 ? this.redis.psClaim(...this.keys(k, ['w']), replica, seq, k === 0 ? '1' : '0', want) : null,
+      this.readShard(k, names, true),
+    ]);
+    read.vectors.forEach((vector, v) => copyInto(vector, targets[v], this.starts[k]));
+    return { version: read.version, grant: claimed ? Number(claimed[1]) : 0 };
+  }
+
+  /**
+   * One update of shard k, computed from the shard as read and committed only if the shard is
+   * still in that state (else read and computed again): `compute` turns the vectors read into
+   * the new ones, `script` commits them. An exchange applied already (resent) is read as it is.
+   */
+  private async update(
+    k: number,
+    names: readonly string[],
+    compute: (read: ShardRead) => Buffer[],
+    script: (keys: string[], token: string) => Promise<CommitReply>,
+    again: (read: ShardRead) => void,
+  ): Promise<ExchangeReply> {
+    for (;;) {
+      const read = await this.readShard(k, names, false);
+      const values = compute(read);
+      const [status, version, grant] = await this.commit(k, names, values, (keys) => script(keys, read.token));
+      if (status === 'applied') return { version, grant };
+      if (status === 'again') {
+        again(await this.readShard(k, names, true));
+        return { version, grant };
+      }
+    }
+  }
+
+  /**
    * Downpour's exchange (x̃ ← x̃ + v_i; x_i ← x̃) of replica `replica`'s `seq`-th exchange:
    * pushes `displacement` (null: no step since the last one), made of `steps` local steps from
    * the server as of `pulledVersion`, writes x̃ into `into` and asks for `want` more steps.
@@ -142,13 +234,21 @@ export class ParameterServer {
   async downpour(replica: number, seq: number, steps: number, pulledVersion: number, want: number, displacement: Float64Array | null, into: Float64Array): Promise<ExchangeReply> {
     const replies = await Promise.all(
       this.tags.map((_, k) => {
+        if (!displacement) return this.claimAndRead(k, replica, seq, want, ['w'], [into]);
         const [start, end] = [this.starts[k], this.starts[k + 1]];
-        const push = displacement ? bytes(displacement, start, end) : '';
-        return this.redis.psDownpourBuffer(...this.keys(k, ['w']), replica, seq, steps, pulledVersion, k === 0 ? '1' : '0', want, push);
+        return this.update(
+          k, ['w'],
+          (read) => {
+            copyInto(read.vectors[0], into, start);
+            for (let j = start; j < end; j++) into[j] += displacement[j];
+            return [bytes(into, start, end)];
+          },
+          (keys, token) => this.redis.psDownpourCommit(...keys, replica, seq, token, steps, k === 0 ? '1' : '0', want, pulledVersion),
+          (read) => copyInto(read.vectors[0], into, start),
+        );
       }),
     ).catch(rethrow);
-    replies.forEach(([vector], k) => copyInto(vector, into, this.starts[k]));
-    return { version: Number(replies[0][1]), grant: Number(replies[0][2]) };
+    return replies[0];
   }
 
   /** EASGD's elastic exchange of x_i (`params`) with rate α; writes x̃ as it was before the exchange into `centerBefore`. */
@@ -156,35 +256,51 @@ export class ParameterServer {
     const replies = await Promise.all(
       this.tags.map((_, k) => {
         const [start, end] = [this.starts[k], this.starts[k + 1]];
-        return this.redis.psElasticBuffer(...this.keys(k, ['w']), replica, seq, steps, String(alpha), k === 0 ? '1' : '0', want, bytes(params, start, end));
+        return this.update(
+          k, ['w'],
+          (read) => {
+            copyInto(read.vectors[0], centerBefore, start);
+            const center = new Float64Array(end - start);
+            for (let j = start; j < end; j++) center[j - start] = centerBefore[j] + alpha * (params[j] - centerBefore[j]);
+            return [bytes(center, 0, center.length)];
+          },
+          (keys, token) => this.redis.psElasticCommit(...keys, replica, seq, token, steps, k === 0 ? '1' : '0', want),
+          (read) => copyInto(read.vectors[0], centerBefore, start),
+        );
       }),
     ).catch(rethrow);
-    replies.forEach(([vector], k) => copyInto(vector, centerBefore, this.starts[k]));
-    return { version: Number(replies[0][1]), grant: Number(replies[0][2]) };
+    return replies[0];
   }
 
   /** AdaptiveRevision's read: w and ḡ as they are, claiming one step (`want` −1: a resumed replica's step given and never applied). */
   async read(replica: number, params: Float64Array, sumGradients: Float64Array, want = 1): Promise<ExchangeReply> {
-    const replies = await Promise.all(this.tags.map((_, k) => this.redis.psReadBuffer(...this.keys(k, ['w', 'g']), replica, k === 0 ? '1' : '0', want))).catch(rethrow);
-    replies.forEach(([w, g], k) => {
-      copyInto(w, params, this.starts[k]);
-      copyInto(g, sumGradients, this.starts[k]);
-    });
-    return { version: Number(replies[0][2]), grant: Number(replies[0][3]) };
+    const replies = await Promise.all(this.tags.map((_, k) => this.claimAndRead(k, replica, 0, want, ['w', 'g'], [params, sumGradients]))).catch(rethrow);
+    return replies[0];
   }
 
   /** AdaptiveRevision's update with gradient g read at `readVersion` when ḡ was `sumAtRead`. Returns the version after it. */
   async apply(replica: number, seq: number, readVersion: number, alpha: number, beta: number, gradient: Float64Array, sumAtRead: Float64Array): Promise<number> {
-    const versions = await Promise.all(
+    const names = vectorNames['adaptive-revision'];
+    const replies = await Promise.all(
       this.tags.map((_, k) => {
         const [start, end] = [this.starts[k], this.starts[k + 1]];
-        return this.redis.psApply(
-          ...this.keys(k, ['w', 'g', 'z', 'zm']), replica, seq, readVersion, String(alpha), String(beta), k === 0 ? '1' : '0',
-          bytes(gradient, start, end), bytes(sumAtRead, start, end),
+        return this.update(
+          k, names,
+          (read) => {
+            const [w, sum, z, zMax] = read.vectors.map((vector) => {
+              const values = new Float64Array(end - start);
+              copyInto(vector, values, 0);
+              return values;
+            });
+            revise(w, sum, z, zMax, gradient.subarray(start, end), sumAtRead.subarray(start, end), alpha, beta);
+            return [w, sum, z, zMax].map((values) => bytes(values, 0, values.length));
+          },
+          (keys, token) => this.redis.psRevisionCommit(...keys, replica, seq, token, readVersion, k === 0 ? '1' : '0'),
+          () => {},
         );
       }),
     ).catch(rethrow);
-    return Number(versions[0]);
+    return replies[0].version;
   }
 
   /** The whole server, each shard read atomically (shards may be a few exchanges apart). */
@@ -199,7 +315,8 @@ export class ParameterServer {
       names.forEach((_, v) => copyInto(reply[v] as Buffer, vectors[v], this.starts[k]));
       const flat = (reply[names.length] as Buffer[]).map((value) => value.toString());
       const fields: Record<string, string> = {};
-      for (let i = 0; i < flat.length; i += 2) fields[flat[i]] = flat[i + 1];
+      // The epoch belongs to the state Redis holds now: a restore writes a new one.
+      for (let i = 0; i < flat.length; i += 2) if (flat[i] !== 'epoch') fields[flat[i]] = flat[i + 1];
       return fields;
     });
     return { vectors: vectors.map((vector) => Array.from(vector)), meta };

@@ -21,6 +21,29 @@ import type { Replica } from './replica.ts';
 import type { StalenessHistogram } from './report.ts';
 import type { ProtocolState } from './state.ts';
 
+/**
+ * The update of every coordinate of the server's w, ḡ, z and z′ (in place) for the gradient g
+ * read when ḡ was `sumAtRead`, with α = `alpha` and β = `beta`. The concurrent parameter
+ * server applies it to each shard.
+ */
+export function revise(
+  server: Float64Array, sumGradients: Float64Array, squaredSum: Float64Array, squaredSumMax: Float64Array,
+  gradient: Float64Array, sumAtRead: Float64Array, alpha: number, beta: number,
+): void {
+  for (let j = 0; j < server.length; j++) {
+    const g = gradient[j];
+    const backlog = sumGradients[j] - sumAtRead[j];
+    const rateBefore = alpha / (beta + Math.sqrt(squaredSumMax[j]));
+    const z = squaredSum[j] + g * g + 2 * g * backlog;
+    squaredSum[j] = z;
+    const zMax = Math.max(squaredSumMax[j], z);
+    squaredSumMax[j] = zMax;
+    const root = beta + Math.sqrt(zMax);
+    server[j] = server[j] - (alpha * g) / root + (rateBefore - alpha / root) * backlog;
+    sumGradients[j] += g;
+  }
+}
+
 interface QueuedGradient {
   tick: number;
   readonly gradient: Float64Array;
@@ -69,23 +92,7 @@ export class AdaptiveRevisionProtocol implements Protocol {
   }
 
   private apply(entry: QueuedGradient): void {
-    const { server, sumGradients, squaredSum, squaredSumMax } = this;
-    const alpha = this.learningRate;
-    const beta = this.epsilon;
-    const gradient = entry.gradient;
-    const sumAtRead = entry.sumAtRead;
-    for (let j = 0; j < server.length; j++) {
-      const g = gradient[j];
-      const backlog = sumGradients[j] - sumAtRead[j];
-      const rateBefore = alpha / (beta + Math.sqrt(squaredSumMax[j]));
-      const z = squaredSum[j] + g * g + 2 * g * backlog;
-      squaredSum[j] = z;
-      const zMax = Math.max(squaredSumMax[j], z);
-      squaredSumMax[j] = zMax;
-      const root = beta + Math.sqrt(zMax);
-      server[j] = server[j] - (alpha * g) / root + (rateBefore - alpha / root) * backlog;
-      sumGradients[j] += g;
-    }
+    revise(this.server, this.sumGradients, this.squaredSum, this.squaredSumMax, entry.gradient, entry.sumAtRead, this.learningRate, this.epsilon);
     // Entries apply in tick order: entry k follows the k − 1 before it, of which max(0, k − 1 − D) were applied when it was read.
     this.staleness.record(Math.min(entry.tick - 1, this.delay));
     entry.tick = 0;

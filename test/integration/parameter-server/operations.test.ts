@@ -2,11 +2,14 @@
  * The parameter server's operations against the real Redis: each is the simulation's equation,
  * bit for bit, over any number of shards; a resent exchange is applied once; steps are given
  * out up to the run's total and not after a stop; staleness is counted in the same operation;
- * concurrent exchanges lose nothing; a lost server says so; a state restored is the state saved.
+ * concurrent exchanges lose nothing (each is computed from the state it commits to: a commit
+ * against a changed or restored shard is refused and recomputed); a lost server says so; a state
+ * restored is the state saved.
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ParameterServer, ServerLostError, type ServerAlgorithm } from '../../../src/parameter-server/parameter-server.ts';
+import * as scripts from '../../../src/parameter-server/scripts.ts';
 import { closeRedis, createRedis } from '../../../src/queue/connection.ts';
 import { Random } from '../../../src/core/random.ts';
 
@@ -124,6 +127,62 @@ describe('the parameter server under concurrency and loss', () => {
     } finally {
       await Promise.all(connections.map(closeRedis));
     }
+  });
+
+  it('many clients updating one shard at once: every easgd exchange and AdaptiveRevision update applies, none to a state it was not computed from', async () => {
+    const n = 64;
+    const clients = 8;
+    const each = 5;
+    const connections = Array.from({ length: clients }, () => createRedis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', 'wait-for-redis'));
+    try {
+      // easgd with every x_i = 1 and α = 1/2: whatever the order, m exchanges leave x̃ = 1 − 2^−m (from 0).
+      const elastic = await open('easgd', new Float64Array(n), 1, 1_000_000);
+      await Promise.all(connections.map(async (connection, r) => {
+        const replica = new ParameterServer(connection, elastic.options);
+        const before = new Float64Array(n);
+        for (let seq = 1; seq <= each; seq++) await replica.elastic(r, seq, 1, 0.5, 1, new Float64Array(n).fill(1), before);
+      }));
+      let center = 0;
+      for (let m = 0; m < clients * each; m++) center = center + 0.5 * (1 - center);
+      const elasticState = await elastic.snapshot();
+      expect(new Set(elasticState.vectors[0])).toEqual(new Set([center]));
+      expect(elasticState.meta[0].version).toBe(String(clients * each));
+
+      // AdaptiveRevision: ḡ is the sum of every gradient applied, whatever the order.
+      const revision = await open('adaptive-revision', new Float64Array(n), 1, 1_000_000);
+      await Promise.all(connections.map(async (connection, r) => {
+        const replica = new ParameterServer(connection, revision.options);
+        const [w, sum] = [new Float64Array(n), new Float64Array(n)];
+        for (let seq = 1; seq <= each; seq++) {
+          const read = await replica.read(r, w, sum);
+          await replica.apply(r, seq, read.version, 0.1, 1e-7, new Float64Array(n).fill(r + 1), sum);
+        }
+      }));
+      const revisionState = await revision.snapshot();
+      const total = Array.from({ length: clients }, (_, r) => (r + 1) * each).reduce((a, b) => a + b, 0);
+      expect(new Set(revisionState.vectors[1])).toEqual(new Set([total]));
+      expect(revisionState.meta[0].version).toBe(String(clients * each));
+      const histogram = Object.entries(revisionState.meta[0]).filter(([field]) => field.startsWith('st:'));
+      expect(histogram.reduce((sum, [, count]) => sum + Number(count), 0)).toBe(clients * each);
+    } finally {
+      await Promise.all(connections.map(closeRedis));
+    }
+  });
+
+  it('a commit computed from a state read before a restore is refused, and what it staged is dropped', async () => {
+    const server = await open('downpour', Float64Array.of(1, 2, 3), 1);
+    const [w, meta] = server.allKeys();
+    const [epoch, version] = await redis.hmget(meta, 'epoch', 'version');
+    const saved = await server.snapshot();
+    await server.remove();
+    expect(await server.initialize(saved, false)).toBe(1);
+    expect(await redis.hget(meta, 'version')).toBe(version);
+    const staged = `${w}:staged-by-test`;
+    await redis.set(staged, Buffer.from(Float64Array.of(9, 9, 9).buffer));
+    const reply = await redis.eval(scripts.downpourCommit, 3, w, meta, staged, 0, 1, `${epoch}:${version}`, 1, '1', 1, 0);
+    expect(reply).toEqual(['conflict', 0, 0]);
+    expect(await redis.exists(staged)).toBe(0);
+    expect(await server.snapshot()).toEqual(saved);
   });
 
   it('a stop gives no more steps; a lost server is reported and restored from a saved state', async () => {
