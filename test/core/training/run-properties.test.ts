@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { iterateRun, type RunEngine, type StepRecord } from '../../../src/core/training/index.ts';
-import { lineFit, quadratic } from './test-objectives.ts';
+import { lineFit, quadratic, selectedBatches } from './test-objectives.ts';
 import { runConfig } from './run-config.ts';
 
 /** A spec that exercises every stateful piece: shuffled mini-batches, noise, plateau schedule, early stopping. */
@@ -141,12 +141,7 @@ describe('run loop details', () => {
 
   it('mini-batches walk every row once per epoch; valLoss at the interval and at the last step', () => {
     const objective = lineFit(7, 3);
-    const seen: number[][] = [];
-    const select = objective.selectBatch.bind(objective);
-    objective.selectBatch = (rows, count) => {
-      seen.push(rows ? Array.from(rows.subarray(0, count)) : []);
-      select(rows, count);
-    };
+    const seen = selectedBatches(objective);
     const run = iterateRun(runConfig({ optimizer: { name: 'sgd', learningRate: 0.1 }, training: { maxSteps: 9, batchSize: 3, seed: 5, validationEvery: 4 }, record: { every: 1 } }), { objective });
     const records = drain(run);
     // 7 rows in batches of 3, 3, 1: epochs 1, 1, 1, 2, 2, 2, 3, 3, 3
@@ -159,12 +154,7 @@ describe('run loop details', () => {
 
   it('without shuffling, batches follow the data order', () => {
     const objective = lineFit(4, 0);
-    const seen: number[][] = [];
-    const select = objective.selectBatch.bind(objective);
-    objective.selectBatch = (rows, count) => {
-      seen.push(rows ? Array.from(rows.subarray(0, count)) : []);
-      select(rows, count);
-    };
+    const seen = selectedBatches(objective);
     iterateRun(runConfig({ optimizer: { name: 'sgd', learningRate: 0.1 }, training: { maxSteps: 4, batchSize: 1, shuffle: false } }), { objective }).runToEnd();
     expect(seen).toEqual([[0], [1], [2], [3]]);
   });

@@ -99,3 +99,14 @@ export function lineFit(trainingRows: number, validationRows: number): DataObjec
     },
   };
 }
+
+/** The batches the run loop selects on `objective` from now on, each as its list of rows (empty for the whole set). */
+export function selectedBatches(objective: DataObjective): number[][] {
+  const seen: number[][] = [];
+  const select = objective.selectBatch.bind(objective);
+  objective.selectBatch = (rows, count) => {
+    seen.push(rows ? Array.from(rows.subarray(0, count)) : []);
+    select(rows, count);
+  };
+  return seen;
+}
