@@ -6,6 +6,7 @@ import { closeRedis, createRedis, type Redis } from '../../../src/queue/connecti
 import { createRunsQueue, type RunsQueue } from '../../../src/queue/runs-queue.ts';
 import { createTenantKey, minimalSpec, openTestServices, testConfig, type TestServices } from '../support/services.ts';
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.ts';
+import { eventually } from '../../support/eventually.ts';
 
 describe('POST /v1/runs while Redis is down', () => {
   let services: TestServices;
@@ -51,12 +52,8 @@ describe('POST /v1/runs while Redis is down', () => {
 
     await redisProxy.start();
     for (let i = 0; i < keys.length; i++) {
-      let retried = await submit(i);
       // The connection comes back by itself within a moment.
-      for (let attempt = 0; attempt < 50 && retried.statusCode === 503; attempt++) {
-        await new Promise((resolve) => setTimeout(resolve, 100));
-        retried = await submit(i);
-      }
+      const retried = await eventually(() => submit(i), (answer) => answer.statusCode !== 503, { timeoutMs: 5_000, intervalMs: 100 });
       expect(retried.statusCode).toBe(201);
       expect(retried.headers['idempotent-replayed']).toBe('true');
       expect((await services.runsQueue.getJob(retried.json().id))?.data).toEqual({ runId: retried.json().id });

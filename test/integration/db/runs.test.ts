@@ -4,6 +4,7 @@ import { createPool, type Pool } from '../../../src/db/pool.ts';
 import { createRunRepository, type NewRun, type RunRepository } from '../../../src/db/runs.ts';
 import { createTenantKey, openTestServices, type TestServices } from '../support/services.ts';
 import { countStatements } from '../support/statement-count.ts';
+import { eventually } from '../../support/eventually.ts';
 
 describe('run submission (prepared statements through the pg pool, concurrent ones shared)', () => {
   let services: TestServices;
@@ -67,15 +68,12 @@ describe('run submission (prepared statements through the pg pool, concurrent on
       );
       const pending = runs.create({ tenantId, spec, idempotencyKey: key });
       // Commit only once the submission waits on the uncommitted row: its snapshot predates the commit.
-      for (;;) {
-        // From another connection: inside a transaction, pg_stat_activity is a snapshot.
-        const { rows } = await pool.query<{ waiting: number }>(
-          `SELECT count(*)::int AS waiting FROM pg_stat_activity
-            WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%ON CONFLICT (tenant_id, idempotency_key)%'`,
-        );
-        if (rows[0]!.waiting > 0) break;
-        await new Promise((resolve) => setTimeout(resolve, 10));
-      }
+      // From another connection: inside a transaction, pg_stat_activity is a snapshot.
+      const waiting = async () => (await pool.query<{ waiting: number }>(
+        `SELECT count(*)::int AS waiting FROM pg_stat_activity
+          WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%ON CONFLICT (tenant_id, idempotency_key)%'`,
+      )).rows[0]!.waiting;
+      expect(await eventually(waiting, (count) => count > 0, { intervalMs: 10 })).toBeGreaterThan(0);
       await holder.query('COMMIT');
       const { run, created } = await pending;
       expect(created).toBe(false);

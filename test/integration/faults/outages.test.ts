@@ -8,7 +8,7 @@ import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPool, type Pool } from '../../../src/db/pool.ts';
-import { compareTrajectories, getRun, isFinal, postRun, referenceTrajectory, storedMetrics, waitForRun } from '../runs/support.ts';
+import { compareTrajectories, getRun, isFinal, postRun, referenceTrajectory, storedMetrics, waitForCheckpoint, waitForRun } from '../runs/support.ts';
 import { startPrivatePostgres, startPrivateRedis, type PrivatePostgres, type PrivateRedis } from '../support/private-services.ts';
 import { buildTestApp, createTenantKey, minimalSpec, openTestServices, type TestServices } from '../support/services.ts';
 import { spawnWorkerProcess } from '../support/worker-process.ts';
@@ -58,14 +58,6 @@ describe('runs through crashes of PostgreSQL and Redis', () => {
 
   const alive = (child: ChildProcess) => child.exitCode === null && child.signalCode === null;
 
-  async function untilCheckpoint(id: string): Promise<void> {
-    for (let i = 0; i < 6_000; i++) {
-      const { rows } = await reader.query<{ step: number | null }>('SELECT max(step) AS step FROM checkpoints WHERE run_id = $1', [id]);
-      if ((rows[0]!.step ?? 0) > 0) return;
-      await sleep(5);
-    }
-    throw new Error(`run ${id} stored no checkpoint`);
-  }
 
   async function expectBitIdentical(id: string, timeoutMs: number): Promise<void> {
     const view = await waitForRun(app, authorization, id, isFinal, timeoutMs);
@@ -77,7 +69,7 @@ describe('runs through crashes of PostgreSQL and Redis', () => {
   it.each([1, 60])('PostgreSQL crashed for %i s mid-run: the worker lives, the API answers 503, the run completes bit-identical', async (seconds) => {
     const worker = startWorker();
     const id = (await postRun(app, authorization, spec)).json().id as string;
-    await untilCheckpoint(id);
+    await waitForCheckpoint(reader, id, 60_000);
     await postgres.stop('immediate');
     const down = await app.inject({ method: 'GET', url: `/v1/runs/${id}`, headers: { authorization } });
     expect(down.statusCode).toBe(503);
@@ -95,7 +87,7 @@ describe('runs through crashes of PostgreSQL and Redis', () => {
   it('Redis crashed for 60 s mid-run: the worker lives, the run completes bit-identical', async () => {
     const worker = startWorker();
     const id = (await postRun(app, authorization, spec)).json().id as string;
-    await untilCheckpoint(id);
+    await waitForCheckpoint(reader, id, 60_000);
     await redis.kill();
     await sleep(60_000);
     expect(alive(worker)).toBe(true);

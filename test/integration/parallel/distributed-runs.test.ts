@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import type { ParallelReport } from '../../../src/core/parallel/index.ts';
 import { createPool } from '../../../src/db/pool.ts';
 import { getRun, isFinal, postRun, storedMetrics, useTestApi, type RunViewBody } from '../runs/support.ts';
+import { eventually } from '../../support/eventually.ts';
 import { spawnWorkerProcess } from '../support/worker-process.ts';
 
 const moons = { type: 'model', model: 'logistic', data: { builtin: 'moons', rows: 400, seed: 5 }, validationSplit: 0.25 } as const;
@@ -23,16 +24,10 @@ describe('concurrent replicas on a parameter server', () => {
 
   /** Polls the run every 200 ms (a run of many replicas takes seconds: the API's rate limit allows 600 requests a minute). */
   async function finalView(id: string, timeoutMs = 60_000): Promise<RunViewBody> {
-    const until = Date.now() + timeoutMs;
-    for (;;) {
-      const view = await getRun(api.app, api.authorization, id);
-      if (isFinal(view)) return view;
-      if (Date.now() > until) {
-        const meta = await api.services.redis.hgetall(`{${api.services.config.queuePrefix}:ps:${id}:0}:meta`);
-        throw new Error(`run ${id} did not end; last seen ${JSON.stringify(view).slice(0, 400)}; server ${JSON.stringify(meta)}`);
-      }
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
+    const view = await eventually(() => getRun(api.app, api.authorization, id), isFinal, { timeoutMs, intervalMs: 200 });
+    if (isFinal(view)) return view;
+    const meta = await api.services.redis.hgetall(`{${api.services.config.queuePrefix}:ps:${id}:0}:meta`);
+    throw new Error(`run ${id} did not end; last seen ${JSON.stringify(view).slice(0, 400)}; server ${JSON.stringify(meta)}`);
   }
 
   it.each(cases)('$algorithm: replica jobs run to the total steps, the run records and returns the server', async ({ algorithm, optimizer, parallel }) => {
@@ -125,10 +120,7 @@ describe('concurrent replicas on a parameter server', () => {
         training: { maxSteps: 1_000_000, batchSize: 8, seed: 3 },
         parallel: { algorithm: 'easgd', replicas: 2, execution: 'concurrent', communicationPeriod: 4 },
       })).json().id as string;
-      for (let waited = 0; (await pushed(id)) < 2000; waited += 100) {
-        if (waited > 60_000) throw new Error('the replicas did not start');
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
+      if ((await eventually(() => pushed(id), (count) => count >= 2000, { timeoutMs: 60_000, intervalMs: 100 })) < 2000) throw new Error('the replicas did not start');
       await pool.query(`UPDATE runs SET status = 'failed', finished_at = now() WHERE id = $1`, [id]);
       await new Promise((resolve) => setTimeout(resolve, 4000));
       const settled = await pushed(id);

@@ -2,7 +2,7 @@ import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPool, type Pool } from '../../../src/db/pool.ts';
 import { spawnWorkerProcess } from '../support/worker-process.ts';
-import { compareTrajectories, getRun, isFinal, postRun, referenceTrajectory, storedMetrics, waitForRun, useTestApi } from './support.ts';
+import { compareTrajectories, getRun, isFinal, postRun, referenceTrajectory, storedMetrics, waitForCheckpoint, waitForRun, useTestApi } from './support.ts';
 
 describe('a worker killed with SIGKILL mid-run', () => {
   const api = useTestApi();
@@ -34,16 +34,9 @@ describe('a worker killed with SIGKILL mid-run', () => {
     const id = (await postRun(api.app, api.authorization, spec)).json().id;
 
     // Kill it once at least one slice (metrics + checkpoint) is committed, while the run goes on.
-    let checkpointStep = 0;
-    const until = Date.now() + 30_000;
-    while (checkpointStep === 0 && Date.now() < until) {
-      const { rows } = await pool.query<{ step: number }>('SELECT max(step) AS step FROM checkpoints WHERE run_id = $1', [id]);
-      checkpointStep = rows[0].step ?? 0;
-      if (checkpointStep === 0) await new Promise((resolve) => setTimeout(resolve, 5));
-    }
+    await waitForCheckpoint(pool, id);
     first.kill('SIGKILL');
     await new Promise((resolve) => first.once('exit', resolve));
-    expect(checkpointStep).toBeGreaterThan(0);
     const atKill = await getRun(api.app, api.authorization, id);
     expect(atKill.status).toBe('running');
     expect(atKill.progress!.step).toBeLessThan(spec.training.maxSteps);

@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { runSpecSchema } from '../../../src/contracts/run-spec.ts';
 import { iterateRun } from '../../../src/core/training/index.ts';
 import { compareTrajectories, getRun, isFinal, postRun, referenceTrajectory, startTestWorker, storedMetrics, useTestApi, waitForRun } from './support.ts';
+import { eventually } from '../../support/eventually.ts';
 
 const spec = {
   objective: { type: 'benchmark', name: 'rosenbrock', dimensions: 3000 },
@@ -17,20 +18,15 @@ const spec = {
   record: { every: 10 },
 };
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 describe('a run with a large checkpoint', () => {
   const api = useTestApi();
 
   it('stores its arrays as bytes and resumes from them on another worker, bit-identical', async () => {
     const first = await startTestWorker(api.services);
     const id = (await postRun(api.app, api.authorization, spec)).json().id as string;
-    let checkpoint: { step: number; bytes: number | null; json: number } | undefined;
-    for (let i = 0; i < 3_000 && !checkpoint; i++) {
-      const { rows } = await first.pool.query('SELECT step, octet_length(data) AS bytes, length(state::text) AS json FROM checkpoints WHERE run_id = $1', [id]);
-      checkpoint = rows[0];
-      if (!checkpoint) await sleep(5);
-    }
+    const stored = async () => (await first.pool.query<{ step: number; bytes: number | null; json: number }>(
+      'SELECT step, octet_length(data) AS bytes, length(state::text) AS json FROM checkpoints WHERE run_id = $1', [id])).rows[0];
+    const checkpoint = await eventually(stored, (row) => row !== undefined, { timeoutMs: 30_000, intervalMs: 5 });
     await first.close();
     // θ, Adam's m and v, and the best parameters: four vectors of 3000 float64 each.
     expect(checkpoint).toMatchObject({ bytes: 4 * 3000 * 8 });

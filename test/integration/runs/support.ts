@@ -15,7 +15,7 @@ import type { SliceSettings } from '../../../src/worker/processors/run-slices.ts
 import { startWorker } from '../../../src/worker/worker.ts';
 import { buildTestApp, createTenantKey, openTestServices, type TestServices } from '../support/services.ts';
 import type { RunView } from '../../../src/contracts/run-view.ts';
-import { eventually } from '../../support/eventually.ts';
+import { eventually, type PollOptions } from '../../support/eventually.ts';
 import { isFinalRunStatus } from '../../../src/contracts/run-status.ts';
 
 export interface TestApi {
@@ -115,17 +115,25 @@ export async function getRun(app: FastifyInstance, authorization: string, id: st
   return view;
 }
 
-/** Polls the run every 20 ms until `done(view)` holds; fails after `timeoutMs`. */
+/** Polls the run (every 20 ms unless told) until `done(view)` holds; fails after the timeout (30 s unless told). */
 export async function waitForRun(
   app: FastifyInstance,
   authorization: string,
   id: string,
   done: (view: RunViewBody) => boolean,
-  timeoutMs = 30_000,
+  timeout: number | PollOptions = 30_000,
 ): Promise<RunViewBody> {
-  const view = await eventually(() => getRun(app, authorization, id), done, { timeoutMs });
+  const view = await eventually(() => getRun(app, authorization, id), done, typeof timeout === 'number' ? { timeoutMs: timeout } : { timeoutMs: 30_000, ...timeout });
   if (!done(view)) throw new Error(`run ${id} did not reach the expected state; last seen ${JSON.stringify(view).slice(0, 500)}`);
   return view;
+}
+
+/** Reads PostgreSQL every 5 ms until the run has stored a checkpoint, and answers its latest step; fails after `timeoutMs`. */
+export async function waitForCheckpoint(pool: Pool, id: string, timeoutMs = 30_000): Promise<number> {
+  const latest = async () => (await pool.query<{ step: number | null }>('SELECT max(step) AS step FROM checkpoints WHERE run_id = $1', [id])).rows[0]!.step ?? 0;
+  const step = await eventually(latest, (value) => value > 0, { timeoutMs, intervalMs: 5 });
+  if (step === 0) throw new Error(`run ${id} stored no checkpoint within ${timeoutMs} ms`);
+  return step;
 }
 
 export const isFinal = (view: RunViewBody) => isFinalRunStatus(view.status);

@@ -11,6 +11,7 @@ import { createSweepProcessor } from '../../../src/worker/processors/sweep.ts';
 import { testDatabaseUrl } from '../../support/test-database.ts';
 import { buildTestApp } from '../support/services.ts';
 import { useTestApi } from '../runs/support.ts';
+import { eventually } from '../../support/eventually.ts';
 import { spawnWorkerProcess } from '../support/worker-process.ts';
 import { leaderboard, quadraticBase, startTestSweepWorker, waitForSweep, type TestSweepWorker } from './support.ts';
 
@@ -121,13 +122,9 @@ describe('sweeps under concurrency', () => {
     const id = response.json().id;
     const pool = createPool(testDatabaseUrl, 2);
     try {
-      const until = Date.now() + 60_000;
-      let checkpointed = 0;
-      while (checkpointed === 0 && Date.now() < until) {
-        const { rows } = await pool.query<{ step: number }>('SELECT max(c.step)::int AS step FROM checkpoints c JOIN runs r ON r.id = c.run_id WHERE r.sweep_id = $1', [id]);
-        checkpointed = rows[0]?.step ?? 0;
-        await new Promise((r) => setTimeout(r, 50));
-      }
+      const latestCheckpoint = async () => (await pool.query<{ step: number | null }>(
+        'SELECT max(c.step)::int AS step FROM checkpoints c JOIN runs r ON r.id = c.run_id WHERE r.sweep_id = $1', [id])).rows[0]?.step ?? 0;
+      const checkpointed = await eventually(latestCheckpoint, (step) => step > 0, { timeoutMs: 60_000, intervalMs: 50 });
       expect(checkpointed).toBeGreaterThan(0);
       first.kill('SIGKILL');
       await new Promise((resolve) => first.once('exit', resolve));

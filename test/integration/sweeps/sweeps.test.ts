@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useTestApi } from '../runs/support.ts';
+import { eventually } from '../../support/eventually.ts';
 import { getSweep, leaderboard, medianPrunedSweep, quadraticBase, startTestSweepWorker, waitForSweep, type TestSweepWorker } from './support.ts';
 
 describe('sweeps over the API, run by the workers', () => {
@@ -133,17 +134,11 @@ describe('sweeps over the API, run by the workers', () => {
       parallelism: 2,
     });
     const id = response.json().id;
-    const until = Date.now() + 30_000;
-    while ((await getSweep(api.app, api.authorization, id)).trials.running === 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+    await eventually(() => getSweep(api.app, api.authorization, id), (sweep) => sweep.trials.running > 0, { timeoutMs: 30_000, intervalMs: 50 });
     const cancelled = await api.app.inject({ method: 'POST', url: `/v1/sweeps/${id}/cancel`, headers: { authorization: api.authorization } });
     expect(cancelled.statusCode).toBe(200);
     expect(cancelled.json()).toMatchObject({ status: 'cancelled', result: { reason: 'cancelled' } });
-    const deadline = Date.now() + 30_000;
-    let view = await getSweep(api.app, api.authorization, id);
-    while ((view.trials.running > 0 || view.trials.queued > 0) && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 50));
-      view = await getSweep(api.app, api.authorization, id);
-    }
+    const view = await eventually(() => getSweep(api.app, api.authorization, id), (sweep) => sweep.trials.running === 0 && sweep.trials.queued === 0, { timeoutMs: 30_000, intervalMs: 50 });
     expect(view.trials).toMatchObject({ running: 0, queued: 0, total: 2, cancelled: 2 });
   });
 

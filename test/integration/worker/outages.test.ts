@@ -10,7 +10,7 @@ import { createPool, type Pool } from '../../../src/db/pool.ts';
 import { closeRedis, createRedis, type Redis } from '../../../src/queue/connection.ts';
 import { createRunProcessor } from '../../../src/worker/processors/run.ts';
 import { startWorker, type RunningWorker } from '../../../src/worker/worker.ts';
-import { compareTrajectories, getRun, isFinal, postRun, referenceTrajectory, storedMetrics, useTestApi, waitForRun } from '../runs/support.ts';
+import { compareTrajectories, getRun, isFinal, postRun, referenceTrajectory, storedMetrics, useTestApi, waitForCheckpoint, waitForRun } from '../runs/support.ts';
 import { relayTo, type TcpProxy } from '../support/tcp-proxy.ts';
 
 const spec = {
@@ -57,19 +57,6 @@ describe('a worker', () => {
     });
   }
 
-  async function checkpointStep(id: string): Promise<number> {
-    const { rows } = await reader.query<{ step: number | null }>('SELECT max(step) AS step FROM checkpoints WHERE run_id = $1', [id]);
-    return rows[0]!.step ?? 0;
-  }
-
-  async function untilCheckpoint(id: string): Promise<number> {
-    for (let i = 0; i < 3_000; i++) {
-      const step = await checkpointStep(id);
-      if (step > 0) return step;
-      await sleep(5);
-    }
-    throw new Error(`run ${id} stored no checkpoint`);
-  }
 
   async function expectBitIdentical(id: string): Promise<void> {
     const view = await waitForRun(api.app, api.authorization, id, isFinal, 90_000);
@@ -82,7 +69,7 @@ describe('a worker', () => {
     const worker = await start();
     try {
       const id = (await postRun(api.app, api.authorization, spec)).json().id as string;
-      await untilCheckpoint(id);
+      await waitForCheckpoint(reader, id);
       await proxy.stop();
       // Three attempts with 1 s and 2 s of backoff would be spent by now.
       await sleep(5_000);
@@ -100,7 +87,7 @@ describe('a worker', () => {
   it('stops a run at a slice boundary when it closes, handing the job back for another worker to resume', async () => {
     const first = await start();
     const id = (await postRun(api.app, api.authorization, spec)).json().id as string;
-    await untilCheckpoint(id);
+    await waitForCheckpoint(reader, id);
     await first.close();
     const stopped = await getRun(api.app, api.authorization, id);
     expect(stopped.status).toBe('running');

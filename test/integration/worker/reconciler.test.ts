@@ -12,6 +12,7 @@ import { createStrandedRuns } from '../../../src/db/stranded-runs.ts';
 import { createTenantBacklog } from '../../../src/db/tenant-backlog.ts';
 import { createReconciler, type Reconciler } from '../../../src/worker/reconciler.ts';
 import { getRun, isFinal, postRun, startTestWorker, useTestApi, waitForRun } from '../runs/support.ts';
+import { eventually } from '../../support/eventually.ts';
 import { spawnWorkerProcess } from '../support/worker-process.ts';
 
 const shortSpec = {
@@ -26,8 +27,6 @@ const longSpec = {
   training: { maxSteps: 1e8 },
   record: { every: 1 },
 };
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('the reconciler', () => {
   const api = useTestApi();
@@ -89,18 +88,15 @@ describe('the reconciler', () => {
     for (let kill = 0; kill < 4; kill++) {
       const child = spawnWorkerProcess(api.services, env);
       children.push(child);
-      const until = Date.now() + 60_000;
-      while ((await stepAt()) <= reached && Date.now() < until) await sleep(20);
-      reached = await stepAt();
+      reached = await eventually(stepAt, (step) => step > reached, { timeoutMs: 60_000 });
       child.kill('SIGKILL');
       await new Promise((resolve) => child.once('exit', resolve));
     }
     expect(reached).toBeGreaterThan(0);
     // The next worker finds the job stalled once too often: BullMQ fails it, and the reconciler the run.
     children.push(spawnWorkerProcess(api.services, env));
-    const until = Date.now() + 60_000;
     const statusOf = async () => (await pool.query<{ status: string }>('SELECT status FROM runs WHERE id = $1', [id])).rows[0]!.status;
-    while (['queued', 'running'].includes(await statusOf()) && Date.now() < until) await sleep(200);
+    await eventually(statusOf, (status) => !['queued', 'running'].includes(status), { timeoutMs: 60_000, intervalMs: 200 });
     const view = await getRun(api.app, api.authorization, id);
     expect(view.status).toBe('failed');
     expect(view.result).toMatchObject({ stopReason: 'error' });
