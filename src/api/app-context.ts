@@ -16,6 +16,7 @@ import { createEventHub, type EventHub } from '../queue/event-hub.ts';
 import { createSharedPages } from '../queue/shared-pages.ts';
 import { createDatasetService } from './routes/datasets/dataset-service.ts';
 import { createObjectiveService } from './routes/objectives/objective-service.ts';
+import { createObjectiveThread } from './objective-thread/objective-thread.ts';
 import { createRunService } from './routes/runs/run-service.ts';
 import { createStrandedRuns } from '../db/stranded-runs.ts';
 import { createTenantBacklog } from '../db/tenant-backlog.ts';
@@ -40,9 +41,11 @@ export function createAppContext(dependencies: AppDependencies) {
   const pool = dependencies.pool ?? createPool(dependencies.config.databaseUrl, 4, dependencies.config.queuePrefix);
   const events = dependencies.events ?? createEventHub(dependencies.config.redisUrl);
   const sweepsQueue = createSweepsQueue(dependencies.redis, dependencies.config.queuePrefix);
+  const objectiveThread = createObjectiveThread();
   /** Closes what the context opened itself (not what it was given). */
   const close = async () => {
     await sweepsQueue.close().catch(() => undefined);
+    await objectiveThread.close();
     if (!dependencies.events) await events.close();
     if (!dependencies.pool) await pool.end();
   };
@@ -61,7 +64,7 @@ export function createAppContext(dependencies: AppDependencies) {
     tenantBacklog: createTenantBacklog(pool),
     metricRows: createMetricRowsUse(pool),
   };
-  const objectives = createObjectiveService({ objectives: repositories.objectives, datasets: repositories.datasets, deletion: repositories.deletion });
+  const objectives = createObjectiveService({ objectives: repositories.objectives, datasets: repositories.datasets, deletion: repositories.deletion, thread: objectiveThread });
   const services = {
     runs: createRunService({
       runs: repositories.runs,

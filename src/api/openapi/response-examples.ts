@@ -136,7 +136,7 @@ export const responseExamples: Record<string, unknown> = {
   'POST /v1/objectives 201': objective,
   'GET /v1/objectives 200': { objectives: [objective], nextCursor: null },
   'GET /v1/objectives/{id} 200': objective,
-  'POST /v1/objectives/check 200': { variables: ['x', 'y'], dimensions: 2, dimension: 2, initial: [3, 1], gradientCheck },
+  'POST /v1/objectives/check 200': { variables: ['x', 'y'], dimensions: 2, dimension: 2, initial: [3, 1], gradientCheck, gradientCheckSkipped: null },
   'POST /v1/datasets 201': dataset,
   'GET /v1/datasets 200': { datasets: [dataset], nextCursor: null },
   'GET /v1/datasets/{id} 200': dataset,

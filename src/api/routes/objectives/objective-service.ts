@@ -1,5 +1,6 @@
 /** Checking, storing, reading and resolving objectives for one tenant. */
-import type { Objective, ObjectiveSpec } from '../../../core/objectives/index.ts';
+import type { ObjectiveSpec } from '../../../core/objectives/index.ts';
+import type { RunSpec } from '../../../contracts/run-spec.ts';
 import type { ObjectiveReference } from '../../../core/training/index.ts';
 import type { DatasetRepository } from '../../../db/datasets.ts';
 import type { ObjectiveRepository, StoredObjective } from '../../../db/objectives.ts';
@@ -9,16 +10,18 @@ import { notFound } from '../../errors/app-error.ts';
 import { cursorPage, type PageQuery } from '../cursor-page.ts';
 import { resolvedSpecForRequest } from './objective-problems.ts';
 import { assertDeleted } from '../deletion-answer.ts';
-import { buildObjective } from './build-objective.ts';
-import { gradientCheckAtStart, maxShownDimension, type GradientCheckView, type ObjectiveView } from './objective-view.ts';
+import type { GradientCheckView, ObjectiveView } from './objective-view.ts';
+import type { Inspection } from '../../objective-thread/inspect-objective.ts';
+import type { ObjectiveThread } from '../../objective-thread/objective-thread.ts';
 import { parameterCount } from '../../../contracts/parameter-count.ts';
 
 export interface ObjectiveCheck {
-  readonly variables: string[];
+  readonly variables: string[] | null;
   readonly dimensions: number;
   readonly dimension: number;
   readonly initial: number[] | null;
-  readonly gradientCheck: GradientCheckView;
+  readonly gradientCheck: GradientCheckView | null;
+  readonly gradientCheckSkipped: string | null;
 }
 
 export function toObjectiveView(stored: StoredObjective): ObjectiveView {
@@ -37,34 +40,32 @@ export interface ObjectiveServiceDependencies {
   readonly objectives: ObjectiveRepository;
   readonly datasets: DatasetRepository;
   readonly deletion: ResourceDeletion;
+  /** Builds and checks objectives off the event loop. */
+  readonly thread: ObjectiveThread;
 }
 
-export function createObjectiveService({ objectives, datasets, deletion }: ObjectiveServiceDependencies) {
-  /** Builds the tenant's objective (stored definition and dataset references resolved); 4xx naming the field when it cannot be. */
-  async function build(tenantId: string, objective: ObjectiveSpec | ObjectiveReference) {
-    return buildObjective(await resolvedSpecForRequest({ objectives, datasets }, tenantId, objective, 'objective'), 'objective');
+export function createObjectiveService({ objectives, datasets, deletion, thread }: ObjectiveServiceDependencies) {
+  /** Builds the tenant's objective (stored definition and dataset references resolved) in the thread; 4xx naming the field when it cannot be. */
+  async function inspect(tenantId: string, objective: ObjectiveSpec | ObjectiveReference, options: { run?: RunSpec; gradientCheck?: boolean; allVariables?: boolean } = {}): Promise<Inspection> {
+    const spec = await resolvedSpecForRequest({ objectives, datasets }, tenantId, objective, 'objective');
+    return thread.inspect({ spec, path: 'objective', ...options });
   }
 
   async function check(tenantId: string, spec: ObjectiveSpec): Promise<ObjectiveCheck> {
-    const objective = await build(tenantId, spec);
-    return {
-      variables: [...objective.variables],
-      ...parameterCount(objective.dimension),
-      initial: objective.dimension <= maxShownDimension ? Array.from(objective.initial) : null,
-      gradientCheck: gradientCheckAtStart(objective),
-    };
+    const { variables, dimension, initial, gradientCheck, gradientCheckSkipped } = await inspect(tenantId, spec, { gradientCheck: true });
+    return { variables, ...parameterCount(dimension), initial, gradientCheck, gradientCheckSkipped };
   }
 
   return {
     check,
 
     async create(tenantId: string, body: { name?: string; objective: ObjectiveSpec }): Promise<StoredObjective> {
-      const { variables, dimensions: dimension, gradientCheck } = await check(tenantId, body.objective);
+      const { variables, dimension, gradientCheck } = await inspect(tenantId, body.objective, { gradientCheck: true, allVariables: true });
       return objectives.create({
         tenantId,
         name: body.name,
         definition: body.objective as JsonValue,
-        variables,
+        variables: variables ?? [],
         dimension,
         gradientCheck: gradientCheck as JsonValue,
       });
@@ -87,10 +88,11 @@ export function createObjectiveService({ objectives, datasets, deletion }: Objec
 
     /**
      * Makes sure a run's objective can be built at its start before the run is queued: a stored
-     * one must exist for this tenant (404 naming `objective.id`), and either must build.
+     * one must exist for this tenant (404 naming `objective.id`), and either must build. With the
+     * run, the inspection says what a worker would hold for it.
      */
-    async assertRunnable(tenantId: string, objective: ObjectiveSpec | ObjectiveReference): Promise<Objective> {
-      return build(tenantId, objective);
+    assertRunnable(tenantId: string, objective: ObjectiveSpec | ObjectiveReference, run?: RunSpec): Promise<Inspection> {
+      return inspect(tenantId, objective, run ? { run } : {});
     },
   };
 }

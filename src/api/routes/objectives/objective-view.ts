@@ -36,9 +36,25 @@ export type GradientCheckView = z.output<typeof gradientCheckSchema>;
 const maxCheckedCoordinates = 100;
 
 /**
- * The gradient check at the objective's starting point. Each coordinate costs two evaluations:
- * an objective whose evaluations are costly gets fewer coordinates (at least one), so the check
- * stays within a request's budget of work.
+ * Work a gradient check may cost at most, in the objective thread: the analytic gradient (about
+ * three evaluations) and one coordinate (two more). Beyond it no check is made, and the answer
+ * says why: a model on a large dataset would hold the thread, and every submission behind it,
+ * for minutes.
+ */
+const maxGradientCheckWork = 50 * maxRequestCheckWork;
+
+/** Why an objective's gradient is not checked, or null when it is. */
+export function uncheckedGradient(objective: Objective): string | null {
+  const cost = evaluationCost(objective);
+  if (5 * cost <= maxGradientCheckWork) return null;
+  return `One evaluation of the objective costs about ${cost.toExponential(1)} units of work (parameters × training rows); `
+    + `a gradient check costs five, more than the ${maxGradientCheckWork.toExponential(0)} a request may spend. A run checks its start in the worker.`;
+}
+
+/**
+ * The gradient check at the objective's starting point (call it when uncheckedGradient is null).
+ * Each coordinate costs two evaluations: an objective whose evaluations are costly gets fewer
+ * coordinates (at least one), so the check stays within a request's budget of work.
  */
 export function gradientCheckAtStart(objective: Objective): GradientCheckView {
   const affordable = Math.floor(maxRequestCheckWork / (2 * Math.max(1, evaluationCost(objective))));
@@ -55,10 +71,11 @@ export const objectiveRequestSchema = z
 
 export const objectiveCheckSchema = z
   .object({
-    variables: z.array(z.string()).describe('Parameter names, in parameter-vector order.'),
+    variables: z.array(z.string()).nullable().describe(`Parameter names, in parameter-vector order (null above ${maxShownDimension} dimensions).`),
     ...parameterCountFields,
     initial: z.array(z.number()).nullable().describe(`The starting point runs begin from (null above ${maxShownDimension} dimensions).`),
-    gradientCheck: gradientCheckSchema,
+    gradientCheck: gradientCheckSchema.nullable().describe('The gradient check; null when it would cost more than a request may spend (see `gradientCheckSkipped`).'),
+    gradientCheckSkipped: z.string().nullable().describe('Why the gradient was not checked; null when it was.'),
   })
   .meta({ id: 'ObjectiveCheck', description: "An objective's parameters and its gradient check, nothing stored." });
 

@@ -14,7 +14,6 @@ import { requestCancel } from '../../../queue/run-cancellation.ts';
 import { publishRunEvent } from '../../../queue/run-events.ts';
 import type { RunEnqueuer, RunsQueue } from '../../../queue/runs-queue.ts';
 import type { RunSpec } from '../../../contracts/run-spec.ts';
-import { isDataObjective } from '../../../core/objectives/index.ts';
 import { replicaShortage } from '../../../core/parallel/index.ts';
 import { AppError, notFound } from '../../errors/app-error.ts';
 import { cursorPage } from '../cursor-page.ts';
@@ -85,15 +84,15 @@ export function createRunService({ runs, runsQueue, runEnqueuer, objectives, red
   return {
     async submit(tenantId: string, spec: RunSpec, idempotencyKey: string | undefined): Promise<{ run: Run; replayed: boolean }> {
       // A run that could never start is refused here, before it is stored or queued.
-      const objective = await objectives.assertRunnable(tenantId, spec.objective);
-      const shortage = replicaShortage(spec.parallel, isDataObjective(objective) ? objective.trainingRows : null);
+      const inspection = await objectives.assertRunnable(tenantId, spec.objective, spec);
+      const shortage = replicaShortage(spec.parallel, inspection.trainingRows);
       if (shortage) {
         throw new AppError(400, 'validation_failed', 'The request is invalid', {
           detail: 'The request body is invalid: parallel.replicas.',
           errors: [{ path: 'parallel.replicas', message: shortage, code: 'too_many_replicas' }],
         });
       }
-      assertWorkerCanHold(spec, objective, maxRunBytes);
+      assertWorkerCanHold(spec, inspection, maxRunBytes);
       const { run, created } = await runs.create({ tenantId, spec: spec as JsonValue, idempotencyKey });
       if (!created && !isDeepStrictEqual(asStored(run.spec), asStored(spec))) {
         throw new AppError(409, 'idempotency_key_reused', 'Idempotency key reused', {

@@ -5,15 +5,15 @@
  * the worker three times, each attempt using 2 GB.
  */
 import type { RunSpec } from '../../../contracts/run-spec.ts';
-import type { Objective } from '../../../core/objectives/index.ts';
-import { memoryFootprint, type MemoryFootprint } from '../../../core/training/index.ts';
+import type { MemoryFootprint } from '../../../core/training/index.ts';
+import type { Inspection } from '../../objective-thread/inspect-objective.ts';
 import { AppError } from '../../errors/app-error.ts';
 
 const megabytes = (bytes: number) => `${(bytes / 1e6).toLocaleString('en-US', { maximumFractionDigits: 1 })} MB`;
 
 /** The field whose value makes the run large: the replicas when one replica would fit, else where the objective's size is set. */
-function responsibleField(spec: RunSpec, singleReplica: MemoryFootprint, maxBytes: number): string {
-  if (spec.parallel && singleReplica.bytes <= maxBytes) return 'parallel.replicas';
+function responsibleField(spec: RunSpec, oneReplica: MemoryFootprint | null, maxBytes: number): string {
+  if (oneReplica && oneReplica.bytes <= maxBytes) return 'parallel.replicas';
   const objective = spec.objective;
   if (!('type' in objective)) return 'objective.id';
   if (objective.type === 'benchmark') return objective.dimensions !== undefined ? 'objective.dimensions' : objective.initial !== undefined ? 'objective.initial' : 'objective';
@@ -21,14 +21,13 @@ function responsibleField(spec: RunSpec, singleReplica: MemoryFootprint, maxByte
   return objective.model === 'mlp' ? 'objective.hidden' : 'objective.data';
 }
 
-/** Throws a 422 `run_too_large` when a worker would hold more than `maxBytes` for the run. */
-export function assertWorkerCanHold(spec: RunSpec, objective: Objective, maxBytes: number): void {
-  const footprint = memoryFootprint(spec, objective);
-  if (footprint.bytes <= maxBytes) return;
-  const single = spec.parallel ? memoryFootprint({ ...spec, parallel: { ...spec.parallel, replicas: 1 } }, objective) : footprint;
-  const path = responsibleField(spec, single, maxBytes);
+/** Throws a 422 `run_too_large` when a worker would hold more than `maxBytes` for the run (inspected with it). */
+export function assertWorkerCanHold(spec: RunSpec, inspection: Inspection, maxBytes: number): void {
+  const footprint = inspection.footprint;
+  if (!footprint || footprint.bytes <= maxBytes) return;
+  const path = responsibleField(spec, inspection.oneReplicaFootprint, maxBytes);
   const breakdown = footprint.parts.filter((part) => part.bytes > 0).map((part) => `${part.name} ${megabytes(part.bytes)}`).join(', ');
-  const message = `The run needs about ${megabytes(footprint.bytes)} in a worker for its ${objective.dimension.toLocaleString('en-US')} parameters `
+  const message = `The run needs about ${megabytes(footprint.bytes)} in a worker for its ${inspection.dimension.toLocaleString('en-US')} parameters `
     + `(${breakdown}); a worker holds at most ${megabytes(maxBytes)} for one run (WORKER_MAX_RUN_BYTES).`;
   throw new AppError(422, 'run_too_large', 'The run is larger than a worker can hold', {
     detail: `${path}: ${message}`,

@@ -1,0 +1,58 @@
+/**
+ * What a request needs to know of an objective, worked out where it cannot hold the API's event
+ * loop (inspection-thread.ts): the objective built from its resolved spec, its start checked
+ * when that is cheap enough, its gradient checked, and for a run the bytes a worker would hold.
+ * Building a model on a large dataset, or a 10⁷-parameter benchmark, takes a second or more;
+ * a problem comes back as the AppError it is.
+ */
+import type { RunSpec } from '../../contracts/run-spec.ts';
+import { isDataObjective, type ResolvedObjectiveSpec } from '../../core/objectives/index.ts';
+import { memoryFootprint, type MemoryFootprint } from '../../core/training/index.ts';
+import { buildObjective } from '../routes/objectives/build-objective.ts';
+import { gradientCheckAtStart, maxShownDimension, uncheckedGradient, type GradientCheckView } from '../routes/objectives/objective-view.ts';
+
+export interface InspectionRequest {
+  readonly spec: ResolvedObjectiveSpec;
+  /** Where the objective is in the request, for problems. */
+  readonly path: string;
+  /** The run about to be queued: its worker's footprint is measured. */
+  readonly run?: RunSpec;
+  /** Check the gradient at the start (objectives/check, and storing an objective). */
+  readonly gradientCheck?: boolean;
+  /** List every parameter name, whatever the dimension (storing an objective). */
+  readonly allVariables?: boolean;
+}
+
+export interface Inspection {
+  readonly dimension: number;
+  /** Training rows of a model on data; null for a function. */
+  readonly trainingRows: number | null;
+  /** Parameter names: all of them up to maxShownDimension, or with `allVariables`; else null. */
+  readonly variables: string[] | null;
+  /** The starting point, up to maxShownDimension parameters; else null. */
+  readonly initial: number[] | null;
+  readonly gradientCheck: GradientCheckView | null;
+  /** Why the gradient was not checked when it was asked for; else null. */
+  readonly gradientCheckSkipped: string | null;
+  /** What a worker would hold for the run; null without one. */
+  readonly footprint: MemoryFootprint | null;
+  /** The same with one replica, for a parallel run (which field makes it large); else null. */
+  readonly oneReplicaFootprint: MemoryFootprint | null;
+}
+
+export function inspectObjective(request: InspectionRequest): Inspection {
+  const objective = buildObjective(request.spec, request.path);
+  const run = request.run;
+  const shown = objective.dimension <= maxShownDimension;
+  const skipped = request.gradientCheck ? uncheckedGradient(objective) : null;
+  return {
+    dimension: objective.dimension,
+    trainingRows: isDataObjective(objective) ? objective.trainingRows : null,
+    variables: shown || request.allVariables ? [...objective.variables] : null,
+    initial: shown ? Array.from(objective.initial) : null,
+    gradientCheck: request.gradientCheck && skipped === null ? gradientCheckAtStart(objective) : null,
+    gradientCheckSkipped: skipped,
+    footprint: run ? memoryFootprint(run, objective) : null,
+    oneReplicaFootprint: run?.parallel ? memoryFootprint({ ...run, parallel: { ...run.parallel, replicas: 1 } }, objective) : null,
+  };
+}

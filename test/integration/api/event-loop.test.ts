@@ -1,0 +1,62 @@
+/**
+ * /healthz keeps answering while the heaviest requests run: building and checking a model on a
+ * large dataset, or a 5·10⁶-parameter objective, happens in the objective thread
+ * (src/api/objective-thread/), not on the event loop. No wall-clock bound: /healthz must answer
+ * many times while the heavy request is in flight, and the event loop's longest stall must be
+ * a small part of the heavy request's own duration (when the work ran on the loop, the stall
+ * was the whole request and /healthz answered a handful of times).
+ */
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { describe, expect, it } from 'vitest';
+import { useTestApi } from '../runs/support.ts';
+
+const model = { type: 'model', model: 'mlp', hidden: [64], data: { builtin: 'blobs', rows: 50_000, columns: 20, classes: 3 } };
+
+describe('/healthz under a heavy request', () => {
+  const api = useTestApi();
+
+  /** Sends /healthz again and again while `url` is in flight; how often it answered, and the loop's longest stall. */
+  async function whileInFlight(url: string, payload: object) {
+    const delay = monitorEventLoopDelay({ resolution: 5 });
+    delay.enable();
+    const started = performance.now();
+    let inFlight = true;
+    const heavy = api.app.inject({ method: 'POST', url, headers: { authorization: api.authorization }, payload })
+      .finally(() => {
+        inFlight = false;
+      });
+    let answers = 0;
+    while (inFlight) {
+      const health = await api.app.inject({ method: 'GET', url: '/healthz' });
+      expect(health.statusCode).toBe(200);
+      if (inFlight) answers++;
+      await sleep(1);
+    }
+    const response = await heavy;
+    const durationMs = performance.now() - started;
+    delay.disable();
+    return { response, answers, durationMs, longestStallMs: delay.max / 1e6 };
+  }
+
+  it.each([
+    ['checking the gradient of an mlp on 50,000 rows', '/v1/objectives/check', { objective: model }, 200],
+    ['submitting a run of that mlp, full batch', '/v1/runs', { objective: model, optimizer: { name: 'adam' }, training: { maxSteps: 10 } }, 201],
+    ['checking a 5·10⁶-parameter objective', '/v1/objectives/check', { objective: { type: 'benchmark', name: 'rosenbrock', dimensions: 5_000_000 } }, 200],
+    ['submitting a run of a 5·10⁶-parameter objective', '/v1/runs',
+      { objective: { type: 'benchmark', name: 'rosenbrock', dimensions: 5_000_000 }, optimizer: { name: 'sgd', learningRate: 1e-4 }, training: { maxSteps: 1 } }, 201],
+  ])('keeps answering while %s', async (_, url, payload, status) => {
+    const { response, answers, durationMs, longestStallMs } = await whileInFlight(url, payload);
+    expect(response.statusCode, response.body.slice(0, 500)).toBe(status);
+    expect(answers).toBeGreaterThanOrEqual(20);
+    expect(longestStallMs).toBeLessThan(durationMs / 3);
+  }, 120_000);
+
+  it('checks the gradient of a model whose check costs more than a request may spend no more, and says why', async () => {
+    const large = { ...model, hidden: [512], data: { builtin: 'blobs', rows: 100_000, columns: 50 } };
+    const { response } = await whileInFlight('/v1/objectives/check', { objective: large });
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toMatchObject({ dimensions: 27_651, variables: null, initial: null, gradientCheck: null });
+    expect(response.json().gradientCheckSkipped).toMatch(/^One evaluation of the objective costs about 2\.8e\+9 units of work/);
+  }, 120_000);
+});
