@@ -9,11 +9,12 @@
  * (b) concurrent runs through the service (API, runs queue, two `descent worker` processes taking
  *     the replica jobs, PostgreSQL), 1, 2 and 4 replicas of downpour, easgd and
  *     adaptive-revision, each against the same spec simulated in one process: steps per second,
- *     and the ratios to 1 replica and to the simulation, measured in the same run.
+ *     and the ratios to 1 replica and to the simulation, measured in the same run;
+ * (c) one downpour run on 2 worker processes against 1: time until the server reaches a target loss.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { loadavg } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { buildApp } from '../../src/api/app.ts';
 import { runSpecSchema } from '../../src/contracts/run-spec.ts';
@@ -178,3 +179,89 @@ export async function concurrentReplicas(maxSteps = Number(process.env.PARALLEL_
   );
 }
 
+/** The spec of the processes race: compute-bound replica steps (an mlp), so that a second process has work to take. */
+function raceSpec(lossBelow: number, maxSteps: number) {
+  return {
+    objective: { type: 'model', model: 'mlp', hidden: [32], activation: 'tanh', data: { builtin: 'spirals', rows: 2000, seed: 5 } },
+    optimizer: { name: 'adam', learningRate: 0.01 },
+    training: { maxSteps, batchSize: 32, seed: 3 },
+    record: { every: 100 },
+    stopWhen: { lossBelow },
+    parallel: { algorithm: 'downpour', replicas: 2, execution: 'concurrent', communicationPeriod: 8 },
+  };
+}
+
+/**
+ * (c) The same concurrent downpour run (2 replicas) on 1 worker process taking both replicas
+ * against 2 worker processes taking one each (real `descent worker` children, each side with
+ * its own queue prefix): seconds from submission until the server's parameters reach the target
+ * loss (the coordinator's loss on the training sample at a record; the run ends `loss_target`),
+ * rounds alternating, medians. The machine's load average is printed with it: on shared cores the
+ * second process is only as fast as the cores it gets.
+ */
+export async function downpourProcesses(
+  rounds = Number(process.env.PARALLEL_BENCH_ROUNDS ?? 5),
+  lossBelow = Number(process.env.PARALLEL_BENCH_TARGET ?? 0.1),
+): Promise<void> {
+  const config = await benchConfig();
+  const database = createDatabase(config.databaseUrl);
+  const redis = createRedis(config.redisUrl, 'fail-fast');
+  const { key } = await createApiKeyRepository(database).create(`bench-${Date.now()}`);
+  const sides = await Promise.all([1, 2].map(async (processes) => {
+    const queuePrefix = `${config.queuePrefix}-${processes}`;
+    const runsQueue = createRunsQueue(redis, queuePrefix);
+    const app = await buildApp({ config: { ...config, queuePrefix }, database, redis, runsQueue }, { logger: false });
+    const workers = Array.from({ length: processes }, () => spawn(process.execPath, [binary, 'worker'], {
+      env: { ...process.env, DATABASE_URL: config.databaseUrl, REDIS_URL: config.redisUrl, QUEUE_PREFIX: queuePrefix, LOG_LEVEL: 'silent', REPLICA_CONCURRENCY: String(2 / processes) },
+      stdio: 'ignore',
+      // Each in a session of its own, as a worker started by a service manager is: where the
+      // kernel groups CPU time by session (autogroup), the workers would otherwise share the
+      // bench's one share of the cores, and a second process could not get more.
+      detached: true,
+    }));
+    return { processes, runsQueue, app, workers, seconds: [] as number[], steps: [] as number[], endings: new Set<string>() };
+  }));
+  const loads: number[] = [];
+  /** Submit to the end; seconds, steps and why it ended. */
+  async function race(app: (typeof sides)[number]['app'], spec: object) {
+    const start = performance.now();
+    const response = await app.inject({ method: 'POST', url: '/v1/runs', headers: { authorization: `Bearer ${key}` }, payload: spec });
+    const id = response.json().id as string;
+    for (;;) {
+      const view = (await app.inject({ method: 'GET', url: `/v1/runs/${id}`, headers: { authorization: `Bearer ${key}` } })).json() as { status: string; result: { steps: number; stopReason: string } | null };
+      if (view.status !== 'queued' && view.status !== 'running') return { seconds: (performance.now() - start) / 1000, steps: view.result?.steps ?? 0, ending: view.result?.stopReason ?? view.status };
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+  try {
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    // A warm-up run on each side (module loading, JIT, connections).
+    for (const side of sides) await race(side.app, raceSpec(lossBelow, 2000));
+    for (let round = 0; round < rounds; round++) {
+      for (const side of round % 2 === 0 ? sides : [...sides].reverse()) {
+        loads.push(loadavg()[0]);
+        const { seconds, steps, ending } = await race(side.app, raceSpec(lossBelow, 200_000));
+        side.seconds.push(seconds);
+        side.steps.push(steps);
+        side.endings.add(ending);
+      }
+    }
+  } finally {
+    for (const side of sides) {
+      for (const child of side.workers) child.kill('SIGTERM');
+      await side.app.close();
+      await side.runsQueue.close();
+    }
+    await closeRedis(redis);
+    await database.$disconnect();
+  }
+  const one = median(sides[0].seconds);
+  printTable(
+    `Downpour (2 replicas, τ = 8, Adam, an mlp 2 → 32 tanh → 1 on spirals 2,000 rows, batch 32) on 1 worker process against 2: seconds from submission until the server's loss < ${lossBelow} (median of ${rounds}; load average ${median(loads).toFixed(1)} on ${cpus().length} cores)`,
+    ['worker processes', 'seconds to target', 'each round', 'steps to target', 'steps/s', 'ended', 'speed-up vs 1 process'],
+    sides.map((side) => [
+      String(side.processes), median(side.seconds).toFixed(2), side.seconds.map((seconds) => seconds.toFixed(2)).join(' '), Math.round(median(side.steps)).toLocaleString('en-US'),
+      Math.round(median(side.steps.map((steps, i) => steps / side.seconds[i]))).toLocaleString('en-US'), [...side.endings].join(', '), formatRatio(one / median(side.seconds)),
+    ]),
+  );
+}
