@@ -15,7 +15,7 @@ import type { SliceSettings } from '../../../src/worker/processors/run-slices.ts
 import { startWorker } from '../../../src/worker/worker.ts';
 import { buildTestApp, createTenantKey, openTestServices, type TestServices } from '../support/services.ts';
 import type { RunView } from '../../../src/contracts/run-view.ts';
-import { eventually, type PollOptions } from '../../support/eventually.ts';
+import { eventually } from '../../support/eventually.ts';
 import { isFinalRunStatus } from '../../../src/contracts/run-status.ts';
 
 export interface TestApi {
@@ -115,15 +115,15 @@ export async function getRun(app: FastifyInstance, authorization: string, id: st
   return view;
 }
 
-/** Polls the run (every 20 ms unless told) until `done(view)` holds; fails after the timeout (30 s unless told). */
+/** Polls the run every 20 ms until `done(view)` holds; fails after `timeoutMs`. */
 export async function waitForRun(
   app: FastifyInstance,
   authorization: string,
   id: string,
   done: (view: RunViewBody) => boolean,
-  timeout: number | PollOptions = 30_000,
+  timeoutMs = 30_000,
 ): Promise<RunViewBody> {
-  const view = await eventually(() => getRun(app, authorization, id), done, typeof timeout === 'number' ? { timeoutMs: timeout } : { timeoutMs: 30_000, ...timeout });
+  const view = await eventually(() => getRun(app, authorization, id), done, { timeoutMs });
   if (!done(view)) throw new Error(`run ${id} did not reach the expected state; last seen ${JSON.stringify(view).slice(0, 500)}`);
   return view;
 }
