@@ -5,6 +5,9 @@
  * the bound of unfinished runs reserves their rows, so runs accepted together cannot outgrow the
  * quota between them.
  *
+ * A run's stored rows are its `metric_rows`, which the statements that store and delete them
+ * keep (src/db/metrics-writer.ts, metrics-retention.ts), so a count reads run rows only.
+ *
  * Submissions made while a count is in flight share the next one (see Coalescer): it starts
  * after each of them was stored, so it counts them all, and it reads each tenant once.
  */
@@ -19,8 +22,7 @@ const useStatement = {
   name: 'metric-rows-use',
   text: `
   WITH per_run AS (
-    SELECT r.tenant_id, r.id, r.status IN ${activeStatusesSql} AS unfinished, r.spec,
-           (SELECT count(*) FROM run_metrics m WHERE m.run_id = r.id) AS stored
+    SELECT r.tenant_id, r.id, r.status IN ${activeStatusesSql} AS unfinished, r.spec, r.metric_rows AS stored
       FROM runs r WHERE r.tenant_id = ANY($1::uuid[])
   )
   SELECT tenant_id AS "tenantId", coalesce(sum(stored) FILTER (WHERE NOT unfinished), 0)::float8 AS finished,

@@ -50,10 +50,16 @@ export function createMetricsRetention(pool: Pool) {
           let deleted = 0;
           for (const run of candidates) {
             for (let from = run.first; from < run.last; from += stepsPerDelete) {
-              const result = await client.query(
-                'DELETE FROM run_metrics WHERE run_id = $1::uuid AND step >= $2 AND step < LEAST($3::int, $2 + $4::int)',
+              // The run's count of stored rows goes down in the same statement (src/db/metric-rows-use.ts reads it).
+              const { rows: [gone] } = await client.query<{ deleted: number }>(`
+                WITH gone AS (
+                  DELETE FROM run_metrics WHERE run_id = $1::uuid AND step >= $2 AND step < LEAST($3::int, $2 + $4::int) RETURNING 1
+                ), counted AS (
+                  UPDATE runs SET metric_rows = metric_rows - (SELECT count(*) FROM gone) WHERE id = $1::uuid
+                )
+                SELECT count(*)::int AS deleted FROM gone`,
                 [run.id, from, run.last, stepsPerDelete]);
-              deleted += result.rowCount ?? 0;
+              deleted += gone?.deleted ?? 0;
             }
           }
           return { runs: candidates.length, rows: deleted, ran: true };

@@ -121,7 +121,7 @@ const batching = { maxBatch: 32, concurrency: 1, isolate: isRowError };
 
 const sliceColumns = [
   ['run_id', 'uuid'], ['from_step', 'int'], ['started_at', 'timestamptz'], ['checkpoint_step', 'int'], ['checkpoint_state', 'jsonb'],
-  ['progress', 'jsonb'], ['early_stopping', 'jsonb'], ['status', 'run_status'], ['result', 'jsonb'],
+  ['progress', 'jsonb'], ['early_stopping', 'jsonb'], ['status', 'run_status'], ['result', 'jsonb'], ['metric_rows', 'int'],
 ] as const;
 const firstMetricParameter = sliceColumns.length + 1;
 const firstRollupParameter = firstMetricParameter + 1 + metricColumns.length;
@@ -131,7 +131,7 @@ const firstRollupParameter = firstMetricParameter + 1 + metricColumns.length;
  * statements cannot deadlock) and check each run's fence (`run`, `fenced`); then, for the runs
  * whose fence holds, insert the rows passed as arrays (none for a COPY slice), merge the
  * rollups, save each checkpoint and drop older ones (or all, for a run that ends), and update
- * the run rows. Returns what each fence saw; a run that no longer exists returns no row.
+ * the run rows (with their count of stored rows, whether the rows came in the statement or come by COPY). Returns what each fence saw; a run that no longer exists returns no row.
  */
 const sliceStatement = {
   name: 'metrics-writer-slices',
@@ -167,6 +167,7 @@ const sliceStatement = {
       status = coalesce(fenced.status, 'running'),
       started_at = coalesce(fenced.started_at, runs.started_at),
       attempts = runs.attempts + (fenced.started_at IS NOT NULL)::int,
+      metric_rows = runs.metric_rows + fenced.metric_rows,
       result = coalesce(fenced.result, runs.result),
       finished_at = CASE WHEN fenced.status IS NULL THEN runs.finished_at ELSE now() END,
       updated_at = now()
@@ -194,6 +195,7 @@ function sliceParameters(slices: readonly SliceWrite[], rowsGo: RowsGo): unknown
       json(slice.progress?.earlyStopping),
       slice.finish?.status ?? null,
       json(slice.finish?.result),
+      slice.metrics.step.length,
     ];
   });
   const rows = new MetricRows();

@@ -74,7 +74,7 @@ function specFilters(query: RunListQuery): Prisma.RunWhereInput[] {
 
 /** A run row as Prisma's `Run`: every column, camel-cased (node-postgres parses jsonb and timestamptz alike). */
 const runColumns = `id, tenant_id AS "tenantId", status, spec, progress, early_stopping AS "earlyStopping", result,
-  idempotency_key AS "idempotencyKey", sweep_id AS "sweepId", trial_number AS "trialNumber", parameters, trial_value AS "trialValue", attempts,
+  idempotency_key AS "idempotencyKey", sweep_id AS "sweepId", trial_number AS "trialNumber", parameters, trial_value AS "trialValue", attempts, metric_rows AS "metricRows",
   queue_prefix AS "queuePrefix", created_at AS "createdAt", updated_at AS "updatedAt", started_at AS "startedAt", finished_at AS "finishedAt"`;
 
 /**

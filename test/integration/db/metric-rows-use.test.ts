@@ -11,7 +11,7 @@ const database = useTestDatabase();
 async function run(tenantId: string, status: string, stored: number, maxSteps: number, every: number): Promise<string> {
   const id = randomUUID();
   const spec = { training: { maxSteps }, record: { every } };
-  await database.pool.query(`INSERT INTO runs (id, tenant_id, status, spec) VALUES ($1, $2, $3::run_status, $4::jsonb)`, [id, tenantId, status, JSON.stringify(spec)]);
+  await database.pool.query(`INSERT INTO runs (id, tenant_id, status, spec, metric_rows) VALUES ($1, $2, $3::run_status, $4::jsonb, $5)`, [id, tenantId, status, JSON.stringify(spec), stored]);
   await database.pool.query(`INSERT INTO run_metrics (run_id, step, loss) SELECT $1, s, 1 FROM generate_series(1, $2::int) s`, [id, stored]);
   return id;
 }

@@ -27,9 +27,9 @@ afterAll(async () => {
 async function storedRun(steps: number, daysAgo: number | null): Promise<string> {
   const id = randomUUID();
   await pool.query(
-    `INSERT INTO runs (id, tenant_id, status, spec, finished_at)
-     VALUES ($1, $2, $3::run_status, '{}', CASE WHEN $4::int IS NULL THEN NULL ELSE now() - make_interval(days => $4::int) END)`,
-    [id, tenantId, daysAgo === null ? 'running' : 'completed', daysAgo]);
+    `INSERT INTO runs (id, tenant_id, status, spec, finished_at, metric_rows)
+     VALUES ($1, $2, $3::run_status, '{}', CASE WHEN $4::int IS NULL THEN NULL ELSE now() - make_interval(days => $4::int) END, $5)`,
+    [id, tenantId, daysAgo === null ? 'running' : 'completed', daysAgo, steps]);
   await pool.query(
     `INSERT INTO run_metrics (run_id, step, loss) SELECT $1, s * 10, 1.0 / s FROM generate_series(1, $2::int) s`, [id, steps]);
   await pool.query(
@@ -61,6 +61,9 @@ describe('metrics retention', () => {
     expect(pass.runs).toBeGreaterThanOrEqual(1);
     expect(pass.rows).toBeGreaterThanOrEqual(149_999);
     expect(await steps(old)).toEqual([1_500_000]);
+    // The run row's count of stored rows follows (the tenant's metric-rows quota reads it).
+    const { rows: [counted] } = await pool.query<{ metric_rows: number }>('SELECT metric_rows FROM runs WHERE id = $1', [old]);
+    expect(counted!.metric_rows).toBe(1);
     expect(await rollups(old)).toBe(1);
     expect(await steps(recent)).toHaveLength(500);
     expect(await steps(running)).toHaveLength(500);

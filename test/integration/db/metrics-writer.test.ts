@@ -67,6 +67,12 @@ function expected(metrics: MetricBatch) {
   }));
 }
 
+/** The run row's count of its stored metric rows. */
+async function metricRowsOf(runId: string): Promise<number> {
+  const { rows: [row] } = await pool.query<{ metric_rows: number }>('SELECT metric_rows FROM runs WHERE id = $1', [runId]);
+  return row!.metric_rows;
+}
+
 const checkpointOf = async (runId: string) =>
   (await pool.query('SELECT step, state FROM checkpoints WHERE run_id = $1 ORDER BY step', [runId])).rows;
 
@@ -109,6 +115,8 @@ describe('metrics writer', () => {
       expect(await checkpointOf(runId)).toEqual([{ step: 100 + r, state: { r, to: 100 + r } }]);
       const { rows: [rollups] } = await pool.query('SELECT coalesce(sum(count), 0)::int AS n FROM metric_rollups WHERE run_id = $1 AND level = 2', [runId]);
       expect(rollups.n).toBe(r % 3 === 0 ? 100 + r : 0);
+      // The run row counts its stored rows (the tenant's metric-rows quota reads it).
+      expect(await metricRowsOf(runId)).toBe(rows.length);
     }
   });
 
@@ -189,6 +197,7 @@ describe('metrics writer', () => {
     await expect(writer.write({ runId, fromStep: 0, metrics: batch(0, statementRows + 1), rollups: true, checkpoint: { step: 1, state: {} } }))
       .rejects.toBeInstanceOf(StaleRunWriteError);
     expect((await stored(runId)).length).toBe(statementRows + 500);
+    expect(await metricRowsOf(runId)).toBe(statementRows + 500);
     expect(await checkpointOf(runId)).toEqual([{ step: statementRows + 500, state: { copy: true } }]);
   });
 });

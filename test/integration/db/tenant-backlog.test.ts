@@ -31,8 +31,9 @@ async function counted(id: string) {
 describe('tenant backlog', () => {
   it("gives every run its rank and its tenant's unfinished runs, in shared statements, as counting run by run does", async () => {
     const statuses = ['completed', 'queued', 'running', 'queued', 'cancelled', 'queued', 'failed', 'running', 'queued', 'completed'];
-    const first = await runs(await database.tenant('backlog-a'), statuses);
-    const second = await runs(await database.tenant('backlog-b'), [...statuses].reverse());
+    const tenants = [await database.tenant('backlog-a'), await database.tenant('backlog-b')] as const;
+    const first = await runs(tenants[0], statuses);
+    const second = await runs(tenants[1], [...statuses].reverse());
     const asked = [...first, ...second, randomUUID()];
 
     const backlog = createTenantBacklog(database.pool);
@@ -40,13 +41,13 @@ describe('tenant backlog', () => {
     const places = await Promise.all(asked.map((id) => backlog.place(id)));
     expect(statements.count).toBeLessThan(asked.length);
 
-    const expected = await Promise.all([...first, ...second].map(counted));
+    const expected = await Promise.all([...first, ...second].map(async (id, i) => ({ tenantId: tenants[i < first.length ? 0 : 1], ...(await counted(id)) })));
     expect(places).toEqual([...expected, null]);
     expect(places.slice(0, first.length).map((place) => place!.rank)).toEqual([1, 1, 2, 3, 3, 4, 4, 5, 6, 6]);
     expect(places[0]!.activeRuns).toBe(6);
 
     const ranks = await backlog.ranks(asked);
-    expect([...asked.slice(0, -1)].map((id) => ranks.get(id))).toEqual(expected.map((place) => place.rank));
+    expect([...asked.slice(0, -1)].map((id) => ranks.get(id))).toEqual(expected.map((place) => ({ priority: place.rank, tenantId: place.tenantId })));
     expect(ranks.has(asked.at(-1)!)).toBe(false);
   });
 });
