@@ -6,15 +6,17 @@
  * holder reads once it has committed (`claim` clears the marks a round's read covers; see
  * processors/sweep.ts).
  *
- * A round is three round trips, the lock held for the last two: the transaction begun with the
- * lock taken (one message of three statements), the trials read (with the values of those that
- * finished filled in by the same statement, and only the columns a plan reads), then, once `plan`
+ * A round is two round trips: the transaction begun, the lock taken and the trials read in one
+ * message (the read a statement of its own, so its snapshot follows the lock; the values of the
+ * trials that finished filled in by it, and only the columns a plan reads); then, once `plan`
  * has decided, the new trials inserted and the sweep updated with the commit in one more message,
  * which then counts the sweep's ended trials with a snapshot taken after the commit: more than
  * the round read (with those it created failed) means a trial ended after the read, whose
- * wake-up may have found the lock held, and the caller runs another round (`missed`). The
- * statements of a message cannot take parameters (PostgreSQL's simple protocol): their values
- * are quoted literals, the new trials one JSON document.
+ * wake-up may have found the lock held, and the caller runs another round (`missed`). A round
+ * with a `claim`, or a sweep's first round in a process (which learns the sweep's metric from
+ * the lock's answer), reads the trials in a round trip of its own. The statements of a message
+ * cannot take parameters (PostgreSQL's simple protocol): their values are quoted literals, the
+ * new trials one JSON document.
  *
  * The round commits without waiting for its WAL flush (`synchronous_commit = off`). Should the
  * database crash within that moment, the round is lost as a whole (the trials it created and the
@@ -76,20 +78,21 @@ export interface RoundOutcome {
 
 /**
  * The sweep's trials in trial order, each finished trial's value of the metric filled in once
- * (from its result, or the best of its recorded steps) by the same statement.
+ * (from its result, or the best of its recorded steps) by the same statement; nothing unless
+ * this transaction holds the sweep's lock (taking it again is a no-op for its holder), so that
+ * the statement can go in the lock's message (see `round`). `sweep` and `metric` are SQL: the
+ * parameters $1 and $2, or quoted literals.
  */
-const trialsStatement = {
-  name: 'sweep-round-trials',
-  text: `
-  WITH valued AS (
+const trialsSql = (sweep: string, metric: string) => `
+  WITH locked AS (SELECT id FROM sweeps WHERE id = ${sweep} FOR UPDATE SKIP LOCKED), valued AS (
   UPDATE runs r SET trial_value = coalesce(CASE
       WHEN r.status = 'pruned' THEN (r.result->'pruning'->>'value')::float8
-      WHEN $2 = 'finalLoss' THEN (r.result->>'finalLoss')::float8
-      WHEN $2 = 'bestLoss' THEN (r.result->'best'->>'value')::float8
-      WHEN $2 = 'valLoss' THEN (SELECT min(val_loss) FILTER (WHERE val_loss <> 'NaN') FROM run_metrics m WHERE m.run_id = r.id)
-      WHEN $2 = 'valAccuracy' THEN (SELECT max(val_accuracy) FILTER (WHERE val_accuracy <> 'NaN') FROM run_metrics m WHERE m.run_id = r.id)
+      WHEN ${metric} = 'finalLoss' THEN (r.result->>'finalLoss')::float8
+      WHEN ${metric} = 'bestLoss' THEN (r.result->'best'->>'value')::float8
+      WHEN ${metric} = 'valLoss' THEN (SELECT min(val_loss) FILTER (WHERE val_loss <> 'NaN') FROM run_metrics m WHERE m.run_id = r.id)
+      WHEN ${metric} = 'valAccuracy' THEN (SELECT max(val_accuracy) FILTER (WHERE val_accuracy <> 'NaN') FROM run_metrics m WHERE m.run_id = r.id)
     END, 'NaN')
-   WHERE r.sweep_id = $1 AND r.trial_value IS NULL AND r.status IN ('completed', 'early_stopped', 'diverged', 'pruned')
+   WHERE r.sweep_id = ${sweep} AND EXISTS (SELECT FROM locked) AND r.trial_value IS NULL AND r.status IN ('completed', 'early_stopped', 'diverged', 'pruned')
   RETURNING r.id, r.trial_value)
   SELECT runs.id AS "runId", runs.trial_number AS "trialNumber", runs.status,
          coalesce(valued.trial_value, runs.trial_value) AS value, runs.parameters,
@@ -97,9 +100,13 @@ const trialsStatement = {
          CASE WHEN runs.status IN ('failed', 'pruned')
               THEN jsonb_build_object('message', runs.result->'message', 'pruning', runs.result->'pruning') END AS result
     FROM runs LEFT JOIN valued ON valued.id = runs.id
-   WHERE runs.sweep_id = $1
-   ORDER BY runs.trial_number`,
-};
+   WHERE runs.sweep_id = ${sweep} AND EXISTS (SELECT FROM locked)
+   ORDER BY runs.trial_number`;
+
+const trialsStatement = { name: 'sweep-round-trials', text: trialsSql('$1::uuid', '$2::text') };
+
+/** Sweeps whose metric this process remembers (a sweep's spec never changes), at most; then it forgets them all. */
+const rememberedMetrics = 10_000;
 
 /** Begins the round's transaction and takes the sweep's lock, unless another round holds it: one message. */
 const lockMessage = (sweepId: string) => `
@@ -141,6 +148,7 @@ const resultsOf = <Row extends QueryResultRow>(results: QueryResult<Row> | Query
 const cancelledWithSweep = resultWithoutParams('cancelled', 'Cancelled before it started: its sweep ended.');
 
 export function createSweepCoordination(pool: Pool) {
+  const metrics = new Map<string, string>();
   return {
     /**
      * Runs one round; null when the sweep is unknown, already final, or locked by another round.
@@ -154,13 +162,21 @@ export function createSweepCoordination(pool: Pool) {
     ): Promise<RoundOutcome | null> {
       const client = await pool.connect();
       try {
-        const [sweep] = resultsOf(await client.query<SweepRow>(lockMessage(sweepId))).at(-1)!.rows;
+        // The trials are read in the lock's message when nothing must happen in between and the sweep's metric is known.
+        const metric = claim ? undefined : metrics.get(sweepId);
+        const message = metric === undefined ? lockMessage(sweepId) : `${lockMessage(sweepId)};\n${trialsSql(escapeLiteral(sweepId), escapeLiteral(metric))}`;
+        const locked = resultsOf(await client.query<SweepRow & RoundTrial>(message));
+        const [sweep] = locked[2].rows;
         if (!sweep || isFinalSweepStatus(sweep.status)) {
           await client.query('COMMIT');
           return null;
         }
+        if (metrics.size >= rememberedMetrics) metrics.clear();
+        metrics.set(sweepId, metricName(sweep));
         await claim?.();
-        const { rows: trials } = await client.query<RoundTrial>({ ...trialsStatement, values: [sweepId, metricName(sweep)] });
+        const trials = metric === undefined
+          ? (await client.query<RoundTrial>({ ...trialsStatement, values: [sweepId, metricName(sweep)] })).rows
+          : locked[3].rows as RoundTrial[];
         const decision = plan(sweep, trials);
         const ids = decision.newTrials.map(() => randomUUID());
         const writes: string[] = [];

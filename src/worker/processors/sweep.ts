@@ -61,7 +61,7 @@ export function createSweepProcessor(dependencies: SweepProcessorDependencies) {
    * Rounds until one leaves something running or ends the sweep (trials created failed free
    * their places at once); `asked.again` is cleared as each round starts and as it reads.
    */
-  async function coordinate(sweepId: string, asked: { again: boolean }, claim: () => Promise<unknown>): Promise<RoundOutcome | null> {
+  async function coordinate(sweepId: string, asked: { again: boolean }, claim: (() => Promise<unknown>) | undefined): Promise<RoundOutcome | null> {
     for (;;) {
       asked.again = false;
       const outcome = await coordination.round(sweepId, (sweep) => (sweep.spec as SweepSpec).metric.name, (sweep, trials) => planRound(sweep, trials, clock()), claim);
@@ -81,14 +81,15 @@ export function createSweepProcessor(dependencies: SweepProcessorDependencies) {
   async function rounds(sweepId: string, asked: { again: boolean }, marked: boolean): Promise<boolean> {
     if (marked) await redis.set(wakeMark(sweepId), '1', 'PX', wakeMarkMs);
     let markSeen = marked;
-    const claim = async () => {
+    const claim = () => {
       asked.again = false;
-      if (markSeen) await redis.del(wakeMark(sweepId));
+      return redis.del(wakeMark(sweepId));
     };
     const effects: Promise<void>[] = [];
     try {
       for (;;) {
-        const outcome = await coordinate(sweepId, asked, claim);
+        // Without a mark to clear, the round reads the trials in the lock's message.
+        const outcome = await coordinate(sweepId, asked, markSeen ? claim : undefined);
         if (!outcome) return false;
         // The sweep's end is told after what came before it.
         if (outcome.finished) await Promise.all(effects.splice(0));

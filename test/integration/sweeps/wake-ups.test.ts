@@ -64,6 +64,29 @@ describe('sweep wake-ups', () => {
     expect(await api.services.redis.exists(mark(sweepId))).toBe(0);
   });
 
+  it("returns at once from a trial's wake-up when another round holds the lock, reading nothing", async () => {
+    const sweepId = await submit();
+    const processor = processorWith();
+    // The first round creates two trials; the coordinator knows the sweep's metric from then on.
+    await processor(job(sweepId));
+    const holder = await pool.connect();
+    try {
+      await holder.query('BEGIN');
+      await holder.query('SELECT id FROM sweeps WHERE id = $1 FOR UPDATE', [sweepId]);
+      await pool.query(`UPDATE runs SET status = 'completed', result = '{"finalLoss": 1}', finished_at = now() WHERE sweep_id = $1 AND trial_number = 0`, [sweepId]);
+      // Resolves although the lock is held, and the trial's value is left to the holder's round.
+      await processor.wake(sweepId);
+      expect(await trialCount(sweepId)).toBe(2);
+      expect((await pool.query('SELECT trial_value FROM runs WHERE sweep_id = $1 AND trial_number = 0', [sweepId])).rows[0].trial_value).toBeNull();
+    } finally {
+      await holder.query('COMMIT');
+      holder.release();
+    }
+    await processor.wake(sweepId);
+    expect(await trialCount(sweepId)).toBe(3);
+    expect((await pool.query('SELECT trial_value FROM runs WHERE sweep_id = $1 AND trial_number = 0', [sweepId])).rows[0].trial_value).not.toBeNull();
+  });
+
   it('goes on with another round when a wake-up marked the sweep during its round', async () => {
     const sweepId = await submit();
     let rounds = 0;
@@ -92,7 +115,7 @@ describe('sweep wake-ups', () => {
       await other.query('SELECT id FROM runs WHERE id = $1 FOR UPDATE', [trials[1].id]);
       const round = createSweepCoordination(pool).round(sweepId, () => 'finalLoss', (sweep, read) => planRound(sweep, read, new Date()));
       const waiting = await eventually(
-        async () => (await pool.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%WITH valued AS%'`)).rows[0].n,
+        async () => (await pool.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%valued AS (%'`)).rows[0].n,
         (n) => n > 0,
       );
       expect(waiting).toBeGreaterThan(0);
