@@ -51,7 +51,7 @@ export async function startWorker(dependencies: WorkerDependencies): Promise<Run
             logger.info({ jobId: job.id, tenantId: job.data.tenantId }, 'run parked: its tenant has TENANT_MAX_RUNNING_RUNS running');
             throw new DelayedError();
           }
-          await processors.run(job, stopping.signal);
+          await processors.run(job, stopping.signal, token ? { token, durationMs: config.workerLocks.lockDurationMs } : undefined);
         }, { jobId: job.id, logger, signal: stopping.signal, delays: dependencies.outageDelays });
       } finally {
         if (admitted) await admission.release(job).catch((error: unknown) => logger.warn({ jobId: job.id, err: error }, 'could not give back the run\'s tenant place'));

@@ -27,7 +27,11 @@ export interface SliceSettings {
 
 export const defaultSliceSettings: SliceSettings = { sliceMs: 50, maxRowsPerSlice: 5_000 };
 
-/** Slices never get longer than this, however slow the writes: cancellation waits for a slice. */
+/**
+ * Slices never get longer than this, however slow the writes: cancellation waits for a slice.
+ * Only a large state's checkpoint, whose taking and encoding hold the event loop for long, makes
+ * them longer, to keep its share at a fifth too; the job's lock is extended to cover them.
+ */
 const longestSliceMs = 1_000;
 
 export interface SliceDependencies {
@@ -55,6 +59,11 @@ export interface SlicedRun {
   readonly elapsedSeconds: number;
   /** A sweep trial's pruner: slices end at its decision steps, where it may stop the trial. */
   readonly pruning?: TrialPruning | null;
+  /**
+   * Keeps the job's lock for `ms` more than its usual duration: the next slice and its checkpoint
+   * hold the event loop about that long, and the worker cannot renew the lock meanwhile.
+   */
+  readonly holdLock?: (ms: number) => Promise<void>;
   /** Aborted when the worker stops: the attempt ends after the slice in flight is stored. */
   readonly stopping?: AbortSignal;
   /**
@@ -94,6 +103,9 @@ export async function driveRun(dependencies: SliceDependencies, run: SlicedRun):
   let rowsStored = 0;
   let atQuota = false;
   let starting: { startedAt: Date } | undefined = { startedAt: run.startedAt };
+  /** How long the last slice's updates and its checkpoint's taking and encoding held the event loop. */
+  let advanceMs = 0;
+  let checkpointMs = 0;
 
   for (;;) {
     // The ending slice may store one row, its last step: the quota stops the run one row before.
@@ -103,8 +115,10 @@ export async function driveRun(dependencies: SliceDependencies, run: SlicedRun):
     // k·recordEvery updates record k rows, and one more only when they end the run.
     const toQuota = Number.isFinite(rowsLeft) ? Math.max(1, rowsLeft - 1) * run.recordEvery : Infinity;
     await engine.settle?.(sliceStart + sliceMs);
+    await run.holdLock?.(Math.max(sliceMs, advanceMs) + checkpointMs);
     const records = engine.advance({ deadline: sliceStart + sliceMs, maxSteps: Math.min(maxStepsPerSlice, toNextCheck, toQuota) });
     const sliceEnd = clock();
+    advanceMs = sliceEnd - sliceStart;
     const step = engine.progress.step;
     const metrics = toMetricBatch(
       records,
@@ -123,7 +137,7 @@ export async function driveRun(dependencies: SliceDependencies, run: SlicedRun):
       : null;
     // A run that ended needs no checkpoint: nothing resumes from it.
     const checkpoint = ending ? null : engine.checkpoint();
-    await writer.write({
+    const writing = writer.write({
       runId,
       fromStep,
       metrics,
@@ -133,6 +147,9 @@ export async function driveRun(dependencies: SliceDependencies, run: SlicedRun):
       ...(checkpoint ? { checkpoint: { step: checkpoint.step, state: checkpoint } } : {}),
       ...(ending ? { finish: ending } : {}),
     });
+    // Taking and encoding the checkpoint hold the event loop; the database's round trips do not.
+    checkpointMs = clock() - sliceEnd;
+    await writing;
     dependencies.metrics?.slice((clock() - sliceStart) / 1000, step - fromStep, metrics.step.length);
     if (ending) dependencies.metrics?.finished(ending.status);
     fromStep = step;
@@ -148,7 +165,7 @@ export async function driveRun(dependencies: SliceDependencies, run: SlicedRun):
     }
     // Keep the write's share of a slice at about a fifth, whatever a checkpoint costs.
     const writeMs = clock() - sliceEnd;
-    sliceMs = Math.min(longestSliceMs, Math.max(settings.sliceMs, 4 * writeMs));
+    sliceMs = Math.min(Math.max(longestSliceMs, 4 * checkpointMs), Math.max(settings.sliceMs, 4 * writeMs));
     await nextMacrotask();
     sliceStart = clock();
   }

@@ -38,8 +38,23 @@ import { resultWithoutParams } from '../../contracts/run-result.ts';
 import type { WorkerMetrics } from '../worker-metrics.ts';
 import { errorMessage } from '../../core/error-message.ts';
 
-/** Runs the job's run; `stopping`, once aborted, ends the attempt at the next slice boundary with a WorkerStoppingError. */
-export type RunProcessor = (job: Job<RunJobData>, stopping?: AbortSignal) => Promise<void>;
+/** The job's lock as the worker holds it: renewed every half of its duration while the event loop turns. */
+interface JobLock {
+  readonly token: string;
+  readonly durationMs: number;
+}
+
+/**
+ * Runs the job's run; `stopping`, once aborted, ends the attempt at the next slice boundary with a
+ * WorkerStoppingError. With `lock`, slices that hold the event loop long extend it first.
+ */
+export type RunProcessor = (job: Job<RunJobData>, stopping?: AbortSignal, lock?: JobLock) => Promise<void>;
+
+/** Extends the lock past a stretch of `ms` in which the event loop is held (when that is a sizeable part of it). */
+const holdingLock = (job: Job, lock: JobLock) => async (ms: number): Promise<void> => {
+  if (ms < lock.durationMs / 4) return;
+  await job.extendLock(lock.token, ms + lock.durationMs);
+};
 
 export interface RunProcessorDependencies {
   readonly database: Database;
@@ -164,7 +179,7 @@ export function createRunProcessor(dependencies: RunProcessorDependencies): RunP
     return true;
   }
 
-  return async (job, stopping) => {
+  return async (job, stopping, lock) => {
     const payload = runJobDataSchema.safeParse(job.data);
     if (!payload.success) throw new UnrecoverableError(`invalid run job payload: ${payload.error.message}`);
     const startedAt = new Date();
@@ -174,7 +189,7 @@ export function createRunProcessor(dependencies: RunProcessorDependencies): RunP
     let sliced: SlicedRun | undefined;
     try {
       sliced = await prepare(run, startedAt);
-      const ending = await driveRun(sliceDependencies, { ...sliced, pruning: trialPruning(run, sliced), stopping, ...(await metricRowsLeft(run)) });
+      const ending = await driveRun(sliceDependencies, { ...sliced, pruning: trialPruning(run, sliced), stopping, ...(lock ? { holdLock: holdingLock(job, lock) } : {}), ...(await metricRowsLeft(run)) });
       await trialEnded(run, ending.status);
     } catch (error) {
       // Another attempt took the run over, or it ended (cancelled, failed) meanwhile: nothing left to do here.
