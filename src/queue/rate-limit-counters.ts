@@ -1,8 +1,9 @@
 /**
  * The API's rate-limit counters in Redis, shared by every API process: one counter per key and
  * window, incremented by each request and expiring with its window. The increments of
- * concurrent requests go out together as one pipeline (see Coalescer): under load, a round trip
- * per request to count it would cost more than the request's own work.
+ * concurrent requests go out together as one pipeline (see Coalescer), those of one key as one
+ * script call: under load, a round trip (or a script run) per request to count it would cost
+ * more than the request's own work.
  */
 import type { Result } from 'ioredis';
 import { Coalescer } from '../concurrency/coalescer.ts';
@@ -10,16 +11,17 @@ import type { Redis } from './connection.ts';
 
 declare module 'ioredis' {
   interface RedisCommander<Context> {
-    /** Counts a request in KEYS[1]'s window of ARGV[1] ms; answers [count, ms left]. */
-    descentRateLimitIncrement(key: string, windowMs: number): Result<[number, number], Context>;
+    /** Counts ARGV[2] requests in KEYS[1]'s window of ARGV[1] ms; answers [count after them, ms left]. */
+    descentRateLimitIncrement(key: string, windowMs: number, requests: number): Result<[number, number], Context>;
   }
 }
 
-/** INCR, starting the window on the first request (and on a counter that somehow lost its expiry). */
+/** INCRBY, starting the window with the first requests (and on a counter that somehow lost its expiry). */
 const incrementScript = `
-local current = redis.call('INCR', KEYS[1])
+local requests = tonumber(ARGV[2])
+local current = redis.call('INCRBY', KEYS[1], requests)
 local ttl = redis.call('PTTL', KEYS[1])
-if current == 1 or ttl < 0 then
+if current == requests or ttl < 0 then
   redis.call('PEXPIRE', KEYS[1], ARGV[1])
   ttl = tonumber(ARGV[1])
 end
@@ -44,13 +46,24 @@ export function createRateLimitCounters(redis: Redis) {
   // Defining it again on a connection that has it (two apps sharing one) replaces it with itself.
   redis.defineCommand('descentRateLimitIncrement', { numberOfKeys: 1, lua: incrementScript });
   const coalescer = new Coalescer<Increment, Count>(async (increments) => {
+    // The requests of one key (and window) in this batch are counted by one call: the k-th of n
+    // gets the count after the n less n − k.
+    const groups = new Map<string, { key: string; windowMs: number; requests: number }>();
+    const places = increments.map(({ key, windowMs }) => {
+      const group = `${windowMs}:${key}`;
+      let counted = groups.get(group);
+      if (!counted) groups.set(group, (counted = { key, windowMs, requests: 0 }));
+      return { counted, index: counted.requests++ };
+    });
     const pipeline = redis.pipeline();
-    for (const { key, windowMs } of increments) pipeline.descentRateLimitIncrement(key, windowMs);
+    for (const { key, windowMs, requests } of groups.values()) pipeline.descentRateLimitIncrement(key, windowMs, requests);
     const replies = (await pipeline.exec()) ?? [];
-    return replies.map(([error, reply]) => {
+    const answers = new Map([...groups.values()].map((counted, i) => [counted, replies[i]!]));
+    return places.map(({ counted, index }) => {
+      const [error, reply] = answers.get(counted)!;
       if (error) return { error };
       const [current, ttl] = reply as [number, number];
-      return { value: { current, ttl } };
+      return { value: { current: current - counted.requests + index + 1, ttl } };
     });
   }, batching);
 
