@@ -82,6 +82,11 @@ describe('retries on rate limits', () => {
       expect(notice.delayMs).toBeLessThanOrEqual(1000);
     }
   });
+});
+
+describe('no retries', () => {
+  // A window long enough that the three submissions fall in one, however slow the machine.
+  const live = useLiveDescent({ settings: { RATE_LIMIT_MAX: '2', RATE_LIMIT_WINDOW_SECONDS: '60' }, workers: false });
 
   it('without retries, answers the 429 as a ProblemError', async () => {
     const descent = createClient({ url: live.url, apiKey: await live.newKey(), retry: false });
