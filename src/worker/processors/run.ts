@@ -53,7 +53,7 @@ export type RunProcessor = (job: Job<RunJobData>, stopping?: AbortSignal, lock?:
 /** Extends the lock past a stretch of `ms` in which the event loop is held (when that is a sizeable part of it). */
 const holdingLock = (job: Job, lock: JobLock) => async (ms: number): Promise<void> => {
   if (ms < lock.durationMs / 4) return;
-  await job.extendLock(lock.token, ms + lock.durationMs);
+  await job.extendLock(lock.token, Math.ceil(ms + lock.durationMs));
 };
 
 export interface RunProcessorDependencies {
