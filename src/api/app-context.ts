@@ -21,6 +21,7 @@ import { createRunService } from './routes/runs/run-service.ts';
 import { createStrandedRuns } from '../db/stranded-runs.ts';
 import { createTenantBacklog } from '../db/tenant-backlog.ts';
 import { createMetricRowsUse } from '../db/metric-rows-use.ts';
+import { createDatasetUploads } from '../db/dataset-uploads.ts';
 import { createSweepRepository } from '../db/sweeps.ts';
 import { createSweepsQueue } from '../queue/sweeps-queue.ts';
 import { createSweepService } from './routes/sweeps/sweep-service.ts';
@@ -37,9 +38,14 @@ export interface AppDependencies {
   readonly events?: EventHub;
 }
 
+/** Uploads streaming to the database at once per API process; more wait for a connection. */
+const uploadConnections = 4;
+
 export function createAppContext(dependencies: AppDependencies) {
   const pool = dependencies.pool ?? createPool(dependencies.config.databaseUrl, 4, dependencies.config.queuePrefix);
   const events = dependencies.events ?? createEventHub(dependencies.config.redisUrl);
+  /** Uploads hold a connection while their body arrives: a pool of their own keeps them from starving other requests. */
+  const uploadsPool = createPool(dependencies.config.databaseUrl, uploadConnections, dependencies.config.queuePrefix);
   const sweepsQueue = createSweepsQueue(dependencies.redis, dependencies.config.queuePrefix);
   const objectiveThread = createObjectiveThread();
   /** Closes what the context opened itself (not what it was given). */
@@ -48,6 +54,7 @@ export function createAppContext(dependencies: AppDependencies) {
     await objectiveThread.close();
     if (!dependencies.events) await events.close();
     if (!dependencies.pool) await pool.end();
+    await uploadsPool.end();
   };
   const repositories = {
     tenants: createTenantRepository(dependencies.database),
@@ -88,7 +95,13 @@ export function createAppContext(dependencies: AppDependencies) {
       redis: dependencies.redis,
       queuePrefix: dependencies.config.queuePrefix,
     }),
-    datasets: createDatasetService({ datasets: repositories.datasets, limits: dependencies.config.datasetLimits, deletion: repositories.deletion }),
+    datasets: createDatasetService({
+      datasets: repositories.datasets,
+      uploads: createDatasetUploads(uploadsPool),
+      limits: dependencies.config.datasetLimits,
+      maxTenantBytes: dependencies.config.tenantQuotas.maxDatasetBytes,
+      deletion: repositories.deletion,
+    }),
   };
   /** Pages (downsampled metrics) computed once for all API processes. */
   const sharedPages = createSharedPages(dependencies.redis, { namespace: dependencies.config.queuePrefix });

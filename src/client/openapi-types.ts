@@ -3275,7 +3275,7 @@ export interface paths {
         put?: never;
         /**
          * Upload a dataset
-         * @description JSON (`application/json`, the schema below: the dense or sparse form a model objective takes inline) or CSV (`Content-Type: text/csv`: a header row of column names, then one row of numbers per line; `?target=<column>` names the target, default the last column; `?difficulty=<column>` a difficulty column; `?name=` a name). CSV is streamed, not buffered. Answers with the description (schema, row count, content hash), not the data. Too many bytes, rows or columns: 413. A malformed CSV (ragged row, non-numeric cell, missing value, unknown target column, empty file): 422 naming the line and column. Reference the dataset from a model objective as `"data": {"id": …}`.
+         * @description JSON (`application/json`, the schema below: the dense or sparse form a model objective takes inline) or CSV (`Content-Type: text/csv`: a header row of column names, then one row of numbers per line; `?target=<column>` names the target, default the last column; `?difficulty=<column>` a difficulty column; `?name=` a name). CSV is streamed to the database block by block as it is read, never held whole. Answers with the description (schema, row count, content hash), not the data. Too many bytes, rows or columns: 413. A malformed CSV (ragged row, non-numeric cell, missing value, unknown target column, empty file): 422 naming the line and column. An upload that would take the tenant's stored dataset bytes (8 a stored number) past `TENANT_MAX_DATASET_BYTES`: 403 `storage_quota_exceeded`, naming the quota, its limit and the use. A refused upload stores nothing. Reference the dataset from a model objective as `"data": {"id": …}`.
          */
         post: {
             parameters: {
@@ -3343,6 +3343,15 @@ export interface paths {
                 };
                 /** @description No API key, or an unknown or revoked one. */
                 401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description A storage quota of the tenant would be exceeded: `quota` names it, its limit and the use. */
+                403: {
                     headers: {
                         [name: string]: unknown;
                     };

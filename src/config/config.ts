@@ -66,6 +66,8 @@ export const configSchema = z.object({
    * `storage_quota_exceeded`; a run that reaches it anyway (a sweep's trial) ends with stop reason `quota`.
    */
   TENANT_MAX_METRIC_ROWS: integer(1_000_000_000, 1, Number.MAX_SAFE_INTEGER),
+  /** Bytes of a tenant's stored datasets, at most: an upload beyond is refused, mid-stream, with 403 `storage_quota_exceeded`. */
+  TENANT_MAX_DATASET_BYTES: integer(10_737_418_240, 1_024, Number.MAX_SAFE_INTEGER),
   /** How often the runs in the database are reconciled with the jobs in the queue (src/worker/reconciler.ts). */
   RECONCILE_INTERVAL_MS: integer(60_000, 500, 86_400_000),
   /** Port on which `descent worker` serves its Prometheus metrics at /metrics (on HOST); 0: not served. */
@@ -106,6 +108,7 @@ export interface TenantQuotas {
   readonly maxActiveRuns: number;
   readonly maxRunningRuns: number;
   readonly maxMetricRows: number;
+  readonly maxDatasetBytes: number;
 }
 
 export class ConfigError extends Error {
@@ -150,6 +153,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxActiveRuns: settings.TENANT_MAX_ACTIVE_RUNS,
       maxRunningRuns: settings.TENANT_MAX_RUNNING_RUNS,
       maxMetricRows: settings.TENANT_MAX_METRIC_ROWS,
+      maxDatasetBytes: settings.TENANT_MAX_DATASET_BYTES,
     },
     workerMaxRunBytes: settings.WORKER_MAX_RUN_BYTES,
     shutdownGraceMs: settings.SHUTDOWN_GRACE_MS,

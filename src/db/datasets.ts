@@ -1,18 +1,18 @@
 /**
  * Uploaded datasets: a tenant's data, referenced from model objectives as `{ "id": … }`.
  *
- * A row holds the description clients see (row count, feature count, and in `columns` the
- * schema: layout, column names, target name, classes, content hash) and, in `data`, the arrays
- * themselves as base64 of their little-endian bytes. That keeps every float bit for bit (a
- * number printed in decimal JSON need not read back identical in every runtime) and takes about
- * 11 bytes a value instead of up to 24. Listing and describing never read `data`.
+ * A row of `datasets` holds the description clients see (row count, feature count, and in
+ * `columns` the schema: layout, column names, target name, classes, content hash) and the bytes
+ * its rows take; the rows themselves are in `dataset_blocks`, as the little-endian bytes of their
+ * arrays, which keeps every float bit for bit (src/db/dataset-uploads.ts writes them). Listing
+ * and describing never read the blocks.
  */
 import { z } from 'zod';
-import { datasetContentHash, resolveDataSources, type Dataset, type Features } from '../core/datasets/index.ts';
+import { joinBlocks, resolveDataSources, type Dataset, type DatasetBlock, type DatasetShape } from '../core/datasets/index.ts';
 import type { ObjectiveSpec, ResolvedObjectiveSpec } from '../core/objectives/index.ts';
 import type { Database } from './client.ts';
 import { newestFirst, newestFirstAfter } from './keyset.ts';
-import type { JsonValue, RunCursor } from './runs.ts';
+import type { RunCursor } from './runs.ts';
 import { isUuid } from './uuid.ts';
 
 /** What a stored dataset looks like to clients: everything but the data. */
@@ -43,91 +43,69 @@ export type DatasetSchema = z.output<typeof datasetSchemaSchema>;
 /** Beyond this many distinct whole-number targets a dataset is not described as a classification set. */
 const maxDescribedClasses = 1000;
 
-/** The schema a dataset's content implies. */
-function describeDatasetSchema(dataset: Dataset): DatasetSchema {
-  return {
-    layout: dataset.features.kind,
-    featureCount: dataset.columns,
-    columns: [...dataset.columnNames],
-    target: dataset.targetName,
-    classes: targetClasses(dataset.targets),
-    difficulty: dataset.difficulty !== undefined,
-    nonZeros: dataset.features.kind === 'sparse' ? dataset.features.values.length : null,
-  };
-}
+/** The schema a dataset's content implies, taken block by block as it is stored. */
+export class DatasetDescriber {
+  private classes: Set<number> | null = new Set();
+  private nonZeros = 0;
 
-function targetClasses(targets: Float64Array): number[] | null {
-  const classes = new Set<number>();
-  for (const target of targets) {
-    if (!Number.isInteger(target) || target < 0) return null;
-    classes.add(target);
-    if (classes.size > maxDescribedClasses) return null;
+  constructor(private readonly shape: DatasetShape) {}
+
+  add(block: DatasetBlock): void {
+    if (block.features.kind === 'sparse') this.nonZeros += block.features.values.length;
+    if (this.classes === null) return;
+    for (const target of block.targets) {
+      if (!Number.isInteger(target) || target < 0) {
+        this.classes = null;
+        return;
+      }
+      this.classes.add(target);
+      if (this.classes.size > maxDescribedClasses) {
+        this.classes = null;
+        return;
+      }
+    }
   }
-  return [...classes].sort((a, b) => a - b);
+
+  schema(): DatasetSchema {
+    const { shape } = this;
+    return {
+      layout: shape.layout,
+      featureCount: shape.columns,
+      columns: [...shape.columnNames],
+      target: shape.targetName,
+      classes: this.classes && [...this.classes].sort((a, b) => a - b),
+      difficulty: shape.difficulty,
+      nonZeros: shape.layout === 'sparse' ? this.nonZeros : null,
+    };
+  }
 }
 
 const storedSchema = datasetSchemaSchema.extend({ contentHash: z.string() });
 
-const base64 = z.string();
-const storedDataSchema = z.discriminatedUnion('layout', [
-  z.object({ layout: z.literal('dense'), values: base64, targets: base64, difficulty: base64.optional() }),
-  z.object({
-    layout: z.literal('sparse'),
-    rowStarts: base64,
-    indices: base64,
-    values: base64,
-    targets: base64,
-    difficulty: base64.optional(),
-  }),
-]);
-
-type StoredData = z.output<typeof storedDataSchema>;
-
-// Typed arrays use the platform's byte order; every platform Node supports is little-endian.
-const encode = (array: Float64Array | Int32Array): string =>
-  Buffer.from(array.buffer, array.byteOffset, array.byteLength).toString('base64');
-
-function decode<T extends Float64Array | Int32Array>(text: string, Type: { new (buffer: ArrayBuffer): T; BYTES_PER_ELEMENT: number }): T {
-  const bytes = Buffer.from(text, 'base64');
+/** The array a block's bytes hold (a fresh, aligned copy: the driver's buffers may sit at any offset). */
+function decode<T extends Float64Array | Int32Array>(bytes: Uint8Array, Type: { new (buffer: ArrayBuffer): T; BYTES_PER_ELEMENT: number }): T {
   if (bytes.length % Type.BYTES_PER_ELEMENT !== 0) throw new StoredDatasetError('stored array has a partial element');
-  // A fresh, aligned buffer: Buffer.from may hand out a slice of a shared pool at any offset.
   const buffer = new ArrayBuffer(bytes.length);
   new Uint8Array(buffer).set(bytes);
   return new Type(buffer);
 }
 
-function encodeData(dataset: Dataset): StoredData {
-  const { features } = dataset;
-  const difficulty = dataset.difficulty ? { difficulty: encode(dataset.difficulty) } : {};
-  if (features.kind === 'dense') return { layout: 'dense', values: encode(features.values), targets: encode(dataset.targets), ...difficulty };
-  return {
-    layout: 'sparse',
-    rowStarts: encode(features.rowStarts),
-    indices: encode(features.indices),
-    values: encode(features.values),
-    targets: encode(dataset.targets),
-    ...difficulty,
-  };
+interface StoredBlock {
+  readonly rows: number;
+  readonly values: Uint8Array;
+  readonly rowStarts: Uint8Array | null;
+  readonly indices: Uint8Array | null;
+  readonly targets: Uint8Array;
+  readonly difficulty: Uint8Array | null;
 }
 
-function decodeData(stored: StoredData, rows: number, schema: DatasetSchema): Dataset {
-  const features: Features = stored.layout === 'dense'
-    ? { kind: 'dense', values: decode(stored.values, Float64Array) }
-    : {
-        kind: 'sparse',
-        rowStarts: decode(stored.rowStarts, Int32Array),
-        indices: decode(stored.indices, Int32Array),
-        values: decode(stored.values, Float64Array),
-      };
-  return {
-    rows,
-    columns: schema.featureCount,
-    features,
-    targets: decode(stored.targets, Float64Array),
-    columnNames: schema.columns,
-    targetName: schema.target,
-    ...(stored.difficulty === undefined ? {} : { difficulty: decode(stored.difficulty, Float64Array) }),
-  };
+function decodeBlock(stored: StoredBlock, shape: DatasetShape): DatasetBlock {
+  const values = decode(stored.values, Float64Array);
+  const difficulty = stored.difficulty === null ? {} : { difficulty: decode(stored.difficulty, Float64Array) };
+  if (shape.layout === 'dense') return { rows: stored.rows, features: { kind: 'dense', values }, targets: decode(stored.targets, Float64Array), ...difficulty };
+  if (stored.rowStarts === null || stored.indices === null) throw new StoredDatasetError('a sparse block lacks its row starts or indices');
+  const features = { kind: 'sparse' as const, rowStarts: decode(stored.rowStarts, Int32Array), indices: decode(stored.indices, Int32Array), values };
+  return { rows: stored.rows, features, targets: decode(stored.targets, Float64Array), ...difficulty };
 }
 
 /** A stored row that no longer reads back (written by an incompatible version). */
@@ -158,13 +136,6 @@ export function isPermanentDatasetError(error: unknown): boolean {
   return error instanceof DatasetNotFoundError || error instanceof UnreadableDataSourceError || error instanceof StoredDatasetError;
 }
 
-export interface NewDataset {
-  readonly tenantId: string;
-  readonly name?: string;
-  readonly format: 'json' | 'csv';
-  readonly dataset: Dataset;
-}
-
 const descriptionColumns = { id: true, name: true, format: true, rowCount: true, columns: true, createdAt: true } as const;
 
 interface DescriptionRow {
@@ -176,7 +147,7 @@ interface DescriptionRow {
   readonly createdAt: Date;
 }
 
-function toDescription(row: DescriptionRow): DatasetDescription {
+export function toDescription(row: DescriptionRow): DatasetDescription {
   const parsed = storedSchema.safeParse(row.columns);
   if (!parsed.success) throw new StoredDatasetError(`dataset ${row.id} has an unreadable schema: ${parsed.error.message}`);
   const { contentHash, ...schema } = parsed.data;
@@ -186,34 +157,21 @@ function toDescription(row: DescriptionRow): DatasetDescription {
 export function createDatasetRepository(database: Database) {
   async function loadDataset(tenantId: string, id: string): Promise<Dataset | null> {
     if (!isUuid(id)) return null;
-    const row = await database.dataset.findFirst({ where: { id, tenantId }, select: { ...descriptionColumns, data: true } });
+    const row = await database.dataset.findFirst({
+      where: { id, tenantId },
+      select: { ...descriptionColumns, blocks: { orderBy: { seq: 'asc' }, select: { rows: true, values: true, rowStarts: true, indices: true, targets: true, difficulty: true } } },
+    });
     if (!row) return null;
-    const description = toDescription(row);
-    const stored = storedDataSchema.safeParse(row.data);
-    if (!stored.success) throw new StoredDatasetError(`dataset ${id} has unreadable data: ${stored.error.message}`);
-    return decodeData(stored.data, description.rows, description.schema);
+    const { schema } = toDescription(row);
+    const shape: DatasetShape = {
+      layout: schema.layout, columns: schema.featureCount, columnNames: schema.columns, targetName: schema.target, difficulty: schema.difficulty,
+    };
+    const dataset = joinBlocks(shape, row.blocks.map((block) => decodeBlock(block, shape)));
+    if (dataset.rows !== row.rowCount) throw new StoredDatasetError(`dataset ${id} has ${dataset.rows} rows in its blocks, ${row.rowCount} described`);
+    return dataset;
   }
 
   return {
-    /** Stores a dataset (already checked against the limits) with its schema and content hash. */
-    async create(upload: NewDataset): Promise<DatasetDescription> {
-      const { dataset } = upload;
-      const schema = describeDatasetSchema(dataset);
-      const row = await database.dataset.create({
-        data: {
-          tenantId: upload.tenantId,
-          name: upload.name ?? null,
-          format: upload.format,
-          rowCount: dataset.rows,
-          featureCount: dataset.columns,
-          columns: { ...schema, contentHash: datasetContentHash(dataset) } as JsonValue,
-          data: encodeData(dataset) as JsonValue,
-        },
-        select: descriptionColumns,
-      });
-      return toDescription(row);
-    },
-
     /** The description if the dataset belongs to the tenant; another tenant's is as absent as a missing one. */
     async describe(tenantId: string, id: string): Promise<DatasetDescription | null> {
       if (!isUuid(id)) return null;

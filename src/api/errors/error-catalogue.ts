@@ -17,7 +17,7 @@ export const errorCatalogue = {
   bad_url: { status: 400, when: 'the URL cannot be decoded' },
   bad_request: { status: 400, when: 'any other malformed request' },
   unauthorized: { status: 401, when: 'no key, or an unknown or revoked one' },
-  storage_quota_exceeded: { status: 403, when: 'a tenant\'s storage quota would be exceeded (`TENANT_MAX_METRIC_ROWS`); `quota` names it, its limit and the use' },
+  storage_quota_exceeded: { status: 403, when: 'a tenant\'s storage quota would be exceeded (`TENANT_MAX_METRIC_ROWS`, `TENANT_MAX_DATASET_BYTES`); `quota` names it, its limit and the use' },
   not_found: { status: 404, when: 'no such run, sweep, objective or dataset (also another tenant\'s)' },
   objective_not_found: { status: 404, when: 'a run spec\'s `objective.id` names no stored objective of the tenant' },
   dataset_not_found: { status: 404, when: 'a `data.id` names no dataset of the tenant' },

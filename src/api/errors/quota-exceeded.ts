@@ -14,6 +14,10 @@ const quotas = {
     status: 403, code: 'storage_quota_exceeded', counts: 'metric rows, stored or bounded by unfinished runs (maxSteps / recordEvery)',
     advice: 'delete finished runs, record fewer steps (a larger recordEvery) or lower maxSteps',
   },
+  TENANT_MAX_DATASET_BYTES: {
+    status: 403, code: 'storage_quota_exceeded', counts: 'bytes of stored datasets',
+    advice: 'delete datasets that are no longer needed',
+  },
 } as const;
 
 export type QuotaName = keyof typeof quotas;

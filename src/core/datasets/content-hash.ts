@@ -1,9 +1,10 @@
 /**
  * A dataset's content hash: 64-bit FNV-1a over a header (layout, sizes, names) and the raw
- * little-endian bytes of every stored array. Written in plain JS because the core has no
+ * little-endian bytes of its rows, in order. Written in plain JS because the core has no
  * node:crypto; it identifies content, it is not a defence against forgery.
  */
 import type { Dataset } from './dataset.ts';
+import { shapeOf, type DatasetBlock, type DatasetShape } from './dataset-blocks.ts';
 
 /** FNV-1a 64 with the state in four 16-bit limbs (h0 least significant), exact in float64. */
 class Fnv1a64 {
@@ -36,27 +37,57 @@ class Fnv1a64 {
 
 const bytesOf = (array: Float64Array | Int32Array) => new Uint8Array(array.buffer, array.byteOffset, array.byteLength);
 
+/**
+ * A dataset's content hash, taken block by block as it is read: a header (layout, sizes, names),
+ * then row after row its features (a sparse row: its entry count, indices and values), its
+ * target and its difficulty. Rows hash alike however they are cut into blocks, so a dataset
+ * uploaded as CSV and as JSON has one hash.
+ */
+export class DatasetHasher {
+  private readonly hash = new Fnv1a64();
+  private readonly count = new Int32Array(1);
+
+  constructor(shape: DatasetShape) {
+    const header = JSON.stringify({
+      layout: shape.layout,
+      columns: shape.columns,
+      columnNames: shape.columnNames,
+      targetName: shape.targetName,
+      difficulty: shape.difficulty,
+    });
+    this.hash.update(new TextEncoder().encode(header));
+  }
+
+  add(block: DatasetBlock): void {
+    const { features, targets, difficulty } = block;
+    const columns = features.kind === 'dense' ? features.values.length / Math.max(1, block.rows) : 0;
+    for (let r = 0; r < block.rows; r++) {
+      if (features.kind === 'dense') this.hash.update(bytesOf(features.values.subarray(r * columns, (r + 1) * columns)));
+      else {
+        const from = features.rowStarts[r]!;
+        const to = features.rowStarts[r + 1]!;
+        this.count[0] = to - from;
+        this.hash.update(bytesOf(this.count));
+        this.hash.update(bytesOf(features.indices.subarray(from, to)));
+        this.hash.update(bytesOf(features.values.subarray(from, to)));
+      }
+      this.hash.update(bytesOf(targets.subarray(r, r + 1)));
+      if (difficulty) this.hash.update(bytesOf(difficulty.subarray(r, r + 1)));
+    }
+  }
+
+  /** `fnv1a64:<16 hex digits>`. */
+  digest(): string {
+    return `fnv1a64:${this.hash.hex()}`;
+  }
+}
+
 /** `fnv1a64:<16 hex digits>`; equal datasets (same layout, names and values) hash equally. */
 export function datasetContentHash(dataset: Dataset): string {
-  const hash = new Fnv1a64();
+  const hasher = new DatasetHasher(shapeOf(dataset));
   const { features } = dataset;
-  const header = JSON.stringify({
-    layout: features.kind,
-    rows: dataset.rows,
-    columns: dataset.columns,
-    columnNames: dataset.columnNames,
-    targetName: dataset.targetName,
-    difficulty: dataset.difficulty !== undefined,
-  });
-  hash.update(new TextEncoder().encode(header));
-  if (features.kind === 'sparse') {
-    hash.update(bytesOf(features.rowStarts));
-    hash.update(bytesOf(features.indices));
-  }
-  hash.update(bytesOf(features.values));
-  hash.update(bytesOf(dataset.targets));
-  if (dataset.difficulty) hash.update(bytesOf(dataset.difficulty));
-  return `fnv1a64:${hash.hex()}`;
+  hasher.add({ rows: dataset.rows, features, targets: dataset.targets, ...(dataset.difficulty ? { difficulty: dataset.difficulty } : {}) });
+  return hasher.digest();
 }
 
 /** The hash of raw bytes (exported for tests against published FNV-1a vectors). */

@@ -10,6 +10,7 @@
 import { parse as parseStream, CsvError as ParseError, type Info, type Options as ParseOptions, type Parser } from 'csv-parse';
 import { parse as parseText } from 'csv-parse/sync';
 import { datasetLimits, type Dataset } from './dataset.ts';
+import { joinBlocks, type DatasetBlock, type DatasetShape } from './dataset-blocks.ts';
 
 interface CsvLimits {
   readonly maxRows: number;
@@ -25,6 +26,12 @@ export interface CsvOptions {
   /** Name or 0-based index of a difficulty column for curriculum learning; default none. */
   readonly difficultyColumn?: string | number;
   readonly limits?: Partial<CsvLimits>;
+  /**
+   * Values per block, about (each row's features and target): a reader hands out each block of
+   * rows (takeBlocks) as soon as it is read, instead of holding every row until the end.
+   * Default: one block, the whole file.
+   */
+  readonly blockValues?: number;
 }
 
 /**
@@ -47,7 +54,11 @@ class DatasetBuilder {
   private header: string[] | null = null;
   private targetIndex = -1;
   private difficultyIndex = -1;
-  private rows = 0;
+  /** Data rows read so far. */
+  rows = 0;
+  /** Rows of the block being filled. */
+  private blockRows = 0;
+  private readonly sealed: DatasetBlock[] = [];
   private features = new Float64Array(1024);
   private targets = new Float64Array(256);
   private difficulty: Float64Array | null = null;
@@ -92,8 +103,13 @@ class DatasetBuilder {
     }
     if (this.rows >= this.limits.maxRows) throw new CsvError(`the file has more than ${this.limits.maxRows} data rows`, line, 0, 'rows');
     const columns = header.length - 1 - (this.difficultyIndex >= 0 ? 1 : 0);
+    if ((this.rows + 1) * columns > datasetLimits.maxDenseCells) {
+      throw new CsvError(`the file has more than ${datasetLimits.maxDenseCells} cells (rows × feature columns)`, line, 0, 'rows');
+    }
+    if (this.blockRows * (columns + 1) >= (this.options.blockValues ?? Infinity)) this.seal();
     this.reserve(columns);
-    let offset = this.rows * columns;
+    const row = this.blockRows;
+    let offset = row * columns;
     for (let j = 0; j < cells.length; j++) {
       const cell = cells[j];
       const where = `line ${line}, column ${j + 1} ('${header[j]}')`;
@@ -103,11 +119,38 @@ class DatasetBuilder {
       }
       const value = Number(cell);
       if (!Number.isFinite(value)) throw new CsvError(`${where}: '${cell}' is not a finite number`, line, j + 1);
-      if (j === this.targetIndex) this.targets[this.rows] = value;
-      else if (j === this.difficultyIndex) this.difficulty![this.rows] = value;
+      if (j === this.targetIndex) this.targets[row] = value;
+      else if (j === this.difficultyIndex) this.difficulty![row] = value;
       else this.features[offset++] = value;
     }
     this.rows++;
+    this.blockRows++;
+  }
+
+  /** The layout and names, once the header is read. */
+  get shape(): DatasetShape | null {
+    if (this.header === null) return null;
+    const columnNames = this.header.filter((_, j) => j !== this.targetIndex && j !== this.difficultyIndex);
+    return { layout: 'dense', columns: columnNames.length, columnNames, targetName: this.header[this.targetIndex]!, difficulty: this.difficulty !== null };
+  }
+
+  /** Ends the block being filled (copies of its rows; the buffers are filled again). */
+  private seal(): void {
+    if (this.blockRows === 0) return;
+    const rows = this.blockRows;
+    const columns = this.shape!.columns;
+    this.sealed.push({
+      rows,
+      features: { kind: 'dense', values: this.features.slice(0, rows * columns) },
+      targets: this.targets.slice(0, rows),
+      ...(this.difficulty ? { difficulty: this.difficulty.slice(0, rows) } : {}),
+    });
+    this.blockRows = 0;
+  }
+
+  /** The blocks filled since the last call. */
+  takeBlocks(): DatasetBlock[] {
+    return this.sealed.splice(0);
   }
 
   private acceptHeader(names: string[]): void {
@@ -130,35 +173,33 @@ class DatasetBuilder {
     this.header = names;
   }
 
-  /** The dataset, once the input has ended. */
-  finish(): Dataset {
+  /** Once the input has ended: checks it had rows and seals the last block. */
+  end(): DatasetShape {
     if (this.header === null) throw new CsvError('the file is empty: expected a header row and data rows', 1, 0);
     if (this.rows === 0) throw new CsvError('the file has a header but no data rows', 2, 0);
-    const featureNames = this.header.filter((_, j) => j !== this.targetIndex && j !== this.difficultyIndex);
-    const columns = featureNames.length;
-    return {
-      rows: this.rows,
-      columns,
-      features: { kind: 'dense', values: this.features.slice(0, this.rows * columns) },
-      targets: this.targets.slice(0, this.rows),
-      columnNames: featureNames,
-      targetName: this.header[this.targetIndex],
-      ...(this.difficulty ? { difficulty: this.difficulty.slice(0, this.rows) } : {}),
-    };
+    this.seal();
+    return this.shape!;
+  }
+
+  /** The dataset, once the input has ended (the blocks not taken yet). */
+  finish(): Dataset {
+    const shape = this.end();
+    return joinBlocks(shape, this.takeBlocks());
   }
 
   /** Grows the row buffers (doubling) so that one more row fits. */
   private reserve(columns: number): void {
-    if (this.rows < this.targets.length && (this.rows + 1) * columns <= this.features.length) return;
+    if (this.blockRows < this.targets.length && (this.blockRows + 1) * columns <= this.features.length) return;
     const grow = (array: Float64Array, size: number) => {
       const larger = new Float64Array(Math.max(size, array.length * 2));
       larger.set(array);
       return larger;
     };
-    if ((this.rows + 1) * columns > this.features.length) this.features = grow(this.features, (this.rows + 1) * columns);
-    if (this.rows >= this.targets.length) {
-      this.targets = grow(this.targets, this.rows + 1);
-      if (this.difficulty) this.difficulty = grow(this.difficulty, this.rows + 1);
+    const rows = this.blockRows;
+    if ((rows + 1) * columns > this.features.length) this.features = grow(this.features, (rows + 1) * columns);
+    if (rows >= this.targets.length) {
+      this.targets = grow(this.targets, rows + 1);
+      if (this.difficulty) this.difficulty = grow(this.difficulty, rows + 1);
     }
   }
 }
@@ -239,15 +280,31 @@ export class CsvDatasetReader {
     if (this.builder.failure) throw this.builder.failure;
   }
 
-  /** Ends the input and returns the dataset. */
-  async finish(): Promise<Dataset> {
+  /** The layout and names, once the header is read. */
+  get shape(): DatasetShape | null {
+    return this.builder.shape;
+  }
+
+  /** The blocks of rows read since the last call (see CsvOptions.blockValues). */
+  takeBlocks(): DatasetBlock[] {
+    return this.builder.takeBlocks();
+  }
+
+  /** Ends the input; the last block is then among takeBlocks'. Resolves to the layout and names, and the rows read. */
+  async end(): Promise<{ readonly shape: DatasetShape; readonly rows: number }> {
     if (this.builder.failure) throw this.builder.failure;
     const rest = this.utf8.decode(new Uint8Array(0), false, this.line);
     if (rest.length > 0) this.parser.write(rest);
     this.parser.end();
     await this.ended;
     if (this.builder.failure) throw this.builder.failure;
-    return this.builder.finish();
+    return { shape: this.builder.end(), rows: this.builder.rows };
+  }
+
+  /** Ends the input and returns the dataset (the blocks not taken yet). */
+  async finish(): Promise<Dataset> {
+    const { shape } = await this.end();
+    return joinBlocks(shape, this.takeBlocks());
   }
 }
 

@@ -111,3 +111,40 @@ describe('TENANT_MAX_METRIC_ROWS in the worker', () => {
     }
   });
 });
+
+describe('TENANT_MAX_DATASET_BYTES', () => {
+  const context = useTestApp({ TENANT_MAX_DATASET_BYTES: '4096' });
+  const upload = (authorization: string, payload: object | string) =>
+    context.app.inject({
+      method: 'POST', url: '/v1/datasets', headers: { authorization, 'content-type': typeof payload === 'string' ? 'text/csv' : 'application/json' }, payload,
+    });
+  /** `rows` rows of two features and a target: 24 stored bytes each. */
+  const csv = (rows: number) => `a,b,y\n${Array.from({ length: rows }, (_, i) => `${i},${i / 2},${i % 2}`).join('\n')}\n`;
+
+  it('refuses an upload that would take the tenant past its stored bytes with 403, mid-stream, leaving nothing stored', async () => {
+    const tenant = await createTenantKey(context.services.database, 'bytes');
+    expect((await upload(tenant.authorization, csv(100))).statusCode).toBe(201);
+    const datasets = { tenant: { name: tenant.tenantName } };
+    expect(await context.services.database.dataset.findMany({ where: datasets, select: { byteSize: true } })).toEqual([{ byteSize: 2400n }]);
+
+    // 1696 bytes left: 100 more rows (2400 bytes) are refused, in CSV and in JSON.
+    const refused = await upload(tenant.authorization, csv(100));
+    expect(refused.statusCode).toBe(403);
+    expect(refused.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(refused.json()).toMatchObject({
+      code: 'storage_quota_exceeded',
+      errors: [{ code: 'TENANT_MAX_DATASET_BYTES' }],
+      quota: { name: 'TENANT_MAX_DATASET_BYTES', limit: 4096, used: 2400, requested: 2400 },
+    });
+    const json = await upload(tenant.authorization, { features: Array.from({ length: 100 }, (_, i) => [i, i]), targets: new Array(100).fill(0) });
+    expect(json.statusCode).toBe(403);
+    expect(json.json().quota).toEqual({ name: 'TENANT_MAX_DATASET_BYTES', limit: 4096, used: 2400, requested: 2400 });
+    expect(await context.services.database.dataset.count({ where: datasets })).toBe(1);
+    expect(await context.services.database.datasetBlock.count({ where: { dataset: datasets } })).toBe(1);
+
+    // What fits is stored; another tenant has its own quota.
+    expect((await upload(tenant.authorization, csv(70))).statusCode).toBe(201);
+    const other = await createTenantKey(context.services.database, 'bytes-other');
+    expect((await upload(other.authorization, csv(100))).statusCode).toBe(201);
+  });
+});

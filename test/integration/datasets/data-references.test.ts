@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseCsvDataset } from '../../../src/core/datasets/index.ts';
+import { parseCsvDataset, type Dataset } from '../../../src/core/datasets/index.ts';
+import { createDatasetUploads } from '../../../src/db/dataset-uploads.ts';
+import { createPool, type Pool } from '../../../src/db/pool.ts';
 import { createObjective, objectiveSpecSchema } from '../../../src/core/objectives/index.ts';
 import { createModelObjective } from '../../../src/core/objectives/models/index.ts';
 import { createDatasetRepository, DatasetNotFoundError, UnreadableDataSourceError, type DatasetRepository } from '../../../src/db/datasets.ts';
@@ -17,20 +19,27 @@ describe('dataset references in objectives (resolved from PostgreSQL)', () => {
   let datasets: DatasetRepository;
   let tenantId: string;
   let otherTenantId: string;
+  let pool: Pool;
+  const store = (format: 'csv' | 'json', dataset: Dataset) =>
+    createDatasetUploads(pool).store({ tenantId, format, maxTenantBytes: Number.MAX_SAFE_INTEGER }, dataset);
 
   beforeAll(async () => {
     services = await openTestServices();
     datasets = createDatasetRepository(services.database);
+    pool = createPool(services.config.databaseUrl, 2);
     const tenants = createTenantRepository(services.database);
     tenantId = (await tenants.findOrCreate(`references-${crypto.randomUUID()}`)).id;
     otherTenantId = (await tenants.findOrCreate(`references-other-${crypto.randomUUID()}`)).id;
   });
-  afterAll(() => services.close());
+  afterAll(async () => {
+    await pool.end();
+    await services.close();
+  });
 
   it('replaces {id} in data and validation by the stored datasets, read back bit for bit', async () => {
     const training = parseCsvDataset(csv);
-    const { id } = await datasets.create({ tenantId, format: 'csv', dataset: training });
-    const { id: validationId } = await datasets.create({ tenantId, format: 'csv', dataset: parseCsvDataset('a,b,label\n0.1,0.2,1\n') });
+    const { id } = await store('csv', training);
+    const { id: validationId } = await store('csv', parseCsvDataset('a,b,label\n0.1,0.2,1\n'));
     const resolved = await datasets.resolveDatasetReferences(modelSpec({ id }, { id: validationId }), tenantId);
     if (resolved.type !== 'model') throw new Error('expected a model objective');
     expect(resolved.data).toEqual(training);
@@ -48,13 +57,13 @@ describe('dataset references in objectives (resolved from PostgreSQL)', () => {
   });
 
   it('keeps sparse data sparse through the database', async () => {
-    const { id } = await datasets.create({ tenantId, format: 'json', dataset: { ...sparse, features: toSparse(sparse) } });
+    const { id } = await store('json', { ...sparse, features: toSparse(sparse) });
     const loaded = await datasets.loadDataset(tenantId, id);
     expect(loaded?.features).toEqual(toSparse(sparse));
   });
 
   it('names the field of an unknown id, and treats another tenant\'s id as unknown', async () => {
-    const { id } = await datasets.create({ tenantId, format: 'csv', dataset: parseCsvDataset(csv) });
+    const { id } = await store('csv', parseCsvDataset(csv));
     const missing = '00000000-0000-4000-8000-000000000000';
     await expect(datasets.resolveDatasetReferences(modelSpec({ id: missing }), tenantId)).rejects.toMatchObject({
       name: 'DatasetNotFoundError',

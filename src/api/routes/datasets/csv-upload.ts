@@ -1,12 +1,14 @@
 /**
  * CSV uploads (`Content-Type: text/csv`). The body is not buffered: the content-type parser
  * hands the route the request stream itself, and the route feeds it chunk by chunk to the
- * core's CSV reader, counting bytes, so memory holds the parsed numbers and one chunk of text.
+ * core's CSV reader, counting bytes, and each block of rows it parses to the database as soon as
+ * it is complete (src/db/dataset-uploads.ts), so memory holds one chunk of text and one block
+ * of rows, whatever the size of the file. The next chunk is read once the block is written.
  */
 import type { Readable } from 'node:stream';
 import type { FastifyInstance, FastifySchemaCompiler } from 'fastify';
 import type { z } from 'zod';
-import { CsvDatasetReader, CsvError, type Dataset } from '../../../core/datasets/index.ts';
+import { CsvDatasetReader, CsvError, type DatasetBlock, type DatasetShape } from '../../../core/datasets/index.ts';
 import { AppError } from '../../errors/app-error.ts';
 import { validatorCompiler } from '../../plugins/validator-compiler.ts';
 
@@ -65,21 +67,39 @@ export interface CsvColumns {
   readonly difficulty?: string;
 }
 
-/** Reads the whole CSV body into a dataset, enforcing the limits (413) and the format (422). */
-export async function readCsvUpload(body: CsvBody, columns: CsvColumns, limits: DatasetUploadLimits): Promise<Dataset> {
+/** Values per block of rows written at once: about a megabyte. */
+const blockValues = 131_072;
+
+/** Where the blocks of a CSV upload go: `write` each as it is parsed (the first call names the shape). */
+export interface BlockSink {
+  write(shape: DatasetShape, block: DatasetBlock): Promise<void>;
+}
+
+/**
+ * Reads the CSV body block by block into `sink`, enforcing the limits (413) and the format
+ * (422); resolves to the dataset's shape once the body has ended and every block was written.
+ */
+export async function streamCsvUpload(body: CsvBody, columns: CsvColumns, limits: DatasetUploadLimits, sink: BlockSink): Promise<DatasetShape> {
   const reader = new CsvDatasetReader({
     ...(columns.target === undefined ? {} : { targetColumn: columns.target }),
     ...(columns.difficulty === undefined ? {} : { difficultyColumn: columns.difficulty }),
     limits: { maxRows: limits.maxRows, maxColumns: limits.maxColumns, maxBytes: limits.maxBytes },
+    blockValues,
   });
+  const drain = async () => {
+    for (const block of reader.takeBlocks()) await sink.write(reader.shape!, block);
+  };
   let bytes = 0;
   try {
-    await consume(body.stream, (chunk) => {
+    for await (const chunk of chunksOf(body.stream)) {
       bytes += chunk.length;
       if (bytes > limits.maxBytes) throw bytesLimit(limits);
       reader.push(chunk);
-    });
-    return await reader.finish();
+      await drain();
+    }
+    const { shape } = await reader.end();
+    await drain();
+    return shape;
   } catch (error) {
     if (error instanceof CsvError) throw csvProblem(error);
     throw error;
@@ -98,32 +118,44 @@ function csvProblem(error: CsvError): AppError {
 }
 
 /**
- * Feeds every chunk of `stream` to `onChunk`, in order. On an error (from the stream or
- * `onChunk`) stops reading and leaves the rest unread: Node discards it after the response,
- * and the connection survives to carry the error response.
+ * The chunks of `stream`, in order, each read only once the consumer asks for the next: a slow
+ * consumer holds the stream back instead of letting it pile up in memory. A consumer that stops
+ * early (an error) leaves the rest unread, without destroying the stream: Node discards it after
+ * the response, and the connection survives to carry the error response.
  */
-function consume(stream: Readable, onChunk: (chunk: Uint8Array) => void): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const finish = (error?: unknown) => {
-      stream.off('data', onData);
-      stream.off('end', onEnd);
-      stream.off('error', finish);
-      if (error === undefined) resolve();
-      else {
-        stream.pause();
-        reject(error);
+async function* chunksOf(stream: Readable): AsyncGenerator<Buffer> {
+  let ended = false;
+  let failure: { error: unknown } | null = null;
+  let wake: (() => void) | null = null;
+  const onReadable = () => wake?.();
+  const onEnd = () => {
+    ended = true;
+    wake?.();
+  };
+  const onError = (error: unknown) => {
+    failure = { error };
+    wake?.();
+  };
+  stream.on('readable', onReadable);
+  stream.on('end', onEnd);
+  stream.on('error', onError);
+  try {
+    for (;;) {
+      if (failure) throw (failure as { error: unknown }).error;
+      const chunk: Buffer | string | null = stream.read();
+      if (chunk !== null) {
+        yield typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+        continue;
       }
-    };
-    const onData = (chunk: Buffer | string) => {
-      try {
-        onChunk(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
-      } catch (error) {
-        finish(error);
-      }
-    };
-    const onEnd = () => finish();
-    stream.on('data', onData);
-    stream.on('end', onEnd);
-    stream.on('error', finish);
-  });
+      if (ended) return;
+      await new Promise<void>((resolve) => {
+        wake = resolve;
+      });
+      wake = null;
+    }
+  } finally {
+    stream.off('readable', onReadable);
+    stream.off('end', onEnd);
+    stream.off('error', onError);
+  }
 }

@@ -1,18 +1,24 @@
 /** Uploading, describing, listing and paging datasets for one tenant. */
 import type { DatasetUpload } from '../../../contracts/dataset-upload.ts';
-import { materializeDataset, selectRows, type Dataset } from '../../../core/datasets/index.ts';
+import { materializeDataset, selectRows, type Dataset, type DatasetShape } from '../../../core/datasets/index.ts';
 import type { DatasetDescription, DatasetRepository } from '../../../db/datasets.ts';
+import { DatasetBytesQuotaError, type OpenUpload, type DatasetUploads } from '../../../db/dataset-uploads.ts';
+import { quotaExceeded } from '../../errors/quota-exceeded.ts';
 import type { ResourceDeletion } from '../../../db/resource-deletion.ts';
 import { AppError, notFound } from '../../errors/app-error.ts';
 import { cursorPage, type PageQuery } from '../cursor-page.ts';
 import { assertDeleted } from '../deletion-answer.ts';
-import { readCsvUpload, tooLarge, type CsvBody, type DatasetUploadLimits } from './csv-upload.ts';
+import { streamCsvUpload, tooLarge, type CsvBody, type DatasetUploadLimits } from './csv-upload.ts';
 import type { DatasetDataView, UploadQuery } from './dataset-view.ts';
 import { errorMessage } from '../../../core/error-message.ts';
 
 export interface DatasetServiceDependencies {
   readonly datasets: DatasetRepository;
+  /** Writes uploads as they are read. */
+  readonly uploads: DatasetUploads;
   readonly limits: DatasetUploadLimits;
+  /** A tenant's stored dataset bytes, at most (TENANT_MAX_DATASET_BYTES). */
+  readonly maxTenantBytes: number;
   readonly deletion: ResourceDeletion;
 }
 
@@ -22,7 +28,13 @@ const csvOnly = (field: string) =>
     errors: [{ path: field, message: `${field} applies to CSV uploads only; JSON uploads name the target with targetName.`, code: 'csv_only' }],
   });
 
-export function createDatasetService({ datasets, limits, deletion }: DatasetServiceDependencies) {
+/** The quota problem of an upload beyond the tenant's dataset bytes; other errors as they are. */
+function quotaProblem(error: unknown): unknown {
+  if (!(error instanceof DatasetBytesQuotaError)) return error;
+  return quotaExceeded('TENANT_MAX_DATASET_BYTES', { limit: error.limit, used: error.used, requested: error.requested });
+}
+
+export function createDatasetService({ datasets, uploads, limits, maxTenantBytes, deletion }: DatasetServiceDependencies) {
   /** Service limits beyond what the schema and the core already enforce. */
   function checkLimits(dataset: Dataset): void {
     if (dataset.rows > limits.maxRows) throw tooLarge(`The dataset has ${dataset.rows} rows; at most ${limits.maxRows} are accepted.`);
@@ -52,13 +64,29 @@ export function createDatasetService({ datasets, limits, deletion }: DatasetServ
         });
       }
       checkLimits(dataset);
-      return datasets.create({ tenantId, name, format: 'json', dataset: targetName ? { ...dataset, targetName } : dataset });
+      return uploads.store({ tenantId, ...(name === undefined ? {} : { name }), format: 'json', maxTenantBytes }, targetName ? { ...dataset, targetName } : dataset)
+        .catch((error: unknown) => {
+          throw quotaProblem(error);
+        });
     },
 
+    /** Streams the CSV body into the database block by block; a refused or broken upload leaves nothing stored. */
     async createFromCsv(tenantId: string, body: CsvBody, query: UploadQuery): Promise<DatasetDescription> {
-      const dataset = await readCsvUpload(body, query, limits);
-      checkLimits(dataset);
-      return datasets.create({ tenantId, name: query.name, format: 'csv', dataset });
+      let upload: OpenUpload | undefined;
+      const begin = (shape: DatasetShape) => uploads.begin({ tenantId, ...(query.name === undefined ? {} : { name: query.name }), format: 'csv', shape, maxTenantBytes });
+      try {
+        const shape = await streamCsvUpload(body, query, limits, {
+          async write(blockShape, block) {
+            upload ??= await begin(blockShape);
+            await upload.write(block);
+          },
+        });
+        upload ??= await begin(shape);
+        return await upload.commit();
+      } catch (error) {
+        await upload?.abort();
+        throw quotaProblem(error);
+      }
     },
 
     get: find,

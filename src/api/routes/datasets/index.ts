@@ -37,14 +37,16 @@ export async function datasetRoutes(app: FastifyInstance, { datasetService, limi
       description: 'JSON (`application/json`, the schema below: the dense or sparse form a model objective takes inline) '
         + 'or CSV (`Content-Type: text/csv`: a header row of column names, then one row of numbers per line; '
         + '`?target=<column>` names the target, default the last column; `?difficulty=<column>` a difficulty column; '
-        + '`?name=` a name). CSV is streamed, not buffered. Answers with the description (schema, row count, content hash), '
+        + '`?name=` a name). CSV is streamed to the database block by block as it is read, never held whole. Answers with the description (schema, row count, content hash), '
         + 'not the data. Too many bytes, rows or columns: 413. A malformed CSV (ragged row, non-numeric cell, missing value, '
-        + 'unknown target column, empty file): 422 naming the line and column. Reference the dataset from a model objective '
+        + 'unknown target column, empty file): 422 naming the line and column. An upload that would take the tenant\'s stored '
+        + 'dataset bytes (8 a stored number) past `TENANT_MAX_DATASET_BYTES`: 403 `storage_quota_exceeded`, naming the quota, its limit '
+        + 'and the use. A refused upload stores nothing. Reference the dataset from a model objective '
         + 'as `"data": {"id": …}`.',
       tags: ['datasets'],
       querystring: uploadQuerySchema,
       body: datasetUploadSchema,
-      response: { 201: datasetViewSchema, ...problemResponses(400, 401, 413, 415, 422, 429) },
+      response: { 201: datasetViewSchema, ...problemResponses(400, 401, 403, 413, 415, 422, 429) },
     },
   }, async (request, reply) => {
     const { tenantId } = principalOf(request);
