@@ -3,7 +3,8 @@
  * center/server vector x̃ (or w), and for adaptive-revision ḡ, z and z′, as binary float64
  * strings sharded over `shards` contiguous ranges of coordinates. Shard k's keys share the hash
  * tag {<prefix>:ps:<run>:<k>}, so a Redis Cluster spreads the shards over its nodes while every
- * operation on one shard stays on one node. An update of a shard is optimistic: one round trip
+ * operation on one shard stays on one node. A small shard's update is one script that does the
+ * arithmetic in Lua. A larger shard's update is optimistic: one round trip
  * reads the shard's vectors with its token, the replica computes the new vectors, and one round
  * trip stages them and runs the shard's commit script, which applies them atomically only if
  * the shard still carries that token (else the replica reads and computes again; scripts.ts).
@@ -50,6 +51,10 @@ const vectorNames: Readonly<Record<ServerAlgorithm, readonly string[]>> = {
 type CommitReply = [status: 'applied' | 'again' | 'conflict', version: number, grant: number];
 
 interface ScriptCommands {
+  psDownpourBuffer(...args: (string | Buffer | number)[]): Promise<[Buffer, number, number]>;
+  psElasticBuffer(...args: (string | Buffer | number)[]): Promise<[Buffer, number, number]>;
+  psReadBuffer(...args: (string | Buffer | number)[]): Promise<[Buffer, Buffer, number, number]>;
+  psApply(...args: (string | Buffer | number)[]): Promise<number>;
   psDownpourCommit(...args: (string | Buffer | number)[]): Promise<CommitReply>;
   psElasticCommit(...args: (string | Buffer | number)[]): Promise<CommitReply>;
   psRevisionCommit(...args: (string | Buffer | number)[]): Promise<CommitReply>;
@@ -62,6 +67,10 @@ interface ScriptCommands {
 function withScripts(redis: Redis): Redis & ScriptCommands {
   const commands = redis as Redis & ScriptCommands & { psDefined?: boolean };
   if (commands.psDefined) return commands;
+  redis.defineCommand('psDownpour', { numberOfKeys: 2, lua: scripts.downpourExchange });
+  redis.defineCommand('psElastic', { numberOfKeys: 2, lua: scripts.elasticExchange });
+  redis.defineCommand('psRead', { numberOfKeys: 3, lua: scripts.revisionRead });
+  redis.defineCommand('psApply', { numberOfKeys: 5, lua: scripts.revisionApply });
   redis.defineCommand('psDownpourCommit', { numberOfKeys: 3, lua: scripts.downpourCommit });
   redis.defineCommand('psElasticCommit', { numberOfKeys: 3, lua: scripts.elasticCommit });
   redis.defineCommand('psRevisionCommit', { numberOfKeys: 9, lua: scripts.revisionCommit });
@@ -71,6 +80,13 @@ function withScripts(redis: Redis): Redis & ScriptCommands {
   commands.psDefined = true;
   return commands;
 }
+
+/**
+ * Shards of at most this many coordinates do their arithmetic in the script (one round trip,
+ * never refused; the Lua decoding costs about as much as a round trip here); larger ones update
+ * optimistically. Replicas of one run agree on it (it is the same constant in every worker).
+ */
+const scriptedShardSize = 1024;
 
 /** How long a staged value outlives a commit that never came (a dropped connection). */
 const stagedLifetimeMs = 60_000;
@@ -108,9 +124,16 @@ export class ParameterServer {
   private readonly redis: Redis & ScriptCommands;
   private readonly tags: readonly string[];
 
+  /** Whether shard k does its arithmetic in the script (small) or updates optimistically. */
+  private readonly scripted: readonly boolean[];
+
   constructor(
     redis: Redis,
-    readonly options: { readonly prefix: string; readonly runId: string; readonly dimension: number; readonly shards: number; readonly algorithm: ServerAlgorithm },
+    readonly options: {
+      readonly prefix: string; readonly runId: string; readonly dimension: number; readonly shards: number; readonly algorithm: ServerAlgorithm;
+      /** Shards of at most this many coordinates compute in the script (default 1,024; tests set both ways). */
+      readonly scriptedShardSize?: number;
+    },
   ) {
     this.redis = withScripts(redis);
     // No empty shard: more shards than coordinates is as many shards as coordinates.
@@ -118,6 +141,8 @@ export class ParameterServer {
     const size = Math.ceil(options.dimension / this.shards);
     this.starts = Array.from({ length: this.shards + 1 }, (_, k) => Math.min(k * size, options.dimension));
     this.tags = Array.from({ length: this.shards }, (_, k) => `{${options.prefix}:ps:${options.runId}:${k}}`);
+    const limit = options.scriptedShardSize ?? scriptedShardSize;
+    this.scripted = this.tags.map((_, k) => this.starts[k + 1] - this.starts[k] <= limit);
   }
 
   private keys(shard: number, names: readonly string[]): string[] {
@@ -234,8 +259,15 @@ export class ParameterServer {
   async downpour(replica: number, seq: number, steps: number, pulledVersion: number, want: number, displacement: Float64Array | null, into: Float64Array): Promise<ExchangeReply> {
     const replies = await Promise.all(
       this.tags.map((_, k) => {
-        if (!displacement) return this.claimAndRead(k, replica, seq, want, ['w'], [into]);
         const [start, end] = [this.starts[k], this.starts[k + 1]];
+        if (this.scripted[k]) {
+          const push = displacement ? bytes(displacement, start, end) : '';
+          return this.redis.psDownpourBuffer(...this.keys(k, ['w']), replica, seq, steps, pulledVersion, k === 0 ? '1' : '0', want, push).then(([vector, version, grant]) => {
+            copyInto(vector, into, start);
+            return { version: Number(version), grant: Number(grant) };
+          });
+        }
+        if (!displacement) return this.claimAndRead(k, replica, seq, want, ['w'], [into]);
         return this.update(
           k, ['w'],
           (read) => {
@@ -256,6 +288,12 @@ export class ParameterServer {
     const replies = await Promise.all(
       this.tags.map((_, k) => {
         const [start, end] = [this.starts[k], this.starts[k + 1]];
+        if (this.scripted[k]) {
+          return this.redis.psElasticBuffer(...this.keys(k, ['w']), replica, seq, steps, String(alpha), k === 0 ? '1' : '0', want, bytes(params, start, end)).then(([vector, version, grant]) => {
+            copyInto(vector, centerBefore, start);
+            return { version: Number(version), grant: Number(grant) };
+          });
+        }
         return this.update(
           k, ['w'],
           (read) => {
@@ -274,7 +312,13 @@ export class ParameterServer {
 
   /** AdaptiveRevision's read: w and ḡ as they are, claiming one step (`want` −1: a resumed replica's step given and never applied). */
   async read(replica: number, params: Float64Array, sumGradients: Float64Array, want = 1): Promise<ExchangeReply> {
-    const replies = await Promise.all(this.tags.map((_, k) => this.claimAndRead(k, replica, 0, want, ['w', 'g'], [params, sumGradients]))).catch(rethrow);
+    const replies = await Promise.all(this.tags.map(async (_, k) => {
+      if (!this.scripted[k]) return this.claimAndRead(k, replica, 0, want, ['w', 'g'], [params, sumGradients]);
+      const [w, g, version, grant] = await this.redis.psReadBuffer(...this.keys(k, ['w', 'g']), replica, k === 0 ? '1' : '0', want);
+      copyInto(w, params, this.starts[k]);
+      copyInto(g, sumGradients, this.starts[k]);
+      return { version: Number(version), grant: Number(grant) };
+    })).catch(rethrow);
     return replies[0];
   }
 
@@ -282,8 +326,15 @@ export class ParameterServer {
   async apply(replica: number, seq: number, readVersion: number, alpha: number, beta: number, gradient: Float64Array, sumAtRead: Float64Array): Promise<number> {
     const names = vectorNames['adaptive-revision'];
     const replies = await Promise.all(
-      this.tags.map((_, k) => {
+      this.tags.map(async (_, k) => {
         const [start, end] = [this.starts[k], this.starts[k + 1]];
+        if (this.scripted[k]) {
+          const version = await this.redis.psApply(
+            ...this.keys(k, names), replica, seq, readVersion, String(alpha), String(beta), k === 0 ? '1' : '0',
+            bytes(gradient, start, end), bytes(sumAtRead, start, end),
+          );
+          return { version: Number(version), grant: 0 };
+        }
         return this.update(
           k, names,
           (read) => {

@@ -1,7 +1,8 @@
 /**
  * The parameter server's atomic steps, each one Lua script that Redis runs atomically over one
- * shard's keys (one hash tag, so a Redis Cluster keeps them on one node). The scripts never
- * touch the vectors' numbers: the replica reads a shard, computes its new vectors in JavaScript,
+ * shard's keys (one hash tag, so a Redis Cluster keeps them on one node). A small shard's
+ * exchange is one script doing the arithmetic (at the end of this file). For a larger one the
+ * scripts never touch the vectors' numbers: the replica reads a shard, computes its new vectors in JavaScript,
  * stages them as plain keys, and a commit script swaps them in (RENAME) only if the shard is
  * still as it was read; otherwise it drops them and answers `conflict`, and the replica reads
  * again and recomputes (optimistic concurrency: no update is ever applied to a state other than
@@ -150,6 +151,149 @@ end
 local grant = 0
 if main then grant = claim(meta, r, tonumber(ARGV[4])) end
 return {'applied', grant}
+`;
+
+/*
+ * The same exchanges with the arithmetic in the script, for small shards (see
+ * parameter-server.ts): one round trip, never refused, at the cost of decoding and encoding the
+ * shard's doubles in Lua with Redis's `struct` library (a downpour exchange of 10,000
+ * coordinates keeps Redis busy about 3 ms).
+ */
+
+const codec = `
+local chunk = 1000
+local chunkFormat = '<' .. string.rep('d', chunk)
+-- Calls fn(format, m, pos, i) for each run of up to \`chunk\` float64 of an n-value vector: m values from byte pos, after i values.
+local function chunks(n, fn)
+  local pos, i = 1, 0
+  while i < n do
+    local m = math.min(chunk, n - i)
+    fn(m == chunk and chunkFormat or ('<' .. string.rep('d', m)), m, pos, i)
+    pos = pos + 8 * m
+    i = i + m
+  end
+end
+local function decode(s)
+  local t = {}
+  chunks(#s / 8, function(format, m, pos, i)
+    local values = {struct.unpack(format, s, pos)}
+    for k = 1, m do t[i + k] = values[k] end
+  end)
+  return t
+end
+local function encode(t)
+  local parts = {}
+  chunks(#t, function(format, m, _, i) parts[#parts + 1] = struct.pack(format, unpack(t, i + 1, i + m)) end)
+  return table.concat(parts)
+end
+-- Without holding whole vectors as tables: a + b (alpha nil), or a + α(b − a).
+local function combine(as, bs, alpha)
+  local parts = {}
+  chunks(#as / 8, function(format, m, pos)
+    local a = {struct.unpack(format, as, pos)}
+    local b = {struct.unpack(format, bs, pos)}
+    if alpha then
+      for k = 1, m do a[k] = a[k] + alpha * (b[k] - a[k]) end
+    else
+      for k = 1, m do a[k] = a[k] + b[k] end
+    end
+    parts[#parts + 1] = struct.pack(format, unpack(a, 1, m))
+  end)
+  return table.concat(parts)
+end
+`;
+
+const again = `
+-- The reply to an exchange applied already (resent after a dropped connection): the state as it is.
+local function again(w, meta, r, main)
+  return {w, number(meta, 'version'), main and number(meta, 'grant:' .. r) or 0}
+end
+`;
+
+/** KEYS: w, meta. ARGV: replica, seq, steps pushed, version pulled, main (1/0), steps wanted, displacement (empty: nothing to push). → {x̃ after, version, grant}. */
+export const downpourExchange = `${common}${codec}${again}
+local w, meta, r, seq, main = redis.call('GET', KEYS[1]), KEYS[2], ARGV[1], tonumber(ARGV[2]), ARGV[5] == '1'
+if not w then return redis.error_reply('LOST parameter server state') end
+if seq <= number(meta, 'seq:' .. r) then return again(w, meta, r, main) end
+if #ARGV[7] > 0 then
+  w = combine(w, ARGV[7])
+  redis.call('SET', KEYS[1], w, 'KEEPTTL')
+  if main then account(meta, r, tonumber(ARGV[4]), tonumber(ARGV[3])) end
+  redis.call('HINCRBY', meta, 'version', 1)
+end
+redis.call('HSET', meta, 'seq:' .. r, seq)
+local grant = 0
+if main then grant = claim(meta, r, tonumber(ARGV[6])) end
+return {w, number(meta, 'version'), grant}
+`;
+
+/** KEYS: w, meta. ARGV: replica, seq, steps since the last exchange, α, main (1/0), steps wanted, x_i. → {x̃ before, version, grant}. */
+export const elasticExchange = `${common}${codec}${again}
+local w, meta, r, seq, main = redis.call('GET', KEYS[1]), KEYS[2], ARGV[1], tonumber(ARGV[2]), ARGV[5] == '1'
+if not w then return redis.error_reply('LOST parameter server state') end
+if seq <= number(meta, 'seq:' .. r) then return again(w, meta, r, main) end
+redis.call('SET', KEYS[1], combine(w, ARGV[7], tonumber(ARGV[4])), 'KEEPTTL')
+local grant = 0
+if main then
+  account(meta, r, number(meta, 'last:' .. r), tonumber(ARGV[3]))
+  redis.call('HSET', meta, 'last:' .. r, number(meta, 'version') + 1)
+end
+redis.call('HINCRBY', meta, 'version', 1)
+redis.call('HSET', meta, 'seq:' .. r, seq)
+if main then grant = claim(meta, r, tonumber(ARGV[6])) end
+return {w, number(meta, 'version'), grant}
+`;
+
+/** KEYS: w, ḡ, meta. ARGV: replica, main (1/0), steps wanted (1, or -1 resuming). → {w, ḡ, version, grant}: the read of one AdaptiveRevision step (main: it claims the step). */
+export const revisionRead = `${common}
+local w = redis.call('GET', KEYS[1])
+local g = redis.call('GET', KEYS[2])
+if not w or not g then return redis.error_reply('LOST parameter server state') end
+local meta, r = KEYS[3], ARGV[1]
+local grant = 0
+if ARGV[2] == '1' then grant = claim(meta, r, tonumber(ARGV[3])) end
+return {w, g, number(meta, 'version'), grant}
+`;
+
+/**
+ * KEYS: w, ḡ, z, z′, meta. ARGV: replica, seq, version read, α, β, main (1/0), g, ḡ as read. → version.
+ * McMahan & Streeter's AdaptiveRevision update, per coordinate (see core/parallel/adaptive-revision.ts).
+ */
+export const revisionApply = `${common}${codec}
+local w = redis.call('GET', KEYS[1])
+local gs = redis.call('GET', KEYS[2])
+local zs = redis.call('GET', KEYS[3])
+local zm = redis.call('GET', KEYS[4])
+if not w or not gs or not zs or not zm then return redis.error_reply('LOST parameter server state') end
+local meta, r, seq, main = KEYS[5], ARGV[1], tonumber(ARGV[2]), ARGV[6] == '1'
+if seq <= number(meta, 'seq:' .. r) then return number(meta, 'version') end
+local alpha, beta = tonumber(ARGV[4]), tonumber(ARGV[5])
+w, gs, zs, zm = decode(w), decode(gs), decode(zs), decode(zm)
+local g, old = decode(ARGV[7]), decode(ARGV[8])
+for j = 1, #w do
+  local gj = g[j]
+  local backlog = gs[j] - old[j]
+  local rateBefore = alpha / (beta + math.sqrt(zm[j]))
+  local z = zs[j] + gj * gj + 2 * gj * backlog
+  zs[j] = z
+  local zmax = zm[j]
+  if z > zmax then zmax = z end
+  zm[j] = zmax
+  local root = beta + math.sqrt(zmax)
+  w[j] = w[j] - (alpha * gj) / root + (rateBefore - alpha / root) * backlog
+  gs[j] = gs[j] + gj
+end
+redis.call('SET', KEYS[1], encode(w), 'KEEPTTL')
+redis.call('SET', KEYS[2], encode(gs), 'KEEPTTL')
+redis.call('SET', KEYS[3], encode(zs), 'KEEPTTL')
+redis.call('SET', KEYS[4], encode(zm), 'KEEPTTL')
+if main then
+  account(meta, r, tonumber(ARGV[3]), 1)
+  redis.call('HSET', meta, 'grant:' .. r, 0)
+end
+redis.call('HINCRBY', meta, 'version', 1)
+redis.call('HSET', meta, 'seq:' .. r, seq)
+return number(meta, 'version')
 `;
 
 /** KEYS: the shard's vectors (w first), then meta. ARGV: replace (1/0), a new epoch, then the vectors, then meta field/value pairs. → 1 when written. */

@@ -20,8 +20,12 @@ afterAll(async () => {
   await closeRedis(redis);
 });
 
-async function open(algorithm: ServerAlgorithm, initial: Float64Array, shards: number, total = 1000) {
-  const server = new ParameterServer(redis, { prefix: `test-${randomUUID()}`, runId: randomUUID(), dimension: initial.length, shards, algorithm });
+/** How a shard updates: the arithmetic in the script (small shards), or optimistically (large ones), whatever the size. */
+const modes = { 'in the script': Infinity, optimistic: 0 } as const;
+type Mode = keyof typeof modes;
+
+async function open(algorithm: ServerAlgorithm, initial: Float64Array, shards: number, total = 1000, mode: Mode = 'optimistic') {
+  const server = new ParameterServer(redis, { prefix: `test-${randomUUID()}`, runId: randomUUID(), dimension: initial.length, shards, algorithm, scriptedShardSize: modes[mode] });
   servers.push(server);
   expect(await server.initialize(ParameterServer.freshState(algorithm, initial, shards, total), false)).toBe(server.shards);
   return server;
@@ -31,13 +35,13 @@ function vector(random: Random, n: number, scale = 1): Float64Array {
   return Float64Array.from({ length: n }, () => (random.next() - 0.5) * scale);
 }
 
-describe.each([1, 3, 64])('the parameter server over %i shard(s)', (shards) => {
+describe.each([1, 3, 64].flatMap((shards) => (Object.keys(modes) as Mode[]).map((mode) => [shards, mode] as const)))('the parameter server over %i shard(s), updates %s', (shards, mode) => {
   const n = 157;
 
   it('downpour: x̃ ← x̃ + v_i and the pull, bit for bit, in one exchange; steps given τ at a time up to the total', async () => {
     const random = new Random(shards);
     const initial = vector(random, n);
-    const server = await open('downpour', initial, shards, 10);
+    const server = await open('downpour', initial, shards, 10, mode);
     const into = new Float64Array(n);
     const first = await server.downpour(0, 1, 0, 0, 4, null, into);
     expect(first).toEqual({ version: 0, grant: 4 });
@@ -62,7 +66,7 @@ describe.each([1, 3, 64])('the parameter server over %i shard(s)', (shards) => {
   it('easgd: e = α(x_i − x̃), x̃ ← x̃ + e, returning x̃ before it, bit for bit', async () => {
     const random = new Random(10 + shards);
     const initial = vector(random, n);
-    const server = await open('easgd', initial, shards);
+    const server = await open('easgd', initial, shards, 1000, mode);
     const alpha = 0.37;
     const params = vector(random, n);
     const before = new Float64Array(n);
@@ -77,7 +81,7 @@ describe.each([1, 3, 64])('the parameter server over %i shard(s)', (shards) => {
   it('adaptive-revision: the read and McMahan & Streeter\'s update, bit for bit with the simulation\'s arithmetic', async () => {
     const random = new Random(20 + shards);
     const initial = vector(random, n);
-    const server = await open('adaptive-revision', initial, shards);
+    const server = await open('adaptive-revision', initial, shards, 1000, mode);
     const [alpha, beta] = [0.3, 1e-7];
     const w = new Float64Array(n);
     const gsum = new Float64Array(n);
@@ -109,10 +113,10 @@ describe.each([1, 3, 64])('the parameter server over %i shard(s)', (shards) => {
   });
 });
 
-describe('the parameter server under concurrency and loss', () => {
+describe.each(Object.keys(modes) as Mode[])('the parameter server under concurrency, updates %s', (mode) => {
   it('many replicas pushing at once: every displacement lands, each exchange atomic', async () => {
     const n = 1000;
-    const server = await open('downpour', new Float64Array(n), 4, 1_000_000);
+    const server = await open('downpour', new Float64Array(n), 4, 1_000_000, mode);
     const connections = Array.from({ length: 4 }, () => createRedis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', 'wait-for-redis'));
     try {
       const replicas = connections.map((connection) => new ParameterServer(connection, server.options));
@@ -136,7 +140,7 @@ describe('the parameter server under concurrency and loss', () => {
     const connections = Array.from({ length: clients }, () => createRedis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', 'wait-for-redis'));
     try {
       // easgd with every x_i = 1 and α = 1/2: whatever the order, m exchanges leave x̃ = 1 − 2^−m (from 0).
-      const elastic = await open('easgd', new Float64Array(n), 1, 1_000_000);
+      const elastic = await open('easgd', new Float64Array(n), 1, 1_000_000, mode);
       await Promise.all(connections.map(async (connection, r) => {
         const replica = new ParameterServer(connection, elastic.options);
         const before = new Float64Array(n);
@@ -149,7 +153,7 @@ describe('the parameter server under concurrency and loss', () => {
       expect(elasticState.meta[0].version).toBe(String(clients * each));
 
       // AdaptiveRevision: ḡ is the sum of every gradient applied, whatever the order.
-      const revision = await open('adaptive-revision', new Float64Array(n), 1, 1_000_000);
+      const revision = await open('adaptive-revision', new Float64Array(n), 1, 1_000_000, mode);
       await Promise.all(connections.map(async (connection, r) => {
         const replica = new ParameterServer(connection, revision.options);
         const [w, sum] = [new Float64Array(n), new Float64Array(n)];
@@ -169,6 +173,9 @@ describe('the parameter server under concurrency and loss', () => {
     }
   });
 
+});
+
+describe('the parameter server under loss', () => {
   it('a commit computed from a state read before a restore is refused, and what it staged is dropped', async () => {
     const server = await open('downpour', Float64Array.of(1, 2, 3), 1);
     const [w, meta] = server.allKeys();
