@@ -38,14 +38,18 @@ export interface AppDependencies {
   readonly events?: EventHub;
 }
 
-/** Uploads streaming to the database at once per API process; more wait for a connection. */
-const uploadConnections = 4;
+/**
+ * Uploads streaming to the database at once per API process. More wait for a connection (their
+ * bodies held back by TCP meanwhile) for up to `uploadWaitMs`, then get 503.
+ */
+const uploadConnections = 8;
+const uploadWaitMs = 120_000;
 
 export function createAppContext(dependencies: AppDependencies) {
   const pool = dependencies.pool ?? createPool(dependencies.config.databaseUrl, 4, dependencies.config.queuePrefix);
   const events = dependencies.events ?? createEventHub(dependencies.config.redisUrl);
   /** Uploads hold a connection while their body arrives: a pool of their own keeps them from starving other requests. */
-  const uploadsPool = createPool(dependencies.config.databaseUrl, uploadConnections, dependencies.config.queuePrefix);
+  const uploadsPool = createPool(dependencies.config.databaseUrl, uploadConnections, dependencies.config.queuePrefix, uploadWaitMs);
   const sweepsQueue = createSweepsQueue(dependencies.redis, dependencies.config.queuePrefix);
   const objectiveThread = createObjectiveThread();
   /** Closes what the context opened itself (not what it was given). */

@@ -18,13 +18,14 @@ export type Pool = pg.Pool;
 /**
  * `queuePrefix`, when given, is the deployment's queue prefix: the runs these connections insert
  * record it (the default of `runs.queue_prefix` reads `descent.queue_prefix`), so that the
- * deployment's reconciler finds them.
+ * deployment's reconciler finds them. `connectionTimeoutMs`: how long a caller waits for a free
+ * connection before its query fails.
  */
-export function createPool(databaseUrl: string, max = 10, queuePrefix?: string): Pool {
+export function createPool(databaseUrl: string, max = 10, queuePrefix?: string, connectionTimeoutMs = 5_000): Pool {
   const pool = new pg.Pool({
     ...postgresConnectionOptions(databaseUrl),
     max,
-    connectionTimeoutMillis: 5_000,
+    connectionTimeoutMillis: connectionTimeoutMs,
     options: `-c enable_seqscan=off${queuePrefix === undefined ? '' : ` -c descent.queue_prefix=${queuePrefix}`}`,
   });
   // A connection PostgreSQL drops (a restart, a failover, a terminated backend) emits 'error':

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CsvDatasetReader, CsvError, parseCsvDataset } from '../../../src/core/datasets/csv.ts';
+import { joinBlocks, type DatasetBlock } from '../../../src/core/datasets/dataset-blocks.ts';
 
 describe('CSV datasets', () => {
   it('reads a header and numeric rows, the last column as target by default', () => {
@@ -96,5 +97,24 @@ describe('CSV datasets', () => {
 
   it('rejects bytes that are not UTF-8', () => {
     expect(() => parseCsvDataset(Uint8Array.of(0x61, 0x2c, 0x79, 0x0a, 0xff, 0x2c, 0x31, 0x0a))).toThrow(/not valid UTF-8/);
+  });
+});
+
+describe('CSV in blocks', () => {
+  it('hands out blocks of rows as they are read, which join into the dataset a whole parse gives', async () => {
+    const text = `a,b,d,y\n${Array.from({ length: 1000 }, (_, i) => `${i},${-i / 3},${i % 7},${i % 2}`).join('\n')}\n`;
+    const reader = new CsvDatasetReader({ difficultyColumn: 'd', blockValues: 90 });
+    const blocks: DatasetBlock[] = [];
+    for (let i = 0; i < text.length; i += 997) {
+      reader.push(text.slice(i, i + 997));
+      blocks.push(...reader.takeBlocks());
+    }
+    // Blocks leave while the file is still being read, each of 30 rows (3 values a row).
+    expect(blocks.length).toBeGreaterThan(20);
+    expect(blocks.every((block) => block.rows === 30)).toBe(true);
+    const { shape, rows } = await reader.end();
+    blocks.push(...reader.takeBlocks());
+    expect(rows).toBe(1000);
+    expect(joinBlocks(shape, blocks)).toEqual(parseCsvDataset(text, { difficultyColumn: 'd' }));
   });
 });
