@@ -7,6 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ParallelReport } from '../../../src/core/parallel/index.ts';
 import { createPool } from '../../../src/db/pool.ts';
+import { createReplicasQueue } from '../../../src/queue/replicas-queue.ts';
 import { getRun, isFinal, postRun, storedMetrics, useTestApi, type RunViewBody } from '../runs/support.ts';
 import { eventually } from '../../support/eventually.ts';
 import { spawnWorkerProcess } from '../support/worker-process.ts';
@@ -38,14 +39,18 @@ describe('concurrent replicas on a parameter server', () => {
       record: { every: 100 },
       parallel: { algorithm, replicas: 3, execution: 'concurrent', ...parallel },
     };
-    const response = await postRun(api.app, api.authorization, spec);
-    expect(response.statusCode, response.body).toBe(201);
     // Two replicas per worker process at most: three replicas take both processes.
     process.env.REPLICA_CONCURRENCY = '2';
     const processes = [spawnWorkerProcess(api.services), spawnWorkerProcess(api.services)];
     delete process.env.REPLICA_CONCURRENCY;
     const pool = createPool(api.services.config.databaseUrl, 1);
+    const replicas = createReplicasQueue(api.services.redis, api.services.config.queuePrefix);
     try {
+      // Both processes take replicas before the run starts: on a busy machine one process's two
+      // replicas could otherwise make all the steps while the other is still starting.
+      await eventually(() => replicas.getWorkersCount(), (count) => count >= 2, { timeoutMs: 60_000, intervalMs: 100 });
+      const response = await postRun(api.app, api.authorization, spec);
+      expect(response.statusCode, response.body).toBe(201);
       const view = await finalView(response.json().id);
       expect(view.status, JSON.stringify(view.result)).toBe('completed');
       const report = (view.result as { parallel: ParallelReport }).parallel;
@@ -70,6 +75,7 @@ describe('concurrent replicas on a parameter server', () => {
     } finally {
       for (const child of processes) child.kill('SIGKILL');
       await pool.end();
+      await replicas.close();
     }
   }, 90_000);
 
