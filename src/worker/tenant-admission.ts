@@ -14,7 +14,7 @@
  *
  * The places are a Redis set of run ids per tenant. It heals itself: a member whose job is no
  * longer in BullMQ's active list (its worker died, the job moved on) is dropped when the set is
- * next read. The check, the taking of a place and the parking are one script, so two workers
+ * next found full, so a run start below the limit costs no scan. The check, the taking of a place and the parking are one script, so two workers
  * cannot take the last place twice. A place freed between a job's parking and its move to the
  * delayed set would promote nothing (the job is not delayed yet): the parked job looks again once
  * delayed and promotes itself when a place is free.
@@ -31,9 +31,13 @@ if mode == 'take' and redis.call('SISMEMBER', running, runId) == 1 then
   redis.call('ZREM', parked, runId)
   return 1
 end
-local live = 0
-for _, member in ipairs(redis.call('SMEMBERS', running)) do
-  if redis.call('LPOS', active, member) then live = live + 1 else redis.call('SREM', running, member) end
+-- Below the limit as listed, a place is free; at it, the dead are dropped before counting again.
+local live = redis.call('SCARD', running)
+if live >= limit then
+  live = 0
+  for _, member in ipairs(redis.call('SMEMBERS', running)) do
+    if redis.call('LPOS', active, member) then live = live + 1 else redis.call('SREM', running, member) end
+  end
 end
 if live >= limit then
   if mode == 'take' then redis.call('ZADD', parked, 'NX', now, runId) end

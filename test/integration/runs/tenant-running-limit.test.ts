@@ -3,6 +3,7 @@
  * holding a worker, another tenant's run goes past them, and each parked run starts when one of
  * its tenant's runs ends (promoted by it, not by a timer: the timer here is ten minutes long).
  */
+import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { createPool } from '../../../src/db/pool.ts';
 import { closeRedis, createRedis } from '../../../src/queue/connection.ts';
@@ -21,14 +22,8 @@ const spec = {
 describe('TENANT_MAX_RUNNING_RUNS', () => {
   const context = useTestApp({ TENANT_MAX_RUNNING_RUNS: '1', WORKER_CONCURRENCY: '3' });
 
-  it("runs one of a tenant's runs at a time while its others wait parked, and another tenant's run meanwhile", async () => {
-    const busy = await createTenantKey(context.services.database, 'busy');
-    const other = await createTenantKey(context.services.database, 'other');
-    const queued = [];
-    for (let i = 0; i < 3; i++) queued.push((await postRun(context.app, busy.authorization, spec)).json().id as string);
-    const single = (await postRun(context.app, other.authorization, spec)).json().id as string;
-
-    const parked: unknown[] = [];
+  /** A worker as `descent worker` starts it, whose parked jobs would wait ten minutes for their timer; `parked` collects its parkings. */
+  async function startParkingWorker(parked: unknown[]) {
     const logger = { info: (fields: unknown, message: string) => void (message.startsWith('run parked') && parked.push(fields)), warn: () => undefined, error: () => undefined };
     const pool = createPool(context.services.config.databaseUrl, 4);
     const connection = createRedis(context.services.config.redisUrl, 'wait-for-redis');
@@ -39,6 +34,24 @@ describe('TENANT_MAX_RUNNING_RUNS', () => {
       logger,
       parkedMs: 600_000,
     });
+    return {
+      async close() {
+        await worker.close();
+        await closeRedis(connection);
+        await pool.end();
+      },
+    };
+  }
+
+  it("runs one of a tenant's runs at a time while its others wait parked, and another tenant's run meanwhile", async () => {
+    const busy = await createTenantKey(context.services.database, 'busy');
+    const other = await createTenantKey(context.services.database, 'other');
+    const queued = [];
+    for (let i = 0; i < 3; i++) queued.push((await postRun(context.app, busy.authorization, spec)).json().id as string);
+    const single = (await postRun(context.app, other.authorization, spec)).json().id as string;
+
+    const parked: unknown[] = [];
+    const worker = await startParkingWorker(parked);
     let mostRunning = 0;
     let watching = true;
     const watch = (async () => {
@@ -55,8 +68,6 @@ describe('TENANT_MAX_RUNNING_RUNS', () => {
       watching = false;
       await watch;
       await worker.close();
-      await closeRedis(connection);
-      await pool.end();
     }
     const runs = await context.services.database.run.findMany({ where: { id: { in: [...queued, single] } } });
     expect(runs.map((run) => run.status)).toEqual(new Array(4).fill('completed'));
@@ -70,5 +81,20 @@ describe('TENANT_MAX_RUNNING_RUNS', () => {
     // Parked once each, or twice when a place was taken again before it got there: no polling.
     expect(parked.length).toBeGreaterThanOrEqual(2);
     expect(parked.length).toBeLessThanOrEqual(6);
+  }, 120_000);
+
+  it('drops a place whose job is no longer active (a worker that died holding it) instead of waiting for it forever', async () => {
+    const tenant = await createTenantKey(context.services.database, 'healed');
+    const { id: tenantId } = await context.services.database.tenant.findUniqueOrThrow({ where: { name: tenant.tenantName } });
+    await context.services.redis.sadd(`${context.services.config.queuePrefix}:tenant-running:${tenantId}`, randomUUID());
+    const runId = (await postRun(context.app, tenant.authorization, spec)).json().id as string;
+    const parked: unknown[] = [];
+    const worker = await startParkingWorker(parked);
+    try {
+      expect((await waitForRun(context.app, tenant.authorization, runId, isFinal, 60_000)).status).toBe('completed');
+    } finally {
+      await worker.close();
+    }
+    expect(parked).toEqual([]);
   }, 120_000);
 });
