@@ -93,7 +93,7 @@ describe('compare, filters and first render', () => {
     const page = await dashboard.openPage('');
     pages.push(page);
     const shownRuns = () => page.locator('.runs [data-run-id]').evaluateAll((links) => links.map((link) => (link as unknown as { dataset: { runId: string } }).dataset.runId));
-    await page.locator(`[data-run-id="${benchmarkRun}"]`).waitFor();
+    await page.locator(`.run-link[data-run-id="${benchmarkRun}"]`).waitFor();
     await page.getByLabel('Optimizer').selectOption('sgd');
     await expect.poll(shownRuns).toEqual([benchmarkRun, compared[1]]);
     await page.getByLabel('Objective').selectOption('benchmark');

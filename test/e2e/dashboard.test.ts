@@ -63,7 +63,7 @@ describe('dashboard', () => {
     await page.goto(dashboard.baseUrl);
     await page.getByLabel('API key').fill(dashboard.key);
     await page.getByRole('button', { name: 'Use key' }).click();
-    const link = page.locator(`[data-run-id="${runId}"]`);
+    const link = page.locator(`.run-link[data-run-id="${runId}"]`);
     await link.waitFor();
     expect(await link.locator('.badge').textContent()).toBe('completed');
     await link.click();
@@ -170,7 +170,7 @@ describe('dashboard', () => {
     await page.waitForURL(/#\/runs\/[0-9a-f-]{36}$/);
     const newId = page.url().split('/').at(-1)!;
     expect(newId).not.toBe(runId);
-    await page.locator(`[data-run-id="${newId}"]`).waitFor();
+    await page.locator(`.run-link[data-run-id="${newId}"]`).waitFor();
     await page.locator('[data-field="stopReason"]').waitFor({ timeout: 0 });
     expect(await page.locator('[data-field="stopReason"]').textContent()).toBe('max_steps');
     expect(await page.locator('.run-header .badge').textContent()).toBe('completed');

@@ -56,7 +56,7 @@ describe('POST /v1/runs while Redis is down', () => {
       const retried = await eventually(() => submit(i), (answer) => answer.statusCode !== 503, { timeoutMs: 5_000, intervalMs: 100 });
       expect(retried.statusCode).toBe(201);
       expect(retried.headers['idempotent-replayed']).toBe('true');
-      expect((await services.runsQueue.getJob(retried.json().id))?.data).toEqual({ runId: retried.json().id });
+      expect((await services.runsQueue.getJob(retried.json().id))?.data).toEqual({ runId: retried.json().id, tenantId: stored[0]!.tenantId });
     }
   });
 });

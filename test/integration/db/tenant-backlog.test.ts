@@ -7,12 +7,18 @@ import { countStatements } from '../support/statement-count.ts';
 
 const database = useTestDatabase();
 
-/** Inserts runs of `tenantId` one statement each (so in order of submission), in the statuses given. */
+let submitted = 0;
+
+/**
+ * Inserts runs of `tenantId` in the statuses given, each submitted a millisecond after the one
+ * before (two statements in a row may read the same clock, and ties would rank by id).
+ */
 async function runs(tenantId: string, statuses: readonly string[]): Promise<string[]> {
   const ids: string[] = [];
   for (const status of statuses) {
     const id = randomUUID();
-    await database.pool.query(`INSERT INTO runs (id, tenant_id, status, spec) VALUES ($1, $2, $3::run_status, '{}')`, [id, tenantId, status]);
+    await database.pool.query(`INSERT INTO runs (id, tenant_id, status, spec, created_at)
+      VALUES ($1, $2, $3::run_status, '{}', now() + $4 * interval '1 millisecond')`, [id, tenantId, status, submitted++]);
     ids.push(id);
   }
   return ids;
