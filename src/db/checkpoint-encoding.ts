@@ -1,6 +1,7 @@
 /**
- * How a checkpoint is stored: its large numeric arrays (parameters, optimizer moments, a
- * replica's vectors, a data order) as float64 bytes in `checkpoints.data`, the rest as JSON in
+ * How a checkpoint is stored: when they hold many entries (`binaryCheckpointEntries`), its large
+ * numeric arrays (parameters, optimizer moments, a replica's vectors, a data order) as float64
+ * bytes in `checkpoints.data`, the rest as JSON in
  * `checkpoints.state` with `{"$float64": [offset, length]}` (in entries of `data`) in place of each
  * array. The JSON text of a 10⁷-parameter Adam state would be about 600 MB, longer than a
  * JavaScript string may be; its bytes are 240 MB, written and read without a string.
@@ -12,6 +13,13 @@
 
 /** Number arrays at least this long go to the bytes; shorter ones cost less as JSON. */
 export const binaryArrayLength = 256;
+
+/**
+ * Checkpoints whose long arrays hold fewer entries than this stay one JSON document (a few
+ * hundred kilobytes at most): the writer then stores them with the slice's other statements in
+ * one batched round trip, which is what many small runs need; bytes take a transaction of their own.
+ */
+export const binaryCheckpointEntries = 16_384;
 
 const reference = '$float64';
 
@@ -46,7 +54,7 @@ export function encodeCheckpoint(checkpoint: unknown): EncodedCheckpoint {
     arrays.add(array);
     entries += array.length;
   });
-  if (entries === 0) return { state: checkpoint, data: null };
+  if (entries < binaryCheckpointEntries) return { state: checkpoint, data: null };
   // Typed arrays use the platform's byte order; every platform Node supports is little-endian.
   const values = new Float64Array(entries);
   let offset = 0;

@@ -11,7 +11,7 @@ import { compareTrajectories, getRun, isFinal, postRun, referenceTrajectory, sta
 import { eventually } from '../../support/eventually.ts';
 
 const spec = {
-  objective: { type: 'benchmark', name: 'rosenbrock', dimensions: 3000 },
+  objective: { type: 'benchmark', name: 'rosenbrock', dimensions: 4096 },
   optimizer: { name: 'adam', learningRate: 0.0005 },
   training: { maxSteps: 40_000 },
   earlyStopping: { patience: 1_000_000, restoreBest: true },
@@ -28,8 +28,8 @@ describe('a run with a large checkpoint', () => {
       'SELECT step, octet_length(data) AS bytes, length(state::text) AS json FROM checkpoints WHERE run_id = $1', [id])).rows[0];
     const checkpoint = await eventually(stored, (row) => row !== undefined, { timeoutMs: 30_000, intervalMs: 5 });
     await first.close();
-    // θ, Adam's m and v, and the best parameters: four vectors of 3000 float64 each.
-    expect(checkpoint).toMatchObject({ bytes: 4 * 3000 * 8 });
+    // θ, Adam's m and v, and the best parameters: four vectors of 4,096 float64 each (16,384 entries, enough for bytes).
+    expect(checkpoint).toMatchObject({ bytes: 4 * 4096 * 8 });
     expect(checkpoint!.json).toBeLessThan(2_000);
     const stopped = await getRun(api.app, api.authorization, id);
     expect(stopped.status).toBe('running');
