@@ -35,7 +35,7 @@ import { activeStatusesSql } from './runs.ts';
 import { sweepColumns, type SweepRow, type TrialRow } from './sweeps.ts';
 import { resultWithoutParams } from '../contracts/run-result.ts';
 import { isFinalSweepStatus } from '../contracts/sweep-view.ts';
-import { runStatusRegistry } from '../contracts/run-status.ts';
+import { isFinalRunStatus } from '../contracts/run-status.ts';
 
 /** What a round's plan reads of a trial: its result only when it failed (the message) or was pruned (the pruning). */
 export interface RoundTrial extends Pick<TrialRow, 'runId' | 'trialNumber' | 'status' | 'value' | 'parameters' | 'result'> {
@@ -192,7 +192,7 @@ export function createSweepCoordination(pool: Pool) {
           writes.push(runningStatement(sweepId));
         }
         // Trials ended by the round's read, and those it created failed: any more ended after the read.
-        const ended = trials.filter((trial) => runStatusRegistry[trial.status].final).length + decision.newTrials.filter((trial) => trial.failure !== null).length;
+        const ended = trials.filter((trial) => isFinalRunStatus(trial.status)).length + decision.newTrials.filter((trial) => trial.failure !== null).length;
         const counted = decision.finish ? [] : [endedStatement(sweepId)];
         const results = resultsOf(await client.query<SweepRow & { ended: number }>([...writes, 'COMMIT', ...counted].join(';\n')));
         const updated = writes.length > 0 ? results[writes.length - 1].rows[0] : sweep;

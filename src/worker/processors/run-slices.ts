@@ -82,7 +82,7 @@ function prunedEnding(result: RunResult, { prune: _prune, message, ...pruning }:
 function quotaEnding(result: RunResult, stored: number) {
   const message = `Stopped at step ${result.steps}: the tenant's metric rows reached its quota TENANT_MAX_METRIC_ROWS `
     + `(this run stored ${stored} rows in this attempt).`;
-  return { status: 'cancelled' as const, result: { ...result, stopReason: 'metric_rows_quota' as const, message } };
+  return { status: finalStatusOf('metric_rows_quota'), result: { ...result, stopReason: 'metric_rows_quota' as const, message } };
 }
 
 /** Drives the run to its end; resolves to how it ended, as stored (a pruned trial: status `pruned`). */

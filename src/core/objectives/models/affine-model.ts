@@ -122,7 +122,9 @@ export class AffineModelObjective extends ModelObjective {
 
   protected scratchBytes(): number {
     const { outputs: k, features: d } = this;
-    return Float64Array.BYTES_PER_ELEMENT * (kernelChunk * (d + 2 * k) + k * d);
+    // The kernels' scratch exists only where evaluate takes it: dense features and several outputs.
+    const usesKernels = this.training.features.kind === 'dense' && k > 1;
+    return Float64Array.BYTES_PER_ELEMENT * (2 * k + (usesKernels ? kernelChunk * (d + 2 * k) + k * d : 0));
   }
 
   private scratch(): KernelScratch {
