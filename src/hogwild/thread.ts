@@ -5,11 +5,17 @@
  * writes may lose an update now and then; on sparse data they rarely meet, which is the paper's
  * point. Weight decay, clipping, noise and the schedule apply as in every local step (t = tick).
  *
+ * Where the objective gives its gradient sparse (sparse features, no L2 penalty) and no weight
+ * decay, clipping or noise makes it dense, an update reads and writes only the coordinates its
+ * rows touch: O(nonzeros), not O(dimension), with the same values as the dense gradient's.
+ *
  * A non-finite loss, gradient or parameter stops every thread (the coordinator reports it).
- * With `locking` (the benchmark's peer) each whole update holds one mutex.
+ * With `locking` (the benchmark's peer) each whole update, gradient and write, holds one mutex:
+ * a compare-and-swap on a shared word, a thread finding it taken sleeping in Atomics.wait until
+ * the holder's Atomics.notify (at most 1 ms, then it tries again).
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { createObjective, isDataObjective, type ResolvedObjectiveSpec } from '../core/objectives/index.ts';
+import { allocateSparseGradient, createObjective, isDataObjective, type ResolvedObjectiveSpec, type SparseGradient } from '../core/objectives/index.ts';
 import { DataShard } from '../core/parallel/data-shard.ts';
 import { DataBatches } from '../core/training/data-batches.ts';
 import { LocalStep, noiseStream, type LocalStepSettings } from '../core/training/local-step.ts';
@@ -44,6 +50,33 @@ function unlock(words: Int32Array): void {
   Atomics.notify(words, control.lock, 1);
 }
 
+/** θ_j ← θ_j − η·g_j where g_j ≠ 0; returns 1 + the index of a parameter made non-finite, or 0. */
+function writeDense(theta: Float64Array, gradient: Float64Array, eta: number): number {
+  let broken = 0;
+  for (let j = 0; j < gradient.length; j++) {
+    const g = gradient[j];
+    if (g === 0) continue;
+    const value = theta[j] - eta * g;
+    theta[j] = value;
+    if (!Number.isFinite(value)) broken = j + 1;
+  }
+  return broken;
+}
+
+/** `writeDense` over the coordinates a sparse gradient lists. */
+function writeSparse(theta: Float64Array, { indices, values, count }: SparseGradient, eta: number): number {
+  let broken = 0;
+  for (let e = 0; e < count; e++) {
+    const g = values[e];
+    if (g === 0) continue;
+    const j = indices[e];
+    const value = theta[j] - eta * g;
+    theta[j] = value;
+    if (!Number.isFinite(value)) broken = j + 1;
+  }
+  return broken;
+}
+
 function train(data: ThreadData): void {
   const { replica, replicas, totalTicks, params: theta, control: words, locking, training } = data;
   const objective = createObjective(data.objective);
@@ -52,6 +85,8 @@ function train(data: ThreadData): void {
   const local = new LocalStep(objective.dimension, data.settings, { totalSteps: totalTicks, noiseSeed: training.seed + replica + noiseStream, validating: false });
   const gradient = local.gradient;
   const evaluated = shard ?? objective;
+  const sparseGradient = local.plainGradient ? shard?.valueAndSparseGradient : undefined;
+  const sparse = sparseGradient ? allocateSparseGradient(objective.dimension) : null;
   const counters = new ThreadCounters(data.stats, replica, replicas);
   // Start together: a thread that loads faster must not do the others' share alone.
   if (Atomics.add(words, control.ready, 1) + 1 === replicas) {
@@ -78,19 +113,13 @@ function train(data: ThreadData): void {
       local.begin(t);
       if (locking) lock(words);
       const sampled = counters.beforeRead();
-      const loss = local.evaluate(evaluated, theta);
+      const loss = sparse ? sparseGradient!(theta, sparse) : local.evaluate(evaluated, theta);
       let broken = Number.isFinite(loss) ? 0 : -1;
-      if (broken === 0) {
+      // Only the coordinates the gradient touches are written: sparse updates rarely collide.
+      if (broken === 0 && sparse) broken = writeSparse(theta, sparse, local.learningRate);
+      else if (broken === 0) {
         local.transform(theta);
-        const eta = local.learningRate;
-        // Only the coordinates the gradient touches are written: sparse updates rarely collide.
-        for (let j = 0; j < gradient.length; j++) {
-          const g = gradient[j];
-          if (g === 0) continue;
-          const value = theta[j] - eta * g;
-          theta[j] = value;
-          if (!Number.isFinite(value)) broken = j + 1;
-        }
+        broken = writeDense(theta, gradient, local.learningRate);
       }
       if (locking) unlock(words);
       if (broken === 0) counters.afterWrite(sampled);

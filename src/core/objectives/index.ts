@@ -1,6 +1,6 @@
 /** The objectives: what a run minimises, its spec schemas, the factory and the gradient check. */
-export type { DataObjective, Objective } from './objective.ts';
-export { isDataObjective } from './objective.ts';
+export type { DataObjective, Objective, SparseGradient } from './objective.ts';
+export { allocateSparseGradient, isDataObjective } from './objective.ts';
 export {
   
   

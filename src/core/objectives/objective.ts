@@ -58,6 +58,27 @@ export interface DataObjective extends Objective {
   getState?(): ObjectiveState;
   /** Restores a state produced by `getState` of an objective built from the same spec. */
   setState?(state: ObjectiveState): void;
+  /**
+   * `valueAndGradient` on the selected batch with ∇f given by the coordinates it touches, the
+   * same values bit for bit, in work proportional to the batch's nonzero features instead of the
+   * dimension; present only where the gradient is sparse (sparse features, no L2 penalty).
+   */
+  readonly valueAndSparseGradient?: (params: Float64Array, gradient: SparseGradient) => number;
+}
+
+/**
+ * A gradient given by the coordinates it touches: `count` distinct coordinates in `indices` (in
+ * no particular order) and their partial derivatives at the same positions of `values`; every
+ * other coordinate's is 0. Both arrays have room for every coordinate.
+ */
+export interface SparseGradient {
+  readonly indices: Int32Array;
+  readonly values: Float64Array;
+  count: number;
+}
+
+export function allocateSparseGradient(dimension: number): SparseGradient {
+  return { indices: new Int32Array(dimension), values: new Float64Array(dimension), count: 0 };
 }
 
 /** Serialisable objective state: named vectors and scalars, restored bit for bit. */

@@ -72,6 +72,11 @@ export class LocalStep {
   t = 0;
   /** η_t of the update in progress or the last one made. */
   learningRate = 0;
+  /**
+   * Whether ∇f reaches the optimizer as the objective gives it: taken at the parameters themselves,
+   * with no weight decay, clipping or noise (a sparse gradient may then be applied as it is).
+   */
+  readonly plainGradient: boolean;
   private readonly optimizer: Optimizer;
   private readonly schedule: Schedule;
   /** Where the gradient is taken: the parameters themselves, or a look-ahead buffer. */
@@ -93,6 +98,7 @@ export class LocalStep {
     this.noiseRandom = new Random(options.noiseSeed);
     this.clip = settings.clip && (settings.clip.maxNorm !== undefined || settings.clip.maxValue !== undefined) ? settings.clip : null;
     this.weightDecay = coupledWeightDecay(settings.optimizer);
+    this.plainGradient = this.point === null && this.weightDecay === 0 && this.clip === null && this.noise === null;
   }
 
   /** Starts update `t`: fixes η_t. */

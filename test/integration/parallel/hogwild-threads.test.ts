@@ -69,6 +69,19 @@ describe('concurrent hogwild on worker threads', () => {
     expect(concurrentLoss).toBeLessThan(0.6);
   }, 60_000);
 
+  it('with one thread makes sgd\'s updates bit for bit, with a sparse gradient (sparse features) as with a dense one (an L2 penalty)', async () => {
+    for (const objective of [sparseText, { ...sparseText, l2: 0.001 }]) {
+      const input = spec({ objective, training: { maxSteps: 3000, batchSize: 3, seed: 2 }, record: { every: 3000 } });
+      const run = start({ ...input, parallel: { algorithm: 'hogwild', replicas: 1, execution: 'concurrent' } });
+      await drive(run);
+      await run.close();
+      const single = iterateRun(runSpecSchema.parse({ ...input, parallel: undefined }));
+      expect([...single].at(-1)!.step).toBe(3000);
+      expect(run.result!.params).toHaveLength(1001);
+      expect(run.result!.params).toEqual(single.result!.params);
+    }
+  }, 60_000);
+
   it('stops every thread at a non-finite parameter and names it', async () => {
     const run = start(spec({ optimizer: { name: 'sgd', learningRate: 1e308 }, objective: { type: 'model', model: 'linear', data: { features: [[1e10], [2e10], [3e10]], targets: [1, 2, 3] } } }));
     await drive(run);

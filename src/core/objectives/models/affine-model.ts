@@ -7,10 +7,13 @@
  * `w_<column>` for named columns); for softmax `w{c}_{j}` (class c = 0 … k − 1 as in the targets,
  * feature j = 1 … d, or its column name) then `b{c}`.
  * Dense and sparse features are both handled natively (sparse rows touch only their entries).
+ * On sparse features without an L2 penalty the gradient is also given sparse
+ * (`valueAndSparseGradient`), summed in the same order as the dense one, so with the same bits.
  * Softmax on dense features runs its logits and gradient on the WebAssembly SIMD kernels when θ
  * lives in kernel memory, with the same bits as the loop here.
  */
 import { defaultColumnNames, type Dataset } from '../../datasets/dataset.ts';
+import type { SparseGradient } from '../objective.ts';
 import { ModelObjective, type EvaluationPass } from './model-objective.ts';
 import type { OutputKind } from './output-layer.ts';
 import { allocateVector, kernelsFor, type KernelExports } from '../../kernels/index.ts';
@@ -45,6 +48,9 @@ export class AffineModelObjective extends ModelObjective {
   private readonly logits: Float64Array;
   private readonly dLogits: Float64Array;
   private kernelScratch: KernelScratch | null = null;
+  /** Position of each coordinate in the sparse gradient being built (−1: not touched yet). */
+  private slots: Int32Array | null = null;
+  readonly valueAndSparseGradient?: (params: Float64Array, gradient: SparseGradient) => number;
 
   constructor({ kind, outputs, training, validation, initial, l2 }: AffineModelOptions) {
     const d = training.columns;
@@ -62,6 +68,9 @@ export class AffineModelObjective extends ModelObjective {
     this.features = d;
     this.logits = new Float64Array(outputs);
     this.dLogits = new Float64Array(outputs);
+    if (training.features.kind === 'sparse' && l2 === 0) {
+      this.valueAndSparseGradient = (params, gradient) => this.evaluateSparse(params, this.batchPass(null), gradient);
+    }
   }
 
   protected evaluate(params: Float64Array, pass: EvaluationPass): number {
@@ -117,6 +126,57 @@ export class AffineModelObjective extends ModelObjective {
       const inverse = 1 / count;
       for (let p = 0; p < gradient.length; p++) gradient[p] *= inverse;
     }
+    return total / count;
+  }
+
+  /**
+   * `evaluate` of a training pass on sparse features, its gradient written as the coordinates the
+   * rows touch: each coordinate's sum runs over the rows in the same order as in `evaluate`, so
+   * its value has the same bits.
+   */
+  private evaluateSparse(params: Float64Array, pass: EvaluationPass, gradient: SparseGradient): number {
+    const { outputs: k, features: d, logits, dLogits } = this;
+    const { rows, count } = pass;
+    const { rowStarts, indices, values } = pass.data.features as Extract<Dataset['features'], { kind: 'sparse' }>;
+    const slots = (this.slots ??= new Int32Array(this.dimension).fill(-1));
+    const touched = gradient.indices;
+    const partials = gradient.values;
+    let size = 0;
+    const bias = k * d;
+    let total = 0;
+    for (let i = 0; i < count; i++) {
+      const r = rows === null ? i : rows[i];
+      const start = rowStarts[r];
+      const end = rowStarts[r + 1];
+      for (let c = 0; c < k; c++) {
+        const w = c * d;
+        let z = params[bias + c];
+        for (let e = start; e < end; e++) z += params[w + indices[e]] * values[e];
+        logits[c] = z;
+      }
+      total = this.addLosses(total, logits, k, pass, i, 1, dLogits);
+      for (let c = 0; c < k; c++) {
+        const g = dLogits[c];
+        const w = c * d;
+        // Coordinate bias + c (e = end), then w + indices[e]: a coordinate's first touch takes its slot.
+        for (let e = start; e <= end; e++) {
+          const p = e === end ? bias + c : w + indices[e];
+          let slot = slots[p];
+          if (slot < 0) {
+            slot = slots[p] = size++;
+            touched[slot] = p;
+            partials[slot] = 0;
+          }
+          partials[slot] += e === end ? g : g * values[e];
+        }
+      }
+    }
+    const inverse = 1 / count;
+    for (let s = 0; s < size; s++) {
+      partials[s] *= inverse;
+      slots[touched[s]] = -1;
+    }
+    gradient.count = size;
     return total / count;
   }
 

@@ -143,14 +143,17 @@ export abstract class ModelObjective implements DataObjective {
     this.batchCount = count;
   }
 
+  /** The pass of a training step over the selected batch. */
+  protected batchPass(gradient: Float64Array | null): EvaluationPass {
+    return { data: this.training, rows: this.batchRows, count: this.batchCount, gradient, mode: 'training', exampleLosses: null };
+  }
+
   value(params: Float64Array): number {
-    const loss = this.pass(params, { data: this.training, rows: this.batchRows, count: this.batchCount, gradient: null, mode: 'training', exampleLosses: null });
-    return loss + this.penalty(params, null);
+    return this.pass(params, this.batchPass(null)) + this.penalty(params, null);
   }
 
   valueAndGradient(params: Float64Array, gradient: Float64Array): number {
-    const loss = this.pass(params, { data: this.training, rows: this.batchRows, count: this.batchCount, gradient, mode: 'training', exampleLosses: null });
-    return loss + this.penalty(params, gradient);
+    return this.pass(params, this.batchPass(gradient)) + this.penalty(params, gradient);
   }
 
   trainingLoss(params: Float64Array): number {

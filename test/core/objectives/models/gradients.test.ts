@@ -1,20 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { createModelObjective, modelObjectiveSpecSchema } from '../../../../src/core/objectives/models/index.ts';
 import { compareGradient, scatteredParams } from './finite-differences.ts';
-import { fixedBinaryTargets, fixedFeatures } from './fixed-data.ts';
+import { fixedFeatures, sixBinaryTargets, sixClasses, sixRealTargets, sparseRows } from './fixed-data.ts';
 
 const features = fixedFeatures.slice(0, 6);
-const sparseRows = [
-  { indices: [0, 3], values: [1, 2] },
-  { indices: [1], values: [-1.5] },
-  { indices: [2, 4, 5], values: [0.5, 1, -0.25] },
-  { indices: [], values: [] },
-  { indices: [0, 5], values: [-1, 3] },
-  { indices: [3, 4], values: [0.75, -0.5] },
-];
-const binary = fixedBinaryTargets.slice(0, 6);
-const classes = [0, 2, 1, 2, 0, 1];
-const real = [0.3, -1.2, 2.5, 0.7, -0.4, 1.1];
+const binary = sixBinaryTargets;
+const classes = sixClasses;
+const real = sixRealTargets;
 
 const build = (spec: Record<string, unknown>) => createModelObjective(modelObjectiveSpecSchema.parse({ type: 'model', ...spec }));
 

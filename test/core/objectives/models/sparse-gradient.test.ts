@@ -1,0 +1,81 @@
+/**
+ * The sparse gradient of affine models on sparse features (what concurrent hogwild applies): the
+ * same loss and partial derivatives as the dense gradient, bit for bit, over the coordinates the
+ * batch touches, each listed once.
+ */
+import { describe, expect, it } from 'vitest';
+import { createModelObjective, modelObjectiveSpecSchema } from '../../../../src/core/objectives/models/index.ts';
+import { allocateSparseGradient, type DataObjective } from '../../../../src/core/objectives/index.ts';
+import { scatteredParams } from './finite-differences.ts';
+import { fixedFeatures, sixBinaryTargets, sixClasses, sixRealTargets, sparseRows } from './fixed-data.ts';
+
+
+const build = (spec: Record<string, unknown>) => createModelObjective(modelObjectiveSpecSchema.parse({ type: 'model', ...spec }));
+
+const models: [string, Record<string, unknown>][] = [
+  ['linear', { model: 'linear', data: { columns: 6, rows: sparseRows, targets: sixRealTargets } }],
+  ['logistic', { model: 'logistic', data: { columns: 6, rows: sparseRows, targets: sixBinaryTargets } }],
+  ['softmax, 4 classes', { model: 'softmax', data: { columns: 6, rows: sparseRows, targets: sixClasses }, classes: 4 }],
+  ['logistic on sparse-text', { model: 'logistic', data: { builtin: 'sparse-text', rows: 200, seed: 5 } }],
+];
+
+const batches: [string, Int32Array | null, number][] = [
+  ['the full batch', null, 0],
+  ['one row', Int32Array.of(2), 1],
+  ['row 3 (empty in the small data)', Int32Array.of(3), 1],
+  ['a batch that repeats a row', Int32Array.of(4, 0, 4, 5), 4],
+];
+
+const bits = (vector: Float64Array) => Array.from(new BigUint64Array(vector.buffer, vector.byteOffset, vector.length));
+
+/** The dense gradient the sparse one stands for; throws on a coordinate listed twice. */
+function densify(dimension: number, { indices, values, count }: ReturnType<typeof allocateSparseGradient>): Float64Array {
+  const dense = new Float64Array(dimension);
+  const seen = new Set<number>();
+  for (let e = 0; e < count; e++) {
+    if (seen.has(indices[e])) throw new Error(`coordinate ${indices[e]} listed twice`);
+    seen.add(indices[e]);
+    dense[indices[e]] = values[e];
+  }
+  return dense;
+}
+
+describe.each(models)('the sparse gradient of %s', (_name, spec) => {
+  it.each(batches)('equals the dense one bit for bit on %s', (_batch, rows, count) => {
+    const objective = build(spec) as DataObjective;
+    const params = scatteredParams(objective.dimension, 0.5, 7);
+    objective.selectBatch(rows, count);
+    const dense = new Float64Array(objective.dimension);
+    const sparse = allocateSparseGradient(objective.dimension);
+    // Twice in a row: nothing of the first call (its touched coordinates) is left for the second.
+    for (let call = 0; call < 2; call++) {
+      const loss = objective.valueAndGradient(params, dense);
+      expect(objective.valueAndSparseGradient!(params, sparse)).toBe(loss);
+      expect(bits(densify(objective.dimension, sparse))).toEqual(bits(dense));
+      params[objective.dimension - 1] += 0.25;
+    }
+  });
+});
+
+describe('a sparse gradient lists what the batch touches', () => {
+  it('costs work for the batch\'s nonzeros only: one row of sparse-text lists its words and the bias', () => {
+    const objective = build({ model: 'logistic', data: { builtin: 'sparse-text', rows: 50, seed: 2 } }) as DataObjective;
+    objective.selectBatch(Int32Array.of(7), 1);
+    const sparse = allocateSparseGradient(objective.dimension);
+    objective.valueAndSparseGradient!(new Float64Array(objective.dimension), sparse);
+    const listed = Array.from(sparse.indices.subarray(0, sparse.count)).sort((a, b) => a - b);
+    expect(listed.at(-1)).toBe(objective.dimension - 1);
+    expect(listed.length).toBeGreaterThan(1);
+    expect(listed.length).toBeLessThanOrEqual(21);
+  });
+});
+
+describe('where the gradient is dense there is no sparse one', () => {
+  it.each([
+    ['dense features', { model: 'logistic', data: { features: fixedFeatures.slice(0, 6), targets: sixBinaryTargets } }],
+    ['an L2 penalty (it touches every weight)', { model: 'logistic', data: { columns: 6, rows: sparseRows, targets: sixBinaryTargets }, l2: 0.1 }],
+    ['an mlp', { model: 'mlp', data: { columns: 6, rows: sparseRows, targets: sixBinaryTargets }, hidden: [3], output: 'logistic' }],
+  ])('%s', (_name, spec) => {
+    expect((build(spec) as DataObjective).valueAndSparseGradient).toBeUndefined();
+  });
+});
