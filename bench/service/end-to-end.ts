@@ -15,10 +15,17 @@
  * they alternate for BENCH_ROUNDS rounds (default 3), so that a change in the machine's load hits
  * both alike; medians are reported. BENCH_RUNS, BENCH_WORKER_PROCESSES and
  * BENCH_WORKER_CONCURRENCY change the load; BENCH_WORKER_NODE_ARGS passes options to the worker
- * processes' Node.js (`--cpu-prof` to profile them).
+ * processes' Node.js (`--cpu-prof` to profile them); BENCH_API_PROFILE=FILE writes a CPU profile
+ * of the API's process (with its HTTP clients) over the measured service rounds only.
+ *
+ * Each round also reports the CPU time per run of each process of the service, as the kernel
+ * counts it: the API's (with its clients), the worker processes', the PostgreSQL backends serving
+ * each, and Redis's. Unlike the rates, these hardly move with the machine's load.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
+import { Session } from 'node:inspector/promises';
 import { Agent, request } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { Queue, Worker } from 'bullmq';
@@ -28,6 +35,7 @@ import type { Config } from '../../src/config/config.ts';
 import { createApiKeyRepository } from '../../src/db/api-keys.ts';
 import { finalRunStatuses } from '../../src/contracts/run-status.ts';
 import { formatRate, formatRatio, median, printTable } from '../support/measure.ts';
+import { clientPortsTo, CpuMeter } from '../support/process-cpu.ts';
 import { openServices } from '../support/services.ts';
 import { benchConfig, runTables } from './environment.ts';
 
@@ -119,7 +127,14 @@ interface ServiceRound {
   readonly rate: number;
   readonly completed: number;
   readonly metricRows: number;
+  /** CPU milliseconds per run of each part of the service (see cpuParts). */
+  readonly cpuPerRun: readonly number[];
 }
+
+/** The processes whose CPU a round counts, as the kernel does: robust to the machine's load, it explains the rate. */
+const cpuParts = [
+  'API (+ the HTTP clients)', 'worker process(es)', 'PostgreSQL serving the API', 'PostgreSQL serving the worker(s)', 'Redis server (all its clients)',
+];
 
 /** The service under test: the API on an ephemeral port and separate worker processes, kept up across rounds. */
 async function startService(config: Config) {
@@ -135,11 +150,34 @@ async function startService(config: Config) {
   const body = JSON.stringify(smallRun);
 
   while ((await runsQueue.getWorkers()).length < workerProcesses) await new Promise((resolve) => setTimeout(resolve, 100));
+  const redisPid = Number(/process_id:(\d+)/.exec(await redis.info('server'))?.[1]);
+  const postgresPort = Number(new URL(config.databaseUrl).port || 5432);
+  // The backend of the benchmark's own polling connection is no part of the service.
+  const pollingBackend = (await pool.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0].pid;
+  const workerPids = () => workers.map((worker) => worker.pid ?? 0);
+  /** The PostgreSQL backends serving the connections of `pids`. */
+  const backendsOf = async (pids: readonly number[]) => (await pool.query<{ pid: number }>(
+    'SELECT pid FROM pg_stat_activity WHERE client_port = ANY($1::int[]) AND pid <> $2', [clientPortsTo(pids, postgresPort), pollingBackend])).rows.map((row) => row.pid);
+  const meters = [
+    new CpuMeter(() => [process.pid]),
+    new CpuMeter(workerPids),
+    new CpuMeter(() => backendsOf([process.pid])),
+    new CpuMeter(() => backendsOf(workerPids())),
+    new CpuMeter(() => [redisPid]),
+  ];
 
   return {
-    /** Posts `count` runs from `clients` concurrent clients and waits for every final status. */
-    async round(count: number): Promise<ServiceRound> {
+    /** Posts `count` runs from `clients` concurrent clients and waits for every final status; `profileFile` receives a CPU profile of this process meanwhile. */
+    async round(count: number, profileFile?: string): Promise<ServiceRound> {
       const ids: string[] = [];
+      const profiler = profileFile ? new Session() : null;
+      if (profiler) {
+        profiler.connect();
+        await profiler.post('Profiler.enable');
+        await profiler.post('Profiler.start');
+      }
+      // The API's own meter is read last before and first after, so that reading the others is not counted in it.
+      for (const meter of [...meters].reverse()) await meter.mark();
       const start = performance.now();
       await concurrently(count, clients, async () => {
         const response = await post(agent, `${base}/v1/runs`, { authorization: `Bearer ${key}` }, body);
@@ -151,13 +189,20 @@ async function startService(config: Config) {
         'SELECT count(*) AS n FROM runs WHERE tenant_id = $1 AND status = ANY($2::run_status[])', [apiKey.tenantId, finalRunStatuses])).rows[0].n);
       while ((await finished()) < count) await new Promise((resolve) => setTimeout(resolve, 10));
       const seconds = (performance.now() - start) / 1000;
+      const cpuPerRun: number[] = [];
+      for (const meter of meters) cpuPerRun.push((await meter.elapsed()) * 1000 / count);
+      if (profiler) {
+        const { profile } = await profiler.post('Profiler.stop');
+        profiler.disconnect();
+        await writeFile(profileFile!, JSON.stringify(profile));
+      }
       const runIds = ids;
       const completed = await database.run.count({ where: { id: { in: runIds }, status: 'completed' } });
       const metricRows = await database.runMetric.count({ where: { runId: { in: runIds } } });
       await database.run.deleteMany({ where: { id: { in: runIds } } });
       // Every round starts from tables without the previous round's dead rows.
       await database.$executeRawUnsafe(`VACUUM (ANALYZE) ${runTables}`);
-      return { rate: count / seconds, completed, metricRows };
+      return { rate: count / seconds, completed, metricRows, cpuPerRun };
     },
 
     async stop(): Promise<void> {
@@ -179,10 +224,17 @@ export async function run(): Promise<void> {
   const raw: number[] = [];
   const rates: number[] = [];
   const checks: string[] = [];
+  const cpu: (readonly number[])[] = [];
+  const rawCpu: number[] = [];
   for (let round = 0; round < rounds; round++) {
+    const before = process.cpuUsage();
     raw.push(await rawBullmq(config, runCount));
-    const measured = await service.round(runCount);
+    const used = process.cpuUsage(before);
+    rawCpu.push((used.user + used.system) / 1000 / runCount);
+    const profileFile = process.env.BENCH_API_PROFILE && (rounds > 1 ? `${process.env.BENCH_API_PROFILE}.${round}` : process.env.BENCH_API_PROFILE);
+    const measured = await service.round(runCount, profileFile || undefined);
     rates.push(measured.rate);
+    cpu.push(measured.cpuPerRun);
     checks.push(`${measured.completed}/${runCount} completed, ${measured.metricRows} metric rows (expected ${runCount * 20})`);
   }
   await service.stop();
@@ -196,6 +248,14 @@ export async function run(): Promise<void> {
     ],
   );
   console.log(`per round: ${rates.map((rate, i) => `${(rate / raw[i]).toFixed(2)}×`).join(', ')}`);
+  printTable(
+    'CPU per run (median of the rounds)',
+    ['process', 'CPU ms per run', 'rounds'],
+    [
+      ...cpuParts.map((part, i) => [part, median(cpu.map((round) => round[i])).toFixed(2), cpu.map((round) => round[i].toFixed(2)).join(', ')]),
+      ['raw BullMQ: its producers and worker (per job)', median(rawCpu).toFixed(2), rawCpu.map((ms) => ms.toFixed(2)).join(', ')],
+    ],
+  );
   for (const check of checks) console.log(`checked: ${check}`);
   console.log(`target: runs ≥ 0.2× raw BullMQ → ${ratio.toFixed(2)}×`);
 }
