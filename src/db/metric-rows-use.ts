@@ -6,7 +6,8 @@
  * quota between them.
  *
  * A run's stored rows are its `metric_rows`, which the statements that store and delete them
- * keep (src/db/metrics-writer.ts, metrics-retention.ts), so a count reads run rows only.
+ * keep (src/db/metrics-writer.ts, metrics-retention.ts), and its bound is `metric_rows_bound`,
+ * which PostgreSQL computes from its spec as it is stored: a count sums run rows only.
  *
  * Submissions made while a count is in flight share the next one (see Coalescer): it starts
  * after each of them was stored, so it counts them all, and it reads each tenant once.
@@ -17,26 +18,22 @@ import type { Pool } from './pool.ts';
 import { activeStatusesSql } from './runs.ts';
 import { statementBatchLimits } from './statement-batches.ts';
 
-/** Each tenant's rows stored by finished runs, and its unfinished runs with what they stored and their specs' bounds. */
+/**
+ * Each asked tenant's use, and each asked unfinished run's stored rows and reservation. A run's
+ * bound is the generated column `metric_rows_bound` (metricRowsBound of its spec, computed by
+ * PostgreSQL as the run is stored), so the use is one sum over the tenant's runs.
+ */
+const reservedSql = (run: string) => `greatest(${run}.metric_rows, coalesce(${run}.metric_rows_bound, 0))`;
 const useStatement = {
   name: 'metric-rows-use',
   text: `
-  WITH per_run AS (
-    SELECT r.tenant_id, r.id, r.status IN ${activeStatusesSql} AS unfinished, r.spec, r.metric_rows AS stored
-      FROM runs r WHERE r.tenant_id = ANY($1::uuid[])
+  WITH totals AS (
+    SELECT o.tenant_id, coalesce(sum(CASE WHEN o.status IN ${activeStatusesSql} THEN ${reservedSql('o')} ELSE o.metric_rows END), 0)::float8 AS total
+      FROM runs o WHERE o.tenant_id = ANY($1::uuid[]) GROUP BY o.tenant_id
   )
-  SELECT tenant_id AS "tenantId", coalesce(sum(stored) FILTER (WHERE NOT unfinished), 0)::float8 AS finished,
-         coalesce(json_agg(json_build_object('id', id, 'stored', stored, 'training', spec->'training', 'record', spec->'record'))
-           FILTER (WHERE unfinished), '[]') AS unfinished
-    FROM per_run GROUP BY tenant_id`,
+  SELECT t.tenant_id AS "tenantId", t.total, r.id AS "runId", r.metric_rows AS stored, ${reservedSql('r')}::float8 AS reserved
+    FROM totals t LEFT JOIN runs r ON r.tenant_id = t.tenant_id AND r.id = ANY($2::uuid[]) AND r.status IN ${activeStatusesSql}`,
 };
-
-interface UnfinishedRun {
-  readonly id: string;
-  readonly stored: number;
-  readonly training: unknown;
-  readonly record: unknown;
-}
 
 /** Rows a run's spec lets it record, at most; null when its spec does not say (it is then counted by what it stored). */
 export function metricRowsBound(spec: { readonly training?: unknown; readonly record?: unknown }): number | null {
@@ -52,45 +49,27 @@ export interface MetricRowsUse {
   readonly run: { readonly stored: number; readonly reserved: number } | null;
 }
 
-interface TenantRows {
-  readonly finished: number;
-  readonly unfinished: readonly UnfinishedRun[];
+interface Asked {
+  readonly tenantId: string;
+  readonly runId: string | undefined;
 }
 
-/** Bounds remembered per run (a run's spec never changes), at most this many before they are forgotten. */
-const rememberedBounds = 100_000;
-
 export function createMetricRowsUse(pool: Pool) {
-  const bounds = new Map<string, number | null>();
-  const boundOf = (run: UnfinishedRun): number | null => {
-    let bound = bounds.get(run.id);
-    if (bound === undefined) {
-      if (bounds.size >= rememberedBounds) bounds.clear();
-      bound = metricRowsBound(run);
-      bounds.set(run.id, bound);
-    }
-    return bound;
-  };
-
   // Concurrent submissions share one statement, which reads each of their tenants once.
-  const tenants = new Coalescer<string, TenantRows>(async (tenantIds) => {
-    const { rows } = await pool.query<{ tenantId: string } & TenantRows>({ ...useStatement, values: [[...new Set(tenantIds)]] });
-    const byTenant = new Map(rows.map((row) => [row.tenantId, row]));
-    return tenantIds.map((id) => ({ value: byTenant.get(id) ?? { finished: 0, unfinished: [] } }));
+  const uses = new Coalescer<Asked, MetricRowsUse>(async (asked) => {
+    const { rows } = await pool.query<{ tenantId: string; total: number; runId: string | null; stored: number | null; reserved: number | null }>({
+      ...useStatement,
+      values: [[...new Set(asked.map((call) => call.tenantId))], asked.flatMap((call) => (call.runId === undefined ? [] : [call.runId]))],
+    });
+    const totals = new Map(rows.map((row) => [row.tenantId, row.total]));
+    const runs = new Map(rows.filter((row) => row.runId !== null).map((row) => [`${row.tenantId}/${row.runId}`, { stored: row.stored!, reserved: row.reserved! }]));
+    return asked.map(({ tenantId, runId }) => ({ value: { total: totals.get(tenantId) ?? 0, run: runs.get(`${tenantId}/${runId}`) ?? null } }));
   }, statementBatchLimits);
 
   return {
     /** The tenant's use, read after the call was made; `runId` names an unfinished run whose share is also given apart. */
-    async of(tenantId: string, runId?: string): Promise<MetricRowsUse> {
-      const rows = await tenants.submit(tenantId);
-      let total = rows.finished;
-      let run: MetricRowsUse['run'] = null;
-      for (const unfinished of rows.unfinished) {
-        const reserved = Math.max(unfinished.stored, boundOf(unfinished) ?? 0);
-        total += reserved;
-        if (unfinished.id === runId) run = { stored: unfinished.stored, reserved };
-      }
-      return { total, run };
+    of(tenantId: string, runId?: string): Promise<MetricRowsUse> {
+      return uses.submit({ tenantId, runId });
     },
   };
 }

@@ -4,10 +4,10 @@
  * waiting run goes after every other tenant's first k−1, so a tenant that submits 500 runs
  * takes turns with one that submits a single run instead of making it wait behind all 500.
  *
- * One statement answers it for many runs: it reads each of their tenants' unfinished runs once
- * (an index range per tenant) and numbers them in order of submission, so its cost grows with
- * the backlog, not with the backlog times the runs asked about. With the rank it counts the
- * tenant's unfinished runs, for its quota. The API's submissions ask for their places together
+ * One statement answers it for many runs: it counts each of their tenants' unfinished runs once
+ * (an index range per tenant), and for each run those submitted after it, so its cost grows with
+ * the backlog, not with the backlog times the runs asked about. The count is the tenant's
+ * unfinished runs for its quota too. The API's submissions ask for their places together
  * (see Coalescer): one statement serves a burst of them.
  */
 import { Coalescer } from '../concurrency/coalescer.ts';
@@ -19,18 +19,21 @@ import { statementBatchLimits } from './statement-batches.ts';
 /**
  * Per run asked about: how many of its tenant's unfinished runs were submitted up to it (itself
  * included when unfinished), and how many its tenant has in all. A run not found has no row.
+ * The first is the second less those submitted after it: for a run just submitted, as the API's
+ * and a sweep's are, a few index entries at the end of its tenant's backlog.
  */
 const placesStatement = {
   name: 'tenant-backlog-places',
   text: `
-  WITH backlog AS (
-    SELECT id, tenant_id,
-           count(*) FILTER (WHERE status IN ${activeStatusesSql}) OVER (PARTITION BY tenant_id ORDER BY created_at, id) AS rank,
-           count(*) FILTER (WHERE status IN ${activeStatusesSql}) OVER (PARTITION BY tenant_id) AS active_runs
-      FROM runs
-     WHERE tenant_id IN (SELECT tenant_id FROM runs WHERE id = ANY($1::uuid[]))
-       AND (status IN ${activeStatusesSql} OR id = ANY($1::uuid[])))
-  SELECT id, tenant_id AS "tenantId", rank::int, active_runs::int AS "activeRuns" FROM backlog WHERE id = ANY($1::uuid[])`,
+  WITH asked AS (SELECT id, tenant_id, created_at FROM runs WHERE id = ANY($1::uuid[])),
+  active AS (
+    SELECT t.tenant_id, (SELECT count(*) FROM runs o WHERE o.tenant_id = t.tenant_id AND o.status IN ${activeStatusesSql}) AS runs
+      FROM (SELECT DISTINCT tenant_id FROM asked) t)
+  SELECT a.id, a.tenant_id AS "tenantId", coalesce(active.runs, 0)::int AS "activeRuns",
+         (coalesce(active.runs, 0) - (SELECT count(*) FROM runs o
+            WHERE o.tenant_id = a.tenant_id AND o.status IN ${activeStatusesSql}
+              AND o.created_at >= a.created_at AND (o.created_at, o.id) > (a.created_at, a.id)))::int AS rank
+    FROM asked a LEFT JOIN active ON active.tenant_id = a.tenant_id`,
 };
 
 export interface BacklogPlace {

@@ -1,7 +1,7 @@
 /** A tenant's metric rows against its quota, read for concurrent submissions in shared statements with the same answers as alone. */
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { createMetricRowsUse } from '../../../src/db/metric-rows-use.ts';
+import { createMetricRowsUse, metricRowsBound } from '../../../src/db/metric-rows-use.ts';
 import { useTestDatabase } from './support.ts';
 import { countStatements } from '../support/statement-count.ts';
 
@@ -43,5 +43,28 @@ describe('metric rows use', () => {
     ]);
     // Alone, the same.
     expect(await use.of(first, running)).toEqual(answers[1]);
+  });
+
+  it("stores each run's bound as metricRowsBound gives it from the spec (the generated column the sum reads)", async () => {
+    const tenantId = await database.tenant('rows-bound');
+    const specs = [
+      {},
+      { training: { maxSteps: 200 }, record: { every: 10 } },
+      { training: { maxSteps: 5 }, record: { every: 100 } },
+      { training: { maxSteps: 50_000 } },
+      { training: { maxSteps: 500 } },
+      { training: { epochs: 3 } },
+      { training: { epochs: 3, maxSteps: 70 }, record: { every: 7 } },
+      { training: { epochs: 3 }, record: { every: 7 } },
+      { training: { maxSteps: 1e9 }, record: { every: 1 } },
+      { record: { every: 1 } },
+      { record: { every: 0 } },
+      { training: { maxSteps: 'many' } },
+      { record: { every: '10' } },
+    ];
+    const { rows } = await database.pool.query<{ bound: string | null }>(`
+      INSERT INTO runs (id, tenant_id, spec) SELECT gen_random_uuid(), $1, spec FROM unnest($2::jsonb[]) WITH ORDINALITY AS s(spec, i)
+      RETURNING metric_rows_bound AS bound`, [tenantId, specs.map((spec) => JSON.stringify(spec))]);
+    expect(rows.map((row) => (row.bound === null ? null : Number(row.bound)))).toEqual(specs.map(metricRowsBound));
   });
 });
