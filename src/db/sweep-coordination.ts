@@ -15,8 +15,15 @@
  * wake-up may have found the lock held, and the caller runs another round (`missed`). A round
  * with a `claim`, or a sweep's first round in a process (which learns the sweep's metric from
  * the lock's answer), reads the trials in a round trip of its own. The statements of a message
- * cannot take parameters (PostgreSQL's simple protocol): their values are quoted literals, the
- * new trials one JSON document.
+ * cannot take parameters (PostgreSQL's simple protocol): they EXECUTE statements prepared once
+ * per connection, so PostgreSQL neither parses nor plans them per round, with quoted literals
+ * for arguments (the new trials one JSON document).
+ *
+ * A final trial never changes (no trial is deleted, a final status stays), so a process keeps
+ * the final trials it has read, by sweep, and its rounds read only the others: a round's read
+ * costs what the unfinished trials cost, not the whole sweep's history. The statement that
+ * inserts the new trials also counts their tenant's unfinished runs, which gives the new trials'
+ * job priorities (their places in the tenant's backlog) without another round trip.
  *
  * The round commits without waiting for its WAL flush (`synchronous_commit = off`). Should the
  * database crash within that moment, the round is lost as a whole (the trials it created and the
@@ -29,13 +36,14 @@
  * may be repeated or lost-and-retried freely.
  */
 import { randomUUID } from 'node:crypto';
-import { escapeLiteral, type QueryResult, type QueryResultRow } from 'pg';
+import { escapeLiteral, type PoolClient, type QueryResult, type QueryResultRow } from 'pg';
 import type { Pool } from './pool.ts';
 import { activeStatusesSql } from './runs.ts';
 import { sweepColumns, type SweepRow, type TrialRow } from './sweeps.ts';
 import { resultWithoutParams } from '../contracts/run-result.ts';
 import { isFinalSweepStatus } from '../contracts/sweep-view.ts';
 import { isFinalRunStatus } from '../contracts/run-status.ts';
+import type { RunPlace } from '../queue/runs-queue.ts';
 
 /** What a round's plan reads of a trial: its result only when it failed (the message) or was pruned (the pruning). */
 export interface RoundTrial extends Pick<TrialRow, 'runId' | 'trialNumber' | 'status' | 'value' | 'parameters' | 'result'> {
@@ -68,6 +76,8 @@ export interface RoundOutcome {
   readonly sweep: SweepRow;
   /** Trials to enqueue after the round: the new ones, and earlier ones queued for long (jobs are idempotent). */
   readonly queued: readonly string[];
+  /** The new trials' places in their tenant's backlog (their job priorities); the earlier ones are not known here. */
+  readonly places: ReadonlyMap<string, RunPlace>;
   /** Trials running when the round ended the sweep: their workers must be told to stop. */
   readonly stopping: readonly string[];
   readonly created: readonly string[];
@@ -77,22 +87,23 @@ export interface RoundOutcome {
 }
 
 /**
- * The sweep's trials in trial order, each finished trial's value of the metric filled in once
- * (from its result, or the best of its recorded steps) by the same statement; nothing unless
- * this transaction holds the sweep's lock (taking it again is a no-op for its holder), so that
- * the statement can go in the lock's message (see `round`). `sweep` and `metric` are SQL: the
- * parameters $1 and $2, or quoted literals.
+ * The sweep's trials from trial `$3` on, in trial order, but for those listed in `$4` (final
+ * trials the caller knows already: a final trial never changes), each finished trial's value of
+ * the metric `$2` filled in once (from its result, or the best of its recorded steps) by the
+ * same statement; nothing unless this transaction holds the sweep's lock (taking it again is a
+ * no-op for its holder), so that the statement can go in the lock's message (see `round`).
  */
-const trialsSql = (sweep: string, metric: string) => `
-  WITH locked AS (SELECT id FROM sweeps WHERE id = ${sweep} FOR UPDATE SKIP LOCKED), valued AS (
+const trialsSql = `
+  WITH locked AS (SELECT id FROM sweeps WHERE id = $1 FOR UPDATE SKIP LOCKED), valued AS (
   UPDATE runs r SET trial_value = coalesce(CASE
       WHEN r.status = 'pruned' THEN (r.result->'pruning'->>'value')::float8
-      WHEN ${metric} = 'finalLoss' THEN (r.result->>'finalLoss')::float8
-      WHEN ${metric} = 'bestLoss' THEN (r.result->'best'->>'value')::float8
-      WHEN ${metric} = 'valLoss' THEN (SELECT min(val_loss) FILTER (WHERE val_loss <> 'NaN') FROM run_metrics m WHERE m.run_id = r.id)
-      WHEN ${metric} = 'valAccuracy' THEN (SELECT max(val_accuracy) FILTER (WHERE val_accuracy <> 'NaN') FROM run_metrics m WHERE m.run_id = r.id)
+      WHEN $2 = 'finalLoss' THEN (r.result->>'finalLoss')::float8
+      WHEN $2 = 'bestLoss' THEN (r.result->'best'->>'value')::float8
+      WHEN $2 = 'valLoss' THEN (SELECT min(val_loss) FILTER (WHERE val_loss <> 'NaN') FROM run_metrics m WHERE m.run_id = r.id)
+      WHEN $2 = 'valAccuracy' THEN (SELECT max(val_accuracy) FILTER (WHERE val_accuracy <> 'NaN') FROM run_metrics m WHERE m.run_id = r.id)
     END, 'NaN')
-   WHERE r.sweep_id = ${sweep} AND EXISTS (SELECT FROM locked) AND r.trial_value IS NULL AND r.status IN ('completed', 'early_stopped', 'diverged', 'pruned')
+   WHERE r.sweep_id = $1 AND r.trial_number >= $3 AND EXISTS (SELECT FROM locked) AND r.trial_value IS NULL
+     AND r.status IN ('completed', 'early_stopped', 'diverged', 'pruned')
   RETURNING r.id, r.trial_value)
   SELECT runs.id AS "runId", runs.trial_number AS "trialNumber", runs.status,
          coalesce(valued.trial_value, runs.trial_value) AS value, runs.parameters,
@@ -100,29 +111,68 @@ const trialsSql = (sweep: string, metric: string) => `
          CASE WHEN runs.status IN ('failed', 'pruned')
               THEN jsonb_build_object('message', runs.result->'message', 'pruning', runs.result->'pruning') END AS result
     FROM runs LEFT JOIN valued ON valued.id = runs.id
-   WHERE runs.sweep_id = ${sweep} AND EXISTS (SELECT FROM locked)
+   WHERE runs.sweep_id = $1 AND runs.trial_number >= $3 AND runs.trial_number <> ALL($4) AND EXISTS (SELECT FROM locked)
    ORDER BY runs.trial_number`;
 
-const trialsStatement = { name: 'sweep-round-trials', text: trialsSql('$1::uuid', '$2::text') };
+/**
+ * The new trials ($3: one JSON array of {id, spec, trial_number, parameters, result}) of tenant
+ * $1 inserted and sweep $2 marked running; with the sweep, how many unfinished runs its tenant
+ * had before them (`backlog`), from which the new trials' job priorities follow (see
+ * src/db/tenant-backlog.ts: the k-th new trial's place is backlog + k).
+ */
+const insertTrialsSql = `
+  WITH inserted AS (
+  INSERT INTO runs (id, tenant_id, spec, sweep_id, trial_number, parameters, status, result, finished_at, created_at, updated_at)
+  SELECT id, $1, spec, $2, trial_number, parameters,
+         CASE WHEN result IS NULL THEN 'queued' ELSE 'failed' END::run_status, result,
+         CASE WHEN result IS NULL THEN NULL ELSE now() END, now(), now()
+    FROM jsonb_to_recordset($3) AS t(id uuid, spec jsonb, trial_number int, parameters jsonb, result jsonb))
+  UPDATE sweeps SET status = 'running', started_at = coalesce(started_at, now()), updated_at = now()
+   WHERE id = $2 RETURNING ${sweepColumns},
+         (SELECT count(*) FROM runs WHERE tenant_id = $1 AND status IN ${activeStatusesSql})::int AS backlog`;
+
+/** After the commit, with a snapshot of its own: how many of the sweep's trials have ended. */
+const endedSql = `SELECT count(*)::int AS ended FROM runs WHERE sweep_id = $1 AND status NOT IN ${activeStatusesSql}`;
+
+/**
+ * The round's statements, prepared once per connection with SQL's PREPARE: a message of several
+ * statements cannot take parameters, but it can EXECUTE prepared ones with literal arguments,
+ * which PostgreSQL then neither parses nor plans again (the round's transaction asks for their
+ * generic plans; the pool's connections plan no sequential scans, see pool.ts).
+ */
+const prepared = {
+  sweep_round_lock: { types: 'uuid', text: `SELECT ${sweepColumns} FROM sweeps WHERE id = $1 FOR UPDATE SKIP LOCKED` },
+  sweep_round_trials: { types: 'uuid, text, int, int[]', text: trialsSql },
+  sweep_round_insert: { types: 'uuid, uuid, jsonb', text: insertTrialsSql },
+  sweep_round_ended: { types: 'uuid', text: endedSql },
+};
+
+const preparedSql = Object.entries(prepared).map(([name, { types, text }]) => `PREPARE ${name} (${types}) AS ${text}`).join(';\n');
+
+/** Connections that hold the round's prepared statements. */
+const preparedOn = new WeakSet<PoolClient>();
+
+async function prepare(client: PoolClient): Promise<void> {
+  if (preparedOn.has(client)) return;
+  await client.query(preparedSql);
+  preparedOn.add(client);
+}
+
+const execute = (name: keyof typeof prepared, ...values: string[]) => `EXECUTE ${name}(${values.join(', ')})`;
+
+const trialsMessage = (sweepId: string, metric: string, from: number, known: readonly number[]) =>
+  execute('sweep_round_trials', escapeLiteral(sweepId), escapeLiteral(metric), String(from), `'{${known.join(',')}}'`);
 
 /** Sweeps whose metric this process remembers (a sweep's spec never changes), at most; then it forgets them all. */
 const rememberedMetrics = 10_000;
 
 /** Begins the round's transaction and takes the sweep's lock, unless another round holds it: one message. */
 const lockMessage = (sweepId: string) => `
-  BEGIN; SET LOCAL synchronous_commit = off;
-  SELECT ${sweepColumns} FROM sweeps WHERE id = ${escapeLiteral(sweepId)} FOR UPDATE SKIP LOCKED`;
+  BEGIN; SET LOCAL synchronous_commit = off; SET LOCAL plan_cache_mode = force_generic_plan;
+  ${execute('sweep_round_lock', escapeLiteral(sweepId))}`;
 
-/** The new trials (one JSON array of {id, spec, trial_number, parameters, result}) inserted, and the sweep marked running. */
-const insertTrialsStatement = (tenantId: string, sweepId: string, trials: string) => `
-  WITH inserted AS (
-  INSERT INTO runs (id, tenant_id, spec, sweep_id, trial_number, parameters, status, result, finished_at, created_at, updated_at)
-  SELECT id, ${escapeLiteral(tenantId)}::uuid, spec, ${escapeLiteral(sweepId)}::uuid, trial_number, parameters,
-         CASE WHEN result IS NULL THEN 'queued' ELSE 'failed' END::run_status, result,
-         CASE WHEN result IS NULL THEN NULL ELSE now() END, now(), now()
-    FROM jsonb_to_recordset(${escapeLiteral(trials)}::jsonb) AS t(id uuid, spec jsonb, trial_number int, parameters jsonb, result jsonb))
-  UPDATE sweeps SET status = 'running', started_at = coalesce(started_at, now()), updated_at = now()
-   WHERE id = ${escapeLiteral(sweepId)} RETURNING ${sweepColumns}`;
+/** The statements of the lock's message before its answer. */
+const lockMessageStatements = 3;
 
 const runningStatement = (sweepId: string) => `
   UPDATE sweeps SET status = 'running', started_at = coalesce(started_at, now()), updated_at = now()
@@ -137,18 +187,47 @@ const finishStatement = (sweepId: string, status: string, result: string, cancel
          started_at = coalesce(started_at, now())
    WHERE id = ${escapeLiteral(sweepId)} RETURNING ${sweepColumns}`;
 
-/** After the commit, with a snapshot of its own: how many of the sweep's trials have ended. */
-const endedStatement = (sweepId: string) => `
-  SELECT count(*)::int AS ended FROM runs WHERE sweep_id = ${escapeLiteral(sweepId)} AND status NOT IN ${activeStatusesSql}`;
-
 /** The results of a message of several statements, one per statement (node-postgres gives a lone statement's result alone). */
 const resultsOf = <Row extends QueryResultRow>(results: QueryResult<Row> | QueryResult<Row>[]): QueryResult<Row>[] => (Array.isArray(results) ? results : [results]);
 
 /** The result of a trial that had not started when its sweep ended. */
 const cancelledWithSweep = resultWithoutParams('cancelled', 'Cancelled before it started: its sweep ended.');
 
+/**
+ * A sweep's final trials as this process last read them: they never change (no trial is
+ * deleted, a final status is kept), so its rounds read only the others. `below`: every trial
+ * numbered below it is known.
+ */
+interface KnownTrials {
+  below: number;
+  readonly final: Map<number, RoundTrial>;
+}
+
+/** Sweeps whose final trials this process remembers, at most; then it forgets them all. */
+const rememberedSweeps = 256;
+
 export function createSweepCoordination(pool: Pool) {
   const metrics = new Map<string, string>();
+  const knownTrials = new Map<string, KnownTrials>();
+
+  /**
+   * The sweep's trials: those it knows, and those read (final ones become known once the round
+   * has committed). Another round of this process may have made known, meanwhile, some that this
+   * one read: each trial is taken once.
+   */
+  function allTrials(known: KnownTrials, read: readonly RoundTrial[]): RoundTrial[] {
+    const trials = new Map(known.final);
+    for (const trial of read) trials.set(trial.trialNumber, trial);
+    return [...trials.values()].sort((a, b) => a.trialNumber - b.trialNumber);
+  }
+
+  function learn(sweepId: string, known: KnownTrials, read: readonly RoundTrial[]): void {
+    for (const trial of read) if (isFinalRunStatus(trial.status)) known.final.set(trial.trialNumber, { ...trial, stale: false });
+    while (known.final.has(known.below)) known.below += 1;
+    if (!knownTrials.has(sweepId) && knownTrials.size >= rememberedSweeps) knownTrials.clear();
+    knownTrials.set(sweepId, known);
+  }
+
   return {
     /**
      * Runs one round; null when the sweep is unknown, already final, or locked by another round.
@@ -162,21 +241,26 @@ export function createSweepCoordination(pool: Pool) {
     ): Promise<RoundOutcome | null> {
       const client = await pool.connect();
       try {
+        await prepare(client);
+        const known = knownTrials.get(sweepId) ?? { below: 0, final: new Map<number, RoundTrial>() };
+        const knownAbove = [...known.final.keys()].filter((trialNumber) => trialNumber >= known.below);
         // The trials are read in the lock's message when nothing must happen in between and the sweep's metric is known.
         const metric = claim ? undefined : metrics.get(sweepId);
-        const message = metric === undefined ? lockMessage(sweepId) : `${lockMessage(sweepId)};\n${trialsSql(escapeLiteral(sweepId), escapeLiteral(metric))}`;
+        const message = metric === undefined ? lockMessage(sweepId) : `${lockMessage(sweepId)};\n${trialsMessage(sweepId, metric, known.below, knownAbove)}`;
         const locked = resultsOf(await client.query<SweepRow & RoundTrial>(message));
-        const [sweep] = locked[2].rows;
+        const [sweep] = locked[lockMessageStatements].rows;
         if (!sweep || isFinalSweepStatus(sweep.status)) {
           await client.query('COMMIT');
+          if (sweep) knownTrials.delete(sweepId);
           return null;
         }
         if (metrics.size >= rememberedMetrics) metrics.clear();
         metrics.set(sweepId, metricName(sweep));
         await claim?.();
-        const trials = metric === undefined
-          ? (await client.query<RoundTrial>({ ...trialsStatement, values: [sweepId, metricName(sweep)] })).rows
-          : locked[3].rows as RoundTrial[];
+        const read = metric === undefined
+          ? (await client.query<RoundTrial>(trialsMessage(sweepId, metricName(sweep), known.below, knownAbove))).rows
+          : locked[lockMessageStatements + 1].rows as RoundTrial[];
+        const trials = allTrials(known, read);
         const decision = plan(sweep, trials);
         const ids = decision.newTrials.map(() => randomUUID());
         const writes: string[] = [];
@@ -184,7 +268,7 @@ export function createSweepCoordination(pool: Pool) {
           const rows = decision.newTrials.map((trial, i) => ({
             id: ids[i], spec: trial.spec, trial_number: trial.trialNumber, parameters: trial.parameters, result: trial.failure,
           }));
-          writes.push(insertTrialsStatement(sweep.tenantId, sweepId, JSON.stringify(rows)));
+          writes.push(execute('sweep_round_insert', escapeLiteral(sweep.tenantId), escapeLiteral(sweepId), escapeLiteral(JSON.stringify(rows))));
         }
         if (decision.finish) {
           writes.push(finishStatement(sweepId, decision.finish.status, JSON.stringify(decision.finish.result), JSON.stringify(cancelledWithSweep)));
@@ -193,16 +277,21 @@ export function createSweepCoordination(pool: Pool) {
         }
         // Trials ended by the round's read, and those it created failed: any more ended after the read.
         const ended = trials.filter((trial) => isFinalRunStatus(trial.status)).length + decision.newTrials.filter((trial) => trial.failure !== null).length;
-        const counted = decision.finish ? [] : [endedStatement(sweepId)];
-        const results = resultsOf(await client.query<SweepRow & { ended: number }>([...writes, 'COMMIT', ...counted].join(';\n')));
-        const updated = writes.length > 0 ? results[writes.length - 1].rows[0] : sweep;
+        const counted = decision.finish ? [] : [execute('sweep_round_ended', escapeLiteral(sweepId))];
+        const results = resultsOf(await client.query<SweepRow & { ended: number; backlog?: number }>([...writes, 'COMMIT', ...counted].join(';\n')));
+        const { backlog, ...updated } = (writes.length > 0 ? results[writes.length - 1].rows[0] : sweep) as SweepRow & { backlog?: number };
         const missed = counted.length > 0 && results.at(-1)!.rows[0].ended > ended;
+        if (decision.finish) knownTrials.delete(sweepId);
+        else learn(sweepId, known, read);
+        const places = new Map<string, RunPlace>();
         const newQueued = ids.filter((_, i) => decision.newTrials[i].failure === null);
+        if (backlog !== undefined) newQueued.forEach((runId, k) => places.set(runId, { priority: backlog + k + 1, tenantId: sweep.tenantId }));
         const earlierQueued = trials.filter((trial) => trial.stale).map((trial) => trial.runId);
         const running = trials.filter((trial) => trial.status === 'running').map((trial) => trial.runId);
         return {
           sweep: updated,
           queued: decision.finish ? [] : [...earlierQueued, ...newQueued],
+          places,
           stopping: decision.finish ? running : [],
           created: ids,
           finished: decision.finish !== null,

@@ -143,7 +143,11 @@ export function createSweepProcessor(dependencies: SweepProcessorDependencies) {
 
   async function applyEffects(sweepId: string, outcome: RoundOutcome): Promise<void> {
     if (outcome.queued.length > 0) {
-      await addRunJobs(runsQueue, outcome.queued, backlog.ranks);
+      // The new trials' places came with the round; only trials queued again are looked up.
+      await addRunJobs(runsQueue, outcome.queued, async (runIds) => {
+        const unknown = runIds.filter((runId) => !outcome.places.has(runId));
+        return unknown.length === 0 ? outcome.places : new Map([...outcome.places, ...(await backlog.ranks(unknown))]);
+      });
     }
     await Promise.all(outcome.stopping.map((runId) => requestCancel(redis, queuePrefix, runId)));
     if (outcome.created.length > 0 || outcome.finished) {

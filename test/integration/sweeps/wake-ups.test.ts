@@ -115,7 +115,7 @@ describe('sweep wake-ups', () => {
       await other.query('SELECT id FROM runs WHERE id = $1 FOR UPDATE', [trials[1].id]);
       const round = createSweepCoordination(pool).round(sweepId, () => 'finalLoss', (sweep, read) => planRound(sweep, read, new Date()));
       const waiting = await eventually(
-        async () => (await pool.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%valued AS (%'`)).rows[0].n,
+        async () => (await pool.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%EXECUTE sweep_round_trials%'`)).rows[0].n,
         (n) => n > 0,
       );
       expect(waiting).toBeGreaterThan(0);
