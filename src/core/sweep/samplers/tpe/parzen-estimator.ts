@@ -18,7 +18,7 @@
 import type { Random } from '../../../random.ts';
 import type { SearchParameter } from '../../search-space.ts';
 import { clip } from '../../unit-mapping.ts';
-import { logGaussMass, sampleTruncatedNormal, truncatedNormalLogPdf } from './truncated-normal.ts';
+import { logGaussMass, logRootTwoPi, sampleTruncatedNormal } from './truncated-normal.ts';
 
 export interface ParzenSettings {
   readonly considerPrior: boolean;
@@ -178,25 +178,35 @@ export class ParzenEstimator {
     return samples;
   }
 
-  /** Each numerical component's log mass on [low, high], once per estimator: the same for every sample. */
-  private readonly masses = new Map<string, Float64Array>();
-  private componentMasses(name: string, { low, high, mus, sigmas }: NumericalComponents): Float64Array {
-    let masses = this.masses.get(name);
-    if (!masses) {
-      masses = Float64Array.from(mus, (mu, c) => logGaussMass((low - mu) / sigmas[c], (high - mu) / sigmas[c]));
-      this.masses.set(name, masses);
+  /**
+   * Per numerical parameter, what each component's log density needs besides x, once per
+   * estimator (the same for every sample): 1/σ and log w − log √(2π) − log σ − log mass on
+   * [low, high] (for a stepped parameter, log w − log mass: its density is a mass of its own).
+   */
+  private readonly terms = new Map<string, { readonly inverseSigmas: Float64Array; readonly offsets: Float64Array }>();
+  private componentTerms(name: string, { low, high, q, mus, sigmas }: NumericalComponents) {
+    let terms = this.terms.get(name);
+    if (!terms) {
+      const inverseSigmas = Float64Array.from(sigmas, (sigma) => 1 / sigma);
+      const offsets = Float64Array.from(mus, (mu, c) => {
+        const mass = logGaussMass((low - mu) / sigmas[c], (high - mu) / sigmas[c]);
+        return q === null ? -logRootTwoPi - mass - Math.log(sigmas[c]) : -mass;
+      });
+      terms = { inverseSigmas, offsets };
+      this.terms.set(name, terms);
     }
-    return masses;
+    return terms;
   }
 
   /** log of the mixture density at each sample (internal values on the parameters' own scale). */
   logPdf(samples: Readonly<Record<string, readonly number[]>>): number[] {
     const size = this.parameters.length === 0 ? 0 : samples[this.parameters[0].name].length;
     const componentCount = this.weights.length;
-    const logWeights = Array.from(this.weights, Math.log);
+    const logWeights = Float64Array.from(this.weights, Math.log);
+    const terms = new Float64Array(componentCount);
     const result: number[] = [];
     for (let s = 0; s < size; s++) {
-      const terms = logWeights.slice();
+      terms.set(logWeights);
       for (const parameter of this.parameters) {
         const components = this.components.get(parameter.name)!;
         const raw = samples[parameter.name][s];
@@ -206,22 +216,28 @@ export class ParzenEstimator {
         }
         const x = isLog(parameter) ? Math.log(raw) : raw;
         const { low, high, q, mus, sigmas } = components;
-        const masses = this.componentMasses(parameter.name, components);
-        for (let c = 0; c < componentCount; c++) {
-          const mu = mus[c];
-          const sigma = sigmas[c];
-          if (q === null) {
-            terms[c] += truncatedNormalLogPdf(x, mu, sigma, low, high, masses[c]);
-          } else {
-            const upper = Math.min(x + q / 2, high);
-            const lower = Math.max(x - q / 2, low);
-            terms[c] += logGaussMass((lower - mu) / sigma, (upper - mu) / sigma) - masses[c];
+        const { inverseSigmas, offsets } = this.componentTerms(parameter.name, components);
+        if (q === null) {
+          // A truncated normal's log density, −z²/2 − log √(2π) − log σ − log mass, nothing outside [low, high].
+          if (x < low || x > high) terms.fill(-Infinity);
+          else {
+            for (let c = 0; c < componentCount; c++) {
+              const z = (x - mus[c]) * inverseSigmas[c];
+              terms[c] += offsets[c] - 0.5 * z * z;
+            }
+          }
+        } else {
+          const upper = Math.min(x + q / 2, high);
+          const lower = Math.max(x - q / 2, low);
+          for (let c = 0; c < componentCount; c++) {
+            terms[c] += logGaussMass((lower - mus[c]) / sigmas[c], (upper - mus[c]) / sigmas[c]) + offsets[c];
           }
         }
       }
-      const top = Math.max(...terms);
+      let top = -Infinity;
+      for (let c = 0; c < componentCount; c++) if (terms[c] > top) top = terms[c];
       let total = 0;
-      for (const term of terms) total += Math.exp(term - top);
+      for (let c = 0; c < componentCount; c++) total += Math.exp(terms[c] - top);
       result.push(Math.log(total) + top);
     }
     return result;

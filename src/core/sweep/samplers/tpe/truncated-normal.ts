@@ -7,13 +7,14 @@
  *   log p(x) = −z²/2 − log √(2π) − log(Φ(b) − Φ(a)) − log σ,   z = (x − μ)/σ
  *
  * Optuna 3.1's `logpdf` leaves out the −log σ of the change of variables; later Optuna versions
- * include it, as this file does (a mixture of components of different widths needs it).
+ * include it, as the Parzen estimator's log density does (a mixture of components of
+ * different widths needs it).
  */
 import erf from '@stdlib/math-base-special-erf';
 import erfc from '@stdlib/math-base-special-erfc';
 import type { Random } from '../../../random.ts';
 
-const logRootTwoPi = Math.log(Math.sqrt(2 * Math.PI));
+export const logRootTwoPi = Math.log(Math.sqrt(2 * Math.PI));
 
 /** Φ(a), the standard normal CDF, with erfc in the tails. */
 function normalCdf(a: number): number {
@@ -62,13 +63,18 @@ export function logGaussMass(a: number, b: number): number {
   return Math.log1p(-normalCdf(a) - normalCdf(-b));
 }
 
-/** The z with log Φ(z) = y, by 100 bisections of [−100, 100] (Optuna's `_ndtri_exp`). */
+/**
+ * The z with log Φ(z) = y, by 100 bisections of [−100, 100] (Optuna's `_ndtri_exp`). They stop
+ * once the middle is one of the ends (the ends are neighbouring doubles): the bisections left
+ * would all find that same middle.
+ */
 function inverseLogNormalCdf(y: number): number {
   let low = -100;
   let high = 100;
   let middle = 0;
   for (let i = 0; i < 100; i++) {
     middle = (low + high) / 2;
+    if (middle === low || middle === high) break;
     if (logNormalCdf(middle) < y) low = middle;
     else high = middle;
   }
@@ -88,17 +94,4 @@ function truncatedNormalQuantile(q: number, a: number, b: number): number {
 /** One draw from N(μ, σ²) truncated to [low, high], by inversion. */
 export function sampleTruncatedNormal(random: Random, mu: number, sigma: number, low: number, high: number): number {
   return truncatedNormalQuantile(random.next(), (low - mu) / sigma, (high - mu) / sigma) * sigma + mu;
-}
-
-/**
- * log density at x of N(μ, σ²) truncated to [low, high]. `logMass`, log(Φ(b) − Φ(a)), depends on
- * the component only: a caller evaluating many x passes it, computed once (logGaussMass(a, b)).
- */
-export function truncatedNormalLogPdf(x: number, mu: number, sigma: number, low: number, high: number, logMass?: number): number {
-  const a = (low - mu) / sigma;
-  const b = (high - mu) / sigma;
-  const z = (x - mu) / sigma;
-  if (a === b) return NaN;
-  if (z < a || z > b) return -Infinity;
-  return -0.5 * z * z - logRootTwoPi - (logMass ?? logGaussMass(a, b)) - Math.log(sigma);
 }
