@@ -16,10 +16,25 @@ export interface ExpressionDefinition {
   readonly initial?: readonly number[];
 }
 
-/** Parses and compiles; throws an ExpressionError naming the position of any problem. */
+/** Expressions compiled lately, at most (then the oldest is dropped). */
+const rememberedExpressions = 256;
+const compiled = new Map<string, CompiledExpression>();
+
+/**
+ * Parses and compiles; throws an ExpressionError naming the position of any problem. The
+ * compiled functions keep no state, so an expression seen lately (a spec validated, then run; a
+ * sweep's many short trials of one formula) is compiled once: its functions, shared, stay
+ * optimised by the engine instead of starting cold in every run.
+ */
 export function compileExpression(expression: string, variables: readonly string[]): CompiledExpression {
+  const key = JSON.stringify([expression, variables]);
+  const known = compiled.get(key);
+  if (known) return known;
   const { root } = parseExpression(expression, variables);
-  return compileTape(buildTape(root, variables.length));
+  const result = compileTape(buildTape(root, variables.length));
+  if (compiled.size >= rememberedExpressions) compiled.delete(compiled.keys().next().value!);
+  compiled.set(key, result);
+  return result;
 }
 
 /**
