@@ -2,9 +2,8 @@
  * One coordination round of a sweep, in one transaction under the sweep's row lock
  * (`SELECT … FOR UPDATE`): rounds of the same sweep run one at a time, whichever process asks,
  * and each sees every trial committed before it. A round asked for while another holds the lock
- * does not wait for it (`SKIP LOCKED`): it answers null, and the caller leaves a mark that the
- * holder reads once it has committed (`claim` clears the marks a round's read covers; see
- * processors/sweep.ts).
+ * does not wait for it (`SKIP LOCKED`) unless told to (`wait`, the queued wake-ups: see
+ * processors/sweep.ts): it answers null, leaving what woke it to the holder (see `missed`).
  *
  * A round is two round trips: the transaction begun, the lock taken and the trials read in one
  * message (the read a statement of its own, so its snapshot follows the lock; the values of the
@@ -12,9 +11,9 @@
  * has decided, the new trials inserted and the sweep updated with the commit in one more message,
  * which then counts the sweep's ended trials with a snapshot taken after the commit: more than
  * the round read (with those it created failed) means a trial ended after the read, whose
- * wake-up may have found the lock held, and the caller runs another round (`missed`). A round
- * with a `claim`, or a sweep's first round in a process (which learns the sweep's metric from
- * the lock's answer), reads the trials in a round trip of its own. The statements of a message
+ * wake-up may have found the lock held, and the caller runs another round (`missed`). A
+ * sweep's first round in a process (which learns the sweep's metric from the lock's answer)
+ * reads the trials in a round trip of its own. The statements of a message
  * cannot take parameters (PostgreSQL's simple protocol): they EXECUTE statements prepared once
  * per connection, so PostgreSQL neither parses nor plans them per round, with quoted literals
  * for arguments (the new trials one JSON document).
@@ -142,6 +141,7 @@ const endedSql = `SELECT count(*)::int AS ended FROM runs WHERE sweep_id = $1 AN
  */
 const prepared = {
   sweep_round_lock: { types: 'uuid', text: `SELECT ${sweepColumns} FROM sweeps WHERE id = $1 FOR UPDATE SKIP LOCKED` },
+  sweep_round_lock_wait: { types: 'uuid', text: `SELECT ${sweepColumns} FROM sweeps WHERE id = $1 FOR UPDATE` },
   sweep_round_trials: { types: 'uuid, text, int, int[]', text: trialsSql },
   sweep_round_insert: { types: 'uuid, uuid, jsonb', text: insertTrialsSql },
   sweep_round_ended: { types: 'uuid', text: endedSql },
@@ -166,13 +166,19 @@ const trialsMessage = (sweepId: string, metric: string, from: number, known: rea
 /** Sweeps whose metric this process remembers (a sweep's spec never changes), at most; then it forgets them all. */
 const rememberedMetrics = 10_000;
 
-/** Begins the round's transaction and takes the sweep's lock, unless another round holds it: one message. */
-const lockMessage = (sweepId: string) => `
-  BEGIN; SET LOCAL synchronous_commit = off; SET LOCAL plan_cache_mode = force_generic_plan;
-  ${execute('sweep_round_lock', escapeLiteral(sweepId))}`;
+/** How long a round told to wait for the lock waits at most: far longer than any round (the wake-up is retried then). */
+const lockWaitMs = 10_000;
+
+/**
+ * Begins the round's transaction and takes the sweep's lock, unless another round holds it (or
+ * once it lets it go, with `wait`): one message.
+ */
+const lockMessage = (sweepId: string, wait: boolean) => `
+  BEGIN; SET LOCAL synchronous_commit = off; SET LOCAL plan_cache_mode = force_generic_plan; SET LOCAL lock_timeout = ${lockWaitMs};
+  ${execute(wait ? 'sweep_round_lock_wait' : 'sweep_round_lock', escapeLiteral(sweepId))}`;
 
 /** The statements of the lock's message before its answer. */
-const lockMessageStatements = 3;
+const lockMessageStatements = 4;
 
 const runningStatement = (sweepId: string) => `
   UPDATE sweeps SET status = 'running', started_at = coalesce(started_at, now()), updated_at = now()
@@ -230,23 +236,23 @@ export function createSweepCoordination(pool: Pool) {
 
   return {
     /**
-     * Runs one round; null when the sweep is unknown, already final, or locked by another round.
-     * `claim` runs once the lock is held, before the trials are read.
+     * Runs one round; null when the sweep is unknown, already final, or locked by another round
+     * (with `wait`, only once that round has let the lock go).
      */
     async round(
       sweepId: string,
       metricName: (sweep: SweepRow) => string,
       plan: (sweep: SweepRow, trials: RoundTrial[]) => RoundPlan,
-      claim?: () => Promise<unknown>,
+      { wait = false }: { readonly wait?: boolean } = {},
     ): Promise<RoundOutcome | null> {
       const client = await pool.connect();
       try {
         await prepare(client);
         const known = knownTrials.get(sweepId) ?? { below: 0, final: new Map<number, RoundTrial>() };
         const knownAbove = [...known.final.keys()].filter((trialNumber) => trialNumber >= known.below);
-        // The trials are read in the lock's message when nothing must happen in between and the sweep's metric is known.
-        const metric = claim ? undefined : metrics.get(sweepId);
-        const message = metric === undefined ? lockMessage(sweepId) : `${lockMessage(sweepId)};\n${trialsMessage(sweepId, metric, known.below, knownAbove)}`;
+        // The trials are read in the lock's message when the sweep's metric is known.
+        const metric = metrics.get(sweepId);
+        const message = metric === undefined ? lockMessage(sweepId, wait) : `${lockMessage(sweepId, wait)};\n${trialsMessage(sweepId, metric, known.below, knownAbove)}`;
         const locked = resultsOf(await client.query<SweepRow & RoundTrial>(message));
         const [sweep] = locked[lockMessageStatements].rows;
         if (!sweep || isFinalSweepStatus(sweep.status)) {
@@ -256,7 +262,6 @@ export function createSweepCoordination(pool: Pool) {
         }
         if (metrics.size >= rememberedMetrics) metrics.clear();
         metrics.set(sweepId, metricName(sweep));
-        await claim?.();
         const read = metric === undefined
           ? (await client.query<RoundTrial>(trialsMessage(sweepId, metricName(sweep), known.below, knownAbove))).rows
           : locked[lockMessageStatements + 1].rows as RoundTrial[];

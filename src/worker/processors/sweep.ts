@@ -4,19 +4,19 @@
  * (job id = run id, so repeating it is harmless), tell running trials of a sweep that ended to
  * stop, publish the sweep's event, and schedule the next periodic check (and the time limit).
  *
- * Wake-ups of a busy sweep do not queue behind its lock. A wake-up first marks the sweep
- * (`<prefix>:sweep-wake:<id>` in Redis), then asks for a round; the round that gets the lock
- * clears the mark before it reads the trials, and after committing goes on with another round
- * while the mark is set again. A wake-up that finds the lock held just returns: its mark was set
- * before it asked, so either the holder's read covers it (the mark was cleared before that read)
- * or the holder finds the mark after committing. So a burst of trial ends costs one round, not
- * one each, and the effects of a round overlap the next round.
- *
  * A trial's end wakes its sweep in the worker that ran it (`wake`, called by the run processor),
- * without a job on the sweeps queue and without a mark: the round holding the lock counts the
- * ended trials after its commit, and goes on with another round when that count says it missed
- * one (see RoundOutcome.missed). Should that round fail (an outage), the worker queues the
- * wake-up instead. A round schedules the sweep's periodic check once per period per process.
+ * without a job on the sweeps queue. Such a wake-up does not queue behind the sweep's lock: one
+ * that finds it held leaves the trial's end to the holder, whose count of ended trials after its
+ * commit includes it unless its read did, and which then goes on with another round (see
+ * RoundOutcome.missed). So a burst of trial ends costs a round or two, not one each, and the
+ * effects of a round overlap the next round. Should that round fail (an outage), the worker
+ * queues the wake-up instead.
+ *
+ * A wake-up from the sweeps queue (the sweep's creation, its periodic check, its time limit, a
+ * retried trial's end) is not a trial's end the holder would count: its round waits for the
+ * lock instead, and looks once the holder has committed. Such wake-ups are few, so waiting costs
+ * little, and no round has to ask Redis whether one came meanwhile. A round schedules the
+ * sweep's periodic check once per period per process.
  */
 import type { Job } from 'bullmq';
 import { UnrecoverableError } from 'bullmq';
@@ -33,9 +33,6 @@ import { planRound } from '../sweeps/plan-round.ts';
 
 /** Runs a wake-up's rounds; `wake` does the same for a sweep woken in this process (a trial's end, told by its worker). */
 export type SweepProcessor = ((job: Job<SweepJobData>) => Promise<void>) & { readonly wake: (sweepId: string) => Promise<void> };
-
-/** How long a wake-up's mark lasts unread: far longer than any round (the periodic check repairs the rest). */
-const wakeMarkMs = 10 * 60_000;
 
 /** Sweeps whose periodic checks this process remembers scheduling, at most (then it forgets them all and schedules again). */
 const rememberedChecks = 10_000;
@@ -55,16 +52,14 @@ export function createSweepProcessor(dependencies: SweepProcessorDependencies) {
   const backlog = createTenantBacklog(pool);
   const clock = dependencies.clock ?? (() => new Date());
 
-  const wakeMark = (sweepId: string) => `${queuePrefix}:sweep-wake:${sweepId}`;
-
   /**
    * Rounds until one leaves something running or ends the sweep (trials created failed free
-   * their places at once); `asked.again` is cleared as each round starts and as it reads.
+   * their places at once); `asked.again` is cleared as each round starts.
    */
-  async function coordinate(sweepId: string, asked: { again: boolean }, claim: (() => Promise<unknown>) | undefined): Promise<RoundOutcome | null> {
+  async function coordinate(sweepId: string, asked: { again: boolean }, wait: boolean): Promise<RoundOutcome | null> {
     for (;;) {
       asked.again = false;
-      const outcome = await coordination.round(sweepId, (sweep) => (sweep.spec as SweepSpec).metric.name, (sweep, trials) => planRound(sweep, trials, clock()), claim);
+      const outcome = await coordination.round(sweepId, (sweep) => (sweep.spec as SweepSpec).metric.name, (sweep, trials) => planRound(sweep, trials, clock()), { wait });
       if (!outcome || outcome.finished || outcome.created.length === 0 || outcome.queued.length > 0) return outcome;
     }
   }
@@ -73,23 +68,16 @@ export function createSweepProcessor(dependencies: SweepProcessorDependencies) {
   const scheduledChecks = new Map<string, number>();
 
   /**
-   * A wake-up's rounds, until none is left to do; true when the sweep ended. A wake-up from the
-   * queue (`marked`) leaves its mark first. Another round follows one that missed a trial's end
-   * (see RoundOutcome.missed), one during which a wake-up of this process asked again (see
-   * `wake`), and one after which a mark is found.
+   * A wake-up's rounds, until none is left to do; true when the sweep ended. A queued wake-up
+   * (`wait`) waits for the lock for its first round. Another round follows one that missed a
+   * trial's end (see RoundOutcome.missed) and one during which a wake-up of this process asked
+   * again (see `wake`).
    */
-  async function rounds(sweepId: string, asked: { again: boolean }, marked: boolean): Promise<boolean> {
-    if (marked) await redis.set(wakeMark(sweepId), '1', 'PX', wakeMarkMs);
-    let markSeen = marked;
-    const claim = () => {
-      asked.again = false;
-      return redis.del(wakeMark(sweepId));
-    };
+  async function rounds(sweepId: string, asked: { again: boolean }, wait: boolean): Promise<boolean> {
     const effects: Promise<void>[] = [];
     try {
-      for (;;) {
-        // Without a mark to clear, the round reads the trials in the lock's message.
-        const outcome = await coordinate(sweepId, asked, markSeen ? claim : undefined);
+      for (let first = true; ; first = false) {
+        const outcome = await coordinate(sweepId, asked, wait && first);
         if (!outcome) return false;
         // The sweep's end is told after what came before it.
         if (outcome.finished) await Promise.all(effects.splice(0));
@@ -98,9 +86,7 @@ export function createSweepProcessor(dependencies: SweepProcessorDependencies) {
         effect.catch(() => undefined);
         effects.push(effect);
         if (outcome.finished) return true;
-        if (outcome.missed || asked.again) continue;
-        if ((await redis.exists(wakeMark(sweepId))) === 0) return false;
-        markSeen = true;
+        if (!outcome.missed && !asked.again) return false;
       }
     } finally {
       await Promise.all(effects);
@@ -110,10 +96,10 @@ export function createSweepProcessor(dependencies: SweepProcessorDependencies) {
   /**
    * A trial's end, told by the worker that ran it (after its end was stored). Such wake-ups in
    * flight in this process, by sweep: the first runs the rounds; one that comes meanwhile only
-   * asks it for another (`again`) and shares its end. They leave no mark: a round that finds the
-   * lock held leaves the trial's end to the holder, whose count of ended trials after its commit
-   * includes it unless its read did. The first looks at `again` and leaves in the same turn of
-   * the event loop, so no request goes unseen.
+   * asks it for another (`again`) and shares its end. A round that finds the lock held leaves the
+   * trial's end to the holder, whose count of ended trials after its commit includes it unless
+   * its read did. The first looks at `again` and leaves in the same turn of the event loop, so no
+   * request goes unseen.
    */
   const inFlight = new Map<string, { again: boolean; done: Promise<void> }>();
 

@@ -1,8 +1,8 @@
 /**
- * Wake-ups of a busy sweep: one that finds a round holding the sweep's lock leaves its mark and
- * returns at once instead of queueing behind the lock; the round holding it, once committed,
- * goes on with another round while a mark is set, or when a trial ended after its read, so no
- * trial's end goes unseen.
+ * Wake-ups of a busy sweep: a trial's end that finds a round holding the sweep's lock returns at
+ * once, leaving the trial's end to that round, which goes on with another round when a trial
+ * ended after its read, so no trial's end goes unseen; a queued wake-up waits for the lock, and
+ * looks once the holder has committed.
  */
 import type { Job } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -28,7 +28,6 @@ describe('sweep wake-ups', () => {
     await pool?.end();
   });
 
-  const mark = (sweepId: string) => `${api.services.config.queuePrefix}:sweep-wake:${sweepId}`;
   const job = (sweepId: string) => ({ data: { sweepId } }) as Job<SweepJobData>;
   const processorWith = (clock?: () => Date) => createSweepProcessor({
     pool, redis: api.services.redis, queuePrefix: api.services.config.queuePrefix, runsQueue: api.services.runsQueue, sweepsQueue, clock,
@@ -44,24 +43,27 @@ describe('sweep wake-ups', () => {
     return response.json().id;
   }
 
-  it('returns at once when another round holds the lock, leaving its mark for that round', async () => {
+  it('waits, when queued, for a round holding the lock, then runs its own', async () => {
     const sweepId = await submit();
     const holder = await pool.connect();
+    let woken: Promise<void> | undefined;
     try {
       await holder.query('BEGIN');
       await holder.query('SELECT id FROM sweeps WHERE id = $1 FOR UPDATE', [sweepId]);
-      // Resolves although the lock is held: it does not wait for it.
-      await processorWith()(job(sweepId));
+      woken = processorWith()(job(sweepId));
+      const waiting = await eventually(
+        async () => (await pool.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%sweep_round_lock_wait%'`)).rows[0].n,
+        (n) => n > 0,
+      );
+      expect(waiting).toBeGreaterThan(0);
       expect(await trialCount(sweepId)).toBe(0);
-      expect(await api.services.redis.exists(mark(sweepId))).toBe(1);
     } finally {
       await holder.query('COMMIT');
       holder.release();
     }
-    // The next round clears the mark and creates the trials.
-    await processorWith()(job(sweepId));
+    // Once the holder has committed, the waiting round creates the trials.
+    await woken;
     expect(await trialCount(sweepId)).toBe(2);
-    expect(await api.services.redis.exists(mark(sweepId))).toBe(0);
   });
 
   it("returns at once from a trial's wake-up when another round holds the lock, reading nothing", async () => {
@@ -85,20 +87,6 @@ describe('sweep wake-ups', () => {
     await processor.wake(sweepId);
     expect(await trialCount(sweepId)).toBe(3);
     expect((await pool.query('SELECT trial_value FROM runs WHERE sweep_id = $1 AND trial_number = 0', [sweepId])).rows[0].trial_value).not.toBeNull();
-  });
-
-  it('goes on with another round when a wake-up marked the sweep during its round', async () => {
-    const sweepId = await submit();
-    let rounds = 0;
-    // The first read of the clock is the first round's, under the lock: a wake-up arrives then.
-    const processor = processorWith(() => {
-      rounds += 1;
-      if (rounds === 1) void api.services.redis.set(mark(sweepId), '1');
-      return new Date();
-    });
-    await processor(job(sweepId));
-    // The mark set during the first round was cleared by a second one.
-    expect(await api.services.redis.exists(mark(sweepId))).toBe(0);
   });
 
   it('tells when a trial ended after its read, so that another round follows', async () => {
