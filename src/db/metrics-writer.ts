@@ -16,6 +16,10 @@
  * committed together, no rows ever lie past the newest checkpoint: a resumed attempt writes
  * after it, and (run_id, step) stays unique.
  *
+ * Rows are only ever inserted for a run the statement has locked and found running, so run_metrics
+ * needs no foreign key, whose check would look the run up again for every row; a trigger deletes
+ * them with their run (migration 20261206010000_run_metrics_deleted_with_runs).
+ *
  * A slice that ends the run stores its final status and result and drops the run's checkpoint,
  * which nothing resumes from any more.
  *
