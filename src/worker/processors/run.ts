@@ -158,14 +158,16 @@ export function createRunProcessor(dependencies: RunProcessorDependencies): RunP
     const { sweepsQueue, sweeps } = dependencies;
     if (run.sweepId === null || !sweepsQueue) return;
     const sweepId = run.sweepId;
-    await publishSweepEvent(redis, { type: 'trial', sweepId, runId: run.id, trialNumber: run.trialNumber, status }).catch(() => undefined);
+    const told = publishSweepEvent(redis, { type: 'trial', sweepId, runId: run.id, trialNumber: run.trialNumber, status }).catch(() => undefined);
     if (sweeps) {
-      // Not awaited: the worker takes its next job while the round runs. Should the round fail
+      // Neither awaited: the worker takes its next job while the event goes out and the round
+      // runs (whose own event follows this one on the same connection). Should the round fail
       // (an outage), the sweeps queue's job retries the wake-up; should that fail too, the
       // sweep's periodic check does.
       void sweeps.wake(sweepId).catch(() => wakeSweep(sweepsQueue, sweepId, run.id)).catch(() => undefined);
       return;
     }
+    await told;
     await wakeSweep(sweepsQueue, sweepId, run.id);
   }
 
