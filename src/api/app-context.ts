@@ -20,7 +20,6 @@ import { createObjectiveThread } from './objective-thread/objective-thread.ts';
 import { createRunService } from './routes/runs/run-service.ts';
 import { createStrandedRuns } from '../db/stranded-runs.ts';
 import { createTenantBacklog } from '../db/tenant-backlog.ts';
-import { createMetricRowsUse } from '../db/metric-rows-use.ts';
 import { createDatasetUploads } from '../db/dataset-uploads.ts';
 import { createSweepRepository } from '../db/sweeps.ts';
 import { createSweepsQueue } from '../queue/sweeps-queue.ts';
@@ -73,7 +72,6 @@ export function createAppContext(dependencies: AppDependencies) {
     sweeps: createSweepRepository(pool),
     strandedRuns: createStrandedRuns(pool),
     tenantBacklog: createTenantBacklog(pool),
-    metricRows: createMetricRowsUse(pool),
   };
   const objectives = createObjectiveService({ objectives: repositories.objectives, datasets: repositories.datasets, deletion: repositories.deletion, thread: objectiveThread });
   const services = {
@@ -86,8 +84,6 @@ export function createAppContext(dependencies: AppDependencies) {
       queuePrefix: dependencies.config.queuePrefix,
       deletion: repositories.deletion,
       strandedRuns: repositories.strandedRuns,
-      backlog: repositories.tenantBacklog,
-      metricRows: repositories.metricRows,
       quotas: dependencies.config.tenantQuotas,
       maxRunBytes: dependencies.config.workerMaxRunBytes,
     }),

@@ -15,7 +15,7 @@
 import { recordSettingsSchema, recordsAtMost, stepBudget, trainingSettingsSchema } from '../core/training/index.ts';
 import { Coalescer } from '../concurrency/coalescer.ts';
 import type { Pool } from './pool.ts';
-import { activeStatusesSql } from './runs.ts';
+import { activeStatusesSql, metricRowsUseSql, reservedRowsSql } from './runs.ts';
 import { statementBatchLimits } from './statement-batches.ts';
 
 /**
@@ -23,15 +23,11 @@ import { statementBatchLimits } from './statement-batches.ts';
  * bound is the generated column `metric_rows_bound` (metricRowsBound of its spec, computed by
  * PostgreSQL as the run is stored), so the use is one sum over the tenant's runs.
  */
-const reservedSql = (run: string) => `greatest(${run}.metric_rows, coalesce(${run}.metric_rows_bound, 0))`;
 const useStatement = {
   name: 'metric-rows-use',
   text: `
-  WITH totals AS (
-    SELECT o.tenant_id, coalesce(sum(CASE WHEN o.status IN ${activeStatusesSql} THEN ${reservedSql('o')} ELSE o.metric_rows END), 0)::float8 AS total
-      FROM runs o WHERE o.tenant_id = ANY($1::uuid[]) GROUP BY o.tenant_id
-  )
-  SELECT t.tenant_id AS "tenantId", t.total, r.id AS "runId", r.metric_rows AS stored, ${reservedSql('r')}::float8 AS reserved
+  WITH totals AS MATERIALIZED (SELECT t.tenant_id, ${metricRowsUseSql('t.tenant_id')} AS total FROM unnest($1::uuid[]) AS t(tenant_id))
+  SELECT t.tenant_id AS "tenantId", t.total, r.id AS "runId", r.metric_rows AS stored, ${reservedRowsSql('r')}::float8 AS reserved
     FROM totals t LEFT JOIN runs r ON r.tenant_id = t.tenant_id AND r.id = ANY($2::uuid[]) AND r.status IN ${activeStatusesSql}`,
 };
 
@@ -73,5 +69,3 @@ export function createMetricRowsUse(pool: Pool) {
     },
   };
 }
-
-export type MetricRowsUseReader = ReturnType<typeof createMetricRowsUse>;

@@ -9,6 +9,8 @@ import type { Prisma, Run, RunStatus } from '../generated/prisma/client.ts';
 import type { RunResultView } from '../contracts/run-result.ts';
 import { activeRunStatuses, rankedRunStatuses, type RunStatus as ContractStatus } from '../contracts/run-status.ts';
 import { isUuid } from './uuid.ts';
+import type { BacklogPlace } from './tenant-backlog.ts';
+import type { MetricRowsUse } from './metric-rows-use.ts';
 
 export type { Run, RunStatus };
 
@@ -22,6 +24,26 @@ const statusList = (statuses: readonly RunStatus[]) => `(${statuses.map((status)
 export const activeStatusesSql = statusList(activeRunStatuses);
 /** Statuses whose runs have a value that ranks, as a SQL list. */
 export const rankedStatusesSql = statusList(rankedRunStatuses);
+
+/*
+ * What a tenant's runs count against its quotas and where a run stands in its tenant's backlog,
+ * as SQL expressions over the runs table (aliased `o` inside), for the statements that read
+ * them: a submission's check here, src/db/tenant-backlog.ts and src/db/metric-rows-use.ts.
+ */
+/** The unfinished (queued or running) runs of the tenant `tenant` (an SQL expression). */
+export const activeRunsSql = (tenant: string) => `(SELECT count(*) FROM runs o WHERE o.tenant_id = ${tenant} AND o.status IN ${activeStatusesSql})`;
+/**
+ * The unfinished runs of run `run`'s tenant submitted after it (`run` a row alias with
+ * tenant_id, created_at and id): for a run just submitted, a few index entries at the end of
+ * its tenant's backlog. Its rank is its tenant's unfinished runs less these.
+ */
+export const activeRunsAfterSql = (run: string) => `(SELECT count(*) FROM runs o WHERE o.tenant_id = ${run}.tenant_id AND o.status IN ${activeStatusesSql}
+  AND o.created_at >= ${run}.created_at AND (o.created_at, o.id) > (${run}.created_at, ${run}.id))`;
+/** The metric rows an unfinished run `run` counts: those it stored, or its spec's bound (metric_rows_bound) when more. */
+export const reservedRowsSql = (run: string) => `greatest(${run}.metric_rows, coalesce(${run}.metric_rows_bound, 0))`;
+/** The metric rows the tenant `tenant` counts against its quota: stored by finished runs, reserved by unfinished ones. */
+export const metricRowsUseSql = (tenant: string) => `(SELECT coalesce(sum(CASE WHEN o.status IN ${activeStatusesSql} THEN ${reservedRowsSql('o')} ELSE o.metric_rows END), 0)::float8
+  FROM runs o WHERE o.tenant_id = ${tenant})`;
 
 export type JsonValue = Prisma.InputJsonValue;
 
@@ -101,19 +123,53 @@ const byIdempotencyKeyStatement = {
 };
 
 /**
- * Submitting runs without an idempotency key (which never conflict: a NULL key is distinct from
- * every other), many at once: one row per element of the arrays.
+ * The two steps of submitting runs, many at once, in one statement: `inserted` stores runs
+ * without an idempotency key (which never conflict: a NULL key is distinct from every other),
+ * one row per element of the arrays $1-$5; `checked` reads, for runs stored by earlier statements
+ * (committed, so any concurrent submission committed before this statement is counted too), what
+ * their tenants' quotas and backlogs count: the tenant's unfinished runs, the run's rank among
+ * them, the tenant's metric rows with the run's stored rows and reservation. A run thus takes two
+ * of these statements in turn, each carrying other runs' other step.
  */
-const insertBatchStatement = {
-  name: 'runs-insert-batch',
-  text: `INSERT INTO runs (id, tenant_id, spec, sweep_id, trial_number, created_at, updated_at)
-         SELECT id, tenant_id, spec, sweep_id, trial_number, now(), now()
-           FROM unnest($1::uuid[], $2::uuid[], $3::jsonb[], $4::uuid[], $5::int[]) AS r(id, tenant_id, spec, sweep_id, trial_number)
-         RETURNING ${runColumns}`,
+const submitStatement = {
+  name: 'runs-submit',
+  text: `WITH inserted AS (
+           INSERT INTO runs (id, tenant_id, spec, sweep_id, trial_number, created_at, updated_at)
+           SELECT id, tenant_id, spec, sweep_id, trial_number, now(), now()
+             FROM unnest($1::uuid[], $2::uuid[], $3::jsonb[], $4::uuid[], $5::int[]) AS r(id, tenant_id, spec, sweep_id, trial_number)
+           RETURNING ${runColumns}),
+         checked AS (SELECT id, tenant_id, created_at, status, metric_rows, metric_rows_bound FROM runs WHERE id = ANY($6::uuid[])),
+         tenants AS MATERIALIZED (
+           SELECT t.tenant_id, ${activeRunsSql('t.tenant_id')} AS active_runs, ${metricRowsUseSql('t.tenant_id')} AS metric_rows
+             FROM (SELECT DISTINCT tenant_id FROM checked) t)
+         SELECT *, NULL::int AS "activeRuns", NULL::int AS rank, NULL::float8 AS "metricRowsUse", NULL::int AS "metricRowsStored", NULL::float8 AS "metricRowsReserved"
+           FROM inserted
+         UNION ALL
+         SELECT c.id, c.tenant_id, ${runColumns.split(',').slice(2).map(() => 'NULL').join(', ')},
+                t.active_runs::int, (t.active_runs - ${activeRunsAfterSql('c')})::int, t.metric_rows,
+                c.metric_rows, CASE WHEN c.status IN ${activeStatusesSql} THEN ${reservedRowsSql('c')}::float8 END
+           FROM checked c JOIN tenants t ON t.tenant_id = c.tenant_id`,
 };
 
 /** A run to insert without an idempotency key, with the id it will have. */
 type KeylessRun = Omit<NewRun, 'idempotencyKey'> & { readonly id: string };
+
+/** What a stored run counts against its tenant's quotas, and its place in its tenant's backlog, as its submission's check reads them. */
+export interface SubmissionCheck {
+  /** Null when the run is gone. */
+  readonly place: BacklogPlace | null;
+  readonly metricRows: MetricRowsUse;
+}
+
+type SubmissionStep = { readonly insert: KeylessRun } | { readonly check: string };
+
+type SubmitRow = Run & {
+  readonly activeRuns: number | null;
+  readonly rank: number | null;
+  readonly metricRowsUse: number | null;
+  readonly metricRowsStored: number | null;
+  readonly metricRowsReserved: number | null;
+};
 
 /**
  * Runs over Prisma for everything but submission, which is the API's hottest write and goes
@@ -121,26 +177,41 @@ type KeylessRun = Omit<NewRun, 'idempotencyKey'> & { readonly id: string };
  * key that arrive while earlier ones are in flight are inserted together, in one statement.
  */
 export function createRunRepository(database: Database, pool: Pool) {
-  async function insert(runs: readonly KeylessRun[]): Promise<Settled<Run>[]> {
-    const { rows } = await pool.query<Run>({
-      ...insertBatchStatement,
+  async function submit(steps: readonly SubmissionStep[]): Promise<Settled<Run | SubmissionCheck>[]> {
+    const inserts = steps.flatMap((step) => ('insert' in step ? [step.insert] : []));
+    const { rows } = await pool.query<SubmitRow>({
+      ...submitStatement,
       values: [
-        runs.map((run) => run.id),
-        runs.map((run) => run.tenantId),
-        runs.map((run) => JSON.stringify(run.spec)),
-        runs.map((run) => run.sweepId ?? null),
-        runs.map((run) => run.trialNumber ?? null),
+        inserts.map((run) => run.id),
+        inserts.map((run) => run.tenantId),
+        inserts.map((run) => JSON.stringify(run.spec)),
+        inserts.map((run) => run.sweepId ?? null),
+        inserts.map((run) => run.trialNumber ?? null),
+        steps.flatMap((step) => ('check' in step ? [step.check] : [])),
       ],
     });
-    const byId = new Map(rows.map((row) => [row.id, row]));
-    return runs.map((run) => {
-      const stored = byId.get(run.id);
-      return stored ? { value: stored } : { error: new Error(`run ${run.id} was not returned by its insert`) };
+    const stored = new Map<string, Run>();
+    const checks = new Map<string, SubmissionCheck>();
+    for (const { activeRuns, rank, metricRowsUse, metricRowsStored, metricRowsReserved, ...run } of rows) {
+      if (activeRuns === null) {
+        stored.set(run.id, run);
+        continue;
+      }
+      checks.set(run.id, {
+        place: { tenantId: run.tenantId, rank: Math.max(1, rank!), activeRuns },
+        metricRows: { total: metricRowsUse!, run: metricRowsReserved === null ? null : { stored: metricRowsStored!, reserved: metricRowsReserved } },
+      });
+    }
+    return steps.map((step) => {
+      if ('check' in step) return { value: checks.get(step.check) ?? { place: null, metricRows: { total: 0, run: null } } };
+      const run = stored.get(step.insert.id);
+      return run ? { value: run } : { error: new Error(`run ${step.insert.id} was not returned by its insert`) };
     });
   }
 
-  // A row the statement refuses (a tenant deleted meanwhile) fails its own submission only.
-  const keylessInserts = new Coalescer<KeylessRun, Run>(insert, statementBatchLimits);
+  // Concurrent submissions share statements, inserts and checks alike. A row the statement
+  // refuses (a tenant deleted meanwhile) fails its own submission only.
+  const submissions = new Coalescer<SubmissionStep, Run | SubmissionCheck>(submit, statementBatchLimits);
 
   return {
     /**
@@ -149,7 +220,7 @@ export function createRunRepository(database: Database, pool: Pool) {
      */
     async create(run: NewRun): Promise<{ run: Run; created: boolean }> {
       if (run.idempotencyKey === undefined) {
-        return { run: await keylessInserts.submit({ ...run, id: randomUUID() }), created: true };
+        return { run: await submissions.submit({ insert: { ...run, id: randomUUID() } }) as Run, created: true };
       }
       const idempotencyKey = run.idempotencyKey;
       const { rows } = await pool.query<Run & { created: boolean }>({
@@ -165,6 +236,15 @@ export function createRunRepository(database: Database, pool: Pool) {
       const { rows: [existing] } = await pool.query<Run>({ ...byIdempotencyKeyStatement, values: [run.tenantId, idempotencyKey] });
       if (!existing) throw new Error(`run with idempotency key ${idempotencyKey} vanished while it was being submitted`);
       return { run: existing, created: false };
+    },
+
+    /**
+     * A stored run's place in its tenant's backlog and its tenant's metric rows, counted after it
+     * was stored (a submission's quota check, then its job's priority), in a statement shared
+     * with other submissions' inserts and checks.
+     */
+    checkSubmitted(runId: string): Promise<SubmissionCheck> {
+      return submissions.submit({ check: runId }) as Promise<SubmissionCheck>;
     },
 
     /** The run if it belongs to the tenant; another tenant's run is as absent as a missing one. */

@@ -6,15 +6,12 @@
  *
  * One statement answers it for many runs: it counts each of their tenants' unfinished runs once
  * (an index range per tenant), and for each run those submitted after it, so its cost grows with
- * the backlog, not with the backlog times the runs asked about. The count is the tenant's
- * unfinished runs for its quota too. The API's submissions ask for their places together
- * (see Coalescer): one statement serves a burst of them.
+ * the backlog, not with the backlog times the runs asked about. The API's submissions read the
+ * same counts with their quotas, in the statements that store them (src/db/runs.ts).
  */
-import { Coalescer } from '../concurrency/coalescer.ts';
 import type { RunPlace } from '../queue/runs-queue.ts';
 import type { Pool } from './pool.ts';
-import { activeStatusesSql } from './runs.ts';
-import { statementBatchLimits } from './statement-batches.ts';
+import { activeRunsAfterSql, activeRunsSql } from './runs.ts';
 
 /**
  * Per run asked about: how many of its tenant's unfinished runs were submitted up to it (itself
@@ -26,14 +23,9 @@ const placesStatement = {
   name: 'tenant-backlog-places',
   text: `
   WITH asked AS (SELECT id, tenant_id, created_at FROM runs WHERE id = ANY($1::uuid[])),
-  active AS (
-    SELECT t.tenant_id, (SELECT count(*) FROM runs o WHERE o.tenant_id = t.tenant_id AND o.status IN ${activeStatusesSql}) AS runs
-      FROM (SELECT DISTINCT tenant_id FROM asked) t)
-  SELECT a.id, a.tenant_id AS "tenantId", coalesce(active.runs, 0)::int AS "activeRuns",
-         (coalesce(active.runs, 0) - (SELECT count(*) FROM runs o
-            WHERE o.tenant_id = a.tenant_id AND o.status IN ${activeStatusesSql}
-              AND o.created_at >= a.created_at AND (o.created_at, o.id) > (a.created_at, a.id)))::int AS rank
-    FROM asked a LEFT JOIN active ON active.tenant_id = a.tenant_id`,
+  active AS MATERIALIZED (SELECT t.tenant_id, ${activeRunsSql('t.tenant_id')} AS runs FROM (SELECT DISTINCT tenant_id FROM asked) t)
+  SELECT a.id, a.tenant_id AS "tenantId", active.runs::int AS "activeRuns", (active.runs - ${activeRunsAfterSql('a')})::int AS rank
+    FROM asked a JOIN active ON active.tenant_id = a.tenant_id`,
 };
 
 export interface BacklogPlace {
@@ -51,18 +43,7 @@ export function createTenantBacklog(pool: Pool) {
     return new Map(rows.map((row) => [row.id, { tenantId: row.tenantId, rank: Math.max(1, row.rank), activeRuns: row.activeRuns }]));
   }
 
-  const submissions = new Coalescer<string, BacklogPlace | null>(async (runIds) => {
-    const found = await places(runIds);
-    return runIds.map((id) => ({ value: found.get(id) ?? null }));
-  }, statementBatchLimits);
-
   return {
-    /**
-     * A stored run's place and its tenant's unfinished runs, counted after it was stored (the
-     * API's quota check, then its job's priority); null when the run is gone.
-     */
-    place: (runId: string): Promise<BacklogPlace | null> => submissions.submit(runId),
-
     /**
      * Each run's job priority, its place in its tenant's backlog (1 for a tenant's oldest
      * unfinished run), with its tenant; a run not found has none.
@@ -73,5 +54,3 @@ export function createTenantBacklog(pool: Pool) {
     },
   };
 }
-
-export type TenantBacklog = ReturnType<typeof createTenantBacklog>;

@@ -4,6 +4,8 @@ import { createPool, type Pool } from '../../../src/db/pool.ts';
 import { createRunRepository, type NewRun, type RunRepository } from '../../../src/db/runs.ts';
 import { createTenantKey, openTestServices, type TestServices } from '../support/services.ts';
 import { countStatements } from '../support/statement-count.ts';
+import { createMetricRowsUse } from '../../../src/db/metric-rows-use.ts';
+import { countedPlace } from './support.ts';
 import { eventually } from '../../support/eventually.ts';
 
 describe('run submission (prepared statements through the pg pool, concurrent ones shared)', () => {
@@ -134,6 +136,38 @@ describe('run submission (prepared statements through the pg pool, concurrent on
     const distinct = new Set(results.map(({ run }) => run.id));
     expect(distinct.size).toBe(2 * (6 + 4 + 1));
     expect(await services.database.run.count({ where: { tenantId: { in: tenants } } })).toBe(distinct.size);
+  });
+
+  it("checks stored runs in the statements that insert others: each run's place and its tenant's metric rows, as counting them gives", async () => {
+    const tenants = [await newTenantId(), await newTenantId()];
+    const { runs: counted, statements } = countedRepository();
+    // Stored first: 3 runs per tenant, one of them finished with 4 rows stored.
+    const earlier = await Promise.all(tenants.flatMap((tenantId) => [0, 1, 2].map((i) => runs.create({ tenantId, spec: { ...specOf('earlier', i), record: { every: 1 } } }))));
+    await pool.query(`UPDATE runs SET status = 'completed', metric_rows = 4 WHERE id = ANY($1::uuid[])`, [[earlier[0]!.run.id, earlier[3]!.run.id]]);
+
+    // Checks of stored runs made together with new inserts share their statements.
+    const [checks, inserted] = await Promise.all([
+      Promise.all(earlier.map(({ run }) => counted.checkSubmitted(run.id))),
+      Promise.all(Array.from({ length: 8 }, (_, i) => counted.create({ tenantId: tenants[i % 2]!, spec: specOf('later', i) }))),
+    ]);
+    expect(statements.count).toBeLessThanOrEqual(3);
+    const metricRows = createMetricRowsUse(pool);
+    for (const [i, { run }] of earlier.entries()) {
+      const place = await countedPlace(pool, run.id);
+      // Counted when the check ran: the later runs of the tenant may or may not have been stored then.
+      const later = inserted.filter(({ run: other }) => other.tenantId === run.tenantId).length;
+      expect(checks[i]!.place).toMatchObject({ tenantId: run.tenantId, rank: place.rank });
+      expect(checks[i]!.place!.activeRuns).toBeGreaterThanOrEqual(place.activeRuns - later);
+      expect(checks[i]!.place!.activeRuns).toBeLessThanOrEqual(place.activeRuns);
+      const use = await metricRows.of(run.tenantId, run.id);
+      expect(checks[i]!.metricRows.run).toEqual(use.run);
+      // 4 stored, 2 × 3 reserved (maxSteps 3, every step), and 3 reserved per later run stored when the check ran.
+      expect(checks[i]!.metricRows.total - 10).toBeGreaterThanOrEqual(0);
+      expect((checks[i]!.metricRows.total - 10) % 3).toBe(0);
+      expect(use.total).toBe(10 + 3 * later);
+    }
+    expect(checks.map((check) => check.metricRows.run)).toEqual([null, { stored: 0, reserved: 3 }, { stored: 0, reserved: 3 }, null, { stored: 0, reserved: 3 }, { stored: 0, reserved: 3 }]);
+    expect(await counted.checkSubmitted(randomUUID())).toEqual({ place: null, metricRows: { total: 0, run: null } });
   });
 
   it('fails only the submission at fault when one row of a shared statement is refused', async () => {

@@ -27,3 +27,13 @@ export function useTestDatabase(): DatabaseTestContext {
   });
   return context;
 }
+
+/** A run's place by definition: a count of its tenant's unfinished runs up to it (at least 1), and of all of them. */
+export async function countedPlace(pool: Pool, id: string): Promise<{ rank: number; activeRuns: number }> {
+  const { rows: [row] } = await pool.query<{ rank: number; activeRuns: number }>(`
+    SELECT (SELECT count(*) FROM runs o WHERE o.tenant_id = r.tenant_id AND o.status IN ('queued', 'running')
+              AND (o.created_at, o.id) <= (r.created_at, r.id))::int AS rank,
+           (SELECT count(*) FROM runs o WHERE o.tenant_id = r.tenant_id AND o.status IN ('queued', 'running'))::int AS "activeRuns"
+      FROM runs r WHERE r.id = $1`, [id]);
+  return { rank: Math.max(1, row!.rank), activeRuns: row!.activeRuns };
+}

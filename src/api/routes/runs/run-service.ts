@@ -4,8 +4,8 @@ import type { ResourceDeletion } from '../../../db/resource-deletion.ts';
 import type { JsonValue, Run, RunListQuery, RunRepository } from '../../../db/runs.ts';
 import { isDatabaseUnavailable } from '../../../db/database-unavailable.ts';
 import type { StrandedRuns } from '../../../db/stranded-runs.ts';
-import type { BacklogPlace, TenantBacklog } from '../../../db/tenant-backlog.ts';
-import { metricRowsBound, type MetricRowsUseReader } from '../../../db/metric-rows-use.ts';
+import type { BacklogPlace } from '../../../db/tenant-backlog.ts';
+import { metricRowsBound } from '../../../db/metric-rows-use.ts';
 import type { TenantQuotas } from '../../../config/config.ts';
 import { quotaExceeded } from '../../errors/quota-exceeded.ts';
 import type { Redis } from '../../../queue/connection.ts';
@@ -36,10 +36,6 @@ export interface RunServiceDependencies {
   readonly deletion: ResourceDeletion;
   /** Ends a running run that no worker drives. */
   readonly strandedRuns: StrandedRuns;
-  /** Counts a tenant's unfinished runs against its quota. */
-  readonly backlog: TenantBacklog;
-  /** Counts a tenant's metric rows, stored and reserved, against its quota. */
-  readonly metricRows: MetricRowsUseReader;
   readonly quotas: Pick<TenantQuotas, 'maxActiveRuns' | 'maxMetricRows'>;
   /** Bytes a worker may hold for one run (WORKER_MAX_RUN_BYTES). */
   readonly maxRunBytes: number;
@@ -54,7 +50,7 @@ const asStored = (value: unknown): unknown => JSON.parse(JSON.stringify(value));
 /** The answer to a run id the tenant has no run of (a malformed id included). */
 export const runNotFound = (id: string): AppError => notFound('Run', `There is no run ${id}.`);
 
-export function createRunService({ runs, runsQueue, runEnqueuer, objectives, redis, queuePrefix, deletion, strandedRuns, backlog, metricRows, quotas, maxRunBytes }: RunServiceDependencies) {
+export function createRunService({ runs, runsQueue, runEnqueuer, objectives, redis, queuePrefix, deletion, strandedRuns, quotas, maxRunBytes }: RunServiceDependencies) {
   async function get(tenantId: string, id: string): Promise<Run> {
     const run = isUuid(id) ? await runs.findForTenant(tenantId, id) : null;
     if (!run) throw runNotFound(id);
@@ -65,9 +61,8 @@ export function createRunService({ runs, runsQueue, runEnqueuer, objectives, red
    * Refuses (and removes) a new run beyond the tenant's quotas, which count it already; resolves
    * to its place in its tenant's backlog (its job's priority), null when it is gone.
    */
-  async function checkQuotas(tenantId: string, runId: string, spec: RunSpec): Promise<BacklogPlace | null> {
-    // Both counts at once: a submission waits for one round trip, not two in turn.
-    const [place, rows] = await Promise.all([backlog.place(runId), metricRows.of(tenantId, runId)]);
+  async function checkQuotas(runId: string, spec: RunSpec): Promise<BacklogPlace | null> {
+    const { place, metricRows: rows } = await runs.checkSubmitted(runId);
     const active = place?.activeRuns ?? 0;
     if (active > quotas.maxActiveRuns) {
       await runs.delete(runId);
@@ -101,7 +96,7 @@ export function createRunService({ runs, runsQueue, runEnqueuer, objectives, red
       }
       // Counted once stored, so that a replay of a run already accepted is never refused, and
       // two submissions at once cannot both pass on a use that counts neither.
-      const place = created ? await checkQuotas(tenantId, run.id, spec) : null;
+      const place = created ? await checkQuotas(run.id, spec) : null;
       // Enqueued on replay too: jobId = runId makes it a no-op when the job exists, and it
       // repairs a first attempt that stored the run but could not reach Redis.
       if (run.status === 'queued') {
