@@ -86,7 +86,7 @@ function train(data: ThreadData): void {
   const gradient = local.gradient;
   const evaluated = shard ?? objective;
   const sparseGradient = local.plainGradient ? shard?.valueAndSparseGradient : undefined;
-  const sparse = sparseGradient ? allocateSparseGradient(objective.dimension) : null;
+  const sparse = sparseGradient ? allocateSparseGradient() : null;
   const counters = new ThreadCounters(data.stats, replica, replicas);
   // Start together: a thread that loads faster must not do the others' share alone.
   if (Atomics.add(words, control.ready, 1) + 1 === replicas) {

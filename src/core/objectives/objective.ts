@@ -69,16 +69,28 @@ export interface DataObjective extends Objective {
 /**
  * A gradient given by the coordinates it touches: `count` distinct coordinates in `indices` (in
  * no particular order) and their partial derivatives at the same positions of `values`; every
- * other coordinate's is 0. Both arrays have room for every coordinate.
+ * other coordinate's is 0. The arrays are replaced by larger ones when a gradient needs more room
+ * (`growSparseGradient`), so they stay the size of a batch's nonzeros, not of the parameters.
  */
 export interface SparseGradient {
-  readonly indices: Int32Array;
-  readonly values: Float64Array;
+  indices: Int32Array;
+  values: Float64Array;
   count: number;
 }
 
-export function allocateSparseGradient(dimension: number): SparseGradient {
-  return { indices: new Int32Array(dimension), values: new Float64Array(dimension), count: 0 };
+export function allocateSparseGradient(room = 64): SparseGradient {
+  return { indices: new Int32Array(room), values: new Float64Array(room), count: 0 };
+}
+
+/** Doubles a sparse gradient's room, keeping its first `count` entries. */
+export function growSparseGradient(gradient: SparseGradient, count: number): void {
+  const room = Math.max(16, 2 * gradient.indices.length);
+  const indices = new Int32Array(room);
+  const values = new Float64Array(room);
+  indices.set(gradient.indices.subarray(0, count));
+  values.set(gradient.values.subarray(0, count));
+  gradient.indices = indices;
+  gradient.values = values;
 }
 
 /** Serialisable objective state: named vectors and scalars, restored bit for bit. */

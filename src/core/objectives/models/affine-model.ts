@@ -13,7 +13,7 @@
  * lives in kernel memory, with the same bits as the loop here.
  */
 import { defaultColumnNames, type Dataset } from '../../datasets/dataset.ts';
-import type { SparseGradient } from '../objective.ts';
+import { growSparseGradient, type SparseGradient } from '../objective.ts';
 import { ModelObjective, type EvaluationPass } from './model-objective.ts';
 import type { OutputKind } from './output-layer.ts';
 import { allocateVector, kernelsFor, type KernelExports } from '../../kernels/index.ts';
@@ -139,8 +139,8 @@ export class AffineModelObjective extends ModelObjective {
     const { rows, count } = pass;
     const { rowStarts, indices, values } = pass.data.features as Extract<Dataset['features'], { kind: 'sparse' }>;
     const slots = (this.slots ??= new Int32Array(this.dimension).fill(-1));
-    const touched = gradient.indices;
-    const partials = gradient.values;
+    let touched = gradient.indices;
+    let partials = gradient.values;
     let size = 0;
     const bias = k * d;
     let total = 0;
@@ -163,6 +163,11 @@ export class AffineModelObjective extends ModelObjective {
           const p = e === end ? bias + c : w + indices[e];
           let slot = slots[p];
           if (slot < 0) {
+            if (size === touched.length) {
+              growSparseGradient(gradient, size);
+              touched = gradient.indices;
+              partials = gradient.values;
+            }
             slot = slots[p] = size++;
             touched[slot] = p;
             partials[slot] = 0;
@@ -184,7 +189,9 @@ export class AffineModelObjective extends ModelObjective {
     const { outputs: k, features: d } = this;
     // The kernels' scratch exists only where evaluate takes it: dense features and several outputs.
     const usesKernels = this.training.features.kind === 'dense' && k > 1;
-    return Float64Array.BYTES_PER_ELEMENT * (2 * k + (usesKernels ? kernelChunk * (d + 2 * k) + k * d : 0));
+    // A sparse gradient's slots: one Int32 per parameter (allocated by its first use, in concurrent hogwild's threads).
+    const slots = this.valueAndSparseGradient ? Int32Array.BYTES_PER_ELEMENT * this.dimension : 0;
+    return Float64Array.BYTES_PER_ELEMENT * (2 * k + (usesKernels ? kernelChunk * (d + 2 * k) + k * d : 0)) + slots;
   }
 
   private scratch(): KernelScratch {

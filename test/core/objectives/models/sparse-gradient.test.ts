@@ -46,8 +46,9 @@ describe.each(models)('the sparse gradient of %s', (_name, spec) => {
     const params = scatteredParams(objective.dimension, 0.5, 7);
     objective.selectBatch(rows, count);
     const dense = new Float64Array(objective.dimension);
-    const sparse = allocateSparseGradient(objective.dimension);
-    // Twice in a row: nothing of the first call (its touched coordinates) is left for the second.
+    // Room for 2 coordinates: a batch touching more grows it. Twice in a row: nothing of the first
+    // call (its touched coordinates) is left for the second.
+    const sparse = allocateSparseGradient(2);
     for (let call = 0; call < 2; call++) {
       const loss = objective.valueAndGradient(params, dense);
       expect(objective.valueAndSparseGradient!(params, sparse)).toBe(loss);
@@ -61,7 +62,7 @@ describe('a sparse gradient lists what the batch touches', () => {
   it('costs work for the batch\'s nonzeros only: one row of sparse-text lists its words and the bias', () => {
     const objective = build({ model: 'logistic', data: { builtin: 'sparse-text', rows: 50, seed: 2 } }) as DataObjective;
     objective.selectBatch(Int32Array.of(7), 1);
-    const sparse = allocateSparseGradient(objective.dimension);
+    const sparse = allocateSparseGradient();
     objective.valueAndSparseGradient!(new Float64Array(objective.dimension), sparse);
     const listed = Array.from(sparse.indices.subarray(0, sparse.count)).sort((a, b) => a - b);
     expect(listed.at(-1)).toBe(objective.dimension - 1);
