@@ -20,11 +20,11 @@
  * delayed and promotes itself when a place is free.
  *
  * The scripts are the connection's defined commands (EVALSHA: Redis neither receives nor hashes
- * their text again), and the calls of the process's concurrent jobs (one run ending, the next
- * starting) go out together, one pipeline and one round trip (see Coalescer).
+ * their text again on every run). Each call goes out alone: gathering the calls of concurrent jobs
+ * into pipelines cost the worker more JavaScript (0.07 ms of CPU per admitted and released run
+ * instead of 0.04) than the round trips it saved.
  */
 import { Job, type Worker } from 'bullmq';
-import { Coalescer } from '../concurrency/coalescer.ts';
 import type { Redis } from '../queue/connection.ts';
 import type { RunJobData } from '../queue/runs-queue.ts';
 
@@ -72,33 +72,28 @@ export interface TenantAdmissionOptions {
 
 export const defaultParkedMs = 15_000;
 
-/** A script call: its command, keys and arguments. */
-type AdmissionCall = { readonly command: 'descentAdmit' | 'descentRelease'; readonly keys: readonly string[]; readonly args: readonly (string | number)[] };
-
-/** Calls per pipeline, at most, and pipelines in flight at once (one: larger batches, and Redis answers fast). */
-const batching = { maxBatch: 64, concurrency: 1 };
+/** The scripts as the connection's commands. */
+interface AdmissionCommands {
+  descentAdmit(running: string, parked: string, active: string, runId: string, limit: number, now: number, mode: 'take' | 'look'): Promise<number>;
+  descentRelease(running: string, parked: string, runId: string): Promise<string | null>;
+}
 
 /** Registers the scripts on the connection (once; ioredis reloads them after a Redis restart). */
-function defineScripts(redis: Redis): void {
-  const defined = redis as Redis & { descentAdmissionDefined?: boolean };
-  if (defined.descentAdmissionDefined) return;
+function withScripts(redis: Redis): Redis & AdmissionCommands {
+  const commands = redis as Redis & AdmissionCommands & { descentAdmissionDefined?: boolean };
+  if (commands.descentAdmissionDefined) return commands;
   redis.defineCommand('descentAdmit', { numberOfKeys: 3, lua: admitScript });
   redis.defineCommand('descentRelease', { numberOfKeys: 2, lua: releaseScript });
-  defined.descentAdmissionDefined = true;
+  commands.descentAdmissionDefined = true;
+  return commands;
 }
 
 export function createTenantAdmission(worker: Worker<RunJobData>, redis: Redis, prefix: string, options: TenantAdmissionOptions) {
   const keys = (tenantId: string) => [`${prefix}:tenant-running:${tenantId}`, `${prefix}:tenant-parked:${tenantId}`, worker.keys.active!] as const;
-  defineScripts(redis);
-  const calls = new Coalescer<AdmissionCall, unknown>(async (batch) => {
-    const pipeline = redis.pipeline() as ReturnType<Redis['pipeline']> & Record<AdmissionCall['command'], (...args: (string | number)[]) => unknown>;
-    for (const { command, keys: callKeys, args } of batch) pipeline[command](...callKeys, ...args);
-    const replies = (await pipeline.exec()) ?? [];
-    return batch.map((_, i) => (replies[i]?.[0] ? { error: replies[i][0] } : { value: replies[i]?.[1] }));
-  }, batching);
+  const commands = withScripts(redis);
 
   async function admitted(tenantId: string, runId: string, mode: 'take' | 'look'): Promise<boolean> {
-    const result = await calls.submit({ command: 'descentAdmit', keys: keys(tenantId), args: [runId, options.maxRunningRuns, Date.now(), mode] });
+    const result = await commands.descentAdmit(...keys(tenantId), runId, options.maxRunningRuns, Date.now(), mode);
     return result === 1;
   }
 
@@ -130,7 +125,7 @@ export function createTenantAdmission(worker: Worker<RunJobData>, redis: Redis, 
       if (tenantId === undefined) return;
       const [running, parked] = keys(tenantId);
       for (let tries = 0; tries < promotionTries; tries++) {
-        const next = await calls.submit({ command: 'descentRelease', keys: [running, parked], args: [runId] }) as string | null;
+        const next = await commands.descentRelease(running, parked, runId);
         if (next === null || (await promote(next))) return;
       }
     },

@@ -21,6 +21,11 @@ export interface WorkerDependencies {
   readonly config: Pick<Config, 'workerConcurrency' | 'queuePrefix' | 'workerLocks' | 'tenantQuotas'>;
   /** A `worker`-role connection (`maxRetriesPerRequest: null`); BullMQ opens its blocking connection from it. */
   readonly connection: Redis;
+  /**
+   * A connection for the worker's own scripts (its tenant admissions), apart from BullMQ's, into
+   * whose every pipeline ioredis copies each script defined on the connection. Absent: `connection`.
+   */
+  readonly commands?: Redis;
   readonly processors: WorkerProcessors;
   readonly logger: Logger;
   /** How long to wait between retries through an outage (defaults in outages.ts). */
@@ -68,7 +73,7 @@ export async function startWorker(dependencies: WorkerDependencies): Promise<Run
     },
   );
   // Used by the processor above, which runs only once the worker runs (below).
-  const admission: TenantAdmission = createTenantAdmission(worker, connection, config.queuePrefix, {
+  const admission: TenantAdmission = createTenantAdmission(worker, dependencies.commands ?? connection, config.queuePrefix, {
     maxRunningRuns: config.tenantQuotas.maxRunningRuns,
     parkedMs: dependencies.parkedMs ?? defaultParkedMs,
   });

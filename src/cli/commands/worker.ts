@@ -25,8 +25,8 @@ import { runUntilSignal, type Services } from '../services.ts';
 /**
  * Starts a worker over `services` (opened with the `worker` role) with the production processors,
  * a pg pool of its own for the metric writes, and a Redis connection of its own for the runs'
- * events (a pipeline on BullMQ's connection copies every script BullMQ defined on it), both
- * closed with it.
+ * events and tenant admissions (a pipeline on BullMQ's connection copies every script BullMQ
+ * defined on it, and BullMQ's pipelines would copy ours), both closed with it.
  */
 export async function startRunWorker(config: Config, services: Services, registry: Registry = createMetricsRegistry()): Promise<RunningWorker> {
   const pool = createPool(config.databaseUrl, config.workerConcurrency + 1, config.queuePrefix);
@@ -60,6 +60,7 @@ export async function startRunWorker(config: Config, services: Services, registr
   const running = await startWorker({
     config,
     connection: services.redis,
+    commands: events,
     processors: {
       run: createRunProcessor({ database: services.database, pool, redis: events, queuePrefix: config.queuePrefix, sweepsQueue, sweeps, metrics, maxMetricRows: config.tenantQuotas.maxMetricRows }),
     },
