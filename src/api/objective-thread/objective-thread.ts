@@ -4,10 +4,14 @@
  * large dataset or a large objective is checked: /healthz and every other request keep being
  * answered meanwhile. Requests wait their turn; the thread starts with the first and is ended
  * with the app.
+ *
+ * A small objective is inspected on the event loop instead (see isSmall): that takes a few
+ * microseconds, less than the two messages to the thread and back, each waking a thread, which
+ * a burst of small runs would otherwise pay per submission.
  */
 import { Worker } from 'node:worker_threads';
 import { AppError } from '../errors/app-error.ts';
-import type { Inspection, InspectionRequest } from './inspect-objective.ts';
+import { inspectObjective, type Inspection, type InspectionRequest } from './inspect-objective.ts';
 
 type Problem =
   | { readonly statusCode: number; readonly code: AppError['code']; readonly title: string; readonly detail?: string; readonly errors?: AppError['errors'] }
@@ -22,6 +26,20 @@ interface Pending {
 const threadUrl = import.meta.url.endsWith('.ts')
   ? new URL('./thread-bootstrap.js', import.meta.url)
   : new URL('./inspection-thread.js', import.meta.url);
+
+/** Parameters of a benchmark, and characters of an expression, inspected on the event loop at most. */
+const smallObjective = 1_000;
+
+/**
+ * An objective whose inspection is cheap whatever else the request holds: a benchmark of up to
+ * 1,000 parameters or an expression of up to 1,000 characters (already parsed once by the
+ * request's validation), not asked for a gradient check. Models on data always go to the thread.
+ */
+function isSmall({ spec, gradientCheck }: InspectionRequest): boolean {
+  if (gradientCheck) return false;
+  if (spec.type === 'benchmark') return (spec.dimensions ?? spec.initial?.length ?? 0) <= smallObjective;
+  return spec.type === 'expression' && spec.expression.length <= smallObjective;
+}
 
 export function createObjectiveThread() {
   let thread: Worker | null = null;
@@ -53,8 +71,9 @@ export function createObjectiveThread() {
   }
 
   return {
-    /** Builds and checks the objective in the thread; rejects with the request's problem when it cannot be. */
+    /** Builds and checks the objective (in the thread unless it is small); rejects with the request's problem when it cannot be. */
     inspect(request: InspectionRequest): Promise<Inspection> {
+      if (isSmall(request)) return new Promise((resolve) => resolve(inspectObjective(request)));
       const id = nextId++;
       return new Promise<Inspection>((resolve, reject) => {
         pending.set(id, { resolve, reject });

@@ -1,0 +1,49 @@
+/**
+ * The objective thread inspects a small objective on the event loop and a large one in its
+ * thread. An inspection made on the loop resolves before the loop turns (a setImmediate set
+ * before it has not run yet); one made in the thread needs the thread's message, so it cannot.
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import { createObjectiveThread } from '../../src/api/objective-thread/objective-thread.ts';
+import type { InspectionRequest } from '../../src/api/objective-thread/inspect-objective.ts';
+import { runSpecSchema, type RunSpec } from '../../src/contracts/run-spec.ts';
+import { AppError } from '../../src/api/errors/app-error.ts';
+
+const thread = createObjectiveThread();
+afterAll(() => thread.close());
+
+/** The inspection of a run of `objective`, and whether the loop turned before it resolved. */
+async function inspected(objective: RunSpec['objective'], options: Partial<InspectionRequest> = {}) {
+  const run = runSpecSchema.parse({ objective, optimizer: { name: 'adam' }, training: { maxSteps: 10 } });
+  let turned = false;
+  setImmediate(() => (turned = true));
+  const inspection = await thread.inspect({ spec: run.objective as InspectionRequest['spec'], path: 'objective', run, ...options });
+  return { inspection, turned };
+}
+
+describe('objective thread', () => {
+  it('inspects a benchmark of up to 1,000 parameters and a short expression on the event loop', async () => {
+    const benchmark = await inspected({ type: 'benchmark', name: 'rosenbrock', dimensions: 1_000 });
+    expect(benchmark.turned).toBe(false);
+    expect(benchmark.inspection).toMatchObject({ dimension: 1_000, trainingRows: null });
+    expect(benchmark.inspection.footprint!.bytes).toBeGreaterThan(0);
+    const expression = await inspected({ type: 'expression', expression: '(1 - x)^2 + 100*(y - x^2)^2', variables: ['x', 'y'], initial: [-1.5, 2] });
+    expect(expression).toMatchObject({ turned: false, inspection: { dimension: 2, variables: ['x', 'y'], initial: [-1.5, 2] } });
+  });
+
+  it('inspects a larger objective, and any gradient check, in the thread with the same kind of answer', async () => {
+    const large = await inspected({ type: 'benchmark', name: 'rosenbrock', dimensions: 1_001 });
+    expect(large.turned).toBe(true);
+    expect(large.inspection).toMatchObject({ dimension: 1_001, trainingRows: null, variables: null, initial: null });
+    expect(large.inspection.footprint!.bytes).toBeGreaterThan(0);
+    const checked = await inspected({ type: 'benchmark', name: 'rosenbrock' }, { gradientCheck: true });
+    expect(checked.turned).toBe(true);
+    expect(checked.inspection.gradientCheck).not.toBeNull();
+  });
+
+  it('rejects a small objective that cannot start with the problem the thread would give', async () => {
+    const failure = await inspected({ type: 'benchmark', name: 'rosenbrock', initial: [1e200, 1e200] }).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(AppError);
+    expect(failure).toMatchObject({ statusCode: 422, code: 'non_finite_start' });
+  });
+});
