@@ -83,6 +83,8 @@ export interface RoundOutcome {
   readonly finished: boolean;
   /** A trial ended after the round read the trials (counted after its commit): another round must look. */
   readonly missed: boolean;
+  /** Trials the round found still queued, created by earlier rounds: waiting for a worker. */
+  readonly waiting: number;
 }
 
 /**
@@ -301,6 +303,7 @@ export function createSweepCoordination(pool: Pool) {
           created: ids,
           finished: decision.finish !== null,
           missed,
+          waiting: read.filter((trial) => trial.status === 'queued').length,
         };
       } catch (error) {
         await client.query('ROLLBACK').catch(() => undefined);

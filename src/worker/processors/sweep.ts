@@ -12,6 +12,13 @@
  * effects of a round overlap the next round. Should that round fail (an outage), the worker
  * queues the wake-up instead.
  *
+ * A trial's end need not hurry while its sweep's trials wait for a worker (the workers are busy:
+ * a trial created now would wait too): when the last round found w trials still queued, up to
+ * ⌊w/2⌋ of the next trial ends in this process (half: other processes' workers take queued
+ * trials too) leave their round to the end after them, or to `deferMs` later should none come
+ * first. So a sweep whose workers are saturated plans a round for several ends, and with more
+ * of its trials finished when it suggests.
+ *
  * A wake-up from the sweeps queue (the sweep's creation, its periodic check, its time limit, a
  * retried trial's end) is not a trial's end the holder would count: its round waits for the
  * lock instead, and looks once the holder has committed. Such wake-ups are few, so waiting costs
@@ -33,6 +40,9 @@ import { planRound } from '../sweeps/plan-round.ts';
 
 /** Runs a wake-up's rounds; `wake` does the same for a sweep woken in this process (a trial's end, told by its worker). */
 export type SweepProcessor = ((job: Job<SweepJobData>) => Promise<void>) & { readonly wake: (sweepId: string) => Promise<void> };
+
+/** How long a trial's end left for a later round waits at most for another end to come. */
+const deferMs = 20;
 
 /** Sweeps whose periodic checks this process remembers scheduling, at most (then it forgets them all and schedules again). */
 const rememberedChecks = 10_000;
@@ -79,6 +89,8 @@ export function createSweepProcessor(dependencies: SweepProcessorDependencies) {
       for (let first = true; ; first = false) {
         const outcome = await coordinate(sweepId, asked, wait && first);
         if (!outcome) return false;
+        if (outcome.finished) slack.delete(sweepId);
+        else slack.set(sweepId, Math.floor(outcome.waiting / 2));
         // The sweep's end is told after what came before it.
         if (outcome.finished) await Promise.all(effects.splice(0));
         const effect = applyEffects(sweepId, outcome);
@@ -103,7 +115,41 @@ export function createSweepProcessor(dependencies: SweepProcessorDependencies) {
    */
   const inFlight = new Map<string, { again: boolean; done: Promise<void> }>();
 
+  /** By sweep: how many more trial ends may leave their round for later, from the last round's count of waiting trials. */
+  const slack = new Map<string, number>();
+
+  /** By sweep: trial ends left for a later round, which `run` starts (at the next end, or after `deferMs`). */
+  const deferred = new Map<string, { readonly done: Promise<void>; readonly run: () => void }>();
+
   function wake(sweepId: string): Promise<void> {
+    const later = deferred.get(sweepId);
+    const allowed = slack.get(sweepId) ?? 0;
+    if (!inFlight.has(sweepId) && allowed > 0) {
+      slack.set(sweepId, allowed - 1);
+      if (later) return later.done;
+      let run: () => void = () => undefined;
+      const done = new Promise<void>((resolve, reject) => {
+        run = () => {
+          clearTimeout(timer);
+          deferred.delete(sweepId);
+          roundsNow(sweepId).then(resolve, reject);
+        };
+      });
+      const timer = setTimeout(() => run(), deferMs);
+      timer.unref();
+      deferred.set(sweepId, { done, run });
+      return done;
+    }
+    // The round the ends left for later start now reads after this end too.
+    if (later) {
+      later.run();
+      return later.done;
+    }
+    return roundsNow(sweepId);
+  }
+
+  /** A wake-up's rounds now, or a request for another to the rounds in flight. */
+  function roundsNow(sweepId: string): Promise<void> {
     const running = inFlight.get(sweepId);
     if (running) {
       running.again = true;

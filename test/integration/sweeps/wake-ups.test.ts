@@ -89,6 +89,34 @@ describe('sweep wake-ups', () => {
     expect((await pool.query('SELECT trial_value FROM runs WHERE sweep_id = $1 AND trial_number = 0', [sweepId])).rows[0].trial_value).not.toBeNull();
   });
 
+  it("leaves a trial's end to the next end's round while the sweep's trials wait for a worker", async () => {
+    const response = await api.app.inject({
+      method: 'POST', url: '/v1/sweeps', headers: { authorization: api.authorization },
+      payload: { base: quadraticBase, parameters: { 'optimizer.learningRate': { type: 'float', low: 0.001, high: 0.1, log: true } }, sampler: { type: 'random' }, budget: { maxTrials: 12 }, parallelism: 4 },
+    });
+    const sweepId = response.json().id;
+    let rounds = 0;
+    const processor = processorWith(() => {
+      rounds += 1;
+      return new Date();
+    });
+    // The first round creates four trials; the second finds them all still queued (no worker runs here).
+    await processor(job(sweepId));
+    await processor(job(sweepId));
+    expect(await trialCount(sweepId)).toBe(4);
+    // A round reads the clock twice: for its plan, and for the periodic check it schedules.
+    const before = rounds;
+    const complete = `UPDATE runs SET status = 'completed', result = '{"finalLoss": 1}', finished_at = now() WHERE sweep_id = $1 AND trial_number = $2`;
+    await pool.query(complete, [sweepId, 0]);
+    const first = processor.wake(sweepId);
+    await pool.query(complete, [sweepId, 1]);
+    const second = processor.wake(sweepId);
+    await Promise.all([first, second]);
+    // One round for both ends, which created both trials.
+    expect((rounds - before) / 2).toBe(1);
+    expect(await trialCount(sweepId)).toBe(6);
+  });
+
   it('tells when a trial ended after its read, so that another round follows', async () => {
     const sweepId = await submit();
     await processorWith()(job(sweepId));
