@@ -1,10 +1,10 @@
 /**
  * A worker's announcements: each run's events for a slice are published on its channel and,
- * in the same round trip, its cancel flag is read. Concurrent announcements of the process's
- * runs go out together as one pipeline (see Coalescer), so many short runs finishing at once
- * cost one round trip to Redis, not one each.
+ * in the same round trip, its cancel flag is read, by one script. It publishes only when someone
+ * follows the channel (PUBSUB NUMSUB), so the many runs nobody follows cost Redis one script
+ * call a slice, not a PUBLISH per event. Each announcement is its own call: gathering concurrent
+ * ones into pipelines cost the worker more JavaScript than the round trips it saved.
  */
-import { Coalescer } from '../concurrency/coalescer.ts';
 import type { Redis } from './connection.ts';
 import { cancelFlagKey } from './run-cancellation.ts';
 import { runChannel, type RunEvent } from './run-events.ts';
@@ -16,35 +16,46 @@ export interface Announcement {
 }
 
 export interface AnnouncementReply {
-  /** Listeners that received the last event (0 when there were no events). */
+  /** Listeners that received the last event (0 when there were no events, or nobody follows the run). */
   readonly listeners: number;
   /** Whether the run's cancel flag is set. */
   readonly cancelRequested: boolean;
 }
 
-/** Announcements per pipeline, at most, and pipelines in flight at once (one: larger batches, and Redis answers fast). */
-const batching = { maxBatch: 64, concurrency: 1 };
+/** KEYS[1] the cancel flag, ARGV[1] the channel, ARGV[2…] the events: publishes them if anyone listens; replies {listeners, flag}. */
+const announceScript = `
+local listeners = 0
+if #ARGV > 1 and redis.call('PUBSUB', 'NUMSUB', ARGV[1])[2] > 0 then
+  for i = 2, #ARGV do listeners = redis.call('PUBLISH', ARGV[1], ARGV[i]) end
+end
+return {listeners, redis.call('EXISTS', KEYS[1])}`;
+
+interface AnnounceCommand {
+  descentAnnounce(cancelFlag: string, channel: string, ...events: string[]): Promise<[number, number]>;
+}
+
+/** Registers the script on the connection (once; ioredis reloads it after a Redis restart). */
+function withScript(redis: Redis): Redis & AnnounceCommand {
+  const commands = redis as Redis & AnnounceCommand & { descentAnnounceDefined?: boolean };
+  if (commands.descentAnnounceDefined) return commands;
+  redis.defineCommand('descentAnnounce', { numberOfKeys: 1, lua: announceScript });
+  commands.descentAnnounceDefined = true;
+  return commands;
+}
 
 export function createRunAnnouncer(redis: Redis, queuePrefix: string) {
-  const coalescer = new Coalescer<Announcement, AnnouncementReply>(async (announcements) => {
-    const pipeline = redis.pipeline();
-    for (const { runId, events } of announcements) {
-      for (const event of events) pipeline.publish(runChannel(runId), JSON.stringify(event));
-      pipeline.exists(cancelFlagKey(queuePrefix, runId));
-    }
-    const replies = (await pipeline.exec()) ?? [];
-    let next = 0;
-    return announcements.map(({ events }) => {
-      const own = replies.slice(next, (next += events.length + 1));
-      const failed = own.find(([error]) => error);
-      if (failed) return { error: failed[0] };
-      const counts = own.map(([, value]) => Number(value));
-      return { value: { listeners: events.length ? counts[events.length - 1] : 0, cancelRequested: counts[events.length] === 1 } };
-    });
-  }, batching);
-
+  const commands = withScript(redis);
   return {
-    announce: (announcement: Announcement): Promise<AnnouncementReply> => coalescer.submit(announcement),
+    async announce({ runId, events }: Announcement): Promise<AnnouncementReply> {
+      const [listeners, flag] = await commands.descentAnnounce(cancelFlagKey(queuePrefix, runId), runChannel(runId), ...events.map((event) => JSON.stringify(event)));
+      return { listeners, cancelRequested: flag === 1 };
+    },
+
+    /** Whether anyone follows the run's events now. */
+    async followed(runId: string): Promise<boolean> {
+      const [, count] = await redis.pubsub('NUMSUB', runChannel(runId)) as [string, number];
+      return count > 0;
+    },
   };
 }
 

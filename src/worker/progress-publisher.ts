@@ -25,21 +25,22 @@ export class ProgressPublisher {
   private sampleTime: number;
   private lastWritten = -Infinity;
   /**
-   * Whether anyone received the previous message; rows are only sent to listeners. Assumed
-   * for the first message, so that a run over in one slice still shows its rows.
+   * Whether anyone received the previous message (for the first, whether anyone followed the
+   * run when the attempt started); rows are only sent to listeners.
    */
-  private listening = true;
+  private listening: boolean;
   /** Whether this attempt's `running` status went out. */
   private announced = false;
 
   constructor(
     private readonly announcer: RunAnnouncer,
     private readonly runId: string,
-    start: { readonly step: number; readonly time: number },
+    start: { readonly step: number; readonly time: number; readonly followed: boolean },
     private readonly intervalMs = progressIntervalMs,
   ) {
     this.sampleStep = start.step;
     this.sampleTime = start.time;
+    this.listening = start.followed;
   }
 
   /** True when the progress written last is older than the interval. */

@@ -105,6 +105,27 @@ describe('the run worker drives the core loop in slices and stores every recorde
     expect(progress.at(-1)).toMatchObject({ progress: { step: 200, totalSteps: 200, fraction: 1 }, earlyStoppingState: { enabled: false }, earlyStopping: { enabled: false } });
   });
 
+  it('publishes nothing for a run nobody follows: a pattern subscription, which PUBSUB NUMSUB does not count, sees none of its events', async () => {
+    const id = randomUUID();
+    const spec = { objective: { type: 'benchmark', name: 'booth' }, optimizer: { name: 'sgd', learningRate: 0.01 }, training: { maxSteps: 50 } };
+    const tenant = await api.services.database.tenant.create({ data: { name: `unfollowed-${id}` } });
+    await api.services.database.run.create({ data: { id, tenantId: tenant.id, spec } });
+    const watcher = createRedis(api.services.config.redisUrl, 'fail-fast');
+    const seen: string[] = [];
+    try {
+      await watcher.psubscribe(runChannel(id));
+      watcher.on('pmessage', (_pattern, _channel, message: string) => seen.push(message));
+      await createRunEnqueuer(api.services.runsQueue).enqueue(id);
+      const run = await eventually(() => api.services.database.run.findUniqueOrThrow({ where: { id } }), (stored) => stored.status === 'completed');
+      expect(run.status).toBe('completed');
+      // A message published at the end would have arrived before the round trip of this one.
+      await watcher.ping();
+      expect(seen).toEqual([]);
+    } finally {
+      await closeRedis(watcher);
+    }
+  });
+
   it('early stopping ends the run early_stopped with its monitor state', async () => {
     const spec = {
       objective: { type: 'benchmark', name: 'rastrigin', initial: [3.2, -2.1] },
