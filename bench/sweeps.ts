@@ -7,7 +7,9 @@
  *     TPE with its RDB storage on the same PostgreSQL and with its in-memory storage; the three
  *     measured in turn, over several rounds (medians, with the machine's load average), ours after
  *     an unmeasured warm-up sweep. The sweep's end is awaited on its event stream, as a client
- *     follows it, not by polling the database.
+ *     follows it, not by polling the database. With ours, the CPU per trial of this process (the
+ *     API, the coordinators, the workers) and of the bench database's backends, as the kernel
+ *     counts them: unlike the times, they hardly move with the machine's load.
  * (b) Quality: best value after 25, 50 and 100 trials of our TPE against Optuna's TPE on the same
  *     objective (median over seeds).
  */
@@ -31,6 +33,7 @@ import { startSweepWorker } from '../src/worker/sweep-worker.ts';
 import { startWorker } from '../src/worker/worker.ts';
 import { createSampler, searchSpaceSchema, toSearchSpace, trialRandom, type ObservedTrial, type ParameterValues } from '../src/core/sweep/index.ts';
 import { benchConfig, benchDatabaseUrl } from './service/environment.ts';
+import { CpuMeter } from './support/process-cpu.ts';
 
 const python = '/usr/bin/python3';
 const peer = fileURLToPath(new URL('./sweeps/optuna-peer.py', import.meta.url));
@@ -49,7 +52,14 @@ function optuna(args: string[]): unknown {
   return JSON.parse(execFileSync(python, [peer, ...args], { encoding: 'utf8', maxBuffer: 1 << 24 }));
 }
 
-async function ourOverhead(trials = overheadTrials): Promise<number> {
+/** Per trial: seconds, and the CPU seconds of this process (API, coordinators, workers) and of the database's backends. */
+interface Overhead {
+  readonly seconds: number;
+  readonly serviceCpu: number;
+  readonly databaseCpu: number;
+}
+
+async function ourOverhead(trials = overheadTrials): Promise<Overhead> {
   const config = await benchConfig();
   const database = createDatabase(config.databaseUrl);
   const redis = createRedis(config.redisUrl, 'fail-fast');
@@ -87,6 +97,11 @@ async function ourOverhead(trials = overheadTrials): Promise<number> {
     const event = JSON.parse(message) as { type: string; status?: string };
     if (event.type === 'sweep' && isFinalSweepStatus(event.status ?? '')) ended();
   });
+  const service = new CpuMeter(() => [process.pid]);
+  // The bench database's backends: the service's pools, and the status reads below.
+  const backends = new CpuMeter(async () => (await statusPool.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = current_database()')).rows.map((row) => row.pid));
+  await backends.mark();
+  await service.mark();
   const start = performance.now();
   const response = await app.inject({ method: 'POST', url: '/v1/sweeps', headers: { authorization: `Bearer ${key}` }, payload: body });
   const id = response.json().id as string;
@@ -98,6 +113,8 @@ async function ourOverhead(trials = overheadTrials): Promise<number> {
     if (!timedOut) break;
   }
   const seconds = (performance.now() - start) / 1000;
+  const serviceCpu = await service.elapsed();
+  const databaseCpu = await backends.elapsed();
   await closeRedis(events);
   await statusPool.end();
   for (const close of workers) await close();
@@ -106,7 +123,7 @@ async function ourOverhead(trials = overheadTrials): Promise<number> {
   await runsQueue.close();
   await closeRedis(redis);
   await database.$disconnect();
-  return seconds / trials;
+  return { seconds: seconds / trials, serviceCpu: serviceCpu / trials, databaseCpu: databaseCpu / trials };
 }
 
 function objective(values: ParameterValues): number {
@@ -141,19 +158,20 @@ const load = () => loadavg().map((value) => value.toFixed(2)).join(' ');
 console.log(`(a) overhead per trial: ${overheadTrials} TPE trials that do no work, ${rounds} round(s) after a warm-up sweep of ${warmUpTrials} (not counted); load average ${load()}`);
 // The service runs for long: its code is compiled and warm when a sweep comes, as Optuna's peer has imported everything before its clock starts.
 await ourOverhead(warmUpTrials);
-const figures: { ours: number; rdb: number; memory: number }[] = [];
+const figures: { ours: number; rdb: number; memory: number; serviceCpu: number; databaseCpu: number }[] = [];
 for (let round = 1; round <= rounds; round++) {
-  const ours = await ourOverhead();
+  const { seconds: ours, serviceCpu, databaseCpu } = await ourOverhead();
   const rdb = (optuna(['overhead', String(overheadTrials), benchDatabaseUrl.replace(/^postgresql:/, 'postgresql+psycopg2:')]) as { secondsPerTrial: number }).secondsPerTrial;
   const memory = (optuna(['overhead', String(overheadTrials), 'memory']) as { secondsPerTrial: number }).secondsPerTrial;
-  figures.push({ ours, rdb, memory });
-  console.log(`  round ${round}: Descent ${ms(ours)}   Optuna-RDB ${ms(rdb)} (ratio ${(ours / rdb).toFixed(3)})   Optuna-memory ${ms(memory)} (ratio ${(ours / memory).toFixed(2)})   load ${load()}`);
+  figures.push({ ours, rdb, memory, serviceCpu, databaseCpu });
+  console.log(`  round ${round}: Descent ${ms(ours)}   Optuna-RDB ${ms(rdb)} (ratio ${(ours / rdb).toFixed(3)})   Optuna-memory ${ms(memory)} (ratio ${(ours / memory).toFixed(2)})   `
+    + `Descent's CPU: service ${ms(serviceCpu)}, PostgreSQL ${ms(databaseCpu)}   load ${load()}`);
 }
 const ours = median(figures.map((f) => f.ours));
 const rdb = median(figures.map((f) => f.rdb));
 const memory = median(figures.map((f) => f.memory));
 console.log(`  medians over ${rounds} round(s):`);
-console.log(`  Descent (API, coordinator, 2 workers, PostgreSQL): ${ms(ours)}`);
+console.log(`  Descent (API, coordinator, 2 workers, PostgreSQL): ${ms(ours)}   CPU per trial: service process ${ms(median(figures.map((f) => f.serviceCpu)))}, PostgreSQL backends ${ms(median(figures.map((f) => f.databaseCpu)))}`);
 console.log(`  Optuna, RDB storage on the same PostgreSQL:         ${ms(rdb)}   ratio Descent/Optuna-RDB ${(ours / rdb).toFixed(3)} (per-round median ${median(figures.map((f) => f.ours / f.rdb)).toFixed(3)}; target ≤ 0.1)`);
 console.log(`  Optuna, in memory:                                  ${ms(memory)}   ratio Descent/Optuna-memory ${(ours / memory).toFixed(2)} (per-round median ${median(figures.map((f) => f.ours / f.memory)).toFixed(2)}; target ≤ 2)`);
 
