@@ -3685,6 +3685,434 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** @description An objective to store (or check), with an optional name. */
+        ObjectiveRequestInput: {
+            /** @description A name to recognise the objective by. */
+            name?: string;
+            /** @description The objective: expression, benchmark, or model on data. */
+            objective: {
+                /** @enum {string} */
+                type: "expression";
+                /** @description Formula over the variables: + - * / ^, parentheses, numbers, pi, e and functions such as exp, log, sqrt, sigmoid, min, max, pow. */
+                expression: string;
+                /** @description Variable names, in parameter-vector order. */
+                variables: string[];
+                /** @description Starting point, one entry per variable (default: zeros). */
+                initial?: number[];
+            } | {
+                /** @enum {string} */
+                type: "benchmark";
+                /**
+                 * @description Which benchmark function.
+                 * @enum {string}
+                 */
+                name: "rosenbrock" | "beale" | "booth" | "himmelblau" | "saddle" | "quadratic" | "rastrigin" | "ackley" | "styblinski-tang" | "sphere" | "matyas" | "three-hump-camel";
+                /** @description Number of variables for n-dimensional functions (default: the length of initial, else 2). */
+                dimensions?: number;
+                /** @description Starting point (default: the function's standard start). */
+                initial?: number[];
+                /** @description Ratio of the largest to the smallest curvature (quadratic only, default 100). */
+                conditionNumber?: number;
+            } | {
+                /** @enum {string} */
+                type: "model";
+                /**
+                 * @description linear (½ squared error), logistic (binary cross-entropy), softmax (cross-entropy), mlp.
+                 * @enum {string}
+                 */
+                model: "linear" | "logistic" | "softmax" | "mlp";
+                /** @description Training data: inline, sparse inline, built in, an uploaded dataset id, or a CSV path (CLI). */
+                data: {
+                    /** @description One array of feature values per row. */
+                    features: number[][];
+                    /** @description One target per row. */
+                    targets: number[];
+                    /** @description Names of the feature columns (default x1 … xd). */
+                    columnNames?: string[];
+                    /** @description Difficulty of each row (higher is harder), for curriculum learning. */
+                    difficulty?: number[];
+                } | {
+                    /** @description Number of feature columns. */
+                    columns: number;
+                    /** @description One entry list per row; absent columns are zero. */
+                    rows: {
+                        /** @description 0-based columns of the non-zero entries. */
+                        indices: number[];
+                        /** @description The entries, in the order of `indices`. */
+                        values: number[];
+                    }[];
+                    /** @description One target per row. */
+                    targets: number[];
+                    /** @description Names of the feature columns (default x1 … xd). */
+                    columnNames?: string[];
+                    /** @description Difficulty of each row (higher is harder), for curriculum learning. */
+                    difficulty?: number[];
+                } | ({
+                    /** @enum {string} */
+                    builtin: "iris";
+                } | {
+                    /** @enum {string} */
+                    builtin: "linear";
+                    /**
+                     * @description Number of rows generated.
+                     * @default 200
+                     */
+                    rows?: number;
+                    /**
+                     * @description Number of features.
+                     * @default 5
+                     */
+                    columns?: number;
+                    /**
+                     * @description Standard deviation of the Gaussian noise added.
+                     * @default 0.1
+                     */
+                    noise?: number;
+                    /**
+                     * @description Seed of the generator: equal seeds give equal data.
+                     * @default 1
+                     */
+                    seed?: number;
+                } | {
+                    /** @enum {string} */
+                    builtin: "blobs";
+                    /**
+                     * @description Number of rows generated.
+                     * @default 300
+                     */
+                    rows?: number;
+                    /**
+                     * @description Number of features.
+                     * @default 2
+                     */
+                    columns?: number;
+                    /**
+                     * @description Number of classes (targets 0 … classes − 1).
+                     * @default 3
+                     */
+                    classes?: number;
+                    /**
+                     * @description Standard deviation around each centre.
+                     * @default 1
+                     */
+                    spread?: number;
+                    /**
+                     * @description Centres are uniform in [−centerBox, centerBox] per feature.
+                     * @default 5
+                     */
+                    centerBox?: number;
+                    /**
+                     * @description Seed of the generator: equal seeds give equal data.
+                     * @default 1
+                     */
+                    seed?: number;
+                } | {
+                    /** @enum {string} */
+                    builtin: "moons";
+                    /**
+                     * @description Number of rows generated.
+                     * @default 200
+                     */
+                    rows?: number;
+                    /**
+                     * @description Standard deviation of the Gaussian noise added.
+                     * @default 0.1
+                     */
+                    noise?: number;
+                    /**
+                     * @description Seed of the generator: equal seeds give equal data.
+                     * @default 1
+                     */
+                    seed?: number;
+                } | {
+                    /** @enum {string} */
+                    builtin: "spirals";
+                    /**
+                     * @description Number of rows generated.
+                     * @default 300
+                     */
+                    rows?: number;
+                    /**
+                     * @description Number of classes (targets 0 … classes − 1).
+                     * @default 3
+                     */
+                    classes?: number;
+                    /**
+                     * @description Turns of each arm.
+                     * @default 1
+                     */
+                    turns?: number;
+                    /**
+                     * @description Standard deviation of the Gaussian noise added.
+                     * @default 0.02
+                     */
+                    noise?: number;
+                    /**
+                     * @description Seed of the generator: equal seeds give equal data.
+                     * @default 1
+                     */
+                    seed?: number;
+                } | {
+                    /** @enum {string} */
+                    builtin: "sparse-text";
+                    /**
+                     * @description Number of rows generated.
+                     * @default 2000
+                     */
+                    rows?: number;
+                    /**
+                     * @description Vocabulary size.
+                     * @default 1000
+                     */
+                    columns?: number;
+                    /**
+                     * @description Word draws per row (a repeated word counts up).
+                     * @default 20
+                     */
+                    wordsPerRow?: number;
+                    /**
+                     * @description The most frequent words, which carry no signal.
+                     * @default 10
+                     */
+                    commonWords?: number;
+                    /**
+                     * @description Exponent s of the word frequencies ∝ 1/(rank)^s.
+                     * @default 1
+                     */
+                    zipfExponent?: number;
+                    /**
+                     * @description Probability of flipping each label.
+                     * @default 0.05
+                     */
+                    labelNoise?: number;
+                    /**
+                     * @description Seed of the generator: equal seeds give equal data.
+                     * @default 1
+                     */
+                    seed?: number;
+                }) | {
+                    /** @description Id of an uploaded dataset. */
+                    id: string;
+                } | {
+                    /** @description A CSV file with a header row, relative to the spec file (CLI only). */
+                    path: string;
+                    /** @description Target column name or 0-based index (default the last). */
+                    targetColumn?: string | number;
+                    /** @description Difficulty column, for curriculum learning. */
+                    difficultyColumn?: string | number;
+                };
+                /**
+                 * @description Fraction of `data` held out for validation (seeded by `seed`).
+                 * @default 0
+                 */
+                validationSplit?: number;
+                /** @description A separate validation set (instead of validationSplit). */
+                validation?: {
+                    /** @description One array of feature values per row. */
+                    features: number[][];
+                    /** @description One target per row. */
+                    targets: number[];
+                    /** @description Names of the feature columns (default x1 … xd). */
+                    columnNames?: string[];
+                    /** @description Difficulty of each row (higher is harder), for curriculum learning. */
+                    difficulty?: number[];
+                } | {
+                    /** @description Number of feature columns. */
+                    columns: number;
+                    /** @description One entry list per row; absent columns are zero. */
+                    rows: {
+                        /** @description 0-based columns of the non-zero entries. */
+                        indices: number[];
+                        /** @description The entries, in the order of `indices`. */
+                        values: number[];
+                    }[];
+                    /** @description One target per row. */
+                    targets: number[];
+                    /** @description Names of the feature columns (default x1 … xd). */
+                    columnNames?: string[];
+                    /** @description Difficulty of each row (higher is harder), for curriculum learning. */
+                    difficulty?: number[];
+                } | ({
+                    /** @enum {string} */
+                    builtin: "iris";
+                } | {
+                    /** @enum {string} */
+                    builtin: "linear";
+                    /**
+                     * @description Number of rows generated.
+                     * @default 200
+                     */
+                    rows?: number;
+                    /**
+                     * @description Number of features.
+                     * @default 5
+                     */
+                    columns?: number;
+                    /**
+                     * @description Standard deviation of the Gaussian noise added.
+                     * @default 0.1
+                     */
+                    noise?: number;
+                    /**
+                     * @description Seed of the generator: equal seeds give equal data.
+                     * @default 1
+                     */
+                    seed?: number;
+                } | {
+                    /** @enum {string} */
+                    builtin: "blobs";
+                    /**
+                     * @description Number of rows generated.
+                     * @default 300
+                     */
+                    rows?: number;
+                    /**
+                     * @description Number of features.
+                     * @default 2
+                     */
+                    columns?: number;
+                    /**
+                     * @description Number of classes (targets 0 … classes − 1).
+                     * @default 3
+                     */
+                    classes?: number;
+                    /**
+                     * @description Standard deviation around each centre.
+                     * @default 1
+                     */
+                    spread?: number;
+                    /**
+                     * @description Centres are uniform in [−centerBox, centerBox] per feature.
+                     * @default 5
+                     */
+                    centerBox?: number;
+                    /**
+                     * @description Seed of the generator: equal seeds give equal data.
+                     * @default 1
+                     */
+                    seed?: number;
+                } | {
+                    /** @enum {string} */
+                    builtin: "moons";
+                    /**
+                     * @description Number of rows generated.
+                     * @default 200
+                     */
+                    rows?: number;
+                    /**
+                     * @description Standard deviation of the Gaussian noise added.
+                     * @default 0.1
+                     */
+                    noise?: number;
+                    /**
+                     * @description Seed of the generator: equal seeds give equal data.
+                     * @default 1
+                     */
+                    seed?: number;
+                } | {
+                    /** @enum {string} */
+                    builtin: "spirals";
+                    /**
+                     * @description Number of rows generated.
+                     * @default 300
+                     */
+                    rows?: number;
+                    /**
+                     * @description Number of classes (targets 0 … classes − 1).
+                     * @default 3
+                     */
+                    classes?: number;
+                    /**
+                     * @description Turns of each arm.
+                     * @default 1
+                     */
+                    turns?: number;
+                    /**
+                     * @description Standard deviation of the Gaussian noise added.
+                     * @default 0.02
+                     */
+                    noise?: number;
+                    /**
+                     * @description Seed of the generator: equal seeds give equal data.
+                     * @default 1
+                     */
+                    seed?: number;
+                } | {
+                    /** @enum {string} */
+                    builtin: "sparse-text";
+                    /**
+                     * @description Number of rows generated.
+                     * @default 2000
+                     */
+                    rows?: number;
+                    /**
+                     * @description Vocabulary size.
+                     * @default 1000
+                     */
+                    columns?: number;
+                    /**
+                     * @description Word draws per row (a repeated word counts up).
+                     * @default 20
+                     */
+                    wordsPerRow?: number;
+                    /**
+                     * @description The most frequent words, which carry no signal.
+                     * @default 10
+                     */
+                    commonWords?: number;
+                    /**
+                     * @description Exponent s of the word frequencies ∝ 1/(rank)^s.
+                     * @default 1
+                     */
+                    zipfExponent?: number;
+                    /**
+                     * @description Probability of flipping each label.
+                     * @default 0.05
+                     */
+                    labelNoise?: number;
+                    /**
+                     * @description Seed of the generator: equal seeds give equal data.
+                     * @default 1
+                     */
+                    seed?: number;
+                }) | {
+                    /** @description Id of an uploaded dataset. */
+                    id: string;
+                } | {
+                    /** @description A CSV file with a header row, relative to the spec file (CLI only). */
+                    path: string;
+                    /** @description Target column name or 0-based index (default the last). */
+                    targetColumn?: string | number;
+                    /** @description Difficulty column, for curriculum learning. */
+                    difficultyColumn?: string | number;
+                };
+                /** @description Starting parameters, in the documented order. */
+                initial?: number[];
+                /** @description mlp: hidden layer sizes (default [16]). */
+                hidden?: number[];
+                /**
+                 * @description mlp: hidden activation (default relu).
+                 * @enum {string}
+                 */
+                activation?: "relu" | "tanh" | "sigmoid";
+                /** @description mlp: batch normalization before each hidden activation (default false). */
+                batchNormalization?: boolean;
+                /**
+                 * @description mlp: output layer loss (default softmax for class targets, else linear).
+                 * @enum {string}
+                 */
+                output?: "linear" | "logistic" | "softmax";
+                /**
+                 * @description λ of the penalty (λ/2)·‖weights‖² (biases, γ and β excluded).
+                 * @default 0
+                 */
+                l2?: number;
+                /** @description softmax: number of classes (default: largest target + 1). */
+                classes?: number;
+                /** @description Seed of the validation split and of the mlp initialisation (default 0). */
+                seed?: number;
+            };
+        };
         RunSpecInput: {
             /** @description What to minimise: an inline objective spec, or {"id": …} of a stored objective. */
             objective: ({
@@ -4845,11 +5273,99 @@ export interface components {
              */
             parallelism?: number;
         };
-        /** @description An objective to store (or check), with an optional name. */
-        ObjectiveRequestInput: {
-            /** @description A name to recognise the objective by. */
-            name?: string;
-            /** @description The objective: expression, benchmark, or model on data. */
+        /** @description A metric recorded at each step: how it is summarised and drawn. */
+        MetricField: {
+            /**
+             * @description The field, as `fields` of /metrics names it.
+             * @enum {string}
+             */
+            name: "loss" | "valLoss" | "valAccuracy" | "gradNorm" | "learningRate" | "updateNorm" | "epoch" | "elapsedSeconds";
+            /** @description What it measures, in a sentence. */
+            description: string;
+            /** @description Downsampled answers give its mean, min and max per bucket. */
+            rolledUp: boolean;
+            /** @description Recorded only on some steps (those with a validation pass). */
+            sometimes: boolean;
+            /** @description How the dashboard draws it: the axis it shares with fields of the same unit; null when it is not drawn. */
+            chart: {
+                /** @description The curve's label. */
+                label: string;
+                /** @description Its unit: fields of one unit share an axis. */
+                unit: string;
+                /** @description Drawn without being picked. */
+                shownByDefault: boolean;
+            } | null;
+        };
+        /**
+         * @description `queued`: Accepted and waiting for a worker. `running`: A worker is running it; progress says how far. `completed`: Ended by a stopping condition (result.stopReason says which). `early_stopped`: Early stopping ended it. `diverged`: The loss, a gradient or a parameter stopped being finite. `failed`: It could not run or go on; result.message says why. `cancelled`: A client cancelled it. `pruned`: A sweep's pruner stopped the trial; result.pruning says why.
+         * @enum {string}
+         */
+        RunStatus: "queued" | "running" | "completed" | "early_stopped" | "diverged" | "failed" | "cancelled" | "pruned";
+        /** @description The analytic gradient against central finite differences at the starting point. */
+        GradientCheck: {
+            /** @description Every checked coordinate agrees with central finite differences. */
+            passed: boolean;
+            /** @description f at the point checked (the starting point). */
+            value: number | null;
+            /** @description Relative finite-difference step h. */
+            step: number;
+            /** @description The largest relative error a coordinate may have and pass. */
+            tolerance: number;
+            /** @description The largest |analytic − numeric| over the coordinates checked. */
+            maxAbsoluteError: number | null;
+            /** @description The largest relative error over the coordinates checked. */
+            maxRelativeError: number | null;
+            /** @description The coordinates checked: all of them up to 100 dimensions, else a seeded sample of 100; fewer (at least one) when one evaluation of the objective is costly, so that a check stays within about 2·10⁷ units of work. */
+            coordinates: {
+                /** @description Position in the parameter vector. */
+                index: number;
+                /** @description The parameter's name. */
+                variable: string;
+                /** @description The analytic partial derivative. */
+                analytic: number | null;
+                /** @description The central finite difference. */
+                numeric: number | null;
+                /** @description |analytic − numeric|. */
+                absoluteError: number | null;
+                /** @description The error relative to the larger magnitude of the two. */
+                relativeError: number | null;
+                /** @description Within the tolerance. */
+                passed: boolean;
+            }[];
+        };
+        /** @description An objective's parameters and its gradient check, nothing stored. */
+        ObjectiveCheck: {
+            /** @description Parameter names, in parameter-vector order (null above 1000 dimensions). */
+            variables: string[] | null;
+            /** @description How many parameters the objective has: the length of the parameter vector (a benchmark spec sets it as `dimensions`). */
+            dimensions: number;
+            /**
+             * @deprecated
+             * @description Deprecated, read `dimensions`: the same number. Kept for one version.
+             */
+            dimension: number;
+            /** @description The starting point runs begin from (null above 1000 dimensions). */
+            initial: number[] | null;
+            /** @description The gradient check; null when it would cost more than a request may spend (see `gradientCheckSkipped`). */
+            gradientCheck: components["schemas"]["GradientCheck"] | null;
+            /** @description Why the gradient was not checked; null when it was. */
+            gradientCheckSkipped: string | null;
+        };
+        /** @description A stored objective, which runs name by id. */
+        Objective: {
+            /**
+             * Format: uuid
+             * @description The objective id: a run spec names it as {"id": …}.
+             */
+            id: string;
+            /** @description Its name, if it was given one. */
+            name: string | null;
+            /**
+             * Format: date-time
+             * @description When it was stored.
+             */
+            createdAt: string;
+            /** @description The objective as stored. */
             objective: {
                 /** @enum {string} */
                 type: "expression";
@@ -4917,22 +5433,22 @@ export interface components {
                      * @description Number of rows generated.
                      * @default 200
                      */
-                    rows?: number;
+                    rows: number;
                     /**
                      * @description Number of features.
                      * @default 5
                      */
-                    columns?: number;
+                    columns: number;
                     /**
                      * @description Standard deviation of the Gaussian noise added.
                      * @default 0.1
                      */
-                    noise?: number;
+                    noise: number;
                     /**
                      * @description Seed of the generator: equal seeds give equal data.
                      * @default 1
                      */
-                    seed?: number;
+                    seed: number;
                 } | {
                     /** @enum {string} */
                     builtin: "blobs";
@@ -4940,32 +5456,32 @@ export interface components {
                      * @description Number of rows generated.
                      * @default 300
                      */
-                    rows?: number;
+                    rows: number;
                     /**
                      * @description Number of features.
                      * @default 2
                      */
-                    columns?: number;
+                    columns: number;
                     /**
                      * @description Number of classes (targets 0 … classes − 1).
                      * @default 3
                      */
-                    classes?: number;
+                    classes: number;
                     /**
                      * @description Standard deviation around each centre.
                      * @default 1
                      */
-                    spread?: number;
+                    spread: number;
                     /**
                      * @description Centres are uniform in [−centerBox, centerBox] per feature.
                      * @default 5
                      */
-                    centerBox?: number;
+                    centerBox: number;
                     /**
                      * @description Seed of the generator: equal seeds give equal data.
                      * @default 1
                      */
-                    seed?: number;
+                    seed: number;
                 } | {
                     /** @enum {string} */
                     builtin: "moons";
@@ -4973,17 +5489,17 @@ export interface components {
                      * @description Number of rows generated.
                      * @default 200
                      */
-                    rows?: number;
+                    rows: number;
                     /**
                      * @description Standard deviation of the Gaussian noise added.
                      * @default 0.1
                      */
-                    noise?: number;
+                    noise: number;
                     /**
                      * @description Seed of the generator: equal seeds give equal data.
                      * @default 1
                      */
-                    seed?: number;
+                    seed: number;
                 } | {
                     /** @enum {string} */
                     builtin: "spirals";
@@ -4991,27 +5507,27 @@ export interface components {
                      * @description Number of rows generated.
                      * @default 300
                      */
-                    rows?: number;
+                    rows: number;
                     /**
                      * @description Number of classes (targets 0 … classes − 1).
                      * @default 3
                      */
-                    classes?: number;
+                    classes: number;
                     /**
                      * @description Turns of each arm.
                      * @default 1
                      */
-                    turns?: number;
+                    turns: number;
                     /**
                      * @description Standard deviation of the Gaussian noise added.
                      * @default 0.02
                      */
-                    noise?: number;
+                    noise: number;
                     /**
                      * @description Seed of the generator: equal seeds give equal data.
                      * @default 1
                      */
-                    seed?: number;
+                    seed: number;
                 } | {
                     /** @enum {string} */
                     builtin: "sparse-text";
@@ -5019,37 +5535,37 @@ export interface components {
                      * @description Number of rows generated.
                      * @default 2000
                      */
-                    rows?: number;
+                    rows: number;
                     /**
                      * @description Vocabulary size.
                      * @default 1000
                      */
-                    columns?: number;
+                    columns: number;
                     /**
                      * @description Word draws per row (a repeated word counts up).
                      * @default 20
                      */
-                    wordsPerRow?: number;
+                    wordsPerRow: number;
                     /**
                      * @description The most frequent words, which carry no signal.
                      * @default 10
                      */
-                    commonWords?: number;
+                    commonWords: number;
                     /**
                      * @description Exponent s of the word frequencies ∝ 1/(rank)^s.
                      * @default 1
                      */
-                    zipfExponent?: number;
+                    zipfExponent: number;
                     /**
                      * @description Probability of flipping each label.
                      * @default 0.05
                      */
-                    labelNoise?: number;
+                    labelNoise: number;
                     /**
                      * @description Seed of the generator: equal seeds give equal data.
                      * @default 1
                      */
-                    seed?: number;
+                    seed: number;
                 }) | {
                     /** @description Id of an uploaded dataset. */
                     id: string;
@@ -5065,7 +5581,7 @@ export interface components {
                  * @description Fraction of `data` held out for validation (seeded by `seed`).
                  * @default 0
                  */
-                validationSplit?: number;
+                validationSplit: number;
                 /** @description A separate validation set (instead of validationSplit). */
                 validation?: {
                     /** @description One array of feature values per row. */
@@ -5102,22 +5618,22 @@ export interface components {
                      * @description Number of rows generated.
                      * @default 200
                      */
-                    rows?: number;
+                    rows: number;
                     /**
                      * @description Number of features.
                      * @default 5
                      */
-                    columns?: number;
+                    columns: number;
                     /**
                      * @description Standard deviation of the Gaussian noise added.
                      * @default 0.1
                      */
-                    noise?: number;
+                    noise: number;
                     /**
                      * @description Seed of the generator: equal seeds give equal data.
                      * @default 1
                      */
-                    seed?: number;
+                    seed: number;
                 } | {
                     /** @enum {string} */
                     builtin: "blobs";
@@ -5125,32 +5641,32 @@ export interface components {
                      * @description Number of rows generated.
                      * @default 300
                      */
-                    rows?: number;
+                    rows: number;
                     /**
                      * @description Number of features.
                      * @default 2
                      */
-                    columns?: number;
+                    columns: number;
                     /**
                      * @description Number of classes (targets 0 … classes − 1).
                      * @default 3
                      */
-                    classes?: number;
+                    classes: number;
                     /**
                      * @description Standard deviation around each centre.
                      * @default 1
                      */
-                    spread?: number;
+                    spread: number;
                     /**
                      * @description Centres are uniform in [−centerBox, centerBox] per feature.
                      * @default 5
                      */
-                    centerBox?: number;
+                    centerBox: number;
                     /**
                      * @description Seed of the generator: equal seeds give equal data.
                      * @default 1
                      */
-                    seed?: number;
+                    seed: number;
                 } | {
                     /** @enum {string} */
                     builtin: "moons";
@@ -5158,17 +5674,17 @@ export interface components {
                      * @description Number of rows generated.
                      * @default 200
                      */
-                    rows?: number;
+                    rows: number;
                     /**
                      * @description Standard deviation of the Gaussian noise added.
                      * @default 0.1
                      */
-                    noise?: number;
+                    noise: number;
                     /**
                      * @description Seed of the generator: equal seeds give equal data.
                      * @default 1
                      */
-                    seed?: number;
+                    seed: number;
                 } | {
                     /** @enum {string} */
                     builtin: "spirals";
@@ -5176,27 +5692,27 @@ export interface components {
                      * @description Number of rows generated.
                      * @default 300
                      */
-                    rows?: number;
+                    rows: number;
                     /**
                      * @description Number of classes (targets 0 … classes − 1).
                      * @default 3
                      */
-                    classes?: number;
+                    classes: number;
                     /**
                      * @description Turns of each arm.
                      * @default 1
                      */
-                    turns?: number;
+                    turns: number;
                     /**
                      * @description Standard deviation of the Gaussian noise added.
                      * @default 0.02
                      */
-                    noise?: number;
+                    noise: number;
                     /**
                      * @description Seed of the generator: equal seeds give equal data.
                      * @default 1
                      */
-                    seed?: number;
+                    seed: number;
                 } | {
                     /** @enum {string} */
                     builtin: "sparse-text";
@@ -5204,37 +5720,37 @@ export interface components {
                      * @description Number of rows generated.
                      * @default 2000
                      */
-                    rows?: number;
+                    rows: number;
                     /**
                      * @description Vocabulary size.
                      * @default 1000
                      */
-                    columns?: number;
+                    columns: number;
                     /**
                      * @description Word draws per row (a repeated word counts up).
                      * @default 20
                      */
-                    wordsPerRow?: number;
+                    wordsPerRow: number;
                     /**
                      * @description The most frequent words, which carry no signal.
                      * @default 10
                      */
-                    commonWords?: number;
+                    commonWords: number;
                     /**
                      * @description Exponent s of the word frequencies ∝ 1/(rank)^s.
                      * @default 1
                      */
-                    zipfExponent?: number;
+                    zipfExponent: number;
                     /**
                      * @description Probability of flipping each label.
                      * @default 0.05
                      */
-                    labelNoise?: number;
+                    labelNoise: number;
                     /**
                      * @description Seed of the generator: equal seeds give equal data.
                      * @default 1
                      */
-                    seed?: number;
+                    seed: number;
                 }) | {
                     /** @description Id of an uploaded dataset. */
                     id: string;
@@ -5266,41 +5782,31 @@ export interface components {
                  * @description λ of the penalty (λ/2)·‖weights‖² (biases, γ and β excluded).
                  * @default 0
                  */
-                l2?: number;
+                l2: number;
                 /** @description softmax: number of classes (default: largest target + 1). */
                 classes?: number;
                 /** @description Seed of the validation split and of the mlp initialisation (default 0). */
                 seed?: number;
             };
-        };
-        /** @description A metric recorded at each step: how it is summarised and drawn. */
-        MetricField: {
+            /** @description Parameter names, in parameter-vector order. */
+            variables: string[];
+            /** @description How many parameters the objective has: the length of the parameter vector (a benchmark spec sets it as `dimensions`). */
+            dimensions: number;
             /**
-             * @description The field, as `fields` of /metrics names it.
-             * @enum {string}
+             * @deprecated
+             * @description Deprecated, read `dimensions`: the same number. Kept for one version.
              */
-            name: "loss" | "valLoss" | "valAccuracy" | "gradNorm" | "learningRate" | "updateNorm" | "epoch" | "elapsedSeconds";
-            /** @description What it measures, in a sentence. */
-            description: string;
-            /** @description Downsampled answers give its mean, min and max per bucket. */
-            rolledUp: boolean;
-            /** @description Recorded only on some steps (those with a validation pass). */
-            sometimes: boolean;
-            /** @description How the dashboard draws it: the axis it shares with fields of the same unit; null when it is not drawn. */
-            chart: {
-                /** @description The curve's label. */
-                label: string;
-                /** @description Its unit: fields of one unit share an axis. */
-                unit: string;
-                /** @description Drawn without being picked. */
-                shownByDefault: boolean;
-            } | null;
+            dimension: number;
+            /** @description The gradient check made when it was stored. */
+            gradientCheck: components["schemas"]["GradientCheck"] | null;
         };
-        /**
-         * @description `queued`: Accepted and waiting for a worker. `running`: A worker is running it; progress says how far. `completed`: Ended by a stopping condition (result.stopReason says which). `early_stopped`: Early stopping ended it. `diverged`: The loss, a gradient or a parameter stopped being finite. `failed`: It could not run or go on; result.message says why. `cancelled`: A client cancelled it. `pruned`: A sweep's pruner stopped the trial; result.pruning says why.
-         * @enum {string}
-         */
-        RunStatus: "queued" | "running" | "completed" | "early_stopped" | "diverged" | "failed" | "cancelled" | "pruned";
+        /** @description A page of stored objectives. */
+        ObjectiveList: {
+            /** @description Stored objectives, newest first. */
+            objectives: components["schemas"]["Objective"][];
+            /** @description Pass as `cursor` for the next page; null on the last page. */
+            nextCursor: string | null;
+        };
         RunSpec: {
             /** @description What to minimise: an inline objective spec, or {"id": …} of a stored objective. */
             objective: ({
@@ -7133,512 +7639,6 @@ export interface components {
                     error?: string;
                 };
             };
-        };
-        /** @description The analytic gradient against central finite differences at the starting point. */
-        GradientCheck: {
-            /** @description Every checked coordinate agrees with central finite differences. */
-            passed: boolean;
-            /** @description f at the point checked (the starting point). */
-            value: number | null;
-            /** @description Relative finite-difference step h. */
-            step: number;
-            /** @description The largest relative error a coordinate may have and pass. */
-            tolerance: number;
-            /** @description The largest |analytic − numeric| over the coordinates checked. */
-            maxAbsoluteError: number | null;
-            /** @description The largest relative error over the coordinates checked. */
-            maxRelativeError: number | null;
-            /** @description The coordinates checked: all of them up to 100 dimensions, else a seeded sample of 100; fewer (at least one) when one evaluation of the objective is costly, so that a check stays within about 2·10⁷ units of work. */
-            coordinates: {
-                /** @description Position in the parameter vector. */
-                index: number;
-                /** @description The parameter's name. */
-                variable: string;
-                /** @description The analytic partial derivative. */
-                analytic: number | null;
-                /** @description The central finite difference. */
-                numeric: number | null;
-                /** @description |analytic − numeric|. */
-                absoluteError: number | null;
-                /** @description The error relative to the larger magnitude of the two. */
-                relativeError: number | null;
-                /** @description Within the tolerance. */
-                passed: boolean;
-            }[];
-        };
-        /** @description An objective's parameters and its gradient check, nothing stored. */
-        ObjectiveCheck: {
-            /** @description Parameter names, in parameter-vector order (null above 1000 dimensions). */
-            variables: string[] | null;
-            /** @description How many parameters the objective has: the length of the parameter vector (a benchmark spec sets it as `dimensions`). */
-            dimensions: number;
-            /**
-             * @deprecated
-             * @description Deprecated, read `dimensions`: the same number. Kept for one version.
-             */
-            dimension: number;
-            /** @description The starting point runs begin from (null above 1000 dimensions). */
-            initial: number[] | null;
-            /** @description The gradient check; null when it would cost more than a request may spend (see `gradientCheckSkipped`). */
-            gradientCheck: components["schemas"]["GradientCheck"] | null;
-            /** @description Why the gradient was not checked; null when it was. */
-            gradientCheckSkipped: string | null;
-        };
-        /** @description A stored objective, which runs name by id. */
-        Objective: {
-            /**
-             * Format: uuid
-             * @description The objective id: a run spec names it as {"id": …}.
-             */
-            id: string;
-            /** @description Its name, if it was given one. */
-            name: string | null;
-            /**
-             * Format: date-time
-             * @description When it was stored.
-             */
-            createdAt: string;
-            /** @description The objective as stored. */
-            objective: {
-                /** @enum {string} */
-                type: "expression";
-                /** @description Formula over the variables: + - * / ^, parentheses, numbers, pi, e and functions such as exp, log, sqrt, sigmoid, min, max, pow. */
-                expression: string;
-                /** @description Variable names, in parameter-vector order. */
-                variables: string[];
-                /** @description Starting point, one entry per variable (default: zeros). */
-                initial?: number[];
-            } | {
-                /** @enum {string} */
-                type: "benchmark";
-                /**
-                 * @description Which benchmark function.
-                 * @enum {string}
-                 */
-                name: "rosenbrock" | "beale" | "booth" | "himmelblau" | "saddle" | "quadratic" | "rastrigin" | "ackley" | "styblinski-tang" | "sphere" | "matyas" | "three-hump-camel";
-                /** @description Number of variables for n-dimensional functions (default: the length of initial, else 2). */
-                dimensions?: number;
-                /** @description Starting point (default: the function's standard start). */
-                initial?: number[];
-                /** @description Ratio of the largest to the smallest curvature (quadratic only, default 100). */
-                conditionNumber?: number;
-            } | {
-                /** @enum {string} */
-                type: "model";
-                /**
-                 * @description linear (½ squared error), logistic (binary cross-entropy), softmax (cross-entropy), mlp.
-                 * @enum {string}
-                 */
-                model: "linear" | "logistic" | "softmax" | "mlp";
-                /** @description Training data: inline, sparse inline, built in, an uploaded dataset id, or a CSV path (CLI). */
-                data: {
-                    /** @description One array of feature values per row. */
-                    features: number[][];
-                    /** @description One target per row. */
-                    targets: number[];
-                    /** @description Names of the feature columns (default x1 … xd). */
-                    columnNames?: string[];
-                    /** @description Difficulty of each row (higher is harder), for curriculum learning. */
-                    difficulty?: number[];
-                } | {
-                    /** @description Number of feature columns. */
-                    columns: number;
-                    /** @description One entry list per row; absent columns are zero. */
-                    rows: {
-                        /** @description 0-based columns of the non-zero entries. */
-                        indices: number[];
-                        /** @description The entries, in the order of `indices`. */
-                        values: number[];
-                    }[];
-                    /** @description One target per row. */
-                    targets: number[];
-                    /** @description Names of the feature columns (default x1 … xd). */
-                    columnNames?: string[];
-                    /** @description Difficulty of each row (higher is harder), for curriculum learning. */
-                    difficulty?: number[];
-                } | ({
-                    /** @enum {string} */
-                    builtin: "iris";
-                } | {
-                    /** @enum {string} */
-                    builtin: "linear";
-                    /**
-                     * @description Number of rows generated.
-                     * @default 200
-                     */
-                    rows: number;
-                    /**
-                     * @description Number of features.
-                     * @default 5
-                     */
-                    columns: number;
-                    /**
-                     * @description Standard deviation of the Gaussian noise added.
-                     * @default 0.1
-                     */
-                    noise: number;
-                    /**
-                     * @description Seed of the generator: equal seeds give equal data.
-                     * @default 1
-                     */
-                    seed: number;
-                } | {
-                    /** @enum {string} */
-                    builtin: "blobs";
-                    /**
-                     * @description Number of rows generated.
-                     * @default 300
-                     */
-                    rows: number;
-                    /**
-                     * @description Number of features.
-                     * @default 2
-                     */
-                    columns: number;
-                    /**
-                     * @description Number of classes (targets 0 … classes − 1).
-                     * @default 3
-                     */
-                    classes: number;
-                    /**
-                     * @description Standard deviation around each centre.
-                     * @default 1
-                     */
-                    spread: number;
-                    /**
-                     * @description Centres are uniform in [−centerBox, centerBox] per feature.
-                     * @default 5
-                     */
-                    centerBox: number;
-                    /**
-                     * @description Seed of the generator: equal seeds give equal data.
-                     * @default 1
-                     */
-                    seed: number;
-                } | {
-                    /** @enum {string} */
-                    builtin: "moons";
-                    /**
-                     * @description Number of rows generated.
-                     * @default 200
-                     */
-                    rows: number;
-                    /**
-                     * @description Standard deviation of the Gaussian noise added.
-                     * @default 0.1
-                     */
-                    noise: number;
-                    /**
-                     * @description Seed of the generator: equal seeds give equal data.
-                     * @default 1
-                     */
-                    seed: number;
-                } | {
-                    /** @enum {string} */
-                    builtin: "spirals";
-                    /**
-                     * @description Number of rows generated.
-                     * @default 300
-                     */
-                    rows: number;
-                    /**
-                     * @description Number of classes (targets 0 … classes − 1).
-                     * @default 3
-                     */
-                    classes: number;
-                    /**
-                     * @description Turns of each arm.
-                     * @default 1
-                     */
-                    turns: number;
-                    /**
-                     * @description Standard deviation of the Gaussian noise added.
-                     * @default 0.02
-                     */
-                    noise: number;
-                    /**
-                     * @description Seed of the generator: equal seeds give equal data.
-                     * @default 1
-                     */
-                    seed: number;
-                } | {
-                    /** @enum {string} */
-                    builtin: "sparse-text";
-                    /**
-                     * @description Number of rows generated.
-                     * @default 2000
-                     */
-                    rows: number;
-                    /**
-                     * @description Vocabulary size.
-                     * @default 1000
-                     */
-                    columns: number;
-                    /**
-                     * @description Word draws per row (a repeated word counts up).
-                     * @default 20
-                     */
-                    wordsPerRow: number;
-                    /**
-                     * @description The most frequent words, which carry no signal.
-                     * @default 10
-                     */
-                    commonWords: number;
-                    /**
-                     * @description Exponent s of the word frequencies ∝ 1/(rank)^s.
-                     * @default 1
-                     */
-                    zipfExponent: number;
-                    /**
-                     * @description Probability of flipping each label.
-                     * @default 0.05
-                     */
-                    labelNoise: number;
-                    /**
-                     * @description Seed of the generator: equal seeds give equal data.
-                     * @default 1
-                     */
-                    seed: number;
-                }) | {
-                    /** @description Id of an uploaded dataset. */
-                    id: string;
-                } | {
-                    /** @description A CSV file with a header row, relative to the spec file (CLI only). */
-                    path: string;
-                    /** @description Target column name or 0-based index (default the last). */
-                    targetColumn?: string | number;
-                    /** @description Difficulty column, for curriculum learning. */
-                    difficultyColumn?: string | number;
-                };
-                /**
-                 * @description Fraction of `data` held out for validation (seeded by `seed`).
-                 * @default 0
-                 */
-                validationSplit: number;
-                /** @description A separate validation set (instead of validationSplit). */
-                validation?: {
-                    /** @description One array of feature values per row. */
-                    features: number[][];
-                    /** @description One target per row. */
-                    targets: number[];
-                    /** @description Names of the feature columns (default x1 … xd). */
-                    columnNames?: string[];
-                    /** @description Difficulty of each row (higher is harder), for curriculum learning. */
-                    difficulty?: number[];
-                } | {
-                    /** @description Number of feature columns. */
-                    columns: number;
-                    /** @description One entry list per row; absent columns are zero. */
-                    rows: {
-                        /** @description 0-based columns of the non-zero entries. */
-                        indices: number[];
-                        /** @description The entries, in the order of `indices`. */
-                        values: number[];
-                    }[];
-                    /** @description One target per row. */
-                    targets: number[];
-                    /** @description Names of the feature columns (default x1 … xd). */
-                    columnNames?: string[];
-                    /** @description Difficulty of each row (higher is harder), for curriculum learning. */
-                    difficulty?: number[];
-                } | ({
-                    /** @enum {string} */
-                    builtin: "iris";
-                } | {
-                    /** @enum {string} */
-                    builtin: "linear";
-                    /**
-                     * @description Number of rows generated.
-                     * @default 200
-                     */
-                    rows: number;
-                    /**
-                     * @description Number of features.
-                     * @default 5
-                     */
-                    columns: number;
-                    /**
-                     * @description Standard deviation of the Gaussian noise added.
-                     * @default 0.1
-                     */
-                    noise: number;
-                    /**
-                     * @description Seed of the generator: equal seeds give equal data.
-                     * @default 1
-                     */
-                    seed: number;
-                } | {
-                    /** @enum {string} */
-                    builtin: "blobs";
-                    /**
-                     * @description Number of rows generated.
-                     * @default 300
-                     */
-                    rows: number;
-                    /**
-                     * @description Number of features.
-                     * @default 2
-                     */
-                    columns: number;
-                    /**
-                     * @description Number of classes (targets 0 … classes − 1).
-                     * @default 3
-                     */
-                    classes: number;
-                    /**
-                     * @description Standard deviation around each centre.
-                     * @default 1
-                     */
-                    spread: number;
-                    /**
-                     * @description Centres are uniform in [−centerBox, centerBox] per feature.
-                     * @default 5
-                     */
-                    centerBox: number;
-                    /**
-                     * @description Seed of the generator: equal seeds give equal data.
-                     * @default 1
-                     */
-                    seed: number;
-                } | {
-                    /** @enum {string} */
-                    builtin: "moons";
-                    /**
-                     * @description Number of rows generated.
-                     * @default 200
-                     */
-                    rows: number;
-                    /**
-                     * @description Standard deviation of the Gaussian noise added.
-                     * @default 0.1
-                     */
-                    noise: number;
-                    /**
-                     * @description Seed of the generator: equal seeds give equal data.
-                     * @default 1
-                     */
-                    seed: number;
-                } | {
-                    /** @enum {string} */
-                    builtin: "spirals";
-                    /**
-                     * @description Number of rows generated.
-                     * @default 300
-                     */
-                    rows: number;
-                    /**
-                     * @description Number of classes (targets 0 … classes − 1).
-                     * @default 3
-                     */
-                    classes: number;
-                    /**
-                     * @description Turns of each arm.
-                     * @default 1
-                     */
-                    turns: number;
-                    /**
-                     * @description Standard deviation of the Gaussian noise added.
-                     * @default 0.02
-                     */
-                    noise: number;
-                    /**
-                     * @description Seed of the generator: equal seeds give equal data.
-                     * @default 1
-                     */
-                    seed: number;
-                } | {
-                    /** @enum {string} */
-                    builtin: "sparse-text";
-                    /**
-                     * @description Number of rows generated.
-                     * @default 2000
-                     */
-                    rows: number;
-                    /**
-                     * @description Vocabulary size.
-                     * @default 1000
-                     */
-                    columns: number;
-                    /**
-                     * @description Word draws per row (a repeated word counts up).
-                     * @default 20
-                     */
-                    wordsPerRow: number;
-                    /**
-                     * @description The most frequent words, which carry no signal.
-                     * @default 10
-                     */
-                    commonWords: number;
-                    /**
-                     * @description Exponent s of the word frequencies ∝ 1/(rank)^s.
-                     * @default 1
-                     */
-                    zipfExponent: number;
-                    /**
-                     * @description Probability of flipping each label.
-                     * @default 0.05
-                     */
-                    labelNoise: number;
-                    /**
-                     * @description Seed of the generator: equal seeds give equal data.
-                     * @default 1
-                     */
-                    seed: number;
-                }) | {
-                    /** @description Id of an uploaded dataset. */
-                    id: string;
-                } | {
-                    /** @description A CSV file with a header row, relative to the spec file (CLI only). */
-                    path: string;
-                    /** @description Target column name or 0-based index (default the last). */
-                    targetColumn?: string | number;
-                    /** @description Difficulty column, for curriculum learning. */
-                    difficultyColumn?: string | number;
-                };
-                /** @description Starting parameters, in the documented order. */
-                initial?: number[];
-                /** @description mlp: hidden layer sizes (default [16]). */
-                hidden?: number[];
-                /**
-                 * @description mlp: hidden activation (default relu).
-                 * @enum {string}
-                 */
-                activation?: "relu" | "tanh" | "sigmoid";
-                /** @description mlp: batch normalization before each hidden activation (default false). */
-                batchNormalization?: boolean;
-                /**
-                 * @description mlp: output layer loss (default softmax for class targets, else linear).
-                 * @enum {string}
-                 */
-                output?: "linear" | "logistic" | "softmax";
-                /**
-                 * @description λ of the penalty (λ/2)·‖weights‖² (biases, γ and β excluded).
-                 * @default 0
-                 */
-                l2: number;
-                /** @description softmax: number of classes (default: largest target + 1). */
-                classes?: number;
-                /** @description Seed of the validation split and of the mlp initialisation (default 0). */
-                seed?: number;
-            };
-            /** @description Parameter names, in parameter-vector order. */
-            variables: string[];
-            /** @description How many parameters the objective has: the length of the parameter vector (a benchmark spec sets it as `dimensions`). */
-            dimensions: number;
-            /**
-             * @deprecated
-             * @description Deprecated, read `dimensions`: the same number. Kept for one version.
-             */
-            dimension: number;
-            /** @description The gradient check made when it was stored. */
-            gradientCheck: components["schemas"]["GradientCheck"] | null;
-        };
-        /** @description A page of stored objectives. */
-        ObjectiveList: {
-            /** @description Stored objectives, newest first. */
-            objectives: components["schemas"]["Objective"][];
-            /** @description Pass as `cursor` for the next page; null on the last page. */
-            nextCursor: string | null;
         };
         /** @description An optimizer's hyperparameter: its bounds and its default in each flavor. */
         Hyperparameter: {
