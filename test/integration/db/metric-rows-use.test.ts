@@ -61,6 +61,12 @@ describe('metric rows use', () => {
       { record: { every: 0 } },
       { training: { maxSteps: 'many' } },
       { record: { every: '10' } },
+      // Beyond what a spec may hold (a sweep's failed trial keeps its sampler's spec): no bound, and the insert goes through.
+      { training: { maxSteps: 1e20 }, record: { every: 1 } },
+      { training: { maxSteps: 2e9 } },
+      { training: { maxSteps: 1.5 } },
+      { training: { epochs: null } },
+      { training: { maxSteps: 100 }, record: { every: 1e20 } },
     ];
     const { rows } = await database.pool.query<{ bound: string | null }>(`
       INSERT INTO runs (id, tenant_id, spec) SELECT gen_random_uuid(), $1, spec FROM unnest($2::jsonb[]) WITH ORDINALITY AS s(spec, i)
