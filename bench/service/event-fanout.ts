@@ -71,7 +71,7 @@ export async function run(): Promise<void> {
       const runIds = await Promise.all(Array.from({ length: runs }, async () =>
         (await database.run.create({ data: { tenantId: apiKey.tenantId, spec: spec as object, status: 'running' } })).id));
       const engines = runIds.map(() => iterateRun(spec));
-      const publishers = runIds.map((runId) => new ProgressPublisher(announcer, runId, { step: 0, time: Date.now(), followed: true }));
+      const publishers = runIds.map((runId) => new ProgressPublisher(announcer, runId, { step: 0, time: Date.now() }));
       const before = await api.residentBytes();
       const agent = new Agent({ keepAlive: true, maxSockets: Infinity });
       const subscribers: Subscriber[][] = [];

@@ -50,12 +50,6 @@ export function createRunAnnouncer(redis: Redis, queuePrefix: string) {
       const [listeners, flag] = await commands.descentAnnounce(cancelFlagKey(queuePrefix, runId), runChannel(runId), ...events.map((event) => JSON.stringify(event)));
       return { listeners, cancelRequested: flag === 1 };
     },
-
-    /** Whether anyone follows the run's events now. */
-    async followed(runId: string): Promise<boolean> {
-      const [, count] = await redis.pubsub('NUMSUB', runChannel(runId)) as [string, number];
-      return count > 0;
-    },
   };
 }
 

@@ -25,22 +25,22 @@ export class ProgressPublisher {
   private sampleTime: number;
   private lastWritten = -Infinity;
   /**
-   * Whether anyone received the previous message (for the first, whether anyone followed the
-   * run when the attempt started); rows are only sent to listeners.
+   * Whether anyone received the previous message; rows are only built for listeners. The
+   * attempt's first message always carries them: a client that subscribes just after submitting
+   * (a CLI's watch, a script's wait) sees the rows of a run that ends in its first slice.
    */
-  private listening: boolean;
+  private listening = true;
   /** Whether this attempt's `running` status went out. */
   private announced = false;
 
   constructor(
     private readonly announcer: RunAnnouncer,
     private readonly runId: string,
-    start: { readonly step: number; readonly time: number; readonly followed: boolean },
+    start: { readonly step: number; readonly time: number },
     private readonly intervalMs = progressIntervalMs,
   ) {
     this.sampleStep = start.step;
     this.sampleTime = start.time;
-    this.listening = start.followed;
   }
 
   /** True when the progress written last is older than the interval. */

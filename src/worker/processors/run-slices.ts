@@ -57,8 +57,6 @@ export interface SlicedRun {
   readonly fromStep: number;
   /** Seconds the run had already run before this attempt (from the checkpoint). */
   readonly elapsedSeconds: number;
-  /** Whether anyone followed the run's events when the attempt started (absent: assumed): its first metrics message carries rows only then. */
-  readonly followed?: boolean;
   /** A sweep trial's pruner: slices end at its decision steps, where it may stop the trial. */
   readonly pruning?: TrialPruning | null;
   /**
@@ -93,7 +91,7 @@ export async function driveRun(dependencies: SliceDependencies, run: SlicedRun):
   const { runId, engine } = run;
   const attemptStart = clock();
   const secondsAt = (time: number) => run.elapsedSeconds + (time - attemptStart) / 1000;
-  const publisher = new ProgressPublisher(announcer, runId, { step: run.fromStep, time: attemptStart, followed: run.followed ?? true });
+  const publisher = new ProgressPublisher(announcer, runId, { step: run.fromStep, time: attemptStart });
   const maxStepsPerSlice = settings.maxRowsPerSlice * run.recordEvery;
   const rollups = keepsRollups(engine.progress.totalSteps);
   let sliceMs = settings.sliceMs;

@@ -185,15 +185,13 @@ export function createRunProcessor(dependencies: RunProcessorDependencies): RunP
     const payload = runJobDataSchema.safeParse(job.data);
     if (!payload.success) throw new UnrecoverableError(`invalid run job payload: ${payload.error.message}`);
     const startedAt = new Date();
-    // Whether anyone follows the run's events, asked while the run is read: rows go to followers only.
-    const followed = sliceDependencies.announcer.followed(payload.data.runId).catch(() => true);
     // Null when the run is unknown or already final (cancelled while queued, a duplicate delivery).
     const run = await attempts.read(payload.data.runId);
     if (!run) return;
     let sliced: SlicedRun | undefined;
     try {
       sliced = await prepare(run, startedAt);
-      const ending = await driveRun(sliceDependencies, { ...sliced, followed: await followed, pruning: trialPruning(run, sliced), stopping, ...(lock ? { holdLock: holdingLock(job, lock) } : {}), ...(await metricRowsLeft(run)) });
+      const ending = await driveRun(sliceDependencies, { ...sliced, pruning: trialPruning(run, sliced), stopping, ...(lock ? { holdLock: holdingLock(job, lock) } : {}), ...(await metricRowsLeft(run)) });
       await trialEnded(run, ending.status);
     } catch (error) {
       // Another attempt took the run over, or it ended (cancelled, failed) meanwhile: nothing left to do here.
