@@ -64,29 +64,47 @@ export function createEventHub(redisUrl: string, { subscribeTimeoutMs = 2_000 } 
     return subscriber;
   }
 
+  /** Subscriptions Redis has not confirmed yet, by channel: a second listener waits for the first's. */
+  const confirming = new Map<string, Promise<unknown>>();
+
+  /** Subscribes the connection to `channel` for `set`, its new (still empty) listeners. */
+  async function confirm(channel: string, set: Set<EventListener>): Promise<void> {
+    const redis = connection();
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new EventsUnavailableError(`Redis did not confirm the subscription within ${subscribeTimeoutMs} ms`)), subscribeTimeoutMs);
+    });
+    try {
+      await Promise.race([redis.subscribe(channel), timeout]);
+    } catch (error) {
+      // The subscription may still go through once Redis is back: undo it then.
+      if (listeners.get(channel) === set && set.size === 0) {
+        listeners.delete(channel);
+        void redis.unsubscribe(channel).catch(() => undefined);
+      }
+      throw error;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   return {
     async subscribe(channel, listener) {
       let set = listeners.get(channel);
       if (!set) {
         set = new Set();
         listeners.set(channel, set);
-        const redis = connection();
-        let timer: NodeJS.Timeout | undefined;
-        const timeout = new Promise<never>((_, reject) => {
-          timer = setTimeout(() => reject(new EventsUnavailableError(`Redis did not confirm the subscription within ${subscribeTimeoutMs} ms`)), subscribeTimeoutMs);
-        });
+        const confirmed = confirm(channel, set);
+        confirming.set(channel, confirmed);
         try {
-          await Promise.race([redis.subscribe(channel), timeout]);
-        } catch (error) {
-          // The subscription may still go through once Redis is back: undo it then.
-          if (listeners.get(channel) === set && set.size === 0) {
-            listeners.delete(channel);
-            void redis.unsubscribe(channel).catch(() => undefined);
-          }
-          throw error;
+          await confirmed;
         } finally {
-          clearTimeout(timer);
+          if (confirming.get(channel) === confirmed) confirming.delete(channel);
         }
+      } else if (confirming.has(channel)) {
+        // Not active yet: a listener that went on now would read state before it could hear of changes.
+        await confirming.get(channel);
+        if (listeners.get(channel) !== set) return this.subscribe(channel, listener);
       }
       set.add(listener);
       return () => {
@@ -101,6 +119,7 @@ export function createEventHub(redisUrl: string, { subscribeTimeoutMs = 2_000 } 
     },
     async close() {
       listeners.clear();
+      confirming.clear();
       if (subscriber) await closeRedis(subscriber);
       subscriber = null;
     },
