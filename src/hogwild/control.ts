@@ -11,9 +11,15 @@
  *   failed     1 when a thread threw; its message comes by postMessage
  *   ready      threads that have built their objective
  *   go         set to 1 by the last ready thread: all start their loops together
+ *
+ * Each word has a 64-byte cache line of its own: the counters the threads bump (claimed,
+ * completed) and the mutex they take must not share a line with `stop`, which every thread reads
+ * at every tick, or each bump would take that line from the other cores.
  */
-export const control = { claimed: 0, completed: 1, stop: 2, running: 3, diverged: 4, lock: 5, failed: 6, ready: 7, go: 8, length: 10 } as const;
+const line = 64 / Int32Array.BYTES_PER_ELEMENT;
+export const control = { claimed: 0, completed: line, stop: 2 * line, running: 3 * line, diverged: 4 * line, lock: 5 * line, failed: 6 * line, ready: 7 * line, go: 8 * line, length: 9 * line } as const;
 
+/** The shared words (a SharedArrayBuffer starts on a page boundary, so each word starts its line). */
 export function createControl(): Int32Array {
   return new Int32Array(new SharedArrayBuffer(control.length * Int32Array.BYTES_PER_ELEMENT));
 }
