@@ -132,8 +132,13 @@ const insertTrialsSql = `
    WHERE id = $2 RETURNING ${sweepColumns},
          (SELECT count(*) FROM runs WHERE tenant_id = $1 AND status IN ${activeStatusesSql})::int AS backlog`;
 
-/** After the commit, with a snapshot of its own: how many of the sweep's trials have ended. */
-const endedSql = `SELECT count(*)::int AS ended FROM runs WHERE sweep_id = $1 AND status NOT IN ${activeStatusesSql}`;
+/**
+ * After the commit, with a snapshot of its own: how many of the sweep's trials numbered below $2
+ * have ended, as $2 less those still unfinished (a few index entries) instead of counting every
+ * ended one (the whole sweep's history, each row visited). The trials numbered below $2 are those
+ * the round read and created (trial numbers have no gaps), so later rounds' trials do not count.
+ */
+const endedSql = `SELECT $2 - count(*)::int AS ended FROM runs WHERE sweep_id = $1 AND status IN ${activeStatusesSql} AND trial_number < $2`;
 
 /**
  * The round's statements, prepared once per connection with SQL's PREPARE: a message of several
@@ -146,7 +151,7 @@ const prepared = {
   sweep_round_lock_wait: { types: 'uuid', text: `SELECT ${sweepColumns} FROM sweeps WHERE id = $1 FOR UPDATE` },
   sweep_round_trials: { types: 'uuid, text, int, int[]', text: trialsSql },
   sweep_round_insert: { types: 'uuid, uuid, jsonb', text: insertTrialsSql },
-  sweep_round_ended: { types: 'uuid', text: endedSql },
+  sweep_round_ended: { types: 'uuid, int', text: endedSql },
 };
 
 const preparedSql = Object.entries(prepared).map(([name, { types, text }]) => `PREPARE ${name} (${types}) AS ${text}`).join(';\n');
@@ -171,16 +176,19 @@ const rememberedMetrics = 10_000;
 /** How long a round told to wait for the lock waits at most: far longer than any round (the wake-up is retried then). */
 const lockWaitMs = 10_000;
 
+/** The round's settings, for its transaction alone (as SET LOCAL would), in one statement instead of one each. */
+const transactionSettings = `SELECT set_config('synchronous_commit', 'off', true), set_config('plan_cache_mode', 'force_generic_plan', true), set_config('lock_timeout', '${lockWaitMs}', true)`;
+
 /**
  * Begins the round's transaction and takes the sweep's lock, unless another round holds it (or
  * once it lets it go, with `wait`): one message.
  */
 const lockMessage = (sweepId: string, wait: boolean) => `
-  BEGIN; SET LOCAL synchronous_commit = off; SET LOCAL plan_cache_mode = force_generic_plan; SET LOCAL lock_timeout = ${lockWaitMs};
+  BEGIN; ${transactionSettings};
   ${execute(wait ? 'sweep_round_lock_wait' : 'sweep_round_lock', escapeLiteral(sweepId))}`;
 
 /** The statements of the lock's message before its answer. */
-const lockMessageStatements = 4;
+const lockMessageStatements = 2;
 
 const runningStatement = (sweepId: string) => `
   UPDATE sweeps SET status = 'running', started_at = coalesce(started_at, now()), updated_at = now()
@@ -284,7 +292,7 @@ export function createSweepCoordination(pool: Pool) {
         }
         // Trials ended by the round's read, and those it created failed: any more ended after the read.
         const ended = trials.filter((trial) => isFinalRunStatus(trial.status)).length + decision.newTrials.filter((trial) => trial.failure !== null).length;
-        const counted = decision.finish ? [] : [execute('sweep_round_ended', escapeLiteral(sweepId))];
+        const counted = decision.finish ? [] : [execute('sweep_round_ended', escapeLiteral(sweepId), String(trials.length + decision.newTrials.length))];
         const results = resultsOf(await client.query<SweepRow & { ended: number; backlog?: number }>([...writes, 'COMMIT', ...counted].join(';\n')));
         const { backlog, ...updated } = (writes.length > 0 ? results[writes.length - 1].rows[0] : sweep) as SweepRow & { backlog?: number };
         const missed = counted.length > 0 && results.at(-1)!.rows[0].ended > ended;
