@@ -22,7 +22,7 @@ export interface RunAttempt {
   readonly spec: unknown;
   /** The sweep of a trial; null for a run of its own. */
   readonly sweepId: string | null;
-  /** That sweep's spec (its pruner decides in the worker), read with the run: null for a run of its own. */
+  /** That sweep's spec (its pruner decides in the worker): null for a run of its own. */
   readonly sweepSpec: unknown;
   /** The trial's number in its sweep; null for a run of its own. */
   readonly trialNumber: number | null;
@@ -34,7 +34,6 @@ const readStatement = {
   name: 'run-attempts-read',
   text: `
   SELECT id, tenant_id AS "tenantId", spec, sweep_id AS "sweepId", trial_number AS "trialNumber",
-         (SELECT sweeps.spec FROM sweeps WHERE sweeps.id = runs.sweep_id) AS "sweepSpec",
          (SELECT json_build_object('step', step, 'state', state, 'dataBytes', octet_length(data)) FROM checkpoints
            WHERE run_id = runs.id ORDER BY step DESC LIMIT 1) AS checkpoint
     FROM runs WHERE id = ANY($1::uuid[]) AND status IN ('queued', 'running')`,
@@ -52,7 +51,13 @@ const dataStatement = {
    WHERE run_id = $1::uuid AND step = $2 ORDER BY start`,
 };
 
-type StoredAttempt = Omit<RunAttempt, 'checkpoint'> & {
+/** A sweep's spec: it never changes, so a process reads it once (see `sweepSpec`), not with every trial. */
+const sweepSpecStatement = { name: 'run-attempts-sweep-spec', text: 'SELECT spec FROM sweeps WHERE id = $1::uuid' };
+
+/** Sweeps whose specs a process remembers, at most; then it forgets them all. */
+const rememberedSweeps = 256;
+
+type StoredAttempt = Omit<RunAttempt, 'checkpoint' | 'sweepSpec'> & {
   readonly checkpoint: { readonly step: number; readonly state: unknown; readonly dataBytes: number | null } | null;
 };
 
@@ -76,6 +81,22 @@ export function createRunAttempts(pool: Pool) {
     return runIds.map((id) => ({ value: byId.get(id) ?? null }));
   }, statementBatchLimits);
 
+  /** Sweep specs by sweep, as read (or being read: concurrent trials of a sweep share the read). */
+  const sweepSpecs = new Map<string, Promise<unknown>>();
+
+  /** The sweep's spec; null when the sweep is gone. */
+  function sweepSpec(sweepId: string): Promise<unknown> {
+    let spec = sweepSpecs.get(sweepId);
+    if (!spec) {
+      if (sweepSpecs.size >= rememberedSweeps) sweepSpecs.clear();
+      spec = pool.query<{ spec: unknown }>({ ...sweepSpecStatement, values: [sweepId] }).then(({ rows }) => rows[0]?.spec ?? null);
+      // A failed read (or a sweep not found) is not remembered.
+      spec.then((found) => found === null && sweepSpecs.delete(sweepId), () => sweepSpecs.delete(sweepId));
+      sweepSpecs.set(sweepId, spec);
+    }
+    return spec;
+  }
+
   /** The checkpoint's bytes; null when another slice replaced it meanwhile. */
   async function checkpointData(runId: string, step: number, bytes: number): Promise<Uint8Array | null> {
     const { rows } = await pool.query<{ chunk: Buffer }>({ ...dataStatement, values: [runId, step, dataChunkBytes] });
@@ -91,8 +112,10 @@ export function createRunAttempts(pool: Pool) {
 
   /** What an attempt at the run starts from, its checkpoint's arrays back in place; null when the run is unknown or already final. */
   async function read(runId: string): Promise<RunAttempt | null> {
-    const attempt = await coalescer.submit(runId);
-    if (!attempt?.checkpoint) return attempt;
+    const stored = await coalescer.submit(runId);
+    if (!stored) return null;
+    const attempt = { ...stored, sweepSpec: stored.sweepId === null ? null : await sweepSpec(stored.sweepId) };
+    if (!attempt.checkpoint) return { ...attempt, checkpoint: null };
     const { step, state, dataBytes } = attempt.checkpoint;
     if (dataBytes === null) return { ...attempt, checkpoint: { step, state } };
     const data = await checkpointData(runId, step, dataBytes);

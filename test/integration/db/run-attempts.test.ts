@@ -51,6 +51,23 @@ describe('run attempts', () => {
     expect(await row(queued[0])).toMatchObject({ status: 'queued', attempts: 0, startedAt: null });
   });
 
+  it("gives a trial its sweep's spec, read once by a process (a sweep's spec never changes) instead of with every trial", async () => {
+    const sweepId = randomUUID();
+    await pool.query(`INSERT INTO sweeps (id, tenant_id, spec) VALUES ($1, $2, '{"version": 1}')`, [sweepId, tenantId]);
+    const trial = async (trialNumber: number) => {
+      const id = await newRun('queued', { trialNumber });
+      await pool.query('UPDATE runs SET sweep_id = $2, trial_number = $3 WHERE id = $1', [id, sweepId, trialNumber]);
+      return id;
+    };
+    const first = await Promise.all([0, 1, 2].map(trial));
+    const read = await Promise.all(first.map((id) => attempts.read(id)));
+    expect(read.map((attempt) => attempt && [attempt.sweepId, attempt.trialNumber, attempt.sweepSpec])).toEqual([0, 1, 2].map((n) => [sweepId, n, { version: 1 }]));
+    // Changed behind the process's back (which nothing does), the spec it read stays: it is not read again.
+    await pool.query(`UPDATE sweeps SET spec = '{"version": 2}' WHERE id = $1`, [sweepId]);
+    expect((await attempts.read(await trial(3)))?.sweepSpec).toEqual({ version: 1 });
+    expect((await createRunAttempts(pool).read(await trial(4)))?.sweepSpec).toEqual({ version: 2 });
+  });
+
   it('fails a run for good, counting the attempt only when its first slice did not', async () => {
     const result = { stopReason: 'error', message: 'broken' };
     const neverStarted = await newRun('queued');
