@@ -44,7 +44,7 @@ export interface BestTrial {
 export const sweepStateColumns = `id, tenant_id AS "tenantId", name, status, result, idempotency_key AS "idempotencyKey",
   created_at AS "createdAt", updated_at AS "updatedAt", started_at AS "startedAt", finished_at AS "finishedAt"`;
 
-export const sweepColumns = `${sweepStateColumns}, spec`;
+const sweepColumns = `${sweepStateColumns}, spec`;
 
 const trialColumns = `id AS "runId", trial_number AS "trialNumber", status, trial_value AS value, parameters, result,
   created_at AS "createdAt", finished_at AS "finishedAt"`;
