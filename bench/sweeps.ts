@@ -5,8 +5,8 @@
  * (a) Overhead per trial: a TPE sweep of trials that do no work (one update of a 2-D
  *     expression), through API → coordinator → runs queue → worker → PostgreSQL, against Optuna's
  *     TPE with its RDB storage on the same PostgreSQL and with its in-memory storage; the three
- *     measured in turn, over several rounds (medians, with the machine's load average), ours after
- *     an unmeasured warm-up sweep. The sweep's end is awaited on its event stream, as a client
+ *     measured in turn, over several rounds (medians, with the machine's load average), ours on a
+ *     service kept up across the rounds, after an unmeasured warm-up sweep. The sweep's end is awaited on its event stream, as a client
  *     follows it, not by polling the database. With ours, the CPU per trial of this process (the
  *     API, the coordinators, the workers) and of the bench database's backends, as the kernel
  *     counts them: unlike the times, they hardly move with the machine's load.
@@ -59,7 +59,12 @@ interface Overhead {
   readonly databaseCpu: number;
 }
 
-async function ourOverhead(trials = overheadTrials): Promise<Overhead> {
+/**
+ * The service under test, kept up across rounds as a deployment is (connections open, statements
+ * prepared, code compiled), as Optuna's peer opens its storage before its clock starts: the API,
+ * and two worker apps each with a sweep coordinator and a run worker, in this process.
+ */
+async function startService() {
   const config = await benchConfig();
   const database = createDatabase(config.databaseUrl);
   const redis = createRedis(config.redisUrl, 'fail-fast');
@@ -81,49 +86,61 @@ async function ourOverhead(trials = overheadTrials): Promise<Overhead> {
     };
   }));
   const { key } = await createApiKeyRepository(database).create(`bench-${Date.now()}`);
-  const body = {
-    base: { objective: { type: 'expression', expression: 'x^2 + y^2', variables: ['x', 'y'], initial: [1, 1] }, optimizer: { name: 'sgd', learningRate: 0.1 }, training: { maxSteps: 1 } },
-    parameters: { 'optimizer.learningRate': { type: 'float', low: 1e-4, high: 1, log: true } },
-    sampler: { type: 'tpe', seed: 1 },
-    budget: { maxTrials: trials },
-    parallelism: 8,
-  };
   const events = createRedis(config.redisUrl, 'fail-fast');
   const statusPool = createPool(config.databaseUrl, 1);
   const sweeps = createSweepRepository(statusPool);
-  let ended: () => void = () => undefined;
-  const end = new Promise<void>((resolve) => (ended = resolve));
-  events.on('message', (_channel: string, message: string) => {
-    const event = JSON.parse(message) as { type: string; status?: string };
-    if (event.type === 'sweep' && isFinalSweepStatus(event.status ?? '')) ended();
-  });
   const service = new CpuMeter(() => [process.pid]);
   // The bench database's backends: the service's pools, and the status reads below.
   const backends = new CpuMeter(async () => (await statusPool.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = current_database()')).rows.map((row) => row.pid));
-  await backends.mark();
-  await service.mark();
-  const start = performance.now();
-  const response = await app.inject({ method: 'POST', url: '/v1/sweeps', headers: { authorization: `Bearer ${key}` }, payload: body });
-  const id = response.json().id as string;
-  await events.subscribe(sweepChannel(id));
-  // An end published before the subscription took hold is read from the database instead (and then every second, should an event be lost).
-  for (;;) {
-    if (isFinalSweepStatus((await sweeps.findById(id))!.status)) break;
-    const timedOut = await Promise.race([end.then(() => false), new Promise<boolean>((resolve) => setTimeout(() => resolve(true), 1_000))]);
-    if (!timedOut) break;
-  }
-  const seconds = (performance.now() - start) / 1000;
-  const serviceCpu = await service.elapsed();
-  const databaseCpu = await backends.elapsed();
-  await closeRedis(events);
-  await statusPool.end();
-  for (const close of workers) await close();
-  await app.close();
-  await runsQueue.obliterate({ force: true });
-  await runsQueue.close();
-  await closeRedis(redis);
-  await database.$disconnect();
-  return { seconds: seconds / trials, serviceCpu: serviceCpu / trials, databaseCpu: databaseCpu / trials };
+
+  return {
+    /** One sweep of `trials` no-op trials, from its POST to its final status as its event stream tells it. */
+    async overhead(trials = overheadTrials): Promise<Overhead> {
+      const body = {
+        base: { objective: { type: 'expression', expression: 'x^2 + y^2', variables: ['x', 'y'], initial: [1, 1] }, optimizer: { name: 'sgd', learningRate: 0.1 }, training: { maxSteps: 1 } },
+        parameters: { 'optimizer.learningRate': { type: 'float', low: 1e-4, high: 1, log: true } },
+        sampler: { type: 'tpe', seed: 1 },
+        budget: { maxTrials: trials },
+        parallelism: 8,
+      };
+      let ended: () => void = () => undefined;
+      const end = new Promise<void>((resolve) => (ended = resolve));
+      const onMessage = (_channel: string, message: string) => {
+        const event = JSON.parse(message) as { type: string; status?: string };
+        if (event.type === 'sweep' && isFinalSweepStatus(event.status ?? '')) ended();
+      };
+      events.on('message', onMessage);
+      await backends.mark();
+      await service.mark();
+      const start = performance.now();
+      const response = await app.inject({ method: 'POST', url: '/v1/sweeps', headers: { authorization: `Bearer ${key}` }, payload: body });
+      const id = response.json().id as string;
+      await events.subscribe(sweepChannel(id));
+      // An end published before the subscription took hold is read from the database instead (and then every second, should an event be lost).
+      for (;;) {
+        if (isFinalSweepStatus((await sweeps.findById(id))!.status)) break;
+        const timedOut = await Promise.race([end.then(() => false), new Promise<boolean>((resolve) => setTimeout(() => resolve(true), 1_000))]);
+        if (!timedOut) break;
+      }
+      const seconds = (performance.now() - start) / 1000;
+      const serviceCpu = await service.elapsed();
+      const databaseCpu = await backends.elapsed();
+      await events.unsubscribe(sweepChannel(id));
+      events.off('message', onMessage);
+      return { seconds: seconds / trials, serviceCpu: serviceCpu / trials, databaseCpu: databaseCpu / trials };
+    },
+
+    async stop(): Promise<void> {
+      await closeRedis(events);
+      await statusPool.end();
+      for (const close of workers) await close();
+      await app.close();
+      await runsQueue.obliterate({ force: true });
+      await runsQueue.close();
+      await closeRedis(redis);
+      await database.$disconnect();
+    },
+  };
 }
 
 function objective(values: ParameterValues): number {
@@ -157,16 +174,18 @@ ensurePeers();
 const load = () => loadavg().map((value) => value.toFixed(2)).join(' ');
 console.log(`(a) overhead per trial: ${overheadTrials} TPE trials that do no work, ${rounds} round(s) after a warm-up sweep of ${warmUpTrials} (not counted); load average ${load()}`);
 // The service runs for long: its code is compiled and warm when a sweep comes, as Optuna's peer has imported everything before its clock starts.
-await ourOverhead(warmUpTrials);
+const service = await startService();
+await service.overhead(warmUpTrials);
 const figures: { ours: number; rdb: number; memory: number; serviceCpu: number; databaseCpu: number }[] = [];
 for (let round = 1; round <= rounds; round++) {
-  const { seconds: ours, serviceCpu, databaseCpu } = await ourOverhead();
+  const { seconds: ours, serviceCpu, databaseCpu } = await service.overhead();
   const rdb = (optuna(['overhead', String(overheadTrials), benchDatabaseUrl.replace(/^postgresql:/, 'postgresql+psycopg2:')]) as { secondsPerTrial: number }).secondsPerTrial;
   const memory = (optuna(['overhead', String(overheadTrials), 'memory']) as { secondsPerTrial: number }).secondsPerTrial;
   figures.push({ ours, rdb, memory, serviceCpu, databaseCpu });
   console.log(`  round ${round}: Descent ${ms(ours)}   Optuna-RDB ${ms(rdb)} (ratio ${(ours / rdb).toFixed(3)})   Optuna-memory ${ms(memory)} (ratio ${(ours / memory).toFixed(2)})   `
     + `Descent's CPU: service ${ms(serviceCpu)}, PostgreSQL ${ms(databaseCpu)}   load ${load()}`);
 }
+await service.stop();
 const ours = median(figures.map((f) => f.ours));
 const rdb = median(figures.map((f) => f.rdb));
 const memory = median(figures.map((f) => f.memory));
