@@ -9,6 +9,18 @@ import { describe, expect, it } from 'vitest';
 import { createTenantKey, minimalSpec, useTestApp } from '../support/services.ts';
 import { startTestSweepWorker, waitForSweep, leaderboard, quadraticBase } from '../sweeps/support.ts';
 
+/** A refusal at a quota: `status`, a problem of `code` naming the quota, its limit and the use. */
+function expectQuotaProblem(
+  response: { statusCode: number; headers: Record<string, unknown>; json: () => unknown },
+  status: number,
+  code: string,
+  quota: { name: string; limit: number; used: number; requested: number },
+): void {
+  expect(response.statusCode).toBe(status);
+  expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+  expect(response.json()).toMatchObject({ code, errors: [{ code: quota.name }], quota });
+}
+
 describe('TENANT_MAX_ACTIVE_RUNS', () => {
   const context = useTestApp({ TENANT_MAX_ACTIVE_RUNS: '3' });
   const submit = (authorization: string, headers: Record<string, string> = {}) =>
@@ -21,13 +33,7 @@ describe('TENANT_MAX_ACTIVE_RUNS', () => {
     expect(accepted.map((response) => response.statusCode)).toEqual([201, 201, 201]);
 
     const refused = await submit(tenant.authorization);
-    expect(refused.statusCode).toBe(429);
-    expect(refused.headers['content-type']).toMatch(/^application\/problem\+json/);
-    expect(refused.json()).toMatchObject({
-      code: 'quota_exceeded',
-      errors: [{ code: 'TENANT_MAX_ACTIVE_RUNS' }],
-      quota: { name: 'TENANT_MAX_ACTIVE_RUNS', limit: 3, used: 3, requested: 1 },
-    });
+    expectQuotaProblem(refused, 429, 'quota_exceeded', { name: 'TENANT_MAX_ACTIVE_RUNS', limit: 3, used: 3, requested: 1 });
     expect(refused.json().detail).toContain('TENANT_MAX_ACTIVE_RUNS');
     const stored = await context.services.database.run.count({ where: { tenant: { name: tenant.tenantName } } });
     expect(stored).toBe(3);
@@ -61,13 +67,7 @@ describe('TENANT_MAX_METRIC_ROWS', () => {
 
     // A third reservation of 500 would make 1500, and even 6 rows (every 100th of 500 and the last) 1006.
     const refused = await submit(tenant.authorization, minimalSpec);
-    expect(refused.statusCode).toBe(403);
-    expect(refused.headers['content-type']).toMatch(/^application\/problem\+json/);
-    expect(refused.json()).toMatchObject({
-      code: 'storage_quota_exceeded',
-      errors: [{ code: 'TENANT_MAX_METRIC_ROWS' }],
-      quota: { name: 'TENANT_MAX_METRIC_ROWS', limit: 1000, used: 1000, requested: 500 },
-    });
+    expectQuotaProblem(refused, 403, 'storage_quota_exceeded', { name: 'TENANT_MAX_METRIC_ROWS', limit: 1000, used: 1000, requested: 500 });
     const sparse = await submit(tenant.authorization, { ...minimalSpec, record: { every: 100 } });
     expect(sparse.json().quota).toEqual({ name: 'TENANT_MAX_METRIC_ROWS', limit: 1000, used: 1000, requested: 6 });
     expect(await context.services.database.run.count({ where: { tenant: { name: tenant.tenantName } } })).toBe(2);
@@ -129,13 +129,7 @@ describe('TENANT_MAX_DATASET_BYTES', () => {
 
     // 1696 bytes left: 100 more rows (2400 bytes) are refused, in CSV and in JSON.
     const refused = await upload(tenant.authorization, csv(100));
-    expect(refused.statusCode).toBe(403);
-    expect(refused.headers['content-type']).toMatch(/^application\/problem\+json/);
-    expect(refused.json()).toMatchObject({
-      code: 'storage_quota_exceeded',
-      errors: [{ code: 'TENANT_MAX_DATASET_BYTES' }],
-      quota: { name: 'TENANT_MAX_DATASET_BYTES', limit: 4096, used: 2400, requested: 2400 },
-    });
+    expectQuotaProblem(refused, 403, 'storage_quota_exceeded', { name: 'TENANT_MAX_DATASET_BYTES', limit: 4096, used: 2400, requested: 2400 });
     const json = await upload(tenant.authorization, { features: Array.from({ length: 100 }, (_, i) => [i, i]), targets: new Array(100).fill(0) });
     expect(json.statusCode).toBe(403);
     expect(json.json().quota).toEqual({ name: 'TENANT_MAX_DATASET_BYTES', limit: 4096, used: 2400, requested: 2400 });
