@@ -38,7 +38,7 @@ import { randomUUID } from 'node:crypto';
 import { escapeLiteral, type PoolClient, type QueryResult, type QueryResultRow } from 'pg';
 import type { Pool } from './pool.ts';
 import { activeStatusesSql } from './runs.ts';
-import { sweepStateColumns, type SweepRow, type TrialRow } from './sweeps.ts';
+import { sweepColumns, type SweepRow, type TrialRow } from './sweeps.ts';
 import { resultWithoutParams } from '../contracts/run-result.ts';
 import { isFinalSweepStatus } from '../contracts/sweep-view.ts';
 import { isFinalRunStatus } from '../contracts/run-status.ts';
@@ -129,7 +129,7 @@ const insertTrialsSql = `
          CASE WHEN result IS NULL THEN NULL ELSE now() END, now(), now()
     FROM jsonb_to_recordset($3) AS t(id uuid, spec jsonb, trial_number int, parameters jsonb, result jsonb))
   UPDATE sweeps SET status = 'running', started_at = coalesce(started_at, now()), updated_at = now()
-   WHERE id = $2 RETURNING ${sweepStateColumns},
+   WHERE id = $2 RETURNING ${sweepColumns},
          (SELECT count(*) FROM runs WHERE tenant_id = $1 AND status IN ${activeStatusesSql})::int AS backlog`;
 
 /**
@@ -147,8 +147,8 @@ const endedSql = `SELECT $2 - count(*)::int AS ended FROM runs WHERE sweep_id = 
  * generic plans; the pool's connections plan no sequential scans, see pool.ts).
  */
 const prepared = {
-  sweep_round_lock: { types: 'uuid, bool', text: `SELECT ${sweepStateColumns}, CASE WHEN $2 THEN spec END AS spec FROM sweeps WHERE id = $1 FOR UPDATE SKIP LOCKED` },
-  sweep_round_lock_wait: { types: 'uuid, bool', text: `SELECT ${sweepStateColumns}, CASE WHEN $2 THEN spec END AS spec FROM sweeps WHERE id = $1 FOR UPDATE` },
+  sweep_round_lock: { types: 'uuid', text: `SELECT ${sweepColumns} FROM sweeps WHERE id = $1 FOR UPDATE SKIP LOCKED` },
+  sweep_round_lock_wait: { types: 'uuid', text: `SELECT ${sweepColumns} FROM sweeps WHERE id = $1 FOR UPDATE` },
   sweep_round_trials: { types: 'uuid, text, int, int[]', text: trialsSql },
   sweep_round_insert: { types: 'uuid, uuid, jsonb', text: insertTrialsSql },
   sweep_round_ended: { types: 'uuid, int', text: endedSql },
@@ -170,8 +170,8 @@ const execute = (name: keyof typeof prepared, ...values: string[]) => `EXECUTE $
 const trialsMessage = (sweepId: string, metric: string, from: number, known: readonly number[]) =>
   execute('sweep_round_trials', escapeLiteral(sweepId), escapeLiteral(metric), String(from), `'{${known.join(',')}}'`);
 
-/** Sweeps whose spec this process remembers (a sweep's spec never changes), at most; then it forgets them all. */
-const rememberedSpecs = 10_000;
+/** Sweeps whose metric this process remembers (a sweep's spec never changes), at most; then it forgets them all. */
+const rememberedMetrics = 10_000;
 
 /** How long a round told to wait for the lock waits at most: far longer than any round (the wake-up is retried then). */
 const lockWaitMs = 10_000;
@@ -183,16 +183,16 @@ const transactionSettings = `SELECT set_config('synchronous_commit', 'off', true
  * Begins the round's transaction and takes the sweep's lock, unless another round holds it (or
  * once it lets it go, with `wait`): one message.
  */
-const lockMessage = (sweepId: string, wait: boolean, withSpec: boolean) => `
+const lockMessage = (sweepId: string, wait: boolean) => `
   BEGIN; ${transactionSettings};
-  ${execute(wait ? 'sweep_round_lock_wait' : 'sweep_round_lock', escapeLiteral(sweepId), String(withSpec))}`;
+  ${execute(wait ? 'sweep_round_lock_wait' : 'sweep_round_lock', escapeLiteral(sweepId))}`;
 
 /** The statements of the lock's message before its answer. */
 const lockMessageStatements = 2;
 
 const runningStatement = (sweepId: string) => `
   UPDATE sweeps SET status = 'running', started_at = coalesce(started_at, now()), updated_at = now()
-   WHERE id = ${escapeLiteral(sweepId)} RETURNING ${sweepStateColumns}`;
+   WHERE id = ${escapeLiteral(sweepId)} RETURNING ${sweepColumns}`;
 
 /** The sweep ended with `status` and `result`: its queued trials cancelled (with `cancelled`) in the same statement. */
 const finishStatement = (sweepId: string, status: string, result: string, cancelled: string) => `
@@ -201,7 +201,7 @@ const finishStatement = (sweepId: string, status: string, result: string, cancel
    WHERE sweep_id = ${escapeLiteral(sweepId)} AND status = 'queued')
   UPDATE sweeps SET status = ${escapeLiteral(status)}::sweep_status, result = ${escapeLiteral(result)}::jsonb, finished_at = now(), updated_at = now(),
          started_at = coalesce(started_at, now())
-   WHERE id = ${escapeLiteral(sweepId)} RETURNING ${sweepStateColumns}`;
+   WHERE id = ${escapeLiteral(sweepId)} RETURNING ${sweepColumns}`;
 
 /** The results of a message of several statements, one per statement (node-postgres gives a lone statement's result alone). */
 const resultsOf = <Row extends QueryResultRow>(results: QueryResult<Row> | QueryResult<Row>[]): QueryResult<Row>[] => (Array.isArray(results) ? results : [results]);
@@ -223,7 +223,7 @@ interface KnownTrials {
 const rememberedSweeps = 256;
 
 export function createSweepCoordination(pool: Pool) {
-  const specs = new Map<string, unknown>();
+  const metrics = new Map<string, string>();
   const knownTrials = new Map<string, KnownTrials>();
 
   /**
@@ -260,27 +260,18 @@ export function createSweepCoordination(pool: Pool) {
         await prepare(client);
         const known = knownTrials.get(sweepId) ?? { below: 0, final: new Map<number, RoundTrial>() };
         const knownAbove = [...known.final.keys()].filter((trialNumber) => trialNumber >= known.below);
-        // The sweep's spec is read once (it never changes); the trials are read in the lock's message when it is known.
-        const spec = specs.get(sweepId);
-        const metric = spec === undefined ? undefined : metricName({ spec } as SweepRow);
-        const message = metric === undefined
-          ? lockMessage(sweepId, wait, true)
-          : `${lockMessage(sweepId, wait, false)};\n${trialsMessage(sweepId, metric, known.below, knownAbove)}`;
+        // The trials are read in the lock's message when the sweep's metric is known.
+        const metric = metrics.get(sweepId);
+        const message = metric === undefined ? lockMessage(sweepId, wait) : `${lockMessage(sweepId, wait)};\n${trialsMessage(sweepId, metric, known.below, knownAbove)}`;
         const locked = resultsOf(await client.query<SweepRow & RoundTrial>(message));
-        const [lockedRow] = locked[lockMessageStatements].rows;
-        if (!lockedRow || isFinalSweepStatus(lockedRow.status)) {
+        const [sweep] = locked[lockMessageStatements].rows;
+        if (!sweep || isFinalSweepStatus(sweep.status)) {
           await client.query('COMMIT');
-          if (lockedRow) {
-            knownTrials.delete(sweepId);
-            specs.delete(sweepId);
-          }
+          if (sweep) knownTrials.delete(sweepId);
           return null;
         }
-        const sweep: SweepRow = spec === undefined ? lockedRow : { ...lockedRow, spec };
-        if (spec === undefined) {
-          if (specs.size >= rememberedSpecs) specs.clear();
-          specs.set(sweepId, sweep.spec);
-        }
+        if (metrics.size >= rememberedMetrics) metrics.clear();
+        metrics.set(sweepId, metricName(sweep));
         const read = metric === undefined
           ? (await client.query<RoundTrial>(trialsMessage(sweepId, metricName(sweep), known.below, knownAbove))).rows
           : locked[lockMessageStatements + 1].rows as RoundTrial[];
@@ -303,13 +294,9 @@ export function createSweepCoordination(pool: Pool) {
         const ended = trials.filter((trial) => isFinalRunStatus(trial.status)).length + decision.newTrials.filter((trial) => trial.failure !== null).length;
         const counted = decision.finish ? [] : [execute('sweep_round_ended', escapeLiteral(sweepId), String(trials.length + decision.newTrials.length))];
         const results = resultsOf(await client.query<SweepRow & { ended: number; backlog?: number }>([...writes, 'COMMIT', ...counted].join(';\n')));
-        const { backlog, ...written } = (writes.length > 0 ? results[writes.length - 1].rows[0] : sweep) as SweepRow & { backlog?: number };
-        const updated: SweepRow = { ...written, spec: sweep.spec };
+        const { backlog, ...updated } = (writes.length > 0 ? results[writes.length - 1].rows[0] : sweep) as SweepRow & { backlog?: number };
         const missed = counted.length > 0 && results.at(-1)!.rows[0].ended > ended;
-        if (decision.finish) {
-          knownTrials.delete(sweepId);
-          specs.delete(sweepId);
-        }
+        if (decision.finish) knownTrials.delete(sweepId);
         else learn(sweepId, known, read);
         const places = new Map<string, RunPlace>();
         const newQueued = ids.filter((_, i) => decision.newTrials[i].failure === null);

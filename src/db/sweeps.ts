@@ -40,11 +40,8 @@ export interface BestTrial {
   readonly parameters: Record<string, number | string | boolean>;
 }
 
-/** A sweep's columns but its spec, which never changes (a process that read it once need not read it again). */
-export const sweepStateColumns = `id, tenant_id AS "tenantId", name, status, result, idempotency_key AS "idempotencyKey",
+export const sweepColumns = `id, tenant_id AS "tenantId", name, status, spec, result, idempotency_key AS "idempotencyKey",
   created_at AS "createdAt", updated_at AS "updatedAt", started_at AS "startedAt", finished_at AS "finishedAt"`;
-
-const sweepColumns = `${sweepStateColumns}, spec`;
 
 const trialColumns = `id AS "runId", trial_number AS "trialNumber", status, trial_value AS value, parameters, result,
   created_at AS "createdAt", finished_at AS "finishedAt"`;
