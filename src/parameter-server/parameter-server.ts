@@ -17,6 +17,7 @@ import { endianness } from 'node:os';
 import type { Redis } from 'ioredis';
 import { revise } from '../core/parallel/adaptive-revision.ts';
 import * as scripts from './scripts.ts';
+import { withCommands } from '../queue/defined-commands.ts';
 
 if (endianness() !== 'LE') throw new Error('The parameter server stores little-endian float64: this machine is big-endian.');
 
@@ -63,23 +64,19 @@ interface ScriptCommands {
   psSnapshotBuffer(...args: (string | Buffer | number)[]): Promise<(Buffer | Buffer[])[]>;
 }
 
-/** Registers the scripts on a connection (once; ioredis sends EVALSHA and reloads them after a Redis restart). */
-function withScripts(redis: Redis): Redis & ScriptCommands {
-  const commands = redis as Redis & ScriptCommands & { psDefined?: boolean };
-  if (commands.psDefined) return commands;
-  redis.defineCommand('psDownpour', { numberOfKeys: 2, lua: scripts.downpourExchange });
-  redis.defineCommand('psElastic', { numberOfKeys: 2, lua: scripts.elasticExchange });
-  redis.defineCommand('psRead', { numberOfKeys: 3, lua: scripts.revisionRead });
-  redis.defineCommand('psApply', { numberOfKeys: 5, lua: scripts.revisionApply });
-  redis.defineCommand('psDownpourCommit', { numberOfKeys: 3, lua: scripts.downpourCommit });
-  redis.defineCommand('psElasticCommit', { numberOfKeys: 3, lua: scripts.elasticCommit });
-  redis.defineCommand('psRevisionCommit', { numberOfKeys: 9, lua: scripts.revisionCommit });
-  redis.defineCommand('psClaim', { numberOfKeys: 2, lua: scripts.claimSteps });
-  redis.defineCommand('psInitialize', { lua: scripts.initialize });
-  redis.defineCommand('psSnapshot', { lua: scripts.snapshot });
-  commands.psDefined = true;
-  return commands;
-}
+/** The parameter server's scripts as a connection's commands (see withCommands). */
+const scriptCommands = {
+  psDownpour: { numberOfKeys: 2, lua: scripts.downpourExchange },
+  psElastic: { numberOfKeys: 2, lua: scripts.elasticExchange },
+  psRead: { numberOfKeys: 3, lua: scripts.revisionRead },
+  psApply: { numberOfKeys: 5, lua: scripts.revisionApply },
+  psDownpourCommit: { numberOfKeys: 3, lua: scripts.downpourCommit },
+  psElasticCommit: { numberOfKeys: 3, lua: scripts.elasticCommit },
+  psRevisionCommit: { numberOfKeys: 9, lua: scripts.revisionCommit },
+  psClaim: { numberOfKeys: 2, lua: scripts.claimSteps },
+  psInitialize: { lua: scripts.initialize },
+  psSnapshot: { lua: scripts.snapshot },
+};
 
 /**
  * Shards of at most this many coordinates do their arithmetic in the script (one round trip,
@@ -135,7 +132,7 @@ export class ParameterServer {
       readonly scriptedShardSize?: number;
     },
   ) {
-    this.redis = withScripts(redis);
+    this.redis = withCommands<ScriptCommands>(redis, scriptCommands);
     // No empty shard: more shards than coordinates is as many shards as coordinates.
     this.shards = Math.max(1, Math.min(options.shards, options.dimension));
     const size = Math.ceil(options.dimension / this.shards);

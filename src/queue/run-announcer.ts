@@ -6,6 +6,7 @@
  * ones into pipelines cost the worker more JavaScript than the round trips it saved.
  */
 import type { Redis } from './connection.ts';
+import { withCommands } from './defined-commands.ts';
 import { cancelFlagKey } from './run-cancellation.ts';
 import { runChannel, type RunEvent } from './run-events.ts';
 
@@ -34,17 +35,10 @@ interface AnnounceCommand {
   descentAnnounce(cancelFlag: string, channel: string, ...events: string[]): Promise<[number, number]>;
 }
 
-/** Registers the script on the connection (once; ioredis reloads it after a Redis restart). */
-function withScript(redis: Redis): Redis & AnnounceCommand {
-  const commands = redis as Redis & AnnounceCommand & { descentAnnounceDefined?: boolean };
-  if (commands.descentAnnounceDefined) return commands;
-  redis.defineCommand('descentAnnounce', { numberOfKeys: 1, lua: announceScript });
-  commands.descentAnnounceDefined = true;
-  return commands;
-}
+const announceCommands = { descentAnnounce: { numberOfKeys: 1, lua: announceScript } };
 
 export function createRunAnnouncer(redis: Redis, queuePrefix: string) {
-  const commands = withScript(redis);
+  const commands = withCommands<AnnounceCommand>(redis, announceCommands);
   return {
     async announce({ runId, events }: Announcement): Promise<AnnouncementReply> {
       const [listeners, flag] = await commands.descentAnnounce(cancelFlagKey(queuePrefix, runId), runChannel(runId), ...events.map((event) => JSON.stringify(event)));

@@ -26,6 +26,7 @@
  */
 import { Job, type Worker } from 'bullmq';
 import type { Redis } from '../queue/connection.ts';
+import { withCommands } from '../queue/defined-commands.ts';
 import type { RunJobData } from '../queue/runs-queue.ts';
 
 /** Counts the tenant's live places (dropping the dead) and, in mode `take`, takes one for the run or parks it. */
@@ -78,19 +79,14 @@ interface AdmissionCommands {
   descentRelease(running: string, parked: string, runId: string): Promise<string | null>;
 }
 
-/** Registers the scripts on the connection (once; ioredis reloads them after a Redis restart). */
-function withScripts(redis: Redis): Redis & AdmissionCommands {
-  const commands = redis as Redis & AdmissionCommands & { descentAdmissionDefined?: boolean };
-  if (commands.descentAdmissionDefined) return commands;
-  redis.defineCommand('descentAdmit', { numberOfKeys: 3, lua: admitScript });
-  redis.defineCommand('descentRelease', { numberOfKeys: 2, lua: releaseScript });
-  commands.descentAdmissionDefined = true;
-  return commands;
-}
+const admissionCommands = {
+  descentAdmit: { numberOfKeys: 3, lua: admitScript },
+  descentRelease: { numberOfKeys: 2, lua: releaseScript },
+};
 
 export function createTenantAdmission(worker: Worker<RunJobData>, redis: Redis, prefix: string, options: TenantAdmissionOptions) {
   const keys = (tenantId: string) => [`${prefix}:tenant-running:${tenantId}`, `${prefix}:tenant-parked:${tenantId}`, worker.keys.active!] as const;
-  const commands = withScripts(redis);
+  const commands = withCommands<AdmissionCommands>(redis, admissionCommands);
 
   async function admitted(tenantId: string, runId: string, mode: 'take' | 'look'): Promise<boolean> {
     const result = await commands.descentAdmit(...keys(tenantId), runId, options.maxRunningRuns, Date.now(), mode);
