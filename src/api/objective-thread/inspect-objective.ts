@@ -8,7 +8,7 @@
 import type { RunSpec } from '../../contracts/run-spec.ts';
 import { isDataObjective, type ResolvedObjectiveSpec } from '../../core/objectives/index.ts';
 import { memoryFootprint, type MemoryFootprint } from '../../core/training/index.ts';
-import { buildObjective } from '../routes/objectives/build-objective.ts';
+import { buildObjective, createObjectiveForRequest } from '../routes/objectives/build-objective.ts';
 import { gradientCheckAtStart, maxShownDimension, uncheckedGradient, type GradientCheckView } from '../routes/objectives/objective-view.ts';
 
 export interface InspectionRequest {
@@ -21,13 +21,17 @@ export interface InspectionRequest {
   readonly gradientCheck?: boolean;
   /** List every parameter name, whatever the dimension (storing an objective). */
   readonly allVariables?: boolean;
+  /** List the parameter names up to this dimension instead of maxShownDimension (a run's parameter names). */
+  readonly maxVariables?: number;
+  /** Build the objective only, without checking its start (a run's parameter names: the run is queued already). */
+  readonly unchecked?: boolean;
 }
 
 export interface Inspection {
   readonly dimension: number;
   /** Training rows of a model on data; null for a function. */
   readonly trainingRows: number | null;
-  /** Parameter names: all of them up to maxShownDimension, or with `allVariables`; else null. */
+  /** Parameter names: all of them up to maxShownDimension (or `maxVariables`), or with `allVariables`; else null. */
   readonly variables: string[] | null;
   /** The starting point, up to maxShownDimension parameters; else null. */
   readonly initial: number[] | null;
@@ -41,14 +45,15 @@ export interface Inspection {
 }
 
 export function inspectObjective(request: InspectionRequest): Inspection {
-  const objective = buildObjective(request.spec, request.path);
+  const objective = request.unchecked ? createObjectiveForRequest(request.spec, request.path) : buildObjective(request.spec, request.path);
   const run = request.run;
   const shown = objective.dimension <= maxShownDimension;
+  const named = objective.dimension <= (request.maxVariables ?? maxShownDimension);
   const skipped = request.gradientCheck ? uncheckedGradient(objective) : null;
   return {
     dimension: objective.dimension,
     trainingRows: isDataObjective(objective) ? objective.trainingRows : null,
-    variables: shown || request.allVariables ? [...objective.variables] : null,
+    variables: named || request.allVariables ? [...objective.variables] : null,
     initial: shown ? Array.from(objective.initial) : null,
     gradientCheck: request.gradientCheck && skipped === null ? gradientCheckAtStart(objective) : null,
     gradientCheckSkipped: skipped,

@@ -60,6 +60,7 @@ export async function registerRoutes(app: FastifyInstance, context: AppContext):
     });
     await v1.register(runParameterRoutes, {
       runService: context.services.runs, objectives: context.repositories.objectives, datasets: context.repositories.datasets,
+      objectiveService: context.services.objectives,
     });
     const keyIsLive = async (key: string) => (await context.repositories.apiKeys.authenticate(key)) !== null;
     await v1.register(runEventRoutes, { runService: context.services.runs, events: context.events, keyIsLive });

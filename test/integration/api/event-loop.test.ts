@@ -1,6 +1,7 @@
 /**
  * /healthz keeps answering while the heaviest requests run: building and checking a model on a
- * large dataset, or a 5·10⁶-parameter objective, happens in the objective thread
+ * large dataset, or a 5·10⁶-parameter objective, and building a run's model to name its
+ * parameters, happens in the objective thread
  * (src/api/objective-thread/), not on the event loop. No wall-clock bound: /healthz must answer
  * many times while the heavy request is in flight, and the event loop's longest stall must be
  * a small part of the heavy request's own duration (when the work ran on the loop, the stall
@@ -17,12 +18,12 @@ describe('/healthz under a heavy request', () => {
   const api = useTestApi();
 
   /** Sends /healthz again and again while `url` is in flight; how often it answered, and the loop's longest stall. */
-  async function whileInFlight(url: string, payload: object) {
+  async function whileInFlight(url: string, payload?: object) {
     const delay = monitorEventLoopDelay({ resolution: 5 });
     delay.enable();
     const started = performance.now();
     let inFlight = true;
-    const heavy = api.app.inject({ method: 'POST', url, headers: { authorization: api.authorization }, payload })
+    const heavy = api.app.inject({ method: payload ? 'POST' : 'GET', url, headers: { authorization: api.authorization }, ...(payload ? { payload } : {}) })
       .finally(() => {
         inFlight = false;
       });
@@ -48,6 +49,20 @@ describe('/healthz under a heavy request', () => {
   ])('keeps answering while %s', async (_, url, payload, status) => {
     const { response, answers, durationMs, longestStallMs } = await whileInFlight(url, payload);
     expect(response.statusCode, response.body.slice(0, 500)).toBe(status);
+    expect(answers).toBeGreaterThanOrEqual(20);
+    expect(longestStallMs).toBeLessThan(durationMs / 3);
+  }, 120_000);
+
+  it('keeps answering while a run\'s model on 10⁶ rows is built to name its parameters', async () => {
+    const objective = { type: 'model', model: 'linear', data: { builtin: 'linear', rows: 1_000_000, columns: 8 }, validationSplit: 0.2 };
+    const submitted = await api.app.inject({
+      method: 'POST', url: '/v1/runs', headers: { authorization: api.authorization },
+      payload: { objective, optimizer: { name: 'adam' }, training: { maxSteps: 10 } },
+    });
+    expect(submitted.statusCode, submitted.body.slice(0, 500)).toBe(201);
+    const { response, answers, durationMs, longestStallMs } = await whileInFlight(`/v1/runs/${submitted.json().id}/parameters`);
+    expect(response.statusCode, response.body.slice(0, 500)).toBe(200);
+    expect(response.json()).toMatchObject({ dimensions: 9, names: ['w1', 'w2', 'w3', 'w4', 'w5', 'w6', 'w7', 'w8', 'b'] });
     expect(answers).toBeGreaterThanOrEqual(20);
     expect(longestStallMs).toBeLessThan(durationMs / 3);
   }, 120_000);

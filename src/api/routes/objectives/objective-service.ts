@@ -1,6 +1,5 @@
 /** Checking, storing, reading and resolving objectives for one tenant. */
 import type { ObjectiveSpec } from '../../../core/objectives/index.ts';
-import type { RunSpec } from '../../../contracts/run-spec.ts';
 import type { ObjectiveReference } from '../../../core/training/index.ts';
 import type { DatasetRepository } from '../../../db/datasets.ts';
 import type { ObjectiveRepository, StoredObjective } from '../../../db/objectives.ts';
@@ -11,7 +10,7 @@ import { cursorPage, type PageQuery } from '../cursor-page.ts';
 import { resolvedSpecForRequest } from './objective-problems.ts';
 import { assertDeleted } from '../deletion-answer.ts';
 import type { GradientCheckView, ObjectiveView } from './objective-view.ts';
-import type { Inspection } from '../../objective-thread/inspect-objective.ts';
+import type { Inspection, InspectionRequest } from '../../objective-thread/inspect-objective.ts';
 import type { ObjectiveThread } from '../../objective-thread/objective-thread.ts';
 import { parameterCount } from '../../../contracts/parameter-count.ts';
 
@@ -36,6 +35,8 @@ export function toObjectiveView(stored: StoredObjective): ObjectiveView {
   };
 }
 
+type InspectionOptions = Partial<Pick<InspectionRequest, 'run' | 'gradientCheck' | 'allVariables' | 'maxVariables' | 'unchecked'>>;
+
 export interface ObjectiveServiceDependencies {
   readonly objectives: ObjectiveRepository;
   readonly datasets: DatasetRepository;
@@ -46,7 +47,7 @@ export interface ObjectiveServiceDependencies {
 
 export function createObjectiveService({ objectives, datasets, deletion, thread }: ObjectiveServiceDependencies) {
   /** Builds the tenant's objective (stored definition and dataset references resolved) in the thread; 4xx naming the field when it cannot be. */
-  async function inspect(tenantId: string, objective: ObjectiveSpec | ObjectiveReference, options: { run?: RunSpec; gradientCheck?: boolean; allVariables?: boolean } = {}): Promise<Inspection> {
+  async function inspect(tenantId: string, objective: ObjectiveSpec | ObjectiveReference, options: InspectionOptions = {}): Promise<Inspection> {
     const spec = await resolvedSpecForRequest({ objectives, datasets }, tenantId, objective, 'objective');
     return thread.inspect({ spec, path: 'objective', ...options });
   }
@@ -91,8 +92,18 @@ export function createObjectiveService({ objectives, datasets, deletion, thread 
      * one must exist for this tenant (404 naming `objective.id`), and either must build. With the
      * run, the inspection says what a worker would hold for it.
      */
-    assertRunnable(tenantId: string, objective: ObjectiveSpec | ObjectiveReference, run?: RunSpec): Promise<Inspection> {
+    assertRunnable(tenantId: string, objective: ObjectiveSpec | ObjectiveReference, run?: InspectionRequest['run']): Promise<Inspection> {
       return inspect(tenantId, objective, run ? { run } : {});
+    },
+
+    /**
+     * The dimension and parameter names (up to `maxNames` of them, else null) of a queued or
+     * finished run's objective, built where it cannot hold the event loop (a model on a large
+     * dataset takes a good part of a second), its start not checked.
+     */
+    async parameterNames(tenantId: string, objective: ObjectiveSpec, maxNames: number): Promise<{ dimension: number; names: string[] | null }> {
+      const { dimension, variables } = await inspect(tenantId, objective, { maxVariables: maxNames, unchecked: true });
+      return { dimension, names: variables };
     },
   };
 }

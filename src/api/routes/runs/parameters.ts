@@ -10,7 +10,8 @@ import { z } from 'zod';
 import { parameterCountFields, parameterCount } from '../../../contracts/parameter-count.ts';
 import { problemResponses } from '../../errors/problem.ts';
 import { principalOf } from '../../plugins/authentication.ts';
-import { buildObjective, runObjectiveSpec, type RunObjectiveSources } from './run-objective.ts';
+import type { ObjectiveService } from '../objectives/objective-service.ts';
+import { runObjectiveSpec, type RunObjectiveSources } from './run-objective.ts';
 import type { RunService } from './run-service.ts';
 
 const maxNamedParameters = 100_000;
@@ -25,6 +26,8 @@ const parameterNamesSchema = z
 
 export interface ParameterRouteOptions extends RunObjectiveSources {
   readonly runService: RunService;
+  /** Builds the objective off the event loop (a model on a large dataset takes a good part of a second). */
+  readonly objectiveService: Pick<ObjectiveService, 'parameterNames'>;
 }
 
 export async function runParameterRoutes(app: FastifyInstance, options: ParameterRouteOptions): Promise<void> {
@@ -45,7 +48,7 @@ export async function runParameterRoutes(app: FastifyInstance, options: Paramete
     // A benchmark's size is known without building it (a 10⁷-dimensional one would allocate).
     const declared = spec.type === 'benchmark' ? spec.dimensions ?? spec.initial?.length : undefined;
     if (declared !== undefined && declared > maxNamedParameters) return { runId: run.id, ...parameterCount(declared), names: null };
-    const objective = await buildObjective(options, run, spec);
-    return { runId: run.id, ...parameterCount(objective.dimension), names: objective.dimension > maxNamedParameters ? null : [...objective.variables] };
+    const { dimension, names } = await options.objectiveService.parameterNames(run.tenantId, spec, maxNamedParameters);
+    return { runId: run.id, ...parameterCount(dimension), names };
   });
 }
