@@ -19,9 +19,9 @@
  *                         "rows": [{ "step", "loss", "valLoss"?, "valAccuracy"?, "gradNorm", "learningRate",
  *                                    "updateNorm", "epoch", "elapsedSeconds" }, …] }
  *       after each slice is committed: its recorded steps a … b (n of them). `rows` holds at
- *       most `maxLiveRows` of them, evenly spaced and always including the last, and is empty
- *       when nobody listened to the previous message (an attempt's first always carries them);
- *       fetch the rest from /metrics.
+ *       most `maxLiveRows` of them, evenly spaced and always including the last; fetch the
+ *       rest from /metrics. A slice's events are published only when someone follows the
+ *       channel (see run-announcer.ts).
  *
  * Pub/sub delivers nothing to a listener that was not subscribed at the time: a client that
  * connects mid-run reads the run row first, then follows the channel. These shapes are a

@@ -24,12 +24,6 @@ export class ProgressPublisher {
   private sampleStep: number;
   private sampleTime: number;
   private lastWritten = -Infinity;
-  /**
-   * Whether anyone received the previous message; rows are only built for listeners. The
-   * attempt's first message always carries them: a client that subscribes just after submitting
-   * (a CLI's watch, a script's wait) sees the rows of a run that ends in its first slice.
-   */
-  private listening = true;
   /** Whether this attempt's `running` status went out. */
   private announced = false;
 
@@ -69,29 +63,22 @@ export class ProgressPublisher {
    * metrics, its progress when there is one, the final status when it ended the run) in one
    * round trip; resolves to whether the run is to be cancelled.
    */
-  slice(batch: MetricBatch, progress: SliceProgress | null, ending: { status: RunStatus; result: RunResultView } | null): Promise<boolean> {
-    const events: RunEvent[] = [];
-    if (!this.announced) events.push({ type: 'status', runId: this.runId, status: 'running', result: null });
+  async slice(batch: MetricBatch, progress: SliceProgress | null, ending: { status: RunStatus; result: RunResultView } | null): Promise<boolean> {
+    const announcing = !this.announced;
     this.announced = true;
-    const count = batch.step.length;
-    if (count > 0) {
-      events.push({
-        type: 'metrics',
-        runId: this.runId,
-        firstStep: batch.step[0],
-        lastStep: batch.step[count - 1],
-        count,
-        rows: this.listening ? liveRows(batch, maxLiveRows) : [],
-      });
-    }
-    if (progress) events.push({ type: 'progress', runId: this.runId, ...progress, earlyStoppingState: progress.earlyStopping });
-    if (ending) events.push({ type: 'status', runId: this.runId, ...ending });
-    return this.send(events);
-  }
-
-  private async send(events: readonly RunEvent[]): Promise<boolean> {
+    // Built only when someone follows the run (see run-announcer.ts).
+    const events = () => {
+      const built: RunEvent[] = [];
+      if (announcing) built.push({ type: 'status', runId: this.runId, status: 'running', result: null });
+      const count = batch.step.length;
+      if (count > 0) {
+        built.push({ type: 'metrics', runId: this.runId, firstStep: batch.step[0], lastStep: batch.step[count - 1], count, rows: liveRows(batch, maxLiveRows) });
+      }
+      if (progress) built.push({ type: 'progress', runId: this.runId, ...progress, earlyStoppingState: progress.earlyStopping });
+      if (ending) built.push({ type: 'status', runId: this.runId, ...ending });
+      return built;
+    };
     const reply = await this.announcer.announce({ runId: this.runId, events });
-    if (events.length > 0) this.listening = reply.listeners > 0;
     return reply.cancelRequested;
   }
 }

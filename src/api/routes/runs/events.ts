@@ -10,9 +10,8 @@
  *             ~250 ms while it runs, and once at the end.
  *   metrics   { runId, firstStep, lastStep, count, rows }: after each stored slice, whose `count`
  *             recorded steps run from `firstStep` to `lastStep`. `rows` holds at most 256 of them
- *             (evenly spaced, the last always included; empty when nobody listened to the
- *             previous message, or followed the run as its attempt started): read every row
- *             with `/metrics?from=firstStep&to=lastStep`.
+ *             (evenly spaced, the last always included): read every row with
+ *             `/metrics?from=firstStep&to=lastStep`.
  *             The message's `id:` is `lastStep`.
  *   end       {}: the run has reached a final status; the stream closes.
  *
