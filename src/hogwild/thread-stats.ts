@@ -2,7 +2,8 @@
  * What each thread of a concurrent hogwild run counts for `result.parallel`, in an Int32Array
  * over a SharedArrayBuffer: one region per thread, written by that thread only.
  *
- *   steps      updates the thread applied (stored at every update, read by the other threads)
+ *   steps      updates the thread applied (stored at every update with a plain store, read by
+ *              the other threads)
  *   bins       staleness histogram: bin s counts updates with s other updates between the read
  *              of θ and the write (the last bin: that many or more)
  *   max        the largest staleness seen
@@ -56,7 +57,9 @@ export class ThreadCounters {
   /** After the write: counts the step, and the staleness of a sampled one. */
   afterWrite(sampled: boolean): void {
     this.steps++;
-    Atomics.store(this.stats, this.base + word.steps, this.steps);
+    // A plain store, not Atomics.store: a sequentially consistent store is a full fence, which
+    // would hold every update until its writes of θ (lines the other core may hold) are visible.
+    this.stats[this.base + word.steps] = this.steps;
     if (!sampled) return;
     const value = this.others() - this.seen;
     this.stats[this.base + header + Math.min(value, staleness.bins - 1)]++;

@@ -28,8 +28,10 @@ export function outputLoss(
   }
   if (kind === 'logistic') {
     const z = logits[offset];
-    if (dLogits) dLogits[offset] = sigmoid(z) - target;
-    return Math.max(z, 0) - z * target + Math.log1p(Math.exp(-Math.abs(z)));
+    // e^−|z| serves both the loss and σ(z) (the one `sigmoid` computes on either side of 0).
+    const e = Math.exp(-Math.abs(z));
+    if (dLogits) dLogits[offset] = (z >= 0 ? 1 / (1 + e) : e / (1 + e)) - target;
+    return Math.max(z, 0) - z * target + Math.log1p(e);
   }
   let max = -Infinity;
   for (let c = 0; c < k; c++) if (logits[offset + c] > max) max = logits[offset + c];
