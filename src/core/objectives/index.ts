@@ -1,5 +1,5 @@
 /** The objectives: what a run minimises, its spec schemas, the factory and the gradient check. */
-export type { DataObjective, Objective, SparseGradient } from './objective.ts';
+export type { DataObjective, Objective, SparseGradient, SparseStepOutcome } from './objective.ts';
 export { allocateSparseGradient, isDataObjective } from './objective.ts';
 export {
   

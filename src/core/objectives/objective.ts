@@ -64,6 +64,20 @@ export interface DataObjective extends Objective {
    * dimension; present only where the gradient is sparse (sparse features, no L2 penalty).
    */
   readonly valueAndSparseGradient?: (params: Float64Array, gradient: SparseGradient) => number;
+  /**
+   * One plain SGD step θ ← θ − η·∇f made in place on a selected batch of one row, where each row
+   * lists a column at most once: the coordinates `valueAndSparseGradient` lists, read, then
+   * written in its order with its values (θ_j ← θ_j − η·g_j where g_j ≠ 0), without building the
+   * gradient in between. `outcome` gets f(θ) before the step, and 1 + the index of a parameter the
+   * step made non-finite (0: none); a non-finite f writes nothing.
+   */
+  readonly sparseRowStep?: (params: Float64Array, learningRate: number, outcome: SparseStepOutcome) => void;
+}
+
+/** What `sparseRowStep` reports. */
+export interface SparseStepOutcome {
+  loss: number;
+  broken: number;
 }
 
 /**

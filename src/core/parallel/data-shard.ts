@@ -6,7 +6,7 @@
  * Every shard evaluates through the one shared objective: selecting a shard's batch selects
  * those training rows on it, so a replica selects its batch again before each evaluation.
  */
-import type { DataObjective, SparseGradient } from '../objectives/objective.ts';
+import type { DataObjective, SparseGradient, SparseStepOutcome } from '../objectives/objective.ts';
 
 export class DataShard implements DataObjective {
   readonly variables: readonly string[];
@@ -16,6 +16,7 @@ export class DataShard implements DataObjective {
   readonly validationRows: number;
   readonly trainingDifficulty?: Float64Array;
   readonly valueAndSparseGradient?: (params: Float64Array, gradient: SparseGradient) => number;
+  readonly sparseRowStep?: (params: Float64Array, learningRate: number, outcome: SparseStepOutcome) => void;
   /** The training rows of the shard, in order. */
   private readonly rows: Int32Array;
   /** The rows of the batch selected last (training-row indices). */
@@ -44,6 +45,7 @@ export class DataShard implements DataObjective {
       this.trainingDifficulty = Float64Array.from(this.rows, (row) => difficulty[row]);
     }
     if (objective.valueAndSparseGradient) this.valueAndSparseGradient = (params, gradient) => objective.valueAndSparseGradient!(params, gradient);
+    if (objective.sparseRowStep) this.sparseRowStep = (params, learningRate, outcome) => objective.sparseRowStep!(params, learningRate, outcome);
   }
 
   /** `rows` index the shard; null selects the whole shard. */

@@ -8,14 +8,16 @@
  * feature j = 1 … d, or its column name) then `b{c}`.
  * Dense and sparse features are both handled natively (sparse rows touch only their entries).
  * On sparse features without an L2 penalty the gradient is also given sparse
- * (`valueAndSparseGradient`), summed in the same order as the dense one, so with the same bits.
+ * (`valueAndSparseGradient`), summed in the same order as the dense one, so with the same bits;
+ * with one output and rows that list each column once, one SGD step on one row is also made in
+ * place (`sparseRowStep`), as the sparse gradient's write would make it.
  * Softmax on dense features runs its logits and gradient on the WebAssembly SIMD kernels when θ
  * lives in kernel memory, with the same bits as the loop here.
  */
 import { defaultColumnNames, type Dataset } from '../../datasets/dataset.ts';
-import { growSparseGradient, type SparseGradient } from '../objective.ts';
+import { growSparseGradient, type SparseGradient, type SparseStepOutcome } from '../objective.ts';
 import { ModelObjective, type EvaluationPass } from './model-objective.ts';
-import type { OutputKind } from './output-layer.ts';
+import { outputLoss, type OutputKind } from './output-layer.ts';
 import { allocateVector, kernelsFor, type KernelExports } from '../../kernels/index.ts';
 
 /**
@@ -51,6 +53,7 @@ export class AffineModelObjective extends ModelObjective {
   /** Position of each coordinate in the sparse gradient being built (−1: not touched yet). */
   private slots: Int32Array | null = null;
   readonly valueAndSparseGradient?: (params: Float64Array, gradient: SparseGradient) => number;
+  readonly sparseRowStep?: (params: Float64Array, learningRate: number, outcome: SparseStepOutcome) => void;
 
   constructor({ kind, outputs, training, validation, initial, l2 }: AffineModelOptions) {
     const d = training.columns;
@@ -70,6 +73,7 @@ export class AffineModelObjective extends ModelObjective {
     this.dLogits = new Float64Array(outputs);
     if (training.features.kind === 'sparse' && l2 === 0) {
       this.valueAndSparseGradient = (params, gradient) => this.evaluateSparse(params, this.batchPass(null), gradient);
+      if (outputs === 1 && columnsListedOnce(training.features)) this.sparseRowStep = (params, learningRate, outcome) => this.stepRow(params, learningRate, outcome);
     }
   }
 
@@ -185,6 +189,38 @@ export class AffineModelObjective extends ModelObjective {
     return total / count;
   }
 
+  /**
+   * `sparseRowStep`: `evaluateSparse` on one row (k = 1), whose partial derivatives are those of
+   * the row's loss, g·x_j for its columns j and g for the bias (a column listed once is summed once,
+   * and the mean of one row divides by 1), written as they are computed instead of gathered first.
+   */
+  private stepRow(params: Float64Array, learningRate: number, outcome: SparseStepOutcome): void {
+    const r = this.selectedRow();
+    const { features: d, logits, dLogits } = this;
+    const { rowStarts, indices, values } = this.training.features as Extract<Dataset['features'], { kind: 'sparse' }>;
+    const start = rowStarts[r];
+    const end = rowStarts[r + 1];
+    let z = params[d];
+    for (let e = start; e < end; e++) z += params[indices[e]] * values[e];
+    logits[0] = z;
+    const loss = outputLoss(this.kind, logits, 0, 1, this.training.targets[r], dLogits);
+    outcome.loss = loss;
+    outcome.broken = 0;
+    if (!Number.isFinite(loss)) return;
+    const g = dLogits[0];
+    let broken = 0;
+    // The sparse gradient's order: the row's columns, then the bias (e = end).
+    for (let e = start; e <= end; e++) {
+      const partial = e === end ? g : g * values[e];
+      if (partial === 0) continue;
+      const p = e === end ? d : indices[e];
+      const value = params[p] - learningRate * partial;
+      params[p] = value;
+      if (!Number.isFinite(value)) broken = p + 1;
+    }
+    outcome.broken = broken;
+  }
+
   protected scratchBytes(): number {
     const { outputs: k, features: d } = this;
     // The kernels' scratch exists only where evaluate takes it: dense features and several outputs.
@@ -234,6 +270,14 @@ export class AffineModelObjective extends ModelObjective {
     if (gradient) kernels.scale(gradient.byteOffset, gradient.length, 1 / count);
     return total / count;
   }
+}
+
+/** Whether every row lists its columns in increasing order, so each at most once. */
+function columnsListedOnce({ rowStarts, indices }: Extract<Dataset['features'], { kind: 'sparse' }>): boolean {
+  for (let r = 0; r + 1 < rowStarts.length; r++) {
+    for (let e = rowStarts[r] + 1; e < rowStarts[r + 1]; e++) if (indices[e] <= indices[e - 1]) return false;
+  }
+  return true;
 }
 
 /**

@@ -143,6 +143,12 @@ export abstract class ModelObjective implements DataObjective {
     this.batchCount = count;
   }
 
+  /** The training row of a selected batch of one row. */
+  protected selectedRow(): number {
+    if (this.batchCount !== 1) throw new Error(`a step on one row needs a batch of one row (${this.batchCount} selected)`);
+    return this.batchRows === null ? 0 : this.batchRows[0];
+  }
+
   /** The pass of a training step over the selected batch. */
   protected batchPass(gradient: Float64Array | null): EvaluationPass {
     return { data: this.training, rows: this.batchRows, count: this.batchCount, gradient, mode: 'training', exampleLosses: null };

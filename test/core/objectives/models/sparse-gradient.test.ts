@@ -80,3 +80,56 @@ describe('where the gradient is dense there is no sparse one', () => {
     expect((build(spec) as DataObjective).valueAndSparseGradient).toBeUndefined();
   });
 });
+
+describe('one SGD step on one row, made in place', () => {
+  const oneOutput = models.filter(([name]) => !name.startsWith('softmax'));
+  const rows: [string, Int32Array | null][] = [['row 2', Int32Array.of(2)], ['row 3 (empty in the small data)', Int32Array.of(3)], ['row 0 of a batch', Int32Array.of(0, 5)]];
+
+  describe.each(oneOutput)('of %s', (_name, spec) => {
+    it.each(rows)('writes what the sparse gradient\'s write would, bit for bit, on %s', (_row, selected) => {
+      const objective = build(spec) as DataObjective;
+      const params = scatteredParams(objective.dimension, 0.5, 7);
+      const expected = Float64Array.from(params);
+      objective.selectBatch(selected, 1);
+      const sparse = allocateSparseGradient();
+      const loss = objective.valueAndSparseGradient!(expected, sparse);
+      for (let e = 0; e < sparse.count; e++) if (sparse.values[e] !== 0) expected[sparse.indices[e]] -= 0.3 * sparse.values[e];
+      const outcome = { loss: NaN, broken: -1 };
+      objective.sparseRowStep!(params, 0.3, outcome);
+      expect(outcome).toEqual({ loss, broken: 0 });
+      expect(bits(params)).toEqual(bits(expected));
+    });
+  });
+
+  it('names a parameter it makes non-finite, and writes nothing when the loss is not finite', () => {
+    const objective = build({ model: 'linear', data: { columns: 6, rows: sparseRows, targets: sixRealTargets } }) as DataObjective;
+    objective.selectBatch(Int32Array.of(1), 1);
+    const params = new Float64Array(objective.dimension);
+    const outcome = { loss: NaN, broken: 0 };
+    objective.sparseRowStep!(params, 1e308, outcome);
+    // Row 1 holds column 1 only (x = −1.5, y = −1.2): at θ = 0, g = 1.2, so w2 ← 1.8e308 (too
+    // large: +∞) and b ← −1.2e308 (finite).
+    expect(params[1]).toBe(Infinity);
+    expect(params[6]).toBe(-1.2e308);
+    expect(outcome.broken).toBe(2);
+    params.fill(1e300);
+    const before = Float64Array.from(params);
+    objective.sparseRowStep!(params, 0.1, outcome);
+    expect(outcome.loss).toBe(Infinity);
+    expect(bits(params)).toEqual(bits(before));
+  });
+
+  it('needs a batch of one row', () => {
+    const objective = build(models[1][1]) as DataObjective;
+    objective.selectBatch(Int32Array.of(0, 2), 2);
+    expect(() => objective.sparseRowStep!(new Float64Array(objective.dimension), 0.1, { loss: 0, broken: 0 })).toThrow('a step on one row needs a batch of one row (2 selected)');
+  });
+
+  it.each([
+    ['several outputs (softmax)', { model: 'softmax', data: { columns: 6, rows: sparseRows, targets: sixClasses }, classes: 4 }],
+    ['a row listing a column twice', { model: 'logistic', data: { columns: 6, rows: [...sparseRows.slice(0, 5), { indices: [3, 3], values: [1, 2] }], targets: sixBinaryTargets } }],
+    ['dense features', { model: 'logistic', data: { features: fixedFeatures.slice(0, 6), targets: sixBinaryTargets } }],
+  ])('is not offered with %s', (_name, spec) => {
+    expect((build(spec) as DataObjective).sparseRowStep).toBeUndefined();
+  });
+});
