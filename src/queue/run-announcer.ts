@@ -6,6 +6,8 @@
  * one script call a slice without any event's JSON; a followed run, a round trip more. Whoever
  * follows the channel when the first call runs receives the events, as when the check and the
  * publishing were one call: a listener that subscribes later hears only later slices.
+ * The announcement of a run's end also gives its tenant's running place back (see
+ * src/worker/tenant-admission.ts) in the same call, sparing the run a round trip.
  * Each announcement is its own call: gathering concurrent ones into pipelines cost the worker
  * more JavaScript than the round trips it saved.
  */
@@ -13,11 +15,14 @@ import type { Redis } from './connection.ts';
 import { withCommands } from './defined-commands.ts';
 import { cancelFlagKey } from './run-cancellation.ts';
 import { runChannel, type RunEvent } from './run-events.ts';
+import { givePlaceBackLua, type TenantPlace } from './tenant-places.ts';
 
 export interface Announcement {
   readonly runId: string;
   /** The slice's events, published in order on the run's channel; built only when someone follows it. */
   readonly events: () => readonly RunEvent[];
+  /** With the run's last slice: its tenant's place, given back by the same call. */
+  readonly release?: TenantPlace;
 }
 
 export interface AnnouncementReply {
@@ -25,6 +30,8 @@ export interface AnnouncementReply {
   readonly listeners: number;
   /** Whether the run's cancel flag is set. */
   readonly cancelRequested: boolean;
+  /** With `release`: the tenant's oldest parked run, taken off its list for the caller to promote (null: none). */
+  readonly promote?: string | null;
 }
 
 /**
@@ -38,25 +45,42 @@ if listeners > 0 then
 end
 return {listeners, redis.call('EXISTS', KEYS[1])}`;
 
+/**
+ * The check of a run's last slice, which gives the run's place back: KEYS[1] the cancel flag,
+ * KEYS[2] and KEYS[3] its tenant's running places and parked jobs, ARGV[1] the channel, ARGV[2]
+ * the run; replies {listeners, flag, the parked run to promote or nil}.
+ */
+const announceEndScript = `
+local listeners = redis.call('PUBSUB', 'NUMSUB', ARGV[1])[2]
+${givePlaceBackLua('KEYS[2]', 'KEYS[3]', 'ARGV[2]')}
+return {listeners, redis.call('EXISTS', KEYS[1]), next}`;
+
 interface AnnounceCommand {
   descentAnnounce(cancelFlag: string, channel: string, ...events: string[]): Promise<[number, number]>;
+  descentAnnounceEnd(cancelFlag: string, running: string, parked: string, channel: string, runId: string): Promise<[number, number, string | null]>;
 }
 
-const announceCommands = { descentAnnounce: { numberOfKeys: 1, lua: announceScript } };
+const announceCommands = {
+  descentAnnounce: { numberOfKeys: 1, lua: announceScript },
+  descentAnnounceEnd: { numberOfKeys: 3, lua: announceEndScript },
+};
 
 export function createRunAnnouncer(redis: Redis, queuePrefix: string) {
   const commands = withCommands<AnnounceCommand>(redis, announceCommands);
   return {
-    async announce({ runId, events }: Announcement): Promise<AnnouncementReply> {
+    async announce({ runId, events, release }: Announcement): Promise<AnnouncementReply> {
       const flag = cancelFlagKey(queuePrefix, runId);
       const channel = runChannel(runId);
-      let [listeners, cancelled] = await commands.descentAnnounce(flag, channel);
+      const check: [number, number, (string | null)?] = release
+        ? await commands.descentAnnounceEnd(flag, release.running, release.parked, channel, runId)
+        : await commands.descentAnnounce(flag, channel);
+      let [listeners, cancelled] = check;
       if (listeners > 0) {
         const encoded = events().map((event) => JSON.stringify(event));
         listeners = 0;
         if (encoded.length > 0) [listeners, cancelled] = await commands.descentAnnounce(flag, channel, ...encoded);
       }
-      return { listeners, cancelRequested: cancelled === 1 };
+      return { listeners, cancelRequested: cancelled === 1, ...(release ? { promote: check[2] ?? null } : {}) };
     },
   };
 }

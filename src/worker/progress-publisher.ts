@@ -7,6 +7,7 @@
 import type { RunProgress } from '../core/training/index.ts';
 import type { MetricBatch } from '../db/metrics-writer.ts';
 import type { RunAnnouncer } from '../queue/run-announcer.ts';
+import type { TenantPlace } from '../queue/tenant-places.ts';
 import { maxLiveRows, type LiveProgress, type RunEvent } from '../queue/run-events.ts';
 import { liveRows } from './metric-batch.ts';
 import type { RunStatus } from '../contracts/run-status.ts';
@@ -31,6 +32,8 @@ export class ProgressPublisher {
     private readonly announcer: RunAnnouncer,
     private readonly runId: string,
     start: { readonly step: number; readonly time: number },
+    /** The run's tenant place, given back by the announcement of the run's end. */
+    private readonly place?: TenantPlace,
     private readonly intervalMs = progressIntervalMs,
   ) {
     this.sampleStep = start.step;
@@ -78,7 +81,9 @@ export class ProgressPublisher {
       if (ending) built.push({ type: 'status', runId: this.runId, ...ending });
       return built;
     };
-    const reply = await this.announcer.announce({ runId: this.runId, events });
+    const release = ending ? this.place : undefined;
+    const reply = await this.announcer.announce({ runId: this.runId, events, ...(release ? { release } : {}) });
+    if (release) release.givenBack = { next: reply.promote ?? null };
     return reply.cancelRequested;
   }
 }

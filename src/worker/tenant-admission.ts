@@ -28,6 +28,7 @@ import { Job, type Worker } from 'bullmq';
 import type { Redis } from '../queue/connection.ts';
 import { withCommands } from '../queue/defined-commands.ts';
 import type { RunJobData } from '../queue/runs-queue.ts';
+import { givePlaceBackLua, type TenantPlace } from '../queue/tenant-places.ts';
 
 /** Counts the tenant's live places (dropping the dead) and, in mode `take`, takes one for the run or parks it. */
 const admitScript = `
@@ -56,10 +57,7 @@ end
 return 1`;
 
 /** Gives the run's place back and takes the tenant's oldest parked run off the list, returning its id. */
-const releaseScript = `
-redis.call('SREM', KEYS[1], ARGV[1])
-local next = redis.call('ZRANGE', KEYS[2], 0, 0)[1]
-if next then redis.call('ZREM', KEYS[2], next) end
+const releaseScript = `${givePlaceBackLua('KEYS[1]', 'KEYS[2]', 'ARGV[1]')}
 return next`;
 
 /** Parked jobs that a release finds gone (cancelled, deleted) are skipped; this many at most per release. */
@@ -115,14 +113,28 @@ export function createTenantAdmission(worker: Worker<RunJobData>, redis: Redis, 
       return false;
     },
 
-    /** Gives back the run's place and promotes its tenant's oldest parked job. */
-    async release(job: Job<RunJobData>): Promise<void> {
+    /**
+     * Where the job's run holds its place, for its final announcement to give it back in the same
+     * call (src/queue/run-announcer.ts); undefined for a job without a tenant.
+     */
+    place(job: Job<RunJobData>): TenantPlace | undefined {
+      const { tenantId } = job.data;
+      if (tenantId === undefined) return undefined;
+      const [running, parked] = keys(tenantId);
+      return { running, parked };
+    },
+
+    /**
+     * Gives back the run's place, unless `place` says a final announcement did, and promotes its
+     * tenant's oldest parked job.
+     */
+    async release(job: Job<RunJobData>, place?: TenantPlace): Promise<void> {
       const { runId, tenantId } = job.data;
       if (tenantId === undefined) return;
       const [running, parked] = keys(tenantId);
-      for (let tries = 0; tries < promotionTries; tries++) {
-        const next = await commands.descentRelease(running, parked, runId);
-        if (next === null || (await promote(next))) return;
+      let next = place?.givenBack ? place.givenBack.next : await commands.descentRelease(running, parked, runId);
+      for (let tries = 1; next !== null && !(await promote(next)) && tries < promotionTries; tries++) {
+        next = await commands.descentRelease(running, parked, runId);
       }
     },
   };

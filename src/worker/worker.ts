@@ -48,6 +48,8 @@ export async function startWorker(dependencies: WorkerDependencies): Promise<Run
     async (job: Job<RunJobData>, token?: string) => {
       if (job.name !== runJobName) throw new Error(`unknown job name ${job.name}`);
       let admitted = false;
+      // A run's final announcement gives its place back (and says so here).
+      const place = admission.place(job);
       try {
         // Stopped at a slice boundary when the worker closes: the job goes back, another worker resumes the run.
         await processThroughOutages(job, token, async () => {
@@ -56,10 +58,10 @@ export async function startWorker(dependencies: WorkerDependencies): Promise<Run
             logger.info({ jobId: job.id, tenantId: job.data.tenantId }, 'run parked: its tenant has TENANT_MAX_RUNNING_RUNS running');
             throw new DelayedError();
           }
-          await processors.run(job, stopping.signal, token ? { token, durationMs: config.workerLocks.lockDurationMs } : undefined);
+          await processors.run(job, stopping.signal, token ? { token, durationMs: config.workerLocks.lockDurationMs } : undefined, place);
         }, { jobId: job.id, logger, signal: stopping.signal, delays: dependencies.outageDelays });
       } finally {
-        if (admitted) await admission.release(job).catch((error: unknown) => logger.warn({ jobId: job.id, err: error }, 'could not give back the run\'s tenant place'));
+        if (admitted) await admission.release(job, place).catch((error: unknown) => logger.warn({ jobId: job.id, err: error }, 'could not give back the run\'s tenant place'));
       }
     },
     {

@@ -11,6 +11,7 @@ import { finalStatusOf, type RunLoop, type RunResult } from '../../core/training
 import { keepsRollups } from '../../db/metric-rollups.ts';
 import type { MetricsWriter } from '../../db/metrics-writer.ts';
 import type { RunAnnouncer } from '../../queue/run-announcer.ts';
+import type { TenantPlace } from '../../queue/tenant-places.ts';
 import { toMetricBatch } from '../metric-batch.ts';
 import { ProgressPublisher } from '../progress-publisher.ts';
 import { WorkerStoppingError } from '../outages.ts';
@@ -66,6 +67,8 @@ export interface SlicedRun {
   readonly holdLock?: (ms: number) => Promise<void>;
   /** Aborted when the worker stops: the attempt ends after the slice in flight is stored. */
   readonly stopping?: AbortSignal;
+  /** The run's tenant place: the announcement of the slice that ends the run gives it back. */
+  readonly place?: TenantPlace;
   /**
    * Metric rows this attempt may still store under its tenant's quota (absent: no limit). Slices
    * are cut so as not to pass it, and the run ends with stop reason `metric_rows_quota` on reaching it.
@@ -91,7 +94,7 @@ export async function driveRun(dependencies: SliceDependencies, run: SlicedRun):
   const { runId, engine } = run;
   const attemptStart = clock();
   const secondsAt = (time: number) => run.elapsedSeconds + (time - attemptStart) / 1000;
-  const publisher = new ProgressPublisher(announcer, runId, { step: run.fromStep, time: attemptStart });
+  const publisher = new ProgressPublisher(announcer, runId, { step: run.fromStep, time: attemptStart }, run.place);
   const maxStepsPerSlice = settings.maxRowsPerSlice * run.recordEvery;
   const rollups = keepsRollups(engine.progress.totalSteps);
   let sliceMs = settings.sliceMs;

@@ -27,6 +27,7 @@ import type { Redis } from '../../queue/connection.ts';
 import { createRunAnnouncer } from '../../queue/run-announcer.ts';
 import { publishRunEvent } from '../../queue/run-events.ts';
 import { runJobDataSchema, type RunJobData } from '../../queue/runs-queue.ts';
+import type { TenantPlace } from '../../queue/tenant-places.ts';
 import { isInfrastructureError, WorkerStoppingError } from '../outages.ts';
 import { defaultSliceSettings, driveRun, type SlicedRun, type SliceSettings } from './run-slices.ts';
 import type { SweepSpec } from '../../contracts/sweep-spec.ts';
@@ -48,7 +49,7 @@ interface JobLock {
  * Runs the job's run; `stopping`, once aborted, ends the attempt at the next slice boundary with a
  * WorkerStoppingError. With `lock`, slices that hold the event loop long extend it first.
  */
-export type RunProcessor = (job: Job<RunJobData>, stopping?: AbortSignal, lock?: JobLock) => Promise<void>;
+export type RunProcessor = (job: Job<RunJobData>, stopping?: AbortSignal, lock?: JobLock, place?: TenantPlace) => Promise<void>;
 
 /** Extends the lock past a stretch of `ms` in which the event loop is held (when that is a sizeable part of it). */
 const holdingLock = (job: Job, lock: JobLock) => async (ms: number): Promise<void> => {
@@ -181,7 +182,7 @@ export function createRunProcessor(dependencies: RunProcessorDependencies): RunP
     return true;
   }
 
-  return async (job, stopping, lock) => {
+  return async (job, stopping, lock, place) => {
     const payload = runJobDataSchema.safeParse(job.data);
     if (!payload.success) throw new UnrecoverableError(`invalid run job payload: ${payload.error.message}`);
     const startedAt = new Date();
@@ -191,7 +192,7 @@ export function createRunProcessor(dependencies: RunProcessorDependencies): RunP
     let sliced: SlicedRun | undefined;
     try {
       sliced = await prepare(run, startedAt);
-      const ending = await driveRun(sliceDependencies, { ...sliced, pruning: trialPruning(run, sliced), stopping, ...(lock ? { holdLock: holdingLock(job, lock) } : {}), ...(await metricRowsLeft(run)) });
+      const ending = await driveRun(sliceDependencies, { ...sliced, pruning: trialPruning(run, sliced), stopping, place, ...(lock ? { holdLock: holdingLock(job, lock) } : {}), ...(await metricRowsLeft(run)) });
       await trialEnded(run, ending.status);
     } catch (error) {
       // Another attempt took the run over, or it ended (cancelled, failed) meanwhile: nothing left to do here.
