@@ -101,6 +101,7 @@ export function createAppContext(dependencies: AppDependencies) {
       limits: dependencies.config.datasetLimits,
       maxTenantBytes: dependencies.config.tenantQuotas.maxDatasetBytes,
       deletion: repositories.deletion,
+      thread: objectiveThread,
     }),
   };
   /** Pages (downsampled metrics) computed once for all API processes. */

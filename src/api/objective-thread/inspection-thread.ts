@@ -1,15 +1,25 @@
 /**
- * The objective thread's entry: answers each InspectionRequest with its Inspection, or with the
- * problem (an AppError's fields) that building or checking the objective raised.
+ * The objective thread's entry: answers each InspectionRequest with its Inspection, and each
+ * JSON dataset upload with its dataset (its arrays moved, not copied), or with the problem (an
+ * AppError's fields) that building, checking or reading raised.
  */
 import { parentPort } from 'node:worker_threads';
 import { AppError } from '../errors/app-error.ts';
 import { errorMessage } from '../../core/error-message.ts';
 import { inspectObjective, type InspectionRequest } from './inspect-objective.ts';
+import { datasetBuffers, parseDatasetUpload } from './parse-dataset-upload.ts';
 
-parentPort!.on('message', ({ id, request }: { id: number; request: InspectionRequest }) => {
+type Message = { id: number; request: InspectionRequest } | { id: number; upload: Uint8Array };
+
+parentPort!.on('message', (message: Message) => {
+  const { id } = message;
   try {
-    parentPort!.postMessage({ id, inspection: inspectObjective(request) });
+    if ('upload' in message) {
+      const upload = parseDatasetUpload(message.upload);
+      parentPort!.postMessage({ id, upload }, datasetBuffers(upload.dataset));
+    } else {
+      parentPort!.postMessage({ id, inspection: inspectObjective(message.request) });
+    }
   } catch (error) {
     const problem = error instanceof AppError
       ? { statusCode: error.statusCode, code: error.code, title: error.title, detail: error.detail, errors: error.errors }

@@ -1,8 +1,9 @@
 /**
  * One thread per API process that builds and checks the objectives of requests (see
- * inspect-objective.ts), so that no request holds the event loop while a model is built on a
- * large dataset or a large objective is checked: /healthz and every other request keep being
- * answered meanwhile. Requests wait their turn; the thread starts with the first and is ended
+ * inspect-objective.ts) and reads JSON dataset uploads (parse-dataset-upload.ts), so that no
+ * request holds the event loop while a model is built on a large dataset, a large objective is
+ * checked or a large upload is parsed: /healthz and every other request keep being answered
+ * meanwhile. Requests wait their turn; the thread starts with the first and is ended
  * with the app.
  *
  * A small objective is inspected on the event loop instead (see isSmall): that takes a few
@@ -12,13 +13,14 @@
 import { Worker } from 'node:worker_threads';
 import { AppError } from '../errors/app-error.ts';
 import { inspectObjective, type Inspection, type InspectionRequest } from './inspect-objective.ts';
+import type { ParsedUpload } from './parse-dataset-upload.ts';
 
 type Problem =
   | { readonly statusCode: number; readonly code: AppError['code']; readonly title: string; readonly detail?: string; readonly errors?: AppError['errors'] }
   | { readonly message: string };
 
 interface Pending {
-  resolve(inspection: Inspection): void;
+  resolve(answer: Inspection | ParsedUpload): void;
   reject(error: Error): void;
 }
 
@@ -56,11 +58,12 @@ export function createObjectiveThread() {
     if (thread) return thread;
     const worker = new Worker(threadUrl);
     worker.unref();
-    worker.on('message', ({ id, inspection, problem }: { id: number; inspection?: Inspection; problem?: Problem }) => {
+    worker.on('message', ({ id, inspection, upload, problem }: { id: number; inspection?: Inspection; upload?: ParsedUpload; problem?: Problem }) => {
       const waiting = pending.get(id);
       pending.delete(id);
       if (!waiting) return;
-      if (inspection) waiting.resolve(inspection);
+      const answer = inspection ?? upload;
+      if (answer) waiting.resolve(answer);
       else if (problem && 'code' in problem) waiting.reject(new AppError(problem.statusCode, problem.code, problem.title, { detail: problem.detail, errors: problem.errors }));
       else waiting.reject(new Error(problem?.message ?? 'the objective thread answered nothing'));
     });
@@ -70,15 +73,24 @@ export function createObjectiveThread() {
     return worker;
   }
 
+  function asked(message: { request: InspectionRequest } | { upload: Uint8Array }, transfer: ArrayBuffer[] = []): Promise<Inspection | ParsedUpload> {
+    const id = nextId++;
+    return new Promise((resolve, reject) => {
+      pending.set(id, { resolve, reject });
+      started().postMessage({ id, ...message }, transfer);
+    });
+  }
+
   return {
     /** Builds and checks the objective (in the thread unless it is small); rejects with the request's problem when it cannot be. */
     inspect(request: InspectionRequest): Promise<Inspection> {
       if (isSmall(request)) return new Promise((resolve) => resolve(inspectObjective(request)));
-      const id = nextId++;
-      return new Promise<Inspection>((resolve, reject) => {
-        pending.set(id, { resolve, reject });
-        started().postMessage({ id, request });
-      });
+      return asked({ request }) as Promise<Inspection>;
+    },
+
+    /** Parses, validates and builds a JSON dataset upload (its bytes are moved to the thread); rejects with the upload's problem. */
+    parseDatasetUpload(upload: Uint8Array): Promise<ParsedUpload> {
+      return asked({ upload }, [upload.buffer as ArrayBuffer]) as Promise<ParsedUpload>;
     },
 
     async close(): Promise<void> {

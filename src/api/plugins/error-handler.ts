@@ -7,12 +7,12 @@
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ZodError } from 'zod';
-import { toFieldIssues, type FieldIssue } from '../../contracts/issues.ts';
 import { isDatabaseUnavailable } from '../../db/database-unavailable.ts';
 import { isRedisUnavailable } from '../../queue/redis-unavailable.ts';
 import { AppError } from '../errors/app-error.ts';
 import type { ErrorCode } from '../errors/error-catalogue.ts';
 import { problemContentType, problemType, type Problem } from '../errors/problem.ts';
+import { cappedIssues, maxListedIssues, validationProblem } from '../errors/validation-problem.ts';
 
 /** Fastify's own client errors, by fastify error code. */
 const frameworkErrors: Record<string, { code: ErrorCode; title: string }> = {
@@ -23,55 +23,18 @@ const frameworkErrors: Record<string, { code: ErrorCode; title: string }> = {
   FST_ERR_BAD_URL: { code: 'bad_url', title: 'The URL is malformed' },
 };
 
-const validationTargets: Record<string, string> = {
-  body: 'The request body',
-  querystring: 'The query string',
-  params: 'The path',
-  headers: 'The request headers',
-};
-
-/**
- * Bad fields listed in one problem, at most, and named in its `detail`: a body with 90,000
- * unknown keys gets an answer of a few kilobytes that says how many there were, not one larger
- * than the body it answers.
- */
-export const maxListedIssues = 100;
-const maxNamedFields = 10;
-
 function sendProblem(
   request: FastifyRequest,
   reply: FastifyReply,
   problem: Omit<Problem, 'type' | 'instance'>,
   headers: Readonly<Record<string, string>> = {},
 ): FastifyReply {
-  const issues = problem.errors;
-  const capped = issues !== undefined && issues.length > maxListedIssues
-    ? { errors: issues.slice(0, maxListedIssues), detail: `${problem.detail ?? problem.title} (the first ${maxListedIssues} of ${issues.length} issues are listed)` }
-    : {};
+  const capped = problem.errors !== undefined && problem.errors.length > maxListedIssues ? cappedIssues(problem.detail ?? problem.title, problem.errors) : {};
   return reply
     .code(problem.status)
     .headers(headers)
     .type(problemContentType)
     .send({ type: problemType(problem.code), instance: request.url.split('?')[0], ...problem, ...capped });
-}
-
-/** `a, b, c` for a few fields; `a, b, … (12,000 fields)` for many. */
-function fieldList(paths: readonly string[]): string {
-  if (paths.length <= maxNamedFields) return paths.join(', ');
-  return `${paths.slice(0, maxNamedFields).join(', ')}, … (${paths.length} fields)`;
-}
-
-function validationProblem(error: ZodError, target: string | undefined) {
-  const errors: FieldIssue[] = toFieldIssues(error);
-  const what = validationTargets[target ?? 'body'] ?? 'The request';
-  const fields = fieldList(errors.map((issue) => issue.path || '(root)'));
-  return {
-    status: 400,
-    code: 'validation_failed',
-    title: 'The request is invalid',
-    detail: `${what} is invalid: ${fields}.`,
-    errors,
-  };
 }
 
 /** Seconds a client is asked to wait before retrying through an outage. */

@@ -1,6 +1,6 @@
 /** An answer to bad input stays small however much of it there is: the first bad fields, and how many there were. */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { maxListedIssues } from '../../../src/api/plugins/error-handler.ts';
+import { maxListedIssues } from '../../../src/api/errors/validation-problem.ts';
 import { createTenantKey, minimalSpec, useTestApp } from '../support/services.ts';
 
 describe('problem size', () => {

@@ -155,8 +155,16 @@ describe('/v1/datasets', () => {
       const streamed = await uploadCsv(Readable.from([big.slice(0, 1000), big.slice(1000)]), '', limited);
       expect(streamed.statusCode).toBe(413);
       expect(streamed.json().code).toBe('dataset_too_large');
-      const json = await uploadJson({ features: Array.from({ length: 300 }, () => [1.5, 2.5]), targets: Array(300).fill(1) }, { authorization }, limited);
-      expect(json.statusCode).toBe(413);
+      // JSON is counted as it arrives too, and refused with the same problem, naming the limit.
+      const jsonBody = JSON.stringify({ features: Array.from({ length: 300 }, () => [1.5, 2.5]), targets: Array(300).fill(1) });
+      const jsonHeaders = { authorization, 'content-type': 'application/json' };
+      const json = await limited.inject({ method: 'POST', url: '/v1/datasets', headers: jsonHeaders, payload: jsonBody });
+      const jsonStreamed = await limited.inject({ method: 'POST', url: '/v1/datasets', headers: jsonHeaders, payload: Readable.from([jsonBody.slice(0, 1500), jsonBody.slice(1500)]) });
+      for (const refused of [json, jsonStreamed]) {
+        expect(refused.statusCode).toBe(413);
+        expect(refused.headers['content-type']).toMatch(/^application\/problem\+json/);
+        expect(refused.json()).toMatchObject({ code: 'dataset_too_large', detail: expect.stringMatching(/exceeds 2048 bytes.*DATASET_MAX_BYTES/) });
+      }
     });
 
     it('rows and columns, in CSV and in JSON', async () => {

@@ -37,12 +37,73 @@ export function isCsvBody(body: unknown): body is CsvBody {
 
 const csvBodies = new WeakSet<object>();
 
+/**
+ * The body of a JSON upload as the route receives it: its bytes, read with the byte limit
+ * counted as they arrive, not yet parsed (the objective thread parses and validates them, see
+ * src/api/objective-thread/parse-dataset-upload.ts). The bytes are an array of their own, which
+ * can move to the thread without a copy.
+ */
+export interface JsonUploadBody {
+  readonly bytes: Uint8Array;
+}
+
+export function isJsonUploadBody(body: unknown): body is JsonUploadBody {
+  return typeof body === 'object' && body !== null && jsonBodies.has(body);
+}
+
+const jsonBodies = new WeakSet<object>();
+
+/** The whole body, refused with 413 `dataset_too_large` as soon as it exceeds the limit, without reading the rest. */
+async function readBytes(stream: Readable, limits: DatasetUploadLimits): Promise<Uint8Array> {
+  const chunks: Buffer[] = [];
+  let length = 0;
+  for await (const chunk of chunksOf(stream)) {
+    length += chunk.length;
+    if (length > limits.maxBytes) throw bytesLimit(limits);
+    chunks.push(chunk);
+  }
+  const bytes = new Uint8Array(length);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.length;
+  }
+  return bytes;
+}
+
+/**
+ * Registers the JSON upload parser in `scope` (the datasets routes only), in place of the
+ * application's: an empty body is no body, as there; any other is a JsonUploadBody.
+ */
+export function registerJsonUploadParser(scope: FastifyInstance, limits: DatasetUploadLimits): void {
+  scope.removeContentTypeParser('application/json');
+  scope.addContentTypeParser('application/json', (request, payload, done) => {
+    if (declaredTooLarge(request.headers['content-length'], limits)) {
+      done(bytesLimit(limits), undefined);
+      return;
+    }
+    readBytes(payload, limits).then((bytes) => {
+      if (bytes.length === 0) {
+        done(null, undefined);
+        return;
+      }
+      const body: JsonUploadBody = { bytes };
+      jsonBodies.add(body);
+      done(null, body);
+    }, (error: Error) => done(error, undefined));
+  });
+}
+
+/** A declared length over the limit is refused before reading a byte. */
+function declaredTooLarge(contentLength: string | undefined, limits: DatasetUploadLimits): boolean {
+  const declared = Number(contentLength);
+  return Number.isFinite(declared) && declared > limits.maxBytes;
+}
+
 /** Registers the streaming text/csv parser in `scope` (the datasets routes only). */
 export function registerCsvBodyParser(scope: FastifyInstance, limits: DatasetUploadLimits): void {
   scope.addContentTypeParser(csvContentType, (request, payload, done) => {
-    // A declared length over the limit is refused before reading a byte.
-    const declared = Number(request.headers['content-length']);
-    if (Number.isFinite(declared) && declared > limits.maxBytes) {
+    if (declaredTooLarge(request.headers['content-length'], limits)) {
       done(bytesLimit(limits), undefined);
       return;
     }
@@ -54,12 +115,13 @@ export function registerCsvBodyParser(scope: FastifyInstance, limits: DatasetUpl
 
 /**
  * The route's validator: a CSV body passes through (the route parses it, with errors by line
- * and column); JSON bodies and every other part go through the zod validator.
+ * and column), and so does a JSON upload's (the objective thread validates it against the same
+ * schema); a missing body and every other part go through the zod validator.
  */
 export const csvAwareValidatorCompiler: FastifySchemaCompiler<unknown> = (route) => {
   const validate = validatorCompiler({ ...route, schema: route.schema as z.ZodType });
   if (route.httpPart !== 'body') return validate;
-  return (data) => (isCsvBody(data) ? { value: data } : validate(data));
+  return (data) => (isCsvBody(data) || isJsonUploadBody(data) ? { value: data } : validate(data));
 };
 
 export interface CsvColumns {

@@ -1,6 +1,6 @@
 /** Uploading, describing, listing and paging datasets for one tenant. */
 import type { DatasetUpload } from '../../../contracts/dataset-upload.ts';
-import { materializeDataset, selectRows, type Dataset, type DatasetShape } from '../../../core/datasets/index.ts';
+import { selectRows, type Dataset, type DatasetShape } from '../../../core/datasets/index.ts';
 import type { DatasetDescription, DatasetRepository } from '../../../db/datasets.ts';
 import { DatasetBytesQuotaError, type OpenUpload, type DatasetUploads } from '../../../db/dataset-uploads.ts';
 import { quotaExceeded } from '../../errors/quota-exceeded.ts';
@@ -8,9 +8,9 @@ import type { ResourceDeletion } from '../../../db/resource-deletion.ts';
 import { AppError, notFound } from '../../errors/app-error.ts';
 import { cursorPage, type PageQuery } from '../cursor-page.ts';
 import { assertDeleted } from '../deletion-answer.ts';
-import { streamCsvUpload, tooLarge, type CsvBody, type DatasetUploadLimits } from './csv-upload.ts';
+import { streamCsvUpload, tooLarge, type CsvBody, type DatasetUploadLimits, type JsonUploadBody } from './csv-upload.ts';
 import type { DatasetDataView, UploadQuery } from './dataset-view.ts';
-import { errorMessage } from '../../../core/error-message.ts';
+import type { ObjectiveThread } from '../../objective-thread/objective-thread.ts';
 
 export interface DatasetServiceDependencies {
   readonly datasets: DatasetRepository;
@@ -20,6 +20,8 @@ export interface DatasetServiceDependencies {
   /** A tenant's stored dataset bytes, at most (TENANT_MAX_DATASET_BYTES). */
   readonly maxTenantBytes: number;
   readonly deletion: ResourceDeletion;
+  /** Parses and validates JSON uploads off the event loop. */
+  readonly thread: Pick<ObjectiveThread, 'parseDatasetUpload'>;
 }
 
 const csvOnly = (field: string) =>
@@ -34,7 +36,7 @@ function quotaProblem(error: unknown): unknown {
   return quotaExceeded('TENANT_MAX_DATASET_BYTES', { limit: error.limit, used: error.used, requested: error.requested });
 }
 
-export function createDatasetService({ datasets, uploads, limits, maxTenantBytes, deletion }: DatasetServiceDependencies) {
+export function createDatasetService({ datasets, uploads, limits, maxTenantBytes, deletion, thread }: DatasetServiceDependencies) {
   /** Service limits beyond what the schema and the core already enforce. */
   function checkLimits(dataset: Dataset): void {
     if (dataset.rows > limits.maxRows) throw tooLarge(`The dataset has ${dataset.rows} rows; at most ${limits.maxRows} are accepted.`);
@@ -50,19 +52,10 @@ export function createDatasetService({ datasets, uploads, limits, maxTenantBytes
   }
 
   return {
-    async createFromJson(tenantId: string, upload: DatasetUpload, query: UploadQuery): Promise<DatasetDescription> {
+    /** Parses, validates and builds the upload in the objective thread, then stores it. */
+    async createFromJson(tenantId: string, body: JsonUploadBody, query: UploadQuery): Promise<DatasetDescription> {
       for (const field of ['target', 'difficulty', 'name'] as const) if (query[field] !== undefined) throw csvOnly(field);
-      const { name, targetName, ...source } = upload;
-      let dataset: Dataset;
-      try {
-        dataset = materializeDataset(source);
-      } catch (error) {
-        const message = errorMessage(error);
-        throw new AppError(422, 'invalid_dataset', 'The dataset is invalid', {
-          detail: `The dataset is invalid: ${message}.`,
-          errors: [{ path: '', message, code: 'invalid_dataset' }],
-        });
-      }
+      const { name, targetName, dataset } = await thread.parseDatasetUpload(body.bytes);
       checkLimits(dataset);
       return uploads.store({ tenantId, ...(name === undefined ? {} : { name }), format: 'json', maxTenantBytes }, targetName ? { ...dataset, targetName } : dataset)
         .catch((error: unknown) => {

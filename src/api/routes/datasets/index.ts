@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { datasetUploadSchema } from '../../../contracts/dataset-upload.ts';
 import { problemResponses } from '../../errors/problem.ts';
 import { principalOf } from '../../plugins/authentication.ts';
-import { csvAwareValidatorCompiler, isCsvBody, registerCsvBodyParser, type DatasetUploadLimits } from './csv-upload.ts';
+import { csvAwareValidatorCompiler, isCsvBody, isJsonUploadBody, registerCsvBodyParser, registerJsonUploadParser, type DatasetUploadLimits } from './csv-upload.ts';
 import type { DatasetService } from './dataset-service.ts';
 import {
   dataQuerySchema,
@@ -27,9 +27,10 @@ const idParams = z.object({ id: z.string().describe('The dataset id (a UUID).') 
 export async function datasetRoutes(app: FastifyInstance, { datasetService, limits }: DatasetRoutesOptions): Promise<void> {
   const routes = app.withTypeProvider<ZodTypeProvider>();
   registerCsvBodyParser(app, limits);
+  registerJsonUploadParser(app, limits);
 
   routes.post('/datasets', {
-    // JSON bodies up to the dataset limit; CSV bodies are streamed and counted by the route.
+    // Both parsers count the bytes against the dataset limit as they arrive (413 `dataset_too_large`).
     bodyLimit: limits.maxBytes,
     validatorCompiler: csvAwareValidatorCompiler,
     schema: {
@@ -37,7 +38,8 @@ export async function datasetRoutes(app: FastifyInstance, { datasetService, limi
       description: 'JSON (`application/json`, the schema below: the dense or sparse form a model objective takes inline) '
         + 'or CSV (`Content-Type: text/csv`: a header row of column names, then one row of numbers per line; '
         + '`?target=<column>` names the target, default the last column; `?difficulty=<column>` a difficulty column; '
-        + '`?name=` a name). CSV is streamed to the database block by block as it is read, never held whole. Answers with the description (schema, row count, content hash), '
+        + '`?name=` a name). CSV is streamed to the database block by block as it is read, never held whole; JSON is parsed and validated '
+        + 'off the event loop. Answers with the description (schema, row count, content hash), '
         + 'not the data. Too many bytes, rows or columns: 413. A malformed CSV (ragged row, non-numeric cell, missing value, '
         + 'unknown target column, empty file): 422 naming the line and column. An upload that would take the tenant\'s stored '
         + 'dataset bytes (8 a stored number) past `TENANT_MAX_DATASET_BYTES`: 403 `storage_quota_exceeded`, naming the quota, its limit '
@@ -51,9 +53,10 @@ export async function datasetRoutes(app: FastifyInstance, { datasetService, limi
   }, async (request, reply) => {
     const { tenantId } = principalOf(request);
     const body: unknown = request.body;
+    if (!isCsvBody(body) && !isJsonUploadBody(body)) throw new Error('the dataset upload reached the route without a body');
     const stored = isCsvBody(body)
       ? await datasetService.createFromCsv(tenantId, body, request.query)
-      : await datasetService.createFromJson(tenantId, request.body, request.query);
+      : await datasetService.createFromJson(tenantId, body, request.query);
     return reply.code(201).header('location', `/v1/datasets/${stored.id}`).send(toDatasetView(stored));
   });
 
