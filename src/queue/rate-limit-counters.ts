@@ -1,9 +1,11 @@
 /**
  * The API's rate-limit counters in Redis, shared by every API process: one counter per key and
  * window, incremented by each request and expiring with its window. The increments of
- * concurrent requests go out together as one pipeline (see Coalescer), those of one key as one
- * script call: under load, a round trip (or a script run) per request to count it would cost
- * more than the request's own work.
+ * concurrent requests go out together (see Coalescer), those of one key as one script call:
+ * under load, a round trip (or a script run) per request to count it would cost more than the
+ * request's own work. The calls of a batch are sent one after the other, not as an ioredis
+ * pipeline, which copies every script defined on the connection (BullMQ's dozens, on the API's
+ * connection) into each pipeline it makes: a batch mostly counts one key, one call.
  */
 import type { Result } from 'ioredis';
 import { Coalescer } from '../concurrency/coalescer.ts';
@@ -39,7 +41,7 @@ interface Increment {
   readonly windowMs: number;
 }
 
-/** Increments per pipeline, at most, and pipelines in flight at once. */
+/** Increments per batch, at most, and batches in flight at once. */
 const batching = { maxBatch: 128, concurrency: 2 };
 
 export function createRateLimitCounters(redis: Redis) {
@@ -55,14 +57,15 @@ export function createRateLimitCounters(redis: Redis) {
       if (!counted) groups.set(group, (counted = { key, windowMs, requests: 0 }));
       return { counted, index: counted.requests++ };
     });
-    const pipeline = redis.pipeline();
-    for (const { key, windowMs, requests } of groups.values()) pipeline.descentRateLimitIncrement(key, windowMs, requests);
-    const replies = (await pipeline.exec()) ?? [];
-    const answers = new Map([...groups.values()].map((counted, i) => [counted, replies[i]!]));
+    const answers = new Map(await Promise.all([...groups.values()].map(async (counted) => {
+      const { key, windowMs, requests } = counted;
+      const answer = await redis.descentRateLimitIncrement(key, windowMs, requests).then((reply) => ({ reply }), (error: unknown) => ({ error }));
+      return [counted, answer] as const;
+    })));
     return places.map(({ counted, index }) => {
-      const [error, reply] = answers.get(counted)!;
-      if (error) return { error };
-      const [current, ttl] = reply as [number, number];
+      const answer = answers.get(counted)!;
+      if ('error' in answer) return { error: answer.error };
+      const [current, ttl] = answer.reply;
       return { value: { current: current - counted.requests + index + 1, ttl } };
     });
   }, batching);
