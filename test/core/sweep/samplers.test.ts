@@ -16,6 +16,7 @@ import {
 import { SobolSequence } from '../../../src/core/sweep/samplers/sobol.ts';
 import { HaltonSequence, firstPrimes } from '../../../src/core/sweep/samplers/halton.ts';
 import { Random } from '../../../src/core/random.ts';
+import { splitObservations } from '../../../src/core/sweep/samplers/tpe/observations.ts';
 
 const space = toSearchSpace(
   searchSpaceSchema.parse({
@@ -162,6 +163,41 @@ describe('TPE', () => {
     const tpe = seeds.map((seed) => best(runSweep({ type: 'tpe', seed, startupTrials: 10, nEiCandidates: 24, gamma: 0.1, gammaMax: 25, considerPrior: true, priorWeight: 1, considerMagicClip: true, considerEndpoints: false, multivariate: false, constantLiar: false }, quadratic, 60, objective)));
     const random = seeds.map((seed) => best(runSweep({ type: 'random', seed }, quadratic, 60, objective)));
     expect(median(tpe)).toBeLessThan(median(random));
+  });
+
+  it('a sampler that suggested before suggests as a new one would: what it kept of earlier fits serves only the same observations', () => {
+    for (const spec of specs.filter((candidate) => candidate.type === 'tpe')) {
+      const kept = createSampler(spec, space);
+      const trials: ObservedTrial[] = [];
+      // Rounds of three suggestions; the first of each round's trials then finishes, the others stay running (or fail).
+      for (let round = 0; round < 12; round++) {
+        const created: ObservedTrial[] = [];
+        for (let k = 0; k < 3; k++) {
+          const number = trials.length;
+          const request = { trialNumber: number, trials, goal: 'minimize' as const, random: trialRandom(3, number) };
+          const parameters = kept.suggest(request);
+          expect(parameters).toEqual(createSampler(spec, space).suggest({ ...request, random: trialRandom(3, number) }));
+          const trial: ObservedTrial = { number, state: 'running', parameters, value: null, lastStep: null, lastValue: null };
+          trials.push(trial);
+          created.push(trial);
+        }
+        trials[created[0].number] = { ...created[0], state: 'complete', value: toy(created[0].parameters) };
+        if (round % 4 === 1) trials[created[1].number] = { ...created[1], state: 'pruned', lastStep: 3, lastValue: toy(created[1].parameters) };
+        if (round % 4 === 2) trials[created[2].number] = { ...created[2], state: 'failed' };
+      }
+    }
+  });
+
+  it('the γ split takes the same trials as ranking them all (ties to the earlier trial)', () => {
+    const score = fc.record({ stage: fc.constantFrom(-Infinity, -3, -1, 1, Infinity), value: fc.oneof(fc.constantFrom(0, 1, Infinity, -Infinity), fc.double({ noNaN: true })) });
+    fc.assert(
+      fc.property(fc.array(score, { maxLength: 90 }), fc.nat(100), (scores, below) => {
+        const byRank = (i: number, j: number) => (scores[i].stage !== scores[j].stage ? (scores[i].stage < scores[j].stage ? -1 : 1) : scores[i].value !== scores[j].value ? (scores[i].value < scores[j].value ? -1 : 1) : 0);
+        const ranked = Array.from(scores.keys()).sort(byRank);
+        const ascending = (a: number, b: number) => a - b;
+        expect(splitObservations(scores, below)).toEqual({ below: ranked.slice(0, below).sort(ascending), above: ranked.slice(below).sort(ascending) });
+      }),
+    );
   });
 
   it('registry: every sampler has a description and defaulted options', () => {

@@ -52,8 +52,38 @@ export function belowCount(finished: number, gamma: number, gammaMax: number): n
   return Math.min(Math.ceil(gamma * finished), gammaMax);
 }
 
-/** Indices (into the scores) of the `below` best and of the rest, each in chronological order. */
+/**
+ * Indices (into the scores) of the `below` best and of the rest, each in chronological order:
+ * the first `below` of the scores ranked by a stable sort (ties in chronological order). The
+ * best few are picked in one pass, keeping them ranked, instead of ranking all of them: the
+ * same split (a NaN, which no order ranks, takes the sort).
+ */
 export function splitObservations(scores: readonly Score[], below: number): { below: number[]; above: number[] } {
+  const count = Math.max(0, Math.min(below, scores.length));
+  if (count > selectionLimit || scores.some((score) => Number.isNaN(score.stage) || Number.isNaN(score.value))) return splitBySorting(scores, count);
+  // The best `count` so far, ranked; an index replaces the last only when strictly better (a tie keeps the earlier).
+  const best: number[] = [];
+  for (let i = 0; i < scores.length; i++) {
+    if (best.length === count && (count === 0 || compare(scores[i], scores[best[count - 1]]) >= 0)) continue;
+    let at = best.length === count ? count - 1 : best.length;
+    while (at > 0 && compare(scores[i], scores[best[at - 1]]) < 0) {
+      best[at] = best[at - 1];
+      at -= 1;
+    }
+    best[at] = i;
+  }
+  best.length = count;
+  const chosen = new Uint8Array(scores.length);
+  for (const index of best) chosen[index] = 1;
+  const split: { below: number[]; above: number[] } = { below: [], above: [] };
+  for (let i = 0; i < scores.length; i++) (chosen[i] ? split.below : split.above).push(i);
+  return split;
+}
+
+/** Above this many good trials, ranking all of them costs no more than picking. */
+const selectionLimit = 64;
+
+function splitBySorting(scores: readonly Score[], below: number): { below: number[]; above: number[] } {
   const ranked = Array.from(scores.keys()).sort((i, j) => compare(scores[i], scores[j]));
   const ascending = (a: number, b: number) => a - b;
   return { below: ranked.slice(0, below).sort(ascending), above: ranked.slice(below).sort(ascending) };

@@ -198,11 +198,22 @@ export class ParzenEstimator {
     return terms;
   }
 
+  /** log w of each component, once per estimator. */
+  private logWeightsOnce: Float64Array | undefined;
+  private get logWeights(): Float64Array {
+    return (this.logWeightsOnce ??= Float64Array.from(this.weights, Math.log));
+  }
+
   /** log of the mixture density at each sample (internal values on the parameters' own scale). */
   logPdf(samples: Readonly<Record<string, readonly number[]>>): number[] {
     const size = this.parameters.length === 0 ? 0 : samples[this.parameters[0].name].length;
     const componentCount = this.weights.length;
-    const logWeights = Float64Array.from(this.weights, Math.log);
+    const logWeights = this.logWeights;
+    if (this.parameters.length === 1) {
+      const parameter = this.parameters[0];
+      const components = this.components.get(parameter.name)!;
+      if (components.kind === 'numerical' && components.q === null) return this.continuousLogPdf(parameter, components, samples[parameter.name]);
+    }
     const terms = new Float64Array(componentCount);
     const result: number[] = [];
     for (let s = 0; s < size; s++) {
@@ -234,14 +245,54 @@ export class ParzenEstimator {
           }
         }
       }
+      result.push(logSumExp(terms));
+    }
+    return result;
+  }
+
+  /**
+   * `logPdf` of one continuous parameter, the common case: the same sums in the same order,
+   * each sample's terms and their maximum in one pass.
+   */
+  private continuousLogPdf(parameter: SearchParameter, components: NumericalComponents, samples: readonly number[]): number[] {
+    const { low, high, mus } = components;
+    const { inverseSigmas, offsets } = this.componentTerms(parameter.name, components);
+    const logWeights = this.logWeights;
+    const componentCount = logWeights.length;
+    const terms = new Float64Array(componentCount);
+    const log = isLog(parameter);
+    const result: number[] = [];
+    for (const raw of samples) {
+      const x = log ? Math.log(raw) : raw;
+      if (x < low || x > high) {
+        terms.fill(-Infinity);
+        result.push(logSumExp(terms));
+        continue;
+      }
       let top = -Infinity;
-      for (let c = 0; c < componentCount; c++) if (terms[c] > top) top = terms[c];
+      for (let c = 0; c < componentCount; c++) {
+        const z = (x - mus[c]) * inverseSigmas[c];
+        const term = logWeights[c] + (offsets[c] - 0.5 * z * z);
+        terms[c] = term;
+        if (term > top) top = term;
+      }
+      // e^d is exactly 0 below −745.14 (it underflows): such a term adds nothing, and takes no e^d.
+      const negligible = Number.isFinite(top) ? top - 746 : -Infinity;
       let total = 0;
-      for (let c = 0; c < componentCount; c++) total += Math.exp(terms[c] - top);
+      for (let c = 0; c < componentCount; c++) if (!(terms[c] < negligible)) total += Math.exp(terms[c] - top);
       result.push(Math.log(total) + top);
     }
     return result;
   }
+}
+
+/** log Σ e^t over the terms, from their maximum. */
+function logSumExp(terms: Float64Array): number {
+  let top = -Infinity;
+  for (let c = 0; c < terms.length; c++) if (terms[c] > top) top = terms[c];
+  let total = 0;
+  for (let c = 0; c < terms.length; c++) total += Math.exp(terms[c] - top);
+  return Math.log(total) + top;
 }
 
 /** Back from the uniform space: exp for logs, then round to the step and clip (Optuna's rules). */

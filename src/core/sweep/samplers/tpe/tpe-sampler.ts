@@ -19,7 +19,8 @@ import { isActive, toExternal, toInternal, type ParameterValues, type SearchPara
 import { fromUnit } from '../../unit-mapping.ts';
 import type { Random } from '../../../random.ts';
 import { ParzenEstimator, type ParzenSettings } from './parzen-estimator.ts';
-import { belowCount, observe, splitObservations, type Observations } from './observations.ts';
+import { belowCount, observe, splitObservations, type Observations, type Score } from './observations.ts';
+import type { ObservedTrial } from '../../trial.ts';
 
 export const tpeOptions = z.strictObject({
   startupTrials: z.number().int().min(0).max(10_000).default(10).describe('Random trials before TPE starts (Optuna: n_startup_trials = 10).'),
@@ -53,11 +54,32 @@ function isSingle(parameter: SearchParameter): boolean {
   return distribution.low === distribution.high;
 }
 
+/** The two estimators of a group, fitted to the observations they were built from. */
+interface Fitted {
+  readonly trials: readonly ObservedTrial[];
+  readonly scores: readonly Score[];
+  readonly good: ParzenEstimator;
+  readonly bad: ParzenEstimator;
+}
+
 /**
- * Samples `group` jointly by TPE from the observations (one parameter: the univariate case).
- * Trials lacking any of the group's parameters are left out of both estimators.
+ * Whether estimators fitted to `fitted`'s observations fit these: the same trials (a trial's
+ * parameters never change) with the same scores. Suggestions of one round see the same
+ * finished trials (running ones are not observed without the constant liar), so they share
+ * one fit.
  */
-function sampleByTpe(group: readonly SearchParameter[], observations: Observations, options: TpeOptions, random: Random): ParameterValues {
+function fits(fitted: Fitted | undefined, observations: Observations): fitted is Fitted {
+  if (!fitted || fitted.trials.length !== observations.trials.length) return false;
+  for (let i = 0; i < fitted.trials.length; i++) {
+    const a = fitted.scores[i];
+    const b = observations.scores[i];
+    if (fitted.trials[i] !== observations.trials[i] || a.stage !== b.stage || !Object.is(a.value, b.value)) return false;
+  }
+  return true;
+}
+
+/** The good and bad estimators of `group`, from the γ split of the observations. */
+function fit(group: readonly SearchParameter[], observations: Observations, options: TpeOptions): Fitted {
   const { below, above } = splitObservations(observations.scores, belowCount(observations.finished, options.gamma, options.gammaMax));
   const internal = (index: number, parameter: SearchParameter) => {
     const value = observations.trials[index].parameters[parameter.name];
@@ -69,8 +91,19 @@ function sampleByTpe(group: readonly SearchParameter[], observations: Observatio
     return Object.fromEntries(group.map((parameter) => [parameter.name, present.map((index) => internal(index, parameter))]));
   };
   const settings = parzenSettings(options);
-  const good = new ParzenEstimator(collect(below), group, settings);
-  const bad = new ParzenEstimator(collect(above), group, settings);
+  return {
+    trials: observations.trials,
+    scores: observations.scores,
+    good: new ParzenEstimator(collect(below), group, settings),
+    bad: new ParzenEstimator(collect(above), group, settings),
+  };
+}
+
+/**
+ * Samples `group` jointly by TPE from the observations (one parameter: the univariate case).
+ * Trials lacking any of the group's parameters are left out of both estimators.
+ */
+function sampleByTpe(group: readonly SearchParameter[], { good, bad }: Fitted, options: TpeOptions, random: Random): ParameterValues {
   const candidates = good.sample(random, options.nEiCandidates);
   const logGood = good.logPdf(candidates);
   const logBad = bad.logPdf(candidates);
@@ -79,20 +112,31 @@ function sampleByTpe(group: readonly SearchParameter[], observations: Observatio
   return Object.fromEntries(group.map((parameter) => [parameter.name, toExternal(parameter.distribution, candidates[parameter.name][best])]));
 }
 
-function suggestByTpe(space: SearchSpace, options: TpeOptions, request: SuggestRequest): ParameterValues {
+/** A sampler's last fit of each group (by its parameters' names). */
+type Fits = Map<string, Fitted>;
+
+function suggestByTpe(space: SearchSpace, options: TpeOptions, request: SuggestRequest, lastFits: Fits): ParameterValues {
   const others = request.trials.filter((trial) => trial.number !== request.trialNumber);
   const observations = observe(others, request.goal, options.constantLiar);
   const started = observations.finished >= options.startupTrials;
+  const fitted = (group: readonly SearchParameter[]) => {
+    const key = group.map((parameter) => parameter.name).join('\n');
+    const last = lastFits.get(key);
+    if (fits(last, observations)) return last;
+    const fresh = fit(group, observations, options);
+    lastFits.set(key, fresh);
+    return fresh;
+  };
   const values: ParameterValues = {};
   if (started && options.multivariate) {
     const group = space.filter((parameter) => parameter.when === null && !isSingle(parameter));
-    if (group.length > 0) Object.assign(values, sampleByTpe(group, observations, options, request.random));
+    if (group.length > 0) Object.assign(values, sampleByTpe(group, fitted(group), options, request.random));
   }
   for (const parameter of space) {
     if (parameter.name in values || !isActive(parameter, values)) continue;
     values[parameter.name] =
       started && !isSingle(parameter)
-        ? sampleByTpe([parameter], observations, options, request.random)[parameter.name]
+        ? sampleByTpe([parameter], fitted([parameter]), options, request.random)[parameter.name]
         : fromUnit(parameter.distribution, request.random.next());
   }
   return values;
@@ -103,5 +147,8 @@ export const tpeSampler: SamplerDefinition<typeof tpeOptions> = {
   description: 'Tree-structured Parzen estimator (Bergstra et al. 2011) with Optuna\'s defaults: random for 10 trials, then the best of 24 draws from l(x) by l(x)/g(x).',
   options: tpeOptions,
   spaceIssues: () => [],
-  create: (space, options) => ({ capacity: null, suggest: (request) => suggestByTpe(space, options, request) }),
+  create: (space, options) => {
+    const fitted: Fits = new Map();
+    return { capacity: null, suggest: (request) => suggestByTpe(space, options, request, fitted) };
+  },
 };
