@@ -6,7 +6,10 @@
  *     expression), through API → coordinator → runs queue → worker → PostgreSQL, against Optuna's
  *     TPE with its RDB storage on the same PostgreSQL and with its in-memory storage; the three
  *     measured in turn, over several rounds (medians, with the machine's load average), ours on a
- *     service kept up across the rounds, after an unmeasured warm-up sweep. The sweep's end is awaited on its event stream, as a client
+ *     service kept up across the rounds, after unmeasured warm-up sweeps (2,000 trials: the
+ *     service's CPU per trial falls by about a third over its first couple of thousand trials, as
+ *     V8 optimises its hot paths, and is flat after; a deployment serves far more, and the first
+ *     and last warm-up sweeps are printed). The sweep's end is awaited on its event stream, as a client
  *     follows it, not by polling the database. With ours, the CPU per trial of this process (the
  *     API, the coordinators, the workers) and of the bench database's backends, as the kernel
  *     counts them: unlike the times, they hardly move with the machine's load.
@@ -40,7 +43,8 @@ const peer = fileURLToPath(new URL('./sweeps/optuna-peer.py', import.meta.url));
 const overheadTrials = Number(process.env.SWEEP_BENCH_TRIALS ?? 200);
 const seeds = Number(process.env.SWEEP_BENCH_SEEDS ?? 7);
 const rounds = Number(process.env.SWEEP_BENCH_ROUNDS ?? 3);
-const warmUpTrials = 50;
+/** Warm-up sweeps of `overheadTrials` each, then as many trials again; not counted (see (a) above). */
+const warmUpSweeps = Number(process.env.SWEEP_BENCH_WARM_UP_SWEEPS ?? Math.ceil(2_000 / overheadTrials));
 const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
 function ensurePeers(): void {
@@ -172,10 +176,13 @@ const ms = (seconds: number) => `${(seconds * 1000).toFixed(2)} ms`;
 
 ensurePeers();
 const load = () => loadavg().map((value) => value.toFixed(2)).join(' ');
-console.log(`(a) overhead per trial: ${overheadTrials} TPE trials that do no work, ${rounds} round(s) after a warm-up sweep of ${warmUpTrials} (not counted); load average ${load()}`);
-// The service runs for long: its code is compiled and warm when a sweep comes, as Optuna's peer has imported everything before its clock starts.
+console.log(`(a) overhead per trial: ${overheadTrials} TPE trials that do no work, ${rounds} round(s) after ${warmUpSweeps} warm-up sweep(s) of as many (not counted); load average ${load()}`);
+// The service runs for long: its code is compiled, optimised and warm when a sweep comes, as Optuna's peer has imported everything before its clock starts.
 const service = await startService();
-await service.overhead(warmUpTrials);
+for (let sweep = 1; sweep <= warmUpSweeps; sweep++) {
+  const { seconds, serviceCpu, databaseCpu } = await service.overhead();
+  if (sweep === 1 || sweep === warmUpSweeps) console.log(`  warm-up sweep ${sweep} (not counted): Descent ${ms(seconds)}   Descent's CPU: service ${ms(serviceCpu)}, PostgreSQL ${ms(databaseCpu)}`);
+}
 const figures: { ours: number; rdb: number; memory: number; serviceCpu: number; databaseCpu: number }[] = [];
 for (let round = 1; round <= rounds; round++) {
   const { seconds: ours, serviceCpu, databaseCpu } = await service.overhead();
