@@ -7,7 +7,9 @@
  *
  * A run's stored rows are its `metric_rows`, which the statements that store and delete them
  * keep (src/db/metrics-writer.ts, metrics-retention.ts), and its bound is `metric_rows_bound`,
- * which PostgreSQL computes from its spec as it is stored: a count sums run rows only.
+ * which PostgreSQL computes from its spec as it is stored: a count sums run rows only, and of
+ * finished runs only their per-tenant sum, which a trigger keeps as runs end, lose rows to
+ * retention or are deleted.
  *
  * Submissions made while a count is in flight share the next one (see Coalescer): it starts
  * after each of them was stored, so it counts them all, and it reads each tenant once.
@@ -21,7 +23,8 @@ import { statementBatchLimits } from './statement-batches.ts';
 /**
  * Each asked tenant's use, and each asked unfinished run's stored rows and reservation. A run's
  * bound is the generated column `metric_rows_bound` (metricRowsBound of its spec, computed by
- * PostgreSQL as the run is stored), so the use is one sum over the tenant's runs.
+ * PostgreSQL as the run is stored), so the use is the tenant's finished rows (kept per tenant by
+ * a trigger) plus one sum over its unfinished runs (see metricRowsUseSql).
  */
 const useStatement = {
   name: 'metric-rows-use',

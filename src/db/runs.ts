@@ -41,17 +41,24 @@ export const activeRunsAfterSql = (run: string) => `(SELECT count(*) FROM runs o
   AND o.created_at >= ${run}.created_at AND (o.created_at, o.id) > (${run}.created_at, ${run}.id))`;
 /** The metric rows an unfinished run `run` counts: those it stored, or its spec's bound (metric_rows_bound) when more. */
 export const reservedRowsSql = (run: string) => `greatest(${run}.metric_rows, coalesce(${run}.metric_rows_bound, 0))`;
-/** The sum over runs `o` of their metric rows: stored by finished runs, reserved by unfinished ones (an aggregate). */
-const metricRowsSumSql = `coalesce(sum(CASE WHEN o.status IN ${activeStatusesSql} THEN ${reservedRowsSql('o')} ELSE o.metric_rows END), 0)::float8`;
-/** The metric rows the tenant `tenant` counts against its quota (an SQL expression). */
-export const metricRowsUseSql = (tenant: string) => `(SELECT ${metricRowsSumSql} FROM runs o WHERE o.tenant_id = ${tenant})`;
+/** The metric rows the finished runs of the tenant `tenant` store: their sum kept per tenant, in shards, by a trigger on runs (migration 20261206040000). */
+const finishedRowsSql = (tenant: string) => `(SELECT coalesce(sum(f.rows), 0) FROM tenant_metric_rows f WHERE f.tenant_id = ${tenant})`;
+/** Over the unfinished runs `o` of the tenant `tenant` (read through the index on tenant and status). */
+const unfinishedRunsSql = (tenant: string) => `FROM runs o WHERE o.tenant_id = ${tenant} AND o.status IN ${activeStatusesSql}`;
+/** The tenant's metric rows: the finished runs' sum plus `o`'s reservations (an aggregate over unfinishedRunsSql). */
+const metricRowsSumSql = (tenant: string) => `(${finishedRowsSql(tenant)} + coalesce(sum(${reservedRowsSql('o')}), 0))::float8`;
+/**
+ * The metric rows the tenant `tenant` counts against its quota: stored by finished runs, reserved
+ * by unfinished ones (as many as the tenant may have queued and running), never reading every run
+ * the tenant ever had.
+ */
+export const metricRowsUseSql = (tenant: string) => `(SELECT ${metricRowsSumSql(tenant)} ${unfinishedRunsSql(tenant)})`;
 /**
  * Both of the tenant `tenant`'s uses at once, as a subquery of one row (`active_runs`,
- * `metric_rows`) to join laterally: the metric rows visit every run of the tenant anyway, so
- * its unfinished ones are counted in the same pass instead of a second one.
+ * `metric_rows`) to join laterally: the reservations visit every unfinished run of the tenant
+ * anyway, so they are counted in the same pass instead of a second one.
  */
-const tenantUseSql = (tenant: string) => `(SELECT count(*) FILTER (WHERE o.status IN ${activeStatusesSql}) AS active_runs, ${metricRowsSumSql} AS metric_rows
-  FROM runs o WHERE o.tenant_id = ${tenant})`;
+const tenantUseSql = (tenant: string) => `(SELECT count(*) AS active_runs, ${metricRowsSumSql(tenant)} AS metric_rows ${unfinishedRunsSql(tenant)})`;
 
 export type JsonValue = Prisma.InputJsonValue;
 

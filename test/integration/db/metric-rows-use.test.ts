@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { createMetricRowsUse, metricRowsBound } from '../../../src/db/metric-rows-use.ts';
+import { metricRowsUseSql } from '../../../src/db/runs.ts';
 import { useTestDatabase } from './support.ts';
 import { countStatements } from '../support/statement-count.ts';
 
@@ -74,3 +75,57 @@ describe('metric rows use', () => {
     expect(rows.map((row) => (row.bound === null ? null : Number(row.bound)))).toEqual(specs.map(metricRowsBound));
   });
 });
+
+describe("a tenant's finished runs in its metric rows use", () => {
+  /** Rows the statement read from `runs` (returned or filtered out), by its plan as it ran. */
+  async function runsRowsRead(tenantId: string): Promise<number> {
+    const { rows: [explained] } = await database.pool.query<{ 'QUERY PLAN': [{ Plan: PlanNode }] }>(
+      `EXPLAIN (ANALYZE, FORMAT JSON) SELECT ${metricRowsUseSql('$1::uuid')}`, [tenantId]);
+    const read = (node: PlanNode): number => (node['Relation Name'] === 'runs'
+      ? (node['Actual Rows'] + (node['Rows Removed by Filter'] ?? 0) + (node['Rows Removed by Index Recheck'] ?? 0)) * node['Actual Loops']
+      : 0) + (node.Plans ?? []).reduce((sum, child) => sum + read(child), 0);
+    return read(explained!['QUERY PLAN'][0].Plan);
+  }
+
+  it('counts them as runs end, lose rows to retention and are deleted, without reading them', async () => {
+    const tenantId = await database.tenant('rows-finished');
+    const use = createMetricRowsUse(database.pool);
+    const total = async () => (await use.of(tenantId)).total;
+    // Unfinished, 5 stored of 3 reserved (40 steps, every 20th).
+    const ending = await run(tenantId, 'running', 5, 40, 20);
+    expect(await total()).toBe(5);
+    // It ends with 2 more rows, as the worker's last slice stores them.
+    await database.pool.query(`UPDATE runs SET status = 'completed', metric_rows = metric_rows + 2 WHERE id = $1`, [ending]);
+    expect(await total()).toBe(7);
+    // Retention deletes 3 of them; other updates of a finished run count nothing.
+    await database.pool.query('UPDATE runs SET metric_rows = metric_rows - 3 WHERE id = $1', [ending]);
+    await database.pool.query('UPDATE runs SET trial_value = 1, updated_at = now() WHERE id = $1', [ending]);
+    expect(await total()).toBe(4);
+    // A finished run deleted takes its rows with it; a failed one counts what it stored.
+    const deleted = await run(tenantId, 'completed', 6, 100, 1);
+    const failing = await run(tenantId, 'queued', 0, 100, 1);
+    expect(await total()).toBe(4 + 6 + 100);
+    await database.pool.query('DELETE FROM runs WHERE id = $1', [deleted]);
+    await database.pool.query(`UPDATE runs SET status = 'failed' WHERE id = $1`, [failing]);
+    expect(await total()).toBe(4);
+
+    // A tenant with a thousand finished runs: the use reads its one unfinished run, none of the others.
+    await database.pool.query(`
+      INSERT INTO runs (id, tenant_id, status, spec, metric_rows)
+      SELECT gen_random_uuid(), $1, 'completed', '{}', 2 FROM generate_series(1, 1000)`, [tenantId]);
+    await run(tenantId, 'running', 1, 10, 1);
+    // As autovacuum would, so that the planner knows the tenant has many runs.
+    await database.pool.query('ANALYZE runs');
+    expect(await total()).toBe(4 + 2_000 + 10);
+    expect(await runsRowsRead(tenantId)).toBe(1);
+  });
+});
+
+interface PlanNode {
+  readonly 'Relation Name'?: string;
+  readonly 'Actual Rows': number;
+  readonly 'Actual Loops': number;
+  readonly 'Rows Removed by Filter'?: number;
+  readonly 'Rows Removed by Index Recheck'?: number;
+  readonly Plans?: readonly PlanNode[];
+}
