@@ -7,7 +7,9 @@
  * follows the channel when the first call runs receives the events, as when the check and the
  * publishing were one call: a listener that subscribes later hears only later slices.
  * The announcement of a run's end also gives its tenant's running place back (see
- * src/worker/tenant-admission.ts) in the same call, sparing the run a round trip.
+ * src/worker/tenant-admission.ts) in the same call, sparing the run a round trip, and may carry
+ * a message for another channel, published by that call whoever follows the run (a trial's end
+ * on its sweep's channel), sparing it another.
  * Each announcement is its own call: gathering concurrent ones into pipelines cost the worker
  * more JavaScript than the round trips it saved.
  */
@@ -23,6 +25,8 @@ export interface Announcement {
   readonly events: () => readonly RunEvent[];
   /** With the run's last slice: its tenant's place, given back by the same call. */
   readonly release?: TenantPlace;
+  /** With the run's last slice: a message for another channel, published by the same call. */
+  readonly also?: { readonly channel: string; readonly message: string };
 }
 
 export interface AnnouncementReply {
@@ -34,30 +38,37 @@ export interface AnnouncementReply {
   readonly promote?: string | null;
 }
 
+/** Publishes ARGV[i + 1] on channel ARGV[i] unless it is empty (the `also` of an announcement). */
+const alsoLua = (i: number) => `if ARGV[${i}] ~= '' then redis.call('PUBLISH', ARGV[${i}], ARGV[${i + 1}]) end`;
+
 /**
- * KEYS[1] the cancel flag, ARGV[1] the channel, ARGV[2…] the events: publishes them if anyone
- * listens; replies {listeners, flag}, listeners being the channel's subscribers when there are no events.
+ * KEYS[1] the cancel flag, ARGV[1] the channel, ARGV[2] and ARGV[3] another channel (or '') and
+ * its message, ARGV[4…] the events: publishes the message, and the events if anyone listens;
+ * replies {listeners, flag}, listeners being the channel's subscribers when there are no events.
  */
 const announceScript = `
+${alsoLua(2)}
 local listeners = redis.call('PUBSUB', 'NUMSUB', ARGV[1])[2]
 if listeners > 0 then
-  for i = 2, #ARGV do listeners = redis.call('PUBLISH', ARGV[1], ARGV[i]) end
+  for i = 4, #ARGV do listeners = redis.call('PUBLISH', ARGV[1], ARGV[i]) end
 end
 return {listeners, redis.call('EXISTS', KEYS[1])}`;
 
 /**
  * The check of a run's last slice, which gives the run's place back: KEYS[1] the cancel flag,
  * KEYS[2] and KEYS[3] its tenant's running places and parked jobs, ARGV[1] the channel, ARGV[2]
- * the run; replies {listeners, flag, the parked run to promote or nil}.
+ * the run, ARGV[3] and ARGV[4] another channel (or '') and the message to publish there; replies
+ * {listeners, flag, the parked run to promote or nil}.
  */
 const announceEndScript = `
+${alsoLua(3)}
 local listeners = redis.call('PUBSUB', 'NUMSUB', ARGV[1])[2]
 ${givePlaceBackLua('KEYS[2]', 'KEYS[3]', 'ARGV[2]')}
 return {listeners, redis.call('EXISTS', KEYS[1]), next}`;
 
 interface AnnounceCommand {
-  descentAnnounce(cancelFlag: string, channel: string, ...events: string[]): Promise<[number, number]>;
-  descentAnnounceEnd(cancelFlag: string, running: string, parked: string, channel: string, runId: string): Promise<[number, number, string | null]>;
+  descentAnnounce(cancelFlag: string, channel: string, alsoChannel: string, alsoMessage: string, ...events: string[]): Promise<[number, number]>;
+  descentAnnounceEnd(cancelFlag: string, running: string, parked: string, channel: string, runId: string, alsoChannel: string, alsoMessage: string): Promise<[number, number, string | null]>;
 }
 
 const announceCommands = {
@@ -68,17 +79,18 @@ const announceCommands = {
 export function createRunAnnouncer(redis: Redis, queuePrefix: string) {
   const commands = withCommands<AnnounceCommand>(redis, announceCommands);
   return {
-    async announce({ runId, events, release }: Announcement): Promise<AnnouncementReply> {
+    async announce({ runId, events, release, also }: Announcement): Promise<AnnouncementReply> {
       const flag = cancelFlagKey(queuePrefix, runId);
       const channel = runChannel(runId);
+      const [alsoChannel, alsoMessage] = also ? [also.channel, also.message] : ['', ''];
       const check: [number, number, (string | null)?] = release
-        ? await commands.descentAnnounceEnd(flag, release.running, release.parked, channel, runId)
-        : await commands.descentAnnounce(flag, channel);
+        ? await commands.descentAnnounceEnd(flag, release.running, release.parked, channel, runId, alsoChannel, alsoMessage)
+        : await commands.descentAnnounce(flag, channel, alsoChannel, alsoMessage);
       let [listeners, cancelled] = check;
       if (listeners > 0) {
         const encoded = events().map((event) => JSON.stringify(event));
         listeners = 0;
-        if (encoded.length > 0) [listeners, cancelled] = await commands.descentAnnounce(flag, channel, ...encoded);
+        if (encoded.length > 0) [listeners, cancelled] = await commands.descentAnnounce(flag, channel, '', '', ...encoded);
       }
       return { listeners, cancelRequested: cancelled === 1, ...(release ? { promote: check[2] ?? null } : {}) };
     },

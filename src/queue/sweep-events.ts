@@ -20,6 +20,12 @@ export type SweepEvent =
   | { readonly type: 'sweep'; readonly sweepId: string; readonly status: string; readonly result: unknown }
   | { readonly type: 'trial'; readonly sweepId: string; readonly runId: string; readonly trialNumber: number | null; readonly status: string };
 
+/** The event as published: its channel and its message. */
+export function sweepEventMessage(event: SweepEvent): { channel: string; message: string } {
+  return { channel: sweepChannel(event.sweepId), message: JSON.stringify(event) };
+}
+
 export async function publishSweepEvent(redis: Redis, event: SweepEvent): Promise<void> {
-  await redis.publish(sweepChannel(event.sweepId), JSON.stringify(event));
+  const { channel, message } = sweepEventMessage(event);
+  await redis.publish(channel, message);
 }

@@ -6,7 +6,7 @@
  */
 import type { RunProgress } from '../core/training/index.ts';
 import type { MetricBatch } from '../db/metrics-writer.ts';
-import type { RunAnnouncer } from '../queue/run-announcer.ts';
+import type { Announcement, RunAnnouncer } from '../queue/run-announcer.ts';
 import type { TenantPlace } from '../queue/tenant-places.ts';
 import { maxLiveRows, type LiveProgress, type RunEvent } from '../queue/run-events.ts';
 import { liveRows } from './metric-batch.ts';
@@ -64,9 +64,9 @@ export class ProgressPublisher {
   /**
    * Publishes a committed slice (the attempt's `running` status with its first slice, its
    * metrics, its progress when there is one, the final status when it ended the run) in one
-   * round trip; resolves to whether the run is to be cancelled.
+   * round trip, with `also` when it ended the run; resolves to whether the run is to be cancelled.
    */
-  async slice(batch: MetricBatch, progress: SliceProgress | null, ending: { status: RunStatus; result: RunResultView } | null): Promise<boolean> {
+  async slice(batch: MetricBatch, progress: SliceProgress | null, ending: { status: RunStatus; result: RunResultView } | null, also?: Announcement['also']): Promise<boolean> {
     const announcing = !this.announced;
     this.announced = true;
     // Built only when someone follows the run (see run-announcer.ts).
@@ -82,7 +82,7 @@ export class ProgressPublisher {
       return built;
     };
     const release = ending ? this.place : undefined;
-    const reply = await this.announcer.announce({ runId: this.runId, events, ...(release ? { release } : {}) });
+    const reply = await this.announcer.announce({ runId: this.runId, events, ...(release ? { release } : {}), ...(ending && also ? { also } : {}) });
     if (release) release.givenBack = { next: reply.promote ?? null };
     return reply.cancelRequested;
   }

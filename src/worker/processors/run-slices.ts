@@ -74,6 +74,8 @@ export interface SlicedRun {
    * are cut so as not to pass it, and the run ends with stop reason `metric_rows_quota` on reaching it.
    */
   readonly metricRowsLeft?: number;
+  /** A message to publish with the run's final status, given that status, on another channel (a trial's end, on its sweep's). */
+  readonly endNotice?: (status: string) => { readonly channel: string; readonly message: string };
 }
 
 /** A trial its pruner stopped: status `pruned`, the decision as `result.pruning`, its sentence as the message. */
@@ -159,7 +161,7 @@ export async function driveRun(dependencies: SliceDependencies, run: SlicedRun):
     starting = undefined;
     rowsLeft -= metrics.step.length;
     rowsStored += metrics.step.length;
-    cancelled = await publisher.slice(metrics, progress, ending);
+    cancelled = await publisher.slice(metrics, progress, ending, ending ? run.endNotice?.(ending.status) : undefined);
     if (ending) return ending;
     if (run.stopping?.aborted) throw new WorkerStoppingError();
     if (run.pruning && !cancelled) {

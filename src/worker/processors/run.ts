@@ -31,7 +31,7 @@ import type { TenantPlace } from '../../queue/tenant-places.ts';
 import { isInfrastructureError, WorkerStoppingError } from '../outages.ts';
 import { defaultSliceSettings, driveRun, type SlicedRun, type SliceSettings } from './run-slices.ts';
 import type { SweepSpec } from '../../contracts/sweep-spec.ts';
-import { publishSweepEvent } from '../../queue/sweep-events.ts';
+import { publishSweepEvent, sweepEventMessage } from '../../queue/sweep-events.ts';
 import { wakeSweep, type SweepsQueue } from '../../queue/sweeps-queue.ts';
 import type { SweepProcessor } from './sweep.ts';
 import { createTrialPruning } from '../sweeps/trial-pruning.ts';
@@ -153,13 +153,29 @@ export function createRunProcessor(dependencies: RunProcessorDependencies): RunP
     return createTrialPruning(pool, { sweepId: run.sweepId, runId: run.id, spec: run.sweepSpec as SweepSpec, recordEvery: sliced.recordEvery });
   }
 
-  /** A trial ended (or may have: a stale write): its sweep's coordinator decides what comes next. */
-  /** `status` is how it ended when this attempt ended it; `ended` when another did (or it may have). */
-  async function trialEnded(run: RunAttempt, status = 'ended'): Promise<void> {
+  /** A trial's end as its sweep's event; null for a run of its own, or where sweeps are not served. */
+  function trialEndEvent(run: RunAttempt, status: string) {
+    if (run.sweepId === null || !dependencies.sweepsQueue) return null;
+    return { type: 'trial' as const, sweepId: run.sweepId, runId: run.id, trialNumber: run.trialNumber, status };
+  }
+
+  /** A trial's end event, published with the run's final status by the attempt that ends it (see driveRun). */
+  function trialEndNotice(run: RunAttempt): { endNotice?: (status: string) => { channel: string; message: string } } {
+    if (trialEndEvent(run, 'ended') === null) return {};
+    return { endNotice: (status) => sweepEventMessage(trialEndEvent(run, status)!) };
+  }
+
+  /**
+   * A trial ended (or may have: a stale write): its sweep's coordinator decides what comes next.
+   * `status` is how it ended when this attempt ended it; `ended` when another did (or it may
+   * have). `told`: its event went out already, with the run's final status.
+   */
+  async function trialEnded(run: RunAttempt, status = 'ended', told = false): Promise<void> {
     const { sweepsQueue, sweeps } = dependencies;
-    if (run.sweepId === null || !sweepsQueue) return;
-    const sweepId = run.sweepId;
-    const told = publishSweepEvent(redis, { type: 'trial', sweepId, runId: run.id, trialNumber: run.trialNumber, status }).catch(() => undefined);
+    const event = trialEndEvent(run, status);
+    if (event === null || !sweepsQueue) return;
+    const sweepId = event.sweepId;
+    const published = told ? Promise.resolve() : publishSweepEvent(redis, event).catch(() => undefined);
     if (sweeps) {
       // Neither awaited: the worker takes its next job while the event goes out and the round
       // runs (whose own event follows this one on the same connection). Should the round fail
@@ -168,7 +184,7 @@ export function createRunProcessor(dependencies: RunProcessorDependencies): RunP
       void sweeps.wake(sweepId).catch(() => wakeSweep(sweepsQueue, sweepId, run.id)).catch(() => undefined);
       return;
     }
-    await told;
+    await published;
     await wakeSweep(sweepsQueue, sweepId, run.id);
   }
 
@@ -192,8 +208,16 @@ export function createRunProcessor(dependencies: RunProcessorDependencies): RunP
     let sliced: SlicedRun | undefined;
     try {
       sliced = await prepare(run, startedAt);
-      const ending = await driveRun(sliceDependencies, { ...sliced, pruning: trialPruning(run, sliced), stopping, place, ...(lock ? { holdLock: holdingLock(job, lock) } : {}), ...(await metricRowsLeft(run)) });
-      await trialEnded(run, ending.status);
+      const ending = await driveRun(sliceDependencies, {
+        ...sliced,
+        pruning: trialPruning(run, sliced),
+        stopping,
+        place,
+        ...(lock ? { holdLock: holdingLock(job, lock) } : {}),
+        ...(await metricRowsLeft(run)),
+        ...trialEndNotice(run),
+      });
+      await trialEnded(run, ending.status, true);
     } catch (error) {
       // Another attempt took the run over, or it ended (cancelled, failed) meanwhile: nothing left to do here.
       if (error instanceof StaleRunWriteError) return trialEnded(run);
