@@ -7,7 +7,8 @@
  *   stop       set to 1 by the coordinator: every thread ends its loop
  *   running    threads still in their loop
  *   diverged   1 + the index of a parameter a thread found non-finite (0: none)
- *   lock       the mutex of the locking variant (benchmark peer): 0 free, 1 held
+ *   lock       the mutex of the locking variant (benchmark peer): 0 free, 1 held, 2 held with
+ *              a thread waiting
  *   failed     1 when a thread threw; its message comes by postMessage
  *   ready      threads that have built their objective
  *   go         set to 1 by the last ready thread: all start their loops together

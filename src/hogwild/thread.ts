@@ -14,9 +14,11 @@
  * its write.
  *
  * A non-finite loss, gradient or parameter stops every thread (the coordinator reports it).
- * With `locking` (the benchmark's peer) each whole update, gradient and write, holds one mutex:
- * a compare-and-swap on a shared word, a thread finding it taken sleeping in Atomics.wait until
- * the holder's Atomics.notify (at most 1 ms, then it tries again).
+ * With `locking` (the benchmark's peer) each whole update, gradient and write, holds one mutex,
+ * the usual futex mutex on a shared word (Drepper, "Futexes are tricky"): 0 free, 1 held, 2 held
+ * with a thread waiting. Taking a free one is one compare-and-swap; a thread that finds it taken
+ * marks it 2 and sleeps in Atomics.wait (at most 1 ms, then it tries again); releasing it costs
+ * an Atomics.notify only when it was marked 2.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { allocateSparseGradient, createObjective, isDataObjective, type ResolvedObjectiveSpec, type SparseGradient, type SparseStepOutcome } from '../core/objectives/index.ts';
@@ -46,10 +48,17 @@ export interface ThreadData {
 const claimChunk = 16;
 
 function lock(words: Int32Array): void {
-  while (Atomics.compareExchange(words, control.lock, 0, 1) !== 0) Atomics.wait(words, control.lock, 1, 1);
+  let state = Atomics.compareExchange(words, control.lock, 0, 1);
+  if (state === 0) return;
+  if (state !== 2) state = Atomics.exchange(words, control.lock, 2);
+  while (state !== 0) {
+    Atomics.wait(words, control.lock, 2, 1);
+    state = Atomics.exchange(words, control.lock, 2);
+  }
 }
 
 function unlock(words: Int32Array): void {
+  if (Atomics.sub(words, control.lock, 1) === 1) return;
   Atomics.store(words, control.lock, 0);
   Atomics.notify(words, control.lock, 1);
 }

@@ -25,7 +25,7 @@ const spec = (overrides: Partial<RunSpecInput> = {}) => ({
   ...overrides,
 }) as RunSpecInput;
 
-function start(input: RunSpecInput, options: { checkpoint?: ConstructorParameters<typeof ConcurrentHogwildRun>[2]['checkpoint']; maximumThreads?: number } = {}) {
+function start(input: RunSpecInput, options: { checkpoint?: ConstructorParameters<typeof ConcurrentHogwildRun>[2]['checkpoint']; maximumThreads?: number; locking?: boolean } = {}) {
   const config = runSpecSchema.parse(input);
   return new ConcurrentHogwildRun(config, objectiveSpecSchema.parse(input.objective), { clock: () => performance.now(), maximumThreads: 2, ...options });
 }
@@ -80,6 +80,15 @@ describe('concurrent hogwild on worker threads', () => {
       expect(run.result!.params).toHaveLength(1001);
       expect(run.result!.params).toEqual(single.result!.params);
     }
+  }, 60_000);
+
+  it('with a lock per update (the benchmark\'s peer) makes every update once and learns as without', async () => {
+    const run = start(spec(), { locking: true });
+    const records = await drive(run);
+    await run.close();
+    expect(run.result).toMatchObject({ stopReason: 'max_steps', steps: 12_000 });
+    expect(run.result!.parallel!.perReplica.reduce((sum, replica) => sum + replica.steps, 0)).toBe(12_000);
+    expect(records.at(-1)!.valLoss).toBeLessThan(0.6);
   }, 60_000);
 
   it('stops every thread at a non-finite parameter and names it', async () => {
