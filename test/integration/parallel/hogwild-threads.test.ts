@@ -100,21 +100,23 @@ describe('concurrent hogwild on worker threads', () => {
   }, 60_000);
 
   it('cancels, and resumes from a checkpoint at the ticks the threads had made', async () => {
-    const first = start(spec());
+    // Long enough that the threads cannot finish within the slice in which the cancel is seen.
+    const input = spec({ training: { maxSteps: 600_000, batchSize: 1, seed: 2 }, record: { every: 20_000 } });
+    const first = start(input);
     let checkpoint: ReturnType<RunLoop['checkpoint']> | undefined;
     await drive(first, () => {
-      if (!checkpoint && first.progress.step >= 3000) {
+      if (!checkpoint && first.progress.step >= 30_000) {
         checkpoint = JSON.parse(JSON.stringify(first.checkpoint()));
         first.cancel();
       }
     });
     await first.close();
     expect(first.result!.stopReason).toBe('cancelled');
-    expect(checkpoint && 'concurrent' in checkpoint && checkpoint.concurrent.algorithm === 'hogwild' && checkpoint.concurrent.ticks).toBeGreaterThanOrEqual(3000);
-    const resumed = start(spec(), { checkpoint });
+    expect(checkpoint && 'concurrent' in checkpoint && checkpoint.concurrent.algorithm === 'hogwild' && checkpoint.concurrent.ticks).toBeGreaterThanOrEqual(30_000);
+    const resumed = start(input, { checkpoint });
     const records = await drive(resumed);
     await resumed.close();
-    expect(resumed.result).toMatchObject({ stopReason: 'max_steps', steps: 12_000 });
+    expect(resumed.result).toMatchObject({ stopReason: 'max_steps', steps: 600_000 });
     expect(records[0].step).toBeGreaterThan(checkpoint!.step);
   }, 60_000);
 
