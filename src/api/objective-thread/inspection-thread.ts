@@ -1,15 +1,17 @@
 /**
- * The objective thread's entry: answers each InspectionRequest with its Inspection, and each
- * JSON dataset upload with its dataset (its arrays moved, not copied), or with the problem (an
- * AppError's fields) that building, checking or reading raised.
+ * The objective thread's entry: answers each InspectionRequest with its Inspection, each
+ * LandscapeRequest with its grid, and each JSON dataset upload with its dataset (its arrays
+ * moved, not copied), or with the problem (an AppError's fields) that building, checking or
+ * reading raised.
  */
 import { parentPort } from 'node:worker_threads';
 import { AppError } from '../errors/app-error.ts';
 import { errorMessage } from '../../core/error-message.ts';
 import { inspectObjective, type InspectionRequest } from './inspect-objective.ts';
+import { computeLandscape, type LandscapeRequest } from './landscape-grid.ts';
 import { datasetBuffers, parseDatasetUpload } from './parse-dataset-upload.ts';
 
-type Message = { id: number; request: InspectionRequest } | { id: number; upload: Uint8Array };
+type Message = { id: number; request: InspectionRequest } | { id: number; upload: Uint8Array } | { id: number; landscapeOf: LandscapeRequest };
 
 parentPort!.on('message', (message: Message) => {
   const { id } = message;
@@ -17,6 +19,8 @@ parentPort!.on('message', (message: Message) => {
     if ('upload' in message) {
       const upload = parseDatasetUpload(message.upload);
       parentPort!.postMessage({ id, upload }, datasetBuffers(upload.dataset));
+    } else if ('landscapeOf' in message) {
+      parentPort!.postMessage({ id, landscape: computeLandscape(message.landscapeOf) });
     } else {
       parentPort!.postMessage({ id, inspection: inspectObjective(message.request) });
     }

@@ -13,6 +13,7 @@
 import { Worker } from 'node:worker_threads';
 import { AppError } from '../errors/app-error.ts';
 import { inspectObjective, type Inspection, type InspectionRequest } from './inspect-objective.ts';
+import { computeLandscape, type Landscape, type LandscapeRequest } from './landscape-grid.ts';
 import type { ParsedUpload } from './parse-dataset-upload.ts';
 
 type Problem =
@@ -20,7 +21,7 @@ type Problem =
   | { readonly message: string };
 
 interface Pending {
-  resolve(answer: Inspection | ParsedUpload): void;
+  resolve(answer: Inspection | ParsedUpload | Landscape): void;
   reject(error: Error): void;
 }
 
@@ -58,11 +59,11 @@ export function createObjectiveThread() {
     if (thread) return thread;
     const worker = new Worker(threadUrl);
     worker.unref();
-    worker.on('message', ({ id, inspection, upload, problem }: { id: number; inspection?: Inspection; upload?: ParsedUpload; problem?: Problem }) => {
+    worker.on('message', ({ id, inspection, upload, landscape, problem }: { id: number; inspection?: Inspection; upload?: ParsedUpload; landscape?: Landscape; problem?: Problem }) => {
       const waiting = pending.get(id);
       pending.delete(id);
       if (!waiting) return;
-      const answer = inspection ?? upload;
+      const answer = inspection ?? upload ?? landscape;
       if (answer) waiting.resolve(answer);
       else if (problem && 'code' in problem) waiting.reject(new AppError(problem.statusCode, problem.code, problem.title, { detail: problem.detail, errors: problem.errors }));
       else waiting.reject(new Error(problem?.message ?? 'the objective thread answered nothing'));
@@ -73,7 +74,7 @@ export function createObjectiveThread() {
     return worker;
   }
 
-  function asked(message: { request: InspectionRequest } | { upload: Uint8Array }, transfer: ArrayBuffer[] = []): Promise<Inspection | ParsedUpload> {
+  function asked(message: { request: InspectionRequest } | { upload: Uint8Array } | { landscapeOf: LandscapeRequest }, transfer: ArrayBuffer[] = []): Promise<Inspection | ParsedUpload | Landscape> {
     const id = nextId++;
     return new Promise((resolve, reject) => {
       pending.set(id, { resolve, reject });
@@ -86,6 +87,15 @@ export function createObjectiveThread() {
     inspect(request: InspectionRequest): Promise<Inspection> {
       if (isSmall(request)) return new Promise((resolve) => resolve(inspectObjective(request)));
       return asked({ request }) as Promise<Inspection>;
+    },
+
+    /**
+     * A run's objective on a grid (see landscape-grid.ts): in the thread unless it is a benchmark
+     * (a 2-D benchmark's grid takes a few milliseconds); rejects with the request's problem.
+     */
+    landscape(request: LandscapeRequest): Promise<Landscape> {
+      if (request.spec.type === 'benchmark') return new Promise((resolve) => resolve(computeLandscape(request)));
+      return asked({ landscapeOf: request }) as Promise<Landscape>;
     },
 
     /** Parses, validates and builds a JSON dataset upload (its bytes are moved to the thread); rejects with the upload's problem. */

@@ -57,6 +57,7 @@ export async function registerRoutes(app: FastifyInstance, context: AppContext):
     await v1.register(runLandscapeRoutes, {
       runService: context.services.runs, metricsQuery: context.repositories.metrics,
       objectives: context.repositories.objectives, datasets: context.repositories.datasets,
+      objectiveService: context.services.objectives,
     });
     await v1.register(runParameterRoutes, {
       runService: context.services.runs, objectives: context.repositories.objectives, datasets: context.repositories.datasets,

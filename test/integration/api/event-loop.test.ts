@@ -1,7 +1,7 @@
 /**
  * /healthz keeps answering while the heaviest requests run: building and checking a model on a
- * large dataset or a 5·10⁶-parameter objective, building a run's model to name its parameters,
- * and reading a large JSON dataset upload happen in the objective thread
+ * large dataset or a 5·10⁶-parameter objective, building a run's model to name its parameters
+ * or to draw its landscape, and reading a large JSON dataset upload happen in the objective thread
  * (src/api/objective-thread/), not on the event loop. No wall-clock bound: /healthz must answer
  * many times while the heavy request is in flight, and the event loop's longest stall must be
  * a small part of the heavy request's own duration (when the work ran on the loop, the stall
@@ -64,6 +64,21 @@ describe('/healthz under a heavy request', () => {
     const { response, answers, durationMs, longestStallMs } = await whileInFlight(`/v1/runs/${submitted.json().id}/parameters`);
     expect(response.statusCode, response.body.slice(0, 500)).toBe(200);
     expect(response.json()).toMatchObject({ dimensions: 9, names: ['w1', 'w2', 'w3', 'w4', 'w5', 'w6', 'w7', 'w8', 'b'] });
+    expect(answers).toBeGreaterThanOrEqual(20);
+    expect(longestStallMs).toBeLessThan(durationMs / 3);
+  }, 120_000);
+
+  it('keeps answering while a run\'s two-parameter model on 10⁶ rows is built and evaluated on a grid', async () => {
+    const objective = { type: 'model', model: 'linear', data: { builtin: 'linear', rows: 1_000_000, columns: 1 } };
+    const submitted = await api.app.inject({
+      method: 'POST', url: '/v1/runs', headers: { authorization: api.authorization },
+      payload: { objective, optimizer: { name: 'adam' }, training: { maxSteps: 10 } },
+    });
+    expect(submitted.statusCode, submitted.body.slice(0, 500)).toBe(201);
+    // 6² points × 10⁶ rows: within the landscape's work limit.
+    const { response, answers, durationMs, longestStallMs } = await whileInFlight(`/v1/runs/${submitted.json().id}/landscape?resolution=6`);
+    expect(response.statusCode, response.body.slice(0, 500)).toBe(200);
+    expect(response.json()).toMatchObject({ variables: ['w1', 'b'], resolution: 6 });
     expect(answers).toBeGreaterThanOrEqual(20);
     expect(longestStallMs).toBeLessThan(durationMs / 3);
   }, 120_000);

@@ -11,6 +11,7 @@ import { resolvedSpecForRequest } from './objective-problems.ts';
 import { assertDeleted } from '../deletion-answer.ts';
 import type { GradientCheckView, ObjectiveView } from './objective-view.ts';
 import type { Inspection, InspectionRequest } from '../../objective-thread/inspect-objective.ts';
+import type { Landscape, LandscapeRequest } from '../../objective-thread/landscape-grid.ts';
 import type { ObjectiveThread } from '../../objective-thread/objective-thread.ts';
 import { parameterCount } from '../../../contracts/parameter-count.ts';
 
@@ -94,6 +95,12 @@ export function createObjectiveService({ objectives, datasets, deletion, thread 
      */
     assertRunnable(tenantId: string, objective: ObjectiveSpec | ObjectiveReference, run?: InspectionRequest['run']): Promise<Inspection> {
       return inspect(tenantId, objective, run ? { run } : {});
+    },
+
+    /** A run's objective on a grid (landscape-grid.ts), its data resolved, built and evaluated off the event loop. */
+    async landscape(tenantId: string, objective: ObjectiveSpec, request: Omit<LandscapeRequest, 'spec'>): Promise<Landscape> {
+      const spec = await resolvedSpecForRequest({ objectives, datasets }, tenantId, objective, 'objective');
+      return thread.landscape({ spec, ...request });
     },
 
     /**

@@ -10,18 +10,18 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { evaluateGrid, finitePair, frame, isDataObjective, type Objective } from '../../../core/objectives/index.ts';
+import { finitePair, type ObjectiveSpec } from '../../../core/objectives/index.ts';
 import type { MetricsQuery } from '../../../db/metrics-query.ts';
 import type { Run } from '../../../db/runs.ts';
 import { problemResponses } from '../../errors/problem.ts';
+import { notTwoDimensional } from '../../objective-thread/landscape-grid.ts';
 import { principalOf } from '../../plugins/authentication.ts';
-import { buildObjective, runObjectiveSpec, unprocessable, type RunObjectiveSources } from './run-objective.ts';
+import type { ObjectiveService } from '../objectives/objective-service.ts';
+import { runObjectiveSpec, type RunObjectiveSources } from './run-objective.ts';
 import type { RunService } from './run-service.ts';
 import { largestStep } from '../../../contracts/metric-fields.ts';
 
 const maxLandscapeResolution = 200;
-/** Objective evaluations × training rows one request may cost (model objectives on data). */
-const maxLandscapeWork = 40_000_000;
 const trajectoryRowLimit = 10_000;
 
 const rangeSchema = z
@@ -65,17 +65,12 @@ const landscapeSchema = z
   })
   .meta({ id: 'Landscape', description: "A two-parameter run's objective on a grid, with the run's start and end." });
 
-type Landscape = z.output<typeof landscapeSchema>;
-
 export interface LandscapeRouteOptions extends RunObjectiveSources {
   readonly runService: RunService;
   readonly metricsQuery: MetricsQuery;
+  /** Builds the objective and evaluates the grid off the event loop (a model on a large dataset takes a good part of a second). */
+  readonly objectiveService: Pick<ObjectiveService, 'landscape'>;
 }
-
-
-const notTwoDimensional = (count: number, names?: readonly string[]) =>
-  unprocessable('landscape_not_two_dimensional', 'The objective is not two-dimensional',
-    `The run's objective has ${count} parameter${count === 1 ? '' : 's'}${names && count <= 5 ? ` (${names.join(', ')})` : ''}; a landscape needs exactly 2.`);
 
 export async function runLandscapeRoutes(app: FastifyInstance, options: LandscapeRouteOptions): Promise<void> {
   const { runService, metricsQuery } = options;
@@ -93,59 +88,37 @@ export async function runLandscapeRoutes(app: FastifyInstance, options: Landscap
   }, async (request, reply) => {
     const tenantId = principalOf(request).tenantId;
     const run = await runService.get(tenantId, request.params.id);
-    const objective = await buildRunObjective(options, run);
-    const { resolution } = request.query;
-    const points = await framedPoints(metricsQuery, run, objective);
-    const xRange = request.query.xRange ?? frame(points.map((point) => point[0]));
-    const yRange = request.query.yRange ?? frame(points.map((point) => point[1]));
-    if (isDataObjective(objective) && objective.trainingRows * resolution * resolution > maxLandscapeWork) {
-      throw unprocessable('landscape_too_expensive', 'The landscape is too expensive',
-        `A ${resolution}² grid over ${objective.trainingRows} training rows exceeds the limit of ${maxLandscapeWork} row evaluations; lower \`resolution\`.`,
-        'resolution');
-    }
+    const spec = await twoDimensionalSpec(options, run);
+    const { resolution, xRange, yRange } = request.query;
+    const landscape = await options.objectiveService.landscape(tenantId, spec, {
+      resolution,
+      ...(xRange ? { xRange } : {}),
+      ...(yRange ? { yRange } : {}),
+      trajectory: xRange && yRange ? [] : await trajectory(metricsQuery, run),
+      final: finalParams(run),
+    });
     // The grid depends only on the spec and the query while the run is final; cache it then.
     if (run.result !== null) reply.header('cache-control', 'private, max-age=3600');
-    return evaluateLandscape(run, objective, resolution, xRange, yRange);
+    return { runId: run.id, ...landscape, final: finalParams(run) };
   });
 }
 
-/** The run's objective, its stored definition and data resolved; 422 unless it has two parameters. */
-async function buildRunObjective(sources: LandscapeRouteOptions, run: Run): Promise<Objective> {
+/** The run's objective spec, its stored definition in place of a reference; 422 at once for one that says it is not two-dimensional. */
+async function twoDimensionalSpec(sources: LandscapeRouteOptions, run: Run): Promise<ObjectiveSpec> {
   const spec = await runObjectiveSpec(sources, run);
   // Cheap checks first, so a 10⁶-dimensional benchmark is refused without being built.
   if (spec.type === 'expression' && spec.variables.length !== 2) throw notTwoDimensional(spec.variables.length, spec.variables);
   if (spec.type === 'benchmark' && spec.dimensions !== undefined && spec.dimensions !== 2) throw notTwoDimensional(spec.dimensions);
-  const objective = await buildObjective(sources, run, spec);
-  if (objective.dimension !== 2) throw notTwoDimensional(objective.dimension, objective.variables);
-  return objective;
+  return spec;
 }
 
-/** Start, recorded trajectory, final parameters and known minimum: what the default grid frames. */
-async function framedPoints(metricsQuery: MetricsQuery, run: Run, objective: Objective): Promise<[number, number][]> {
-  const points: [number, number][] = [[objective.initial[0]!, objective.initial[1]!]];
+/** The recorded trajectory (its first `trajectoryRowLimit` recorded steps), which the default grid frames. */
+async function trajectory(metricsQuery: MetricsQuery, run: Run): Promise<[number, number][]> {
   const rows = await metricsQuery.rows(run.id, { fields: ['params'], from: 1, to: largestStep, afterStep: 0, limit: trajectoryRowLimit });
-  for (const row of rows) {
+  return rows.flatMap((row) => {
     const pair = finitePair(row.params);
-    if (pair) points.push(pair);
-  }
-  const final = finitePair((run.result as { params?: number[] | null } | null)?.params);
-  if (final) points.push(final);
-  const minimum = finitePair(objective.minimum?.params);
-  if (minimum) points.push(minimum);
-  return points;
+    return pair ? [pair] : [];
+  });
 }
 
-function evaluateLandscape(run: Run, objective: Objective, resolution: number, xRange: [number, number], yRange: [number, number]): Landscape {
-  const minimum = objective.minimum;
-  return {
-    runId: run.id,
-    variables: [objective.variables[0]!, objective.variables[1]!],
-    resolution,
-    xRange,
-    yRange,
-    ...evaluateGrid(objective, resolution, xRange, yRange),
-    start: [objective.initial[0]!, objective.initial[1]!],
-    final: finitePair((run.result as { params?: number[] | null } | null)?.params),
-    minimum: minimum && Number.isFinite(minimum.value) ? { value: minimum.value, params: finitePair(minimum.params) } : null,
-  };
-}
+const finalParams = (run: Run) => finitePair((run.result as { params?: number[] | null } | null)?.params);
