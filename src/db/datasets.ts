@@ -8,7 +8,7 @@
  * and describing never read the blocks.
  */
 import { z } from 'zod';
-import { joinBlocks, resolveDataSources, type Dataset, type DatasetBlock, type DatasetShape } from '../core/datasets/index.ts';
+import { joinBlocks, resolveDataSources, selectRows, type Dataset, type DatasetBlock, type DatasetShape } from '../core/datasets/index.ts';
 import type { ObjectiveSpec, ResolvedObjectiveSpec } from '../core/objectives/index.ts';
 import type { Database } from './client.ts';
 import { newestFirst, newestFirstAfter } from './keyset.ts';
@@ -99,6 +99,12 @@ interface StoredBlock {
   readonly difficulty: Uint8Array | null;
 }
 
+const storedBlockColumns = { rows: true, values: true, rowStarts: true, indices: true, targets: true, difficulty: true } as const;
+
+function shapeOfDescription({ schema }: DatasetDescription): DatasetShape {
+  return { layout: schema.layout, columns: schema.featureCount, columnNames: schema.columns, targetName: schema.target, difficulty: schema.difficulty };
+}
+
 function decodeBlock(stored: StoredBlock, shape: DatasetShape): DatasetBlock {
   const values = decode(stored.values, Float64Array);
   const difficulty = stored.difficulty === null ? {} : { difficulty: decode(stored.difficulty, Float64Array) };
@@ -159,16 +165,49 @@ export function createDatasetRepository(database: Database) {
     if (!isUuid(id)) return null;
     const row = await database.dataset.findFirst({
       where: { id, tenantId },
-      select: { ...descriptionColumns, blocks: { orderBy: { seq: 'asc' }, select: { rows: true, values: true, rowStarts: true, indices: true, targets: true, difficulty: true } } },
+      select: { ...descriptionColumns, blocks: { orderBy: { seq: 'asc' }, select: storedBlockColumns } },
     });
     if (!row) return null;
-    const { schema } = toDescription(row);
-    const shape: DatasetShape = {
-      layout: schema.layout, columns: schema.featureCount, columnNames: schema.columns, targetName: schema.target, difficulty: schema.difficulty,
-    };
+    const shape = shapeOfDescription(toDescription(row));
     const dataset = joinBlocks(shape, row.blocks.map((block) => decodeBlock(block, shape)));
     if (dataset.rows !== row.rowCount) throw new StoredDatasetError(`dataset ${id} has ${dataset.rows} rows in its blocks, ${row.rowCount} described`);
     return dataset;
+  }
+
+  /**
+   * Rows `offset … offset + limit − 1` of the tenant's dataset (fewer at its end), reading the
+   * blocks that hold them and no others, so a page costs its own rows whatever the dataset's
+   * size; `page` is null when `offset` is past the last row, the whole answer null when the
+   * dataset is absent.
+   */
+  async function loadRows(tenantId: string, id: string, offset: number, limit: number): Promise<{ readonly totalRows: number; readonly page: Dataset | null } | null> {
+    if (!isUuid(id)) return null;
+    const row = await database.dataset.findFirst({
+      where: { id, tenantId },
+      select: { ...descriptionColumns, blocks: { orderBy: { seq: 'asc' }, select: { seq: true, rows: true } } },
+    });
+    if (!row) return null;
+    const description = toDescription(row);
+    const storedRows = row.blocks.reduce((sum, block) => sum + block.rows, 0);
+    if (storedRows !== row.rowCount) throw new StoredDatasetError(`dataset ${id} has ${storedRows} rows in its blocks, ${row.rowCount} described`);
+    if (offset >= row.rowCount) return { totalRows: row.rowCount, page: null };
+    const end = Math.min(row.rowCount, offset + limit);
+    // The blocks overlapping [offset, end), and the row the first of them starts at.
+    let start = 0;
+    let first = 0;
+    while (start + row.blocks[first]!.rows <= offset) start += row.blocks[first++]!.rows;
+    let last = first;
+    for (let blockEnd = start + row.blocks[first]!.rows; blockEnd < end; blockEnd += row.blocks[last]!.rows) last++;
+    const blocks = await database.datasetBlock.findMany({
+      where: { datasetId: id, seq: { gte: row.blocks[first]!.seq, lte: row.blocks[last]!.seq } },
+      orderBy: { seq: 'asc' },
+      select: storedBlockColumns,
+    });
+    if (blocks.length !== last - first + 1) return null; // deleted meanwhile
+    const shape = shapeOfDescription(description);
+    const held = joinBlocks(shape, blocks.map((block) => decodeBlock(block, shape)));
+    const page = selectRows(held, Int32Array.from({ length: end - offset }, (_, i) => offset - start + i));
+    return { totalRows: row.rowCount, page };
   }
 
   return {
@@ -181,6 +220,8 @@ export function createDatasetRepository(database: Database) {
 
     /** The tenant's dataset, read back into memory exactly as uploaded; null when absent. */
     loadDataset,
+
+    loadRows,
 
     /** Newest first; keyset pagination on (createdAt, id). */
     async list(tenantId: string, query: { after?: RunCursor; limit: number }): Promise<DatasetDescription[]> {

@@ -1,6 +1,6 @@
 /** Uploading, describing, listing and paging datasets for one tenant. */
 import type { DatasetUpload } from '../../../contracts/dataset-upload.ts';
-import { selectRows, type Dataset, type DatasetShape } from '../../../core/datasets/index.ts';
+import { type Dataset, type DatasetShape } from '../../../core/datasets/index.ts';
 import type { DatasetDescription, DatasetRepository } from '../../../db/datasets.ts';
 import { DatasetBytesQuotaError, type OpenUpload, type DatasetUploads } from '../../../db/dataset-uploads.ts';
 import { quotaExceeded } from '../../errors/quota-exceeded.ts';
@@ -93,18 +93,18 @@ export function createDatasetService({ datasets, uploads, limits, maxTenantBytes
 
     /** Rows `offset … offset + limit − 1` in the upload form. */
     async data(tenantId: string, id: string, query: { offset: number; limit: number }): Promise<DatasetDataView> {
-      const dataset = await datasets.loadDataset(tenantId, id);
-      if (!dataset) throw notFound('Dataset', `There is no dataset ${id}.`);
-      if (query.offset >= dataset.rows) {
-        const message = `offset must be below the row count ${dataset.rows}`;
+      const read = await datasets.loadRows(tenantId, id, query.offset, query.limit);
+      if (!read) throw notFound('Dataset', `There is no dataset ${id}.`);
+      const { totalRows, page } = read;
+      if (!page) {
+        const message = `offset must be below the row count ${totalRows}`;
         throw new AppError(400, 'validation_failed', 'The request is invalid', {
           detail: `The query string is invalid: offset.`,
           errors: [{ path: 'offset', message, code: 'too_big' }],
         });
       }
-      const end = Math.min(dataset.rows, query.offset + query.limit);
-      const page = selectRows(dataset, Int32Array.from({ length: end - query.offset }, (_, i) => query.offset + i));
-      return { id, offset: query.offset, totalRows: dataset.rows, nextOffset: end < dataset.rows ? end : null, data: toUploadForm(page) };
+      const end = query.offset + page.rows;
+      return { id, offset: query.offset, totalRows, nextOffset: end < totalRows ? end : null, data: toUploadForm(page) };
     },
   };
 }
