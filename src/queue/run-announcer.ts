@@ -7,7 +7,9 @@
  * follows the channel when the first call runs receives the events, as when the check and the
  * publishing were one call: a listener that subscribes later hears only later slices.
  * The announcement of a run's end also gives its tenant's running place back (see
- * src/worker/tenant-admission.ts) in the same call, sparing the run a round trip, and may carry
+ * src/worker/tenant-admission.ts) in the same call, sparing the run a round trip, and says so
+ * on the place as soon as that call answers, whatever happens to the events after; it gives
+ * nothing back when the run holds no place (that call sent again after a lost reply). It may carry
  * a message for another channel, published by that call whoever follows the run (a trial's end
  * on its sweep's channel), sparing it another.
  * Each announcement is its own call: gathering concurrent ones into pipelines cost the worker
@@ -23,7 +25,7 @@ export interface Announcement {
   readonly runId: string;
   /** The slice's events, published in order on the run's channel; built only when someone follows it. */
   readonly events: () => readonly RunEvent[];
-  /** With the run's last slice: its tenant's place, given back by the same call. */
+  /** With the run's last slice: its tenant's place, given back by the same call (which sets its `givenBack`). */
   readonly release?: TenantPlace;
   /** With the run's last slice: a message for another channel, published by the same call. */
   readonly also?: { readonly channel: string; readonly message: string };
@@ -34,8 +36,6 @@ export interface AnnouncementReply {
   readonly listeners: number;
   /** Whether the run's cancel flag is set. */
   readonly cancelRequested: boolean;
-  /** With `release`: the tenant's oldest parked run, taken off its list for the caller to promote (null: none). */
-  readonly promote?: string | null;
 }
 
 /** Publishes ARGV[i + 1] on channel ARGV[i] unless it is empty (the `also` of an announcement). */
@@ -58,12 +58,12 @@ return {listeners, redis.call('EXISTS', KEYS[1])}`;
  * The check of a run's last slice, which gives the run's place back: KEYS[1] the cancel flag,
  * KEYS[2] and KEYS[3] its tenant's running places and parked jobs, ARGV[1] the channel, ARGV[2]
  * the run, ARGV[3] and ARGV[4] another channel (or '') and the message to publish there; replies
- * {listeners, flag, the parked run to promote or nil}.
+ * {listeners, flag, the parked run to promote or nil (also when the run held no place)}.
  */
 const announceEndScript = `
 ${alsoLua(3)}
 local listeners = redis.call('PUBSUB', 'NUMSUB', ARGV[1])[2]
-${givePlaceBackLua('KEYS[2]', 'KEYS[3]', 'ARGV[2]')}
+${givePlaceBackLua('KEYS[2]', 'KEYS[3]', 'ARGV[2]', true)}
 return {listeners, redis.call('EXISTS', KEYS[1]), next}`;
 
 interface AnnounceCommand {
@@ -86,13 +86,15 @@ export function createRunAnnouncer(redis: Redis, queuePrefix: string) {
       const check: [number, number, (string | null)?] = release
         ? await commands.descentAnnounceEnd(flag, release.running, release.parked, channel, runId, alsoChannel, alsoMessage)
         : await commands.descentAnnounce(flag, channel, alsoChannel, alsoMessage);
+      // Said at once: should the events fail to go out, the run's release must not give the place back again.
+      if (release) release.givenBack = { next: check[2] ?? null };
       let [listeners, cancelled] = check;
       if (listeners > 0) {
         const encoded = events().map((event) => JSON.stringify(event));
         listeners = 0;
         if (encoded.length > 0) [listeners, cancelled] = await commands.descentAnnounce(flag, channel, '', '', ...encoded);
       }
-      return { listeners, cancelRequested: cancelled === 1, ...(release ? { promote: check[2] ?? null } : {}) };
+      return { listeners, cancelRequested: cancelled === 1 };
     },
   };
 }

@@ -5,7 +5,11 @@
  * (src/queue/run-announcer.ts), which gives it back in the same call.
  */
 
-/** A run's place: where its tenant's places and parked jobs are. Set `givenBack` once a script gave it back. */
+/**
+ * A run's place: where its tenant's places and parked jobs are. `givenBack` is set as soon as a
+ * script gave it back, before anything else that call's caller does, so that a later failure
+ * cannot make the run's release give it back (and take a parked run off the list) a second time.
+ */
 export interface TenantPlace {
   readonly running: string;
   readonly parked: string;
@@ -13,8 +17,14 @@ export interface TenantPlace {
   givenBack?: { readonly next: string | null };
 }
 
-/** Lua: takes `runId` out of `running` and the oldest parked run off `parked`, leaving its id (or false) in the local `next`. */
-export const givePlaceBackLua = (running: string, parked: string, runId: string) => `
-redis.call('SREM', ${running}, ${runId})
-local next = redis.call('ZRANGE', ${parked}, 0, 0)[1] or false
+/**
+ * Lua: takes `runId` out of `running` and the oldest parked run off `parked`, leaving its id (or
+ * false) in the local `next`. With `onlyHeld`, nothing happens unless the run held a place: a
+ * script sent again (its reply lost) finds the place given back already and takes no second
+ * parked run off the list.
+ */
+export const givePlaceBackLua = (running: string, parked: string, runId: string, onlyHeld = false) => `
+local held = redis.call('SREM', ${running}, ${runId})
+local next = false
+if ${onlyHeld ? 'held == 1' : 'true'} then next = redis.call('ZRANGE', ${parked}, 0, 0)[1] or false end
 if next then redis.call('ZREM', ${parked}, next) end`;

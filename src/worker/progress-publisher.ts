@@ -82,8 +82,8 @@ export class ProgressPublisher {
       return built;
     };
     const release = ending ? this.place : undefined;
+    // The announcer marks the place given back as soon as it is.
     const reply = await this.announcer.announce({ runId: this.runId, events, ...(release ? { release } : {}), ...(ending && also ? { also } : {}) });
-    if (release) release.givenBack = { next: reply.promote ?? null };
     return reply.cancelRequested;
   }
 }
