@@ -5,7 +5,7 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { createObjectiveThread } from '../../src/api/objective-thread/objective-thread.ts';
-import type { InspectionRequest } from '../../src/api/objective-thread/inspect-objective.ts';
+import type { Inspection, InspectionRequest } from '../../src/api/objective-thread/inspect-objective.ts';
 import { runSpecSchema, type RunSpec } from '../../src/contracts/run-spec.ts';
 import { AppError } from '../../src/api/errors/app-error.ts';
 
@@ -19,6 +19,12 @@ async function inspected(objective: RunSpec['objective'], options: Partial<Inspe
   setImmediate(() => (turned = true));
   const inspection = await thread.inspect({ spec: run.objective as InspectionRequest['spec'], path: 'objective', run, ...options });
   return { inspection, turned };
+}
+
+/** A request that goes to the thread (a gradient check); its path says what the stand-in thread does. */
+function threadRequest(path: 'fail' | 'answer'): InspectionRequest {
+  const run = runSpecSchema.parse({ objective: { type: 'benchmark', name: 'rosenbrock' }, optimizer: { name: 'adam' }, training: { maxSteps: 10 } });
+  return { spec: run.objective as InspectionRequest['spec'], path, run, gradientCheck: true };
 }
 
 describe('objective thread', () => {
@@ -39,6 +45,25 @@ describe('objective thread', () => {
     const checked = await inspected({ type: 'benchmark', name: 'rosenbrock' }, { gradientCheck: true });
     expect(checked.turned).toBe(true);
     expect(checked.inspection.gradientCheck).not.toBeNull();
+  });
+
+  it("refuses the requests of a thread that failed, and not those of the thread started after it", async () => {
+    // A thread that names itself in its answers and fails (an exception nothing catches) when asked to.
+    const failing = createObjectiveThread({ url: new URL('../fixtures/threads/failing-thread.mjs', import.meta.url) });
+    try {
+      const sent: { next?: Promise<Inspection> } = {};
+      // The thread's 'error' arrives before its 'exit': the request sent in between goes to a new thread.
+      const failure = await failing.inspect(threadRequest('fail')).catch((error: unknown) => {
+        sent.next = failing.inspect(threadRequest('answer'));
+        return error;
+      });
+      expect(failure).toMatchObject({ message: 'the thread failed' });
+      const next = await sent.next!;
+      const after = await failing.inspect(threadRequest('answer'));
+      expect(after).toEqual(next);
+    } finally {
+      await failing.close();
+    }
   });
 
   it('rejects a small objective that cannot start with the problem the thread would give', async () => {

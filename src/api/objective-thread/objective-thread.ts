@@ -4,7 +4,11 @@
  * request holds the event loop while a model is built on a large dataset, a large objective is
  * checked or a large upload is parsed: /healthz and every other request keep being answered
  * meanwhile. Requests wait their turn; the thread starts with the first and is ended
- * with the app.
+ * with the app. Should the thread fail (an exception nothing caught, its heap running out), the
+ * requests it was sent are refused (500) and the next request starts another thread; the failed
+ * thread's events concern only its own requests. It has no resourceLimits of its own: Node ends
+ * a thread at them only for some allocations, and one large allocation (JSON.parse's array of a
+ * large upload, beyond a 32 MB heap) aborted the whole process instead.
  *
  * A small objective is inspected on the event loop instead (see isSmall): that takes a few
  * microseconds, less than the two messages to the thread and back, each waking a thread, which
@@ -44,41 +48,61 @@ function isSmall({ spec, gradientCheck }: InspectionRequest): boolean {
   return spec.type === 'expression' && spec.expression.length <= smallObjective;
 }
 
-export function createObjectiveThread() {
-  let thread: Worker | null = null;
-  let nextId = 0;
-  const pending = new Map<number, Pending>();
+export interface ObjectiveThreadOptions {
+  /** The thread's module, answering the same messages (the one beside this file when absent). */
+  readonly url?: URL;
+}
 
-  function failAll(error: Error): void {
-    for (const waiting of pending.values()) waiting.reject(error);
-    pending.clear();
-    thread = null;
+/** A started thread and the requests it was sent and has not answered. */
+interface Thread {
+  readonly worker: Worker;
+  readonly pending: Map<number, Pending>;
+}
+
+export function createObjectiveThread(options: ObjectiveThreadOptions = {}) {
+  /** The thread requests go to; null until the first, and after it ended (the next request starts another). */
+  let current: Thread | null = null;
+  let nextId = 0;
+
+  /**
+   * The thread ended (it failed, or exited): its own waiting requests are refused. A thread's
+   * 'exit' follows its 'error', by when a new thread may serve new requests: those are not its own.
+   */
+  function ended(thread: Thread, error: Error): void {
+    if (current === thread) current = null;
+    for (const waiting of thread.pending.values()) waiting.reject(error);
+    thread.pending.clear();
   }
 
-  function started(): Worker {
-    if (thread) return thread;
-    const worker = new Worker(threadUrl);
+  function started(): Thread {
+    if (current) return current;
+    const worker = new Worker(options.url ?? threadUrl);
     worker.unref();
+    const thread: Thread = { worker, pending: new Map() };
     worker.on('message', ({ id, inspection, upload, landscape, problem }: { id: number; inspection?: Inspection; upload?: ParsedUpload; landscape?: Landscape; problem?: Problem }) => {
-      const waiting = pending.get(id);
-      pending.delete(id);
+      const waiting = thread.pending.get(id);
+      thread.pending.delete(id);
       if (!waiting) return;
       const answer = inspection ?? upload ?? landscape;
       if (answer) waiting.resolve(answer);
       else if (problem && 'code' in problem) waiting.reject(new AppError(problem.statusCode, problem.code, problem.title, { detail: problem.detail, errors: problem.errors }));
       else waiting.reject(new Error(problem?.message ?? 'the objective thread answered nothing'));
     });
-    worker.on('error', (error) => failAll(error));
-    worker.on('exit', (code) => failAll(new Error(`the objective thread exited with code ${code}`)));
-    thread = worker;
-    return worker;
+    worker.on('error', (error) => {
+      ended(thread, error);
+      void worker.terminate();
+    });
+    worker.on('exit', (code) => ended(thread, new Error(`the objective thread exited with code ${code}`)));
+    current = thread;
+    return thread;
   }
 
   function asked(message: { request: InspectionRequest } | { upload: Uint8Array } | { landscapeOf: LandscapeRequest }, transfer: ArrayBuffer[] = []): Promise<Inspection | ParsedUpload | Landscape> {
     const id = nextId++;
     return new Promise((resolve, reject) => {
-      pending.set(id, { resolve, reject });
-      started().postMessage({ id, ...message }, transfer);
+      const thread = started();
+      thread.pending.set(id, { resolve, reject });
+      thread.worker.postMessage({ id, ...message }, transfer);
     });
   }
 
@@ -104,9 +128,9 @@ export function createObjectiveThread() {
     },
 
     async close(): Promise<void> {
-      const worker = thread;
-      thread = null;
-      if (worker) await worker.terminate();
+      const thread = current;
+      current = null;
+      if (thread) await thread.worker.terminate();
     },
   };
 }
