@@ -132,10 +132,15 @@ const firstRollupParameter = firstMetricParameter + 1 + metricColumns.length;
 
 /**
  * Slices of several runs, as one statement: lock the runs' rows (in id order, so concurrent
- * statements cannot deadlock) and check each run's fence (`run`, `fenced`); then, for the runs
+ * statements cannot deadlock on them) and check each run's fence (`run`, `fenced`); then, for the runs
  * whose fence holds, insert the rows passed as arrays (none for a COPY slice), merge the
  * rollups, save each checkpoint and drop older ones (or all, for a run that ends), and update
  * the run rows (with their count of stored rows, whether the rows came in the statement or come by COPY). Returns what each fence saw; a run that no longer exists returns no row.
+ *
+ * Ending runs also changes their tenants' finished metric rows (tenant_metric_rows): a trigger
+ * does it once per statement, after the runs, locking those rows in (tenant, shard) order, the
+ * same in every statement (migration 20261206043000). Should PostgreSQL still cancel a statement
+ * for a deadlock or a serialization failure, it is tried once more (see onceMoreOnConflict).
  */
 const sliceStatement = {
   name: 'metrics-writer-slices',
@@ -258,6 +263,26 @@ function refusal(slice: SliceWrite, run: FenceRow | undefined): StaleRunWriteErr
 /** Stores a checkpoint's bytes, inside the transaction that stored the rest of its slice. */
 const checkpointDataStatement = 'UPDATE checkpoints SET data = $3 WHERE run_id = $1::uuid AND step = $2';
 
+/**
+ * SQLSTATEs of a statement PostgreSQL cancelled and rolled back because of concurrent ones, not
+ * because of anything it wrote: a deadlock, a serialization failure.
+ */
+const conflictStates: ReadonlySet<unknown> = new Set(['40P01', '40001']);
+
+/**
+ * `write`, and once more if PostgreSQL cancelled it for a conflict with concurrent statements:
+ * it was rolled back whole, so it runs again as if for the first time. A second such failure is
+ * the write's failure.
+ */
+async function onceMoreOnConflict<T>(write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (error) {
+    if (!conflictStates.has((error as { code?: unknown } | null)?.code)) throw error;
+    return write();
+  }
+}
+
 /** Runs the statement for `slices`; answers each with its fence's refusal, or null. */
 async function writeSlices(client: ClientBase | Pool, slices: readonly SliceWrite[], rowsGo: RowsGo): Promise<(StaleRunWriteError | null)[]> {
   const { rows } = await client.query<FenceRow>({ ...sliceStatement, values: sliceParameters(slices, rowsGo) });
@@ -268,7 +293,7 @@ async function writeSlices(client: ClientBase | Pool, slices: readonly SliceWrit
 export function createMetricsWriter(pool: Pool) {
   // Concurrent small slices (of this process's runs) share one statement and one round trip.
   const statements = new Coalescer<SliceWrite, void>(async (slices) => {
-    const refusals = await writeSlices(pool, slices, 'in the statement');
+    const refusals = await onceMoreOnConflict(() => writeSlices(pool, slices, 'in the statement'));
     return refusals.map((error) => (error ? { error } : { value: undefined }));
   }, batching);
 
@@ -302,7 +327,7 @@ export function createMetricsWriter(pool: Pool) {
       const encodedSlice = encoded ? { ...slice, checkpoint: { step: slice.checkpoint!.step, state: encoded.state } } : slice;
       return slice.metrics.step.length <= statementRows && !encoded?.data
         ? statements.submit(encodedSlice)
-        : writeInTransaction(encodedSlice, encoded?.data ?? null);
+        : onceMoreOnConflict(() => writeInTransaction(encodedSlice, encoded?.data ?? null));
     },
   };
 }

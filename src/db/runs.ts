@@ -41,7 +41,7 @@ export const activeRunsAfterSql = (run: string) => `(SELECT count(*) FROM runs o
   AND o.created_at >= ${run}.created_at AND (o.created_at, o.id) > (${run}.created_at, ${run}.id))`;
 /** The metric rows an unfinished run `run` counts: those it stored, or its spec's bound (metric_rows_bound) when more. */
 export const reservedRowsSql = (run: string) => `greatest(${run}.metric_rows, coalesce(${run}.metric_rows_bound, 0))`;
-/** The metric rows the finished runs of the tenant `tenant` store: their sum kept per tenant, in shards, by a trigger on runs (migration 20261206040000). */
+/** The metric rows the finished runs of the tenant `tenant` store: their sum kept per tenant, in shards, by a statement trigger on runs (migrations 20261206040000, 20261206043000). */
 const finishedRowsSql = (tenant: string) => `(SELECT coalesce(sum(f.rows), 0) FROM tenant_metric_rows f WHERE f.tenant_id = ${tenant})`;
 /** Over the unfinished runs `o` of the tenant `tenant` (read through the index on tenant and status). */
 const unfinishedRunsSql = (tenant: string) => `FROM runs o WHERE o.tenant_id = ${tenant} AND o.status IN ${activeStatusesSql}`;

@@ -3,6 +3,8 @@ import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { createMetricRowsUse, metricRowsBound } from '../../../src/db/metric-rows-use.ts';
 import { metricRowsUseSql } from '../../../src/db/runs.ts';
+import { createPool } from '../../../src/db/pool.ts';
+import { activeRunStatuses, runStatuses } from '../../../src/contracts/run-status.ts';
 import { useTestDatabase } from './support.ts';
 import { countStatements } from '../support/statement-count.ts';
 
@@ -129,3 +131,73 @@ interface PlanNode {
   readonly 'Rows Removed by Index Recheck'?: number;
   readonly Plans?: readonly PlanNode[];
 }
+
+describe("a tenant's finished rows kept as workers end runs at once", () => {
+  it("counts a run's rows in every status but the contract's unfinished ones, as runs are inserted, updated and deleted", async () => {
+    const tenantId = await database.tenant('rows-statuses');
+    const finished = runStatuses.filter((status) => !activeRunStatuses.includes(status)).length;
+    const sums = async () => Number((await database.pool.query<{ rows: string | null }>(
+      'SELECT sum(rows) AS rows FROM tenant_metric_rows WHERE tenant_id = $1', [tenantId])).rows[0]!.rows ?? 0);
+    // One run in each status with 1 row, then 3, then moved to each other status, then deleted.
+    await database.pool.query(`INSERT INTO runs (id, tenant_id, status, spec, metric_rows) SELECT gen_random_uuid(), $1, s, '{}', 1 FROM unnest($2::run_status[]) s`, [tenantId, runStatuses]);
+    expect(await sums()).toBe(finished);
+    await database.pool.query('UPDATE runs SET metric_rows = 3 WHERE tenant_id = $1', [tenantId]);
+    expect(await sums()).toBe(3 * finished);
+    for (const status of runStatuses) {
+      await database.pool.query('UPDATE runs SET status = $2 WHERE tenant_id = $1', [tenantId, status]);
+      expect(await sums()).toBe(activeRunStatuses.includes(status) ? 0 : 3 * runStatuses.length);
+    }
+    await database.pool.query('DELETE FROM runs WHERE tenant_id = $1', [tenantId]);
+    expect(await sums()).toBe(0);
+  });
+
+  /**
+   * A run id whose order among a statement's runs is `place` and whose shard (its last byte mod
+   * 16, as the sums are kept) is `shard`; `statement` and a random part keep ids apart.
+   */
+  const runId = (place: number, statement: number, shard: number) =>
+    `${hex(place, 8)}-${hex(statement, 4)}-4000-8000-${randomUUID().slice(-10)}${hex(shard, 2)}`;
+  const hex = (value: number, digits: number) => value.toString(16).padStart(digits, '0');
+
+  it('ends runs of clashing shard orders from concurrent statements without a deadlock, and keeps the sums exact', async () => {
+    const tenantId = await database.tenant('rows-concurrent');
+    const workers = 4;
+    const rounds = 12;
+    const perStatement = 32;
+    // Worker w's statements end 32 runs in id order, their shards rising for even workers and
+    // falling for odd ones, the shape of the metrics writer's batch statement (runs locked in id order).
+    const statements = Array.from({ length: workers }, (_, w) => Array.from({ length: rounds }, (_, r) =>
+      Array.from({ length: perStatement }, (_, j) => runId(j, w * rounds + r, w % 2 === 0 ? j % 16 : 15 - (j % 16)))));
+    const ids = statements.flat(2);
+    await database.pool.query(`INSERT INTO runs (id, tenant_id, status, spec, metric_rows) SELECT id, $2, 'running', '{}', 1 FROM unnest($1::uuid[]) id`, [ids, tenantId]);
+    const pool = createPool(database.services.config.databaseUrl, workers);
+    const errors: unknown[] = [];
+    try {
+      await Promise.all(statements.map(async (worker) => {
+        for (const runs of worker) {
+          await pool.query(`
+            WITH input AS (SELECT * FROM unnest($1::uuid[], $2::int[]) AS i(run_id, metric_rows)),
+                 run AS (SELECT id FROM runs WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE)
+            UPDATE runs SET status = 'completed', metric_rows = runs.metric_rows + input.metric_rows, finished_at = now(), updated_at = now()
+              FROM input JOIN run ON run.id = input.run_id WHERE runs.id = input.run_id`,
+          [runs, runs.map((_, j) => j + 1)]).catch((error: unknown) => errors.push(error));
+        }
+      }));
+    } finally {
+      await pool.end();
+    }
+    expect(errors.map((error) => (error as { code?: string }).code)).toEqual([]);
+    const expected = workers * rounds * (perStatement + (perStatement * (perStatement + 1)) / 2);
+    expect((await createMetricRowsUse(database.pool).of(tenantId)).total).toBe(expected);
+
+    // Half of them deleted in one statement, then the tenant with the rest.
+    await database.pool.query(`DELETE FROM runs WHERE tenant_id = $1 AND get_byte(uuid_send(id), 15) % 2 = 0`, [tenantId]);
+    const { rows: [kept] } = await database.pool.query<{ runs: string; sums: string }>(`
+      SELECT (SELECT sum(metric_rows) FROM runs WHERE tenant_id = $1) AS runs,
+             (SELECT sum(rows) FROM tenant_metric_rows WHERE tenant_id = $1) AS sums`, [tenantId]);
+    expect(Number(kept!.sums)).toBe(Number(kept!.runs));
+    await database.pool.query('DELETE FROM tenants WHERE id = $1', [tenantId]);
+    const { rows: [gone] } = await database.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM tenant_metric_rows WHERE tenant_id = $1', [tenantId]);
+    expect(gone!.n).toBe(0);
+  });
+});

@@ -200,4 +200,38 @@ describe('metrics writer', () => {
     expect(await metricRowsOf(runId)).toBe(statementRows + 500);
     expect(await checkpointOf(runId)).toEqual([{ step: statementRows + 500, state: { copy: true } }]);
   });
+
+  it('tries a statement PostgreSQL cancelled for a deadlock or a serialization failure once more, and fails on a second', async () => {
+    // The pool's first `conflicts` slice statements fail in PostgreSQL with `code`, as a real conflict would.
+    const conflicting = (code: string, conflicts: number) => {
+      let left = conflicts;
+      const failFirst = <Q extends { query: (...args: never[]) => unknown }>(target: Q): Q => new Proxy(target, {
+        get(object, key, receiver) {
+          if (key === 'connect') return async () => failFirst(await (object as unknown as Pool).connect());
+          const value: unknown = Reflect.get(object, key, receiver);
+          if (key !== 'query' || typeof value !== 'function') return typeof value === 'function' ? value.bind(object) : value;
+          return (config: unknown, ...rest: unknown[]) => {
+            if ((config as { name?: string } | null)?.name === 'metrics-writer-slices' && left > 0) {
+              left--;
+              return object.query(`DO $$ BEGIN RAISE EXCEPTION 'concurrent statements' USING ERRCODE = '${code}'; END $$` as never);
+            }
+            return (value as (...args: unknown[]) => unknown).apply(object, [config, ...rest]);
+          };
+        },
+      });
+      return failFirst(pool);
+    };
+    for (const code of ['40P01', '40001']) {
+      // A small slice (the shared statement) and a large one (its transaction with COPY), each cancelled once: both stored.
+      const [small, large] = await Promise.all([newRun(), newRun()]);
+      await createMetricsWriter(conflicting(code, 1)).write({ runId: small, fromStep: 0, metrics: batch(0, 10), rollups: true, finish: { status: 'completed', result: {} as RunResultView } });
+      await createMetricsWriter(conflicting(code, 1)).write({ runId: large, fromStep: 0, metrics: batch(0, statementRows + 1), rollups: false, checkpoint: { step: statementRows + 1, state: {} } });
+      expect([(await stored(small)).length, await metricRowsOf(small), (await stored(large)).length]).toEqual([10, 10, statementRows + 1]);
+      // Cancelled twice, a slice fails with the second error and writes nothing.
+      const twice = await newRun();
+      await expect(createMetricsWriter(conflicting(code, 2)).write({ runId: twice, fromStep: 0, metrics: batch(0, 10), rollups: false, checkpoint: { step: 10, state: {} } }))
+        .rejects.toMatchObject({ code });
+      expect([(await stored(twice)).length, await metricRowsOf(twice)]).toEqual([0, 0]);
+    }
+  });
 });
