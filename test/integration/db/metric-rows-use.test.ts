@@ -111,7 +111,7 @@ describe("a tenant's finished runs in its metric rows use", () => {
     await database.pool.query(`UPDATE runs SET status = 'failed' WHERE id = $1`, [failing]);
     expect(await total()).toBe(4);
 
-    // A tenant with a thousand finished runs: the use reads its one unfinished run, none of the others.
+    // A tenant with a thousand finished runs: the use reads unfinished runs only, none of those.
     await database.pool.query(`
       INSERT INTO runs (id, tenant_id, status, spec, metric_rows)
       SELECT gen_random_uuid(), $1, 'completed', '{}', 2 FROM generate_series(1, 1000)`, [tenantId]);
@@ -119,7 +119,13 @@ describe("a tenant's finished runs in its metric rows use", () => {
     // As autovacuum would, so that the planner knows the tenant has many runs.
     await database.pool.query('ANALYZE runs');
     expect(await total()).toBe(4 + 2_000 + 10);
-    expect(await runsRowsRead(tenantId)).toBe(1);
+    // Its one unfinished run through the index on tenant and status; while the database holds few
+    // unfinished runs (other tests' tenants'), the planner may read them all through the index of
+    // unfinished runs instead, filtering on the tenant: either way not one finished run.
+    const { rows: [unfinished] } = await database.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM runs WHERE status IN ('queued', 'running')`);
+    const read = await runsRowsRead(tenantId);
+    expect(read).toBeGreaterThanOrEqual(1);
+    expect(read).toBeLessThanOrEqual(unfinished!.n);
   });
 });
 
