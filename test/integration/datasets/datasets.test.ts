@@ -184,6 +184,17 @@ describe('/v1/datasets', () => {
       expect((await uploadCsv(`a,y\n${'1,0\n'.repeat(20)}`, '', limited)).statusCode).toBe(201);
       expect((await uploadCsv(wide(5), '', limited)).statusCode).toBe(201);
     });
+
+    it("apply to the upload only: another route's body is read with the application's parser and limit", async () => {
+      const stored = (await uploadCsv(wide(2), '', limited)).json();
+      // Beyond the uploads' 2,048 bytes, within BODY_LIMIT_BYTES: the deletion ignores it.
+      const payload = JSON.stringify({ padding: 'x'.repeat(3000) });
+      const deleted = await limited.inject({ method: 'DELETE', url: `/v1/datasets/${stored.id}`, headers: { authorization, 'content-type': 'application/json' }, payload });
+      expect(deleted.statusCode).toBe(204);
+      // A CSV body is an upload's only.
+      const csv = await limited.inject({ method: 'DELETE', url: `/v1/datasets/${stored.id}`, headers: { authorization, 'content-type': 'text/csv' }, payload: 'a\n1\n' });
+      expect(csv.statusCode).toBe(415);
+    });
   });
 
   it('refuses other media types (415) and CSV-only query parameters on JSON uploads (400)', async () => {

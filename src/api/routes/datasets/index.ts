@@ -24,7 +24,11 @@ export interface DatasetRoutesOptions {
 
 const idParams = z.object({ id: z.string().describe('The dataset id (a UUID).') });
 
-export async function datasetRoutes(app: FastifyInstance, { datasetService, limits }: DatasetRoutesOptions): Promise<void> {
+/**
+ * The upload, in a scope of its own: its body parsers (which read up to DATASET_MAX_BYTES) apply
+ * to it alone, the other routes keeping the application's (BODY_LIMIT_BYTES).
+ */
+async function uploadRoute(app: FastifyInstance, { datasetService, limits }: DatasetRoutesOptions): Promise<void> {
   const routes = app.withTypeProvider<ZodTypeProvider>();
   registerCsvBodyParser(app, limits);
   registerJsonUploadParser(app, limits);
@@ -59,6 +63,12 @@ export async function datasetRoutes(app: FastifyInstance, { datasetService, limi
       : await datasetService.createFromJson(tenantId, body, request.query);
     return reply.code(201).header('location', `/v1/datasets/${stored.id}`).send(toDatasetView(stored));
   });
+}
+
+export async function datasetRoutes(app: FastifyInstance, options: DatasetRoutesOptions): Promise<void> {
+  const { datasetService } = options;
+  const routes = app.withTypeProvider<ZodTypeProvider>();
+  await app.register(uploadRoute, options);
 
   routes.get('/datasets', {
     schema: {
