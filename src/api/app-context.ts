@@ -21,6 +21,7 @@ import { createRunService } from './routes/runs/run-service.ts';
 import { createStrandedRuns } from '../db/stranded-runs.ts';
 import { createTenantBacklog } from '../db/tenant-backlog.ts';
 import { createDatasetUploads } from '../db/dataset-uploads.ts';
+import { createDatasetPages } from '../db/dataset-pages.ts';
 import { createSweepRepository } from '../db/sweeps.ts';
 import { createSweepsQueue } from '../queue/sweeps-queue.ts';
 import { createSweepService } from './routes/sweeps/sweep-service.ts';
@@ -97,6 +98,7 @@ export function createAppContext(dependencies: AppDependencies) {
     }),
     datasets: createDatasetService({
       datasets: repositories.datasets,
+      pages: createDatasetPages(pool),
       uploads: createDatasetUploads(uploadsPool),
       limits: dependencies.config.datasetLimits,
       maxTenantBytes: dependencies.config.tenantQuotas.maxDatasetBytes,

@@ -5807,6 +5807,140 @@ export interface components {
             /** @description Pass as `cursor` for the next page; null on the last page. */
             nextCursor: string | null;
         };
+        DatasetUpload: {
+            /** @description One array of feature values per row. */
+            features: number[][];
+            /** @description One target per row. */
+            targets: number[];
+            /** @description Names of the feature columns (default x1 … xd). */
+            columnNames?: string[];
+            /** @description Difficulty of each row (higher is harder), for curriculum learning. */
+            difficulty?: number[];
+            /** @description A name to recognise the dataset by. */
+            name?: string;
+            /** @description Name of the target column (default `target`). */
+            targetName?: string;
+        } | {
+            /** @description Number of feature columns. */
+            columns: number;
+            /** @description One entry list per row; absent columns are zero. */
+            rows: {
+                /** @description 0-based columns of the non-zero entries. */
+                indices: number[];
+                /** @description The entries, in the order of `indices`. */
+                values: number[];
+            }[];
+            /** @description One target per row. */
+            targets: number[];
+            /** @description Names of the feature columns (default x1 … xd). */
+            columnNames?: string[];
+            /** @description Difficulty of each row (higher is harder), for curriculum learning. */
+            difficulty?: number[];
+            /** @description A name to recognise the dataset by. */
+            name?: string;
+            /** @description Name of the target column (default `target`). */
+            targetName?: string;
+        };
+        /** @description An uploaded dataset, which model objectives name by id. */
+        Dataset: {
+            /**
+             * Format: uuid
+             * @description The dataset id: a model objective names it as {"id": …}.
+             */
+            id: string;
+            /** @description Its name, if it was given one. */
+            name: string | null;
+            /**
+             * @description How the dataset was uploaded.
+             * @enum {string}
+             */
+            format: "json" | "csv";
+            /**
+             * Format: date-time
+             * @description When it was uploaded.
+             */
+            createdAt: string;
+            /** @description Number of rows (examples). */
+            rows: number;
+            /** @description `fnv1a64:<hex>` over the layout, names and values: equal data, equal hash. */
+            contentHash: string;
+            /** @description Its columns: features, target and difficulty. */
+            schema: {
+                /**
+                 * @description How the features are stored: every cell, or only the non-zero entries.
+                 * @enum {string}
+                 */
+                layout: "dense" | "sparse";
+                /** @description Number of feature columns. */
+                featureCount: number;
+                /** @description Feature column names, in parameter order (a linear model has one weight per column, in this order). */
+                columns: string[];
+                /** @description Name of the target column. */
+                target: string;
+                /** @description The distinct target values, when every target is a whole number ≥ 0 (a classification set); null otherwise. */
+                classes: number[] | null;
+                /** @description Whether the rows carry a difficulty (for curriculum learning). */
+                difficulty: boolean;
+                /** @description Stored entries of a sparse dataset; null for dense. */
+                nonZeros: number | null;
+            };
+        };
+        /** @description A page of datasets. */
+        DatasetList: {
+            /** @description Datasets, newest first. */
+            datasets: components["schemas"]["Dataset"][];
+            /** @description Pass as `cursor` for the next page; null on the last page. */
+            nextCursor: string | null;
+        };
+        /** @description A page of a dataset's rows. */
+        DatasetData: {
+            /**
+             * Format: uuid
+             * @description The dataset id.
+             */
+            id: string;
+            /** @description The first row of the page (0-based). */
+            offset: number;
+            /** @description Rows in the whole dataset. */
+            totalRows: number;
+            /** @description Pass as `offset` for the next page; null on the last page. */
+            nextOffset: number | null;
+            /** @description The rows of this page, in the upload form (dense or sparse, as stored). */
+            data: components["schemas"]["DatasetUpload"] | {
+                /** @description One array of feature values per row. */
+                features: number[][];
+                /** @description One target per row. */
+                targets: number[];
+                /** @description Names of the feature columns (default x1 … xd). */
+                columnNames?: string[];
+                /** @description Difficulty of each row (higher is harder), for curriculum learning. */
+                difficulty?: number[];
+                /** @description A name to recognise the dataset by. */
+                name?: string;
+                /** @description Name of the target column (default `target`). */
+                targetName?: string;
+            } | {
+                /** @description Number of feature columns. */
+                columns: number;
+                /** @description One entry list per row; absent columns are zero. */
+                rows: {
+                    /** @description 0-based columns of the non-zero entries. */
+                    indices: number[];
+                    /** @description The entries, in the order of `indices`. */
+                    values: number[];
+                }[];
+                /** @description One target per row. */
+                targets: number[];
+                /** @description Names of the feature columns (default x1 … xd). */
+                columnNames?: string[];
+                /** @description Difficulty of each row (higher is harder), for curriculum learning. */
+                difficulty?: number[];
+                /** @description A name to recognise the dataset by. */
+                name?: string;
+                /** @description Name of the target column (default `target`). */
+                targetName?: string;
+            };
+        };
         RunSpec: {
             /** @description What to minimise: an inline objective spec, or {"id": …} of a stored objective. */
             objective: ({
@@ -7478,140 +7612,6 @@ export interface components {
         MetricFieldCatalogue: {
             /** @description Every recorded field, in column order. */
             fields: components["schemas"]["MetricField"][];
-        };
-        DatasetUpload: {
-            /** @description One array of feature values per row. */
-            features: number[][];
-            /** @description One target per row. */
-            targets: number[];
-            /** @description Names of the feature columns (default x1 … xd). */
-            columnNames?: string[];
-            /** @description Difficulty of each row (higher is harder), for curriculum learning. */
-            difficulty?: number[];
-            /** @description A name to recognise the dataset by. */
-            name?: string;
-            /** @description Name of the target column (default `target`). */
-            targetName?: string;
-        } | {
-            /** @description Number of feature columns. */
-            columns: number;
-            /** @description One entry list per row; absent columns are zero. */
-            rows: {
-                /** @description 0-based columns of the non-zero entries. */
-                indices: number[];
-                /** @description The entries, in the order of `indices`. */
-                values: number[];
-            }[];
-            /** @description One target per row. */
-            targets: number[];
-            /** @description Names of the feature columns (default x1 … xd). */
-            columnNames?: string[];
-            /** @description Difficulty of each row (higher is harder), for curriculum learning. */
-            difficulty?: number[];
-            /** @description A name to recognise the dataset by. */
-            name?: string;
-            /** @description Name of the target column (default `target`). */
-            targetName?: string;
-        };
-        /** @description An uploaded dataset, which model objectives name by id. */
-        Dataset: {
-            /**
-             * Format: uuid
-             * @description The dataset id: a model objective names it as {"id": …}.
-             */
-            id: string;
-            /** @description Its name, if it was given one. */
-            name: string | null;
-            /**
-             * @description How the dataset was uploaded.
-             * @enum {string}
-             */
-            format: "json" | "csv";
-            /**
-             * Format: date-time
-             * @description When it was uploaded.
-             */
-            createdAt: string;
-            /** @description Number of rows (examples). */
-            rows: number;
-            /** @description `fnv1a64:<hex>` over the layout, names and values: equal data, equal hash. */
-            contentHash: string;
-            /** @description Its columns: features, target and difficulty. */
-            schema: {
-                /**
-                 * @description How the features are stored: every cell, or only the non-zero entries.
-                 * @enum {string}
-                 */
-                layout: "dense" | "sparse";
-                /** @description Number of feature columns. */
-                featureCount: number;
-                /** @description Feature column names, in parameter order (a linear model has one weight per column, in this order). */
-                columns: string[];
-                /** @description Name of the target column. */
-                target: string;
-                /** @description The distinct target values, when every target is a whole number ≥ 0 (a classification set); null otherwise. */
-                classes: number[] | null;
-                /** @description Whether the rows carry a difficulty (for curriculum learning). */
-                difficulty: boolean;
-                /** @description Stored entries of a sparse dataset; null for dense. */
-                nonZeros: number | null;
-            };
-        };
-        /** @description A page of datasets. */
-        DatasetList: {
-            /** @description Datasets, newest first. */
-            datasets: components["schemas"]["Dataset"][];
-            /** @description Pass as `cursor` for the next page; null on the last page. */
-            nextCursor: string | null;
-        };
-        /** @description A page of a dataset's rows. */
-        DatasetData: {
-            /**
-             * Format: uuid
-             * @description The dataset id.
-             */
-            id: string;
-            /** @description The first row of the page (0-based). */
-            offset: number;
-            /** @description Rows in the whole dataset. */
-            totalRows: number;
-            /** @description Pass as `offset` for the next page; null on the last page. */
-            nextOffset: number | null;
-            /** @description The rows of this page, in the upload form (dense or sparse, as stored). */
-            data: components["schemas"]["DatasetUpload"] | {
-                /** @description One array of feature values per row. */
-                features: number[][];
-                /** @description One target per row. */
-                targets: number[];
-                /** @description Names of the feature columns (default x1 … xd). */
-                columnNames?: string[];
-                /** @description Difficulty of each row (higher is harder), for curriculum learning. */
-                difficulty?: number[];
-                /** @description A name to recognise the dataset by. */
-                name?: string;
-                /** @description Name of the target column (default `target`). */
-                targetName?: string;
-            } | {
-                /** @description Number of feature columns. */
-                columns: number;
-                /** @description One entry list per row; absent columns are zero. */
-                rows: {
-                    /** @description 0-based columns of the non-zero entries. */
-                    indices: number[];
-                    /** @description The entries, in the order of `indices`. */
-                    values: number[];
-                }[];
-                /** @description One target per row. */
-                targets: number[];
-                /** @description Names of the feature columns (default x1 … xd). */
-                columnNames?: string[];
-                /** @description Difficulty of each row (higher is harder), for curriculum learning. */
-                difficulty?: number[];
-                /** @description A name to recognise the dataset by. */
-                name?: string;
-                /** @description Name of the target column (default `target`). */
-                targetName?: string;
-            };
         };
         /** @description Whether PostgreSQL and Redis are reachable. */
         Readiness: {

@@ -8,7 +8,7 @@
  * and describing never read the blocks.
  */
 import { z } from 'zod';
-import { joinBlocks, resolveDataSources, selectRows, type Dataset, type DatasetBlock, type DatasetShape } from '../core/datasets/index.ts';
+import { joinBlocks, resolveDataSources, type Dataset, type DatasetBlock, type DatasetShape } from '../core/datasets/index.ts';
 import type { ObjectiveSpec, ResolvedObjectiveSpec } from '../core/objectives/index.ts';
 import type { Database } from './client.ts';
 import { newestFirst, newestFirstAfter } from './keyset.ts';
@@ -90,7 +90,7 @@ function decode<T extends Float64Array | Int32Array>(bytes: Uint8Array, Type: { 
   return new Type(buffer);
 }
 
-interface StoredBlock {
+export interface StoredBlock {
   readonly rows: number;
   readonly values: Uint8Array;
   readonly rowStarts: Uint8Array | null;
@@ -101,11 +101,11 @@ interface StoredBlock {
 
 const storedBlockColumns = { rows: true, values: true, rowStarts: true, indices: true, targets: true, difficulty: true } as const;
 
-function shapeOfDescription({ schema }: DatasetDescription): DatasetShape {
+export function shapeOfDescription({ schema }: DatasetDescription): DatasetShape {
   return { layout: schema.layout, columns: schema.featureCount, columnNames: schema.columns, targetName: schema.target, difficulty: schema.difficulty };
 }
 
-function decodeBlock(stored: StoredBlock, shape: DatasetShape): DatasetBlock {
+export function decodeBlock(stored: StoredBlock, shape: DatasetShape): DatasetBlock {
   const values = decode(stored.values, Float64Array);
   const difficulty = stored.difficulty === null ? {} : { difficulty: decode(stored.difficulty, Float64Array) };
   if (shape.layout === 'dense') return { rows: stored.rows, features: { kind: 'dense', values }, targets: decode(stored.targets, Float64Array), ...difficulty };
@@ -144,7 +144,7 @@ export function isPermanentDatasetError(error: unknown): boolean {
 
 const descriptionColumns = { id: true, name: true, format: true, rowCount: true, columns: true, createdAt: true } as const;
 
-interface DescriptionRow {
+export interface DescriptionRow {
   readonly id: string;
   readonly name: string | null;
   readonly format: string;
@@ -174,42 +174,6 @@ export function createDatasetRepository(database: Database) {
     return dataset;
   }
 
-  /**
-   * Rows `offset … offset + limit − 1` of the tenant's dataset (fewer at its end), reading the
-   * blocks that hold them and no others, so a page costs its own rows whatever the dataset's
-   * size; `page` is null when `offset` is past the last row, the whole answer null when the
-   * dataset is absent.
-   */
-  async function loadRows(tenantId: string, id: string, offset: number, limit: number): Promise<{ readonly totalRows: number; readonly page: Dataset | null } | null> {
-    if (!isUuid(id)) return null;
-    const row = await database.dataset.findFirst({
-      where: { id, tenantId },
-      select: { ...descriptionColumns, blocks: { orderBy: { seq: 'asc' }, select: { seq: true, rows: true } } },
-    });
-    if (!row) return null;
-    const description = toDescription(row);
-    const storedRows = row.blocks.reduce((sum, block) => sum + block.rows, 0);
-    if (storedRows !== row.rowCount) throw new StoredDatasetError(`dataset ${id} has ${storedRows} rows in its blocks, ${row.rowCount} described`);
-    if (offset >= row.rowCount) return { totalRows: row.rowCount, page: null };
-    const end = Math.min(row.rowCount, offset + limit);
-    // The blocks overlapping [offset, end), and the row the first of them starts at.
-    let start = 0;
-    let first = 0;
-    while (start + row.blocks[first]!.rows <= offset) start += row.blocks[first++]!.rows;
-    let last = first;
-    for (let blockEnd = start + row.blocks[first]!.rows; blockEnd < end; blockEnd += row.blocks[last]!.rows) last++;
-    const blocks = await database.datasetBlock.findMany({
-      where: { datasetId: id, seq: { gte: row.blocks[first]!.seq, lte: row.blocks[last]!.seq } },
-      orderBy: { seq: 'asc' },
-      select: storedBlockColumns,
-    });
-    if (blocks.length !== last - first + 1) return null; // deleted meanwhile
-    const shape = shapeOfDescription(description);
-    const held = joinBlocks(shape, blocks.map((block) => decodeBlock(block, shape)));
-    const page = selectRows(held, Int32Array.from({ length: end - offset }, (_, i) => offset - start + i));
-    return { totalRows: row.rowCount, page };
-  }
-
   return {
     /** The description if the dataset belongs to the tenant; another tenant's is as absent as a missing one. */
     async describe(tenantId: string, id: string): Promise<DatasetDescription | null> {
@@ -220,8 +184,6 @@ export function createDatasetRepository(database: Database) {
 
     /** The tenant's dataset, read back into memory exactly as uploaded; null when absent. */
     loadDataset,
-
-    loadRows,
 
     /** Newest first; keyset pagination on (createdAt, id). */
     async list(tenantId: string, query: { after?: RunCursor; limit: number }): Promise<DatasetDescription[]> {

@@ -1,8 +1,9 @@
 /**
  * One thread per API process that builds and checks the objectives of requests (see
- * inspect-objective.ts) and reads JSON dataset uploads (parse-dataset-upload.ts), so that no
- * request holds the event loop while a model is built on a large dataset, a large objective is
- * checked or a large upload is parsed: /healthz and every other request keep being answered
+ * inspect-objective.ts), reads JSON dataset uploads (parse-dataset-upload.ts) and writes large
+ * pages of datasets (dataset-page.ts), so that no request holds the event loop while a model is
+ * built on a large dataset, a large objective is checked, a large upload is parsed or a large
+ * page is written: /healthz and every other request keep being answered
  * meanwhile. Requests wait their turn; the thread starts with the first and is ended
  * with the app. Should the thread fail (an exception nothing caught, its heap running out), the
  * requests it was sent are refused (500) and the next request starts another thread; the failed
@@ -17,15 +18,16 @@
 import { Worker } from 'node:worker_threads';
 import { AppError } from '../errors/app-error.ts';
 import { inspectObjective, type Inspection, type InspectionRequest } from './inspect-objective.ts';
+import { datasetBuffers, type ParsedUpload } from './parse-dataset-upload.ts';
+import { datasetPageJson, isSmallPage, type DatasetPageRequest } from './dataset-page.ts';
 import { computeLandscape, type Landscape, type LandscapeRequest } from './landscape-grid.ts';
-import type { ParsedUpload } from './parse-dataset-upload.ts';
 
 type Problem =
   | { readonly statusCode: number; readonly code: AppError['code']; readonly title: string; readonly detail?: string; readonly errors?: AppError['errors'] }
   | { readonly message: string };
 
 interface Pending {
-  resolve(answer: Inspection | ParsedUpload | Landscape): void;
+  resolve(answer: Inspection | ParsedUpload | Landscape | Uint8Array): void;
   reject(error: Error): void;
 }
 
@@ -79,11 +81,13 @@ export function createObjectiveThread(options: ObjectiveThreadOptions = {}) {
     const worker = new Worker(options.url ?? threadUrl);
     worker.unref();
     const thread: Thread = { worker, pending: new Map() };
-    worker.on('message', ({ id, inspection, upload, landscape, problem }: { id: number; inspection?: Inspection; upload?: ParsedUpload; landscape?: Landscape; problem?: Problem }) => {
+    worker.on('message', ({ id, inspection, upload, landscape, page, problem }: {
+      id: number; inspection?: Inspection; upload?: ParsedUpload; landscape?: Landscape; page?: Uint8Array; problem?: Problem;
+    }) => {
       const waiting = thread.pending.get(id);
       thread.pending.delete(id);
       if (!waiting) return;
-      const answer = inspection ?? upload ?? landscape;
+      const answer = inspection ?? upload ?? landscape ?? page;
       if (answer) waiting.resolve(answer);
       else if (problem && 'code' in problem) waiting.reject(new AppError(problem.statusCode, problem.code, problem.title, { detail: problem.detail, errors: problem.errors }));
       else waiting.reject(new Error(problem?.message ?? 'the objective thread answered nothing'));
@@ -97,7 +101,9 @@ export function createObjectiveThread(options: ObjectiveThreadOptions = {}) {
     return thread;
   }
 
-  function asked(message: { request: InspectionRequest } | { upload: Uint8Array } | { landscapeOf: LandscapeRequest }, transfer: ArrayBuffer[] = []): Promise<Inspection | ParsedUpload | Landscape> {
+  type Message = { request: InspectionRequest } | { upload: Uint8Array } | { landscapeOf: LandscapeRequest } | { pageOf: DatasetPageRequest };
+
+  function asked(message: Message, transfer: ArrayBuffer[] = []): Promise<Inspection | ParsedUpload | Landscape | Uint8Array> {
     const id = nextId++;
     return new Promise((resolve, reject) => {
       const thread = started();
@@ -125,6 +131,12 @@ export function createObjectiveThread(options: ObjectiveThreadOptions = {}) {
     /** Parses, validates and builds a JSON dataset upload (its bytes are moved to the thread); rejects with the upload's problem. */
     parseDatasetUpload(upload: Uint8Array): Promise<ParsedUpload> {
       return asked({ upload }, [upload.buffer as ArrayBuffer]) as Promise<ParsedUpload>;
+    },
+
+    /** The JSON body of a page of a dataset's rows (in the thread unless the page is small; its arrays are moved there). */
+    datasetPage(request: DatasetPageRequest): Promise<Uint8Array> {
+      if (isSmallPage(request)) return new Promise((resolve) => resolve(datasetPageJson(request)));
+      return asked({ pageOf: request }, datasetBuffers(request.page)) as Promise<Uint8Array>;
     },
 
     async close(): Promise<void> {

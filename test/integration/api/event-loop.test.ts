@@ -118,6 +118,14 @@ describe('/healthz under a heavy request', () => {
       expect(targets[r]).toBe((offset + r) % 2);
     }
 
+    // A page of 100,000 rows (the most a page holds) is written as JSON off the event loop.
+    const large = await whileInFlight(`/v1/datasets/${id}/data?offset=100000&limit=100000`);
+    expect(large.response.statusCode, large.response.body.slice(0, 500)).toBe(200);
+    expect(large.response.json()).toMatchObject({ offset: 100_000, totalRows: rows, nextOffset: 200_000 });
+    expect(large.response.json().data.features[99_999]).toEqual(Array.from({ length: 8 }, (_, c) => value(199_999, c)));
+    expect(large.answers).toBeGreaterThanOrEqual(20);
+    expect(large.longestStallMs).toBeLessThan(large.durationMs / 3);
+
     // Every other block made unreadable (a partial stored number): the page still reads the same,
     // so reading it decodes its own blocks only, whatever the dataset's size.
     const others = await api.services.database.$executeRawUnsafe(`

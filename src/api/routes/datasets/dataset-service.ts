@@ -1,7 +1,7 @@
 /** Uploading, describing, listing and paging datasets for one tenant. */
-import type { DatasetUpload } from '../../../contracts/dataset-upload.ts';
 import { type Dataset, type DatasetShape } from '../../../core/datasets/index.ts';
 import type { DatasetDescription, DatasetRepository } from '../../../db/datasets.ts';
+import type { DatasetPages } from '../../../db/dataset-pages.ts';
 import { DatasetBytesQuotaError, type OpenUpload, type DatasetUploads } from '../../../db/dataset-uploads.ts';
 import { quotaExceeded } from '../../errors/quota-exceeded.ts';
 import type { ResourceDeletion } from '../../../db/resource-deletion.ts';
@@ -9,19 +9,21 @@ import { AppError, notFound } from '../../errors/app-error.ts';
 import { cursorPage, type PageQuery } from '../cursor-page.ts';
 import { assertDeleted } from '../deletion-answer.ts';
 import { streamCsvUpload, tooLarge, type CsvBody, type DatasetUploadLimits, type JsonUploadBody } from './csv-upload.ts';
-import type { DatasetDataView, UploadQuery } from './dataset-view.ts';
+import type { UploadQuery } from './dataset-view.ts';
 import type { ObjectiveThread } from '../../objective-thread/objective-thread.ts';
 
 export interface DatasetServiceDependencies {
   readonly datasets: DatasetRepository;
+  /** Reads pages of rows. */
+  readonly pages: DatasetPages;
   /** Writes uploads as they are read. */
   readonly uploads: DatasetUploads;
   readonly limits: DatasetUploadLimits;
   /** A tenant's stored dataset bytes, at most (TENANT_MAX_DATASET_BYTES). */
   readonly maxTenantBytes: number;
   readonly deletion: ResourceDeletion;
-  /** Parses and validates JSON uploads off the event loop. */
-  readonly thread: Pick<ObjectiveThread, 'parseDatasetUpload'>;
+  /** Parses and validates JSON uploads, and writes large pages, off the event loop. */
+  readonly thread: Pick<ObjectiveThread, 'parseDatasetUpload' | 'datasetPage'>;
 }
 
 const csvOnly = (field: string) =>
@@ -36,7 +38,7 @@ function quotaProblem(error: unknown): unknown {
   return quotaExceeded('TENANT_MAX_DATASET_BYTES', { limit: error.limit, used: error.used, requested: error.requested });
 }
 
-export function createDatasetService({ datasets, uploads, limits, maxTenantBytes, deletion, thread }: DatasetServiceDependencies) {
+export function createDatasetService({ datasets, pages, uploads, limits, maxTenantBytes, deletion, thread }: DatasetServiceDependencies) {
   /** Service limits beyond what the schema and the core already enforce. */
   function checkLimits(dataset: Dataset): void {
     if (dataset.rows > limits.maxRows) throw tooLarge(`The dataset has ${dataset.rows} rows; at most ${limits.maxRows} are accepted.`);
@@ -91,9 +93,9 @@ export function createDatasetService({ datasets, uploads, limits, maxTenantBytes
 
     list: (tenantId: string, query: PageQuery) => cursorPage((page) => datasets.list(tenantId, page), query),
 
-    /** Rows `offset … offset + limit − 1` in the upload form. */
-    async data(tenantId: string, id: string, query: { offset: number; limit: number }): Promise<DatasetDataView> {
-      const read = await datasets.loadRows(tenantId, id, query.offset, query.limit);
+    /** Rows `offset … offset + limit − 1` in the upload form: the JSON body of the page (see dataset-page.ts). */
+    async data(tenantId: string, id: string, query: { offset: number; limit: number }): Promise<Uint8Array> {
+      const read = await pages.read(tenantId, id, query.offset, query.limit);
       if (!read) throw notFound('Dataset', `There is no dataset ${id}.`);
       const { totalRows, page } = read;
       if (!page) {
@@ -104,29 +106,9 @@ export function createDatasetService({ datasets, uploads, limits, maxTenantBytes
         });
       }
       const end = query.offset + page.rows;
-      return { id, offset: query.offset, totalRows, nextOffset: end < totalRows ? end : null, data: toUploadForm(page) };
+      return thread.datasetPage({ id, offset: query.offset, totalRows, nextOffset: end < totalRows ? end : null, page });
     },
   };
-}
-
-/** A dataset in the JSON upload form (dense or sparse, as stored). */
-function toUploadForm(dataset: Dataset): DatasetUpload {
-  const { features, columns } = dataset;
-  const common = {
-    targets: Array.from(dataset.targets),
-    columnNames: [...dataset.columnNames],
-    targetName: dataset.targetName,
-    ...(dataset.difficulty ? { difficulty: Array.from(dataset.difficulty) } : {}),
-  };
-  if (features.kind === 'dense') {
-    return { features: Array.from({ length: dataset.rows }, (_, r) => Array.from(features.values.subarray(r * columns, (r + 1) * columns))), ...common };
-  }
-  const rows = Array.from({ length: dataset.rows }, (_, r) => {
-    const from = features.rowStarts[r];
-    const to = features.rowStarts[r + 1];
-    return { indices: Array.from(features.indices.subarray(from, to)), values: Array.from(features.values.subarray(from, to)) };
-  });
-  return { columns, rows, ...common };
 }
 
 export type DatasetService = ReturnType<typeof createDatasetService>;

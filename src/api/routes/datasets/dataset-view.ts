@@ -61,5 +61,3 @@ export const datasetDataSchema = z
     data: datasetUploadSchema.describe('The rows of this page, in the upload form (dense or sparse, as stored).'),
   })
   .meta({ id: 'DatasetData', description: "A page of a dataset's rows." });
-
-export type DatasetDataView = z.output<typeof datasetDataSchema>;
