@@ -141,6 +141,15 @@ describe('/v1/datasets', () => {
       expect(malformed.statusCode).toBe(400);
       expect(malformed.json().errors).toEqual([expect.objectContaining({ path: 'features[0][1]' })]);
     });
+
+    it('a JSON upload with a `__proto__` or `constructor.prototype` key is invalid JSON (400), as any JSON body', async () => {
+      const headers = { authorization, 'content-type': 'application/json' };
+      for (const payload of ['{"features":[[1]],"targets":[0],"__proto__":{"polluted":true}}', '{"features":[[1]],"targets":[0],"name":{"constructor":{"prototype":{"polluted":true}}}}']) {
+        const response = await app.inject({ method: 'POST', url: '/v1/datasets', headers, payload });
+        expect(response.statusCode).toBe(400);
+        expect(response.json()).toMatchObject({ code: 'invalid_json' });
+      }
+    });
   });
 
   describe('limits: 413 problem+json', () => {
