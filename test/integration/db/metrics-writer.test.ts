@@ -233,5 +233,11 @@ describe('metrics writer', () => {
         .rejects.toMatchObject({ code });
       expect([(await stored(twice)).length, await metricRowsOf(twice)]).toEqual([0, 0]);
     }
+    // The tenant's finished rows, kept as the statements end runs, count each ended run once.
+    const { rows: [sums] } = await pool.query<{ kept: string; runs: string }>(`
+      SELECT (SELECT sum(rows) FROM tenant_metric_rows WHERE tenant_id = $1) AS kept,
+             (SELECT sum(metric_rows) FROM runs WHERE tenant_id = $1 AND status NOT IN ('queued', 'running')) AS runs`, [tenantId]);
+    expect(Number(sums!.kept)).toBe(Number(sums!.runs));
+    expect(Number(sums!.kept)).toBeGreaterThanOrEqual(2 * 10);
   });
 });
