@@ -9,8 +9,8 @@
  * Dense and sparse features are both handled natively (sparse rows touch only their entries).
  * On sparse features without an L2 penalty the gradient is also given sparse
  * (`valueAndSparseGradient`), summed in the same order as the dense one, so with the same bits;
- * with one output and rows that list each column once, one SGD step on one row is also made in
- * place (`sparseRowStep`), as the sparse gradient's write would make it.
+ * with one output and rows that list their columns once each, in increasing order, one SGD step
+ * on one row is also made in place (`sparseRowStep`), as the sparse gradient's write would make it.
  * Softmax on dense features runs its logits and gradient on the WebAssembly SIMD kernels when θ
  * lives in kernel memory, with the same bits as the loop here.
  */
