@@ -65,7 +65,7 @@ export function createAppContext(dependencies: AppDependencies) {
     /** The API only checks keys; the CLI creates, lists and revokes them. */
     apiKeys: createApiKeyAuthenticator(pool),
     runs: createRunRepository(dependencies.database, pool),
-    datasets: createDatasetRepository(dependencies.database),
+    datasets: createDatasetRepository(dependencies.database, pool),
     metrics: createMetricsQuery(pool),
     metricsExport: createMetricsExport(pool),
     objectives: createObjectiveRepository(dependencies.database),

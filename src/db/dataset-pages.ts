@@ -1,12 +1,10 @@
 /**
  * Pages of a stored dataset's rows: the blocks that hold the page are read and no others, so a
- * page costs its own rows whatever the dataset's size (256 MiB at most). The blocks are read on
- * node-postgres directly: its bytea arrives as a Buffer, where Prisma's driver adapter turns
- * every stored byte into an element of a JavaScript array on the event loop (about 1 MB of blocks
- * cost tens of milliseconds there).
+ * page costs its own rows whatever the dataset's size (256 MiB at most), on node-postgres (see
+ * readStoredBlocks).
  */
 import { joinBlocks, selectRows, type Dataset } from '../core/datasets/index.ts';
-import { decodeBlock, shapeOfDescription, StoredDatasetError, toDescription, type DescriptionRow, type StoredBlock } from './datasets.ts';
+import { decodeBlock, shapeOfDescription, StoredDatasetError, readStoredBlocks, toDescription, type DescriptionRow } from './datasets.ts';
 import type { Pool } from './pool.ts';
 import { isUuid } from './uuid.ts';
 
@@ -23,10 +21,6 @@ const datasetStatement = `
     LEFT JOIN LATERAL (SELECT array_agg(seq ORDER BY seq) AS seqs, array_agg(rows ORDER BY seq) AS rows
                          FROM dataset_blocks WHERE dataset_id = d.id) b ON true
    WHERE d.id = $1::uuid AND d.tenant_id = $2::uuid`;
-
-const blocksStatement = `
-  SELECT rows, "values", row_starts AS "rowStarts", indices, targets, difficulty
-    FROM dataset_blocks WHERE dataset_id = $1::uuid AND seq BETWEEN $2 AND $3 ORDER BY seq`;
 
 export function createDatasetPages(pool: Pool) {
   return {
@@ -52,7 +46,7 @@ export function createDatasetPages(pool: Pool) {
       while (start + blockRows[first]! <= offset) start += blockRows[first++]!;
       let last = first;
       for (let blockEnd = start + blockRows[first]!; blockEnd < end; blockEnd += blockRows[last]!) last++;
-      const { rows: blocks } = await pool.query<StoredBlock>(blocksStatement, [id, seqs[first], seqs[last]]);
+      const blocks = await readStoredBlocks(pool, id, seqs[first]!, seqs[last]!);
       if (blocks.length !== last - first + 1) return null; // deleted meanwhile
       const shape = shapeOfDescription(description);
       const held = joinBlocks(shape, blocks.map((block) => decodeBlock(block, shape)));
