@@ -16,7 +16,8 @@
  * (b) Quality: best value after 25, 50 and 100 trials of our TPE against Optuna's TPE on the same
  *     objective (median over seeds).
  */
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
+import { promisify } from 'node:util';
 import { existsSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -39,6 +40,7 @@ import { benchConfig, benchDatabaseUrl } from './service/environment.ts';
 import { CpuMeter } from './support/process-cpu.ts';
 
 const python = '/usr/bin/python3';
+const execFileAsync = promisify(execFile);
 const peer = fileURLToPath(new URL('./sweeps/optuna-peer.py', import.meta.url));
 const overheadTrials = Number(process.env.SWEEP_BENCH_TRIALS ?? 200);
 const seeds = Number(process.env.SWEEP_BENCH_SEEDS ?? 7);
@@ -52,8 +54,13 @@ function ensurePeers(): void {
   if (!existsSync('/usr/lib/python3/dist-packages/psycopg2')) execFileSync('apt-get', ['install', '-y', 'python3-psycopg2'], { stdio: 'ignore' });
 }
 
-function optuna(args: string[]): unknown {
-  return JSON.parse(execFileSync(python, [peer, ...args], { encoding: 'utf8', maxBuffer: 1 << 24 }));
+/**
+ * Runs Optuna's peer in a child process without blocking this one: the service under test lives
+ * in this process, and a deployment's event loop is never held for the seconds a peer takes.
+ */
+async function optuna(args: string[]): Promise<unknown> {
+  const { stdout } = await execFileAsync(python, [peer, ...args], { encoding: 'utf8', maxBuffer: 1 << 24 });
+  return JSON.parse(stdout);
 }
 
 /** Per trial: seconds, and the CPU seconds of this process (API, coordinators, workers) and of the database's backends. */
@@ -186,8 +193,8 @@ for (let sweep = 1; sweep <= warmUpSweeps; sweep++) {
 const figures: { ours: number; rdb: number; memory: number; serviceCpu: number; databaseCpu: number }[] = [];
 for (let round = 1; round <= rounds; round++) {
   const { seconds: ours, serviceCpu, databaseCpu } = await service.overhead();
-  const rdb = (optuna(['overhead', String(overheadTrials), benchDatabaseUrl.replace(/^postgresql:/, 'postgresql+psycopg2:')]) as { secondsPerTrial: number }).secondsPerTrial;
-  const memory = (optuna(['overhead', String(overheadTrials), 'memory']) as { secondsPerTrial: number }).secondsPerTrial;
+  const rdb = (await optuna(['overhead', String(overheadTrials), benchDatabaseUrl.replace(/^postgresql:/, 'postgresql+psycopg2:')]) as { secondsPerTrial: number }).secondsPerTrial;
+  const memory = (await optuna(['overhead', String(overheadTrials), 'memory']) as { secondsPerTrial: number }).secondsPerTrial;
   figures.push({ ours, rdb, memory, serviceCpu, databaseCpu });
   console.log(`  round ${round}: Descent ${ms(ours)}   Optuna-RDB ${ms(rdb)} (ratio ${(ours / rdb).toFixed(3)})   Optuna-memory ${ms(memory)} (ratio ${(ours / memory).toFixed(2)})   `
     + `Descent's CPU: service ${ms(serviceCpu)}, PostgreSQL ${ms(databaseCpu)}   load ${load()}`);
@@ -203,7 +210,7 @@ console.log(`  Optuna, in memory:                                  ${ms(memory)}
 
 console.log(`\n(b) quality: best value after 25/50/100 trials, median over ${seeds} seeds (lower is better)`);
 const ourBest = ourQuality();
-const theirBest = optuna(['quality', String(seeds)]) as Record<string, number[]>;
+const theirBest = (await optuna(['quality', String(seeds)])) as Record<string, number[]>;
 for (const budget of ['25', '50', '100'] as const) {
   console.log(`  ${budget.padStart(3)} trials: Descent TPE ${median(ourBest[budget]).toPrecision(4)}   Optuna TPE ${median(theirBest[budget]).toPrecision(4)}`);
 }
