@@ -70,6 +70,11 @@ export const configSchema = z.object({
   TENANT_MAX_DATASET_BYTES: integer(10_737_418_240, 1_024, Number.MAX_SAFE_INTEGER),
   /** How often the runs in the database are reconciled with the jobs in the queue (src/worker/reconciler.ts). */
   RECONCILE_INTERVAL_MS: integer(60_000, 500, 86_400_000),
+  /**
+   * How often a worker analyzes the hot tables whose rows changed beyond autovacuum's analyze
+   * threshold (src/db/table-statistics.ts); 0: never. Where autovacuum runs, it finds nothing to do.
+   */
+  TABLE_STATISTICS_INTERVAL_MS: integer(60_000, 0, 86_400_000),
   /** Port on which `descent worker` serves its Prometheus metrics at /metrics (on HOST); 0: not served. */
   WORKER_METRICS_PORT: integer(0, 0, 65_535),
   /** After SIGTERM, how long a process may take to stop cleanly before it exits anyway. */
@@ -94,6 +99,8 @@ export interface Config {
   /** 0: keep finished runs' steps forever. */
   readonly metricsRetentionDays: number;
   readonly reconcileIntervalMs: number;
+  /** 0: the workers never analyze the tables themselves. */
+  readonly tableStatisticsIntervalMs: number;
   /** 0: the worker serves no metrics of its own (`descent start` shows them at the API's /metrics). */
   readonly workerMetricsPort: number;
   readonly tenantQuotas: TenantQuotas;
@@ -148,6 +155,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     readinessTimeoutMs: settings.READINESS_TIMEOUT_MS,
     metricsRetentionDays: settings.METRICS_RETENTION_DAYS,
     reconcileIntervalMs: settings.RECONCILE_INTERVAL_MS,
+    tableStatisticsIntervalMs: settings.TABLE_STATISTICS_INTERVAL_MS,
     workerMetricsPort: settings.WORKER_METRICS_PORT,
     tenantQuotas: {
       maxActiveRuns: settings.TENANT_MAX_ACTIVE_RUNS,

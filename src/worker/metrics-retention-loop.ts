@@ -5,6 +5,7 @@
  */
 import type { Logger } from '../config/logger.ts';
 import type { MetricsRetention } from '../db/metrics-retention.ts';
+import { startPeriodicPass } from './periodic-pass.ts';
 
 export interface RetentionLoopOptions {
   readonly retention: MetricsRetention;
@@ -17,23 +18,10 @@ export interface RetentionLoopOptions {
 /** Starts the loop; the function returned stops it and waits for a pass in progress. */
 export function startRetentionLoop(options: RetentionLoopOptions): () => Promise<void> {
   const { retention, retentionDays, logger, intervalMs = 3_600_000, firstPassMs = 60_000 } = options;
-  let running: Promise<void> = Promise.resolve();
-  let timer: NodeJS.Timeout | undefined;
-  let stopped = false;
-  const pass = () => {
-    running = retention.prune(retentionDays).then(
-      (result) => {
-        if (result.rows > 0) logger.info({ runs: result.runs, rows: result.rows, retentionDays }, 'pruned finished runs\' old steps');
-      },
-      (error: unknown) => logger.warn({ err: error }, 'metrics retention pass failed; retrying at the next interval'),
-    ).finally(() => {
-      if (!stopped) timer = setTimeout(pass, intervalMs);
-    });
-  };
-  timer = setTimeout(pass, firstPassMs);
-  return async () => {
-    stopped = true;
-    clearTimeout(timer);
-    await running;
-  };
+  return startPeriodicPass(() => retention.prune(retentionDays).then(
+    (result) => {
+      if (result.rows > 0) logger.info({ runs: result.runs, rows: result.rows, retentionDays }, 'pruned finished runs\' old steps');
+    },
+    (error: unknown) => logger.warn({ err: error }, 'metrics retention pass failed; retrying at the next interval'),
+  ), intervalMs, firstPassMs);
 }

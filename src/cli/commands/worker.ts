@@ -7,6 +7,8 @@ import { closeRedis, createRedis } from '../../queue/connection.ts';
 import { createStrandedRuns } from '../../db/stranded-runs.ts';
 import { createTenantBacklog } from '../../db/tenant-backlog.ts';
 import { startRetentionLoop } from '../../worker/metrics-retention-loop.ts';
+import { createTableStatistics } from '../../db/table-statistics.ts';
+import { startTableStatisticsLoop } from '../../worker/table-statistics-loop.ts';
 import { createReconciler, startReconcilerLoop, strandedAfterMs } from '../../worker/reconciler.ts';
 import { createRunProcessor } from '../../worker/processors/run.ts';
 import { startWorker, type RunningWorker } from '../../worker/worker.ts';
@@ -72,6 +74,9 @@ export async function startRunWorker(config: Config, services: Services, registr
   const stopRetention = config.metricsRetentionDays > 0
     ? startRetentionLoop({ retention: createMetricsRetention(pool), retentionDays: config.metricsRetentionDays, logger })
     : async () => undefined;
+  const stopStatistics = config.tableStatisticsIntervalMs > 0
+    ? startTableStatisticsLoop({ statistics: createTableStatistics(pool), intervalMs: config.tableStatisticsIntervalMs, logger })
+    : async () => undefined;
   const reconciler = createReconciler({
     strandedRuns: createStrandedRuns(pool),
     runsQueue: services.runsQueue,
@@ -87,7 +92,7 @@ export async function startRunWorker(config: Config, services: Services, registr
   return {
     worker: running.worker,
     close() {
-      closing ??= Promise.all([stopRetention(), stopReconciler()]).then(() => running.close()).then(release);
+      closing ??= Promise.all([stopRetention(), stopStatistics(), stopReconciler()]).then(() => running.close()).then(release);
       return closing;
     },
   };
@@ -122,6 +127,8 @@ Environment:
   WORKER_MAX_STALLED_COUNT (default 3): how fast a dead worker's runs move on (see README),
   METRICS_RETENTION_DAYS (default 0, keep forever): days a finished run keeps its raw steps,
   RECONCILE_INTERVAL_MS (default 60000): how often runs are reconciled with the queue,
+  TABLE_STATISTICS_INTERVAL_MS (default 60000, 0: never): how often the tables the service
+    reads most are analyzed when autovacuum has not kept their statistics up to date,
   WORKER_METRICS_PORT (default 0, none): serve GET /metrics (Prometheus) on HOST:port,
   SHUTDOWN_GRACE_MS (default 30000)`,
   execute: () => runUntilSignal('worker', 'worker', startWorkerProcess, (running) => running.close()),
