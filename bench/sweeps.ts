@@ -37,7 +37,8 @@ import { createSweepProcessor } from '../src/worker/processors/sweep.ts';
 import { startSweepWorker } from '../src/worker/sweep-worker.ts';
 import { startWorker } from '../src/worker/worker.ts';
 import { createSampler, searchSpaceSchema, toSearchSpace, trialRandom, type ObservedTrial, type ParameterValues } from '../src/core/sweep/index.ts';
-import { benchConfig, benchDatabaseUrl, runTables } from './service/environment.ts';
+import { benchConfig, benchDatabaseUrl } from './service/environment.ts';
+import { createTableStatistics } from '../src/db/table-statistics.ts';
 import { CpuMeter } from './support/process-cpu.ts';
 
 const python = '/usr/bin/python3';
@@ -142,9 +143,9 @@ async function startService() {
       return { seconds: seconds / trials, serviceCpu: serviceCpu / trials, databaseCpu: databaseCpu / trials };
     },
 
-    /** The run tables' statistics brought up to date, as autovacuum's analyze keeps them on a server that runs it. */
+    /** The tables' statistics brought up to date by the pass a deployment's workers make every minute (or autovacuum). */
     async analyze(): Promise<void> {
-      await statusPool.query(`ANALYZE ${runTables}`);
+      await createTableStatistics(statusPool).refresh();
     },
 
     async stop(): Promise<void> {
@@ -196,13 +197,12 @@ for (let sweep = 1; sweep <= warmUpSweeps; sweep++) {
   const { seconds, serviceCpu, databaseCpu } = await service.overhead();
   if (sweep === 1 || sweep === warmUpSweeps) console.log(`  warm-up sweep ${sweep} (not counted): Descent ${ms(seconds)}   Descent's CPU: service ${ms(serviceCpu)}, PostgreSQL ${ms(databaseCpu)}`);
 }
-// The warm-up's trials would have had autovacuum analyze the runs table several times over (it
-// does once a tenth of it has changed), and PostgreSQL would then have planned the service's
-// prepared statements again. Where no autovacuum runs, their generic plans stay those made on the
-// empty table's statistics during the first warm-up sweep, and some read every run the tenant
-// ever had (an index scan on the tenant alone) or every entry the unfinished-runs index ever held:
-// PostgreSQL's CPU per trial then grows with the trials served (2.2 to 4.4 ms over 8,000 trials),
-// which a server with autovacuum on, its default, does not show.
+// The warm-up's trials would have had autovacuum, or where it is off the workers' statistics pass
+// (src/db/table-statistics.ts, which this service of the bench's own does not start), analyze the
+// runs table several times over, and PostgreSQL would then have planned the service's prepared
+// statements again; one pass here stands for them. Without it their generic plans stay those made
+// on the empty table's statistics during the first warm-up sweep, and PostgreSQL's CPU per trial
+// grows with the trials served (2.2 to 4.4 ms over 8,000 trials).
 await service.analyze();
 const figures: { ours: number; rdb: number; memory: number; serviceCpu: number; databaseCpu: number }[] = [];
 for (let round = 1; round <= rounds; round++) {
