@@ -18,6 +18,7 @@ import type { Logger } from '../config/logger.ts';
 import type { StrandedCandidate, StrandedRuns } from '../db/stranded-runs.ts';
 import type { Redis } from '../queue/connection.ts';
 import { publishRunEvent } from '../queue/run-events.ts';
+import { startPeriodicPass } from './periodic-pass.ts';
 import { addRunJobs, type RunPriorities, type RunsQueue } from '../queue/runs-queue.ts';
 import { isInfrastructureError } from './outages.ts';
 
@@ -103,21 +104,11 @@ export function createReconciler(dependencies: ReconcilerDependencies) {
 
 export type Reconciler = ReturnType<typeof createReconciler>;
 
-/** Reconciles now and every interval until the returned stop is called. */
+/** Reconciles now, then an interval after each pass ended (never two at once), until the returned stop is called. */
 export function startReconcilerLoop(reconciler: Reconciler, intervalMs: number, logger: Pick<Logger, 'warn' | 'error'>): () => Promise<void> {
-  let current: Promise<unknown> = Promise.resolve();
-  const tick = () => {
-    current = reconciler.reconcile().catch((error: unknown) => {
-      // Through an outage it simply waits for the next interval.
-      if (isInfrastructureError(error)) logger.warn({ err: error }, 'reconciliation skipped: database or Redis unreachable');
-      else logger.error({ err: error }, 'reconciliation failed');
-    });
-  };
-  tick();
-  const timer = setInterval(tick, intervalMs);
-  timer.unref();
-  return async () => {
-    clearInterval(timer);
-    await current;
-  };
+  return startPeriodicPass(() => reconciler.reconcile().then(() => undefined, (error: unknown) => {
+    // Through an outage it simply waits for the next interval.
+    if (isInfrastructureError(error)) logger.warn({ err: error }, 'reconciliation skipped: database or Redis unreachable');
+    else logger.error({ err: error }, 'reconciliation failed');
+  }), intervalMs, 0);
 }
