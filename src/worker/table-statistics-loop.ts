@@ -21,6 +21,7 @@ export function startTableStatisticsLoop(options: StatisticsLoopOptions): () => 
   return startPeriodicPass(() => statistics.refresh().then(
     (pass) => {
       if (pass.analyzed.length > 0) logger.info({ tables: pass.analyzed }, 'analyzed tables whose statistics were out of date');
+      if (pass.skipped.length > 0) logger.warn({ tables: pass.skipped }, 'tables whose lock was held past the lock timeout were not analyzed; retrying at the next interval');
     },
     (error: unknown) => logger.warn({ err: error }, 'table statistics pass failed; retrying at the next interval'),
   ), intervalMs, firstPassMs);

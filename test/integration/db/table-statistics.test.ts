@@ -1,7 +1,8 @@
 /**
  * The hot tables' statistics: a pass analyzes a table whose rows changed beyond autovacuum's
- * analyze threshold since its last analysis, and a pass right after finds it up to date; one
- * process analyzes at a time; the worker's loop outlives a failed pass.
+ * analyze threshold since its last analysis, and a pass right after finds it up to date; a
+ * table's own threshold is kept; a table whose lock is held is skipped after the lock timeout;
+ * one process analyzes at a time; the worker's loop outlives a failed pass.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createPool, type Pool } from '../../../src/db/pool.ts';
@@ -36,6 +37,23 @@ async function statisticsUntil(ready: (statistics: RunsStatistics) => boolean): 
   }
 }
 
+/** Inserts `count` finished runs and waits until the server's statistics count them as changed since the last analysis. */
+async function insertRuns(count: number): Promise<void> {
+  const { modified } = await runsStatistics();
+  const client = await pool.connect();
+  try {
+    await client.query(
+      `INSERT INTO runs (id, tenant_id, status, spec, finished_at)
+       SELECT gen_random_uuid(), $1, 'completed', '{}', now() FROM generate_series(1, $2::int)`, [tenantId, count]);
+    await client.query('SELECT pg_stat_force_next_flush()');
+    await client.query('SELECT 1');
+  } finally {
+    client.release();
+  }
+  const changed = await statisticsUntil((current) => current.modified >= modified + count);
+  expect(changed.modified).toBeGreaterThanOrEqual(modified + count);
+}
+
 beforeAll(async () => {
   services = await openTestServices();
   pool = createPool(services.config.databaseUrl, 3);
@@ -52,7 +70,7 @@ afterAll(async () => {
 
 describe('table statistics', () => {
   it('analyzes a table changed beyond autovacuum\'s threshold, and then finds it up to date', async () => {
-    const statistics = createTableStatistics(pool, ['runs']);
+    const statistics = createTableStatistics(pool, { tables: ['runs'] });
     // Up to date first, whatever the other tests did to the table.
     await pool.query('ANALYZE runs');
     const before = await runsStatistics();
@@ -60,36 +78,56 @@ describe('table statistics', () => {
       `SELECT ceil(current_setting('autovacuum_analyze_threshold')::float8
                    + current_setting('autovacuum_analyze_scale_factor')::float8 * greatest($1::float8, 0))::int AS rows`, [before.reltuples]);
     const inserted = 2 * threshold!.rows + 1_000;
-    const client = await pool.connect();
-    try {
-      await client.query(
-        `INSERT INTO runs (id, tenant_id, status, spec, finished_at)
-         SELECT gen_random_uuid(), $1, 'completed', '{}', now() FROM generate_series(1, $2::int)`, [tenantId, inserted]);
-      await client.query('SELECT pg_stat_force_next_flush()');
-      await client.query('SELECT 1');
-    } finally {
-      client.release();
-    }
-    const changed = await statisticsUntil((current) => current.modified >= inserted);
-    expect(changed.modified).toBeGreaterThanOrEqual(inserted);
+    await insertRuns(inserted);
 
     const pass = await statistics.refresh();
-    expect(pass).toEqual({ ran: true, analyzed: ['runs'] });
+    expect(pass).toEqual({ ran: true, analyzed: ['runs'], skipped: [] });
     const after = await runsStatistics();
     expect(after.lastAnalyze).not.toBeNull();
     expect(after.lastAnalyze!.getTime()).toBeGreaterThan(before.lastAnalyze?.getTime() ?? 0);
     expect(after.reltuples).toBeGreaterThanOrEqual(before.reltuples + inserted);
     expect(after.modified).toBeLessThan(threshold!.rows);
 
-    expect(await statistics.refresh()).toEqual({ ran: true, analyzed: [] });
+    expect(await statistics.refresh()).toEqual({ ran: true, analyzed: [], skipped: [] });
     expect((await runsStatistics()).lastAnalyze).toEqual(after.lastAnalyze);
+  });
+
+  it('keeps a table\'s own analyze threshold over the server\'s', async () => {
+    const statistics = createTableStatistics(pool, { tables: ['runs'] });
+    await pool.query('ANALYZE runs');
+    await pool.query('ALTER TABLE runs SET (autovacuum_analyze_threshold = 100000000, autovacuum_analyze_scale_factor = 0)');
+    try {
+      await insertRuns(1_000);
+      expect(await statistics.refresh()).toEqual({ ran: true, analyzed: [], skipped: [] });
+      await pool.query('ALTER TABLE runs SET (autovacuum_analyze_threshold = 500)');
+      expect(await statistics.refresh()).toEqual({ ran: true, analyzed: ['runs'], skipped: [] });
+    } finally {
+      await pool.query('ALTER TABLE runs RESET (autovacuum_analyze_threshold, autovacuum_analyze_scale_factor)');
+    }
+  });
+
+  it('skips a table whose lock is held past the lock timeout, and analyzes it at the next pass', async () => {
+    const statistics = createTableStatistics(pool, { tables: ['runs'], lockTimeoutMs: 100 });
+    await pool.query('ANALYZE runs');
+    await insertRuns(20_000);
+    const holder = await pool.connect();
+    try {
+      // What a VACUUM, another ANALYZE or a migration's ALTER TABLE would hold.
+      await holder.query('BEGIN');
+      await holder.query('LOCK TABLE runs IN SHARE UPDATE EXCLUSIVE MODE');
+      expect(await statistics.refresh()).toEqual({ ran: true, analyzed: [], skipped: ['runs'] });
+    } finally {
+      await holder.query('ROLLBACK');
+      holder.release();
+    }
+    expect(await statistics.refresh()).toEqual({ ran: true, analyzed: ['runs'], skipped: [] });
   });
 
   it('one process at a time: a pass finding the lock held does nothing', async () => {
     const holder = await pool.connect();
     try {
       await holder.query('SELECT pg_advisory_lock(72707371)');
-      expect(await createTableStatistics(pool, ['runs']).refresh()).toEqual({ ran: false, analyzed: [] });
+      expect(await createTableStatistics(pool, { tables: ['runs'] }).refresh()).toEqual({ ran: false, analyzed: [], skipped: [] });
     } finally {
       await holder.query('SELECT pg_advisory_unlock(72707371)');
       holder.release();
@@ -102,7 +140,7 @@ describe('table statistics', () => {
       refresh: vi.fn(async () => {
         passes++;
         if (passes === 1) throw new Error('connection terminated unexpectedly');
-        return { ran: true, analyzed: ['runs'] };
+        return { ran: true, analyzed: ['runs'], skipped: [] };
       }),
     };
     const logger = { info: vi.fn(), warn: vi.fn() };
