@@ -1,6 +1,6 @@
 /**
- * The objective thread inspects a small objective on the event loop and a large one in its
- * thread. Where a request went is told by a stand-in thread answering with its id: an answer
+ * The objective threads inspect a small objective on the event loop and a large one in a
+ * thread; a thread held by a long request does not hold the others. Where a request went is told by a stand-in thread answering with its id: an answer
  * without one was made on the loop. The real thread's answers are checked for their content.
  */
 import { afterAll, describe, expect, it } from 'vitest';
@@ -26,11 +26,14 @@ async function inspected(objective: RunSpec['objective'], options: Partial<Inspe
   return { inspection, inThread: 'threadId' in routed };
 }
 
-/** A request that goes to the thread (a gradient check); its path says what the stand-in thread does. */
-function threadRequest(path: 'fail' | 'answer'): InspectionRequest {
+/** A request that goes to a thread (a gradient check); its path says what the stand-in thread does. */
+function threadRequest(path: 'fail' | 'answer' | 'hold', gate?: Int32Array): InspectionRequest {
   const run = runSpecSchema.parse({ objective: { type: 'benchmark', name: 'rosenbrock' }, optimizer: { name: 'adam' }, training: { maxSteps: 10 } });
-  return { spec: run.objective as InspectionRequest['spec'], path, run, gradientCheck: true };
+  return { spec: run.objective as InspectionRequest['spec'], path, run, gradientCheck: true, ...(gate ? { gate } : {}) };
 }
+
+/** The id of the stand-in thread that answered. */
+const answeredBy = (inspection: Inspection) => (inspection as unknown as { threadId: number }).threadId;
 
 describe('objective thread', () => {
   it('inspects a benchmark of up to 1,000 parameters and a short expression on the event loop', async () => {
@@ -68,6 +71,25 @@ describe('objective thread', () => {
       expect(after).toEqual(next);
     } finally {
       await failing.close();
+    }
+  });
+
+  it('answers a request while another thread is held by a long one, and reuses idle threads', async () => {
+    const pool = createObjectiveThread({ url: standInUrl, threads: 2 });
+    try {
+      const first = answeredBy(await pool.inspect(threadRequest('answer')));
+      // The first thread is held (its whole event loop) until the gate opens: another answers meanwhile.
+      const gate = new Int32Array(new SharedArrayBuffer(4));
+      const held = pool.inspect(threadRequest('hold', gate));
+      const meanwhile = answeredBy(await pool.inspect(threadRequest('answer')));
+      expect(meanwhile).not.toBe(first);
+      Atomics.store(gate, 0, 1);
+      Atomics.notify(gate, 0);
+      expect(answeredBy(await held)).toBe(first);
+      // Both idle again: requests go to the first thread, and no third thread was started.
+      expect(answeredBy(await pool.inspect(threadRequest('answer')))).toBe(first);
+    } finally {
+      await pool.close();
     }
   });
 

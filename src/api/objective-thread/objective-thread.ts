@@ -1,18 +1,21 @@
 /**
- * One thread per API process that builds and checks the objectives of requests (see
- * inspect-objective.ts), reads JSON dataset uploads (parse-dataset-upload.ts) and writes large
- * pages of datasets (dataset-page.ts), so that no request holds the event loop while a model is
- * built on a large dataset, a large objective is checked, a large upload is parsed or a large
- * page is written: /healthz and every other request keep being answered
- * meanwhile. Requests wait their turn; the thread starts with the first and is ended
- * with the app. Should the thread fail (an exception nothing caught, its heap running out), the
- * requests it was sent are refused (500) and the next request starts another thread; the failed
- * thread's events concern only its own requests. It has no resourceLimits of its own: Node ends
- * a thread at them only for some allocations, and one large allocation (JSON.parse's array of a
- * large upload, beyond a 32 MB heap) aborted the whole process instead.
+ * A few threads per API process (two unless told) that build and check the objectives of
+ * requests (see inspect-objective.ts), read JSON dataset uploads (parse-dataset-upload.ts) and
+ * write large pages of datasets (dataset-page.ts), so that no request holds the event loop while
+ * a model is built on a large dataset, a large objective is checked, a large upload is parsed or
+ * a large page is written: /healthz and every other request keep being answered meanwhile. A
+ * request goes to an idle thread, started when none is, up to the pool's size, and otherwise to
+ * the thread with the fewest requests waiting: one large upload being parsed (seconds for
+ * hundreds of megabytes) does not hold every other model's check behind it. Threads start with
+ * the requests that need them and end with the app. Should a thread fail (an exception nothing
+ * caught, its heap running out), the requests it was sent are refused (500) and another thread
+ * takes its place at the next request; the failed thread's events concern only its own
+ * requests. Threads have no resourceLimits of their own: Node ends a thread at them only for
+ * some allocations, and one large allocation (JSON.parse's array of a large upload, beyond a
+ * 32 MB heap) aborted the whole process instead.
  *
  * A small objective is inspected on the event loop instead (see isSmall): that takes a few
- * microseconds, less than the two messages to the thread and back, each waking a thread, which
+ * microseconds, less than the two messages to a thread and back, each waking a thread, which
  * a burst of small runs would otherwise pay per submission.
  */
 import { Worker } from 'node:worker_threads';
@@ -51,8 +54,10 @@ function isSmall({ spec, gradientCheck }: InspectionRequest): boolean {
 }
 
 export interface ObjectiveThreadOptions {
-  /** The thread's module, answering the same messages (the one beside this file when absent). */
+  /** The threads' module, answering the same messages (the one beside this file when absent). */
   readonly url?: URL;
+  /** Threads at most (2 when absent). */
+  readonly threads?: number;
 }
 
 /** A started thread and the requests it was sent and has not answered. */
@@ -62,22 +67,30 @@ interface Thread {
 }
 
 export function createObjectiveThread(options: ObjectiveThreadOptions = {}) {
-  /** The thread requests go to; null until the first, and after it ended (the next request starts another). */
-  let current: Thread | null = null;
+  const size = Math.max(1, options.threads ?? 2);
+  /** The threads requests go to, in the order they started; a thread leaves when it ends. */
+  let threads: Thread[] = [];
   let nextId = 0;
 
   /**
-   * The thread ended (it failed, or exited): its own waiting requests are refused. A thread's
+   * A thread ended (it failed, or exited): its own waiting requests are refused. A thread's
    * 'exit' follows its 'error', by when a new thread may serve new requests: those are not its own.
    */
   function ended(thread: Thread, error: Error): void {
-    if (current === thread) current = null;
+    threads = threads.filter((other) => other !== thread);
     for (const waiting of thread.pending.values()) waiting.reject(error);
     thread.pending.clear();
   }
 
+  /** The first idle thread; else a new one while the pool has room; else the one with the fewest requests waiting. */
+  function chosen(): Thread {
+    const idle = threads.find((thread) => thread.pending.size === 0);
+    if (idle) return idle;
+    if (threads.length < size) return started();
+    return threads.reduce((least, thread) => (thread.pending.size < least.pending.size ? thread : least));
+  }
+
   function started(): Thread {
-    if (current) return current;
     const worker = new Worker(options.url ?? threadUrl);
     worker.unref();
     const thread: Thread = { worker, pending: new Map() };
@@ -97,7 +110,7 @@ export function createObjectiveThread(options: ObjectiveThreadOptions = {}) {
       void worker.terminate();
     });
     worker.on('exit', (code) => ended(thread, new Error(`the objective thread exited with code ${code}`)));
-    current = thread;
+    threads.push(thread);
     return thread;
   }
 
@@ -106,7 +119,7 @@ export function createObjectiveThread(options: ObjectiveThreadOptions = {}) {
   function asked(message: Message, transfer: ArrayBuffer[] = []): Promise<Inspection | ParsedUpload | Landscape | Uint8Array> {
     const id = nextId++;
     return new Promise((resolve, reject) => {
-      const thread = started();
+      const thread = chosen();
       thread.pending.set(id, { resolve, reject });
       thread.worker.postMessage({ id, ...message }, transfer);
     });
@@ -140,9 +153,9 @@ export function createObjectiveThread(options: ObjectiveThreadOptions = {}) {
     },
 
     async close(): Promise<void> {
-      const thread = current;
-      current = null;
-      if (thread) await thread.worker.terminate();
+      const closing = threads;
+      threads = [];
+      await Promise.all(closing.map((thread) => thread.worker.terminate()));
     },
   };
 }
