@@ -5,10 +5,17 @@
  *
  * Its connections never plan a sequential scan where an index serves (`enable_seqscan = off`):
  * every statement sent through them is keyed (a run, a key hash, a run's steps), and a prepared
- * statement keeps the generic plan it got at its sixth execution. Made while the tables were
- * empty (a new deployment, or one just cleaned up), that plan scans the whole table and stays,
- * for the connection's life, while the table grows; the fastest of those cost PostgreSQL four
- * times the CPU of the service's whole write path. A query with no usable index still runs.
+ * statement keeps its generic plan. Made while the tables were empty (a new deployment, or one
+ * just cleaned up), that plan would scan the whole table and stay, for the connection's life,
+ * while the table grows; the fastest of those cost PostgreSQL four times the CPU of the
+ * service's whole write path. A query with no usable index still runs.
+ *
+ * A prepared statement is planned once per connection (`plan_cache_mode = force_generic_plan`),
+ * not at each execution: left to choose, PostgreSQL plans a statement whose parameters are
+ * arrays again at every execution, for good, as the plan made for the arrays' known lengths
+ * always looks cheaper than the generic one. The metrics writer's slice statement, one per
+ * small run or trial, cost PostgreSQL as much CPU planning it as running it. A new table's
+ * statistics (see table-statistics.ts) have the generic plans made again.
  */
 import pg from 'pg';
 import { postgresConnectionOptions } from './connection-options.ts';
@@ -26,7 +33,7 @@ export function createPool(databaseUrl: string, max = 10, queuePrefix?: string, 
     ...postgresConnectionOptions(databaseUrl),
     max,
     connectionTimeoutMillis: connectionTimeoutMs,
-    options: `-c enable_seqscan=off${queuePrefix === undefined ? '' : ` -c descent.queue_prefix=${queuePrefix}`}`,
+    options: `-c enable_seqscan=off -c plan_cache_mode=force_generic_plan${queuePrefix === undefined ? '' : ` -c descent.queue_prefix=${queuePrefix}`}`,
   });
   // A connection PostgreSQL drops (a restart, a failover, a terminated backend) emits 'error':
   // on the pool while it is idle there, on the client itself while checked out (a COPY

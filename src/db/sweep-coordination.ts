@@ -143,8 +143,8 @@ const endedSql = `SELECT $2 - count(*)::int AS ended FROM runs WHERE sweep_id = 
 /**
  * The round's statements, prepared once per connection with SQL's PREPARE: a message of several
  * statements cannot take parameters, but it can EXECUTE prepared ones with literal arguments,
- * which PostgreSQL then neither parses nor plans again (the round's transaction asks for their
- * generic plans; the pool's connections plan no sequential scans, see pool.ts).
+ * which PostgreSQL then neither parses nor plans again (the pool's connections keep generic
+ * plans and plan no sequential scans, see pool.ts).
  */
 const prepared = {
   sweep_round_lock: { types: 'uuid', text: `SELECT ${sweepColumns} FROM sweeps WHERE id = $1 FOR UPDATE SKIP LOCKED` },
@@ -177,7 +177,7 @@ const rememberedMetrics = 10_000;
 const lockWaitMs = 10_000;
 
 /** The round's settings, for its transaction alone (as SET LOCAL would), in one statement instead of one each. */
-const transactionSettings = `SELECT set_config('synchronous_commit', 'off', true), set_config('plan_cache_mode', 'force_generic_plan', true), set_config('lock_timeout', '${lockWaitMs}', true)`;
+const transactionSettings = `SELECT set_config('synchronous_commit', 'off', true), set_config('lock_timeout', '${lockWaitMs}', true)`;
 
 /**
  * Begins the round's transaction and takes the sweep's lock, unless another round holds it (or

@@ -201,6 +201,22 @@ describe('metrics writer', () => {
     expect(await checkpointOf(runId)).toEqual([{ step: statementRows + 500, state: { copy: true } }]);
   });
 
+  it('plans its slice statement once per connection, not at every slice (its array parameters would have PostgreSQL plan it anew each time)', async () => {
+    const single = createPool(services.config.databaseUrl, 1);
+    try {
+      const own = createMetricsWriter(single);
+      for (let i = 0; i < 8; i++) {
+        const runId = await newRun();
+        await own.write({ runId, fromStep: 0, metrics: batch(0, 1 + i), rollups: false, finish: { status: 'completed', result: {} as RunResultView } });
+      }
+      const { rows: [plans] } = await single.query<{ generic: string; custom: string }>(
+        `SELECT generic_plans AS generic, custom_plans AS custom FROM pg_prepared_statements WHERE name = 'metrics-writer-slices'`);
+      expect([Number(plans!.custom), Number(plans!.generic)]).toEqual([0, 8]);
+    } finally {
+      await single.end();
+    }
+  });
+
   it('tries a statement PostgreSQL cancelled for a deadlock or a serialization failure once more, and fails on a second', async () => {
     // The pool's first `conflicts` slice statements fail in PostgreSQL with `code`, as a real conflict would.
     const conflicting = (code: string, conflicts: number) => {
