@@ -20,8 +20,8 @@
  * needs no foreign key, whose check would look the run up again for every row; a trigger deletes
  * them with their run (migration 20261206010000_run_metrics_deleted_with_runs).
  *
- * A slice that ends the run stores its final status and result and drops the run's checkpoint,
- * which nothing resumes from any more.
+ * A slice that ends the run stores its final status and result (and a sweep trial's value) and
+ * drops the run's checkpoint, which nothing resumes from any more.
  *
  * A checkpoint with large arrays (see checkpoint-encoding.ts) takes the transaction too: its
  * bytes go in a statement of their own, as a binary parameter, never as text.
@@ -67,6 +67,11 @@ export interface SliceWrite {
   readonly checkpoint?: { readonly step: number; readonly state: unknown };
   /** Ends the run: its final status and result replace its checkpoint. */
   readonly finish?: { readonly status: RunStatus; readonly result: RunResultView };
+  /**
+   * With `finish`, a sweep's trial's value of its sweep's metric (see trialValueOf), stored with
+   * its end, so that its sweep's next round need not update the trial again.
+   */
+  readonly trialValue?: number | null;
 }
 
 /** The run moved on without this writer: another worker wrote it, or it was finished or cancelled. */
@@ -126,6 +131,7 @@ const batching = { maxBatch: 32, concurrency: 1, isolate: isRowError };
 const sliceColumns = [
   ['run_id', 'uuid'], ['from_step', 'int'], ['started_at', 'timestamptz'], ['checkpoint_step', 'int'], ['checkpoint_state', 'jsonb'],
   ['progress', 'jsonb'], ['early_stopping', 'jsonb'], ['status', 'run_status'], ['result', 'jsonb'], ['metric_rows', 'int'],
+  ['trial_value', 'float8'],
 ] as const;
 const firstMetricParameter = sliceColumns.length + 1;
 const firstRollupParameter = firstMetricParameter + 1 + metricColumns.length;
@@ -178,6 +184,7 @@ const sliceStatement = {
       attempts = runs.attempts + (fenced.started_at IS NOT NULL)::int,
       metric_rows = runs.metric_rows + fenced.metric_rows,
       result = coalesce(fenced.result, runs.result),
+      trial_value = coalesce(fenced.trial_value, runs.trial_value),
       finished_at = CASE WHEN fenced.status IS NULL THEN runs.finished_at ELSE now() END,
       updated_at = now()
     FROM fenced WHERE runs.id = fenced.run_id
@@ -205,6 +212,7 @@ function sliceParameters(slices: readonly SliceWrite[], rowsGo: RowsGo): unknown
       slice.finish?.status ?? null,
       json(slice.finish?.result),
       slice.metrics.step.length,
+      ending ? (slice.trialValue ?? null) : null,
     ];
   });
   const rows = new MetricRows();

@@ -7,7 +7,7 @@
  *
  * A round is two round trips: the transaction begun, the lock taken and the trials read in one
  * message (the read a statement of its own, so its snapshot follows the lock; the values of the
- * trials that finished filled in by it, and only the columns a plan reads); then, once `plan`
+ * trials that finished without one filled in by it, and only the columns a plan reads); then, once `plan`
  * has decided, the new trials inserted and the sweep updated with the commit in one more message,
  * which then counts the sweep's ended trials with a snapshot taken after the commit: more than
  * the round read (with those it created failed) means a trial ended after the read, whose
@@ -90,9 +90,11 @@ export interface RoundOutcome {
 /**
  * The sweep's trials from trial `$3` on, in trial order, but for those listed in `$4` (final
  * trials the caller knows already: a final trial never changes), each finished trial's value of
- * the metric `$2` filled in once (from its result, or the best of its recorded steps) by the
- * same statement; nothing unless this transaction holds the sweep's lock (taking it again is a
- * no-op for its holder), so that the statement can go in the lock's message (see `round`).
+ * the metric `$2` filled in once by the same statement where its end did not store it (the best
+ * of its recorded steps for valLoss and valAccuracy; a trial's final write stores the others,
+ * see trialValueOf: a round then updates no trial); nothing unless this transaction holds the
+ * sweep's lock (taking it again is a no-op for its holder), so that the statement can go in the
+ * lock's message (see `round`).
  */
 const trialsSql = `
   WITH locked AS (SELECT id FROM sweeps WHERE id = $1 FOR UPDATE SKIP LOCKED), valued AS (

@@ -76,6 +76,8 @@ export interface SlicedRun {
   readonly metricRowsLeft?: number;
   /** A message to publish with the run's final status, given that status, on another channel (a trial's end, on its sweep's). */
   readonly endNotice?: (status: string) => { readonly channel: string; readonly message: string };
+  /** A sweep trial's value of its sweep's metric, given how it ended: stored with its end. */
+  readonly trialValue?: (ending: { readonly status: string; readonly result: RunResult }) => number | null;
 }
 
 /** A trial its pruner stopped: status `pruned`, the decision as `result.pruning`, its sentence as the message. */
@@ -150,7 +152,7 @@ export async function driveRun(dependencies: SliceDependencies, run: SlicedRun):
       ...(starting ? { starting } : {}),
       ...(progress ? { progress } : {}),
       ...(checkpoint ? { checkpoint: { step: checkpoint.step, state: checkpoint } } : {}),
-      ...(ending ? { finish: ending } : {}),
+      ...(ending ? { finish: ending, trialValue: run.trialValue?.(ending) ?? null } : {}),
     });
     // Taking and encoding the checkpoint hold the event loop; the database's round trips do not.
     checkpointMs = clock() - sliceEnd;

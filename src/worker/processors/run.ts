@@ -35,6 +35,7 @@ import { publishSweepEvent, sweepEventMessage } from '../../queue/sweep-events.t
 import { wakeSweep, type SweepsQueue } from '../../queue/sweeps-queue.ts';
 import type { SweepProcessor } from './sweep.ts';
 import { createTrialPruning } from '../sweeps/trial-pruning.ts';
+import { trialValueOf } from '../../core/sweep/index.ts';
 import { resultWithoutParams } from '../../contracts/run-result.ts';
 import type { WorkerMetrics } from '../worker-metrics.ts';
 import { errorMessage } from '../../core/error-message.ts';
@@ -159,6 +160,13 @@ export function createRunProcessor(dependencies: RunProcessorDependencies): RunP
     return { type: 'trial' as const, sweepId: run.sweepId, runId: run.id, trialNumber: run.trialNumber, status };
   }
 
+  /** A trial's value of its sweep's metric, stored with its end by the attempt that ends it (see driveRun). */
+  function trialValue(run: RunAttempt): Pick<SlicedRun, 'trialValue'> {
+    if (run.sweepId === null || run.sweepSpec === null) return {};
+    const metric = (run.sweepSpec as SweepSpec).metric.name;
+    return { trialValue: ({ status, result }) => trialValueOf(metric, status, result) };
+  }
+
   /** A trial's end event, published with the run's final status by the attempt that ends it (see driveRun). */
   function trialEndNotice(run: RunAttempt): { endNotice?: (status: string) => { channel: string; message: string } } {
     if (trialEndEvent(run, 'ended') === null) return {};
@@ -216,6 +224,7 @@ export function createRunProcessor(dependencies: RunProcessorDependencies): RunP
         ...(lock ? { holdLock: holdingLock(job, lock) } : {}),
         ...(await metricRowsLeft(run)),
         ...trialEndNotice(run),
+        ...trialValue(run),
       });
       await trialEnded(run, ending.status, true);
     } catch (error) {

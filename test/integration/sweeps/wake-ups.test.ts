@@ -12,6 +12,8 @@ import { createSweepCoordination } from '../../../src/db/sweep-coordination.ts';
 import { planRound } from '../../../src/worker/sweeps/plan-round.ts';
 import { eventually } from '../../support/eventually.ts';
 import { createSweepProcessor } from '../../../src/worker/processors/sweep.ts';
+import { createRunProcessor } from '../../../src/worker/processors/run.ts';
+import type { RunJobData } from '../../../src/queue/runs-queue.ts';
 import { useTestApi } from '../runs/support.ts';
 import { quadraticBase } from './support.ts';
 
@@ -147,5 +149,24 @@ describe('sweep wake-ups', () => {
     const next = await createSweepCoordination(pool).round(sweepId, () => 'finalLoss', (sweep, read) => planRound(sweep, read, new Date()));
     expect(next?.created).toHaveLength(1);
     expect(next?.missed).toBe(false);
+  });
+
+  it("stores a trial's value with its end, so that its sweep's next round updates no trial", async () => {
+    const sweepId = await submit();
+    await processorWith()(job(sweepId));
+    const { rows: [trial] } = await pool.query<{ id: string }>('SELECT id FROM runs WHERE sweep_id = $1 AND trial_number = 0', [sweepId]);
+    // The trial's worker alone (no coordinator here): its end stores the value of the sweep's metric (bestLoss).
+    const runs = createRunProcessor({ database: api.services.database, pool, redis: api.services.redis, queuePrefix: api.services.config.queuePrefix });
+    await runs({ data: { runId: trial!.id }, attemptsMade: 0, opts: {} } as unknown as Job<RunJobData>);
+    const stored = async () => (await pool.query<{ status: string; value: number | null; best: number; version: string }>(
+      `SELECT status, trial_value AS value, (result->'best'->>'value')::float8 AS best, xmin::text AS version FROM runs WHERE id = $1`, [trial!.id])).rows[0]!;
+    const ended = await stored();
+    expect(ended.status).toBe('completed');
+    expect(ended.value).not.toBeNull();
+    expect(ended.value).toBe(ended.best);
+    // The next round reads the value as stored, and leaves the trial's row as it was.
+    await processorWith()(job(sweepId));
+    expect(await stored()).toEqual(ended);
+    expect(await trialCount(sweepId)).toBe(3);
   });
 });
