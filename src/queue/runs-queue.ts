@@ -10,8 +10,13 @@ import type { Redis } from './connection.ts';
 export const runsQueueName = 'runs';
 export const runJobName = 'run';
 
-/** A run's job: its run, and the run's tenant (whose running runs the worker counts, see src/worker/tenant-admission.ts). */
-export const runJobDataSchema = z.object({ runId: z.uuid(), tenantId: z.uuid().optional() });
+/**
+ * A run's job: its run, and the run's tenant (whose running runs the worker counts, see
+ * src/worker/tenant-admission.ts). A run submitted through the API also carries its spec as
+ * stored (see `jobSpecMaxBytes`), so that the worker starting it for the first time need not read
+ * it back from PostgreSQL (src/worker/processors/run.ts); its own parse of the spec validates it.
+ */
+export const runJobDataSchema = z.object({ runId: z.uuid(), tenantId: z.uuid().optional(), spec: z.unknown().optional() });
 export type RunJobData = z.infer<typeof runJobDataSchema>;
 
 export type RunsQueue = Queue<RunJobData, void, typeof runJobName>;
@@ -51,6 +56,19 @@ export type RunPriorities = (runIds: readonly string[]) => Promise<ReadonlyMap<s
 /** No ranks: every job first in line (priority 1), taken in order of arrival, with no tenant. */
 const inArrivalOrder: RunPriorities = async () => new Map();
 
+/**
+ * A spec goes in its run's job up to this many bytes of JSON: a small run's spec costs Redis
+ * less than the read it spares the worker; a large one (inline data, a long expression) is read.
+ */
+export const jobSpecMaxBytes = 2_048;
+
+/** The spec to carry in a run's job: the stored one when it is small (see jobSpecMaxBytes), else none. */
+function carriedSpec(spec: unknown): { spec?: unknown } {
+  if (spec === undefined) return {};
+  const json = JSON.stringify(spec);
+  return json !== undefined && json.length <= jobSpecMaxBytes ? { spec } : {};
+}
+
 /** BullMQ's largest priority. */
 const lowestPriority = 2_097_152;
 
@@ -60,8 +78,8 @@ const lowestPriority = 2_097_152;
  * Every run's job has a priority (a run whose rank is unknown gets 1): BullMQ would take a job
  * without one before all prioritized ones.
  */
-function runJob(runId: string, place?: RunPlace): { name: typeof runJobName; data: RunJobData; opts: JobsOptions } {
-  const data = place ? { runId, tenantId: place.tenantId } : { runId };
+function runJob(runId: string, place?: RunPlace, spec?: unknown): { name: typeof runJobName; data: RunJobData; opts: JobsOptions } {
+  const data = place ? { runId, tenantId: place.tenantId, ...carriedSpec(spec) } : { runId };
   return { name: runJobName, data, opts: { jobId: runId, priority: Math.min(lowestPriority, place?.priority ?? 1) } };
 }
 
@@ -79,10 +97,11 @@ const enqueueBatchLimits: CoalescerOptions = {
   concurrency: 1,
 };
 
-/** A run to enqueue, with its place when the caller knows it already. */
+/** A run to enqueue, with its place when the caller knows it already, and then its spec as stored. */
 interface Enqueued {
   readonly runId: string;
   readonly place: RunPlace | undefined;
+  readonly spec: unknown;
 }
 
 /**
@@ -96,13 +115,17 @@ export function createRunEnqueuer(queue: RunsQueue, priorities: RunPriorities = 
   const batches = new Coalescer<Enqueued, void>(async (runs) => {
     const unranked = runs.filter((run) => run.place === undefined).map((run) => run.runId);
     const places = unranked.length > 0 ? await priorities(unranked) : new Map<string, RunPlace>();
-    await queue.addBulk(runs.map(({ runId, place }) => runJob(runId, place ?? places.get(runId))));
+    await queue.addBulk(runs.map(({ runId, place, spec }) => (place ? runJob(runId, place, spec) : runJob(runId, places.get(runId)))));
     return runs.map(() => ({ value: undefined }));
   }, enqueueBatchLimits);
   return {
-    /** Enqueues the run's job at `place` (its priority, its place in its tenant's backlog, and its tenant), or the one `priorities` gives it. */
-    enqueue(runId: string, place?: RunPlace): Promise<void> {
-      return batches.submit({ runId, place });
+    /**
+     * Enqueues the run's job at `place` (its priority, its place in its tenant's backlog, and its
+     * tenant), or the one `priorities` gives it. With `place`, `spec` (the run's spec as stored)
+     * goes in the job too, when small.
+     */
+    enqueue(runId: string, place?: RunPlace, spec?: unknown): Promise<void> {
+      return batches.submit({ runId, place, spec });
     },
   };
 }

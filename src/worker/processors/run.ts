@@ -8,6 +8,14 @@
  * not fit) is marked failed with the reason as its result message and its job fails without retries.
  * An outage of PostgreSQL or Redis is not the run's: its error goes to the worker, which keeps
  * the job and tries again (see ../outages.ts), and never marks the run failed.
+ *
+ * A job that carries its run's spec (the API puts a small one in, as stored) is started on its
+ * first delivery without reading the run: a run never started has no checkpoint, and the first
+ * slice's write is fenced (src/db/metrics-writer.ts), so it stores nothing unless the run is
+ * still queued, or running without a checkpoint (an attempt that died before its first slice).
+ * Should the fence refuse that first slice (the run was cancelled, or an earlier attempt left a
+ * checkpoint: a job enqueued again, a delivery retried through an outage), the run is read and
+ * the attempt starts over from what is stored, as every other attempt does.
  */
 import { performance } from 'node:perf_hooks';
 import { UnrecoverableError, type Job } from 'bullmq';
@@ -16,7 +24,7 @@ import { createObjective, type Objective, type ResolvedObjectiveSpec } from '../
 import { runCheckpointSchema, recordParams } from '../../core/training/index.ts';
 import { startRun } from '../../hogwild/start-run.ts';
 import type { Database } from '../../db/client.ts';
-import { createMetricsWriter, StaleRunWriteError } from '../../db/metrics-writer.ts';
+import { createMetricsWriter, StaleRunWriteError, type MetricsWriter } from '../../db/metrics-writer.ts';
 import { createDatasetRepository } from '../../db/datasets.ts';
 import { isPermanentObjectiveError, resolveObjectiveSpec } from '../../db/objective-resolution.ts';
 import { createObjectiveRepository } from '../../db/objectives.ts';
@@ -82,6 +90,29 @@ class PermanentRunError extends Error {
 }
 
 
+/** The fence refused the first slice of an attempt started without reading its run: the run is read, and the attempt starts over. */
+class UnreadStartRefused extends Error {
+  override readonly name = 'UnreadStartRefused';
+}
+
+/** `writer`, whose refusal of an attempt's first slice (the one `starting` the run) is an UnreadStartRefused. */
+function refusingUnreadStarts(writer: MetricsWriter): MetricsWriter {
+  return {
+    write: (slice) => writer.write(slice).catch((error: unknown) => {
+      throw slice.starting && error instanceof StaleRunWriteError ? new UnreadStartRefused(error.message) : error;
+    }),
+  };
+}
+
+/**
+ * The attempt a job carrying its run's spec starts from without reading the run, on the job's
+ * first delivery (see above); null for any other job, which reads its run.
+ */
+function unreadAttempt(job: Job, data: RunJobData): RunAttempt | null {
+  if (data.spec === undefined || data.tenantId === undefined || job.attemptsStarted > 1) return null;
+  return { id: data.runId, tenantId: data.tenantId, spec: data.spec, sweepId: null, sweepSpec: null, trialNumber: null, checkpoint: null };
+}
+
 /** True when BullMQ will not retry this job after a failure of the current attempt. */
 function isLastAttempt(job: Job): boolean {
   return job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
@@ -100,6 +131,7 @@ export function createRunProcessor(dependencies: RunProcessorDependencies): RunP
     settings: dependencies.slices ?? defaultSliceSettings,
     ...(dependencies.metrics ? { metrics: dependencies.metrics } : {}),
   };
+  const unreadSliceDependencies = { ...sliceDependencies, writer: refusingUnreadStarts(sliceDependencies.writer) };
 
   async function resolveObjective(run: RunAttempt, spec: RunSpec): Promise<{ objectiveSpec: ResolvedObjectiveSpec; objective: Objective }> {
     const resolved = await resolveObjectiveSpec({ objectives, datasets }, run.tenantId, spec.objective).catch((error: unknown) => {
@@ -206,17 +238,13 @@ export function createRunProcessor(dependencies: RunProcessorDependencies): RunP
     return true;
   }
 
-  return async (job, stopping, lock, place) => {
-    const payload = runJobDataSchema.safeParse(job.data);
-    if (!payload.success) throw new UnrecoverableError(`invalid run job payload: ${payload.error.message}`);
+  /** Drives an attempt at `run` to its end; `unread`: started from its job's spec, without reading the run. */
+  async function attempt(job: Job<RunJobData>, run: RunAttempt, unread: boolean, stopping?: AbortSignal, lock?: JobLock, place?: TenantPlace): Promise<void> {
     const startedAt = new Date();
-    // Null when the run is unknown or already final (cancelled while queued, a duplicate delivery).
-    const run = await attempts.read(payload.data.runId);
-    if (!run) return;
     let sliced: SlicedRun | undefined;
     try {
       sliced = await prepare(run, startedAt);
-      const ending = await driveRun(sliceDependencies, {
+      const ending = await driveRun(unread ? unreadSliceDependencies : sliceDependencies, {
         ...sliced,
         pruning: trialPruning(run, sliced),
         stopping,
@@ -228,6 +256,8 @@ export function createRunProcessor(dependencies: RunProcessorDependencies): RunP
       });
       await trialEnded(run, ending.status, true);
     } catch (error) {
+      // The run moved on before this unread attempt's first slice: the caller reads it.
+      if (error instanceof UnreadStartRefused) throw error;
       // Another attempt took the run over, or it ended (cancelled, failed) meanwhile: nothing left to do here.
       if (error instanceof StaleRunWriteError) return trialEnded(run);
       // Not the run's fault: the worker keeps the job (or hands it back, when stopping).
@@ -245,5 +275,22 @@ export function createRunProcessor(dependencies: RunProcessorDependencies): RunP
       // A concurrent run's threads end with this attempt, whatever ended it.
       await sliced?.engine.close?.();
     }
+  }
+
+  return async (job, stopping, lock, place) => {
+    const payload = runJobDataSchema.safeParse(job.data);
+    if (!payload.success) throw new UnrecoverableError(`invalid run job payload: ${payload.error.message}`);
+    const unread = unreadAttempt(job, payload.data);
+    if (unread) {
+      try {
+        return await attempt(job, unread, true, stopping, lock, place);
+      } catch (error) {
+        if (!(error instanceof UnreadStartRefused)) throw error;
+      }
+    }
+    // Null when the run is unknown or already final (cancelled while queued, a duplicate delivery).
+    const run = await attempts.read(payload.data.runId);
+    if (!run) return;
+    return attempt(job, run, false, stopping, lock, place);
   };
 }

@@ -31,9 +31,10 @@ describe('/v1/runs', () => {
     expect(response.headers.location).toBe(`/v1/runs/${run.id}`);
 
     const job = await context.services.runsQueue.getJob(run.id);
-    const { tenantId } = await context.services.database.run.findUniqueOrThrow({ where: { id: run.id }, select: { tenantId: true } });
-    // The tenant rides with the job: a worker admits it against the tenant's running-runs limit without reading the run.
-    expect(job?.data).toEqual({ runId: run.id, tenantId });
+    const { tenantId, spec } = await context.services.database.run.findUniqueOrThrow({ where: { id: run.id }, select: { tenantId: true, spec: true } });
+    // The tenant and the stored spec ride with the job: a worker admits the run against the
+    // tenant's running-runs limit, and starts it, without reading it.
+    expect(job?.data).toEqual({ runId: run.id, tenantId, spec });
 
     const fetched = await context.app.inject({ method: 'GET', url: `/v1/runs/${run.id}`, headers: { authorization } });
     expect(fetched.statusCode).toBe(200);

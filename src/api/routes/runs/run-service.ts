@@ -101,7 +101,8 @@ export function createRunService({ runs, runsQueue, runEnqueuer, objectives, red
       // repairs a first attempt that stored the run but could not reach Redis.
       if (run.status === 'queued') {
         try {
-          await runEnqueuer.enqueue(run.id, place ? { priority: place.rank, tenantId } : undefined);
+          // The stored spec (as PostgreSQL gives it back) rides in the job: its worker need not read it.
+          await runEnqueuer.enqueue(run.id, place ? { priority: place.rank, tenantId } : undefined, run.spec);
         } catch (error) {
           if (created && idempotencyKey === undefined) await runs.delete(run.id);
           throw new AppError(503, 'queue_unavailable', 'The run queue is unavailable', {
