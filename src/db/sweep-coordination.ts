@@ -6,8 +6,9 @@
  * processors/sweep.ts): it answers null, leaving what woke it to the holder (see `missed`).
  *
  * A round is two round trips: the transaction begun, the lock taken and the trials read in one
- * message (the read a statement of its own, so its snapshot follows the lock; the values of the
- * trials that finished without one filled in by it, and only the columns a plan reads); then, once `plan`
+ * message (the read a statement of its own, so its snapshot follows the lock, and only the
+ * columns a plan reads; the value of a trial that finished without one worked out by it, and
+ * stored with the round's writes); then, once `plan`
  * has decided, the new trials inserted and the sweep updated with the commit in one more message,
  * which then counts the sweep's ended trials with a snapshot taken after the commit: more than
  * the round read (with those it created failed) means a trial ended after the read, whose
@@ -40,6 +41,7 @@ import type { Pool } from './pool.ts';
 import { activeStatusesSql } from './runs.ts';
 import { sweepColumns, type SweepRow, type TrialRow } from './sweeps.ts';
 import { resultWithoutParams } from '../contracts/run-result.ts';
+import { numberArrayLiteral } from './array-literal.ts';
 import { isFinalSweepStatus } from '../contracts/sweep-view.ts';
 import { isFinalRunStatus } from '../contracts/run-status.ts';
 import type { RunPlace } from '../queue/runs-queue.ts';
@@ -48,6 +50,8 @@ import type { RunPlace } from '../queue/runs-queue.ts';
 export interface RoundTrial extends Pick<TrialRow, 'runId' | 'trialNumber' | 'status' | 'value' | 'parameters' | 'result'> {
   /** Queued for longer than `requeueAfterSeconds`: its job may have been lost, so the round enqueues it again. */
   readonly stale?: boolean;
+  /** Finished without its value stored: the round's read worked it out, and the round stores it. */
+  readonly unvalued?: boolean;
 }
 
 /**
@@ -87,35 +91,41 @@ export interface RoundOutcome {
   readonly waiting: number;
 }
 
+/** The statuses of the trials that have a value of the metric (see trialValueOf). */
+const valuedStatusesSql = `('completed', 'early_stopped', 'diverged', 'pruned')`;
+
 /**
  * The sweep's trials from trial `$3` on, in trial order, but for those listed in `$4` (final
- * trials the caller knows already: a final trial never changes), each finished trial's value of
- * the metric `$2` filled in once by the same statement where its end did not store it (the best
- * of its recorded steps for valLoss and valAccuracy; a trial's final write stores the others,
- * see trialValueOf: a round then updates no trial); nothing unless this transaction holds the
- * sweep's lock (taking it again is a no-op for its holder), so that the statement can go in the
- * lock's message (see `round`).
+ * trials the caller knows already: a final trial never changes); nothing unless this
+ * transaction holds the sweep's lock (taking it again is a no-op for its holder), so that the
+ * statement can go in the lock's message (see `round`). A finished trial's value of the metric
+ * `$2` is the one its end stored (see trialValueOf); where it stored none (valLoss and
+ * valAccuracy, the best of its recorded steps), the statement works it out and says so
+ * (`unvalued`), and the round stores it with its writes: the read updates nothing, so a round
+ * whose trials all have their values fires no trigger and writes no row version for them.
  */
 const trialsSql = `
-  WITH locked AS (SELECT id FROM sweeps WHERE id = $1 FOR UPDATE SKIP LOCKED), valued AS (
-  UPDATE runs r SET trial_value = coalesce(CASE
-      WHEN r.status = 'pruned' THEN (r.result->'pruning'->>'value')::float8
-      WHEN $2 = 'finalLoss' THEN (r.result->>'finalLoss')::float8
-      WHEN $2 = 'bestLoss' THEN (r.result->'best'->>'value')::float8
-      WHEN $2 = 'valLoss' THEN (SELECT min(val_loss) FILTER (WHERE val_loss <> 'NaN') FROM run_metrics m WHERE m.run_id = r.id)
-      WHEN $2 = 'valAccuracy' THEN (SELECT max(val_accuracy) FILTER (WHERE val_accuracy <> 'NaN') FROM run_metrics m WHERE m.run_id = r.id)
-    END, 'NaN')
-   WHERE r.sweep_id = $1 AND r.trial_number >= $3 AND EXISTS (SELECT FROM locked) AND r.trial_value IS NULL
-     AND r.status IN ('completed', 'early_stopped', 'diverged', 'pruned')
-  RETURNING r.id, r.trial_value)
+  WITH locked AS (SELECT id FROM sweeps WHERE id = $1 FOR UPDATE SKIP LOCKED)
   SELECT runs.id AS "runId", runs.trial_number AS "trialNumber", runs.status,
-         coalesce(valued.trial_value, runs.trial_value) AS value, runs.parameters,
+         coalesce(runs.trial_value, CASE WHEN runs.status IN ${valuedStatusesSql} THEN coalesce(CASE
+           WHEN runs.status = 'pruned' THEN (runs.result->'pruning'->>'value')::float8
+           WHEN $2 = 'finalLoss' THEN (runs.result->>'finalLoss')::float8
+           WHEN $2 = 'bestLoss' THEN (runs.result->'best'->>'value')::float8
+           WHEN $2 = 'valLoss' THEN (SELECT min(val_loss) FILTER (WHERE val_loss <> 'NaN') FROM run_metrics m WHERE m.run_id = runs.id)
+           WHEN $2 = 'valAccuracy' THEN (SELECT max(val_accuracy) FILTER (WHERE val_accuracy <> 'NaN') FROM run_metrics m WHERE m.run_id = runs.id)
+         END, 'NaN') END) AS value,
+         runs.trial_value IS NULL AND runs.status IN ${valuedStatusesSql} AS unvalued, runs.parameters,
          runs.status = 'queued' AND runs.created_at < now() - interval '${requeueAfterSeconds} seconds' AS stale,
          CASE WHEN runs.status IN ('failed', 'pruned')
               THEN jsonb_build_object('message', runs.result->'message', 'pruning', runs.result->'pruning') END AS result
-    FROM runs LEFT JOIN valued ON valued.id = runs.id
+    FROM runs
    WHERE runs.sweep_id = $1 AND runs.trial_number >= $3 AND runs.trial_number <> ALL($4) AND EXISTS (SELECT FROM locked)
    ORDER BY runs.trial_number`;
+
+/** The values ($2) of the trials ($1) the round's read worked out, stored (see `trialsSql`). */
+const valuesSql = `
+  UPDATE runs SET trial_value = v.value FROM unnest($1::uuid[], $2::float8[]) AS v(id, value)
+   WHERE runs.id = v.id AND runs.trial_value IS NULL`;
 
 /**
  * The new trials ($3: one JSON array of {id, spec, trial_number, parameters, result}) of tenant
@@ -153,6 +163,7 @@ const prepared = {
   sweep_round_lock_wait: { types: 'uuid', text: `SELECT ${sweepColumns} FROM sweeps WHERE id = $1 FOR UPDATE` },
   sweep_round_trials: { types: 'uuid, text, int, int[]', text: trialsSql },
   sweep_round_insert: { types: 'uuid, uuid, jsonb', text: insertTrialsSql },
+  sweep_round_values: { types: 'uuid[], float8[]', text: valuesSql },
   sweep_round_ended: { types: 'uuid, int', text: endedSql },
 };
 
@@ -240,7 +251,7 @@ export function createSweepCoordination(pool: Pool) {
   }
 
   function learn(sweepId: string, known: KnownTrials, read: readonly RoundTrial[]): void {
-    for (const trial of read) if (isFinalRunStatus(trial.status)) known.final.set(trial.trialNumber, { ...trial, stale: false });
+    for (const trial of read) if (isFinalRunStatus(trial.status)) known.final.set(trial.trialNumber, { ...trial, stale: false, unvalued: false });
     while (known.final.has(known.below)) known.below += 1;
     if (!knownTrials.has(sweepId) && knownTrials.size >= rememberedSweeps) knownTrials.clear();
     knownTrials.set(sweepId, known);
@@ -280,6 +291,9 @@ export function createSweepCoordination(pool: Pool) {
         const trials = allTrials(known, read);
         const decision = plan(sweep, trials);
         const ids = decision.newTrials.map(() => randomUUID());
+        const unvalued = read.filter((trial) => trial.unvalued);
+        const values = unvalued.length === 0 ? [] : [execute('sweep_round_values', `'{${unvalued.map((trial) => trial.runId).join(',')}}'`, escapeLiteral(numberArrayLiteral(unvalued.map((trial) => trial.value))))];
+        // The statements that write the sweep: the last of them returns it.
         const writes: string[] = [];
         if (decision.newTrials.length > 0) {
           const rows = decision.newTrials.map((trial, i) => ({
@@ -295,8 +309,8 @@ export function createSweepCoordination(pool: Pool) {
         // Trials ended by the round's read, and those it created failed: any more ended after the read.
         const ended = trials.filter((trial) => isFinalRunStatus(trial.status)).length + decision.newTrials.filter((trial) => trial.failure !== null).length;
         const counted = decision.finish ? [] : [execute('sweep_round_ended', escapeLiteral(sweepId), String(trials.length + decision.newTrials.length))];
-        const results = resultsOf(await client.query<SweepRow & { ended: number; backlog?: number }>([...writes, 'COMMIT', ...counted].join(';\n')));
-        const { backlog, ...updated } = (writes.length > 0 ? results[writes.length - 1].rows[0] : sweep) as SweepRow & { backlog?: number };
+        const results = resultsOf(await client.query<SweepRow & { ended: number; backlog?: number }>([...values, ...writes, 'COMMIT', ...counted].join(';\n')));
+        const { backlog, ...updated } = (writes.length > 0 ? results[values.length + writes.length - 1].rows[0] : sweep) as SweepRow & { backlog?: number };
         const missed = counted.length > 0 && results.at(-1)!.rows[0].ended > ended;
         if (decision.finish) knownTrials.delete(sweepId);
         else learn(sweepId, known, read);

@@ -125,15 +125,15 @@ describe('sweep wake-ups', () => {
     const trials = (await pool.query<{ id: string }>('SELECT id FROM runs WHERE sweep_id = $1 ORDER BY trial_number', [sweepId])).rows;
     const complete = `UPDATE runs SET status = 'completed', result = '{"finalLoss": 1}', finished_at = now() WHERE id = $1`;
     await pool.query(complete, [trials[1].id]);
-    // The round's read waits for trial 1's row (it fills in its value) with its snapshot taken;
-    // trial 0 ends meanwhile, after that snapshot.
+    // After its read, the round's writes wait for trial 1's row (they store its value, which its
+    // end did not); trial 0 ends meanwhile, after the read.
     const other = await pool.connect();
     try {
       await other.query('BEGIN');
       await other.query('SELECT id FROM runs WHERE id = $1 FOR UPDATE', [trials[1].id]);
       const round = createSweepCoordination(pool).round(sweepId, () => 'finalLoss', (sweep, read) => planRound(sweep, read, new Date()));
       const waiting = await eventually(
-        async () => (await pool.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%EXECUTE sweep_round_trials%'`)).rows[0].n,
+        async () => (await pool.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%EXECUTE sweep_round_values%'`)).rows[0].n,
         (n) => n > 0,
       );
       expect(waiting).toBeGreaterThan(0);
@@ -164,9 +164,24 @@ describe('sweep wake-ups', () => {
     expect(ended.status).toBe('completed');
     expect(ended.value).not.toBeNull();
     expect(ended.value).toBe(ended.best);
-    // The next round reads the value as stored, and leaves the trial's row as it was.
-    await processorWith()(job(sweepId));
+    // The next round reads the value as stored, and leaves the trial's row as it was: its read updates no trial at all.
+    await pool.query('CREATE TABLE IF NOT EXISTS test_round_updates (query text)');
+    await pool.query(`CREATE OR REPLACE FUNCTION test_round_updates() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN INSERT INTO test_round_updates SELECT current_query() WHERE current_query() LIKE '%sweep_round_trials%'; RETURN NULL; END $$`);
+    await pool.query('CREATE TRIGGER test_round_updates AFTER UPDATE ON runs FOR EACH STATEMENT EXECUTE FUNCTION test_round_updates()');
+    try {
+      await processorWith()(job(sweepId));
+    } finally {
+      await pool.query('DROP TRIGGER test_round_updates ON runs');
+    }
     expect(await stored()).toEqual(ended);
     expect(await trialCount(sweepId)).toBe(3);
+    const { rows: updates } = await pool.query('SELECT query FROM test_round_updates WHERE query LIKE $1', [`%${sweepId}%`]);
+    expect(updates).toEqual([]);
+
+    // A trial whose end stored no value (valLoss and valAccuracy, the best of its stored steps): the round works it out and stores it.
+    await pool.query('UPDATE runs SET trial_value = NULL WHERE id = $1', [trial!.id]);
+    await processorWith()(job(sweepId));
+    expect((await stored()).value).toBe(ended.best);
   });
 });
