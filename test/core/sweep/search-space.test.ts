@@ -57,5 +57,16 @@ describe('search space', () => {
     const spec = applyParameters(base, { 'optimizer.name': 'adam', 'training.maxSteps': 10, 'objective.initial.1': 5 });
     expect(spec).toEqual({ optimizer: { name: 'adam', learningRate: 0.1 }, training: { maxSteps: 10 }, objective: { initial: [1, 5] } });
     expect(base.optimizer.name).toBe('sgd');
+    expect(base.objective.initial).toEqual([1, 2]);
+    expect(base).not.toHaveProperty('training');
+  });
+
+  it('copies only the objects on the parameters\' paths, sharing the rest of the base', () => {
+    const base = { optimizer: { name: 'sgd', learningRate: 0.1 }, objective: { type: 'expression', initial: [1, 2] }, training: { maxSteps: 10 } };
+    const spec = applyParameters(base, { 'optimizer.learningRate': 0.5, 'optimizer.momentum': 0.9 });
+    expect(spec).toEqual({ ...base, optimizer: { name: 'sgd', learningRate: 0.5, momentum: 0.9 } });
+    expect(spec.objective).toBe(base.objective);
+    expect(spec.training).toBe(base.training);
+    expect(base.optimizer).toEqual({ name: 'sgd', learningRate: 0.1 });
   });
 });
