@@ -10,8 +10,13 @@
  * process (and the machine's cores), so a heavier client (fetch costs about a third more CPU
  * per request) would be counted against the service, whose peer's producers pay nothing of the kind.
  *
- * Both are warmed up first with 500 untimed runs or jobs (the JIT, prepared statements, pooled
- * connections: a worker serves for hours, not seconds), the service staying up throughout; then
+ * Both are warmed up first with untimed runs or jobs (the JIT, prepared statements, pooled
+ * connections: a worker serves for hours, not seconds), the service staying up throughout. The
+ * service's warm-up, BENCH_RUNS runs of another tenant, stays in the tables as the finished runs
+ * a deployment holds, analyzed as the workers' statistics pass would: the plans PostgreSQL keeps
+ * for the service's prepared statements are made for tables of that size, as in a deployment, not
+ * for the empty tables a round would otherwise start from (where reading a run by its id scans
+ * the table, growing with the round's runs). Each round then deletes its own runs; then
  * they alternate for BENCH_ROUNDS rounds (default 3), so that a change in the machine's load hits
  * both alike; medians are reported. BENCH_RUNS, BENCH_WORKER_PROCESSES and
  * BENCH_WORKER_CONCURRENCY change the load; BENCH_WORKER_NODE_ARGS passes options to the worker
@@ -41,6 +46,7 @@ import { benchConfig, runTables } from './environment.ts';
 
 const runCount = Number(process.env.BENCH_RUNS ?? 2_000);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
+/** Raw BullMQ's untimed jobs before its rounds. */
 const warmupRuns = 500;
 const clients = 32;
 const workerConcurrency = Number(process.env.BENCH_WORKER_CONCURRENCY ?? 16);
@@ -146,6 +152,8 @@ async function startService(config: Config) {
   const address = app.server.address();
   const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
   const { key, apiKey } = await createApiKeyRepository(database).create(`bench-${randomUUID()}`);
+  // The warm-up's tenant, whose runs stay as the deployment's history.
+  const history = await createApiKeyRepository(database).create(`bench-history-${randomUUID()}`);
   const agent = new Agent({ keepAlive: true, maxSockets: clients });
   const body = JSON.stringify(smallRun);
 
@@ -167,8 +175,13 @@ async function startService(config: Config) {
   ];
 
   return {
-    /** Posts `count` runs from `clients` concurrent clients and waits for every final status; `profileFile` receives a CPU profile of this process meanwhile. */
-    async round(count: number, profileFile?: string): Promise<ServiceRound> {
+    /**
+     * Posts `count` runs from `clients` concurrent clients and waits for every final status;
+     * `profileFile` receives a CPU profile of this process meanwhile. The runs are deleted after,
+     * unless `kept` (the warm-up, whose runs are of the history tenant).
+     */
+    async round(count: number, { profileFile, kept = false }: { profileFile?: string; kept?: boolean } = {}): Promise<ServiceRound> {
+      const tenant = kept ? history : { key, apiKey };
       const ids: string[] = [];
       const profiler = profileFile ? new Session() : null;
       if (profiler) {
@@ -180,13 +193,13 @@ async function startService(config: Config) {
       for (const meter of [...meters].reverse()) await meter.mark();
       const start = performance.now();
       await concurrently(count, clients, async () => {
-        const response = await post(agent, `${base}/v1/runs`, { authorization: `Bearer ${key}` }, body);
+        const response = await post(agent, `${base}/v1/runs`, { authorization: `Bearer ${tenant.key}` }, body);
         if (response.status !== 201) throw new Error(`POST /v1/runs answered ${response.status}: ${response.text}`);
         ids.push((JSON.parse(response.text) as { id: string }).id);
       });
       // Done when every run's final status is stored, as PostgreSQL says (asked every 10 ms).
       const finished = async () => Number((await pool.query<{ n: string }>(
-        'SELECT count(*) AS n FROM runs WHERE tenant_id = $1 AND status = ANY($2::run_status[])', [apiKey.tenantId, finalRunStatuses])).rows[0].n);
+        'SELECT count(*) AS n FROM runs WHERE tenant_id = $1 AND status = ANY($2::run_status[])', [tenant.apiKey.tenantId, finalRunStatuses])).rows[0].n);
       while ((await finished()) < count) await new Promise((resolve) => setTimeout(resolve, 10));
       const seconds = (performance.now() - start) / 1000;
       const cpuPerRun: number[] = [];
@@ -199,8 +212,8 @@ async function startService(config: Config) {
       const runIds = ids;
       const completed = await database.run.count({ where: { id: { in: runIds }, status: 'completed' } });
       const metricRows = await database.runMetric.count({ where: { runId: { in: runIds } } });
-      await database.run.deleteMany({ where: { id: { in: runIds } } });
-      // Every round starts from tables without the previous round's dead rows.
+      if (!kept) await database.run.deleteMany({ where: { id: { in: runIds } } });
+      // Every round starts from tables without the previous round's dead rows, their statistics those of the history.
       await database.$executeRawUnsafe(`VACUUM (ANALYZE) ${runTables}`);
       return { rate: count / seconds, completed, metricRows, cpuPerRun };
     },
@@ -218,9 +231,9 @@ async function startService(config: Config) {
 export async function run(): Promise<void> {
   const config = await benchConfig();
   const service = await startService(config);
-  // Both warm up first (JIT, prepared statements, connections), untimed.
+  // Both warm up first (JIT, prepared statements, connections), untimed; the service's runs stay as its history.
   await rawBullmq(config, warmupRuns);
-  await service.round(warmupRuns);
+  await service.round(runCount, { kept: true });
   const raw: number[] = [];
   const rates: number[] = [];
   const checks: string[] = [];
@@ -232,7 +245,7 @@ export async function run(): Promise<void> {
     const used = process.cpuUsage(before);
     rawCpu.push((used.user + used.system) / 1000 / runCount);
     const profileFile = process.env.BENCH_API_PROFILE && (rounds > 1 ? `${process.env.BENCH_API_PROFILE}.${round}` : process.env.BENCH_API_PROFILE);
-    const measured = await service.round(runCount, profileFile || undefined);
+    const measured = await service.round(runCount, { profileFile: profileFile || undefined });
     rates.push(measured.rate);
     cpu.push(measured.cpuPerRun);
     checks.push(`${measured.completed}/${runCount} completed, ${measured.metricRows} metric rows (expected ${runCount * 20})`);
