@@ -3,7 +3,8 @@
  * Objects on the way are created when missing; a number segment indexes an array. The base is
  * not modified: the objects and arrays on each path are copied (shallowly), and everything off
  * the paths is the base's own, shared, not cloned (cloning the whole base for every trial cost
- * more than the rest of making it). A trial's spec is only read (validated, stored), never changed.
+ * about as much as validating the trial's spec). A trial's spec is only read (validated,
+ * stored), never changed.
  */
 import type { ParameterValues } from './search-space.ts';
 
