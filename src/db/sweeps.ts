@@ -64,6 +64,31 @@ const leaderboardOrder = `
   CASE WHEN status = 'pruned' THEN -(result->'pruning'->>'step')::float8 END,
   trial_value * $2, trial_number`;
 
+export interface SweepListQuery {
+  readonly status?: string;
+  readonly after?: RunCursor;
+  readonly limit: number;
+}
+
+/**
+ * A page of a tenant's sweeps, naming only the filters given: the pool keeps generic plans (see
+ * pool.ts), and in a generic plan `($n IS NULL OR …)` can serve as no index condition (a page deep
+ * in a tenant's sweeps read and filtered out every newer one).
+ */
+export function sweepListStatement(tenantId: string, query: SweepListQuery): { text: string; values: unknown[] } {
+  const values: unknown[] = [tenantId, query.limit];
+  const conditions = ['tenant_id = $1'];
+  if (query.status !== undefined) conditions.push(`status = $${values.push(query.status)}::sweep_status`);
+  if (query.after) {
+    const createdAt = values.push(query.after.createdAt);
+    conditions.push(`(created_at, id) < ($${createdAt}::timestamptz, $${values.push(query.after.id)}::uuid)`);
+  }
+  return {
+    text: `SELECT ${sweepColumns} FROM sweeps WHERE ${conditions.join(' AND ')} ORDER BY created_at DESC, id DESC LIMIT $2`,
+    values,
+  };
+}
+
 export function createSweepRepository(pool: Pool) {
   return {
     /** Stores a queued sweep; with an idempotency key this tenant used already, returns that sweep (`created: false`). */
@@ -86,14 +111,8 @@ export function createSweepRepository(pool: Pool) {
     },
 
     /** Newest first, keyset-paginated on (createdAt, id). */
-    async list(tenantId: string, query: { status?: string; after?: RunCursor; limit: number }): Promise<SweepRow[]> {
-      const { rows } = await pool.query<SweepRow>(
-        `SELECT ${sweepColumns} FROM sweeps
-          WHERE tenant_id = $1 AND ($2::sweep_status IS NULL OR status = $2::sweep_status)
-            AND ($3::timestamptz IS NULL OR (created_at, id) < ($3::timestamptz, $4::uuid))
-          ORDER BY created_at DESC, id DESC LIMIT $5`,
-        [tenantId, query.status ?? null, query.after?.createdAt ?? null, query.after?.id ?? null, query.limit],
-      );
+    async list(tenantId: string, query: SweepListQuery): Promise<SweepRow[]> {
+      const { rows } = await pool.query<SweepRow>(sweepListStatement(tenantId, query));
       return rows;
     },
 
