@@ -93,6 +93,28 @@ describe('objective thread', () => {
     }
   });
 
+  it('parses uploads one at a time, in the order they came, a refused one not holding the next', async () => {
+    const rows = 40_000;
+    const large = { features: Array.from({ length: rows }, (_, i) => [i / 7, -i, i % 13, 0.5]), targets: Array.from({ length: rows }, (_, i) => i % 2) };
+    const bytes = (body: unknown) => new TextEncoder().encode(JSON.stringify(body));
+    const answered: string[] = [];
+    const settled = (name: string) => (outcome: unknown) => {
+      answered.push(name);
+      return outcome;
+    };
+    const uploads = [
+      thread.parseDatasetUpload(bytes(large)).then(settled('large')),
+      thread.parseDatasetUpload(bytes({ features: [[1, 2], [3]], targets: [0, 1] })).catch(settled('refused')),
+      thread.parseDatasetUpload(bytes({ features: [[1, 2]], targets: [0] })).then(settled('small')),
+    ];
+    const [first, refused, last] = await Promise.all(uploads);
+    // With two threads and no order, the small uploads would be answered while the large one is parsed.
+    expect(answered).toEqual(['large', 'refused', 'small']);
+    expect(first).toMatchObject({ dataset: { rows } });
+    expect(refused).toMatchObject({ statusCode: 422 });
+    expect(last).toMatchObject({ dataset: { rows: 1 } });
+  });
+
   it('rejects a small objective that cannot start with the problem the thread would give', async () => {
     const failure = await inspected({ type: 'benchmark', name: 'rosenbrock', initial: [1e200, 1e200] }).catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(AppError);

@@ -6,7 +6,9 @@
  * a large page is written: /healthz and every other request keep being answered meanwhile. A
  * request goes to an idle thread, started when none is, up to the pool's size, and otherwise to
  * the thread with the fewest requests waiting: one large upload being parsed (seconds for
- * hundreds of megabytes) does not hold every other model's check behind it. Threads start with
+ * hundreds of megabytes) does not hold every other model's check behind it. Uploads are parsed
+ * one at a time, each sent when the one before was answered: a parse's heap is several times
+ * its upload, and two at once would double the process's peak. Threads start with
  * the requests that need them and end with the app. Should a thread fail (an exception nothing
  * caught, its heap running out), the requests it was sent are refused (500) and another thread
  * takes its place at the next request; the failed thread's events concern only its own
@@ -71,6 +73,8 @@ export function createObjectiveThread(options: ObjectiveThreadOptions = {}) {
   /** The threads requests go to, in the order they started; a thread leaves when it ends. */
   let threads: Thread[] = [];
   let nextId = 0;
+  /** Settles when the last upload sent has been answered: the next waits for it. */
+  let lastUpload: Promise<unknown> = Promise.resolve();
 
   /**
    * A thread ended (it failed, or exited): its own waiting requests are refused. A thread's
@@ -143,7 +147,9 @@ export function createObjectiveThread(options: ObjectiveThreadOptions = {}) {
 
     /** Parses, validates and builds a JSON dataset upload (its bytes are moved to the thread); rejects with the upload's problem. */
     parseDatasetUpload(upload: Uint8Array): Promise<ParsedUpload> {
-      return asked({ upload }, [upload.buffer as ArrayBuffer]) as Promise<ParsedUpload>;
+      const parsed = lastUpload.then(() => asked({ upload }, [upload.buffer as ArrayBuffer]) as Promise<ParsedUpload>);
+      lastUpload = parsed.catch(() => undefined);
+      return parsed;
     },
 
     /** The JSON body of a page of a dataset's rows (in the thread unless the page is small; its arrays are moved there). */
