@@ -62,9 +62,19 @@ const inArrivalOrder: RunPriorities = async () => new Map();
  */
 export const jobSpecMaxBytes = 2_048;
 
-/** The spec to carry in a run's job: the stored one when it is small (see jobSpecMaxBytes), else none. */
+/**
+ * Whether a worker may start a run from the spec its job carries before reading the run: not a
+ * concurrent parallel run, whose start has effects outside the run's rows (a parameter server in
+ * Redis and its replicas' jobs, or threads) that a run cancelled while queued must never have.
+ */
+export function startsWithoutReading(spec: unknown): boolean {
+  const parallel = (spec as { parallel?: { execution?: unknown } } | null)?.parallel;
+  return typeof spec === 'object' && spec !== null && (parallel === undefined || parallel.execution === 'simulated');
+}
+
+/** The spec to carry in a run's job: the stored one when it is small (see jobSpecMaxBytes) and may start unread, else none. */
 function carriedSpec(spec: unknown): { spec?: unknown } {
-  if (spec === undefined) return {};
+  if (!startsWithoutReading(spec)) return {};
   const json = JSON.stringify(spec);
   return json !== undefined && json.length <= jobSpecMaxBytes ? { spec } : {};
 }

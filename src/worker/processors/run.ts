@@ -34,7 +34,7 @@ import { createMetricRowsUse } from '../../db/metric-rows-use.ts';
 import type { Redis } from '../../queue/connection.ts';
 import { createRunAnnouncer } from '../../queue/run-announcer.ts';
 import { publishRunEvent } from '../../queue/run-events.ts';
-import { runJobDataSchema, type RunJobData } from '../../queue/runs-queue.ts';
+import { runJobDataSchema, startsWithoutReading, type RunJobData } from '../../queue/runs-queue.ts';
 import type { TenantPlace } from '../../queue/tenant-places.ts';
 import { isInfrastructureError, WorkerStoppingError } from '../outages.ts';
 import { defaultSliceSettings, driveRun, type SlicedRun, type SliceSettings } from './run-slices.ts';
@@ -109,7 +109,7 @@ function refusingUnreadStarts(writer: MetricsWriter): MetricsWriter {
  * first delivery (see above); null for any other job, which reads its run.
  */
 function unreadAttempt(job: Job, data: RunJobData): RunAttempt | null {
-  if (data.spec === undefined || data.tenantId === undefined || job.attemptsStarted > 1) return null;
+  if (data.tenantId === undefined || job.attemptsStarted > 1 || !startsWithoutReading(data.spec)) return null;
   return { id: data.runId, tenantId: data.tenantId, spec: data.spec, sweepId: null, sweepSpec: null, trialNumber: null, checkpoint: null };
 }
 
@@ -123,6 +123,8 @@ export function createRunProcessor(dependencies: RunProcessorDependencies): RunP
   const objectives = createObjectiveRepository(database);
   const datasets = createDatasetRepository(database);
   const attempts = createRunAttempts(pool);
+  /** The deliveries (job objects) that already tried a start without reading their run. */
+  const startedUnread = new WeakSet<Job>();
   const metricRows = createMetricRowsUse(pool);
   const sliceDependencies = {
     writer: createMetricsWriter(pool),
@@ -280,8 +282,10 @@ export function createRunProcessor(dependencies: RunProcessorDependencies): RunP
   return async (job, stopping, lock, place) => {
     const payload = runJobDataSchema.safeParse(job.data);
     if (!payload.success) throw new UnrecoverableError(`invalid run job payload: ${payload.error.message}`);
-    const unread = unreadAttempt(job, payload.data);
+    // Once per delivery: a delivery retried through an outage (the same job again) reads its run.
+    const unread = startedUnread.has(job) ? null : unreadAttempt(job, payload.data);
     if (unread) {
+      startedUnread.add(job);
       try {
         return await attempt(job, unread, true, stopping, lock, place);
       } catch (error) {

@@ -1,7 +1,8 @@
 /**
  * A submitted run's job carries its spec as stored, and a worker starts the run from it on the
  * job's first delivery without reading the run; when the run moved on meanwhile (cancelled, or
- * left a checkpoint), the fenced first slice is refused and the worker reads the run instead.
+ * left a checkpoint), the fenced first slice is refused and the worker reads the run instead. A
+ * concurrent parallel run's job carries none.
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { createRunEnqueuer, jobSpecMaxBytes } from '../../../src/queue/runs-queue.ts';
@@ -56,6 +57,21 @@ describe('a run\'s spec in its job', () => {
     const job = await api.services.runsQueue.getJob(response.json().id);
     expect(job!.data).not.toHaveProperty('spec');
     await waitForRun(api.app, api.authorization, response.json().id, isFinal);
+  });
+
+  it('is left out of the job of a concurrent parallel run, whose start has effects outside its rows', async () => {
+    // No worker: the runs stay queued until cancelled.
+    for (const worker of workers.splice(0)) await worker.close();
+    const objective = { type: 'model', model: 'logistic', data: { builtin: 'moons', rows: 200, seed: 5 } };
+    const parallelSpec = (execution: string) => ({ objective, optimizer: { name: 'sgd' }, training: { maxSteps: 20 }, parallel: { algorithm: 'downpour', replicas: 2, execution } });
+    for (const [execution, carried] of [['concurrent', false], ['simulated', true]] as const) {
+      const response = await postRun(api.app, api.authorization, parallelSpec(execution));
+      expect(response.statusCode).toBe(201);
+      const id = response.json().id;
+      const job = await api.services.runsQueue.getJob(id);
+      expect(job!.data.spec !== undefined, execution).toBe(carried);
+      expect((await api.app.inject({ method: 'POST', url: `/v1/runs/${id}/cancel`, headers: { authorization: api.authorization } })).statusCode).toBe(200);
+    }
   });
 
   it('starts nothing for a run cancelled while queued, whose job came back', async () => {
