@@ -115,6 +115,17 @@ describe('objective thread', () => {
     expect(last).toMatchObject({ dataset: { rows: 1 } });
   });
 
+  it('refuses, once closed, the uploads waiting their turn and any request, starting no thread again', async () => {
+    const closing = createObjectiveThread();
+    const upload = (rows: number) => new TextEncoder().encode(JSON.stringify({ features: Array.from({ length: rows }, (_, i) => [i, 1]), targets: Array.from({ length: rows }, () => 0) }));
+    const first = closing.parseDatasetUpload(upload(20_000)).then(() => 'parsed', (error: Error) => error.message);
+    const waiting = closing.parseDatasetUpload(upload(2)).then(() => 'parsed', (error: Error) => error.message);
+    await closing.close();
+    expect(await first).toMatch(/exited|closed/);
+    expect(await waiting).toBe('the objective threads are closed');
+    await expect(closing.inspect(threadRequest('answer'))).rejects.toThrow('the objective threads are closed');
+  });
+
   it('rejects a small objective that cannot start with the problem the thread would give', async () => {
     const failure = await inspected({ type: 'benchmark', name: 'rosenbrock', initial: [1e200, 1e200] }).catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(AppError);

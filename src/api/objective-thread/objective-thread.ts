@@ -73,8 +73,10 @@ export function createObjectiveThread(options: ObjectiveThreadOptions = {}) {
   /** The threads requests go to, in the order they started; a thread leaves when it ends. */
   let threads: Thread[] = [];
   let nextId = 0;
-  /** Settles when the last upload sent has been answered: the next waits for it. */
-  let lastUpload: Promise<unknown> = Promise.resolve();
+  /** Settles (to nothing: no parsed upload is kept) when the last upload sent has been answered: the next waits for it. */
+  let lastUpload: Promise<void> = Promise.resolve();
+  /** Set by close(): requests, an upload waiting its turn among them, are refused instead of starting a thread. */
+  let closed = false;
 
   /**
    * A thread ended (it failed, or exited): its own waiting requests are refused. A thread's
@@ -123,6 +125,10 @@ export function createObjectiveThread(options: ObjectiveThreadOptions = {}) {
   function asked(message: Message, transfer: ArrayBuffer[] = []): Promise<Inspection | ParsedUpload | Landscape | Uint8Array> {
     const id = nextId++;
     return new Promise((resolve, reject) => {
+      if (closed) {
+        reject(new Error('the objective threads are closed'));
+        return;
+      }
       const thread = chosen();
       thread.pending.set(id, { resolve, reject });
       thread.worker.postMessage({ id, ...message }, transfer);
@@ -148,7 +154,7 @@ export function createObjectiveThread(options: ObjectiveThreadOptions = {}) {
     /** Parses, validates and builds a JSON dataset upload (its bytes are moved to the thread); rejects with the upload's problem. */
     parseDatasetUpload(upload: Uint8Array): Promise<ParsedUpload> {
       const parsed = lastUpload.then(() => asked({ upload }, [upload.buffer as ArrayBuffer]) as Promise<ParsedUpload>);
-      lastUpload = parsed.catch(() => undefined);
+      lastUpload = parsed.then(() => undefined, () => undefined);
       return parsed;
     },
 
@@ -159,6 +165,7 @@ export function createObjectiveThread(options: ObjectiveThreadOptions = {}) {
     },
 
     async close(): Promise<void> {
+      closed = true;
       const closing = threads;
       threads = [];
       await Promise.all(closing.map((thread) => thread.worker.terminate()));
