@@ -6,13 +6,10 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPool, type Pool } from '../../../src/db/pool.ts';
+import { describe, expect, it } from 'vitest';
 import { compareTrajectories, getRun, isFinal, postRun, referenceTrajectory, storedMetrics, waitForCheckpoint, waitForRun } from '../runs/support.ts';
-import { startPrivatePostgres, startPrivateRedis, type PrivatePostgres, type PrivateRedis } from '../support/private-services.ts';
-import { buildTestApp, createTenantKey, minimalSpec, openTestServices, type TestServices } from '../support/services.ts';
-import { spawnWorkerProcess } from '../support/worker-process.ts';
-import type { FastifyInstance } from 'fastify';
+import { minimalSpec } from '../support/services.ts';
+import { useFaultServices } from './support.ts';
 
 /** A fast run that records every step and its parameters: each slice writes thousands of rows. */
 const spec = {
@@ -25,41 +22,14 @@ const spec = {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('runs through crashes of PostgreSQL and Redis', () => {
-  let postgres: PrivatePostgres;
-  let redis: PrivateRedis;
-  let services: TestServices;
-  let app: FastifyInstance;
-  let authorization: string;
-  let reader: Pool;
-  const workers: ChildProcess[] = [];
+  const faults = useFaultServices();
 
-  beforeAll(async () => {
-    postgres = await startPrivatePostgres();
-    redis = await startPrivateRedis({ persistent: true });
-    services = await openTestServices({ DATABASE_URL: postgres.url, REDIS_URL: redis.url });
-    app = await buildTestApp(services);
-    ({ authorization } = await createTenantKey(services.database, 'faults'));
-    reader = createPool(postgres.url, 2);
-  }, 120_000);
-  afterAll(async () => {
-    for (const child of workers) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-    await app?.close();
-    await services?.close().catch(() => undefined);
-    await reader?.end();
-    await redis?.close();
-    await postgres?.close();
-  }, 60_000);
-
-  function startWorker(): ChildProcess {
-    const child = spawnWorkerProcess(services, { DATABASE_URL: postgres.url, REDIS_URL: redis.url, RECONCILE_INTERVAL_MS: '1000' });
-    workers.push(child);
-    return child;
-  }
+  const startWorker = () => faults.startWorker({ RECONCILE_INTERVAL_MS: '1000' });
 
   const alive = (child: ChildProcess) => child.exitCode === null && child.signalCode === null;
 
-
   async function expectBitIdentical(id: string, timeoutMs: number): Promise<void> {
+    const { app, authorization, reader } = faults;
     const view = await waitForRun(app, authorization, id, isFinal, timeoutMs);
     const reference = referenceTrajectory(spec);
     expect(view).toMatchObject({ status: 'completed', result: { stopReason: 'max_steps', steps: spec.training.maxSteps, params: reference.result.params } });
@@ -67,6 +37,7 @@ describe('runs through crashes of PostgreSQL and Redis', () => {
   }
 
   it.each([1, 60])('PostgreSQL crashed for %i s mid-run: the worker lives, the API answers 503, the run completes bit-identical', async (seconds) => {
+    const { app, authorization, reader, postgres } = faults;
     const worker = startWorker();
     const id = (await postRun(app, authorization, spec)).json().id as string;
     await waitForCheckpoint(reader, id, 60_000);
@@ -85,6 +56,7 @@ describe('runs through crashes of PostgreSQL and Redis', () => {
   }, 240_000);
 
   it('Redis crashed for 60 s mid-run: the worker lives, the run completes bit-identical', async () => {
+    const { app, authorization, reader, redis } = faults;
     const worker = startWorker();
     const id = (await postRun(app, authorization, spec)).json().id as string;
     await waitForCheckpoint(reader, id, 60_000);
@@ -98,6 +70,7 @@ describe('runs through crashes of PostgreSQL and Redis', () => {
   }, 240_000);
 
   it('Redis restarted empty: queued runs, and one stored while Redis was down, are enqueued again and complete', async () => {
+    const { app, authorization, reader, redis } = faults;
     const queued = [];
     for (let i = 0; i < 3; i++) queued.push((await postRun(app, authorization, { ...minimalSpec, training: { maxSteps: 100 + i } })).json().id as string);
     await redis.kill({ wipe: true });

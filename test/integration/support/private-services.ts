@@ -46,6 +46,7 @@ export interface PrivatePostgres {
   readonly url: string;
   /** Stops the server: `immediate` is a crash (no checkpoint), `fast` a clean shutdown. */
   stop(mode?: 'immediate' | 'fast'): Promise<void>;
+  /** Starts it again (nothing when it runs). */
   start(): Promise<void>;
   close(): Promise<void>;
 }
@@ -63,6 +64,7 @@ export async function startPrivatePostgres(database = 'descent'): Promise<Privat
   const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off`;
   let running = false;
   const start = async () => {
+    if (running) return;
     await asPostgres('pg_ctl', ['-D', data, '-o', options, '-l', join(dir, 'log'), '-w', 'start']);
     running = true;
   };
@@ -87,6 +89,7 @@ export interface PrivateRedis {
   readonly url: string;
   /** SIGKILL: the server dies at once, as in a crash; `wipe` also loses what it had stored, so it restarts empty. */
   kill(options?: { wipe?: boolean }): Promise<void>;
+  /** Starts it again (nothing when it runs). */
   start(): Promise<void>;
   close(): Promise<void>;
 }
@@ -97,6 +100,7 @@ export async function startPrivateRedis({ persistent = false } = {}): Promise<Pr
   let child: ChildProcess | null = null;
   const persistence = persistent ? ['--appendonly', 'yes', '--appendfsync', 'always'] : ['--appendonly', 'no'];
   const start = async () => {
+    if (child && child.exitCode === null && child.signalCode === null) return;
     const server = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--dir', dir, ...persistence], { stdio: 'ignore' });
     child = server;
     // Ready once it accepts connections.

@@ -8,7 +8,7 @@ export interface TcpProxy {
   readonly port: number;
   /** Refuses new connections and drops the open ones. */
   stop(): Promise<void>;
-  /** Listens again on the same port. */
+  /** Listens again on the same port (nothing when it listens). */
   start(): Promise<void>;
   close(): Promise<void>;
 }
@@ -42,7 +42,7 @@ export async function startTcpProxy(targetHost: string, targetPort: number): Pro
     server.close(() => resolve());
     for (const socket of sockets) socket.destroy();
   });
-  return { port, stop, start: () => listen(port), close: stop };
+  return { port, stop, start: async () => (server.listening ? undefined : listen(port)), close: stop };
 }
 
 /** A relay to the service of `url` (postgresql:// or redis://), and the same URL through it. */
