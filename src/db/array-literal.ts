@@ -7,27 +7,19 @@
 /** How a NaN is written: as NULL (a missing value) or as the float8 NaN. */
 export type NaNAs = 'null' | 'nan';
 
+/** A number's digits, `-0` for a negative zero (which String gives as `0`). */
+export const numberText = (value: number): string => (value === 0 && 1 / value < 0 ? '-0' : String(value));
+
 /** One element: `NULL` for null (and for NaN when asked), `NaN`, `Infinity`, or the digits. */
 function numberElement(value: number | null | undefined, nanAs: NaNAs): string {
   if (value === null || value === undefined) return 'NULL';
   if (Number.isNaN(value)) return nanAs === 'null' ? 'NULL' : 'NaN';
-  return String(value);
+  return numberText(value);
 }
 
 export function numberArrayLiteral(values: ArrayLike<number | null>, nanAs: NaNAs = 'nan'): string {
-  return concatenatedArrayLiteral([values], nanAs);
-}
-
-/** One array of the values of `parts`, one after the other. */
-export function concatenatedArrayLiteral(parts: readonly ArrayLike<number | null>[], nanAs: NaNAs = 'nan'): string {
   let text = '{';
-  let first = true;
-  for (const values of parts) {
-    for (let i = 0; i < values.length; i++) {
-      text += (first ? '' : ',') + numberElement(values[i], nanAs);
-      first = false;
-    }
-  }
+  for (let i = 0; i < values.length; i++) text += (i ? ',' : '') + numberElement(values[i], nanAs);
   return text + '}';
 }
 

@@ -31,7 +31,8 @@ import { pipeline } from 'node:stream/promises';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { ClientBase } from 'pg';
 import { Coalescer } from '../concurrency/coalescer.ts';
-import { concatenatedArrayLiteral, nestedArrayLiteral } from './array-literal.ts';
+import { nestedArrayLiteral, numberText } from './array-literal.ts';
+import { float8Array, int4Array, repeatedUuidArray } from './binary-array.ts';
 import { metricFieldRegistry, scalarMetricFields } from '../contracts/metric-fields.ts';
 import { RollupRows, rollupUpsertSql, type MetricColumns } from './metric-rollups.ts';
 import type { Pool } from './pool.ts';
@@ -104,9 +105,9 @@ export function copyText(runId: string, metrics: MetricBatch): string {
     let line = `${runId}\t${metrics.step[i]}`;
     for (let c = 0; c < columns.length; c++) {
       const value = columns[c][i];
-      line += value === value ? `\t${value}` : `\t${copyNaN[c]}`;
+      line += value === value ? `\t${numberText(value)}` : `\t${copyNaN[c]}`;
     }
-    const vector = params ? `{${params[i].map((value) => (Number.isNaN(value) ? 'NaN' : String(value))).join(',')}}` : '\\N';
+    const vector = params ? `{${params[i].map((value) => (Number.isNaN(value) ? 'NaN' : numberText(value))).join(',')}}` : '\\N';
     lines[i] = `${line}\t${vector}\n`;
   }
   return lines.join('');
@@ -224,13 +225,18 @@ function sliceParameters(slices: readonly SliceWrite[], rowsGo: RowsGo): unknown
   return [...sliceColumns.map((_, c) => perSlice.map((values) => values[c])), ...rows.parameters(), ...rollups.parameters()];
 }
 
-/** Recorded rows of one or more slices as the statement's array parameters: run ids, then one array per column. */
+/**
+ * Recorded rows of one or more slices as the statement's array parameters: run ids, then one
+ * array per column, the numbers in binary (binary-array.ts), the parameter vectors as text.
+ */
 class MetricRows {
   private readonly runIds: string[] = [];
+  private readonly counts: number[] = [];
   private readonly batches: MetricBatch[] = [];
 
   add(runId: string, metrics: MetricBatch): void {
-    for (let i = 0; i < metrics.step.length; i++) this.runIds.push(runId);
+    this.runIds.push(runId);
+    this.counts.push(metrics.step.length);
     this.batches.push(metrics);
   }
 
@@ -241,9 +247,12 @@ class MetricRows {
       for (let i = 0; i < metrics.step.length; i++) params.push(metrics.params?.[i] ?? null);
     }
     return [
-      this.runIds,
-      concatenatedArrayLiteral(this.batches.map((m) => m.step)),
-      ...scalars.map(({ field, nanAs }) => concatenatedArrayLiteral(this.batches.map((m) => m[field]), nanAs)),
+      repeatedUuidArray(this.runIds, this.counts),
+      int4Array(this.batches.map((m) => m.step)),
+      ...scalars.map(({ field, sqlType, nanAs }) => {
+        const columns = this.batches.map((m) => m[field]);
+        return sqlType === 'int' ? int4Array(columns) : float8Array(columns, nanAs);
+      }),
       nestedArrayLiteral(params),
     ];
   }

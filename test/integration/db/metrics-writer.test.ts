@@ -25,7 +25,7 @@ function batch(from: number, to: number, withParams = true): MetricBatch {
   const values = (f: (s: number) => number) => Float64Array.from(step, f);
   return {
     step,
-    loss: values((s) => (s % 97 === 0 ? NaN : 1 / s + Math.sin(s) * 1e-17)),
+    loss: values((s) => (s % 97 === 0 ? NaN : s % 83 === 0 ? -0 : 1 / s + Math.sin(s) * 1e-17)),
     valLoss: values((s) => (s % 10 === 0 ? Math.PI / s : NaN)),
     valAccuracy: values((s) => (s % 10 === 0 ? 0.5 : NaN)),
     gradNorm: values((s) => (s % 89 === 0 ? Infinity : Math.cos(s))),
@@ -33,7 +33,7 @@ function batch(from: number, to: number, withParams = true): MetricBatch {
     updateNorm: values((s) => 2 ** -s),
     epoch: Int32Array.from(step, (s) => Math.floor(s / 100)),
     elapsedSeconds: values((s) => s / 3),
-    params: withParams ? Array.from(step, (s) => [s, -Infinity, s % 2 ? NaN : 5e-324]) : null,
+    params: withParams ? Array.from(step, (s) => [s, -Infinity, s % 2 ? NaN : 5e-324, -0]) : null,
   };
 }
 
@@ -91,7 +91,7 @@ afterAll(async () => {
 });
 
 describe('metrics writer', () => {
-  it('stores every value bit for bit: NaN loss, NULL for missing values, ±Infinity and subnormals', async () => {
+  it('stores every value bit for bit: NaN loss, NULL for missing values, ±Infinity, −0 and subnormals', async () => {
     const runId = await newRun();
     const metrics = batch(0, 300);
     await writer.write({ runId, fromStep: 0, metrics, rollups: false, checkpoint: { step: 300, state: { at: 300 } } });
