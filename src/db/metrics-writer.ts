@@ -134,8 +134,20 @@ const sliceColumns = [
   ['progress', 'jsonb'], ['early_stopping', 'jsonb'], ['status', 'run_status'], ['result', 'jsonb'], ['metric_rows', 'int'],
   ['trial_value', 'float8'],
 ] as const;
-const firstMetricParameter = sliceColumns.length + 1;
-const firstRollupParameter = firstMetricParameter + 1 + metricColumns.length;
+
+/**
+ * What a statement carries besides its slices' fences and run rows: rows to insert (none when
+ * every slice COPYs its rows or has none), rollups to merge (none when no slice's run keeps
+ * them), checkpoints to save (none when every slice ends its run or saves none). A part nothing
+ * needs is left out of the statement, whose every part PostgreSQL sets up at each execution
+ * even when its arrays are empty: a small run's one slice (its first and final at once, no
+ * rollups, no checkpoint) needs neither rollups nor a checkpoint.
+ */
+interface SliceParts {
+  readonly rows: boolean;
+  readonly rollups: boolean;
+  readonly checkpoints: boolean;
+}
 
 /**
  * Slices of several runs, as one statement: lock the runs' rows (in id order, so concurrent
@@ -148,10 +160,27 @@ const firstRollupParameter = firstMetricParameter + 1 + metricColumns.length;
  * does it once per statement, after the runs, locking those rows in (tenant, shard) order, the
  * same in every statement (migration 20261206043000). Should PostgreSQL still cancel a statement
  * for a deadlock or a serialization failure, it is tried once more (see onceMoreOnConflict).
+ *
+ * Each combination of `parts` is its own prepared statement, named after the parts it has.
  */
-const sliceStatement = {
-  name: 'metrics-writer-slices',
-  text: `
+function sliceStatementText(parts: SliceParts): string {
+  const firstMetricParameter = sliceColumns.length + 1;
+  const firstRollupParameter = firstMetricParameter + (parts.rows ? 1 + metricColumns.length : 0);
+  const metrics = `, metrics AS (
+    INSERT INTO run_metrics (run_id, ${metricColumnNames})
+    SELECT run_id, ${metricColumnNames.replace(/params$/, 'params::float8[]')}
+      FROM unnest($${firstMetricParameter}::uuid[], ${metricColumns.map(([, type], i) => `$${firstMetricParameter + 1 + i}::${type}[]`).join(', ')})
+        AS m(run_id, ${metricColumnNames})
+     WHERE run_id IN (SELECT run_id FROM fenced)
+  )`;
+  const rollups = `, rollups AS (${rollupUpsertSql(firstRollupParameter, 'run_id IN (SELECT run_id FROM fenced)')}
+  )`;
+  const saved = `, saved AS (
+    INSERT INTO checkpoints (run_id, step, state)
+    SELECT run_id, checkpoint_step, checkpoint_state FROM fenced WHERE checkpoint_step IS NOT NULL
+    ON CONFLICT (run_id, step) DO UPDATE SET state = EXCLUDED.state, data = NULL, created_at = now()
+  )`;
+  return `
   WITH input AS (
     SELECT * FROM unnest(${sliceColumns.map(([, type], i) => `$${i + 1}::${type}[]`).join(', ')})
       AS i(${sliceColumns.map(([column]) => column).join(', ')})
@@ -162,18 +191,7 @@ const sliceStatement = {
     SELECT input.* FROM input JOIN run ON run.id = input.run_id
      WHERE (run.status = 'running' OR (run.status = 'queued' AND input.started_at IS NOT NULL))
        AND coalesce(run.checkpoint_step, 0) = input.from_step
-  ), metrics AS (
-    INSERT INTO run_metrics (run_id, ${metricColumnNames})
-    SELECT run_id, ${metricColumnNames.replace(/params$/, 'params::float8[]')}
-      FROM unnest($${firstMetricParameter}::uuid[], ${metricColumns.map(([, type], i) => `$${firstMetricParameter + 1 + i}::${type}[]`).join(', ')})
-        AS m(run_id, ${metricColumnNames})
-     WHERE run_id IN (SELECT run_id FROM fenced)
-  ), rollups AS (${rollupUpsertSql(firstRollupParameter, 'run_id IN (SELECT run_id FROM fenced)')}
-  ), saved AS (
-    INSERT INTO checkpoints (run_id, step, state)
-    SELECT run_id, checkpoint_step, checkpoint_state FROM fenced WHERE checkpoint_step IS NOT NULL
-    ON CONFLICT (run_id, step) DO UPDATE SET state = EXCLUDED.state, data = NULL, created_at = now()
-  ), pruned AS (
+  )${parts.rows ? metrics : ''}${parts.rollups ? rollups : ''}${parts.checkpoints ? saved : ''}, pruned AS (
     DELETE FROM checkpoints USING fenced
      WHERE checkpoints.run_id = fenced.run_id AND (fenced.checkpoint_step IS NULL OR checkpoints.step < fenced.checkpoint_step)
   ), updated AS (
@@ -190,16 +208,30 @@ const sliceStatement = {
       updated_at = now()
     FROM fenced WHERE runs.id = fenced.run_id
   )
-  SELECT id AS run_id, status, coalesce(checkpoint_step, 0) AS checkpoint_step FROM run`,
-};
+  SELECT id AS run_id, status, coalesce(checkpoint_step, 0) AS checkpoint_step FROM run`;
+}
+
+/** The prepared statement of each combination of parts, made when first needed. */
+const sliceStatements = new Map<string, { readonly name: string; readonly text: string }>();
+
+/** Named `metrics-writer-slices` and the parts it has, as in `metrics-writer-slices+rows+checkpoints`. */
+function sliceStatement(parts: SliceParts): { readonly name: string; readonly text: string } {
+  const name = `metrics-writer-slices${parts.rows ? '+rows' : ''}${parts.rollups ? '+rollups' : ''}${parts.checkpoints ? '+checkpoints' : ''}`;
+  let statement = sliceStatements.get(name);
+  if (!statement) {
+    statement = { name, text: sliceStatementText(parts) };
+    sliceStatements.set(name, statement);
+  }
+  return statement;
+}
 
 const json = (value: unknown) => (value === undefined ? null : JSON.stringify(value));
 
 /** Where a slice's rows go: into the slice statement as arrays, or by a COPY after it. */
 type RowsGo = 'in the statement' | 'by COPY';
 
-/** The statement's parameters for `slices`, with their rows (or none, for a COPY slice). */
-function sliceParameters(slices: readonly SliceWrite[], rowsGo: RowsGo): unknown[] {
+/** The statement for `slices`, with its parameters and their rows (or none, for a COPY slice). */
+function sliceQuery(slices: readonly SliceWrite[], rowsGo: RowsGo): { readonly name: string; readonly text: string; readonly values: unknown[] } {
   const perSlice = slices.map((slice) => {
     const ending = slice.finish !== undefined;
     return [
@@ -216,13 +248,24 @@ function sliceParameters(slices: readonly SliceWrite[], rowsGo: RowsGo): unknown
       ending ? (slice.trialValue ?? null) : null,
     ];
   });
-  const rows = new MetricRows();
-  const rollups = new RollupRows();
-  for (const slice of slices) {
-    if (rowsGo === 'in the statement') rows.add(slice.runId, slice.metrics);
-    if (slice.rollups) rollups.add(slice.runId, slice.metrics);
+  const withRows = slices.filter((slice) => slice.metrics.step.length > 0);
+  const parts: SliceParts = {
+    rows: rowsGo === 'in the statement' && withRows.length > 0,
+    rollups: withRows.some((slice) => slice.rollups),
+    checkpoints: slices.some((slice) => slice.finish === undefined && slice.checkpoint !== undefined),
+  };
+  const values: unknown[] = sliceColumns.map((_, c) => perSlice.map((sliceValues) => sliceValues[c]));
+  if (parts.rows) {
+    const rows = new MetricRows();
+    for (const slice of withRows) rows.add(slice.runId, slice.metrics);
+    values.push(...rows.parameters());
   }
-  return [...sliceColumns.map((_, c) => perSlice.map((values) => values[c])), ...rows.parameters(), ...rollups.parameters()];
+  if (parts.rollups) {
+    const rollups = new RollupRows();
+    for (const slice of withRows) if (slice.rollups) rollups.add(slice.runId, slice.metrics);
+    values.push(...rollups.parameters());
+  }
+  return { ...sliceStatement(parts), values };
 }
 
 /**
@@ -302,7 +345,7 @@ async function onceMoreOnConflict<T>(write: () => Promise<T>): Promise<T> {
 
 /** Runs the statement for `slices`; answers each with its fence's refusal, or null. */
 async function writeSlices(client: ClientBase | Pool, slices: readonly SliceWrite[], rowsGo: RowsGo): Promise<(StaleRunWriteError | null)[]> {
-  const { rows } = await client.query<FenceRow>({ ...sliceStatement, values: sliceParameters(slices, rowsGo) });
+  const { rows } = await client.query<FenceRow>(sliceQuery(slices, rowsGo));
   const byRun = new Map(rows.map((row) => [row.run_id, row]));
   return slices.map((slice) => refusal(slice, byRun.get(slice.runId)));
 }

@@ -210,8 +210,27 @@ describe('metrics writer', () => {
         await own.write({ runId, fromStep: 0, metrics: batch(0, 1 + i), rollups: false, finish: { status: 'completed', result: {} as RunResultView } });
       }
       const { rows: [plans] } = await single.query<{ generic: string; custom: string }>(
-        `SELECT generic_plans AS generic, custom_plans AS custom FROM pg_prepared_statements WHERE name = 'metrics-writer-slices'`);
+        `SELECT generic_plans AS generic, custom_plans AS custom FROM pg_prepared_statements WHERE name = 'metrics-writer-slices+rows'`);
       expect([Number(plans!.custom), Number(plans!.generic)]).toEqual([0, 8]);
+    } finally {
+      await single.end();
+    }
+  });
+
+  it("runs a small run's only slice (its first and its last, no rollups) as a statement without the rollups' and checkpoints' parts", async () => {
+    const single = createPool(services.config.databaseUrl, 1);
+    try {
+      const own = createMetricsWriter(single);
+      const runId = await newRun('queued');
+      const metrics = batch(0, 20, false);
+      const result = { stopReason: 'max_steps', steps: 20 } as RunResultView;
+      await own.write({ runId, fromStep: 0, metrics, rollups: false, starting: { startedAt: new Date() }, finish: { status: 'completed', result } });
+      expect(await stored(runId)).toEqual(expected(metrics));
+      expect(await metricRowsOf(runId)).toBe(20);
+      const { rows } = await single.query<{ name: string; statement: string }>(
+        `SELECT name, statement FROM pg_prepared_statements WHERE name LIKE 'metrics-writer-slices%'`);
+      expect(rows.map((row) => row.name)).toEqual(['metrics-writer-slices+rows']);
+      expect(rows[0]!.statement).not.toMatch(/metric_rollups|INSERT INTO checkpoints/);
     } finally {
       await single.end();
     }
@@ -227,7 +246,7 @@ describe('metrics writer', () => {
           const value: unknown = Reflect.get(object, key, receiver);
           if (key !== 'query' || typeof value !== 'function') return typeof value === 'function' ? value.bind(object) : value;
           return (config: unknown, ...rest: unknown[]) => {
-            if ((config as { name?: string } | null)?.name === 'metrics-writer-slices' && left > 0) {
+            if ((config as { name?: string } | null)?.name?.startsWith('metrics-writer-slices') && left > 0) {
               left--;
               return object.query(`DO $$ BEGIN RAISE EXCEPTION 'concurrent statements' USING ERRCODE = '${code}'; END $$` as never);
             }
