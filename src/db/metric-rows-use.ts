@@ -22,8 +22,8 @@ import { statementBatchLimits } from './statement-batches.ts';
 
 /**
  * Each asked tenant's use, and each asked unfinished run's stored rows and reservation. A run's
- * bound is the generated column `metric_rows_bound` (metricRowsBound of its spec, computed by
- * PostgreSQL as the run is stored), so the use is the tenant's finished rows (kept per tenant by
+ * bound is the column `metric_rows_bound` (metricRowsBound of its spec, computed by a trigger
+ * as the run is stored), so the use is the tenant's finished rows (kept per tenant by
  * a trigger) plus one sum over its unfinished runs (see metricRowsUseSql).
  */
 const useStatement = {

@@ -48,7 +48,7 @@ describe('metric rows use', () => {
     expect(await use.of(first, running)).toEqual(answers[1]);
   });
 
-  it("stores each run's bound as metricRowsBound gives it from the spec (the generated column the sum reads)", async () => {
+  it("stores each run's bound as metricRowsBound gives it from the spec (the column the sum reads)", async () => {
     const tenantId = await database.tenant('rows-bound');
     const specs = [
       {},
@@ -75,6 +75,31 @@ describe('metric rows use', () => {
       INSERT INTO runs (id, tenant_id, spec) SELECT gen_random_uuid(), $1, spec FROM unnest($2::jsonb[]) WITH ORDINALITY AS s(spec, i)
       RETURNING metric_rows_bound AS bound`, [tenantId, specs.map((spec) => JSON.stringify(spec))]);
     expect(rows.map((row) => (row.bound === null ? null : Number(row.bound)))).toEqual(specs.map(metricRowsBound));
+  });
+
+  it("computes a run's bound as it is stored or its spec is written, never at the worker's updates of its progress and status", async () => {
+    const tenantId = await database.tenant('rows-bound-updates');
+    const id = await run(tenantId, 'queued', 0, 200, 10);
+    const client = await database.pool.connect();
+    try {
+      await client.query('BEGIN');
+      // Within this transaction only, computing any bound fails.
+      await client.query(`CREATE OR REPLACE FUNCTION spec_count(value jsonb) RETURNS numeric LANGUAGE plpgsql IMMUTABLE AS $$
+        BEGIN RAISE EXCEPTION 'bound computed'; END $$`);
+      await client.query(`UPDATE runs SET status = 'completed', progress = '{"step": 200}', metric_rows = metric_rows + 21, attempts = attempts + 1,
+        started_at = now(), finished_at = now(), updated_at = now() WHERE id = $1`, [id]);
+      const { rows: [kept] } = await client.query<{ bound: string }>('SELECT metric_rows_bound AS bound FROM runs WHERE id = $1', [id]);
+      expect(Number(kept!.bound)).toBe(21);
+      await expect(client.query(`UPDATE runs SET spec = '{"training": {"maxSteps": 50}}' WHERE id = $1`, [id])).rejects.toThrow('bound computed');
+    } finally {
+      await client.query('ROLLBACK');
+      client.release();
+    }
+    // A spec written (never by the service, which stores a run's spec once) or a bound set by hand: the bound is its spec's again.
+    await database.pool.query(`UPDATE runs SET spec = '{"training": {"maxSteps": 50}, "record": {"every": 5}}' WHERE id = $1`, [id]);
+    await database.pool.query('UPDATE runs SET metric_rows_bound = 1 WHERE id = $1', [id]);
+    const { rows: [again] } = await database.pool.query<{ bound: string }>('SELECT metric_rows_bound AS bound FROM runs WHERE id = $1', [id]);
+    expect(Number(again!.bound)).toBe(11);
   });
 });
 
