@@ -26,7 +26,35 @@ export function createRedis(redisUrl: string, whileAway: WhileRedisIsAway): Redi
   // Having a listener also keeps ioredis from printing every failed reconnection.
   redis.on('error', (error: Error) => lastErrors.set(redis, error));
   redis.on('ready', () => lastErrors.delete(redis));
+  coalesceWrites(redis);
   return redis;
+}
+
+/**
+ * Sends the commands issued on `redis` during one callback of the event loop (with the promise
+ * continuations it sets off) in one write to the socket: the socket is corked at the first and
+ * uncorked once they have all run. Concurrent jobs often issue theirs so, the replies that woke
+ * them having come together (one coalesced PostgreSQL write, one Redis read); each write on a
+ * loopback socket costs a system call here, and a read and a wakeup in Redis. The commands, their
+ * order and their replies are those of commands sent one by one; a command waits at most for the
+ * rest of its callback (work that continues synchronously after it goes first). BullMQ's
+ * blocking connections are duplicates of the connection given it, and do not do this.
+ */
+function coalesceWrites(redis: Redis): void {
+  const send = redis.sendCommand.bind(redis);
+  let corked = false;
+  redis.sendCommand = (command, stream) => {
+    const socket = redis.stream as Redis['stream'] | undefined;
+    if (!corked && socket?.writable) {
+      corked = true;
+      socket.cork();
+      process.nextTick(() => {
+        corked = false;
+        socket.uncork();
+      });
+    }
+    return send(command, stream);
+  };
 }
 
 /** Why the connection is down, if it is. */

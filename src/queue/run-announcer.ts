@@ -13,7 +13,8 @@
  * a message for another channel, published by that call whoever follows the run (a trial's end
  * on its sweep's channel), sparing it another.
  * Each announcement is its own call: gathering concurrent ones into pipelines cost the worker
- * more JavaScript than the round trips it saved.
+ * more JavaScript than the round trips it saved. The connection still sends the calls of runs
+ * whose slices were stored together in one write (see src/queue/connection.ts).
  */
 import type { Redis } from './connection.ts';
 import { withCommands } from './defined-commands.ts';

@@ -22,7 +22,8 @@
  * The scripts are the connection's defined commands (EVALSHA: Redis neither receives nor hashes
  * their text again on every run). Each call goes out alone: gathering the calls of concurrent jobs
  * into pipelines cost the worker more JavaScript (0.07 ms of CPU per admitted and released run
- * instead of 0.04) than the round trips it saved.
+ * instead of 0.04) than the round trips it saved. Calls issued together still leave in one write
+ * (see src/queue/connection.ts).
  */
 import { Job, type Worker } from 'bullmq';
 import type { Redis } from '../queue/connection.ts';

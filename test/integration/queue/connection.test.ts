@@ -1,0 +1,55 @@
+/**
+ * The connections' writes, against the real Redis: the commands issued during one callback (and
+ * the promise continuations it sets off) leave in one write to the socket, each with its own
+ * reply, in order; a command issued later leaves in a write of its own.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { closeRedis, createRedis, type Redis } from '../../../src/queue/connection.ts';
+import { testConfig } from '../support/services.ts';
+
+let redis: Redis;
+
+beforeAll(async () => {
+  redis = createRedis(testConfig().redisUrl, 'fail-fast');
+  await redis.connect();
+});
+
+afterAll(async () => {
+  await closeRedis(redis);
+});
+
+/** Counts the writes the connection's socket hands to the system from now on (a corked socket's chunks go in one `_writev`). */
+function countWrites(): { readonly count: () => number } {
+  const socket = redis.stream;
+  let writes = 0;
+  const write = socket._write.bind(socket);
+  const writev = socket._writev?.bind(socket);
+  socket._write = (...args) => {
+    writes++;
+    write(...args);
+  };
+  if (writev) {
+    socket._writev = (...args) => {
+      writes++;
+      writev(...args);
+    };
+  }
+  return { count: () => writes };
+}
+
+describe('Redis connection', () => {
+  it('sends the commands issued during one callback in one write, each answered in order', async () => {
+    const writes = countWrites();
+    const messages = Array.from({ length: 16 }, (_, i) => `message ${i}`);
+    // As concurrent runs do when one reply settles them all: each sends from a promise continuation.
+    const replies = await Promise.all(messages.map(async (message) => {
+      await Promise.resolve();
+      return redis.echo(message);
+    }));
+    expect(replies).toEqual(messages);
+    expect(writes.count()).toBe(1);
+
+    expect(await redis.echo('alone')).toBe('alone');
+    expect(writes.count()).toBe(2);
+  });
+});
