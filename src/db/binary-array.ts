@@ -11,6 +11,7 @@
  * as its byte length (-1 for null) and its bytes, big-endian.
  */
 import type { NaNAs } from './array-literal.ts';
+import { isUuid } from './uuid.ts';
 
 /** The element types' OIDs (pg_type): the statement's cast must name the same type. */
 const oids = { int4: 23, float8: 701, uuid: 2950 } as const;
@@ -75,8 +76,9 @@ export function repeatedUuidArray(ids: readonly string[], counts: readonly numbe
   let offset = start;
   for (let k = 0; k < ids.length; k++) {
     if (counts[k] === 0) continue;
+    // Buffer.from stops at the first character that is not hex: the whole text is checked first.
+    if (!isUuid(ids[k])) throw new TypeError(`not a UUID: ${ids[k]}`);
     const bytes = Buffer.from(ids[k].replaceAll('-', ''), 'hex');
-    if (bytes.length !== 16) throw new TypeError(`not a UUID: ${ids[k]}`);
     for (let i = 0; i < counts[k]; i++) {
       offset = buffer.writeInt32BE(16, offset);
       offset += bytes.copy(buffer, offset);

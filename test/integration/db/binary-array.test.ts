@@ -35,5 +35,7 @@ describe('binary array parameters', () => {
 
   it('refuses an id that is not a UUID before sending anything', () => {
     expect(() => repeatedUuidArray(['not-a-uuid'], [1])).toThrow('not a UUID');
+    // 32 hex digits and more: Buffer.from would have stopped at the junk and kept the 16 bytes.
+    expect(() => repeatedUuidArray(['0190f5d2-8a3b-7c4d-9e5f-0a1b2c3d4e5fzz'], [1])).toThrow('not a UUID');
   });
 });
