@@ -9,7 +9,6 @@ import type { BadKeyGuard } from './bad-key-guard.ts';
 
 export interface Principal {
   readonly tenantId: string;
-  readonly tenantName: string;
   readonly apiKeyId: string;
 }
 
@@ -44,7 +43,7 @@ export function requireApiKey(scope: FastifyInstance, apiKeys: ApiKeyAuthenticat
       await guard?.failed(request.ip);
       throw unauthorized('The API key is unknown or revoked.');
     }
-    request.principal = { tenantId: apiKey.tenantId, tenantName: apiKey.tenantName, apiKeyId: apiKey.apiKeyId };
+    request.principal = apiKey;
   });
 }
 
