@@ -151,6 +151,11 @@ const byIdempotencyKeyStatement = {
  * their tenants' quotas and backlogs count: the tenant's unfinished runs, the run's rank among
  * them, the tenant's metric rows with the run's stored rows and reservation. A run thus takes two
  * of these statements in turn, each carrying other runs' other step.
+ *
+ * An inserted row answers only what the insert did not choose: the spec as jsonb stores it, the
+ * deployment's queue prefix (a column default) and the time; the rest of a new run is known
+ * (newRun). Returning every column had the API's event loop parse each of them back, a check's
+ * row its 19 NULLs too, for values it already had.
  */
 const submitStatement = {
   name: 'runs-submit',
@@ -158,15 +163,16 @@ const submitStatement = {
            INSERT INTO runs (id, tenant_id, spec, sweep_id, trial_number, created_at, updated_at)
            SELECT id, tenant_id, spec, sweep_id, trial_number, now(), now()
              FROM unnest($1::uuid[], $2::uuid[], $3::jsonb[], $4::uuid[], $5::int[]) AS r(id, tenant_id, spec, sweep_id, trial_number)
-           RETURNING ${runColumns}),
+           RETURNING id, spec, queue_prefix, created_at),
          checked AS (SELECT id, tenant_id, created_at, status, metric_rows, metric_rows_bound FROM runs WHERE id = ANY($6::uuid[])),
          tenants AS MATERIALIZED (
            SELECT t.tenant_id, u.active_runs, u.metric_rows
              FROM (SELECT DISTINCT tenant_id FROM checked) t CROSS JOIN LATERAL ${tenantUseSql('t.tenant_id')} u)
-         SELECT *, NULL::int AS "activeRuns", NULL::int AS rank, NULL::float8 AS "metricRowsUse", NULL::int AS "metricRowsStored", NULL::float8 AS "metricRowsReserved"
+         SELECT id, spec, queue_prefix AS "queuePrefix", created_at AS "createdAt", NULL::uuid AS "tenantId",
+                NULL::int AS "activeRuns", NULL::int AS rank, NULL::float8 AS "metricRowsUse", NULL::int AS "metricRowsStored", NULL::float8 AS "metricRowsReserved"
            FROM inserted
          UNION ALL
-         SELECT c.id, c.tenant_id, ${runColumns.split(',').slice(2).map(() => 'NULL').join(', ')},
+         SELECT c.id, NULL, NULL, NULL, c.tenant_id,
                 t.active_runs::int, (t.active_runs - ${activeRunsAfterSql('c')})::int, t.metric_rows,
                 c.metric_rows, CASE WHEN c.status IN ${activeStatusesSql} THEN ${reservedRowsSql('c')}::float8 END
            FROM checked c JOIN tenants t ON t.tenant_id = c.tenant_id`,
@@ -184,13 +190,22 @@ export interface SubmissionCheck {
 
 type SubmissionStep = { readonly insert: KeylessRun } | { readonly check: string };
 
-type SubmitRow = Run & {
+type SubmitRow = Pick<Run, 'id' | 'spec' | 'queuePrefix' | 'createdAt' | 'tenantId'> & {
   readonly activeRuns: number | null;
   readonly rank: number | null;
   readonly metricRowsUse: number | null;
   readonly metricRowsStored: number | null;
   readonly metricRowsReserved: number | null;
 };
+
+/** A run just inserted, from what its insert was given and what it answered (see submitStatement). */
+function newRun(run: KeylessRun, { spec, queuePrefix, createdAt }: SubmitRow): Run {
+  return {
+    id: run.id, tenantId: run.tenantId, status: 'queued', spec, progress: null, earlyStopping: null, result: null,
+    idempotencyKey: null, sweepId: run.sweepId ?? null, trialNumber: run.trialNumber ?? null, parameters: null, trialValue: null,
+    attempts: 0, metricRows: 0, queuePrefix, createdAt, updatedAt: createdAt, startedAt: null, finishedAt: null,
+  };
+}
 
 /**
  * Runs over Prisma for everything but submission, which is the API's hottest write and goes
@@ -211,22 +226,23 @@ export function createRunRepository(database: Database, pool: Pool) {
         steps.flatMap((step) => ('check' in step ? [step.check] : [])),
       ],
     });
-    const stored = new Map<string, Run>();
+    const stored = new Map<string, SubmitRow>();
     const checks = new Map<string, SubmissionCheck>();
-    for (const { activeRuns, rank, metricRowsUse, metricRowsStored, metricRowsReserved, ...run } of rows) {
+    for (const row of rows) {
+      const { activeRuns, rank, metricRowsUse, metricRowsStored, metricRowsReserved } = row;
       if (activeRuns === null) {
-        stored.set(run.id, run);
+        stored.set(row.id, row);
         continue;
       }
-      checks.set(run.id, {
-        place: { tenantId: run.tenantId, rank: Math.max(1, rank!), activeRuns },
+      checks.set(row.id, {
+        place: { tenantId: row.tenantId, rank: Math.max(1, rank!), activeRuns },
         metricRows: { total: metricRowsUse!, run: metricRowsReserved === null ? null : { stored: metricRowsStored!, reserved: metricRowsReserved } },
       });
     }
     return steps.map((step) => {
       if ('check' in step) return { value: checks.get(step.check) ?? { place: null, metricRows: { total: 0, run: null } } };
-      const run = stored.get(step.insert.id);
-      return run ? { value: run } : { error: new Error(`run ${step.insert.id} was not returned by its insert`) };
+      const row = stored.get(step.insert.id);
+      return row ? { value: newRun(step.insert, row) } : { error: new Error(`run ${step.insert.id} was not returned by its insert`) };
     });
   }
 

@@ -46,6 +46,20 @@ describe('run submission (prepared statements through the pg pool, concurrent on
     expect(run).toMatchObject({ tenantId, status: 'queued', attempts: 0, progress: null, result: null, sweepId: null, trialNumber: null });
   });
 
+  it('returns runs inserted together without a key exactly as Prisma reads them, though their statement answers only what the insert did not choose', async () => {
+    const tenantId = await newTenantId();
+    const { runs: counted, statements } = countedRepository();
+    const specs = Array.from({ length: 6 }, (_, i) => ({ ...specOf('keyless', i), optimizer: { name: 'adam', learningRate: 1e-2, beta1: 0.90 } }));
+
+    const created = await Promise.all(specs.map((submitted) => counted.create({ tenantId, spec: submitted })));
+
+    expect(statements.count).toBeLessThan(specs.length);
+    for (const { run, created: isNew } of created) {
+      expect(isNew).toBe(true);
+      expect(run).toEqual(await services.database.run.findUnique({ where: { id: run.id } }));
+    }
+  });
+
   it('scopes an idempotency key to its tenant', async () => {
     const key = randomUUID();
     const [tenantA, tenantB] = [await newTenantId(), await newTenantId()];
