@@ -30,31 +30,47 @@ export function createRedis(redisUrl: string, whileAway: WhileRedisIsAway): Redi
   return redis;
 }
 
+/** The uncorking of every connection corked now: sendCorkedWrites runs them. */
+const corked = new Set<() => void>();
+
 /**
- * Sends the commands issued on `redis` during one callback of the event loop (with the promise
- * continuations it sets off) in one write to the socket: the socket is corked at the first and
- * uncorked once they have all run. Concurrent jobs often issue theirs so, the replies that woke
+ * Sends the commands issued on `redis` during one turn of the event loop in one write to the
+ * socket: the socket is corked at the first command and uncorked by `process.nextTick`, that is
+ * once the callback that issued it has returned and, when it was issued from a promise
+ * continuation (as replies settle them), once the microtask queue has drained, every other
+ * continuation then due included. Concurrent jobs often issue theirs so, the replies that woke
  * them having come together (one coalesced PostgreSQL write, one Redis read); each write on a
  * loopback socket costs a system call here, and a read and a wakeup in Redis. The commands, their
- * order and their replies are those of commands sent one by one; a command waits at most for the
- * rest of its callback (work that continues synchronously after it goes first). BullMQ's
- * blocking connections are duplicates of the connection given it, and do not do this.
+ * order and their replies are those of commands sent one by one. A command issued directly in a
+ * timer or I/O callback is uncorked before that callback's continuations run, so theirs go in a
+ * write of their own. Work that holds the event loop after issuing commands (a run's slice of
+ * updates) calls sendCorkedWrites first, so no command waits for it. BullMQ's blocking
+ * connections are duplicates of the connection given it, and do not do this.
  */
 function coalesceWrites(redis: Redis): void {
   const send = redis.sendCommand.bind(redis);
-  let corked = false;
+  let uncork: (() => void) | null = null;
   redis.sendCommand = (command, stream) => {
     const socket = redis.stream as Redis['stream'] | undefined;
-    if (!corked && socket?.writable) {
-      corked = true;
+    if (!uncork && socket?.writable) {
       socket.cork();
-      process.nextTick(() => {
-        corked = false;
+      const release = () => {
+        if (uncork !== release) return;
+        uncork = null;
+        corked.delete(release);
         socket.uncork();
-      });
+      };
+      uncork = release;
+      corked.add(release);
+      process.nextTick(release);
     }
     return send(command, stream);
   };
+}
+
+/** Sends at once what every connection holds corked: called before work that holds the event loop. */
+export function sendCorkedWrites(): void {
+  for (const release of [...corked]) release();
 }
 
 /** Why the connection is down, if it is. */

@@ -10,6 +10,7 @@ import { setImmediate as nextMacrotask } from 'node:timers/promises';
 import { finalStatusOf, type RunLoop, type RunResult } from '../../core/training/index.ts';
 import { keepsRollups } from '../../db/metric-rollups.ts';
 import type { MetricsWriter } from '../../db/metrics-writer.ts';
+import { sendCorkedWrites } from '../../queue/connection.ts';
 import type { RunAnnouncer } from '../../queue/run-announcer.ts';
 import type { TenantPlace } from '../../queue/tenant-places.ts';
 import { toMetricBatch } from '../metric-batch.ts';
@@ -123,6 +124,8 @@ export async function driveRun(dependencies: SliceDependencies, run: SlicedRun):
     const toQuota = Number.isFinite(rowsLeft) ? Math.max(1, rowsLeft - 1) * run.recordEvery : Infinity;
     await engine.settle?.(sliceStart + sliceMs);
     await run.holdLock?.(Math.max(sliceMs, advanceMs) + checkpointMs);
+    // The slice holds the event loop: commands issued before it (other jobs' among them) leave first.
+    sendCorkedWrites();
     const records = engine.advance({ deadline: sliceStart + sliceMs, maxSteps: Math.min(maxStepsPerSlice, toNextCheck, toQuota) });
     const sliceEnd = clock();
     advanceMs = sliceEnd - sliceStart;

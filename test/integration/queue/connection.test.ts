@@ -1,10 +1,11 @@
 /**
  * The connections' writes, against the real Redis: the commands issued during one callback (and
  * the promise continuations it sets off) leave in one write to the socket, each with its own
- * reply, in order; a command issued later leaves in a write of its own.
+ * reply, in order; a command issued later leaves in a write of its own; work that is about to
+ * hold the event loop sends what is corked first.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { closeRedis, createRedis, type Redis } from '../../../src/queue/connection.ts';
+import { closeRedis, createRedis, sendCorkedWrites, type Redis } from '../../../src/queue/connection.ts';
 import { testConfig } from '../support/services.ts';
 
 let redis: Redis;
@@ -51,5 +52,33 @@ describe('Redis connection', () => {
 
     expect(await redis.echo('alone')).toBe('alone');
     expect(writes.count()).toBe(2);
+  });
+
+  it('sends what is corked at once before work that holds the event loop', async () => {
+    const writes = countWrites();
+    const other = createRedis(testConfig().redisUrl, 'fail-fast');
+    await other.connect();
+    try {
+      const otherWrites = (() => {
+        let count = 0;
+        const socket = other.stream;
+        const write = socket._write.bind(socket);
+        socket._write = (...args) => {
+          count++;
+          write(...args);
+        };
+        return { count: () => count };
+      })();
+      await Promise.resolve();
+      const first = redis.echo('before the slice');
+      const second = other.echo('before the slice too');
+      expect([writes.count(), otherWrites.count()]).toEqual([0, 0]);
+      sendCorkedWrites();
+      // Handed to the system before the synchronous work that would follow, not after it.
+      expect([writes.count(), otherWrites.count()]).toEqual([1, 1]);
+      expect(await Promise.all([first, second])).toEqual(['before the slice', 'before the slice too']);
+    } finally {
+      await closeRedis(other);
+    }
   });
 });
