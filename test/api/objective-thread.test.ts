@@ -8,6 +8,7 @@ import { createObjectiveThread } from '../../src/api/objective-thread/objective-
 import type { Inspection, InspectionRequest } from '../../src/api/objective-thread/inspect-objective.ts';
 import { runSpecSchema, type RunSpec } from '../../src/contracts/run-spec.ts';
 import { AppError } from '../../src/api/errors/app-error.ts';
+import { inspectObjective } from '../../src/api/objective-thread/inspect-objective.ts';
 
 const thread = createObjectiveThread();
 const standInUrl = new URL('../fixtures/threads/failing-thread.mjs', import.meta.url);
@@ -130,5 +131,31 @@ describe('objective thread', () => {
     const failure = await inspected({ type: 'benchmark', name: 'rosenbrock', initial: [1e200, 1e200] }).catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(AppError);
     expect(failure).toMatchObject({ statusCode: 422, code: 'non_finite_start' });
+  });
+
+  it('answers a small request the same as before when it comes again, and a request that differs in anything with its own inspection', async () => {
+    const request = inspectionRequest({ type: 'benchmark', name: 'rosenbrock', dimensions: 3 });
+    const first = await thread.inspect(request);
+    const again = await thread.inspect(inspectionRequest({ type: 'benchmark', name: 'rosenbrock', dimensions: 3 }));
+    expect(again).toEqual(inspectObjective(request));
+    expect(again).toBe(first);
+    expect(Object.isFrozen(again.initial)).toBe(true);
+
+    // Another optimizer's state, another dimension, another path: each its own answer, as made afresh.
+    const momentum = { ...request, run: runSpecSchema.parse({ ...request.run, optimizer: { name: 'momentum' } }) };
+    const others = [momentum, inspectionRequest({ type: 'benchmark', name: 'rosenbrock', dimensions: 4 }), { ...request, path: 'base.objective' }];
+    for (const other of others) expect(await thread.inspect(other)).toEqual(inspectObjective(other));
+    expect((await thread.inspect(momentum)).footprint!.bytes).toBeLessThan(first.footprint!.bytes);
+
+    // -0 and 0 (which JSON writes alike) are two starts.
+    const negativeZero = await thread.inspect(inspectionRequest({ type: 'expression', expression: 'x^2 + y^2', variables: ['x', 'y'], initial: [-0, 1] }));
+    const zero = await thread.inspect(inspectionRequest({ type: 'expression', expression: 'x^2 + y^2', variables: ['x', 'y'], initial: [0, 1] }));
+    expect(Object.is(negativeZero.initial![0], -0)).toBe(true);
+    expect(Object.is(zero.initial![0], 0)).toBe(true);
+  });
+
+  it('keeps nothing of a small request that failed: it fails again', async () => {
+    const request = inspectionRequest({ type: 'benchmark', name: 'rosenbrock', initial: [1e200, 1e200] });
+    for (let attempt = 0; attempt < 2; attempt++) await expect(thread.inspect(request)).rejects.toMatchObject({ statusCode: 422, code: 'non_finite_start' });
   });
 });
