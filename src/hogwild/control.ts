@@ -20,7 +20,10 @@
 const line = 64 / Int32Array.BYTES_PER_ELEMENT;
 export const control = { claimed: 0, completed: line, stop: 2 * line, running: 3 * line, diverged: 4 * line, lock: 5 * line, failed: 6 * line, ready: 7 * line, go: 8 * line, length: 9 * line } as const;
 
-/** The shared words (a SharedArrayBuffer starts on a page boundary, so each word starts its line). */
+/**
+ * The shared words. A SharedArrayBuffer's memory comes from the allocator aligned to 16 bytes, not
+ * to a cache line: words 64 bytes apart are each on a line no other word shares, wherever it starts.
+ */
 export function createControl(): Int32Array {
   return new Int32Array(new SharedArrayBuffer(control.length * Int32Array.BYTES_PER_ELEMENT));
 }
