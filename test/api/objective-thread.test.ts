@@ -154,8 +154,20 @@ describe('objective thread', () => {
     expect(Object.is(zero.initial![0], 0)).toBe(true);
   });
 
-  it('keeps nothing of a small request that failed: it fails again', async () => {
+  it('keeps nothing of a small request that failed: it fails again, with a problem of its own', async () => {
     const request = inspectionRequest({ type: 'benchmark', name: 'rosenbrock', initial: [1e200, 1e200] });
-    for (let attempt = 0; attempt < 2; attempt++) await expect(thread.inspect(request)).rejects.toMatchObject({ statusCode: 422, code: 'non_finite_start' });
+    const failures: unknown[] = [];
+    for (let attempt = 0; attempt < 2; attempt++) failures.push(await thread.inspect(request).catch((error: unknown) => error));
+    for (const failure of failures) expect(failure).toMatchObject({ statusCode: 422, code: 'non_finite_start' });
+    expect(failures[1]).not.toBe(failures[0]);
+  });
+
+  it('keeps no small request whose key is long (many long variable names): each is inspected afresh', async () => {
+    const variables = Array.from({ length: 200 }, (_, i) => `a_rather_long_variable_name_${i}`);
+    const request = inspectionRequest({ type: 'expression', expression: `${variables[0]}^2`, variables, initial: variables.map(() => 1) });
+    const first = await thread.inspect(request);
+    const again = await thread.inspect(request);
+    expect(again).toEqual(first);
+    expect(again).not.toBe(first);
   });
 });

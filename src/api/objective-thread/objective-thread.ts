@@ -62,6 +62,13 @@ function isSmall({ spec, gradientCheck }: InspectionRequest): boolean {
 const keptInspections = 256;
 
 /**
+ * The longest request key kept (characters): a small objective may still name 1,000 long
+ * variables, and 256 such keys with their answers would hold about 100 MB. Longer requests are
+ * inspected afresh each time, so the kept inspections hold about 2.5 MB at most.
+ */
+const keptKeyLength = 4_096;
+
+/**
  * A small inspection's request as a key: its JSON, where -0 and a number that is not finite,
  * which JSON writes as 0 and null, stand apart from those (no field holds an object in their place).
  */
@@ -104,6 +111,7 @@ export function createObjectiveThread(options: ObjectiveThreadOptions = {}) {
     const kept = inspections.get(key);
     if (kept) return kept;
     const inspection = frozen(inspectObjective(request));
+    if (key.length > keptKeyLength) return inspection;
     if (inspections.size >= keptInspections) inspections.delete(inspections.keys().next().value!);
     inspections.set(key, inspection);
     return inspection;
