@@ -98,7 +98,8 @@ const authenticateStatement = {
 export function createApiKeyAuthenticator(pool: Pool) {
   const checks = new Coalescer<string, AuthenticatedKey | null>(async (hashes) => {
     const { rows } = await pool.query<AuthenticatedKey & { hash: string }>({ ...authenticateStatement, values: [[...new Set(hashes)]] });
-    const live = new Map(rows.map(({ hash, ...key }) => [hash, key]));
+    // Frozen: the requests of a batch that carry the same key share its answer.
+    const live = new Map(rows.map(({ hash, ...key }) => [hash, Object.freeze(key)]));
     return hashes.map((hash) => ({ value: live.get(hash) ?? null }));
   }, statementBatchLimits);
 
