@@ -5,9 +5,9 @@
  *
  * Everything but the metric rows is one statement (`sliceStatement`), made of the parts its
  * slices need (rows, rollups, checkpoints: up to eight variants, each prepared once per pooled
- * connection as it is first used). A slice of up to `statementRows` rows passes its rows to that statement too, as
- * arrays to unnest: one round trip, no explicit transaction (a statement is atomic), which is
- * what many small runs need. A larger slice runs the statement and then COPYs its rows, in one
+ * connection as it is first used). A slice of up to `statementRows` rows passes its rows to that
+ * statement too, as arrays to unnest: one round trip, no explicit transaction (a statement is
+ * atomic), which is what many small runs need. A larger slice runs the statement and then COPYs its rows, in one
  * transaction: COPY is the faster way for thousands of rows (bench/service/metrics-writer.ts).
  *
  * The write is fenced: the statement locks the run row and writes only when the run is still
