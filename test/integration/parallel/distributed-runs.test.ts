@@ -10,7 +10,7 @@ import { createPool } from '../../../src/db/pool.ts';
 import { createReplicasQueue } from '../../../src/queue/replicas-queue.ts';
 import { getRun, isFinal, postRun, storedMetrics, useTestApi, type RunViewBody } from '../runs/support.ts';
 import { eventually } from '../../support/eventually.ts';
-import { spawnWorkerProcess } from '../support/worker-process.ts';
+import { spawnStartedWorkerProcess, spawnWorkerProcess } from '../support/worker-process.ts';
 
 const moons = { type: 'model', model: 'logistic', data: { builtin: 'moons', rows: 400, seed: 5 }, validationSplit: 0.25 } as const;
 
@@ -40,15 +40,14 @@ describe('concurrent replicas on a parameter server', () => {
       parallel: { algorithm, replicas: 3, execution: 'concurrent', ...parallel },
     };
     // Two replicas per worker process at most: three replicas take both processes.
-    process.env.REPLICA_CONCURRENCY = '2';
-    const processes = [spawnWorkerProcess(api.services), spawnWorkerProcess(api.services)];
-    delete process.env.REPLICA_CONCURRENCY;
+    const processes = await Promise.all([0, 1].map(() => spawnStartedWorkerProcess(api.services, { REPLICA_CONCURRENCY: '2' })));
     const pool = createPool(api.services.config.databaseUrl, 1);
     const replicas = createReplicasQueue(api.services.redis, api.services.config.queuePrefix);
     try {
-      // Both processes take replicas before the run starts: on a busy machine one process's two
-      // replicas could otherwise make all the steps while the other is still starting.
-      await eventually(() => replicas.getWorkersCount(), (count) => count >= 2, { timeoutMs: 60_000, intervalMs: 100 });
+      // Both processes have started (spawnStartedWorkerProcess) and take replicas before the run
+      // starts: on a busy machine one process's two replicas could otherwise make all the steps
+      // while the other is still starting.
+      expect(await replicas.getWorkersCount()).toBeGreaterThanOrEqual(2);
       const response = await postRun(api.app, api.authorization, spec);
       expect(response.statusCode, response.body).toBe(201);
       const view = await finalView(response.json().id);
