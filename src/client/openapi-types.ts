@@ -3717,10 +3717,10 @@ export interface components {
                 /** @enum {string} */
                 type: "model";
                 /**
-                 * @description linear (½ squared error), logistic (binary cross-entropy), softmax (cross-entropy), mlp.
+                 * @description linear (½ squared error), logistic (binary cross-entropy), svm (hinge loss, targets 0 or 1), softmax (cross-entropy), mlp.
                  * @enum {string}
                  */
-                model: "linear" | "logistic" | "softmax" | "mlp";
+                model: "linear" | "logistic" | "svm" | "softmax" | "mlp";
                 /** @description Training data: inline, sparse inline, built in, an uploaded dataset id, or a CSV path (CLI). */
                 data: {
                     /** @description One array of feature values per row. */
@@ -4142,10 +4142,10 @@ export interface components {
                 /** @enum {string} */
                 type: "model";
                 /**
-                 * @description linear (½ squared error), logistic (binary cross-entropy), softmax (cross-entropy), mlp.
+                 * @description linear (½ squared error), logistic (binary cross-entropy), svm (hinge loss, targets 0 or 1), softmax (cross-entropy), mlp.
                  * @enum {string}
                  */
-                model: "linear" | "logistic" | "softmax" | "mlp";
+                model: "linear" | "logistic" | "svm" | "softmax" | "mlp";
                 /** @description Training data: inline, sparse inline, built in, an uploaded dataset id, or a CSV path (CLI). */
                 data: {
                     /** @description One array of feature values per row. */
@@ -5393,10 +5393,10 @@ export interface components {
                 /** @enum {string} */
                 type: "model";
                 /**
-                 * @description linear (½ squared error), logistic (binary cross-entropy), softmax (cross-entropy), mlp.
+                 * @description linear (½ squared error), logistic (binary cross-entropy), svm (hinge loss, targets 0 or 1), softmax (cross-entropy), mlp.
                  * @enum {string}
                  */
-                model: "linear" | "logistic" | "softmax" | "mlp";
+                model: "linear" | "logistic" | "svm" | "softmax" | "mlp";
                 /** @description Training data: inline, sparse inline, built in, an uploaded dataset id, or a CSV path (CLI). */
                 data: {
                     /** @description One array of feature values per row. */
@@ -5970,10 +5970,10 @@ export interface components {
                 /** @enum {string} */
                 type: "model";
                 /**
-                 * @description linear (½ squared error), logistic (binary cross-entropy), softmax (cross-entropy), mlp.
+                 * @description linear (½ squared error), logistic (binary cross-entropy), svm (hinge loss, targets 0 or 1), softmax (cross-entropy), mlp.
                  * @enum {string}
                  */
-                model: "linear" | "logistic" | "softmax" | "mlp";
+                model: "linear" | "logistic" | "svm" | "softmax" | "mlp";
                 /** @description Training data: inline, sparse inline, built in, an uploaded dataset id, or a CSV path (CLI). */
                 data: {
                     /** @description One array of feature values per row. */

@@ -72,8 +72,9 @@ describe('concurrent hogwild on worker threads', () => {
     expect(concurrentLoss).toBeLessThan(0.6);
   }, 60_000);
 
-  it('with one thread makes sgd\'s updates bit for bit: in place on one row, with a sparse gradient (sparse features), with a dense one (an L2 penalty)', async () => {
-    for (const [objective, batchSize] of [[sparseText, 1], [sparseText, 3], [{ ...sparseText, l2: 0.001 }, 3]] as const) {
+  it('with one thread makes sgd\'s updates bit for bit: in place on one row, with a sparse gradient (sparse features), with a dense one (an L2 penalty); for logistic and svm', async () => {
+    const svm = { ...sparseText, model: 'svm' } as const;
+    for (const [objective, batchSize] of [[sparseText, 1], [sparseText, 3], [{ ...sparseText, l2: 0.001 }, 3], [svm, 1], [svm, 3]] as const) {
       const input = spec({ objective, training: { maxSteps: 3000, batchSize, seed: 2 }, record: { every: 3000 } });
       const run = start({ ...input, parallel: { algorithm: 'hogwild', replicas: 1, execution: 'concurrent' } });
       await drive(run);

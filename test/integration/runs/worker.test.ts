@@ -55,9 +55,9 @@ describe('the run worker drives the core loop in slices and stores every recorde
     expect(rollups).toEqual([{ n: 0 }]);
   });
 
-  it('stores validation loss and accuracy of a classifier where the loop measured them', async () => {
+  it.each(['logistic', 'svm'])('stores validation loss and accuracy of a classifier where the loop measured them, %s', async (model) => {
     const spec = {
-      objective: { type: 'model', model: 'logistic', data: { builtin: 'moons', rows: 120, seed: 5 }, validationSplit: 0.25, seed: 5 },
+      objective: { type: 'model', model, data: { builtin: 'moons', rows: 120, seed: 5 }, validationSplit: 0.25, seed: 5 },
       optimizer: { name: 'adam', learningRate: 0.05 },
       training: { epochs: 6, batchSize: 16, seed: 5, validationEvery: 4 },
       record: { every: 2 },

@@ -1,7 +1,7 @@
 /**
  * Models whose outputs are an affine map of the features, z = W·x + b, followed by a loss from
- * output-layer.ts: `linear` (k = 1, ½(z − y)²), `logistic` (k = 1, binary cross-entropy) and
- * `softmax` (k classes, cross-entropy).
+ * output-layer.ts: `linear` (k = 1, ½(z − y)²), `logistic` (k = 1, binary cross-entropy), `svm`
+ * (k = 1, hinge loss) and `softmax` (k classes, cross-entropy).
  *
  * Parameter order: W row-major (k × d), then b (k). For k = 1 the names are `w1 … wd, b` (or
  * `w_<column>` for named columns); for softmax `w{c}_{j}` (class c = 0 … k − 1 as in the targets,
@@ -10,7 +10,8 @@
  * On sparse features without an L2 penalty the gradient is also given sparse
  * (`valueAndSparseGradient`), summed in the same order as the dense one, so with the same bits;
  * with one output and rows that list their columns once each, in increasing order, one SGD step
- * on one row is also made in place (`sparseRowStep`), as the sparse gradient's write would make it.
+ * on one row is also made in place (`sparseRowStep`), as the sparse gradient's write would make it:
+ * a row whose loss has a zero derivative (an svm row beyond its margin) writes nothing.
  * Softmax on dense features runs its logits and gradient on the WebAssembly SIMD kernels when θ
  * lives in kernel memory, with the same bits as the loop here.
  */

@@ -1,16 +1,19 @@
 /**
- * Models on data: `{ "type": "model", "model": "linear" | "logistic" | "softmax" | "mlp", "data": … }`.
+ * Models on data: `{ "type": "model", "model": "linear" | "logistic" | "svm" | "softmax" | "mlp", "data": … }`.
  *
  * Losses (means over the rows of the batch, plus (λ/2)·‖weights‖² when `l2` > 0):
  * - `linear`:   mean of ½(ŷ − y)² (half the squared error; its gradient is the mean residual · x)
  * - `logistic`: mean binary cross-entropy of σ(w·x + b) against y ∈ [0, 1]
+ * - `svm`:      linear support vector machine, mean hinge loss max(0, 1 − s·(w·x + b)) against
+ *               y ∈ {0, 1}, s = 2y − 1 (add `l2` for the usual penalty); its subgradient at the
+ *               margin s·z = 1 is 0
  * - `softmax`:  mean cross-entropy of softmax(W·x + b) against the class y ∈ {0 … k − 1}
- * - `mlp`:      hidden layers then one of the three above as `output` (default `softmax` when
+ * - `mlp`:      hidden layers then `linear`, `logistic` or `softmax` as `output` (default `softmax` when
  *               every target is a class number 0, 1, …, else `linear`)
  *
  * Parameter order and names are documented in affine-model.ts and mlp.ts (weights then bias;
- * for logistic on k features `w1 … wk, b`). Parameters start at zero for linear, logistic and
- * softmax unless `initial` is given; the mlp draws them from `seed`. `validationSplit` holds out a
+ * for logistic or svm on k features `w1 … wk, b`). Parameters start at zero for linear, logistic,
+ * svm and softmax unless `initial` is given; the mlp draws them from `seed`. `validationSplit` holds out a
  * random fraction of `data`, drawn from `seed` too (default 0); or `validation` gives a separate set.
  */
 import { z } from 'zod';
@@ -29,13 +32,13 @@ const modelLimits = {
   maxHiddenUnits: 4096,
 } as const;
 
-const modelNames = ['linear', 'logistic', 'softmax', 'mlp'] as const;
+const modelNames = ['linear', 'logistic', 'svm', 'softmax', 'mlp'] as const;
 
 const defaultHidden = [16];
 
 export const modelObjectiveSpecSchema = z.strictObject({
   type: z.literal('model'),
-  model: z.enum(modelNames).describe('linear (½ squared error), logistic (binary cross-entropy), softmax (cross-entropy), mlp.'),
+  model: z.enum(modelNames).describe('linear (½ squared error), logistic (binary cross-entropy), svm (hinge loss, targets 0 or 1), softmax (cross-entropy), mlp.'),
   data: datasetSourceSchema.describe('Training data: inline, sparse inline, built in, an uploaded dataset id, or a CSV path (CLI).'),
   validationSplit: z.number().min(0).lt(1).default(0).describe('Fraction of `data` held out for validation (seeded by `seed`).'),
   validation: datasetSourceSchema.optional().describe('A separate validation set (instead of validationSplit).'),

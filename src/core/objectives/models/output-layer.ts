@@ -4,10 +4,16 @@
  * - `linear`:   ½(z − y)²                                   ∂/∂z = z − y
  * - `logistic`: −y·log σ(z) − (1 − y)·log(1 − σ(z))
  *             = max(z, 0) − z·y + log(1 + e^−|z|)   (stable)  ∂/∂z = σ(z) − y
+ * - `svm`:      max(0, 1 − s·z), s = 2y − 1 ∈ {−1, +1} (hinge)  ∂/∂z = −s where s·z < 1, else 0
  * - `softmax`:  −log softmax(z)_y = log Σ_c e^(z_c − m) + m − z_y, m = max_c z_c   (stable)
  *                                                           ∂/∂z_c = softmax(z)_c − [c = y]
+ *
+ * The hinge has no derivative at the margin s·z = 1; its subgradient there is taken as 0, the
+ * right derivative, so that a row on or beyond the margin changes nothing: a Hogwild! update on
+ * such a row only reads θ (Niu et al.'s sparse SVM), and threads that only read share cache lines
+ * without moving them.
  */
-export type OutputKind = 'linear' | 'logistic' | 'softmax';
+export type OutputKind = 'linear' | 'logistic' | 'svm' | 'softmax';
 
 /**
  * Loss of one example whose logits are `logits[offset … offset + k)`; when `dLogits` is given,
@@ -33,6 +39,13 @@ export function outputLoss(
     if (dLogits) dLogits[offset] = (z >= 0 ? 1 / (1 + e) : e / (1 + e)) - target;
     return Math.max(z, 0) - z * target + Math.log1p(e);
   }
+  if (kind === 'svm') {
+    const sign = 2 * target - 1;
+    const slack = 1 - sign * logits[offset];
+    if (dLogits) dLogits[offset] = slack > 0 ? -sign : 0;
+    // Math.max keeps a NaN logit's loss NaN (a diverged run must show it).
+    return Math.max(slack, 0);
+  }
   let max = -Infinity;
   for (let c = 0; c < k; c++) if (logits[offset + c] > max) max = logits[offset + c];
   let sum = 0;
@@ -46,7 +59,7 @@ export function outputLoss(
 
 /** Whether the prediction from the logits matches the target (classifiers). */
 export function outputCorrect(kind: OutputKind, logits: Float64Array, offset: number, k: number, target: number): boolean {
-  if (kind === 'logistic') return (logits[offset] >= 0) === (target >= 0.5);
+  if (kind === 'logistic' || kind === 'svm') return (logits[offset] >= 0) === (target >= 0.5);
   let best = 0;
   for (let c = 1; c < k; c++) if (logits[offset + c] > logits[offset + best]) best = c;
   return best === target;
@@ -66,6 +79,14 @@ export function outputWidth(kind: OutputKind, targetSets: readonly Float64Array[
     for (const targets of targetSets) {
       for (let i = 0; i < targets.length; i++) {
         if (!(targets[i] >= 0 && targets[i] <= 1)) throw new Error(`logistic targets must be in [0, 1]; row ${i + 1} has ${targets[i]}`);
+      }
+    }
+    return 1;
+  }
+  if (kind === 'svm') {
+    for (const targets of targetSets) {
+      for (let i = 0; i < targets.length; i++) {
+        if (targets[i] !== 0 && targets[i] !== 1) throw new Error(`svm targets must be 0 or 1 (the classes −1 and +1); row ${i + 1} has ${targets[i]}`);
       }
     }
     return 1;

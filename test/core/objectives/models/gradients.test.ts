@@ -15,6 +15,8 @@ const cases: [string, Record<string, unknown>][] = [
   ['linear, dense, l2', { model: 'linear', data: { features, targets: real }, l2: 0.3 }],
   ['logistic, dense', { model: 'logistic', data: { features, targets: binary } }],
   ['logistic, sparse', { model: 'logistic', data: { columns: 6, rows: sparseRows, targets: binary }, l2: 0.1 }],
+  ['svm, dense', { model: 'svm', data: { features, targets: binary } }],
+  ['svm, sparse, l2', { model: 'svm', data: { columns: 6, rows: sparseRows, targets: binary }, l2: 0.1 }],
   ['softmax, dense', { model: 'softmax', data: { features, targets: classes } }],
   ['softmax, sparse, 4 classes', { model: 'softmax', data: { columns: 6, rows: sparseRows, targets: classes }, classes: 4 }],
   ['mlp relu, softmax output', { model: 'mlp', data: { features, targets: classes }, hidden: [5, 4], seed: 3 }],
@@ -54,6 +56,32 @@ describe('model gradients against central finite differences', () => {
   });
 });
 
+/** The rows' margins s·(w·x + b), s = 2y − 1, computed here from the data, for k = 1. */
+function margins(rows: readonly { indices: readonly number[]; values: readonly number[] }[], targets: readonly number[], params: Float64Array): number[] {
+  const bias = params[params.length - 1];
+  return rows.map(({ indices, values }, r) => (2 * targets[r] - 1) * indices.reduce((z, j, e) => z + params[j] * values[e], bias));
+}
+
+const denseAsRows = features.map((x) => ({ indices: x.map((_, j) => j), values: x }));
+
+// The hinge is not differentiable at the margin 1: finite differences agree with the gradient only
+// away from it. Parameters of scale 2 put some rows beyond the margin (zero gradient) and some
+// inside it (gradient −s·x), none within 0.4 of it; the scale-0.5 cases above are all inside.
+describe.each([
+  ['dense', { model: 'svm', data: { features, targets: binary } }, denseAsRows],
+  ['sparse', { model: 'svm', data: { columns: 6, rows: sparseRows, targets: binary } }, sparseRows],
+  ['dense, l2', { model: 'svm', data: { features, targets: binary }, l2: 0.3 }, denseAsRows],
+] as const)('svm gradient on both sides of the margin, %s', (_name, spec, rows) => {
+  it('against central finite differences', () => {
+    const objective = build(spec);
+    const params = scatteredParams(objective.dimension, 2);
+    const sides = margins(rows, binary, params);
+    expect(sides.some((m) => m > 1.4) && sides.some((m) => m < 0.6)).toBe(true);
+    expect(sides.every((m) => Math.abs(m - 1) > 0.4)).toBe(true);
+    expect(compareGradient(objective, params).relativeError).toBeLessThan(1e-7);
+  });
+});
+
 describe('model losses', () => {
   it('linear is the mean of ½(ŷ − y)²', () => {
     const objective = build({ model: 'linear', data: { features, targets: real } });
@@ -76,6 +104,20 @@ describe('model losses', () => {
     expect(Array.from(gradient).every(Number.isFinite)).toBe(true);
   });
 
+  it('svm is the mean hinge loss of targets 0/1 as ∓1, with a zero subgradient on the margin', () => {
+    const objective = build({ model: 'svm', data: { features: [[1], [2], [-1]], targets: [1, 1, 0] }, validation: { features: [[1], [-3]], targets: [1, 1] } });
+    // w = 0.5, b = 0: z = 0.5, 1, −0.5; s·z = 0.5, 1 (on the margin), 0.5; losses 0.5, 0, 0.5.
+    const params = Float64Array.of(0.5, 0);
+    const gradient = new Float64Array(2);
+    expect(objective.valueAndGradient(params, gradient)).toBe(1 / 3);
+    // ∂/∂w = (−1·1 + 0 + 1·(−1))/3, ∂/∂b = (−1 + 0 + 1)/3: the row on the margin contributes nothing.
+    expect(Array.from(gradient)).toEqual([-2 / 3, 0]);
+    expect(objective.variables).toEqual(['w1', 'b']);
+    expect(objective.value(new Float64Array(2))).toBe(1);
+    // Accuracy is the sign of z against the class: 1 is right, −3 wrong.
+    expect(objective.validationAccuracy!(params)).toBe(0.5);
+  });
+
   it('softmax starts at log k, names W row-major then b, and reports accuracy', () => {
     const objective = build({ model: 'softmax', data: { features, targets: classes }, validation: { features, targets: classes } });
     expect(objective.value(new Float64Array(objective.dimension))).toBeCloseTo(Math.log(3), 14);
@@ -88,15 +130,16 @@ describe('model losses', () => {
     expect(build({ model: 'linear', data: { features, targets: real } }).validationAccuracy).toBeUndefined();
   });
 
-  it('sparse and dense forms of the same data give the same loss and gradient', () => {
+  // svm with parameters of scale 2: rows on both sides of the margin.
+  it.each([['softmax', classes, 0.5], ['svm', binary, 2]] as const)('sparse and dense forms of the same data give the same loss and gradient, %s', (model, targets, scale) => {
     const dense = sparseRows.map((row) => {
       const values = new Array(6).fill(0);
       row.indices.forEach((j, e) => (values[j] = row.values[e]));
       return values;
     });
-    const a = build({ model: 'softmax', data: { columns: 6, rows: sparseRows, targets: classes } });
-    const b = build({ model: 'softmax', data: { features: dense, targets: classes } });
-    const params = scatteredParams(a.dimension);
+    const a = build({ model, data: { columns: 6, rows: sparseRows, targets } });
+    const b = build({ model, data: { features: dense, targets } });
+    const params = scatteredParams(a.dimension, scale);
     const ga = new Float64Array(a.dimension);
     const gb = new Float64Array(b.dimension);
     expect(a.valueAndGradient(params, ga)).toBeCloseTo(b.valueAndGradient(params, gb), 14);
@@ -118,12 +161,16 @@ describe('model spec', () => {
     expect(modelObjectiveSpecSchema.safeParse({ type: 'model', model: 'logistic', data, hidden: [3] }).success).toBe(false);
     expect(modelObjectiveSpecSchema.safeParse({ type: 'model', model: 'logistic', data, validationSplit: 0.2, validation: data }).success).toBe(false);
     expect(modelObjectiveSpecSchema.safeParse({ type: 'model', model: 'logistic', data, extra: 1 }).success).toBe(false);
+    expect(modelObjectiveSpecSchema.safeParse({ type: 'model', model: 'svm', data, output: 'logistic' }).success).toBe(false);
+    expect(modelObjectiveSpecSchema.safeParse({ type: 'model', model: 'mlp', data, output: 'svm' }).success).toBe(false);
     expect(() => build({ model: 'logistic', data: { id: 'ds_1' } })).toThrow(/must be loaded/);
     expect(() => build({ model: 'logistic', data: { path: 'a.csv' } })).toThrow(/must be read/);
   });
 
   it('rejects targets that do not fit the model and an initial of the wrong length', () => {
     expect(() => build({ model: 'logistic', data: { features, targets: real } })).toThrow(/\[0, 1\]/);
+    expect(() => build({ model: 'svm', data: { features, targets: [1, 0, 0.5, 1, 0, 1] } })).toThrow('svm targets must be 0 or 1 (the classes −1 and +1); row 3 has 0.5');
+    expect(() => build({ model: 'svm', data: { features, targets: binary }, validation: { features, targets: [1, 0, -1, 1, 0, 1] } })).toThrow(/row 3 has -1/);
     expect(() => build({ model: 'softmax', data: { features, targets: real } })).toThrow(/class numbers/);
     expect(() => build({ model: 'softmax', data: { features, targets: classes }, classes: 2 })).toThrow(/classes is 2/);
     expect(() => build({ model: 'logistic', data: { features, targets: binary }, initial: [1, 2] })).toThrow(/4 parameters/);

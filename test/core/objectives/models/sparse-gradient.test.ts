@@ -17,6 +17,8 @@ const models: [string, Record<string, unknown>][] = [
   ['logistic', { model: 'logistic', data: { columns: 6, rows: sparseRows, targets: sixBinaryTargets } }],
   ['softmax, 4 classes', { model: 'softmax', data: { columns: 6, rows: sparseRows, targets: sixClasses }, classes: 4 }],
   ['logistic on sparse-text', { model: 'logistic', data: { builtin: 'sparse-text', rows: 200, seed: 5 } }],
+  ['svm', { model: 'svm', data: { columns: 6, rows: sparseRows, targets: sixBinaryTargets } }],
+  ['svm on sparse-text', { model: 'svm', data: { builtin: 'sparse-text', rows: 200, seed: 5 } }],
 ];
 
 const batches: [string, Int32Array | null, number][] = [
@@ -117,6 +119,27 @@ describe('one SGD step on one row, made in place', () => {
     objective.sparseRowStep!(params, 0.1, outcome);
     expect(outcome.loss).toBe(Infinity);
     expect(bits(params)).toEqual(bits(before));
+  });
+
+  it('writes nothing for an svm row on or beyond its margin, and the row\'s words and the bias for one inside it', () => {
+    const objective = build({ model: 'svm', data: { columns: 6, rows: sparseRows, targets: sixBinaryTargets } }) as DataObjective;
+    // Row 0: x0 = 1, x3 = 2, y = 1; with b = 1 its margin is 1 + w0 + 2·w3.
+    const writes: number[] = [];
+    const step = (w0: number) => {
+      const params = Float64Array.of(w0, 0, 0, 0, 0, 0, 1);
+      // Records every write to θ, including one that would leave a value as it was.
+      const watched = new Proxy(params, { set: (target, key, value) => (writes.push(Number(key)), Reflect.set(target, key, value)) });
+      const outcome = { loss: NaN, broken: -1 };
+      objective.selectBatch(Int32Array.of(0), 1);
+      objective.sparseRowStep!(watched, 0.5, outcome);
+      return { params: Array.from(params), outcome };
+    };
+    expect(step(0.5)).toEqual({ params: [0.5, 0, 0, 0, 0, 0, 1], outcome: { loss: 0, broken: 0 } });
+    expect(step(0)).toEqual({ params: [0, 0, 0, 0, 0, 0, 1], outcome: { loss: 0, broken: 0 } });
+    expect(writes).toEqual([]);
+    // Margin 0.75: g = −1, so w0 += 0.5·1, w3 += 0.5·2, b += 0.5.
+    expect(step(-0.25)).toEqual({ params: [0.25, 0, 0, 1, 0, 0, 1.5], outcome: { loss: 0.25, broken: 0 } });
+    expect(writes).toEqual([0, 3, 6]);
   });
 
   it('needs a batch of one row', () => {
