@@ -103,7 +103,7 @@ export async function addRunJobs(queue: RunsQueue, runIds: readonly string[], pr
 const enqueueBatchLimits: CoalescerOptions = {
   /** Jobs per round trip: more than a burst of submissions brings at once. */
   maxBatch: 64,
-  /** One bulk in flight: Redis runs commands one at a time, so a second would mostly wait behind the first there. */
+  /** One batch in flight: Redis runs commands one at a time, so a second would mostly wait behind the first there. */
   concurrency: 1,
 };
 
@@ -116,17 +116,24 @@ interface Enqueued {
 
 /**
  * Enqueues runs as the API submits them: a run enqueued while an earlier batch is in flight
- * goes with the others in the next one, a single `addBulk` (one pipeline, one round trip). A
- * lone run goes at once. A run given without its place gets it from `priorities`. When a
- * batch fails, every run of it fails (some of its jobs may exist: enqueueing again is a no-op
- * for those).
+ * goes with the others in the next one, in one round trip. A lone run goes at once. A run given
+ * without its place gets it from `priorities`.
+ *
+ * A batch's jobs are added one by one in the same turn of the event loop, and its connection
+ * sends the commands of one turn in one write (src/queue/connection.ts), as a pipeline would.
+ * `addBulk`'s pipeline cost more: ioredis copies every script defined on the connection into
+ * each pipeline it makes, BullMQ's dozens on the API's connection, and a pipeline's failure
+ * failed every run of its batch; a job the queue refuses now fails its own run only.
  */
 export function createRunEnqueuer(queue: RunsQueue, priorities: RunPriorities = inArrivalOrder) {
   const batches = new Coalescer<Enqueued, void>(async (runs) => {
     const unranked = runs.filter((run) => run.place === undefined).map((run) => run.runId);
     const places = unranked.length > 0 ? await priorities(unranked) : new Map<string, RunPlace>();
-    await queue.addBulk(runs.map(({ runId, place, spec }) => (place ? runJob(runId, place, spec) : runJob(runId, places.get(runId)))));
-    return runs.map(() => ({ value: undefined }));
+    const jobs = runs.map(({ runId, place, spec }) => (place ? runJob(runId, place, spec) : runJob(runId, places.get(runId))));
+    return Promise.all(jobs.map(({ name, data, opts }) => queue.add(name, data, opts).then(
+      () => ({ value: undefined }),
+      (error: unknown) => ({ error }),
+    )));
   }, enqueueBatchLimits);
   return {
     /**

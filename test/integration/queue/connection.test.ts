@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeRedis, createRedis, sendCorkedWrites, type Redis } from '../../../src/queue/connection.ts';
 import { testConfig } from '../support/services.ts';
+import { countWrites as countWritesOf } from '../support/socket-writes.ts';
 
 let redis: Redis;
 
@@ -19,24 +20,7 @@ afterAll(async () => {
   await closeRedis(redis);
 });
 
-/** Counts the writes the connection's socket hands to the system from now on (a corked socket's chunks go in one `_writev`). */
-function countWrites(): { readonly count: () => number } {
-  const socket = redis.stream;
-  let writes = 0;
-  const write = socket._write.bind(socket);
-  const writev = socket._writev?.bind(socket);
-  socket._write = (...args) => {
-    writes++;
-    write(...args);
-  };
-  if (writev) {
-    socket._writev = (...args) => {
-      writes++;
-      writev(...args);
-    };
-  }
-  return { count: () => writes };
-}
+const countWrites = () => countWritesOf(redis);
 
 describe('Redis connection', () => {
   it('sends the commands issued during one callback in one write, each answered in order', async () => {
