@@ -1,5 +1,5 @@
 /** Runs: the stored spec, status, live progress and final result of every optimization. */
-import { randomUUID } from 'node:crypto';
+import { timeOrderedUuid } from './time-ordered-uuid.ts';
 import { Coalescer, type Settled } from '../concurrency/coalescer.ts';
 import type { Database } from './client.ts';
 import type { Pool } from './pool.ts';
@@ -259,12 +259,12 @@ export function createRunRepository(database: Database, pool: Pool) {
      */
     async create(run: NewRun): Promise<{ run: Run; created: boolean }> {
       if (run.idempotencyKey === undefined) {
-        return { run: await submissions.submit({ insert: { ...run, id: randomUUID() } }) as Run, created: true };
+        return { run: await submissions.submit({ insert: { ...run, id: timeOrderedUuid() } }) as Run, created: true };
       }
       const idempotencyKey = run.idempotencyKey;
       const { rows } = await pool.query<Run & { created: boolean }>({
         ...createStatement,
-        values: [randomUUID(), run.tenantId, JSON.stringify(run.spec), idempotencyKey, run.sweepId ?? null, run.trialNumber ?? null],
+        values: [timeOrderedUuid(), run.tenantId, JSON.stringify(run.spec), idempotencyKey, run.sweepId ?? null, run.trialNumber ?? null],
       });
       if (rows[0]) {
         const { created, ...stored } = rows[0];

@@ -35,7 +35,7 @@
  * Rounds are idempotent: asked again with nothing changed, a round creates nothing. So wake-ups
  * may be repeated or lost-and-retried freely.
  */
-import { randomUUID } from 'node:crypto';
+import { timeOrderedUuid } from './time-ordered-uuid.ts';
 import { escapeLiteral, type PoolClient, type QueryResult, type QueryResultRow } from 'pg';
 import type { Pool } from './pool.ts';
 import { activeStatusesSql } from './runs.ts';
@@ -290,7 +290,7 @@ export function createSweepCoordination(pool: Pool) {
           : locked[lockMessageStatements + 1].rows as RoundTrial[];
         const trials = allTrials(known, read);
         const decision = plan(sweep, trials);
-        const ids = decision.newTrials.map(() => randomUUID());
+        const ids = decision.newTrials.map(() => timeOrderedUuid());
         const unvalued = read.filter((trial) => trial.unvalued);
         const values = unvalued.length === 0 ? [] : [execute('sweep_round_values', `'{${unvalued.map((trial) => trial.runId).join(',')}}'`, escapeLiteral(numberArrayLiteral(unvalued.map((trial) => trial.value))))];
         // The statements that write the sweep: the last of them returns it.

@@ -3,7 +3,7 @@
  * counts, best trial and leaderboard of its trials (runs with its `sweep_id`). Everything here
  * is one statement through the node-postgres pool; coordination lives in sweep-coordination.ts.
  */
-import { randomUUID } from 'node:crypto';
+import { timeOrderedUuid } from './time-ordered-uuid.ts';
 import type { Pool } from './pool.ts';
 import { activeStatusesSql, rankedStatusesSql, type RunCursor, type RunStatus } from './runs.ts';
 
@@ -105,7 +105,7 @@ export function createSweepRepository(pool: Pool) {
   return {
     /** Stores a queued sweep; with an idempotency key this tenant used already, returns that sweep (`created: false`). */
     async create(sweep: { tenantId: string; name: string | null; spec: unknown; idempotencyKey?: string }): Promise<{ sweep: SweepRow; created: boolean }> {
-      const values = [randomUUID(), sweep.tenantId, sweep.name, JSON.stringify(sweep.spec), sweep.idempotencyKey ?? null];
+      const values = [timeOrderedUuid(), sweep.tenantId, sweep.name, JSON.stringify(sweep.spec), sweep.idempotencyKey ?? null];
       const { rows } = await pool.query<SweepRow & { created: boolean }>(createStatement, values);
       const row = rows[0] ?? (await pool.query<SweepRow>(`SELECT ${sweepColumns}, false AS created FROM sweeps WHERE tenant_id = $1 AND idempotency_key = $2`, [sweep.tenantId, sweep.idempotencyKey])).rows[0] as SweepRow & { created: boolean };
       const { created, ...stored } = row;
