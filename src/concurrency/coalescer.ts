@@ -4,7 +4,9 @@
  * waiting); calls made while they are all in flight wait and go out together in the next
  * batch, up to `maxBatch` at a time. A lone caller thus waits no longer than it would alone,
  * and under load one round trip serves many callers: on a busy machine the cost of a write to
- * PostgreSQL or Redis is mostly the round trip, not the rows it carries.
+ * PostgreSQL or Redis is mostly the round trip, not the rows it carries. With `gatherTurn`, a
+ * call that finds a batch free waits for the end of the turn instead, so that the calls made
+ * in the same turn share the batch rather than the first going alone.
  *
  * `execute` answers each input in order, a value or an error of its own; if it throws, every
  * call of the batch fails with that error, unless `isolate` accepts the error: then each call of
@@ -20,6 +22,12 @@ export interface CoalescerOptions {
   readonly concurrency: number;
   /** Errors of a batch that may be the fault of one of its calls (see above). */
   readonly isolate?: (error: unknown) => boolean;
+  /**
+   * Whether a call that finds a batch free waits for the end of the current turn of the event
+   * loop (`process.nextTick`: once the callback that made it has returned and the microtask
+   * queue has drained), so that the calls made in the same turn go out together (see above).
+   */
+  readonly gatherTurn?: boolean;
 }
 
 interface Pending<Input, Output> {
@@ -31,6 +39,8 @@ interface Pending<Input, Output> {
 export class Coalescer<Input, Output> {
   private readonly waiting: Pending<Input, Output>[] = [];
   private inFlight = 0;
+  /** Whether a pump waits for the end of the turn (with `gatherTurn`). */
+  private gathering = false;
 
   constructor(
     private readonly execute: (inputs: readonly Input[]) => Promise<readonly Settled<Output>[]>,
@@ -42,7 +52,14 @@ export class Coalescer<Input, Output> {
   submit(input: Input): Promise<Output> {
     return new Promise<Output>((resolve, reject) => {
       this.waiting.push({ input, resolve, reject });
-      this.pump();
+      if (!this.options.gatherTurn) this.pump();
+      else if (!this.gathering) {
+        this.gathering = true;
+        process.nextTick(() => {
+          this.gathering = false;
+          this.pump();
+        });
+      }
     });
   }
 

@@ -125,10 +125,14 @@ export const statementRows = 1_000;
 
 /**
  * Slices written by one statement, at most, and statements in flight at once (see Coalescer):
- * one at a time makes the batches larger, and a slice waits at most for the one before. A
- * statement that one slice's rows make fail is tried again slice by slice.
+ * one at a time makes the batches larger, and a slice waits at most for the one before. The
+ * slices of one turn of the event loop go together: a worker's runs started by the same replies
+ * end their slices in the same turn, and the first of them sent alone held the others back for
+ * its round trip (16 concurrent small runs, 6,000 slices: 1,036 statements, most of 1 or of 15
+ * slices; gathered, 526, most of 16). A statement that one slice's rows make fail
+ * is tried again slice by slice.
  */
-const batching = { maxBatch: 32, concurrency: 1, isolate: isRowError };
+const batching = { maxBatch: 32, concurrency: 1, isolate: isRowError, gatherTurn: true };
 
 const sliceColumns = [
   ['run_id', 'uuid'], ['from_step', 'int'], ['started_at', 'timestamptz'], ['checkpoint_step', 'int'], ['checkpoint_state', 'jsonb'],

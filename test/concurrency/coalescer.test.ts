@@ -34,6 +34,28 @@ describe('Coalescer', () => {
     expect(batches).toEqual([[1], [2, 3, 4]]);
   });
 
+  it('with gatherTurn, sends the calls made in one turn of the event loop together, after the microtasks then due', async () => {
+    const { batches, execute, releaseAll } = gated((n) => ({ value: n * 10 }));
+    const coalescer = new Coalescer(execute, { maxBatch: 3, concurrency: 1, gatherTurn: true });
+    const first = coalescer.submit(1);
+    expect(batches).toEqual([]);
+    // Calls made by promise continuations of the same turn (as runs woken by one reply make them).
+    const later = Promise.resolve().then(() => Promise.resolve().then(() => [2, 3, 4].map((n) => coalescer.submit(n))));
+    await new Promise((resolve) => process.nextTick(resolve));
+    expect(batches).toEqual([[1, 2, 3]]);
+    await releaseAll();
+    expect(await first).toBe(10);
+    expect(await Promise.all(await later)).toEqual([20, 30, 40]);
+    // The call that did not fit went out once the first batch was answered, without waiting for another turn.
+    expect(batches).toEqual([[1, 2, 3], [4]]);
+    // A lone call in a later turn still goes out by itself.
+    const fifth = coalescer.submit(5);
+    await new Promise((resolve) => process.nextTick(resolve));
+    expect(batches).toEqual([[1, 2, 3], [4], [5]]);
+    await releaseAll();
+    expect(await fifth).toBe(50);
+  });
+
   it('keeps at most `concurrency` batches in flight and at most `maxBatch` calls per batch', async () => {
     const { batches, execute, releaseAll } = gated((n) => ({ value: n }));
     const coalescer = new Coalescer(execute, { maxBatch: 2, concurrency: 2 });
