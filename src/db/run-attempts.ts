@@ -1,7 +1,8 @@
 /**
  * What a worker's attempt at a run starts from: the spec, the tenant and the newest checkpoint,
  * if an earlier attempt left one, for a run that is queued or was interrupted while running. A
- * run already final (cancelled while queued, a duplicate delivery) yields null.
+ * run already final (cancelled while queued, a duplicate delivery, a slice that ended it whose
+ * answer was lost) yields null; how it ended is read apart (`ended`), which few attempts need.
  *
  * Reading it changes nothing: the attempt's first slice marks the run running (and counts the
  * attempt) in the same statement that stores that slice (src/db/metrics-writer.ts), which
@@ -15,6 +16,8 @@ import { Coalescer } from '../concurrency/coalescer.ts';
 import type { Pool } from './pool.ts';
 import { statementBatchLimits } from './statement-batches.ts';
 import { decodeCheckpoint } from './checkpoint-encoding.ts';
+import type { FinalRunStatus } from '../contracts/run-status.ts';
+import type { RunResultView } from '../contracts/run-result.ts';
 
 export interface RunAttempt {
   readonly id: string;
@@ -30,6 +33,15 @@ export interface RunAttempt {
   readonly checkpoint: { readonly step: number; readonly state: unknown } | null;
 }
 
+/** A run that has ended, as an attempt that finds it so tells its followers (see the run processor). */
+export interface EndedRun {
+  readonly id: string;
+  readonly status: FinalRunStatus;
+  readonly result: RunResultView | null;
+  readonly sweepId: string | null;
+  readonly trialNumber: number | null;
+}
+
 const readStatement = {
   name: 'run-attempts-read',
   text: `
@@ -37,6 +49,13 @@ const readStatement = {
          (SELECT json_build_object('step', step, 'state', state, 'dataBytes', octet_length(data)) FROM checkpoints
            WHERE run_id = runs.id ORDER BY step DESC LIMIT 1) AS checkpoint
     FROM runs WHERE id = ANY($1::uuid[]) AND status IN ('queued', 'running')`,
+};
+
+const endedStatement = {
+  name: 'run-attempts-ended',
+  text: `
+  SELECT id, status, result, sweep_id AS "sweepId", trial_number AS "trialNumber"
+    FROM runs WHERE id = $1::uuid AND status NOT IN ('queued', 'running')`,
 };
 
 /** Bytes of a checkpoint's data per row of `dataStatement`: 32 MiB of hex text each. */
@@ -125,6 +144,12 @@ export function createRunAttempts(pool: Pool) {
 
   return {
     read,
+
+    /** How the run ended; null when it is unknown or not final. */
+    async ended(runId: string): Promise<EndedRun | null> {
+      const { rows } = await pool.query<EndedRun>({ ...endedStatement, values: [runId] });
+      return rows[0] ?? null;
+    },
 
     /** Ends the run as failed with `result`; false when it had already ended. */
     async fail(runId: string, result: unknown, startedAt: Date): Promise<boolean> {

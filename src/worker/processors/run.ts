@@ -13,9 +13,20 @@
  * first delivery without reading the run: a run never started has no checkpoint, and the first
  * slice's write is fenced (src/db/metrics-writer.ts), so it stores nothing unless the run is
  * still queued, or running without a checkpoint (an attempt that died before its first slice).
- * Should the fence refuse that first slice (the run was cancelled, or an earlier attempt left a
- * checkpoint: a job enqueued again, a delivery retried through an outage), the run is read and
- * the attempt starts over from what is stored, as every other attempt does.
+ * Should the fence refuse a slice while this delivery still holds the job's lock, the run moved
+ * on without the attempt: before an unread start's first slice (the run was cancelled, or an
+ * earlier attempt left a checkpoint: a job enqueued again, a delivery retried through an
+ * outage), or by a slice that committed without its own attempt hearing of it (a killed
+ * worker's statement held in PostgreSQL, which committed after this delivery read the run).
+ * The run is read and the attempt starts over from what is stored, at once, as every other
+ * attempt does: it resumes bit for bit, and the run does not wait without a job for the
+ * reconciler. A delivery that lost the job's lock (another worker took the job over) leaves the
+ * run to that worker.
+ *
+ * An attempt that finds its run ended tells the run's followers how it ended (its final `status`
+ * event, a trial's end to its sweep), then completes its job: the slice that ended it may have
+ * committed without its attempt hearing of it (the answer lost with the connection, the worker
+ * killed), and then nobody else tells them. Followers take a final status told twice as once.
  */
 import { performance } from 'node:perf_hooks';
 import { UnrecoverableError, type Job } from 'bullmq';
@@ -24,7 +35,7 @@ import { createObjective, type Objective, type ResolvedObjectiveSpec } from '../
 import { runCheckpointSchema, recordParams } from '../../core/training/index.ts';
 import { startRun } from '../../hogwild/start-run.ts';
 import type { Database } from '../../db/client.ts';
-import { createMetricsWriter, StaleRunWriteError, type MetricsWriter } from '../../db/metrics-writer.ts';
+import { createMetricsWriter, StaleRunWriteError } from '../../db/metrics-writer.ts';
 import { createDatasetRepository } from '../../db/datasets.ts';
 import { isPermanentObjectiveError, resolveObjectiveSpec } from '../../db/objective-resolution.ts';
 import { createObjectiveRepository } from '../../db/objectives.ts';
@@ -84,25 +95,14 @@ export interface RunProcessorDependencies {
   readonly maxMetricRows?: number;
 }
 
+/** What tells a trial's end to its sweep: the run, and its sweep and number (none for a run of its own). */
+type Trial = Pick<RunAttempt, 'id' | 'sweepId' | 'trialNumber'>;
+
 /** A reason the run can never succeed; the run fails at once, without retries. */
 class PermanentRunError extends Error {
   override readonly name = 'PermanentRunError';
 }
 
-
-/** The fence refused the first slice of an attempt started without reading its run: the run is read, and the attempt starts over. */
-class UnreadStartRefused extends Error {
-  override readonly name = 'UnreadStartRefused';
-}
-
-/** `writer`, whose refusal of an attempt's first slice (the one `starting` the run) is an UnreadStartRefused. */
-function refusingUnreadStarts(writer: MetricsWriter): MetricsWriter {
-  return {
-    write: (slice) => writer.write(slice).catch((error: unknown) => {
-      throw slice.starting && error instanceof StaleRunWriteError ? new UnreadStartRefused(error.message) : error;
-    }),
-  };
-}
 
 /**
  * The attempt a job carrying its run's spec starts from without reading the run, on the job's
@@ -111,6 +111,11 @@ function refusingUnreadStarts(writer: MetricsWriter): MetricsWriter {
 function unreadAttempt(job: Job, data: RunJobData): RunAttempt | null {
   if (data.tenantId === undefined || job.attemptsStarted > 1 || !startsWithoutReading(data.spec)) return null;
   return { id: data.runId, tenantId: data.tenantId, spec: data.spec, sweepId: null, sweepSpec: null, trialNumber: null, checkpoint: null };
+}
+
+/** Whether this delivery still holds the job's lock (without one to check: yes), which it extends. */
+async function holdsJob(job: Job, lock: JobLock | undefined): Promise<boolean> {
+  return lock === undefined || (await job.extendLock(lock.token, lock.durationMs)) === 1;
 }
 
 /** True when BullMQ will not retry this job after a failure of the current attempt. */
@@ -133,7 +138,6 @@ export function createRunProcessor(dependencies: RunProcessorDependencies): RunP
     settings: dependencies.slices ?? defaultSliceSettings,
     ...(dependencies.metrics ? { metrics: dependencies.metrics } : {}),
   };
-  const unreadSliceDependencies = { ...sliceDependencies, writer: refusingUnreadStarts(sliceDependencies.writer) };
 
   async function resolveObjective(run: RunAttempt, spec: RunSpec): Promise<{ objectiveSpec: ResolvedObjectiveSpec; objective: Objective }> {
     const resolved = await resolveObjectiveSpec({ objectives, datasets }, run.tenantId, spec.objective).catch((error: unknown) => {
@@ -189,7 +193,7 @@ export function createRunProcessor(dependencies: RunProcessorDependencies): RunP
   }
 
   /** A trial's end as its sweep's event; null for a run of its own, or where sweeps are not served. */
-  function trialEndEvent(run: RunAttempt, status: string) {
+  function trialEndEvent(run: Trial, status: string) {
     if (run.sweepId === null || !dependencies.sweepsQueue) return null;
     return { type: 'trial' as const, sweepId: run.sweepId, runId: run.id, trialNumber: run.trialNumber, status };
   }
@@ -212,7 +216,7 @@ export function createRunProcessor(dependencies: RunProcessorDependencies): RunP
    * `status` is how it ended when this attempt ended it; `ended` when another did (or it may
    * have). `told`: its event went out already, with the run's final status.
    */
-  async function trialEnded(run: RunAttempt, status = 'ended', told = false): Promise<void> {
+  async function trialEnded(run: Trial, status = 'ended', told = false): Promise<void> {
     const { sweepsQueue, sweeps } = dependencies;
     const event = trialEndEvent(run, status);
     if (event === null || !sweepsQueue) return;
@@ -240,13 +244,24 @@ export function createRunProcessor(dependencies: RunProcessorDependencies): RunP
     return true;
   }
 
-  /** Drives an attempt at `run` to its end; `unread`: started from its job's spec, without reading the run. */
-  async function attempt(job: Job<RunJobData>, run: RunAttempt, unread: boolean, stopping?: AbortSignal, lock?: JobLock, place?: TenantPlace): Promise<void> {
+  /** Tells the followers of the run how it ended, if it has (see above). */
+  async function announceEnd(runId: string): Promise<void> {
+    const ended = await attempts.ended(runId);
+    if (!ended) return;
+    await publishRunEvent(redis, { type: 'status', runId, status: ended.status, result: ended.result });
+    await trialEnded(ended, ended.status);
+  }
+
+  /**
+   * Drives an attempt at `run` to its end; resolves to true when the run moved on without it
+   * while this delivery holds the job: the run is to be read again.
+   */
+  async function attempt(job: Job<RunJobData>, run: RunAttempt, stopping?: AbortSignal, lock?: JobLock, place?: TenantPlace): Promise<boolean> {
     const startedAt = new Date();
     let sliced: SlicedRun | undefined;
     try {
       sliced = await prepare(run, startedAt);
-      const ending = await driveRun(unread ? unreadSliceDependencies : sliceDependencies, {
+      const ending = await driveRun(sliceDependencies, {
         ...sliced,
         pruning: trialPruning(run, sliced),
         stopping,
@@ -257,11 +272,14 @@ export function createRunProcessor(dependencies: RunProcessorDependencies): RunP
         ...trialValue(run),
       });
       await trialEnded(run, ending.status, true);
+      return false;
     } catch (error) {
-      // The run moved on before this unread attempt's first slice: the caller reads it.
-      if (error instanceof UnreadStartRefused) throw error;
-      // Another attempt took the run over, or it ended (cancelled, failed) meanwhile: nothing left to do here.
-      if (error instanceof StaleRunWriteError) return trialEnded(run);
+      if (error instanceof StaleRunWriteError) {
+        if (await holdsJob(job, lock)) return true;
+        // Another delivery took the job over: the run is its.
+        await trialEnded(run);
+        return false;
+      }
       // Not the run's fault: the worker keeps the job (or hands it back, when stopping).
       if (error instanceof WorkerStoppingError || isInfrastructureError(error)) throw error;
       if (error instanceof PermanentRunError) {
@@ -282,19 +300,16 @@ export function createRunProcessor(dependencies: RunProcessorDependencies): RunP
   return async (job, stopping, lock, place) => {
     const payload = runJobDataSchema.safeParse(job.data);
     if (!payload.success) throw new UnrecoverableError(`invalid run job payload: ${payload.error.message}`);
+    const { runId } = payload.data;
     // Once per delivery: a delivery retried through an outage (the same job again) reads its run.
     const unread = startedUnread.has(job) ? null : unreadAttempt(job, payload.data);
-    if (unread) {
-      startedUnread.add(job);
-      try {
-        return await attempt(job, unread, true, stopping, lock, place);
-      } catch (error) {
-        if (!(error instanceof UnreadStartRefused)) throw error;
-      }
+    if (unread) startedUnread.add(job);
+    // Null when the run is unknown or already final.
+    let run = unread ?? await attempts.read(runId);
+    while (run) {
+      if (!(await attempt(job, run, stopping, lock, place))) return;
+      run = await attempts.read(runId);
     }
-    // Null when the run is unknown or already final (cancelled while queued, a duplicate delivery).
-    const run = await attempts.read(payload.data.runId);
-    if (!run) return;
-    return attempt(job, run, false, stopping, lock, place);
+    await announceEnd(runId);
   };
 }

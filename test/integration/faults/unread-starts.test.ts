@@ -7,16 +7,10 @@
  * no row written twice.
  */
 import type { PoolClient } from 'pg';
-import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
-import { createLogger } from '../../../src/config/logger.ts';
-import { createDatabase, type Database } from '../../../src/db/client.ts';
-import { createPool, type Pool } from '../../../src/db/pool.ts';
-import { closeRedis, createRedis } from '../../../src/queue/connection.ts';
-import { createRunProcessor } from '../../../src/worker/processors/run.ts';
-import { startWorker, type RunningWorker } from '../../../src/worker/worker.ts';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import type { RunningWorker } from '../../../src/worker/worker.ts';
 import { compareTrajectories, isFinal, postRun, referenceTrajectory, storedMetrics, waitForRun } from '../runs/support.ts';
-import { relayTo, type TcpProxy } from '../support/tcp-proxy.ts';
-import { useFaultServices } from './support.ts';
+import { holdRunningSlices, useFaultServices, useInProcessWorkers, waitingFor } from './support.ts';
 
 /** Small enough to travel in its job; every step recorded, with its parameters. */
 const spec = {
@@ -33,39 +27,7 @@ const lockDurationMs = 2_000;
 
 describe('a run started from its job\'s spec, through faults', () => {
   const faults = useFaultServices({ WORKER_LOCK_DURATION_MS: String(lockDurationMs), WORKER_STALLED_INTERVAL_MS: '1000' });
-  /** The in-process workers reach PostgreSQL through this relay, which a test cuts. */
-  let proxy: TcpProxy;
-  let database: Database;
-  let pool: Pool;
-
-  beforeAll(async () => {
-    const relay = await relayTo(faults.postgres.url);
-    proxy = relay.proxy;
-    database = createDatabase(relay.url);
-    pool = createPool(relay.url, 4);
-  });
-  afterAll(async () => {
-    await pool?.end();
-    await database?.$disconnect();
-    await proxy?.close();
-  });
-
-  /** An in-process worker through the relay, whose log lines `log` collects, closed once the test ends. */
-  async function inProcessWorker(log: string[] = []): Promise<RunningWorker['worker']> {
-    const connection = createRedis(faults.redis.url, 'wait-for-redis');
-    const running = await startWorker({
-      config: { ...faults.services.config, workerConcurrency: 2 },
-      connection,
-      processors: { run: createRunProcessor({ database, pool, redis: connection, queuePrefix: faults.services.config.queuePrefix, slices }) },
-      logger: createLogger('info', (line) => log.push(line)),
-      outageDelays: { firstMs: 50, maxMs: 500 },
-    });
-    onTestFinished(async () => {
-      await running.close();
-      await closeRedis(connection);
-    });
-    return running.worker;
-  }
+  const workers = useInProcessWorkers(faults, slices);
 
   /** The tenant of the runs submitted, whose running places the workers take. */
   let tenantId: string | undefined;
@@ -84,10 +46,9 @@ describe('a run started from its job\'s spec, through faults', () => {
   const holdsPlace = (id: string) => faults.services.redis.sismember(`${faults.services.config.queuePrefix}:tenant-running:${tenantId}`, id);
 
   /** Backends of PostgreSQL waiting for a lock that the test's connection `holder` holds. */
-  async function waitingFor(holder: PoolClient): Promise<number[]> {
+  async function waitingForHolder(holder: PoolClient): Promise<number[]> {
     const { rows: [{ pid }] } = await holder.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
-    const { rows } = await faults.reader.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE $1 = ANY(pg_blocking_pids(pid))', [pid]);
-    return rows.map((row) => row.pid);
+    return waitingFor(faults, pid);
   }
 
   /**
@@ -101,12 +62,12 @@ describe('a run started from its job\'s spec, through faults', () => {
     try {
       await lock.query('BEGIN');
       await lock.query('SELECT id FROM runs WHERE id = $1 FOR UPDATE', [id]);
-      worker = await inProcessWorker();
+      ({ worker } = await workers.start());
     } finally {
       // Registered after the worker's close, so run before it (in reverse): the worker then has no write held.
       onTestFinished(() => lock.release(true));
     }
-    await expect.poll(() => waitingFor(lock)).toHaveLength(1);
+    await expect.poll(() => waitingForHolder(lock)).toHaveLength(1);
     return {
       worker,
       async release() {
@@ -157,7 +118,7 @@ describe('a run started from its job\'s spec, through faults', () => {
     // A clean stop: a crash could lose the submission itself, which the server committed without waiting for its WAL.
     await faults.postgres.stop('fast');
     const log: string[] = [];
-    await inProcessWorker(log);
+    await workers.start(log);
     onTestFinished(() => faults.postgres.start());
     // Started without reading the run, the attempt's first statement is its first slice's write.
     await expect.poll(() => log.some((line) => line.includes('database or Redis unreachable') && line.includes(id))).toBe(true);
@@ -170,10 +131,10 @@ describe('a run started from its job\'s spec, through faults', () => {
     const id = await submit();
     const held = await startWithFirstSliceHeld(id);
     // The worker's connections drop with the statement in flight; PostgreSQL runs it all the same once the lock is free.
-    await proxy.stop();
-    onTestFinished(() => proxy.start());
+    await workers.proxy.stop();
+    onTestFinished(() => workers.proxy.start());
     await held.release();
-    await proxy.start();
+    await workers.proxy.start();
     await expectCompleted(id, spec, 2);
   }, 180_000);
 
@@ -196,31 +157,19 @@ describe('a run started from its job\'s spec, through faults', () => {
 
   it('a worker killed right after the first slice committed: the next delivery resumes from it, bit-identical', async () => {
     const id = await submit();
-    // The first slice makes the run running; the second slice's update of the running run waits
-    // at an advisory lock the test holds, so the worker dies between the two.
-    const holder = await faults.reader.connect();
-    onTestFinished(async () => {
-      await faults.reader.query('DROP TRIGGER IF EXISTS hold_second_slice ON runs; DROP FUNCTION IF EXISTS hold_second_slice()');
-      holder.release(true);
-    });
-    await holder.query('SELECT pg_advisory_lock(7)');
-    await faults.reader.query(`
-      CREATE FUNCTION hold_second_slice() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN
-        IF OLD.id = '${id}' AND OLD.status = 'running' THEN PERFORM pg_advisory_xact_lock(7); END IF;
-        RETURN NEW;
-      END $$;
-      CREATE TRIGGER hold_second_slice BEFORE UPDATE ON runs FOR EACH ROW EXECUTE FUNCTION hold_second_slice();`);
+    // The first slice makes the run running; the second slice's update of the running run waits,
+    // so the worker dies between the two.
+    const hold = await holdRunningSlices(faults, id);
     const first = faults.startWorker();
-    await expect.poll(() => waitingFor(holder), { timeout: 60_000 }).toHaveLength(1);
-    const [held] = await waitingFor(holder);
+    await expect.poll(() => hold.waiting(), { timeout: 60_000 }).toHaveLength(1);
+    const [held] = await hold.waiting();
     first.kill('SIGKILL');
     await new Promise((resolve) => first.once('exit', resolve));
     // The dead worker's second slice is rolled back, as a crash of its machine would leave it.
     await faults.reader.query('SELECT pg_terminate_backend($1)', [held]);
     await expect.poll(async () => (await faults.reader.query('SELECT 1 FROM pg_stat_activity WHERE pid = $1', [held])).rowCount).toBe(0);
-    await faults.reader.query('DROP TRIGGER hold_second_slice ON runs; DROP FUNCTION hold_second_slice()');
-    await holder.query('SELECT pg_advisory_unlock(7)');
+    await hold.stop();
+    await hold.release();
     await firstSliceStored(id);
 
     faults.startWorker();
