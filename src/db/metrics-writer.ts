@@ -325,6 +325,21 @@ function refusal(slice: SliceWrite, run: FenceRow | undefined): StaleRunWriteErr
   return null;
 }
 
+/**
+ * The error of a slice's write, its collision with another attempt's rows as the fence's refusal.
+ * A statement that waited for its run's lock while another attempt's slice committed checks the
+ * fence against the checkpoints of its snapshot, taken before that commit (only the locked run
+ * row is read again): the fence holds, and the rows the slice inserts collide with the other
+ * attempt's at run_metrics' primary key, which rolls the slice back whole. (A slice without rows
+ * to collide is stored after the checkpoint it resumed from, as the other attempt's was: the same
+ * trajectory, which resumes bit for bit, and the run's newest checkpoint has every row before it.)
+ */
+function refusedAtRows(slice: SliceWrite, error: unknown): unknown {
+  const { code, constraint } = (error ?? {}) as { code?: unknown; constraint?: unknown };
+  if (code !== '23505' || constraint !== 'run_metrics_pkey') return error;
+  return new StaleRunWriteError(`run ${slice.runId} has rows past step ${slice.fromStep}, where this writer resumed: another attempt stored them`);
+}
+
 /** Stores a checkpoint's bytes, inside the transaction that stored the rest of its slice. */
 const checkpointDataStatement = 'UPDATE checkpoints SET data = $3 WHERE run_id = $1::uuid AND step = $2';
 
@@ -390,9 +405,12 @@ export function createMetricsWriter(pool: Pool) {
     write(slice: SliceWrite): Promise<void> {
       const encoded = slice.checkpoint && !slice.finish ? encodeCheckpoint(slice.checkpoint.state) : null;
       const encodedSlice = encoded ? { ...slice, checkpoint: { step: slice.checkpoint!.step, state: encoded.state } } : slice;
-      return slice.metrics.step.length <= statementRows && !encoded?.data
+      const writing = slice.metrics.step.length <= statementRows && !encoded?.data
         ? statements.submit(encodedSlice)
         : onceMoreOnConflict(() => writeInTransaction(encodedSlice, encoded?.data ?? null));
+      return writing.catch((error: unknown) => {
+        throw refusedAtRows(slice, error);
+      });
     },
   };
 }

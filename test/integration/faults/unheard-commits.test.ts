@@ -2,10 +2,10 @@
  * Faults where a slice's statement commits without the attempt that sent it hearing of it, over a
  * PostgreSQL and a Redis of the test's own: the answer of the slice that ended a run lost with
  * the worker's connection; a killed worker's slice, held in PostgreSQL, committed after the
- * next delivery of its job read the run, before that delivery's first slice was sent. The run's
- * end is announced all the same, and the next delivery goes on from the checkpoint that won at
- * once: the run completes bit-identical, no row written twice, without its job failing and
- * without waiting for the reconciler (which no worker runs here).
+ * next delivery of its job read the run (before that delivery's first slice was sent, or while
+ * it waited for the run's lock). The run's end is announced all the same, and the next delivery
+ * goes on from the checkpoint that won at once: the run completes bit-identical, no row written
+ * twice, without its job failing and without waiting for the reconciler (which no worker runs here).
  */
 import type { PoolClient } from 'pg';
 import { describe, expect, it, onTestFinished } from 'vitest';
@@ -133,6 +133,19 @@ describe('slices committed without their attempt hearing of it', () => {
     await locked;
     await committedPast(id, readStep!);
     await locker.query('COMMIT');
+    await expectCompleted(id, long, 2);
+    expect(failed).toEqual([]);
+  }, 180_000);
+
+  it('a killed worker\'s slice committed while the next delivery\'s first slice waited for the run\'s lock: that delivery goes on from it', async () => {
+    const id = await submit(long);
+    const { held, release } = await killedWithSliceHeld(id);
+    const [readStep] = (await storedRun(id)).checkpoints;
+    const { failed } = await workers.start();
+    // The next delivery read the run and its first slice's statement waits for the held one.
+    await expect.poll(() => waitingFor(faults, held), { timeout: 60_000 }).toHaveLength(1);
+    await release();
+    await committedPast(id, readStep!);
     await expectCompleted(id, long, 2);
     expect(failed).toEqual([]);
   }, 180_000);
