@@ -122,16 +122,14 @@ const runColumns = `id, tenant_id AS "tenantId", status, spec, progress, early_s
 
 /**
  * Submitting a run with an idempotency key, in one round trip: the insert, or, when this tenant
- * already used the key, the earlier run. `created` tells which. The unique index on the key holds
- * keyed runs only (WHERE idempotency_key IS NOT NULL, migration 20261206114500): the conflict
- * target names its condition, or PostgreSQL would not infer it.
+ * already used the key, the earlier run. `created` tells which.
  */
 const createStatement = {
   name: 'runs-create',
   text: `WITH inserted AS (
            INSERT INTO runs (id, tenant_id, spec, idempotency_key, sweep_id, trial_number, created_at, updated_at)
            VALUES ($1, $2, $3::jsonb, $4, $5, $6, now(), now())
-           ON CONFLICT (tenant_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
+           ON CONFLICT (tenant_id, idempotency_key) DO NOTHING
            RETURNING ${runColumns})
          SELECT *, true AS created FROM inserted
          UNION ALL
