@@ -57,7 +57,7 @@ describe('objectives and the optimizer catalogue as resources', () => {
   it('svm targets other than 0 and 1 → 422 saying so', async () => {
     const response = await request('POST', '/v1/objectives/check', { objective: { type: 'model', model: 'svm', data: { features: [[1], [2]], targets: [1, -1] } } });
     expect(response.statusCode).toBe(422);
-    expect(response.json()).toMatchObject({ code: 'invalid_objective', detail: expect.stringContaining('svm targets must be 0 or 1 (the classes −1 and +1); row 2 has -1') });
+    expect(response.json()).toMatchObject({ code: 'invalid_objective', detail: expect.stringContaining('svm targets must be 0 or 1 (the classes −1 and +1); data row 2 has -1') });
   });
 
   it('POST /v1/objectives/check validates and checks without storing', async () => {

@@ -23,7 +23,7 @@ import { defaultSplitSeed, splitDataset } from '../../datasets/split.ts';
 import type { DataObjective } from '../objective.ts';
 import { AffineModelObjective } from './affine-model.ts';
 import { MlpObjective, type Activation } from './mlp.ts';
-import { outputWidth, type OutputKind } from './output-layer.ts';
+import { outputWidth, type OutputKind, type TargetSet } from './output-layer.ts';
 
 const modelLimits = {
   maxParameters: 5_000_000,
@@ -88,7 +88,9 @@ export function createModelObjective(spec: ResolvedModelObjectiveSpec): DataObje
     }
   }
   const kind = outputKind(spec, training);
-  const targetSets = validation ? [training.targets, validation.targets] : [training.targets];
+  // Checked as given, before the split shuffles them: a bad target's row is the user's row.
+  const targetSets: TargetSet[] = [{ set: 'data', targets: data.targets }];
+  if (spec.validation !== undefined) targetSets.push({ set: 'validation', targets: validation!.targets });
   const outputs = outputWidth(kind, targetSets, spec.classes);
   const l2 = spec.l2 ?? 0;
   if (spec.model !== 'mlp') {

@@ -72,30 +72,36 @@ export function sigmoid(z: number): number {
   return e / (1 + e);
 }
 
+/** Targets as the run spec gave them: `set` names the spec's field (data or validation), rows count from 1 in it. */
+export interface TargetSet {
+  readonly set: 'data' | 'validation';
+  readonly targets: Float64Array;
+}
+
 /** Number of outputs (k) of the last layer and a check of the targets against the output kind. */
-export function outputWidth(kind: OutputKind, targetSets: readonly Float64Array[], classes: number | undefined): number {
+export function outputWidth(kind: OutputKind, targetSets: readonly TargetSet[], classes: number | undefined): number {
   if (kind === 'linear') return 1;
   if (kind === 'logistic') {
-    for (const targets of targetSets) {
+    for (const { set, targets } of targetSets) {
       for (let i = 0; i < targets.length; i++) {
-        if (!(targets[i] >= 0 && targets[i] <= 1)) throw new Error(`logistic targets must be in [0, 1]; row ${i + 1} has ${targets[i]}`);
+        if (!(targets[i] >= 0 && targets[i] <= 1)) throw new Error(`logistic targets must be in [0, 1]; ${set} row ${i + 1} has ${targets[i]}`);
       }
     }
     return 1;
   }
   if (kind === 'svm') {
-    for (const targets of targetSets) {
+    for (const { set, targets } of targetSets) {
       for (let i = 0; i < targets.length; i++) {
-        if (targets[i] !== 0 && targets[i] !== 1) throw new Error(`svm targets must be 0 or 1 (the classes −1 and +1); row ${i + 1} has ${targets[i]}`);
+        if (targets[i] !== 0 && targets[i] !== 1) throw new Error(`svm targets must be 0 or 1 (the classes −1 and +1); ${set} row ${i + 1} has ${targets[i]}`);
       }
     }
     return 1;
   }
   let largest = 0;
-  for (const targets of targetSets) {
+  for (const { set, targets } of targetSets) {
     for (let i = 0; i < targets.length; i++) {
       const y = targets[i];
-      if (!(Number.isInteger(y) && y >= 0)) throw new Error(`softmax targets must be class numbers 0, 1, …; row ${i + 1} has ${y}`);
+      if (!(Number.isInteger(y) && y >= 0)) throw new Error(`softmax targets must be class numbers 0, 1, …; ${set} row ${i + 1} has ${y}`);
       if (y > largest) largest = y;
     }
   }

@@ -169,8 +169,12 @@ describe('model spec', () => {
 
   it('rejects targets that do not fit the model and an initial of the wrong length', () => {
     expect(() => build({ model: 'logistic', data: { features, targets: real } })).toThrow(/\[0, 1\]/);
-    expect(() => build({ model: 'svm', data: { features, targets: [1, 0, 0.5, 1, 0, 1] } })).toThrow('svm targets must be 0 or 1 (the classes −1 and +1); row 3 has 0.5');
-    expect(() => build({ model: 'svm', data: { features, targets: binary }, validation: { features, targets: [1, 0, -1, 1, 0, 1] } })).toThrow(/row 3 has -1/);
+    expect(() => build({ model: 'svm', data: { features, targets: [1, 0, 0.5, 1, 0, 1] } })).toThrow('svm targets must be 0 or 1 (the classes −1 and +1); data row 3 has 0.5');
+    expect(() => build({ model: 'svm', data: { features, targets: binary }, validation: { features, targets: [1, 0, -1, 1, 0, 1] } })).toThrow(/validation row 3 has -1/);
+    // The row as the user gave it, not its place in the shuffled training or validation subset.
+    for (const model of ['logistic', 'svm', 'softmax'] as const) {
+      expect(() => build({ model, data: { features, targets: [1, 0, 1, 0, 1, 1.5] }, validationSplit: 0.5 })).toThrow(/data row 6 has 1\.5/);
+    }
     expect(() => build({ model: 'softmax', data: { features, targets: real } })).toThrow(/class numbers/);
     expect(() => build({ model: 'softmax', data: { features, targets: classes }, classes: 2 })).toThrow(/classes is 2/);
     expect(() => build({ model: 'logistic', data: { features, targets: binary }, initial: [1, 2] })).toThrow(/4 parameters/);
