@@ -24,8 +24,10 @@ export interface CoalescerOptions {
   readonly isolate?: (error: unknown) => boolean;
   /**
    * Whether a call that finds a batch free waits for the end of the current turn of the event
-   * loop (`process.nextTick`: once the callback that made it has returned and the microtask
-   * queue has drained), so that the calls made in the same turn go out together (see above).
+   * loop (`process.nextTick`: once the callback that made it has returned), so that the calls
+   * made in the same turn go out together (see above). A call made from a promise's continuation
+   * is gathered with the other continuations of the same microtask queue; one made directly in a
+   * timer or I/O callback goes out before the promise continuations that callback queued.
    */
   readonly gatherTurn?: boolean;
 }

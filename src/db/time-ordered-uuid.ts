@@ -8,8 +8,10 @@
  *
  * Within one millisecond the 12 bits after the version count up from a random start (RFC 9562
  * §6.2, method 1 with a random seed), so this process's ids are strictly increasing even when
- * the clock stands still or steps back; the remaining 62 bits are random, as unguessable as a
- * UUIDv4's 122 within the same millisecond. They are valid UUIDs everywhere one is checked.
+ * the clock stands still or steps back; the remaining 62 bits are random. An id tells the time
+ * it was made and is less random than a UUIDv4's 122 bits: no id is a capability (every read is
+ * checked against the caller's tenant), so none needs to be unguessable. They are valid UUIDs
+ * everywhere one is checked.
  */
 import { randomFillSync } from 'node:crypto';
 
