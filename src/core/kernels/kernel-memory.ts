@@ -140,6 +140,14 @@ function release(state: KernelRuntime, block: Block): void {
   }
 }
 
+/**
+ * The length of the shortest vector ever handed out in kernel memory: a shorter one is not
+ * there, which kernelsFor tells without asking for its buffer. A small run's vectors (a few
+ * parameters, below the threshold) are checked at every step, and asking a small typed array
+ * for its buffer makes V8 create one for it: its checks were about a fifth of its steps' CPU.
+ */
+let shortestKernelVector = Infinity;
+
 /** A zeroed vector of `length` float64 values: in kernel memory when the policy says so. */
 export function allocateVector(length: number): Float64Array {
   if (runtime === null || !kernelPolicy.enabled || length < kernelPolicy.threshold) return new Float64Array(length);
@@ -148,6 +156,7 @@ export function allocateVector(length: number): Float64Array {
   if (block === null) return new Float64Array(length);
   const buffer = runtime.memory.buffer;
   runtime.buffers.add(buffer);
+  shortestKernelVector = Math.min(shortestKernelVector, length);
   const view = new Float64Array(buffer, block.offset, length);
   view.fill(0);
   runtime.registry.register(view, block);
@@ -177,7 +186,7 @@ export function kernelsFor(
   d: Float64Array = a,
   e: Float64Array = a,
 ): KernelExports | null {
-  if (runtime === null || !kernelPolicy.enabled) return null;
+  if (runtime === null || !kernelPolicy.enabled || a.length < shortestKernelVector) return null;
   const buffers = runtime.buffers;
   const inMemory = buffers.has(a.buffer) && buffers.has(b.buffer) && buffers.has(c.buffer) && buffers.has(d.buffer) && buffers.has(e.buffer);
   return inMemory ? runtime.exports : null;
