@@ -41,14 +41,16 @@ export interface MomentHyperparameters {
 const keptSteps = 4_096;
 const keptBetas = 16;
 
-/** 1 − β^t for t = 1…keptSteps (0 where not computed yet), per β, the β last kept last. */
-const corrections = new Map<number, Float64Array>();
+/** The βs kept, the one kept longest first, and for each 1 − β^t for t = 1…keptSteps (0: not computed yet). */
+const keptBetaValues: number[] = [];
+const corrections: Float64Array[] = [];
 
 /**
  * The bias correction 1 − β^t of a moment estimate at step t (1-based). Its first steps' are
  * kept per β, as Math.pow gave them (bit for bit the same): Math.pow costs about 100 ns, and a
  * small run (a few hundred steps of a few parameters, each step two corrections) spent about a
- * fifteenth of its worker's CPU on them, the same values for every run with the same βs.
+ * fifteenth of its worker's CPU on them, the same values for every run with the same βs. The βs
+ * are few (most runs keep the defaults): a scan finds them sooner than a Map hashing a double.
  *
  * A new β takes the place of the one kept longest once `keptBetas` are: a sweep sampling βs
  * goes through many, and the first ones seen must not hold every place for the life of the
@@ -56,18 +58,22 @@ const corrections = new Map<number, Float64Array>();
  */
 export function biasCorrection(beta: number, t: number): number {
   if (t > keptSteps) return 1 - Math.pow(beta, t);
-  let kept = corrections.get(beta);
-  if (kept === undefined) {
-    if (corrections.size >= keptBetas) corrections.delete(corrections.keys().next().value!);
-    kept = new Float64Array(keptSteps + 1);
-    corrections.set(beta, kept);
+  let index = keptBetaValues.indexOf(beta);
+  if (index < 0) {
+    if (keptBetaValues.length >= keptBetas) {
+      keptBetaValues.shift();
+      corrections.shift();
+    }
+    index = keptBetaValues.push(beta) - 1;
+    corrections.push(new Float64Array(keptSteps + 1));
   }
+  const kept = corrections[index];
   // 1 − β^t is never 0 for a β below 1 (a decay rate): 0 marks a step not computed yet.
   return kept[t] || (kept[t] = 1 - Math.pow(beta, t));
 }
 
 /** The βs whose corrections are kept, the one kept longest first. */
-export const keptCorrectionBetas = (): number[] => [...corrections.keys()];
+export const keptCorrectionBetas = (): number[] => [...keptBetaValues];
 
 export function adaptiveMomentStep(
   params: Float64Array,
