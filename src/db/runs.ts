@@ -247,8 +247,11 @@ export function createRunRepository(database: Database, pool: Pool) {
   }
 
   // Concurrent submissions share statements, inserts and checks alike. A row the statement
-  // refuses (a tenant deleted meanwhile) fails its own submission only.
-  const submissions = new Coalescer<SubmissionStep, Run | SubmissionCheck>(submit, statementBatchLimits);
+  // refuses (a tenant deleted meanwhile) fails its own submission only. The submissions whose key
+  // checks were answered together reach their inserts in one turn, and those inserted together
+  // their checks: gathered, they share one statement where the first went alone and the others
+  // waited for it.
+  const submissions = new Coalescer<SubmissionStep, Run | SubmissionCheck>(submit, { ...statementBatchLimits, gatherTurn: true });
 
   return {
     /**

@@ -105,6 +105,8 @@ const enqueueBatchLimits: CoalescerOptions = {
   maxBatch: 64,
   /** One batch in flight: Redis runs commands one at a time, so a second would mostly wait behind the first there. */
   concurrency: 1,
+  /** The runs whose checks were answered together are enqueued in one turn: one batch, not the first alone and then the others. */
+  gatherTurn: true,
 };
 
 /** A run to enqueue, with its place when the caller knows it already, and then its spec as stored. */
@@ -116,7 +118,8 @@ interface Enqueued {
 
 /**
  * Enqueues runs as the API submits them: a run enqueued while an earlier batch is in flight
- * goes with the others in the next one, in one round trip. A lone run goes at once. A run given
+ * goes with the others in the next one, in one round trip; the runs enqueued in one turn of the
+ * event loop go together, when it ends (a lone run then goes at once). A run given
  * without its place gets it from `priorities`.
  *
  * A batch's jobs are added one by one in the same turn of the event loop, and its connection
