@@ -6,7 +6,10 @@
  * and under load one round trip serves many callers: on a busy machine the cost of a write to
  * PostgreSQL or Redis is mostly the round trip, not the rows it carries. With `gatherTurn`, a
  * call that finds a batch free waits for the end of the turn instead, so that the calls made
- * in the same turn share the batch rather than the first going alone.
+ * in the same turn share the batch rather than the first going alone. With `gatherPhase`, it
+ * waits for the end of the event loop's current phase, so that calls made in separate callbacks
+ * of one phase share it too: HTTP requests read from several sockets in one pass of the poll
+ * phase each arrive in a callback of their own.
  *
  * `execute` answers each input in order, a value or an error of its own; if it throws, every
  * call of the batch fails with that error, unless `isolate` accepts the error: then each call of
@@ -30,6 +33,12 @@ export interface CoalescerOptions {
    * timer or I/O callback goes out before the promise continuations that callback queued.
    */
   readonly gatherTurn?: boolean;
+  /**
+   * Whether a call that finds a batch free waits for the end of the current phase of the event
+   * loop (`setImmediate`: once every callback of the phase, each I/O callback of a poll pass, has
+   * run), so that the calls made in the same phase go out together (see above).
+   */
+  readonly gatherPhase?: boolean;
 }
 
 interface Pending<Input, Output> {
@@ -41,7 +50,7 @@ interface Pending<Input, Output> {
 export class Coalescer<Input, Output> {
   private readonly waiting: Pending<Input, Output>[] = [];
   private inFlight = 0;
-  /** Whether a pump waits for the end of the turn (with `gatherTurn`). */
+  /** Whether a pump waits for the end of the turn or the phase (with `gatherTurn` or `gatherPhase`). */
   private gathering = false;
 
   constructor(
@@ -54,13 +63,15 @@ export class Coalescer<Input, Output> {
   submit(input: Input): Promise<Output> {
     return new Promise<Output>((resolve, reject) => {
       this.waiting.push({ input, resolve, reject });
-      if (!this.options.gatherTurn) this.pump();
+      if (!this.options.gatherTurn && !this.options.gatherPhase) this.pump();
       else if (!this.gathering) {
         this.gathering = true;
-        process.nextTick(() => {
+        const gathered = () => {
           this.gathering = false;
           this.pump();
-        });
+        };
+        if (this.options.gatherPhase) setImmediate(gathered);
+        else process.nextTick(gathered);
       }
     });
   }

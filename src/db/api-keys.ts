@@ -92,7 +92,9 @@ const authenticateStatement = {
 /**
  * The API's per-request key check: one prepared statement through the node-postgres pool
  * (Prisma's per-query planning cost several times the round trip itself), shared by the
- * requests that arrive while earlier checks are in flight. A batch is sent only after every
+ * requests that arrive while earlier checks are in flight, and by those read in one pass of the
+ * event loop's poll phase (gatherPhase): each request arrives in an I/O callback of its own, and
+ * the first of a pass went alone while the others waited for it. A batch is sent only after every
  * request it answers arrived, so it is a fresh read for each of them: batching caches nothing.
  */
 export function createApiKeyAuthenticator(pool: Pool) {
@@ -101,7 +103,7 @@ export function createApiKeyAuthenticator(pool: Pool) {
     // Frozen: the requests of a batch that carry the same key share its answer.
     const live = new Map(rows.map(({ hash, ...key }) => [hash, Object.freeze(key)]));
     return hashes.map((hash) => ({ value: live.get(hash) ?? null }));
-  }, statementBatchLimits);
+  }, { ...statementBatchLimits, gatherPhase: true });
 
   return {
     /** The live (not revoked) key with this full value, with its tenant; null when unknown or revoked. */

@@ -56,6 +56,22 @@ describe('Coalescer', () => {
     expect(await fifth).toBe(50);
   });
 
+  it('with gatherPhase, sends the calls made in separate callbacks of one phase of the event loop together', async () => {
+    const { batches, execute, releaseAll } = gated((n) => ({ value: n * 10 }));
+    const coalescer = new Coalescer(execute, { maxBatch: 8, concurrency: 1, gatherPhase: true });
+    // Each call in a callback of its own, as requests read from several sockets in one poll pass.
+    const calls = await new Promise<Promise<number>[]>((resolve) => {
+      const made: Promise<number>[] = [];
+      for (const n of [1, 2, 3]) setImmediate(() => made.push(coalescer.submit(n)));
+      setImmediate(() => resolve(made));
+    });
+    expect(batches).toEqual([]);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(batches).toEqual([[1, 2, 3]]);
+    await releaseAll();
+    expect(await Promise.all(calls)).toEqual([10, 20, 30]);
+  });
+
   it('keeps at most `concurrency` batches in flight and at most `maxBatch` calls per batch', async () => {
     const { batches, execute, releaseAll } = gated((n) => ({ value: n }));
     const coalescer = new Coalescer(execute, { maxBatch: 2, concurrency: 2 });

@@ -49,8 +49,8 @@ describe('API key checks (concurrent checks share a statement)', () => {
     expect(answers).toEqual(calls.map(({ expected }) => expected));
     // The requests carrying the same key may share one answer: none can change another's.
     for (const answer of answers) if (answer) expect(Object.isFrozen(answer)).toBe(true);
-    // Made in one tick: the first two go out alone (two in flight at most), the other 46 together.
-    expect(statements.count).toBeLessThanOrEqual(3);
+    // Made in one turn: all in one statement.
+    expect(statements.count).toBe(1);
   });
 
   it('refuses a key from the first check after its revocation, with checks in flight around it', async () => {
