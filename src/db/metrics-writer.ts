@@ -76,9 +76,16 @@ export interface SliceWrite {
   readonly trialValue?: number | null;
 }
 
-/** The run moved on without this writer: another worker wrote it, or it was finished or cancelled. */
+/**
+ * The run moved on without this writer: another worker wrote it, or it was finished or cancelled.
+ * `fromStep` is the checkpoint step the refused slice resumed from.
+ */
 export class StaleRunWriteError extends Error {
   override readonly name = 'StaleRunWriteError';
+
+  constructor(message: string, readonly fromStep: number, options?: ErrorOptions) {
+    super(message, options);
+  }
 }
 
 /** The scalar metrics as the metric-field table has them, in table order. */
@@ -315,29 +322,29 @@ interface FenceRow {
 /** Null when the fence held for `slice`, else why it did not. */
 function refusal(slice: SliceWrite, run: FenceRow | undefined): StaleRunWriteError | null {
   const { runId, fromStep } = slice;
-  if (!run) return new StaleRunWriteError(`run ${runId} no longer exists`);
+  if (!run) return new StaleRunWriteError(`run ${runId} no longer exists`, fromStep);
   if (run.status !== 'running' && !(run.status === 'queued' && slice.starting)) {
-    return new StaleRunWriteError(`run ${runId} is ${run.status}, no longer running`);
+    return new StaleRunWriteError(`run ${runId} is ${run.status}, no longer running`, fromStep);
   }
   if (run.checkpoint_step !== fromStep) {
-    return new StaleRunWriteError(`run ${runId} has a checkpoint at step ${run.checkpoint_step}; this writer resumed from step ${fromStep}`);
+    return new StaleRunWriteError(`run ${runId} has a checkpoint at step ${run.checkpoint_step}; this writer resumed from step ${fromStep}`, fromStep);
   }
   return null;
 }
 
 /**
- * The error of a slice's write, its collision with another attempt's rows as the fence's refusal.
- * A statement that waited for its run's lock while another attempt's slice committed checks the
- * fence against the checkpoints of its snapshot, taken before that commit (only the locked run
- * row is read again): the fence holds, and the rows the slice inserts collide with the other
- * attempt's at run_metrics' primary key, which rolls the slice back whole. (A slice without rows
- * to collide is stored after the checkpoint it resumed from, as the other attempt's was: the same
- * trajectory, which resumes bit for bit, and the run's newest checkpoint has every row before it.)
+ * Whether a slice's rows collided with stored ones at run_metrics' primary key. A statement that
+ * waited for its run's lock while another attempt's slice committed checks the fence against the
+ * checkpoints of its snapshot, taken before that commit (only the locked run row is read again):
+ * the fence holds, and the rows the slice inserts collide with the other attempt's, which rolls
+ * the slice back whole. Written again in a new statement, whose snapshot has that commit, the
+ * slice is refused by the fence itself (see `write`). (A slice without rows to collide is stored
+ * after the checkpoint it resumed from, as the other attempt's was: the same trajectory, which
+ * resumes bit for bit, and the run's newest checkpoint has every row before it.)
  */
-function refusedAtRows(slice: SliceWrite, error: unknown): unknown {
+function isRowsCollision(error: unknown): boolean {
   const { code, constraint } = (error ?? {}) as { code?: unknown; constraint?: unknown };
-  if (code !== '23505' || constraint !== 'run_metrics_pkey') return error;
-  return new StaleRunWriteError(`run ${slice.runId} has rows past step ${slice.fromStep}, where this writer resumed: another attempt stored them`);
+  return code === '23505' && constraint === 'run_metrics_pkey';
 }
 
 /** Stores a checkpoint's bytes, inside the transaction that stored the rest of its slice. */
@@ -401,15 +408,27 @@ export function createMetricsWriter(pool: Pool) {
   }
 
   return {
-    /** Writes one slice atomically; throws StaleRunWriteError when the fence refuses it. */
+    /**
+     * Writes one slice atomically; throws StaleRunWriteError when the fence refuses it (its
+     * `cause` the collision of its first try, when it had one).
+     */
     write(slice: SliceWrite): Promise<void> {
       const encoded = slice.checkpoint && !slice.finish ? encodeCheckpoint(slice.checkpoint.state) : null;
       const encodedSlice = encoded ? { ...slice, checkpoint: { step: slice.checkpoint!.step, state: encoded.state } } : slice;
-      const writing = slice.metrics.step.length <= statementRows && !encoded?.data
+      const writing = () => (slice.metrics.step.length <= statementRows && !encoded?.data
         ? statements.submit(encodedSlice)
-        : onceMoreOnConflict(() => writeInTransaction(encodedSlice, encoded?.data ?? null));
-      return writing.catch((error: unknown) => {
-        throw refusedAtRows(slice, error);
+        : onceMoreOnConflict(() => writeInTransaction(encodedSlice, encoded?.data ?? null)));
+      // A collision is written once more (see isRowsCollision); one that persists is not another
+      // attempt's commit (rows stored past the newest checkpoint, a step written twice) and is
+      // the write's own error.
+      return writing().catch(async (collision: unknown) => {
+        if (!isRowsCollision(collision)) throw collision;
+        await writing().catch((error: unknown) => {
+          if (error instanceof StaleRunWriteError && error.cause === undefined) {
+            throw new StaleRunWriteError(error.message, error.fromStep, { cause: collision });
+          }
+          throw error;
+        });
       });
     },
   };

@@ -20,8 +20,11 @@
  * worker's statement held in PostgreSQL, which committed after this delivery read the run).
  * The run is read and the attempt starts over from what is stored, at once, as every other
  * attempt does: it resumes bit for bit, and the run does not wait without a job for the
- * reconciler. A delivery that lost the job's lock (another worker took the job over) leaves the
- * run to that worker.
+ * reconciler. It does so only when the run moved past the refused slice (its newest checkpoint
+ * is newer than the one the slice resumed from, or the run ended): a refusal the run read again
+ * does not explain would be refused again, so it fails the attempt as any error does, and the
+ * job's attempts bound it. A delivery that lost the job's lock (another worker took the job over)
+ * leaves the run to that worker.
  *
  * An attempt that finds its run ended tells the run's followers how it ended (its final `status`
  * event, a trial's end to its sweep), then completes its job: the slice that ended it may have
@@ -58,6 +61,7 @@ import { trialValueOf } from '../../core/sweep/index.ts';
 import { resultWithoutParams } from '../../contracts/run-result.ts';
 import type { WorkerMetrics } from '../worker-metrics.ts';
 import { errorMessage } from '../../core/error-message.ts';
+import type { Logger } from '../../config/logger.ts';
 
 /** The job's lock as the worker holds it: renewed every half of its duration while the event loop turns. */
 interface JobLock {
@@ -93,6 +97,8 @@ export interface RunProcessorDependencies {
   readonly metrics?: WorkerMetrics;
   /** A tenant's metric rows, at most (TENANT_MAX_METRIC_ROWS); absent: not enforced here. */
   readonly maxMetricRows?: number;
+  /** Tells of the runs read again after the fence refused a slice; absent: not told. */
+  readonly logger?: Logger;
 }
 
 /** What tells a trial's end to its sweep: the run, and its sweep and number (none for a run of its own). */
@@ -253,10 +259,26 @@ export function createRunProcessor(dependencies: RunProcessorDependencies): RunP
   }
 
   /**
-   * Drives an attempt at `run` to its end; resolves to true when the run moved on without it
-   * while this delivery holds the job: the run is to be read again.
+   * The run read again after the fence refused a slice of an attempt at it (see above); null
+   * when it ended or is gone. Throws when the run did not move past the refused slice.
    */
-  async function attempt(job: Job<RunJobData>, run: RunAttempt, stopping?: AbortSignal, lock?: JobLock, place?: TenantPlace): Promise<boolean> {
+  async function readAfterRefusal(run: RunAttempt, refused: StaleRunWriteError): Promise<RunAttempt | null> {
+    const next = await attempts.read(run.id);
+    const checkpointStep = next?.checkpoint?.step ?? 0;
+    const fields = { runId: run.id, refusedFromStep: refused.fromStep, checkpointStep, ended: next === null };
+    if (next !== null && checkpointStep <= refused.fromStep) {
+      dependencies.logger?.warn({ ...fields, err: refused }, 'a slice was refused, but the run did not move past it');
+      throw new Error(`A slice resuming from step ${refused.fromStep} was refused, but the run did not move past it: ${refused.message}`, { cause: refused });
+    }
+    dependencies.logger?.info(fields, 'a slice was refused: the run moved on, and the attempt starts over from it');
+    return next;
+  }
+
+  /**
+   * Drives an attempt at `run` to its end; resolves to `{ next }` when the run moved on without
+   * it while this delivery holds the job: `next` is the run read again (null when it ended).
+   */
+  async function attempt(job: Job<RunJobData>, run: RunAttempt, stopping?: AbortSignal, lock?: JobLock, place?: TenantPlace): Promise<{ readonly next: RunAttempt | null } | undefined> {
     const startedAt = new Date();
     let sliced: SlicedRun | undefined;
     try {
@@ -272,13 +294,21 @@ export function createRunProcessor(dependencies: RunProcessorDependencies): RunP
         ...trialValue(run),
       });
       await trialEnded(run, ending.status, true);
-      return false;
-    } catch (error) {
+      return undefined;
+    } catch (caught) {
+      let error = caught;
       if (error instanceof StaleRunWriteError) {
-        if (await holdsJob(job, lock)) return true;
-        // Another delivery took the job over: the run is its.
-        await trialEnded(run);
-        return false;
+        if (!(await holdsJob(job, lock))) {
+          // Another delivery took the job over: the run is its.
+          await trialEnded(run);
+          return undefined;
+        }
+        if (stopping?.aborted) throw new WorkerStoppingError();
+        try {
+          return { next: await readAfterRefusal(run, error) };
+        } catch (unexplained) {
+          error = unexplained;
+        }
       }
       // Not the run's fault: the worker keeps the job (or hands it back, when stopping).
       if (error instanceof WorkerStoppingError || isInfrastructureError(error)) throw error;
@@ -307,8 +337,9 @@ export function createRunProcessor(dependencies: RunProcessorDependencies): RunP
     // Null when the run is unknown or already final.
     let run = unread ?? await attempts.read(runId);
     while (run) {
-      if (!(await attempt(job, run, stopping, lock, place))) return;
-      run = await attempts.read(runId);
+      const refused = await attempt(job, run, stopping, lock, place);
+      if (!refused) return;
+      run = refused.next;
     }
     await announceEnd(runId);
   };

@@ -176,14 +176,14 @@ describe('metrics writer', () => {
     const [busy, clash, ...others] = await Promise.all(Array.from({ length: 7 }, () => newRun()));
     await writer.write({ runId: clash, fromStep: 0, metrics: batch(0, 5), rollups: false, checkpoint: { step: 5, state: {} } });
     // Its checkpoint gone, the fence holds for a slice whose steps are stored already: (run_id, step)
-    // refuses them, as it does a slice whose fence looked at the checkpoints before another attempt's commit.
+    // refuses them, and again when the slice is written once more, as no other attempt's commit explains them.
     await pool.query('DELETE FROM checkpoints WHERE run_id = $1', [clash]);
     const slice = (runId: string) => writer.write({ runId, fromStep: 0, metrics: batch(0, 5), rollups: false, checkpoint: { step: 5, state: {} } });
     // While the first statement is in flight, the others gather into one.
     const first = slice(busy);
     const outcomes = await Promise.allSettled([clash, ...others].map(slice));
     await first;
-    expect(outcomes[0]).toMatchObject({ status: 'rejected', reason: expect.any(StaleRunWriteError) });
+    expect(outcomes[0]).toMatchObject({ status: 'rejected', reason: { code: '23505', constraint: 'run_metrics_pkey' } });
     expect(outcomes.slice(1).map((outcome) => outcome.status)).toEqual(others.map(() => 'fulfilled'));
     for (const runId of others) expect((await stored(runId)).length).toBe(5);
   });
