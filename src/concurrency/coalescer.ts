@@ -18,7 +18,7 @@
  */
 export type Settled<Output> = { readonly value: Output } | { readonly error: unknown };
 
-export interface CoalescerOptions {
+export interface CoalescerOptions<Input = unknown> {
   /** Inputs per batch, at most. */
   readonly maxBatch: number;
   /** Batches in flight at once, at most. */
@@ -39,6 +39,12 @@ export interface CoalescerOptions {
    * run), so that the calls made in the same phase go out together (see above).
    */
   readonly gatherPhase?: boolean;
+  /**
+   * A key no batch holds twice: an input whose key an earlier input of the batch has waits for
+   * the next batch (in order with the others), for an `execute` that cannot tell two inputs with
+   * the same key apart in one batch.
+   */
+  readonly distinct?: (input: Input) => unknown;
 }
 
 interface Pending<Input, Output> {
@@ -48,14 +54,14 @@ interface Pending<Input, Output> {
 }
 
 export class Coalescer<Input, Output> {
-  private readonly waiting: Pending<Input, Output>[] = [];
+  private waiting: Pending<Input, Output>[] = [];
   private inFlight = 0;
   /** Whether a pump waits for the end of the turn or the phase (with `gatherTurn` or `gatherPhase`). */
   private gathering = false;
 
   constructor(
     private readonly execute: (inputs: readonly Input[]) => Promise<readonly Settled<Output>[]>,
-    private readonly options: CoalescerOptions,
+    private readonly options: CoalescerOptions<Input>,
   ) {
     if (!(options.maxBatch >= 1 && options.concurrency >= 1)) throw new RangeError('maxBatch and concurrency must be at least 1');
   }
@@ -78,13 +84,33 @@ export class Coalescer<Input, Output> {
 
   private pump(): void {
     while (this.inFlight < this.options.concurrency && this.waiting.length > 0) {
-      const batch = this.waiting.splice(0, this.options.maxBatch);
+      const batch = this.take();
       this.inFlight++;
       void this.run(batch).finally(() => {
         this.inFlight--;
         this.pump();
       });
     }
+  }
+
+  /** The next batch: the first `maxBatch` inputs waiting, less those whose key it holds already (see `distinct`). */
+  private take(): Pending<Input, Output>[] {
+    const { maxBatch, distinct } = this.options;
+    if (!distinct) return this.waiting.splice(0, maxBatch);
+    const batch: Pending<Input, Output>[] = [];
+    const left: Pending<Input, Output>[] = [];
+    const keys = new Set<unknown>();
+    for (const pending of this.waiting) {
+      const key = distinct(pending.input);
+      if (batch.length < maxBatch && !keys.has(key)) {
+        keys.add(key);
+        batch.push(pending);
+      } else {
+        left.push(pending);
+      }
+    }
+    this.waiting = left;
+    return batch;
   }
 
   private async run(batch: readonly Pending<Input, Output>[]): Promise<void> {

@@ -31,7 +31,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { ClientBase } from 'pg';
-import { Coalescer } from '../concurrency/coalescer.ts';
+import { Coalescer, type CoalescerOptions } from '../concurrency/coalescer.ts';
 import { nestedArrayLiteral, numberText } from './array-literal.ts';
 import { float8Array, int4Array, repeatedUuidArray } from './binary-array.ts';
 import { metricFieldRegistry, scalarMetricFields } from '../contracts/metric-fields.ts';
@@ -138,8 +138,12 @@ export const statementRows = 1_000;
  * its round trip (16 concurrent small runs, 6,000 slices: 1,036 statements, most of 1 or of 15
  * slices; gathered, 526, most of 16). A statement that one slice's rows make fail
  * is tried again slice by slice.
+ *
+ * A statement holds one slice of a run at most; another waits for the next statement. Its fence
+ * (`fenced`) and what follows it go by run: with two slices of one run (two attempts at it, one
+ * a stale one), the rows of a slice its fence refused were stored with the other's.
  */
-const batching = { maxBatch: 32, concurrency: 1, isolate: isRowError, gatherTurn: true };
+const batching: CoalescerOptions<SliceWrite> = { maxBatch: 32, concurrency: 1, isolate: isRowError, gatherTurn: true, distinct: (slice) => slice.runId };
 
 const sliceColumns = [
   ['run_id', 'uuid'], ['from_step', 'int'], ['started_at', 'timestamptz'], ['checkpoint_step', 'int'], ['checkpoint_state', 'jsonb'],

@@ -82,6 +82,19 @@ describe('Coalescer', () => {
     expect(batches).toEqual([[0], [1], [2, 3], [4, 5], [6]]);
   });
 
+  it('with distinct, defers a call whose key its batch holds already to the next batch, in order', async () => {
+    const { batches, execute, releaseAll } = gated((n) => ({ value: n }));
+    const coalescer = new Coalescer(execute, { maxBatch: 3, concurrency: 1, gatherTurn: true, distinct: (n: number) => n % 10 });
+    const calls = [1, 11, 2, 3, 21, 4, 12].map((n) => coalescer.submit(n));
+    await releaseAll();
+    await new Promise((resolve) => setImmediate(resolve));
+    await releaseAll();
+    await new Promise((resolve) => setImmediate(resolve));
+    await releaseAll();
+    expect(await Promise.all(calls)).toEqual([1, 11, 2, 3, 21, 4, 12]);
+    expect(batches).toEqual([[1, 2, 3], [11, 4, 12], [21]]);
+  });
+
   it('fails only the calls whose answer is an error, and every call of a batch that throws', async () => {
     const coalescer = new Coalescer(async (inputs: readonly number[]) => {
       if (inputs.includes(13)) throw new Error('unlucky batch');

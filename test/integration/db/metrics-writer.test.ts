@@ -188,6 +188,23 @@ describe('metrics writer', () => {
     for (const runId of others) expect((await stored(runId)).length).toBe(5);
   });
 
+  it('stores nothing of a stale slice written in the same turn as a slice of the same run that its fence lets through', async () => {
+    const runId = await newRun();
+    await pool.query(`INSERT INTO checkpoints (run_id, step, state) VALUES ($1, 1500, '{}')`, [runId]);
+    // The live attempt resumed from the newest checkpoint; a stale one from an older checkpoint, with a row past it.
+    const live = writer.write({ runId, fromStep: 1500, metrics: batch(1500, 1500), rollups: false, checkpoint: { step: 1900, state: {} } });
+    const stale = writer.write({ runId, fromStep: 1100, metrics: batch(1999, 2000), rollups: false, checkpoint: { step: 2300, state: {} } });
+    const [liveOutcome, staleOutcome] = await Promise.allSettled([live, stale]);
+    expect(liveOutcome.status).toBe('fulfilled');
+    expect(staleOutcome).toMatchObject({ status: 'rejected', reason: expect.any(StaleRunWriteError) });
+    expect(await stored(runId)).toEqual([]);
+    expect(await metricRowsOf(runId)).toBe(0);
+    expect(await checkpointOf(runId)).toEqual([{ step: 1900, state: {} }]);
+    // The live attempt's next slice stores the step the stale one had.
+    await writer.write({ runId, fromStep: 1900, metrics: batch(1999, 2000), rollups: false, checkpoint: { step: 2100, state: {} } });
+    expect((await stored(runId)).map((row) => row.step)).toEqual([2000]);
+  });
+
   it('COPYs a slice larger than a statement carries, fenced and atomic all the same', async () => {
     const runId = await newRun();
     const large = batch(0, statementRows + 500);
