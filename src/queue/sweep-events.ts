@@ -6,7 +6,8 @@
  *       after a coordination round created trials or ended the sweep, and when it is cancelled;
  *   { "type": "trial", "sweepId": "…", "runId": "…", "trialNumber": n, "status": "completed" | "pruned" | … }
  *       when a trial has ended: `status` is its final status, or "ended" when the worker that
- *       tells it did not end it itself (another attempt or a cancel did; its run tells how).
+ *       tells it does not know it (another worker took the run's job over, or the run had ended
+ *       when the worker went to fail it); its run tells how.
  *
  * A client that connects mid-sweep reads the sweep first, then follows the channel; the API's
  * GET /v1/sweeps/{id}/events does both. These shapes are a contract with that route: extend
