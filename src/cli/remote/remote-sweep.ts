@@ -4,6 +4,7 @@
  */
 import type { Sweep, SweepSpecInput, Trial } from '../../client/index.ts';
 import { ProgressBar } from '../progress-bar.ts';
+import { EndedTrials } from './ended-trials.ts';
 import { formatParameters, formatValue, leaderboardText } from '../sweep/leaderboard-text.ts';
 import { exitStatus, parseRemote, readJsonFile, runRemote, submissionOptions } from './remote-command.ts';
 
@@ -27,13 +28,12 @@ export function executeRemoteSweep(args: string[]): Promise<number> {
     const bar = new ProgressBar(process.stderr);
     let sweep: Sweep;
     try {
-      let ended = 0;
+      const ended = new EndedTrials(submitted.progress.maxTrials);
       sweep = await client.waitForSweep(submitted.id, {
         onEvent: (event) => {
           if (event.type !== 'trial' || values['no-progress']) return;
-          ended += 1;
-          const maxTrials = submitted.progress.maxTrials;
-          bar.update(ended / maxTrials, `trial ${ended}/${maxTrials}`);
+          const { fraction, detail } = ended.add(event.data.runId);
+          bar.update(fraction, detail);
         },
       });
     } finally {
