@@ -4,7 +4,8 @@
  * transaction, publishes progress while reading the cancel flag, and yields to the event loop, so that
  * BullMQ's lock renewal, cancellation and progress keep working during long runs and a crash
  * loses at most the slice in flight. A worker that is stopping ends the attempt at a slice
- * boundary, right after a checkpoint, with a WorkerStoppingError.
+ * boundary, right after a checkpoint, with a WorkerStoppingError. One that lost its job's lock
+ * (see `holdLock`) ends before its next slice with a JobLockLostError.
  */
 import { setImmediate as nextMacrotask } from 'node:timers/promises';
 import { finalStatusOf, type RunLoop, type RunResult } from '../../core/training/index.ts';
@@ -25,6 +26,11 @@ export interface SliceSettings {
   readonly sliceMs: number;
   /** Recorded rows per slice, at most. */
   readonly maxRowsPerSlice: number;
+}
+
+/** The attempt's delivery lost its job's lock: it stops writing, leaving the run to the job's next delivery. */
+export class JobLockLostError extends Error {
+  override readonly name = 'JobLockLostError';
 }
 
 export const defaultSliceSettings: SliceSettings = { sliceMs: 50, maxRowsPerSlice: 5_000 };
@@ -63,9 +69,11 @@ export interface SlicedRun {
   readonly pruning?: TrialPruning | null;
   /**
    * Keeps the job's lock for `ms` more than its usual duration: the next slice and its checkpoint
-   * hold the event loop about that long, and the worker cannot renew the lock meanwhile.
+   * hold the event loop about that long, and the worker cannot renew the lock meanwhile. False
+   * when the lock is lost: the job went back to the queue (its delivery stalled), and another
+   * delivery may be at the run already.
    */
-  readonly holdLock?: (ms: number) => Promise<void>;
+  readonly holdLock?: (ms: number) => Promise<boolean>;
   /** Aborted when the worker stops: the attempt ends after the slice in flight is stored. */
   readonly stopping?: AbortSignal;
   /** The run's tenant place: the announcement of the slice that ends the run gives it back. */
@@ -123,7 +131,9 @@ export async function driveRun(dependencies: SliceDependencies, run: SlicedRun):
     // k·recordEvery updates record k rows, and one more only when they end the run.
     const toQuota = Number.isFinite(rowsLeft) ? Math.max(1, rowsLeft - 1) * run.recordEvery : Infinity;
     await engine.settle?.(sliceStart + sliceMs);
-    await run.holdLock?.(Math.max(sliceMs, advanceMs) + checkpointMs);
+    if ((await run.holdLock?.(Math.max(sliceMs, advanceMs) + checkpointMs)) === false) {
+      throw new JobLockLostError(`run ${runId}: this delivery lost its job's lock; the run is left to the job's next delivery`);
+    }
     // The slice holds the event loop: commands issued before it (other jobs' among them) leave first.
     sendCorkedWrites();
     const records = engine.advance({ deadline: sliceStart + sliceMs, maxSteps: Math.min(maxStepsPerSlice, toNextCheck, toQuota) });

@@ -51,7 +51,7 @@ import { publishRunEvent } from '../../queue/run-events.ts';
 import { runJobDataSchema, startsWithoutReading, type RunJobData } from '../../queue/runs-queue.ts';
 import type { TenantPlace } from '../../queue/tenant-places.ts';
 import { isInfrastructureError, WorkerStoppingError } from '../outages.ts';
-import { defaultSliceSettings, driveRun, type SlicedRun, type SliceSettings } from './run-slices.ts';
+import { defaultSliceSettings, driveRun, JobLockLostError, type SlicedRun, type SliceSettings } from './run-slices.ts';
 import type { SweepSpec } from '../../contracts/sweep-spec.ts';
 import { publishSweepEvent, sweepEventMessage } from '../../queue/sweep-events.ts';
 import { wakeSweep, type SweepsQueue } from '../../queue/sweeps-queue.ts';
@@ -75,10 +75,13 @@ interface JobLock {
  */
 export type RunProcessor = (job: Job<RunJobData>, stopping?: AbortSignal, lock?: JobLock, place?: TenantPlace) => Promise<void>;
 
-/** Extends the lock past a stretch of `ms` in which the event loop is held (when that is a sizeable part of it). */
-const holdingLock = (job: Job, lock: JobLock) => async (ms: number): Promise<void> => {
-  if (ms < lock.durationMs / 4) return;
-  await job.extendLock(lock.token, Math.ceil(ms + lock.durationMs));
+/**
+ * Extends the lock past a stretch of `ms` in which the event loop is held (when that is a sizeable
+ * part of it); false when the lock is lost.
+ */
+const holdingLock = (job: Job, lock: JobLock) => async (ms: number): Promise<boolean> => {
+  if (ms < lock.durationMs / 4) return true;
+  return (await job.extendLock(lock.token, Math.ceil(ms + lock.durationMs))) === 1;
 };
 
 export interface RunProcessorDependencies {
@@ -296,6 +299,8 @@ export function createRunProcessor(dependencies: RunProcessorDependencies): RunP
       await trialEnded(run, ending.status, true);
       return undefined;
     } catch (caught) {
+      // Another delivery of the job may be at the run: it is that one's.
+      if (caught instanceof JobLockLostError) return undefined;
       let error = caught;
       if (error instanceof StaleRunWriteError) {
         if (!(await holdsJob(job, lock))) {
