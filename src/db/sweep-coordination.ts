@@ -269,6 +269,7 @@ export function createSweepCoordination(pool: Pool) {
       { wait = false }: { readonly wait?: boolean } = {},
     ): Promise<RoundOutcome | null> {
       const client = await pool.connect();
+      let broken = false;
       try {
         await prepare(client);
         const known = knownTrials.get(sweepId) ?? { below: 0, final: new Map<number, RoundTrial>() };
@@ -330,10 +331,13 @@ export function createSweepCoordination(pool: Pool) {
           waiting: read.filter((trial) => trial.status === 'queued').length,
         };
       } catch (error) {
-        await client.query('ROLLBACK').catch(() => undefined);
+        // A connection that cannot roll back (dropped, or still waiting for a timed-out statement) is closed.
+        await client.query('ROLLBACK').catch(() => {
+          broken = true;
+        });
         throw error;
       } finally {
-        client.release();
+        client.release(broken);
       }
     },
   };

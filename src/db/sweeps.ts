@@ -161,6 +161,7 @@ export function createSweepRepository(pool: Pool) {
      */
     async cancel(id: string, sweepResult: unknown, trialResult: unknown): Promise<{ cancelled: boolean; running: string[]; cancelledTrials: string[] }> {
       const client = await pool.connect();
+      let broken = false;
       try {
         await client.query('BEGIN');
         const { rowCount } = await client.query(
@@ -181,10 +182,13 @@ export function createSweepRepository(pool: Pool) {
         await client.query('COMMIT');
         return { cancelled: rowCount === 1, running, cancelledTrials };
       } catch (error) {
-        await client.query('ROLLBACK').catch(() => undefined);
+        // A connection that cannot roll back (dropped, or still waiting for a timed-out statement) is closed.
+        await client.query('ROLLBACK').catch(() => {
+          broken = true;
+        });
         throw error;
       } finally {
-        client.release();
+        client.release(broken);
       }
     },
   };
