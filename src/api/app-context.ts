@@ -46,11 +46,10 @@ const uploadConnections = 8;
 const uploadWaitMs = 120_000;
 
 export function createAppContext(dependencies: AppDependencies) {
-  const { databaseUrl, queuePrefix, databaseQueryTimeoutMs: queryTimeoutMs } = dependencies.config;
-  const pool = dependencies.pool ?? createPool(databaseUrl, 4, queuePrefix, { queryTimeoutMs });
+  const pool = dependencies.pool ?? createPool(dependencies.config.databaseUrl, 4, dependencies.config.queuePrefix);
   const events = dependencies.events ?? createEventHub(dependencies.config.redisUrl);
   /** Uploads hold a connection while their body arrives: a pool of their own keeps them from starving other requests. */
-  const uploadsPool = createPool(databaseUrl, uploadConnections, queuePrefix, { connectionTimeoutMs: uploadWaitMs, queryTimeoutMs });
+  const uploadsPool = createPool(dependencies.config.databaseUrl, uploadConnections, dependencies.config.queuePrefix, uploadWaitMs);
   const sweepsQueue = createSweepsQueue(dependencies.redis, dependencies.config.queuePrefix);
   const objectiveThread = createObjectiveThread();
   /** Closes what the context opened itself (not what it was given). */

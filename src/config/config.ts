@@ -42,15 +42,6 @@ export const configSchema = z.object({
   AUTH_FAILURES_MAX: integer(20, 1, 1_000_000),
   /** Redis key prefix of the BullMQ queues; separate deployments (or test files) on one Redis use different ones. */
   QUEUE_PREFIX: z.string().regex(/^[\w.-]+$/).default('descent'),
-  /**
-   * How long the API and the workers wait for PostgreSQL's answer to one statement before giving
-   * up on it and its connection: a server that stops answering on an open connection (a frozen
-   * host, a partition) then gives 503 `database_unavailable` and a worker's outage wait, instead
-   * of a wait until TCP gives up (about 15 minutes). Generous, as every statement is bounded by it:
-   * the longest (a large run's deletion, a table's ANALYZE, a retention pass's chunk) take seconds.
-   * Migrations and a metrics export's stream are not bounded (src/db/pool.ts).
-   */
-  DATABASE_QUERY_TIMEOUT_MS: integer(60_000, 100, 3_600_000),
   /** How long readiness checks wait for PostgreSQL or Redis before calling it down. */
   READINESS_TIMEOUT_MS: integer(2_000, 50, 60_000),
   /** Days a finished run keeps its raw steps (all but the last; rollups are kept); 0 keeps them forever. */
@@ -104,8 +95,6 @@ export interface Config {
   readonly rateLimit: { readonly max: number; readonly windowSeconds: number };
   readonly authFailuresMax: number;
   readonly queuePrefix: string;
-  /** The longest wait for PostgreSQL's answer to one statement (not in migrations). */
-  readonly databaseQueryTimeoutMs: number;
   readonly readinessTimeoutMs: number;
   /** 0: keep finished runs' steps forever. */
   readonly metricsRetentionDays: number;
@@ -163,7 +152,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     rateLimit: { max: settings.RATE_LIMIT_MAX, windowSeconds: settings.RATE_LIMIT_WINDOW_SECONDS },
     authFailuresMax: settings.AUTH_FAILURES_MAX,
     queuePrefix: settings.QUEUE_PREFIX,
-    databaseQueryTimeoutMs: settings.DATABASE_QUERY_TIMEOUT_MS,
     readinessTimeoutMs: settings.READINESS_TIMEOUT_MS,
     metricsRetentionDays: settings.METRICS_RETENTION_DAYS,
     reconcileIntervalMs: settings.RECONCILE_INTERVAL_MS,

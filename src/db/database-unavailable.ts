@@ -24,11 +24,8 @@ const prismaCodes = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024']);
 /** Prisma's driver adapter error kinds of the same. */
 const adapterKinds = new Set(['DatabaseNotReachable', 'ConnectionClosed', 'SocketTimeout', 'TooManyConnections']);
 
-/**
- * node-postgres errors that carry no code; "Query read timeout": no answer within
- * DATABASE_QUERY_TIMEOUT_MS, as from a frozen server or across a partition.
- */
-const driverMessages = /Query read timeout|Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Can't reach database server|Server has closed the connection/i;
+/** node-postgres errors that carry no code. */
+const driverMessages = /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Can't reach database server|Server has closed the connection/i;
 
 interface ErrorFields {
   readonly code?: unknown;

@@ -15,7 +15,7 @@
 import type { Readable } from 'node:stream';
 import { to as copyTo } from 'pg-copy-streams';
 import { metricFieldRegistry, type MetricField, type ScalarMetricField } from '../contracts/metric-fields.ts';
-import { unboundedQuery, type Pool } from './pool.ts';
+import type { Pool } from './pool.ts';
 import { isUuid } from './uuid.ts';
 
 type ExportFormat = 'csv' | 'jsonl';
@@ -82,8 +82,7 @@ export function createMetricsExport(pool: Pool) {
           ? `COPY (SELECT ${csvSelect(query.fields, paramCount)} FROM run_metrics WHERE ${range} ORDER BY run_id, step)
                TO STDOUT WITH (FORMAT csv, HEADER true)`
           : `COPY (SELECT ${jsonlSelect(query.fields, paramCount)} FROM run_metrics WHERE ${range} ORDER BY run_id, step) TO STDOUT`;
-        // Unbounded: a slow reader may take longer than any statement (DATABASE_QUERY_TIMEOUT_MS).
-        const copy: Readable = client.query(unboundedQuery(copyTo(sql)));
+        const copy: Readable = client.query(copyTo(sql));
         let released = false;
         const release = (discard: boolean) => {
           if (released) return;

@@ -33,7 +33,6 @@ export function createMetricsRetention(pool: Pool) {
     /** Deletes the raw steps (all but the last) of runs that finished more than `retentionDays` ago. */
     async prune(retentionDays: number): Promise<RetentionPass> {
       const client = await pool.connect();
-      let broken = false;
       try {
         const { rows: [lock] } = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [retentionLockKey]);
         if (!lock?.locked) return { runs: 0, rows: 0, ran: false };
@@ -65,14 +64,10 @@ export function createMetricsRetention(pool: Pool) {
           }
           return { runs: candidates.length, rows: deleted, ran: true };
         } finally {
-          // A connection that cannot unlock (dropped, or still waiting for a timed-out statement) is closed, which unlocks.
-          await client.query('SELECT pg_advisory_unlock($1)', [retentionLockKey]).catch((error: unknown) => {
-            broken = true;
-            throw error;
-          });
+          await client.query('SELECT pg_advisory_unlock($1)', [retentionLockKey]);
         }
       } finally {
-        client.release(broken);
+        client.release();
       }
     },
   };

@@ -269,7 +269,6 @@ export function createSweepCoordination(pool: Pool) {
       { wait = false }: { readonly wait?: boolean } = {},
     ): Promise<RoundOutcome | null> {
       const client = await pool.connect();
-      let broken = false;
       try {
         await prepare(client);
         const known = knownTrials.get(sweepId) ?? { below: 0, final: new Map<number, RoundTrial>() };
@@ -331,13 +330,10 @@ export function createSweepCoordination(pool: Pool) {
           waiting: read.filter((trial) => trial.status === 'queued').length,
         };
       } catch (error) {
-        // A connection that cannot roll back (dropped, or still waiting for a timed-out statement) is closed.
-        await client.query('ROLLBACK').catch(() => {
-          broken = true;
-        });
+        await client.query('ROLLBACK').catch(() => undefined);
         throw error;
       } finally {
-        client.release(broken);
+        client.release();
       }
     },
   };

@@ -161,7 +161,6 @@ export function createSweepRepository(pool: Pool) {
      */
     async cancel(id: string, sweepResult: unknown, trialResult: unknown): Promise<{ cancelled: boolean; running: string[]; cancelledTrials: string[] }> {
       const client = await pool.connect();
-      let broken = false;
       try {
         await client.query('BEGIN');
         const { rowCount } = await client.query(
@@ -182,13 +181,10 @@ export function createSweepRepository(pool: Pool) {
         await client.query('COMMIT');
         return { cancelled: rowCount === 1, running, cancelledTrials };
       } catch (error) {
-        // A connection that cannot roll back (dropped, or still waiting for a timed-out statement) is closed.
-        await client.query('ROLLBACK').catch(() => {
-          broken = true;
-        });
+        await client.query('ROLLBACK').catch(() => undefined);
         throw error;
       } finally {
-        client.release(broken);
+        client.release();
       }
     },
   };

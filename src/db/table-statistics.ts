@@ -54,7 +54,6 @@ export function createTableStatistics(pool: Pool, options: TableStatisticsOption
     /** Analyzes each of `tables` that changed beyond autovacuum's analyze threshold since its last analysis. */
     async refresh(): Promise<StatisticsPass> {
       const client = await pool.connect();
-      let broken = false;
       try {
         const { rows: [lock] } = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [statisticsLockKey]);
         if (!lock?.locked) return { analyzed: [], skipped: [], ran: false };
@@ -88,14 +87,10 @@ export function createTableStatistics(pool: Pool, options: TableStatisticsOption
           }
           return { analyzed, skipped, ran: true };
         } finally {
-          // A connection that cannot unlock (dropped, or still waiting for a timed-out statement) is closed, which unlocks.
-          await client.query('SELECT pg_advisory_unlock($1)', [statisticsLockKey]).catch((error: unknown) => {
-            broken = true;
-            throw error;
-          });
+          await client.query('SELECT pg_advisory_unlock($1)', [statisticsLockKey]);
         }
       } finally {
-        client.release(broken);
+        client.release();
       }
     },
   };
