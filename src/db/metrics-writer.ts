@@ -175,7 +175,8 @@ interface SliceParts {
  * Ending runs also changes their tenants' finished metric rows (tenant_metric_rows): a trigger
  * does it once per statement, after the runs, locking those rows in (tenant, shard) order, the
  * same in every statement (migration 20261206043000). Should PostgreSQL still cancel a statement
- * for a deadlock or a serialization failure, it is tried once more (see onceMoreOnConflict).
+ * for a deadlock or a serialization failure, or its rows collide with another attempt's commit,
+ * it is tried once more (see onceMoreOnConflict).
  *
  * Each combination of `parts` is its own prepared statement, named after the parts it has.
  */
@@ -342,7 +343,7 @@ function refusal(slice: SliceWrite, run: FenceRow | undefined): StaleRunWriteErr
  * checkpoints of its snapshot, taken before that commit (only the locked run row is read again):
  * the fence holds, and the rows the slice inserts collide with the other attempt's, which rolls
  * the slice back whole. Written again in a new statement, whose snapshot has that commit, the
- * slice is refused by the fence itself (see `write`). (A slice without rows to collide is stored
+ * slice is refused by the fence itself (see onceMoreOnConflict). (A slice without rows to collide is stored
  * after the checkpoint it resumed from, as the other attempt's was: the same trajectory, which
  * resumes bit for bit, and the run's newest checkpoint has every row before it.)
  */
@@ -361,15 +362,17 @@ const checkpointDataStatement = 'UPDATE checkpoints SET data = $3 WHERE run_id =
 const conflictStates: ReadonlySet<unknown> = new Set(['40P01', '40001']);
 
 /**
- * `write`, and once more if PostgreSQL cancelled it for a conflict with concurrent statements:
- * it was rolled back whole, so it runs again as if for the first time. A second such failure is
- * the write's failure.
+ * `write`, and once more if PostgreSQL cancelled it for a conflict with concurrent statements, or
+ * its rows collided with another attempt's commit (isRowsCollision): it was rolled back whole, so
+ * it runs again as if for the first time, with a snapshot that has the other statements' commits.
+ * A second such failure is the write's failure: a collision that persists is not another attempt's
+ * commit (rows stored past the newest checkpoint, a step written twice).
  */
 async function onceMoreOnConflict<T>(write: () => Promise<T>): Promise<T> {
   try {
     return await write();
   } catch (error) {
-    if (!conflictStates.has((error as { code?: unknown } | null)?.code)) throw error;
+    if (!conflictStates.has((error as { code?: unknown } | null)?.code) && !isRowsCollision(error)) throw error;
     return write();
   }
 }
@@ -412,28 +415,13 @@ export function createMetricsWriter(pool: Pool) {
   }
 
   return {
-    /**
-     * Writes one slice atomically; throws StaleRunWriteError when the fence refuses it (its
-     * `cause` the collision of its first try, when it had one).
-     */
+    /** Writes one slice atomically; throws StaleRunWriteError when the fence refuses it. */
     write(slice: SliceWrite): Promise<void> {
       const encoded = slice.checkpoint && !slice.finish ? encodeCheckpoint(slice.checkpoint.state) : null;
       const encodedSlice = encoded ? { ...slice, checkpoint: { step: slice.checkpoint!.step, state: encoded.state } } : slice;
-      const writing = () => (slice.metrics.step.length <= statementRows && !encoded?.data
+      return slice.metrics.step.length <= statementRows && !encoded?.data
         ? statements.submit(encodedSlice)
-        : onceMoreOnConflict(() => writeInTransaction(encodedSlice, encoded?.data ?? null)));
-      // A collision is written once more (see isRowsCollision); one that persists is not another
-      // attempt's commit (rows stored past the newest checkpoint, a step written twice) and is
-      // the write's own error.
-      return writing().catch(async (collision: unknown) => {
-        if (!isRowsCollision(collision)) throw collision;
-        await writing().catch((error: unknown) => {
-          if (error instanceof StaleRunWriteError && error.cause === undefined) {
-            throw new StaleRunWriteError(error.message, error.fromStep, { cause: collision });
-          }
-          throw error;
-        });
-      });
+        : onceMoreOnConflict(() => writeInTransaction(encodedSlice, encoded?.data ?? null));
     },
   };
 }
