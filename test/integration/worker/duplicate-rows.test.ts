@@ -5,43 +5,33 @@
  * worker closes. Taken for the fence's refusal, it made the attempt read the run and start over
  * from the same checkpoint without end.
  */
-import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../../src/config/logger.ts';
 import { createPool, type Pool } from '../../../src/db/pool.ts';
 import { closeRedis, createRedis, type Redis } from '../../../src/queue/connection.ts';
 import { createRunProcessor } from '../../../src/worker/processors/run.ts';
 import { startWorker } from '../../../src/worker/worker.ts';
-import { buildTestApp, createTenantKey, openTestServices, type TestServices } from '../support/services.ts';
+import { createTenantKey, minimalSpec, useTestApp } from '../support/services.ts';
 import { eventually } from '../../support/eventually.ts';
 
 describe('a run whose rows collide with rows no other attempt stored', () => {
-  let services: TestServices;
-  let app: FastifyInstance;
+  const context = useTestApp();
   let connection: Redis;
   let pool: Pool;
 
-  beforeAll(async () => {
-    services = await openTestServices();
-    app = await buildTestApp(services);
-    connection = createRedis(services.config.redisUrl, 'wait-for-redis');
-    pool = createPool(services.config.databaseUrl, 2);
+  beforeAll(() => {
+    connection = createRedis(context.services.config.redisUrl, 'wait-for-redis');
+    pool = createPool(context.services.config.databaseUrl, 2);
   });
   afterAll(async () => {
-    await app.close();
     await closeRedis(connection);
     await pool.end();
-    await services.close();
   });
 
   it('fails its job after its attempts with the duplicate key, and the worker closes', async () => {
+    const { services, app } = context;
     const { authorization } = await createTenantKey(services.database);
-    const spec = {
-      objective: { type: 'expression', expression: '(1 - x)^2 + 100*(y - x^2)^2', variables: ['x', 'y'], initial: [-1.5, 2] },
-      optimizer: { name: 'adam', learningRate: 0.01 },
-      training: { maxSteps: 500 },
-      record: { every: 1 },
-    };
+    const spec = { ...minimalSpec, record: { every: 1 } };
     const submitted = await app.inject({ method: 'POST', url: '/v1/runs', headers: { authorization }, payload: spec });
     expect(submitted.statusCode).toBe(201);
     const runId = submitted.json().id as string;

@@ -4,29 +4,24 @@
  * alongside. The job is a real one, from the queue; its delivery's lock token is one that Redis
  * does not hold, as after the lock expired and the job was taken back.
  */
-import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPool, type Pool } from '../../../src/db/pool.ts';
 import { createRunProcessor } from '../../../src/worker/processors/run.ts';
-import { buildTestApp, createTenantKey, minimalSpec, openTestServices, type TestServices } from '../support/services.ts';
+import { createTenantKey, minimalSpec, useTestApp } from '../support/services.ts';
 
 describe('a delivery that lost its job\'s lock', () => {
-  let services: TestServices;
-  let app: FastifyInstance;
+  const context = useTestApp();
   let pool: Pool;
 
-  beforeAll(async () => {
-    services = await openTestServices();
-    app = await buildTestApp(services);
-    pool = createPool(services.config.databaseUrl, 2);
+  beforeAll(() => {
+    pool = createPool(context.services.config.databaseUrl, 2);
   });
   afterAll(async () => {
-    await app.close();
     await pool.end();
-    await services.close();
   });
 
   it('writes no slice of its run', async () => {
+    const { services, app } = context;
     const { authorization } = await createTenantKey(services.database);
     const submitted = await app.inject({ method: 'POST', url: '/v1/runs', headers: { authorization }, payload: minimalSpec });
     expect(submitted.statusCode).toBe(201);
