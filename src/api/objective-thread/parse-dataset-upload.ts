@@ -5,14 +5,17 @@
  * to parse, 1.1 s to validate and 0.2 s to build; DATASET_MAX_BYTES allows 64 MiB by default and
  * up to 256 MiB. The problems are those the event loop gave: invalid JSON (400 `invalid_json`,
  * also for a `__proto__` or `constructor.prototype` key, as src/api/plugins/json-body.ts refuses),
- * a body that does not validate (400 `validation_failed`, naming every bad field), a dataset that
- * is not consistent (422 `invalid_dataset`).
+ * a body that does not validate (400 `validation_failed`, naming every bad field, also a string
+ * PostgreSQL cannot store, as src/api/plugins/validator-compiler.ts names it), a dataset that is
+ * not consistent (422 `invalid_dataset`).
  */
 import parseJson from 'secure-json-parse';
 import { datasetUploadSchema } from '../../contracts/dataset-upload.ts';
 import { materializeDataset, type Dataset } from '../../core/datasets/index.ts';
 import { errorMessage } from '../../core/error-message.ts';
+import { mayHoldUnstorableText, unstorableTexts } from '../../core/unstorable-text.ts';
 import { AppError } from '../errors/app-error.ts';
+import { withUnstorableTexts } from '../plugins/validator-compiler.ts';
 import { cappedIssues, validationProblem } from '../errors/validation-problem.ts';
 
 export interface ParsedUpload {
@@ -23,18 +26,19 @@ export interface ParsedUpload {
 
 export function parseDatasetUpload(bytes: Uint8Array): ParsedUpload {
   let body: unknown;
+  const text = new TextDecoder().decode(bytes);
   try {
     // As the application's JSON bodies are read: a `__proto__` or `constructor.prototype` key is invalid JSON.
-    body = parseJson(new TextDecoder().decode(bytes), null, { protoAction: 'error', constructorAction: 'error' });
+    body = parseJson(text, null, { protoAction: 'error', constructorAction: 'error' });
   } catch (error) {
     throw new AppError(400, 'invalid_json', 'The body is not valid JSON', { detail: errorMessage(error) });
   }
-  const parsed = datasetUploadSchema.safeParse(body);
-  if (!parsed.success) {
+  const parsed = withUnstorableTexts(datasetUploadSchema.safeParse(body), mayHoldUnstorableText(text) ? unstorableTexts(body) : []);
+  if ('error' in parsed) {
     const { status, code, title, detail, errors } = validationProblem(parsed.error, 'body');
     throw new AppError(status, code, title, cappedIssues(detail, errors));
   }
-  const { name, targetName, ...source } = parsed.data;
+  const { name, targetName, ...source } = parsed.value;
   try {
     return { ...(name === undefined ? {} : { name }), ...(targetName === undefined ? {} : { targetName }), dataset: materializeDataset(source) };
   } catch (error) {

@@ -11,6 +11,7 @@ import { parse as parseStream, CsvError as ParseError, type Info, type Options a
 import { parse as parseText } from 'csv-parse/sync';
 import { datasetLimits, type Dataset } from './dataset.ts';
 import { joinBlocks, type DatasetBlock, type DatasetShape } from './dataset-blocks.ts';
+import { unstorableTextReason } from '../unstorable-text.ts';
 
 interface CsvLimits {
   readonly maxRows: number;
@@ -159,6 +160,8 @@ class DatasetBuilder {
     }
     names.forEach((name, j) => {
       if (name === '') throw new CsvError(`line 1, column ${j + 1}: empty column name`, 1, j + 1);
+      const unstorable = unstorableTextReason(name);
+      if (unstorable !== null) throw new CsvError(`line 1, column ${j + 1}: the column name ${unstorable}`, 1, j + 1);
       if (names.indexOf(name) !== j) throw new CsvError(`line 1, column ${j + 1}: duplicate column name '${name}'`, 1, j + 1);
     });
     this.targetIndex = columnIndex(names, this.options.targetColumn ?? names.length - 1, 'target');
