@@ -3,7 +3,8 @@ import { z } from 'zod';
 import type { RunCursor } from '../../db/runs.ts';
 import { AppError } from '../errors/app-error.ts';
 
-const cursorSchema = z.tuple([z.iso.datetime(), z.uuid()]);
+// Year 0000 is a valid ISO time, but it reaches PostgreSQL as a year it has not (1 BC is followed by AD 1).
+const cursorSchema = z.tuple([z.iso.datetime().refine((time) => !time.startsWith('0000')), z.uuid()]);
 
 export function encodeCursor(cursor: RunCursor): string {
   return Buffer.from(JSON.stringify([cursor.createdAt.toISOString(), cursor.id])).toString('base64url');

@@ -91,6 +91,27 @@ describe('client errors are 4xx application/problem+json, never 5xx', () => {
     expectProblem(response, 400, 'invalid_cursor');
   });
 
+  it('a forged cursor of a time PostgreSQL cannot hold (year 0) → 400 invalid_cursor on every list', async () => {
+    const forged = Buffer.from(JSON.stringify(['0000-01-01T00:00:00Z', '00000000-0000-4000-8000-000000000000'])).toString('base64url');
+    for (const list of ['runs', 'sweeps', 'objectives', 'datasets']) {
+      const response = await context.app.inject({ method: 'GET', url: `/v1/${list}?cursor=${forged}`, headers: { authorization } });
+      expectProblem(response, 400, 'invalid_cursor');
+    }
+  });
+
+  it('a leaderboard cursor that is not an offset the API gave (beyond any integer PostgreSQL holds, hexadecimal) → 400 invalid_cursor', async () => {
+    const sweep = { base: { ...minimalSpec, training: { maxSteps: 10 } }, parameters: { 'optimizer.learningRate': { type: 'float', low: 0.01, high: 0.1 } }, budget: { maxTrials: 2 } };
+    const submitted = await context.app.inject({ method: 'POST', url: '/v1/sweeps', headers: { authorization }, payload: sweep });
+    expect(submitted.statusCode).toBe(201);
+    for (const offset of ['1e20', '99999999999999999999', '0x10']) {
+      for (const format of ['json', 'csv']) {
+        const cursor = Buffer.from(offset).toString('base64url');
+        const response = await context.app.inject({ method: 'GET', url: `/v1/sweeps/${submitted.json().id}/trials?format=${format}&cursor=${cursor}`, headers: { authorization } });
+        expectProblem(response, 400, 'invalid_cursor');
+      }
+    }
+  });
+
   it('a run id that is not a UUID → 404', async () => {
     expectProblem(await context.app.inject({ method: 'GET', url: '/v1/runs/42', headers: { authorization } }), 404, 'not_found');
   });

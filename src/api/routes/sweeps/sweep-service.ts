@@ -39,8 +39,10 @@ const unavailable = (cause: unknown) =>
 /** Leaderboard cursors: base64url of the offset of the next trial. */
 function decodeOffset(cursor: string | undefined): number {
   if (cursor === undefined) return 0;
-  const offset = Number(Buffer.from(cursor, 'base64url').toString('utf8'));
-  if (!Number.isInteger(offset) || offset < 0) {
+  // Digits only, and few enough for PostgreSQL's bigint: `1e20` is an integer to Number, not to OFFSET.
+  const text = Buffer.from(cursor, 'base64url').toString('utf8');
+  const offset = /^\d{1,15}$/.test(text) ? Number(text) : NaN;
+  if (Number.isNaN(offset)) {
     throw new AppError(400, 'invalid_cursor', 'Invalid cursor', {
       detail: 'The cursor is not one this API returned; start again without it.',
       errors: [{ path: 'cursor', message: 'Not a cursor returned by this API.', code: 'invalid_cursor' }],
