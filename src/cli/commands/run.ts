@@ -49,8 +49,8 @@ run and still prints the summary.
 
 Data files: a model objective's "data" (or "validation") may be {"path": "file.csv"} or
 {"path": "file.json"}, relative to the spec file's folder (to the current folder when the spec
-comes from standard input). A CSV file has a header row of column names, then one row of numbers
-per line; "targetColumn" names the target (default: the last column), "difficultyColumn" an
+comes from standard input). A CSV file has a header row of column names, then one row of decimal
+numbers per line; "targetColumn" names the target (default: the last column), "difficultyColumn" an
 optional difficulty column for curriculum learning. A JSON file holds the dense or sparse form a
 spec takes inline (as GET /v1/datasets/{id}/data returns it). A bad file is reported with the
 line and column, exit 2.

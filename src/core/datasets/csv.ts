@@ -1,6 +1,6 @@
 /**
  * CSV datasets for uploads and `{ "path": "file.csv" }` specs. The first line is a header of
- * column names; every other non-empty line is one row of numbers. One column is the target
+ * column names; every other non-empty line is one row of decimal numbers. One column is the target
  * (default: the last), an optional one the difficulty (curriculum learning); the rest are
  * features. Records are split by csv-parse: double-quoted fields ("" escapes a quote) may span
  * lines, a UTF-8 byte-order mark is skipped, lines end in LF or CRLF, spaces around fields are
@@ -44,6 +44,24 @@ export class CsvError extends Error {
     super(message);
     this.name = 'CsvError';
   }
+}
+
+/** Column names are at most as long as a JSON dataset's `columnNames`. */
+const maxColumnNameLength = 200;
+/** Characters of a cell or a name an error quotes: enough to recognise it, however large it is. */
+const quotedLength = 40;
+/** Column names an error lists. */
+const listedNames = 10;
+
+/** A cell or a name as an error quotes it: whole when short, else its start and its length. */
+function quoted(text: string): string {
+  return text.length <= quotedLength ? `'${text}'` : `'${text.slice(0, quotedLength)}…' (${text.length} characters)`;
+}
+
+/** The value of a cell; NaN when it is not a decimal number (Number also reads `0x10`, `0o7`, `0b1`). */
+function decimal(cell: string): number {
+  const radix = cell.length > 2 && cell.charCodeAt(0) === 48 ? cell.charCodeAt(1) | 32 : 0;
+  return radix === 98 || radix === 111 || radix === 120 ? NaN : Number(cell);
 }
 
 /** How records are split (the same for a stream and a whole text). */
@@ -118,8 +136,8 @@ class DatasetBuilder {
         const what = j === this.targetIndex ? 'target' : j === this.difficultyIndex ? 'difficulty' : 'feature';
         throw new CsvError(`${where}: missing ${what} value`, line, j + 1);
       }
-      const value = Number(cell);
-      if (!Number.isFinite(value)) throw new CsvError(`${where}: '${cell}' is not a finite number`, line, j + 1);
+      const value = decimal(cell);
+      if (!Number.isFinite(value)) throw new CsvError(`${where}: ${quoted(cell)} is not a finite number`, line, j + 1);
       if (j === this.targetIndex) this.targets[row] = value;
       else if (j === this.difficultyIndex) this.difficulty![row] = value;
       else this.features[offset++] = value;
@@ -158,11 +176,17 @@ class DatasetBuilder {
     if (names.length > this.limits.maxColumns) {
       throw new CsvError(`the header has ${names.length} columns; at most ${this.limits.maxColumns} are allowed`, 1, 0, 'columns');
     }
+    // A set, not names.indexOf per name: the header of 10,000 columns took 0.4 s on the event loop that way.
+    const seen = new Set<string>();
     names.forEach((name, j) => {
       if (name === '') throw new CsvError(`line 1, column ${j + 1}: empty column name`, 1, j + 1);
       const unstorable = unstorableTextReason(name);
       if (unstorable !== null) throw new CsvError(`line 1, column ${j + 1}: the column name ${unstorable}`, 1, j + 1);
-      if (names.indexOf(name) !== j) throw new CsvError(`line 1, column ${j + 1}: duplicate column name '${name}'`, 1, j + 1);
+      if (name.length > maxColumnNameLength) {
+        throw new CsvError(`line 1, column ${j + 1}: the column name has ${name.length} characters; at most ${maxColumnNameLength} are allowed`, 1, j + 1);
+      }
+      if (seen.has(name)) throw new CsvError(`line 1, column ${j + 1}: duplicate column name ${quoted(name)}`, 1, j + 1);
+      seen.add(name);
     });
     this.targetIndex = columnIndex(names, this.options.targetColumn ?? names.length - 1, 'target');
     if (this.options.difficultyColumn !== undefined) {
@@ -210,7 +234,8 @@ class DatasetBuilder {
 function columnIndex(names: string[], column: string | number, role: string): number {
   const index = typeof column === 'number' ? column : names.indexOf(column);
   if (!Number.isInteger(index) || index < 0 || index >= names.length) {
-    throw new CsvError(`the ${role} column '${column}' is not in the header (${names.join(', ')})`, 1, 0);
+    const listed = names.length <= listedNames ? names.join(', ') : `${names.slice(0, listedNames).join(', ')}, … ${names.length} columns`;
+    throw new CsvError(`the ${role} column ${quoted(String(column))} is not in the header (${listed})`, 1, 0);
   }
   return index;
 }

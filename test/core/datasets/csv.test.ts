@@ -58,11 +58,15 @@ describe('CSV datasets', () => {
     ['ragged row (long)', 'a,b,y\n1,2,3,4\n', {}, /line 2 has 4 fields, the header has 3/, 2, 4],
     ['non-numeric cell', 'a,b,y\n1,2,3\n4,abc,6\n', {}, /line 3, column 2 \('b'\): 'abc' is not a finite number/, 3, 2],
     ['infinite cell', 'a,b,y\n1,Infinity,3\n', {}, /line 2, column 2 \('b'\): 'Infinity' is not a finite number/, 2, 2],
+    ['hexadecimal cell', 'a,b,y\n1,0x10,3\n', {}, /line 2, column 2 \('b'\): '0x10' is not a finite number/, 2, 2],
+    ['binary target', 'a,b,y\n1,2,0b1\n', {}, /line 2, column 3 \('y'\): '0b1' is not a finite number/, 2, 3],
+    ['octal cell', 'a,b,y\n0o7,2,3\n', {}, /line 2, column 1 \('a'\): '0o7' is not a finite number/, 2, 1],
     ['missing target', 'a,b,y\n1,2,3\n4,5,\n', {}, /line 3, column 3 \('y'\): missing target value/, 3, 3],
     ['missing feature', 'a,b,y\n,2,3\n', {}, /line 2, column 1 \('a'\): missing feature value/, 2, 1],
     ['unknown target column', 'a,b,y\n1,2,3\n', { targetColumn: 'label' }, /target column 'label' is not in the header/, 1, 0],
     ['duplicate column', 'a,a,y\n1,2,3\n', {}, /line 1, column 2: duplicate column name 'a'/, 1, 2],
     ['empty column name', 'a,,y\n1,2,3\n', {}, /line 1, column 2: empty column name/, 1, 2],
+    ['column name too long', `a,${'n'.repeat(201)},y\n1,2,3\n`, {}, /line 1, column 2: the column name has 201 characters; at most 200 are allowed/, 1, 2],
     ['target only', 'y\n1\n', {}, /at least one feature column/, 1, 0],
     ['unterminated quote', 'a,b,y\n1,"2,3\n', {}, /line 2, column 2: unterminated quoted field/, 2, 2],
     ['text after a closing quote', 'a,b,y\n1,"2"x,3\n', {}, /line 2, column 2: a closing quote must be followed by a comma/, 2, 2],
@@ -93,6 +97,26 @@ describe('CSV datasets', () => {
     expect(error).toBeInstanceOf(CsvError);
     expect((error as CsvError).message).toMatch(message);
     expect([(error as CsvError).line, (error as CsvError).column]).toEqual([line, column]);
+  });
+
+  it('quotes a long cell or name in a few words, so an error stays small however large the input', () => {
+    const long = 'z'.repeat(100_000);
+    const messageOf = (text: string, options = {}) => {
+      try {
+        parseCsvDataset(text, options);
+      } catch (error) {
+        return (error as CsvError).message;
+      }
+      throw new Error('the CSV was accepted');
+    };
+    const cell = messageOf(`a,y\n1,${long}\n`);
+    expect(cell).toMatch(/^line 2, column 2 \('y'\): 'z+…' \(100000 characters\) is not a finite number$/);
+    expect(cell.length).toBeLessThan(200);
+    const names = Array.from({ length: 5000 }, (_, i) => `column${i}`).join(',');
+    const target = messageOf(`${names}\n${Array(5000).fill(1).join(',')}\n`, { targetColumn: 'label' });
+    expect(target).toMatch(/^the target column 'label' is not in the header \(column0, column1, .*, … 5000 columns\)$/);
+    expect(target.length).toBeLessThan(300);
+    expect(messageOf(`${'d'.repeat(150)},${'d'.repeat(150)},y\n1,2,3\n`)).toMatch(/^line 1, column 2: duplicate column name 'd+…' \(150 characters\)$/);
   });
 
   it('rejects bytes that are not UTF-8', () => {

@@ -40,7 +40,7 @@ async function uploadRoute(app: FastifyInstance, { datasetService, limits }: Dat
     schema: {
       summary: 'Upload a dataset',
       description: 'JSON (`application/json`, the schema below: the dense or sparse form a model objective takes inline) '
-        + 'or CSV (`Content-Type: text/csv`: a header row of column names, then one row of numbers per line; '
+        + 'or CSV (`Content-Type: text/csv`: a header row of column names of at most 200 characters, then one row of decimal numbers per line; '
         + '`?target=<column>` names the target, default the last column; `?difficulty=<column>` a difficulty column; '
         + '`?name=` a name). CSV is streamed to the database block by block as it is read, never held whole; JSON is parsed and validated '
         + 'off the event loop. Answers with the description (schema, row count, content hash), '
