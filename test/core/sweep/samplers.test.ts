@@ -111,6 +111,24 @@ describe('grid sampler', () => {
     );
   });
 
+  it('counts a grid without listing it, conditional branches by their values, and refuses one beyond 100,000 points', () => {
+    const grid = (parameters: object) => toSearchSpace(searchSpaceSchema.parse(parameters));
+    const tooLarge = [{ parameter: '', message: 'The grid has more than 100000 combinations.' }];
+    const many = grid(Object.fromEntries(Array.from({ length: 64 }, (_, i) => [`p${i}`, { type: 'int', low: 1, high: 1000 }])));
+    expect(samplerSpaceIssues({ type: 'grid' }, many)).toEqual(tooLarge);
+    // 9·10²⁹⁷ values: too large, not "needs a step".
+    expect(samplerSpaceIssues({ type: 'grid' }, grid({ 'optimizer.learningRate': { type: 'float', low: 0.01, high: 0.1, step: 1e-300 } }))).toEqual(tooLarge);
+    const branched = (high: number) => grid({
+      'optimizer.name': { type: 'categorical', values: ['momentum', 'sgd'] },
+      'optimizer.momentum': { type: 'int', low: 1, high, when: { 'optimizer.name': ['momentum'] } },
+      'training.seed': { type: 'int', low: 1, high: 2 },
+    });
+    // momentum: high·2, sgd: 2.
+    expect(createSampler({ type: 'grid', seed: 1 }, branched(40_000)).capacity).toBe(80_002);
+    expect(samplerSpaceIssues({ type: 'grid' }, branched(40_000))).toEqual([]);
+    expect(samplerSpaceIssues({ type: 'grid' }, branched(60_000))).toEqual(tooLarge);
+  });
+
   it('refuses a continuous parameter, naming it', () => {
     expect(samplerSpaceIssues({ type: 'grid' }, space).map((issue) => issue.parameter)).toEqual(['optimizer.learningRate']);
   });

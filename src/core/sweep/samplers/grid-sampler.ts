@@ -14,45 +14,77 @@ const maxGridSize = 100_000;
 
 const gridOptions = z.strictObject({});
 
-/** Every value of an enumerable distribution, or null when it is a continuous range. */
-function enumerate(distribution: Distribution): ParameterValue[] | null {
-  if (distribution.kind === 'categorical') return [...distribution.choices];
+/** How many values an enumerable distribution has (not listed), or null when it is a continuous range. */
+function valueCount(distribution: Distribution): number | null {
+  if (distribution.kind === 'categorical') return distribution.choices.length;
   if (distribution.kind === 'float' && distribution.step === null) return null;
-  const step = distribution.step!;
-  const count = Math.round((distribution.high - distribution.low) / step) + 1;
-  if (count > maxGridSize) return null;
-  return Array.from({ length: count }, (_, i) => distribution.low + i * step);
+  return Math.round((distribution.high - distribution.low) / distribution.step!) + 1;
 }
 
-/** All combinations, or the number reached when it exceeds `limit` (the grid is then refused). */
-function gridPoints(space: SearchSpace, limit = maxGridSize): ParameterValues[] | number {
+/** Every value of an enumerable distribution of at most maxGridSize values. */
+function enumerate(distribution: Distribution): ParameterValue[] {
+  if (distribution.kind === 'categorical') return [...distribution.choices];
+  const step = distribution.step!;
+  return Array.from({ length: valueCount(distribution)! }, (_, i) => distribution.low + i * step);
+}
+
+/**
+ * How many combinations the grid has, counted without listing them; `limit + 1` once it is
+ * known to be larger. A parameter no later `when` looks at has as many combinations after each
+ * of its values, so its count multiplies; only the values of a parameter some `when` names are
+ * followed one by one. Listing them took seconds of the API's event loop for a grid of many
+ * parameters it then refused.
+ */
+function gridSize(space: SearchSpace, limit = maxGridSize): number {
+  const named = new Set(space.flatMap((parameter) => Object.keys(parameter.when ?? {})));
+  const counts = space.map((parameter) => valueCount(parameter.distribution)!);
+  const values = space.map((parameter, index) => (named.has(parameter.name) && counts[index] <= limit ? enumerate(parameter.distribution) : null));
+  const count = (index: number, chosen: ParameterValues): number => {
+    if (index === space.length) return 1;
+    const parameter = space[index];
+    if (!isActive(parameter, chosen)) return count(index + 1, chosen);
+    const listed = values[index];
+    if (listed === null) return Math.min(limit + 1, counts[index] * count(index + 1, chosen));
+    let total = 0;
+    for (const value of listed) {
+      total += count(index + 1, { ...chosen, [parameter.name]: value });
+      if (total > limit) return limit + 1;
+    }
+    return total;
+  };
+  return count(0, {});
+}
+
+/** All combinations, in declaration order (the grid holds at most maxGridSize). */
+function gridPoints(space: SearchSpace): ParameterValues[] {
   const points: ParameterValues[] = [];
-  const values = space.map((parameter) => enumerate(parameter.distribution) ?? []);
-  const visit = (index: number, chosen: ParameterValues): boolean => {
+  const values = space.map((parameter) => enumerate(parameter.distribution));
+  const visit = (index: number, chosen: ParameterValues): void => {
     if (index === space.length) {
       points.push({ ...chosen });
-      return points.length <= limit;
+      return;
     }
     const parameter = space[index];
-    if (!isActive(parameter, chosen)) return visit(index + 1, chosen);
+    if (!isActive(parameter, chosen)) {
+      visit(index + 1, chosen);
+      return;
+    }
     for (const value of values[index]) {
       chosen[parameter.name] = value;
-      const fits = visit(index + 1, chosen);
+      visit(index + 1, chosen);
       delete chosen[parameter.name];
-      if (!fits) return false;
     }
-    return true;
   };
-  return visit(0, {}) ? points : points.length;
+  visit(0, {});
+  return points;
 }
 
 function spaceIssues(space: SearchSpace): SpaceIssue[] {
   const issues = space
-    .filter((parameter) => enumerate(parameter.distribution) === null)
+    .filter((parameter) => valueCount(parameter.distribution) === null)
     .map((parameter) => ({ parameter: parameter.name, message: 'The grid sampler needs `values`, a `step`, or an int range.' }));
   if (issues.length > 0) return issues;
-  const points = gridPoints(space);
-  if (typeof points === 'number') return [{ parameter: '', message: `The grid has more than ${maxGridSize} combinations.` }];
+  if (gridSize(space) > maxGridSize) return [{ parameter: '', message: `The grid has more than ${maxGridSize} combinations.` }];
   return [];
 }
 
@@ -62,15 +94,22 @@ export const gridSampler: SamplerDefinition<typeof gridOptions> = {
   options: gridOptions,
   spaceIssues,
   create: (space, _options, seed) => {
-    const listed = gridPoints(space) as ParameterValues[];
-    const order = Int32Array.from(listed.keys());
-    new Random(seed).shuffle(order);
-    const points = Array.from(order, (index) => listed[index]);
+    // The points are listed at the first suggestion: a submission asks only for the capacity.
+    let points: ParameterValues[] | null = null;
+    const shuffled = (): ParameterValues[] => {
+      if (points !== null) return points;
+      const listed = gridPoints(space);
+      const order = Int32Array.from(listed.keys());
+      new Random(seed).shuffle(order);
+      points = Array.from(order, (index) => listed[index]);
+      return points;
+    };
+    const capacity = gridSize(space);
     return {
-      capacity: points.length,
+      capacity,
       suggest: ({ trialNumber }) => {
-        if (trialNumber >= points.length) throw new RangeError(`Trial ${trialNumber} is beyond the grid of ${points.length}.`);
-        return { ...points[trialNumber] };
+        if (trialNumber >= capacity) throw new RangeError(`Trial ${trialNumber} is beyond the grid of ${capacity}.`);
+        return { ...shuffled()[trialNumber] };
       },
     };
   },
