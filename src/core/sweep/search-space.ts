@@ -71,6 +71,12 @@ function checkRange(definition: RangeDefinition, context: z.RefinementCtx): void
     issue('high', `Must be ${definition.type === 'float' ? 'greater than' : 'at least'} low (${definition.low}).`);
   }
   if (definition.log && definition.low <= 0) issue('low', 'Must be positive on a log scale.');
+  // A sampler draws low + u·(high − low) and counts steps: beyond a double, every trial would draw Infinity.
+  if (!definition.log && !Number.isFinite(definition.high - definition.low)) {
+    issue('high', 'The range is wider than a double holds: high − low overflows.');
+  } else if (definition.step !== undefined && !Number.isFinite((definition.high - definition.low) / definition.step)) {
+    issue('step', 'Too small for the range: (high − low) / step overflows.');
+  }
   if (definition.log && definition.step !== undefined && !(definition.type === 'int' && definition.step === 1)) {
     issue('step', 'A log-scale parameter takes no step.');
   }
@@ -89,7 +95,12 @@ export type ParameterDefinition = z.output<typeof parameterDefinitionSchema>;
 const pathPattern = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z0-9_]+)*$/;
 
 export const searchSpaceSchema = z
-  .record(z.string().max(searchSpaceLimits.pathLength).regex(pathPattern, 'A dotted path into the run spec, e.g. `optimizer.learningRate`.'), parameterDefinitionSchema)
+  .record(
+    z.string().max(searchSpaceLimits.pathLength).regex(pathPattern, 'A dotted path into the run spec, e.g. `optimizer.learningRate`.')
+      // Written into a trial's spec, a `__proto__` segment would set the object's prototype, not a field.
+      .refine((path) => !path.split('.').includes('__proto__'), 'A `__proto__` segment names no field of a run spec.'),
+    parameterDefinitionSchema,
+  )
   .superRefine((parameters, context) => {
     const names = Object.keys(parameters);
     if (names.length === 0) context.addIssue({ code: 'custom', path: [], message: 'At least one parameter.' });

@@ -46,6 +46,25 @@ describe('search space', () => {
     ]);
   });
 
+  it('refuses a range whose width or number of steps is beyond a double, where every trial would draw Infinity', () => {
+    expect(problems({
+      a: { type: 'float', low: -1e308, high: 1e308 },
+      b: { type: 'float', low: 0.001, high: 0.1, step: 1e-320 },
+      c: { type: 'float', low: 1e-308, high: 1e308, log: true },
+      d: { type: 'int', low: -9007199254740991, high: 9007199254740991 },
+    })).toEqual([
+      'a.high: The range is wider than a double holds: high − low overflows.',
+      'b.step: Too small for the range: (high − low) / step overflows.',
+    ]);
+  });
+
+  it('refuses a path with a `__proto__` segment, which names no field of a spec', () => {
+    expect(problems({ '__proto__.x': { type: 'int', low: 0, high: 1 }, 'optimizer.__proto__': { type: 'int', low: 0, high: 1 } })).toEqual([
+      expect.stringMatching(/^\["__proto__\.x"\]: /),
+      expect.stringMatching(/^\["optimizer\.__proto__"\]: /),
+    ]);
+  });
+
   it('lets a condition name only a parameter listed before it', () => {
     expect(problems({ c: { type: 'int', low: 1, high: 5, when: { d: [1] } }, d: { type: 'int', low: 0, high: 1 } })).toEqual([
       'c.when.d: Must name a parameter listed before this one.',
