@@ -9,7 +9,7 @@ import type { Registry } from 'prom-client';
 import { createMetricsRegistry } from '../observability/metrics-registry.ts';
 import { createAppContext, type AppDependencies } from './app-context.ts';
 import { registerDocumentation } from './plugins/documentation.ts';
-import { answerFrameworkError, installErrorHandling } from './plugins/error-handler.ts';
+import { answerClientError, answerFrameworkError, installErrorHandling } from './plugins/error-handler.ts';
 import { installJsonBodyParser } from './plugins/json-body.ts';
 import { installRequestMetrics } from './plugins/request-metrics.ts';
 import { validatorCompiler } from './plugins/validator-compiler.ts';
@@ -33,6 +33,7 @@ export async function buildApp(dependencies: AppDependencies, options: BuildAppO
     // While shutting down, new requests get 503 so a load balancer moves on.
     return503OnClosing: true,
     frameworkErrors: answerFrameworkError,
+    clientErrorHandler: answerClientError,
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);

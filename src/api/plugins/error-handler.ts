@@ -6,6 +6,8 @@
  * whose details go to the log only.
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { STATUS_CODES } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { ZodError } from 'zod';
 import { isDatabaseUnavailable } from '../../db/database-unavailable.ts';
 import { isRedisUnavailable } from '../../queue/redis-unavailable.ts';
@@ -72,6 +74,35 @@ export function answerFrameworkError(error: FastifyError, request: FastifyReques
   }
   const known = frameworkErrors[error.code] ?? { code: 'bad_request' satisfies ErrorCode, title: 'Bad request' };
   return sendProblem(request, reply, { status: 400, ...known, detail: error.message });
+}
+
+/** What the HTTP parser refused, as a problem (without `instance`: the path was not read). */
+function clientErrorProblem(error: Error & { code?: string; reason?: string }): Omit<Problem, 'type' | 'instance'> {
+  if (error.code === 'ERR_HTTP_REQUEST_TIMEOUT') {
+    return { status: 408, code: 'request_timeout', title: 'Request timeout', detail: 'The request was not received in time.' };
+  }
+  if (error.code === 'HPE_HEADER_OVERFLOW') {
+    return { status: 431, code: 'headers_too_large', title: 'The headers are too large', detail: 'The request headers exceed the server\'s limit; send fewer or shorter ones.' };
+  }
+  const reason = (error.reason ?? error.message).replace(/\.$/, '');
+  return { status: 400, code: 'bad_request', title: 'Bad request', detail: `The request is not valid HTTP: ${reason}.` };
+}
+
+/**
+ * Fastify's `clientErrorHandler`: bytes the HTTP parser refuses (a header with a control
+ * character, a request line that is not one, headers beyond the limit, a request not received
+ * in time) never become a request; they are answered as problems too, on the raw socket, which
+ * is then closed (as Node and fastify do).
+ */
+export function answerClientError(error: Error & { code?: string; reason?: string }, socket: Duplex): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  if (socket.writable) {
+    const problem = clientErrorProblem(error);
+    const body = JSON.stringify({ type: problemType(problem.code), ...problem });
+    socket.write(`HTTP/1.1 ${problem.status} ${STATUS_CODES[problem.status]}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n`
+      + `Content-Type: ${problemContentType}; charset=utf-8\r\nConnection: close\r\n\r\n${body}`);
+  }
+  socket.destroy(error);
 }
 
 export function installErrorHandling(app: FastifyInstance): void {

@@ -1,0 +1,56 @@
+/**
+ * Bytes that are not an HTTP request the server can read (a header with a control character, a
+ * request line that is not one, headers beyond Node's limit) never reach fastify's routes: the
+ * HTTP parser refuses them. They are answered as problems too, on the raw socket, which is
+ * then closed.
+ */
+import { connect } from 'node:net';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useTestApp } from '../support/services.ts';
+
+const context = useTestApp();
+let port: number;
+
+beforeAll(async () => {
+  await context.app.listen({ port: 0, host: '127.0.0.1' });
+  port = (context.app.server.address() as { port: number }).port;
+});
+
+/** Sends `bytes` on a connection of its own; the whole answer once the server closes it. */
+function exchange(bytes: Buffer | string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1');
+    const chunks: Buffer[] = [];
+    socket.on('data', (chunk) => chunks.push(chunk));
+    socket.on('error', reject);
+    socket.on('close', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    socket.end(bytes);
+  });
+}
+
+function problemOf(answer: string) {
+  const [head, body] = answer.split('\r\n\r\n');
+  const [statusLine, ...headers] = head.split('\r\n');
+  const contentType = headers.find((header) => header.toLowerCase().startsWith('content-type:'));
+  return { status: Number(statusLine.split(' ')[1]), contentType, problem: JSON.parse(body) };
+}
+
+describe('requests the HTTP parser refuses', () => {
+  it.each([
+    ['a header with a control character', 'GET /v1/runs HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \u0001\r\n\r\n'],
+    ['a request line that is not one', 'GARBAGE\r\n\r\n'],
+    ['both Content-Length and chunked', 'POST /v1/runs HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n'],
+  ])('%s → 400 bad_request as a problem', async (_what, request) => {
+    const { status, contentType, problem } = problemOf(await exchange(request));
+    expect(status).toBe(400);
+    expect(contentType).toMatch(/application\/problem\+json/);
+    expect(problem).toMatchObject({ type: 'urn:descent:problem:bad_request', status: 400, code: 'bad_request', detail: expect.stringMatching(/^The request is not valid HTTP: .+\.$/) });
+  });
+
+  it('headers beyond the server\'s limit → 431 headers_too_large as a problem', async () => {
+    const { status, contentType, problem } = problemOf(await exchange(`GET /v1/runs HTTP/1.1\r\nHost: x\r\nX-Big: ${'k'.repeat(100_000)}\r\n\r\n`));
+    expect(status).toBe(431);
+    expect(contentType).toMatch(/application\/problem\+json/);
+    expect(problem).toMatchObject({ status: 431, code: 'headers_too_large' });
+  });
+});
