@@ -45,12 +45,19 @@ export const command: Command = {
     const limit = values.limit === undefined ? 20 : Number(values.limit);
     if (!Number.isInteger(limit) || limit < 1) throw new UsageError('--limit takes a whole number of at least 1');
     const query = { status: values.status as RunStatus | undefined, sweepId: values.sweep, search: values.search, limit: Math.min(limit, 200) };
+    // The table's header once the first page has come: a refused list prints nothing on standard output.
+    let headed = Boolean(values.json);
+    const head = () => {
+      if (!headed) process.stdout.write(`${['id'.padEnd(36), 'status'.padEnd(13), 'optimizer'.padEnd(10), 'steps'.padStart(9), 'final loss'.padStart(12), 'created'].join('  ')}\n`);
+      headed = true;
+    };
     let count = 0;
-    if (!values.json) process.stdout.write(`${['id'.padEnd(36), 'status'.padEnd(13), 'optimizer'.padEnd(10), 'steps'.padStart(9), 'final loss'.padStart(12), 'created'].join('  ')}\n`);
     for await (const run of client.runs(query)) {
+      head();
       process.stdout.write(`${values.json ? JSON.stringify(run) : line(run)}\n`);
       if (++count >= limit) break;
     }
+    head();
     return exitStatus.ok;
   }),
 };

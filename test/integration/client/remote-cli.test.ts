@@ -69,6 +69,10 @@ describe('descent submit, status, watch, runs, metrics, cancel, sweep --remote',
     expect(missing).toMatchObject({ code: 3, stderr: expect.stringMatching(/^descent status: 404 not_found: /) });
     const wrongKey = await runCli(['runs', '--url', live.url, '--key', 'nope']);
     expect(wrongKey).toMatchObject({ code: 3, stderr: expect.stringMatching(/^descent runs: 401 unauthorized: /) });
+    // No table header on standard output for a list that was refused.
+    expect(wrongKey.stdout).toBe('');
+    const badStatus = await runCli(['runs', '--status', 'sleeping', ...connection()]);
+    expect(badStatus).toMatchObject({ code: 3, stdout: '', stderr: expect.stringMatching(/^descent runs: 400 validation_failed: .*status/) });
   });
 
   it('cancels a running run; watch then exits 1, and cancelling again is a 409', async () => {
