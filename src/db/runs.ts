@@ -105,9 +105,11 @@ function specFilters(query: RunListQuery): Prisma.RunWhereInput[] {
   if (query.objectiveType !== undefined) filters.push({ spec: { path: ['objective', 'type'], equals: query.objectiveType } });
   if (query.search !== undefined) {
     const search = query.search;
+    // Prisma writes string_contains as LIKE '%…%' without escaping: the text's own `%`, `_` and `\` are escaped here.
+    const contained = search.replace(/[\\%_]/g, '\\$&');
     filters.push({
       OR: [
-        ...searchedSpecPaths.map((path) => ({ spec: { path, string_contains: search } })),
+        ...searchedSpecPaths.map((path) => ({ spec: { path, string_contains: contained } })),
         ...(isUuid(search) ? [{ id: search.toLowerCase() }] : []),
       ],
     });

@@ -14,6 +14,7 @@ describe('GET /v1/runs filters', () => {
       sgdExpression: { ...minimalSpec, optimizer: { name: 'sgd', learningRate: 0.001 } },
       sgdBenchmark: { objective: { type: 'benchmark', name: 'himmelblau' }, optimizer: { name: 'sgd', learningRate: 0.01 } },
       adamBenchmark: { objective: { type: 'benchmark', name: 'styblinski-tang', dimensions: 3 }, optimizer: { name: 'adam' } },
+      momentumUnderscore: { objective: { type: 'expression', expression: 'x_1^2', variables: ['x_1'], initial: [1] }, optimizer: { name: 'momentum' } },
     };
     for (const [name, spec] of Object.entries(specs)) {
       const response = await context.app.inject({ method: 'POST', url: '/v1/runs', headers: { authorization }, payload: spec });
@@ -35,6 +36,11 @@ describe('GET /v1/runs filters', () => {
     ['search=himmel', ['sgdBenchmark']],
     ['search=y%20-%20x%5E2', ['sgdExpression', 'adamExpression']],
     ['search=no-such-thing', []],
+    // LIKE's wildcards and escape are searched as themselves: `%` and `_` matched every run.
+    ['search=_', ['momentumUnderscore']],
+    ['search=%25', []],
+    ['search=%5C', []],
+    ['search=x%5C_1', []],
     ['optimizer=sgd&search=himmel', ['sgdBenchmark']],
   ])('%s', async (query, expected) => {
     expect(await listed(query)).toEqual(expected.map((name) => ids[name]));
