@@ -49,7 +49,7 @@ export function createAppContext(dependencies: AppDependencies) {
   const pool = dependencies.pool ?? createPool(dependencies.config.databaseUrl, 4, dependencies.config.queuePrefix);
   const events = dependencies.events ?? createEventHub(dependencies.config.redisUrl);
   /** Uploads hold a connection while their body arrives: a pool of their own keeps them from starving other requests. */
-  const uploadsPool = createPool(dependencies.config.databaseUrl, uploadConnections, dependencies.config.queuePrefix, uploadWaitMs);
+  const uploadsPool = createPool(dependencies.config.databaseUrl, uploadConnections, dependencies.config.queuePrefix, { connectionTimeoutMs: uploadWaitMs });
   const sweepsQueue = createSweepsQueue(dependencies.redis, dependencies.config.queuePrefix);
   const objectiveThread = createObjectiveThread();
   /** Closes what the context opened itself (not what it was given). */

@@ -1,6 +1,6 @@
 /**
  * Whether an error means PostgreSQL could not be reached or dropped the connection (refused,
- * reset, terminated, timed out, shutting down, out of connections), as opposed to a statement
+ * reset, terminated, timed out, unanswering, shutting down, out of connections), as opposed to a statement
  * that failed on its own. Such an error is nobody's fault and passes: the API answers 503
  * `database_unavailable` with `Retry-After`, and a worker waits for the database and keeps its
  * job instead of spending one of the run's attempts on it.
@@ -24,8 +24,8 @@ const prismaCodes = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024']);
 /** Prisma's driver adapter error kinds of the same. */
 const adapterKinds = new Set(['DatabaseNotReachable', 'ConnectionClosed', 'SocketTimeout', 'TooManyConnections']);
 
-/** node-postgres errors that carry no code. */
-const driverMessages = /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Can't reach database server|Server has closed the connection/i;
+/** node-postgres errors that carry no code, and a statement unanswered within its bound (StatementTimeoutError). */
+const driverMessages = /gave no answer to a statement within|Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Can't reach database server|Server has closed the connection/i;
 
 interface ErrorFields {
   readonly code?: unknown;

@@ -17,29 +17,29 @@
  * small run or trial, cost PostgreSQL as much CPU planning it as running it. A new table's
  * statistics (see table-statistics.ts) have the generic plans made again.
  */
-import pg from 'pg';
+import type pg from 'pg';
+import { boundedPool } from './bounded-pool.ts';
 import { postgresConnectionOptions } from './connection-options.ts';
 
 export type Pool = pg.Pool;
 
+export interface PoolOptions {
+  /** How long a caller waits for a free connection before its query fails. */
+  readonly connectionTimeoutMs?: number;
+  /** How long a statement waits for PostgreSQL's answer (see bounded-pool.ts); unbounded when not given. */
+  readonly statementTimeoutMs?: number;
+}
+
 /**
  * `queuePrefix`, when given, is the deployment's queue prefix: the runs these connections insert
  * record it (the default of `runs.queue_prefix` reads `descent.queue_prefix`), so that the
- * deployment's reconciler finds them. `connectionTimeoutMs`: how long a caller waits for a free
- * connection before its query fails.
+ * deployment's reconciler finds them.
  */
-export function createPool(databaseUrl: string, max = 10, queuePrefix?: string, connectionTimeoutMs = 5_000): Pool {
-  const pool = new pg.Pool({
+export function createPool(databaseUrl: string, max = 10, queuePrefix?: string, { connectionTimeoutMs = 5_000, statementTimeoutMs }: PoolOptions = {}): Pool {
+  return boundedPool({
     ...postgresConnectionOptions(databaseUrl),
     max,
     connectionTimeoutMillis: connectionTimeoutMs,
     options: `-c enable_seqscan=off -c plan_cache_mode=force_generic_plan${queuePrefix === undefined ? '' : ` -c descent.queue_prefix=${queuePrefix}`}`,
-  });
-  // A connection PostgreSQL drops (a restart, a failover, a terminated backend) emits 'error':
-  // on the pool while it is idle there, on the client itself while checked out (a COPY
-  // transaction, an export). Without a listener either would crash the process; the statement
-  // in flight rejects with its own error anyway, and a broken client is not reused.
-  pool.on('error', () => undefined);
-  pool.on('connect', (client) => client.on('error', () => undefined));
-  return pool;
+  }, statementTimeoutMs);
 }

@@ -6,7 +6,7 @@
  * its queues again; without one, a restart is empty.
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -48,7 +48,29 @@ export interface PrivatePostgres {
   stop(mode?: 'immediate' | 'fast'): Promise<void>;
   /** Starts it again (nothing when it runs). */
   start(): Promise<void>;
+  /**
+   * SIGSTOP to the server and each of its processes: its connections stay open and nothing
+   * answers, as on a frozen host. `thaw` (SIGCONT) lets it go on; `stop` and `close` thaw it first.
+   */
+  freeze(): void;
+  thaw(): void;
   close(): Promise<void>;
+}
+
+/** The processes whose parent is `pid`, read from /proc. */
+function childrenOf(pid: number): number[] {
+  const children: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      // The fields after the command's closing parenthesis: state, then the parent's pid.
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid) children.push(Number(entry));
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  return children;
 }
 
 export async function startPrivatePostgres(database = 'descent'): Promise<PrivatePostgres> {
@@ -63,12 +85,38 @@ export async function startPrivatePostgres(database = 'descent'): Promise<Privat
   await asPostgres('initdb', ['-D', data, '-U', 'postgres', '--auth=trust', '--no-sync', '-E', 'UTF8']);
   const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off`;
   let running = false;
+  let frozen: number[] = [];
+  const thaw = () => {
+    for (const pid of frozen) {
+      try {
+        process.kill(pid, 'SIGCONT');
+      } catch {
+        // Gone already.
+      }
+    }
+    frozen = [];
+  };
+  const freeze = () => {
+    // The postmaster (first line of its pid file) first, so that it starts no process meanwhile.
+    const postmaster = Number(readFileSync(join(data, 'postmaster.pid'), 'utf8').split('\n')[0]);
+    process.kill(postmaster, 'SIGSTOP');
+    frozen.push(postmaster);
+    for (const pid of childrenOf(postmaster)) {
+      try {
+        process.kill(pid, 'SIGSTOP');
+        frozen.push(pid);
+      } catch {
+        // It ended before it could be stopped.
+      }
+    }
+  };
   const start = async () => {
     if (running) return;
     await asPostgres('pg_ctl', ['-D', data, '-o', options, '-l', join(dir, 'log'), '-w', 'start']);
     running = true;
   };
   const stop = async (mode: 'immediate' | 'fast' = 'immediate') => {
+    thaw();
     if (!running) return;
     await asPostgres('pg_ctl', ['-D', data, '-m', mode, '-w', 'stop']);
     running = false;
@@ -78,6 +126,8 @@ export async function startPrivatePostgres(database = 'descent'): Promise<Privat
     url: `postgresql://postgres@127.0.0.1:${port}/${database}`,
     stop,
     start,
+    freeze,
+    thaw,
     async close() {
       await stop('immediate').catch(() => undefined);
       rmSync(dir, { recursive: true, force: true });

@@ -1,0 +1,99 @@
+/**
+ * A node-postgres pool whose statements wait a bounded time for PostgreSQL's answer
+ * (DATABASE_STATEMENT_TIMEOUT_MS), so that a server which stops answering on an open connection
+ * (a frozen host, a partition) fails the statement instead of leaving it waiting until TCP gives
+ * up, about a quarter of an hour later.
+ *
+ * Two bounds, one inside the other. PostgreSQL cancels a statement itself at nine tenths of the
+ * bound (`statement_timeout`): a live but slow server answers with its own error (57014) and
+ * the connection stays usable. A statement still unanswered at the bound itself is taken to get
+ * no answer at all, so its connection's socket is destroyed: the statement fails with
+ * StatementTimeoutError, so do the statements queued behind it, node-postgres marks the
+ * connection unusable, and the pool discards it as soon as it has ended, whatever its owner does
+ * (released-when-ended.ts). A connection whose BEGIN, lock or any statement of a transaction
+ * timed out is never lent again mid-transaction, and a COPY stream on it fails at once rather
+ * than hear a late answer on a connection it has left.
+ *
+ * The client-side bound counts from the call to its answer: its callback, its promise, or, for a
+ * COPY stream, the stream's end, failure or close. Its timer does not keep the process alive.
+ * The statements of a pool made without a bound (the metrics exports') wait as long as they take.
+ *
+ * Every connection has TCP keepalive on, so that the kernel finds out, in time, that a peer gone
+ * from the network (not one merely frozen, whose kernel still answers) is gone, and an idle
+ * connection to it is dropped rather than lent.
+ */
+import { finished, Readable, Writable } from 'node:stream';
+import pg from 'pg';
+import { releaseWhenEnded } from './released-when-ended.ts';
+
+/** A statement that got no answer within the bound: its connection was closed. */
+class StatementTimeoutError extends Error {
+  constructor(readonly timeoutMs: number) {
+    super(`PostgreSQL gave no answer to a statement within ${timeoutMs} ms; its connection was closed`);
+    this.name = 'StatementTimeoutError';
+  }
+}
+
+type Callback = (...results: unknown[]) => void;
+type QueryArguments = [config: unknown, values?: unknown, callback?: unknown];
+
+const plainQuery = pg.Client.prototype.query as (...args: QueryArguments) => unknown;
+
+/** pg.Client's `query` (every overload of it), each statement bounded by `timeoutMs`. */
+function boundedQuery(timeoutMs: number) {
+  return function query(this: pg.Client, ...args: QueryArguments): unknown {
+    const timer = setTimeout(() => this.connection.stream.destroy(new StatementTimeoutError(timeoutMs)), timeoutMs);
+    timer.unref();
+    const done = () => clearTimeout(timer);
+    const answered = (callback: Callback): Callback => (...results) => {
+      done();
+      callback(...results);
+    };
+    const [config, values, callback] = args;
+    const submittable = config as { submit?: unknown; callback?: unknown } | null;
+    if (typeof submittable?.submit === 'function') {
+      // A COPY stream: pg-copy-streams answers no callback, the stream ends instead.
+      const result = plainQuery.apply(this, args);
+      if (submittable instanceof Readable || submittable instanceof Writable) finished(submittable, done);
+      else done();
+      return result;
+    }
+    if (typeof callback === 'function') return plainQuery.call(this, config, values, answered(callback as Callback));
+    if (typeof values === 'function') return plainQuery.call(this, config, answered(values as Callback));
+    if (typeof submittable?.callback === 'function') return plainQuery.call(this, { ...submittable, callback: answered(submittable.callback as Callback) }, values);
+    const result = plainQuery.apply(this, args) as Promise<unknown>;
+    result.then(done, done);
+    return result;
+  };
+}
+
+/** The pool's client class: pg.Client with its statements bounded by `timeoutMs`. */
+function boundedClient(timeoutMs: number): new () => pg.Client {
+  class BoundedClient extends pg.Client {}
+  Object.defineProperty(BoundedClient.prototype, 'query', { value: boundedQuery(timeoutMs), writable: true, configurable: true });
+  return BoundedClient;
+}
+
+/**
+ * A pool of `config`, its statements bounded by `statementTimeoutMs` when given. Errors of
+ * connections PostgreSQL drops are ignored: the statement in flight rejects with its own.
+ */
+export function boundedPool(config: pg.PoolConfig, statementTimeoutMs?: number): pg.Pool {
+  const bounded = statementTimeoutMs !== undefined;
+  const serverBound = bounded ? `-c statement_timeout=${Math.floor(statementTimeoutMs * 0.9)}` : '';
+  const pool = new pg.Pool({
+    ...config,
+    keepAlive: true,
+    keepAliveInitialDelayMillis: 10_000,
+    options: [config.options, serverBound].filter(Boolean).join(' ') || undefined,
+    ...(bounded ? { Client: boundedClient(statementTimeoutMs) } : {}),
+  });
+  // A connection PostgreSQL drops (a restart, a failover, a terminated backend) emits 'error':
+  // on the pool while it is idle there, on the client itself while checked out (a COPY
+  // transaction, an export). Without a listener either would crash the process; the statement
+  // in flight rejects with its own error anyway, and a broken client is not reused.
+  pool.on('error', () => undefined);
+  pool.on('connect', (client) => client.on('error', () => undefined));
+  releaseWhenEnded(pool);
+  return pool;
+}
