@@ -45,11 +45,20 @@ export interface AppDependencies {
 const uploadConnections = 8;
 const uploadWaitMs = 120_000;
 
+/** Metrics exports streaming from the database at once per API process; more wait up to 5 s for a connection, then get 503. */
+const exportConnections = 4;
+
 export function createAppContext(dependencies: AppDependencies) {
-  const pool = dependencies.pool ?? createPool(dependencies.config.databaseUrl, 4, dependencies.config.queuePrefix);
+  const { databaseUrl, queuePrefix, databaseStatementTimeoutMs: statementTimeoutMs } = dependencies.config;
+  const pool = dependencies.pool ?? createPool(databaseUrl, 4, queuePrefix, { statementTimeoutMs });
   const events = dependencies.events ?? createEventHub(dependencies.config.redisUrl);
   /** Uploads hold a connection while their body arrives: a pool of their own keeps them from starving other requests. */
-  const uploadsPool = createPool(dependencies.config.databaseUrl, uploadConnections, dependencies.config.queuePrefix, { connectionTimeoutMs: uploadWaitMs });
+  const uploadsPool = createPool(databaseUrl, uploadConnections, queuePrefix, { connectionTimeoutMs: uploadWaitMs, statementTimeoutMs });
+  /**
+   * Exports hold a connection for as long as their reader takes, longer than any statement's
+   * bound: a pool of their own, unbounded, keeps them from starving other requests.
+   */
+  const exportsPool = createPool(databaseUrl, exportConnections, queuePrefix);
   const sweepsQueue = createSweepsQueue(dependencies.redis, dependencies.config.queuePrefix);
   const objectiveThread = createObjectiveThread();
   /** Closes what the context opened itself (not what it was given). */
@@ -59,6 +68,7 @@ export function createAppContext(dependencies: AppDependencies) {
     if (!dependencies.events) await events.close();
     if (!dependencies.pool) await pool.end();
     await uploadsPool.end();
+    await exportsPool.end();
   };
   const repositories = {
     tenants: createTenantRepository(dependencies.database),
@@ -67,7 +77,7 @@ export function createAppContext(dependencies: AppDependencies) {
     runs: createRunRepository(dependencies.database, pool),
     datasets: createDatasetRepository(dependencies.database, pool),
     metrics: createMetricsQuery(pool),
-    metricsExport: createMetricsExport(pool),
+    metricsExport: createMetricsExport(exportsPool),
     objectives: createObjectiveRepository(dependencies.database),
     deletion: createResourceDeletion(dependencies.database),
     sweeps: createSweepRepository(pool),

@@ -26,7 +26,7 @@ class UnreachableServiceError extends Error {
 }
 
 export function openServices(config: Config, role: 'worker' | 'client'): Services {
-  const database = createDatabase(config.databaseUrl);
+  const database = createDatabase(config.databaseUrl, config.databaseStatementTimeoutMs);
   const redis = createRedis(config.redisUrl, role === 'worker' ? 'wait-for-redis' : 'fail-fast');
   const runsQueue = createRunsQueue(redis, config.queuePrefix);
   return {

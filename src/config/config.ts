@@ -42,6 +42,15 @@ export const configSchema = z.object({
   AUTH_FAILURES_MAX: integer(20, 1, 1_000_000),
   /** Redis key prefix of the BullMQ queues; separate deployments (or test files) on one Redis use different ones. */
   QUEUE_PREFIX: z.string().regex(/^[\w.-]+$/).default('descent'),
+  /**
+   * How long the API and the workers wait for PostgreSQL's answer to one statement (see
+   * src/db/bounded-pool.ts): a server that stops answering on an open connection (a frozen host,
+   * a partition) then gives 503 `database_unavailable` and a worker's wait for the database,
+   * instead of a wait until TCP gives up. Generous, as every statement is bounded by it, a large
+   * run's deletion, a table's ANALYZE and a retention pass's chunk too. Migrations and metrics
+   * exports are not bounded.
+   */
+  DATABASE_STATEMENT_TIMEOUT_MS: integer(60_000, 100, 3_600_000),
   /** How long readiness checks wait for PostgreSQL or Redis before calling it down. */
   READINESS_TIMEOUT_MS: integer(2_000, 50, 60_000),
   /** Days a finished run keeps its raw steps (all but the last; rollups are kept); 0 keeps them forever. */
@@ -95,6 +104,8 @@ export interface Config {
   readonly rateLimit: { readonly max: number; readonly windowSeconds: number };
   readonly authFailuresMax: number;
   readonly queuePrefix: string;
+  /** The longest wait for PostgreSQL's answer to one statement (not in migrations or exports). */
+  readonly databaseStatementTimeoutMs: number;
   readonly readinessTimeoutMs: number;
   /** 0: keep finished runs' steps forever. */
   readonly metricsRetentionDays: number;
@@ -152,6 +163,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     rateLimit: { max: settings.RATE_LIMIT_MAX, windowSeconds: settings.RATE_LIMIT_WINDOW_SECONDS },
     authFailuresMax: settings.AUTH_FAILURES_MAX,
     queuePrefix: settings.QUEUE_PREFIX,
+    databaseStatementTimeoutMs: settings.DATABASE_STATEMENT_TIMEOUT_MS,
     readinessTimeoutMs: settings.READINESS_TIMEOUT_MS,
     metricsRetentionDays: settings.METRICS_RETENTION_DAYS,
     reconcileIntervalMs: settings.RECONCILE_INTERVAL_MS,

@@ -64,7 +64,7 @@ export async function runKeys(args: string[], config: Config, output: CommandOut
     output.err(`descent keys: ${action === undefined ? 'missing' : `unknown action '${action}',`} expected create, list or revoke\n\n${help}`);
     return 2;
   }
-  const database = createDatabase(config.databaseUrl);
+  const database = createDatabase(config.databaseUrl, config.databaseStatementTimeoutMs);
   try {
     return await perform(createApiKeyRepository(database), rest, output);
   } catch (error) {

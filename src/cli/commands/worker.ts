@@ -31,7 +31,7 @@ import { runUntilSignal, type Services } from '../services.ts';
  * defined on it, and BullMQ's pipelines would copy ours), both closed with it.
  */
 export async function startRunWorker(config: Config, services: Services, registry: Registry = createMetricsRegistry()): Promise<RunningWorker> {
-  const pool = createPool(config.databaseUrl, config.workerConcurrency + 1, config.queuePrefix);
+  const pool = createPool(config.databaseUrl, config.workerConcurrency + 1, config.queuePrefix, { statementTimeoutMs: config.databaseStatementTimeoutMs });
   const events = createRedis(config.redisUrl, 'wait-for-redis');
   const metrics = createWorkerMetrics(registry, { pool, redis: events });
   const sweepsQueue = createSweepsQueue(services.redis, config.queuePrefix);

@@ -83,6 +83,26 @@ describe('service processes', () => {
     await expect(fetch(`http://127.0.0.1:${port}/healthz`)).rejects.toThrow();
   });
 
+  it('serve streams a metrics export, and on SIGTERM still exits 0: the export leaves nothing behind to keep it alive', async () => {
+    const port = await freePort();
+    const child = startDescent(['serve'], { ...env, PORT: String(port), DATABASE_STATEMENT_TIMEOUT_MS: '60000' });
+    children.push(child);
+    await until(async () => (await fetch(`http://127.0.0.1:${port}/healthz`)).ok, 'the API to listen');
+    const { authorization } = await createTenantKey(services.database);
+    const submitted = await app.inject({ method: 'POST', url: '/v1/runs', headers: { authorization }, payload: minimalSpec });
+    const runId = submitted.json().id as string;
+    // No limit, cursor or maxPoints: the whole range, a COPY streamed from PostgreSQL.
+    const exported = await fetch(`http://127.0.0.1:${port}/v1/runs/${runId}/metrics?format=csv&fields=loss`, { headers: { authorization } });
+    expect(exported.status).toBe(200);
+    expect((await exported.text()).split('\n')[0]).toBe('step,loss');
+    // Left queued, the run would be the next test's worker's too.
+    expect((await app.inject({ method: 'POST', url: `/v1/runs/${runId}/cancel`, headers: { authorization } })).statusCode).toBe(200);
+
+    child.process.kill('SIGTERM');
+    expect(await child.exit).toBe(0);
+    expect(child.stderr()).toBe('');
+  });
+
   it('worker runs a submitted run, serves its metrics at WORKER_METRICS_PORT, and exits 0 on SIGTERM', async () => {
     const metricsPort = await freePort();
     const child = startDescent(['worker'], { ...env, WORKER_METRICS_PORT: String(metricsPort) });

@@ -43,7 +43,7 @@ export async function openTestServices(overrides: Record<string, string> = {}): 
   const config = testConfig(overrides);
   migrated ??= migrate({ databaseUrl: config.databaseUrl });
   await migrated;
-  const database = createDatabase(config.databaseUrl);
+  const database = createDatabase(config.databaseUrl, config.databaseStatementTimeoutMs);
   const redis = createRedis(config.redisUrl, 'fail-fast');
   const runsQueue = createRunsQueue(redis, config.queuePrefix);
   return {
