@@ -1,13 +1,14 @@
 /**
  * Fault injection: a worker process and the API over a PostgreSQL and a Redis of the test's own
- * (test/integration/support/private-services.ts), which the tests crash mid-run. Every run
- * reaches its final status, and a run interrupted by an outage completes with the trajectory of
- * an uninterrupted one, bit for bit.
+ * (test/integration/support/private-services.ts), which the tests crash or freeze mid-run. Every
+ * run reaches its final status, and a run interrupted by an outage completes with the trajectory
+ * of an uninterrupted one, bit for bit.
  */
 import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { compareTrajectories, getRun, isFinal, postRun, referenceTrajectory, storedMetrics, waitForCheckpoint, waitForRun } from '../runs/support.ts';
+import { isDatabaseUnavailable } from '../../../src/db/database-unavailable.ts';
 import { minimalSpec } from '../support/services.ts';
 import { useFaultServices } from './support.ts';
 
@@ -22,9 +23,11 @@ const spec = {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('runs through crashes of PostgreSQL and Redis', () => {
-  const faults = useFaultServices();
+  /** A statement waits this long for a frozen server's answer. */
+  const statementBound = { DATABASE_STATEMENT_TIMEOUT_MS: '3000' };
+  const faults = useFaultServices(statementBound);
 
-  const startWorker = () => faults.startWorker({ RECONCILE_INTERVAL_MS: '1000' });
+  const startWorker = () => faults.startWorker({ RECONCILE_INTERVAL_MS: '1000', ...statementBound });
 
   const alive = (child: ChildProcess) => child.exitCode === null && child.signalCode === null;
 
@@ -50,6 +53,35 @@ describe('runs through crashes of PostgreSQL and Redis', () => {
     expect(alive(worker)).toBe(true);
     await postgres.start();
     await reader.query('SELECT 1').catch(() => undefined);
+    await expectBitIdentical(id, 120_000);
+    expect(alive(worker)).toBe(true);
+    worker.kill('SIGTERM');
+  }, 240_000);
+
+  it('PostgreSQL frozen mid-run (SIGSTOP): the API answers 503 instead of waiting, the worker waits it out, the run completes bit-identical', async () => {
+    const { app, authorization, reader, postgres, services } = faults;
+    const worker = startWorker();
+    const id = (await postRun(app, authorization, spec)).json().id as string;
+    await waitForCheckpoint(reader, id, 60_000);
+    postgres.freeze();
+    try {
+      // The key check, on a connection open before the freeze, gets no answer.
+      const down = await app.inject({ method: 'GET', url: `/v1/runs/${id}`, headers: { authorization } });
+      expect(down.statusCode).toBe(503);
+      expect(down.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(down.json()).toMatchObject({ code: 'database_unavailable' });
+      expect(down.headers['retry-after']).toBeDefined();
+      // Prisma's statements are bounded and recognised alike.
+      const prisma = await services.database.$queryRaw`SELECT 1`.then(() => null, (error: unknown) => error);
+      expect(isDatabaseUnavailable(prisma)).toBe(true);
+      // Long enough for the worker's statements in flight to time out too.
+      await sleep(8_000);
+      expect(alive(worker)).toBe(true);
+    } finally {
+      postgres.thaw();
+    }
+    const up = await app.inject({ method: 'GET', url: `/v1/runs/${id}`, headers: { authorization } });
+    expect(up.statusCode).toBe(200);
     await expectBitIdentical(id, 120_000);
     expect(alive(worker)).toBe(true);
     worker.kill('SIGTERM');
