@@ -15,6 +15,7 @@ import { materializeDataset, type Dataset } from '../../core/datasets/index.ts';
 import { errorMessage } from '../../core/error-message.ts';
 import { mayHoldUnstorableText, unstorableTexts } from '../../core/unstorable-text.ts';
 import { AppError } from '../errors/app-error.ts';
+import { invalidJson } from '../plugins/json-body.ts';
 import { withUnstorableTexts } from '../plugins/validator-compiler.ts';
 import { cappedIssues, validationProblem } from '../errors/validation-problem.ts';
 
@@ -31,7 +32,7 @@ export function parseDatasetUpload(bytes: Uint8Array): ParsedUpload {
     // As the application's JSON bodies are read: a `__proto__` or `constructor.prototype` key is invalid JSON.
     body = parseJson(text, null, { protoAction: 'error', constructorAction: 'error' });
   } catch (error) {
-    throw new AppError(400, 'invalid_json', 'The body is not valid JSON', { detail: errorMessage(error) });
+    throw invalidJson(error);
   }
   const parsed = withUnstorableTexts(datasetUploadSchema.safeParse(body), mayHoldUnstorableText(text) ? unstorableTexts(body) : []);
   if ('error' in parsed) {

@@ -7,7 +7,10 @@
  * other bad fields.
  */
 import type { FastifyInstance } from 'fastify';
+import parseJson from 'secure-json-parse';
+import { errorMessage } from '../../core/error-message.ts';
 import { mayHoldUnstorableText, unstorableTexts, type UnstorableText } from '../../core/unstorable-text.ts';
+import { AppError } from '../errors/app-error.ts';
 
 const unstorableInBodies = new WeakMap<object, UnstorableText[]>();
 
@@ -16,22 +19,35 @@ export function unstorableTextsOfBody(body: unknown): readonly UnstorableText[] 
   return (typeof body === 'object' && body !== null ? unstorableInBodies.get(body) : undefined) ?? [];
 }
 
+/** A body that does not parse: 400 invalid_json, saying where the text went wrong or which key is refused. */
+export function invalidJson(error: unknown): AppError {
+  const message = errorMessage(error);
+  const detail = /forbidden (prototype|constructor) property/.test(message)
+    ? 'The body\'s JSON has a key that is refused: `__proto__`, or `constructor` holding `prototype`.'
+    : `The body is not valid JSON: ${message.replace(/\.$/, '')}.`;
+  return new AppError(400, 'invalid_json', 'The body is not valid JSON', { detail });
+}
+
 export function installJsonBodyParser(app: FastifyInstance): void {
-  // 'error' on both: a `__proto__` or `constructor.prototype` key is refused as invalid JSON.
-  const parseJson = app.getDefaultJsonParser('error', 'error');
   app.removeContentTypeParser('application/json');
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
     const text = body.toString();
     if (text.length === 0) {
       done(null, undefined);
       return;
     }
-    parseJson(request, text, (error, parsed) => {
-      if (error === null && typeof parsed === 'object' && parsed !== null && mayHoldUnstorableText(text)) {
-        const unstorable = unstorableTexts(parsed);
-        if (unstorable.length > 0) unstorableInBodies.set(parsed, unstorable);
-      }
-      done(error, parsed);
-    });
+    let parsed: unknown;
+    try {
+      // As fastify's own parser, with 'error' on both: a `__proto__` or `constructor.prototype` key is refused.
+      parsed = parseJson(text, null, { protoAction: 'error', constructorAction: 'error' });
+    } catch (error) {
+      done(invalidJson(error), undefined);
+      return;
+    }
+    if (typeof parsed === 'object' && parsed !== null && mayHoldUnstorableText(text)) {
+      const unstorable = unstorableTexts(parsed);
+      if (unstorable.length > 0) unstorableInBodies.set(parsed, unstorable);
+    }
+    done(null, parsed);
   });
 }

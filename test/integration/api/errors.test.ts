@@ -26,6 +26,13 @@ describe('client errors are 4xx application/problem+json, never 5xx', () => {
     expectProblem(await post('{"objective": {'), 400, 'invalid_json');
   });
 
+  it('invalid_json says where the text went wrong, or that a key is refused', async () => {
+    expect(expectProblem(await post('{"objective": {'), 400, 'invalid_json').detail).toMatch(/^The body is not valid JSON: .*position 15/);
+    // Valid JSON, refused for its key: the problem says so instead of calling it invalid.
+    const proto = expectProblem(await post('{"objective": {"__proto__": {"x": 1}}}'), 400, 'invalid_json');
+    expect(proto.detail).toBe('The body\'s JSON has a key that is refused: `__proto__`, or `constructor` holding `prototype`.');
+  });
+
   it('an empty JSON body where a body is required → 400 validation_failed naming the body', async () => {
     const problem = expectProblem(await post(''), 400, 'validation_failed');
     expect(problem.errors).toEqual([expect.objectContaining({ path: '' })]);
