@@ -4797,7 +4797,7 @@ export interface components {
                 /** @description Curriculum learning: the order in which each epoch visits the training examples. */
                 curriculum?: {
                     /**
-                     * @description Order by the data's difficulty column, or by each example's current loss.
+                     * @description Order by the data's difficulty column, or by each example's current loss (a model on data; a run whose objective cannot be ordered so is refused).
                      * @enum {string}
                      */
                     by: "difficulty" | "loss";
@@ -6622,7 +6622,7 @@ export interface components {
                 /** @description Curriculum learning: the order in which each epoch visits the training examples. */
                 curriculum?: {
                     /**
-                     * @description Order by the data's difficulty column, or by each example's current loss.
+                     * @description Order by the data's difficulty column, or by each example's current loss (a model on data; a run whose objective cannot be ordered so is refused).
                      * @enum {string}
                      */
                     by: "difficulty" | "loss";

@@ -111,5 +111,13 @@ describe('descent --help', () => {
     expect(stderr).toContain('A concurrent easgd run needs the service');
     expect(stderr).toContain('"execution": "simulated"');
   });
+
+  it('refuses a curriculum its objective cannot order by, naming training.curriculum.by, exit 2', async () => {
+    const curriculum = { ...spec, training: { maxSteps: 10, batchSize: 8, curriculum: { by: 'difficulty' } }, objective: { type: 'model', model: 'logistic', data: { builtin: 'moons', rows: 40 } } };
+    const { code, stdout, stderr } = await runCli(['run', file('curriculum.json', JSON.stringify(curriculum)), '--no-progress']);
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toMatch(/^descent run: .*curriculum\.json: training\.curriculum\.by: curriculum by difficulty needs data with a difficulty column; this data has none\n$/);
+  });
 });
 

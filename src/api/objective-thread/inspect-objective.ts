@@ -7,7 +7,8 @@
  */
 import type { RunSpec } from '../../contracts/run-spec.ts';
 import { isDataObjective, type ResolvedObjectiveSpec } from '../../core/objectives/index.ts';
-import { memoryFootprint, type MemoryFootprint } from '../../core/training/index.ts';
+import { curriculumIssue, memoryFootprint, type MemoryFootprint } from '../../core/training/index.ts';
+import { AppError } from '../errors/app-error.ts';
 import { buildObjective, createObjectiveForRequest } from '../routes/objectives/build-objective.ts';
 import { gradientCheckAtStart, maxShownDimension, uncheckedGradient, type GradientCheckView } from '../routes/objectives/objective-view.ts';
 
@@ -47,6 +48,14 @@ export interface Inspection {
 export function inspectObjective(request: InspectionRequest): Inspection {
   const objective = request.unchecked ? createObjectiveForRequest(request.spec, request.path) : buildObjective(request.spec, request.path);
   const run = request.run;
+  const curriculum = run?.training.curriculum;
+  const unordered = curriculum && !request.unchecked ? curriculumIssue(curriculum, objective) : null;
+  if (unordered !== null) {
+    throw new AppError(400, 'validation_failed', 'The request is invalid', {
+      detail: 'The request body is invalid: training.curriculum.by.',
+      errors: [{ path: 'training.curriculum.by', message: unordered, code: 'custom' }],
+    });
+  }
   const shown = objective.dimension <= maxShownDimension;
   const named = objective.dimension <= (request.maxVariables ?? maxShownDimension);
   const skipped = request.gradientCheck ? uncheckedGradient(objective) : null;

@@ -7,7 +7,7 @@ import { performance } from 'node:perf_hooks';
 import type { Command } from '../main.ts';
 import { runSpecSchema } from '../../contracts/run-spec.ts';
 import { checkGradient, createObjective, type Objective, type ObjectiveSpec, type ResolvedObjectiveSpec } from '../../core/objectives/index.ts';
-import { isObjectiveReference, type RunLoop, type RunResult } from '../../core/training/index.ts';
+import { curriculumIssue, isObjectiveReference, type RunLoop, type RunResult } from '../../core/training/index.ts';
 import type { ParallelReport } from '../../core/parallel/index.ts';
 import { startRun } from '../../hogwild/start-run.ts';
 import { DataFileError, resolveDataFiles } from '../data-files.ts';
@@ -155,6 +155,11 @@ async function execute(args: string[]): Promise<number> {
     return 2;
   }
   const { objective, objectiveSpec } = built;
+  const unordered = spec.training.curriculum ? curriculumIssue(spec.training.curriculum, objective) : null;
+  if (unordered !== null) {
+    console.error(`descent run: ${name}: training.curriculum.by: ${unordered}`);
+    return 2;
+  }
   if (options.checkGradient) {
     const check = checkGradient(objective, Float64Array.from(objective.initial));
     await writeOut(options.jsonl ? gradientCheckJson(check, objective.variables) : gradientCheckText(check, objective.variables));

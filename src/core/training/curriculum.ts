@@ -16,11 +16,11 @@
  */
 import { z } from 'zod';
 import type { Random } from '../random.ts';
-import type { DataObjective } from '../objectives/objective.ts';
+import { isDataObjective, type DataObjective, type Objective } from '../objectives/objective.ts';
 
 export const curriculumSchema = z
   .strictObject({
-    by: z.enum(['difficulty', 'loss']).describe("Order by the data's difficulty column, or by each example's current loss."),
+    by: z.enum(['difficulty', 'loss']).describe("Order by the data's difficulty column, or by each example's current loss (a model on data; a run whose objective cannot be ordered so is refused)."),
     strategy: z.enum(['naive', 'mixed']).default('naive').describe('naive: easy → hard; mixed: easy → hard with uniform samples mixed in.'),
     uniformFraction: z
       .number()
@@ -38,6 +38,21 @@ export interface CurriculumContext {
   /** Parameters at the start of the epoch. */
   readonly params: Float64Array;
   readonly random: Random;
+}
+
+/**
+ * Why `curriculum` cannot order the rows of `objective`, or null when it can: a run asking for
+ * it is refused before it is queued, as it would fail at its first update (or, taking every row
+ * in each batch, ignore the curriculum).
+ */
+export function curriculumIssue(curriculum: Curriculum, objective: Objective): string | null {
+  const rows = isDataObjective(objective) ? objective : null;
+  if (curriculum.by === 'difficulty') {
+    if (rows?.trainingDifficulty) return null;
+    return `curriculum by difficulty needs data with a difficulty column; ${rows ? 'this data has none' : 'this objective has no rows'}`;
+  }
+  if (rows?.exampleLosses) return null;
+  return `curriculum by loss needs a model on data (it orders the rows by their losses); ${rows ? 'this model gives no per-row losses' : 'this objective has no rows'}`;
 }
 
 /** Rewrites `order` (the epoch's base order on entry) into the curriculum order. */

@@ -52,4 +52,23 @@ describe('POST /v1/runs resolves stored objectives and checks the start before q
     expect(response.json()).toMatchObject({ code: 'non_finite_start', errors: [{ path: 'objective.initial' }] });
     expect(await api.services.database.run.count()).toBe(before);
   });
+
+  it('a curriculum its objective cannot order by → 400 naming training.curriculum.by, nothing stored (it failed at the first update, or was ignored)', async () => {
+    const before = await api.services.database.run.count();
+    const moons = { type: 'model', model: 'logistic', data: { builtin: 'moons', rows: 50 } };
+    for (const [objective, by, message] of [
+      [moons, 'difficulty', 'curriculum by difficulty needs data with a difficulty column; this data has none'],
+      [minimalSpec.objective, 'loss', 'curriculum by loss needs a model on data (it orders the rows by their losses); this objective has no rows'],
+      [{ type: 'benchmark', name: 'sphere' }, 'difficulty', 'curriculum by difficulty needs data with a difficulty column; this objective has no rows'],
+    ] as const) {
+      for (const batchSize of [8, undefined]) {
+        const response = await postRun(api.app, api.authorization, { ...minimalSpec, objective, training: { maxSteps: 10, batchSize, curriculum: { by } } });
+        expect(response.statusCode, response.body).toBe(400);
+        expect(response.json()).toMatchObject({ code: 'validation_failed', errors: [{ path: 'training.curriculum.by', message }] });
+      }
+    }
+    expect(await api.services.database.run.count()).toBe(before);
+    const ordered = await postRun(api.app, api.authorization, { ...minimalSpec, objective: moons, training: { maxSteps: 10, batchSize: 8, curriculum: { by: 'loss' } } });
+    expect(ordered.statusCode, ordered.body).toBe(201);
+  });
 });
