@@ -32,6 +32,10 @@ export interface Inspection {
   readonly dimension: number;
   /** Training rows of a model on data; null for a function. */
   readonly trainingRows: number | null;
+  /** Validation rows of a model on data (0 without a validation set); null for a function. */
+  readonly validationRows: number | null;
+  /** Whether the objective measures a validation accuracy (a classifier on data). */
+  readonly classifier: boolean;
   /** Parameter names: all of them up to maxShownDimension (or `maxVariables`), or with `allVariables`; else null. */
   readonly variables: string[] | null;
   /** The starting point, up to maxShownDimension parameters; else null. */
@@ -62,6 +66,8 @@ export function inspectObjective(request: InspectionRequest): Inspection {
   return {
     dimension: objective.dimension,
     trainingRows: isDataObjective(objective) ? objective.trainingRows : null,
+    validationRows: isDataObjective(objective) ? objective.validationRows : null,
+    classifier: isDataObjective(objective) && objective.validationAccuracy !== undefined,
     variables: named || request.allVariables ? [...objective.variables] : null,
     initial: shown ? Array.from(objective.initial) : null,
     gradientCheck: request.gradientCheck && skipped === null ? gradientCheckAtStart(objective) : null,

@@ -37,6 +37,24 @@ describe('sweeps over the API, run by the workers', () => {
     ]));
   });
 
+  it('refuses a validation metric when the base objective has no validation set (every trial\'s value would be null), unless a parameter changes the objective', async () => {
+    const parameters = { 'optimizer.learningRate': { type: 'float', low: 0.01, high: 0.1 } };
+    for (const name of ['valLoss', 'valAccuracy']) {
+      const response = await post({ base: quadraticBase, parameters, metric: { name, goal: name === 'valLoss' ? 'minimize' : 'maximize' } });
+      expect(response.statusCode, response.body).toBe(400);
+      expect(response.json()).toMatchObject({ code: 'validation_failed', errors: [{ path: 'metric.name', message: expect.stringContaining('no validation set') }] });
+    }
+    const regression = { ...quadraticBase, objective: { type: 'model', model: 'linear', data: { builtin: 'linear', rows: 40 }, validationSplit: 0.25 } };
+    const accuracy = await post({ base: regression, parameters, metric: { name: 'valAccuracy', goal: 'maximize' } });
+    expect(accuracy.statusCode, accuracy.body).toBe(400);
+    expect(accuracy.json().errors[0]).toMatchObject({ path: 'metric.name', message: expect.stringContaining('not a classifier') });
+    const split = { 'objective.validationSplit': { type: 'float', values: [0.2] }, ...parameters };
+    const withSplit = await post({ base: { ...regression, objective: { ...regression.objective, validationSplit: 0 } }, parameters: split, metric: { name: 'valLoss', goal: 'minimize' }, budget: { maxTrials: 1 } });
+    expect(withSplit.statusCode, withSplit.body).toBe(201);
+    const ok = await post({ base: regression, parameters, metric: { name: 'valLoss', goal: 'minimize' }, budget: { maxTrials: 1 } });
+    expect(ok.statusCode, ok.body).toBe(201);
+  });
+
   it('runs every grid point exactly once, ranks the trials and says why it ended', async () => {
     const gridSweep = {
       name: 'grid',
