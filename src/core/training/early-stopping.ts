@@ -1,7 +1,9 @@
 /**
  * Early stopping: watch the training loss (every update) or the validation loss (whenever it is
- * evaluated); when it has not fallen below best − minDelta for `patience` updates, stop. With
- * `restoreBest`, the run's result carries the parameters at which the best value was seen.
+ * evaluated); when it has not fallen below best − minDelta for `patience` updates, stop. A value
+ * that is not finite is never an improvement: a validation loss that is never finite stops the run
+ * `patience` updates after its start. With `restoreBest`, the run's result carries the parameters
+ * at which the best value was seen.
  */
 import { z } from 'zod';
 
@@ -64,9 +66,9 @@ export class BestTracker {
     return false;
   }
 
-  /** True once patience has run out (only when early stopping is enabled). */
+  /** True once patience has run out (only when early stopping is enabled), counted from the start while no best was seen. */
   exhausted(): boolean {
-    return this.enabled && this.bestStep > 0 && this.lastStep - this.bestStep >= this.patience;
+    return this.enabled && this.lastStep - this.bestStep >= this.patience;
   }
 
   view(): EarlyStoppingView {

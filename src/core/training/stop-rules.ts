@@ -51,6 +51,9 @@ export class StopRules {
         return this.epochs !== null ? `Completed ${this.epochs} epochs (${t} updates).` : `Reached maxSteps: ${t} updates.`;
       case 'early_stopping': {
         const view = context.tracker.view();
+        if (view.bestStep === null) {
+          return `Early stopping at step ${t}: ${view.monitor} was not finite once in ${context.tracker.lastStep} updates (patience ${view.patience}), so it never improved.`;
+        }
         return `Early stopping at step ${t}: ${view.monitor} did not improve for ${view.stepsSinceBest} updates (patience ${view.patience}); best ${view.best} at step ${view.bestStep}.`;
       }
       case 'loss_target':

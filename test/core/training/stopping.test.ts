@@ -114,6 +114,26 @@ describe('stopping rules', () => {
     expect(records.at(-1)!.step).toBe(result.steps);
   });
 
+  it('early stopping on a validation loss that is never finite stops once patience has passed, saying so', () => {
+    // The validation rows' squared errors overflow (1e200²): valLoss is Infinity at every validation.
+    const spec = runSpecSchema.parse({
+      objective: { type: 'model', model: 'linear', data: { features: [[1], [2], [3]], targets: [1, 2, 3] }, validation: { features: [[1e200], [1]], targets: [4, -1e200] } },
+      optimizer: { name: 'sgd', learningRate: 0.01 },
+      training: { maxSteps: 1000 },
+      earlyStopping: { monitor: 'valLoss', patience: 5, restoreBest: true },
+    });
+    const run = iterateRun(spec);
+    const records = [...run];
+    const result = run.result!;
+    expect(records.every((record) => record.valLoss === Infinity)).toBe(true);
+    expect(result.stopReason).toBe('early_stopping');
+    expect(result.steps).toBe(5);
+    expect(result.message).toBe('Early stopping at step 5: valLoss was not finite once in 5 updates (patience 5), so it never improved.');
+    expect(result.best).toBeNull();
+    expect(result.restoredBest).toBe(false);
+    expect(run.earlyStopping).toMatchObject({ stopped: true, best: null, bestStep: null });
+  });
+
   it('loss target: stops after the first update whose loss is below the target', () => {
     const run = iterateRun(runConfig({ optimizer: { name: 'sgd', learningRate: 0.1 }, training: { maxSteps: 1000 }, stopWhen: { lossBelow: 1e-3 }, record: { every: 1 } }), { objective: bowl() });
     const records = [...run];
