@@ -53,6 +53,20 @@ function finish(reason: SweepEndReason, message: string): RoundPlan {
 
 const failedTrialResult = (message: string) => resultWithoutParams('error', message);
 
+/**
+ * The end of a sweep whose every trial finished: `all` ("All 4 trials of the budget finished."),
+ * and, when no trial has a value the leaderboard ranks (as GET /v1/sweeps/{id} picks its best),
+ * why the sweep has no best trial: its trials' statuses.
+ */
+function allFinished(reason: 'budget_exhausted' | 'grid_exhausted', all: string, trials: readonly RoundTrial[], metric: string): RoundPlan {
+  const valued = trials.some((trial) => runStatusRegistry[trial.status].ranked && trial.value !== null && !Number.isNaN(trial.value));
+  if (valued) return finish(reason, all);
+  const counts = new Map<string, number>();
+  for (const trial of trials) counts.set(trial.status, (counts.get(trial.status) ?? 0) + 1);
+  const statuses = [...counts].map(([status, count]) => `${count} ${status}`).join(', ');
+  return finish(reason, `${all} No trial has a value of ${metric} (${statuses}), so the sweep has no best trial.`);
+}
+
 export function planRound(sweep: SweepRow, trials: readonly RoundTrial[], now: Date): RoundPlan {
   const spec = sweep.spec as SweepSpec;
   const goal = metricGoal(spec.metric);
@@ -79,8 +93,8 @@ export function planRound(sweep: SweepRow, trials: readonly RoundTrial[], now: D
   if (trials.length >= capacity) {
     if (active > 0) return { newTrials: [], finish: null };
     return spec.sampler.type === 'grid'
-      ? finish('grid_exhausted', `All ${capacity} points of the grid finished.`)
-      : finish('budget_exhausted', `All ${capacity} trials of the budget finished.`);
+      ? allFinished('grid_exhausted', capacity === 1 ? 'The 1 point of the grid finished.' : `All ${capacity} points of the grid finished.`, trials, spec.metric.name)
+      : allFinished('budget_exhausted', capacity === 1 ? 'The 1 trial of the budget finished.' : `All ${capacity} trials of the budget finished.`, trials, spec.metric.name);
   }
 
   const sampler = createSampler(spec.sampler, sweepSpace(spec));

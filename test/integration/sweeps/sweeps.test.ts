@@ -143,6 +143,31 @@ describe('sweeps over the API, run by the workers', () => {
     expect(run).toMatchObject({ status: 'pruned', result: { stopReason: 'pruned', pruning: { rule: 'median' } } });
   });
 
+  it('ends a sweep whose trials all diverged saying that none has a value, so that it has no best trial', async () => {
+    const response = await post({
+      base: { ...quadraticBase, objective: { type: 'expression', expression: 'x^4 + y^2', variables: ['x', 'y'], initial: [3, 3] }, training: { maxSteps: 200 } },
+      parameters: { 'optimizer.learningRate': { type: 'float', low: 50, high: 100 } },
+      metric: { name: 'finalLoss', goal: 'minimize' },
+      sampler: { type: 'random', seed: 1 },
+      budget: { maxTrials: 3 },
+      parallelism: 3,
+    });
+    expect(response.statusCode).toBe(201);
+    const done = await waitForSweep(api.app, api.authorization, response.json().id);
+    expect(done).toMatchObject({ status: 'completed', best: null, trials: { diverged: 3, total: 3 } });
+    expect(done.result).toEqual({
+      reason: 'budget_exhausted',
+      message: 'All 3 trials of the budget finished. No trial has a value of finalLoss (3 diverged), so the sweep has no best trial.',
+    });
+  });
+
+  it('ends a sweep of one trial saying that its one trial finished', async () => {
+    const response = await post({ base: quadraticBase, parameters: { 'optimizer.learningRate': { type: 'float', low: 0.01, high: 0.1 } }, sampler: { type: 'random', seed: 1 }, budget: { maxTrials: 1 } });
+    const done = await waitForSweep(api.app, api.authorization, response.json().id);
+    expect(done).toMatchObject({ status: 'completed', trials: { completed: 1, total: 1 }, result: { reason: 'budget_exhausted', message: 'The 1 trial of the budget finished.' } });
+    expect(done.best).not.toBeNull();
+  });
+
   it('cancels a sweep: no more trials, queued ones cancelled, running ones stopped', async () => {
     const response = await post({
       base: { ...quadraticBase, training: { maxSteps: 2_000_000 } },
