@@ -96,6 +96,8 @@ export class RunEngine implements RunLoop, Iterable<StepRecord> {
   private readonly parts: CheckpointParts;
 
   private step = 0;
+  /** The epoch of the last completed tick (a tick that diverged drew its batch, perhaps of the next epoch, and made no update). */
+  private epoch = 0;
   private lastLoss: number | null = null;
   private lastLearningRate = 0;
   private lastGradNorm = 0;
@@ -146,7 +148,7 @@ export class RunEngine implements RunLoop, Iterable<StepRecord> {
   }
 
   get progress(): RunProgress {
-    return { step: this.step, totalSteps: this.totalSteps, epoch: this.trainer.epoch, fraction: this.totalSteps > 0 ? this.step / this.totalSteps : 1 };
+    return { step: this.step, totalSteps: this.totalSteps, epoch: this.epoch, fraction: this.totalSteps > 0 ? this.step / this.totalSteps : 1 };
   }
 
   get earlyStopping(): EarlyStoppingView {
@@ -235,6 +237,7 @@ export class RunEngine implements RunLoop, Iterable<StepRecord> {
     trainer.observe('loss', loss);
     trainer.apply(t);
     this.step = t;
+    this.epoch = trainer.epoch;
     this.lastLoss = loss;
     this.lastLearningRate = trainer.learningRate;
     this.lastGradNorm = trainer.gradNorm;
@@ -326,6 +329,7 @@ export class RunEngine implements RunLoop, Iterable<StepRecord> {
   restore(input: RunCheckpoint): void {
     const engine = restoreCheckpoint(input, this.parts);
     this.step = engine.step;
+    this.epoch = this.trainer.epoch;
     this.time.elapsedMilliseconds = engine.elapsedMilliseconds;
     this.lastLoss = engine.lastLoss;
     this.lastRecordedStep = engine.step;

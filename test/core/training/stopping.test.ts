@@ -182,6 +182,19 @@ describe('stopping rules', () => {
 });
 
 describe('divergence names the step and the quantity', () => {
+  it('the progress of a run that diverged is that of its last update, not of the update that could not be made', () => {
+    // As above: update 3 cannot be made; its batch was drawn (a full batch: epoch 3) before the loss was found NaN.
+    const objective = scripted(['x'], [1], (_call, params, gradient) => {
+      gradient[0] = 0.5 / Math.sqrt(params[0]);
+      return Math.sqrt(params[0]);
+    });
+    const run = iterateRun(runConfig({ optimizer: { name: 'sgd', learningRate: 1 }, training: { maxSteps: 10 }, record: { every: 1 } }), { objective });
+    const records = [...run];
+    expect(run.result).toMatchObject({ stopReason: 'diverged', steps: 2 });
+    expect(records.at(-1)).toMatchObject({ step: 2, epoch: 2 });
+    expect(run.progress).toMatchObject({ step: 2, epoch: 2 });
+  });
+
   it('a non-finite loss', () => {
     // f = √x with ∇f = 1/(2√x): SGD with η = 1 from x = 1 steps to 0.5, 0.5 − 0.707… < 0, where √x is NaN.
     const objective = scripted(['x'], [1], (_call, params, gradient) => {
