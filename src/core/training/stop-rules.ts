@@ -17,6 +17,9 @@ export interface StopContext {
   readonly divergence: string;
 }
 
+/** "1 update", "2 updates". */
+const counted = (count: number, noun: string): string => `${count} ${noun}${count === 1 ? '' : 's'}`;
+
 /** A loss below this ends the run as `unbounded`: no objective a run is meant to minimise goes this low. */
 const unboundedLoss = -1e100;
 
@@ -48,7 +51,7 @@ export class StopRules {
     const { t } = context;
     switch (reason) {
       case 'max_steps':
-        return this.epochs !== null ? `Completed ${this.epochs} epochs (${t} updates).` : `Reached maxSteps: ${t} updates.`;
+        return this.epochs !== null ? `Completed ${counted(this.epochs, 'epoch')} (${counted(t, 'update')}).` : `Reached maxSteps: ${counted(t, 'update')}.`;
       case 'early_stopping': {
         const view = context.tracker.view();
         if (view.bestStep === null) {

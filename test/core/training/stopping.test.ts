@@ -17,6 +17,22 @@ describe('stopping rules', () => {
       message: /maxSteps: 7 updates/,
     },
     {
+      name: 'maxSteps of 1: one update, in the singular',
+      spec: { optimizer: { name: 'sgd', learningRate: 0.1 }, training: { maxSteps: 1 } },
+      objective: bowl,
+      reason: 'max_steps',
+      steps: 1,
+      message: /^Reached maxSteps: 1 update\.$/,
+    },
+    {
+      name: 'one epoch of one full batch, in the singular',
+      spec: { optimizer: { name: 'sgd', learningRate: 0.1 }, training: { epochs: 1 } },
+      objective: () => lineFit(10, 0),
+      reason: 'max_steps',
+      steps: 1,
+      message: /^Completed 1 epoch \(1 update\)\.$/,
+    },
+    {
       name: 'epochs on data (10 rows, batches of 3: 4 updates per epoch)',
       spec: { optimizer: { name: 'sgd', learningRate: 0.1 }, training: { maxSteps: 100, epochs: 2, batchSize: 3 } },
       objective: () => lineFit(10, 0),
