@@ -30,6 +30,8 @@ export async function buildApp(dependencies: AppDependencies, options: BuildAppO
   const app = Fastify({
     logger: options.logger ?? { level: dependencies.config.logLevel },
     bodyLimit: dependencies.config.bodyLimitBytes,
+    // Fastify's default is none: a body announced and never sent held its connection for good.
+    requestTimeout: dependencies.config.requestTimeoutMs,
     // While shutting down, new requests get 503 so a load balancer moves on.
     return503OnClosing: true,
     frameworkErrors: answerFrameworkError,

@@ -31,6 +31,11 @@ export const configSchema = z.object({
   WORKER_MAX_STALLED_COUNT: integer(3, 0, 100),
   /** Largest accepted request body; larger ones get 413. */
   BODY_LIMIT_BYTES: integer(1_048_576, 1_024, 1_073_741_824),
+  /**
+   * How long a request may take to arrive, headers and body (Node's own default); a client that
+   * announces a body and never sends it gets 408 instead of holding its connection for good.
+   */
+  REQUEST_TIMEOUT_MS: integer(300_000, 1_000, 3_600_000),
   /** Largest dataset upload (POST /v1/datasets, JSON or CSV) in bytes, rows and feature columns; larger ones get 413. */
   DATASET_MAX_BYTES: integer(67_108_864, 1_024, 268_435_456),
   DATASET_MAX_ROWS: integer(1_000_000, 1, 1_000_000),
@@ -100,6 +105,7 @@ export interface Config {
   readonly replicaConcurrency: number;
   readonly workerLocks: { readonly lockDurationMs: number; readonly stalledIntervalMs: number; readonly maxStalledCount: number };
   readonly bodyLimitBytes: number;
+  readonly requestTimeoutMs: number;
   readonly datasetLimits: { readonly maxBytes: number; readonly maxRows: number; readonly maxColumns: number };
   readonly rateLimit: { readonly max: number; readonly windowSeconds: number };
   readonly authFailuresMax: number;
@@ -159,6 +165,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxStalledCount: settings.WORKER_MAX_STALLED_COUNT,
     },
     bodyLimitBytes: settings.BODY_LIMIT_BYTES,
+    requestTimeoutMs: settings.REQUEST_TIMEOUT_MS,
     datasetLimits: { maxBytes: settings.DATASET_MAX_BYTES, maxRows: settings.DATASET_MAX_ROWS, maxColumns: settings.DATASET_MAX_COLUMNS },
     rateLimit: { max: settings.RATE_LIMIT_MAX, windowSeconds: settings.RATE_LIMIT_WINDOW_SECONDS },
     authFailuresMax: settings.AUTH_FAILURES_MAX,

@@ -23,7 +23,7 @@ stops accepting connections, finishes the requests in flight and closes its conn
 Run 'descent migrate' first (or use 'descent start').
 
 Environment:
-  HOST, PORT (default 0.0.0.0:3000), DATABASE_URL, REDIS_URL, BODY_LIMIT_BYTES,
+  HOST, PORT (default 0.0.0.0:3000), DATABASE_URL, REDIS_URL, BODY_LIMIT_BYTES, REQUEST_TIMEOUT_MS,
   RATE_LIMIT_MAX, RATE_LIMIT_WINDOW_SECONDS, QUEUE_PREFIX, LOG_LEVEL (see README)`,
   execute: () => runUntilSignal('serve', 'client', (config, services) => listen(config, services), (app) => app.close()),
 };

@@ -5,10 +5,13 @@
  * then closed.
  */
 import { connect } from 'node:net';
+import { PassThrough } from 'node:stream';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { answerClientError } from '../../../src/api/plugins/error-handler.ts';
 import { useTestApp } from '../support/services.ts';
 
-const context = useTestApp();
+// A REQUEST_TIMEOUT_MS of its own, to see it reach the server.
+const context = useTestApp({ REQUEST_TIMEOUT_MS: '1000' });
 let port: number;
 
 beforeAll(async () => {
@@ -45,6 +48,21 @@ describe('requests the HTTP parser refuses', () => {
     expect(status).toBe(400);
     expect(contentType).toMatch(/application\/problem\+json/);
     expect(problem).toMatchObject({ type: 'urn:descent:problem:bad_request', status: 400, code: 'bad_request', detail: expect.stringMatching(/^The request is not valid HTTP: .+\.$/) });
+  });
+
+  it('a request may take REQUEST_TIMEOUT_MS to arrive, and one that takes longer is a 408 request_timeout problem, its connection closed', async () => {
+    // Fastify's default is no limit: a body announced and never sent held its connection for good.
+    expect(context.app.server.requestTimeout).toBe(1000);
+    // Node looks for late requests every 30 s or more; its error is answered as the parser's others.
+    const written: string[] = [];
+    const socket = Object.assign(new PassThrough(), { write: (text: string) => written.push(text) > 0 });
+    const destroyedWith = new Promise((resolve) => socket.on('error', resolve));
+    answerClientError(Object.assign(new Error('Request timeout'), { code: 'ERR_HTTP_REQUEST_TIMEOUT' }), socket);
+    const { status, contentType, problem } = problemOf(written.join(''));
+    expect(status).toBe(408);
+    expect(contentType).toMatch(/application\/problem\+json/);
+    expect(problem).toMatchObject({ status: 408, code: 'request_timeout' });
+    expect(await destroyedWith).toMatchObject({ code: 'ERR_HTTP_REQUEST_TIMEOUT' });
   });
 
   it('headers beyond the server\'s limit → 431 headers_too_large as a problem', async () => {
