@@ -6,7 +6,7 @@
  * retryingFetch (retry.ts).
  */
 import createFetchClient, { type Client } from 'openapi-fetch';
-import { followServerEvents, type FollowOptions } from './event-stream.ts';
+import { delay, followServerEvents, type FollowOptions } from './event-stream.ts';
 import type { paths } from './openapi-types.ts';
 import { problemOf } from './problem-error.ts';
 import { retryingFetch, type RetryOptions } from './retry.ts';
@@ -36,6 +36,10 @@ export interface SubmitOptions {
 }
 
 export type DescentClient = ReturnType<typeof createClient>;
+
+/** How long `waitForSweep` waits, at most, for the trials a finished sweep cancelled to stop, and how often it looks. */
+const trialsStopMs = 60_000;
+const trialsPollMs = 250;
 
 /** The outcome openapi-fetch gives every call. */
 interface Outcome<Data> {
@@ -126,10 +130,19 @@ export function createClient(options: ClientOptions) {
     cancelSweep: (id: string): Promise<Sweep> => dataOf(api.POST('/v1/sweeps/{id}/cancel', { params: path(id) })),
     /** The sweep's live events (its rounds, its trials' ends), ending with `end` once it has finished. */
     sweepEvents,
-    /** Follows the sweep's events until it has finished, then answers its final view. */
+    /**
+     * Follows the sweep's events until it has finished, then answers its final view. A sweep
+     * cancelled (or out of time) has finished before the trials it cancelled stop, each within a
+     * slice: the view is read again until none is queued or running, for a minute at most.
+     */
     async waitForSweep(id: string, wait: WaitOptions<SweepEvent> = {}): Promise<Sweep> {
       for await (const event of sweepEvents(id, wait)) wait.onEvent?.(event);
-      return dataOf(api.GET('/v1/sweeps/{id}', { params: path(id) }));
+      let sweep = await dataOf(api.GET('/v1/sweeps/{id}', { params: path(id) }));
+      for (let waited = 0; sweep.trials.queued + sweep.trials.running > 0 && waited < trialsStopMs; waited += trialsPollMs) {
+        await delay(trialsPollMs, wait.signal);
+        sweep = await dataOf(api.GET('/v1/sweeps/{id}', { params: path(id) }));
+      }
+      return sweep;
     },
     sweeps: (query: SweepListQuery = {}): AsyncGenerator<Sweep> =>
       everyPage(async (cursor) => {

@@ -2,6 +2,7 @@
 import { createClient, ProblemError, type RunEvent, type RunSpecInput } from 'descent/client';
 import { describe, expect, it } from 'vitest';
 import { useLiveDescent } from './live-descent.ts';
+import { eventually } from '../../support/eventually.ts';
 
 /** The rows of a CSV of numbers (no quoting needed) as records by column name. */
 function parseCsv(text: string): Record<string, string>[] {
@@ -73,6 +74,23 @@ describe('createClient', () => {
     expect(problem.message).not.toContain('\n');
     const missing = await descent.getRun('00000000-0000-4000-8000-000000000000').catch((caught: unknown) => caught);
     expect(missing).toMatchObject({ status: 404, code: 'not_found' });
+  });
+
+  it('follows a sweep cancelled mid-round until the trials it cancelled have stopped, and answers them as cancelled', async () => {
+    const descent = client();
+    const submitted = await descent.submitSweep({
+      base: { ...spec, training: { maxSteps: 50_000_000 } },
+      parameters: { 'optimizer.learningRate': { type: 'float', low: 1e-5, high: 1e-4, log: true } },
+      sampler: { type: 'random', seed: 1 },
+      budget: { maxTrials: 6 },
+      parallelism: 2,
+    });
+    await eventually(() => descent.getSweep(submitted.id), (sweep) => sweep.trials.running === 2, { timeoutMs: 30_000, intervalMs: 50 });
+    const cancelled = await descent.cancelSweep(submitted.id);
+    // The sweep ends at once; its running trials stop within a slice.
+    expect(cancelled).toMatchObject({ status: 'cancelled', result: { reason: 'cancelled' } });
+    const sweep = await descent.waitForSweep(submitted.id);
+    expect(sweep).toMatchObject({ status: 'cancelled', trials: { queued: 0, running: 0, cancelled: 2, total: 2 } });
   });
 
   it('streams the metrics of a running run, and a cancel ends it as cancelled', async () => {
