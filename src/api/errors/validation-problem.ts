@@ -10,7 +10,7 @@ const validationTargets: Record<string, string> = {
   body: 'The request body',
   querystring: 'The query string',
   params: 'The path',
-  headers: 'The request headers',
+  headers: 'A request header',
 };
 
 /**

@@ -119,6 +119,12 @@ describe('client errors are 4xx application/problem+json, never 5xx', () => {
     }
   });
 
+  it('a header too long → 400 naming it, in a sentence that reads', async () => {
+    const response = await context.app.inject({ method: 'POST', url: '/v1/runs', headers: { authorization, 'idempotency-key': 'k'.repeat(256) }, payload: minimalSpec });
+    const problem = expectProblem(response, 400, 'validation_failed');
+    expect(problem.detail).toBe('A request header is invalid: ["idempotency-key"].');
+  });
+
   it('a run id that is not a UUID → 404', async () => {
     expectProblem(await context.app.inject({ method: 'GET', url: '/v1/runs/42', headers: { authorization } }), 404, 'not_found');
   });
