@@ -55,11 +55,12 @@ const failedTrialResult = (message: string) => resultWithoutParams('error', mess
 
 /**
  * The end of a sweep whose every trial finished: `all` ("All 4 trials of the budget finished."),
- * and, when no trial has a value the leaderboard ranks (as GET /v1/sweeps/{id} picks its best),
- * why the sweep has no best trial: its trials' statuses.
+ * and, when no trial has a finite value the leaderboard ranks (as GET /v1/sweeps/{id} picks its
+ * best; a valLoss that was Infinity at every step is none), why the sweep has no best trial: its
+ * trials' statuses.
  */
 function allFinished(reason: 'budget_exhausted' | 'grid_exhausted', all: string, trials: readonly RoundTrial[], metric: string): RoundPlan {
-  const valued = trials.some((trial) => runStatusRegistry[trial.status].ranked && trial.value !== null && !Number.isNaN(trial.value));
+  const valued = trials.some((trial) => runStatusRegistry[trial.status].ranked && trial.value !== null && Number.isFinite(trial.value));
   if (valued) return finish(reason, all);
   const counts = new Map<string, number>();
   for (const trial of trials) counts.set(trial.status, (counts.get(trial.status) ?? 0) + 1);

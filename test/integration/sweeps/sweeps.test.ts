@@ -161,6 +161,26 @@ describe('sweeps over the API, run by the workers', () => {
     });
   });
 
+  it('says a sweep has no best trial when its trials\' validation losses were never finite (the leaderboard\'s values are null)', async () => {
+    const response = await post({
+      base: {
+        ...quadraticBase,
+        // The validation rows' squared errors overflow (1e200²): valLoss is Infinity at every step.
+        objective: { type: 'model', model: 'linear', data: { features: [[1], [2], [3]], targets: [1, 2, 3] }, validation: { features: [[1e200], [1]], targets: [4, -1e200] } },
+        training: { maxSteps: 20 },
+      },
+      parameters: { 'optimizer.learningRate': { type: 'float', low: 0.001, high: 0.01 } },
+      metric: { name: 'valLoss', goal: 'minimize' },
+      sampler: { type: 'random', seed: 1 },
+      budget: { maxTrials: 2 },
+    });
+    expect(response.statusCode).toBe(201);
+    const done = await waitForSweep(api.app, api.authorization, response.json().id);
+    expect(done).toMatchObject({ status: 'completed', best: null, trials: { completed: 2, total: 2 } });
+    expect((await leaderboard(api.app, api.authorization, done.id)).map((trial) => trial.value)).toEqual([null, null]);
+    expect(done.result?.message).toBe('All 2 trials of the budget finished. No trial has a value of valLoss (2 completed), so the sweep has no best trial.');
+  });
+
   it('ends a sweep of one trial saying that its one trial finished', async () => {
     const response = await post({ base: quadraticBase, parameters: { 'optimizer.learningRate': { type: 'float', low: 0.01, high: 0.1 } }, sampler: { type: 'random', seed: 1 }, budget: { maxTrials: 1 } });
     const done = await waitForSweep(api.app, api.authorization, response.json().id);
