@@ -20,10 +20,14 @@ export function unstorableTextReason(text: string): string | null {
 /**
  * Whether the text of a JSON document may hold a string that cannot be stored: JSON refuses a
  * raw control character in a string, and the bytes of a lone surrogate are not UTF-8 (they are
- * decoded as U+FFFD), so either can only come as a `\u` escape. Nearly every body has none, and
- * is not walked.
+ * decoded as U+FFFD), so either can only come as an escape, `\u0000` or `\uD800` to `\uDFFF`.
+ * Nearly every body has none, and is not walked; an escaped letter (`\u00e9`, as Python's json
+ * writes every non-ASCII character) is no reason to walk it.
  */
-export const mayHoldUnstorableText = (json: string): boolean => json.includes('\\u');
+export const mayHoldUnstorableText = (json: string): boolean => /\\u(?:0000|[dD][89a-fA-F])/.test(json);
+
+/** The bad strings a walk reports at most: a body of thousands of them is refused as well by ten. */
+const reportedAtMost = 10;
 
 export interface UnstorableText {
   readonly path: PropertyKey[];
@@ -38,21 +42,21 @@ interface Visit {
 
 function pathOf(visit: Visit, key?: PropertyKey): PropertyKey[] {
   const path = key === undefined ? [] : [key];
-  for (let at: Visit | null = visit; at !== null && at.key !== null; at = at.parent) path.unshift(at.key);
-  return path;
+  for (let at: Visit | null = visit; at !== null && at.key !== null; at = at.parent) path.push(at.key);
+  return path.reverse();
 }
 
 const holdsText = (value: unknown): boolean => typeof value === 'string' || (typeof value === 'object' && value !== null);
 
 /**
- * Every string of a parsed JSON value, object keys included, that cannot be stored, with its
- * path. Iterative, so a deeply nested document is walked without exhausting
- * the stack.
+ * The strings of a parsed JSON value, object keys included, that cannot be stored, with their
+ * paths: the first ones in document order, at most ten. Iterative, so a deeply nested document
+ * is walked without exhausting the stack, in time linear in its size.
  */
 export function unstorableTexts(value: unknown): UnstorableText[] {
   const found: UnstorableText[] = [];
   const pending: Visit[] = [{ value, key: null, parent: null }];
-  while (pending.length > 0) {
+  while (pending.length > 0 && found.length < reportedAtMost) {
     const visit = pending.pop()!;
     const current = visit.value;
     if (typeof current === 'string') {
@@ -66,7 +70,7 @@ export function unstorableTexts(value: unknown): UnstorableText[] {
       const entries = Object.entries(current);
       for (const [key] of entries) {
         const reason = unstorableTextReason(key);
-        if (reason !== null) found.push({ path: pathOf(visit, key), message: `The key ${reason}.` });
+        if (reason !== null && found.push({ path: pathOf(visit, key), message: `The key ${reason}.` }) === reportedAtMost) return found;
       }
       for (let index = entries.length - 1; index >= 0; index--) {
         const [key, item] = entries[index]!;
