@@ -3,36 +3,22 @@
  * rollups; recent or unfinished runs keep everything; a second pass finds nothing to do.
  */
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createMetricsRetention } from '../../../src/db/metrics-retention.ts';
-import { createPool, type Pool } from '../../../src/db/pool.ts';
-import { createTenantKey, openTestServices, type TestServices } from '../support/services.ts';
+import { useTestTenantPool } from '../support/services.ts';
 
-let services: TestServices;
-let pool: Pool;
-let tenantId: string;
-
-beforeAll(async () => {
-  services = await openTestServices();
-  pool = createPool(services.config.databaseUrl, 2);
-  const { tenantName } = await createTenantKey(services.database, 'retention');
-  ({ rows: [{ id: tenantId }] } = await pool.query('SELECT id FROM tenants WHERE name = $1', [tenantName]));
-});
-afterAll(async () => {
-  await pool.end();
-  await services.close();
-});
+const tenant = useTestTenantPool('retention');
 
 /** A run with `steps` recorded steps (every 10th) and one rollup row, finished `daysAgo` days ago (null: still running). */
 async function storedRun(steps: number, daysAgo: number | null): Promise<string> {
   const id = randomUUID();
-  await pool.query(
+  await tenant.pool.query(
     `INSERT INTO runs (id, tenant_id, status, spec, finished_at, metric_rows)
      VALUES ($1, $2, $3::run_status, '{}', CASE WHEN $4::int IS NULL THEN NULL ELSE now() - make_interval(days => $4::int) END, $5)`,
-    [id, tenantId, daysAgo === null ? 'running' : 'completed', daysAgo, steps]);
-  await pool.query(
+    [id, tenant.tenantId, daysAgo === null ? 'running' : 'completed', daysAgo, steps]);
+  await tenant.pool.query(
     `INSERT INTO run_metrics (run_id, step, loss) SELECT $1, s * 10, 1.0 / s FROM generate_series(1, $2::int) s`, [id, steps]);
-  await pool.query(
+  await tenant.pool.query(
     `INSERT INTO metric_rollups (run_id, level, bucket, count, step_first, step_last, loss_count, loss_sum, val_loss_count, val_loss_sum,
                                  grad_norm_count, grad_norm_sum, learning_rate_count, learning_rate_sum, update_norm_count, update_norm_sum)
      VALUES ($1, 2, 0, 1, 10, 10, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0)`, [id]);
@@ -40,12 +26,12 @@ async function storedRun(steps: number, daysAgo: number | null): Promise<string>
 }
 
 async function steps(runId: string): Promise<number[]> {
-  const { rows } = await pool.query<{ step: number }>('SELECT step FROM run_metrics WHERE run_id = $1 ORDER BY step', [runId]);
+  const { rows } = await tenant.pool.query<{ step: number }>('SELECT step FROM run_metrics WHERE run_id = $1 ORDER BY step', [runId]);
   return rows.map((row) => row.step);
 }
 
 async function rollups(runId: string): Promise<number> {
-  const { rows: [row] } = await pool.query<{ n: string }>('SELECT count(*) AS n FROM metric_rollups WHERE run_id = $1', [runId]);
+  const { rows: [row] } = await tenant.pool.query<{ n: string }>('SELECT count(*) AS n FROM metric_rollups WHERE run_id = $1', [runId]);
   return Number(row!.n);
 }
 
@@ -54,7 +40,7 @@ describe('metrics retention', () => {
     const old = await storedRun(150_000, 10);
     const recent = await storedRun(500, 2);
     const running = await storedRun(500, null);
-    const retention = createMetricsRetention(pool);
+    const retention = createMetricsRetention(tenant.pool);
 
     const pass = await retention.prune(7);
     expect(pass.ran).toBe(true);
@@ -62,7 +48,7 @@ describe('metrics retention', () => {
     expect(pass.rows).toBeGreaterThanOrEqual(149_999);
     expect(await steps(old)).toEqual([1_500_000]);
     // The run row's count of stored rows follows (the tenant's metric-rows quota reads it).
-    const { rows: [counted] } = await pool.query<{ metric_rows: number }>('SELECT metric_rows FROM runs WHERE id = $1', [old]);
+    const { rows: [counted] } = await tenant.pool.query<{ metric_rows: number }>('SELECT metric_rows FROM runs WHERE id = $1', [old]);
     expect(counted!.metric_rows).toBe(1);
     expect(await rollups(old)).toBe(1);
     expect(await steps(recent)).toHaveLength(500);
@@ -75,10 +61,10 @@ describe('metrics retention', () => {
   });
 
   it('one pruner at a time: a pass finding the lock held does nothing', async () => {
-    const holder = await pool.connect();
+    const holder = await tenant.pool.connect();
     try {
       await holder.query('SELECT pg_advisory_lock(72707370)');
-      expect(await createMetricsRetention(pool).prune(1)).toEqual({ runs: 0, rows: 0, ran: false });
+      expect(await createMetricsRetention(tenant.pool).prune(1)).toEqual({ runs: 0, rows: 0, ran: false });
     } finally {
       await holder.query('SELECT pg_advisory_unlock(72707370)');
       holder.release();

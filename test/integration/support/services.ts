@@ -11,6 +11,7 @@ import type { RunSpecInput } from '../../../src/contracts/run-spec.ts';
 import { loadConfig, type Config } from '../../../src/config/config.ts';
 import { createApiKeyRepository } from '../../../src/db/api-keys.ts';
 import { createDatabase, type Database } from '../../../src/db/client.ts';
+import { createPool, type Pool } from '../../../src/db/pool.ts';
 import { migrate } from '../../../src/db/migrator.ts';
 import { closeRedis, createRedis, type Redis } from '../../../src/queue/connection.ts';
 import { deploymentKey } from '../../../src/queue/deployment-claim.ts';
@@ -101,6 +102,40 @@ export function useTestApp(overrides: Record<string, string> = {}): TestApp {
     },
     get app() {
       return context.app!;
+    },
+  };
+}
+
+export interface TestTenantPool {
+  readonly services: TestServices;
+  /** A node-postgres pool of two connections. */
+  readonly pool: Pool;
+  /** A fresh tenant, for tests that store its rows themselves. */
+  readonly tenantId: string;
+}
+
+/** Opens services, a pool and a fresh tenant before the file's tests, and closes them after (after the file's own afterAll). */
+export function useTestTenantPool(label: string): TestTenantPool {
+  const context: { services?: TestServices; pool?: Pool; tenantId?: string } = {};
+  beforeAll(async () => {
+    context.services = await openTestServices();
+    context.pool = createPool(context.services.config.databaseUrl, 2);
+    const { tenantName } = await createTenantKey(context.services.database, label);
+    context.tenantId = (await context.services.database.tenant.findUniqueOrThrow({ where: { name: tenantName }, select: { id: true } })).id;
+  });
+  afterAll(async () => {
+    await context.pool?.end();
+    await context.services?.close();
+  });
+  return {
+    get services() {
+      return context.services!;
+    },
+    get pool() {
+      return context.pool!;
+    },
+    get tenantId() {
+      return context.tenantId!;
     },
   };
 }
