@@ -92,11 +92,14 @@ function clientErrorProblem(error: Error & { code?: string; reason?: string }): 
  * Fastify's `clientErrorHandler`: bytes the HTTP parser refuses (a header with a control
  * character, a request line that is not one, headers beyond the limit, a request not received
  * in time) never become a request; they are answered as problems too, on the raw socket, which
- * is then closed (as Node and fastify do).
+ * is then closed (as Node and fastify do). A socket already answering an earlier request (bytes
+ * pipelined behind a streamed response, an event stream) is closed without one: a problem written
+ * there would land inside that response.
  */
 export function answerClientError(error: Error & { code?: string; reason?: string }, socket: Duplex): void {
   if (error.code === 'ECONNRESET' || socket.destroyed) return;
-  if (socket.writable) {
+  const answering = (socket as Duplex & { _httpMessage?: { headersSent?: boolean } | null })._httpMessage?.headersSent === true;
+  if (socket.writable && !answering) {
     const problem = clientErrorProblem(error);
     const body = JSON.stringify({ type: problemType(problem.code), ...problem });
     socket.write(`HTTP/1.1 ${problem.status} ${STATUS_CODES[problem.status]}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n`

@@ -65,6 +65,15 @@ describe('requests the HTTP parser refuses', () => {
     expect(await destroyedWith).toMatchObject({ code: 'ERR_HTTP_REQUEST_TIMEOUT' });
   });
 
+  it('bytes the parser refuses behind a response already under way close the connection without a problem inside that response', async () => {
+    const written: string[] = [];
+    const socket = Object.assign(new PassThrough(), { write: (text: string) => written.push(text) > 0, _httpMessage: { headersSent: true } });
+    const destroyedWith = new Promise((resolve) => socket.on('error', resolve));
+    answerClientError(Object.assign(new Error('Parse Error: Invalid method encountered'), { code: 'HPE_INVALID_METHOD' }), socket);
+    expect(await destroyedWith).toMatchObject({ code: 'HPE_INVALID_METHOD' });
+    expect(written).toEqual([]);
+  });
+
   it('headers beyond the server\'s limit → 431 headers_too_large as a problem', async () => {
     const { status, contentType, problem } = problemOf(await exchange(`GET /v1/runs HTTP/1.1\r\nHost: x\r\nX-Big: ${'k'.repeat(100_000)}\r\n\r\n`));
     expect(status).toBe(431);
