@@ -157,13 +157,24 @@ function toDistribution(definition: ParameterDefinition): Distribution {
   return { kind: 'int', low, high: steppedHigh(low, high, step), log: definition.log, step };
 }
 
-/** The parsed space in declaration order (JSON keys keep their order). */
+const spaces = new WeakMap<Record<string, ParameterDefinition>, SearchSpace>();
+
+/**
+ * The parsed space in declaration order (JSON keys keep their order). The same parameters give
+ * the same space, so what a sampler works out about a space once (a grid's size) serves every
+ * later use of the spec.
+ */
 export function toSearchSpace(parameters: Record<string, ParameterDefinition>): SearchSpace {
-  return Object.entries(parameters).map(([name, definition]) => ({
-    name,
-    distribution: toDistribution(definition),
-    when: definition.when ?? null,
-  }));
+  let space = spaces.get(parameters);
+  if (space === undefined) {
+    space = Object.entries(parameters).map(([name, definition]) => ({
+      name,
+      distribution: toDistribution(definition),
+      when: definition.when ?? null,
+    }));
+    spaces.set(parameters, space);
+  }
+  return space;
 }
 
 /** Whether `parameter` is active given the values chosen so far for the parameters before it. */

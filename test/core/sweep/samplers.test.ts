@@ -17,6 +17,7 @@ import { SobolSequence } from '../../../src/core/sweep/samplers/sobol.ts';
 import { HaltonSequence, firstPrimes } from '../../../src/core/sweep/samplers/halton.ts';
 import { Random } from '../../../src/core/random.ts';
 import { splitObservations } from '../../../src/core/sweep/samplers/tpe/observations.ts';
+import { gridCountingSteps } from '../../../src/core/sweep/samplers/grid-sampler.ts';
 
 const space = toSearchSpace(
   searchSpaceSchema.parse({
@@ -127,6 +128,62 @@ describe('grid sampler', () => {
     expect(createSampler({ type: 'grid', seed: 1 }, branched(40_000)).capacity).toBe(80_002);
     expect(samplerSpaceIssues({ type: 'grid' }, branched(40_000))).toEqual([]);
     expect(samplerSpaceIssues({ type: 'grid' }, branched(60_000))).toEqual(tooLarge);
+  });
+
+  /** Every combination in declaration order, listed one by one: what the grid's numbering must match. */
+  function listed(target: SearchSpace): ParameterValues[] {
+    const values = target.map(({ distribution: d }) => (d.kind === 'categorical' ? [...d.choices] : Array.from({ length: Math.round((d.high - d.low) / d.step!) + 1 }, (_, i) => d.low + i * d.step!)));
+    const points: ParameterValues[] = [];
+    const visit = (index: number, chosen: ParameterValues): void => {
+      if (index === target.length) return void points.push({ ...chosen });
+      const parameter = target[index];
+      const active = Object.entries(parameter.when ?? {}).every(([name, allowed]) => name in chosen && allowed.includes(chosen[name]));
+      if (!active) return visit(index + 1, chosen);
+      for (const value of values[index]) visit(index + 1, { ...chosen, [parameter.name]: value });
+    };
+    visit(0, {});
+    return points;
+  }
+
+  it('property: a conditional grid is numbered as listing it would, and shuffled by the seed as before', () => {
+    const parameter = fc.record({ size: fc.integer({ min: 1, max: 3 }), conditions: fc.array(fc.tuple(fc.nat(), fc.subarray([0, 1, 2], { minLength: 1 })), { maxLength: 2 }) });
+    fc.assert(
+      fc.property(fc.array(parameter, { minLength: 1, maxLength: 6 }), fc.integer({ min: 0, max: 1000 }), (parameters, seed) => {
+        const target = toSearchSpace(searchSpaceSchema.parse(Object.fromEntries(parameters.map(({ size, conditions }, i) => {
+          const when = i === 0 ? [] : conditions.map(([on, allowed]) => [`p${on % i}`, allowed] as const);
+          return [`p${i}`, { type: 'int', low: 0, high: size - 1, ...(when.length > 0 ? { when: Object.fromEntries(when) } : {}) }];
+        }))));
+        const points = listed(target);
+        const order = Int32Array.from(points.keys());
+        new Random(seed).shuffle(order);
+        const sampler = createSampler({ type: 'grid', seed }, target);
+        expect(sampler.capacity).toBe(points.length);
+        const suggested = Array.from(order, (_, n) => sampler.suggest({ trialNumber: n, trials: [], goal: 'minimize', random: new Random(n) }));
+        expect(suggested.map((point) => JSON.stringify(point))).toEqual(Array.from(order, (index) => JSON.stringify(points[index])));
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('counts a grid of 64 chained conditional parameters in a few steps, and refuses one whose conditions cannot be counted so, naming them', () => {
+    const grid = (count: number, values: (i: number) => number[], when: (i: number) => Record<string, number[]> | null) =>
+      toSearchSpace(searchSpaceSchema.parse(Object.fromEntries(Array.from({ length: count }, (_, i) => [`objective.p${i}`, { type: 'categorical', values: values(i), ...(when(i) ? { when: when(i) } : {}) }]))));
+    const values = (i: number) => (i < 16 ? [0, 1] : [0]);
+    const previous = grid(64, values, (i) => (i === 0 ? null : { [`objective.p${i - 1}`]: values(i - 1) }));
+    const earlier = grid(64, values, (i) => (i === 0 ? null : Object.fromEntries(Array.from({ length: i }, (_, j) => [`objective.p${j}`, values(j)]))));
+    for (const space of [previous, earlier]) {
+      expect(samplerSpaceIssues({ type: 'grid' }, space)).toEqual([]);
+      expect(gridCountingSteps(space)).toBeLessThan(1000);
+      const sampler = createSampler({ type: 'grid', seed: 4 }, space);
+      expect(sampler.capacity).toBe(65_536);
+      expect(Object.keys(sampler.suggest({ trialNumber: 65_535, trials: [], goal: 'minimize', random: new Random(1) }))).toHaveLength(64);
+    }
+    // objective.p16 … p31 each look at one of p0 … p15: 2¹⁶ ways their conditions stand, none alike.
+    const crossed = grid(32, values, (i) => (i < 16 ? null : { [`objective.p${i - 16}`]: [0] }));
+    expect(samplerSpaceIssues({ type: 'grid' }, crossed)).toEqual([{
+      parameter: '',
+      message: "The grid's conditions are too intricate to count its combinations: the `when`s of objective.p16, objective.p17, objective.p18, objective.p19, objective.p20 and 11 more depend on too many earlier choices at once.",
+    }]);
   });
 
   it('refuses a continuous parameter, naming it', () => {

@@ -37,6 +37,19 @@ describe('sweeps over the API, run by the workers', () => {
     ]));
   });
 
+  it('answers a grid of 64 chained conditional parameters at once, and refuses one whose conditions cannot be counted, naming them', async () => {
+    const values = (i: number) => (i < 16 ? [0, 1] : [0]);
+    const parameters = (count: number, when: (i: number) => Record<string, number[]> | null) =>
+      Object.fromEntries(Array.from({ length: count }, (_, i) => [`objective.p${i}`, { type: 'categorical', values: values(i), ...(when(i) ? { when: when(i) } : {}) }]));
+    const budget = { maxFailedTrials: 0 };
+    const chained = await post({ base: quadraticBase, parameters: parameters(64, (i) => (i === 0 ? null : { [`objective.p${i - 1}`]: values(i - 1) })), sampler: { type: 'grid' }, budget });
+    expect(chained.statusCode, chained.body).toBe(201);
+    expect(chained.json().spec.budget.maxTrials).toBe(65_536);
+    const crossed = await post({ base: quadraticBase, parameters: parameters(32, (i) => (i < 16 ? null : { [`objective.p${i - 16}`]: [0] })), sampler: { type: 'grid' }, budget });
+    expect(crossed.statusCode, crossed.body).toBe(400);
+    expect(crossed.json().errors).toEqual([expect.objectContaining({ path: 'sampler', message: expect.stringContaining('the `when`s of objective.p16, objective.p17') })]);
+  });
+
   it('refuses a validation metric when the base objective has no validation set (every trial\'s value would be null), unless a parameter changes the objective', async () => {
     const parameters = { 'optimizer.learningRate': { type: 'float', low: 0.01, high: 0.1 } };
     for (const name of ['valLoss', 'valAccuracy']) {
