@@ -79,7 +79,7 @@ export function createAppContext(dependencies: AppDependencies) {
     metrics: createMetricsQuery(pool),
     metricsExport: createMetricsExport(exportsPool),
     objectives: createObjectiveRepository(dependencies.database),
-    deletion: createResourceDeletion(dependencies.database, pool),
+    deletion: createResourceDeletion(dependencies.database),
     sweeps: createSweepRepository(pool),
     strandedRuns: createStrandedRuns(pool),
     tenantBacklog: createTenantBacklog(pool),

@@ -645,7 +645,7 @@ export interface paths {
         post?: never;
         /**
          * Delete a run
-         * @description Deletes a finished run with everything recorded for it: its steps, summaries and checkpoints. A queued or running run cannot be deleted (409 `run_active`): cancel it first. A long run's steps are deleted in parts, the run gone from every read, list and leaderboard from the first; a deletion cut short (a 503, a lost connection) is finished by the same request again.
+         * @description Deletes a finished run with everything recorded for it: its steps, summaries and checkpoints. A queued or running run cannot be deleted (409 `run_active`): cancel it first.
          */
         delete: {
             parameters: {

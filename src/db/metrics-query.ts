@@ -83,7 +83,7 @@ export function createMetricsQuery(pool: Pool) {
     async revision(tenantId: string, runId: string): Promise<MetricsRevision | null> {
       const rows = await query<{ id: string; status: RunStatus; lastStep: number | null }>(`
         SELECT id, status, (SELECT step FROM run_metrics WHERE run_id = runs.id ORDER BY run_id DESC, step DESC LIMIT 1) AS "lastStep"
-          FROM runs WHERE id = $1::uuid AND tenant_id = $2::uuid AND deleted_at IS NULL`, [runId, tenantId]);
+          FROM runs WHERE id = $1::uuid AND tenant_id = $2::uuid`, [runId, tenantId]);
       const row = rows[0];
       return row ? { runId: row.id, status: row.status, lastStep: row.lastStep ?? 0 } : null;
     },

@@ -1,25 +1,16 @@
 /**
- * Deleting a tenant's runs, stored objectives and datasets.
+ * Deleting a tenant's runs, stored objectives and datasets, each in one statement.
  *
- * - A run goes with everything recorded for it (steps, rollups, checkpoints), but only once it
- *   has finished: a queued or running run has a worker or a job that would write to it, so it
- *   must be cancelled first. A run may record 10⁹ steps, more than one statement deletes within
- *   the statement timeout, so its deletion takes several statements: the first marks the run as
- *   being deleted (`deleted_at`), after which the API shows it nowhere (reads, lists,
- *   leaderboards) and its idempotency key is free again; then its steps and rollups go in chunks
- *   of steps (src/db/run-steps-deletion.ts), each counting its rows off the run's and so its
- *   tenant's stored rows; then the run row, with its checkpoints by their key's cascade. A
- *   deletion stopped midway (an outage, a crash) leaves a hidden run whose counts match what is
- *   left of it, and the same DELETE again finishes it.
- * - An objective or a dataset that a queued or running run of the tenant still needs is kept,
- *   each in one statement: the worker reads it when the run starts or resumes. "Needs" is read
- *   from the stored text: the run's spec names the id (the objective, or a dataset in its data),
- *   or names a stored objective whose definition names the dataset. Finished runs keep their spec
- *   as submitted, so deleting what they referenced never changes them.
+ * - A run goes with everything recorded for it (steps, rollups, checkpoints: the foreign keys
+ *   cascade), but only once it has finished: a queued or running run has a worker or a job
+ *   that would write to it, so it must be cancelled first.
+ * - An objective or a dataset that a queued or running run of the tenant still needs is kept:
+ *   the worker reads it when the run starts or resumes. "Needs" is read from the stored text:
+ *   the run's spec names the id (the objective, or a dataset in its data), or names a stored
+ *   objective whose definition names the dataset. Finished runs keep their spec as submitted,
+ *   so deleting what they referenced never changes them.
  */
 import type { Database } from './client.ts';
-import type { Pool } from './pool.ts';
-import { deleteSteps, storedStepRange, type StepsDeletion } from './run-steps-deletion.ts';
 import { isUuid } from './uuid.ts';
 
 /** What a delete did: `deleted`, `not_found` (also another tenant's), or `blocked` naming why. */
@@ -30,24 +21,17 @@ export type Deletion =
 
 const activeStatuses = `('queued', 'running')`;
 
-/** `stepsPerStatement`: steps of a run deleted per statement (see run-steps-deletion.ts). */
-export function createResourceDeletion(database: Database, pool: Pool, { stepsPerStatement }: Pick<StepsDeletion, 'stepsPerStatement'> = {}) {
+export function createResourceDeletion(database: Database) {
   return {
     async deleteRun(tenantId: string, id: string): Promise<Deletion> {
       if (!isUuid(id)) return { outcome: 'not_found' };
-      // A run already being deleted is found again, so that a deletion stopped midway is finished.
-      const { rows: [row] } = await pool.query<{ status: string; marked: boolean }>(
+      const [row] = await database.$queryRawUnsafe<{ status: string; deleted: boolean }[]>(
         `WITH target AS (SELECT id, status::text AS status FROM runs WHERE id = $1::uuid AND tenant_id = $2::uuid),
-              marked AS (UPDATE runs r SET deleted_at = coalesce(r.deleted_at, now()), idempotency_key = NULL
-                           FROM target t WHERE r.id = t.id AND t.status NOT IN ${activeStatuses} RETURNING r.id)
-         SELECT t.status, EXISTS (SELECT FROM marked) AS marked FROM target t`,
-        [id, tenantId]);
+              deleted AS (DELETE FROM runs r USING target t WHERE r.id = t.id AND t.status NOT IN ${activeStatuses} RETURNING r.id)
+         SELECT t.status, EXISTS (SELECT FROM deleted) AS deleted FROM target t`,
+        id, tenantId);
       if (!row) return { outcome: 'not_found' };
-      if (!row.marked) return { outcome: 'blocked', status: row.status };
-      const range = await storedStepRange(pool, id);
-      if (range) await deleteSteps(pool, id, range.from, range.to, { rollups: true, stepsPerStatement });
-      await pool.query('DELETE FROM runs WHERE id = $1::uuid AND deleted_at IS NOT NULL', [id]);
-      return { outcome: 'deleted' };
+      return row.deleted ? { outcome: 'deleted' } : { outcome: 'blocked', status: row.status };
     },
 
     async deleteObjective(tenantId: string, id: string): Promise<Deletion> {

@@ -120,7 +120,7 @@ function specFilters(query: RunListQuery): Prisma.RunWhereInput[] {
 /** A run row as Prisma's `Run`: every column, camel-cased (node-postgres parses jsonb and timestamptz alike). */
 const runColumns = `id, tenant_id AS "tenantId", status, spec, progress, early_stopping AS "earlyStopping", result,
   idempotency_key AS "idempotencyKey", sweep_id AS "sweepId", trial_number AS "trialNumber", parameters, trial_value AS "trialValue", attempts, metric_rows AS "metricRows",
-  queue_prefix AS "queuePrefix", created_at AS "createdAt", updated_at AS "updatedAt", started_at AS "startedAt", finished_at AS "finishedAt", deleted_at AS "deletedAt"`;
+  queue_prefix AS "queuePrefix", created_at AS "createdAt", updated_at AS "updatedAt", started_at AS "startedAt", finished_at AS "finishedAt"`;
 
 /**
  * Submitting a run with an idempotency key, in one round trip: the insert, or, when this tenant
@@ -205,7 +205,7 @@ function newRun(run: KeylessRun, { spec, queuePrefix, createdAt }: SubmitRow): R
   return {
     id: run.id, tenantId: run.tenantId, status: 'queued', spec, progress: null, earlyStopping: null, result: null,
     idempotencyKey: null, sweepId: run.sweepId ?? null, trialNumber: run.trialNumber ?? null, parameters: null, trialValue: null,
-    attempts: 0, metricRows: 0, queuePrefix, createdAt, updatedAt: createdAt, startedAt: null, finishedAt: null, deletedAt: null,
+    attempts: 0, metricRows: 0, queuePrefix, createdAt, updatedAt: createdAt, startedAt: null, finishedAt: null,
   };
 }
 
@@ -289,9 +289,9 @@ export function createRunRepository(database: Database, pool: Pool) {
       return submissions.submit({ check: runId }) as Promise<SubmissionCheck>;
     },
 
-    /** The run if it belongs to the tenant; another tenant's run, or one being deleted, is as absent as a missing one. */
+    /** The run if it belongs to the tenant; another tenant's run is as absent as a missing one. */
     async findForTenant(tenantId: string, id: string): Promise<Run | null> {
-      return database.run.findFirst({ where: { id, tenantId, deletedAt: null } });
+      return database.run.findFirst({ where: { id, tenantId } });
     },
 
     async findById(id: string): Promise<Run | null> {
@@ -304,7 +304,6 @@ export function createRunRepository(database: Database, pool: Pool) {
       return database.run.findMany({
         where: {
           tenantId,
-          deletedAt: null,
           ...(query.status === undefined ? {} : { status: query.status }),
           ...(query.sweepId === undefined ? {} : { sweepId: query.sweepId }),
           AND: specFilters(query),

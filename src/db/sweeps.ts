@@ -73,7 +73,7 @@ export const bestTrialsSql = `
   SELECT DISTINCT ON (r.sweep_id) r.sweep_id AS "sweepId", r.id AS "runId", r.trial_number AS "trialNumber",
          r.trial_value AS value, r.parameters
     FROM unnest($1::uuid[], $2::float8[]) AS s(id, sign) JOIN runs r ON r.sweep_id = s.id
-   WHERE r.sweep_id = ANY($1::uuid[]) AND r.deleted_at IS NULL AND r.status IN ${rankedStatusesSql} AND r.trial_value IS NOT NULL AND r.trial_value <> 'NaN'
+   WHERE r.sweep_id = ANY($1::uuid[]) AND r.status IN ${rankedStatusesSql} AND r.trial_value IS NOT NULL AND r.trial_value <> 'NaN'
    ORDER BY r.sweep_id, r.trial_value * s.sign, r.trial_number`;
 
 export interface SweepListQuery {
@@ -131,7 +131,7 @@ export function createSweepRepository(pool: Pool) {
     /** Trials per status, for each sweep. */
     async trialCounts(sweepIds: readonly string[]): Promise<Map<string, Record<string, number>>> {
       const { rows } = await pool.query<{ sweepId: string; status: string; count: number }>(
-        `SELECT sweep_id AS "sweepId", status, count(*)::int AS count FROM runs WHERE sweep_id = ANY($1::uuid[]) AND deleted_at IS NULL GROUP BY 1, 2`,
+        `SELECT sweep_id AS "sweepId", status, count(*)::int AS count FROM runs WHERE sweep_id = ANY($1::uuid[]) GROUP BY 1, 2`,
         [sweepIds],
       );
       const counts = new Map<string, Record<string, number>>();
@@ -148,7 +148,7 @@ export function createSweepRepository(pool: Pool) {
     /** One page of the leaderboard (`sign` as in bestTrials). */
     async leaderboard(sweepId: string, sign: number, offset: number, limit: number): Promise<TrialRow[]> {
       const { rows } = await pool.query<TrialRow>(
-        `SELECT ${trialColumns} FROM runs WHERE sweep_id = $1 AND deleted_at IS NULL ORDER BY ${leaderboardOrder} OFFSET $3 LIMIT $4`,
+        `SELECT ${trialColumns} FROM runs WHERE sweep_id = $1 ORDER BY ${leaderboardOrder} OFFSET $3 LIMIT $4`,
         [sweepId, sign, offset, limit],
       );
       return rows;

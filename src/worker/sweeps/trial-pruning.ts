@@ -33,7 +33,7 @@ export function createTrialPruning(pool: Pool, options: { sweepId: string; runId
                   CASE WHEN r.id = $3 THEN (SELECT ${best}(b.${column}) FILTER (WHERE b.${column} <> 'NaN')
                                               FROM run_metrics b WHERE b.run_id = $3 AND b.step <= $2) END AS best
              FROM runs r LEFT JOIN run_metrics m ON m.run_id = r.id AND m.step = $2
-            WHERE r.sweep_id = $1 AND r.deleted_at IS NULL`,
+            WHERE r.sweep_id = $1`,
   };
   return {
     stepsToNextCheck: (step) => nextCheckStep(pruner, step, recordEvery) - step,

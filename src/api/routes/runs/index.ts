@@ -88,9 +88,7 @@ export async function runRoutes(app: FastifyInstance, { runService }: { runServi
     schema: {
       summary: 'Delete a run',
       description: 'Deletes a finished run with everything recorded for it: its steps, summaries and checkpoints. '
-        + 'A queued or running run cannot be deleted (409 `run_active`): cancel it first. A long run\'s steps are deleted in parts, '
-        + 'the run gone from every read, list and leaderboard from the first; a deletion cut short (a 503, a lost connection) '
-        + 'is finished by the same request again.',
+        + 'A queued or running run cannot be deleted (409 `run_active`): cancel it first.',
       tags: ['runs'],
       params: z.object({ id: z.string().describe('The run id (a UUID).') }),
       response: { 204: z.null().describe('Deleted.'), ...problemResponses(401, 404, 409, 429) },
