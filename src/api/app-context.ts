@@ -45,8 +45,8 @@ export interface AppDependencies {
 const uploadConnections = 8;
 const uploadWaitMs = 120_000;
 
-/** Metrics exports streaming from the database at once per API process; more wait up to 5 s for a connection, then get 503. */
-const exportConnections = 4;
+/** Metrics exports streaming and run deletions at once per API process; more wait up to 5 s for a connection, then get 503. */
+const longStatementConnections = 4;
 
 export function createAppContext(dependencies: AppDependencies) {
   const { databaseUrl, queuePrefix, databaseStatementTimeoutMs: statementTimeoutMs } = dependencies.config;
@@ -55,10 +55,11 @@ export function createAppContext(dependencies: AppDependencies) {
   /** Uploads hold a connection while their body arrives: a pool of their own keeps them from starving other requests. */
   const uploadsPool = createPool(databaseUrl, uploadConnections, queuePrefix, { connectionTimeoutMs: uploadWaitMs, statementTimeoutMs });
   /**
-   * Exports hold a connection for as long as their reader takes, longer than any statement's
-   * bound: a pool of their own, unbounded, keeps them from starving other requests.
+   * Exports hold a connection for as long as their reader takes, and a long run's deletion is one
+   * statement over all its rows: both outlast any statement's bound. A pool of their own,
+   * unbounded, keeps them from starving other requests.
    */
-  const exportsPool = createPool(databaseUrl, exportConnections, queuePrefix);
+  const longStatementsPool = createPool(databaseUrl, longStatementConnections, queuePrefix);
   const sweepsQueue = createSweepsQueue(dependencies.redis, dependencies.config.queuePrefix);
   const objectiveThread = createObjectiveThread();
   /** Closes what the context opened itself (not what it was given). */
@@ -68,7 +69,7 @@ export function createAppContext(dependencies: AppDependencies) {
     if (!dependencies.events) await events.close();
     if (!dependencies.pool) await pool.end();
     await uploadsPool.end();
-    await exportsPool.end();
+    await longStatementsPool.end();
   };
   const repositories = {
     tenants: createTenantRepository(dependencies.database),
@@ -77,9 +78,9 @@ export function createAppContext(dependencies: AppDependencies) {
     runs: createRunRepository(dependencies.database, pool),
     datasets: createDatasetRepository(dependencies.database, pool),
     metrics: createMetricsQuery(pool),
-    metricsExport: createMetricsExport(exportsPool),
+    metricsExport: createMetricsExport(longStatementsPool),
     objectives: createObjectiveRepository(dependencies.database),
-    deletion: createResourceDeletion(dependencies.database),
+    deletion: createResourceDeletion(dependencies.database, longStatementsPool),
     sweeps: createSweepRepository(pool),
     strandedRuns: createStrandedRuns(pool),
     tenantBacklog: createTenantBacklog(pool),

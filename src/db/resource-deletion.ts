@@ -3,7 +3,11 @@
  *
  * - A run goes with everything recorded for it (steps, rollups, checkpoints: the foreign keys
  *   cascade), but only once it has finished: a queued or running run has a worker or a job
- *   that would write to it, so it must be cancelled first.
+ *   that would write to it, so it must be cancelled first. Its statement goes through a pool
+ *   whose statements are not bounded (`longStatements`): a run may record 10⁹ steps, and the
+ *   deletion of 10⁸ of them outlasts the statement bound (DATABASE_STATEMENT_TIMEOUT_MS), so it
+ *   would fail at every attempt. One statement keeps the deletion whole: no read ever shows
+ *   what is left of a run as the run.
  * - An objective or a dataset that a queued or running run of the tenant still needs is kept:
  *   the worker reads it when the run starts or resumes. "Needs" is read from the stored text:
  *   the run's spec names the id (the objective, or a dataset in its data), or names a stored
@@ -11,6 +15,7 @@
  *   so deleting what they referenced never changes them.
  */
 import type { Database } from './client.ts';
+import type { Pool } from './pool.ts';
 import { isUuid } from './uuid.ts';
 
 /** What a delete did: `deleted`, `not_found` (also another tenant's), or `blocked` naming why. */
@@ -21,15 +26,15 @@ export type Deletion =
 
 const activeStatuses = `('queued', 'running')`;
 
-export function createResourceDeletion(database: Database) {
+export function createResourceDeletion(database: Database, longStatements: Pool) {
   return {
     async deleteRun(tenantId: string, id: string): Promise<Deletion> {
       if (!isUuid(id)) return { outcome: 'not_found' };
-      const [row] = await database.$queryRawUnsafe<{ status: string; deleted: boolean }[]>(
+      const { rows: [row] } = await longStatements.query<{ status: string; deleted: boolean }>(
         `WITH target AS (SELECT id, status::text AS status FROM runs WHERE id = $1::uuid AND tenant_id = $2::uuid),
               deleted AS (DELETE FROM runs r USING target t WHERE r.id = t.id AND t.status NOT IN ${activeStatuses} RETURNING r.id)
          SELECT t.status, EXISTS (SELECT FROM deleted) AS deleted FROM target t`,
-        id, tenantId);
+        [id, tenantId]);
       if (!row) return { outcome: 'not_found' };
       return row.deleted ? { outcome: 'deleted' } : { outcome: 'blocked', status: row.status };
     },
