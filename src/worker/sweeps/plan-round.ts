@@ -91,10 +91,7 @@ export function planRound(sweep: SweepRow, trials: readonly RoundTrial[], now: D
   if (limit !== undefined && now.getTime() - startedAt.getTime() >= limit * 1000) {
     return finish('time_limit', `The time limit of ${limit} s passed after ${trials.length - active} finished trial(s); ${active} unfinished trial(s) were cancelled.`);
   }
-  // Trial numbers used so far: a finished trial deleted with its run (DELETE /v1/runs/{id}) keeps
-  // its number, so the next one is never numbered again, and counts against the budget.
-  const used = trials.reduce((next, trial) => Math.max(next, trial.trialNumber + 1), 0);
-  if (used >= capacity) {
+  if (trials.length >= capacity) {
     if (active > 0) return { newTrials: [], finish: null };
     return spec.sampler.type === 'grid'
       ? allFinished('grid_exhausted', capacity === 1 ? 'The 1 point of the grid finished.' : `All ${capacity} points of the grid finished.`, trials, spec.metric.name)
@@ -106,7 +103,7 @@ export function planRound(sweep: SweepRow, trials: readonly RoundTrial[], now: D
   const newTrials: NewTrial[] = [];
   let running = active;
   let failures = failed.length;
-  for (let trialNumber = used; trialNumber < capacity && running < spec.parallelism; trialNumber++) {
+  for (let trialNumber = trials.length; trialNumber < capacity && running < spec.parallelism; trialNumber++) {
     if (maxFailed !== undefined && failures > maxFailed) break;
     const parameters: ParameterValues = sampler.suggest({ trialNumber, trials: observed, goal, random: trialRandom(seed, trialNumber) });
     const applied = applyParameters(spec.base, parameters);
