@@ -645,7 +645,7 @@ export interface paths {
         post?: never;
         /**
          * Delete a run
-         * @description Deletes a finished run with everything recorded for it: its steps, summaries and checkpoints. A queued or running run cannot be deleted (409 `run_active`): cancel it first.
+         * @description Deletes a finished run with everything recorded for it: its steps, summaries and checkpoints. A queued or running run cannot be deleted (409 `run_active`): cancel it first. A trial of a sweep that has not ended cannot be deleted either (409 `sweep_active`): its sweep numbers, counts and learns from its trials while it runs.
          */
         delete: {
             parameters: {

@@ -7,7 +7,9 @@
  *   whose statements are not bounded (`longStatements`): a run may record 10⁹ steps, and the
  *   deletion of 10⁸ of them outlasts the statement bound (DATABASE_STATEMENT_TIMEOUT_MS), so it
  *   would fail at every attempt. One statement keeps the deletion whole: no read ever shows
- *   what is left of a run as the run.
+ *   what is left of a run as the run. A trial is kept while its sweep has not ended: the
+ *   sweep's coordinator numbers its next trials, counts its budget and feeds its sampler from
+ *   the trials it has.
  * - An objective or a dataset that a queued or running run of the tenant still needs is kept:
  *   the worker reads it when the run starts or resumes. "Needs" is read from the stored text:
  *   the run's spec names the id (the objective, or a dataset in its data), or names a stored
@@ -22,7 +24,7 @@ import { isUuid } from './uuid.ts';
 export type Deletion =
   | { readonly outcome: 'deleted' }
   | { readonly outcome: 'not_found' }
-  | { readonly outcome: 'blocked'; readonly status?: string; readonly runId?: string };
+  | { readonly outcome: 'blocked'; readonly status?: string; readonly runId?: string; readonly sweepId?: string };
 
 const activeStatuses = `('queued', 'running')`;
 
@@ -30,13 +32,17 @@ export function createResourceDeletion(database: Database, longStatements: Pool)
   return {
     async deleteRun(tenantId: string, id: string): Promise<Deletion> {
       if (!isUuid(id)) return { outcome: 'not_found' };
-      const { rows: [row] } = await longStatements.query<{ status: string; deleted: boolean }>(
-        `WITH target AS (SELECT id, status::text AS status FROM runs WHERE id = $1::uuid AND tenant_id = $2::uuid),
-              deleted AS (DELETE FROM runs r USING target t WHERE r.id = t.id AND t.status NOT IN ${activeStatuses} RETURNING r.id)
-         SELECT t.status, EXISTS (SELECT FROM deleted) AS deleted FROM target t`,
+      const { rows: [row] } = await longStatements.query<{ status: string; activeSweep: string | null; deleted: boolean }>(
+        `WITH target AS (SELECT r.id, r.status::text AS status, s.id AS active_sweep
+                           FROM runs r LEFT JOIN sweeps s ON s.id = r.sweep_id AND s.status IN ${activeStatuses}
+                          WHERE r.id = $1::uuid AND r.tenant_id = $2::uuid),
+              deleted AS (DELETE FROM runs r USING target t
+                           WHERE r.id = t.id AND t.status NOT IN ${activeStatuses} AND t.active_sweep IS NULL RETURNING r.id)
+         SELECT t.status, t.active_sweep AS "activeSweep", EXISTS (SELECT FROM deleted) AS deleted FROM target t`,
         [id, tenantId]);
       if (!row) return { outcome: 'not_found' };
-      return row.deleted ? { outcome: 'deleted' } : { outcome: 'blocked', status: row.status };
+      if (row.deleted) return { outcome: 'deleted' };
+      return { outcome: 'blocked', status: row.status, ...(row.activeSweep === null ? {} : { sweepId: row.activeSweep }) };
     },
 
     async deleteObjective(tenantId: string, id: string): Promise<Deletion> {

@@ -28,6 +28,7 @@ export const errorCatalogue = {
   run_finished: { status: 409, when: 'cancelling a run that has already finished' },
   sweep_finished: { status: 409, when: 'cancelling a sweep that has already ended' },
   run_active: { status: 409, when: 'deleting a queued or running run (cancel it first)' },
+  sweep_active: { status: 409, when: 'deleting a trial of a queued or running sweep (cancel the sweep first, or wait for it to end)' },
   objective_in_use: { status: 409, when: 'deleting a stored objective a queued or running run references' },
   dataset_in_use: { status: 409, when: 'deleting a dataset a queued or running run needs' },
   body_too_large: { status: 413, when: 'the body exceeds `BODY_LIMIT_BYTES`' },

@@ -14,6 +14,15 @@ describe('sweeps over the API, run by the workers', () => {
     await worker?.close();
   });
 
+  /** A sweep whose trials run far longer than a test: it ends only when cancelled. */
+  const longTrialsSweep = {
+    base: { ...quadraticBase, training: { maxSteps: 2_000_000 } },
+    parameters: { 'optimizer.learningRate': { type: 'float', low: 1e-5, high: 1e-4, log: true } },
+    sampler: { type: 'random' },
+    budget: { maxTrials: 10 },
+    parallelism: 2,
+  };
+
   const post = (body: unknown, headers: Record<string, string> = {}) =>
     api.app.inject({ method: 'POST', url: '/v1/sweeps', headers: { authorization: api.authorization, ...headers }, payload: body as object });
 
@@ -202,13 +211,7 @@ describe('sweeps over the API, run by the workers', () => {
   });
 
   it('cancels a sweep: no more trials, queued ones cancelled, running ones stopped', async () => {
-    const response = await post({
-      base: { ...quadraticBase, training: { maxSteps: 2_000_000 } },
-      parameters: { 'optimizer.learningRate': { type: 'float', low: 1e-5, high: 1e-4, log: true } },
-      sampler: { type: 'random' },
-      budget: { maxTrials: 10 },
-      parallelism: 2,
-    });
+    const response = await post(longTrialsSweep);
     const id = response.json().id;
     await eventually(() => getSweep(api.app, api.authorization, id), (sweep) => sweep.trials.running > 0, { timeoutMs: 30_000, intervalMs: 50 });
     const cancelled = await api.app.inject({ method: 'POST', url: `/v1/sweeps/${id}/cancel`, headers: { authorization: api.authorization } });
@@ -216,6 +219,24 @@ describe('sweeps over the API, run by the workers', () => {
     expect(cancelled.json()).toMatchObject({ status: 'cancelled', result: { reason: 'cancelled' } });
     const view = await eventually(() => getSweep(api.app, api.authorization, id), (sweep) => sweep.trials.running === 0 && sweep.trials.queued === 0, { timeoutMs: 30_000, intervalMs: 50 });
     expect(view.trials).toMatchObject({ running: 0, queued: 0, total: 2, cancelled: 2 });
+  });
+
+  it('keeps a finished trial while its sweep runs (409 sweep_active), and deletes it once the sweep has ended', async () => {
+    const response = await post(longTrialsSweep);
+    const id = response.json().id;
+    const headers = { authorization: api.authorization };
+    await eventually(() => getSweep(api.app, api.authorization, id), (sweep) => sweep.trials.running > 0, { timeoutMs: 30_000, intervalMs: 50 });
+    const trials = (await api.app.inject({ method: 'GET', url: `/v1/runs?sweepId=${id}`, headers })).json().runs as { id: string }[];
+    const trial = trials[0]!.id;
+    expect((await api.app.inject({ method: 'POST', url: `/v1/runs/${trial}/cancel`, headers })).statusCode).toBeLessThan(300);
+    await eventually(() => api.app.inject({ method: 'GET', url: `/v1/runs/${trial}`, headers }), (run) => run.json().status === 'cancelled', { timeoutMs: 30_000, intervalMs: 50 });
+
+    const kept = await api.app.inject({ method: 'DELETE', url: `/v1/runs/${trial}`, headers });
+    expect(kept.statusCode).toBe(409);
+    expect(kept.json()).toMatchObject({ code: 'sweep_active', detail: expect.stringContaining(`sweep ${id}`) });
+
+    expect((await api.app.inject({ method: 'POST', url: `/v1/sweeps/${id}/cancel`, headers })).statusCode).toBe(200);
+    expect((await api.app.inject({ method: 'DELETE', url: `/v1/runs/${trial}`, headers })).statusCode).toBe(204);
   });
 
   it("runs the README's sweep through the API to its budget", async () => {

@@ -88,7 +88,8 @@ export async function runRoutes(app: FastifyInstance, { runService }: { runServi
     schema: {
       summary: 'Delete a run',
       description: 'Deletes a finished run with everything recorded for it: its steps, summaries and checkpoints. '
-        + 'A queued or running run cannot be deleted (409 `run_active`): cancel it first.',
+        + 'A queued or running run cannot be deleted (409 `run_active`): cancel it first. A trial of a sweep that has not ended '
+        + 'cannot be deleted either (409 `sweep_active`): its sweep numbers, counts and learns from its trials while it runs.',
       tags: ['runs'],
       params: z.object({ id: z.string().describe('The run id (a UUID).') }),
       response: { 204: z.null().describe('Deleted.'), ...problemResponses(401, 404, 409, 429) },
