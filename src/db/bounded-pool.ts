@@ -15,7 +15,11 @@
  * than hear a late answer on a connection it has left.
  *
  * The client-side bound counts from the call to its answer: its callback, its promise, or, for a
- * COPY stream, the stream's end, failure or close. Its timer does not keep the process alive.
+ * COPY stream (or any other stream, pg-query-stream's), the stream's end, failure or close. It
+ * counts the time a statement waits queued behind the client's earlier ones, as node-postgres
+ * sends one at a time: statements given to one client at once share its bound's time. Its timer
+ * does not keep the process alive. A submittable that is not a stream (a pg.Query, a pg-cursor
+ * Cursor) is not bounded on the client: only PostgreSQL's own bound applies to its statement.
  * The statements of a pool made without a bound (the metrics exports') wait as long as they take.
  *
  * Every connection has TCP keepalive on, so that the kernel finds out, in time, that a peer gone
@@ -42,29 +46,45 @@ const plainQuery = pg.Client.prototype.query as (...args: QueryArguments) => unk
 /** pg.Client's `query` (every overload of it), each statement bounded by `timeoutMs`. */
 function boundedQuery(timeoutMs: number) {
   return function query(this: pg.Client, ...args: QueryArguments): unknown {
-    const timer = setTimeout(() => this.connection.stream.destroy(new StatementTimeoutError(timeoutMs)), timeoutMs);
-    timer.unref();
-    const done = () => clearTimeout(timer);
-    const answered = (callback: Callback): Callback => (...results) => {
-      done();
-      callback(...results);
+    let timer: NodeJS.Timeout | undefined;
+    let over = false;
+    const done = () => {
+      over = true;
+      clearTimeout(timer);
     };
-    const [config, values, callback] = args;
-    const submittable = config as { submit?: unknown; callback?: unknown } | null;
-    if (typeof submittable?.submit === 'function') {
-      // A COPY stream: pg-copy-streams answers no callback, the stream ends instead.
-      const result = plainQuery.apply(this, args);
-      if (submittable instanceof Readable || submittable instanceof Writable) finished(submittable, done);
-      else done();
-      return result;
+    // Armed only once node-postgres has taken the statement: one it refuses at once (no text, a
+    // callback that is not a function) throws here, and no timer is left to close the connection later.
+    const result = send(this, args, done);
+    if (!over) {
+      timer = setTimeout(() => this.connection.stream.destroy(new StatementTimeoutError(timeoutMs)), timeoutMs);
+      timer.unref();
     }
-    if (typeof callback === 'function') return plainQuery.call(this, config, values, answered(callback as Callback));
-    if (typeof values === 'function') return plainQuery.call(this, config, answered(values as Callback));
-    if (typeof submittable?.callback === 'function') return plainQuery.call(this, { ...submittable, callback: answered(submittable.callback as Callback) }, values);
-    const result = plainQuery.apply(this, args) as Promise<unknown>;
-    result.then(done, done);
     return result;
   };
+}
+
+/** Sends the statement of `args` on `client`, `done` called once it is answered. */
+function send(client: pg.Client, args: QueryArguments, done: () => void): unknown {
+  const answered = (callback: Callback): Callback => (...results) => {
+    done();
+    callback(...results);
+  };
+  const [config, values, callback] = args;
+  const submittable = config as { submit?: unknown; callback?: unknown } | null;
+  if (typeof submittable?.submit === 'function') {
+    // A COPY stream: pg-copy-streams answers no callback, the stream ends instead. Any other
+    // submittable (a pg.Query, a pg-cursor Cursor) is not bounded.
+    const result = plainQuery.apply(client, args);
+    if (submittable instanceof Readable || submittable instanceof Writable) finished(submittable, done);
+    else done();
+    return result;
+  }
+  if (typeof callback === 'function') return plainQuery.call(client, config, values, answered(callback as Callback));
+  if (typeof values === 'function') return plainQuery.call(client, config, answered(values as Callback));
+  if (typeof submittable?.callback === 'function') return plainQuery.call(client, { ...submittable, callback: answered(submittable.callback as Callback) }, values);
+  const result = plainQuery.apply(client, args) as Promise<unknown>;
+  result.then(done, done);
+  return result;
 }
 
 /** The pool's client class: pg.Client with its statements bounded by `timeoutMs`. */

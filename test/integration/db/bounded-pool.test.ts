@@ -5,7 +5,7 @@
  * BEGIN or statement timed out swallows no later write (node-postgres or Prisma), and none is
  * kept out of the pool by an owner that never releases it (Prisma); a COPY stream
  * whose server answers after its bound crashes nothing; a statement or COPY stream answered in
- * time leaves no timer to close its connection later.
+ * time (in any of node-postgres's forms) or refused at once leaves no timer to close its connection later.
  */
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -114,7 +114,7 @@ describe('statements bounded in time', () => {
     expect(await written()).toEqual(['after']);
   }, 60_000);
 
-  it('statements and COPY streams answered in time leave no timer: their connection lives on past the bound', async () => {
+  it('statements (callback and promise forms, a transaction) and COPY streams answered in time, and a statement refused at once, leave no timer: their connection lives on past the bound', async () => {
     await reader.query('TRUNCATE writes');
     const pool = await boundedPool();
     const before = await backend(pool);
@@ -126,6 +126,15 @@ describe('statements bounded in time', () => {
     });
     expect(Buffer.concat(chunks).toString()).toBe('copied\n');
     await new Promise<void>((resolve, reject) => void client.query('SELECT 1', (error: Error | undefined) => (error ? reject(error) : resolve())));
+    // The promise forms, a transaction's among them, held on the same client past the bound.
+    await client.query('BEGIN');
+    await client.query("INSERT INTO writes VALUES ('in a transaction')");
+    await client.query('COMMIT');
+    expect((await client.query<{ one: number }>('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
+    // A statement node-postgres refuses at once arms no timer either.
+    expect(() => client.query(null as unknown as string)).toThrow(TypeError);
+    await sleep(statementTimeoutMs * 2);
+    expect((await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid).toBe(before);
     client.release();
     await sleep(statementTimeoutMs * 2);
     expect(await backend(pool)).toBe(before);
