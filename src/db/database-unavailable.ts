@@ -5,6 +5,13 @@
  * `database_unavailable` with `Retry-After`, and a worker waits for the database and keeps its
  * job instead of spending one of the run's attempts on it.
  *
+ * A statement PostgreSQL cancelled at its own bound (`statement_timeout`, which bounded-pool.ts
+ * sets at nine tenths of DATABASE_STATEMENT_TIMEOUT_MS) is one too: the server answers, but not in
+ * time, whether it is overloaded or the statement waits for a lock a lost session holds. A
+ * statement cancelled otherwise (57014 too: pg_cancel_backend, a user's cancel) is not; the
+ * service cancels none of its statements on purpose. The two are told apart by the message,
+ * which PostgreSQL words in English unless lc_messages says otherwise.
+ *
  * It recognises node-postgres errors, the socket errors under them and Prisma's (its own codes
  * and its driver adapter's error kinds), wherever they sit in the `cause` chain.
  */
@@ -31,8 +38,12 @@ interface ErrorFields {
   readonly code?: unknown;
   readonly message?: unknown;
   readonly cause?: unknown;
-  readonly meta?: { readonly driverAdapterError?: { readonly cause?: { readonly kind?: unknown; readonly code?: unknown; readonly originalCode?: unknown } } };
+  readonly meta?: { readonly driverAdapterError?: { readonly cause?: { readonly kind?: unknown; readonly code?: unknown; readonly originalCode?: unknown; readonly message?: unknown } } };
 }
+
+/** SQLSTATE query_canceled, and the message of the cancel that `statement_timeout` makes. */
+const queryCanceled = '57014';
+const statementTimeoutMessage = /statement timeout/i;
 
 function matches(error: ErrorFields): boolean {
   const code = typeof error.code === 'string' ? error.code : undefined;
@@ -43,14 +54,32 @@ function matches(error: ErrorFields): boolean {
     const state = adapter.code ?? adapter.originalCode;
     if (typeof state === 'string' && unavailableStates.test(state)) return true;
   }
-  return typeof error.message === 'string' && driverMessages.test(error.message);
+  return (typeof error.message === 'string' && driverMessages.test(error.message)) || timedOut(error);
 }
 
-export function isDatabaseUnavailable(error: unknown): boolean {
+/** A statement that PostgreSQL cancelled at its `statement_timeout`, as node-postgres or Prisma's adapter reports it. */
+function timedOut(error: ErrorFields): boolean {
+  return [error, error.meta?.driverAdapterError?.cause].some((fields) => fields?.code === queryCanceled && typeof fields.message === 'string' && statementTimeoutMessage.test(fields.message));
+}
+
+/** Whether some error in the `cause` chain of `error` passes `test`. */
+function inChain(error: unknown, test: (fields: ErrorFields) => boolean): boolean {
   const seen = new Set<unknown>();
   for (let current = error; typeof current === 'object' && current !== null && !seen.has(current); current = (current as ErrorFields).cause) {
     seen.add(current);
-    if (matches(current as ErrorFields)) return true;
+    if (test(current as ErrorFields)) return true;
   }
   return false;
+}
+
+export function isDatabaseUnavailable(error: unknown): boolean {
+  return inChain(error, matches);
+}
+
+/**
+ * Whether `error` is a statement PostgreSQL cancelled at its own bound: an outage (see above),
+ * but also what a statement that is always slow meets at every try, which a worker counts.
+ */
+export function isStatementTimeout(error: unknown): boolean {
+  return inChain(error, timedOut);
 }

@@ -7,14 +7,32 @@
  * run resumes from its newest committed checkpoint, so its trajectory is the same as without
  * the outage. Only errors of the run itself count as attempts.
  *
+ * A statement that PostgreSQL cancelled at its own bound (statement_timeout) counts as an outage
+ * too: an overloaded server, or a lock held by a session whose client is gone, which PostgreSQL
+ * ends itself (idle_in_transaction_session_timeout, see bounded-pool.ts). But a statement that is
+ * simply always slower than the bound would meet it at every try, and the job would be kept and
+ * tried forever, a bound apart. So such cancels are counted, in a row (another outage between
+ * them ends the row; the job's first retries after a long outage may be slow): the attempt that
+ * meets its `statementTimeouts`th (3 by default; with the default bound, three minutes or so of
+ * retries) fails like any error of the run's own, spending one of its attempts, and a run whose
+ * attempts all end so fails for good (its job's reason, which the reconciler gives the run).
+ *
  * A worker that is stopping does not wait: the job goes back to the queue (WorkerStoppingError),
  * for another worker to resume.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { WaitingError, type Job } from 'bullmq';
 import type { Logger } from '../config/logger.ts';
-import { isDatabaseUnavailable } from '../db/database-unavailable.ts';
+import { isDatabaseUnavailable, isStatementTimeout } from '../db/database-unavailable.ts';
 import { isRedisUnavailable } from '../queue/redis-unavailable.ts';
+
+/** PostgreSQL cancelled the job's statements at its bound, try after try: the attempt fails. */
+class StatementTimeoutsError extends Error {
+  override readonly name = 'StatementTimeoutsError';
+  constructor(count: number, last: unknown) {
+    super(`PostgreSQL cancelled a statement of the job at its bound ${count} times in a row (${last instanceof Error ? last.message : String(last)})`);
+  }
+}
 
 /** The worker is stopping: the job goes back to the queue, to resume elsewhere from its checkpoint. */
 export class WorkerStoppingError extends Error {
@@ -42,12 +60,15 @@ export interface OutageContext {
   /** Aborted when the worker stops. */
   readonly signal: AbortSignal;
   readonly delays?: OutageDelays;
+  /** Statements cancelled at PostgreSQL's bound in a row after which the attempt fails; 3 when not given. */
+  readonly statementTimeouts?: number;
 }
 
 /** Runs `attempt` until it ends otherwise than by an outage; throws WorkerStoppingError when the worker stops meanwhile. */
-async function throughOutages<T>(attempt: () => Promise<T>, { jobId, logger, signal, delays = defaultOutageDelays }: OutageContext): Promise<T> {
+async function throughOutages<T>(attempt: () => Promise<T>, { jobId, logger, signal, delays = defaultOutageDelays, statementTimeouts = 3 }: OutageContext): Promise<T> {
   let delay = delays.firstMs;
   let since: number | undefined;
+  let timedOut = 0;
   for (;;) {
     try {
       const value = await attempt();
@@ -55,6 +76,11 @@ async function throughOutages<T>(attempt: () => Promise<T>, { jobId, logger, sig
       return value;
     } catch (error) {
       if (!isInfrastructureError(error)) throw error;
+      timedOut = isStatementTimeout(error) ? timedOut + 1 : 0;
+      if (timedOut >= statementTimeouts) {
+        logger.warn({ jobId, err: error }, 'PostgreSQL cancelled the job\'s statements at its bound try after try; the attempt fails');
+        throw new StatementTimeoutsError(timedOut, error);
+      }
       if (signal.aborted) throw new WorkerStoppingError();
       if (since === undefined) {
         since = Date.now();

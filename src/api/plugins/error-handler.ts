@@ -47,7 +47,7 @@ function outageProblem(error: unknown) {
   if (isDatabaseUnavailable(error)) {
     return {
       status: 503, code: 'database_unavailable', title: 'The database is unavailable',
-      detail: 'PostgreSQL could not be reached; retry later.',
+      detail: 'PostgreSQL could not be reached or did not answer in time; retry later.',
     } as const;
   }
   if (isRedisUnavailable(error)) {

@@ -12,7 +12,7 @@ import { pipeline } from 'node:stream/promises';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { createDatabase } from '../../../src/db/client.ts';
-import { isDatabaseUnavailable } from '../../../src/db/database-unavailable.ts';
+import { isDatabaseUnavailable, isStatementTimeout } from '../../../src/db/database-unavailable.ts';
 import { createPool, type Pool } from '../../../src/db/pool.ts';
 import { startPrivatePostgres, type PrivatePostgres } from '../support/private-services.ts';
 
@@ -112,6 +112,32 @@ describe('statements bounded in time', () => {
     await sleep(500);
     await pool.query("INSERT INTO writes VALUES ('after')");
     expect(await written()).toEqual(['after']);
+  }, 60_000);
+
+  it('a statement PostgreSQL cancels at its own bound is an outage, through node-postgres and Prisma alike; one cancelled by pg_cancel_backend is not', async () => {
+    const pool = await boundedPool();
+    const timedOut = await failure(pool.query('SELECT pg_sleep(10)'));
+    expect(timedOut).toMatchObject({ code: '57014' });
+    expect(isDatabaseUnavailable(timedOut)).toBe(true);
+    expect(isStatementTimeout(timedOut)).toBe(true);
+
+    const database = createDatabase(postgres.url, statementTimeoutMs);
+    onTestFinished(() => database.$disconnect());
+    const prisma = await failure(database.$queryRaw`SELECT pg_sleep(10)`);
+    expect(isDatabaseUnavailable(prisma)).toBe(true);
+    expect(isStatementTimeout(prisma)).toBe(true);
+
+    // On an unbounded connection, so that only the cancel ends the statement.
+    const client = await reader.connect();
+    onTestFinished(() => client.release());
+    const { rows: [{ pid }] } = await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+    const sleeping = failure(client.query('SELECT pg_sleep(60)'));
+    await expect.poll(async () => (await reader.query('SELECT 1 FROM pg_stat_activity WHERE pid = $1 AND wait_event = $2', [pid, 'PgSleep'])).rowCount).toBe(1);
+    await reader.query('SELECT pg_cancel_backend($1)', [pid]);
+    const cancelled = await sleeping;
+    expect(cancelled).toMatchObject({ code: '57014' });
+    expect(isDatabaseUnavailable(cancelled)).toBe(false);
+    expect(isStatementTimeout(cancelled)).toBe(false);
   }, 60_000);
 
   it('statements (callback and promise forms, a transaction) and COPY streams answered in time, and a statement refused at once, leave no timer: their connection lives on past the bound', async () => {
