@@ -52,8 +52,11 @@ export function createAppContext(dependencies: AppDependencies) {
   const { databaseUrl, queuePrefix, databaseStatementTimeoutMs: statementTimeoutMs } = dependencies.config;
   const pool = dependencies.pool ?? createPool(databaseUrl, 4, queuePrefix, { statementTimeoutMs });
   const events = dependencies.events ?? createEventHub(dependencies.config.redisUrl);
-  /** Uploads hold a connection while their body arrives: a pool of their own keeps them from starving other requests. */
-  const uploadsPool = createPool(databaseUrl, uploadConnections, queuePrefix, { connectionTimeoutMs: uploadWaitMs, statementTimeoutMs });
+  /**
+   * Uploads hold a connection while their body arrives: a pool of their own keeps them from
+   * starving other requests. Their transactions wait idle for the body's next block as long as it takes.
+   */
+  const uploadsPool = createPool(databaseUrl, uploadConnections, queuePrefix, { connectionTimeoutMs: uploadWaitMs, statementTimeoutMs, longIdleTransactions: true });
   /**
    * Exports hold a connection for as long as their reader takes, and a long run's deletion is one
    * statement over all its rows: both outlast any statement's bound. A pool of their own,

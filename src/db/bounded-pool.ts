@@ -22,6 +22,17 @@
  * Cursor) is not bounded on the client: only PostgreSQL's own bound applies to its statement.
  * The statements of a pool made without a bound (the metrics exports') wait as long as they take.
  *
+ * A transaction whose client is gone without the server learning it (a partition, a client
+ * whose bound closed its socket while the server's answer was lost) would stay open on the
+ * server, "idle in transaction", holding its row locks until the server's TCP keepalive gives up
+ * (two hours by default): every later update of those rows would meet PostgreSQL's bound, at
+ * every try. So PostgreSQL also ends a session idle in a transaction for the bound
+ * (`idle_in_transaction_session_timeout`), unless the pool's transactions legitimately wait that
+ * long for their client (`longIdleTransactions`: a dataset upload's, between blocks while its
+ * body arrives). A statement of a client gone mid-statement ends at PostgreSQL's own bound at the
+ * latest, before the client's; `client_connection_check_interval` would end it sooner, but is not
+ * set, as a PostgreSQL before 14 refuses every connection that names it.
+ *
  * Every connection has TCP keepalive on, so that the kernel finds out, in time, that a peer gone
  * from the network (not one merely frozen, whose kernel still answers) is gone, and an idle
  * connection to it is dropped rather than lent.
@@ -95,12 +106,18 @@ function boundedClient(timeoutMs: number): new () => pg.Client {
 }
 
 /**
- * A pool of `config`, its statements bounded by `statementTimeoutMs` when given. Errors of
- * connections PostgreSQL drops are ignored: the statement in flight rejects with its own.
+ * A pool of `config`, its statements bounded by `statementTimeoutMs` when given, and so its
+ * transactions' idle time, unless `longIdleTransactions`. Errors of connections PostgreSQL drops
+ * are ignored: the statement in flight rejects with its own.
  */
-export function boundedPool(config: pg.PoolConfig, statementTimeoutMs?: number): pg.Pool {
+export function boundedPool(config: pg.PoolConfig, statementTimeoutMs?: number, { longIdleTransactions = false } = {}): pg.Pool {
   const bounded = statementTimeoutMs !== undefined;
-  const serverBound = bounded ? `-c statement_timeout=${Math.floor(statementTimeoutMs * 0.9)}` : '';
+  const serverBound = bounded
+    ? [
+        `-c statement_timeout=${Math.floor(statementTimeoutMs * 0.9)}`,
+        ...(longIdleTransactions ? [] : [`-c idle_in_transaction_session_timeout=${statementTimeoutMs}`]),
+      ].join(' ')
+    : '';
   const pool = new pg.Pool({
     ...config,
     keepAlive: true,

@@ -28,6 +28,11 @@ export interface PoolOptions {
   readonly connectionTimeoutMs?: number;
   /** How long a statement waits for PostgreSQL's answer (see bounded-pool.ts); unbounded when not given. */
   readonly statementTimeoutMs?: number;
+  /**
+   * The pool's transactions may sit idle longer than the statements' bound (an upload's, between
+   * blocks while its body arrives): PostgreSQL does not end them (see bounded-pool.ts).
+   */
+  readonly longIdleTransactions?: boolean;
 }
 
 /**
@@ -35,11 +40,11 @@ export interface PoolOptions {
  * record it (the default of `runs.queue_prefix` reads `descent.queue_prefix`), so that the
  * deployment's reconciler finds them.
  */
-export function createPool(databaseUrl: string, max = 10, queuePrefix?: string, { connectionTimeoutMs = 5_000, statementTimeoutMs }: PoolOptions = {}): Pool {
+export function createPool(databaseUrl: string, max = 10, queuePrefix?: string, { connectionTimeoutMs = 5_000, statementTimeoutMs, longIdleTransactions }: PoolOptions = {}): Pool {
   return boundedPool({
     ...postgresConnectionOptions(databaseUrl),
     max,
     connectionTimeoutMillis: connectionTimeoutMs,
     options: `-c enable_seqscan=off -c plan_cache_mode=force_generic_plan${queuePrefix === undefined ? '' : ` -c descent.queue_prefix=${queuePrefix}`}`,
-  }, statementTimeoutMs);
+  }, statementTimeoutMs, { longIdleTransactions });
 }

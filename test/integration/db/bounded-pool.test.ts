@@ -15,6 +15,7 @@ import { createDatabase } from '../../../src/db/client.ts';
 import { isDatabaseUnavailable, isStatementTimeout } from '../../../src/db/database-unavailable.ts';
 import { createPool, type Pool } from '../../../src/db/pool.ts';
 import { startPrivatePostgres, type PrivatePostgres } from '../support/private-services.ts';
+import { relayTo } from '../support/tcp-proxy.ts';
 
 /** Short, so that the tests wait little for a frozen server; long beside a live server's answer. */
 const statementTimeoutMs = 1_000;
@@ -112,6 +113,41 @@ describe('statements bounded in time', () => {
     await sleep(500);
     await pool.query("INSERT INTO writes VALUES ('after')");
     expect(await written()).toEqual(['after']);
+  }, 60_000);
+
+  it('a transaction whose client is cut off by a partition holds its row locks no longer than the bound: a later update of its row goes through', async () => {
+    await reader.query('TRUNCATE writes');
+    await reader.query("INSERT INTO writes VALUES ('locked')");
+    const relay = await relayTo(postgres.url);
+    onTestFinished(() => relay.proxy.close());
+    const cutOff = createPool(relay.url, 1, undefined, { statementTimeoutMs });
+    onTestFinished(() => cutOff.end());
+    const client = await cutOff.connect();
+    const pid = (await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
+    // Were it left open, its lock would keep the later tests' TRUNCATE waiting.
+    onTestFinished(async () => void await reader.query('SELECT pg_terminate_backend($1)', [pid]));
+    await client.query('BEGIN');
+    await client.query("UPDATE writes SET name = 'never committed' WHERE name = 'locked'");
+    relay.proxy.partition();
+    // The COMMIT never reaches the server; the client's bound closes its socket, which the server never hears of.
+    expect(isDatabaseUnavailable(await failure(client.query('COMMIT')))).toBe(true);
+    client.release();
+    const pool = await boundedPool();
+    await pool.query("UPDATE writes SET name = 'later' WHERE name = 'locked'");
+    expect(await written()).toEqual(['later']);
+  }, 60_000);
+
+  it('a pool whose transactions may wait for their client (an upload\'s) keeps one idle past the bound', async () => {
+    await reader.query('TRUNCATE writes');
+    const pool = createPool(postgres.url, 1, undefined, { statementTimeoutMs, longIdleTransactions: true });
+    onTestFinished(() => pool.end());
+    const client = await pool.connect();
+    await client.query('BEGIN');
+    await client.query("INSERT INTO writes VALUES ('waited')");
+    await sleep(statementTimeoutMs * 2);
+    await client.query('COMMIT');
+    client.release();
+    expect(await written()).toEqual(['waited']);
   }, 60_000);
 
   it('a statement PostgreSQL cancels at its own bound is an outage, through node-postgres and Prisma alike; one cancelled by pg_cancel_backend is not', async () => {

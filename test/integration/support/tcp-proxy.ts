@@ -8,6 +8,12 @@ export interface TcpProxy {
   readonly port: number;
   /** Refuses new connections and drops the open ones. */
   stop(): Promise<void>;
+  /**
+   * Relays nothing more on the open connections, in either direction, and leaves them open
+   * whatever one side does, as a network partition does: neither side hears the other, not even
+   * that it has closed its socket. New connections are relayed.
+   */
+  partition(): void;
   /** Listens again on the same port (nothing when it listens). */
   start(): Promise<void>;
   close(): Promise<void>;
@@ -15,6 +21,7 @@ export interface TcpProxy {
 
 export async function startTcpProxy(targetHost: string, targetPort: number): Promise<TcpProxy> {
   const sockets = new Set<net.Socket>();
+  const pairs = new Set<{ readonly client: net.Socket; readonly upstream: net.Socket; cut: boolean }>();
   const track = (socket: net.Socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
@@ -24,10 +31,27 @@ export async function startTcpProxy(targetHost: string, targetPort: number): Pro
     const upstream = net.connect(targetPort, targetHost);
     track(client);
     track(upstream);
+    const pair = { client, upstream, cut: false };
+    pairs.add(pair);
     client.pipe(upstream).pipe(client);
-    client.on('close', () => upstream.destroy());
-    upstream.on('close', () => client.destroy());
+    client.on('close', () => {
+      pairs.delete(pair);
+      if (!pair.cut) upstream.destroy();
+    });
+    upstream.on('close', () => {
+      pairs.delete(pair);
+      if (!pair.cut) client.destroy();
+    });
   });
+  const partition = () => {
+    for (const pair of pairs) {
+      pair.cut = true;
+      pair.client.unpipe(pair.upstream);
+      pair.upstream.unpipe(pair.client);
+      pair.client.pause();
+      pair.upstream.pause();
+    }
+  };
   const listen = (port: number) => new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, '127.0.0.1', () => {
@@ -42,7 +66,7 @@ export async function startTcpProxy(targetHost: string, targetPort: number): Pro
     server.close(() => resolve());
     for (const socket of sockets) socket.destroy();
   });
-  return { port, stop, start: async () => (server.listening ? undefined : listen(port)), close: stop };
+  return { port, stop, partition, start: async () => (server.listening ? undefined : listen(port)), close: stop };
 }
 
 /** A relay to the service of `url` (postgresql:// or redis://), and the same URL through it. */
