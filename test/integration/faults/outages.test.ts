@@ -27,7 +27,7 @@ describe('runs through crashes of PostgreSQL and Redis', () => {
   const statementBound = { DATABASE_STATEMENT_TIMEOUT_MS: '3000' };
   const faults = useFaultServices(statementBound);
 
-  const startWorker = () => faults.startWorker({ RECONCILE_INTERVAL_MS: '1000', ...statementBound });
+  const startWorker = (log?: string[]) => faults.startWorker({ RECONCILE_INTERVAL_MS: '1000', ...statementBound, ...(log ? { LOG_LEVEL: 'warn' } : {}) }, log);
 
   const alive = (child: ChildProcess) => child.exitCode === null && child.signalCode === null;
 
@@ -58,9 +58,10 @@ describe('runs through crashes of PostgreSQL and Redis', () => {
     worker.kill('SIGTERM');
   }, 240_000);
 
-  it('PostgreSQL frozen mid-run (SIGSTOP): the API answers 503 instead of waiting, the worker waits it out, the run completes bit-identical', async () => {
+  it('PostgreSQL frozen mid-run (SIGSTOP): the API answers 503 instead of waiting, the worker meets its bound and keeps the job, the run completes bit-identical', async () => {
     const { app, authorization, reader, postgres, services } = faults;
-    const worker = startWorker();
+    const log: string[] = [];
+    const worker = startWorker(log);
     const id = (await postRun(app, authorization, spec)).json().id as string;
     await waitForCheckpoint(reader, id, 60_000);
     postgres.freeze();
@@ -82,8 +83,15 @@ describe('runs through crashes of PostgreSQL and Redis', () => {
     }
     const up = await app.inject({ method: 'GET', url: `/v1/runs/${id}`, headers: { authorization } });
     expect(up.statusCode).toBe(200);
+    // Kept, not failed: the job (while it is there; a completed one is removed) has spent no attempt.
+    expect((await services.runsQueue.getJob(id))?.attemptsMade ?? 0).toBe(0);
     await expectBitIdentical(id, 120_000);
     expect(alive(worker)).toBe(true);
+    // The worker's statement in flight met its bound (unbounded, it would have waited the freeze out), and the job was kept.
+    const lines = log.map((line) => JSON.parse(line) as { msg?: string; err?: { message?: string } });
+    const kept = lines.filter((line) => line.msg === 'database or Redis unreachable; keeping the job and retrying');
+    expect(kept.map((line) => line.err?.message)).toContainEqual(expect.stringMatching(/gave no answer to a statement within 3000 ms/));
+    expect(lines.filter((line) => line.msg === 'job failed')).toEqual([]);
     worker.kill('SIGTERM');
   }, 240_000);
 

@@ -29,8 +29,8 @@ export interface FaultServices {
   readonly authorization: string;
   /** The test's own connections, straight to PostgreSQL. */
   readonly reader: Pool;
-  /** A `descent worker` process over the private servers, with `env` added. */
-  startWorker(env?: Record<string, string>): ChildProcess;
+  /** A `descent worker` process over the private servers, with `env` added; `log`, when given, collects its log lines. */
+  startWorker(env?: Record<string, string>, log?: string[]): ChildProcess;
 }
 
 /**
@@ -47,9 +47,17 @@ export function useFaultServices(overrides: Record<string, string> = {}): FaultS
     context.app = await buildTestApp(context.services);
     ({ authorization: context.authorization } = await createTenantKey(context.services.database, 'faults'));
     context.reader = createPool(context.postgres.url, 3);
-    context.startWorker = (env = {}) => {
-      const child = spawnWorkerProcess(context.services, { DATABASE_URL: context.postgres.url, REDIS_URL: context.redis.url, ...env });
+    context.startWorker = (env = {}, log) => {
+      const child = spawnWorkerProcess(context.services, { DATABASE_URL: context.postgres.url, REDIS_URL: context.redis.url, ...env }, 'inherit', log ? 'pipe' : 'inherit');
       workers.push(child);
+      if (log) {
+        let partial = '';
+        child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+          const lines = (partial + chunk).split('\n');
+          partial = lines.pop()!;
+          log.push(...lines);
+        });
+      }
       return child;
     };
   }, 120_000);

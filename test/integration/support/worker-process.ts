@@ -19,10 +19,10 @@ function workerEnvironment(services: TestServices): NodeJS.ProcessEnv {
   };
 }
 
-export function spawnWorkerProcess(services: TestServices, env: Record<string, string> = {}, stderr: 'inherit' | 'pipe' = 'inherit'): ChildProcess {
+export function spawnWorkerProcess(services: TestServices, env: Record<string, string> = {}, stderr: 'inherit' | 'pipe' = 'inherit', stdout: 'inherit' | 'pipe' = 'inherit'): ChildProcess {
   return spawn(process.execPath, [binary, 'worker'], {
     env: { ...workerEnvironment(services), ...env },
-    stdio: ['ignore', 'inherit', stderr],
+    stdio: ['ignore', stdout, stderr],
   });
 }
 
