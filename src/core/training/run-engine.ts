@@ -271,7 +271,7 @@ export class RunEngine implements RunLoop, Iterable<StepRecord> {
       gradNorm: this.lastGradNorm,
       learningRate: this.lastLearningRate,
       updateNorm: distance(this.params, this.previous),
-      epoch: this.trainer.epoch,
+      epoch: this.epoch,
     };
     if (this.lastValidationStep === t) {
       record.valLoss = this.valLoss;

@@ -204,11 +204,14 @@ describe('divergence names the step and the quantity', () => {
       gradient[0] = 0.5 / Math.sqrt(params[0]);
       return Math.sqrt(params[0]);
     });
-    const run = iterateRun(runConfig({ optimizer: { name: 'sgd', learningRate: 1 }, training: { maxSteps: 10 }, record: { every: 1 } }), { objective });
-    const records = [...run];
-    expect(run.result).toMatchObject({ stopReason: 'diverged', steps: 2 });
-    expect(records.at(-1)).toMatchObject({ step: 2, epoch: 2 });
-    expect(run.progress).toMatchObject({ step: 2, epoch: 2 });
+    // Recorded at every update, or only at the end (the last record then made after the failed update drew its batch).
+    for (const every of [1, 10]) {
+      const run = iterateRun(runConfig({ optimizer: { name: 'sgd', learningRate: 1 }, training: { maxSteps: 10 }, record: { every } }), { objective });
+      const records = [...run];
+      expect(run.result).toMatchObject({ stopReason: 'diverged', steps: 2 });
+      expect(records.at(-1)).toMatchObject({ step: 2, epoch: 2 });
+      expect(run.progress).toMatchObject({ step: 2, epoch: 2 });
+    }
   });
 
   it('a non-finite loss', () => {
