@@ -57,6 +57,19 @@ describe('descent sweep', () => {
     expect(stderr).toContain('parameters.x.high: Must be greater than low (2).');
   });
 
+  const moons = { type: 'model', model: 'logistic', data: { builtin: 'moons', rows: 40 } };
+  const moonsBase = { objective: moons, optimizer: { name: 'sgd', learningRate: 0.1 }, training: { maxSteps: 10, batchSize: 8 } };
+  const rates = { 'optimizer.learningRate': { type: 'float', values: [0.1, 0.2] } };
+
+  it('refuses a validation metric over a base without a validation set, as POST /v1/sweeps does, exit 2', async () => {
+    const file = join(directory, 'validation.json');
+    writeFileSync(file, JSON.stringify({ base: moonsBase, parameters: rates, metric: { name: 'valLoss', goal: 'minimize' }, budget: { maxTrials: 2 } }));
+    const { code, stdout, stderr } = await runCli(['sweep', file, '--no-progress']);
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toBe(`descent sweep: ${file}: metric.name: valLoss is measured on a validation set, and the base objective has no validation set: give it objective.validationSplit or objective.validation, or use finalLoss or bestLoss.\n`);
+  });
+
   it('reads {path} data files relative to the spec, once for every trial, and trains as descent run does', async () => {
     mkdirSync(join(directory, 'specs', 'data'), { recursive: true });
     const rows = [[0.5, -1.2, 1], [1.1, 0.4, 0], [-0.3, 0.8, 1], [2.0, -0.5, 0], [0.1, 0.1, 1], [1.5, 1.2, 0]];

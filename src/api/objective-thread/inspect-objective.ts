@@ -8,6 +8,7 @@
 import type { RunSpec } from '../../contracts/run-spec.ts';
 import { isDataObjective, type ResolvedObjectiveSpec } from '../../core/objectives/index.ts';
 import { curriculumIssue, memoryFootprint, type MemoryFootprint } from '../../core/training/index.ts';
+import { describeSweepBase, type SweepBaseObjective } from '../../contracts/sweep-base.ts';
 import { AppError } from '../errors/app-error.ts';
 import { buildObjective, createObjectiveForRequest } from '../routes/objectives/build-objective.ts';
 import { gradientCheckAtStart, maxShownDimension, uncheckedGradient, type GradientCheckView } from '../routes/objectives/objective-view.ts';
@@ -28,14 +29,10 @@ export interface InspectionRequest {
   readonly unchecked?: boolean;
 }
 
-export interface Inspection {
+export interface Inspection extends SweepBaseObjective {
   readonly dimension: number;
   /** Training rows of a model on data; null for a function. */
   readonly trainingRows: number | null;
-  /** Validation rows of a model on data (0 without a validation set); null for a function. */
-  readonly validationRows: number | null;
-  /** Whether the objective measures a validation accuracy (a classifier on data). */
-  readonly classifier: boolean;
   /** Parameter names: all of them up to maxShownDimension (or `maxVariables`), or with `allVariables`; else null. */
   readonly variables: string[] | null;
   /** The starting point, up to maxShownDimension parameters; else null. */
@@ -66,8 +63,7 @@ export function inspectObjective(request: InspectionRequest): Inspection {
   return {
     dimension: objective.dimension,
     trainingRows: isDataObjective(objective) ? objective.trainingRows : null,
-    validationRows: isDataObjective(objective) ? objective.validationRows : null,
-    classifier: isDataObjective(objective) && objective.validationAccuracy !== undefined,
+    ...describeSweepBase(objective),
     variables: named || request.allVariables ? [...objective.variables] : null,
     initial: shown ? Array.from(objective.initial) : null,
     gradientCheck: request.gradientCheck && skipped === null ? gradientCheckAtStart(objective) : null,

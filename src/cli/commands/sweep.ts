@@ -7,10 +7,13 @@ import { availableParallelism } from 'node:os';
 import { dirname } from 'node:path';
 import type { Command } from '../main.ts';
 import { runSpecSchema } from '../../contracts/run-spec.ts';
-import { settleSweepSpec, sweepSpecSchema } from '../../contracts/sweep-spec.ts';
+import { settleSweepSpec, sweepSpecSchema, type SweepSpec } from '../../contracts/sweep-spec.ts';
+import { describeSweepBase, sweepBaseIssues, type SweepBaseIssue } from '../../contracts/sweep-base.ts';
+import { createObjective, type ObjectiveSpec } from '../../core/objectives/index.ts';
+import type { Dataset } from '../../core/datasets/index.ts';
 import { runStatusRegistry } from '../../contracts/run-status.ts';
 import { isObjectiveReference } from '../../core/training/index.ts';
-import { DataFileError, readDataFiles } from '../data-files.ts';
+import { DataFileError, readDataFiles, withDataFiles } from '../data-files.ts';
 import { ProgressBar } from '../progress-bar.ts';
 import { formatParameters, formatValue, leaderboardText } from '../sweep/leaderboard-text.ts';
 import { runLocalSweep } from '../sweep/local-sweep.ts';
@@ -48,7 +51,8 @@ server exits 4 (see 'descent submit --help').
 
 Exit status: 0 when the sweep ran (whatever its trials did), 1 when it failed (more failed trials
 than budget.maxFailedTrials), 2 for bad input (unreadable file, invalid JSON, a spec that does
-not validate; every problem is printed with its path).`;
+not validate, or a validation metric over a base without a validation set, which POST /v1/sweeps
+refuses too; every problem is printed with its path).`;
 
 interface Options {
   readonly file: string;
@@ -79,6 +83,19 @@ function parseArguments(args: readonly string[]): Options {
   return { file, jsonl, progress, threads };
 }
 
+/**
+ * What keeps the sweep's trials from being measured (sweep-base.ts), as POST
+ * /v1/sweeps refuses it; a base objective that cannot be built is left to its trials to report.
+ */
+async function baseIssues(spec: SweepSpec, objective: ObjectiveSpec, files: ReadonlyMap<string, Dataset> | undefined): Promise<SweepBaseIssue[]> {
+  const resolved = objective.type === 'model' ? await withDataFiles(objective, files ?? new Map()) : objective;
+  try {
+    return sweepBaseIssues(spec, () => describeSweepBase(createObjective(resolved)));
+  } catch {
+    return [];
+  }
+}
+
 async function execute(args: string[]): Promise<number> {
   if (args.includes('--remote')) {
     const { executeRemoteSweep } = await import('../remote/remote-sweep.ts');
@@ -106,6 +123,11 @@ async function execute(args: string[]): Promise<number> {
   } catch (error) {
     if (!(error instanceof DataFileError)) throw error;
     console.error(`descent sweep: ${name}: ${error.path}: ${error.message}`);
+    return 2;
+  }
+  const issues = await baseIssues(sweepSpec, baseObjective, files);
+  if (issues.length > 0) {
+    for (const issue of issues) console.error(`descent sweep: ${name}: ${issue.path}: ${issue.message}`);
     return 2;
   }
   const spec = settleSweepSpec(sweepSpec, () => randomInt(0, 2 ** 32 - 1));

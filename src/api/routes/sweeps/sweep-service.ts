@@ -3,6 +3,7 @@ import { randomInt } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import { runSpecSchema } from '../../../contracts/run-spec.ts';
 import { settleSweepSpec, type SweepSpec } from '../../../contracts/sweep-spec.ts';
+import { sweepBaseIssues } from '../../../contracts/sweep-base.ts';
 import type { SweepView, TrialView } from '../../../contracts/sweep-view.ts';
 import { goalSign, metricGoal } from '../../../core/sweep/index.ts';
 import type { SweepRepository, SweepRow } from '../../../db/sweeps.ts';
@@ -13,7 +14,6 @@ import { wakeSweep, type SweepsQueue } from '../../../queue/sweeps-queue.ts';
 import { AppError, notFound } from '../../errors/app-error.ts';
 import { cursorPage } from '../cursor-page.ts';
 import type { ObjectiveService } from '../objectives/objective-service.ts';
-import type { Inspection } from '../../objective-thread/inspect-objective.ts';
 import { toSweepView, toTrialView } from './sweep-view.ts';
 import { resultWithoutParams } from '../../../contracts/run-result.ts';
 import { isUuid } from '../../../db/uuid.ts';
@@ -54,22 +54,6 @@ function decodeOffset(cursor: string | undefined): number {
 
 const encodeOffset = (offset: number) => Buffer.from(String(offset)).toString('base64url');
 
-/**
- * Why no trial could measure the sweep's metric, or null: valLoss and valAccuracy need the base
- * objective's validation set (and a classifier for accuracy), unless a parameter changes the
- * objective; every trial's value would be null, and the samplers would learn nothing.
- */
-function unmeasuredMetric(spec: SweepSpec, base: Inspection): string | null {
-  const metric = spec.metric.name;
-  if (metric !== 'valLoss' && metric !== 'valAccuracy') return null;
-  if (Object.keys(spec.parameters).some((path) => path === 'objective' || path.startsWith('objective.'))) return null;
-  if (!base.validationRows) {
-    return `${metric} is measured on a validation set, and the base objective has no validation set: give it objective.validationSplit or objective.validation, or use finalLoss or bestLoss.`;
-  }
-  if (metric === 'valAccuracy' && !base.classifier) return 'valAccuracy is measured by a classifier, and the base objective is not a classifier: use valLoss.';
-  return null;
-}
-
 export function createSweepService({ sweeps, sweepsQueue, objectives, redis, queuePrefix }: SweepServiceDependencies) {
   async function find(tenantId: string, id: string): Promise<SweepRow> {
     const sweep = isUuid(id) ? await sweeps.findForTenant(tenantId, id) : null;
@@ -92,11 +76,11 @@ export function createSweepService({ sweeps, sweepsQueue, objectives, redis, que
   return {
     async submit(tenantId: string, spec: SweepSpec, idempotencyKey: string | undefined): Promise<{ sweep: SweepView; replayed: boolean }> {
       const inspection = await objectives.assertRunnable(tenantId, runSpecSchema.parse(spec.base).objective);
-      const unmeasured = unmeasuredMetric(spec, inspection);
-      if (unmeasured !== null) {
+      const issues = sweepBaseIssues(spec, () => inspection);
+      if (issues.length > 0) {
         throw new AppError(400, 'validation_failed', 'The request is invalid', {
-          detail: 'The request body is invalid: metric.name.',
-          errors: [{ path: 'metric.name', message: unmeasured, code: 'custom' }],
+          detail: `The request body is invalid: ${issues.map((issue) => issue.path).join(', ')}.`,
+          errors: issues.map((issue) => ({ ...issue, code: 'custom' })),
         });
       }
       const settled = settleSweepSpec(spec, () => randomInt(0, 2 ** 32 - 1));

@@ -1,0 +1,63 @@
+/**
+ * What a sweep's base must allow for its trials to run and be measured, checked before any trial
+ * is made: by POST /v1/sweeps (a 400 naming the field) and by `descent sweep` (exit 2) alike.
+ * Each check holds unless a parameter changes what it looks at, as a trial's spec may then differ.
+ */
+import { isDataObjective, type Objective } from '../core/objectives/index.ts';
+import type { SweepSpec } from './sweep-spec.ts';
+
+/** What the checks need to know of the base objective, built as a trial's would be. */
+export interface SweepBaseObjective {
+  /** Validation rows of a model on data (0 without a validation set); null for a function. */
+  readonly validationRows: number | null;
+  /** Whether the objective measures a validation accuracy (a classifier on data). */
+  readonly classifier: boolean;
+}
+
+/** The base objective as the checks see it. */
+export function describeSweepBase(objective: Objective): SweepBaseObjective {
+  return {
+    validationRows: isDataObjective(objective) ? objective.validationRows : null,
+    classifier: isDataObjective(objective) && objective.validationAccuracy !== undefined,
+  };
+}
+
+export interface SweepBaseIssue {
+  readonly path: string;
+  readonly message: string;
+}
+
+/** Whether a parameter at `path` writes `field` or a part of it, or a field holding it. */
+const touches = (path: string, field: string): boolean => path === field || path.startsWith(`${field}.`) || field.startsWith(`${path}.`);
+
+/**
+ * Why no trial could measure the sweep's metric, or null: valLoss and valAccuracy need the base
+ * objective's validation set (and a classifier for accuracy), unless a parameter changes the
+ * objective; every trial's value would be null, and the samplers would learn nothing.
+ */
+function unmeasuredMetric(spec: SweepSpec, base: SweepBaseObjective): string | null {
+  const metric = spec.metric.name;
+  if (metric !== 'valLoss' && metric !== 'valAccuracy') return null;
+  if (!base.validationRows) {
+    return `${metric} is measured on a validation set, and the base objective has no validation set: give it objective.validationSplit or objective.validation, or use finalLoss or bestLoss.`;
+  }
+  if (metric === 'valAccuracy' && !base.classifier) return 'valAccuracy is measured by a classifier, and the base objective is not a classifier: use valLoss.';
+  return null;
+}
+
+/**
+ * What keeps the sweep's trials from being measured, each naming its field: a validation metric
+ * over an objective without a validation set, unless a parameter changes the objective.
+ * `inspect` describes the base objective, asked for only when a check applies.
+ */
+export function sweepBaseIssues(spec: SweepSpec, inspect: () => SweepBaseObjective): SweepBaseIssue[] {
+  const paths = Object.keys(spec.parameters);
+  const changed = (...fields: string[]) => paths.some((path) => fields.some((field) => touches(path, field)));
+  const checksMetric = (spec.metric.name === 'valLoss' || spec.metric.name === 'valAccuracy') && !changed('objective');
+  if (!checksMetric) return [];
+  const objective = inspect();
+  const issues: SweepBaseIssue[] = [];
+  const unmeasured = checksMetric ? unmeasuredMetric(spec, objective) : null;
+  if (unmeasured !== null) issues.push({ path: 'metric.name', message: unmeasured });
+  return issues;
+}
