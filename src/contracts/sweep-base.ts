@@ -3,7 +3,9 @@
  * is made: by POST /v1/sweeps (a 400 naming the field) and by `descent sweep` (exit 2) alike.
  * Each check holds unless a parameter changes what it looks at, as a trial's spec may then differ.
  */
+import { curriculumIssue, type Curriculum } from '../core/training/index.ts';
 import { isDataObjective, type Objective } from '../core/objectives/index.ts';
+import type { RunSpec } from './run-spec.ts';
 import type { SweepSpec } from './sweep-spec.ts';
 
 /** What the checks need to know of the base objective, built as a trial's would be. */
@@ -12,13 +14,16 @@ export interface SweepBaseObjective {
   readonly validationRows: number | null;
   /** Whether the objective measures a validation accuracy (a classifier on data). */
   readonly classifier: boolean;
+  /** Why the base's curriculum cannot order the objective's rows; null when it can, or there is none. */
+  readonly curriculumIssue: string | null;
 }
 
 /** The base objective as the checks see it. */
-export function describeSweepBase(objective: Objective): SweepBaseObjective {
+export function describeSweepBase(objective: Objective, curriculum: Curriculum | undefined): SweepBaseObjective {
   return {
     validationRows: isDataObjective(objective) ? objective.validationRows : null,
     classifier: isDataObjective(objective) && objective.validationAccuracy !== undefined,
+    curriculumIssue: curriculum ? curriculumIssue(curriculum, objective) : null,
   };
 }
 
@@ -46,17 +51,21 @@ function unmeasuredMetric(spec: SweepSpec, base: SweepBaseObjective): string | n
 }
 
 /**
- * What keeps the sweep's trials from being measured, each naming its field: a validation metric
- * over an objective without a validation set, unless a parameter changes the objective.
- * `inspect` describes the base objective, asked for only when a check applies.
+ * What keeps the sweep's trials from running or being measured, each naming its field: a
+ * curriculum the base objective cannot order by (every trial would fail, as the run would be
+ * refused), unless a parameter changes the objective, the curriculum or the batch size; a
+ * validation metric over an objective without a validation set, unless a parameter changes the
+ * objective. `inspect` describes the base objective, asked for only when a check applies.
  */
-export function sweepBaseIssues(spec: SweepSpec, inspect: () => SweepBaseObjective): SweepBaseIssue[] {
+export function sweepBaseIssues(spec: SweepSpec, base: RunSpec, inspect: () => SweepBaseObjective): SweepBaseIssue[] {
   const paths = Object.keys(spec.parameters);
   const changed = (...fields: string[]) => paths.some((path) => fields.some((field) => touches(path, field)));
+  const checksCurriculum = base.training.curriculum !== undefined && !changed('objective', 'training.curriculum', 'training.batchSize');
   const checksMetric = (spec.metric.name === 'valLoss' || spec.metric.name === 'valAccuracy') && !changed('objective');
-  if (!checksMetric) return [];
+  if (!checksCurriculum && !checksMetric) return [];
   const objective = inspect();
   const issues: SweepBaseIssue[] = [];
+  if (checksCurriculum && objective.curriculumIssue !== null) issues.push({ path: 'base.training.curriculum.by', message: objective.curriculumIssue });
   const unmeasured = checksMetric ? unmeasuredMetric(spec, objective) : null;
   if (unmeasured !== null) issues.push({ path: 'metric.name', message: unmeasured });
   return issues;

@@ -70,6 +70,18 @@ describe('descent sweep', () => {
     expect(stderr).toBe(`descent sweep: ${file}: metric.name: valLoss is measured on a validation set, and the base objective has no validation set: give it objective.validationSplit or objective.validation, or use finalLoss or bestLoss.\n`);
   });
 
+  it('refuses a base whose curriculum its objective cannot order by, as POST /v1/sweeps and descent run do, exit 2, unless a parameter changes the batch size', async () => {
+    const file = join(directory, 'curriculum.json');
+    const base = { ...moonsBase, training: { ...moonsBase.training, curriculum: { by: 'difficulty' } } };
+    writeFileSync(file, JSON.stringify({ base, parameters: rates, budget: { maxTrials: 2 } }));
+    const { code, stdout, stderr } = await runCli(['sweep', file, '--no-progress']);
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toBe(`descent sweep: ${file}: base.training.curriculum.by: curriculum by difficulty needs data with a difficulty column; this data has none\n`);
+    writeFileSync(file, JSON.stringify({ base, parameters: { 'training.batchSize': { type: 'int', values: [8] } }, budget: { maxTrials: 1 } }));
+    expect((await runCli(['sweep', file, '--no-progress'])).code).toBe(0);
+  });
+
   it('reads {path} data files relative to the spec, once for every trial, and trains as descent run does', async () => {
     mkdirSync(join(directory, 'specs', 'data'), { recursive: true });
     const rows = [[0.5, -1.2, 1], [1.1, 0.4, 0], [-0.3, 0.8, 1], [2.0, -0.5, 0], [0.1, 0.1, 1], [1.5, 1.2, 0]];

@@ -7,7 +7,7 @@
  */
 import type { RunSpec } from '../../contracts/run-spec.ts';
 import { isDataObjective, type ResolvedObjectiveSpec } from '../../core/objectives/index.ts';
-import { curriculumIssue, memoryFootprint, type MemoryFootprint } from '../../core/training/index.ts';
+import { curriculumIssue, memoryFootprint, type Curriculum, type MemoryFootprint } from '../../core/training/index.ts';
 import { describeSweepBase, type SweepBaseObjective } from '../../contracts/sweep-base.ts';
 import { AppError } from '../errors/app-error.ts';
 import { buildObjective, createObjectiveForRequest } from '../routes/objectives/build-objective.ts';
@@ -19,6 +19,8 @@ export interface InspectionRequest {
   readonly path: string;
   /** The run about to be queued: its worker's footprint is measured. */
   readonly run?: RunSpec;
+  /** A sweep's base curriculum: whether the objective can order by it is told (curriculumIssue), not refused. */
+  readonly curriculum?: Curriculum;
   /** Check the gradient at the start (objectives/check, and storing an objective). */
   readonly gradientCheck?: boolean;
   /** List every parameter name, whatever the dimension (storing an objective). */
@@ -63,7 +65,7 @@ export function inspectObjective(request: InspectionRequest): Inspection {
   return {
     dimension: objective.dimension,
     trainingRows: isDataObjective(objective) ? objective.trainingRows : null,
-    ...describeSweepBase(objective),
+    ...describeSweepBase(objective, request.curriculum),
     variables: named || request.allVariables ? [...objective.variables] : null,
     initial: shown ? Array.from(objective.initial) : null,
     gradientCheck: request.gradientCheck && skipped === null ? gradientCheckAtStart(objective) : null,

@@ -6,7 +6,7 @@ import { randomInt } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { dirname } from 'node:path';
 import type { Command } from '../main.ts';
-import { runSpecSchema } from '../../contracts/run-spec.ts';
+import { runSpecSchema, type RunSpec } from '../../contracts/run-spec.ts';
 import { settleSweepSpec, sweepSpecSchema, type SweepSpec } from '../../contracts/sweep-spec.ts';
 import { describeSweepBase, sweepBaseIssues, type SweepBaseIssue } from '../../contracts/sweep-base.ts';
 import { createObjective, type ObjectiveSpec } from '../../core/objectives/index.ts';
@@ -51,8 +51,8 @@ server exits 4 (see 'descent submit --help').
 
 Exit status: 0 when the sweep ran (whatever its trials did), 1 when it failed (more failed trials
 than budget.maxFailedTrials), 2 for bad input (unreadable file, invalid JSON, a spec that does
-not validate, or a validation metric over a base without a validation set, which POST /v1/sweeps
-refuses too; every problem is printed with its path).`;
+not validate, or that POST /v1/sweeps refuses for its base: a curriculum the objective cannot
+order by, a validation metric without a validation set; every problem is printed with its path).`;
 
 interface Options {
   readonly file: string;
@@ -84,13 +84,13 @@ function parseArguments(args: readonly string[]): Options {
 }
 
 /**
- * What keeps the sweep's trials from being measured (sweep-base.ts), as POST
+ * What keeps the sweep's trials from running or being measured (sweep-base.ts), as POST
  * /v1/sweeps refuses it; a base objective that cannot be built is left to its trials to report.
  */
-async function baseIssues(spec: SweepSpec, objective: ObjectiveSpec, files: ReadonlyMap<string, Dataset> | undefined): Promise<SweepBaseIssue[]> {
+async function baseIssues(spec: SweepSpec, base: RunSpec, objective: ObjectiveSpec, files: ReadonlyMap<string, Dataset> | undefined): Promise<SweepBaseIssue[]> {
   const resolved = objective.type === 'model' ? await withDataFiles(objective, files ?? new Map()) : objective;
   try {
-    return sweepBaseIssues(spec, () => describeSweepBase(createObjective(resolved)));
+    return sweepBaseIssues(spec, base, () => describeSweepBase(createObjective(resolved), base.training.curriculum));
   } catch {
     return [];
   }
@@ -112,7 +112,8 @@ async function execute(args: string[]): Promise<number> {
   const name = specSource(options.file);
   const sweepSpec = await loadSpec('sweep', options.file, sweepSpecSchema);
   if (sweepSpec === null) return 2;
-  const baseObjective = runSpecSchema.parse(sweepSpec.base).objective;
+  const base = runSpecSchema.parse(sweepSpec.base);
+  const baseObjective = base.objective;
   if (isObjectiveReference(baseObjective)) {
     console.error('descent sweep: base.objective is a stored objective ({"id": …}): only the service can resolve it (POST /v1/sweeps).');
     return 2;
@@ -125,7 +126,7 @@ async function execute(args: string[]): Promise<number> {
     console.error(`descent sweep: ${name}: ${error.path}: ${error.message}`);
     return 2;
   }
-  const issues = await baseIssues(sweepSpec, baseObjective, files);
+  const issues = await baseIssues(sweepSpec, base, baseObjective, files);
   if (issues.length > 0) {
     for (const issue of issues) console.error(`descent sweep: ${name}: ${issue.path}: ${issue.message}`);
     return 2;

@@ -9,7 +9,7 @@ export type { StepRecord } from './step-record.ts';
 export { isObjectiveReference, objectiveReferenceSchema, type ObjectiveReference, type RunConfig } from './run-config.ts';
 export { recordParams, recordSettingsSchema, recordsAtMost } from './record-settings.ts';
 export { trainingSettingsSchema, defaultMaxSteps, stepBudget } from './training-settings.ts';
-export { curriculumIssue } from './curriculum.ts';
+export { curriculumIssue, type Curriculum } from './curriculum.ts';
 export { gradientNoiseSchema } from './gradient-noise.ts';
 export { clippingSchema } from './clipping.ts';
 export { earlyStoppingSchema,  } from './early-stopping.ts';

@@ -59,6 +59,22 @@ describe('sweeps over the API, run by the workers', () => {
     expect(crossed.json().errors).toEqual([expect.objectContaining({ path: 'sampler', message: expect.stringContaining('the `when`s of objective.p16, objective.p17') })]);
   });
 
+  it('refuses a base whose curriculum its objective cannot order by (every trial would fail), unless a parameter changes the objective, the curriculum or the batch size', async () => {
+    const base = { objective: { type: 'model', model: 'logistic', data: { builtin: 'moons', rows: 40 } }, optimizer: { name: 'sgd', learningRate: 0.1 }, training: { maxSteps: 10, batchSize: 8, curriculum: { by: 'difficulty' } } };
+    const parameters = { 'optimizer.learningRate': { type: 'float', values: [0.1, 0.2] } };
+    const refused = await post({ base, parameters, budget: { maxTrials: 1 } });
+    expect(refused.statusCode, refused.body).toBe(400);
+    expect(refused.json()).toMatchObject({
+      detail: 'The request body is invalid: base.training.curriculum.by.',
+      errors: [{ path: 'base.training.curriculum.by', message: 'curriculum by difficulty needs data with a difficulty column; this data has none', code: 'custom' }],
+    });
+    for (const changed of ['training.batchSize', 'training.curriculum.by', 'objective.data.rows']) {
+      const values = { 'training.batchSize': [8], 'training.curriculum.by': ['loss'], 'objective.data.rows': [40] }[changed];
+      const response = await post({ base, parameters: { [changed]: { type: 'categorical', values } }, budget: { maxTrials: 1 } });
+      expect(response.statusCode, response.body).toBe(201);
+    }
+  });
+
   it('refuses a validation metric when the base objective has no validation set (every trial\'s value would be null), unless a parameter changes the objective', async () => {
     const parameters = { 'optimizer.learningRate': { type: 'float', low: 0.01, high: 0.1 } };
     for (const name of ['valLoss', 'valAccuracy']) {

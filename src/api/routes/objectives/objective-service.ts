@@ -14,6 +14,7 @@ import type { Inspection, InspectionRequest } from '../../objective-thread/inspe
 import type { Landscape, LandscapeRequest } from '../../objective-thread/landscape-grid.ts';
 import type { ObjectiveThread } from '../../objective-thread/objective-thread.ts';
 import { parameterCount } from '../../../contracts/parameter-count.ts';
+import type { RunSpec } from '../../../contracts/run-spec.ts';
 
 export interface ObjectiveCheck {
   readonly variables: string[] | null;
@@ -36,7 +37,7 @@ export function toObjectiveView(stored: StoredObjective): ObjectiveView {
   };
 }
 
-type InspectionOptions = Partial<Pick<InspectionRequest, 'run' | 'gradientCheck' | 'allVariables' | 'maxVariables' | 'unchecked'>>;
+type InspectionOptions = Partial<Pick<InspectionRequest, 'run' | 'curriculum' | 'gradientCheck' | 'allVariables' | 'maxVariables' | 'unchecked'>>;
 
 export interface ObjectiveServiceDependencies {
   readonly objectives: ObjectiveRepository;
@@ -95,6 +96,14 @@ export function createObjectiveService({ objectives, datasets, deletion, thread 
      */
     assertRunnable(tenantId: string, objective: ObjectiveSpec | ObjectiveReference, run?: InspectionRequest['run']): Promise<Inspection> {
       return inspect(tenantId, objective, run ? { run } : {});
+    },
+
+    /**
+     * Makes sure a sweep's base objective can be built, as assertRunnable does for a run's, and
+     * says whether it can order the rows by the base's curriculum (curriculumIssue).
+     */
+    assertSweepBase(tenantId: string, base: RunSpec): Promise<Inspection> {
+      return inspect(tenantId, base.objective, { curriculum: base.training.curriculum });
     },
 
     /** A run's objective on a grid (landscape-grid.ts), its data resolved, built and evaluated off the event loop. */

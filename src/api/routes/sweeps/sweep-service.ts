@@ -75,8 +75,9 @@ export function createSweepService({ sweeps, sweepsQueue, objectives, redis, que
 
   return {
     async submit(tenantId: string, spec: SweepSpec, idempotencyKey: string | undefined): Promise<{ sweep: SweepView; replayed: boolean }> {
-      const inspection = await objectives.assertRunnable(tenantId, runSpecSchema.parse(spec.base).objective);
-      const issues = sweepBaseIssues(spec, () => inspection);
+      const base = runSpecSchema.parse(spec.base);
+      const inspection = await objectives.assertSweepBase(tenantId, base);
+      const issues = sweepBaseIssues(spec, base, () => inspection);
       if (issues.length > 0) {
         throw new AppError(400, 'validation_failed', 'The request is invalid', {
           detail: `The request body is invalid: ${issues.map((issue) => issue.path).join(', ')}.`,
