@@ -7,6 +7,7 @@
 import type { BestTracker } from './early-stopping.ts';
 import type { StopReason } from './stop-reasons.ts';
 import type { StopWhen } from './stop-when.ts';
+import { counted } from '../counted.ts';
 
 export interface StopContext {
   readonly t: number;
@@ -17,8 +18,6 @@ export interface StopContext {
   readonly divergence: string;
 }
 
-/** "1 update", "2 updates". */
-const counted = (count: number, noun: string): string => `${count} ${noun}${count === 1 ? '' : 's'}`;
 
 /** A loss below this ends the run as `unbounded`: no objective a run is meant to minimise goes this low. */
 const unboundedLoss = -1e100;
@@ -55,9 +54,9 @@ export class StopRules {
       case 'early_stopping': {
         const view = context.tracker.view();
         if (view.bestStep === null) {
-          return `Early stopping at step ${t}: ${view.monitor} was not finite once in ${context.tracker.lastStep} updates (patience ${view.patience}), so it never improved.`;
+          return `Early stopping at step ${t}: ${view.monitor} was not finite once in ${counted(context.tracker.lastStep, 'update')} (patience ${view.patience}), so it never improved.`;
         }
-        return `Early stopping at step ${t}: ${view.monitor} did not improve for ${view.stepsSinceBest} updates (patience ${view.patience}); best ${view.best} at step ${view.bestStep}.`;
+        return `Early stopping at step ${t}: ${view.monitor} did not improve for ${counted(view.stepsSinceBest!, 'update')} (patience ${view.patience}); best ${view.best} at step ${view.bestStep}.`;
       }
       case 'loss_target':
         return `The loss ${context.loss} fell below ${this.stopWhen?.lossBelow} at step ${t}.`;

@@ -61,6 +61,7 @@ import { trialValueOf } from '../../core/sweep/index.ts';
 import { resultWithoutParams } from '../../contracts/run-result.ts';
 import type { WorkerMetrics } from '../worker-metrics.ts';
 import { errorMessage } from '../../core/error-message.ts';
+import { counted } from '../../core/counted.ts';
 import type { Logger } from '../../config/logger.ts';
 
 /** The job's lock as the worker holds it: renewed every half of its duration while the event loop turns. */
@@ -322,7 +323,7 @@ export function createRunProcessor(dependencies: RunProcessorDependencies): RunP
         throw new UnrecoverableError(error.message);
       }
       if (isLastAttempt(job)) {
-        const failed = await fail(run, startedAt, `The run failed after ${job.attemptsMade + 1} attempts: ${errorMessage(error)}`);
+        const failed = await fail(run, startedAt, `The run failed after ${counted(job.attemptsMade + 1, 'attempt')}: ${errorMessage(error)}`);
         await trialEnded(run, failed ? 'failed' : 'ended');
       }
       throw error;

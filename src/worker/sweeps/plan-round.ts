@@ -23,6 +23,7 @@ import {
 import type { NewTrial, RoundPlan, RoundTrial } from '../../db/sweep-coordination.ts';
 import type { SweepRow } from '../../db/sweeps.ts';
 import { resultWithoutParams } from '../../contracts/run-result.ts';
+import { counted } from '../../core/counted.ts';
 
 function trialState(status: RunStatus): TrialState {
   if (!runStatusRegistry[status].final) return 'running';
@@ -83,7 +84,7 @@ export function planRound(sweep: SweepRow, trials: readonly RoundTrial[], now: D
   const maxFailed = spec.budget.maxFailedTrials;
   if (maxFailed !== undefined && failed.length > maxFailed) {
     const last = failed.at(-1)?.result?.message ?? '';
-    return finish('too_many_failures', `${failed.length} trials failed, more than maxFailedTrials (${maxFailed}). The last: ${last}`);
+    return finish('too_many_failures', `${counted(failed.length, 'trial')} failed, more than maxFailedTrials (${maxFailed}). The last: ${last}`);
   }
   const active = trials.filter((trial) => !runStatusRegistry[trial.status].final).length;
   const limit = spec.budget.timeLimitSeconds;
