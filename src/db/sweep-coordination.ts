@@ -153,14 +153,22 @@ const insertTrialsSql = `
 const endedSql = `SELECT $2 - count(*)::int AS ended FROM runs WHERE sweep_id = $1 AND status IN ${activeStatusesSql} AND trial_number < $2`;
 
 /**
+ * The sweep as the round's lock reads it, and whether rounds of it have failed since the last
+ * that did not (sweeps.failed_rounds, counted by the coordinator: see
+ * src/worker/sweep-reconciler.ts): a round that does not fail counts them from 0 again, with
+ * its writes.
+ */
+const lockedColumns = `${sweepColumns}, failed_rounds > 0 AS "roundsFailed"`;
+
+/**
  * The round's statements, prepared once per connection with SQL's PREPARE: a message of several
  * statements cannot take parameters, but it can EXECUTE prepared ones with literal arguments,
  * which PostgreSQL then neither parses nor plans again (the pool's connections keep generic
  * plans and plan no sequential scans, see pool.ts).
  */
 const prepared = {
-  sweep_round_lock: { types: 'uuid', text: `SELECT ${sweepColumns} FROM sweeps WHERE id = $1 FOR UPDATE SKIP LOCKED` },
-  sweep_round_lock_wait: { types: 'uuid', text: `SELECT ${sweepColumns} FROM sweeps WHERE id = $1 FOR UPDATE` },
+  sweep_round_lock: { types: 'uuid', text: `SELECT ${lockedColumns} FROM sweeps WHERE id = $1 FOR UPDATE SKIP LOCKED` },
+  sweep_round_lock_wait: { types: 'uuid', text: `SELECT ${lockedColumns} FROM sweeps WHERE id = $1 FOR UPDATE` },
   sweep_round_trials: { types: 'uuid, text, int, int[]', text: trialsSql },
   sweep_round_insert: { types: 'uuid, uuid, jsonb', text: insertTrialsSql },
   sweep_round_values: { types: 'uuid[], float8[]', text: valuesSql },
@@ -276,13 +284,14 @@ export function createSweepCoordination(pool: Pool) {
         // The trials are read in the lock's message when the sweep's metric is known.
         const metric = metrics.get(sweepId);
         const message = metric === undefined ? lockMessage(sweepId, wait) : `${lockMessage(sweepId, wait)};\n${trialsMessage(sweepId, metric, known.below, knownAbove)}`;
-        const locked = resultsOf(await client.query<SweepRow & RoundTrial>(message));
-        const [sweep] = locked[lockMessageStatements].rows;
-        if (!sweep || isFinalSweepStatus(sweep.status)) {
+        const locked = resultsOf(await client.query<SweepRow & RoundTrial & { roundsFailed: boolean }>(message));
+        const [lockedRow] = locked[lockMessageStatements].rows;
+        if (!lockedRow || isFinalSweepStatus(lockedRow.status)) {
           await client.query('COMMIT');
-          if (sweep) knownTrials.delete(sweepId);
+          if (lockedRow) knownTrials.delete(sweepId);
           return null;
         }
+        const { roundsFailed, ...sweep } = lockedRow;
         if (metrics.size >= rememberedMetrics) metrics.clear();
         metrics.set(sweepId, metricName(sweep));
         const read = metric === undefined
@@ -292,7 +301,9 @@ export function createSweepCoordination(pool: Pool) {
         const decision = plan(sweep, trials);
         const ids = decision.newTrials.map(() => timeOrderedUuid());
         const unvalued = read.filter((trial) => trial.unvalued);
-        const values = unvalued.length === 0 ? [] : [execute('sweep_round_values', `'{${unvalued.map((trial) => trial.runId).join(',')}}'`, escapeLiteral(numberArrayLiteral(unvalued.map((trial) => trial.value))))];
+        // This round does not fail: the rounds that did before it are counted from 0 again.
+        const values = roundsFailed ? [`UPDATE sweeps SET failed_rounds = 0, round_error = NULL WHERE id = ${escapeLiteral(sweepId)}`] : [];
+        if (unvalued.length > 0) values.push(execute('sweep_round_values', `'{${unvalued.map((trial) => trial.runId).join(',')}}'`, escapeLiteral(numberArrayLiteral(unvalued.map((trial) => trial.value)))));
         // The statements that write the sweep: the last of them returns it.
         const writes: string[] = [];
         if (decision.newTrials.length > 0) {

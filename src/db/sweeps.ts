@@ -101,6 +101,44 @@ export function sweepListStatement(tenantId: string, query: SweepListQuery): { t
   };
 }
 
+/**
+ * Ends a queued or running sweep with `status` and `sweepResult`, and cancels its queued trials
+ * (with `trialResult`), in one transaction, as a client's cancel does. Returns whether this call
+ * ended it, and the running trials (whose workers must be told to stop) and queued ones it
+ * cancelled. Only a sweep with `minFailedRounds` failed rounds or more ends (the sweep reconciler's
+ * bound, see src/worker/sweep-reconciler.ts).
+ */
+export async function endSweep(
+  pool: Pool, id: string, status: 'cancelled' | 'failed', sweepResult: unknown, trialResult: unknown, minFailedRounds = 0,
+): Promise<{ ended: boolean; running: string[]; cancelledTrials: string[] }> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const { rowCount } = await client.query(
+      `UPDATE sweeps SET status = $3::sweep_status, result = $2::jsonb, finished_at = now(), updated_at = now()
+        WHERE id = $1 AND status IN ('queued', 'running') AND failed_rounds >= $4`,
+      [id, JSON.stringify(sweepResult), status, minFailedRounds],
+    );
+    const cancelledTrials = rowCount === 1
+      ? (await client.query<{ id: string }>(
+          `UPDATE runs SET status = 'cancelled', result = $2::jsonb, finished_at = now(), updated_at = now()
+            WHERE sweep_id = $1 AND status = 'queued' RETURNING id`,
+          [id, JSON.stringify(trialResult)],
+        )).rows.map((row) => row.id)
+      : [];
+    const running = rowCount === 1
+      ? (await client.query<{ id: string }>(`SELECT id FROM runs WHERE sweep_id = $1 AND status = 'running'`, [id])).rows.map((row) => row.id)
+      : [];
+    await client.query('COMMIT');
+    return { ended: rowCount === 1, running, cancelledTrials };
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
 export function createSweepRepository(pool: Pool) {
   return {
     /** Stores a queued sweep; with an idempotency key this tenant used already, returns that sweep (`created: false`). */
@@ -160,32 +198,8 @@ export function createSweepRepository(pool: Pool) {
      * must be told) and queued ones it cancelled.
      */
     async cancel(id: string, sweepResult: unknown, trialResult: unknown): Promise<{ cancelled: boolean; running: string[]; cancelledTrials: string[] }> {
-      const client = await pool.connect();
-      try {
-        await client.query('BEGIN');
-        const { rowCount } = await client.query(
-          `UPDATE sweeps SET status = 'cancelled', result = $2::jsonb, finished_at = now(), updated_at = now()
-            WHERE id = $1 AND status IN ('queued', 'running')`,
-          [id, JSON.stringify(sweepResult)],
-        );
-        const cancelledTrials = rowCount === 1
-          ? (await client.query<{ id: string }>(
-              `UPDATE runs SET status = 'cancelled', result = $2::jsonb, finished_at = now(), updated_at = now()
-                WHERE sweep_id = $1 AND status = 'queued' RETURNING id`,
-              [id, JSON.stringify(trialResult)],
-            )).rows.map((row) => row.id)
-          : [];
-        const running = rowCount === 1
-          ? (await client.query<{ id: string }>(`SELECT id FROM runs WHERE sweep_id = $1 AND status = 'running'`, [id])).rows.map((row) => row.id)
-          : [];
-        await client.query('COMMIT');
-        return { cancelled: rowCount === 1, running, cancelledTrials };
-      } catch (error) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        throw error;
-      } finally {
-        client.release();
-      }
+      const { ended, running, cancelledTrials } = await endSweep(pool, id, 'cancelled', sweepResult, trialResult);
+      return { cancelled: ended, running, cancelledTrials };
     },
   };
 }

@@ -29,6 +29,7 @@ import type { Job } from 'bullmq';
 import { UnrecoverableError } from 'bullmq';
 import type { SweepSpec } from '../../contracts/sweep-spec.ts';
 import { createSweepCoordination, type RoundOutcome } from '../../db/sweep-coordination.ts';
+import { createStrandedSweeps } from '../../db/stranded-sweeps.ts';
 import { createTenantBacklog } from '../../db/tenant-backlog.ts';
 import type { Pool } from '../../db/pool.ts';
 import type { Redis } from '../../queue/connection.ts';
@@ -36,6 +37,7 @@ import { requestCancel } from '../../queue/run-cancellation.ts';
 import { addRunJobs, type RunsQueue } from '../../queue/runs-queue.ts';
 import { publishSweepEvent } from '../../queue/sweep-events.ts';
 import { sweepCheckMs, sweepJobDataSchema, wakeSweepAt, type SweepJobData, type SweepsQueue } from '../../queue/sweeps-queue.ts';
+import { isInfrastructureError } from '../outages.ts';
 import { planRound } from '../sweeps/plan-round.ts';
 
 /** Runs a wake-up's rounds; `wake` does the same for a sweep woken in this process (a trial's end, told by its worker). */
@@ -60,6 +62,7 @@ export function createSweepProcessor(dependencies: SweepProcessorDependencies) {
   const { pool, redis, queuePrefix, runsQueue, sweepsQueue } = dependencies;
   const coordination = createSweepCoordination(pool);
   const backlog = createTenantBacklog(pool);
+  const strandedSweeps = createStrandedSweeps(pool);
   const clock = dependencies.clock ?? (() => new Date());
 
   /**
@@ -170,7 +173,16 @@ export function createSweepProcessor(dependencies: SweepProcessorDependencies) {
   const processor = async (job: Job<SweepJobData>): Promise<void> => {
     const payload = sweepJobDataSchema.safeParse(job.data);
     if (!payload.success) throw new UnrecoverableError(`invalid sweep job payload: ${payload.error.message}`);
-    await rounds(payload.data.sweepId, { again: false }, true);
+    try {
+      await rounds(payload.data.sweepId, { again: false }, true);
+    } catch (error) {
+      // A round that failed for another cause than an outage (waited out by the worker) counts
+      // on the sweep, which the sweep reconciler ends once too many have (see sweep-reconciler.ts).
+      if (!isInfrastructureError(error)) {
+        await strandedSweeps.failedRound(payload.data.sweepId, error instanceof Error ? error.message : String(error)).catch(() => undefined);
+      }
+      throw error;
+    }
   };
 
   async function applyEffects(sweepId: string, outcome: RoundOutcome): Promise<void> {

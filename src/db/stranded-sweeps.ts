@@ -1,0 +1,68 @@
+/**
+ * Sweeps that no coordinator may wake any more, seen from the database: the candidates the
+ * sweep reconciler checks against the queue (src/worker/sweep-reconciler.ts), the count of a
+ * sweep's failed rounds that bounds how often it is woken, and the statement that ends a sweep
+ * whose rounds keep failing.
+ */
+import { resultWithoutParams } from '../contracts/run-result.ts';
+import type { SweepResult } from '../contracts/sweep-view.ts';
+import type { Pool } from './pool.ts';
+import { endSweep } from './sweeps.ts';
+
+export interface StrandedSweep {
+  readonly id: string;
+  /** Rounds that failed since the last one that did not (see sweep-coordination.ts), and the last one's error. */
+  readonly failedRounds: number;
+  readonly roundError: string | null;
+}
+
+/** Served by sweeps_unfinished_idx (a deployment's unfinished sweeps, by last write). */
+export const candidatesStatement = {
+  name: 'stranded-sweeps-candidates',
+  text: `
+  SELECT id, failed_rounds AS "failedRounds", round_error AS "roundError" FROM sweeps
+   WHERE queue_prefix = $1 AND status IN ('queued', 'running') AND updated_at < $2::timestamptz
+   ORDER BY updated_at LIMIT $3`,
+};
+
+/** Counts a failed round of an unfinished sweep, keeping its error; the sweep's updated_at is left alone (no progress). */
+const failedRoundStatement = {
+  name: 'stranded-sweeps-failed-round',
+  text: `UPDATE sweeps SET failed_rounds = failed_rounds + 1, round_error = $2 WHERE id = $1 AND status IN ('queued', 'running')`,
+};
+
+/** The result of a trial that had not started when its sweep failed. */
+const cancelledWithSweep = resultWithoutParams('cancelled', 'Cancelled before it started: its sweep failed.');
+
+/** Longest error kept of a failed round. */
+const errorLength = 1_000;
+
+export function createStrandedSweeps(pool: Pool) {
+  return {
+    /**
+     * Sweeps of the deployment of `queuePrefix` not final and not written since `staleBefore`
+     * (no round created a trial or ended it), least recently written first.
+     */
+    async candidates(queuePrefix: string, staleBefore: Date, limit: number): Promise<StrandedSweep[]> {
+      const { rows } = await pool.query<StrandedSweep>({ ...candidatesStatement, values: [queuePrefix, staleBefore.toISOString(), limit] });
+      return rows;
+    },
+
+    /** Counts a round of the sweep that failed with `error` (the next round that does not fail counts them from 0 again). */
+    async failedRound(sweepId: string, error: string): Promise<void> {
+      await pool.query({ ...failedRoundStatement, values: [sweepId, error.slice(0, errorLength)] });
+    },
+
+    /**
+     * Ends the sweep failed with `result`, if it is still unfinished and has failed
+     * `minFailedRounds` rounds or more: its queued trials are cancelled with it; the running ones
+     * are returned, for their workers to be told to stop. Null when it did not end here.
+     */
+    async fail(sweepId: string, result: SweepResult, minFailedRounds: number): Promise<{ running: string[] } | null> {
+      const { ended, running } = await endSweep(pool, sweepId, 'failed', result, cancelledWithSweep, minFailedRounds);
+      return ended ? { running } : null;
+    },
+  };
+}
+
+export type StrandedSweeps = ReturnType<typeof createStrandedSweeps>;
