@@ -82,7 +82,7 @@ export const configSchema = z.object({
   TENANT_MAX_METRIC_ROWS: integer(1_000_000_000, 1, Number.MAX_SAFE_INTEGER),
   /** Bytes of a tenant's stored datasets, at most: an upload beyond is refused, mid-stream, with 403 `storage_quota_exceeded`. */
   TENANT_MAX_DATASET_BYTES: integer(10_737_418_240, 1_024, Number.MAX_SAFE_INTEGER),
-  /** How often the runs in the database are reconciled with the jobs in the queue (src/worker/reconciler.ts). */
+  /** How often the runs and sweeps in the database are reconciled with the jobs in the queue (src/worker/reconciler.ts, sweep-reconciler.ts). */
   RECONCILE_INTERVAL_MS: integer(60_000, 500, 86_400_000),
   /**
    * How often a worker analyzes the hot tables whose rows changed beyond autovacuum's analyze

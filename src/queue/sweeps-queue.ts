@@ -2,7 +2,8 @@
  * The `sweeps` queue: wake-ups of sweep coordinators. A job only names its sweep; the round it
  * triggers reads everything from PostgreSQL under the sweep's row lock (src/db/sweep-coordination.ts),
  * so wake-ups can be repeated freely and a lost one is repaired by the next (or by the periodic
- * check each round schedules). Job ids say why the sweep woke: a job id is kept while its job
+ * check each round schedules, or, with no check left to come, by the sweep reconciler:
+ * src/worker/sweep-reconciler.ts). Job ids say why the sweep woke: a job id is kept while its job
  * waits, so the same cause never queues twice.
  */
 import { Queue } from 'bullmq';

@@ -104,11 +104,17 @@ export function createReconciler(dependencies: ReconcilerDependencies) {
 
 export type Reconciler = ReturnType<typeof createReconciler>;
 
-/** Reconciles now, then an interval after each pass ended (never two at once), until the returned stop is called. */
-export function startReconcilerLoop(reconciler: Reconciler, intervalMs: number, logger: Pick<Logger, 'warn' | 'error'>): () => Promise<void> {
+/**
+ * Reconciles now, then an interval after each pass ended (never two at once), until the returned
+ * stop is called: the runs' reconciler, or the sweeps' (`what`: "sweep reconciliation", see
+ * sweep-reconciler.ts).
+ */
+export function startReconcilerLoop(
+  reconciler: { reconcile(): Promise<unknown> }, intervalMs: number, logger: Pick<Logger, 'warn' | 'error'>, what = 'reconciliation',
+): () => Promise<void> {
   return startPeriodicPass(() => reconciler.reconcile().then(() => undefined, (error: unknown) => {
     // Through an outage it simply waits for the next interval.
-    if (isInfrastructureError(error)) logger.warn({ err: error }, 'reconciliation skipped: database or Redis unreachable');
-    else logger.error({ err: error }, 'reconciliation failed');
+    if (isInfrastructureError(error)) logger.warn({ err: error }, `${what} skipped: database or Redis unreachable`);
+    else logger.error({ err: error }, `${what} failed`);
   }), intervalMs, 0);
 }

@@ -5,6 +5,7 @@ import { createMetricsRetention } from '../../db/metrics-retention.ts';
 import { createPool } from '../../db/pool.ts';
 import { closeRedis, createRedis } from '../../queue/connection.ts';
 import { createStrandedRuns } from '../../db/stranded-runs.ts';
+import { createStrandedSweeps } from '../../db/stranded-sweeps.ts';
 import { createTenantBacklog } from '../../db/tenant-backlog.ts';
 import { startRetentionLoop } from '../../worker/metrics-retention-loop.ts';
 import { createTableStatistics } from '../../db/table-statistics.ts';
@@ -15,6 +16,7 @@ import { startWorker, type RunningWorker } from '../../worker/worker.ts';
 import { createSweepsQueue } from '../../queue/sweeps-queue.ts';
 import { createSweepProcessor } from '../../worker/processors/sweep.ts';
 import { startSweepWorker } from '../../worker/sweep-worker.ts';
+import { createSweepReconciler, defaultMaxFailedRounds, sweepStaleAfterMs } from '../../worker/sweep-reconciler.ts';
 import { createReplicaProcessor } from '../../concurrent-runs/replica-processor.ts';
 import { startReplicaWorker } from '../../worker/replica-worker.ts';
 import type { Command } from '../main.ts';
@@ -88,11 +90,22 @@ export async function startRunWorker(config: Config, services: Services, registr
     logger,
   });
   const stopReconciler = startReconcilerLoop(reconciler, config.reconcileIntervalMs, logger);
+  const sweepReconciler = createSweepReconciler({
+    strandedSweeps: createStrandedSweeps(pool),
+    sweepsQueue,
+    redis: events,
+    queuePrefix: config.queuePrefix,
+    staleAfterMs: sweepStaleAfterMs,
+    maxFailedRounds: defaultMaxFailedRounds,
+    intervalMs: config.reconcileIntervalMs,
+    logger,
+  });
+  const stopSweepReconciler = startReconcilerLoop(sweepReconciler, config.reconcileIntervalMs, logger, 'sweep reconciliation');
   let closing: Promise<void> | undefined;
   return {
     worker: running.worker,
     close() {
-      closing ??= Promise.all([stopRetention(), stopStatistics(), stopReconciler()]).then(() => running.close()).then(release);
+      closing ??= Promise.all([stopRetention(), stopStatistics(), stopReconciler(), stopSweepReconciler()]).then(() => running.close()).then(release);
       return closing;
     },
   };

@@ -1,0 +1,132 @@
+/**
+ * The sweep reconciler: every unfinished sweep keeps being coordinated, and one whose
+ * coordination keeps failing ends.
+ *
+ * A sweep is coordinated by rounds on wake-ups (src/worker/processors/sweep.ts), and each round
+ * schedules the sweep's next periodic check on the sweeps queue. So a sweep none of whose rounds
+ * succeeds (each failed, and its job's attempts ran out), or whose wake-up job was lost (Redis
+ * restarted empty, or the enqueue after its creation failed), has no job left that would wake it:
+ * it would stay `queued` or `running` for good.
+ *
+ * - A sweep not written for a while (no round created a trial or ended it) without its next
+ *   periodic check in the queue is woken (its coordinator's job enqueued, under a job id that
+ *   makes it once per count of failed rounds: repeating the pass, in any worker, adds nothing
+ *   while that job waits).
+ * - Rounds that fail count on the sweep's row (sweeps.failed_rounds, with the last one's error;
+ *   a round that does not fail counts them from 0 again). A sweep with `maxFailedRounds` failed
+ *   rounds is not woken again: it ends `failed` (reason `coordination_failed`) with a message
+ *   naming the last error, its queued trials cancelled and its running ones told to stop, as a
+ *   client's cancel does.
+ *
+ * Each worker process runs a pass every RECONCILE_INTERVAL_MS, as the run reconciler
+ * (src/worker/reconciler.ts), under a lock in Redis (held for the interval) that makes it one
+ * pass per interval for the whole deployment.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Logger } from '../config/logger.ts';
+import type { SweepResult } from '../contracts/sweep-view.ts';
+import type { StrandedSweep, StrandedSweeps } from '../db/stranded-sweeps.ts';
+import type { Redis } from '../queue/connection.ts';
+import { requestCancel } from '../queue/run-cancellation.ts';
+import { publishSweepEvent } from '../queue/sweep-events.ts';
+import { sweepCheckMs, wakeSweep, type SweepsQueue } from '../queue/sweeps-queue.ts';
+
+export interface SweepReconcilerDependencies {
+  readonly strandedSweeps: StrandedSweeps;
+  readonly sweepsQueue: SweepsQueue;
+  /** Holds the lock, tells running trials to stop, publishes the status of the sweeps it ends. */
+  readonly redis: Redis;
+  readonly queuePrefix: string;
+  /** A sweep is looked at once no round has written it for this long. */
+  readonly staleAfterMs: number;
+  /** Failed rounds after which a sweep ends failed instead of being woken again. */
+  readonly maxFailedRounds: number;
+  readonly intervalMs: number;
+  readonly logger: Pick<Logger, 'info' | 'warn' | 'error'>;
+  readonly clock?: () => Date;
+}
+
+export interface SweepReconciliation {
+  /** False when another process reconciled within the interval. */
+  readonly ran: boolean;
+  readonly woken: readonly string[];
+  readonly failed: readonly string[];
+}
+
+/**
+ * A sweep's rounds that may fail before it ends: two wake-up jobs' worth of attempts (a sweeps
+ * queue job makes 5), so a sweep woken by this reconciler after a job that failed gets another
+ * job's attempts.
+ */
+export const defaultMaxFailedRounds = 10;
+
+/**
+ * How long a sweep may go unwritten before the reconciler looks at its queue: a sweep whose
+ * trials run long is written by no round for as long, but has its periodic check queued, at
+ * most sweepCheckMs ahead.
+ */
+export const sweepStaleAfterMs = 2 * sweepCheckMs;
+
+/** Sweeps looked at per pass, at most; the least recently written first, the rest at the next one. */
+const batchLimit = 1_000;
+/** Sweeps whose jobs are asked of Redis at once. */
+const lookupsAtOnce = 32;
+
+const lockKey = (queuePrefix: string) => `${queuePrefix}:sweep-reconciler:lock`;
+
+/** Job states of a wake-up still to come or under way. */
+const pendingStates = new Set(['waiting', 'delayed', 'prioritized', 'active', 'waiting-children']);
+
+export function createSweepReconciler(dependencies: SweepReconcilerDependencies) {
+  const { strandedSweeps, sweepsQueue, redis, queuePrefix, maxFailedRounds, logger } = dependencies;
+  const clock = dependencies.clock ?? (() => new Date());
+
+  /**
+   * Whether the sweep's periodic check (scheduled by its last round that did not fail, see
+   * processors/sweep.ts: job id check-⌊t/sweepCheckMs⌋+1) is still to come or under way.
+   */
+  async function checkPending(sweepId: string, now: number): Promise<boolean> {
+    const period = Math.floor(now / sweepCheckMs);
+    const states = await Promise.all([period, period + 1].map((check) => sweepsQueue.getJobState(`${sweepId}-check-${check}`)));
+    return states.some((state) => pendingStates.has(state));
+  }
+
+  async function end(sweep: StrandedSweep): Promise<boolean> {
+    const result: SweepResult = {
+      reason: 'coordination_failed',
+      message: `${sweep.failedRounds} rounds of its coordination failed in a row. The last: ${sweep.roundError ?? 'an unknown error'}`,
+    };
+    const ended = await strandedSweeps.fail(sweep.id, result, maxFailedRounds);
+    if (!ended) return false;
+    await Promise.all(ended.running.map((runId) => requestCancel(redis, queuePrefix, runId)));
+    await publishSweepEvent(redis, { type: 'sweep', sweepId: sweep.id, status: 'failed', result }).catch(() => undefined);
+    return true;
+  }
+
+  async function reconcile(): Promise<SweepReconciliation> {
+    const acquired = await redis.set(lockKey(queuePrefix), randomUUID(), 'PX', dependencies.intervalMs, 'NX');
+    if (acquired !== 'OK') return { ran: false, woken: [], failed: [] };
+    const now = clock().getTime();
+    const candidates = await strandedSweeps.candidates(queuePrefix, new Date(now - dependencies.staleAfterMs), batchLimit);
+    const woken: string[] = [];
+    const failed: string[] = [];
+    for (let start = 0; start < candidates.length; start += lookupsAtOnce) {
+      await Promise.all(candidates.slice(start, start + lookupsAtOnce).map(async (sweep) => {
+        if (sweep.failedRounds >= maxFailedRounds) {
+          if (await end(sweep)) failed.push(sweep.id);
+          return;
+        }
+        if (await checkPending(sweep.id, now)) return;
+        // Once per count of failed rounds: a job that failed keeps its id for a while (see sweeps-queue.ts).
+        await wakeSweep(sweepsQueue, sweep.id, `stranded-${sweep.failedRounds}`);
+        woken.push(sweep.id);
+      }));
+    }
+    if (woken.length > 0 || failed.length > 0) logger.warn({ woken, failed }, 'reconciled sweeps with the queue');
+    return { ran: true, woken, failed };
+  }
+
+  return { reconcile };
+}
+
+export type SweepReconciler = ReturnType<typeof createSweepReconciler>;
