@@ -46,7 +46,7 @@ export const errorCatalogue = {
   quota_exceeded: { status: 429, when: 'a tenant\'s quota of unfinished runs is reached (`TENANT_MAX_ACTIVE_RUNS`); `quota` names it, its limit and the use' },
   rate_limited: { status: 429, when: 'the key spent its budget, or its address sent more than `AUTH_FAILURES_MAX` bad keys; wait `Retry-After` seconds' },
   internal_error: { status: 500, when: 'a fault of the service; the details are in its log' },
-  database_unavailable: { status: 503, when: 'PostgreSQL is unreachable; retry after `Retry-After` seconds' },
+  database_unavailable: { status: 503, when: 'PostgreSQL is unreachable or did not answer within its bound; retry after `Retry-After` seconds' },
   queue_unavailable: { status: 503, when: 'Redis is unreachable; retry after `Retry-After` seconds' },
 } as const satisfies Record<string, ErrorDefinition>;
 
