@@ -11,11 +11,14 @@
  * too: an overloaded server, or a lock held by a session whose client is gone, which PostgreSQL
  * ends itself (idle_in_transaction_session_timeout, see bounded-pool.ts). But a statement that is
  * simply always slower than the bound would meet it at every try, and the job would be kept and
- * tried forever, a bound apart. So such cancels are counted, in a row (another outage between
- * them ends the row; the job's first retries after a long outage may be slow): the attempt that
- * meets its `statementTimeouts`th (3 by default; with the default bound, three minutes or so of
- * retries) fails like any error of the run's own, spending one of its attempts, and a run whose
- * attempts all end so fails for good (its job's reason, which the reconciler gives the run).
+ * tried forever, a bound apart. So such cancels are counted, in a row: another outage between
+ * them ends the row (the job's first retries after a long outage may be slow), and so does a
+ * cancel that comes more than `statementTimeoutsWithinMs` after the one before (ten minutes by
+ * default, far more than a retry takes to meet the bound again): a long run that met one now
+ * and then went on between them. The attempt that meets its `statementTimeouts`th in a row (3 by
+ * default; with the default bound, three minutes or so of retries) fails like any error of the
+ * run's own, spending one of its attempts, and a run whose attempts all end so fails for good
+ * (its job's reason, which the reconciler gives the run).
  *
  * A worker that is stopping does not wait: the job goes back to the queue (WorkerStoppingError),
  * for another worker to resume.
@@ -62,13 +65,17 @@ export interface OutageContext {
   readonly delays?: OutageDelays;
   /** Statements cancelled at PostgreSQL's bound in a row after which the attempt fails; 3 when not given. */
   readonly statementTimeouts?: number;
+  /** How soon after the one before a cancel at the bound counts in the same row; 10 minutes when not given. */
+  readonly statementTimeoutsWithinMs?: number;
 }
 
 /** Runs `attempt` until it ends otherwise than by an outage; throws WorkerStoppingError when the worker stops meanwhile. */
-async function throughOutages<T>(attempt: () => Promise<T>, { jobId, logger, signal, delays = defaultOutageDelays, statementTimeouts = 3 }: OutageContext): Promise<T> {
+async function throughOutages<T>(attempt: () => Promise<T>, context: OutageContext): Promise<T> {
+  const { jobId, logger, signal, delays = defaultOutageDelays, statementTimeouts = 3, statementTimeoutsWithinMs = 600_000 } = context;
   let delay = delays.firstMs;
   let since: number | undefined;
   let timedOut = 0;
+  let lastTimeout = -Infinity;
   for (;;) {
     try {
       const value = await attempt();
@@ -76,7 +83,13 @@ async function throughOutages<T>(attempt: () => Promise<T>, { jobId, logger, sig
       return value;
     } catch (error) {
       if (!isInfrastructureError(error)) throw error;
-      timedOut = isStatementTimeout(error) ? timedOut + 1 : 0;
+      if (isStatementTimeout(error)) {
+        const now = performance.now();
+        timedOut = now - lastTimeout <= statementTimeoutsWithinMs ? timedOut + 1 : 1;
+        lastTimeout = now;
+      } else {
+        timedOut = 0;
+      }
       if (timedOut >= statementTimeouts) {
         logger.warn({ jobId, err: error }, 'PostgreSQL cancelled the job\'s statements at its bound try after try; the attempt fails');
         throw new StatementTimeoutsError(timedOut, error);

@@ -48,6 +48,19 @@ describe('an attempt through outages', () => {
     expect(state.calls).toBe(8);
   });
 
+  it('keeps the job through statement timeouts further apart than the window: a long run that met one now and then', async () => {
+    const slowly = async () => {
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      throw statementTimeout;
+    };
+    let calls = 0;
+    const attempt = async () => {
+      if (++calls <= 5) await slowly();
+    };
+    await processThroughOutages(job, undefined, attempt, { ...context(), statementTimeoutsWithinMs: 10 });
+    expect(calls).toBe(6);
+  });
+
   it('fails at once for a statement cancelled otherwise than at the bound', async () => {
     const { state, attempt } = attempts([userCancel]);
     await expect(processThroughOutages(job, undefined, attempt, context())).rejects.toBe(userCancel);
