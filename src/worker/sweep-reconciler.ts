@@ -117,8 +117,10 @@ export function createSweepReconciler(dependencies: SweepReconcilerDependencies)
           return;
         }
         if (await checkPending(sweep.id, now)) return;
-        // Once per count of failed rounds: a job that failed keeps its id for a while (see sweeps-queue.ts).
-        await wakeSweep(sweepsQueue, sweep.id, `stranded-${sweep.failedRounds}`);
+        // Once per pass: a job that failed keeps its id for a day (see sweeps-queue.ts), so an id of
+        // its count of failed rounds alone, should its attempts end without the count moving (an
+        // outage that outlasts them), would wake it no more.
+        await wakeSweep(sweepsQueue, sweep.id, `stranded-${sweep.failedRounds}-${Math.floor(now / dependencies.intervalMs)}`);
         woken.push(sweep.id);
       }));
     }
