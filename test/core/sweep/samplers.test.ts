@@ -184,6 +184,11 @@ describe('grid sampler', () => {
       parameter: '',
       message: "The grid's conditions are too intricate to count its combinations: the `when`s of objective.p16, objective.p17, objective.p18, objective.p19, objective.p20 and 11 more depend on too many earlier choices at once.",
     }]);
+    // A worker runs such a grid all the same: a sweep accepted when grids were listed, not counted, must go on.
+    const again = grid(32, values, (i) => (i < 16 ? null : { [`objective.p${i - 16}`]: [0] }));
+    const sampler = createSampler({ type: 'grid', seed: 4 }, again);
+    expect(sampler.capacity).toBe(65_536);
+    expect(Object.keys(sampler.suggest({ trialNumber: 0, trials: [], goal: 'minimize', random: new Random(1) })).length).toBeGreaterThan(0);
   });
 
   it('refuses a continuous parameter, naming it', () => {

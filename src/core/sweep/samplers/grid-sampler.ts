@@ -53,14 +53,20 @@ interface GridParameter {
   readonly groups: ValueGroups | null;
 }
 
-/** Thrown when counting the grid would take more than `maxCountingVisits` steps. */
-class TooIntricate extends Error {}
+/** Thrown when counting the grid would take more steps than its counter may (see maxCountingVisits). */
+class TooIntricate extends Error {
+  constructor(limit: number) {
+    super(`Counting the grid's combinations would take more than ${limit} steps.`);
+  }
+}
 
 /**
  * Steps the count of a grid may take (a step follows one parameter under one combination of the
  * conditions still open), so that a submission never holds the API's event loop for long: the
  * count is memoised, so it takes a few steps per parameter and value unless the conditions
- * reach back to many parameters at once in ways that cannot be told apart.
+ * reach back to many parameters at once in ways that cannot be told apart. A submission is held
+ * to it; a worker is not, as a sweep accepted when the count was made otherwise (by listing the
+ * grid, at most maxGridSize points) must still run.
  */
 const maxCountingVisits = 20_000;
 
@@ -88,7 +94,7 @@ class GridCounter {
   /** The steps counting took. */
   readonly steps: number;
 
-  constructor(space: SearchSpace, private readonly limit: number) {
+  constructor(space: SearchSpace, private readonly limit: number, private readonly maxVisits: number) {
     const index = new Map(space.map((parameter, at) => [parameter.name, at]));
     const conditions: Condition[][] = space.map((parameter) =>
       Object.entries(parameter.when ?? {}).map(([name, allowed]) => ({ on: index.get(name)!, allowed: new Set(allowed) })),
@@ -109,7 +115,7 @@ class GridCounter {
 
   private spend(steps: number): void {
     this.visits += steps;
-    if (this.visits > maxCountingVisits) throw new TooIntricate();
+    if (this.visits > this.maxVisits) throw new TooIntricate(this.maxVisits);
   }
 
   private group(distribution: Distribution, size: number, dependents: readonly Dependent[]): ValueGroups {
@@ -218,10 +224,11 @@ class GridCounter {
 /** One counter per space: a submission asks for the size twice (its issues, then its capacity). */
 const counters = new WeakMap<SearchSpace, GridCounter>();
 
-function gridCounter(space: SearchSpace): GridCounter {
+/** The space's counter, made within `maxVisits` steps (a submission's bound) unless made already. */
+function gridCounter(space: SearchSpace, maxVisits = Infinity): GridCounter {
   let counter = counters.get(space);
   if (counter === undefined) {
-    counter = new GridCounter(space, maxGridSize);
+    counter = new GridCounter(space, maxGridSize, maxVisits);
     counters.set(space, counter);
   }
   return counter;
@@ -246,7 +253,7 @@ function spaceIssues(space: SearchSpace): SpaceIssue[] {
   if (issues.length > 0) return issues;
   let size: number;
   try {
-    size = gridCounter(space).size;
+    size = gridCounter(space, maxCountingVisits).size;
   } catch (error) {
     if (!(error instanceof TooIntricate)) throw error;
     return [{ parameter: '', message: `The grid's conditions are too intricate to count its combinations: the \`when\`s of ${conditionalNames(space)} depend on too many earlier choices at once.` }];
