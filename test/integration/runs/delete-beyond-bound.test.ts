@@ -7,7 +7,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { createTenantKey, minimalSpec, useTestApp } from '../support/services.ts';
 
-const boundMs = 1_000;
+const boundMs = 2_000;
 const context = useTestApp({ DATABASE_STATEMENT_TIMEOUT_MS: String(boundMs) });
 const slowDeletion = 'descent_test_slow_run_deletion';
 
@@ -25,11 +25,13 @@ describe('DELETE /v1/runs/{id} of a run whose deletion outlasts the statement bo
     expect((await context.app.inject({ method: 'POST', url: `/v1/runs/${id}/cancel`, headers: { authorization } })).statusCode).toBe(200);
 
     const database = context.services.database;
-    await database.$executeRawUnsafe(`CREATE FUNCTION ${slowDeletion}() RETURNS trigger LANGUAGE plpgsql AS $$
+    await database.$executeRawUnsafe(`CREATE OR REPLACE FUNCTION ${slowDeletion}() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN
         IF OLD.id = '${id}'::uuid THEN PERFORM pg_sleep(${(1.5 * boundMs) / 1000}); END IF;
         RETURN OLD;
       END $$`);
+    // Left behind by a test process killed midway, it is made anew.
+    await database.$executeRawUnsafe(`DROP TRIGGER IF EXISTS ${slowDeletion} ON runs`);
     await database.$executeRawUnsafe(`CREATE TRIGGER ${slowDeletion} BEFORE DELETE ON runs FOR EACH ROW EXECUTE FUNCTION ${slowDeletion}()`);
 
     const deleted = await context.app.inject({ method: 'DELETE', url: `/v1/runs/${id}`, headers: { authorization } });
