@@ -38,6 +38,15 @@ import { addRunJobs, type RunsQueue } from '../../queue/runs-queue.ts';
 import { publishSweepEvent } from '../../queue/sweep-events.ts';
 import { sweepCheckMs, sweepJobDataSchema, wakeSweepAt, type SweepJobData, type SweepsQueue } from '../../queue/sweeps-queue.ts';
 import { isInfrastructureError } from '../outages.ts';
+
+/** SQLSTATE lock_not_available: a statement waited for a lock beyond its lock_timeout. */
+function isLockTimeout(error: unknown): boolean {
+  let at = error as { code?: unknown; cause?: unknown } | null | undefined;
+  for (let depth = 0; at && depth < 8; depth++, at = at.cause as typeof at) {
+    if (at.code === '55P03') return true;
+  }
+  return false;
+}
 import { planRound } from '../sweeps/plan-round.ts';
 
 /** Runs a wake-up's rounds; `wake` does the same for a sweep woken in this process (a trial's end, told by its worker). */
@@ -176,9 +185,11 @@ export function createSweepProcessor(dependencies: SweepProcessorDependencies) {
     try {
       await rounds(payload.data.sweepId, { again: false }, true);
     } catch (error) {
-      // A round that failed for another cause than an outage (waited out by the worker) counts
-      // on the sweep, which the sweep reconciler ends once too many have (see sweep-reconciler.ts).
-      if (!isInfrastructureError(error)) {
+      // A round that failed for another cause than an outage (waited out by the worker) or a wait
+      // for the sweep's lock beyond its lock_timeout (another round, or a session PostgreSQL ends
+      // soon) counts on the sweep, which the sweep reconciler ends once too many have (see
+      // sweep-reconciler.ts).
+      if (!isInfrastructureError(error) && !isLockTimeout(error)) {
         await strandedSweeps.failedRound(payload.data.sweepId, error instanceof Error ? error.message : String(error)).catch(() => undefined);
       }
       throw error;
