@@ -22,10 +22,9 @@ const socketCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE',
 /**
  * SQLSTATEs of a server that is going away or not taking connections: class 08 (connection
  * exception), admin/crash shutdown, cannot connect now (starting or stopping), too many
- * connections, and a session it ended for sitting idle in a transaction past the bound
- * (idle_in_transaction_session_timeout, see bounded-pool.ts: its client seemed gone).
+ * connections.
  */
-const unavailableStates = /^(08...|57P0[123]|53300|25P03)$/;
+const unavailableStates = /^(08...|57P0[123]|53300)$/;
 
 /** Prisma's codes: can't reach, timed out, server closed the connection, no pooled connection in time. */
 const prismaCodes = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024']);

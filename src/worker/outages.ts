@@ -13,9 +13,9 @@
  * simply always slower than the bound would meet it at every try, and the job would be kept and
  * tried forever, a bound apart. So such cancels are counted, in a row: another outage between
  * them ends the row (the job's first retries after a long outage may be slow), and so does a
- * cancel that comes more than `statementTimeoutsWithinMs` after the one before (ten minutes by
- * default, far more than a retry takes to meet the bound again): a long run that met one now
- * and then went on between them. The attempt that meets its `statementTimeouts`th in a row (3 by
+ * cancel that comes more than ten minutes, or five bounds (`statementBoundMs`) when longer, after
+ * the one before, far more than a retry takes to meet the bound again: a long run that met one
+ * now and then went on between them. The attempt that meets its `statementTimeouts`th in a row (3 by
  * default; with the default bound, three minutes or so of retries) fails like any error of the
  * run's own, spending one of its attempts, and a run whose attempts all end so fails for good
  * (its job's reason, which the reconciler gives the run).
@@ -65,13 +65,16 @@ export interface OutageContext {
   readonly delays?: OutageDelays;
   /** Statements cancelled at PostgreSQL's bound in a row after which the attempt fails; 3 when not given. */
   readonly statementTimeouts?: number;
-  /** How soon after the one before a cancel at the bound counts in the same row; 10 minutes when not given. */
-  readonly statementTimeoutsWithinMs?: number;
+  /** The statement bound (DATABASE_STATEMENT_TIMEOUT_MS): a cancel at it counts in the same row as one up to five bounds (at least ten minutes) before. */
+  readonly statementBoundMs?: number;
+  /** Milliseconds on a monotonic clock; performance.now when not given. */
+  readonly now?: () => number;
 }
 
 /** Runs `attempt` until it ends otherwise than by an outage; throws WorkerStoppingError when the worker stops meanwhile. */
 async function throughOutages<T>(attempt: () => Promise<T>, context: OutageContext): Promise<T> {
-  const { jobId, logger, signal, delays = defaultOutageDelays, statementTimeouts = 3, statementTimeoutsWithinMs = 600_000 } = context;
+  const { jobId, logger, signal, delays = defaultOutageDelays, statementTimeouts = 3, statementBoundMs = 0, now = () => performance.now() } = context;
+  const statementTimeoutsWithinMs = Math.max(600_000, 5 * statementBoundMs);
   let delay = delays.firstMs;
   let since: number | undefined;
   let timedOut = 0;
@@ -84,9 +87,9 @@ async function throughOutages<T>(attempt: () => Promise<T>, context: OutageConte
     } catch (error) {
       if (!isInfrastructureError(error)) throw error;
       if (isStatementTimeout(error)) {
-        const now = performance.now();
-        timedOut = now - lastTimeout <= statementTimeoutsWithinMs ? timedOut + 1 : 1;
-        lastTimeout = now;
+        const at = now();
+        timedOut = at - lastTimeout <= statementTimeoutsWithinMs ? timedOut + 1 : 1;
+        lastTimeout = at;
       } else {
         timedOut = 0;
       }

@@ -9,9 +9,10 @@
  * it would stay `queued` or `running` for good.
  *
  * - A sweep not written for a while (no round created a trial or ended it) without its next
- *   periodic check in the queue is woken (its coordinator's job enqueued, under a job id that
- *   makes it once per count of failed rounds: repeating the pass, in any worker, adds nothing
- *   while that job waits).
+ *   periodic check in the queue is woken (its coordinator's job enqueued, under a job id of its
+ *   count of failed rounds and of the pass's interval: at most one wake-up per pass, and a
+ *   wake-up whose job failed, whose id the queue keeps for a day, does not keep the next ones
+ *   out).
  * - Rounds that fail count on the sweep's row (sweeps.failed_rounds, with the last one's error;
  *   a round that does not fail counts them from 0 again). A sweep with `maxFailedRounds` failed
  *   rounds is not woken again: it ends `failed` (reason `coordination_failed`) with a message

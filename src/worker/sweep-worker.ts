@@ -12,7 +12,7 @@ import { isInfrastructureError, processThroughOutages } from './outages.ts';
 import type { SweepProcessor } from './processors/sweep.ts';
 
 export interface SweepWorkerDependencies {
-  readonly config: Pick<Config, 'queuePrefix'>;
+  readonly config: Pick<Config, 'queuePrefix'> & Partial<Pick<Config, 'databaseStatementTimeoutMs'>>;
   readonly connection: Redis;
   readonly processor: SweepProcessor;
   readonly logger: Pick<Logger, 'info' | 'warn' | 'error'>;
@@ -29,7 +29,7 @@ export async function startSweepWorker(dependencies: SweepWorkerDependencies): P
     async (job: Job<SweepJobData>, token?: string) => {
       if (job.name !== sweepJobName) throw new Error(`unknown job name ${job.name}`);
       // A round is repeatable under the sweep's lock: through an outage it is tried again, not failed.
-      await processThroughOutages(job, token, () => processor(job), { jobId: job.id, logger, signal: stopping });
+      await processThroughOutages(job, token, () => processor(job), { jobId: job.id, logger, signal: stopping, statementBoundMs: config.databaseStatementTimeoutMs });
     },
     { connection, prefix: config.queuePrefix, concurrency, autorun: false },
   );

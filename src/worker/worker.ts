@@ -18,7 +18,7 @@ interface WorkerProcessors {
 }
 
 export interface WorkerDependencies {
-  readonly config: Pick<Config, 'workerConcurrency' | 'queuePrefix' | 'workerLocks' | 'tenantQuotas'>;
+  readonly config: Pick<Config, 'workerConcurrency' | 'queuePrefix' | 'workerLocks' | 'tenantQuotas'> & Partial<Pick<Config, 'databaseStatementTimeoutMs'>>;
   /** A `worker`-role connection (`maxRetriesPerRequest: null`); BullMQ opens its blocking connection from it. */
   readonly connection: Redis;
   /**
@@ -59,7 +59,7 @@ export async function startWorker(dependencies: WorkerDependencies): Promise<Run
             throw new DelayedError();
           }
           await processors.run(job, stopping.signal, token ? { token, durationMs: config.workerLocks.lockDurationMs } : undefined, place);
-        }, { jobId: job.id, logger, signal: stopping.signal, delays: dependencies.outageDelays });
+        }, { jobId: job.id, logger, signal: stopping.signal, delays: dependencies.outageDelays, statementBoundMs: config.databaseStatementTimeoutMs });
       } finally {
         if (admitted) await admission.release(job, place).catch((error: unknown) => logger.warn({ jobId: job.id, err: error }, 'could not give back the run\'s tenant place'));
       }

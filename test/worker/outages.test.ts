@@ -48,17 +48,27 @@ describe('an attempt through outages', () => {
     expect(state.calls).toBe(8);
   });
 
-  it('keeps the job through statement timeouts further apart than the window: a long run that met one now and then', async () => {
-    const slowly = async () => {
-      await new Promise((resolve) => setTimeout(resolve, 30));
-      throw statementTimeout;
+  it('keeps the job through statement timeouts further apart than five bounds (ten minutes at least): a long run that met one now and then', async () => {
+    // Each try runs for eleven minutes, or 5.5 bounds of 2 minutes, before it meets the bound.
+    for (const [statementBoundMs, minutesApart] of [[undefined, 11], [120_000, 11]] as const) {
+      let clock = 0;
+      const { state, attempt } = attempts(Array.from({ length: 5 }, () => statementTimeout));
+      const running = async () => {
+        clock += minutesApart * 60_000;
+        await attempt();
+      };
+      await processThroughOutages(job, undefined, running, { ...context(), statementBoundMs, now: () => clock });
+      expect(state.calls).toBe(6);
+    }
+    // With a bound of 3 minutes, tries 11 minutes apart are still in a row.
+    let clock = 0;
+    const { state, attempt } = attempts(Array.from({ length: 5 }, () => statementTimeout));
+    const running = async () => {
+      clock += 11 * 60_000;
+      await attempt();
     };
-    let calls = 0;
-    const attempt = async () => {
-      if (++calls <= 5) await slowly();
-    };
-    await processThroughOutages(job, undefined, attempt, { ...context(), statementTimeoutsWithinMs: 10 });
-    expect(calls).toBe(6);
+    await expect(processThroughOutages(job, undefined, running, { ...context(), statementBoundMs: 180_000, now: () => clock })).rejects.toThrow(/3 times in a row/);
+    expect(state.calls).toBe(3);
   });
 
   it('fails at once for a statement cancelled otherwise than at the bound', async () => {
