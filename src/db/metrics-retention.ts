@@ -9,14 +9,14 @@
  *
  * A pass finds the runs that still have more than one row from two index probes each (first
  * and last step), so runs already pruned cost almost nothing, and deletes in chunks of steps
- * (src/db/run-steps-deletion.ts) so no statement holds millions of row locks. One pruner works at a time across all workers
+ * so no statement holds millions of row locks. One pruner works at a time across all workers
  * (an advisory lock); the others skip their pass.
  */
 import type { Pool } from './pool.ts';
-import { deleteSteps } from './run-steps-deletion.ts';
 
 /** Arbitrary, distinct from the migrator's lock. */
 const retentionLockKey = 72_707_370;
+const stepsPerDelete = 100_000;
 const runsPerPass = 1_000;
 
 export interface RetentionPass {
@@ -48,7 +48,20 @@ export function createMetricsRetention(pool: Pool) {
               LIMIT $2`,
             [retentionDays, runsPerPass]);
           let deleted = 0;
-          for (const run of candidates) deleted += await deleteSteps(client, run.id, run.first, run.last);
+          for (const run of candidates) {
+            for (let from = run.first; from < run.last; from += stepsPerDelete) {
+              // The run's count of stored rows goes down in the same statement (src/db/metric-rows-use.ts reads it).
+              const { rows: [gone] } = await client.query<{ deleted: number }>(`
+                WITH gone AS (
+                  DELETE FROM run_metrics WHERE run_id = $1::uuid AND step >= $2 AND step < LEAST($3::int, $2 + $4::int) RETURNING 1
+                ), counted AS (
+                  UPDATE runs SET metric_rows = metric_rows - (SELECT count(*) FROM gone) WHERE id = $1::uuid
+                )
+                SELECT count(*)::int AS deleted FROM gone`,
+                [run.id, from, run.last, stepsPerDelete]);
+              deleted += gone?.deleted ?? 0;
+            }
+          }
           return { runs: candidates.length, rows: deleted, ran: true };
         } finally {
           await client.query('SELECT pg_advisory_unlock($1)', [retentionLockKey]);
