@@ -84,3 +84,14 @@ export function isDatabaseUnavailable(error: unknown): boolean {
 export function isStatementTimeout(error: unknown): boolean {
   return inChain(error, timedOut);
 }
+
+/** SQLSTATE lock_not_available: a statement waited for a lock beyond its `lock_timeout`. */
+const lockNotAvailable = '55P03';
+
+/** Whether `error` is a statement that waited for a lock beyond its `lock_timeout` (not an outage: the lock's holder answers). */
+export function isLockTimeout(error: unknown): boolean {
+  return inChain(error, (fields) => {
+    const adapter = fields.meta?.driverAdapterError?.cause;
+    return fields.code === lockNotAvailable || adapter?.code === lockNotAvailable || adapter?.originalCode === lockNotAvailable;
+  });
+}

@@ -38,15 +38,7 @@ import { addRunJobs, type RunsQueue } from '../../queue/runs-queue.ts';
 import { publishSweepEvent } from '../../queue/sweep-events.ts';
 import { sweepCheckMs, sweepJobDataSchema, wakeSweepAt, type SweepJobData, type SweepsQueue } from '../../queue/sweeps-queue.ts';
 import { isInfrastructureError } from '../outages.ts';
-
-/** SQLSTATE lock_not_available: a statement waited for a lock beyond its lock_timeout. */
-function isLockTimeout(error: unknown): boolean {
-  let at = error as { code?: unknown; cause?: unknown } | null | undefined;
-  for (let depth = 0; at && depth < 8; depth++, at = at.cause as typeof at) {
-    if (at.code === '55P03') return true;
-  }
-  return false;
-}
+import { isLockTimeout } from '../../db/database-unavailable.ts';
 import { planRound } from '../sweeps/plan-round.ts';
 
 /** Runs a wake-up's rounds; `wake` does the same for a sweep woken in this process (a trial's end, told by its worker). */
