@@ -234,7 +234,7 @@ function gridCounter(space: SearchSpace, maxVisits = Infinity): GridCounter {
   return counter;
 }
 
-/** How many steps counting the grid took (at most `maxCountingVisits`). */
+/** How many steps counting the grid took (at most `maxCountingVisits` when its submission counted it first). */
 export function gridCountingSteps(space: SearchSpace): number {
   return gridCounter(space).steps;
 }
