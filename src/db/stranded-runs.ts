@@ -11,18 +11,19 @@
 import { resultWithoutParams, type RunResultView } from '../contracts/run-result.ts';
 import type { Pool } from './pool.ts';
 import { activeStatusesSql } from './runs.ts';
+import { afterPositionSql, firstPosition, positionValues, type PassPosition } from './pass-order.ts';
 
-export interface StrandedCandidate {
-  readonly id: string;
+export interface StrandedCandidate extends PassPosition {
   readonly status: 'queued' | 'running';
 }
 
+/** Served by runs_unfinished_idx (a deployment's unfinished runs, by last write), after a position (see pass-order.ts). */
 const candidatesStatement = {
   name: 'stranded-runs-candidates',
   text: `
-  SELECT id, status FROM runs
+  SELECT id, status, updated_at AS "updatedAt" FROM runs
    WHERE queue_prefix = $1 AND status IN ('queued', 'running') AND (status = 'queued' OR updated_at < $2::timestamptz)
-   ORDER BY updated_at LIMIT $3`,
+     AND ${afterPositionSql('$4', '$5')} LIMIT $3`,
 };
 
 const endStatement = {
@@ -46,10 +47,10 @@ export function createStrandedRuns(pool: Pool) {
      * Runs of the deployment of `queuePrefix` to check against the queue, least recently
      * written first: every queued run, and the running ones
      * whose row no slice has touched since `staleBefore` (a live worker stores one at least
-     * every second or so).
+     * every second or so); after `after`.
      */
-    async candidates(queuePrefix: string, staleBefore: Date, limit: number): Promise<StrandedCandidate[]> {
-      const { rows } = await pool.query<StrandedCandidate>({ ...candidatesStatement, values: [queuePrefix, staleBefore.toISOString(), limit] });
+    async candidates(queuePrefix: string, staleBefore: Date, limit: number, after: PassPosition = firstPosition): Promise<StrandedCandidate[]> {
+      const { rows } = await pool.query<StrandedCandidate>({ ...candidatesStatement, values: [queuePrefix, staleBefore.toISOString(), limit, ...positionValues(after)] });
       return rows;
     },
 

@@ -8,21 +8,21 @@ import { resultWithoutParams } from '../contracts/run-result.ts';
 import type { SweepResult } from '../contracts/sweep-view.ts';
 import type { Pool } from './pool.ts';
 import { endSweep } from './sweeps.ts';
+import { afterPositionSql, firstPosition, positionValues, type PassPosition } from './pass-order.ts';
 
-export interface StrandedSweep {
-  readonly id: string;
+export interface StrandedSweep extends PassPosition {
   /** Rounds that failed since the last one that did not (see sweep-coordination.ts), and the last one's error. */
   readonly failedRounds: number;
   readonly roundError: string | null;
 }
 
-/** Served by sweeps_unfinished_idx (a deployment's unfinished sweeps, by last write). */
+/** Served by sweeps_unfinished_idx (a deployment's unfinished sweeps, by last write), after a position (see pass-order.ts). */
 export const candidatesStatement = {
   name: 'stranded-sweeps-candidates',
   text: `
-  SELECT id, failed_rounds AS "failedRounds", round_error AS "roundError" FROM sweeps
+  SELECT id, updated_at AS "updatedAt", failed_rounds AS "failedRounds", round_error AS "roundError" FROM sweeps
    WHERE queue_prefix = $1 AND status IN ('queued', 'running') AND updated_at < $2::timestamptz
-   ORDER BY updated_at LIMIT $3`,
+     AND ${afterPositionSql('$4', '$5')} LIMIT $3`,
 };
 
 /** Counts a failed round of an unfinished sweep, keeping its error; the sweep's updated_at is left alone (no progress). */
@@ -41,10 +41,10 @@ export function createStrandedSweeps(pool: Pool) {
   return {
     /**
      * Sweeps of the deployment of `queuePrefix` not final and not written since `staleBefore`
-     * (no round created a trial or ended it), least recently written first.
+     * (no round created a trial or ended it), least recently written first, after `after`.
      */
-    async candidates(queuePrefix: string, staleBefore: Date, limit: number): Promise<StrandedSweep[]> {
-      const { rows } = await pool.query<StrandedSweep>({ ...candidatesStatement, values: [queuePrefix, staleBefore.toISOString(), limit] });
+    async candidates(queuePrefix: string, staleBefore: Date, limit: number, after: PassPosition = firstPosition): Promise<StrandedSweep[]> {
+      const { rows } = await pool.query<StrandedSweep>({ ...candidatesStatement, values: [queuePrefix, staleBefore.toISOString(), limit, ...positionValues(after)] });
       return rows;
     },
 

@@ -10,7 +10,8 @@
  *
  * Every worker process reconciles when it starts and every RECONCILE_INTERVAL_MS after; a lock
  * in Redis (held for the interval) makes it one reconciliation per interval for the whole
- * deployment. It is a timer in each worker rather than a repeatable BullMQ job because a
+ * deployment. A pass looks at a batch of candidates, the next pass at the batch after it (see
+ * pass-cursor.ts), so a long backlog of queued runs is looked at whole over as many passes. It is a timer in each worker rather than a repeatable BullMQ job because a
  * repeatable job lives in Redis, and is lost precisely when Redis restarts empty.
  */
 import { randomUUID } from 'node:crypto';
@@ -19,6 +20,7 @@ import type { StrandedCandidate, StrandedRuns } from '../db/stranded-runs.ts';
 import type { Redis } from '../queue/connection.ts';
 import { publishRunEvent } from '../queue/run-events.ts';
 import { startPeriodicPass } from './periodic-pass.ts';
+import { createPassCursor } from './pass-cursor.ts';
 import { addRunJobs, type RunPriorities, type RunsQueue } from '../queue/runs-queue.ts';
 import { isInfrastructureError } from './outages.ts';
 
@@ -34,6 +36,8 @@ export interface ReconcilerDependencies {
   readonly staleAfterMs: number;
   readonly intervalMs: number;
   readonly logger: Pick<Logger, 'info' | 'warn' | 'error'>;
+  /** Runs looked at per pass, at most (default `batchLimit`). */
+  readonly batchLimit?: number;
 }
 
 export interface Reconciliation {
@@ -43,12 +47,13 @@ export interface Reconciliation {
   readonly failed: readonly string[];
 }
 
-/** Runs looked at per reconciliation, at most; the oldest first, the rest at the next one. */
+/** Runs looked at per reconciliation, at most: the next pass looks at the next ones (see pass-cursor.ts). */
 const batchLimit = 5_000;
 /** Job states asked of Redis at once. */
 const lookupsAtOnce = 64;
 
 const lockKey = (queuePrefix: string) => `${queuePrefix}:reconciler:lock`;
+const cursorKey = (queuePrefix: string) => `${queuePrefix}:reconciler:cursor`;
 
 /**
  * How long a running run's row may go untouched before the reconciler looks at its job: a live
@@ -61,6 +66,8 @@ export function strandedAfterMs(locks: { readonly lockDurationMs: number; readon
 
 export function createReconciler(dependencies: ReconcilerDependencies) {
   const { strandedRuns, runsQueue, redis, queuePrefix, logger } = dependencies;
+  const limit = dependencies.batchLimit ?? batchLimit;
+  const cursor = createPassCursor(redis, cursorKey(queuePrefix));
 
   /** What to do with one candidate: requeue, fail with a message, or leave alone. */
   async function verdict(run: StrandedCandidate): Promise<{ requeue: true } | { fail: string } | null> {
@@ -75,7 +82,7 @@ export function createReconciler(dependencies: ReconcilerDependencies) {
   async function reconcile(): Promise<Reconciliation> {
     const acquired = await redis.set(lockKey(queuePrefix), randomUUID(), 'PX', dependencies.intervalMs, 'NX');
     if (acquired !== 'OK') return { ran: false, requeued: [], failed: [] };
-    const candidates = await strandedRuns.candidates(queuePrefix, new Date(Date.now() - dependencies.staleAfterMs), batchLimit);
+    const candidates = await strandedRuns.candidates(queuePrefix, new Date(Date.now() - dependencies.staleAfterMs), limit, await cursor.position());
     const requeued: string[] = [];
     const failed: string[] = [];
     for (let start = 0; start < candidates.length; start += lookupsAtOnce) {
@@ -95,6 +102,7 @@ export function createReconciler(dependencies: ReconcilerDependencies) {
         await publishRunEvent(redis, { type: 'status', runId: run.id, status: 'failed', result }).catch(() => undefined);
       }
     }
+    await cursor.passed(candidates, limit);
     if (requeued.length > 0 || failed.length > 0) logger.warn({ requeued, failed }, 'reconciled runs with the queue');
     return { ran: true, requeued, failed };
   }

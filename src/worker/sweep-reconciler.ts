@@ -21,7 +21,9 @@
  *
  * Each worker process runs a pass every RECONCILE_INTERVAL_MS, as the run reconciler
  * (src/worker/reconciler.ts), under a lock in Redis (held for the interval) that makes it one
- * pass per interval for the whole deployment.
+ * pass per interval for the whole deployment; a pass looks at a batch of sweeps, the next pass
+ * at the batch after it (see pass-cursor.ts), so sweeps beyond a batch of healthy ones whose
+ * trials run for days are looked at too.
  */
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '../config/logger.ts';
@@ -31,6 +33,7 @@ import type { Redis } from '../queue/connection.ts';
 import { requestCancel } from '../queue/run-cancellation.ts';
 import { publishSweepEvent } from '../queue/sweep-events.ts';
 import { sweepCheckMs, wakeSweep, type SweepsQueue } from '../queue/sweeps-queue.ts';
+import { createPassCursor } from './pass-cursor.ts';
 
 export interface SweepReconcilerDependencies {
   readonly strandedSweeps: StrandedSweeps;
@@ -45,6 +48,8 @@ export interface SweepReconcilerDependencies {
   readonly intervalMs: number;
   readonly logger: Pick<Logger, 'info' | 'warn' | 'error'>;
   readonly clock?: () => Date;
+  /** Sweeps looked at per pass, at most (default `batchLimit`). */
+  readonly batchLimit?: number;
 }
 
 export interface SweepReconciliation {
@@ -68,12 +73,13 @@ export const defaultMaxFailedRounds = 10;
  */
 export const sweepStaleAfterMs = 2 * sweepCheckMs;
 
-/** Sweeps looked at per pass, at most; the least recently written first, the rest at the next one. */
+/** Sweeps looked at per pass, at most: the next pass looks at the next ones (see pass-cursor.ts). */
 const batchLimit = 1_000;
 /** Sweeps whose jobs are asked of Redis at once. */
 const lookupsAtOnce = 32;
 
 const lockKey = (queuePrefix: string) => `${queuePrefix}:sweep-reconciler:lock`;
+const cursorKey = (queuePrefix: string) => `${queuePrefix}:sweep-reconciler:cursor`;
 
 /** Job states of a wake-up still to come or under way. */
 const pendingStates = new Set(['waiting', 'delayed', 'prioritized', 'active', 'waiting-children']);
@@ -81,6 +87,8 @@ const pendingStates = new Set(['waiting', 'delayed', 'prioritized', 'active', 'w
 export function createSweepReconciler(dependencies: SweepReconcilerDependencies) {
   const { strandedSweeps, sweepsQueue, redis, queuePrefix, maxFailedRounds, logger } = dependencies;
   const clock = dependencies.clock ?? (() => new Date());
+  const limit = dependencies.batchLimit ?? batchLimit;
+  const cursor = createPassCursor(redis, cursorKey(queuePrefix));
 
   /**
    * Whether the sweep's periodic check (scheduled by its last round that did not fail, see
@@ -108,7 +116,7 @@ export function createSweepReconciler(dependencies: SweepReconcilerDependencies)
     const acquired = await redis.set(lockKey(queuePrefix), randomUUID(), 'PX', dependencies.intervalMs, 'NX');
     if (acquired !== 'OK') return { ran: false, woken: [], failed: [] };
     const now = clock().getTime();
-    const candidates = await strandedSweeps.candidates(queuePrefix, new Date(now - dependencies.staleAfterMs), batchLimit);
+    const candidates = await strandedSweeps.candidates(queuePrefix, new Date(now - dependencies.staleAfterMs), limit, await cursor.position());
     const woken: string[] = [];
     const failed: string[] = [];
     for (let start = 0; start < candidates.length; start += lookupsAtOnce) {
@@ -125,6 +133,7 @@ export function createSweepReconciler(dependencies: SweepReconcilerDependencies)
         woken.push(sweep.id);
       }));
     }
+    await cursor.passed(candidates, limit);
     if (woken.length > 0 || failed.length > 0) logger.warn({ woken, failed }, 'reconciled sweeps with the queue');
     return { ran: true, woken, failed };
   }

@@ -28,17 +28,21 @@ describe('the sweep reconciler', () => {
   beforeAll(() => {
     pool = createPool(api.services.config.databaseUrl, 4);
     sweepsQueue = createSweepsQueue(api.services.redis, api.services.config.queuePrefix);
-    reconciler = createSweepReconciler({
-      strandedSweeps: createStrandedSweeps(pool),
-      sweepsQueue,
-      redis: api.services.redis,
-      queuePrefix: api.services.config.queuePrefix,
-      staleAfterMs: 60_000,
-      maxFailedRounds,
-      // No lock left between the test's own passes.
-      intervalMs: 1,
-      logger: createLogger('silent'),
-    });
+    reconciler = reconcilerOf();
+  });
+
+  /** A reconciler of the test's sweeps; `batchLimit` given, it looks at that many per pass. */
+  const reconcilerOf = (batchLimit?: number) => createSweepReconciler({
+    strandedSweeps: createStrandedSweeps(pool),
+    sweepsQueue,
+    redis: api.services.redis,
+    queuePrefix: api.services.config.queuePrefix,
+    staleAfterMs: 60_000,
+    maxFailedRounds,
+    // No lock left between the test's own passes.
+    intervalMs: 1,
+    logger: createLogger('silent'),
+    ...(batchLimit === undefined ? {} : { batchLimit }),
   });
   afterAll(async () => {
     await sweepsQueue?.close();
@@ -92,6 +96,27 @@ describe('the sweep reconciler', () => {
     const pass = await reconciler.reconcile();
     expect(pass.woken).not.toContain(id);
     await api.app.inject({ method: 'POST', url: `/v1/sweeps/${id}/cancel`, headers: { authorization: api.authorization } });
+  });
+
+  it('looks at every stale sweep over its passes, a batch after the other, not at the same first batch each time', async () => {
+    const paged = reconcilerOf(2);
+    // Three running sweeps with their periodic checks queued, written before one whose wake-up was lost.
+    const processor = createSweepProcessor({ pool, redis: api.services.redis, queuePrefix: api.services.config.queuePrefix, runsQueue: api.services.runsQueue, sweepsQueue });
+    const healthy: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const id = await strandedSweep();
+      await processor({ data: { sweepId: id } } as Job<SweepJobData>);
+      await pool.query(`UPDATE sweeps SET updated_at = now() - interval '2 hours' WHERE id = $1`, [id]);
+      healthy.push(id);
+    }
+    const lost = await strandedSweep();
+
+    const woken: string[] = [];
+    for (let pass = 0; pass < 10 && !woken.includes(lost); pass++) woken.push(...(await paged.reconcile()).woken);
+    expect(woken).toContain(lost);
+    expect(woken.filter((id) => healthy.includes(id))).toEqual([]);
+    for (const id of [...healthy, lost]) await api.app.inject({ method: 'POST', url: `/v1/sweeps/${id}/cancel`, headers: { authorization: api.authorization } });
+    await api.services.redis.del(`${api.services.config.queuePrefix}:sweep-reconciler:cursor`);
   });
 
   it('ends failed, with the last error, a sweep whose every round fails, once they have failed the bound', async () => {

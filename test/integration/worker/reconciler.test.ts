@@ -36,17 +36,21 @@ describe('the reconciler', () => {
 
   beforeAll(() => {
     pool = createPool(api.services.config.databaseUrl, 2);
-    reconciler = createReconciler({
-      strandedRuns: createStrandedRuns(pool),
-      runsQueue: api.services.runsQueue,
-      priorities: createTenantBacklog(pool).ranks,
-      redis: api.services.redis,
-      queuePrefix: api.services.config.queuePrefix,
-      staleAfterMs: 1_000,
-      // No lock left between the test's own reconciliations.
-      intervalMs: 1,
-      logger: createLogger('silent'),
-    });
+    reconciler = reconcilerOf();
+  });
+
+  /** A reconciler of the test's runs; `batchLimit` given, it looks at that many per pass. */
+  const reconcilerOf = (batchLimit?: number) => createReconciler({
+    strandedRuns: createStrandedRuns(pool),
+    runsQueue: api.services.runsQueue,
+    priorities: createTenantBacklog(pool).ranks,
+    redis: api.services.redis,
+    queuePrefix: api.services.config.queuePrefix,
+    staleAfterMs: 1_000,
+    // No lock left between the test's own reconciliations.
+    intervalMs: 1,
+    logger: createLogger('silent'),
+    ...(batchLimit === undefined ? {} : { batchLimit }),
   });
   afterAll(async () => {
     for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
@@ -66,6 +70,24 @@ describe('the reconciler', () => {
     } finally {
       await worker.close();
     }
+  });
+
+  it('looks at every candidate over its passes, a batch after the other, not at the same first batch each time', async () => {
+    const paged = reconcilerOf(2);
+    // Three queued runs with their jobs, written before a fourth whose job is gone: no worker takes any.
+    const queued = [];
+    for (let i = 0; i < 4; i++) queued.push((await postRun(api.app, api.authorization, shortSpec)).json().id as string);
+    const lost = queued.at(-1)!;
+    await pool.query(`UPDATE runs SET updated_at = now() - interval '1 hour' WHERE id = ANY($1::uuid[])`, [queued.slice(0, 3)]);
+    await api.services.runsQueue.remove(lost);
+
+    const requeued: string[] = [];
+    for (let pass = 0; pass < 10 && !requeued.includes(lost); pass++) requeued.push(...(await paged.reconcile()).requeued);
+    expect(requeued).toEqual([lost]);
+    // The runs are left to the next test's worker: their jobs are there.
+    expect(await api.services.runsQueue.getJobState(lost)).not.toBe('unknown');
+    for (const id of queued) await api.app.inject({ method: 'POST', url: `/v1/runs/${id}/cancel`, headers: { authorization: api.authorization } });
+    await api.services.redis.del(`${api.services.config.queuePrefix}:reconciler:cursor`);
   });
 
   it('cancels at once a running run that no worker drives, instead of raising a flag nobody reads', async () => {
