@@ -157,17 +157,44 @@ function toDistribution(definition: ParameterDefinition): Distribution {
   return { kind: 'int', low, high: steppedHigh(low, high, step), log: definition.log, step };
 }
 
+/**
+ * The parameters in an order where each comes after those its `when` names: the order they are
+ * given in when it is one already (a request's or a spec file's, as validated), else the nearest
+ * to it, each taken as soon as its conditions are. A stored sweep's spec comes back from
+ * PostgreSQL's jsonb with its keys sorted by length, then bytes, which can put a parameter
+ * before the one its condition names (`optimizer.rho` before `optimizer.name`): read in that
+ * order, its condition was never met, and the spec no longer validated.
+ */
+export function conditionsFirst<T extends { readonly when?: Readonly<Record<string, unknown>> | null }>(parameters: Record<string, T>): Record<string, T> {
+  const names = new Set(Object.keys(parameters));
+  const placed = new Set<string>();
+  let rest = Object.entries(parameters);
+  const ordered: [string, T][] = [];
+  while (rest.length > 0) {
+    const ready = (entry: [string, T]) => Object.keys(entry[1].when ?? {}).every((name) => placed.has(name) || !names.has(name));
+    // A condition on itself or a cycle (refused at submission) leaves the rest as given.
+    const next = rest.findIndex(ready);
+    const taken = next < 0 ? rest : [rest[next]!];
+    for (const [name, definition] of taken) {
+      ordered.push([name, definition]);
+      placed.add(name);
+    }
+    rest = next < 0 ? [] : rest.filter((_, i) => i !== next);
+  }
+  return Object.fromEntries(ordered);
+}
+
 const spaces = new WeakMap<Record<string, ParameterDefinition>, SearchSpace>();
 
 /**
- * The parsed space in declaration order (JSON keys keep their order). The same parameters give
- * the same space, so what a sampler works out about a space once (a grid's size) serves every
- * later use of the spec.
+ * The parsed space, each parameter after those its `when` names (see conditionsFirst). The same
+ * parameters give the same space, so what a sampler works out about a space once (a grid's
+ * size) serves every later use of the spec.
  */
 export function toSearchSpace(parameters: Record<string, ParameterDefinition>): SearchSpace {
   let space = spaces.get(parameters);
   if (space === undefined) {
-    space = Object.entries(parameters).map(([name, definition]) => ({
+    space = Object.entries(conditionsFirst(parameters)).map(([name, definition]) => ({
       name,
       distribution: toDistribution(definition),
       when: definition.when ?? null,

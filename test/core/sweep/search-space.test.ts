@@ -71,6 +71,20 @@ describe('search space', () => {
     ]);
   });
 
+  it('puts every parameter after those its condition names, as a stored spec (keys sorted by PostgreSQL) gives them in another order', () => {
+    const declared = searchSpaceSchema.parse({
+      'optimizer.name': { type: 'categorical', values: ['sgd', 'rmsprop'] },
+      'optimizer.rho': { type: 'float', values: [0.5, 0.9], when: { 'optimizer.name': ['rmsprop'] } },
+      'training.maxSteps': { type: 'int', values: [10, 20] },
+    });
+    // As jsonb gives the object back: shorter keys first.
+    const stored = Object.fromEntries(Object.entries(declared).sort(([a], [b]) => a.length - b.length || (a < b ? -1 : 1)));
+    expect(Object.keys(stored)).toEqual(['optimizer.rho', 'optimizer.name', 'training.maxSteps']);
+    expect(toSearchSpace(stored).map((parameter) => parameter.name)).toEqual(['optimizer.name', 'optimizer.rho', 'training.maxSteps']);
+    // Declared in an order that holds already, it is kept.
+    expect(toSearchSpace(declared).map((parameter) => parameter.name)).toEqual(['optimizer.name', 'optimizer.rho', 'training.maxSteps']);
+  });
+
   it('writes parameters into a copy of the base spec at their dotted paths', () => {
     const base = { optimizer: { name: 'sgd', learningRate: 0.1 }, objective: { initial: [1, 2] } };
     const spec = applyParameters(base, { 'optimizer.name': 'adam', 'training.maxSteps': 10, 'objective.initial.1': 5 });

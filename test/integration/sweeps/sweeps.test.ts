@@ -59,6 +59,29 @@ describe('sweeps over the API, run by the workers', () => {
     expect(crossed.json().errors).toEqual([expect.objectContaining({ path: 'sampler', message: expect.stringContaining('the `when`s of objective.p16, objective.p17') })]);
   });
 
+  it('runs a conditional parameter whose path sorts before its condition\'s (as PostgreSQL stores the spec\'s keys): every combination of the grid', async () => {
+    const response = await post({
+      base: quadraticBase,
+      parameters: {
+        'optimizer.name': { type: 'categorical', values: ['sgd', 'rmsprop'] },
+        'optimizer.rho': { type: 'float', values: [0.5, 0.9], when: { 'optimizer.name': ['rmsprop'] } },
+      },
+      sampler: { type: 'grid' },
+      parallelism: 3,
+    });
+    expect(response.statusCode, response.body).toBe(201);
+    const sweep = await waitForSweep(api.app, api.authorization, response.json().id as string);
+    expect(sweep.status).toBe('completed');
+    // Given back in an order that validates: a spec that can be submitted again.
+    expect(Object.keys(sweep.spec.parameters)).toEqual(['optimizer.name', 'optimizer.rho']);
+    const points = (await leaderboard(api.app, api.authorization, sweep.id)).map((trial) => JSON.stringify(Object.fromEntries(Object.entries(trial.parameters).sort()))).sort();
+    expect(points).toEqual([
+      '{"optimizer.name":"rmsprop","optimizer.rho":0.5}',
+      '{"optimizer.name":"rmsprop","optimizer.rho":0.9}',
+      '{"optimizer.name":"sgd"}',
+    ]);
+  });
+
   it('refuses a base whose curriculum its objective cannot order by (every trial would fail), unless a parameter changes the objective, the curriculum or the batch size', async () => {
     const base = { objective: { type: 'model', model: 'logistic', data: { builtin: 'moons', rows: 40 } }, optimizer: { name: 'sgd', learningRate: 0.1 }, training: { maxSteps: 10, batchSize: 8, curriculum: { by: 'difficulty' } } };
     const parameters = { 'optimizer.learningRate': { type: 'float', values: [0.1, 0.2] } };

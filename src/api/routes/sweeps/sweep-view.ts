@@ -1,14 +1,18 @@
 /** Stored sweeps and trials as clients see them (shapes: src/contracts/sweep-view.ts). */
 import { trialStatuses, type SweepView, type TrialView } from '../../../contracts/sweep-view.ts';
 import type { SweepSpec } from '../../../contracts/sweep-spec.ts';
+import { conditionsFirst } from '../../../core/sweep/index.ts';
 import { isFinalRunStatus } from '../../../contracts/run-status.ts';
 import type { BestTrial, SweepRow, TrialRow } from '../../../db/sweeps.ts';
 
 const isoOrNull = (date: Date | null) => (date === null ? null : date.toISOString());
 const finiteOrNull = (value: number | null) => (value === null || !Number.isFinite(value) ? null : value);
 
+/** The stored spec with its parameters after those their conditions name, as it validates (jsonb sorts its keys, see conditionsFirst). */
+const specInOrder = (stored: SweepSpec): SweepSpec => ({ ...stored, parameters: conditionsFirst(stored.parameters) });
+
 export function toSweepView(sweep: SweepRow, counts: Record<string, number> = {}, best: BestTrial | null = null, now = new Date()): SweepView {
-  const spec = sweep.spec as SweepSpec;
+  const spec = specInOrder(sweep.spec as SweepSpec);
   const trials = Object.fromEntries(trialStatuses.map((status) => [status, counts[status] ?? 0])) as SweepView['trials'];
   const total = trialStatuses.reduce((sum, status) => sum + (counts[status] ?? 0), 0);
   const finished = trialStatuses.filter((status) => isFinalRunStatus(status)).reduce((sum, status) => sum + (counts[status] ?? 0), 0);
@@ -54,7 +58,7 @@ export function toTrialView(trial: TrialRow): TrialView {
 
 /** The leaderboard as CSV: one row per trial, one column per parameter (dotted paths as headers). */
 export function trialsCsv(spec: SweepSpec, trials: readonly TrialView[]): string {
-  const parameters = Object.keys(spec.parameters);
+  const parameters = Object.keys(specInOrder(spec).parameters);
   const quote = (value: unknown) => {
     if (value === null || value === undefined) return '';
     const text = String(value);
