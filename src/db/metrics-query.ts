@@ -160,9 +160,13 @@ export function createMetricsQuery(pool: Pool) {
         if (wanted.has('elapsedSeconds')) bucket.elapsedSeconds = finite(row.elapsed);
         for (const [field, column] of fields) {
           const count = Number(row[`${column}_count`] ?? 0);
-          bucket[field] = count ? finite(row[`${column}_sum`])! / count : null;
-          bucket[`${field}Min`] = finite(row[`${column}_min`]);
-          bucket[`${field}Max`] = finite(row[`${column}_max`]);
+          const min = finite(row[`${column}_min`]);
+          const max = finite(row[`${column}_max`]);
+          // A float sum drifts (0.01 summed 3072 times, over 1e308 summed twice): the mean is
+          // kept within the bucket's own min and max, so a constant's mean is that constant.
+          bucket[field] = count && min !== null && max !== null ? Math.min(max, Math.max(min, Number(row[`${column}_sum`]) / count)) : null;
+          bucket[`${field}Min`] = min;
+          bucket[`${field}Max`] = max;
         }
         return bucket;
       });

@@ -171,6 +171,20 @@ describe('GET /v1/runs/{id}/metrics', () => {
     }
   });
 
+  it('gives each bucket a mean between its min and max, a constant field its constant', async () => {
+    // Summing 0.01 a few thousand times drifts in the last bits: the mean must not leave [min, max].
+    for (const query of ['maxPoints=7', 'maxPoints=5&from=1&to=9000']) {
+      const response = await app.inject({ url: `/v1/runs/${runId}/metrics?fields=loss,learningRate&${query}`, headers: { authorization } });
+      const { points } = response.json();
+      expect(points.length).toBeGreaterThan(1);
+      for (const point of points) {
+        expect(point.learningRate).toBe(0.01);
+        expect(point.loss).toBeGreaterThanOrEqual(point.lossMin);
+        expect(point.loss).toBeLessThanOrEqual(point.lossMax);
+      }
+    }
+  });
+
   it('counts the rows of any range from the rollups exactly', async () => {
     const metrics = createMetricsQuery(pool);
     for (const [from, to] of [[1, 50_000], [17, 4111], [4096, 4096], [123, 45_678], [49_990, 60_000], [60_000, 70_000]]) {
