@@ -19,10 +19,11 @@ export class ProblemError extends Error {
   }
 }
 
-/** The problem as one line: its detail, then each invalid field with its message. */
+/** The problem as one line: its detail, then each invalid field with its message that the detail does not already give. */
 function oneLine(problem: Problem): string {
-  const fields = (problem.errors ?? []).map((issue) => `${issue.path || '(body)'}: ${issue.message}`);
-  const text = [problem.detail ?? problem.title, ...fields].join('; ');
+  const detail = problem.detail ?? problem.title;
+  const fields = (problem.errors ?? []).map((issue) => `${issue.path || '(body)'}: ${issue.message}`).filter((field) => !detail.includes(field));
+  const text = [detail, ...fields].join('; ');
   return text.replace(/\s*\n\s*/g, ' ');
 }
 

@@ -76,6 +76,15 @@ describe('createClient', () => {
     expect(missing).toMatchObject({ status: 404, code: 'not_found' });
   });
 
+  it('names a bad field once when the problem\'s detail already names it', async () => {
+    // The detail of these problems is "<field>: <message>", the field's issue repeated.
+    const descent = client();
+    const inline: RunSpecInput['objective'] = { type: 'model', model: 'linear', data: { features: [[1], [2]], targets: [1] } };
+    const error = await descent.submitRun({ ...spec, objective: inline }).catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ status: 422, code: 'invalid_objective' });
+    expect((error as ProblemError).message).toBe('invalid_objective: objective: 2 feature rows but 1 targets');
+  });
+
   it('follows a sweep cancelled mid-round until the trials it cancelled have stopped, and answers them as cancelled', async () => {
     const descent = client();
     const submitted = await descent.submitSweep({
