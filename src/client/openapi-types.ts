@@ -1867,11 +1867,11 @@ export interface paths {
                     from?: number;
                     /** @description Last step (inclusive). */
                     to?: number;
-                    /** @description Rows per page (without `maxPoints`); default 1000 for JSON. CSV and JSON lines without `limit`, `cursor` or `maxPoints` stream every row of the range. */
+                    /** @description Rows per page (not with `maxPoints`); default 1000 for JSON. CSV and JSON lines without `limit`, `cursor` or `maxPoints` stream every row of the range. */
                     limit?: number;
-                    /** @description `nextCursor` of the previous page. */
+                    /** @description `nextCursor` of the previous page (not with `maxPoints`). */
                     cursor?: string;
-                    /** @description Downsample to at most this many buckets when the range holds more rows. */
+                    /** @description Downsample to at most this many buckets when the range holds more rows; all of them in one answer (no `limit` or `cursor`). */
                     maxPoints?: number;
                     /** @description `csv` for text/csv (also chosen by `Accept: text/csv`), `jsonl` for one JSON object per line (`Accept: application/jsonl` or `application/x-ndjson`). */
                     format?: "json" | "csv" | "jsonl";

@@ -295,6 +295,8 @@ describe('GET /v1/runs/{id}/metrics', () => {
     const cases: [string, string][] = [
       ['fields=loss,bogus', 'fields'], ['maxPoints=1', 'maxPoints'], ['from=0', 'from'], ['from=10&to=5', 'from'],
       ['limit=abc', 'limit'], ['cursor=xyz', 'cursor'], ['cursor=9999999999', 'cursor'], ['color=red', 'color'],
+      // Buckets have no pages: a cursor or a page size beside maxPoints would be ignored.
+      ['maxPoints=10&cursor=100', 'cursor'], ['maxPoints=10&limit=5', 'limit'],
     ];
     for (const [query, path] of cases) {
       const response = await app.inject({ url: `/v1/runs/${runId}/metrics?${query}`, headers: { authorization } });

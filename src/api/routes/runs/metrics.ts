@@ -54,10 +54,10 @@ const querySchema = z.strictObject({
   from: z.coerce.number().int().min(1).max(largestStep).optional().describe('First step (inclusive).'),
   to: z.coerce.number().int().min(1).max(largestStep).optional().describe('Last step (inclusive).'),
   limit: z.coerce.number().int().min(1).max(10_000).optional()
-    .describe('Rows per page (without `maxPoints`); default 1000 for JSON. CSV and JSON lines without `limit`, `cursor` or `maxPoints` stream every row of the range.'),
-  cursor: z.string().optional().describe('`nextCursor` of the previous page.'),
+    .describe('Rows per page (not with `maxPoints`); default 1000 for JSON. CSV and JSON lines without `limit`, `cursor` or `maxPoints` stream every row of the range.'),
+  cursor: z.string().optional().describe('`nextCursor` of the previous page (not with `maxPoints`).'),
   maxPoints: z.coerce.number().int().min(2).max(10_000).optional()
-    .describe('Downsample to at most this many buckets when the range holds more rows.'),
+    .describe('Downsample to at most this many buckets when the range holds more rows; all of them in one answer (no `limit` or `cursor`).'),
   format: z.enum(['json', 'csv', 'jsonl']).optional()
     .describe('`csv` for text/csv (also chosen by `Accept: text/csv`), `jsonl` for one JSON object per line (`Accept: application/jsonl` or `application/x-ndjson`).'),
 });
@@ -125,6 +125,14 @@ export async function runMetricsRoutes(
       throw new AppError(400, 'validation_failed', 'Invalid request', {
         detail: '`from` must not be after `to`.',
         errors: [{ path: 'from', message: `from (${query.from}) is after to (${query.to}).`, code: 'invalid_range' }],
+      });
+    }
+    if (query.maxPoints !== undefined && (query.limit !== undefined || query.cursor !== undefined)) {
+      // Buckets come in one answer: a page size or a cursor beside them would be ignored.
+      const paging = (['limit', 'cursor'] as const).filter((name) => query[name] !== undefined);
+      throw new AppError(400, 'validation_failed', 'The request is invalid', {
+        detail: `\`${paging.join('` and `')}\` page rows and cannot be combined with \`maxPoints\`.`,
+        errors: paging.map((name) => ({ path: name, message: `${name} pages rows; maxPoints answers every bucket at once.`, code: 'invalid_combination' })),
       });
     }
     const afterStep = stepAfter(query.cursor);
