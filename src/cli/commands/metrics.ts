@@ -9,8 +9,8 @@ line (step, then the fields), or CSV with a header row.
 
 Options:
   --csv            CSV instead of JSON lines.
-  --max-points N   At most N buckets (mean, min and max of each field per bucket) instead of
-                   every step: a long run's curve in a few rows.
+  --max-points N   At most N buckets (N at least 2; mean, min and max of each field per
+                   bucket) instead of every step: a long run's curve in a few rows.
   --fields LIST    Comma-separated fields (default: all but params): loss, valLoss,
                    valAccuracy, gradNorm, learningRate, updateNorm, epoch, elapsedSeconds, params.
   --from STEP      First step (inclusive).
@@ -28,10 +28,10 @@ const options = {
   to: { type: 'string' },
 } as const;
 
-function wholeNumber(name: string, text: string | undefined): number | undefined {
+function wholeNumber(name: string, text: string | undefined, least = 1): number | undefined {
   if (text === undefined) return undefined;
   const value = Number(text);
-  if (!Number.isInteger(value) || value < 1) throw new UsageError(`--${name} takes a whole number of at least 1`);
+  if (!Number.isInteger(value) || value < least) throw new UsageError(`--${name} takes a whole number of at least ${least}`);
   return value;
 }
 
@@ -42,7 +42,7 @@ export const command: Command = {
     const { values, positionals, client } = parseRemote(args, options, { names: 'one run id', count: 1 });
     const [id] = positionals;
     const query = { fields: values.fields, from: wholeNumber('from', values.from), to: wholeNumber('to', values.to) };
-    const maxPoints = wholeNumber('max-points', values['max-points']);
+    const maxPoints = wholeNumber('max-points', values['max-points'], 2);
     if (values.csv) {
       process.stdout.write(await client.metricsCsv(id, { ...query, maxPoints }));
     } else if (maxPoints !== undefined) {
