@@ -37,6 +37,9 @@ export interface SubmitOptions {
 
 export type DescentClient = ReturnType<typeof createClient>;
 
+/** What a CSV download of a run's metrics may choose. */
+type CsvQuery = Pick<MetricsQuery, 'fields' | 'from' | 'to' | 'maxPoints'>;
+
 /** How long `waitForSweep` waits, at most, for the trials a finished sweep cancelled to stop, and how often it looks. */
 const trialsStopMs = 60_000;
 const trialsPollMs = 250;
@@ -121,8 +124,11 @@ export function createClient(options: ClientOptions) {
         return { items: page.points as MetricRow[], nextCursor: page.nextCursor };
       }),
     /** Every recorded step of the run (or of `from`–`to`; or `maxPoints` buckets) as one CSV document with a header row. */
-    metricsCsv: async (id: string, query: Pick<MetricsQuery, 'fields' | 'from' | 'to' | 'maxPoints'> = {}): Promise<string> =>
+    metricsCsv: async (id: string, query: CsvQuery = {}): Promise<string> =>
       (await dataOf(api.GET('/v1/runs/{id}/metrics', { params: { ...path(id), query: { ...query, format: 'csv' } }, parseAs: 'text' }))) as string,
+    /** The same CSV as a stream, read as the server sends it: for a run too long to hold as one string. */
+    metricsCsvStream: async (id: string, query: CsvQuery = {}): Promise<ReadableStream<Uint8Array>> =>
+      (await dataOf(api.GET('/v1/runs/{id}/metrics', { params: { ...path(id), query: { ...query, format: 'csv' } }, parseAs: 'stream' })))!,
 
     submitSweep: (spec: SweepSpecInput, submit?: SubmitOptions): Promise<Sweep> =>
       dataOf(api.POST('/v1/sweeps', { body: spec, params: { header: idempotency(submit) } })),

@@ -12,7 +12,7 @@ export async function runCli(argv: string[]): Promise<Captured> {
   let stdout = '';
   let stderr = '';
   const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stdout += String(chunk);
+    stdout += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString();
     return true;
   });
   const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {

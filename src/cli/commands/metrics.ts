@@ -1,4 +1,5 @@
 /** `descent metrics ID`: a remote run's recorded steps, as JSON lines or CSV. */
+import { once } from 'node:events';
 import type { Command } from '../main.ts';
 import { connectionHelp, exitHelp, exitStatus, parseRemote, runRemote, UsageError } from '../remote/remote-command.ts';
 
@@ -44,7 +45,10 @@ export const command: Command = {
     const query = { fields: values.fields, from: wholeNumber('from', values.from), to: wholeNumber('to', values.to) };
     const maxPoints = wholeNumber('max-points', values['max-points'], 2);
     if (values.csv) {
-      process.stdout.write(await client.metricsCsv(id, { ...query, maxPoints }));
+      // Written as it arrives: a long run's CSV can be larger than one string can hold.
+      for await (const chunk of await client.metricsCsvStream(id, { ...query, maxPoints })) {
+        if (!process.stdout.write(chunk)) await once(process.stdout, 'drain');
+      }
     } else if (maxPoints !== undefined) {
       for (const point of (await client.metrics(id, { ...query, maxPoints })).points) process.stdout.write(`${JSON.stringify(point)}\n`);
     } else {
