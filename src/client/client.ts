@@ -23,6 +23,30 @@ export interface ClientOptions {
   readonly retry?: RetryOptions | false;
   /** The fetch to send requests with (default: the global one). */
   readonly fetch?: (request: Request) => Promise<Response>;
+  /**
+   * How long to wait for an answer to start (its status and headers), in milliseconds, before
+   * the attempt fails with AnswerTimeoutError (retried as a network error is). Unset: the
+   * fetch's own limit (Node's: five minutes). The body is not timed: an event stream lasts.
+   */
+  readonly answerTimeoutMs?: number;
+}
+
+/** An attempt whose answer did not start within `answerTimeoutMs`. */
+export class AnswerTimeoutError extends Error {
+  override readonly name = 'AnswerTimeoutError';
+}
+
+/** The fetch, with each attempt abandoned when its answer has not started within `ms`. */
+function answeredWithin(base: (request: Request) => Promise<Response>, ms: number): (request: Request) => Promise<Response> {
+  return async (request) => {
+    const timeout = new AbortController();
+    const timer = setTimeout(() => timeout.abort(new AnswerTimeoutError(`${request.url} did not answer within ${ms / 1000} s.`)), ms);
+    try {
+      return await base(new Request(request, { signal: AbortSignal.any([request.signal, timeout.signal]) }));
+    } finally {
+      clearTimeout(timer);
+    }
+  };
 }
 
 export interface WaitOptions<Event = RunEvent> extends FollowOptions {
@@ -69,7 +93,8 @@ export async function* everyPage<Item>(page: (cursor: string | undefined) => Pro
 }
 
 export function createClient(options: ClientOptions) {
-  const baseFetch = options.fetch ?? ((request: Request) => globalThis.fetch(request));
+  const anyFetch = options.fetch ?? ((request: Request) => globalThis.fetch(request));
+  const baseFetch = options.answerTimeoutMs === undefined ? anyFetch : answeredWithin(anyFetch, options.answerTimeoutMs);
   const api: Client<paths> = createFetchClient<paths>({
     baseUrl: options.url.replace(/\/+$/, ''),
     headers: options.apiKey === undefined ? {} : { authorization: `Bearer ${options.apiKey}` },

@@ -20,7 +20,7 @@ import { runLocalSweep } from '../sweep/local-sweep.ts';
 import { loadSpec, specSource } from '../spec-file.ts';
 
 const help = `Usage: descent sweep <spec.json | -> [options]
-       descent sweep <spec.json | -> --remote [--wait] [--json] [--url URL] [--key KEY]
+       descent sweep <spec.json | -> --remote [--wait] [--json] [--url URL] [--key KEY] [--timeout SECONDS]
 
 Runs a sweep spec (the body of POST /v1/sweeps) locally, with no services: the same samplers,
 pruners and budget as the service, trials run in parallel on threads. "-" reads the spec from

@@ -3,7 +3,7 @@
  * statuses a script can rely on, and problems printed as one line with their code.
  */
 import { parseArgs } from 'node:util';
-import { createClient, ProblemError, type DescentClient } from '../../client/index.ts';
+import { AnswerTimeoutError, createClient, ProblemError, type DescentClient } from '../../client/index.ts';
 import { readSpecJson, SpecFileError } from '../spec-file.ts';
 
 export const exitStatus = {
@@ -20,10 +20,14 @@ export const exitStatus = {
 } as const;
 
 const defaultUrl = 'http://127.0.0.1:3000';
+const defaultTimeoutSeconds = 30;
 
 export const connectionHelp = `Connection:
   --url URL        Descent's address (default: $DESCENT_URL, else ${defaultUrl})
-  --key KEY        An API key, from 'descent keys create' (default: $DESCENT_API_KEY)`;
+  --key KEY        An API key, from 'descent keys create' (default: $DESCENT_API_KEY)
+  --timeout SECONDS
+                   How long to wait for each answer of Descent to start (default ${defaultTimeoutSeconds});
+                   a read that gets none is tried again, then the command exits 4.`;
 
 /** The exit statuses in --help; `following` for the commands that follow a run to its end. */
 export function exitHelp(following = false): string {
@@ -62,11 +66,11 @@ export function parseRemote<Options extends OptionKinds>(
 ): RemoteArguments<Options> {
   let parsed;
   try {
-    parsed = parseArgs({ args, options: { ...options, url: { type: 'string' }, key: { type: 'string' } }, allowPositionals: true, strict: true });
+    parsed = parseArgs({ args, options: { ...options, url: { type: 'string' }, key: { type: 'string' }, timeout: { type: 'string' } }, allowPositionals: true, strict: true });
   } catch (error) {
     throw new UsageError((error as Error).message.split('\n')[0]);
   }
-  const { url: urlOption, key: keyOption, ...values } = parsed.values as Record<string, string | boolean | undefined>;
+  const { url: urlOption, key: keyOption, timeout: timeoutOption, ...values } = parsed.values as Record<string, string | boolean | undefined>;
   if (parsed.positionals.length !== positionals.count) {
     throw new UsageError(positionals.count === 0 ? `unexpected argument '${parsed.positionals[0]}'` : `expected ${positionals.names}`);
   }
@@ -74,7 +78,10 @@ export function parseRemote<Options extends OptionKinds>(
   if (!URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol)) throw new UsageError(`--url must be an http(s) address, not '${url}'`);
   const apiKey = (keyOption as string | undefined) ?? env.DESCENT_API_KEY;
   if (!apiKey) throw new UsageError('no API key: pass --key or set DESCENT_API_KEY');
-  return { values: values as RemoteArguments<Options>['values'], positionals: parsed.positionals, client: createClient({ url, apiKey }), url };
+  const timeoutSeconds = timeoutOption === undefined ? defaultTimeoutSeconds : Number(timeoutOption);
+  if (!(timeoutSeconds > 0 && Number.isFinite(timeoutSeconds))) throw new UsageError(`--timeout takes a number of seconds above 0, not '${String(timeoutOption)}'`);
+  const client = createClient({ url, apiKey, answerTimeoutMs: timeoutSeconds * 1000 });
+  return { values: values as RemoteArguments<Options>['values'], positionals: parsed.positionals, client, url };
 }
 
 /** Runs a remote command, turning what went wrong into one line on stderr and an exit status. */
@@ -93,6 +100,10 @@ export async function runRemote(name: string, body: () => Promise<number>): Prom
     if (error instanceof TypeError && error.message === 'fetch failed') {
       const cause = error.cause instanceof Error ? error.cause.message : 'no answer';
       process.stderr.write(`descent ${name}: cannot reach Descent: ${cause}\n`);
+      return exitStatus.unreachable;
+    }
+    if (error instanceof AnswerTimeoutError) {
+      process.stderr.write(`descent ${name}: cannot reach Descent: ${error.message}\n`);
       return exitStatus.unreachable;
     }
     throw error;
