@@ -27,6 +27,20 @@ const commands: Record<string, () => Promise<{ command: Command }>> = {
 };
 
 /**
+ * The commands that print an answer for someone (or something) reading it. One whose reader stops
+ * early (`descent runs | head`) ends there, quietly, with status 0, as other command-line tools
+ * do. The services (`start`, `serve`, `worker`) and `migrate` are left out: their log's reader
+ * going away is a failure, and they go through their graceful shutdown and exit 1 on it.
+ */
+const printingCommands = new Set(['run', 'sweep', 'submit', 'status', 'watch', 'runs', 'metrics', 'cancel', 'keys']);
+
+/** Whether `descent <argv>` ends quietly when its standard output's reader goes away. */
+export function endsQuietlyWhenReaderLeaves(argv: readonly string[]): boolean {
+  const [name] = argv;
+  return name === undefined || name.startsWith('-') || name === 'help' || printingCommands.has(name);
+}
+
+/**
  * `npx descent` outside the project resolves to an unrelated package of that name on npm, so
  * the ways that do reach this CLI are spelled out.
  */

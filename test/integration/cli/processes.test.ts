@@ -83,6 +83,19 @@ describe('service processes', () => {
     await expect(fetch(`http://127.0.0.1:${port}/healthz`)).rejects.toThrow();
   });
 
+  it('serve whose log reader goes away shuts down gracefully and exits 1, not quietly with 0', async () => {
+    const port = await freePort();
+    const child = startDescent(['serve'], { ...env, PORT: String(port), LOG_LEVEL: 'info' });
+    children.push(child);
+    await until(async () => (await fetch(`http://127.0.0.1:${port}/healthz`)).ok, 'the API to listen');
+    // The log shipper dies: the next log line (the shutdown's own) meets a closed pipe.
+    child.process.stdout!.destroy();
+    child.process.kill('SIGTERM');
+    expect(await child.exit).toBe(1);
+    expect(child.stderr()).toBe('');
+    await expect(fetch(`http://127.0.0.1:${port}/healthz`)).rejects.toThrow();
+  });
+
   it('serve streams a metrics export, and on SIGTERM still exits 0: the export leaves nothing behind to keep it alive', async () => {
     const port = await freePort();
     const child = startDescent(['serve'], { ...env, PORT: String(port), DATABASE_STATEMENT_TIMEOUT_MS: '60000' });
