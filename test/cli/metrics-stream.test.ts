@@ -4,6 +4,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../../src/cli/main.ts';
+import { runCli } from './capture.ts';
 import { eventually } from '../support/eventually.ts';
 
 let server: http.Server;
@@ -12,10 +13,12 @@ let finish: (() => void) | undefined;
 
 beforeAll(async () => {
   // A Descent whose CSV answer comes in two parts: the second only once the test lets it.
+  // A run id ending in 1: a Descent that drops the connection after the first part.
   server = http.createServer((request, response) => {
     response.writeHead(200, { 'content-type': 'text/csv; charset=utf-8' });
     response.write('step,loss\n1,0.5\n');
-    finish = () => response.end('2,0.25\n');
+    if (request.url!.includes('0001/metrics')) setTimeout(() => response.socket!.destroy(), 50);
+    else finish = () => response.end('2,0.25\n');
   });
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
@@ -44,5 +47,12 @@ describe('descent metrics --csv', () => {
     } finally {
       write.mockRestore();
     }
+  });
+
+  it('says in one line that the output is incomplete, exiting 4, when the connection is lost mid-answer', async () => {
+    const { code, stdout, stderr } = await runCli(['metrics', '00000000-0000-4000-8000-000000000001', '--csv', '--url', url, '--key', 'k']);
+    expect(stdout).toBe('step,loss\n1,0.5\n');
+    expect(stderr).toMatch(/^descent metrics: the connection to Descent was lost mid-answer \([^)\n]+\); the output is incomplete\n$/);
+    expect(code).toBe(4);
   });
 });

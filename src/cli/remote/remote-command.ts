@@ -15,7 +15,7 @@ export const exitStatus = {
   usage: 2,
   /** Descent answered with a problem (problem+json), printed as one line with its code. */
   refused: 3,
-  /** Descent could not be reached (after the client's retries). */
+  /** Descent could not be reached (after the client's retries), or the connection was lost mid-answer. */
   unreachable: 4,
 } as const;
 
@@ -35,7 +35,8 @@ export function exitHelp(following = false): string {
     ? '0 done (with --wait or watch: the run completed or stopped early); 1 the run\nended otherwise (diverged, failed, cancelled, pruned)'
     : '0 done';
   return `Exit status: ${done}; 2 bad usage or input; 3 Descent answered with a problem, printed on
-stderr as one line "descent <command>: <status> <code>: <detail>"; 4 Descent could not be reached.`;
+stderr as one line "descent <command>: <status> <code>: <detail>"; 4 Descent could not be reached,
+or the connection was lost mid-answer (what was printed before is incomplete).`;
 }
 
 export class UsageError extends Error {}
@@ -102,12 +103,28 @@ export async function runRemote(name: string, body: () => Promise<number>): Prom
       process.stderr.write(`descent ${name}: cannot reach Descent: ${cause}\n`);
       return exitStatus.unreachable;
     }
+    if (lostMidAnswer(error)) {
+      const cause = error.cause instanceof Error ? error.cause.message : error.message;
+      process.stderr.write(`descent ${name}: the connection to Descent was lost mid-answer (${cause}); the output is incomplete\n`);
+      return exitStatus.unreachable;
+    }
     if (error instanceof AnswerTimeoutError) {
       process.stderr.write(`descent ${name}: cannot reach Descent: ${error.message}\n`);
       return exitStatus.unreachable;
     }
     throw error;
   }
+}
+
+/**
+ * Whether `error` is an answer's body cut off: Descent (or a proxy) dropped the connection after
+ * the answer started. Node's fetch says 'terminated'; a socket reset says ECONNRESET.
+ */
+function lostMidAnswer(error: unknown): error is Error {
+  if (!(error instanceof Error)) return false;
+  if (error instanceof TypeError && error.message === 'terminated') return true;
+  const { code } = (error.cause ?? error) as { code?: unknown };
+  return code === 'ECONNRESET' || code === 'UND_ERR_SOCKET';
 }
 
 /** A spec file (or standard input for "-") parsed as JSON; a usage error when it cannot be. */
