@@ -84,6 +84,9 @@ export const metricFieldRegistry = {
 /** The largest step a row can have (`step` is an int column): the end of an open range. */
 export const largestStep = 2_147_483_647;
 
+/** How many buckets a downsampled read (`maxPoints`) may ask for: a curve has two points at least. */
+export const maxPointsRange = { least: 2, most: 10_000 } as const;
+
 /** The numbers of a step, besides `step` itself. */
 export type ScalarMetricField = keyof typeof metricFieldRegistry;
 export const scalarMetricFields = Object.keys(metricFieldRegistry) as [ScalarMetricField, ...ScalarMetricField[]];

@@ -1,5 +1,6 @@
 /** `descent metrics ID`: a remote run's recorded steps, as JSON lines or CSV. */
 import { once } from 'node:events';
+import { maxPointsRange } from '../../contracts/metric-fields.ts';
 import type { Command } from '../main.ts';
 import { connectionHelp, exitHelp, exitStatus, parseRemote, runRemote, UsageError } from '../remote/remote-command.ts';
 
@@ -10,8 +11,8 @@ line (step, then the fields), or CSV with a header row.
 
 Options:
   --csv            CSV instead of JSON lines.
-  --max-points N   At most N buckets (N at least 2; mean, min and max of each field per
-                   bucket) instead of every step: a long run's curve in a few rows.
+  --max-points N   At most N buckets (N from ${maxPointsRange.least} to ${maxPointsRange.most}; mean, min and max of each
+                   field per bucket) instead of every step: a long run's curve in a few rows.
   --fields LIST    Comma-separated fields (default: all but params): loss, valLoss,
                    valAccuracy, gradNorm, learningRate, updateNorm, epoch, elapsedSeconds, params.
   --from STEP      First step (inclusive).
@@ -29,10 +30,12 @@ const options = {
   to: { type: 'string' },
 } as const;
 
-function wholeNumber(name: string, text: string | undefined, least = 1): number | undefined {
+function wholeNumber(name: string, text: string | undefined, least = 1, most = Infinity): number | undefined {
   if (text === undefined) return undefined;
   const value = Number(text);
-  if (!Number.isInteger(value) || value < least) throw new UsageError(`--${name} takes a whole number of at least ${least}`);
+  if (!Number.isInteger(value) || value < least || value > most) {
+    throw new UsageError(`--${name} takes a whole number ${most === Infinity ? `of at least ${least}` : `from ${least} to ${most}`}`);
+  }
   return value;
 }
 
@@ -43,7 +46,7 @@ export const command: Command = {
     const { values, positionals, client } = parseRemote(args, options, { names: 'one run id', count: 1 });
     const [id] = positionals;
     const query = { fields: values.fields, from: wholeNumber('from', values.from), to: wholeNumber('to', values.to) };
-    const maxPoints = wholeNumber('max-points', values['max-points'], 2);
+    const maxPoints = wholeNumber('max-points', values['max-points'], maxPointsRange.least, maxPointsRange.most);
     if (values.csv) {
       // Written as it arrives: a long run's CSV can be larger than one string can hold.
       for await (const chunk of await client.metricsCsvStream(id, { ...query, maxPoints })) {

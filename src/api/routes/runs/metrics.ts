@@ -10,7 +10,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { MetricsExport } from '../../../db/metrics-export.ts';
 import type { MetricsQuery } from '../../../db/metrics-query.ts';
-import { largestStep, metricFields, type MetricField } from '../../../contracts/metric-fields.ts';
+import { largestStep, maxPointsRange, metricFields, type MetricField } from '../../../contracts/metric-fields.ts';
 import type { SharedPages } from '../../../queue/shared-pages.ts';
 import { AppError } from '../../errors/app-error.ts';
 import { problemResponses } from '../../errors/problem.ts';
@@ -56,7 +56,7 @@ const querySchema = z.strictObject({
   limit: z.coerce.number().int().min(1).max(10_000).optional()
     .describe('Rows per page (not with `maxPoints`); default 1000 for JSON. CSV and JSON lines without `limit`, `cursor` or `maxPoints` stream every row of the range.'),
   cursor: z.string().optional().describe('`nextCursor` of the previous page (not with `maxPoints`).'),
-  maxPoints: z.coerce.number().int().min(2).max(10_000).optional()
+  maxPoints: z.coerce.number().int().min(maxPointsRange.least).max(maxPointsRange.most).optional()
     .describe('Downsample to at most this many buckets when the range holds more rows; all of them in one answer (no `limit` or `cursor`).'),
   format: z.enum(['json', 'csv', 'jsonl']).optional()
     .describe('`csv` for text/csv (also chosen by `Accept: text/csv`), `jsonl` for one JSON object per line (`Accept: application/jsonl` or `application/x-ndjson`).'),
