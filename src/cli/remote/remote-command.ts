@@ -20,14 +20,22 @@ export const exitStatus = {
 } as const;
 
 const defaultUrl = 'http://127.0.0.1:3000';
-const defaultTimeoutSeconds = 30;
+/**
+ * Above what Descent may legitimately take to start an answer: a downsampled read of a long run
+ * (`metrics --max-points`) runs a count and a downsampling statement, each bounded by the
+ * service's DATABASE_STATEMENT_TIMEOUT_MS (60 s by default, cancelled at nine tenths), and a
+ * submission's body is still being sent while the clock runs.
+ */
+const defaultTimeoutSeconds = 120;
 
 export const connectionHelp = `Connection:
   --url URL        Descent's address (default: $DESCENT_URL, else ${defaultUrl})
   --key KEY        An API key, from 'descent keys create' (default: $DESCENT_API_KEY)
   --timeout SECONDS
-                   How long to wait for each answer of Descent to start (default ${defaultTimeoutSeconds});
-                   a read that gets none is tried again, then the command exits 4.`;
+                   How long to wait for each answer of Descent to start, the request's upload
+                   included (default ${defaultTimeoutSeconds}: a downsampled read of a long run may take two
+                   of the service's 60 s statement bounds); a read that gets none is tried
+                   again, then the command exits 4.`;
 
 /** The exit statuses in --help; `following` for the commands that follow a run to its end. */
 export function exitHelp(following = false): string {
