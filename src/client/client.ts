@@ -11,7 +11,7 @@ import type { paths } from './openapi-types.ts';
 import { problemOf } from './problem-error.ts';
 import { retryingFetch, type RetryOptions } from './retry.ts';
 import type {
-  MetricRow, MetricsPage, MetricsQuery, Run, RunEvent, RunListQuery, RunSpecInput, Sweep, SweepEvent, SweepListQuery, SweepSpecInput, Trial, TrialListQuery,
+  MetricRow, MetricsPage, MetricsQuery, Run, RunEvent, RunListItem, RunListQuery, RunSpecInput, Sweep, SweepEvent, SweepListQuery, SweepSpecInput, Trial, TrialListQuery,
 } from './types.ts';
 
 export interface ClientOptions {
@@ -123,8 +123,8 @@ export function createClient(options: ClientOptions) {
     deleteRun: async (id: string): Promise<void> => {
       await dataOf(api.DELETE('/v1/runs/{id}', { params: path(id) }));
     },
-    /** Every run matching the filters, newest first, across pages. */
-    runs: (query: RunListQuery = {}): AsyncGenerator<Run> =>
+    /** Every run matching the filters, newest first, across pages; each result without `params` (getRun has them). */
+    runs: (query: RunListQuery = {}): AsyncGenerator<RunListItem> =>
       everyPage(async (cursor) => {
         const page = await dataOf(api.GET('/v1/runs', { params: { query: { ...query, cursor } } }));
         return { items: page.runs, nextCursor: page.nextCursor };

@@ -153,7 +153,7 @@ export interface paths {
         };
         /**
          * List runs
-         * @description Newest first, with cursor pagination, optionally filtered by status, sweep, optimizer, objective kind and a search. Carries an `ETag`: send it back as `If-None-Match` to get `304` while the page is unchanged.
+         * @description Newest first, with cursor pagination, optionally filtered by status, sweep, optimizer, objective kind and a search. Each run's result leaves out `params` (a run of millions of parameters would make the page too large): `GET /v1/runs/{id}` has them. Carries an `ETag`: send it back as `If-None-Match` to get `304` while the page is unchanged.
          */
         get: {
             parameters: {
@@ -254,10 +254,6 @@ export interface paths {
                          *             "stopReason": "max_steps",
                          *             "message": "Reached maxSteps: 500 updates.",
                          *             "steps": 500,
-                         *             "params": [
-                         *               -1.05192,
-                         *               1.11245
-                         *             ],
                          *             "finalLoss": 4.21388,
                          *             "finalValLoss": null,
                          *             "finalValAccuracy": null,
@@ -7585,6 +7581,177 @@ export interface components {
             /** @description For `quota_exceeded` and `storage_quota_exceeded`: the quota, its limit and the current use. */
             quota?: components["schemas"]["Quota"];
         };
+        /** @description How far a run has got, written by its worker as it runs. */
+        RunProgress: {
+            /** @description Updates made so far. */
+            step: number;
+            /** @description Updates the run will make at most; null when only a time limit bounds it. */
+            totalSteps: number | null;
+            /** @description The current epoch over the training data (model objectives); null otherwise. */
+            epoch: number | null;
+            /** @description step / totalSteps, in [0, 1]; null without totalSteps. */
+            fraction: number | null;
+            /** @description Recent speed, in updates per second. */
+            stepsPerSecond: number | null;
+            /** @description Seconds left at the recent speed; null without totalSteps. */
+            etaSeconds: number | null;
+        };
+        /** @description Where early stopping stands: the monitored metric, its best value and the patience left. */
+        EarlyStoppingState: {
+            /** @description Whether the spec asked for early stopping. */
+            enabled: boolean;
+            /**
+             * @description The metric watched for improvement.
+             * @enum {string|null}
+             */
+            monitor: "loss" | "valLoss" | null;
+            /** @description The best value of the monitored metric so far. */
+            best: number | null;
+            /** @description The step of that best value. */
+            bestStep: number | null;
+            /** @description Recorded evaluations without improvement allowed before stopping. */
+            patience: number | null;
+            /** @description Steps since the best value. */
+            stepsSinceBest: number | null;
+            /** @description Whether early stopping has ended the run. */
+            stopped: boolean;
+        };
+        /** @description A run: its spec as accepted, its status, progress, early-stopping state and, once ended, its result. */
+        Run: {
+            /**
+             * Format: uuid
+             * @description The run id.
+             */
+            id: string;
+            status: components["schemas"]["RunStatus"];
+            /**
+             * Format: date-time
+             * @description When it was submitted.
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description When its row last changed (status, progress or result).
+             */
+            updatedAt: string;
+            /**
+             * Format: date-time
+             * @description When a worker first started it; null while queued.
+             */
+            startedAt: string | null;
+            /**
+             * Format: date-time
+             * @description When it reached a final status; null until then.
+             */
+            finishedAt: string | null;
+            /**
+             * Format: uuid
+             * @description The sweep it is a trial of; null for a run submitted by itself.
+             */
+            sweepId: string | null;
+            /** @description A sweep trial's number within its sweep, from 0. */
+            trialNumber: number | null;
+            /** @description A sweep trial's parameters, keyed by dotted path into the spec. */
+            parameters: {
+                [key: string]: number | string | boolean;
+            } | null;
+            /** @description How many times a worker has started the run. */
+            attempts: number;
+            /** @description A run: objective, optimizer, and the training settings around them. */
+            spec: components["schemas"]["RunSpec"];
+            progress: components["schemas"]["RunProgress"] | null;
+            earlyStoppingState: components["schemas"]["EarlyStoppingState"] | null;
+            /**
+             * @deprecated
+             * @description Deprecated, read `earlyStoppingState`: the same object under the name the spec gives its early-stopping settings. Kept for one version.
+             */
+            earlyStopping: components["schemas"]["EarlyStoppingState"] | null;
+            result: components["schemas"]["RunResult"] | null;
+        };
+        /** @description How a run ended, as a list gives it: the run's result without `params` (read the run for them). */
+        RunListResult: {
+            stopReason: components["schemas"]["StopReason"];
+            /** @description The stop reason in a sentence for humans; it says so when earlyStopping.restoreBest replaced the last parameters by the best ones. */
+            message: string;
+            /** @description Updates completed. */
+            steps: number;
+            /** @description The objective at `params`, measured when the run ended: for a model, over the whole training set (L2 penalty included, batch normalization in evaluation mode). Null when not finite or not measured. */
+            finalLoss: number | null;
+            /** @description The validation loss at `params` (null without a validation set). */
+            finalValLoss: number | null;
+            /** @description The validation accuracy at `params` (null without a validation set, or for a regression). */
+            finalValAccuracy: number | null;
+            /** @description The best value of the monitored metric (earlyStopping.monitor; the training loss without early stopping or without a validation set). */
+            best: {
+                /**
+                 * @description The monitored metric: `loss` (an update's training loss, on its batch, before the update) or `valLoss`.
+                 * @enum {string}
+                 */
+                metric: "loss" | "valLoss";
+                /** @description Its best value during the run. */
+                value: number;
+                /** @description The step of that value. */
+                step: number;
+            } | null;
+            /** @description True when earlyStopping.restoreBest replaced the last parameters by the best ones. */
+            restoredBest: boolean;
+            /** @description A pruned trial's reason: the rule, the step, its value against the cutoff, its rank among the competitors. */
+            pruning?: components["schemas"]["Pruning"];
+            /** @description A parallel run's replicas: steps, exchanges, staleness, distance to the center, throughput. */
+            parallel?: components["schemas"]["ParallelReport"];
+        };
+        /** @description A run in a list: the run as `GET /v1/runs/{id}` answers it, its result without `params`. */
+        RunListItem: {
+            /**
+             * Format: uuid
+             * @description The run id.
+             */
+            id: string;
+            status: components["schemas"]["RunStatus"];
+            /**
+             * Format: date-time
+             * @description When it was submitted.
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description When its row last changed (status, progress or result).
+             */
+            updatedAt: string;
+            /**
+             * Format: date-time
+             * @description When a worker first started it; null while queued.
+             */
+            startedAt: string | null;
+            /**
+             * Format: date-time
+             * @description When it reached a final status; null until then.
+             */
+            finishedAt: string | null;
+            /**
+             * Format: uuid
+             * @description The sweep it is a trial of; null for a run submitted by itself.
+             */
+            sweepId: string | null;
+            /** @description A sweep trial's number within its sweep, from 0. */
+            trialNumber: number | null;
+            /** @description A sweep trial's parameters, keyed by dotted path into the spec. */
+            parameters: {
+                [key: string]: number | string | boolean;
+            } | null;
+            /** @description How many times a worker has started the run. */
+            attempts: number;
+            /** @description A run: objective, optimizer, and the training settings around them. */
+            spec: components["schemas"]["RunSpec"];
+            progress: components["schemas"]["RunProgress"] | null;
+            earlyStoppingState: components["schemas"]["EarlyStoppingState"] | null;
+            /**
+             * @deprecated
+             * @description Deprecated, read `earlyStoppingState`: the same object under the name the spec gives its early-stopping settings. Kept for one version.
+             */
+            earlyStopping: components["schemas"]["EarlyStoppingState"] | null;
+            result: components["schemas"]["RunListResult"] | null;
+        };
         /** @description A benchmark function a run spec can name. */
         Benchmark: {
             /** @description The `name` of a benchmark objective. */
@@ -7736,97 +7903,10 @@ export interface components {
             /** @description Every parallel algorithm. */
             algorithms: components["schemas"]["ParallelAlgorithm"][];
         };
-        /** @description How far a run has got, written by its worker as it runs. */
-        RunProgress: {
-            /** @description Updates made so far. */
-            step: number;
-            /** @description Updates the run will make at most; null when only a time limit bounds it. */
-            totalSteps: number | null;
-            /** @description The current epoch over the training data (model objectives); null otherwise. */
-            epoch: number | null;
-            /** @description step / totalSteps, in [0, 1]; null without totalSteps. */
-            fraction: number | null;
-            /** @description Recent speed, in updates per second. */
-            stepsPerSecond: number | null;
-            /** @description Seconds left at the recent speed; null without totalSteps. */
-            etaSeconds: number | null;
-        };
-        /** @description Where early stopping stands: the monitored metric, its best value and the patience left. */
-        EarlyStoppingState: {
-            /** @description Whether the spec asked for early stopping. */
-            enabled: boolean;
-            /**
-             * @description The metric watched for improvement.
-             * @enum {string|null}
-             */
-            monitor: "loss" | "valLoss" | null;
-            /** @description The best value of the monitored metric so far. */
-            best: number | null;
-            /** @description The step of that best value. */
-            bestStep: number | null;
-            /** @description Recorded evaluations without improvement allowed before stopping. */
-            patience: number | null;
-            /** @description Steps since the best value. */
-            stepsSinceBest: number | null;
-            /** @description Whether early stopping has ended the run. */
-            stopped: boolean;
-        };
-        /** @description A run: its spec as accepted, its status, progress, early-stopping state and, once ended, its result. */
-        Run: {
-            /**
-             * Format: uuid
-             * @description The run id.
-             */
-            id: string;
-            status: components["schemas"]["RunStatus"];
-            /**
-             * Format: date-time
-             * @description When it was submitted.
-             */
-            createdAt: string;
-            /**
-             * Format: date-time
-             * @description When its row last changed (status, progress or result).
-             */
-            updatedAt: string;
-            /**
-             * Format: date-time
-             * @description When a worker first started it; null while queued.
-             */
-            startedAt: string | null;
-            /**
-             * Format: date-time
-             * @description When it reached a final status; null until then.
-             */
-            finishedAt: string | null;
-            /**
-             * Format: uuid
-             * @description The sweep it is a trial of; null for a run submitted by itself.
-             */
-            sweepId: string | null;
-            /** @description A sweep trial's number within its sweep, from 0. */
-            trialNumber: number | null;
-            /** @description A sweep trial's parameters, keyed by dotted path into the spec. */
-            parameters: {
-                [key: string]: number | string | boolean;
-            } | null;
-            /** @description How many times a worker has started the run. */
-            attempts: number;
-            /** @description A run: objective, optimizer, and the training settings around them. */
-            spec: components["schemas"]["RunSpec"];
-            progress: components["schemas"]["RunProgress"] | null;
-            earlyStoppingState: components["schemas"]["EarlyStoppingState"] | null;
-            /**
-             * @deprecated
-             * @description Deprecated, read `earlyStoppingState`: the same object under the name the spec gives its early-stopping settings. Kept for one version.
-             */
-            earlyStopping: components["schemas"]["EarlyStoppingState"] | null;
-            result: components["schemas"]["RunResult"] | null;
-        };
         /** @description A page of runs. */
         RunList: {
-            /** @description Runs, newest first. */
-            runs: components["schemas"]["Run"][];
+            /** @description Runs, newest first; each result without `params` (read the run for them). */
+            runs: components["schemas"]["RunListItem"][];
             /** @description Pass as `cursor` for the next page; null on the last page. */
             nextCursor: string | null;
         };

@@ -6,6 +6,8 @@ type Schemas = components['schemas'];
 export type Run = Schemas['Run'];
 export type RunStatus = Schemas['RunStatus'];
 export type RunResult = Schemas['RunResult'];
+/** A run as the list gives it: its result without `params` (getRun has them). */
+export type RunListItem = Schemas['RunListItem'];
 export type RunProgress = Schemas['RunProgress'];
 export type EarlyStoppingState = Schemas['EarlyStoppingState'];
 export type RunSpecInput = paths['/v1/runs']['post']['requestBody']['content']['application/json'];

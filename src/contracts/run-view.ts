@@ -32,3 +32,24 @@ export const runViewSchema = z
   .meta({ id: 'Run', description: 'A run: its spec as accepted, its status, progress, early-stopping state and, once ended, its result.' });
 
 export type RunView = z.output<typeof runViewSchema>;
+
+/**
+ * A run as `GET /v1/runs` lists it: its result without the parameters, which a run of millions
+ * of them would make larger than a page can be written; `GET /v1/runs/{id}` has them.
+ */
+export const runListItemSchema = runViewSchema
+  .extend({
+    result: runResultSchema.omit({ params: true })
+      .meta({ id: 'RunListResult', description: 'How a run ended, as a list gives it: the run\'s result without `params` (read the run for them).' })
+      .nullable(),
+  })
+  .meta({ id: 'RunListItem', description: 'A run in a list: the run as `GET /v1/runs/{id}` answers it, its result without `params`.' });
+
+export type RunListItem = z.output<typeof runListItemSchema>;
+
+/** The list's form of a run's view: the same, its result without the parameters. */
+export function toRunListItem(view: RunView): RunListItem {
+  if (view.result === null) return view;
+  const { params: _params, ...result } = view.result;
+  return { ...view, result };
+}

@@ -6,6 +6,7 @@
  */
 import { metricFieldViews } from '../../contracts/metric-fields.ts';
 import { runSpecSchema } from '../../contracts/run-spec.ts';
+import { toRunListItem, type RunView } from '../../contracts/run-view.ts';
 import { settleSweepSpec, sweepSpecSchema } from '../../contracts/sweep-spec.ts';
 import { maximumReplicas } from '../../core/parallel/index.ts';
 
@@ -113,7 +114,7 @@ const rosenbrockBenchmark = {
 /** By `METHOD path status`: the example of the JSON answer. */
 export const responseExamples: Record<string, unknown> = {
   'POST /v1/runs 201': queuedRun,
-  'GET /v1/runs 200': { runs: [completedRun], nextCursor: null },
+  'GET /v1/runs 200': { runs: [toRunListItem(completedRun as RunView)], nextCursor: null },
   'GET /v1/runs/{id} 200': completedRun,
   'POST /v1/runs/{id}/cancel 200': { ...queuedRun, status: 'cancelled', finishedAt: startedAt, result: { ...completedRun.result, stopReason: 'cancelled', message: 'Cancelled before it started.', steps: 0, params: null, finalLoss: null, best: null } },
   'POST /v1/runs/{id}/cancel 202': runningRun,

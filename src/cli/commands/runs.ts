@@ -1,5 +1,5 @@
 /** `descent runs`: lists the runs of a running Descent, newest first. */
-import type { Run, RunStatus } from '../../client/index.ts';
+import type { RunListItem, RunStatus } from '../../client/index.ts';
 import type { Command } from '../main.ts';
 import { connectionHelp, exitHelp, exitStatus, formatNumber, parseRemote, runRemote, UsageError } from '../remote/remote-command.ts';
 
@@ -14,7 +14,7 @@ Options:
   --sweep ID       Only the trials of this sweep.
   --search TEXT    Only runs whose optimizer, expression, benchmark or model contains TEXT.
   --limit N        At most N runs (default 20; the pages are followed).
-  --json           One JSON line per run (the items of GET /v1/runs).
+  --json           One JSON line per run (the items of GET /v1/runs: results without params).
 ${connectionHelp}
   -h, --help       This text.
 
@@ -28,7 +28,7 @@ const options = {
   json: { type: 'boolean' },
 } as const;
 
-const line = (run: Run) => [
+const line = (run: RunListItem) => [
   run.id,
   run.status.padEnd(13),
   run.spec.optimizer.name.padEnd(10),

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { runViewSchema } from '../../../src/contracts/run-view.ts';
+import { runListItemSchema, runViewSchema } from '../../../src/contracts/run-view.ts';
 import { createTenantKey, minimalSpec, useTestApp } from '../support/services.ts';
 
 describe('/v1/runs', () => {
@@ -154,6 +154,14 @@ describe('/v1/runs', () => {
     });
     const completed = await context.app.inject({ method: 'GET', url: '/v1/runs?status=completed', headers });
     expect(completed.json().runs.map((run: { id: string }) => run.id)).toEqual([ids[1]]);
+    // A list item's result leaves the parameters out (a run of millions would make the page
+    // too large to write); the run's own view has them.
+    const [listed] = completed.json().runs as { result: Record<string, unknown> }[];
+    expect(listed!.result).toMatchObject({ stopReason: 'max_steps', steps: 2, finalLoss: 0.5 });
+    expect(listed!.result).not.toHaveProperty('params');
+    expect(runListItemSchema.safeParse(listed).success).toBe(true);
+    const single = await context.app.inject({ method: 'GET', url: `/v1/runs/${ids[1]}`, headers });
+    expect(single.json().result.params).toEqual([1, 1]);
     const queued = await context.app.inject({ method: 'GET', url: '/v1/runs?status=queued', headers });
     expect(queued.json().runs).toHaveLength(4);
   });

@@ -8,13 +8,13 @@ import { principalOf } from '../../plugins/authentication.ts';
 import { sendTaggedJson } from '../etag.ts';
 import type { RunService } from './run-service.ts';
 import { runStatusSchema } from '../../../contracts/run-status.ts';
-import { runViewSchema } from '../../../contracts/run-view.ts';
+import { runListItemSchema, runViewSchema, toRunListItem } from '../../../contracts/run-view.ts';
 import { runViewSerializerCompiler, toRunView } from './run-view.ts';
 import { pageQueryShape } from '../cursor-page.ts';
 
 const runListSchema = z
   .object({
-    runs: z.array(runViewSchema).describe('Runs, newest first.'),
+    runs: z.array(runListItemSchema).describe('Runs, newest first; each result without `params` (read the run for them).'),
     nextCursor: z.string().nullable().describe('Pass as `cursor` for the next page; null on the last page.'),
   })
   .meta({ id: 'RunList', description: 'A page of runs.' });
@@ -53,7 +53,8 @@ export async function runRoutes(app: FastifyInstance, { runService }: { runServi
   routes.get('/runs', {
     schema: {
       summary: 'List runs',
-      description: 'Newest first, with cursor pagination, optionally filtered by status, sweep, optimizer, objective kind and a search. Carries an `ETag`: send it back as `If-None-Match` to get `304` while the page is unchanged.',
+      description: 'Newest first, with cursor pagination, optionally filtered by status, sweep, optimizer, objective kind and a search. '
+        + 'Each run\'s result leaves out `params` (a run of millions of parameters would make the page too large): `GET /v1/runs/{id}` has them. Carries an `ETag`: send it back as `If-None-Match` to get `304` while the page is unchanged.',
       tags: ['runs'],
       querystring: z.strictObject({
         status: runStatusSchema.optional(),
@@ -69,7 +70,7 @@ export async function runRoutes(app: FastifyInstance, { runService }: { runServi
     serializerCompiler: runViewSerializerCompiler,
   }, async (request, reply) => {
     const { items, nextCursor } = await runService.list(principalOf(request).tenantId, request.query);
-    return sendTaggedJson(request, reply, JSON.stringify({ runs: items.map(toRunView), nextCursor }));
+    return sendTaggedJson(request, reply, JSON.stringify({ runs: items.map((run) => toRunListItem(toRunView(run))), nextCursor }));
   });
 
   routes.get('/runs/:id', {
