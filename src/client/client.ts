@@ -27,9 +27,13 @@ export interface ClientOptions {
    * How long to wait for an answer to start (its status and headers), in milliseconds, before
    * the attempt fails with AnswerTimeoutError (retried as a network error is). Unset: the
    * fetch's own limit (Node's: five minutes). The body is not timed: an event stream lasts.
+   * At most `longestAnswerTimeoutMs` (a timer's longest; beyond, Node fires it at once).
    */
   readonly answerTimeoutMs?: number;
 }
+
+/** The longest answerTimeoutMs: Node's timers take at most 2³¹ − 1 ms, and fire at once beyond. */
+export const longestAnswerTimeoutMs = 2 ** 31 - 1;
 
 /** An attempt whose answer did not start within `answerTimeoutMs`. */
 export class AnswerTimeoutError extends Error {
@@ -94,7 +98,11 @@ export async function* everyPage<Item>(page: (cursor: string | undefined) => Pro
 
 export function createClient(options: ClientOptions) {
   const anyFetch = options.fetch ?? ((request: Request) => globalThis.fetch(request));
-  const baseFetch = options.answerTimeoutMs === undefined ? anyFetch : answeredWithin(anyFetch, options.answerTimeoutMs);
+  const timeoutMs = options.answerTimeoutMs;
+  if (timeoutMs !== undefined && !(timeoutMs > 0 && timeoutMs <= longestAnswerTimeoutMs)) {
+    throw new RangeError(`answerTimeoutMs takes milliseconds above 0 and at most ${longestAnswerTimeoutMs}, not ${timeoutMs}`);
+  }
+  const baseFetch = timeoutMs === undefined ? anyFetch : answeredWithin(anyFetch, timeoutMs);
   const api: Client<paths> = createFetchClient<paths>({
     baseUrl: options.url.replace(/\/+$/, ''),
     headers: options.apiKey === undefined ? {} : { authorization: `Bearer ${options.apiKey}` },

@@ -3,7 +3,7 @@
  * statuses a script can rely on, and problems printed as one line with their code.
  */
 import { parseArgs } from 'node:util';
-import { AnswerTimeoutError, createClient, ProblemError, type DescentClient } from '../../client/index.ts';
+import { AnswerTimeoutError, createClient, longestAnswerTimeoutMs, ProblemError, type DescentClient } from '../../client/index.ts';
 import { readSpecJson, SpecFileError } from '../spec-file.ts';
 
 export const exitStatus = {
@@ -88,7 +88,9 @@ export function parseRemote<Options extends OptionKinds>(
   const apiKey = (keyOption as string | undefined) ?? env.DESCENT_API_KEY;
   if (!apiKey) throw new UsageError('no API key: pass --key or set DESCENT_API_KEY');
   const timeoutSeconds = timeoutOption === undefined ? defaultTimeoutSeconds : Number(timeoutOption);
-  if (!(timeoutSeconds > 0 && Number.isFinite(timeoutSeconds))) throw new UsageError(`--timeout takes a number of seconds above 0, not '${String(timeoutOption)}'`);
+  if (!(timeoutSeconds > 0 && timeoutSeconds * 1000 <= longestAnswerTimeoutMs)) {
+    throw new UsageError(`--timeout takes a number of seconds above 0 and at most ${Math.floor(longestAnswerTimeoutMs / 1000)}, not '${String(timeoutOption)}'`);
+  }
   const client = createClient({ url, apiKey, answerTimeoutMs: timeoutSeconds * 1000 });
   return { values: values as RemoteArguments<Options>['values'], positionals: parsed.positionals, client, url };
 }
@@ -117,7 +119,7 @@ export async function runRemote(name: string, body: () => Promise<number>): Prom
       return exitStatus.unreachable;
     }
     if (error instanceof AnswerTimeoutError) {
-      process.stderr.write(`descent ${name}: cannot reach Descent: ${error.message}\n`);
+      process.stderr.write(`descent ${name}: Descent did not answer: ${error.message}\n`);
       return exitStatus.unreachable;
     }
     throw error;

@@ -39,6 +39,13 @@ describe('a Descent that does not answer', () => {
   it('ends a remote command with status 4 and one line', async () => {
     const stuck = await runCli(['status', '00000000-0000-4000-8000-000000000000', '--url', url, '--key', 'k', '--timeout', '0.2']);
     expect(stuck.code).toBe(4);
-    expect(stuck.stderr).toMatch(/^descent status: cannot reach Descent: .* did not answer within 0\.2 s\.\n$/);
+    expect(stuck.stderr).toMatch(/^descent status: Descent did not answer: .* did not answer within 0\.2 s\.\n$/);
+  }, 60_000);
+
+  it('takes no time limit longer than a timer can wait (beyond, Node would fire it at once)', async () => {
+    expect(() => createClient({ url, answerTimeoutMs: 2 ** 31 })).toThrow(RangeError);
+    const tooLong = await runCli(['status', '00000000-0000-4000-8000-000000000000', '--url', url, '--key', 'k', '--timeout', '3000000']);
+    expect(tooLong.code).toBe(2);
+    expect(tooLong.stderr).toContain('--timeout takes a number of seconds above 0 and at most 2147483');
   }, 60_000);
 });
