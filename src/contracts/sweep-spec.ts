@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import {
+  indexesPastTheEnd,
   samplerSpaceIssues,
   samplerSpecSchema,
   prunerSpecSchema,
@@ -46,6 +47,9 @@ export const sweepSpecSchema = z
     const base = runSpecSchema.safeParse(spec.base);
     if (!base.success) {
       for (const issue of base.error.issues) context.addIssue({ ...issue, path: ['base', ...issue.path] } as never);
+    }
+    for (const { path, message } of indexesPastTheEnd(spec.base, Object.keys(spec.parameters))) {
+      context.addIssue({ code: 'custom', path: ['parameters', path], message });
     }
     const space = toSearchSpace(spec.parameters);
     for (const issue of samplerSpaceIssues(spec.sampler, space)) {

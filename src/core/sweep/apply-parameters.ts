@@ -25,3 +25,35 @@ export function applyParameters<Spec>(base: Spec, parameters: Readonly<Parameter
   for (const [path, value] of Object.entries(parameters)) spec = withValue(spec, path.split('.'), 0, value);
   return spec as unknown as Spec;
 }
+
+/**
+ * Parameters whose number segment indexes past the end of its array (the base's, with the
+ * parameters before it written): writing there would leave as many holes in every trial's spec
+ * as the index says (`objective.initial.99999999` makes a hundred million), each one a field that
+ * does not validate, too many to check or store. A parameter sets an entry or appends one.
+ */
+export function indexesPastTheEnd(base: unknown, paths: readonly string[]): { path: string; message: string }[] {
+  const problems: { path: string; message: string }[] = [];
+  let spec = base as Json;
+  for (const path of paths) {
+    const keys = path.split('.');
+    const problem = pastTheEnd(spec, keys);
+    if (problem === null) spec = withValue(spec, keys, 0, 0);
+    else problems.push({ path, message: problem });
+  }
+  return problems;
+}
+
+function pastTheEnd(spec: Json, keys: readonly string[]): string | null {
+  let node: Json | undefined = spec;
+  for (const [index, key] of keys.entries()) {
+    const isObject: boolean = node !== null && typeof node === 'object';
+    // An object takes a number key as a name; anything else becomes (or is) an array.
+    const length = Array.isArray(node) ? node.length : isObject ? Infinity : 0;
+    if (/^\d+$/.test(key) && Number(key) > length) {
+      return `Index ${key} is past the end of base.${keys.slice(0, index).join('.')} (${length} entries with the parameters before it): a parameter sets an entry or appends one.`;
+    }
+    node = isObject ? (node as Record<string, Json>)[key] : undefined;
+  }
+  return null;
+}

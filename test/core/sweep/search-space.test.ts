@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { applyParameters, isActive, searchSpaceSchema, toSearchSpace } from '../../../src/core/sweep/index.ts';
 import { toFieldIssues } from '../../../src/contracts/issues.ts';
+import { sweepSpecSchema } from '../../../src/contracts/sweep-spec.ts';
 
 function problems(input: unknown): string[] {
   const parsed = searchSpaceSchema.safeParse(input);
@@ -101,5 +102,24 @@ describe('search space', () => {
     expect(spec.objective).toBe(base.objective);
     expect(spec.training).toBe(base.training);
     expect(base.optimizer).toEqual({ name: 'sgd', learningRate: 0.1 });
+  });
+
+  it('refuses an index past the end of its array, where every trial\'s spec would hold that many holes', () => {
+    const base = { objective: { type: 'benchmark', name: 'booth', initial: [1, 2] }, optimizer: { name: 'sgd', learningRate: 0.1 } };
+    const parsed = sweepSpecSchema.safeParse({
+      base,
+      parameters: {
+        'objective.initial.1': { type: 'float', low: 0, high: 1 },
+        'objective.initial.2': { type: 'float', low: 0, high: 1 },
+        'objective.initial.99999999': { type: 'float', low: 0, high: 1 },
+        'schedule.milestones.0': { type: 'int', low: 1, high: 5 },
+        'schedule.milestones.1': { type: 'int', low: 6, high: 9 },
+        'clip.values.3': { type: 'int', low: 1, high: 5 },
+      },
+    });
+    expect(parsed.success ? [] : toFieldIssues(parsed.error).map((issue) => `${issue.path}: ${issue.message}`)).toEqual([
+      'parameters["objective.initial.99999999"]: Index 99999999 is past the end of base.objective.initial (3 entries with the parameters before it): a parameter sets an entry or appends one.',
+      'parameters["clip.values.3"]: Index 3 is past the end of base.clip.values (0 entries with the parameters before it): a parameter sets an entry or appends one.',
+    ]);
   });
 });
