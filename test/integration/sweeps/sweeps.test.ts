@@ -159,6 +159,13 @@ describe('sweeps over the API, run by the workers', () => {
     const lines = csv.body.trim().split('\n');
     expect(lines[0]).toBe('rank,trialNumber,runId,status,value,steps,stopReason,optimizer.name,optimizer.learningRate,message');
     expect(lines).toHaveLength(7);
+    // A page's ranks go on from the page before it, as its rows do.
+    const first = await api.app.inject({ method: 'GET', url: `/v1/sweeps/${created.id}/trials?format=csv&limit=4`, headers: { authorization: api.authorization } });
+    const next = /^<\?(.*)>; rel="next"$/.exec(first.headers.link as string)![1];
+    const second = await api.app.inject({ method: 'GET', url: `/v1/sweeps/${created.id}/trials?${next}`, headers: { authorization: api.authorization } });
+    const ranks = (body: string) => body.trim().split('\n').slice(1).map((line) => Number(line.split(',')[0]));
+    expect([...ranks(first.body), ...ranks(second.body)]).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(second.body.trim().split('\n').slice(1)).toEqual(lines.slice(5));
 
     const again = await api.app.inject({ method: 'POST', url: `/v1/sweeps/${created.id}/cancel`, headers: { authorization: api.authorization } });
     expect(again.statusCode).toBe(409);

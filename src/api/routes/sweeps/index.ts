@@ -94,11 +94,11 @@ export async function sweepRoutes(app: FastifyInstance, { sweepService }: { swee
     },
     serializerCompiler: json,
   }, async (request, reply) => {
-    const { sweep, items, nextCursor } = await sweepService.trials(principalOf(request).tenantId, request.params.id, request.query);
+    const { sweep, offset, items, nextCursor } = await sweepService.trials(principalOf(request).tenantId, request.params.id, request.query);
     const csv = request.query.format === 'csv' || (request.query.format === undefined && /\btext\/csv\b/.test(request.headers.accept ?? ''));
     if (!csv) return { items, nextCursor };
     if (nextCursor) reply.header('link', `<?cursor=${nextCursor}&format=csv&limit=${request.query.limit}>; rel="next"`);
-    return reply.type('text/csv; charset=utf-8').serializer((body: unknown) => body as string).send(trialsCsv(sweep.spec as SweepSpec, items) as never);
+    return reply.type('text/csv; charset=utf-8').serializer((body: unknown) => body as string).send(trialsCsv(sweep.spec as SweepSpec, items, offset) as never);
   });
 
   routes.post('/sweeps/:id/cancel', {

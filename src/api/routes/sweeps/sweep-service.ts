@@ -111,13 +111,13 @@ export function createSweepService({ sweeps, sweepsQueue, objectives, redis, que
     },
 
     /** The leaderboard, best first: finished trials by value, then pruned ones (deepest first), running, failed. */
-    async trials(tenantId: string, id: string, query: { limit: number; cursor?: string }): Promise<{ sweep: SweepRow; items: TrialView[]; nextCursor: string | null }> {
+    async trials(tenantId: string, id: string, query: { limit: number; cursor?: string }): Promise<{ sweep: SweepRow; offset: number; items: TrialView[]; nextCursor: string | null }> {
       const sweep = await find(tenantId, id);
       const offset = decodeOffset(query.cursor);
       const sign = goalSign(metricGoal((sweep.spec as SweepSpec).metric));
       const rows = await sweeps.leaderboard(sweep.id, sign, offset, query.limit + 1);
       const items = rows.slice(0, query.limit).map(toTrialView);
-      return { sweep, items, nextCursor: rows.length > query.limit ? encodeOffset(offset + query.limit) : null };
+      return { sweep, offset, items, nextCursor: rows.length > query.limit ? encodeOffset(offset + query.limit) : null };
     },
 
     /** Cancels the sweep: queued trials at once, running ones within a slice; 409 once it has ended. */

@@ -56,8 +56,11 @@ export function toTrialView(trial: TrialRow): TrialView {
   };
 }
 
-/** The leaderboard as CSV: one row per trial, one column per parameter (dotted paths as headers). */
-export function trialsCsv(spec: SweepSpec, trials: readonly TrialView[]): string {
+/**
+ * The leaderboard as CSV: one row per trial, one column per parameter (dotted paths as headers);
+ * `offset` is how many trials rank before the page's first.
+ */
+export function trialsCsv(spec: SweepSpec, trials: readonly TrialView[], offset: number): string {
   const parameters = Object.keys(specInOrder(spec).parameters);
   const quote = (value: unknown) => {
     if (value === null || value === undefined) return '';
@@ -66,7 +69,7 @@ export function trialsCsv(spec: SweepSpec, trials: readonly TrialView[]): string
   };
   const header = ['rank', 'trialNumber', 'runId', 'status', 'value', 'steps', 'stopReason', ...parameters, 'message'];
   const lines = trials.map((trial, index) =>
-    [index + 1, trial.trialNumber, trial.runId, trial.status, trial.value, trial.steps, trial.stopReason, ...parameters.map((name) => trial.parameters[name]), trial.message]
+    [offset + index + 1, trial.trialNumber, trial.runId, trial.status, trial.value, trial.steps, trial.stopReason, ...parameters.map((name) => trial.parameters[name]), trial.message]
       .map(quote)
       .join(','),
   );
