@@ -51,20 +51,36 @@ function unmeasuredMetric(spec: SweepSpec, base: SweepBaseObjective): string | n
 }
 
 /**
- * What keeps the sweep's trials from running or being measured, each naming its field: a
+ * Why the sweep's pruner would never prune, or null: a concurrent downpour, easgd or
+ * adaptive-revision run records the server at the steps its replicas have pushed when the
+ * coordinator looks, not at the pruner's decision steps, so no trial would have a value there.
+ */
+function unprunableTrials(spec: SweepSpec, base: RunSpec): string | null {
+  if (spec.pruner.type === 'none' || base.parallel === undefined) return null;
+  const { algorithm, execution } = base.parallel;
+  if (execution !== 'concurrent' || algorithm === 'hogwild') return null;
+  return `Concurrent ${algorithm} runs record at the steps their replicas reach, not at the pruner's decision steps, so no trial would ever be pruned: `
+    + 'use base.parallel.execution \'simulated\', or pruner \'none\'.';
+}
+
+/**
+ * What keeps the sweep's trials from running, being measured or pruned, each naming its field: a
  * curriculum the base objective cannot order by (every trial would fail, as the run would be
  * refused), unless a parameter changes the objective, the curriculum or the batch size; a
  * validation metric over an objective without a validation set, unless a parameter changes the
- * objective. `inspect` describes the base objective, asked for only when a check applies.
+ * objective; a pruner over concurrent distributed trials, unless a parameter changes `parallel`.
+ * `inspect` describes the base objective, asked for only when a check applies.
  */
 export function sweepBaseIssues(spec: SweepSpec, base: RunSpec, inspect: () => SweepBaseObjective): SweepBaseIssue[] {
   const paths = Object.keys(spec.parameters);
   const changed = (...fields: string[]) => paths.some((path) => fields.some((field) => touches(path, field)));
+  const issues: SweepBaseIssue[] = [];
+  const unprunable = changed('parallel') ? null : unprunableTrials(spec, base);
+  if (unprunable !== null) issues.push({ path: 'pruner.type', message: unprunable });
   const checksCurriculum = base.training.curriculum !== undefined && !changed('objective', 'training.curriculum', 'training.batchSize');
   const checksMetric = (spec.metric.name === 'valLoss' || spec.metric.name === 'valAccuracy') && !changed('objective');
-  if (!checksCurriculum && !checksMetric) return [];
+  if (!checksCurriculum && !checksMetric) return issues;
   const objective = inspect();
-  const issues: SweepBaseIssue[] = [];
   if (checksCurriculum && objective.curriculumIssue !== null) issues.push({ path: 'base.training.curriculum.by', message: objective.curriculumIssue });
   const unmeasured = checksMetric ? unmeasuredMetric(spec, objective) : null;
   if (unmeasured !== null) issues.push({ path: 'metric.name', message: unmeasured });
