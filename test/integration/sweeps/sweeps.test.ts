@@ -136,6 +136,22 @@ describe('sweeps over the API, run by the workers', () => {
     }
   });
 
+  it('names the base\'s objective fields from the body of the sweep when its objective cannot be resolved', async () => {
+    const parameters = { 'optimizer.learningRate': { type: 'float', low: 0.01, high: 0.1 } };
+    const optimizer = { name: 'sgd', learningRate: 0.1 };
+    const missing = '01a24c7a-50b4-77f5-80a5-a784bb1fa69c';
+    for (const [objective, status, path] of [
+      [{ type: 'model', model: 'logistic', data: { path: 'train.csv' } }, 422, 'base.objective.data.path'],
+      [{ type: 'model', model: 'logistic', data: { id: missing } }, 404, 'base.objective.data.id'],
+      [{ id: missing }, 404, 'base.objective.id'],
+    ] as const) {
+      const response = await post({ base: { objective, optimizer }, parameters, budget: { maxTrials: 1 } });
+      expect(response.statusCode, response.body).toBe(status);
+      expect(response.json().errors).toEqual([expect.objectContaining({ path })]);
+      expect(response.json().detail).toMatch(new RegExp(`^${path.replaceAll('.', '\\.')}: `));
+    }
+  });
+
   it('runs every grid point exactly once, ranks the trials and says why it ended', async () => {
     const gridSweep = {
       name: 'grid',

@@ -48,10 +48,13 @@ export interface ObjectiveServiceDependencies {
 }
 
 export function createObjectiveService({ objectives, datasets, deletion, thread }: ObjectiveServiceDependencies) {
-  /** Builds the tenant's objective (stored definition and dataset references resolved) in the thread; 4xx naming the field when it cannot be. */
-  async function inspect(tenantId: string, objective: ObjectiveSpec | ObjectiveReference, options: InspectionOptions = {}): Promise<Inspection> {
-    const spec = await resolvedSpecForRequest({ objectives, datasets }, tenantId, objective, 'objective');
-    return thread.inspect({ spec, path: 'objective', ...options });
+  /**
+   * Builds the tenant's objective (stored definition and dataset references resolved) in the
+   * thread; 4xx naming the field, from `path` (where the request holds it), when it cannot be.
+   */
+  async function inspect(tenantId: string, objective: ObjectiveSpec | ObjectiveReference, options: InspectionOptions = {}, path = 'objective'): Promise<Inspection> {
+    const spec = await resolvedSpecForRequest({ objectives, datasets }, tenantId, objective, path);
+    return thread.inspect({ spec, path, ...options });
   }
 
   async function check(tenantId: string, spec: ObjectiveSpec): Promise<ObjectiveCheck> {
@@ -103,7 +106,7 @@ export function createObjectiveService({ objectives, datasets, deletion, thread 
      * says whether it can order the rows by the base's curriculum (curriculumIssue).
      */
     assertSweepBase(tenantId: string, base: RunSpec): Promise<Inspection> {
-      return inspect(tenantId, base.objective, { curriculum: base.training.curriculum });
+      return inspect(tenantId, base.objective, { curriculum: base.training.curriculum }, 'base.objective');
     },
 
     /** A run's objective on a grid (landscape-grid.ts), its data resolved, built and evaluated off the event loop. */
