@@ -66,7 +66,7 @@ export async function startRunWorker(config: Config, services: Services, registr
     connection: services.redis,
     commands: events,
     processors: {
-      run: createRunProcessor({ database: services.database, pool, redis: events, queuePrefix: config.queuePrefix, sweepsQueue, sweeps, metrics, maxMetricRows: config.tenantQuotas.maxMetricRows, logger }),
+      run: createRunProcessor({ database: services.database, pool, redis: events, queuePrefix: config.queuePrefix, sweepsQueue, sweeps, metrics, maxMetricRows: config.tenantQuotas.maxMetricRows, maxRunBytes: config.workerMaxRunBytes, logger }),
     },
     logger,
   }).catch(async (error: unknown) => {

@@ -2,7 +2,7 @@
 export { iterateRun,  } from './iterate-run.ts';
 export { RunEngine,   type RunLoop } from './run-engine.ts';
 export { runCheckpointSchema, type RunCheckpoint } from './checkpoint.ts';
-export { memoryFootprint, type MemoryFootprint } from './memory-footprint.ts';
+export { footprintExcess, memoryFootprint, type MemoryFootprint } from './memory-footprint.ts';
 export type { RunResult, RunProgress,  } from './run-result.ts';
 export { stopReasonRegistry, stopReasons, finalStatusOf, type StopReason } from './stop-reasons.ts';
 export type { StepRecord } from './step-record.ts';

@@ -85,3 +85,13 @@ export function memoryFootprint(config: RunConfig, objective: Objective): Memory
   ];
   return { bytes: parts.reduce((sum, part) => sum + part.bytes, 0), parts };
 }
+
+const megabytes = (bytes: number) => `${(bytes / 1e6).toLocaleString('en-US', { maximumFractionDigits: 1 })} MB`;
+
+/** Why a worker that holds at most `maxBytes` for one run cannot hold this one (what it needs, and for what); null when it can. */
+export function footprintExcess(footprint: MemoryFootprint, dimension: number, maxBytes: number): string | null {
+  if (footprint.bytes <= maxBytes) return null;
+  const breakdown = footprint.parts.filter((part) => part.bytes > 0).map((part) => `${part.name} ${megabytes(part.bytes)}`).join(', ');
+  return `The run needs about ${megabytes(footprint.bytes)} in a worker for its ${dimension.toLocaleString('en-US')} parameters `
+    + `(${breakdown}); a worker holds at most ${megabytes(maxBytes)} for one run (WORKER_MAX_RUN_BYTES).`;
+}

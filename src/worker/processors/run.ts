@@ -35,7 +35,7 @@ import { performance } from 'node:perf_hooks';
 import { UnrecoverableError, type Job } from 'bullmq';
 import { runSpecSchema, type RunSpec } from '../../contracts/run-spec.ts';
 import { createObjective, type Objective, type ResolvedObjectiveSpec } from '../../core/objectives/index.ts';
-import { runCheckpointSchema, recordParams } from '../../core/training/index.ts';
+import { footprintExcess, memoryFootprint, runCheckpointSchema, recordParams } from '../../core/training/index.ts';
 import { startRun } from '../../hogwild/start-run.ts';
 import type { Database } from '../../db/client.ts';
 import { createMetricsWriter, StaleRunWriteError } from '../../db/metrics-writer.ts';
@@ -101,6 +101,11 @@ export interface RunProcessorDependencies {
   readonly metrics?: WorkerMetrics;
   /** A tenant's metric rows, at most (TENANT_MAX_METRIC_ROWS); absent: not enforced here. */
   readonly maxMetricRows?: number;
+  /**
+   * What one run may ask this worker to hold (WORKER_MAX_RUN_BYTES): a run beyond it fails at its
+   * start. Submission refuses such a run of its own; a sweep's trial is checked only here.
+   */
+  readonly maxRunBytes?: number;
   /** Tells of the runs read again after the fence refused a slice; absent: not told. */
   readonly logger?: Logger;
 }
@@ -168,6 +173,8 @@ export function createRunProcessor(dependencies: RunProcessorDependencies): RunP
     const { objectiveSpec, objective } = await resolveObjective(run, spec);
     const checkpoint = run.checkpoint === null ? undefined : runCheckpointSchema.safeParse(run.checkpoint.state);
     if (checkpoint && !checkpoint.success) throw new PermanentRunError(`The run's checkpoint does not validate: ${checkpoint.error.message}`);
+    const excess = dependencies.maxRunBytes === undefined ? null : footprintExcess(memoryFootprint(spec, objective), objective.dimension, dependencies.maxRunBytes);
+    if (excess !== null) throw new PermanentRunError(`The run cannot start: ${excess}`);
     try {
       const engine = startRun(spec, { objectiveSpec, objective, clock: sliceDependencies.clock, checkpoint: checkpoint?.data, service: { redis, queuePrefix, runId: run.id } });
       return {

@@ -36,7 +36,7 @@ export async function startTestSweepWorker(services: TestServices): Promise<Test
     connection,
     processors: {
       run: createRunProcessor({
-        database: services.database, pool, redis: connection, queuePrefix: prefix, sweepsQueue, sweeps: coordinator, maxMetricRows: services.config.tenantQuotas.maxMetricRows,
+        database: services.database, pool, redis: connection, queuePrefix: prefix, sweepsQueue, sweeps: coordinator, maxMetricRows: services.config.tenantQuotas.maxMetricRows, maxRunBytes: services.config.workerMaxRunBytes,
       }),
     },
     logger: silent,

@@ -222,6 +222,21 @@ describe('sweeps over the API, run by the workers', () => {
     expect(trial.message).toMatch(/^The trial's spec does not validate: optimizer/);
   });
 
+  it('fails a trial larger than a worker can hold (WORKER_MAX_RUN_BYTES) at its start, saying so, as a run of its own is refused at submission', async () => {
+    // 10⁶ parameters on 8 simulated replicas of Adam: about 220 MB resident, 1.4 GB with a checkpoint's copies.
+    const base = { objective: { type: 'benchmark', name: 'rosenbrock', dimensions: 1_000_000 }, optimizer: { name: 'adam', learningRate: 0.001 },
+      training: { maxSteps: 2 }, parallel: { algorithm: 'easgd', replicas: 8, execution: 'simulated' } };
+    const run = await api.app.inject({ method: 'POST', url: '/v1/runs', headers: { authorization: api.authorization }, payload: base });
+    expect(run.statusCode, run.body).toBe(422);
+    const response = await post({ base, parameters: { 'optimizer.learningRate': { type: 'float', values: [0.001] } }, budget: { maxTrials: 1 } });
+    expect(response.statusCode, response.body).toBe(201);
+    const done = await waitForSweep(api.app, api.authorization, response.json().id);
+    expect(done).toMatchObject({ status: 'completed', trials: { failed: 1, total: 1 } });
+    const [trial] = await leaderboard(api.app, api.authorization, done.id);
+    expect(trial).toMatchObject({ status: 'failed', stopReason: 'error', steps: 0 });
+    expect(trial.message).toBe(`The run cannot start: ${run.json().errors[0].message}`);
+  });
+
   it('prunes hopeless trials with the median rule, saying why, and keeps the good ones', async () => {
     const response = await post(medianPrunedSweep);
     expect(response.statusCode).toBe(201);

@@ -5,11 +5,9 @@
  * the worker three times, each attempt using 2 GB.
  */
 import type { RunSpec } from '../../../contracts/run-spec.ts';
-import type { MemoryFootprint } from '../../../core/training/index.ts';
+import { footprintExcess, type MemoryFootprint } from '../../../core/training/index.ts';
 import type { Inspection } from '../../objective-thread/inspect-objective.ts';
 import { AppError } from '../../errors/app-error.ts';
-
-const megabytes = (bytes: number) => `${(bytes / 1e6).toLocaleString('en-US', { maximumFractionDigits: 1 })} MB`;
 
 /** The field whose value makes the run large: the replicas when one replica would fit, else where the objective's size is set. */
 function responsibleField(spec: RunSpec, oneReplica: MemoryFootprint | null, maxBytes: number): string {
@@ -23,12 +21,9 @@ function responsibleField(spec: RunSpec, oneReplica: MemoryFootprint | null, max
 
 /** Throws a 422 `run_too_large` when a worker would hold more than `maxBytes` for the run (inspected with it). */
 export function assertWorkerCanHold(spec: RunSpec, inspection: Inspection, maxBytes: number): void {
-  const footprint = inspection.footprint;
-  if (!footprint || footprint.bytes <= maxBytes) return;
+  const message = inspection.footprint && footprintExcess(inspection.footprint, inspection.dimension, maxBytes);
+  if (!message) return;
   const path = responsibleField(spec, inspection.oneReplicaFootprint, maxBytes);
-  const breakdown = footprint.parts.filter((part) => part.bytes > 0).map((part) => `${part.name} ${megabytes(part.bytes)}`).join(', ');
-  const message = `The run needs about ${megabytes(footprint.bytes)} in a worker for its ${inspection.dimension.toLocaleString('en-US')} parameters `
-    + `(${breakdown}); a worker holds at most ${megabytes(maxBytes)} for one run (WORKER_MAX_RUN_BYTES).`;
   throw new AppError(422, 'run_too_large', 'The run is larger than a worker can hold', {
     detail: `${path}: ${message}`,
     errors: [{ path, message, code: 'WORKER_MAX_RUN_BYTES' }],
