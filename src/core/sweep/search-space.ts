@@ -53,10 +53,21 @@ const categoricalParameterSchema = z.strictObject({
   when: whenSchema.optional(),
 });
 
+/** Each value once: a grid would run a repeated one twice, and the samplers know a choice by its first place. */
+function checkDistinct(values: readonly ParameterValue[] | undefined, context: z.RefinementCtx): void {
+  const first = new Map<ParameterValue, number>();
+  values?.forEach((value, index) => {
+    const at = first.get(value);
+    if (at === undefined) first.set(value, index);
+    else context.addIssue({ code: 'custom', path: ['values', index], message: `Listed twice: values[${at}] is ${String(value)} too.` });
+  });
+}
+
 type RangeDefinition = { type: 'float' | 'int'; low?: number; high?: number; log: boolean; step?: number; values?: number[] };
 
 function checkRange(definition: RangeDefinition, context: z.RefinementCtx): void {
   const issue = (path: string, message: string) => context.addIssue({ code: 'custom', path: [path], message });
+  checkDistinct(definition.values, context);
   if (definition.values !== undefined) {
     for (const key of ['low', 'high', 'step'] as const) {
       if (definition[key] !== undefined) issue(key, `Give either \`values\` or a range, not both.`);
@@ -86,7 +97,7 @@ const parameterDefinitionSchema = z
   .discriminatedUnion('type', [
     floatParameterSchema.superRefine(checkRange),
     intParameterSchema.superRefine(checkRange),
-    categoricalParameterSchema,
+    categoricalParameterSchema.superRefine((definition, context) => checkDistinct(definition.values, context)),
   ])
   .describe('One searched parameter: `float`, `int` or `categorical`.');
 

@@ -59,6 +59,19 @@ describe('search space', () => {
     ]);
   });
 
+  it('refuses a value listed twice, which a grid would run twice and the other samplers could not tell apart', () => {
+    expect(problems({
+      a: { type: 'categorical', values: ['adam', 'sgd', 'adam'] },
+      b: { type: 'float', values: [0.1, 0.2, 0.1, 0.2] },
+      c: { type: 'int', values: [1, 2, 3] },
+      d: { type: 'categorical', values: [1, '1', true] },
+    })).toEqual([
+      'a.values[2]: Listed twice: values[0] is adam too.',
+      'b.values[2]: Listed twice: values[0] is 0.1 too.',
+      'b.values[3]: Listed twice: values[1] is 0.2 too.',
+    ]);
+  });
+
   it('refuses a path with a `__proto__` segment, which names no field of a spec', () => {
     expect(problems({ '__proto__.x': { type: 'int', low: 0, high: 1 }, 'optimizer.__proto__': { type: 'int', low: 0, high: 1 } })).toEqual([
       expect.stringMatching(/^\["__proto__\.x"\]: /),
