@@ -103,6 +103,16 @@ const parameterDefinitionSchema = z
 
 export type ParameterDefinition = z.output<typeof parameterDefinitionSchema>;
 
+/** Whether the parameter can take `value` (a range: any number between its bounds, a whole one for `int`; a range without them: any). */
+function takes(definition: ParameterDefinition, value: ParameterValue): boolean {
+  if (definition.type === 'categorical' || definition.values !== undefined) return (definition.values as readonly ParameterValue[]).includes(value);
+  if (definition.low === undefined || definition.high === undefined) return true;
+  return typeof value === 'number' && value >= definition.low! && value <= definition.high! && (definition.type === 'float' || Number.isInteger(value));
+}
+
+const describeValues = (definition: ParameterDefinition): string =>
+  definition.type === 'categorical' || definition.values !== undefined ? definition.values!.join(', ') : `${definition.low} … ${definition.high}`;
+
 const pathPattern = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z0-9_]+)*$/;
 
 export const searchSpaceSchema = z
@@ -121,10 +131,16 @@ export const searchSpaceSchema = z
     names.forEach((name, index) => {
       const prefix = names.find((other) => other !== name && name.startsWith(`${other}.`));
       if (prefix) context.addIssue({ code: 'custom', path: [name], message: `Lies inside parameter "${prefix}".` });
-      for (const condition of Object.keys(parameters[name].when ?? {})) {
+      for (const [condition, allowed] of Object.entries(parameters[name].when ?? {})) {
         const at = names.indexOf(condition);
         if (at < 0 || at >= index) {
           context.addIssue({ code: 'custom', path: [name, 'when', condition], message: 'Must name a parameter listed before this one.' });
+        } else if (!allowed.some((value) => takes(parameters[condition], value))) {
+          context.addIssue({
+            code: 'custom',
+            path: [name, 'when', condition],
+            message: `${condition} takes none of these values (it takes ${describeValues(parameters[condition])}): this parameter would never be active.`,
+          });
         }
       }
     });

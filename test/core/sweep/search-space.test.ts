@@ -99,6 +99,20 @@ describe('search space', () => {
     expect(toSearchSpace(declared).map((parameter) => parameter.name)).toEqual(['optimizer.name', 'optimizer.rho', 'training.maxSteps']);
   });
 
+  it('refuses a condition that no value of its parameter meets, which would leave the parameter never active', () => {
+    expect(problems({
+      'optimizer.name': { type: 'categorical', values: ['adam', 'momentum'] },
+      'training.batchSize': { type: 'int', low: 8, high: 64 },
+      'optimizer.momentum': { type: 'float', low: 0.5, high: 0.99, when: { 'optimizer.name': ['Momentum', 'nesterov'] } },
+      'optimizer.beta1': { type: 'float', low: 0.5, high: 0.99, when: { 'optimizer.name': ['nesterov', 'adam'] } },
+      'training.seed': { type: 'int', low: 1, high: 5, when: { 'training.batchSize': [1, 128, '16'] } },
+      'training.epochs': { type: 'int', low: 1, high: 5, when: { 'training.batchSize': [8] } },
+    })).toEqual([
+      '["optimizer.momentum"].when["optimizer.name"]: optimizer.name takes none of these values (it takes adam, momentum): this parameter would never be active.',
+      '["training.seed"].when["training.batchSize"]: training.batchSize takes none of these values (it takes 8 … 64): this parameter would never be active.',
+    ]);
+  });
+
   it('writes parameters into a copy of the base spec at their dotted paths', () => {
     const base = { optimizer: { name: 'sgd', learningRate: 0.1 }, objective: { initial: [1, 2] } };
     const spec = applyParameters(base, { 'optimizer.name': 'adam', 'training.maxSteps': 10, 'objective.initial.1': 5 });
