@@ -62,7 +62,7 @@ export async function getSweep(app: FastifyInstance, authorization: string, id: 
 }
 
 export async function waitForSweep(app: FastifyInstance, authorization: string, id: string, timeoutMs = 60_000): Promise<SweepView> {
-  const view = await eventually(() => getSweep(app, authorization, id), (sweep) => isFinalSweepStatus(sweep.status), { timeoutMs, intervalMs: 50 });
+  const view = await eventually(() => getSweep(app, authorization, id), (sweep) => isFinalSweepStatus(sweep.status), { timeoutMs, intervalMs: 200 });
   if (!isFinalSweepStatus(view.status)) throw new Error(`sweep ${id} did not end; last seen ${JSON.stringify(view).slice(0, 800)}`);
   return view;
 }
