@@ -90,7 +90,9 @@ export function planRound(sweep: SweepRow, trials: readonly RoundTrial[], now: D
   const limit = spec.budget.timeLimitSeconds;
   const startedAt = sweep.startedAt ?? now;
   if (limit !== undefined && now.getTime() - startedAt.getTime() >= limit * 1000) {
-    return finish('time_limit', `The time limit of ${limit} s passed after ${trials.length - active} finished trial(s); ${active} unfinished trial(s) were cancelled.`);
+    // A running trial may end before its cancel reaches it: it keeps its own ending.
+    return finish('time_limit', `The time limit of ${limit} s passed after ${trials.length - active} finished trial(s); `
+      + `the ${active} unfinished then were cancelled, save any that ended before the cancel reached it.`);
   }
   if (trials.length >= capacity) {
     if (active > 0) return { newTrials: [], finish: null };
