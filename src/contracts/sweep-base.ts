@@ -51,15 +51,15 @@ function unmeasuredMetric(spec: SweepSpec, base: SweepBaseObjective): string | n
 }
 
 /**
- * Why the sweep's pruner would never prune, or null: a concurrent downpour, easgd or
- * adaptive-revision run records the server at the steps its replicas have pushed when the
- * coordinator looks, not at the pruner's decision steps, so no trial would have a value there.
+ * Why the sweep's pruner would never prune, or null: a concurrent run records the shared θ or
+ * the server at the steps its threads or replicas have reached when the coordinator looks, not
+ * at the pruner's decision steps, so no trial would have a value there.
  */
 function unprunableTrials(spec: SweepSpec, base: RunSpec): string | null {
   if (spec.pruner.type === 'none' || base.parallel === undefined) return null;
   const { algorithm, execution } = base.parallel;
-  if (execution !== 'concurrent' || algorithm === 'hogwild') return null;
-  return `Concurrent ${algorithm} runs record at the steps their replicas reach, not at the pruner's decision steps, so no trial would ever be pruned: `
+  if (execution !== 'concurrent') return null;
+  return `Concurrent ${algorithm} runs record at the steps their ${algorithm === 'hogwild' ? 'threads' : 'replicas'} reach, not at the pruner's decision steps, so no trial would ever be pruned: `
     + 'use base.parallel.execution \'simulated\', or pruner \'none\'.';
 }
 
@@ -68,7 +68,7 @@ function unprunableTrials(spec: SweepSpec, base: RunSpec): string | null {
  * curriculum the base objective cannot order by (every trial would fail, as the run would be
  * refused), unless a parameter changes the objective, the curriculum or the batch size; a
  * validation metric over an objective without a validation set, unless a parameter changes the
- * objective; a pruner over concurrent distributed trials, unless a parameter changes `parallel`.
+ * objective; a pruner over concurrent parallel trials, unless a parameter changes `parallel`.
  * `inspect` describes the base objective, asked for only when a check applies.
  */
 export function sweepBaseIssues(spec: SweepSpec, base: RunSpec, inspect: () => SweepBaseObjective): SweepBaseIssue[] {

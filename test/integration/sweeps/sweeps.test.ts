@@ -116,18 +116,18 @@ describe('sweeps over the API, run by the workers', () => {
     expect(ok.statusCode, ok.body).toBe(201);
   });
 
-  it('refuses a pruner over trials that run concurrent downpour, easgd or adaptive-revision (they record at the steps their replicas reach, never at its decision steps), unless a parameter changes `parallel`', async () => {
+  it('refuses a pruner over trials that run concurrently (they record at the steps their threads or replicas reach, never at its decision steps), unless a parameter changes `parallel`', async () => {
     const base = { objective: { type: 'model', model: 'logistic', data: { builtin: 'moons', rows: 40 } }, optimizer: { name: 'sgd', learningRate: 0.1 }, training: { maxSteps: 1000, batchSize: 8 } };
     const parameters = { 'optimizer.learningRate': { type: 'float', low: 0.01, high: 0.1 } };
     const pruner = { type: 'asha', minSteps: 100 };
-    for (const algorithm of ['downpour', 'easgd']) {
+    for (const algorithm of ['downpour', 'easgd', 'hogwild']) {
       const refused = await post({ base: { ...base, parallel: { algorithm, replicas: 2 } }, parameters, pruner, budget: { maxTrials: 1 } });
       expect(refused.statusCode, refused.body).toBe(400);
       expect(refused.json()).toMatchObject({ errors: [{ path: 'pruner.type', message: expect.stringContaining('no trial would ever be pruned') }] });
     }
     for (const accepted of [
       { base: { ...base, parallel: { algorithm: 'downpour', replicas: 2, execution: 'simulated' } }, parameters, pruner },
-      { base: { ...base, parallel: { algorithm: 'hogwild', replicas: 1 } }, parameters, pruner },
+      { base: { ...base, parallel: { algorithm: 'hogwild', replicas: 1, execution: 'simulated' } }, parameters, pruner },
       { base: { ...base, parallel: { algorithm: 'easgd', replicas: 2 } }, parameters },
       { base: { ...base, parallel: { algorithm: 'easgd', replicas: 2 } }, parameters: { ...parameters, 'parallel.execution': { type: 'categorical', values: ['simulated', 'concurrent'] } }, pruner },
     ]) {
