@@ -68,14 +68,18 @@ function unprunableTrials(spec: SweepSpec, base: RunSpec): string | null {
  * curriculum the base objective cannot order by (every trial would fail, as the run would be
  * refused), unless a parameter changes the objective, the curriculum or the batch size; a
  * validation metric over an objective without a validation set, unless a parameter changes the
- * objective; a pruner over concurrent parallel trials, unless a parameter changes `parallel`.
+ * objective; a pruner over concurrent parallel trials, unless a parameter can make them simulated
+ * (`parallel.execution` taking 'simulated', or `parallel` itself).
  * `inspect` describes the base objective, asked for only when a check applies.
  */
 export function sweepBaseIssues(spec: SweepSpec, base: RunSpec, inspect: () => SweepBaseObjective): SweepBaseIssue[] {
   const paths = Object.keys(spec.parameters);
   const changed = (...fields: string[]) => paths.some((path) => fields.some((field) => touches(path, field)));
   const issues: SweepBaseIssue[] = [];
-  const unprunable = changed('parallel') ? null : unprunableTrials(spec, base);
+  // Only a parameter that can make trials simulated (or replaces `parallel` whole) lets some be pruned.
+  const simulatedSome = Object.entries(spec.parameters).some(([path, definition]) =>
+    path === 'parallel' || (path === 'parallel.execution' && (definition.values ?? []).includes('simulated')));
+  const unprunable = simulatedSome ? null : unprunableTrials(spec, base);
   if (unprunable !== null) issues.push({ path: 'pruner.type', message: unprunable });
   const checksCurriculum = base.training.curriculum !== undefined && !changed('objective', 'training.curriculum', 'training.batchSize');
   const checksMetric = (spec.metric.name === 'valLoss' || spec.metric.name === 'valAccuracy') && !changed('objective');

@@ -27,7 +27,7 @@ describe('a round of a sweep', () => {
       status: 'completed',
       result: {
         reason: 'time_limit',
-        message: 'The time limit of 1 s passed after 1 finished trial(s); the 2 unfinished then were cancelled, save any that ended before the cancel reached it.',
+        message: 'The time limit of 1 s passed after 1 finished trial; the 2 unfinished ones were cancelled, save any that ended before the cancel reached them.',
       },
     });
   });

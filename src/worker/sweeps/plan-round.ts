@@ -91,8 +91,10 @@ export function planRound(sweep: SweepRow, trials: readonly RoundTrial[], now: D
   const startedAt = sweep.startedAt ?? now;
   if (limit !== undefined && now.getTime() - startedAt.getTime() >= limit * 1000) {
     // A running trial may end before its cancel reaches it: it keeps its own ending.
-    return finish('time_limit', `The time limit of ${limit} s passed after ${trials.length - active} finished trial(s); `
-      + `the ${active} unfinished then were cancelled, save any that ended before the cancel reached it.`);
+    const cancelled = active === 0 ? '' : active === 1
+      ? '; the unfinished one was cancelled, unless it ended before the cancel reached it'
+      : `; the ${active} unfinished ones were cancelled, save any that ended before the cancel reached them`;
+    return finish('time_limit', `The time limit of ${limit} s passed after ${counted(trials.length - active, 'finished trial')}${cancelled}.`);
   }
   if (trials.length >= capacity) {
     if (active > 0) return { newTrials: [], finish: null };

@@ -116,14 +116,22 @@ describe('sweeps over the API, run by the workers', () => {
     expect(ok.statusCode, ok.body).toBe(201);
   });
 
-  it('refuses a pruner over trials that run concurrently (they record at the steps their threads or replicas reach, never at its decision steps), unless a parameter changes `parallel`', async () => {
+  it('refuses a pruner over trials that run concurrently (they record at the steps their threads or replicas reach, never at its decision steps), unless a parameter can make them simulated', async () => {
     const base = { objective: { type: 'model', model: 'logistic', data: { builtin: 'moons', rows: 40 } }, optimizer: { name: 'sgd', learningRate: 0.1 }, training: { maxSteps: 1000, batchSize: 8 } };
     const parameters = { 'optimizer.learningRate': { type: 'float', low: 0.01, high: 0.1 } };
     const pruner = { type: 'asha', minSteps: 100 };
+    // Parameters over parallel that leave every trial concurrent do not help.
+    const concurrentStill = [
+      {},
+      { 'parallel.replicas': { type: 'int', values: [2, 4] } },
+      { 'parallel.execution': { type: 'categorical', values: ['concurrent'] } },
+    ];
     for (const algorithm of ['downpour', 'easgd', 'hogwild']) {
-      const refused = await post({ base: { ...base, parallel: { algorithm, replicas: 2 } }, parameters, pruner, budget: { maxTrials: 1 } });
-      expect(refused.statusCode, refused.body).toBe(400);
-      expect(refused.json()).toMatchObject({ errors: [{ path: 'pruner.type', message: expect.stringContaining('no trial would ever be pruned') }] });
+      for (const extra of concurrentStill) {
+        const refused = await post({ base: { ...base, parallel: { algorithm, replicas: 2 } }, parameters: { ...parameters, ...extra }, pruner, budget: { maxTrials: 1 } });
+        expect(refused.statusCode, refused.body).toBe(400);
+        expect(refused.json()).toMatchObject({ errors: [{ path: 'pruner.type', message: expect.stringContaining('no trial would ever be pruned') }] });
+      }
     }
     for (const accepted of [
       { base: { ...base, parallel: { algorithm: 'downpour', replicas: 2, execution: 'simulated' } }, parameters, pruner },
