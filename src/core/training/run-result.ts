@@ -75,10 +75,7 @@ export function describeEnding(ending: RunEnding): RunResult {
   const view = tracker.view();
   const best = view.best !== null && view.bestStep !== null ? { metric: tracker.monitor, value: view.best, step: view.bestStep } : null;
   let message = ending.message;
-  // valLoss at step t is measured after update t (loss before it): best at the last step, the best parameters are the last ones.
-  if (ending.restoredBest && best && best.metric === 'valLoss' && best.step === ending.steps) {
-    message += ` The best parameters (earlyStopping.restoreBest) are the last ones: ${best.metric} was ${best.value} at step ${best.step}.`;
-  } else if (ending.restoredBest && best) {
+  if (ending.restoredBest && best) {
     message += ` The parameters are the best ones (earlyStopping.restoreBest): those at which ${best.metric} was ${best.value} at step ${best.step}, not the last ones.`;
   }
   return {

@@ -46,19 +46,4 @@ describe('run result', () => {
     expect(result.restoredBest).toBe(false);
     expect(result.message).not.toContain('restoreBest');
   });
-
-  it('says the restored best parameters are the last ones when the best valLoss was at the last step (measured after its update), not that they differ', () => {
-    const spec = runSpecSchema.parse({
-      objective: { type: 'model', model: 'logistic', data: { builtin: 'moons', rows: 100, seed: 4 }, validationSplit: 0.2, seed: 4 },
-      optimizer: { name: 'sgd', learningRate: 0.05 },
-      training: { maxSteps: 20 },
-      earlyStopping: { monitor: 'valLoss', patience: 1000, restoreBest: true },
-    });
-    const run = iterateRun(spec);
-    const records = [...run];
-    const result = run.result!;
-    expect(records.at(-1)!.valLoss).toBe(result.best!.value);
-    expect(result).toMatchObject({ steps: 20, restoredBest: true, best: { metric: 'valLoss', step: 20 }, finalValLoss: result.best!.value });
-    expect(result.message).toBe(`Reached maxSteps: 20 updates. The best parameters (earlyStopping.restoreBest) are the last ones: valLoss was ${result.best!.value} at step 20.`);
-  });
 });
