@@ -7,14 +7,15 @@
  *
  * A run's stored rows are its `metric_rows`, which the statements that store and delete them
  * keep (src/db/metrics-writer.ts, metrics-retention.ts), and its bound is `metric_rows_bound`,
- * which PostgreSQL computes from its spec as it is stored: a count sums run rows only, and of
+ * which PostgreSQL computes from its spec as it is stored, or the API from its data when lower
+ * (metricRowsBound, migration 20261206130000): a count sums run rows only, and of
  * finished runs only their per-tenant sum, which a trigger keeps as runs end, lose rows to
  * retention or are deleted.
  *
  * Submissions made while a count is in flight share the next one (see Coalescer): it starts
  * after each of them was stored, so it counts them all, and it reads each tenant once.
  */
-import { recordSettingsSchema, recordsAtMost, stepBudget, trainingSettingsSchema } from '../core/training/index.ts';
+import { batchesPerEpoch, recordSettingsSchema, recordsAtMost, stepBudget, totalTicks, trainingSettingsSchema } from '../core/training/index.ts';
 import { Coalescer } from '../concurrency/coalescer.ts';
 import type { Pool } from './pool.ts';
 import { activeStatusesSql, metricRowsUseSql, reservedRowsSql } from './runs.ts';
@@ -34,11 +35,23 @@ const useStatement = {
     FROM totals t LEFT JOIN runs r ON r.tenant_id = t.tenant_id AND r.id = ANY($2::uuid[]) AND r.status IN ${activeStatusesSql}`,
 };
 
-/** Rows a run's spec lets it record, at most; null when its spec does not say (it is then counted by what it stored). */
-export function metricRowsBound(spec: { readonly training?: unknown; readonly record?: unknown }): number | null {
+/**
+ * Rows a run may record, at most; null when its spec does not say (it is then counted by what it
+ * stored). From the spec alone, a run that `training.epochs` ends without maxSteps may make 10⁹
+ * updates; given `trainingRows` (its objective's, as the API builds it: null for a function,
+ * whose every full-batch step is an epoch), such a run counts its epochs' updates (totalTicks). A
+ * parallel run, whose epochs count its replicas' updates otherwise, keeps its spec's bound.
+ */
+export function metricRowsBound(
+  spec: { readonly training?: unknown; readonly record?: unknown; readonly parallel?: unknown },
+  trainingRows?: number | null,
+): number | null {
   const training = trainingSettingsSchema.safeParse(spec.training ?? {});
   const record = recordSettingsSchema.safeParse(spec.record ?? {});
-  return training.success && record.success ? recordsAtMost(record.data, stepBudget(training.data)) : null;
+  if (!training.success || !record.success) return null;
+  const countsEpochs = trainingRows !== undefined && spec.parallel === undefined;
+  const steps = countsEpochs ? totalTicks({ training: training.data }, trainingRows === null ? 1 : batchesPerEpoch(trainingRows, training.data.batchSize)) : stepBudget(training.data);
+  return recordsAtMost(record.data, steps);
 }
 
 export interface MetricRowsUse {

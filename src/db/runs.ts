@@ -74,6 +74,11 @@ export interface NewRun {
   readonly idempotencyKey?: string;
   readonly sweepId?: string;
   readonly trialNumber?: number;
+  /**
+   * The most metric rows it may record, when known below its spec's bound (metricRowsBound of its
+   * data, see metric-rows-use.ts); PostgreSQL keeps the lower of the two.
+   */
+  readonly metricRowsBound?: number | null;
 }
 
 /** Position in the newest-first listing: the last run of the previous page. */
@@ -129,8 +134,8 @@ const runColumns = `id, tenant_id AS "tenantId", status, spec, progress, early_s
 const createStatement = {
   name: 'runs-create',
   text: `WITH inserted AS (
-           INSERT INTO runs (id, tenant_id, spec, idempotency_key, sweep_id, trial_number, created_at, updated_at)
-           VALUES ($1, $2, $3::jsonb, $4, $5, $6, now(), now())
+           INSERT INTO runs (id, tenant_id, spec, idempotency_key, sweep_id, trial_number, metric_rows_bound, created_at, updated_at)
+           VALUES ($1, $2, $3::jsonb, $4, $5, $6, $7::bigint, now(), now())
            ON CONFLICT (tenant_id, idempotency_key) DO NOTHING
            RETURNING ${runColumns})
          SELECT *, true AS created FROM inserted
@@ -148,7 +153,8 @@ const byIdempotencyKeyStatement = {
 /**
  * The two steps of submitting runs, many at once, in one statement: `inserted` stores runs
  * without an idempotency key (which never conflict: a NULL key is distinct from every other),
- * one row per element of the arrays $1-$5; `checked` reads, for runs stored by earlier statements
+ * one row per element of the arrays $1-$5 and $7 (each run's bound of metric rows, when known
+ * from its data, see NewRun); `checked` reads, for runs stored by earlier statements
  * (committed, so any concurrent submission committed before this statement is counted too), what
  * their tenants' quotas and backlogs count: the tenant's unfinished runs, the run's rank among
  * them, the tenant's metric rows with the run's stored rows and reservation. A run thus takes two
@@ -162,9 +168,9 @@ const byIdempotencyKeyStatement = {
 const submitStatement = {
   name: 'runs-submit',
   text: `WITH inserted AS (
-           INSERT INTO runs (id, tenant_id, spec, sweep_id, trial_number, created_at, updated_at)
-           SELECT id, tenant_id, spec, sweep_id, trial_number, now(), now()
-             FROM unnest($1::uuid[], $2::uuid[], $3::jsonb[], $4::uuid[], $5::int[]) AS r(id, tenant_id, spec, sweep_id, trial_number)
+           INSERT INTO runs (id, tenant_id, spec, sweep_id, trial_number, metric_rows_bound, created_at, updated_at)
+           SELECT id, tenant_id, spec, sweep_id, trial_number, metric_rows_bound, now(), now()
+             FROM unnest($1::uuid[], $2::uuid[], $3::jsonb[], $4::uuid[], $5::int[], $7::bigint[]) AS r(id, tenant_id, spec, sweep_id, trial_number, metric_rows_bound)
            RETURNING id, spec, queue_prefix, created_at),
          checked AS (SELECT id, tenant_id, created_at, status, metric_rows, metric_rows_bound FROM runs WHERE id = ANY($6::uuid[])),
          tenants AS MATERIALIZED (
@@ -226,6 +232,7 @@ export function createRunRepository(database: Database, pool: Pool) {
         inserts.map((run) => run.sweepId ?? null),
         inserts.map((run) => run.trialNumber ?? null),
         steps.flatMap((step) => ('check' in step ? [step.check] : [])),
+        inserts.map((run) => run.metricRowsBound ?? null),
       ],
     });
     const stored = new Map<string, SubmitRow>();
@@ -267,7 +274,7 @@ export function createRunRepository(database: Database, pool: Pool) {
       const idempotencyKey = run.idempotencyKey;
       const { rows } = await pool.query<Run & { created: boolean }>({
         ...createStatement,
-        values: [timeOrderedUuid(), run.tenantId, JSON.stringify(run.spec), idempotencyKey, run.sweepId ?? null, run.trialNumber ?? null],
+        values: [timeOrderedUuid(), run.tenantId, JSON.stringify(run.spec), idempotencyKey, run.sweepId ?? null, run.trialNumber ?? null, run.metricRowsBound ?? null],
       });
       if (rows[0]) {
         const { created, ...stored } = rows[0];

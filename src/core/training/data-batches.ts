@@ -15,6 +15,11 @@ export interface DataPosition {
   readonly random: RandomState;
 }
 
+/** Batches in one pass over `rows` training rows, `batchSize` at a time (all of them when omitted or larger). */
+export function batchesPerEpoch(rows: number, batchSize: number | undefined): number {
+  return Math.max(1, Math.ceil(rows / Math.max(1, Math.min(batchSize ?? rows, rows))));
+}
+
 export class DataBatches {
   readonly rows: number;
   readonly batchSize: number;
@@ -37,7 +42,7 @@ export class DataBatches {
     this.rows = objective.trainingRows;
     this.batchSize = Math.min(batchSize ?? this.rows, this.rows);
     this.fullBatch = this.batchSize >= this.rows;
-    this.batchesPerEpoch = Math.max(1, Math.ceil(this.rows / Math.max(1, this.batchSize)));
+    this.batchesPerEpoch = batchesPerEpoch(this.rows, batchSize);
     this.order = new Int32Array(this.rows);
     this.batch = new Int32Array(this.fullBatch ? 0 : this.batchSize);
     this.random = new Random(seed);

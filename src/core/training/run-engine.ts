@@ -67,7 +67,7 @@ export interface RunLoop {
 }
 
 /** Ticks a run makes at most: its step budget (stepBudget), or fewer when `training.epochs` ends it sooner. */
-export function totalTicks(config: RunConfig, ticksPerEpoch: number): number {
+export function totalTicks(config: Pick<RunConfig, 'training'>, ticksPerEpoch: number): number {
   const epochTicks = config.training.epochs !== undefined ? config.training.epochs * ticksPerEpoch : Infinity;
   return Math.min(stepBudget(config.training), epochTicks);
 }

@@ -8,6 +8,8 @@ import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { createTenantKey, minimalSpec, useTestApp } from '../support/services.ts';
 import { startTestSweepWorker, waitForSweep, leaderboard, quadraticBase } from '../sweeps/support.ts';
+import { runSpecSchema } from '../../../src/contracts/run-spec.ts';
+import { iterateRun } from '../../../src/core/training/index.ts';
 
 /** A refusal at a quota: `status`, a problem of `code` naming the quota, its limit and the use. */
 function expectQuotaProblem(
@@ -77,6 +79,32 @@ describe('TENANT_MAX_METRIC_ROWS', () => {
     expect((await submit(other.authorization, minimalSpec)).statusCode).toBe(201);
     await context.app.inject({ method: 'POST', url: `/v1/runs/${first.json().id}/cancel`, headers: { authorization: tenant.authorization } });
     expect((await submit(tenant.authorization, { ...minimalSpec, record: { every: 100 } })).statusCode).toBe(201);
+  });
+});
+
+describe('TENANT_MAX_METRIC_ROWS of runs that epochs end', () => {
+  const context = useTestApp({ TENANT_MAX_METRIC_ROWS: '1000' });
+
+  it("reserves the rows of a run that epochs end as its data's updates give them, not the 10⁹ updates its spec alone allows", async () => {
+    const tenant = await createTenantKey(context.services.database, 'rows-epochs');
+    // 40 rows in batches of 8: 5 updates an epoch, 15 in 3 epochs, each recorded.
+    const spec = {
+      objective: { type: 'model', model: 'logistic', data: { builtin: 'moons', rows: 40 } },
+      optimizer: { name: 'sgd', learningRate: 0.1 },
+      training: { epochs: 3, batchSize: 8 },
+      record: { every: 1 },
+    };
+    const recorded = [...iterateRun(runSpecSchema.parse(spec))].length;
+    expect(recorded).toBe(15);
+    const responses = [];
+    for (let i = 0; i < 3; i++) responses.push(await context.app.inject({ method: 'POST', url: '/v1/runs', headers: { authorization: tenant.authorization }, payload: spec }));
+    expect(responses.map((response) => response.statusCode)).toEqual([201, 201, 201]);
+    const boundOf = async (id: string) => Number((await context.services.database.$queryRawUnsafe<{ bound: bigint }[]>('SELECT metric_rows_bound AS bound FROM runs WHERE id = $1::uuid', id))[0]!.bound);
+    for (const response of responses) expect(await boundOf(response.json().id as string)).toBe(recorded);
+    // A run that epochs end on a function: each full-batch step is an epoch.
+    const fn = await context.app.inject({ method: 'POST', url: '/v1/runs', headers: { authorization: tenant.authorization }, payload: { ...spec, objective: { type: 'benchmark', name: 'booth' }, training: { epochs: 7 } } });
+    expect(fn.statusCode, fn.body).toBe(201);
+    expect(await boundOf(fn.json().id as string)).toBe(7);
   });
 });
 

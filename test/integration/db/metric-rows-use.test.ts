@@ -74,7 +74,7 @@ describe('metric rows use', () => {
     const { rows } = await database.pool.query<{ bound: string | null }>(`
       INSERT INTO runs (id, tenant_id, spec) SELECT gen_random_uuid(), $1, spec FROM unnest($2::jsonb[]) WITH ORDINALITY AS s(spec, i)
       RETURNING metric_rows_bound AS bound`, [tenantId, specs.map((spec) => JSON.stringify(spec))]);
-    expect(rows.map((row) => (row.bound === null ? null : Number(row.bound)))).toEqual(specs.map(metricRowsBound));
+    expect(rows.map((row) => (row.bound === null ? null : Number(row.bound)))).toEqual(specs.map((spec) => metricRowsBound(spec)));
   });
 
   it("computes a run's bound as it is stored or its spec is written, never at the worker's updates of its progress and status", async () => {
@@ -100,6 +100,25 @@ describe('metric rows use', () => {
     await database.pool.query('UPDATE runs SET metric_rows_bound = 1 WHERE id = $1', [id]);
     const { rows: [again] } = await database.pool.query<{ bound: string }>('SELECT metric_rows_bound AS bound FROM runs WHERE id = $1', [id]);
     expect(Number(again!.bound)).toBe(11);
+  });
+});
+
+describe("a run's bound given as it is stored", () => {
+  it('is kept when lower than its spec\'s, capped at its spec\'s when higher, and its spec\'s again once the spec or the bound is written', async () => {
+    const tenantId = await database.tenant('rows-bound-given');
+    const spec = JSON.stringify({ training: { epochs: 3 }, record: { every: 1 } });
+    const stored = async (given: number | null) => {
+      const { rows: [row] } = await database.pool.query<{ id: string; bound: string }>(
+        `INSERT INTO runs (id, tenant_id, spec, metric_rows_bound) VALUES (gen_random_uuid(), $1, $2::jsonb, $3) RETURNING id, metric_rows_bound AS bound`, [tenantId, spec, given]);
+      return { id: row!.id, bound: Number(row!.bound) };
+    };
+    expect((await stored(null)).bound).toBe(1e9);
+    expect((await stored(15)).bound).toBe(15);
+    expect((await stored(2e9)).bound).toBe(1e9);
+    const { id } = await stored(15);
+    await database.pool.query('UPDATE runs SET metric_rows_bound = 7 WHERE id = $1', [id]);
+    const { rows: [again] } = await database.pool.query<{ bound: string }>('SELECT metric_rows_bound AS bound FROM runs WHERE id = $1', [id]);
+    expect(Number(again!.bound)).toBe(1e9);
   });
 });
 

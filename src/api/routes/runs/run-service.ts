@@ -61,7 +61,7 @@ export function createRunService({ runs, runsQueue, runEnqueuer, objectives, red
    * Refuses (and removes) a new run beyond the tenant's quotas, which count it already; resolves
    * to its place in its tenant's backlog (its job's priority), null when it is gone.
    */
-  async function checkQuotas(runId: string, spec: RunSpec): Promise<BacklogPlace | null> {
+  async function checkQuotas(runId: string, rowsBound: number | null): Promise<BacklogPlace | null> {
     const { place, metricRows: rows } = await runs.checkSubmitted(runId);
     const active = place?.activeRuns ?? 0;
     if (active > quotas.maxActiveRuns) {
@@ -70,7 +70,7 @@ export function createRunService({ runs, runsQueue, runEnqueuer, objectives, red
     }
     if (rows.total > quotas.maxMetricRows) {
       await runs.delete(runId);
-      const requested = metricRowsBound(spec) ?? 0;
+      const requested = rowsBound ?? 0;
       throw quotaExceeded('TENANT_MAX_METRIC_ROWS', { limit: quotas.maxMetricRows, used: rows.total - (rows.run?.reserved ?? requested), requested });
     }
     return place;
@@ -88,7 +88,9 @@ export function createRunService({ runs, runsQueue, runEnqueuer, objectives, red
         });
       }
       assertWorkerCanHold(spec, inspection, maxRunBytes);
-      const { run, created } = await runs.create({ tenantId, spec: spec as JsonValue, idempotencyKey });
+      // The rows it may record, its epochs' updates counted from its data (see metricRowsBound).
+      const rowsBound = metricRowsBound(spec, inspection.trainingRows);
+      const { run, created } = await runs.create({ tenantId, spec: spec as JsonValue, idempotencyKey, metricRowsBound: rowsBound });
       if (!created && !isDeepStrictEqual(asStored(run.spec), asStored(spec))) {
         throw new AppError(409, 'idempotency_key_reused', 'Idempotency key reused', {
           detail: `The Idempotency-Key was already used for run ${run.id} with a different spec.`,
@@ -96,7 +98,7 @@ export function createRunService({ runs, runsQueue, runEnqueuer, objectives, red
       }
       // Counted once stored, so that a replay of a run already accepted is never refused, and
       // two submissions at once cannot both pass on a use that counts neither.
-      const place = created ? await checkQuotas(run.id, spec) : null;
+      const place = created ? await checkQuotas(run.id, rowsBound) : null;
       // Enqueued on replay too: jobId = runId makes it a no-op when the job exists, and it
       // repairs a first attempt that stored the run but could not reach Redis.
       if (run.status === 'queued') {
