@@ -76,7 +76,7 @@ export const configSchema = z.object({
   TENANT_MAX_RUNNING_RUNS: integer(100, 1, 1_000_000),
   /**
    * A tenant's metric rows, at most: those stored plus, for each queued or running run, the rows
-   * it may still record (maxSteps / recordEvery). A submission beyond gets 403
+   * it may still record (its updates / record.every). A submission beyond gets 403
    * `storage_quota_exceeded`; a run that reaches it anyway (a sweep's trial) ends with stop reason `quota`.
    */
   TENANT_MAX_METRIC_ROWS: integer(1_000_000_000, 1, Number.MAX_SAFE_INTEGER),

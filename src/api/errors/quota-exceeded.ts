@@ -11,8 +11,8 @@ const quotas = {
     advice: 'submit again once some have finished, or cancel some',
   },
   TENANT_MAX_METRIC_ROWS: {
-    status: 403, code: 'storage_quota_exceeded', counts: 'metric rows, stored or bounded by unfinished runs (maxSteps / recordEvery)',
-    advice: 'delete finished runs, record fewer steps (a larger recordEvery) or lower maxSteps',
+    status: 403, code: 'storage_quota_exceeded', counts: 'metric rows, stored or bounded by unfinished runs (their updates / record.every)',
+    advice: 'delete finished runs, record fewer steps (a larger record.every) or make fewer updates (a lower maxSteps, fewer epochs or larger batches)',
   },
   TENANT_MAX_DATASET_BYTES: {
     status: 403, code: 'storage_quota_exceeded', counts: 'bytes of stored datasets',

@@ -102,7 +102,7 @@ function problemExample(code: ErrorCode, path: string) {
   const title = `${code[0].toUpperCase()}${code.slice(1).replaceAll('_', ' ')}`;
   const errors = code === 'validation_failed' ? { errors: [{ path: 'optimizer.learningRate', message: 'Too small: expected number to be >0', code: 'too_small' }] }
     : code === 'storage_quota_exceeded' ? {
-      errors: [{ path: '', message: 'At most 1000000 metric rows, stored or bounded by unfinished runs (maxSteps / recordEvery) (TENANT_MAX_METRIC_ROWS).', code: 'TENANT_MAX_METRIC_ROWS' }],
+      errors: [{ path: '', message: 'At most 1000000 metric rows, stored or bounded by unfinished runs (their updates / record.every) (TENANT_MAX_METRIC_ROWS).', code: 'TENANT_MAX_METRIC_ROWS' }],
       quota: { name: 'TENANT_MAX_METRIC_ROWS', limit: 1_000_000, used: 995_000, requested: 10_000 },
     } : {};
   return { type: problemType(code), title, status, detail, instance: path.replace('{id}', '3f0c9a4e-5b7d-4c1e-9a2b-8d6e4f1a2c3b'), code, ...errors };
