@@ -141,6 +141,11 @@ describe('sweeps over the API, run by the workers', () => {
     ]) {
       const response = await post({ ...accepted, budget: { maxTrials: 1 } });
       expect(response.statusCode, response.body).toBe(201);
+      // Cancelled at once: a concurrent trial would wait for replica workers this file does not
+      // start, holding a slot of its worker from the sweeps of the tests that follow.
+      const id = response.json().id as string;
+      await api.app.inject({ method: 'POST', url: `/v1/sweeps/${id}/cancel`, headers: { authorization: api.authorization } });
+      await eventually(() => getSweep(api.app, api.authorization, id), (sweep) => sweep.trials.running === 0 && sweep.trials.queued === 0, { timeoutMs: 30_000, intervalMs: 200 });
     }
   });
 
