@@ -49,7 +49,7 @@ const trialColumns = `id AS "runId", trial_number AS "trialNumber", status, tria
 const createStatement = `
   WITH inserted AS (
     INSERT INTO sweeps (id, tenant_id, name, spec, idempotency_key, created_at, updated_at)
-    VALUES ($1, $2, $3, $4::jsonb, $5, now(), now())
+    VALUES ($1, $2, $3, $4::json, $5, now(), now())
     ON CONFLICT (tenant_id, idempotency_key) DO NOTHING
     RETURNING ${sweepColumns})
   SELECT *, true AS created FROM inserted

@@ -187,10 +187,11 @@ function toDistribution(definition: ParameterDefinition): Distribution {
 /**
  * The parameters in an order where each comes after those its `when` names: the order they are
  * given in when it is one already (a request's or a spec file's, as validated), else the nearest
- * to it, each taken as soon as its conditions are. A stored sweep's spec comes back from
- * PostgreSQL's jsonb with its keys sorted by length, then bytes, which can put a parameter
- * before the one its condition names (`optimizer.rho` before `optimizer.name`): read in that
- * order, its condition was never met, and the spec no longer validated.
+ * to it, each taken as soon as its conditions are. A sweep stored before its spec was kept as
+ * given (migration 20261206140000) comes back from PostgreSQL's jsonb with its keys sorted by
+ * length, then bytes, which can put a parameter before the one its condition names
+ * (`optimizer.rho` before `optimizer.name`): read in that order, its condition was never met,
+ * and the spec no longer validated.
  */
 export function conditionsFirst<T extends { readonly when?: Readonly<Record<string, unknown>> | null }>(parameters: Record<string, T>): Record<string, T> {
   const names = new Set(Object.keys(parameters));

@@ -138,7 +138,7 @@ describe('the sweep reconciler', () => {
     // planner cannot read, so every round of it throws.
     const processor = createSweepProcessor({ pool, redis: api.services.redis, queuePrefix: api.services.config.queuePrefix, runsQueue: api.services.runsQueue, sweepsQueue });
     await processor({ data: { sweepId: id } } as Job<SweepJobData>);
-    await pool.query(`UPDATE sweeps SET spec = spec - 'budget', updated_at = now() - interval '1 hour' WHERE id = $1`, [id]);
+    await pool.query(`UPDATE sweeps SET spec = (spec::jsonb - 'budget')::json, updated_at = now() - interval '1 hour' WHERE id = $1`, [id]);
     for (const check of await sweepsQueue.getJobs(['delayed'])) if (check.data.sweepId === id) await check.remove();
 
     const first = await reconciler.reconcile();

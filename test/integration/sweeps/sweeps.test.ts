@@ -82,6 +82,25 @@ describe('sweeps over the API, run by the workers', () => {
     ]);
   });
 
+  it('keeps a sweep\'s parameters in the order they were given, so that its spec as read can be submitted again', async () => {
+    // jsonb would give these back shortest key first: maxSteps, name, learningRate, rho.
+    const parameters = {
+      'optimizer.learningRate': { type: 'float', low: 0.001, high: 0.1, log: true },
+      'training.maxSteps': { type: 'int', values: [10, 20] },
+      'optimizer.name': { type: 'categorical', values: ['sgd', 'rmsprop'] },
+      'optimizer.rho': { type: 'float', values: [0.5, 0.9], when: { 'optimizer.name': ['rmsprop'] } },
+    };
+    const response = await post({ base: quadraticBase, parameters, sampler: { type: 'random', seed: 3 }, budget: { maxTrials: 1 } });
+    expect(response.statusCode, response.body).toBe(201);
+    const id = response.json().id as string;
+    await api.app.inject({ method: 'POST', url: `/v1/sweeps/${id}/cancel`, headers: { authorization: api.authorization } });
+    const stored = await getSweep(api.app, api.authorization, id);
+    expect(Object.keys(stored.spec.parameters)).toEqual(Object.keys(parameters));
+    const again = await post(stored.spec);
+    expect(again.statusCode, again.body).toBe(201);
+    await api.app.inject({ method: 'POST', url: `/v1/sweeps/${again.json().id}/cancel`, headers: { authorization: api.authorization } });
+  });
+
   it('refuses a base whose curriculum its objective cannot order by (every trial would fail), unless a parameter changes the objective, the curriculum or the batch size', async () => {
     const base = { objective: { type: 'model', model: 'logistic', data: { builtin: 'moons', rows: 40 } }, optimizer: { name: 'sgd', learningRate: 0.1 }, training: { maxSteps: 10, batchSize: 8, curriculum: { by: 'difficulty' } } };
     const parameters = { 'optimizer.learningRate': { type: 'float', values: [0.1, 0.2] } };

@@ -8,7 +8,7 @@ import type { BestTrial, SweepRow, TrialRow } from '../../../db/sweeps.ts';
 const isoOrNull = (date: Date | null) => (date === null ? null : date.toISOString());
 const finiteOrNull = (value: number | null) => (value === null || !Number.isFinite(value) ? null : value);
 
-/** The stored spec with its parameters after those their conditions name, as it validates (jsonb sorts its keys, see conditionsFirst). */
+/** The stored spec with its parameters after those their conditions name, as it validates (a sweep stored as jsonb has its keys sorted, see conditionsFirst). */
 const specInOrder = (stored: SweepSpec): SweepSpec => ({ ...stored, parameters: conditionsFirst(stored.parameters) });
 
 export function toSweepView(sweep: SweepRow, counts: Record<string, number> = {}, best: BestTrial | null = null, now = new Date()): SweepView {
