@@ -27,17 +27,18 @@ const commands: Record<string, () => Promise<{ command: Command }>> = {
 };
 
 /**
- * The commands that print an answer for someone (or something) reading it. One whose reader stops
- * early (`descent runs | head`) ends there, quietly, with status 0, as other command-line tools
- * do. The services (`start`, `serve`, `worker`) and `migrate` are left out: their log's reader
- * going away is a failure, and they go through their graceful shutdown and exit 1 on it.
+ * The commands for which a reader of their output going away is a failure: the services (`start`,
+ * `serve`, `worker`) and `migrate`, whose log it is (they go through their graceful shutdown and
+ * exit 1), and `keys`, whose new key is shown once (unread, it is lost). Every other command
+ * prints an answer for whoever reads it, and one whose reader stops early (`descent runs | head`)
+ * ends there, quietly, with status 0, as other command-line tools do.
  */
-const printingCommands = new Set(['run', 'sweep', 'submit', 'status', 'watch', 'runs', 'metrics', 'cancel', 'keys']);
+const failsWhenReaderLeaves = new Set(['start', 'serve', 'worker', 'migrate', 'keys']);
 
 /** Whether `descent <argv>` ends quietly when its standard output's reader goes away. */
 export function endsQuietlyWhenReaderLeaves(argv: readonly string[]): boolean {
   const [name] = argv;
-  return name === undefined || name.startsWith('-') || name === 'help' || printingCommands.has(name);
+  return name === undefined || !failsWhenReaderLeaves.has(name);
 }
 
 /**

@@ -30,3 +30,11 @@ describe('a reader that stops early', () => {
     expect(code).toBe(0);
   }, 60_000);
 });
+
+describe('the commands that end quietly when their reader leaves', () => {
+  it('are those that print an answer; not the services, migrate, nor keys (a key shown once, unread, is lost)', async () => {
+    const { endsQuietlyWhenReaderLeaves } = await import('../../src/cli/main.ts');
+    for (const argv of [['run', 'spec.json'], ['runs'], ['metrics', 'id'], ['sweep', 'sweep.json'], ['--help'], []]) expect(endsQuietlyWhenReaderLeaves(argv)).toBe(true);
+    for (const argv of [['start'], ['serve'], ['worker'], ['migrate'], ['keys', 'create']]) expect(endsQuietlyWhenReaderLeaves(argv)).toBe(false);
+  });
+});
