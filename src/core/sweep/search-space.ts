@@ -103,11 +103,16 @@ const parameterDefinitionSchema = z
 
 export type ParameterDefinition = z.output<typeof parameterDefinitionSchema>;
 
-/** Whether the parameter can take `value` (a range: any number between its bounds, a whole one for `int`; a range without them: any). */
+/**
+ * Whether the parameter can take `value`, as its distribution gives it: one of its values, a
+ * number within its range (for `int`, on its steps); a range without bounds (refused on its own): any.
+ */
 function takes(definition: ParameterDefinition, value: ParameterValue): boolean {
-  if (definition.type === 'categorical' || definition.values !== undefined) return (definition.values as readonly ParameterValue[]).includes(value);
-  if (definition.low === undefined || definition.high === undefined) return true;
-  return typeof value === 'number' && value >= definition.low! && value <= definition.high! && (definition.type === 'float' || Number.isInteger(value));
+  if (definition.type !== 'categorical' && definition.values === undefined && (definition.low === undefined || definition.high === undefined)) return true;
+  const distribution = toDistribution(definition);
+  if (distribution.kind === 'categorical') return distribution.choices.includes(value);
+  if (typeof value !== 'number' || value < distribution.low || value > distribution.high) return false;
+  return distribution.kind === 'float' || (Number.isInteger(value) && (value - distribution.low) % distribution.step === 0);
 }
 
 const describeValues = (definition: ParameterDefinition): string =>

@@ -113,6 +113,17 @@ describe('search space', () => {
     ]);
   });
 
+  it('refuses a condition on an int range with steps that lists only values off its steps', () => {
+    const parameters = (allowed: number[]) => ({
+      'training.batchSize': { type: 'int', low: 8, high: 64, step: 8 },
+      'training.epochs': { type: 'int', low: 1, high: 5, when: { 'training.batchSize': allowed } },
+    });
+    expect(problems(parameters([12, 70]))).toEqual([
+      '["training.epochs"].when["training.batchSize"]: training.batchSize takes none of these values (it takes 8 … 64): this parameter would never be active.',
+    ]);
+    expect(problems(parameters([12, 16]))).toEqual([]);
+  });
+
   it('writes parameters into a copy of the base spec at their dotted paths', () => {
     const base = { optimizer: { name: 'sgd', learningRate: 0.1 }, objective: { initial: [1, 2] } };
     const spec = applyParameters(base, { 'optimizer.name': 'adam', 'training.maxSteps': 10, 'objective.initial.1': 5 });
