@@ -7,27 +7,59 @@
  * looked at too, instead of the same first batch at every pass. The position is kept in Redis
  * beside the pass's lock, as the next pass may be another worker's; a deployment whose passes
  * stop for a day starts from the first again.
+ *
+ * A pass moves the position on only from where it began: the lock is held for an interval, not
+ * for as long as a pass takes, so a pass slower than the interval may end after a later pass
+ * moved the position on, and writing its own then would send the passes back over batches
+ * already looked at.
  */
 import { firstPosition, type PassPosition } from '../db/pass-order.ts';
 import type { Redis } from '../queue/connection.ts';
+import { withCommands } from '../queue/defined-commands.ts';
 
 /** How long a position is kept without a pass that moves it. */
 const keptMs = 24 * 3600_000;
 
+/** The position becomes ARGV[2] (none when empty, kept ARGV[3] ms) if it still is ARGV[1] (none when empty). */
+const scripts = {
+  passCursorMove: {
+    numberOfKeys: 1,
+    lua: `
+      if (redis.call('GET', KEYS[1]) or '') ~= ARGV[1] then return 0 end
+      if ARGV[2] == '' then redis.call('DEL', KEYS[1]) else redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3]) end
+      return 1`,
+  },
+};
+
+interface CursorCommands {
+  passCursorMove(key: string, from: string, to: string, keptMs: number): Promise<number>;
+}
+
+/** A pass's place in the order as stored: empty for before the first candidate. */
+type Stored = string;
+
+const stored = (position: PassPosition | undefined): Stored => (position ? `${position.updatedAt.getTime()} ${position.id}` : '');
+
+export interface PassStart {
+  readonly position: PassPosition;
+  /** After the pass over `batch`, read with at most `limit`: the next begins after its last, or from the first when it was short; false when another pass moved the position meanwhile (it is left as that pass wrote it). */
+  passed(batch: readonly PassPosition[], limit: number): Promise<boolean>;
+}
+
 export function createPassCursor(redis: Redis, key: string) {
+  const commands = withCommands<CursorCommands>(redis, scripts);
   return {
     /** Where this pass begins: after the last pass's batch, or before the first candidate. */
-    async position(): Promise<PassPosition> {
-      const stored = await redis.get(key);
-      const match = stored === null ? null : /^(\d+) (.+)$/.exec(stored);
-      return match ? { updatedAt: new Date(Number(match[1])), id: match[2]! } : firstPosition;
-    },
-
-    /** After a pass over `batch`, read with at most `limit`: the next begins after its last, or from the first when it was short. */
-    async passed(batch: readonly PassPosition[], limit: number): Promise<void> {
-      const last = batch.at(-1);
-      if (batch.length < limit || last === undefined) await redis.del(key);
-      else await redis.set(key, `${last.updatedAt.getTime()} ${last.id}`, 'PX', keptMs);
+    async begin(): Promise<PassStart> {
+      const from: Stored = (await redis.get(key)) ?? '';
+      const match = /^(\d+) (.+)$/.exec(from);
+      return {
+        position: match ? { updatedAt: new Date(Number(match[1])), id: match[2]! } : firstPosition,
+        async passed(batch, limit) {
+          const to = batch.length < limit ? '' : stored(batch.at(-1));
+          return (await commands.passCursorMove(key, from, to, keptMs)) === 1;
+        },
+      };
     },
   };
 }

@@ -23,6 +23,7 @@ import { startPeriodicPass } from './periodic-pass.ts';
 import { createPassCursor } from './pass-cursor.ts';
 import { addRunJobs, type RunPriorities, type RunsQueue } from '../queue/runs-queue.ts';
 import { isInfrastructureError } from './outages.ts';
+import { ofOneCandidate } from './candidate-errors.ts';
 
 export interface ReconcilerDependencies {
   readonly strandedRuns: StrandedRuns;
@@ -45,6 +46,8 @@ export interface Reconciliation {
   readonly ran: boolean;
   readonly requeued: readonly string[];
   readonly failed: readonly string[];
+  /** Runs whose repair failed with an error of their own (see candidate-errors.ts), logged. */
+  readonly skipped: readonly string[];
 }
 
 /** Runs looked at per reconciliation, at most: the next pass looks at the next ones (see pass-cursor.ts). */
@@ -81,13 +84,16 @@ export function createReconciler(dependencies: ReconcilerDependencies) {
 
   async function reconcile(): Promise<Reconciliation> {
     const acquired = await redis.set(lockKey(queuePrefix), randomUUID(), 'PX', dependencies.intervalMs, 'NX');
-    if (acquired !== 'OK') return { ran: false, requeued: [], failed: [] };
-    const candidates = await strandedRuns.candidates(queuePrefix, new Date(Date.now() - dependencies.staleAfterMs), limit, await cursor.position());
+    if (acquired !== 'OK') return { ran: false, requeued: [], failed: [], skipped: [] };
+    const start = await cursor.begin();
+    const candidates = await strandedRuns.candidates(queuePrefix, new Date(Date.now() - dependencies.staleAfterMs), limit, start.position);
     const requeued: string[] = [];
     const failed: string[] = [];
-    for (let start = 0; start < candidates.length; start += lookupsAtOnce) {
-      const chunk = candidates.slice(start, start + lookupsAtOnce);
-      const verdicts = await Promise.all(chunk.map(verdict));
+    const skipped: string[] = [];
+    const ofOne = <T>(id: string, work: () => Promise<T>) => ofOneCandidate(id, work, { logger, skipped, what: 'reconciliation' });
+    for (let first = 0; first < candidates.length; first += lookupsAtOnce) {
+      const chunk = candidates.slice(first, first + lookupsAtOnce);
+      const verdicts = await Promise.all(chunk.map((run) => ofOne(run.id, () => verdict(run))));
       const toRequeue = chunk.filter((_, i) => verdicts[i] && 'requeue' in verdicts[i]!).map((run) => run.id);
       if (toRequeue.length > 0) {
         await addRunJobs(runsQueue, toRequeue, dependencies.priorities);
@@ -96,15 +102,15 @@ export function createReconciler(dependencies: ReconcilerDependencies) {
       for (const [i, run] of chunk.entries()) {
         const decided = verdicts[i];
         if (!decided || !('fail' in decided)) continue;
-        const result = await strandedRuns.end(run.id, { status: 'failed', message: decided.fail });
+        const result = await ofOne(run.id, () => strandedRuns.end(run.id, { status: 'failed', message: decided.fail }));
         if (!result) continue;
         failed.push(run.id);
         await publishRunEvent(redis, { type: 'status', runId: run.id, status: 'failed', result }).catch(() => undefined);
       }
     }
-    await cursor.passed(candidates, limit);
+    await start.passed(candidates, limit);
     if (requeued.length > 0 || failed.length > 0) logger.warn({ requeued, failed }, 'reconciled runs with the queue');
-    return { ran: true, requeued, failed };
+    return { ran: true, requeued, failed, skipped };
   }
 
   return { reconcile };

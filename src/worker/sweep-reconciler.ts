@@ -34,6 +34,7 @@ import { requestCancel } from '../queue/run-cancellation.ts';
 import { publishSweepEvent } from '../queue/sweep-events.ts';
 import { sweepCheckMs, wakeSweep, type SweepsQueue } from '../queue/sweeps-queue.ts';
 import { createPassCursor } from './pass-cursor.ts';
+import { ofOneCandidate } from './candidate-errors.ts';
 
 export interface SweepReconcilerDependencies {
   readonly strandedSweeps: StrandedSweeps;
@@ -57,6 +58,8 @@ export interface SweepReconciliation {
   readonly ran: boolean;
   readonly woken: readonly string[];
   readonly failed: readonly string[];
+  /** Sweeps whose repair failed with an error of their own (see candidate-errors.ts), logged. */
+  readonly skipped: readonly string[];
 }
 
 /**
@@ -114,13 +117,15 @@ export function createSweepReconciler(dependencies: SweepReconcilerDependencies)
 
   async function reconcile(): Promise<SweepReconciliation> {
     const acquired = await redis.set(lockKey(queuePrefix), randomUUID(), 'PX', dependencies.intervalMs, 'NX');
-    if (acquired !== 'OK') return { ran: false, woken: [], failed: [] };
+    if (acquired !== 'OK') return { ran: false, woken: [], failed: [], skipped: [] };
     const now = clock().getTime();
-    const candidates = await strandedSweeps.candidates(queuePrefix, new Date(now - dependencies.staleAfterMs), limit, await cursor.position());
+    const start = await cursor.begin();
+    const candidates = await strandedSweeps.candidates(queuePrefix, new Date(now - dependencies.staleAfterMs), limit, start.position);
     const woken: string[] = [];
     const failed: string[] = [];
-    for (let start = 0; start < candidates.length; start += lookupsAtOnce) {
-      await Promise.all(candidates.slice(start, start + lookupsAtOnce).map(async (sweep) => {
+    const skipped: string[] = [];
+    for (let first = 0; first < candidates.length; first += lookupsAtOnce) {
+      await Promise.all(candidates.slice(first, first + lookupsAtOnce).map((sweep) => ofOneCandidate(sweep.id, async () => {
         if (sweep.failedRounds >= maxFailedRounds) {
           if (await end(sweep)) failed.push(sweep.id);
           return;
@@ -131,11 +136,11 @@ export function createSweepReconciler(dependencies: SweepReconcilerDependencies)
         // outage that outlasts them), would wake it no more.
         await wakeSweep(sweepsQueue, sweep.id, `stranded-${sweep.failedRounds}-${Math.floor(now / dependencies.intervalMs)}`);
         woken.push(sweep.id);
-      }));
+      }, { logger, skipped, what: 'sweep reconciliation' })));
     }
-    await cursor.passed(candidates, limit);
+    await start.passed(candidates, limit);
     if (woken.length > 0 || failed.length > 0) logger.warn({ woken, failed }, 'reconciled sweeps with the queue');
-    return { ran: true, woken, failed };
+    return { ran: true, woken, failed, skipped };
   }
 
   return { reconcile };

@@ -99,6 +99,31 @@ describe('the reconciler', () => {
     }
   });
 
+  it('goes on past a run whose repair fails with an error of its own, and moves its position on', async () => {
+    const paged = reconcilerOf(2);
+    // The first run's failed job is held in a form that no longer parses; the second's job is gone.
+    const [corrupt, lost] = [(await postRun(api.app, api.authorization, shortSpec)).json().id as string, (await postRun(api.app, api.authorization, shortSpec)).json().id as string];
+    const prefix = `${api.services.config.queuePrefix}:runs`;
+    const cursor = `${api.services.config.queuePrefix}:reconciler:cursor`;
+    try {
+      await pool.query(`UPDATE runs SET updated_at = now() - interval '2 hours' WHERE id = $1`, [corrupt]);
+      await pool.query(`UPDATE runs SET updated_at = now() - interval '1 hour' WHERE id = $1`, [lost]);
+      await api.services.redis.del(cursor);
+      await api.services.redis.multi().zrem(`${prefix}:prioritized`, corrupt).zadd(`${prefix}:failed`, Date.now(), corrupt)
+        .hset(`${prefix}:${corrupt}`, 'data', '{not json').exec();
+      await api.services.runsQueue.remove(lost);
+
+      const reconciled = await paged.reconcile();
+      expect(reconciled).toMatchObject({ ran: true, skipped: [corrupt], requeued: [lost] });
+      expect(await api.services.runsQueue.getJobState(lost)).not.toBe('unknown');
+      // Its batch was full: the next pass begins after it, not at the run that cannot be repaired.
+      expect(await api.services.redis.get(cursor)).toMatch(new RegExp(` ${lost}$`));
+    } finally {
+      await api.services.redis.multi().zrem(`${prefix}:failed`, corrupt).del(`${prefix}:${corrupt}`).del(cursor).exec();
+      for (const id of [corrupt, lost]) await api.app.inject({ method: 'POST', url: `/v1/runs/${id}/cancel`, headers: { authorization: api.authorization } });
+    }
+  });
+
   it('cancels at once a running run that no worker drives, instead of raising a flag nobody reads', async () => {
     const id = (await postRun(api.app, api.authorization, shortSpec)).json().id as string;
     await api.services.runsQueue.remove(id);
