@@ -206,6 +206,11 @@ describe('sweeps over the API, run by the workers', () => {
     expect(replay.statusCode).toBe(201);
     expect(replay.json().id).toBe(created.id);
     expect(replay.headers['idempotent-replayed']).toBe('true');
+    // The same parameters in another order are another sweep: the samplers draw them in order.
+    const [name, learningRate] = Object.entries(gridSweep.parameters);
+    const reordered = await post({ ...gridSweep, parameters: Object.fromEntries([learningRate, name]) }, { 'idempotency-key': 'grid-sweep-1' });
+    expect(reordered.statusCode).toBe(409);
+    expect(reordered.json()).toMatchObject({ code: 'idempotency_key_reused' });
 
     const done = await waitForSweep(api.app, api.authorization, created.id);
     expect(done).toMatchObject({ status: 'completed', result: { reason: 'grid_exhausted' }, trials: { completed: 6, total: 6 }, progress: { trials: 6, maxTrials: 6, fraction: 1 } });

@@ -30,6 +30,14 @@ const cancelledTrial = resultWithoutParams('cancelled', 'Cancelled before it sta
 
 const asStored = (value: unknown): unknown => JSON.parse(JSON.stringify(value));
 
+/**
+ * Whether a replay asks for the sweep stored under its key: the same spec, with its parameters in
+ * the same order, which a deep comparison of objects does not see and which the samplers draw
+ * them in (a different order is a different sequence of trials).
+ */
+const sameSpec = (stored: SweepSpec, given: SweepSpec): boolean =>
+  isDeepStrictEqual(asStored(stored), asStored(given)) && isDeepStrictEqual(Object.keys(stored.parameters), Object.keys(given.parameters));
+
 const unavailable = (cause: unknown) =>
   new AppError(503, 'queue_unavailable', 'The sweep queue is unavailable', {
     detail: 'The sweep could not be started because Redis is unreachable; retry later (with the same Idempotency-Key).',
@@ -88,7 +96,7 @@ export function createSweepService({ sweeps, sweepsQueue, objectives, redis, que
       const { sweep, created } = await sweeps.create({ tenantId, name: spec.name ?? null, spec: settled, idempotencyKey });
       if (!created) {
         const storedSeed = (sweep.spec as SweepSpec).sampler.seed ?? 0;
-        if (!isDeepStrictEqual(asStored(sweep.spec), asStored(settleSweepSpec(spec, () => storedSeed)))) {
+        if (!sameSpec(sweep.spec as SweepSpec, settleSweepSpec(spec, () => storedSeed))) {
           throw new AppError(409, 'idempotency_key_reused', 'Idempotency key reused', {
             detail: `The Idempotency-Key was already used for sweep ${sweep.id} with a different spec.`,
           });
