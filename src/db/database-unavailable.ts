@@ -1,6 +1,7 @@
 /**
  * Whether an error means PostgreSQL could not be reached or dropped the connection (refused,
- * reset, terminated, timed out, unanswering, shutting down, out of connections), as opposed to a statement
+ * reset, terminated, timed out, unanswering, shutting down, out of connections), or cannot write
+ * now (out of disk, read-only), as opposed to a statement
  * that failed on its own. Such an error is nobody's fault and passes: the API answers 503
  * `database_unavailable` with `Retry-After`, and a worker waits for the database and keeps its
  * job instead of spending one of the run's attempts on it.
@@ -20,11 +21,13 @@
 const socketCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN']);
 
 /**
- * SQLSTATEs of a server that is going away or not taking connections: class 08 (connection
- * exception), admin/crash shutdown, cannot connect now (starting or stopping), too many
- * connections.
+ * SQLSTATEs of a server that is going away, not taking connections or unable to serve any
+ * write now: class 08 (connection exception), admin/crash shutdown, cannot connect now (starting
+ * or stopping), too many connections, disk full, and read-only (a standby after a failover, or
+ * a server put in read-only mode): none is one statement's or one run's fault. Out of memory
+ * (53200) is left out: one statement too large for the server meets it every time.
  */
-const unavailableStates = /^(08...|57P0[123]|53300)$/;
+const unavailableStates = /^(08...|57P0[123]|53[13]00|25006)$/;
 
 /** Prisma's codes: can't reach, timed out, server closed the connection, no pooled connection in time. */
 const prismaCodes = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024']);

@@ -32,13 +32,11 @@ const scripts = {
 };
 
 interface CursorCommands {
-  passCursorMove(key: string, from: string, to: string, keptMs: number): Promise<number>;
+  passCursorMove(key: string, from: Buffer | string, to: string, keptMs: number): Promise<number>;
 }
 
-/** A pass's place in the order as stored: empty for before the first candidate. */
-type Stored = string;
-
-const stored = (position: PassPosition | undefined): Stored => (position ? `${position.updatedAt.getTime()} ${position.id}` : '');
+/** A position as stored: empty for before the first candidate. */
+const stored = (position: PassPosition | undefined): string => (position ? `${position.updatedAt.getTime()} ${position.id}` : '');
 
 export interface PassStart {
   readonly position: PassPosition;
@@ -51,8 +49,10 @@ export function createPassCursor(redis: Redis, key: string) {
   return {
     /** Where this pass begins: after the last pass's batch, or before the first candidate. */
     async begin(): Promise<PassStart> {
-      const from: Stored = (await redis.get(key)) ?? '';
-      const match = /^(\d+) (.+)$/.exec(from);
+      // Its bytes as stored are what the move compares, whatever they are: read as text, bytes that
+      // are no UTF-8 would never compare equal again, and the position would stay for good.
+      const from = (await redis.getBuffer(key)) ?? '';
+      const match = /^(\d+) (.+)$/.exec(from.toString());
       return {
         position: match ? { updatedAt: new Date(Number(match[1])), id: match[2]! } : firstPosition,
         async passed(batch, limit) {

@@ -59,16 +59,19 @@ describe('sweeps over the API, run by the workers', () => {
     expect(crossed.json().errors).toEqual([expect.objectContaining({ path: 'sampler', message: expect.stringContaining('the `when`s of objective.p16, objective.p17') })]);
   });
 
+  /** A parameter whose path sorts before its condition's, as PostgreSQL's jsonb stores keys (shortest first). */
+  const conditionalSweep = {
+    base: quadraticBase,
+    parameters: {
+      'optimizer.name': { type: 'categorical', values: ['sgd', 'rmsprop'] },
+      'optimizer.rho': { type: 'float', values: [0.5, 0.9], when: { 'optimizer.name': ['rmsprop'] } },
+    },
+    sampler: { type: 'grid' },
+    parallelism: 3,
+  };
+
   it('runs a conditional parameter whose path sorts before its condition\'s (as PostgreSQL stores the spec\'s keys): every combination of the grid', async () => {
-    const response = await post({
-      base: quadraticBase,
-      parameters: {
-        'optimizer.name': { type: 'categorical', values: ['sgd', 'rmsprop'] },
-        'optimizer.rho': { type: 'float', values: [0.5, 0.9], when: { 'optimizer.name': ['rmsprop'] } },
-      },
-      sampler: { type: 'grid' },
-      parallelism: 3,
-    });
+    const response = await post(conditionalSweep);
     expect(response.statusCode, response.body).toBe(201);
     const sweep = await waitForSweep(api.app, api.authorization, response.json().id as string);
     expect(sweep.status).toBe('completed');
@@ -80,6 +83,19 @@ describe('sweeps over the API, run by the workers', () => {
       '{"optimizer.name":"rmsprop","optimizer.rho":0.9}',
       '{"optimizer.name":"sgd"}',
     ]);
+  });
+
+  it('takes a replay of a sweep stored in jsonb\'s key order (before specs were kept as given) for the same sweep, as it draws the parameters alike', async () => {
+    const created = await post(conditionalSweep, { 'idempotency-key': 'jsonb-order-1' });
+    expect(created.statusCode, created.body).toBe(201);
+    const id = created.json().id as string;
+    await api.services.database.$executeRawUnsafe('UPDATE sweeps SET spec = spec::jsonb::json WHERE id = $1::uuid', id);
+    const stored = await api.services.database.$queryRawUnsafe<{ spec: { parameters: object } }[]>('SELECT spec FROM sweeps WHERE id = $1::uuid', id);
+    expect(Object.keys(stored[0]!.spec.parameters)).toEqual(['optimizer.rho', 'optimizer.name']);
+    const replay = await post(conditionalSweep, { 'idempotency-key': 'jsonb-order-1' });
+    expect(replay.statusCode, replay.body).toBe(201);
+    expect(replay.json().id).toBe(id);
+    expect((await waitForSweep(api.app, api.authorization, id)).status).toBe('completed');
   });
 
   it('keeps a sweep\'s parameters in the order they were given, so that its spec as read can be submitted again', async () => {

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../../src/config/logger.ts';
 import { createPool, type Pool } from '../../../src/db/pool.ts';
 import { createStrandedRuns } from '../../../src/db/stranded-runs.ts';
+import { isDatabaseUnavailable } from '../../../src/db/database-unavailable.ts';
 import { createTenantBacklog } from '../../../src/db/tenant-backlog.ts';
 import { createReconciler, type Reconciler } from '../../../src/worker/reconciler.ts';
 import { getRun, isFinal, postRun, startTestWorker, useTestApi, waitForRun } from '../runs/support.ts';
@@ -121,6 +122,37 @@ describe('the reconciler', () => {
     } finally {
       await api.services.redis.multi().zrem(`${prefix}:failed`, corrupt).del(`${prefix}:${corrupt}`).del(cursor).exec();
       for (const id of [corrupt, lost]) await api.app.inject({ method: 'POST', url: `/v1/runs/${id}/cancel`, headers: { authorization: api.authorization } });
+    }
+  });
+
+  it('ends its pass, moving nothing on, when PostgreSQL takes no writes (a read-only standby after a failover): an outage, not each run\'s own error', async () => {
+    const id = (await postRun(api.app, api.authorization, shortSpec)).json().id as string;
+    const prefix = `${api.services.config.queuePrefix}:runs`;
+    const cursor = `${api.services.config.queuePrefix}:reconciler:cursor`;
+    // Its job failed for good: the pass would end the run failed.
+    await api.services.redis.multi().zrem(`${prefix}:prioritized`, id).zadd(`${prefix}:failed`, Date.now(), id)
+      .hset(`${prefix}:${id}`, 'failedReason', 'attempts spent').exec();
+    // The first candidate of a pass: written before any other.
+    await pool.query(`UPDATE runs SET updated_at = '2000-01-01' WHERE id = $1`, [id]);
+    const readOnly = createPool(api.services.config.databaseUrl, 2);
+    // Its connections' transactions are read-only, as a standby's are (the first statement a connection runs).
+    readOnly.on('connect', (client) => void client.query('SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY'));
+    try {
+      await api.services.redis.del(cursor);
+      const standby = createReconciler({
+        strandedRuns: createStrandedRuns(readOnly), runsQueue: api.services.runsQueue, priorities: createTenantBacklog(readOnly).ranks,
+        redis: api.services.redis, queuePrefix: api.services.config.queuePrefix, staleAfterMs: 1_000, intervalMs: 1, logger: createLogger('silent'), batchLimit: 1,
+      });
+      const error = await standby.reconcile().then(() => null, (failure: unknown) => failure);
+      expect(isDatabaseUnavailable(error)).toBe(true);
+      expect(await api.services.redis.get(cursor)).toBeNull();
+      expect((await getRun(api.app, api.authorization, id)).status).toBe('queued');
+      // Once PostgreSQL takes writes again, the next pass ends it.
+      for (let pass = 0; pass < 10 && (await getRun(api.app, api.authorization, id)).status === 'queued'; pass++) await reconciler.reconcile();
+      expect(await getRun(api.app, api.authorization, id)).toMatchObject({ status: 'failed', result: { message: expect.stringContaining('attempts spent') } });
+    } finally {
+      await readOnly.end();
+      await api.services.redis.multi().zrem(`${prefix}:failed`, id).del(`${prefix}:${id}`).del(cursor).exec();
     }
   });
 

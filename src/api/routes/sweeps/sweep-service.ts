@@ -6,6 +6,7 @@ import { settleSweepSpec, type SweepSpec } from '../../../contracts/sweep-spec.t
 import { sweepBaseIssues } from '../../../contracts/sweep-base.ts';
 import type { SweepView, TrialView } from '../../../contracts/sweep-view.ts';
 import { goalSign, metricGoal } from '../../../core/sweep/index.ts';
+import { conditionsFirst } from '../../../core/sweep/search-space.ts';
 import type { SweepRepository, SweepRow } from '../../../db/sweeps.ts';
 import type { Redis } from '../../../queue/connection.ts';
 import { requestCancel } from '../../../queue/run-cancellation.ts';
@@ -31,12 +32,15 @@ const cancelledTrial = resultWithoutParams('cancelled', 'Cancelled before it sta
 const asStored = (value: unknown): unknown => JSON.parse(JSON.stringify(value));
 
 /**
- * Whether a replay asks for the sweep stored under its key: the same spec, with its parameters in
- * the same order, which a deep comparison of objects does not see and which the samplers draw
- * them in (a different order is a different sequence of trials).
+ * Whether a replay asks for the sweep stored under its key: the same spec, whose parameters the
+ * samplers draw in the same order (a different order is a different sequence of trials), which a
+ * deep comparison of objects does not see. The order drawn is that of conditionsFirst, which is
+ * also what makes a sweep stored in PostgreSQL's jsonb order (before specs were kept as given)
+ * draw as it was asked to.
  */
+const drawOrder = (spec: SweepSpec): string[] => Object.keys(conditionsFirst(spec.parameters));
 const sameSpec = (stored: SweepSpec, given: SweepSpec): boolean =>
-  isDeepStrictEqual(asStored(stored), asStored(given)) && isDeepStrictEqual(Object.keys(stored.parameters), Object.keys(given.parameters));
+  isDeepStrictEqual(asStored(stored), asStored(given)) && isDeepStrictEqual(drawOrder(stored), drawOrder(given));
 
 const unavailable = (cause: unknown) =>
   new AppError(503, 'queue_unavailable', 'The sweep queue is unavailable', {
