@@ -7,6 +7,7 @@ import type { DataObjective } from '../core/objectives/index.ts';
 import type { EarlyStoppingView } from '../core/training/early-stopping.ts';
 import type { RunConfig } from '../core/training/run-config.ts';
 import { totalTicks } from '../core/training/run-engine.ts';
+import { ticksPerEpoch } from '../core/training/data-batches.ts';
 import type { RunProgress, RunResult } from '../core/training/run-result.ts';
 import type { CenterWatch } from './center-watch.ts';
 
@@ -23,11 +24,10 @@ export function runSize(config: RunConfig, dataObjective: DataObjective | null, 
     throw new Error(`${p} replicas need at least ${p} training rows; the data has ${dataObjective.trainingRows}.`);
   }
   const training = config.training;
-  const shardRows = dataObjective ? Math.ceil(dataObjective.trainingRows / p) : 0;
-  const ticksPerEpoch = p * (dataObjective ? Math.ceil(shardRows / Math.min(training.batchSize ?? shardRows, shardRows)) : 1);
+  const ticks = ticksPerEpoch(dataObjective?.trainingRows ?? null, training.batchSize, p);
   return {
-    ticksPerEpoch,
-    totalSteps: totalTicks(config, ticksPerEpoch),
+    ticksPerEpoch: ticks,
+    totalSteps: totalTicks(config, ticks),
     limitMs: training.timeLimitSeconds !== undefined ? training.timeLimitSeconds * 1000 : Infinity,
   };
 }

@@ -15,7 +15,8 @@
  * Submissions made while a count is in flight share the next one (see Coalescer): it starts
  * after each of them was stored, so it counts them all, and it reads each tenant once.
  */
-import { batchesPerEpoch, recordSettingsSchema, recordsAtMost, stepBudget, totalTicks, trainingSettingsSchema } from '../core/training/index.ts';
+import { parallelSettingsSchema } from '../core/parallel/index.ts';
+import { recordSettingsSchema, recordsAtMost, stepBudget, ticksPerEpoch, totalTicks, trainingSettingsSchema } from '../core/training/index.ts';
 import { Coalescer } from '../concurrency/coalescer.ts';
 import type { Pool } from './pool.ts';
 import { activeStatusesSql, metricRowsUseSql, reservedRowsSql } from './runs.ts';
@@ -39,8 +40,11 @@ const useStatement = {
  * Rows a run may record, at most; null when its spec does not say (it is then counted by what it
  * stored). From the spec alone, a run that `training.epochs` ends without maxSteps may make 10⁹
  * updates; given `trainingRows` (its objective's, as the API builds it: null for a function,
- * whose every full-batch step is an epoch), such a run counts its epochs' updates (totalTicks). A
- * parallel run, whose epochs count its replicas' updates otherwise, keeps its spec's bound.
+ * whose every full-batch step is an epoch), such a run counts its epochs' ticks (totalTicks):
+ * a run's batches per epoch, a parallel run's p times the batches of replica 0's shard, as its
+ * trainer counts them (ticksPerEpoch). Whatever ends a run, it records every `record.every`-th
+ * tick and its last (a concurrent run, the first step count it sees at or past each multiple, and
+ * its last), so at most recordsAtMost of its ticks.
  */
 export function metricRowsBound(
   spec: { readonly training?: unknown; readonly record?: unknown; readonly parallel?: unknown },
@@ -49,8 +53,11 @@ export function metricRowsBound(
   const training = trainingSettingsSchema.safeParse(spec.training ?? {});
   const record = recordSettingsSchema.safeParse(spec.record ?? {});
   if (!training.success || !record.success) return null;
-  const countsEpochs = trainingRows !== undefined && spec.parallel === undefined;
-  const steps = countsEpochs ? totalTicks({ training: training.data }, trainingRows === null ? 1 : batchesPerEpoch(trainingRows, training.data.batchSize)) : stepBudget(training.data);
+  // Without its data, or replicas it could not run with, a run counts its spec's bound (the trigger's).
+  const parallel = parallelSettingsSchema.optional().safeParse(spec.parallel);
+  const steps = trainingRows === undefined || !parallel.success
+    ? stepBudget(training.data)
+    : totalTicks({ training: training.data }, ticksPerEpoch(trainingRows, training.data.batchSize, parallel.data?.replicas));
   return recordsAtMost(record.data, steps);
 }
 

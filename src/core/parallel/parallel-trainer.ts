@@ -12,6 +12,7 @@ import type { ParallelTrainerState, TrainerState } from '../training/checkpoint.
 import { describeDivergence, finiteGradientNorm } from '../training/divergence.ts';
 import type { Monitor } from '../training/early-stopping.ts';
 import type { RunConfig } from '../training/run-config.ts';
+import { ticksPerEpoch } from '../training/data-batches.ts';
 import type { Trainer } from '../training/trainer.ts';
 import { DataShard } from './data-shard.ts';
 import type { Protocol } from './protocol.ts';
@@ -47,8 +48,7 @@ export class ParallelTrainer implements Trainer {
     this.params = copyToVector(objective.initial);
     this.protocol = parallelAlgorithms[settings.algorithm].simulate({ center: this.params, settings, optimizer: config.optimizer, staleness: this.staleness });
     const shards = Array.from({ length: p }, (_, i) => (dataObjective ? new DataShard(dataObjective, i, p) : null));
-    const shardBatches = shards[0] ? Math.ceil(shards[0].trainingRows / Math.min(config.training.batchSize ?? Infinity, shards[0].trainingRows)) : 1;
-    this.ticksPerEpoch = p * shardBatches;
+    this.ticksPerEpoch = ticksPerEpoch(dataObjective?.trainingRows ?? null, config.training.batchSize, p);
     const ticks = totalSteps(this.ticksPerEpoch);
     const validating = dataObjective !== null && dataObjective.validationRows > 0;
     this.replicas = shards.map(

@@ -16,8 +16,18 @@ export interface DataPosition {
 }
 
 /** Batches in one pass over `rows` training rows, `batchSize` at a time (all of them when omitted or larger). */
-export function batchesPerEpoch(rows: number, batchSize: number | undefined): number {
+function batchesPerEpoch(rows: number, batchSize: number | undefined): number {
   return Math.max(1, Math.ceil(rows / Math.max(1, Math.min(batchSize ?? rows, rows))));
+}
+
+/**
+ * Ticks in one epoch of a run over `rows` training rows (null: a function, one full-batch step
+ * an epoch) with `replicas` replicas: the batches of an epoch; with p replicas, which tick in
+ * turn, p times the batches of replica 0's shard (⌈rows / p⌉ rows, the largest), so an epoch
+ * ends once every replica has passed over its shard (PRODUCT: p·E·⌈n_0/B⌉ ticks for E epochs).
+ */
+export function ticksPerEpoch(rows: number | null, batchSize: number | undefined, replicas = 1): number {
+  return replicas * (rows === null ? 1 : batchesPerEpoch(Math.ceil(rows / replicas), batchSize));
 }
 
 export class DataBatches {

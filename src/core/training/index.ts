@@ -1,7 +1,7 @@
 /** The run engine: starting, driving, checkpointing and resuming runs, and the settings around them. */
 export { iterateRun,  } from './iterate-run.ts';
 export { RunEngine, totalTicks, type RunLoop } from './run-engine.ts';
-export { batchesPerEpoch } from './data-batches.ts';
+export { ticksPerEpoch } from './data-batches.ts';
 export { runCheckpointSchema, type RunCheckpoint } from './checkpoint.ts';
 export { footprintExcess, memoryFootprint, type MemoryFootprint } from './memory-footprint.ts';
 export type { RunResult, RunProgress,  } from './run-result.ts';

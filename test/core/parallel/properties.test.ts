@@ -3,21 +3,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { runSpecSchema, type RunSpecInput } from '../../../src/contracts/run-spec.ts';
 import { parallelAlgorithmNames, type ParallelAlgorithmName } from '../../../src/core/parallel/index.ts';
+import { optimizerOf, parallelOf } from './algorithm-settings.ts';
 import { iterateRun, type RunEngine, type StepRecord } from '../../../src/core/training/index.ts';
-
-const optimizerOf: Record<ParallelAlgorithmName, RunSpecInput['optimizer']> = {
-  hogwild: { name: 'sgd', learningRate: 0.2 },
-  downpour: { name: 'momentum', learningRate: 0.05 },
-  'adaptive-revision': { name: 'adagrad', learningRate: 0.3 },
-  easgd: { name: 'nesterov', learningRate: 0.05 },
-};
-
-const parallelOf: Record<ParallelAlgorithmName, Record<string, number>> = {
-  hogwild: {},
-  downpour: { communicationPeriod: 3 },
-  'adaptive-revision': { delay: 4 },
-  easgd: { communicationPeriod: 2, movingRate: 0.2 },
-};
 
 /** Shuffled mini-batches, noise, clipping, validation and early stopping with restoreBest: every piece of state a checkpoint carries. */
 function spec(algorithm: ParallelAlgorithmName, seed: number, maxSteps: number) {

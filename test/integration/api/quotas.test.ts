@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { createTenantKey, minimalSpec, useTestApp } from '../support/services.ts';
+import { createTenantKey, minimalSpec, useTestApp, type TestServices } from '../support/services.ts';
 import { startTestSweepWorker, waitForSweep, leaderboard, quadraticBase } from '../sweeps/support.ts';
 import { runSpecSchema } from '../../../src/contracts/run-spec.ts';
 import { iterateRun } from '../../../src/core/training/index.ts';
@@ -82,29 +82,57 @@ describe('TENANT_MAX_METRIC_ROWS', () => {
   });
 });
 
+/** 40 rows in batches of 8 for 3 epochs, each update recorded: 15 updates, 5 an epoch, in a run of its own. */
+const epochsSpec = {
+  objective: { type: 'model', model: 'logistic', data: { builtin: 'moons', rows: 40 } },
+  optimizer: { name: 'sgd', learningRate: 0.1 },
+  training: { epochs: 3, batchSize: 8 },
+  record: { every: 1 },
+};
+
+/** The metric_rows_bound stored with run `id`. */
+const boundOf = async (services: TestServices, id: string) =>
+  Number((await services.database.$queryRawUnsafe<{ bound: bigint }[]>('SELECT metric_rows_bound AS bound FROM runs WHERE id = $1::uuid', id))[0]!.bound);
+
 describe('TENANT_MAX_METRIC_ROWS of runs that epochs end', () => {
   const context = useTestApp({ TENANT_MAX_METRIC_ROWS: '1000' });
 
   it("reserves the rows of a run that epochs end as its data's updates give them, not the 10⁹ updates its spec alone allows", async () => {
     const tenant = await createTenantKey(context.services.database, 'rows-epochs');
-    // 40 rows in batches of 8: 5 updates an epoch, 15 in 3 epochs, each recorded.
-    const spec = {
-      objective: { type: 'model', model: 'logistic', data: { builtin: 'moons', rows: 40 } },
-      optimizer: { name: 'sgd', learningRate: 0.1 },
-      training: { epochs: 3, batchSize: 8 },
-      record: { every: 1 },
-    };
+    const spec = epochsSpec;
     const recorded = [...iterateRun(runSpecSchema.parse(spec))].length;
     expect(recorded).toBe(15);
     const responses = [];
     for (let i = 0; i < 3; i++) responses.push(await context.app.inject({ method: 'POST', url: '/v1/runs', headers: { authorization: tenant.authorization }, payload: spec }));
     expect(responses.map((response) => response.statusCode)).toEqual([201, 201, 201]);
-    const boundOf = async (id: string) => Number((await context.services.database.$queryRawUnsafe<{ bound: bigint }[]>('SELECT metric_rows_bound AS bound FROM runs WHERE id = $1::uuid', id))[0]!.bound);
-    for (const response of responses) expect(await boundOf(response.json().id as string)).toBe(recorded);
+    for (const response of responses) expect(await boundOf(context.services, response.json().id as string)).toBe(recorded);
     // A run that epochs end on a function: each full-batch step is an epoch.
     const fn = await context.app.inject({ method: 'POST', url: '/v1/runs', headers: { authorization: tenant.authorization }, payload: { ...spec, objective: { type: 'benchmark', name: 'booth' }, training: { epochs: 7 } } });
     expect(fn.statusCode, fn.body).toBe(201);
-    expect(await boundOf(fn.json().id as string)).toBe(7);
+    expect(await boundOf(context.services, fn.json().id as string)).toBe(7);
+  });
+});
+
+describe('TENANT_MAX_METRIC_ROWS of parallel runs that epochs end', () => {
+  const context = useTestApp({ TENANT_MAX_METRIC_ROWS: '40' });
+
+  it("reserves the rows of a parallel run that epochs end as its replicas' ticks over its data give them, and admits a second one", async () => {
+    const tenant = await createTenantKey(context.services.database, 'rows-parallel-epochs');
+    // 40 rows over 3 replicas: shards of 14, 13 and 13, ⌈14/8⌉ = 2 batches each; 3 epochs of 3·2 ticks, each recorded.
+    const spec = { ...epochsSpec, parallel: { algorithm: 'easgd', replicas: 3, execution: 'simulated' } };
+    const recorded = [...iterateRun(runSpecSchema.parse(spec))].length;
+    expect(recorded).toBe(18);
+    const submit = (payload: object) => context.app.inject({ method: 'POST', url: '/v1/runs', headers: { authorization: tenant.authorization }, payload });
+    // Two of them fit in 40 rows: 36 reserved.
+    const first = await submit(spec);
+    const second = await submit(spec);
+    expect([first.statusCode, second.statusCode], second.body).toEqual([201, 201]);
+    expect([await boundOf(context.services, first.json().id), await boundOf(context.services, second.json().id)]).toEqual([recorded, recorded]);
+    // A third would take 54: refused, as it asks its 18 rows, not 10⁹.
+    const third = await submit({ ...spec, parallel: { algorithm: 'hogwild', replicas: 2, execution: 'concurrent' } });
+    // Concurrent hogwild over 2 threads: shards of 20 rows, 3 batches; 3 epochs of 2·3 ticks.
+    expect(third.statusCode).toBe(403);
+    expect(third.json().quota).toEqual({ name: 'TENANT_MAX_METRIC_ROWS', limit: 40, used: 36, requested: 18 });
   });
 });
 

@@ -14,6 +14,13 @@ import { spawnStartedWorkerProcess, spawnWorkerProcess } from '../support/worker
 
 const moons = { type: 'model', model: 'logistic', data: { builtin: 'moons', rows: 400, seed: 5 }, validationSplit: 0.25 } as const;
 
+/** Two downpour replicas on the moons, pushing every 4 steps. */
+const downpourOnMoons = {
+  objective: moons,
+  optimizer: { name: 'momentum', learningRate: 0.05 },
+  parallel: { algorithm: 'downpour', replicas: 2, execution: 'concurrent', communicationPeriod: 4 },
+} as const;
+
 const cases = [
   { algorithm: 'downpour', optimizer: { name: 'momentum', learningRate: 0.05 }, parallel: { communicationPeriod: 4, shards: 2 } },
   { algorithm: 'easgd', optimizer: { name: 'nesterov', learningRate: 0.05 }, parallel: { communicationPeriod: 4, movingRate: 0.2 } },
@@ -78,13 +85,7 @@ describe('concurrent replicas on a parameter server', () => {
   }, 90_000);
 
   it('stops early on the server\'s loss (stopWhen) and on a cancel: the replicas push what they have and the run ends with every pushed step', async () => {
-    const base = {
-      objective: moons,
-      optimizer: { name: 'momentum', learningRate: 0.05 },
-      training: { maxSteps: 1_000_000, batchSize: 8, seed: 3 },
-      record: { every: 200 },
-      parallel: { algorithm: 'downpour', replicas: 2, execution: 'concurrent', communicationPeriod: 4 },
-    };
+    const base = { ...downpourOnMoons, training: { maxSteps: 1_000_000, batchSize: 8, seed: 3 }, record: { every: 200 } };
     const processes = [spawnWorkerProcess(api.services)];
     try {
       const target = (await postRun(api.app, api.authorization, { ...base, stopWhen: { lossBelow: 0.4 } })).json().id as string;
@@ -106,6 +107,28 @@ describe('concurrent replicas on a parameter server', () => {
       expect(await api.services.redis.keys(`{${api.services.config.queuePrefix}:ps:${cancelled}:*`)).toEqual([]);
     } finally {
       for (const child of processes) child.kill('SIGKILL');
+    }
+  }, 120_000);
+
+  it('ends a run that epochs end after their ticks, storing no more rows than the metric rows bound its submission reserved', async () => {
+    // 300 training rows over 2 replicas: shards of 150, 19 batches of 8; 4 epochs of 2·19 ticks, every 7th and the last recorded.
+    const spec = { ...downpourOnMoons, training: { epochs: 4, batchSize: 8, seed: 3 }, record: { every: 7 } };
+    const processes = [spawnWorkerProcess(api.services)];
+    const pool = createPool(api.services.config.databaseUrl, 1);
+    try {
+      const response = await postRun(api.app, api.authorization, spec);
+      expect(response.statusCode, response.body).toBe(201);
+      const { rows: [reserved] } = await pool.query<{ bound: string }>('SELECT metric_rows_bound AS bound FROM runs WHERE id = $1', [response.json().id]);
+      expect(Number(reserved!.bound)).toBe(Math.floor(152 / 7) + 1);
+      const view = await finalView(response.json().id);
+      expect(view.status, JSON.stringify(view.result)).toBe('completed');
+      expect(view.result!.steps).toBe(152);
+      const rows = await storedMetrics(pool, view.id);
+      expect(rows.at(-1)).toMatchObject({ step: 152, epoch: 4 });
+      expect(rows.length).toBeLessThanOrEqual(Number(reserved!.bound));
+    } finally {
+      for (const child of processes) child.kill('SIGKILL');
+      await pool.end();
     }
   }, 120_000);
 

@@ -6,7 +6,8 @@
 import { performance } from 'node:perf_hooks';
 import { describe, expect, it } from 'vitest';
 import { runSpecSchema, type RunSpecInput } from '../../../src/contracts/run-spec.ts';
-import { objectiveSpecSchema } from '../../../src/core/objectives/index.ts';
+import { createObjective, isDataObjective, objectiveSpecSchema } from '../../../src/core/objectives/index.ts';
+import { metricRowsBound } from '../../../src/db/metric-rows-use.ts';
 import { iterateRun, type RunLoop, type StepRecord } from '../../../src/core/training/index.ts';
 import { ConcurrentHogwildRun } from '../../../src/hogwild/concurrent-hogwild.ts';
 import { toSharedDataset } from '../../../src/hogwild/shared-data.ts';
@@ -123,6 +124,45 @@ describe('concurrent hogwild on worker threads', () => {
     await resumed.close();
     expect(resumed.result).toMatchObject({ stopReason: 'max_steps', steps: 600_000 });
     expect(records[0].step).toBeGreaterThan(checkpoint!.step);
+  }, 60_000);
+
+  it('ends a run that epochs end after their ticks, recording no more rows than its metric rows bound reserves, resumed or not', async () => {
+    // 2,700 training rows over 2 threads: shards of 1,350 rows, 450 batches of 3; 2·4·450 = 3,600 ticks in 4 epochs.
+    const objective = createObjective(objectiveSpecSchema.parse(sparseText) as Parameters<typeof createObjective>[0]);
+    const trainingRows = isDataObjective(objective) ? objective.trainingRows : null;
+    expect(trainingRows).toBe(2700);
+    for (const every of [undefined, 1, 250]) {
+      const input = spec({ training: { epochs: 4, batchSize: 3, seed: 2 }, record: every === undefined ? {} : { every } });
+      const bound = metricRowsBound(runSpecSchema.parse(input), trainingRows)!;
+      expect(bound).toBe(every === 250 ? 15 : 3600);
+      const run = start(input);
+      const records = await drive(run);
+      await run.close();
+      expect(run.result).toMatchObject({ stopReason: 'max_steps', steps: 3600 });
+      expect(records.at(-1)!.step).toBe(3600);
+      expect(records.length).toBeLessThanOrEqual(bound);
+    }
+
+    // Stopped at a checkpoint and resumed: the rows stored up to the checkpoint and those after it.
+    const input = spec({ training: { epochs: 40, batchSize: 1, seed: 2 }, record: { every: 5000 } });
+    const bound = metricRowsBound(runSpecSchema.parse(input), trainingRows)!;
+    expect(bound).toBe(Math.floor((40 * 2 * 1350) / 5000) + 1);
+    const first = start(input);
+    let checkpoint: ReturnType<RunLoop['checkpoint']> | undefined;
+    const before = await drive(first, () => {
+      if (!checkpoint && first.progress.step >= 12_000) {
+        checkpoint = JSON.parse(JSON.stringify(first.checkpoint()));
+        first.cancel();
+      }
+    });
+    await first.close();
+    const resumed = start(input, { checkpoint });
+    const after = await drive(resumed);
+    await resumed.close();
+    expect(resumed.result).toMatchObject({ stopReason: 'max_steps', steps: 40 * 2 * 1350 });
+    const stored = [...before.filter((record) => record.step <= checkpoint!.step), ...after];
+    expect(new Set(stored.map((record) => record.step)).size).toBe(stored.length);
+    expect(stored.length).toBeLessThanOrEqual(bound);
   }, 60_000);
 
   it('runs one thread per replica, at most the machine\'s cores', () => {
