@@ -8,7 +8,8 @@
  * A run's stored rows are its `metric_rows`, which the statements that store and delete them
  * keep (src/db/metrics-writer.ts, metrics-retention.ts), and its bound is `metric_rows_bound`,
  * which PostgreSQL computes from its spec as it is stored, or the API from its data when lower
- * (metricRowsBound, migration 20261206130000): a count sums run rows only, and of
+ * (metricRowsBound, migration 20261206130000), and for a sweep's trial the coordinator from its
+ * base's data (see planRound): a count sums run rows only, and of
  * finished runs only their per-tenant sum, which a trigger keeps as runs end, lose rows to
  * retention or are deleted.
  *

@@ -67,6 +67,11 @@ export interface NewTrial {
   readonly spec: unknown;
   /** A trial that can never run (its spec does not validate) is stored failed with this result. */
   readonly failure: unknown | null;
+  /**
+   * The most metric rows it may record, when known below its spec's bound (metricRowsBound of
+   * its spec and its objective's training rows); null: its spec's, as PostgreSQL computes it.
+   */
+  readonly metricRowsBound: number | null;
 }
 
 export interface RoundPlan {
@@ -128,18 +133,18 @@ const valuesSql = `
    WHERE runs.id = v.id AND runs.trial_value IS NULL`;
 
 /**
- * The new trials ($3: one JSON array of {id, spec, trial_number, parameters, result}) of tenant
+ * The new trials ($3: one JSON array of {id, spec, trial_number, parameters, result, metric_rows_bound}) of tenant
  * $1 inserted and sweep $2 marked running; with the sweep, how many unfinished runs its tenant
  * had before them (`backlog`), from which the new trials' job priorities follow (see
  * src/db/tenant-backlog.ts: the k-th new trial's place is backlog + k).
  */
 const insertTrialsSql = `
   WITH inserted AS (
-  INSERT INTO runs (id, tenant_id, spec, sweep_id, trial_number, parameters, status, result, finished_at, created_at, updated_at)
+  INSERT INTO runs (id, tenant_id, spec, sweep_id, trial_number, parameters, status, result, finished_at, metric_rows_bound, created_at, updated_at)
   SELECT id, $1, spec, $2, trial_number, parameters,
          CASE WHEN result IS NULL THEN 'queued' ELSE 'failed' END::run_status, result,
-         CASE WHEN result IS NULL THEN NULL ELSE now() END, now(), now()
-    FROM jsonb_to_recordset($3) AS t(id uuid, spec jsonb, trial_number int, parameters jsonb, result jsonb))
+         CASE WHEN result IS NULL THEN NULL ELSE now() END, metric_rows_bound, now(), now()
+    FROM jsonb_to_recordset($3) AS t(id uuid, spec jsonb, trial_number int, parameters jsonb, result jsonb, metric_rows_bound bigint))
   UPDATE sweeps SET status = 'running', started_at = coalesce(started_at, now()), updated_at = now()
    WHERE id = $2 RETURNING ${sweepColumns},
          (SELECT count(*) FROM runs WHERE tenant_id = $1 AND status IN ${activeStatusesSql})::int AS backlog`;
@@ -308,7 +313,7 @@ export function createSweepCoordination(pool: Pool) {
         const writes: string[] = [];
         if (decision.newTrials.length > 0) {
           const rows = decision.newTrials.map((trial, i) => ({
-            id: ids[i], spec: trial.spec, trial_number: trial.trialNumber, parameters: trial.parameters, result: trial.failure,
+            id: ids[i], spec: trial.spec, trial_number: trial.trialNumber, parameters: trial.parameters, result: trial.failure, metric_rows_bound: trial.metricRowsBound,
           }));
           writes.push(execute('sweep_round_insert', escapeLiteral(sweep.tenantId), escapeLiteral(sweepId), escapeLiteral(JSON.stringify(rows))));
         }

@@ -19,6 +19,16 @@ export interface SweepRow {
   readonly updatedAt: Date;
   readonly startedAt: Date | null;
   readonly finishedAt: Date | null;
+  /** What the API learnt of the base's objective as it checked the sweep; null for sweeps stored before it kept it. */
+  readonly baseObjective: BaseObjective | null;
+}
+
+/**
+ * What the coordinator needs of a sweep's base objective, learnt as the API built it: its training
+ * rows (null for a function), which bound the metric rows of the trials that train on it.
+ */
+export interface BaseObjective {
+  readonly trainingRows: number | null;
 }
 
 export interface TrialRow {
@@ -41,15 +51,15 @@ export interface BestTrial {
 }
 
 export const sweepColumns = `id, tenant_id AS "tenantId", name, status, spec, result, idempotency_key AS "idempotencyKey",
-  created_at AS "createdAt", updated_at AS "updatedAt", started_at AS "startedAt", finished_at AS "finishedAt"`;
+  created_at AS "createdAt", updated_at AS "updatedAt", started_at AS "startedAt", finished_at AS "finishedAt", base_objective AS "baseObjective"`;
 
 const trialColumns = `id AS "runId", trial_number AS "trialNumber", status, trial_value AS value, parameters, result,
   created_at AS "createdAt", finished_at AS "finishedAt"`;
 
 const createStatement = `
   WITH inserted AS (
-    INSERT INTO sweeps (id, tenant_id, name, spec, idempotency_key, created_at, updated_at)
-    VALUES ($1, $2, $3, $4::json, $5, now(), now())
+    INSERT INTO sweeps (id, tenant_id, name, spec, idempotency_key, base_objective, created_at, updated_at)
+    VALUES ($1, $2, $3, $4::json, $5, $6::jsonb, now(), now())
     ON CONFLICT (tenant_id, idempotency_key) DO NOTHING
     RETURNING ${sweepColumns})
   SELECT *, true AS created FROM inserted
@@ -142,8 +152,8 @@ export async function endSweep(
 export function createSweepRepository(pool: Pool) {
   return {
     /** Stores a queued sweep; with an idempotency key this tenant used already, returns that sweep (`created: false`). */
-    async create(sweep: { tenantId: string; name: string | null; spec: unknown; idempotencyKey?: string }): Promise<{ sweep: SweepRow; created: boolean }> {
-      const values = [timeOrderedUuid(), sweep.tenantId, sweep.name, JSON.stringify(sweep.spec), sweep.idempotencyKey ?? null];
+    async create(sweep: { tenantId: string; name: string | null; spec: unknown; idempotencyKey?: string; baseObjective: BaseObjective }): Promise<{ sweep: SweepRow; created: boolean }> {
+      const values = [timeOrderedUuid(), sweep.tenantId, sweep.name, JSON.stringify(sweep.spec), sweep.idempotencyKey ?? null, JSON.stringify(sweep.baseObjective)];
       const { rows } = await pool.query<SweepRow & { created: boolean }>(createStatement, values);
       const row = rows[0] ?? (await pool.query<SweepRow>(`SELECT ${sweepColumns}, false AS created FROM sweeps WHERE tenant_id = $1 AND idempotency_key = $2`, [sweep.tenantId, sweep.idempotencyKey])).rows[0] as SweepRow & { created: boolean };
       const { created, ...stored } = row;

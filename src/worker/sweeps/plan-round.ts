@@ -5,7 +5,8 @@
  * seeded stream, its spec is `base` with them applied, validated as any run spec; one that does
  * not validate is created failed with the reason (and counts against the budget and failures).
  */
-import { runSpecSchema } from '../../contracts/run-spec.ts';
+import { isDeepStrictEqual } from 'node:util';
+import { runSpecSchema, type RunSpec } from '../../contracts/run-spec.ts';
 import { toFieldIssues } from '../../contracts/issues.ts';
 import { sweepSpace, type SweepSpec } from '../../contracts/sweep-spec.ts';
 import { sweepEndRegistry, type SweepEndReason } from '../../contracts/sweep-view.ts';
@@ -22,6 +23,7 @@ import {
 } from '../../core/sweep/index.ts';
 import type { NewTrial, RoundPlan, RoundTrial } from '../../db/sweep-coordination.ts';
 import type { SweepRow } from '../../db/sweeps.ts';
+import { metricRowsBound } from '../../db/metric-rows-use.ts';
 import { resultWithoutParams } from '../../contracts/run-result.ts';
 import { counted } from '../../core/counted.ts';
 
@@ -69,6 +71,23 @@ function allFinished(reason: 'budget_exhausted' | 'grid_exhausted', all: string,
   return finish(reason, `${all} No trial has a value of ${metric} (${statuses}), so the sweep has no best trial.`);
 }
 
+/**
+ * The metric rows each trial of `sweep` may record at most (metricRowsBound): its epochs' updates
+ * over the training rows of the base's objective, which the API learnt as it checked the sweep,
+ * for a trial that trains on that objective, as for a run of its own; null (its spec's bound, as
+ * PostgreSQL computes it) for one a parameter gave another objective, or of a sweep stored before.
+ */
+function trialRowsBound(sweep: SweepRow): (trial: RunSpec) => number | null {
+  const known = sweep.baseObjective;
+  // The base, parsed as a trial's spec is (its defaults filled in), once the round creates a trial.
+  let base: ReturnType<typeof runSpecSchema.safeParse> | undefined;
+  return (trial) => {
+    if (known === null) return null;
+    base ??= runSpecSchema.safeParse((sweep.spec as SweepSpec).base);
+    return base.success && isDeepStrictEqual(trial.objective, base.data.objective) ? metricRowsBound(trial, known.trainingRows) : null;
+  };
+}
+
 export function planRound(sweep: SweepRow, trials: readonly RoundTrial[], now: Date): RoundPlan {
   const spec = sweep.spec as SweepSpec;
   const goal = metricGoal(spec.metric);
@@ -105,6 +124,7 @@ export function planRound(sweep: SweepRow, trials: readonly RoundTrial[], now: D
 
   const sampler = createSampler(spec.sampler, sweepSpace(spec));
   const seed = spec.sampler.seed ?? 0;
+  const rowsBound = trialRowsBound(sweep);
   const newTrials: NewTrial[] = [];
   let running = active;
   let failures = failed.length;
@@ -114,12 +134,12 @@ export function planRound(sweep: SweepRow, trials: readonly RoundTrial[], now: D
     const applied = applyParameters(spec.base, parameters);
     const parsed = runSpecSchema.safeParse(applied);
     if (parsed.success) {
-      newTrials.push({ trialNumber, parameters, spec: parsed.data, failure: null });
+      newTrials.push({ trialNumber, parameters, spec: parsed.data, failure: null, metricRowsBound: rowsBound(parsed.data) });
       observed.push({ number: trialNumber, state: 'running', parameters, value: null, lastStep: null, lastValue: null });
       running += 1;
     } else {
       const reasons = toFieldIssues(parsed.error).map((issue) => `${issue.path}: ${issue.message}`).join('; ');
-      newTrials.push({ trialNumber, parameters, spec: applied, failure: failedTrialResult(`The trial's spec does not validate: ${reasons}`) });
+      newTrials.push({ trialNumber, parameters, spec: applied, failure: failedTrialResult(`The trial's spec does not validate: ${reasons}`), metricRowsBound: null });
       observed.push({ number: trialNumber, state: 'failed', parameters, value: null, lastStep: null, lastValue: null });
       failures += 1;
     }

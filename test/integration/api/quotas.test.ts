@@ -128,11 +128,62 @@ describe('TENANT_MAX_METRIC_ROWS of parallel runs that epochs end', () => {
     const second = await submit(spec);
     expect([first.statusCode, second.statusCode], second.body).toEqual([201, 201]);
     expect([await boundOf(context.services, first.json().id), await boundOf(context.services, second.json().id)]).toEqual([recorded, recorded]);
-    // A third would take 54: refused, as it asks its 18 rows, not 10⁹.
+    // A third, concurrent hogwild over 2 threads (shards of 20 rows, 3 batches; 3 epochs of 2·3 ticks), would take 54:
+    // refused, as it asks its 18 rows, not 10⁹.
     const third = await submit({ ...spec, parallel: { algorithm: 'hogwild', replicas: 2, execution: 'concurrent' } });
-    // Concurrent hogwild over 2 threads: shards of 20 rows, 3 batches; 3 epochs of 2·3 ticks.
     expect(third.statusCode).toBe(403);
     expect(third.json().quota).toEqual({ name: 'TENANT_MAX_METRIC_ROWS', limit: 40, used: 36, requested: 18 });
+  });
+});
+
+describe('TENANT_MAX_METRIC_ROWS of sweep trials that epochs end', () => {
+  const context = useTestApp({ TENANT_MAX_METRIC_ROWS: '200' });
+
+  it("reserves each trial's rows as its epochs' updates over the base's data give them: trials side by side run to their end", async () => {
+    const tenant = await createTenantKey(context.services.database, 'rows-trial-epochs');
+    const worker = await startTestSweepWorker(context.services);
+    const base = epochsSpec;
+    try {
+      // Parallel trials' ticks by replicas and batch size.
+      const parallelTicks: Record<string, number> = { '2/8': 18, '2/4': 30, '3/8': 18, '3/4': 36 };
+      // Each sweep, and the rows of each of its trials by their parameters.
+      const sweeps: { sweep: object; rows: (parameters: Record<string, number>) => number }[] = [
+        // Runs of their own: ⌈40/8⌉ = 5 updates an epoch, 15 in 3.
+        { sweep: { base, parameters: { 'optimizer.learningRate': { type: 'float', values: [0.05, 0.1, 0.2] } } }, rows: () => 15 },
+        // Parallel: 2 replicas, shards of 20 rows, 3 batches of 8 or 5 of 4 (18 or 30 ticks); 3 replicas, shards of 14, 2 or 4 (18 or 36).
+        {
+          sweep: {
+            base: { ...base, parallel: { algorithm: 'easgd', replicas: 2, execution: 'simulated' } },
+            parameters: { 'parallel.replicas': { type: 'int', values: [2, 3] }, 'training.batchSize': { type: 'int', values: [8, 4] } },
+          },
+          rows: (parameters) => parallelTicks[`${parameters['parallel.replicas']}/${parameters['training.batchSize']}`]!,
+        },
+        // A function: each full-batch step is an epoch.
+        {
+          sweep: { base: { ...quadraticBase, training: { epochs: 7 }, record: { every: 1 } }, parameters: { 'optimizer.learningRate': { type: 'float', values: [0.01, 0.02] } } },
+          rows: () => 7,
+        },
+      ];
+      for (const { sweep, rows: rowsOf } of sweeps) {
+        const response = await context.app.inject({
+          method: 'POST', url: '/v1/sweeps', headers: { authorization: tenant.authorization }, payload: { ...sweep, sampler: { type: 'grid' }, parallelism: 2 },
+        });
+        expect(response.statusCode, response.body).toBe(201);
+        const ended = await waitForSweep(context.app, tenant.authorization, response.json().id);
+        expect(ended.status).toBe('completed');
+        const { rows } = await worker.pool.query<{ ending: string; parameters: Record<string, number>; bound: string; stored: number }>(
+          `SELECT status || ' ' || (result->>'stopReason') AS ending, parameters, metric_rows_bound AS bound,
+                  (SELECT count(*)::int FROM run_metrics m WHERE m.run_id = runs.id) AS stored
+             FROM runs WHERE sweep_id = $1 ORDER BY trial_number`, [response.json().id]);
+        // Every trial ran to its end (none stopped by the quota), storing the rows its bound reserved.
+        const expected = rows.map((row) => rowsOf(row.parameters));
+        expect(rows.map((row) => row.ending)).toEqual(expected.map(() => 'completed max_steps'));
+        expect(rows.map((row) => Number(row.bound))).toEqual(expected);
+        expect(rows.map((row) => row.stored)).toEqual(expected);
+      }
+    } finally {
+      await worker.close();
+    }
   });
 });
 

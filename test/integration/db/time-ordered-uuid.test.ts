@@ -64,7 +64,7 @@ describe('time-ordered ids', () => {
     const spec = { objective: { type: 'benchmark', name: 'rosenbrock' }, training: { maxSteps: 3 } };
     const first = await runs.create({ tenantId, spec });
     const keyed = await runs.create({ tenantId, spec, idempotencyKey: 'time-ordered' });
-    const { sweep } = await createSweepRepository(database.pool).create({ tenantId, name: null, spec: {} });
+    const { sweep } = await createSweepRepository(database.pool).create({ tenantId, name: null, spec: {}, baseObjective: { trainingRows: null } });
     const ids = [first.run.id, keyed.run.id, sweep.id];
     for (const id of ids) expect(id).toMatch(version7);
     expect([...ids].sort()).toEqual(ids);

@@ -97,7 +97,8 @@ export function createSweepService({ sweeps, sweepsQueue, objectives, redis, que
         });
       }
       const settled = settleSweepSpec(spec, () => randomInt(0, 2 ** 32 - 1));
-      const { sweep, created } = await sweeps.create({ tenantId, name: spec.name ?? null, spec: settled, idempotencyKey });
+      // Its trials' metric rows are bounded by their epochs' updates over the base's training rows (see planRound).
+      const { sweep, created } = await sweeps.create({ tenantId, name: spec.name ?? null, spec: settled, idempotencyKey, baseObjective: { trainingRows: inspection.trainingRows } });
       if (!created) {
         const storedSeed = (sweep.spec as SweepSpec).sampler.seed ?? 0;
         if (!sameSpec(sweep.spec as SweepSpec, settleSweepSpec(spec, () => storedSeed))) {
