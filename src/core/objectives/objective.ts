@@ -31,6 +31,8 @@ export interface Objective {
 export interface DataObjective extends Objective {
   /** Number of training examples (after the validation split). */
   readonly trainingRows: number;
+  /** A model's: the rows of its data, before the validation split (see modelTrainingRows). */
+  readonly dataRows?: number;
   /** Number of validation examples (0 when there is no validation set). */
   readonly validationRows: number;
   /**

@@ -39,6 +39,8 @@ interface KernelScratch {
 export interface AffineModelOptions {
   readonly kind: OutputKind;
   readonly outputs: number;
+  /** Rows of the data `training` and `validation` were split from (see ModelParts). */
+  readonly dataRows: number;
   readonly training: Dataset;
   readonly validation: Dataset | null;
   readonly initial?: readonly number[];
@@ -56,12 +58,13 @@ export class AffineModelObjective extends ModelObjective {
   readonly valueAndSparseGradient?: (params: Float64Array, gradient: SparseGradient) => number;
   readonly sparseRowStep?: (params: Float64Array, learningRate: number, outcome: SparseStepOutcome) => void;
 
-  constructor({ kind, outputs, training, validation, initial, l2 }: AffineModelOptions) {
+  constructor({ kind, outputs, dataRows, training, validation, initial, l2 }: AffineModelOptions) {
     const d = training.columns;
     const variables = affineVariableNames(training.columnNames, outputs);
     super({
       variables,
       initial: initial ? Float64Array.from(initial) : new Float64Array(variables.length),
+      dataRows,
       training,
       validation,
       l2,

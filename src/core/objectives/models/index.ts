@@ -19,7 +19,7 @@
 import { z } from 'zod';
 import { toDense, type Dataset } from '../../datasets/dataset.ts';
 import { datasetSourceSchema, materializeDataset, type DatasetSource } from '../../datasets/source.ts';
-import { defaultSplitSeed, splitDataset } from '../../datasets/split.ts';
+import { defaultSplitSeed, splitDataset, splitRowCounts } from '../../datasets/split.ts';
 import type { DataObjective } from '../objective.ts';
 import { AffineModelObjective } from './affine-model.ts';
 import { MlpObjective, type Activation } from './mlp.ts';
@@ -74,6 +74,14 @@ export type ResolvedModelObjectiveSpec = Omit<ModelObjectiveSpec, 'data' | 'vali
   readonly validation?: DatasetSource | Dataset;
 };
 
+/**
+ * The training rows of a model whose `data` has `dataRows` rows: those its validation split
+ * leaves, as createModelObjective splits them (a separate validation set takes none of them).
+ */
+export function modelTrainingRows(spec: Pick<ModelObjectiveSpec, 'validationSplit'>, dataRows: number): number {
+  return splitRowCounts(dataRows, spec.validationSplit).training;
+}
+
 /** Builds the objective; `{ id }` and `{ path }` sources must have been resolved into Datasets first. */
 export function createModelObjective(spec: ResolvedModelObjectiveSpec): DataObjective {
   const seed = spec.seed ?? defaultSplitSeed;
@@ -95,7 +103,7 @@ export function createModelObjective(spec: ResolvedModelObjectiveSpec): DataObje
   const l2 = spec.l2 ?? 0;
   if (spec.model !== 'mlp') {
     checkParameterCount(outputs * (training.columns + 1));
-    return new AffineModelObjective({ kind, outputs, training, validation, initial: spec.initial, l2 });
+    return new AffineModelObjective({ kind, outputs, dataRows: data.rows, training, validation, initial: spec.initial, l2 });
   }
   const hidden = spec.hidden ?? defaultHidden;
   const widths = [training.columns, ...hidden, outputs];
@@ -106,6 +114,7 @@ export function createModelObjective(spec: ResolvedModelObjectiveSpec): DataObje
     hidden,
     activation: (spec.activation ?? 'relu') as Activation,
     batchNormalization: spec.batchNormalization ?? false,
+    dataRows: data.rows,
     training: toDense(training),
     validation: validation && toDense(validation),
     initial: spec.initial,

@@ -45,6 +45,8 @@ export interface MlpOptions {
   readonly hidden: readonly number[];
   readonly activation: Activation;
   readonly batchNormalization: boolean;
+  /** Rows of the data `training` and `validation` were split from (see ModelParts). */
+  readonly dataRows: number;
   readonly training: Dataset;
   readonly validation: Dataset | null;
   readonly initial?: readonly number[];
@@ -108,6 +110,7 @@ export class MlpObjective extends ModelObjective {
     super({
       variables,
       initial: options.initial ? Float64Array.from(options.initial) : initialParameters(layers, variables.length, options),
+      dataRows: options.dataRows,
       training,
       validation: options.validation,
       l2: options.l2,

@@ -36,6 +36,8 @@ export interface EvaluationPass {
 export interface ModelParts {
   readonly variables: readonly string[];
   readonly initial: Float64Array;
+  /** Rows of the model's `data`, before its validation split (a separate validation set not counted). */
+  readonly dataRows: number;
   readonly training: Dataset;
   readonly validation: Dataset | null;
   /** λ of the L2 penalty (λ/2)·‖w‖². */
@@ -56,6 +58,7 @@ export abstract class ModelObjective implements DataObjective {
   readonly variables: readonly string[];
   readonly dimension: number;
   readonly initial: Float64Array;
+  readonly dataRows: number;
   readonly trainingRows: number;
   readonly validationRows: number;
   readonly trainingDifficulty?: Float64Array;
@@ -79,6 +82,7 @@ export abstract class ModelObjective implements DataObjective {
     }
     this.training = parts.training;
     this.validation = parts.validation;
+    this.dataRows = parts.dataRows;
     this.trainingRows = parts.training.rows;
     this.validationRows = parts.validation?.rows ?? 0;
     this.batchCount = this.trainingRows;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createModelObjective, modelObjectiveSpecSchema } from '../../../../src/core/objectives/models/index.ts';
+import { createModelObjective, modelObjectiveSpecSchema, modelTrainingRows } from '../../../../src/core/objectives/models/index.ts';
 import { compareGradient, scatteredParams } from './finite-differences.ts';
 import { fixedFeatures, sixBinaryTargets, sixClasses, sixRealTargets, sparseRows } from './fixed-data.ts';
 
@@ -195,5 +195,17 @@ describe('model spec', () => {
     a.exampleLosses!(probe, losses);
     for (let i = 1; i < 15; i++) expect(losses[i]).toBeLessThan(losses[i - 1]);
     expect(build({ model: 'logistic', data: { features: rows, targets } }).validationLoss(probe)).toBeNaN();
+  });
+
+  it("keeps its data's rows, from which modelTrainingRows gives its training rows, with or without a split or a validation set", () => {
+    for (const count of [7, 20, 41]) {
+      const rows = Array.from({ length: count }, (_, i) => [i]);
+      const data = { features: rows, targets: rows.map((_, i) => i % 2) };
+      for (const other of [{ validationSplit: 0 }, { validationSplit: 0.1 }, { validationSplit: 0.25 }, { validationSplit: 0.5 }, { validationSplit: 0.8 }, { validation: data }]) {
+        const spec = modelObjectiveSpecSchema.parse({ type: 'model', model: 'logistic', data, ...other });
+        const built = createModelObjective(spec);
+        expect([built.dataRows, built.trainingRows]).toEqual([count, modelTrainingRows(spec, count)]);
+      }
+    }
   });
 });
