@@ -3,6 +3,10 @@
  * counts, best trial and leaderboard of its trials (runs with its `sweep_id`). Everything here
  * is one statement through the node-postgres pool; coordination lives in sweep-coordination.ts.
  */
+import { createHash } from 'node:crypto';
+import type { RunSpec } from '../contracts/run-spec.ts';
+import type { DatasetSource } from '../core/datasets/index.ts';
+import { isObjectiveReference } from '../core/training/index.ts';
 import { timeOrderedUuid } from './time-ordered-uuid.ts';
 import type { Pool } from './pool.ts';
 import { activeStatusesSql, rankedStatusesSql, type RunCursor, type RunStatus } from './runs.ts';
@@ -24,11 +28,34 @@ export interface SweepRow {
 }
 
 /**
- * What the coordinator needs of a sweep's base objective, learnt as the API built it: its training
- * rows (null for a function), which bound the metric rows of the trials that train on it.
+ * What the coordinator needs of a sweep's base objective, learnt as the API built it, to bound its
+ * trials' metric rows (see planRound): its training rows (null for a function), for the trials
+ * whose objective is the base's; and, for a model the base gives inline, the rows of its data
+ * before the validation split, with what identifies that data source, from which a trial on the
+ * same data counts its own training rows (its own validationSplit applied).
  */
 export interface BaseObjective {
   readonly trainingRows: number | null;
+  /** Absent for a function or a stored objective, and in sweeps stored before it was kept. */
+  readonly data?: { readonly rows: number; readonly source: string };
+}
+
+/**
+ * What identifies a model's data source as a parsed spec gives it (a built-in generator's
+ * options, an uploaded dataset's id, the rows given inline): a digest of its JSON.
+ */
+const dataSourceKey = (source: DatasetSource): string => createHash('sha256').update(JSON.stringify(source)).digest('base64url');
+
+/** The BaseObjective of a sweep whose parsed base has `objective`, as the API built it: its training rows and its data's. */
+export function baseObjectiveOf(objective: RunSpec['objective'], built: { trainingRows: number | null; dataRows: number | null }): BaseObjective {
+  const { trainingRows, dataRows } = built;
+  if (isObjectiveReference(objective) || objective.type !== 'model' || dataRows === null) return { trainingRows };
+  return { trainingRows, data: { rows: dataRows, source: dataSourceKey(objective.data) } };
+}
+
+/** The rows of `source`, a trial's data source, when it is the base's (before any validation split); else null. */
+export function baseDataRows(base: BaseObjective, source: DatasetSource): number | null {
+  return base.data !== undefined && dataSourceKey(source) === base.data.source ? base.data.rows : null;
 }
 
 export interface TrialRow {

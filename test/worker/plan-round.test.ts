@@ -1,7 +1,8 @@
 /** A sweep's round as planned from its stored spec and trials, without a database. */
 import { describe, expect, it } from 'vitest';
 import { settleSweepSpec, sweepSpecSchema } from '../../src/contracts/sweep-spec.ts';
-import type { SweepRow } from '../../src/db/sweeps.ts';
+import { baseObjectiveOf, type SweepRow } from '../../src/db/sweeps.ts';
+import { runSpecSchema } from '../../src/contracts/run-spec.ts';
 import type { RoundTrial } from '../../src/db/sweep-coordination.ts';
 import { planRound } from '../../src/worker/sweeps/plan-round.ts';
 
@@ -40,25 +41,71 @@ describe("the metric rows bound of a round's new trials", () => {
     training: { epochs: 3, batchSize: 8 },
     record: { every: 1 },
   };
-  const bounds = (body: object, baseObjective: SweepRow['baseObjective']) =>
-    planRound(sweepRow({ sampler: { type: 'grid' }, parallelism: 8, ...body }, baseObjective), [], startedAt).newTrials.map((created) => created.metricRowsBound);
+  /** What the API stores of `spec`'s objective, built with `rows` rows of data, all of them training rows: none for a function. */
+  const built = (spec: { objective: object }, rows: number | null) =>
+    baseObjectiveOf(runSpecSchema.parse(spec).objective, { trainingRows: rows, dataRows: rows });
+  const plan = (body: object, baseObjective: SweepRow['baseObjective']) =>
+    planRound(sweepRow({ sampler: { type: 'grid' }, parallelism: 16, ...body }, baseObjective), [], startedAt).newTrials;
+  const bounds = (body: object, baseObjective: SweepRow['baseObjective']) => plan(body, baseObjective).map((created) => created.metricRowsBound);
 
   it("counts each trial's epochs' ticks over the base's training rows, for runs of their own and parallel ones", () => {
     // 40 rows in batches of 8 or 4: 5 or 10 updates an epoch.
-    expect(bounds({ base, parameters: { 'training.batchSize': { type: 'int', values: [8, 4] } } }, { trainingRows: 40 })).toEqual([15, 30]);
+    expect(bounds({ base, parameters: { 'training.batchSize': { type: 'int', values: [8, 4] } } }, built(base, 40))).toEqual([15, 30]);
     // 2 or 4 replicas: shards of 20 or 10 rows, 3 or 2 batches of 8.
     const parallel = { ...base, parallel: { algorithm: 'downpour', replicas: 2, execution: 'concurrent' } };
-    expect(bounds({ base: parallel, parameters: { 'parallel.replicas': { type: 'int', values: [2, 4] } } }, { trainingRows: 40 })).toEqual([18, 24]);
+    expect(bounds({ base: parallel, parameters: { 'parallel.replicas': { type: 'int', values: [2, 4] } } }, built(parallel, 40))).toEqual([18, 24]);
     // A function: each of a replica's steps is an epoch.
     const booth = { ...parallel, objective: { type: 'benchmark', name: 'booth' } };
-    expect(bounds({ base: booth, parameters: { 'parallel.replicas': { type: 'int', values: [1, 3] } } }, { trainingRows: null })).toEqual([3, 9]);
+    expect(bounds({ base: booth, parameters: { 'parallel.replicas': { type: 'int', values: [1, 3] } } }, built(booth, null))).toEqual([3, 9]);
+    // A stored objective: the trials train on the base's.
+    const stored = { ...base, objective: { id: 'objective' } };
+    expect(bounds({ base: stored, parameters: { 'training.batchSize': { type: 'int', values: [8, 4] } } }, built(stored, 40))).toEqual([15, 30]);
   });
 
-  it("leaves a trial whose objective is not the base's, a sweep stored without its base's rows and a failed trial to their spec's bound", () => {
-    const split = { base, parameters: { 'objective.validationSplit': { type: 'float', values: [0, 0.5] } } };
-    // validationSplit 0 is the base's objective as parsed; 0.5 another one.
-    expect(bounds(split, { trainingRows: 40 })).toEqual([15, null]);
-    expect(bounds({ base, parameters: { 'training.batchSize': { type: 'int', values: [8] } } }, null)).toEqual([null]);
-    expect(bounds({ base, parameters: { 'training.batchSize': { type: 'int', values: [0] } } }, { trainingRows: 40 })).toEqual([null]);
+  it("counts the training rows of a trial a parameter gives another model on the base's data, as its objective splits them", () => {
+    // l2 leaves the rows as they are: 5 updates an epoch.
+    expect(bounds({ base, parameters: { 'objective.l2': { type: 'float', values: [0.001, 0.01, 0.1] } } }, built(base, 40))).toEqual([15, 15, 15]);
+    // So do an mlp's layers, activation, batch normalization, output and seed.
+    const mlp = { ...base, objective: { ...base.objective, model: 'mlp', hidden: [4] } };
+    const layers = {
+      'objective.hidden.0': { type: 'int', values: [4, 16] },
+      'objective.activation': { type: 'categorical', values: ['relu', 'tanh', 'sigmoid'] },
+      'objective.batchNormalization': { type: 'categorical', values: [false, true] },
+    };
+    expect(bounds({ base: mlp, parameters: layers }, built(mlp, 40))).toEqual(Array(12).fill(15));
+    const outputs = { 'objective.output': { type: 'categorical', values: ['softmax', 'logistic'] }, 'objective.seed': { type: 'int', values: [1, 2] } };
+    expect(bounds({ base: mlp, parameters: outputs }, built(mlp, 40))).toEqual([15, 15, 15, 15]);
+    // A validation split holds out round(40·f) rows: 30 and 20 remain, 4 and 3 batches of 8.
+    const bySplit = (body: object, baseObjective: SweepRow['baseObjective']) =>
+      Object.fromEntries(plan(body, baseObjective).map((created) => [created.parameters['objective.validationSplit'], created.metricRowsBound]));
+    expect(bySplit({ base, parameters: { 'objective.validationSplit': { type: 'float', values: [0, 0.25, 0.5] } } }, built(base, 40))).toEqual({ 0: 15, 0.25: 12, 0.5: 9 });
+    // Over a base that splits already, its data's 40 rows are split again (0.1 leaves 36 rows, 5 batches), not its 30 training rows.
+    const split = { ...base, objective: { ...base.objective, validationSplit: 0.25 } };
+    const splitBase = baseObjectiveOf(runSpecSchema.parse(split).objective, { trainingRows: 30, dataRows: 40 });
+    expect(bySplit({ base: split, parameters: { 'objective.validationSplit': { type: 'float', values: [0.1, 0.25] } } }, splitBase)).toEqual({ 0.1: 15, 0.25: 12 });
+  });
+
+  it('counts the training rows of a sampled validation split', () => {
+    const trials = plan({ base, parameters: { 'objective.validationSplit': { type: 'float', low: 0.05, high: 0.6 } }, sampler: { type: 'random', seed: 3 }, budget: { maxTrials: 8 } }, built(base, 40));
+    expect(trials).toHaveLength(8);
+    const held = trials.map((created) => Math.round(40 * (created.parameters['objective.validationSplit'] as number)));
+    // Different splits leave different rows: 3 epochs of ⌈(40 − held out) / 8⌉ batches.
+    expect(new Set(held.map((rows) => Math.ceil((40 - rows) / 8))).size).toBeGreaterThan(1);
+    expect(trials.map((created) => created.metricRowsBound)).toEqual(held.map((rows) => 3 * Math.ceil((40 - rows) / 8)));
+  });
+
+  it("counts a trial on a function as its steps, whatever a parameter changes in it", () => {
+    const quadratic = { ...base, objective: { type: 'benchmark', name: 'quadratic', dimensions: 3 }, training: { epochs: 7 } };
+    const parameters = { 'objective.conditionNumber': { type: 'float', values: [10, 1000] }, 'objective.dimensions': { type: 'int', values: [3, 5] } };
+    expect(bounds({ base: quadratic, parameters }, built(quadratic, null))).toEqual([7, 7, 7, 7]);
+  });
+
+  it("leaves a trial on other data, a sweep stored without its base's rows and a failed trial to their spec's bound", () => {
+    // 40 rows are the base's data; 60 other data.
+    expect(bounds({ base, parameters: { 'objective.data.rows': { type: 'int', values: [40, 60] } } }, built(base, 40))).toEqual([15, null]);
+    const stored = { ...base, objective: { id: 'objective' } };
+    expect(bounds({ base: stored, parameters: { 'objective.id': { type: 'categorical', values: ['objective', 'other'] } } }, built(stored, 40))).toEqual([15, null]);
+    expect(bounds({ base, parameters: { 'objective.l2': { type: 'float', values: [0.1] } } }, null)).toEqual([null]);
+    expect(bounds({ base, parameters: { 'training.batchSize': { type: 'int', values: [0] } } }, built(base, 40))).toEqual([null]);
   });
 });

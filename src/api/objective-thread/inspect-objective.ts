@@ -35,6 +35,8 @@ export interface Inspection extends SweepBaseObjective {
   readonly dimension: number;
   /** Training rows of a model on data; null for a function. */
   readonly trainingRows: number | null;
+  /** Rows of a model's data before its validation split; null for a function. */
+  readonly dataRows: number | null;
   /** Parameter names: all of them up to maxShownDimension (or `maxVariables`), or with `allVariables`; else null. */
   readonly variables: string[] | null;
   /** The starting point, up to maxShownDimension parameters; else null. */
@@ -65,6 +67,7 @@ export function inspectObjective(request: InspectionRequest): Inspection {
   return {
     dimension: objective.dimension,
     trainingRows: isDataObjective(objective) ? objective.trainingRows : null,
+    dataRows: isDataObjective(objective) ? (objective.dataRows ?? null) : null,
     ...describeSweepBase(objective, request.curriculum),
     variables: named || request.allVariables ? [...objective.variables] : null,
     initial: shown ? Array.from(objective.initial) : null,

@@ -25,3 +25,4 @@ export { benchmarkNames, benchmarks,    } from './benchmarks/index.ts';
 ;
 export { evaluateGrid, finitePair, frame, gridAxis,  } from './landscape.ts';
 export { evaluationCost } from './evaluation-cost.ts';
+export { modelTrainingRows } from './models/index.ts';

@@ -22,7 +22,9 @@ import {
   type TrialState,
 } from '../../core/sweep/index.ts';
 import type { NewTrial, RoundPlan, RoundTrial } from '../../db/sweep-coordination.ts';
-import type { SweepRow } from '../../db/sweeps.ts';
+import { baseDataRows, type SweepRow } from '../../db/sweeps.ts';
+import { modelTrainingRows } from '../../core/objectives/index.ts';
+import { isObjectiveReference } from '../../core/training/index.ts';
 import { metricRowsBound } from '../../db/metric-rows-use.ts';
 import { resultWithoutParams } from '../../contracts/run-result.ts';
 import { counted } from '../../core/counted.ts';
@@ -73,18 +75,32 @@ function allFinished(reason: 'budget_exhausted' | 'grid_exhausted', all: string,
 
 /**
  * The metric rows each trial of `sweep` may record at most (metricRowsBound): its epochs' updates
- * over the training rows of the base's objective, which the API learnt as it checked the sweep,
- * for a trial that trains on that objective, as for a run of its own; null (its spec's bound, as
- * PostgreSQL computes it) for one a parameter gave another objective, or of a sweep stored before.
+ * over its training rows, as for a run of its own. A trial's objective sets them: a function has
+ * none (each full-batch step is an epoch); a model on the base's data has those its own
+ * validation split leaves of the base data's rows (modelTrainingRows, as its objective is built),
+ * whatever else a parameter changed in it (l2, hidden, …); a trial whose objective is the base's
+ * own (a stored objective) has the base's. Null (its spec's bound, as PostgreSQL computes it) for
+ * a trial a parameter gave other data or another stored objective, and for the trials of a sweep
+ * stored before the API kept what it learnt of its base.
  */
 function trialRowsBound(sweep: SweepRow): (trial: RunSpec) => number | null {
   const known = sweep.baseObjective;
-  // The base, parsed as a trial's spec is (its defaults filled in), once the round creates a trial.
+  if (known === null) return () => null;
+  // The base, parsed as a trial's spec is (its defaults filled in), once a trial needs it.
   let base: ReturnType<typeof runSpecSchema.safeParse> | undefined;
-  return (trial) => {
-    if (known === null) return null;
+  // The trial's training rows (null: a function); undefined when the base does not tell them.
+  const trainingRows = (objective: RunSpec['objective']): number | null | undefined => {
+    if (!isObjectiveReference(objective)) {
+      if (objective.type !== 'model') return null;
+      const dataRows = baseDataRows(known, objective.data);
+      if (dataRows !== null) return modelTrainingRows(objective, dataRows);
+    }
     base ??= runSpecSchema.safeParse((sweep.spec as SweepSpec).base);
-    return base.success && isDeepStrictEqual(trial.objective, base.data.objective) ? metricRowsBound(trial, known.trainingRows) : null;
+    return base.success && isDeepStrictEqual(objective, base.data.objective) ? known.trainingRows : undefined;
+  };
+  return (trial) => {
+    const rows = trainingRows(trial.objective);
+    return rows === undefined ? null : metricRowsBound(trial, rows);
   };
 }
 

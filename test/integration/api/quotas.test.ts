@@ -138,32 +138,14 @@ describe('TENANT_MAX_METRIC_ROWS of parallel runs that epochs end', () => {
 
 describe('TENANT_MAX_METRIC_ROWS of sweep trials that epochs end', () => {
   const context = useTestApp({ TENANT_MAX_METRIC_ROWS: '200' });
+  /** A sweep, and the rows of each of its trials by their parameters. */
+  type SweepRows = { sweep: object; rows: (parameters: Record<string, number | string>) => number };
 
-  it("reserves each trial's rows as its epochs' updates over the base's data give them: trials side by side run to their end", async () => {
-    const tenant = await createTenantKey(context.services.database, 'rows-trial-epochs');
+  /** Runs each sweep (grid, 2 trials side by side) to its end for a new tenant, and checks that its every trial reserved, and stored, its rows. */
+  async function expectTrialsToRunToTheirEnd(tenantName: string, sweeps: SweepRows[]): Promise<void> {
+    const tenant = await createTenantKey(context.services.database, tenantName);
     const worker = await startTestSweepWorker(context.services);
-    const base = epochsSpec;
     try {
-      // Parallel trials' ticks by replicas and batch size.
-      const parallelTicks: Record<string, number> = { '2/8': 18, '2/4': 30, '3/8': 18, '3/4': 36 };
-      // Each sweep, and the rows of each of its trials by their parameters.
-      const sweeps: { sweep: object; rows: (parameters: Record<string, number>) => number }[] = [
-        // Runs of their own: ⌈40/8⌉ = 5 updates an epoch, 15 in 3.
-        { sweep: { base, parameters: { 'optimizer.learningRate': { type: 'float', values: [0.05, 0.1, 0.2] } } }, rows: () => 15 },
-        // Parallel: 2 replicas, shards of 20 rows, 3 batches of 8 or 5 of 4 (18 or 30 ticks); 3 replicas, shards of 14, 2 or 4 (18 or 36).
-        {
-          sweep: {
-            base: { ...base, parallel: { algorithm: 'easgd', replicas: 2, execution: 'simulated' } },
-            parameters: { 'parallel.replicas': { type: 'int', values: [2, 3] }, 'training.batchSize': { type: 'int', values: [8, 4] } },
-          },
-          rows: (parameters) => parallelTicks[`${parameters['parallel.replicas']}/${parameters['training.batchSize']}`]!,
-        },
-        // A function: each full-batch step is an epoch.
-        {
-          sweep: { base: { ...quadraticBase, training: { epochs: 7 }, record: { every: 1 } }, parameters: { 'optimizer.learningRate': { type: 'float', values: [0.01, 0.02] } } },
-          rows: () => 7,
-        },
-      ];
       for (const { sweep, rows: rowsOf } of sweeps) {
         const response = await context.app.inject({
           method: 'POST', url: '/v1/sweeps', headers: { authorization: tenant.authorization }, payload: { ...sweep, sampler: { type: 'grid' }, parallelism: 2 },
@@ -171,7 +153,7 @@ describe('TENANT_MAX_METRIC_ROWS of sweep trials that epochs end', () => {
         expect(response.statusCode, response.body).toBe(201);
         const ended = await waitForSweep(context.app, tenant.authorization, response.json().id);
         expect(ended.status).toBe('completed');
-        const { rows } = await worker.pool.query<{ ending: string; parameters: Record<string, number>; bound: string; stored: number }>(
+        const { rows } = await worker.pool.query<{ ending: string; parameters: Record<string, number | string>; bound: string; stored: number }>(
           `SELECT status || ' ' || (result->>'stopReason') AS ending, parameters, metric_rows_bound AS bound,
                   (SELECT count(*)::int FROM run_metrics m WHERE m.run_id = runs.id) AS stored
              FROM runs WHERE sweep_id = $1 ORDER BY trial_number`, [response.json().id]);
@@ -184,6 +166,55 @@ describe('TENANT_MAX_METRIC_ROWS of sweep trials that epochs end', () => {
     } finally {
       await worker.close();
     }
+  }
+
+  it("reserves each trial's rows as its epochs' updates over the base's data give them: trials side by side run to their end", async () => {
+    const base = epochsSpec;
+    // Parallel trials' ticks by replicas and batch size.
+    const parallelTicks: Record<string, number> = { '2/8': 18, '2/4': 30, '3/8': 18, '3/4': 36 };
+    await expectTrialsToRunToTheirEnd('rows-trial-epochs', [
+      // Runs of their own: ⌈40/8⌉ = 5 updates an epoch, 15 in 3.
+      { sweep: { base, parameters: { 'optimizer.learningRate': { type: 'float', values: [0.05, 0.1, 0.2] } } }, rows: () => 15 },
+      // Parallel: 2 replicas, shards of 20 rows, 3 batches of 8 or 5 of 4 (18 or 30 ticks); 3 replicas, shards of 14, 2 or 4 (18 or 36).
+      {
+        sweep: {
+          base: { ...base, parallel: { algorithm: 'easgd', replicas: 2, execution: 'simulated' } },
+          parameters: { 'parallel.replicas': { type: 'int', values: [2, 3] }, 'training.batchSize': { type: 'int', values: [8, 4] } },
+        },
+        rows: (parameters) => parallelTicks[`${parameters['parallel.replicas']}/${parameters['training.batchSize']}`]!,
+      },
+      // A function: each full-batch step is an epoch.
+      {
+        sweep: { base: { ...quadraticBase, training: { epochs: 7 }, record: { every: 1 } }, parameters: { 'optimizer.learningRate': { type: 'float', values: [0.01, 0.02] } } },
+        rows: () => 7,
+      },
+    ]);
+  });
+
+  it("reserves the rows of a trial a parameter gives another objective on the base's data, as its own validation split leaves them", async () => {
+    const base = epochsSpec;
+    await expectTrialsToRunToTheirEnd('rows-trial-objectives', [
+      // The model's penalty leaves its 40 rows: 15 updates.
+      { sweep: { base, parameters: { 'objective.l2': { type: 'float', values: [0.001, 0.01, 0.1] } } }, rows: () => 15 },
+      // Holding out 10 or 20 of the 40 rows leaves 4 or 3 batches of 8 an epoch.
+      { sweep: { base, parameters: { 'objective.validationSplit': { type: 'float', values: [0.25, 0.5] } } }, rows: (parameters) => (parameters['objective.validationSplit'] === 0.25 ? 12 : 9) },
+      // An mlp's activation and layers leave them too.
+      {
+        sweep: {
+          base: { ...base, objective: { ...base.objective, model: 'mlp', hidden: [4] } },
+          parameters: { 'objective.activation': { type: 'categorical', values: ['relu', 'tanh'] }, 'objective.hidden.0': { type: 'int', values: [4, 8] } },
+        },
+        rows: () => 15,
+      },
+      // A function's parameters leave it a function: each full-batch step is an epoch.
+      {
+        sweep: {
+          base: { ...base, objective: { type: 'benchmark', name: 'quadratic', dimensions: 3 }, training: { epochs: 7 } },
+          parameters: { 'objective.conditionNumber': { type: 'float', values: [10, 100] } },
+        },
+        rows: () => 7,
+      },
+    ]);
   });
 });
 

@@ -7,7 +7,7 @@ import { sweepBaseIssues } from '../../../contracts/sweep-base.ts';
 import type { SweepView, TrialView } from '../../../contracts/sweep-view.ts';
 import { goalSign, metricGoal } from '../../../core/sweep/index.ts';
 import { conditionsFirst } from '../../../core/sweep/search-space.ts';
-import type { SweepRepository, SweepRow } from '../../../db/sweeps.ts';
+import { baseObjectiveOf, type SweepRepository, type SweepRow } from '../../../db/sweeps.ts';
 import type { Redis } from '../../../queue/connection.ts';
 import { requestCancel } from '../../../queue/run-cancellation.ts';
 import { publishSweepEvent } from '../../../queue/sweep-events.ts';
@@ -97,8 +97,9 @@ export function createSweepService({ sweeps, sweepsQueue, objectives, redis, que
         });
       }
       const settled = settleSweepSpec(spec, () => randomInt(0, 2 ** 32 - 1));
-      // Its trials' metric rows are bounded by their epochs' updates over the base's training rows (see planRound).
-      const { sweep, created } = await sweeps.create({ tenantId, name: spec.name ?? null, spec: settled, idempotencyKey, baseObjective: { trainingRows: inspection.trainingRows } });
+      // Its trials' metric rows are bounded by their epochs' updates over their training rows, which the base's data gives (see planRound).
+      const baseObjective = baseObjectiveOf(base.objective, inspection);
+      const { sweep, created } = await sweeps.create({ tenantId, name: spec.name ?? null, spec: settled, idempotencyKey, baseObjective });
       if (!created) {
         const storedSeed = (sweep.spec as SweepSpec).sampler.seed ?? 0;
         if (!sameSpec(sweep.spec as SweepSpec, settleSweepSpec(spec, () => storedSeed))) {
