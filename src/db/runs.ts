@@ -94,7 +94,7 @@ export interface RunListQuery {
   readonly optimizer?: string;
   /** `spec.objective.type` equals this (`expression`, `benchmark`, `model`). */
   readonly objectiveType?: string;
-  /** Found in the optimizer's name, the objective's expression, benchmark or model name, or the run id. */
+  /** Found, ignoring case, in the optimizer's name, the objective's expression, benchmark or model name; or the run id. */
   readonly search?: string;
   readonly after?: RunCursor;
   readonly limit: number;
@@ -129,7 +129,7 @@ const resultWithoutParamsSql = `result - 'params'`;
  * sends the rows: the final parameters of a run of 10⁶ are 20 MB of JSON, which the API read and
  * parsed for every such run on a page, only to drop them.
  */
-function runListStatement(tenantId: string, query: RunListQuery): { text: string; values: unknown[] } {
+export function runListStatement(tenantId: string, query: RunListQuery): { text: string; values: unknown[] } {
   const values: unknown[] = [tenantId, query.limit];
   const parameter = (value: unknown, type: string) => `$${values.push(value)}::${type}`;
   const conditions = ['tenant_id = $1::uuid'];
@@ -138,9 +138,9 @@ function runListStatement(tenantId: string, query: RunListQuery): { text: string
   if (query.optimizer !== undefined) conditions.push(`spec #> '{optimizer,name}' = to_jsonb(${parameter(query.optimizer, 'text')})`);
   if (query.objectiveType !== undefined) conditions.push(`spec #> '{objective,type}' = to_jsonb(${parameter(query.objectiveType, 'text')})`);
   if (query.search !== undefined) {
-    // LIKE's own `%`, `_` and `\` in the text are searched as themselves.
+    // ILIKE's own `%`, `_` and `\` in the text are searched as themselves.
     const pattern = parameter(`%${query.search.replace(/[\\%_]/g, '\\$&')}%`, 'text');
-    const found = searchedSpecPaths.map((path) => `(spec #>> ${specPath(path)} LIKE ${pattern} AND jsonb_typeof(spec #> ${specPath(path)}) = 'string')`);
+    const found = searchedSpecPaths.map((path) => `(spec #>> ${specPath(path)} ILIKE ${pattern} AND jsonb_typeof(spec #> ${specPath(path)}) = 'string')`);
     if (isUuid(query.search)) found.push(`id = ${parameter(query.search.toLowerCase(), 'uuid')}`);
     conditions.push(`(${found.join(' OR ')})`);
   }

@@ -12,7 +12,8 @@ Options:
   --status STATUS  Only runs in this status (queued, running, completed, early_stopped,
                    diverged, failed, cancelled, pruned).
   --sweep ID       Only the trials of this sweep.
-  --search TEXT    Only runs whose optimizer, expression, benchmark or model contains TEXT.
+  --search TEXT    Only runs whose optimizer, expression, benchmark or model contains TEXT
+                   (ignoring case), or whose id it is.
   --limit N        At most N runs (default 20; the pages are followed).
   --json           One JSON line per run (the items of GET /v1/runs: results without params).
 ${connectionHelp}

@@ -34,6 +34,10 @@ describe('GET /v1/runs filters', () => {
     ['objectiveType=benchmark', ['adamBenchmark', 'sgdBenchmark']],
     ['optimizer=adam&objectiveType=expression', ['adamExpression']],
     ['search=himmel', ['sgdBenchmark']],
+    // Case is ignored: in the text, in the spec, or both.
+    ['search=HIMMEL', ['sgdBenchmark']],
+    ['search=Styblinski-TANG', ['adamBenchmark']],
+    ['search=SGD', ['sgdBenchmark', 'sgdExpression']],
     ['search=y%20-%20x%5E2', ['sgdExpression', 'adamExpression']],
     ['search=no-such-thing', []],
     // LIKE's wildcards and escape are searched as themselves: `%` and `_` matched every run.

@@ -1,7 +1,8 @@
 /**
  * The runs list reads each run's result without its parameters: PostgreSQL leaves them out, so a
  * page of runs with millions of them never carries them, and the page is otherwise the runs as
- * Prisma reads them, filtered and paged as a plain reading of all of them would be.
+ * Prisma reads them, filtered and paged as a plain reading of all of them would be (a search
+ * ignoring case).
  */
 import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -68,7 +69,8 @@ function matches(run: Run, query: Query): boolean {
   if (query.objectiveType !== undefined && textAt(run, 'objective', 'type') !== query.objectiveType) return false;
   if (query.search === undefined) return true;
   const texts = [textAt(run, 'optimizer', 'name'), textAt(run, 'objective', 'expression'), textAt(run, 'objective', 'name'), textAt(run, 'objective', 'model')];
-  return texts.some((text) => text?.includes(query.search!)) || run.id === query.search.toLowerCase();
+  const search = query.search.toLowerCase();
+  return texts.some((text) => text?.toLowerCase().includes(search)) || run.id === search;
 }
 
 /** The run as the list is to give it: its result without `params`. */
@@ -108,6 +110,9 @@ describe('the runs list', () => {
     ['an objective kind', { objectiveType: 'model' }],
     ['an optimizer and a kind', { optimizer: 'adam', objectiveType: 'expression' }],
     ['a search', { search: 'himmel' }],
+    ['a search in other case', { search: 'HIMMELblau' }],
+    ['a search in other case than the spec', { search: 'styblinski' }],
+    ['a search finding several fields', { search: 'y' }],
     ["a search for LIKE's wildcard", { search: '_' }],
     ['a search with a status', { search: 'Tang', status: 'queued' }],
   ])('answers, filtered by %s, the runs as Prisma reads them, without params, over pages', async (_, query) => {
