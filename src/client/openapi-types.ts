@@ -1442,7 +1442,7 @@ export interface paths {
         post?: never;
         /**
          * Delete a stored objective
-         * @description Finished runs keep their spec and results. An objective a queued or running run references cannot be deleted (409 `objective_in_use`).
+         * @description An objective that a run names (finished or not: a finished run's landscape and parameter names are built from it) or a sweep that has not ended cannot be deleted: 409 `objective_in_use`, whose `usedBy` counts them and lists the newest. Delete those runs first (cancel an unfinished one), and cancel those sweeps or let them end.
          */
         delete: {
             parameters: {
@@ -3489,7 +3489,7 @@ export interface paths {
         post?: never;
         /**
          * Delete a dataset
-         * @description Finished runs keep their spec and results. A dataset that a queued or running run needs, directly or through a stored objective, cannot be deleted (409 `dataset_in_use`).
+         * @description A dataset that a run names, directly or through its stored objective (finished or not: a finished run's landscape and parameter names are built from it), a sweep that has not ended or a stored objective cannot be deleted: 409 `dataset_in_use`, whose `usedBy` counts them and lists the newest. Delete those runs (cancel an unfinished one) and stored objectives first, and cancel those sweeps or let them end.
          */
         delete: {
             parameters: {
@@ -7562,6 +7562,23 @@ export interface components {
             /** @description What this request would have added. */
             requested: number;
         };
+        /** @description What still names a stored objective or dataset and keeps it from being deleted: how many of each, and the newest of them. */
+        UsedBy: {
+            /** @description Runs that name it, finished or not: delete them first (an unfinished one once cancelled). */
+            runs: number;
+            /** @description Of those runs, the queued or running ones: cancel them before deleting them. */
+            unfinishedRuns: number;
+            /** @description Sweeps that have not ended and name it: cancel them, or let them end. */
+            sweeps: number;
+            /** @description For a dataset: stored objectives whose definition names it; delete them first. */
+            objectives: number;
+            /** @description The newest 20 of those runs. */
+            runIds: string[];
+            /** @description The newest 20 of those sweeps. */
+            sweepIds: string[];
+            /** @description The newest 20 of those stored objectives. */
+            objectiveIds: string[];
+        };
         /** @description An error, as RFC 9457 problem details. */
         Problem: {
             /** @description A URI naming the kind of problem; `urn:descent:problem:<code>`. */
@@ -7580,6 +7597,8 @@ export interface components {
             errors?: components["schemas"]["FieldIssue"][];
             /** @description For `quota_exceeded` and `storage_quota_exceeded`: the quota, its limit and the current use. */
             quota?: components["schemas"]["Quota"];
+            /** @description For `objective_in_use` and `dataset_in_use`: the runs, sweeps and stored objectives that keep it. */
+            usedBy?: components["schemas"]["UsedBy"];
         };
         /** @description How far a run has got, written by its worker as it runs. */
         RunProgress: {

@@ -10,23 +10,81 @@
  *   what is left of a run as the run. A trial is kept while its sweep has not ended: the
  *   sweep's coordinator numbers its next trials, counts its budget and feeds its sampler from
  *   the trials it has.
- * - An objective or a dataset that a queued or running run of the tenant still needs is kept:
- *   the worker reads it when the run starts or resumes. "Needs" is read from the stored text:
- *   the run's spec names the id (the objective, or a dataset in its data), or names a stored
- *   objective whose definition names the dataset. Finished runs keep their spec as submitted,
- *   so deleting what they referenced never changes them.
+ * - An objective or a dataset is kept while anything of the tenant still names it: a run,
+ *   finished or not (a worker reads it when the run starts or resumes; a finished run's
+ *   landscape and parameter names are built from it), a sweep that has not ended (its next
+ *   trials), and for a dataset a stored objective (every run of it would fail). A run names
+ *   them where its objective is resolved (src/db/objective-resolution.ts): `objective.id`,
+ *   and `objective.data.id` or `objective.validation.id`; a dataset also through the stored
+ *   objective its `objective.id` names. A sweep's spec and a stored objective's definition
+ *   are searched as text: a sweep may list ids among its parameters' values.
  */
 import type { Database } from './client.ts';
 import type { Pool } from './pool.ts';
+import { activeStatusesSql } from './runs.ts';
 import { isUuid } from './uuid.ts';
 
-/** What a delete did: `deleted`, `not_found` (also another tenant's), or `blocked` naming why. */
+/** How many of each kind of user a refused deletion names, newest first. */
+export const listedUsers = 20;
+
+/** What still names an objective or dataset, which keeps it. */
+export interface UsedBy {
+  /** Runs that name it, finished or not. */
+  readonly runs: number;
+  /** Of those, the queued or running ones. */
+  readonly unfinishedRuns: number;
+  /** Sweeps that have not ended and name it. */
+  readonly sweeps: number;
+  /** Stored objectives whose definition names it (a dataset's only). */
+  readonly objectives: number;
+  /** The newest `listedUsers` of each. */
+  readonly runIds: string[];
+  readonly sweepIds: string[];
+  readonly objectiveIds: string[];
+}
+
+/**
+ * What a delete did: `deleted`, `not_found` (also another tenant's), `blocked` (a run) naming why,
+ * or `in_use` (an objective or dataset) with what keeps it.
+ */
 export type Deletion =
   | { readonly outcome: 'deleted' }
   | { readonly outcome: 'not_found' }
-  | { readonly outcome: 'blocked'; readonly status?: string; readonly runId?: string; readonly sweepId?: string };
+  | { readonly outcome: 'blocked'; readonly status?: string; readonly sweepId?: string }
+  | { readonly outcome: 'in_use'; readonly usedBy: UsedBy };
 
-const activeStatuses = `('queued', 'running')`;
+/** Whether run `r`'s spec names the stored objective or dataset whose id (lower case, as text) is the SQL expression `id`. */
+const runNamesSql = (id: string) => `${id} IN (lower(r.spec #>> '{objective,id}'), lower(r.spec #>> '{objective,data,id}'), lower(r.spec #>> '{objective,validation,id}'))`;
+
+/** Whether the text of `column` (a sweep's spec, an objective's definition) names the id `id` (an SQL expression, lower case). */
+const textNamesSql = (column: string, id: string) => `strpos(lower(${column}::text), ${id}) > 0`;
+
+/**
+ * The answer of a deletion of `target` (a CTE of the one row to delete, `id` as lower-case text,
+ * none when the tenant has no such row) that `run_users`, `sweep_users` and `objective_users`
+ * (each `id`, `created_at`; runs also `status`) keep when any of them has a row.
+ */
+const usersAnswerSql = `
+  SELECT EXISTS (SELECT FROM target) AS found, EXISTS (SELECT FROM deleted) AS deleted,
+         (SELECT count(*) FROM run_users)::int AS runs,
+         (SELECT count(*) FROM run_users WHERE status IN ${activeStatusesSql})::int AS "unfinishedRuns",
+         (SELECT count(*) FROM sweep_users)::int AS sweeps,
+         (SELECT count(*) FROM objective_users)::int AS objectives,
+         ARRAY(SELECT id::text FROM run_users ORDER BY created_at DESC, id DESC LIMIT ${listedUsers}) AS "runIds",
+         ARRAY(SELECT id::text FROM sweep_users ORDER BY created_at DESC, id DESC LIMIT ${listedUsers}) AS "sweepIds",
+         ARRAY(SELECT id::text FROM objective_users ORDER BY created_at DESC, id DESC LIMIT ${listedUsers}) AS "objectiveIds"`;
+
+/** Whether nothing names the target: none of the CTEs of its users has a row. */
+const unusedSql = `NOT EXISTS (SELECT FROM run_users) AND NOT EXISTS (SELECT FROM sweep_users) AND NOT EXISTS (SELECT FROM objective_users)`;
+
+type UsersRow = UsedBy & { found: boolean; deleted: boolean };
+
+function outcomeOf(row: UsersRow | undefined): Deletion {
+  if (!row?.found) return { outcome: 'not_found' };
+  if (row.deleted) return { outcome: 'deleted' };
+  const { found: _found, deleted: _deleted, ...usedBy } = row;
+  return { outcome: 'in_use', usedBy };
+}
 
 export function createResourceDeletion(database: Database, longStatements: Pool) {
   return {
@@ -34,10 +92,10 @@ export function createResourceDeletion(database: Database, longStatements: Pool)
       if (!isUuid(id)) return { outcome: 'not_found' };
       const { rows: [row] } = await longStatements.query<{ status: string; activeSweep: string | null; deleted: boolean }>(
         `WITH target AS (SELECT r.id, r.status::text AS status, s.id AS active_sweep
-                           FROM runs r LEFT JOIN sweeps s ON s.id = r.sweep_id AND s.status IN ${activeStatuses}
+                           FROM runs r LEFT JOIN sweeps s ON s.id = r.sweep_id AND s.status IN ${activeStatusesSql}
                           WHERE r.id = $1::uuid AND r.tenant_id = $2::uuid),
               deleted AS (DELETE FROM runs r USING target t
-                           WHERE r.id = t.id AND t.status NOT IN ${activeStatuses} AND t.active_sweep IS NULL RETURNING r.id)
+                           WHERE r.id = t.id AND t.status NOT IN ${activeStatusesSql} AND t.active_sweep IS NULL RETURNING r.id)
          SELECT t.status, t.active_sweep AS "activeSweep", EXISTS (SELECT FROM deleted) AS deleted FROM target t`,
         [id, tenantId]);
       if (!row) return { outcome: 'not_found' };
@@ -47,36 +105,34 @@ export function createResourceDeletion(database: Database, longStatements: Pool)
 
     async deleteObjective(tenantId: string, id: string): Promise<Deletion> {
       if (!isUuid(id)) return { outcome: 'not_found' };
-      const [row] = await database.$queryRawUnsafe<{ found: boolean; blocker: string | null; deleted: boolean }[]>(
-        `WITH target AS (SELECT id FROM objectives WHERE id = $1::uuid AND tenant_id = $2::uuid),
-              blocker AS (SELECT r.id FROM runs r WHERE r.tenant_id = $2::uuid AND r.status IN ${activeStatuses}
-                             AND strpos(lower(r.spec::text), lower($1::text)) > 0 LIMIT 1),
-              deleted AS (DELETE FROM objectives o USING target t WHERE o.id = t.id AND NOT EXISTS (SELECT FROM blocker) RETURNING o.id)
-         SELECT EXISTS (SELECT FROM target) AS found, (SELECT id::text FROM blocker) AS blocker, EXISTS (SELECT FROM deleted) AS deleted`,
+      const [row] = await database.$queryRawUnsafe<UsersRow[]>(
+        `WITH target AS (SELECT id::text AS id FROM objectives WHERE id = $1::uuid AND tenant_id = $2::uuid),
+              run_users AS (SELECT r.id, r.status, r.created_at FROM runs r, target WHERE r.tenant_id = $2::uuid AND ${runNamesSql('target.id')}),
+              sweep_users AS (SELECT s.id, s.created_at FROM sweeps s, target
+                               WHERE s.tenant_id = $2::uuid AND s.status IN ${activeStatusesSql} AND ${textNamesSql('s.spec', 'target.id')}),
+              objective_users AS (SELECT NULL::uuid AS id, NULL::timestamptz AS created_at WHERE false),
+              deleted AS (DELETE FROM objectives o USING target t WHERE o.id = t.id::uuid AND ${unusedSql} RETURNING o.id)
+         ${usersAnswerSql}`,
         id, tenantId);
       return outcomeOf(row);
     },
 
     async deleteDataset(tenantId: string, id: string): Promise<Deletion> {
       if (!isUuid(id)) return { outcome: 'not_found' };
-      const [row] = await database.$queryRawUnsafe<{ found: boolean; blocker: string | null; deleted: boolean }[]>(
-        `WITH target AS (SELECT id FROM datasets WHERE id = $1::uuid AND tenant_id = $2::uuid),
-              objective AS (SELECT o.id::text AS id FROM objectives o WHERE o.tenant_id = $2::uuid AND strpos(lower(o.definition::text), lower($1::text)) > 0),
-              blocker AS (SELECT r.id FROM runs r WHERE r.tenant_id = $2::uuid AND r.status IN ${activeStatuses}
-                             AND (strpos(lower(r.spec::text), lower($1::text)) > 0 OR EXISTS (SELECT FROM objective WHERE strpos(lower(r.spec::text), objective.id) > 0))
-                           LIMIT 1),
-              deleted AS (DELETE FROM datasets d USING target t WHERE d.id = t.id AND NOT EXISTS (SELECT FROM blocker) RETURNING d.id)
-         SELECT EXISTS (SELECT FROM target) AS found, (SELECT id::text FROM blocker) AS blocker, EXISTS (SELECT FROM deleted) AS deleted`,
+      const [row] = await database.$queryRawUnsafe<UsersRow[]>(
+        `WITH target AS (SELECT id::text AS id FROM datasets WHERE id = $1::uuid AND tenant_id = $2::uuid),
+              objective_users AS (SELECT o.id, o.created_at FROM objectives o, target WHERE o.tenant_id = $2::uuid AND ${textNamesSql('o.definition', 'target.id')}),
+              run_users AS (SELECT r.id, r.status, r.created_at FROM runs r, target
+                             WHERE r.tenant_id = $2::uuid AND (${runNamesSql('target.id')} OR lower(r.spec #>> '{objective,id}') IN (SELECT id::text FROM objective_users))),
+              sweep_users AS (SELECT s.id, s.created_at FROM sweeps s, target
+                               WHERE s.tenant_id = $2::uuid AND s.status IN ${activeStatusesSql}
+                                 AND (${textNamesSql('s.spec', 'target.id')} OR EXISTS (SELECT FROM objective_users u WHERE ${textNamesSql('s.spec', 'u.id::text')}))),
+              deleted AS (DELETE FROM datasets d USING target t WHERE d.id = t.id::uuid AND ${unusedSql} RETURNING d.id)
+         ${usersAnswerSql}`,
         id, tenantId);
       return outcomeOf(row);
     },
   };
-}
-
-function outcomeOf(row: { found: boolean; blocker: string | null; deleted: boolean } | undefined): Deletion {
-  if (!row?.found) return { outcome: 'not_found' };
-  if (row.deleted) return { outcome: 'deleted' };
-  return { outcome: 'blocked', runId: row.blocker ?? undefined };
 }
 
 export type ResourceDeletion = ReturnType<typeof createResourceDeletion>;

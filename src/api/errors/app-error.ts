@@ -4,7 +4,7 @@
  */
 import type { FieldIssue } from '../../contracts/issues.ts';
 import type { ErrorCode } from './error-catalogue.ts';
-import type { QuotaUse } from './problem.ts';
+import type { QuotaUse, UsedBy } from './problem.ts';
 
 export interface AppErrorOptions {
   readonly detail?: string;
@@ -12,6 +12,8 @@ export interface AppErrorOptions {
   readonly headers?: Readonly<Record<string, string>>;
   /** The quota the request would exceed (`quota_exceeded`, `storage_quota_exceeded`). */
   readonly quota?: QuotaUse;
+  /** What keeps a stored objective or dataset (`objective_in_use`, `dataset_in_use`). */
+  readonly usedBy?: UsedBy;
   readonly cause?: unknown;
 }
 
@@ -21,6 +23,7 @@ export class AppError extends Error {
   readonly errors: readonly FieldIssue[] | undefined;
   readonly headers: Readonly<Record<string, string>>;
   readonly quota: QuotaUse | undefined;
+  readonly usedBy: UsedBy | undefined;
 
   constructor(
     readonly statusCode: number,
@@ -33,6 +36,7 @@ export class AppError extends Error {
     this.errors = options.errors;
     this.headers = options.headers ?? {};
     this.quota = options.quota;
+    this.usedBy = options.usedBy;
   }
 }
 

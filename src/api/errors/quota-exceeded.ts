@@ -16,7 +16,7 @@ const quotas = {
   },
   TENANT_MAX_DATASET_BYTES: {
     status: 403, code: 'storage_quota_exceeded', counts: 'bytes of stored datasets',
-    advice: 'delete datasets that are no longer needed',
+    advice: 'delete datasets that are no longer needed (after the runs and stored objectives that use them)',
   },
 } as const;
 

@@ -119,6 +119,7 @@ export function installErrorHandling(app: FastifyInstance): void {
         ...(error.detail === undefined ? {} : { detail: error.detail }),
         ...(error.errors === undefined ? {} : { errors: [...error.errors] }),
         ...(error.quota === undefined ? {} : { quota: error.quota }),
+        ...(error.usedBy === undefined ? {} : { usedBy: error.usedBy }),
       }, error.headers);
     }
     // Our validator compiler hands fastify the ZodError itself (see validator-compiler.ts).

@@ -1,4 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
+import { problemSchema } from '../../../src/api/errors/problem.ts';
 import { createTenantKey } from '../support/services.ts';
 import { isFinal, postRun, startTestWorker, waitForRun, useTestApi, type TestWorker } from './support.ts';
 
@@ -38,41 +39,94 @@ describe('DELETE /v1/runs/{id}, /v1/objectives/{id}, /v1/datasets/{id}', () => {
     return { metrics: await count('run_metrics'), rollups: await count('metric_rollups'), checkpoints: await count('checkpoints') };
   }
 
-  it('a stored objective a queued run references → 409 objective_in_use, then deletable once the run is cancelled', async () => {
-    const objective = (await api.app.inject({
-      method: 'POST', url: '/v1/objectives', headers: { authorization: api.authorization },
-      payload: { name: 'bowl', objective: { type: 'expression', expression: 'x^2', variables: ['x'], initial: [1] } },
-    })).json();
-    const run = (await postRun(api.app, api.authorization, { ...endlessSpec, objective: { id: objective.id } })).json();
-    expect(run.status).toBe('queued');
+  const post = (path: string, payload: object | string, headers: Record<string, string> = {}) =>
+    api.app.inject({ method: 'POST', url: path, headers: { authorization: api.authorization, ...headers }, payload });
+  const get = (path: string) => api.app.inject({ method: 'GET', url: path, headers: { authorization: api.authorization } });
 
-    const refused = await remove(`/v1/objectives/${objective.id}`);
-    expect(refused.statusCode).toBe(409);
-    expect(refused.json()).toMatchObject({ code: 'objective_in_use', detail: expect.stringContaining(run.id) });
+  /** A refused deletion: 409 with the code, what keeps it in `usedBy`, as the document describes problems. */
+  async function refusedDeletion(path: string, code: string, usedBy: object) {
+    const refused = await remove(path);
+    expect(refused.statusCode, refused.body).toBe(409);
+    expect(refused.headers['content-type']).toMatch(/^application\/problem\+json/);
+    const problem = refused.json();
+    expect(problemSchema.parse(problem)).toEqual(problem);
+    expect(problem).toMatchObject({ code, usedBy: { runs: 0, unfinishedRuns: 0, sweeps: 0, objectives: 0, runIds: [], sweepIds: [], objectiveIds: [], ...usedBy } });
+    return problem as { detail: string };
+  }
 
-    expect((await cancel(run.id)).statusCode).toBe(200);
+  /** A run of the spec, run to its end by a worker. */
+  async function finishedRun(spec: object): Promise<string> {
+    worker ??= await startTestWorker(api.services);
+    const submitted = await postRun(api.app, api.authorization, spec);
+    expect(submitted.statusCode, submitted.body).toBe(201);
+    const id = submitted.json().id as string;
+    expect((await waitForRun(api.app, api.authorization, id, isFinal)).status).toBe('completed');
+    return id;
+  }
+
+  it("a stored objective a finished run names → 409 objective_in_use naming the run, whose landscape and parameter names still answer; deletable once the run is deleted", async () => {
+    const objective = (await post('/v1/objectives', { name: 'bowl', objective: { type: 'expression', expression: 'x^2 + 3*y^2', variables: ['x', 'y'], initial: [1, 1] } })).json();
+    const run = await finishedRun({ objective: { id: objective.id }, optimizer: { name: 'sgd', learningRate: 0.1 }, training: { maxSteps: 20 } });
+
+    const problem = await refusedDeletion(`/v1/objectives/${objective.id}`, 'objective_in_use', { runs: 1, runIds: [run] });
+    expect(problem.detail).toContain(`delete the runs (DELETE /v1/runs/{id}): ${run}`);
+    // What the finished run's page shows is still built from the objective.
+    expect((await get(`/v1/runs/${run}/landscape?resolution=5`)).statusCode).toBe(200);
+    expect((await get(`/v1/runs/${run}/parameters`)).json()).toMatchObject({ names: ['x', 'y'] });
+    expect((await get(`/v1/objectives/${objective.id}`)).statusCode).toBe(200);
+
+    expect((await remove(`/v1/runs/${run}`)).statusCode).toBe(204);
     expect((await remove(`/v1/objectives/${objective.id}`)).statusCode).toBe(204);
-    expect((await api.app.inject({ method: 'GET', url: `/v1/objectives/${objective.id}`, headers: { authorization: api.authorization } })).statusCode).toBe(404);
+    expect((await get(`/v1/objectives/${objective.id}`)).statusCode).toBe(404);
     expect((await remove(`/v1/objectives/${objective.id}`)).statusCode).toBe(404);
   });
 
-  it('a dataset a queued run needs through a stored objective → 409 dataset_in_use, then deletable', async () => {
-    const dataset = (await api.app.inject({
-      method: 'POST', url: '/v1/datasets?target=label', headers: { authorization: api.authorization, 'content-type': 'text/csv' }, payload: csv,
-    })).json();
-    const objective = (await api.app.inject({
-      method: 'POST', url: '/v1/objectives', headers: { authorization: api.authorization },
-      payload: { objective: { type: 'model', model: 'logistic', data: { id: dataset.id } } },
-    })).json();
+  it('a stored objective an unfinished run names → 409 counting it unfinished, and still once it is cancelled, until it is deleted', async () => {
+    const objective = (await post('/v1/objectives', { objective: { type: 'expression', expression: 'x^2', variables: ['x'], initial: [1] } })).json();
     const run = (await postRun(api.app, api.authorization, { ...endlessSpec, objective: { id: objective.id } })).json();
+    expect(run.status).toBe('queued');
 
-    const refused = await remove(`/v1/datasets/${dataset.id}`);
-    expect(refused.statusCode).toBe(409);
-    expect(refused.json()).toMatchObject({ code: 'dataset_in_use', detail: expect.stringContaining(run.id) });
+    const problem = await refusedDeletion(`/v1/objectives/${objective.id}`, 'objective_in_use', { runs: 1, unfinishedRuns: 1, runIds: [run.id] });
+    expect(problem.detail).toContain('cancel an unfinished one first');
+    // Cancelled at once while queued, or within a slice once a worker has it.
+    expect([200, 202]).toContain((await cancel(run.id)).statusCode);
+    await waitForRun(api.app, api.authorization, run.id, isFinal);
+    await refusedDeletion(`/v1/objectives/${objective.id}`, 'objective_in_use', { runs: 1, runIds: [run.id] });
+    expect((await remove(`/v1/runs/${run.id}`)).statusCode).toBe(204);
+    expect((await remove(`/v1/objectives/${objective.id}`)).statusCode).toBe(204);
+  });
 
-    await cancel(run.id);
+  it('a stored objective the base of a sweep that has not ended names → 409 naming the sweep; deletable once it is cancelled', async () => {
+    const objective = (await post('/v1/objectives', { objective: { type: 'expression', expression: 'x^2', variables: ['x'], initial: [1] } })).json();
+    const sweep = await post('/v1/sweeps', {
+      base: { objective: { id: objective.id }, optimizer: { name: 'sgd', learningRate: 0.1 }, training: { maxSteps: 10 } },
+      parameters: { 'optimizer.learningRate': { type: 'float', values: [0.01, 0.1] } }, sampler: { type: 'grid' },
+    });
+    expect(sweep.statusCode, sweep.body).toBe(201);
+    // No coordinator runs in this file: the sweep stays queued, with no trial yet.
+    const problem = await refusedDeletion(`/v1/objectives/${objective.id}`, 'objective_in_use', { sweeps: 1, sweepIds: [sweep.json().id] });
+    expect(problem.detail).toContain(`cancel the sweeps (POST /v1/sweeps/{id}/cancel) or let them end: ${sweep.json().id}`);
+
+    expect((await post(`/v1/sweeps/${sweep.json().id}/cancel`, {})).statusCode).toBe(200);
+    expect((await remove(`/v1/objectives/${objective.id}`)).statusCode).toBe(204);
+  });
+
+  it('a dataset finished runs name, directly and through a stored objective → 409 dataset_in_use naming them and the objective; deletable once they are deleted', async () => {
+    const dataset = (await post('/v1/datasets?target=label', csv, { 'content-type': 'text/csv' })).json();
+    const objective = (await post('/v1/objectives', { objective: { type: 'model', model: 'logistic', data: { id: dataset.id } } })).json();
+    const direct = await finishedRun({ objective: { type: 'model', model: 'logistic', data: { id: dataset.id } }, optimizer: { name: 'sgd', learningRate: 0.1 }, training: { maxSteps: 10 } });
+    const throughObjective = await finishedRun({ objective: { id: objective.id }, optimizer: { name: 'sgd', learningRate: 0.1 }, training: { maxSteps: 10 } });
+
+    await refusedDeletion(`/v1/datasets/${dataset.id}`, 'dataset_in_use', { runs: 2, objectives: 1, runIds: [throughObjective, direct], objectiveIds: [objective.id] });
+    for (const run of [direct, throughObjective]) expect((await get(`/v1/runs/${run}/parameters`)).json()).toMatchObject({ names: ['w_x', 'b'] });
+
+    for (const run of [direct, throughObjective]) expect((await remove(`/v1/runs/${run}`)).statusCode).toBe(204);
+    // The stored objective alone keeps it: every run of it would fail.
+    const problem = await refusedDeletion(`/v1/datasets/${dataset.id}`, 'dataset_in_use', { objectives: 1, objectiveIds: [objective.id] });
+    expect(problem.detail).toContain(`delete the stored objectives (DELETE /v1/objectives/{id}): ${objective.id}`);
+    expect((await remove(`/v1/objectives/${objective.id}`)).statusCode).toBe(204);
     expect((await remove(`/v1/datasets/${dataset.id}`)).statusCode).toBe(204);
-    expect((await api.app.inject({ method: 'GET', url: `/v1/datasets/${dataset.id}`, headers: { authorization: api.authorization } })).statusCode).toBe(404);
+    expect((await get(`/v1/datasets/${dataset.id}`)).statusCode).toBe(404);
   });
 
   it('a finished run goes with its steps, rollups and checkpoints', async () => {

@@ -86,7 +86,7 @@ export function createDatasetService({ datasets, pages, uploads, limits, maxTena
 
     get: find,
 
-    /** Deletes a dataset; 409 while a queued or running run needs it (directly or through a stored objective). */
+    /** Deletes a dataset; 409 while a run (finished or not), a sweep that has not ended or a stored objective names it (a run also through its stored objective). */
     async delete(tenantId: string, id: string): Promise<void> {
       assertDeleted(await deletion.deleteDataset(tenantId, id), 'dataset', id);
     },

@@ -113,8 +113,10 @@ export async function datasetRoutes(app: FastifyInstance, options: DatasetRoutes
   routes.delete('/datasets/:id', {
     schema: {
       summary: 'Delete a dataset',
-      description: 'Finished runs keep their spec and results. A dataset that a queued or running run needs, directly '
-        + 'or through a stored objective, cannot be deleted (409 `dataset_in_use`).',
+      description: 'A dataset that a run names, directly or through its stored objective (finished or not: a finished run\'s '
+        + 'landscape and parameter names are built from it), a sweep that has not ended or a stored objective cannot be deleted: '
+        + '409 `dataset_in_use`, whose `usedBy` counts them and lists the newest. Delete those runs (cancel an unfinished one) '
+        + 'and stored objectives first, and cancel those sweeps or let them end.',
       tags: ['datasets'],
       params: idParams,
       response: { 204: z.null().describe('Deleted.'), ...problemResponses(401, 404, 409, 429) },

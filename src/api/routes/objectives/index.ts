@@ -63,8 +63,9 @@ export async function objectiveRoutes(app: FastifyInstance, { objectiveService }
   routes.delete('/objectives/:id', {
     schema: {
       summary: 'Delete a stored objective',
-      description: 'Finished runs keep their spec and results. An objective a queued or running run references '
-        + 'cannot be deleted (409 `objective_in_use`).',
+      description: 'An objective that a run names (finished or not: a finished run\'s landscape and parameter names are built from it) '
+        + 'or a sweep that has not ended cannot be deleted: 409 `objective_in_use`, whose `usedBy` counts them and lists the newest. '
+        + 'Delete those runs first (cancel an unfinished one), and cancel those sweeps or let them end.',
       tags: ['objectives'],
       params: z.object({ id: z.string().describe('The objective id (a UUID).') }),
       response: { 204: z.null().describe('Deleted.'), ...problemResponses(401, 404, 409, 429) },

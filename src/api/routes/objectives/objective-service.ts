@@ -87,7 +87,7 @@ export function createObjectiveService({ objectives, datasets, deletion, thread 
       return cursorPage((page) => objectives.list(tenantId, page), query);
     },
 
-    /** Deletes a stored objective; 409 while a queued or running run references it. */
+    /** Deletes a stored objective; 409 while a run (finished or not) or a sweep that has not ended names it. */
     async delete(tenantId: string, id: string): Promise<void> {
       assertDeleted(await deletion.deleteObjective(tenantId, id), 'objective', id);
     },
