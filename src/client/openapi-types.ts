@@ -5292,6 +5292,23 @@ export interface components {
                 shownByDefault: boolean;
             } | null;
         };
+        /** @description What still names a stored objective or dataset and keeps it from being deleted: how many of each, and the newest of them. */
+        UsedBy: {
+            /** @description Runs that name it, finished or not: delete them first (an unfinished one once cancelled). */
+            runs: number;
+            /** @description Of those runs, the queued or running ones: cancel them before deleting them. */
+            unfinishedRuns: number;
+            /** @description Sweeps that have not ended and name it: cancel them, or let them end. */
+            sweeps: number;
+            /** @description For a dataset: stored objectives whose definition names it; delete them first. */
+            objectives: number;
+            /** @description The newest 20 of those runs. */
+            runIds: string[];
+            /** @description The newest 20 of those sweeps. */
+            sweepIds: string[];
+            /** @description The newest 20 of those stored objectives. */
+            objectiveIds: string[];
+        };
         /**
          * @description `queued`: Accepted and waiting for a worker. `running`: A worker is running it; progress says how far. `completed`: Ended by a stopping condition (result.stopReason says which). `early_stopped`: Early stopping ended it. `diverged`: The loss, a gradient or a parameter stopped being finite. `failed`: It could not run or go on; result.message says why. `cancelled`: A client cancelled it. `pruned`: A sweep's pruner stopped the trial; result.pruning says why.
          * @enum {string}
@@ -7561,23 +7578,6 @@ export interface components {
             used: number;
             /** @description What this request would have added. */
             requested: number;
-        };
-        /** @description What still names a stored objective or dataset and keeps it from being deleted: how many of each, and the newest of them. */
-        UsedBy: {
-            /** @description Runs that name it, finished or not: delete them first (an unfinished one once cancelled). */
-            runs: number;
-            /** @description Of those runs, the queued or running ones: cancel them before deleting them. */
-            unfinishedRuns: number;
-            /** @description Sweeps that have not ended and name it: cancel them, or let them end. */
-            sweeps: number;
-            /** @description For a dataset: stored objectives whose definition names it; delete them first. */
-            objectives: number;
-            /** @description The newest 20 of those runs. */
-            runIds: string[];
-            /** @description The newest 20 of those sweeps. */
-            sweepIds: string[];
-            /** @description The newest 20 of those stored objectives. */
-            objectiveIds: string[];
         };
         /** @description An error, as RFC 9457 problem details. */
         Problem: {

@@ -19,29 +19,11 @@
  *   objective its `objective.id` names. A sweep's spec and a stored objective's definition
  *   are searched as text: a sweep may list ids among its parameters' values.
  */
+import { listedUsers, type UsedBy } from '../contracts/used-by.ts';
 import type { Database } from './client.ts';
 import type { Pool } from './pool.ts';
 import { activeStatusesSql } from './runs.ts';
 import { isUuid } from './uuid.ts';
-
-/** How many of each kind of user a refused deletion names, newest first. */
-export const listedUsers = 20;
-
-/** What still names an objective or dataset, which keeps it. */
-export interface UsedBy {
-  /** Runs that name it, finished or not. */
-  readonly runs: number;
-  /** Of those, the queued or running ones. */
-  readonly unfinishedRuns: number;
-  /** Sweeps that have not ended and name it. */
-  readonly sweeps: number;
-  /** Stored objectives whose definition names it (a dataset's only). */
-  readonly objectives: number;
-  /** The newest `listedUsers` of each. */
-  readonly runIds: string[];
-  readonly sweepIds: string[];
-  readonly objectiveIds: string[];
-}
 
 /**
  * What a delete did: `deleted`, `not_found` (also another tenant's), `blocked` (a run) naming why,

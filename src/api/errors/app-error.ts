@@ -3,8 +3,9 @@
  * is the same for every occurrence of a code; `detail` explains this occurrence.
  */
 import type { FieldIssue } from '../../contracts/issues.ts';
+import type { UsedBy } from '../../contracts/used-by.ts';
 import type { ErrorCode } from './error-catalogue.ts';
-import type { QuotaUse, UsedBy } from './problem.ts';
+import type { QuotaUse } from './problem.ts';
 
 export interface AppErrorOptions {
   readonly detail?: string;

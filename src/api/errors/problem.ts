@@ -2,7 +2,7 @@
  * RFC 9457 problem details, the body of every error response (`application/problem+json`).
  */
 import { z } from 'zod';
-import { listedUsers } from '../../db/resource-deletion.ts';
+import { usedBySchema } from '../../contracts/used-by.ts';
 
 export const problemContentType = 'application/problem+json';
 
@@ -23,18 +23,6 @@ const quotaSchema = z
   })
   .meta({ id: 'Quota', description: 'The quota a request would exceed: its name, its limit, the current use and what the request asked for.' });
 
-const usedBySchema = z
-  .object({
-    runs: z.number().int().nonnegative().describe('Runs that name it, finished or not: delete them first (an unfinished one once cancelled).'),
-    unfinishedRuns: z.number().int().nonnegative().describe('Of those runs, the queued or running ones: cancel them before deleting them.'),
-    sweeps: z.number().int().nonnegative().describe('Sweeps that have not ended and name it: cancel them, or let them end.'),
-    objectives: z.number().int().nonnegative().describe('For a dataset: stored objectives whose definition names it; delete them first.'),
-    runIds: z.array(z.string()).describe(`The newest ${listedUsers} of those runs.`),
-    sweepIds: z.array(z.string()).describe(`The newest ${listedUsers} of those sweeps.`),
-    objectiveIds: z.array(z.string()).describe(`The newest ${listedUsers} of those stored objectives.`),
-  })
-  .meta({ id: 'UsedBy', description: 'What still names a stored objective or dataset and keeps it from being deleted: how many of each, and the newest of them.' });
-
 export const problemSchema = z
   .object({
     type: z.string().describe('A URI naming the kind of problem; `urn:descent:problem:<code>`.'),
@@ -52,8 +40,6 @@ export const problemSchema = z
 export type Problem = z.infer<typeof problemSchema>;
 
 export type QuotaUse = z.infer<typeof quotaSchema>;
-
-export type UsedBy = z.infer<typeof usedBySchema>;
 
 export function problemType(code: string): string {
   return `urn:descent:problem:${code}`;

@@ -10,6 +10,7 @@
  */
 import { isDeepStrictEqual } from 'node:util';
 import { errorCatalogue, type ErrorCode } from '../errors/error-catalogue.ts';
+import type { UsedBy } from '../../contracts/used-by.ts';
 import { problemType } from '../errors/problem.ts';
 import { responseExamples } from './response-examples.ts';
 
@@ -96,6 +97,18 @@ function exampleCode(method: string, path: string, status: string): ErrorCode | 
   }
 }
 
+/** What keeps the stored objective or dataset of a 409 `objective_in_use` or `dataset_in_use` example. */
+const usedByExamples: Partial<Record<ErrorCode, UsedBy>> = {
+  objective_in_use: {
+    runs: 2, unfinishedRuns: 1, sweeps: 1, objectives: 0,
+    runIds: ['9b2e7c41-0d3a-4f6e-8c5b-1a7d2e9f4b60', '5e8a1f3c-7b2d-4c9e-a6f0-3d1b8e2c7a45'], sweepIds: ['c4d7e2a9-6f1b-4e3c-8a5d-2b9f0e7c1d36'], objectiveIds: [],
+  },
+  dataset_in_use: {
+    runs: 1, unfinishedRuns: 0, sweeps: 0, objectives: 1,
+    runIds: ['9b2e7c41-0d3a-4f6e-8c5b-1a7d2e9f4b60'], sweepIds: [], objectiveIds: ['7a3f5c2e-1d8b-4e6a-9c0f-4b2d7e8a1c53'],
+  },
+};
+
 function problemExample(code: ErrorCode, path: string) {
   const { status, when } = errorCatalogue[code];
   const detail = `${when[0].toUpperCase()}${when.slice(1)}.`.replaceAll('`', '');
@@ -105,7 +118,8 @@ function problemExample(code: ErrorCode, path: string) {
       errors: [{ path: '', message: 'At most 1000000 metric rows, stored or bounded by unfinished runs (their updates / record.every) (TENANT_MAX_METRIC_ROWS).', code: 'TENANT_MAX_METRIC_ROWS' }],
       quota: { name: 'TENANT_MAX_METRIC_ROWS', limit: 1_000_000, used: 995_000, requested: 10_000 },
     } : {};
-  return { type: problemType(code), title, status, detail, instance: path.replace('{id}', '3f0c9a4e-5b7d-4c1e-9a2b-8d6e4f1a2c3b'), code, ...errors };
+  const usedBy = usedByExamples[code] === undefined ? {} : { usedBy: usedByExamples[code] };
+  return { type: problemType(code), title, status, detail, instance: path.replace('{id}', '3f0c9a4e-5b7d-4c1e-9a2b-8d6e4f1a2c3b'), code, ...errors, ...usedBy };
 }
 
 function nameResponses(document: Document): void {

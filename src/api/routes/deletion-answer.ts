@@ -1,5 +1,6 @@
 /** Turns what a delete did into the answer: nothing (204), 404, or 409 saying what keeps it. */
-import { listedUsers, type Deletion, type UsedBy } from '../../db/resource-deletion.ts';
+import type { Deletion } from '../../db/resource-deletion.ts';
+import { listedUsers, type UsedBy } from '../../contracts/used-by.ts';
 import { AppError, notFound } from '../errors/app-error.ts';
 import { isFinalRunStatus } from '../../contracts/run-status.ts';
 
@@ -24,8 +25,14 @@ function inUseDetail(kind: 'objective' | 'dataset', id: string, { runs, unfinish
     ...(runs > 0 ? [`delete the runs (DELETE /v1/runs/{id}${unfinishedRuns > 0 ? '; cancel an unfinished one first, POST /v1/runs/{id}/cancel' : ''}): ${listed(runIds, runs)}`] : []),
     ...(objectives > 0 ? [`delete the stored objectives (DELETE /v1/objectives/{id}): ${listed(objectiveIds, objectives)}`] : []),
   ];
+  // Why each kind of user keeps it, said only of the kinds there are.
+  const reasons = [
+    ...(runs > 0 ? ['a run reads it to run, and once finished to show its landscape and parameter names'] : []),
+    ...(sweeps > 0 ? [`a sweep's next trials are runs of it`] : []),
+    ...(objectives > 0 ? ['every run of a stored objective over it reads it'] : []),
+  ];
   const name = kind === 'objective' ? 'Objective' : 'Dataset';
-  return `${name} ${id} is used by ${users.join(', ')}: a run reads it to run, and once finished to show its landscape and parameter names. `
+  return `${name} ${id} is used by ${users.join(', ')}: ${reasons.join('; ')}. `
     + `To delete it, first ${steps.join('; ')}. \`usedBy\` lists the newest ${listedUsers} of each.`;
 }
 

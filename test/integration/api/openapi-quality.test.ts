@@ -52,6 +52,25 @@ describe('the OpenAPI document reads well', () => {
     expect(examples).toBeGreaterThan(100);
   });
 
+  it('gives every error example a problem the Problem schema accepts, with usedBy for an objective or dataset in use', () => {
+    const ajv = new Ajv({ strict: false, allErrors: true });
+    addFormats.default(ajv);
+    ajv.addSchema(asJsonSchemaDocument(document) as object, 'openapi');
+    const validate = ajv.getSchema('openapi#/components/schemas/Problem')!;
+    const inUse = new Set<string>();
+    for (const { name, operation } of operations()) {
+      for (const [status, response] of Object.entries(operation.responses)) {
+        for (const { value } of Object.values(response.content?.['application/problem+json']?.examples ?? {})) {
+          if (!validate(value)) throw new Error(`${name} ${status}: the example breaks the schema: ${ajv.errorsText(validate.errors)}`);
+          if (value.code !== 'objective_in_use' && value.code !== 'dataset_in_use') continue;
+          expect((value as { usedBy?: { runIds: string[] } }).usedBy?.runIds.length, `${name} ${status}`).toBeGreaterThan(0);
+          inUse.add(value.code);
+        }
+      }
+    }
+    expect([...inUse].sort()).toEqual(['dataset_in_use', 'objective_in_use']);
+  });
+
   it('shows every JSON answer of a success with an example that its response schema accepts', () => {
     for (const { name, operation } of operations()) {
       for (const [status, response] of Object.entries(operation.responses)) {

@@ -70,6 +70,7 @@ describe('DELETE /v1/runs/{id}, /v1/objectives/{id}, /v1/datasets/{id}', () => {
 
     const problem = await refusedDeletion(`/v1/objectives/${objective.id}`, 'objective_in_use', { runs: 1, runIds: [run] });
     expect(problem.detail).toContain(`delete the runs (DELETE /v1/runs/{id}): ${run}`);
+    expect(problem.detail).toContain('used by 1 run: a run reads it to run, and once finished to show its landscape and parameter names.');
     // What the finished run's page shows is still built from the objective.
     expect((await get(`/v1/runs/${run}/landscape?resolution=5`)).statusCode).toBe(200);
     expect((await get(`/v1/runs/${run}/parameters`)).json()).toMatchObject({ names: ['x', 'y'] });
@@ -106,6 +107,8 @@ describe('DELETE /v1/runs/{id}, /v1/objectives/{id}, /v1/datasets/{id}', () => {
     // No coordinator runs in this file: the sweep stays queued, with no trial yet.
     const problem = await refusedDeletion(`/v1/objectives/${objective.id}`, 'objective_in_use', { sweeps: 1, sweepIds: [sweep.json().id] });
     expect(problem.detail).toContain(`cancel the sweeps (POST /v1/sweeps/{id}/cancel) or let them end: ${sweep.json().id}`);
+    // Why is said of the sweep alone: no run reads it yet.
+    expect(problem.detail).toContain("used by 1 sweep that has not ended: a sweep's next trials are runs of it.");
 
     expect((await post(`/v1/sweeps/${sweep.json().id}/cancel`, {})).statusCode).toBe(200);
     expect((await remove(`/v1/objectives/${objective.id}`)).statusCode).toBe(204);
@@ -124,6 +127,7 @@ describe('DELETE /v1/runs/{id}, /v1/objectives/{id}, /v1/datasets/{id}', () => {
     // The stored objective alone keeps it: every run of it would fail.
     const problem = await refusedDeletion(`/v1/datasets/${dataset.id}`, 'dataset_in_use', { objectives: 1, objectiveIds: [objective.id] });
     expect(problem.detail).toContain(`delete the stored objectives (DELETE /v1/objectives/{id}): ${objective.id}`);
+    expect(problem.detail).toContain('used by 1 stored objective: every run of a stored objective over it reads it.');
     expect((await remove(`/v1/objectives/${objective.id}`)).statusCode).toBe(204);
     expect((await remove(`/v1/datasets/${dataset.id}`)).statusCode).toBe(204);
     expect((await get(`/v1/datasets/${dataset.id}`)).statusCode).toBe(404);
