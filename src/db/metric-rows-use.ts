@@ -13,8 +13,8 @@
  * finished runs only their per-tenant sum, which a trigger keeps as runs end, lose rows to
  * retention or are deleted.
  *
- * Submissions made while a count is in flight share the next one (see Coalescer): it starts
- * after each of them was stored, so it counts them all, and it reads each tenant once.
+ * Calls made while a count is in flight share the next one (see Coalescer), which reads each of
+ * their tenants once. A submission counts the same in the statement that stores it (src/db/runs.ts).
  */
 import { parallelSettingsSchema } from '../core/parallel/index.ts';
 import { recordSettingsSchema, recordsAtMost, stepBudget, ticksPerEpoch, totalTicks, trainingSettingsSchema } from '../core/training/index.ts';
@@ -75,7 +75,7 @@ interface Asked {
 }
 
 export function createMetricRowsUse(pool: Pool) {
-  // Concurrent submissions share one statement, which reads each of their tenants once.
+  // Concurrent calls share one statement, which reads each of their tenants once.
   const uses = new Coalescer<Asked, MetricRowsUse>(async (asked) => {
     const { rows } = await pool.query<{ tenantId: string; total: number; runId: string | null; stored: number | null; reserved: number | null }>({
       ...useStatement,

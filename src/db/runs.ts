@@ -9,8 +9,7 @@ import type { Prisma, Run, RunStatus } from '../generated/prisma/client.ts';
 import type { RunResultView } from '../contracts/run-result.ts';
 import { activeRunStatuses, rankedRunStatuses, type RunStatus as ContractStatus } from '../contracts/run-status.ts';
 import { isUuid } from './uuid.ts';
-import type { BacklogPlace } from './tenant-backlog.ts';
-import type { MetricRowsUse } from './metric-rows-use.ts';
+import type { RunPlace } from '../queue/runs-queue.ts';
 
 export type { Run, RunStatus };
 
@@ -28,7 +27,8 @@ export const rankedStatusesSql = statusList(rankedRunStatuses);
 /*
  * What a tenant's runs count against its quotas and where a run stands in its tenant's backlog,
  * as SQL expressions over the runs table (aliased `o` inside), for the statements that read
- * them: a submission's check here, src/db/tenant-backlog.ts and src/db/metric-rows-use.ts.
+ * them: src/db/tenant-backlog.ts and src/db/metric-rows-use.ts. A submission counts the same in
+ * PostgreSQL, under its tenant's lock (runs_submit, migration 20261207120000).
  */
 /** The unfinished (queued or running) runs of the tenant `tenant` (an SQL expression). */
 export const activeRunsSql = (tenant: string) => `(SELECT count(*) FROM runs o WHERE o.tenant_id = ${tenant} AND o.status IN ${activeStatusesSql})`;
@@ -59,12 +59,6 @@ const metricRowsSumSql = (tenant: string) => `(${finishedRowsSql(tenant)} + coal
  * the tenant ever had.
  */
 export const metricRowsUseSql = (tenant: string) => `(SELECT ${metricRowsSumSql(tenant)} ${unfinishedRunsSql(tenant)})`;
-/**
- * Both of the tenant `tenant`'s uses at once, as a subquery of one row (`active_runs`,
- * `metric_rows`) to join laterally: the reservations visit every unfinished run of the tenant
- * anyway, so they are counted in the same pass instead of a second one.
- */
-const tenantUseSql = (tenant: string) => `(SELECT count(*) AS active_runs, ${metricRowsSumSql(tenant)} AS metric_rows ${unfinishedRunsSql(tenant)})`;
 
 export type JsonValue = Prisma.InputJsonValue;
 
@@ -153,23 +147,6 @@ export function runListStatement(tenantId: string, query: RunListQuery): { text:
   };
 }
 
-/**
- * Submitting a run with an idempotency key, in one round trip: the insert, or, when this tenant
- * already used the key, the earlier run. `created` tells which.
- */
-const createStatement = {
-  name: 'runs-create',
-  text: `WITH inserted AS (
-           INSERT INTO runs (id, tenant_id, spec, idempotency_key, sweep_id, trial_number, metric_rows_bound, created_at, updated_at)
-           VALUES ($1, $2, $3::jsonb, $4, $5, $6, $7::bigint, now(), now())
-           ON CONFLICT (tenant_id, idempotency_key) DO NOTHING
-           RETURNING ${runColumns})
-         SELECT *, true AS created FROM inserted
-         UNION ALL
-         SELECT ${runColumns}, false AS created FROM runs
-          WHERE tenant_id = $2 AND idempotency_key = $4 AND NOT EXISTS (SELECT FROM inserted)`,
-};
-
 /** The run that holds this tenant's idempotency key. */
 const byIdempotencyKeyStatement = {
   name: 'runs-by-idempotency-key',
@@ -177,68 +154,93 @@ const byIdempotencyKeyStatement = {
 };
 
 /**
- * The two steps of submitting runs, many at once, in one statement: `inserted` stores runs
- * without an idempotency key (which never conflict: a NULL key is distinct from every other),
- * one row per element of the arrays $1-$5 and $7 (each run's bound of metric rows, when known
- * from its data, see NewRun); `checked` reads, for runs stored by earlier statements
- * (committed, so any concurrent submission committed before this statement is counted too), what
- * their tenants' quotas and backlogs count: the tenant's unfinished runs, the run's rank among
- * them, the tenant's metric rows with the run's stored rows and reservation. A run thus takes two
- * of these statements in turn, each carrying other runs' other step.
+ * Submitting runs, many at once, in one statement: each run's quota check and its insert, under
+ * its tenant's lock (runs_submit, migration 20261207120000), one row per element of the arrays
+ * $1-$9, in the order the runs were submitted. A run is stored if it fits its tenant's quotas
+ * with every run stored before it, those submitted before it in the same statement included, and
+ * refused otherwise, nothing of it stored; a run whose tenant already used its idempotency key is
+ * that run (a replay, never refused).
  *
- * An inserted row answers only what the insert did not choose: the spec as jsonb stores it, the
- * deployment's queue prefix (a column default) and the time; the rest of a new run is known
- * (newRun). Returning every column had the API's event loop parse each of them back, a check's
- * row its 19 NULLs too, for values it already had.
+ * A stored run answers only what the insert did not choose: the spec as jsonb stores it, the
+ * deployment's queue prefix (a column default) and the time, with its place in its tenant's
+ * backlog; the rest of a new run is known (newRun). Returning every column had the API's event
+ * loop parse each of them back for values it already had.
  */
 const submitStatement = {
   name: 'runs-submit',
-  text: `WITH inserted AS (
-           INSERT INTO runs (id, tenant_id, spec, sweep_id, trial_number, metric_rows_bound, created_at, updated_at)
-           SELECT id, tenant_id, spec, sweep_id, trial_number, metric_rows_bound, now(), now()
-             FROM unnest($1::uuid[], $2::uuid[], $3::jsonb[], $4::uuid[], $5::int[], $7::bigint[]) AS r(id, tenant_id, spec, sweep_id, trial_number, metric_rows_bound)
-           RETURNING id, spec, queue_prefix, created_at),
-         checked AS (SELECT id, tenant_id, created_at, status, metric_rows, metric_rows_bound FROM runs WHERE id = ANY($6::uuid[])),
-         tenants AS MATERIALIZED (
-           SELECT t.tenant_id, u.active_runs, u.metric_rows
-             FROM (SELECT DISTINCT tenant_id FROM checked) t CROSS JOIN LATERAL ${tenantUseSql('t.tenant_id')} u)
-         SELECT id, spec, queue_prefix AS "queuePrefix", created_at AS "createdAt", NULL::uuid AS "tenantId",
-                NULL::int AS "activeRuns", NULL::int AS rank, NULL::float8 AS "metricRowsUse", NULL::int AS "metricRowsStored", NULL::float8 AS "metricRowsReserved"
-           FROM inserted
-         UNION ALL
-         SELECT c.id, NULL, NULL, NULL, c.tenant_id,
-                t.active_runs::int, (t.active_runs - ${activeRunsAfterSql('c')})::int, t.metric_rows,
-                c.metric_rows, CASE WHEN c.status IN ${activeStatusesSql} THEN ${reservedRowsSql('c')}::float8 END
-           FROM checked c JOIN tenants t ON t.tenant_id = c.tenant_id`,
+  text: `SELECT n, outcome, run_id AS id, stored_spec AS spec, stored_prefix AS "queuePrefix", stored_at AS "createdAt", place, used, requested
+           FROM runs_submit($1::uuid[], $2::uuid[], $3::jsonb[], $4::varchar[], $5::uuid[], $6::int[], $7::bigint[], $8::float8[], $9::float8[])`,
 };
 
-/** A run to insert without an idempotency key, with the id it will have. */
-type KeylessRun = Omit<NewRun, 'idempotencyKey'> & { readonly id: string };
-
-/** What a stored run counts against its tenant's quotas, and its place in its tenant's backlog, as its submission's check reads them. */
-export interface SubmissionCheck {
-  /** Null when the run is gone. */
-  readonly place: BacklogPlace | null;
-  readonly metricRows: MetricRowsUse;
+/** A tenant's quotas on runs (TENANT_MAX_ACTIVE_RUNS, TENANT_MAX_METRIC_ROWS), as a submission counts them. */
+export interface RunQuotas {
+  /** Unfinished (queued or running) runs, at most. */
+  readonly maxActiveRuns: number;
+  /** Metric rows, stored by finished runs or reserved by unfinished ones (see metric-rows-use.ts), at most. */
+  readonly maxMetricRows: number;
 }
 
-type SubmissionStep = { readonly insert: KeylessRun } | { readonly check: string };
+const unlimited: RunQuotas = { maxActiveRuns: Infinity, maxMetricRows: Infinity };
 
-type SubmitRow = Pick<Run, 'id' | 'spec' | 'queuePrefix' | 'createdAt' | 'tenantId'> & {
-  readonly activeRuns: number | null;
-  readonly rank: number | null;
-  readonly metricRowsUse: number | null;
-  readonly metricRowsStored: number | null;
-  readonly metricRowsReserved: number | null;
-};
+/** A submission refused at a quota of its tenant: nothing of it was stored. */
+export class RunQuotaError extends Error {
+  override readonly name = 'RunQuotaError';
+  constructor(
+    readonly quota: 'activeRuns' | 'metricRows',
+    readonly limit: number,
+    /** What the tenant had, the runs stored before this one included. */
+    readonly used: number,
+    /** What this run would add: 1 run, or the metric rows it reserves. */
+    readonly requested: number,
+  ) {
+    super(`the tenant's ${quota === 'activeRuns' ? 'unfinished runs' : 'metric rows'} would be ${used + requested}, beyond its quota of ${limit}`);
+  }
+}
+
+/** A run to submit, with the id it will have and its tenant's quotas. */
+interface Submission {
+  readonly run: NewRun & { readonly id: string };
+  readonly quotas: RunQuotas;
+}
+
+/** A submission's answer: the new run with its place, or the id of the run its idempotency key already had. */
+type Submitted = { readonly run: Run; readonly place: RunPlace } | { readonly existing: string };
+
+interface SubmitRow {
+  readonly n: number;
+  readonly outcome: 'created' | 'existing' | 'active_runs' | 'metric_rows';
+  readonly id: string;
+  readonly spec: Run['spec'];
+  readonly queuePrefix: string | null;
+  readonly createdAt: Date;
+  readonly place: number | null;
+  readonly used: number | null;
+  readonly requested: number | null;
+}
 
 /** A run just inserted, from what its insert was given and what it answered (see submitStatement). */
-function newRun(run: KeylessRun, { spec, queuePrefix, createdAt }: SubmitRow): Run {
+function newRun(run: Submission['run'], { spec, queuePrefix, createdAt }: SubmitRow): Run {
   return {
     id: run.id, tenantId: run.tenantId, status: 'queued', spec, progress: null, earlyStopping: null, result: null,
-    idempotencyKey: null, sweepId: run.sweepId ?? null, trialNumber: run.trialNumber ?? null, parameters: null, trialValue: null,
+    idempotencyKey: run.idempotencyKey ?? null, sweepId: run.sweepId ?? null, trialNumber: run.trialNumber ?? null, parameters: null, trialValue: null,
     attempts: 0, metricRows: 0, queuePrefix, createdAt, updatedAt: createdAt, startedAt: null, finishedAt: null,
   };
+}
+
+/** The answer of submission `submission` from its row. */
+function submitted({ run, quotas }: Submission, row: SubmitRow | undefined): Settled<Submitted> {
+  switch (row?.outcome) {
+    case 'created':
+      return { value: { run: newRun(run, row), place: { priority: Math.max(1, row.place!), tenantId: run.tenantId } } };
+    case 'existing':
+      return { value: { existing: row.id } };
+    case 'active_runs':
+      return { error: new RunQuotaError('activeRuns', quotas.maxActiveRuns, row.used!, row.requested!) };
+    case 'metric_rows':
+      return { error: new RunQuotaError('metricRows', quotas.maxMetricRows, row.used!, row.requested!) };
+    default:
+      return { error: new Error(`run ${run.id} was not answered by its submission`) };
+  }
 }
 
 /**
@@ -247,79 +249,52 @@ function newRun(run: KeylessRun, { spec, queuePrefix, createdAt }: SubmitRow): R
  * key that arrive while earlier ones are in flight are inserted together, in one statement.
  */
 export function createRunRepository(database: Database, pool: Pool) {
-  async function submit(steps: readonly SubmissionStep[]): Promise<Settled<Run | SubmissionCheck>[]> {
-    const inserts = steps.flatMap((step) => ('insert' in step ? [step.insert] : []));
+  async function submit(submissions: readonly Submission[]): Promise<Settled<Submitted>[]> {
+    const runs = submissions.map((submission) => submission.run);
     const { rows } = await pool.query<SubmitRow>({
       ...submitStatement,
       values: [
-        inserts.map((run) => run.id),
-        inserts.map((run) => run.tenantId),
-        inserts.map((run) => JSON.stringify(run.spec)),
-        inserts.map((run) => run.sweepId ?? null),
-        inserts.map((run) => run.trialNumber ?? null),
-        steps.flatMap((step) => ('check' in step ? [step.check] : [])),
-        inserts.map((run) => run.metricRowsBound ?? null),
+        runs.map((run) => run.id),
+        runs.map((run) => run.tenantId),
+        runs.map((run) => JSON.stringify(run.spec)),
+        runs.map((run) => run.idempotencyKey ?? null),
+        runs.map((run) => run.sweepId ?? null),
+        runs.map((run) => run.trialNumber ?? null),
+        runs.map((run) => run.metricRowsBound ?? null),
+        submissions.map((submission) => submission.quotas.maxActiveRuns),
+        submissions.map((submission) => submission.quotas.maxMetricRows),
       ],
     });
-    const stored = new Map<string, SubmitRow>();
-    const checks = new Map<string, SubmissionCheck>();
-    for (const row of rows) {
-      const { activeRuns, rank, metricRowsUse, metricRowsStored, metricRowsReserved } = row;
-      if (activeRuns === null) {
-        stored.set(row.id, row);
-        continue;
-      }
-      checks.set(row.id, {
-        place: { tenantId: row.tenantId, rank: Math.max(1, rank!), activeRuns },
-        metricRows: { total: metricRowsUse!, run: metricRowsReserved === null ? null : { stored: metricRowsStored!, reserved: metricRowsReserved } },
-      });
-    }
-    return steps.map((step) => {
-      if ('check' in step) return { value: checks.get(step.check) ?? { place: null, metricRows: { total: 0, run: null } } };
-      const row = stored.get(step.insert.id);
-      return row ? { value: newRun(step.insert, row) } : { error: new Error(`run ${step.insert.id} was not returned by its insert`) };
-    });
+    const answers = new Map(rows.map((row) => [row.n, row]));
+    return submissions.map((submission, i) => submitted(submission, answers.get(i + 1)));
   }
 
-  // Concurrent submissions share statements, inserts and checks alike. A row the statement
-  // refuses (a tenant deleted meanwhile) fails its own submission only. The submissions whose key
-  // checks were answered together reach their inserts in one turn, and those inserted together
-  // their checks: gathered, they share one statement where the first went alone and the others
-  // waited for it.
-  const submissions = new Coalescer<SubmissionStep, Run | SubmissionCheck>(submit, { ...statementBatchLimits, gatherTurn: true });
+  // Concurrent submissions share statements, in the order they were made: the runs stored are
+  // those that fit their tenant's quotas in that order. A row the statement refuses (a tenant
+  // deleted meanwhile) fails its own submission only; the others are tried again one after
+  // another, in order. Submissions of one key and tenant go in statements of their own, in
+  // order: the first stores the run, the others find it. Those made in one turn share one
+  // statement where the first went alone and the others waited for it.
+  const submissions = new Coalescer<Submission, Submitted>(submit, {
+    ...statementBatchLimits,
+    gatherTurn: true,
+    distinct: ({ run }) => (run.idempotencyKey === undefined ? run.id : `${run.tenantId}/${run.idempotencyKey}`),
+  });
 
   return {
     /**
-     * Stores a queued run. With an idempotency key already used by this tenant, returns the
-     * earlier run instead (`created: false`); concurrent duplicates resolve through the unique index.
+     * Stores a queued run if it fits its tenant's `quotas` (none when not given) with every run
+     * stored before it, submissions made before it at the same time included; throws
+     * RunQuotaError otherwise, nothing stored. The stored run comes with its place in its
+     * tenant's backlog (its job's priority). With an idempotency key already used by this
+     * tenant, returns the earlier run instead (`created: false`), whatever the quotas.
      */
-    async create(run: NewRun): Promise<{ run: Run; created: boolean }> {
-      if (run.idempotencyKey === undefined) {
-        return { run: await submissions.submit({ insert: { ...run, id: timeOrderedUuid() } }) as Run, created: true };
-      }
-      const idempotencyKey = run.idempotencyKey;
-      const { rows } = await pool.query<Run & { created: boolean }>({
-        ...createStatement,
-        values: [timeOrderedUuid(), run.tenantId, JSON.stringify(run.spec), idempotencyKey, run.sweepId ?? null, run.trialNumber ?? null, run.metricRowsBound ?? null],
-      });
-      if (rows[0]) {
-        const { created, ...stored } = rows[0];
-        return { run: stored, created };
-      }
-      // The key's run was committed by a concurrent request after this statement's snapshot
-      // was taken: the insert saw the conflict, the snapshot not the row. A new statement sees it.
-      const { rows: [existing] } = await pool.query<Run>({ ...byIdempotencyKeyStatement, values: [run.tenantId, idempotencyKey] });
-      if (!existing) throw new Error(`run with idempotency key ${idempotencyKey} vanished while it was being submitted`);
+    async create(run: NewRun, quotas: RunQuotas = unlimited): Promise<{ run: Run; created: boolean; place?: RunPlace }> {
+      const answer = await submissions.submit({ run: { ...run, id: timeOrderedUuid() }, quotas });
+      if ('run' in answer) return { run: answer.run, created: true, place: answer.place };
+      const { rows: [existing] } = await pool.query<Run>({ ...byIdempotencyKeyStatement, values: [run.tenantId, run.idempotencyKey] });
+      if (!existing) throw new Error(`run with idempotency key ${run.idempotencyKey} vanished while it was being submitted`);
       return { run: existing, created: false };
-    },
-
-    /**
-     * A stored run's place in its tenant's backlog and its tenant's metric rows, counted after it
-     * was stored (a submission's quota check, then its job's priority), in a statement shared
-     * with other submissions' inserts and checks.
-     */
-    checkSubmitted(runId: string): Promise<SubmissionCheck> {
-      return submissions.submit({ check: runId }) as Promise<SubmissionCheck>;
     },
 
     /** The run if it belongs to the tenant; another tenant's run is as absent as a missing one. */

@@ -6,8 +6,8 @@
  *
  * One statement answers it for many runs: it counts each of their tenants' unfinished runs once
  * (an index range per tenant), and for each run those submitted after it, so its cost grows with
- * the backlog, not with the backlog times the runs asked about. The API's submissions read the
- * same counts with their quotas, in the statements that store them (src/db/runs.ts).
+ * the backlog, not with the backlog times the runs asked about. The API's submissions count their
+ * places with their quotas, in the statement that stores them (src/db/runs.ts).
  */
 import type { RunPlace } from '../queue/runs-queue.ts';
 import type { Pool } from './pool.ts';
@@ -28,7 +28,7 @@ const placesStatement = {
     FROM asked a JOIN active ON active.tenant_id = a.tenant_id`,
 };
 
-export interface BacklogPlace {
+interface BacklogPlace {
   readonly tenantId: string;
   /** The run's job priority: its place in its tenant's backlog, at least 1. */
   readonly rank: number;

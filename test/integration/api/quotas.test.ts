@@ -55,6 +55,28 @@ describe('TENANT_MAX_ACTIVE_RUNS', () => {
   });
 });
 
+// minimalSpec reserves 500 metric rows: each quota has room for 3 of them.
+describe.each([
+  { name: 'TENANT_MAX_ACTIVE_RUNS', limit: 3, status: 429, code: 'quota_exceeded', requested: 1 },
+  { name: 'TENANT_MAX_METRIC_ROWS', limit: 1500, status: 403, code: 'storage_quota_exceeded', requested: 500 },
+])('$name at the edge of a burst', ({ name, limit, status, code, requested }) => {
+  const context = useTestApp({ [name]: String(limit) });
+
+  it('admits as many of a burst of concurrent submissions as fit, and refuses only the rest, storing nothing of them', async () => {
+    const tenant = await createTenantKey(context.services.database, 'burst');
+    const responses = await Promise.all(Array.from({ length: 8 }, () => context.app.inject({
+      method: 'POST', url: '/v1/runs', headers: { authorization: tenant.authorization }, payload: minimalSpec,
+    })));
+    const accepted = responses.filter((response) => response.statusCode === 201);
+    expect(accepted).toHaveLength(3);
+    for (const refused of responses.filter((response) => response.statusCode !== 201)) {
+      expectQuotaProblem(refused, status, code, { name, limit, used: limit, requested });
+    }
+    const stored = await context.services.database.run.findMany({ where: { tenant: { name: tenant.tenantName } }, select: { id: true } });
+    expect(stored.map((run) => run.id).sort()).toEqual(accepted.map((response) => response.json().id as string).sort());
+  });
+});
+
 describe('TENANT_MAX_METRIC_ROWS', () => {
   const context = useTestApp({ TENANT_MAX_METRIC_ROWS: '1000' });
   const submit = (authorization: string, spec: object) =>

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPool, type Pool } from '../../../src/db/pool.ts';
-import { createRunRepository, type NewRun, type RunRepository } from '../../../src/db/runs.ts';
+import { createRunRepository, RunQuotaError, type NewRun, type RunRepository } from '../../../src/db/runs.ts';
 import { createTenantKey, openTestServices, type TestServices } from '../support/services.ts';
 import { countStatements } from '../support/statement-count.ts';
 import { createMetricRowsUse } from '../../../src/db/metric-rows-use.ts';
@@ -87,7 +87,7 @@ describe('run submission (prepared statements through the pg pool, concurrent on
       // From another connection: inside a transaction, pg_stat_activity is a snapshot.
       const waiting = async () => (await pool.query<{ waiting: number }>(
         `SELECT count(*)::int AS waiting FROM pg_stat_activity
-          WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%ON CONFLICT (tenant_id, idempotency_key)%'`,
+          WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%runs_submit(%'`,
       )).rows[0]!.waiting;
       expect(await eventually(waiting, (count) => count > 0, { intervalMs: 10 })).toBeGreaterThan(0);
       await holder.query('COMMIT');
@@ -152,36 +152,125 @@ describe('run submission (prepared statements through the pg pool, concurrent on
     expect(await services.database.run.count({ where: { tenantId: { in: tenants } } })).toBe(distinct.size);
   });
 
-  it("checks stored runs in the statements that insert others: each run's place and its tenant's metric rows, as counting them gives", async () => {
-    const tenants = [await newTenantId(), await newTenantId()];
-    const { runs: counted, statements } = countedRepository();
-    // Stored first: 3 runs per tenant, one of them finished with 4 rows stored.
-    const earlier = await Promise.all(tenants.flatMap((tenantId) => [0, 1, 2].map((i) => runs.create({ tenantId, spec: { ...specOf('earlier', i), record: { every: 1 } } }))));
-    await pool.query(`UPDATE runs SET status = 'completed', metric_rows = 4 WHERE id = ANY($1::uuid[])`, [[earlier[0]!.run.id, earlier[3]!.run.id]]);
+  /** Settles each submission: its run's spec label and place, or the quota that refused it with the use it was refused at. */
+  const outcomes = (settled: PromiseSettledResult<Awaited<ReturnType<RunRepository['create']>>>[]) => settled.map((result) => (result.status === 'fulfilled'
+    ? { created: result.value.created, i: (result.value.run.spec as { i: number }).i, rank: result.value.place?.priority }
+    : { refused: (result.reason as RunQuotaError).quota, used: (result.reason as RunQuotaError).used, requested: (result.reason as RunQuotaError).requested }));
 
-    // Checks of stored runs made together with new inserts share their statements.
-    const [checks, inserted] = await Promise.all([
-      Promise.all(earlier.map(({ run }) => counted.checkSubmitted(run.id))),
-      Promise.all(Array.from({ length: 8 }, (_, i) => counted.create({ tenantId: tenants[i % 2]!, spec: specOf('later', i) }))),
+  it('stores of a burst of concurrent submissions the first that fit its tenant\'s unfinished runs, each with its place in the backlog, and nothing of the others', async () => {
+    const [tenantId, other] = [await newTenantId(), await newTenantId()];
+    await runs.create({ tenantId, spec: specOf('before', 0) });
+    const { runs: counted, statements } = countedRepository();
+    const quotas = { maxActiveRuns: 4, maxMetricRows: Infinity };
+
+    // Made in one turn, with another tenant's: 3 of the 8 fit beside the run stored before.
+    const settled = await Promise.allSettled([
+      ...Array.from({ length: 8 }, (_, i) => counted.create({ tenantId, spec: specOf('burst', i) }, quotas)),
+      counted.create({ tenantId: other, spec: specOf('other', 8) }, quotas),
     ]);
-    expect(statements.count).toBeLessThanOrEqual(3);
-    const metricRows = createMetricRowsUse(pool);
-    for (const [i, { run }] of earlier.entries()) {
-      const place = await countedPlace(pool, run.id);
-      // Counted when the check ran: the later runs of the tenant may or may not have been stored then.
-      const later = inserted.filter(({ run: other }) => other.tenantId === run.tenantId).length;
-      expect(checks[i]!.place).toMatchObject({ tenantId: run.tenantId, rank: place.rank });
-      expect(checks[i]!.place!.activeRuns).toBeGreaterThanOrEqual(place.activeRuns - later);
-      expect(checks[i]!.place!.activeRuns).toBeLessThanOrEqual(place.activeRuns);
-      const use = await metricRows.of(run.tenantId, run.id);
-      expect(checks[i]!.metricRows.run).toEqual(use.run);
-      // 4 stored, 2 × 3 reserved (maxSteps 3, every step), and 3 reserved per later run stored when the check ran.
-      expect(checks[i]!.metricRows.total - 10).toBeGreaterThanOrEqual(0);
-      expect((checks[i]!.metricRows.total - 10) % 3).toBe(0);
-      expect(use.total).toBe(10 + 3 * later);
+
+    expect(statements.count).toBe(1);
+    expect(outcomes(settled)).toEqual([
+      ...[0, 1, 2].map((i) => ({ created: true, i, rank: 2 + i })),
+      ...Array.from({ length: 5 }, () => ({ refused: 'activeRuns', used: 4, requested: 1 })),
+      { created: true, i: 8, rank: 1 },
+    ]);
+    for (const result of settled) {
+      if (result.status === 'rejected') expect(result.reason).toBeInstanceOf(RunQuotaError);
+      if (result.status === 'rejected') expect(result.reason).toMatchObject({ limit: 4 });
     }
-    expect(checks.map((check) => check.metricRows.run)).toEqual([null, { stored: 0, reserved: 3 }, { stored: 0, reserved: 3 }, null, { stored: 0, reserved: 3 }, { stored: 0, reserved: 3 }]);
-    expect(await counted.checkSubmitted(randomUUID())).toEqual({ place: null, metricRows: { total: 0, run: null } });
+    for (const result of settled) {
+      if (result.status === 'fulfilled') expect((await countedPlace(pool, result.value.run.id)).rank).toBe(result.value.place!.priority);
+    }
+    expect(await services.database.run.count({ where: { tenantId } })).toBe(4);
+  });
+
+  it("stores of a burst the runs whose metric rows fit in the order submitted, as if submitted one after another", async () => {
+    const tenantId = await newTenantId();
+    // 4 rows stored by a finished run, 3 reserved by an unfinished one (maxSteps 3, every step).
+    const [finished] = await Promise.all([runs.create({ tenantId, spec: specOf('finished', 0) }), runs.create({ tenantId, spec: specOf('unfinished', 0) })]);
+    await pool.query(`UPDATE runs SET status = 'completed', metric_rows = 4 WHERE id = $1`, [finished.run.id]);
+    const quotas = { maxActiveRuns: Infinity, maxMetricRows: 1007 };
+    // Reserving 500, 600, 400 and 100 rows, then 3 each, where 1000 are left.
+    const reserving = [500, 600, 400, 100, 3, 3, 3, 3];
+
+    const settled = await Promise.allSettled(reserving.map((rows, i) => runs.create({ tenantId, spec: { ...specOf('rows', i), training: { maxSteps: rows } } }, quotas)));
+
+    expect(outcomes(settled)).toEqual([
+      { created: true, i: 0, rank: 2 },
+      { refused: 'metricRows', used: 507, requested: 600 },
+      { created: true, i: 2, rank: 3 },
+      { created: true, i: 3, rank: 4 },
+      ...Array.from({ length: 4 }, () => ({ refused: 'metricRows', used: 1007, requested: 3 })),
+    ]);
+    expect(await createMetricRowsUse(pool).of(tenantId)).toMatchObject({ total: 1007 });
+  });
+
+  it('counts a new keyed run like the others and never refuses a replay, at the edge of the quota', async () => {
+    const tenantId = await newTenantId();
+    const quotas = { maxActiveRuns: 2, maxMetricRows: Infinity };
+    const key = randomUUID();
+    const first = await runs.create({ tenantId, spec: specOf('keyed', 0), idempotencyKey: key }, quotas);
+
+    const settled = await Promise.allSettled([
+      runs.create({ tenantId, spec: specOf('keyed', 1), idempotencyKey: randomUUID() }, quotas),
+      runs.create({ tenantId, spec: specOf('keyed', 0), idempotencyKey: key }, quotas),
+      runs.create({ tenantId, spec: specOf('keyed', 2), idempotencyKey: randomUUID() }, quotas),
+      runs.create({ tenantId, spec: specOf('keyless', 3) }, quotas),
+      runs.create({ tenantId, spec: specOf('keyed', 0), idempotencyKey: key }, quotas),
+    ]);
+
+    expect(outcomes(settled)).toEqual([
+      { created: true, i: 1, rank: 2 },
+      { created: false, i: 0, rank: undefined },
+      { refused: 'activeRuns', used: 2, requested: 1 },
+      { refused: 'activeRuns', used: 2, requested: 1 },
+      { created: false, i: 0, rank: undefined },
+    ]);
+    expect(settled[1]).toMatchObject({ value: { run: { id: first.run.id } } });
+    expect(await services.database.run.count({ where: { tenantId } })).toBe(2);
+  });
+
+  it("admits no more than fit when several processes submit a tenant's runs at once, and serialises no other tenant behind it", async () => {
+    const [tenantId, other] = [await newTenantId(), await newTenantId()];
+    const processes = [countedRepository().runs, countedRepository().runs, countedRepository().runs];
+    const quotas = { maxActiveRuns: 5, maxMetricRows: Infinity };
+
+    const settled = await Promise.allSettled(processes.flatMap((repository, p) => Array.from({ length: 6 }, (_, i) => repository.create({ tenantId, spec: specOf(`process-${p}`, i) }, quotas))));
+    expect(settled.filter((result) => result.status === 'fulfilled')).toHaveLength(5);
+    expect(await services.database.run.count({ where: { tenantId } })).toBe(5);
+    // Each process's runs are stored in the order it submitted them, and get the places after those stored before.
+    for (const [p] of processes.entries()) {
+      const stored = settled.slice(6 * p, 6 * p + 6).map((result) => (result.status === 'fulfilled' ? result.value.run.spec : null));
+      const count = stored.filter(Boolean).length;
+      expect(stored.slice(0, count).every(Boolean)).toBe(true);
+    }
+    const ranks = settled.flatMap((result) => (result.status === 'fulfilled' ? [result.value.place!.priority] : []));
+    expect(ranks.sort()).toEqual([1, 2, 3, 4, 5]);
+
+    // A submission that holds the tenant's lock: another process's waits for it and counts its run, another tenant's does not wait.
+    await pool.query(`UPDATE runs SET status = 'cancelled' WHERE tenant_id = $1`, [tenantId]);
+    const holder = await pool.connect();
+    try {
+      await holder.query('BEGIN');
+      const held = Array.from({ length: 4 }, () => randomUUID());
+      const { rows } = await holder.query<{ outcome: string }>(
+        `SELECT outcome FROM runs_submit($1::uuid[], $2::uuid[], $3::jsonb[], $4::varchar[], $5::uuid[], $6::int[], $7::bigint[], $8::float8[], $9::float8[])`,
+        [held, held.map(() => tenantId), held.map(() => JSON.stringify(spec)), held.map(() => null), held.map(() => null), held.map(() => null), held.map(() => null), held.map(() => 5), held.map(() => Infinity)],
+      );
+      expect(rows.map((row) => row.outcome)).toEqual(['created', 'created', 'created', 'created']);
+      const waiting = Promise.allSettled([0, 1].map((i) => processes[0]!.create({ tenantId, spec: specOf('waiting', i) }, quotas)));
+      expect((await processes[1]!.create({ tenantId: other, spec }, quotas)).created).toBe(true);
+      const locked = async () => (await pool.query<{ waiting: number }>(
+        `SELECT count(*)::int AS waiting FROM pg_stat_activity
+          WHERE datname = current_database() AND wait_event_type = 'Lock' AND wait_event = 'advisory' AND query LIKE '%runs_submit(%'`,
+      )).rows[0]!.waiting;
+      expect(await eventually(locked, (count) => count > 0, { intervalMs: 10 })).toBe(1);
+      await holder.query('COMMIT');
+      expect(outcomes(await waiting)).toEqual([{ created: true, i: 0, rank: 5 }, { refused: 'activeRuns', used: 5, requested: 1 }]);
+    } finally {
+      holder.release();
+    }
   });
 
   it('fails only the submission at fault when one row of a shared statement is refused', async () => {

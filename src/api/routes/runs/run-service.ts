@@ -1,10 +1,9 @@
 /** Submitting, reading and listing runs for one tenant. */
 import { isDeepStrictEqual } from 'node:util';
 import type { ResourceDeletion } from '../../../db/resource-deletion.ts';
-import type { JsonValue, Run, RunListQuery, RunRepository } from '../../../db/runs.ts';
+import { RunQuotaError, type JsonValue, type NewRun, type Run, type RunListQuery, type RunRepository } from '../../../db/runs.ts';
 import { isDatabaseUnavailable } from '../../../db/database-unavailable.ts';
 import type { StrandedRuns } from '../../../db/stranded-runs.ts';
-import type { BacklogPlace } from '../../../db/tenant-backlog.ts';
 import { metricRowsBound } from '../../../db/metric-rows-use.ts';
 import type { TenantQuotas } from '../../../config/config.ts';
 import { quotaExceeded } from '../../errors/quota-exceeded.ts';
@@ -57,23 +56,14 @@ export function createRunService({ runs, runsQueue, runEnqueuer, objectives, red
     return run;
   }
 
-  /**
-   * Refuses (and removes) a new run beyond the tenant's quotas, which count it already; resolves
-   * to its place in its tenant's backlog (its job's priority), null when it is gone.
-   */
-  async function checkQuotas(runId: string, rowsBound: number | null): Promise<BacklogPlace | null> {
-    const { place, metricRows: rows } = await runs.checkSubmitted(runId);
-    const active = place?.activeRuns ?? 0;
-    if (active > quotas.maxActiveRuns) {
-      await runs.delete(runId);
-      throw quotaExceeded('TENANT_MAX_ACTIVE_RUNS', { limit: quotas.maxActiveRuns, used: active - 1, requested: 1 });
+  /** Stores the run within its tenant's quotas (see RunRepository.create); a refusal is the quota's problem. */
+  async function submitWithinQuotas(run: NewRun): ReturnType<RunRepository['create']> {
+    try {
+      return await runs.create(run, quotas);
+    } catch (error) {
+      if (error instanceof RunQuotaError) throw quotaExceeded(error.quota === 'activeRuns' ? 'TENANT_MAX_ACTIVE_RUNS' : 'TENANT_MAX_METRIC_ROWS', error);
+      throw error;
     }
-    if (rows.total > quotas.maxMetricRows) {
-      await runs.delete(runId);
-      const requested = rowsBound ?? 0;
-      throw quotaExceeded('TENANT_MAX_METRIC_ROWS', { limit: quotas.maxMetricRows, used: rows.total - (rows.run?.reserved ?? requested), requested });
-    }
-    return place;
   }
 
   return {
@@ -90,21 +80,20 @@ export function createRunService({ runs, runsQueue, runEnqueuer, objectives, red
       assertWorkerCanHold(spec, inspection, maxRunBytes);
       // The rows it may record, its epochs' updates counted from its data (see metricRowsBound).
       const rowsBound = metricRowsBound(spec, inspection.trainingRows);
-      const { run, created } = await runs.create({ tenantId, spec: spec as JsonValue, idempotencyKey, metricRowsBound: rowsBound });
+      // Stored only if it fits the tenant's quotas with the runs stored before it (those submitted
+      // at the same time before it included); a replay of a run already accepted is never refused.
+      const { run, created, place } = await submitWithinQuotas({ tenantId, spec: spec as JsonValue, idempotencyKey, metricRowsBound: rowsBound });
       if (!created && !isDeepStrictEqual(asStored(run.spec), asStored(spec))) {
         throw new AppError(409, 'idempotency_key_reused', 'Idempotency key reused', {
           detail: `The Idempotency-Key was already used for run ${run.id} with a different spec.`,
         });
       }
-      // Counted once stored, so that a replay of a run already accepted is never refused, and
-      // two submissions at once cannot both pass on a use that counts neither.
-      const place = created ? await checkQuotas(run.id, rowsBound) : null;
       // Enqueued on replay too: jobId = runId makes it a no-op when the job exists, and it
       // repairs a first attempt that stored the run but could not reach Redis.
       if (run.status === 'queued') {
         try {
           // The stored spec (as PostgreSQL gives it back) rides in the job: its worker need not read it.
-          await runEnqueuer.enqueue(run.id, place ? { priority: place.rank, tenantId } : undefined, run.spec);
+          await runEnqueuer.enqueue(run.id, place, run.spec);
         } catch (error) {
           if (created && idempotencyKey === undefined) await runs.delete(run.id);
           throw new AppError(503, 'queue_unavailable', 'The run queue is unavailable', {
