@@ -31,7 +31,8 @@ export async function runRoutes(app: FastifyInstance, { runService }: { runServi
         + 'A tenant with `TENANT_MAX_ACTIVE_RUNS` queued or running runs gets 429 `quota_exceeded`; a run whose rows '
         + '(its updates / `record.every`: maxSteps, or, when `training.epochs` ends it, its epochs\' updates over its data, for a parallel run p times the batches of replica 0\'s shard an epoch) would take the tenant past `TENANT_MAX_METRIC_ROWS`, counting the rows stored and those '
         + 'its unfinished runs may still record, gets 403 `storage_quota_exceeded`. Either problem names the quota in `quota`, '
-        + 'with its limit and the use. A tenant runs at most `TENANT_MAX_RUNNING_RUNS` runs at once; the others wait their turn queued. '
+        + 'with its limit and the use. Of submissions made at once, the first that fit the quotas are stored, in the order they arrived, '
+        + 'and only the others refused; a repeated `Idempotency-Key` is never refused. A tenant runs at most `TENANT_MAX_RUNNING_RUNS` runs at once; the others wait their turn queued. '
         + 'A run that would need more than `WORKER_MAX_RUN_BYTES` in a worker (parameters, optimizer state, replicas, checkpoint, data) '
         + 'gets 422 `run_too_large` naming the field that makes it large.',
       tags: ['runs'],
