@@ -16,6 +16,11 @@
  * always looks cheaper than the generic one. The metrics writer's slice statement, one per
  * small run or trial, cost PostgreSQL as much CPU planning it as running it. A new table's
  * statistics (see table-statistics.ts) have the generic plans made again.
+ *
+ * Its transactions are READ COMMITTED whatever the database's or role's default: the statements
+ * that read under a lock what the lock's last holder committed (a submission's quota count, see
+ * runs_submit) see it only at that level, where each statement inside a function takes a new
+ * snapshot; at REPEATABLE READ they would count from a snapshot taken before the lock.
  */
 import type pg from 'pg';
 import { boundedPool } from './bounded-pool.ts';
@@ -45,6 +50,6 @@ export function createPool(databaseUrl: string, max = 10, queuePrefix?: string, 
     ...postgresConnectionOptions(databaseUrl),
     max,
     connectionTimeoutMillis: connectionTimeoutMs,
-    options: `-c enable_seqscan=off -c plan_cache_mode=force_generic_plan${queuePrefix === undefined ? '' : ` -c descent.queue_prefix=${queuePrefix}`}`,
+    options: `-c enable_seqscan=off -c plan_cache_mode=force_generic_plan -c default_transaction_isolation=read\\ committed${queuePrefix === undefined ? '' : ` -c descent.queue_prefix=${queuePrefix}`}`,
   }, statementTimeoutMs, { longIdleTransactions });
 }

@@ -72,4 +72,29 @@ describe('pg pool', () => {
     const { rows } = await pool.query<{ one: number }>('SELECT 1 AS one');
     expect(rows[0]!.one).toBe(1);
   });
+
+  it('runs its transactions READ COMMITTED where the database defaults to REPEATABLE READ', async () => {
+    const admin = new pg.Client(postgresConnectionOptions(testDatabaseUrl));
+    await admin.connect();
+    const name = `descent_isolation_${process.pid}_${Date.now()}`;
+    try {
+      await admin.query(`CREATE DATABASE ${name}`);
+      await admin.query(`ALTER DATABASE ${name} SET default_transaction_isolation = 'repeatable read'`);
+      const url = new URL(testDatabaseUrl);
+      url.pathname = `/${name}`;
+      const plain = new pg.Client(postgresConnectionOptions(url.toString()));
+      await plain.connect();
+      const isolated = createPool(url.toString(), 1);
+      try {
+        expect((await plain.query('SHOW transaction_isolation')).rows[0].transaction_isolation).toBe('repeatable read');
+        expect((await isolated.query('SHOW transaction_isolation')).rows[0].transaction_isolation).toBe('read committed');
+      } finally {
+        await plain.end();
+        await isolated.end();
+      }
+    } finally {
+      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await admin.end();
+    }
+  });
 });
