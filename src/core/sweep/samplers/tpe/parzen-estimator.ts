@@ -14,11 +14,17 @@
  * everywhere plus 1 on the observed choice, normalised (the prior row stays uniform).
  * Weights: 1 for the 25 most recent observations, a ramp from 1/n to 1 for the older ones
  * (Optuna's `default_weights`), and priorWeight for the prior, normalised to sum 1.
+ *
+ * A suggestion scores its candidates under both estimators: candidates × parameters ×
+ * components densities, the bulk of its work. They take shortcuts that change no bit of any
+ * result (checked against the plain loop): a stepped or categorical parameter's density once per
+ * value it takes, not once per candidate; no e^d for terms too small to change a sum (see
+ * logSumExpFrom); what a draw from a component needs besides its uniform number once per component.
  */
 import type { Random } from '../../../random.ts';
 import type { SearchParameter } from '../../search-space.ts';
 import { clip } from '../../unit-mapping.ts';
-import { logGaussMass, logRootTwoPi, sampleTruncatedNormal } from './truncated-normal.ts';
+import { logGaussMass, logRootTwoPi, TruncatedNormal } from './truncated-normal.ts';
 
 export interface ParzenSettings {
   readonly considerPrior: boolean;
@@ -152,11 +158,7 @@ export class ParzenEstimator {
     const cumulative: number[] = [];
     let sum = 0;
     for (const w of this.weights) cumulative.push((sum += w));
-    const active = Array.from({ length: size }, () => {
-      const u = random.next() * sum;
-      const index = cumulative.findIndex((c) => u < c);
-      return index < 0 ? cumulative.length - 1 : index;
-    });
+    const active = Array.from({ length: size }, () => firstAbove(cumulative, random.next() * sum));
     const samples: Record<string, number[]> = {};
     for (const parameter of this.parameters) {
       const components = this.components.get(parameter.name)!;
@@ -171,7 +173,8 @@ export class ParzenEstimator {
         });
       } else {
         const { low, high, mus, sigmas } = components;
-        const uniform = active.map((component) => sampleTruncatedNormal(random, mus[component], sigmas[component], low, high));
+        const distributions: TruncatedNormal[] = [];
+        const uniform = active.map((c) => (distributions[c] ??= new TruncatedNormal(mus[c], sigmas[c], low, high)).sample(random));
         samples[parameter.name] = uniform.map((x) => fromUniformSpace(parameter, x));
       }
     }
@@ -204,17 +207,49 @@ export class ParzenEstimator {
     return (this.logWeightsOnce ??= Float64Array.from(this.weights, Math.log));
   }
 
+  /**
+   * Per categorical parameter, log p_c(k) of each component c and choice k (row c), once per
+   * estimator: a sample's term for the parameter is a row's entry, not a logarithm per component.
+   */
+  private readonly logChoiceWeights = new Map<string, Float64Array[]>();
+  private choiceLogs(name: string, { weights }: CategoricalComponents): Float64Array[] {
+    let logs = this.logChoiceWeights.get(name);
+    if (!logs) {
+      logs = weights.map((row) => row.map(Math.log));
+      this.logChoiceWeights.set(name, logs);
+    }
+    return logs;
+  }
+
   /** log of the mixture density at each sample (internal values on the parameters' own scale). */
   logPdf(samples: Readonly<Record<string, readonly number[]>>): number[] {
-    const size = this.parameters.length === 0 ? 0 : samples[this.parameters[0].name].length;
-    const componentCount = this.weights.length;
-    const logWeights = this.logWeights;
     if (this.parameters.length === 1) {
       const parameter = this.parameters[0];
       const components = this.components.get(parameter.name)!;
       if (components.kind === 'numerical' && components.q === null) return this.continuousLogPdf(parameter, components, samples[parameter.name]);
+      // A stepped or categorical parameter takes a few values (its steps, its choices), each drawn many times: each one's density once.
+      const values = samples[parameter.name];
+      const densities = new Map<number, number>();
+      return values.map((value) => {
+        let density = densities.get(value);
+        if (density === undefined) densities.set(value, (density = this.jointLogPdf({ [parameter.name]: [value] })[0]));
+        return density;
+      });
     }
+    return this.jointLogPdf(samples);
+  }
+
+  /**
+   * `logPdf` of any parameters, sample by sample: each component's log w plus its log density
+   * of each parameter, in the parameters' order. A stepped parameter's masses of a value are
+   * kept for the samples after (see SteppedTerms), a categorical one's logs are a table.
+   */
+  private jointLogPdf(samples: Readonly<Record<string, readonly number[]>>): number[] {
+    const size = this.parameters.length === 0 ? 0 : samples[this.parameters[0].name].length;
+    const componentCount = this.weights.length;
+    const logWeights = this.logWeights;
     const terms = new Float64Array(componentCount);
+    const stepped = new Map<string, SteppedTerms>();
     const result: number[] = [];
     for (let s = 0; s < size; s++) {
       terms.set(logWeights);
@@ -222,13 +257,14 @@ export class ParzenEstimator {
         const components = this.components.get(parameter.name)!;
         const raw = samples[parameter.name][s];
         if (components.kind === 'categorical') {
-          for (let c = 0; c < componentCount; c++) terms[c] += Math.log(components.weights[c][raw]);
+          const logs = this.choiceLogs(parameter.name, components);
+          for (let c = 0; c < componentCount; c++) terms[c] += logs[c][raw];
           continue;
         }
         const x = isLog(parameter) ? Math.log(raw) : raw;
-        const { low, high, q, mus, sigmas } = components;
-        const { inverseSigmas, offsets } = this.componentTerms(parameter.name, components);
+        const { low, high, q, mus } = components;
         if (q === null) {
+          const { inverseSigmas, offsets } = this.componentTerms(parameter.name, components);
           // A truncated normal's log density, −z²/2 − log √(2π) − log σ − log mass, nothing outside [low, high].
           if (x < low || x > high) terms.fill(-Infinity);
           else {
@@ -238,16 +274,24 @@ export class ParzenEstimator {
             }
           }
         } else {
-          const upper = Math.min(x + q / 2, high);
-          const lower = Math.max(x - q / 2, low);
-          for (let c = 0; c < componentCount; c++) {
-            terms[c] += logGaussMass((lower - mus[c]) / sigmas[c], (upper - mus[c]) / sigmas[c]) + offsets[c];
-          }
+          let kept = stepped.get(parameter.name);
+          if (!kept) stepped.set(parameter.name, (kept = new SteppedTerms(componentCount)));
+          const masses = kept.of(x, () => this.steppedTerms(parameter.name, components, x));
+          for (let c = 0; c < componentCount; c++) terms[c] += masses[c];
         }
       }
       result.push(logSumExp(terms));
     }
     return result;
+  }
+
+  /** Each component's log mass on the step around x (clipped to [low, high]), plus its offset: a stepped parameter's term. */
+  private steppedTerms(name: string, components: NumericalComponents, x: number): Float64Array {
+    const { low, high, q, mus, sigmas } = components;
+    const { offsets } = this.componentTerms(name, components);
+    const upper = Math.min(x + q! / 2, high);
+    const lower = Math.max(x - q! / 2, low);
+    return Float64Array.from(mus, (mu, c) => logGaussMass((lower - mu) / sigmas[c], (upper - mu) / sigmas[c]) + offsets[c]);
   }
 
   /**
@@ -276,11 +320,7 @@ export class ParzenEstimator {
         terms[c] = term;
         if (term > top) top = term;
       }
-      // e^d is exactly 0 below −745.14 (it underflows): such a term adds nothing, and takes no e^d.
-      const negligible = Number.isFinite(top) ? top - 746 : -Infinity;
-      let total = 0;
-      for (let c = 0; c < componentCount; c++) if (!(terms[c] < negligible)) total += Math.exp(terms[c] - top);
-      result.push(Math.log(total) + top);
+      result.push(logSumExpFrom(terms, top));
     }
     return result;
   }
@@ -290,10 +330,68 @@ export class ParzenEstimator {
 function logSumExp(terms: Float64Array): number {
   let top = -Infinity;
   for (let c = 0; c < terms.length; c++) if (terms[c] > top) top = terms[c];
+  return logSumExpFrom(terms, top);
+}
+
+/**
+ * log Σ e^t over the terms, given their maximum top: Σ_c e^(t_c − top) summed in the
+ * components' order, leaving out the e^d that cannot change the sum, so that most components
+ * far from a sample take no e^d. Adding y to a sum s > 0 gives s back when y < s·2^−54 (half
+ * of s's unit in the last place is at least that): so a term whose d is below the largest d
+ * added so far less 38 (e^−38 < 2^−54) is left out, the sum the same to the last bit. A top
+ * that is not finite makes some d NaN, and the sum NaN, as it always did.
+ */
+function logSumExpFrom(terms: Float64Array, top: number): number {
   let total = 0;
-  for (let c = 0; c < terms.length; c++) total += Math.exp(terms[c] - top);
+  let largest = -Infinity;
+  for (let c = 0; c < terms.length; c++) {
+    const d = terms[c] - top;
+    if (d < largest - 38) continue;
+    total += Math.exp(d);
+    if (d > largest) largest = d;
+  }
   return Math.log(total) + top;
 }
+
+/**
+ * Index of the first cumulative weight above u, or the last one when none is (u at or past the
+ * total, which rounding can make): the same component as a scan from the start, by bisection.
+ */
+function firstAbove(cumulative: readonly number[], u: number): number {
+  let low = 0;
+  let high = cumulative.length - 1;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (u < cumulative[middle]) high = middle;
+    else low = middle + 1;
+  }
+  return low;
+}
+
+/**
+ * A stepped parameter's terms (one per component) for each value it took so far in one logPdf:
+ * its samples are rounded to its steps, and many fall on the same ones. Kept for up to
+ * `keptTerms` numbers in all; past that, the terms of new values are worked out each time.
+ */
+class SteppedTerms {
+  private readonly rows = new Map<number, Float64Array>();
+  private readonly capacity: number;
+  constructor(componentCount: number) {
+    this.capacity = Math.floor(keptTerms / Math.max(1, componentCount));
+  }
+
+  of(x: number, terms: () => Float64Array): Float64Array {
+    let row = this.rows.get(x);
+    if (!row) {
+      row = terms();
+      if (this.rows.size < this.capacity) this.rows.set(x, row);
+    }
+    return row;
+  }
+}
+
+/** Numbers a stepped parameter's kept terms hold at most (8 MB). */
+const keptTerms = 1 << 20;
 
 /** Back from the uniform space: exp for logs, then round to the step and clip (Optuna's rules). */
 function fromUniformSpace(parameter: SearchParameter, x: number): number {

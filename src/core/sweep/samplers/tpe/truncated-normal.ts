@@ -89,17 +89,37 @@ function inverseLogNormalCdf(y: number): number {
   return z;
 }
 
-/** The q-quantile of the standard normal truncated to [a, b]. */
-function truncatedNormalQuantile(q: number, a: number, b: number): number {
-  if (a === b) return NaN;
-  if (q === 0) return a;
-  if (q === 1) return b;
-  const logMass = logGaussMass(a, b);
-  if (a < 0) return inverseLogNormalCdf(logAddExp(logNormalCdf(a), Math.log(q) + logMass));
-  return -inverseLogNormalCdf(logAddExp(logNormalCdf(-b), Math.log1p(-q) + logMass));
-}
+/**
+ * N(μ, σ²) truncated to [low, high], drawn from by inversion: the q-quantile of the standard
+ * normal truncated to [a, b] is the z with log Φ(z) = log(Φ(a) + q·(Φ(b) − Φ(a))), or, for
+ * a ≥ 0, minus that of the mirrored one, whose tail is exact. What does not depend on q, the
+ * mass and Φ of the nearer bound, is worked out once per distribution, not once per draw.
+ */
+export class TruncatedNormal {
+  private readonly a: number;
+  private readonly b: number;
+  private readonly logMass: number;
+  /** log Φ(a), or log Φ(−b) for a ≥ 0. */
+  private readonly logCdfOfBound: number;
 
-/** One draw from N(μ, σ²) truncated to [low, high], by inversion. */
-export function sampleTruncatedNormal(random: Random, mu: number, sigma: number, low: number, high: number): number {
-  return truncatedNormalQuantile(random.next(), (low - mu) / sigma, (high - mu) / sigma) * sigma + mu;
+  constructor(private readonly mu: number, private readonly sigma: number, low: number, high: number) {
+    this.a = (low - mu) / sigma;
+    this.b = (high - mu) / sigma;
+    this.logMass = logGaussMass(this.a, this.b);
+    this.logCdfOfBound = this.a < 0 ? logNormalCdf(this.a) : logNormalCdf(-this.b);
+  }
+
+  /** The q-quantile of the standard normal truncated to [a, b]. */
+  private quantile(q: number): number {
+    const { a, b } = this;
+    if (a === b) return NaN;
+    if (q === 0) return a;
+    if (q === 1) return b;
+    if (a < 0) return inverseLogNormalCdf(logAddExp(this.logCdfOfBound, Math.log(q) + this.logMass));
+    return -inverseLogNormalCdf(logAddExp(this.logCdfOfBound, Math.log1p(-q) + this.logMass));
+  }
+
+  sample(random: Random): number {
+    return this.quantile(random.next()) * this.sigma + this.mu;
+  }
 }
