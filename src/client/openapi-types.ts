@@ -7100,10 +7100,10 @@ export interface components {
         /** @description Why a sweep ended. */
         SweepResult: {
             /**
-             * @description `budget_exhausted`: Every trial of the budget (maxTrials) finished. `grid_exhausted`: Every point of the grid finished. `target_reached`: A trial reached metric.target. `time_limit`: budget.timeLimitSeconds passed; trials still running were cancelled. `too_many_failures`: More trials failed than budget.maxFailedTrials. `coordination_failed`: Its coordination failed round after round; the message names the last error. Its running trials were cancelled. `cancelled`: A client cancelled the sweep; its running trials were cancelled.
+             * @description `budget_exhausted`: Every trial of the budget (maxTrials) finished. `grid_exhausted`: Every point of the grid finished. `target_reached`: A trial reached metric.target. `time_limit`: budget.timeLimitSeconds passed; trials still running were cancelled. `too_many_failures`: More trials failed than budget.maxFailedTrials. `coordination_failed`: Its coordination failed round after round; the message names the last error. Its running trials were cancelled. `refused_spec`: Its stored spec fails a check that submissions have had since it was stored; the message names the field. It creates no more trials; its running trials were cancelled. `cancelled`: A client cancelled the sweep; its running trials were cancelled.
              * @enum {string}
              */
-            reason: "budget_exhausted" | "grid_exhausted" | "target_reached" | "time_limit" | "too_many_failures" | "coordination_failed" | "cancelled";
+            reason: "budget_exhausted" | "grid_exhausted" | "target_reached" | "time_limit" | "too_many_failures" | "coordination_failed" | "refused_spec" | "cancelled";
             /** @description Why it ended, in a sentence. */
             message: string;
         };

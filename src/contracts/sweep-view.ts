@@ -22,6 +22,7 @@ export const sweepEndRegistry = {
   time_limit: { status: 'completed', description: 'budget.timeLimitSeconds passed; trials still running were cancelled.' },
   too_many_failures: { status: 'failed', description: 'More trials failed than budget.maxFailedTrials.' },
   coordination_failed: { status: 'failed', description: 'Its coordination failed round after round; the message names the last error. Its running trials were cancelled.' },
+  refused_spec: { status: 'failed', description: 'Its stored spec fails a check that submissions have had since it was stored; the message names the field. It creates no more trials; its running trials were cancelled.' },
   cancelled: { status: 'cancelled', description: 'A client cancelled the sweep; its running trials were cancelled.' },
 } as const satisfies Record<string, { status: SweepStatus; description: string }>;
 

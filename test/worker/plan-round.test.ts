@@ -1,6 +1,6 @@
 /** A sweep's round as planned from its stored spec and trials, without a database. */
 import { describe, expect, it } from 'vitest';
-import { settleSweepSpec, sweepSpecSchema } from '../../src/contracts/sweep-spec.ts';
+import { settleSweepSpec, sweepSpecSchema, type SweepSpec } from '../../src/contracts/sweep-spec.ts';
 import { baseObjectiveOf, type SweepRow } from '../../src/db/sweeps.ts';
 import { runSpecSchema } from '../../src/contracts/run-spec.ts';
 import type { RoundTrial } from '../../src/db/sweep-coordination.ts';
@@ -31,6 +31,28 @@ describe('a round of a sweep', () => {
         message: 'The time limit of 1 s passed after 1 finished trial; the 2 unfinished ones were cancelled, save any that ended before the cancel reached them.',
       },
     });
+  });
+
+  it('ends a sweep stored with an index past the end of an array failed, naming the parameter, without writing that index into any trial', () => {
+    const sweep = sweepRow({
+      base: { objective: { type: 'benchmark', name: 'booth', initial: [1, 2] }, optimizer: { name: 'sgd', learningRate: 0.1 }, training: { maxSteps: 100 } },
+      parameters: { 'optimizer.learningRate': { type: 'float', low: 0.01, high: 0.1 }, 'objective.initial.1': { type: 'float', low: 0, high: 1 } },
+      budget: { maxTrials: 10 },
+    });
+    // As stored before submissions refused it.
+    const spec = sweep.spec as SweepSpec;
+    const { 'objective.initial.1': definition, ...parameters } = spec.parameters;
+    const stored = { ...sweep, spec: { ...spec, parameters: { ...parameters, 'objective.initial.99999999': definition } } };
+    const plan = planRound(stored, [], startedAt);
+    expect(plan.finish).toEqual({
+      status: 'failed',
+      result: {
+        reason: 'refused_spec',
+        message: 'The sweep\'s spec is refused as a submission would be now, and it creates no trials: parameters["objective.initial.99999999"]: '
+          + 'Index 99999999 is past the end of base.objective.initial (2 entries with the parameters before it): a parameter sets an entry or appends one.',
+      },
+    });
+    expect(plan.newTrials.length).toBe(0);
   });
 });
 

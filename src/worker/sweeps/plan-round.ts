@@ -14,6 +14,7 @@ import { runStatusRegistry, type RunStatus } from '../../contracts/run-status.ts
 import {
   applyParameters,
   createSampler,
+  indexesPastTheEnd,
   metricGoal,
   reachesTarget,
   trialRandom,
@@ -136,6 +137,13 @@ export function planRound(sweep: SweepRow, trials: readonly RoundTrial[], now: D
     return spec.sampler.type === 'grid'
       ? allFinished('grid_exhausted', capacity === 1 ? 'The 1 point of the grid finished.' : `All ${capacity} points of the grid finished.`, trials, spec.metric.name)
       : allFinished('budget_exhausted', capacity === 1 ? 'The 1 trial of the budget finished.' : `All ${capacity} trials of the budget finished.`, trials, spec.metric.name);
+  }
+
+  // A sweep stored before submissions checked its indexes: every trial's spec would hold as many holes as the index says.
+  const pastTheEnd = indexesPastTheEnd(spec.base, Object.keys(spec.parameters));
+  if (pastTheEnd.length > 0) {
+    const reasons = pastTheEnd.map(({ path, message }) => `parameters["${path}"]: ${message}`).join(' ');
+    return finish('refused_spec', `The sweep's spec is refused as a submission would be now, and it creates no trials: ${reasons}`);
   }
 
   const sampler = createSampler(spec.sampler, sweepSpace(spec));
