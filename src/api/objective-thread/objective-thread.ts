@@ -3,18 +3,16 @@
  * requests (see inspect-objective.ts), read JSON dataset uploads (parse-dataset-upload.ts) and
  * write large pages of datasets (dataset-page.ts), so that no request holds the event loop while
  * a model is built on a large dataset, a large objective is checked, a large upload is parsed or
- * a large page is written: /healthz and every other request keep being answered meanwhile. A
- * request goes to an idle thread, started when none is, up to the pool's size, and otherwise to
- * the thread with the fewest requests waiting: one large upload being parsed (seconds for
- * hundreds of megabytes) does not hold every other model's check behind it. Uploads are parsed
- * one at a time, each sent when the one before was answered: a parse's heap is several times
- * its upload, and two at once would double the process's peak. Threads start with
- * the requests that need them and end with the app. Should a thread fail (an exception nothing
+ * a large page is written: /healthz and every other request keep being answered meanwhile.
+ * The threads are a pool (src/concurrency/thread-pool.ts): one large upload being parsed (seconds
+ * for hundreds of megabytes) does not hold every other model's check behind it. Uploads are
+ * parsed one at a time, each sent when the one before was answered: a parse's heap is several
+ * times its upload, and two at once would double the process's peak. Threads start with the
+ * requests that need them and end with the app. Should a thread fail (an exception nothing
  * caught, its heap running out), the requests it was sent are refused (500) and another thread
- * takes its place at the next request; the failed thread's events concern only its own
- * requests. Threads have no resourceLimits of their own: Node ends a thread at them only for
- * some allocations, and one large allocation (JSON.parse's array of a large upload, beyond a
- * 32 MB heap) aborted the whole process instead.
+ * takes its place at the next request. Threads have no resourceLimits of their own: one large
+ * allocation (JSON.parse's array of a large upload, beyond a 32 MB heap) aborted the whole
+ * process at them.
  *
  * A small objective is inspected on the event loop instead (see isSmall): that takes a few
  * microseconds, less than the two messages to a thread and back, each waking a thread, which
@@ -23,7 +21,7 @@
  * building the objective and measuring the run's footprint took about 20 µs of a submission's
  * CPU, where writing the request out as the key takes about 2.
  */
-import { Worker } from 'node:worker_threads';
+import { createThreadPool, type ThreadMessage } from '../../concurrency/thread-pool.ts';
 import { AppError } from '../errors/app-error.ts';
 import { inspectObjective, type Inspection, type InspectionRequest } from './inspect-objective.ts';
 import { datasetBuffers, type ParsedUpload } from './parse-dataset-upload.ts';
@@ -33,11 +31,6 @@ import { computeLandscape, type Landscape, type LandscapeRequest } from './lands
 type Problem =
   | { readonly statusCode: number; readonly code: AppError['code']; readonly title: string; readonly detail?: string; readonly errors?: AppError['errors'] }
   | { readonly message: string };
-
-interface Pending {
-  resolve(answer: Inspection | ParsedUpload | Landscape | Uint8Array): void;
-  reject(error: Error): void;
-}
 
 /** The thread's module: compiled JavaScript beside this file, or the TypeScript sources through tsx. */
 const threadUrl = import.meta.url.endsWith('.ts')
@@ -88,21 +81,19 @@ export interface ObjectiveThreadOptions {
   readonly threads?: number;
 }
 
-/** A started thread and the requests it was sent and has not answered. */
-interface Thread {
-  readonly worker: Worker;
-  readonly pending: Map<number, Pending>;
+/** A thread's answer: what it carries, or the problem it tells (an AppError's fields, or a message). */
+function answerOf({ inspection, upload, landscape, page, problem }: ThreadMessage): Inspection | ParsedUpload | Landscape | Uint8Array {
+  const answer = (inspection ?? upload ?? landscape ?? page) as Inspection | ParsedUpload | Landscape | Uint8Array | undefined;
+  if (answer) return answer;
+  const told = problem as Problem | undefined;
+  if (told && 'code' in told) throw new AppError(told.statusCode, told.code, told.title, { detail: told.detail, errors: told.errors });
+  throw new Error(told?.message ?? 'the objective thread answered nothing');
 }
 
 export function createObjectiveThread(options: ObjectiveThreadOptions = {}) {
-  const size = Math.max(1, options.threads ?? 2);
-  /** The threads requests go to, in the order they started; a thread leaves when it ends. */
-  let threads: Thread[] = [];
-  let nextId = 0;
+  const pool = createThreadPool({ url: options.url ?? threadUrl, size: options.threads ?? 2, name: 'objective', answerOf });
   /** Settles (to nothing: no parsed upload is kept) when the last upload sent has been answered: the next waits for it. */
   let lastUpload: Promise<void> = Promise.resolve();
-  /** Set by close(): requests, an upload waiting its turn among them, are refused instead of starting a thread. */
-  let closed = false;
   /** Small inspections made on the event loop, by inspectionKey; a request that failed keeps nothing. */
   const inspections = new Map<string, Inspection>();
 
@@ -117,62 +108,9 @@ export function createObjectiveThread(options: ObjectiveThreadOptions = {}) {
     return inspection;
   }
 
-  /**
-   * A thread ended (it failed, or exited): its own waiting requests are refused. A thread's
-   * 'exit' follows its 'error', by when a new thread may serve new requests: those are not its own.
-   */
-  function ended(thread: Thread, error: Error): void {
-    threads = threads.filter((other) => other !== thread);
-    for (const waiting of thread.pending.values()) waiting.reject(error);
-    thread.pending.clear();
-  }
-
-  /** The first idle thread; else a new one while the pool has room; else the one with the fewest requests waiting. */
-  function chosen(): Thread {
-    const idle = threads.find((thread) => thread.pending.size === 0);
-    if (idle) return idle;
-    if (threads.length < size) return started();
-    return threads.reduce((least, thread) => (thread.pending.size < least.pending.size ? thread : least));
-  }
-
-  function started(): Thread {
-    const worker = new Worker(options.url ?? threadUrl);
-    worker.unref();
-    const thread: Thread = { worker, pending: new Map() };
-    worker.on('message', ({ id, inspection, upload, landscape, page, problem }: {
-      id: number; inspection?: Inspection; upload?: ParsedUpload; landscape?: Landscape; page?: Uint8Array; problem?: Problem;
-    }) => {
-      const waiting = thread.pending.get(id);
-      thread.pending.delete(id);
-      if (!waiting) return;
-      const answer = inspection ?? upload ?? landscape ?? page;
-      if (answer) waiting.resolve(answer);
-      else if (problem && 'code' in problem) waiting.reject(new AppError(problem.statusCode, problem.code, problem.title, { detail: problem.detail, errors: problem.errors }));
-      else waiting.reject(new Error(problem?.message ?? 'the objective thread answered nothing'));
-    });
-    worker.on('error', (error) => {
-      ended(thread, error);
-      void worker.terminate();
-    });
-    worker.on('exit', (code) => ended(thread, new Error(`the objective thread exited with code ${code}`)));
-    threads.push(thread);
-    return thread;
-  }
-
   type Message = { request: InspectionRequest } | { upload: Uint8Array } | { landscapeOf: LandscapeRequest } | { pageOf: DatasetPageRequest };
 
-  function asked(message: Message, transfer: ArrayBuffer[] = []): Promise<Inspection | ParsedUpload | Landscape | Uint8Array> {
-    const id = nextId++;
-    return new Promise((resolve, reject) => {
-      if (closed) {
-        reject(new Error('the objective threads are closed'));
-        return;
-      }
-      const thread = chosen();
-      thread.pending.set(id, { resolve, reject });
-      thread.worker.postMessage({ id, ...message }, transfer);
-    });
-  }
+  const asked = (message: Message, transfer: ArrayBuffer[] = []) => pool.ask(message, transfer);
 
   return {
     /** Builds and checks the objective (in the thread unless it is small); rejects with the request's problem when it cannot be. */
@@ -203,12 +141,7 @@ export function createObjectiveThread(options: ObjectiveThreadOptions = {}) {
       return asked({ pageOf: request }, datasetBuffers(request.page)) as Promise<Uint8Array>;
     },
 
-    async close(): Promise<void> {
-      closed = true;
-      const closing = threads;
-      threads = [];
-      await Promise.all(closing.map((thread) => thread.worker.terminate()));
-    },
+    close: (): Promise<void> => pool.close(),
   };
 }
 
