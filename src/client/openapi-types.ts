@@ -5151,7 +5151,7 @@ export interface components {
                  */
                 startupTrials?: number;
                 /**
-                 * @description Candidates drawn from l(x) per suggestion (Optuna: n_ei_candidates = 24).
+                 * @description Candidates drawn from l(x) per suggestion (Optuna: n_ei_candidates = 24). The sweep's last suggestion scores them for each parameter under a component per earlier trial: at most 10⁸ densities' work (see the README), else a 400 naming the most that fit.
                  * @default 24
                  */
                 nEiCandidates?: number;
@@ -6982,7 +6982,7 @@ export interface components {
                  */
                 startupTrials: number;
                 /**
-                 * @description Candidates drawn from l(x) per suggestion (Optuna: n_ei_candidates = 24).
+                 * @description Candidates drawn from l(x) per suggestion (Optuna: n_ei_candidates = 24). The sweep's last suggestion scores them for each parameter under a component per earlier trial: at most 10⁸ densities' work (see the README), else a 400 naming the most that fit.
                  * @default 24
                  */
                 nEiCandidates: number;
@@ -7325,7 +7325,7 @@ export interface components {
                      */
                     startupTrials: number;
                     /**
-                     * @description Candidates drawn from l(x) per suggestion (Optuna: n_ei_candidates = 24).
+                     * @description Candidates drawn from l(x) per suggestion (Optuna: n_ei_candidates = 24). The sweep's last suggestion scores them for each parameter under a component per earlier trial: at most 10⁸ densities' work (see the README), else a 400 naming the most that fit.
                      * @default 24
                      */
                     nEiCandidates: number;

@@ -52,8 +52,9 @@ export const sweepSpecSchema = z
       context.addIssue({ code: 'custom', path: ['parameters', path], message });
     }
     const space = toSearchSpace(spec.parameters);
-    for (const issue of samplerSpaceIssues(spec.sampler, space)) {
-      context.addIssue({ code: 'custom', path: issue.parameter ? ['parameters', issue.parameter] : ['sampler'], message: issue.message });
+    for (const issue of samplerSpaceIssues(spec.sampler, space, spec.budget.maxTrials ?? defaultMaxTrials)) {
+      const path = issue.option ? ['sampler', issue.option] : issue.parameter ? ['parameters', issue.parameter] : ['sampler'];
+      context.addIssue({ code: 'custom', path, message: issue.message });
     }
   })
   .meta({ id: 'SweepSpec' })

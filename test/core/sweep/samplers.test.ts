@@ -18,6 +18,8 @@ import { HaltonSequence, firstPrimes } from '../../../src/core/sweep/samplers/ha
 import { Random } from '../../../src/core/random.ts';
 import { splitObservations } from '../../../src/core/sweep/samplers/tpe/observations.ts';
 import { gridCountingSteps } from '../../../src/core/sweep/samplers/grid-sampler.ts';
+import { sweepSpecSchema } from '../../../src/contracts/sweep-spec.ts';
+import { toFieldIssues } from '../../../src/contracts/issues.ts';
 
 const space = toSearchSpace(
   searchSpaceSchema.parse({
@@ -116,9 +118,9 @@ describe('grid sampler', () => {
     const grid = (parameters: object) => toSearchSpace(searchSpaceSchema.parse(parameters));
     const tooLarge = [{ parameter: '', message: 'The grid has more than 100000 combinations.' }];
     const many = grid(Object.fromEntries(Array.from({ length: 64 }, (_, i) => [`p${i}`, { type: 'int', low: 1, high: 1000 }])));
-    expect(samplerSpaceIssues({ type: 'grid' }, many)).toEqual(tooLarge);
+    expect(samplerSpaceIssues({ type: 'grid' }, many, 100)).toEqual(tooLarge);
     // 9·10²⁹⁷ values: too large, not "needs a step".
-    expect(samplerSpaceIssues({ type: 'grid' }, grid({ 'optimizer.learningRate': { type: 'float', low: 0.01, high: 0.1, step: 1e-300 } }))).toEqual(tooLarge);
+    expect(samplerSpaceIssues({ type: 'grid' }, grid({ 'optimizer.learningRate': { type: 'float', low: 0.01, high: 0.1, step: 1e-300 } }), 100)).toEqual(tooLarge);
     const branched = (high: number) => grid({
       'optimizer.name': { type: 'categorical', values: ['momentum', 'sgd'] },
       'optimizer.momentum': { type: 'int', low: 1, high, when: { 'optimizer.name': ['momentum'] } },
@@ -126,8 +128,8 @@ describe('grid sampler', () => {
     });
     // momentum: high·2, sgd: 2.
     expect(createSampler({ type: 'grid', seed: 1 }, branched(40_000)).capacity).toBe(80_002);
-    expect(samplerSpaceIssues({ type: 'grid' }, branched(40_000))).toEqual([]);
-    expect(samplerSpaceIssues({ type: 'grid' }, branched(60_000))).toEqual(tooLarge);
+    expect(samplerSpaceIssues({ type: 'grid' }, branched(40_000), 100)).toEqual([]);
+    expect(samplerSpaceIssues({ type: 'grid' }, branched(60_000), 100)).toEqual(tooLarge);
   });
 
   /** Every combination in declaration order, listed one by one: what the grid's numbering must match. */
@@ -173,7 +175,7 @@ describe('grid sampler', () => {
     const previous = grid(64, values, (i) => (i === 0 ? null : { [`objective.p${i - 1}`]: values(i - 1) }));
     const earlier = grid(64, values, (i) => (i === 0 ? null : Object.fromEntries(Array.from({ length: i }, (_, j) => [`objective.p${j}`, values(j)]))));
     for (const space of [previous, earlier]) {
-      expect(samplerSpaceIssues({ type: 'grid' }, space)).toEqual([]);
+      expect(samplerSpaceIssues({ type: 'grid' }, space, 100)).toEqual([]);
       expect(gridCountingSteps(space)).toBeLessThan(1000);
       const sampler = createSampler({ type: 'grid', seed: 4 }, space);
       expect(sampler.capacity).toBe(65_536);
@@ -181,7 +183,7 @@ describe('grid sampler', () => {
     }
     // objective.p16 … p31 each look at one of p0 … p15: 2¹⁶ ways their conditions stand, none alike.
     const crossed = grid(32, values, (i) => (i < 16 ? null : { [`objective.p${i - 16}`]: [0] }));
-    expect(samplerSpaceIssues({ type: 'grid' }, crossed)).toEqual([{
+    expect(samplerSpaceIssues({ type: 'grid' }, crossed, 100)).toEqual([{
       parameter: '',
       message: "The grid's conditions are too intricate to count its combinations: the `when`s of objective.p16, objective.p17, objective.p18, objective.p19, objective.p20 and 11 more depend on too many earlier choices at once.",
     }]);
@@ -193,7 +195,7 @@ describe('grid sampler', () => {
   });
 
   it('refuses a continuous parameter, naming it', () => {
-    expect(samplerSpaceIssues({ type: 'grid' }, space).map((issue) => issue.parameter)).toEqual(['optimizer.learningRate']);
+    expect(samplerSpaceIssues({ type: 'grid' }, space, 100).map((issue) => issue.parameter)).toEqual(['optimizer.learningRate']);
   });
 });
 
@@ -279,6 +281,35 @@ describe('TPE', () => {
         expect(splitObservations(scores, below)).toEqual({ below: ranked.slice(0, below).sort(ascending), above: ranked.slice(below).sort(ascending) });
       }),
     );
+  });
+
+  it('refuses a sweep whose last suggestions would take more than a suggestion\'s share of work, naming nEiCandidates and how many would fit', () => {
+    const kinds = [
+      { type: 'float', low: -5, high: 5 }, { type: 'float', low: 1e-4, high: 1, log: true }, { type: 'int', low: 1, high: 100 }, { type: 'categorical', values: ['a', 'b', 'c', 'd'] },
+    ];
+    const body = (parameter: (i: number) => unknown, sampler: object, budget: object = {}) => ({
+      base: { objective: { type: 'benchmark', name: 'booth' }, optimizer: { name: 'sgd', learningRate: 0.1 } },
+      parameters: Object.fromEntries(Array.from({ length: 64 }, (_, i) => [`objective.p${i}`, parameter(i)])),
+      sampler: { type: 'tpe', ...sampler },
+      budget,
+    });
+    const issues = (input: unknown) => {
+      const parsed = sweepSpecSchema.safeParse(input);
+      return parsed.success ? [] : toFieldIssues(parsed.error).map((issue) => `${issue.path}: ${issue.message}`);
+    };
+    // 100 trials unless told: the last suggestion scores its candidates under 99 trials' components.
+    expect(issues(body((i) => kinds[i % 4], { nEiCandidates: 10_000 }))).toEqual([
+      'sampler.nEiCandidates: A suggestion after 99 trials (budget.maxTrials less one) would score 10,000 candidates for each of 64 parameters under a mixture component per trial: '
+      + 'about 103,720,000 densities\' work, more than 100,000,000 (a stepped parameter\'s density, a mass, counts 25 times, once per step its candidates fall on; '
+      + 'a candidate\'s draw, 80). Lower nEiCandidates (9,626 at most here), budget.maxTrials or the parameters.',
+    ]);
+    expect(issues(body((i) => kinds[i % 4], { nEiCandidates: 9_626 }))).toEqual([]);
+    expect(issues(body((i) => kinds[i % 4], { nEiCandidates: 9_626 }, { maxTrials: 200 }))).toEqual([expect.stringMatching(/^sampler\.nEiCandidates: A suggestion after 199 trials .* \(6,226 at most here\)/)]);
+    // A stepped parameter's candidates fall on its few steps; Optuna's defaults over the largest budget.
+    expect(issues(body(() => ({ type: 'int', low: 1, high: 3 }), { nEiCandidates: 10_000 }))).toEqual([]);
+    expect(issues(body((i) => kinds[i % 2], {}, { maxTrials: 10_000 }))).toEqual([]);
+    // Random trials alone: TPE starts after startupTrials.
+    expect(issues(body((i) => kinds[i % 4], { nEiCandidates: 10_000, startupTrials: 100 }))).toEqual([]);
   });
 
   it('registry: every sampler has a description and defaulted options', () => {

@@ -46,6 +46,15 @@ describe('sweeps over the API, run by the workers', () => {
     ]));
   });
 
+  it('refuses a TPE sweep whose suggestions would take more than their share of work, naming sampler.nEiCandidates', async () => {
+    const parameters = Object.fromEntries(Array.from({ length: 64 }, (_, i) => [`objective.initial.${i}`, { type: 'float', low: -1, high: 1 }]));
+    const base = { ...quadraticBase, objective: { type: 'benchmark', name: 'sphere', dimensions: 64, initial: new Array(64).fill(1) } };
+    const response = await post({ base, parameters, sampler: { type: 'tpe', nEiCandidates: 10_000 } });
+    expect(response.statusCode, response.body).toBe(400);
+    expect(response.headers['content-type']).toMatch(/application\/problem\+json/);
+    expect(response.json().errors).toEqual([expect.objectContaining({ path: 'sampler.nEiCandidates', message: expect.stringContaining('Lower nEiCandidates (8,632 at most here)') })]);
+  });
+
   it('answers a grid of 64 chained conditional parameters at once, and refuses one whose conditions cannot be counted, naming them', async () => {
     const values = (i: number) => (i < 16 ? [0, 1] : [0]);
     const parameters = (count: number, when: (i: number) => Record<string, number[]> | null) =>

@@ -267,6 +267,7 @@ export const gridSampler: SamplerDefinition<typeof gridOptions> = {
   description: 'Grid search: every combination of the values exactly once, in an order shuffled by the seed.',
   options: gridOptions,
   spaceIssues,
+  work: (space) => space.length,
   create: (space, _options, seed) => {
     const counter = gridCounter(space);
     const capacity = counter.size;

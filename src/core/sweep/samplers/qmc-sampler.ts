@@ -27,6 +27,7 @@ export const qmcSampler: SamplerDefinition<typeof qmcOptions> = {
     options.sequence === 'sobol' && space.length > maxSobolDimensions
       ? [{ parameter: '', message: `Sobol points go up to ${maxSobolDimensions} parameters; use "halton".` }]
       : [],
+  work: (space) => space.length,
   create: (space, options, seed) => {
     const random = options.scramble ? new Random(seed) : null;
     const sequence = options.sequence === 'sobol' ? new SobolSequence(space.length, random) : new HaltonSequence(space.length, random);

@@ -22,6 +22,7 @@ export const randomSampler: SamplerDefinition<typeof randomOptions> = {
   description: 'Random search: each parameter uniform over its range (log-uniform when log), independently.',
   options: randomOptions,
   spaceIssues: () => [],
+  work: (space) => space.length,
   create: (space) => ({
     capacity: null,
     suggest: ({ random }) => sampleRandomly(space, random),

@@ -21,9 +21,9 @@ function options(spec: SamplerSpec): Record<string, unknown> {
   return rest;
 }
 
-export function samplerSpaceIssues(spec: SamplerSpec, space: SearchSpace) {
+export function samplerSpaceIssues(spec: SamplerSpec, space: SearchSpace, maxTrials: number) {
   const definition: SamplerDefinition = samplers[spec.type];
-  return definition.spaceIssues(space, options(spec));
+  return definition.spaceIssues(space, options(spec), maxTrials);
 }
 
 export function createSampler(spec: SamplerSpec, space: SearchSpace): Sampler {

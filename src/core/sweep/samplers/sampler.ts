@@ -22,11 +22,19 @@ export interface Sampler {
   suggest(request: SuggestRequest): ParameterValues;
 }
 
-/** Why a space does not suit a sampler, naming the parameter. */
+/** Why a space does not suit a sampler, naming the parameter (or the sampler's option at fault). */
 export interface SpaceIssue {
   readonly parameter: string;
+  readonly option?: string;
   readonly message: string;
 }
+
+/**
+ * The most work a suggestion may take, in densities of one mixture component at one candidate
+ * (some 10 to 20 ns each; see SamplerDefinition.work): a sweep whose suggestions would take more
+ * is refused. So a suggestion takes a second or two at most.
+ */
+export const suggestionWorkLimit = 100_000_000;
 
 export interface SamplerDefinition<Options extends z.ZodObject = z.ZodObject> {
   readonly type: string;
@@ -34,7 +42,12 @@ export interface SamplerDefinition<Options extends z.ZodObject = z.ZodObject> {
   readonly description: string;
   /** The options besides `type` and `seed`, every field defaulted. */
   readonly options: Options;
-  /** What in the space this sampler cannot handle (empty: all is well). */
-  spaceIssues(space: SearchSpace, options: z.output<Options>): SpaceIssue[];
+  /** What in the space this sampler cannot handle over a sweep of `maxTrials` trials (empty: all is well). */
+  spaceIssues(space: SearchSpace, options: z.output<Options>, maxTrials: number): SpaceIssue[];
+  /**
+   * The work of one suggestion among `trials` other trials, in densities of one mixture
+   * component at one candidate (random, quasi-random and grid suggestions count one per parameter).
+   */
+  work(space: SearchSpace, options: z.output<Options>, trials: number): number;
   create(space: SearchSpace, options: z.output<Options>, seed: number): Sampler;
 }

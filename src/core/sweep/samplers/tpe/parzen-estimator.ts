@@ -250,6 +250,7 @@ export class ParzenEstimator {
     const logWeights = this.logWeights;
     const terms = new Float64Array(componentCount);
     const stepped = new Map<string, SteppedTerms>();
+    const room = { left: keptTerms };
     const result: number[] = [];
     for (let s = 0; s < size; s++) {
       terms.set(logWeights);
@@ -275,7 +276,7 @@ export class ParzenEstimator {
           }
         } else {
           let kept = stepped.get(parameter.name);
-          if (!kept) stepped.set(parameter.name, (kept = new SteppedTerms(componentCount)));
+          if (!kept) stepped.set(parameter.name, (kept = new SteppedTerms(room)));
           const masses = kept.of(x, () => this.steppedTerms(parameter.name, components, x));
           for (let c = 0; c < componentCount; c++) terms[c] += masses[c];
         }
@@ -370,28 +371,31 @@ function firstAbove(cumulative: readonly number[], u: number): number {
 
 /**
  * A stepped parameter's terms (one per component) for each value it took so far in one logPdf:
- * its samples are rounded to its steps, and many fall on the same ones. Kept for up to
- * `keptTerms` numbers in all; past that, the terms of new values are worked out each time.
+ * its samples are rounded to its steps, and many fall on the same ones. The parameters' kept
+ * terms share `room` (numbers); past it, the terms of new values are worked out each time.
  */
 class SteppedTerms {
   private readonly rows = new Map<number, Float64Array>();
-  private readonly capacity: number;
-  constructor(componentCount: number) {
-    this.capacity = Math.floor(keptTerms / Math.max(1, componentCount));
-  }
+  constructor(private readonly room: { left: number }) {}
 
   of(x: number, terms: () => Float64Array): Float64Array {
     let row = this.rows.get(x);
     if (!row) {
       row = terms();
-      if (this.rows.size < this.capacity) this.rows.set(x, row);
+      if (this.room.left >= row.length) {
+        this.rows.set(x, row);
+        this.room.left -= row.length;
+      }
     }
     return row;
   }
 }
 
-/** Numbers a stepped parameter's kept terms hold at most (8 MB). */
-const keptTerms = 1 << 20;
+/**
+ * Numbers the stepped parameters' kept terms hold at most in one logPdf (32 MB): more than a
+ * suggestion within suggestionWorkLimit keeps (a kept number is a mass, 25 densities' work).
+ */
+const keptTerms = 1 << 22;
 
 /** Back from the uniform space: exp for logs, then round to the step and clip (Optuna's rules). */
 function fromUniformSpace(parameter: SearchParameter, x: number): number {

@@ -14,7 +14,7 @@
  * away from the points already being tried. Defaults are Optuna's (3.1 through 4.x).
  */
 import { z } from 'zod';
-import type { SamplerDefinition, SuggestRequest } from '../sampler.ts';
+import { suggestionWorkLimit, type SamplerDefinition, type SpaceIssue, type SuggestRequest } from '../sampler.ts';
 import { isActive, toExternal, toInternal, type ParameterValues, type SearchParameter, type SearchSpace } from '../../search-space.ts';
 import { fromUnit } from '../../unit-mapping.ts';
 import type { Random } from '../../../random.ts';
@@ -24,7 +24,7 @@ import type { ObservedTrial } from '../../trial.ts';
 
 export const tpeOptions = z.strictObject({
   startupTrials: z.number().int().min(0).max(10_000).default(10).describe('Random trials before TPE starts (Optuna: n_startup_trials = 10).'),
-  nEiCandidates: z.number().int().min(1).max(10_000).default(24).describe('Candidates drawn from l(x) per suggestion (Optuna: n_ei_candidates = 24).'),
+  nEiCandidates: z.number().int().min(1).max(10_000).default(24).describe('Candidates drawn from l(x) per suggestion (Optuna: n_ei_candidates = 24). The sweep\'s last suggestion scores them for each parameter under a component per earlier trial: at most 10⁸ densities\' work (see the README), else a 400 naming the most that fit.'),
   gamma: z.number().gt(0).max(1).default(0.1).describe('Fraction of finished trials that are "good": ⌈γ·n⌉ (Optuna: 0.1).'),
   gammaMax: z.number().int().min(1).max(10_000).default(25).describe('At most this many good trials (Optuna: 25).'),
   considerPrior: z.boolean().default(true).describe('Add the prior component N(centre, range²) to each estimator (Optuna: true).'),
@@ -142,11 +142,70 @@ function suggestByTpe(space: SearchSpace, options: TpeOptions, request: SuggestR
   return values;
 }
 
+/** A stepped parameter's density at a candidate is a mass, two normal CDFs: about 25 continuous densities' work. */
+const massWork = 25;
+/** A candidate's draw from a component, by Newton's method on log Φ: about 80 densities' work. */
+const drawWork = 80;
+
+/** How many steps a stepped range has (a float with a step, an int not on a log scale), else null: its candidates fall on them. */
+function stepCount(parameter: SearchParameter): number | null {
+  const distribution = parameter.distribution;
+  if (distribution.kind === 'categorical' || distribution.log || distribution.step === null) return null;
+  return Math.round((distribution.high - distribution.low) / distribution.step) + 1;
+}
+
+/**
+ * The work of a suggestion among `trials` other trials: each modelled parameter's candidates
+ * drawn, and their densities under the components of both estimators, one per trial and a prior
+ * each. A stepped parameter's density is worked out once per step its candidates fall on (see
+ * ParzenEstimator.logPdf), at the cost of a mass; a categorical one's is a logarithm from a table.
+ */
+function tpeWork(space: SearchSpace, options: TpeOptions, trials: number): number {
+  if (trials < options.startupTrials) return space.length;
+  const candidates = options.nEiCandidates;
+  let densities = 0;
+  let draws = 0;
+  for (const parameter of space) {
+    if (isSingle(parameter)) continue;
+    const steps = stepCount(parameter);
+    densities += steps === null ? candidates : massWork * Math.min(candidates, steps);
+    draws += candidates;
+  }
+  return densities * (trials + 2) + drawWork * draws;
+}
+
+/** Whether the sweep's last suggestions take more than suggestionWorkLimit; if so, the most candidates that would not. */
+function workIssues(space: SearchSpace, options: TpeOptions, maxTrials: number): SpaceIssue[] {
+  const trials = maxTrials - 1;
+  const work = tpeWork(space, options, trials);
+  if (work <= suggestionWorkLimit) return [];
+  let fitting = 0;
+  for (let low = 1, high = options.nEiCandidates - 1; low <= high;) {
+    const candidates = Math.floor((low + high) / 2);
+    if (tpeWork(space, { ...options, nEiCandidates: candidates }, trials) <= suggestionWorkLimit) {
+      fitting = candidates;
+      low = candidates + 1;
+    } else {
+      high = candidates - 1;
+    }
+  }
+  const modelled = space.filter((parameter) => !isSingle(parameter)).length;
+  const number = (n: number) => n.toLocaleString('en-US');
+  return [{
+    parameter: '',
+    option: 'nEiCandidates',
+    message: `A suggestion after ${number(trials)} trials (budget.maxTrials less one) would score ${number(options.nEiCandidates)} candidates for each of ${modelled} parameters `
+      + `under a mixture component per trial: about ${number(work)} densities' work, more than ${number(suggestionWorkLimit)} (a stepped parameter's density, a mass, `
+      + `counts ${massWork} times, once per step its candidates fall on; a candidate's draw, ${drawWork}). ${fitting > 0 ? `Lower nEiCandidates (${number(fitting)} at most here), budget.maxTrials or the parameters.` : 'Lower budget.maxTrials or the parameters.'}`,
+  }];
+}
+
 export const tpeSampler: SamplerDefinition<typeof tpeOptions> = {
   type: 'tpe',
   description: 'Tree-structured Parzen estimator (Bergstra et al. 2011) with Optuna\'s defaults: random for 10 trials, then the best of 24 draws from l(x) by l(x)/g(x).',
   options: tpeOptions,
-  spaceIssues: () => [],
+  spaceIssues: workIssues,
+  work: tpeWork,
   create: (space, options) => {
     const fitted: Fits = new Map();
     return { capacity: null, suggest: (request) => suggestByTpe(space, options, request, fitted) };
