@@ -93,6 +93,7 @@ async function startService() {
     return async () => {
       await runs.close();
       await sweeps.close();
+      await coordinator.close();
       await sweepsQueue.close();
       await closeRedis(connection);
       await pool.end();

@@ -9,7 +9,8 @@
  * message (the read a statement of its own, so its snapshot follows the lock, and only the
  * columns a plan reads; the value of a trial that finished without one worked out by it, and
  * stored with the round's writes); then, once `plan`
- * has decided, the new trials inserted and the sweep updated with the commit in one more message,
+ * has decided (in a thread, when its suggestions take long: see src/worker/sweeps/round-planner.ts,
+ * the transaction waiting meanwhile), the new trials inserted and the sweep updated with the commit in one more message,
  * which then counts the sweep's ended trials with a snapshot taken after the commit: more than
  * the round read (with those it created failed) means a trial ended after the read, whose
  * wake-up may have found the lock held, and the caller runs another round (`missed`). A
@@ -78,6 +79,8 @@ export interface RoundPlan {
   readonly newTrials: readonly NewTrial[];
   /** Ends the sweep with this status and result. */
   readonly finish: { readonly status: 'completed' | 'failed'; readonly result: unknown } | null;
+  /** Trials the round could have created too are left to another round, to follow at once (its suggestions took their share of work). */
+  readonly more?: boolean;
 }
 
 export interface RoundOutcome {
@@ -94,6 +97,8 @@ export interface RoundOutcome {
   readonly missed: boolean;
   /** Trials the round found still queued, created by earlier rounds: waiting for a worker. */
   readonly waiting: number;
+  /** The round left trials it could have created to another round (see RoundPlan.more). */
+  readonly more: boolean;
 }
 
 /** The statuses of the trials that have a value of the metric (see trialValueOf). */
@@ -278,7 +283,7 @@ export function createSweepCoordination(pool: Pool) {
     async round(
       sweepId: string,
       metricName: (sweep: SweepRow) => string,
-      plan: (sweep: SweepRow, trials: RoundTrial[]) => RoundPlan,
+      plan: (sweep: SweepRow, trials: RoundTrial[]) => RoundPlan | Promise<RoundPlan>,
       { wait = false }: { readonly wait?: boolean } = {},
     ): Promise<RoundOutcome | null> {
       const client = await pool.connect();
@@ -303,7 +308,7 @@ export function createSweepCoordination(pool: Pool) {
           ? (await client.query<RoundTrial>(trialsMessage(sweepId, metricName(sweep), known.below, knownAbove))).rows
           : locked[lockMessageStatements + 1].rows as RoundTrial[];
         const trials = allTrials(known, read);
-        const decision = plan(sweep, trials);
+        const decision = await plan(sweep, trials);
         const ids = decision.newTrials.map(() => timeOrderedUuid());
         const unvalued = read.filter((trial) => trial.unvalued);
         // This round does not fail: the rounds that did before it are counted from 0 again.
@@ -344,6 +349,7 @@ export function createSweepCoordination(pool: Pool) {
           finished: decision.finish !== null,
           missed,
           waiting: read.filter((trial) => trial.status === 'queued').length,
+          more: decision.finish === null && decision.more === true,
         };
       } catch (error) {
         await client.query('ROLLBACK').catch(() => undefined);

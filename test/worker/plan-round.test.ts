@@ -54,6 +54,27 @@ describe('a round of a sweep', () => {
     });
     expect(plan.newTrials.length).toBe(0);
   });
+
+  it('leaves to another round the trials whose suggestions would take the round past its share of work', () => {
+    // TPE over 7,000 candidates of 64 parameters, after 40 trials: about 5.5·10⁷ densities' work a suggestion, more than half the share.
+    const sweep = sweepRow({
+      base: { objective: { type: 'benchmark', name: 'sphere', dimensions: 64, initial: new Array(64).fill(1) }, optimizer: { name: 'sgd', learningRate: 0.1 }, training: { maxSteps: 10 } },
+      parameters: Object.fromEntries(Array.from({ length: 64 }, (_, i) => [`objective.initial.${i}`, { type: 'float', low: -1, high: 1 }])),
+      sampler: { type: 'tpe', seed: 5, nEiCandidates: 7000 },
+      budget: { maxTrials: 100 },
+      parallelism: 4,
+    });
+    const done = Array.from({ length: 40 }, (_, trialNumber): RoundTrial => ({
+      runId: `run-${trialNumber}`, trialNumber, status: 'completed', value: trialNumber % 7,
+      parameters: Object.fromEntries(Array.from({ length: 64 }, (_, i) => [`objective.initial.${i}`, Math.sin(trialNumber * 64 + i)])), result: null,
+    }));
+    const plan = planRound(sweep, done, startedAt);
+    expect(plan.newTrials.map((trial) => [trial.trialNumber, trial.failure])).toEqual([[40, null]]);
+    expect(plan.more).toBe(true);
+    // The next round makes the next.
+    const running = { runId: 'run-40', trialNumber: 40, status: 'queued', value: null, parameters: plan.newTrials[0].parameters, result: null } as const;
+    expect(planRound(sweep, [...done, running], startedAt).newTrials.map((trial) => trial.trialNumber)).toEqual([41]);
+  });
 });
 
 describe("the metric rows bound of a round's new trials", () => {

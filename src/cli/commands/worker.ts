@@ -57,6 +57,7 @@ export async function startRunWorker(config: Config, services: Services, registr
     stoppingSweeps.abort();
     await replicaWorker.close();
     await sweepWorker.close();
+    await sweeps.close();
     await sweepsQueue.close();
     await pool.end();
     await closeRedis(events);

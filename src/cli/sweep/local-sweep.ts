@@ -112,6 +112,8 @@ export async function runLocalSweep(settled: SweepSpec, options: LocalSweepOptio
     }
     if (plan.newTrials.some((trial) => trial.failure) && pending.length === 0 && busy.size === 0) return replan();
     dispatch();
+    // The round left trials to another (its suggestions took their share of work): the next, once the trials' messages have been read.
+    if (plan.more) setImmediate(replan);
   }
 
   function valueOf(trial: TrialRow, result: RunResult): number {

@@ -39,10 +39,16 @@ import { publishSweepEvent } from '../../queue/sweep-events.ts';
 import { sweepCheckMs, sweepJobDataSchema, wakeSweepAt, type SweepJobData, type SweepsQueue } from '../../queue/sweeps-queue.ts';
 import { isInfrastructureError } from '../outages.ts';
 import { isLockTimeout } from '../../db/database-unavailable.ts';
-import { planRound } from '../sweeps/plan-round.ts';
+import { createRoundPlanner, type RoundPlanner } from '../sweeps/round-planner.ts';
 
-/** Runs a wake-up's rounds; `wake` does the same for a sweep woken in this process (a trial's end, told by its worker). */
-export type SweepProcessor = ((job: Job<SweepJobData>) => Promise<void>) & { readonly wake: (sweepId: string) => Promise<void> };
+/**
+ * Runs a wake-up's rounds; `wake` does the same for a sweep woken in this process (a trial's
+ * end, told by its worker); `close` ends the threads that plan its rounds (see round-planner.ts).
+ */
+export type SweepProcessor = ((job: Job<SweepJobData>) => Promise<void>) & {
+  readonly wake: (sweepId: string) => Promise<void>;
+  readonly close: () => Promise<void>;
+};
 
 /** How long a trial's end left for a later round waits at most for another end to come. */
 const deferMs = 20;
@@ -57,6 +63,8 @@ export interface SweepProcessorDependencies {
   readonly runsQueue: RunsQueue;
   readonly sweepsQueue: SweepsQueue;
   readonly clock?: () => Date;
+  /** Where rounds are planned (a planner of its own, closed with the processor, when absent). */
+  readonly planner?: RoundPlanner;
 }
 
 export function createSweepProcessor(dependencies: SweepProcessorDependencies) {
@@ -65,6 +73,7 @@ export function createSweepProcessor(dependencies: SweepProcessorDependencies) {
   const backlog = createTenantBacklog(pool);
   const strandedSweeps = createStrandedSweeps(pool);
   const clock = dependencies.clock ?? (() => new Date());
+  const planner = dependencies.planner ?? createRoundPlanner();
 
   /**
    * Rounds until one leaves something running or ends the sweep (trials created failed free
@@ -73,7 +82,7 @@ export function createSweepProcessor(dependencies: SweepProcessorDependencies) {
   async function coordinate(sweepId: string, asked: { again: boolean }, wait: boolean): Promise<RoundOutcome | null> {
     for (;;) {
       asked.again = false;
-      const outcome = await coordination.round(sweepId, (sweep) => (sweep.spec as SweepSpec).metric.name, (sweep, trials) => planRound(sweep, trials, clock()), { wait });
+      const outcome = await coordination.round(sweepId, (sweep) => (sweep.spec as SweepSpec).metric.name, (sweep, trials) => planner.plan(sweep, trials, clock()), { wait });
       if (!outcome || outcome.finished || outcome.created.length === 0 || outcome.queued.length > 0) return outcome;
     }
   }
@@ -102,7 +111,7 @@ export function createSweepProcessor(dependencies: SweepProcessorDependencies) {
         effect.catch(() => undefined);
         effects.push(effect);
         if (outcome.finished) return true;
-        if (!outcome.missed && !asked.again) return false;
+        if (!outcome.missed && !outcome.more && !asked.again) return false;
       }
     } finally {
       await Promise.all(effects);
@@ -215,5 +224,7 @@ export function createSweepProcessor(dependencies: SweepProcessorDependencies) {
     if (scheduledChecks.size >= rememberedChecks) scheduledChecks.clear();
     scheduledChecks.set(sweepId, nextCheck);
   }
-  return Object.assign(processor, { wake });
+  // A planner given is its giver's to close.
+  const close = () => (dependencies.planner ? Promise.resolve() : planner.close());
+  return Object.assign(processor, { wake, close });
 }

@@ -4,6 +4,8 @@
  * parallelism and the budget. A trial's parameters come from the sampler with the trial's own
  * seeded stream, its spec is `base` with them applied, validated as any run spec; one that does
  * not validate is created failed with the reason (and counts against the budget and failures).
+ * A round's suggestions take up to suggestionWorkLimit: a round that would take more leaves the
+ * rest of its trials to another round (`more`), which its coordinator starts at once.
  */
 import { isDeepStrictEqual } from 'node:util';
 import { runSpecSchema, type RunSpec } from '../../contracts/run-spec.ts';
@@ -17,6 +19,8 @@ import {
   indexesPastTheEnd,
   metricGoal,
   reachesTarget,
+  suggestionWork,
+  suggestionWorkLimit,
   trialRandom,
   type ObservedTrial,
   type ParameterValues,
@@ -146,14 +150,20 @@ export function planRound(sweep: SweepRow, trials: readonly RoundTrial[], now: D
     return finish('refused_spec', `The sweep's spec is refused as a submission would be now, and it creates no trials: ${reasons}`);
   }
 
-  const sampler = createSampler(spec.sampler, sweepSpace(spec));
+  const space = sweepSpace(spec);
+  const sampler = createSampler(spec.sampler, space);
   const seed = spec.sampler.seed ?? 0;
   const rowsBound = trialRowsBound(sweep);
   const newTrials: NewTrial[] = [];
   let running = active;
   let failures = failed.length;
+  let work = 0;
   for (let trialNumber = trials.length; trialNumber < capacity && running < spec.parallelism; trialNumber++) {
     if (maxFailed !== undefined && failures > maxFailed) break;
+    // The round's suggestions take suggestionWorkLimit at most (one suggestion at least): another round makes the rest.
+    const next = suggestionWork(spec.sampler, space, observed.length);
+    if (newTrials.length > 0 && work + next > suggestionWorkLimit) return { newTrials, finish: null, more: true };
+    work += next;
     const parameters: ParameterValues = sampler.suggest({ trialNumber, trials: observed, goal, random: trialRandom(seed, trialNumber) });
     const applied = applyParameters(spec.base, parameters);
     const parsed = runSpecSchema.safeParse(applied);

@@ -46,6 +46,7 @@ export async function startTestSweepWorker(services: TestServices): Promise<Test
     async close() {
       await runs.close();
       await sweeps.close();
+      await coordinator.close();
       await sweepsQueue.close();
       await closeRedis(connection);
       await pool.end();

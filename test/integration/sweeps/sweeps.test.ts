@@ -55,6 +55,19 @@ describe('sweeps over the API, run by the workers', () => {
     expect(response.json().errors).toEqual([expect.objectContaining({ path: 'sampler.nEiCandidates', message: expect.stringContaining('Lower nEiCandidates (8,632 at most here)') })]);
   });
 
+  it('runs a TPE sweep whose rounds are planned in a thread (their suggestions take long) to its budget', async () => {
+    const response = await post({
+      base: quadraticBase,
+      parameters: { 'objective.initial.0': { type: 'float', low: -5, high: 5 }, 'objective.initial.1': { type: 'float', low: -5, high: 5 } },
+      sampler: { type: 'tpe', seed: 3, startupTrials: 2, nEiCandidates: 2000 },
+      budget: { maxTrials: 6 },
+      parallelism: 2,
+    });
+    expect(response.statusCode, response.body).toBe(201);
+    const sweep = await waitForSweep(api.app, api.authorization, response.json().id as string);
+    expect(sweep).toMatchObject({ status: 'completed', result: { reason: 'budget_exhausted' }, trials: { completed: 6 } });
+  });
+
   it('answers a grid of 64 chained conditional parameters at once, and refuses one whose conditions cannot be counted, naming them', async () => {
     const values = (i: number) => (i < 16 ? [0, 1] : [0]);
     const parameters = (count: number, when: (i: number) => Record<string, number[]> | null) =>

@@ -26,6 +26,12 @@ export function samplerSpaceIssues(spec: SamplerSpec, space: SearchSpace, maxTri
   return definition.spaceIssues(space, options(spec), maxTrials);
 }
 
+/** The work of one suggestion among `trials` other trials (see SamplerDefinition.work). */
+export function suggestionWork(spec: SamplerSpec, space: SearchSpace, trials: number): number {
+  const definition: SamplerDefinition = samplers[spec.type];
+  return definition.work(space, options(spec), trials);
+}
+
 export function createSampler(spec: SamplerSpec, space: SearchSpace): Sampler {
   const definition: SamplerDefinition = samplers[spec.type];
   return definition.create(space, options(spec), spec.seed ?? 0);

@@ -32,7 +32,10 @@ export interface SpaceIssue {
 /**
  * The most work a suggestion may take, in densities of one mixture component at one candidate
  * (some 10 to 20 ns each; see SamplerDefinition.work): a sweep whose suggestions would take more
- * is refused. So a suggestion takes a second or two at most.
+ * is refused, and a coordination round makes suggestions until they have taken this much (at
+ * least one), leaving the rest to the next round. So a round's suggestions take a second or two,
+ * in a thread of the worker (see src/worker/sweeps/round-planner.ts), while the round holds its
+ * sweep's lock.
  */
 export const suggestionWorkLimit = 100_000_000;
 
