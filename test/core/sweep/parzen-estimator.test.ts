@@ -57,6 +57,8 @@ const distributions: Distribution[] = [
   { kind: 'int', low: 8, high: 1024, log: true, step: 1 },
   { kind: 'int', low: 0, high: 994, log: false, step: 7 },
   { kind: 'categorical', choices: ['a', 'b', 'c', 'd'] },
+  // More choices than a logPdf's samples take: each one's logs are taken as a sample takes it.
+  { kind: 'categorical', choices: Array.from({ length: 500 }, (_, k) => `c${k}`) },
 ];
 
 /** Internal values of a distribution (a number in its range, a choice's index). */

@@ -208,16 +208,16 @@ export class ParzenEstimator {
   }
 
   /**
-   * Per categorical parameter, log p_c(k) of each component c and choice k (row c), once per
-   * estimator: a sample's term for the parameter is a row's entry, not a logarithm per component.
+   * Per categorical parameter and choice k looked up, log p_c(k) of each component c, once per
+   * estimator: a sample's term for the parameter is a column's entry, not a logarithm per
+   * component. Only the choices the samples take: a parameter of many choices is scored at a few.
    */
-  private readonly logChoiceWeights = new Map<string, Float64Array[]>();
-  private choiceLogs(name: string, { weights }: CategoricalComponents): Float64Array[] {
-    let logs = this.logChoiceWeights.get(name);
-    if (!logs) {
-      logs = weights.map((row) => row.map(Math.log));
-      this.logChoiceWeights.set(name, logs);
-    }
+  private readonly logChoiceWeights = new Map<string, Map<number, Float64Array>>();
+  private choiceLogs(name: string, { weights }: CategoricalComponents, choice: number): Float64Array {
+    let columns = this.logChoiceWeights.get(name);
+    if (!columns) this.logChoiceWeights.set(name, (columns = new Map()));
+    let logs = columns.get(choice);
+    if (!logs) columns.set(choice, (logs = Float64Array.from(weights, (row) => Math.log(row[choice]))));
     return logs;
   }
 
@@ -242,7 +242,7 @@ export class ParzenEstimator {
   /**
    * `logPdf` of any parameters, sample by sample: each component's log w plus its log density
    * of each parameter, in the parameters' order. A stepped parameter's masses of a value are
-   * kept for the samples after (see SteppedTerms), a categorical one's logs are a table.
+   * kept for the samples after (see SteppedTerms), a categorical one's logs of a choice too.
    */
   private jointLogPdf(samples: Readonly<Record<string, readonly number[]>>): number[] {
     const size = this.parameters.length === 0 ? 0 : samples[this.parameters[0].name].length;
@@ -258,8 +258,8 @@ export class ParzenEstimator {
         const components = this.components.get(parameter.name)!;
         const raw = samples[parameter.name][s];
         if (components.kind === 'categorical') {
-          const logs = this.choiceLogs(parameter.name, components);
-          for (let c = 0; c < componentCount; c++) terms[c] += logs[c][raw];
+          const logs = this.choiceLogs(parameter.name, components, raw);
+          for (let c = 0; c < componentCount; c++) terms[c] += logs[c];
           continue;
         }
         const x = isLog(parameter) ? Math.log(raw) : raw;
