@@ -75,6 +75,31 @@ describe('a round of a sweep', () => {
     const running = { runId: 'run-40', trialNumber: 40, status: 'queued', value: null, parameters: plan.newTrials[0].parameters, result: null } as const;
     expect(planRound(sweep, [...done, running], startedAt).newTrials.map((trial) => trial.trialNumber)).toEqual([41]);
   });
+
+  it("ends a TPE sweep stored with suggestions over the work limit failed, with its submission's message, without a trial", () => {
+    const body = (nEiCandidates: number) => ({
+      base: { objective: { type: 'benchmark', name: 'sphere', dimensions: 64, initial: new Array(64).fill(1) }, optimizer: { name: 'sgd', learningRate: 0.1 }, training: { maxSteps: 10 } },
+      parameters: Object.fromEntries(Array.from({ length: 64 }, (_, i) => [`objective.initial.${i}`, { type: 'float', low: -1, high: 1 }])),
+      sampler: { type: 'tpe', seed: 5, nEiCandidates },
+      budget: { maxTrials: 100 },
+    });
+    const submitted = sweepSpecSchema.safeParse(body(10_000));
+    expect(submitted.success).toBe(false);
+    const issue = submitted.error!.issues[0];
+    expect(issue.path).toEqual(['sampler', 'nEiCandidates']);
+    // As stored before submissions bounded the work.
+    const sweep = sweepRow(body(24));
+    const spec = sweep.spec as SweepSpec;
+    const stored = { ...sweep, spec: { ...spec, sampler: { ...spec.sampler, nEiCandidates: 10_000 } } };
+    const plan = planRound(stored, [], startedAt);
+    expect(plan.finish).toEqual({
+      status: 'failed',
+      result: { reason: 'refused_spec', message: `The sweep's spec is refused as a submission would be now, and it creates no trials: sampler.nEiCandidates: ${issue.message}` },
+    });
+    expect(plan.newTrials.length).toBe(0);
+    // The same sweep within the limit makes its trials.
+    expect(planRound(sweep, [], startedAt)).toMatchObject({ finish: null, newTrials: { length: 4 } });
+  });
 });
 
 describe("the metric rows bound of a round's new trials", () => {

@@ -19,6 +19,7 @@ import {
   indexesPastTheEnd,
   metricGoal,
   reachesTarget,
+  samplerSpaceIssues,
   suggestionWork,
   suggestionWorkLimit,
   trialRandom,
@@ -60,6 +61,10 @@ function finish(reason: SweepEndReason, message: string): RoundPlan {
   const status = sweepEndRegistry[reason].status as 'completed' | 'failed';
   return { newTrials: [], finish: { status, result: { reason, message } } };
 }
+
+/** The end of a sweep stored with a spec a submission would be refused now, for these reasons. */
+const refused = (reasons: readonly string[]) =>
+  finish('refused_spec', `The sweep's spec is refused as a submission would be now, and it creates no trials: ${reasons.join(' ')}`);
 
 const failedTrialResult = (message: string) => resultWithoutParams('error', message);
 
@@ -145,12 +150,14 @@ export function planRound(sweep: SweepRow, trials: readonly RoundTrial[], now: D
 
   // A sweep stored before submissions checked its indexes: every trial's spec would hold as many holes as the index says.
   const pastTheEnd = indexesPastTheEnd(spec.base, Object.keys(spec.parameters));
-  if (pastTheEnd.length > 0) {
-    const reasons = pastTheEnd.map(({ path, message }) => `parameters["${path}"]: ${message}`).join(' ');
-    return finish('refused_spec', `The sweep's spec is refused as a submission would be now, and it creates no trials: ${reasons}`);
+  if (pastTheEnd.length > 0) return refused(pastTheEnd.map(({ path, message }) => `parameters["${path}"]: ${message}`));
+  // A sweep stored before submissions bounded its suggestions' work: its last ones would take the rounds longer than a thread's share.
+  const space = sweepSpace(spec);
+  if (suggestionWork(spec.sampler, space, capacity - 1) > suggestionWorkLimit) {
+    const overWork = samplerSpaceIssues(spec.sampler, space, capacity);
+    if (overWork.length > 0) return refused(overWork.map((issue) => `${issue.option ? `sampler.${issue.option}` : 'sampler'}: ${issue.message}`));
   }
 
-  const space = sweepSpace(spec);
   const sampler = createSampler(spec.sampler, space);
   const seed = spec.sampler.seed ?? 0;
   const rowsBound = trialRowsBound(sweep);
