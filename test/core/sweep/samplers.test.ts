@@ -300,16 +300,21 @@ describe('TPE', () => {
     // 100 trials unless told: the last suggestion scores its candidates under 99 trials' components.
     expect(issues(body((i) => kinds[i % 4], { nEiCandidates: 10_000 }))).toEqual([
       'sampler.nEiCandidates: A suggestion after 99 trials (budget.maxTrials less one) would score 10,000 candidates for each of 64 parameters under a mixture component per trial: '
-      + 'about 103,720,000 densities\' work, more than 100,000,000 (a stepped parameter\'s density, a mass, counts 25 times, once per step its candidates fall on; '
-      + 'a candidate\'s draw, 80). Lower nEiCandidates (9,626 at most here), budget.maxTrials or the parameters.',
+      + 'about 104,243,584 densities\' work, more than 100,000,000 (a stepped parameter\'s density, a mass, counts 25 times, once per step its candidates fall on; '
+      + 'a candidate\'s draw, 80; fitting a component, 100, a categorical one\'s 6 a choice). Lower nEiCandidates (9,574 at most here), budget.maxTrials or the parameters.',
     ]);
-    expect(issues(body((i) => kinds[i % 4], { nEiCandidates: 9_626 }))).toEqual([]);
-    expect(issues(body((i) => kinds[i % 4], { nEiCandidates: 9_626 }, { maxTrials: 200 }))).toEqual([expect.stringMatching(/^sampler\.nEiCandidates: A suggestion after 199 trials .* \(6,226 at most here\)/)]);
+    expect(issues(body((i) => kinds[i % 4], { nEiCandidates: 9_574 }))).toEqual([]);
+    expect(issues(body((i) => kinds[i % 4], { nEiCandidates: 9_574 }, { maxTrials: 200 }))).toEqual([expect.stringMatching(/^sampler\.nEiCandidates: A suggestion after 199 trials .* \(6,156 at most here\)/)]);
     // A stepped parameter's candidates fall on its few steps; Optuna's defaults over the largest budget.
     expect(issues(body(() => ({ type: 'int', low: 1, high: 3 }), { nEiCandidates: 10_000 }))).toEqual([]);
     expect(issues(body((i) => kinds[i % 2], {}, { maxTrials: 10_000 }))).toEqual([]);
     // Random trials alone: TPE starts after startupTrials.
     expect(issues(body((i) => kinds[i % 4], { nEiCandidates: 10_000, startupTrials: 100 }))).toEqual([]);
+    // Fitting the estimators: a categorical parameter's component is a row of all its choices, however few the candidates take.
+    const choices = { type: 'categorical', values: Array.from({ length: 1000 }, (_, k) => k) };
+    expect(issues({ ...body(() => choices, {}, { maxTrials: 5001 }), parameters: Object.fromEntries(Array.from({ length: 8 }, (_, i) => [`objective.c${i}`, choices])) })).toEqual([
+      expect.stringMatching(/^sampler\.nEiCandidates: A suggestion after 5,000 trials .* about 241,071,744 densities' work, .* Lower budget\.maxTrials or the parameters\.$/),
+    ]);
   });
 
   it('registry: every sampler has a description and defaulted options', () => {

@@ -52,7 +52,7 @@ describe('sweeps over the API, run by the workers', () => {
     const response = await post({ base, parameters, sampler: { type: 'tpe', nEiCandidates: 10_000 } });
     expect(response.statusCode, response.body).toBe(400);
     expect(response.headers['content-type']).toMatch(/application\/problem\+json/);
-    expect(response.json().errors).toEqual([expect.objectContaining({ path: 'sampler.nEiCandidates', message: expect.stringContaining('Lower nEiCandidates (8,632 at most here)') })]);
+    expect(response.json().errors).toEqual([expect.objectContaining({ path: 'sampler.nEiCandidates', message: expect.stringContaining('Lower nEiCandidates (8,576 at most here)') })]);
   });
 
   it('runs a TPE sweep whose rounds are planned in a thread (their suggestions take long) to its budget', async () => {

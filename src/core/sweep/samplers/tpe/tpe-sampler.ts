@@ -146,6 +146,14 @@ function suggestByTpe(space: SearchSpace, options: TpeOptions, request: SuggestR
 const massWork = 25;
 /** A candidate's draw from a component, by Newton's method on log Φ: about 80 densities' work. */
 const drawWork = 80;
+/**
+ * Fitting a numerical parameter's component, once per suggestion at most (the suggestions of a
+ * round share a fit unless the constant liar counts their running trials): its place in the
+ * sorted observations, its bandwidth and its mass on the range, about 100 densities' work.
+ */
+const fitWork = 100;
+/** Fitting a categorical parameter's component: its row of choice weights, about 6 densities' work a choice. */
+const choiceFitWork = 6;
 
 /** How many steps a stepped range has (a float with a step, an int not on a log scale), else null: its candidates fall on them. */
 function stepCount(parameter: SearchParameter): number | null {
@@ -155,23 +163,26 @@ function stepCount(parameter: SearchParameter): number | null {
 }
 
 /**
- * The work of a suggestion among `trials` other trials: each modelled parameter's candidates
- * drawn, and their densities under the components of both estimators, one per trial and a prior
- * each. A stepped parameter's density is worked out once per step its candidates fall on (see
- * ParzenEstimator.logPdf), at the cost of a mass; a categorical one's is a logarithm from a table.
+ * The work of a suggestion among `trials` other trials: both estimators fitted, each modelled
+ * parameter's candidates drawn, and their densities under the components of both estimators, one
+ * per trial and a prior each. A stepped parameter's density is worked out once per step its
+ * candidates fall on (see ParzenEstimator.logPdf), at the cost of a mass; a categorical one's is
+ * a logarithm per choice its candidates take, but its fit is a row of all its choices.
  */
 function tpeWork(space: SearchSpace, options: TpeOptions, trials: number): number {
   if (trials < options.startupTrials) return space.length;
   const candidates = options.nEiCandidates;
-  let densities = 0;
+  let perComponent = 0;
   let draws = 0;
   for (const parameter of space) {
     if (isSingle(parameter)) continue;
+    const distribution = parameter.distribution;
     const steps = stepCount(parameter);
-    densities += steps === null ? candidates : massWork * Math.min(candidates, steps);
+    perComponent += steps === null ? candidates : massWork * Math.min(candidates, steps);
+    perComponent += distribution.kind === 'categorical' ? choiceFitWork * distribution.choices.length : fitWork;
     draws += candidates;
   }
-  return densities * (trials + 2) + drawWork * draws;
+  return perComponent * (trials + 2) + drawWork * draws;
 }
 
 /** Whether the sweep's last suggestions take more than suggestionWorkLimit; if so, the most candidates that would not. */
@@ -196,7 +207,7 @@ function workIssues(space: SearchSpace, options: TpeOptions, maxTrials: number):
     option: 'nEiCandidates',
     message: `A suggestion after ${number(trials)} trials (budget.maxTrials less one) would score ${number(options.nEiCandidates)} candidates for each of ${modelled} parameters `
       + `under a mixture component per trial: about ${number(work)} densities' work, more than ${number(suggestionWorkLimit)} (a stepped parameter's density, a mass, `
-      + `counts ${massWork} times, once per step its candidates fall on; a candidate's draw, ${drawWork}). ${fitting > 0 ? `Lower nEiCandidates (${number(fitting)} at most here), budget.maxTrials or the parameters.` : 'Lower budget.maxTrials or the parameters.'}`,
+      + `counts ${massWork} times, once per step its candidates fall on; a candidate's draw, ${drawWork}; fitting a component, ${fitWork}, a categorical one's ${choiceFitWork} a choice). ${fitting > 0 ? `Lower nEiCandidates (${number(fitting)} at most here), budget.maxTrials or the parameters.` : 'Lower budget.maxTrials or the parameters.'}`,
   }];
 }
 
