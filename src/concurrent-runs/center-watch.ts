@@ -1,11 +1,14 @@
 /**
  * What the coordinator of a concurrent run does with the parameters the replicas share (hogwild's
- * θ, the parameter server's x̃ or w): the run engine's work around ticks, without the ticks. At
- * each recorded step (the first step count seen at or past a multiple of `record.every`) it
- * evaluates the loss and gradient at a copy of the parameters on a fixed sample of at most
- * `sampleRows` training rows, and the validation set at `validationEvery`; it keeps early
- * stopping, the best parameters and the stop rules, and writes the result. `updateNorm` is the
- * change since the previous record.
+ * θ, the parameter server's x̃ or w): the run engine's work around ticks, without the ticks. A
+ * step is recorded in one of two ways. `take`: with what the replica that made it measured (its
+ * mini-batch's loss and gradient norm, η, its step's norm: a hogwild thread's recorded updates,
+ * see ../hogwild/record-ring.ts), and the parameters after it. `observe`: at the first step count
+ * the coordinator sees at or past a multiple of `record.every`, by evaluating the loss and
+ * gradient at a copy of the parameters on a fixed sample of at most `sampleRows` training rows;
+ * `updateNorm` is then the change since the previous record. Either validates at
+ * `validationEvery`; the watch keeps early stopping, the best parameters and the stop rules, and
+ * writes the result.
  */
 import { Random } from '../core/random.ts';
 import type { DataObjective, Objective } from '../core/objectives/index.ts';
@@ -27,6 +30,17 @@ import { distance, norm } from '../core/vec.ts';
 
 /** Training rows the recorded loss is computed on, at most (a seeded sample, the same at every record). */
 const sampleRows = 4096;
+
+/**
+ * What the replica that made a recorded update measured of it: its mini-batch's loss and its raw
+ * gradient's norm at the parameters as it read them, η, and the norm of the step it wrote.
+ */
+export interface MeasuredStep {
+  loss: number;
+  gradNorm: number;
+  learningRate: number;
+  updateNorm: number;
+}
 
 /** The checkpoint fields of the watch. */
 export type WatchState = Pick<RunCheckpoint, 'tracker' | 'bestParams' | 'lastLoss' | 'lastValidationStep'>;
@@ -100,29 +114,43 @@ export class CenterWatch {
     this.lastLoss = loss;
     this.lastGradNorm = norm(this.gradient);
     if (this.tracker.monitor === 'loss' && this.tracker.observe(step, loss) && this.best) this.best.remember(this.snapshot);
-    if (this.validating && (step >= this.lastValidationStep + this.validationEvery || step >= this.totalSteps)) this.validate(step);
-    records.push(this.makeRecord());
+    if (this.validationDue(step)) this.validate(step, true);
+    records.push(this.makeRecord(this.schedule.learningRate(step), distance(this.snapshot, this.previous)));
     return this.stopRules.after(step, loss, this.lastGradNorm, this.tracker);
   }
 
-  private validate(step: number): void {
+  /**
+   * Records update `step` as the replica that made it measured it, with `params` the parameters
+   * after it, validated when `validate` and validation is due. Unless `observe` is false (the run
+   * is already stopping), its loss goes to early stopping and the stop rules; returns the rule
+   * it triggers, if any.
+   */
+  take(step: number, measured: MeasuredStep, params: Float64Array, records: StepRecord[], options: { validate: boolean; observe: boolean }): StopReason | null {
+    this.snapshot.set(params);
+    this.step = step;
+    this.lastLoss = measured.loss;
+    this.lastGradNorm = measured.gradNorm;
+    if (options.observe && this.tracker.monitor === 'loss' && this.tracker.observe(step, measured.loss) && this.best) this.best.remember(this.snapshot);
+    if (options.validate && this.validationDue(step)) this.validate(step, options.observe);
+    records.push(this.makeRecord(measured.learningRate, measured.updateNorm));
+    return options.observe ? this.stopRules.after(step, measured.loss, measured.gradNorm, this.tracker) : null;
+  }
+
+  private validationDue(step: number): boolean {
+    return this.validating && (step >= this.lastValidationStep + this.validationEvery || step >= this.totalSteps);
+  }
+
+  private validate(step: number, observe: boolean): void {
     const objective = this.dataObjective!;
     this.valLoss = objective.validationLoss(this.snapshot);
     this.valAccuracy = objective.validationAccuracy ? objective.validationAccuracy(this.snapshot) : NaN;
     this.lastValidationStep = step;
-    if (this.tracker.monitor === 'valLoss' && this.tracker.observe(step, this.valLoss) && this.best) this.best.remember(this.snapshot);
+    if (observe && this.tracker.monitor === 'valLoss' && this.tracker.observe(step, this.valLoss) && this.best) this.best.remember(this.snapshot);
   }
 
-  private makeRecord(): StepRecord {
+  private makeRecord(learningRate: number, updateNorm: number): StepRecord {
     const step = this.step;
-    const record: StepRecord = {
-      step,
-      loss: this.lastLoss!,
-      gradNorm: this.lastGradNorm,
-      learningRate: this.schedule.learningRate(step),
-      updateNorm: distance(this.snapshot, this.previous),
-      epoch: Math.ceil(step / this.ticksPerEpoch),
-    };
+    const record: StepRecord = { step, loss: this.lastLoss!, gradNorm: this.lastGradNorm, learningRate, updateNorm, epoch: Math.ceil(step / this.ticksPerEpoch) };
     if (this.lastValidationStep === step) {
       record.valLoss = this.valLoss;
       if (!Number.isNaN(this.valAccuracy)) record.valAccuracy = this.valAccuracy;
@@ -134,18 +162,30 @@ export class CenterWatch {
 
   /**
    * The run's result once its replicas have stopped at `completed` steps with `params`: the last
-   * steps recorded, a non-finite parameter reported (`brokenIndex`: a replica's report of one,
-   * 0 none, < 0 a non-finite loss), the best parameters restored.
+   * step recorded (taken as `last` measured it, when a replica measured it, else observed), a
+   * non-finite parameter reported (`brokenIndex`: a replica's report of one, 0 none, < 0 a
+   * non-finite loss), the best parameters restored.
    */
   finish(
     records: StepRecord[],
-    ending: { completed: number; params: Float64Array; stopping: { reason: StopReason; message: string | null } | null; brokenIndex: number; limitSeconds: number },
+    ending: {
+      completed: number;
+      params: Float64Array;
+      stopping: { reason: StopReason; message: string | null } | null;
+      brokenIndex: number;
+      limitSeconds: number;
+      last?: { readonly step: number; readonly measured: MeasuredStep } | null;
+    },
     variables: readonly string[],
     parallel: ParallelReport,
   ): RunResult {
     let reason = ending.stopping?.reason ?? 'max_steps';
     let message = ending.stopping?.message ?? null;
-    if (this.pending(ending.completed)) {
+    const last = ending.last;
+    if (last && last.step > this.lastRecordedStep) {
+      const stop = this.take(last.step, last.measured, ending.params, records, { validate: true, observe: !ending.stopping });
+      if (!ending.stopping && stop !== null) reason = stop;
+    } else if (this.pending(ending.completed)) {
       const stop = this.observe(ending.completed, ending.params, records);
       if (!ending.stopping && stop !== null) reason = stop;
     } else {

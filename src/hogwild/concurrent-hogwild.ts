@@ -5,10 +5,26 @@
  * best parameters, time budget, checkpoints): it is driven like the core's loop
  * (`advance({ deadline })` in slices), so the worker and `descent run` drive it unchanged.
  *
- * Metrics are the shared θ's, taken by a CenterWatch (../concurrent-runs/center-watch.ts) at the
- * recorded steps. Threads keep working between slices. Unlike a simulated run, a concurrent one is not reproducible bit for bit
- * (the interleaving is the machine's): a checkpoint keeps θ and the ticks done, and a resumed
- * run deals each replica a fresh epoch order.
+ * The recorded steps are those `record.every` names, as in a simulated run: the thread that makes
+ * update t, a multiple of `record.every` or the last, measures it (its mini-batch's loss and
+ * gradient norm at θ as it read it, η, its step's norm, θ after it when parameters are recorded)
+ * and publishes it into a ring in shared memory (record-ring.ts); the coordinator takes the rings'
+ * entries in step order whenever it looks, and a CenterWatch (../concurrent-runs/center-watch.ts)
+ * makes them records, validates θ at the newest due one of each look, and keeps early stopping
+ * and the stop rules. The last update's record carries the final θ and its validation. A run
+ * stopped before its last update ends with the watch's own record of θ at the updates made.
+ * Threads keep working between slices; a step whose ring was full when its thread made it (the
+ * coordinator that far behind) has no row.
+ *
+ * A call that may return only so many rows (`maxSteps` / `record.every`: the worker cuts its
+ * slices so to its rows quota) leaves the rest in the rings for the next call; a run that stops
+ * (cancelled, at its time limit, by a stop rule) drops what its last call has no room for.
+ * `progress.step`, and a checkpoint's step, never fall below a step already recorded nor reach one
+ * still to be recorded.
+ *
+ * Unlike a simulated run, a concurrent one is not reproducible bit for bit (the interleaving is
+ * the machine's): a checkpoint keeps θ and the ticks done, and a resumed run deals each replica a
+ * fresh epoch order.
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
@@ -19,12 +35,14 @@ import type { RunConfig } from '../core/training/run-config.ts';
 import type { AdvanceLimits, RunLoop } from '../core/training/run-engine.ts';
 import type { StopReason } from '../core/training/stop-reasons.ts';
 import type { StepRecord } from '../core/training/step-record.ts';
-import { CenterWatch } from '../concurrent-runs/center-watch.ts';
+import { recordParams } from '../core/training/record-settings.ts';
+import { CenterWatch, type MeasuredStep } from '../concurrent-runs/center-watch.ts';
 import { CoordinatedRun, runSize, type RunSize } from '../concurrent-runs/coordinated-run.ts';
 import { control, createControl } from './control.ts';
 import { toSharedDataset } from './shared-data.ts';
 import type { ThreadData } from './thread.ts';
 import { createThreadStats, readThreadStats, restoreThreadStats } from './thread-stats.ts';
+import { createRecordRings, RecordReader, type RecordRings } from './record-ring.ts';
 import { parallelReport } from '../core/parallel/report.ts';
 
 export interface ConcurrentHogwildOptions {
@@ -65,6 +83,9 @@ export class ConcurrentHogwildRun extends CoordinatedRun implements RunLoop {
   private readonly pause = new Int32Array(new SharedArrayBuffer(4));
   protected readonly watch: CenterWatch;
   protected readonly size: RunSize;
+  private readonly rings: RecordRings;
+  private readonly reader: RecordReader;
+  private readonly measured: MeasuredStep = { loss: 0, gradNorm: 0, learningRate: 0, updateNorm: 0 };
   private readonly threads: Worker[] = [];
   private exited = 0;
   private threadError = '';
@@ -98,6 +119,8 @@ export class ConcurrentHogwildRun extends CoordinatedRun implements RunLoop {
     this.theta = new Float64Array(new SharedArrayBuffer(dimension * Float64Array.BYTES_PER_ELEMENT));
     this.theta.set(coordinator.initial);
     this.watch = new CenterWatch(config, coordinator, this.dataObjective, this.size.totalSteps, this.size.ticksPerEpoch);
+    this.rings = createRecordRings(p, this.size.totalSteps, this.watch.recordEvery, dimension, recordParams(config.record, dimension));
+    this.reader = new RecordReader(this.rings, 0);
     if (options.checkpoint) this.restore(options.checkpoint);
   }
 
@@ -127,6 +150,7 @@ export class ConcurrentHogwildRun extends CoordinatedRun implements RunLoop {
         params: this.theta,
         control: this.words,
         stats: this.stats,
+        records: this.rings,
         locking: this.options.locking ?? false,
       };
       const thread = 'url' in source ? new Worker(source.url, { workerData }) : new Worker(source.code, { eval: true, workerData });
@@ -166,6 +190,8 @@ export class ConcurrentHogwildRun extends CoordinatedRun implements RunLoop {
     const clock = this.options.clock;
     const deadline = limits.deadline ?? Infinity;
     const stepLimit = limits.maxSteps !== undefined ? this.step + limits.maxSteps : Infinity;
+    // The records maxSteps updates make, the last one included: the rows this call may return.
+    const room = limits.maxSteps !== undefined ? Math.max(1, Math.ceil(limits.maxSteps / this.watch.recordEvery)) : Infinity;
     for (;;) {
       if (this.cancelRequested) this.stop('cancelled', null);
       if (Atomics.load(this.words, control.failed) !== 0) this.stop('error', `A hogwild thread failed: ${this.threadError || 'it exited'}`);
@@ -174,38 +200,65 @@ export class ConcurrentHogwildRun extends CoordinatedRun implements RunLoop {
       if (this.elapsedMilliseconds() >= this.size.limitMs) this.stop('time_limit', null);
       const completed = Atomics.load(this.words, control.completed);
       if (this.stopping) {
-        if (!this.threadsIdle()) {
-          if (clock() >= deadline) break;
-          Atomics.wait(this.pause, 0, 0, 1);
-          continue;
+        if (this.threadsIdle()) {
+          this.finish(records, room);
+          break;
         }
-        this.finish(records, Atomics.load(this.words, control.completed));
-        break;
-      }
-      if (this.threadsIdle() && completed >= this.totalSteps) {
-        this.finish(records, completed);
-        break;
-      }
-      if (this.watch.due(completed)) {
-        this.step = completed;
-        const stop = this.watch.observe(completed, this.theta, records);
-        if (stop !== null && stop !== 'max_steps') this.stop(stop, null);
+        // One row stays free for the last.
+        this.takeRecords(records, room - 1, completed);
+        if (clock() >= deadline) break;
+        Atomics.wait(this.pause, 0, 0, 1);
         continue;
       }
-      if (clock() >= deadline || completed >= stepLimit) {
-        this.step = Math.max(this.step, completed);
+      if (this.threadsIdle() && completed >= this.totalSteps) {
+        // Every other step's record before the last one's; a call without room for them leaves the end to the next.
+        this.takeRecords(records, room, completed);
+        if (this.reader.floor >= this.totalSteps && records.length < room) this.finish(records, room);
         break;
       }
+      this.takeRecords(records, room, completed);
+      if (clock() >= deadline || completed >= stepLimit || records.length >= room) break;
       Atomics.wait(this.pause, 0, 0, 1);
     }
     return records;
   }
 
-  private finish(records: StepRecord[], completed: number): void {
-    this.step = Math.max(this.step, completed);
+  /**
+   * Records the steps the threads published that can be taken in order, below the last (see
+   * RecordReader.take), until `records` holds `room`; θ is validated at the newest due one.
+   */
+  private takeRecords(records: StepRecord[], room: number, completed: number): void {
+    const reader = this.reader;
+    const count = reader.take(room - records.length, this.totalSteps);
+    for (let i = 0; i < count; i++) {
+      const at = reader.taken[i];
+      const stop = this.watch.take(reader.step(at), reader.measured(at, this.measured), reader.params(at) ?? this.theta, records, {
+        validate: i === count - 1,
+        observe: this.stopping === null,
+      });
+      if (stop !== null && stop !== 'max_steps') this.stop(stop, null);
+    }
+    reader.release();
+    this.step = Math.max(this.step, reader.lastStep, Math.min(completed, reader.floor - 1));
+  }
+
+  /**
+   * Ends the run: the steps still to record as `room` allows (one row kept for the last), then the
+   * last update's record as its thread measured it with the final θ, or, when the threads stopped
+   * before the last update, the watch's own record of θ at the updates made.
+   */
+  private finish(records: StepRecord[], room: number): void {
+    const completed = Atomics.load(this.words, control.completed);
+    this.takeRecords(records, room - 1, completed);
+    const reader = this.reader;
+    let last: { step: number; measured: MeasuredStep } | null = null;
+    if (reader.take(1, Infinity) === 1 && reader.step(reader.taken[0]) >= this.totalSteps) {
+      last = { step: this.totalSteps, measured: reader.measured(reader.taken[0], this.measured) };
+    }
+    reader.release();
     this.finished = this.watch.finish(
       records,
-      { completed, params: this.theta, stopping: this.stopping, brokenIndex: Atomics.load(this.words, control.diverged), limitSeconds: this.size.limitMs / 1000 },
+      { completed, params: this.theta, stopping: this.stopping, brokenIndex: Atomics.load(this.words, control.diverged), limitSeconds: this.size.limitMs / 1000, last },
       this.variables,
       this.report(),
     );
@@ -254,6 +307,7 @@ export class ConcurrentHogwildRun extends CoordinatedRun implements RunLoop {
     Atomics.store(this.words, control.completed, ticks);
     if (replicaSteps?.length === this.config.parallel!.replicas) restoreThreadStats(this.stats, replicaSteps, staleness ?? []);
     this.step = checkpoint.step;
+    this.reader.lastStep = checkpoint.step;
     this.elapsedBefore = checkpoint.elapsedMilliseconds;
     this.watch.setState(checkpoint, checkpoint.step, checkpoint.params);
   }

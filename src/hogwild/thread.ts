@@ -13,6 +13,11 @@
  * in between, so the cache lines the threads share are held for less time between a read and
  * its write.
  *
+ * The update of a recorded tick (a multiple of `record.every`, or the run's last) is measured, as a
+ * simulated run's is, and published for the coordinator (record-ring.ts): it goes through the
+ * gradient even where it would be made in place, with the same values. The other ticks pay one
+ * comparison for it, and each claim of ticks one store of the thread's position.
+ *
  * A non-finite loss, gradient or parameter stops every thread (the coordinator reports it).
  * With `locking` (the benchmark's peer) each whole update, gradient and write, holds one mutex,
  * the usual futex mutex on a shared word (Drepper, "Futexes are tricky"): 0 free, 1 held, 2 held
@@ -21,7 +26,7 @@
  * an Atomics.notify only when it was marked 2.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { allocateSparseGradient, createObjective, isDataObjective, type ResolvedObjectiveSpec, type SparseGradient, type SparseStepOutcome } from '../core/objectives/index.ts';
+import { allocateSparseGradient, createObjective, isDataObjective, type Objective, type ResolvedObjectiveSpec, type SparseGradient, type SparseStepOutcome } from '../core/objectives/index.ts';
 import { DataShard } from '../core/parallel/data-shard.ts';
 import { DataBatches } from '../core/training/data-batches.ts';
 import { LocalStep, noiseStream, type LocalStepSettings } from '../core/training/local-step.ts';
@@ -29,6 +34,9 @@ import type { TrainingSettings } from '../core/training/training-settings.ts';
 import { control } from './control.ts';
 import { ThreadCounters } from './thread-stats.ts';
 import { errorMessage } from '../core/error-message.ts';
+import { norm } from '../core/vec.ts';
+import type { MeasuredStep } from '../concurrent-runs/center-watch.ts';
+import { RecordWriter, type RecordRings } from './record-ring.ts';
 
 export interface ThreadData {
   readonly objective: ResolvedObjectiveSpec;
@@ -41,6 +49,8 @@ export interface ThreadData {
   readonly control: Int32Array;
   /** Steps and staleness per thread (thread-stats.ts). */
   readonly stats: Int32Array;
+  /** Where the thread publishes the updates it makes at recorded steps (record-ring.ts). */
+  readonly records: RecordRings;
   readonly locking: boolean;
 }
 
@@ -90,7 +100,45 @@ function writeSparse(theta: Float64Array, { indices, values, count }: SparseGrad
   return broken;
 }
 
-function train(data: ThreadData): void {
+/** What a recorded update needs (passed whole: a closure over `train`'s variables would move them out of registers in its loop). */
+interface Recording {
+  readonly theta: Float64Array;
+  readonly local: LocalStep;
+  readonly evaluated: Objective;
+  readonly sparseGradient: ((params: Float64Array, gradient: SparseGradient) => number) | undefined;
+  readonly sparse: SparseGradient | null;
+  readonly measured: MeasuredStep;
+}
+
+/**
+ * A recorded update: made as the others are, but through the gradient (sparse when it is, never
+ * in place: the same values), to measure the mini-batch loss and the raw gradient's norm at θ as
+ * read, η_t, and the norm of the step written, η·‖g‖ after weight decay, clipping and noise.
+ * Returns 1 + the index of a parameter made non-finite, −1 for a non-finite loss, or 0.
+ */
+function measuredUpdate({ theta, local, evaluated, sparseGradient, sparse, measured }: Recording): number {
+  const eta = local.learningRate;
+  measured.learningRate = eta;
+  if (sparse) {
+    const loss = sparseGradient!(theta, sparse);
+    if (!Number.isFinite(loss)) return -1;
+    let squares = 0;
+    for (let e = 0; e < sparse.count; e++) squares += sparse.values[e] * sparse.values[e];
+    measured.loss = loss;
+    measured.gradNorm = Math.sqrt(squares);
+    measured.updateNorm = eta * measured.gradNorm;
+    return writeSparse(theta, sparse, eta);
+  }
+  const loss = local.evaluate(evaluated, theta);
+  if (!Number.isFinite(loss)) return -1;
+  measured.loss = loss;
+  measured.gradNorm = norm(local.gradient);
+  local.transform(theta);
+  measured.updateNorm = eta * norm(local.gradient);
+  return writeDense(theta, local.gradient, eta);
+}
+
+function train(data: ThreadData, writer: RecordWriter): void {
   const { replica, replicas, totalTicks, params: theta, control: words, locking, training } = data;
   const objective = createObjective(data.objective);
   const shard = isDataObjective(objective) ? new DataShard(objective, replica, replicas) : null;
@@ -103,6 +151,8 @@ function train(data: ThreadData): void {
   const rowStep = local.plainGradient && batches?.batchSize === 1 ? shard?.sparseRowStep : undefined;
   const outcome: SparseStepOutcome = { loss: 0, broken: 0 };
   const counters = new ThreadCounters(data.stats, replica, replicas);
+  const every = data.records.every;
+  const recording: Recording = { theta, local, evaluated, sparseGradient, sparse, measured: { loss: 0, gradNorm: 0, learningRate: 0, updateNorm: 0 } };
   // Start together: a thread that loads faster must not do the others' share alone.
   if (Atomics.add(words, control.ready, 1) + 1 === replicas) {
     Atomics.store(words, control.go, 1);
@@ -114,6 +164,9 @@ function train(data: ThreadData): void {
     const first = Atomics.add(words, control.claimed, claimChunk) + 1;
     const last = Math.min(first + claimChunk - 1, totalTicks);
     if (first > totalTicks) return;
+    writer.at(first);
+    // The next tick to record: a multiple of record.every, or the last.
+    let recorded = Math.min(Math.ceil(first / every) * every, totalTicks);
     let done = 0;
     let stopped = false;
     for (let t = first; t <= last; t++) {
@@ -129,7 +182,11 @@ function train(data: ThreadData): void {
       if (locking) lock(words);
       const sampled = counters.beforeRead();
       let broken: number;
-      if (rowStep) {
+      if (t === recorded) {
+        broken = measuredUpdate(recording);
+        if (broken === 0) writer.publish(t, recording.measured, theta);
+        recorded = t < totalTicks ? Math.min(t + every, totalTicks) : Infinity;
+      } else if (rowStep) {
         rowStep(theta, local.learningRate, outcome);
         broken = Number.isFinite(outcome.loss) ? outcome.broken : -1;
       } else {
@@ -158,12 +215,14 @@ function train(data: ThreadData): void {
 }
 
 const data = workerData as ThreadData;
+const writer = new RecordWriter(data.records, data.replica);
 try {
-  train(data);
+  train(data, writer);
 } catch (error) {
   Atomics.store(data.control, control.failed, 1);
   Atomics.store(data.control, control.stop, 1);
   parentPort?.postMessage({ error: errorMessage(error) });
 } finally {
+  writer.close();
   Atomics.sub(data.control, control.running, 1);
 }

@@ -32,10 +32,10 @@ function start(input: RunSpecInput, options: { checkpoint?: ConstructorParameter
 }
 
 /** Drives a run as `descent run` does, in slices with a turn of the event loop between them. */
-async function drive(run: RunLoop, each?: (records: StepRecord[]) => void): Promise<StepRecord[]> {
+async function drive(run: RunLoop, each?: (records: StepRecord[]) => void, maxSteps?: number): Promise<StepRecord[]> {
   const all: StepRecord[] = [];
   while (!run.done) {
-    const records = run.advance({ deadline: performance.now() + 20 });
+    const records = run.advance({ deadline: performance.now() + 20, ...(maxSteps !== undefined ? { maxSteps } : {}) });
     all.push(...records);
     each?.(records);
     await new Promise((resolve) => setImmediate(resolve));
@@ -85,6 +85,63 @@ describe('concurrent hogwild on worker threads', () => {
       expect([...single].at(-1)!.step).toBe(3000);
       expect(run.result!.params).toHaveLength(1001);
       expect(run.result!.params).toEqual(single.result!.params);
+    }
+  }, 60_000);
+
+  it('records the steps record.every names, each as the thread that made it measured it, in step order and within the rows bound', async () => {
+    // 3,000 updates take the threads a few milliseconds: the coordinator looks a handful of times.
+    const input = spec({ training: { maxSteps: 3000, batchSize: 1, seed: 2 }, record: { every: 10 } });
+    const run = start(input);
+    const records = await drive(run);
+    await run.close();
+    expect(run.result).toMatchObject({ stopReason: 'max_steps', steps: 3000 });
+    const steps = records.map((record) => record.step);
+    // Every step recorded is one record.every names; a step a thread published late, after a later one was taken, has none.
+    expect(steps.every((step) => step % 10 === 0)).toBe(true);
+    expect(steps.slice(1).every((step, i) => step > steps[i])).toBe(true);
+    expect(records.length).toBeGreaterThanOrEqual(150);
+    expect(records.length).toBeLessThanOrEqual(metricRowsBound(input)!);
+    for (const record of records) {
+      // One row's logistic loss and gradient at θ as the thread read it; its step η·‖g‖.
+      expect(Number.isFinite(record.loss) && record.loss > 0).toBe(true);
+      expect(Number.isFinite(record.gradNorm)).toBe(true);
+      expect(record.learningRate).toBe(0.05);
+      expect(record.updateNorm).toBeCloseTo(0.05 * record.gradNorm, 12);
+      expect(record.epoch).toBe(Math.ceil(record.step / 2700));
+    }
+    expect(records.at(-1)).toMatchObject({ step: 3000, valLoss: expect.any(Number) });
+  }, 60_000);
+
+  it('returns at most maxSteps / record.every rows per call, the rest in later calls', async () => {
+    const input = spec({ training: { maxSteps: 3000, batchSize: 1, seed: 2 }, record: { every: 10 } });
+    const run = start(input);
+    const sizes: number[] = [];
+    const records = await drive(run, (slice) => sizes.push(slice.length), 30);
+    await run.close();
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(3);
+    expect(records.length).toBeGreaterThanOrEqual(150);
+    expect(records.at(-1)!.step).toBe(3000);
+    expect(run.result).toMatchObject({ stopReason: 'max_steps', steps: 3000 });
+  }, 60_000);
+
+  it('with one thread records what a single run records: the same steps, losses and parameters', async () => {
+    const moons = { type: 'model', model: 'logistic', data: { builtin: 'moons', rows: 400, seed: 3 }, validationSplit: 0.2 } as const;
+    // One row per update on sparse features (made in place between recorded steps), and mini-batches on dense ones with parameters recorded.
+    for (const [objective, batchSize] of [[sparseText, 1], [moons, 4]] as const) {
+      const input = spec({ objective, training: { maxSteps: 1000, batchSize, seed: 2 }, record: { every: 7 } });
+      const run = start({ ...input, parallel: { algorithm: 'hogwild', replicas: 1, execution: 'concurrent' } });
+      const records = await drive(run);
+      await run.close();
+      const single = [...iterateRun(runSpecSchema.parse({ ...input, parallel: undefined }))];
+      expect(records.map((record) => record.step)).toEqual(single.map((record) => record.step));
+      expect(records.map((record) => record.loss)).toEqual(single.map((record) => record.loss));
+      expect(records.map((record) => record.params)).toEqual(single.map((record) => record.params));
+      records.forEach((record, i) => {
+        expect(record.gradNorm).toBeCloseTo(single[i].gradNorm, 12);
+        expect(record.updateNorm).toBeCloseTo(single[i].updateNorm, 12);
+        expect(record.learningRate).toBe(single[i].learningRate);
+      });
+      expect(records.at(-1)!.valLoss).toBe(single.at(-1)!.valLoss);
     }
   }, 60_000);
 
@@ -195,6 +252,25 @@ describe('concurrent hogwild through the service', () => {
       const rows = await storedMetrics(worker.pool, view.id);
       expect(rows.at(-1)).toMatchObject({ step: 12_000 });
       expect(rows.at(-1)!.valLoss).toBeLessThan(0.6);
+    } finally {
+      await worker.close();
+    }
+  }, 90_000);
+
+  it('a worker stores a row about every record.every updates, never more than the run\'s metric_rows_bound', async () => {
+    const response = await postRun(api.app, api.authorization, spec({ training: { maxSteps: 3000, batchSize: 1, seed: 2 }, record: { every: 10 } }));
+    expect(response.statusCode, response.body).toBe(201);
+    const worker = await startTestWorker(api.services);
+    try {
+      const view = await waitForRun(api.app, api.authorization, response.json().id, isFinal, 60_000);
+      expect(view.status).toBe('completed');
+      const rows = await storedMetrics(worker.pool, view.id);
+      const { rows: [run] } = await worker.pool.query<{ bound: string; stored: number }>('SELECT metric_rows_bound AS bound, metric_rows AS stored FROM runs WHERE id = $1', [view.id]);
+      expect(rows.length).toBe(run.stored);
+      expect(rows.length).toBeGreaterThanOrEqual(150);
+      expect(rows.length).toBeLessThanOrEqual(Number(run.bound));
+      expect(rows.every((row) => row.step % 10 === 0 && Number.isFinite(row.loss))).toBe(true);
+      expect(rows.at(-1)).toMatchObject({ step: 3000 });
     } finally {
       await worker.close();
     }

@@ -1,0 +1,223 @@
+/**
+ * The recorded steps of a concurrent hogwild run, from the threads that make them to the
+ * coordinator. The thread that makes update t, where t is a multiple of `record.every` or the
+ * run's last, measures it as a simulated run does (its mini-batch's loss and gradient norm at θ as
+ * it read it, η_t, the norm of its step, and θ just after its write when the run records
+ * parameters) and publishes it into a ring of its own in shared memory; the coordinator takes the
+ * rings' entries in step order whenever it looks. No thread ever waits for the coordinator.
+ *
+ * Each ring has one writer (its thread) and one reader (the coordinator): the thread fills a slot,
+ * then counts it in `written` with Atomics.store, which makes the slot's plain writes visible to
+ * whoever reads that count with Atomics.load; the coordinator reads the slots, then counts them in
+ * `read`, which frees them. A thread that finds its ring full drops the step (the row is missing:
+ * the coordinator fell that far behind); it reads `read` again only when its own count says full.
+ *
+ * Threads claim ticks 16 at a time, so two threads publish out of step order: thread A may publish
+ * t = 30 after thread B published t = 40. Each thread stores the first tick of the chunk it works
+ * on (`position`, once per chunk; the largest integer once it is done), and no thread publishes a
+ * step below its position. An entry below every thread's position can therefore be taken without
+ * one before it arriving later; the coordinator takes entries in merged order up to there. A ring
+ * more than half full is taken from at once regardless (the fast thread's steps are not dropped
+ * while a slow thread holds the others back), and an entry that then arrives late, at or below the
+ * last step taken, is dropped instead of recorded out of order. Memory is bounded: the rings of a
+ * run hold at most `ringBytes` together, and fewer when the run has fewer steps to record.
+ */
+
+import type { MeasuredStep } from '../concurrent-runs/center-watch.ts';
+
+/** Bytes the rings of one run hold at most, over all its threads. */
+const ringBytes = 8 * 1024 * 1024;
+
+/** Fields of a slot, then θ when the run records parameters. */
+const field = { step: 0, loss: 1, gradNorm: 2, learningRate: 3, updateNorm: 4, params: 5 } as const;
+
+/** Words per ring: `written` and `position` (the thread's) on one cache line, `read` (the coordinator's) on the next. */
+const line = 64 / Int32Array.BYTES_PER_ELEMENT;
+const word = { written: 0, position: 1, read: line, length: 2 * line } as const;
+
+/** A thread's position once it no longer publishes. */
+const done = 0x7fffffff;
+
+/** The rings of a run's threads, as posted to each thread. */
+export interface RecordRings {
+  readonly words: Int32Array;
+  readonly slots: Float64Array;
+  /** Slots per ring. */
+  readonly capacity: number;
+  /** Float64 entries per slot (5, plus the dimension when parameters are recorded). */
+  readonly slotLength: number;
+  /** Record every this many ticks, and the last one. */
+  readonly every: number;
+}
+
+/**
+ * Rings for `threads` threads of a run of `totalTicks` ticks recording every `every`, with θ of
+ * `dimension` entries in each slot when `params`: each ring has room for every step the run
+ * records (one thread may make them all), within `ringBytes` for all of them.
+ */
+export function createRecordRings(threads: number, totalTicks: number, every: number, dimension: number, params: boolean): RecordRings {
+  const slotLength = field.params + (params ? dimension : 0);
+  const recorded = Math.floor(totalTicks / every) + 1;
+  const room = Math.floor(ringBytes / (threads * slotLength * Float64Array.BYTES_PER_ELEMENT));
+  const capacity = Math.max(2, Math.min(recorded, room));
+  return {
+    words: new Int32Array(new SharedArrayBuffer(threads * word.length * Int32Array.BYTES_PER_ELEMENT)),
+    slots: new Float64Array(new SharedArrayBuffer(threads * capacity * slotLength * Float64Array.BYTES_PER_ELEMENT)),
+    capacity,
+    slotLength,
+    every,
+  };
+}
+
+/** A thread's end of its ring. */
+export class RecordWriter {
+  private readonly words: number;
+  private readonly slots: number;
+  private written: number;
+  /** `read` as last loaded: the ring is full only if it is full by this count. */
+  private read: number;
+
+  constructor(
+    private readonly rings: RecordRings,
+    replica: number,
+  ) {
+    this.words = replica * word.length;
+    this.slots = replica * rings.capacity * rings.slotLength;
+    this.written = Atomics.load(rings.words, this.words + word.written);
+    this.read = Atomics.load(rings.words, this.words + word.read);
+  }
+
+  /** The first tick this thread now works on: it publishes no step below it from now on. */
+  at(tick: number): void {
+    Atomics.store(this.rings.words, this.words + word.position, tick);
+  }
+
+  /** The thread publishes nothing more. */
+  close(): void {
+    Atomics.store(this.rings.words, this.words + word.position, done);
+  }
+
+  /** Publishes update `step` as measured, with θ after it when the run records parameters; false when the ring was full (the step is dropped). */
+  publish(step: number, measured: MeasuredStep, theta: Float64Array): boolean {
+    const { words, slots, capacity, slotLength } = this.rings;
+    if (this.written - this.read >= capacity) {
+      this.read = Atomics.load(words, this.words + word.read);
+      if (this.written - this.read >= capacity) return false;
+    }
+    const at = this.slots + (this.written % capacity) * slotLength;
+    slots[at + field.step] = step;
+    slots[at + field.loss] = measured.loss;
+    slots[at + field.gradNorm] = measured.gradNorm;
+    slots[at + field.learningRate] = measured.learningRate;
+    slots[at + field.updateNorm] = measured.updateNorm;
+    if (slotLength > field.params) slots.set(theta, at + field.params);
+    this.written++;
+    Atomics.store(words, this.words + word.written, this.written);
+    return true;
+  }
+}
+
+/** The coordinator's end of the rings: takes their entries in step order. */
+export class RecordReader {
+  /** Slot offsets of the entries taken by the last `take`, in step order. */
+  readonly taken: Int32Array;
+  /** How many of `taken` the last `take` filled. */
+  count = 0;
+  /** The last step taken: an entry at or below it arrives late and is dropped. */
+  lastStep: number;
+  /**
+   * After a `take`: no step below it can still be taken (every thread's position and every entry
+   * left in the rings are at or above it); Infinity when none is left and no thread publishes.
+   */
+  floor = 0;
+  private readonly threads: number;
+  private readonly read: Int32Array;
+  private readonly written: Int32Array;
+
+  constructor(
+    private readonly rings: RecordRings,
+    lastStep: number,
+  ) {
+    this.threads = rings.words.length / word.length;
+    this.taken = new Int32Array(this.threads * rings.capacity);
+    this.read = new Int32Array(this.threads);
+    this.written = new Int32Array(this.threads);
+    this.lastStep = lastStep;
+  }
+
+  /** The step, measures and parameters (when recorded) of the entry at slot offset `at`. */
+  step(at: number): number {
+    return this.rings.slots[at + field.step];
+  }
+
+  measured(at: number, into: MeasuredStep): MeasuredStep {
+    const slots = this.rings.slots;
+    into.loss = slots[at + field.loss];
+    into.gradNorm = slots[at + field.gradNorm];
+    into.learningRate = slots[at + field.learningRate];
+    into.updateNorm = slots[at + field.updateNorm];
+    return into;
+  }
+
+  /** θ after the entry's update, as its thread copied it; null when the run does not record parameters. */
+  params(at: number): Float64Array | null {
+    const { slots, slotLength } = this.rings;
+    return slotLength > field.params ? slots.subarray(at + field.params, at + slotLength) : null;
+  }
+
+  /**
+   * Takes, in step order, at most `room` entries below `below` that no thread can precede any
+   * more (or from a ring more than half full), into `taken`; their slots stay the reader's
+   * until `release`.
+   */
+  take(room: number, below: number): number {
+    const { words, capacity, slotLength } = this.rings;
+    const threads = this.threads;
+    // Positions first: an entry published after they are read is at or above them.
+    let safe = Infinity;
+    for (let r = 0; r < threads; r++) safe = Math.min(safe, Atomics.load(words, r * word.length + word.position));
+    if (safe === done) safe = Infinity;
+    for (let r = 0; r < threads; r++) {
+      this.read[r] = Atomics.load(words, r * word.length + word.read);
+      this.written[r] = Atomics.load(words, r * word.length + word.written);
+    }
+    const slotOf = (r: number) => (r * capacity + (this.read[r] % capacity)) * slotLength;
+    let count = 0;
+    let floor = safe;
+    for (;;) {
+      let next = -1;
+      let nextStep = Infinity;
+      let pressed = false;
+      for (let r = 0; r < threads; r++) {
+        const pending = this.written[r] - this.read[r];
+        if (pending === 0) continue;
+        if (2 * pending > capacity) pressed = true;
+        const step = this.rings.slots[slotOf(r) + field.step];
+        if (step < nextStep) {
+          next = r;
+          nextStep = step;
+        }
+      }
+      if (next < 0) break;
+      if (nextStep <= this.lastStep) {
+        this.read[next]++;
+        continue;
+      }
+      if (count >= room || nextStep >= below || (nextStep >= safe && !pressed)) {
+        floor = Math.min(floor, nextStep);
+        break;
+      }
+      this.taken[count++] = slotOf(next);
+      this.read[next]++;
+      this.lastStep = nextStep;
+    }
+    this.count = count;
+    this.floor = floor;
+    return count;
+  }
+
+  /** Frees the slots of the entries taken (and of those dropped as late) for the threads. */
+  release(): void {
+    for (let r = 0; r < this.threads; r++) Atomics.store(this.rings.words, r * word.length + word.read, this.read[r]);
+  }
+}

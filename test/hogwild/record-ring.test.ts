@@ -1,0 +1,106 @@
+/**
+ * The rings through which hogwild threads hand their recorded steps to the coordinator, driven
+ * from one thread: each writer plays a thread in a given interleaving.
+ */
+import { describe, expect, it } from 'vitest';
+import { createRecordRings, RecordReader, RecordWriter } from '../../src/hogwild/record-ring.ts';
+
+const measured = (step: number) => ({ loss: step / 1000, gradNorm: 2 * step, learningRate: 0.1, updateNorm: 0.2 * step });
+
+/** Steps taken by one `take`, their slots released. */
+function take(reader: RecordReader, room = Infinity, below = Infinity): number[] {
+  reader.take(room, below);
+  const steps = Array.from(reader.taken.subarray(0, reader.count), (at) => reader.step(at));
+  reader.release();
+  return steps;
+}
+
+describe('record rings', () => {
+  it('hand over the steps in step order, none before every thread has moved past it', () => {
+    const rings = createRecordRings(2, 1000, 10, 3, false);
+    const [a, b] = [new RecordWriter(rings, 0), new RecordWriter(rings, 1)];
+    const reader = new RecordReader(rings, 0);
+    const theta = new Float64Array(3);
+    // Thread a works on ticks 1-16, b on 17-32 and then 33-48: b publishes 20, 30, 40 before a publishes 10.
+    a.at(1);
+    b.at(17);
+    b.publish(20, measured(20), theta);
+    b.publish(30, measured(30), theta);
+    b.at(33);
+    b.publish(40, measured(40), theta);
+    expect(take(reader)).toEqual([]);
+    expect(reader.floor).toBe(1);
+    a.publish(10, measured(10), theta);
+    a.at(49);
+    // 40 waits for b to move past its chunk.
+    expect(take(reader)).toEqual([10, 20, 30]);
+    expect(reader.floor).toBe(33);
+    b.close();
+    a.close();
+    expect(take(reader)).toEqual([40]);
+    expect(reader.floor).toBe(Infinity);
+  });
+
+  it('give each step as its thread measured it, with θ after it when parameters are recorded', () => {
+    const rings = createRecordRings(1, 100, 10, 3, true);
+    const writer = new RecordWriter(rings, 0);
+    const reader = new RecordReader(rings, 0);
+    writer.at(1);
+    writer.publish(10, measured(10), Float64Array.of(1, 2, 3));
+    writer.close();
+    reader.take(Infinity, Infinity);
+    const at = reader.taken[0];
+    expect(reader.step(at)).toBe(10);
+    expect(reader.measured(at, { loss: 0, gradNorm: 0, learningRate: 0, updateNorm: 0 })).toEqual(measured(10));
+    expect(Array.from(reader.params(at)!)).toEqual([1, 2, 3]);
+    expect(createRecordRings(1, 100, 10, 3, false).slotLength).toBe(5);
+  });
+
+  it('take at most `room` entries, none at or past `below`, and leave the others for later', () => {
+    const rings = createRecordRings(1, 100, 10, 1, false);
+    const writer = new RecordWriter(rings, 0);
+    const reader = new RecordReader(rings, 0);
+    writer.at(1);
+    for (let step = 10; step <= 100; step += 10) writer.publish(step, measured(step), new Float64Array(1));
+    writer.close();
+    expect(take(reader, 3, 100)).toEqual([10, 20, 30]);
+    expect(reader.floor).toBe(40);
+    expect(take(reader, Infinity, 100)).toEqual([40, 50, 60, 70, 80, 90]);
+    expect(reader.floor).toBe(100);
+    expect(take(reader)).toEqual([100]);
+  });
+
+  it('are bounded: a thread drops a step its full ring has no room for, and a ring over half full is taken from before the others move on', () => {
+    // Room for 11 recorded steps per ring (1000 ticks / every 100, and the last).
+    const rings = createRecordRings(2, 1000, 100, 1, false);
+    expect(rings.capacity).toBe(11);
+    const [slow, fast] = [new RecordWriter(rings, 0), new RecordWriter(rings, 1)];
+    const reader = new RecordReader(rings, 0);
+    const theta = new Float64Array(1);
+    slow.at(1);
+    fast.at(2);
+    const published = [];
+    for (let step = 2; step <= 13; step++) published.push(fast.publish(step, measured(step), theta));
+    expect(published).toEqual([...Array(11).fill(true), false]);
+    // The slow thread still holds the others back, but the fast one's ring is full: its steps go.
+    expect(take(reader)).toEqual([2, 3, 4, 5, 6, 7]);
+    expect(take(reader)).toEqual([]);
+    // The slow thread's step 1 arrives after 7 was taken: late, dropped rather than recorded out of order.
+    slow.publish(1, measured(1), theta);
+    slow.close();
+    fast.close();
+    expect(take(reader)).toEqual([8, 9, 10, 11, 12]);
+    expect(fast.publish(14, measured(14), theta)).toBe(true);
+  });
+
+  it('skip the steps already recorded before a resumed run\'s checkpoint', () => {
+    const rings = createRecordRings(1, 100, 10, 1, false);
+    const writer = new RecordWriter(rings, 0);
+    const reader = new RecordReader(rings, 40);
+    writer.at(31);
+    writer.publish(40, measured(40), new Float64Array(1));
+    writer.publish(50, measured(50), new Float64Array(1));
+    writer.close();
+    expect(take(reader)).toEqual([50]);
+  });
+});
