@@ -65,6 +65,11 @@ export class CenterWatch {
   private lastRecordedStep = 0;
   private lastValidationStep = 0;
   private lastGradNorm = 0;
+  /**
+   * The record at which a stop rule fired: the run's sentence names it, not the later record of
+   * the updates the replicas made before they stopped.
+   */
+  private stoppedAt: { t: number; loss: number; gradNorm: number } | null = null;
   private valLoss = NaN;
   private valAccuracy = NaN;
 
@@ -116,7 +121,7 @@ export class CenterWatch {
     if (this.tracker.monitor === 'loss' && this.tracker.observe(step, loss) && this.best) this.best.remember(this.snapshot);
     if (this.validationDue(step)) this.validate(step, true);
     records.push(this.makeRecord(this.schedule.learningRate(step), distance(this.snapshot, this.previous)));
-    return this.stopRules.after(step, loss, this.lastGradNorm, this.tracker);
+    return this.stopRule(step);
   }
 
   /**
@@ -133,7 +138,14 @@ export class CenterWatch {
     if (options.observe && this.tracker.monitor === 'loss' && this.tracker.observe(step, measured.loss) && this.best) this.best.remember(this.snapshot);
     if (options.validate && this.validationDue(step)) this.validate(step, options.observe);
     records.push(this.makeRecord(measured.learningRate, measured.updateNorm));
-    return options.observe ? this.stopRules.after(step, measured.loss, measured.gradNorm, this.tracker) : null;
+    return options.observe ? this.stopRule(step) : null;
+  }
+
+  /** The stop rule the record of `step` meets, if any (noted the first time one does). */
+  private stopRule(step: number): StopReason | null {
+    const stop = this.stopRules.after(step, this.lastLoss!, this.lastGradNorm, this.tracker);
+    if (stop !== null && stop !== 'max_steps' && this.stoppedAt === null) this.stoppedAt = { t: step, loss: this.lastLoss!, gradNorm: this.lastGradNorm };
+    return stop;
   }
 
   private validationDue(step: number): boolean {
@@ -210,7 +222,7 @@ export class CenterWatch {
         ? `Cancelled at step ${this.step}.`
         : reason === 'time_limit'
           ? `Stopped at step ${this.step} by the time limit of ${ending.limitSeconds} s.`
-          : this.stopRules.describe(reason, { t: this.step, loss: this.lastLoss, gradNorm: this.lastGradNorm, tracker: this.tracker, divergence: '' })),
+          : this.stopRules.describe(reason, { t: this.step, loss: this.lastLoss, gradNorm: this.lastGradNorm, ...this.stoppedAt, tracker: this.tracker, divergence: '' })),
       steps: this.step,
       params,
       objective: this.objective,

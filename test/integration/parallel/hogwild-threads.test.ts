@@ -124,6 +124,20 @@ describe('concurrent hogwild on worker threads', () => {
     expect(run.result).toMatchObject({ stopReason: 'max_steps', steps: 3000 });
   }, 60_000);
 
+  it('ends at a stop rule the recorded steps\' losses meet, as a simulated run does', async () => {
+    // A logistic row's loss starts at ln 2 ≈ 0.693: rows fall below 0.3 within the first few thousand updates.
+    const run = start(spec({ training: { maxSteps: 600_000, batchSize: 1, seed: 2 }, record: { every: 10 }, stopWhen: { lossBelow: 0.3 } }));
+    const records = await drive(run);
+    await run.close();
+    expect(run.result!.stopReason).toBe('loss_target');
+    const first = records.findIndex((record) => record.loss < 0.3);
+    expect(first).toBeGreaterThanOrEqual(0);
+    expect(run.result!.message).toBe(`The loss ${records[first].loss} fell below 0.3 at step ${records[first].step}.`);
+    const steps = records.map((record) => record.step);
+    expect(steps.slice(1).every((step, i) => step > steps[i])).toBe(true);
+    expect(steps.at(-1)).toBeLessThan(600_000);
+  }, 60_000);
+
   it('with one thread records what a single run records: the same steps, losses and parameters', async () => {
     const moons = { type: 'model', model: 'logistic', data: { builtin: 'moons', rows: 400, seed: 3 }, validationSplit: 0.2 } as const;
     // One row per update on sparse features (made in place between recorded steps), and mini-batches on dense ones with parameters recorded.
