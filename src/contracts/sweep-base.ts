@@ -51,16 +51,21 @@ function unmeasuredMetric(spec: SweepSpec, base: SweepBaseObjective): string | n
 }
 
 /**
- * Why the sweep's pruner would never prune, or null: a concurrent run records the shared θ or
- * the server at the steps its threads or replicas have reached when the coordinator looks, not
- * at the pruner's decision steps, so no trial would have a value there.
+ * Why the sweep's pruner would not prune, or null: a concurrent downpour, easgd or
+ * adaptive-revision run records the server at the steps its replicas have reached when the
+ * coordinator looks, not at the pruner's decision steps, so no trial would have a value there; a
+ * concurrent hogwild run records the steps `record.every` names, but the worker decides after a
+ * slice, at the step the run has reached, and its threads do not stop at decision steps: a
+ * decision would be taken only where a slice happened to end on one.
  */
 function unprunableTrials(spec: SweepSpec, base: RunSpec): string | null {
   if (spec.pruner.type === 'none' || base.parallel === undefined) return null;
   const { algorithm, execution } = base.parallel;
   if (execution !== 'concurrent') return null;
-  return `Concurrent ${algorithm} runs record at the steps their ${algorithm === 'hogwild' ? 'threads' : 'replicas'} reach, not at the pruner's decision steps, so no trial would ever be pruned: `
-    + 'use base.parallel.execution \'simulated\', or pruner \'none\'.';
+  const why = algorithm === 'hogwild'
+    ? 'Concurrent hogwild runs\' threads do not stop at the pruner\'s decision steps for it to decide, so a trial would be pruned only by chance'
+    : `Concurrent ${algorithm} runs record at the steps their replicas reach, not at the pruner's decision steps, so no trial would ever be pruned`;
+  return `${why}: use base.parallel.execution 'simulated', or pruner 'none'.`;
 }
 
 /**
