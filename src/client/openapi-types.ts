@@ -4999,7 +4999,7 @@ export interface components {
              * @default {}
              */
             record?: {
-                /** @description Record every this many updates, and always the last one (default ⌈total updates / 10000⌉: maxSteps, or what the epochs take when fewer). */
+                /** @description Record every this many updates, and always the last one (default ⌈total updates / 10000⌉: maxSteps, or what the epochs take when fewer). A concurrent hogwild run records these steps as its threads make them: a step is missing when the run's coordinator fell too far behind them. */
                 every?: number;
                 /** @description Include the parameters in each record (default: when there are at most 100). */
                 params?: boolean;
@@ -6838,7 +6838,7 @@ export interface components {
             };
             /** @description Which steps are recorded. */
             record: {
-                /** @description Record every this many updates, and always the last one (default ⌈total updates / 10000⌉: maxSteps, or what the epochs take when fewer). */
+                /** @description Record every this many updates, and always the last one (default ⌈total updates / 10000⌉: maxSteps, or what the epochs take when fewer). A concurrent hogwild run records these steps as its threads make them: a step is missing when the run's coordinator fell too far behind them. */
                 every?: number;
                 /** @description Include the parameters in each record (default: when there are at most 100). */
                 params?: boolean;

@@ -14,7 +14,10 @@ export const recordSettingsSchema = z
       .min(1)
       .max(1e9)
       .optional()
-      .describe(`Record every this many updates, and always the last one (default ⌈total updates / ${defaultRecordCount}⌉: maxSteps, or what the epochs take when fewer).`),
+      .describe(
+        `Record every this many updates, and always the last one (default ⌈total updates / ${defaultRecordCount}⌉: maxSteps, or what the epochs take when fewer). `
+          + 'A concurrent hogwild run records these steps as its threads make them: a step is missing when the run\'s coordinator fell too far behind them.',
+      ),
     params: z.boolean().optional().describe(`Include the parameters in each record (default: when there are at most ${defaultRecordedDimension}).`),
   })
   .describe('Which steps are recorded.');
