@@ -23,8 +23,9 @@
  * still to be recorded.
  *
  * Unlike a simulated run, a concurrent one is not reproducible bit for bit (the interleaving is
- * the machine's): a checkpoint keeps θ and the ticks done, and a resumed run deals each replica a
- * fresh epoch order.
+ * the machine's): a checkpoint keeps θ, the ticks done and the records published up to them that
+ * the coordinator had not taken yet (a resumed run takes them first), and a resumed run deals each
+ * replica a fresh epoch order.
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
@@ -275,14 +276,18 @@ export class ConcurrentHogwildRun extends CoordinatedRun implements RunLoop {
 
   /** θ as the threads left it at some tick count (a concurrent run resumes from there, not bit for bit). */
   checkpoint(): RunCheckpoint {
-    // θ and the tick count are read live (the threads keep going); `step` is the count the caller has seen.
-    const ticks = Atomics.load(this.words, control.completed);
+    // θ is read live (the threads keep going); `step` is the count the caller has seen. The ticks
+    // kept are those every record of which is published, and the records published up to them
+    // but not yet taken go with them: a resumed run takes them first, then its threads' from there.
+    const completed = Atomics.load(this.words, control.completed);
+    const ticks = Math.max(this.step, Math.min(completed, this.reader.madeTicks()));
+    const pending = this.reader.pending(ticks);
     return {
       version: 1,
       step: this.step,
       elapsedMilliseconds: this.elapsedMilliseconds(),
       params: Array.from(this.theta),
-      concurrent: { algorithm: 'hogwild', ticks: Math.max(ticks, this.step), ...this.countersState() },
+      concurrent: { algorithm: 'hogwild', ticks, ...this.countersState(), ...(pending.length > 0 ? { pending } : {}) },
       objective: null,
       bestObjective: null,
       ...this.watch.getState(),
@@ -302,12 +307,13 @@ export class ConcurrentHogwildRun extends CoordinatedRun implements RunLoop {
       throw new Error(`The checkpoint has ${checkpoint.params.length} parameters; the objective has ${this.theta.length}.`);
     }
     this.theta.set(checkpoint.params);
-    const { ticks, replicaSteps, staleness } = checkpoint.concurrent;
+    const { ticks, replicaSteps, staleness, pending } = checkpoint.concurrent;
     Atomics.store(this.words, control.claimed, ticks);
     Atomics.store(this.words, control.completed, ticks);
     if (replicaSteps?.length === this.config.parallel!.replicas) restoreThreadStats(this.stats, replicaSteps, staleness ?? []);
     this.step = checkpoint.step;
     this.reader.lastStep = checkpoint.step;
+    this.reader.resume(ticks, pending ?? []);
     this.elapsedBefore = checkpoint.elapsedMilliseconds;
     this.watch.setState(checkpoint, checkpoint.step, checkpoint.params);
   }

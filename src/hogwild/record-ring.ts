@@ -216,6 +216,54 @@ export class RecordReader {
     return count;
   }
 
+  /**
+   * Ticks the threads have made and published: every update below every thread's position is
+   * made, and its record published (or dropped, its ring full). Read before `pending`: an entry
+   * published after it is above it.
+   */
+  madeTicks(): number {
+    const words = this.rings.words;
+    let safe = Infinity;
+    for (let r = 0; r < this.threads; r++) safe = Math.min(safe, Atomics.load(words, r * word.length + word.position));
+    return safe === done ? Infinity : safe - 1;
+  }
+
+  /**
+   * The entries still in the rings after the last step taken, at most `upTo`, in step order, each
+   * its slot's fields (step, the measures, θ when recorded): what a checkpoint keeps of them.
+   */
+  pending(upTo: number): number[][] {
+    const { words, slots, capacity, slotLength } = this.rings;
+    const entries: number[][] = [];
+    for (let r = 0; r < this.threads; r++) {
+      const written = Atomics.load(words, r * word.length + word.written);
+      for (let i = Atomics.load(words, r * word.length + word.read); i < written; i++) {
+        const at = (r * capacity + (i % capacity)) * slotLength;
+        const step = slots[at + field.step];
+        if (step > this.lastStep && step <= upTo) entries.push(Array.from(slots.subarray(at, at + slotLength)));
+      }
+    }
+    return entries.sort((a, b) => a[field.step] - b[field.step]);
+  }
+
+  /**
+   * Resumes at `ticks`, before the threads start: their positions just after it, and the entries a
+   * checkpoint kept (`pending`) put back, dealt to the rings in turn so that each ring stays in
+   * step order; they are taken before any the threads make.
+   */
+  resume(ticks: number, entries: readonly (readonly number[])[]): void {
+    const { words, slots, capacity, slotLength } = this.rings;
+    for (let r = 0; r < this.threads; r++) Atomics.store(words, r * word.length + word.position, ticks + 1);
+    if (entries.length > this.threads * capacity) throw new Error(`The checkpoint holds ${entries.length} records to take; the run's rings hold ${this.threads * capacity}.`);
+    entries.forEach((entry, i) => {
+      if (entry.length !== slotLength) throw new Error(`A record the checkpoint holds has ${entry.length} fields; this run's have ${slotLength}.`);
+      const r = i % this.threads;
+      const written = Atomics.load(words, r * word.length + word.written);
+      slots.set(entry, (r * capacity + (written % capacity)) * slotLength);
+      Atomics.store(words, r * word.length + word.written, written + 1);
+    });
+  }
+
   /** Frees the slots of the entries taken (and of those dropped as late) for the threads. */
   release(): void {
     for (let r = 0; r < this.threads; r++) Atomics.store(this.rings.words, r * word.length + word.read, this.read[r]);

@@ -197,6 +197,34 @@ describe('concurrent hogwild on worker threads', () => {
     expect(records[0].step).toBeGreaterThan(checkpoint!.step);
   }, 60_000);
 
+  it('resumed from a checkpoint, records every step record.every names that it would have without the restart', async () => {
+    // The threads run far ahead of a coordinator that returns at most 500 rows a call and pauses
+    // between calls: the rows it has not taken yet go with each checkpoint.
+    const input = spec({ training: { maxSteps: 200_000, batchSize: 1, seed: 2 }, record: { every: 10 } });
+    const first = start(input);
+    const before: StepRecord[] = [];
+    let checkpoint: ReturnType<RunLoop['checkpoint']> | undefined;
+    while (first.progress.step < 20_000 && !first.done) {
+      before.push(...first.advance({ deadline: performance.now() + 20, maxSteps: 5000 }));
+      checkpoint = JSON.parse(JSON.stringify(first.checkpoint()));
+      await new Promise((resolve) => setTimeout(resolve, 30));
+    }
+    await first.close();
+    expect(first.done).toBe(false);
+    const ticks = checkpoint && 'concurrent' in checkpoint && checkpoint.concurrent.algorithm === 'hogwild' ? checkpoint.concurrent.ticks : 0;
+    expect(ticks).toBeGreaterThan(checkpoint!.step);
+    const resumed = start(input, { checkpoint });
+    const after = await drive(resumed);
+    await resumed.close();
+    expect(resumed.result).toMatchObject({ stopReason: 'max_steps', steps: 200_000 });
+    const steps = [...before.filter((record) => record.step <= checkpoint!.step), ...after].map((record) => record.step);
+    expect(steps.slice(1).every((step, i) => step > steps[i] && step % 10 === 0)).toBe(true);
+    expect(steps.at(-1)).toBe(200_000);
+    // Every step the threads had made and published by the checkpoint (none dropped: each ring has room for all the run's rows).
+    const named = (from: number, to: number) => Array.from({ length: Math.floor(to / 10) - Math.floor(from / 10) }, (_, i) => 10 * (Math.floor(from / 10) + i + 1));
+    expect(steps.filter((step) => step > checkpoint!.step && step <= ticks)).toEqual(named(checkpoint!.step, ticks));
+  }, 60_000);
+
   it('ends a run that epochs end after their ticks, recording no more rows than its metric rows bound reserves, resumed or not', async () => {
     // 2,700 training rows over 2 threads: shards of 1,350 rows, 450 batches of 3; 2·4·450 = 3,600 ticks in 4 epochs.
     const objective = createObjective(objectiveSpecSchema.parse(sparseText) as Parameters<typeof createObjective>[0]);
