@@ -198,8 +198,9 @@ export class ConcurrentHogwildRun extends CoordinatedRun implements RunLoop {
       if (Atomics.load(this.words, control.failed) !== 0) this.stop('error', `A hogwild thread failed: ${this.threadError || 'it exited'}`);
       const broken = Atomics.load(this.words, control.diverged);
       if (broken !== 0) this.stop('diverged', null);
-      if (this.elapsedMilliseconds() >= this.size.limitMs) this.stop('time_limit', null);
       const completed = Atomics.load(this.words, control.completed);
+      // The time limit stops threads still updating; once every update is made, the run completes with the records it can still take.
+      if (completed < this.totalSteps && this.elapsedMilliseconds() >= this.size.limitMs) this.stop('time_limit', null);
       if (this.stopping) {
         if (this.threadsIdle()) {
           this.finish(records, room);

@@ -138,6 +138,26 @@ describe('concurrent hogwild on worker threads', () => {
     expect(steps.at(-1)).toBeLessThan(600_000);
   }, 60_000);
 
+  it('completes a run whose threads made every update before its time limit, with the records the coordinator takes after it', async () => {
+    const input = spec({ training: { maxSteps: 3000, batchSize: 1, seed: 2, timeLimitSeconds: 60 }, record: { every: 10 } });
+    // The run's clock stands still while the threads make every update, then passes the limit while the coordinator still takes their records.
+    let now = 0;
+    const run = new ConcurrentHogwildRun(runSpecSchema.parse(input), objectiveSpecSchema.parse(input.objective), { clock: () => now, maximumThreads: 2 });
+    const records: StepRecord[] = [];
+    const idle = new Int32Array(new SharedArrayBuffer(4));
+    while (run.progress.step < 100) {
+      records.push(...run.advance({ maxSteps: 10 }));
+      Atomics.wait(idle, 0, 0, 10);
+    }
+    // 3,000 updates take the threads a few milliseconds.
+    Atomics.wait(idle, 0, 0, 500);
+    now = 61_000;
+    records.push(...(await drive(run)));
+    await run.close();
+    expect(run.result).toMatchObject({ stopReason: 'max_steps', steps: 3000 });
+    expect(records.map((record) => record.step)).toEqual(Array.from({ length: 300 }, (_, i) => 10 * (i + 1)));
+  }, 60_000);
+
   it('with one thread records what a single run records: the same steps, losses and parameters', async () => {
     const moons = { type: 'model', model: 'logistic', data: { builtin: 'moons', rows: 400, seed: 3 }, validationSplit: 0.2 } as const;
     // One row per update on sparse features (made in place between recorded steps), and mini-batches on dense ones with parameters recorded.
