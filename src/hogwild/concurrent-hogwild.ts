@@ -7,7 +7,8 @@
  *
  * The recorded steps are those `record.every` names, as in a simulated run: the thread that makes
  * update t, a multiple of `record.every` or the last, measures it (its mini-batch's loss and
- * gradient norm at θ as it read it, η, its step's norm, θ after it when parameters are recorded)
+ * gradient norm at θ as it read it, η, its step's norm, θ after it when parameters are recorded,
+ * validated or kept as the best)
  * and publishes it into a ring in shared memory (record-ring.ts); the coordinator takes the rings'
  * entries in step order whenever it looks, and a CenterWatch (../concurrent-runs/center-watch.ts)
  * makes them records, validates θ at the newest due one of each look, and keeps early stopping
@@ -36,7 +37,6 @@ import type { RunConfig } from '../core/training/run-config.ts';
 import type { AdvanceLimits, RunLoop } from '../core/training/run-engine.ts';
 import type { StopReason } from '../core/training/stop-reasons.ts';
 import type { StepRecord } from '../core/training/step-record.ts';
-import { recordParams } from '../core/training/record-settings.ts';
 import { CenterWatch, type MeasuredStep } from '../concurrent-runs/center-watch.ts';
 import { CoordinatedRun, runSize, type RunSize } from '../concurrent-runs/coordinated-run.ts';
 import { control, createControl } from './control.ts';
@@ -120,7 +120,7 @@ export class ConcurrentHogwildRun extends CoordinatedRun implements RunLoop {
     this.theta = new Float64Array(new SharedArrayBuffer(dimension * Float64Array.BYTES_PER_ELEMENT));
     this.theta.set(coordinator.initial);
     this.watch = new CenterWatch(config, coordinator, this.dataObjective, this.size.totalSteps, this.size.ticksPerEpoch);
-    this.rings = createRecordRings(p, this.size.totalSteps, this.watch.recordEvery, dimension, recordParams(config.record, dimension));
+    this.rings = createRecordRings(p, this.size.totalSteps, this.watch.recordEvery, dimension, this.watch.takesParams);
     this.reader = new RecordReader(this.rings, 0);
     if (options.checkpoint) this.restore(options.checkpoint);
   }
@@ -234,6 +234,7 @@ export class ConcurrentHogwildRun extends CoordinatedRun implements RunLoop {
     const count = reader.take(room - records.length, this.totalSteps);
     for (let i = 0; i < count; i++) {
       const at = reader.taken[i];
+      // The slots carry θ whenever the watch uses it (takesParams); without, θ is only copied as the watch's snapshot, unused.
       const stop = this.watch.take(reader.step(at), reader.measured(at, this.measured), reader.params(at) ?? this.theta, records, {
         validate: i === count - 1,
         observe: this.stopping === null,

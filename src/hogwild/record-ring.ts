@@ -2,8 +2,8 @@
  * The recorded steps of a concurrent hogwild run, from the threads that make them to the
  * coordinator. The thread that makes update t, where t is a multiple of `record.every` or the
  * run's last, measures it as a simulated run does (its mini-batch's loss and gradient norm at θ as
- * it read it, η_t, the norm of its step, and θ just after its write when the run records
- * parameters) and publishes it into a ring of its own in shared memory; the coordinator takes the
+ * it read it, η_t, the norm of its step, and θ just after its write when the coordinator needs it:
+ * parameters recorded, validated or kept as the best) and publishes it into a ring of its own in shared memory; the coordinator takes the
  * rings' entries in step order whenever it looks. No thread ever waits for the coordinator.
  *
  * Each ring has one writer (its thread) and one reader (the coordinator): the thread fills a slot,
@@ -28,7 +28,7 @@ import type { MeasuredStep } from '../concurrent-runs/center-watch.ts';
 /** Bytes the rings of one run hold at most, over all its threads. */
 const ringBytes = 8 * 1024 * 1024;
 
-/** Fields of a slot, then θ when the run records parameters. */
+/** Fields of a slot, then θ when the coordinator takes it (parameters recorded, validated or kept as the best). */
 const field = { step: 0, loss: 1, gradNorm: 2, learningRate: 3, updateNorm: 4, params: 5 } as const;
 
 /** Words per ring: `written` and `position` (the thread's) on one cache line, `read` (the coordinator's) on the next. */
@@ -44,7 +44,7 @@ export interface RecordRings {
   readonly slots: Float64Array;
   /** Slots per ring. */
   readonly capacity: number;
-  /** Float64 entries per slot (5, plus the dimension when parameters are recorded). */
+  /** Float64 entries per slot (5, plus the dimension when the coordinator takes θ). */
   readonly slotLength: number;
   /** Record every this many ticks, and the last one. */
   readonly every: number;
@@ -97,7 +97,7 @@ export class RecordWriter {
     Atomics.store(this.rings.words, this.words + word.position, done);
   }
 
-  /** Publishes update `step` as measured, with θ after it when the run records parameters; false when the ring was full (the step is dropped). */
+  /** Publishes update `step` as measured, with θ after it when the coordinator takes it; false when the ring was full (the step is dropped). */
   publish(step: number, measured: MeasuredStep, theta: Float64Array): boolean {
     const { words, slots, capacity, slotLength } = this.rings;
     if (this.written - this.read >= capacity) {

@@ -179,6 +179,20 @@ describe('concurrent hogwild on worker threads', () => {
     }
   }, 60_000);
 
+  it('validates each row at θ after its own step, not at θ as the coordinator finds it, when parameters are not recorded', async () => {
+    // One thread runs ahead of its coordinator: with two looks' worth of updates between them, θ now is not θ at the row's step.
+    const moons = { type: 'model', model: 'logistic', data: { builtin: 'moons', rows: 400, seed: 3 }, validationSplit: 0.2 } as const;
+    const input = spec({ objective: moons, training: { maxSteps: 3000, batchSize: 4, seed: 2 }, record: { every: 7, params: false } });
+    const run = start({ ...input, parallel: { algorithm: 'hogwild', replicas: 1, execution: 'concurrent' } });
+    const records = await drive(run, undefined, 70);
+    await run.close();
+    const single = new Map([...iterateRun(runSpecSchema.parse({ ...input, parallel: undefined }))].map((record) => [record.step, record]));
+    const validated = records.filter((record) => record.valLoss !== undefined);
+    expect(validated.length).toBeGreaterThan(1);
+    for (const record of validated) expect([record.step, record.valLoss]).toEqual([record.step, single.get(record.step)!.valLoss]);
+    expect(records.every((record) => record.params === undefined)).toBe(true);
+  }, 60_000);
+
   it('with a lock per update (the benchmark\'s peer) makes every update once and learns as without', async () => {
     const run = start(spec(), { locking: true });
     const records = await drive(run);
@@ -220,7 +234,8 @@ describe('concurrent hogwild on worker threads', () => {
   it('resumed from a checkpoint, records every step record.every names that it would have without the restart', async () => {
     // The threads run far ahead of a coordinator that returns at most 500 rows a call and pauses
     // between calls: the rows it has not taken yet go with each checkpoint.
-    const input = spec({ training: { maxSteps: 200_000, batchSize: 1, seed: 2 }, record: { every: 10 } });
+    // Without validation, the rings carry no θ: they hold every row of the run.
+    const input = spec({ objective: { ...sparseText, validationSplit: 0 }, training: { maxSteps: 200_000, batchSize: 1, seed: 2 }, record: { every: 10 } });
     const first = start(input);
     const before: StepRecord[] = [];
     let checkpoint: ReturnType<RunLoop['checkpoint']> | undefined;
