@@ -69,7 +69,7 @@ export class CenterWatch {
    * The record at which a stop rule fired: the run's sentence names it, not the later record of
    * the updates the replicas made before they stopped.
    */
-  private stoppedAt: { t: number; loss: number; gradNorm: number } | null = null;
+  private stoppedAt: { t: number; loss: number; gradNorm: number; tracker: BestTracker } | null = null;
   private valLoss = NaN;
   private valAccuracy = NaN;
 
@@ -153,7 +153,13 @@ export class CenterWatch {
   /** The stop rule the record of `step` meets, if any (noted the first time one does). */
   private stopRule(step: number): StopReason | null {
     const stop = this.stopRules.after(step, this.lastLoss!, this.lastGradNorm, this.tracker);
-    if (stop !== null && stop !== 'max_steps' && this.stoppedAt === null) this.stoppedAt = { t: step, loss: this.lastLoss!, gradNorm: this.lastGradNorm };
+    if (stop !== null && stop !== 'max_steps' && this.stoppedAt === null) {
+      // Early stopping's sentence is the tracker's as it was then, not after the records that follow.
+      const { enabled, monitor, patience, minDelta } = this.tracker;
+      const tracker = new BestTracker(enabled, monitor, patience, minDelta);
+      tracker.setState(this.tracker.getState());
+      this.stoppedAt = { t: step, loss: this.lastLoss!, gradNorm: this.lastGradNorm, tracker };
+    }
     return stop;
   }
 
@@ -231,7 +237,7 @@ export class CenterWatch {
         ? `Cancelled at step ${this.step}.`
         : reason === 'time_limit'
           ? `Stopped at step ${this.step} by the time limit of ${ending.limitSeconds} s.`
-          : this.stopRules.describe(reason, { t: this.step, loss: this.lastLoss, gradNorm: this.lastGradNorm, ...this.stoppedAt, tracker: this.tracker, divergence: '' })),
+          : this.stopRules.describe(reason, { t: this.step, loss: this.lastLoss, gradNorm: this.lastGradNorm, tracker: this.tracker, ...this.stoppedAt, divergence: '' })),
       steps: this.step,
       params,
       objective: this.objective,

@@ -158,6 +158,21 @@ describe('concurrent hogwild on worker threads', () => {
     expect(records.map((record) => record.step)).toEqual(Array.from({ length: 300 }, (_, i) => 10 * (i + 1)));
   }, 60_000);
 
+  it('says of early stopping what the tracker held at the record where patience ran out', async () => {
+    // One row's loss per record: the best comes early and patience runs out within several thousand updates; the threads go on after it, and the run's last record (θ at the updates made) comes after the one where patience ran out.
+    const run = start(spec({ training: { maxSteps: 600_000, batchSize: 1, seed: 2 }, record: { every: 100 }, earlyStopping: { patience: 3000, monitor: 'loss' } }));
+    const records = await drive(run);
+    await run.close();
+    expect(run.result!.stopReason).toBe('early_stopping');
+    const [, t, since, best, bestStep] = /^Early stopping at step (\d+): loss did not improve for (\d+) updates \(patience 3000\); best (\S+) at step (\d+)\.$/.exec(run.result!.message!)!.map(Number);
+    expect(since).toBe(t - bestStep);
+    const upTo = records.filter((record) => record.step <= t);
+    expect(upTo.at(-1)!.step).toBe(t);
+    expect(Math.min(...upTo.map((record) => record.loss))).toBe(best);
+    expect(upTo.find((record) => record.loss === best)!.step).toBe(bestStep);
+    expect(records.at(-1)!.step).toBeGreaterThan(t);
+  }, 60_000);
+
   it('with one thread records what a single run records: the same steps, losses and parameters', async () => {
     const moons = { type: 'model', model: 'logistic', data: { builtin: 'moons', rows: 400, seed: 3 }, validationSplit: 0.2 } as const;
     // One row per update on sparse features (made in place between recorded steps), and mini-batches on dense ones with parameters recorded.
