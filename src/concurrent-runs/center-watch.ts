@@ -98,15 +98,6 @@ export class CenterWatch {
     this.best = early?.restoreBest ? new BestParams(dimension, dataObjective) : null;
   }
 
-  /**
-   * Whether a step taken needs the parameters after it besides its measures: to record them, to
-   * validate them or to keep them as the best. A step is validated and remembered at its own
-   * parameters, never at later ones labelled with its step.
-   */
-  get takesParams(): boolean {
-    return this.withParams || this.validating || this.best !== null;
-  }
-
   /** Whether `completed` steps call for a record. */
   due(completed: number): boolean {
     const last = this.lastRecordedStep;

@@ -37,6 +37,7 @@ import type { RunConfig } from '../core/training/run-config.ts';
 import type { AdvanceLimits, RunLoop } from '../core/training/run-engine.ts';
 import type { StopReason } from '../core/training/stop-reasons.ts';
 import type { StepRecord } from '../core/training/step-record.ts';
+import { slotsCarryParams } from '../core/training/record-ring-size.ts';
 import { CenterWatch, type MeasuredStep } from '../concurrent-runs/center-watch.ts';
 import { CoordinatedRun, runSize, type RunSize } from '../concurrent-runs/coordinated-run.ts';
 import { control, createControl } from './control.ts';
@@ -120,7 +121,7 @@ export class ConcurrentHogwildRun extends CoordinatedRun implements RunLoop {
     this.theta = new Float64Array(new SharedArrayBuffer(dimension * Float64Array.BYTES_PER_ELEMENT));
     this.theta.set(coordinator.initial);
     this.watch = new CenterWatch(config, coordinator, this.dataObjective, this.size.totalSteps, this.size.ticksPerEpoch);
-    this.rings = createRecordRings(p, this.size.totalSteps, this.watch.recordEvery, dimension, this.watch.takesParams);
+    this.rings = createRecordRings(p, this.size.totalSteps, this.watch.recordEvery, dimension, slotsCarryParams(config, dimension, (this.dataObjective?.validationRows ?? 0) > 0));
     this.reader = new RecordReader(this.rings, 0);
     if (options.checkpoint) this.restore(options.checkpoint);
   }
@@ -234,7 +235,7 @@ export class ConcurrentHogwildRun extends CoordinatedRun implements RunLoop {
     const count = reader.take(room - records.length, this.totalSteps);
     for (let i = 0; i < count; i++) {
       const at = reader.taken[i];
-      // The slots carry θ whenever the watch uses it (takesParams); without, θ is only copied as the watch's snapshot, unused.
+      // The slots carry θ whenever the watch uses it (slotsCarryParams); without, θ is only copied as the watch's snapshot, unused.
       const stop = this.watch.take(reader.step(at), reader.measured(at, this.measured), reader.params(at) ?? this.theta, records, {
         validate: i === count - 1,
         observe: this.stopping === null,

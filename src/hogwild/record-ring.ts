@@ -20,16 +20,15 @@
  * more than half full is taken from at once regardless (the fast thread's steps are not dropped
  * while a slow thread holds the others back), and an entry that then arrives late, at or below the
  * last step taken, is dropped instead of recorded out of order. Memory is bounded: the rings of a
- * run hold at most `ringBytes` together, and fewer when the run has fewer steps to record.
+ * run hold at most 8 MB together (one slot a thread when even that is more), and fewer when the
+ * run has fewer steps to record (see recordRingSize, which the run's memory footprint counts).
  */
 
 import type { MeasuredStep } from '../concurrent-runs/center-watch.ts';
-
-/** Bytes the rings of one run hold at most, over all its threads. */
-const ringBytes = 8 * 1024 * 1024;
+import { recordRingSize, slotFields } from '../core/training/record-ring-size.ts';
 
 /** Fields of a slot, then θ when the coordinator takes it (parameters recorded, validated or kept as the best). */
-const field = { step: 0, loss: 1, gradNorm: 2, learningRate: 3, updateNorm: 4, params: 5 } as const;
+const field = { step: 0, loss: 1, gradNorm: 2, learningRate: 3, updateNorm: 4, params: slotFields } as const;
 
 /** Words per ring: `written` and `position` (the thread's) on one cache line, `read` (the coordinator's) on the next. */
 const line = 64 / Int32Array.BYTES_PER_ELEMENT;
@@ -52,14 +51,11 @@ export interface RecordRings {
 
 /**
  * Rings for `threads` threads of a run of `totalTicks` ticks recording every `every`, with θ of
- * `dimension` entries in each slot when `params`: each ring has room for every step the run
- * records (one thread may make them all), within `ringBytes` for all of them.
+ * `dimension` entries in each slot when `params`, as many slots as recordRingSize gives.
  */
 export function createRecordRings(threads: number, totalTicks: number, every: number, dimension: number, params: boolean): RecordRings {
   const slotLength = field.params + (params ? dimension : 0);
-  const recorded = Math.floor(totalTicks / every) + 1;
-  const room = Math.floor(ringBytes / (threads * slotLength * Float64Array.BYTES_PER_ELEMENT));
-  const capacity = Math.max(2, Math.min(recorded, room));
+  const { capacity } = recordRingSize(threads, totalTicks, every, slotLength);
   return {
     words: new Int32Array(new SharedArrayBuffer(threads * word.length * Int32Array.BYTES_PER_ELEMENT)),
     slots: new Float64Array(new SharedArrayBuffer(threads * capacity * slotLength * Float64Array.BYTES_PER_ELEMENT)),

@@ -3,6 +3,9 @@
  * from one thread: each writer plays a thread in a given interleaving.
  */
 import { describe, expect, it } from 'vitest';
+import { runSpecSchema, type RunSpecInput } from '../../src/contracts/run-spec.ts';
+import { createObjective, objectiveSpecSchema } from '../../src/core/objectives/index.ts';
+import { memoryFootprint } from '../../src/core/training/index.ts';
 import { createRecordRings, RecordReader, RecordWriter } from '../../src/hogwild/record-ring.ts';
 
 const measured = (step: number) => ({ loss: step / 1000, gradNorm: 2 * step, learningRate: 0.1, updateNorm: 0.2 * step });
@@ -102,5 +105,48 @@ describe('record rings', () => {
     writer.publish(50, measured(50), new Float64Array(1));
     writer.close();
     expect(take(reader)).toEqual([50]);
+  });
+
+  it('hold at most 8 MB over all threads, one slot a thread when a slot is more than half of it, and in one slot a ring still hands steps over', () => {
+    const mb8 = 8 * 1024 * 1024;
+    // 2 threads and θ of 300,000 entries: 2.4 MB a slot, room for one a thread.
+    const large = createRecordRings(2, 1000, 1, 300_000, true);
+    expect(large.capacity).toBe(1);
+    expect(large.slots.byteLength).toBeLessThanOrEqual(mb8);
+    expect(createRecordRings(2, 1000, 1, 1000, true).slots.byteLength).toBeLessThanOrEqual(mb8);
+    // One thread, θ of 1.2 million entries: a slot of 9.6 MB, one for the thread.
+    const rings = createRecordRings(1, 100, 10, 1_200_000, true);
+    expect(rings.capacity).toBe(1);
+    const writer = new RecordWriter(rings, 0);
+    const reader = new RecordReader(rings, 0);
+    const theta = new Float64Array(1_200_000);
+    writer.at(1);
+    expect(writer.publish(10, measured(10), theta)).toBe(true);
+    expect(writer.publish(20, measured(20), theta)).toBe(false);
+    expect(take(reader)).toEqual([10]);
+    writer.at(17);
+    expect(writer.publish(30, measured(30), theta)).toBe(true);
+    writer.close();
+    expect(take(reader)).toEqual([30]);
+  });
+
+  it('count in the run\'s memory footprint, as many slots as the run holds', () => {
+    const input = (replicas: number, params: boolean) => ({
+      objective: { type: 'model', model: 'logistic', data: { builtin: 'sparse-text', rows: 3000, seed: 4 }, validationSplit: 0 },
+      optimizer: { name: 'sgd', learningRate: 0.05 },
+      training: { maxSteps: 100_000, batchSize: 1, seed: 2 },
+      record: { every: 10, params },
+      parallel: { algorithm: 'hogwild', replicas, execution: 'concurrent' },
+    }) as RunSpecInput;
+    const part = (spec: RunSpecInput) => {
+      const objective = createObjective(objectiveSpecSchema.parse(spec.objective) as Parameters<typeof createObjective>[0]);
+      return memoryFootprint(runSpecSchema.parse(spec), objective).parts.find((item) => item.name.startsWith('recorded steps'));
+    };
+    // 10,001 records of 5 fields a slot, in each of 2 rings (one thread may make them all), and 6 checkpoint copies.
+    expect(part(input(2, false))).toEqual({ name: 'recorded steps waiting in the threads\' rings (20002 slots, 6 checkpoint copies)', bytes: 7 * 2 * 10_001 * 5 * 8 });
+    // With θ of 1,001 entries a slot: 8 MB over the 2 rings, as many times again per checkpoint copy.
+    const rings = createRecordRings(2, 100_000, 10, 1001, true);
+    expect(part(input(2, true))!.bytes).toBe(7 * rings.slots.byteLength);
+    expect(part({ ...input(2, false), parallel: { algorithm: 'hogwild', replicas: 2, execution: 'simulated' } })).toBeUndefined();
   });
 });

@@ -18,12 +18,19 @@
  *                              checkpoint; this says 1.0 GB
  *   objective   its data, parameter names and scratch for a batch (Objective.memoryBytes), once
  *                              per copy: one, and one per thread or replica job of a concurrent run
+ *   records     a concurrent hogwild run's rings of recorded steps (recordRingSize: at most 8 MB
+ *                              unless one slot a thread is more), and as many again per checkpoint
+ *                              copy: a checkpoint keeps the records waiting in them
  */
 import type { Objective } from '../objectives/objective.ts';
 import { isDataObjective } from '../objectives/objective.ts';
 import { createOptimizer } from '../optimizers/index.ts';
 import { resolveParallelSettings, type ResolvedParallelSettings } from '../parallel/settings.ts';
 import type { RunConfig } from './run-config.ts';
+import { ticksPerEpoch } from './data-batches.ts';
+import { recordEvery } from './record-settings.ts';
+import { recordRingSize, slotFields, slotsCarryParams } from './record-ring-size.ts';
+import { totalTicks } from './run-engine.ts';
 
 const entryBytes = Float64Array.BYTES_PER_ELEMENT;
 
@@ -83,6 +90,13 @@ export function memoryFootprint(config: RunConfig, objective: Objective): Memory
     { name: `checkpoint writes (${checkpointed} vectors, ${checkpointCopies} copies)`, bytes: checkpointCopies * checkpointed * vectorBytes },
     { name: objectiveCopies > 1 ? `the objective (${objectiveCopies} copies)` : 'the objective', bytes: objectiveCopies * objectiveBytes },
   ];
+  if (parallel?.algorithm === 'hogwild' && parallel.execution === 'concurrent') {
+    const data = isDataObjective(objective) ? objective : null;
+    const ticks = totalTicks(config, ticksPerEpoch(data?.trainingRows ?? null, config.training.batchSize, replicas));
+    const slotLength = slotFields + (slotsCarryParams(config, d, (data?.validationRows ?? 0) > 0) ? d : 0);
+    const rings = recordRingSize(replicas, ticks, recordEvery(config.record, ticks), slotLength);
+    parts.push({ name: `recorded steps waiting in the threads' rings (${replicas * rings.capacity} slots, ${checkpointCopies} checkpoint copies)`, bytes: (1 + checkpointCopies) * rings.bytes });
+  }
   return { bytes: parts.reduce((sum, part) => sum + part.bytes, 0), parts };
 }
 

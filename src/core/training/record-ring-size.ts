@@ -1,0 +1,35 @@
+/**
+ * The size of the rings through which the threads of a concurrent hogwild run hand their
+ * recorded steps to its coordinator (src/hogwild/record-ring.ts), here so that a run's memory
+ * footprint counts them as the run allocates them.
+ */
+import { recordParams } from './record-settings.ts';
+import type { RunConfig } from './run-config.ts';
+
+/** Bytes the rings of one run hold at most over all its threads, unless one slot per thread is already more. */
+const ringBytes = 8 * 1024 * 1024;
+
+/** Float64 fields of a slot before θ: step, loss, gradient norm, η, the step's norm. */
+export const slotFields = 5;
+
+/**
+ * Slots per ring for `threads` threads of a run of `totalTicks` ticks recording every `every`,
+ * each slot `slotLength` float64 entries: room for every step the run records (one thread may
+ * make them all), within `ringBytes` for all of them, and at least one slot per thread whatever
+ * its size (a run of so many parameters has one slot a thread); `bytes` is what they take.
+ */
+export function recordRingSize(threads: number, totalTicks: number, every: number, slotLength: number): { capacity: number; bytes: number } {
+  const slotBytes = slotLength * Float64Array.BYTES_PER_ELEMENT;
+  const recorded = Math.floor(totalTicks / every) + 1;
+  const capacity = Math.max(1, Math.min(recorded, Math.floor(ringBytes / (threads * slotBytes))));
+  return { capacity, bytes: threads * capacity * slotBytes };
+}
+
+/**
+ * Whether a slot carries θ after its step besides its measures: when the run records parameters,
+ * validates (`validating`: it has validation rows) or restores the best parameters. A step is
+ * validated and remembered at its own parameters, never at later ones labelled with its step.
+ */
+export function slotsCarryParams(config: Pick<RunConfig, 'record' | 'earlyStopping'>, dimension: number, validating: boolean): boolean {
+  return recordParams(config.record, dimension) || validating || config.earlyStopping?.restoreBest === true;
+}
