@@ -290,7 +290,7 @@ export class ConcurrentHogwildRun extends CoordinatedRun implements RunLoop {
       step: this.step,
       elapsedMilliseconds: this.elapsedMilliseconds(),
       params: Array.from(this.theta),
-      concurrent: { algorithm: 'hogwild', ticks, ...this.countersState(), ...(pending.length > 0 ? { pending } : {}) },
+      concurrent: { algorithm: 'hogwild', ticks, ...this.countersState(), ...(pending.values.length > 0 ? { pending } : {}) },
       objective: null,
       bestObjective: null,
       ...this.watch.getState(),

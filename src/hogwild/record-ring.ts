@@ -65,6 +65,19 @@ export function createRecordRings(threads: number, totalTicks: number, every: nu
   };
 }
 
+/** Recorded entries as a checkpoint keeps them: `fields` numbers each, one after the other in `values`. */
+export interface PendingRecords {
+  readonly fields: number;
+  readonly values: number[];
+}
+
+/** The entries of `pending`, each its `fields` numbers (a trailing partial one left out). */
+function entriesOf(pending: PendingRecords): (readonly number[])[] {
+  const entries: (readonly number[])[] = [];
+  for (let at = 0; at + pending.fields <= pending.values.length; at += pending.fields) entries.push(pending.values.slice(at, at + pending.fields));
+  return entries;
+}
+
 /** A thread's end of its ring. */
 export class RecordWriter {
   private readonly words: number;
@@ -226,30 +239,38 @@ export class RecordReader {
 
   /**
    * The entries still in the rings after the last step taken, at most `upTo`, in step order, each
-   * its slot's fields (step, the measures, θ when recorded): what a checkpoint keeps of them.
+   * its slot's fields (step, the measures, θ when recorded) one after the other in `values`: what
+   * a checkpoint keeps of them, as one array that it stores as bytes when it is long.
    */
-  pending(upTo: number): number[][] {
+  pending(upTo: number): PendingRecords {
     const { words, slots, capacity, slotLength } = this.rings;
-    const entries: number[][] = [];
+    const offsets: number[] = [];
     for (let r = 0; r < this.threads; r++) {
       const written = Atomics.load(words, r * word.length + word.written);
       for (let i = Atomics.load(words, r * word.length + word.read); i < written; i++) {
         const at = (r * capacity + (i % capacity)) * slotLength;
         const step = slots[at + field.step];
-        if (step > this.lastStep && step <= upTo) entries.push(Array.from(slots.subarray(at, at + slotLength)));
+        if (step > this.lastStep && step <= upTo) offsets.push(at);
       }
     }
-    return entries.sort((a, b) => a[field.step] - b[field.step]);
+    offsets.sort((a, b) => slots[a + field.step] - slots[b + field.step]);
+    const values = new Array<number>(offsets.length * slotLength);
+    offsets.forEach((at, i) => {
+      for (let j = 0; j < slotLength; j++) values[i * slotLength + j] = slots[at + j];
+    });
+    return { fields: slotLength, values };
   }
 
   /**
    * Resumes at `ticks`, before the threads start: their positions just after it, and the entries a
-   * checkpoint kept (`pending`) put back, dealt to the rings in turn so that each ring stays in
-   * step order; they are taken before any the threads make.
+   * checkpoint kept (`pending`, or one array per entry as checkpoints once kept them) put back,
+   * dealt to the rings in turn so that each ring stays in step order; they are taken before any
+   * the threads make.
    */
-  resume(ticks: number, entries: readonly (readonly number[])[]): void {
+  resume(ticks: number, pending: PendingRecords | readonly (readonly number[])[]): void {
     const { words, slots, capacity, slotLength } = this.rings;
     for (let r = 0; r < this.threads; r++) Atomics.store(words, r * word.length + word.position, ticks + 1);
+    const entries = 'fields' in pending ? entriesOf(pending) : pending;
     if (entries.length > this.threads * capacity) throw new Error(`The checkpoint holds ${entries.length} records to take; the run's rings hold ${this.threads * capacity}.`);
     entries.forEach((entry, i) => {
       if (entry.length !== slotLength) throw new Error(`A record the checkpoint holds has ${entry.length} fields; this run's have ${slotLength}.`);

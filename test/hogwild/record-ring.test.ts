@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { runSpecSchema, type RunSpecInput } from '../../src/contracts/run-spec.ts';
 import { createObjective, objectiveSpecSchema } from '../../src/core/objectives/index.ts';
 import { memoryFootprint } from '../../src/core/training/index.ts';
+import { encodeCheckpoint } from '../../src/db/checkpoint-encoding.ts';
 import { createRecordRings, RecordReader, RecordWriter } from '../../src/hogwild/record-ring.ts';
 
 const measured = (step: number) => ({ loss: step / 1000, gradNorm: 2 * step, learningRate: 0.1, updateNorm: 0.2 * step });
@@ -105,6 +106,40 @@ describe('record rings', () => {
     writer.publish(50, measured(50), new Float64Array(1));
     writer.close();
     expect(take(reader)).toEqual([50]);
+  });
+
+  it('keep the entries waiting in them in a checkpoint as one array, stored as bytes, and put them back in order on resume', () => {
+    // 2 threads, θ of 100 entries: 105 numbers a slot, 4,000 steps waiting.
+    const rings = createRecordRings(2, 40_000, 10, 100, true);
+    const [a, b] = [new RecordWriter(rings, 0), new RecordWriter(rings, 1)];
+    const reader = new RecordReader(rings, 0);
+    const theta = new Float64Array(100);
+    a.at(1);
+    b.at(1);
+    for (let step = 10; step <= 40_000; step += 10) {
+      theta.fill(step);
+      (step % 20 === 0 ? b : a).publish(step, measured(step), theta);
+    }
+    const pending = reader.pending(Infinity);
+    expect(pending.fields).toBe(105);
+    expect(pending.values).toHaveLength(4000 * 105);
+    // Through the checkpoint encoding: 8 bytes a number, and no more than a few bytes of JSON around them.
+    const encoded = encodeCheckpoint({ concurrent: { algorithm: 'hogwild', ticks: 40_000, pending } });
+    expect(encoded.data!.byteLength).toBe(8 * 4000 * 105);
+    expect(JSON.stringify(encoded.state).length).toBeLessThan(200);
+    const resumed = createRecordRings(2, 40_000, 10, 100, true);
+    const again = new RecordReader(resumed, 0);
+    again.resume(40_000, JSON.parse(JSON.stringify(pending)) as typeof pending);
+    again.take(Infinity, Infinity);
+    const steps = Array.from(again.taken.subarray(0, again.count), (at) => again.step(at));
+    expect(steps).toEqual(Array.from({ length: 4000 }, (_, i) => 10 * (i + 1)));
+    expect(Array.from(again.params(again.taken[2])!)).toEqual(Array(100).fill(30));
+    again.release();
+    // A checkpoint of one array per entry, as checkpoints once kept them, resumes as well.
+    const old = createRecordRings(1, 100, 10, 1, false);
+    const oldReader = new RecordReader(old, 0);
+    oldReader.resume(30, [[10, 0.01, 20, 0.1, 2, 0], [20, 0.02, 40, 0.1, 4, 0]].map((entry) => entry.slice(0, old.slotLength)));
+    expect(take(oldReader)).toEqual([10, 20]);
   });
 
   it('hold at most 8 MB over all threads, one slot a thread when a slot is more than half of it, and in one slot a ring still hands steps over', () => {

@@ -55,8 +55,15 @@ const hogwildStateSchema = z.strictObject({
   /** Each thread's updates, and [staleness, updates] pairs of the sampled ones (result.parallel). */
   replicaSteps: z.array(z.number().int().min(0)).optional(),
   staleness: z.array(z.tuple([z.number().int().min(0), z.number().int().min(1)])).optional(),
-  /** The records the threads had published up to `ticks` that were not taken yet, in step order (each its ring slot's fields). */
-  pending: z.array(z.array(z.number())).optional(),
+  /**
+   * The records the threads had published up to `ticks` that were not taken yet, in step order:
+   * each its ring slot's `fields` numbers, one after the other in `values` (one array, stored as
+   * bytes when long); checkpoints once kept one array per record.
+   */
+  pending: z.union([
+    z.strictObject({ fields: z.number().int().min(1), values: z.array(z.number()) }),
+    z.array(z.array(z.number())),
+  ]).optional(),
 });
 
 /** A concurrent run on a parameter server: the server as Redis held it (every vector, each shard's accounting). */
