@@ -20,7 +20,7 @@
  * more than half full is taken from at once regardless (the fast thread's steps are not dropped
  * while a slow thread holds the others back), and an entry that then arrives late, at or below the
  * last step taken, is dropped instead of recorded out of order. Memory is bounded: the rings of a
- * run hold at most 8 MB together (one slot a thread when even that is more), and fewer when the
+ * run hold at most 8 MB together (two slots a thread when even that is more, one for a lone thread), and fewer when the
  * run has fewer steps to record (see recordRingSize, which the run's memory footprint counts).
  */
 

@@ -142,13 +142,11 @@ describe('record rings', () => {
     expect(take(oldReader)).toEqual([10, 20]);
   });
 
-  it('hold at most 8 MB over all threads, one slot a thread when a slot is more than half of it, and in one slot a ring still hands steps over', () => {
+  it('hold at most 8 MB over all threads, two slots a thread when that is more, one for a lone thread, and in one slot a ring still hands steps over', () => {
     const mb8 = 8 * 1024 * 1024;
-    // 2 threads and θ of 300,000 entries: 2.4 MB a slot, room for one a thread.
-    const large = createRecordRings(2, 1000, 1, 300_000, true);
-    expect(large.capacity).toBe(1);
-    expect(large.slots.byteLength).toBeLessThanOrEqual(mb8);
     expect(createRecordRings(2, 1000, 1, 1000, true).slots.byteLength).toBeLessThanOrEqual(mb8);
+    // 2 threads and θ of 1,200,000 entries: 9.6 MB a slot, two a thread.
+    expect(createRecordRings(2, 1000, 10, 1_200_000, true).capacity).toBe(2);
     // One thread, θ of 1.2 million entries: a slot of 9.6 MB, one for the thread.
     const rings = createRecordRings(1, 100, 10, 1_200_000, true);
     expect(rings.capacity).toBe(1);
@@ -163,6 +161,24 @@ describe('record rings', () => {
     expect(writer.publish(30, measured(30), theta)).toBe(true);
     writer.close();
     expect(take(reader)).toEqual([30]);
+  });
+
+  it('with 2 threads and slots too large for more than one a thread within 8 MB, keep a lower step that arrives after a higher one', () => {
+    // θ of 300,000 entries: 2.4 MB a slot.
+    const rings = createRecordRings(2, 1000, 10, 300_000, true);
+    expect(rings.capacity).toBe(2);
+    const [a, b] = [new RecordWriter(rings, 0), new RecordWriter(rings, 1)];
+    const reader = new RecordReader(rings, 0);
+    const theta = new Float64Array(300_000);
+    a.at(1);
+    b.at(17);
+    b.publish(20, measured(20), theta);
+    // One waiting record does not fill the ring past half: it waits for the thread before it.
+    expect(take(reader)).toEqual([]);
+    a.publish(10, measured(10), theta);
+    a.at(33);
+    b.at(49);
+    expect(take(reader)).toEqual([10, 20]);
   });
 
   it('count in the run\'s memory footprint, as many slots as the run holds', () => {

@@ -19,8 +19,9 @@
  *   objective   its data, parameter names and scratch for a batch (Objective.memoryBytes), once
  *                              per copy: one, and one per thread or replica job of a concurrent run
  *   records     a concurrent hogwild run's rings of recorded steps (recordRingSize: at most 8 MB
- *                              unless one slot a thread is more), and as many again per checkpoint
- *                              copy: a checkpoint keeps the records waiting in them
+ *                              unless two slots a thread, one for a lone thread, are more), and as
+ *                              many again per checkpoint copy: a checkpoint keeps the records
+ *                              waiting in them
  */
 import type { Objective } from '../objectives/objective.ts';
 import { isDataObjective } from '../objectives/objective.ts';

@@ -6,22 +6,30 @@
 import { recordParams } from './record-settings.ts';
 import type { RunConfig } from './run-config.ts';
 
-/** Bytes the rings of one run hold at most over all its threads, unless one slot per thread is already more. */
+/** Bytes the rings of one run hold at most over all its threads, unless their fewest slots (minimumSlots) are already more. */
 const ringBytes = 8 * 1024 * 1024;
 
 /** Float64 fields of a slot before θ: step, loss, gradient norm, η, the step's norm. */
 export const slotFields = 5;
 
 /**
+ * The fewest slots a ring has: one for a lone thread, which publishes in step order; two when
+ * threads publish out of step order, as a ring more than half full is taken from at once, before
+ * the other threads' lower steps arrive (which are then dropped): one waiting record fills half
+ * of two slots, not more.
+ */
+const minimumSlots = (threads: number) => (threads > 1 ? 2 : 1);
+
+/**
  * Slots per ring for `threads` threads of a run of `totalTicks` ticks recording every `every`,
  * each slot `slotLength` float64 entries: room for every step the run records (one thread may
- * make them all), within `ringBytes` for all of them, and at least one slot per thread whatever
- * its size (a run of so many parameters has one slot a thread); `bytes` is what they take.
+ * make them all), within `ringBytes` for all of them, and at least minimumSlots whatever their
+ * size; `bytes` is what they take.
  */
 export function recordRingSize(threads: number, totalTicks: number, every: number, slotLength: number): { capacity: number; bytes: number } {
   const slotBytes = slotLength * Float64Array.BYTES_PER_ELEMENT;
   const recorded = Math.floor(totalTicks / every) + 1;
-  const capacity = Math.max(1, Math.min(recorded, Math.floor(ringBytes / (threads * slotBytes))));
+  const capacity = Math.max(Math.min(minimumSlots(threads), recorded), Math.min(recorded, Math.floor(ringBytes / (threads * slotBytes))));
   return { capacity, bytes: threads * capacity * slotBytes };
 }
 
