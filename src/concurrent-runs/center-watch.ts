@@ -109,8 +109,12 @@ export class CenterWatch {
     return completed > this.lastRecordedStep;
   }
 
-  /** Records step `step` at (a copy of) `params`; returns the stop rule it triggers, if any. */
-  observe(step: number, params: Float64Array, records: StepRecord[]): StopReason | null {
+  /**
+   * Records step `step` at (a copy of) `params`. Unless `observe` is false (the run is already
+   * stopping), its loss goes to early stopping, the best parameters and the stop rules; returns
+   * the rule it triggers, if any.
+   */
+  observe(step: number, params: Float64Array, records: StepRecord[], observe = true): StopReason | null {
     this.previous.set(this.snapshot);
     this.snapshot.set(params);
     this.step = step;
@@ -118,10 +122,10 @@ export class CenterWatch {
     const loss = this.objective.valueAndGradient(this.snapshot, this.gradient);
     this.lastLoss = loss;
     this.lastGradNorm = norm(this.gradient);
-    if (this.tracker.monitor === 'loss' && this.tracker.observe(step, loss) && this.best) this.best.remember(this.snapshot);
-    if (this.validationDue(step)) this.validate(step, true);
+    if (observe && this.tracker.monitor === 'loss' && this.tracker.observe(step, loss) && this.best) this.best.remember(this.snapshot);
+    if (this.validationDue(step)) this.validate(step, observe);
     records.push(this.makeRecord(this.schedule.learningRate(step), distance(this.snapshot, this.previous)));
-    return this.stopRule(step);
+    return observe ? this.stopRule(step) : null;
   }
 
   /**
@@ -204,7 +208,7 @@ export class CenterWatch {
       const stop = this.take(last.step, last.measured, ending.params, records, { validate: true, observe: !ending.stopping });
       if (!ending.stopping && stop !== null) reason = stop;
     } else if (this.pending(ending.completed)) {
-      const stop = this.observe(ending.completed, ending.params, records);
+      const stop = this.observe(ending.completed, ending.params, records, !ending.stopping);
       if (!ending.stopping && stop !== null) reason = stop;
     } else {
       this.snapshot.set(ending.params);
