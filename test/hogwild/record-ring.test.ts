@@ -142,6 +142,16 @@ describe('record rings', () => {
     expect(take(oldReader)).toEqual([10, 20]);
   });
 
+  it('drop the entries a checkpoint holds whose fields are not those of the run\'s slots, and put back the others', () => {
+    const rings = createRecordRings(1, 100, 10, 1, false);
+    const reader = new RecordReader(rings, 0);
+    reader.resume(30, [[10, 0.01, 20, 0.1, 2], [20, 0.02, 40, 0.1, 4, 7], [30, 0.03, 60, 0.1, 6]]);
+    expect(take(reader)).toEqual([10, 30]);
+    const flat = new RecordReader(createRecordRings(1, 100, 10, 1, false), 0);
+    flat.resume(30, { fields: 6, values: [10, 0.01, 20, 0.1, 2, 7] });
+    expect(take(flat)).toEqual([]);
+  });
+
   it('hold at most 8 MB over all threads, two slots a thread when that is more, one for a lone thread, and in one slot a ring still hands steps over', () => {
     const mb8 = 8 * 1024 * 1024;
     expect(createRecordRings(2, 1000, 1, 1000, true).slots.byteLength).toBeLessThanOrEqual(mb8);
