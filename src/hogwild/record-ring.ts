@@ -266,13 +266,13 @@ export class RecordReader {
    * checkpoint kept (`pending`, or one array per entry as checkpoints once kept them) put back,
    * dealt to the rings in turn so that each ring stays in step order; they are taken before any
    * the threads make. An entry whose fields are not this run's slot's (θ carried or not) is
-   * dropped: its row is missing, as one a full ring had no room for.
+   * dropped, and so are the latest entries beyond what the rings hold (rings once sized larger):
+   * their rows are missing, as one a full ring had no room for.
    */
   resume(ticks: number, pending: PendingRecords | readonly (readonly number[])[]): void {
     const { words, slots, capacity, slotLength } = this.rings;
     for (let r = 0; r < this.threads; r++) Atomics.store(words, r * word.length + word.position, ticks + 1);
-    const entries = ('fields' in pending ? entriesOf(pending) : pending).filter((entry) => entry.length === slotLength);
-    if (entries.length > this.threads * capacity) throw new Error(`The checkpoint holds ${entries.length} records to take; the run's rings hold ${this.threads * capacity}.`);
+    const entries = ('fields' in pending ? entriesOf(pending) : pending).filter((entry) => entry.length === slotLength).slice(0, this.threads * capacity);
     entries.forEach((entry, i) => {
       const r = i % this.threads;
       const written = Atomics.load(words, r * word.length + word.written);

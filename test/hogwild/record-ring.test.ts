@@ -152,6 +152,15 @@ describe('record rings', () => {
     expect(take(flat)).toEqual([]);
   });
 
+  it('put back the earliest entries a checkpoint holds as far as the rings hold them, and drop the rest', () => {
+    const rings = createRecordRings(2, 100, 10, 1, false);
+    const held = 2 * rings.capacity;
+    const reader = new RecordReader(rings, 0);
+    const entries = Array.from({ length: held + 3 }, (_, i) => [10 * (i + 1), 0.01, 20, 0.1, 2]);
+    reader.resume(10 * (held + 3), entries);
+    expect(take(reader)).toEqual(entries.slice(0, held).map((entry) => entry[0]));
+  });
+
   it('hold at most 8 MB over all threads, two slots a thread when that is more, one for a lone thread, and in one slot a ring still hands steps over', () => {
     const mb8 = 8 * 1024 * 1024;
     expect(createRecordRings(2, 1000, 1, 1000, true).slots.byteLength).toBeLessThanOrEqual(mb8);
