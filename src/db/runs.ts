@@ -153,6 +153,9 @@ const byIdempotencyKeyStatement = {
   text: `SELECT ${runColumns} FROM runs WHERE tenant_id = $1 AND idempotency_key = $2`,
 };
 
+/** Submissions of a keyed run made again when the run their key named was deleted before it was read (see create). */
+const replayTries = 3;
+
 /**
  * Submitting runs, many at once, in one statement: each run's quota check and its insert, under
  * its tenant's lock (runs_submit, migration 20261207120000), one row per element of the arrays
@@ -290,11 +293,16 @@ export function createRunRepository(database: Database, pool: Pool) {
      * tenant, returns the earlier run instead (`created: false`), whatever the quotas.
      */
     async create(run: NewRun, quotas: RunQuotas = unlimited): Promise<{ run: Run; created: boolean; place?: RunPlace }> {
-      const answer = await submissions.submit({ run: { ...run, id: timeOrderedUuid() }, quotas });
-      if ('run' in answer) return { run: answer.run, created: true, place: answer.place };
-      const { rows: [existing] } = await pool.query<Run>({ ...byIdempotencyKeyStatement, values: [run.tenantId, run.idempotencyKey] });
-      if (!existing) throw new Error(`run with idempotency key ${run.idempotencyKey} vanished while it was being submitted`);
-      return { run: existing, created: false };
+      // A replay's run read after the submission found it may have been deleted in between (a
+      // finished run deleted by its tenant): its key is free again, and the submission is made
+      // again, as if it came after the deletion. Each try follows a deletion, so a few suffice.
+      for (let tries = 1; ; tries++) {
+        const answer = await submissions.submit({ run: { ...run, id: timeOrderedUuid() }, quotas });
+        if ('run' in answer) return { run: answer.run, created: true, place: answer.place };
+        const { rows: [existing] } = await pool.query<Run>({ ...byIdempotencyKeyStatement, values: [run.tenantId, run.idempotencyKey] });
+        if (existing) return { run: existing, created: false };
+        if (tries === replayTries) throw new Error(`the run of idempotency key ${run.idempotencyKey} was deleted ${replayTries} times while it was being submitted`);
+      }
     },
 
     /** The run if it belongs to the tenant; another tenant's run is as absent as a missing one. */

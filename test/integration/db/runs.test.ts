@@ -72,6 +72,34 @@ describe('run submission (prepared statements through the pg pool, concurrent on
     expect(other.run.tenantId).toBe(tenantB);
   });
 
+  it('submits a replay again when the run its key named is deleted before it is read, storing a new run under the key', async () => {
+    const tenantId = await newTenantId();
+    const key = randomUUID();
+    const first = await runs.create({ tenantId, spec, idempotencyKey: key });
+    // The deletion lands between the submission's statement (which found the key's run) and
+    // the read of that run: the real pool, with a real DELETE sent right after that statement answers.
+    let deletions = 0;
+    const interleaved = new Proxy(pool, {
+      get(target, property, receiver) {
+        if (property !== 'query') return Reflect.get(target, property, receiver);
+        return async (...args: Parameters<Pool['query']>) => {
+          const answer = await (target.query as (...a: unknown[]) => Promise<unknown>)(...args);
+          if ((args[0] as { name?: string }).name === 'runs-submit' && deletions === 0) {
+            deletions++;
+            await target.query('DELETE FROM runs WHERE id = $1', [first.run.id]);
+          }
+          return answer;
+        };
+      },
+    });
+    const replay = await createRunRepository(services.database, interleaved).create({ tenantId, spec, idempotencyKey: key });
+    expect(deletions).toBe(1);
+    expect(replay.created).toBe(true);
+    expect(replay.run.id).not.toBe(first.run.id);
+    expect(replay.run).toEqual(await services.database.run.findUnique({ where: { id: replay.run.id } }));
+    expect(await services.database.run.findUnique({ where: { id: first.run.id } })).toBeNull();
+  });
+
   it('returns the run of a concurrent submission that commits while this one waits on the key', async () => {
     const tenantId = await newTenantId();
     const key = randomUUID();
