@@ -17,8 +17,20 @@
  * Short runs keep no rollups: a range of at most `rawRangeSteps` steps is always read from raw
  * rows (at most that many, whatever the run), so a run that can never be longer than that
  * needs none, and its slices skip the upsert.
+ *
+ * Sums past the range of a double (finite values up to ±1.8e308: a diverging loss, a huge
+ * gradient norm) saturate to ±Infinity as IEEE addition does, in the batch's summaries and in
+ * the upsert alike; PostgreSQL's float8 `+` and `sum` raise instead, which failed every write of
+ * such a run. A bucket whose parts passed the range both ways holds NaN (+Infinity − Infinity).
+ * A read adds the sums of a group's buckets and raw rows in a way that cannot overflow before its
+ * end (`wideSumSql`), then the group's mean is its sum over its count kept within its min and
+ * max (`groupMean`): a sum of +Infinity gives the max, of −Infinity the min, and NaN a null mean
+ * (unknown beyond min and max, which stay given), as a read from raw rows or from rollups alike.
+ * The two agree (up to the rounding of a sum's order) unless a group holds values of both signs
+ * whose partial sums pass the range: rollups summed in step order may then have saturated where
+ * the raw rows' total does not, and give the max, the min or null where raw rows give a mean.
  */
-import { numberArrayLiteral } from './array-literal.ts';
+import { numberArrayLiteral, numberText } from './array-literal.ts';
 import { metricFieldRegistry, rolledUpMetricFields, type MetricColumns } from '../contracts/metric-fields.ts';
 
 export type { MetricColumns };
@@ -145,9 +157,50 @@ const fieldColumns = rolledUpFields.flatMap(([, column]) => [`${column}_count`, 
 
 const fieldTypes = rolledUpFields.flatMap(() => ['int', 'float8', 'float8', 'float8']);
 
+const float8 = (value: number) => `${numberText(value)}::float8`;
+
+/**
+ * `a + b` over float8 that saturates to ±Infinity instead of raising on overflow. Halving both
+ * is exact when neither is below 1 in magnitude (halving the smallest subnormal raises an
+ * underflow), and the sum overflows exactly when the halves' sum passes half the largest double;
+ * a term below 1 cannot carry a sum past the range. NaN and ±Infinity give what IEEE gives.
+ */
+export function saturatingAddSql(a: string, b: string): string {
+  const half = `(${a} * 0.5::float8 + ${b} * 0.5::float8)`;
+  return `CASE WHEN abs(${a}) < 1::float8 OR abs(${b}) < 1::float8 THEN ${a} + ${b}`
+    + ` WHEN abs(${half}) <= ${float8(Number.MAX_VALUE / 2)} THEN ${a} + ${b} ELSE ${half} * 'Infinity'::float8 END`;
+}
+
+/** Magnitudes a read's sum adds as they are; larger ones it adds scaled down by `wideScale`. */
+const wideLimit = 2 ** 959;
+const wideScale = 2 ** 64;
+
+/**
+ * The sum of `value` over a group as two float8 sums that cannot overflow, `${name}` and
+ * `${name}_scaled` (magnitudes under 2^959 as they are, larger ones times 2^-64: fewer than 2^63
+ * terms keep either under 2^1023), for `wideSum` to join: the sum saturates at its end only.
+ */
+export const wideSumSql = (value: string, name: string): string[] => [
+  `sum(CASE WHEN abs(${value}) < ${float8(wideLimit)} THEN ${value} END) AS ${name}`,
+  `sum(CASE WHEN abs(${value}) < ${float8(wideLimit)} THEN NULL ELSE ${value} * ${float8(1 / wideScale)} END) AS ${name}_scaled`,
+];
+
+/** The group's sum from the two of `wideSumSql` (null where a part had no term): ±Infinity past the range. */
+export const wideSum = (sum: number | null, scaled: number | null): number => (sum ?? 0) + (scaled ?? 0) * wideScale;
+
+/**
+ * The mean of a group's `count` finite values from their sum: within their min and max (a float
+ * sum drifts: 0.01 summed 3072 times; a sum of +Infinity gives the max, of −Infinity the min),
+ * null with no values or a NaN sum (it passed the range both ways).
+ */
+export function groupMean(count: number, sum: number, min: number | null, max: number | null): number | null {
+  if (!count || min === null || max === null || Number.isNaN(sum)) return null;
+  return Math.min(max, Math.max(min, sum / count));
+}
+
 const mergeAssignments = rolledUpFields.flatMap(([, c]) => [
   `${c}_count = r.${c}_count + EXCLUDED.${c}_count`,
-  `${c}_sum = r.${c}_sum + EXCLUDED.${c}_sum`,
+  `${c}_sum = ${saturatingAddSql(`r.${c}_sum`, `EXCLUDED.${c}_sum`)}`,
   `${c}_min = LEAST(r.${c}_min, EXCLUDED.${c}_min)`,
   `${c}_max = GREATEST(r.${c}_max, EXCLUDED.${c}_max)`,
 ]);

@@ -20,7 +20,7 @@
  * Reads go through node-postgres: decoding a thousand wide rows through the Prisma adapter cost
  * more than the query itself.
  */
-import { bucketWidth, rawRangeSteps, rolledUpFields, rollupLevels } from './metric-rollups.ts';
+import { bucketWidth, groupMean, rawRangeSteps, rolledUpFields, rollupLevels, wideSum, wideSumSql } from './metric-rollups.ts';
 import { createHash } from 'node:crypto';
 import type { Pool } from './pool.ts';
 import type { RunStatus } from '../contracts/run-status.ts';
@@ -137,7 +137,7 @@ export function createMetricsQuery(pool: Pool) {
       ]);
       const rollupColumns = fields.flatMap(([, c]) => [`${c}_count`, `${c}_sum`, `${c}_min`, `${c}_max`]);
       const merged = fields.flatMap(([, c]) => [
-        `sum(${c}_count)::int AS ${c}_count`, `sum(${c}_sum) AS ${c}_sum`, `min(${c}_min) AS ${c}_min`, `max(${c}_max) AS ${c}_max`,
+        `sum(${c}_count)::int AS ${c}_count`, ...wideSumSql(`${c}_sum`, `${c}_sum`), `min(${c}_min) AS ${c}_min`, `max(${c}_max) AS ${c}_max`,
       ]);
       const parts: string[] = [];
       // Always part of the statement, so PostgreSQL can type $2–$4; it reads nothing when the
@@ -162,9 +162,8 @@ export function createMetricsQuery(pool: Pool) {
           const count = Number(row[`${column}_count`] ?? 0);
           const min = finite(row[`${column}_min`]);
           const max = finite(row[`${column}_max`]);
-          // A float sum drifts (0.01 summed 3072 times, over 1e308 summed twice): the mean is
-          // kept within the bucket's own min and max, so a constant's mean is that constant.
-          bucket[field] = count && min !== null && max !== null ? Math.min(max, Math.max(min, Number(row[`${column}_sum`]) / count)) : null;
+          const sum = wideSum(row[`${column}_sum`] as number | null, row[`${column}_sum_scaled`] as number | null);
+          bucket[field] = groupMean(count, sum, min, max);
           bucket[`${field}Min`] = min;
           bucket[`${field}Max`] = max;
         }

@@ -1,16 +1,20 @@
 /**
  * GET /v1/runs/{id}/metrics against the real PostgreSQL: pages, field selection, step ranges,
  * CSV, ETag/304, and downsampling from ingest-time rollups checked against a brute-force
- * aggregate of the same rows.
+ * aggregate of the same rows; sums of values past the range of a double, which saturate (the
+ * rollups' upsert adds bit for bit as IEEE addition does) instead of failing the write or the read.
  */
 import type { FastifyInstance } from 'fastify';
+import fc from 'fast-check';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postgresConnectionOptions } from '../../../src/db/connection-options.ts';
-import { bucketWidth, rawRangeSteps } from '../../../src/db/metric-rollups.ts';
+import { numberArrayLiteral } from '../../../src/db/array-literal.ts';
+import { bucketWidth, rawRangeSteps, saturatingAddSql, wideSum, wideSumSql } from '../../../src/db/metric-rollups.ts';
 import { createMetricsQuery, decomposeRange, planDownsampling } from '../../../src/db/metrics-query.ts';
 import { createMetricsWriter, type MetricBatch } from '../../../src/db/metrics-writer.ts';
 import { createPool, type Pool } from '../../../src/db/pool.ts';
+import { Random } from '../../../src/core/random.ts';
 import { buildTestApp, createTenantKey, minimalSpec, openTestServices, type TestServices } from '../support/services.ts';
 
 let services: TestServices;
@@ -310,6 +314,162 @@ describe('GET /v1/runs/{id}/metrics', () => {
     expect(anonymous.statusCode).toBe(401);
   });
 });
+
+const largest = Number.MAX_VALUE;
+const halfUlpOfLargest = 2 ** 970;
+const edges = [
+  0, -0, 5e-324, -5e-324, 2.2250738585072014e-308, 0.5, 1, -1, 1e300, largest / 2, largest / 2 + 2 ** 969,
+  largest - halfUlpOfLargest, halfUlpOfLargest, halfUlpOfLargest / 2, largest, -largest, 1e308, -1e308, Infinity, -Infinity, NaN,
+];
+
+async function sumsInSql(a: readonly number[], b: readonly number[]): Promise<number[]> {
+  const { rows } = await pool.query<{ s: number }>(
+    `SELECT ${saturatingAddSql('a', 'b')} AS s FROM unnest($1::float8[], $2::float8[]) WITH ORDINALITY AS u(a, b, i) ORDER BY i`,
+    [numberArrayLiteral(a), numberArrayLiteral(b)]);
+  return rows.map((row) => row.s);
+}
+
+describe('sums past the range of a double', () => {
+  it('adds as IEEE doubles do, ±Infinity past the range, for every pair of edge values', async () => {
+    const a = edges.flatMap((x) => edges.map(() => x));
+    const b = edges.flatMap(() => edges);
+    const sums = await sumsInSql(a, b);
+    for (let i = 0; i < a.length; i++) expect(Object.is(sums[i], a[i] + b[i]), `${a[i]} + ${b[i]}: ${sums[i]}`).toBe(true);
+  });
+
+  it('adds as IEEE doubles do for random doubles of every magnitude', async () => {
+    await fc.assert(fc.asyncProperty(fc.array(fc.tuple(fc.double(), fc.double()), { minLength: 1, maxLength: 200 }), async (pairs) => {
+      const sums = await sumsInSql(pairs.map(([x]) => x), pairs.map(([, y]) => y));
+      pairs.forEach(([x, y], i) => expect(Object.is(sums[i], x + y), `${x} + ${y}: ${sums[i]}`).toBe(true));
+    }), { numRuns: 50 });
+  });
+
+  it('sums a group of huge values without raising, past the range only at its end', async () => {
+    const cases: number[][] = [[largest, largest, -largest], [1e308, 1e308], [-1e308, -1e308, 5e-324], [largest, -Infinity], [Infinity, -Infinity], [1, 2, 3], []];
+    for (const values of cases) {
+      const { rows: [row] } = await pool.query(`SELECT ${wideSumSql('v', 's').join(', ')} FROM unnest($1::float8[]) AS v`, [numberArrayLiteral(values)]);
+      const finiteEnough = values.every((v) => Math.abs(v) < 2 ** 959);
+      const expected = finiteEnough ? values.reduce((x, y) => x + y, 0) : values.reduce((x, y) => x + y / 2 ** 64, 0) * 2 ** 64;
+      expect(wideSum(row.s, row.s_scaled), `${values}`).toBe(expected);
+    }
+  });
+});
+
+describe('a run whose values are huge but finite', () => {
+  it('records every step and its rollups, and downsamples to the means the rule gives, from rollups and raw rows alike', async () => {
+    const huge = trajectory(20_000, 1);
+    // Eight of these losses sum within the range of a double, sixteen past it: slices of 1000
+    // steps cut buckets of 16 in halves of 8, whose finite sums the statement adds.
+    huge.loss = huge.step.map((step) => 1e308 / (6 + (step % 4)));
+    huge.gradNorm = huge.step.map(() => 1.7e308);
+    huge.valLoss = huge.step.map((step) => (step % 100 === 0 ? -1e308 / (1 + (step % 3)) : null));
+    const hugeRunId = await insertRun(authorization);
+    await writeMetrics(hugeRunId, huge, 1000);
+    const { rows: [stored] } = await client.query(
+      `SELECT (SELECT count(*)::int FROM run_metrics WHERE run_id = $1) AS rows,
+              (SELECT sum(count)::int FROM metric_rollups WHERE run_id = $1 AND level = 2) AS summarised`, [hugeRunId]);
+    expect(stored).toEqual({ rows: 20_000, summarised: 20_000 });
+    for (const [from, to, maxPoints] of [[1, 20_000, 100], [1, 20_000, 1000], [3, 19_999, 7], [5000, 9000, 13], [7, 40, 3]]) {
+      await expectMeansByRule(hugeRunId, huge, from, to, maxPoints);
+    }
+  });
+
+  it('gives the means of raw rows from rollups, on random values with huge ones of one sign per field among them', async () => {
+    const metrics = createMetricsQuery(pool);
+    const fields = ['loss', 'gradNorm', 'valLoss'] as const;
+    await fc.assert(fc.asyncProperty(fc.integer({ min: 1, max: 2 ** 31 - 1 }), async (seed) => {
+      const random = new Random(seed);
+      // Finite values of every magnitude, huge ones (up to the largest double) of the sign given, and non-finite ones.
+      // Huge values rare or common: some groups' sums pass the range, others stay within it.
+      const huge = [0.001, 0.01, 0.3][random.int(3)];
+      const value = (sign: number) => {
+        const u = random.next();
+        if (u < huge) return sign * (1e300 + random.next() * (Number.MAX_VALUE - 1e300));
+        if (u < 0.8) return (random.next() - 0.5) * 2e3;
+        if (u < 0.9) return (random.next() - 0.5) * 1e-300;
+        return [NaN, Infinity, -Infinity][random.int(3)];
+      };
+      const sign = random.next() < 0.5 ? 1 : -1;
+      const columns = trajectory(rawRangeSteps + 601 + random.int(4000), 1);
+      columns.loss = columns.step.map(() => value(sign));
+      columns.gradNorm = columns.step.map(() => Math.abs(value(1)));
+      columns.valLoss = columns.step.map(() => (random.next() < 0.1 ? value(-sign) : null));
+      const runIdOf = await insertRun(authorization);
+      await writeMetrics(runIdOf, columns, 100 + random.int(3000));
+      const [from, to] = [1 + random.int(300), columns.step.length - random.int(300)];
+      const maxPoints = 20 + random.int(100);
+      expect(planDownsampling(from, to, maxPoints).level).toBeGreaterThan(0);
+      const { buckets, bucketSize } = await metrics.downsample(runIdOf, { fields: [...fields], from, to, maxPoints });
+      for (const bucket of buckets) {
+        const values = Object.fromEntries(fields.map((field) => [field, columns[field].slice(bucket.step - 1, bucket.stepEnd).map((v) => v ?? NaN)]));
+        for (const field of fields) expectMean(bucket[field] as number | null, values[field], `${field} of [${bucket.step}, ${bucket.stepEnd}], seed ${seed}`);
+        // A whole group read again as a short range comes from raw rows only.
+        if ((bucket.step - 1) % bucketSize !== 0 || bucket.stepEnd - bucket.step + 1 !== bucketSize) continue;
+        const raw = await metrics.downsample(runIdOf, { fields: [...fields], from: bucket.step, to: bucket.stepEnd, maxPoints: 2 });
+        expect(raw.buckets).toHaveLength(1);
+        for (const field of fields) {
+          expect([raw.buckets[0][`${field}Min`], raw.buckets[0][`${field}Max`]]).toEqual([bucket[`${field}Min`], bucket[`${field}Max`]]);
+          expectMean(raw.buckets[0][field] as number | null, values[field], `raw ${field} of [${bucket.step}, ${bucket.stepEnd}], seed ${seed}`);
+        }
+      }
+    }), { numRuns: 4 });
+  });
+
+  it('gives a null mean, with its count, min and max, to a group whose rollup sums passed the range both ways', async () => {
+    const columns = trajectory(2 * rawRangeSteps, 1);
+    columns.loss = columns.step.map((step) => (step <= rawRangeSteps ? 1e308 : -1e308));
+    const bothWays = await insertRun(authorization);
+    await writeMetrics(bothWays, columns, 5000);
+    const { buckets } = await createMetricsQuery(pool).downsample(bothWays, { fields: ['loss'], from: 1, to: 2 * rawRangeSteps, maxPoints: 2 });
+    expect(buckets).toEqual([{ step: 1, stepEnd: 2 * rawRangeSteps, count: 2 * rawRangeSteps, loss: null, lossMin: -1e308, lossMax: 1e308 }]);
+  });
+});
+
+/** The mean a bucket gives its values (see src/db/metric-rollups.ts), computed apart from it. */
+function referenceMean(values: readonly number[]): number | null {
+  const finite = values.filter((value) => Number.isFinite(value));
+  if (finite.length === 0) return null;
+  // Exact enough: values past 2^959 summed scaled down, so nothing overflows before the end.
+  let small = 0;
+  let large = 0;
+  for (const value of finite) {
+    if (Math.abs(value) < 2 ** 959) small += value;
+    else large += value / 2 ** 64;
+  }
+  const sum = small + large * 2 ** 64;
+  return Math.min(Math.max(...finite), Math.max(Math.min(...finite), sum / finite.length));
+}
+
+/** Whether `mean` is `expected` up to the rounding of a sum of values as large as those of the bucket. */
+function expectMean(mean: number | null, values: readonly number[], label: string) {
+  const expected = referenceMean(values);
+  if (expected === null) {
+    expect(mean, label).toBeNull();
+    return;
+  }
+  const scale = Math.max(...values.filter((value) => Number.isFinite(value)).map(Math.abs));
+  expect(mean, label).not.toBeNull();
+  expect(Math.abs(mean! - expected), `${label}: ${mean} for ${expected}`).toBeLessThanOrEqual(1e-12 * scale);
+}
+
+/** Downsamples [from, to] through the API and checks each bucket's means against referenceMean. */
+async function expectMeansByRule(runId: string, columns: Trajectory, from: number, to: number, maxPoints: number) {
+  const response = await app.inject({
+    url: `/v1/runs/${runId}/metrics?fields=loss,gradNorm,valLoss&from=${from}&to=${to}&maxPoints=${maxPoints}`,
+    headers: { authorization },
+  });
+  expect(response.statusCode).toBe(200);
+  const { points, bucketSize } = response.json();
+  for (const point of points) {
+    const steps = columns.step.filter((step) => step >= Math.max(from, point.step) && step <= Math.min(to, point.stepEnd));
+    expect(point.count).toBe(steps.length);
+    expect(Math.floor((point.step - 1) / bucketSize)).toBe(Math.floor((point.stepEnd - 1) / bucketSize));
+    for (const field of ['loss', 'gradNorm', 'valLoss'] as const) {
+      const values = steps.map((step) => columns[field][step - 1] ?? NaN);
+      expectMean(point[field], values, `${field} of [${point.step}, ${point.stepEnd}] in [${from}, ${to}] by ${maxPoints}`);
+    }
+  }
+}
 
 /** Downsamples [from, to] through the API and checks every bucket against a brute-force aggregate of the rows. */
 async function expectDownsampled(runId: string, columns: Trajectory, from: number, to: number, maxPoints: number) {
