@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Job } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rawRangeSteps } from '../../../src/db/metric-rollups.ts';
 import { closeRedis, createRedis, type Redis } from '../../../src/queue/connection.ts';
 import { runChannel, type RunEvent } from '../../../src/queue/run-events.ts';
 import { createRunEnqueuer } from '../../../src/queue/runs-queue.ts';
@@ -169,5 +170,40 @@ describe('the run worker drives the core loop in slices and stores every recorde
     const job = await eventually(() => Job.fromId(api.services.runsQueue, id), (found) => found !== undefined && found.finishedOn !== undefined && found.failedReason !== undefined);
     expect(await job!.isFailed()).toBe(true);
     expect(job!.attemptsMade).toBe(1);
+  });
+});
+
+describe('the run worker records a long run whose metric sums pass the range of a double', () => {
+  const api = useTestApi();
+  let worker: TestWorker;
+
+  beforeAll(async () => {
+    worker = await startTestWorker(api.services, { sliceMs: 60_000, maxRowsPerSlice: 1000 });
+  });
+  afterAll(async () => {
+    await worker.close();
+  });
+
+  it('a run longer than its raw reads whose losses are huge but finite completes with every step and its rollups', async () => {
+    // Eleven of these losses sum within the range of a double, twelve past it: slices of 1000
+    // rows split buckets of 16 into halves whose finite sums the rollups' upsert adds.
+    const steps = rawRangeSteps + 100;
+    const spec = {
+      objective: { type: 'expression', expression: '1.5e307 + (x - 1)^2', variables: ['x'], initial: [0] },
+      optimizer: { name: 'sgd', learningRate: 0.1 },
+      training: { maxSteps: steps },
+      record: { every: 1 },
+    };
+    const id = (await postRun(api.app, api.authorization, spec)).json().id;
+    const view = await waitForRun(api.app, api.authorization, id, isFinal);
+    expect(view.status).toBe('completed');
+    const { rows: [stored] } = await worker.pool.query(
+      `SELECT (SELECT count(*)::int FROM run_metrics WHERE run_id = $1) AS rows,
+              (SELECT sum(count)::int FROM metric_rollups WHERE run_id = $1 AND level = 2) AS summarised`, [id]);
+    expect(stored).toEqual({ rows: steps, summarised: steps });
+    const page = await api.app.inject({ url: `/v1/runs/${id}/metrics?fields=loss&maxPoints=50`, headers: { authorization: api.authorization } });
+    expect(page.statusCode).toBe(200);
+    // Each bucket's sum passes the range: its mean is its max.
+    expect(page.json().points.every((bucket: { loss: number; lossMax: number }) => bucket.loss === bucket.lossMax && bucket.loss === 1.5e307)).toBe(true);
   });
 });
