@@ -290,7 +290,9 @@ export function createRunRepository(database: Database, pool: Pool) {
      * stored before it, submissions made before it at the same time included; throws
      * RunQuotaError otherwise, nothing stored. The stored run comes with its place in its
      * tenant's backlog (its job's priority). With an idempotency key already used by this
-     * tenant, returns the earlier run instead (`created: false`), whatever the quotas.
+     * tenant, returns the earlier run instead (`created: false`), whatever the quotas; should
+     * that run be deleted before it is read, the submission is made again, a new one, counted
+     * at the quotas as any other.
      */
     async create(run: NewRun, quotas: RunQuotas = unlimited): Promise<{ run: Run; created: boolean; place?: RunPlace }> {
       // A replay's run read after the submission found it may have been deleted in between (a
