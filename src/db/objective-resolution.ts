@@ -9,7 +9,7 @@
  */
 import type { ObjectiveSpec, ResolvedObjectiveSpec } from '../core/objectives/index.ts';
 import { isObjectiveReference, type ObjectiveReference } from '../core/training/index.ts';
-import { isPermanentDatasetError, type DatasetRepository } from './datasets.ts';
+import { DatasetNotFoundError, isPermanentDatasetError, type DatasetRepository } from './datasets.ts';
 import { StoredObjectiveError, type ObjectiveRepository } from './objectives.ts';
 
 /** An `{id}` reference to a stored objective the tenant does not have. */
@@ -20,6 +20,23 @@ export class ObjectiveNotFoundError extends Error {
   constructor(readonly objectiveId: string) {
     super(`There is no stored objective ${objectiveId}.`);
   }
+}
+
+/**
+ * The field of an objective spec that names a stored objective (`objective`, its `id`) or dataset
+ * (`data`, `validation`, their `id`), as the database's check that they exist answers it
+ * (objective_missing_reference, migration 20261207140000).
+ */
+export type ReferenceField = 'objective' | 'data' | 'validation';
+
+/**
+ * What resolving `objective` throws once its `field` names a stored objective or dataset the
+ * tenant no longer has: the database found it gone as it stored a run or sweep of it.
+ */
+export function missingReferenceError(objective: unknown, field: ReferenceField): ObjectiveNotFoundError | DatasetNotFoundError {
+  const named = objective as { id?: unknown; data?: { id?: unknown }; validation?: { id?: unknown } };
+  if (field === 'objective') return new ObjectiveNotFoundError(String(named.id));
+  return new DatasetNotFoundError(String(named[field]?.id), `${field}.id`);
 }
 
 export interface ObjectiveSources {

@@ -10,6 +10,8 @@ import { newestFirst, newestFirstAfter } from './keyset.ts';
 import type { JsonValue, RunCursor } from './runs.ts';
 import type { Objective } from '../generated/prisma/client.ts';
 import { isUuid } from './uuid.ts';
+import { DatasetNotFoundError } from './datasets.ts';
+import { tenantLockStatement } from './tenant-lock.ts';
 
 export type StoredObjective = Objective;
 
@@ -27,22 +29,44 @@ export class StoredObjectiveError extends Error {
   override readonly name = 'StoredObjectiveError';
 }
 
+/** The datasets a definition names (a model's `data` and `validation`, by `id`), as the database looks for them. */
+const namesDatasets = (definition: JsonValue): boolean => {
+  const { data, validation } = definition as { data?: { id?: unknown }; validation?: { id?: unknown } };
+  return data?.id !== undefined || validation?.id !== undefined;
+};
+
+/** The field (`data`, `validation`) of definition $2 naming a dataset its tenant ($1) no longer has; NULL when none. */
+const missingDatasetStatement = 'SELECT objective_missing_reference($1::uuid, $2::jsonb) AS missing';
+
 export function createObjectiveRepository(database: Database) {
   const findForTenant = async (tenantId: string, id: string): Promise<StoredObjective | null> =>
     isUuid(id) ? database.objective.findFirst({ where: { id, tenantId } }) : null;
 
   return {
+    /**
+     * Stores an objective. One whose definition names datasets is stored under its tenant's lock,
+     * which their deletion takes too (see tenant-lock.ts), once they are found there still: one
+     * deleted since the API read it throws DatasetNotFoundError, nothing stored.
+     */
     async create(objective: NewObjective): Promise<StoredObjective> {
-      return database.objective.create({
-        data: {
-          tenantId: objective.tenantId,
-          name: objective.name ?? null,
-          definition: objective.definition,
-          variables: [...objective.variables],
-          dimension: objective.dimension,
-          gradientCheck: objective.gradientCheck,
-        },
-      });
+      const data = {
+        tenantId: objective.tenantId,
+        name: objective.name ?? null,
+        definition: objective.definition,
+        variables: [...objective.variables],
+        dimension: objective.dimension,
+        gradientCheck: objective.gradientCheck,
+      };
+      if (!namesDatasets(objective.definition)) return database.objective.create({ data });
+      return database.$transaction(async (transaction) => {
+        await transaction.$executeRawUnsafe(tenantLockStatement, objective.tenantId);
+        const [row] = await transaction.$queryRawUnsafe<{ missing: 'data' | 'validation' | null }[]>(missingDatasetStatement, objective.tenantId, JSON.stringify(objective.definition));
+        if (row?.missing) {
+          const field = row.missing;
+          throw new DatasetNotFoundError(String((objective.definition as Record<typeof field, { id?: unknown } | undefined>)[field]?.id), `${field}.id`);
+        }
+        return transaction.objective.create({ data });
+      }, { isolationLevel: 'ReadCommitted' });
     },
 
     /** The objective if it belongs to the tenant; another tenant's is as absent as a missing one. */

@@ -17,13 +17,18 @@
  *   them where its objective is resolved (src/db/objective-resolution.ts): `objective.id`,
  *   and `objective.data.id` or `objective.validation.id`; a dataset also through the stored
  *   objective its `objective.id` names. A sweep's spec and a stored objective's definition
- *   are searched as text: a sweep may list ids among its parameters' values.
+ *   are searched as text: a sweep may list ids among its parameters' values. The deletion
+ *   takes its tenant's lock first (tenant-lock.ts), which a submission of runs and a sweep's
+ *   creation hold as they check again that what they name exists and store it: it finds every
+ *   run and sweep stored before it, and those stored after it are refused, never stored naming
+ *   what it removed.
  */
 import { listedUsers, type UsedBy } from '../contracts/used-by.ts';
 import type { Database } from './client.ts';
 import type { Pool } from './pool.ts';
 import { activeStatusesSql } from './runs.ts';
 import { isUuid } from './uuid.ts';
+import { tenantLockStatement } from './tenant-lock.ts';
 
 /**
  * What a delete did: `deleted`, `not_found` (also another tenant's), `blocked` (a run) naming why,
@@ -69,6 +74,15 @@ function outcomeOf(row: UsersRow | undefined): Deletion {
 }
 
 export function createResourceDeletion(database: Database, longStatements: Pool) {
+  /** Runs `statement` (the deletion of the target, answering usersAnswerSql) under the tenant's lock; its snapshot is taken once the lock is held. */
+  async function deleteUnused(tenantId: string, statement: string, id: string): Promise<Deletion> {
+    const [, [row]] = await database.$transaction([
+      database.$executeRawUnsafe(tenantLockStatement, tenantId),
+      database.$queryRawUnsafe<UsersRow[]>(statement, id, tenantId),
+    ], { isolationLevel: 'ReadCommitted' });
+    return outcomeOf(row);
+  }
+
   return {
     async deleteRun(tenantId: string, id: string): Promise<Deletion> {
       if (!isUuid(id)) return { outcome: 'not_found' };
@@ -87,7 +101,7 @@ export function createResourceDeletion(database: Database, longStatements: Pool)
 
     async deleteObjective(tenantId: string, id: string): Promise<Deletion> {
       if (!isUuid(id)) return { outcome: 'not_found' };
-      const [row] = await database.$queryRawUnsafe<UsersRow[]>(
+      return deleteUnused(tenantId,
         `WITH target AS (SELECT id::text AS id FROM objectives WHERE id = $1::uuid AND tenant_id = $2::uuid),
               run_users AS (SELECT r.id, r.status, r.created_at FROM runs r, target WHERE r.tenant_id = $2::uuid AND ${runNamesSql('target.id')}),
               sweep_users AS (SELECT s.id, s.created_at FROM sweeps s, target
@@ -95,13 +109,12 @@ export function createResourceDeletion(database: Database, longStatements: Pool)
               objective_users AS (SELECT NULL::uuid AS id, NULL::timestamptz AS created_at WHERE false),
               deleted AS (DELETE FROM objectives o USING target t WHERE o.id = t.id::uuid AND ${unusedSql} RETURNING o.id)
          ${usersAnswerSql}`,
-        id, tenantId);
-      return outcomeOf(row);
+        id);
     },
 
     async deleteDataset(tenantId: string, id: string): Promise<Deletion> {
       if (!isUuid(id)) return { outcome: 'not_found' };
-      const [row] = await database.$queryRawUnsafe<UsersRow[]>(
+      return deleteUnused(tenantId,
         `WITH target AS (SELECT id::text AS id FROM datasets WHERE id = $1::uuid AND tenant_id = $2::uuid),
               objective_users AS (SELECT o.id, o.created_at FROM objectives o, target WHERE o.tenant_id = $2::uuid AND ${textNamesSql('o.definition', 'target.id')}),
               run_users AS (SELECT r.id, r.status, r.created_at FROM runs r, target
@@ -111,8 +124,7 @@ export function createResourceDeletion(database: Database, longStatements: Pool)
                                  AND (${textNamesSql('s.spec', 'target.id')} OR EXISTS (SELECT FROM objective_users u WHERE ${textNamesSql('s.spec', 'u.id::text')}))),
               deleted AS (DELETE FROM datasets d USING target t WHERE d.id = t.id::uuid AND ${unusedSql} RETURNING d.id)
          ${usersAnswerSql}`,
-        id, tenantId);
-      return outcomeOf(row);
+        id);
     },
   };
 }

@@ -9,6 +9,7 @@ import type { Prisma, Run, RunStatus } from '../generated/prisma/client.ts';
 import type { RunResultView } from '../contracts/run-result.ts';
 import { activeRunStatuses, rankedRunStatuses, type RunStatus as ContractStatus } from '../contracts/run-status.ts';
 import { isUuid } from './uuid.ts';
+import { missingReferenceError, type ReferenceField } from './objective-resolution.ts';
 import type { RunPlace } from '../queue/runs-queue.ts';
 
 export type { Run, RunStatus };
@@ -158,11 +159,14 @@ const replayTries = 3;
 
 /**
  * Submitting runs, many at once, in one statement: each run's quota check and its insert, under
- * its tenant's lock (runs_submit, migration 20261207120000), one row per element of the arrays
- * $1-$9, in the order the runs were submitted. A run is stored if it fits its tenant's quotas
- * with every run stored before it, those submitted before it in the same statement included, and
- * refused otherwise, nothing of it stored; a run whose tenant already used its idempotency key is
- * that run (a replay, never refused).
+ * its tenant's lock (runs_submit, migrations 20261207120000 and 20261207140000), one row per
+ * element of the arrays $1-$9, in the order the runs were submitted. A run is stored if the
+ * stored objective and datasets it names still exist and it fits its tenant's quotas with every
+ * run stored before it, those submitted before it in the same statement included, and refused
+ * otherwise, nothing of it stored; a run whose tenant already used its idempotency key is that
+ * run (a replay, never refused). The API checked that what the run names exists before; checked
+ * again under the lock, which a deletion of them takes too (see tenant-lock.ts), a run is never
+ * stored naming what a deletion removed meanwhile.
  *
  * A stored run answers only what the insert did not choose: the spec as jsonb stores it, the
  * deployment's queue prefix (a column default) and the time, with its place in its tenant's
@@ -211,7 +215,7 @@ type Submitted = { readonly run: Run; readonly place: RunPlace } | { readonly ex
 
 interface SubmitRow {
   readonly n: number;
-  readonly outcome: 'created' | 'existing' | 'active_runs' | 'metric_rows';
+  readonly outcome: 'created' | 'existing' | 'active_runs' | 'metric_rows' | `missing_${ReferenceField}`;
   readonly id: string;
   readonly spec: Run['spec'];
   readonly queuePrefix: string | null;
@@ -241,6 +245,10 @@ function submitted({ run, quotas }: Submission, row: SubmitRow | undefined): Set
       return { error: new RunQuotaError('activeRuns', quotas.maxActiveRuns, row.used!, row.requested!) };
     case 'metric_rows':
       return { error: new RunQuotaError('metricRows', quotas.maxMetricRows, row.used!, row.requested!) };
+    case 'missing_objective':
+    case 'missing_data':
+    case 'missing_validation':
+      return { error: missingReferenceError((run.spec as { objective?: unknown }).objective, row.outcome.slice('missing_'.length) as ReferenceField) };
     default:
       return { error: new Error(`run ${run.id} was not answered by its submission`) };
   }
@@ -288,7 +296,9 @@ export function createRunRepository(database: Database, pool: Pool) {
     /**
      * Stores a queued run if it fits its tenant's `quotas` (none when not given) with every run
      * stored before it, submissions made before it at the same time included; throws
-     * RunQuotaError otherwise, nothing stored. The stored run comes with its place in its
+     * RunQuotaError otherwise, nothing stored; throws ObjectiveNotFoundError or
+     * DatasetNotFoundError (as resolving its objective would) when the stored objective or a
+     * dataset it names was deleted meanwhile. The stored run comes with its place in its
      * tenant's backlog (its job's priority). With an idempotency key already used by this
      * tenant, returns the earlier run instead (`created: false`), whatever the quotas; should
      * that run be deleted before it is read, the submission is made again, a new one, counted

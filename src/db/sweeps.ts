@@ -10,6 +10,8 @@ import { isObjectiveReference } from '../core/training/index.ts';
 import { timeOrderedUuid } from './time-ordered-uuid.ts';
 import type { Pool } from './pool.ts';
 import { activeStatusesSql, rankedStatusesSql, type RunCursor, type RunStatus } from './runs.ts';
+import { missingReferenceError, type ReferenceField } from './objective-resolution.ts';
+import { tenantLockStatement } from './tenant-lock.ts';
 
 export interface SweepRow {
   readonly id: string;
@@ -93,6 +95,12 @@ const createStatement = `
   UNION ALL
   SELECT ${sweepColumns}, false AS created FROM sweeps
    WHERE tenant_id = $2 AND idempotency_key = $5 AND NOT EXISTS (SELECT FROM inserted)`;
+
+/**
+ * The field of the sweep's base objective ($2, the sweep's spec) that names a stored objective or
+ * dataset its tenant ($1) no longer has (see ReferenceField); NULL when none.
+ */
+const missingReferenceStatement = `SELECT objective_missing_reference($1::uuid, $2::jsonb #> '{base,objective}') AS missing`;
 
 /** Leaderboard order: finished trials by value (best first), then pruned ones (deepest first), then running, then the rest. */
 const leaderboardOrder = `
@@ -178,10 +186,31 @@ export async function endSweep(
 
 export function createSweepRepository(pool: Pool) {
   return {
-    /** Stores a queued sweep; with an idempotency key this tenant used already, returns that sweep (`created: false`). */
+    /**
+     * Stores a queued sweep; with an idempotency key this tenant used already, returns that sweep
+     * (`created: false`). The stored objective and datasets its base's objective names are
+     * checked again under the tenant's lock, which their deletion takes too (see tenant-lock.ts):
+     * one deleted since the API checked them is thrown as resolving the objective would throw it
+     * (ObjectiveNotFoundError, DatasetNotFoundError), nothing stored.
+     */
     async create(sweep: { tenantId: string; name: string | null; spec: unknown; idempotencyKey?: string; baseObjective: BaseObjective }): Promise<{ sweep: SweepRow; created: boolean }> {
-      const values = [timeOrderedUuid(), sweep.tenantId, sweep.name, JSON.stringify(sweep.spec), sweep.idempotencyKey ?? null, JSON.stringify(sweep.baseObjective)];
-      const { rows } = await pool.query<SweepRow & { created: boolean }>(createStatement, values);
+      const spec = JSON.stringify(sweep.spec);
+      const values = [timeOrderedUuid(), sweep.tenantId, sweep.name, spec, sweep.idempotencyKey ?? null, JSON.stringify(sweep.baseObjective)];
+      const client = await pool.connect();
+      let rows: (SweepRow & { created: boolean })[];
+      try {
+        await client.query('BEGIN');
+        await client.query(tenantLockStatement, [sweep.tenantId]);
+        const { rows: [{ missing } = { missing: null }] } = await client.query<{ missing: ReferenceField | null }>(missingReferenceStatement, [sweep.tenantId, spec]);
+        if (missing !== null) throw missingReferenceError((sweep.spec as { base?: { objective?: unknown } }).base?.objective, missing);
+        ({ rows } = await client.query<SweepRow & { created: boolean }>(createStatement, values));
+        await client.query('COMMIT');
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw error;
+      } finally {
+        client.release();
+      }
       const row = rows[0] ?? (await pool.query<SweepRow>(`SELECT ${sweepColumns}, false AS created FROM sweeps WHERE tenant_id = $1 AND idempotency_key = $2`, [sweep.tenantId, sweep.idempotencyKey])).rows[0] as SweepRow & { created: boolean };
       const { created, ...stored } = row;
       return { sweep: stored, created };

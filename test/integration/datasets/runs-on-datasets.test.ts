@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolvedSpecForRequest } from '../../../src/api/routes/objectives/objective-problems.ts';
@@ -60,10 +61,16 @@ describe('runs on uploaded datasets', () => {
 
   it('the worker fails a run whose dataset is gone, without retries, saying which', async () => {
     const missing = '00000000-0000-4000-8000-0000000000aa';
-    // Straight to the queue, as a run accepted before its dataset was deleted.
-    const { run } = await createRunRepository(services.database, worker.pool).create({ tenantId: await tenantId(), spec: runSpecSchema.parse(runSpec({ id: missing })) });
-    await createRunEnqueuer(services.runsQueue).enqueue(run.id);
-    const view = await waitForRun(app, authorization, run.id, isFinal);
+    const spec = runSpecSchema.parse(runSpec({ id: missing }));
+    // A submission refuses it, naming the field, as the API's check does.
+    await expect(createRunRepository(services.database, worker.pool).create({ tenantId: await tenantId(), spec })).rejects.toMatchObject({
+      name: 'DatasetNotFoundError', datasetId: missing, path: 'data.id',
+    });
+    // Stored and queued as a run accepted before submissions checked again what it names.
+    const id = randomUUID();
+    await worker.pool.query('INSERT INTO runs (id, tenant_id, spec, created_at, updated_at) VALUES ($1, $2, $3, now(), now())', [id, await tenantId(), JSON.stringify(spec)]);
+    await createRunEnqueuer(services.runsQueue).enqueue(id);
+    const view = await waitForRun(app, authorization, id, isFinal);
     expect(view.status).toBe('failed');
     expect(view.attempts).toBe(1);
     expect(view.result).toMatchObject({ stopReason: 'error', message: expect.stringContaining(`There is no dataset ${missing}.`) });

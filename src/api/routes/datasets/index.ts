@@ -116,7 +116,9 @@ export async function datasetRoutes(app: FastifyInstance, options: DatasetRoutes
       description: 'A dataset that a run names, directly or through its stored objective (finished or not: a finished run\'s '
         + 'landscape and parameter names are built from it), a sweep that has not ended or a stored objective cannot be deleted: '
         + '409 `dataset_in_use`, whose `usedBy` counts them and lists the newest. Delete those runs (cancel an unfinished one) '
-        + 'and stored objectives first, and cancel those sweeps or let them end.',
+        + 'and stored objectives first, and cancel those sweeps or let them end. '
+        + 'A run, sweep or stored objective naming it that is submitted meanwhile is either stored first (and the deletion is '
+        + 'that 409) or refused after it, with the 404 `dataset_not_found` of one naming no dataset.',
       tags: ['datasets'],
       params: idParams,
       response: { 204: z.null().describe('Deleted.'), ...problemResponses(401, 404, 409, 429) },

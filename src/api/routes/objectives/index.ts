@@ -65,7 +65,9 @@ export async function objectiveRoutes(app: FastifyInstance, { objectiveService }
       summary: 'Delete a stored objective',
       description: 'An objective that a run names (finished or not: a finished run\'s landscape and parameter names are built from it) '
         + 'or a sweep that has not ended cannot be deleted: 409 `objective_in_use`, whose `usedBy` counts them and lists the newest. '
-        + 'Delete those runs first (cancel an unfinished one), and cancel those sweeps or let them end.',
+        + 'Delete those runs first (cancel an unfinished one), and cancel those sweeps or let them end. '
+        + 'A run or sweep naming it that is submitted meanwhile is either stored first (and the deletion is that 409) '
+        + 'or refused after it, with the 404 `objective_not_found` of one naming no stored objective.',
       tags: ['objectives'],
       params: z.object({ id: z.string().describe('The objective id (a UUID).') }),
       response: { 204: z.null().describe('Deleted.'), ...problemResponses(401, 404, 409, 429) },

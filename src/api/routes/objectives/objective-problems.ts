@@ -17,7 +17,7 @@ const problem = (status: 404 | 422, code: ErrorCode, title: string, path: string
   new AppError(status, code, title, { detail: `${path}: ${message}`, errors: [{ path, message, code }] });
 
 /** The error of resolving the objective found at `path` in the request, as its problem; other errors as they are. */
-function objectiveProblem(error: unknown, path: string): unknown {
+export function objectiveProblem(error: unknown, path: string): unknown {
   if (error instanceof ObjectiveNotFoundError) return problem(404, 'objective_not_found', 'Objective not found', `${path}.${error.path}`, error.message);
   if (error instanceof DatasetNotFoundError) return problem(404, 'dataset_not_found', 'Dataset not found', `${path}.${error.path}`, error.message);
   if (error instanceof UnreadableDataSourceError) return problem(422, 'unsupported_data_source', 'Unsupported data source', `${path}.${error.path}`, error.message);

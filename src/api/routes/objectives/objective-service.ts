@@ -7,7 +7,7 @@ import type { ResourceDeletion } from '../../../db/resource-deletion.ts';
 import type { JsonValue } from '../../../db/runs.ts';
 import { notFound } from '../../errors/app-error.ts';
 import { cursorPage, type PageQuery } from '../cursor-page.ts';
-import { resolvedSpecForRequest } from './objective-problems.ts';
+import { objectiveProblem, resolvedSpecForRequest } from './objective-problems.ts';
 import { assertDeleted } from '../deletion-answer.ts';
 import type { GradientCheckView, ObjectiveView } from './objective-view.ts';
 import type { Inspection, InspectionRequest } from '../../objective-thread/inspect-objective.ts';
@@ -67,6 +67,7 @@ export function createObjectiveService({ objectives, datasets, deletion, thread 
 
     async create(tenantId: string, body: { name?: string; objective: ObjectiveSpec }): Promise<StoredObjective> {
       const { variables, dimension, gradientCheck } = await inspect(tenantId, body.objective, { gradientCheck: true, allVariables: true });
+      // A dataset it names deleted since it was read is the 404 reading it would now answer.
       return objectives.create({
         tenantId,
         name: body.name,
@@ -74,6 +75,8 @@ export function createObjectiveService({ objectives, datasets, deletion, thread 
         variables: variables ?? [],
         dimension,
         gradientCheck: gradientCheck as JsonValue,
+      }).catch((error: unknown) => {
+        throw objectiveProblem(error, 'objective');
       });
     },
 

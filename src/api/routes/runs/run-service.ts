@@ -18,6 +18,7 @@ import { AppError, notFound } from '../../errors/app-error.ts';
 import { cursorPage } from '../cursor-page.ts';
 import { assertDeleted } from '../deletion-answer.ts';
 import type { ObjectiveService } from '../objectives/objective-service.ts';
+import { objectiveProblem } from '../objectives/objective-problems.ts';
 import { resultWithoutParams } from '../../../contracts/run-result.ts';
 import { isUuid } from '../../../db/uuid.ts';
 import { assertWorkerCanHold } from './worker-memory-limit.ts';
@@ -56,13 +57,17 @@ export function createRunService({ runs, runsQueue, runEnqueuer, objectives, red
     return run;
   }
 
-  /** Stores the run within its tenant's quotas (see RunRepository.create); a refusal is the quota's problem. */
+  /**
+   * Stores the run within its tenant's quotas (see RunRepository.create); a refusal is the quota's
+   * problem, or, for a stored objective or dataset deleted since the run's was checked, the 404
+   * the check would now answer.
+   */
   async function submitWithinQuotas(run: NewRun): ReturnType<RunRepository['create']> {
     try {
       return await runs.create(run, quotas);
     } catch (error) {
       if (error instanceof RunQuotaError) throw quotaExceeded(error.quota === 'activeRuns' ? 'TENANT_MAX_ACTIVE_RUNS' : 'TENANT_MAX_METRIC_ROWS', error);
-      throw error;
+      throw objectiveProblem(error, 'objective');
     }
   }
 

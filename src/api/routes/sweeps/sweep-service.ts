@@ -15,6 +15,7 @@ import { wakeSweep, type SweepsQueue } from '../../../queue/sweeps-queue.ts';
 import { AppError, notFound } from '../../errors/app-error.ts';
 import { cursorPage } from '../cursor-page.ts';
 import type { ObjectiveService } from '../objectives/objective-service.ts';
+import { objectiveProblem } from '../objectives/objective-problems.ts';
 import { toSweepView, toTrialView } from './sweep-view.ts';
 import { resultWithoutParams } from '../../../contracts/run-result.ts';
 import { isUuid } from '../../../db/uuid.ts';
@@ -99,7 +100,10 @@ export function createSweepService({ sweeps, sweepsQueue, objectives, redis, que
       const settled = settleSweepSpec(spec, () => randomInt(0, 2 ** 32 - 1));
       // Its trials' metric rows are bounded by their epochs' updates over their training rows, which the base's data gives (see planRound).
       const baseObjective = baseObjectiveOf(base.objective, inspection);
-      const { sweep, created } = await sweeps.create({ tenantId, name: spec.name ?? null, spec: settled, idempotencyKey, baseObjective });
+      // A stored objective or dataset of the base deleted since it was checked is the 404 the check would now answer.
+      const { sweep, created } = await sweeps.create({ tenantId, name: spec.name ?? null, spec: settled, idempotencyKey, baseObjective }).catch((error: unknown) => {
+        throw objectiveProblem(error, 'base.objective');
+      });
       if (!created) {
         const storedSeed = (sweep.spec as SweepSpec).sampler.seed ?? 0;
         if (!sameSpec(sweep.spec as SweepSpec, settleSweepSpec(spec, () => storedSeed))) {
