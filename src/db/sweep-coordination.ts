@@ -8,14 +8,25 @@
  * A round is two round trips: the transaction begun, the lock taken and the trials read in one
  * message (the read a statement of its own, so its snapshot follows the lock, and only the
  * columns a plan reads; the value of a trial that finished without one worked out by it, and
- * stored with the round's writes); then, once `plan`
- * has decided (in a thread, when its suggestions take long: see src/worker/sweeps/round-planner.ts,
- * the transaction waiting meanwhile), the new trials inserted and the sweep updated with the commit in one more message,
- * which then counts the sweep's ended trials with a snapshot taken after the commit: more than
+ * stored with the round's writes); then, once `plan` has decided, the new trials inserted and
+ * the sweep updated with the commit in one more message, which then counts the sweep's ended trials with a snapshot taken after the commit: more than
  * the round read (with those it created failed) means a trial ended after the read, whose
  * wake-up may have found the lock held, and the caller runs another round (`missed`). A
  * sweep's first round in a process (which learns the sweep's metric from the lock's answer)
- * reads the trials in a round trip of its own. The statements of a message
+ * reads the trials in a round trip of its own.
+ *
+ * A round whose suggestions take long (a second or two, planned in a thread: see
+ * src/worker/sweeps/round-planner.ts) holds neither the lock nor a connection while they are
+ * made: its read's transaction commits first, and once the plan is ready the round takes the
+ * lock again (waiting for it), checks that no other round wrote the sweep meanwhile, and writes
+ * the plan as above; otherwise it plans again from a read under that lock (see `unlockedPlans`:
+ * the trials written are those of a round that held the lock throughout). Two more round trips,
+ * which a cheap plan (a millisecond at most, made under the lock) does without. A sweep's
+ * cancel, and anything else that updates its row, waits for no plan; and a wake-up that comes
+ * while such a round plans finds no lock held, and may plan the same round too: the first to
+ * write wins, the other plans again.
+ *
+ * The statements of a message
  * cannot take parameters (PostgreSQL's simple protocol): they EXECUTE statements prepared once
  * per connection, so PostgreSQL neither parses nor plans them per round, with quoted literals
  * for arguments (the new trials one JSON document).
@@ -163,6 +174,13 @@ const insertTrialsSql = `
 const endedSql = `SELECT $2 - count(*)::int AS ended FROM runs WHERE sweep_id = $1 AND status IN ${activeStatusesSql} AND trial_number < $2`;
 
 /**
+ * Whether the sweep has a trial numbered $2 or above: another round created trials since a read
+ * that found $2 of them (trial numbers have no gaps, and no trial is deleted). One probe of the
+ * unique index on (sweep_id, trial_number).
+ */
+const grownSql = `SELECT EXISTS (SELECT FROM runs WHERE sweep_id = $1 AND trial_number >= $2) AS grown`;
+
+/**
  * The sweep as the round's lock reads it, and whether rounds of it have failed since the last
  * that did not (sweeps.failed_rounds, counted by the coordinator: see
  * src/worker/sweep-reconciler.ts): a round that does not fail counts them from 0 again, with
@@ -183,6 +201,7 @@ const prepared = {
   sweep_round_insert: { types: 'uuid, uuid, jsonb', text: insertTrialsSql },
   sweep_round_values: { types: 'uuid[], float8[]', text: valuesSql },
   sweep_round_ended: { types: 'uuid, int', text: endedSql },
+  sweep_round_grown: { types: 'uuid, int', text: grownSql },
 };
 
 const preparedSql = Object.entries(prepared).map(([name, { types, text }]) => `PREPARE ${name} (${types}) AS ${text}`).join(';\n');
@@ -204,6 +223,26 @@ const trialsMessage = (sweepId: string, metric: string, from: number, known: rea
 /** Sweeps whose metric this process remembers (a sweep's spec never changes), at most; then it forgets them all. */
 const rememberedMetrics = 10_000;
 
+/**
+ * How many times a round makes a long plan without the lock (see `round`), at most; a plan made
+ * again after that is made under the lock, as a cheap one is, which nothing can overtake.
+ *
+ * A plan made without the lock is written only if, once the lock is taken again, the sweep's
+ * status and start are those the plan read, and the sweep has no trial numbered past those it
+ * read: then no other round wrote meanwhile anything the plan depends on. The plan (planRound)
+ * is a pure function of the sweep's row (its spec and base never change; its start, for the time
+ * limit) and of its trials, and each new trial's suggestion draws from a stream seeded by the
+ * sweep's seed and the trial's number alone: the same read gives the same trials, bit for bit.
+ * What else may change meanwhile changed just as freely while a round held the lock: trials end
+ * (their runs do not take it), which the round's count of ended trials after its commit finds
+ * (see RoundOutcome.missed), and a round that only stores values or counts failed rounds from
+ * 0 again writes nothing a plan reads. So a plan written is the one a round holding the lock from
+ * its read to its commit would have written. Otherwise (another round created trials, started or
+ * ended the sweep) the round reads again under the lock it holds and plans again from that read:
+ * the plan a round that took the lock then would have made.
+ */
+const unlockedPlans = 3;
+
 /** How long a round told to wait for the lock waits at most: far longer than any round (the wake-up is retried then). */
 const lockWaitMs = 10_000;
 
@@ -220,6 +259,15 @@ const lockMessage = (sweepId: string, wait: boolean) => `
 
 /** The statements of the lock's message before its answer. */
 const lockMessageStatements = 2;
+
+/**
+ * The lock taken again once a plan made without it is ready (waiting for it: its other holders
+ * hold it for a moment), and whether the sweep has grown past the `count` trials the plan was
+ * made from: a statement of its own after the lock, so that its snapshot follows the lock and
+ * sees every trial committed before it.
+ */
+const relockMessage = (sweepId: string, count: number) =>
+  `${lockMessage(sweepId, true)};\n${execute('sweep_round_grown', escapeLiteral(sweepId), String(count))}`;
 
 const runningStatement = (sweepId: string) => `
   UPDATE sweeps SET status = 'running', started_at = coalesce(started_at, now()), updated_at = now()
@@ -279,6 +327,15 @@ export function createSweepCoordination(pool: Pool) {
     /**
      * Runs one round; null when the sweep is unknown, already final, or locked by another round
      * (with `wait`, only once that round has let the lock go).
+     *
+     * A plan made at once (`plan` answers a plan: a cheap round's, a millisecond at most) is made
+     * under the lock, in the round's transaction. A plan that takes long (`plan` answers a
+     * promise: a thread's) is made with neither the lock nor a connection held: the transaction
+     * that read the sweep and its trials commits, and once the plan is ready the round takes the
+     * lock again and writes it, unless the sweep changed meanwhile in a way the plan depends on
+     * (see `unlockedPlans`). So a sweep's cancel, or anything else that updates its row, does
+     * not wait for the plan, and the worker's connections are not held idle in a transaction
+     * while its threads plan.
      */
     async round(
       sweepId: string,
@@ -286,14 +343,15 @@ export function createSweepCoordination(pool: Pool) {
       plan: (sweep: SweepRow, trials: RoundTrial[]) => RoundPlan | Promise<RoundPlan>,
       { wait = false }: { readonly wait?: boolean } = {},
     ): Promise<RoundOutcome | null> {
-      const client = await pool.connect();
+      // The connection of the round's transaction: none while a long plan is made.
+      let client: PoolClient | null = await pool.connect();
       try {
         await prepare(client);
         const known = knownTrials.get(sweepId) ?? { below: 0, final: new Map<number, RoundTrial>() };
-        const knownAbove = [...known.final.keys()].filter((trialNumber) => trialNumber >= known.below);
+        const knownAbove = () => [...known.final.keys()].filter((trialNumber) => trialNumber >= known.below);
         // The trials are read in the lock's message when the sweep's metric is known.
         const metric = metrics.get(sweepId);
-        const message = metric === undefined ? lockMessage(sweepId, wait) : `${lockMessage(sweepId, wait)};\n${trialsMessage(sweepId, metric, known.below, knownAbove)}`;
+        const message = metric === undefined ? lockMessage(sweepId, wait) : `${lockMessage(sweepId, wait)};\n${trialsMessage(sweepId, metric, known.below, knownAbove())}`;
         const locked = resultsOf(await client.query<SweepRow & RoundTrial & { roundsFailed: boolean }>(message));
         const [lockedRow] = locked[lockMessageStatements].rows;
         if (!lockedRow || isFinalSweepStatus(lockedRow.status)) {
@@ -301,14 +359,49 @@ export function createSweepCoordination(pool: Pool) {
           if (lockedRow) knownTrials.delete(sweepId);
           return null;
         }
-        const { roundsFailed, ...sweep } = lockedRow;
+        let roundsFailed: boolean;
+        let sweep: SweepRow;
+        ({ roundsFailed, ...sweep } = lockedRow);
         if (metrics.size >= rememberedMetrics) metrics.clear();
         metrics.set(sweepId, metricName(sweep));
-        const read = metric === undefined
-          ? (await client.query<RoundTrial>(trialsMessage(sweepId, metricName(sweep), known.below, knownAbove))).rows
-          : locked[lockMessageStatements + 1].rows as RoundTrial[];
-        const trials = allTrials(known, read);
-        const decision = await plan(sweep, trials);
+        const readTrials = async (on: PoolClient) => (await on.query<RoundTrial>(trialsMessage(sweepId, metricName(sweep), known.below, knownAbove()))).rows;
+        let read = metric === undefined ? await readTrials(client) : locked[lockMessageStatements + 1].rows as RoundTrial[];
+        let trials = allTrials(known, read);
+        let decision: RoundPlan;
+        for (let attempt = 1; ; attempt += 1) {
+          const planning = plan(sweep, trials);
+          if (!(planning instanceof Promise) || attempt > unlockedPlans) {
+            decision = await planning;
+            break;
+          }
+          // A long plan: the lock and the connection are let go meanwhile. What the plan throws is
+          // thrown once it is awaited, not taken for an unhandled rejection while the transaction ends.
+          planning.catch(() => undefined);
+          await client.query('COMMIT');
+          client.release();
+          client = null;
+          const planned = await planning;
+          client = await pool.connect();
+          await prepare(client);
+          const relocked = resultsOf(await client.query(relockMessage(sweepId, trials.length)));
+          const [row] = relocked[lockMessageStatements].rows as (SweepRow & { roundsFailed: boolean })[];
+          // Cancelled (or ended otherwise) while the plan was made: nothing more is written.
+          if (!row || isFinalSweepStatus(row.status)) {
+            await client.query('COMMIT');
+            if (row) knownTrials.delete(sweepId);
+            return null;
+          }
+          const { grown } = relocked[lockMessageStatements + 1].rows[0] as { grown: boolean };
+          const plannedFrom = sweep;
+          ({ roundsFailed, ...sweep } = row);
+          if (!grown && sweep.status === plannedFrom.status && sweep.startedAt?.getTime() === plannedFrom.startedAt?.getTime()) {
+            decision = planned;
+            break;
+          }
+          // Another round wrote the sweep meanwhile: the plan is made again from what the lock reads now.
+          read = await readTrials(client);
+          trials = allTrials(known, read);
+        }
         const ids = decision.newTrials.map(() => timeOrderedUuid());
         const unvalued = read.filter((trial) => trial.unvalued);
         // This round does not fail: the rounds that did before it are counted from 0 again.
@@ -352,10 +445,10 @@ export function createSweepCoordination(pool: Pool) {
           more: decision.finish === null && decision.more === true,
         };
       } catch (error) {
-        await client.query('ROLLBACK').catch(() => undefined);
+        await client?.query('ROLLBACK').catch(() => undefined);
         throw error;
       } finally {
-        client.release();
+        client?.release();
       }
     },
   };

@@ -58,8 +58,13 @@ export interface RoundPlannerOptions {
 export function createRoundPlanner(options: RoundPlannerOptions = {}) {
   const pool = createThreadPool({ url: options.url ?? threadUrl, size: options.threads ?? 2, name: 'planning', answerOf: planOf });
   return {
-    /** The round's plan (see planRound), made on the event loop if it is cheap, else in a thread; rejects with what planning threw. */
-    async plan(sweep: SweepRow, trials: readonly RoundTrial[], now: Date): Promise<RoundPlan> {
+    /**
+     * The round's plan (see planRound): made at once on the event loop if it is cheap (a plan, or
+     * what planning threw, thrown), else in a thread (a promise, rejected with what planning
+     * threw). A round holds its sweep's lock while a plan is made at once, not while a promise
+     * is pending (see src/db/sweep-coordination.ts).
+     */
+    plan(sweep: SweepRow, trials: readonly RoundTrial[], now: Date): RoundPlan | Promise<RoundPlan> {
       if (isSmall(sweep, trials)) return planRound(sweep, trials, now);
       return pool.ask({ sweep, trials, now } satisfies Omit<PlanningRequest, 'id'>);
     },

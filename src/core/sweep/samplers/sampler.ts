@@ -34,8 +34,8 @@ export interface SpaceIssue {
  * (some 10 to 20 ns each; see SamplerDefinition.work): a sweep whose suggestions would take more
  * is refused, and a coordination round makes suggestions until they have taken this much (at
  * least one), leaving the rest to the next round. So a round's suggestions take a second or two,
- * in a thread of the worker (see src/worker/sweeps/round-planner.ts), while the round holds its
- * sweep's lock.
+ * in a thread of the worker (see src/worker/sweeps/round-planner.ts), without the sweep's lock
+ * (see src/db/sweep-coordination.ts).
  */
 export const suggestionWorkLimit = 100_000_000;
 
