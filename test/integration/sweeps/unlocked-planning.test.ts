@@ -27,6 +27,15 @@ const heavySweep = (candidates: number, budget: { maxTrials: number; parallelism
   parallelism: budget.parallelism,
 });
 
+function deferred() {
+  let resolve: () => void = () => undefined;
+  const promise = new Promise<void>((settle) => (resolve = settle));
+  return { promise, resolve };
+}
+
+/** `promise`, or `ms` later should it not have settled by then. */
+const within = (promise: Promise<void>, ms: number) => Promise.race([promise, new Promise<void>((resolve) => setTimeout(resolve, ms).unref())]);
+
 /** A planner that tells when each long plan starts, and may hold its answer back (`hold`) before the round gets it. */
 function watchedPlanner(inner: RoundPlanner, hold: (call: number) => Promise<void> = () => Promise.resolve()) {
   const started: (() => void)[] = [];
@@ -84,8 +93,10 @@ describe('a sweep round that plans long suggestions', () => {
     'SELECT trial_number AS "trialNumber", parameters FROM runs WHERE sweep_id = $1 ORDER BY trial_number', [sweepId])).rows;
 
   it("leaves the sweep's row unlocked and holds no connection in a transaction while it plans, and writes the plan a locked round makes", async () => {
-    const id = await submit(heavySweep(9000, { maxTrials: 2, parallelism: 1 }));
-    const watched = watchedPlanner(inner);
+    const id = await submit(heavySweep(3000, { maxTrials: 2, parallelism: 1 }));
+    // The round's plan is held back until the checks below are done (a few seconds at most, should the round hold the lock meanwhile).
+    const checked = deferred();
+    const watched = watchedPlanner(inner, (call) => (call === 0 ? within(checked.promise, 5_000) : Promise.resolve()));
     const coordinator = worker(watched.planner);
     const other = new pg.Client({ connectionString: testDatabaseUrl });
     await other.connect();
@@ -100,7 +111,7 @@ describe('a sweep round that plans long suggestions', () => {
       await other.query('BEGIN');
       await expect(other.query('SELECT id FROM sweeps WHERE id = $1 FOR UPDATE NOWAIT', [id])).resolves.toMatchObject({ rowCount: 1 });
       await other.query('ROLLBACK');
-      expect(watched.settled(0)).toBe(false);
+      checked.resolve();
       await round;
       const trials = await trialsOf(coordinator.pool, id);
       expect(trials.map((trial) => trial.trialNumber)).toEqual([0]);
@@ -110,28 +121,33 @@ describe('a sweep round that plans long suggestions', () => {
       const locked: RoundPlan = planRound(sweep, [], new Date());
       expect(trials[0].parameters).toStrictEqual(locked.newTrials[0].parameters);
     } finally {
+      checked.resolve();
       await other.end();
       await coordinator.close();
     }
   });
 
   it('is not waited for by the sweep being cancelled, and creates no trials in a sweep cancelled meanwhile', async () => {
-    const id = await submit(heavySweep(9000, { maxTrials: 4, parallelism: 2 }));
-    const watched = watchedPlanner(inner);
+    const id = await submit(heavySweep(3000, { maxTrials: 4, parallelism: 2 }));
+    // The round's plan is held back until the cancel is answered (a few seconds at most, should the cancel wait for the round).
+    const cancelled = deferred();
+    let answeredWhilePlanning = false;
+    const watched = watchedPlanner(inner, (call) => (call === 0 ? within(cancelled.promise, 5_000) : Promise.resolve()));
     const coordinator = worker(watched.planner);
     try {
       const round = coordinator.round(id);
       await watched.started(0);
       const cancel = await api.app.inject({ method: 'POST', url: `/v1/sweeps/${id}/cancel`, headers: { authorization: api.authorization } });
+      answeredWhilePlanning = !watched.settled(0);
+      cancelled.resolve();
       expect(cancel.statusCode, cancel.body).toBe(200);
-      // The cancel was answered while the round still planned.
-      expect(watched.settled(0)).toBe(false);
+      expect(answeredWhilePlanning).toBe(true);
       await round;
-      expect(watched.settled(0)).toBe(true);
       expect(await trialsOf(coordinator.pool, id)).toEqual([]);
       const { rows } = await coordinator.pool.query<{ status: string }>('SELECT status FROM sweeps WHERE id = $1', [id]);
       expect(rows).toEqual([{ status: 'cancelled' }]);
     } finally {
+      cancelled.resolve();
       await coordinator.close();
     }
   });
