@@ -9,11 +9,11 @@
  * message (the read a statement of its own, so its snapshot follows the lock, and only the
  * columns a plan reads; the value of a trial that finished without one worked out by it, and
  * stored with the round's writes); then, once `plan` has decided, the new trials inserted and
- * the sweep updated with the commit in one more message, which then counts the sweep's ended trials with a snapshot taken after the commit: more than
- * the round read (with those it created failed) means a trial ended after the read, whose
- * wake-up may have found the lock held, and the caller runs another round (`missed`). A
- * sweep's first round in a process (which learns the sweep's metric from the lock's answer)
- * reads the trials in a round trip of its own.
+ * the sweep updated with the commit in one more message, which then counts the sweep's ended
+ * trials with a snapshot taken after the commit: more than the round read (with those it created
+ * failed) means a trial ended after the read, whose wake-up may have found the lock held, and the
+ * caller runs another round (`missed`). A sweep's first round in a process (which learns the
+ * sweep's metric from the lock's answer) reads the trials in a round trip of its own.
  *
  * A round whose suggestions take long (a second or two, planned in a thread: see
  * src/worker/sweeps/round-planner.ts) holds neither the lock nor a connection while they are
