@@ -189,4 +189,25 @@ describe('a sweep round that plans long suggestions', () => {
       for (const id of [raced, serial]) await api.app.inject({ method: 'POST', url: `/v1/sweeps/${id}/cancel`, headers: { authorization: api.authorization } });
     }
   });
+
+  it('writes, of rounds planning the same sweep at once in two workers, the trials of one round', async () => {
+    const spec = heavySweep(1500, { maxTrials: 4, parallelism: 2 });
+    const raced = await submit(spec);
+    const serial = await submit(spec);
+    const workers = [worker(inner), worker(inner)];
+    const reference = worker({ plan: planRound, close: () => Promise.resolve() });
+    try {
+      // The rounds read the sweep at about the same time: one writes its plan, the others that read before it plan again and find nothing to add.
+      await Promise.all(workers.flatMap((each) => [each.round(raced), each.round(raced)]));
+      await reference.round(serial);
+      const trials = await trialsOf(reference.pool, raced);
+      expect(trials.map((trial) => trial.trialNumber)).toEqual([0, 1]);
+      expect(trials).toStrictEqual(await trialsOf(reference.pool, serial));
+      const { rows } = await reference.pool.query<{ failedRounds: number }>('SELECT failed_rounds AS "failedRounds" FROM sweeps WHERE id = $1', [raced]);
+      expect(rows).toEqual([{ failedRounds: 0 }]);
+    } finally {
+      await Promise.all([...workers, reference].map((each) => each.close()));
+      for (const id of [raced, serial]) await api.app.inject({ method: 'POST', url: `/v1/sweeps/${id}/cancel`, headers: { authorization: api.authorization } });
+    }
+  });
 });
