@@ -7976,7 +7976,7 @@ export interface components {
         } & {
             [key: string]: (number | (number | null)[]) | null;
         };
-        /** @description A downsampled bucket: each selected field as the mean of its finite values, plus `<field>Min` and `<field>Max`; a mean whose sum passes the range of a double is the max (the min below it), and null when the values sum past it both ways or there is none. `epoch`, `elapsedSeconds` and `params` (the parameters) at the bucket's last recorded step, `stepEnd`. */
+        /** @description A downsampled bucket: each selected field as the mean of its finite values (null when there is none), plus `<field>Min` and `<field>Max`; a mean is exact, up to rounding, even when the values sum past the range of a double. `epoch`, `elapsedSeconds` and `params` (the parameters) at the bucket's last recorded step, `stepEnd`. */
         MetricBucket: {
             /** @description First recorded step in the bucket. */
             step: number;

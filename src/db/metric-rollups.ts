@@ -7,8 +7,8 @@
  * level k holds the recorded steps s with ⌊(s − 1) / 4^k⌋ = b. A factor of 4 between levels
  * means a query over any range finds a level with between maxPoints and 4·maxPoints buckets;
  * per 1,000 recorded steps ingest adds about 90 rollup rows. Per bucket and per numeric field it stores the
- * count of non-null values, their sum, minimum and maximum, so any coarser grouping is an exact
- * merge (mean = Σsum / Σcount, min of mins, max of maxes).
+ * count of non-null values, their sum (in two parts, below), minimum and maximum, so any coarser
+ * grouping is an exact merge (mean = Σsum / Σcount, min of mins, max of maxes).
  *
  * Rows of one run arrive in increasing step order and a batch is committed together with its
  * checkpoint, so a batch is never applied twice; the `step_last < EXCLUDED.step_first` guard
@@ -18,17 +18,20 @@
  * rows (at most that many, whatever the run), so a run that can never be longer than that
  * needs none, and its slices skip the upsert.
  *
- * Sums past the range of a double (finite values up to ±1.8e308: a diverging loss, a huge
- * gradient norm) saturate to ±Infinity as IEEE addition does, in the batch's summaries and in
- * the upsert alike; PostgreSQL's float8 `+` and `sum` raise instead, which failed every write of
- * such a run. A bucket whose parts passed the range both ways holds NaN (+Infinity − Infinity).
- * A read adds the sums of a group's buckets and raw rows in a way that cannot overflow before its
- * end (`wideSumSql`), then the group's mean is its sum over its count kept within its min and
- * max (`groupMean`): a sum of +Infinity gives the max, of −Infinity the min, and NaN a null mean
- * (unknown beyond min and max, which stay given), as a read from raw rows or from rollups alike.
- * The two agree (up to the rounding of a sum's order) unless a group holds values of both signs
- * whose partial sums pass the range: rollups summed in step order may then have saturated where
- * the raw rows' total does not, and give the max, the min or null where raw rows give a mean.
+ * A sum is kept in two parts that cannot overflow, so no sum passes the range of a double (finite
+ * values reach ±1.8e308: a diverging loss, a huge gradient norm): `<field>_sum` adds the values
+ * under 2^959 in magnitude as they are, `<field>_sum_scaled` the larger ones times 2^-64 (fewer
+ * than 2^63 terms keep either under 2^1023), in the batch's summaries, the upsert and a read's
+ * merge alike (`summariseField`, `wideSumSql`). A group's mean is each part over its count, the scaled
+ * one scaled back up, kept within its min and max (`groupMean`: a float sum drifts, 0.01 summed
+ * 3072 times), so a read from rollups gives the mean a read from raw rows gives, up to the
+ * rounding of a sum's order. PostgreSQL's float8 `+` and `sum` raise on overflow.
+ *
+ * Rows written before the scaled part existed hold 0 there and kept their whole sum in
+ * `<field>_sum`, saturated to ±Infinity as IEEE addition does once it passed the range (NaN when
+ * it passed it both ways); the upsert still adds to that part saturating (`saturatingAddSql`), so
+ * such a bucket keeps taking rows. Its mean reads as its max for +Infinity, its min for
+ * −Infinity, and null for NaN (unknown beyond min and max, which stay given).
  */
 import { numberArrayLiteral, numberText } from './array-literal.ts';
 import { metricFieldRegistry, rolledUpMetricFields, type MetricColumns } from '../contracts/metric-fields.ts';
@@ -48,9 +51,14 @@ export const rawRangeSteps = bucketWidth(7);
 /** Whether a run of `totalSteps` updates keeps rollups. */
 export const keepsRollups = (totalSteps: number): boolean => totalSteps > rawRangeSteps;
 
+/** Magnitudes a sum adds as they are; larger ones it adds scaled down by `wideScale`. */
+const wideLimit = 2 ** 959;
+const wideScale = 2 ** 64;
+
 interface FieldSummary {
   count: number;
   sum: number;
+  sumScaled: number;
   min: number;
   max: number;
 }
@@ -105,6 +113,7 @@ function summariseRows(rows: MetricColumns, level: number): BucketSummary[] {
 function summariseField(column: Float64Array, start: number, end: number): FieldSummary {
   let count = 0;
   let sum = 0;
+  let sumScaled = 0;
   let min = Infinity;
   let max = -Infinity;
   for (let i = start; i < end; i++) {
@@ -112,11 +121,12 @@ function summariseField(column: Float64Array, start: number, end: number): Field
     // Finite: NaN (a missing value) and ±Infinity (a diverged step) are not summarised.
     if (value - value !== 0) continue;
     count++;
-    sum += value;
+    if (Math.abs(value) < wideLimit) sum += value;
+    else sumScaled += value / wideScale;
     if (value < min) min = value;
     if (value > max) max = value;
   }
-  return { count, sum, min, max };
+  return { count, sum, sumScaled, min, max };
 }
 
 function lastFinite(column: Float64Array | Int32Array, start: number, end: number): number | null {
@@ -145,6 +155,7 @@ function mergeSummaries(finer: readonly BucketSummary[], level: number): BucketS
       const from = part.fields[f];
       into.count += from.count;
       into.sum += from.sum;
+      into.sumScaled += from.sumScaled;
       if (from.min < into.min) into.min = from.min;
       if (from.max > into.max) into.max = from.max;
     }
@@ -153,9 +164,9 @@ function mergeSummaries(finer: readonly BucketSummary[], level: number): BucketS
 }
 
 
-const fieldColumns = rolledUpFields.flatMap(([, column]) => [`${column}_count`, `${column}_sum`, `${column}_min`, `${column}_max`]);
+const fieldColumns = rolledUpFields.flatMap(([, column]) => [`${column}_count`, `${column}_sum`, `${column}_sum_scaled`, `${column}_min`, `${column}_max`]);
 
-const fieldTypes = rolledUpFields.flatMap(() => ['int', 'float8', 'float8', 'float8']);
+const fieldTypes = rolledUpFields.flatMap(() => ['int', 'float8', 'float8', 'float8', 'float8']);
 
 const float8 = (value: number) => `${numberText(value)}::float8`;
 
@@ -171,36 +182,40 @@ export function saturatingAddSql(a: string, b: string): string {
     + ` WHEN abs(${half}) <= ${float8(Number.MAX_VALUE / 2)} THEN ${a} + ${b} ELSE ${half} * 'Infinity'::float8 END`;
 }
 
-/** Magnitudes a read's sum adds as they are; larger ones it adds scaled down by `wideScale`. */
-const wideLimit = 2 ** 959;
-const wideScale = 2 ** 64;
-
 /**
  * The sum of `value` over a group as two float8 sums that cannot overflow, `${name}` and
- * `${name}_scaled` (magnitudes under 2^959 as they are, larger ones times 2^-64: fewer than 2^63
- * terms keep either under 2^1023), for `wideSum` to join: the sum saturates at its end only.
+ * `${name}_scaled` (magnitudes under 2^959 as they are, larger ones times 2^-64), for `groupMean`.
+ * `scaled`, when given, is a part already scaled down that each row adds to the second: a rollup's
+ * `_sum_scaled`, whose `_sum` itself may have grown past 2^959.
  */
-export const wideSumSql = (value: string, name: string): string[] => [
+export const wideSumSql = (value: string, name: string, scaled?: string): string[] => [
   `sum(CASE WHEN abs(${value}) < ${float8(wideLimit)} THEN ${value} END) AS ${name}`,
-  `sum(CASE WHEN abs(${value}) < ${float8(wideLimit)} THEN NULL ELSE ${value} * ${float8(1 / wideScale)} END) AS ${name}_scaled`,
+  `sum(CASE WHEN abs(${value}) < ${float8(wideLimit)} THEN ${scaled ?? 'NULL'} ELSE ${value} * ${float8(1 / wideScale)}${scaled ? ` + ${scaled}` : ''} END) AS ${name}_scaled`,
 ];
 
-/** The group's sum from the two of `wideSumSql` (null where a part had no term): ±Infinity past the range. */
-export const wideSum = (sum: number | null, scaled: number | null): number => (sum ?? 0) + (scaled ?? 0) * wideScale;
+/** A raw value as the two parts of a sum, `${name}` and `${name}_scaled` (0 for a missing value), as a rollup holds them. */
+export const splitSumSql = (value: string, name: string): string[] => [
+  `CASE WHEN abs(${value}) < ${float8(wideLimit)} THEN ${value} ELSE 0::float8 END AS ${name}`,
+  `CASE WHEN abs(${value}) >= ${float8(wideLimit)} THEN ${value} * ${float8(1 / wideScale)} ELSE 0::float8 END AS ${name}_scaled`,
+];
 
 /**
- * The mean of a group's `count` finite values from their sum: within their min and max (a float
- * sum drifts: 0.01 summed 3072 times; a sum of +Infinity gives the max, of −Infinity the min),
- * null with no values or a NaN sum (it passed the range both ways).
+ * The mean of a group's `count` finite values from the two parts of their sum (null where a part
+ * had no term), each divided by the count before they are joined, so it is finite whatever the
+ * sum: within their min and max (a float sum drifts; a part of +Infinity, a bucket saturated before
+ * the parts existed, gives the max, of −Infinity the min), null with no values or a NaN part.
  */
-export function groupMean(count: number, sum: number, min: number | null, max: number | null): number | null {
-  if (!count || min === null || max === null || Number.isNaN(sum)) return null;
-  return Math.min(max, Math.max(min, sum / count));
+export function groupMean(count: number, sum: number | null, scaled: number | null, min: number | null, max: number | null): number | null {
+  if (!count || min === null || max === null) return null;
+  const mean = (sum ?? 0) / count + ((scaled ?? 0) / count) * wideScale;
+  if (Number.isNaN(mean)) return null;
+  return Math.min(max, Math.max(min, mean));
 }
 
 const mergeAssignments = rolledUpFields.flatMap(([, c]) => [
   `${c}_count = r.${c}_count + EXCLUDED.${c}_count`,
   `${c}_sum = ${saturatingAddSql(`r.${c}_sum`, `EXCLUDED.${c}_sum`)}`,
+  `${c}_sum_scaled = r.${c}_sum_scaled + EXCLUDED.${c}_sum_scaled`,
   `${c}_min = LEAST(r.${c}_min, EXCLUDED.${c}_min)`,
   `${c}_max = GREATEST(r.${c}_max, EXCLUDED.${c}_max)`,
 ]);
@@ -222,7 +237,7 @@ export class RollupRows {
     for (const s of summariseBatch(rows)) {
       const values: (number | null)[] = [s.level, s.bucket, s.count, s.stepFirst, s.stepLast, s.epochLast, s.elapsedLast];
       for (const field of s.fields) {
-        values.push(field.count, field.sum, field.count ? field.min : null, field.count ? field.max : null);
+        values.push(field.count, field.sum, field.sumScaled, field.count ? field.min : null, field.count ? field.max : null);
       }
       this.runIds.push(runId);
       for (let c = 0; c < values.length; c++) this.columns[c].push(values[c]);

@@ -20,7 +20,7 @@
  * Reads go through node-postgres: decoding a thousand wide rows through the Prisma adapter cost
  * more than the query itself.
  */
-import { bucketWidth, groupMean, rawRangeSteps, rolledUpFields, rollupLevels, wideSum, wideSumSql } from './metric-rollups.ts';
+import { bucketWidth, groupMean, rawRangeSteps, rolledUpFields, rollupLevels, splitSumSql, wideSumSql } from './metric-rollups.ts';
 import { createHash } from 'node:crypto';
 import type { Pool } from './pool.ts';
 import type { RunStatus } from '../contracts/run-status.ts';
@@ -131,13 +131,13 @@ export function createMetricsQuery(pool: Pool) {
       const fields = rolledUpFields.filter(([field]) => wanted.has(field));
       const rawAggregates = fields.flatMap(([, column]) => [
         `(${rawField(column)} IS NOT NULL)::int AS ${column}_count`,
-        `COALESCE(${rawField(column)}, 0) AS ${column}_sum`,
+        ...splitSumSql(rawField(column), `${column}_sum`),
         `${rawField(column)} AS ${column}_min`,
         `${rawField(column)} AS ${column}_max`,
       ]);
-      const rollupColumns = fields.flatMap(([, c]) => [`${c}_count`, `${c}_sum`, `${c}_min`, `${c}_max`]);
+      const rollupColumns = fields.flatMap(([, c]) => [`${c}_count`, `${c}_sum`, `${c}_sum_scaled`, `${c}_min`, `${c}_max`]);
       const merged = fields.flatMap(([, c]) => [
-        `sum(${c}_count)::int AS ${c}_count`, ...wideSumSql(`${c}_sum`, `${c}_sum`), `min(${c}_min) AS ${c}_min`, `max(${c}_max) AS ${c}_max`,
+        `sum(${c}_count)::int AS ${c}_count`, ...wideSumSql(`${c}_sum`, `${c}_sum`, `${c}_sum_scaled`), `min(${c}_min) AS ${c}_min`, `max(${c}_max) AS ${c}_max`,
       ]);
       const parts: string[] = [];
       // Always part of the statement, so PostgreSQL can type $2–$4; it reads nothing when the
@@ -162,8 +162,7 @@ export function createMetricsQuery(pool: Pool) {
           const count = Number(row[`${column}_count`] ?? 0);
           const min = finite(row[`${column}_min`]);
           const max = finite(row[`${column}_max`]);
-          const sum = wideSum(row[`${column}_sum`] as number | null, row[`${column}_sum_scaled`] as number | null);
-          bucket[field] = groupMean(count, sum, min, max);
+          bucket[field] = groupMean(count, row[`${column}_sum`] as number | null, row[`${column}_sum_scaled`] as number | null, min, max);
           bucket[`${field}Min`] = min;
           bucket[`${field}Max`] = max;
         }

@@ -1,8 +1,8 @@
 /**
  * GET /v1/runs/{id}/metrics against the real PostgreSQL: pages, field selection, step ranges,
  * CSV, ETag/304, and downsampling from ingest-time rollups checked against a brute-force
- * aggregate of the same rows; sums of values past the range of a double, which saturate (the
- * rollups' upsert adds bit for bit as IEEE addition does) instead of failing the write or the read.
+ * aggregate of the same rows; values whose sums pass the range of a double, whose means are read
+ * exact from raw rows and rollups alike instead of failing the write or the read.
  */
 import type { FastifyInstance } from 'fastify';
 import fc from 'fast-check';
@@ -10,7 +10,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postgresConnectionOptions } from '../../../src/db/connection-options.ts';
 import { numberArrayLiteral } from '../../../src/db/array-literal.ts';
-import { bucketWidth, rawRangeSteps, saturatingAddSql, wideSum, wideSumSql } from '../../../src/db/metric-rollups.ts';
+import { bucketWidth, rawRangeSteps, saturatingAddSql, wideSumSql } from '../../../src/db/metric-rollups.ts';
 import { createMetricsQuery, decomposeRange, planDownsampling } from '../../../src/db/metrics-query.ts';
 import { createMetricsWriter, type MetricBatch } from '../../../src/db/metrics-writer.ts';
 import { createPool, type Pool } from '../../../src/db/pool.ts';
@@ -344,19 +344,22 @@ describe('sums past the range of a double', () => {
     }), { numRuns: 50 });
   });
 
-  it('sums a group of huge values without raising, past the range only at its end', async () => {
+  it('sums a group of huge values in two parts without raising', async () => {
     const cases: number[][] = [[largest, largest, -largest], [1e308, 1e308], [-1e308, -1e308, 5e-324], [largest, -Infinity], [Infinity, -Infinity], [1, 2, 3], []];
     for (const values of cases) {
       const { rows: [row] } = await pool.query(`SELECT ${wideSumSql('v', 's').join(', ')} FROM unnest($1::float8[]) AS v`, [numberArrayLiteral(values)]);
-      const finiteEnough = values.every((v) => Math.abs(v) < 2 ** 959);
-      const expected = finiteEnough ? values.reduce((x, y) => x + y, 0) : values.reduce((x, y) => x + y / 2 ** 64, 0) * 2 ** 64;
-      expect(wideSum(row.s, row.s_scaled), `${values}`).toBe(expected);
+      const small = values.filter((v) => Math.abs(v) < 2 ** 959);
+      const large = values.filter((v) => !(Math.abs(v) < 2 ** 959));
+      expect([row.s, row.s_scaled], `${values}`).toEqual([
+        small.length ? small.reduce((x, y) => x + y, 0) : null,
+        large.length ? large.reduce((x, y) => x + y / 2 ** 64, 0) : null,
+      ]);
     }
   });
 });
 
 describe('a run whose values are huge but finite', () => {
-  it('records every step and its rollups, and downsamples to the means the rule gives, from rollups and raw rows alike', async () => {
+  it('records every step and its rollups, and downsamples to their true means, from rollups and raw rows alike', async () => {
     const huge = trajectory(20_000, 1);
     // Eight of these losses sum within the range of a double, sixteen past it: slices of 1000
     // steps cut buckets of 16 in halves of 8, whose finite sums the statement adds.
@@ -370,7 +373,7 @@ describe('a run whose values are huge but finite', () => {
               (SELECT sum(count)::int FROM metric_rollups WHERE run_id = $1 AND level = 2) AS summarised`, [hugeRunId]);
     expect(stored).toEqual({ rows: 20_000, summarised: 20_000 });
     for (const [from, to, maxPoints] of [[1, 20_000, 100], [1, 20_000, 1000], [3, 19_999, 7], [5000, 9000, 13], [7, 40, 3]]) {
-      await expectMeansByRule(hugeRunId, huge, from, to, maxPoints);
+      await expectTrueMeans(hugeRunId, huge, from, to, maxPoints);
     }
   });
 
@@ -415,29 +418,65 @@ describe('a run whose values are huge but finite', () => {
     }), { numRuns: 4 });
   });
 
-  it('gives a null mean, with its count, min and max, to a group whose rollup sums passed the range both ways', async () => {
+  it('gives the true mean to a group whose values sum past the range both ways', async () => {
     const columns = trajectory(2 * rawRangeSteps, 1);
     columns.loss = columns.step.map((step) => (step <= rawRangeSteps ? 1e308 : -1e308));
     const bothWays = await insertRun(authorization);
     await writeMetrics(bothWays, columns, 5000);
     const { buckets } = await createMetricsQuery(pool).downsample(bothWays, { fields: ['loss'], from: 1, to: 2 * rawRangeSteps, maxPoints: 2 });
-    expect(buckets).toEqual([{ step: 1, stepEnd: 2 * rawRangeSteps, count: 2 * rawRangeSteps, loss: null, lossMin: -1e308, lossMax: 1e308 }]);
+    expect(buckets).toEqual([{ step: 1, stepEnd: 2 * rawRangeSteps, count: 2 * rawRangeSteps, loss: expect.any(Number), lossMin: -1e308, lossMax: 1e308 }]);
+    expectMean(buckets[0].loss as number, columns.loss, 'loss');
+  });
+
+  it('reads the exact mean of raw rows whose sum passes the range, not their max', async () => {
+    const columns = trajectory(10, 1);
+    columns.loss = columns.step.map((step) => (step % 2 ? 1e308 : 1.7e308));
+    const runId = await insertRun(authorization);
+    await writeMetrics(runId, columns);
+    const { buckets } = await createMetricsQuery(pool).downsample(runId, { fields: ['loss'], from: 1, to: 10, maxPoints: 2 });
+    expect(buckets).toEqual([{ step: 1, stepEnd: 10, count: 10, loss: referenceMean(columns.loss), lossMin: 1e308, lossMax: 1.7e308 }]);
+    expect(buckets[0].loss).toBeCloseTo(1.35e308, -293);
+  });
+
+  it('reads the exact mean from rollups at every level, whose bucket sums pass the range', async () => {
+    const columns = trajectory(20_000, 1);
+    columns.loss = columns.step.map((step) => (step % 2 ? 1e307 : 5e306));
+    const runId = await insertRun(authorization);
+    await writeMetrics(runId, columns, 1000);
+    const metrics = createMetricsQuery(pool);
+    const levels = new Set<number>();
+    for (const maxPoints of [1000, 200, 50, 15, 4]) {
+      levels.add(planDownsampling(1, 20_000, maxPoints).level);
+      const { buckets } = await metrics.downsample(runId, { fields: ['loss'], from: 1, to: 20_000, maxPoints });
+      for (const bucket of buckets) {
+        const label = `[${bucket.step}, ${bucket.stepEnd}] by ${maxPoints}`;
+        expectMean(bucket.loss as number, columns.loss.slice(bucket.step - 1, bucket.stepEnd), label);
+        if (bucket.count % 2 === 0) expect(Math.abs(bucket.loss as number - 7.5e306), `${label}: ${bucket.loss}`).toBeLessThanOrEqual(1e-13 * 7.5e306);
+      }
+    }
+    expect([...levels].sort()).toEqual([2, 3, 4, 5, 6]);
+  });
+
+  it('keeps taking rows into a bucket whose sum saturated before its scaled part existed, whose mean reads as its max', async () => {
+    const columns = trajectory(rawRangeSteps + 32, 1);
+    columns.loss = columns.step.map(() => 1e307);
+    const runId = await insertRun(authorization);
+    await writeMetrics(runId, sliceColumns(columns, 0, 8));
+    // As a bucket of 16 stored once its sum had saturated, with nothing in its scaled part.
+    await client.query(`UPDATE metric_rollups SET loss_sum = 'Infinity', loss_sum_scaled = 0 WHERE run_id = $1 AND level = 2 AND bucket = 0`, [runId]);
+    await writeMetrics(runId, sliceColumns(columns, 8, columns.step.length), 1000);
+    const { rows: [stored] } = await client.query('SELECT count::int, loss_sum FROM metric_rollups WHERE run_id = $1 AND level = 2 AND bucket = 0', [runId]);
+    expect(stored).toEqual({ count: 16, loss_sum: Infinity });
+    const { buckets } = await createMetricsQuery(pool).downsample(runId, { fields: ['loss'], from: 1, to: rawRangeSteps + 32, maxPoints: 1000 });
+    expect(buckets[0]).toMatchObject({ step: 1, stepEnd: 32, loss: 1e307, lossMax: 1e307 });
   });
 });
 
-/** The mean a bucket gives its values (see src/db/metric-rollups.ts), computed apart from it. */
+/** The true mean of the finite values, computed apart from the service: scaled down so their sum stays within the range. */
 function referenceMean(values: readonly number[]): number | null {
   const finite = values.filter((value) => Number.isFinite(value));
   if (finite.length === 0) return null;
-  // Exact enough: values past 2^959 summed scaled down, so nothing overflows before the end.
-  let small = 0;
-  let large = 0;
-  for (const value of finite) {
-    if (Math.abs(value) < 2 ** 959) small += value;
-    else large += value / 2 ** 64;
-  }
-  const sum = small + large * 2 ** 64;
-  return Math.min(Math.max(...finite), Math.max(Math.min(...finite), sum / finite.length));
+  return (finite.reduce((sum, value) => sum + value * 2 ** -64, 0) / finite.length) * 2 ** 64;
 }
 
 /** Whether `mean` is `expected` up to the rounding of a sum of values as large as those of the bucket. */
@@ -453,7 +492,7 @@ function expectMean(mean: number | null, values: readonly number[], label: strin
 }
 
 /** Downsamples [from, to] through the API and checks each bucket's means against referenceMean. */
-async function expectMeansByRule(runId: string, columns: Trajectory, from: number, to: number, maxPoints: number) {
+async function expectTrueMeans(runId: string, columns: Trajectory, from: number, to: number, maxPoints: number) {
   const response = await app.inject({
     url: `/v1/runs/${runId}/metrics?fields=loss,gradNorm,valLoss&from=${from}&to=${to}&maxPoints=${maxPoints}`,
     headers: { authorization },

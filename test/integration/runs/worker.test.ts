@@ -203,7 +203,7 @@ describe('the run worker records a long run whose metric sums pass the range of 
     expect(stored).toEqual({ rows: steps, summarised: steps });
     const page = await api.app.inject({ url: `/v1/runs/${id}/metrics?fields=loss&maxPoints=50`, headers: { authorization: api.authorization } });
     expect(page.statusCode).toBe(200);
-    // Each bucket's sum passes the range: its mean is its max.
+    // Each bucket's sum passes the range: its mean is still the constant loss.
     expect(page.json().points.every((bucket: { loss: number; lossMax: number }) => bucket.loss === bucket.lossMax && bucket.loss === 1.5e307)).toBe(true);
   });
 });

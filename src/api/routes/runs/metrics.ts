@@ -76,9 +76,9 @@ const metricBucketSchema = z
   .catchall(z.union([z.number(), z.null(), z.array(z.number().nullable())]))
   .meta({
     id: 'MetricBucket',
-    description: 'A downsampled bucket: each selected field as the mean of its finite values, plus `<field>Min` and `<field>Max`; '
-      + 'a mean whose sum passes the range of a double is the max (the min below it), and null when the values sum past it both ways '
-      + 'or there is none. `epoch`, `elapsedSeconds` and `params` (the parameters) at the bucket\'s last recorded step, `stepEnd`.',
+    description: 'A downsampled bucket: each selected field as the mean of its finite values (null when there is none), plus '
+      + '`<field>Min` and `<field>Max`; a mean is exact, up to rounding, even when the values sum past the range of a double. '
+      + '`epoch`, `elapsedSeconds` and `params` (the parameters) at the bucket\'s last recorded step, `stepEnd`.',
   });
 
 const metricsPageSchema = z
