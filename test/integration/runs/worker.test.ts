@@ -206,4 +206,30 @@ describe('the run worker records a long run whose metric sums pass the range of 
     // Each bucket's sum passes the range: its mean is still the constant loss.
     expect(page.json().points.every((bucket: { loss: number; lossMax: number }) => bucket.loss === bucket.lossMax && bucket.loss === 1.5e307)).toBe(true);
   });
+
+  it('a slowly diverging run reads the true mean of its losses, whose rollup sums pass the range', async () => {
+    // Each step multiplies x by −1.02 and the loss by 1.0404: it passes the largest double at step 17,922.
+    const spec = {
+      objective: { type: 'expression', expression: 'x^2', variables: ['x'], initial: [1] },
+      optimizer: { name: 'sgd', learningRate: 1.01 },
+      training: { maxSteps: 20_000 },
+      record: { every: 1 },
+    };
+    const id = (await postRun(api.app, api.authorization, spec)).json().id;
+    const view = await waitForRun(api.app, api.authorization, id, isFinal);
+    expect(view.status).toBe('diverged');
+    const { rows } = await worker.pool.query<{ step: number; loss: number }>('SELECT step, loss FROM run_metrics WHERE run_id = $1 ORDER BY step', [id]);
+    expect(rows.length).toBeGreaterThan(rawRangeSteps);
+    const page = await api.app.inject({ url: `/v1/runs/${id}/metrics?fields=loss&maxPoints=2`, headers: { authorization: api.authorization } });
+    expect(page.statusCode).toBe(200);
+    const points = page.json().points as { step: number; stepEnd: number; loss: number; lossMax: number }[];
+    expect(points.length).toBeGreaterThan(0);
+    for (const point of points) {
+      const values = rows.filter((row) => row.step >= point.step && row.step <= point.stepEnd && Number.isFinite(row.loss)).map((row) => row.loss);
+      const trueMean = (values.reduce((sum, value) => sum + value * 2 ** -64, 0) / values.length) * 2 ** 64;
+      // Read from rollups whose bucket sums passed the range: formerly their max, some hundred times the mean.
+      expect(Math.abs(point.loss - trueMean), `[${point.step}, ${point.stepEnd}]: ${point.loss} for ${trueMean}`).toBeLessThan(1e-12 * trueMean);
+      expect(point.loss).toBeLessThan(point.lossMax / 100);
+    }
+  });
 });
