@@ -35,9 +35,10 @@ describe('the metric-field table', () => {
     expect((await columnsOf('run_metrics')).get(column)).toBe(udtOf[sqlType]);
   });
 
-  it.each(rolledUpMetricFields)('%s has its count, sum, min and max in metric_rollups', async (field) => {
+  it.each(rolledUpMetricFields)('%s has its count, the two parts of its sum, min and max in metric_rollups', async (field) => {
     const columns = await columnsOf('metric_rollups');
     const { column } = metricFieldRegistry[field];
-    expect([`${column}_count`, `${column}_sum`, `${column}_min`, `${column}_max`].map((name) => columns.get(name))).toEqual(['int4', 'float8', 'float8', 'float8']);
+    expect([`${column}_count`, `${column}_sum`, `${column}_sum_scaled`, `${column}_min`, `${column}_max`].map((name) => columns.get(name)))
+      .toEqual(['int4', 'float8', 'float8', 'float8', 'float8']);
   });
 });
