@@ -184,7 +184,38 @@ export async function endSweep(
   }
 }
 
+/** A sweep to store (see create). */
+type NewSweep = { tenantId: string; name: string | null; spec: unknown; idempotencyKey?: string; baseObjective: BaseObjective };
+
+/** Stores of a keyed sweep made again when the sweep its key named was deleted before it was read (see create). */
+const replayTries = 3;
+
 export function createSweepRepository(pool: Pool) {
+  /** Stores the sweep, or finds the one of its idempotency key; null when that one was deleted before it was read. */
+  async function createOnce(sweep: NewSweep): Promise<{ sweep: SweepRow; created: boolean } | null> {
+    const spec = JSON.stringify(sweep.spec);
+    const values = [timeOrderedUuid(), sweep.tenantId, sweep.name, spec, sweep.idempotencyKey ?? null, JSON.stringify(sweep.baseObjective)];
+    const client = await pool.connect();
+    let rows: (SweepRow & { created: boolean })[];
+    try {
+      await client.query('BEGIN');
+      await client.query(tenantLockStatement, [sweep.tenantId]);
+      const { rows: [{ missing } = { missing: null }] } = await client.query<{ missing: ReferenceField | null }>(missingReferenceStatement, [sweep.tenantId, spec]);
+      if (missing !== null) throw missingReferenceError((sweep.spec as { base?: { objective?: unknown } }).base?.objective, missing);
+      ({ rows } = await client.query<SweepRow & { created: boolean }>(createStatement, values));
+      await client.query('COMMIT');
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+    const row = rows[0] ?? (await pool.query<SweepRow & { created: boolean }>(`SELECT ${sweepColumns}, false AS created FROM sweeps WHERE tenant_id = $1 AND idempotency_key = $2`, [sweep.tenantId, sweep.idempotencyKey])).rows[0];
+    if (row === undefined) return null;
+    const { created, ...stored } = row;
+    return { sweep: stored, created };
+  }
+
   return {
     /**
      * Stores a queued sweep; with an idempotency key this tenant used already, returns that sweep
@@ -193,27 +224,14 @@ export function createSweepRepository(pool: Pool) {
      * one deleted since the API checked them is thrown as resolving the objective would throw it
      * (ObjectiveNotFoundError, DatasetNotFoundError), nothing stored.
      */
-    async create(sweep: { tenantId: string; name: string | null; spec: unknown; idempotencyKey?: string; baseObjective: BaseObjective }): Promise<{ sweep: SweepRow; created: boolean }> {
-      const spec = JSON.stringify(sweep.spec);
-      const values = [timeOrderedUuid(), sweep.tenantId, sweep.name, spec, sweep.idempotencyKey ?? null, JSON.stringify(sweep.baseObjective)];
-      const client = await pool.connect();
-      let rows: (SweepRow & { created: boolean })[];
-      try {
-        await client.query('BEGIN');
-        await client.query(tenantLockStatement, [sweep.tenantId]);
-        const { rows: [{ missing } = { missing: null }] } = await client.query<{ missing: ReferenceField | null }>(missingReferenceStatement, [sweep.tenantId, spec]);
-        if (missing !== null) throw missingReferenceError((sweep.spec as { base?: { objective?: unknown } }).base?.objective, missing);
-        ({ rows } = await client.query<SweepRow & { created: boolean }>(createStatement, values));
-        await client.query('COMMIT');
-      } catch (error) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        throw error;
-      } finally {
-        client.release();
+    async create(sweep: NewSweep): Promise<{ sweep: SweepRow; created: boolean }> {
+      // A replay's sweep read after the insert found its key may have been deleted in between: its
+      // key is free again, and the sweep is stored again, as if submitted after the deletion.
+      for (let tries = 1; ; tries++) {
+        const stored = await createOnce(sweep);
+        if (stored) return stored;
+        if (tries === replayTries) throw new Error(`the sweep of idempotency key ${sweep.idempotencyKey} was deleted ${replayTries} times while it was being submitted`);
       }
-      const row = rows[0] ?? (await pool.query<SweepRow>(`SELECT ${sweepColumns}, false AS created FROM sweeps WHERE tenant_id = $1 AND idempotency_key = $2`, [sweep.tenantId, sweep.idempotencyKey])).rows[0] as SweepRow & { created: boolean };
-      const { created, ...stored } = row;
-      return { sweep: stored, created };
     },
 
     async findForTenant(tenantId: string, id: string): Promise<SweepRow | null> {
