@@ -25,6 +25,7 @@ import { createDatasetPages } from '../db/dataset-pages.ts';
 import { createSweepRepository } from '../db/sweeps.ts';
 import { createSweepsQueue } from '../queue/sweeps-queue.ts';
 import { createSweepService } from './routes/sweeps/sweep-service.ts';
+import { TenantSlots } from './tenant-slots.ts';
 
 export interface AppDependencies {
   readonly config: Config;
@@ -40,12 +41,19 @@ export interface AppDependencies {
 
 /**
  * Uploads streaming to the database at once per API process. More wait for a connection (their
- * bodies held back by TCP meanwhile) for up to `uploadWaitMs`, then get 503.
+ * bodies held back by TCP meanwhile) for up to `uploadWaitMs`, then get 503 `service_busy`. A
+ * tenant has at most TENANT_MAX_CONCURRENT_UPLOADS of them in progress (429 beyond), so one
+ * tenant's slow uploads leave the others connections.
  */
 const uploadConnections = 8;
 const uploadWaitMs = 120_000;
 
-/** Metrics exports streaming and run deletions at once per API process; more wait up to 5 s for a connection, then get 503. */
+/**
+ * Pages of metrics exports being read and run deletions at once per API process; more wait up to
+ * 5 s for a connection, then get 503 `service_busy`. An export holds a connection only while it
+ * reads a page, never while its client reads (src/db/metrics-export.ts), and a tenant has at most
+ * TENANT_MAX_CONCURRENT_EXPORTS exports in progress (429 beyond).
+ */
 const longStatementConnections = 4;
 
 export function createAppContext(dependencies: AppDependencies) {
@@ -58,11 +66,17 @@ export function createAppContext(dependencies: AppDependencies) {
    */
   const uploadsPool = createPool(databaseUrl, uploadConnections, queuePrefix, { connectionTimeoutMs: uploadWaitMs, statementTimeoutMs, longIdleTransactions: true });
   /**
-   * Exports hold a connection for as long as their reader takes, and a long run's deletion is one
-   * statement over all its rows: both outlast any statement's bound. A pool of their own,
-   * unbounded, keeps them from starving other requests.
+   * A long run's deletion is one statement over all its rows, and an export's page may be large:
+   * both may outlast any statement's bound. A pool of their own, unbounded, keeps them from
+   * starving other requests.
    */
   const longStatementsPool = createPool(databaseUrl, longStatementConnections, queuePrefix);
+  const { maxConcurrentExports, maxConcurrentUploads } = dependencies.config.tenantQuotas;
+  /** Each tenant's share of the exports and uploads in progress in this process. */
+  const tenantSlots = {
+    exports: new TenantSlots(maxConcurrentExports, { setting: 'TENANT_MAX_CONCURRENT_EXPORTS', counts: 'metrics exports' }),
+    uploads: new TenantSlots(maxConcurrentUploads, { setting: 'TENANT_MAX_CONCURRENT_UPLOADS', counts: 'dataset uploads' }),
+  };
   const sweepsQueue = createSweepsQueue(dependencies.redis, dependencies.config.queuePrefix);
   const objectiveThread = createObjectiveThread();
   /** Closes what the context opened itself (not what it was given). */
@@ -122,7 +136,7 @@ export function createAppContext(dependencies: AppDependencies) {
   };
   /** Pages (downsampled metrics) computed once for all API processes. */
   const sharedPages = createSharedPages(dependencies.redis, { namespace: dependencies.config.queuePrefix });
-  return { dependencies, repositories, services, events, sharedPages, close };
+  return { dependencies, repositories, services, events, sharedPages, tenantSlots, close };
 }
 
 export type AppContext = ReturnType<typeof createAppContext>;

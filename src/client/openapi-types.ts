@@ -1852,7 +1852,7 @@ export interface paths {
         };
         /**
          * A run's per-step metrics
-         * @description Rows in step order with cursor pagination, or with `maxPoints` at most that many buckets (mean, min and max per field), computed from summaries kept at ingest. JSON or CSV. Send the `ETag` back as `If-None-Match` to get `304` while nothing new was recorded.
+         * @description Rows in step order with cursor pagination, or with `maxPoints` at most that many buckets (mean, min and max per field), computed from summaries kept at ingest. JSON or CSV. Send the `ETag` back as `If-None-Match` to get `304` while nothing new was recorded. A whole range streamed as CSV or JSON lines counts against the tenant's `TENANT_MAX_CONCURRENT_EXPORTS` until it is sent (429 `too_many_concurrent` beyond); a running run's ends at the last step recorded when it began.
          */
         get: {
             parameters: {
@@ -1965,6 +1965,15 @@ export interface paths {
                 };
                 /** @description The key spent its request budget (retry after `Retry-After` seconds), or the tenant has its quota of unfinished runs (`quota` names it). */
                 429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description A service Descent needs is unreachable: retry after `Retry-After` seconds. */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -3271,7 +3280,7 @@ export interface paths {
         put?: never;
         /**
          * Upload a dataset
-         * @description JSON (`application/json`, the schema below: the dense or sparse form a model objective takes inline) or CSV (`Content-Type: text/csv`: a header row of column names of at most 200 characters, then one row of decimal numbers per line; `?target=<column>` names the target, default the last column; `?difficulty=<column>` a difficulty column; `?name=` a name). CSV is streamed to the database block by block as it is read, never held whole; JSON is parsed and validated off the event loop. Answers with the description (schema, row count, content hash), not the data. Too many bytes, rows or columns: 413. A malformed CSV (ragged row, non-numeric cell, missing value, unknown target column, empty file): 422 naming the line and column. An upload that would take the tenant's stored dataset bytes (8 a stored number) past `TENANT_MAX_DATASET_BYTES`: 403 `storage_quota_exceeded`, naming the quota, its limit and the use. A refused upload stores nothing. Reference the dataset from a model objective as `"data": {"id": …}`.
+         * @description JSON (`application/json`, the schema below: the dense or sparse form a model objective takes inline) or CSV (`Content-Type: text/csv`: a header row of column names of at most 200 characters, then one row of decimal numbers per line; `?target=<column>` names the target, default the last column; `?difficulty=<column>` a difficulty column; `?name=` a name). CSV is streamed to the database block by block as it is read, never held whole; JSON is parsed and validated off the event loop. Answers with the description (schema, row count, content hash), not the data. Too many bytes, rows or columns: 413. A malformed CSV (ragged row, non-numeric cell, missing value, unknown target column, empty file): 422 naming the line and column. An upload that would take the tenant's stored dataset bytes (8 a stored number) past `TENANT_MAX_DATASET_BYTES`: 403 `storage_quota_exceeded`, naming the quota, its limit and the use. A tenant with `TENANT_MAX_CONCURRENT_UPLOADS` uploads already in progress on the server: 429 `too_many_concurrent` with `Retry-After`, its body unread. A refused upload stores nothing. Reference the dataset from a model objective as `"data": {"id": …}`.
          */
         post: {
             parameters: {
@@ -7595,7 +7604,7 @@ export interface components {
             code: string;
             /** @description For validation errors: one entry per invalid field. */
             errors?: components["schemas"]["FieldIssue"][];
-            /** @description For `quota_exceeded` and `storage_quota_exceeded`: the quota, its limit and the current use. */
+            /** @description For `quota_exceeded`, `storage_quota_exceeded` and `too_many_concurrent`: the quota, its limit and the current use. */
             quota?: components["schemas"]["Quota"];
             /** @description For `objective_in_use` and `dataset_in_use`: the runs, sweeps and stored objectives that keep it. */
             usedBy?: components["schemas"]["UsedBy"];

@@ -82,6 +82,14 @@ export const configSchema = z.object({
   TENANT_MAX_METRIC_ROWS: integer(1_000_000_000, 1, Number.MAX_SAFE_INTEGER),
   /** Bytes of a tenant's stored datasets, at most: an upload beyond is refused, mid-stream, with 403 `storage_quota_exceeded`. */
   TENANT_MAX_DATASET_BYTES: integer(10_737_418_240, 1_024, Number.MAX_SAFE_INTEGER),
+  /**
+   * A tenant's metrics exports (GET …/metrics streaming a whole range) and dataset uploads in
+   * progress at once on one API process, at most: one more gets 429 `too_many_concurrent`, so that
+   * one tenant's slow readers or trickling uploads cannot hold every connection these share.
+   * Counted per API process, not across them.
+   */
+  TENANT_MAX_CONCURRENT_EXPORTS: integer(2, 1, 10_000),
+  TENANT_MAX_CONCURRENT_UPLOADS: integer(2, 1, 10_000),
   /** How often the runs and sweeps in the database are reconciled with the jobs in the queue (src/worker/reconciler.ts, sweep-reconciler.ts). */
   RECONCILE_INTERVAL_MS: integer(60_000, 500, 86_400_000),
   /**
@@ -133,6 +141,9 @@ export interface TenantQuotas {
   readonly maxRunningRuns: number;
   readonly maxMetricRows: number;
   readonly maxDatasetBytes: number;
+  /** Metrics exports and dataset uploads in progress at once per API process. */
+  readonly maxConcurrentExports: number;
+  readonly maxConcurrentUploads: number;
 }
 
 export class ConfigError extends Error {
@@ -181,6 +192,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxRunningRuns: settings.TENANT_MAX_RUNNING_RUNS,
       maxMetricRows: settings.TENANT_MAX_METRIC_ROWS,
       maxDatasetBytes: settings.TENANT_MAX_DATASET_BYTES,
+      maxConcurrentExports: settings.TENANT_MAX_CONCURRENT_EXPORTS,
+      maxConcurrentUploads: settings.TENANT_MAX_CONCURRENT_UPLOADS,
     },
     workerMaxRunBytes: settings.WORKER_MAX_RUN_BYTES,
     shutdownGraceMs: settings.SHUTDOWN_GRACE_MS,

@@ -33,12 +33,16 @@
  * latest, before the client's; `client_connection_check_interval` would end it sooner, but is not
  * set, as a PostgreSQL before 14 refuses every connection that names it.
  *
+ * A caller that waits for a connection beyond `connectionTimeoutMillis` while every connection
+ * is lent fails with PoolBusyError (pool-busy.ts): the service is busy, the database is not down.
+ *
  * Every connection has TCP keepalive on, so that the kernel finds out, in time, that a peer gone
  * from the network (not one merely frozen, whose kernel still answers) is gone, and an idle
  * connection to it is dropped rather than lent.
  */
 import { finished, Readable, Writable } from 'node:stream';
 import pg from 'pg';
+import { reportBusyWaits } from './pool-busy.ts';
 import { releaseWhenEnded } from './released-when-ended.ts';
 
 /** A statement that got no answer within the bound: its connection was closed. */
@@ -132,5 +136,6 @@ export function boundedPool(config: pg.PoolConfig, statementTimeoutMs?: number, 
   pool.on('error', () => undefined);
   pool.on('connect', (client) => client.on('error', () => undefined));
   releaseWhenEnded(pool);
+  reportBusyWaits(pool);
   return pool;
 }

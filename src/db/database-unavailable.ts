@@ -13,9 +13,15 @@
  * service cancels none of its statements on purpose. The two are told apart by the message,
  * which PostgreSQL words in English unless lc_messages says otherwise.
  *
+ * A wait for a pooled connection that ended while every connection of the pool was lent
+ * (PoolBusyError, pool-busy.ts) is not one: the database answers, the service is busy. A wait
+ * that ended while connections were still being opened is.
+ *
  * It recognises node-postgres errors, the socket errors under them and Prisma's (its own codes
  * and its driver adapter's error kinds), wherever they sit in the `cause` chain.
  */
+
+import { isPoolBusy } from './pool-busy.ts';
 
 /** Socket errors of a connection that could not be made or was lost. */
 const socketCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN']);
@@ -35,7 +41,7 @@ const prismaCodes = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024']);
 /** Prisma's driver adapter error kinds of the same. */
 const adapterKinds = new Set(['DatabaseNotReachable', 'ConnectionClosed', 'SocketTimeout', 'TooManyConnections']);
 
-/** node-postgres errors that carry no code, and a statement unanswered within its bound (StatementTimeoutError). */
+/** node-postgres errors that carry no code (a wait for a connection beyond the pool's bound while connections were being opened), and a statement unanswered within its bound (StatementTimeoutError). */
 const driverMessages = /gave no answer to a statement within|Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Can't reach database server|Server has closed the connection/i;
 
 interface ErrorFields {
@@ -77,7 +83,7 @@ function inChain(error: unknown, test: (fields: ErrorFields) => boolean): boolea
 }
 
 export function isDatabaseUnavailable(error: unknown): boolean {
-  return inChain(error, matches);
+  return !isPoolBusy(error) && inChain(error, matches);
 }
 
 /**

@@ -1,8 +1,21 @@
 /**
- * A whole range of a run's recorded steps as CSV or JSON lines, streamed by PostgreSQL itself:
- * `COPY (SELECT …) TO STDOUT` writes the text, and the API pipes it to the client as it comes,
- * so an export of millions of steps holds one chunk in memory at a time and costs about what
- * the COPY costs.
+ * A whole range of a run's recorded steps as CSV or JSON lines, written by PostgreSQL itself:
+ * `COPY (SELECT …) TO STDOUT` writes the text of each page, and the API sends it to the client.
+ *
+ * The range is read page by page, keyset on the step (`step > last step sent … LIMIT n`, in
+ * the primary key's order), each page on a connection taken for it alone and given back before
+ * the page is written out: a client that reads slowly, or not at all, holds no connection while
+ * the service waits for its socket, only the page in memory (about `pageBytes`). The next page is
+ * read once the client has taken the one before.
+ *
+ * Each page is its own snapshot, not the whole export: what the export gives is what the run's
+ * rows are. Rows are only ever appended, in step order, up to a run's last step (a resumed run
+ * never writes again below its checkpoint): the rows of a finished run do not change, and the
+ * route bounds a running run's export at the last step it had recorded when the export began,
+ * so either export is the same as one statement's. Two things end rows: the run's deletion,
+ * which takes all of them in one statement (an export that meets it, at its last page, fails
+ * instead of ending as if complete; before its first page, `open` answers null), and the
+ * retention pass (METRICS_RETENTION_DAYS), whose chunks a single statement could meet half done too.
  *
  * The text matches the API's pages: a header `step,<field>…` with `params[0]`, `params[1]`, …
  * for the parameters (CSV), one object per line with `step` first (JSON lines); non-finite
@@ -12,8 +25,10 @@
  * COPY takes no bind parameters, so the statement is built from values checked here: the run
  * id must be a UUID and the steps integers, and every column name comes from our own table.
  */
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
+import type { PoolClient } from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
+import { isPoolBusy } from './pool-busy.ts';
 import { metricFieldRegistry, type MetricField, type ScalarMetricField } from '../contracts/metric-fields.ts';
 import type { Pool } from './pool.ts';
 import { isUuid } from './uuid.ts';
@@ -57,46 +72,124 @@ function jsonlSelect(fields: readonly MetricField[], paramCount: number): string
   return parts.join(' || ');
 }
 
+/** About the text of one page held in memory; a page holds at least one row and at most `maxPageRows`. */
+const pageBytes = 1_048_576;
+const maxPageRows = 10_000;
+
+/** Rows per page of an export of `fields`, `paramCount` parameters wide: about `pageBytes` of text, at up to 24 characters a value. */
+function exportPageRows(fields: readonly MetricField[], paramCount: number): number {
+  const values = 1 + fields.filter((field) => field !== 'params').length + paramCount;
+  return Math.max(1, Math.min(maxPageRows, Math.floor(pageBytes / (24 * values))));
+}
+
+/** Tries at a later page's connection, each waiting up to the pool's bound, while the pool stays busy. */
+const laterPageConnectTries = 6;
+
+/** The export's run was deleted while its pages were being read: the rows sent are not the whole range. */
+class ExportedRunDeletedError extends Error {
+  override readonly name = 'ExportedRunDeletedError';
+  constructor(runId: string) {
+    super(`run ${runId} was deleted while it was being exported`);
+  }
+}
+
+/** The step of the last line of a page's text (a CSV row or a JSON line, `step` first). */
+function lastStepOf(text: Buffer): number {
+  const end = text.length - 1;
+  const line = text.subarray(text.lastIndexOf(0x0a, end - 1) + 1, end).toString('latin1');
+  const step = /^(?:\{"step":)?(\d+)/.exec(line)?.[1];
+  if (step === undefined) throw new Error(`an export page ends with a line without a step: ${line.slice(0, 40)}`);
+  return Number(step);
+}
+
+interface Page {
+  readonly text: Buffer;
+  /** The page's last step; the next page starts after it. */
+  readonly lastStep: number;
+  /** Whether the range has no rows after this page. */
+  readonly last: boolean;
+}
+
 export function createMetricsExport(pool: Pool) {
+  /** A connection of the pool; a later page waits through a busy pool a few times before failing. */
+  async function connect(tries: number): Promise<PoolClient> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await pool.connect();
+      } catch (error) {
+        if (attempt >= tries || !isPoolBusy(error)) throw error;
+      }
+    }
+  }
+
+  /** The text of `sql` (a COPY … TO STDOUT) and its row count. */
+  async function copied(client: PoolClient, sql: string): Promise<{ text: Buffer; rows: number }> {
+    const copy = client.query(copyTo(sql));
+    const chunks: Buffer[] = [];
+    for await (const chunk of copy as AsyncIterable<Buffer>) chunks.push(chunk);
+    return { text: Buffer.concat(chunks), rows: copy.rowCount };
+  }
+
   return {
     /**
-     * The rows of [from, to] of the run as a stream of text straight from PostgreSQL. The
-     * connection goes back to the pool when the stream ends; one destroyed early (the client
-     * left) or failed is closed instead, as it is mid-COPY.
+     * The rows of [from, to] of the run as a stream of text from PostgreSQL, page by page; null
+     * when the run is gone. The first page is read here (a busy pool or an outage is then the
+     * request's error, before anything is sent); a later page that fails destroys the stream.
      */
-    async open(runId: string, query: ExportQuery): Promise<Readable> {
+    async open(runId: string, query: ExportQuery): Promise<Readable | null> {
       if (!isUuid(runId)) throw new Error(`not a run id: ${runId}`);
       if (!Number.isInteger(query.from) || !Number.isInteger(query.to)) throw new Error('from and to must be integers');
-      const client = await pool.connect();
-      try {
-        const range = `run_id = '${runId}'::uuid AND step BETWEEN ${query.from} AND ${query.to}`;
-        let paramCount = 0;
-        if (query.fields.includes('params')) {
-          // A run records its parameters at every step or at none: its first and last rows tell the width.
-          const { rows } = await client.query<{ n: number | null }>(
-            `SELECT greatest((SELECT cardinality(params) FROM run_metrics WHERE ${range} ORDER BY run_id, step LIMIT 1),
-                             (SELECT cardinality(params) FROM run_metrics WHERE ${range} ORDER BY run_id DESC, step DESC LIMIT 1)) AS n`);
-          paramCount = rows[0]?.n ?? 0;
+      const range = `run_id = '${runId}'::uuid AND step BETWEEN ${query.from} AND ${query.to}`;
+      let paramCount = 0;
+      let rowsPerPage = 0;
+      let header = query.format === 'csv';
+
+      /** The page after step `after`, read on a connection of its own, which goes back to the pool before the page is sent. */
+      const page = async (after: number, tries: number): Promise<Page | null> => {
+        const client = await connect(tries);
+        let broken = true;
+        try {
+          if (rowsPerPage === 0) {
+            if (query.fields.includes('params')) {
+              // A run records its parameters at every step or at none: its first and last rows tell the width.
+              const { rows } = await client.query<{ n: number | null }>(
+                `SELECT greatest((SELECT cardinality(params) FROM run_metrics WHERE ${range} ORDER BY run_id, step LIMIT 1),
+                                 (SELECT cardinality(params) FROM run_metrics WHERE ${range} ORDER BY run_id DESC, step DESC LIMIT 1)) AS n`);
+              paramCount = rows[0]?.n ?? 0;
+            }
+            rowsPerPage = exportPageRows(query.fields, paramCount);
+          }
+          const select = `FROM run_metrics WHERE ${range} AND step > ${after} ORDER BY run_id, step LIMIT ${rowsPerPage}`;
+          const sql = query.format === 'csv'
+            ? `COPY (SELECT ${csvSelect(query.fields, paramCount)} ${select}) TO STDOUT WITH (FORMAT csv, HEADER ${header})`
+            : `COPY (SELECT ${jsonlSelect(query.fields, paramCount)} ${select}) TO STDOUT`;
+          const { text, rows } = await copied(client, sql);
+          const last = rows < rowsPerPage;
+          // Deleted runs take all their rows at once: a run still there after its last page was read whole.
+          const gone = last && !(await client.query<{ present: boolean }>('SELECT EXISTS (SELECT FROM runs WHERE id = $1::uuid) AS present', [runId])).rows[0]?.present;
+          broken = false;
+          if (gone) return null;
+          header = false;
+          return { text, lastStep: rows > 0 ? lastStepOf(text) : after, last };
+        } finally {
+          client.release(broken || undefined);
         }
-        const sql = query.format === 'csv'
-          ? `COPY (SELECT ${csvSelect(query.fields, paramCount)} FROM run_metrics WHERE ${range} ORDER BY run_id, step)
-               TO STDOUT WITH (FORMAT csv, HEADER true)`
-          : `COPY (SELECT ${jsonlSelect(query.fields, paramCount)} FROM run_metrics WHERE ${range} ORDER BY run_id, step) TO STDOUT`;
-        const copy: Readable = client.query(copyTo(sql));
-        let released = false;
-        const release = (discard: boolean) => {
-          if (released) return;
-          released = true;
-          client.release(discard || undefined);
-        };
-        copy.once('end', () => release(false));
-        copy.once('error', () => release(true));
-        copy.once('close', () => release(!copy.readableEnded));
-        return copy;
-      } catch (error) {
-        client.release(true);
-        throw error;
+      };
+
+      const first: Page | null = await page(query.from - 1, 1);
+      if (!first) return null;
+      const firstPage: Page = first;
+      async function* pages(): AsyncGenerator<Buffer> {
+        let current = firstPage;
+        for (;;) {
+          if (current.text.length > 0) yield current.text;
+          if (current.last) return;
+          const next = await page(current.lastStep, laterPageConnectTries);
+          if (!next) throw new ExportedRunDeletedError(runId);
+          current = next;
+        }
       }
+      return Readable.from(pages(), { objectMode: false, highWaterMark: 1 });
     },
   };
 }

@@ -5,7 +5,8 @@
  * attempts, three of which a few seconds of outage would exhaust), the worker keeps the job,
  * waits with a growing delay and tries again; the attempt's first statement is the probe. A
  * run resumes from its newest committed checkpoint, so its trajectory is the same as without
- * the outage. Only errors of the run itself count as attempts.
+ * the outage. A wait for a pooled connection that a busy pool did not end in time (pool-busy.ts)
+ * is kept and retried the same way. Only errors of the run itself count as attempts.
  *
  * A statement that PostgreSQL cancelled at its own bound (statement_timeout) counts as an outage
  * too: an overloaded server, or a lock held by a session whose client is gone, which PostgreSQL
@@ -27,6 +28,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { WaitingError, type Job } from 'bullmq';
 import type { Logger } from '../config/logger.ts';
 import { isDatabaseUnavailable, isStatementTimeout } from '../db/database-unavailable.ts';
+import { isPoolBusy } from '../db/pool-busy.ts';
 import { isRedisUnavailable } from '../queue/redis-unavailable.ts';
 
 /** PostgreSQL cancelled the job's statements at its bound, try after try: the attempt fails. */
@@ -45,8 +47,9 @@ export class WorkerStoppingError extends Error {
   }
 }
 
+/** An outage of PostgreSQL or Redis, or a pool whose connections all stayed in use (pool-busy.ts): none is the run's fault. */
 export function isInfrastructureError(error: unknown): boolean {
-  return isDatabaseUnavailable(error) || isRedisUnavailable(error);
+  return isDatabaseUnavailable(error) || isPoolBusy(error) || isRedisUnavailable(error);
 }
 
 export interface OutageDelays {

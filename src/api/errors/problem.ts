@@ -32,7 +32,7 @@ export const problemSchema = z
     instance: z.string().optional().describe('The request path.'),
     code: z.string().describe('Stable error code, e.g. `validation_failed`, `unauthorized`, `not_found`, `rate_limited`.'),
     errors: z.array(fieldIssueSchema).optional().describe('For validation errors: one entry per invalid field.'),
-    quota: quotaSchema.optional().describe('For `quota_exceeded` and `storage_quota_exceeded`: the quota, its limit and the current use.'),
+    quota: quotaSchema.optional().describe('For `quota_exceeded`, `storage_quota_exceeded` and `too_many_concurrent`: the quota, its limit and the current use.'),
     usedBy: usedBySchema.optional().describe('For `objective_in_use` and `dataset_in_use`: the runs, sweeps and stored objectives that keep it.'),
   })
   .meta({ id: 'Problem', description: 'An error, as RFC 9457 problem details.' });

@@ -2,7 +2,8 @@
  * One error model for the whole API: every error, whether thrown by a route, by validation, by
  * the body parser or by a plugin, leaves as `application/problem+json`. Client mistakes are 4xx
  * with a stable `code`. An outage of PostgreSQL or Redis, wherever a route meets it, is a 503
- * (`database_unavailable`, `queue_unavailable`) with `Retry-After`; anything else is a 500
+ * (`database_unavailable`, `queue_unavailable`) with `Retry-After`, and so is a pool whose
+ * connections all stayed in use while the request waited (`service_busy`); anything else is a 500
  * whose details go to the log only.
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -10,6 +11,7 @@ import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { ZodError } from 'zod';
 import { isDatabaseUnavailable } from '../../db/database-unavailable.ts';
+import { isPoolBusy } from '../../db/pool-busy.ts';
 import { isRedisUnavailable } from '../../queue/redis-unavailable.ts';
 import { AppError } from '../errors/app-error.ts';
 import type { ErrorCode } from '../errors/error-catalogue.ts';
@@ -42,8 +44,17 @@ function sendProblem(
 /** Seconds a client is asked to wait before retrying through an outage. */
 const outageRetryAfterSeconds = '5';
 
-/** The problem for an outage of PostgreSQL or Redis met by a request; null for any other error. */
+/**
+ * The problem for an outage of PostgreSQL or Redis met by a request, or for a pool whose
+ * connections all stayed in use while it waited for one (busy, not down); null for any other error.
+ */
 function outageProblem(error: unknown) {
+  if (isPoolBusy(error)) {
+    return {
+      status: 503, code: 'service_busy', title: 'The service is busy',
+      detail: 'Every database connection for this kind of request stayed in use while the request waited for one; the database is up. Retry later.',
+    } as const;
+  }
   if (isDatabaseUnavailable(error)) {
     return {
       status: 503, code: 'database_unavailable', title: 'The database is unavailable',

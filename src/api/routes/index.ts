@@ -52,7 +52,7 @@ export async function registerRoutes(app: FastifyInstance, context: AppContext):
     await v1.register(metricFieldRoutes);
     await v1.register(runMetricsRoutes, {
       metricsQuery: context.repositories.metrics,
-      metricsExport: context.repositories.metricsExport, sharedPages: context.sharedPages,
+      metricsExport: context.repositories.metricsExport, sharedPages: context.sharedPages, exportSlots: context.tenantSlots.exports,
     });
     await v1.register(runLandscapeRoutes, {
       runService: context.services.runs, metricsQuery: context.repositories.metrics,
@@ -67,6 +67,6 @@ export async function registerRoutes(app: FastifyInstance, context: AppContext):
     await v1.register(runEventRoutes, { runService: context.services.runs, events: context.events, keyIsLive });
     await v1.register(sweepRoutes, { sweepService: context.services.sweeps });
     await v1.register(sweepEventRoutes, { sweepService: context.services.sweeps, events: context.events, keyIsLive });
-    await v1.register(datasetRoutes, { datasetService: context.services.datasets, limits: config.datasetLimits });
+    await v1.register(datasetRoutes, { datasetService: context.services.datasets, limits: config.datasetLimits, uploadSlots: context.tenantSlots.uploads });
   }, { prefix: '/v1' });
 }

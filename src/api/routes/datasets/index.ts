@@ -16,10 +16,13 @@ import {
   uploadQuerySchema,
 } from './dataset-view.ts';
 import { pageQueryShape } from '../cursor-page.ts';
+import type { TenantSlots } from '../../tenant-slots.ts';
 
 export interface DatasetRoutesOptions {
   readonly datasetService: DatasetService;
   readonly limits: DatasetUploadLimits;
+  /** Each tenant's uploads in progress (TENANT_MAX_CONCURRENT_UPLOADS). */
+  readonly uploadSlots: TenantSlots;
 }
 
 const idParams = z.object({ id: z.string().describe('The dataset id (a UUID).') });
@@ -28,7 +31,7 @@ const idParams = z.object({ id: z.string().describe('The dataset id (a UUID).') 
  * The upload, in a scope of its own: its body parsers (which read up to DATASET_MAX_BYTES) apply
  * to it alone, the other routes keeping the application's (BODY_LIMIT_BYTES).
  */
-async function uploadRoute(app: FastifyInstance, { datasetService, limits }: DatasetRoutesOptions): Promise<void> {
+async function uploadRoute(app: FastifyInstance, { datasetService, limits, uploadSlots }: DatasetRoutesOptions): Promise<void> {
   const routes = app.withTypeProvider<ZodTypeProvider>();
   registerCsvBodyParser(app, limits);
   registerJsonUploadParser(app, limits);
@@ -47,7 +50,8 @@ async function uploadRoute(app: FastifyInstance, { datasetService, limits }: Dat
         + 'not the data. Too many bytes, rows or columns: 413. A malformed CSV (ragged row, non-numeric cell, missing value, '
         + 'unknown target column, empty file): 422 naming the line and column. An upload that would take the tenant\'s stored '
         + 'dataset bytes (8 a stored number) past `TENANT_MAX_DATASET_BYTES`: 403 `storage_quota_exceeded`, naming the quota, its limit '
-        + 'and the use. A refused upload stores nothing. Reference the dataset from a model objective '
+        + 'and the use. A tenant with `TENANT_MAX_CONCURRENT_UPLOADS` uploads already in progress on the server: 429 `too_many_concurrent` '
+        + 'with `Retry-After`, its body unread. A refused upload stores nothing. Reference the dataset from a model objective '
         + 'as `"data": {"id": …}`.',
       tags: ['datasets'],
       querystring: uploadQuerySchema,
@@ -58,9 +62,15 @@ async function uploadRoute(app: FastifyInstance, { datasetService, limits }: Dat
     const { tenantId } = principalOf(request);
     const body: unknown = request.body;
     if (!isCsvBody(body) && !isJsonUploadBody(body)) throw new Error('the dataset upload reached the route without a body');
-    const stored = isCsvBody(body)
-      ? await datasetService.createFromCsv(tenantId, body, request.query)
-      : await datasetService.createFromJson(tenantId, body, request.query);
+    const release = uploadSlots.take(tenantId);
+    let stored;
+    try {
+      stored = isCsvBody(body)
+        ? await datasetService.createFromCsv(tenantId, body, request.query)
+        : await datasetService.createFromJson(tenantId, body, request.query);
+    } finally {
+      release();
+    }
     return reply.code(201).header('location', `/v1/datasets/${stored.id}`).send(toDatasetView(stored));
   });
 }

@@ -21,6 +21,7 @@ import { isUuid } from '../../../db/uuid.ts';
 import { MetricsPageCache, type CachedPage } from './metrics-cache.ts';
 import { metricsCsv } from './metrics-csv.ts';
 import { isFinalRunStatus } from '../../../contracts/run-status.ts';
+import type { TenantSlots } from '../../tenant-slots.ts';
 
 const defaultFields = metricFields.filter((field) => field !== 'params');
 const defaultLimit = 1000;
@@ -96,8 +97,8 @@ export type MetricsPage = z.infer<typeof metricsPageSchema>;
 
 export async function runMetricsRoutes(
   app: FastifyInstance,
-  { metricsQuery, metricsExport, sharedPages, cacheBytes = 32 * 1024 * 1024 }:
-    { metricsQuery: MetricsQuery; metricsExport: MetricsExport; sharedPages: SharedPages; cacheBytes?: number },
+  { metricsQuery, metricsExport, sharedPages, exportSlots, cacheBytes = 32 * 1024 * 1024 }:
+    { metricsQuery: MetricsQuery; metricsExport: MetricsExport; sharedPages: SharedPages; exportSlots: TenantSlots; cacheBytes?: number },
 ): Promise<void> {
   const cache = new MetricsPageCache(cacheBytes);
 
@@ -106,14 +107,16 @@ export async function runMetricsRoutes(
       summary: "A run's per-step metrics",
       description: 'Rows in step order with cursor pagination, or with `maxPoints` at most that many buckets '
         + '(mean, min and max per field), computed from summaries kept at ingest. JSON or CSV. '
-        + 'Send the `ETag` back as `If-None-Match` to get `304` while nothing new was recorded.',
+        + 'Send the `ETag` back as `If-None-Match` to get `304` while nothing new was recorded. '
+        + 'A whole range streamed as CSV or JSON lines counts against the tenant\'s `TENANT_MAX_CONCURRENT_EXPORTS` '
+        + 'until it is sent (429 `too_many_concurrent` beyond); a running run\'s ends at the last step recorded when it began.',
       tags: ['runs'],
       params: z.object({ id: z.string().describe('The run id (a UUID).') }),
       querystring: querySchema,
       response: {
         200: metricsPageSchema.describe('JSON, or text/csv with `format=csv`.'),
         304: z.null().describe('Not modified since the ETag sent in If-None-Match.'),
-        ...problemResponses(400, 401, 404, 429),
+        ...problemResponses(400, 401, 404, 429, 503),
       },
     },
   }, async (request, reply) => {
@@ -121,6 +124,7 @@ export async function runMetricsRoutes(
     const revision = isUuid(request.params.id) ? await metricsQuery.revision(principalOf(request).tenantId, request.params.id) : null;
     if (!revision) throw runNotFound(request.params.id);
     const { runId, lastStep } = revision;
+    const { tenantId } = principalOf(request);
     const query = request.query;
     if (query.from !== undefined && query.to !== undefined && query.from > query.to) {
       throw new AppError(400, 'validation_failed', 'Invalid request', {
@@ -150,8 +154,18 @@ export async function runMetricsRoutes(
     const from = query.from ?? 1;
     const to = Math.min(query.to ?? largestStep, Math.max(lastStep, from));
     if (format !== 'json' && query.limit === undefined && query.cursor === undefined && query.maxPoints === undefined) {
-      // A whole range: streamed from PostgreSQL as it is read, never held in memory or cached.
-      return sendStream(reply, contentTypes[format], await metricsExport.open(runId, { fields, from, to, format }));
+      // A whole range: read page by page as the client takes it, never held whole or cached. It
+      // holds one of the tenant's export slots until it is sent or its client is gone.
+      const release = exportSlots.take(tenantId);
+      try {
+        const stream = await metricsExport.open(runId, { fields, from, to, format });
+        if (!stream) throw runNotFound(runId);
+        stream.once('close', release);
+        return sendStream(reply, contentTypes[format], stream);
+      } catch (error) {
+        release();
+        throw error;
+      }
     }
     const cached = cache.get(etag);
     if (cached) return sendText(reply, cached);

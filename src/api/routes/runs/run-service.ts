@@ -3,6 +3,7 @@ import { isDeepStrictEqual } from 'node:util';
 import type { ResourceDeletion } from '../../../db/resource-deletion.ts';
 import { RunQuotaError, type JsonValue, type NewRun, type Run, type RunListQuery, type RunRepository } from '../../../db/runs.ts';
 import { isDatabaseUnavailable } from '../../../db/database-unavailable.ts';
+import { isPoolBusy } from '../../../db/pool-busy.ts';
 import type { StrandedRuns } from '../../../db/stranded-runs.ts';
 import { metricRowsBound } from '../../../db/metric-rows-use.ts';
 import type { TenantQuotas } from '../../../config/config.ts';
@@ -156,8 +157,8 @@ export function createRunService({ runs, runsQueue, runEnqueuer, objectives, red
         }
         await requestCancel(redis, queuePrefix, run.id);
       } catch (error) {
-        // The database's outage is its own 503 (see the error handler); anything else here is Redis.
-        if (isDatabaseUnavailable(error)) throw error;
+        // The database's outage and a busy pool are their own 503s (see the error handler); anything else here is Redis.
+        if (isDatabaseUnavailable(error) || isPoolBusy(error)) throw error;
         throw new AppError(503, 'queue_unavailable', 'The run queue is unavailable', {
           detail: 'The cancel request could not be recorded because Redis is unreachable; retry later.',
           headers: { 'retry-after': '5' },

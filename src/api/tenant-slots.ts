@@ -1,0 +1,55 @@
+/**
+ * A per-tenant bound on requests of one kind in progress at once (metrics exports, dataset
+ * uploads), so that one tenant cannot hold every connection of the pool they share: one request
+ * beyond gets 429 `too_many_concurrent` with `Retry-After`, at once, instead of waiting for a
+ * connection the tenant's own requests hold.
+ *
+ * Counted in this API process only: behind a load balancer of N processes, a tenant may have up
+ * to N times the limit in progress, each process's pool still shared fairly among tenants.
+ */
+import { AppError } from './errors/app-error.ts';
+
+/** Seconds a client is asked to wait before trying again. */
+const retryAfterSeconds = '5';
+
+export interface TenantSlotKind {
+  /** The setting that sets the limit, named in the problem (`TENANT_MAX_CONCURRENT_EXPORTS`). */
+  readonly setting: string;
+  /** What is counted, plural (`metrics exports`). */
+  readonly counts: string;
+}
+
+export class TenantSlots {
+  private readonly inUse = new Map<string, number>();
+
+  constructor(private readonly limit: number, private readonly kind: TenantSlotKind) {}
+
+  /**
+   * Takes one of the tenant's slots; the function returned gives it back (once, however often
+   * it is called). Throws 429 `too_many_concurrent` when the tenant holds all of them.
+   */
+  take(tenantId: string): () => void {
+    const used = this.inUse.get(tenantId) ?? 0;
+    if (used >= this.limit) throw this.exceeded(used);
+    this.inUse.set(tenantId, used + 1);
+    let given = false;
+    return () => {
+      if (given) return;
+      given = true;
+      const left = (this.inUse.get(tenantId) ?? 1) - 1;
+      if (left > 0) this.inUse.set(tenantId, left);
+      else this.inUse.delete(tenantId);
+    };
+  }
+
+  private exceeded(used: number): AppError {
+    const { setting, counts } = this.kind;
+    return new AppError(429, 'too_many_concurrent', 'Too many requests of the tenant in progress', {
+      detail: `This tenant has ${used} ${counts} in progress on this server, the most ${setting} allows (${this.limit}); `
+        + `retry once one of them has finished (after ${retryAfterSeconds} seconds, say).`,
+      errors: [{ path: '', message: `At most ${this.limit} ${counts} at once (${setting}).`, code: setting }],
+      quota: { name: setting, limit: this.limit, used, requested: 1 },
+      headers: { 'retry-after': retryAfterSeconds },
+    });
+  }
+}
