@@ -142,6 +142,33 @@ describe('slow readers and uploads of one tenant against another', () => {
     expect(lines.slice(1).every((line, i) => line.startsWith(`${i + 1},`))).toBe(true);
   }, 60_000);
 
+  it('cuts an export off, rather than end it as if complete, when its run is deleted while it is being read', async () => {
+    const doomed = await finishedRun(services, app, tenantA, 100_000);
+    const { request, response } = await new Promise<{ request: http.ClientRequest; response: http.IncomingMessage }>((resolve, reject) => {
+      const started = http.get(`${base}/v1/runs/${doomed}/metrics?format=csv&fields=loss,params`, { headers: { authorization: tenantA } }, (answer) => {
+        answer.pause();
+        resolve({ request: started, response: answer });
+      });
+      started.on('error', reject);
+    });
+    expect(response.statusCode).toBe(200);
+    const deleted = await app.inject({ method: 'DELETE', url: `/v1/runs/${doomed}`, headers: { authorization: tenantA } });
+    expect(deleted.statusCode, deleted.body).toBe(204);
+    let lines = 0;
+    const ended = await new Promise<'complete' | 'cut off'>((resolve) => {
+      response.on('data', (chunk: Buffer) => {
+        for (const byte of chunk) if (byte === 0x0a) lines++;
+      });
+      response.on('end', () => resolve(response.complete ? 'complete' : 'cut off'));
+      response.on('error', () => resolve('cut off'));
+      response.on('aborted', () => resolve('cut off'));
+      response.resume();
+    });
+    request.destroy();
+    expect(ended).toBe('cut off');
+    expect(lines).toBeLessThan(100_001);
+  }, 60_000);
+
   it("answers A's uploads beyond TENANT_MAX_CONCURRENT_UPLOADS with 429 at once, and B's small upload is stored", async () => {
     // 14 rows of 10,000 columns fill a block: each upload in progress then holds a connection, in an open transaction.
     const uploads = Array.from({ length: 8 }, () => trickledUpload(base, tenantA, 14, 5_000));
