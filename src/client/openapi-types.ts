@@ -299,7 +299,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description The key spent its request budget (retry after `Retry-After` seconds), or the tenant has its quota of unfinished runs (`quota` names it). */
+                /** @description The key spent its request budget, or the tenant has as many requests waiting for the API's threads as it may (`threads_busy`): retry after `Retry-After` seconds; or the tenant has its quota of unfinished runs (`quota` names it). */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -457,7 +457,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description The key spent its request budget (retry after `Retry-After` seconds), or the tenant has its quota of unfinished runs (`quota` names it). */
+                /** @description The key spent its request budget, or the tenant has as many requests waiting for the API's threads as it may (`threads_busy`): retry after `Retry-After` seconds; or the tenant has its quota of unfinished runs (`quota` names it). */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -626,7 +626,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description The key spent its request budget (retry after `Retry-After` seconds), or the tenant has its quota of unfinished runs (`quota` names it). */
+                /** @description The key spent its request budget, or the tenant has as many requests waiting for the API's threads as it may (`threads_busy`): retry after `Retry-After` seconds; or the tenant has its quota of unfinished runs (`quota` names it). */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -691,7 +691,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description The key spent its request budget (retry after `Retry-After` seconds), or the tenant has its quota of unfinished runs (`quota` names it). */
+                /** @description The key spent its request budget, or the tenant has as many requests waiting for the API's threads as it may (`threads_busy`): retry after `Retry-After` seconds; or the tenant has its quota of unfinished runs (`quota` names it). */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -898,7 +898,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description The key spent its request budget (retry after `Retry-After` seconds), or the tenant has its quota of unfinished runs (`quota` names it). */
+                /** @description The key spent its request budget, or the tenant has as many requests waiting for the API's threads as it may (`threads_busy`): retry after `Retry-After` seconds; or the tenant has its quota of unfinished runs (`quota` names it). */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -1034,7 +1034,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description The key spent its request budget (retry after `Retry-After` seconds), or the tenant has its quota of unfinished runs (`quota` names it). */
+                /** @description The key spent its request budget, or the tenant has as many requests waiting for the API's threads as it may (`threads_busy`): retry after `Retry-After` seconds; or the tenant has its quota of unfinished runs (`quota` names it). */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -1170,7 +1170,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description The key spent its request budget (retry after `Retry-After` seconds), or the tenant has its quota of unfinished runs (`quota` names it). */
+                /** @description The key spent its request budget, or the tenant has as many requests waiting for the API's threads as it may (`threads_busy`): retry after `Retry-After` seconds; or the tenant has its quota of unfinished runs (`quota` names it). */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -1310,7 +1310,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description The key spent its request budget (retry after `Retry-After` seconds), or the tenant has its quota of unfinished runs (`quota` names it). */
+                /** @description The key spent its request budget, or the tenant has as many requests waiting for the API's threads as it may (`threads_busy`): retry after `Retry-After` seconds; or the tenant has its quota of unfinished runs (`quota` names it). */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -1427,7 +1427,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description The key spent its request budget (retry after `Retry-After` seconds), or the tenant has its quota of unfinished runs (`quota` names it). */
+                /** @description The key spent its request budget, or the tenant has as many requests waiting for the API's threads as it may (`threads_busy`): retry after `Retry-After` seconds; or the tenant has its quota of unfinished runs (`quota` names it). */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -1492,7 +1492,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description The key spent its request budget (retry after `Retry-After` seconds), or the tenant has its quota of unfinished runs (`quota` names it). */
+                /** @description The key spent its request budget, or the tenant has as many requests waiting for the API's threads as it may (`threads_busy`): retry after `Retry-After` seconds; or the tenant has its quota of unfinished runs (`quota` names it). */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -1577,7 +1577,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description The key spent its request budget (retry after `Retry-After` seconds), or the tenant has its quota of unfinished runs (`quota` names it). */
+                /** @description The key spent its request budget, or the tenant has as many requests waiting for the API's threads as it may (`threads_busy`): retry after `Retry-After` seconds; or the tenant has its quota of unfinished runs (`quota` names it). */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -1666,7 +1666,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description The key spent its request budget (retry after `Retry-After` seconds), or the tenant has its quota of unfinished runs (`quota` names it). */
+                /** @description The key spent its request budget, or the tenant has as many requests waiting for the API's threads as it may (`threads_busy`): retry after `Retry-After` seconds; or the tenant has its quota of unfinished runs (`quota` names it). */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -1739,7 +1739,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description The key spent its request budget (retry after `Retry-After` seconds), or the tenant has its quota of unfinished runs (`quota` names it). */
+                /** @description The key spent its request budget, or the tenant has as many requests waiting for the API's threads as it may (`threads_busy`): retry after `Retry-After` seconds; or the tenant has its quota of unfinished runs (`quota` names it). */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -1824,7 +1824,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description The key spent its request budget (retry after `Retry-After` seconds), or the tenant has its quota of unfinished runs (`quota` names it). */
+                /** @description The key spent its request budget, or the tenant has as many requests waiting for the API's threads as it may (`threads_busy`): retry after `Retry-After` seconds; or the tenant has its quota of unfinished runs (`quota` names it). */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -1963,7 +1963,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description The key spent its request budget (retry after `Retry-After` seconds), or the tenant has its quota of unfinished runs (`quota` names it). */
+                /** @description The key spent its request budget, or the tenant has as many requests waiting for the API's threads as it may (`threads_busy`): retry after `Retry-After` seconds; or the tenant has its quota of unfinished runs (`quota` names it). */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -2130,7 +2130,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description The key spent its request budget (retry after `Retry-After` seconds), or the tenant has its quota of unfinished runs (`quota` names it). */
+                /** @description The key spent its request budget, or the tenant has as many requests waiting for the API's threads as it may (`threads_busy`): retry after `Retry-After` seconds; or the tenant has its quota of unfinished runs (`quota` names it). */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -2219,7 +2219,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description The key spent its request budget (retry after `Retry-After` seconds), or the tenant has its quota of unfinished runs (`quota` names it). */
+                /** @description The key spent its request budget, or the tenant has as many requests waiting for the API's threads as it may (`threads_busy`): retry after `Retry-After` seconds; or the tenant has its quota of unfinished runs (`quota` names it). */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -2288,7 +2288,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description The key spent its request budget (retry after `Retry-After` seconds), or the tenant has its quota of unfinished runs (`quota` names it). */
+                /** @description The key spent its request budget, or the tenant has as many requests waiting for the API's threads as it may (`threads_busy`): retry after `Retry-After` seconds; or the tenant has its quota of unfinished runs (`quota` names it). */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -2461,7 +2461,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description The key spent its request budget (retry after `Retry-After` seconds), or the tenant has its quota of unfinished runs (`quota` names it). */
+                /** @description The key spent its request budget, or the tenant has as many requests waiting for the API's threads as it may (`threads_busy`): retry after `Retry-After` seconds; or the tenant has its quota of unfinished runs (`quota` names it). */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -2634,7 +2634,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description The key spent its request budget (retry after `Retry-After` seconds), or the tenant has its quota of unfinished runs (`quota` names it). */
+                /** @description The key spent its request budget, or the tenant has as many requests waiting for the API's threads as it may (`threads_busy`): retry after `Retry-After` seconds; or the tenant has its quota of unfinished runs (`quota` names it). */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -2806,7 +2806,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description The key spent its request budget (retry after `Retry-After` seconds), or the tenant has its quota of unfinished runs (`quota` names it). */
+                /** @description The key spent its request budget, or the tenant has as many requests waiting for the API's threads as it may (`threads_busy`): retry after `Retry-After` seconds; or the tenant has its quota of unfinished runs (`quota` names it). */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -2913,7 +2913,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description The key spent its request budget (retry after `Retry-After` seconds), or the tenant has its quota of unfinished runs (`quota` names it). */
+                /** @description The key spent its request budget, or the tenant has as many requests waiting for the API's threads as it may (`threads_busy`): retry after `Retry-After` seconds; or the tenant has its quota of unfinished runs (`quota` names it). */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -3089,7 +3089,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description The key spent its request budget (retry after `Retry-After` seconds), or the tenant has its quota of unfinished runs (`quota` names it). */
+                /** @description The key spent its request budget, or the tenant has as many requests waiting for the API's threads as it may (`threads_busy`): retry after `Retry-After` seconds; or the tenant has its quota of unfinished runs (`quota` names it). */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -3165,7 +3165,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description The key spent its request budget (retry after `Retry-After` seconds), or the tenant has its quota of unfinished runs (`quota` names it). */
+                /** @description The key spent its request budget, or the tenant has as many requests waiting for the API's threads as it may (`threads_busy`): retry after `Retry-After` seconds; or the tenant has its quota of unfinished runs (`quota` names it). */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -3266,7 +3266,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description The key spent its request budget (retry after `Retry-After` seconds), or the tenant has its quota of unfinished runs (`quota` names it). */
+                /** @description The key spent its request budget, or the tenant has as many requests waiting for the API's threads as it may (`threads_busy`): retry after `Retry-After` seconds; or the tenant has its quota of unfinished runs (`quota` names it). */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -3391,7 +3391,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description The key spent its request budget (retry after `Retry-After` seconds), or the tenant has its quota of unfinished runs (`quota` names it). */
+                /** @description The key spent its request budget, or the tenant has as many requests waiting for the API's threads as it may (`threads_busy`): retry after `Retry-After` seconds; or the tenant has its quota of unfinished runs (`quota` names it). */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -3483,7 +3483,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description The key spent its request budget (retry after `Retry-After` seconds), or the tenant has its quota of unfinished runs (`quota` names it). */
+                /** @description The key spent its request budget, or the tenant has as many requests waiting for the API's threads as it may (`threads_busy`): retry after `Retry-After` seconds; or the tenant has its quota of unfinished runs (`quota` names it). */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -3548,7 +3548,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description The key spent its request budget (retry after `Retry-After` seconds), or the tenant has its quota of unfinished runs (`quota` names it). */
+                /** @description The key spent its request budget, or the tenant has as many requests waiting for the API's threads as it may (`threads_busy`): retry after `Retry-After` seconds; or the tenant has its quota of unfinished runs (`quota` names it). */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -3667,7 +3667,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description The key spent its request budget (retry after `Retry-After` seconds), or the tenant has its quota of unfinished runs (`quota` names it). */
+                /** @description The key spent its request budget, or the tenant has as many requests waiting for the API's threads as it may (`threads_busy`): retry after `Retry-After` seconds; or the tenant has its quota of unfinished runs (`quota` names it). */
                 429: {
                     headers: {
                         [name: string]: unknown;

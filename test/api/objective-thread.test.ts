@@ -22,14 +22,14 @@ function inspectionRequest(objective: RunSpec['objective'], options: Partial<Ins
 
 /** The inspection of a run of `objective`, and whether it was made in the thread (the stand-in's answer names its thread). */
 async function inspected(objective: RunSpec['objective'], options: Partial<InspectionRequest> = {}) {
-  const inspection = await thread.inspect(inspectionRequest(objective, options));
-  const routed = await standIn.inspect(inspectionRequest(objective, options)) as Inspection | { threadId: number };
+  const inspection = await thread.inspect('tenant', inspectionRequest(objective, options));
+  const routed = await standIn.inspect('tenant', inspectionRequest(objective, options)) as Inspection | { threadId: number };
   return { inspection, inThread: 'threadId' in routed };
 }
 
 /** A request that goes to a thread (a gradient check); its path says what the stand-in thread does. */
-function threadRequest(path: 'fail' | 'answer' | 'hold', gate?: Int32Array): InspectionRequest {
-  const run = runSpecSchema.parse({ objective: { type: 'benchmark', name: 'rosenbrock' }, optimizer: { name: 'adam' }, training: { maxSteps: 10 } });
+function threadRequest(path: 'fail' | 'answer' | 'hold', gate?: Int32Array, dimensions = 2): InspectionRequest {
+  const run = runSpecSchema.parse({ objective: { type: 'benchmark', name: 'rosenbrock', dimensions }, optimizer: { name: 'adam' }, training: { maxSteps: 10 } });
   return { spec: run.objective as InspectionRequest['spec'], path, run, gradientCheck: true, ...(gate ? { gate } : {}) };
 }
 
@@ -62,33 +62,34 @@ describe('objective thread', () => {
     try {
       const sent: { next?: Promise<Inspection> } = {};
       // The thread's 'error' arrives before its 'exit': the request sent in between goes to a new thread.
-      const failure = await failing.inspect(threadRequest('fail')).catch((error: unknown) => {
-        sent.next = failing.inspect(threadRequest('answer'));
+      const failure = await failing.inspect('tenant', threadRequest('fail')).catch((error: unknown) => {
+        sent.next = failing.inspect('tenant', threadRequest('answer'));
         return error;
       });
       expect(failure).toMatchObject({ message: 'the thread failed' });
       const next = await sent.next!;
-      const after = await failing.inspect(threadRequest('answer'));
+      const after = await failing.inspect('tenant', threadRequest('answer'));
       expect(after).toEqual(next);
     } finally {
       await failing.close();
     }
   });
 
-  it('answers a request while another thread is held by a long one, and reuses idle threads', async () => {
+  it("answers another tenant's request while a thread is held by a long one, and reuses idle threads", async () => {
     const pool = createObjectiveThread({ url: standInUrl, threads: 2 });
+    const heavy = 200_000;
     try {
-      const first = answeredBy(await pool.inspect(threadRequest('answer')));
+      const first = answeredBy(await pool.inspect('a', threadRequest('answer', undefined, heavy)));
       // The first thread is held (its whole event loop) until the gate opens: another answers meanwhile.
       const gate = new Int32Array(new SharedArrayBuffer(4));
-      const held = pool.inspect(threadRequest('hold', gate));
-      const meanwhile = answeredBy(await pool.inspect(threadRequest('answer')));
+      const held = pool.inspect('a', threadRequest('hold', gate, heavy));
+      const meanwhile = answeredBy(await pool.inspect('b', threadRequest('answer', undefined, heavy)));
       expect(meanwhile).not.toBe(first);
       Atomics.store(gate, 0, 1);
       Atomics.notify(gate, 0);
       expect(answeredBy(await held)).toBe(first);
       // Both idle again: requests go to the first thread, and no third thread was started.
-      expect(answeredBy(await pool.inspect(threadRequest('answer')))).toBe(first);
+      expect(answeredBy(await pool.inspect('b', threadRequest('answer', undefined, heavy)))).toBe(first);
     } finally {
       await pool.close();
     }
@@ -104,9 +105,9 @@ describe('objective thread', () => {
       return outcome;
     };
     const uploads = [
-      thread.parseDatasetUpload(bytes(large)).then(settled('large')),
-      thread.parseDatasetUpload(bytes({ features: [[1, 2], [3]], targets: [0, 1] })).catch(settled('refused')),
-      thread.parseDatasetUpload(bytes({ features: [[1, 2]], targets: [0] })).then(settled('small')),
+      thread.parseDatasetUpload('tenant', bytes(large)).then(settled('large')),
+      thread.parseDatasetUpload('tenant', bytes({ features: [[1, 2], [3]], targets: [0, 1] })).catch(settled('refused')),
+      thread.parseDatasetUpload('tenant', bytes({ features: [[1, 2]], targets: [0] })).then(settled('small')),
     ];
     const [first, refused, last] = await Promise.all(uploads);
     // With two threads and no order, the small uploads would be answered while the large one is parsed.
@@ -119,12 +120,12 @@ describe('objective thread', () => {
   it('refuses, once closed, the uploads waiting their turn and any request, starting no thread again', async () => {
     const closing = createObjectiveThread();
     const upload = (rows: number) => new TextEncoder().encode(JSON.stringify({ features: Array.from({ length: rows }, (_, i) => [i, 1]), targets: Array.from({ length: rows }, () => 0) }));
-    const first = closing.parseDatasetUpload(upload(20_000)).then(() => 'parsed', (error: Error) => error.message);
-    const waiting = closing.parseDatasetUpload(upload(2)).then(() => 'parsed', (error: Error) => error.message);
+    const first = closing.parseDatasetUpload('tenant', upload(20_000)).then(() => 'parsed', (error: Error) => error.message);
+    const waiting = closing.parseDatasetUpload('tenant', upload(2)).then(() => 'parsed', (error: Error) => error.message);
     await closing.close();
     expect(await first).toMatch(/exited|closed/);
     expect(await waiting).toBe('the objective threads are closed');
-    await expect(closing.inspect(threadRequest('answer'))).rejects.toThrow('the objective threads are closed');
+    await expect(closing.inspect('tenant', threadRequest('answer'))).rejects.toThrow('the objective threads are closed');
   });
 
   it('rejects a small objective that cannot start with the problem the thread would give', async () => {
@@ -135,8 +136,8 @@ describe('objective thread', () => {
 
   it('answers a small request the same as before when it comes again, and a request that differs in anything with its own inspection', async () => {
     const request = inspectionRequest({ type: 'benchmark', name: 'rosenbrock', dimensions: 3 });
-    const first = await thread.inspect(request);
-    const again = await thread.inspect(inspectionRequest({ type: 'benchmark', name: 'rosenbrock', dimensions: 3 }));
+    const first = await thread.inspect('tenant', request);
+    const again = await thread.inspect('tenant', inspectionRequest({ type: 'benchmark', name: 'rosenbrock', dimensions: 3 }));
     expect(again).toEqual(inspectObjective(request));
     expect(again).toBe(first);
     expect(Object.isFrozen(again.initial)).toBe(true);
@@ -144,12 +145,12 @@ describe('objective thread', () => {
     // Another optimizer's state, another dimension, another path: each its own answer, as made afresh.
     const momentum = { ...request, run: runSpecSchema.parse({ ...request.run, optimizer: { name: 'momentum' } }) };
     const others = [momentum, inspectionRequest({ type: 'benchmark', name: 'rosenbrock', dimensions: 4 }), { ...request, path: 'base.objective' }];
-    for (const other of others) expect(await thread.inspect(other)).toEqual(inspectObjective(other));
-    expect((await thread.inspect(momentum)).footprint!.bytes).toBeLessThan(first.footprint!.bytes);
+    for (const other of others) expect(await thread.inspect('tenant', other)).toEqual(inspectObjective(other));
+    expect((await thread.inspect('tenant', momentum)).footprint!.bytes).toBeLessThan(first.footprint!.bytes);
 
     // -0 and 0 (which JSON writes alike) are two starts.
-    const negativeZero = await thread.inspect(inspectionRequest({ type: 'expression', expression: 'x^2 + y^2', variables: ['x', 'y'], initial: [-0, 1] }));
-    const zero = await thread.inspect(inspectionRequest({ type: 'expression', expression: 'x^2 + y^2', variables: ['x', 'y'], initial: [0, 1] }));
+    const negativeZero = await thread.inspect('tenant', inspectionRequest({ type: 'expression', expression: 'x^2 + y^2', variables: ['x', 'y'], initial: [-0, 1] }));
+    const zero = await thread.inspect('tenant', inspectionRequest({ type: 'expression', expression: 'x^2 + y^2', variables: ['x', 'y'], initial: [0, 1] }));
     expect(Object.is(negativeZero.initial![0], -0)).toBe(true);
     expect(Object.is(zero.initial![0], 0)).toBe(true);
   });
@@ -157,7 +158,7 @@ describe('objective thread', () => {
   it('keeps nothing of a small request that failed: it fails again, with a problem of its own', async () => {
     const request = inspectionRequest({ type: 'benchmark', name: 'rosenbrock', initial: [1e200, 1e200] });
     const failures: unknown[] = [];
-    for (let attempt = 0; attempt < 2; attempt++) failures.push(await thread.inspect(request).catch((error: unknown) => error));
+    for (let attempt = 0; attempt < 2; attempt++) failures.push(await thread.inspect('tenant', request).catch((error: unknown) => error));
     for (const failure of failures) expect(failure).toMatchObject({ statusCode: 422, code: 'non_finite_start' });
     expect(failures[1]).not.toBe(failures[0]);
   });
@@ -165,8 +166,8 @@ describe('objective thread', () => {
   it('keeps no small request whose key is long (many long variable names): each is inspected afresh', async () => {
     const variables = Array.from({ length: 200 }, (_, i) => `a_rather_long_variable_name_${i}`);
     const request = inspectionRequest({ type: 'expression', expression: `${variables[0]}^2`, variables, initial: variables.map(() => 1) });
-    const first = await thread.inspect(request);
-    const again = await thread.inspect(request);
+    const first = await thread.inspect('tenant', request);
+    const again = await thread.inspect('tenant', request);
     expect(again).toEqual(first);
     expect(again).not.toBe(first);
   });

@@ -1,11 +1,10 @@
 /**
- * A few threads per API process (two unless told) that build and check the objectives of
+ * A few threads per API process that build and check the objectives of
  * requests (see inspect-objective.ts), read JSON dataset uploads (parse-dataset-upload.ts) and
  * write large pages of datasets (dataset-page.ts), so that no request holds the event loop while
  * a model is built on a large dataset, a large objective is checked, a large upload is parsed or
  * a large page is written: /healthz and every other request keep being answered meanwhile.
- * The threads are a pool (src/concurrency/thread-pool.ts): one large upload being parsed (seconds
- * for hundreds of megabytes) does not hold every other model's check behind it. Uploads are
+ * The threads are pools (src/concurrency/thread-pool.ts). Uploads are
  * parsed one at a time, each sent when the one before was answered: a parse's heap is several
  * times its upload, and two at once would double the process's peak. Threads start with the
  * requests that need them and end with the app. Should a thread fail (an exception nothing
@@ -13,6 +12,33 @@
  * takes its place at the next request. Threads have no resourceLimits of their own: one large
  * allocation (JSON.parse's array of a large upload, beyond a 32 MB heap) aborted the whole
  * process at them.
+ *
+ * The threads are shared between tenants, fairly: one tenant's heavy work must not hold another
+ * tenant's requests for seconds (a model on a 10⁶-row built-in dataset takes 15 s to build and
+ * check, and three of them held another tenant's check of `x^2` for 45 s). So:
+ *
+ * - Two lanes. Inspections that are cheap whatever their options (isLight: an expression, a
+ *   benchmark of up to 10⁵ parameters, a model on about 10⁶ units of data at most, all within
+ *   milliseconds) go to a thread of their own, where they never wait behind a heavy one.
+ *   Every other request (heavier inspections, landscapes, JSON uploads, large pages) goes to the
+ *   pool of `threads` threads (two unless told).
+ * - In each lane, a tenant's requests wait in a queue of their own and the tenants take turns
+ *   (src/concurrency/fair-queue.ts); in the pool a tenant has at most half its threads (one of
+ *   two) at once, so another tenant's heavy request starts at once rather than after a long one
+ *   of the first tenant's, and a tenant's fourth heavy check waits behind its own three, not in
+ *   front of anyone's. A lone tenant's heavy requests thus take turns on one thread of two: the
+ *   other is kept for whoever comes next, as a thread cannot be taken back from a long request.
+ * - A tenant has at most 16 requests waiting in each lane (maxWaiting); one more is refused with
+ *   429 `threads_busy` and a Retry-After of the time the waiting ones would take (their mean
+ *   duration so far), instead of queues that grow without bound. A request whose client went
+ *   away (its signal aborted) leaves the queue before it starts.
+ * - A heavy inspection the same as one in flight (see inspectionKey: same built-in dataset spec,
+ *   same options) is made once: the answer depends on the request alone. It joins the tenant's
+ *   own one, waiting or started, or another tenant's that has started (joining one that waits in
+ *   another tenant's queue would make it wait that tenant's turn); a joined request adds nothing
+ *   to its tenant's queue. Its work is dropped only when every client that waits for it went away.
+ *   Only requests whose data are built in are keyed so: writing out inline or stored data as a
+ *   key would cost about as much as inspecting them.
  *
  * A small objective is inspected on the event loop instead (see isSmall): that takes a few
  * microseconds, less than the two messages to a thread and back, each waking a thread, which
@@ -22,6 +48,9 @@
  * CPU, where writing the request out as the key takes about 2.
  */
 import { createThreadPool, type ThreadMessage } from '../../concurrency/thread-pool.ts';
+import { createFairQueue } from '../../concurrency/fair-queue.ts';
+import { isDataset, type Dataset } from '../../core/datasets/dataset.ts';
+import type { DatasetSource } from '../../core/datasets/source.ts';
 import { AppError } from '../errors/app-error.ts';
 import { inspectObjective, type Inspection, type InspectionRequest } from './inspect-objective.ts';
 import { datasetBuffers, type ParsedUpload } from './parse-dataset-upload.ts';
@@ -51,6 +80,61 @@ function isSmall({ spec, gradientCheck }: InspectionRequest): boolean {
   return spec.type === 'expression' && spec.expression.length <= smallObjective;
 }
 
+/** Units of work (about a multiply-add each) of a light inspection's data at most: a few milliseconds to build and check. */
+const lightWork = 1_000_000;
+
+/** Parameters of a light benchmark at most. */
+const lightDimensions = 100_000;
+
+/** Built-in datasets without a `rows` option: iris, 150 rows. */
+const builtinRowsWithoutOption = 150;
+
+/**
+ * About the work of building a model's data (rows × (values a row + 1), plus the columns):
+ * a stored dataset or a dense one counts every column, a sparse one its entries.
+ */
+function dataWork(source: DatasetSource | Dataset): number {
+  if (isDataset(source)) return source.rows * (source.columns + 1);
+  if ('builtin' in source) {
+    const rows = 'rows' in source ? source.rows : builtinRowsWithoutOption;
+    const perRow = 'wordsPerRow' in source ? source.wordsPerRow : 'columns' in source ? source.columns : 2;
+    return rows * (perRow + 1) + ('columns' in source ? source.columns : 0);
+  }
+  if ('features' in source) return source.features.length * (source.features[0].length + 1);
+  if ('rows' in source) return source.rows.reduce((sum, row) => sum + row.indices.length + 1, source.columns);
+  return Infinity;
+}
+
+/**
+ * An inspection that takes milliseconds at most, whatever it is asked for (a gradient check
+ * costs 2·10⁷ units of work at most, see objective-view.ts): an expression, a benchmark of up to
+ * 10⁵ parameters, a model whose data (and hidden units) come to 10⁶ units of work at most.
+ */
+function isLight({ spec }: InspectionRequest): boolean {
+  if (spec.type === 'expression') return true;
+  if (spec.type === 'benchmark') return (spec.dimensions ?? spec.initial?.length ?? 0) <= lightDimensions;
+  const width = spec.model === 'mlp' ? 1 + (spec.hidden ?? [16]).reduce((sum, units) => sum + units, 0) : (spec.classes ?? 1);
+  const data = dataWork(spec.data) + (spec.validation === undefined ? 0 : dataWork(spec.validation));
+  return data * width <= lightWork;
+}
+
+/** The longest key of an inspection shared by the requests in flight (characters). */
+const maxFlightKeyLength = 65_536;
+
+const isBuiltin = (source: DatasetSource | Dataset): boolean => !isDataset(source) && 'builtin' in source;
+
+/**
+ * The key under which a heavy inspection is shared by the same requests in flight (inspectionKey),
+ * when its data are built in (or it has none) and its start is not a long list; else undefined.
+ */
+function flightKey(request: InspectionRequest): string | undefined {
+  const { spec } = request;
+  if (spec.type === 'model' && !(isBuiltin(spec.data) && (spec.validation === undefined || isBuiltin(spec.validation)))) return undefined;
+  if ((spec.initial?.length ?? 0) > smallObjective) return undefined;
+  const key = inspectionKey(request);
+  return key.length <= maxFlightKeyLength ? key : undefined;
+}
+
 /** Small inspections kept, at most (the oldest are forgotten first): a burst of runs mostly repeats a few. */
 const keptInspections = 256;
 
@@ -77,8 +161,10 @@ function frozen(inspection: Inspection): Inspection {
 export interface ObjectiveThreadOptions {
   /** The threads' module, answering the same messages (the one beside this file when absent). */
   readonly url?: URL;
-  /** Threads at most (2 when absent). */
+  /** Threads of the pool at most (2 when absent), besides the light inspections' own. */
   readonly threads?: number;
+  /** Requests of a tenant waiting in a lane at most (16 when absent); one more is refused (429). */
+  readonly maxWaiting?: number;
 }
 
 /** A thread's answer: what it carries, or the problem it tells (an AppError's fields, or a message). */
@@ -90,12 +176,42 @@ function answerOf({ inspection, upload, landscape, page, problem }: ThreadMessag
   throw new Error(told?.message ?? 'the objective thread answered nothing');
 }
 
+/** The 429 of a tenant with `maxWaiting` requests waiting in a lane: retry once they would have been answered. */
+function threadsBusy(maxWaiting: number, perTenant: number) {
+  return (_tenant: string, meanDurationMs: number): AppError => {
+    const seconds = Math.min(600, Math.max(1, Math.ceil((meanDurationMs * maxWaiting) / perTenant / 1_000)));
+    return new AppError(429, 'threads_busy', 'Too many requests waiting', {
+      detail: `This tenant already has ${maxWaiting} requests waiting for the API's threads that build and check objectives, `
+        + `read JSON uploads and write large pages; retry in ${seconds} s, once some have been answered.`,
+      headers: { 'retry-after': String(seconds) },
+    });
+  };
+}
+
+/** A heavy inspection in flight, which the same requests share: waited for by `waiters` clients, dropped when none waits. */
+interface Flight {
+  started: boolean;
+  waiters: number;
+  readonly dropped: AbortController;
+  answer: Promise<Inspection>;
+}
+
 export function createObjectiveThread(options: ObjectiveThreadOptions = {}) {
-  const pool = createThreadPool({ url: options.url ?? threadUrl, size: options.threads ?? 2, name: 'objective', answerOf });
+  const url = options.url ?? threadUrl;
+  const threads = Math.max(1, options.threads ?? 2);
+  const maxWaiting = options.maxWaiting ?? 16;
+  const pool = createThreadPool({ url, size: threads, name: 'objective', answerOf });
+  const lightPool = createThreadPool({ url, size: 1, name: 'objective', answerOf });
+  const perTenant = Math.max(1, Math.floor(threads / 2));
+  const queue = createFairQueue({ slots: threads, perTenant, maxWaiting, busy: threadsBusy(maxWaiting, perTenant) });
+  const lightQueue = createFairQueue({ slots: 1, perTenant: 1, maxWaiting, busy: threadsBusy(maxWaiting, 1) });
   /** Settles (to nothing: no parsed upload is kept) when the last upload sent has been answered: the next waits for it. */
   let lastUpload: Promise<void> = Promise.resolve();
   /** Small inspections made on the event loop, by inspectionKey; a request that failed keeps nothing. */
   const inspections = new Map<string, Inspection>();
+  /** Heavy inspections waiting or started, by tenant and flightKey; and those started, by flightKey alone. */
+  const flights = new Map<string, Flight>();
+  const startedFlights = new Map<string, Flight>();
 
   function inspectedHere(request: InspectionRequest): Inspection {
     const key = inspectionKey(request);
@@ -110,38 +226,87 @@ export function createObjectiveThread(options: ObjectiveThreadOptions = {}) {
 
   type Message = { request: InspectionRequest } | { upload: Uint8Array } | { landscapeOf: LandscapeRequest } | { pageOf: DatasetPageRequest };
 
-  const asked = (message: Message, transfer: ArrayBuffer[] = []) => pool.ask(message, transfer);
+  /** Sends `message` to the pool when the tenant's turn comes. */
+  const asked = (tenant: string, message: Message, transfer: ArrayBuffer[] = [], signal?: AbortSignal) =>
+    queue.run(tenant, () => pool.ask(message, transfer), signal);
+
+  /** The inspection of the flight under `key`, started when none the request may join is in flight. */
+  function shared(tenant: string, request: InspectionRequest, key: string, signal?: AbortSignal): Promise<Inspection> {
+    const own = `${tenant}\n${key}`;
+    const joined = flights.get(own) ?? startedFlights.get(key);
+    if (joined) return waitedFor(joined, signal);
+    const dropped = new AbortController();
+    const flight: Flight = { started: false, waiters: 0, dropped, answer: Promise.resolve(undefined as never) };
+    const forget = () => {
+      if (flights.get(own) === flight) flights.delete(own);
+      if (startedFlights.get(key) === flight) startedFlights.delete(key);
+    };
+    dropped.signal.addEventListener('abort', forget, { once: true });
+    flights.set(own, flight);
+    flight.answer = queue.run(tenant, () => {
+      flight.started = true;
+      if (!startedFlights.has(key)) startedFlights.set(key, flight);
+      return pool.ask({ request }) as Promise<Inspection>;
+    }, dropped.signal).then(frozen).finally(forget);
+    return waitedFor(flight, signal);
+  }
+
+  /** The flight's answer to one more client; when the last one's signal aborts, the flight is dropped (if it has not started). */
+  function waitedFor(flight: Flight, signal?: AbortSignal): Promise<Inspection> {
+    flight.waiters++;
+    return new Promise<Inspection>((resolve, reject) => {
+      const left = () => {
+        reject(signal!.reason);
+        if (--flight.waiters === 0) flight.dropped.abort(signal!.reason);
+      };
+      if (signal?.aborted) {
+        left();
+        return;
+      }
+      signal?.addEventListener('abort', left, { once: true });
+      flight.answer.then(resolve, reject).finally(() => signal?.removeEventListener('abort', left));
+    });
+  }
 
   return {
-    /** Builds and checks the objective (in the thread unless it is small); rejects with the request's problem when it cannot be. */
-    inspect(request: InspectionRequest): Promise<Inspection> {
+    /**
+     * Builds and checks the tenant's objective (in a thread unless it is small); rejects with the
+     * request's problem when it cannot be, with 429 when the tenant has too many waiting, and with
+     * the signal's reason when it aborts before the work started.
+     */
+    inspect(tenant: string, request: InspectionRequest, signal?: AbortSignal): Promise<Inspection> {
       if (isSmall(request)) return new Promise((resolve) => resolve(inspectedHere(request)));
-      return asked({ request }) as Promise<Inspection>;
+      if (isLight(request)) return lightQueue.run(tenant, () => lightPool.ask({ request }), signal) as Promise<Inspection>;
+      const key = flightKey(request);
+      if (key === undefined) return asked(tenant, { request }, [], signal) as Promise<Inspection>;
+      return shared(tenant, request, key, signal);
     },
 
     /**
      * A run's objective on a grid (see landscape-grid.ts): in the thread unless it is a benchmark
      * (a 2-D benchmark's grid takes a few milliseconds); rejects with the request's problem.
      */
-    landscape(request: LandscapeRequest): Promise<Landscape> {
+    landscape(tenant: string, request: LandscapeRequest): Promise<Landscape> {
       if (request.spec.type === 'benchmark') return new Promise((resolve) => resolve(computeLandscape(request)));
-      return asked({ landscapeOf: request }) as Promise<Landscape>;
+      return asked(tenant, { landscapeOf: request }) as Promise<Landscape>;
     },
 
     /** Parses, validates and builds a JSON dataset upload (its bytes are moved to the thread); rejects with the upload's problem. */
-    parseDatasetUpload(upload: Uint8Array): Promise<ParsedUpload> {
-      const parsed = lastUpload.then(() => asked({ upload }, [upload.buffer as ArrayBuffer]) as Promise<ParsedUpload>);
+    parseDatasetUpload(tenant: string, upload: Uint8Array): Promise<ParsedUpload> {
+      const parsed = lastUpload.then(() => asked(tenant, { upload }, [upload.buffer as ArrayBuffer]) as Promise<ParsedUpload>);
       lastUpload = parsed.then(() => undefined, () => undefined);
       return parsed;
     },
 
     /** The JSON body of a page of a dataset's rows (in the thread unless the page is small; its arrays are moved there). */
-    datasetPage(request: DatasetPageRequest): Promise<Uint8Array> {
+    datasetPage(tenant: string, request: DatasetPageRequest): Promise<Uint8Array> {
       if (isSmallPage(request)) return new Promise((resolve) => resolve(datasetPageJson(request)));
-      return asked({ pageOf: request }, datasetBuffers(request.page)) as Promise<Uint8Array>;
+      return asked(tenant, { pageOf: request }, datasetBuffers(request.page)) as Promise<Uint8Array>;
     },
 
-    close: (): Promise<void> => pool.close(),
+    close: async (): Promise<void> => {
+      await Promise.all([pool.close(), lightPool.close()]);
+    },
   };
 }
 

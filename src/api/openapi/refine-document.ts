@@ -70,7 +70,7 @@ const failures: Record<string, string> = {
   413: 'The body is too large.',
   415: 'The body\'s media type is not accepted.',
   422: 'Well formed, but it cannot be used: `code` and `detail` say why.',
-  429: 'The key spent its request budget (retry after `Retry-After` seconds), or the tenant has its quota of unfinished runs (`quota` names it).',
+  429: 'The key spent its request budget, or the tenant has as many requests waiting for the API\'s threads as it may (`threads_busy`): retry after `Retry-After` seconds; or the tenant has its quota of unfinished runs (`quota` names it).',
   503: 'A service Descent needs is unreachable: retry after `Retry-After` seconds.',
 };
 

@@ -57,7 +57,7 @@ export function createDatasetService({ datasets, pages, uploads, limits, maxTena
     /** Parses, validates and builds the upload in the objective thread, then stores it. */
     async createFromJson(tenantId: string, body: JsonUploadBody, query: UploadQuery): Promise<DatasetDescription> {
       for (const field of ['target', 'difficulty', 'name'] as const) if (query[field] !== undefined) throw csvOnly(field);
-      const { name, targetName, dataset } = await thread.parseDatasetUpload(body.bytes);
+      const { name, targetName, dataset } = await thread.parseDatasetUpload(tenantId, body.bytes);
       checkLimits(dataset);
       return uploads.store({ tenantId, ...(name === undefined ? {} : { name }), format: 'json', maxTenantBytes }, targetName ? { ...dataset, targetName } : dataset)
         .catch((error: unknown) => {
@@ -106,7 +106,7 @@ export function createDatasetService({ datasets, pages, uploads, limits, maxTena
         });
       }
       const end = query.offset + page.rows;
-      return thread.datasetPage({ id, offset: query.offset, totalRows, nextOffset: end < totalRows ? end : null, page });
+      return thread.datasetPage(tenantId, { id, offset: query.offset, totalRows, nextOffset: end < totalRows ? end : null, page });
     },
   };
 }

@@ -54,7 +54,7 @@ export function createObjectiveService({ objectives, datasets, deletion, thread 
    */
   async function inspect(tenantId: string, objective: ObjectiveSpec | ObjectiveReference, options: InspectionOptions = {}, path = 'objective'): Promise<Inspection> {
     const spec = await resolvedSpecForRequest({ objectives, datasets }, tenantId, objective, path);
-    return thread.inspect({ spec, path, ...options });
+    return thread.inspect(tenantId, { spec, path, ...options });
   }
 
   async function check(tenantId: string, spec: ObjectiveSpec): Promise<ObjectiveCheck> {
@@ -115,7 +115,7 @@ export function createObjectiveService({ objectives, datasets, deletion, thread 
     /** A run's objective on a grid (landscape-grid.ts), its data resolved, built and evaluated off the event loop. */
     async landscape(tenantId: string, objective: ObjectiveSpec, request: Omit<LandscapeRequest, 'spec'>): Promise<Landscape> {
       const spec = await resolvedSpecForRequest({ objectives, datasets }, tenantId, objective, 'objective');
-      return thread.landscape({ spec, ...request });
+      return thread.landscape(tenantId, { spec, ...request });
     },
 
     /**
