@@ -1,6 +1,8 @@
 /**
  * The objective threads inspect a small objective on the event loop and a large one in a
- * thread; a thread held by a long request does not hold the others. Where a request went is told by a stand-in thread answering with its id: an answer
+ * thread; a thread held by a long request does not hold another tenant's; a tenant's requests
+ * beyond its waiting bound are refused (429), one whose client went away is never sent, and the
+ * same heavy requests in flight share one inspection. Where a request went is told by a stand-in thread answering with its id: an answer
  * without one was made on the loop. The real thread's answers are checked for their content.
  */
 import { afterAll, describe, expect, it } from 'vitest';
@@ -90,6 +92,67 @@ describe('objective thread', () => {
       expect(answeredBy(await held)).toBe(first);
       // Both idle again: requests go to the first thread, and no third thread was started.
       expect(answeredBy(await pool.inspect('b', threadRequest('answer', undefined, heavy)))).toBe(first);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it("refuses a tenant's request beyond its waiting bound with 429 and Retry-After, not another tenant's", async () => {
+    const pool = createObjectiveThread({ url: standInUrl, threads: 2, maxWaiting: 1 });
+    const heavy = 200_000;
+    try {
+      const gate = new Int32Array(new SharedArrayBuffer(4));
+      const held = pool.inspect('a', threadRequest('hold', gate, heavy));
+      const waiting = pool.inspect('a', threadRequest('answer', undefined, heavy));
+      const refused = await pool.inspect('a', threadRequest('answer', undefined, heavy + 1)).catch((error: unknown) => error);
+      expect(refused).toBeInstanceOf(AppError);
+      expect(refused).toMatchObject({ statusCode: 429, code: 'threads_busy' });
+      expect(Number((refused as AppError).headers['retry-after'])).toBeGreaterThanOrEqual(1);
+      // Another tenant has its own bound, and a thread of its own meanwhile.
+      await pool.inspect('b', threadRequest('answer', undefined, heavy + 1));
+      Atomics.store(gate, 0, 1);
+      Atomics.notify(gate, 0);
+      await Promise.all([held, waiting]);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('makes a heavy inspection once for the same requests in flight: the tenant\'s own, and another tenant\'s once started', async () => {
+    const pool = createObjectiveThread({ url: standInUrl, threads: 2 });
+    try {
+      const gate = new Int32Array(new SharedArrayBuffer(4));
+      const request = threadRequest('hold', gate, 200_000);
+      const answers = [pool.inspect('a', request), pool.inspect('a', { ...request }), pool.inspect('b', { ...request })];
+      Atomics.store(gate, 0, 1);
+      Atomics.notify(gate, 0);
+      const [first, second, third] = await Promise.all(answers);
+      // One answer, shared (frozen): three inspections would be three copies from the thread.
+      expect(second).toBe(first);
+      expect(third).toBe(first);
+      expect(Object.isFrozen(first)).toBe(true);
+      // Once answered, the same request is made afresh.
+      expect(await pool.inspect('a', threadRequest('answer', undefined, 200_000))).not.toBe(first);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('never sends a waiting request whose signal aborted', async () => {
+    const pool = createObjectiveThread({ url: standInUrl, threads: 2 });
+    const heavy = 200_000;
+    try {
+      const gate = new Int32Array(new SharedArrayBuffer(4));
+      const held = pool.inspect('a', threadRequest('hold', gate, heavy));
+      // Sent, this one would make its thread fail.
+      const gone = new AbortController();
+      const waiting = pool.inspect('a', threadRequest('fail', undefined, heavy), gone.signal);
+      gone.abort(new Error('the client went away'));
+      await expect(waiting).rejects.toThrow('the client went away');
+      Atomics.store(gate, 0, 1);
+      Atomics.notify(gate, 0);
+      const first = answeredBy(await held);
+      expect(answeredBy(await pool.inspect('a', threadRequest('answer', undefined, heavy)))).toBe(first);
     } finally {
       await pool.close();
     }
