@@ -8,6 +8,7 @@ import type { ObjectiveService } from './objective-service.ts';
 import { toObjectiveView } from './objective-service.ts';
 import { objectiveCheckSchema, objectiveListSchema, objectiveRequestSchema, objectiveViewSchema } from './objective-view.ts';
 import { pageQueryShape } from '../cursor-page.ts';
+import { clientGone } from '../client-gone.ts';
 
 export async function objectiveRoutes(app: FastifyInstance, { objectiveService }: { objectiveService: ObjectiveService }): Promise<void> {
   const routes = app.withTypeProvider<ZodTypeProvider>();
@@ -34,7 +35,7 @@ export async function objectiveRoutes(app: FastifyInstance, { objectiveService }
       body: objectiveRequestSchema,
       response: { 200: objectiveCheckSchema, ...problemResponses(400, 401, 413, 415, 422, 429) },
     },
-  }, async (request) => objectiveService.check(principalOf(request).tenantId, request.body.objective));
+  }, async (request, reply) => objectiveService.check(principalOf(request).tenantId, request.body.objective, clientGone(reply)));
 
   routes.get('/objectives', {
     schema: {

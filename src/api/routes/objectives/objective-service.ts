@@ -51,14 +51,15 @@ export function createObjectiveService({ objectives, datasets, deletion, thread 
   /**
    * Builds the tenant's objective (stored definition and dataset references resolved) in the
    * thread; 4xx naming the field, from `path` (where the request holds it), when it cannot be.
+   * Dropped (rejecting with the signal's reason) when `signal` aborts while it waits for a thread.
    */
-  async function inspect(tenantId: string, objective: ObjectiveSpec | ObjectiveReference, options: InspectionOptions = {}, path = 'objective'): Promise<Inspection> {
+  async function inspect(tenantId: string, objective: ObjectiveSpec | ObjectiveReference, options: InspectionOptions = {}, path = 'objective', signal?: AbortSignal): Promise<Inspection> {
     const spec = await resolvedSpecForRequest({ objectives, datasets }, tenantId, objective, path);
-    return thread.inspect(tenantId, { spec, path, ...options });
+    return thread.inspect(tenantId, { spec, path, ...options }, signal);
   }
 
-  async function check(tenantId: string, spec: ObjectiveSpec): Promise<ObjectiveCheck> {
-    const { variables, dimension, initial, gradientCheck, gradientCheckSkipped } = await inspect(tenantId, spec, { gradientCheck: true });
+  async function check(tenantId: string, spec: ObjectiveSpec, signal?: AbortSignal): Promise<ObjectiveCheck> {
+    const { variables, dimension, initial, gradientCheck, gradientCheckSkipped } = await inspect(tenantId, spec, { gradientCheck: true }, 'objective', signal);
     return { variables, ...parameterCount(dimension), initial, gradientCheck, gradientCheckSkipped };
   }
 
@@ -100,8 +101,8 @@ export function createObjectiveService({ objectives, datasets, deletion, thread 
      * one must exist for this tenant (404 naming `objective.id`), and either must build. With the
      * run, the inspection says what a worker would hold for it.
      */
-    assertRunnable(tenantId: string, objective: ObjectiveSpec | ObjectiveReference, run?: InspectionRequest['run']): Promise<Inspection> {
-      return inspect(tenantId, objective, run ? { run } : {});
+    assertRunnable(tenantId: string, objective: ObjectiveSpec | ObjectiveReference, run?: InspectionRequest['run'], signal?: AbortSignal): Promise<Inspection> {
+      return inspect(tenantId, objective, run ? { run } : {}, 'objective', signal);
     },
 
     /**

@@ -11,6 +11,7 @@ import { runStatusSchema } from '../../../contracts/run-status.ts';
 import { runListItemSchema, runViewSchema, toRunListItem } from '../../../contracts/run-view.ts';
 import { runViewSerializerCompiler, toRunView } from './run-view.ts';
 import { pageQueryShape } from '../cursor-page.ts';
+import { clientGone } from '../client-gone.ts';
 
 const runListSchema = z
   .object({
@@ -46,7 +47,7 @@ export async function runRoutes(app: FastifyInstance, { runService }: { runServi
     serializerCompiler: runViewSerializerCompiler,
   }, async (request, reply) => {
     const { tenantId } = principalOf(request);
-    const { run, replayed } = await runService.submit(tenantId, request.body, request.headers['idempotency-key']);
+    const { run, replayed } = await runService.submit(tenantId, request.body, request.headers['idempotency-key'], clientGone(reply));
     if (replayed) reply.header('idempotent-replayed', 'true');
     return reply.code(201).header('location', `/v1/runs/${run.id}`).send(toRunView(run));
   });

@@ -73,9 +73,9 @@ export function createRunService({ runs, runsQueue, runEnqueuer, objectives, red
   }
 
   return {
-    async submit(tenantId: string, spec: RunSpec, idempotencyKey: string | undefined): Promise<{ run: Run; replayed: boolean }> {
+    async submit(tenantId: string, spec: RunSpec, idempotencyKey: string | undefined, signal?: AbortSignal): Promise<{ run: Run; replayed: boolean }> {
       // A run that could never start is refused here, before it is stored or queued.
-      const inspection = await objectives.assertRunnable(tenantId, spec.objective, spec);
+      const inspection = await objectives.assertRunnable(tenantId, spec.objective, spec, signal);
       const shortage = replicaShortage(spec.parallel, inspection.trainingRows);
       if (shortage) {
         throw new AppError(400, 'validation_failed', 'The request is invalid', {
