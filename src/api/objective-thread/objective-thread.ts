@@ -28,9 +28,9 @@
  *   of the first tenant's, and a tenant's fourth heavy check waits behind its own three, not in
  *   front of anyone's. A lone tenant's heavy requests thus take turns on one thread of two: the
  *   other is kept for whoever comes next, as a thread cannot be taken back from a long request.
- * - A tenant has at most 16 requests waiting in each lane (maxWaiting); one more is refused with
- *   429 `threads_busy` and a Retry-After of the time the waiting ones would take (their mean
- *   duration so far), instead of queues that grow without bound. A request whose client went
+ * - A tenant has at most 16 requests waiting for the pool (maxWaiting) and 256 light inspections
+ *   (lightWaiting); one more is refused with 429 `threads_busy` and a Retry-After of the time the
+ *   waiting ones would take (the mean duration so far), instead of queues that grow without bound. A request whose client went
  *   away (its signal aborted) leaves the queue before it starts.
  * - A heavy inspection the same as one in flight (see inspectionKey: same built-in dataset spec,
  *   same options) is made once: the answer depends on the request alone. It joins the tenant's
@@ -163,7 +163,7 @@ export interface ObjectiveThreadOptions {
   readonly url?: URL;
   /** Threads of the pool at most (2 when absent), besides the light inspections' own. */
   readonly threads?: number;
-  /** Requests of a tenant waiting in a lane at most (16 when absent); one more is refused (429). */
+  /** Requests of a tenant waiting for the pool at most (16 when absent), and light inspections 16 times as many; one more is refused (429). */
   readonly maxWaiting?: number;
 }
 
@@ -188,6 +188,13 @@ function threadsBusy(maxWaiting: number, perTenant: number) {
   };
 }
 
+/**
+ * How many times more light inspections than heavy requests a tenant may have waiting: they take
+ * milliseconds, and a burst of small runs submitted at once (a model on iris each) would otherwise
+ * be refused.
+ */
+const lightWaiting = 16;
+
 /** A heavy inspection in flight, which the same requests share: waited for by `waiters` clients, dropped when none waits. */
 interface Flight {
   started: boolean;
@@ -204,7 +211,7 @@ export function createObjectiveThread(options: ObjectiveThreadOptions = {}) {
   const lightPool = createThreadPool({ url, size: 1, name: 'objective', answerOf });
   const perTenant = Math.max(1, Math.floor(threads / 2));
   const queue = createFairQueue({ slots: threads, perTenant, maxWaiting, busy: threadsBusy(maxWaiting, perTenant) });
-  const lightQueue = createFairQueue({ slots: 1, perTenant: 1, maxWaiting, busy: threadsBusy(maxWaiting, 1) });
+  const lightQueue = createFairQueue({ slots: 1, perTenant: 1, maxWaiting: lightWaiting * maxWaiting, busy: threadsBusy(lightWaiting * maxWaiting, 1) });
   /** Settles (to nothing: no parsed upload is kept) when the last upload sent has been answered: the next waits for it. */
   let lastUpload: Promise<void> = Promise.resolve();
   /** Small inspections made on the event loop, by inspectionKey; a request that failed keeps nothing. */
