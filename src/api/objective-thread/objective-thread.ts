@@ -248,7 +248,10 @@ export function createObjectiveThread(options: ObjectiveThreadOptions = {}) {
       if (flights.get(own) === flight) flights.delete(own);
       if (startedFlights.get(key) === flight) startedFlights.delete(key);
     };
-    dropped.signal.addEventListener('abort', forget, { once: true });
+    // Dropped before it started: the next same request starts its own. Once started, it stays to be joined.
+    dropped.signal.addEventListener('abort', () => {
+      if (!flight.started) forget();
+    }, { once: true });
     flights.set(own, flight);
     flight.answer = queue.run(tenant, () => {
       flight.started = true;
