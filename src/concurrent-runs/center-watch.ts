@@ -232,7 +232,7 @@ export class CenterWatch {
         ? `Cancelled at step ${this.step}.`
         : reason === 'time_limit'
           ? `Stopped at step ${this.step} by the time limit of ${ending.limitSeconds} s.`
-          : this.stopRules.describe(reason, { t: this.step, loss: this.lastLoss, gradNorm: this.lastGradNorm, tracker: this.tracker, ...this.stoppedAt, divergence: '' })),
+          : this.stopRules.describe(reason, { t: this.step, loss: this.lastLoss, gradNorm: this.lastGradNorm, tracker: this.tracker, ...this.stoppedAt, end: this.step, divergence: '' })),
       steps: this.step,
       params,
       objective: this.objective,

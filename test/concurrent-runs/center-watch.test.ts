@@ -34,4 +34,40 @@ describe('center watch', () => {
     expect(result.restoredBest).toBe(true);
     expect(Array.from(result.params)).toEqual([3]);
   });
+
+  const end = (stopping: 'early_stopping' | 'loss_target') => ({ completed: 12, params: Float64Array.of(0), stopping: { reason: stopping, message: null }, brokenIndex: 0, limitSeconds: 60, last: null });
+
+  it.each([
+    {
+      rule: 'a loss target',
+      settings: { stopWhen: { lossBelow: 1 } },
+      losses: [3, 2, 2, 0.5],
+      message: 'The loss 0.5 fell below 1 at step 4. The run ended at step 12: the replicas made 8 more updates before the stop reached them.',
+    },
+    {
+      rule: 'early stopping',
+      settings: { earlyStopping: { monitor: 'loss', patience: 2 } },
+      losses: [3, 2, 4, 4],
+      message: 'Early stopping: loss did not improve for 2 updates by step 4 (patience 2); best 2 at step 2. The run ended at step 12: the replicas made 8 more updates before the stop reached them.',
+    },
+  ] as const)('names both the step $rule was met at and the later step the replicas stopped at, which result.steps counts', ({ settings, losses, message }) => {
+    const config = runConfig({ optimizer: { name: 'sgd', learningRate: 0.1 }, training: { maxSteps: 1000 }, record: { every: 1 }, ...settings });
+    const watch = new CenterWatch(config, quadratic([1], [0], [10]), null, 1000, 1);
+    const records: Parameters<CenterWatch['take']>[3] = [];
+    const stops = losses.map((loss, i) => watch.take(i + 1, measured(loss), Float64Array.of(1), records, { validate: true, observe: true }));
+    const reason = stops.at(-1)!;
+    expect(reason).not.toBeNull();
+    const result = watch.finish(records, end(reason as 'early_stopping' | 'loss_target'), ['x1'], null as never);
+    expect(result).toMatchObject({ stopReason: reason, steps: 12, message });
+    expect(records.at(-1)!.step).toBe(12);
+  });
+
+  it('names one step when the replicas stopped at the record that met the rule', () => {
+    const config = runConfig({ optimizer: { name: 'sgd', learningRate: 0.1 }, training: { maxSteps: 1000 }, record: { every: 1 }, stopWhen: { lossBelow: 1 } });
+    const watch = new CenterWatch(config, quadratic([1], [0], [10]), null, 1000, 1);
+    const records: Parameters<CenterWatch['take']>[3] = [];
+    expect(watch.take(4, measured(0.5), Float64Array.of(1), records, { validate: true, observe: true })).toBe('loss_target');
+    const result = watch.finish(records, { ...end('loss_target'), completed: 4, params: Float64Array.of(1) }, ['x1'], null as never);
+    expect(result).toMatchObject({ steps: 4, message: 'The loss 0.5 fell below 1 at step 4.' });
+  });
 });

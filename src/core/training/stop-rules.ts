@@ -16,8 +16,16 @@ export interface StopContext {
   readonly tracker: BestTracker;
   /** The sentence of a divergence found inside an update. */
   readonly divergence: string;
+  /**
+   * The update the run ended at, when later than t: a concurrent run's replicas make updates after
+   * the record that met the rule, before the stop reaches them.
+   */
+  readonly end?: number;
 }
 
+
+/** The reasons a stop rule gives after an update (the others are not met at a record). */
+const stopRuleReasons: ReadonlySet<StopReason> = new Set(['early_stopping', 'loss_target', 'unbounded', 'grad_norm_target']);
 
 /** A loss below this ends the run as `unbounded`: no objective a run is meant to minimise goes this low. */
 const unboundedLoss = -1e100;
@@ -48,22 +56,33 @@ export class StopRules {
 
   describe(reason: StopReason, context: StopContext): string {
     const { t } = context;
+    const end = context.end !== undefined && context.end > t ? context.end : null;
+    const sentence = this.sentence(reason, context, end !== null);
+    if (end === null || !stopRuleReasons.has(reason)) return sentence;
+    return `${sentence} The run ended at step ${end}: the replicas made ${counted(end - t, 'more update')} before the stop reached them.`;
+  }
+
+  /** The sentence of `reason` met at update t; `later` when the run ended after t (early stopping then names t as where it was met, not where the run stopped). */
+  private sentence(reason: StopReason, context: StopContext, later: boolean): string {
+    const { t } = context;
     switch (reason) {
       case 'max_steps':
         return this.epochs !== null ? `Completed ${counted(this.epochs, 'epoch')} (${counted(t, 'update')}).` : `Reached maxSteps: ${counted(t, 'update')}.`;
       case 'early_stopping': {
         const view = context.tracker.view();
+        const head = later ? 'Early stopping' : `Early stopping at step ${t}`;
+        const by = later ? ` by step ${t}` : '';
         if (view.bestStep === null) {
-          return `Early stopping at step ${t}: ${view.monitor} was not finite once in ${counted(context.tracker.lastStep, 'update')} (patience ${view.patience}), so it never improved.`;
+          return `${head}: ${view.monitor} was not finite once in ${counted(context.tracker.lastStep, 'update')}${by} (patience ${view.patience}), so it never improved.`;
         }
-        return `Early stopping at step ${t}: ${view.monitor} did not improve for ${counted(view.stepsSinceBest!, 'update')} (patience ${view.patience}); best ${view.best} at step ${view.bestStep}.`;
+        return `${head}: ${view.monitor} did not improve for ${counted(view.stepsSinceBest!, 'update')}${by} (patience ${view.patience}); best ${view.best} at step ${view.bestStep}.`;
       }
       case 'loss_target':
         return `The loss ${context.loss} fell below ${this.stopWhen?.lossBelow} at step ${t}.`;
       case 'grad_norm_target':
         return `The gradient norm ${context.gradNorm} fell below ${this.stopWhen?.gradNormBelow} at step ${t}.`;
       case 'unbounded':
-        return `Unbounded below: the loss fell to ${context.loss} at step ${t}, below ${unboundedLoss}; the objective has no lower bound where the run went, so it was stopped there.`;
+        return `Unbounded below: the loss fell to ${context.loss} at step ${t}, below ${unboundedLoss}; the objective has no lower bound where the run went, so it was stopped${later ? '' : ' there'}.`;
       case 'diverged':
         return context.divergence;
       default:
