@@ -16,6 +16,8 @@ export interface RunSize {
   readonly ticksPerEpoch: number;
   readonly totalSteps: number;
   readonly limitMs: number;
+  /** training.timeLimitSeconds as given, for the sentences that name it. */
+  readonly limitSeconds: number;
 }
 
 /** The size of a run of `p` replicas; a data objective with fewer training rows than replicas is refused. */
@@ -28,7 +30,8 @@ export function runSize(config: RunConfig, dataObjective: DataObjective | null, 
   return {
     ticksPerEpoch: ticks,
     totalSteps: totalTicks(config, ticks),
-    limitMs: training.timeLimitSeconds !== undefined ? training.timeLimitSeconds * 1000 : Infinity,
+    limitMs: (training.timeLimitSeconds ?? Infinity) * 1000,
+    limitSeconds: training.timeLimitSeconds ?? Infinity,
   };
 }
 

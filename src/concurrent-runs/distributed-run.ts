@@ -189,7 +189,7 @@ export class DistributedRun extends CoordinatedRun implements RunLoop {
     const report = parallelReport({ algorithm: this.settings.algorithm, execution: 'concurrent', elapsedMilliseconds: this.elapsedMilliseconds() }, perReplica, staleness);
     this.finished = this.watch.finish(
       this.records,
-      { completed: this.completed, params: this.params, stopping: this.stopping, brokenIndex: broken, limitSeconds: this.size.limitMs / 1000 },
+      { completed: this.completed, params: this.params, stopping: this.stopping, brokenIndex: broken, limitSeconds: this.size.limitSeconds },
       this.variables,
       report,
     );

@@ -262,7 +262,7 @@ export class ConcurrentHogwildRun extends CoordinatedRun implements RunLoop {
     reader.release();
     this.finished = this.watch.finish(
       records,
-      { completed, params: this.theta, stopping: this.stopping, brokenIndex: Atomics.load(this.words, control.diverged), limitSeconds: this.size.limitMs / 1000, last },
+      { completed, params: this.theta, stopping: this.stopping, brokenIndex: Atomics.load(this.words, control.diverged), limitSeconds: this.size.limitSeconds, last },
       this.variables,
       this.report(),
     );

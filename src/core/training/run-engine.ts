@@ -93,6 +93,8 @@ export class RunEngine implements RunLoop, Iterable<StepRecord> {
   private readonly best: BestParams | null;
   private readonly stopRules: StopRules;
   private readonly time: TimeBudget;
+  /** training.timeLimitSeconds as given (its sentence names it so, not as milliseconds / 1000). */
+  private readonly limitSeconds: number;
   private readonly parts: CheckpointParts;
 
   private step = 0;
@@ -124,7 +126,8 @@ export class RunEngine implements RunLoop, Iterable<StepRecord> {
     const training = config.training;
     this.totalSteps = totalTicks(config, trainer.ticksPerEpoch);
     this.stopRules = new StopRules(config.stopWhen, this.totalSteps, limitingEpochs(config, trainer.ticksPerEpoch));
-    this.time = new TimeBudget(clock, training.timeLimitSeconds !== undefined ? training.timeLimitSeconds * 1000 : Infinity);
+    this.limitSeconds = training.timeLimitSeconds ?? Infinity;
+    this.time = new TimeBudget(clock, this.limitSeconds * 1000);
 
     this.recordEvery = recordEvery(config.record, this.totalSteps);
     this.withParams = recordParams(config.record, objective.dimension);
@@ -188,7 +191,7 @@ export class RunEngine implements RunLoop, Iterable<StepRecord> {
         }
         const timeCheck = this.time.check();
         if (timeCheck === 'time_limit') {
-          this.finish(records, 'time_limit', `Stopped at step ${this.step} by the time limit of ${this.time.limitMs / 1000} s.`);
+          this.finish(records, 'time_limit', `Stopped at step ${this.step} by the time limit of ${this.limitSeconds} s.`);
           break;
         }
         if (timeCheck === 'deadline') break;

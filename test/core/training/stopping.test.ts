@@ -157,15 +157,15 @@ describe('stopping rules', () => {
     expect(records.slice(0, -1).every((record) => record.loss >= 1e-3)).toBe(true);
   });
 
-  it('time limit: stops with time_limit once the clock has advanced past it', () => {
+  it.each([0.05, 1e-9, 0.3])('time limit: stops with time_limit once the clock has advanced past it, naming the limit of %s s as given', (limit) => {
     let now = 0;
     const clock = () => (now += 1); // every reading advances one millisecond
-    const run = iterateRun(runConfig({ optimizer: { name: 'sgd', learningRate: 0.01 }, training: { maxSteps: 1e9, timeLimitSeconds: 0.05 } }), { objective: bowl(), clock });
+    const run = iterateRun(runConfig({ optimizer: { name: 'sgd', learningRate: 0.01 }, training: { maxSteps: 1e9, timeLimitSeconds: limit } }), { objective: bowl(), clock });
     const result = run.runToEnd();
     expect(result.stopReason).toBe('time_limit');
     expect(result.steps).toBeGreaterThan(0);
     expect(result.steps).toBeLessThan(1e9);
-    expect(result.message).toMatch(/time limit of 0.05 s/);
+    expect(result.message).toBe(`Stopped at step ${result.steps} by the time limit of ${limit} s.`);
   });
 
   it('deadline: advance returns at the deadline without ending the run', () => {

@@ -164,6 +164,13 @@ describe('concurrent hogwild on worker threads', () => {
     expect(records.map((record) => record.step)).toEqual(Array.from({ length: 300 }, (_, i) => 10 * (i + 1)));
   }, 60_000);
 
+  it('names its time limit as given, not as milliseconds over 1000', async () => {
+    const run = start(spec({ training: { maxSteps: 600_000, batchSize: 1, seed: 2, timeLimitSeconds: 1e-9 } }));
+    await drive(run);
+    await run.close();
+    expect(run.result).toMatchObject({ stopReason: 'time_limit', message: `Stopped at step ${run.result!.steps} by the time limit of 1e-9 s.` });
+  }, 60_000);
+
   it('says of early stopping what the tracker held at the record where patience ran out', async () => {
     // One row's loss per record: the best comes early and patience runs out within several thousand updates; the threads go on after it, and the run's last record (θ at the updates made) comes after the one where patience ran out.
     const run = start(spec({ training: { maxSteps: 600_000, batchSize: 1, seed: 2 }, record: { every: 100 }, earlyStopping: { patience: 3000, monitor: 'loss' } }));
