@@ -317,6 +317,28 @@ describe('TPE', () => {
     ]);
   });
 
+  it.each([
+    { name: 'more candidates than its maximum, of which the maximum fit: the maximum alone', parameters: 1, maxTrials: 100, issues: ['Too big: expected number to be <=10000'] },
+    {
+      name: 'more candidates than its maximum, of which fewer fit: the maximum, and the most that fit below it',
+      parameters: 1,
+      maxTrials: 10_000,
+      issues: ['Too big: expected number to be <=10000', expect.stringMatching(/Lower nEiCandidates \(9,820 at most here, by the work limit; its own maximum is 10,000\), budget\.maxTrials or the parameters\.$/)],
+    },
+  ])('TPE with $name', ({ parameters, maxTrials, issues }) => {
+    const input = {
+      base: { objective: { type: 'benchmark', name: 'booth' }, optimizer: { name: 'sgd', learningRate: 0.1 } },
+      parameters: Object.fromEntries(Array.from({ length: parameters }, (_, i) => [`objective.p${i}`, { type: 'float', low: -5, high: 5 }])),
+      sampler: { type: 'tpe', nEiCandidates: 1_000_000 },
+      budget: { maxTrials },
+    };
+    const parsed = sweepSpecSchema.safeParse(input);
+    expect(parsed.success).toBe(false);
+    const found = toFieldIssues(parsed.error!);
+    expect(found.map((issue) => issue.path)).toEqual(issues.map(() => 'sampler.nEiCandidates'));
+    expect(found.map((issue) => issue.message)).toEqual(issues);
+  });
+
   it('registry: every sampler has a description and defaulted options', () => {
     expect(samplerTypes).toEqual(['grid', 'random', 'qmc', 'tpe']);
   });

@@ -22,9 +22,12 @@ import { ParzenEstimator, type ParzenSettings } from './parzen-estimator.ts';
 import { belowCount, observe, splitObservations, type Observations, type Score } from './observations.ts';
 import type { ObservedTrial } from '../../trial.ts';
 
+/** The most candidates `nEiCandidates` takes, whatever the work of the sweep's suggestions. */
+const mostCandidates = 10_000;
+
 export const tpeOptions = z.strictObject({
   startupTrials: z.number().int().min(0).max(10_000).default(10).describe('Random trials before TPE starts (Optuna: n_startup_trials = 10).'),
-  nEiCandidates: z.number().int().min(1).max(10_000).default(24).describe('Candidates drawn from l(x) per suggestion (Optuna: n_ei_candidates = 24). The sweep\'s last suggestion scores them for each parameter under a component per earlier trial: at most 10⁸ densities\' work (see the README), else a 400 naming the most that fit.'),
+  nEiCandidates: z.number().int().min(1).max(mostCandidates).default(24).describe('Candidates drawn from l(x) per suggestion (Optuna: n_ei_candidates = 24). The sweep\'s last suggestion scores them for each parameter under a component per earlier trial: at most 10⁸ densities\' work (see the README), else a 400 naming the most that fit.'),
   gamma: z.number().gt(0).max(1).default(0.1).describe('Fraction of finished trials that are "good": ⌈γ·n⌉ (Optuna: 0.1).'),
   gammaMax: z.number().int().min(1).max(10_000).default(25).describe('At most this many good trials (Optuna: 25).'),
   considerPrior: z.boolean().default(true).describe('Add the prior component N(centre, range²) to each estimator (Optuna: true).'),
@@ -190,8 +193,9 @@ function workIssues(space: SearchSpace, options: TpeOptions, maxTrials: number):
   const trials = maxTrials - 1;
   const work = tpeWork(space, options, trials);
   if (work <= suggestionWorkLimit) return [];
+  // The most that fit, up to the option's own maximum: above it, the schema refuses the value, and says so.
   let fitting = 0;
-  for (let low = 1, high = options.nEiCandidates - 1; low <= high;) {
+  for (let low = 1, high = Math.min(options.nEiCandidates - 1, mostCandidates); low <= high;) {
     const candidates = Math.floor((low + high) / 2);
     if (tpeWork(space, { ...options, nEiCandidates: candidates }, trials) <= suggestionWorkLimit) {
       fitting = candidates;
@@ -200,14 +204,16 @@ function workIssues(space: SearchSpace, options: TpeOptions, maxTrials: number):
       high = candidates - 1;
     }
   }
+  if (fitting === mostCandidates) return [];
   const modelled = space.filter((parameter) => !isSingle(parameter)).length;
   const number = (n: number) => n.toLocaleString('en-US');
+  const most = options.nEiCandidates > mostCandidates ? `, by the work limit; its own maximum is ${number(mostCandidates)}` : '';
   return [{
     parameter: '',
     option: 'nEiCandidates',
     message: `A suggestion after ${number(trials)} trials (budget.maxTrials less one) would score ${number(options.nEiCandidates)} candidates for each of ${modelled} parameters `
       + `under a mixture component per trial: about ${number(work)} densities' work, more than ${number(suggestionWorkLimit)} (a stepped parameter's density, a mass, `
-      + `counts ${massWork} times, once per step its candidates fall on; a candidate's draw, ${drawWork}; fitting a component, ${fitWork}, a categorical one's ${choiceFitWork} a choice). ${fitting > 0 ? `Lower nEiCandidates (${number(fitting)} at most here), budget.maxTrials or the parameters.` : 'Lower budget.maxTrials or the parameters.'}`,
+      + `counts ${massWork} times, once per step its candidates fall on; a candidate's draw, ${drawWork}; fitting a component, ${fitWork}, a categorical one's ${choiceFitWork} a choice). ${fitting > 0 ? `Lower nEiCandidates (${number(fitting)} at most here${most}), budget.maxTrials or the parameters.` : 'Lower budget.maxTrials or the parameters.'}`,
   }];
 }
 
