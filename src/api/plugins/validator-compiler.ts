@@ -3,7 +3,10 @@
  * `validationContext` and passes it to the error handler), so field paths keep their numeric
  * indices and the error handler can use `toFieldIssues` as the CLI does. A string of the body
  * or the query string that PostgreSQL cannot store (src/core/unstorable-text.ts) is one more
- * bad field, named with the others.
+ * bad field, named with the others. A query parameter given more than once (`?limit=2&limit=3`,
+ * which the query string's parser makes an array) is named as repeated: every query parameter
+ * takes one value, and what its schema says of the array ("expected number, received NaN") says
+ * nothing of the mistake.
  */
 import type { FastifySchemaCompiler } from 'fastify';
 import { z } from 'zod';
@@ -25,5 +28,28 @@ export function withUnstorableTexts<T>(result: z.ZodSafeParseResult<T>, unstorab
   return { error: new z.ZodRealError([...(result.success ? [] : result.error.issues), ...issues]) };
 }
 
+/**
+ * A query string's validation: a parameter given more than once is one issue, saying so, in place
+ * of those its schema finds in the array of its values (an unknown one stays unknown).
+ */
+function validateQuery(schema: z.ZodType, data: unknown): z.ZodSafeParseResult<unknown> {
+  const result = schema.safeParse(data);
+  if (result.success || typeof data !== 'object' || data === null) return result;
+  const unknown = new Set(result.error.issues.flatMap((issue) => (issue.code === 'unrecognized_keys' && issue.path.length === 0 ? issue.keys : [])));
+  const repeated = Object.entries(data).filter(([key, value]) => Array.isArray(value) && !unknown.has(key)) as [string, unknown[]][];
+  if (repeated.length === 0) return result;
+  const keys = new Set(repeated.map(([key]) => key));
+  const issues: z.core.$ZodIssue[] = [
+    ...result.error.issues.filter((issue) => !keys.has(String(issue.path[0]))),
+    ...repeated.map(([key, values]): z.core.$ZodIssue => ({
+      code: 'custom',
+      path: [key],
+      message: `Repeated: given ${values.length} times (${values.map((value) => JSON.stringify(value)).join(', ')}); a query parameter takes one value.`,
+      input: values,
+    })),
+  ];
+  return { success: false, error: new z.ZodRealError(issues) };
+}
+
 export const validatorCompiler: FastifySchemaCompiler<z.ZodType> = ({ schema, httpPart }) => (data) =>
-  withUnstorableTexts(schema.safeParse(data), unstorableIn(httpPart, data));
+  withUnstorableTexts(httpPart === 'querystring' ? validateQuery(schema, data) : schema.safeParse(data), unstorableIn(httpPart, data));

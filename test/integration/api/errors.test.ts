@@ -93,6 +93,19 @@ describe('client errors are 4xx application/problem+json, never 5xx', () => {
     expect(problem.errors.map((issue: { path: string }) => issue.path)).toEqual(expect.arrayContaining(['status', 'limit', 'colour']));
   });
 
+  it.each(['/v1/runs', '/v1/sweeps', '/v1/objectives', '/v1/datasets', '/v1/sweeps/00000000-0000-4000-8000-000000000000/trials'])(
+    'a query parameter given twice on %s → 400 naming it as repeated, with the other bad ones as they are',
+    async (path) => {
+      const response = await context.app.inject({ method: 'GET', url: `${path}?limit=2&limit=3&cursor=a&cursor=b&colour=red&colour=blue&limit=0`, headers: { authorization } });
+      const problem = expectProblem(response, 400, 'validation_failed');
+      expect(problem.errors).toEqual([
+        { path: 'colour', message: 'Unknown field.', code: 'unrecognized_keys' },
+        { path: 'limit', message: 'Repeated: given 3 times ("2", "3", "0"); a query parameter takes one value.', code: 'custom' },
+        { path: 'cursor', message: 'Repeated: given 2 times ("a", "b"); a query parameter takes one value.', code: 'custom' },
+      ]);
+    },
+  );
+
   it('a cursor the API did not issue → 400 invalid_cursor', async () => {
     const response = await context.app.inject({ method: 'GET', url: '/v1/runs?cursor=not-a-cursor', headers: { authorization } });
     expectProblem(response, 400, 'invalid_cursor');
