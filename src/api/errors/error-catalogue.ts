@@ -34,7 +34,7 @@ export const errorCatalogue = {
   body_too_large: { status: 413, when: 'the body exceeds `BODY_LIMIT_BYTES`' },
   dataset_too_large: { status: 413, when: 'an upload beyond `DATASET_MAX_BYTES`, `DATASET_MAX_ROWS` or `DATASET_MAX_COLUMNS`' },
   headers_too_large: { status: 431, when: 'the request headers exceed the server\'s limit (Node\'s `--max-http-header-size`, 16 KiB by default)' },
-  unsupported_media_type: { status: 415, when: 'the body is not `application/json` (or `text/csv` for datasets)' },
+  unsupported_media_type: { status: 415, when: 'the body is not `application/json` in UTF-8 (or `text/csv` for datasets)' },
   invalid_objective: { status: 422, when: 'the objective is well formed but cannot be built' },
   non_finite_start: { status: 422, when: 'the objective or its gradient is not finite at the starting point' },
   invalid_dataset: { status: 422, when: 'a JSON dataset that cannot be used (ragged rows, non-finite values)' },

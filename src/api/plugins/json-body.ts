@@ -4,7 +4,8 @@
  * an empty body here is simply no body, and routes that need one say so through validation.
  * A body's strings that PostgreSQL cannot store (src/core/unstorable-text.ts) are found here,
  * where the text shows whether there can be any, and validation reports them with the body's
- * other bad fields.
+ * other bad fields. JSON is UTF-8 (RFC 8259), and the body is read as such: a body whose
+ * Content-Type names another charset (`charset=utf-16`) is refused with 415, not read as UTF-8.
  */
 import type { FastifyInstance } from 'fastify';
 import parseJson from 'secure-json-parse';
@@ -28,12 +29,30 @@ export function invalidJson(error: unknown): AppError {
   return new AppError(400, 'invalid_json', 'The body is not valid JSON', { detail });
 }
 
+/** The charset a Content-Type names, in lower case; null when it names none. */
+function charsetOf(contentType: string | undefined): string | null {
+  const found = /;\s*charset\s*=\s*(?:"([^"]*)"|([^;\s]*))/i.exec(contentType ?? '');
+  return found ? (found[1] ?? found[2]).toLowerCase() : null;
+}
+
+/** A JSON body in a charset other than UTF-8: 415, naming it. */
+function otherCharset(charset: string): AppError {
+  return new AppError(415, 'unsupported_media_type', 'Unsupported media type', {
+    detail: `The body is JSON in charset ${JSON.stringify(charset)}; JSON bodies are UTF-8 (RFC 8259): send it as UTF-8, with charset=utf-8 or no charset.`,
+  });
+}
+
 export function installJsonBodyParser(app: FastifyInstance): void {
   app.removeContentTypeParser('application/json');
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
     const text = body.toString();
     if (text.length === 0) {
       done(null, undefined);
+      return;
+    }
+    const charset = charsetOf(request.headers['content-type']);
+    if (charset !== null && charset !== 'utf-8' && charset !== 'utf8') {
+      done(otherCharset(charset), undefined);
       return;
     }
     let parsed: unknown;

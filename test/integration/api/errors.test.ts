@@ -87,6 +87,16 @@ describe('client errors are 4xx application/problem+json, never 5xx', () => {
     expectProblem(await post('hello', 'text/plain'), 415, 'unsupported_media_type');
   });
 
+  it.each(['utf-16', 'UTF-16LE', '"iso-8859-1"', 'latin1'])('a JSON body in charset %s → 415 unsupported_media_type naming it, not read as UTF-8', async (charset) => {
+    const problem = expectProblem(await post(minimalSpec, `application/json; charset=${charset}`), 415, 'unsupported_media_type');
+    const named = charset.replace(/"/g, '').toLowerCase();
+    expect(problem.detail).toBe(`The body is JSON in charset "${named}"; JSON bodies are UTF-8 (RFC 8259): send it as UTF-8, with charset=utf-8 or no charset.`);
+  });
+
+  it.each(['application/json; charset=utf-8', 'application/json; charset="UTF-8"', 'application/json;charset=utf8', 'application/json'])('a JSON body sent as %s is read', async (contentType) => {
+    expect((await post(minimalSpec, contentType)).statusCode).toBe(201);
+  });
+
   it('bad query parameters → 400 with their names', async () => {
     const response = await context.app.inject({ method: 'GET', url: '/v1/runs?status=sleeping&limit=0&colour=red', headers: { authorization } });
     const problem = expectProblem(response, 400, 'validation_failed');
