@@ -5052,7 +5052,7 @@ export interface components {
                     type: "float";
                     /** @description Lower bound (inclusive). */
                     low?: number;
-                    /** @description Upper bound (inclusive; lowered to the last `step` below it). */
+                    /** @description Upper bound (inclusive; greater than `low`: one value is `values: [x]`; lowered to the last `step` below it). */
                     high?: number;
                     /**
                      * @description Sample uniformly in log space (needs low > 0; no `step`).
@@ -5072,7 +5072,7 @@ export interface components {
                     type: "int";
                     /** @description Lower bound (inclusive). */
                     low?: number;
-                    /** @description Upper bound (inclusive; lowered to the last `step` below it). */
+                    /** @description Upper bound (inclusive; greater than `low`: one value is `values: [x]`; lowered to the last `step` below it). */
                     high?: number;
                     /**
                      * @description Sample uniformly in log space (needs low > 0; no `step`).
@@ -6891,7 +6891,7 @@ export interface components {
                     type: "float";
                     /** @description Lower bound (inclusive). */
                     low?: number;
-                    /** @description Upper bound (inclusive; lowered to the last `step` below it). */
+                    /** @description Upper bound (inclusive; greater than `low`: one value is `values: [x]`; lowered to the last `step` below it). */
                     high?: number;
                     /**
                      * @description Sample uniformly in log space (needs low > 0; no `step`).
@@ -6911,7 +6911,7 @@ export interface components {
                     type: "int";
                     /** @description Lower bound (inclusive). */
                     low?: number;
-                    /** @description Upper bound (inclusive; lowered to the last `step` below it). */
+                    /** @description Upper bound (inclusive; greater than `low`: one value is `values: [x]`; lowered to the last `step` below it). */
                     high?: number;
                     /**
                      * @description Sample uniformly in log space (needs low > 0; no `step`).
@@ -7234,7 +7234,7 @@ export interface components {
                         type: "float";
                         /** @description Lower bound (inclusive). */
                         low?: number;
-                        /** @description Upper bound (inclusive; lowered to the last `step` below it). */
+                        /** @description Upper bound (inclusive; greater than `low`: one value is `values: [x]`; lowered to the last `step` below it). */
                         high?: number;
                         /**
                          * @description Sample uniformly in log space (needs low > 0; no `step`).
@@ -7254,7 +7254,7 @@ export interface components {
                         type: "int";
                         /** @description Lower bound (inclusive). */
                         low?: number;
-                        /** @description Upper bound (inclusive; lowered to the last `step` below it). */
+                        /** @description Upper bound (inclusive; greater than `low`: one value is `values: [x]`; lowered to the last `step` below it). */
                         high?: number;
                         /**
                          * @description Sample uniformly in log space (needs low > 0; no `step`).

@@ -26,7 +26,7 @@ const whenSchema = z
 
 const rangeFields = {
   low: z.number().optional().describe('Lower bound (inclusive).'),
-  high: z.number().optional().describe('Upper bound (inclusive; lowered to the last `step` below it).'),
+  high: z.number().optional().describe('Upper bound (inclusive; greater than `low`: one value is `values: [x]`; lowered to the last `step` below it).'),
   log: z.boolean().default(false).describe('Sample uniformly in log space (needs low > 0; no `step`).'),
   when: whenSchema.optional(),
 };
@@ -42,7 +42,7 @@ const intParameterSchema = z.strictObject({
   type: z.literal('int'),
   ...rangeFields,
   low: z.number().int().optional().describe('Lower bound (inclusive).'),
-  high: z.number().int().optional().describe('Upper bound (inclusive; lowered to the last `step` below it).'),
+  high: z.number().int().optional().describe('Upper bound (inclusive; greater than `low`: one value is `values: [x]`; lowered to the last `step` below it).'),
   step: z.number().int().positive().optional().describe('Only every `step`-th integer from `low` (default 1).'),
   values: z.array(z.number().int()).min(1).max(searchSpaceLimits.valuesPerParameter).optional().describe('An explicit list instead of a range.'),
 });
@@ -78,8 +78,11 @@ function checkRange(definition: RangeDefinition, context: z.RefinementCtx): void
   if (definition.low === undefined) issue('low', 'Required unless `values` is given.');
   if (definition.high === undefined) issue('high', 'Required unless `values` is given.');
   if (definition.low === undefined || definition.high === undefined) return;
-  if (definition.type === 'float' ? !(definition.low < definition.high) : !(definition.low <= definition.high)) {
-    issue('high', `Must be ${definition.type === 'float' ? 'greater than' : 'at least'} low (${definition.low}).`);
+  // A range of one value (float or int alike) is refused: one value is a list of one, `values: [x]`.
+  if (definition.low === definition.high) {
+    issue('high', `Must be greater than low (${definition.low}): a range searches more than one value; give one value as \`values: [${definition.low}]\`.`);
+  } else if (!(definition.low < definition.high)) {
+    issue('high', `Must be greater than low (${definition.low}).`);
   }
   if (definition.log && definition.low <= 0) issue('low', 'Must be positive on a log scale.');
   // A sampler draws low + u·(high − low) and counts steps: beyond a double, every trial would draw Infinity.

@@ -103,7 +103,7 @@ describe('grid sampler', () => {
   it('property: any enumerable space is covered exactly once', () => {
     fc.assert(
       fc.property(fc.array(fc.integer({ min: 1, max: 4 }), { minLength: 1, maxLength: 4 }), fc.integer({ min: 0, max: 1000 }), (sizes, seed) => {
-        const target = toSearchSpace(searchSpaceSchema.parse(Object.fromEntries(sizes.map((size, i) => [`p${i}`, { type: 'int', low: 0, high: size - 1 }]))));
+        const target = toSearchSpace(searchSpaceSchema.parse(Object.fromEntries(sizes.map((size, i) => [`p${i}`, size === 1 ? { type: 'int', values: [0] } : { type: 'int', low: 0, high: size - 1 }]))));
         const sampler = createSampler({ type: 'grid', seed }, target);
         const total = sizes.reduce((a, b) => a * b, 1);
         expect(sampler.capacity).toBe(total);

@@ -47,6 +47,24 @@ describe('search space', () => {
     ]);
   });
 
+  it('refuses a range whose ends meet, float or int alike, naming high, and takes its one value as a list', () => {
+    expect(problems({
+      a: { type: 'float', low: 0.5, high: 0.5 },
+      b: { type: 'int', low: 3, high: 3 },
+      c: { type: 'int', low: 8, high: 8, log: true },
+      d: { type: 'float', low: 2, high: 1 },
+      e: { type: 'int', low: 2, high: 1 },
+      f: { type: 'float', values: [0.5] },
+      g: { type: 'int', values: [3] },
+    })).toEqual([
+      'a.high: Must be greater than low (0.5): a range searches more than one value; give one value as `values: [0.5]`.',
+      'b.high: Must be greater than low (3): a range searches more than one value; give one value as `values: [3]`.',
+      'c.high: Must be greater than low (8): a range searches more than one value; give one value as `values: [8]`.',
+      'd.high: Must be greater than low (2).',
+      'e.high: Must be greater than low (2).',
+    ]);
+  });
+
   it('refuses a range whose width or number of steps is beyond a double, where every trial would draw Infinity', () => {
     expect(problems({
       a: { type: 'float', low: -1e308, high: 1e308 },
