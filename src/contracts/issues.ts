@@ -43,8 +43,44 @@ function closestBranch(branches: readonly (readonly Issue[])[]): readonly Issue[
   return candidates.reduce((best, issues) => (issues.length < best.length ? issues : best));
 }
 
-function collect(issues: readonly Issue[], prefix: readonly PathKey[], out: FieldIssue[]): void {
+/** A bound's tightness, lower tighter: a maximum's number, a minimum's negated; exclusive before inclusive at one number. */
+function tightness(issue: Issue): readonly [number, number] | null {
+  if (issue.code === 'too_big') return [Number(issue.maximum), issue.inclusive === false ? 0 : 1];
+  if (issue.code === 'too_small') return [-Number(issue.minimum), issue.inclusive === false ? 0 : 1];
+  return null;
+}
+
+/**
+ * The bounds among `issues` that another at the same path makes looser: zod checks an integer
+ * against the safe integers as well as against the field's own maximum, and names both
+ * (`<=9007199254740991` and `<=4294967295`) for a value beyond both. A field has one bound each
+ * way, the tightest; the first of equal ones.
+ */
+function looserBounds(issues: readonly Issue[]): Set<Issue> {
+  const tightest = new Map<string, Issue>();
+  const looser = new Set<Issue>();
   for (const issue of issues) {
+    const own = tightness(issue);
+    if (own === null) continue;
+    const key = `${issue.code} ${formatPath(issue.path)}`;
+    const kept = tightest.get(key);
+    const theirs = kept && tightness(kept)!;
+    if (kept === undefined) {
+      tightest.set(key, issue);
+    } else if (own[0] < theirs![0] || (own[0] === theirs![0] && own[1] < theirs![1])) {
+      looser.add(kept);
+      tightest.set(key, issue);
+    } else {
+      looser.add(issue);
+    }
+  }
+  return looser;
+}
+
+function collect(issues: readonly Issue[], prefix: readonly PathKey[], out: FieldIssue[]): void {
+  const looser = looserBounds(issues);
+  for (const issue of issues) {
+    if (looser.has(issue)) continue;
     const path = [...prefix, ...issue.path];
     if (issue.code === 'invalid_union' && issue.errors.length > 0) {
       collect(closestBranch(issue.errors), path, out);

@@ -116,6 +116,11 @@ describe('client errors are 4xx application/problem+json, never 5xx', () => {
     },
   );
 
+  it.each([['1e308', 'Too big: expected number to be <=200'], ['-1e308', 'Too small: expected number to be >=1']])('a query parameter of %s beyond the safe integers → 400 naming its own bound alone', async (limit, message) => {
+    const response = await context.app.inject({ method: 'GET', url: `/v1/runs?limit=${limit}`, headers: { authorization } });
+    expect(expectProblem(response, 400, 'validation_failed').errors).toEqual([{ path: 'limit', message, code: expect.stringMatching(/^too_/) }]);
+  });
+
   it('a cursor the API did not issue → 400 invalid_cursor', async () => {
     const response = await context.app.inject({ method: 'GET', url: '/v1/runs?cursor=not-a-cursor', headers: { authorization } });
     expectProblem(response, 400, 'invalid_cursor');
