@@ -96,7 +96,7 @@ export function createAppContext(dependencies: AppDependencies) {
     datasets: createDatasetRepository(dependencies.database, pool),
     metrics: createMetricsQuery(pool),
     metricsExport: createMetricsExport(longStatementsPool),
-    objectives: createObjectiveRepository(dependencies.database),
+    objectives: createObjectiveRepository(dependencies.database, { statementTimeoutMs }),
     deletion: createResourceDeletion(dependencies.database, longStatementsPool),
     sweeps: createSweepRepository(pool),
     strandedRuns: createStrandedRuns(pool),

@@ -25,7 +25,7 @@ export class ObjectiveNotFoundError extends Error {
 /**
  * The field of an objective spec that names a stored objective (`objective`, its `id`) or dataset
  * (`data`, `validation`, their `id`), as the database's check that they exist answers it
- * (objective_missing_reference, migration 20261207140000).
+ * (runs_submit, objective_missing_reference: migrations 20261207140000 and 20261208120000).
  */
 export type ReferenceField = 'objective' | 'data' | 'validation';
 

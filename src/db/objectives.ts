@@ -11,7 +11,7 @@ import type { JsonValue, RunCursor } from './runs.ts';
 import type { Objective } from '../generated/prisma/client.ts';
 import { isUuid } from './uuid.ts';
 import { DatasetNotFoundError } from './datasets.ts';
-import { tenantLockStatement } from './tenant-lock.ts';
+import { sharedResourceLocksStatement } from './resource-lock.ts';
 
 export type StoredObjective = Objective;
 
@@ -38,15 +38,27 @@ const namesDatasets = (definition: JsonValue): boolean => {
 /** The field (`data`, `validation`) of definition $2 naming a dataset its tenant ($1) no longer has; NULL when none. */
 const missingDatasetStatement = 'SELECT objective_missing_reference($1::uuid, $2::jsonb) AS missing';
 
-export function createObjectiveRepository(database: Database) {
+/** Takes the locks, shared, of the datasets definition `$1` names. */
+const lockDatasetsStatement = sharedResourceLocksStatement([]);
+
+/**
+ * `statementTimeoutMs`: the bound of each statement (DATABASE_STATEMENT_TIMEOUT_MS), which bounds
+ * the transaction that stores an objective naming datasets: it waits up to that long for a
+ * connection, and its three statements (the locks, the check, the insert) up to that long each,
+ * the locks for as long as a deletion of a dataset it names holds one. Prisma's own bounds (2 s
+ * for a connection, 5 s for the whole) would fail it, a 500, while such a deletion of a tenant
+ * with many runs held the lock. Prisma's bounds when not given.
+ */
+export function createObjectiveRepository(database: Database, { statementTimeoutMs }: { statementTimeoutMs?: number } = {}) {
+  const transactionBounds = statementTimeoutMs === undefined ? {} : { maxWait: statementTimeoutMs, timeout: 3 * statementTimeoutMs };
   const findForTenant = async (tenantId: string, id: string): Promise<StoredObjective | null> =>
     isUuid(id) ? database.objective.findFirst({ where: { id, tenantId } }) : null;
 
   return {
     /**
-     * Stores an objective. One whose definition names datasets is stored under its tenant's lock,
-     * which their deletion takes too (see tenant-lock.ts), once they are found there still: one
-     * deleted since the API read it throws DatasetNotFoundError, nothing stored.
+     * Stores an objective. One whose definition names datasets is stored under their locks, taken
+     * shared, which their deletion takes exclusively (see resource-lock.ts), once they are found
+     * there still: one deleted since the API read it throws DatasetNotFoundError, nothing stored.
      */
     async create(objective: NewObjective): Promise<StoredObjective> {
       const data = {
@@ -59,14 +71,15 @@ export function createObjectiveRepository(database: Database) {
       };
       if (!namesDatasets(objective.definition)) return database.objective.create({ data });
       return database.$transaction(async (transaction) => {
-        await transaction.$executeRawUnsafe(tenantLockStatement, objective.tenantId);
-        const [row] = await transaction.$queryRawUnsafe<{ missing: 'data' | 'validation' | null }[]>(missingDatasetStatement, objective.tenantId, JSON.stringify(objective.definition));
+        const definition = JSON.stringify(objective.definition);
+        await transaction.$executeRawUnsafe(lockDatasetsStatement, definition);
+        const [row] = await transaction.$queryRawUnsafe<{ missing: 'data' | 'validation' | null }[]>(missingDatasetStatement, objective.tenantId, definition);
         if (row?.missing) {
           const field = row.missing;
           throw new DatasetNotFoundError(String((objective.definition as Record<typeof field, { id?: unknown } | undefined>)[field]?.id), `${field}.id`);
         }
         return transaction.objective.create({ data });
-      }, { isolationLevel: 'ReadCommitted' });
+      }, { isolationLevel: 'ReadCommitted', ...transactionBounds });
     },
 
     /** The objective if it belongs to the tenant; another tenant's is as absent as a missing one. */

@@ -18,17 +18,18 @@
  *   and `objective.data.id` or `objective.validation.id`; a dataset also through the stored
  *   objective its `objective.id` names. A sweep's spec and a stored objective's definition
  *   are searched as text: a sweep may list ids among its parameters' values. The deletion
- *   takes its tenant's lock first (tenant-lock.ts), which a submission of runs and a sweep's
- *   creation hold as they check again that what they name exists and store it: it finds every
- *   run and sweep stored before it, and those stored after it are refused, never stored naming
- *   what it removed.
+ *   takes its target's lock first, exclusively (resource-lock.ts), which a submission of runs
+ *   and the creation of a sweep or stored objective hold, shared, as they check again that what
+ *   they name exists and store it: it finds every run, sweep and objective stored before it, and
+ *   those stored after it are refused, never stored naming what it removed. It waits for nothing
+ *   else, and nothing else waits for it: not the tenant's other submissions, nor other tenants'.
  */
 import { listedUsers, type UsedBy } from '../contracts/used-by.ts';
 import type { Database } from './client.ts';
 import type { Pool } from './pool.ts';
 import { activeStatusesSql } from './runs.ts';
 import { isUuid } from './uuid.ts';
-import { tenantLockStatement } from './tenant-lock.ts';
+import { resourceLockStatement } from './resource-lock.ts';
 
 /**
  * What a delete did: `deleted`, `not_found` (also another tenant's), `blocked` (a run) naming why,
@@ -74,10 +75,10 @@ function outcomeOf(row: UsersRow | undefined): Deletion {
 }
 
 export function createResourceDeletion(database: Database, longStatements: Pool) {
-  /** Runs `statement` (the deletion of the target, answering usersAnswerSql) under the tenant's lock; its snapshot is taken once the lock is held. */
+  /** Runs `statement` (the deletion of the target `id`, answering usersAnswerSql) under the target's lock; its snapshot is taken once the lock is held. */
   async function deleteUnused(tenantId: string, statement: string, id: string): Promise<Deletion> {
     const [, [row]] = await database.$transaction([
-      database.$executeRawUnsafe(tenantLockStatement, tenantId),
+      database.$executeRawUnsafe(resourceLockStatement, id),
       database.$queryRawUnsafe<UsersRow[]>(statement, id, tenantId),
     ], { isolationLevel: 'ReadCommitted' });
     return outcomeOf(row);

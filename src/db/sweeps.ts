@@ -8,10 +8,11 @@ import type { RunSpec } from '../contracts/run-spec.ts';
 import type { DatasetSource } from '../core/datasets/index.ts';
 import { isObjectiveReference } from '../core/training/index.ts';
 import { timeOrderedUuid } from './time-ordered-uuid.ts';
+import type { PoolClient } from 'pg';
 import type { Pool } from './pool.ts';
 import { activeStatusesSql, rankedStatusesSql, type RunCursor, type RunStatus } from './runs.ts';
 import { missingReferenceError, type ReferenceField } from './objective-resolution.ts';
-import { tenantLockStatement } from './tenant-lock.ts';
+import { sharedResourceLocksStatement } from './resource-lock.ts';
 
 export interface SweepRow {
   readonly id: string;
@@ -102,6 +103,15 @@ const createStatement = `
  */
 const missingReferenceStatement = `SELECT objective_missing_reference($1::uuid, $2::jsonb #> '{base,objective}') AS missing`;
 
+/** Takes the locks, shared, of the stored objective and datasets the sweep's base objective names (the sweep's spec, `$1`). */
+const lockNamedStatement = sharedResourceLocksStatement(['base', 'objective']);
+
+/** Whether the sweep's base objective names a stored objective or dataset (as the database looks for them). */
+function namesStoredResources(spec: unknown): boolean {
+  const objective = (spec as { base?: { objective?: { id?: unknown; data?: { id?: unknown }; validation?: { id?: unknown } } } }).base?.objective;
+  return [objective?.id, objective?.data?.id, objective?.validation?.id].some((id) => id !== undefined && id !== null);
+}
+
 /** Leaderboard order: finished trials by value (best first), then pruned ones (deepest first), then running, then the rest. */
 const leaderboardOrder = `
   CASE WHEN status IN ${rankedStatusesSql} AND trial_value IS NOT NULL AND trial_value <> 'NaN' THEN 0
@@ -147,6 +157,27 @@ export function sweepListStatement(tenantId: string, query: SweepListQuery): { t
 }
 
 /**
+ * Runs `work` in a transaction on a connection of `pool`, committed once it returns and rolled
+ * back when it throws; a connection whose ROLLBACK failed is discarded, not returned to the pool
+ * in a transaction that may still be open.
+ */
+async function inTransaction<T>(pool: Pool, work: (client: PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  let broken = false;
+  try {
+    await client.query('BEGIN');
+    const result = await work(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    broken = await client.query('ROLLBACK').then(() => false, () => true);
+    throw error;
+  } finally {
+    client.release(broken);
+  }
+}
+
+/**
  * Ends a queued or running sweep with `status` and `sweepResult`, and cancels its queued trials
  * (with `trialResult`), in one transaction, as a client's cancel does. Returns whether this call
  * ended it, and the running trials (whose workers must be told to stop) and queued ones it
@@ -156,9 +187,7 @@ export function sweepListStatement(tenantId: string, query: SweepListQuery): { t
 export async function endSweep(
   pool: Pool, id: string, status: 'cancelled' | 'failed', sweepResult: unknown, trialResult: unknown, minFailedRounds = 0,
 ): Promise<{ ended: boolean; running: string[]; cancelledTrials: string[] }> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
+  return inTransaction(pool, async (client) => {
     const { rowCount } = await client.query(
       `UPDATE sweeps SET status = $3::sweep_status, result = $2::jsonb, finished_at = now(), updated_at = now()
         WHERE id = $1 AND status IN ('queued', 'running') AND failed_rounds >= $4`,
@@ -174,14 +203,8 @@ export async function endSweep(
     const running = rowCount === 1
       ? (await client.query<{ id: string }>(`SELECT id FROM runs WHERE sweep_id = $1 AND status = 'running'`, [id])).rows.map((row) => row.id)
       : [];
-    await client.query('COMMIT');
     return { ended: rowCount === 1, running, cancelledTrials };
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
+  });
 }
 
 /** A sweep to store (see create). */
@@ -195,21 +218,14 @@ export function createSweepRepository(pool: Pool) {
   async function createOnce(sweep: NewSweep): Promise<{ sweep: SweepRow; created: boolean } | null> {
     const spec = JSON.stringify(sweep.spec);
     const values = [timeOrderedUuid(), sweep.tenantId, sweep.name, spec, sweep.idempotencyKey ?? null, JSON.stringify(sweep.baseObjective)];
-    const client = await pool.connect();
-    let rows: (SweepRow & { created: boolean })[];
-    try {
-      await client.query('BEGIN');
-      await client.query(tenantLockStatement, [sweep.tenantId]);
-      const { rows: [{ missing } = { missing: null }] } = await client.query<{ missing: ReferenceField | null }>(missingReferenceStatement, [sweep.tenantId, spec]);
-      if (missing !== null) throw missingReferenceError((sweep.spec as { base?: { objective?: unknown } }).base?.objective, missing);
-      ({ rows } = await client.query<SweepRow & { created: boolean }>(createStatement, values));
-      await client.query('COMMIT');
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+    const rows = await inTransaction(pool, async (client) => {
+      if (namesStoredResources(sweep.spec)) {
+        await client.query(lockNamedStatement, [spec]);
+        const { rows: [{ missing } = { missing: null }] } = await client.query<{ missing: ReferenceField | null }>(missingReferenceStatement, [sweep.tenantId, spec]);
+        if (missing !== null) throw missingReferenceError((sweep.spec as { base?: { objective?: unknown } }).base?.objective, missing);
+      }
+      return (await client.query<SweepRow & { created: boolean }>(createStatement, values)).rows;
+    });
     const row = rows[0] ?? (await pool.query<SweepRow & { created: boolean }>(`SELECT ${sweepColumns}, false AS created FROM sweeps WHERE tenant_id = $1 AND idempotency_key = $2`, [sweep.tenantId, sweep.idempotencyKey])).rows[0];
     if (row === undefined) return null;
     const { created, ...stored } = row;
@@ -220,7 +236,8 @@ export function createSweepRepository(pool: Pool) {
     /**
      * Stores a queued sweep; with an idempotency key this tenant used already, returns that sweep
      * (`created: false`). The stored objective and datasets its base's objective names are
-     * checked again under the tenant's lock, which their deletion takes too (see tenant-lock.ts):
+     * checked again under their locks, taken shared, which their deletion takes exclusively (see
+     * resource-lock.ts):
      * one deleted since the API checked them is thrown as resolving the objective would throw it
      * (ObjectiveNotFoundError, DatasetNotFoundError), nothing stored.
      */

@@ -2,15 +2,17 @@
  * Deleting a stored objective or dataset while a run or sweep naming it is submitted: the API
  * checks that what a submission names exists, then stores it in another statement. Whichever of
  * the deletion and the submission comes first, the other must see it: never a run or sweep
- * stored naming what was deleted. The test parks both on the tenant's lock, which it holds from
- * a connection of its own, so that the submission has read the objective and the deletion has
- * not yet looked for what names it; it then lets them go in the order they queued in.
+ * stored naming what was deleted. The test parks both on the lock of the objective or dataset
+ * (resource-lock.ts), which it holds from a connection of its own, so that the submission has
+ * read the objective and the deletion has not yet looked for what names it; it then lets them go
+ * in the order they queued in. Nothing else waits for the deletion: runs of the tenant and of
+ * another naming something else are stored while it waits.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { LightMyRequestResponse } from 'fastify';
 import { problemSchema } from '../../../src/api/errors/problem.ts';
 import { createPool, type Pool } from '../../../src/db/pool.ts';
-import { tenantLockStatement } from '../../../src/db/tenant-lock.ts';
+import { resourceLockNamespace, resourceLockStatement } from '../../../src/db/resource-lock.ts';
 import { eventually } from '../../support/eventually.ts';
 import { createTenantKey } from '../support/services.ts';
 import { postRun, useTestApi } from './support.ts';
@@ -39,7 +41,7 @@ describe('deleting a stored objective or dataset while a run or sweep naming it 
   let authorization: string;
 
   beforeAll(async () => {
-    pool = createPool(api.services.config.databaseUrl, 2);
+    pool = createPool(api.services.config.databaseUrl, 3);
     const tenant = await createTenantKey(api.services.database, 'races');
     authorization = tenant.authorization;
     tenantId = (await api.services.database.tenant.findUniqueOrThrow({ where: { name: tenant.tenantName }, select: { id: true } })).id;
@@ -53,31 +55,35 @@ describe('deleting a stored objective or dataset while a run or sweep naming it 
   const storedObjective = async () => (await request('POST', '/v1/objectives', { objective: { type: 'expression', expression: 'x^2', variables: ['x'], initial: [1] } })).json().id as string;
   const storedDataset = async () => (await request('POST', '/v1/datasets?target=label', csv, { 'content-type': 'text/csv' })).json().id as string;
 
-  /** How many statements wait for the tenant's lock, or to write sweeps or objectives (see holdLock). */
+  /** The stored objective or dataset whose lock the test holds (see holdLock). */
+  let resource: string;
+
+  /** How many statements wait for the lock of `resource`, or to write sweeps or objectives (see holdLock). */
   async function waiting(): Promise<number> {
     const { rows: [row] } = await pool.query<{ n: number }>(
       `SELECT count(*)::int AS n FROM pg_locks
-        WHERE NOT granted AND (locktype = 'advisory' AND classid = 72707372 AND objid = hashtext($1::uuid::text)::oid AND objsubid = 2
+        WHERE NOT granted AND (locktype = 'advisory' AND classid = $2 AND objid = hashtext(lower($1))::oid AND objsubid = 2
                                OR locktype = 'relation' AND relation IN ('sweeps'::regclass, 'objectives'::regclass))`,
-      [tenantId]);
+      [resource, resourceLockNamespace]);
     return row!.n;
   }
 
-  /** The tenant's lock as a test holds it, released after the test whatever happened. */
+  /** The lock as a test holds it, released after the test whatever happened. */
   let held: { release(): Promise<void> } | undefined;
   afterEach(async () => {
     await held?.release();
   });
 
   /**
-   * Holds the tenant's lock until `release`; with `writes` (sweeps, objectives), also keeps that
-   * table from being written meanwhile, which parks a creation after the API's check even where
-   * it would not take the tenant's lock.
+   * Holds the lock of the stored objective or dataset `id` (as its deletion takes it) until
+   * `release`; with `writes` (sweeps, objectives), also keeps that table from being written
+   * meanwhile, which parks a creation after the API's check even where it would not take the lock.
    */
-  async function holdLock({ writes }: { writes?: 'sweeps' | 'objectives' } = {}): Promise<{ release(): Promise<void> }> {
+  async function holdLock(id: string, { writes }: { writes?: 'sweeps' | 'objectives' } = {}): Promise<{ release(): Promise<void> }> {
+    resource = id;
     const client = await pool.connect();
     await client.query('BEGIN');
-    await client.query(tenantLockStatement, [tenantId]);
+    await client.query(resourceLockStatement, [id]);
     if (writes !== undefined) await client.query(`LOCK TABLE ${writes} IN SHARE MODE`);
     held = {
       async release() {
@@ -102,16 +108,16 @@ describe('deleting a stored objective or dataset while a run or sweep naming it 
   }
 
   /**
-   * Sends `first`, then, once it waits for the tenant's lock (held by the test), `second`; once
+   * Sends `first`, then, once it waits for the lock of `id` (held by the test), `second`; once
    * that waits too, lets them go, in that order, and answers their answers. `writes` as holdLock's.
    * With `secondMayPass`, the second (a deletion) may be answered without waiting: what the test
    * asserts after says what it did.
    */
   async function inTurn(
-    first: () => Promise<LightMyRequestResponse>, second: () => Promise<LightMyRequestResponse>,
+    id: string, first: () => Promise<LightMyRequestResponse>, second: () => Promise<LightMyRequestResponse>,
     { writes, secondMayPass = false }: { writes?: 'sweeps' | 'objectives'; secondMayPass?: boolean } = {},
   ): Promise<[LightMyRequestResponse, LightMyRequestResponse]> {
-    const lock = await holdLock({ writes });
+    const lock = await holdLock(id, { writes });
     const sentFirst = inFlight(first());
     await parked(sentFirst, 1);
     const sentSecond = inFlight(second());
@@ -150,7 +156,7 @@ describe('deleting a stored objective or dataset while a run or sweep naming it 
 
   it('a run submitted first is stored, and the deletion that waited for it finds it: 409 objective_in_use naming the run', async () => {
     const objective = await storedObjective();
-    const [run, refused] = await inTurn(submitting({ objective: { id: objective }, ...training }), deleting('objectives', objective), { secondMayPass: true });
+    const [run, refused] = await inTurn(objective, submitting({ objective: { id: objective }, ...training }), deleting('objectives', objective), { secondMayPass: true });
     // Never a run stored naming an objective that is gone.
     expect({ runs: await runsNaming(objective), objective: await objectiveExists(objective) }).toEqual({ runs: 1, objective: true });
     expect(run.statusCode, run.body).toBe(201);
@@ -161,7 +167,7 @@ describe('deleting a stored objective or dataset while a run or sweep naming it 
   it('a run whose objective the API read while a deletion waited is refused once the deletion is done: 404 objective_not_found, nothing stored', async () => {
     const objective = await storedObjective();
     // The objective is still there for the API's check: the deletion has not looked yet.
-    const [deletion, submission] = await inTurn(deleting('objectives', objective), submitting({ objective: { id: objective }, ...training }));
+    const [deletion, submission] = await inTurn(objective, deleting('objectives', objective), submitting({ objective: { id: objective }, ...training }));
 
     expect(deletion.statusCode).toBe(204);
     expectNotFound(submission, 'objective_not_found', 'objective.id', `There is no stored objective ${objective}.`);
@@ -172,7 +178,7 @@ describe('deleting a stored objective or dataset while a run or sweep naming it 
     it(`a run whose ${field} dataset a deletion removed while it waited is refused: 404 dataset_not_found at objective.${field}.id, nothing stored`, async () => {
       const [kept, deleted] = [await storedDataset(), await storedDataset()];
       const objective = { type: 'model', model: 'logistic', data: { id: field === 'data' ? deleted : kept }, ...(field === 'validation' ? { validation: { id: deleted } } : {}) };
-      const [deletion, submission] = await inTurn(deleting('datasets', deleted), submitting({ objective, ...training }));
+      const [deletion, submission] = await inTurn(deleted, deleting('datasets', deleted), submitting({ objective, ...training }));
 
       expect(deletion.statusCode).toBe(204);
       expectNotFound(submission, 'dataset_not_found', `objective.${field}.id`, `There is no dataset ${deleted}.`);
@@ -184,7 +190,7 @@ describe('deleting a stored objective or dataset while a run or sweep naming it 
 
   it('runs submitted together are refused one by one: only those naming the deleted objective', async () => {
     const [deleted, kept] = [await storedObjective(), await storedObjective()];
-    const lock = await holdLock();
+    const lock = await holdLock(deleted);
     const deletion = inFlight(deleting('objectives', deleted)());
     await parked(deletion, 1);
     // Submissions in flight together are stored together, in one statement, once the first is.
@@ -199,6 +205,45 @@ describe('deleting a stored objective or dataset while a run or sweep naming it 
     expect(await runsNaming(kept)).toBe(2);
   });
 
+  it('a deletion holds up nothing but what names its target: runs of the tenant and of another tenant are stored while it waits', async () => {
+    const other = await createTenantKey(api.services.database, 'races-other');
+    const [target, unrelated] = [await storedObjective(), await storedObjective()];
+    // Parks the deletion once it holds whatever it takes before it looks for what names its
+    // target: on the target's lock, and, were that not its first, on the target's row.
+    const lock = await holdLock(target);
+    const client = await pool.connect();
+    await client.query('BEGIN');
+    await client.query('SELECT FROM objectives WHERE id = $1 FOR UPDATE', [target]);
+    const blocked = async () => (await pool.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM pg_stat_activity WHERE cardinality(pg_blocking_pids(pid)) > 0 AND query LIKE 'WITH target AS%'`)).rows[0]!.n;
+    let rowHeld = true;
+    const releaseRow = async () => {
+      rowHeld = false;
+      await client.query('COMMIT');
+      client.release();
+    };
+    try {
+      const deletion = inFlight(deleting('objectives', target)());
+      const parkedDeletion = await eventually(async () => (await waiting()) + (await blocked()), (n) => n >= 1 || deletion.answered());
+      expect({ parked: parkedDeletion, answered: deletion.answered() }).toEqual({ parked: 1, answered: false });
+
+      // The API stores the runs of all tenants together, one statement at a time.
+      const submissions = [
+        inFlight(postRun(api.app, authorization, { objective: { id: unrelated }, ...training })),
+        inFlight(postRun(api.app, other.authorization, { objective: { type: 'expression', expression: 'x^2', variables: ['x'], initial: [1] }, ...training })),
+      ];
+      await eventually(() => submissions.every((submission) => submission.answered()), (answered) => answered, { timeoutMs: 5_000 });
+      expect({ submissions: submissions.map((submission) => submission.answered()), deletion: deletion.answered() }).toEqual({ submissions: [true, true], deletion: false });
+      expect((await Promise.all(submissions.map((submission) => submission.answer))).map((answer) => answer.statusCode)).toEqual([201, 201]);
+
+      await releaseRow();
+      await lock.release();
+      expect((await deletion.answer).statusCode).toBe(204);
+    } finally {
+      if (rowHeld) await releaseRow();
+    }
+  });
+
   describe('a sweep', () => {
     const sweepOf = (objective: string) => ({
       base: { objective: { id: objective }, ...training },
@@ -209,7 +254,7 @@ describe('deleting a stored objective or dataset while a run or sweep naming it 
 
     it('created first is stored, and the deletion that waited for it finds it: 409 naming the sweep', async () => {
       const objective = await storedObjective();
-      const [sweep, refused] = await inTurn(creating(objective), deleting('objectives', objective), { writes: 'sweeps', secondMayPass: true });
+      const [sweep, refused] = await inTurn(objective, creating(objective), deleting('objectives', objective), { writes: 'sweeps', secondMayPass: true });
       // Never a sweep stored naming an objective that is gone.
       expect({ sweeps: await sweepsNaming(objective), objective: await objectiveExists(objective) }).toEqual({ sweeps: 1, objective: true });
       expect(sweep.statusCode, sweep.body).toBe(201);
@@ -219,7 +264,7 @@ describe('deleting a stored objective or dataset while a run or sweep naming it 
 
     it('whose base objective the API read while a deletion waited is refused once the deletion is done: 404 objective_not_found at base.objective.id', async () => {
       const objective = await storedObjective();
-      const [deletion, creation] = await inTurn(deleting('objectives', objective), creating(objective), { writes: 'sweeps' });
+      const [deletion, creation] = await inTurn(objective, deleting('objectives', objective), creating(objective), { writes: 'sweeps' });
 
       expect(deletion.statusCode).toBe(204);
       expectNotFound(creation, 'objective_not_found', 'base.objective.id', `There is no stored objective ${objective}.`);
@@ -234,7 +279,7 @@ describe('deleting a stored objective or dataset while a run or sweep naming it 
 
     it('stored first is found by the deletion that waited for it: 409 dataset_in_use naming it', async () => {
       const dataset = await storedDataset();
-      const [objective, refused] = await inTurn(creating(dataset), deleting('datasets', dataset), { writes: 'objectives', secondMayPass: true });
+      const [objective, refused] = await inTurn(dataset, creating(dataset), deleting('datasets', dataset), { writes: 'objectives', secondMayPass: true });
       // Never a stored objective naming a dataset that is gone.
       expect({ objectives: await objectivesNaming(dataset), dataset: (await request('GET', `/v1/datasets/${dataset}`)).statusCode }).toEqual({ objectives: 1, dataset: 200 });
       expect(objective.statusCode, objective.body).toBe(201);
@@ -244,7 +289,7 @@ describe('deleting a stored objective or dataset while a run or sweep naming it 
 
     it('whose dataset the API read while a deletion waited is refused once the deletion is done: 404 dataset_not_found at objective.data.id', async () => {
       const dataset = await storedDataset();
-      const [deletion, creation] = await inTurn(deleting('datasets', dataset), creating(dataset), { writes: 'objectives' });
+      const [deletion, creation] = await inTurn(dataset, deleting('datasets', dataset), creating(dataset), { writes: 'objectives' });
 
       expect(deletion.statusCode).toBe(204);
       expectNotFound(creation, 'dataset_not_found', 'objective.data.id', `There is no dataset ${dataset}.`);
