@@ -12,7 +12,6 @@ import type { PoolClient } from 'pg';
 import type { Pool } from './pool.ts';
 import { activeStatusesSql, rankedStatusesSql, type RunCursor, type RunStatus } from './runs.ts';
 import { missingReferenceError, type ReferenceField } from './objective-resolution.ts';
-import { sharedResourceLocksStatement } from './resource-lock.ts';
 
 export interface SweepRow {
   readonly id: string;
@@ -103,14 +102,18 @@ const createStatement = `
  */
 const missingReferenceStatement = `SELECT objective_missing_reference($1::uuid, $2::jsonb #> '{base,objective}') AS missing`;
 
-/** Takes the locks, shared, of the stored objective and datasets the sweep's base objective names (the sweep's spec, `$1`). */
-const lockNamedStatement = sharedResourceLocksStatement(['base', 'objective']);
+/** An id, as a sweep's spec may name a stored objective or dataset anywhere (its base objective, its parameters' values). */
+const idPattern = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
 
-/** Whether the sweep's base objective names a stored objective or dataset (as the database looks for them). */
-function namesStoredResources(spec: unknown): boolean {
-  const objective = (spec as { base?: { objective?: { id?: unknown; data?: { id?: unknown }; validation?: { id?: unknown } } } }).base?.objective;
-  return [objective?.id, objective?.data?.id, objective?.validation?.id].some((id) => id !== undefined && id !== null);
-}
+/**
+ * Takes the locks, shared, of every id the sweep's spec (`$1`) names anywhere, as a deletion
+ * looks for a sweep naming its target (in the spec's text, see resource-deletion.ts): whichever
+ * of the two comes first, the deletion sees the sweep or the sweep's check sees the deletion.
+ */
+const lockNamedStatement = `SELECT resource_locks_shared(ARRAY(SELECT m[1] FROM regexp_matches($1::jsonb::text, '(${idPattern})', 'gi') AS m))`;
+
+/** Whether the sweep's spec names any id (see lockNamedStatement). */
+const namesIds = (spec: string): boolean => new RegExp(idPattern, 'i').test(spec);
 
 /** Leaderboard order: finished trials by value (best first), then pruned ones (deepest first), then running, then the rest. */
 const leaderboardOrder = `
@@ -219,7 +222,7 @@ export function createSweepRepository(pool: Pool) {
     const spec = JSON.stringify(sweep.spec);
     const values = [timeOrderedUuid(), sweep.tenantId, sweep.name, spec, sweep.idempotencyKey ?? null, JSON.stringify(sweep.baseObjective)];
     const rows = await inTransaction(pool, async (client) => {
-      if (namesStoredResources(sweep.spec)) {
+      if (namesIds(spec)) {
         await client.query(lockNamedStatement, [spec]);
         const { rows: [{ missing } = { missing: null }] } = await client.query<{ missing: ReferenceField | null }>(missingReferenceStatement, [sweep.tenantId, spec]);
         if (missing !== null) throw missingReferenceError((sweep.spec as { base?: { objective?: unknown } }).base?.objective, missing);

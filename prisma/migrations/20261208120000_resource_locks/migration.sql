@@ -10,10 +10,10 @@
 --   and no other advisory lock.
 -- - runs_submit, after its tenants' locks, takes pg_advisory_xact_lock_shared(72707373, …) on each
 --   stored objective and dataset id its runs name (`objective.id`, `objective.data.id`,
---   `objective.validation.id`), distinct and in order; the creation of a sweep (its base
---   objective) and of a stored objective (its datasets) take the same shared locks before they
---   check that what they name exists (src/db/sweeps.ts, src/db/objectives.ts). A run, sweep or
---   objective naming none takes none.
+--   `objective.validation.id`), distinct and in order; the creation of a sweep (every id its spec
+--   names, where a deletion looks) and of a stored objective (its datasets) take the same shared
+--   locks, in order, before they check that what they name exists (src/db/sweeps.ts,
+--   src/db/objectives.ts). A run, sweep or objective naming none takes none.
 --
 -- Whichever of a deletion of X and a submission naming X takes X's lock first, the other sees what
 -- it did, as before: the deletion finds the run stored before it, the submission (reading with a
