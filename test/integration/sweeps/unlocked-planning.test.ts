@@ -103,10 +103,16 @@ describe('a sweep round that plans long suggestions', () => {
     try {
       const round = coordinator.round(id);
       await watched.started(0);
-      // No session is left idle in the round's transaction (its messages name the sweep).
-      const { rows } = await other.query<{ count: number }>(
-        `SELECT count(*)::int AS count FROM pg_stat_activity WHERE state LIKE 'idle in transaction%' AND query LIKE '%' || $1 || '%'`, [id]);
-      expect(rows[0].count).toBe(0);
+      // The plan starts before the round's read commits (its COMMIT follows the plan's start): the
+      // round is given until well before its plan is let go to commit and give its connection
+      // back. No session is then left idle in the round's transaction (its messages name the sweep).
+      const idleInTransaction = async () => (await other.query<{ count: number }>(
+        `SELECT count(*)::int AS count FROM pg_stat_activity WHERE state LIKE 'idle in transaction%' AND query LIKE '%' || $1 || '%'`, [id])).rows[0].count;
+      const released = async () => coordinator.pool.totalCount === coordinator.pool.idleCount && (await idleInTransaction()) === 0;
+      const deadline = Date.now() + 2_000;
+      while (!(await released()) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+      expect(coordinator.pool.totalCount - coordinator.pool.idleCount).toBe(0);
+      expect(await idleInTransaction()).toBe(0);
       // Another session takes the sweep's row at once, while the round plans.
       await other.query('BEGIN');
       await expect(other.query('SELECT id FROM sweeps WHERE id = $1 FOR UPDATE NOWAIT', [id])).resolves.toMatchObject({ rowCount: 1 });
