@@ -22,9 +22,19 @@
  * the plan as above; otherwise it plans again from a read under that lock (see `unlockedPlans`:
  * the trials written are those of a round that held the lock throughout). Two more round trips,
  * which a cheap plan (a millisecond at most, made under the lock) does without. A sweep's
- * cancel, and anything else that updates its row, waits for no plan; and a wake-up that comes
- * while such a round plans finds no lock held, and may plan the same round too: the first to
- * write wins, the other plans again.
+ * cancel, and anything else that updates its row, waits for no plan. Such a round marks the
+ * sweep as planned until a bound (sweeps.planning_until, `planningLeaseMs`), in the transaction of
+ * its read, and clears the mark in the transaction that takes the lock again (which writes the
+ * plan, plans again under the lock, or finds the sweep ended), or once it failed. A round that
+ * does not wait for the lock takes a marked sweep for a locked one (see `sweep_round_lock`): a
+ * trial's end that comes while another round plans leaves its round to the planner, as it does
+ * while a round holds the lock, instead of planning the same trials in vain (a second or two of a
+ * thread: the first to write wins, the other plans again). No trial's end is lost so: a wake-up
+ * that finds the mark read it before the planner's clearing committed, and the trial's end
+ * committed before that wake-up, so before the planner's commit: its read saw the end, or its
+ * count of ended trials after its commit does (see `missed`), and it runs another round. A round
+ * that waits for the lock (a queued wake-up: the first round, periodic checks) plans whatever the
+ * mark; and a mark past its bound (its planner's process ended) marks nothing.
  *
  * The statements of a message
  * cannot take parameters (PostgreSQL's simple protocol): they EXECUTE statements prepared once
@@ -195,7 +205,8 @@ const lockedColumns = `${sweepColumns}, failed_rounds > 0 AS "roundsFailed"`;
  * plans and plan no sequential scans, see pool.ts).
  */
 const prepared = {
-  sweep_round_lock: { types: 'uuid', text: `SELECT ${lockedColumns} FROM sweeps WHERE id = $1 FOR UPDATE SKIP LOCKED` },
+  // Nothing while another round holds the lock, or plans without it (planning_until, see `round`).
+  sweep_round_lock: { types: 'uuid', text: `SELECT ${lockedColumns} FROM sweeps WHERE id = $1 AND (planning_until IS NULL OR planning_until <= now()) FOR UPDATE SKIP LOCKED` },
   sweep_round_lock_wait: { types: 'uuid', text: `SELECT ${lockedColumns} FROM sweeps WHERE id = $1 FOR UPDATE` },
   sweep_round_trials: { types: 'uuid, text, int, int[]', text: trialsSql },
   sweep_round_insert: { types: 'uuid, uuid, jsonb', text: insertTrialsSql },
@@ -246,6 +257,22 @@ const unlockedPlans = 3;
 /** How long a round told to wait for the lock waits at most: far longer than any round (the wake-up is retried then). */
 const lockWaitMs = 10_000;
 
+/**
+ * How long a round that plans without the lock marks the sweep as planned at most (see `round`):
+ * far longer than a plan (its work is bounded, a second or two), so that the mark outlives no
+ * round but one whose process ended while it planned; a plan that outlasts it is only no longer
+ * left alone by trials' ends.
+ */
+const planningLeaseMs = lockWaitMs;
+
+/** The sweep marked as planned without the lock until `planningLeaseMs` from now; the mark, to clear it (see `clearLeaseStatement`). */
+const leaseStatement = (sweepId: string) =>
+  `UPDATE sweeps SET planning_until = now() + interval '${planningLeaseMs} milliseconds' WHERE id = ${escapeLiteral(sweepId)} RETURNING planning_until::text AS lease`;
+
+/** The sweep's mark cleared, if it is still `lease` (a round that waited for the lock may have marked it since). */
+const clearLeaseStatement = (sweepId: string, lease: string) =>
+  `UPDATE sweeps SET planning_until = NULL WHERE id = ${escapeLiteral(sweepId)} AND planning_until = ${escapeLiteral(lease)}::timestamptz`;
+
 /** The round's settings, for its transaction alone (as SET LOCAL would), in one statement instead of one each. */
 const transactionSettings = `SELECT set_config('synchronous_commit', 'off', true), set_config('lock_timeout', '${lockWaitMs}', true)`;
 
@@ -266,8 +293,8 @@ const lockMessageStatements = 2;
  * made from: a statement of its own after the lock, so that its snapshot follows the lock and
  * sees every trial committed before it.
  */
-const relockMessage = (sweepId: string, count: number) =>
-  `${lockMessage(sweepId, true)};\n${execute('sweep_round_grown', escapeLiteral(sweepId), String(count))}`;
+const relockMessage = (sweepId: string, count: number, lease: string) =>
+  `${lockMessage(sweepId, true)};\n${execute('sweep_round_grown', escapeLiteral(sweepId), String(count))};\n${clearLeaseStatement(sweepId, lease)}`;
 
 const runningStatement = (sweepId: string) => `
   UPDATE sweeps SET status = 'running', started_at = coalesce(started_at, now()), updated_at = now()
@@ -345,6 +372,8 @@ export function createSweepCoordination(pool: Pool) {
     ): Promise<RoundOutcome | null> {
       // The connection of the round's transaction: none while a long plan is made.
       let client: PoolClient | null = await pool.connect();
+      // The round's mark on the sweep while it plans without the lock, until the clearing commits (see planningLeaseMs).
+      let lease: string | null = null;
       try {
         await prepare(client);
         const known = knownTrials.get(sweepId) ?? { below: 0, final: new Map<number, RoundTrial>() };
@@ -377,17 +406,19 @@ export function createSweepCoordination(pool: Pool) {
           // A long plan: the lock and the connection are let go meanwhile. What the plan throws is
           // thrown once it is awaited, not taken for an unhandled rejection while the transaction ends.
           planning.catch(() => undefined);
-          await client.query('COMMIT');
+          const [leased] = resultsOf(await client.query<{ lease: string }>(`${leaseStatement(sweepId)};\nCOMMIT`));
+          lease = leased.rows[0].lease;
           client.release();
           client = null;
           const planned = await planning;
           client = await pool.connect();
           await prepare(client);
-          const relocked = resultsOf(await client.query(relockMessage(sweepId, trials.length)));
+          const relocked = resultsOf(await client.query(relockMessage(sweepId, trials.length, lease)));
           const [row] = relocked[lockMessageStatements].rows as (SweepRow & { roundsFailed: boolean })[];
           // Cancelled (or ended otherwise) while the plan was made: nothing more is written.
           if (!row || isFinalSweepStatus(row.status)) {
             await client.query('COMMIT');
+            lease = null;
             if (row) knownTrials.delete(sweepId);
             return null;
           }
@@ -424,6 +455,7 @@ export function createSweepCoordination(pool: Pool) {
         const ended = trials.filter((trial) => isFinalRunStatus(trial.status)).length + decision.newTrials.filter((trial) => trial.failure !== null).length;
         const counted = decision.finish ? [] : [execute('sweep_round_ended', escapeLiteral(sweepId), String(trials.length + decision.newTrials.length))];
         const results = resultsOf(await client.query<SweepRow & { ended: number; backlog?: number }>([...values, ...writes, 'COMMIT', ...counted].join(';\n')));
+        lease = null;
         const { backlog, ...updated } = (writes.length > 0 ? results[values.length + writes.length - 1].rows[0] : sweep) as SweepRow & { backlog?: number };
         const missed = counted.length > 0 && results.at(-1)!.rows[0].ended > ended;
         if (decision.finish) knownTrials.delete(sweepId);
@@ -446,6 +478,8 @@ export function createSweepCoordination(pool: Pool) {
         };
       } catch (error) {
         await client?.query('ROLLBACK').catch(() => undefined);
+        // A round that failed while it planned, or before its clearing committed, leaves trials' ends to the next round.
+        if (lease !== null) await pool.query(clearLeaseStatement(sweepId, lease)).catch(() => undefined);
         throw error;
       } finally {
         client?.release();
