@@ -86,8 +86,13 @@ describe('a sweep round that plans long suggestions', () => {
     const sweepsQueue = createSweepsQueue(api.services.redis, api.services.config.queuePrefix);
     const processor = createSweepProcessor({ pool, redis: api.services.redis, queuePrefix: api.services.config.queuePrefix, runsQueue: api.services.runsQueue, sweepsQueue, planner });
     const round = (sweepId: string) => processor({ data: { sweepId } } as Job<SweepJobData>);
-    return { pool, round, close: async () => { await processor.close(); await sweepsQueue.close(); } };
+    return { pool, round, wake: processor.wake, close: async () => { await processor.close(); await sweepsQueue.close(); } };
   }
+
+  /** Trial 0 ends with a value, as its worker would store it. */
+  const completeFirst = (pool: Pool, sweepId: string) => pool.query(
+    `UPDATE runs SET status = 'completed', trial_value = 0.25, result = '{"finalLoss": 0.25}'::jsonb, finished_at = now(), updated_at = now()
+      WHERE sweep_id = $1 AND trial_number = 0`, [sweepId]);
 
   const trialsOf = async (pool: Pool, sweepId: string) => (await pool.query<{ trialNumber: number; parameters: Record<string, number> }>(
     'SELECT trial_number AS "trialNumber", parameters FROM runs WHERE sweep_id = $1 ORDER BY trial_number', [sweepId])).rows;
@@ -214,6 +219,65 @@ describe('a sweep round that plans long suggestions', () => {
     } finally {
       await Promise.all([...workers, reference].map((each) => each.close()));
       for (const id of [raced, serial]) await api.app.inject({ method: 'POST', url: `/v1/sweeps/${id}/cancel`, headers: { authorization: api.authorization } });
+    }
+  });
+
+  it("leaves a trial's end that comes while another worker's round plans to that round, which plans the trials of rounds one after the other", async () => {
+    const spec = heavySweep(1500, { maxTrials: 4, parallelism: 2 });
+    const raced = await submit(spec);
+    const serial = await submit(spec);
+    // Worker B is woken by trial 0's end while A's second round (a queued wake-up) plans.
+    const woken = watchedPlanner(inner);
+    const b = worker(woken.planner);
+    const planning = watchedPlanner(inner, async (call) => {
+      if (call !== 1) return;
+      await completeFirst(b.pool, raced);
+      await b.wake(raced);
+    });
+    const a = worker(planning.planner);
+    const reference = worker({ plan: planRound, close: () => Promise.resolve() });
+    try {
+      await a.round(raced);
+      await a.round(raced);
+      // B planned nothing: A's round, which read before the end, counted it after its commit and planned the next round.
+      expect(woken.calls()).toBe(0);
+      expect(planning.calls()).toBe(3);
+      const trials = await trialsOf(a.pool, raced);
+      expect(trials.map((trial) => trial.trialNumber)).toEqual([0, 1, 2]);
+      const { rows } = await a.pool.query<{ planningUntil: Date | null }>('SELECT planning_until AS "planningUntil" FROM sweeps WHERE id = $1', [raced]);
+      expect(rows).toEqual([{ planningUntil: null }]);
+      // The same sweep's rounds one after the other, each planned under the lock from its read to its commit.
+      await reference.round(serial);
+      await completeFirst(reference.pool, serial);
+      await reference.round(serial);
+      expect(trials).toStrictEqual(await trialsOf(reference.pool, serial));
+    } finally {
+      await Promise.all([a.close(), b.close(), reference.close()]);
+      for (const id of [raced, serial]) await api.app.inject({ method: 'POST', url: `/v1/sweeps/${id}/cancel`, headers: { authorization: api.authorization } });
+    }
+  });
+
+  it("clears its mark once its plan failed, and a trial's end plans a sweep whose mark has passed its time", async () => {
+    const id = await submit(heavySweep(1500, { maxTrials: 4, parallelism: 2 }));
+    const failing = worker({ plan: () => Promise.reject(new Error('the planning thread ended')), close: () => Promise.resolve() });
+    const watched = watchedPlanner(inner);
+    const woken = worker(watched.planner);
+    const planningUntil = async () => (await woken.pool.query<{ planningUntil: Date | null }>('SELECT planning_until AS "planningUntil" FROM sweeps WHERE id = $1', [id])).rows[0].planningUntil;
+    try {
+      await expect(failing.round(id)).rejects.toThrow('the planning thread ended');
+      expect(await planningUntil()).toBeNull();
+      // Marked by a round still planning: a trial's end leaves it alone.
+      await woken.pool.query(`UPDATE sweeps SET planning_until = now() + interval '1 hour' WHERE id = $1`, [id]);
+      await woken.wake(id);
+      expect(watched.calls()).toBe(0);
+      // Marked by a round whose process ended: the mark has passed its time.
+      await woken.pool.query(`UPDATE sweeps SET planning_until = now() - interval '1 second' WHERE id = $1`, [id]);
+      await woken.wake(id);
+      expect(watched.calls()).toBe(1);
+      expect((await trialsOf(woken.pool, id)).map((trial) => trial.trialNumber)).toEqual([0, 1]);
+    } finally {
+      await Promise.all([failing.close(), woken.close()]);
+      await api.app.inject({ method: 'POST', url: `/v1/sweeps/${id}/cancel`, headers: { authorization: api.authorization } });
     }
   });
 });
