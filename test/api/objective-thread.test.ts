@@ -158,6 +158,43 @@ describe('objective thread', () => {
     }
   });
 
+  it('leaves no rejection unhandled when a client went away: before asking, before its flight started, or before it failed', async () => {
+    const unhandled: unknown[] = [];
+    const noted = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', noted);
+    const pool = createObjectiveThread({ url: standInUrl, threads: 2 });
+    const heavy = 200_000;
+    try {
+      const gone = () => {
+        const controller = new AbortController();
+        controller.abort(new Error('the client went away'));
+        return controller.signal;
+      };
+      // Gone already: refused before any lane or flight.
+      await expect(pool.inspect('a', threadRequest('answer', undefined, heavy), gone())).rejects.toThrow('the client went away');
+      // Every waiter leaves before its flight started (the tenant's one thread of two is held).
+      const gate = new Int32Array(new SharedArrayBuffer(4));
+      const held = pool.inspect('a', threadRequest('hold', gate, heavy));
+      const leaving = [new AbortController(), new AbortController()];
+      const waiting = leaving.map(({ signal }) => pool.inspect('a', threadRequest('fail', undefined, heavy + 1), signal));
+      for (const controller of leaving) controller.abort(new Error('the client went away'));
+      for (const answer of waiting) await expect(answer).rejects.toThrow('the client went away');
+      // A started flight that fails once its only waiter left.
+      const left = new AbortController();
+      const failing = pool.inspect('b', threadRequest('fail', undefined, heavy + 2), left.signal);
+      left.abort(new Error('the client went away'));
+      await expect(failing).rejects.toThrow('the client went away');
+      Atomics.store(gate, 0, 1);
+      Atomics.notify(gate, 0);
+      await held;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', noted);
+      await pool.close();
+    }
+  });
+
   it('parses uploads one at a time, in the order they came, a refused one not holding the next', async () => {
     const rows = 40_000;
     const large = { features: Array.from({ length: rows }, (_, i) => [i / 7, -i, i % 13, 0.5]), targets: Array.from({ length: rows }, (_, i) => i % 2) };

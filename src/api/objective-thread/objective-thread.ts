@@ -258,6 +258,8 @@ export function createObjectiveThread(options: ObjectiveThreadOptions = {}) {
       if (!startedFlights.has(key)) startedFlights.set(key, flight);
       return pool.ask({ request }) as Promise<Inspection>;
     }, dropped.signal).then(frozen).finally(forget);
+    // A flight every client left (dropped before it started, or failing after) is answered to nobody: its rejection is no fault.
+    flight.answer.catch(() => undefined);
     return waitedFor(flight, signal);
   }
 
@@ -285,6 +287,7 @@ export function createObjectiveThread(options: ObjectiveThreadOptions = {}) {
      * the signal's reason when it aborts before the work started.
      */
     inspect(tenant: string, request: InspectionRequest, signal?: AbortSignal): Promise<Inspection> {
+      if (signal?.aborted) return Promise.reject(signal.reason as Error);
       if (isSmall(request)) return new Promise((resolve) => resolve(inspectedHere(request)));
       if (isLight(request)) return lightQueue.run(tenant, () => lightPool.ask({ request }), signal) as Promise<Inspection>;
       const key = flightKey(request);
