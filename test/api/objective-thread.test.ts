@@ -217,6 +217,25 @@ describe('objective thread', () => {
     expect(last).toMatchObject({ dataset: { rows: 1 } });
   });
 
+  it("answers a tenant's upload while its heavy inspections wait, and another tenant's meanwhile", async () => {
+    const pool = createObjectiveThread({ url: standInUrl, threads: 2 });
+    const heavy = 200_000;
+    try {
+      const gate = new Int32Array(new SharedArrayBuffer(4));
+      const checks = [pool.inspect('a', threadRequest('hold', gate, heavy)), ...[1, 2, 3].map((more) => pool.inspect('a', threadRequest('answer', undefined, heavy + more)))];
+      const upload = new TextEncoder().encode('{"features":[[1,2]],"targets":[0]}');
+      // Both answered while the gate is shut: neither waits behind A's checks.
+      const [own, other] = await Promise.all([pool.parseDatasetUpload('a', upload.slice()), pool.parseDatasetUpload('b', upload.slice())]);
+      expect(own).toHaveProperty('threadId');
+      expect(other).toHaveProperty('threadId');
+      Atomics.store(gate, 0, 1);
+      Atomics.notify(gate, 0);
+      await Promise.all(checks);
+    } finally {
+      await pool.close();
+    }
+  });
+
   it('refuses, once closed, the uploads waiting their turn and any request, starting no thread again', async () => {
     const closing = createObjectiveThread();
     const upload = (rows: number) => new TextEncoder().encode(JSON.stringify({ features: Array.from({ length: rows }, (_, i) => [i, 1]), targets: Array.from({ length: rows }, () => 0) }));

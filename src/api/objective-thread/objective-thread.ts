@@ -5,8 +5,8 @@
  * a model is built on a large dataset, a large objective is checked, a large upload is parsed or
  * a large page is written: /healthz and every other request keep being answered meanwhile.
  * The threads are pools (src/concurrency/thread-pool.ts). Uploads are
- * parsed one at a time, each sent when the one before was answered: a parse's heap is several
- * times its upload, and two at once would double the process's peak. Threads start with the
+ * parsed one at a time, on a thread of their own, the tenants taking turns: a parse's heap is
+ * several times its upload, and two at once would double the process's peak. Threads start with the
  * requests that need them and end with the app. Should a thread fail (an exception nothing
  * caught, its heap running out), the requests it was sent are refused (500) and another thread
  * takes its place at the next request. Threads have no resourceLimits of their own: one large
@@ -20,8 +20,9 @@
  * - Two lanes. Inspections that are cheap whatever their options (isLight: an expression, a
  *   benchmark of up to 10⁵ parameters, a model on about 10⁶ units of data at most, all within
  *   milliseconds) go to a thread of their own, where they never wait behind a heavy one.
- *   Every other request (heavier inspections, landscapes, JSON uploads, large pages) goes to the
- *   pool of `threads` threads (two unless told).
+ *   JSON uploads have a thread of their own too, one at a time, so that a small upload waits
+ *   for no heavy inspection, its tenant's or another's. Every other request (heavier
+ *   inspections, landscapes, large pages) goes to the pool of `threads` threads (two unless told).
  * - In each lane, a tenant's requests wait in a queue of their own and the tenants take turns
  *   (src/concurrency/fair-queue.ts); in the pool a tenant has at most half its threads (one of
  *   two) at once, so another tenant's heavy request starts at once rather than after a long one
@@ -212,8 +213,8 @@ export function createObjectiveThread(options: ObjectiveThreadOptions = {}) {
   const perTenant = Math.max(1, Math.floor(threads / 2));
   const queue = createFairQueue({ slots: threads, perTenant, maxWaiting, busy: threadsBusy(maxWaiting, perTenant) });
   const lightQueue = createFairQueue({ slots: 1, perTenant: 1, maxWaiting: lightWaiting * maxWaiting, busy: threadsBusy(lightWaiting * maxWaiting, 1) });
-  /** Settles (to nothing: no parsed upload is kept) when the last upload sent has been answered: the next waits for it. */
-  let lastUpload: Promise<void> = Promise.resolve();
+  const uploadPool = createThreadPool({ url, size: 1, name: 'objective', answerOf });
+  const uploadQueue = createFairQueue({ slots: 1, perTenant: 1, maxWaiting, busy: threadsBusy(maxWaiting, 1) });
   /** Small inspections made on the event loop, by inspectionKey; a request that failed keeps nothing. */
   const inspections = new Map<string, Inspection>();
   /** Heavy inspections waiting or started, by tenant and flightKey; and those started, by flightKey alone. */
@@ -306,9 +307,7 @@ export function createObjectiveThread(options: ObjectiveThreadOptions = {}) {
 
     /** Parses, validates and builds a JSON dataset upload (its bytes are moved to the thread); rejects with the upload's problem. */
     parseDatasetUpload(tenant: string, upload: Uint8Array): Promise<ParsedUpload> {
-      const parsed = lastUpload.then(() => asked(tenant, { upload }, [upload.buffer as ArrayBuffer]) as Promise<ParsedUpload>);
-      lastUpload = parsed.then(() => undefined, () => undefined);
-      return parsed;
+      return uploadQueue.run(tenant, () => uploadPool.ask({ upload }, [upload.buffer as ArrayBuffer])) as Promise<ParsedUpload>;
     },
 
     /** The JSON body of a page of a dataset's rows (in the thread unless the page is small; its arrays are moved there). */
@@ -318,7 +317,7 @@ export function createObjectiveThread(options: ObjectiveThreadOptions = {}) {
     },
 
     close: async (): Promise<void> => {
-      await Promise.all([pool.close(), lightPool.close()]);
+      await Promise.all([pool.close(), lightPool.close(), uploadPool.close()]);
     },
   };
 }
