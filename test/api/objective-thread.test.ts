@@ -118,6 +118,24 @@ describe('objective thread', () => {
     }
   });
 
+  it('sends a model to the light lane by its parameters, every hidden layer counted, and its data: large mlps on few rows go to the pool', async () => {
+    const pool = createObjectiveThread({ url: standInUrl, threads: 2 });
+    try {
+      const lane = async (objective: object) => answeredBy(await pool.inspect('tenant', inspectionRequest(objective as RunSpec['objective'], { gradientCheck: true })));
+      const light = await lane({ type: 'model', model: 'linear', data: { builtin: 'iris' } });
+      const heavy = answeredBy(await pool.inspect('tenant', threadRequest('answer', undefined, 200_000)));
+      expect(heavy).not.toBe(light);
+      expect(await lane({ type: 'model', model: 'mlp', hidden: Array.from({ length: 16 }, () => 550), data: { builtin: 'moons', rows: 30 } })).toBe(heavy);
+      expect(await lane({ type: 'model', model: 'mlp', hidden: [2000, 2000], data: { builtin: 'moons', rows: 50 } })).toBe(heavy);
+      expect(await lane({ type: 'model', model: 'softmax', data: { builtin: 'sparse-text', rows: 50, columns: 100_000 } })).toBe(heavy);
+      expect(await lane({ type: 'model', model: 'mlp', data: { builtin: 'iris' } })).toBe(light);
+      expect(await lane({ type: 'model', model: 'mlp', hidden: [64, 64], data: { builtin: 'spirals', rows: 300 } })).toBe(light);
+      expect(await lane({ type: 'model', model: 'softmax', data: { features: [[1, 2], [3, 4]], targets: [0, 4] } })).toBe(light);
+    } finally {
+      await pool.close();
+    }
+  });
+
   it('makes a heavy inspection once for the same requests in flight: the tenant\'s own, and another tenant\'s once started', async () => {
     const pool = createObjectiveThread({ url: standInUrl, threads: 2 });
     try {

@@ -18,8 +18,8 @@
  * check, and three of them held another tenant's check of `x^2` for 45 s). So:
  *
  * - Two lanes. Inspections that are cheap whatever their options (isLight: an expression, a
- *   benchmark of up to 10⁵ parameters, a model on about 10⁶ units of data at most, all within
- *   milliseconds) go to a thread of their own, where they never wait behind a heavy one.
+ *   benchmark of up to 10⁵ parameters, a model of up to 10⁵ parameters whose data and parameters
+ *   × rows come to about 2·10⁶ units of work) go to a thread of their own, where they never wait behind a heavy one.
  *   JSON uploads have a thread of their own too, one at a time, so that a small upload waits
  *   for no heavy inspection, its tenant's or another's. Every other request (heavier
  *   inspections, landscapes, large pages) goes to the pool of `threads` threads (two unless told).
@@ -52,6 +52,7 @@ import { createThreadPool, type ThreadMessage } from '../../concurrency/thread-p
 import { createFairQueue } from '../../concurrency/fair-queue.ts';
 import { isDataset, type Dataset } from '../../core/datasets/dataset.ts';
 import type { DatasetSource } from '../../core/datasets/source.ts';
+import { modelParameterCount } from '../../core/objectives/models/index.ts';
 import { AppError } from '../errors/app-error.ts';
 import { inspectObjective, type Inspection, type InspectionRequest } from './inspect-objective.ts';
 import { datasetBuffers, type ParsedUpload } from './parse-dataset-upload.ts';
@@ -81,10 +82,10 @@ function isSmall({ spec, gradientCheck }: InspectionRequest): boolean {
   return spec.type === 'expression' && spec.expression.length <= smallObjective;
 }
 
-/** Units of work (about a multiply-add each) of a light inspection's data at most: a few milliseconds to build and check. */
-const lightWork = 1_000_000;
+/** Units of work (about a multiply-add each) of a light model's data and of parameters × rows at most. */
+const lightWork = 2_000_000;
 
-/** Parameters of a light benchmark at most. */
+/** Parameters of a light benchmark or model at most. */
 const lightDimensions = 100_000;
 
 /** Built-in datasets without a `rows` option: iris, 150 rows. */
@@ -106,17 +107,55 @@ function dataWork(source: DatasetSource | Dataset): number {
   return Infinity;
 }
 
+/** Rows and feature columns of a model's data, as far as the spec tells them (Infinity when it does not). */
+function shapeOf(source: DatasetSource | Dataset): { rows: number; columns: number } {
+  if (isDataset(source)) return source;
+  if ('builtin' in source) {
+    const rows = 'rows' in source ? source.rows : builtinRowsWithoutOption;
+    return { rows, columns: 'columns' in source ? source.columns : source.builtin === 'iris' ? 4 : 2 };
+  }
+  if ('features' in source) return { rows: source.features.length, columns: source.features[0].length };
+  if ('rows' in source) return { rows: source.rows.length, columns: source.columns };
+  return { rows: Infinity, columns: Infinity };
+}
+
+/** Built-in datasets without a `classes` option: iris, 3 classes; the others' two. */
+const builtinClassesWithoutOption = (builtin: string): number => (builtin === 'iris' ? 3 : 2);
+
+/** Outputs of a model, as far as the spec tells them: its classes, the data's, or those its targets name (1 for any other targets). */
+function outputsOf(spec: Extract<InspectionRequest['spec'], { type: 'model' }>): number {
+  if (spec.model !== 'softmax' && spec.model !== 'mlp') return 1;
+  if (spec.classes !== undefined) return spec.classes;
+  const source = spec.data;
+  if (!isDataset(source) && 'builtin' in source) return 'classes' in source ? source.classes : builtinClassesWithoutOption(source.builtin);
+  const targets = isDataset(source) ? source.targets : 'targets' in source ? source.targets : [];
+  let classes = 1;
+  for (const target of targets) {
+    if (!Number.isInteger(target) || target < 0) return 1;
+    classes = Math.max(classes, target + 1);
+  }
+  return classes;
+}
+
 /**
- * An inspection that takes milliseconds at most, whatever it is asked for (a gradient check
- * costs 2·10⁷ units of work at most, see objective-view.ts): an expression, a benchmark of up to
- * 10⁵ parameters, a model whose data (and hidden units) come to 10⁶ units of work at most.
+ * An inspection that stays short whatever it is asked for (a gradient check costs 2·10⁷ units
+ * of work at most, see objective-view.ts): an expression, a benchmark of up to 10⁵ parameters, a
+ * model of up to 10⁵ parameters (modelParameterCount: every layer's weights, hidden to hidden
+ * too) whose data and parameters × rows come to 2·10⁶ units of work at most. That is not
+ * milliseconds at the bound: with a gradient check, a linear model on 9·10⁴ rows of 10 columns
+ * took about 1 s, an mlp of 9·10⁴ parameters on 20 rows about 0.4 s, where an mlp of 16 hidden
+ * layers of 550 units (4.5·10⁶ parameters) on 30 rows took 7 s, and now goes to the pool.
  */
 function isLight({ spec }: InspectionRequest): boolean {
   if (spec.type === 'expression') return true;
   if (spec.type === 'benchmark') return (spec.dimensions ?? spec.initial?.length ?? 0) <= lightDimensions;
-  const width = spec.model === 'mlp' ? 1 + (spec.hidden ?? [16]).reduce((sum, units) => sum + units, 0) : (spec.classes ?? 1);
-  const data = dataWork(spec.data) + (spec.validation === undefined ? 0 : dataWork(spec.validation));
-  return data * width <= lightWork;
+  const data = shapeOf(spec.data);
+  const columns = data.columns;
+  const rows = data.rows + (spec.validation === undefined ? 0 : shapeOf(spec.validation).rows);
+  if (!Number.isFinite(rows) || !Number.isFinite(columns)) return false;
+  const parameters = modelParameterCount(spec, columns, outputsOf(spec));
+  const work = dataWork(spec.data) + (spec.validation === undefined ? 0 : dataWork(spec.validation));
+  return parameters <= lightDimensions && work + parameters * rows <= lightWork;
 }
 
 /** The longest key of an inspection shared by the requests in flight (characters). */

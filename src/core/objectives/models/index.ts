@@ -82,6 +82,17 @@ export function modelTrainingRows(spec: Pick<ModelObjectiveSpec, 'validationSpli
   return splitRowCounts(dataRows, spec.validationSplit).training;
 }
 
+/**
+ * The parameters of a model on `columns` features with `outputs` outputs: (columns + 1) per output
+ * for an affine model; for an mlp, each layer's weights and bias plus, at most, the γ and β of
+ * batch normalization, (inputs + 3) per unit over the widths [columns, …hidden, outputs].
+ */
+export function modelParameterCount(spec: Pick<ModelObjectiveSpec, 'model' | 'hidden'>, columns: number, outputs: number): number {
+  if (spec.model !== 'mlp') return outputs * (columns + 1);
+  const widths = [columns, ...(spec.hidden ?? defaultHidden), outputs];
+  return widths.slice(1).reduce((sum, units, l) => sum + units * (widths[l] + 3), 0);
+}
+
 /** Builds the objective; `{ id }` and `{ path }` sources must have been resolved into Datasets first. */
 export function createModelObjective(spec: ResolvedModelObjectiveSpec): DataObjective {
   const seed = spec.seed ?? defaultSplitSeed;
@@ -101,13 +112,11 @@ export function createModelObjective(spec: ResolvedModelObjectiveSpec): DataObje
   if (spec.validation !== undefined) targetSets.push({ set: 'validation', targets: validation!.targets });
   const outputs = outputWidth(kind, targetSets, spec.classes);
   const l2 = spec.l2 ?? 0;
+  checkParameterCount(modelParameterCount(spec, training.columns, outputs));
   if (spec.model !== 'mlp') {
-    checkParameterCount(outputs * (training.columns + 1));
     return new AffineModelObjective({ kind, outputs, dataRows: data.rows, training, validation, initial: spec.initial, l2 });
   }
   const hidden = spec.hidden ?? defaultHidden;
-  const widths = [training.columns, ...hidden, outputs];
-  checkParameterCount(widths.slice(1).reduce((sum, units, l) => sum + units * (widths[l] + 3), 0));
   return new MlpObjective({
     kind,
     outputs,
