@@ -164,7 +164,7 @@ describe('objective thread', () => {
       const held = pool.inspect('a', threadRequest('hold', gate, heavy));
       // Sent, this one would make its thread fail.
       const gone = new AbortController();
-      const waiting = pool.inspect('a', threadRequest('fail', undefined, heavy), gone.signal);
+      const waiting = pool.inspect('a', threadRequest('fail', undefined, heavy), () => gone.signal);
       gone.abort(new Error('the client went away'));
       await expect(waiting).rejects.toThrow('the client went away');
       Atomics.store(gate, 0, 1);
@@ -189,17 +189,17 @@ describe('objective thread', () => {
         return controller.signal;
       };
       // Gone already: refused before any lane or flight.
-      await expect(pool.inspect('a', threadRequest('answer', undefined, heavy), gone())).rejects.toThrow('the client went away');
+      await expect(pool.inspect('a', threadRequest('answer', undefined, heavy), gone)).rejects.toThrow('the client went away');
       // Every waiter leaves before its flight started (the tenant's one thread of two is held).
       const gate = new Int32Array(new SharedArrayBuffer(4));
       const held = pool.inspect('a', threadRequest('hold', gate, heavy));
       const leaving = [new AbortController(), new AbortController()];
-      const waiting = leaving.map(({ signal }) => pool.inspect('a', threadRequest('fail', undefined, heavy + 1), signal));
+      const waiting = leaving.map(({ signal }) => pool.inspect('a', threadRequest('fail', undefined, heavy + 1), () => signal));
       for (const controller of leaving) controller.abort(new Error('the client went away'));
       for (const answer of waiting) await expect(answer).rejects.toThrow('the client went away');
       // A started flight that fails once its only waiter left.
       const left = new AbortController();
-      const failing = pool.inspect('b', threadRequest('fail', undefined, heavy + 2), left.signal);
+      const failing = pool.inspect('b', threadRequest('fail', undefined, heavy + 2), () => left.signal);
       left.abort(new Error('the client went away'));
       await expect(failing).rejects.toThrow('the client went away');
       Atomics.store(gate, 0, 1);

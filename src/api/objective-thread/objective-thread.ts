@@ -198,6 +198,13 @@ function frozen(inspection: Inspection): Inspection {
   return Object.freeze(inspection);
 }
 
+/**
+ * The signal of a request whose client may go away, made only when asked for: an inspection made
+ * on the event loop never asks, and making it (a controller, a listener on the connection) would
+ * cost every small submission.
+ */
+export type ClientSignal = () => AbortSignal;
+
 export interface ObjectiveThreadOptions {
   /** The threads' module, answering the same messages (the one beside this file when absent). */
   readonly url?: URL;
@@ -324,11 +331,13 @@ export function createObjectiveThread(options: ObjectiveThreadOptions = {}) {
     /**
      * Builds and checks the tenant's objective (in a thread unless it is small); rejects with the
      * request's problem when it cannot be, with 429 when the tenant has too many waiting, and with
-     * the signal's reason when it aborts before the work started.
+     * the client's signal's reason when it aborts before the work started (the signal is asked
+     * for only when the request goes to a thread).
      */
-    inspect(tenant: string, request: InspectionRequest, signal?: AbortSignal): Promise<Inspection> {
-      if (signal?.aborted) return Promise.reject(signal.reason as Error);
+    inspect(tenant: string, request: InspectionRequest, clientSignal?: ClientSignal): Promise<Inspection> {
       if (isSmall(request)) return new Promise((resolve) => resolve(inspectedHere(request)));
+      const signal = clientSignal?.();
+      if (signal?.aborted) return Promise.reject(signal.reason as Error);
       if (isLight(request)) return lightQueue.run(tenant, () => lightPool.ask({ request }), signal) as Promise<Inspection>;
       const key = flightKey(request);
       if (key === undefined) return asked(tenant, { request }, [], signal) as Promise<Inspection>;

@@ -1,20 +1,30 @@
 /**
- * A signal that aborts when a request's connection closes before its answer was sent: the client
+ * A signal that aborts when a request's connection closes before its answer was sent, made when
+ * first asked for (an inspection made on the event loop never asks), and aborted at once if the
+ * connection had closed already: the client
  * went away, and work waiting its turn on the request's behalf (an objective inspection queued for
  * the objective threads) is dropped rather than done for nobody. The reason is a 400 problem,
  * which nobody reads (there is no connection to write it to) and the log does not count as a fault.
  */
 import type { FastifyReply } from 'fastify';
 import { AppError } from '../errors/app-error.ts';
+import type { ClientSignal } from '../objective-thread/objective-thread.ts';
 
-export function clientGone(reply: FastifyReply): AbortSignal {
-  const gone = new AbortController();
-  const response = reply.raw;
-  response.once('close', () => {
-    if (response.writableEnded) return;
-    gone.abort(new AppError(400, 'bad_request', 'The client went away', {
+export function clientGone(reply: FastifyReply): ClientSignal {
+  let signal: AbortSignal | undefined;
+  return () => {
+    if (signal) return signal;
+    const gone = new AbortController();
+    signal = gone.signal;
+    const response = reply.raw;
+    const left = () => gone.abort(new AppError(400, 'bad_request', 'The client went away', {
       detail: 'The connection closed before the answer was ready; the request was dropped.',
     }));
-  });
-  return gone.signal;
+    // Closed already (before the handler asked): its 'close' has been emitted.
+    if (!response.writableEnded && (response.destroyed || response.socket?.destroyed)) left();
+    else response.once('close', () => {
+      if (!response.writableEnded) left();
+    });
+    return signal;
+  };
 }

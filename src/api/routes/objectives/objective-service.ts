@@ -12,7 +12,7 @@ import { assertDeleted } from '../deletion-answer.ts';
 import type { GradientCheckView, ObjectiveView } from './objective-view.ts';
 import type { Inspection, InspectionRequest } from '../../objective-thread/inspect-objective.ts';
 import type { Landscape, LandscapeRequest } from '../../objective-thread/landscape-grid.ts';
-import type { ObjectiveThread } from '../../objective-thread/objective-thread.ts';
+import type { ClientSignal, ObjectiveThread } from '../../objective-thread/objective-thread.ts';
 import { parameterCount } from '../../../contracts/parameter-count.ts';
 import type { RunSpec } from '../../../contracts/run-spec.ts';
 
@@ -53,12 +53,12 @@ export function createObjectiveService({ objectives, datasets, deletion, thread 
    * thread; 4xx naming the field, from `path` (where the request holds it), when it cannot be.
    * Dropped (rejecting with the signal's reason) when `signal` aborts while it waits for a thread.
    */
-  async function inspect(tenantId: string, objective: ObjectiveSpec | ObjectiveReference, options: InspectionOptions = {}, path = 'objective', signal?: AbortSignal): Promise<Inspection> {
+  async function inspect(tenantId: string, objective: ObjectiveSpec | ObjectiveReference, options: InspectionOptions = {}, path = 'objective', signal?: ClientSignal): Promise<Inspection> {
     const spec = await resolvedSpecForRequest({ objectives, datasets }, tenantId, objective, path);
     return thread.inspect(tenantId, { spec, path, ...options }, signal);
   }
 
-  async function check(tenantId: string, spec: ObjectiveSpec, signal?: AbortSignal): Promise<ObjectiveCheck> {
+  async function check(tenantId: string, spec: ObjectiveSpec, signal?: ClientSignal): Promise<ObjectiveCheck> {
     const { variables, dimension, initial, gradientCheck, gradientCheckSkipped } = await inspect(tenantId, spec, { gradientCheck: true }, 'objective', signal);
     return { variables, ...parameterCount(dimension), initial, gradientCheck, gradientCheckSkipped };
   }
@@ -101,7 +101,7 @@ export function createObjectiveService({ objectives, datasets, deletion, thread 
      * one must exist for this tenant (404 naming `objective.id`), and either must build. With the
      * run, the inspection says what a worker would hold for it.
      */
-    assertRunnable(tenantId: string, objective: ObjectiveSpec | ObjectiveReference, run?: InspectionRequest['run'], signal?: AbortSignal): Promise<Inspection> {
+    assertRunnable(tenantId: string, objective: ObjectiveSpec | ObjectiveReference, run?: InspectionRequest['run'], signal?: ClientSignal): Promise<Inspection> {
       return inspect(tenantId, objective, run ? { run } : {}, 'objective', signal);
     },
 

@@ -1,4 +1,5 @@
 /** Submitting, reading and listing runs for one tenant. */
+import type { ClientSignal } from '../../objective-thread/objective-thread.ts';
 import { isDeepStrictEqual } from 'node:util';
 import type { ResourceDeletion } from '../../../db/resource-deletion.ts';
 import { RunQuotaError, type JsonValue, type NewRun, type Run, type RunListQuery, type RunRepository } from '../../../db/runs.ts';
@@ -73,7 +74,7 @@ export function createRunService({ runs, runsQueue, runEnqueuer, objectives, red
   }
 
   return {
-    async submit(tenantId: string, spec: RunSpec, idempotencyKey: string | undefined, signal?: AbortSignal): Promise<{ run: Run; replayed: boolean }> {
+    async submit(tenantId: string, spec: RunSpec, idempotencyKey: string | undefined, signal?: ClientSignal): Promise<{ run: Run; replayed: boolean }> {
       // A run that could never start is refused here, before it is stored or queued.
       const inspection = await objectives.assertRunnable(tenantId, spec.objective, spec, signal);
       const shortage = replicaShortage(spec.parallel, inspection.trainingRows);
