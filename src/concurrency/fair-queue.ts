@@ -1,8 +1,9 @@
 /**
  * Shares a few slots (the threads of a pool) fairly between tenants. Each tenant's tasks wait in
  * a FIFO of its own; when a slot frees, the tenants take turns (round-robin: a tenant that starts a
- * task goes to the back of the turns, one that had none running or waiting comes in at the front,
- * as the one served least lately), and a tenant has at most `perTenant` tasks running at once. So a tenant
+ * task goes to the back of the turns; one that had none running or waiting comes in after the
+ * tenants served before it was last, so that sending one request at a time gains no turns, and
+ * at the front when it was never served, or so long ago that it was forgotten), and a tenant has at most `perTenant` tasks running at once. So a tenant
  * that sends many long tasks waits behind its own, never in front of another tenant's: another
  * tenant's task starts at the next free slot, at once while the first holds fewer slots than
  * there are. The queue is bounded: a tenant with `maxWaiting` tasks waiting has its next refused
@@ -28,6 +29,9 @@ interface TenantTasks {
   readonly waiting: (() => void)[];
 }
 
+/** Tenants whose last turn is remembered, at most, after they went idle. */
+const rememberedTenants = 4_096;
+
 export function createFairQueue(options: FairQueueOptions) {
   const slots = Math.max(1, options.slots);
   const perTenant = Math.max(1, options.perTenant);
@@ -35,6 +39,9 @@ export function createFairQueue(options: FairQueueOptions) {
   const tenants = new Map<string, TenantTasks>();
   /** Their ids in turn order: the next slot goes to the first that may take it. */
   let turns: string[] = [];
+  /** When each tenant last started a task (a count of starts), the least lately first; the oldest are forgotten beyond `rememberedTenants`. */
+  const lastServed = new Map<string, number>();
+  let starts = 0;
   let running = 0;
   /** A running mean of task durations, for `busy`'s estimate of when to come back. */
   let meanDurationMs = 0;
@@ -50,6 +57,9 @@ export function createFairQueue(options: FairQueueOptions) {
       if (at < 0) return;
       const [tenant] = turns.splice(at, 1);
       turns.push(tenant);
+      lastServed.delete(tenant);
+      lastServed.set(tenant, ++starts);
+      if (lastServed.size > rememberedTenants) lastServed.delete(lastServed.keys().next().value!);
       const tasks = tenants.get(tenant)!;
       tasks.running++;
       running++;
@@ -93,7 +103,9 @@ export function createFairQueue(options: FairQueueOptions) {
         if (!tasks) {
           tasks = { running: 0, waiting: [] };
           tenants.set(tenant, tasks);
-          turns.unshift(tenant);
+          const served = lastServed.get(tenant) ?? 0;
+          const at = turns.findIndex((other) => (lastServed.get(other) ?? 0) > served);
+          turns.splice(at < 0 ? turns.length : at, 0, tenant);
         }
         const own = tasks;
         const aborted = () => {

@@ -41,6 +41,19 @@ describe('fair queue', () => {
     expect(await Promise.all([...answers, b, c])).toEqual(['a1', 'a2', 'a3', 'a4', 'b1', 'c1']);
   });
 
+  it('gives a tenant that went idle between its tasks its turn after those served before it, not at the front', async () => {
+    const { submit, release, started } = heldQueue(1, 1);
+    const tasks = [...['a1', 'a2', 'a3'].map((name) => submit('a', name)), ...['b1', 'b2'].map((name) => submit('b', name)), submit('c', 'c1')];
+    for (const name of ['a1', 'b1', 'c1']) await release(name);
+    // c has nothing running or waiting; it sends its next while a2 runs.
+    expect(started).toEqual(['a1', 'b1', 'c1', 'a2']);
+    tasks.push(submit('c', 'c2'));
+    for (const name of ['a2', 'b2', 'c2', 'a3']) await release(name);
+    // Coming back in front, c would have had two turns to b's one.
+    expect(started).toEqual(['a1', 'b1', 'c1', 'a2', 'b2', 'c2', 'a3']);
+    await Promise.all(tasks);
+  });
+
   it('refuses a task beyond the waiting bound with the error it is given, and takes one again once one has started', async () => {
     const { submit, release } = heldQueue(1, 1, 2);
     const tasks = ['a1', 'a2', 'a3'].map((name) => submit('a', name));
