@@ -12,10 +12,14 @@
  * rows are. Rows are only ever appended, in step order, up to a run's last step (a resumed run
  * never writes again below its checkpoint): the rows of a finished run do not change, and the
  * route bounds a running run's export at the last step it had recorded when the export began,
- * so either export is the same as one statement's. Two things end rows: the run's deletion,
- * which takes all of them in one statement (an export that meets it, at its last page, fails
- * instead of ending as if complete; before its first page, `open` answers null), and the
- * retention pass (METRICS_RETENTION_DAYS), whose chunks a single statement could meet half done too.
+ * so while no rows are deleted either export is the same as one statement's. Two things delete
+ * rows: the run's deletion, which takes all of them in one statement, and the retention pass
+ * (METRICS_RETENTION_DAYS), which deletes a run's old rows in chunks from its lowest step up and
+ * lowers the run's `metric_rows` in the same statement. A page-by-page export could meet a chunk
+ * between two pages and leave a gap in the middle of the range (one statement could only miss a
+ * leading block), so each later page reads `metric_rows` again: a run gone (before the first
+ * page, `open` answers null) or with fewer rows than at the first page fails the stream instead
+ * of ending it as if complete, and the client sees a cut-off response.
  *
  * The text matches the API's pages: a header `step,<field>…` with `params[0]`, `params[1]`, …
  * for the parameters (CSV), one object per line with `step` first (JSON lines); non-finite
@@ -93,6 +97,14 @@ class ExportedRunDeletedError extends Error {
   }
 }
 
+/** The retention pass deleted some of the export's run's rows while its pages were being read: the rows sent may leave a gap. */
+class ExportedRowsPrunedError extends Error {
+  override readonly name = 'ExportedRowsPrunedError';
+  constructor(runId: string) {
+    super(`rows of run ${runId} were deleted by the retention pass while it was being exported`);
+  }
+}
+
 /** The step of the last line of a page's text (a CSV row or a JSON line, `step` first). */
 function lastStepOf(text: Buffer): number {
   const end = text.length - 1;
@@ -143,13 +155,25 @@ export function createMetricsExport(pool: Pool) {
       let paramCount = 0;
       let rowsPerPage = 0;
       let header = query.format === 'csv';
+      /** The run's count of stored rows before its first page: only the retention pass lowers it. */
+      let storedRows = -1;
+      /** The run's count of stored rows now, null when the run is gone. */
+      const storedRowsNow = async (client: PoolClient): Promise<number | null> =>
+        (await client.query<{ n: number }>('SELECT metric_rows AS n FROM runs WHERE id = $1::uuid', [runId])).rows[0]?.n ?? null;
 
       /** The page after step `after`, read on a connection of its own, which goes back to the pool before the page is sent. */
       const page = async (after: number, tries: number): Promise<Page | null> => {
         const client = await connect(tries);
         let broken = true;
+        const opening = rowsPerPage === 0;
         try {
-          if (rowsPerPage === 0) {
+          if (opening) {
+            const stored = await storedRowsNow(client);
+            if (stored === null) {
+              broken = false;
+              return null;
+            }
+            storedRows = stored;
             if (query.fields.includes('params')) {
               // A run records its parameters at every step or at none: its first and last rows tell the width.
               const { rows } = await client.query<{ n: number | null }>(
@@ -165,10 +189,13 @@ export function createMetricsExport(pool: Pool) {
             : `COPY (SELECT ${jsonlSelect(query.fields, paramCount)} ${select}) TO STDOUT`;
           const { text, rows } = await copied(client, sql);
           const last = rows < rowsPerPage;
-          // Deleted runs take all their rows at once: a run still there after its last page was read whole.
-          const gone = last && !(await client.query<{ present: boolean }>('SELECT EXISTS (SELECT FROM runs WHERE id = $1::uuid) AS present', [runId])).rows[0]?.present;
+          // Deleted runs take all their rows at once, and the retention pass lowers the count of
+          // those it deletes in the same statement: a run still there, with as many rows as when
+          // the first page was read, lost none of the range before this page was read.
+          const stored = opening ? storedRows : await storedRowsNow(client);
           broken = false;
-          if (gone) return null;
+          if (stored === null) return null;
+          if (stored < storedRows) throw new ExportedRowsPrunedError(runId);
           header = false;
           return { text, lastStep: rows > 0 ? lastStepOf(text) : after, last };
         } finally {
