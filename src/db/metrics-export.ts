@@ -105,6 +105,14 @@ class ExportedRowsPrunedError extends Error {
   }
 }
 
+/** The export's stream was destroyed (its client left) before its next page was read. */
+class ExportStoppedError extends Error {
+  override readonly name = 'ExportStoppedError';
+  constructor() {
+    super('the export was stopped before its next page was read');
+  }
+}
+
 /** The step of the last line of a page's text (a CSV row or a JSON line, `step` first). */
 function lastStepOf(text: Buffer): number {
   const end = text.length - 1;
@@ -123,14 +131,23 @@ interface Page {
 }
 
 export function createMetricsExport(pool: Pool) {
-  /** A connection of the pool; a later page waits through a busy pool a few times before failing. */
-  async function connect(tries: number): Promise<PoolClient> {
+  /**
+   * A connection of the pool; a later page waits through a busy pool a few times before failing,
+   * unless the export was `stopped` (its stream destroyed: its client left) meanwhile.
+   */
+  async function connect(tries: number, stopped: () => boolean): Promise<PoolClient> {
     for (let attempt = 1; ; attempt++) {
+      if (stopped()) throw new ExportStoppedError();
+      let client: PoolClient;
       try {
-        return await pool.connect();
+        client = await pool.connect();
       } catch (error) {
-        if (attempt >= tries || !isPoolBusy(error)) throw error;
+        if (attempt >= tries || !isPoolBusy(error) || stopped()) throw error;
+        continue;
       }
+      if (!stopped()) return client;
+      client.release();
+      throw new ExportStoppedError();
     }
   }
 
@@ -155,6 +172,8 @@ export function createMetricsExport(pool: Pool) {
       let paramCount = 0;
       let rowsPerPage = 0;
       let header = query.format === 'csv';
+      /** The stream of the pages, once the first is read. */
+      const sent: { stream?: Readable } = {};
       /** The run's count of stored rows before its first page: only the retention pass lowers it. */
       let storedRows = -1;
       /** The run's count of stored rows now, null when the run is gone. */
@@ -163,7 +182,7 @@ export function createMetricsExport(pool: Pool) {
 
       /** The page after step `after`, read on a connection of its own, which goes back to the pool before the page is sent. */
       const page = async (after: number, tries: number): Promise<Page | null> => {
-        const client = await connect(tries);
+        const client = await connect(tries, () => sent.stream?.destroyed === true);
         let broken = true;
         const opening = rowsPerPage === 0;
         try {
@@ -216,7 +235,8 @@ export function createMetricsExport(pool: Pool) {
           current = next;
         }
       }
-      return Readable.from(pages(), { objectMode: false, highWaterMark: 1 });
+      sent.stream = Readable.from(pages(), { objectMode: false, highWaterMark: 1 });
+      return sent.stream;
     },
   };
 }

@@ -1,12 +1,15 @@
 /**
  * An export read page by page against the retention pass: a pass that deletes the run's rows
  * between two pages fails the stream (the client sees a cut-off response) instead of ending it
- * as if complete with a gap in the middle of the range.
+ * as if complete with a gap in the middle of the range; a destroyed export (its client left)
+ * stops waiting for a connection for its next page.
  */
 import { randomUUID } from 'node:crypto';
+import { once } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { createMetricsExport } from '../../../src/db/metrics-export.ts';
 import { createMetricsRetention } from '../../../src/db/metrics-retention.ts';
+import { createPool } from '../../../src/db/pool.ts';
 import { useTestTenantPool } from '../support/services.ts';
 
 const tenant = useTestTenantPool('export-retention');
@@ -47,5 +50,30 @@ describe('metrics export against the retention pass', () => {
     }
     const lines = Buffer.concat(chunks).toString().trimEnd().split('\n');
     expect(lines).toHaveLength(25_001);
+  }, 60_000);
+
+  it('stops waiting through a busy pool for its next page once its stream is destroyed', async () => {
+    const run = await finishedRun(25_000, 1);
+    const waitMs = 300;
+    const pool = createPool(tenant.services.config.databaseUrl, 1, undefined, { connectionTimeoutMs: waitMs });
+    try {
+      const stream = (await createMetricsExport(pool).open(run, { fields: ['loss'], from: 1, to: 25_000, format: 'csv' }))!;
+      const held = await pool.connect();
+      try {
+        // The first page is sent; reading ahead, the second waits for the connection held here.
+        expect((await stream[Symbol.asyncIterator]().next()).done).toBe(false);
+        const closed = once(stream, 'close');
+        const started = Date.now();
+        stream.destroy();
+        await closed;
+        // One wait for a connection, not the six a later page makes while its client reads on.
+        expect(Date.now() - started).toBeLessThan(3 * waitMs);
+      } finally {
+        held.release();
+      }
+      expect(pool.waitingCount).toBe(0);
+    } finally {
+      await pool.end();
+    }
   }, 60_000);
 });

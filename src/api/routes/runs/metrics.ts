@@ -160,7 +160,9 @@ export async function runMetricsRoutes(
       try {
         const stream = await metricsExport.open(runId, { fields, from, to, format });
         if (!stream) throw runNotFound(runId);
+        // Given back when the client leaves too: the stream closes only once a page being read is.
         stream.once('close', release);
+        reply.raw.once('close', release);
         return sendStream(reply, contentTypes[format], stream);
       } catch (error) {
         release();
