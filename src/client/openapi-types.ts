@@ -3280,7 +3280,7 @@ export interface paths {
         put?: never;
         /**
          * Upload a dataset
-         * @description JSON (`application/json`, the schema below: the dense or sparse form a model objective takes inline) or CSV (`Content-Type: text/csv`: a header row of column names of at most 200 characters, then one row of decimal numbers per line; `?target=<column>` names the target, default the last column; `?difficulty=<column>` a difficulty column; `?name=` a name). CSV is streamed to the database block by block as it is read, never held whole; JSON is parsed and validated off the event loop. Answers with the description (schema, row count, content hash), not the data. Too many bytes, rows or columns: 413. A malformed CSV (ragged row, non-numeric cell, missing value, unknown target column, empty file): 422 naming the line and column. An upload that would take the tenant's stored dataset bytes (8 a stored number) past `TENANT_MAX_DATASET_BYTES`: 403 `storage_quota_exceeded`, naming the quota, its limit and the use. A tenant with `TENANT_MAX_CONCURRENT_UPLOADS` uploads already in progress on the server: 429 `too_many_concurrent` with `Retry-After`, its body unread. A refused upload stores nothing. Reference the dataset from a model objective as `"data": {"id": …}`.
+         * @description JSON (`application/json`, the schema below: the dense or sparse form a model objective takes inline) or CSV (`Content-Type: text/csv`: a header row of column names of at most 200 characters, then one row of decimal numbers per line; `?target=<column>` names the target, default the last column; `?difficulty=<column>` a difficulty column; `?name=` a name). CSV is streamed to the database block by block as it is read, never held whole; JSON is parsed and validated off the event loop. Answers with the description (schema, row count, content hash), not the data. Too many bytes, rows or columns: 413. A malformed CSV (ragged row, non-numeric cell, missing value, unknown target column, empty file): 422 naming the line and column. An upload that would take the tenant's stored dataset bytes (8 a stored number) past `TENANT_MAX_DATASET_BYTES`: 403 `storage_quota_exceeded`, naming the quota, its limit and the use. A tenant with `TENANT_MAX_CONCURRENT_UPLOADS` uploads already in progress on the server: 429 `too_many_concurrent` with `Retry-After` (a CSV body unread; a JSON body is read before the limit is checked). An upload that waits for one of the upload connections longer than its bound (120 s): 503 `service_busy` with `Retry-After`. A refused upload stores nothing. Reference the dataset from a model objective as `"data": {"id": …}`.
          */
         post: {
             parameters: {
@@ -3393,6 +3393,15 @@ export interface paths {
                 };
                 /** @description The key spent its request budget, or the tenant has as many requests waiting for the API's threads as it may (`threads_busy`): retry after `Retry-After` seconds; or the tenant has its quota of unfinished runs (`quota` names it). */
                 429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description A service Descent needs is unreachable: retry after `Retry-After` seconds. */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };

@@ -5,8 +5,9 @@
  * The range is read page by page, keyset on the step (`step > last step sent … LIMIT n`, in
  * the primary key's order), each page on a connection taken for it alone and given back before
  * the page is written out: a client that reads slowly, or not at all, holds no connection while
- * the service waits for its socket, only the page in memory (about `pageBytes`). The next page is
- * read once the client has taken the one before.
+ * the service waits for its socket, only pages in memory (about `pageBytes` each). Pages are read
+ * one ahead: the next page is read as soon as the one before is handed to the response, and held
+ * until the client has taken that one.
  *
  * Each page is its own snapshot, not the whole export: what the export gives is what the run's
  * rows are. Rows are only ever appended, in step order, up to a run's last step (a resumed run

@@ -1,8 +1,8 @@
 /**
  * A full pool is not an outage. A caller that waits for a pooled connection beyond the pool's
  * `connectionTimeoutMillis` gets node-postgres's "timeout exceeded when trying to connect"
- * whether every connection is lent to a caller that is using it (the service is busy: the
- * database answers) or some of them are still being opened to a server that does not answer
+ * whether every connection is lent to a caller that is using it (most often the service is busy,
+ * though callers waiting on a server that stopped answering hold them too) or some of them are still being opened to a server that does not answer
  * (an outage). The two are told apart here, when the wait ends: a wait that ends while every
  * connection of the pool is lent fails with PoolBusyError instead, which the API answers with
  * 503 `service_busy` and a worker retries like an outage (src/worker/outages.ts), rather than

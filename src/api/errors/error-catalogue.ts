@@ -49,7 +49,7 @@ export const errorCatalogue = {
   threads_busy: { status: 429, when: 'a tenant has 16 heavy requests (256 cheap inspections) waiting for the API\'s threads that build and check objectives, read JSON uploads and write large pages; retry after `Retry-After` seconds' },
   internal_error: { status: 500, when: 'a fault of the service; the details are in its log' },
   database_unavailable: { status: 503, when: 'PostgreSQL is unreachable or did not answer within its bound; retry after `Retry-After` seconds' },
-  service_busy: { status: 503, when: 'every database connection for this kind of request stayed in use for as long as the request could wait (the database is up); retry after `Retry-After` seconds' },
+  service_busy: { status: 503, when: 'every database connection for this kind of request stayed in use for as long as the request could wait (most often the service is busy, though a database server that stopped answering while every connection was lent gives it too); retry after `Retry-After` seconds' },
   queue_unavailable: { status: 503, when: 'Redis is unreachable; retry after `Retry-After` seconds' },
 } as const satisfies Record<string, ErrorDefinition>;
 

@@ -52,7 +52,7 @@ function outageProblem(error: unknown) {
   if (isPoolBusy(error)) {
     return {
       status: 503, code: 'service_busy', title: 'The service is busy',
-      detail: 'Every database connection for this kind of request stayed in use while the request waited for one; the database is up. Retry later.',
+      detail: 'Every database connection for this kind of request stayed in use while the request waited for one: most often the service is busy, not the database down. Retry later.',
     } as const;
   }
   if (isDatabaseUnavailable(error)) {

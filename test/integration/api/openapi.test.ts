@@ -35,6 +35,12 @@ describe('openapi.yaml', () => {
     expect([...idempotentSubmissions].sort()).toEqual(honouring.sort());
   });
 
+  it('declares 503 service_busy on the routes that wait for a pool of their own (uploads, whole-range exports)', async () => {
+    const document = parse(await renderOpenApi());
+    expect(Object.keys(document.paths['/v1/datasets'].post.responses)).toContain('503');
+    expect(Object.keys(document.paths['/v1/runs/{id}/metrics'].get.responses)).toContain('503');
+  });
+
   it('documents every route of the contract with its request and response schemas', async () => {
     const document = parse(await renderOpenApi());
     for (const [method, path] of contractOperations) expect(document.paths[path]?.[method], `${method} ${path}`).toBeDefined();

@@ -51,12 +51,13 @@ async function uploadRoute(app: FastifyInstance, { datasetService, limits, uploa
         + 'unknown target column, empty file): 422 naming the line and column. An upload that would take the tenant\'s stored '
         + 'dataset bytes (8 a stored number) past `TENANT_MAX_DATASET_BYTES`: 403 `storage_quota_exceeded`, naming the quota, its limit '
         + 'and the use. A tenant with `TENANT_MAX_CONCURRENT_UPLOADS` uploads already in progress on the server: 429 `too_many_concurrent` '
-        + 'with `Retry-After`, its body unread. A refused upload stores nothing. Reference the dataset from a model objective '
+        + 'with `Retry-After` (a CSV body unread; a JSON body is read before the limit is checked). An upload that waits for one of the upload '
+        + 'connections longer than its bound (120 s): 503 `service_busy` with `Retry-After`. A refused upload stores nothing. Reference the dataset from a model objective '
         + 'as `"data": {"id": …}`.',
       tags: ['datasets'],
       querystring: uploadQuerySchema,
       body: datasetUploadSchema,
-      response: { 201: datasetViewSchema, ...problemResponses(400, 401, 403, 413, 415, 422, 429) },
+      response: { 201: datasetViewSchema, ...problemResponses(400, 401, 403, 413, 415, 422, 429, 503) },
     },
   }, async (request, reply) => {
     const { tenantId } = principalOf(request);
