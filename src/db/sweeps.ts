@@ -8,6 +8,7 @@ import type { RunSpec } from '../contracts/run-spec.ts';
 import type { DatasetSource } from '../core/datasets/index.ts';
 import { isObjectiveReference } from '../core/training/index.ts';
 import { timeOrderedUuid } from './time-ordered-uuid.ts';
+import { uuidText } from './uuid.ts';
 import type { PoolClient } from 'pg';
 import type { Pool } from './pool.ts';
 import { activeStatusesSql, rankedStatusesSql, type RunCursor, type RunStatus } from './runs.ts';
@@ -103,17 +104,17 @@ const createStatement = `
 const missingReferenceStatement = `SELECT objective_missing_reference($1::uuid, $2::jsonb #> '{base,objective}') AS missing`;
 
 /** An id, as a sweep's spec may name a stored objective or dataset anywhere (its base objective, its parameters' values). */
-const idPattern = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
+const idPattern = new RegExp(uuidText, 'i');
 
 /**
  * Takes the locks, shared, of every id the sweep's spec (`$1`) names anywhere, as a deletion
  * looks for a sweep naming its target (in the spec's text, see resource-deletion.ts): whichever
  * of the two comes first, the deletion sees the sweep or the sweep's check sees the deletion.
  */
-const lockNamedStatement = `SELECT resource_locks_shared(ARRAY(SELECT m[1] FROM regexp_matches($1::jsonb::text, '(${idPattern})', 'gi') AS m))`;
+const lockNamedStatement = `SELECT resource_locks_shared(ARRAY(SELECT m[1] FROM regexp_matches($1::jsonb::text, '(${uuidText})', 'gi') AS m))`;
 
 /** Whether the sweep's spec names any id (see lockNamedStatement). */
-const namesIds = (spec: string): boolean => new RegExp(idPattern, 'i').test(spec);
+const namesIds = (spec: string): boolean => idPattern.test(spec);
 
 /** Leaderboard order: finished trials by value (best first), then pruned ones (deepest first), then running, then the rest. */
 const leaderboardOrder = `
