@@ -29,7 +29,7 @@ export interface FaultServices {
   readonly authorization: string;
   /** The test's own connections, straight to PostgreSQL. */
   readonly reader: Pool;
-  /** A `descent worker` process over the private servers, with `env` added; `log`, when given, collects its log lines. */
+  /** A `descent worker` process over the private servers, with `env` added, killed when the test ends; `log`, when given, collects its log lines. */
   startWorker(env?: Record<string, string>, log?: string[]): ChildProcess;
 }
 
@@ -50,6 +50,10 @@ export function useFaultServices(overrides: Record<string, string> = {}): FaultS
     context.startWorker = (env = {}, log) => {
       const child = spawnWorkerProcess(context.services, { DATABASE_URL: context.postgres.url, REDIS_URL: context.redis.url, ...env }, 'inherit', log ? 'pipe' : 'inherit');
       workers.push(child);
+      // Ended with the test that started it, passed or failed: a worker left running would take the next test's runs.
+      onTestFinished(() => {
+        if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      });
       if (log) {
         let partial = '';
         child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
