@@ -7131,7 +7131,7 @@ export interface components {
             rule: string;
             /** @description The step at which it was decided. */
             step: number;
-            /** @description The value compared: the best so far (median), the value at the rung (asha). */
+            /** @description The value compared: the trial's best so far (median), its value at the rung (asha). The TPE sampler ranks pruned trials by their step and this value (as Optuna ranks them by their last intermediate value); the trial's `value` is its value of the sweep's metric. */
             value: number | null;
             /** @description The value it had to beat. */
             cutoff: number | null;
@@ -7158,7 +7158,7 @@ export interface components {
              * @enum {string}
              */
             status: "queued" | "running" | "completed" | "early_stopped" | "diverged" | "failed" | "cancelled" | "pruned";
-            /** @description The sweep's metric: of a finished trial, or at the step a pruned one stopped. */
+            /** @description Its value of the sweep's metric (`metric.name`), for a pruned trial as for a finished one: finalLoss or best.value of its result (a pruned trial's as it stopped), or the best valLoss or valAccuracy of its recorded steps. Null while it runs, for a failed or cancelled trial, and when it has none (a diverged loss). What a pruner compared is `pruning.value`. */
             value: number | null;
             /** @description The trial's parameters, keyed by dotted path into the run spec. */
             parameters: {

@@ -49,7 +49,7 @@ export const pruningSchema = z
   .object({
     rule: z.string().describe('The pruner: median or asha.'),
     step: z.number().int().describe('The step at which it was decided.'),
-    value: z.number().nullable().describe('The value compared: the best so far (median), the value at the rung (asha).'),
+    value: z.number().nullable().describe("The value compared: the trial's best so far (median), its value at the rung (asha). The TPE sampler ranks pruned trials by their step and this value (as Optuna ranks them by their last intermediate value); the trial's `value` is its value of the sweep's metric."),
     cutoff: z.number().nullable().describe('The value it had to beat.'),
     rung: z.number().int().nullable().describe('The rung of the decision (asha); null for median.'),
     rank: z.number().int().nullable().describe('1 = best among the trial and its competitors.'),
@@ -63,7 +63,7 @@ export const trialViewSchema = z
     runId: z.uuid().describe('The run the trial is.'),
     trialNumber: z.number().int().describe('Its number within the sweep, from 0.'),
     status: z.enum(trialStatuses).describe("The run's status."),
-    value: z.number().nullable().describe('The sweep\'s metric: of a finished trial, or at the step a pruned one stopped.'),
+    value: z.number().nullable().describe("Its value of the sweep's metric (`metric.name`), for a pruned trial as for a finished one: finalLoss or best.value of its result (a pruned trial's as it stopped), or the best valLoss or valAccuracy of its recorded steps. Null while it runs, for a failed or cancelled trial, and when it has none (a diverged loss). What a pruner compared is `pruning.value`."),
     parameters: parameterValuesSchema,
     steps: z.number().int().nullable().describe('Updates made.'),
     stopReason: z.string().nullable().describe("The run's stopReason once it has ended."),

@@ -139,7 +139,6 @@ const trialsSql = `
   WITH locked AS (SELECT id FROM sweeps WHERE id = $1 FOR UPDATE SKIP LOCKED)
   SELECT runs.id AS "runId", runs.trial_number AS "trialNumber", runs.status,
          coalesce(runs.trial_value, CASE WHEN runs.status IN ${valuedStatusesSql} THEN coalesce(CASE
-           WHEN runs.status = 'pruned' THEN (runs.result->'pruning'->>'value')::float8
            WHEN $2 = 'finalLoss' THEN (runs.result->>'finalLoss')::float8
            WHEN $2 = 'bestLoss' THEN (runs.result->'best'->>'value')::float8
            WHEN $2 = 'valLoss' THEN (SELECT min(val_loss) FILTER (WHERE val_loss <> 'NaN') FROM run_metrics m WHERE m.run_id = runs.id)

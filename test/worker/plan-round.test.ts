@@ -102,6 +102,35 @@ describe('a round of a sweep', () => {
   });
 });
 
+describe("a round's samplers over pruned trials", () => {
+  const sweep = sweepRow({
+    base: { objective: { type: 'benchmark', name: 'booth' }, optimizer: { name: 'sgd', learningRate: 0.1 }, training: { maxSteps: 100 } },
+    parameters: { 'optimizer.learningRate': { type: 'float', low: 0.001, high: 1, log: true } },
+    sampler: { type: 'tpe', seed: 3, startupTrials: 2, gamma: 0.5 },
+    budget: { maxTrials: 20 },
+    parallelism: 1,
+  });
+  /** One completed trial and four pruned at step 50: `value` gives a pruned trial's value of the metric, `compared` what its pruner compared. */
+  const trials = (value: (n: number) => number, compared: (n: number) => number): RoundTrial[] => [
+    { runId: 'run-0', trialNumber: 0, status: 'completed', value: 0.5, parameters: { 'optimizer.learningRate': 0.3 }, result: null },
+    ...[1, 2, 3, 4].map((n): RoundTrial => ({
+      runId: `run-${n}`, trialNumber: n, status: 'pruned', value: value(n), parameters: { 'optimizer.learningRate': 10 ** -n },
+      result: { pruning: { rule: 'median', step: 50, value: compared(n) } },
+    })),
+  ];
+  const suggested = (given: RoundTrial[]) => planRound(sweep, given, startedAt).newTrials.map((trial) => trial.parameters);
+
+  it('sees a pruned trial as Optuna does, by the value its pruner compared at its step, whatever its value of the metric', () => {
+    // The good half (⌈0.5·5⌉ = 3: the completed trial and the two best pruned ones) is the same
+    // whichever values of the metric the pruned trials have, even in the opposite order.
+    const byCompared = suggested(trials((n) => n, (n) => n));
+    expect(suggested(trials((n) => -n, (n) => n))).toEqual(byCompared);
+    expect(suggested(trials(() => Number.NaN, (n) => n))).toEqual(byCompared);
+    // The values compared decide it.
+    expect(suggested(trials((n) => n, (n) => -n))).not.toEqual(byCompared);
+  });
+});
+
 describe("the metric rows bound of a round's new trials", () => {
   const base = {
     objective: { type: 'model', model: 'logistic', data: { builtin: 'moons', rows: 40 } },

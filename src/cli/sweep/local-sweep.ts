@@ -164,7 +164,8 @@ export async function runLocalSweep(settled: SweepSpec, options: LocalSweepOptio
           const { prune: _prune, ...pruning } = decision;
           trial.status = 'pruned';
           trial.result = { ...result, stopReason: 'pruned', message: decision.message, pruning };
-          trial.value = decision.value;
+          // Its value of the metric, as a finished trial's; what the pruner compared is its pruning's (the samplers read that).
+          trial.value = valueOf(trial, result);
         } else {
           trial.status = finalStatusOf(result.stopReason);
           trial.result = result;

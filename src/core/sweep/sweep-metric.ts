@@ -44,19 +44,20 @@ const valuedStatuses: ReadonlySet<string> = new Set(['completed', 'early_stopped
 interface ValuedResult {
   readonly finalLoss?: number | null;
   readonly best?: { readonly value?: number | null } | null;
-  readonly pruning?: { readonly value?: number | null } | null;
 }
 
 /**
- * A trial's value of the metric from how it ended, as its final write stores it: a pruned
- * trial's is its value at the step it was pruned at; NaN when its result has none (a diverged
- * run's loss). Null when it has no value (failed, cancelled) or when the value is the best over
- * the trial's stored steps (valLoss, valAccuracy), read where they are stored.
+ * A trial's value of the metric from how it ended, as its final write stores it: the metric as
+ * its name says, whether the trial finished or was pruned (a pruned trial's `finalLoss` and
+ * `best.value` are its result's, at the step it stopped; what its pruner compared is
+ * `result.pruning.value`, which the samplers read, see plan-round.ts). NaN when its result has
+ * none (a diverged run's loss). Null when it has no value (failed, cancelled) or when the value is
+ * the best over the trial's stored steps (valLoss, valAccuracy), read where they are stored.
  */
 export function trialValueOf(metric: SweepMetricName, status: string, result: ValuedResult): number | null {
   if (!valuedStatuses.has(status)) return null;
-  if (status !== 'pruned' && (metric === 'valLoss' || metric === 'valAccuracy')) return null;
-  const value = status === 'pruned' ? result.pruning?.value : metric === 'finalLoss' ? result.finalLoss : result.best?.value;
+  if (metric === 'valLoss' || metric === 'valAccuracy') return null;
+  const value = metric === 'finalLoss' ? result.finalLoss : result.best?.value;
   // As stored in JSON and read back as a float8: a value JSON cannot hold (NaN, ±Infinity) is none.
   return typeof value === 'number' && Number.isFinite(value) ? value : NaN;
 }

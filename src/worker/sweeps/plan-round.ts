@@ -42,11 +42,20 @@ function trialState(status: RunStatus): TrialState {
   return 'failed';
 }
 
-/** The samplers' view of a stored trial: a diverged one, or one without a value, counts as the worst. */
+/** A number a stored result holds, or NaN (JSON holds no NaN nor ±Infinity: null, or absent). */
+const storedNumber = (value: unknown): number => (typeof value === 'number' ? value : NaN);
+
+/**
+ * The samplers' view of a stored trial: a diverged one, or one without a value, counts as the
+ * worst. A pruned trial is seen as Optuna's TPE sees one, by its depth and the value its pruner
+ * compared there (`result.pruning`: its step and value), not by its value of the metric (the
+ * leaderboard's, from its whole result).
+ */
 function observeTrial(trial: RoundTrial, worst: number): ObservedTrial {
   const state = trialState(trial.status);
-  const value = trial.value === null || Number.isNaN(trial.value) || trial.status === 'diverged' ? worst : trial.value;
-  const pruning = (trial.result?.pruning ?? null) as { step?: number } | null;
+  const pruning = (trial.result?.pruning ?? null) as { step?: number; value?: number | null } | null;
+  const raw = state === 'pruned' ? storedNumber(pruning?.value) : trial.value;
+  const value = raw === null || Number.isNaN(raw) || trial.status === 'diverged' ? worst : raw;
   return {
     number: trial.trialNumber,
     state,

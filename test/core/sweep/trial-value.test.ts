@@ -5,11 +5,19 @@ import { trialValueOf } from '../../../src/core/sweep/index.ts';
 describe('trial value', () => {
   const result = { finalLoss: 0.25, best: { value: 0.125 } };
 
-  it("takes finalLoss and bestLoss from the result, a pruned trial's from its pruning", () => {
+  it('takes finalLoss and bestLoss from the result', () => {
     expect(trialValueOf('finalLoss', 'completed', result)).toBe(0.25);
     expect(trialValueOf('bestLoss', 'early_stopped', result)).toBe(0.125);
-    expect(trialValueOf('valLoss', 'pruned', { ...result, pruning: { value: 3 } })).toBe(3);
-    expect(trialValueOf('bestLoss', 'pruned', { ...result, pruning: { value: 3 } })).toBe(3);
+  });
+
+  it("gives a pruned trial its value of the metric, as a finished one's, not the value its pruner compared", () => {
+    const pruned = { ...result, pruning: { value: 3 } };
+    expect(trialValueOf('bestLoss', 'pruned', pruned)).toBe(0.125);
+    expect(trialValueOf('finalLoss', 'pruned', pruned)).toBe(0.25);
+    // The best of its recorded steps, as a finished trial's, worked out where they are stored.
+    expect(trialValueOf('valLoss', 'pruned', pruned)).toBeNull();
+    expect(trialValueOf('valAccuracy', 'pruned', pruned)).toBeNull();
+    expect(trialValueOf('bestLoss', 'pruned', { best: null })).toBeNaN();
   });
 
   it('is NaN where the result has no value JSON can hold (a diverged run), as the stored result reads back', () => {

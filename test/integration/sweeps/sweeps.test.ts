@@ -333,8 +333,13 @@ describe('sweeps over the API, run by the workers', () => {
     expect(pruned.length).toBeGreaterThan(0);
     const completed = trials.filter((t) => t.status === 'completed');
     expect(completed.length + pruned.length).toBe(6);
-    const run = (await api.app.inject({ method: 'GET', url: `/v1/runs/${pruned[0].runId}`, headers: { authorization: api.authorization } })).json();
-    expect(run).toMatchObject({ status: 'pruned', result: { stopReason: 'pruned', pruning: { rule: 'median' } } });
+    for (const trial of pruned) {
+      const run = (await api.app.inject({ method: 'GET', url: `/v1/runs/${trial.runId}`, headers: { authorization: api.authorization } })).json();
+      expect(run).toMatchObject({ status: 'pruned', result: { stopReason: 'pruned', pruning: { rule: 'median' } } });
+      // Its value is the sweep's metric (finalLoss) as a finished trial's is; what the pruner compared is its pruning's.
+      expect(trial.value).toBe(run.result.finalLoss);
+      expect(trial.pruning!.value).toBe(run.result.pruning.value);
+    }
   });
 
   it('ends a sweep whose trials all diverged saying that none has a value, so that it has no best trial', async () => {
