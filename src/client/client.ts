@@ -188,7 +188,12 @@ export function createClient(options: ClientOptions) {
         const page = await dataOf(api.GET('/v1/sweeps', { params: { query: { ...query, cursor } } }));
         return { items: page.sweeps, nextCursor: page.nextCursor };
       }),
-    /** The sweep's trials, best first (its leaderboard), across pages. */
+    /**
+     * The sweep's trials across pages: best first (its leaderboard, `order: 'rank'`, the default),
+     * or by trial number with `{ order: 'trial' }`, which returns every trial exactly once even
+     * while the sweep runs. A trial that changes its place in the leaderboard while the pages are
+     * read (it ends, or gets its value) may come twice or not at all; every other comes once.
+     */
     trials: (id: string, query: TrialListQuery = {}): AsyncGenerator<Trial> =>
       everyPage(async (cursor) => {
         const page = await dataOf(api.GET('/v1/sweeps/{id}/trials', { params: { ...path(id), query: { ...query, cursor, format: 'json' } } }));

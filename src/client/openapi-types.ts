@@ -2834,15 +2834,17 @@ export interface paths {
         };
         /**
          * A sweep's leaderboard
-         * @description Its trials best first, paged; CSV with `format=csv` or `Accept: text/csv` (one column per parameter). Each trial is a run: `runId` works with every /v1/runs route.
+         * @description Its trials best first (or by trial number with `order=trial`), paged; CSV with `format=csv` or `Accept: text/csv` (one column per parameter; its `rank` is the row's place in the walk of the leaderboard, empty with `order=trial`). Each trial is a run: `runId` works with every /v1/runs route. Pages continue after the last trial of the page before, whatever ended meanwhile (a keyset cursor, not an offset). `order=trial` lists the trials by trial number, which never changes: a walk of its pages returns every trial exactly once, even while the sweep runs (trials it creates during the walk come last), each as it was when its page was read. `order=rank` (the default) is the leaderboard, best first, whose order changes as trials end: a walk of its pages returns every trial exactly once when none changes its place meanwhile, and every trial that keeps its place exactly once whatever others do; a trial that changes its place during the walk (it finishes, or gets its value) is returned twice when it moves behind the page already read, or not at all when it moves ahead of it. To see every trial of a running sweep exactly once, walk `order=trial` and rank the trials yourself; to watch the best ones, read the first page of `order=rank` again.
          */
         get: {
             parameters: {
                 query?: {
                     /** @description Trials per page. */
                     limit?: number;
-                    /** @description `nextCursor` of the previous page. */
+                    /** @description `nextCursor` of the previous page, of the same `order` (another order's cursor is a 400 `invalid_cursor`). */
                     cursor?: string;
+                    /** @description `rank` (the default): the leaderboard, best first. `trial`: by trial number, an order that never changes, whose pages return every trial exactly once while the sweep runs. */
+                    order?: "rank" | "trial";
                     /** @description `csv` for text/csv (also chosen by `Accept: text/csv`). */
                     format?: "json" | "csv";
                 };
@@ -8047,9 +8049,9 @@ export interface components {
             nextCursor: string | null;
         };
         TrialList: {
-            /** @description Best first: finished trials by value, then pruned ones (deepest first), then running, queued, failed and cancelled ones. */
+            /** @description With `order=rank` (the default), best first: finished trials by value, then pruned ones (deepest first, then by value), then queued and running ones, then failed and cancelled ones (and finished ones without a value); ties by trial number. With `order=trial`, by trial number. */
             items: components["schemas"]["Trial"][];
-            /** @description Pass as `cursor` for the next page; null on the last page. */
+            /** @description Pass as `cursor` (with the same `order`) for the next page, which starts after this page's last trial; null on the last page. */
             nextCursor: string | null;
         };
     };

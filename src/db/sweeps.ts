@@ -116,12 +116,34 @@ const lockNamedStatement = `SELECT resource_locks_shared(ARRAY(SELECT m[1] FROM 
 /** Whether the sweep's spec names any id (see lockNamedStatement). */
 const namesIds = (spec: string): boolean => idPattern.test(spec);
 
-/** Leaderboard order: finished trials by value (best first), then pruned ones (deepest first), then running, then the rest. */
-const leaderboardOrder = `
-  CASE WHEN status IN ${rankedStatusesSql} AND trial_value IS NOT NULL AND trial_value <> 'NaN' THEN 0
-       WHEN status = 'pruned' THEN 1 WHEN status IN ${activeStatusesSql} THEN 2 ELSE 3 END,
-  CASE WHEN status = 'pruned' THEN -(result->'pruning'->>'step')::float8 END,
-  trial_value * $2, trial_number`;
+/**
+ * A trial's place on its sweep's leaderboard, compared in this order (every part non-null, so that
+ * a row comparison orders them as ORDER BY does): its class (0 finished with a value, 1 pruned,
+ * 2 queued or running, 3 the rest: failed, cancelled, finished without a value), its depth
+ * (minus the step a pruned trial was pruned at, 0 for the others), its value times the goal's sign
+ * (best first; NaN, after every number, for none), its trial number.
+ */
+export interface LeaderboardKey {
+  readonly rankClass: number;
+  readonly depth: number;
+  readonly value: number;
+  readonly trialNumber: number;
+}
+
+/** The leaderboard keys of a sweep's trials ($2: +1 to minimise, −1 to maximise), with their columns. */
+const leaderboardKeys = `
+  SELECT ${trialColumns},
+         CASE WHEN status IN ${rankedStatusesSql} AND trial_value IS NOT NULL AND trial_value <> 'NaN' THEN 0
+              WHEN status = 'pruned' THEN 1 WHEN status IN ${activeStatusesSql} THEN 2 ELSE 3 END AS "rankClass",
+         CASE WHEN status = 'pruned' THEN coalesce(-(result->'pruning'->>'step')::float8, 0) ELSE 0 END AS depth,
+         coalesce(trial_value * $2, 'NaN') AS "rankValue"
+    FROM runs WHERE sweep_id = $1`;
+
+/** A page of the leaderboard: $3 rows, after the key ($4 … $7) when one is given. */
+const leaderboardStatement = (after: boolean) => `
+  SELECT * FROM (${leaderboardKeys}) AS ranked
+  ${after ? 'WHERE ("rankClass", depth, "rankValue", "trialNumber") > ($4::int, $5::float8, $6::float8, $7::int)' : ''}
+   ORDER BY "rankClass", depth, "rankValue", "trialNumber" LIMIT $3`;
 
 /**
  * The best valued trial of each sweep in $1 ($2: +1 to minimise, −1 to maximise). The sweeps are
@@ -288,11 +310,22 @@ export function createSweepRepository(pool: Pool) {
       return new Map(rows.map((row) => [row.sweepId, row]));
     },
 
-    /** One page of the leaderboard (`sign` as in bestTrials). */
-    async leaderboard(sweepId: string, sign: number, offset: number, limit: number): Promise<TrialRow[]> {
+    /**
+     * One page of the leaderboard (`sign` as in bestTrials): `limit` trials, best first, after the
+     * trial whose key is `after` (see LeaderboardKey), each with its own key.
+     */
+    async leaderboard(sweepId: string, sign: number, after: LeaderboardKey | null, limit: number): Promise<(TrialRow & { key: LeaderboardKey })[]> {
+      const values: unknown[] = [sweepId, sign, limit];
+      if (after) values.push(after.rankClass, after.depth, after.value, after.trialNumber);
+      const { rows } = await pool.query<TrialRow & { rankClass: number; depth: number; rankValue: number }>(leaderboardStatement(after !== null), values);
+      return rows.map(({ rankClass, depth, rankValue, ...trial }) => ({ ...trial, key: { rankClass, depth, value: rankValue, trialNumber: trial.trialNumber } }));
+    },
+
+    /** One page of the sweep's trials by trial number: `limit` of them, numbered above `after` when given. */
+    async trialsByNumber(sweepId: string, after: number | null, limit: number): Promise<TrialRow[]> {
       const { rows } = await pool.query<TrialRow>(
-        `SELECT ${trialColumns} FROM runs WHERE sweep_id = $1 ORDER BY ${leaderboardOrder} OFFSET $3 LIMIT $4`,
-        [sweepId, sign, offset, limit],
+        `SELECT ${trialColumns} FROM runs WHERE sweep_id = $1 AND trial_number > $2 ORDER BY trial_number LIMIT $3`,
+        [sweepId, after ?? -1, limit],
       );
       return rows;
     },

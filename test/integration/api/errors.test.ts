@@ -134,11 +134,11 @@ describe('client errors are 4xx application/problem+json, never 5xx', () => {
     }
   });
 
-  it('a leaderboard cursor that is not an offset the API gave (beyond any integer PostgreSQL holds, hexadecimal) → 400 invalid_cursor', async () => {
+  it('a leaderboard cursor the API did not give (an offset, as cursors were once, beyond any integer PostgreSQL holds, hexadecimal) → 400 invalid_cursor', async () => {
     const sweep = { base: { ...minimalSpec, training: { maxSteps: 10 } }, parameters: { 'optimizer.learningRate': { type: 'float', low: 0.01, high: 0.1 } }, budget: { maxTrials: 2 } };
     const submitted = await context.app.inject({ method: 'POST', url: '/v1/sweeps', headers: { authorization }, payload: sweep });
     expect(submitted.statusCode).toBe(201);
-    for (const offset of ['1e20', '99999999999999999999', '0x10']) {
+    for (const offset of ['1e20', '99999999999999999999', '0x10', '["trial",-1]', '["rank",0,7,0,"1",0]', '["rank",0,0,0,"abc",0]', '["rank",0,0,0,"",0]', '["rank",-1,0,0,"1",0]']) {
       for (const format of ['json', 'csv']) {
         const cursor = Buffer.from(offset).toString('base64url');
         const response = await context.app.inject({ method: 'GET', url: `/v1/sweeps/${submitted.json().id}/trials?format=${format}&cursor=${cursor}`, headers: { authorization } });

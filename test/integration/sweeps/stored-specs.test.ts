@@ -2,21 +2,14 @@
  * Sweeps stored before a check that submissions now have: their coordinator ends them failed
  * with the reason, and goes on coordinating other sweeps.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPool, type Pool } from '../../../src/db/pool.ts';
+import { describe, expect, it } from 'vitest';
 import { useTestApi } from '../runs/support.ts';
 import { eventually } from '../../support/eventually.ts';
-import { quadraticBase, startTestSweepWorker, waitForSweep } from './support.ts';
+import { quadraticBase, startTestSweepWorker, useTestPool, waitForSweep } from './support.ts';
 
 describe('sweeps stored before a check of submissions', () => {
   const api = useTestApi();
-  let pool: Pool;
-  beforeAll(() => {
-    pool = createPool(api.services.config.databaseUrl, 2);
-  });
-  afterAll(async () => {
-    await pool?.end();
-  });
+  const database = useTestPool(api);
 
   const post = (body: unknown) => api.app.inject({ method: 'POST', url: '/v1/sweeps', headers: { authorization: api.authorization }, payload: body as object });
 
@@ -31,18 +24,18 @@ describe('sweeps stored before a check of submissions', () => {
     expect(response.statusCode, response.body).toBe(201);
     const id = response.json().id as string;
     // Written as submissions took it before they checked indexes: every trial's spec would be a billion entries long.
-    const { rows: [{ spec }] } = await pool.query<{ spec: { parameters: Record<string, unknown> } }>('SELECT spec FROM sweeps WHERE id = $1', [id]);
+    const { rows: [{ spec }] } = await database.pool.query<{ spec: { parameters: Record<string, unknown> } }>('SELECT spec FROM sweeps WHERE id = $1', [id]);
     const parameters = Object.fromEntries(Object.entries(spec.parameters).map(([path, definition]) => [path === 'objective.initial.1' ? 'objective.initial.999999999' : path, definition]));
-    await pool.query('UPDATE sweeps SET spec = $2::json WHERE id = $1', [id, JSON.stringify({ ...spec, parameters })]);
+    await database.pool.query('UPDATE sweeps SET spec = $2::json WHERE id = $1', [id, JSON.stringify({ ...spec, parameters })]);
 
     const worker = await startTestSweepWorker(api.services);
     try {
       // Read from its row: its view holds the spec that no longer validates.
-      const row = () => pool.query<{ status: string; result: { reason: string; message: string } | null }>('SELECT status, result FROM sweeps WHERE id = $1', [id]).then((result) => result.rows[0]);
+      const row = () => database.pool.query<{ status: string; result: { reason: string; message: string } | null }>('SELECT status, result FROM sweeps WHERE id = $1', [id]).then((result) => result.rows[0]);
       const refused = await eventually(row, (sweep) => sweep.status === 'failed', { timeoutMs: 30_000, intervalMs: 100 });
       expect(refused).toMatchObject({ status: 'failed', result: { reason: 'refused_spec' } });
       expect(refused.result?.message).toContain('parameters["objective.initial.999999999"]: Index 999999999 is past the end of base.objective.initial (2 entries');
-      const trials = await pool.query('SELECT id FROM runs WHERE sweep_id = $1', [id]);
+      const trials = await database.pool.query('SELECT id FROM runs WHERE sweep_id = $1', [id]);
       expect(trials.rowCount).toBe(0);
 
       const next = await post({ base: quadraticBase, parameters: { 'optimizer.learningRate': { type: 'float', values: [0.01, 0.02] } }, sampler: { type: 'grid' } });

@@ -3,7 +3,7 @@
  * as `descent worker` starts them), submitting a sweep and polling it until it ends.
  */
 import type { FastifyInstance } from 'fastify';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { sweepViewSchema, trialViewSchema, type SweepView, type TrialView } from '../../../src/contracts/sweep-view.ts';
 import { createPool, type Pool } from '../../../src/db/pool.ts';
 import { closeRedis, createRedis } from '../../../src/queue/connection.ts';
@@ -52,6 +52,18 @@ export async function startTestSweepWorker(services: TestServices): Promise<Test
       await pool.end();
     },
   };
+}
+
+/** A pool of its own on the test's database, for a test that reads or writes rows directly (`pool` once the tests start). */
+export function useTestPool(api: { readonly services: TestServices }): { readonly pool: Pool } {
+  const holder = {} as { pool: Pool };
+  beforeAll(() => {
+    holder.pool = createPool(api.services.config.databaseUrl, 2);
+  });
+  afterAll(async () => {
+    await holder.pool?.end();
+  });
+  return holder;
 }
 
 export async function getSweep(app: FastifyInstance, authorization: string, id: string): Promise<SweepView> {

@@ -19,10 +19,20 @@ const sweepListSchema = z
 
 const trialListSchema = z
   .object({
-    items: z.array(trialViewSchema).describe('Best first: finished trials by value, then pruned ones (deepest first), then running, queued, failed and cancelled ones.'),
-    nextCursor: z.string().nullable().describe('Pass as `cursor` for the next page; null on the last page.'),
+    items: z.array(trialViewSchema).describe('With `order=rank` (the default), best first: finished trials by value, then pruned ones (deepest first, then by value), '
+      + 'then queued and running ones, then failed and cancelled ones (and finished ones without a value); ties by trial number. With `order=trial`, by trial number.'),
+    nextCursor: z.string().nullable().describe('Pass as `cursor` (with the same `order`) for the next page, which starts after this page\'s last trial; null on the last page.'),
   })
   .meta({ id: 'TrialList' });
+
+/** What a walk of the pages guarantees, in each order (the route's description, and the README's). */
+const pagingDescription = 'Pages continue after the last trial of the page before, whatever ended meanwhile (a keyset cursor, not an offset). '
+  + '`order=trial` lists the trials by trial number, which never changes: a walk of its pages returns every trial exactly once, '
+  + 'even while the sweep runs (trials it creates during the walk come last), each as it was when its page was read. '
+  + '`order=rank` (the default) is the leaderboard, best first, whose order changes as trials end: a walk of its pages returns every trial exactly once '
+  + 'when none changes its place meanwhile, and every trial that keeps its place exactly once whatever others do; a trial that changes its place '
+  + 'during the walk (it finishes, or gets its value) is returned twice when it moves behind the page already read, or not at all when it moves ahead of it. '
+  + 'To see every trial of a running sweep exactly once, walk `order=trial` and rank the trials yourself; to watch the best ones, read the first page of `order=rank` again.';
 
 const idParams = z.object({ id: z.string().describe('The sweep id (a UUID).') });
 const json = () => JSON.stringify;
@@ -81,24 +91,26 @@ export async function sweepRoutes(app: FastifyInstance, { sweepService }: { swee
   routes.get('/sweeps/:id/trials', {
     schema: {
       summary: 'A sweep\'s leaderboard',
-      description: 'Its trials best first, paged; CSV with `format=csv` or `Accept: text/csv` (one column per parameter). '
-        + 'Each trial is a run: `runId` works with every /v1/runs route.',
+      description: 'Its trials best first (or by trial number with `order=trial`), paged; CSV with `format=csv` or `Accept: text/csv` (one column per parameter; '
+        + 'its `rank` is the row\'s place in the walk of the leaderboard, empty with `order=trial`). '
+        + 'Each trial is a run: `runId` works with every /v1/runs route. ' + pagingDescription,
       tags: ['sweeps'],
       params: idParams,
       querystring: z.strictObject({
         limit: z.coerce.number().int().min(1).max(10_000).default(100).describe('Trials per page.'),
-        cursor: z.string().min(1).optional().describe('`nextCursor` of the previous page.'),
+        cursor: z.string().min(1).optional().describe('`nextCursor` of the previous page, of the same `order` (another order\'s cursor is a 400 `invalid_cursor`).'),
+        order: z.enum(['rank', 'trial']).default('rank').describe('`rank` (the default): the leaderboard, best first. `trial`: by trial number, an order that never changes, whose pages return every trial exactly once while the sweep runs.'),
         format: z.enum(['json', 'csv']).optional().describe('`csv` for text/csv (also chosen by `Accept: text/csv`).'),
       }),
       response: { 200: trialListSchema.describe('JSON, or text/csv with `format=csv`.'), ...problemResponses(400, 401, 404, 429) },
     },
     serializerCompiler: json,
   }, async (request, reply) => {
-    const { sweep, offset, items, nextCursor } = await sweepService.trials(principalOf(request).tenantId, request.params.id, request.query);
+    const { sweep, shown, items, nextCursor } = await sweepService.trials(principalOf(request).tenantId, request.params.id, request.query);
     const csv = request.query.format === 'csv' || (request.query.format === undefined && /\btext\/csv\b/.test(request.headers.accept ?? ''));
     if (!csv) return { items, nextCursor };
-    if (nextCursor) reply.header('link', `<?cursor=${nextCursor}&format=csv&limit=${request.query.limit}>; rel="next"`);
-    return reply.type('text/csv; charset=utf-8').serializer((body: unknown) => body as string).send(trialsCsv(sweep.spec as SweepSpec, items, offset) as never);
+    if (nextCursor) reply.header('link', `<?cursor=${nextCursor}&format=csv&limit=${request.query.limit}&order=${request.query.order}>; rel="next"`);
+    return reply.type('text/csv; charset=utf-8').serializer((body: unknown) => body as string).send(trialsCsv(sweep.spec as SweepSpec, items, shown) as never);
   });
 
   routes.post('/sweeps/:id/cancel', {

@@ -19,6 +19,7 @@ import { objectiveProblem } from '../objectives/objective-problems.ts';
 import { toSweepView, toTrialView } from './sweep-view.ts';
 import { resultWithoutParams } from '../../../contracts/run-result.ts';
 import { isUuid } from '../../../db/uuid.ts';
+import { decodeTrialCursor, encodeTrialCursor, type TrialOrder } from './trial-cursor.ts';
 
 export interface SweepServiceDependencies {
   readonly sweeps: SweepRepository;
@@ -49,23 +50,6 @@ const unavailable = (cause: unknown) =>
     headers: { 'retry-after': '5' },
     cause,
   });
-
-/** Leaderboard cursors: base64url of the offset of the next trial. */
-function decodeOffset(cursor: string | undefined): number {
-  if (cursor === undefined) return 0;
-  // Digits only, and few enough for PostgreSQL's bigint: `1e20` is an integer to Number, not to OFFSET.
-  const text = Buffer.from(cursor, 'base64url').toString('utf8');
-  const offset = /^\d{1,15}$/.test(text) ? Number(text) : NaN;
-  if (Number.isNaN(offset)) {
-    throw new AppError(400, 'invalid_cursor', 'Invalid cursor', {
-      detail: 'The cursor is not one this API returned; start again without it.',
-      errors: [{ path: 'cursor', message: 'Not a cursor returned by this API.', code: 'invalid_cursor' }],
-    });
-  }
-  return offset;
-}
-
-const encodeOffset = (offset: number) => Buffer.from(String(offset)).toString('base64url');
 
 export function createSweepService({ sweeps, sweepsQueue, objectives, redis, queuePrefix }: SweepServiceDependencies) {
   async function find(tenantId: string, id: string): Promise<SweepRow> {
@@ -128,14 +112,29 @@ export function createSweepService({ sweeps, sweepsQueue, objectives, redis, que
       return { items: await views(items), nextCursor };
     },
 
-    /** The leaderboard, best first: finished trials by value, then pruned ones (deepest first), running, failed. */
-    async trials(tenantId: string, id: string, query: { limit: number; cursor?: string }): Promise<{ sweep: SweepRow; offset: number; items: TrialView[]; nextCursor: string | null }> {
+    /**
+     * A page of the sweep's trials: by `order=rank` (the leaderboard, best first: finished trials
+     * by value, then pruned ones, deepest first, running, failed) or `order=trial` (by trial
+     * number), each page after the last trial of the page before (see trial-cursor.ts). `shown`:
+     * how many trials the walk showed before this page (null in trial order, which has no ranks).
+     */
+    async trials(tenantId: string, id: string, query: { limit: number; cursor?: string; order?: TrialOrder }): Promise<{ sweep: SweepRow; shown: number | null; items: TrialView[]; nextCursor: string | null }> {
       const sweep = await find(tenantId, id);
-      const offset = decodeOffset(query.cursor);
+      const order = query.order ?? 'rank';
+      const cursor = query.cursor === undefined ? null : decodeTrialCursor(query.cursor, order);
+      if (order === 'trial') {
+        const rows = await sweeps.trialsByNumber(sweep.id, cursor?.order === 'trial' ? cursor.trialNumber : null, query.limit + 1);
+        const page = rows.slice(0, query.limit);
+        const last = page.at(-1);
+        return { sweep, shown: null, items: page.map(toTrialView), nextCursor: rows.length > query.limit && last ? encodeTrialCursor({ order, trialNumber: last.trialNumber }) : null };
+      }
+      const shown = cursor?.order === 'rank' ? cursor.shown : 0;
       const sign = goalSign(metricGoal((sweep.spec as SweepSpec).metric));
-      const rows = await sweeps.leaderboard(sweep.id, sign, offset, query.limit + 1);
-      const items = rows.slice(0, query.limit).map(toTrialView);
-      return { sweep, offset, items, nextCursor: rows.length > query.limit ? encodeOffset(offset + query.limit) : null };
+      const rows = await sweeps.leaderboard(sweep.id, sign, cursor?.order === 'rank' ? cursor.key : null, query.limit + 1);
+      const page = rows.slice(0, query.limit);
+      const last = page.at(-1);
+      const nextCursor = rows.length > query.limit && last ? encodeTrialCursor({ order, shown: shown + page.length, key: last.key }) : null;
+      return { sweep, shown, items: page.map(toTrialView), nextCursor };
     },
 
     /** Cancels the sweep: queued trials at once, running ones within a slice; 409 once it has ended. */

@@ -57,10 +57,11 @@ export function toTrialView(trial: TrialRow): TrialView {
 }
 
 /**
- * The leaderboard as CSV: one row per trial, one column per parameter (dotted paths as headers);
- * `offset` is how many trials rank before the page's first.
+ * A page of trials as CSV: one row per trial, one column per parameter (dotted paths as headers);
+ * `shown` is how many trials the walk of the leaderboard showed before the page's first (its rank
+ * column goes on from it), null in trial order (the rank column is empty).
  */
-export function trialsCsv(spec: SweepSpec, trials: readonly TrialView[], offset: number): string {
+export function trialsCsv(spec: SweepSpec, trials: readonly TrialView[], shown: number | null): string {
   const parameters = Object.keys(specInOrder(spec).parameters);
   const quote = (value: unknown) => {
     if (value === null || value === undefined) return '';
@@ -69,7 +70,7 @@ export function trialsCsv(spec: SweepSpec, trials: readonly TrialView[], offset:
   };
   const header = ['rank', 'trialNumber', 'runId', 'status', 'value', 'steps', 'stopReason', ...parameters, 'message'];
   const lines = trials.map((trial, index) =>
-    [offset + index + 1, trial.trialNumber, trial.runId, trial.status, trial.value, trial.steps, trial.stopReason, ...parameters.map((name) => trial.parameters[name]), trial.message]
+    [shown === null ? null : shown + index + 1, trial.trialNumber, trial.runId, trial.status, trial.value, trial.steps, trial.stopReason, ...parameters.map((name) => trial.parameters[name]), trial.message]
       .map(quote)
       .join(','),
   );
