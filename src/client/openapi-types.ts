@@ -7133,7 +7133,7 @@ export interface components {
             rule: string;
             /** @description The step at which it was decided. */
             step: number;
-            /** @description The value compared: the trial's best so far (median), its value at the rung (asha). The TPE sampler ranks pruned trials by their step and this value (as Optuna ranks them by their last intermediate value); the trial's `value` is its value of the sweep's metric. */
+            /** @description The value compared: the trial's best so far (median), its value at the rung (asha). The TPE sampler ranks pruned trials by their step and this value (where Optuna's uses the last intermediate value: the same for asha, the best so far for median); the trial's `value` is its value of the sweep's metric. */
             value: number | null;
             /** @description The value it had to beat. */
             cutoff: number | null;

@@ -49,7 +49,7 @@ export const pruningSchema = z
   .object({
     rule: z.string().describe('The pruner: median or asha.'),
     step: z.number().int().describe('The step at which it was decided.'),
-    value: z.number().nullable().describe("The value compared: the trial's best so far (median), its value at the rung (asha). The TPE sampler ranks pruned trials by their step and this value (as Optuna ranks them by their last intermediate value); the trial's `value` is its value of the sweep's metric."),
+    value: z.number().nullable().describe("The value compared: the trial's best so far (median), its value at the rung (asha). The TPE sampler ranks pruned trials by their step and this value (where Optuna's uses the last intermediate value: the same for asha, the best so far for median); the trial's `value` is its value of the sweep's metric."),
     cutoff: z.number().nullable().describe('The value it had to beat.'),
     rung: z.number().int().nullable().describe('The rung of the decision (asha); null for median.'),
     rank: z.number().int().nullable().describe('1 = best among the trial and its competitors.'),

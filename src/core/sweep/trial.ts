@@ -1,7 +1,7 @@
 /**
  * A trial as the samplers see it: its number, its state, its parameters, and its value (the
  * sweep's metric when it finished; when it was pruned, the step its pruner stopped it at and the
- * value the pruner compared there, as Optuna's TPE sees a pruned trial by its last intermediate value).
+ * value the pruner compared there: Optuna's TPE sees a pruned trial by its last intermediate value, which is that for ASHA and the best so far for the median rule).
  */
 import type { ParameterValues } from './search-space.ts';
 
