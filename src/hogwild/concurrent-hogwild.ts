@@ -14,8 +14,9 @@
  * makes them records, validates θ at the newest due one of each look, and keeps early stopping
  * and the stop rules. The last update's record carries the final θ and its validation. A run
  * stopped before its last update ends with the watch's own record of θ at the updates made.
- * Threads keep working between slices; a step whose ring was full when its thread made it (the
- * coordinator that far behind) has no row.
+ * Threads keep working between slices; a thread whose ring is full (a run recording more than its
+ * rings hold, the coordinator that far behind) waits for the coordinator to take from it, so every
+ * step record.every names has its row.
  *
  * A call that may return only so many rows (`maxSteps` / `record.every`: the worker cuts its
  * slices so to its rows quota) leaves the rest in the rings for the next call; a run that stops

@@ -3,25 +3,39 @@
  * coordinator. The thread that makes update t, where t is a multiple of `record.every` or the
  * run's last, measures it as a simulated run does (its mini-batch's loss and gradient norm at θ as
  * it read it, η_t, the norm of its step, and θ just after its write when the coordinator needs it:
- * parameters recorded, validated or kept as the best) and publishes it into a ring of its own in shared memory; the coordinator takes the
- * rings' entries in step order whenever it looks. No thread ever waits for the coordinator.
+ * parameters recorded, validated or kept as the best) and publishes it into a ring of its own in
+ * shared memory; the coordinator takes the rings' entries in step order whenever it looks. Every
+ * step `record.every` names is published and taken, none dropped, whatever the threads' and the
+ * coordinator's speeds.
  *
  * Each ring has one writer (its thread) and one reader (the coordinator): the thread fills a slot,
  * then counts it in `written` with Atomics.store, which makes the slot's plain writes visible to
  * whoever reads that count with Atomics.load; the coordinator reads the slots, then counts them in
- * `read`, which frees them. A thread that finds its ring full drops the step (the row is missing:
- * the coordinator fell that far behind); it reads `read` again only when its own count says full.
+ * `read`, which frees them. Before a recorded update the thread makes sure its ring has a free
+ * slot (`reserve`); it reads `read` again only when its own count says full.
+ *
+ * A full ring holds its thread back until the coordinator frees a slot (backpressure): the
+ * thread declares the step it is about to make as its position and sleeps on `read`; the
+ * coordinator wakes it when it frees a slot of a ring whose thread waits. The alternatives drop
+ * or grow: a ring that overwrote (or a thread that skipped) its oldest entry loses a named row,
+ * and a ring that grew without end would bound nothing; one grown up to a cap must still do
+ * something once at the cap. The rings already hold every row of the run when those fit in 8 MB
+ * (recordRingSize), so a thread waits only in a run recording more than that, with the coordinator
+ * that far behind, and the threads' loop pays nothing for it: a recorded update compares two
+ * counts, as it did to find a ring full.
  *
  * Threads claim ticks 16 at a time, so two threads publish out of step order: thread A may publish
  * t = 30 after thread B published t = 40. Each thread stores the first tick of the chunk it works
- * on (`position`, once per chunk; the largest integer once it is done), and no thread publishes a
- * step below its position. An entry below every thread's position can therefore be taken without
- * one before it arriving later; the coordinator takes entries in merged order up to there. A ring
- * more than half full is taken from at once regardless (the fast thread's steps are not dropped
- * while a slow thread holds the others back), and an entry that then arrives late, at or below the
- * last step taken, is dropped instead of recorded out of order. Memory is bounded: the rings of a
- * run hold at most 8 MB together (two slots a thread when even that is more, one for a lone thread), and fewer when the
- * run has fewer steps to record (see recordRingSize, which the run's memory footprint counts).
+ * on (`position`, once per chunk; the step it waits to make while its ring is full; the largest
+ * integer once it is done), and no thread publishes a step below its position. An entry below
+ * every thread's position can therefore be taken without one before it arriving later; the
+ * coordinator takes entries in merged order up to there, and only up to there, so no entry ever
+ * arrives after a later one was taken. Waiting cannot deadlock: a thread that waits declared a
+ * position above every entry in its ring, so the lowest entry of the rings of the waiting threads
+ * lies below every position but that of a thread still running, which goes on and raises its own
+ * (or waits too). Memory is bounded: the rings of a run hold at most 8 MB together (two slots a
+ * thread when even that is more, one for a lone thread), and fewer when the run has fewer steps
+ * to record (see recordRingSize, which the run's memory footprint counts).
  */
 
 import type { MeasuredStep } from '../concurrent-runs/center-watch.ts';
@@ -30,9 +44,15 @@ import { recordRingSize, slotFields } from '../core/training/record-ring-size.ts
 /** Fields of a slot, then θ when the coordinator takes it (parameters recorded, validated or kept as the best). */
 const field = { step: 0, loss: 1, gradNorm: 2, learningRate: 3, updateNorm: 4, params: slotFields } as const;
 
-/** Words per ring: `written` and `position` (the thread's) on one cache line, `read` (the coordinator's) on the next. */
+/**
+ * Words per ring: `written`, `position` and `waiting` (the thread's; `waiting` is 1 while the
+ * thread sleeps on a full ring) on one cache line, `read` (the coordinator's) on the next.
+ */
 const line = 64 / Int32Array.BYTES_PER_ELEMENT;
-const word = { written: 0, position: 1, read: line, length: 2 * line } as const;
+const word = { written: 0, position: 1, waiting: 2, read: line, length: 2 * line } as const;
+
+/** Milliseconds a thread sleeps on a full ring before it looks at `stop` again (the coordinator wakes it sooner when it frees a slot). */
+const waitSlice = 10;
 
 /** A thread's position once it no longer publishes. */
 const done = 0x7fffffff;
@@ -89,6 +109,8 @@ export class RecordWriter {
   constructor(
     private readonly rings: RecordRings,
     replica: number,
+    /** Whether the run is stopping: a thread waiting for a slot gives up then. */
+    private readonly stopped: () => boolean,
   ) {
     this.words = replica * word.length;
     this.slots = replica * rings.capacity * rings.slotLength;
@@ -106,13 +128,37 @@ export class RecordWriter {
     Atomics.store(this.rings.words, this.words + word.position, done);
   }
 
-  /** Publishes update `step` as measured, with θ after it when the coordinator takes it; false when the ring was full (the step is dropped). */
-  publish(step: number, measured: MeasuredStep, theta: Float64Array): boolean {
-    const { words, slots, capacity, slotLength } = this.rings;
-    if (this.written - this.read >= capacity) {
-      this.read = Atomics.load(words, this.words + word.read);
-      if (this.written - this.read >= capacity) return false;
+  /**
+   * Makes sure the ring has a slot for the record of update `step`, which the thread is about to
+   * make: at once when it has one; else the thread waits for the coordinator to free one, its
+   * position `step` meanwhile (it publishes nothing below, and the updates below it that it
+   * claimed are made). False only when the run stops meanwhile: the update is then not made.
+   */
+  reserve(step: number): boolean {
+    if (this.written - this.read < this.rings.capacity) return true;
+    this.read = Atomics.load(this.rings.words, this.words + word.read);
+    return this.written - this.read < this.rings.capacity || this.waitForSlot(step);
+  }
+
+  private waitForSlot(step: number): boolean {
+    const { words, capacity } = this.rings;
+    const read = this.words + word.read;
+    const waiting = this.words + word.waiting;
+    this.at(step);
+    // `waiting` is stored before `read` is loaded again, and the coordinator stores `read` before it loads `waiting`: one of the two sees the other's store, so no wake-up is missed.
+    Atomics.store(words, waiting, 1);
+    for (;;) {
+      this.read = Atomics.load(words, read);
+      if (this.written - this.read < capacity || this.stopped()) break;
+      Atomics.wait(words, read, this.read, waitSlice);
     }
+    Atomics.store(words, waiting, 0);
+    return this.written - this.read < capacity;
+  }
+
+  /** Publishes update `step` as measured, with θ after it when the coordinator takes it, into the slot `reserve` made sure of. */
+  publish(step: number, measured: MeasuredStep, theta: Float64Array): void {
+    const { words, slots, capacity, slotLength } = this.rings;
     const at = this.slots + (this.written % capacity) * slotLength;
     slots[at + field.step] = step;
     slots[at + field.loss] = measured.loss;
@@ -122,7 +168,6 @@ export class RecordWriter {
     if (slotLength > field.params) slots.set(theta, at + field.params);
     this.written++;
     Atomics.store(words, this.words + word.written, this.written);
-    return true;
   }
 }
 
@@ -132,7 +177,7 @@ export class RecordReader {
   readonly taken: Int32Array;
   /** How many of `taken` the last `take` filled. */
   count = 0;
-  /** The last step taken: an entry at or below it arrives late and is dropped. */
+  /** The last step taken. */
   lastStep: number;
   /**
    * After a `take`: no step below it can still be taken (every thread's position and every entry
@@ -176,8 +221,7 @@ export class RecordReader {
 
   /**
    * Takes, in step order, at most `room` entries below `below` that no thread can precede any
-   * more (or from a ring more than half full), into `taken`; their slots stay the reader's
-   * until `release`.
+   * more, into `taken`; their slots stay the reader's until `release`.
    */
   take(room: number, below: number): number {
     const { words, capacity, slotLength } = this.rings;
@@ -196,11 +240,8 @@ export class RecordReader {
     for (;;) {
       let next = -1;
       let nextStep = Infinity;
-      let pressed = false;
       for (let r = 0; r < threads; r++) {
-        const pending = this.written[r] - this.read[r];
-        if (pending === 0) continue;
-        if (2 * pending > capacity) pressed = true;
+        if (this.written[r] === this.read[r]) continue;
         const step = this.rings.slots[slotOf(r) + field.step];
         if (step < nextStep) {
           next = r;
@@ -208,11 +249,12 @@ export class RecordReader {
         }
       }
       if (next < 0) break;
+      // Never so since entries are taken only below every position; a checkpoint's entry at or below its step would be (it keeps none).
       if (nextStep <= this.lastStep) {
         this.read[next]++;
         continue;
       }
-      if (count >= room || nextStep >= below || (nextStep >= safe && !pressed)) {
+      if (count >= room || nextStep >= below || nextStep >= safe) {
         floor = Math.min(floor, nextStep);
         break;
       }
@@ -227,8 +269,7 @@ export class RecordReader {
 
   /**
    * Ticks the threads have made and published: every update below every thread's position is
-   * made, and its record published (or dropped, its ring full). Read before `pending`: an entry
-   * published after it is above it.
+   * made, and its record published. Read before `pending`: an entry published after it is above it.
    */
   madeTicks(): number {
     const words = this.rings.words;
@@ -281,8 +322,23 @@ export class RecordReader {
     });
   }
 
-  /** Frees the slots of the entries taken (and of those dropped as late) for the threads. */
+  /** Frees the slots of the entries taken for the threads, and wakes a thread waiting for one. */
   release(): void {
-    for (let r = 0; r < this.threads; r++) Atomics.store(this.rings.words, r * word.length + word.read, this.read[r]);
+    const words = this.rings.words;
+    for (let r = 0; r < this.threads; r++) {
+      const at = r * word.length;
+      if (Atomics.load(words, at + word.read) === this.read[r]) continue;
+      Atomics.store(words, at + word.read, this.read[r]);
+      if (Atomics.load(words, at + word.waiting) !== 0) Atomics.notify(words, at + word.read);
+    }
+  }
+
+  /** Each thread as the rings show it: publishing, waiting for a free slot, or done. */
+  threadStates(): ('publishing' | 'waiting' | 'done')[] {
+    const words = this.rings.words;
+    return Array.from({ length: this.threads }, (_, r) => {
+      if (Atomics.load(words, r * word.length + word.position) === done) return 'done';
+      return Atomics.load(words, r * word.length + word.waiting) !== 0 ? 'waiting' : 'publishing';
+    });
   }
 }

@@ -15,8 +15,11 @@
  *
  * The update of a recorded tick (a multiple of `record.every`, or the run's last) is measured, as a
  * simulated run's is, and published for the coordinator (record-ring.ts): it goes through the
- * gradient even where it would be made in place, with the same values. The other ticks pay one
- * comparison for it, and each claim of ticks one store of the thread's position.
+ * gradient even where it would be made in place, with the same values. Before it, the thread makes
+ * sure its ring has a slot for it, waiting for the coordinator while it has none (a run that
+ * records more than its rings hold, the coordinator that far behind). The other ticks pay two
+ * comparisons for it (one before the update, one in it), and each claim of ticks one store of the
+ * thread's position.
  *
  * A non-finite loss, gradient or parameter stops every thread (the coordinator reports it).
  * With `locking` (the benchmark's peer) each whole update, gradient and write, holds one mutex,
@@ -174,6 +177,15 @@ function train(data: ThreadData, writer: RecordWriter): void {
         stopped = true;
         break;
       }
+      if (t === recorded) {
+        // Before the mutex of the locking variant: a thread waiting while it held it would hold
+        // back the threads below it, whose rows the coordinator must take first. A run stopping
+        // while the thread waits for a slot: the update is not made.
+        if (!writer.reserve(t)) {
+          stopped = true;
+          break;
+        }
+      }
       if (batches) {
         batches.next(theta);
         if (batches.fullBatch) shard!.reselect();
@@ -215,7 +227,7 @@ function train(data: ThreadData, writer: RecordWriter): void {
 }
 
 const data = workerData as ThreadData;
-const writer = new RecordWriter(data.records, data.replica);
+const writer = new RecordWriter(data.records, data.replica, () => Atomics.load(data.control, control.stop) !== 0);
 try {
   train(data, writer);
 } catch (error) {

@@ -7,9 +7,20 @@ import { runSpecSchema, type RunSpecInput } from '../../src/contracts/run-spec.t
 import { createObjective, objectiveSpecSchema } from '../../src/core/objectives/index.ts';
 import { memoryFootprint } from '../../src/core/training/index.ts';
 import { encodeCheckpoint } from '../../src/db/checkpoint-encoding.ts';
-import { createRecordRings, RecordReader, RecordWriter } from '../../src/hogwild/record-ring.ts';
+import { createRecordRings, RecordReader, RecordWriter, type RecordRings } from '../../src/hogwild/record-ring.ts';
 
 const measured = (step: number) => ({ loss: step / 1000, gradNorm: 2 * step, learningRate: 0.1, updateNorm: 0.2 * step });
+
+/** A thread's writer; `waiting` plays the coordinator each time the thread, its ring full, looks again (by default the test expects no wait). */
+function threadOf(rings: RecordRings, replica: number, waiting: () => boolean = () => expect.fail(`thread ${replica} waits for a slot`)): RecordWriter {
+  return new RecordWriter(rings, replica, waiting);
+}
+
+/** A recorded update as a thread makes it: a slot made sure of, then the entry published. */
+function publish(thread: RecordWriter, step: number, theta: Float64Array): void {
+  expect(thread.reserve(step)).toBe(true);
+  thread.publish(step, measured(step), theta);
+}
 
 /** Steps taken by one `take`, their slots released. */
 function take(reader: RecordReader, room = Infinity, below = Infinity): number[] {
@@ -22,19 +33,19 @@ function take(reader: RecordReader, room = Infinity, below = Infinity): number[]
 describe('record rings', () => {
   it('hand over the steps in step order, none before every thread has moved past it', () => {
     const rings = createRecordRings(2, 1000, 10, 3, false);
-    const [a, b] = [new RecordWriter(rings, 0), new RecordWriter(rings, 1)];
+    const [a, b] = [threadOf(rings, 0), threadOf(rings, 1)];
     const reader = new RecordReader(rings, 0);
     const theta = new Float64Array(3);
     // Thread a works on ticks 1-16, b on 17-32 and then 33-48: b publishes 20, 30, 40 before a publishes 10.
     a.at(1);
     b.at(17);
-    b.publish(20, measured(20), theta);
-    b.publish(30, measured(30), theta);
+    publish(b, 20, theta);
+    publish(b, 30, theta);
     b.at(33);
-    b.publish(40, measured(40), theta);
+    publish(b, 40, theta);
     expect(take(reader)).toEqual([]);
     expect(reader.floor).toBe(1);
-    a.publish(10, measured(10), theta);
+    publish(a, 10, theta);
     a.at(49);
     // 40 waits for b to move past its chunk.
     expect(take(reader)).toEqual([10, 20, 30]);
@@ -47,10 +58,10 @@ describe('record rings', () => {
 
   it('give each step as its thread measured it, with θ after it when parameters are recorded', () => {
     const rings = createRecordRings(1, 100, 10, 3, true);
-    const writer = new RecordWriter(rings, 0);
+    const writer = threadOf(rings, 0);
     const reader = new RecordReader(rings, 0);
     writer.at(1);
-    writer.publish(10, measured(10), Float64Array.of(1, 2, 3));
+    publish(writer, 10, Float64Array.of(1, 2, 3));
     writer.close();
     reader.take(Infinity, Infinity);
     const at = reader.taken[0];
@@ -62,10 +73,10 @@ describe('record rings', () => {
 
   it('take at most `room` entries, none at or past `below`, and leave the others for later', () => {
     const rings = createRecordRings(1, 100, 10, 1, false);
-    const writer = new RecordWriter(rings, 0);
+    const writer = threadOf(rings, 0);
     const reader = new RecordReader(rings, 0);
     writer.at(1);
-    for (let step = 10; step <= 100; step += 10) writer.publish(step, measured(step), new Float64Array(1));
+    for (let step = 10; step <= 100; step += 10) publish(writer, step, new Float64Array(1));
     writer.close();
     expect(take(reader, 3, 100)).toEqual([10, 20, 30]);
     expect(reader.floor).toBe(40);
@@ -74,36 +85,60 @@ describe('record rings', () => {
     expect(take(reader)).toEqual([100]);
   });
 
-  it('are bounded: a thread drops a step its full ring has no room for, and a ring over half full is taken from before the others move on', () => {
+  it('are bounded: a thread whose ring is full waits for the coordinator, declaring the step it is about to make, and no step is dropped', () => {
     // Room for 11 recorded steps per ring (1000 ticks / every 100, and the last).
     const rings = createRecordRings(2, 1000, 100, 1, false);
     expect(rings.capacity).toBe(11);
-    const [slow, fast] = [new RecordWriter(rings, 0), new RecordWriter(rings, 1)];
     const reader = new RecordReader(rings, 0);
     const theta = new Float64Array(1);
+    const taken: number[] = [];
+    const seen: string[][] = [];
+    // The slow thread holds step 1 back while the fast one fills its ring; the coordinator, each time the fast one looks again, takes what it can.
+    const slow = threadOf(rings, 0);
+    const fast = threadOf(rings, 1, () => {
+      seen.push(reader.threadStates());
+      taken.push(...take(reader));
+      if (seen.length === 1) {
+        publish(slow, 1, theta);
+        slow.close();
+      }
+      return false;
+    });
     slow.at(1);
     fast.at(2);
-    const published = [];
-    for (let step = 2; step <= 13; step++) published.push(fast.publish(step, measured(step), theta));
-    expect(published).toEqual([...Array(11).fill(true), false]);
-    // The slow thread still holds the others back, but the fast one's ring is full: its steps go.
-    expect(take(reader)).toEqual([2, 3, 4, 5, 6, 7]);
+    for (let step = 2; step <= 12; step++) publish(fast, step, theta);
+    // More than half full, the fast ring is not taken from: the slow thread may still publish below it.
     expect(take(reader)).toEqual([]);
-    // The slow thread's step 1 arrives after 7 was taken: late, dropped rather than recorded out of order.
-    slow.publish(1, measured(1), theta);
-    slow.close();
+    expect(reader.floor).toBe(1);
+    // Full: the fast thread waits, at step 13; nothing can be taken while the slow one is at 1, then all of it once the slow one moved on.
+    publish(fast, 13, theta);
+    expect(seen).toEqual([['publishing', 'waiting'], ['done', 'waiting']]);
+    expect(taken).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+    expect(reader.threadStates()).toEqual(['done', 'publishing']);
     fast.close();
-    expect(take(reader)).toEqual([8, 9, 10, 11, 12]);
-    expect(fast.publish(14, measured(14), theta)).toBe(true);
+    expect(take(reader)).toEqual([13]);
+  });
+
+  it('let a thread waiting for a slot give up when the run stops: it makes no update then', () => {
+    const rings = createRecordRings(1, 1000, 100, 1, false);
+    const theta = new Float64Array(1);
+    let looks = 0;
+    const thread = threadOf(rings, 0, () => ++looks > 2);
+    thread.at(1);
+    expect(rings.capacity).toBe(11);
+    for (let step = 1; step <= 11; step++) publish(thread, step, theta);
+    expect(thread.reserve(12)).toBe(false);
+    expect(looks).toBe(3);
+    expect(new RecordReader(rings, 0).threadStates()).toEqual(['publishing']);
   });
 
   it('skip the steps already recorded before a resumed run\'s checkpoint', () => {
     const rings = createRecordRings(1, 100, 10, 1, false);
-    const writer = new RecordWriter(rings, 0);
+    const writer = threadOf(rings, 0);
     const reader = new RecordReader(rings, 40);
     writer.at(31);
-    writer.publish(40, measured(40), new Float64Array(1));
-    writer.publish(50, measured(50), new Float64Array(1));
+    publish(writer, 40, new Float64Array(1));
+    publish(writer, 50, new Float64Array(1));
     writer.close();
     expect(take(reader)).toEqual([50]);
   });
@@ -111,14 +146,14 @@ describe('record rings', () => {
   it('keep the entries waiting in them in a checkpoint as one array, stored as bytes, and put them back in order on resume', () => {
     // 2 threads, θ of 100 entries: 105 numbers a slot, 4,000 steps waiting.
     const rings = createRecordRings(2, 40_000, 10, 100, true);
-    const [a, b] = [new RecordWriter(rings, 0), new RecordWriter(rings, 1)];
+    const [a, b] = [threadOf(rings, 0), threadOf(rings, 1)];
     const reader = new RecordReader(rings, 0);
     const theta = new Float64Array(100);
     a.at(1);
     b.at(1);
     for (let step = 10; step <= 40_000; step += 10) {
       theta.fill(step);
-      (step % 20 === 0 ? b : a).publish(step, measured(step), theta);
+      publish(step % 20 === 0 ? b : a, step, theta);
     }
     const pending = reader.pending(Infinity);
     expect(pending.fields).toBe(105);
@@ -169,32 +204,40 @@ describe('record rings', () => {
     // One thread, θ of 1.2 million entries: a slot of 9.6 MB, one for the thread.
     const rings = createRecordRings(1, 100, 10, 1_200_000, true);
     expect(rings.capacity).toBe(1);
-    const writer = new RecordWriter(rings, 0);
     const reader = new RecordReader(rings, 0);
+    const taken: number[] = [];
+    const writer = threadOf(rings, 0, () => {
+      taken.push(...take(reader));
+      return false;
+    });
     const theta = new Float64Array(1_200_000);
     writer.at(1);
-    expect(writer.publish(10, measured(10), theta)).toBe(true);
-    expect(writer.publish(20, measured(20), theta)).toBe(false);
-    expect(take(reader)).toEqual([10]);
+    publish(writer, 10, theta);
+    // Its one slot full, the thread waits at step 20, below which it publishes nothing: 10 can be taken.
+    publish(writer, 20, theta);
+    expect(taken).toEqual([10]);
     writer.at(17);
-    expect(writer.publish(30, measured(30), theta)).toBe(true);
+    expect(take(reader)).toEqual([]);
+    writer.at(33);
+    expect(take(reader)).toEqual([20]);
+    publish(writer, 40, theta);
     writer.close();
-    expect(take(reader)).toEqual([30]);
+    expect(take(reader)).toEqual([40]);
   });
 
   it('with 2 threads and slots too large for more than one a thread within 8 MB, keep a lower step that arrives after a higher one', () => {
     // θ of 300,000 entries: 2.4 MB a slot.
     const rings = createRecordRings(2, 1000, 10, 300_000, true);
     expect(rings.capacity).toBe(2);
-    const [a, b] = [new RecordWriter(rings, 0), new RecordWriter(rings, 1)];
+    const [a, b] = [threadOf(rings, 0), threadOf(rings, 1)];
     const reader = new RecordReader(rings, 0);
     const theta = new Float64Array(300_000);
     a.at(1);
     b.at(17);
-    b.publish(20, measured(20), theta);
+    publish(b, 20, theta);
     // One waiting record does not fill the ring past half: it waits for the thread before it.
     expect(take(reader)).toEqual([]);
-    a.publish(10, measured(10), theta);
+    publish(a, 10, theta);
     a.at(33);
     b.at(49);
     expect(take(reader)).toEqual([10, 20]);

@@ -14,17 +14,17 @@ export const slotFields = 5;
 
 /**
  * The fewest slots a ring has: one for a lone thread, which publishes in step order; two when
- * threads publish out of step order, as a ring more than half full is taken from at once, before
- * the other threads' lower steps arrive (which are then dropped): one waiting record fills half
- * of two slots, not more.
+ * threads publish out of step order, so that a thread whose record waits for another thread's
+ * lower step can still publish its next one before it waits for the coordinator (a thread whose
+ * ring is full waits for the coordinator to take from it).
  */
 const minimumSlots = (threads: number) => (threads > 1 ? 2 : 1);
 
 /**
  * Slots per ring for `threads` threads of a run of `totalTicks` ticks recording every `every`,
  * each slot `slotLength` float64 entries: room for every step the run records (one thread may
- * make them all), within `ringBytes` for all of them, and at least minimumSlots whatever their
- * size; `bytes` is what they take.
+ * make them all: no thread then ever waits for the coordinator), within `ringBytes` for all of
+ * them, and at least minimumSlots whatever their size; `bytes` is what they take.
  */
 export function recordRingSize(threads: number, totalTicks: number, every: number, slotLength: number): { capacity: number; bytes: number } {
   const slotBytes = slotLength * Float64Array.BYTES_PER_ELEMENT;
