@@ -43,7 +43,7 @@ import { CenterWatch, type MeasuredStep } from '../concurrent-runs/center-watch.
 import { CoordinatedRun, runSize, type RunSize } from '../concurrent-runs/coordinated-run.ts';
 import { control, createControl } from './control.ts';
 import { toSharedDataset } from './shared-data.ts';
-import type { ThreadData } from './thread.ts';
+import type { HeldRecord, ThreadData } from './thread.ts';
 import { createThreadStats, readThreadStats, restoreThreadStats } from './thread-stats.ts';
 import { createRecordRings, RecordReader, type RecordRings } from './record-ring.ts';
 import { parallelReport } from '../core/parallel/report.ts';
@@ -55,6 +55,8 @@ export interface ConcurrentHogwildOptions {
   readonly locking?: boolean;
   /** Most threads this machine may run (default: its available parallelism). */
   readonly maximumThreads?: number;
+  /** Holds back the thread that makes one recorded update, as a descheduled thread (thread.ts). */
+  readonly hold?: HeldRecord;
 }
 
 /** The objective spec the threads build (its training rows in shared memory) and the coordinator's own objective. */
@@ -155,6 +157,7 @@ export class ConcurrentHogwildRun extends CoordinatedRun implements RunLoop {
         stats: this.stats,
         records: this.rings,
         locking: this.options.locking ?? false,
+        hold: this.options.hold ?? null,
       };
       const thread = 'url' in source ? new Worker(source.url, { workerData }) : new Worker(source.code, { eval: true, workerData });
       thread.on('message', (message: { error?: string }) => {

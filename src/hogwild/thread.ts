@@ -55,6 +55,25 @@ export interface ThreadData {
   /** Where the thread publishes the updates it makes at recorded steps (record-ring.ts). */
   readonly records: RecordRings;
   readonly locking: boolean;
+  /** Holds back the thread that makes this recorded update before it makes it (HeldRecord). */
+  readonly hold: HeldRecord | null;
+}
+
+/**
+ * A thread held back at a recorded update, as a descheduled thread is: the thread that claims
+ * tick `step` (a recorded one) sets `gate[0]` to 1 before making it, then waits until it is no
+ * longer 1 (or the run stops). Lets the order in which threads and coordinator meet be set
+ * instead of left to the machine's load.
+ */
+export interface HeldRecord {
+  readonly step: number;
+  readonly gate: Int32Array;
+}
+
+function holdBack({ gate }: HeldRecord, words: Int32Array): void {
+  Atomics.store(gate, 0, 1);
+  Atomics.notify(gate, 0);
+  while (Atomics.load(gate, 0) === 1 && Atomics.load(words, control.stop) === 0) Atomics.wait(gate, 0, 1, 10);
 }
 
 /** Ticks a thread claims at once. */
@@ -155,6 +174,7 @@ function train(data: ThreadData, writer: RecordWriter): void {
   const outcome: SparseStepOutcome = { loss: 0, broken: 0 };
   const counters = new ThreadCounters(data.stats, replica, replicas);
   const every = data.records.every;
+  const held = data.hold?.step ?? -1;
   const recording: Recording = { theta, local, evaluated, sparseGradient, sparse, measured: { loss: 0, gradNorm: 0, learningRate: 0, updateNorm: 0 } };
   // Start together: a thread that loads faster must not do the others' share alone.
   if (Atomics.add(words, control.ready, 1) + 1 === replicas) {
@@ -178,6 +198,7 @@ function train(data: ThreadData, writer: RecordWriter): void {
         break;
       }
       if (t === recorded) {
+        if (t === held) holdBack(data.hold!, words);
         // Before the mutex of the locking variant: a thread waiting while it held it would hold
         // back the threads below it, whose rows the coordinator must take first. A run stopping
         // while the thread waits for a slot: the update is not made.

@@ -9,7 +9,8 @@ import { runSpecSchema, type RunSpecInput } from '../../../src/contracts/run-spe
 import { createObjective, isDataObjective, objectiveSpecSchema } from '../../../src/core/objectives/index.ts';
 import { metricRowsBound } from '../../../src/db/metric-rows-use.ts';
 import { iterateRun, type RunLoop, type StepRecord } from '../../../src/core/training/index.ts';
-import { ConcurrentHogwildRun } from '../../../src/hogwild/concurrent-hogwild.ts';
+import { ConcurrentHogwildRun, type ConcurrentHogwildOptions } from '../../../src/hogwild/concurrent-hogwild.ts';
+import type { RecordReader } from '../../../src/hogwild/record-ring.ts';
 import { toSharedDataset } from '../../../src/hogwild/shared-data.ts';
 import { builtinDatasetSchema, generateBuiltinDataset } from '../../../src/core/datasets/index.ts';
 import { runResultSchema } from '../../../src/contracts/run-result.ts';
@@ -27,9 +28,34 @@ const spec = (overrides: Partial<RunSpecInput> = {}) => ({
   ...overrides,
 }) as RunSpecInput;
 
-function start(input: RunSpecInput, options: { checkpoint?: ConstructorParameters<typeof ConcurrentHogwildRun>[2]['checkpoint']; maximumThreads?: number; locking?: boolean } = {}) {
+function start(input: RunSpecInput, options: Partial<ConcurrentHogwildOptions> = {}) {
   const config = runSpecSchema.parse(input);
   return new ConcurrentHogwildRun(config, objectiveSpecSchema.parse(input.objective), { clock: () => performance.now(), maximumThreads: 2, ...options });
+}
+
+/** Each thread of a run as its ring shows it: publishing, waiting for the coordinator to free a slot, or done. */
+const threadStates = (run: ConcurrentHogwildRun) => (run as unknown as { reader: RecordReader }).reader.threadStates();
+
+/** A run whose thread that makes recorded update `step` waits before it, until `release`, as a descheduled thread does. */
+function startHeld(input: RunSpecInput, step: number, options: Partial<ConcurrentHogwildOptions> = {}) {
+  const gate = new Int32Array(new SharedArrayBuffer(4));
+  const run = start(input, { ...options, hold: { step, gate } });
+  // The first call starts the threads.
+  const records = run.advance({ deadline: performance.now() });
+  return {
+    run,
+    records,
+    held: () => Atomics.load(gate, 0) === 1,
+    release: () => {
+      Atomics.store(gate, 0, 2);
+      Atomics.notify(gate, 0);
+    },
+  };
+}
+
+/** Waits, however long the machine takes, until `condition` holds. */
+async function until(condition: () => boolean): Promise<void> {
+  while (!condition()) await new Promise((resolve) => setTimeout(resolve, 5));
 }
 
 /** The multiples of `every` up to `last`. */
@@ -122,6 +148,48 @@ describe('concurrent hogwild on worker threads', () => {
     expect(Math.max(...sizes)).toBeLessThanOrEqual(3);
     expect(records.map((record) => record.step)).toEqual(named(10, 3000));
     expect(run.result).toMatchObject({ stopReason: 'max_steps', steps: 3000 });
+  }, 60_000);
+
+  it('records the row of a thread held back at a recorded step in its place, taking none past it meanwhile, however far the other thread runs', async () => {
+    // The slots carry θ (validation): a ring of 301 slots a thread, room for every row of the run.
+    const input = spec({ training: { maxSteps: 3000, batchSize: 1, seed: 2 }, record: { every: 10 } });
+    const { run, records, held, release } = startHeld(input, 10);
+    // The other thread makes every other update, and publishes rows 20 to 3,000, before the held one makes step 10.
+    await until(() => held() && threadStates(run).includes('done'));
+    for (let look = 0; look < 3; look++) records.push(...run.advance({ deadline: performance.now() + 20 }));
+    expect(records).toEqual([]);
+    release();
+    records.push(...(await drive(run)));
+    await run.close();
+    expect(run.result).toMatchObject({ stopReason: 'max_steps', steps: 3000 });
+    expect(records.map((record) => record.step)).toEqual(named(10, 3000));
+  }, 60_000);
+
+  it('holds back threads whose rings are full until the coordinator takes from them: every row recorded, also across a checkpoint taken meanwhile', async () => {
+    // θ of 1,001 entries in each slot (validation): 521 slots a ring within 8 MB, for 3,001 rows.
+    const input = spec({ training: { maxSteps: 3000, batchSize: 1, seed: 2 }, record: { every: 1 } });
+    for (const resume of [false, true]) {
+      const run = start(input);
+      // The coordinator takes one row, then does not look until no thread can go on.
+      const before = run.advance({ maxSteps: 1 });
+      await until(() => !threadStates(run).includes('publishing'));
+      expect(threadStates(run)).toEqual(['waiting', 'waiting']);
+      if (!resume) {
+        const records = [...before, ...(await drive(run))];
+        await run.close();
+        expect(run.result).toMatchObject({ stopReason: 'max_steps', steps: 3000 });
+        expect(records.map((record) => record.step)).toEqual(named(1, 3000));
+        continue;
+      }
+      const checkpoint = JSON.parse(JSON.stringify(run.checkpoint())) as ReturnType<RunLoop['checkpoint']>;
+      await run.close();
+      const resumed = start(input, { checkpoint });
+      const after = await drive(resumed);
+      await resumed.close();
+      expect(resumed.result).toMatchObject({ stopReason: 'max_steps', steps: 3000 });
+      const stored = [...before.filter((record) => record.step <= checkpoint.step), ...after];
+      expect(stored.map((record) => record.step)).toEqual(named(1, 3000));
+    }
   }, 60_000);
 
   it('ends at a stop rule the recorded steps\' losses meet, as a simulated run does', async () => {
@@ -261,32 +329,48 @@ describe('concurrent hogwild on worker threads', () => {
   }, 60_000);
 
   it('resumed from a checkpoint, records every step record.every names that it would have without the restart', async () => {
-    // The threads run far ahead of a coordinator that returns at most 500 rows a call and pauses
-    // between calls: the rows it has not taken yet go with each checkpoint.
-    // Without validation, the rings carry no θ: they hold every row of the run.
+    // Without validation the slots carry no θ: each ring has room for all of the run's 20,001 rows.
     const input = spec({ objective: { ...sparseText, validationSplit: 0 }, training: { maxSteps: 200_000, batchSize: 1, seed: 2 }, record: { every: 10 } });
-    const first = start(input);
-    const before: StepRecord[] = [];
-    let checkpoint: ReturnType<RunLoop['checkpoint']> | undefined;
-    while (first.progress.step < 20_000 && !first.done) {
-      before.push(...first.advance({ deadline: performance.now() + 20, maxSteps: 5000 }));
-      checkpoint = JSON.parse(JSON.stringify(first.checkpoint()));
-      await new Promise((resolve) => setTimeout(resolve, 30));
+    // The threads run ahead of a coordinator that returns at most 500 rows a call: one is held back
+    // at step 30,000 while the coordinator goes past 20,000 and the other thread makes every other
+    // update, so the rows between, made but not taken yet, go with the checkpoint.
+    const first = startHeld(input, 30_000);
+    const before = first.records;
+    while (first.run.progress.step < 20_000) {
+      before.push(...first.run.advance({ deadline: performance.now() + 20, maxSteps: 5000 }));
+      await new Promise((resolve) => setImmediate(resolve));
     }
-    await first.close();
-    expect(first.done).toBe(false);
-    const ticks = checkpoint && 'concurrent' in checkpoint && checkpoint.concurrent.algorithm === 'hogwild' ? checkpoint.concurrent.ticks : 0;
-    expect(ticks).toBeGreaterThan(checkpoint!.step);
-    const resumed = start(input, { checkpoint });
-    const after = await drive(resumed);
-    await resumed.close();
-    expect(resumed.result).toMatchObject({ stopReason: 'max_steps', steps: 200_000 });
-    const steps = [...before.filter((record) => record.step <= checkpoint!.step), ...after].map((record) => record.step);
-    expect(steps.slice(1).every((step, i) => step > steps[i] && step % 10 === 0)).toBe(true);
-    expect(steps.at(-1)).toBe(200_000);
-    // Every step the threads had made and published by the checkpoint.
-    const named = (from: number, to: number) => Array.from({ length: Math.floor(to / 10) - Math.floor(from / 10) }, (_, i) => 10 * (Math.floor(from / 10) + i + 1));
-    expect(steps.filter((step) => step > checkpoint!.step && step <= ticks)).toEqual(named(checkpoint!.step, ticks));
+    // Every update below the held one made: the other thread runs on to the end.
+    await until(() => first.held() && threadStates(first.run).includes('done'));
+    const checkpoint = JSON.parse(JSON.stringify(first.run.checkpoint())) as ReturnType<RunLoop['checkpoint']>;
+    await first.run.close();
+    expect(first.run.done).toBe(false);
+    const { ticks, pending } = 'concurrent' in checkpoint && checkpoint.concurrent.algorithm === 'hogwild' ? checkpoint.concurrent : { ticks: 0, pending: undefined };
+    expect(ticks).toBeGreaterThanOrEqual(29_984);
+    expect(checkpoint.step).toBeLessThan(25_000);
+    // The rows of every step named after the checkpoint's and up to its ticks, waiting in the rings.
+    expect(pending && 'fields' in pending ? pending.values.length / pending.fields : 0).toBe(Math.floor(ticks / 10) - Math.floor(checkpoint.step / 10));
+    // Resumed, with a thread held back at step 40,000 while the other makes every update after it:
+    // the coordinator takes the checkpoint's rows and the others below 40,000, none past it, then
+    // the held thread's and the rest in order.
+    const held = 10 * Math.floor(ticks / 10) + 10_000;
+    const resumed = startHeld(input, held, { checkpoint });
+    const after = resumed.records;
+    await until(() => resumed.held() && threadStates(resumed.run).includes('done'));
+    for (;;) {
+      const records = resumed.run.advance({ deadline: performance.now() + 20 });
+      if (records.length === 0) break;
+      after.push(...records);
+    }
+    // (The held thread's chunk of 16 ticks may hold a row below the held step, which waits with it.)
+    expect(after.at(-1)!.step).toBeGreaterThanOrEqual(held - 20);
+    expect(after.at(-1)!.step).toBeLessThan(held);
+    resumed.release();
+    after.push(...(await drive(resumed.run)));
+    await resumed.run.close();
+    expect(resumed.run.result).toMatchObject({ stopReason: 'max_steps', steps: 200_000 });
+    const steps = [...before.filter((record) => record.step <= checkpoint.step), ...after].map((record) => record.step);
+    expect(steps).toEqual(named(10, 200_000));
   }, 60_000);
 
   it('ends a run that epochs end after their ticks, recording no more rows than its metric rows bound reserves, resumed or not', async () => {
