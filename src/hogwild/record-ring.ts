@@ -17,12 +17,14 @@
  * A full ring holds its thread back until the coordinator frees a slot (backpressure): the
  * thread declares the step it is about to make as its position and sleeps on `read`; the
  * coordinator wakes it when it frees a slot of a ring whose thread waits. The alternatives drop
- * or grow: a ring that overwrote (or a thread that skipped) its oldest entry loses a named row,
- * and a ring that grew without end would bound nothing; one grown up to a cap must still do
- * something once at the cap. The rings already hold every row of the run when those fit in 8 MB
+ * or grow: a ring that overwrote its oldest entry (or a thread that skipped its row) loses a named
+ * row; a ring grown on demand must still stop at a cap, which the run's memory footprint counts
+ * whatever the ring happens to use, and once there it must wait all the same. The rings already
+ * hold every row of the run when those fit in 8 MB
  * (recordRingSize), so a thread waits only in a run recording more than that, with the coordinator
- * that far behind, and the threads' loop pays nothing for it: a recorded update compares two
- * counts, as it did to find a ring full.
+ * that far behind, and the threads' loop pays little for it: a recorded update compares two counts,
+ * as it did to find a ring full, only before the update instead of after it (which costs the
+ * other updates one comparison more: thread.ts).
  *
  * Threads claim ticks 16 at a time, so two threads publish out of step order: thread A may publish
  * t = 30 after thread B published t = 40. Each thread stores the first tick of the chunk it works
@@ -30,12 +32,13 @@
  * integer once it is done), and no thread publishes a step below its position. An entry below
  * every thread's position can therefore be taken without one before it arriving later; the
  * coordinator takes entries in merged order up to there, and only up to there, so no entry ever
- * arrives after a later one was taken. Waiting cannot deadlock: a thread that waits declared a
- * position above every entry in its ring, so the lowest entry of the rings of the waiting threads
- * lies below every position but that of a thread still running, which goes on and raises its own
- * (or waits too). Memory is bounded: the rings of a run hold at most 8 MB together (two slots a
- * thread when even that is more, one for a lone thread), and fewer when the run has fewer steps
- * to record (see recordRingSize, which the run's memory footprint counts).
+ * arrives after a later one was taken. Waiting cannot deadlock: a thread that waits has declared
+ * a position above every entry in its ring, so when every thread still publishing waits, the
+ * lowest of their entries lies below every position and the coordinator takes it; a thread that
+ * does not wait goes on and raises its position. Memory is bounded: the rings of a run hold at
+ * most 8 MB together (two slots a thread when even that is more, one for a lone thread), and fewer
+ * when the run has fewer steps to record (see recordRingSize, which the run's memory footprint
+ * counts).
  */
 
 import type { MeasuredStep } from '../concurrent-runs/center-watch.ts';
