@@ -110,9 +110,9 @@ export class CenterWatch {
   }
 
   /**
-   * Records step `step` at (a copy of) `params`. Unless `observe` is false (the run is already
-   * stopping), its loss goes to early stopping, the best parameters and the stop rules; returns
-   * the rule it triggers, if any.
+   * Records step `step` at (a copy of) `params`. Its loss goes to the best value (and the best
+   * parameters) as every recorded value does; unless `observe` is false (the run is already
+   * stopping), also to the stop rules. Returns the rule it triggers, if any.
    */
   observe(step: number, params: Float64Array, records: StepRecord[], observe = true): StopReason | null {
     this.previous.set(this.snapshot);
@@ -122,25 +122,25 @@ export class CenterWatch {
     const loss = this.objective.valueAndGradient(this.snapshot, this.gradient);
     this.lastLoss = loss;
     this.lastGradNorm = norm(this.gradient);
-    if (observe && this.tracker.monitor === 'loss' && this.tracker.observe(step, loss) && this.best) this.best.remember(this.snapshot);
-    if (this.validationDue(step)) this.validate(step, observe);
+    if (this.tracker.monitor === 'loss' && this.tracker.observe(step, loss) && this.best) this.best.remember(this.snapshot);
+    if (this.validationDue(step)) this.validate(step);
     records.push(this.makeRecord(this.schedule.learningRate(step), distance(this.snapshot, this.previous)));
     return observe ? this.stopRule(step) : null;
   }
 
   /**
    * Records update `step` as the replica that made it measured it, with `params` the parameters
-   * after it, validated when `validate` and validation is due. Unless `observe` is false (the run
-   * is already stopping), its loss goes to early stopping and the stop rules; returns the rule
-   * it triggers, if any.
+   * after it, validated when `validate` and validation is due. Its loss goes to the best value
+   * (and the best parameters) as every recorded value does; unless `observe` is false (the run is
+   * already stopping), also to the stop rules. Returns the rule it triggers, if any.
    */
   take(step: number, measured: MeasuredStep, params: Float64Array, records: StepRecord[], options: { validate: boolean; observe: boolean }): StopReason | null {
     this.snapshot.set(params);
     this.step = step;
     this.lastLoss = measured.loss;
     this.lastGradNorm = measured.gradNorm;
-    if (options.observe && this.tracker.monitor === 'loss' && this.tracker.observe(step, measured.loss) && this.best) this.best.remember(this.snapshot);
-    if (options.validate && this.validationDue(step)) this.validate(step, options.observe);
+    if (this.tracker.monitor === 'loss' && this.tracker.observe(step, measured.loss) && this.best) this.best.remember(this.snapshot);
+    if (options.validate && this.validationDue(step)) this.validate(step);
     records.push(this.makeRecord(measured.learningRate, measured.updateNorm));
     return options.observe ? this.stopRule(step) : null;
   }
@@ -162,12 +162,12 @@ export class CenterWatch {
     return this.validating && (step >= this.lastValidationStep + this.validationEvery || step >= this.totalSteps);
   }
 
-  private validate(step: number, observe: boolean): void {
+  private validate(step: number): void {
     const objective = this.dataObjective!;
     this.valLoss = objective.validationLoss(this.snapshot);
     this.valAccuracy = objective.validationAccuracy ? objective.validationAccuracy(this.snapshot) : NaN;
     this.lastValidationStep = step;
-    if (observe && this.tracker.monitor === 'valLoss' && this.tracker.observe(step, this.valLoss) && this.best) this.best.remember(this.snapshot);
+    if (this.tracker.monitor === 'valLoss' && this.tracker.observe(step, this.valLoss) && this.best) this.best.remember(this.snapshot);
   }
 
   private makeRecord(learningRate: number, updateNorm: number): StepRecord {

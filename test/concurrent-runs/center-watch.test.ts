@@ -7,7 +7,7 @@ import { runConfig } from '../core/training/run-config.ts';
 const measured = (loss: number) => ({ loss, gradNorm: 1, learningRate: 0.1, updateNorm: 0.1 });
 
 describe('center watch', () => {
-  it('keeps the best parameters from before early stopping, not those of the record that ends the run after it', () => {
+  it('counts the record of the updates made after early stopping in best, and restores its parameters when they are the best', () => {
     const config = runConfig({
       optimizer: { name: 'sgd', learningRate: 0.1 },
       training: { maxSteps: 1000 },
@@ -30,9 +30,35 @@ describe('center watch', () => {
     );
     expect(records.map((record) => record.step)).toEqual([10, 20, 30, 35]);
     expect(result.stopReason).toBe('early_stopping');
-    expect(result.best).toEqual({ metric: 'loss', value: 5, step: 10 });
+    // Early stopping's sentence names the best as it was when the rule fired.
+    expect(result.message).toContain('best 5 at step 10');
+    expect(result.best).toEqual({ metric: 'loss', value: 0, step: 35 });
     expect(result.restoredBest).toBe(true);
-    expect(Array.from(result.params)).toEqual([3]);
+    expect(Array.from(result.params)).toEqual([0]);
+  });
+
+  it.each([
+    { way: 'observed by the coordinator', last: null },
+    { way: 'measured by the replica that made it', last: { step: 25, measured: measured(0.25) } },
+  ])('counts the final record of a cancelled run in best ($way)', ({ last }) => {
+    const config = runConfig({ optimizer: { name: 'sgd', learningRate: 0.1 }, training: { maxSteps: 1000 }, record: { every: 10 } });
+    const watch = new CenterWatch(config, quadratic([1], [0], [10]), null, 1000, 1);
+    const records: Parameters<CenterWatch['take']>[3] = [];
+    const options = { validate: true, observe: true };
+    expect(watch.take(10, measured(5), Float64Array.of(3), records, options)).toBeNull();
+    expect(watch.take(20, measured(4), Float64Array.of(2), records, options)).toBeNull();
+    const result = watch.finish(
+      records,
+      { completed: 25, params: Float64Array.of(0.5), stopping: { reason: 'cancelled', message: null }, brokenIndex: 0, limitSeconds: 60, last },
+      ['x1'],
+      null as never,
+    );
+    expect(result.stopReason).toBe('cancelled');
+    const final = records.at(-1)!;
+    expect(final.step).toBe(25);
+    // Every recorded value is a candidate: the last one is the smallest.
+    expect(Math.min(...records.map((record) => record.loss))).toBe(final.loss);
+    expect(result.best).toEqual({ metric: 'loss', value: final.loss, step: 25 });
   });
 
   const end = (stopping: 'early_stopping' | 'loss_target') => ({ completed: 12, params: Float64Array.of(0), stopping: { reason: stopping, message: null }, brokenIndex: 0, limitSeconds: 60, last: null });
