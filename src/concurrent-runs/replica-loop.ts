@@ -4,7 +4,8 @@
  * noise, counted in its own steps, as in the simulation: core/parallel/), exchanging with the
  * parameter server in Redis. Each exchange gives it its next steps (τ, or 1 for
  * adaptive-revision) until the run's total is given out or the run stops; it then pushes what
- * it has and ends.
+ * it has and ends. A replica in the middle of its τ steps asks the server every 100 ms whether
+ * the run was stopped, and if so leaves the rest of them and pushes the steps it made.
  *
  *   downpour            exchange: x̃ ← x̃ + v_i and x_i ← x̃ (one operation); τ local steps on x_i, v_i their displacement
  *   easgd               exchange: e = α(x_i − x̃), x_i ← x_i − e, x̃ ← x̃ + e; τ local steps on x_i
@@ -53,6 +54,8 @@ const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const computeSliceMs = 20;
 /** How often a replica asks whether its run still runs (a run that failed or was deleted leaves its replicas nothing to do). */
 const runCheckMs = 2_000;
+/** How often a replica in the middle of its steps asks the server whether the run was stopped (cancel, time limit, a stop rule). */
+const stopCheckMs = 100;
 
 export async function runReplica(options: ReplicaLoopOptions): Promise<void> {
   const { config, settings, objective, server, replica: index, interrupted } = options;
@@ -105,18 +108,27 @@ export async function runReplica(options: ReplicaLoopOptions): Promise<void> {
   }
 
   let lastRunCheck = performance.now();
+  let lastStopCheck = performance.now();
 
-  /** Yields now and then; false once the run has ended without this replica. */
-  async function breathe(): Promise<boolean> {
+  /**
+   * Yields now and then: 'gone' once the run has ended without this replica, 'stopped' once the
+   * server gives no more steps (the replica leaves its steps and pushes what it has), else 'go'.
+   */
+  async function breathe(): Promise<'go' | 'stopped' | 'gone'> {
     const now = performance.now();
     if (now - lastRunCheck >= runCheckMs) {
       lastRunCheck = now;
-      if (!(await options.running())) return false;
+      if (!(await options.running())) return 'gone';
     }
-    if (now - sliceStart < computeSliceMs) return true;
+    if (now - lastStopCheck >= stopCheckMs) {
+      lastStopCheck = now;
+      // A server Redis lost is not stopped: the next exchange waits for it to be written back.
+      if (await server.stopped().catch(() => false)) return 'stopped';
+    }
+    if (now - sliceStart < computeSliceMs) return 'go';
     await nextMacrotask();
     sliceStart = performance.now();
-    return true;
+    return 'go';
   }
 
   if (settings.algorithm === 'adaptive-revision') {
@@ -136,7 +148,8 @@ export async function runReplica(options: ReplicaLoopOptions): Promise<void> {
       const at = seq;
       await persist(() => server.apply(index, at, read.version, learningRate, epsilon, replica.local.gradient, sumAtRead));
       replica.steps++;
-      if (!(await breathe())) return;
+      // Each step is an exchange: the next read is given none once the run stopped.
+      if ((await breathe()) === 'gone') return;
     }
   }
 
@@ -181,7 +194,10 @@ export async function runReplica(options: ReplicaLoopOptions): Promise<void> {
         replica.steps++;
         pending++;
       }
-      if (!(await breathe())) return;
+      const next = await breathe();
+      if (next === 'gone') return;
+      // Stopped in the middle of its steps: the next exchange pushes those made and is given none.
+      if (next === 'stopped') break;
     }
     if (broken !== null) {
       await server.reportBroken(broken);

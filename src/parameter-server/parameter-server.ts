@@ -375,6 +375,11 @@ export class ParameterServer {
     await this.redis.hset(`${this.tags[0]}:meta`, 'stopped', '1');
   }
 
+  /** Whether the run has stopped giving steps (a replica in the middle of its steps asks now and then, so as to push what it has). */
+  async stopped(): Promise<boolean> {
+    return (await this.redis.hget(`${this.tags[0]}:meta`, 'stopped')) === '1';
+  }
+
   /** A replica found a non-finite loss (index −1) or parameter (its index): the run stops, diverged. */
   async reportBroken(index: number): Promise<void> {
     await this.redis.hset(`${this.tags[0]}:meta`, 'broken', String(index < 0 ? -1 : index + 1), 'stopped', '1');

@@ -1,0 +1,56 @@
+/**
+ * Replicas of a concurrent downpour or easgd run against the real Redis, run in this process: a
+ * stop reaches a replica in the middle of its τ steps, which pushes the steps it made and ends.
+ */
+import { randomUUID } from 'node:crypto';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runSpecSchema } from '../../../src/contracts/run-spec.ts';
+import { runReplica } from '../../../src/concurrent-runs/replica-loop.ts';
+import { createBenchmarkObjective } from '../../../src/core/objectives/create-objective.ts';
+import { resolveParallelSettings } from '../../../src/core/parallel/index.ts';
+import { ParameterServer } from '../../../src/parameter-server/parameter-server.ts';
+import { closeRedis, createRedis } from '../../../src/queue/connection.ts';
+
+const redis = createRedis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', 'wait-for-redis');
+const servers: ParameterServer[] = [];
+afterAll(async () => {
+  await Promise.all(servers.map((server) => server.remove()));
+  await closeRedis(redis);
+});
+
+const objectiveSpec = { type: 'benchmark', name: 'rosenbrock', dimensions: 3000 } as const;
+
+describe.each(['downpour', 'easgd'] as const)('a concurrent %s replica', (algorithm) => {
+  it('stops in the middle of a τ of 1,000,000 steps within a moment of the server\'s stop, and pushes the steps it made', async () => {
+    const replicas = 2;
+    const parallel = { algorithm, replicas, execution: 'concurrent', communicationPeriod: 1_000_000 } as const;
+    const config = runSpecSchema.parse({ objective: objectiveSpec, optimizer: { name: 'sgd', learningRate: 0.0001 }, training: { maxSteps: 1_000_000_000 }, parallel });
+    const settings = resolveParallelSettings(config.parallel!);
+    const objective = createBenchmarkObjective(objectiveSpec);
+    const server = new ParameterServer(redis, { prefix: `test-${randomUUID()}`, runId: randomUUID(), dimension: objective.dimension, shards: 1, algorithm });
+    servers.push(server);
+    await server.initialize(ParameterServer.freshState(algorithm, objective.initial, 1, 1_000_000_000), false);
+    const ended: number[] = [];
+    const runs = Array.from({ length: replicas }, (_, replica) =>
+      runReplica({ config, settings, objective, server, replica, interrupted: () => false, running: () => Promise.resolve(true) }).then(() => {
+        ended.push(performance.now());
+      }),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const stoppedAt = performance.now();
+    await server.stop();
+    await Promise.all(runs);
+    // Each replica noticed within its next check (100 ms) and its slice, not after its 1,000,000 steps (tens of seconds).
+    for (const at of ended) expect(at - stoppedAt).toBeLessThan(1_500);
+    const meta = await server.accounting();
+    for (let replica = 0; replica < replicas; replica++) {
+      expect(meta[`finished:${replica}`]).toBe('1');
+      const steps = Number(meta[`steps:${replica}`]);
+      expect(steps).toBeGreaterThan(0);
+      expect(steps).toBeLessThan(1_000_000);
+      // The second exchange pushed them and was given none.
+      expect(meta[`seq:${replica}`]).toBe('2');
+      expect(meta[`grant:${replica}`]).toBe('0');
+    }
+  }, 30_000);
+});
