@@ -41,7 +41,7 @@ export async function parameterServerExchange(rounds = 10, exchanges = 200): Pro
   const servers = [1, 4].map((shards) => open(redis, randomUUID(), shards));
   const shared = open(redis, randomUUID(), 1);
   const replicas = connections.map((connection) => open(connection, shared.options.runId, 1));
-  for (const server of [...servers, shared]) await server.initialize(ParameterServer.freshState('downpour', new Float64Array(dimension), server.shards, 1e12), true);
+  for (const server of [...servers, shared]) await server.initialize(ParameterServer.freshState('downpour', new Float64Array(dimension), server.shards, 1e12, contenders), true);
   const displacement = Float64Array.from({ length: dimension }, (_, j) => 1e-6 * (j % 7));
   const into = Array.from({ length: contenders }, () => new Float64Array(dimension));
   const bytes = Buffer.from(displacement.buffer);

@@ -5031,7 +5031,7 @@ export interface components {
                  * @enum {string}
                  */
                 algorithm: "hogwild" | "downpour" | "adaptive-revision" | "easgd";
-                /** @description p: threads (hogwild) or model replicas (the others), 1 … 64. */
+                /** @description p: threads (hogwild) or model replicas (the others), 1 … 64. Concurrent downpour, easgd and adaptive-revision share the steps as a simulated run deals them: replica i makes ⌈(maxSteps − i)/p⌉ of them (fewer when the run stops early), whatever the replicas' speeds and τ. */
                 replicas: number;
                 /**
                  * @description concurrent (default): real threads or replica jobs; simulated: replicas interleaved tick by tick in one process, bit-reproducible.
@@ -6870,7 +6870,7 @@ export interface components {
                  * @enum {string}
                  */
                 algorithm: "hogwild" | "downpour" | "adaptive-revision" | "easgd";
-                /** @description p: threads (hogwild) or model replicas (the others), 1 … 64. */
+                /** @description p: threads (hogwild) or model replicas (the others), 1 … 64. Concurrent downpour, easgd and adaptive-revision share the steps as a simulated run deals them: replica i makes ⌈(maxSteps − i)/p⌉ of them (fewer when the run stops early), whatever the replicas' speeds and τ. */
                 replicas: number;
                 /**
                  * @description concurrent (default): real threads or replica jobs; simulated: replicas interleaved tick by tick in one process, bit-reproducible.

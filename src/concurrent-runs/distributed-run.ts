@@ -75,8 +75,10 @@ export class DistributedRun extends CoordinatedRun implements RunLoop {
     this.params = Float64Array.from(objective.initial);
     const algorithm = settings.algorithm as ServerAlgorithm;
     this.server = new ParameterServer(options.redis, { prefix: options.queuePrefix, runId: options.runId, dimension: objective.dimension, shards: settings.shards, algorithm });
-    this.state = ParameterServer.freshState(algorithm, objective.initial, settings.shards, this.totalSteps);
+    this.state = ParameterServer.freshState(algorithm, objective.initial, settings.shards, this.totalSteps, settings.replicas);
     if (options.checkpoint) this.restore(options.checkpoint);
+    // A checkpoint of a server written before replicas had shares gives them from now on.
+    this.state.meta[0].replicas ??= String(settings.replicas);
   }
 
   protected stepCount(): number {

@@ -173,10 +173,14 @@ export class ParameterServer {
     return written.reduce((sum, count) => sum + count, 0);
   }
 
-  /** A fresh server at `initial`, with `total` local steps to give out. */
-  static freshState(algorithm: ServerAlgorithm, initial: ArrayLike<number>, shards: number, total: number): ServerState {
+  /**
+   * A fresh server at `initial`, with `total` local steps to give out among `replicas` (each
+   * replica i is given at most its share, ⌈(total − i)/replicas⌉, as the simulation's ticks deal them).
+   */
+  static freshState(algorithm: ServerAlgorithm, initial: ArrayLike<number>, shards: number, total: number, replicas: number): ServerState {
     const vectors = vectorNames[algorithm].map((_, i) => (i === 0 ? Array.from(initial) : new Array<number>(initial.length).fill(0)));
-    const meta = Array.from({ length: Math.max(1, Math.min(shards, initial.length)) }, (_, k): Record<string, string> => (k === 0 ? { version: '0', claimed: '0', total: String(total) } : { version: '0' }));
+    const main = { version: '0', claimed: '0', total: String(total), replicas: String(replicas) };
+    const meta = Array.from({ length: Math.max(1, Math.min(shards, initial.length)) }, (_, k): Record<string, string> => (k === 0 ? main : { version: '0' }));
     return { vectors, meta };
   }
 

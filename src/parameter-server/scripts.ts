@@ -14,7 +14,7 @@
  * server never matches the state restored), and each replica's `seq:i` (its last exchange
  * applied, so a command resent after a dropped connection is applied once). The main shard (0)
  * also keeps the run's accounting, updated in the same commit as its part of the exchange:
- * `claimed` and `total` local steps, each replica's `steps:i` pushed, `grant:i` (steps it was
+ * `claimed` and `total` local steps, the `replicas` that share them, each replica's `steps:i` pushed, `grant:i` (steps it was
  * given at its last exchange and has not pushed yet), `last:i` (the version it last read, for
  * staleness), `done:i` (given no more steps), `stopped`, and the staleness histogram `st:<s>`.
  * A missing vector means Redis lost the server: every script answers LOST and the run restores
@@ -26,15 +26,24 @@ const common = `
 local function number(meta, field)
   return tonumber(redis.call('HGET', meta, field) or '0')
 end
--- Gives replica r up to \`want\` more local steps of the run's total (none once stopped); want < 0:
--- a resumed replica is given again the steps it was given and never pushed.
+-- Gives replica r up to \`want\` more local steps of the run's total (none once stopped), never
+-- past its share of the total: of p replicas, replica r makes ⌈(total − r)/p⌉ steps, those of the
+-- ticks the simulation deals it (a server written without \`replicas\` gives steps first come,
+-- first served). Its steps pushed are all it was given before: an exchange pushes its last grant.
+-- want < 0: a resumed replica is given again the steps it was given and never pushed.
 local function claim(meta, r, want)
   local grant = 0
   if redis.call('HGET', meta, 'stopped') ~= '1' then
     if want < 0 then
       grant = number(meta, 'grant:' .. r)
     else
-      grant = math.max(0, math.min(want, number(meta, 'total') - number(meta, 'claimed')))
+      local total = number(meta, 'total')
+      grant = math.max(0, math.min(want, total - number(meta, 'claimed')))
+      local p = number(meta, 'replicas')
+      if p > 0 then
+        local share = math.floor(total / p) + ((tonumber(r) < total % p) and 1 or 0)
+        grant = math.max(0, math.min(grant, share - number(meta, 'steps:' .. r)))
+      end
       redis.call('HINCRBY', meta, 'claimed', grant)
     end
   end

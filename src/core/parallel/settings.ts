@@ -22,7 +22,7 @@ export type Execution = (typeof executions)[number];
 export const parallelSettingsSchema = z
   .strictObject({
     algorithm: z.enum(parallelAlgorithmNames).describe('hogwild, downpour, adaptive-revision (delay-tolerant AdaGrad) or easgd.'),
-    replicas: z.number().int().min(1).max(maximumReplicas).describe(`p: threads (hogwild) or model replicas (the others), 1 … ${maximumReplicas}.`),
+    replicas: z.number().int().min(1).max(maximumReplicas).describe(`p: threads (hogwild) or model replicas (the others), 1 … ${maximumReplicas}. Concurrent downpour, easgd and adaptive-revision share the steps as a simulated run deals them: replica i makes ⌈(maxSteps − i)/p⌉ of them (fewer when the run stops early), whatever the replicas' speeds and τ.`),
     execution: z
       .enum(executions)
       .default('concurrent')

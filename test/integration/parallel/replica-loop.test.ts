@@ -29,7 +29,7 @@ describe.each(['downpour', 'easgd'] as const)('a concurrent %s replica', (algori
     const objective = createBenchmarkObjective(objectiveSpec);
     const server = new ParameterServer(redis, { prefix: `test-${randomUUID()}`, runId: randomUUID(), dimension: objective.dimension, shards: 1, algorithm });
     servers.push(server);
-    await server.initialize(ParameterServer.freshState(algorithm, objective.initial, 1, 1_000_000_000), false);
+    await server.initialize(ParameterServer.freshState(algorithm, objective.initial, 1, 1_000_000_000, replicas), false);
     const ended: number[] = [];
     const runs = Array.from({ length: replicas }, (_, replica) =>
       runReplica({ config, settings, objective, server, replica, interrupted: () => false, running: () => Promise.resolve(true) }).then(() => {

@@ -24,10 +24,11 @@ afterAll(async () => {
 const modes = { 'in the script': Infinity, optimistic: 0 } as const;
 type Mode = keyof typeof modes;
 
-async function open(algorithm: ServerAlgorithm, initial: Float64Array, shards: number, total = 1000, mode: Mode = 'optimistic') {
+/** `replicas` 0: steps given first come, first served (as a server written before replicas had shares). */
+async function open(algorithm: ServerAlgorithm, initial: Float64Array, shards: number, total = 1000, mode: Mode = 'optimistic', replicas = 0) {
   const server = new ParameterServer(redis, { prefix: `test-${randomUUID()}`, runId: randomUUID(), dimension: initial.length, shards, algorithm, scriptedShardSize: modes[mode] });
   servers.push(server);
-  expect(await server.initialize(ParameterServer.freshState(algorithm, initial, shards, total), false)).toBe(server.shards);
+  expect(await server.initialize(ParameterServer.freshState(algorithm, initial, shards, total, replicas), false)).toBe(server.shards);
   return server;
 }
 
@@ -204,8 +205,40 @@ describe('the parameter server under loss', () => {
     await expect(server.snapshot()).rejects.toBeInstanceOf(ServerLostError);
     expect(await server.initialize(saved, false)).toBe(2);
     // A shard still present is kept unless replaced.
-    expect(await server.initialize(ParameterServer.freshState('easgd', [0, 0, 0], 2, 5), false)).toBe(0);
+    expect(await server.initialize(ParameterServer.freshState('easgd', [0, 0, 0], 2, 5, 2), false)).toBe(0);
     expect(await server.snapshot()).toEqual(saved);
+  });
+
+  it.each(Object.keys(modes) as Mode[])('replicas share the total: each is given at most its share, ⌈(total − i)/p⌉, whatever τ and whoever comes first (updates %s)', async (mode) => {
+    const n = 5;
+    const into = new Float64Array(n);
+    // 4 replicas, τ far above the total: the first to come is given its 50,000 steps, not all 200,000.
+    const downpour = await open('downpour', new Float64Array(n), 1, 200_000, mode, 4);
+    expect((await downpour.downpour(0, 1, 0, 0, 1_000_000, null, into)).grant).toBe(50_000);
+    expect((await downpour.downpour(0, 2, 50_000, 0, 1_000_000, Float64Array.from({ length: n }, () => 1e-3), into)).grant).toBe(0);
+    expect(await downpour.replicaStatus(0)).toMatchObject({ steps: 50_000, done: true });
+    for (let replica = 1; replica < 4; replica++) expect((await downpour.downpour(replica, 1, 0, 0, 1_000_000, null, into)).grant).toBe(50_000);
+    // 10 steps over 4 replicas: 3, 3, 2, 2, τ at a time.
+    const elastic = await open('easgd', new Float64Array(n), 1, 10, mode, 4);
+    const given = [0, 0, 0, 0];
+    for (let replica = 0; replica < 4; replica++) {
+      let grant = (await elastic.elastic(replica, 1, 0, 0.1, 2, new Float64Array(n), into)).grant;
+      for (let seq = 2; grant > 0; seq++) {
+        given[replica] += grant;
+        grant = (await elastic.elastic(replica, seq, grant, 0.1, 2, new Float64Array(n), into)).grant;
+      }
+    }
+    expect(given).toEqual([3, 3, 2, 2]);
+    // AdaptiveRevision: one step at a time, the same shares.
+    const revision = await open('adaptive-revision', new Float64Array(n), 1, 5, mode, 2);
+    const steps = [0, 0];
+    for (let replica = 0; replica < 2; replica++) {
+      for (let seq = 1; (await revision.read(replica, new Float64Array(n), new Float64Array(n))).grant > 0; seq++) {
+        await revision.apply(replica, seq, 0, 0.1, 1e-7, new Float64Array(n), new Float64Array(n));
+        steps[replica]++;
+      }
+    }
+    expect(steps).toEqual([3, 2]);
   });
 
   it('keys given a time to live keep it through exchanges', async () => {
