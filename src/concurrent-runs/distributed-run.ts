@@ -52,7 +52,8 @@ export class DistributedRun extends CoordinatedRun implements RunLoop {
   /** The newest server state read (what checkpoints keep and a lost server is restored from). */
   private state: ServerState;
   private started = false;
-  private startedAt = 0;
+  /** When the first replica began (its job taken by a worker): the time limit counts from then. */
+  private startedAt: number | null = null;
   private elapsedBefore = 0;
   private completed = 0;
   private stopping: { reason: StopReason; message: string | null } | null = null;
@@ -90,7 +91,7 @@ export class DistributedRun extends CoordinatedRun implements RunLoop {
   }
 
   private elapsedMilliseconds(): number {
-    return this.elapsedBefore + (this.started ? this.options.clock() - this.startedAt : 0);
+    return this.elapsedBefore + (this.startedAt !== null ? this.options.clock() - this.startedAt : 0);
   }
 
   private stop(reason: StopReason, message: string | null): void {
@@ -103,7 +104,6 @@ export class DistributedRun extends CoordinatedRun implements RunLoop {
     this.queue = createReplicasQueue(this.options.redis, this.options.queuePrefix);
     await addReplicaJobs(this.queue, this.options.runId, this.settings.replicas);
     this.started = true;
-    this.startedAt = this.options.clock();
   }
 
   /** Reads the whole server into `state` and `params`; a server Redis lost is written back from `state` first. */
@@ -142,6 +142,8 @@ export class DistributedRun extends CoordinatedRun implements RunLoop {
       if (this.cancelRequested) this.stop('cancelled', null);
       if (this.elapsedMilliseconds() >= this.size.limitMs) this.stop('time_limit', null);
       const meta = await this.accounting();
+      // The clock starts once a replica has begun, not while the jobs wait for a worker or start.
+      if (this.startedAt === null && Object.keys(meta).some((field) => field.startsWith('worker:'))) this.startedAt = clock();
       this.completed = Array.from({ length: p }, (_, i) => Number(meta[`steps:${i}`] ?? 0)).reduce((a, b) => a + b, 0);
       const broken = Number(meta.broken ?? 0);
       if (broken !== 0) this.stop('diverged', null);

@@ -1,10 +1,12 @@
 /**
  * Replicas of a concurrent downpour or easgd run against the real Redis, run in this process: a
- * stop reaches a replica in the middle of its τ steps, which pushes the steps it made and ends.
+ * stop reaches a replica in the middle of its τ steps, which pushes the steps it made and ends;
+ * the run's time limit counts from when its replicas began.
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runSpecSchema } from '../../../src/contracts/run-spec.ts';
+import { DistributedRun } from '../../../src/concurrent-runs/distributed-run.ts';
 import { runReplica } from '../../../src/concurrent-runs/replica-loop.ts';
 import { createBenchmarkObjective } from '../../../src/core/objectives/create-objective.ts';
 import { resolveParallelSettings } from '../../../src/core/parallel/index.ts';
@@ -51,6 +53,43 @@ describe.each(['downpour', 'easgd'] as const)('a concurrent %s replica', (algori
       // The second exchange pushed them and was given none.
       expect(meta[`seq:${replica}`]).toBe('2');
       expect(meta[`grant:${replica}`]).toBe('0');
+    }
+  }, 30_000);
+});
+
+describe('a concurrent run\'s time limit', () => {
+  it('counts from when a replica began, not while the replica jobs wait for a worker', async () => {
+    const prefix = `test-${randomUUID()}`;
+    const runId = randomUUID();
+    const replicas = 2;
+    const parallel = { algorithm: 'downpour', replicas, execution: 'concurrent', communicationPeriod: 10 } as const;
+    const spec = { type: 'benchmark', name: 'rosenbrock', dimensions: 20 } as const;
+    const config = runSpecSchema.parse({ objective: spec, optimizer: { name: 'sgd', learningRate: 0.0001 }, training: { maxSteps: 1_000_000_000, timeLimitSeconds: 0.5 }, record: { every: 1_000_000 }, parallel });
+    const settings = resolveParallelSettings(config.parallel!);
+    const objective = createBenchmarkObjective(spec);
+    const run = new DistributedRun(config, settings, objective, { clock: () => performance.now(), redis, queuePrefix: prefix, runId });
+    const server = new ParameterServer(redis, { prefix, runId, dimension: objective.dimension, shards: 1, algorithm: 'downpour' });
+    servers.push(server);
+    try {
+      const coordinating = (async () => {
+        while (!run.done) await run.settle(performance.now() + 100);
+      })();
+      // The replicas' jobs are taken a second after the run began (every worker busy, or starting).
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      const began = performance.now();
+      await Promise.all(Array.from({ length: replicas }, (_, replica) => runReplica({ config, settings, objective, server, replica, interrupted: () => false, running: () => Promise.resolve(true) })));
+      await coordinating;
+      const result = run.result!;
+      expect(result.stopReason).toBe('time_limit');
+      // The replicas had their half second: many steps, not none.
+      expect(result.steps).toBeGreaterThan(1_000);
+      // The run's time (what stepsPerSecond divides by) is the replicas' alone.
+      expect(run.checkpoint().elapsedMilliseconds).toBeGreaterThanOrEqual(500);
+      expect(run.checkpoint().elapsedMilliseconds).toBeLessThanOrEqual(performance.now() - began);
+    } finally {
+      await run.close();
+      const keys = await redis.keys(`${prefix}*`);
+      if (keys.length > 0) await redis.del(...keys);
     }
   }, 30_000);
 });
