@@ -160,5 +160,69 @@ describe('concurrent replicas on a parameter server', () => {
       await pool.end();
     }
   }, 120_000);
+  it('a cancel or the time limit reaches replicas in the middle of a τ of 1,000,000 steps: the run ends within moments, each replica pushing what it made', async () => {
+    const base = {
+      objective: { type: 'benchmark', name: 'rosenbrock', dimensions: 3000 },
+      optimizer: { name: 'sgd', learningRate: 0.0001 },
+      record: { every: 1000 },
+    } as const;
+    const processes = [spawnWorkerProcess(api.services)];
+    try {
+      const timed = (await postRun(api.app, api.authorization, {
+        ...base,
+        training: { maxSteps: 1_000_000_000, timeLimitSeconds: 2 },
+        parallel: { algorithm: 'easgd', replicas: 2, execution: 'concurrent', communicationPeriod: 1_000_000 },
+      })).json().id as string;
+      const limited = await finalView(timed, 30_000);
+      expect(limited.status).toBe('completed');
+      expect(limited.result).toMatchObject({ stopReason: 'time_limit' });
+      const limitedReport = (limited.result as { parallel: ParallelReport }).parallel;
+      // Both replicas made steps, and pushed them, well short of their grants of 1,000,000.
+      for (const replica of limitedReport.perReplica) expect(replica.steps).toBeGreaterThan(0);
+      expect(limited.result!.steps).toBeLessThan(1_000_000);
+      expect(limitedReport.perReplica.reduce((sum, replica) => sum + replica.steps, 0)).toBe(limited.result!.steps);
+      expect(limited.result!.best).not.toBeNull();
+
+      const id = (await postRun(api.app, api.authorization, {
+        ...base,
+        training: { maxSteps: 1_000_000_000 },
+        parallel: { algorithm: 'downpour', replicas: 4, execution: 'concurrent', communicationPeriod: 1_000_000 },
+      })).json().id as string;
+      await new Promise((resolve) => setTimeout(resolve, 3000));
+      const response = await api.app.inject({ method: 'POST', url: `/v1/runs/${id}/cancel`, headers: { authorization: api.authorization } });
+      expect(response.statusCode, response.body).toBe(202);
+      const cancelledAt = Date.now();
+      const view = await finalView(id, 30_000);
+      expect(view.status).toBe('cancelled');
+      expect(Date.now() - cancelledAt).toBeLessThan(10_000);
+      expect(view.result).toMatchObject({ stopReason: 'cancelled' });
+      expect(view.result!.steps).toBeGreaterThan(0);
+      expect(view.result!.steps).toBeLessThan(1_000_000);
+      expect(view.result!.best).not.toBeNull();
+    } finally {
+      for (const child of processes) child.kill('SIGKILL');
+    }
+  }, 120_000);
+
+  it('replicas share maxSteps whatever τ: each makes its share, as the simulation deals the ticks', async () => {
+    const processes = [spawnWorkerProcess(api.services)];
+    try {
+      const response = await postRun(api.app, api.authorization, {
+        objective: { type: 'benchmark', name: 'rosenbrock', dimensions: 20 },
+        optimizer: { name: 'sgd', learningRate: 0.0001 },
+        training: { maxSteps: 20_002 },
+        record: { every: 1000 },
+        parallel: { algorithm: 'downpour', replicas: 4, execution: 'concurrent', communicationPeriod: 1_000_000 },
+      });
+      expect(response.statusCode, response.body).toBe(201);
+      const view = await finalView(response.json().id);
+      expect(view.status, JSON.stringify(view.result)).toBe('completed');
+      const report = (view.result as { parallel: ParallelReport }).parallel;
+      expect(report.perReplica.map((replica) => replica.steps)).toEqual([5001, 5001, 5000, 5000]);
+      expect(view.result!.steps).toBe(20_002);
+    } finally {
+      for (const child of processes) child.kill('SIGKILL');
+    }
+  }, 120_000);
 });
 
