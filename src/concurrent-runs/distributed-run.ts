@@ -78,8 +78,9 @@ export class DistributedRun extends CoordinatedRun implements RunLoop {
     this.server = new ParameterServer(options.redis, { prefix: options.queuePrefix, runId: options.runId, dimension: objective.dimension, shards: settings.shards, algorithm });
     this.state = ParameterServer.freshState(algorithm, objective.initial, settings.shards, this.totalSteps, settings.replicas);
     if (options.checkpoint) this.restore(options.checkpoint);
-    // A checkpoint of a server written before replicas had shares gives them from now on.
-    this.state.meta[0].replicas ??= String(settings.replicas);
+    // A checkpoint of a server written before replicas had shares gives them from now on, within
+    // what is left of the total (a replica may be past its share already).
+    if (this.state.meta[0].replicas === undefined) Object.assign(this.state.meta[0], { replicas: String(settings.replicas), firstCome: '1' });
   }
 
   protected stepCount(): number {

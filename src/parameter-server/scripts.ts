@@ -14,7 +14,8 @@
  * server never matches the state restored), and each replica's `seq:i` (its last exchange
  * applied, so a command resent after a dropped connection is applied once). The main shard (0)
  * also keeps the run's accounting, updated in the same commit as its part of the exchange:
- * `claimed` and `total` local steps, the `replicas` that share them, each replica's `steps:i` pushed, `grant:i` (steps it was
+ * `claimed` and `total` local steps, the `replicas` that share them (`firstCome`: given first come,
+ * first served before), each replica's `steps:i` pushed, `grant:i` (steps it was
  * given at its last exchange and has not pushed yet), `last:i` (the version it last read, for
  * staleness), `done:i` (given no more steps), `stopped`, and the staleness histogram `st:<s>`.
  * A missing vector means Redis lost the server: every script answers LOST and the run restores
@@ -28,8 +29,12 @@ local function number(meta, field)
 end
 -- Gives replica r up to \`want\` more local steps of the run's total (none once stopped), never
 -- past its share of the total: of p replicas, replica r makes ⌈(total − r)/p⌉ steps, those of the
--- ticks the simulation deals it (a server written without \`replicas\` gives steps first come,
--- first served). Its steps pushed are all it was given before: an exchange pushes its last grant.
+-- ticks the simulation deals it. Its steps pushed are all it was given before (an exchange pushes
+-- its last grant), so its share less its steps pushed is what it has left, also on a server written
+-- back from an older state: \`claimed\` there counts grants since pushed and replaced, which the
+-- replicas do not redo. A server written without \`replicas\` gives steps first come, first served,
+-- up to \`claimed\` = total; one that was (\`firstCome\`: a replica may be past its share) keeps that
+-- bound beside the shares.
 -- want < 0: a resumed replica is given again the steps it was given and never pushed.
 local function claim(meta, r, want)
   local grant = 0
@@ -38,12 +43,16 @@ local function claim(meta, r, want)
       grant = number(meta, 'grant:' .. r)
     else
       local total = number(meta, 'total')
-      grant = math.max(0, math.min(want, total - number(meta, 'claimed')))
       local p = number(meta, 'replicas')
+      grant = want
       if p > 0 then
         local share = math.floor(total / p) + ((tonumber(r) < total % p) and 1 or 0)
-        grant = math.max(0, math.min(grant, share - number(meta, 'steps:' .. r)))
+        grant = math.min(grant, share - number(meta, 'steps:' .. r))
       end
+      if p == 0 or redis.call('HGET', meta, 'firstCome') == '1' then
+        grant = math.min(grant, total - number(meta, 'claimed'))
+      end
+      grant = math.max(0, grant)
       redis.call('HINCRBY', meta, 'claimed', grant)
     end
   end

@@ -93,3 +93,40 @@ describe('a concurrent run\'s time limit', () => {
     }
   }, 30_000);
 });
+
+describe('a concurrent run resumed from the checkpoint of a server that gave steps first come, first served', () => {
+  it('makes exactly maxSteps, a replica past its share given no more', async () => {
+    const prefix = `test-${randomUUID()}`;
+    const runId = randomUUID();
+    const replicas = 3;
+    const parallel = { algorithm: 'downpour', replicas, execution: 'concurrent', communicationPeriod: 700 } as const;
+    const spec = { type: 'benchmark', name: 'rosenbrock', dimensions: 20 } as const;
+    const config = runSpecSchema.parse({ objective: spec, optimizer: { name: 'sgd', learningRate: 0.00001 }, training: { maxSteps: 3001 }, record: { every: 1_000_000 }, parallel });
+    const settings = resolveParallelSettings(config.parallel!);
+    const objective = createBenchmarkObjective(spec);
+    const server = new ParameterServer(redis, { prefix, runId, dimension: objective.dimension, shards: 1, algorithm: 'downpour' });
+    servers.push(server);
+    const first = new DistributedRun(config, settings, objective, { clock: () => performance.now(), redis, queuePrefix: prefix, runId });
+    try {
+      await first.settle(performance.now());
+      await redis.hdel(server.allKeys().at(-1)!, 'replicas'); // as a server written before replicas had shares
+      // Replica 0 alone takes 2100 steps, 700 at a time, and is handed back (its worker stopping).
+      let exchanges = 0;
+      await expect(runReplica({ config, settings, objective, server, replica: 0, interrupted: () => ++exchanges > 4, running: () => Promise.resolve(true) })).rejects.toThrow(/handed back/);
+      await first.settle(performance.now());
+      const checkpoint = first.checkpoint();
+      await first.close();
+      await server.remove();
+      const run = new DistributedRun(config, settings, objective, { clock: () => performance.now(), redis, queuePrefix: prefix, runId, checkpoint });
+      await run.settle(performance.now());
+      await Promise.all(Array.from({ length: replicas }, (_, replica) => runReplica({ config, settings, objective, server, replica, interrupted: () => false, running: () => Promise.resolve(true) })));
+      while (!run.done) await run.settle(performance.now() + 100);
+      await run.close();
+      expect(run.result!.steps).toBe(3001);
+      expect(run.result!.parallel!.perReplica.map((replica) => replica.steps).reduce((a, b) => a + b, 0)).toBe(3001);
+    } finally {
+      const keys = await redis.keys(`${prefix}*`);
+      if (keys.length > 0) await redis.del(...keys);
+    }
+  }, 60_000);
+});

@@ -241,6 +241,56 @@ describe('the parameter server under loss', () => {
     expect(steps).toEqual([3, 2]);
   });
 
+  it.each(Object.keys(modes) as Mode[])('a server written back from an older state while its replicas go on still gives out exactly the total (updates %s)', async (mode) => {
+    const n = 4;
+    const server = await open('downpour', new Float64Array(n), 1, 100, mode, 2);
+    const into = new Float64Array(n);
+    const push = Float64Array.from({ length: n }, () => 1e-3);
+    const seq = [0, 0];
+    const pending = [0, 0];
+    const exchange = async (replica: number) => {
+      seq[replica]++;
+      const reply = await server.downpour(replica, seq[replica], pending[replica], 0, 30, pending[replica] > 0 ? push : null, into);
+      pending[replica] = reply.grant;
+      return reply.grant;
+    };
+    expect([await exchange(0), await exchange(1)]).toEqual([30, 30]);
+    const older = await server.snapshot(); // the coordinator's newest read: 60 steps claimed, none pushed
+    expect([await exchange(0), await exchange(1)]).toEqual([20, 20]);
+    // Redis loses the server and the coordinator writes back the state it read; the replicas go on
+    // from where they are (the 30 steps each pushed since are lost with the server, made again).
+    await server.remove();
+    await server.initialize(older, false);
+    while (pending[0] > 0 || pending[1] > 0) for (const replica of [0, 1]) if (pending[replica] > 0) await exchange(replica);
+    for (const replica of [0, 1]) await exchange(replica);
+    const meta = await server.accounting();
+    expect([Number(meta['steps:0']), Number(meta['steps:1'])]).toEqual([50, 50]);
+  });
+
+  it('a server that gave steps first come, first served before it had shares stays within the total', async () => {
+    const n = 3;
+    const into = new Float64Array(n);
+    const push = new Float64Array(n);
+    // 3 replicas, 3001 steps: replica 0 took 2100 first come, past its share of 1001.
+    const server = await open('downpour', new Float64Array(n), 1, 3001, 'in the script', 0);
+    expect((await server.downpour(0, 1, 0, 0, 2100, null, into)).grant).toBe(2100);
+    const saved = await server.snapshot();
+    // As a run restored from its checkpoint marks it.
+    await server.initialize({ ...saved, meta: [{ ...saved.meta[0], replicas: '3', firstCome: '1' }] }, true);
+    const given = [0, 0, 0];
+    for (const replica of [1, 2, 0]) {
+      let grant = (await server.downpour(replica, replica === 0 ? 2 : 1, replica === 0 ? 2100 : 0, 0, 700, replica === 0 ? push : null, into)).grant;
+      for (let seq = replica === 0 ? 3 : 2; grant > 0; seq++) {
+        given[replica] += grant;
+        grant = (await server.downpour(replica, seq, grant, 0, 700, push, into)).grant;
+      }
+    }
+    // Replicas 1 and 2 share what is left, 901 of 3001; replica 0 is given none.
+    expect(given).toEqual([0, 901, 0]);
+    const meta = await server.accounting();
+    expect([0, 1, 2].reduce((sum, replica) => sum + Number(meta[`steps:${replica}`] ?? 0), 0)).toBe(3001);
+  });
+
   it('keys given a time to live keep it through exchanges', async () => {
     const server = await open('adaptive-revision', Float64Array.of(1, 2), 1);
     await server.expire(3600);
