@@ -5,7 +5,8 @@
  * parameter server in Redis. Each exchange gives it its next steps (τ, or 1 for
  * adaptive-revision) until the run's total is given out or the run stops; it then pushes what
  * it has and ends. A replica in the middle of its τ steps asks the server every 100 ms whether
- * the run was stopped, and if so leaves the rest of them and pushes the steps it made.
+ * the run was stopped (waiting at most 50 ms for the answer: with Redis away it computes on), and
+ * if so leaves the rest of them and pushes the steps it made.
  *
  *   downpour            exchange: x̃ ← x̃ + v_i and x_i ← x̃ (one operation); τ local steps on x_i, v_i their displacement
  *   easgd               exchange: e = α(x_i − x̃), x_i ← x_i − e, x̃ ← x̃ + e; τ local steps on x_i
@@ -56,6 +57,8 @@ const computeSliceMs = 20;
 const runCheckMs = 2_000;
 /** How often a replica in the middle of its steps asks the server whether the run was stopped (cancel, time limit, a stop rule). */
 const stopCheckMs = 100;
+/** How long a replica waits for that answer before computing on (Redis away: its connection waits for it, the replica does not). */
+const stopAnswerMs = 50;
 
 export async function runReplica(options: ReplicaLoopOptions): Promise<void> {
   const { config, settings, objective, server, replica: index, interrupted } = options;
@@ -109,6 +112,33 @@ export async function runReplica(options: ReplicaLoopOptions): Promise<void> {
 
   let lastRunCheck = performance.now();
   let lastStopCheck = performance.now();
+  /** The server said the run stopped (it stays so). */
+  let stopSeen = false;
+  /** A question whether it stopped is on its way (never more than one). */
+  let asking = false;
+
+  /**
+   * Asks the server whether the run stopped, waiting for the answer at most `stopAnswerMs`: an
+   * answer that comes later is taken at the next check. A server Redis lost is not stopped: the
+   * next exchange waits for it to be written back.
+   */
+  async function askStopped(): Promise<boolean> {
+    if (!asking) {
+      asking = true;
+      const answer = server.stopped().then(
+        (stopped) => {
+          stopSeen ||= stopped;
+        },
+        () => {},
+      ).finally(() => {
+        asking = false;
+      });
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([answer, new Promise((resolve) => (timer = setTimeout(resolve, stopAnswerMs)))]);
+      clearTimeout(timer);
+    }
+    return stopSeen;
+  }
 
   /**
    * Yields now and then: 'gone' once the run has ended without this replica, 'stopped' once the
@@ -122,8 +152,7 @@ export async function runReplica(options: ReplicaLoopOptions): Promise<void> {
     }
     if (now - lastStopCheck >= stopCheckMs) {
       lastStopCheck = now;
-      // A server Redis lost is not stopped: the next exchange waits for it to be written back.
-      if (await server.stopped().catch(() => false)) return 'stopped';
+      if (await askStopped()) return 'stopped';
     }
     if (now - sliceStart < computeSliceMs) return 'go';
     await nextMacrotask();
