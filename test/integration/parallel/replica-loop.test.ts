@@ -59,13 +59,13 @@ describe.each(['downpour', 'easgd'] as const)('a concurrent %s replica', (algori
 
 describe('a concurrent replica whose server does not answer whether the run stopped (Redis away)', () => {
   it('computes its steps on, asking again only once the question has an answer', async () => {
-    const parallel = { algorithm: 'downpour', replicas: 1, execution: 'concurrent', communicationPeriod: 4_000 } as const;
-    const config = runSpecSchema.parse({ objective: objectiveSpec, optimizer: { name: 'sgd', learningRate: 0.0001 }, training: { maxSteps: 4_000 }, parallel });
+    const parallel = { algorithm: 'downpour', replicas: 1, execution: 'concurrent', communicationPeriod: 12_000 } as const;
+    const config = runSpecSchema.parse({ objective: objectiveSpec, optimizer: { name: 'sgd', learningRate: 0.0001 }, training: { maxSteps: 12_000 }, parallel });
     const settings = resolveParallelSettings(config.parallel!);
     const objective = createBenchmarkObjective(objectiveSpec);
     const server = new ParameterServer(redis, { prefix: `test-${randomUUID()}`, runId: randomUUID(), dimension: objective.dimension, shards: 1, algorithm: 'downpour' });
     servers.push(server);
-    await server.initialize(ParameterServer.freshState('downpour', objective.initial, 1, 4_000, 1), false);
+    await server.initialize(ParameterServer.freshState('downpour', objective.initial, 1, 12_000, 1), false);
     // Its connection waits for Redis to come back: the answer never comes.
     let asked = 0;
     const silent: ParameterServer = Object.assign(Object.create(server) as ParameterServer, {
@@ -77,7 +77,7 @@ describe('a concurrent replica whose server does not answer whether the run stop
     const began = performance.now();
     await runReplica({ config, settings, objective, server: silent, replica: 0, interrupted: () => false, running: () => Promise.resolve(true) });
     const took = performance.now() - began;
-    expect((await server.replicaStatus(0)).steps).toBe(4_000);
+    expect((await server.replicaStatus(0)).steps).toBe(12_000);
     // Its steps took several checks' time, and one question was ever on its way.
     expect(took).toBeGreaterThan(300);
     expect(asked).toBe(1);
