@@ -52,8 +52,10 @@ export class DistributedRun extends CoordinatedRun implements RunLoop {
   /** The newest server state read (what checkpoints keep and a lost server is restored from). */
   private state: ServerState;
   private started = false;
-  /** When the first replica began (its job taken by a worker): the time limit counts from then. */
+  /** When the first replica began (its job taken by a worker), on `clock`: the time limit counts from then. */
   private startedAt: number | null = null;
+  /** When this coordinator wrote the server, on Redis's clock: a resumed run counts its time from then at the earliest. */
+  private openedAt = 0;
   private elapsedBefore = 0;
   private completed = 0;
   private stopping: { reason: StopReason; message: string | null } | null = null;
@@ -101,6 +103,7 @@ export class DistributedRun extends CoordinatedRun implements RunLoop {
 
   /** Writes the server (a shard Redis still holds from an earlier attempt is newer: it is kept) and adds the replicas' jobs. */
   private async start(): Promise<void> {
+    this.openedAt = await this.server.now();
     await this.server.initialize(this.state, false);
     this.queue = createReplicasQueue(this.options.redis, this.options.queuePrefix);
     await addReplicaJobs(this.queue, this.options.runId, this.settings.replicas);
@@ -143,8 +146,7 @@ export class DistributedRun extends CoordinatedRun implements RunLoop {
       if (this.cancelRequested) this.stop('cancelled', null);
       if (this.elapsedMilliseconds() >= this.size.limitMs) this.stop('time_limit', null);
       const meta = await this.accounting();
-      // The clock starts once a replica has begun, not while the jobs wait for a worker or start.
-      if (this.startedAt === null && Object.keys(meta).some((field) => field.startsWith('worker:'))) this.startedAt = clock();
+      if (this.startedAt === null) await this.clockStart(meta);
       this.completed = Array.from({ length: p }, (_, i) => Number(meta[`steps:${i}`] ?? 0)).reduce((a, b) => a + b, 0);
       const broken = Number(meta.broken ?? 0);
       if (broken !== 0) this.stop('diverged', null);
@@ -174,6 +176,21 @@ export class DistributedRun extends CoordinatedRun implements RunLoop {
     await this.read();
     this.completed = this.stepsOf(this.state.meta[0]);
     await this.server.expire(serverLifetimeSeconds);
+  }
+
+  /**
+   * Starts the clock once a replica has begun, not while the jobs wait for a worker or start: at
+   * the moment the first replica registered (Redis's clock, so the worker's and the coordinator's
+   * clocks need not agree), however long before this poll that was. A server whose replicas
+   * registered before it kept that moment counts from this poll.
+   */
+  private async clockStart(meta: Record<string, string>): Promise<void> {
+    const registered = Object.keys(meta).some((field) => field.startsWith('worker:'));
+    if (meta.began === undefined && !registered) return;
+    const now = await this.server.now();
+    const at = this.options.clock();
+    const began = meta.began !== undefined ? Math.max(Number(meta.began), this.openedAt) : now;
+    this.startedAt = at - Math.max(0, now - began);
   }
 
   private stepsOf(meta: Record<string, string>): number {

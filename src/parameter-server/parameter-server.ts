@@ -62,6 +62,8 @@ interface ScriptCommands {
   psClaim(...args: (string | Buffer | number)[]): Promise<['applied' | 'again', number]>;
   psInitialize(...args: (string | Buffer | number)[]): Promise<number>;
   psSnapshotBuffer(...args: (string | Buffer | number)[]): Promise<(Buffer | Buffer[])[]>;
+  psNow(meta: string): Promise<string>;
+  psRegister(meta: string, replica: number, worker: string): Promise<null>;
 }
 
 /** The parameter server's scripts as a connection's commands (see withCommands). */
@@ -76,6 +78,8 @@ const scriptCommands = {
   psClaim: { numberOfKeys: 2, lua: scripts.claimSteps },
   psInitialize: { lua: scripts.initialize },
   psSnapshot: { lua: scripts.snapshot },
+  psNow: { numberOfKeys: 1, lua: scripts.now },
+  psRegister: { numberOfKeys: 1, lua: scripts.register },
 };
 
 /**
@@ -389,9 +393,14 @@ export class ParameterServer {
     await this.redis.hset(`${this.tags[0]}:meta`, 'broken', String(index < 0 ? -1 : index + 1), 'stopped', '1');
   }
 
-  /** The worker (host:pid) running a replica now. */
+  /** The worker (host:pid) running a replica now; the first replica to register stamps when it began (`began`, Redis's clock). */
   async register(replica: number, worker: string): Promise<void> {
-    await this.redis.hset(`${this.tags[0]}:meta`, `worker:${replica}`, worker);
+    await this.redis.psRegister(`${this.tags[0]}:meta`, replica, worker);
+  }
+
+  /** Redis's clock in milliseconds (what `began` is stamped with). */
+  async now(): Promise<number> {
+    return Number(await this.redis.psNow(`${this.tags[0]}:meta`));
   }
 
   /** A replica is done and gone: its distance to the center at its last exchange (null: not known). */

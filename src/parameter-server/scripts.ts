@@ -17,7 +17,8 @@
  * `claimed` and `total` local steps, the `replicas` that share them (`firstCome`: given first come,
  * first served before), each replica's `steps:i` pushed, `grant:i` (steps it was
  * given at its last exchange and has not pushed yet), `last:i` (the version it last read, for
- * staleness), `done:i` (given no more steps), `stopped`, and the staleness histogram `st:<s>`.
+ * staleness), `done:i` (given no more steps), `stopped`, the staleness histogram `st:<s>`, and `began` (when the first replica
+ * registered, in milliseconds of Redis's clock).
  * A missing vector means Redis lost the server: every script answers LOST and the run restores
  * it from its checkpoint in PostgreSQL. Writes keep the keys' time to live: the run's
  * coordinator renews it, so a server whose run is gone expires.
@@ -312,6 +313,25 @@ end
 redis.call('HINCRBY', meta, 'version', 1)
 redis.call('HSET', meta, 'seq:' .. r, seq)
 return number(meta, 'version')
+`;
+
+const millis = `
+-- Redis's clock in milliseconds, as a string (the same for every worker, whatever its own clock says).
+local function millis()
+  local now = redis.call('TIME')
+  return now[1] .. string.format('%03d', math.floor(tonumber(now[2]) / 1000))
+end
+`;
+
+/** KEYS: meta. → Redis's clock in milliseconds, on the main shard's node. */
+export const now = `${millis}
+return millis()
+`;
+
+/** KEYS: meta. ARGV: replica, worker. Records the worker running the replica, and when the first replica to register began. */
+export const register = `${millis}
+redis.call('HSET', KEYS[1], 'worker:' .. ARGV[1], ARGV[2])
+redis.call('HSETNX', KEYS[1], 'began', millis())
 `;
 
 /** KEYS: the shard's vectors (w first), then meta. ARGV: replace (1/0), a new epoch, then the vectors, then meta field/value pairs. → 1 when written. */

