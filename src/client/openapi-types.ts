@@ -7644,15 +7644,15 @@ export interface components {
              * @enum {string|null}
              */
             monitor: "loss" | "valLoss" | null;
-            /** @description The best value of the monitored metric so far. */
+            /** @description The best value of the monitored metric so far, over every record: in a concurrent run, also the record of the updates its replicas made after a stop reached them (as result.best), which may be past the best the rule saw when it fired. */
             best: number | null;
             /** @description The step of that best value. */
             bestStep: number | null;
             /** @description Recorded evaluations without improvement allowed before stopping. */
             patience: number | null;
-            /** @description Steps since the best value. */
+            /** @description Steps from the best value to the last record. */
             stepsSinceBest: number | null;
-            /** @description Whether early stopping has ended the run. */
+            /** @description Whether early stopping has ended the run (the rule fired; the run's message says at which step, and when a concurrent run's last updates then reached a better value). */
             stopped: boolean;
         };
         /** @description A run: its spec as accepted, its status, progress, early-stopping state and, once ended, its result. */

@@ -226,13 +226,20 @@ export class CenterWatch {
     const params = Float64Array.from(this.snapshot);
     const restoredBest = this.best !== null && this.tracker.bestStep > 0;
     if (restoredBest) this.best!.restoreInto(params);
+    message ??= reason === 'cancelled'
+      ? `Cancelled at step ${this.step}.`
+      : reason === 'time_limit'
+        ? `Stopped at step ${this.step} by the time limit of ${ending.limitSeconds} s.`
+        : this.stopRules.describe(reason, { t: this.step, loss: this.lastLoss, gradNorm: this.lastGradNorm, tracker: this.tracker, ...this.stoppedAt, end: this.step, divergence: '' });
+    // Early stopping's sentence names the best as it was when the rule fired; the records of the
+    // updates made before the stop reached the replicas count in the best too.
+    const best = this.tracker.view();
+    if (reason === 'early_stopping' && this.stoppedAt && best.bestStep !== null && best.bestStep > this.stoppedAt.t) {
+      message += ` The replicas' last updates after the stop reached a better ${best.monitor}: ${best.best} at step ${best.bestStep}.`;
+    }
     return describeEnding({
       stopReason: reason,
-      message: message ?? (reason === 'cancelled'
-        ? `Cancelled at step ${this.step}.`
-        : reason === 'time_limit'
-          ? `Stopped at step ${this.step} by the time limit of ${ending.limitSeconds} s.`
-          : this.stopRules.describe(reason, { t: this.step, loss: this.lastLoss, gradNorm: this.lastGradNorm, tracker: this.tracker, ...this.stoppedAt, end: this.step, divergence: '' })),
+      message,
       steps: this.step,
       params,
       objective: this.objective,

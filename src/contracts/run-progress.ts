@@ -21,11 +21,16 @@ export const earlyStoppingStateSchema = z
   .object({
     enabled: z.boolean().describe('Whether the spec asked for early stopping.'),
     monitor: z.enum(['loss', 'valLoss']).nullable().describe('The metric watched for improvement.'),
-    best: z.number().nullable().describe('The best value of the monitored metric so far.'),
+    best: z
+      .number()
+      .nullable()
+      .describe(
+        'The best value of the monitored metric so far, over every record: in a concurrent run, also the record of the updates its replicas made after a stop reached them (as result.best), which may be past the best the rule saw when it fired.',
+      ),
     bestStep: z.number().int().nullable().describe('The step of that best value.'),
     patience: z.number().int().nullable().describe('Recorded evaluations without improvement allowed before stopping.'),
-    stepsSinceBest: z.number().int().nullable().describe('Steps since the best value.'),
-    stopped: z.boolean().describe('Whether early stopping has ended the run.'),
+    stepsSinceBest: z.number().int().nullable().describe('Steps from the best value to the last record.'),
+    stopped: z.boolean().describe('Whether early stopping has ended the run (the rule fired; the run\'s message says at which step, and when a concurrent run\'s last updates then reached a better value).'),
   })
   .meta({ id: 'EarlyStoppingState', description: 'Where early stopping stands: the monitored metric, its best value and the patience left.' });
 

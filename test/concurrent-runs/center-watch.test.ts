@@ -7,34 +7,59 @@ import { runConfig } from '../core/training/run-config.ts';
 const measured = (loss: number) => ({ loss, gradNorm: 1, learningRate: 0.1, updateNorm: 0.1 });
 
 describe('center watch', () => {
-  it('counts the record of the updates made after early stopping in best, and restores its parameters when they are the best', () => {
+  /**
+   * Early stopping met at step 30 (best 5 at step 10, patience 20); the replicas made 5 more
+   * updates before the stop reached them, ending at θ = `end` (f(θ) = ½ θ²: θ = 0 is better than
+   * every recorded step's loss).
+   */
+  function stoppedEarly(end: number) {
     const config = runConfig({
       optimizer: { name: 'sgd', learningRate: 0.1 },
       training: { maxSteps: 1000 },
       record: { every: 10 },
       earlyStopping: { monitor: 'loss', patience: 20, restoreBest: true },
     });
-    // f(θ) = ½ θ²: θ = 0 is better than every recorded step's loss.
     const watch = new CenterWatch(config, quadratic([1], [0], [10]), null, 1000, 1);
     const records: Parameters<CenterWatch['take']>[3] = [];
     const options = { validate: true, observe: true };
     expect(watch.take(10, measured(5), Float64Array.of(3), records, options)).toBeNull();
     expect(watch.take(20, measured(6), Float64Array.of(4), records, options)).toBeNull();
     expect(watch.take(30, measured(6), Float64Array.of(4), records, options)).toBe('early_stopping');
-    // The threads made 5 more updates before they stopped, reaching θ = 0.
     const result = watch.finish(
       records,
-      { completed: 35, params: Float64Array.of(0), stopping: { reason: 'early_stopping', message: null }, brokenIndex: 0, limitSeconds: 60, last: null },
+      { completed: 35, params: Float64Array.of(end), stopping: { reason: 'early_stopping', message: null }, brokenIndex: 0, limitSeconds: 60, last: null },
       ['x1'],
       null as never,
     );
     expect(records.map((record) => record.step)).toEqual([10, 20, 30, 35]);
     expect(result.stopReason).toBe('early_stopping');
-    // Early stopping's sentence names the best as it was when the rule fired.
-    expect(result.message).toContain('best 5 at step 10');
+    return { watch, result };
+  }
+
+  const stopSentence = 'Early stopping: loss did not improve for 20 updates by step 30 (patience 20); best 5 at step 10. '
+    + 'The run ended at step 35: the replicas made 5 more updates before the stop reached them.';
+
+  it('counts the record of the updates made after early stopping in best, says so, and restores its parameters, the last ones, when they are the best', () => {
+    const { watch, result } = stoppedEarly(0);
+    // Early stopping's sentence names the best as it was when the rule fired, then the better one
+    // the updates after it reached, whose parameters, the last ones, are those returned.
+    expect(result.message).toBe(
+      `${stopSentence} The replicas' last updates after the stop reached a better loss: 0 at step 35. `
+      + 'The parameters are the best ones (earlyStopping.restoreBest), which are the last ones: loss was 0 at step 35.',
+    );
     expect(result.best).toEqual({ metric: 'loss', value: 0, step: 35 });
     expect(result.restoredBest).toBe(true);
     expect(Array.from(result.params)).toEqual([0]);
+    // The early-stopping view is the tracker at the end, as the message and result.best say it.
+    expect(watch.tracker.view()).toMatchObject({ stopped: true, best: 0, bestStep: 35, stepsSinceBest: 0 });
+  });
+
+  it('says the parameters returned are the best ones, not the last ones, when the updates after early stopping did not improve on the best', () => {
+    const { watch, result } = stoppedEarly(5);
+    expect(result.message).toBe(`${stopSentence} The parameters are the best ones (earlyStopping.restoreBest): those at which loss was 5 at step 10, not the last ones.`);
+    expect(result.best).toEqual({ metric: 'loss', value: 5, step: 10 });
+    expect(Array.from(result.params)).toEqual([3]);
+    expect(watch.tracker.view()).toMatchObject({ stopped: true, best: 5, bestStep: 10, stepsSinceBest: 25 });
   });
 
   it.each([
@@ -74,7 +99,7 @@ describe('center watch', () => {
       rule: 'early stopping',
       settings: { earlyStopping: { monitor: 'loss', patience: 2 } },
       losses: [3, 2, 4, 4],
-      message: 'Early stopping: loss did not improve for 2 updates by step 4 (patience 2); best 2 at step 2. The run ended at step 12: the replicas made 8 more updates before the stop reached them.',
+      message: 'Early stopping: loss did not improve for 2 updates by step 4 (patience 2); best 2 at step 2. The run ended at step 12: the replicas made 8 more updates before the stop reached them. The replicas\' last updates after the stop reached a better loss: 0 at step 12.',
     },
   ] as const)('names both the step $rule was met at and the later step the replicas stopped at, which result.steps counts', ({ settings, losses, message }) => {
     const config = runConfig({ optimizer: { name: 'sgd', learningRate: 0.1 }, training: { maxSteps: 1000 }, record: { every: 1 }, ...settings });

@@ -76,7 +76,9 @@ export function describeEnding(ending: RunEnding): RunResult {
   const best = view.best !== null && view.bestStep !== null ? { metric: tracker.monitor, value: view.best, step: view.bestStep } : null;
   let message = ending.message;
   if (ending.restoredBest && best) {
-    message += ` The parameters are the best ones (earlyStopping.restoreBest): those at which ${best.metric} was ${best.value} at step ${best.step}, not the last ones.`;
+    message += best.step === ending.steps
+      ? ` The parameters are the best ones (earlyStopping.restoreBest), which are the last ones: ${best.metric} was ${best.value} at step ${best.step}.`
+      : ` The parameters are the best ones (earlyStopping.restoreBest): those at which ${best.metric} was ${best.value} at step ${best.step}, not the last ones.`;
   }
   return {
     stopReason: ending.stopReason,
