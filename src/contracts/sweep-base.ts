@@ -7,6 +7,7 @@ import { curriculumIssue, type Curriculum } from '../core/training/index.ts';
 import { isDataObjective, type Objective } from '../core/objectives/index.ts';
 import type { RunSpec } from './run-spec.ts';
 import type { SweepSpec } from './sweep-spec.ts';
+import type { ParameterDefinition } from '../core/sweep/search-space.ts';
 
 /** What the checks need to know of the base objective, built as a trial's would be. */
 export interface SweepBaseObjective {
@@ -50,6 +51,9 @@ function unmeasuredMetric(spec: SweepSpec, base: SweepBaseObjective): string | n
   return null;
 }
 
+/** A parameter's listed values (a range lists none: none of them is an execution or an algorithm). */
+const listed = (definition: ParameterDefinition | undefined): readonly unknown[] => definition?.values ?? [];
+
 /**
  * Why the sweep's pruner would not prune, or null: a concurrent downpour, easgd or
  * adaptive-revision run records the server at the steps its replicas have reached when the
@@ -57,15 +61,42 @@ function unmeasuredMetric(spec: SweepSpec, base: SweepBaseObjective): string | n
  * concurrent hogwild run records the steps `record.every` names, but the worker decides after a
  * slice, at the step the run has reached, and its threads do not stop at decision steps: a
  * decision would be taken only where a slice happened to end on one.
+ *
+ * Every trial the parameters can make is looked at, not the base alone: a trial is parallel when
+ * the base is, or when a parameter under `parallel` is active in it (one without `when` is in
+ * every trial), and its execution is `parallel.execution`'s value where that parameter is active,
+ * else the base's (concurrent by default). Null as soon as one trial can be simulated or not
+ * parallel (a conditional parameter may be inactive in some trial): the pruner decides on those.
  */
 function unprunableTrials(spec: SweepSpec, base: RunSpec): string | null {
-  if (spec.pruner.type === 'none' || base.parallel === undefined) return null;
-  const { algorithm, execution } = base.parallel;
-  if (execution !== 'concurrent') return null;
-  const why = algorithm === 'hogwild'
+  if (spec.pruner.type === 'none') return null;
+  const parameters = Object.entries(spec.parameters).filter(([path]) => touches(path, 'parallel'));
+  // `parallel` itself takes no object: trials it writes are refused as specs, not run concurrent.
+  if (parameters.some(([path]) => path === 'parallel')) return null;
+  const always = parameters.filter(([, definition]) => definition.when === undefined).map(([path]) => path);
+  if (base.parallel === undefined && always.length === 0) return null;
+  const execution = spec.parameters['parallel.execution'];
+  const baseExecution = base.parallel?.execution ?? 'concurrent';
+  const executions = execution === undefined ? [baseExecution] : [...listed(execution), ...(execution.when ? [baseExecution] : [])];
+  if (executions.includes('simulated')) return null;
+  const algorithmParameter = spec.parameters['parallel.algorithm'];
+  const algorithms = [...new Set([
+    ...listed(algorithmParameter),
+    ...(algorithmParameter === undefined || algorithmParameter.when ? [base.parallel?.algorithm] : []),
+  ].filter((algorithm): algorithm is string => typeof algorithm === 'string'))];
+  const hogwildOnly = algorithms.length > 0 && algorithms.every((algorithm) => algorithm === 'hogwild');
+  const named = algorithms.length === 0 ? 'parallel' : algorithms.join(', ');
+  const why = hogwildOnly
     ? 'Concurrent hogwild runs\' threads do not stop at the pruner\'s decision steps for it to decide, so a trial would be pruned only by chance'
-    : `Concurrent ${algorithm} runs record at the steps their replicas reach, not at the pruner's decision steps, so no trial would ever be pruned`;
-  return `${why}: use base.parallel.execution 'simulated', or pruner 'none'.`;
+    : `Concurrent ${named} runs record at the steps their replicas reach, not at the pruner's decision steps, so no trial would ever be pruned`;
+  // What makes every trial concurrent, when a parameter does: the parameters that make every trial parallel, or an execution that is never simulated.
+  const causes = [
+    ...(base.parallel === undefined ? [`${always.map((path) => `parameters["${path}"]`).join(', ')} ${always.length === 1 ? 'makes' : 'make'} every trial a parallel run, concurrent by default`] : []),
+    ...(execution !== undefined ? ['parameters["parallel.execution"] takes no value \'simulated\''] : []),
+  ];
+  const fix = execution !== undefined ? 'give parameters["parallel.execution"] the value \'simulated\''
+    : base.parallel === undefined ? 'add the parameter parallel.execution with the value \'simulated\'' : 'use base.parallel.execution \'simulated\'';
+  return `${why}${causes.length > 0 ? ` (${causes.join('; ')})` : ''}: ${fix}, or pruner 'none'.`;
 }
 
 /**
@@ -73,18 +104,15 @@ function unprunableTrials(spec: SweepSpec, base: RunSpec): string | null {
  * curriculum the base objective cannot order by (every trial would fail, as the run would be
  * refused), unless a parameter changes the objective, the curriculum or the batch size; a
  * validation metric over an objective without a validation set, unless a parameter changes the
- * objective; a pruner over concurrent parallel trials, unless a parameter can make them simulated
- * (`parallel.execution` taking 'simulated', or `parallel` itself).
+ * objective; a pruner over trials that are all concurrent parallel runs, the base's or those
+ * parameters under `parallel` make (unless some trial can be simulated, or not parallel).
  * `inspect` describes the base objective, asked for only when a check applies.
  */
 export function sweepBaseIssues(spec: SweepSpec, base: RunSpec, inspect: () => SweepBaseObjective): SweepBaseIssue[] {
   const paths = Object.keys(spec.parameters);
   const changed = (...fields: string[]) => paths.some((path) => fields.some((field) => touches(path, field)));
   const issues: SweepBaseIssue[] = [];
-  // Only a parameter that can make trials simulated (or replaces `parallel` whole) lets some be pruned.
-  const simulatedSome = Object.entries(spec.parameters).some(([path, definition]) =>
-    path === 'parallel' || (path === 'parallel.execution' && (definition.values ?? []).includes('simulated')));
-  const unprunable = simulatedSome ? null : unprunableTrials(spec, base);
+  const unprunable = unprunableTrials(spec, base);
   if (unprunable !== null) issues.push({ path: 'pruner.type', message: unprunable });
   const checksCurriculum = base.training.curriculum !== undefined && !changed('objective', 'training.curriculum', 'training.batchSize');
   const checksMetric = (spec.metric.name === 'valLoss' || spec.metric.name === 'valAccuracy') && !changed('objective');
