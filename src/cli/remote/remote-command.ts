@@ -66,6 +66,29 @@ export interface RemoteArguments<Options extends OptionKinds> {
   readonly url: string;
 }
 
+/**
+ * The arguments with a negative number after an option that takes a value joined to it
+ * (`--limit -3` as `--limit=-3`): parseArgs takes a value starting with a dash for another option
+ * and calls the argument ambiguous, where the option's own check says what it takes.
+ */
+function negativeValuesJoined(args: readonly string[], options: OptionKinds): string[] {
+  const takesValue = (arg: string): boolean => {
+    const name = /^--([^=]+)$/.exec(arg)?.[1];
+    return name !== undefined && options[name]?.type === 'string';
+  };
+  const joined: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    const next = args[i + 1];
+    if (arg === '--') return [...joined, ...args.slice(i)];
+    if (next !== undefined && takesValue(arg) && /^-(\d|\.\d|Infinity$)/.test(next)) {
+      joined.push(`${arg}=${next}`);
+      i += 1;
+    } else joined.push(arg);
+  }
+  return joined;
+}
+
 /** Parses the command's options beside --url and --key, and makes the client. */
 export function parseRemote<Options extends OptionKinds>(
   args: string[],
@@ -74,8 +97,9 @@ export function parseRemote<Options extends OptionKinds>(
   env: NodeJS.ProcessEnv = process.env,
 ): RemoteArguments<Options> {
   let parsed;
+  const allOptions: OptionKinds = { ...options, url: { type: 'string' }, key: { type: 'string' }, timeout: { type: 'string' } };
   try {
-    parsed = parseArgs({ args, options: { ...options, url: { type: 'string' }, key: { type: 'string' }, timeout: { type: 'string' } }, allowPositionals: true, strict: true });
+    parsed = parseArgs({ args: negativeValuesJoined(args, allOptions), options: allOptions, allowPositionals: true, strict: true });
   } catch (error) {
     throw new UsageError((error as Error).message.split('\n')[0]);
   }
