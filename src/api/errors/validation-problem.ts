@@ -21,8 +21,12 @@ const validationTargets: Record<string, string> = {
 export const maxListedIssues = 100;
 const maxNamedFields = 10;
 
-/** `a, b, c` for a few fields; `a, b, … (12,000 fields)` for many. */
-function fieldList(paths: readonly string[]): string {
+/**
+ * `a, b, c` for a few fields; `a, b, … (12,000 fields)` for many. Each field once, where it first
+ * comes: a field with two issues (a name that is not one, holding a NUL) is one bad field.
+ */
+function fieldList(issuePaths: readonly string[]): string {
+  const paths = [...new Set(issuePaths)];
   if (paths.length <= maxNamedFields) return paths.join(', ');
   return `${paths.slice(0, maxNamedFields).join(', ')}, … (${paths.length} fields)`;
 }

@@ -48,6 +48,20 @@ describe('text that cannot be stored is a 400 naming the field', () => {
     await expectBadFields(await post('/v1/runs', jsonWith(modelSpec(['b<SURROGATE>']))), ['objective.data.columnNames[0]']);
   });
 
+  it('naming a field once in the detail when it has another issue too (a name that is not one, a value that is none of the choices)', async () => {
+    for (const [body, path, other] of [
+      [{ ...minimalSpec, objective: { type: 'expression', expression: 'x^2', variables: ['x<NUL>'], initial: [1] } }, 'objective.variables[0]', 'is not a valid name'],
+      [{ ...minimalSpec, objective: { type: 'expression', expression: 'x^2', variables: ['x<SURROGATE>'], initial: [1] } }, 'objective.variables[0]', 'is not a valid name'],
+      [{ ...minimalSpec, objective: { type: 'expression', expression: 'x^2<NUL>', variables: ['x'], initial: [1] } }, 'objective.expression', 'unexpected character U+0000'],
+      [{ ...minimalSpec, optimizer: { name: 'sgd<NUL>', learningRate: 0.1 } }, 'optimizer.name', 'Invalid discriminator value'],
+      [{ ...minimalSpec, objective: { type: 'model', model: 'linear', data: { builtin: 'linear<SURROGATE>', rows: 20 } } }, 'objective.data.builtin', 'Invalid discriminator value'],
+    ] as const) {
+      const problem = await expectBadFields(await post('/v1/runs', jsonWith(body)), [path, path]);
+      expect(problem.detail).toBe(`The request body is invalid: ${path}.`);
+      expect(problem.errors.map((issue: { message: string }) => issue.message)).toEqual([expect.stringContaining(other), expect.stringMatching(/^The text contains (U\+0000|an unpaired surrogate)/)]);
+    }
+  });
+
   it('in a stored objective\'s name', async () => {
     const objective = { name: 'bowl<NUL>', objective: { type: 'expression', expression: 'x^2', variables: ['x'], initial: [1] } };
     await expectBadFields(await post('/v1/objectives', jsonWith(objective)), ['name']);
