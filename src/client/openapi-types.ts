@@ -5056,7 +5056,7 @@ export interface components {
             base: {
                 [key: string]: unknown;
             };
-            /** @description Searched parameters keyed by dotted paths into `base` (in order: `when` refers to earlier ones). */
+            /** @description Searched parameters keyed by dotted paths into `base` (in order: `when` refers to earlier ones). A path no trial's spec can have, or a value its field never takes, is a 400 naming it. */
             parameters: {
                 [key: string]: {
                     /** @enum {string} */
@@ -6895,7 +6895,7 @@ export interface components {
             base: {
                 [key: string]: unknown;
             };
-            /** @description Searched parameters keyed by dotted paths into `base` (in order: `when` refers to earlier ones). */
+            /** @description Searched parameters keyed by dotted paths into `base` (in order: `when` refers to earlier ones). A path no trial's spec can have, or a value its field never takes, is a 400 naming it. */
             parameters: {
                 [key: string]: {
                     /** @enum {string} */
@@ -7238,7 +7238,7 @@ export interface components {
                 base: {
                     [key: string]: unknown;
                 };
-                /** @description Searched parameters keyed by dotted paths into `base` (in order: `when` refers to earlier ones). */
+                /** @description Searched parameters keyed by dotted paths into `base` (in order: `when` refers to earlier ones). A path no trial's spec can have, or a value its field never takes, is a 400 naming it. */
                 parameters: {
                     [key: string]: {
                         /** @enum {string} */

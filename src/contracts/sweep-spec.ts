@@ -2,7 +2,9 @@
  * The sweep spec: the body of POST /v1/sweeps and the file `descent sweep` reads. `base` is a
  * run spec; each trial's spec is `base` with the trial's parameter values written at their
  * dotted paths, validated as any run spec (a combination that does not validate is a failed
- * trial with the reason, not a refused sweep). `base` is kept as given, so a parameter that
+ * trial with the reason, not a refused sweep). A parameter that names no field a trial of the
+ * base can have, or a value that field never takes, is refused (parameter-fields.ts): every
+ * trial it is active in would fail. `base` is kept as given, so a parameter that
  * changes `optimizer.name` is not held back by another optimizer's filled-in defaults.
  */
 import { z } from 'zod';
@@ -18,6 +20,7 @@ import {
 } from '../core/sweep/index.ts';
 import { createSampler } from '../core/sweep/index.ts';
 import { runSpecSchema } from './run-spec.ts';
+import { parameterFieldIssues } from './parameter-fields.ts';
 import { defaultMaxSteps } from '../core/training/index.ts';
 
 const sweepLimits = { maxTrials: 10_000, parallelism: 256, nameLength: 200 } as const;
@@ -48,8 +51,14 @@ export const sweepSpecSchema = z
     if (!base.success) {
       for (const issue of base.error.issues) context.addIssue({ ...issue, path: ['base', ...issue.path] } as never);
     }
-    for (const { path, message } of indexesPastTheEnd(spec.base, Object.keys(spec.parameters))) {
+    const pastTheEnd = indexesPastTheEnd(spec.base, Object.keys(spec.parameters));
+    for (const { path, message } of pastTheEnd) {
       context.addIssue({ code: 'custom', path: ['parameters', path], message });
+    }
+    // A parameter past the end of its array is refused for that alone.
+    for (const { parameter, issue } of parameterFieldIssues(spec.base, spec.parameters)) {
+      if (pastTheEnd.some(({ path }) => path === parameter)) continue;
+      context.addIssue({ code: 'custom', path: ['parameters', parameter, ...issue.path], message: issue.message });
     }
     const space = toSearchSpace(spec.parameters);
     for (const issue of samplerSpaceIssues(spec.sampler, space, spec.budget.maxTrials ?? defaultMaxTrials)) {

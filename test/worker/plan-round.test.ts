@@ -203,6 +203,7 @@ describe("the metric rows bound of a round's new trials", () => {
     const stored = { ...base, objective: { id: 'objective' } };
     expect(bounds({ base: stored, parameters: { 'objective.id': { type: 'categorical', values: ['objective', 'other'] } } }, built(stored, 40))).toEqual([15, null]);
     expect(bounds({ base, parameters: { 'objective.l2': { type: 'float', values: [0.1] } } }, null)).toEqual([null]);
-    expect(bounds({ base, parameters: { 'training.batchSize': { type: 'int', values: [0] } } }, built(base, 40))).toEqual([null]);
+    // A trial whose spec does not validate (a parallel block without its replicas) has no bound.
+    expect(bounds({ base, parameters: { 'parallel.algorithm': { type: 'categorical', values: ['hogwild'] } } }, built(base, 40))).toEqual([null]);
   });
 });

@@ -153,7 +153,7 @@ export const searchSpaceSchema = z
       }
     });
   })
-  .describe('Searched parameters keyed by dotted paths into `base` (in order: `when` refers to earlier ones).');
+  .describe('Searched parameters keyed by dotted paths into `base` (in order: `when` refers to earlier ones). A path no trial\'s spec can have, or a value its field never takes, is a 400 naming it.');
 
 /**
  * What a sampler sees of one parameter, in Optuna's terms: a float or int distribution (with

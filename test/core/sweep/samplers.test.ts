@@ -70,6 +70,9 @@ const specs: SamplerSpec[] = [
   { type: 'tpe', seed: 3, startupTrials: 4, nEiCandidates: 24, gamma: 0.1, gammaMax: 25, considerPrior: true, priorWeight: 1, considerMagicClip: true, considerEndpoints: false, multivariate: true, constantLiar: false },
 ];
 
+/** A base with 64 initial values, each a field a parameter may search. */
+const sphere64 = { objective: { type: 'benchmark', name: 'sphere', dimensions: 64, initial: new Array(64).fill(1) }, optimizer: { name: 'sgd', learningRate: 0.1 } };
+
 const toy = (values: ParameterValues) => (Math.log10(values['optimizer.learningRate'] as number) + 2) ** 2 + (values['optimizer.name'] === 'adam' ? 0 : 1);
 
 describe.each(specs.map((spec) => [`${spec.type} ${JSON.stringify(spec).slice(0, 60)}`, spec] as const))('sampler %s', (_name, spec) => {
@@ -285,11 +288,11 @@ describe('TPE', () => {
 
   it('refuses a sweep whose last suggestions would take more than a suggestion\'s share of work, naming nEiCandidates and how many would fit', () => {
     const kinds = [
-      { type: 'float', low: -5, high: 5 }, { type: 'float', low: 1e-4, high: 1, log: true }, { type: 'int', low: 1, high: 100 }, { type: 'categorical', values: ['a', 'b', 'c', 'd'] },
+      { type: 'float', low: -5, high: 5 }, { type: 'float', low: 1e-4, high: 1, log: true }, { type: 'int', low: 1, high: 100 }, { type: 'categorical', values: [1, 2, 3, 4] },
     ];
     const body = (parameter: (i: number) => unknown, sampler: object, budget: object = {}) => ({
-      base: { objective: { type: 'benchmark', name: 'booth' }, optimizer: { name: 'sgd', learningRate: 0.1 } },
-      parameters: Object.fromEntries(Array.from({ length: 64 }, (_, i) => [`objective.p${i}`, parameter(i)])),
+      base: sphere64,
+      parameters: Object.fromEntries(Array.from({ length: 64 }, (_, i) => [`objective.initial.${i}`, parameter(i)])),
       sampler: { type: 'tpe', ...sampler },
       budget,
     });
@@ -312,7 +315,7 @@ describe('TPE', () => {
     expect(issues(body((i) => kinds[i % 4], { nEiCandidates: 10_000, startupTrials: 100 }))).toEqual([]);
     // Fitting the estimators: a categorical parameter's component is a row of all its choices, however few the candidates take.
     const choices = { type: 'categorical', values: Array.from({ length: 1000 }, (_, k) => k) };
-    expect(issues({ ...body(() => choices, {}, { maxTrials: 5001 }), parameters: Object.fromEntries(Array.from({ length: 8 }, (_, i) => [`objective.c${i}`, choices])) })).toEqual([
+    expect(issues({ ...body(() => choices, {}, { maxTrials: 5001 }), parameters: Object.fromEntries(Array.from({ length: 8 }, (_, i) => [`objective.initial.${i}`, choices])) })).toEqual([
       expect.stringMatching(/^sampler\.nEiCandidates: A suggestion after 5,000 trials .* about 241,071,744 densities' work, .* Lower budget\.maxTrials or the parameters\.$/),
     ]);
   });
@@ -327,8 +330,8 @@ describe('TPE', () => {
     },
   ])('TPE with $name', ({ parameters, maxTrials, issues }) => {
     const input = {
-      base: { objective: { type: 'benchmark', name: 'booth' }, optimizer: { name: 'sgd', learningRate: 0.1 } },
-      parameters: Object.fromEntries(Array.from({ length: parameters }, (_, i) => [`objective.p${i}`, { type: 'float', low: -5, high: 5 }])),
+      base: sphere64,
+      parameters: Object.fromEntries(Array.from({ length: parameters }, (_, i) => [`objective.initial.${i}`, { type: 'float', low: -5, high: 5 }])),
       sampler: { type: 'tpe', nEiCandidates: 1_000_000 },
       budget: { maxTrials },
     };

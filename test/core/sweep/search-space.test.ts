@@ -168,14 +168,12 @@ describe('search space', () => {
         'objective.initial.1': { type: 'float', low: 0, high: 1 },
         'objective.initial.2': { type: 'float', low: 0, high: 1 },
         'objective.initial.99999999': { type: 'float', low: 0, high: 1 },
-        'schedule.milestones.0': { type: 'int', low: 1, high: 5 },
-        'schedule.milestones.1': { type: 'int', low: 6, high: 9 },
-        'clip.values.3': { type: 'int', low: 1, high: 5 },
+        'objective.initial.5': { type: 'int', low: 1, high: 5 },
       },
     });
     expect(parsed.success ? [] : toFieldIssues(parsed.error).map((issue) => `${issue.path}: ${issue.message}`)).toEqual([
       'parameters["objective.initial.99999999"]: Index 99999999 is past the end of base.objective.initial (3 entries with the parameters before it): a parameter sets an entry or appends one.',
-      'parameters["clip.values.3"]: Index 3 is past the end of base.clip.values (0 entries with the parameters before it): a parameter sets an entry or appends one.',
+      'parameters["objective.initial.5"]: Index 5 is past the end of base.objective.initial (3 entries with the parameters before it): a parameter sets an entry or appends one.',
     ]);
   });
 });

@@ -71,14 +71,34 @@ describe('sweeps over the API, run by the workers', () => {
   it('answers a grid of 64 chained conditional parameters at once, and refuses one whose conditions cannot be counted, naming them', async () => {
     const values = (i: number) => (i < 16 ? [0, 1] : [0]);
     const parameters = (count: number, when: (i: number) => Record<string, number[]> | null) =>
-      Object.fromEntries(Array.from({ length: count }, (_, i) => [`objective.p${i}`, { type: 'categorical', values: values(i), ...(when(i) ? { when: when(i) } : {}) }]));
+      Object.fromEntries(Array.from({ length: count }, (_, i) => [`objective.initial.${i}`, { type: 'categorical', values: values(i), ...(when(i) ? { when: when(i) } : {}) }]));
     const budget = { maxFailedTrials: 0 };
-    const chained = await post({ base: quadraticBase, parameters: parameters(64, (i) => (i === 0 ? null : { [`objective.p${i - 1}`]: values(i - 1) })), sampler: { type: 'grid' }, budget });
+    const base = { ...quadraticBase, objective: { type: 'benchmark', name: 'sphere', dimensions: 64, initial: new Array(64).fill(1) } };
+    const chained = await post({ base, parameters: parameters(64, (i) => (i === 0 ? null : { [`objective.initial.${i - 1}`]: values(i - 1) })), sampler: { type: 'grid' }, budget });
     expect(chained.statusCode, chained.body).toBe(201);
     expect(chained.json().spec.budget.maxTrials).toBe(65_536);
-    const crossed = await post({ base: quadraticBase, parameters: parameters(32, (i) => (i < 16 ? null : { [`objective.p${i - 16}`]: [0] })), sampler: { type: 'grid' }, budget });
+    await api.app.inject({ method: 'POST', url: `/v1/sweeps/${chained.json().id}/cancel`, headers: { authorization: api.authorization } });
+    const crossed = await post({ base, parameters: parameters(32, (i) => (i < 16 ? null : { [`objective.initial.${i - 16}`]: [0] })), sampler: { type: 'grid' }, budget });
     expect(crossed.statusCode, crossed.body).toBe(400);
-    expect(crossed.json().errors).toEqual([expect.objectContaining({ path: 'sampler', message: expect.stringContaining('the `when`s of objective.p16, objective.p17') })]);
+    expect(crossed.json().errors).toEqual([expect.objectContaining({ path: 'sampler', message: expect.stringContaining('the `when`s of objective.initial.16, objective.initial.17') })]);
+  });
+
+  it('refuses a parameter that names no field a trial\'s spec can have, or a value its field never takes, naming each (every trial would fail)', async () => {
+    const response = await post({
+      base: quadraticBase,
+      parameters: { 'foo.bar': { type: 'float', low: 0, high: 1 }, 'optimizer.rho': { type: 'float', low: 0.1, high: 0.9 }, 'optimizer.learningRate': { type: 'float', values: [0.1, -1] } },
+    });
+    expect(response.statusCode, response.body).toBe(400);
+    expect(response.headers['content-type']).toMatch(/application\/problem\+json/);
+    expect(response.json()).toMatchObject({
+      code: 'validation_failed',
+      detail: 'The request body is invalid: parameters["foo.bar"], parameters["optimizer.rho"], parameters["optimizer.learningRate"].values[1].',
+      errors: [
+        { path: 'parameters["foo.bar"]', message: expect.stringContaining('a run spec has no field `foo`') },
+        { path: 'parameters["optimizer.rho"]', message: expect.stringContaining('optimizer has no field `rho`') },
+        { path: 'parameters["optimizer.learningRate"].values[1]', message: expect.stringContaining('cannot be -1') },
+      ],
+    });
   });
 
   /** A parameter whose path sorts before its condition's, as PostgreSQL's jsonb stores keys (shortest first). */
@@ -285,7 +305,8 @@ describe('sweeps over the API, run by the workers', () => {
   it('makes a trial whose spec does not validate a failed trial with the reason, and fails the sweep past maxFailedTrials', async () => {
     const response = await post({
       base: quadraticBase,
-      parameters: { 'optimizer.beta1': { type: 'float', values: [0.9, 0.99] } },
+      // Each value is one parallel.algorithm takes; a parallel block without its replicas is not.
+      parameters: { 'parallel.algorithm': { type: 'categorical', values: ['easgd', 'downpour'] } },
       sampler: { type: 'grid' },
       budget: { maxFailedTrials: 1 },
     });
@@ -294,7 +315,7 @@ describe('sweeps over the API, run by the workers', () => {
     expect(done).toMatchObject({ status: 'failed', result: { reason: 'too_many_failures' }, trials: { failed: 2 } });
     const [trial] = await leaderboard(api.app, api.authorization, done.id);
     expect(trial).toMatchObject({ status: 'failed', stopReason: 'error' });
-    expect(trial.message).toMatch(/^The trial's spec does not validate: optimizer/);
+    expect(trial.message).toMatch(/^The trial's spec does not validate: parallel/);
   });
 
   it('fails a trial larger than a worker can hold (WORKER_MAX_RUN_BYTES) at its start, saying so, as a run of its own is refused at submission', async () => {

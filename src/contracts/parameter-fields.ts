@@ -1,0 +1,208 @@
+/**
+ * What a sweep's parameter can write into its trials' specs, checked before any trial is made:
+ * its dotted path must name a field some trial's spec can have, and each value it can take (each
+ * listed value, a range's ends and, for a float range, a value inside it) must be one that field
+ * takes. Else every trial that the parameter is active in fails to validate, and a sweep of a
+ * hundred trials ends having run none of them.
+ *
+ * The run spec's schema is walked along the path over every form it takes (each objective type,
+ * each optimizer), keeping only the forms the base leaves possible: a trial's spec is the base
+ * with values written into it, never with a field taken away, so a form the base has a field of
+ * that it does not take (a stored objective's `{id}` beside an expression's fields), or whose
+ * choosing field (`optimizer.name`, `objective.type`) the base sets to another value that no
+ * parameter changes, is no trial's. Checks between fields (a range's low below its high, what an
+ * optimizer needs of `parallel`) are left to each trial's validation: they depend on the other
+ * parameters' values, and a trial they refuse is a failed trial with the reason.
+ */
+import type { z } from 'zod';
+import type { ParameterDefinition, ParameterValue } from '../core/sweep/search-space.ts';
+import { runSpecSchema } from './run-spec.ts';
+
+interface SchemaDefinition {
+  readonly type: string;
+  readonly innerType?: z.ZodType;
+  readonly in?: z.ZodType;
+  readonly getter?: () => z.ZodType;
+  readonly options?: readonly z.ZodType[];
+  readonly shape?: Record<string, z.ZodType>;
+  readonly catchall?: z.ZodType;
+  readonly element?: z.ZodType;
+  readonly valueType?: z.ZodType;
+  readonly items?: readonly z.ZodType[];
+}
+
+const definitionOf = (schema: z.ZodType): SchemaDefinition => (schema as unknown as { _zod: { def: SchemaDefinition } })._zod.def;
+
+/** Wrappers that parse what their inner schema does (and `undefined`, which no parameter writes). */
+const wrappers = new Set(['optional', 'default', 'prefault', 'nullable', 'readonly', 'nonoptional', 'catch']);
+
+/** The schema under its wrappers. */
+function unwrapped(schema: z.ZodType): z.ZodType {
+  let current = schema;
+  for (;;) {
+    const definition = definitionOf(current);
+    if (wrappers.has(definition.type)) current = definition.innerType!;
+    else if (definition.type === 'pipe') current = definition.in!;
+    else if (definition.type === 'lazy') current = definition.getter!();
+    else return current;
+  }
+}
+
+type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+
+const isRecord = (value: unknown): value is Record<string, Json> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** Where a walk along a path ended without a field: the fields it had reached, and the segment they had not. */
+interface DeadEnd {
+  readonly at: number;
+  readonly message: string;
+}
+
+interface Walk {
+  readonly segments: readonly string[];
+  /** Whether a parameter writes the field at this dotted path (then the base's value there may change). */
+  readonly written: (path: string) => boolean;
+  readonly schemas: z.ZodType[];
+  deadEnd: DeadEnd | null;
+}
+
+const fieldName = (segments: readonly string[], at: number): string => (at === 0 ? 'a run spec' : segments.slice(0, at).join('.'));
+
+function deadEnd(walk: Walk, at: number, message: string): void {
+  if (walk.deadEnd === null || at > walk.deadEnd.at) walk.deadEnd = { at, message };
+}
+
+/**
+ * Whether a form of a union can be a trial's, given the base's value at it (`node`, undefined
+ * without one): a strict object's form takes every field the base gives, and its choosing fields
+ * (a literal or enum) the base's values, unless a parameter writes them.
+ */
+function possibleForm(option: z.ZodType, node: Json | undefined, prefix: readonly string[], walk: Walk): boolean {
+  if (!isRecord(node)) return true;
+  const definition = definitionOf(unwrapped(option));
+  if (definition.type !== 'object') return true;
+  const shape = definition.shape!;
+  const strict = definition.catchall !== undefined && definitionOf(definition.catchall).type === 'never';
+  for (const [key, value] of Object.entries(node)) {
+    const field = shape[key];
+    if (field === undefined) {
+      if (strict) return false;
+      continue;
+    }
+    const kind = definitionOf(unwrapped(field)).type;
+    if ((kind === 'literal' || kind === 'enum') && !walk.written([...prefix, key].join('.')) && !field.safeParse(value).success) return false;
+  }
+  return true;
+}
+
+/** Collects into `walk.schemas` the schemas the field at `walk.segments` has, from `schema` at segment `at`, the base's value there being `node`. */
+function follow(schema: z.ZodType, node: Json | undefined, at: number, walk: Walk): void {
+  if (at === walk.segments.length) {
+    walk.schemas.push(schema);
+    return;
+  }
+  const current = unwrapped(schema);
+  const definition = definitionOf(current);
+  const segment = walk.segments[at]!;
+  const prefix = walk.segments.slice(0, at);
+  switch (definition.type) {
+    case 'union': {
+      const possible = definition.options!.filter((option) => possibleForm(option, node, prefix, walk));
+      if (possible.length === 0) deadEnd(walk, at, `base.${fieldName(walk.segments, at)} is of no form that a trial's spec can have`);
+      for (const option of possible) follow(option, node, at, walk);
+      return;
+    }
+    case 'object': {
+      const field = definition.shape![segment] ?? (definition.catchall && definitionOf(definition.catchall).type !== 'never' ? definition.catchall : undefined);
+      if (field === undefined) {
+        deadEnd(walk, at, `${fieldName(walk.segments, at)} has no field \`${segment}\` (its fields: ${Object.keys(definition.shape!).join(', ')})`);
+        return;
+      }
+      follow(field, isRecord(node) ? node[segment] : undefined, at + 1, walk);
+      return;
+    }
+    case 'record':
+      follow(definition.valueType!, isRecord(node) ? node[segment] : undefined, at + 1, walk);
+      return;
+    case 'array':
+    case 'tuple': {
+      if (!/^\d+$/.test(segment)) {
+        deadEnd(walk, at, `${fieldName(walk.segments, at)} is a list: \`${segment}\` is no index of it`);
+        return;
+      }
+      const item = definition.type === 'array' ? definition.element : definition.items![Number(segment)];
+      if (item === undefined) {
+        deadEnd(walk, at, `${fieldName(walk.segments, at)} has ${definition.items!.length} entries: ${segment} is past its end`);
+        return;
+      }
+      follow(item, Array.isArray(node) ? node[Number(segment)] : undefined, at + 1, walk);
+      return;
+    }
+    default:
+      deadEnd(walk, at, `${fieldName(walk.segments, at)} is a ${definition.type}, with no fields`);
+  }
+}
+
+/** The schemas the field at `path` has in a trial's spec (none: no trial's spec has it), and why there is none. */
+function fieldSchemas(base: unknown, path: string, written: (path: string) => boolean): { schemas: z.ZodType[]; deadEnd: DeadEnd | null } {
+  const walk: Walk = { segments: path.split('.'), written, schemas: [], deadEnd: null };
+  follow(runSpecSchema, (isRecord(base) ? base : undefined) as Json | undefined, 0, walk);
+  return walk;
+}
+
+export interface ParameterFieldIssue {
+  /** Within the parameter's definition: [] for the parameter, ['values', 2], ['low'], ['type']. */
+  readonly path: (string | number)[];
+  readonly message: string;
+}
+
+/** The values a parameter's definition gives to check, each with where it is given. */
+function checkedValues(definition: ParameterDefinition): { value: ParameterValue; path: (string | number)[]; inside?: true }[] {
+  if (definition.values !== undefined) return definition.values.map((value, index) => ({ value, path: ['values', index] }));
+  if (definition.type === 'categorical' || definition.low === undefined || definition.high === undefined || !(definition.low < definition.high)) return [];
+  const { low, high } = definition;
+  const ends = [{ value: low, path: ['low'] }, { value: high, path: ['high'] }];
+  if (definition.type === 'int') return ends;
+  // A float range draws fractions: one inside it, where the field takes whole numbers, is refused.
+  // Off the middle, which a range of whole numbers of even width would hit.
+  const inside = definition.step !== undefined ? low + definition.step : definition.log ? low * (high / low) ** offMiddle : low + (high - low) * offMiddle;
+  return inside < high && !Number.isInteger(inside) ? [...ends, { value: inside, path: ['type'], inside: true }] : ends;
+}
+
+const offMiddle = (3 - Math.sqrt(5)) / 2;
+
+const describe = (value: ParameterValue): string => (typeof value === 'string' ? `'${value}'` : String(value));
+
+/** The issues reported at most: as many as a problem lists (a refused value costs a failed parse, 64,000 of them a second). */
+const reportedAtMost = 100;
+
+/**
+ * Why each of the sweep's parameters names no field a trial's spec of `base` can have, or values
+ * that field never takes, each at its place in the parameter's definition.
+ */
+export function parameterFieldIssues(base: unknown, parameters: Readonly<Record<string, ParameterDefinition>>): { parameter: string; issue: ParameterFieldIssue }[] {
+  const paths = Object.keys(parameters);
+  const written = (path: string) => paths.includes(path);
+  const issues: { parameter: string; issue: ParameterFieldIssue }[] = [];
+  for (const [parameter, definition] of Object.entries(parameters)) {
+    const { schemas, deadEnd: end } = fieldSchemas(base, parameter, written);
+    if (schemas.length === 0) {
+      const anyBase = fieldSchemas(undefined, parameter, written).schemas.length > 0;
+      const message = anyBase
+        ? `No trial's spec of this base has this field: ${end?.message ?? 'no form has it'}. Another form has it: choose that form in the base, or search the field that chooses it too (optimizer.name, objective.type).`
+        : `Names no field of a run spec: ${end?.message ?? 'no form has it'}.`;
+      issues.push({ parameter, issue: { path: [], message } });
+      continue;
+    }
+    for (const { value, path, inside } of checkedValues(definition)) {
+      if (issues.length === reportedAtMost) return issues;
+      if (schemas.some((schema) => schema.safeParse(value).success)) continue;
+      const reason = schemas[0]!.safeParse(value).error?.issues[0]?.message ?? 'not a value it takes';
+      const message = inside
+        ? `A float range draws values such as ${describe(value)}, which ${parameter} does not take (${reason}): use type int, or a step of a whole number.`
+        : `${parameter} cannot be ${describe(value)}: ${reason}.`;
+      issues.push({ parameter, issue: { path, message } });
+    }
+  }
+  return issues;
+}
