@@ -2607,6 +2607,15 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description Not found (another tenant's resource is not found either). */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
                 /** @description The resource's state does not allow it: `code` says why. */
                 409: {
                     headers: {
@@ -2627,6 +2636,15 @@ export interface paths {
                 };
                 /** @description The body's media type is not accepted. */
                 415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Well formed, but it cannot be used: `code` and `detail` say why. */
+                422: {
                     headers: {
                         [name: string]: unknown;
                     };

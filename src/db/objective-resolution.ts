@@ -39,6 +39,34 @@ export function missingReferenceError(objective: unknown, field: ReferenceField)
   return new DatasetNotFoundError(String(named[field]?.id), `${field}.id`);
 }
 
+/** The objective fields a sweep parameter may name a stored objective or dataset at, by the parameter's path. */
+export const referenceParameters: Readonly<Record<string, ReferenceField>> = { 'objective.id': 'objective', 'objective.data.id': 'data', 'objective.validation.id': 'validation' };
+
+/** A value of a sweep's parameter (`values[index]`) naming a stored objective or dataset its tenant does not have. */
+export interface MissingParameterReference {
+  readonly parameter: string;
+  readonly index: number;
+  /** What resolving a trial's objective of that value would throw. */
+  readonly error: ObjectiveNotFoundError | DatasetNotFoundError;
+}
+
+/**
+ * The values of a sweep's parameters that name a stored objective or dataset its tenant does not
+ * have, found as the sweep is stored: each trial of one would fail as a run naming it is refused.
+ */
+export class MissingParameterReferencesError extends Error {
+  override readonly name = 'MissingParameterReferencesError';
+  constructor(readonly missing: readonly MissingParameterReference[]) {
+    super(missing.map(({ parameter, index, error }) => `parameters["${parameter}"].values[${index}]: ${error.message}`).join(' '));
+  }
+}
+
+/** What a trial's objective of `id` at `field` would throw when it does not exist. */
+export function missingParameterReference(parameter: string, index: number, field: ReferenceField, id: string): MissingParameterReference {
+  const error = field === 'objective' ? new ObjectiveNotFoundError(id) : new DatasetNotFoundError(id, `${field}.id`);
+  return { parameter, index, error };
+}
+
 export interface ObjectiveSources {
   readonly objectives: ObjectiveRepository;
   readonly datasets: DatasetRepository;

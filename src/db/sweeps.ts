@@ -12,7 +12,7 @@ import { uuidText } from './uuid.ts';
 import type { PoolClient } from 'pg';
 import type { Pool } from './pool.ts';
 import { activeStatusesSql, rankedStatusesSql, type RunCursor, type RunStatus } from './runs.ts';
-import { missingReferenceError, type ReferenceField } from './objective-resolution.ts';
+import { missingParameterReference, missingReferenceError, MissingParameterReferencesError, referenceParameters, type ReferenceField } from './objective-resolution.ts';
 
 export interface SweepRow {
   readonly id: string;
@@ -115,6 +115,26 @@ const lockNamedStatement = `SELECT resource_locks_shared(ARRAY(SELECT m[1] FROM 
 
 /** Whether the sweep's spec names any id (see lockNamedStatement). */
 const namesIds = (spec: string): boolean => idPattern.test(spec);
+
+/** The values a sweep's parameters give the fields that name a stored objective or dataset: each a reference a trial would resolve. */
+function parameterReferences(spec: unknown): { parameter: string; index: number; field: ReferenceField; id: string }[] {
+  const parameters = (spec as { parameters?: Record<string, { values?: unknown[] }> }).parameters ?? {};
+  return Object.entries(parameters).flatMap(([parameter, definition]) => {
+    const field = Object.hasOwn(referenceParameters, parameter) ? referenceParameters[parameter] : undefined;
+    if (field === undefined) return [];
+    return (definition.values ?? []).flatMap((id, index) => (typeof id === 'string' ? [{ parameter, index, field, id }] : []));
+  });
+}
+
+/**
+ * Of the references $3 (ids) at the fields $2 ('objective', 'data', 'validation'), those its tenant
+ * ($1) has no stored objective or dataset for, by their place in the arrays (from 1), in order.
+ */
+const missingParameterReferencesStatement = `
+  SELECT n::int FROM unnest($2::text[], $3::text[]) WITH ORDINALITY AS r(field, id, n)
+   WHERE objective_missing_reference($1::uuid, CASE field WHEN 'objective' THEN jsonb_build_object('id', id)
+                                                           ELSE jsonb_build_object(field, jsonb_build_object('id', id)) END) IS NOT NULL
+   ORDER BY n`;
 
 /**
  * A trial's place on its sweep's leaderboard, compared in this order (every part non-null, so that
@@ -244,11 +264,21 @@ export function createSweepRepository(pool: Pool) {
   async function createOnce(sweep: NewSweep): Promise<{ sweep: SweepRow; created: boolean } | null> {
     const spec = JSON.stringify(sweep.spec);
     const values = [timeOrderedUuid(), sweep.tenantId, sweep.name, spec, sweep.idempotencyKey ?? null, JSON.stringify(sweep.baseObjective)];
+    const references = parameterReferences(sweep.spec);
     const rows = await inTransaction(pool, async (client) => {
       if (namesIds(spec)) {
         await client.query(lockNamedStatement, [spec]);
         const { rows: [{ missing } = { missing: null }] } = await client.query<{ missing: ReferenceField | null }>(missingReferenceStatement, [sweep.tenantId, spec]);
         if (missing !== null) throw missingReferenceError((sweep.spec as { base?: { objective?: unknown } }).base?.objective, missing);
+      }
+      if (references.length > 0) {
+        const { rows: missing } = await client.query<{ n: number }>(missingParameterReferencesStatement, [sweep.tenantId, references.map((r) => r.field), references.map((r) => r.id)]);
+        if (missing.length > 0) {
+          throw new MissingParameterReferencesError(missing.map(({ n }) => {
+            const { parameter, index, field, id } = references[n - 1]!;
+            return missingParameterReference(parameter, index, field, id);
+          }));
+        }
       }
       return (await client.query<SweepRow & { created: boolean }>(createStatement, values)).rows;
     });
@@ -265,7 +295,10 @@ export function createSweepRepository(pool: Pool) {
      * checked again under their locks, taken shared, which their deletion takes exclusively (see
      * resource-lock.ts):
      * one deleted since the API checked them is thrown as resolving the objective would throw it
-     * (ObjectiveNotFoundError, DatasetNotFoundError), nothing stored.
+     * (ObjectiveNotFoundError, DatasetNotFoundError), nothing stored. So are, under the same
+     * locks, the values of its parameters over those fields (`objective.id`, `objective.data.id`,
+     * `objective.validation.id`): one its tenant has no objective or dataset for is thrown in a
+     * MissingParameterReferencesError with every other, nothing stored.
      */
     async create(sweep: NewSweep): Promise<{ sweep: SweepRow; created: boolean }> {
       // A replay's sweep read after the insert found its key may have been deleted in between: its

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useTestApi } from '../runs/support.ts';
+import { createTenantKey } from '../support/services.ts';
 import { eventually } from '../../support/eventually.ts';
 import { getSweep, leaderboard, medianPrunedSweep, quadraticBase, startTestSweepWorker, waitForSweep, type TestSweepWorker } from './support.ts';
 
@@ -240,6 +241,52 @@ describe('sweeps over the API, run by the workers', () => {
       expect(response.json().errors).toEqual([expect.objectContaining({ path })]);
       expect(response.json().detail).toMatch(new RegExp(`^${path.replaceAll('.', '\\.')}: `));
     }
+  });
+
+  it('refuses a parameter whose values name a stored objective or dataset the tenant does not have (another tenant\'s, a deleted one, none), naming each, as a run naming it is refused', async () => {
+    const objective = { type: 'expression', expression: '(x - 1)^2', variables: ['x'], initial: [3] };
+    const store = async (authorization: string) => {
+      const response = await api.app.inject({ method: 'POST', url: '/v1/objectives', headers: { authorization }, payload: { objective } });
+      expect(response.statusCode, response.body).toBe(201);
+      return response.json().id as string;
+    };
+    const own = await store(api.authorization);
+    const deleted = await store(api.authorization);
+    expect((await api.app.inject({ method: 'DELETE', url: `/v1/objectives/${deleted}`, headers: { authorization: api.authorization } })).statusCode).toBe(204);
+    const other = await store((await createTenantKey(api.services.database, 'other')).authorization);
+    const optimizer = { name: 'sgd', learningRate: 0.1 };
+    const run = await api.app.inject({ method: 'POST', url: '/v1/runs', headers: { authorization: api.authorization }, payload: { objective: { id: other }, optimizer } });
+    expect(run.json()).toMatchObject({ status: 404, code: 'objective_not_found', errors: [{ path: 'objective.id' }] });
+
+    const parameters = (values: string[]) => ({ 'objective.id': { type: 'categorical', values } });
+    const refused = await post({ base: { objective: { id: own }, optimizer }, parameters: parameters([own, other, deleted, 'none']) });
+    expect(refused.statusCode, refused.body).toBe(404);
+    expect(refused.headers['content-type']).toMatch(/application\/problem\+json/);
+    expect(refused.json()).toMatchObject({
+      code: 'objective_not_found',
+      detail: `parameters["objective.id"].values[1]: There is no stored objective ${other}. parameters["objective.id"].values[2]: There is no stored objective ${deleted}. `
+        + 'parameters["objective.id"].values[3]: There is no stored objective none.',
+      errors: [
+        { path: 'parameters["objective.id"].values[1]', code: 'objective_not_found' },
+        { path: 'parameters["objective.id"].values[2]', code: 'objective_not_found' },
+        { path: 'parameters["objective.id"].values[3]', code: 'objective_not_found' },
+      ],
+    });
+    const upload = await api.app.inject({ method: 'POST', url: '/v1/datasets', headers: { authorization: api.authorization, 'content-type': 'text/csv' }, payload: 'a,t\n1,0\n2,1\n3,0\n4,1\n' });
+    expect(upload.statusCode, upload.body).toBe(201);
+    const missing = '01a24c7a-50b4-77f5-80a5-a784bb1fa69c';
+    const dataset = await post({
+      base: { objective: { type: 'model', model: 'logistic', data: { id: upload.json().id } }, optimizer },
+      parameters: { 'objective.data.id': { type: 'categorical', values: [upload.json().id, missing] } },
+    });
+    expect(dataset.statusCode, dataset.body).toBe(404);
+    expect(dataset.json()).toMatchObject({
+      code: 'dataset_not_found',
+      detail: `parameters["objective.data.id"].values[1]: There is no dataset ${missing}.`,
+      errors: [{ path: 'parameters["objective.data.id"].values[1]', code: 'dataset_not_found' }],
+    });
+    const accepted = await post({ base: { objective: { id: own }, optimizer }, parameters: parameters([own]), budget: { maxTrials: 1 } });
+    expect(accepted.statusCode, accepted.body).toBe(201);
   });
 
   it('runs every grid point exactly once, ranks the trials and says why it ended', async () => {

@@ -51,7 +51,7 @@ export async function sweepRoutes(app: FastifyInstance, { sweepService }: { swee
         'idempotency-key': z.string().min(1).max(255).optional().describe('Any unique string; retries with the same key and spec return the same sweep.'),
       }),
       body: sweepSpecSchema,
-      response: { 201: sweepViewSchema, ...problemResponses(400, 401, 409, 413, 415, 429, 503) },
+      response: { 201: sweepViewSchema, ...problemResponses(400, 401, 404, 409, 413, 415, 422, 429, 503) },
     },
     serializerCompiler: json,
   }, async (request, reply) => {
