@@ -5296,7 +5296,7 @@ export interface components {
             budget?: {
                 /** @description Trials at most (default: the grid's size for grid, else 100; at most 10000). */
                 maxTrials?: number;
-                /** @description The sweep fails once more trials than this have failed (default: no limit). */
+                /** @description The sweep fails once more trials than this have failed (default: once 10 trials in a row have failed, in the order of their numbers). A sweep whose every trial failed fails whatever this is. */
                 maxFailedTrials?: number;
                 /** @description No trial starts after this long; running ones are cancelled (default: no limit). */
                 timeLimitSeconds?: number;
@@ -7119,7 +7119,7 @@ export interface components {
             budget: {
                 /** @description Trials at most (default: the grid's size for grid, else 100; at most 10000). */
                 maxTrials?: number;
-                /** @description The sweep fails once more trials than this have failed (default: no limit). */
+                /** @description The sweep fails once more trials than this have failed (default: once 10 trials in a row have failed, in the order of their numbers). A sweep whose every trial failed fails whatever this is. */
                 maxFailedTrials?: number;
                 /** @description No trial starts after this long; running ones are cancelled (default: no limit). */
                 timeLimitSeconds?: number;
@@ -7138,7 +7138,7 @@ export interface components {
         /** @description Why a sweep ended. */
         SweepResult: {
             /**
-             * @description `budget_exhausted`: Every trial of the budget (maxTrials) finished. `grid_exhausted`: Every point of the grid finished. `target_reached`: A trial reached metric.target. `time_limit`: budget.timeLimitSeconds passed; trials still running were cancelled. `too_many_failures`: More trials failed than budget.maxFailedTrials. `coordination_failed`: Its coordination failed round after round; the message names the last error. Its running trials were cancelled. `refused_spec`: Its stored spec fails a check that submissions have had since it was stored; the message names the field. It creates no more trials; its running trials were cancelled. `cancelled`: A client cancelled the sweep; its running trials were cancelled.
+             * @description `budget_exhausted`: Every trial of the budget (maxTrials) finished. `grid_exhausted`: Every point of the grid finished. `target_reached`: A trial reached metric.target. `time_limit`: budget.timeLimitSeconds passed; trials still running were cancelled. `too_many_failures`: More trials failed than budget.maxFailedTrials, or, without it, 10 trials in a row; or every trial of the budget or grid failed. `coordination_failed`: Its coordination failed round after round; the message names the last error. Its running trials were cancelled. `refused_spec`: Its stored spec fails a check that submissions have had since it was stored; the message names the field. It creates no more trials; its running trials were cancelled. `cancelled`: A client cancelled the sweep; its running trials were cancelled.
              * @enum {string}
              */
             reason: "budget_exhausted" | "grid_exhausted" | "target_reached" | "time_limit" | "too_many_failures" | "coordination_failed" | "refused_spec" | "cancelled";
@@ -7462,7 +7462,7 @@ export interface components {
                 budget: {
                     /** @description Trials at most (default: the grid's size for grid, else 100; at most 10000). */
                     maxTrials?: number;
-                    /** @description The sweep fails once more trials than this have failed (default: no limit). */
+                    /** @description The sweep fails once more trials than this have failed (default: once 10 trials in a row have failed, in the order of their numbers). A sweep whose every trial failed fails whatever this is. */
                     maxFailedTrials?: number;
                     /** @description No trial starts after this long; running ones are cancelled (default: no limit). */
                     timeLimitSeconds?: number;

@@ -20,7 +20,7 @@ export const sweepEndRegistry = {
   grid_exhausted: { status: 'completed', description: 'Every point of the grid finished.' },
   target_reached: { status: 'completed', description: 'A trial reached metric.target.' },
   time_limit: { status: 'completed', description: 'budget.timeLimitSeconds passed; trials still running were cancelled.' },
-  too_many_failures: { status: 'failed', description: 'More trials failed than budget.maxFailedTrials.' },
+  too_many_failures: { status: 'failed', description: 'More trials failed than budget.maxFailedTrials, or, without it, 10 trials in a row; or every trial of the budget or grid failed.' },
   coordination_failed: { status: 'failed', description: 'Its coordination failed round after round; the message names the last error. Its running trials were cancelled.' },
   refused_spec: { status: 'failed', description: 'Its stored spec fails a check that submissions have had since it was stored; the message names the field. It creates no more trials; its running trials were cancelled.' },
   cancelled: { status: 'cancelled', description: 'A client cancelled the sweep; its running trials were cancelled.' },

@@ -79,7 +79,8 @@ describe('descent sweep', () => {
     expect(stdout).toBe('');
     expect(stderr).toBe(`descent sweep: ${file}: base.training.curriculum.by: curriculum by difficulty needs data with a difficulty column; this data has none\n`);
     writeFileSync(file, JSON.stringify({ base, parameters: { 'training.batchSize': { type: 'int', values: [8] } }, budget: { maxTrials: 1 } }));
-    expect((await runCli(['sweep', file, '--no-progress'])).code).toBe(0);
+    // Taken, not refused (exit 2): its one trial fails as the run would, and with it the sweep (exit 1).
+    expect((await runCli(['sweep', file, '--no-progress'])).code).toBe(1);
   });
 
   it('reads {path} data files relative to the spec, once for every trial, and trains as descent run does', async () => {

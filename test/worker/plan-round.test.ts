@@ -33,6 +33,51 @@ describe('a round of a sweep', () => {
     });
   });
 
+  describe('failed trials', () => {
+    const failedTrial = (trialNumber: number): RoundTrial => ({ ...trial(trialNumber, 'failed'), result: { message: `trial ${trialNumber} could not run` } });
+    const body = (budget: object) => ({
+      base: { objective: { type: 'benchmark', name: 'booth' }, optimizer: { name: 'sgd', learningRate: 0.1 }, training: { maxSteps: 100 } },
+      parameters: { 'optimizer.learningRate': { type: 'float', low: 0.01, high: 0.1 } },
+      budget,
+    });
+
+    it('end a sweep without maxFailedTrials failed once 10 in a row have failed, in the order of their numbers, naming the rule', () => {
+      const sweep = sweepRow(body({ maxTrials: 100 }));
+      // Trial 0 completed; 1 … 10 failed (10 in a row), finishing out of order beside a running trial 11.
+      const trials = [trial(0, 'completed', 1), ...[3, 1, 2, 4, 5, 6, 7, 8, 10, 9].map(failedTrial), trial(11, 'running')];
+      expect(planRound(sweep, trials, startedAt).finish).toEqual({
+        status: 'failed',
+        result: {
+          reason: 'too_many_failures',
+          message: '10 trials failed in a row (budget.maxFailedTrials is not given: a sweep stops after 10 failed trials in a row). The last: trial 10 could not run',
+        },
+      });
+      // Nine in a row after a completed one, or ten with a completed one among them, go on.
+      expect(planRound(sweep, [trial(0, 'completed', 1), ...[1, 2, 3, 4, 5, 6, 7, 8, 9].map(failedTrial)], startedAt).finish).toBeNull();
+      expect(planRound(sweep, [...[0, 1, 2, 3, 4].map(failedTrial), trial(5, 'completed', 1), ...[6, 7, 8, 9, 10].map(failedTrial)], startedAt).finish).toBeNull();
+      // maxFailedTrials given is the only bound.
+      expect(planRound(sweepRow(body({ maxTrials: 100, maxFailedTrials: 20 })), trials, startedAt).finish).toBeNull();
+    });
+
+    it('end a sweep whose every trial failed failed, not completed, whatever maxFailedTrials allows', () => {
+      const sweep = sweepRow(body({ maxTrials: 3, maxFailedTrials: 5 }));
+      expect(planRound(sweep, [0, 1, 2].map(failedTrial), startedAt).finish).toEqual({
+        status: 'failed',
+        result: { reason: 'too_many_failures', message: 'All 3 trials failed, so the sweep has no best trial. The last: trial 2 could not run' },
+      });
+      expect(planRound(sweep, [failedTrial(0), trial(1, 'completed', 1), failedTrial(2)], startedAt).finish).toMatchObject({ status: 'completed', result: { reason: 'budget_exhausted' } });
+    });
+
+    it('stop the round creating trials once 10 in a row failed as their specs did not validate', () => {
+      // Every trial's parallel block lacks its replicas.
+      const sweep = sweepRow({ ...body({ maxTrials: 100 }), parameters: { 'parallel.algorithm': { type: 'categorical', values: ['easgd', 'downpour'] } }, sampler: { type: 'random' }, parallelism: 4 });
+      const plan = planRound(sweep, [], startedAt);
+      expect(plan.newTrials.length).toBe(10);
+      expect(plan.newTrials.every((created) => created.failure !== null)).toBe(true);
+      expect(planRound(sweep, plan.newTrials.map((created) => failedTrial(created.trialNumber)), startedAt).finish).toMatchObject({ status: 'failed', result: { reason: 'too_many_failures' } });
+    });
+  });
+
   it('ends a sweep stored with an index past the end of an array failed, naming the parameter, without writing that index into any trial', () => {
     const sweep = sweepRow({
       base: { objective: { type: 'benchmark', name: 'booth', initial: [1, 2] }, optimizer: { name: 'sgd', learningRate: 0.1 }, training: { maxSteps: 100 } },

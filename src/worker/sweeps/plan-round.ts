@@ -78,12 +78,38 @@ const refused = (reasons: readonly string[]) =>
 const failedTrialResult = (message: string) => resultWithoutParams('error', message);
 
 /**
+ * Failed trials in a row that end a sweep without budget.maxFailedTrials: a sweep whose trials
+ * keep failing (a base no parameter can mend, an objective that cannot be built) is not left to
+ * spend the rest of its budget failing.
+ */
+const defaultConsecutiveFailures = 10;
+
+/** The failed trials at the end of the finished ones, in the order of their numbers (unfinished ones left out). */
+function failedInARow(trials: readonly { status: RunStatus }[]): number {
+  let count = 0;
+  for (let i = trials.length - 1; i >= 0; i--) {
+    const { status } = trials[i]!;
+    if (!runStatusRegistry[status].final) continue;
+    if (status !== 'failed') break;
+    count += 1;
+  }
+  return count;
+}
+
+const lastMessage = (trials: readonly RoundTrial[]): string => trials.filter((trial) => trial.status === 'failed').at(-1)?.result?.message ?? '';
+
+/**
  * The end of a sweep whose every trial finished: `all` ("All 4 trials of the budget finished."),
  * and, when no trial has a finite value the leaderboard ranks (as GET /v1/sweeps/{id} picks its
  * best; a valLoss that was Infinity at every step is none), why the sweep has no best trial: its
  * trials' statuses.
  */
 function allFinished(reason: 'budget_exhausted' | 'grid_exhausted', all: string, trials: readonly RoundTrial[], metric: string): RoundPlan {
+  // No trial ran to its end: the sweep failed, whatever failures its budget allowed.
+  if (trials.length > 0 && trials.every((trial) => trial.status === 'failed')) {
+    const every = trials.length === 1 ? 'Its 1 trial failed' : `All ${trials.length} trials failed`;
+    return finish('too_many_failures', `${every}, so the sweep has no best trial. The last: ${lastMessage(trials)}`);
+  }
   const valued = trials.some((trial) => runStatusRegistry[trial.status].ranked && trial.value !== null && Number.isFinite(trial.value));
   if (valued) return finish(reason, all);
   const counts = new Map<string, number>();
@@ -137,8 +163,12 @@ export function planRound(sweep: SweepRow, trials: readonly RoundTrial[], now: D
   const failed = trials.filter((trial) => trial.status === 'failed');
   const maxFailed = spec.budget.maxFailedTrials;
   if (maxFailed !== undefined && failed.length > maxFailed) {
-    const last = failed.at(-1)?.result?.message ?? '';
-    return finish('too_many_failures', `${counted(failed.length, 'trial')} failed, more than maxFailedTrials (${maxFailed}). The last: ${last}`);
+    return finish('too_many_failures', `${counted(failed.length, 'trial')} failed, more than maxFailedTrials (${maxFailed}). The last: ${lastMessage(trials)}`);
+  }
+  const ordered = [...trials].sort((a, b) => a.trialNumber - b.trialNumber);
+  if (maxFailed === undefined && failedInARow(ordered) >= defaultConsecutiveFailures) {
+    return finish('too_many_failures', `${defaultConsecutiveFailures} trials failed in a row (budget.maxFailedTrials is not given: `
+      + `a sweep stops after ${defaultConsecutiveFailures} failed trials in a row). The last: ${lastMessage(ordered)}`);
   }
   const active = trials.filter((trial) => !runStatusRegistry[trial.status].final).length;
   const limit = spec.budget.timeLimitSeconds;
@@ -173,9 +203,10 @@ export function planRound(sweep: SweepRow, trials: readonly RoundTrial[], now: D
   const newTrials: NewTrial[] = [];
   let running = active;
   let failures = failed.length;
+  let inARow = failedInARow(ordered);
   let work = 0;
   for (let trialNumber = trials.length; trialNumber < capacity && running < spec.parallelism; trialNumber++) {
-    if (maxFailed !== undefined && failures > maxFailed) break;
+    if (maxFailed !== undefined ? failures > maxFailed : inARow >= defaultConsecutiveFailures) break;
     // The round's suggestions take suggestionWorkLimit at most (one suggestion at least): another round makes the rest.
     const next = suggestionWork(spec.sampler, space, observed.length);
     if (newTrials.length > 0 && work + next > suggestionWorkLimit) return { newTrials, finish: null, more: true };
@@ -192,6 +223,7 @@ export function planRound(sweep: SweepRow, trials: readonly RoundTrial[], now: D
       newTrials.push({ trialNumber, parameters, spec: applied, failure: failedTrialResult(`The trial's spec does not validate: ${reasons}`), metricRowsBound: null });
       observed.push({ number: trialNumber, state: 'failed', parameters, value: null, lastStep: null, lastValue: null });
       failures += 1;
+      inARow += 1;
     }
   }
   return { newTrials, finish: null };

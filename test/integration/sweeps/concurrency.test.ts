@@ -72,7 +72,8 @@ describe('sweeps under concurrency', () => {
         'optimizer.beta1': { type: 'float', values: [0.9] },
       },
       sampler: { type: 'tpe', constantLiar: true, startupTrials: 2 },
-      budget: { maxTrials: 15 },
+      // However many sgd trials fail in a row, the sweep goes on to its budget.
+      budget: { maxTrials: 15, maxFailedTrials: 15 },
       parallelism: 15,
     });
     const id = response.json().id;

@@ -374,7 +374,8 @@ describe('sweeps over the API, run by the workers', () => {
     const response = await post({ base, parameters: { 'optimizer.learningRate': { type: 'float', values: [0.001] } }, budget: { maxTrials: 1 } });
     expect(response.statusCode, response.body).toBe(201);
     const done = await waitForSweep(api.app, api.authorization, response.json().id);
-    expect(done).toMatchObject({ status: 'completed', trials: { failed: 1, total: 1 } });
+    // Its one trial failed: the sweep has failed.
+    expect(done).toMatchObject({ status: 'failed', result: { reason: 'too_many_failures' }, trials: { failed: 1, total: 1 } });
     const [trial] = await leaderboard(api.app, api.authorization, done.id);
     expect(trial).toMatchObject({ status: 'failed', stopReason: 'error', steps: 0 });
     expect(trial.message).toBe(`The run cannot start: ${run.json().errors[0].message}`);
