@@ -68,7 +68,10 @@ describe('text that cannot be stored is a 400 naming the field', () => {
   });
 
   it('in a sweep\'s name, a categorical value and a key', async () => {
-    await expectBadFields(await post('/v1/sweeps', jsonWith(sweep('s<NUL>', ['adam', 'sgd<SURROGATE>']))), ['name', 'parameters["optimizer.name"].values[1]']);
+    // The value is no optimizer's name, too.
+    const values = await expectBadFields(await post('/v1/sweeps', jsonWith(sweep('s<NUL>', ['adam', 'sgd<SURROGATE>']))), ['parameters["optimizer.name"].values[1]', 'name', 'parameters["optimizer.name"].values[1]']);
+    expect(values.detail).toBe('The request body is invalid: parameters["optimizer.name"].values[1], name.');
+    expect(values.errors[2].message).toMatch(/^The text contains an unpaired surrogate/);
     const withKey = jsonWith({ ...sweep('s', ['adam']), parameters: { 'optimizer.learningRate<NUL>': { type: 'float', low: 0.01, high: 0.1 } } });
     const problem = (await post('/v1/sweeps', withKey)).json();
     expect(problem.errors).toContainEqual(expect.objectContaining({ path: 'parameters["optimizer.learningRate\\u0000"]', message: expect.stringMatching(/^The key contains U\+0000/) }));
