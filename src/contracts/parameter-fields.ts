@@ -1,8 +1,8 @@
 /**
  * What a sweep's parameter can write into its trials' specs, checked before any trial is made:
  * its dotted path must name a field some trial's spec can have, and each value it can take (each
- * listed value, a range's ends and, for a float range, a value inside it) must be one that field
- * takes. Else every trial that the parameter is active in fails to validate, and a sweep of a
+ * listed value, a range's ends or, for a float range without a step, the numbers next to them,
+ * and for a float range a value inside it) must be one that field takes. Else every trial that the parameter is active in fails to validate, and a sweep of a
  * hundred trials ends having run none of them.
  *
  * The run spec's schema is walked along the path over every form it takes (each objective type,
@@ -156,17 +156,38 @@ export interface ParameterFieldIssue {
   readonly message: string;
 }
 
-/** The values a parameter's definition gives to check, each with where it is given. */
-function checkedValues(definition: ParameterDefinition): { value: ParameterValue; path: (string | number)[]; inside?: true }[] {
+/** The next number above `value` (`direction` 1) or below it (-1). */
+function nextNumber(value: number, direction: 1 | -1): number {
+  if (value === 0) return direction * Number.MIN_VALUE;
+  const view = new DataView(new ArrayBuffer(8));
+  view.setFloat64(0, value);
+  const away = (value > 0) === (direction > 0);
+  view.setBigInt64(0, view.getBigInt64(0) + (away ? 1n : -1n));
+  return view.getFloat64(0);
+}
+
+type CheckedValue = { value: ParameterValue; path: (string | number)[]; drawn?: 'inside' | 'above low' | 'below high' };
+
+/**
+ * The values a parameter's definition gives to check, each with where it is given. A float range
+ * without a step is drawn as low + u·(high − low) (on the logs when `log`), u in [0, 1): its high is
+ * never drawn, and its low only as the first point of an unscrambled quasi-Monte Carlo sequence
+ * (`lowDrawn`), so the numbers next to its ends are checked instead (a learning rate from 0 to
+ * 0.1 draws none that is 0). The grid takes no such range.
+ */
+function checkedValues(definition: ParameterDefinition, lowDrawn: boolean): CheckedValue[] {
   if (definition.values !== undefined) return definition.values.map((value, index) => ({ value, path: ['values', index] }));
   if (definition.type === 'categorical' || definition.low === undefined || definition.high === undefined || !(definition.low < definition.high)) return [];
   const { low, high } = definition;
-  const ends = [{ value: low, path: ['low'] }, { value: high, path: ['high'] }];
+  const ends: CheckedValue[] = [{ value: low, path: ['low'] }, { value: high, path: ['high'] }];
   if (definition.type === 'int') return ends;
-  // A float range draws fractions: one inside it, where the field takes whole numbers, is refused.
-  // Off the middle, which a range of whole numbers of even width would hit.
+  const open: CheckedValue[] = definition.step !== undefined
+    ? ends
+    : [lowDrawn ? ends[0]! : { value: nextNumber(low, 1), path: ['low'], drawn: 'above low' }, { value: nextNumber(high, -1), path: ['high'], drawn: 'below high' }];
+  // A float range draws fractions: one inside it, where the field takes whole numbers, is refused
+  // (checked first). Off the middle, which a range of whole numbers of even width would hit.
   const inside = definition.step !== undefined ? low + definition.step : definition.log ? low * (high / low) ** offMiddle : low + (high - low) * offMiddle;
-  return inside < high && !Number.isInteger(inside) ? [...ends, { value: inside, path: ['type'], inside: true }] : ends;
+  return inside < high && !Number.isInteger(inside) ? [{ value: inside, path: ['type'], drawn: 'inside' }, ...open] : open;
 }
 
 const offMiddle = (3 - Math.sqrt(5)) / 2;
@@ -180,27 +201,47 @@ const reportedAtMost = 100;
  * Why each of the sweep's parameters names no field a trial's spec of `base` can have, or values
  * that field never takes, each at its place in the parameter's definition.
  */
-export function parameterFieldIssues(base: unknown, parameters: Readonly<Record<string, ParameterDefinition>>): { parameter: string; issue: ParameterFieldIssue }[] {
+export function parameterFieldIssues(
+  base: unknown,
+  parameters: Readonly<Record<string, ParameterDefinition>>,
+  options: { lowDrawn?: boolean } = {},
+): { parameter: string; issue: ParameterFieldIssue }[] {
   const paths = Object.keys(parameters);
   const written = (path: string) => paths.includes(path);
+  // Each parameter that names no field first, then the values, so that many bad values hide no path.
   const issues: { parameter: string; issue: ParameterFieldIssue }[] = [];
+  const fields: { parameter: string; definition: ParameterDefinition; schemas: z.ZodType[] }[] = [];
   for (const [parameter, definition] of Object.entries(parameters)) {
     const { schemas, deadEnd: end } = fieldSchemas(base, parameter, written);
-    if (schemas.length === 0) {
-      const anyBase = fieldSchemas(undefined, parameter, written).schemas.length > 0;
-      const message = anyBase
-        ? `No trial's spec of this base has this field: ${end?.message ?? 'no form has it'}. Another form has it: choose that form in the base, or search the field that chooses it too (optimizer.name, objective.type).`
-        : `Names no field of a run spec: ${end?.message ?? 'no form has it'}.`;
-      issues.push({ parameter, issue: { path: [], message } });
+    if (schemas.length > 0) {
+      fields.push({ parameter, definition, schemas });
       continue;
     }
-    for (const { value, path, inside } of checkedValues(definition)) {
-      if (issues.length === reportedAtMost) return issues;
-      if (schemas.some((schema) => schema.safeParse(value).success)) continue;
+    const anyBase = fieldSchemas(undefined, parameter, written).schemas.length > 0;
+    const message = anyBase
+      ? `No trial's spec of this base has this field: ${end?.message ?? 'no form has it'}. Another form has it: choose that form in the base, or search the field that chooses it too (optimizer.name, objective.type).`
+      : `Names no field of a run spec: ${end?.message ?? 'no form has it'}.`;
+    issues.push({ parameter, issue: { path: [], message } });
+  }
+  for (const { parameter, definition, schemas } of fields) {
+    let fractions = false;
+    for (const { value, path, drawn } of checkedValues(definition, options.lowDrawn ?? false)) {
+      if (issues.length >= reportedAtMost) return issues;
+      // A field that takes no fraction is named so once, not again next to each end.
+      if (fractions && (drawn === 'above low' || drawn === 'below high')) continue;
+      const takes = (candidate: ParameterValue) => schemas.some((schema) => schema.safeParse(candidate).success);
+      if (takes(value)) continue;
+      // A fraction refused where its whole number is taken; else the ends say what the field does not take.
+      if (drawn === 'inside') {
+        if (!takes(Math.round(value as number))) continue;
+        fractions = true;
+      }
       const reason = schemas[0]!.safeParse(value).error?.issues[0]?.message ?? 'not a value it takes';
-      const message = inside
+      const message = drawn === 'inside'
         ? `A float range draws values such as ${describe(value)}, which ${parameter} does not take (${reason}): use type int, or a step of a whole number.`
-        : `${parameter} cannot be ${describe(value)}: ${reason}.`;
+        : drawn !== undefined
+          ? `A float range draws values just ${drawn}, such as ${describe(value)}, which ${parameter} does not take (${reason}).`
+          : `${parameter} cannot be ${describe(value)}: ${reason}.`;
       issues.push({ parameter, issue: { path, message } });
     }
   }

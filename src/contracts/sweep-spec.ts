@@ -55,8 +55,9 @@ export const sweepSpecSchema = z
     for (const { path, message } of pastTheEnd) {
       context.addIssue({ code: 'custom', path: ['parameters', path], message });
     }
-    // A parameter past the end of its array is refused for that alone.
-    for (const { parameter, issue } of parameterFieldIssues(spec.base, spec.parameters)) {
+    // A parameter past the end of its array is refused for that alone. An unscrambled sequence's first point is every range's low.
+    const lowDrawn = spec.sampler.type === 'qmc' && !spec.sampler.scramble;
+    for (const { parameter, issue } of parameterFieldIssues(spec.base, spec.parameters, { lowDrawn })) {
       if (pastTheEnd.some(({ path }) => path === parameter)) continue;
       context.addIssue({ code: 'custom', path: ['parameters', parameter, ...issue.path], message: issue.message });
     }

@@ -55,6 +55,42 @@ describe('a sweep parameter that no trial\'s spec can take', () => {
     ]);
   });
 
+  it('checks a float range without a step next to its ends, which its samplers draw, and a stepped or int range at them', () => {
+    const sgd = { objective: { type: 'benchmark', name: 'rosenbrock' }, optimizer: { name: 'sgd' } };
+    const adam = { ...sgd, optimizer: { name: 'adam' } };
+    const momentum = { ...sgd, optimizer: { name: 'momentum' } };
+    const model = { objective: { type: 'model', model: 'logistic', data: { builtin: 'moons', rows: 40 } }, optimizer: { name: 'sgd' } };
+    const step = { ...sgd, schedule: { type: 'step', stepSize: 10 } };
+    const plateau = { ...sgd, schedule: { type: 'reduceOnPlateau' } };
+    const accepted: [unknown, Record<string, unknown>][] = [
+      [sgd, { 'optimizer.learningRate': { type: 'float', low: 0, high: 0.1 } }],
+      [momentum, { 'optimizer.momentum': { type: 'float', low: 0.5, high: 1 } }],
+      [adam, { 'optimizer.beta2': { type: 'float', low: 0.9, high: 1, log: true } }],
+      [step, { 'schedule.gamma': { type: 'float', low: 0, high: 1 } }],
+      [plateau, { 'schedule.factor': { type: 'float', low: 0, high: 1 } }],
+      [model, { 'objective.validationSplit': { type: 'float', low: 0, high: 1 } }],
+    ];
+    for (const [sweepBase, parameters] of accepted) expect(issuesOf(parameters, sweepBase), JSON.stringify(parameters)).toEqual([]);
+    // An unscrambled sequence's first point is the low; a step and an int range reach both ends.
+    const exact = sweepSpecSchema.safeParse({ base: sgd, parameters: { 'optimizer.learningRate': { type: 'float', low: 0, high: 0.1 } }, sampler: { type: 'qmc', scramble: false } });
+    expect(exact.success ? [] : toFieldIssues(exact.error).map(({ path }) => path)).toEqual(['parameters["optimizer.learningRate"].low']);
+    expect(issuesOf({ 'optimizer.momentum': { type: 'float', low: 0.5, high: 1, step: 0.25 } }, momentum)).toEqual([
+      { path: 'parameters["optimizer.momentum"].high', message: expect.stringMatching(/^optimizer\.momentum cannot be 1: /) },
+    ]);
+    // A range no value of which the field takes is refused at both ends.
+    expect(issuesOf({ 'optimizer.learningRate': { type: 'float', low: -1, high: -0.5 } }, sgd)).toEqual([
+      { path: 'parameters["optimizer.learningRate"].low', message: expect.stringMatching(/^A float range draws values just above low, such as -0\.9999\d+, which optimizer\.learningRate does not take \(Too small/) },
+      { path: 'parameters["optimizer.learningRate"].high', message: expect.stringMatching(/^A float range draws values just below high, such as -0\.5000\d+, which optimizer\.learningRate does not take/) },
+    ]);
+  });
+
+  it('names every parameter that names no field, however many bad values the others have', () => {
+    const values = Array.from({ length: 101 }, (_, index) => -index - 1);
+    const issues = issuesOf({ 'optimizer.learningRate': { type: 'float', values }, 'foo.bar': { type: 'float', low: 0, high: 1 } });
+    expect(issues[0]).toEqual(expect.objectContaining({ path: 'parameters["foo.bar"]' }));
+    expect(issues.length).toBeLessThanOrEqual(100);
+  });
+
   it('takes PRODUCT\'s example sweep, and leaves what depends on other fields to each trial', () => {
     expect(issuesOf({
       'optimizer.name': { type: 'categorical', values: ['adam', 'momentum', 'rmsprop'] },
