@@ -5296,7 +5296,7 @@ export interface components {
             budget?: {
                 /** @description Trials at most (default: the grid's size for grid, else 100; at most 10000). */
                 maxTrials?: number;
-                /** @description The sweep fails once more trials than this have failed (default: once 10 trials in a row have failed, in the order of their numbers). A sweep whose every trial failed fails whatever this is. */
+                /** @description The sweep fails once more trials than this have failed (default: once 10 consecutive trial numbers have each finished failed). A sweep whose every trial failed fails whatever this is. */
                 maxFailedTrials?: number;
                 /** @description No trial starts after this long; running ones are cancelled (default: no limit). */
                 timeLimitSeconds?: number;
@@ -7119,7 +7119,7 @@ export interface components {
             budget: {
                 /** @description Trials at most (default: the grid's size for grid, else 100; at most 10000). */
                 maxTrials?: number;
-                /** @description The sweep fails once more trials than this have failed (default: once 10 trials in a row have failed, in the order of their numbers). A sweep whose every trial failed fails whatever this is. */
+                /** @description The sweep fails once more trials than this have failed (default: once 10 consecutive trial numbers have each finished failed). A sweep whose every trial failed fails whatever this is. */
                 maxFailedTrials?: number;
                 /** @description No trial starts after this long; running ones are cancelled (default: no limit). */
                 timeLimitSeconds?: number;
@@ -7462,7 +7462,7 @@ export interface components {
                 budget: {
                     /** @description Trials at most (default: the grid's size for grid, else 100; at most 10000). */
                     maxTrials?: number;
-                    /** @description The sweep fails once more trials than this have failed (default: once 10 trials in a row have failed, in the order of their numbers). A sweep whose every trial failed fails whatever this is. */
+                    /** @description The sweep fails once more trials than this have failed (default: once 10 consecutive trial numbers have each finished failed). A sweep whose every trial failed fails whatever this is. */
                     maxFailedTrials?: number;
                     /** @description No trial starts after this long; running ones are cancelled (default: no limit). */
                     timeLimitSeconds?: number;

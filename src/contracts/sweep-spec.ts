@@ -28,7 +28,7 @@ const sweepLimits = { maxTrials: 10_000, parallelism: 256, nameLength: 200 } as 
 const sweepBudgetSchema = z
   .strictObject({
     maxTrials: z.number().int().min(1).max(sweepLimits.maxTrials).optional().describe(`Trials at most (default: the grid's size for grid, else 100; at most ${sweepLimits.maxTrials}).`),
-    maxFailedTrials: z.number().int().min(0).max(sweepLimits.maxTrials).optional().describe('The sweep fails once more trials than this have failed (default: once 10 trials in a row have failed, in the order of their numbers). A sweep whose every trial failed fails whatever this is.'),
+    maxFailedTrials: z.number().int().min(0).max(sweepLimits.maxTrials).optional().describe('The sweep fails once more trials than this have failed (default: once 10 consecutive trial numbers have each finished failed). A sweep whose every trial failed fails whatever this is.'),
     timeLimitSeconds: z.number().positive().max(366 * 24 * 3600).optional().describe('No trial starts after this long; running ones are cancelled (default: no limit).'),
   })
   .describe('When the sweep stops creating trials.');

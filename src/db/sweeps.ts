@@ -28,6 +28,12 @@ export interface SweepRow {
   readonly finishedAt: Date | null;
   /** What the API learnt of the base's objective as it checked the sweep; null for sweeps stored before it kept it. */
   readonly baseObjective: BaseObjective | null;
+  /**
+   * Whether the sweep ends on its failures as stored since 20261211100000_sweep_failure_rules:
+   * without budget.maxFailedTrials after 10 failed trials in a row, and failed when every trial
+   * failed. False for a sweep stored before, which keeps no failure limit and its budget's ending.
+   */
+  readonly failureRules: boolean;
 }
 
 /**
@@ -81,7 +87,8 @@ export interface BestTrial {
 }
 
 export const sweepColumns = `id, tenant_id AS "tenantId", name, status, spec, result, idempotency_key AS "idempotencyKey",
-  created_at AS "createdAt", updated_at AS "updatedAt", started_at AS "startedAt", finished_at AS "finishedAt", base_objective AS "baseObjective"`;
+  created_at AS "createdAt", updated_at AS "updatedAt", started_at AS "startedAt", finished_at AS "finishedAt", base_objective AS "baseObjective",
+  failure_rules AS "failureRules"`;
 
 const trialColumns = `id AS "runId", trial_number AS "trialNumber", status, trial_value AS value, parameters, result,
   created_at AS "createdAt", finished_at AS "finishedAt"`;

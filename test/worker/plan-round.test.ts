@@ -10,7 +10,7 @@ const startedAt = new Date('2026-01-01T00:00:00Z');
 
 function sweepRow(body: unknown, baseObjective: SweepRow['baseObjective'] = null): SweepRow {
   const spec = settleSweepSpec(sweepSpecSchema.parse(body), () => 1);
-  return { id: 'sweep', tenantId: 'tenant', name: null, status: 'running', spec, result: null, idempotencyKey: null, createdAt: startedAt, updatedAt: startedAt, startedAt, finishedAt: null, baseObjective };
+  return { id: 'sweep', tenantId: 'tenant', name: null, status: 'running', spec, result: null, idempotencyKey: null, createdAt: startedAt, updatedAt: startedAt, startedAt, finishedAt: null, baseObjective, failureRules: true };
 }
 
 const trial = (trialNumber: number, status: RoundTrial['status'], value: number | null = null): RoundTrial =>
@@ -57,6 +57,25 @@ describe('a round of a sweep', () => {
       expect(planRound(sweep, [...[0, 1, 2, 3, 4].map(failedTrial), trial(5, 'completed', 1), ...[6, 7, 8, 9, 10].map(failedTrial)], startedAt).finish).toBeNull();
       // maxFailedTrials given is the only bound.
       expect(planRound(sweepRow(body({ maxTrials: 100, maxFailedTrials: 20 })), trials, startedAt).finish).toBeNull();
+    });
+
+    it('count 10 in a row over consecutive trial numbers, each final and failed: an unfinished or cancelled trial among them breaks the run', () => {
+      const sweep = sweepRow({ ...body({ maxTrials: 100 }), parallelism: 8 });
+      const around = (status: RoundTrial['status']) => [...[0, 1, 2, 3, 4].map(failedTrial), trial(5, status), ...[6, 7, 8, 9, 10].map(failedTrial)];
+      for (const status of ['running', 'queued', 'cancelled'] as const) {
+        const plan = planRound(sweep, around(status), startedAt);
+        expect(plan.finish, status).toBeNull();
+      }
+      // The run after it reaches 10 on its own.
+      expect(planRound(sweep, [...around('running'), ...[11, 12, 13, 14, 15].map(failedTrial)], startedAt).finish).toMatchObject({ status: 'failed', result: { reason: 'too_many_failures' } });
+    });
+
+    it('leave a sweep stored before the failure rules without a failure limit, ending as its budget says', () => {
+      const old = { ...sweepRow(body({ maxTrials: 12 })), failureRules: false };
+      const failed = Array.from({ length: 11 }, (_, number) => failedTrial(number));
+      expect(planRound(old, failed, startedAt)).toMatchObject({ finish: null, newTrials: [expect.objectContaining({ trialNumber: 11 })] });
+      expect(planRound(old, [...failed, failedTrial(11)], startedAt).finish).toMatchObject({ status: 'completed', result: { reason: 'budget_exhausted' } });
+      expect(planRound({ ...old, failureRules: true }, [...failed, failedTrial(11)], startedAt).finish).toMatchObject({ status: 'failed', result: { reason: 'too_many_failures' } });
     });
 
     it('end a sweep whose every trial failed failed, not completed, whatever maxFailedTrials allows', () => {

@@ -53,7 +53,7 @@ export async function runLocalSweep(settled: SweepSpec, options: LocalSweepOptio
   const now = new Date();
   const sweep: Mutable<SweepRow> = {
     id: 'local', tenantId: 'local', name: spec.name ?? null, status: 'running', spec, result: null, idempotencyKey: null,
-    createdAt: now, updatedAt: now, startedAt: now, finishedAt: null, baseObjective: null,
+    createdAt: now, updatedAt: now, startedAt: now, finishedAt: null, baseObjective: null, failureRules: true,
   };
   const trials: Mutable<TrialRow>[] = [];
   const histories = new Map<number, Map<number, number | null>>();

@@ -84,16 +84,20 @@ const failedTrialResult = (message: string) => resultWithoutParams('error', mess
  */
 const defaultConsecutiveFailures = 10;
 
-/** The failed trials at the end of the finished ones, in the order of their numbers (unfinished ones left out). */
-function failedInARow(trials: readonly { status: RunStatus }[]): number {
-  let count = 0;
-  for (let i = trials.length - 1; i >= 0; i--) {
-    const { status } = trials[i]!;
-    if (!runStatusRegistry[status].final) continue;
-    if (status !== 'failed') break;
-    count += 1;
+/**
+ * Runs of failed trials among `ordered` (all the sweep's trials, by number, which run from 0 up):
+ * the longest, and the one at the end. A trial not final (running, queued) or final and not failed
+ * (completed, pruned, cancelled) breaks a run: 10 in a row are 10 consecutive trial numbers, each
+ * final and failed.
+ */
+function failedRuns(ordered: readonly { status: RunStatus }[]): { longest: number; last: number } {
+  let longest = 0;
+  let last = 0;
+  for (const { status } of ordered) {
+    last = status === 'failed' ? last + 1 : 0;
+    longest = Math.max(longest, last);
   }
-  return count;
+  return { longest, last };
 }
 
 const lastMessage = (trials: readonly RoundTrial[]): string => trials.filter((trial) => trial.status === 'failed').at(-1)?.result?.message ?? '';
@@ -104,9 +108,9 @@ const lastMessage = (trials: readonly RoundTrial[]): string => trials.filter((tr
  * best; a valLoss that was Infinity at every step is none), why the sweep has no best trial: its
  * trials' statuses.
  */
-function allFinished(reason: 'budget_exhausted' | 'grid_exhausted', all: string, trials: readonly RoundTrial[], metric: string): RoundPlan {
-  // No trial ran to its end: the sweep failed, whatever failures its budget allowed.
-  if (trials.length > 0 && trials.every((trial) => trial.status === 'failed')) {
+function allFinished(reason: 'budget_exhausted' | 'grid_exhausted', all: string, trials: readonly RoundTrial[], metric: string, failureRules: boolean): RoundPlan {
+  // No trial ran to its end: the sweep failed, whatever failures its budget allowed (a sweep stored before the failure rules ends as its budget says).
+  if (failureRules && trials.length > 0 && trials.every((trial) => trial.status === 'failed')) {
     const every = trials.length === 1 ? 'Its 1 trial failed' : `All ${trials.length} trials failed`;
     return finish('too_many_failures', `${every}, so the sweep has no best trial. The last: ${lastMessage(trials)}`);
   }
@@ -166,7 +170,10 @@ export function planRound(sweep: SweepRow, trials: readonly RoundTrial[], now: D
     return finish('too_many_failures', `${counted(failed.length, 'trial')} failed, more than maxFailedTrials (${maxFailed}). The last: ${lastMessage(trials)}`);
   }
   const ordered = [...trials].sort((a, b) => a.trialNumber - b.trialNumber);
-  if (maxFailed === undefined && failedInARow(ordered) >= defaultConsecutiveFailures) {
+  // A sweep stored before the failure rules has no failure limit without maxFailedTrials.
+  const inARowLimit = maxFailed === undefined && sweep.failureRules ? defaultConsecutiveFailures : Infinity;
+  const runs = failedRuns(ordered);
+  if (runs.longest >= inARowLimit) {
     return finish('too_many_failures', `${defaultConsecutiveFailures} trials failed in a row (budget.maxFailedTrials is not given: `
       + `a sweep stops after ${defaultConsecutiveFailures} failed trials in a row). The last: ${lastMessage(ordered)}`);
   }
@@ -183,8 +190,8 @@ export function planRound(sweep: SweepRow, trials: readonly RoundTrial[], now: D
   if (trials.length >= capacity) {
     if (active > 0) return { newTrials: [], finish: null };
     return spec.sampler.type === 'grid'
-      ? allFinished('grid_exhausted', capacity === 1 ? 'The 1 point of the grid finished.' : `All ${capacity} points of the grid finished.`, trials, spec.metric.name)
-      : allFinished('budget_exhausted', capacity === 1 ? 'The 1 trial of the budget finished.' : `All ${capacity} trials of the budget finished.`, trials, spec.metric.name);
+      ? allFinished('grid_exhausted', capacity === 1 ? 'The 1 point of the grid finished.' : `All ${capacity} points of the grid finished.`, trials, spec.metric.name, sweep.failureRules)
+      : allFinished('budget_exhausted', capacity === 1 ? 'The 1 trial of the budget finished.' : `All ${capacity} trials of the budget finished.`, trials, spec.metric.name, sweep.failureRules);
   }
 
   // A sweep stored before submissions checked its indexes: every trial's spec would hold as many holes as the index says.
@@ -203,10 +210,10 @@ export function planRound(sweep: SweepRow, trials: readonly RoundTrial[], now: D
   const newTrials: NewTrial[] = [];
   let running = active;
   let failures = failed.length;
-  let inARow = failedInARow(ordered);
+  let inARow = runs.last;
   let work = 0;
   for (let trialNumber = trials.length; trialNumber < capacity && running < spec.parallelism; trialNumber++) {
-    if (maxFailed !== undefined ? failures > maxFailed : inARow >= defaultConsecutiveFailures) break;
+    if (maxFailed !== undefined ? failures > maxFailed : inARow >= inARowLimit) break;
     // The round's suggestions take suggestionWorkLimit at most (one suggestion at least): another round makes the rest.
     const next = suggestionWork(spec.sampler, space, observed.length);
     if (newTrials.length > 0 && work + next > suggestionWorkLimit) return { newTrials, finish: null, more: true };
@@ -218,6 +225,7 @@ export function planRound(sweep: SweepRow, trials: readonly RoundTrial[], now: D
       newTrials.push({ trialNumber, parameters, spec: parsed.data, failure: null, metricRowsBound: rowsBound(parsed.data) });
       observed.push({ number: trialNumber, state: 'running', parameters, value: null, lastStep: null, lastValue: null });
       running += 1;
+      inARow = 0;
     } else {
       const reasons = toFieldIssues(parsed.error).map((issue) => `${issue.path}: ${issue.message}`).join('; ');
       newTrials.push({ trialNumber, parameters, spec: applied, failure: failedTrialResult(`The trial's spec does not validate: ${reasons}`), metricRowsBound: null });
