@@ -62,7 +62,9 @@ interface Walk {
   readonly segments: readonly string[];
   /** Whether a parameter writes the field at this dotted path (then the base's value there may change). */
   readonly written: (path: string) => boolean;
-  readonly schemas: z.ZodType[];
+  /** Whether to keep the forms that lack a field the base gives, naming those fields (`lacking`). */
+  readonly lenient: boolean;
+  readonly schemas: { schema: z.ZodType; lacking: readonly string[] }[];
   deadEnd: DeadEnd | null;
 }
 
@@ -75,30 +77,32 @@ function deadEnd(walk: Walk, at: number, message: string): void {
 /**
  * Whether a form of a union can be a trial's, given the base's value at it (`node`, undefined
  * without one): a strict object's form takes every field the base gives, and its choosing fields
- * (a literal or enum) the base's values, unless a parameter writes them.
+ * (a literal or enum) the base's values, unless a parameter writes them. Null when it cannot; else
+ * the base's fields it lacks (none, unless the walk is lenient).
  */
-function possibleForm(option: z.ZodType, node: Json | undefined, prefix: readonly string[], walk: Walk): boolean {
-  if (!isRecord(node)) return true;
+function possibleForm(option: z.ZodType, node: Json | undefined, prefix: readonly string[], walk: Walk): string[] | null {
+  if (!isRecord(node)) return [];
   const definition = definitionOf(unwrapped(option));
-  if (definition.type !== 'object') return true;
+  if (definition.type !== 'object') return [];
   const shape = definition.shape!;
   const strict = definition.catchall !== undefined && definitionOf(definition.catchall).type === 'never';
+  const lacking: string[] = [];
   for (const [key, value] of Object.entries(node)) {
     const field = shape[key];
     if (field === undefined) {
-      if (strict) return false;
+      if (strict) lacking.push([...prefix, key].join('.'));
       continue;
     }
     const kind = definitionOf(unwrapped(field)).type;
-    if ((kind === 'literal' || kind === 'enum') && !walk.written([...prefix, key].join('.')) && !field.safeParse(value).success) return false;
+    if ((kind === 'literal' || kind === 'enum') && !walk.written([...prefix, key].join('.')) && !field.safeParse(value).success) return null;
   }
-  return true;
+  return lacking.length === 0 || walk.lenient ? lacking : null;
 }
 
 /** Collects into `walk.schemas` the schemas the field at `walk.segments` has, from `schema` at segment `at`, the base's value there being `node`. */
-function follow(schema: z.ZodType, node: Json | undefined, at: number, walk: Walk): void {
+function follow(schema: z.ZodType, node: Json | undefined, at: number, walk: Walk, lacking: readonly string[] = []): void {
   if (at === walk.segments.length) {
-    walk.schemas.push(schema);
+    walk.schemas.push({ schema, lacking });
     return;
   }
   const current = unwrapped(schema);
@@ -107,9 +111,9 @@ function follow(schema: z.ZodType, node: Json | undefined, at: number, walk: Wal
   const prefix = walk.segments.slice(0, at);
   switch (definition.type) {
     case 'union': {
-      const possible = definition.options!.filter((option) => possibleForm(option, node, prefix, walk));
+      const possible = definition.options!.map((option) => ({ option, lacks: possibleForm(option, node, prefix, walk) })).filter(({ lacks }) => lacks !== null);
       if (possible.length === 0) deadEnd(walk, at, `base.${fieldName(walk.segments, at)} is of no form that a trial's spec can have`);
-      for (const option of possible) follow(option, node, at, walk);
+      for (const { option, lacks } of possible) follow(option, node, at, walk, [...lacking, ...lacks!]);
       return;
     }
     case 'object': {
@@ -118,11 +122,11 @@ function follow(schema: z.ZodType, node: Json | undefined, at: number, walk: Wal
         deadEnd(walk, at, `${fieldName(walk.segments, at)} has no field \`${segment}\` (its fields: ${Object.keys(definition.shape!).join(', ')})`);
         return;
       }
-      follow(field, isRecord(node) ? node[segment] : undefined, at + 1, walk);
+      follow(field, isRecord(node) ? node[segment] : undefined, at + 1, walk, lacking);
       return;
     }
     case 'record':
-      follow(definition.valueType!, isRecord(node) ? node[segment] : undefined, at + 1, walk);
+      follow(definition.valueType!, isRecord(node) ? node[segment] : undefined, at + 1, walk, lacking);
       return;
     case 'array':
     case 'tuple': {
@@ -135,7 +139,7 @@ function follow(schema: z.ZodType, node: Json | undefined, at: number, walk: Wal
         deadEnd(walk, at, `${fieldName(walk.segments, at)} has ${definition.items!.length} entries: ${segment} is past its end`);
         return;
       }
-      follow(item, Array.isArray(node) ? node[Number(segment)] : undefined, at + 1, walk);
+      follow(item, Array.isArray(node) ? node[Number(segment)] : undefined, at + 1, walk, lacking);
       return;
     }
     default:
@@ -144,8 +148,8 @@ function follow(schema: z.ZodType, node: Json | undefined, at: number, walk: Wal
 }
 
 /** The schemas the field at `path` has in a trial's spec (none: no trial's spec has it), and why there is none. */
-function fieldSchemas(base: unknown, path: string, written: (path: string) => boolean): { schemas: z.ZodType[]; deadEnd: DeadEnd | null } {
-  const walk: Walk = { segments: path.split('.'), written, schemas: [], deadEnd: null };
+function fieldSchemas(base: unknown, path: string, written: (path: string) => boolean, lenient = false): { schemas: Walk['schemas']; deadEnd: DeadEnd | null } {
+  const walk: Walk = { segments: path.split('.'), written, lenient, schemas: [], deadEnd: null };
   follow(runSpecSchema, (isRecord(base) ? base : undefined) as Json | undefined, 0, walk);
   return walk;
 }
@@ -214,7 +218,7 @@ export function parameterFieldIssues(
   for (const [parameter, definition] of Object.entries(parameters)) {
     const { schemas, deadEnd: end } = fieldSchemas(base, parameter, written);
     if (schemas.length > 0) {
-      fields.push({ parameter, definition, schemas });
+      fields.push({ parameter, definition, schemas: schemas.map(({ schema }) => schema) });
       continue;
     }
     const anyBase = fieldSchemas(undefined, parameter, written).schemas.length > 0;
@@ -236,7 +240,11 @@ export function parameterFieldIssues(
         if (!takes(Math.round(value as number))) continue;
         fractions = true;
       }
-      const reason = schemas[0]!.safeParse(value).error?.issues[0]?.message ?? 'not a value it takes';
+      // A form that takes the value but lacks a field the base gives: that field is why.
+      const lacking = drawn === undefined ? fieldSchemas(base, parameter, written, true).schemas.find(({ schema, lacking: fields }) => fields.length > 0 && schema.safeParse(value).success)?.lacking : undefined;
+      const reason = lacking !== undefined
+        ? `its form has no field ${lacking.map((field) => `base.${field}`).join(', ')}, which the base gives`
+        : (schemas[0]!.safeParse(value).error?.issues[0]?.message ?? 'not a value it takes');
       const message = drawn === 'inside'
         ? `A float range draws values such as ${describe(value)}, which ${parameter} does not take (${reason}): use type int, or a step of a whole number.`
         : drawn !== undefined

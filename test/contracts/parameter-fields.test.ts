@@ -84,6 +84,14 @@ describe('a sweep parameter that no trial\'s spec can take', () => {
     ]);
   });
 
+  it('names the base\'s field that a value\'s form lacks, as why the value is refused', () => {
+    const momentum = { ...base, optimizer: { name: 'momentum', learningRate: 0.01, momentum: 0.9 } };
+    expect(issuesOf({ 'optimizer.name': { type: 'categorical', values: ['momentum', 'adam'] } }, momentum)).toEqual([{
+      path: 'parameters["optimizer.name"].values[1]',
+      message: 'optimizer.name cannot be \'adam\': its form has no field base.optimizer.momentum, which the base gives.',
+    }]);
+  });
+
   it('names every parameter that names no field, however many bad values the others have', () => {
     const values = Array.from({ length: 101 }, (_, index) => -index - 1);
     const issues = issuesOf({ 'optimizer.learningRate': { type: 'float', values }, 'foo.bar': { type: 'float', low: 0, high: 1 } });
