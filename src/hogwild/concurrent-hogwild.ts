@@ -95,7 +95,8 @@ export class ConcurrentHogwildRun extends CoordinatedRun implements RunLoop {
   private exited = 0;
   private threadError = '';
   private started = false;
-  private startedAt = 0;
+  /** When the coordinator first saw the threads ready to compute (`go`): the run's time counts from there, not from their start-up. */
+  private startedAt: number | null = null;
   private elapsedBefore = 0;
   private step = 0;
   /** Why the run is ending, once the threads have been told to stop. */
@@ -139,7 +140,6 @@ export class ConcurrentHogwildRun extends CoordinatedRun implements RunLoop {
 
   private start(): void {
     this.started = true;
-    this.startedAt = this.options.clock();
     const p = this.config.parallel!.replicas;
     const source = threadSource();
     Atomics.store(this.words, control.running, p);
@@ -175,8 +175,17 @@ export class ConcurrentHogwildRun extends CoordinatedRun implements RunLoop {
     }
   }
 
+  /**
+   * Time the run has computed: from when its threads were all ready (`go`), not from their start
+   * (building each thread's objective takes a while, a second or more), as a simulated run's
+   * time counts from its first tick.
+   */
   private elapsedMilliseconds(): number {
-    return this.elapsedBefore + (this.started ? this.options.clock() - this.startedAt : 0);
+    if (this.startedAt === null) {
+      if (!this.started || Atomics.load(this.words, control.go) === 0) return this.elapsedBefore;
+      this.startedAt = this.options.clock();
+    }
+    return this.elapsedBefore + (this.options.clock() - this.startedAt);
   }
 
   private threadsIdle(): boolean {

@@ -231,6 +231,35 @@ describe('concurrent hogwild on worker threads', () => {
     expect(records.map((record) => record.step)).toEqual(Array.from({ length: 300 }, (_, i) => 10 * (i + 1)));
   }, 60_000);
 
+  it('counts its time limit and its speed from when its threads are ready to compute, not from their start-up', async () => {
+    const input = spec({ training: { maxSteps: 200_000, batchSize: 1, seed: 2, timeLimitSeconds: 1.5 }, record: { every: 10 } });
+    // The run's clock passes the limit while the threads build their objectives (10 s), then stands
+    // still while they compute, one of them held back at step 1,000: no time is counted yet.
+    let now = 0;
+    const gate = new Int32Array(new SharedArrayBuffer(4));
+    const run = new ConcurrentHogwildRun(runSpecSchema.parse(input), objectiveSpecSchema.parse(input.objective), { clock: () => now, maximumThreads: 2, hold: { step: 1000, gate } });
+    const records = run.advance({ deadline: now });
+    now = 10_000;
+    await until(() => Atomics.load(gate, 0) === 1);
+    records.push(...run.advance({ deadline: now }));
+    now = 11_000;
+    records.push(...run.advance({ deadline: now }));
+    expect(records.at(-1)!.step).toBeLessThan(1000);
+    // 2 s after they began: past the limit.
+    now = 12_000;
+    Atomics.store(gate, 0, 2);
+    Atomics.notify(gate, 0);
+    while (!run.done) {
+      records.push(...run.advance({ deadline: now }));
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    await run.close();
+    const steps = run.result!.steps;
+    expect(run.result).toMatchObject({ stopReason: 'time_limit', message: `Stopped at step ${steps} by the time limit of 1.5 s.` });
+    expect(steps).toBeGreaterThanOrEqual(999);
+    expect(run.result!.parallel!.stepsPerSecond).toBe((run.result!.parallel!.perReplica.reduce((sum, replica) => sum + replica.steps, 0) * 1000) / 2000);
+  }, 60_000);
+
   it('names its time limit as given, not as milliseconds over 1000', async () => {
     const run = start(spec({ training: { maxSteps: 600_000, batchSize: 1, seed: 2, timeLimitSeconds: 1e-9 } }));
     await drive(run);
