@@ -40,6 +40,8 @@ export interface MeasuredStep {
   gradNorm: number;
   learningRate: number;
   updateNorm: number;
+  /** The parameters the loss was measured at, when the run keeps the best by it (else taken as those after the step). */
+  measuredAt?: Float64Array | null;
 }
 
 /** The checkpoint fields of the watch. */
@@ -139,7 +141,7 @@ export class CenterWatch {
     this.step = step;
     this.lastLoss = measured.loss;
     this.lastGradNorm = measured.gradNorm;
-    if (this.tracker.monitor === 'loss' && this.tracker.observe(step, measured.loss) && this.best) this.best.remember(this.snapshot);
+    if (this.tracker.monitor === 'loss' && this.tracker.observe(step, measured.loss) && this.best) this.best.remember(measured.measuredAt ?? this.snapshot);
     if (options.validate && this.validationDue(step)) this.validate(step);
     records.push(this.makeRecord(measured.learningRate, measured.updateNorm));
     return options.observe ? this.stopRule(step) : null;

@@ -38,7 +38,7 @@ import type { RunConfig } from '../core/training/run-config.ts';
 import type { AdvanceLimits, RunLoop } from '../core/training/run-engine.ts';
 import type { StopReason } from '../core/training/stop-reasons.ts';
 import type { StepRecord } from '../core/training/step-record.ts';
-import { slotsCarryParams } from '../core/training/record-ring-size.ts';
+import { slotsCarryMeasuredAt, slotsCarryParams } from '../core/training/record-ring-size.ts';
 import { CenterWatch, type MeasuredStep } from '../concurrent-runs/center-watch.ts';
 import { CoordinatedRun, runSize, type RunSize } from '../concurrent-runs/coordinated-run.ts';
 import { control, createControl } from './control.ts';
@@ -125,7 +125,8 @@ export class ConcurrentHogwildRun extends CoordinatedRun implements RunLoop {
     this.theta = new Float64Array(new SharedArrayBuffer(dimension * Float64Array.BYTES_PER_ELEMENT));
     this.theta.set(coordinator.initial);
     this.watch = new CenterWatch(config, coordinator, this.dataObjective, this.size.totalSteps, this.size.ticksPerEpoch);
-    this.rings = createRecordRings(p, this.size.totalSteps, this.watch.recordEvery, dimension, slotsCarryParams(config, dimension, (this.dataObjective?.validationRows ?? 0) > 0));
+    const validating = (this.dataObjective?.validationRows ?? 0) > 0;
+    this.rings = createRecordRings(p, this.size.totalSteps, this.watch.recordEvery, dimension, slotsCarryParams(config, dimension, validating), slotsCarryMeasuredAt(config, validating));
     this.reader = new RecordReader(this.rings, 0);
     if (options.checkpoint) this.restore(options.checkpoint);
   }

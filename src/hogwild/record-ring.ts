@@ -3,8 +3,9 @@
  * coordinator. The thread that makes update t, where t is a multiple of `record.every` or the
  * run's last, measures it as a simulated run does (its mini-batch's loss and gradient norm at θ as
  * it read it, η_t, the norm of its step, and θ just after its write when the coordinator needs it:
- * parameters recorded, validated or kept as the best) and publishes it into a ring of its own in
- * shared memory; the coordinator takes the rings' entries in step order whenever it looks. Every
+ * parameters recorded, validated or kept as the best; and θ as it read it before its write, where
+ * it measured the loss, when the run keeps the best parameters by that loss) and publishes it into
+ * a ring of its own in shared memory; the coordinator takes the rings' entries in step order whenever it looks. Every
  * step `record.every` names is published and taken, none dropped, whatever the threads' and the
  * coordinator's speeds.
  *
@@ -44,7 +45,11 @@
 import type { MeasuredStep } from '../concurrent-runs/center-watch.ts';
 import { recordRingSize, slotFields } from '../core/training/record-ring-size.ts';
 
-/** Fields of a slot, then θ when the coordinator takes it (parameters recorded, validated or kept as the best). */
+/**
+ * Fields of a slot, then θ after the step when the coordinator takes it (parameters recorded,
+ * validated or kept as the best), then θ as read before the step when the run keeps the best by
+ * the training loss (the parameters that loss was measured at).
+ */
 const field = { step: 0, loss: 1, gradNorm: 2, learningRate: 3, updateNorm: 4, params: slotFields } as const;
 
 /**
@@ -66,24 +71,29 @@ export interface RecordRings {
   readonly slots: Float64Array;
   /** Slots per ring. */
   readonly capacity: number;
-  /** Float64 entries per slot (5, plus the dimension when the coordinator takes θ). */
+  /** Float64 entries per slot (5, plus the dimension when the coordinator takes θ after the step, and again when θ before it). */
   readonly slotLength: number;
+  /** Entries of θ before the step at the end of a slot (the dimension, or 0). */
+  readonly measuredAtLength: number;
   /** Record every this many ticks, and the last one. */
   readonly every: number;
 }
 
 /**
  * Rings for `threads` threads of a run of `totalTicks` ticks recording every `every`, with θ of
- * `dimension` entries in each slot when `params`, as many slots as recordRingSize gives.
+ * `dimension` entries in each slot when `params` (θ after the step), and again when `measuredAt` (θ
+ * before it), as many slots as recordRingSize gives.
  */
-export function createRecordRings(threads: number, totalTicks: number, every: number, dimension: number, params: boolean): RecordRings {
-  const slotLength = field.params + (params ? dimension : 0);
+export function createRecordRings(threads: number, totalTicks: number, every: number, dimension: number, params: boolean, measuredAt = false): RecordRings {
+  const measuredAtLength = measuredAt ? dimension : 0;
+  const slotLength = field.params + (params ? dimension : 0) + measuredAtLength;
   const { capacity } = recordRingSize(threads, totalTicks, every, slotLength);
   return {
     words: new Int32Array(new SharedArrayBuffer(threads * word.length * Int32Array.BYTES_PER_ELEMENT)),
     slots: new Float64Array(new SharedArrayBuffer(threads * capacity * slotLength * Float64Array.BYTES_PER_ELEMENT)),
     capacity,
     slotLength,
+    measuredAtLength,
     every,
   };
 }
@@ -159,6 +169,13 @@ export class RecordWriter {
     return this.written - this.read < capacity;
   }
 
+  /** Copies θ as read before update `step`, where its loss is measured, into the slot `reserve` made sure of, when the rings carry it. */
+  measuredAt(theta: Float64Array): void {
+    const { slots, capacity, slotLength, measuredAtLength } = this.rings;
+    if (measuredAtLength === 0) return;
+    slots.set(theta, this.slots + (this.written % capacity) * slotLength + slotLength - measuredAtLength);
+  }
+
   /** Publishes update `step` as measured, with θ after it when the coordinator takes it, into the slot `reserve` made sure of. */
   publish(step: number, measured: MeasuredStep, theta: Float64Array): void {
     const { words, slots, capacity, slotLength } = this.rings;
@@ -168,7 +185,7 @@ export class RecordWriter {
     slots[at + field.gradNorm] = measured.gradNorm;
     slots[at + field.learningRate] = measured.learningRate;
     slots[at + field.updateNorm] = measured.updateNorm;
-    if (slotLength > field.params) slots.set(theta, at + field.params);
+    if (slotLength - this.rings.measuredAtLength > field.params) slots.set(theta, at + field.params);
     this.written++;
     Atomics.store(words, this.words + word.written, this.written);
   }
@@ -213,13 +230,16 @@ export class RecordReader {
     into.gradNorm = slots[at + field.gradNorm];
     into.learningRate = slots[at + field.learningRate];
     into.updateNorm = slots[at + field.updateNorm];
+    const { slotLength, measuredAtLength } = this.rings;
+    if (measuredAtLength > 0) into.measuredAt = slots.subarray(at + slotLength - measuredAtLength, at + slotLength);
     return into;
   }
 
   /** θ after the entry's update, as its thread copied it; null when the run does not record parameters. */
   params(at: number): Float64Array | null {
-    const { slots, slotLength } = this.rings;
-    return slotLength > field.params ? slots.subarray(at + field.params, at + slotLength) : null;
+    const { slots, slotLength, measuredAtLength } = this.rings;
+    const end = slotLength - measuredAtLength;
+    return end > field.params ? slots.subarray(at + field.params, at + end) : null;
   }
 
   /**

@@ -216,6 +216,7 @@ function train(data: ThreadData, writer: RecordWriter): void {
       const sampled = counters.beforeRead();
       let broken: number;
       if (t === recorded) {
+        writer.measuredAt(theta);
         broken = measuredUpdate(recording);
         if (broken === 0) writer.publish(t, recording.measured, theta);
         recorded = t < totalTicks ? Math.min(t + every, totalTicks) : Infinity;

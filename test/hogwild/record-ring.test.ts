@@ -71,6 +71,23 @@ describe('record rings', () => {
     expect(createRecordRings(1, 100, 10, 3, false).slotLength).toBe(5);
   });
 
+  it('give θ as the thread read it before the step besides θ after it, when the run keeps the best by the training loss', () => {
+    const rings = createRecordRings(1, 100, 10, 3, true, true);
+    const writer = threadOf(rings, 0);
+    const reader = new RecordReader(rings, 0);
+    writer.at(1);
+    expect(writer.reserve(10)).toBe(true);
+    writer.measuredAt(Float64Array.of(4, 5, 6));
+    writer.publish(10, measured(10), Float64Array.of(1, 2, 3));
+    writer.close();
+    reader.take(Infinity, Infinity);
+    const at = reader.taken[0];
+    const { measuredAt, ...fields } = reader.measured(at, { loss: 0, gradNorm: 0, learningRate: 0, updateNorm: 0 });
+    expect(fields).toEqual(measured(10));
+    expect(Array.from(measuredAt!)).toEqual([4, 5, 6]);
+    expect(Array.from(reader.params(at)!)).toEqual([1, 2, 3]);
+  });
+
   it('take at most `room` entries, none at or past `below`, and leave the others for later', () => {
     const rings = createRecordRings(1, 100, 10, 1, false);
     const writer = threadOf(rings, 0);
@@ -260,6 +277,10 @@ describe('record rings', () => {
     // With θ of 1,001 entries a slot: 8 MB over the 2 rings, as many times again per checkpoint copy.
     const rings = createRecordRings(2, 100_000, 10, 1001, true);
     expect(part(input(2, true))!.bytes).toBe(7 * rings.slots.byteLength);
+    // Restoring the best by the training loss: θ before each step too, where its loss was measured.
+    const twice = createRecordRings(2, 100_000, 10, 1001, true, true);
+    expect(twice.slotLength).toBe(5 + 2 * 1001);
+    expect(part({ ...input(2, false), earlyStopping: { monitor: 'loss', patience: 5, restoreBest: true } })!.bytes).toBe(7 * twice.slots.byteLength);
     expect(part({ ...input(2, false), parallel: { algorithm: 'hogwild', replicas: 2, execution: 'simulated' } })).toBeUndefined();
   });
 });

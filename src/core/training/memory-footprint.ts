@@ -30,7 +30,7 @@ import { resolveParallelSettings, type ResolvedParallelSettings } from '../paral
 import type { RunConfig } from './run-config.ts';
 import { ticksPerEpoch } from './data-batches.ts';
 import { recordEvery } from './record-settings.ts';
-import { recordRingSize, slotFields, slotsCarryParams } from './record-ring-size.ts';
+import { recordRingSize, slotLength } from './record-ring-size.ts';
 import { totalTicks } from './run-engine.ts';
 
 const entryBytes = Float64Array.BYTES_PER_ELEMENT;
@@ -94,8 +94,7 @@ export function memoryFootprint(config: RunConfig, objective: Objective): Memory
   if (parallel?.algorithm === 'hogwild' && parallel.execution === 'concurrent') {
     const data = isDataObjective(objective) ? objective : null;
     const ticks = totalTicks(config, ticksPerEpoch(data?.trainingRows ?? null, config.training.batchSize, replicas));
-    const slotLength = slotFields + (slotsCarryParams(config, d, (data?.validationRows ?? 0) > 0) ? d : 0);
-    const rings = recordRingSize(replicas, ticks, recordEvery(config.record, ticks), slotLength);
+    const rings = recordRingSize(replicas, ticks, recordEvery(config.record, ticks), slotLength(config, d, (data?.validationRows ?? 0) > 0));
     parts.push({ name: `recorded steps waiting in the threads' rings (${replicas * rings.capacity} slots, ${checkpointCopies} checkpoint copies)`, bytes: (1 + checkpointCopies) * rings.bytes });
   }
   return { bytes: parts.reduce((sum, part) => sum + part.bytes, 0), parts };

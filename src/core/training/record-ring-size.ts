@@ -41,3 +41,18 @@ export function recordRingSize(threads: number, totalTicks: number, every: numbe
 export function slotsCarryParams(config: Pick<RunConfig, 'record' | 'earlyStopping'>, dimension: number, validating: boolean): boolean {
   return recordParams(config.record, dimension) || validating || config.earlyStopping?.restoreBest === true;
 }
+
+/**
+ * Whether a slot also carries θ as its thread read it before its step, where it measured the loss:
+ * when the run restores the best parameters by the training loss, the best being the parameters a
+ * loss was measured at (as a simulated or single run keeps them), not those after the step.
+ */
+export function slotsCarryMeasuredAt(config: Pick<RunConfig, 'earlyStopping'>, validating: boolean): boolean {
+  const early = config.earlyStopping;
+  return early?.restoreBest === true && !(early.monitor === 'valLoss' && validating);
+}
+
+/** Float64 entries of a slot of a run of `dimension` parameters: the fields, θ after the step when carried, θ before it when carried. */
+export function slotLength(config: Pick<RunConfig, 'record' | 'earlyStopping'>, dimension: number, validating: boolean): number {
+  return slotFields + (slotsCarryParams(config, dimension, validating) ? dimension : 0) + (slotsCarryMeasuredAt(config, validating) ? dimension : 0);
+}

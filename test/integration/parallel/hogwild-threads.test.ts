@@ -305,6 +305,30 @@ describe('concurrent hogwild on worker threads', () => {
     }
   }, 60_000);
 
+  it('with one thread keeps and restores the best parameters a simulated run does: those the best loss was measured at, not those after its step', async () => {
+    const rosenbrock = { type: 'expression', expression: '(1 - x)^2 + 100*(y - x^2)^2', variables: ['x', 'y'], initial: [-1.5, 2] };
+    const input = {
+      objective: rosenbrock,
+      optimizer: { name: 'sgd', learningRate: 0.002 },
+      training: { maxSteps: 3000, seed: 2 },
+      earlyStopping: { monitor: 'loss', patience: 5, restoreBest: true },
+      record: { every: 1, params: true },
+    } as RunSpecInput;
+    const run = start({ ...input, parallel: { algorithm: 'hogwild', replicas: 1, execution: 'concurrent' } });
+    const records = await drive(run);
+    await run.close();
+    const simulated = iterateRun(runSpecSchema.parse({ ...input, parallel: { algorithm: 'hogwild', replicas: 1, execution: 'simulated' } }));
+    const simulatedRecords = [...simulated];
+    expect(simulated.result).toMatchObject({ stopReason: 'early_stopping', restoredBest: true });
+    // The rows up to the one where patience ran out (the thread may make a few more updates before the stop reaches it).
+    const row = (record: StepRecord) => [record.step, record.loss, record.params];
+    expect(records.slice(0, simulatedRecords.length).map(row)).toEqual(simulatedRecords.map(row));
+    const { params, finalLoss, best, restoredBest } = run.result!;
+    expect({ params, finalLoss, best, restoredBest }).toEqual({ params: simulated.result!.params, finalLoss: simulated.result!.finalLoss, best: simulated.result!.best, restoredBest: true });
+    // The loss at the parameters restored is the best loss.
+    expect(finalLoss).toBe(best!.value);
+  }, 60_000);
+
   it('validates each row at θ after its own step, not at θ as the coordinator finds it, when parameters are not recorded', async () => {
     // One thread runs ahead of its coordinator: with two looks' worth of updates between them, θ now is not θ at the row's step.
     const moons = { type: 'model', model: 'logistic', data: { builtin: 'moons', rows: 400, seed: 3 }, validationSplit: 0.2 } as const;
