@@ -240,7 +240,8 @@ describe('concurrent hogwild on worker threads', () => {
     const run = new ConcurrentHogwildRun(runSpecSchema.parse(input), objectiveSpecSchema.parse(input.objective), { clock: () => now, maximumThreads: 2, hold: { step: 1000, gate } });
     const records = run.advance({ deadline: now });
     now = 10_000;
-    await until(() => Atomics.load(gate, 0) === 1);
+    // The other thread makes every update it claims until its ring is full of rows above the held one's.
+    await until(() => Atomics.load(gate, 0) === 1 && threadStates(run).includes('waiting'));
     records.push(...run.advance({ deadline: now }));
     now = 11_000;
     records.push(...run.advance({ deadline: now }));
