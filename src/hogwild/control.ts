@@ -2,7 +2,7 @@
  * The words the threads of a concurrent hogwild run and their coordinator share (an Int32Array
  * over a SharedArrayBuffer, read and written with Atomics only):
  *
- *   claimed    ticks handed out (a thread claims its next tick with Atomics.add)
+ *   claimed    ticks handed out (a thread claims its next ticks with Atomics.compareExchange)
  *   completed  ticks whose update has been applied
  *   stop       set to 1 by the coordinator: every thread ends its loop
  *   running    threads still in their loop

@@ -27,9 +27,11 @@
  * as it did to find a ring full, only before the update instead of after it (which costs the
  * other updates one comparison more: thread.ts).
  *
- * Threads claim ticks 16 at a time, so two threads publish out of step order: thread A may publish
- * t = 30 after thread B published t = 40. Each thread stores the first tick of the chunk it works
- * on (`position`, once per chunk; the step it waits to make while its ring is full; the largest
+ * Threads claim up to 16 ticks at a time, stopping before the next recorded tick, which is claimed
+ * alone right before it is made (a thread descheduled in its chunk then holds no recorded tick to
+ * measure long after at a later θ). Two threads still publish out of step order: thread A may
+ * publish t = 30 after thread B published t = 40. Each thread stores the first tick of the chunk it
+ * works on (`position`, once per chunk; the step it waits to make while its ring is full; the largest
  * integer once it is done), and no thread publishes a step below its position. An entry below
  * every thread's position can therefore be taken without one before it arriving later; the
  * coordinator takes entries in merged order up to there, and only up to there, so no entry ever

@@ -60,10 +60,10 @@ export interface ThreadData {
 }
 
 /**
- * A thread held back at a recorded update, as a descheduled thread is: the thread that claims
- * tick `step` (a recorded one) sets `gate[0]` to 1 before making it, then waits until it is no
- * longer 1 (or the run stops). Lets the order in which threads and coordinator meet be set
- * instead of left to the machine's load.
+ * A thread held back, as a descheduled thread is: the thread that claims tick `step` sets
+ * `gate[0]` to 1 before it makes the first of the ticks it claimed with it (a recorded tick it
+ * claims alone: before making it), then waits until it is no longer 1 (or the run stops). Lets
+ * the order in which threads and coordinator meet be set instead of left to the machine's load.
  */
 export interface HeldRecord {
   readonly step: number;
@@ -76,7 +76,7 @@ function holdBack({ gate }: HeldRecord, words: Int32Array): void {
   while (Atomics.load(gate, 0) === 1 && Atomics.load(words, control.stop) === 0) Atomics.wait(gate, 0, 1, 10);
 }
 
-/** Ticks a thread claims at once. */
+/** Ticks a thread claims at once, at most. */
 const claimChunk = 16;
 
 function lock(words: Int32Array): void {
@@ -183,11 +183,24 @@ function train(data: ThreadData, writer: RecordWriter): void {
   }
   while (Atomics.load(words, control.go) === 0 && Atomics.load(words, control.stop) === 0) Atomics.wait(words, control.go, 0, 50);
   for (;;) {
-    // Ticks are claimed and counted a few at a time: shared counters bumped at every tick would bounce their cache line between cores.
-    const first = Atomics.add(words, control.claimed, claimChunk) + 1;
-    const last = Math.min(first + claimChunk - 1, totalTicks);
-    if (first > totalTicks) return;
+    // Ticks are claimed and counted a few at a time: shared counters bumped at every tick would
+    // bounce their cache line between cores. A claim stops before the next recorded tick, which is
+    // claimed alone, right before it is made: a thread descheduled in the middle of its ticks must
+    // not hold one to make long after, at θ as it is then, and be recorded under its early step.
+    let claimed = Atomics.load(words, control.claimed);
+    let first: number;
+    let last: number;
+    for (;;) {
+      first = claimed + 1;
+      if (first > totalTicks) return;
+      const next = Math.min(Math.ceil(first / every) * every, totalTicks);
+      last = first === next ? next : Math.min(first + claimChunk - 1, next - 1);
+      const seen = Atomics.compareExchange(words, control.claimed, claimed, last);
+      if (seen === claimed) break;
+      claimed = seen;
+    }
     writer.at(first);
+    if (first <= held && held <= last) holdBack(data.hold!, words);
     // The next tick to record: a multiple of record.every, or the last.
     let recorded = Math.min(Math.ceil(first / every) * every, totalTicks);
     let done = 0;
@@ -198,7 +211,6 @@ function train(data: ThreadData, writer: RecordWriter): void {
         break;
       }
       if (t === recorded) {
-        if (t === held) holdBack(data.hold!, words);
         // Before the mutex of the locking variant: a thread waiting while it held it would hold
         // back the threads below it, whose rows the coordinator must take first. A run stopping
         // while the thread waits for a slot: the update is not made.

@@ -28,6 +28,13 @@ const spec = (overrides: Partial<RunSpecInput> = {}) => ({
   ...overrides,
 }) as RunSpecInput;
 
+/** Rosenbrock's function from (−1.5, 2), on 2 threads unless `overrides` say otherwise. */
+const rosenbrockSpec = (overrides: Partial<RunSpecInput>) => ({
+  objective: { type: 'expression', expression: '(1 - x)^2 + 100*(y - x^2)^2', variables: ['x', 'y'], initial: [-1.5, 2] },
+  parallel: { algorithm: 'hogwild', replicas: 2, execution: 'concurrent' },
+  ...overrides,
+}) as RunSpecInput;
+
 function start(input: RunSpecInput, options: Partial<ConcurrentHogwildOptions> = {}) {
   const config = runSpecSchema.parse(input);
   return new ConcurrentHogwildRun(config, objectiveSpecSchema.parse(input.objective), { clock: () => performance.now(), maximumThreads: 2, ...options });
@@ -163,6 +170,26 @@ describe('concurrent hogwild on worker threads', () => {
     await run.close();
     expect(run.result).toMatchObject({ stopReason: 'max_steps', steps: 3000 });
     expect(records.map((record) => record.step)).toEqual(named(10, 3000));
+  }, 60_000);
+
+  it('records a step as measured right after it was claimed: a thread descheduled before a recorded step holds none of the ticks after, so no row is measured long after under an early step, and no stop rule acts on one', async () => {
+    const input = rosenbrockSpec({ optimizer: { name: 'sgd', learningRate: 0.0005 }, training: { maxSteps: 20_000, seed: 2 }, stopWhen: { lossBelow: 0.5 }, record: { every: 10, params: true } });
+    // The thread that claims tick 5 is held back before it makes any of its ticks, while the other
+    // makes every update it can claim: tick 10 and after, to the last.
+    const { run, records, held, release } = startHeld(input, 5);
+    await until(() => held() && threadStates(run).includes('done'));
+    release();
+    records.push(...(await drive(run)));
+    await run.close();
+    // Row 10 is the update made at θ as it was then, one update from the start, and its loss that at about the start (12.5 there).
+    const row = records.find((record) => record.step === 10)!;
+    expect(Math.hypot(row.params![0] + 1.5, row.params![1] - 2)).toBeLessThan(0.2);
+    expect(row.loss).toBeGreaterThan(5);
+    // The loss target is met where the rows' losses fall below it, not at step 10.
+    expect(run.result!.stopReason).toBe('loss_target');
+    const met = records.find((record) => record.loss < 0.5)!;
+    expect(met.step).toBeGreaterThan(100);
+    expect(run.result!.message).toMatch(new RegExp(`^The loss ${met.loss} fell below 0\\.5 at step ${met.step}\\.`));
   }, 60_000);
 
   it('holds back threads whose rings are full until the coordinator takes from them: every row recorded, also across a checkpoint taken meanwhile', async () => {
@@ -307,14 +334,12 @@ describe('concurrent hogwild on worker threads', () => {
   }, 60_000);
 
   it('with one thread keeps and restores the best parameters a simulated run does: those the best loss was measured at, not those after its step', async () => {
-    const rosenbrock = { type: 'expression', expression: '(1 - x)^2 + 100*(y - x^2)^2', variables: ['x', 'y'], initial: [-1.5, 2] };
-    const input = {
-      objective: rosenbrock,
+    const input = rosenbrockSpec({
       optimizer: { name: 'sgd', learningRate: 0.002 },
       training: { maxSteps: 3000, seed: 2 },
       earlyStopping: { monitor: 'loss', patience: 5, restoreBest: true },
       record: { every: 1, params: true },
-    } as RunSpecInput;
+    });
     const run = start({ ...input, parallel: { algorithm: 'hogwild', replicas: 1, execution: 'concurrent' } });
     const records = await drive(run);
     await run.close();
