@@ -333,7 +333,7 @@ export class RecordReader {
    * dealt to the rings in turn so that each ring stays in step order; they are taken before any
    * the threads make. An entry whose fields are not this run's slot's (θ carried or not) is
    * dropped, and so are the latest entries beyond what the rings hold (rings once sized larger):
-   * their rows are missing, as one a full ring had no room for.
+   * their rows are missing (only a checkpoint of another version or ring size has such entries).
    */
   resume(ticks: number, pending: PendingRecords | readonly (readonly number[])[]): void {
     const { words, slots, capacity, slotLength } = this.rings;

@@ -68,6 +68,18 @@ async function until(condition: () => boolean): Promise<void> {
 /** The multiples of `every` up to `last`. */
 const named = (every: number, last: number) => Array.from({ length: Math.floor(last / every) }, (_, i) => every * (i + 1));
 
+/**
+ * A run of 3,000 updates recording every 10th, cancelled once its threads made every update while
+ * the coordinator took 3 rows (the first call starts the threads): the rest wait in the rings.
+ */
+async function cancelledBehind(): Promise<{ run: ConcurrentHogwildRun; records: StepRecord[] }> {
+  const run = start(spec({ training: { maxSteps: 3000, batchSize: 1, seed: 2 }, record: { every: 10 } }));
+  const records = run.advance({ deadline: performance.now(), maxSteps: 30 });
+  await until(() => threadStates(run).every((state) => state === 'done'));
+  run.cancel();
+  return { run, records };
+}
+
 /** Drives a run as `descent run` does, in slices with a turn of the event loop between them. */
 async function drive(run: RunLoop, each?: (records: StepRecord[]) => void, maxSteps?: number): Promise<StepRecord[]> {
   const all: StepRecord[] = [];
@@ -146,15 +158,17 @@ describe('concurrent hogwild on worker threads', () => {
     expect(records.at(-1)).toMatchObject({ step: 3000, valLoss: expect.any(Number) });
   }, 60_000);
 
-  it('returns at most maxSteps / record.every rows per call, the rest in later calls', async () => {
-    const input = spec({ training: { maxSteps: 3000, batchSize: 1, seed: 2 }, record: { every: 10 } });
-    const run = start(input);
-    const sizes: number[] = [];
-    const records = await drive(run, (slice) => sizes.push(slice.length), 30);
+  it.each([
+    ['running to its end', false, 'max_steps'],
+    ['cancelled with the coordinator behind, every update made', true, 'cancelled'],
+  ] as const)('returns at most maxSteps / record.every rows per call, the rest in later calls: %s, every row before it ends', async (_case, cancelled, stopReason) => {
+    const { run, records } = cancelled ? await cancelledBehind() : { run: start(spec({ training: { maxSteps: 3000, batchSize: 1, seed: 2 }, record: { every: 10 } })), records: [] };
+    const sizes = records.length > 0 ? [records.length] : [];
+    records.push(...await drive(run, (slice) => sizes.push(slice.length), 30));
     await run.close();
     expect(Math.max(...sizes)).toBeLessThanOrEqual(3);
     expect(records.map((record) => record.step)).toEqual(named(10, 3000));
-    expect(run.result).toMatchObject({ stopReason: 'max_steps', steps: 3000 });
+    expect(run.result).toMatchObject({ stopReason, steps: 3000 });
   }, 60_000);
 
   it('records the row of a thread held back at a recorded step in its place, taking none past it meanwhile, however far the other thread runs', async () => {
@@ -384,6 +398,15 @@ describe('concurrent hogwild on worker threads', () => {
     await run.close();
     expect(run.result!.stopReason).toBe('diverged');
     expect(run.result!.message).toMatch(/^Diverged: (w1|b) \(parameter [12]\) became (-?Infinity|NaN) at step \d+\.$/);
+  }, 60_000);
+
+  it('stopped when its calls have room for the last row alone (a run at its metric-rows quota), ends at the next call', async () => {
+    const { run, records } = await cancelledBehind();
+    records.push(...run.advance({ deadline: performance.now() + 1000, maxSteps: 10 }));
+    expect(run.done).toBe(true);
+    await run.close();
+    expect(records.at(-1)!.step).toBe(3000);
+    expect(run.result).toMatchObject({ stopReason: 'cancelled', steps: 3000 });
   }, 60_000);
 
   it('cancels, and resumes from a checkpoint at the ticks the threads had made', async () => {
