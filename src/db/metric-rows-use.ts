@@ -37,6 +37,9 @@ const useStatement = {
     FROM totals t LEFT JOIN runs r ON r.tenant_id = t.tenant_id AND r.id = ANY($2::uuid[]) AND r.status IN ${activeStatusesSql}`,
 };
 
+/** A spec's parallel settings, when it has any (made once: a schema costs more to make than to use). */
+const optionalParallelSettings = parallelSettingsSchema.optional();
+
 /**
  * Rows a run may record, at most; null when its spec does not say (it is then counted by what it
  * stored). From the spec alone, a run that `training.epochs` ends without maxSteps may make 10⁹
@@ -55,7 +58,7 @@ export function metricRowsBound(
   const record = recordSettingsSchema.safeParse(spec.record ?? {});
   if (!training.success || !record.success) return null;
   // Without its data, or replicas it could not run with, a run counts its spec's bound (the trigger's).
-  const parallel = parallelSettingsSchema.optional().safeParse(spec.parallel);
+  const parallel = optionalParallelSettings.safeParse(spec.parallel);
   const steps = trainingRows === undefined || !parallel.success
     ? stepBudget(training.data)
     : totalTicks({ training: training.data }, ticksPerEpoch(trainingRows, training.data.batchSize, parallel.data?.replicas));
