@@ -21,8 +21,9 @@
  * A call that may return only so many rows (`maxSteps` / `record.every`: the worker cuts its
  * slices so to its rows quota) leaves the rest in the rings for the next call, also once the run
  * stops (cancelled, at its time limit, by a stop rule): it ends when every row of the updates made
- * is taken, or when a call has room for the last row alone (a run at its tenant's metric-rows
- * quota, which drops the rows it has no room for).
+ * is taken, however few rows each call may return, or at a call that may store the last row
+ * alone (`lastRowOnly`: a run at its tenant's metric-rows quota, which drops the rows it has no
+ * room for).
  * `progress.step`, and a checkpoint's step, never fall below a step already recorded nor reach one
  * still to be recorded.
  *
@@ -221,10 +222,10 @@ export class ConcurrentHogwildRun extends CoordinatedRun implements RunLoop {
       if (this.stopping) {
         if (this.threadsIdle()) {
           // Every row of the updates made is stored before the end: a call without room for them
-          // leaves the rest, and the end, to the next. One whose room holds the last row alone (a
+          // leaves the rest, and the end, to the next. One that may store the last row alone (a
           // run at its tenant's metric-rows quota) ends now, without the rows it has no room for.
-          this.takeRecords(records, room - 1, completed);
-          if (records.length === 0 || this.reader.floor >= this.totalSteps) this.finish(records, room);
+          if (!limits.lastRowOnly) this.takeRecords(records, room, completed);
+          if (limits.lastRowOnly || (this.reader.floor >= this.totalSteps && records.length < room)) this.finish(records, room);
           break;
         }
         // One row stays free for the last.

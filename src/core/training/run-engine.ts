@@ -39,6 +39,11 @@ export interface AdvanceLimits {
   readonly maxSteps?: number;
   /** Return once the clock reads at least this (checked every few updates, never before the first). */
   readonly deadline?: number;
+  /**
+   * The call may store the run's last row alone (its tenant's metric-rows quota reached): a run
+   * stopping ends in it, without the rows it has no room for, rather than leave them to a next call.
+   */
+  readonly lastRowOnly?: boolean;
 }
 
 /**

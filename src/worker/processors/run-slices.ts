@@ -136,7 +136,7 @@ export async function driveRun(dependencies: SliceDependencies, run: SlicedRun):
     }
     // The slice holds the event loop: commands issued before it (other jobs' among them) leave first.
     sendCorkedWrites();
-    const records = engine.advance({ deadline: sliceStart + sliceMs, maxSteps: Math.min(maxStepsPerSlice, toNextCheck, toQuota) });
+    const records = engine.advance({ deadline: sliceStart + sliceMs, maxSteps: Math.min(maxStepsPerSlice, toNextCheck, toQuota), lastRowOnly: atQuota });
     const sliceEnd = clock();
     advanceMs = sliceEnd - sliceStart;
     const step = engine.progress.step;

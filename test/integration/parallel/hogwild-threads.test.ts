@@ -159,12 +159,14 @@ describe('concurrent hogwild on worker threads', () => {
   }, 60_000);
 
   it.each([
-    ['running to its end', false, 'max_steps'],
-    ['cancelled with the coordinator behind, every update made', true, 'cancelled'],
-  ] as const)('returns at most maxSteps / record.every rows per call, the rest in later calls: %s, every row before it ends', async (_case, cancelled, stopReason) => {
+    ['running to its end', false, 30, 'max_steps'],
+    ['cancelled with the coordinator behind, every update made', true, 30, 'cancelled'],
+    // As a sweep trial's calls are when its pruner's next check is near.
+    ['cancelled with the coordinator behind, calls of one row', true, 10, 'cancelled'],
+  ] as const)('returns at most maxSteps / record.every rows per call, the rest in later calls: %s, every row before it ends', async (_case, cancelled, maxSteps, stopReason) => {
     const { run, records } = cancelled ? await cancelledBehind() : { run: start(spec({ training: { maxSteps: 3000, batchSize: 1, seed: 2 }, record: { every: 10 } })), records: [] };
     const sizes = records.length > 0 ? [records.length] : [];
-    records.push(...await drive(run, (slice) => sizes.push(slice.length), 30));
+    records.push(...await drive(run, (slice) => sizes.push(slice.length), maxSteps));
     await run.close();
     expect(Math.max(...sizes)).toBeLessThanOrEqual(3);
     expect(records.map((record) => record.step)).toEqual(named(10, 3000));
@@ -408,9 +410,9 @@ describe('concurrent hogwild on worker threads', () => {
     expect(run.result!.message).toMatch(/^Diverged: (w1|b) \(parameter [12]\) became (-?Infinity|NaN) at step \d+\.$/);
   }, 60_000);
 
-  it('stopped when its calls have room for the last row alone (a run at its metric-rows quota), ends at the next call', async () => {
+  it('stopped, ends at a call that may store the last row alone (a run at its metric-rows quota)', async () => {
     const { run, records } = await cancelledBehind();
-    records.push(...run.advance({ deadline: performance.now() + 1000, maxSteps: 10 }));
+    records.push(...run.advance({ deadline: performance.now() + 1000, maxSteps: 10, lastRowOnly: true }));
     expect(run.done).toBe(true);
     await run.close();
     expect(records.at(-1)!.step).toBe(3000);
