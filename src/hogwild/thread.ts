@@ -190,19 +190,19 @@ function train(data: ThreadData, writer: RecordWriter): void {
     let claimed = Atomics.load(words, control.claimed);
     let first: number;
     let last: number;
+    // The next tick to record: a multiple of record.every, or the last.
+    let recorded: number;
     for (;;) {
       first = claimed + 1;
       if (first > totalTicks) return;
-      const next = Math.min(Math.ceil(first / every) * every, totalTicks);
-      last = first === next ? next : Math.min(first + claimChunk - 1, next - 1);
+      recorded = Math.min(Math.ceil(first / every) * every, totalTicks);
+      last = first === recorded ? recorded : Math.min(first + claimChunk - 1, recorded - 1);
       const seen = Atomics.compareExchange(words, control.claimed, claimed, last);
       if (seen === claimed) break;
       claimed = seen;
     }
     writer.at(first);
     if (first <= held && held <= last) holdBack(data.hold!, words);
-    // The next tick to record: a multiple of record.every, or the last.
-    let recorded = Math.min(Math.ceil(first / every) * every, totalTicks);
     let done = 0;
     let stopped = false;
     for (let t = first; t <= last; t++) {
