@@ -7,7 +7,8 @@
  * it stops the server from giving steps; the run ends once every replica has pushed its last
  * steps and is done. It is driven like the core's loop, `settle` doing the waiting between
  * slices, and each slice's checkpoint holds the whole server, so PostgreSQL keeps what a Redis
- * restart loses: a server Redis no longer holds is written back from the newest state.
+ * restart loses: a server Redis no longer holds is written back from the newest state, with the
+ * stop the coordinator sent since (else the replicas would be given steps again).
  */
 import { isDataObjective, type DataObjective, type Objective } from '../core/objectives/index.ts';
 import { parallelReport, StalenessHistogram, type ResolvedParallelSettings } from '../core/parallel/index.ts';
@@ -60,6 +61,8 @@ export class DistributedRun extends CoordinatedRun implements RunLoop {
   private completed = 0;
   private stopping: { reason: StopReason; message: string | null } | null = null;
   private stopSent = false;
+  /** A replica's report of a non-finite value, as last seen on the server (0: none). */
+  private broken = 0;
   private records: StepRecord[] = [];
 
   constructor(
@@ -110,7 +113,21 @@ export class DistributedRun extends CoordinatedRun implements RunLoop {
     this.started = true;
   }
 
-  /** Reads the whole server into `state` and `params`; a server Redis lost is written back from `state` first. */
+  /**
+   * Writes a server Redis lost back from `state`, with what the coordinator told it after reading
+   * that state: the stop (and the non-finite value a replica reported, which stopped it). Without
+   * them the server written back would give the replicas their steps again, and nothing would
+   * send the stop a second time.
+   */
+  private async writeBack(): Promise<void> {
+    const told: Record<string, string> = {
+      ...(this.stopSent ? { stopped: '1' } : {}),
+      ...(this.broken !== 0 ? { broken: String(this.broken) } : {}),
+    };
+    await this.server.initialize({ vectors: this.state.vectors, meta: this.state.meta.map((meta, k) => (k === 0 ? { ...meta, ...told } : meta)) }, false);
+  }
+
+  /** Reads the whole server into `state` and `params`; a server Redis lost is written back first. */
   private async read(): Promise<void> {
     for (;;) {
       try {
@@ -119,7 +136,7 @@ export class DistributedRun extends CoordinatedRun implements RunLoop {
         return;
       } catch (error) {
         if (!(error instanceof ServerLostError)) throw error;
-        await this.server.initialize(this.state, false);
+        await this.writeBack();
       }
     }
   }
@@ -131,7 +148,7 @@ export class DistributedRun extends CoordinatedRun implements RunLoop {
         return await this.server.accounting();
       } catch (error) {
         if (!(error instanceof ServerLostError)) throw error;
-        await this.server.initialize(this.state, false);
+        await this.writeBack();
       }
     }
   }
@@ -148,8 +165,8 @@ export class DistributedRun extends CoordinatedRun implements RunLoop {
       const meta = await this.accounting();
       if (this.startedAt === null) await this.clockStart(meta);
       this.completed = Array.from({ length: p }, (_, i) => Number(meta[`steps:${i}`] ?? 0)).reduce((a, b) => a + b, 0);
-      const broken = Number(meta.broken ?? 0);
-      if (broken !== 0) this.stop('diverged', null);
+      if (meta.broken !== undefined && meta.broken !== '0') this.broken = Number(meta.broken);
+      if (this.broken !== 0) this.stop('diverged', null);
       if (this.stopping && !this.stopSent) {
         await this.server.stop();
         this.stopSent = true;
@@ -158,7 +175,7 @@ export class DistributedRun extends CoordinatedRun implements RunLoop {
       if (allDone) {
         await this.read();
         this.completed = this.stepsOf(this.state.meta[0]);
-        await this.end(broken);
+        await this.end(this.broken);
         return;
       }
       if (!this.stopping && this.watch.due(this.completed)) {

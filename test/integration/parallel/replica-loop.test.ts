@@ -1,7 +1,7 @@
 /**
  * Replicas of a concurrent downpour or easgd run against the real Redis, run in this process: a
  * stop reaches a replica in the middle of its τ steps, which pushes the steps it made and ends;
- * the run's time limit counts from when its replicas began.
+ * the run's time limit counts from when its replicas began; a stop outlives a server Redis lost.
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -13,6 +13,7 @@ import { resolveParallelSettings } from '../../../src/core/parallel/index.ts';
 import { ParameterServer } from '../../../src/parameter-server/parameter-server.ts';
 import type { RunCheckpoint } from '../../../src/core/training/checkpoint.ts';
 import { closeRedis, createRedis } from '../../../src/queue/connection.ts';
+import { eventually } from '../../support/eventually.ts';
 
 const redis = createRedis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', 'wait-for-redis');
 const servers: ParameterServer[] = [];
@@ -101,6 +102,8 @@ function downpourRun(options: { replicas: number; communicationPeriod: number; d
   const runs: DistributedRun[] = [];
   return {
     server,
+    /** The main shard's meta key. */
+    meta: server.allKeys().at(-1)!,
     /** The run's coordinator (resumed from `checkpoint`). */
     coordinator(checkpoint?: RunCheckpoint): DistributedRun {
       const run = new DistributedRun(config, settings, objective, { clock: () => performance.now(), redis, queuePrefix: prefix, runId, checkpoint });
@@ -191,4 +194,35 @@ describe('a concurrent run resumed from the checkpoint of a server that gave ste
       await setup.close();
     }
   }, 60_000);
+});
+
+/** Drives the coordinator's slices until its run ends or `ms` pass (a run that never ends fails the test, not hangs it). */
+async function drive(run: DistributedRun, ms: number): Promise<void> {
+  const until = performance.now() + ms;
+  while (!run.done && performance.now() < until) await run.settle(performance.now() + 100);
+}
+
+describe('a stop sent before Redis lost the parameter server', () => {
+  it('is written back with the server: a replica taken afterwards is given no steps', async () => {
+    const setup = downpourRun({ replicas: 2, communicationPeriod: 10, dimensions: 20, learningRate: 0.0001, training: { maxSteps: 200_000 } });
+    const run = setup.coordinator();
+    try {
+      await run.settle(performance.now()); // the server written, the jobs added
+      // Both replicas are on a worker and about to exchange; the next slice reads the server so.
+      await Promise.all([0, 1].map((replica) => setup.server.register(replica, `worker:${replica}`)));
+      await run.settle(performance.now());
+      run.cancel();
+      // A slice that sends the stop, and Redis loses the server before the slice reads it again.
+      const slice = run.settle(performance.now() + 1_000);
+      expect(await eventually(() => redis.hget(setup.meta, 'stopped'), (stopped) => stopped === '1', { intervalMs: 1 })).toBe('1');
+      await redis.del(...setup.server.allKeys());
+      await slice;
+      expect(await redis.hget(setup.meta, 'stopped')).toBe('1');
+      await setup.replicas();
+      await drive(run, 10_000);
+      expect(run.result).toMatchObject({ stopReason: 'cancelled', steps: 0 });
+    } finally {
+      await setup.close();
+    }
+  }, 30_000);
 });
