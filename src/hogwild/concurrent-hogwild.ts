@@ -47,7 +47,7 @@ import { CoordinatedRun, runSize, type RunSize } from '../concurrent-runs/coordi
 import { control, createControl } from './control.ts';
 import { toSharedDataset } from './shared-data.ts';
 import type { HeldRecord, ThreadData } from './thread.ts';
-import { createThreadStats, readThreadStats, restoreThreadStats } from './thread-stats.ts';
+import { createThreadStats, readThreadStats, restoreThreadStats, stepsWithin } from './thread-stats.ts';
 import { createRecordRings, RecordReader, type RecordRings } from './record-ring.ts';
 import { parallelReport } from '../core/parallel/report.ts';
 
@@ -311,17 +311,17 @@ export class ConcurrentHogwildRun extends CoordinatedRun implements RunLoop {
       step: this.step,
       elapsedMilliseconds: this.elapsedMilliseconds(),
       params: Array.from(this.theta),
-      concurrent: { algorithm: 'hogwild', ticks, ...this.countersState(), ...(pending.values.length > 0 ? { pending } : {}) },
+      concurrent: { algorithm: 'hogwild', ticks, ...this.countersState(ticks), ...(pending.values.length > 0 ? { pending } : {}) },
       objective: null,
       bestObjective: null,
       ...this.watch.getState(),
     };
   }
 
-  /** The threads' counters as a checkpoint keeps them (read live: a close approximation while they run). */
-  private countersState() {
+  /** The threads' counters as a checkpoint at `ticks` keeps them (read live: a close approximation while they run). */
+  private countersState(ticks: number) {
     const { steps, staleness } = readThreadStats(this.stats, this.config.parallel!.replicas);
-    return { replicaSteps: steps, staleness: staleness.getState() };
+    return { replicaSteps: stepsWithin(steps, ticks), staleness: staleness.getState() };
   }
 
   private restore(input: RunCheckpoint): void {

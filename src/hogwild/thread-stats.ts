@@ -83,6 +83,22 @@ export function readThreadStats(stats: Int32Array, threads: number): { steps: nu
   return { steps, staleness: histogram };
 }
 
+/**
+ * The threads' step counts cut down to the `ticks` a checkpoint keeps: the updates past them (made
+ * while it was read, or by a thread running ahead of one held back) are made again after a resume
+ * and counted then, so that the replicas' steps add up to the run's. Which thread made which tick
+ * is not tracked: each keeps its share of them (largest remainders first).
+ */
+export function stepsWithin(steps: readonly number[], ticks: number): number[] {
+  const total = steps.reduce((sum, count) => sum + count, 0);
+  if (total <= ticks) return [...steps];
+  const shares = steps.map((count) => (count * ticks) / total);
+  const kept = shares.map(Math.floor);
+  const order = shares.map((share, r) => [share - kept[r]!, r] as const).sort((a, b) => b[0] - a[0] || a[1] - b[1]);
+  for (let i = 0, left = ticks - kept.reduce((sum, count) => sum + count, 0); i < left; i++) kept[order[i]![1]]!++;
+  return kept;
+}
+
 /** Restores the counters a checkpoint kept (steps per thread, staleness pairs). */
 export function restoreThreadStats(stats: Int32Array, steps: readonly number[], pairs: readonly (readonly [number, number])[], replica = 0): void {
   steps.forEach((count, r) => Atomics.store(stats, r * stride + word.steps, count));

@@ -485,6 +485,25 @@ describe('concurrent hogwild on worker threads', () => {
     expect(steps).toEqual(named(10, 200_000));
   }, 60_000);
 
+  it('resumed from a checkpoint taken while a thread ran far past its ticks, counts every update once: the replicas\' steps add up to the run\'s', async () => {
+    // One thread held back at step 30,000 while the other makes every update after it: the
+    // checkpoint keeps the ticks below the held one, and the updates past them are made again
+    // after the resume, as a worker killed mid-run resumes from its last checkpoint.
+    const input = spec({ objective: { ...sparseText, validationSplit: 0 }, training: { maxSteps: 100_000, batchSize: 1, seed: 2 }, record: { every: 1000 } });
+    const first = startHeld(input, 30_000);
+    await until(() => first.held() && threadStates(first.run).includes('done'));
+    const checkpoint = JSON.parse(JSON.stringify(first.run.checkpoint())) as ReturnType<RunLoop['checkpoint']>;
+    await first.run.close();
+    const kept = 'concurrent' in checkpoint && checkpoint.concurrent.algorithm === 'hogwild' ? checkpoint.concurrent : null;
+    expect(kept!.ticks).toBeLessThan(30_000);
+    expect(kept!.replicaSteps!.reduce((sum, steps) => sum + steps, 0)).toBe(kept!.ticks);
+    const resumed = start(input, { checkpoint });
+    await drive(resumed);
+    await resumed.close();
+    expect(resumed.result).toMatchObject({ stopReason: 'max_steps', steps: 100_000 });
+    expect(resumed.result!.parallel!.perReplica.reduce((sum, replica) => sum + replica.steps, 0)).toBe(100_000);
+  }, 60_000);
+
   it('ends a run that epochs end after their ticks, recording no more rows than its metric rows bound reserves, resumed or not', async () => {
     // 2,700 training rows over 2 threads: shards of 1,350 rows, 450 batches of 3; 2·4·450 = 3,600 ticks in 4 epochs.
     const objective = createObjective(objectiveSpecSchema.parse(sparseText) as Parameters<typeof createObjective>[0]);
