@@ -55,6 +55,21 @@ const parameterServer = (['downpour', 'easgd'] as const).map((algorithm) => ({
   parallel: { algorithm, replicas: 3, execution: 'concurrent', communicationPeriod: 4, shards: 2 },
 }));
 
+/** A concurrent run's replicas made its steps once each. */
+function expectEveryStepOnce(view: RunViewBody, maxSteps: number): void {
+  expect(view, JSON.stringify(view.result)).toMatchObject({ status: 'completed', result: { stopReason: 'max_steps', steps: maxSteps } });
+  expect(view.result!.parallel!.perReplica.reduce((sum, replica) => sum + replica.steps, 0)).toBe(maxSteps);
+}
+
+/** A grid of four trials, two at a time, each a concurrent run of two replica jobs. */
+const parameterServerSweep = {
+  base: { ...parameterServer[0]!, training: { ...parameterServer[0]!.training, maxSteps: 20_000 }, parallel: { ...parameterServer[0]!.parallel, replicas: 2 } },
+  parameters: { 'optimizer.learningRate': { type: 'float', values: [0.01, 0.02] }, 'parallel.algorithm': { type: 'categorical', values: ['downpour', 'easgd'] } },
+  metric: { name: 'bestLoss', goal: 'minimize' },
+  sampler: { type: 'grid' },
+  parallelism: 2,
+};
+
 describe('sweeps and parallel runs through worker kills and crashes of PostgreSQL and Redis', () => {
   const statementBound = { DATABASE_STATEMENT_TIMEOUT_MS: '3000' };
   // The tests poll every 20 ms: the key's rate limit would answer 429.
@@ -185,14 +200,29 @@ describe('sweeps and parallel runs through worker kills and crashes of PostgreSQ
     for (const [i, id] of ids.entries()) {
       const spec = specs[i]!;
       const view = await waitForRun(app, authorization, id, isFinal, 150_000);
-      expect(view, spec.parallel.algorithm).toMatchObject({ status: 'completed', result: { stopReason: 'max_steps', steps: spec.training.maxSteps } });
+      expectEveryStepOnce(view, spec.training.maxSteps);
       if (i === 0) expect(view.attempts).toBeGreaterThanOrEqual(2);
-      const report = view.result!.parallel!;
-      expect(report.perReplica.reduce((sum, replica) => sum + replica.steps, 0), spec.parallel.algorithm).toBe(spec.training.maxSteps);
       const steps = (await storedMetrics(reader, id)).map((row) => row.step);
       expect(new Set(steps).size).toBe(steps.length);
       // Concurrent hogwild stores a row at every step record.every names, also across its resumes.
       if (spec.parallel.algorithm === 'hogwild') expect(steps).toEqual(Array.from({ length: spec.training.maxSteps / spec.record.every }, (_, k) => (k + 1) * spec.record.every));
     }
+  }, 180_000);
+
+  it('a grid sweep of concurrent parameter-server trials: every worker killed mid-trial, then Redis restarted empty; each point runs once, with every step made once', async () => {
+    const { app, authorization, redis } = faults;
+    startWorkers();
+    const sweepId = await post('/v1/sweeps', parameterServerSweep);
+    await untilCheckpointed({ sweepId }, 2);
+    await killWorkers();
+    await untilCheckpointed({ sweepId }, 1);
+    await redis.kill({ wipe: true });
+    await redis.start();
+    const sweep = await waitForSweep(app, authorization, sweepId, 150_000);
+    expect(sweep).toMatchObject({ status: 'completed', result: { reason: 'grid_exhausted' }, trials: { completed: 4, total: 4 } });
+    const board = await leaderboard(app, authorization, sweepId);
+    expect(board.map((trial) => trial.trialNumber).sort((a, b) => a - b)).toEqual([0, 1, 2, 3]);
+    expect(new Set(board.map((trial) => JSON.stringify(trial.parameters))).size).toBe(4);
+    for (const trial of board) expectEveryStepOnce(await getRun(app, authorization, trial.runId), parameterServerSweep.base.training.maxSteps);
   }, 180_000);
 });
