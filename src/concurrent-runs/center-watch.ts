@@ -23,6 +23,7 @@ import { recordEvery, recordParams } from '../core/training/record-settings.ts';
 import type { RunConfig } from '../core/training/run-config.ts';
 import { limitingEpochs } from '../core/training/run-engine.ts';
 import { describeEnding, type RunResult } from '../core/training/run-result.ts';
+import type { RunStopping } from '../core/training/run-stopping.ts';
 import type { StopReason } from '../core/training/stop-reasons.ts';
 import type { StepRecord } from '../core/training/step-record.ts';
 import { StopRules } from '../core/training/stop-rules.ts';
@@ -152,10 +153,7 @@ export class CenterWatch {
     const stop = this.stopRules.after(step, this.lastLoss!, this.lastGradNorm, this.tracker);
     if (stop !== null && stop !== 'max_steps' && this.stoppedAt === null) {
       // Early stopping's sentence is the tracker's as it was then, not after the records that follow.
-      const { enabled, monitor, patience, minDelta } = this.tracker;
-      const tracker = new BestTracker(enabled, monitor, patience, minDelta);
-      tracker.setState(this.tracker.getState());
-      this.stoppedAt = { t: step, loss: this.lastLoss!, gradNorm: this.lastGradNorm, tracker };
+      this.setStopRuleState({ t: step, loss: this.lastLoss, gradNorm: this.lastGradNorm, tracker: this.tracker.getState() });
     }
     return stop;
   }
@@ -252,12 +250,27 @@ export class CenterWatch {
     });
   }
 
+  /** The record at which a stop rule fired, as a stopping run's checkpoint keeps it (run-stopping.ts); null when none did. */
+  stopRuleState(): RunStopping['rule'] {
+    const at = this.stoppedAt;
+    return at && { t: at.t, loss: finiteOrNull(at.loss), gradNorm: finiteOrNull(at.gradNorm), tracker: at.tracker.getState() };
+  }
+
+  /** Restores what `stopRuleState` gave. */
+  setStopRuleState(rule: RunStopping['rule']): void {
+    if (rule === null) return;
+    const { enabled, monitor, patience, minDelta } = this.tracker;
+    const tracker = new BestTracker(enabled, monitor, patience, minDelta);
+    tracker.setState(rule.tracker);
+    this.stoppedAt = { t: rule.t, loss: rule.loss ?? NaN, gradNorm: rule.gradNorm ?? NaN, tracker };
+  }
+
   getState(): WatchState {
     return { tracker: this.tracker.getState(), bestParams: this.best ? Array.from(this.best.params) : null, lastLoss: this.lastLoss, lastValidationStep: this.lastValidationStep };
   }
 
   /** Restores the watch at `step` with the parameters of that checkpoint. */
-  setState(state: WatchState, step: number, params: readonly number[]): void {
+  setState(state: WatchState, step: number, params: ArrayLike<number>): void {
     this.snapshot.set(params);
     this.step = step;
     this.lastRecordedStep = step;
@@ -267,6 +280,9 @@ export class CenterWatch {
     this.lastValidationStep = state.lastValidationStep;
   }
 }
+
+/** JSON has no NaN or ±Infinity: null stands for them. */
+const finiteOrNull = (value: number): number | null => (Number.isFinite(value) ? value : null);
 
 /** A seeded sample of at most `sampleRows` training rows, in row order. */
 function sampleOf(rows: number, seed: number): Int32Array {

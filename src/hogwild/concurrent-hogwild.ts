@@ -30,13 +30,17 @@
  * Unlike a simulated run, a concurrent one is not reproducible bit for bit (the interleaving is
  * the machine's): a checkpoint keeps θ, the ticks done and the records published up to them that
  * the coordinator had not taken yet (a resumed run takes them first), and a resumed run deals each
- * replica a fresh epoch order.
+ * replica a fresh epoch order. A checkpoint of a run that is stopping keeps why (run-stopping.ts):
+ * resumed, it starts no thread, takes the rows kept and ends as the run would have.
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { materializeDataset, splitDataset, defaultSplitSeed } from '../core/datasets/index.ts';
 import { createObjective, isDataObjective, type DataObjective, type Objective, type ResolvedObjectiveSpec } from '../core/objectives/index.ts';
 import { runCheckpointSchema, type RunCheckpoint } from '../core/training/checkpoint.ts';
+import type { RunStopping } from '../core/training/run-stopping.ts';
+import type { PruningDecision } from '../core/sweep/index.ts';
+import { restoredDecision, storedDecision } from '../core/sweep/pruners/pruning-decision.ts';
 import type { RunConfig } from '../core/training/run-config.ts';
 import type { AdvanceLimits, RunLoop } from '../core/training/run-engine.ts';
 import type { StopReason } from '../core/training/stop-reasons.ts';
@@ -104,6 +108,8 @@ export class ConcurrentHogwildRun extends CoordinatedRun implements RunLoop {
   private step = 0;
   /** Why the run is ending, once the threads have been told to stop. */
   private stopping: { reason: StopReason; message: string | null } | null = null;
+  /** The decision of a sweep's pruner that stopped the trial (`cancel`), kept by the checkpoints until the run ends. */
+  private pruningDecision: PruningDecision | null = null;
 
   constructor(
     private readonly config: RunConfig,
@@ -202,10 +208,22 @@ export class ConcurrentHogwildRun extends CoordinatedRun implements RunLoop {
     Atomics.store(this.words, control.stop, 1);
   }
 
+  /** The pruner's decision the run is stopping by: given to `cancel`, or kept by the checkpoint it resumed from. */
+  get pruning(): PruningDecision | null {
+    return this.pruningDecision;
+  }
+
+  /** Asks the run to stop; `pruning` when a sweep's pruner stops the trial (the worker ends it pruned). */
+  override cancel(pruning?: PruningDecision): void {
+    this.pruningDecision ??= pruning ?? null;
+    super.cancel();
+  }
+
   advance(limits: AdvanceLimits = {}): StepRecord[] {
     const records: StepRecord[] = [];
     if (this.finished) return records;
-    if (!this.started) this.start();
+    // A run resumed while it was stopping starts no thread: it only takes the rows its checkpoint kept.
+    if (!this.started && this.stopping === null) this.start();
     const clock = this.options.clock;
     const deadline = limits.deadline ?? Infinity;
     const stepLimit = limits.maxSteps !== undefined ? this.step + limits.maxSteps : Infinity;
@@ -305,16 +323,35 @@ export class ConcurrentHogwildRun extends CoordinatedRun implements RunLoop {
     // but not yet taken go with them: a resumed run takes them first, then its threads' from there.
     const completed = Atomics.load(this.words, control.completed);
     const ticks = Math.max(this.step, Math.min(completed, this.reader.madeTicks()));
-    const pending = this.reader.pending(ticks);
+    // A stopping run resumed makes no update: every row published goes with it, also those above
+    // `ticks` (a count: a tick the stop reached before its thread made it leaves a gap below them).
+    const pending = this.reader.pending(this.stopping ? Infinity : ticks);
     return {
       version: 1,
       step: this.step,
       elapsedMilliseconds: this.elapsedMilliseconds(),
       params: Array.from(this.theta),
-      concurrent: { algorithm: 'hogwild', ticks, ...this.countersState(ticks), ...(pending.values.length > 0 ? { pending } : {}) },
+      concurrent: {
+        algorithm: 'hogwild',
+        ticks,
+        ...this.countersState(ticks),
+        ...(pending.values.length > 0 ? { pending } : {}),
+        ...(this.stopping ? { stopping: this.stoppingState(this.stopping) } : {}),
+      },
       objective: null,
       bestObjective: null,
       ...this.watch.getState(),
+    };
+  }
+
+  /** Why the run is stopping, as its checkpoint keeps it (run-stopping.ts). */
+  private stoppingState({ reason, message }: { reason: StopReason; message: string | null }): RunStopping {
+    return {
+      reason,
+      message,
+      rule: this.watch.stopRuleState(),
+      diverged: Atomics.load(this.words, control.diverged),
+      pruning: this.pruningDecision && storedDecision(this.pruningDecision),
     };
   }
 
@@ -331,15 +368,23 @@ export class ConcurrentHogwildRun extends CoordinatedRun implements RunLoop {
       throw new Error(`The checkpoint has ${checkpoint.params.length} parameters; the objective has ${this.theta.length}.`);
     }
     this.theta.set(checkpoint.params);
-    const { ticks, replicaSteps, staleness, pending } = checkpoint.concurrent;
+    const { ticks, replicaSteps, staleness, pending, stopping } = checkpoint.concurrent;
     Atomics.store(this.words, control.claimed, ticks);
     Atomics.store(this.words, control.completed, ticks);
     if (replicaSteps?.length === this.config.parallel!.replicas) restoreThreadStats(this.stats, replicaSteps, staleness ?? []);
     this.step = checkpoint.step;
     this.reader.lastStep = checkpoint.step;
-    this.reader.resume(ticks, pending ?? []);
+    // A run that was stopping makes no more updates: no thread publishes, the rows kept are all there is.
+    this.reader.resume(ticks, pending ?? [], stopping !== undefined);
     this.elapsedBefore = checkpoint.elapsedMilliseconds;
-    this.watch.setState(checkpoint, checkpoint.step, checkpoint.params);
+    this.watch.setState(checkpoint, checkpoint.step, this.theta);
+    if (stopping) {
+      this.stopping = { reason: stopping.reason, message: stopping.message };
+      Atomics.store(this.words, control.stop, 1);
+      Atomics.store(this.words, control.diverged, stopping.diverged);
+      this.watch.setStopRuleState(stopping.rule);
+      this.pruningDecision = stopping.pruning && restoredDecision(stopping.pruning);
+    }
   }
 
   /** Ends the threads at once (the caller gives up on the run). */

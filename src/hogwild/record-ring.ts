@@ -328,16 +328,16 @@ export class RecordReader {
   }
 
   /**
-   * Resumes at `ticks`, before the threads start: their positions just after it, and the entries a
-   * checkpoint kept (`pending`, or one array per entry as checkpoints once kept them) put back,
-   * dealt to the rings in turn so that each ring stays in step order; they are taken before any
-   * the threads make. An entry whose fields are not this run's slot's (θ carried or not) is
-   * dropped, and so are the latest entries beyond what the rings hold (rings once sized larger):
+   * Resumes at `ticks`, before the threads start: their positions just after it (or done, when
+   * `stopped`: a run resumed while stopping starts none), and the entries a checkpoint kept
+   * (`pending`, or one array per entry as checkpoints once kept them) put back, dealt to the rings
+   * in turn so that each ring stays in step order; they are taken before any the threads make.
+   * An entry whose fields are not this run's slot's (θ carried or not) is dropped, and so are the latest entries beyond what the rings hold (rings once sized larger):
    * their rows are missing (only a checkpoint of another version or ring size has such entries).
    */
-  resume(ticks: number, pending: PendingRecords | readonly (readonly number[])[]): void {
+  resume(ticks: number, pending: PendingRecords | readonly (readonly number[])[], stopped = false): void {
     const { words, slots, capacity, slotLength } = this.rings;
-    for (let r = 0; r < this.threads; r++) Atomics.store(words, r * word.length + word.position, ticks + 1);
+    for (let r = 0; r < this.threads; r++) Atomics.store(words, r * word.length + word.position, stopped ? done : ticks + 1);
     const entries = ('fields' in pending ? entriesOf(pending) : pending).filter((entry) => entry.length === slotLength).slice(0, this.threads * capacity);
     entries.forEach((entry, i) => {
       const r = i % this.threads;

@@ -11,7 +11,8 @@ import type { DataObjective } from '../objectives/objective.ts';
 import type { BestParams } from './best-params.ts';
 import type { BestTracker } from './early-stopping.ts';
 import type { Trainer } from './trainer.ts';
-import { dataPositionSchema, localStepStateShape } from './state-schemas.ts';
+import { dataPositionSchema, localStepStateShape, trackerStateSchema } from './state-schemas.ts';
+import { runStoppingSchema } from './run-stopping.ts';
 import { parallelStateSchema } from '../parallel/state.ts';
 
 /** A data objective's own state (e.g. batch-normalization running statistics). */
@@ -22,12 +23,7 @@ const engineStateShape = {
   step: z.number().int().min(0),
   elapsedMilliseconds: z.number().min(0),
   objective: objectiveState.nullable(),
-  tracker: z.strictObject({
-    best: z.number().nullable(),
-    bestStep: z.number().int().nullable(),
-    lastStep: z.number().int().min(0),
-    stopped: z.boolean(),
-  }),
+  tracker: trackerStateSchema,
   bestParams: z.array(z.number()).nullable(),
   /** The objective's state at the best parameters (restoreBest with batch normalization). */
   bestObjective: objectiveState.nullable().optional(),
@@ -64,6 +60,8 @@ const hogwildStateSchema = z.strictObject({
     z.strictObject({ fields: z.number().int().min(1), values: z.array(z.number()) }),
     z.array(z.array(z.number())),
   ]).optional(),
+  /** Why the run is stopping, when its threads were told to and its coordinator still takes their rows (run-stopping.ts). */
+  stopping: runStoppingSchema.optional(),
 });
 
 /** A concurrent run on a parameter server: the server as Redis held it (every vector, each shard's accounting). */

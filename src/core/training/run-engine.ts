@@ -33,6 +33,7 @@ import { TimeBudget } from './time-budget.ts';
 import type { Trainer } from './trainer.ts';
 import { allocateVector } from '../kernels/index.ts';
 import { errorMessage } from '../error-message.ts';
+import type { PruningDecision } from '../sweep/pruners/pruner.ts';
 
 export interface AdvanceLimits {
   /** Make at most this many more updates in this call. */
@@ -62,7 +63,14 @@ export interface RunLoop {
   readonly earlyStopping: EarlyStoppingView;
   /** The current parameters (a copy). */
   readonly currentParams: number[];
-  cancel(): void;
+  /**
+   * Asks the run to stop; `pruning` when a sweep's pruner stops the trial. A run that takes
+   * several calls to end after it (a concurrent hogwild run taking its threads' rows) keeps the
+   * decision in its checkpoints, and a run resumed from one gives it back as `pruning`.
+   */
+  cancel(pruning?: PruningDecision): void;
+  /** The pruner's decision the run is stopping by, when it keeps one (see `cancel`). */
+  readonly pruning?: PruningDecision | null;
   advance(limits?: AdvanceLimits): StepRecord[];
   checkpoint(): RunCheckpoint;
   /** Waits, until `deadline` at most, for what the next `advance` returns (a run whose replicas are queue jobs watches their server here). */

@@ -20,3 +20,11 @@ export const dataPositionSchema = z.strictObject({
   order: z.array(z.number().int().min(0)),
   random: randomStateSchema,
 });
+
+/** Early stopping's tracker (early-stopping.ts); null for a value not seen yet. */
+export const trackerStateSchema = z.strictObject({
+  best: z.number().nullable(),
+  bestStep: z.number().int().nullable(),
+  lastStep: z.number().int().min(0),
+  stopped: z.boolean(),
+});

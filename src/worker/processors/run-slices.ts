@@ -114,7 +114,8 @@ export async function driveRun(dependencies: SliceDependencies, run: SlicedRun):
   let fromStep = run.fromStep;
   let sliceStart = attemptStart;
   let cancelled = false;
-  let pruned: PruningDecision | null = null;
+  // A trial resumed from the checkpoint of a slice after its pruner stopped it ends pruned all the same.
+  let pruned: PruningDecision | null = engine.pruning ?? null;
   let rowsLeft = run.metricRowsLeft ?? Infinity;
   let rowsStored = 0;
   let atQuota = false;
@@ -126,7 +127,7 @@ export async function driveRun(dependencies: SliceDependencies, run: SlicedRun):
   for (;;) {
     // The ending slice may store one row, its last step: the quota stops the run one row before.
     if (rowsLeft <= 1) atQuota = true;
-    if (cancelled || pruned || atQuota) engine.cancel();
+    if (cancelled || pruned || atQuota) engine.cancel(pruned ?? undefined);
     const toNextCheck = run.pruning?.stepsToNextCheck(engine.progress.step) ?? Infinity;
     // k·recordEvery updates record k rows, and one more only when they end the run.
     const toQuota = Number.isFinite(rowsLeft) ? Math.max(1, rowsLeft - 1) * run.recordEvery : Infinity;

@@ -92,6 +92,21 @@ async function drive(run: RunLoop, each?: (records: StepRecord[]) => void, maxSt
   return all;
 }
 
+/**
+ * A checkpoint of `run` as the service stores it (JSON), then the rest of `run` to its end, and a
+ * run of `input` resumed from that checkpoint to its end: what an uninterrupted run and a run
+ * redelivered after its worker died at the checkpoint record and end with.
+ */
+async function finishBothWays(run: ConcurrentHogwildRun, input: RunSpecInput) {
+  const checkpoint = JSON.parse(JSON.stringify(run.checkpoint())) as ReturnType<RunLoop['checkpoint']>;
+  const rest = await drive(run);
+  await run.close();
+  const resumed = start(input, { checkpoint });
+  const after = await drive(resumed);
+  await resumed.close();
+  return { rest, resumed, after };
+}
+
 describe('concurrent hogwild on worker threads', () => {
   it('makes every update once and learns as the simulated algorithm does', async () => {
     // The step size diminished each pass over the 2,700 training rows, as Niu et al. do: the final
@@ -438,6 +453,33 @@ describe('concurrent hogwild on worker threads', () => {
     await resumed.close();
     expect(resumed.result).toMatchObject({ stopReason: 'max_steps', steps: 600_000 });
     expect(records[0].step).toBeGreaterThan(checkpoint!.step);
+  }, 60_000);
+
+  it('resumed from a checkpoint taken while it stops (a stop rule, early stopping, a cancel, a pruner), makes no update: it takes the rows left and ends as it would have without the restart', async () => {
+    const pruning = { prune: true, rule: 'median', step: 20, value: 0.7, cutoff: 0.6, rung: null, rank: 2, competitors: 3, message: 'Pruned at step 20.' };
+    const stops = [{ stopWhen: { lossBelow: 100 } }, { earlyStopping: { monitor: 'loss', patience: 10, minDelta: 1e6 } }, 'cancel', 'prune'] as const;
+    for (const stop of stops) {
+      const input = spec({ training: { maxSteps: 3000, batchSize: 1, seed: 2 }, record: { every: 10 }, ...(typeof stop === 'string' ? {} : stop) });
+      // One thread is held back at step 1,000 while the other makes every other update: the stop
+      // reaches the held one before it makes its update, so the threads make 2,999 updates.
+      const { run, records, held } = startHeld(input, 1000);
+      await until(() => held() && threadStates(run).includes('done'));
+      if (stop === 'cancel') run.cancel();
+      if (stop === 'prune') run.cancel(pruning);
+      // The coordinator takes three rows (the loss target is met at the first, patience runs out at
+      // the second) and stops the threads; the others wait in the rings.
+      records.push(...run.advance({ deadline: performance.now(), maxSteps: 30 }));
+      await until(() => threadStates(run).every((state) => state === 'done'));
+      records.push(...run.advance({ deadline: performance.now(), maxSteps: 30 }));
+      expect(run.done).toBe(false);
+      const { rest, resumed, after } = await finishBothWays(run, input);
+      const ending = (result: typeof run.result) => ({ ...result!, parallel: { ...result!.parallel!, stepsPerSecond: 0 } });
+      expect(run.result!.parallel!.perReplica.reduce((sum, replica) => sum + replica.steps, 0)).toBe(2999);
+      expect(ending(resumed.result)).toEqual(ending(run.result));
+      const row = (record: StepRecord) => [record.step, record.loss];
+      expect(after.map(row)).toEqual(rest.map(row));
+      expect(resumed.pruning ?? null).toEqual(stop === 'prune' ? pruning : null);
+    }
   }, 60_000);
 
   it('resumed from a checkpoint, records every step record.every names that it would have without the restart', async () => {

@@ -1,0 +1,29 @@
+/**
+ * A concurrent run that is stopping but has not ended: its replicas were told to stop (a stop
+ * rule, a divergence, a cancel, a sweep's pruner) and its coordinator is still taking the rows of
+ * the updates they made before (a hogwild run's rings, over several calls when each may return
+ * only so many rows). Its checkpoints keep why, so that a resume (a redelivery after the worker
+ * died in the middle of it) makes no update: it only takes the rows left, and ends with the
+ * reason and the sentence the run would have ended with without the restart.
+ */
+import { z } from 'zod';
+import { pruningDecisionSchema } from '../sweep/pruners/pruning-decision.ts';
+import { trackerStateSchema } from './state-schemas.ts';
+import { stopReasons } from './stop-reasons.ts';
+
+/** A measure as JSON keeps it: null stands for one that is not finite (JSON has no NaN or ±Infinity). */
+const measure = z.number().nullable();
+
+export const runStoppingSchema = z.strictObject({
+  reason: z.enum(stopReasons),
+  /** The sentence the stop came with (a thread's error); null when the end writes it from the reason. */
+  message: z.string().nullable(),
+  /** The record at which a stop rule fired, with early stopping's tracker as it was then: the sentence names them, not the later records. */
+  rule: z.strictObject({ t: z.number().int().min(0), loss: measure, gradNorm: measure, tracker: trackerStateSchema }).nullable(),
+  /** The replicas' report of a value that is not finite: 1 + the index of a parameter, −1 a loss, 0 none. */
+  diverged: z.number().int(),
+  /** The decision of the sweep's pruner that stopped the trial, which its result keeps (`result.pruning`). */
+  pruning: pruningDecisionSchema.nullable(),
+});
+
+export type RunStopping = z.output<typeof runStoppingSchema>;

@@ -1,0 +1,78 @@
+/**
+ * A sweep trial on concurrent hogwild threads that its pruner stopped takes its threads' last rows
+ * over several slices: a worker that resumes it from the checkpoint of one of them (the previous
+ * worker died in the middle) ends it pruned, with the pruner's decision, not cancelled.
+ */
+import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runSpecSchema, type RunSpecInput } from '../../../src/contracts/run-spec.ts';
+import { objectiveSpecSchema } from '../../../src/core/objectives/index.ts';
+import type { PruningDecision } from '../../../src/core/sweep/index.ts';
+import { createMetricsWriter } from '../../../src/db/metrics-writer.ts';
+import { createPool, type Pool } from '../../../src/db/pool.ts';
+import { ConcurrentHogwildRun } from '../../../src/hogwild/concurrent-hogwild.ts';
+import type { RecordReader } from '../../../src/hogwild/record-ring.ts';
+import { createRunAnnouncer } from '../../../src/queue/run-announcer.ts';
+import { defaultSliceSettings, driveRun } from '../../../src/worker/processors/run-slices.ts';
+import { createTenantKey, openTestServices, type TestServices } from '../support/services.ts';
+
+let services: TestServices;
+let pool: Pool;
+let tenantId: string;
+
+beforeAll(async () => {
+  services = await openTestServices();
+  pool = createPool(services.config.databaseUrl, 2);
+  const { tenantName } = await createTenantKey(services.database, 'pruned-drain');
+  tenantId = (await services.database.tenant.findUniqueOrThrow({ where: { name: tenantName } })).id;
+});
+
+afterAll(async () => {
+  await pool?.end();
+  await services?.close();
+});
+
+describe('a pruned concurrent hogwild trial resumed while it takes its last rows', () => {
+  it('ends pruned with the decision its pruner made before the restart', async () => {
+    const input: RunSpecInput = {
+      objective: { type: 'model', model: 'logistic', data: { builtin: 'sparse-text', rows: 3000, seed: 4 } },
+      optimizer: { name: 'sgd', learningRate: 0.05 },
+      training: { maxSteps: 3000, batchSize: 1, seed: 2 },
+      record: { every: 10 },
+      parallel: { algorithm: 'hogwild', replicas: 1, execution: 'concurrent' },
+    };
+    const config = runSpecSchema.parse(input);
+    const objective = objectiveSpecSchema.parse(input.objective);
+    const start = (checkpoint?: ReturnType<ConcurrentHogwildRun['checkpoint']>) =>
+      new ConcurrentHogwildRun(config, objective, { clock: () => performance.now(), maximumThreads: 2, ...(checkpoint ? { checkpoint } : {}) });
+    const decision: PruningDecision = { prune: true, rule: 'median', step: 10, value: 0.7, cutoff: 0.6, rung: null, rank: 2, competitors: 3, message: 'Pruned at step 10: its best loss 0.7 is worse than the median 0.6 of 3 trials.' };
+
+    // The worker before the restart: the pruner stopped the trial, and the slice after stored a
+    // checkpoint with one row taken, the others of the updates made still to take.
+    const first = start();
+    first.advance({ deadline: performance.now(), maxSteps: 10 });
+    // Its thread has made every update (all the run's rows fit its ring) when the pruner's decision comes.
+    const reader = (first as unknown as { reader: RecordReader }).reader;
+    while (reader.threadStates()[0] !== 'done') await new Promise((resolve) => setTimeout(resolve, 5));
+    first.cancel(decision);
+    first.advance({ deadline: performance.now(), maxSteps: 10 });
+    expect(first.done).toBe(false);
+    const checkpoint = JSON.parse(JSON.stringify(first.checkpoint())) as ReturnType<ConcurrentHogwildRun['checkpoint']>;
+    await first.close();
+
+    const runId = randomUUID();
+    await pool.query(`INSERT INTO runs (id, tenant_id, status, spec, started_at) VALUES ($1, $2, 'running', $3::jsonb, now())`, [runId, tenantId, JSON.stringify(input)]);
+    await pool.query('INSERT INTO checkpoints (run_id, step, state) VALUES ($1, $2, $3::jsonb)', [runId, checkpoint.step, JSON.stringify(checkpoint)]);
+
+    // The worker after it: a new attempt resumed from that checkpoint.
+    const engine = start(checkpoint);
+    const dependencies = { writer: createMetricsWriter(pool), announcer: createRunAnnouncer(services.redis, services.config.queuePrefix), clock: () => performance.now(), settings: defaultSliceSettings };
+    const ending = await driveRun(dependencies, { runId, startedAt: new Date(), engine, recordEvery: engine.recordEvery, recordParams: false, fromStep: checkpoint.step, elapsedSeconds: 0 });
+    await engine.close();
+    const { prune: _prune, ...pruning } = decision;
+    expect(ending).toMatchObject({ status: 'pruned', result: { stopReason: 'pruned', message: decision.message, pruning } });
+    const stored = (await pool.query('SELECT status, result FROM runs WHERE id = $1', [runId])).rows[0];
+    expect(stored).toMatchObject({ status: 'pruned', result: { stopReason: 'pruned', pruning } });
+  }, 60_000);
+});
