@@ -31,13 +31,15 @@
  * the machine's): a checkpoint keeps θ, the ticks done and the records published up to them that
  * the coordinator had not taken yet (a resumed run takes them first), and a resumed run deals each
  * replica a fresh epoch order. A checkpoint of a run that is stopping keeps why (run-stopping.ts):
- * resumed, it starts no thread, takes the rows kept and ends as the run would have.
+ * resumed, it starts no thread, takes the rows kept and ends as the run would have; θ that is not
+ * finite (a divergence) is kept too (non-finite-entries.ts).
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { materializeDataset, splitDataset, defaultSplitSeed } from '../core/datasets/index.ts';
 import { createObjective, isDataObjective, type DataObjective, type Objective, type ResolvedObjectiveSpec } from '../core/objectives/index.ts';
 import { runCheckpointSchema, type RunCheckpoint } from '../core/training/checkpoint.ts';
+import { joinNonFinite, splitNonFinite } from '../core/training/non-finite-entries.ts';
 import type { RunStopping } from '../core/training/run-stopping.ts';
 import type { PruningDecision } from '../core/sweep/index.ts';
 import { restoredDecision, storedDecision } from '../core/sweep/pruners/pruning-decision.ts';
@@ -326,17 +328,21 @@ export class ConcurrentHogwildRun extends CoordinatedRun implements RunLoop {
     // A stopping run resumed makes no update: every row published goes with it, also those above
     // `ticks` (a count: a tick the stop reached before its thread made it leaves a gap below them).
     const pending = this.reader.pending(this.stopping ? Infinity : ticks);
+    // θ and the rows of a run that diverged hold values JSON has not: kept aside, so that a resume ends the run diverged too.
+    const { finite, nonFinite } = splitNonFinite(this.theta);
+    const rows = splitNonFinite(pending.values);
     return {
       version: 1,
       step: this.step,
       elapsedMilliseconds: this.elapsedMilliseconds(),
-      params: Array.from(this.theta),
+      params: finite,
       concurrent: {
         algorithm: 'hogwild',
         ticks,
         ...this.countersState(ticks),
-        ...(pending.values.length > 0 ? { pending } : {}),
+        ...(pending.values.length > 0 ? { pending: { fields: pending.fields, values: rows.finite, ...(rows.nonFinite.length > 0 ? { nonFinite: rows.nonFinite } : {}) } } : {}),
         ...(this.stopping ? { stopping: this.stoppingState(this.stopping) } : {}),
+        ...(nonFinite.length > 0 ? { nonFinite } : {}),
       },
       objective: null,
       bestObjective: null,
@@ -368,12 +374,14 @@ export class ConcurrentHogwildRun extends CoordinatedRun implements RunLoop {
       throw new Error(`The checkpoint has ${checkpoint.params.length} parameters; the objective has ${this.theta.length}.`);
     }
     this.theta.set(checkpoint.params);
-    const { ticks, replicaSteps, staleness, pending, stopping } = checkpoint.concurrent;
+    const { ticks, replicaSteps, staleness, pending, stopping, nonFinite } = checkpoint.concurrent;
+    joinNonFinite(this.theta, nonFinite ?? []);
     Atomics.store(this.words, control.claimed, ticks);
     Atomics.store(this.words, control.completed, ticks);
     if (replicaSteps?.length === this.config.parallel!.replicas) restoreThreadStats(this.stats, replicaSteps, staleness ?? []);
     this.step = checkpoint.step;
     this.reader.lastStep = checkpoint.step;
+    if (pending && 'fields' in pending) joinNonFinite(pending.values, pending.nonFinite ?? []);
     // A run that was stopping makes no more updates: no thread publishes, the rows kept are all there is.
     this.reader.resume(ticks, pending ?? [], stopping !== undefined);
     this.elapsedBefore = checkpoint.elapsedMilliseconds;

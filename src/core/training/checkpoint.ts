@@ -12,6 +12,7 @@ import type { BestParams } from './best-params.ts';
 import type { BestTracker } from './early-stopping.ts';
 import type { Trainer } from './trainer.ts';
 import { dataPositionSchema, localStepStateShape, trackerStateSchema } from './state-schemas.ts';
+import { nonFiniteEntriesSchema } from './non-finite-entries.ts';
 import { runStoppingSchema } from './run-stopping.ts';
 import { parallelStateSchema } from '../parallel/state.ts';
 
@@ -54,14 +55,17 @@ const hogwildStateSchema = z.strictObject({
   /**
    * The records the threads had published up to `ticks` that were not taken yet, in step order:
    * each its ring slot's `fields` numbers, one after the other in `values` (one array, stored as
-   * bytes when long); checkpoints once kept one array per record.
+   * bytes when long), those not finite aside (a diverging run's measures: non-finite-entries.ts);
+   * checkpoints once kept one array per record.
    */
   pending: z.union([
-    z.strictObject({ fields: z.number().int().min(1), values: z.array(z.number()) }),
+    z.strictObject({ fields: z.number().int().min(1), values: z.array(z.number()), nonFinite: nonFiniteEntriesSchema.optional() }),
     z.array(z.array(z.number())),
   ]).optional(),
   /** Why the run is stopping, when its threads were told to and its coordinator still takes their rows (run-stopping.ts). */
   stopping: runStoppingSchema.optional(),
+  /** The entries of `params` that are not finite (a diverged run's θ), 0 there (non-finite-entries.ts). */
+  nonFinite: nonFiniteEntriesSchema.optional(),
 });
 
 /** A concurrent run on a parameter server: the server as Redis held it (every vector, each shard's accounting). */

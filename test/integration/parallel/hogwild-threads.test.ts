@@ -482,6 +482,35 @@ describe('concurrent hogwild on worker threads', () => {
     }
   }, 60_000);
 
+  it('resumed from a checkpoint taken while it stops diverged (a parameter, a loss not finite), ends diverged naming it, as it would have without the restart', async () => {
+    const cases = [
+      // |x| from 100 by steps of 1: at x = 0 the gradient x/√(x²) is NaN, and so is x after the next update.
+      { expression: 'sqrt(x^2)', initial: 100, learningRate: 1, message: 'Diverged: x (parameter 1) became NaN at step 100.', params: ['NaN'] },
+      // x² from 1 with η = 1.5: x ← −2x, whose square passes the largest float64 after update 512.
+      { expression: 'x^2', initial: 1, learningRate: 1.5, message: "Diverged after step 512: a replica's loss was not finite.", params: [String(2 ** 512)] },
+    ];
+    for (const { expression, initial, learningRate, message, params } of cases) {
+      const input: RunSpecInput = {
+        objective: { type: 'expression', expression, variables: ['x'], initial: [initial] },
+        optimizer: { name: 'sgd', learningRate },
+        training: { maxSteps: 5000, seed: 2 },
+        record: { every: 1 },
+        parallel: { algorithm: 'hogwild', replicas: 1, execution: 'concurrent' },
+      };
+      // The coordinator takes a few rows once the thread has stopped: the others wait in its ring.
+      const run = start(input);
+      run.advance({ deadline: performance.now(), maxSteps: 1 });
+      await until(() => threadStates(run).every((state) => state === 'done'));
+      run.advance({ deadline: performance.now(), maxSteps: 10 });
+      expect(run.done).toBe(false);
+      const { rest, resumed, after } = await finishBothWays(run, input);
+      expect(run.result).toMatchObject({ stopReason: 'diverged', message });
+      expect(resumed.result).toMatchObject({ stopReason: 'diverged', message, steps: run.result!.steps, finalLoss: run.result!.finalLoss });
+      expect(resumed.result!.params.map(String)).toEqual(params);
+      expect(after.map((record) => record.step)).toEqual(rest.map((record) => record.step));
+    }
+  }, 60_000);
+
   it('resumed from a checkpoint, records every step record.every names that it would have without the restart', async () => {
     // Without validation the slots carry no θ: each ring has room for all of the run's 20,001 rows.
     const input = spec({ objective: { ...sparseText, validationSplit: 0 }, training: { maxSteps: 200_000, batchSize: 1, seed: 2 }, record: { every: 10 } });
