@@ -332,13 +332,19 @@ export class RecordReader {
    * `stopped`: a run resumed while stopping starts none), and the entries a checkpoint kept
    * (`pending`, or one array per entry as checkpoints once kept them) put back, dealt to the rings
    * in turn so that each ring stays in step order; they are taken before any the threads make.
-   * An entry whose fields are not this run's slot's (θ carried or not) is dropped, and so are the latest entries beyond what the rings hold (rings once sized larger):
+   * An entry of the previous release's slot, without θ as read before the step where this run's
+   * slot carries it (restoreBest by the training loss), gets θ after the step in its place: the
+   * parameters that release kept as the best at that row, its loss having been measured at θ
+   * not kept. An entry whose fields are otherwise not this run's slot's (θ carried or not) is
+   * dropped, and so are the latest entries beyond what the rings hold (rings once sized larger):
    * their rows are missing (only a checkpoint of another version or ring size has such entries).
    */
   resume(ticks: number, pending: PendingRecords | readonly (readonly number[])[], stopped = false): void {
-    const { words, slots, capacity, slotLength } = this.rings;
+    const { words, slots, capacity, slotLength, measuredAtLength } = this.rings;
     for (let r = 0; r < this.threads; r++) Atomics.store(words, r * word.length + word.position, stopped ? done : ticks + 1);
-    const entries = ('fields' in pending ? entriesOf(pending) : pending).filter((entry) => entry.length === slotLength).slice(0, this.threads * capacity);
+    const withMeasuredAt = (entry: readonly number[]) =>
+      measuredAtLength > 0 && entry.length === slotLength - measuredAtLength ? [...entry, ...entry.slice(field.params, field.params + measuredAtLength)] : entry;
+    const entries = ('fields' in pending ? entriesOf(pending) : pending).map(withMeasuredAt).filter((entry) => entry.length === slotLength).slice(0, this.threads * capacity);
     entries.forEach((entry, i) => {
       const r = i % this.threads;
       const written = Atomics.load(words, r * word.length + word.written);

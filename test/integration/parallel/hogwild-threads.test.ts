@@ -511,6 +511,32 @@ describe('concurrent hogwild on worker threads', () => {
     }
   }, 60_000);
 
+  it('resumed from a checkpoint of the previous release, whose rows lack θ as read before their step (restoreBest by the loss), records them', async () => {
+    const input = spec({ training: { maxSteps: 3000, batchSize: 1, seed: 2 }, record: { every: 10 }, earlyStopping: { monitor: 'loss', patience: 100_000, restoreBest: true } });
+    // One thread held back at step 1,000, the other on past it until its ring is full (θ twice in
+    // each slot: 261 slots a ring) or it is done: the rows from 40 to 990 wait in the rings for the checkpoint.
+    const { run, records, held } = startHeld(input, 1000);
+    await until(() => held() && threadStates(run).some((state) => state !== 'publishing'));
+    records.push(...run.advance({ deadline: performance.now(), maxSteps: 30 }));
+    const checkpoint = JSON.parse(JSON.stringify(run.checkpoint())) as ReturnType<RunLoop['checkpoint']>;
+    await run.close();
+    // The previous release's slot: the fields and θ after the step, without θ as read before it.
+    const dimension = checkpoint.params.length;
+    if (!('concurrent' in checkpoint) || checkpoint.concurrent.algorithm !== 'hogwild') throw new Error('not a concurrent hogwild checkpoint');
+    const pending = checkpoint.concurrent.pending;
+    if (!pending || !('fields' in pending)) throw new Error('the checkpoint keeps no rows');
+    const rows = pending.values.length / pending.fields;
+    expect(rows).toBe(96);
+    const fields = pending.fields - dimension;
+    const values = Array.from({ length: rows }, (_, i) => pending.values.slice(i * pending.fields, i * pending.fields + fields)).flat();
+    const previous = { ...checkpoint, concurrent: { ...checkpoint.concurrent, pending: { fields, values } } };
+    const resumed = start(input, { checkpoint: previous });
+    const after = await drive(resumed);
+    await resumed.close();
+    expect(resumed.result).toMatchObject({ stopReason: 'max_steps', steps: 3000, restoredBest: true });
+    expect([...records, ...after].map((record) => record.step)).toEqual(named(10, 3000));
+  }, 60_000);
+
   it('resumed from a checkpoint, records every step record.every names that it would have without the restart', async () => {
     // Without validation the slots carry no θ: each ring has room for all of the run's 20,001 rows.
     const input = spec({ objective: { ...sparseText, validationSplit: 0 }, training: { maxSteps: 200_000, batchSize: 1, seed: 2 }, record: { every: 10 } });
