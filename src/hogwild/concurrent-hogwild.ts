@@ -341,7 +341,7 @@ export class ConcurrentHogwildRun extends CoordinatedRun implements RunLoop {
         ticks,
         ...this.countersState(ticks),
         ...(pending.values.length > 0 ? { pending: { fields: pending.fields, values: rows.finite, ...(rows.nonFinite.length > 0 ? { nonFinite: rows.nonFinite } : {}) } } : {}),
-        ...(this.stopping ? { stopping: this.stoppingState(this.stopping) } : {}),
+        ...(this.stopping ? { stopping: this.stoppingState(this.stopping, completed) } : {}),
         ...(nonFinite.length > 0 ? { nonFinite } : {}),
       },
       objective: null,
@@ -351,9 +351,10 @@ export class ConcurrentHogwildRun extends CoordinatedRun implements RunLoop {
   }
 
   /** Why the run is stopping, as its checkpoint keeps it (run-stopping.ts). */
-  private stoppingState({ reason, message }: { reason: StopReason; message: string | null }): RunStopping {
+  private stoppingState({ reason, message }: { reason: StopReason; message: string | null }, completed: number): RunStopping {
     return {
       reason,
+      completed,
       message,
       rule: this.watch.stopRuleState(),
       diverged: Atomics.load(this.words, control.diverged),
@@ -377,7 +378,9 @@ export class ConcurrentHogwildRun extends CoordinatedRun implements RunLoop {
     const { ticks, replicaSteps, staleness, pending, stopping, nonFinite } = checkpoint.concurrent;
     joinNonFinite(this.theta, nonFinite ?? []);
     Atomics.store(this.words, control.claimed, ticks);
-    Atomics.store(this.words, control.completed, ticks);
+    // A stopping run resumed starts no thread: it ends at the updates completed then, not at the
+    // ticks every row of which was published (fewer when a thread had not seen the stop yet).
+    Atomics.store(this.words, control.completed, stopping?.completed ?? ticks);
     if (replicaSteps?.length === this.config.parallel!.replicas) restoreThreadStats(this.stats, replicaSteps, staleness ?? []);
     this.step = checkpoint.step;
     this.reader.lastStep = checkpoint.step;

@@ -62,8 +62,9 @@ export interface ThreadData {
 /**
  * A thread held back, as a descheduled thread is: the thread that claims tick `step` sets
  * `gate[0]` to 1 before it makes the first of the ticks it claimed with it (a recorded tick it
- * claims alone: before making it), then waits until it is no longer 1 (or the run stops). Lets
- * the order in which threads and coordinator meet be set instead of left to the machine's load.
+ * claims alone: before making it), then waits until it is no longer 1 (or the run stops), or
+ * while it is 3, the run stopping or not (a thread descheduled before it saw the stop). Lets the
+ * order in which threads and coordinator meet be set instead of left to the machine's load.
  */
 export interface HeldRecord {
   readonly step: number;
@@ -73,7 +74,11 @@ export interface HeldRecord {
 function holdBack({ gate }: HeldRecord, words: Int32Array): void {
   Atomics.store(gate, 0, 1);
   Atomics.notify(gate, 0);
-  while (Atomics.load(gate, 0) === 1 && Atomics.load(words, control.stop) === 0) Atomics.wait(gate, 0, 1, 10);
+  for (;;) {
+    const state = Atomics.load(gate, 0);
+    if (state !== 3 && (state !== 1 || Atomics.load(words, control.stop) !== 0)) return;
+    Atomics.wait(gate, 0, state, 10);
+  }
 }
 
 /** Ticks a thread claims at once, at most. */

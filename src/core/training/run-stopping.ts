@@ -16,6 +16,12 @@ const measure = z.number().nullable();
 
 export const runStoppingSchema = z.strictObject({
   reason: z.enum(stopReasons),
+  /**
+   * The updates completed when the checkpoint was taken: the run resumed ends at this step. No
+   * thread starts on that resume, so an update still in flight then (a thread descheduled before
+   * it saw the stop) is lost with its row; the ticks every row of which was published may be fewer.
+   */
+  completed: z.number().int().min(0),
   /** The sentence the stop came with (a thread's error); null when the end writes it from the reason. */
   message: z.string().nullable(),
   /** The record at which a stop rule fired, with early stopping's tracker as it was then: the sentence names them, not the later records. */

@@ -52,6 +52,7 @@ function startHeld(input: RunSpecInput, step: number, options: Partial<Concurren
   return {
     run,
     records,
+    gate,
     held: () => Atomics.load(gate, 0) === 1,
     release: () => {
       Atomics.store(gate, 0, 2);
@@ -106,6 +107,12 @@ async function finishBothWays(run: ConcurrentHogwildRun, input: RunSpecInput) {
   await resumed.close();
   return { rest, resumed, after };
 }
+
+/** A run's result but for its speed and duration, which differ between an uninterrupted and a resumed run. */
+const ending = (result: RunLoop['result']) => ({ ...result!, parallel: { ...result!.parallel!, stepsPerSecond: 0, elapsedMilliseconds: 0 } });
+
+/** A row as a resumed run must store it: its step and measures. */
+const row = (record: StepRecord) => [record.step, record.loss, record.gradNorm, record.updateNorm];
 
 describe('concurrent hogwild on worker threads', () => {
   it('makes every update once and learns as the simulated algorithm does', async () => {
@@ -473,13 +480,40 @@ describe('concurrent hogwild on worker threads', () => {
       records.push(...run.advance({ deadline: performance.now(), maxSteps: 30 }));
       expect(run.done).toBe(false);
       const { rest, resumed, after } = await finishBothWays(run, input);
-      const ending = (result: typeof run.result) => ({ ...result!, parallel: { ...result!.parallel!, stepsPerSecond: 0 } });
       expect(run.result!.parallel!.perReplica.reduce((sum, replica) => sum + replica.steps, 0)).toBe(2999);
       expect(ending(resumed.result)).toEqual(ending(run.result));
-      const row = (record: StepRecord) => [record.step, record.loss];
       expect(after.map(row)).toEqual(rest.map(row));
       expect(resumed.pruning ?? null).toEqual(stop === 'prune' ? pruning : null);
     }
+  }, 60_000);
+
+  it('resumed from a checkpoint taken while it stops before every thread saw the stop, ends at the count of updates completed then', async () => {
+    // Validation puts θ in each slot: a ring holds a few hundred rows.
+    const input = spec({ training: { maxSteps: 200_000, batchSize: 1, seed: 2 }, record: { every: 10 } });
+    // One thread held before recorded step 1,000 (through the stop too: descheduled before it sees
+    // it), the other on past it until its ring is full, waiting for a slot for a recorded step:
+    // cancelled, that one stops without making it, its last update between two recorded ones.
+    // The checkpoint is taken once it has seen the stop, the held thread not yet.
+    const { run, held, gate, release } = startHeld(input, 1000);
+    await until(() => held() && threadStates(run).includes('waiting'));
+    Atomics.store(gate, 0, 3);
+    run.cancel();
+    // A call with room for one row takes none while the run stops (one stays free for the last):
+    // no slot is freed for the waiting thread, which stops at the recorded step it waits for.
+    run.advance({ deadline: performance.now(), maxSteps: 1 });
+    await until(() => threadStates(run).includes('done'));
+    expect(threadStates(run)).toContain('publishing');
+    const checkpoint = JSON.parse(JSON.stringify(run.checkpoint())) as ReturnType<RunLoop['checkpoint']>;
+    release();
+    const rest = await drive(run);
+    await run.close();
+    const resumed = start(input, { checkpoint });
+    const after = await drive(resumed);
+    await resumed.close();
+    // The run ends between two recorded steps, with the coordinator's own row there.
+    expect(run.result!.steps % 10).not.toBe(0);
+    expect(after.map(row)).toEqual(rest.map(row));
+    expect(ending(resumed.result)).toEqual(ending(run.result));
   }, 60_000);
 
   it('resumed from a checkpoint taken while it stops diverged (a parameter, a loss not finite), ends diverged naming it, as it would have without the restart', async () => {
