@@ -340,9 +340,9 @@ export class ConcurrentHogwildRun extends CoordinatedRun implements RunLoop {
         algorithm: 'hogwild',
         ticks,
         ...this.countersState(ticks),
-        ...(pending.values.length > 0 ? { pending: { fields: pending.fields, values: rows.finite, ...(rows.nonFinite.length > 0 ? { nonFinite: rows.nonFinite } : {}) } } : {}),
+        ...(pending.values.length > 0 ? { pending: { fields: pending.fields, values: rows.finite, ...(rows.nonFinite ? { nonFinite: rows.nonFinite } : {}) } } : {}),
         ...(this.stopping ? { stopping: this.stoppingState(this.stopping, completed) } : {}),
-        ...(nonFinite.length > 0 ? { nonFinite } : {}),
+        ...(nonFinite ? { nonFinite } : {}),
       },
       objective: null,
       bestObjective: null,
@@ -376,7 +376,7 @@ export class ConcurrentHogwildRun extends CoordinatedRun implements RunLoop {
     }
     this.theta.set(checkpoint.params);
     const { ticks, replicaSteps, staleness, pending, stopping, nonFinite } = checkpoint.concurrent;
-    joinNonFinite(this.theta, nonFinite ?? []);
+    joinNonFinite(this.theta, nonFinite);
     Atomics.store(this.words, control.claimed, ticks);
     // A stopping run resumed starts no thread: it ends at the updates completed then, not at the
     // ticks every row of which was published (fewer when a thread had not seen the stop yet).
@@ -384,7 +384,13 @@ export class ConcurrentHogwildRun extends CoordinatedRun implements RunLoop {
     if (replicaSteps?.length === this.config.parallel!.replicas) restoreThreadStats(this.stats, replicaSteps, staleness ?? []);
     this.step = checkpoint.step;
     this.reader.lastStep = checkpoint.step;
-    if (pending && 'fields' in pending) joinNonFinite(pending.values, pending.nonFinite ?? []);
+    if (pending && 'fields' in pending) {
+      joinNonFinite(pending.values, pending.nonFinite);
+      // A row's step is a count: one not finite (a corrupt checkpoint) would hold its ring back for good.
+      for (let at = 0; at < pending.values.length; at += pending.fields) {
+        if (!Number.isSafeInteger(pending.values[at])) throw new Error(`The checkpoint keeps a row at step ${pending.values[at]}.`);
+      }
+    }
     // A run that was stopping makes no more updates: no thread publishes, the rows kept are all there is.
     this.reader.resume(ticks, pending ?? [], stopping !== undefined);
     this.elapsedBefore = checkpoint.elapsedMilliseconds;

@@ -35,6 +35,15 @@ const rosenbrockSpec = (overrides: Partial<RunSpecInput>) => ({
   ...overrides,
 }) as RunSpecInput;
 
+/** `expression` of x from `initial` by SGD on one thread, every step recorded. */
+const oneVariable = (expression: string, initial: number, learningRate: number, maxSteps: number): RunSpecInput => ({
+  objective: { type: 'expression', expression, variables: ['x'], initial: [initial] },
+  optimizer: { name: 'sgd', learningRate },
+  training: { maxSteps, seed: 2 },
+  record: { every: 1 },
+  parallel: { algorithm: 'hogwild', replicas: 1, execution: 'concurrent' },
+});
+
 function start(input: RunSpecInput, options: Partial<ConcurrentHogwildOptions> = {}) {
   const config = runSpecSchema.parse(input);
   return new ConcurrentHogwildRun(config, objectiveSpecSchema.parse(input.objective), { clock: () => performance.now(), maximumThreads: 2, ...options });
@@ -524,13 +533,7 @@ describe('concurrent hogwild on worker threads', () => {
       { expression: 'x^2', initial: 1, learningRate: 1.5, message: "Diverged after step 512: a replica's loss was not finite.", params: [String(2 ** 512)] },
     ];
     for (const { expression, initial, learningRate, message, params } of cases) {
-      const input: RunSpecInput = {
-        objective: { type: 'expression', expression, variables: ['x'], initial: [initial] },
-        optimizer: { name: 'sgd', learningRate },
-        training: { maxSteps: 5000, seed: 2 },
-        record: { every: 1 },
-        parallel: { algorithm: 'hogwild', replicas: 1, execution: 'concurrent' },
-      };
+      const input = oneVariable(expression, initial, learningRate, 5000);
       // The coordinator takes a few rows once the thread has stopped: the others wait in its ring.
       const run = start(input);
       run.advance({ deadline: performance.now(), maxSteps: 1 });
@@ -543,6 +546,25 @@ describe('concurrent hogwild on worker threads', () => {
       expect(resumed.result!.params.map(String)).toEqual(params);
       expect(after.map((record) => record.step)).toEqual(rest.map((record) => record.step));
     }
+  }, 60_000);
+
+  it('refuses a checkpoint whose entries not finite lie outside θ or on a row\'s step (a corrupt checkpoint)', async () => {
+    const input = oneVariable('x^2', 1, 0.1, 100);
+    // A checkpoint with rows the coordinator has not taken: the thread made every update, one row was taken.
+    const run = start(input);
+    run.advance({ deadline: performance.now(), maxSteps: 1 });
+    await until(() => threadStates(run).every((state) => state === 'done'));
+    const checkpoint = JSON.parse(JSON.stringify(run.checkpoint())) as ReturnType<RunLoop['checkpoint']>;
+    await run.close();
+    if (!('concurrent' in checkpoint) || checkpoint.concurrent.algorithm !== 'hogwild') throw new Error('not a concurrent hogwild checkpoint');
+    const { concurrent } = checkpoint;
+    const pending = concurrent.pending;
+    if (!pending || !('fields' in pending)) throw new Error('the checkpoint keeps no rows');
+    const corrupt = (change: object) => ({ ...checkpoint, concurrent: { ...concurrent, ...change } });
+    expect(() => start(input, { checkpoint: corrupt({ nonFinite: { NaN: [1, 1] } }) })).toThrow('NaN entries 1 to 1 are outside its 1 values');
+    expect(() => start(input, { checkpoint: corrupt({ pending: { ...pending, nonFinite: { Infinity: [pending.values.length, 1] } } }) })).toThrow('outside its');
+    // NaN on the step of the second row kept: its ring would wait for that step for good.
+    expect(() => start(input, { checkpoint: corrupt({ pending: { ...pending, nonFinite: { NaN: [pending.fields, 1] } } }) })).toThrow('keeps a row at step NaN');
   }, 60_000);
 
   it('resumed from a checkpoint of the previous release, whose rows lack θ as read before their step (restoreBest by the loss), records them', async () => {
