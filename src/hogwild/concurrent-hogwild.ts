@@ -112,6 +112,8 @@ export class ConcurrentHogwildRun extends CoordinatedRun implements RunLoop {
   private stopping: { reason: StopReason; message: string | null } | null = null;
   /** The decision of a sweep's pruner that stopped the trial (`cancel`), kept by the checkpoints until the run ends. */
   private pruningDecision: PruningDecision | null = null;
+  /** Whether the tenant's metric-rows quota stopped the run (`cancel`), kept by the checkpoints until the run ends. */
+  private quotaStop = false;
 
   constructor(
     private readonly config: RunConfig,
@@ -215,9 +217,18 @@ export class ConcurrentHogwildRun extends CoordinatedRun implements RunLoop {
     return this.pruningDecision;
   }
 
-  /** Asks the run to stop; `pruning` when a sweep's pruner stops the trial (the worker ends it pruned). */
-  override cancel(pruning?: PruningDecision): void {
+  /** Whether the tenant's metric-rows quota stopped the run: given to `cancel`, or kept by the checkpoint it resumed from. */
+  get atQuota(): boolean {
+    return this.quotaStop;
+  }
+
+  /**
+   * Asks the run to stop; `pruning` when a sweep's pruner stops the trial (the worker ends it
+   * pruned), `atQuota` when the tenant's metric-rows quota does (the worker ends it so).
+   */
+  override cancel(pruning?: PruningDecision, atQuota = false): void {
     this.pruningDecision ??= pruning ?? null;
+    this.quotaStop ||= atQuota;
     super.cancel();
   }
 
@@ -359,6 +370,7 @@ export class ConcurrentHogwildRun extends CoordinatedRun implements RunLoop {
       rule: this.watch.stopRuleState(),
       diverged: Atomics.load(this.words, control.diverged),
       pruning: this.pruningDecision && storedDecision(this.pruningDecision),
+      atQuota: this.quotaStop,
     };
   }
 
@@ -401,6 +413,7 @@ export class ConcurrentHogwildRun extends CoordinatedRun implements RunLoop {
       Atomics.store(this.words, control.diverged, stopping.diverged);
       this.watch.setStopRuleState(stopping.rule);
       this.pruningDecision = stopping.pruning && restoredDecision(stopping.pruning);
+      this.quotaStop = stopping.atQuota;
     }
   }
 

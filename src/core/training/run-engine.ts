@@ -64,13 +64,16 @@ export interface RunLoop {
   /** The current parameters (a copy). */
   readonly currentParams: number[];
   /**
-   * Asks the run to stop; `pruning` when a sweep's pruner stops the trial. A run that takes
-   * several calls to end after it (a concurrent hogwild run taking its threads' rows) keeps the
-   * decision in its checkpoints, and a run resumed from one gives it back as `pruning`.
+   * Asks the run to stop; `pruning` when a sweep's pruner stops the trial, `atQuota` when the
+   * tenant's metric-rows quota does. A run that takes several calls to end after it (a concurrent
+   * hogwild run taking its threads' rows) keeps either in its checkpoints, and a run resumed from
+   * one gives it back as `pruning` or `atQuota`.
    */
-  cancel(pruning?: PruningDecision): void;
+  cancel(pruning?: PruningDecision, atQuota?: boolean): void;
   /** The pruner's decision the run is stopping by, when it keeps one (see `cancel`). */
   readonly pruning?: PruningDecision | null;
+  /** Whether the run is stopping at its tenant's metric-rows quota, when it keeps that (see `cancel`). */
+  readonly atQuota?: boolean;
   advance(limits?: AdvanceLimits): StepRecord[];
   checkpoint(): RunCheckpoint;
   /** Waits, until `deadline` at most, for what the next `advance` returns (a run whose replicas are queue jobs watches their server here). */

@@ -1,6 +1,6 @@
 /**
  * A concurrent run that is stopping but has not ended: its replicas were told to stop (a stop
- * rule, a divergence, a cancel, a sweep's pruner) and its coordinator is still taking the rows of
+ * rule, a divergence, a cancel, a sweep's pruner, the tenant's metric-rows quota) and its coordinator is still taking the rows of
  * the updates they made before (a hogwild run's rings, over several calls when each may return
  * only so many rows). Its checkpoints keep why, so that a resume (a redelivery after the worker
  * died in the middle of it) makes no update: it only takes the rows left, and ends with the
@@ -30,6 +30,8 @@ export const runStoppingSchema = z.strictObject({
   diverged: z.number().int(),
   /** The decision of the sweep's pruner that stopped the trial, which its result keeps (`result.pruning`). */
   pruning: pruningDecisionSchema.nullable(),
+  /** Whether the tenant's metric-rows quota stopped the run (a cancel then), which its result says (`metric_rows_quota`). */
+  atQuota: z.boolean(),
 });
 
 export type RunStopping = z.output<typeof runStoppingSchema>;

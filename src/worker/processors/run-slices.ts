@@ -118,7 +118,8 @@ export async function driveRun(dependencies: SliceDependencies, run: SlicedRun):
   let pruned: PruningDecision | null = engine.pruning ?? null;
   let rowsLeft = run.metricRowsLeft ?? Infinity;
   let rowsStored = 0;
-  let atQuota = false;
+  // So is a run stopped at its tenant's metric-rows quota, whatever rows the tenant has left now.
+  let atQuota = engine.atQuota ?? false;
   let starting: { startedAt: Date } | undefined = { startedAt: run.startedAt };
   /** How long the last slice's updates and its checkpoint's taking and encoding held the event loop. */
   let advanceMs = 0;
@@ -127,7 +128,7 @@ export async function driveRun(dependencies: SliceDependencies, run: SlicedRun):
   for (;;) {
     // The ending slice may store one row, its last step: the quota stops the run one row before.
     if (rowsLeft <= 1) atQuota = true;
-    if (cancelled || pruned || atQuota) engine.cancel(pruned ?? undefined);
+    if (cancelled || pruned || atQuota) engine.cancel(pruned ?? undefined, atQuota);
     const toNextCheck = run.pruning?.stepsToNextCheck(engine.progress.step) ?? Infinity;
     // k·recordEvery updates record k rows, and one more only when they end the run.
     const toQuota = Number.isFinite(rowsLeft) ? Math.max(1, rowsLeft - 1) * run.recordEvery : Infinity;

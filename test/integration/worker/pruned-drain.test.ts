@@ -1,7 +1,8 @@
 /**
- * A sweep trial on concurrent hogwild threads that its pruner stopped takes its threads' last rows
- * over several slices: a worker that resumes it from the checkpoint of one of them (the previous
- * worker died in the middle) ends it pruned, with the pruner's decision, not cancelled.
+ * A sweep trial on concurrent hogwild threads that its pruner stopped, or a run its tenant's
+ * metric-rows quota stopped, takes its threads' last rows over several slices: a worker that
+ * resumes it from the checkpoint of one of them (the previous worker died in the middle) ends it
+ * pruned with the pruner's decision, or at the quota, not cancelled.
  */
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
@@ -33,8 +34,23 @@ afterAll(async () => {
   await services?.close();
 });
 
-describe('a pruned concurrent hogwild trial resumed while it takes its last rows', () => {
-  it('ends pruned with the decision its pruner made before the restart', async () => {
+/** Waits until `condition` holds, looking every 5 ms at most 2,000 times. */
+async function until(condition: () => boolean): Promise<void> {
+  for (let looks = 0; !condition(); looks++) {
+    if (looks === 2000) throw new Error('the condition did not come to hold');
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+const decision: PruningDecision = { prune: true, rule: 'median', step: 10, value: 0.7, cutoff: 0.6, rung: null, rank: 2, competitors: 3, message: 'Pruned at step 10: its best loss 0.7 is worse than the median 0.6 of 3 trials.' };
+const { prune: _prune, ...pruning } = decision;
+
+describe('a concurrent hogwild run stopped by its pruner or its tenant\'s quota, resumed while it takes its last rows', () => {
+  it.each([
+    { stop: 'its pruner', cancel: { pruning: decision, atQuota: false }, ending: { status: 'pruned', result: { stopReason: 'pruned', message: decision.message, pruning } } },
+    // The tenant's rows left are not the worker's concern at the resume (rows may have been freed meanwhile): the run ends as it was stopped.
+    { stop: 'the metric-rows quota', cancel: { pruning: undefined, atQuota: true }, ending: { status: 'cancelled', result: { stopReason: 'metric_rows_quota' } } },
+  ])('ends as $stop stopped it before the restart, not cancelled', async ({ cancel, ending: expected }) => {
     const input: RunSpecInput = {
       objective: { type: 'model', model: 'logistic', data: { builtin: 'sparse-text', rows: 3000, seed: 4 } },
       optimizer: { name: 'sgd', learningRate: 0.05 },
@@ -46,16 +62,15 @@ describe('a pruned concurrent hogwild trial resumed while it takes its last rows
     const objective = objectiveSpecSchema.parse(input.objective);
     const start = (checkpoint?: ReturnType<ConcurrentHogwildRun['checkpoint']>) =>
       new ConcurrentHogwildRun(config, objective, { clock: () => performance.now(), maximumThreads: 2, ...(checkpoint ? { checkpoint } : {}) });
-    const decision: PruningDecision = { prune: true, rule: 'median', step: 10, value: 0.7, cutoff: 0.6, rung: null, rank: 2, competitors: 3, message: 'Pruned at step 10: its best loss 0.7 is worse than the median 0.6 of 3 trials.' };
 
-    // The worker before the restart: the pruner stopped the trial, and the slice after stored a
-    // checkpoint with one row taken, the others of the updates made still to take.
+    // The worker before the restart: the run was stopped, and the slice after stored a checkpoint
+    // with one row taken, the others of the updates made still to take.
     const first = start();
     first.advance({ deadline: performance.now(), maxSteps: 10 });
-    // Its thread has made every update (all the run's rows fit its ring) when the pruner's decision comes.
+    // Its thread has made every update (all the run's rows fit its ring) when the stop comes.
     const reader = (first as unknown as { reader: RecordReader }).reader;
-    while (reader.threadStates()[0] !== 'done') await new Promise((resolve) => setTimeout(resolve, 5));
-    first.cancel(decision);
+    await until(() => reader.threadStates()[0] === 'done');
+    first.cancel(cancel.pruning, cancel.atQuota);
     first.advance({ deadline: performance.now(), maxSteps: 10 });
     expect(first.done).toBe(false);
     const checkpoint = JSON.parse(JSON.stringify(first.checkpoint())) as ReturnType<ConcurrentHogwildRun['checkpoint']>;
@@ -70,9 +85,8 @@ describe('a pruned concurrent hogwild trial resumed while it takes its last rows
     const dependencies = { writer: createMetricsWriter(pool), announcer: createRunAnnouncer(services.redis, services.config.queuePrefix), clock: () => performance.now(), settings: defaultSliceSettings };
     const ending = await driveRun(dependencies, { runId, startedAt: new Date(), engine, recordEvery: engine.recordEvery, recordParams: false, fromStep: checkpoint.step, elapsedSeconds: 0 });
     await engine.close();
-    const { prune: _prune, ...pruning } = decision;
-    expect(ending).toMatchObject({ status: 'pruned', result: { stopReason: 'pruned', message: decision.message, pruning } });
+    expect(ending).toMatchObject(expected);
     const stored = (await pool.query('SELECT status, result FROM runs WHERE id = $1', [runId])).rows[0];
-    expect(stored).toMatchObject({ status: 'pruned', result: { stopReason: 'pruned', pruning } });
+    expect(stored).toMatchObject({ status: expected.status, result: { stopReason: expected.result.stopReason } });
   }, 60_000);
 });
