@@ -181,7 +181,8 @@ export async function driveRun(dependencies: SliceDependencies, run: SlicedRun):
     cancelled = await publisher.slice(metrics, progress, ending, ending ? run.endNotice?.(ending.status) : undefined);
     if (ending) return ending;
     if (run.stopping?.aborted) throw new WorkerStoppingError();
-    if (run.pruning && !cancelled) {
+    // A trial stopped by its pruner ends with that decision, which its checkpoints keep: the pruner is not asked again.
+    if (run.pruning && !cancelled && !pruned) {
       const decision = await run.pruning.decideAt(step);
       if (decision?.prune) pruned = decision;
     }

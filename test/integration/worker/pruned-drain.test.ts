@@ -16,6 +16,7 @@ import { ConcurrentHogwildRun } from '../../../src/hogwild/concurrent-hogwild.ts
 import type { RecordReader } from '../../../src/hogwild/record-ring.ts';
 import { createRunAnnouncer } from '../../../src/queue/run-announcer.ts';
 import { defaultSliceSettings, driveRun } from '../../../src/worker/processors/run-slices.ts';
+import type { TrialPruning } from '../../../src/worker/sweeps/trial-pruning.ts';
 import { createTenantKey, openTestServices, type TestServices } from '../support/services.ts';
 
 let services: TestServices;
@@ -45,48 +46,77 @@ async function until(condition: () => boolean): Promise<void> {
 const decision: PruningDecision = { prune: true, rule: 'median', step: 10, value: 0.7, cutoff: 0.6, rung: null, rank: 2, competitors: 3, message: 'Pruned at step 10: its best loss 0.7 is worse than the median 0.6 of 3 trials.' };
 const { prune: _prune, ...pruning } = decision;
 
+const input: RunSpecInput = {
+  objective: { type: 'model', model: 'logistic', data: { builtin: 'sparse-text', rows: 3000, seed: 4 } },
+  optimizer: { name: 'sgd', learningRate: 0.05 },
+  training: { maxSteps: 3000, batchSize: 1, seed: 2 },
+  record: { every: 10 },
+  parallel: { algorithm: 'hogwild', replicas: 1, execution: 'concurrent' },
+};
+const config = runSpecSchema.parse(input);
+const objective = objectiveSpecSchema.parse(input.objective);
+
+const start = (checkpoint?: ReturnType<ConcurrentHogwildRun['checkpoint']>) =>
+  new ConcurrentHogwildRun(config, objective, { clock: () => performance.now(), maximumThreads: 2, ...(checkpoint ? { checkpoint } : {}) });
+
+const readerOf = (run: ConcurrentHogwildRun) => (run as unknown as { reader: RecordReader }).reader;
+
+const dependencies = () => ({ writer: createMetricsWriter(pool), announcer: createRunAnnouncer(services.redis, services.config.queuePrefix), clock: () => performance.now(), settings: defaultSliceSettings });
+
+/** A running run of `input` in the database; its id. */
+async function insertRun(): Promise<string> {
+  const runId = randomUUID();
+  await pool.query(`INSERT INTO runs (id, tenant_id, status, spec, started_at) VALUES ($1, $2, 'running', $3::jsonb, now())`, [runId, tenantId, JSON.stringify(input)]);
+  return runId;
+}
+
 describe('a concurrent hogwild run stopped by its pruner or its tenant\'s quota, resumed while it takes its last rows', () => {
   it.each([
     { stop: 'its pruner', cancel: { pruning: decision, atQuota: false }, ending: { status: 'pruned', result: { stopReason: 'pruned', message: decision.message, pruning } } },
     // The tenant's rows left are not the worker's concern at the resume (rows may have been freed meanwhile): the run ends as it was stopped.
     { stop: 'the metric-rows quota', cancel: { pruning: undefined, atQuota: true }, ending: { status: 'cancelled', result: { stopReason: 'metric_rows_quota' } } },
   ])('ends as $stop stopped it before the restart, not cancelled', async ({ cancel, ending: expected }) => {
-    const input: RunSpecInput = {
-      objective: { type: 'model', model: 'logistic', data: { builtin: 'sparse-text', rows: 3000, seed: 4 } },
-      optimizer: { name: 'sgd', learningRate: 0.05 },
-      training: { maxSteps: 3000, batchSize: 1, seed: 2 },
-      record: { every: 10 },
-      parallel: { algorithm: 'hogwild', replicas: 1, execution: 'concurrent' },
-    };
-    const config = runSpecSchema.parse(input);
-    const objective = objectiveSpecSchema.parse(input.objective);
-    const start = (checkpoint?: ReturnType<ConcurrentHogwildRun['checkpoint']>) =>
-      new ConcurrentHogwildRun(config, objective, { clock: () => performance.now(), maximumThreads: 2, ...(checkpoint ? { checkpoint } : {}) });
-
     // The worker before the restart: the run was stopped, and the slice after stored a checkpoint
     // with one row taken, the others of the updates made still to take.
     const first = start();
     first.advance({ deadline: performance.now(), maxSteps: 10 });
     // Its thread has made every update (all the run's rows fit its ring) when the stop comes.
-    const reader = (first as unknown as { reader: RecordReader }).reader;
-    await until(() => reader.threadStates()[0] === 'done');
+    await until(() => readerOf(first).threadStates()[0] === 'done');
     first.cancel(cancel.pruning, cancel.atQuota);
     first.advance({ deadline: performance.now(), maxSteps: 10 });
     expect(first.done).toBe(false);
     const checkpoint = JSON.parse(JSON.stringify(first.checkpoint())) as ReturnType<ConcurrentHogwildRun['checkpoint']>;
     await first.close();
 
-    const runId = randomUUID();
-    await pool.query(`INSERT INTO runs (id, tenant_id, status, spec, started_at) VALUES ($1, $2, 'running', $3::jsonb, now())`, [runId, tenantId, JSON.stringify(input)]);
+    const runId = await insertRun();
     await pool.query('INSERT INTO checkpoints (run_id, step, state) VALUES ($1, $2, $3::jsonb)', [runId, checkpoint.step, JSON.stringify(checkpoint)]);
 
     // The worker after it: a new attempt resumed from that checkpoint.
     const engine = start(checkpoint);
-    const dependencies = { writer: createMetricsWriter(pool), announcer: createRunAnnouncer(services.redis, services.config.queuePrefix), clock: () => performance.now(), settings: defaultSliceSettings };
-    const ending = await driveRun(dependencies, { runId, startedAt: new Date(), engine, recordEvery: engine.recordEvery, recordParams: false, fromStep: checkpoint.step, elapsedSeconds: 0 });
+    const ending = await driveRun(dependencies(), { runId, startedAt: new Date(), engine, recordEvery: engine.recordEvery, recordParams: false, fromStep: checkpoint.step, elapsedSeconds: 0 });
     await engine.close();
     expect(ending).toMatchObject(expected);
     const stored = (await pool.query('SELECT status, result FROM runs WHERE id = $1', [runId])).rows[0];
     expect(stored).toMatchObject({ status: expected.status, result: { stopReason: expected.result.stopReason } });
+  }, 60_000);
+
+  it('a pruned trial ends with its pruner\'s first decision: the pruner is not asked again while the run takes its last rows', async () => {
+    const engine = start();
+    const decisions: PruningDecision[] = [];
+    // Decides at every 100 updates, pruning each time; the first decision waits until the thread
+    // has made every update, so that the rows left take several slices of 10 rows.
+    const pruner: TrialPruning = {
+      stepsToNextCheck: (step) => 100 - (step % 100),
+      decideAt: async (step) => {
+        await until(() => readerOf(engine).threadStates()[0] === 'done');
+        decisions.push({ ...decision, step, message: `Pruned at step ${step}.` });
+        return decisions.at(-1)!;
+      },
+    };
+    const runId = await insertRun();
+    const ending = await driveRun(dependencies(), { runId, startedAt: new Date(), engine, recordEvery: engine.recordEvery, recordParams: false, fromStep: 0, elapsedSeconds: 0, pruning: pruner });
+    await engine.close();
+    expect(decisions.length).toBe(1);
+    expect(ending).toMatchObject({ status: 'pruned', result: { stopReason: 'pruned', message: decisions[0].message, pruning: { step: decisions[0].step } } });
   }, 60_000);
 });
