@@ -28,6 +28,7 @@ import type { StopReason } from '../core/training/stop-reasons.ts';
 import type { StepRecord } from '../core/training/step-record.ts';
 import { StopRules } from '../core/training/stop-rules.ts';
 import { distance, norm } from '../core/vec.ts';
+import { finiteOrNull } from '../core/training/non-finite-entries.ts';
 
 /** Training rows the recorded loss is computed on, at most (a seeded sample, the same at every record). */
 const sampleRows = 4096;
@@ -280,9 +281,6 @@ export class CenterWatch {
     this.lastValidationStep = state.lastValidationStep;
   }
 }
-
-/** JSON has no NaN or ±Infinity: null stands for them. */
-const finiteOrNull = (value: number): number | null => (Number.isFinite(value) ? value : null);
 
 /** A seeded sample of at most `sampleRows` training rows, in row order. */
 function sampleOf(rows: number, seed: number): Int32Array {

@@ -4,8 +4,7 @@
  * NaN nor Infinity.
  */
 import type { GradientCheckResult } from '../core/objectives/index.ts';
-
-const finiteOrNull = (value: number): number | null => (Number.isFinite(value) ? value : null);
+import { finiteOrNull } from '../core/training/non-finite-entries.ts';
 
 export function toGradientCheckView(check: GradientCheckResult, variables: readonly string[]) {
   return {

@@ -21,6 +21,9 @@ export const nonFiniteEntriesSchema = z.strictObject({ NaN: runs.optional(), Inf
 
 export type NonFiniteEntries = z.output<typeof nonFiniteEntriesSchema>;
 
+/** A number as JSON keeps it: null for one that is not finite (JSON has no NaN or ±Infinity), and for null. */
+export const finiteOrNull = (value: number | null): number | null => (value !== null && Number.isFinite(value) ? value : null);
+
 const kindOf = (value: number): NonFiniteKind => (Number.isNaN(value) ? 'NaN' : value > 0 ? 'Infinity' : '-Infinity');
 const valueOf: Record<NonFiniteKind, number> = { NaN, Infinity, '-Infinity': -Infinity };
 

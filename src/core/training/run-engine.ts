@@ -33,7 +33,7 @@ import { TimeBudget } from './time-budget.ts';
 import type { Trainer } from './trainer.ts';
 import { allocateVector } from '../kernels/index.ts';
 import { errorMessage } from '../error-message.ts';
-import type { PruningDecision } from '../sweep/pruners/pruner.ts';
+import type { PruningDecision } from '../sweep/index.ts';
 
 export interface AdvanceLimits {
   /** Make at most this many more updates in this call. */

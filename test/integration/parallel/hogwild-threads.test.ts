@@ -471,29 +471,32 @@ describe('concurrent hogwild on worker threads', () => {
     expect(records[0].step).toBeGreaterThan(checkpoint!.step);
   }, 60_000);
 
-  it('resumed from a checkpoint taken while it stops (a stop rule, early stopping, a cancel, a pruner), makes no update: it takes the rows left and ends as it would have without the restart', async () => {
-    const pruning = { prune: true, rule: 'median', step: 20, value: 0.7, cutoff: 0.6, rung: null, rank: 2, competitors: 3, message: 'Pruned at step 20.' };
-    const stops = [{ stopWhen: { lossBelow: 100 } }, { earlyStopping: { monitor: 'loss', patience: 10, minDelta: 1e6 } }, 'cancel', 'prune'] as const;
-    for (const stop of stops) {
-      const input = spec({ training: { maxSteps: 3000, batchSize: 1, seed: 2 }, record: { every: 10 }, ...(typeof stop === 'string' ? {} : stop) });
-      // One thread is held back at step 1,000 while the other makes every other update: the stop
-      // reaches the held one before it makes its update, so the threads make 2,999 updates.
-      const { run, records, held } = startHeld(input, 1000);
-      await until(() => held() && threadStates(run).includes('done'));
-      if (stop === 'cancel') run.cancel();
-      if (stop === 'prune') run.cancel(pruning);
-      // The coordinator takes three rows (the loss target is met at the first, patience runs out at
-      // the second) and stops the threads; the others wait in the rings.
-      records.push(...run.advance({ deadline: performance.now(), maxSteps: 30 }));
-      await until(() => threadStates(run).every((state) => state === 'done'));
-      records.push(...run.advance({ deadline: performance.now(), maxSteps: 30 }));
-      expect(run.done).toBe(false);
-      const { rest, resumed, after } = await finishBothWays(run, input);
-      expect(run.result!.parallel!.perReplica.reduce((sum, replica) => sum + replica.steps, 0)).toBe(2999);
-      expect(ending(resumed.result)).toEqual(ending(run.result));
-      expect(after.map(row)).toEqual(rest.map(row));
-      expect(resumed.pruning ?? null).toEqual(stop === 'prune' ? pruning : null);
-    }
+  const pruning = { prune: true, rule: 'median', step: 20, value: 0.7, cutoff: 0.6, rung: null, rank: 2, competitors: 3, message: 'Pruned at step 20.' };
+  it.each([
+    { stop: 'a stop rule', settings: { stopWhen: { lossBelow: 100 } }, cancel: null },
+    { stop: 'early stopping', settings: { earlyStopping: { monitor: 'loss', patience: 10, minDelta: 1e6 } }, cancel: null },
+    { stop: 'a cancel', settings: {}, cancel: { pruning: undefined, atQuota: false } },
+    { stop: 'a pruner', settings: {}, cancel: { pruning, atQuota: false } },
+    { stop: 'the metric-rows quota', settings: {}, cancel: { pruning: undefined, atQuota: true } },
+  ] as const)('resumed from a checkpoint taken while it stops by $stop, makes no update: it takes the rows left and ends as it would have without the restart', async ({ settings, cancel }) => {
+    const input = spec({ training: { maxSteps: 3000, batchSize: 1, seed: 2 }, record: { every: 10 }, ...settings });
+    // One thread is held back at step 1,000 while the other makes every other update: the stop
+    // reaches the held one before it makes its update, so the threads make 2,999 updates.
+    const { run, records, held } = startHeld(input, 1000);
+    await until(() => held() && threadStates(run).includes('done'));
+    if (cancel) run.cancel(cancel.pruning, cancel.atQuota);
+    // The coordinator takes three rows (the loss target is met at the first, patience runs out at
+    // the second) and stops the threads; the others wait in the rings.
+    records.push(...run.advance({ deadline: performance.now(), maxSteps: 30 }));
+    await until(() => threadStates(run).every((state) => state === 'done'));
+    records.push(...run.advance({ deadline: performance.now(), maxSteps: 30 }));
+    expect(run.done).toBe(false);
+    const { rest, resumed, after } = await finishBothWays(run, input);
+    expect(run.result!.parallel!.perReplica.reduce((sum, replica) => sum + replica.steps, 0)).toBe(2999);
+    expect(ending(resumed.result)).toEqual(ending(run.result));
+    expect(after.map(row)).toEqual(rest.map(row));
+    expect(resumed.pruning ?? null).toEqual(cancel?.pruning ?? null);
+    expect(resumed.atQuota).toBe(cancel?.atQuota ?? false);
   }, 60_000);
 
   it('resumed from a checkpoint taken while it stops before every thread saw the stop, ends at the count of updates completed then', async () => {
@@ -531,6 +534,8 @@ describe('concurrent hogwild on worker threads', () => {
       { expression: 'sqrt(x^2)', initial: 100, learningRate: 1, message: 'Diverged: x (parameter 1) became NaN at step 100.', params: ['NaN'] },
       // x² from 1 with η = 1.5: x ← −2x, whose square passes the largest float64 after update 512.
       { expression: 'x^2', initial: 1, learningRate: 1.5, message: "Diverged after step 512: a replica's loss was not finite.", params: [String(2 ** 512)] },
+      // 10⁹⁰·sin(−x) from −1 with η = 10²¹⁷: steps of up to 10³⁰⁷ until x passes the most negative float64.
+      { expression: '1e90 * sin(-x)', initial: -1, learningRate: 1e217, message: 'Diverged: x (parameter 1) became -Infinity at step 741.', params: ['-Infinity'] },
     ];
     for (const { expression, initial, learningRate, message, params } of cases) {
       const input = oneVariable(expression, initial, learningRate, 5000);
@@ -544,7 +549,7 @@ describe('concurrent hogwild on worker threads', () => {
       expect(run.result).toMatchObject({ stopReason: 'diverged', message });
       expect(resumed.result).toMatchObject({ stopReason: 'diverged', message, steps: run.result!.steps, finalLoss: run.result!.finalLoss });
       expect(resumed.result!.params.map(String)).toEqual(params);
-      expect(after.map((record) => record.step)).toEqual(rest.map((record) => record.step));
+      expect(after.map(row)).toEqual(rest.map(row));
     }
   }, 60_000);
 

@@ -4,9 +4,9 @@ import type { SweepSpec } from '../../../contracts/sweep-spec.ts';
 import { conditionsFirst } from '../../../core/sweep/index.ts';
 import { isFinalRunStatus } from '../../../contracts/run-status.ts';
 import type { BestTrial, SweepRow, TrialRow } from '../../../db/sweeps.ts';
+import { finiteOrNull } from '../../../core/training/non-finite-entries.ts';
 
 const isoOrNull = (date: Date | null) => (date === null ? null : date.toISOString());
-const finiteOrNull = (value: number | null) => (value === null || !Number.isFinite(value) ? null : value);
 
 /** The stored spec with its parameters after those their conditions name, as it validates (a sweep stored as jsonb has its keys sorted, see conditionsFirst). */
 const specInOrder = (stored: SweepSpec): SweepSpec => ({ ...stored, parameters: conditionsFirst(stored.parameters) });

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import type { PruningDecision } from './pruner.ts';
+import { finiteOrNull } from '../../training/non-finite-entries.ts';
 
 export const pruningDecisionSchema = z.strictObject({
   prune: z.boolean(),
@@ -19,8 +20,6 @@ export const pruningDecisionSchema = z.strictObject({
   competitors: z.number().int(),
   message: z.string(),
 });
-
-const finiteOrNull = (value: number | null): number | null => (value !== null && Number.isFinite(value) ? value : null);
 
 type StoredDecision = z.output<typeof pruningDecisionSchema>;
 
