@@ -350,7 +350,8 @@ export class ConcurrentHogwildRun extends CoordinatedRun implements RunLoop {
       concurrent: {
         algorithm: 'hogwild',
         ticks,
-        ...this.countersState(ticks),
+        // A stopping run resumed ends at the updates completed (its stopping state keeps them): its threads' counts add up to those.
+        ...this.countersState(this.stopping ? completed : ticks),
         ...(pending.values.length > 0 ? { pending: { fields: pending.fields, values: rows.finite, ...(rows.nonFinite ? { nonFinite: rows.nonFinite } : {}) } } : {}),
         ...(this.stopping ? { stopping: this.stoppingState(this.stopping, completed) } : {}),
         ...(nonFinite ? { nonFinite } : {}),
@@ -374,10 +375,10 @@ export class ConcurrentHogwildRun extends CoordinatedRun implements RunLoop {
     };
   }
 
-  /** The threads' counters as a checkpoint at `ticks` keeps them (read live: a close approximation while they run). */
-  private countersState(ticks: number) {
+  /** The threads' counters as a checkpoint keeps them, cut to `updates` (read live: a close approximation while they run). */
+  private countersState(updates: number) {
     const { steps, staleness } = readThreadStats(this.stats, this.config.parallel!.replicas);
-    return { replicaSteps: stepsWithin(steps, ticks), staleness: staleness.getState() };
+    return { replicaSteps: stepsWithin(steps, updates), staleness: staleness.getState() };
   }
 
   private restore(input: RunCheckpoint): void {
