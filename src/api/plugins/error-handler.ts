@@ -70,6 +70,22 @@ function outageProblem(error: unknown) {
   return null;
 }
 
+/** The media types a body may have, each on the routes whose scope parses it (text/csv: datasets). */
+const bodyMediaTypes = ['application/json', 'text/csv'];
+
+/**
+ * Fastify says only "Unsupported Media Type": the problem names the type the body came as and the
+ * ones the route takes. The usual cause is `curl -d` without a Content-Type header, which sends
+ * the body as a form.
+ */
+function unsupportedMediaType(request: FastifyRequest): string {
+  const sent = request.headers['content-type'];
+  const taken = bodyMediaTypes.filter((type) => request.server.hasContentTypeParser(type)).map((type) => `\`${type}\``).join(' or ');
+  const named = sent === undefined ? 'no Content-Type' : `Content-Type \`${sent.length > 100 ? `${sent.slice(0, 100)}…` : sent}\``;
+  const form = sent?.startsWith('application/x-www-form-urlencoded') ? ' (curl -d sends a form unless told otherwise: add -H \'Content-Type: application/json\')' : '';
+  return `The body came with ${named}${form}; ${request.method} ${request.url.split('?')[0]} takes ${taken}.`;
+}
+
 function isClientError(error: FastifyError): boolean {
   return typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500;
 }
@@ -137,7 +153,8 @@ export function installErrorHandling(app: FastifyInstance): void {
     if (error instanceof ZodError) return sendProblem(request, reply, validationProblem(error, (error as ZodError & { validationContext?: string }).validationContext));
     if (isClientError(error)) {
       const known = frameworkErrors[error.code] ?? { code: 'bad_request' satisfies ErrorCode, title: 'Bad request' };
-      return sendProblem(request, reply, { status: error.statusCode!, ...known, detail: error.message });
+      const detail = error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' ? unsupportedMediaType(request) : error.message;
+      return sendProblem(request, reply, { status: error.statusCode!, ...known, detail });
     }
     const outage = outageProblem(error);
     if (outage) {

@@ -87,6 +87,15 @@ describe('client errors are 4xx application/problem+json, never 5xx', () => {
     expectProblem(await post('hello', 'text/plain'), 415, 'unsupported_media_type');
   });
 
+  it('415 names the type the body came with and the types the route takes', async () => {
+    const form = expectProblem(await post('objective=x', 'application/x-www-form-urlencoded'), 415, 'unsupported_media_type');
+    expect(form.detail).toBe('The body came with Content-Type `application/x-www-form-urlencoded` (curl -d sends a form unless told otherwise: '
+      + 'add -H \'Content-Type: application/json\'); POST /v1/runs takes `application/json`.');
+    const upload = await context.app.inject({ method: 'POST', url: '/v1/datasets?name=x', headers: { authorization, 'content-type': 'text/plain' }, payload: 'a,b\n1,2\n' });
+    expect(expectProblem(upload, 415, 'unsupported_media_type').detail)
+      .toBe('The body came with Content-Type `text/plain`; POST /v1/datasets takes `application/json` or `text/csv`.');
+  });
+
   it.each(['utf-16', 'UTF-16LE', '"iso-8859-1"', 'latin1'])('a JSON body in charset %s → 415 unsupported_media_type naming it, not read as UTF-8', async (charset) => {
     const problem = expectProblem(await post(minimalSpec, `application/json; charset=${charset}`), 415, 'unsupported_media_type');
     const named = charset.replace(/"/g, '').toLowerCase();
