@@ -196,6 +196,20 @@ function checkedValues(definition: ParameterDefinition, lowDrawn: boolean): Chec
 
 const offMiddle = (3 - Math.sqrt(5)) / 2;
 
+/**
+ * Why none of the field's schemas takes `value`: the first one's reason, or, where each schema
+ * takes one choice (the forms of `optimizer.name`, `objective.type`, each a literal), every choice:
+ * the first form's literal alone would read as the only one.
+ */
+function refusal(schemas: readonly z.ZodType[], value: ParameterValue): string {
+  const issues = schemas.map((schema) => schema.safeParse(value).error?.issues[0]);
+  const choices = new Set(issues.flatMap((issue) => (issue?.code === 'invalid_value' ? issue.values : [])));
+  if (choices.size > 1 && issues.every((issue) => issue?.code === 'invalid_value')) {
+    return `Invalid option: expected one of ${[...choices].map((choice) => JSON.stringify(choice)).join('|')}`;
+  }
+  return issues[0]?.message ?? 'not a value it takes';
+}
+
 const describe = (value: ParameterValue): string => (typeof value === 'string' ? `'${value}'` : String(value));
 
 /** The issues reported at most: as many as a problem lists (a refused value costs a failed parse, 64,000 of them a second). */
@@ -244,7 +258,7 @@ export function parameterFieldIssues(
       const lacking = drawn === undefined ? fieldSchemas(base, parameter, written, true).schemas.find(({ schema, lacking: fields }) => fields.length > 0 && schema.safeParse(value).success)?.lacking : undefined;
       const reason = lacking !== undefined
         ? `its form has no field ${lacking.map((field) => `base.${field}`).join(', ')}, which the base gives`
-        : (schemas[0]!.safeParse(value).error?.issues[0]?.message ?? 'not a value it takes');
+        : refusal(schemas, value);
       const message = drawn === 'inside'
         ? `A float range draws values such as ${describe(value)}, which ${parameter} does not take (${reason}): use type int, or a step of a whole number.`
         : drawn !== undefined

@@ -55,6 +55,18 @@ describe('a sweep parameter that no trial\'s spec can take', () => {
     ]);
   });
 
+  it('names every choice of a field that chooses a form (optimizer.name), not the first form\'s alone', () => {
+    expect(issuesOf({ 'optimizer.name': { type: 'categorical', values: ['adam', 'bogus'] } })).toEqual([{
+      path: 'parameters["optimizer.name"].values[1]',
+      message: 'optimizer.name cannot be \'bogus\': Invalid option: expected one of '
+        + '"sgd"|"momentum"|"nesterov"|"adagrad"|"adadelta"|"rmsprop"|"adam"|"adamax"|"nadam"|"amsgrad"|"adamw"|"radam".',
+    }]);
+    // The forms the base's fields allow, alone: an expression's fields fit no benchmark or model.
+    expect(issuesOf({ 'objective.type': { type: 'categorical', values: ['expression', 'polynomial'] } })).toEqual([
+      { path: 'parameters["objective.type"].values[1]', message: 'objective.type cannot be \'polynomial\': Invalid input: expected "expression".' },
+    ]);
+  });
+
   it('checks a float range without a step next to its ends, which its samplers draw, and a stepped or int range at them', () => {
     const sgd = { objective: { type: 'benchmark', name: 'rosenbrock' }, optimizer: { name: 'sgd' } };
     const adam = { ...sgd, optimizer: { name: 'adam' } };
