@@ -6,6 +6,7 @@ import { createDatabase } from '../../db/client.ts';
 import type { Command } from '../main.ts';
 import { processOutput, type CommandOutput } from '../output.ts';
 import { errorMessage } from '../../core/error-message.ts';
+import { optionErrorMessage } from '../option-error.ts';
 
 const help = `Usage:
   descent keys create --tenant NAME [--name LABEL]   print a new API key (creates the tenant if needed)
@@ -68,8 +69,9 @@ export async function runKeys(args: string[], config: Config, output: CommandOut
   try {
     return await perform(createApiKeyRepository(database), rest, output);
   } catch (error) {
-    const usage = error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
-    output.err(`descent keys: ${errorMessage(error)}`);
+    const parsing = (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS') === true;
+    output.err(`descent keys: ${parsing ? optionErrorMessage(error as Error) : errorMessage(error)}`);
+    const usage = error instanceof UsageError || parsing;
     return usage ? 2 : 1;
   } finally {
     await database.$disconnect();

@@ -5,6 +5,7 @@
 import { parseArgs } from 'node:util';
 import { AnswerTimeoutError, createClient, longestAnswerTimeoutMs, ProblemError, type DescentClient } from '../../client/index.ts';
 import { readSpecJson, SpecFileError } from '../spec-file.ts';
+import { optionErrorMessage } from '../option-error.ts';
 
 export const exitStatus = {
   /** Done; with --wait or watch: the run completed or stopped early. */
@@ -101,7 +102,7 @@ export function parseRemote<Options extends OptionKinds>(
   try {
     parsed = parseArgs({ args: negativeValuesJoined(args, allOptions), options: allOptions, allowPositionals: true, strict: true });
   } catch (error) {
-    throw new UsageError((error as Error).message.split('\n')[0]);
+    throw new UsageError(optionErrorMessage(error as Error));
   }
   const { url: urlOption, key: keyOption, timeout: timeoutOption, ...values } = parsed.values as Record<string, string | boolean | undefined>;
   if (parsed.positionals.length !== positionals.count) {

@@ -61,6 +61,7 @@ describe('descent keys', () => {
     expect((await keys('create')).code).toBe(2);
     expect((await keys('create', '--tenant')).code).toBe(2);
     expect((await keys('frobnicate')).code).toBe(2);
+    expect(await keys('list', '--bogus')).toMatchObject({ code: 2, stderr: ['descent keys: unknown option \'--bogus\''] });
     const missing = await keys('revoke', 'dsc_missing0');
     expect(missing.code).toBe(1);
     expect(missing.stderr[0]).toMatch(/no key with id or prefix dsc_missing0/);
