@@ -21,9 +21,15 @@ Environment:
 
 class UsageError extends Error {}
 
-function describeKey(apiKey: ApiKeyWithTenant): string {
+function describeKey(apiKey: ApiKeyWithTenant): string[] {
   const state = apiKey.revokedAt === null ? 'active' : `revoked ${apiKey.revokedAt.toISOString()}`;
-  return [apiKey.id, apiKey.prefix.padEnd(16), apiKey.tenant.name, apiKey.createdAt.toISOString(), state, apiKey.name ?? ''].join('  ').trimEnd();
+  return [apiKey.id, apiKey.prefix, apiKey.tenant.name, apiKey.createdAt.toISOString(), state, apiKey.name ?? ''];
+}
+
+/** Rows of cells as lines, each column as wide as its widest cell (a tenant's name or a revoked state is of any length). */
+function aligned(rows: readonly string[][]): string[] {
+  const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
+  return rows.map((row) => row.map((cell, column) => cell.padEnd(widths[column]!)).join('  ').trimEnd());
 }
 
 async function create(apiKeys: ApiKeyRepository, args: string[], output: CommandOutput): Promise<number> {
@@ -38,8 +44,7 @@ async function create(apiKeys: ApiKeyRepository, args: string[], output: Command
 async function list(apiKeys: ApiKeyRepository, args: string[], output: CommandOutput): Promise<number> {
   const { values } = parseArgs({ args, options: { tenant: { type: 'string' } } });
   const keys = await apiKeys.list(values.tenant);
-  output.out(['id'.padEnd(36), 'prefix'.padEnd(16), 'tenant', 'created', 'state', 'name'].join('  '));
-  for (const apiKey of keys) output.out(describeKey(apiKey));
+  for (const line of aligned([['id', 'prefix', 'tenant', 'created', 'state', 'name'], ...keys.map(describeKey)])) output.out(line);
   return 0;
 }
 

@@ -41,6 +41,11 @@ describe('descent keys', () => {
     const prefix = key.split('_').slice(0, 2).join('_');
     expect(rows[0]).toContain(prefix);
     expect(rows[0]).toContain('active');
+    // Each column starts where its heading does, however long the tenant's name.
+    const [heading] = listed.stdout;
+    expect(rows[0]!.indexOf(tenant)).toBe(heading!.indexOf('tenant'));
+    expect(rows[0]!.search(/\d{4}-\d\d-\d\dT/)).toBe(heading!.indexOf('created'));
+    expect(rows[0]!.indexOf('active')).toBe(heading!.indexOf('state'));
 
     const revoked = await keys('revoke', prefix);
     expect(revoked.code).toBe(0);
