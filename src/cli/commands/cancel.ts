@@ -9,8 +9,8 @@ slice, its metrics kept ("cancelling"; 'descent watch' follows it to its end). A
 already ended cannot be cancelled: 409 run_finished.
 
 Options:
-${connectionHelp}
   -h, --help       This text.
+${connectionHelp}
 
 ${exitHelp()}`;
 

@@ -224,7 +224,7 @@ async function buildObjective(spec: ObjectiveSpec, folder: string): Promise<{ ob
 }
 
 export const command: Command = {
-  summary: 'Run a spec file locally, with no services (progress bar, or --jsonl step records).',
+  summary: 'run a spec file locally, with no services (progress bar, or --jsonl step records)',
   help,
   execute,
 };
