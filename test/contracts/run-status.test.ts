@@ -1,4 +1,5 @@
 /** The run-status and stop-reason tables: one source that the database enum, the API and the dashboard agree with. */
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { activeRunStatuses, finalRunStatuses, isFinalRunStatus, rankedRunStatuses, runStatusRegistry, runStatuses, runStatusSchema } from '../../src/contracts/run-status.ts';
 import { stopReasonSchema } from '../../src/contracts/run-result.ts';
@@ -53,5 +54,19 @@ describe('the dashboard module', () => {
     expect([...module.finalRunStatuses]).toEqual(finalRunStatuses);
     expect(module.stopReasonRegistry).toEqual(stopReasonRegistry);
     expect(module.metricFields).toEqual(metricFieldViews);
+  });
+});
+
+describe('the README', () => {
+  const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8').replace(/\s+/g, ' ');
+  const named = (from: string, to: string) => {
+    const start = readme.indexOf(from);
+    expect(start).toBeGreaterThanOrEqual(0);
+    return [...readme.slice(start + from.length, readme.indexOf(to, start)).matchAll(/`(\w+)`/g)].map(([, name]) => name);
+  };
+
+  it('names every run status and every stop reason where it lists them', () => {
+    expect(named("A run's `status` is", '; it is `running`')).toEqual(runStatuses);
+    expect(named('with `stopReason` one of', ', and `message`').filter((name) => name !== 'TENANT_MAX_METRIC_ROWS')).toEqual(stopReasons);
   });
 });
