@@ -1,0 +1,22 @@
+/** A ProblemError's message: the problem in one line, as `descent` prints it on stderr. */
+import { describe, expect, it } from 'vitest';
+import { ProblemError, type Problem } from '../../src/client/problem-error.ts';
+
+const problem = (fields: Partial<Problem>): Problem => ({ type: 'urn:descent:problem:validation_failed', status: 400, code: 'validation_failed', title: 'The request is invalid', ...fields }) as Problem;
+
+describe('ProblemError', () => {
+  it('joins the detail and each field\'s message with "; ", without the period that ends each (no ".;")', () => {
+    const error = new ProblemError(400, problem({
+      detail: 'The request body is invalid: optimizer.name, base.',
+      errors: [
+        { path: 'optimizer.name', message: 'Invalid option: expected one of "sgd"|"adam"', code: 'invalid_union' },
+        { path: 'base', message: 'Unknown field.', code: 'unrecognized_keys' },
+      ],
+    }));
+    expect(error.message).toBe('validation_failed: The request body is invalid: optimizer.name, base; optimizer.name: Invalid option: expected one of "sgd"|"adam"; base: Unknown field.');
+  });
+
+  it('keeps a lone detail as it is', () => {
+    expect(new ProblemError(404, problem({ code: 'not_found', detail: 'There is no run x.' })).message).toBe('not_found: There is no run x.');
+  });
+});
