@@ -2,6 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import type { z } from 'zod';
 import { toFieldIssues } from '../contracts/issues.ts';
+import { otherSpecKind, type SpecKind } from '../contracts/spec-kind.ts';
 
 /** A spec file that cannot be read or is not JSON; the message says which and why. */
 export class SpecFileError extends Error {
@@ -38,7 +39,7 @@ export async function readSpecJson(file: string): Promise<unknown> {
  * and validated against `schema`; null once what is wrong has been printed on stderr, the command
  * then exits with status 2.
  */
-export async function loadSpec<Schema extends z.ZodType>(command: string, file: string, schema: Schema): Promise<z.output<Schema> | null> {
+export async function loadSpec<Schema extends z.ZodType>(command: SpecKind, file: string, schema: Schema): Promise<z.output<Schema> | null> {
   let input: unknown;
   try {
     input = await readSpecJson(file);
@@ -48,6 +49,12 @@ export async function loadSpec<Schema extends z.ZodType>(command: string, file: 
     return null;
   }
   const parsed = schema.safeParse(input);
+  const said = otherSpecKind(input, command);
+  if (!parsed.success && said !== null) {
+    const instead = command === 'sweep' ? `descent run ${file}` : `descent sweep ${file}`;
+    console.error(`descent ${command}: ${specSource(file)}: ${said.replace(/^This/, 'this')}: run it with '${instead}'.`);
+    return null;
+  }
   if (!parsed.success) {
     const issues = toFieldIssues(parsed.error);
     console.error(`descent ${command}: ${specSource(file)} is not a valid ${command} spec (${issues.length} problem${issues.length === 1 ? '' : 's'}):`);

@@ -70,6 +70,19 @@ describe('descent run', () => {
     expect(stderr).toMatch(/training\.turbo: Unknown field/);
   });
 
+  it('a sweep spec given to run, or a run spec to sweep, is named as such with the command that takes it, exit 2', async () => {
+    const sweepFile = file('sweep.json', JSON.stringify({ base: spec, parameters: { 'optimizer.learningRate': { type: 'float', low: 0.001, high: 0.1 } } }));
+    expect(await runCli(['run', sweepFile])).toMatchObject({
+      code: 2,
+      stderr: `descent run: ${sweepFile}: this is a sweep spec (it has \`base\` and \`parameters\`), not a run spec: run it with 'descent sweep ${sweepFile}'.\n`,
+    });
+    const runFile = file('run.json', JSON.stringify(spec));
+    expect(await runCli(['sweep', runFile])).toMatchObject({
+      code: 2,
+      stderr: `descent sweep: ${runFile}: this is a run spec (it has \`objective\` and \`optimizer\`), not a sweep spec: run it with 'descent run ${runFile}'.\n`,
+    });
+  });
+
   it('a stored objective needs the service', async () => {
     const { code, stderr } = await runCli(['run', file('stored.json', JSON.stringify({ ...spec, objective: { id: 'abc' } }))]);
     expect(code).toBe(2);

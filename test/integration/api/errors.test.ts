@@ -87,6 +87,18 @@ describe('client errors are 4xx application/problem+json, never 5xx', () => {
     expectProblem(await post('hello', 'text/plain'), 415, 'unsupported_media_type');
   });
 
+  it('a sweep spec posted to /v1/runs, or a run spec to /v1/sweeps, is one problem saying where it goes', async () => {
+    const sweep = { base: minimalSpec, parameters: { 'optimizer.learningRate': { type: 'float', low: 0.001, high: 0.1 } } };
+    const asRun = expectProblem(await post(sweep), 400, 'validation_failed');
+    expect(asRun.detail).toBe('This is a sweep spec (it has `base` and `parameters`), not a run spec: submit it with POST /v1/sweeps.');
+    expect(asRun.errors).toEqual([{ path: '', message: asRun.detail, code: 'other_spec_kind' }]);
+    const asSweep = await context.app.inject({ method: 'POST', url: '/v1/sweeps', headers: { authorization, 'content-type': 'application/json' }, payload: minimalSpec });
+    expect(expectProblem(asSweep, 400, 'validation_failed').detail)
+      .toBe('This is a run spec (it has `objective` and `optimizer`), not a sweep spec: submit it with POST /v1/runs, or put it under `base` beside the `parameters` to search.');
+    // A body of its own kind with a stray field is validated as ever, naming the field.
+    expect(expectProblem(await post({ ...minimalSpec, parameters: {} }), 400, 'validation_failed').errors).toContainEqual(expect.objectContaining({ path: 'parameters', code: 'unrecognized_keys' }));
+  });
+
   it('415 names the type the body came with and the types the route takes', async () => {
     const form = expectProblem(await post('objective=x', 'application/x-www-form-urlencoded'), 415, 'unsupported_media_type');
     expect(form.detail).toBe('The body came with Content-Type `application/x-www-form-urlencoded` (curl -d sends a form unless told otherwise: '

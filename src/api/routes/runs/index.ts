@@ -12,6 +12,7 @@ import { runListItemSchema, runViewSchema, toRunListItem } from '../../../contra
 import { runViewSerializerCompiler, toRunView } from './run-view.ts';
 import { pageQueryShape } from '../cursor-page.ts';
 import { clientGone } from '../client-gone.ts';
+import { refuseOtherSpecKind } from '../misplaced-spec.ts';
 
 const runListSchema = z
   .object({
@@ -44,6 +45,7 @@ export async function runRoutes(app: FastifyInstance, { runService }: { runServi
       body: runSpecSchema,
       response: { 201: runViewSchema, ...problemResponses(400, 401, 403, 404, 409, 413, 415, 422, 429, 503) },
     },
+    preValidation: refuseOtherSpecKind('run'),
     serializerCompiler: runViewSerializerCompiler,
   }, async (request, reply) => {
     const { tenantId } = principalOf(request);

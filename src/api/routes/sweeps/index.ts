@@ -9,6 +9,7 @@ import { principalOf } from '../../plugins/authentication.ts';
 import type { SweepService } from './sweep-service.ts';
 import { trialsCsv } from './sweep-view.ts';
 import { pageQueryShape } from '../cursor-page.ts';
+import { refuseOtherSpecKind } from '../misplaced-spec.ts';
 
 const sweepListSchema = z
   .object({
@@ -53,6 +54,7 @@ export async function sweepRoutes(app: FastifyInstance, { sweepService }: { swee
       body: sweepSpecSchema,
       response: { 201: sweepViewSchema, ...problemResponses(400, 401, 404, 409, 413, 415, 422, 429, 503) },
     },
+    preValidation: refuseOtherSpecKind('sweep'),
     serializerCompiler: json,
   }, async (request, reply) => {
     const { sweep, replayed } = await sweepService.submit(principalOf(request).tenantId, request.body as SweepSpec, request.headers['idempotency-key']);
