@@ -240,6 +240,19 @@ describe('GET /v1/runs/{id}/metrics', () => {
     expect(buckets.body.split('\n')[0]).toBe('step,stepEnd,count,loss,lossMin,lossMax');
   });
 
+  it.each([
+    ['text/csv;q=0.5, application/json', 'application/json'],
+    ['text/csv;q=0', 'application/json'],
+    ['application/json;q=0.4, text/csv;q=0.6', 'text/csv'],
+    ['text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8', 'application/json'],
+    ['text/*', 'text/csv'],
+    ['application/jsonl, application/json;q=0.9', 'application/jsonl'],
+  ])('weighs Accept: %s by its qualities → %s', async (accept, type) => {
+    const response = await app.inject({ url: `/v1/runs/${runId}/metrics?fields=loss&limit=2`, headers: { authorization, accept } });
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['content-type']).toBe(`${type}; charset=utf-8`);
+  });
+
   const everyField = 'loss,valLoss,valAccuracy,gradNorm,learningRate,updateNorm,epoch,elapsedSeconds,params';
 
   it('streams every row of a range as CSV or JSON lines when no limit, cursor or maxPoints is given', async () => {

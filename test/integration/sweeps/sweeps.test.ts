@@ -337,6 +337,10 @@ describe('sweeps over the API, run by the workers', () => {
     const lines = csv.body.trim().split('\n');
     expect(lines[0]).toBe('rank,trialNumber,runId,status,value,steps,stopReason,optimizer.name,optimizer.learningRate,message');
     expect(lines).toHaveLength(7);
+    const accepted = (accept: string) => api.app.inject({ method: 'GET', url: `/v1/sweeps/${created.id}/trials`, headers: { authorization: api.authorization, accept } });
+    expect((await accepted('text/csv')).body).toBe(csv.body);
+    // CSV is chosen when Accept prefers it, not whenever it is named.
+    expect((await accepted('text/csv;q=0.5, application/json')).headers['content-type']).toMatch(/^application\/json/);
     // A page's ranks go on from the page before it, as its rows do.
     const first = await api.app.inject({ method: 'GET', url: `/v1/sweeps/${created.id}/trials?format=csv&limit=4`, headers: { authorization: api.authorization } });
     const next = /^<\?(.*)>; rel="next"$/.exec(first.headers.link as string)![1];

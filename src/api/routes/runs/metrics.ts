@@ -22,6 +22,7 @@ import { MetricsPageCache, type CachedPage } from './metrics-cache.ts';
 import { metricsCsv } from './metrics-csv.ts';
 import { isFinalRunStatus } from '../../../contracts/run-status.ts';
 import type { TenantSlots } from '../../tenant-slots.ts';
+import { preferredMediaType } from '../preferred-media-type.ts';
 
 const defaultFields = metricFields.filter((field) => field !== 'params');
 const defaultLimit = 1000;
@@ -201,11 +202,11 @@ const contentTypes = {
   jsonl: 'application/jsonl; charset=utf-8',
 } as const;
 
-/** The format an `Accept` header asks for when `format` is not given. */
+const formatsOfMediaTypes = { 'application/json': 'json', 'text/csv': 'csv', 'application/jsonl': 'jsonl', 'application/x-ndjson': 'jsonl' } as const;
+
+/** The format an `Accept` header prefers when `format` is not given. */
 function formatAccepted(accept: string | undefined): keyof typeof contentTypes {
-  if (/\btext\/csv\b/.test(accept ?? '')) return 'csv';
-  if (/\bapplication\/(jsonl|x-ndjson)\b/.test(accept ?? '')) return 'jsonl';
-  return 'json';
+  return formatsOfMediaTypes[preferredMediaType(accept, ['application/json', 'text/csv', 'application/jsonl', 'application/x-ndjson'])];
 }
 
 /** A page's points, one JSON object per line (the cursor of the next page goes in a header). */

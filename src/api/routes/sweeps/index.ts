@@ -10,6 +10,7 @@ import type { SweepService } from './sweep-service.ts';
 import { trialsCsv } from './sweep-view.ts';
 import { pageQueryShape } from '../cursor-page.ts';
 import { refuseOtherSpecKind } from '../misplaced-spec.ts';
+import { preferredMediaType } from '../preferred-media-type.ts';
 
 const sweepListSchema = z
   .object({
@@ -109,7 +110,7 @@ export async function sweepRoutes(app: FastifyInstance, { sweepService }: { swee
     serializerCompiler: json,
   }, async (request, reply) => {
     const { sweep, shown, items, nextCursor } = await sweepService.trials(principalOf(request).tenantId, request.params.id, request.query);
-    const csv = request.query.format === 'csv' || (request.query.format === undefined && /\btext\/csv\b/.test(request.headers.accept ?? ''));
+    const csv = request.query.format === 'csv' || (request.query.format === undefined && preferredMediaType(request.headers.accept, ['application/json', 'text/csv']) === 'text/csv');
     if (!csv) return { items, nextCursor };
     if (nextCursor) reply.header('link', `<?cursor=${nextCursor}&format=csv&limit=${request.query.limit}&order=${request.query.order}>; rel="next"`);
     return reply.type('text/csv; charset=utf-8').serializer((body: unknown) => body as string).send(trialsCsv(sweep.spec as SweepSpec, items, shown) as never);
