@@ -37,10 +37,14 @@ export async function followRun(client: DescentClient, id: string, stream: Progr
   }
 }
 
-/** The lines that say how a run ended: its status, why, and its loss. */
+/** The lines that say how a run ended: its status, why, and its loss (and validation figures, with a validation set) at the returned parameters. */
 export function runOutcomeText(run: Run): string {
   const { result } = run;
   if (!result) return `${run.id}  ${run.status}`;
+  const validation = [
+    typeof result.finalValLoss === 'number' ? `, final valLoss ${formatNumber(result.finalValLoss)}` : '',
+    typeof result.finalValAccuracy === 'number' ? `, valAccuracy ${formatNumber(result.finalValAccuracy)}` : '',
+  ].join('');
   const best = result.best ? `, best ${result.best.metric} ${formatNumber(result.best.value)} at step ${result.best.step}` : '';
-  return `${run.id}  ${run.status}: ${result.message}\n  steps ${result.steps}, final loss ${formatNumber(result.finalLoss)}${best}`;
+  return `${run.id}  ${run.status}: ${result.message}\n  steps ${result.steps}, final loss ${formatNumber(result.finalLoss)}${validation}${best}`;
 }
