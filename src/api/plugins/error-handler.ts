@@ -86,6 +86,19 @@ function unsupportedMediaType(request: FastifyRequest): string {
   return `The body came with ${named}${form}; ${request.method} ${request.url.split('?')[0]} takes ${taken}.`;
 }
 
+/** A request with no body at all (a POST without `-d`), which validation would call `null`, as if the JSON `null` had been sent. */
+function cameWithoutBody(request: FastifyRequest): boolean {
+  return (request.body === undefined || request.body === null) && !(Number(request.headers['content-length']) > 0) && request.headers['transfer-encoding'] === undefined;
+}
+
+const missingBody = (request: FastifyRequest): Omit<Problem, 'type' | 'instance'> => ({
+  status: 400,
+  code: 'validation_failed',
+  title: 'The request is invalid',
+  detail: `${request.method} ${request.url.split('?')[0]} takes a JSON body, and the request has none.`,
+  errors: [{ path: '', message: 'The request has no body.', code: 'missing_body' }],
+});
+
 function isClientError(error: FastifyError): boolean {
   return typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500;
 }
@@ -150,7 +163,10 @@ export function installErrorHandling(app: FastifyInstance): void {
       }, error.headers);
     }
     // Our validator compiler hands fastify the ZodError itself (see validator-compiler.ts).
-    if (error instanceof ZodError) return sendProblem(request, reply, validationProblem(error, (error as ZodError & { validationContext?: string }).validationContext));
+    if (error instanceof ZodError) {
+      const target = (error as ZodError & { validationContext?: string }).validationContext;
+      return sendProblem(request, reply, (target ?? 'body') === 'body' && cameWithoutBody(request) ? missingBody(request) : validationProblem(error, target));
+    }
     if (isClientError(error)) {
       const known = frameworkErrors[error.code] ?? { code: 'bad_request' satisfies ErrorCode, title: 'Bad request' };
       const detail = error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' ? unsupportedMediaType(request) : error.message;

@@ -36,6 +36,10 @@ describe('client errors are 4xx application/problem+json, never 5xx', () => {
   it('an empty JSON body where a body is required → 400 validation_failed naming the body', async () => {
     const problem = expectProblem(await post(''), 400, 'validation_failed');
     expect(problem.errors).toEqual([expect.objectContaining({ path: '' })]);
+    // Said to be missing, not called null: a POST without -d.
+    expect(problem.detail).toBe('POST /v1/runs takes a JSON body, and the request has none.');
+    expect(problem.errors).toEqual([{ path: '', message: 'The request has no body.', code: 'missing_body' }]);
+    expect(expectProblem(await post('null'), 400, 'validation_failed').errors).toEqual([expect.objectContaining({ path: '', message: 'Invalid input: expected object, received null' })]);
   });
 
   it('wrong types → 400 validation_failed with the path of every bad field', async () => {
