@@ -321,6 +321,9 @@ describe('GET /v1/runs/{id}/metrics', () => {
       expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
       expect(response.json().errors.map((e: { path: string }) => e.path), query).toContain(path);
     }
+    const paged = async (query: string) => (await app.inject({ url: `/v1/runs/${runId}/metrics?${query}`, headers: { authorization } })).json().detail;
+    expect(await paged('maxPoints=10&limit=5')).toBe('`limit` pages rows and cannot be combined with `maxPoints`.');
+    expect(await paged('maxPoints=10&limit=5&cursor=100')).toBe('`limit` and `cursor` page rows and cannot be combined with `maxPoints`.');
     const foreign = await app.inject({ url: `/v1/runs/${runId}/metrics`, headers: { authorization: otherAuthorization } });
     expect(foreign.statusCode).toBe(404);
     const anonymous = await app.inject({ url: `/v1/runs/${runId}/metrics` });

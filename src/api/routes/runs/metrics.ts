@@ -137,7 +137,7 @@ export async function runMetricsRoutes(
       // Buckets come in one answer: a page size or a cursor beside them would be ignored.
       const paging = (['limit', 'cursor'] as const).filter((name) => query[name] !== undefined);
       throw new AppError(400, 'validation_failed', 'The request is invalid', {
-        detail: `\`${paging.join('` and `')}\` page rows and cannot be combined with \`maxPoints\`.`,
+        detail: `\`${paging.join('` and `')}\` ${paging.length === 1 ? 'pages' : 'page'} rows and cannot be combined with \`maxPoints\`.`,
         errors: paging.map((name) => ({ path: name, message: `${name} pages rows; maxPoints answers every bucket at once.`, code: 'invalid_combination' })),
       });
     }
