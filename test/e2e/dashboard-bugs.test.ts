@@ -4,6 +4,7 @@
  * values, fractional step ticks, a 422 for the landscape of a run that is not 2-D, and two tabs
  * on a running run spending the per-key rate budget.
  */
+import { availableParallelism } from 'node:os';
 import type { Page, Request } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { drawnAxes, drawnSeries, screenshots, segments, useDashboard } from './support/dashboard.ts';
@@ -85,6 +86,18 @@ describe('dashboard bugs', () => {
     await page.waitForLoadState('networkidle');
     expect(await page.locator('.landscape-note').textContent()).toContain('3 parameters');
     expect(refused).toEqual([]);
+  });
+
+  // A concurrent hogwild run with more threads than the machine has cores fails before its first step.
+  it.skipIf(availableParallelism() >= 64)('says a model run that ended without a step will draw no contour plot, not that it will once steps come', async () => {
+    const id = await dashboard.submitRun({
+      objective: { type: 'model', model: 'logistic', data: { builtin: 'moons', rows: 200 } }, optimizer: { name: 'sgd' }, training: { maxSteps: 100 },
+      parallel: { algorithm: 'hogwild', replicas: availableParallelism() + 1 },
+    });
+    const page = await open(`#/runs/${id}`);
+    await page.locator('.landscape-note').waitFor();
+    await page.waitForLoadState('networkidle');
+    expect(await page.locator('.landscape-note').textContent()).toBe('No contour plot: the run ended without recording a step.');
   });
 
   it('keeps two tabs on a running run within a tenth of the rate limit, the trajectory drawn live', async () => {

@@ -229,7 +229,11 @@ export function createRunView(container, { onChanged }) {
     if (recorded !== null && recorded !== 2) {
       current.landscape = { body: null, note: `No contour plot: the objective has ${recorded} parameters; a contour plot needs exactly 2.` };
     } else if (recorded === null && dimension === null) {
-      current.landscape = { body: null, note: 'The contour plot appears once the first steps are recorded.' };
+      // A run that ended before its first recorded step (it could not start) will record none.
+      const note = finalRunStatuses.has(current.run.status)
+        ? 'No contour plot: the run ended without recording a step.'
+        : 'The contour plot appears once the first steps are recorded.';
+      current.landscape = { body: null, note };
     } else if (!current.landscape.body || leavesFrame(current)) {
       try {
         current.landscape = await loadLandscape(current.id).then(({ landscape, note }) => ({ body: landscape, note }));
