@@ -4,33 +4,19 @@
  * DATABASE_STATEMENT_TIMEOUT_MS (60 s by default), so its first byte may come after a minute.
  * A remote command with the default --timeout waits for it, asking once.
  */
-import { once } from 'node:events';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type http from 'node:http';
+import { describe, expect, it, vi } from 'vitest';
 import { runCli } from './capture.ts';
+import { useFakeDescent } from './fake-descent.ts';
 
-let server: http.Server;
-let url: string;
 const waiting: http.ServerResponse[] = [];
-
-beforeAll(async () => {
-  server = http.createServer((request, response) => void waiting.push(response));
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-});
-
-afterAll(() => {
-  server.closeAllConnections();
-  server.close();
-});
+const descent = useFakeDescent((request, response) => void waiting.push(response));
 
 describe('the default --timeout', () => {
   it('waits for an answer that starts after two of the service\'s statement bounds (110 s)', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     try {
-      const done = runCli(['metrics', '00000000-0000-4000-8000-000000000000', '--max-points', '10', '--url', url, '--key', 'k']);
+      const done = runCli(['metrics', '00000000-0000-4000-8000-000000000000', '--max-points', '10', '--url', descent.url, '--key', 'k']);
       // setImmediate, not setTimeout: the clock is the test's.
       while (waiting.length === 0) await new Promise((resolve) => setImmediate(resolve));
       await vi.advanceTimersByTimeAsync(110_000);

@@ -18,7 +18,7 @@ export const command: Command = {
   summary: 'cancel a run on a running Descent',
   help,
   execute: (args) => runRemote('cancel', async () => {
-    const { positionals, client } = parseRemote(args, {}, { names: 'one run id', count: 1 });
+    const { positionals, client } = parseRemote('cancel', args, {}, { names: 'one run id', count: 1 });
     const run = await client.cancelRun(positionals[0]);
     process.stdout.write(`${run.id}  ${run.status === 'cancelled' ? 'cancelled' : 'cancelling'}\n`);
     return exitStatus.ok;

@@ -43,7 +43,7 @@ export const command: Command = {
   summary: "print a run's recorded steps from a running Descent (JSON lines or CSV)",
   help,
   execute: (args) => runRemote('metrics', async () => {
-    const { values, positionals, client } = parseRemote(args, options, { names: 'one run id', count: 1 });
+    const { values, positionals, client } = parseRemote('metrics', args, options, { names: 'one run id', count: 1 });
     const [id] = positionals;
     const query = { fields: values.fields, from: wholeNumber('from', values.from), to: wholeNumber('to', values.to) };
     const maxPoints = wholeNumber('max-points', values['max-points'], maxPointsRange.least, maxPointsRange.most);

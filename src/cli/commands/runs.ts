@@ -42,7 +42,7 @@ export const command: Command = {
   summary: 'list the runs of a running Descent',
   help,
   execute: (args) => runRemote('runs', async () => {
-    const { values, client } = parseRemote(args, options, { names: 'no arguments', count: 0 });
+    const { values, client } = parseRemote('runs', args, options, { names: 'no arguments', count: 0 });
     const limit = values.limit === undefined ? 20 : Number(values.limit);
     if (!Number.isInteger(limit) || limit < 1) throw new UsageError('--limit takes a whole number of at least 1');
     const query = { status: values.status as RunStatus | undefined, sweepId: values.sweep, search: values.search, limit: Math.min(limit, 200) };

@@ -29,7 +29,7 @@ export const command: Command = {
   summary: 'show a run on a running Descent',
   help,
   execute: (args) => runRemote('status', async () => {
-    const { values, positionals, client } = parseRemote(args, { json: { type: 'boolean' } }, { names: 'one run id', count: 1 });
+    const { values, positionals, client } = parseRemote('status', args, { json: { type: 'boolean' } }, { names: 'one run id', count: 1 });
     const run = await client.getRun(positionals[0]);
     process.stdout.write(`${values.json ? JSON.stringify(run) : statusText(run)}\n`);
     return exitStatus.ok;

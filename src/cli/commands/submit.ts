@@ -27,7 +27,7 @@ export const command: Command = {
   summary: 'submit a run to a running Descent (--wait: follow it to its end)',
   help,
   execute: (args) => runRemote('submit', async () => {
-    const { values, positionals, client } = parseRemote(args, submissionOptions, { names: 'one spec file (a path, or - for standard input)', count: 1 });
+    const { values, positionals, client } = parseRemote('submit', args, submissionOptions, { names: 'one spec file (a path, or - for standard input)', count: 1 });
     const spec = (await readJsonFile(positionals[0])) as RunSpecInput;
     const submitted = await client.submitRun(spec, { idempotencyKey: values['idempotency-key'] });
     if (!values.wait) {

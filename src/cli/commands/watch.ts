@@ -21,7 +21,7 @@ export const command: Command = {
   summary: 'follow a run on a running Descent to its end',
   help,
   execute: (args) => runRemote('watch', async () => {
-    const { values, positionals, client } = parseRemote(args, { json: { type: 'boolean' }, 'no-progress': { type: 'boolean' } }, { names: 'one run id', count: 1 });
+    const { values, positionals, client } = parseRemote('watch', args, { json: { type: 'boolean' }, 'no-progress': { type: 'boolean' } }, { names: 'one run id', count: 1 });
     const run = await followRun(client, positionals[0], process.stderr, !values['no-progress']);
     process.stdout.write(`${values.json ? JSON.stringify(run) : runOutcomeText(run)}\n`);
     return runExitStatus(run.status);

@@ -2,8 +2,9 @@
  * What the commands that talk to a running Descent share: the connection options, the exit
  * statuses a script can rely on, and problems printed as one line with their code.
  */
+import { STATUS_CODES } from 'node:http';
 import { parseArgs } from 'node:util';
-import { AnswerTimeoutError, createClient, longestAnswerTimeoutMs, ProblemError, type DescentClient } from '../../client/index.ts';
+import { AnswerTimeoutError, createClient, longestAnswerTimeoutMs, ProblemError, type DescentClient, type RetryNotice } from '../../client/index.ts';
 import { readSpecJson, SpecFileError } from '../spec-file.ts';
 import { optionErrorMessage } from '../option-error.ts';
 
@@ -90,8 +91,20 @@ function negativeValuesJoined(args: readonly string[], options: OptionKinds): st
   return joined;
 }
 
+/**
+ * A wait before the client asks again, said on stderr when it is long enough to look like a hang:
+ * a 429's Retry-After runs to the end of the rate-limit window (a minute by default), through
+ * which the command would print nothing.
+ */
+function sayRetry(name: string, { delayMs, reason }: RetryNotice): void {
+  if (delayMs < 1000) return;
+  const why = typeof reason === 'number' ? `Descent answered ${reason} ${STATUS_CODES[reason] ?? ''}`.trimEnd() : `no answer (${reason})`;
+  process.stderr.write(`descent ${name}: ${why}; asking again in ${Math.ceil(delayMs / 1000)} s\n`);
+}
+
 /** Parses the command's options beside --url and --key, and makes the client. */
 export function parseRemote<Options extends OptionKinds>(
+  name: string,
   args: string[],
   options: Options,
   positionals: { readonly names: string; readonly count: number },
@@ -116,7 +129,7 @@ export function parseRemote<Options extends OptionKinds>(
   if (!(timeoutSeconds > 0 && timeoutSeconds * 1000 <= longestAnswerTimeoutMs)) {
     throw new UsageError(`--timeout takes a number of seconds above 0 and at most ${Math.floor(longestAnswerTimeoutMs / 1000)}, not '${String(timeoutOption)}'`);
   }
-  const client = createClient({ url, apiKey, answerTimeoutMs: timeoutSeconds * 1000 });
+  const client = createClient({ url, apiKey, answerTimeoutMs: timeoutSeconds * 1000, retry: { onRetry: (notice) => sayRetry(name, notice) } });
   return { values: values as RemoteArguments<Options>['values'], positionals: parsed.positionals, client, url };
 }
 

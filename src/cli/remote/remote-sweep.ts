@@ -18,7 +18,7 @@ function outcomeText(sweep: Sweep, trials: readonly Trial[]): string {
 
 export function executeRemoteSweep(args: string[]): Promise<number> {
   return runRemote('sweep', async () => {
-    const { values, positionals, client } = parseRemote(args, submissionOptions, { names: 'one spec file (a path, or - for standard input)', count: 1 });
+    const { values, positionals, client } = parseRemote('sweep', args, submissionOptions, { names: 'one spec file (a path, or - for standard input)', count: 1 });
     const spec = (await readJsonFile(positionals[0])) as SweepSpecInput;
     const submitted = await client.submitSweep(spec, { idempotencyKey: values['idempotency-key'] });
     if (!values.wait) {
