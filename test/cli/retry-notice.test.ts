@@ -24,4 +24,10 @@ describe('a remote command told to wait', () => {
     expect(code).toBe(0);
     expect(answered).toBe(2);
   });
+
+  it('leaves a lost answer\'s short retries unsaid: an unreachable Descent is one line', async () => {
+    const { code, stderr } = await runCli(['status', 'x', '--url', 'http://127.0.0.1:9', '--key', 'k']);
+    expect(code).toBe(4);
+    expect(stderr).toMatch(/^descent status: cannot reach Descent: [^\n]*\n$/);
+  });
 });

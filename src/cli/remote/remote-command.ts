@@ -92,14 +92,14 @@ function negativeValuesJoined(args: readonly string[], options: OptionKinds): st
 }
 
 /**
- * A wait before the client asks again, said on stderr when it is long enough to look like a hang:
- * a 429's Retry-After runs to the end of the rate-limit window (a minute by default), through
- * which the command would print nothing.
+ * A wait that Descent asked for (a 429's or 503's Retry-After), said on stderr when it is long
+ * enough to look like a hang: a 429's runs to the end of the rate-limit window (a minute by
+ * default), through which the command would print nothing. A lost answer's retries, a few short
+ * waits, go unsaid: an unreachable Descent ends in one line saying so.
  */
 function sayRetry(name: string, { delayMs, reason }: RetryNotice): void {
-  if (delayMs < 1000) return;
-  const why = typeof reason === 'number' ? `Descent answered ${reason} ${STATUS_CODES[reason] ?? ''}`.trimEnd() : `no answer (${reason})`;
-  process.stderr.write(`descent ${name}: ${why}; asking again in ${Math.ceil(delayMs / 1000)} s\n`);
+  if (typeof reason !== 'number' || delayMs < 1000) return;
+  process.stderr.write(`descent ${name}: Descent answered ${`${reason} ${STATUS_CODES[reason] ?? ''}`.trimEnd()}; asking again in ${Math.ceil(delayMs / 1000)} s\n`);
 }
 
 /** Parses the command's options beside --url and --key, and makes the client. */
