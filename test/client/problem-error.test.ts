@@ -16,6 +16,11 @@ describe('ProblemError', () => {
     expect(error.message).toBe('validation_failed: The request body is invalid: optimizer.name, base; optimizer.name: Invalid option: expected one of "sgd"|"adam"; base: Unknown field.');
   });
 
+  it('leaves out an issue whose message is the detail itself', () => {
+    const detail = 'This is a sweep spec (it has `base` and `parameters`), not a run spec: submit it with POST /v1/sweeps.';
+    expect(new ProblemError(400, problem({ detail, errors: [{ path: '', message: detail, code: 'other_spec_kind' }] })).message).toBe(`validation_failed: ${detail}`);
+  });
+
   it('keeps a lone detail as it is', () => {
     expect(new ProblemError(404, problem({ code: 'not_found', detail: 'There is no run x.' })).message).toBe('not_found: There is no run x.');
   });
