@@ -2,29 +2,32 @@
  * The media type an `Accept` header prefers among those a route offers (RFC 9110 §12.5.1). Each
  * offered type takes the quality of the most specific range that names it (`text/csv`, else
  * `text/*`, else `*\/*`; none: 0); the highest quality wins, a tie going to the type named most
- * specifically, then to the first offered, the route's default, which is also the answer when
- * nothing offered is acceptable. So `text/csv;q=0.5, application/json` is JSON, `text/csv;q=0`
- * refuses CSV, and a browser's `…, *\/*;q=0.8` gets the default.
+ * specifically, then to the one whose range comes first in the header, then to the first offered,
+ * the route's default, which is also the answer when nothing offered is acceptable (as the
+ * `negotiator` package ranks them). So `text/csv, application/json` is CSV,
+ * `text/csv;q=0.5, application/json` is JSON, `text/csv;q=0` refuses CSV, and a browser's
+ * `…, *\/*;q=0.8` gets the default.
  */
 export function preferredMediaType<Type extends string>(accept: string | undefined, offered: readonly [Type, ...Type[]]): Type {
   if (accept === undefined) return offered[0];
-  const ranges = accept.split(',').map((entry) => {
+  const ranges = accept.split(',').map((entry, position) => {
     const [range = '', ...parameters] = entry.split(';').map((part) => part.trim().toLowerCase());
     const q = parameters.map((parameter) => /^q=([01](?:\.\d{0,3})?)$/.exec(parameter)?.[1]).find((value) => value !== undefined);
-    return { range, quality: q === undefined ? 1 : Number(q) };
+    return { range, position, quality: q === undefined ? 1 : Number(q) };
   });
   const scored = offered.map((type, index) => {
     const [kind] = type.split('/');
     // Specificity 3: the type itself, 2: its kind's wildcard, 1: any type.
-    let best = { quality: 0, specificity: 0 };
-    for (const { range, quality } of ranges) {
+    let best = { quality: 0, specificity: 0, position: Infinity };
+    for (const { range, position, quality } of ranges) {
       const specificity = range === type ? 3 : range === `${kind}/*` ? 2 : range === '*/*' ? 1 : 0;
-      if (specificity > best.specificity) best = { quality, specificity };
+      // Among ranges as specific, the highest quality counts, as `negotiator` takes it.
+      if (specificity > best.specificity || (specificity === best.specificity && specificity > 0 && quality > best.quality)) best = { quality, specificity, position };
     }
     return { type, index, ...best };
   });
   const [chosen] = scored
     .filter(({ quality }) => quality > 0)
-    .sort((a, b) => b.quality - a.quality || b.specificity - a.specificity || a.index - b.index);
+    .sort((a, b) => b.quality - a.quality || b.specificity - a.specificity || a.position - b.position || a.index - b.index);
   return chosen?.type ?? offered[0];
 }

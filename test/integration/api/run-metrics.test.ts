@@ -247,6 +247,8 @@ describe('GET /v1/runs/{id}/metrics', () => {
     ['text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8', 'application/json'],
     ['text/*', 'text/csv'],
     ['application/jsonl, application/json;q=0.9', 'application/jsonl'],
+    ['text/csv, application/json', 'text/csv'],
+    ['application/jsonl, text/csv', 'application/jsonl'],
   ])('weighs Accept: %s by its qualities → %s', async (accept, type) => {
     const response = await app.inject({ url: `/v1/runs/${runId}/metrics?fields=loss&limit=2`, headers: { authorization, accept } });
     expect(response.statusCode).toBe(200);
