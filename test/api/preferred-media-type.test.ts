@@ -20,3 +20,15 @@ describe('preferredMediaType', () => {
     expect(preferredMediaType('text/csv;q=0, text/csv', metrics)).toBe('text/csv');
   });
 });
+
+describe('preferredMediaType reading q', () => {
+  it.each(['1.5', 'abc', '0.0001', '2', '-1', '1.001', '.5', ''])('takes q=%s, not a qvalue, as not acceptable', (q) => {
+    expect(preferredMediaType(`text/csv;q=${q}, application/json;q=0.1`, metrics)).toBe('application/json');
+    expect(preferredMediaType(`application/json;q=0.2, text/csv;q=${q}`, ['text/csv', 'application/json'])).toBe('application/json');
+  });
+
+  it.each([['1'], ['1.'], ['1.000'], ['0.5'], ['0.001'], ['Q=0.7']])('reads %s as a quality', (q) => {
+    const weight = q.startsWith('Q=') ? q : `q=${q}`;
+    expect(preferredMediaType(`text/csv;${weight}, application/json;q=0.0`, metrics)).toBe('text/csv');
+  });
+});
