@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { runCli } from './capture.ts';
 import { useFakeDescent } from './fake-descent.ts';
+import { retryNoticeLine } from '../../src/cli/remote/remote-command.ts';
 
 let answered = 0;
 const descent = useFakeDescent((request, response) => {
@@ -29,5 +30,15 @@ describe('a remote command told to wait', () => {
     const { code, stderr } = await runCli(['status', 'x', '--url', 'http://127.0.0.1:9', '--key', 'k']);
     expect(code).toBe(4);
     expect(stderr).toMatch(/^descent status: cannot reach Descent: [^\n]*\n$/);
+  });
+
+  it.each([
+    [{ reason: 'ECONNREFUSED', delayMs: 1500 }, undefined],
+    [{ reason: 'fetch failed', delayMs: 30_000 }, undefined],
+    [{ reason: 503, delayMs: 999 }, undefined],
+    [{ reason: 503, delayMs: 1000 }, 'descent status: Descent answered 503 Service Unavailable; asking again in 1 s\n'],
+    [{ reason: 429, delayMs: 58_200 }, 'descent status: Descent answered 429 Too Many Requests; asking again in 59 s\n'],
+  ])('says a wait of %o as %j: only the waits Descent asked for, of a second or more', (notice, line) => {
+    expect(retryNoticeLine('status', notice)).toBe(line);
   });
 });

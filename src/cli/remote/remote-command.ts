@@ -92,14 +92,19 @@ function negativeValuesJoined(args: readonly string[], options: OptionKinds): st
 }
 
 /**
- * A wait that Descent asked for (a 429's or 503's Retry-After), said on stderr when it is long
- * enough to look like a hang: a 429's runs to the end of the rate-limit window (a minute by
+ * The stderr line for a wait that Descent asked for (a 429's or 503's Retry-After), when it is
+ * long enough to look like a hang: a 429's runs to the end of the rate-limit window (a minute by
  * default), through which the command would print nothing. A lost answer's retries, a few short
- * waits, go unsaid: an unreachable Descent ends in one line saying so.
+ * waits, go unsaid (none): an unreachable Descent ends in one line saying so.
  */
-function sayRetry(name: string, { delayMs, reason }: RetryNotice): void {
-  if (typeof reason !== 'number' || delayMs < 1000) return;
-  process.stderr.write(`descent ${name}: Descent answered ${`${reason} ${STATUS_CODES[reason] ?? ''}`.trimEnd()}; asking again in ${Math.ceil(delayMs / 1000)} s\n`);
+export function retryNoticeLine(name: string, { delayMs, reason }: Pick<RetryNotice, 'delayMs' | 'reason'>): string | undefined {
+  if (typeof reason !== 'number' || delayMs < 1000) return undefined;
+  return `descent ${name}: Descent answered ${`${reason} ${STATUS_CODES[reason] ?? ''}`.trimEnd()}; asking again in ${Math.ceil(delayMs / 1000)} s\n`;
+}
+
+function sayRetry(name: string, notice: RetryNotice): void {
+  const line = retryNoticeLine(name, notice);
+  if (line !== undefined) process.stderr.write(line);
 }
 
 /** Parses the command's options beside --url and --key, and makes the client. */
