@@ -6,6 +6,7 @@ import { STATUS_CODES } from 'node:http';
 import { parseArgs } from 'node:util';
 import { AnswerTimeoutError, createClient, longestAnswerTimeoutMs, ProblemError, type DescentClient, type RetryNotice } from '../../client/index.ts';
 import { readSpecJson, SpecFileError } from '../spec-file.ts';
+import { otherSpecKind, type SpecKind } from '../../contracts/spec-kind.ts';
 import { optionErrorMessage } from '../option-error.ts';
 
 export const exitStatus = {
@@ -186,6 +187,24 @@ export async function readJsonFile(file: string): Promise<unknown> {
     return await readSpecJson(file);
   } catch (error) {
     throw error instanceof SpecFileError ? new UsageError(error.message) : error;
+  }
+}
+
+/**
+ * What `submit` answers for the spec read from `file`, with a problem saying that the spec is of
+ * the other kind (issue code other_spec_kind) told with the command that takes it, where the API
+ * names its route: `descent submit sweep.json` says "submit it with 'descent sweep sweep.json
+ * --remote'", not "with POST /v1/sweeps".
+ */
+export async function submission<Result>(kind: SpecKind, file: string, spec: unknown, submit: () => Promise<Result>): Promise<Result> {
+  try {
+    return await submit();
+  } catch (error) {
+    const said = otherSpecKind(spec, kind);
+    if (!(error instanceof ProblemError) || said === null || !error.problem.errors?.some((issue) => issue.code === 'other_spec_kind')) throw error;
+    const detail = `${said}: submit it with '${kind === 'run' ? `descent sweep ${file} --remote` : `descent submit ${file}`}'.`;
+    const errors = error.problem.errors.map((issue) => (issue.code === 'other_spec_kind' ? { ...issue, message: detail } : issue));
+    throw new ProblemError(error.status, { ...error.problem, detail, errors });
   }
 }
 

@@ -6,7 +6,7 @@ import type { Sweep, SweepSpecInput, Trial } from '../../client/index.ts';
 import { ProgressBar } from '../progress-bar.ts';
 import { EndedTrials } from './ended-trials.ts';
 import { formatParameters, formatValue, leaderboardText } from '../sweep/leaderboard-text.ts';
-import { exitStatus, parseRemote, readJsonFile, runRemote, submissionOptions } from './remote-command.ts';
+import { exitStatus, parseRemote, readJsonFile, runRemote, submission, submissionOptions } from './remote-command.ts';
 
 
 function outcomeText(sweep: Sweep, trials: readonly Trial[]): string {
@@ -20,7 +20,7 @@ export function executeRemoteSweep(args: string[]): Promise<number> {
   return runRemote('sweep', async () => {
     const { values, positionals, client } = parseRemote('sweep', args, submissionOptions, { names: 'one spec file (a path, or - for standard input)', count: 1 });
     const spec = (await readJsonFile(positionals[0])) as SweepSpecInput;
-    const submitted = await client.submitSweep(spec, { idempotencyKey: values['idempotency-key'] });
+    const submitted = await submission('sweep', positionals[0]!, spec, () => client.submitSweep(spec, { idempotencyKey: values['idempotency-key'] }));
     if (!values.wait) {
       process.stdout.write(`${values.json ? JSON.stringify(submitted) : submitted.id}\n`);
       return exitStatus.ok;

@@ -112,4 +112,21 @@ describe('descent submit, status, watch, runs, metrics, cancel, sweep --remote',
     expect(swept.stdout).toMatch(/^Sweep [0-9a-f-]{36} completed: /);
     expect(swept.stdout).toMatch(/rank  trial  status +value +parameters\n +1 +\d +completed .*optimizer\.learningRate=0\.1\n +2 .*optimizer\.learningRate=0\.01\n/);
   });
+
+  it('names the other command for a spec of the other kind: a sweep spec given to submit, a run spec to sweep --remote', async () => {
+    const sweepFile = await file('other-sweep.json', { base: spec, parameters: { 'optimizer.learningRate': { type: 'float', values: [0.1] } } });
+    const asRun = await runCli(['submit', sweepFile, ...connection()]);
+    expect(asRun).toEqual({
+      code: 3,
+      stdout: '',
+      stderr: `descent submit: 400 validation_failed: This is a sweep spec (it has \`base\` and \`parameters\`), not a run spec: submit it with 'descent sweep ${sweepFile} --remote'.\n`,
+    });
+    const runFile = await file('other-run.json', spec);
+    const asSweep = await runCli(['sweep', runFile, '--remote', ...connection()]);
+    expect(asSweep).toEqual({
+      code: 3,
+      stdout: '',
+      stderr: `descent sweep: 400 validation_failed: This is a run spec (it has \`objective\` and \`optimizer\`), not a sweep spec: submit it with 'descent submit ${runFile}'.\n`,
+    });
+  });
 });
