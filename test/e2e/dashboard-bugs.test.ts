@@ -7,6 +7,8 @@
 import { availableParallelism } from 'node:os';
 import type { Page, Request } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
+import { createPool } from '../../src/db/pool.ts';
+import { createStrandedRuns } from '../../src/db/stranded-runs.ts';
 import { drawnAxes, drawnSeries, screenshots, segments, useDashboard } from './support/dashboard.ts';
 
 const dashboard = useDashboard();
@@ -98,6 +100,27 @@ describe('dashboard bugs', () => {
     await page.locator('.landscape-note').waitFor();
     await page.waitForLoadState('networkidle');
     expect(await page.locator('.landscape-note').textContent()).toBe('No contour plot: the run ended without recording a step.');
+  });
+
+  it('says a model run that recorded its steps without parameters draws no contour plot, not that it ended without a step', async () => {
+    // More than 100 parameters: its steps are recorded without them. Ended for good by the
+    // service (its worker gone, say), its result has no parameters either.
+    const id = await dashboard.submitRun({
+      objective: { type: 'model', model: 'mlp', hidden: [64], data: { builtin: 'moons', rows: 200 } }, optimizer: { name: 'sgd' }, training: { maxSteps: 1_000_000_000, timeLimitSeconds: 60 },
+    }, { wait: false });
+    const recorded = async () => (await dashboard.testApp.app.inject({ url: `/v1/runs/${id}/metrics?fields=loss&limit=1`, headers: { authorization: dashboard.authorization } })).json().points.length;
+    await expect.poll(recorded, { timeout: 30_000 }).toBe(1);
+    const pool = createPool(dashboard.testApp.services.config.databaseUrl, 1);
+    try {
+      expect(await createStrandedRuns(pool).end(id, { status: 'failed', message: 'Its worker stopped.' })).toMatchObject({ params: null });
+    } finally {
+      await pool.end();
+    }
+    const page = await open(`#/runs/${id}`);
+    await page.locator('.landscape-note').waitFor();
+    await page.waitForLoadState('networkidle');
+    expect(await page.locator('.run-header .badge').textContent()).toBe('failed');
+    expect(await page.locator('.landscape-note').textContent()).toBe('No contour plot: the run records its steps without their parameters.');
   });
 
   it('keeps two tabs on a running run within a tenth of the rate limit, the trajectory drawn live', async () => {

@@ -229,10 +229,15 @@ export function createRunView(container, { onChanged }) {
     if (recorded !== null && recorded !== 2) {
       current.landscape = { body: null, note: `No contour plot: the objective has ${recorded} parameters; a contour plot needs exactly 2.` };
     } else if (recorded === null && dimension === null) {
-      // A run that ended before its first recorded step (it could not start) will record none.
-      const note = finalRunStatuses.has(current.run.status)
-        ? 'No contour plot: the run ended without recording a step.'
-        : 'The contour plot appears once the first steps are recorded.';
+      // Steps recorded without parameters (record.params false, or more than 100 of them) will
+      // never draw one, however the run ended (a run ended by the service keeps no parameters in
+      // its result); a run that ended before its first recorded step (it could not start) records none.
+      const withoutParams = current.trajectory.lastStep > 0 || current.run.spec.record?.params === false;
+      const note = withoutParams
+        ? 'No contour plot: the run records its steps without their parameters.'
+        : finalRunStatuses.has(current.run.status)
+          ? 'No contour plot: the run ended without recording a step.'
+          : 'The contour plot appears once the first steps are recorded.';
       current.landscape = { body: null, note };
     } else if (!current.landscape.body || leavesFrame(current)) {
       try {
