@@ -343,6 +343,9 @@ describe('sweeps over the API, run by the workers', () => {
     expect((await accepted('text/csv;q=0.5, application/json')).headers['content-type']).toMatch(/^application\/json/);
     // A tie goes to the type the header names first.
     expect((await accepted('text/csv, application/json')).headers['content-type']).toMatch(/^text\/csv/);
+    // Either answer says it varies by Accept, so that a cache keeps them apart.
+    expect((await accepted('text/csv')).headers.vary).toBe('accept');
+    expect((await accepted('application/json')).headers.vary).toBe('accept');
     // A page's ranks go on from the page before it, as its rows do.
     const first = await api.app.inject({ method: 'GET', url: `/v1/sweeps/${created.id}/trials?format=csv&limit=4`, headers: { authorization: api.authorization } });
     const next = /^<\?(.*)>; rel="next"$/.exec(first.headers.link as string)![1];

@@ -111,6 +111,8 @@ export async function sweepRoutes(app: FastifyInstance, { sweepService }: { swee
   }, async (request, reply) => {
     const { sweep, shown, items, nextCursor } = await sweepService.trials(principalOf(request).tenantId, request.params.id, request.query);
     const csv = request.query.format === 'csv' || (request.query.format === undefined && preferredMediaType(request.headers.accept, ['application/json', 'text/csv']) === 'text/csv');
+    // The same address is JSON or CSV by Accept: a cache keeps them apart.
+    reply.header('vary', 'accept');
     if (!csv) return { items, nextCursor };
     if (nextCursor) reply.header('link', `<?cursor=${nextCursor}&format=csv&limit=${request.query.limit}&order=${request.query.order}>; rel="next"`);
     return reply.type('text/csv; charset=utf-8').serializer((body: unknown) => body as string).send(trialsCsv(sweep.spec as SweepSpec, items, shown) as never);
