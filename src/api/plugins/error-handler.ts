@@ -17,6 +17,7 @@ import { AppError } from '../errors/app-error.ts';
 import type { ErrorCode } from '../errors/error-catalogue.ts';
 import { problemContentType, problemType, type Problem } from '../errors/problem.ts';
 import { cappedIssues, maxListedIssues, validationProblem } from '../errors/validation-problem.ts';
+import { csvContentType } from '../routes/datasets/csv-upload.ts';
 
 /** Fastify's own client errors, by fastify error code. */
 const frameworkErrors: Record<string, { code: ErrorCode; title: string }> = {
@@ -71,7 +72,7 @@ function outageProblem(error: unknown) {
 }
 
 /** The media types a body may have, each on the routes whose scope parses it (text/csv: datasets). */
-const bodyMediaTypes = ['application/json', 'text/csv'];
+const bodyMediaTypes = ['application/json', csvContentType];
 
 /**
  * Fastify says only "Unsupported Media Type": the problem names the type the body came as and the

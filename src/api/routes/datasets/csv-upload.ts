@@ -12,7 +12,7 @@ import { CsvDatasetReader, CsvError, type DatasetBlock, type DatasetShape } from
 import { AppError } from '../../errors/app-error.ts';
 import { validatorCompiler } from '../../plugins/validator-compiler.ts';
 
-const csvContentType = 'text/csv';
+export const csvContentType = 'text/csv';
 
 /** What one upload may hold; larger uploads get 413. */
 export interface DatasetUploadLimits {

@@ -202,11 +202,14 @@ const contentTypes = {
   jsonl: 'application/jsonl; charset=utf-8',
 } as const;
 
+/** The media types `Accept` may name, each with its format; the first is the default. */
 const formatsOfMediaTypes = { 'application/json': 'json', 'text/csv': 'csv', 'application/jsonl': 'jsonl', 'application/x-ndjson': 'jsonl' } as const;
+type AcceptedMediaType = keyof typeof formatsOfMediaTypes;
+const acceptedMediaTypes = Object.keys(formatsOfMediaTypes) as [AcceptedMediaType, ...AcceptedMediaType[]];
 
 /** The format an `Accept` header prefers when `format` is not given. */
 function formatAccepted(accept: string | undefined): keyof typeof contentTypes {
-  return formatsOfMediaTypes[preferredMediaType(accept, ['application/json', 'text/csv', 'application/jsonl', 'application/x-ndjson'])];
+  return formatsOfMediaTypes[preferredMediaType(accept, acceptedMediaTypes)];
 }
 
 /** A page's points, one JSON object per line (the cursor of the next page goes in a header). */
