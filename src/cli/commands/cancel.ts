@@ -1,6 +1,6 @@
 /** `descent cancel ID`: cancels a remote run. */
 import type { Command } from '../main.ts';
-import { connectionHelp, exitHelp, exitStatus, parseRemote, runRemote } from '../remote/remote-command.ts';
+import { connectionHelp, exitHelp, exitStatus, runRemote } from '../remote/remote-command.ts';
 
 const help = `Usage: descent cancel <run id> [options]
 
@@ -17,8 +17,7 @@ ${exitHelp()}`;
 export const command: Command = {
   summary: 'cancel a run on a running Descent',
   help,
-  execute: (args) => runRemote('cancel', async () => {
-    const { positionals, client } = parseRemote('cancel', args, {}, { names: 'one run id', count: 1 });
+  execute: (args) => runRemote('cancel', args, {}, { names: 'one run id', count: 1 }, async ({ positionals, client }) => {
     const run = await client.cancelRun(positionals[0]);
     process.stdout.write(`${run.id}  ${run.status === 'cancelled' ? 'cancelled' : 'cancelling'}\n`);
     return exitStatus.ok;

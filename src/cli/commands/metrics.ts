@@ -2,7 +2,7 @@
 import { once } from 'node:events';
 import { maxPointsRange } from '../../contracts/metric-fields.ts';
 import type { Command } from '../main.ts';
-import { connectionHelp, exitHelp, exitStatus, parseRemote, runRemote, UsageError } from '../remote/remote-command.ts';
+import { connectionHelp, exitHelp, exitStatus, runRemote, UsageError } from '../remote/remote-command.ts';
 
 const help = `Usage: descent metrics <run id> [options]
 
@@ -42,8 +42,7 @@ function wholeNumber(name: string, text: string | undefined, least = 1, most = I
 export const command: Command = {
   summary: "print a run's recorded steps from a running Descent (JSON lines or CSV)",
   help,
-  execute: (args) => runRemote('metrics', async () => {
-    const { values, positionals, client } = parseRemote('metrics', args, options, { names: 'one run id', count: 1 });
+  execute: (args) => runRemote('metrics', args, options, { names: 'one run id', count: 1 }, async ({ values, positionals, client }) => {
     const [id] = positionals;
     const query = { fields: values.fields, from: wholeNumber('from', values.from), to: wholeNumber('to', values.to) };
     const maxPoints = wholeNumber('max-points', values['max-points'], maxPointsRange.least, maxPointsRange.most);

@@ -1,7 +1,7 @@
 /** `descent runs`: lists the runs of a running Descent, newest first. */
 import type { RunListItem, RunStatus } from '../../client/index.ts';
 import type { Command } from '../main.ts';
-import { connectionHelp, exitHelp, exitStatus, formatNumber, parseRemote, runRemote, UsageError } from '../remote/remote-command.ts';
+import { connectionHelp, exitHelp, exitStatus, formatNumber, runRemote, UsageError } from '../remote/remote-command.ts';
 
 const help = `Usage: descent runs [options]
 
@@ -41,8 +41,7 @@ const line = (run: RunListItem) => [
 export const command: Command = {
   summary: 'list the runs of a running Descent',
   help,
-  execute: (args) => runRemote('runs', async () => {
-    const { values, client } = parseRemote('runs', args, options, { names: 'no arguments', count: 0 });
+  execute: (args) => runRemote('runs', args, options, { names: 'no arguments', count: 0 }, async ({ values, client }) => {
     const limit = values.limit === undefined ? 20 : Number(values.limit);
     if (!Number.isInteger(limit) || limit < 1) throw new UsageError('--limit takes a whole number of at least 1');
     const query = { status: values.status as RunStatus | undefined, sweepId: values.sweep, search: values.search, limit: Math.min(limit, 200) };

@@ -2,7 +2,7 @@
 import type { Run } from '../../client/index.ts';
 import type { Command } from '../main.ts';
 import { runOutcomeText } from '../remote/follow-run.ts';
-import { connectionHelp, exitHelp, exitStatus, formatNumber, parseRemote, runRemote } from '../remote/remote-command.ts';
+import { connectionHelp, exitHelp, exitStatus, formatNumber, runRemote } from '../remote/remote-command.ts';
 
 const help = `Usage: descent status <run id> [options]
 
@@ -28,8 +28,7 @@ function statusText(run: Run): string {
 export const command: Command = {
   summary: 'show a run on a running Descent',
   help,
-  execute: (args) => runRemote('status', async () => {
-    const { values, positionals, client } = parseRemote('status', args, { json: { type: 'boolean' } }, { names: 'one run id', count: 1 });
+  execute: (args) => runRemote('status', args, { json: { type: 'boolean' } }, { names: 'one run id', count: 1 }, async ({ values, positionals, client }) => {
     const run = await client.getRun(positionals[0]);
     process.stdout.write(`${values.json ? JSON.stringify(run) : statusText(run)}\n`);
     return exitStatus.ok;

@@ -2,7 +2,7 @@
 import type { RunSpecInput } from '../../client/index.ts';
 import type { Command } from '../main.ts';
 import { followRun, runOutcomeText } from '../remote/follow-run.ts';
-import { connectionHelp, exitHelp, exitStatus, parseRemote, readJsonFile, runExitStatus, runRemote, submission, submissionOptions } from '../remote/remote-command.ts';
+import { connectionHelp, exitHelp, exitStatus, readJsonFile, runExitStatus, runRemote, submission, submissionOptions } from '../remote/remote-command.ts';
 
 const help = `Usage: descent submit <spec.json | -> [--wait] [options]
 
@@ -26,8 +26,7 @@ ${exitHelp(true)}`;
 export const command: Command = {
   summary: 'submit a run to a running Descent (--wait: follow it to its end)',
   help,
-  execute: (args) => runRemote('submit', async () => {
-    const { values, positionals, client } = parseRemote('submit', args, submissionOptions, { names: 'one spec file (a path, or - for standard input)', count: 1 });
+  execute: (args) => runRemote('submit', args, submissionOptions, { names: 'one spec file (a path, or - for standard input)', count: 1 }, async ({ values, positionals, client }) => {
     const spec = (await readJsonFile(positionals[0])) as RunSpecInput;
     const submitted = await submission('run', positionals[0]!, spec, () => client.submitRun(spec, { idempotencyKey: values['idempotency-key'] }));
     if (!values.wait) {

@@ -1,7 +1,7 @@
 /** `descent watch ID`: follows a remote run to its end with a progress bar. */
 import type { Command } from '../main.ts';
 import { followRun, runOutcomeText } from '../remote/follow-run.ts';
-import { connectionHelp, exitHelp, parseRemote, runExitStatus, runRemote } from '../remote/remote-command.ts';
+import { connectionHelp, exitHelp, runExitStatus, runRemote } from '../remote/remote-command.ts';
 
 const help = `Usage: descent watch <run id> [options]
 
@@ -20,8 +20,7 @@ ${exitHelp(true)}`;
 export const command: Command = {
   summary: 'follow a run on a running Descent to its end',
   help,
-  execute: (args) => runRemote('watch', async () => {
-    const { values, positionals, client } = parseRemote('watch', args, { json: { type: 'boolean' }, 'no-progress': { type: 'boolean' } }, { names: 'one run id', count: 1 });
+  execute: (args) => runRemote('watch', args, { json: { type: 'boolean' }, 'no-progress': { type: 'boolean' } }, { names: 'one run id', count: 1 }, async ({ values, positionals, client }) => {
     const run = await followRun(client, positionals[0], process.stderr, !values['no-progress']);
     process.stdout.write(`${values.json ? JSON.stringify(run) : runOutcomeText(run)}\n`);
     return runExitStatus(run.status);

@@ -109,7 +109,7 @@ function sayRetry(name: string, notice: RetryNotice): void {
 }
 
 /** Parses the command's options beside --url and --key, and makes the client. */
-export function parseRemote<Options extends OptionKinds>(
+function parseRemote<Options extends OptionKinds>(
   name: string,
   args: string[],
   options: Options,
@@ -139,10 +139,19 @@ export function parseRemote<Options extends OptionKinds>(
   return { values: values as RemoteArguments<Options>['values'], positionals: parsed.positionals, client, url };
 }
 
-/** Runs a remote command, turning what went wrong into one line on stderr and an exit status. */
-export async function runRemote(name: string, body: () => Promise<number>): Promise<number> {
+/**
+ * Runs remote command `name` on its arguments (its `options` and `positionals` beside the
+ * connection's), turning what went wrong into one line on stderr and an exit status.
+ */
+export async function runRemote<Options extends OptionKinds>(
+  name: string,
+  args: string[],
+  options: Options,
+  positionals: { readonly names: string; readonly count: number },
+  body: (remote: RemoteArguments<Options>) => Promise<number>,
+): Promise<number> {
   try {
-    return await body();
+    return await body(parseRemote(name, args, options, positionals));
   } catch (error) {
     if (error instanceof UsageError) {
       process.stderr.write(`descent ${name}: ${error.message}\nRun 'descent ${name} --help' for usage.\n`);

@@ -6,7 +6,7 @@ import type { Sweep, SweepSpecInput, Trial } from '../../client/index.ts';
 import { ProgressBar } from '../progress-bar.ts';
 import { EndedTrials } from './ended-trials.ts';
 import { formatParameters, formatValue, leaderboardText } from '../sweep/leaderboard-text.ts';
-import { exitStatus, parseRemote, readJsonFile, runRemote, submission, submissionOptions } from './remote-command.ts';
+import { exitStatus, readJsonFile, runRemote, submission, submissionOptions } from './remote-command.ts';
 
 
 function outcomeText(sweep: Sweep, trials: readonly Trial[]): string {
@@ -17,8 +17,7 @@ function outcomeText(sweep: Sweep, trials: readonly Trial[]): string {
 }
 
 export function executeRemoteSweep(args: string[]): Promise<number> {
-  return runRemote('sweep', async () => {
-    const { values, positionals, client } = parseRemote('sweep', args, submissionOptions, { names: 'one spec file (a path, or - for standard input)', count: 1 });
+  return runRemote('sweep', args, submissionOptions, { names: 'one spec file (a path, or - for standard input)', count: 1 }, async ({ values, positionals, client }) => {
     const spec = (await readJsonFile(positionals[0])) as SweepSpecInput;
     const submitted = await submission('sweep', positionals[0]!, spec, () => client.submitSweep(spec, { idempotencyKey: values['idempotency-key'] }));
     if (!values.wait) {
