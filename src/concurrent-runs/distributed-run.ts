@@ -8,7 +8,9 @@
  * steps and is done. It is driven like the core's loop, `settle` doing the waiting between
  * slices, and each slice's checkpoint holds the whole server, so PostgreSQL keeps what a Redis
  * restart loses: a server Redis no longer holds is written back from the newest state, with the
- * stop the coordinator sent since (else the replicas would be given steps again).
+ * stop the coordinator sent since (else the replicas would be given steps again). A replica whose
+ * job no worker takes is waited for up to a bound (replica-arrivals.ts); a stopping run does not
+ * wait for such replicas at all, as any that begins after the stop is given no steps.
  */
 import { isDataObjective, type DataObjective, type Objective } from '../core/objectives/index.ts';
 import { parallelReport, StalenessHistogram, type ResolvedParallelSettings } from '../core/parallel/index.ts';
@@ -19,9 +21,10 @@ import type { StepRecord } from '../core/training/step-record.ts';
 import type { StopReason } from '../core/training/stop-reasons.ts';
 import { ParameterServer, ServerLostError, type ServerAlgorithm, type ServerState } from '../parameter-server/parameter-server.ts';
 import type { Redis } from '../queue/connection.ts';
-import { addReplicaJobs, createReplicasQueue, type ReplicasQueue } from '../queue/replicas-queue.ts';
+import { addReplicaJobs, createReplicasQueue, removeReplicaJobs, replicaJobState, type ReplicasQueue } from '../queue/replicas-queue.ts';
 import { CenterWatch } from './center-watch.ts';
 import { CoordinatedRun, runSize, type RunSize } from './coordinated-run.ts';
+import { defaultReplicaStartTimeoutMs, describeMissingReplicas, ReplicaArrivals } from './replica-arrivals.ts';
 
 export interface DistributedRunOptions {
   readonly clock: () => number;
@@ -30,6 +33,8 @@ export interface DistributedRunOptions {
   readonly redis: Redis;
   readonly queuePrefix: string;
   readonly runId: string;
+  /** How long the run waits for a worker to take a replica's job (REPLICA_START_TIMEOUT_MS; 10 minutes when absent). */
+  readonly replicaStartTimeoutMs?: number;
 }
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -63,6 +68,7 @@ export class DistributedRun extends CoordinatedRun implements RunLoop {
   private stopSent = false;
   /** A replica's report of a non-finite value, as last seen on the server (0: none). */
   private broken = 0;
+  private readonly arrivals: ReplicaArrivals;
   private records: StepRecord[] = [];
 
   constructor(
@@ -82,7 +88,9 @@ export class DistributedRun extends CoordinatedRun implements RunLoop {
     const algorithm = settings.algorithm as ServerAlgorithm;
     this.server = new ParameterServer(options.redis, { prefix: options.queuePrefix, runId: options.runId, dimension: objective.dimension, shards: settings.shards, algorithm });
     this.state = ParameterServer.freshState(algorithm, objective.initial, settings.shards, this.totalSteps, settings.replicas);
+    this.arrivals = new ReplicaArrivals(settings.replicas, options.replicaStartTimeoutMs ?? defaultReplicaStartTimeoutMs);
     if (options.checkpoint) this.restore(options.checkpoint);
+    this.arrivals.see(this.state.meta[0]);
     // A checkpoint of a server written before replicas had shares gives them from now on, within
     // what is left of the total (a replica may be past its share already).
     if (this.state.meta[0].replicas === undefined) Object.assign(this.state.meta[0], { replicas: String(settings.replicas), firstCome: '1' });
@@ -153,6 +161,12 @@ export class DistributedRun extends CoordinatedRun implements RunLoop {
     }
   }
 
+  /** The failed run's message, naming the replicas no worker took and where their jobs are. */
+  private async describeMissing(): Promise<string> {
+    const jobs = await Promise.all(this.arrivals.missing().map(async (replica) => ({ replica, ...(await replicaJobState(this.queue!, this.options.runId, replica)) })));
+    return describeMissingReplicas(jobs, this.arrivals.boundMs);
+  }
+
   /** Watches the server until `deadline` or the run's end: records, stop rules, the end. `advance` hands the records over. */
   async settle(deadline: number): Promise<void> {
     if (this.finished) return;
@@ -162,16 +176,21 @@ export class DistributedRun extends CoordinatedRun implements RunLoop {
     for (;;) {
       if (this.cancelRequested) this.stop('cancelled', null);
       if (this.elapsedMilliseconds() >= this.size.limitMs) this.stop('time_limit', null);
+      // Read after the stop was sent, the server shows every replica that may still push steps.
+      const stopSentBefore = this.stopSent;
       const meta = await this.accounting();
+      this.arrivals.see(meta);
       if (this.startedAt === null) await this.clockStart(meta);
       this.completed = Array.from({ length: p }, (_, i) => Number(meta[`steps:${i}`] ?? 0)).reduce((a, b) => a + b, 0);
       if (meta.broken !== undefined && meta.broken !== '0') this.broken = Number(meta.broken);
       if (this.broken !== 0) this.stop('diverged', null);
+      if (this.arrivals.overdue(clock(), this.stopping === null)) this.stop('error', await this.describeMissing());
       if (this.stopping && !this.stopSent) {
         await this.server.stop();
         this.stopSent = true;
       }
-      const allDone = Array.from({ length: p }, (_, i) => meta[`finished:${i}`] === '1').every(Boolean);
+      // A replica no worker had taken when the stop was sent makes no steps: the run does not wait for it.
+      const allDone = Array.from({ length: p }, (_, i) => meta[`finished:${i}`] === '1' || (stopSentBefore && !this.arrivals.reachedWorker(i))).every(Boolean);
       if (allDone) {
         await this.read();
         this.completed = this.stepsOf(this.state.meta[0]);
@@ -233,6 +252,7 @@ export class DistributedRun extends CoordinatedRun implements RunLoop {
       report,
     );
     await this.server.remove();
+    if (this.queue) await removeReplicaJobs(this.queue, this.options.runId, this.arrivals.missing());
   }
 
   advance(): StepRecord[] {

@@ -3,6 +3,7 @@
  * only reader of `process.env`; everything else receives a `Config`.
  */
 import { z } from 'zod';
+import { defaultReplicaStartTimeoutMs } from '../concurrent-runs/replica-arrivals.ts';
 
 const integer = (fallback: number, min: number, max: number) =>
   z.coerce.number().int().min(min).max(max).default(fallback);
@@ -20,6 +21,11 @@ export const configSchema = z.object({
   WORKER_CONCURRENCY: integer(2, 1, 256),
   /** Replicas of concurrent parallel runs (downpour, easgd, adaptive-revision) one worker process runs at once. */
   REPLICA_CONCURRENCY: integer(8, 1, 256),
+  /**
+   * How long a concurrent downpour, easgd or adaptive-revision run waits for a worker to take
+   * each of its replica jobs; past it the run fails, naming them (src/concurrent-runs/replica-arrivals.ts).
+   */
+  REPLICA_START_TIMEOUT_MS: integer(defaultReplicaStartTimeoutMs, 1_000, 86_400_000),
   /**
    * A worker holds a job's lock for this long and renews it at half that; a worker that dies
    * (SIGKILL, lost machine) lets it expire, and the job is handed to another worker at the next
@@ -111,6 +117,8 @@ export interface Config {
   readonly logLevel: z.infer<typeof configSchema>['LOG_LEVEL'];
   readonly workerConcurrency: number;
   readonly replicaConcurrency: number;
+  /** How long a concurrent parameter-server run waits for a worker to take each replica's job before it fails. */
+  readonly replicaStartTimeoutMs: number;
   readonly workerLocks: { readonly lockDurationMs: number; readonly stalledIntervalMs: number; readonly maxStalledCount: number };
   readonly bodyLimitBytes: number;
   readonly requestTimeoutMs: number;
@@ -170,6 +178,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logLevel: settings.LOG_LEVEL,
     workerConcurrency: settings.WORKER_CONCURRENCY,
     replicaConcurrency: settings.REPLICA_CONCURRENCY,
+    replicaStartTimeoutMs: settings.REPLICA_START_TIMEOUT_MS,
     workerLocks: {
       lockDurationMs: settings.WORKER_LOCK_DURATION_MS,
       stalledIntervalMs: settings.WORKER_STALLED_INTERVAL_MS,

@@ -47,3 +47,18 @@ export async function addReplicaJobs(queue: ReplicasQueue, runId: string, replic
     opts: { jobId: replicaJobId(runId, replica) },
   })));
 }
+
+/** Replica `replica`'s job in the queue: its state ('unknown': not there) and, when it failed, why. */
+export async function replicaJobState(queue: ReplicasQueue, runId: string, replica: number): Promise<{ state: string; failedReason: string | null }> {
+  const job = await queue.getJob(replicaJobId(runId, replica));
+  if (!job) return { state: 'unknown', failedReason: null };
+  return { state: await job.getState(), failedReason: job.failedReason || null };
+}
+
+/**
+ * Removes the jobs of `replicas` of a run that ended without them: no worker took them, and none
+ * need ever do. A job a worker has just taken stays (BullMQ leaves a locked job); it finds the run ended.
+ */
+export async function removeReplicaJobs(queue: ReplicasQueue, runId: string, replicas: readonly number[]): Promise<void> {
+  await Promise.all(replicas.map((replica) => queue.remove(replicaJobId(runId, replica))));
+}

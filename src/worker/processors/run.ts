@@ -106,6 +106,8 @@ export interface RunProcessorDependencies {
    * start. Submission refuses such a run of its own; a sweep's trial is checked only here.
    */
   readonly maxRunBytes?: number;
+  /** How long a concurrent parameter-server run waits for a worker to take each replica's job (REPLICA_START_TIMEOUT_MS; its default when absent). */
+  readonly replicaStartTimeoutMs?: number;
   /** Tells of the runs read again after the fence refused a slice; absent: not told. */
   readonly logger?: Logger;
 }
@@ -176,7 +178,7 @@ export function createRunProcessor(dependencies: RunProcessorDependencies): RunP
     const excess = dependencies.maxRunBytes === undefined ? null : footprintExcess(memoryFootprint(spec, objective), objective.dimension, dependencies.maxRunBytes);
     if (excess !== null) throw new PermanentRunError(`The run cannot start: ${excess}`);
     try {
-      const engine = startRun(spec, { objectiveSpec, objective, clock: sliceDependencies.clock, checkpoint: checkpoint?.data, service: { redis, queuePrefix, runId: run.id } });
+      const engine = startRun(spec, { objectiveSpec, objective, clock: sliceDependencies.clock, checkpoint: checkpoint?.data, service: { redis, queuePrefix, runId: run.id, replicaStartTimeoutMs: dependencies.replicaStartTimeoutMs } });
       return {
         runId: run.id,
         startedAt,

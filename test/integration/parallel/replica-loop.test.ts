@@ -1,7 +1,9 @@
 /**
  * Replicas of a concurrent downpour or easgd run against the real Redis, run in this process: a
  * stop reaches a replica in the middle of its τ steps, which pushes the steps it made and ends;
- * the run's time limit counts from when its replicas began; a stop outlives a server Redis lost.
+ * the run's time limit counts from when its replicas began; a stop outlives a server Redis lost;
+ * a run whose replica jobs no worker takes ends (failed after its bound, at once on a cancel or
+ * the time limit), time Redis is away not counted.
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -12,8 +14,10 @@ import { createBenchmarkObjective } from '../../../src/core/objectives/create-ob
 import { resolveParallelSettings } from '../../../src/core/parallel/index.ts';
 import { ParameterServer } from '../../../src/parameter-server/parameter-server.ts';
 import type { RunCheckpoint } from '../../../src/core/training/checkpoint.ts';
-import { closeRedis, createRedis } from '../../../src/queue/connection.ts';
+import { closeRedis, createRedis, type Redis } from '../../../src/queue/connection.ts';
+import { createReplicasQueue } from '../../../src/queue/replicas-queue.ts';
 import { eventually } from '../../support/eventually.ts';
+import { startPrivateRedis } from '../support/private-services.ts';
 
 const redis = createRedis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', 'wait-for-redis');
 const servers: ParameterServer[] = [];
@@ -88,25 +92,43 @@ describe('a concurrent replica whose server does not answer whether the run stop
 });
 
 /** A concurrent downpour run of rosenbrock over `dimensions`, its coordinator and replicas run in this process. */
-function downpourRun(options: { replicas: number; communicationPeriod: number; dimensions: number; learningRate: number; training: { maxSteps: number; timeLimitSeconds?: number } }) {
+function downpourRun(options: {
+  replicas: number; communicationPeriod: number; dimensions: number; learningRate: number; training: { maxSteps: number; timeLimitSeconds?: number };
+  /** REPLICA_START_TIMEOUT_MS of the coordinator (its default when absent). */
+  replicaStartTimeoutMs?: number;
+  /** Another Redis than the suite's (one the test stops). */
+  redis?: Redis;
+}) {
   const prefix = `test-${randomUUID()}`;
   const runId = randomUUID();
-  const { replicas, communicationPeriod, dimensions, learningRate, training } = options;
+  const { replicas, communicationPeriod, dimensions, learningRate, training, replicaStartTimeoutMs } = options;
+  const connection = options.redis ?? redis;
   const spec = { type: 'benchmark', name: 'rosenbrock', dimensions } as const;
   const parallel = { algorithm: 'downpour', replicas, execution: 'concurrent', communicationPeriod } as const;
   const config = runSpecSchema.parse({ objective: spec, optimizer: { name: 'sgd', learningRate }, training, record: { every: 1_000_000 }, parallel });
   const settings = resolveParallelSettings(config.parallel!);
   const objective = createBenchmarkObjective(spec);
-  const server = new ParameterServer(redis, { prefix, runId, dimension: objective.dimension, shards: 1, algorithm: 'downpour' });
-  servers.push(server);
+  const server = new ParameterServer(connection, { prefix, runId, dimension: objective.dimension, shards: 1, algorithm: 'downpour' });
+  if (!options.redis) servers.push(server);
   const runs: DistributedRun[] = [];
   return {
     server,
     /** The main shard's meta key. */
     meta: server.allKeys().at(-1)!,
+    /** The run's replica jobs in the queue, by replica (null: none). */
+    async replicaJobs(): Promise<(string | null)[]> {
+      const queue = createReplicasQueue(connection, prefix);
+      try {
+        return await Promise.all(Array.from({ length: replicas }, async (_, replica) => (await queue.getJob(`${runId}-r${replica}`))?.id ?? null));
+      } finally {
+        await queue.close();
+      }
+    },
     /** The run's coordinator (resumed from `checkpoint`). */
     coordinator(checkpoint?: RunCheckpoint): DistributedRun {
-      const run = new DistributedRun(config, settings, objective, { clock: () => performance.now(), redis, queuePrefix: prefix, runId, checkpoint });
+      const run = new DistributedRun(config, settings, objective, {
+        clock: () => performance.now(), redis: connection, queuePrefix: prefix, runId, checkpoint, ...(replicaStartTimeoutMs !== undefined ? { replicaStartTimeoutMs } : {}),
+      });
       runs.push(run);
       return run;
     },
@@ -117,8 +139,8 @@ function downpourRun(options: { replicas: number; communicationPeriod: number; d
     },
     async close(): Promise<void> {
       for (const run of runs) await run.close();
-      const keys = await redis.keys(`${prefix}*`);
-      if (keys.length > 0) await redis.del(...keys);
+      const keys = await connection.keys(`${prefix}*`);
+      if (keys.length > 0) await connection.del(...keys);
     },
   };
 }
@@ -225,4 +247,84 @@ describe('a stop sent before Redis lost the parameter server', () => {
       await setup.close();
     }
   }, 30_000);
+});
+
+describe('a concurrent run whose replica jobs no worker takes', () => {
+  it('fails once REPLICA_START_TIMEOUT_MS passes, naming the replica and where its job is; the replicas that ran stop and keep their steps', async () => {
+    const setup = downpourRun({ replicas: 2, communicationPeriod: 10, dimensions: 20, learningRate: 0.0001, training: { maxSteps: 1_000_000_000 }, replicaStartTimeoutMs: 1_000 });
+    const run = setup.coordinator();
+    try {
+      const began = performance.now();
+      await run.settle(performance.now());
+      // Replica 0's job is taken; replica 1's stays in the queue (no worker left to take it).
+      const replica = setup.replicas(0);
+      await drive(run, 10_000);
+      const ended = run.done;
+      await setup.server.stop(); // a run that did not end lets its replica go
+      await replica;
+      expect(ended).toBe(true);
+      expect(performance.now() - began).toBeGreaterThanOrEqual(1_000);
+      const result = run.result!;
+      expect(result.stopReason).toBe('error');
+      expect(result.message).toMatch(/^No worker took replica 1's job within 1 s of its queueing \(REPLICA_START_TIMEOUT_MS\): it is still waiting in the replicas queue/);
+      expect(result.steps).toBeGreaterThan(0);
+      expect(result.parallel!.perReplica.map((report) => report.steps)).toEqual([result.steps, 0]);
+      // Replica 1's job, which no worker took, is gone with the run (replica 0's was never taken from the queue here).
+      expect((await setup.replicaJobs())[1]).toBeNull();
+    } finally {
+      await setup.close();
+    }
+  }, 30_000);
+
+  it('ends at once when cancelled', async () => {
+    const setup = downpourRun({ replicas: 2, communicationPeriod: 10, dimensions: 20, learningRate: 0.0001, training: { maxSteps: 1_000_000_000 } });
+    try {
+      const run = setup.coordinator();
+      await run.settle(performance.now());
+      run.cancel();
+      await drive(run, 5_000);
+      expect(run.result).toMatchObject({ stopReason: 'cancelled', steps: 0 });
+      expect(await setup.replicaJobs()).toEqual([null, null]);
+    } finally {
+      await setup.close();
+    }
+  }, 30_000);
+
+  it('ends by its time limit with the steps of the replicas that ran', async () => {
+    const setup = downpourRun({ replicas: 2, communicationPeriod: 10, dimensions: 20, learningRate: 0.0001, training: { maxSteps: 1_000_000_000, timeLimitSeconds: 0.5 } });
+    try {
+      const run = setup.coordinator();
+      await run.settle(performance.now());
+      const replica = setup.replicas(0);
+      await drive(run, 5_000);
+      await replica;
+      expect(run.result?.stopReason).toBe('time_limit');
+      expect(run.result!.steps).toBeGreaterThan(0);
+      expect(run.result!.parallel!.perReplica.map((report) => report.steps)).toEqual([run.result!.steps, 0]);
+    } finally {
+      await setup.close();
+    }
+  }, 30_000);
+
+  it('does not count the time Redis was away: the replicas taken after an outage longer than the bound run to the end', async () => {
+    const privateRedis = await startPrivateRedis({ persistent: true });
+    const connection = createRedis(privateRedis.url, 'wait-for-redis');
+    const setup = downpourRun({ replicas: 2, communicationPeriod: 10, dimensions: 20, learningRate: 0.0001, training: { maxSteps: 20_000 }, replicaStartTimeoutMs: 1_500, redis: connection });
+    const run = setup.coordinator();
+    try {
+      await run.settle(performance.now());
+      const coordinating = drive(run, 30_000);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      await privateRedis.kill();
+      await new Promise((resolve) => setTimeout(resolve, 3_000));
+      await privateRedis.start();
+      await setup.replicas();
+      await coordinating;
+      expect(run.result).toMatchObject({ stopReason: 'max_steps', steps: 20_000 });
+    } finally {
+      await setup.close();
+      await closeRedis(connection);
+      await privateRedis.close();
+    }
+  }, 60_000);
 });
