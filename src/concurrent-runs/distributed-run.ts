@@ -24,7 +24,7 @@ import type { Redis } from '../queue/connection.ts';
 import { addReplicaJobs, createReplicasQueue, removeReplicaJobs, replicaJobState, type ReplicasQueue } from '../queue/replicas-queue.ts';
 import { CenterWatch } from './center-watch.ts';
 import { CoordinatedRun, runSize, type RunSize } from './coordinated-run.ts';
-import { defaultReplicaStartTimeoutMs, describeMissingReplicas, ReplicaArrivals } from './replica-arrivals.ts';
+import { defaultReplicaStartTimeoutMs, describeMissingReplicas, ReplicaArrivals, seenTo } from './replica-arrivals.ts';
 
 export interface DistributedRunOptions {
   readonly clock: () => number;
@@ -33,7 +33,7 @@ export interface DistributedRunOptions {
   readonly redis: Redis;
   readonly queuePrefix: string;
   readonly runId: string;
-  /** How long the run waits for a worker to take a replica's job (REPLICA_START_TIMEOUT_MS; 10 minutes when absent). */
+  /** How long the run waits for replica jobs no worker will take (REPLICA_START_TIMEOUT_MS; 10 minutes when absent). */
   readonly replicaStartTimeoutMs?: number;
 }
 
@@ -44,6 +44,9 @@ const serverLifetimeSeconds = 24 * 3600;
 
 /** How often the coordinator reads the server's accounting. */
 const pollMs = 10;
+
+/** How often the coordinator asks the replicas queue whether a worker will take the jobs of replicas not yet begun. */
+const queueLookMs = 1_000;
 
 export class DistributedRun extends CoordinatedRun implements RunLoop {
   readonly variables: readonly string[];
@@ -68,7 +71,12 @@ export class DistributedRun extends CoordinatedRun implements RunLoop {
   private stopSent = false;
   /** A replica's report of a non-finite value, as last seen on the server (0: none). */
   private broken = 0;
-  private readonly arrivals: ReplicaArrivals;
+  private arrivals: ReplicaArrivals;
+  /** Whether a worker will take the jobs of the replicas not yet begun, as last asked (`seenToAt`, on `clock`). */
+  private missingSeenTo = false;
+  private seenToAt = -Infinity;
+  /** The replicas the accounting showed finished: a server written back from an older state has them finished too. */
+  private readonly finishedSeen = new Set<number>();
   private records: StepRecord[] = [];
 
   constructor(
@@ -89,7 +97,7 @@ export class DistributedRun extends CoordinatedRun implements RunLoop {
     this.server = new ParameterServer(options.redis, { prefix: options.queuePrefix, runId: options.runId, dimension: objective.dimension, shards: settings.shards, algorithm });
     this.state = ParameterServer.freshState(algorithm, objective.initial, settings.shards, this.totalSteps, settings.replicas);
     this.arrivals = new ReplicaArrivals(settings.replicas, options.replicaStartTimeoutMs ?? defaultReplicaStartTimeoutMs);
-    if (options.checkpoint) this.restore(options.checkpoint);
+    if (options.checkpoint) this.restore(options.checkpoint, options.replicaStartTimeoutMs ?? defaultReplicaStartTimeoutMs);
     this.arrivals.see(this.state.meta[0]);
     // A checkpoint of a server written before replicas had shares gives them from now on, within
     // what is left of the total (a replica may be past its share already).
@@ -122,15 +130,17 @@ export class DistributedRun extends CoordinatedRun implements RunLoop {
   }
 
   /**
-   * Writes a server Redis lost back from `state`, with what the coordinator told it after reading
-   * that state: the stop (and the non-finite value a replica reported, which stopped it). Without
-   * them the server written back would give the replicas their steps again, and nothing would
-   * send the stop a second time.
+   * Writes a server Redis lost back from `state`, with what the coordinator told it or saw of it
+   * after reading that state: the stop (and the non-finite value a replica reported, which
+   * stopped it), and the replicas it saw finished. Without them the server written back would
+   * give the replicas their steps again, and nothing would send the stop a second time; a replica
+   * that finished (its job done, never to run again) would be waited for forever.
    */
   private async writeBack(): Promise<void> {
     const told: Record<string, string> = {
       ...(this.stopSent ? { stopped: '1' } : {}),
       ...(this.broken !== 0 ? { broken: String(this.broken) } : {}),
+      ...Object.fromEntries([...this.finishedSeen].map((replica) => [`finished:${replica}`, '1'])),
     };
     await this.server.initialize({ vectors: this.state.vectors, meta: this.state.meta.map((meta, k) => (k === 0 ? { ...meta, ...told } : meta)) }, false);
   }
@@ -161,10 +171,41 @@ export class DistributedRun extends CoordinatedRun implements RunLoop {
     }
   }
 
-  /** The failed run's message, naming the replicas no worker took and where their jobs are. */
-  private async describeMissing(): Promise<string> {
-    const jobs = await Promise.all(this.arrivals.missing().map(async (replica) => ({ replica, ...(await replicaJobState(this.queue!, this.options.runId, replica)) })));
-    return describeMissingReplicas(jobs, this.arrivals.boundMs);
+  /** Where the jobs of the replicas not yet begun are, and how many worker processes serve the replicas queue. */
+  private async missingJobs() {
+    const queue = this.queue!;
+    const [jobs, workers] = await Promise.all([
+      Promise.all(this.arrivals.missing().map(async (replica) => ({ replica, ...(await replicaJobState(queue, this.options.runId, replica)) }))),
+      queue.getWorkersCount(),
+    ]);
+    return { jobs, workers };
+  }
+
+  /**
+   * Whether the wait for replicas not yet begun counts now: some is missing, the run is not
+   * stopping, and a job of one will not be taken (replica-arrivals.ts). The queue is asked once a
+   * `queueLookMs` at most.
+   */
+  private async waitCounts(): Promise<boolean> {
+    if (this.stopping !== null || this.stopSent || this.arrivals.missing().length === 0) return false;
+    const now = this.options.clock();
+    if (now - this.seenToAt >= queueLookMs) {
+      const { jobs, workers } = await this.missingJobs();
+      this.missingSeenTo = seenTo(jobs, workers);
+      this.seenToAt = this.options.clock();
+    }
+    return !this.missingSeenTo;
+  }
+
+  /**
+   * The failed run's message, naming the replicas not begun and where their jobs are; null when
+   * every one has begun since (the server read once more).
+   */
+  private async describeMissing(): Promise<string | null> {
+    this.arrivals.see(await this.accounting());
+    if (this.arrivals.missing().length === 0) return null;
+    const { jobs, workers } = await this.missingJobs();
+    return describeMissingReplicas(jobs, this.arrivals.boundMs, workers);
   }
 
   /** Watches the server until `deadline` or the run's end: records, stop rules, the end. `advance` hands the records over. */
@@ -176,15 +217,22 @@ export class DistributedRun extends CoordinatedRun implements RunLoop {
     for (;;) {
       if (this.cancelRequested) this.stop('cancelled', null);
       if (this.elapsedMilliseconds() >= this.size.limitMs) this.stop('time_limit', null);
-      // Read after the stop was sent, the server shows every replica that may still push steps.
-      const stopSentBefore = this.stopSent;
+      // Read after the stop was sent (by this coordinator, or an earlier one of the run), the server
+      // shows every replica that may still push steps.
+      const sentBeforeRead = this.stopSent;
       const meta = await this.accounting();
+      const stopSentBefore = sentBeforeRead || meta.stopped === '1';
+      if (meta.stopped === '1') this.stopSent = true;
       this.arrivals.see(meta);
+      for (let i = 0; i < p; i++) if (meta[`finished:${i}`] === '1') this.finishedSeen.add(i);
       if (this.startedAt === null) await this.clockStart(meta);
       this.completed = Array.from({ length: p }, (_, i) => Number(meta[`steps:${i}`] ?? 0)).reduce((a, b) => a + b, 0);
       if (meta.broken !== undefined && meta.broken !== '0') this.broken = Number(meta.broken);
       if (this.broken !== 0) this.stop('diverged', null);
-      if (this.arrivals.overdue(clock(), this.stopping === null)) this.stop('error', await this.describeMissing());
+      if (this.arrivals.overdue(clock(), await this.waitCounts())) {
+        const message = await this.describeMissing();
+        if (message !== null) this.stop('error', message);
+      }
       if (this.stopping && !this.stopSent) {
         await this.server.stop();
         this.stopSent = true;
@@ -267,14 +315,20 @@ export class DistributedRun extends CoordinatedRun implements RunLoop {
       step: this.completed,
       elapsedMilliseconds: this.elapsedMilliseconds(),
       params: Array.from(this.params),
-      concurrent: { algorithm: this.settings.algorithm as ServerAlgorithm, server: { vectors: this.state.vectors.map((vector) => [...vector]), meta: this.state.meta.map((meta) => ({ ...meta })) } },
+      concurrent: {
+        algorithm: this.settings.algorithm as ServerAlgorithm,
+        server: { vectors: this.state.vectors.map((vector) => [...vector]), meta: this.state.meta.map((meta) => ({ ...meta })) },
+        ...(this.stopping !== null ? { stop: { ...this.stopping } } : {}),
+        replicasWaitedMs: this.arrivals.waited,
+      },
       objective: null,
       bestObjective: null,
       ...this.watch.getState(),
     };
   }
 
-  private restore(input: RunCheckpoint): void {
+  /** Resumes from `input`, with the stop an earlier coordinator sent and the time it had waited for replicas (bounded by `boundMs`). */
+  private restore(input: RunCheckpoint, boundMs: number): void {
     const checkpoint = runCheckpointSchema.parse(input);
     if (!('concurrent' in checkpoint) || checkpoint.concurrent.algorithm !== this.settings.algorithm || !('server' in checkpoint.concurrent)) {
       throw new Error(`The checkpoint is not of a concurrent ${this.settings.algorithm} run.`);
@@ -286,6 +340,11 @@ export class DistributedRun extends CoordinatedRun implements RunLoop {
     this.params.set(checkpoint.params);
     this.completed = this.stepsOf(this.state.meta[0]);
     this.elapsedBefore = checkpoint.elapsedMilliseconds;
+    // A stop sent before the hand-over stays: its reason here, the server (Redis's, or this state
+    // written back) saying it was sent (settle). A checkpoint written before stops were kept says
+    // only the latter: the end is told by the run's state, as when no stop was sent.
+    if (checkpoint.concurrent.stop) this.stopping = checkpoint.concurrent.stop;
+    this.arrivals = new ReplicaArrivals(this.settings.replicas, boundMs, checkpoint.concurrent.replicasWaitedMs ?? 0);
     this.watch.setState(checkpoint, checkpoint.step, checkpoint.params);
   }
 

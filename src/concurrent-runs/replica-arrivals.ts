@@ -8,25 +8,36 @@
  *
  * A replica has reached a worker once the server shows it registered, exchanged or finished; the
  * coordinator remembers it, so a server written back from a state read before the replica
- * registered does not make it missing again. Only time the coordinator spends watching counts: a
- * gap between two of its looks longer than `unwatchedGapMs` is an outage (Redis or PostgreSQL
- * away, and with them the workers that would take the jobs), so an outage never fails the run,
- * however long; it only makes the bound later.
+ * registered does not make it missing again.
+ *
+ * The time counts only while no worker will take a missing replica's job: no worker process
+ * serves the replicas queue, or the job failed, or Redis lost it. A job waiting behind other runs'
+ * replicas while workers serve the queue (every REPLICA_CONCURRENCY slot busy), or taken by a
+ * worker that is building the objective or riding out an outage, is being seen to: that time does
+ * not count, however long. The coordinator says which is the case (`counting`). Of a gap between
+ * two of its looks at most `lookGapCapMs` counts: an outage of Redis (which stops the looks, and
+ * with them the workers) counts as that much whatever its length, while a coordinator whose event
+ * loop is busy (a heavy step in its process) still reaches the bound, only later.
  */
 
 /** The bound when the service gives none (REPLICA_START_TIMEOUT_MS's default). */
 export const defaultReplicaStartTimeoutMs = 600_000;
 
-/** Looks further apart than this are an outage: the time between them does not count. */
-const unwatchedGapMs = 1_000;
+/** The most one gap between two looks counts (an outage of any length counts as this much). */
+const lookGapCapMs = 1_000;
 
 export class ReplicaArrivals {
   private readonly reached: boolean[];
-  private waitedMs = 0;
   private lastLook: number | null = null;
 
-  constructor(replicas: number, readonly boundMs: number) {
+  /** `waitedMs`: the time an earlier coordinator of the run had counted (its checkpoint's). */
+  constructor(replicas: number, readonly boundMs: number, private waitedMs = 0) {
     this.reached = new Array<boolean>(replicas).fill(false);
+  }
+
+  /** The time counted so far, which a checkpoint keeps. */
+  get waited(): number {
+    return this.waitedMs;
   }
 
   /** Notes the replicas that the main shard's accounting `meta` shows on a worker. */
@@ -46,14 +57,15 @@ export class ReplicaArrivals {
   }
 
   /**
-   * A look at `now` (the coordinator's clock): counts the time since the previous look when a
-   * replica is missing and the run is `waiting` for it (not stopping). True once the bound is past.
+   * A look at `now` (the coordinator's clock): counts the time since the previous look, at most
+   * `lookGapCapMs`, when a replica is missing and its time is `counting` (no worker will take its
+   * job, and the run is not stopping). True once the bound is past.
    */
-  overdue(now: number, waiting: boolean): boolean {
+  overdue(now: number, counting: boolean): boolean {
     const gap = this.lastLook === null ? 0 : now - this.lastLook;
     this.lastLook = now;
-    if (!waiting || this.missing().length === 0) return false;
-    if (gap <= unwatchedGapMs) this.waitedMs += gap;
+    if (!counting || this.missing().length === 0) return false;
+    this.waitedMs += Math.min(Math.max(gap, 0), lookGapCapMs);
     return this.waitedMs >= this.boundMs;
   }
 }
@@ -65,30 +77,43 @@ export interface ReplicaJobWhereabouts {
   readonly failedReason: string | null;
 }
 
-/** What became of a job, as a verb phrase: "is still waiting …", "failed: …". */
-function whereabouts({ state, failedReason }: ReplicaJobWhereabouts): string {
+const waitingStates: ReadonlySet<string> = new Set(['waiting', 'prioritized', 'delayed', 'waiting-children']);
+
+/**
+ * Whether a worker will take each of these jobs of missing replicas: each waits in the queue that
+ * `workers` worker processes serve (behind other runs' replicas), or a worker has it. False when
+ * one failed or is gone, or waits with no worker serving the queue: then the wait counts.
+ */
+export function seenTo(jobs: readonly Pick<ReplicaJobWhereabouts, 'state'>[], workers: number): boolean {
+  return jobs.every(({ state }) => state === 'active' || (waitingStates.has(state) && workers > 0));
+}
+
+/** What became of a job, as a verb phrase after "its job": "is still waiting …", "failed: …". Of a failure, its reason's first line. */
+function whereabouts({ state, failedReason }: ReplicaJobWhereabouts, workers: number): string {
+  if (waitingStates.has(state)) {
+    return workers > 0
+      ? 'is waiting in the replicas queue behind other runs\' replicas (every worker\'s REPLICA_CONCURRENCY slots busy)'
+      : 'is waiting in the replicas queue, which no worker process serves';
+  }
   switch (state) {
-    case 'waiting':
-    case 'prioritized':
-    case 'delayed':
-    case 'waiting-children':
-      return 'is still waiting in the replicas queue (no worker process serves that queue, or every worker\'s replica slots, REPLICA_CONCURRENCY, stayed busy)';
     case 'active':
-      return 'is taken by a worker that has not begun the replica (its objective still building, or the worker stuck)';
+      return 'is held by a worker that has not begun the replica yet';
     case 'failed':
-      return `failed: ${failedReason ?? 'no reason given'}`;
+      return `failed: ${failedReason?.split('\n').find((line) => line.trim() !== '')?.trim() ?? 'no reason given'}`;
     case 'unknown':
       return 'is gone from the replicas queue (Redis lost it)';
     default:
-      return `is ${state} without the replica having begun`;
+      return `is ${state}`;
   }
 }
 
-/** The failed run's message: which replicas no worker took within `boundMs`, and where their jobs are. */
-export function describeMissingReplicas(jobs: readonly ReplicaJobWhereabouts[], boundMs: number): string {
-  const bound = `within ${boundMs / 1000} s of ${jobs.length === 1 ? 'its' : 'their'} queueing (REPLICA_START_TIMEOUT_MS)`;
-  const what = jobs.length === 1
-    ? `replica ${jobs[0]!.replica}'s job ${bound}: it ${whereabouts(jobs[0]!)}`
-    : `the jobs of replicas ${jobs.slice(0, -1).map((job) => job.replica).join(', ')} and ${jobs.at(-1)!.replica} ${bound}: ${jobs.map((job) => `replica ${job.replica}'s ${whereabouts(job)}`).join('; ')}`;
-  return `No worker took ${what}. The run stopped with the steps of the replicas that ran.`;
+/**
+ * The failed run's message: which replicas did not begin, the bound (`boundMs` counted while no
+ * worker would take their jobs) and where their jobs are (`workers`: worker processes serving the queue).
+ */
+export function describeMissingReplicas(jobs: readonly ReplicaJobWhereabouts[], boundMs: number, workers: number): string {
+  const bound = `REPLICA_START_TIMEOUT_MS (${boundMs / 1000} s counted while no worker would take ${jobs.length === 1 ? 'its job' : 'their jobs'})`;
+  const who = jobs.length === 1 ? `Replica ${jobs[0]!.replica}` : `Replicas ${jobs.slice(0, -1).map((job) => job.replica).join(', ')} and ${jobs.at(-1)!.replica}`;
+  const where = jobs.map((job) => `replica ${job.replica}'s job ${whereabouts(job, workers)}`).join('; ');
+  return `${who} did not begin within ${bound}: ${where}. The run stopped with the steps of the replicas that ran.`;
 }

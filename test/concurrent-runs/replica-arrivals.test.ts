@@ -1,6 +1,6 @@
 /** The coordinator's wait for a concurrent run's replicas to reach a worker, driven with hand-made looks. */
 import { describe, expect, it } from 'vitest';
-import { describeMissingReplicas, ReplicaArrivals } from '../../src/concurrent-runs/replica-arrivals.ts';
+import { describeMissingReplicas, ReplicaArrivals, seenTo } from '../../src/concurrent-runs/replica-arrivals.ts';
 
 describe('replica arrivals', () => {
   it('a replica has reached a worker once the server shows it registered, exchanged or finished, and stays so', () => {
@@ -14,14 +14,34 @@ describe('replica arrivals', () => {
     expect(arrivals.reachedWorker(3)).toBe(false);
   });
 
-  it('counts the time between looks while a replica is missing and the run waits; a gap over a second (an outage) does not count', () => {
-    const arrivals = new ReplicaArrivals(2, 1_000);
+  it('counts the time between looks while a replica is missing and its wait counts; of a gap (an outage, a busy event loop) at most a second', () => {
+    const arrivals = new ReplicaArrivals(2, 3_000);
     expect(arrivals.overdue(0, true)).toBe(false);
     expect(arrivals.overdue(600, true)).toBe(false); // 600 ms
-    expect(arrivals.overdue(60_600, true)).toBe(false); // a minute away: not counted
-    expect(arrivals.overdue(60_900, false)).toBe(false); // stopping: not counted
-    expect(arrivals.overdue(61_200, true)).toBe(false); // 900 ms
-    expect(arrivals.overdue(61_300, true)).toBe(true); // 1,000 ms
+    expect(arrivals.overdue(60_600, true)).toBe(false); // a minute away: a second
+    expect(arrivals.overdue(60_900, false)).toBe(false); // not counting (stopping, or the jobs seen to)
+    expect(arrivals.overdue(62_100, true)).toBe(false); // a second of 1.2 s: 2,600 ms
+    expect(arrivals.waited).toBe(2_600);
+    expect(arrivals.overdue(62_500, true)).toBe(true); // 3,000 ms
+  });
+
+  it('a busy event loop, every look over a second apart, still reaches the bound', () => {
+    const arrivals = new ReplicaArrivals(1, 1_000);
+    expect(arrivals.overdue(0, true)).toBe(false);
+    expect(arrivals.overdue(1_100, true)).toBe(true);
+  });
+
+  it('goes on from the time an earlier coordinator had counted', () => {
+    const arrivals = new ReplicaArrivals(1, 1_000, 900);
+    expect(arrivals.overdue(5_000, true)).toBe(false);
+    expect(arrivals.overdue(5_100, true)).toBe(true);
+  });
+
+  it('a job waiting while a worker serves the queue, or held by a worker, is seen to; a failed or lost one, or one no worker serves, is not', () => {
+    expect(seenTo([{ state: 'waiting' }, { state: 'active' }, { state: 'delayed' }], 1)).toBe(true);
+    expect(seenTo([{ state: 'waiting' }], 0)).toBe(false);
+    expect(seenTo([{ state: 'waiting' }, { state: 'failed' }], 2)).toBe(false);
+    expect(seenTo([{ state: 'unknown' }], 2)).toBe(false);
   });
 
   it('never is overdue once every replica has reached a worker', () => {
@@ -32,20 +52,21 @@ describe('replica arrivals', () => {
     expect(arrivals.overdue(1_800, true)).toBe(false);
   });
 
-  it('says which replicas no worker took and where their jobs are', () => {
-    expect(describeMissingReplicas([{ replica: 1, state: 'failed', failedReason: 'connection reset' }], 600_000)).toBe(
-      'No worker took replica 1\'s job within 600 s of its queueing (REPLICA_START_TIMEOUT_MS): it failed: connection reset. '
+  it('says which replicas did not begin and where their jobs are, of a failure its reason\'s first line', () => {
+    expect(describeMissingReplicas([{ replica: 1, state: 'failed', failedReason: '\nInvalid `prisma.run.findUnique()` invocation in\n/srv/descent/src/x.ts:40:12\n  39 |' }], 600_000, 1)).toBe(
+      'Replica 1 did not begin within REPLICA_START_TIMEOUT_MS (600 s counted while no worker would take its job): '
+      + 'replica 1\'s job failed: Invalid `prisma.run.findUnique()` invocation in. '
       + 'The run stopped with the steps of the replicas that ran.',
     );
     expect(describeMissingReplicas([
       { replica: 0, state: 'unknown', failedReason: null },
       { replica: 2, state: 'prioritized', failedReason: null },
       { replica: 3, state: 'active', failedReason: null },
-    ], 1_500)).toBe(
-      'No worker took the jobs of replicas 0, 2 and 3 within 1.5 s of their queueing (REPLICA_START_TIMEOUT_MS): '
-      + 'replica 0\'s is gone from the replicas queue (Redis lost it); '
-      + 'replica 2\'s is still waiting in the replicas queue (no worker process serves that queue, or every worker\'s replica slots, REPLICA_CONCURRENCY, stayed busy); '
-      + 'replica 3\'s is taken by a worker that has not begun the replica (its objective still building, or the worker stuck). '
+    ], 1_500, 0)).toBe(
+      'Replicas 0, 2 and 3 did not begin within REPLICA_START_TIMEOUT_MS (1.5 s counted while no worker would take their jobs): '
+      + 'replica 0\'s job is gone from the replicas queue (Redis lost it); '
+      + 'replica 2\'s job is waiting in the replicas queue, which no worker process serves; '
+      + 'replica 3\'s job is held by a worker that has not begun the replica yet. '
       + 'The run stopped with the steps of the replicas that ran.',
     );
   });

@@ -10,6 +10,7 @@ import { z } from 'zod';
 import type { DataObjective } from '../objectives/objective.ts';
 import type { BestParams } from './best-params.ts';
 import type { BestTracker } from './early-stopping.ts';
+import { stopReasons } from './stop-reasons.ts';
 import type { Trainer } from './trainer.ts';
 import { dataPositionSchema, localStepStateShape, trackerStateSchema } from './state-schemas.ts';
 import { nonFiniteEntriesSchema } from './non-finite-entries.ts';
@@ -68,10 +69,16 @@ const hogwildStateSchema = z.strictObject({
   nonFinite: nonFiniteEntriesSchema.optional(),
 });
 
-/** A concurrent run on a parameter server: the server as Redis held it (every vector, each shard's accounting). */
+/**
+ * A concurrent run on a parameter server: the server as Redis held it (every vector, each shard's
+ * accounting), and the coordinator's own: the stop it sent (why), and how long it had waited for
+ * replicas no worker would take. Checkpoints written before had neither.
+ */
 const serverStateSchema = z.strictObject({
   algorithm: z.enum(['downpour', 'easgd', 'adaptive-revision']),
   server: z.strictObject({ vectors: z.array(z.array(z.number())), meta: z.array(z.record(z.string(), z.string())) }),
+  stop: z.strictObject({ reason: z.enum(stopReasons), message: z.string().nullable() }).optional(),
+  replicasWaitedMs: z.number().min(0).optional(),
 });
 
 /** A concurrent run's coordinator: the shared or server parameters, and what the replicas had done. */

@@ -2,8 +2,9 @@
  * Concurrent downpour, easgd and adaptive-revision through the service, against the real Redis
  * and PostgreSQL: the run's job starts the parameter server and one replica job per replica,
  * the replicas exchange with the server, the run records the server's parameters and ends once
- * every replica has pushed its last steps, or fails once a replica's job waited for a worker
- * longer than REPLICA_START_TIMEOUT_MS.
+ * every replica has pushed its last steps; a replica's job waiting behind a busy replica slot
+ * longer than REPLICA_START_TIMEOUT_MS does not fail the run (that bound counts only while no
+ * worker will take a job: replica-loop.test.ts).
  */
 import { describe, expect, it } from 'vitest';
 import type { ParallelReport } from '../../../src/core/parallel/index.ts';
@@ -205,16 +206,17 @@ describe('concurrent replicas on a parameter server', () => {
     }
   }, 120_000);
 
-  it('fails a run whose replica no worker takes within REPLICA_START_TIMEOUT_MS, saying where its job is, with the steps of the replica that ran', async () => {
+  it('does not fail a run whose replica waits behind a busy replica slot past REPLICA_START_TIMEOUT_MS: its time limit ends it, with the steps of the replica that ran', async () => {
     // One replica slot: the run's first replica holds it for the whole run, the second waits.
-    const processes = [await spawnStartedWorkerProcess(api.services, { REPLICA_CONCURRENCY: '1', REPLICA_START_TIMEOUT_MS: '2000' })];
+    const processes = [await spawnStartedWorkerProcess(api.services, { REPLICA_CONCURRENCY: '1', REPLICA_START_TIMEOUT_MS: '1000' })];
     try {
-      const response = await postRun(api.app, api.authorization, { ...downpourOnMoons, training: { maxSteps: 1_000_000_000, batchSize: 8, seed: 3 }, record: { every: 1000 } });
+      const response = await postRun(api.app, api.authorization, {
+        ...downpourOnMoons, training: { maxSteps: 1_000_000_000, batchSize: 8, seed: 3, timeLimitSeconds: 4 }, record: { every: 1000 },
+      });
       expect(response.statusCode, response.body).toBe(201);
       const view = await finalView(response.json().id, 30_000);
-      expect(view.status).toBe('failed');
-      expect(view.result).toMatchObject({ stopReason: 'error' });
-      expect(view.result!.message).toMatch(/^No worker took replica [01]'s job within 2 s of its queueing \(REPLICA_START_TIMEOUT_MS\): it is still waiting in the replicas queue \(no worker process serves that queue, or every worker's replica slots, REPLICA_CONCURRENCY, stayed busy\)/);
+      expect(view.status, JSON.stringify(view.result)).toBe('completed');
+      expect(view.result).toMatchObject({ stopReason: 'time_limit' });
       const steps = (view.result as { parallel: ParallelReport }).parallel.perReplica.map((replica) => replica.steps).sort((a, b) => b - a);
       expect(steps[0]).toBe(view.result!.steps);
       expect(steps).toEqual([expect.any(Number), 0]);
