@@ -2,7 +2,9 @@
  * A BullMQ Worker on the `replicas` queue, beside the runs worker in every worker process: it
  * runs replicas of concurrent downpour, easgd and adaptive-revision runs, REPLICA_CONCURRENCY
  * at a time. On close its replicas hand their jobs back after their current exchange, and
- * another worker resumes them from the parameter server.
+ * another worker resumes them from the parameter server. Through an outage of PostgreSQL or Redis
+ * a replica's job is kept and tried again (outages.ts), as a run's is, without spending its
+ * attempts: an outage never fails the replica, and with it the run.
  */
 import { Worker, type Job } from 'bullmq';
 import type { Config } from '../config/config.ts';
@@ -10,25 +12,30 @@ import type { Logger } from '../config/logger.ts';
 import type { ReplicaProcessor } from '../concurrent-runs/replica-processor.ts';
 import type { Redis } from '../queue/connection.ts';
 import { replicaJobName, replicasQueueName, type ReplicaJobData } from '../queue/replicas-queue.ts';
+import { processThroughOutages, type OutageDelays } from './outages.ts';
 
 export interface ReplicaWorkerDependencies {
   readonly config: Pick<Config, 'queuePrefix' | 'replicaConcurrency' | 'workerLocks'>;
   readonly connection: Redis;
   readonly processor: ReplicaProcessor;
-  readonly logger: Pick<Logger, 'error'>;
+  readonly logger: Pick<Logger, 'error' | 'warn' | 'info'>;
+  /** The waits between tries through an outage (outages.ts's when absent). */
+  readonly outageDelays?: OutageDelays;
 }
 
 export interface RunningReplicaWorker {
   close(): Promise<void>;
 }
 
-export async function startReplicaWorker({ config, connection, processor, logger }: ReplicaWorkerDependencies): Promise<RunningReplicaWorker> {
+export async function startReplicaWorker({ config, connection, processor, logger, outageDelays }: ReplicaWorkerDependencies): Promise<RunningReplicaWorker> {
   const stopping = new AbortController();
   const worker = new Worker<ReplicaJobData>(
     replicasQueueName,
-    async (job: Job<ReplicaJobData>) => {
+    async (job: Job<ReplicaJobData>, token?: string) => {
       if (job.name !== replicaJobName) throw new Error(`unknown job name ${job.name}`);
-      await processor(job, stopping.signal);
+      await processThroughOutages(job, token, () => processor(job, stopping.signal), {
+        jobId: job.id, logger, signal: stopping.signal, ...(outageDelays ? { delays: outageDelays } : {}),
+      });
     },
     {
       connection,

@@ -16,7 +16,10 @@ import { resolveParallelSettings } from '../../../src/core/parallel/index.ts';
 import { ParameterServer } from '../../../src/parameter-server/parameter-server.ts';
 import type { RunCheckpoint } from '../../../src/core/training/checkpoint.ts';
 import { closeRedis, createRedis, type Redis } from '../../../src/queue/connection.ts';
+import { createReplicaProcessor } from '../../../src/concurrent-runs/replica-processor.ts';
+import { createDatabase } from '../../../src/db/client.ts';
 import { createReplicasQueue, replicasQueueName } from '../../../src/queue/replicas-queue.ts';
+import { startReplicaWorker } from '../../../src/worker/replica-worker.ts';
 import { eventually } from '../../support/eventually.ts';
 import { startPrivateRedis } from '../support/private-services.ts';
 
@@ -475,6 +478,41 @@ describe('a replica the coordinator saw finished after it last read the server, 
       expect(run.result!.parallel!.perReplica[1]!.steps).toBe(2_000);
     } finally {
       await setup.close();
+    }
+  }, 30_000);
+});
+
+describe('a replica job taken while PostgreSQL is unreachable', () => {
+  it('is kept and tried again, spending none of its attempts; a worker stopping meanwhile hands it back', async () => {
+    const prefix = `test-${randomUUID()}`;
+    const unreachable = createDatabase('postgresql://postgres@127.0.0.1:1/none');
+    const queue = createReplicasQueue(redis, prefix);
+    const warnings: string[] = [];
+    const log = () => undefined;
+    const worker = await startReplicaWorker({
+      config: { queuePrefix: prefix, replicaConcurrency: 1, workerLocks: { lockDurationMs: 10_000, stalledIntervalMs: 5_000, maxStalledCount: 3 } },
+      connection: redis,
+      processor: createReplicaProcessor({ database: unreachable, redis, queuePrefix: prefix }),
+      logger: { error: log, info: log, warn: (_: unknown, message?: string) => void warnings.push(message ?? '') },
+      outageDelays: { firstMs: 20, maxMs: 50 },
+    });
+    let closed = false;
+    try {
+      const job = await queue.add('replica', { runId: randomUUID(), replica: 0 });
+      await eventually(() => Promise.resolve(warnings), (seen) => seen.length > 0, { timeoutMs: 15_000 });
+      expect(warnings[0]).toMatch(/unreachable; keeping the job/);
+      const taken = (await queue.getJob(job.id!))!;
+      expect(await taken.getState()).toBe('active');
+      expect(taken.attemptsMade).toBe(0);
+      await worker.close();
+      closed = true;
+      expect(await (await queue.getJob(job.id!))!.getState()).toBe('waiting');
+    } finally {
+      if (!closed) await worker.close();
+      await queue.close();
+      await unreachable.$disconnect();
+      const keys = await redis.keys(`${prefix}*`);
+      if (keys.length > 0) await redis.del(...keys);
     }
   }, 30_000);
 });
