@@ -61,6 +61,15 @@ const stopCheckMs = 100;
 const stopAnswerMs = 50;
 
 export async function runReplica(options: ReplicaLoopOptions): Promise<void> {
+  try {
+    await replicaLoop(options);
+  } catch (error) {
+    // The server stayed missing at any step and the run has ended: nothing is left to do.
+    if (!(error instanceof RunGone)) throw error;
+  }
+}
+
+async function replicaLoop(options: ReplicaLoopOptions): Promise<void> {
   const { config, settings, objective, server, replica: index, interrupted } = options;
   const p = settings.replicas;
 

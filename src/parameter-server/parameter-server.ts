@@ -64,6 +64,7 @@ interface ScriptCommands {
   psSnapshotBuffer(...args: (string | Buffer | number)[]): Promise<(Buffer | Buffer[])[]>;
   psNow(meta: string): Promise<string>;
   psRegister(meta: string, replica: number, worker: string): Promise<null>;
+  psFinishReplica(meta: string, ...fields: string[]): Promise<null>;
 }
 
 /** The parameter server's scripts as a connection's commands (see withCommands). */
@@ -80,6 +81,7 @@ const scriptCommands = {
   psSnapshot: { lua: scripts.snapshot },
   psNow: { numberOfKeys: 1, lua: scripts.now },
   psRegister: { numberOfKeys: 1, lua: scripts.register },
+  psFinishReplica: { numberOfKeys: 1, lua: scripts.finishReplica },
 };
 
 /**
@@ -395,7 +397,7 @@ export class ParameterServer {
 
   /** The worker (host:pid) running a replica now; the first replica to register stamps when it began (`began`, Redis's clock). */
   async register(replica: number, worker: string): Promise<void> {
-    await this.redis.psRegister(`${this.tags[0]}:meta`, replica, worker);
+    await this.redis.psRegister(`${this.tags[0]}:meta`, replica, worker).catch(rethrow);
   }
 
   /** Redis's clock in milliseconds (what `began` is stamped with). */
@@ -405,7 +407,7 @@ export class ParameterServer {
 
   /** A replica is done and gone: its distance to the center at its last exchange (null: not known). */
   async finishReplica(replica: number, distance: number | null): Promise<void> {
-    await this.redis.hset(`${this.tags[0]}:meta`, `finished:${replica}`, '1', ...(distance !== null ? [`distance:${replica}`, String(distance)] : []));
+    await this.redis.psFinishReplica(`${this.tags[0]}:meta`, `finished:${replica}`, '1', ...(distance !== null ? [`distance:${replica}`, String(distance)] : [])).catch(rethrow);
   }
 
   /** The main shard's accounting alone (cheap: the coordinator polls it). */

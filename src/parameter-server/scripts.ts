@@ -328,10 +328,20 @@ export const now = `${millis}
 return millis()
 `;
 
-/** KEYS: meta. ARGV: replica, worker. Records the worker running the replica, and when the first replica to register began. */
+/**
+ * KEYS: meta. ARGV: replica, worker. Records the worker running the replica, and when the first
+ * replica to register began; LOST when the server is gone (a key written then would have no time to live).
+ */
 export const register = `${millis}
+if redis.call('HEXISTS', KEYS[1], 'version') == 0 then return redis.error_reply('LOST parameter server state') end
 redis.call('HSET', KEYS[1], 'worker:' .. ARGV[1], ARGV[2])
 redis.call('HSETNX', KEYS[1], 'began', millis())
+`;
+
+/** KEYS: meta. ARGV: field/value pairs (a replica's finished:i and distance:i). Sets them; LOST when the server is gone. */
+export const finishReplica = `
+if redis.call('HEXISTS', KEYS[1], 'version') == 0 then return redis.error_reply('LOST parameter server state') end
+redis.call('HSET', KEYS[1], unpack(ARGV))
 `;
 
 /** KEYS: the shard's vectors (w first), then meta. ARGV: replace (1/0), a new epoch, then the vectors, then meta field/value pairs. → 1 when written. */

@@ -13,7 +13,7 @@ import { DistributedRun } from '../../../src/concurrent-runs/distributed-run.ts'
 import { runReplica } from '../../../src/concurrent-runs/replica-loop.ts';
 import { createBenchmarkObjective } from '../../../src/core/objectives/create-objective.ts';
 import { resolveParallelSettings } from '../../../src/core/parallel/index.ts';
-import { ParameterServer } from '../../../src/parameter-server/parameter-server.ts';
+import { ParameterServer, ServerLostError } from '../../../src/parameter-server/parameter-server.ts';
 import type { RunCheckpoint } from '../../../src/core/training/checkpoint.ts';
 import { closeRedis, createRedis, type Redis } from '../../../src/queue/connection.ts';
 import { createReplicaProcessor } from '../../../src/concurrent-runs/replica-processor.ts';
@@ -515,4 +515,18 @@ describe('a replica job taken while PostgreSQL is unreachable', () => {
       if (keys.length > 0) await redis.del(...keys);
     }
   }, 30_000);
+});
+
+describe('a replica registering or finishing after its run ended and removed the server', () => {
+  it('is told the server is gone, and writes no key (which would have no time to live)', async () => {
+    const objective = createBenchmarkObjective({ type: 'benchmark', name: 'rosenbrock', dimensions: 20 });
+    const server = new ParameterServer(redis, { prefix: `test-${randomUUID()}`, runId: randomUUID(), dimension: objective.dimension, shards: 1, algorithm: 'downpour' });
+    servers.push(server);
+    await server.initialize(ParameterServer.freshState('downpour', objective.initial, 1, 1_000, 2), false);
+    await server.register(0, 'worker:0');
+    await server.remove();
+    await expect(server.register(1, 'worker:1')).rejects.toBeInstanceOf(ServerLostError);
+    await expect(server.finishReplica(0, 0.5)).rejects.toBeInstanceOf(ServerLostError);
+    expect(await redis.exists(...server.allKeys())).toBe(0);
+  });
 });
