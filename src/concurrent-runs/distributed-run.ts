@@ -21,10 +21,10 @@ import type { StepRecord } from '../core/training/step-record.ts';
 import type { StopReason } from '../core/training/stop-reasons.ts';
 import { ParameterServer, ServerLostError, type ServerAlgorithm, type ServerState } from '../parameter-server/parameter-server.ts';
 import type { Redis } from '../queue/connection.ts';
-import { addReplicaJobs, createReplicasQueue, removeReplicaJobs, replicaJobState, type ReplicasQueue } from '../queue/replicas-queue.ts';
+import { addReplicaJobs, createReplicasQueue, removeReplicaJobs, replicaJobState, replicaWorkersCount, type ReplicasQueue } from '../queue/replicas-queue.ts';
 import { CenterWatch } from './center-watch.ts';
 import { CoordinatedRun, runSize, type RunSize } from './coordinated-run.ts';
-import { defaultReplicaStartTimeoutMs, describeMissingReplicas, ReplicaArrivals, seenTo } from './replica-arrivals.ts';
+import { defaultReplicaStartTimeoutMs, describeMissingReplicas, isWaitingState, ReplicaArrivals, seenTo } from './replica-arrivals.ts';
 
 export interface DistributedRunOptions {
   readonly clock: () => number;
@@ -171,13 +171,14 @@ export class DistributedRun extends CoordinatedRun implements RunLoop {
     }
   }
 
-  /** Where the jobs of the replicas not yet begun are, and how many worker processes serve the replicas queue. */
+  /**
+   * Where the jobs of the replicas not yet begun are, and, when one of them waits, how many worker
+   * processes serve the replicas queue (0 asked when none waits: the answer would not be read).
+   */
   private async missingJobs() {
     const queue = this.queue!;
-    const [jobs, workers] = await Promise.all([
-      Promise.all(this.arrivals.missing().map(async (replica) => ({ replica, ...(await replicaJobState(queue, this.options.runId, replica)) }))),
-      queue.getWorkersCount(),
-    ]);
+    const jobs = await Promise.all(this.arrivals.missing().map(async (replica) => ({ replica, ...(await replicaJobState(queue, this.options.runId, replica)) })));
+    const workers = jobs.some(({ state }) => isWaitingState(state)) ? await replicaWorkersCount(queue, this.options.queuePrefix) : 0;
     return { jobs, workers };
   }
 
@@ -319,7 +320,8 @@ export class DistributedRun extends CoordinatedRun implements RunLoop {
         algorithm: this.settings.algorithm as ServerAlgorithm,
         server: { vectors: this.state.vectors.map((vector) => [...vector]), meta: this.state.meta.map((meta) => ({ ...meta })) },
         ...(this.stopping !== null ? { stop: { ...this.stopping } } : {}),
-        replicasWaitedMs: this.arrivals.waited,
+        // Only when some was counted: a worker of an earlier release refuses a checkpoint with fields it does not know.
+        ...(this.arrivals.waited > 0 ? { replicasWaitedMs: this.arrivals.waited } : {}),
       },
       objective: null,
       bestObjective: null,

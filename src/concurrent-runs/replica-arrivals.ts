@@ -79,6 +79,9 @@ export interface ReplicaJobWhereabouts {
 
 const waitingStates: ReadonlySet<string> = new Set(['waiting', 'prioritized', 'delayed', 'waiting-children']);
 
+/** Whether a job in BullMQ's `state` waits for a worker to take it. */
+export const isWaitingState = (state: string): boolean => waitingStates.has(state);
+
 /**
  * Whether a worker will take each of these jobs of missing replicas: each waits in the queue that
  * `workers` worker processes serve (behind other runs' replicas), or a worker has it. False when

@@ -55,6 +55,25 @@ export async function replicaJobState(queue: ReplicasQueue, runId: string, repli
   return { state: await job.getState(), failedReason: job.failedReason || null };
 }
 
+/** How long a count of the replicas queue's workers serves every run of this process. */
+const workersCountMs = 5_000;
+const workersCounts = new Map<string, { readonly at: number; readonly count: Promise<number> }>();
+
+/**
+ * The worker processes serving the replicas queue under `prefix`, as Redis's client list names
+ * them (CLIENT LIST: its cost grows with the deployment's connections), counted once every
+ * `workersCountMs` for all the runs of this process. A Redis that refuses the question (an ACL
+ * without CLIENT) answers 1: the queue is taken to be served, as BullMQ takes it, and a waiting
+ * job waits as it would without the question.
+ */
+export function replicaWorkersCount(queue: ReplicasQueue, prefix: string, now = Date.now()): Promise<number> {
+  const counted = workersCounts.get(prefix);
+  if (counted && now - counted.at < workersCountMs) return counted.count;
+  const count = queue.getWorkersCount().catch(() => 1);
+  workersCounts.set(prefix, { at: now, count });
+  return count;
+}
+
 /**
  * Removes the jobs of `replicas` of a run that ended without them: no worker took them, and none
  * need ever do. A job a worker has just taken stays (BullMQ leaves a locked job); it finds the run ended.

@@ -15,7 +15,7 @@ import { replicaJobName, replicasQueueName, type ReplicaJobData } from '../queue
 import { processThroughOutages, type OutageDelays } from './outages.ts';
 
 export interface ReplicaWorkerDependencies {
-  readonly config: Pick<Config, 'queuePrefix' | 'replicaConcurrency' | 'workerLocks'>;
+  readonly config: Pick<Config, 'queuePrefix' | 'replicaConcurrency' | 'workerLocks'> & Partial<Pick<Config, 'databaseStatementTimeoutMs'>>;
   readonly connection: Redis;
   readonly processor: ReplicaProcessor;
   readonly logger: Pick<Logger, 'error' | 'warn' | 'info'>;
@@ -34,7 +34,7 @@ export async function startReplicaWorker({ config, connection, processor, logger
     async (job: Job<ReplicaJobData>, token?: string) => {
       if (job.name !== replicaJobName) throw new Error(`unknown job name ${job.name}`);
       await processThroughOutages(job, token, () => processor(job, stopping.signal), {
-        jobId: job.id, logger, signal: stopping.signal, ...(outageDelays ? { delays: outageDelays } : {}),
+        jobId: job.id, logger, signal: stopping.signal, ...(outageDelays ? { delays: outageDelays } : {}), statementBoundMs: config.databaseStatementTimeoutMs,
       });
     },
     {

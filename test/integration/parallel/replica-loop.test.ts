@@ -369,7 +369,7 @@ describe('a concurrent run whose replica jobs wait behind other runs\' replicas'
       await run.settle(performance.now());
       await drive(run, 3_000);
       expect(run.done).toBe(false);
-      expect(coordinatorPart(run.checkpoint()).replicasWaitedMs).toBe(0);
+      expect(coordinatorPart(run.checkpoint()).replicasWaitedMs ?? 0).toBe(0);
       release();
       await drive(run, 30_000);
       expect(run.result).toMatchObject({ stopReason: 'max_steps', steps: 4_000 });
