@@ -5,25 +5,14 @@
  * on a running run spending the per-key rate budget.
  */
 import { availableParallelism } from 'node:os';
-import type { Page, Request } from 'playwright-core';
-import { afterAll, describe, expect, it } from 'vitest';
+import type { Request } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { createPool } from '../../src/db/pool.ts';
 import { createStrandedRuns } from '../../src/db/stranded-runs.ts';
-import { drawnAxes, drawnSeries, screenshots, segments, useDashboard } from './support/dashboard.ts';
+import { drawnAxes, drawnSeries, expression, screenshots, segments, useDashboard, usePages } from './support/dashboard.ts';
 
 const dashboard = useDashboard();
-const pages: Page[] = [];
-afterAll(async () => {
-  for (const page of pages) await page.close();
-});
-
-async function open(hash: string): Promise<Page> {
-  const page = await dashboard.openPage(hash);
-  pages.push(page);
-  return page;
-}
-
-const expression = (text: string, initial: number[], variables = ['x', 'y']) => ({ type: 'expression', expression: text, variables, initial });
+const open = usePages(dashboard);
 
 describe('dashboard bugs', () => {
   it('draws a loss that is negative throughout on the log scale (symmetric log) instead of "No recorded steps yet"', async () => {
@@ -79,8 +68,7 @@ describe('dashboard bugs', () => {
 
   it('does not ask for the landscape of a run that is not two-dimensional', async () => {
     const id = await dashboard.submitRun({ objective: { type: 'benchmark', name: 'sphere', dimensions: 3 }, optimizer: { name: 'adam', learningRate: 0.05 }, training: { maxSteps: 100 } });
-    const page = await dashboard.openPage();
-    pages.push(page);
+    const page = await open();
     const refused: string[] = [];
     page.on('response', (response) => { if (response.status() >= 400) refused.push(`${response.status()} ${response.url()}`); });
     await page.goto(`${dashboard.baseUrl}/#/runs/${id}`);

@@ -74,6 +74,22 @@ export function useDashboard(overrides: Record<string, string> = {}, { sweeps = 
   return harness;
 }
 
+/** Opens pages (`openPage`) for a file's tests, and closes them after its tests. */
+export function usePages(dashboard: DashboardHarness): (hash?: string) => Promise<Page> {
+  const pages: Page[] = [];
+  afterAll(async () => {
+    for (const page of pages) await page.close();
+  });
+  return async (hash = '') => {
+    const page = await dashboard.openPage(hash);
+    pages.push(page);
+    return page;
+  };
+}
+
+/** An expression objective over x and y (or `variables`). */
+export const expression = (text: string, initial: number[], variables = ['x', 'y']) => ({ type: 'expression', expression: text, variables, initial });
+
 /** The little of the browser's globals and uPlot's instance the tests read (no DOM types here). */
 interface BrowserGlobals {
   readonly localStorage: { setItem(name: string, value: string): void };
