@@ -29,6 +29,16 @@ function quantileLevels(values) {
 }
 
 /**
+ * Tick labels: d3's for ordinary numbers; past the range d3 writes in full (a diverged run's
+ * 1e150, where its labels came out as 1.4999999999999999e+150 and ran into each other), a
+ * few significant digits in exponent notation, as the curves' axes write them.
+ */
+function tickFormat(scale, ticks) {
+  const largest = Math.max(...ticks.map(Math.abs));
+  return largest >= 1e6 || (largest > 0 && largest < 1e-3) ? (tick) => formatNumber(tick, 3) : scale.tickFormat(ticks.length);
+}
+
+/**
  * @param {object} landscape the GET /v1/runs/{id}/landscape body
  * @param {{ label: string, colour: string, runId: string, points: [number, number][] }[]} trajectories
  *   each in step order, starting at its start
@@ -69,10 +79,10 @@ export function renderContourPlot(landscape, trajectories, { width, height }) {
 
   const axes = s('g', { class: 'chart-grid' });
   const xTicks = x.ticks(Math.max(2, Math.floor(plotWidth / 80)));
-  const xFormat = x.tickFormat(xTicks.length);
+  const xFormat = tickFormat(x, xTicks);
   for (const tick of xTicks) axes.append(s('text', { x: x(tick), y: margin.top + plotHeight + 16, 'text-anchor': 'middle' }, xFormat(tick)));
   const yTicks = y.ticks(Math.max(2, Math.floor(plotHeight / 50)));
-  const yFormat = y.tickFormat(yTicks.length);
+  const yFormat = tickFormat(y, yTicks);
   for (const tick of yTicks) axes.append(s('text', { x: margin.left - 6, y: y(tick) + 4, 'text-anchor': 'end' }, yFormat(tick)));
   axes.append(
     s('text', { x: margin.left + plotWidth / 2, y: height - 4, 'text-anchor': 'middle', class: 'axis-name' }, xName),

@@ -15,7 +15,11 @@ import { nice, ticks } from 'd3-array';
 import { formatNumber } from '../format.js';
 
 const minimumGap = 28;
-/** Decades a log axis labels, at most, below its largest value. */
+/**
+ * Decades a log axis considers for labels, at most: an axis spanning more labels every second,
+ * third… decade, so a diverged run's 1e106 still leaves its first values labelled. (An axis
+ * through 0, symmetric log, labels this many decades below its largest magnitude.)
+ */
 const decadeWindow = 40;
 
 /** @param {number[]} values finite values the axis shows; @param {boolean} logarithmic */
@@ -44,9 +48,11 @@ function roundCandidates(low, high) {
   if (!(largest > 0)) return [{ value: 0, rank: 0 }];
   const highest = Math.ceil(Math.log10(largest));
   const smallestMagnitude = low > 0 ? low : high < 0 ? -high : 0;
-  const lowest = Math.max(smallestMagnitude > 0 ? Math.floor(Math.log10(smallestMagnitude)) : -Infinity, highest - decadeWindow);
-  for (let exponent = lowest; exponent <= highest; exponent++) {
-    for (const mantissa of [1, 2, 5]) {
+  const lowestNeeded = smallestMagnitude > 0 ? Math.floor(Math.log10(smallestMagnitude)) : highest - decadeWindow;
+  const stride = Math.max(1, Math.ceil((highest - lowestNeeded) / decadeWindow));
+  const lowest = Math.floor(lowestNeeded / stride) * stride;
+  for (let exponent = lowest; exponent <= highest; exponent += stride) {
+    for (const mantissa of stride === 1 ? [1, 2, 5] : [1]) {
       const magnitude = mantissa * 10 ** exponent;
       for (const value of [magnitude, -magnitude]) if (value >= low && value <= high) candidates.push({ value, rank: mantissa === 1 ? 0 : 1 });
     }
