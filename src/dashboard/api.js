@@ -41,10 +41,20 @@ async function problemOf(response) {
   }
 }
 
+/** fetch, with a network failure (no answer at all) said as such rather than as the browser's "Failed to fetch". */
+async function send(path, init) {
+  try {
+    return await fetch(path, init);
+  } catch (error) {
+    if (init.signal?.aborted) throw error;
+    throw new ApiError(0, { title: `The API did not answer (${error.message}); is it running?` });
+  }
+}
+
 /** GET a /v1 path as JSON; `changed` is false when the server answered 304 for the cached copy. */
 export async function getJson(path, { signal } = {}) {
   const cached = revalidationCache.get(path);
-  const response = await fetch(path, {
+  const response = await send(path, {
     headers: { accept: 'application/json', ...authorization(), ...(cached ? { 'if-none-match': cached.etag } : {}) },
     cache: 'no-store',
     signal,
@@ -59,7 +69,7 @@ export async function getJson(path, { signal } = {}) {
 
 /** POST JSON to a /v1 path; resolves to the parsed body, rejects with ApiError. */
 export async function postJson(path, payload) {
-  const response = await fetch(path, {
+  const response = await send(path, {
     method: 'POST',
     headers: { accept: 'application/json', ...authorization(), ...(payload === undefined ? {} : { 'content-type': 'application/json' }) },
     body: payload === undefined ? undefined : JSON.stringify(payload),

@@ -43,10 +43,17 @@ export function progressBar(progress, status) {
   return bar;
 }
 
+/**
+ * A few characters that tell one id from another. Ids are UUIDv7: their first characters are
+ * the time of creation, the same for every run submitted within a minute, so the short form is
+ * the random end, not the start.
+ */
+export const shortId = (id) => id.slice(-8);
+
 /** A one-line description of what a run minimises. */
 export function describeObjective(objective) {
   if (!objective) return '';
-  if (objective.id) return `stored objective ${objective.id.slice(0, 8)}`;
+  if (objective.id) return `stored objective ${shortId(objective.id)}`;
   if (objective.type === 'expression') return objective.expression;
   if (objective.type === 'benchmark') return `${objective.name}${objective.dimensions ? ` (${objective.dimensions}-D)` : ''}`;
   if (objective.type === 'model') return `${objective.model} model`;

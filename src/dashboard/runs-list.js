@@ -4,8 +4,8 @@
  * again every `refreshMs` while the tab is visible (304 while nothing changed) and
  * whenever a followed run changes.
  */
-import { getJson } from './api.js';
-import { describeObjective, h, progressBar, statusBadge } from './dom.js';
+import { ApiError, getJson } from './api.js';
+import { describeObjective, h, progressBar, shortId, statusBadge } from './dom.js';
 import { formatNumber } from './format.js';
 import { runStatuses } from './contracts.js';
 
@@ -32,6 +32,8 @@ export function createRunsList(container, { onError, onCompare }) {
     cursors: [],
     cursor: null,
     body: null,
+    /** Why the list could not be read, while it cannot (nothing else is shown then). */
+    error: null,
     timer: null,
   };
 
@@ -86,7 +88,7 @@ export function createRunsList(container, { onError, onCompare }) {
     const result = run.result;
     return h('li', { class: 'run-row' },
       h('input', {
-        type: 'checkbox', class: 'compare-tick', checked: ticked, 'aria-label': `Compare run ${run.id.slice(0, 8)}`, 'data-compare-id': run.id,
+        type: 'checkbox', class: 'compare-tick', checked: ticked, 'aria-label': `Compare run ${shortId(run.id)}`, 'data-compare-id': run.id,
         onchange: (event) => {
           if (event.target.checked) state.ticked.add(run.id); else state.ticked.delete(run.id);
           renderCompareBar();
@@ -98,7 +100,7 @@ export function createRunsList(container, { onError, onCompare }) {
           optimizer.learningRate !== undefined ? h('span', { class: 'run-rate muted' }, `η ${formatNumber(optimizer.learningRate, 3)}`) : null),
         h('span', { class: 'run-objective' }, describeObjective(run.spec.objective)),
         h('span', { class: 'run-line run-facts muted' },
-          h('code', {}, run.id.slice(0, 8)),
+          h('code', {}, shortId(run.id)),
           result ? h('span', {}, `loss ${formatNumber(result.finalLoss)} · ${result.steps} steps`) : h('span', {}, `${run.progress?.step ?? 0} of ${run.progress?.totalSteps ?? run.spec.training?.maxSteps ?? '?'} steps`),
           h('time', { datetime: run.createdAt, title: new Date(run.createdAt).toLocaleString() }, age(run.createdAt))),
         progressBar(run.progress, run.status)));
@@ -113,9 +115,11 @@ export function createRunsList(container, { onError, onCompare }) {
   function render() {
     const runs = state.body?.runs ?? [];
     const filtered = Object.values(state.filters).some(Boolean);
-    list.replaceChildren(runs.length
-      ? h('ul', { class: 'runs' }, runs.map(row))
-      : h('p', { class: 'muted' }, filtered ? 'No runs match.' : 'No runs yet. Submit one with “New run”.'));
+    list.replaceChildren(state.error && !runs.length
+      ? h('p', { class: 'muted list-error' }, `The runs could not be loaded: ${state.error.message}`)
+      : runs.length
+        ? h('ul', { class: 'runs' }, runs.map(row))
+        : h('p', { class: 'muted' }, filtered ? 'No runs match.' : 'No runs yet. Submit one with “New run”.'));
     newer.disabled = state.cursors.length === 0;
     older.disabled = !state.body?.nextCursor;
     pager.hidden = newer.disabled && older.disabled;
@@ -125,9 +129,15 @@ export function createRunsList(container, { onError, onCompare }) {
   async function refresh() {
     try {
       state.body = (await getJson(query())).body;
+      state.error = null;
       render();
       onError(null);
     } catch (error) {
+      // A refused key (none, a wrong one, one just forgotten) lists nothing, not the runs of the
+      // key before it; any other failure keeps the page it had, with the notice above.
+      state.error = error;
+      if (error instanceof ApiError && error.status === 401) state.body = null;
+      render();
       onError(error);
     }
   }

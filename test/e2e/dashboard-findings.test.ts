@@ -5,13 +5,40 @@
  * failed refresh, a zoom undone by the next live rows, failures shown as "not recorded", the runs
  * of a forgotten key still listed, and runs submitted together all called by the same short id.
  */
+import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { drawnAxes, expression, screenshots, useDashboard, usePages } from './support/dashboard.ts';
 
 const dashboard = useDashboard();
 const open = usePages(dashboard);
 
+/** A run that goes on until the test cancels it (or a minute has passed). */
+const liveRun = () => dashboard.submitRun({
+  objective: expression('(1 - x)^2 + 100*(y - x^2)^2', [-1.5, 2]), optimizer: { name: 'adam', learningRate: 1e-5 },
+  training: { maxSteps: 1_000_000_000, timeLimitSeconds: 60 },
+}, { wait: false });
+
+const cancel = (id: string) => dashboard.testApp.app.inject({ method: 'POST', url: `/v1/runs/${id}/cancel`, headers: { authorization: dashboard.authorization } });
+
+/** uPlot's step range on the page's curve chart, and how many steps it holds. */
+const stepScale = (page: Page) => page.locator('.curve-plot').first().evaluate((element: unknown) => {
+  const chart = (element as { uplot: { scales: { x: { min: number; max: number } }; data: number[][] } }).uplot;
+  return { min: chart.scales.x.min, max: chart.scales.x.max, last: chart.data[0]!.at(-1)!, count: chart.data[0]!.length };
+});
+
 describe('dashboard findings', () => {
+  it('ends the trajectory of a run with more than 50,000 recorded steps where the run ended', async () => {
+    // x + y descends along the diagonal by 1e-4 a step: at step 50,000 it is at (-5, -5), at the end at (-6, -6).
+    const id = await dashboard.submitRun({
+      objective: expression('x + y', [0, 0]), optimizer: { name: 'sgd', learningRate: 1e-4 }, training: { maxSteps: 60_000 }, record: { every: 1 },
+    });
+    const page = await open(`#/runs/${id}`);
+    const latest = page.locator('.contour-plot .marker-end title');
+    await latest.waitFor({ state: 'attached' });
+    expect(await latest.textContent()).toMatch(/latest \(-6, -6\)$/);
+    await page.screenshot({ path: `${screenshots}/finding-long-trajectory.png`, fullPage: true });
+  });
+
   it('labels the whole log axis of a diverged run, and writes its contour plot\'s ticks as short numbers', async () => {
     // SGD at 0.3 on x⁴ − 3x² + y² from (2, 1): the loss goes from 5 to about 1e200 in six steps, x to 2e150.
     const id = await dashboard.submitRun({ objective: expression('x^4 - 3*x^2 + y^2', [2, 1]), optimizer: { name: 'sgd', learningRate: 0.3 }, training: { maxSteps: 800 } });
@@ -26,5 +53,78 @@ describe('dashboard findings', () => {
     for (const tick of ticks) expect(tick, ticks.join(' | ')).toMatch(/^[-−]?\d+(\.\d+)?(e-?\d+)?$/);
     for (const tick of ticks) expect(tick.length, ticks.join(' | ')).toBeLessThanOrEqual(8);
     await page.screenshot({ path: `${screenshots}/finding-diverged-axes.png`, fullPage: true });
+  });
+
+  it('keeps a running run\'s curves when one refresh of them fails, and draws them on once the API answers', async () => {
+    const id = await liveRun();
+    const page = await open(`#/runs/${id}`);
+    await page.locator('.curve-plot canvas').first().waitFor({ timeout: 30_000 });
+    const curves = (url: URL) => url.pathname.endsWith('/metrics') && url.searchParams.has('maxPoints') && url.searchParams.get('fields') !== 'params';
+    await page.route(curves, (route) => route.fulfill({
+      status: 503, contentType: 'application/problem+json',
+      body: JSON.stringify({ status: 503, code: 'database_unavailable', title: 'The database is unavailable', detail: 'PostgreSQL did not answer in time.' }),
+    }));
+    const error = page.locator('.curves-card .error');
+    await error.waitFor({ timeout: 30_000 });
+    expect(await error.textContent()).toContain('PostgreSQL did not answer in time.');
+    expect(await page.locator('.curves-card .curve-plot canvas').count()).toBeGreaterThan(0);
+    await page.screenshot({ path: `${screenshots}/finding-curves-refresh-failed.png`, fullPage: true });
+    await page.unroute(curves);
+    await expect.poll(() => error.isVisible()).toBe(false);
+    expect(await page.locator('.curves-card .curve-plot canvas').count()).toBeGreaterThan(0);
+    await cancel(id);
+  });
+
+  it('keeps the steps zoomed to on a running run while new rows arrive', async () => {
+    const id = await liveRun();
+    const page = await open(`#/runs/${id}`);
+    await page.locator('.curve-plot canvas').first().waitFor({ timeout: 30_000 });
+    await expect.poll(async () => (await stepScale(page)).count).toBeGreaterThan(20);
+    const box = (await page.locator('.curve-plot .u-over').first().boundingBox())!;
+    await page.mouse.move(box.x + box.width * 0.3, box.y + box.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width * 0.6, box.y + box.height / 2, { steps: 5 });
+    await page.mouse.up();
+    const zoomed = await stepScale(page);
+    expect(zoomed.max).toBeLessThan(zoomed.last);
+    // New rows are drawn (the last step moves on) and the range read stays.
+    await expect.poll(async () => (await stepScale(page)).last, { timeout: 30_000 }).toBeGreaterThan(zoomed.last);
+    const after = await stepScale(page);
+    expect([after.min, after.max]).toEqual([zoomed.min, zoomed.max]);
+    await cancel(id);
+  });
+
+  it('says the compared runs\' curves and trajectories could not be loaded instead of "not recorded"', async () => {
+    const ids = await Promise.all([0.01, 0.02].map((learningRate) => dashboard.submitRun({
+      objective: expression('x^2 + 3*y^2', [1, 1]), optimizer: { name: 'sgd', learningRate }, training: { maxSteps: 100 },
+    })));
+    const page = await open();
+    await page.route((url) => url.pathname.endsWith('/metrics'), (route) => route.abort('connectionrefused'));
+    await page.goto(`${dashboard.baseUrl}/#/compare/${ids.join(',')}`);
+    const error = page.locator('.curves-card .curves-error');
+    await error.waitFor();
+    expect(await error.textContent()).toContain('could not be loaded: The API did not answer');
+    await expect.poll(() => page.locator('.compare-landscape').textContent()).toContain('The trajectories could not be loaded');
+    expect(await page.getByText('not recorded').count()).toBe(0);
+    expect(await page.getByText('No recorded parameters').count()).toBe(0);
+    await page.screenshot({ path: `${screenshots}/finding-compare-errors.png`, fullPage: true });
+  });
+
+  it('lists runs submitted together under different short ids, and none once the key is forgotten', async () => {
+    const spec = { objective: expression('x^2 + y^2', [1, 1]), optimizer: { name: 'sgd', learningRate: 0.1 }, training: { maxSteps: 10 } };
+    const ids = await Promise.all([dashboard.submitRun(spec), dashboard.submitRun(spec)]);
+    const page = await open('');
+    const shown = await Promise.all(ids.map(async (id) => {
+      const code = page.locator(`.run-link[data-run-id="${id}"] code`);
+      await code.waitFor();
+      return code.textContent();
+    }));
+    expect(shown[0]).not.toBe(shown[1]);
+    expect(await page.getByRole('checkbox', { name: `Compare run ${shown[0]}` }).count()).toBe(1);
+
+    await page.getByRole('button', { name: 'Forget' }).click();
+    await expect.poll(() => page.locator('.run-row').count()).toBe(0);
+    expect(await page.locator('.runs-page').textContent()).toContain('could not be loaded');
+    expect(await page.getByText('No runs yet').count()).toBe(0);
   });
 });

@@ -122,7 +122,7 @@ function describe({ runs, fields, logScale, smoothing }) {
     const { forward } = scales[series[seriesIndex++].scale];
     return column.map((value) => (value === null ? null : forward(value)));
   })]);
-  const data = transformed.length === 1 ? transformed[0] : uPlot.join(transformed);
+  const data = transformed.length > 1 ? uPlot.join(transformed) : transformed[0] ?? [[]];
   return { data, series, bands, lines, missing, scales };
 }
 
@@ -142,6 +142,15 @@ export function createCurveChart(container, { ariaLabel }) {
   let lines = [];
   let scales = {};
   const hidden = new Set();
+  /** The first and last step of the data drawn, to tell a zoomed view from the whole. */
+  let steps = null;
+
+  /** The step range shown when it is narrower than the data's (the reader zoomed), else null. */
+  function zoomedRange() {
+    if (!chart || !steps) return null;
+    const { min, max } = chart.scales.x;
+    return min > steps[0] || max < steps[1] ? { min, max } : null;
+  }
 
   const size = () => {
     const width = Math.max(280, Math.floor(container.clientWidth || 600));
@@ -206,8 +215,12 @@ export function createCurveChart(container, { ariaLabel }) {
     empty.hidden = true;
     const unitsInUse = Object.keys(model.scales);
     const nextSignature = JSON.stringify([model.series, model.bands, Object.entries(model.scales).map(([unit, scale]) => [unit, scale.kind, scale.inverse(1)])]);
+    // A range the reader zoomed to (drag) stays while new rows arrive; double-click shows all again.
+    const zoom = zoomedRange();
+    steps = [model.data[0][0], model.data[0].at(-1)];
     if (chart && nextSignature === signature) {
-      chart.setData(model.data);
+      chart.setData(model.data, !zoom);
+      if (zoom) chart.setScale('x', zoom);
       return;
     }
     chart?.destroy();
@@ -232,6 +245,7 @@ export function createCurveChart(container, { ariaLabel }) {
       bands: model.bands,
       hooks: { setCursor: [showReadout] },
     }, model.data, plotHolder);
+    if (zoom) chart.setScale('x', zoom);
     plotHolder.uplot = chart;
     // When the page first drew curves (ms since navigation): what the browser tests report.
     plotHolder.dataset.firstDrawnAt ??= String(Math.round(performance.now()));

@@ -10,10 +10,10 @@ import { createCurveChart } from '../charts/curve-chart.js';
 import { renderContourPlot } from '../charts/contour-plot.js';
 import { metricFields } from '../charts/metric-fields.js';
 import { colourAt } from '../charts/palette.js';
-import { describeObjective, h, present, statusBadge } from '../dom.js';
+import { describeObjective, h, present, shortId, statusBadge } from '../dom.js';
 import { formatNumber } from '../format.js';
 import { createCurveControls } from '../runs/curve-controls.js';
-import { knownDimension, loadCurves, loadLandscape, loadParameters, loadRun } from '../runs/run-data.js';
+import { knownDimension, loadCurves, loadLandscape, loadRun, loadTrajectory } from '../runs/run-data.js';
 import { thin } from '../runs/run-view.js';
 
 const maxTrajectoryPoints = 1500;
@@ -81,7 +81,8 @@ export function createCompareView(container, { onRemove } = {}) {
     }
     // Curves are asked for with the run views, not after them.
     const pointsWide = Math.max(200, (container.clientWidth || 640) - 120);
-    const curvesLoaded = Promise.all(ids.map((id) => loadCurves(id, pointsWide).catch(() => [])));
+    // A run whose curves could not be read is said so, not drawn as a run that recorded nothing.
+    const curvesLoaded = Promise.all(ids.map((id) => loadCurves(id, pointsWide).catch((error) => ({ error }))));
     let runs;
     try {
       runs = await Promise.all(ids.map((id) => loadRun(id)));
@@ -90,8 +91,9 @@ export function createCompareView(container, { onRemove } = {}) {
       container.replaceChildren(h('p', { class: 'error', role: 'alert' }, error instanceof ApiError && error.status === 404 ? 'One of the runs does not exist.' : error.message));
       return;
     }
-    const named = runs.map((run, index) => ({ run, colour: colourAt(index), name: labels[run.id] ?? `${run.spec.optimizer.name} ${run.id.slice(0, 6)}` }));
+    const named = runs.map((run, index) => ({ run, colour: colourAt(index), name: labels[run.id] ?? `${run.spec.optimizer.name} ${shortId(run.id)}` }));
     const chartHolder = h('div', { class: 'chart-holder' });
+    const curvesError = h('p', { class: 'error curves-error', role: 'alert', hidden: true });
     const controls = createCurveControls(display, { onChange: () => renderCurves() });
     const landscapeCard = h('section', { class: 'card landscape-card compare-landscape', 'aria-labelledby': 'compare-landscape-title' },
       h('h3', { id: 'compare-landscape-title' }, 'Trajectories'), h('p', { class: 'muted landscape-note' }, 'Loading…'));
@@ -100,17 +102,20 @@ export function createCompareView(container, { onRemove } = {}) {
       intro,
       h('div', { class: 'run-grid' },
         h('section', { class: 'card compare-table-card', 'aria-labelledby': 'compare-table-title' }, h('h3', { id: 'compare-table-title' }, 'Runs'), renderTable(named)),
-        h('section', { class: 'card curves-card', 'aria-labelledby': 'compare-curves-title' }, h('h3', { id: 'compare-curves-title' }, 'Curves'), controls.element, chartHolder),
+        h('section', { class: 'card curves-card', 'aria-labelledby': 'compare-curves-title' }, h('h3', { id: 'compare-curves-title' }, 'Curves'), controls.element, curvesError, chartHolder),
         landscapeCard),
     ));
     chart = createCurveChart(chartHolder, { ariaLabel: `Curves of ${runs.length} runs by step` });
-    const curves = await curvesLoaded;
+    const loaded = await curvesLoaded;
     if (current !== generation) return;
+    const failures = named.flatMap(({ name }, index) => (loaded[index].error ? [`The curves of ${name} could not be loaded: ${loaded[index].error.message}`] : []));
+    curvesError.hidden = failures.length === 0;
+    curvesError.textContent = failures.join(' ');
+    const drawn = named.map((entry, index) => ({ ...entry, points: loaded[index] })).filter(({ points }) => !points.error);
     function renderCurves() {
-      const all = curves.flat();
-      controls.showAvailable(all);
+      controls.showAvailable(drawn.flatMap(({ points }) => points));
       chart.update({
-        runs: named.map(({ run, name }, index) => ({ id: run.id, name, points: curves[index], stopped: stopped.has(run.id) })),
+        runs: drawn.map(({ run, name, points }) => ({ id: run.id, name, points, stopped: stopped.has(run.id) })),
         fields: metricFields.filter((field) => display.shown.has(field.name)),
         logScale: display.logScale,
         smoothing: display.smoothing,
@@ -159,15 +164,21 @@ export function createCompareView(container, { onRemove } = {}) {
       note(`No contour plot: the objective has ${dimension} parameters; a contour plot needs exactly 2.`);
       return;
     }
-    const trajectories = await Promise.all(runs.map((run) => loadParameters(run.id, 0).catch(() => ({ rows: [] }))));
+    let trajectories;
+    try {
+      trajectories = await Promise.all(runs.map((run) => loadTrajectory(run.id, maxTrajectoryPoints)));
+    } catch (error) {
+      if (current === generation) note(`The trajectories could not be loaded: ${error.message}`);
+      return;
+    }
     if (current !== generation) return;
-    const paths = trajectories.map(({ rows }) => rows.map((row) => row.params).filter((pair) => pair.length === 2 && pair.every((value) => value !== null)));
+    const paths = trajectories.map((rows) => rows.map((row) => row.params).filter((pair) => pair.length === 2 && pair.every((value) => value !== null)));
     // Diverged runs would stretch the frame until the others vanish: frame the rest (the
     // diverged paths leave the plot at its edge).
     const framed = paths.filter((_path, index) => runs[index].status !== 'diverged');
     const points = (framed.flat().length ? framed : paths).flat();
     if (!points.length) {
-      note(trajectories.some(({ rows }) => rows.length) ? 'No contour plot: the objective is not two-dimensional.' : 'No recorded parameters to draw.');
+      note(trajectories.some((rows) => rows.length) ? 'No contour plot: the objective is not two-dimensional.' : 'No recorded parameters to draw.');
       return;
     }
     let body;

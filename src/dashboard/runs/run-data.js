@@ -5,9 +5,6 @@
 import { ApiError, getJson } from '../api.js';
 import { metricFieldNames } from '../charts/metric-fields.js';
 
-const trajectoryPageLimit = 10_000;
-const trajectoryPages = 5;
-
 export const loadRun = async (id) => (await getJson(`/v1/runs/${id}`)).body;
 
 /** Downsampled curves: at most `maxPoints` buckets (mean, min, max per field). */
@@ -17,23 +14,13 @@ export async function loadCurves(id, maxPoints) {
 }
 
 /**
- * Recorded parameter vectors after `afterStep`, in step order: `{ rows: { step, params }[],
- * lastStep }`. Reads up to a few pages; the next call goes on from `lastStep`.
+ * The recorded parameter vectors in step order, first to last, at most about `maxPoints` of them:
+ * a longer run's come downsampled, each bucket's parameters those of its last recorded step, so
+ * the path always ends where the run is (not where a page limit stopped reading).
  */
-export async function loadParameters(id, afterStep) {
-  const rows = [];
-  let from = afterStep + 1;
-  let lastStep = afterStep;
-  for (let page = 0; page < trajectoryPages; page++) {
-    const { body } = await getJson(`/v1/runs/${id}/metrics?fields=params&from=${from}&limit=${trajectoryPageLimit}`);
-    for (const row of body.points) {
-      if (row.params) rows.push({ step: row.step, params: row.params });
-      lastStep = row.step;
-    }
-    if (!body.nextCursor) break;
-    from = Number(body.nextCursor) + 1;
-  }
-  return { rows, lastStep };
+export async function loadTrajectory(id, maxPoints) {
+  const { body } = await getJson(`/v1/runs/${id}/metrics?fields=params&maxPoints=${Math.max(2, Math.round(maxPoints))}`);
+  return body.points.filter((point) => point.params).map((point) => ({ step: point.stepEnd ?? point.step, params: point.params }));
 }
 
 /** The objective's names for the parameter vector (null when too long to name). */

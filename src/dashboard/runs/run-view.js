@@ -13,10 +13,10 @@ import { createCurveChart } from '../charts/curve-chart.js';
 import { renderContourPlot } from '../charts/contour-plot.js';
 import { metricFields } from '../charts/metric-fields.js';
 import { colourAt } from '../charts/palette.js';
-import { describeObjective, h, present, progressBar, statusBadge } from '../dom.js';
+import { describeObjective, h, present, progressBar, shortId, statusBadge } from '../dom.js';
 import { finalRunStatuses } from '../contracts.js';
 import { formatDuration, formatNumber } from '../format.js';
-import { knownDimension, loadCurves, loadLandscape, loadParameterNames, loadParameters, loadRun } from './run-data.js';
+import { knownDimension, loadCurves, loadLandscape, loadParameterNames, loadRun, loadTrajectory } from './run-data.js';
 import { createCurveControls } from './curve-controls.js';
 import { renderParameters } from './parameters-table.js';
 import { renderReplicas } from './replicas-panel.js';
@@ -43,8 +43,8 @@ function emptyRunState(id) {
     run: null,
     /** Downsampled buckets, then the rows the stream brought after the last bucket. */
     curves: { points: [], liveRows: [] },
-    /** Two-parameter runs: recorded parameters in step order, and the last step read. */
-    trajectory: { points: [], lastStep: 0 },
+    /** Two-parameter runs: recorded parameters in step order (downsampled on long runs). */
+    trajectory: { points: [] },
     landscape: { body: null, note: 'Loading…' },
     /** The objective's parameter names (GET /v1/runs/{id}/parameters), asked once there is a result. */
     parameterNames: { names: null, asked: false },
@@ -80,10 +80,11 @@ export function createRunView(container, { onChanged }) {
       curves: h('section', { class: 'card curves-card', 'aria-labelledby': 'curves-title' }),
       spec: h('section', { class: 'card spec-card', 'aria-labelledby': 'spec-title' }),
       chartHolder: h('div', { class: 'chart-holder' }),
+      curvesError: h('p', { class: 'error curves-error', role: 'alert', hidden: true }),
     };
     const controls = createCurveControls(current.display, { onChange: () => renderCurves(current) });
     parts.controls = controls;
-    parts.curves.append(h('h3', { id: 'curves-title' }, 'Curves'), controls.element, parts.chartHolder);
+    parts.curves.append(h('h3', { id: 'curves-title' }, 'Curves'), controls.element, parts.curvesError, parts.chartHolder);
     container.replaceChildren(parts.header, h('div', { class: 'run-grid' }, parts.status, parts.landscape, parts.curves, parts.spec));
     parts.chart = createCurveChart(parts.chartHolder, { ariaLabel: 'Curves of the run by step' });
     // The curves do not wait for the run view: both requests go out at once.
@@ -115,7 +116,7 @@ export function createRunView(container, { onChanged }) {
     const cancellable = !finalRunStatuses.has(run.status);
     parts.header.replaceChildren(...present(
       h('div', {},
-        h('h2', { id: 'run-title' }, 'Run ', h('code', {}, run.id.slice(0, 8)), ' ', statusBadge(run.status)),
+        h('h2', { id: 'run-title' }, 'Run ', h('code', {}, shortId(run.id)), ' ', statusBadge(run.status)),
         h('p', { class: 'muted run-summary' }, `${run.spec.optimizer.name} (${run.spec.optimizer.flavor ?? 'paper'}) on ${describeObjective(run.spec.objective)}`)),
       h('div', { class: 'header-actions' },
         h('a', { class: 'button', href: `#/compare/${run.id}` }, 'Compare…'),
@@ -187,7 +188,7 @@ export function createRunView(container, { onChanged }) {
     const merged = [...points, ...liveRows.filter((row) => row.step > lastStep)];
     parts.controls.showAvailable(merged);
     parts.chart.update({
-      runs: [{ id: current.id, name: current.id.slice(0, 8), points: merged }],
+      runs: [{ id: current.id, name: shortId(current.id), points: merged }],
       fields: metricFields.filter((field) => current.display.shown.has(field.name)),
       logScale: current.display.logScale,
       smoothing: current.display.smoothing,
@@ -200,9 +201,14 @@ export function createRunView(container, { onChanged }) {
       if (!isCurrent(current)) return;
       current.curves = { points, liveRows: [] };
     } catch (error) {
-      if (isCurrent(current)) parts.chartHolder.replaceChildren(h('p', { class: 'error' }, error.message));
+      // The chart keeps what it drew: a failed refresh says so above it, and the next one (the
+      // stream's next rows, or its reconnection) tries again.
+      if (!isCurrent(current)) return;
+      parts.curvesError.textContent = `The curves could not be refreshed: ${error.message}`;
+      parts.curvesError.hidden = false;
       return;
     }
+    parts.curvesError.hidden = true;
     renderCurves(current);
   }
 
@@ -214,17 +220,16 @@ export function createRunView(container, { onChanged }) {
       renderLandscape(current);
       return;
     }
-    let read;
+    let rows;
     try {
-      read = await loadParameters(current.id, current.trajectory.lastStep);
+      rows = await loadTrajectory(current.id, maxTrajectoryPoints);
     } catch (error) {
       current.landscape = { body: current.landscape.body, note: error.message };
       renderLandscape(current);
       return;
     }
     if (!isCurrent(current)) return;
-    current.trajectory.points.push(...read.rows.map((row) => row.params));
-    current.trajectory.lastStep = read.lastStep;
+    current.trajectory.points = rows.map((row) => row.params);
     const recorded = current.trajectory.points[0]?.length ?? null;
     if (recorded !== null && recorded !== 2) {
       current.landscape = { body: null, note: `No contour plot: the objective has ${recorded} parameters; a contour plot needs exactly 2.` };
@@ -268,7 +273,7 @@ export function createRunView(container, { onChanged }) {
     const width = Math.max(280, Math.min(560, Math.floor(holder.clientWidth - 32 || 480)));
     const points = thin([landscape.start, ...current.trajectory.points.filter((pair) => pair.every((value) => value !== null))], maxTrajectoryPoints);
     holder.replaceChildren(title,
-      renderContourPlot(landscape, [{ label: `run ${current.id.slice(0, 8)}`, colour: colourAt(1), runId: current.id, points }], { width, height: Math.round(width * 0.85) }),
+      renderContourPlot(landscape, [{ label: `run ${shortId(current.id)}`, colour: colourAt(1), runId: current.id, points }], { width, height: Math.round(width * 0.85) }),
       h('p', { class: 'legend' },
         h('span', { class: 'legend-item marker-start' }, 'start'),
         h('span', { class: 'legend-item marker-end' }, 'latest'),

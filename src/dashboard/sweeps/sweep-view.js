@@ -13,7 +13,7 @@ import { ApiError, followEvents, postJson } from '../api.js';
 import { renderScatterPlot } from '../charts/scatter-plot.js';
 import { createCompareView } from '../compare/compare-view.js';
 import { finalSweepStatuses, rankedRunStatuses } from '../contracts.js';
-import { h, progressBar, statusBadge } from '../dom.js';
+import { h, progressBar, shortId, statusBadge } from '../dom.js';
 import { formatDuration, formatNumber } from '../format.js';
 import { renderLeaderboard } from './leaderboard.js';
 import { loadSweep, loadTrials, parameterText } from './sweep-data.js';
@@ -105,7 +105,7 @@ export function createSweepView(container) {
     const active = !finalSweepStatuses.has(sweep.status);
     current.parts.header.replaceChildren(
       h('div', {},
-        h('h2', { id: 'sweep-title' }, 'Sweep ', h('code', {}, sweep.name ?? sweep.id.slice(0, 8)), ' ', statusBadge(sweep.status)),
+        h('h2', { id: 'sweep-title' }, 'Sweep ', h('code', {}, sweep.name ?? shortId(sweep.id)), ' ', statusBadge(sweep.status)),
         h('p', { class: 'muted run-summary' },
           `${goalOf(spec.metric)} ${spec.metric.name} · ${spec.sampler.type} sampler (seed ${spec.sampler.seed}) · ${spec.pruner?.type ?? 'no'} pruner · ${spec.parallelism} at a time`)),
       h('div', { class: 'header-actions' },

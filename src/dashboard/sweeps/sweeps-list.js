@@ -3,7 +3,7 @@
  * along each is and its best value; asked again every 10 s while shown (a sweep moves on).
  */
 import { sweepStatuses } from '../contracts.js';
-import { h, progressBar, statusBadge } from '../dom.js';
+import { h, progressBar, shortId, statusBadge } from '../dom.js';
 import { formatNumber } from '../format.js';
 import { loadSweeps } from './sweep-data.js';
 
@@ -84,7 +84,7 @@ export function createSweepsList(container) {
     body.replaceChildren(h('div', { class: 'table-scroll' }, h('table', { class: 'sweeps-table' },
       h('thead', {}, h('tr', {}, ['sweep', 'status', 'parameters', 'trials', 'progress', 'best', 'started'].map((name) => h('th', { scope: 'col' }, name)))),
       h('tbody', {}, sweeps.map((sweep) => h('tr', { 'data-sweep-id': sweep.id },
-        h('th', { scope: 'row' }, h('a', { href: `#/sweeps/${sweep.id}` }, sweep.name ?? sweep.id.slice(0, 8))),
+        h('th', { scope: 'row' }, h('a', { href: `#/sweeps/${sweep.id}` }, sweep.name ?? shortId(sweep.id))),
         h('td', {}, statusBadge(sweep.status)),
         h('td', { class: 'sweep-parameters' }, parametersOf(sweep)),
         h('td', { 'data-field': 'trials' }, `${sweep.progress.trials} of ${sweep.progress.maxTrials}${sweep.trials.pruned ? ` (${sweep.trials.pruned} pruned)` : ''}`),
