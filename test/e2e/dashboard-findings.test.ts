@@ -6,6 +6,7 @@
  * of a forgotten key still listed, and runs submitted together all called by the same short id.
  */
 import type { Page } from 'playwright-core';
+import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { drawnAxes, expression, screenshots, useDashboard, usePages } from './support/dashboard.ts';
 
@@ -108,6 +109,22 @@ describe('dashboard findings', () => {
     expect(await page.getByText('not recorded').count()).toBe(0);
     expect(await page.getByText('No recorded parameters').count()).toBe(0);
     await page.screenshot({ path: `${screenshots}/finding-compare-errors.png`, fullPage: true });
+  });
+
+  it('downloads a run\'s recorded steps as CSV, and says no time is left once the run has ended', async () => {
+    const id = await dashboard.submitRun({ objective: expression('x^2 + y^2', [1, 2]), optimizer: { name: 'sgd', learningRate: 0.1 }, training: { maxSteps: 30 } });
+    const page = await open(`#/runs/${id}`);
+    await expect.poll(() => page.locator('[data-field="etaSeconds"]').textContent()).toBe('—');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download CSV' }).click()]);
+    expect(download.suggestedFilename()).toBe(`run-${id}.csv`);
+    const lines = (await readFile((await download.path())!, 'utf8')).trim().split('\n');
+    expect(lines[0]).toMatch(/^step,loss,/);
+    expect(lines[0]).toContain('params');
+    expect(lines).toHaveLength(31);
+    // The last row's parameters are the run's result.
+    const run = (await dashboard.testApp.app.inject({ url: `/v1/runs/${id}`, headers: { authorization: dashboard.authorization } })).json();
+    expect(lines[30]!.startsWith('30,')).toBe(true);
+    expect(lines[30]).toContain(String(run.result.params[1]));
   });
 
   it('lists runs submitted together under different short ids, and none once the key is forgotten', async () => {

@@ -8,10 +8,10 @@
  * refresh of the downsampled curves and the trajectory at most every
  * `liveRefreshMs`, when new steps were recorded (304 when nothing changed).
  */
-import { ApiError, followEvents, postJson } from '../api.js';
+import { ApiError, followEvents, getBlob, postJson } from '../api.js';
 import { createCurveChart } from '../charts/curve-chart.js';
 import { renderContourPlot } from '../charts/contour-plot.js';
-import { metricFields } from '../charts/metric-fields.js';
+import { metricFieldNames, metricFields } from '../charts/metric-fields.js';
 import { colourAt } from '../charts/palette.js';
 import { describeObjective, h, present, progressBar, shortId, statusBadge } from '../dom.js';
 import { finalRunStatuses } from '../contracts.js';
@@ -119,9 +119,31 @@ export function createRunView(container, { onChanged }) {
         h('h2', { id: 'run-title' }, 'Run ', h('code', {}, shortId(run.id)), ' ', statusBadge(run.status)),
         h('p', { class: 'muted run-summary' }, `${run.spec.optimizer.name} (${run.spec.optimizer.flavor ?? 'paper'}) on ${describeObjective(run.spec.objective)}`)),
       h('div', { class: 'header-actions' },
+        h('button', { type: 'button', class: 'download-csv', onclick: (event) => downloadCsv(current, event.currentTarget) }, 'Download CSV'),
         h('a', { class: 'button', href: `#/compare/${run.id}` }, 'Compare…'),
         cancellable ? h('button', { type: 'button', class: 'danger', onclick: () => cancel(current) }, 'Cancel run') : null),
     ));
+  }
+
+  /**
+   * Saves every recorded step (the metrics and the parameters) as CSV: the export of
+   * GET /v1/runs/{id}/metrics?format=csv, read with the key (a plain link could not send it).
+   */
+  async function downloadCsv(current, button) {
+    button.disabled = true;
+    try {
+      const blob = await getBlob(`/v1/runs/${current.id}/metrics?format=csv&fields=${[...metricFieldNames, 'params'].join(',')}`, 'text/csv');
+      const url = URL.createObjectURL(blob);
+      const link = h('a', { href: url, download: `run-${current.id}.csv`, hidden: true });
+      document.body.append(link);
+      link.click();
+      link.remove();
+      setTimeout(() => URL.revokeObjectURL(url), 60_000);
+    } catch (error) {
+      parts.header.append(h('p', { class: 'error', role: 'alert' }, `The CSV could not be downloaded: ${error.message}`));
+    } finally {
+      button.disabled = false;
+    }
   }
 
   async function cancel(current) {
@@ -146,7 +168,7 @@ export function createRunView(container, { onChanged }) {
       definitionList([
         ['step', progress ? `${progress.step}${progress.totalSteps ? ` of ${progress.totalSteps}` : ''}` : '—', 'step'],
         ['steps per second', formatNumber(progress?.stepsPerSecond ?? null), 'stepsPerSecond'],
-        ['time left', formatDuration(progress?.etaSeconds), 'etaSeconds'],
+        ['time left', finalRunStatuses.has(run.status) ? '—' : formatDuration(progress?.etaSeconds), 'etaSeconds'],
       ]),
       early?.enabled ? h('h3', {}, `Early stopping on ${early.monitor}`) : null,
       early?.enabled ? definitionList([
