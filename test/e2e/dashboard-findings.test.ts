@@ -40,7 +40,7 @@ describe('dashboard findings', () => {
     await page.screenshot({ path: `${screenshots}/finding-long-trajectory.png`, fullPage: true });
   });
 
-  it('labels the whole log axis of a diverged run, and writes its contour plot\'s ticks as short numbers', async () => {
+  it('labels the whole log axis of a diverged run, and frames its trajectory where it started', async () => {
     // SGD at 0.3 on x⁴ − 3x² + y² from (2, 1): the loss goes from 5 to about 1e200 in six steps, x to 2e150.
     const id = await dashboard.submitRun({ objective: expression('x^4 - 3*x^2 + y^2', [2, 1]), optimizer: { name: 'sgd', learningRate: 0.3 }, training: { maxSteps: 800 } });
     const page = await open(`#/runs/${id}`);
@@ -49,11 +49,25 @@ describe('dashboard findings', () => {
     // Labels near the run's first losses too, not only in the top forty decades.
     expect(Math.min(...loss.values.map(Number)), loss.values.join(' ')).toBeLessThan(1e20);
     await page.locator('.contour-plot').waitFor();
+    // The frame holds the start and the first steps (contours to read), not the whole escape to 2e150.
+    const ticks = (await page.locator('.contour-plot .chart-grid text:not(.axis-name)').allTextContents()).map((tick) => Number(tick.replace('−', '-')));
+    expect(Math.max(...ticks.map(Math.abs)), ticks.join(' ')).toBeLessThan(100);
+    expect(await page.locator('.contour-plot .contour-bands path').count()).toBeGreaterThan(4);
+    await page.screenshot({ path: `${screenshots}/finding-diverged-axes.png`, fullPage: true });
+  });
+
+  it('writes a contour plot\'s ticks as short numbers when its frame spans 1e150', async () => {
+    // Halves x and y every step from (1e150, 2e150): the frame runs from about 0 to 2e150.
+    const id = await dashboard.submitRun({
+      objective: expression('(x / 1e150)^2 + (y / 1e150)^2', [1e150, 2e150]), optimizer: { name: 'sgd', learningRate: 2.5e299 }, training: { maxSteps: 20 },
+    });
+    const page = await open(`#/runs/${id}`);
+    await page.locator('.contour-plot').waitFor();
     const ticks = await page.locator('.contour-plot .chart-grid text:not(.axis-name)').allTextContents();
     expect(ticks.length).toBeGreaterThanOrEqual(4);
     for (const tick of ticks) expect(tick, ticks.join(' | ')).toMatch(/^[-−]?\d+(\.\d+)?(e-?\d+)?$/);
     for (const tick of ticks) expect(tick.length, ticks.join(' | ')).toBeLessThanOrEqual(8);
-    await page.screenshot({ path: `${screenshots}/finding-diverged-axes.png`, fullPage: true });
+    expect(ticks.some((tick) => tick.includes('e14') || tick.includes('e15')), ticks.join(' | ')).toBe(true);
   });
 
   it('keeps a running run\'s curves when one refresh of them fails, and draws them on once the API answers', async () => {

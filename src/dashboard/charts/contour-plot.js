@@ -16,6 +16,14 @@ const farOutside = 1e6;
 const pixel = (value) => Math.max(-farOutside, Math.min(farOutside, value)).toFixed(1);
 const margin = { top: 10, right: 16, bottom: 40, left: 56 };
 
+/** [low, high] around the values with a margin: a frame for trajectories (`xRange`, `yRange` of the landscape). */
+export function frame(values) {
+  const low = Math.min(...values);
+  const high = Math.max(...values);
+  const margin = high > low ? (high - low) * 0.1 : Math.max(1, Math.abs(low) * 0.5);
+  return [low - margin, high + margin];
+}
+
 /** Quantiles of the finite values: contour levels that follow the function's shape. */
 function quantileLevels(values) {
   const sorted = values.filter((value) => Number.isFinite(value)).sort((a, b) => a - b);

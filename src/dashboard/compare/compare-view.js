@@ -7,7 +7,7 @@
  */
 import { ApiError } from '../api.js';
 import { createCurveChart } from '../charts/curve-chart.js';
-import { renderContourPlot } from '../charts/contour-plot.js';
+import { frame, renderContourPlot } from '../charts/contour-plot.js';
 import { metricFields } from '../charts/metric-fields.js';
 import { colourAt } from '../charts/palette.js';
 import { describeObjective, h, present, shortId, statusBadge } from '../dom.js';
@@ -17,7 +17,6 @@ import { knownDimension, loadCurves, loadLandscape, loadRun, loadTrajectory } fr
 import { thin } from '../runs/run-view.js';
 
 const maxTrajectoryPoints = 1500;
-const framePadding = 0.1;
 
 /** Dotted paths of the spec's leaves: `optimizer.learningRate` → 0.01. */
 function leaves(value, prefix = '') {
@@ -42,14 +41,6 @@ function differingFields(runs) {
 }
 
 const sameObjective = (runs) => new Set(runs.map((run) => JSON.stringify(run.spec.objective))).size === 1;
-
-/** [low, high] around the values with a margin. */
-function frame(values) {
-  const low = Math.min(...values);
-  const high = Math.max(...values);
-  const margin = high > low ? (high - low) * framePadding : Math.max(1, Math.abs(low) * 0.5);
-  return [low - margin, high + margin];
-}
 
 /**
  * @param {HTMLElement} container

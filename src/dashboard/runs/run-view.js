@@ -10,7 +10,7 @@
  */
 import { ApiError, followEvents, getBlob, postJson } from '../api.js';
 import { createCurveChart } from '../charts/curve-chart.js';
-import { renderContourPlot } from '../charts/contour-plot.js';
+import { frame, renderContourPlot } from '../charts/contour-plot.js';
 import { metricFieldNames, metricFields } from '../charts/metric-fields.js';
 import { colourAt } from '../charts/palette.js';
 import { describeObjective, h, present, progressBar, shortId, statusBadge } from '../dom.js';
@@ -268,13 +268,27 @@ export function createRunView(container, { onChanged }) {
       current.landscape = { body: null, note };
     } else if (!current.landscape.body || leavesFrame(current)) {
       try {
-        current.landscape = await loadLandscape(current.id).then(({ landscape, note }) => ({ body: landscape, note }));
+        current.landscape = await loadLandscape(current.id, divergedFrame(current)).then(({ landscape, note }) => ({ body: landscape, note }));
       } catch (error) {
         current.landscape = { body: null, note: error.message };
       }
     }
     if (!isCurrent(current)) return;
     renderLandscape(current);
+  }
+
+  /**
+   * A diverged run's frame: the start and the path while it stays near it (within ten times the
+   * start's scale), the rest leaving the plot at its edge. Framing the whole path (to 1e150)
+   * left a grey square with no contour in it and the start and the blow-up at two corners.
+   * Other runs: the API's frame (undefined ranges).
+   */
+  function divergedFrame(current) {
+    if (current.run.status !== 'diverged') return {};
+    const start = current.landscape.body?.start ?? current.run.spec.objective.initial ?? [0, 0];
+    const reach = 10 * Math.max(1, ...start.map(Math.abs));
+    const near = [start, ...current.trajectory.points.filter((point) => point.every((value, index) => Math.abs(value - start[index]) <= reach))];
+    return { xRange: frame(near.map((point) => point[0])), yRange: frame(near.map((point) => point[1])) };
   }
 
   /** Whether the latest point left the landscape's frame (a live run walking away). */
