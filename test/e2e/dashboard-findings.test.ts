@@ -141,6 +141,28 @@ describe('dashboard findings', () => {
     expect(lines[30]).toContain(String(run.result.params[1]));
   });
 
+  it('says a run page is loading, with no validation boxes for a run without validation data, and offers to try again when the API did not answer', async () => {
+    const id = await dashboard.submitRun({ objective: expression('x^2 + y^2', [1, 2]), optimizer: { name: 'sgd', learningRate: 0.1 }, training: { maxSteps: 30 } });
+    const page = await open();
+    let refuse = true;
+    const slow = (url: URL) => url.pathname.startsWith(`/v1/runs/${id}`);
+    await page.route(slow, async (route) => {
+      if (refuse) return route.abort('connectionrefused');
+      await new Promise((resolve) => setTimeout(resolve, 3_000));
+      return route.continue().catch(() => undefined);
+    });
+    await page.goto(`${dashboard.baseUrl}/#/runs/${id}`);
+    await page.getByText('The API did not answer').waitFor();
+    refuse = false;
+    await page.getByRole('button', { name: 'Try again' }).click();
+    await page.locator('.run-grid').waitFor();
+    expect(await page.locator('.run-grid .card').first().textContent()).toContain('Loading…');
+    expect(await page.getByRole('checkbox', { name: 'validation loss' }).isVisible()).toBe(false);
+    await page.screenshot({ path: `${screenshots}/finding-run-loading.png`, fullPage: true });
+    await page.locator('.run-header .badge').waitFor({ timeout: 30_000 });
+    expect(await page.locator('.run-header .badge').textContent()).toBe('completed');
+  });
+
   it('lists runs submitted together under different short ids, and none once the key is forgotten', async () => {
     const spec = { objective: expression('x^2 + y^2', [1, 1]), optimizer: { name: 'sgd', learningRate: 0.1 }, training: { maxSteps: 10 } };
     const ids = await Promise.all([dashboard.submitRun(spec), dashboard.submitRun(spec)]);

@@ -85,6 +85,10 @@ export function createRunView(container, { onChanged }) {
     const controls = createCurveControls(current.display, { onChange: () => renderCurves(current) });
     parts.controls = controls;
     parts.curves.append(h('h3', { id: 'curves-title' }, 'Curves'), controls.element, parts.curvesError, parts.chartHolder);
+    // What is on its way says so, and no validation boxes show before the curves tell whether there are any.
+    parts.status.append(h('h3', { id: 'status-title' }, 'Progress'), h('p', { class: 'muted' }, 'Loading…'));
+    renderLandscape(current);
+    controls.showAvailable([]);
     container.replaceChildren(parts.header, h('div', { class: 'run-grid' }, parts.status, parts.landscape, parts.curves, parts.spec));
     parts.chart = createCurveChart(parts.chartHolder, { ariaLabel: 'Curves of the run by step' });
     // The curves do not wait for the run view: both requests go out at once.
@@ -93,7 +97,9 @@ export function createRunView(container, { onChanged }) {
       current.run = await loadRun(id);
     } catch (error) {
       if (current.stopped) return;
-      container.replaceChildren(h('p', { class: 'error', role: 'alert' }, error instanceof ApiError && error.status === 404 ? `There is no run ${id}.` : error.message));
+      const missing = error instanceof ApiError && error.status === 404;
+      container.replaceChildren(...present(h('p', { class: 'error', role: 'alert' }, missing ? `There is no run ${id}.` : error.message),
+        missing ? null : h('button', { type: 'button', onclick: () => open(id) }, 'Try again')));
       return;
     }
     if (current.stopped) return;
