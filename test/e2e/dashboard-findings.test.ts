@@ -163,6 +163,16 @@ describe('dashboard findings', () => {
     expect(await page.locator('.run-header .badge').textContent()).toBe('completed');
   });
 
+  it('keeps a running run\'s progress bar inside its row of the list', async () => {
+    const id = await liveRun();
+    const page = await open('');
+    const row = page.locator(`.run-link[data-run-id="${id}"]`);
+    await expect.poll(() => row.locator('.run-facts').textContent(), { timeout: 30_000 }).toMatch(/\d{4,} of 1000000000 steps/);
+    const [link, bar] = await Promise.all([row.boundingBox(), row.locator('.progress').boundingBox()]);
+    expect(bar!.x + bar!.width).toBeLessThanOrEqual(link!.x + link!.width);
+    await cancel(id);
+  });
+
   it('lists runs submitted together under different short ids, and none once the key is forgotten', async () => {
     const spec = { objective: expression('x^2 + y^2', [1, 1]), optimizer: { name: 'sgd', learningRate: 0.1 }, training: { maxSteps: 10 } };
     const ids = await Promise.all([dashboard.submitRun(spec), dashboard.submitRun(spec)]);
