@@ -34,6 +34,8 @@ export function createRunsList(container, { onError, onCompare }) {
     body: null,
     /** Why the list could not be read, while it cannot (nothing else is shown then). */
     error: null,
+    /** Requests of the list sent so far: only the latest one's answer is shown. */
+    requests: 0,
     timer: null,
   };
 
@@ -127,12 +129,17 @@ export function createRunsList(container, { onError, onCompare }) {
   }
 
   async function refresh() {
+    // A slow answer to an earlier search must not replace the answer to the search typed since.
+    const request = ++state.requests;
     try {
-      state.body = (await getJson(query())).body;
+      const { body } = await getJson(query());
+      if (request !== state.requests) return;
+      state.body = body;
       state.error = null;
       render();
       onError(null);
     } catch (error) {
+      if (request !== state.requests) return;
       // A refused key (none, a wrong one, one just forgotten) lists nothing, not the runs of the
       // key before it; any other failure keeps the page it had, with the notice above.
       state.error = error;

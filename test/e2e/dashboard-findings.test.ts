@@ -173,6 +173,24 @@ describe('dashboard findings', () => {
     await cancel(id);
   });
 
+  it('shows the runs of the search typed last when the answer to an earlier one comes after it', async () => {
+    await dashboard.submitRun({ objective: expression('x^2 + y^2', [1, 1]), optimizer: { name: 'nesterov', learningRate: 0.1 }, training: { maxSteps: 10 } });
+    await dashboard.submitRun({ objective: expression('x^2 + y^2', [1, 1]), optimizer: { name: 'adagrad', learningRate: 0.1 }, training: { maxSteps: 10 } });
+    const page = await open('');
+    await page.locator('.run-row').first().waitFor();
+    await page.route((url) => url.searchParams.get('search') === 'nesterov', async (route) => {
+      await new Promise((resolve) => setTimeout(resolve, 3_000));
+      await route.continue().catch(() => undefined);
+    });
+    const search = page.getByRole('searchbox', { name: 'Search runs' });
+    await search.fill('nesterov');
+    await page.waitForTimeout(600);
+    await search.fill('adagrad');
+    await expect.poll(() => page.locator('.run-row .run-optimizer').allTextContents()).toEqual(['adagrad']);
+    await page.waitForTimeout(3_500);
+    expect(await page.locator('.run-row .run-optimizer').allTextContents()).toEqual(['adagrad']);
+  });
+
   it('lists runs submitted together under different short ids, and none once the key is forgotten', async () => {
     const spec = { objective: expression('x^2 + y^2', [1, 1]), optimizer: { name: 'sgd', learningRate: 0.1 }, training: { maxSteps: 10 } };
     const ids = await Promise.all([dashboard.submitRun(spec), dashboard.submitRun(spec)]);
