@@ -191,6 +191,33 @@ describe('dashboard findings', () => {
     expect(await page.locator('.run-row .run-optimizer').allTextContents()).toEqual(['adagrad']);
   });
 
+  it('frames the compared trajectories of long runs where they started', async () => {
+    // 30,000 recorded steps each: downsampled, a path's first point is a bucket's last step, near the minimum.
+    const ids = await Promise.all([0.1, 0.05].map((learningRate) => dashboard.submitRun({
+      objective: expression('x^2 + 3*y^2', [5, 5]), optimizer: { name: 'sgd', learningRate }, training: { maxSteps: 30_000 }, record: { every: 1 },
+    })));
+    const page = await open(`#/compare/${ids.join(',')}`);
+    const plot = page.locator('.compare-landscape .contour-plot');
+    await plot.waitFor({ timeout: 30_000 });
+    const inside = await plot.evaluate((svg: unknown) => {
+      const root = svg as { querySelector(selector: string): { getAttribute(name: string): string | null } | null; querySelectorAll(selector: string): ArrayLike<{ getAttribute(name: string): string | null }> };
+      const box = root.querySelector('.chart-frame')!;
+      const [x, y, width, height] = ['x', 'y', 'width', 'height'].map((name) => Number(box.getAttribute(name)));
+      return Array.from(root.querySelectorAll('.marker-start')).map((marker) => {
+        const [cx, cy] = ['cx', 'cy'].map((name) => Number(marker.getAttribute(name)));
+        return cx >= x! && cx <= x! + width! && cy >= y! && cy <= y! + height!;
+      });
+    });
+    expect(inside).toEqual([true, true]);
+    // The slower run's path goes on from its start by its first step (to (4.5, 3.5)), not by a
+    // straight line to step 20 near the minimum.
+    const width = Number(await plot.locator('.chart-frame').getAttribute('width'));
+    const slower = await page.locator('.compare-landscape path.trajectory').nth(1).getAttribute('d');
+    const [start, next] = slower!.split('L').slice(0, 2).map((point) => point.replace('M', '').split(',').map(Number));
+    expect(Math.hypot(next![0]! - start![0]!, next![1]! - start![1]!)).toBeLessThan(width / 3);
+    await page.screenshot({ path: `${screenshots}/finding-compare-long-start.png`, fullPage: true });
+  });
+
   it('lists runs submitted together under different short ids, and none once the key is forgotten', async () => {
     const spec = { objective: expression('x^2 + y^2', [1, 1]), optimizer: { name: 'sgd', learningRate: 0.1 }, training: { maxSteps: 10 } };
     const ids = await Promise.all([dashboard.submitRun(spec), dashboard.submitRun(spec)]);

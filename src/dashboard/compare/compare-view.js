@@ -17,6 +17,8 @@ import { knownDimension, loadCurves, loadLandscape, loadRun, loadTrajectory } fr
 import { thin } from '../runs/run-view.js';
 
 const maxTrajectoryPoints = 1500;
+/** Steps read as recorded at the start of each trajectory, before the downsampled rest. */
+const earlyTrajectoryRows = 500;
 
 /** Dotted paths of the spec's leaves: `optimizer.learningRate` → 0.01. */
 function leaves(value, prefix = '') {
@@ -157,7 +159,7 @@ export function createCompareView(container, { onRemove } = {}) {
     }
     let trajectories;
     try {
-      trajectories = await Promise.all(runs.map((run) => loadTrajectory(run.id, maxTrajectoryPoints)));
+      trajectories = await Promise.all(runs.map((run) => loadTrajectory(run.id, maxTrajectoryPoints, { head: earlyTrajectoryRows })));
     } catch (error) {
       if (current === generation) note(`The trajectories could not be loaded: ${error.message}`);
       return;
@@ -167,11 +169,15 @@ export function createCompareView(container, { onRemove } = {}) {
     // Diverged runs would stretch the frame until the others vanish: frame the rest (the
     // diverged paths leave the plot at its edge).
     const framed = paths.filter((_path, index) => runs[index].status !== 'diverged');
-    const points = (framed.flat().length ? framed : paths).flat();
-    if (!points.length) {
+    const recorded = (framed.flat().length ? framed : paths).flat();
+    if (!recorded.length) {
       note(trajectories.some((rows) => rows.length) ? 'No contour plot: the objective is not two-dimensional.' : 'No recorded parameters to draw.');
       return;
     }
+    // The frame holds where the runs started (the same objective, so the same start) as well
+    // as where they went.
+    const start = runs[0].spec.objective.initial;
+    const points = Array.isArray(start) && start.length === 2 && start.every(Number.isFinite) ? [start, ...recorded] : recorded;
     let body;
     try {
       ({ landscape: body } = await loadLandscape(runs[0].id, { xRange: frame(points.map((point) => point[0])), yRange: frame(points.map((point) => point[1])) }));

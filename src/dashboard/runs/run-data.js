@@ -16,11 +16,20 @@ export async function loadCurves(id, maxPoints) {
 /**
  * The recorded parameter vectors in step order, first to last, at most about `maxPoints` of them:
  * a longer run's come downsampled, each bucket's parameters those of its last recorded step, so
- * the path always ends where the run is (not where a page limit stopped reading).
+ * the path always ends where the run is (not where a page limit stopped reading). With `head`,
+ * the first `head` recorded steps come as recorded, so the path's beginning keeps its shape.
  */
-export async function loadTrajectory(id, maxPoints) {
-  const { body } = await getJson(`/v1/runs/${id}/metrics?fields=params&maxPoints=${Math.max(2, Math.round(maxPoints))}`);
-  return body.points.filter((point) => point.params).map((point) => ({ step: point.stepEnd ?? point.step, params: point.params }));
+export async function loadTrajectory(id, maxPoints, { head = 0 } = {}) {
+  const [{ body }, first] = await Promise.all([
+    getJson(`/v1/runs/${id}/metrics?fields=params&maxPoints=${Math.max(2, Math.round(maxPoints))}`),
+    head > 0 ? getJson(`/v1/runs/${id}/metrics?fields=params&limit=${head}`).then(({ body: page }) => page.points) : [],
+  ]);
+  const rows = (points) => points.filter((point) => point.params).map((point) => ({ step: point.stepEnd ?? point.step, params: point.params }));
+  // The first `head` recorded steps as recorded (downsampled, the path's first point would be a
+  // bucket's last step, far from the start on a long run), then the buckets after them.
+  const early = rows(first);
+  const lastEarly = early.at(-1)?.step ?? 0;
+  return [...early, ...rows(body.points).filter((row) => row.step > lastEarly)];
 }
 
 /** The objective's names for the parameter vector (null when too long to name). */
