@@ -56,6 +56,26 @@ describe('dashboard findings', () => {
     await page.screenshot({ path: `${screenshots}/finding-diverged-axes.png`, fullPage: true });
   });
 
+  it('frames a diverged run of a stored objective where it started', async () => {
+    // The diverging run above moved to (100, 100): the spec names the stored objective only, without its start.
+    const stored = await dashboard.testApp.app.inject({
+      method: 'POST', url: '/v1/objectives', headers: { authorization: dashboard.authorization },
+      payload: { objective: expression('(x - 100)^4 - 3*(x - 100)^2 + (y - 100)^2', [102, 101]) },
+    });
+    expect(stored.statusCode, stored.body).toBe(201);
+    const id = await dashboard.submitRun({ objective: { id: stored.json().id }, optimizer: { name: 'sgd', learningRate: 0.3 }, training: { maxSteps: 800 } });
+    const page = await open(`#/runs/${id}`);
+    const plot = page.locator('.landscape-card .contour-plot');
+    await plot.waitFor();
+    expect(await page.locator('.run-header .badge').textContent()).toBe('diverged');
+    const box = await Promise.all(['x', 'y', 'width', 'height'].map(async (name) => Number(await plot.locator('.chart-frame').getAttribute(name))));
+    const start = await Promise.all(['cx', 'cy'].map(async (name) => Number(await plot.locator('.marker-start').getAttribute(name))));
+    expect(start[0]).toBeGreaterThanOrEqual(box[0]!);
+    expect(start[0]).toBeLessThanOrEqual(box[0]! + box[2]!);
+    expect(start[1]).toBeGreaterThanOrEqual(box[1]!);
+    expect(start[1]).toBeLessThanOrEqual(box[1]! + box[3]!);
+  });
+
   it('writes a contour plot\'s ticks as short numbers when its frame spans 1e150', async () => {
     // Halves x and y every step from (1e150, 2e150): the frame runs from about 0 to 2e150.
     const id = await dashboard.submitRun({

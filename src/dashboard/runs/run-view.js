@@ -274,7 +274,7 @@ export function createRunView(container, { onChanged }) {
       current.landscape = { body: null, note };
     } else if (!current.landscape.body || leavesFrame(current)) {
       try {
-        current.landscape = await loadLandscape(current.id, divergedFrame(current)).then(({ landscape, note }) => ({ body: landscape, note }));
+        current.landscape = await loadLandscape(current.id, await divergedFrame(current)).then(({ landscape, note }) => ({ body: landscape, note }));
       } catch (error) {
         current.landscape = { body: null, note: error.message };
       }
@@ -289,11 +289,16 @@ export function createRunView(container, { onChanged }) {
    * left a grey square with no contour in it and the start and the blow-up at two corners.
    * Other runs: the API's frame (undefined ranges).
    */
-  function divergedFrame(current) {
+  async function divergedFrame(current) {
     if (current.run.status !== 'diverged') return {};
-    const start = current.landscape.body?.start ?? current.run.spec.objective.initial ?? [0, 0];
+    // Parameters that overflowed are recorded as null: not points at 0.
+    const recorded = current.trajectory.points.filter((point) => point.length === 2 && point.every(Number.isFinite));
+    // A stored objective's spec has no start: before its landscape is loaded, the start comes
+    // from a two-by-two one in the API's frame.
+    const start = current.landscape.body?.start ?? current.run.spec.objective.initial ?? (await loadLandscape(current.id, { resolution: 2 })).landscape?.start;
+    if (!start) return {};
     const reach = 10 * Math.max(1, ...start.map(Math.abs));
-    const near = [start, ...current.trajectory.points.filter((point) => point.every((value, index) => Math.abs(value - start[index]) <= reach))];
+    const near = [start, ...recorded.filter((point) => point.every((value, index) => Math.abs(value - start[index]) <= reach))];
     return { xRange: frame(near.map((point) => point[0])), yRange: frame(near.map((point) => point[1])) };
   }
 
