@@ -90,6 +90,26 @@ describe('dashboard findings', () => {
     expect(ticks.some((tick) => tick.includes('e14') || tick.includes('e15')), ticks.join(' | ')).toBe(true);
   });
 
+  it('writes a contour plot\'s ticks apart when the frame is narrow for its numbers', async () => {
+    const page = await open('');
+    // The dashboard's own module, drawing a 2 by 2 landscape framed at [999000, 1001000] × [1e-4, 1.01e-4].
+    // (A string: the test runner would rewrite a dynamic import written in a function.)
+    const labels = await page.evaluate(`import('/dashboard/charts/contour-plot.js').then(({ renderContourPlot }) => {
+      const landscape = {
+        runId: 'ticks', variables: ['x', 'y'], xRange: [999000, 1001000], yRange: [1e-4, 1.01e-4],
+        x: [999000, 1001000], y: [1e-4, 1.01e-4], values: [[1, 2], [3, 4]], start: [1e6, 1.005e-4], minimum: null,
+      };
+      const svg = renderContourPlot(landscape, [], { width: 520, height: 420 });
+      const texts = (selector) => Array.from(svg.querySelectorAll(selector), (text) => text.textContent);
+      return { x: texts('.chart-grid text[text-anchor="middle"]:not(.axis-name)'), y: texts('.chart-grid text[text-anchor="end"]') };
+    })`) as { x: string[]; y: string[] };
+    for (const axis of [labels.x, labels.y]) {
+      expect(axis.length, axis.join(' | ')).toBeGreaterThanOrEqual(3);
+      expect(new Set(axis).size, axis.join(' | ')).toBe(axis.length);
+      for (const label of axis) expect(label.length, axis.join(' | ')).toBeLessThanOrEqual(9);
+    }
+  });
+
   it('keeps a running run\'s curves when one refresh of them fails, and draws them on once the API answers', async () => {
     const id = await liveRun();
     const page = await open(`#/runs/${id}`);

@@ -36,14 +36,25 @@ function quantileLevels(values) {
   return levels;
 }
 
+const exponentOf = (value) => Math.floor(Math.log10(Math.abs(value)));
+
 /**
  * Tick labels: d3's for ordinary numbers; past the range d3 writes in full (a diverged run's
- * 1e150, where its labels came out as 1.4999999999999999e+150 and ran into each other), a
- * few significant digits in exponent notation, as the curves' axes write them.
+ * 1e150, where its labels came out as 1.4999999999999999e+150 and ran into each other), exponent
+ * notation with as many significant digits as the tick step needs beside the largest tick (as
+ * d3-format's precisionRound counts them), trailing zeros dropped: ticks 500 apart near 1e6
+ * read 9.995e5, 1e6, 1.0005e6, not 1e6 three times.
  */
 function tickFormat(scale, ticks) {
   const largest = Math.max(...ticks.map(Math.abs));
-  return largest >= 1e6 || (largest > 0 && largest < 1e-3) ? (tick) => formatNumber(tick, 3) : scale.tickFormat(ticks.length);
+  if (!(largest >= 1e6 || (largest > 0 && largest < 1e-3))) return scale.tickFormat(ticks.length);
+  const step = ticks.length > 1 ? Math.abs(ticks[1] - ticks[0]) : largest;
+  const digits = Math.min(17, Math.max(0, exponentOf(largest) - exponentOf(step)) + 1);
+  return (tick) => {
+    if (tick === 0) return '0';
+    const [mantissa, exponent] = tick.toExponential(digits - 1).split('e');
+    return `${Number(mantissa)}e${Number(exponent)}`;
+  };
 }
 
 /**
