@@ -8,6 +8,7 @@
 import type { Page } from 'playwright-core';
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
+import { scalarMetricFields } from '../../src/contracts/metric-fields.ts';
 import { drawnAxes, expression, screenshots, useDashboard, usePages } from './support/dashboard.ts';
 
 const dashboard = useDashboard();
@@ -172,8 +173,8 @@ describe('dashboard findings', () => {
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download CSV' }).click()]);
     expect(download.suggestedFilename()).toBe(`run-${id}.csv`);
     const lines = (await readFile((await download.path())!, 'utf8')).trim().split('\n');
-    expect(lines[0]).toMatch(/^step,loss,/);
-    expect(lines[0]).toContain('params');
+    // Every recorded field, the parameters last.
+    expect(lines[0]).toBe(['step', ...scalarMetricFields, 'params[0]', 'params[1]'].join(','));
     expect(lines).toHaveLength(31);
     // The last row's parameters are the run's result.
     const run = (await dashboard.testApp.app.inject({ url: `/v1/runs/${id}`, headers: { authorization: dashboard.authorization } })).json();

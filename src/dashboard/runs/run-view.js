@@ -11,10 +11,10 @@
 import { ApiError, followEvents, getBlob, postJson } from '../api.js';
 import { createCurveChart } from '../charts/curve-chart.js';
 import { frame, renderContourPlot } from '../charts/contour-plot.js';
-import { metricFieldNames, metricFields } from '../charts/metric-fields.js';
+import { metricFields } from '../charts/metric-fields.js';
 import { colourAt } from '../charts/palette.js';
 import { describeObjective, h, present, progressBar, shortId, statusBadge } from '../dom.js';
-import { finalRunStatuses } from '../contracts.js';
+import { finalRunStatuses, metricFields as recordedFields } from '../contracts.js';
 import { formatDuration, formatNumber } from '../format.js';
 import { knownDimension, loadCurves, loadLandscape, loadParameterNames, loadRun, loadTrajectory } from './run-data.js';
 import { createCurveControls } from './curve-controls.js';
@@ -138,7 +138,9 @@ export function createRunView(container, { onChanged }) {
   async function downloadCsv(current, button) {
     button.disabled = true;
     try {
-      const blob = await getBlob(`/v1/runs/${current.id}/metrics?format=csv&fields=${[...metricFieldNames, 'params'].join(',')}`, 'text/csv');
+      // Every recorded field (the server's table), not only those the chart draws.
+      const fields = [...recordedFields.map((field) => field.name), 'params'];
+      const blob = await getBlob(`/v1/runs/${current.id}/metrics?format=csv&fields=${fields.join(',')}`, 'text/csv');
       const url = URL.createObjectURL(blob);
       const link = h('a', { href: url, download: `run-${current.id}.csv`, hidden: true });
       document.body.append(link);
