@@ -160,6 +160,8 @@ describe('dashboard findings', () => {
     const error = page.locator('.curves-card .curves-error');
     await error.waitFor();
     expect(await error.textContent()).toContain('could not be loaded: The API did not answer');
+    expect(await page.locator('.curves-card').textContent()).not.toContain('No recorded steps yet.');
+    expect(await page.getByText('No recorded steps yet.').isVisible()).toBe(false);
     await expect.poll(() => page.locator('.compare-landscape').textContent()).toContain('The trajectories could not be loaded');
     expect(await page.getByText('not recorded').count()).toBe(0);
     expect(await page.getByText('No recorded parameters').count()).toBe(0);

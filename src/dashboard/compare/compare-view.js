@@ -105,8 +105,11 @@ export function createCompareView(container, { onRemove } = {}) {
     curvesError.hidden = failures.length === 0;
     curvesError.textContent = failures.join(' ');
     const drawn = named.map((entry, index) => ({ ...entry, points: loaded[index] })).filter(({ points }) => !points.error);
+    // When no run's curves could be read, the failure is all there is to say (not "No recorded steps yet.").
+    chartHolder.hidden = drawn.length === 0;
     function renderCurves() {
       controls.showAvailable(drawn.flatMap(({ points }) => points));
+      if (!drawn.length) return;
       chart.update({
         runs: drawn.map(({ run, name, points }) => ({ id: run.id, name, points, stopped: stopped.has(run.id) })),
         fields: metricFields.filter((field) => display.shown.has(field.name)),
