@@ -131,6 +131,47 @@ describe('dashboard findings', () => {
     await cancel(id);
   });
 
+  it('keeps a run\'s final trajectory and curves when a live refresh sent before the run ended answers after them', async () => {
+    const id = await liveRun();
+    const page = await open(`#/runs/${id}`);
+    await page.locator('.landscape-card .contour-plot').waitFor({ timeout: 30_000 });
+    await page.locator('.curve-plot canvas').first().waitFor({ timeout: 30_000 });
+    // The next live refresh (trajectory and curves) is read at once and answered only when the test says.
+    let release = () => {};
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const held: Promise<unknown>[] = [];
+    let heldBoth = () => {};
+    const bothHeld = new Promise<void>((resolve) => (heldBoth = resolve));
+    const refresh = (url: URL) => url.pathname === `/v1/runs/${id}/metrics` && url.searchParams.has('maxPoints');
+    await page.route(refresh, async (route) => {
+      if (held.length >= 2) return route.continue();
+      const response = route.fetch();
+      held.push(response);
+      if (held.length === 2) heldBoth();
+      await released;
+      await route.fulfill({ response: await response });
+    });
+    await bothHeld;
+    await Promise.all(held);
+    await cancel(id);
+    await expect.poll(() => page.locator('.run-header .badge').textContent(), { timeout: 30_000 }).toBe('cancelled');
+    const run = (await dashboard.testApp.app.inject({ url: `/v1/runs/${id}`, headers: { authorization: dashboard.authorization } })).json();
+    const latest = page.locator('.landscape-card .marker-end title');
+    // The final read is drawn: the path ends at the run's result, the curves at its last step.
+    await expect.poll(() => latest.textContent(), { timeout: 30_000 }).toMatch(new RegExp(`latest \\(${run.result.params.map((value: number) => String(Number(value.toPrecision(4))).replace('.', '\\.')).join(', ')}\\)$`));
+    await expect.poll(async () => (await stepScale(page)).last, { timeout: 30_000 }).toBe(run.result.steps);
+    const final = await latest.textContent();
+    const stale = held.length;
+    const answered = Promise.all([page.waitForResponse((response) => refresh(new URL(response.url()))), page.waitForResponse((response) => refresh(new URL(response.url())))]);
+    release();
+    await answered;
+    // Two frames after the stale answers: the page has read them.
+    await page.evaluate('new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)))');
+    expect(stale).toBe(2);
+    expect(await latest.textContent()).toBe(final);
+    expect((await stepScale(page)).last).toBe(run.result.steps);
+  });
+
   it('keeps the steps zoomed to on a running run while new rows arrive', async () => {
     const id = await liveRun();
     const page = await open(`#/runs/${id}`);

@@ -51,6 +51,11 @@ function emptyRunState(id) {
     display: { shown: new Set(metricFields.filter((field) => field.shownByDefault).map((field) => field.name)), logScale: true, smoothing: 0 },
     /** Whether steps were recorded since the last refresh, and the refresh timer. */
     live: { following: false, pending: false, timer: null, reconnectTimer: null, unfollow: null, finished: false },
+    /**
+     * The latest request of each kind: an answer to an earlier one (a live refresh still in
+     * flight when the run ended and the final read went out) is dropped, not drawn over it.
+     */
+    requests: { curves: 0, trajectory: 0 },
     stopped: false,
   };
 }
@@ -225,15 +230,18 @@ export function createRunView(container, { onChanged }) {
     });
   }
 
+  const isLatest = (current, kind, request) => isCurrent(current) && current.requests[kind] === request;
+
   async function refreshCurves(current) {
+    const request = ++current.requests.curves;
     try {
       const points = await loadCurves(current.id, Math.max(200, parts.chartHolder.clientWidth || 600));
-      if (!isCurrent(current)) return;
+      if (!isLatest(current, 'curves', request)) return;
       current.curves = { points, liveRows: [] };
     } catch (error) {
       // The chart keeps what it drew: a failed refresh says so above it, and the next one (the
       // stream's next rows, or its reconnection) tries again.
-      if (!isCurrent(current)) return;
+      if (!isLatest(current, 'curves', request)) return;
       parts.curvesError.textContent = `The curves could not be refreshed: ${error.message}`;
       parts.curvesError.hidden = false;
       return;
@@ -250,15 +258,17 @@ export function createRunView(container, { onChanged }) {
       renderLandscape(current);
       return;
     }
+    const request = ++current.requests.trajectory;
     let rows;
     try {
       rows = await loadTrajectory(current.id, maxTrajectoryPoints);
     } catch (error) {
+      if (!isLatest(current, 'trajectory', request)) return;
       current.landscape = { body: current.landscape.body, note: error.message };
       renderLandscape(current);
       return;
     }
-    if (!isCurrent(current)) return;
+    if (!isLatest(current, 'trajectory', request)) return;
     current.trajectory.points = rows.map((row) => row.params);
     const recorded = current.trajectory.points[0]?.length ?? null;
     if (recorded !== null && recorded !== 2) {
@@ -275,13 +285,16 @@ export function createRunView(container, { onChanged }) {
           : 'The contour plot appears once the first steps are recorded.';
       current.landscape = { body: null, note };
     } else if (!current.landscape.body || leavesFrame(current)) {
+      let landscape;
       try {
-        current.landscape = await loadLandscape(current.id, await divergedFrame(current)).then(({ landscape, note }) => ({ body: landscape, note }));
+        landscape = await loadLandscape(current.id, await divergedFrame(current)).then(({ landscape: body, note }) => ({ body, note }));
       } catch (error) {
-        current.landscape = { body: null, note: error.message };
+        landscape = { body: null, note: error.message };
       }
+      if (!isLatest(current, 'trajectory', request)) return;
+      current.landscape = landscape;
     }
-    if (!isCurrent(current)) return;
+    if (!isLatest(current, 'trajectory', request)) return;
     renderLandscape(current);
   }
 
