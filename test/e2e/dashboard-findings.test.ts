@@ -229,10 +229,13 @@ describe('dashboard findings', () => {
     const id = await dashboard.submitRun({ objective: expression('x^2 + y^2', [1, 2]), optimizer: { name: 'sgd', learningRate: 0.1 }, training: { maxSteps: 30 } });
     const page = await open();
     let refuse = true;
+    // After the refusals, the run's requests wait until the page was seen loading.
+    let release = () => {};
+    const released = new Promise<void>((resolve) => (release = resolve));
     const slow = (url: URL) => url.pathname.startsWith(`/v1/runs/${id}`);
     await page.route(slow, async (route) => {
       if (refuse) return route.abort('connectionrefused');
-      await new Promise((resolve) => setTimeout(resolve, 3_000));
+      await released;
       return route.continue().catch(() => undefined);
     });
     await page.goto(`${dashboard.baseUrl}/#/runs/${id}`);
@@ -243,6 +246,7 @@ describe('dashboard findings', () => {
     expect(await page.locator('.run-grid .card').first().textContent()).toContain('Loading…');
     expect(await page.getByRole('checkbox', { name: 'validation loss' }).isVisible()).toBe(false);
     await page.screenshot({ path: `${screenshots}/finding-run-loading.png`, fullPage: true });
+    release();
     await page.locator('.run-header .badge').waitFor({ timeout: 30_000 });
     expect(await page.locator('.run-header .badge').textContent()).toBe('completed');
   });
@@ -262,16 +266,27 @@ describe('dashboard findings', () => {
     await dashboard.submitRun({ objective: expression('x^2 + y^2', [1, 1]), optimizer: { name: 'adagrad', learningRate: 0.1 }, training: { maxSteps: 10 } });
     const page = await open('');
     await page.locator('.run-row').first().waitFor();
-    await page.route((url) => url.searchParams.get('search') === 'nesterov', async (route) => {
-      await new Promise((resolve) => setTimeout(resolve, 3_000));
+    // The answer to "nesterov" is held until the list shows the answer to "adagrad".
+    const nesterov = (url: URL) => url.searchParams.get('search') === 'nesterov';
+    let asked = () => {};
+    const nesterovAsked = new Promise<void>((resolve) => (asked = resolve));
+    let release = () => {};
+    const released = new Promise<void>((resolve) => (release = resolve));
+    await page.route(nesterov, async (route) => {
+      asked();
+      await released;
       await route.continue().catch(() => undefined);
     });
     const search = page.getByRole('searchbox', { name: 'Search runs' });
     await search.fill('nesterov');
-    await page.waitForTimeout(600);
+    await nesterovAsked;
     await search.fill('adagrad');
     await expect.poll(() => page.locator('.run-row .run-optimizer').allTextContents()).toEqual(['adagrad']);
-    await page.waitForTimeout(3_500);
+    const answered = page.waitForResponse((response) => nesterov(new URL(response.url())));
+    release();
+    await answered;
+    // Two frames after the late answer: the page has read it.
+    await page.evaluate('new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)))');
     expect(await page.locator('.run-row .run-optimizer').allTextContents()).toEqual(['adagrad']);
   });
 
