@@ -111,6 +111,13 @@ describe('dashboard findings', () => {
     }
   });
 
+  it('writes durations with whole minutes and seconds under 60', async () => {
+    const page = await open('');
+    // The dashboard's own module (a string: the test runner would rewrite a dynamic import written in a function).
+    const texts = await page.evaluate(`import('/dashboard/format.js').then(({ formatDuration }) => [179.6, 150, 7199.7].map(formatDuration))`);
+    expect(texts).toEqual(['3 min 0 s', '2 min 30 s', '2 h 0 min']);
+  });
+
   it('keeps a running run\'s curves when one refresh of them fails, and draws them on once the API answers', async () => {
     const id = await liveRun();
     const page = await open(`#/runs/${id}`);
