@@ -162,7 +162,7 @@ export function createCompareView(container, { onRemove } = {}) {
     }
     let trajectories;
     try {
-      trajectories = await Promise.all(runs.map((run) => loadTrajectory(run.id, maxTrajectoryPoints, { head: earlyTrajectoryRows })));
+      trajectories = await Promise.all(runs.map(async (run) => (await loadTrajectory(run.id, maxTrajectoryPoints, { head: earlyTrajectoryRows })).rows));
     } catch (error) {
       if (current === generation) note(`The trajectories could not be loaded: ${error.message}`);
       return;

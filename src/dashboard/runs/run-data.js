@@ -29,7 +29,9 @@ export async function loadTrajectory(id, maxPoints, { head = 0 } = {}) {
   // bucket's last step, far from the start on a long run), then the buckets after them.
   const early = rows(first);
   const lastEarly = early.at(-1)?.step ?? 0;
-  return [...early, ...rows(body.points).filter((row) => row.step > lastEarly)];
+  const last = body.points.at(-1);
+  // `lastStep`: the last recorded step, with or without parameters (0 when none was recorded).
+  return { rows: [...early, ...rows(body.points).filter((row) => row.step > lastEarly)], lastStep: last ? last.stepEnd ?? last.step : 0 };
 }
 
 /** The objective's names for the parameter vector (null when too long to name). */

@@ -43,8 +43,8 @@ function emptyRunState(id) {
     run: null,
     /** Downsampled buckets, then the rows the stream brought after the last bucket. */
     curves: { points: [], liveRows: [] },
-    /** Two-parameter runs: recorded parameters in step order (downsampled on long runs). */
-    trajectory: { points: [] },
+    /** Two-parameter runs: recorded parameters in step order (downsampled on long runs); the last recorded step. */
+    trajectory: { points: [], lastStep: 0 },
     landscape: { body: null, note: 'Loading…' },
     /** The objective's parameter names (GET /v1/runs/{id}/parameters), asked once there is a result. */
     parameterNames: { names: null, asked: false },
@@ -259,9 +259,9 @@ export function createRunView(container, { onChanged }) {
       return;
     }
     const request = ++current.requests.trajectory;
-    let rows;
+    let read;
     try {
-      rows = await loadTrajectory(current.id, maxTrajectoryPoints);
+      read = await loadTrajectory(current.id, maxTrajectoryPoints);
     } catch (error) {
       if (!isLatest(current, 'trajectory', request)) return;
       current.landscape = { body: current.landscape.body, note: error.message };
@@ -269,7 +269,7 @@ export function createRunView(container, { onChanged }) {
       return;
     }
     if (!isLatest(current, 'trajectory', request)) return;
-    current.trajectory.points = rows.map((row) => row.params);
+    current.trajectory = { points: read.rows.map((row) => row.params), lastStep: read.lastStep };
     const recorded = current.trajectory.points[0]?.length ?? null;
     if (recorded !== null && recorded !== 2) {
       current.landscape = { body: null, note: `No contour plot: the objective has ${recorded} parameters; a contour plot needs exactly 2.` };
