@@ -165,7 +165,7 @@ export interface paths {
                     optimizer?: string;
                     /** @description Only runs whose objective is of this kind. */
                     objectiveType?: "expression" | "benchmark" | "model";
-                    /** @description Only runs whose optimizer name, expression, benchmark or model name contains this text, ignoring case (`adam` finds `AdamW`, `HIMMEL` finds `himmelblau`), or whose id it is. `%`, `_` and `\` are searched as themselves. */
+                    /** @description Only runs whose optimizer name, expression, benchmark or model name contains this text, ignoring case (`adam` finds `AdamW`, `HIMMEL` finds `himmelblau`), or whose id it is or ends with (8 or more of its last characters, as the dashboard shows runs). Spaces around it are left out. `%`, `_` and `\` are searched as themselves. */
                     search?: string;
                     /** @description Items in the page (1 … 200, default 50). */
                     limit?: number;

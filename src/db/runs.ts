@@ -89,11 +89,14 @@ export interface RunListQuery {
   readonly optimizer?: string;
   /** `spec.objective.type` equals this (`expression`, `benchmark`, `model`). */
   readonly objectiveType?: string;
-  /** Found, ignoring case, in the optimizer's name, the objective's expression, benchmark or model name; or the run id. */
+  /** Found, ignoring case, in the optimizer's name, the objective's expression, benchmark or model name; or the run id, or its last 8 or more characters. */
   readonly search?: string;
   readonly after?: RunCursor;
   readonly limit: number;
 }
+
+/** A search that may be the end of a run's id: 8 or more of its last characters (hex digits and dashes). */
+const idEnd = /^[0-9a-f-]{8,35}$/i;
 
 /** The spec fields a search looks in. */
 const searchedSpecPaths = [['optimizer', 'name'], ['objective', 'expression'], ['objective', 'name'], ['objective', 'model']];
@@ -137,6 +140,8 @@ export function runListStatement(tenantId: string, query: RunListQuery): { text:
     const pattern = parameter(`%${query.search.replace(/[\\%_]/g, '\\$&')}%`, 'text');
     const found = searchedSpecPaths.map((path) => `(spec #>> ${specPath(path)} ILIKE ${pattern} AND jsonb_typeof(spec #> ${specPath(path)}) = 'string')`);
     if (isUuid(query.search)) found.push(`id = ${parameter(query.search.toLowerCase(), 'uuid')}`);
+    // The end of an id, as the dashboard shows runs (their last 8 characters: a UUIDv7's first ones are its time).
+    else if (idEnd.test(query.search)) found.push(`id::text LIKE ${parameter(`%${query.search.toLowerCase()}`, 'text')}`);
     conditions.push(`(${found.join(' OR ')})`);
   }
   if (query.after !== undefined) {

@@ -55,6 +55,16 @@ describe('GET /v1/runs filters', () => {
     expect(await listed(`search=${ids.sgdExpression!.toUpperCase()}`)).toEqual([ids.sgdExpression]);
   });
 
+  it('finds a run by the end of its id, as the dashboard shows it, and leaves out spaces around the search', async () => {
+    const id = ids.sgdExpression!;
+    expect(await listed(`search=${id.slice(-8)}`)).toEqual([id]);
+    expect(await listed(`search=${id.slice(-14).toUpperCase()}`)).toEqual([id]);
+    expect(await listed(`search=%20${id.slice(-8)}%20`)).toEqual([id]);
+    expect(await listed('search=%20himmel%20')).toEqual([ids.sgdBenchmark]);
+    // Its beginning is the time it was made, which the runs made with it share: not searched.
+    expect(await listed(`search=${id.slice(0, 8)}`)).toEqual([]);
+  });
+
   it('keeps the filter across pages', async () => {
     const first = await list('optimizer=sgd&limit=1');
     expect(first.runs.map((run) => run.id)).toEqual([ids.sgdBenchmark]);
@@ -64,7 +74,7 @@ describe('GET /v1/runs filters', () => {
   });
 
   it('refuses an unknown objective kind and an empty search, naming the field', async () => {
-    for (const query of ['objectiveType=stored', 'search=']) {
+    for (const query of ['objectiveType=stored', 'search=', 'search=%20%20']) {
       const response = await context.app.inject({ method: 'GET', url: `/v1/runs?${query}`, headers: { authorization } });
       expect(response.statusCode).toBe(400);
       expect(response.json().errors[0].path).toBe(query.split('=')[0]);

@@ -65,9 +65,10 @@ export async function runRoutes(app: FastifyInstance, { runService }: { runServi
         sweepId: z.uuid().optional().describe('Only the trials of this sweep.'),
         optimizer: z.string().min(1).max(64).optional().describe('Only runs of this optimizer (`spec.optimizer.name`).'),
         objectiveType: z.enum(['expression', 'benchmark', 'model']).optional().describe('Only runs whose objective is of this kind.'),
-        search: z.string().min(1).max(200).optional()
+        search: z.string().trim().min(1).max(200).optional()
           .describe('Only runs whose optimizer name, expression, benchmark or model name contains this text, ignoring case '
-            + '(`adam` finds `AdamW`, `HIMMEL` finds `himmelblau`), or whose id it is. `%`, `_` and `\\` are searched as themselves.'),
+            + '(`adam` finds `AdamW`, `HIMMEL` finds `himmelblau`), or whose id it is or ends with (8 or more of its last characters, as the dashboard shows runs). '
+            + 'Spaces around it are left out. `%`, `_` and `\\` are searched as themselves.'),
         ...pageQueryShape,
       }),
       response: { 200: runListSchema, 304: notModifiedSchema, ...problemResponses(400, 401, 429) },
