@@ -44,8 +44,8 @@ export interface ReplicaLoopOptions {
 /** The run ended without this replica (it had removed its server). */
 class RunGone extends Error {}
 
-/** The replica was interrupted before it was done: its job goes back to the queue. */
-class ReplicaInterrupted extends Error {
+/** The replica was interrupted before it was done (its worker stops): its job goes back to the queue (src/worker/replica-worker.ts). */
+export class ReplicaInterrupted extends Error {
   override readonly name = 'ReplicaInterrupted';
 }
 

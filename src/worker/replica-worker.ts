@@ -10,9 +10,10 @@ import { Worker, type Job } from 'bullmq';
 import type { Config } from '../config/config.ts';
 import type { Logger } from '../config/logger.ts';
 import type { ReplicaProcessor } from '../concurrent-runs/replica-processor.ts';
+import { ReplicaInterrupted } from '../concurrent-runs/replica-loop.ts';
 import type { Redis } from '../queue/connection.ts';
 import { replicaJobName, replicasQueueName, type ReplicaJobData } from '../queue/replicas-queue.ts';
-import { processThroughOutages, type OutageDelays } from './outages.ts';
+import { processThroughOutages, WorkerStoppingError, type OutageDelays } from './outages.ts';
 
 export interface ReplicaWorkerDependencies {
   readonly config: Pick<Config, 'queuePrefix' | 'replicaConcurrency' | 'workerLocks'> & Partial<Pick<Config, 'databaseStatementTimeoutMs'>>;
@@ -33,7 +34,13 @@ export async function startReplicaWorker({ config, connection, processor, logger
     replicasQueueName,
     async (job: Job<ReplicaJobData>, token?: string) => {
       if (job.name !== replicaJobName) throw new Error(`unknown job name ${job.name}`);
-      await processThroughOutages(job, token, () => processor(job, stopping.signal), {
+      // A replica its worker's stop interrupted goes back to the queue without spending an attempt,
+      // as a run's job does: worker restarts would otherwise use up its attempts, and its run would
+      // wait for a replica whose job failed for good.
+      const attempt = () => processor(job, stopping.signal).catch((error: unknown) => {
+        throw error instanceof ReplicaInterrupted ? new WorkerStoppingError() : error;
+      });
+      await processThroughOutages(job, token, attempt, {
         jobId: job.id, logger, signal: stopping.signal, ...(outageDelays ? { delays: outageDelays } : {}), statementBoundMs: config.databaseStatementTimeoutMs,
       });
     },

@@ -10,7 +10,7 @@ import { Worker } from 'bullmq';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runSpecSchema } from '../../../src/contracts/run-spec.ts';
 import { DistributedRun } from '../../../src/concurrent-runs/distributed-run.ts';
-import { runReplica } from '../../../src/concurrent-runs/replica-loop.ts';
+import { ReplicaInterrupted, runReplica } from '../../../src/concurrent-runs/replica-loop.ts';
 import { createBenchmarkObjective } from '../../../src/core/objectives/create-objective.ts';
 import { resolveParallelSettings } from '../../../src/core/parallel/index.ts';
 import { ParameterServer, ServerLostError } from '../../../src/parameter-server/parameter-server.ts';
@@ -529,4 +529,36 @@ describe('a replica registering or finishing after its run ended and removed the
     await expect(server.finishReplica(0, 0.5)).rejects.toBeInstanceOf(ServerLostError);
     expect(await redis.exists(...server.allKeys())).toBe(0);
   });
+});
+
+describe('a replica job its worker stops', () => {
+  it('goes back to the queue without spending an attempt', async () => {
+    const prefix = `test-${randomUUID()}`;
+    const queue = createReplicasQueue(redis, prefix);
+    const log = () => undefined;
+    let began = false;
+    const worker = await startReplicaWorker({
+      config: { queuePrefix: prefix, replicaConcurrency: 1, workerLocks: { lockDurationMs: 10_000, stalledIntervalMs: 5_000, maxStalledCount: 3 } },
+      connection: redis,
+      // As the replica loop does at its next exchange with the server once its worker stops.
+      processor: async (_job, stopping) => {
+        began = true;
+        await new Promise((resolve) => stopping!.addEventListener('abort', resolve, { once: true }));
+        throw new ReplicaInterrupted('Replica 0 handed back before it was done.');
+      },
+      logger: { error: log, info: log, warn: log },
+    });
+    try {
+      const job = await queue.add('replica', { runId: randomUUID(), replica: 0 }, { attempts: 50, backoff: { type: 'fixed', delay: 60_000 } });
+      await eventually(() => Promise.resolve(began), (seen) => seen);
+      await worker.close();
+      const handedBack = (await queue.getJob(job.id!))!;
+      expect(await handedBack.getState()).toBe('waiting');
+      expect(handedBack.attemptsMade).toBe(0);
+    } finally {
+      await queue.close();
+      const keys = await redis.keys(`${prefix}*`);
+      if (keys.length > 0) await redis.del(...keys);
+    }
+  }, 30_000);
 });
