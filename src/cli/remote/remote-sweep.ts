@@ -9,7 +9,8 @@ import { formatParameters, formatValue, leaderboardText } from '../sweep/leaderb
 import { exitStatus, readJsonFile, runRemote, submission, submissionOptions } from './remote-command.ts';
 
 
-function outcomeText(sweep: Sweep, trials: readonly Trial[]): string {
+/** An ended sweep: how it ended, its best trial, its seed and its leaderboard. */
+export function outcomeText(sweep: Sweep, trials: readonly Trial[]): string {
   const best = sweep.best;
   return `Sweep ${sweep.id} ${sweep.status}: ${sweep.result?.message ?? ''}\n`
     + `Best: ${best ? `trial ${best.trialNumber}, ${sweep.spec.metric.name} ${formatValue(best.value)}, ${formatParameters(best.parameters)}` : '—'}\n`

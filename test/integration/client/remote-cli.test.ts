@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../cli/capture.ts';
 import { useLiveDescent } from './live-descent.ts';
+import { eventually } from '../../support/eventually.ts';
 
 const spec = {
   objective: { type: 'expression', expression: '(x - 1)^2 + 10*(y + 2)^2', variables: ['x', 'y'], initial: [4, 3] },
@@ -111,6 +112,26 @@ describe('descent submit, status, watch, runs, metrics, cancel, sweep --remote',
     expect(swept.code).toBe(0);
     expect(swept.stdout).toMatch(/^Sweep [0-9a-f-]{36} completed: /);
     expect(swept.stdout).toMatch(/rank  trial  status +value +parameters\n +1 +\d +completed .*optimizer\.learningRate=0\.1\n +2 .*optimizer\.learningRate=0\.01\n/);
+  });
+
+  it('shows a sweep submitted without --wait by its id: its trials while it runs, its leaderboard once it ended', async () => {
+    const sweepSpec = {
+      base: { ...spec, training: { maxSteps: 100 } },
+      parameters: { 'optimizer.learningRate': { type: 'float', values: [0.01, 0.1] } },
+      sampler: { type: 'grid' },
+    };
+    const submitted = await runCli(['sweep', await file('later.json', sweepSpec), '--remote', ...connection()]);
+    expect(submitted).toMatchObject({ code: 0, stderr: '' });
+    const id = submitted.stdout.trim();
+    const early = await runCli(['status', id, ...connection()]);
+    expect(early.code).toBe(0);
+    expect(early.stdout).toMatch(new RegExp(`^(${id}  sweep (queued|running)  trials \\d/2 \\(\\d+%\\)|Sweep ${id} completed: )`));
+    const ended = await eventually(() => runCli(['status', id, '--json', ...connection()]), (answer) => JSON.parse(answer.stdout || '{}').status === 'completed', { intervalMs: 200 });
+    expect(JSON.parse(ended.stdout)).toMatchObject({ id, status: 'completed', progress: { trials: 2, maxTrials: 2 } });
+    const board = await runCli(['status', id, ...connection()]);
+    expect(board.code).toBe(0);
+    expect(board.stdout).toMatch(new RegExp(`^Sweep ${id} completed: `));
+    expect(board.stdout).toMatch(/rank  trial  status +value +parameters\n +1 +\d +completed .*optimizer\.learningRate=0\.1\n +2 .*optimizer\.learningRate=0\.01\n/);
   });
 
   it('names the other command for a spec of the other kind: a sweep spec given to submit, a run spec to sweep --remote', async () => {
