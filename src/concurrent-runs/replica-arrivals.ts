@@ -88,12 +88,12 @@ export const isWaitingState = (state: string): boolean => waitingStates.has(stat
  * one failed or is gone, or waits with no worker serving the queue: then the wait counts.
  */
 export function seenTo(jobs: readonly Pick<ReplicaJobWhereabouts, 'state'>[], workers: number): boolean {
-  return jobs.every(({ state }) => state === 'active' || (waitingStates.has(state) && workers > 0));
+  return jobs.every(({ state }) => state === 'active' || (isWaitingState(state) && workers > 0));
 }
 
 /** What became of a job, as a verb phrase after "its job": "is still waiting …", "failed: …". Of a failure, its reason's first line. */
 function whereabouts({ state, failedReason }: ReplicaJobWhereabouts, workers: number): string {
-  if (waitingStates.has(state)) {
+  if (isWaitingState(state)) {
     return workers > 0
       ? 'is waiting in the replicas queue behind other runs\' replicas (every worker\'s REPLICA_CONCURRENCY slots busy)'
       : 'is waiting in the replicas queue, which no worker process serves';

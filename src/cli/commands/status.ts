@@ -1,9 +1,9 @@
 /** `descent status ID`: a remote run's status, progress and result; or a remote sweep's. */
-import { ProblemError, type DescentClient, type Run, type Sweep, type Trial } from '../../client/index.ts';
+import { ProblemError, type DescentClient, type Run, type Sweep } from '../../client/index.ts';
 import type { Command } from '../main.ts';
 import { runOutcomeText } from '../remote/follow-run.ts';
 import { connectionHelp, exitHelp, exitStatus, formatNumber, runRemote } from '../remote/remote-command.ts';
-import { outcomeText } from '../remote/remote-sweep.ts';
+import { leaderboardOf, outcomeText } from '../remote/remote-sweep.ts';
 import { formatParameters, formatValue } from '../sweep/leaderboard-text.ts';
 
 const help = `Usage: descent status <run or sweep id> [options]
@@ -51,10 +51,7 @@ async function runOrSweep(client: DescentClient, id: string): Promise<{ readonly
 }
 
 async function sweepStatusText(client: DescentClient, sweep: Sweep): Promise<string> {
-  if (!sweep.result) return `${sweepProgressText(sweep)}\n`;
-  const trials: Trial[] = [];
-  for await (const trial of client.trials(sweep.id, { limit: 200 })) trials.push(trial);
-  return outcomeText(sweep, trials);
+  return sweep.result ? outcomeText(sweep, await leaderboardOf(client, sweep.id)) : `${sweepProgressText(sweep)}\n`;
 }
 
 export const command: Command = {

@@ -2,12 +2,19 @@
  * `descent sweep spec.json --remote`: submits the sweep to a running Descent, which runs its
  * trials on its workers; with --wait, follows it to its end and prints its leaderboard.
  */
-import type { Sweep, SweepSpecInput, Trial } from '../../client/index.ts';
+import type { DescentClient, Sweep, SweepSpecInput, Trial } from '../../client/index.ts';
 import { ProgressBar } from '../progress-bar.ts';
 import { EndedTrials } from './ended-trials.ts';
 import { formatParameters, formatValue, leaderboardText } from '../sweep/leaderboard-text.ts';
 import { exitStatus, readJsonFile, runRemote, submission, submissionOptions } from './remote-command.ts';
 
+
+/** An ended sweep's trials, best first, read across pages. */
+export async function leaderboardOf(client: DescentClient, sweepId: string): Promise<Trial[]> {
+  const trials: Trial[] = [];
+  for await (const trial of client.trials(sweepId, { limit: 200 })) trials.push(trial);
+  return trials;
+}
 
 /** An ended sweep: how it ended, its best trial, its seed and its leaderboard. */
 export function outcomeText(sweep: Sweep, trials: readonly Trial[]): string {
@@ -39,8 +46,7 @@ export function executeRemoteSweep(args: string[]): Promise<number> {
     } finally {
       bar.clear();
     }
-    const trials: Trial[] = [];
-    for await (const trial of client.trials(sweep.id, { limit: 200 })) trials.push(trial);
+    const trials = await leaderboardOf(client, sweep.id);
     process.stdout.write(values.json ? `${JSON.stringify({ sweep, trials })}\n` : outcomeText(sweep, trials));
     return sweep.status === 'completed' ? exitStatus.ok : exitStatus.unsuccessful;
   });
