@@ -7138,10 +7138,10 @@ export interface components {
         /** @description Why a sweep ended. */
         SweepResult: {
             /**
-             * @description `budget_exhausted`: Every trial of the budget (maxTrials) finished. `grid_exhausted`: Every point of the grid finished. `target_reached`: A trial reached metric.target. `time_limit`: budget.timeLimitSeconds passed; trials still running were cancelled. `too_many_failures`: More trials failed than budget.maxFailedTrials, or, without it, 10 trials in a row; or every trial of the budget or grid failed. `coordination_failed`: Its coordination failed round after round; the message names the last error. Its running trials were cancelled. `refused_spec`: Its stored spec fails a check that submissions have had since it was stored; the message names the field. It creates no more trials; its running trials were cancelled. `cancelled`: A client cancelled the sweep; its running trials were cancelled.
+             * @description `budget_exhausted`: Every trial of the budget (maxTrials) finished. `grid_exhausted`: Every point of the grid finished. `target_reached`: A trial reached metric.target. `time_limit`: budget.timeLimitSeconds passed; trials still running were cancelled. `no_trial_finished`: budget.timeLimitSeconds passed before any trial finished, so it has no best trial; trials still running were cancelled. `no_best_trial`: Its budget, grid or time limit was spent and no trial ran to its end with a finite value of metric.name (each diverged without one, was pruned, failed or was cancelled), so it has no best trial; the message counts its trials by status. `too_many_failures`: More trials failed than budget.maxFailedTrials, or, without it, 10 trials in a row; or every trial of the budget or grid failed. `coordination_failed`: Its coordination failed round after round; the message names the last error. Its running trials were cancelled. `refused_spec`: Its stored spec fails a check that submissions have had since it was stored; the message names the field. It creates no more trials; its running trials were cancelled. `cancelled`: A client cancelled the sweep; its running trials were cancelled.
              * @enum {string}
              */
-            reason: "budget_exhausted" | "grid_exhausted" | "target_reached" | "time_limit" | "too_many_failures" | "coordination_failed" | "refused_spec" | "cancelled";
+            reason: "budget_exhausted" | "grid_exhausted" | "target_reached" | "time_limit" | "no_trial_finished" | "no_best_trial" | "too_many_failures" | "coordination_failed" | "refused_spec" | "cancelled";
             /** @description Why it ended, in a sentence. */
             message: string;
         };
@@ -7475,7 +7475,7 @@ export interface components {
             } & WithRequired<components["schemas"]["SweepSpec"], "base" | "parameters" | "metric" | "sampler" | "pruner" | "budget" | "parallelism">;
             /** @description Trials per status. */
             trials: components["schemas"]["TrialCounts"];
-            /** @description The best finished trial so far. */
+            /** @description The best finished trial so far; null while no trial has a finite value of the metric that ranks (an ended sweep's result says why it has none). */
             best: {
                 /**
                  * Format: uuid

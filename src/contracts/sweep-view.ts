@@ -20,6 +20,11 @@ export const sweepEndRegistry = {
   grid_exhausted: { status: 'completed', description: 'Every point of the grid finished.' },
   target_reached: { status: 'completed', description: 'A trial reached metric.target.' },
   time_limit: { status: 'completed', description: 'budget.timeLimitSeconds passed; trials still running were cancelled.' },
+  no_trial_finished: { status: 'failed', description: 'budget.timeLimitSeconds passed before any trial finished, so it has no best trial; trials still running were cancelled.' },
+  no_best_trial: {
+    status: 'failed',
+    description: 'Its budget, grid or time limit was spent and no trial ran to its end with a finite value of metric.name (each diverged without one, was pruned, failed or was cancelled), so it has no best trial; the message counts its trials by status.',
+  },
   too_many_failures: { status: 'failed', description: 'More trials failed than budget.maxFailedTrials, or, without it, 10 trials in a row; or every trial of the budget or grid failed.' },
   coordination_failed: { status: 'failed', description: 'Its coordination failed round after round; the message names the last error. Its running trials were cancelled.' },
   refused_spec: { status: 'failed', description: 'Its stored spec fails a check that submissions have had since it was stored; the message names the field. It creates no more trials; its running trials were cancelled.' },
@@ -99,7 +104,7 @@ export const sweepViewSchema = z
         parameters: parameterValuesSchema,
       })
       .nullable()
-      .describe('The best finished trial so far.'),
+      .describe('The best finished trial so far; null while no trial has a finite value of the metric that ranks (an ended sweep\'s result says why it has none).'),
     progress: z
       .object({
         trials: z.number().int().describe('Trials finished.'),

@@ -31,7 +31,8 @@ export interface SweepRow {
   /**
    * Whether the sweep ends on its failures as stored since 20261211100000_sweep_failure_rules:
    * without budget.maxFailedTrials after 10 failed trials in a row, and failed when every trial
-   * failed. False for a sweep stored before, which keeps no failure limit and its budget's ending.
+   * failed or it has no best trial. False for a sweep stored before, which keeps no failure limit
+   * and its budget's (or time limit's) ending.
    */
   readonly failureRules: boolean;
 }

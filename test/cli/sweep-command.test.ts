@@ -118,6 +118,18 @@ describe('descent sweep', () => {
     expect(missing.stderr).toMatch(/^descent sweep: .*files-sweep\.json: base\.objective\.validation\.path: data\/nowhere\.csv: cannot read /);
   });
 
+  it('fails a sweep whose every trial diverged, exit 1: it has no best trial, and says why', async () => {
+    const file = join(directory, 'diverging.json');
+    const base = { objective: { type: 'expression', expression: 'x^4 + y^2', variables: ['x', 'y'], initial: [3, 3] }, optimizer: { name: 'sgd', learningRate: 0.01 }, training: { maxSteps: 200 } };
+    writeFileSync(file, JSON.stringify({ base, parameters: { 'optimizer.learningRate': { type: 'float', values: [50, 100] } }, metric: { name: 'finalLoss' }, sampler: { type: 'grid' } }));
+    const { code, stdout } = await runCli(['sweep', file, '--no-progress']);
+    expect(code).toBe(1);
+    expect(stdout.split('\n').slice(0, 2)).toEqual([
+      'Sweep failed: All 2 points of the grid finished. No trial ran to its end with a finite value of finalLoss (2 diverged), so the sweep has no best trial.',
+      'Best: —',
+    ]);
+  });
+
   it('has --help', async () => {
     const { code, stdout } = await runCli(['sweep', '--help']);
     expect(code).toBe(0);

@@ -33,6 +33,63 @@ describe('a round of a sweep', () => {
     });
   });
 
+  describe('a sweep that ends with no best trial', () => {
+    const body = (budget: object) => ({
+      base: { objective: { type: 'benchmark', name: 'booth' }, optimizer: { name: 'sgd', learningRate: 0.1 }, training: { maxSteps: 100 } },
+      parameters: { 'optimizer.learningRate': { type: 'float', low: 0.01, high: 0.1 } },
+      budget,
+    });
+    const late = new Date(startedAt.getTime() + 2000);
+
+    it('fails past its time limit when no trial has finished, saying so', () => {
+      const sweep = sweepRow(body({ timeLimitSeconds: 1, maxTrials: 10 }));
+      expect(planRound(sweep, [trial(0, 'running'), trial(1, 'queued')], late).finish).toEqual({
+        status: 'failed',
+        result: {
+          reason: 'no_trial_finished',
+          message: 'The time limit of 1 s passed before any trial finished, so the sweep has no best trial; the 2 unfinished ones were cancelled, save any that ended before the cancel reached them.',
+        },
+      });
+    });
+
+    it('fails past its time limit when no finished trial has a finite value that ranks, counting them by status', () => {
+      const sweep = sweepRow(body({ timeLimitSeconds: 1, maxTrials: 10 }));
+      expect(planRound(sweep, [trial(0, 'diverged'), trial(1, 'pruned', 3), trial(2, 'running')], late).finish).toEqual({
+        status: 'failed',
+        result: {
+          reason: 'no_best_trial',
+          message: 'The time limit of 1 s passed after 2 finished trials; the unfinished one was cancelled, unless it ended before the cancel reached it. '
+            + 'No trial ran to its end with a finite value of bestLoss (1 diverged, 1 pruned), so the sweep has no best trial.',
+        },
+      });
+    });
+
+    it('fails once its budget is spent when every trial diverged, or was pruned, or a value was infinite', () => {
+      const sweep = sweepRow(body({ maxTrials: 3 }));
+      expect(planRound(sweep, [trial(0, 'diverged'), trial(1, 'diverged'), trial(2, 'diverged')], startedAt).finish).toEqual({
+        status: 'failed',
+        result: { reason: 'no_best_trial', message: 'All 3 trials of the budget finished. No trial ran to its end with a finite value of bestLoss (3 diverged), so the sweep has no best trial.' },
+      });
+      expect(planRound(sweep, [trial(0, 'pruned', 1), trial(1, 'pruned', 2), trial(2, 'completed', Infinity)], startedAt).finish)
+        .toMatchObject({ status: 'failed', result: { reason: 'no_best_trial', message: expect.stringContaining('(2 pruned, 1 completed)') } });
+      // One trial with a finite value is a best.
+      expect(planRound(sweep, [trial(0, 'diverged'), trial(1, 'pruned', 2), trial(2, 'diverged', 5)], startedAt).finish)
+        .toMatchObject({ status: 'completed', result: { reason: 'budget_exhausted' } });
+    });
+
+    it('ends a sweep stored before the failure rules as its budget or time limit says, with why it has no best trial', () => {
+      const old = { ...sweepRow(body({ timeLimitSeconds: 1, maxTrials: 2 })), failureRules: false };
+      expect(planRound(old, [trial(0, 'running')], late).finish).toEqual({
+        status: 'completed',
+        result: { reason: 'time_limit', message: 'The time limit of 1 s passed after 0 finished trials; the unfinished one was cancelled, unless it ended before the cancel reached it.' },
+      });
+      expect(planRound(old, [trial(0, 'diverged'), trial(1, 'diverged')], startedAt).finish).toMatchObject({
+        status: 'completed',
+        result: { reason: 'budget_exhausted', message: 'All 2 trials of the budget finished. No trial ran to its end with a finite value of bestLoss (2 diverged), so the sweep has no best trial.' },
+      });
+    });
+  });
+
   describe('failed trials', () => {
     const failedTrial = (trialNumber: number): RoundTrial => ({ ...trial(trialNumber, 'failed'), result: { message: `trial ${trialNumber} could not run` } });
     const body = (budget: object) => ({

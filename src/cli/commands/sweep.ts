@@ -50,7 +50,9 @@ printed as one line "descent sweep: <status> <code>: <detail>" and exits 3, an u
 server exits 4 (see 'descent submit --help').
 
 Exit status: 0 when the sweep ran (whatever its trials did), 1 when it failed (more failed trials
-than budget.maxFailedTrials, or 10 in a row without it, or every trial), 2 for bad input (unreadable file, invalid JSON, a spec that does
+than budget.maxFailedTrials, or 10 in a row without it, or every trial; or it has no best trial: the
+time limit passed before any trial finished, or no trial ran to its end with a finite value of the
+metric) or, with --remote --wait, was cancelled, 2 for bad input (unreadable file, invalid JSON, a spec that does
 not validate, or that POST /v1/sweeps refuses for its base: a curriculum the objective cannot
 order by, a validation metric without a validation set; every problem is printed with its path).`;
 

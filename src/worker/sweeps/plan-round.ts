@@ -103,23 +103,50 @@ function failedRuns(ordered: readonly { status: RunStatus }[]): { longest: numbe
 const lastMessage = (trials: readonly RoundTrial[]): string => trials.filter((trial) => trial.status === 'failed').at(-1)?.result?.message ?? '';
 
 /**
+ * Whether the trial has a finite value the leaderboard ranks, as GET /v1/sweeps/{id} picks its
+ * best (a valLoss that was Infinity at every step is none; a pruned trial's value does not rank).
+ */
+const ranksAsBest = (trial: RoundTrial): boolean => runStatusRegistry[trial.status].ranked && trial.value !== null && Number.isFinite(trial.value);
+
+/** Why a sweep whose `finished` trials have no value that ranks has no best trial: their statuses. */
+function noBestTrial(finished: readonly RoundTrial[], metric: string): string {
+  const counts = new Map<string, number>();
+  for (const trial of finished) counts.set(trial.status, (counts.get(trial.status) ?? 0) + 1);
+  const statuses = [...counts].map(([status, count]) => `${count} ${status}`).join(', ');
+  return `No trial ran to its end with a finite value of ${metric} (${statuses}), so the sweep has no best trial.`;
+}
+
+/**
  * The end of a sweep whose every trial finished: `all` ("All 4 trials of the budget finished."),
- * and, when no trial has a finite value the leaderboard ranks (as GET /v1/sweeps/{id} picks its
- * best; a valLoss that was Infinity at every step is none), why the sweep has no best trial: its
- * trials' statuses.
+ * or, when no trial has a value that ranks, a failed sweep: no best trial, and why (its trials'
+ * statuses). A sweep stored before the failure rules ends as its budget says, with the why.
  */
 function allFinished(reason: 'budget_exhausted' | 'grid_exhausted', all: string, trials: readonly RoundTrial[], metric: string, failureRules: boolean): RoundPlan {
-  // No trial ran to its end: the sweep failed, whatever failures its budget allowed (a sweep stored before the failure rules ends as its budget says).
+  // No trial ran to its end: the sweep failed, whatever failures its budget allowed.
   if (failureRules && trials.length > 0 && trials.every((trial) => trial.status === 'failed')) {
     const every = trials.length === 1 ? 'Its 1 trial failed' : `All ${trials.length} trials failed`;
     return finish('too_many_failures', `${every}, so the sweep has no best trial. The last: ${lastMessage(trials)}`);
   }
-  const valued = trials.some((trial) => runStatusRegistry[trial.status].ranked && trial.value !== null && Number.isFinite(trial.value));
-  if (valued) return finish(reason, all);
-  const counts = new Map<string, number>();
-  for (const trial of trials) counts.set(trial.status, (counts.get(trial.status) ?? 0) + 1);
-  const statuses = [...counts].map(([status, count]) => `${count} ${status}`).join(', ');
-  return finish(reason, `${all} No trial has a value of ${metric} (${statuses}), so the sweep has no best trial.`);
+  if (trials.some(ranksAsBest)) return finish(reason, all);
+  return finish(failureRules ? 'no_best_trial' : reason, `${all} ${noBestTrial(trials, metric)}`);
+}
+
+/**
+ * The end of a sweep past its time limit, after its `finished` trials, `active` ones being
+ * cancelled: one without a trial that finished, or none with a value that ranks, has failed (a
+ * sweep stored before the failure rules ends with time_limit, saying why it has no best trial).
+ */
+function timeLimitPassed(limit: number, finished: readonly RoundTrial[], active: number, metric: string, failureRules: boolean): RoundPlan {
+  // A running trial may end before its cancel reaches it: it keeps its own ending.
+  const cancelled = active === 0 ? '' : active === 1
+    ? 'the unfinished one was cancelled, unless it ended before the cancel reached it'
+    : `the ${active} unfinished ones were cancelled, save any that ended before the cancel reached them`;
+  if (failureRules && finished.length === 0) {
+    return finish('no_trial_finished', `The time limit of ${limit} s passed before any trial finished, so the sweep has no best trial${cancelled && `; ${cancelled}`}.`);
+  }
+  const passed = `The time limit of ${limit} s passed after ${counted(finished.length, 'finished trial')}${cancelled && `; ${cancelled}`}.`;
+  if (finished.some(ranksAsBest)) return finish('time_limit', passed);
+  return finish(failureRules ? 'no_best_trial' : 'time_limit', finished.length === 0 ? passed : `${passed} ${noBestTrial(finished, metric)}`);
 }
 
 /**
@@ -181,11 +208,8 @@ export function planRound(sweep: SweepRow, trials: readonly RoundTrial[], now: D
   const limit = spec.budget.timeLimitSeconds;
   const startedAt = sweep.startedAt ?? now;
   if (limit !== undefined && now.getTime() - startedAt.getTime() >= limit * 1000) {
-    // A running trial may end before its cancel reaches it: it keeps its own ending.
-    const cancelled = active === 0 ? '' : active === 1
-      ? '; the unfinished one was cancelled, unless it ended before the cancel reached it'
-      : `; the ${active} unfinished ones were cancelled, save any that ended before the cancel reached them`;
-    return finish('time_limit', `The time limit of ${limit} s passed after ${counted(trials.length - active, 'finished trial')}${cancelled}.`);
+    const finished = trials.filter((trial) => runStatusRegistry[trial.status].final);
+    return timeLimitPassed(limit, finished, active, spec.metric.name, sweep.failureRules);
   }
   if (trials.length >= capacity) {
     if (active > 0) return { newTrials: [], finish: null };

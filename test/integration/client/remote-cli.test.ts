@@ -114,6 +114,23 @@ describe('descent submit, status, watch, runs, metrics, cancel, sweep --remote',
     expect(swept.stdout).toMatch(/rank  trial  status +value +parameters\n +1 +\d +completed .*optimizer\.learningRate=0\.1\n +2 .*optimizer\.learningRate=0\.01\n/);
   });
 
+  it('exits 1 for a sweep that ended with no best trial (every trial diverged), saying why; status shows it so', async () => {
+    const sweepSpec = {
+      base: { ...spec, objective: { type: 'expression', expression: 'x^4 + y^2', variables: ['x', 'y'], initial: [3, 3] }, optimizer: { name: 'sgd', learningRate: 0.01 }, training: { maxSteps: 200 } },
+      parameters: { 'optimizer.learningRate': { type: 'float', values: [50, 100] } },
+      metric: { name: 'finalLoss' },
+      sampler: { type: 'grid' },
+    };
+    const swept = await runCli(['sweep', await file('diverging.json', sweepSpec), '--remote', '--wait', ...connection()]);
+    expect(swept.code).toBe(1);
+    const [said, best] = swept.stdout.split('\n');
+    expect(said).toMatch(/^Sweep [0-9a-f-]{36} failed: All 2 points of the grid finished\. No trial ran to its end with a finite value of finalLoss \(2 diverged\), so the sweep has no best trial\.$/);
+    expect(best).toBe('Best: —');
+    const id = /^Sweep (\S+)/.exec(said)![1];
+    const status = await runCli(['status', id, ...connection()]);
+    expect(status.stdout.split('\n').slice(0, 2)).toEqual([said, best]);
+  });
+
   it('shows a sweep submitted without --wait by its id: its trials while it runs, its leaderboard once it ended', async () => {
     const sweepSpec = {
       base: { ...spec, training: { maxSteps: 100 } },

@@ -420,7 +420,7 @@ describe('sweeps over the API, run by the workers', () => {
     }
   });
 
-  it('ends a sweep whose trials all diverged saying that none has a value, so that it has no best trial', async () => {
+  it('fails a sweep whose trials all diverged, saying that none has a value, so that it has no best trial', async () => {
     const response = await post({
       base: { ...quadraticBase, objective: { type: 'expression', expression: 'x^4 + y^2', variables: ['x', 'y'], initial: [3, 3] }, training: { maxSteps: 200 } },
       parameters: { 'optimizer.learningRate': { type: 'float', low: 50, high: 100 } },
@@ -431,14 +431,14 @@ describe('sweeps over the API, run by the workers', () => {
     });
     expect(response.statusCode).toBe(201);
     const done = await waitForSweep(api.app, api.authorization, response.json().id);
-    expect(done).toMatchObject({ status: 'completed', best: null, trials: { diverged: 3, total: 3 } });
+    expect(done).toMatchObject({ status: 'failed', best: null, trials: { diverged: 3, total: 3 } });
     expect(done.result).toEqual({
-      reason: 'budget_exhausted',
-      message: 'All 3 trials of the budget finished. No trial has a value of finalLoss (3 diverged), so the sweep has no best trial.',
+      reason: 'no_best_trial',
+      message: 'All 3 trials of the budget finished. No trial ran to its end with a finite value of finalLoss (3 diverged), so the sweep has no best trial.',
     });
   });
 
-  it('says a sweep has no best trial when its trials\' validation losses were never finite (the leaderboard\'s values are null)', async () => {
+  it('fails a sweep whose trials\' validation losses were never finite (the leaderboard\'s values are null): it has no best trial', async () => {
     const response = await post({
       base: {
         ...quadraticBase,
@@ -453,9 +453,33 @@ describe('sweeps over the API, run by the workers', () => {
     });
     expect(response.statusCode).toBe(201);
     const done = await waitForSweep(api.app, api.authorization, response.json().id);
-    expect(done).toMatchObject({ status: 'completed', best: null, trials: { completed: 2, total: 2 } });
+    expect(done).toMatchObject({ status: 'failed', best: null, trials: { completed: 2, total: 2 } });
     expect((await leaderboard(api.app, api.authorization, done.id)).map((trial) => trial.value)).toEqual([null, null]);
-    expect(done.result?.message).toBe('All 2 trials of the budget finished. No trial has a value of valLoss (2 completed), so the sweep has no best trial.');
+    expect(done.result).toEqual({
+      reason: 'no_best_trial',
+      message: 'All 2 trials of the budget finished. No trial ran to its end with a finite value of valLoss (2 completed), so the sweep has no best trial.',
+    });
+  });
+
+  it('fails a sweep whose budget was spent with every trial pruned: a pruned trial\'s value does not rank, so it has no best trial', async () => {
+    const response = await post({
+      base: { ...quadraticBase, training: { maxSteps: 100 } },
+      parameters: { 'optimizer.learningRate': { type: 'float', values: [0.01, 0.02, 0.03] } },
+      metric: { name: 'finalLoss' },
+      sampler: { type: 'grid' },
+      // A rung holding 10 values or fewer stops every trial that reaches it: each of the 3 is pruned at step 10.
+      pruner: { type: 'asha', minSteps: 10, bootstrapCount: 10 },
+      parallelism: 1,
+    });
+    expect(response.statusCode, response.body).toBe(201);
+    const done = await waitForSweep(api.app, api.authorization, response.json().id);
+    expect(done).toMatchObject({ status: 'failed', best: null, trials: { pruned: 3, total: 3 } });
+    expect(done.result).toEqual({
+      reason: 'no_best_trial',
+      message: 'All 3 points of the grid finished. No trial ran to its end with a finite value of finalLoss (3 pruned), so the sweep has no best trial.',
+    });
+    // The leaderboard still shows each pruned trial's value where it stopped.
+    for (const trial of await leaderboard(api.app, api.authorization, done.id)) expect(trial).toMatchObject({ status: 'pruned', value: expect.any(Number), pruning: { rule: 'asha', step: 10 } });
   });
 
   it('ends a sweep of one trial saying that its one trial finished', async () => {
