@@ -5298,7 +5298,7 @@ export interface components {
                 maxTrials?: number;
                 /** @description The sweep fails once more trials than this have failed (default: once 10 consecutive trial numbers have each finished failed). A sweep whose every trial failed fails whatever this is. */
                 maxFailedTrials?: number;
-                /** @description No trial starts after this long; running ones are cancelled (default: no limit). */
+                /** @description No trial starts after this long: queued trials are cancelled, running ones told to stop, and the sweep ends once every trial has ended (default: no limit). */
                 timeLimitSeconds?: number;
             };
             /**
@@ -7121,7 +7121,7 @@ export interface components {
                 maxTrials?: number;
                 /** @description The sweep fails once more trials than this have failed (default: once 10 consecutive trial numbers have each finished failed). A sweep whose every trial failed fails whatever this is. */
                 maxFailedTrials?: number;
-                /** @description No trial starts after this long; running ones are cancelled (default: no limit). */
+                /** @description No trial starts after this long: queued trials are cancelled, running ones told to stop, and the sweep ends once every trial has ended (default: no limit). */
                 timeLimitSeconds?: number;
             };
             /**
@@ -7138,7 +7138,7 @@ export interface components {
         /** @description Why a sweep ended. */
         SweepResult: {
             /**
-             * @description `budget_exhausted`: Every trial of the budget (maxTrials) finished. `grid_exhausted`: Every point of the grid finished. `target_reached`: A trial reached metric.target. `time_limit`: budget.timeLimitSeconds passed; trials still running were cancelled. `no_trial_finished`: budget.timeLimitSeconds passed before any trial finished, so it has no best trial; trials still running were cancelled. `no_best_trial`: Its budget, grid or time limit was spent and no trial ran to its end with a finite value of metric.name (each diverged without one, was pruned, failed or was cancelled), so it has no best trial; the message counts its trials by status. `too_many_failures`: More trials failed than budget.maxFailedTrials, or, without it, 10 trials in a row; or every trial of the budget or grid failed. `coordination_failed`: Its coordination failed round after round; the message names the last error. Its running trials were cancelled. `refused_spec`: Its stored spec fails a check that submissions have had since it was stored; the message names the field. It creates no more trials; its running trials were cancelled. `cancelled`: A client cancelled the sweep; its running trials were cancelled.
+             * @description `budget_exhausted`: Every trial of the budget (maxTrials) finished. `grid_exhausted`: Every point of the grid finished. `target_reached`: A trial reached metric.target. `time_limit`: budget.timeLimitSeconds passed: no trial started after it, its queued trials were cancelled and its running ones told to stop, and it ended once every trial had ended. `no_trial_finished`: budget.timeLimitSeconds passed before any trial finished, and every trial was cancelled, so it has no best trial. `no_best_trial`: Its budget, grid or time limit was spent and no trial ran to its end with a finite value of metric.name (each diverged without one, was pruned, failed or was cancelled), so it has no best trial; the message counts its trials by status. `too_many_failures`: More trials failed than budget.maxFailedTrials, or, without it, 10 trials in a row; or every trial failed once its budget, grid or time limit was spent. `coordination_failed`: Its coordination failed round after round; the message names the last error. Its running trials were cancelled. `refused_spec`: Its stored spec fails a check that submissions have had since it was stored; the message names the field. It creates no more trials; its running trials were cancelled. `cancelled`: A client cancelled the sweep; its running trials were cancelled.
              * @enum {string}
              */
             reason: "budget_exhausted" | "grid_exhausted" | "target_reached" | "time_limit" | "no_trial_finished" | "no_best_trial" | "too_many_failures" | "coordination_failed" | "refused_spec" | "cancelled";
@@ -7464,7 +7464,7 @@ export interface components {
                     maxTrials?: number;
                     /** @description The sweep fails once more trials than this have failed (default: once 10 consecutive trial numbers have each finished failed). A sweep whose every trial failed fails whatever this is. */
                     maxFailedTrials?: number;
-                    /** @description No trial starts after this long; running ones are cancelled (default: no limit). */
+                    /** @description No trial starts after this long: queued trials are cancelled, running ones told to stop, and the sweep ends once every trial has ended (default: no limit). */
                     timeLimitSeconds?: number;
                 };
                 /**

@@ -29,7 +29,7 @@ const sweepBudgetSchema = z
   .strictObject({
     maxTrials: z.number().int().min(1).max(sweepLimits.maxTrials).optional().describe(`Trials at most (default: the grid's size for grid, else 100; at most ${sweepLimits.maxTrials}).`),
     maxFailedTrials: z.number().int().min(0).max(sweepLimits.maxTrials).optional().describe('The sweep fails once more trials than this have failed (default: once 10 consecutive trial numbers have each finished failed). A sweep whose every trial failed fails whatever this is.'),
-    timeLimitSeconds: z.number().positive().max(366 * 24 * 3600).optional().describe('No trial starts after this long; running ones are cancelled (default: no limit).'),
+    timeLimitSeconds: z.number().positive().max(366 * 24 * 3600).optional().describe('No trial starts after this long: queued trials are cancelled, running ones told to stop, and the sweep ends once every trial has ended (default: no limit).'),
   })
   .describe('When the sweep stops creating trials.');
 

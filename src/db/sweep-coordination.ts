@@ -102,6 +102,12 @@ export interface RoundPlan {
   readonly finish: { readonly status: 'completed' | 'failed'; readonly result: unknown } | null;
   /** Trials the round could have created too are left to another round, to follow at once (its suggestions took their share of work). */
   readonly more?: boolean;
+  /**
+   * Stops the sweep's trials without ending it (its time limit passed while trials ran): its
+   * queued trials are cancelled, with this message, and the others told to stop. Each one's end
+   * wakes the sweep (its periodic check too), and the round that finds them all ended decides.
+   */
+  readonly stop?: string;
 }
 
 export interface RoundOutcome {
@@ -110,7 +116,11 @@ export interface RoundOutcome {
   readonly queued: readonly string[];
   /** The new trials' places in their tenant's backlog (their job priorities); the earlier ones are not known here. */
   readonly places: ReadonlyMap<string, RunPlace>;
-  /** Trials running when the round ended the sweep: their workers must be told to stop. */
+  /**
+   * Trials not ended at the round's read when it ended the sweep or stopped its trials: their
+   * workers must be told to stop. Those queued then too, as the round's statement cancels only
+   * those still queued at its commit: one a worker started meanwhile is running by then.
+   */
   readonly stopping: readonly string[];
   readonly created: readonly string[];
   readonly finished: boolean;
@@ -299,11 +309,18 @@ const runningStatement = (sweepId: string) => `
   UPDATE sweeps SET status = 'running', started_at = coalesce(started_at, now()), updated_at = now()
    WHERE id = ${escapeLiteral(sweepId)} RETURNING ${sweepColumns}`;
 
-/** The sweep ended with `status` and `result`: its queued trials cancelled (with `cancelled`) in the same statement. */
-const finishStatement = (sweepId: string, status: string, result: string, cancelled: string) => `
+/** The sweep's queued trials cancelled with the result `cancelled`: the WITH clause of a statement on the sweep. */
+const cancelQueued = (sweepId: string, cancelled: string) => `
   WITH cancelled AS (
   UPDATE runs SET status = 'cancelled', result = ${escapeLiteral(cancelled)}::jsonb, finished_at = now(), updated_at = now()
-   WHERE sweep_id = ${escapeLiteral(sweepId)} AND status = 'queued')
+   WHERE sweep_id = ${escapeLiteral(sweepId)} AND status = 'queued')`;
+
+/** The sweep's trials stopped (see RoundPlan.stop): its queued trials cancelled (with `cancelled`), the sweep as it is. */
+const stopStatement = (sweepId: string, cancelled: string) => `${cancelQueued(sweepId, cancelled)}
+  SELECT ${sweepColumns} FROM sweeps WHERE id = ${escapeLiteral(sweepId)}`;
+
+/** The sweep ended with `status` and `result`: its queued trials cancelled (with `cancelled`) in the same statement. */
+const finishStatement = (sweepId: string, status: string, result: string, cancelled: string) => `${cancelQueued(sweepId, cancelled)}
   UPDATE sweeps SET status = ${escapeLiteral(status)}::sweep_status, result = ${escapeLiteral(result)}::jsonb, finished_at = now(), updated_at = now(),
          started_at = coalesce(started_at, now())
    WHERE id = ${escapeLiteral(sweepId)} RETURNING ${sweepColumns}`;
@@ -447,10 +464,13 @@ export function createSweepCoordination(pool: Pool) {
         }
         if (decision.finish) {
           writes.push(finishStatement(sweepId, decision.finish.status, JSON.stringify(decision.finish.result), JSON.stringify(cancelledWithSweep)));
+        } else if (decision.stop !== undefined) {
+          writes.push(stopStatement(sweepId, JSON.stringify(resultWithoutParams('cancelled', decision.stop))));
         } else if (writes.length === 0 && sweep.status === 'queued') {
           writes.push(runningStatement(sweepId));
         }
-        // Trials ended by the round's read, and those it created failed: any more ended after the read.
+        // Trials ended by the round's read, and those it created failed: any more ended after the read
+        // (or were cancelled by its stop: the round after it then finds them ended at once).
         const ended = trials.filter((trial) => isFinalRunStatus(trial.status)).length + decision.newTrials.filter((trial) => trial.failure !== null).length;
         const counted = decision.finish ? [] : [execute('sweep_round_ended', escapeLiteral(sweepId), String(trials.length + decision.newTrials.length))];
         const results = resultsOf(await client.query<SweepRow & { ended: number; backlog?: number }>([...values, ...writes, 'COMMIT', ...counted].join(';\n')));
@@ -462,18 +482,19 @@ export function createSweepCoordination(pool: Pool) {
         const places = new Map<string, RunPlace>();
         const newQueued = ids.filter((_, i) => decision.newTrials[i].failure === null);
         if (backlog !== undefined) newQueued.forEach((runId, k) => places.set(runId, { priority: backlog + k + 1, tenantId: sweep.tenantId }));
+        const stops = decision.finish !== null || decision.stop !== undefined;
         const earlierQueued = trials.filter((trial) => trial.stale).map((trial) => trial.runId);
-        const running = trials.filter((trial) => trial.status === 'running').map((trial) => trial.runId);
+        const unended = trials.filter((trial) => !isFinalRunStatus(trial.status)).map((trial) => trial.runId);
         return {
           sweep: updated,
-          queued: decision.finish ? [] : [...earlierQueued, ...newQueued],
+          queued: stops ? [] : [...earlierQueued, ...newQueued],
           places,
-          stopping: decision.finish ? running : [],
+          stopping: stops ? unended : [],
           created: ids,
           finished: decision.finish !== null,
           missed,
-          waiting: read.filter((trial) => trial.status === 'queued').length,
-          more: decision.finish === null && decision.more === true,
+          waiting: stops ? 0 : read.filter((trial) => trial.status === 'queued').length,
+          more: !stops && decision.more === true,
         };
       } catch (error) {
         await client?.query('ROLLBACK').catch(() => undefined);

@@ -17,19 +17,33 @@ const trial = (trialNumber: number, status: RoundTrial['status'], value: number 
   ({ runId: `run-${trialNumber}`, trialNumber, status, value, parameters: { 'optimizer.learningRate': 0.1 }, result: null });
 
 describe('a round of a sweep', () => {
-  it('ends a sweep past its time limit saying its unfinished trials were cancelled, save any that ended before the cancel reached them', () => {
-    const sweep = sweepRow({
+  describe('a sweep past its time limit', () => {
+    const body = (budget: object) => ({
       base: { objective: { type: 'benchmark', name: 'booth' }, optimizer: { name: 'sgd', learningRate: 0.1 }, training: { maxSteps: 100 } },
       parameters: { 'optimizer.learningRate': { type: 'float', low: 0.01, high: 0.1 } },
-      budget: { timeLimitSeconds: 1, maxTrials: 10 },
+      budget,
     });
-    const plan = planRound(sweep, [trial(0, 'completed', 1), trial(1, 'running'), trial(2, 'queued')], new Date(startedAt.getTime() + 2000));
-    expect(plan.finish).toEqual({
-      status: 'completed',
-      result: {
-        reason: 'time_limit',
-        message: 'The time limit of 1 s passed after 1 finished trial; the 2 unfinished ones were cancelled, save any that ended before the cancel reached them.',
-      },
+    const late = new Date(startedAt.getTime() + 2000);
+    const sweep = sweepRow(body({ timeLimitSeconds: 1, maxTrials: 10 }));
+
+    it('starts no trial and stops its unended ones without ending, whatever they hold, so that a trial ending before the cancel reaches it is seen', () => {
+      for (const trials of [[trial(0, 'completed', 1), trial(1, 'running'), trial(2, 'queued')], [trial(0, 'running')], [trial(0, 'diverged'), trial(1, 'queued')]]) {
+        expect(planRound(sweep, trials, late)).toEqual({ newTrials: [], finish: null, stop: "Cancelled before it started: its sweep's time limit passed." });
+      }
+      // A sweep stored before the failure rules waits for its trials' ends too.
+      expect(planRound({ ...sweep, failureRules: false }, [trial(0, 'running')], late)).toMatchObject({ finish: null, stop: expect.any(String) });
+    });
+
+    it('ends once every trial ended, with the best among them, counting those that ended and those cancelled', () => {
+      expect(planRound(sweep, [trial(0, 'completed', 1), trial(1, 'cancelled'), trial(2, 'cancelled')], late).finish).toEqual({
+        status: 'completed',
+        result: { reason: 'time_limit', message: 'The time limit of 1 s passed: 1 trial ended, 2 trials were cancelled.' },
+      });
+      // A trial running at the limit that completed before its cancel reached it is the best.
+      expect(planRound(sweep, [trial(0, 'diverged'), trial(1, 'completed', 3)], late).finish).toEqual({
+        status: 'completed',
+        result: { reason: 'time_limit', message: 'The time limit of 1 s passed: 2 trials ended.' },
+      });
     });
   });
 
@@ -41,25 +55,23 @@ describe('a round of a sweep', () => {
     });
     const late = new Date(startedAt.getTime() + 2000);
 
-    it('fails past its time limit when no trial has finished, saying so', () => {
+    it('fails past its time limit when every trial was cancelled, saying that none finished and how many were cancelled', () => {
       const sweep = sweepRow(body({ timeLimitSeconds: 1, maxTrials: 10 }));
-      expect(planRound(sweep, [trial(0, 'running'), trial(1, 'queued')], late).finish).toEqual({
+      expect(planRound(sweep, [trial(0, 'cancelled'), trial(1, 'cancelled')], late).finish).toEqual({
         status: 'failed',
-        result: {
-          reason: 'no_trial_finished',
-          message: 'The time limit of 1 s passed before any trial finished, so the sweep has no best trial; the 2 unfinished ones were cancelled, save any that ended before the cancel reached them.',
-        },
+        result: { reason: 'no_trial_finished', message: 'The time limit of 1 s passed before any trial finished, so the sweep has no best trial; its 2 trials were cancelled.' },
       });
+      expect(planRound(sweep, [trial(0, 'cancelled')], late).finish?.result).toMatchObject({ message: expect.stringMatching(/; its 1 trial was cancelled\.$/) });
     });
 
-    it('fails past its time limit when no finished trial has a finite value that ranks, counting them by status', () => {
+    it('fails past its time limit when no trial has a finite value that ranks, counting them by status', () => {
       const sweep = sweepRow(body({ timeLimitSeconds: 1, maxTrials: 10 }));
-      expect(planRound(sweep, [trial(0, 'diverged'), trial(1, 'pruned', 3), trial(2, 'running')], late).finish).toEqual({
+      expect(planRound(sweep, [trial(0, 'diverged'), trial(1, 'pruned', 3), trial(2, 'cancelled')], late).finish).toEqual({
         status: 'failed',
         result: {
           reason: 'no_best_trial',
-          message: 'The time limit of 1 s passed after 2 finished trials; the unfinished one was cancelled, unless it ended before the cancel reached it. '
-            + 'No trial ran to its end with a finite value of bestLoss (1 diverged, 1 pruned), so the sweep has no best trial.',
+          message: 'The time limit of 1 s passed: 2 trials ended, 1 trial was cancelled. '
+            + 'No trial ran to its end with a finite value of bestLoss (1 diverged, 1 pruned, 1 cancelled), so the sweep has no best trial.',
         },
       });
     });
@@ -77,11 +89,21 @@ describe('a round of a sweep', () => {
         .toMatchObject({ status: 'completed', result: { reason: 'budget_exhausted' } });
     });
 
+    it('fails with too_many_failures when every trial failed, whether its budget or its time limit was spent', () => {
+      const failedTrial = (trialNumber: number): RoundTrial => ({ ...trial(trialNumber, 'failed'), result: { message: `trial ${trialNumber} could not run` } });
+      const expected = { status: 'failed', result: { reason: 'too_many_failures', message: 'All 2 trials failed, so the sweep has no best trial. The last: trial 1 could not run' } };
+      expect(planRound(sweepRow(body({ maxTrials: 2 })), [failedTrial(0), failedTrial(1)], startedAt).finish).toEqual(expected);
+      expect(planRound(sweepRow(body({ timeLimitSeconds: 1, maxTrials: 10 })), [failedTrial(0), failedTrial(1)], late).finish).toEqual(expected);
+    });
+
     it('ends a sweep stored before the failure rules as its budget or time limit says, with why it has no best trial', () => {
       const old = { ...sweepRow(body({ timeLimitSeconds: 1, maxTrials: 2 })), failureRules: false };
-      expect(planRound(old, [trial(0, 'running')], late).finish).toEqual({
+      expect(planRound(old, [trial(0, 'cancelled')], late).finish).toEqual({
         status: 'completed',
-        result: { reason: 'time_limit', message: 'The time limit of 1 s passed after 0 finished trials; the unfinished one was cancelled, unless it ended before the cancel reached it.' },
+        result: {
+          reason: 'time_limit',
+          message: 'The time limit of 1 s passed: 1 trial was cancelled. No trial ran to its end with a finite value of bestLoss (1 cancelled), so the sweep has no best trial.',
+        },
       });
       expect(planRound(old, [trial(0, 'diverged'), trial(1, 'diverged')], startedAt).finish).toMatchObject({
         status: 'completed',

@@ -108,46 +108,64 @@ const lastMessage = (trials: readonly RoundTrial[]): string => trials.filter((tr
  */
 const ranksAsBest = (trial: RoundTrial): boolean => runStatusRegistry[trial.status].ranked && trial.value !== null && Number.isFinite(trial.value);
 
-/** Why a sweep whose `finished` trials have no value that ranks has no best trial: their statuses. */
-function noBestTrial(finished: readonly RoundTrial[], metric: string): string {
+/** Why a sweep whose trials (all ended) have no value that ranks has no best trial: their statuses. */
+function noBestTrial(trials: readonly RoundTrial[], metric: string): string {
   const counts = new Map<string, number>();
-  for (const trial of finished) counts.set(trial.status, (counts.get(trial.status) ?? 0) + 1);
+  for (const trial of trials) counts.set(trial.status, (counts.get(trial.status) ?? 0) + 1);
   const statuses = [...counts].map(([status, count]) => `${count} ${status}`).join(', ');
-  return `No trial ran to its end with a finite value of ${metric} (${statuses}), so the sweep has no best trial.`;
+  return `No trial ran to its end with a finite value of ${metric}${statuses && ` (${statuses})`}, so the sweep has no best trial.`;
 }
 
 /**
- * The end of a sweep whose every trial finished: `all` ("All 4 trials of the budget finished."),
- * or, when no trial has a value that ranks, a failed sweep: no best trial, and why (its trials'
- * statuses). A sweep stored before the failure rules ends as its budget says, with the why.
+ * The end of a sweep whose every trial has ended, its budget, grid or time limit spent (`spent`:
+ * "All 4 trials of the budget finished."). One rule for the three: a sweep whose every trial
+ * failed has failed (whatever failures its budget allowed); one with no trial whose value ranks
+ * has failed with no best trial, and says why (its trials' statuses), or, at its time limit with
+ * every trial cancelled, that no trial finished. A sweep stored before the failure rules ends as
+ * its budget or time limit says, saying why it has no best trial.
  */
-function allFinished(reason: 'budget_exhausted' | 'grid_exhausted', all: string, trials: readonly RoundTrial[], metric: string, failureRules: boolean): RoundPlan {
-  // No trial ran to its end: the sweep failed, whatever failures its budget allowed.
+function allEnded(reason: 'budget_exhausted' | 'grid_exhausted' | 'time_limit', spent: string, trials: readonly RoundTrial[], metric: string, failureRules: boolean): RoundPlan {
   if (failureRules && trials.length > 0 && trials.every((trial) => trial.status === 'failed')) {
     const every = trials.length === 1 ? 'Its 1 trial failed' : `All ${trials.length} trials failed`;
     return finish('too_many_failures', `${every}, so the sweep has no best trial. The last: ${lastMessage(trials)}`);
   }
-  if (trials.some(ranksAsBest)) return finish(reason, all);
-  return finish(failureRules ? 'no_best_trial' : reason, `${all} ${noBestTrial(trials, metric)}`);
+  if (trials.some(ranksAsBest)) return finish(reason, spent);
+  if (failureRules && reason === 'time_limit' && trials.every((trial) => trial.status === 'cancelled')) return finish('no_trial_finished', spent);
+  return finish(failureRules ? 'no_best_trial' : reason, `${spent} ${noBestTrial(trials, metric)}`);
 }
 
 /**
- * The end of a sweep past its time limit, after its `finished` trials, `active` ones being
- * cancelled: one without a trial that finished, or none with a value that ranks, has failed (a
- * sweep stored before the failure rules ends with time_limit, saying why it has no best trial).
+ * What the time limit's passing says once every trial has ended (see `timeLimitPassed`): how
+ * many ended, and how many were cancelled (those it stopped, or a cancel reached first); or,
+ * when every trial was cancelled, that none finished before it.
  */
-function timeLimitPassed(limit: number, finished: readonly RoundTrial[], active: number, metric: string, failureRules: boolean): RoundPlan {
-  // A running trial may end before its cancel reaches it: it keeps its own ending.
-  const cancelled = active === 0 ? '' : active === 1
-    ? 'the unfinished one was cancelled, unless it ended before the cancel reached it'
-    : `the ${active} unfinished ones were cancelled, save any that ended before the cancel reached them`;
-  if (failureRules && finished.length === 0) {
-    return finish('no_trial_finished', `The time limit of ${limit} s passed before any trial finished, so the sweep has no best trial${cancelled && `; ${cancelled}`}.`);
+function timeLimitSpent(limit: number, trials: readonly RoundTrial[], failureRules: boolean): string {
+  const cancelled = trials.filter((trial) => trial.status === 'cancelled').length;
+  const were = cancelled === 1 ? 'was' : 'were';
+  if (failureRules && cancelled === trials.length) {
+    const its = trials.length === 0 ? '' : `; ${trials.length === 1 ? 'its 1 trial' : `its ${trials.length} trials`} ${were} cancelled`;
+    return `The time limit of ${limit} s passed before any trial finished, so the sweep has no best trial${its}.`;
   }
-  const passed = `The time limit of ${limit} s passed after ${counted(finished.length, 'finished trial')}${cancelled && `; ${cancelled}`}.`;
-  if (finished.some(ranksAsBest)) return finish('time_limit', passed);
-  return finish(failureRules ? 'no_best_trial' : 'time_limit', finished.length === 0 ? passed : `${passed} ${noBestTrial(finished, metric)}`);
+  const ended = trials.length - cancelled;
+  const parts = [...(ended > 0 ? [`${counted(ended, 'trial')} ended`] : []), ...(cancelled > 0 ? [`${counted(cancelled, 'trial')} ${were} cancelled`] : [])];
+  return `The time limit of ${limit} s passed: ${parts.length > 0 ? parts.join(', ') : 'no trial had started'}.`;
 }
+
+/**
+ * A sweep past its time limit: no trial starts any more. While trials are queued or running it
+ * does not end: they are stopped (the queued ones cancelled, the running ones told to stop), and
+ * each one's end wakes the sweep, whose round after the last decides from the trials as they
+ * ended. A running trial may end before the cancel reaches it, completed with a value that can be
+ * the best: a sweep that ended at once would say it has no best trial and show one, and store no
+ * value for a trial ending after it (the rounds store valLoss and valAccuracy).
+ */
+function timeLimitPassed(limit: number, trials: readonly RoundTrial[], active: number, metric: string, failureRules: boolean): RoundPlan {
+  if (active > 0) return { newTrials: [], finish: null, stop: stoppedAtTimeLimit };
+  return allEnded('time_limit', timeLimitSpent(limit, trials, failureRules), trials, metric, failureRules);
+}
+
+/** The message of a queued trial the time limit cancels. */
+const stoppedAtTimeLimit = "Cancelled before it started: its sweep's time limit passed.";
 
 /**
  * The metric rows each trial of `sweep` may record at most (metricRowsBound): its epochs' updates
@@ -208,14 +226,13 @@ export function planRound(sweep: SweepRow, trials: readonly RoundTrial[], now: D
   const limit = spec.budget.timeLimitSeconds;
   const startedAt = sweep.startedAt ?? now;
   if (limit !== undefined && now.getTime() - startedAt.getTime() >= limit * 1000) {
-    const finished = trials.filter((trial) => runStatusRegistry[trial.status].final);
-    return timeLimitPassed(limit, finished, active, spec.metric.name, sweep.failureRules);
+    return timeLimitPassed(limit, trials, active, spec.metric.name, sweep.failureRules);
   }
   if (trials.length >= capacity) {
     if (active > 0) return { newTrials: [], finish: null };
     return spec.sampler.type === 'grid'
-      ? allFinished('grid_exhausted', capacity === 1 ? 'The 1 point of the grid finished.' : `All ${capacity} points of the grid finished.`, trials, spec.metric.name, sweep.failureRules)
-      : allFinished('budget_exhausted', capacity === 1 ? 'The 1 trial of the budget finished.' : `All ${capacity} trials of the budget finished.`, trials, spec.metric.name, sweep.failureRules);
+      ? allEnded('grid_exhausted', capacity === 1 ? 'The 1 point of the grid finished.' : `All ${capacity} points of the grid finished.`, trials, spec.metric.name, sweep.failureRules)
+      : allEnded('budget_exhausted', capacity === 1 ? 'The 1 trial of the budget finished.' : `All ${capacity} trials of the budget finished.`, trials, spec.metric.name, sweep.failureRules);
   }
 
   // A sweep stored before submissions checked its indexes: every trial's spec would hold as many holes as the index says.

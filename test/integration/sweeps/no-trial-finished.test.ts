@@ -52,8 +52,7 @@ describe('a sweep none of whose trials finished', () => {
     expect(done).toMatchObject({ status: 'failed', best: null, trials: { cancelled: 2, total: 2 } });
     expect(done.result).toEqual({
       reason: 'no_trial_finished',
-      message: 'The time limit of 0.05 s passed before any trial finished, so the sweep has no best trial; '
-        + 'the 2 unfinished ones were cancelled, save any that ended before the cancel reached them.',
+      message: 'The time limit of 0.05 s passed before any trial finished, so the sweep has no best trial; its 2 trials were cancelled.',
     });
     expect((await leaderboard(api.app, api.authorization, id)).map((trial) => [trial.status, trial.value])).toEqual([['cancelled', null], ['cancelled', null]]);
   });
