@@ -130,6 +130,29 @@ describe('descent sweep', () => {
     ]);
   });
 
+  it('stops its trials at its time limit and decides once each has ended, as the service does: a stopped trial\'s result says where it stopped', async () => {
+    const file = join(directory, 'time-limit.json');
+    // Trials far longer than the limit: each is stopped, and says so.
+    const base = { objective: { type: 'benchmark', name: 'booth' }, optimizer: { name: 'sgd', learningRate: 0.001 }, training: { maxSteps: 1e9 } };
+    writeFileSync(file, JSON.stringify({
+      base, parameters: { 'optimizer.learningRate': { type: 'float', values: [0.001, 0.002, 0.003] } }, metric: { name: 'finalLoss' }, sampler: { type: 'grid' },
+      budget: { timeLimitSeconds: 0.2 }, parallelism: 2,
+    }));
+    const { code, stdout } = await runCli(['sweep', file, '--jsonl', '--threads', '2']);
+    expect(code).toBe(1);
+    const lines = stdout.trim().split('\n').map((line) => JSON.parse(line));
+    // Each trial's end is told, as it ended in its thread.
+    const ended = lines.filter((line) => line.trial).map((line) => line.trial);
+    expect(ended.map((trial: { trialNumber: number }) => trial.trialNumber).sort()).toEqual([0, 1]);
+    const { sweep } = lines.at(-1);
+    expect(sweep).toMatchObject({
+      status: 'failed', best: null,
+      result: { reason: 'no_trial_finished', message: 'The time limit of 0.2 s passed before any trial finished, so the sweep has no best trial; its 2 trials were cancelled.' },
+    });
+    for (const trial of sweep.trials) expect(trial).toMatchObject({ status: 'cancelled', stopReason: 'cancelled', steps: expect.any(Number), finishedAt: expect.any(String) });
+    expect(sweep.trials.every((trial: { steps: number }) => trial.steps > 0)).toBe(true);
+  });
+
   it('has --help', async () => {
     const { code, stdout } = await runCli(['sweep', '--help']);
     expect(code).toBe(0);

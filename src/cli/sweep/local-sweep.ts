@@ -2,6 +2,13 @@
  * A sweep run locally by `descent sweep`: the service's coordination (plan-round.ts) over trials
  * kept in memory, trials run by a pool of threads (trial-thread.ts), pruning decided here from
  * every trial's recorded values at the same step, as the workers decide it from PostgreSQL.
+ *
+ * At its time limit, as in the service, its queued trials are cancelled and its running ones
+ * stopped, and it decides once each has ended as its thread says (a trial that completed before
+ * the stop reached it counts). A sweep that ends otherwise (its target, its failures, Ctrl-C)
+ * ends its threads and cancels its running trials: what a thread posted before it was ended is
+ * not read, so the trials stay as the sweep's end left them (a result read then would turn a
+ * cancelled trial completed under a sweep that said none had).
  */
 import { Worker } from 'node:worker_threads';
 import type { SweepSpec } from '../../contracts/sweep-spec.ts';
@@ -12,8 +19,9 @@ import type { SweepRow, TrialRow } from '../../db/sweeps.ts';
 import { toTrialView } from '../../api/routes/sweeps/sweep-view.ts';
 import { planRound } from '../../worker/sweeps/plan-round.ts';
 import type { Dataset } from '../../core/datasets/index.ts';
-import type { FilesMessage, TrialMessage } from './trial-thread.ts';
+import type { FilesMessage, StopMessage, TrialMessage } from './trial-thread.ts';
 import { runStatusRegistry } from '../../contracts/run-status.ts';
+import { resultWithoutParams } from '../../contracts/run-result.ts';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
@@ -101,6 +109,17 @@ export async function runLocalSweep(settled: SweepSpec, options: LocalSweepOptio
       if (created.failure) end(trial);
       else pending.push(trial);
     }
+    if (plan.stop !== undefined) {
+      for (const trial of pending.splice(0)) {
+        trial.status = 'cancelled';
+        trial.result = resultWithoutParams('cancelled', plan.stop) as TrialRow['result'];
+        trial.finishedAt = new Date();
+      }
+      for (const [trialNumber, thread] of busy) thread.postMessage({ type: 'stop', trialNumber } satisfies StopMessage);
+      // The sweep decides at the last one's end; with none running, now.
+      if (busy.size === 0) replan();
+      return;
+    }
     if (plan.finish) {
       sweep.status = plan.finish.status;
       sweep.result = plan.finish.result;
@@ -126,6 +145,8 @@ export async function runLocalSweep(settled: SweepSpec, options: LocalSweepOptio
 
   for (const thread of threads) {
     thread.on('message', (message: { type: string; trialNumber: number; rows?: [number, number | null][]; step?: number; previousStep?: number | null; result?: RunResult; message?: string }) => {
+      // The sweep ended (its threads are being ended): its trials are as it told them.
+      if (sweep.status !== 'running') return;
       const trial = byNumber(message.trialNumber);
       if (message.type === 'records') {
         const history = histories.get(trial.trialNumber)!;

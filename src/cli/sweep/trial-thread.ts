@@ -4,6 +4,7 @@
  *   in:  { type: 'files', files: [[key, Dataset], …] }        the data files, read once (first)
  *        { type: 'trial', trialNumber, spec, pruner, field }   run this trial
  *        { type: 'verdict', prune }                            the answer to a check
+ *        { type: 'stop', trialNumber }                         end this trial, cancelled (the sweep's time limit passed)
  *   out: { type: 'records', trialNumber, rows: [[step, value|null], …] }   after each advance
  *        { type: 'check', trialNumber, step, previousStep }    at a pruning decision step
  *        { type: 'result', trialNumber, result }               the trial ended
@@ -26,6 +27,12 @@ export interface TrialMessage {
   readonly field: 'loss' | 'valLoss' | 'valAccuracy';
 }
 
+/** Ends the trial, cancelled, after the advance under way (the sweep's time limit passed): its result says how it ended. */
+export interface StopMessage {
+  readonly type: 'stop';
+  readonly trialNumber: number;
+}
+
 /** The `{ path }` data files of the sweep's spec, read by the main thread (data-files.ts). */
 export interface FilesMessage {
   readonly type: 'files';
@@ -35,6 +42,8 @@ export interface FilesMessage {
 const port = parentPort!;
 let files: ReadonlyMap<string, Dataset> = new Map();
 let answer: ((prune: boolean) => void) | null = null;
+/** The trial the sweep asked to stop: it ends, cancelled, after the advance under way (messages are read between advances). */
+let stopping: number | null = null;
 
 /** Updates per advance between two messages, at most: keeps the thread answering. */
 const stepsPerAdvance = 20_000;
@@ -55,6 +64,12 @@ async function runTrial({ trialNumber, spec, pruner: prunerSpec, field }: TrialM
       port.postMessage({ type: 'result', trialNumber, result: engine.result });
       return;
     }
+    // A stop that came during the advance is read now.
+    await new Promise((resolve) => setImmediate(resolve));
+    if (stopping === trialNumber) {
+      engine.cancel();
+      continue;
+    }
     const now = engine.progress.step;
     if (pruner && isCheckStep(pruner, now, every)) {
       port.postMessage({ type: 'check', trialNumber, step: now, previousStep: now - every >= 1 ? now - every : null });
@@ -64,7 +79,11 @@ async function runTrial({ trialNumber, spec, pruner: prunerSpec, field }: TrialM
   }
 }
 
-port.on('message', (message: FilesMessage | TrialMessage | { type: 'verdict'; prune: boolean }) => {
+port.on('message', (message: FilesMessage | TrialMessage | StopMessage | { type: 'verdict'; prune: boolean }) => {
+  if (message.type === 'stop') {
+    stopping = message.trialNumber;
+    return;
+  }
   if (message.type === 'files') {
     files = new Map(message.files);
     return;
