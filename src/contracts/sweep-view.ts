@@ -26,7 +26,7 @@ export const sweepEndRegistry = {
   no_trial_finished: { status: 'failed', description: 'budget.timeLimitSeconds passed before any trial finished, and every trial was cancelled, so it has no best trial.' },
   no_best_trial: {
     status: 'failed',
-    description: 'Its budget, grid or time limit was spent and no trial ran to its end with a finite value of metric.name (each diverged without one, was pruned, failed or was cancelled), so it has no best trial; the message counts its trials by status.',
+    description: 'Its budget, grid or time limit was spent and no trial ran to its end with a finite value of metric.name (each completed or diverged without one, such as a valLoss never finite, was pruned, failed or was cancelled), so it has no best trial; the message counts its trials by status.',
   },
   too_many_failures: { status: 'failed', description: 'More trials failed than budget.maxFailedTrials, or, without it, 10 trials in a row; or every trial failed once its budget, grid or time limit was spent.' },
   coordination_failed: { status: 'failed', description: 'Its coordination failed round after round; the message names the last error. Its running trials were cancelled.' },
@@ -107,7 +107,11 @@ export const sweepViewSchema = z
         parameters: parameterValuesSchema,
       })
       .nullable()
-      .describe('The best finished trial so far; null while no trial has a finite value of the metric that ranks (an ended sweep\'s result says why it has none).'),
+      .describe(
+        'The best trial so far: of its completed, early stopped and diverged trials, the one with the best finite value of the metric; null while none has one. '
+        + 'A completed sweep has one, but for one stored before the failure rules, whose result\'s message then says it has none; one that failed with no_trial_finished or no_best_trial has none; '
+        + 'one cancelled, or failed for another reason, may have one or not, and its result does not say.',
+      ),
     progress: z
       .object({
         trials: z.number().int().describe('Trials finished.'),

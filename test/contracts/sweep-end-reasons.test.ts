@@ -30,4 +30,12 @@ describe('sweep end reasons', () => {
       .filter((name) => name in sweepEndRegistry || !(sweepStatuses as readonly string[]).includes(name));
     expect([...named].sort()).toEqual([...reasons].sort());
   });
+
+  it('are each placed by the description of `best`: whether a sweep that ended so has one', () => {
+    const best = sweepViewSchema.shape.best.description!;
+    // Every reason is named there, or falls under its status ("A completed sweep", "one cancelled", "failed for another reason").
+    for (const reason of ['no_trial_finished', 'no_best_trial']) expect(best).toContain(reason);
+    expect(best).toMatch(/A completed sweep has one/);
+    expect(best).toMatch(/one cancelled, or failed for another reason, may have one or not/);
+  });
 });

@@ -48,6 +48,29 @@ describe('a round of a sweep', () => {
   });
 
   describe('a sweep that ends with no best trial', () => {
+    it('ends completed only with a trial whose value ranks, and with no_trial_finished or no_best_trial only without one (as the description of `best` says)', () => {
+      const sweep = sweepRow({
+        base: { objective: { type: 'benchmark', name: 'booth' }, optimizer: { name: 'sgd', learningRate: 0.1 }, training: { maxSteps: 100 } },
+        parameters: { 'optimizer.learningRate': { type: 'float', low: 0.01, high: 0.1 } },
+        metric: { name: 'bestLoss', target: 0.001 },
+        budget: { timeLimitSeconds: 1, maxTrials: 3, maxFailedTrials: 2 },
+      });
+      const kinds: RoundTrial[] = [
+        trial(0, 'completed', 1), trial(0, 'completed', 0.0001), trial(0, 'completed', null), trial(0, 'completed', Infinity), trial(0, 'early_stopped', 2),
+        trial(0, 'diverged', 3), trial(0, 'diverged'), trial(0, 'pruned', 1), { ...trial(0, 'failed'), result: { message: 'no' } }, trial(0, 'cancelled'), trial(0, 'running'), trial(0, 'queued'),
+      ];
+      const ranks = (t: RoundTrial) => ['completed', 'early_stopped', 'diverged'].includes(t.status) && t.value !== null && Number.isFinite(t.value);
+      for (const a of kinds) for (const b of kinds) for (const c of kinds) {
+        const trials = [a, b, c].map((t, i) => ({ ...t, trialNumber: i, runId: `run-${i}` }));
+        for (const now of [startedAt, new Date(startedAt.getTime() + 2000)]) {
+          const { finish } = planRound(sweep, trials, now);
+          if (finish?.status === 'completed') expect(trials.some(ranks), JSON.stringify(trials)).toBe(true);
+          const reason = (finish?.result as { reason?: string } | undefined)?.reason;
+          if (reason === 'no_trial_finished' || reason === 'no_best_trial') expect(trials.some(ranks), JSON.stringify(trials)).toBe(false);
+        }
+      }
+    });
+
     const body = (budget: object) => ({
       base: { objective: { type: 'benchmark', name: 'booth' }, optimizer: { name: 'sgd', learningRate: 0.1 }, training: { maxSteps: 100 } },
       parameters: { 'optimizer.learningRate': { type: 'float', low: 0.01, high: 0.1 } },
