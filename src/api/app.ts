@@ -12,6 +12,7 @@ import { registerDocumentation } from './plugins/documentation.ts';
 import { answerClientError, answerFrameworkError, installErrorHandling } from './plugins/error-handler.ts';
 import { installJsonBodyParser } from './plugins/json-body.ts';
 import { installRequestMetrics } from './plugins/request-metrics.ts';
+import { installShutdownRefusal } from './plugins/shutdown-refusal.ts';
 import { validatorCompiler } from './plugins/validator-compiler.ts';
 import { registerRoutes } from './routes/index.ts';
 
@@ -32,8 +33,8 @@ export async function buildApp(dependencies: AppDependencies, options: BuildAppO
     bodyLimit: dependencies.config.bodyLimitBytes,
     // Fastify's default is none: a body announced and never sent held its connection for good.
     requestTimeout: dependencies.config.requestTimeoutMs,
-    // While shutting down, new requests get 503 so a load balancer moves on.
-    return503OnClosing: true,
+    // While shutting down, requests get a 503 problem of ours (see shutdown-refusal.ts), not Fastify's plain one.
+    return503OnClosing: false,
     frameworkErrors: answerFrameworkError,
     clientErrorHandler: answerClientError,
   });
@@ -45,6 +46,7 @@ export async function buildApp(dependencies: AppDependencies, options: BuildAppO
   app.decorateRequest('principal', null);
 
   installErrorHandling(app);
+  installShutdownRefusal(app);
   // Documentation first: it collects the routes registered after it.
   await registerDocumentation(app, packageVersion);
   installRequestMetrics(app, dependencies.runsQueue, options.metricsRegistry ?? createMetricsRegistry());

@@ -51,6 +51,7 @@ export const errorCatalogue = {
   database_unavailable: { status: 503, when: 'PostgreSQL is unreachable or did not answer within its bound; retry after `Retry-After` seconds' },
   service_busy: { status: 503, when: 'every database connection for this kind of request stayed in use for as long as the request could wait (most often the service is busy, though a database server that stopped answering while every connection was lent gives it too); retry after `Retry-After` seconds' },
   queue_unavailable: { status: 503, when: 'Redis is unreachable; retry after `Retry-After` seconds' },
+  shutting_down: { status: 503, when: 'the API process is shutting down (a deploy or restart); retry after `Retry-After` seconds, on a new connection' },
 } as const satisfies Record<string, ErrorDefinition>;
 
 export type ErrorCode = keyof typeof errorCatalogue;
