@@ -168,7 +168,9 @@ export class RecordWriter {
       Atomics.wait(words, read, this.read, waitSlice);
     }
     Atomics.store(words, waiting, 0);
-    return this.written - this.read < capacity;
+    // The coordinator frees slots once it has stopped the threads too: a slot freed then is no
+    // leave to make the update, which the stop came before.
+    return this.written - this.read < capacity && !this.stopped();
   }
 
   /** Copies θ as read before update `step`, where its loss is measured, into the slot `reserve` made sure of, when the rings carry it. */

@@ -128,8 +128,9 @@ describe('record rings', () => {
     expect(take(reader)).toEqual([]);
     expect(reader.floor).toBe(1);
     // Full: the fast thread waits, at step 13; nothing can be taken while the slow one is at 1, then all of it once the slow one moved on.
+    // Given a slot, it looks once more, whether the run stopped meanwhile.
     publish(fast, 13, theta);
-    expect(seen).toEqual([['publishing', 'waiting'], ['done', 'waiting']]);
+    expect(seen).toEqual([['publishing', 'waiting'], ['done', 'waiting'], ['done', 'publishing']]);
     expect(taken).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
     expect(reader.threadStates()).toEqual(['done', 'publishing']);
     fast.close();
@@ -147,6 +148,26 @@ describe('record rings', () => {
     expect(thread.reserve(12)).toBe(false);
     expect(looks).toBe(3);
     expect(new RecordReader(rings, 0).threadStates()).toEqual(['publishing']);
+  });
+
+  it('let a thread waiting for a slot make no update when the run stops as the coordinator frees one: it frees slots after it stopped the threads', () => {
+    const rings = createRecordRings(1, 1000, 100, 1, false);
+    const reader = new RecordReader(rings, 0);
+    const theta = new Float64Array(1);
+    let stopped = false;
+    let looks = 0;
+    // At the thread's first look the run is not stopped yet; right after, the coordinator stops it and takes the rows.
+    const thread = threadOf(rings, 0, () => {
+      looks++;
+      if (looks > 1) return stopped;
+      stopped = true;
+      expect(take(reader)).toHaveLength(11);
+      return false;
+    });
+    thread.at(1);
+    for (let step = 1; step <= 11; step++) publish(thread, step, theta);
+    expect(thread.reserve(12)).toBe(false);
+    expect(looks).toBe(2);
   });
 
   it('skip the steps already recorded before a resumed run\'s checkpoint', () => {
