@@ -28,7 +28,7 @@ import type { StopReason } from '../core/training/stop-reasons.ts';
 import type { StepRecord } from '../core/training/step-record.ts';
 import { StopRules } from '../core/training/stop-rules.ts';
 import { distance, norm } from '../core/vec.ts';
-import { finiteOrNull } from '../core/training/non-finite-entries.ts';
+import { finiteOrNull, joinNonFinite, splitNonFinite } from '../core/training/non-finite-entries.ts';
 
 /** Training rows the recorded loss is computed on, at most (a seeded sample, the same at every record). */
 const sampleRows = 4096;
@@ -264,6 +264,22 @@ export class CenterWatch {
     const tracker = new BestTracker(enabled, monitor, patience, minDelta);
     tracker.setState(rule.tracker);
     this.stoppedAt = { t: rule.t, loss: rule.loss ?? NaN, gradNorm: rule.gradNorm ?? NaN, tracker };
+  }
+
+  /** The last row's step and the parameters then, as a stopping run's checkpoint keeps them (run-stopping.ts). */
+  lastRowState(): NonNullable<RunStopping['lastRow']> {
+    const { finite, nonFinite } = splitNonFinite(this.snapshot);
+    return { step: this.lastRecordedStep, params: finite, ...(nonFinite ? { nonFinite } : {}) };
+  }
+
+  /** Restores what `lastRowState` gave (after `setState`, whose step counts the steps made since). */
+  setLastRowState(row: RunStopping['lastRow']): void {
+    if (row === undefined) return;
+    if (row.params.length !== this.snapshot.length) throw new Error(`The checkpoint's last row has ${row.params.length} parameters; the objective has ${this.snapshot.length}.`);
+    this.snapshot.set(row.params);
+    joinNonFinite(this.snapshot, row.nonFinite);
+    this.step = row.step;
+    this.lastRecordedStep = row.step;
   }
 
   getState(): WatchState {

@@ -15,6 +15,7 @@
 import { isDataObjective, type DataObjective, type Objective } from '../core/objectives/index.ts';
 import { parallelReport, StalenessHistogram, type ResolvedParallelSettings } from '../core/parallel/index.ts';
 import { runCheckpointSchema, type RunCheckpoint } from '../core/training/checkpoint.ts';
+import { joinNonFinite, splitNonFinite } from '../core/training/non-finite-entries.ts';
 import type { RunConfig } from '../core/training/run-config.ts';
 import type { RunLoop } from '../core/training/run-engine.ts';
 import type { StepRecord } from '../core/training/step-record.ts';
@@ -67,7 +68,6 @@ export class DistributedRun extends CoordinatedRun implements RunLoop {
   private openedAt = 0;
   private elapsedBefore = 0;
   private completed = 0;
-  private stopping: { reason: StopReason; message: string | null } | null = null;
   private stopSent = false;
   /** A replica's report of a non-finite value, as last seen on the server (0: none). */
   private broken = 0;
@@ -311,15 +311,24 @@ export class DistributedRun extends CoordinatedRun implements RunLoop {
   }
 
   checkpoint(): RunCheckpoint {
+    // A diverged run's server holds values JSON has not: kept aside, so that a resume ends it diverged too.
+    const params = splitNonFinite(this.params);
+    const vectors = this.state.vectors.map((vector) => splitNonFinite(vector));
     return {
       version: 1,
       step: this.completed,
       elapsedMilliseconds: this.elapsedMilliseconds(),
-      params: Array.from(this.params),
+      params: params.finite,
       concurrent: {
         algorithm: this.settings.algorithm as ServerAlgorithm,
-        server: { vectors: this.state.vectors.map((vector) => [...vector]), meta: this.state.meta.map((meta) => ({ ...meta })) },
-        ...(this.stopping !== null ? { stop: { ...this.stopping } } : {}),
+        server: {
+          vectors: vectors.map(({ finite }) => finite),
+          meta: this.state.meta.map((meta) => ({ ...meta })),
+          ...(vectors.some(({ nonFinite }) => nonFinite) ? { nonFinite: vectors.map(({ nonFinite }) => nonFinite ?? {}) } : {}),
+        },
+        // Why it stops, once the stop was sent: a resume in the middle of it ends as the run would have (run-stopping.ts).
+        ...this.stoppingState(this.completed, this.broken),
+        ...(params.nonFinite ? { nonFinite: params.nonFinite } : {}),
         // Only when some was counted: a worker of an earlier release refuses a checkpoint with fields it does not know.
         ...(this.arrivals.waited > 0 ? { replicasWaitedMs: this.arrivals.waited } : {}),
       },
@@ -338,16 +347,26 @@ export class DistributedRun extends CoordinatedRun implements RunLoop {
     if (checkpoint.params.length !== this.params.length) {
       throw new Error(`The checkpoint has ${checkpoint.params.length} parameters; the objective has ${this.params.length}.`);
     }
-    this.state = checkpoint.concurrent.server;
+    const { server, stop, stopping, nonFinite } = checkpoint.concurrent;
+    if (server.nonFinite !== undefined && server.nonFinite.length !== server.vectors.length) {
+      throw new Error(`The checkpoint keeps entries not finite of ${server.nonFinite.length} vectors; its server has ${server.vectors.length}.`);
+    }
+    server.vectors.forEach((vector, i) => joinNonFinite(vector, server.nonFinite?.[i]));
+    this.state = { vectors: server.vectors, meta: server.meta };
     this.params.set(checkpoint.params);
+    joinNonFinite(this.params, nonFinite);
     this.completed = this.stepsOf(this.state.meta[0]);
     this.elapsedBefore = checkpoint.elapsedMilliseconds;
-    // A stop sent before the hand-over stays: its reason here, the server (Redis's, or this state
-    // written back) saying it was sent (settle). A checkpoint written before stops were kept says
-    // only the latter: the end is told by the run's state, as when no stop was sent.
-    if (checkpoint.concurrent.stop) this.stopping = checkpoint.concurrent.stop;
     this.arrivals = new ReplicaArrivals(this.settings.replicas, boundMs, checkpoint.concurrent.replicasWaitedMs ?? 0);
-    this.watch.setState(checkpoint, checkpoint.step, checkpoint.params);
+    this.watch.setState(checkpoint, checkpoint.step, this.params);
+    // A stop sent before the hand-over stays: why (run-stopping.ts) here, the server (Redis's, or
+    // this state written back) saying it was sent (settle). A checkpoint of an earlier release
+    // kept its reason and message alone (`stop`), or nothing: the end is then told by the run's
+    // state, as when no stop was sent.
+    if (stopping) {
+      this.resumeStopping(stopping);
+      this.broken = stopping.diverged;
+    } else if (stop) this.stopping = stop;
   }
 
   async close(): Promise<void> {

@@ -40,9 +40,6 @@ import { materializeDataset, splitDataset, defaultSplitSeed } from '../core/data
 import { createObjective, isDataObjective, type DataObjective, type Objective, type ResolvedObjectiveSpec } from '../core/objectives/index.ts';
 import { runCheckpointSchema, type RunCheckpoint } from '../core/training/checkpoint.ts';
 import { joinNonFinite, splitNonFinite } from '../core/training/non-finite-entries.ts';
-import type { RunStopping } from '../core/training/run-stopping.ts';
-import type { PruningDecision } from '../core/sweep/index.ts';
-import { restoredDecision, storedDecision } from '../core/sweep/pruners/pruning-decision.ts';
 import type { RunConfig } from '../core/training/run-config.ts';
 import type { AdvanceLimits, RunLoop } from '../core/training/run-engine.ts';
 import type { StopReason } from '../core/training/stop-reasons.ts';
@@ -108,12 +105,6 @@ export class ConcurrentHogwildRun extends CoordinatedRun implements RunLoop {
   private startedAt: number | null = null;
   private elapsedBefore = 0;
   private step = 0;
-  /** Why the run is ending, once the threads have been told to stop. */
-  private stopping: { reason: StopReason; message: string | null } | null = null;
-  /** The decision of a sweep's pruner that stopped the trial (`cancel`), kept by the checkpoints until the run ends. */
-  private pruningDecision: PruningDecision | null = null;
-  /** Whether the tenant's metric-rows quota stopped the run (`cancel`), kept by the checkpoints until the run ends. */
-  private quotaStop = false;
 
   constructor(
     private readonly config: RunConfig,
@@ -210,26 +201,6 @@ export class ConcurrentHogwildRun extends CoordinatedRun implements RunLoop {
     if (this.stopping) return;
     this.stopping = { reason, message };
     Atomics.store(this.words, control.stop, 1);
-  }
-
-  /** The pruner's decision the run is stopping by: given to `cancel`, or kept by the checkpoint it resumed from. */
-  get pruning(): PruningDecision | null {
-    return this.pruningDecision;
-  }
-
-  /** Whether the tenant's metric-rows quota stopped the run: given to `cancel`, or kept by the checkpoint it resumed from. */
-  get atQuota(): boolean {
-    return this.quotaStop;
-  }
-
-  /**
-   * Asks the run to stop; `pruning` when a sweep's pruner stops the trial (the worker ends it
-   * pruned), `atQuota` when the tenant's metric-rows quota does (the worker ends it so).
-   */
-  override cancel(pruning?: PruningDecision, atQuota = false): void {
-    this.pruningDecision ??= pruning ?? null;
-    this.quotaStop ||= atQuota;
-    super.cancel();
   }
 
   advance(limits: AdvanceLimits = {}): StepRecord[] {
@@ -353,25 +324,12 @@ export class ConcurrentHogwildRun extends CoordinatedRun implements RunLoop {
         // A stopping run resumed ends at the updates completed (its stopping state keeps them): its threads' counts add up to those.
         ...this.countersState(this.stopping ? completed : ticks),
         ...(pending.values.length > 0 ? { pending: { fields: pending.fields, values: rows.finite, ...(rows.nonFinite ? { nonFinite: rows.nonFinite } : {}) } } : {}),
-        ...(this.stopping ? { stopping: this.stoppingState(this.stopping, completed) } : {}),
+        ...this.stoppingState(completed, Atomics.load(this.words, control.diverged)),
         ...(nonFinite ? { nonFinite } : {}),
       },
       objective: null,
       bestObjective: null,
       ...this.watch.getState(),
-    };
-  }
-
-  /** Why the run is stopping, as its checkpoint keeps it (run-stopping.ts). */
-  private stoppingState({ reason, message }: { reason: StopReason; message: string | null }, completed: number): RunStopping {
-    return {
-      reason,
-      completed,
-      message,
-      rule: this.watch.stopRuleState(),
-      diverged: Atomics.load(this.words, control.diverged),
-      pruning: this.pruningDecision && storedDecision(this.pruningDecision),
-      atQuota: this.quotaStop,
     };
   }
 
@@ -409,12 +367,9 @@ export class ConcurrentHogwildRun extends CoordinatedRun implements RunLoop {
     this.elapsedBefore = checkpoint.elapsedMilliseconds;
     this.watch.setState(checkpoint, checkpoint.step, this.theta);
     if (stopping) {
-      this.stopping = { reason: stopping.reason, message: stopping.message };
+      this.resumeStopping(stopping);
       Atomics.store(this.words, control.stop, 1);
       Atomics.store(this.words, control.diverged, stopping.diverged);
-      this.watch.setStopRuleState(stopping.rule);
-      this.pruningDecision = stopping.pruning && restoredDecision(stopping.pruning);
-      this.quotaStop = stopping.atQuota;
     }
   }
 

@@ -71,13 +71,22 @@ const hogwildStateSchema = z.strictObject({
 
 /**
  * A concurrent run on a parameter server: the server as Redis held it (every vector, each shard's
- * accounting), and the coordinator's own: the stop it sent (why), and how long it had waited for
- * replicas no worker would take. Checkpoints written before had neither.
+ * accounting; each vector's entries that are not finite aside, a diverged run's), and the
+ * coordinator's own: why it is stopping, once it sent the stop (run-stopping.ts), the entries of
+ * `params` that are not finite, and how long it had waited for replicas no worker would take.
+ * Checkpoints of earlier releases had none of these, or the stop's reason and message alone (`stop`).
  */
 const serverStateSchema = z.strictObject({
   algorithm: z.enum(['downpour', 'easgd', 'adaptive-revision']),
-  server: z.strictObject({ vectors: z.array(z.array(z.number())), meta: z.array(z.record(z.string(), z.string())) }),
+  server: z.strictObject({
+    vectors: z.array(z.array(z.number())),
+    meta: z.array(z.record(z.string(), z.string())),
+    /** One for each vector, when some entry of one is not finite. */
+    nonFinite: z.array(nonFiniteEntriesSchema).optional(),
+  }),
   stop: z.strictObject({ reason: z.enum(stopReasons), message: z.string().nullable() }).optional(),
+  stopping: runStoppingSchema.optional(),
+  nonFinite: nonFiniteEntriesSchema.optional(),
   replicasWaitedMs: z.number().min(0).optional(),
 });
 

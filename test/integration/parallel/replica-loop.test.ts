@@ -229,8 +229,9 @@ describe('a concurrent run resumed from the checkpoint of a server that gave ste
 });
 
 /** A concurrent run's checkpoint's server part (with what its coordinator keeps). */
-function coordinatorPart(checkpoint: RunCheckpoint): { replicasWaitedMs?: number; stop?: { reason: string; message: string | null } } {
-  return (checkpoint as { concurrent: { replicasWaitedMs?: number; stop?: { reason: string; message: string | null } } }).concurrent;
+type CoordinatorPart = { replicasWaitedMs?: number; stopping?: { reason: string; message: string | null }; stop?: { reason: string; message: string | null } };
+function coordinatorPart(checkpoint: RunCheckpoint): CoordinatorPart {
+  return (checkpoint as { concurrent: CoordinatorPart }).concurrent;
 }
 
 /** Drives the coordinator's slices until its run ends or `ms` pass (a run that never ends fails the test, not hangs it). */
@@ -425,7 +426,7 @@ describe('a concurrent run whose coordinator moves to another worker just after 
     const setup = stopRuleRun();
     try {
       const checkpoint = await stoppedByRule(setup);
-      expect(coordinatorPart(checkpoint).stop).toMatchObject({ reason: 'loss_target' });
+      expect(coordinatorPart(checkpoint).stopping).toMatchObject({ reason: 'loss_target' });
       const resumed = setup.coordinator(checkpoint);
       await drive(resumed, 10_000);
       expect(resumed.result?.stopReason).toBe('loss_target');
@@ -435,11 +436,26 @@ describe('a concurrent run whose coordinator moves to another worker just after 
     }
   }, 30_000);
 
+  it('resumed from a checkpoint of the previous release, which kept the stop\'s reason and message alone, ends by that rule', async () => {
+    const setup = stopRuleRun();
+    try {
+      const checkpoint = await stoppedByRule(setup);
+      const { stopping, ...rest } = coordinatorPart(checkpoint);
+      const previous = { ...rest, stop: { reason: stopping!.reason, message: stopping!.message } };
+      const resumed = setup.coordinator({ ...checkpoint, concurrent: previous } as RunCheckpoint);
+      await drive(resumed, 10_000);
+      expect(resumed.result?.stopReason).toBe('loss_target');
+      expect(resumed.result!.message).toMatch(/^The loss \S+ fell below 1e\+30 at step \d+\.$/);
+    } finally {
+      await setup.close();
+    }
+  }, 30_000);
+
   it('resumed from a checkpoint written before stops were kept, with Redis having lost the server, ends too: the checkpoint\'s server says the stop was sent', async () => {
     const setup = stopRuleRun();
     try {
       const checkpoint = await stoppedByRule(setup);
-      const { stop: _stop, replicasWaitedMs: _waited, ...older } = coordinatorPart(checkpoint);
+      const { stopping: _stopping, replicasWaitedMs: _waited, ...older } = coordinatorPart(checkpoint);
       await redis.del(...setup.server.allKeys());
       const resumed = setup.coordinator({ ...checkpoint, concurrent: older } as RunCheckpoint);
       await resumed.settle(performance.now()); // the server written back, the jobs added again
