@@ -114,7 +114,14 @@ async function finishBothWays(run: ConcurrentHogwildRun, input: RunSpecInput) {
   const resumed = start(input, { checkpoint });
   const after = await drive(resumed);
   await resumed.close();
-  return { rest, resumed, after };
+  return { rest, resumed, after, checkpoint };
+}
+
+/** `checkpoint` as the previous release wrote it: its stopping state without the coordinator's last row. */
+function previousRelease(checkpoint: ReturnType<RunLoop['checkpoint']>): ReturnType<RunLoop['checkpoint']> {
+  if (!('concurrent' in checkpoint) || !('ticks' in checkpoint.concurrent) || !checkpoint.concurrent.stopping) throw new Error('not a stopping hogwild checkpoint');
+  const { lastRow: _lastRow, ...stopping } = checkpoint.concurrent.stopping;
+  return { ...checkpoint, concurrent: { ...checkpoint.concurrent, stopping } };
 }
 
 /** A run's result but for its speed and duration, which differ between an uninterrupted and a resumed run. */
@@ -491,10 +498,16 @@ describe('concurrent hogwild on worker threads', () => {
     await until(() => threadStates(run).every((state) => state === 'done'));
     records.push(...run.advance({ deadline: performance.now(), maxSteps: 30 }));
     expect(run.done).toBe(false);
-    const { rest, resumed, after } = await finishBothWays(run, input);
+    const { rest, resumed, after, checkpoint } = await finishBothWays(run, input);
     expect(run.result!.parallel!.perReplica.reduce((sum, replica) => sum + replica.steps, 0)).toBe(2999);
     expect(ending(resumed.result)).toEqual(ending(run.result));
     expect(after.map(row)).toEqual(rest.map(row));
+    // A checkpoint of the previous release, without the coordinator's last row, resumes too.
+    const older = start(input, { checkpoint: previousRelease(checkpoint) });
+    const olderRows = await drive(older);
+    await older.close();
+    expect(ending(older.result)).toEqual(ending(run.result));
+    expect(olderRows.map(row)).toEqual(rest.map(row));
     expect(resumed.pruning ?? null).toEqual(cancel?.pruning ?? null);
     expect(resumed.atQuota).toBe(cancel?.atQuota ?? false);
   }, 60_000);
