@@ -7,7 +7,7 @@ import { createMetricsExport } from '../db/metrics-export.ts';
 import { createMetricsQuery } from '../db/metrics-query.ts';
 import { createPool, type Pool } from '../db/pool.ts';
 import { createObjectiveRepository } from '../db/objectives.ts';
-import { createResourceDeletion } from '../db/resource-deletion.ts';
+import { createResourceDeletion, type ResourceDeletion } from '../db/resource-deletion.ts';
 import { createRunRepository } from '../db/runs.ts';
 import { createTenantRepository } from '../db/tenants.ts';
 import type { Redis } from '../queue/connection.ts';
@@ -26,6 +26,20 @@ import { createSweepRepository } from '../db/sweeps.ts';
 import { createSweepsQueue } from '../queue/sweeps-queue.ts';
 import { createSweepService } from './routes/sweeps/sweep-service.ts';
 import { TenantSlots } from './tenant-slots.ts';
+
+/**
+ * Deletions that each hold one of their tenant's slots while they run (TENANT_MAX_CONCURRENT_DELETIONS):
+ * a run's deletion removes its steps in one statement, minutes for a run of 10⁸, so a tenant
+ * deleting its large runs back to back has at most that many of them in PostgreSQL at once and
+ * never holds every connection deletions share; one more is 429 `too_many_concurrent`.
+ */
+function tenantBoundDeletion(deletion: ResourceDeletion, slots: TenantSlots): ResourceDeletion {
+  return {
+    deleteRun: (tenantId, id) => slots.holding(tenantId, () => deletion.deleteRun(tenantId, id)),
+    deleteObjective: (tenantId, id) => slots.holding(tenantId, () => deletion.deleteObjective(tenantId, id)),
+    deleteDataset: (tenantId, id) => slots.holding(tenantId, () => deletion.deleteDataset(tenantId, id)),
+  };
+}
 
 export interface AppDependencies {
   readonly config: Config;
@@ -71,11 +85,12 @@ export function createAppContext(dependencies: AppDependencies) {
    * starving other requests.
    */
   const longStatementsPool = createPool(databaseUrl, longStatementConnections, queuePrefix);
-  const { maxConcurrentExports, maxConcurrentUploads } = dependencies.config.tenantQuotas;
-  /** Each tenant's share of the exports and uploads in progress in this process. */
+  const { maxConcurrentExports, maxConcurrentUploads, maxConcurrentDeletions } = dependencies.config.tenantQuotas;
+  /** Each tenant's share of the exports, uploads and deletions in progress in this process. */
   const tenantSlots = {
     exports: new TenantSlots(maxConcurrentExports, { setting: 'TENANT_MAX_CONCURRENT_EXPORTS', counts: 'metrics exports' }),
     uploads: new TenantSlots(maxConcurrentUploads, { setting: 'TENANT_MAX_CONCURRENT_UPLOADS', counts: 'dataset uploads' }),
+    deletions: new TenantSlots(maxConcurrentDeletions, { setting: 'TENANT_MAX_CONCURRENT_DELETIONS', counts: 'deletions' }),
   };
   const sweepsQueue = createSweepsQueue(dependencies.redis, dependencies.config.queuePrefix);
   const objectiveThread = createObjectiveThread();
@@ -97,7 +112,7 @@ export function createAppContext(dependencies: AppDependencies) {
     metrics: createMetricsQuery(pool),
     metricsExport: createMetricsExport(longStatementsPool),
     objectives: createObjectiveRepository(dependencies.database, { statementTimeoutMs }),
-    deletion: createResourceDeletion(dependencies.database, longStatementsPool),
+    deletion: tenantBoundDeletion(createResourceDeletion(dependencies.database, longStatementsPool), tenantSlots.deletions),
     sweeps: createSweepRepository(pool),
     strandedRuns: createStrandedRuns(pool),
     tenantBacklog: createTenantBacklog(pool),

@@ -1,6 +1,6 @@
 /**
  * A per-tenant bound on requests of one kind in progress at once (metrics exports, dataset
- * uploads), so that one tenant cannot hold every connection of the pool they share: one request
+ * uploads, deletions), so that one tenant cannot hold every connection of the pool they share: one request
  * beyond gets 429 `too_many_concurrent` with `Retry-After`, at once, instead of waiting for a
  * connection the tenant's own requests hold.
  *
@@ -40,6 +40,16 @@ export class TenantSlots {
       if (left > 0) this.inUse.set(tenantId, left);
       else this.inUse.delete(tenantId);
     };
+  }
+
+  /** Does `work` holding one of the tenant's slots, given back when it settles; 429 `too_many_concurrent` when the tenant holds all of them. */
+  async holding<T>(tenantId: string, work: () => Promise<T>): Promise<T> {
+    const giveBack = this.take(tenantId);
+    try {
+      return await work();
+    } finally {
+      giveBack();
+    }
   }
 
   private exceeded(used: number): AppError {

@@ -641,7 +641,7 @@ export interface paths {
         post?: never;
         /**
          * Delete a run
-         * @description Deletes a finished run with everything recorded for it: its steps, summaries and checkpoints. A queued or running run cannot be deleted (409 `run_active`): cancel it first. A trial of a sweep that has not ended cannot be deleted either (409 `sweep_active`): its sweep numbers, counts and learns from its trials while it runs.
+         * @description Deletes a finished run with everything recorded for it: its steps, summaries and checkpoints. A queued or running run cannot be deleted (409 `run_active`): cancel it first. A trial of a sweep that has not ended cannot be deleted either (409 `sweep_active`): its sweep numbers, counts and learns from its trials while it runs. A tenant has at most `TENANT_MAX_CONCURRENT_DELETIONS` deletions (of runs, stored objectives and datasets) in progress on the API process: one more is 429 `too_many_concurrent` with `Retry-After`.
          */
         delete: {
             parameters: {
@@ -1442,7 +1442,7 @@ export interface paths {
         post?: never;
         /**
          * Delete a stored objective
-         * @description An objective that a run names (finished or not: a finished run's landscape and parameter names are built from it) or a sweep that has not ended cannot be deleted: 409 `objective_in_use`, whose `usedBy` counts them and lists the newest. Delete those runs first (cancel an unfinished one), and cancel those sweeps or let them end. A run or sweep naming it that is submitted meanwhile is either stored first (and the deletion is that 409) or refused after it, with the 404 `objective_not_found` of one naming no stored objective.
+         * @description An objective that a run names (finished or not: a finished run's landscape and parameter names are built from it) or a sweep that has not ended cannot be deleted: 409 `objective_in_use`, whose `usedBy` counts them and lists the newest. Delete those runs first (cancel an unfinished one), and cancel those sweeps or let them end. A run or sweep naming it that is submitted meanwhile is either stored first (and the deletion is that 409) or refused after it, with the 404 `objective_not_found` of one naming no stored objective. A tenant has at most `TENANT_MAX_CONCURRENT_DELETIONS` deletions (of runs, stored objectives and datasets) in progress on the API process: one more is 429 `too_many_concurrent` with `Retry-After`.
          */
         delete: {
             parameters: {
@@ -3527,7 +3527,7 @@ export interface paths {
         post?: never;
         /**
          * Delete a dataset
-         * @description A dataset that a run names, directly or through its stored objective (finished or not: a finished run's landscape and parameter names are built from it), a sweep that has not ended or a stored objective cannot be deleted: 409 `dataset_in_use`, whose `usedBy` counts them and lists the newest. Delete those runs (cancel an unfinished one) and stored objectives first, and cancel those sweeps or let them end. A run, sweep or stored objective naming it that is submitted meanwhile is either stored first (and the deletion is that 409) or refused after it, with the 404 `dataset_not_found` of one naming no dataset.
+         * @description A dataset that a run names, directly or through its stored objective (finished or not: a finished run's landscape and parameter names are built from it), a sweep that has not ended or a stored objective cannot be deleted: 409 `dataset_in_use`, whose `usedBy` counts them and lists the newest. Delete those runs (cancel an unfinished one) and stored objectives first, and cancel those sweeps or let them end. A run, sweep or stored objective naming it that is submitted meanwhile is either stored first (and the deletion is that 409) or refused after it, with the 404 `dataset_not_found` of one naming no dataset. A tenant has at most `TENANT_MAX_CONCURRENT_DELETIONS` deletions (of runs, stored objectives and datasets) in progress on the API process: one more is 429 `too_many_concurrent` with `Retry-After`.
          */
         delete: {
             parameters: {

@@ -97,6 +97,14 @@ export const configSchema = z.object({
    */
   TENANT_MAX_CONCURRENT_EXPORTS: integer(2, 1, 10_000),
   TENANT_MAX_CONCURRENT_UPLOADS: integer(2, 1, 10_000),
+  /**
+   * A tenant's deletions (of runs, stored objectives and datasets) in progress at once on one API
+   * process, at most: one more gets 429 `too_many_concurrent`. A run's deletion removes every
+   * step it recorded in one statement (10⁸ rows take minutes), so that one tenant deleting its
+   * large runs back to back leaves PostgreSQL and the connections deletions share to the others.
+   * Counted per API process, not across them.
+   */
+  TENANT_MAX_CONCURRENT_DELETIONS: integer(1, 1, 10_000),
   /** How often the runs and sweeps in the database are reconciled with the jobs in the queue (src/worker/reconciler.ts, sweep-reconciler.ts). */
   RECONCILE_INTERVAL_MS: integer(60_000, 500, 86_400_000),
   /**
@@ -153,6 +161,8 @@ export interface TenantQuotas {
   /** Metrics exports and dataset uploads in progress at once per API process. */
   readonly maxConcurrentExports: number;
   readonly maxConcurrentUploads: number;
+  /** Deletions of runs, stored objectives and datasets in progress at once per API process. */
+  readonly maxConcurrentDeletions: number;
 }
 
 export class ConfigError extends Error {
@@ -204,6 +214,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxDatasetBytes: settings.TENANT_MAX_DATASET_BYTES,
       maxConcurrentExports: settings.TENANT_MAX_CONCURRENT_EXPORTS,
       maxConcurrentUploads: settings.TENANT_MAX_CONCURRENT_UPLOADS,
+      maxConcurrentDeletions: settings.TENANT_MAX_CONCURRENT_DELETIONS,
     },
     workerMaxRunBytes: settings.WORKER_MAX_RUN_BYTES,
     shutdownGraceMs: settings.SHUTDOWN_GRACE_MS,

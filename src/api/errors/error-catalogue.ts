@@ -44,7 +44,7 @@ export const errorCatalogue = {
   run_too_large: { status: 422, when: 'a run whose parameters, optimizer state, replicas and data need more than `WORKER_MAX_RUN_BYTES` in a worker; `errors[0].path` names the field' },
   landscape_too_expensive: { status: 422, when: 'a `/landscape` grid over a dataset beyond the evaluation limit; lower `resolution`' },
   quota_exceeded: { status: 429, when: 'a tenant\'s quota of unfinished runs is reached (`TENANT_MAX_ACTIVE_RUNS`); `quota` names it, its limit and the use' },
-  too_many_concurrent: { status: 429, when: 'a tenant already has as many metrics exports (`TENANT_MAX_CONCURRENT_EXPORTS`) or dataset uploads (`TENANT_MAX_CONCURRENT_UPLOADS`) in progress on the API process as it may; `quota` names the limit and the use; retry after `Retry-After` seconds' },
+  too_many_concurrent: { status: 429, when: 'a tenant already has as many metrics exports (`TENANT_MAX_CONCURRENT_EXPORTS`), dataset uploads (`TENANT_MAX_CONCURRENT_UPLOADS`) or deletions (`TENANT_MAX_CONCURRENT_DELETIONS`) in progress on the API process as it may; `quota` names the limit and the use; retry after `Retry-After` seconds' },
   rate_limited: { status: 429, when: 'the key spent its budget, or its address sent more than `AUTH_FAILURES_MAX` bad keys; wait `Retry-After` seconds' },
   threads_busy: { status: 429, when: 'a tenant has 16 heavy requests (256 cheap inspections) waiting for the API\'s threads that build and check objectives, read JSON uploads and write large pages; retry after `Retry-After` seconds' },
   internal_error: { status: 500, when: 'a fault of the service; the details are in its log' },

@@ -4,6 +4,10 @@ import { listedUsers, type UsedBy } from '../../contracts/used-by.ts';
 import { AppError, notFound } from '../errors/app-error.ts';
 import { isFinalRunStatus } from '../../contracts/run-status.ts';
 
+/** What a DELETE's description says of the tenant's bound on deletions in progress (TENANT_MAX_CONCURRENT_DELETIONS). */
+export const deletionsInProgressNote = 'A tenant has at most `TENANT_MAX_CONCURRENT_DELETIONS` deletions (of runs, stored objectives and datasets) '
+  + 'in progress on the API process: one more is 429 `too_many_concurrent` with `Retry-After`.';
+
 const counted = (count: number, noun: string) => `${count} ${noun}${count === 1 ? '' : 's'}`;
 
 /** `ids` said in a sentence, with how many more there are than it lists. */

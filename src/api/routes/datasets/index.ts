@@ -17,6 +17,7 @@ import {
 } from './dataset-view.ts';
 import { pageQueryShape } from '../cursor-page.ts';
 import type { TenantSlots } from '../../tenant-slots.ts';
+import { deletionsInProgressNote } from '../deletion-answer.ts';
 
 export interface DatasetRoutesOptions {
   readonly datasetService: DatasetService;
@@ -129,7 +130,8 @@ export async function datasetRoutes(app: FastifyInstance, options: DatasetRoutes
         + '409 `dataset_in_use`, whose `usedBy` counts them and lists the newest. Delete those runs (cancel an unfinished one) '
         + 'and stored objectives first, and cancel those sweeps or let them end. '
         + 'A run, sweep or stored objective naming it that is submitted meanwhile is either stored first (and the deletion is '
-        + 'that 409) or refused after it, with the 404 `dataset_not_found` of one naming no dataset.',
+        + 'that 409) or refused after it, with the 404 `dataset_not_found` of one naming no dataset. '
+        + deletionsInProgressNote,
       tags: ['datasets'],
       params: idParams,
       response: { 204: z.null().describe('Deleted.'), ...problemResponses(401, 404, 409, 429) },

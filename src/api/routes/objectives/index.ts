@@ -9,6 +9,7 @@ import { toObjectiveView } from './objective-service.ts';
 import { objectiveCheckSchema, objectiveListSchema, objectiveRequestSchema, objectiveViewSchema } from './objective-view.ts';
 import { pageQueryShape } from '../cursor-page.ts';
 import { clientGone } from '../client-gone.ts';
+import { deletionsInProgressNote } from '../deletion-answer.ts';
 
 export async function objectiveRoutes(app: FastifyInstance, { objectiveService }: { objectiveService: ObjectiveService }): Promise<void> {
   const routes = app.withTypeProvider<ZodTypeProvider>();
@@ -68,7 +69,8 @@ export async function objectiveRoutes(app: FastifyInstance, { objectiveService }
         + 'or a sweep that has not ended cannot be deleted: 409 `objective_in_use`, whose `usedBy` counts them and lists the newest. '
         + 'Delete those runs first (cancel an unfinished one), and cancel those sweeps or let them end. '
         + 'A run or sweep naming it that is submitted meanwhile is either stored first (and the deletion is that 409) '
-        + 'or refused after it, with the 404 `objective_not_found` of one naming no stored objective.',
+        + 'or refused after it, with the 404 `objective_not_found` of one naming no stored objective. '
+        + deletionsInProgressNote,
       tags: ['objectives'],
       params: z.object({ id: z.string().describe('The objective id (a UUID).') }),
       response: { 204: z.null().describe('Deleted.'), ...problemResponses(401, 404, 409, 429) },

@@ -13,6 +13,7 @@ import { runViewSerializerCompiler, toRunView } from './run-view.ts';
 import { pageQueryShape } from '../cursor-page.ts';
 import { clientGone } from '../client-gone.ts';
 import { refuseOtherSpecKind } from '../misplaced-spec.ts';
+import { deletionsInProgressNote } from '../deletion-answer.ts';
 
 const runListSchema = z
   .object({
@@ -96,7 +97,8 @@ export async function runRoutes(app: FastifyInstance, { runService }: { runServi
       summary: 'Delete a run',
       description: 'Deletes a finished run with everything recorded for it: its steps, summaries and checkpoints. '
         + 'A queued or running run cannot be deleted (409 `run_active`): cancel it first. A trial of a sweep that has not ended '
-        + 'cannot be deleted either (409 `sweep_active`): its sweep numbers, counts and learns from its trials while it runs.',
+        + 'cannot be deleted either (409 `sweep_active`): its sweep numbers, counts and learns from its trials while it runs. '
+        + deletionsInProgressNote,
       tags: ['runs'],
       params: z.object({ id: z.string().describe('The run id (a UUID).') }),
       response: { 204: z.null().describe('Deleted.'), ...problemResponses(401, 404, 409, 429) },
