@@ -16,7 +16,8 @@
  *   trials), and for a dataset a stored objective (every run of it would fail). A run names
  *   them where its objective is resolved (src/db/objective-resolution.ts): `objective.id`,
  *   and `objective.data.id` or `objective.validation.id`; a dataset also through the stored
- *   objective its `objective.id` names. A sweep's spec and a stored objective's definition
+ *   objective its `objective.id` names. Each of these fields has an index of its own (migration
+ *   20261212100000), so a deletion reads the runs that name its target, never all of the tenant's. A sweep's spec and a stored objective's definition
  *   are searched as text: a sweep may list ids among its parameters' values. The deletion
  *   takes its target's lock first, exclusively (resource-lock.ts), which a submission of runs
  *   and the creation of a sweep or stored objective hold, shared, as they check again that what
@@ -65,6 +66,27 @@ const usersAnswerSql = `
 /** Whether nothing names the target: none of the CTEs of its users has a row. */
 const unusedSql = `NOT EXISTS (SELECT FROM run_users) AND NOT EXISTS (SELECT FROM sweep_users) AND NOT EXISTS (SELECT FROM objective_users)`;
 
+/** The deletion of the stored objective `$1` of the tenant `$2`, unless something names it (usersAnswerSql). */
+export const objectiveDeletionStatement = `WITH target AS (SELECT id::text AS id FROM objectives WHERE id = $1::uuid AND tenant_id = $2::uuid),
+    run_users AS (SELECT r.id, r.status, r.created_at FROM runs r WHERE r.tenant_id = $2::uuid AND ${runNamesSql('(SELECT id FROM target)')}),
+    sweep_users AS (SELECT s.id, s.created_at FROM sweeps s, target
+                     WHERE s.tenant_id = $2::uuid AND s.status IN ${activeStatusesSql} AND ${textNamesSql('s.spec', 'target.id')}),
+    objective_users AS (SELECT NULL::uuid AS id, NULL::timestamptz AS created_at WHERE false),
+    deleted AS (DELETE FROM objectives o USING target t WHERE o.id = t.id::uuid AND ${unusedSql} RETURNING o.id)
+       ${usersAnswerSql}`;
+
+/** The deletion of the dataset `$1` of the tenant `$2`, unless something names it (usersAnswerSql). */
+export const datasetDeletionStatement = `WITH target AS (SELECT id::text AS id FROM datasets WHERE id = $1::uuid AND tenant_id = $2::uuid),
+    objective_users AS (SELECT o.id, o.created_at FROM objectives o, target WHERE o.tenant_id = $2::uuid AND ${textNamesSql('o.definition', 'target.id')}),
+    run_users AS (SELECT r.id, r.status, r.created_at FROM runs r
+                   WHERE r.tenant_id = $2::uuid AND (${runNamesSql('(SELECT id FROM target)')}
+                         OR lower(r.spec #>> '{objective,id}') = ANY (ARRAY(SELECT id::text FROM objective_users)))),
+    sweep_users AS (SELECT s.id, s.created_at FROM sweeps s, target
+                     WHERE s.tenant_id = $2::uuid AND s.status IN ${activeStatusesSql}
+                       AND (${textNamesSql('s.spec', 'target.id')} OR EXISTS (SELECT FROM objective_users u WHERE ${textNamesSql('s.spec', 'u.id::text')}))),
+    deleted AS (DELETE FROM datasets d USING target t WHERE d.id = t.id::uuid AND ${unusedSql} RETURNING d.id)
+       ${usersAnswerSql}`;
+
 type UsersRow = UsedBy & { found: boolean; deleted: boolean };
 
 function outcomeOf(row: UsersRow | undefined): Deletion {
@@ -102,30 +124,12 @@ export function createResourceDeletion(database: Database, longStatements: Pool)
 
     async deleteObjective(tenantId: string, id: string): Promise<Deletion> {
       if (!isUuid(id)) return { outcome: 'not_found' };
-      return deleteUnused(tenantId,
-        `WITH target AS (SELECT id::text AS id FROM objectives WHERE id = $1::uuid AND tenant_id = $2::uuid),
-              run_users AS (SELECT r.id, r.status, r.created_at FROM runs r, target WHERE r.tenant_id = $2::uuid AND ${runNamesSql('target.id')}),
-              sweep_users AS (SELECT s.id, s.created_at FROM sweeps s, target
-                               WHERE s.tenant_id = $2::uuid AND s.status IN ${activeStatusesSql} AND ${textNamesSql('s.spec', 'target.id')}),
-              objective_users AS (SELECT NULL::uuid AS id, NULL::timestamptz AS created_at WHERE false),
-              deleted AS (DELETE FROM objectives o USING target t WHERE o.id = t.id::uuid AND ${unusedSql} RETURNING o.id)
-         ${usersAnswerSql}`,
-        id);
+      return deleteUnused(tenantId, objectiveDeletionStatement, id);
     },
 
     async deleteDataset(tenantId: string, id: string): Promise<Deletion> {
       if (!isUuid(id)) return { outcome: 'not_found' };
-      return deleteUnused(tenantId,
-        `WITH target AS (SELECT id::text AS id FROM datasets WHERE id = $1::uuid AND tenant_id = $2::uuid),
-              objective_users AS (SELECT o.id, o.created_at FROM objectives o, target WHERE o.tenant_id = $2::uuid AND ${textNamesSql('o.definition', 'target.id')}),
-              run_users AS (SELECT r.id, r.status, r.created_at FROM runs r, target
-                             WHERE r.tenant_id = $2::uuid AND (${runNamesSql('target.id')} OR lower(r.spec #>> '{objective,id}') IN (SELECT id::text FROM objective_users))),
-              sweep_users AS (SELECT s.id, s.created_at FROM sweeps s, target
-                               WHERE s.tenant_id = $2::uuid AND s.status IN ${activeStatusesSql}
-                                 AND (${textNamesSql('s.spec', 'target.id')} OR EXISTS (SELECT FROM objective_users u WHERE ${textNamesSql('s.spec', 'u.id::text')}))),
-              deleted AS (DELETE FROM datasets d USING target t WHERE d.id = t.id::uuid AND ${unusedSql} RETURNING d.id)
-         ${usersAnswerSql}`,
-        id);
+      return deleteUnused(tenantId, datasetDeletionStatement, id);
     },
   };
 }
