@@ -7,6 +7,7 @@ import { createPool } from '../../../src/db/pool.ts';
 import { activeRunStatuses, runStatuses } from '../../../src/contracts/run-status.ts';
 import { useTestDatabase } from './support.ts';
 import { countStatements } from '../support/statement-count.ts';
+import { tableRowsRead, type PlanNode } from './plan-rows.ts';
 
 const database = useTestDatabase();
 
@@ -127,10 +128,7 @@ describe("a tenant's finished runs in its metric rows use", () => {
   async function runsRowsRead(tenantId: string): Promise<number> {
     const { rows: [explained] } = await database.pool.query<{ 'QUERY PLAN': [{ Plan: PlanNode }] }>(
       `EXPLAIN (ANALYZE, FORMAT JSON) SELECT ${metricRowsUseSql('$1::uuid')}`, [tenantId]);
-    const read = (node: PlanNode): number => (node['Relation Name'] === 'runs'
-      ? (node['Actual Rows'] + (node['Rows Removed by Filter'] ?? 0) + (node['Rows Removed by Index Recheck'] ?? 0)) * node['Actual Loops']
-      : 0) + (node.Plans ?? []).reduce((sum, child) => sum + read(child), 0);
-    return read(explained!['QUERY PLAN'][0].Plan);
+    return tableRowsRead('runs', explained!['QUERY PLAN'][0].Plan);
   }
 
   it('counts them as runs end, lose rows to retention and are deleted, without reading them', async () => {
@@ -172,15 +170,6 @@ describe("a tenant's finished runs in its metric rows use", () => {
     expect(read).toBeLessThanOrEqual(unfinished!.n);
   });
 });
-
-interface PlanNode {
-  readonly 'Relation Name'?: string;
-  readonly 'Actual Rows': number;
-  readonly 'Actual Loops': number;
-  readonly 'Rows Removed by Filter'?: number;
-  readonly 'Rows Removed by Index Recheck'?: number;
-  readonly Plans?: readonly PlanNode[];
-}
 
 describe("a tenant's finished rows kept as workers end runs at once", () => {
   it("counts a run's rows in every status but the contract's unfinished ones, as runs are inserted, updated and deleted", async () => {

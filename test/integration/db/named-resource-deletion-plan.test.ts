@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { datasetDeletionStatement, objectiveDeletionStatement } from '../../../src/db/resource-deletion.ts';
 import { useTestDatabase } from './support.ts';
+import { tableRowsRead, type PlanNode } from './plan-rows.ts';
 
 const database = useTestDatabase();
 let tenantId: string;
@@ -17,20 +18,8 @@ const datasetId = '018f0000-0000-7000-8000-00000000da7a';
 const validationId = '018f0000-0000-7000-8000-00000000da7b';
 const objectiveId = '018f0000-0000-7000-8000-000000000b1e';
 
-interface PlanNode {
-  readonly 'Relation Name'?: string;
-  readonly 'Actual Rows': number;
-  readonly 'Actual Loops': number;
-  readonly 'Rows Removed by Filter'?: number;
-  readonly 'Rows Removed by Index Recheck'?: number;
-  readonly 'Rows Removed by Join Filter'?: number;
-  readonly Plans?: readonly PlanNode[];
-}
-
-/** The runs rows a plan's scans of the runs table read: those they gave and those they threw away. */
-const runRowsRead = (node: PlanNode): number => (node['Relation Name'] === 'runs'
-  ? node['Actual Rows'] * node['Actual Loops'] + (node['Rows Removed by Filter'] ?? 0) + (node['Rows Removed by Index Recheck'] ?? 0)
-  : 0) + (node.Plans ?? []).reduce((sum, child) => sum + runRowsRead(child), 0);
+/** The runs rows a plan's scans of the runs table read. */
+const runRowsRead = (plan: PlanNode): number => tableRowsRead('runs', plan);
 
 /** The statement's plan as it ran, for the target `id`, and its answer; nothing of it kept. */
 async function explained(statement: string, id: string): Promise<PlanNode> {
