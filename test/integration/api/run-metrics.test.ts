@@ -374,6 +374,15 @@ describe('sums past the range of a double', () => {
       ]);
     }
   });
+
+  it("merges rollups' sums whose first part passed 2^959, with a scaled part stored or not (null)", async () => {
+    // Each row a rollup's two parts: a first part past 2^959 (values under it, summed) adds to the scaled one.
+    const first = [2 ** 960, 2 ** 960, 1];
+    const scaled = [null, 2 ** 896, null];
+    const { rows: [row] } = await pool.query(`SELECT ${wideSumSql('v', 's', 'sc').join(', ')} FROM unnest($1::float8[], $2::float8[]) AS t(v, sc)`,
+      [numberArrayLiteral(first), numberArrayLiteral(scaled)]);
+    expect([row.s, row.s_scaled]).toEqual([1, 3 * 2 ** 896]);
+  });
 });
 
 describe('a run whose values are huge but finite', () => {

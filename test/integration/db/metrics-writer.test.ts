@@ -120,6 +120,30 @@ describe('metrics writer', () => {
     }
   });
 
+  it("stores no scaled part of a rollup's sums where none of the bucket's values reached 2^959, and keeps one merged with none", async () => {
+    const runId = await newRun();
+    const huge = 1e300;
+    // A huge update norm at step 35 in the first slice, a huge gradient norm at step 45 in the
+    // second: level 2's bucket 2 (steps 33-48) has both, merged from the two slices.
+    const first = batch(0, 40);
+    first.updateNorm![34] = huge;
+    const second = batch(40, 60);
+    second.gradNorm![4] = huge;
+    await writer.write({ runId, fromStep: 0, metrics: first, rollups: true, checkpoint: { step: 40, state: {} } });
+    await writer.write({ runId, fromStep: 40, metrics: second, rollups: true, checkpoint: { step: 60, state: {} } });
+    const { rows } = await pool.query<{ bucket: string; loss: number | null; val_loss: number | null; val_accuracy: number | null; grad_norm: number | null; learning_rate: number | null; update_norm: number | null }>(
+      `SELECT bucket, loss_sum_scaled AS loss, val_loss_sum_scaled AS val_loss, val_accuracy_sum_scaled AS val_accuracy,
+              grad_norm_sum_scaled AS grad_norm, learning_rate_sum_scaled AS learning_rate, update_norm_sum_scaled AS update_norm
+         FROM metric_rollups WHERE run_id = $1 AND level = 2 ORDER BY bucket`, [runId]);
+    const none = { loss: null, val_loss: null, val_accuracy: null, grad_norm: null, learning_rate: null, update_norm: null };
+    expect(rows).toEqual([
+      { bucket: '0', ...none },
+      { bucket: '1', ...none },
+      { bucket: '2', ...none, grad_norm: huge / 2 ** 64, update_norm: huge / 2 ** 64 },
+      { bucket: '3', ...none },
+    ]);
+  });
+
   it('refuses a stale slice without touching the others of its statement', async () => {
     const [good, stale, cancelled, ending] = await Promise.all([newRun(), newRun(), newRun(), newRun()]);
     const missing = randomUUID();
