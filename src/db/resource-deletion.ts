@@ -42,7 +42,12 @@ export type Deletion =
   | { readonly outcome: 'blocked'; readonly status?: string; readonly sweepId?: string }
   | { readonly outcome: 'in_use'; readonly usedBy: UsedBy };
 
-/** Whether run `r`'s spec names the stored objective or dataset whose id (lower case, as text) is the SQL expression `id`. */
+/**
+ * Whether run `r`'s spec names the stored objective or dataset whose id (lower case, as text) is
+ * the SQL expression `id`: a value computed once (`(SELECT id FROM target)`), with which each field
+ * is looked up in its index (migration 20261212100000); a column of a row joined would be
+ * compared with every run of the tenant.
+ */
 const runNamesSql = (id: string) => `${id} IN (lower(r.spec #>> '{objective,id}'), lower(r.spec #>> '{objective,data,id}'), lower(r.spec #>> '{objective,validation,id}'))`;
 
 /** Whether the text of `column` (a sweep's spec, an objective's definition) names the id `id` (an SQL expression, lower case). */
@@ -67,16 +72,18 @@ const usersAnswerSql = `
 const unusedSql = `NOT EXISTS (SELECT FROM run_users) AND NOT EXISTS (SELECT FROM sweep_users) AND NOT EXISTS (SELECT FROM objective_users)`;
 
 /** The deletion of the stored objective `$1` of the tenant `$2`, unless something names it (usersAnswerSql). */
-export const objectiveDeletionStatement = `WITH target AS (SELECT id::text AS id FROM objectives WHERE id = $1::uuid AND tenant_id = $2::uuid),
+export const objectiveDeletionStatement = `
+  WITH target AS (SELECT id::text AS id FROM objectives WHERE id = $1::uuid AND tenant_id = $2::uuid),
     run_users AS (SELECT r.id, r.status, r.created_at FROM runs r WHERE r.tenant_id = $2::uuid AND ${runNamesSql('(SELECT id FROM target)')}),
     sweep_users AS (SELECT s.id, s.created_at FROM sweeps s, target
                      WHERE s.tenant_id = $2::uuid AND s.status IN ${activeStatusesSql} AND ${textNamesSql('s.spec', 'target.id')}),
     objective_users AS (SELECT NULL::uuid AS id, NULL::timestamptz AS created_at WHERE false),
     deleted AS (DELETE FROM objectives o USING target t WHERE o.id = t.id::uuid AND ${unusedSql} RETURNING o.id)
-       ${usersAnswerSql}`;
+  ${usersAnswerSql}`;
 
 /** The deletion of the dataset `$1` of the tenant `$2`, unless something names it (usersAnswerSql). */
-export const datasetDeletionStatement = `WITH target AS (SELECT id::text AS id FROM datasets WHERE id = $1::uuid AND tenant_id = $2::uuid),
+export const datasetDeletionStatement = `
+  WITH target AS (SELECT id::text AS id FROM datasets WHERE id = $1::uuid AND tenant_id = $2::uuid),
     objective_users AS (SELECT o.id, o.created_at FROM objectives o, target WHERE o.tenant_id = $2::uuid AND ${textNamesSql('o.definition', 'target.id')}),
     run_users AS (SELECT r.id, r.status, r.created_at FROM runs r
                    WHERE r.tenant_id = $2::uuid AND (${runNamesSql('(SELECT id FROM target)')}
@@ -85,7 +92,7 @@ export const datasetDeletionStatement = `WITH target AS (SELECT id::text AS id F
                      WHERE s.tenant_id = $2::uuid AND s.status IN ${activeStatusesSql}
                        AND (${textNamesSql('s.spec', 'target.id')} OR EXISTS (SELECT FROM objective_users u WHERE ${textNamesSql('s.spec', 'u.id::text')}))),
     deleted AS (DELETE FROM datasets d USING target t WHERE d.id = t.id::uuid AND ${unusedSql} RETURNING d.id)
-       ${usersAnswerSql}`;
+  ${usersAnswerSql}`;
 
 type UsersRow = UsedBy & { found: boolean; deleted: boolean };
 
