@@ -66,7 +66,8 @@ const uploadWaitMs = 120_000;
  * Pages of metrics exports being read and run deletions at once per API process; more wait up to
  * 5 s for a connection, then get 503 `service_busy`. An export holds a connection only while it
  * reads a page, never while its client reads (src/db/metrics-export.ts), and a tenant has at most
- * TENANT_MAX_CONCURRENT_EXPORTS exports in progress (429 beyond).
+ * TENANT_MAX_CONCURRENT_EXPORTS exports and TENANT_MAX_CONCURRENT_DELETIONS deletions in progress
+ * (429 beyond).
  */
 const longStatementConnections = 4;
 
