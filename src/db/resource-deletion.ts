@@ -16,8 +16,9 @@
  *   trials), and for a dataset a stored objective (every run of it would fail). A run names
  *   them where its objective is resolved (src/db/objective-resolution.ts): `objective.id`,
  *   and `objective.data.id` or `objective.validation.id`; a dataset also through the stored
- *   objective its `objective.id` names. Each of these fields has an index of its own (migration
- *   20261212100000), so a deletion reads the runs that name its target, never all of the tenant's. A sweep's spec and a stored objective's definition
+ *   objective its `objective.id` names. A run's `named_resources` holds the ids of these fields,
+ *   set as it is stored and indexed (migration 20261212100000), so a deletion reads the runs that
+ *   name its target, never all of the tenant's. A sweep's spec and a stored objective's definition
  *   are searched as text: a sweep may list ids among its parameters' values. The deletion
  *   takes its target's lock first, exclusively (resource-lock.ts), which a submission of runs
  *   and the creation of a sweep or stored objective hold, shared, as they check again that what
@@ -43,12 +44,15 @@ export type Deletion =
   | { readonly outcome: 'in_use'; readonly usedBy: UsedBy };
 
 /**
- * Whether run `r`'s spec names the stored objective or dataset whose id (lower case, as text) is
- * the SQL expression `id`: a value computed once (`(SELECT id FROM target)`), with which each field
- * is looked up in its index (migration 20261212100000); a column of a row joined would be
+ * Whether run `r` names one of the stored objectives or datasets whose ids are the SQL expression
+ * `ids` (a uuid[]): a value computed once (from `(SELECT id FROM target)`), looked up in the index
+ * of the runs' `named_resources` (migration 20261212100000); a column of a row joined would be
  * compared with every run of the tenant.
  */
-const runNamesSql = (id: string) => `${id} IN (lower(r.spec #>> '{objective,id}'), lower(r.spec #>> '{objective,data,id}'), lower(r.spec #>> '{objective,validation,id}'))`;
+const runNamesSql = (ids: string) => `r.named_resources && ${ids}`;
+
+/** The target's id as a one-id array, for runNamesSql. */
+const targetIdsSql = 'ARRAY[(SELECT id::uuid FROM target)]';
 
 /** Whether the text of `column` (a sweep's spec, an objective's definition) names the id `id` (an SQL expression, lower case). */
 const textNamesSql = (column: string, id: string) => `strpos(lower(${column}::text), ${id}) > 0`;
@@ -74,7 +78,7 @@ const unusedSql = `NOT EXISTS (SELECT FROM run_users) AND NOT EXISTS (SELECT FRO
 /** The deletion of the stored objective `$1` of the tenant `$2`, unless something names it (usersAnswerSql). */
 export const objectiveDeletionStatement = `
   WITH target AS (SELECT id::text AS id FROM objectives WHERE id = $1::uuid AND tenant_id = $2::uuid),
-    run_users AS (SELECT r.id, r.status, r.created_at FROM runs r WHERE r.tenant_id = $2::uuid AND ${runNamesSql('(SELECT id FROM target)')}),
+    run_users AS (SELECT r.id, r.status, r.created_at FROM runs r WHERE r.tenant_id = $2::uuid AND ${runNamesSql(targetIdsSql)}),
     sweep_users AS (SELECT s.id, s.created_at FROM sweeps s, target
                      WHERE s.tenant_id = $2::uuid AND s.status IN ${activeStatusesSql} AND ${textNamesSql('s.spec', 'target.id')}),
     objective_users AS (SELECT NULL::uuid AS id, NULL::timestamptz AS created_at WHERE false),
@@ -86,8 +90,7 @@ export const datasetDeletionStatement = `
   WITH target AS (SELECT id::text AS id FROM datasets WHERE id = $1::uuid AND tenant_id = $2::uuid),
     objective_users AS (SELECT o.id, o.created_at FROM objectives o, target WHERE o.tenant_id = $2::uuid AND ${textNamesSql('o.definition', 'target.id')}),
     run_users AS (SELECT r.id, r.status, r.created_at FROM runs r
-                   WHERE r.tenant_id = $2::uuid AND (${runNamesSql('(SELECT id FROM target)')}
-                         OR lower(r.spec #>> '{objective,id}') = ANY (ARRAY(SELECT id::text FROM objective_users)))),
+                   WHERE r.tenant_id = $2::uuid AND ${runNamesSql(`(${targetIdsSql} || ARRAY(SELECT id FROM objective_users))`)}),
     sweep_users AS (SELECT s.id, s.created_at FROM sweeps s, target
                      WHERE s.tenant_id = $2::uuid AND s.status IN ${activeStatusesSql}
                        AND (${textNamesSql('s.spec', 'target.id')} OR EXISTS (SELECT FROM objective_users u WHERE ${textNamesSql('s.spec', 'u.id::text')}))),

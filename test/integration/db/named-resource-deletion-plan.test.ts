@@ -1,6 +1,6 @@
 /**
- * The deletion of a stored objective or dataset finds the runs that name it through the indexes
- * of the fields that name one (migration 20261212100000), reading those runs only: it read every
+ * The deletion of a stored objective or dataset finds the runs that name it through the index
+ * of the ids runs name (`named_resources`, migration 20261212100000), reading those runs only: it read every
  * run the tenant ever had (100,000 runs, 110 ms under the target's lock). Explained as the
  * deletion runs it, in a transaction rolled back.
  */
@@ -41,13 +41,14 @@ beforeAll(async () => {
     [datasetId, validationId, tenantId]);
   await database.pool.query(`INSERT INTO objectives (id, tenant_id, definition) VALUES ($1, $2, '{"type": "expression", "expression": "x^2", "variables": ["x"]}')`, [objectiveId, tenantId]);
   // Runs of benchmarks, and a few naming the dataset (as their data, in upper case), the
-  // validation dataset and the stored objective.
+  // validation dataset and the stored objective; one names an objective by a text no id has.
   await database.pool.query(
     `INSERT INTO runs (id, tenant_id, status, spec, created_at)
      SELECT gen_random_uuid(), $1, 'completed',
             CASE WHEN i <= $3 THEN jsonb_build_object('objective', jsonb_build_object('type', 'model', 'model', 'linear-regression', 'data', jsonb_build_object('id', upper($4))))
                  WHEN i <= 2 * $3 THEN jsonb_build_object('objective', jsonb_build_object('type', 'model', 'model', 'linear-regression', 'data', jsonb_build_object('values', '[]'::jsonb), 'validation', jsonb_build_object('id', $5::text)))
                  WHEN i <= 3 * $3 THEN jsonb_build_object('objective', jsonb_build_object('id', $6::text))
+                 WHEN i = 3 * $3 + 1 THEN '{"objective": {"id": "rosenbrock"}}'::jsonb
                  ELSE jsonb_build_object('objective', jsonb_build_object('type', 'benchmark', 'name', 'rosenbrock'), 'optimizer', jsonb_build_object('name', 'adam')) END,
             timestamp '2026-01-01' + i * interval '1 second'
        FROM generate_series(1, $2::int) i`,
