@@ -1,10 +1,10 @@
 /**
  * Reading a run's recorded steps: pages of rows, and downsampled buckets for long runs.
  *
- * Downsampling never loads a whole run: it picks the coarsest rollup level whose buckets still
- * give at least `maxPoints` groups over the range (src/db/metric-rollups.ts), merges those
- * buckets into at most `maxPoints` groups in SQL, and reads raw rows only for the partial
- * buckets at the two ends of the range. A query thus touches at most about 4·maxPoints
+ * Downsampling never loads a whole run: it picks a rollup level (src/db/metric-rollups.ts) whose
+ * buckets give as many groups as the range allows, at most `maxPoints` (`planDownsampling`),
+ * merges those buckets into the groups in SQL, and reads raw rows only for the partial
+ * buckets at the two ends of the range. A query thus touches at most max(16,384, 64·maxPoints)
  * summary rows plus two partial buckets of raw rows, whatever the run's length.
  *
  * A range of at most `rawRangeSteps` steps is read from its raw rows instead (at most that
@@ -122,8 +122,9 @@ export function createMetricsQuery(pool: Pool) {
       });
     },
 
-    async downsample(runId: string, downsampleQuery: DownsampleQuery): Promise<{ bucketSize: number; buckets: MetricBucket[] }> {
-      const plan = planDownsampling(downsampleQuery.from, downsampleQuery.to, downsampleQuery.maxPoints);
+    /** `plan`, when given, reads the range its way instead of `planDownsampling`'s (every level gives the same buckets at its width). */
+    async downsample(runId: string, downsampleQuery: DownsampleQuery, plan = planDownsampling(downsampleQuery.from, downsampleQuery.to, downsampleQuery.maxPoints)):
+    Promise<{ bucketSize: number; buckets: MetricBucket[] }> {
       const groupWidth = plan.groupWidth;
       const rawField = (column: string) =>
         `CASE WHEN ${column} IN ('NaN'::float8, 'Infinity'::float8, '-Infinity'::float8) THEN NULL ELSE ${column} END`;
@@ -197,21 +198,60 @@ export interface DownsamplingPlan {
   rawRanges: [[number, number], [number, number]];
 }
 
+/** Groups of `width` steps, aligned to its multiples, that the steps [from, to] touch. */
+export function alignedGroups(from: number, to: number, width: number): number {
+  return Math.floor((to - 1) / width) - Math.floor((from - 1) / width) + 1;
+}
+
+/** The narrowest multiple of `unit` whose aligned groups over [from, to] number at most `maxPoints`. */
+function narrowestWidth(from: number, to: number, maxPoints: number, unit: number): number {
+  const span = to - from + 1;
+  // Below ⌈span / maxPoints⌉ there are more groups. Widening adds a group only where
+  // ⌊(from − 1) / width⌋ drops and takes one away only where ⌊(to − 1) / width⌋ does: from one
+  // drop of the latter straight to the next.
+  let width = unit * Math.ceil(Math.ceil(span / maxPoints) / unit);
+  while (alignedGroups(from, to, width) > maxPoints) {
+    width = unit * Math.ceil((Math.floor((to - 1) / Math.floor((to - 1) / width)) + 1) / unit);
+  }
+  return width;
+}
+
 /**
- * Chooses the rollup level and group width for at most `maxPoints` groups over the steps
- * [from, to]. Groups are aligned to multiples of the group width, so one extra group may
- * straddle each end: the width is computed for `maxPoints − 1` groups to stay within bounds.
+ * Rows a downsampled read may touch, summary or raw: 64 per point asked for, and at least the
+ * raw rows of a range short enough to be read whole.
+ */
+const rowsRead = (maxPoints: number) => Math.max(rawRangeSteps, 64 * maxPoints);
+
+/**
+ * Chooses the rollup level and group width for as many groups as the range allows, at most
+ * `maxPoints`. Groups are aligned to multiples of their width, a multiple of the level's bucket
+ * width, so rounding the width up to whole buckets can cost groups: among raw rows and the
+ * levels whose buckets over the range number at most `rowsRead`, the one giving the most groups
+ * wins, and of those that tie the one reading fewest rows (whole buckets, and raw rows for the
+ * partial ones at the ends). A range of at
+ * most `rawRangeSteps` steps is always read from its raw rows (a short run keeps no rollups).
  */
 export function planDownsampling(from: number, to: number, maxPoints: number): DownsamplingPlan {
   const span = to - from + 1;
-  const minimumWidth = Math.max(1, Math.ceil(span / Math.max(1, maxPoints - 1)));
-  let level = 0;
-  if (span > rawRangeSteps) for (const candidate of rollupLevels) if (bucketWidth(candidate) <= minimumWidth) level = candidate;
-  const width = level ? bucketWidth(level) : 1;
-  const groupWidth = width * Math.ceil(minimumWidth / width);
+  // Levels whose buckets over the range are few enough to read, and raw rows when they are.
+  const candidates = span <= rawRangeSteps ? [0] : [0, ...rollupLevels].filter((level) => span / bucketWidth(level) <= rowsRead(maxPoints));
+  let best: { plan: DownsamplingPlan; groups: number; cost: number } | null = null;
+  for (const level of candidates) {
+    const plan = readingPlan(from, to, level, narrowestWidth(from, to, maxPoints, bucketWidth(level)));
+    const { rawRanges: [[a, b], [c, d]] } = plan;
+    const cost = Math.max(0, plan.lastBucket - plan.firstBucket + 1) + Math.max(0, b - a + 1) + Math.max(0, d - c + 1);
+    const groups = alignedGroups(from, to, plan.groupWidth);
+    if (!best || groups > best.groups || (groups === best.groups && cost < best.cost)) best = { plan, groups, cost };
+  }
+  return best!.plan;
+}
+
+/** Reading [from, to] in groups of `groupWidth` steps (a multiple of the level's bucket width) from the rollups of `level` (0: raw rows only). */
+export function readingPlan(from: number, to: number, level: number, groupWidth: number): DownsamplingPlan {
   if (level === 0) {
     return { level, groupWidth, firstBucket: 1, lastBucket: 0, rawRanges: [[from, to], [1, 0]] };
   }
+  const width = bucketWidth(level);
   // Bucket b covers steps b·w + 1 … (b + 1)·w.
   const firstBucket = Math.ceil((from - 1) / width);
   const lastBucket = Math.floor(to / width) - 1;
@@ -223,7 +263,6 @@ export function planDownsampling(from: number, to: number, maxPoints: number): D
     rawRanges: [[from, firstBucket * width], [(lastBucket + 1) * width + 1, to]],
   };
 }
-
 
 /**
  * Cuts [from, to] into whole rollup buckets, coarsest first, and the raw steps left over at

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postgresConnectionOptions } from '../../../src/db/connection-options.ts';
 import { numberArrayLiteral } from '../../../src/db/array-literal.ts';
 import { bucketWidth, rawRangeSteps, saturatingAddSql, wideSumSql } from '../../../src/db/metric-rollups.ts';
-import { createMetricsQuery, decomposeRange, planDownsampling } from '../../../src/db/metrics-query.ts';
+import { alignedGroups, createMetricsQuery, decomposeRange, planDownsampling, readingPlan } from '../../../src/db/metrics-query.ts';
 import { createMetricsWriter, type MetricBatch } from '../../../src/db/metrics-writer.ts';
 import { createPool, type Pool } from '../../../src/db/pool.ts';
 import { Random } from '../../../src/core/random.ts';
@@ -103,7 +103,7 @@ describe('planDownsampling', () => {
     [1, 16 ** 5 * 3, 2],
   ])('covers [%i, %i] with at most %i aligned groups', (from, to, maxPoints) => {
     const plan = planDownsampling(from, to, maxPoints);
-    const groups = Math.floor((to - 1) / plan.groupWidth) - Math.floor((from - 1) / plan.groupWidth) + 1;
+    const groups = alignedGroups(from, to, plan.groupWidth);
     expect(groups).toBeLessThanOrEqual(maxPoints);
     if (plan.level > 0) {
       const width = bucketWidth(plan.level);
@@ -113,6 +113,30 @@ describe('planDownsampling', () => {
         .reduce((sum, n) => sum + n, 0);
       expect(covered).toBe(to - from + 1);
     }
+  });
+
+  it.each([
+    [1, 100, 2, 2], [1, 100, 5, 5], [1, 1_000_000, 2, 2], [1, 1_000_000, 5, 5], [1, 20_000, 1000, 1000], [1, 50_000, 7, 7],
+    [37, 99_999, 64, 64], [1, 16 ** 5 * 3, 3, 3], [5000, 5015, 4, 4], [1, 7, 5, 4],
+  ])('gives [%i, %i] as many groups as %i allows (%i), not fewer for whole summary buckets', (from, to, maxPoints, expected) => {
+    expect(alignedGroups(from, to, planDownsampling(from, to, maxPoints).groupWidth)).toBe(expected);
+  });
+
+  it('gives at least four fifths of the groups the narrowest width would, at any range', () => {
+    fc.assert(fc.property(
+      fc.integer({ min: 1, max: 2 ** 30 }), fc.integer({ min: 1, max: 2 ** 30 }), fc.integer({ min: 2, max: 10_000 }),
+      (from, length, maxPoints) => {
+        const to = from + length - 1;
+        const groups = alignedGroups(from, to, planDownsampling(from, to, maxPoints).groupWidth);
+        expect(groups).toBeLessThanOrEqual(maxPoints);
+        // The narrowest width of all: ⌈length / maxPoints⌉, widened while alignment adds a group
+        // (a step at a time where that is quick, else to where the last group starts later).
+        let width = Math.ceil(length / maxPoints);
+        while (alignedGroups(from, to, width) > maxPoints) {
+          width = length < 1e5 ? width + 1 : Math.floor((to - 1) / Math.floor((to - 1) / width)) + 1;
+        }
+        expect(groups).toBeGreaterThanOrEqual(0.8 * alignedGroups(from, to, width));
+      }), { numRuns: 2000 });
   });
 });
 
@@ -194,6 +218,16 @@ describe('GET /v1/runs/{id}/metrics', () => {
     for (const [from, to] of [[1, 50_000], [17, 4111], [4096, 4096], [123, 45_678], [49_990, 60_000], [60_000, 70_000]]) {
       expect(await metrics.count(runId, from, to), `[${from}, ${to}]`).toBe(Math.max(0, Math.min(to, 50_000) - from + 1));
     }
+  });
+
+  it('answers as many buckets as maxPoints asks where the rows allow it, never more', async () => {
+    for (const maxPoints of [2, 5, 7, 1000]) {
+      const response = await app.inject({ url: `/v1/runs/${runId}/metrics?fields=loss&maxPoints=${maxPoints}`, headers: { authorization } });
+      expect(response.json().points, `maxPoints=${maxPoints}`).toHaveLength(maxPoints);
+    }
+    // 167 steps a bucket would be narrowest; 176, whole summaries of 16 steps, is as near as they come.
+    const response = await app.inject({ url: `/v1/runs/${runId}/metrics?fields=loss&maxPoints=300`, headers: { authorization } });
+    expect(response.json()).toMatchObject({ bucketSize: 176, points: { length: 285 } });
   });
 
   it('returns plain rows when the range holds no more than maxPoints rows', async () => {
@@ -435,7 +469,8 @@ describe('a run whose values are huge but finite', () => {
         for (const field of fields) expectMean(bucket[field] as number | null, values[field], `${field} of [${bucket.step}, ${bucket.stepEnd}], seed ${seed}`);
         // A whole group read again as a short range comes from raw rows only.
         if ((bucket.step - 1) % bucketSize !== 0 || bucket.stepEnd - bucket.step + 1 !== bucketSize) continue;
-        const raw = await metrics.downsample(runIdOf, { fields: [...fields], from: bucket.step, to: bucket.stepEnd, maxPoints: 2 });
+        const raw = await metrics.downsample(runIdOf, { fields: [...fields], from: bucket.step, to: bucket.stepEnd, maxPoints: 2 },
+          readingPlan(bucket.step, bucket.stepEnd, 0, bucketSize));
         expect(raw.buckets).toHaveLength(1);
         for (const field of fields) {
           expect([raw.buckets[0][`${field}Min`], raw.buckets[0][`${field}Max`]]).toEqual([bucket[`${field}Min`], bucket[`${field}Max`]]);
@@ -450,7 +485,8 @@ describe('a run whose values are huge but finite', () => {
     columns.loss = columns.step.map((step) => (step <= rawRangeSteps ? 1e308 : -1e308));
     const bothWays = await insertRun(authorization);
     await writeMetrics(bothWays, columns, 5000);
-    const { buckets } = await createMetricsQuery(pool).downsample(bothWays, { fields: ['loss'], from: 1, to: 2 * rawRangeSteps, maxPoints: 2 });
+    const query = { fields: ['loss'] as const, from: 1, to: 2 * rawRangeSteps, maxPoints: 2 };
+    const { buckets } = await createMetricsQuery(pool).downsample(bothWays, query, readingPlan(1, 2 * rawRangeSteps, 2, 2 * rawRangeSteps));
     expect(buckets).toEqual([{ step: 1, stepEnd: 2 * rawRangeSteps, count: 2 * rawRangeSteps, loss: expect.any(Number), lossMin: -1e308, lossMax: 1e308 }]);
     expectMean(buckets[0].loss as number, columns.loss, 'loss');
   });
@@ -460,7 +496,7 @@ describe('a run whose values are huge but finite', () => {
     columns.loss = columns.step.map((step) => (step % 2 ? 1e308 : 1.7e308));
     const runId = await insertRun(authorization);
     await writeMetrics(runId, columns);
-    const { buckets } = await createMetricsQuery(pool).downsample(runId, { fields: ['loss'], from: 1, to: 10, maxPoints: 2 });
+    const { buckets } = await createMetricsQuery(pool).downsample(runId, { fields: ['loss'], from: 1, to: 10, maxPoints: 2 }, readingPlan(1, 10, 0, 10));
     expect(buckets).toEqual([{ step: 1, stepEnd: 10, count: 10, loss: referenceMean(columns.loss), lossMin: 1e308, lossMax: 1.7e308 }]);
     expect(buckets[0].loss).toBeCloseTo(1.35e308, -293);
   });
@@ -471,17 +507,16 @@ describe('a run whose values are huge but finite', () => {
     const runId = await insertRun(authorization);
     await writeMetrics(runId, columns, 1000);
     const metrics = createMetricsQuery(pool);
-    const levels = new Set<number>();
-    for (const maxPoints of [1000, 200, 50, 15, 4]) {
-      levels.add(planDownsampling(1, 20_000, maxPoints).level);
-      const { buckets } = await metrics.downsample(runId, { fields: ['loss'], from: 1, to: 20_000, maxPoints });
+    for (const level of [2, 3, 4, 5, 6]) {
+      const groupWidth = 2 * bucketWidth(level);
+      const query = { fields: ['loss'] as const, from: 1, to: 20_000, maxPoints: alignedGroups(1, 20_000, groupWidth) };
+      const { buckets } = await metrics.downsample(runId, query, readingPlan(1, 20_000, level, groupWidth));
       for (const bucket of buckets) {
-        const label = `[${bucket.step}, ${bucket.stepEnd}] by ${maxPoints}`;
+        const label = `[${bucket.step}, ${bucket.stepEnd}] by ${groupWidth} from level ${level}`;
         expectMean(bucket.loss as number, columns.loss.slice(bucket.step - 1, bucket.stepEnd), label);
         if (bucket.count % 2 === 0) expect(Math.abs(bucket.loss as number - 7.5e306), `${label}: ${bucket.loss}`).toBeLessThanOrEqual(1e-13 * 7.5e306);
       }
     }
-    expect([...levels].sort()).toEqual([2, 3, 4, 5, 6]);
   });
 
   it('keeps taking rows into a bucket whose sum saturated before its scaled part existed, whose mean reads as its max', async () => {
@@ -494,7 +529,8 @@ describe('a run whose values are huge but finite', () => {
     await writeMetrics(runId, sliceColumns(columns, 8, columns.step.length), 1000);
     const { rows: [stored] } = await client.query('SELECT count::int, loss_sum FROM metric_rollups WHERE run_id = $1 AND level = 2 AND bucket = 0', [runId]);
     expect(stored).toEqual({ count: 16, loss_sum: Infinity });
-    const { buckets } = await createMetricsQuery(pool).downsample(runId, { fields: ['loss'], from: 1, to: rawRangeSteps + 32, maxPoints: 1000 });
+    const query = { fields: ['loss'] as const, from: 1, to: rawRangeSteps + 32, maxPoints: 1000 };
+    const { buckets } = await createMetricsQuery(pool).downsample(runId, query, readingPlan(1, rawRangeSteps + 32, 2, 32));
     expect(buckets[0]).toMatchObject({ step: 1, stepEnd: 32, loss: 1e307, lossMax: 1e307 });
   });
 });
