@@ -37,6 +37,8 @@ export async function buildApp(dependencies: AppDependencies, options: BuildAppO
     return503OnClosing: false,
     frameworkErrors: answerFrameworkError,
     clientErrorHandler: answerClientError,
+    // `/v1/runs/` is the list, `/v1/runs/{id}/` the run: without this, the slash read as an empty id.
+    routerOptions: { ignoreTrailingSlash: true },
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);

@@ -204,7 +204,8 @@ function installNotFoundHandler(app: FastifyInstance): void {
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?')[0]!;
     const allowed = new Set(routes.filter((route) => route.pattern.test(path)).flatMap((route) => [...route.methods]));
-    if (allowed.size > 0) {
+    // A path that only looks like a route serving this method (`/dashboard/`, no asset) has no route at all.
+    if (allowed.size > 0 && !allowed.has(request.method)) {
       return sendProblem(request, reply, {
         status: 405,
         code: 'method_not_allowed',

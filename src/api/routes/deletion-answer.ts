@@ -1,7 +1,7 @@
 /** Turns what a delete did into the answer: nothing (204), 404, or 409 saying what keeps it. */
 import type { Deletion } from '../../db/resource-deletion.ts';
 import { listedUsers, type UsedBy } from '../../contracts/used-by.ts';
-import { AppError, notFound } from '../errors/app-error.ts';
+import { AppError, noSuch } from '../errors/app-error.ts';
 import { isFinalRunStatus } from '../../contracts/run-status.ts';
 
 /** What a DELETE's description says of the tenant's bound on deletions in progress (TENANT_MAX_CONCURRENT_DELETIONS). */
@@ -41,9 +41,8 @@ function inUseDetail(kind: 'objective' | 'dataset', id: string, { runs, unfinish
 }
 
 export function assertDeleted(deletion: Deletion, kind: 'run' | 'objective' | 'dataset', id: string): void {
-  const name = kind[0]!.toUpperCase() + kind.slice(1);
   if (deletion.outcome === 'deleted') return;
-  if (deletion.outcome === 'not_found') throw notFound(name, `There is no ${kind} ${id}.`);
+  if (deletion.outcome === 'not_found') throw noSuch(kind, id);
   if (deletion.outcome === 'in_use') {
     const resource = kind === 'dataset' ? 'dataset' : 'objective';
     throw new AppError(409, `${resource}_in_use`, `The ${resource} is in use`, { detail: inUseDetail(resource, id, deletion.usedBy), usedBy: deletion.usedBy });

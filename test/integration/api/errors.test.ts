@@ -193,4 +193,40 @@ describe('client errors are 4xx application/problem+json, never 5xx', () => {
     const onRun = await context.app.inject({ method: 'PUT', url: '/v1/runs/2b1f0d5e-8a39-4b8e-9f53-4c1f7a0e9d11', headers: { authorization } });
     expectProblem(onRun, 405, 'method_not_allowed');
   });
+
+  it('a trailing slash is the same path: /v1/runs/ is the list, /v1/runs/{id}/ the run', async () => {
+    for (const resource of ['runs', 'sweeps', 'datasets', 'objectives']) {
+      const response = await context.app.inject({ method: 'GET', url: `/v1/${resource}/`, headers: { authorization } });
+      expect(response.statusCode, resource).toBe(200);
+      expect(response.json(), resource).toMatchObject({ [resource]: expect.any(Array) });
+    }
+    expect((await context.app.inject({ method: 'GET', url: '/v1/optimizers/', headers: { authorization } })).statusCode).toBe(200);
+    const run = '2b1f0d5e-8a39-4b8e-9f53-4c1f7a0e9d11';
+    const onRun = expectProblem(await context.app.inject({ method: 'GET', url: `/v1/runs/${run}/`, headers: { authorization } }), 404, 'not_found');
+    expect(onRun.detail).toBe(`There is no run ${run}.`);
+    const wrongMethod = await context.app.inject({ method: 'DELETE', url: '/v1/runs/', headers: { authorization } });
+    expect(expectProblem(wrongMethod, 405, 'method_not_allowed').detail).toBe('DELETE is not allowed on /v1/runs/; allowed: GET, HEAD, POST.');
+  });
+
+  it('an empty or blank id in the path → 404 saying so, not quoting nothing', async () => {
+    for (const [method, url, detail] of [
+      ['GET', '/v1/runs//metrics', 'The run id in the path is empty.'],
+      ['POST', '/v1/runs//cancel', 'The run id in the path is empty.'],
+      ['GET', '/v1/runs//parameters', 'The run id in the path is empty.'],
+      ['GET', '/v1/runs/%20', 'The run id in the path is blank.'],
+      ['GET', '/v1/sweeps//trials', 'The sweep id in the path is empty.'],
+      ['POST', '/v1/sweeps//cancel', 'The sweep id in the path is empty.'],
+      ['GET', '/v1/datasets//data', 'The dataset id in the path is empty.'],
+      ['DELETE', '/v1/objectives/%20', 'The objective id in the path is blank.'],
+    ] as const) {
+      const response = await context.app.inject({ method, url, headers: { authorization } });
+      expect(expectProblem(response, 404, 'not_found').detail, `${method} ${url}`).toBe(detail);
+    }
+  });
+
+  it('a path only shaped like a route → 404 route_not_found, never 405 allowing the very method', async () => {
+    const response = await context.app.inject({ method: 'GET', url: '/dashboard/', headers: { authorization } });
+    expect(response.statusCode).toBe(404);
+    expect(response.json().detail).not.toMatch(/not allowed/);
+  });
 });

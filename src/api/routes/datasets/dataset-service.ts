@@ -5,7 +5,7 @@ import type { DatasetPages } from '../../../db/dataset-pages.ts';
 import { DatasetBytesQuotaError, type OpenUpload, type DatasetUploads } from '../../../db/dataset-uploads.ts';
 import { quotaExceeded } from '../../errors/quota-exceeded.ts';
 import type { ResourceDeletion } from '../../../db/resource-deletion.ts';
-import { AppError, notFound } from '../../errors/app-error.ts';
+import { AppError, noSuch } from '../../errors/app-error.ts';
 import { cursorPage, type PageQuery } from '../cursor-page.ts';
 import { assertDeleted } from '../deletion-answer.ts';
 import { streamCsvUpload, tooLarge, type CsvBody, type DatasetUploadLimits, type JsonUploadBody } from './csv-upload.ts';
@@ -49,7 +49,7 @@ export function createDatasetService({ datasets, pages, uploads, limits, maxTena
 
   async function find(tenantId: string, id: string): Promise<DatasetDescription> {
     const description = await datasets.describe(tenantId, id);
-    if (!description) throw notFound('Dataset', `There is no dataset ${id}.`);
+    if (!description) throw noSuch('dataset', id);
     return description;
   }
 
@@ -96,7 +96,7 @@ export function createDatasetService({ datasets, pages, uploads, limits, maxTena
     /** Rows `offset … offset + limit − 1` in the upload form: the JSON body of the page (see dataset-page.ts). */
     async data(tenantId: string, id: string, query: { offset: number; limit: number }): Promise<Uint8Array> {
       const read = await pages.read(tenantId, id, query.offset, query.limit);
-      if (!read) throw notFound('Dataset', `There is no dataset ${id}.`);
+      if (!read) throw noSuch('dataset', id);
       const { totalRows, page } = read;
       if (!page) {
         const message = `offset must be below the row count ${totalRows}`;

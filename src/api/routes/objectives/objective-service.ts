@@ -5,7 +5,7 @@ import type { DatasetRepository } from '../../../db/datasets.ts';
 import type { ObjectiveRepository, StoredObjective } from '../../../db/objectives.ts';
 import type { ResourceDeletion } from '../../../db/resource-deletion.ts';
 import type { JsonValue } from '../../../db/runs.ts';
-import { notFound } from '../../errors/app-error.ts';
+import { noSuch } from '../../errors/app-error.ts';
 import { cursorPage, type PageQuery } from '../cursor-page.ts';
 import { objectiveProblem, resolvedSpecForRequest } from './objective-problems.ts';
 import { assertDeleted } from '../deletion-answer.ts';
@@ -83,7 +83,7 @@ export function createObjectiveService({ objectives, datasets, deletion, thread 
 
     async get(tenantId: string, id: string): Promise<StoredObjective> {
       const stored = await objectives.findForTenant(tenantId, id);
-      if (!stored) throw notFound('Objective', `There is no objective ${id}.`);
+      if (!stored) throw noSuch('objective', id);
       return stored;
     },
 

@@ -16,7 +16,7 @@ import { publishRunEvent } from '../../../queue/run-events.ts';
 import type { RunEnqueuer, RunsQueue } from '../../../queue/runs-queue.ts';
 import type { RunSpec } from '../../../contracts/run-spec.ts';
 import { replicaShortage } from '../../../core/parallel/index.ts';
-import { AppError, notFound } from '../../errors/app-error.ts';
+import { AppError, noSuch } from '../../errors/app-error.ts';
 import { cursorPage } from '../cursor-page.ts';
 import { assertDeleted } from '../deletion-answer.ts';
 import type { ObjectiveService } from '../objectives/objective-service.ts';
@@ -50,7 +50,7 @@ const cancelledBeforeStart = resultWithoutParams('cancelled', 'Cancelled before 
 const asStored = (value: unknown): unknown => JSON.parse(JSON.stringify(value));
 
 /** The answer to a run id the tenant has no run of (a malformed id included). */
-export const runNotFound = (id: string): AppError => notFound('Run', `There is no run ${id}.`);
+export const runNotFound = (id: string): AppError => noSuch('run', id);
 
 export function createRunService({ runs, runsQueue, runEnqueuer, objectives, redis, queuePrefix, deletion, strandedRuns, quotas, maxRunBytes }: RunServiceDependencies) {
   async function get(tenantId: string, id: string): Promise<Run> {

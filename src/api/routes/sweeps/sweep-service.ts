@@ -12,7 +12,7 @@ import type { Redis } from '../../../queue/connection.ts';
 import { requestCancel } from '../../../queue/run-cancellation.ts';
 import { publishSweepEvent } from '../../../queue/sweep-events.ts';
 import { wakeSweep, type SweepsQueue } from '../../../queue/sweeps-queue.ts';
-import { AppError, notFound } from '../../errors/app-error.ts';
+import { AppError, noSuch } from '../../errors/app-error.ts';
 import { cursorPage } from '../cursor-page.ts';
 import type { ObjectiveService } from '../objectives/objective-service.ts';
 import { objectiveProblem } from '../objectives/objective-problems.ts';
@@ -54,7 +54,7 @@ const unavailable = (cause: unknown) =>
 export function createSweepService({ sweeps, sweepsQueue, objectives, redis, queuePrefix }: SweepServiceDependencies) {
   async function find(tenantId: string, id: string): Promise<SweepRow> {
     const sweep = isUuid(id) ? await sweeps.findForTenant(tenantId, id) : null;
-    if (!sweep) throw notFound('Sweep', `There is no sweep ${id}.`);
+    if (!sweep) throw noSuch('sweep', id);
     return sweep;
   }
 
