@@ -5,10 +5,11 @@
 import { z } from 'zod';
 import type { RunCursor } from '../../db/runs.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
+import { queryInteger } from './query-integer.ts';
 
 /** The `limit` and `cursor` of every newest-first listing's query string. */
 export const pageQueryShape = {
-  limit: z.coerce.number().int().min(1).max(200).default(50).describe('Items in the page (1 … 200, default 50).'),
+  limit: queryInteger('limit', { min: 1, max: 200 }, 50).describe('Items in the page (1 … 200, default 50).'),
   cursor: z.string().min(1).optional().describe('`nextCursor` of the previous page; none for the first page.'),
 };
 

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { datasetUploadSchema } from '../../../contracts/dataset-upload.ts';
 import { datasetSchemaSchema, type DatasetDescription } from '../../../db/datasets.ts';
+import { queryInteger } from '../query-integer.ts';
 
 export const uploadQuerySchema = z.strictObject({
   target: z.string().min(1).max(200).optional().describe('CSV only: name of the target column (default: the last column).'),
@@ -48,8 +49,8 @@ export const datasetListSchema = z
 const maxDataPageRows = 100_000;
 
 export const dataQuerySchema = z.strictObject({
-  offset: z.coerce.number().int().min(0).default(0).describe('First row of the page (0-based).'),
-  limit: z.coerce.number().int().min(1).max(maxDataPageRows).default(1000).describe('Rows in the page, at most.'),
+  offset: queryInteger('offset', { min: 0 }, 0).describe('First row of the page (0-based).'),
+  limit: queryInteger('limit', { min: 1, max: maxDataPageRows }, 1000).describe('Rows in the page, at most.'),
 });
 
 export const datasetDataSchema = z

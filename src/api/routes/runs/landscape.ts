@@ -20,6 +20,7 @@ import type { ObjectiveService } from '../objectives/objective-service.ts';
 import { runObjectiveSpec, type RunObjectiveSources } from './run-objective.ts';
 import type { RunService } from './run-service.ts';
 import { largestStep } from '../../../contracts/metric-fields.ts';
+import { queryInteger } from '../query-integer.ts';
 
 const maxLandscapeResolution = 200;
 const trajectoryRowLimit = 10_000;
@@ -37,7 +38,7 @@ const rangeSchema = z
   });
 
 const querySchema = z.strictObject({
-  resolution: z.coerce.number().int().min(2).max(maxLandscapeResolution).default(60)
+  resolution: queryInteger('resolution', { min: 2, max: maxLandscapeResolution }, 60)
     .describe(`Grid points along each axis (at most ${maxLandscapeResolution}).`),
   xRange: rangeSchema.optional().describe('`low,high` of the first parameter; default: frames the trajectory.'),
   yRange: rangeSchema.optional().describe('`low,high` of the second parameter; default: frames the trajectory.'),

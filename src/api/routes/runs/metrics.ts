@@ -23,6 +23,7 @@ import { metricsCsv } from './metrics-csv.ts';
 import { isFinalRunStatus } from '../../../contracts/run-status.ts';
 import type { TenantSlots } from '../../tenant-slots.ts';
 import { preferredMediaType } from '../preferred-media-type.ts';
+import { queryInteger } from '../query-integer.ts';
 
 const defaultFields = metricFields.filter((field) => field !== 'params');
 const defaultLimit = 1000;
@@ -53,12 +54,12 @@ const fieldsSchema = z
 
 const querySchema = z.strictObject({
   fields: fieldsSchema.optional(),
-  from: z.coerce.number().int().min(1).max(largestStep).optional().describe('First step (inclusive).'),
-  to: z.coerce.number().int().min(1).max(largestStep).optional().describe('Last step (inclusive).'),
-  limit: z.coerce.number().int().min(1).max(10_000).optional()
+  from: queryInteger('from', { min: 1, max: largestStep }).describe('First step (inclusive).'),
+  to: queryInteger('to', { min: 1, max: largestStep }).describe('Last step (inclusive).'),
+  limit: queryInteger('limit', { min: 1, max: 10_000 })
     .describe('Rows per page (not with `maxPoints`); default 1000 for JSON. CSV and JSON lines without `limit`, `cursor` or `maxPoints` stream every row of the range.'),
   cursor: z.string().optional().describe('`nextCursor` of the previous page (not with `maxPoints`).'),
-  maxPoints: z.coerce.number().int().min(maxPointsRange.least).max(maxPointsRange.most).optional()
+  maxPoints: queryInteger('maxPoints', { min: maxPointsRange.least, max: maxPointsRange.most })
     .describe('Downsample to at most this many buckets when the range holds more rows; all of them in one answer (no `limit` or `cursor`). '
       + 'Buckets share one width (`bucketSize`, aligned to its multiples), the narrowest that gives at most `maxPoints`: '
       + 'so exactly `maxPoints` where the range\'s rows allow it, on a range of up to max(16,384, 64·maxPoints) steps; '

@@ -11,6 +11,7 @@ import { trialsCsv } from './sweep-view.ts';
 import { pageQueryShape } from '../cursor-page.ts';
 import { refuseOtherSpecKind } from '../misplaced-spec.ts';
 import { preferredMediaType } from '../preferred-media-type.ts';
+import { queryInteger } from '../query-integer.ts';
 
 const sweepListSchema = z
   .object({
@@ -100,7 +101,7 @@ export async function sweepRoutes(app: FastifyInstance, { sweepService }: { swee
       tags: ['sweeps'],
       params: idParams,
       querystring: z.strictObject({
-        limit: z.coerce.number().int().min(1).max(10_000).default(100).describe('Trials per page.'),
+        limit: queryInteger('limit', { min: 1, max: 10_000 }, 100).describe('Trials per page.'),
         cursor: z.string().min(1).optional().describe('`nextCursor` of the previous page, of the same `order` (another order\'s cursor is a 400 `invalid_cursor`).'),
         order: z.enum(['rank', 'trial']).default('rank').describe('`rank` (the default): the leaderboard, best first. `trial`: by trial number, an order that never changes, whose pages return every trial exactly once while the sweep runs.'),
         format: z.enum(['json', 'csv']).optional().describe('`csv` for text/csv (also chosen by `Accept: text/csv`).'),
