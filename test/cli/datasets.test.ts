@@ -79,6 +79,12 @@ describe('descent run with data files', () => {
     expect(target.code).toBe(2);
     expect(target.stderr).toMatch(/the target column 'y' is not in the header \(a, b, label\)/);
 
+    // A sparse row naming a column twice has no one value for it.
+    file('twice.json', JSON.stringify({ columns: 3, rows: [{ indices: [0, 2, 0], values: [1, 2, 3] }], targets: [1] }));
+    const twice = await runCli(['run', file('twice-spec.json', JSON.stringify(modelSpec({ path: 'twice.json' })))]);
+    expect(twice.code).toBe(2);
+    expect(twice.stderr).toMatch(/objective\.data\.path: twice\.json: .*sparse row 1: column index 0 is given twice/);
+
     file('data.txt', csv);
     const extension = await runCli(['run', file('txt.json', JSON.stringify(modelSpec({ path: 'data.txt' })))]);
     expect(extension.code).toBe(2);

@@ -86,12 +86,17 @@ export function checkDataset(dataset: Dataset): void {
       throw new Error(`a sparse dataset stores at most ${datasetLimits.maxNonZeros} entries (got ${values.length})`);
     }
     if (indices.length !== values.length) throw new Error('sparse indices and values differ in length');
+    // A column given twice in a row has no one value: summed, or the last one wins, it would
+    // train on something the data does not say.
+    const rowOfColumn = new Int32Array(columns).fill(-1);
     for (let r = 0; r < rows; r++) {
       if (rowStarts[r + 1] < rowStarts[r]) throw new Error(`sparse row ${r + 1}: offsets decrease`);
       for (let k = rowStarts[r]; k < rowStarts[r + 1]; k++) {
         if (!(indices[k] >= 0 && indices[k] < columns)) {
           throw new Error(`sparse row ${r + 1}: column index ${indices[k]} is outside 0…${columns - 1}`);
         }
+        if (rowOfColumn[indices[k]] === r) throw new Error(`sparse row ${r + 1}: column index ${indices[k]} is given twice`);
+        rowOfColumn[indices[k]] = r;
       }
     }
     assertFinite(values, 'feature');

@@ -120,6 +120,8 @@ describe('dataset sources', () => {
     expect(() => materialize({ features: [[1], [2]], targets: [0] })).toThrow(/2 feature rows but 1 targets/);
     expect(() => materialize({ columns: 2, rows: [{ indices: [2], values: [1] }], targets: [0] })).toThrow(/column index 2 is outside 0…1/);
     expect(() => materialize({ columns: 2, rows: [{ indices: [0, 1], values: [1] }], targets: [0] })).toThrow(/2 indices but 1 values/);
+    expect(() => materialize({ columns: 3, rows: [{ indices: [0], values: [1] }, { indices: [2, 0, 2], values: [1, 2, 3] }], targets: [0, 1] }))
+      .toThrow('sparse row 2: column index 2 is given twice');
     expect(datasetSourceSchema.safeParse({ features: [[1, 'a']], targets: [0] }).success).toBe(false);
   });
 

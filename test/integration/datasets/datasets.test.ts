@@ -137,6 +137,10 @@ describe('/v1/datasets', () => {
       const ragged = await uploadJson({ features: [[1, 2], [3]], targets: [0, 1] });
       expect(ragged.statusCode).toBe(422);
       expect(ragged.json()).toMatchObject({ code: 'invalid_dataset', detail: expect.stringMatching(/features row 2 has 1 values, row 1 has 2/) });
+      // A sparse row naming a column twice has no one value for it.
+      const twice = await uploadJson({ columns: 5, rows: [{ indices: [1, 4], values: [1, 2] }, { indices: [3, 1, 3], values: [1, 2, 3] }], targets: [0, 1] });
+      expect(twice.statusCode).toBe(422);
+      expect(twice.json()).toMatchObject({ code: 'invalid_dataset', detail: expect.stringContaining('sparse row 2: column index 3 is given twice') });
       const malformed = await uploadJson({ features: [[1, 'x']], targets: [0] });
       expect(malformed.statusCode).toBe(400);
       expect(malformed.json().errors).toEqual([expect.objectContaining({ path: 'features[0][1]' })]);
