@@ -11,6 +11,11 @@ describe('a negative number after an option', () => {
     [['runs', '--limit', '-3'], /^descent runs: --limit takes a whole number of at least 1\n/],
     [['runs', '--limit', '0'], /^descent runs: --limit takes a whole number of at least 1\n/],
     [['metrics', id, '--max-points', '-2'], /^descent metrics: --max-points takes a whole number from 2 to 10000\n/],
+    // Decimal digits only, as the API takes them: not hexadecimal, an exponent or nothing.
+    [['runs', '--limit', '0x10'], /^descent runs: --limit takes a whole number of at least 1\n/],
+    [['runs', '--limit', ''], /^descent runs: --limit takes a whole number of at least 1\n/],
+    [['metrics', id, '--max-points', '1e3'], /^descent metrics: --max-points takes a whole number from 2 to 10000\n/],
+    [['metrics', id, '--from', '0x10'], /^descent metrics: --from takes a whole number of at least 1\n/],
     [['runs', '--timeout', '-1.5'], /^descent runs: --timeout takes a number of seconds above 0 and at most \d+, not '-1.5'\n/],
   ])('%j is the option\'s usage error', async (args, message) => {
     const { code, stderr } = await runCli([...args, ...connection]);

@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import { maxPointsRange } from '../../contracts/metric-fields.ts';
 import type { Command } from '../main.ts';
 import { connectionHelp, exitHelp, exitStatus, runRemote, UsageError } from '../remote/remote-command.ts';
+import { decimalWholeNumber } from '../decimal-whole-number.ts';
 
 const help = `Usage: descent metrics <run id> [options]
 
@@ -32,7 +33,7 @@ const options = {
 
 function wholeNumber(name: string, text: string | undefined, least = 1, most = Infinity): number | undefined {
   if (text === undefined) return undefined;
-  const value = Number(text);
+  const value = decimalWholeNumber(text);
   if (!Number.isInteger(value) || value < least || value > most) {
     throw new UsageError(`--${name} takes a whole number ${most === Infinity ? `of at least ${least}` : `from ${least} to ${most}`}`);
   }

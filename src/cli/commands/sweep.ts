@@ -18,6 +18,7 @@ import { ProgressBar } from '../progress-bar.ts';
 import { formatParameters, formatValue, leaderboardText } from '../sweep/leaderboard-text.ts';
 import { runLocalSweep } from '../sweep/local-sweep.ts';
 import { loadSpec, specSource } from '../spec-file.ts';
+import { decimalWholeNumber } from '../decimal-whole-number.ts';
 
 const help = `Usage: descent sweep <spec.json | -> [options]
        descent sweep <spec.json | -> --remote [--wait] [--json] [--url URL] [--key KEY] [--timeout SECONDS]
@@ -75,7 +76,7 @@ function parseArguments(args: readonly string[]): Options {
     if (arg === '--jsonl') jsonl = true;
     else if (arg === '--no-progress') progress = false;
     else if (arg === '--threads') {
-      threads = Number(args[++i]);
+      threads = decimalWholeNumber(args[++i]);
       if (!Number.isInteger(threads) || threads < 1 || threads > 256) throw new InputError('--threads takes a whole number from 1 to 256');
     } else if (arg.startsWith('-') && arg !== '-') throw new InputError(`unknown option '${arg}'`);
     else if (file === undefined) file = arg;
