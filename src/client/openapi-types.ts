@@ -1867,7 +1867,7 @@ export interface paths {
                     limit?: number;
                     /** @description `nextCursor` of the previous page (not with `maxPoints`). */
                     cursor?: string;
-                    /** @description Downsample to at most this many buckets when the range holds more rows; all of them in one answer (no `limit` or `cursor`). Buckets share one width (`bucketSize`, aligned to its multiples), the narrowest that gives at most `maxPoints`: so exactly `maxPoints` where the range's rows allow it, on a range of up to max(16,384, 64·maxPoints) steps; a longer one is cut at whole summaries kept at ingest, which leave at least four fifths of the buckets the narrowest width would. */
+                    /** @description Downsample to at most this many buckets when the range holds more rows; all of them in one answer (no `limit` or `cursor`). Buckets share one width (`bucketSize`, aligned to its multiples), the narrowest that gives at most `maxPoints`: so exactly `maxPoints` where the range's rows allow it, on a range of up to max(16,384, 16·maxPoints) steps; a longer one is cut at whole summaries kept at ingest, which leave at least four fifths of the buckets the narrowest width would past 64·maxPoints steps and at least half below. */
                     maxPoints?: number;
                     /** @description `csv` for text/csv (also chosen by `Accept: text/csv`), `jsonl` for one JSON object per line (`Accept: application/jsonl` or `application/x-ndjson`). */
                     format?: "json" | "csv" | "jsonl";

@@ -217,10 +217,13 @@ function narrowestWidth(from: number, to: number, maxPoints: number, unit: numbe
 }
 
 /**
- * Rows a downsampled read may touch, summary or raw: 64 per point asked for, and at least the
- * raw rows of a range short enough to be read whole.
+ * Rows a downsampled read may touch, summary or raw: 16 per point asked for, and at least the
+ * raw rows of a range short enough to be read whole. Levels are 4× apart, so some level within
+ * it has buckets at most a quarter of a group wide, which still gives four fifths of the groups
+ * asked for; a wider budget buys a few more groups for many times the rows, and shifts the
+ * groups at every poll of a growing run.
  */
-const rowsRead = (maxPoints: number) => Math.max(rawRangeSteps, 64 * maxPoints);
+const rowsRead = (maxPoints: number) => Math.max(rawRangeSteps, 16 * maxPoints);
 
 /**
  * Chooses the rollup level and group width for as many groups as the range allows, at most
