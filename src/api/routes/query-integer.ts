@@ -1,8 +1,8 @@
 /**
  * A whole number in a query string (`limit`, `offset`, `from`, `maxPoints`, ...): decimal digits
  * only, as people write them and as CSV uploads read them. Coercing with `Number` took `0x10` for
- * 16 and `1e3` for 1000, and read an empty `limit=` as 0, to be refused as "too small"; each is
- * refused here, naming the parameter and what it takes.
+ * 16 and `1e3` for 1000, and read an empty `limit=` as 0, to be refused as "too small"; each, and
+ * a number out of range, is refused here, naming the parameter and what it takes.
  */
 import { z } from 'zod';
 
@@ -19,13 +19,15 @@ export function queryInteger(name: string, { min, max }: Bounds, fallback?: numb
   const bounded = max === undefined ? z.number().int().min(min) : z.number().int().min(min).max(max);
   return z.preprocess((value, context) => {
     if (typeof value !== 'string') return value;
-    if (/^\d+$/.test(value)) return Number(value);
-    context.addIssue({
-      code: 'invalid_type',
-      expected: 'number',
-      input: value,
-      message: value.trim() === '' ? `${name} is empty; give ${range}.` : `${name} is not ${range}: ${JSON.stringify(value)}.`,
-    });
+    const number = /^\d+$/.test(value) ? Number(value) : NaN;
+    // Out of range too gets the parameter's own words, not the schema's "Too small" or a
+    // "received Infinity" for more digits than a double holds.
+    if (Number.isSafeInteger(number) && number >= min && (max === undefined || number <= max)) return number;
+    const shown = JSON.stringify(value.length > 24 ? `${value.slice(0, 20)}…` : value);
+    const message = value.trim() === '' ? `${name} is empty; give ${range}.` : `${name} is not ${range}: ${shown}.`;
+    if (Number.isNaN(number)) context.addIssue({ code: 'invalid_type', expected: 'number', input: value, message });
+    else if (number < min) context.addIssue({ code: 'too_small', origin: 'number', minimum: min, inclusive: true, input: value, message });
+    else context.addIssue({ code: 'too_big', origin: 'number', maximum: max ?? Number.MAX_SAFE_INTEGER, inclusive: true, input: value, message });
     return z.NEVER;
   }, fallback === undefined ? bounded.optional() : bounded.default(fallback));
 }

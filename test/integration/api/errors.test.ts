@@ -143,7 +143,9 @@ describe('client errors are 4xx application/problem+json, never 5xx', () => {
 
   it('a query parameter of 309 digits, beyond the safe integers → 400 naming its own bound alone', async () => {
     const response = await context.app.inject({ method: 'GET', url: `/v1/runs?limit=1${'0'.repeat(308)}`, headers: { authorization } });
-    expect(expectProblem(response, 400, 'validation_failed').errors).toEqual([{ path: 'limit', message: 'Too big: expected number to be <=200', code: 'too_big' }]);
+    expect(expectProblem(response, 400, 'validation_failed').errors).toEqual([
+      { path: 'limit', message: `limit is not a whole number from 1 to 200, in decimal digits: "1${'0'.repeat(19)}…".`, code: 'too_big' },
+    ]);
   });
 
   it('a cursor the API did not issue → 400 invalid_cursor', async () => {
@@ -194,7 +196,7 @@ describe('client errors are 4xx application/problem+json, never 5xx', () => {
     expectProblem(onRun, 405, 'method_not_allowed');
   });
 
-  it('a query integer that is empty or not decimal digits → 400 naming the parameter, on every route taking one', async () => {
+  it('a query integer that is empty, not decimal digits or out of range → 400 naming the parameter and its range, on every route taking one', async () => {
     const id = '2b1f0d5e-8a39-4b8e-9f53-4c1f7a0e9d11';
     for (const [path, name, value, message] of [
       ['/v1/runs', 'limit', '', 'limit is empty; give a whole number from 1 to 200, in decimal digits.'],
@@ -214,11 +216,18 @@ describe('client errors are 4xx application/problem+json, never 5xx', () => {
       [`/v1/runs/${id}/metrics`, 'to', '1.5', 'to is not a whole number from 1 to 2147483647, in decimal digits: "1.5".'],
       [`/v1/runs/${id}/metrics`, 'limit', 'ten', 'limit is not a whole number from 1 to 10000, in decimal digits: "ten".'],
       [`/v1/runs/${id}/landscape`, 'resolution', '0x40', 'resolution is not a whole number from 2 to 200, in decimal digits: "0x40".'],
+      // Out of range, in the same words (too_small or too_big), however many digits.
+      ['/v1/runs', 'limit', '0', 'limit is not a whole number from 1 to 200, in decimal digits: "0".'],
+      ['/v1/runs', 'limit', '201', 'limit is not a whole number from 1 to 200, in decimal digits: "201".'],
+      ['/v1/runs', 'limit', '9'.repeat(400), `limit is not a whole number from 1 to 200, in decimal digits: "${'9'.repeat(20)}…".`],
+      [`/v1/datasets/${id}/data`, 'offset', '9'.repeat(400), `offset is not a whole number of at least 0, in decimal digits: "${'9'.repeat(20)}…".`],
+      [`/v1/runs/${id}/metrics`, 'maxPoints', '1', 'maxPoints is not a whole number from 2 to 10000, in decimal digits: "1".'],
+      [`/v1/runs/${id}/landscape`, 'resolution', '201', 'resolution is not a whole number from 2 to 200, in decimal digits: "201".'],
     ]) {
       const url = `${path}?${name}=${encodeURIComponent(value)}`;
       const problem = expectProblem(await context.app.inject({ method: 'GET', url, headers: { authorization } }), 400, 'validation_failed');
       expect(problem.detail, url).toBe(`The query string is invalid: ${name}.`);
-      expect(problem.errors, url).toEqual([{ path: name, message, code: 'invalid_type' }]);
+      expect(problem.errors, url).toEqual([{ path: name, message, code: /^\d+$/.test(value) ? expect.stringMatching(/^too_(small|big)$/) : 'invalid_type' }]);
     }
     // Decimal digits are read as ever, leading zeros and all.
     expect((await context.app.inject({ method: 'GET', url: '/v1/runs?limit=007', headers: { authorization } })).statusCode).toBe(200);
