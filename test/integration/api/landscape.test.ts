@@ -97,6 +97,25 @@ describe('GET /v1/runs/{id}/landscape', () => {
     expect((await landscape(runId, '?yRange=-1e308,1e308')).json().errors.map((issue: { path: string }) => issue.path)).toEqual(['yRange']);
   });
 
+  it('reads a range as two decimal numbers and names what is wrong with any other', async () => {
+    const runId = await submit(minimalSpec);
+    const rule = 'Write the range as `low,high`, two decimal numbers with low < high';
+    for (const [range, why] of [
+      [',5', '",5" has an empty side'],
+      ['0x10,20', '"0x10" is not a decimal number'],
+      ['1,0b11', '"0b11" is not a decimal number'],
+      ['1,2,3', '"1,2,3" has 3 parts'],
+      ['Infinity,1', '"Infinity" is not a decimal number'],
+      ['3,3', '3 is not below 3'],
+      ['1e400,1e401', '"1e400,1e401" is beyond the range of a double'],
+    ]) {
+      const response = await landscape(runId, `?xRange=${encodeURIComponent(range)}`);
+      expect(response.statusCode, range).toBe(400);
+      expect(response.json().errors, range).toEqual([{ path: 'xRange', message: `${rule}: ${why}.`, code: 'custom' }]);
+    }
+    for (const range of ['-2,2', '-.5, 1.5', '1e-3,2E1', '+1,2.']) expect((await landscape(runId, `?xRange=${encodeURIComponent(range)}`)).statusCode, range).toBe(200);
+  });
+
   it("answers 404 for another tenant's run and for an unknown one", async () => {
     const runId = await submit(minimalSpec);
     const other = await landscape(runId, '', otherAuthorization);

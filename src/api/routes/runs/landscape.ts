@@ -25,16 +25,28 @@ import { queryInteger } from '../query-integer.ts';
 const maxLandscapeResolution = 200;
 const trajectoryRowLimit = 10_000;
 
+/** A decimal number as people write one (`-1.5`, `2`, `1e-3`): `Number` also took `0x10` for 16 and an empty side for 0. */
+const decimalNumber = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
+
 const rangeSchema = z
   .string()
   .transform((text, context) => {
-    const parts = text.split(',').map((part) => Number(part.trim()));
-    // The width must be finite too: the grid's points are low + width × i / (resolution − 1).
-    if (parts.length !== 2 || parts.some((part) => !Number.isFinite(part)) || !(parts[0]! < parts[1]!) || !Number.isFinite(parts[1]! - parts[0]!)) {
-      context.addIssue({ code: 'custom', message: 'Write the range as `low,high` with finite numbers, low < high and a finite width.' });
+    const sides = text.split(',');
+    const fail = (why: string) => {
+      context.addIssue({ code: 'custom', message: `Write the range as \`low,high\`, two decimal numbers with low < high: ${why}.` });
       return z.NEVER;
+    };
+    if (sides.length !== 2) return fail(`${JSON.stringify(text)} has ${sides.length} part${sides.length === 1 ? '' : 's'}`);
+    for (const side of sides) {
+      if (side.trim() === '') return fail(`${JSON.stringify(text)} has an empty side`);
+      if (!decimalNumber.test(side.trim())) return fail(`${JSON.stringify(side.trim())} is not a decimal number`);
     }
-    return parts as [number, number];
+    const [low, high] = sides.map((side) => Number(side.trim())) as [number, number];
+    if (!Number.isFinite(low) || !Number.isFinite(high)) return fail(`${JSON.stringify(text)} is beyond the range of a double`);
+    if (!(low < high)) return fail(`${low} is not below ${high}`);
+    // The width must be finite too: the grid's points are low + width × i / (resolution − 1).
+    if (!Number.isFinite(high - low)) return fail(`the width from ${low} to ${high} is beyond the range of a double`);
+    return [low, high] as [number, number];
   });
 
 const querySchema = z.strictObject({
