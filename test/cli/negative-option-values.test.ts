@@ -17,6 +17,9 @@ describe('a negative number after an option', () => {
     [['metrics', id, '--max-points', '1e3'], /^descent metrics: --max-points takes a whole number from 2 to 10000\n/],
     [['metrics', id, '--from', '0x10'], /^descent metrics: --from takes a whole number of at least 1\n/],
     [['runs', '--timeout', '-1.5'], /^descent runs: --timeout takes a number of seconds above 0 and at most \d+, not '-1.5'\n/],
+    [['runs', '--timeout', '0x10'], /^descent runs: --timeout takes a number of seconds above 0 and at most \d+, not '0x10'\n/],
+    [['runs', '--timeout', ''], /^descent runs: --timeout takes a number of seconds above 0 and at most \d+, not ''\n/],
+    [['runs', '--timeout', '1e1'], /^descent runs: --timeout takes a number of seconds above 0 and at most \d+, not '1e1'\n/],
   ])('%j is the option\'s usage error', async (args, message) => {
     const { code, stderr } = await runCli([...args, ...connection]);
     expect(stderr).toMatch(message);

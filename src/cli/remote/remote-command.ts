@@ -131,7 +131,9 @@ function parseRemote<Options extends OptionKinds>(
   if (!URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol)) throw new UsageError(`--url must be an http(s) address, not '${url}'`);
   const apiKey = (keyOption as string | undefined) ?? env.DESCENT_API_KEY;
   if (!apiKey) throw new UsageError('no API key: pass --key or set DESCENT_API_KEY');
-  const timeoutSeconds = timeoutOption === undefined ? defaultTimeoutSeconds : Number(timeoutOption);
+  // Decimal seconds (`30`, `0.5`) alone: `Number` took `0x10` for 16 and an empty value for 0.
+  const timeoutSeconds = timeoutOption === undefined ? defaultTimeoutSeconds
+    : /^(\d+\.?\d*|\.\d+)$/.test(String(timeoutOption)) ? Number(timeoutOption) : NaN;
   if (!(timeoutSeconds > 0 && timeoutSeconds * 1000 <= longestAnswerTimeoutMs)) {
     throw new UsageError(`--timeout takes a number of seconds above 0 and at most ${Math.floor(longestAnswerTimeoutMs / 1000)}, not '${String(timeoutOption)}'`);
   }
