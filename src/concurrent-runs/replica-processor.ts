@@ -43,7 +43,8 @@ export function createReplicaProcessor({ database, redis, queuePrefix }: Replica
     if (!spec.success || spec.data.parallel?.execution !== 'concurrent') throw new UnrecoverableError(`Run ${runId} has no concurrent parallel block.`);
     let objective: Objective;
     try {
-      objective = createObjective(await resolveObjectiveSpec(sources, run.tenantId, spec.data.objective));
+      // The run's own job checked its data as it began.
+      objective = createObjective(await resolveObjectiveSpec(sources, run.tenantId, spec.data.objective, { runBegun: true }));
     } catch (error) {
       // Gone or unbuildable: the run's own job fails the run for the same cause; anything else is retried.
       throw isPermanentObjectiveError(error) ? new UnrecoverableError(error instanceof Error ? error.message : String(error)) : error;

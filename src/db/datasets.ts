@@ -8,7 +8,7 @@
  * and describing never read the blocks.
  */
 import { z } from 'zod';
-import { joinBlocks, resolveDataSources, type Dataset, type DatasetBlock, type DatasetShape } from '../core/datasets/index.ts';
+import { joinBlocks, repeatedSparseColumn, resolveDataSources, type Dataset, type DatasetBlock, type DatasetShape } from '../core/datasets/index.ts';
 import type { ObjectiveSpec, ResolvedObjectiveSpec } from '../core/objectives/index.ts';
 import type { Database } from './client.ts';
 import { newestFirst, newestFirstAfter } from './keyset.ts';
@@ -113,6 +113,14 @@ export function decodeBlock(stored: StoredBlock, shape: DatasetShape): DatasetBl
   if (stored.rowStarts === null || stored.indices === null) throw new StoredDatasetError('a sparse block lacks its row starts or indices');
   const features = { kind: 'sparse' as const, rowStarts: decode(stored.rowStarts, Int32Array), indices: decode(stored.indices, Int32Array), values };
   return { rows: stored.rows, features, targets: decode(stored.targets, Float64Array), ...difficulty };
+}
+
+export interface ResolutionOptions {
+  /**
+   * The run reading the data has begun (it resumes from a checkpoint, or is a replica of a
+   * started run): data stored before a check was added goes on being read as it was.
+   */
+  readonly runBegun?: boolean;
 }
 
 /** A stored row that no longer reads back (written by an incompatible version). */
@@ -233,13 +241,17 @@ export function createDatasetRepository(database: Database, pool?: Pool) {
      * the field (`data.id`) for an id the tenant does not have, and UnreadableDataSourceError for
      * a `{ "path": … }` (the service reads no files). Other objectives come back unchanged.
      */
-    async resolveDatasetReferences(spec: ObjectiveSpec, tenantId: string): Promise<ResolvedObjectiveSpec> {
+    async resolveDatasetReferences(spec: ObjectiveSpec, tenantId: string, { runBegun = false }: ResolutionOptions = {}): Promise<ResolvedObjectiveSpec> {
       if (spec.type !== 'model') return spec;
       return resolveDataSources(spec, async (source) => {
         const field = source === spec.data ? 'data' : 'validation';
         if ('path' in source) throw new UnreadableDataSourceError(`${field}.path`);
         const dataset = await loadDataset(tenantId, source.id);
         if (!dataset) throw new DatasetNotFoundError(source.id, `${field}.id`);
+        const repeated = runBegun ? null : repeatedSparseColumn(dataset);
+        if (repeated) {
+          throw new StoredDatasetError(`Dataset ${source.id} was stored before a sparse row could name a column twice, and does (${repeated}); upload it again with one value per column.`);
+        }
         return dataset;
       });
     },

@@ -9,7 +9,7 @@
  */
 import type { ObjectiveSpec, ResolvedObjectiveSpec } from '../core/objectives/index.ts';
 import { isObjectiveReference, type ObjectiveReference } from '../core/training/index.ts';
-import { DatasetNotFoundError, isPermanentDatasetError, type DatasetRepository } from './datasets.ts';
+import { DatasetNotFoundError, isPermanentDatasetError, type DatasetRepository, type ResolutionOptions } from './datasets.ts';
 import { StoredObjectiveError, type ObjectiveRepository } from './objectives.ts';
 
 /** An `{id}` reference to a stored objective the tenant does not have. */
@@ -93,6 +93,7 @@ export async function resolveObjectiveSpec(
   sources: ObjectiveSources,
   tenantId: string,
   objective: ObjectiveSpec | ObjectiveReference,
+  options: ResolutionOptions = {},
 ): Promise<ResolvedObjectiveSpec> {
-  return sources.datasets.resolveDatasetReferences(await storedObjectiveSpec(sources, tenantId, objective), tenantId);
+  return sources.datasets.resolveDatasetReferences(await storedObjectiveSpec(sources, tenantId, objective), tenantId, options);
 }

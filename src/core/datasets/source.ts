@@ -13,7 +13,7 @@
  */
 import { z } from 'zod';
 import { builtinDatasetSchema, generateBuiltinDataset } from './builtin/index.ts';
-import { checkDataset, datasetLimits, defaultColumnNames, isDataset, type Dataset } from './dataset.ts';
+import { checkDataset, datasetLimits, defaultColumnNames, isDataset, repeatedSparseColumn, type Dataset } from './dataset.ts';
 
 const finite = z.number().finite();
 const rowsArray = <T extends z.ZodType>(item: T) => z.array(item).min(1).max(datasetLimits.maxRows);
@@ -81,6 +81,10 @@ export function materializeDataset(source: DatasetSource | Dataset): Dataset {
   else if ('path' in source) throw new Error(`dataset file '${source.path}' must be read before the objective is built`);
   else throw new Error('unrecognised dataset source');
   checkDataset(dataset);
+  if (!isDataset(source)) {
+    const repeated = repeatedSparseColumn(dataset);
+    if (repeated) throw new Error(repeated);
+  }
   return dataset;
 }
 

@@ -157,7 +157,7 @@ export function createRunProcessor(dependencies: RunProcessorDependencies): RunP
   };
 
   async function resolveObjective(run: RunAttempt, spec: RunSpec): Promise<{ objectiveSpec: ResolvedObjectiveSpec; objective: Objective }> {
-    const resolved = await resolveObjectiveSpec({ objectives, datasets }, run.tenantId, spec.objective).catch((error: unknown) => {
+    const resolved = await resolveObjectiveSpec({ objectives, datasets }, run.tenantId, spec.objective, { runBegun: run.checkpoint !== null }).catch((error: unknown) => {
       throw isPermanentObjectiveError(error) ? new PermanentRunError(errorMessage(error)) : error;
     });
     try {

@@ -62,6 +62,19 @@ describe('dataset references in objectives (resolved from PostgreSQL)', () => {
     expect(loaded?.features).toEqual(toSparse(sparse));
   });
 
+  it('refuses to a new run a dataset stored with a sparse row naming a column twice, naming it; a run that has begun reads it as it did', async () => {
+    // Stored before uploads refused such rows: row 2 gives column 1 twice.
+    const features = { kind: 'sparse' as const, rowStarts: Int32Array.from([0, 1, 3]), indices: Int32Array.from([0, 1, 1]), values: Float64Array.from([1, 2, 3]) };
+    const { id } = await store('json', { rows: 2, columns: 2, features, targets: Float64Array.from([0, 1]), columnNames: ['a', 'b'], targetName: 'y' });
+    await expect(datasets.resolveDatasetReferences(modelSpec({ id }), tenantId)).rejects.toMatchObject({
+      name: 'StoredDatasetError',
+      message: `Dataset ${id} was stored before a sparse row could name a column twice, and does (sparse row 2: column index 1 is given twice); upload it again with one value per column.`,
+    });
+    const resumed = await datasets.resolveDatasetReferences(modelSpec({ id }), tenantId, { runBegun: true });
+    if (resumed.type !== 'model') throw new Error('expected a model objective');
+    expect(createModelObjective(resumed).dimension).toBe(3);
+  });
+
   it('names the field of an unknown id, and treats another tenant\'s id as unknown', async () => {
     const { id } = await store('csv', parseCsvDataset(csv));
     const missing = '00000000-0000-4000-8000-000000000000';
