@@ -259,7 +259,7 @@ export interface paths {
                          *             "finalValAccuracy": null,
                          *             "best": {
                          *               "metric": "loss",
-                         *               "value": 4.21943,
+                         *               "value": 4.21388,
                          *               "step": 500
                          *             },
                          *             "restoredBest": false
@@ -589,7 +589,7 @@ export interface paths {
                          *         "finalValAccuracy": null,
                          *         "best": {
                          *           "metric": "loss",
-                         *           "value": 4.21943,
+                         *           "value": 4.21388,
                          *           "step": 500
                          *         },
                          *         "restoredBest": false
@@ -7578,19 +7578,19 @@ export interface components {
             finalValLoss: number | null;
             /** @description The validation accuracy at `params` (null without a validation set, or for a regression). */
             finalValAccuracy: number | null;
-            /** @description The best value of the monitored metric (earlyStopping.monitor; the training loss without early stopping or without a validation set). */
+            /** @description The best value of the monitored metric (earlyStopping.monitor; the training loss without early stopping or without a validation set): the lowest the run measured, as early stopping counts it. An update's value (its loss is measured before it) counts when it is below the best so far by more than minDelta; when the run ends, the value at the last parameters (measured as finalLoss or finalValLoss are) counts when it is below the best at all, with `steps` as its step. So best.value is never above the last parameters' value, and restoreBest never returns parameters worse than the last ones; earlyStopping.best, the updates' best alone, may be above it. Null when the run made no update. */
             best: {
                 /**
                  * @description The monitored metric: `loss` (an update's training loss, on its batch, before the update) or `valLoss`.
                  * @enum {string}
                  */
                 metric: "loss" | "valLoss";
-                /** @description Its best value during the run. */
+                /** @description Its lowest value the run measured, the last parameters' included. */
                 value: number;
-                /** @description The step of that value. */
+                /** @description The step of that value; `steps` when it is the last parameters' value. */
                 step: number;
             } | null;
-            /** @description True when earlyStopping.restoreBest replaced the last parameters by the best ones. */
+            /** @description True when earlyStopping.restoreBest returned the best parameters, which are the last ones when best is their value (the message says which): never worse than the last ones by the monitored metric. */
             restoredBest: boolean;
             /** @description A pruned trial's reason: the rule, the step, its value against the cutoff, its rank among the competitors. */
             pruning?: components["schemas"]["Pruning"];
@@ -7738,19 +7738,19 @@ export interface components {
             finalValLoss: number | null;
             /** @description The validation accuracy at `params` (null without a validation set, or for a regression). */
             finalValAccuracy: number | null;
-            /** @description The best value of the monitored metric (earlyStopping.monitor; the training loss without early stopping or without a validation set). */
+            /** @description The best value of the monitored metric (earlyStopping.monitor; the training loss without early stopping or without a validation set): the lowest the run measured, as early stopping counts it. An update's value (its loss is measured before it) counts when it is below the best so far by more than minDelta; when the run ends, the value at the last parameters (measured as finalLoss or finalValLoss are) counts when it is below the best at all, with `steps` as its step. So best.value is never above the last parameters' value, and restoreBest never returns parameters worse than the last ones; earlyStopping.best, the updates' best alone, may be above it. Null when the run made no update. */
             best: {
                 /**
                  * @description The monitored metric: `loss` (an update's training loss, on its batch, before the update) or `valLoss`.
                  * @enum {string}
                  */
                 metric: "loss" | "valLoss";
-                /** @description Its best value during the run. */
+                /** @description Its lowest value the run measured, the last parameters' included. */
                 value: number;
-                /** @description The step of that value. */
+                /** @description The step of that value; `steps` when it is the last parameters' value. */
                 step: number;
             } | null;
-            /** @description True when earlyStopping.restoreBest replaced the last parameters by the best ones. */
+            /** @description True when earlyStopping.restoreBest returned the best parameters, which are the last ones when best is their value (the message says which): never worse than the last ones by the monitored metric. */
             restoredBest: boolean;
             /** @description A pruned trial's reason: the rule, the step, its value against the cutoff, its rank among the competitors. */
             pruning?: components["schemas"]["Pruning"];

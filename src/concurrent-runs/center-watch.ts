@@ -224,9 +224,6 @@ export class CenterWatch {
       message = `Diverged after step ${this.step}: a replica's loss was not finite.`;
     }
     this.tracker.stopped = reason === 'early_stopping';
-    const params = Float64Array.from(this.snapshot);
-    const restoredBest = this.best !== null && this.tracker.bestStep > 0;
-    if (restoredBest) this.best!.restoreInto(params);
     message ??= reason === 'cancelled'
       ? `Cancelled at step ${this.step}.`
       : reason === 'time_limit'
@@ -242,11 +239,11 @@ export class CenterWatch {
       stopReason: reason,
       message,
       steps: this.step,
-      params,
+      params: Float64Array.from(this.snapshot),
       objective: this.objective,
       dataObjective: this.dataObjective,
       tracker: this.tracker,
-      restoredBest,
+      bestParams: this.best,
       parallel,
     });
   }

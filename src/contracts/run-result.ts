@@ -22,12 +22,18 @@ export const runResultSchema = z
     best: z
       .object({
         metric: z.enum(['loss', 'valLoss']).describe("The monitored metric: `loss` (an update's training loss, on its batch, before the update) or `valLoss`."),
-        value: z.number().describe('Its best value during the run.'),
-        step: z.number().int().describe('The step of that value.'),
+        value: z.number().describe('Its lowest value the run measured, the last parameters\' included.'),
+        step: z.number().int().describe("The step of that value; `steps` when it is the last parameters' value."),
       })
       .nullable()
-      .describe('The best value of the monitored metric (earlyStopping.monitor; the training loss without early stopping or without a validation set).'),
-    restoredBest: z.boolean().describe('True when earlyStopping.restoreBest replaced the last parameters by the best ones.'),
+      .describe(
+        'The best value of the monitored metric (earlyStopping.monitor; the training loss without early stopping or without a validation set): '
+        + "the lowest the run measured, as early stopping counts it. An update's value (its loss is measured before it) counts when it is below the best "
+        + "so far by more than minDelta; when the run ends, the value at the last parameters (measured as finalLoss or finalValLoss are) counts when it is "
+        + "below the best at all, with `steps` as its step. So best.value is never above the last parameters' value, and restoreBest never returns "
+        + "parameters worse than the last ones; earlyStopping.best, the updates' best alone, may be above it. Null when the run made no update.",
+      ),
+    restoredBest: z.boolean().describe('True when earlyStopping.restoreBest returned the best parameters, which are the last ones when best is their value (the message says which): never worse than the last ones by the monitored metric.'),
     pruning: pruningSchema.optional().describe("A pruned trial's reason: the rule, the step, its value against the cutoff, its rank among the competitors."),
     parallel: parallelReportSchema.optional().describe("A parallel run's replicas: steps, exchanges, staleness, distance to the center, throughput."),
   })

@@ -7,19 +7,24 @@ import { runConfig } from '../core/training/run-config.ts';
 const measured = (loss: number) => ({ loss, gradNorm: 1, learningRate: 0.1, updateNorm: 0.1 });
 
 describe('center watch', () => {
+  /** A watch over f(θ) = ½ θ² that keeps the best parameters by the loss (restoreBest), with `patience`. */
+  function restoringWatch(patience: number) {
+    const config = runConfig({
+      optimizer: { name: 'sgd', learningRate: 0.1 },
+      training: { maxSteps: 1000 },
+      record: { every: 10 },
+      earlyStopping: { monitor: 'loss', patience, restoreBest: true },
+    });
+    return new CenterWatch(config, quadratic([1], [0], [10]), null, 1000, 1);
+  }
+
   /**
    * Early stopping met at step 30 (best 5 at step 10, patience 20); the replicas made 5 more
    * updates before the stop reached them, ending at θ = `end` (f(θ) = ½ θ²: θ = 0 is better than
    * every recorded step's loss).
    */
   function stoppedEarly(end: number) {
-    const config = runConfig({
-      optimizer: { name: 'sgd', learningRate: 0.1 },
-      training: { maxSteps: 1000 },
-      record: { every: 10 },
-      earlyStopping: { monitor: 'loss', patience: 20, restoreBest: true },
-    });
-    const watch = new CenterWatch(config, quadratic([1], [0], [10]), null, 1000, 1);
+    const watch = restoringWatch(20);
     const records: Parameters<CenterWatch['take']>[3] = [];
     const options = { validate: true, observe: true };
     expect(watch.take(10, measured(5), Float64Array.of(3), records, options)).toBeNull();
@@ -81,9 +86,30 @@ describe('center watch', () => {
     expect(result.stopReason).toBe('cancelled');
     const final = records.at(-1)!;
     expect(final.step).toBe(25);
-    // Every recorded value is a candidate: the last one is the smallest.
+    // Every recorded value is a candidate, and so is the loss at the last parameters (½·0.5²,
+    // below the replica's 0.25 measured before its update): the smallest is the best.
     expect(Math.min(...records.map((record) => record.loss))).toBe(final.loss);
-    expect(result.best).toEqual({ metric: 'loss', value: final.loss, step: 25 });
+    expect(result.finalLoss).toBe(0.125);
+    expect(result.best).toEqual({ metric: 'loss', value: Math.min(final.loss, 0.125), step: 25 });
+  });
+
+  it('keeps the last parameters with restoreBest when their loss, measured as the run ends, is below every recorded one', () => {
+    const watch = restoringWatch(1000);
+    const records: Parameters<CenterWatch['take']>[3] = [];
+    const options = { validate: true, observe: true };
+    // Each replica measured its loss at θ as it read it, before its update.
+    watch.take(10, { ...measured(2), measuredAt: Float64Array.of(2) }, Float64Array.of(1.5), records, options);
+    watch.take(20, { ...measured(1), measuredAt: Float64Array.of(1.4) }, Float64Array.of(1), records, options);
+    const result = watch.finish(
+      records,
+      { completed: 20, params: Float64Array.of(1), stopping: { reason: 'cancelled', message: null }, brokenIndex: 0, limitSeconds: 60, last: null },
+      ['x1'],
+      null as never,
+    );
+    expect(result.finalLoss).toBe(0.5);
+    expect(result.best).toEqual({ metric: 'loss', value: 0.5, step: 20 });
+    expect(Array.from(result.params)).toEqual([1]);
+    expect(result.message).toBe("Cancelled at step 20. The parameters are the best ones (earlyStopping.restoreBest), which are the last ones: loss was 0.5 at them when the run ended, below the updates' best.");
   });
 
   const end = (stopping: 'early_stopping' | 'loss_target') => ({ completed: 12, params: Float64Array.of(0), stopping: { reason: stopping, message: null }, brokenIndex: 0, limitSeconds: 60, last: null });

@@ -321,8 +321,6 @@ export class RunEngine implements RunLoop, Iterable<StepRecord> {
       records.push(this.makeRecord());
     }
     this.tracker.stopped = reason === 'early_stopping';
-    const restoredBest = this.best !== null && this.tracker.bestStep > 0;
-    if (restoredBest) this.best!.restoreInto(this.params);
     this.finished = describeEnding({
       stopReason: reason,
       message: message ?? this.stopRules.describe(reason, { t, loss: this.lastLoss, gradNorm: this.lastGradNorm, tracker: this.tracker, divergence: this.divergence }),
@@ -331,7 +329,7 @@ export class RunEngine implements RunLoop, Iterable<StepRecord> {
       objective: this.objective,
       dataObjective: this.dataObjective,
       tracker: this.tracker,
-      restoredBest,
+      bestParams: this.best,
       ...(this.trainer.report ? { parallel: this.trainer.report(this.time.elapsedSoFar()) } : {}),
     });
   }

@@ -144,6 +144,27 @@ describe('the run worker drives the core loop in slices and stores every recorde
     expect(compareTrajectories(await storedMetrics(worker.pool, id), reference.records)).toEqual([]);
   });
 
+  it("serves as result.best the loss at the last parameters when it is below every update's, and restoreBest keeps them", async () => {
+    // SGD on the saddle: every update goes further down, so the parameters the last one left are the best.
+    const spec = {
+      objective: { type: 'benchmark', name: 'saddle' },
+      optimizer: { name: 'sgd', learningRate: 0.1 },
+      training: { maxSteps: 2000 },
+      earlyStopping: { monitor: 'loss', patience: 5000, restoreBest: true },
+    };
+    const id = (await postRun(api.app, api.authorization, spec)).json().id;
+    const view = await waitForRun(api.app, api.authorization, id, isFinal);
+    const reference = referenceTrajectory(spec);
+    const result = view.result!;
+    expect(result).toMatchObject({ stopReason: 'unbounded', steps: reference.result.steps, params: reference.result.params, restoredBest: true });
+    expect(result.best).toEqual({ metric: 'loss', value: result.finalLoss, step: result.steps });
+    const stored = await storedMetrics(worker.pool, id);
+    expect(compareTrajectories(stored, reference.records)).toEqual([]);
+    expect(result.best!.value).toBeLessThan(Math.min(...stored.map((row) => row.loss)));
+    // Early stopping's own best is the updates' alone: above the last parameters' loss.
+    expect(view.earlyStoppingState!.best!).toBeGreaterThan(result.best!.value);
+  });
+
   it('a diverging run ends diverged, with the steps before it stored', async () => {
     const spec = {
       objective: { type: 'expression', expression: 'x^4', variables: ['x'], initial: [3] },

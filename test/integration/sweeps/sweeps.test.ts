@@ -102,6 +102,27 @@ describe('sweeps over the API, run by the workers', () => {
     });
   });
 
+  it("ranks by bestLoss counting each trial's loss at its last parameters, which SGD on the quadratic makes lower than every update's", async () => {
+    const response = await post({
+      base: quadraticBase,
+      parameters: { 'optimizer.learningRate': { type: 'float', values: [0.01, 0.05] } },
+      metric: { name: 'bestLoss', goal: 'minimize' },
+      sampler: { type: 'grid' },
+    });
+    expect(response.statusCode, response.body).toBe(201);
+    const sweep = await waitForSweep(api.app, api.authorization, response.json().id as string);
+    expect(sweep.status).toBe('completed');
+    const trials = await leaderboard(api.app, api.authorization, sweep.id);
+    expect(trials.map((trial) => trial.parameters['optimizer.learningRate'])).toEqual([0.05, 0.01]);
+    for (const trial of trials) {
+      const run = await api.app.inject({ method: 'GET', url: `/v1/runs/${trial.runId}`, headers: { authorization: api.authorization } });
+      const result = run.json().result;
+      expect(result.best).toEqual({ metric: 'loss', value: result.finalLoss, step: 100 });
+      expect(trial.value).toBe(result.finalLoss);
+    }
+    expect(sweep.best).toMatchObject({ runId: trials[0].runId, value: trials[0].value });
+  });
+
   /** A parameter whose path sorts before its condition's, as PostgreSQL's jsonb stores keys (shortest first). */
   const conditionalSweep = {
     base: quadraticBase,
