@@ -111,3 +111,28 @@ describe('early stopping when the last parameters are the best', () => {
     expect(result.best).toEqual({ metric: 'loss', value: result.finalLoss, step: 31 });
   });
 });
+
+describe('the best validation loss when the last parameters are the best', () => {
+  // minDelta keeps early stopping's best at the first validation; the last parameters' is lower.
+  const input = (restoreBest: boolean) => runSpecSchema.parse({
+    objective: { type: 'model', model: 'logistic', data: { builtin: 'moons', rows: 120, noise: 0.2, seed: 4 }, validationSplit: 0.25, seed: 4 },
+    optimizer: { name: 'sgd', learningRate: 0.5 },
+    training: { maxSteps: 60, seed: 4, validationEvery: 10 },
+    earlyStopping: { monitor: 'valLoss', patience: 1_000_000, minDelta: 1e6, restoreBest },
+  } satisfies RunSpecInput);
+
+  it('is the last parameters\' finalValLoss, and restoreBest keeps them', () => {
+    const last = iterateRun(input(false));
+    const records = [...last];
+    const restoring = iterateRun(input(true)).runToEnd();
+    const result = last.result!;
+    const first = records.find((record) => record.valLoss !== undefined)!;
+    expect(first.step).toBe(10);
+    expect(last.earlyStopping).toMatchObject({ best: first.valLoss, bestStep: 10 });
+    expect(result.finalValLoss!).toBeLessThan(first.valLoss!);
+    expect(result.best).toEqual({ metric: 'valLoss', value: result.finalValLoss, step: 60 });
+    expect(restoring.params).toEqual(result.params);
+    expect(restoring.finalValLoss).toBe(result.finalValLoss);
+    expect(restoring.best).toEqual(result.best);
+  });
+});
