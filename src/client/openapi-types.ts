@@ -260,7 +260,8 @@ export interface paths {
                          *             "best": {
                          *               "metric": "loss",
                          *               "value": 4.21388,
-                         *               "step": 500
+                         *               "step": 500,
+                         *               "atEnd": true
                          *             },
                          *             "restoredBest": false
                          *           }
@@ -590,7 +591,8 @@ export interface paths {
                          *         "best": {
                          *           "metric": "loss",
                          *           "value": 4.21388,
-                         *           "step": 500
+                         *           "step": 500,
+                         *           "atEnd": true
                          *         },
                          *         "restoredBest": false
                          *       }
@@ -7566,11 +7568,11 @@ export interface components {
         /** @description How a run ended: why, after how many updates, with which parameters and figures. */
         RunResult: {
             stopReason: components["schemas"]["StopReason"];
-            /** @description The stop reason in a sentence for humans; it says so when earlyStopping.restoreBest replaced the last parameters by the best ones. */
+            /** @description The stop reason in a sentence for humans; with earlyStopping.restoreBest, then which parameters it returned and why. */
             message: string;
             /** @description Updates completed. */
             steps: number;
-            /** @description The returned parameters: the last ones, or the best ones when restoredBest; an entry is null where it is not finite (a diverged run). Null when the run never started. */
+            /** @description The returned parameters: the last ones, or the best update's when restoredBest; an entry is null where it is not finite (a diverged run). Null when the run never started. */
             params: (number | null)[] | null;
             /** @description The objective at `params`, measured when the run ended: for a model, over the whole training set (L2 penalty included, batch normalization in evaluation mode). Null when not finite or not measured. */
             finalLoss: number | null;
@@ -7578,7 +7580,7 @@ export interface components {
             finalValLoss: number | null;
             /** @description The validation accuracy at `params` (null without a validation set, or for a regression). */
             finalValAccuracy: number | null;
-            /** @description The best value of the monitored metric (earlyStopping.monitor; the training loss without early stopping or without a validation set): the lowest the run measured, as early stopping counts it. An update's value (its loss is measured before it) counts when it is below the best so far by more than minDelta; when the run ends, the value at the last parameters (measured as finalLoss or finalValLoss are) counts when it is below the best at all, with `steps` as its step. So best.value is never above the last parameters' value, and restoreBest never returns parameters worse than the last ones; earlyStopping.best, the updates' best alone, may be above it. Null when the run made no update. */
+            /** @description The best value of the monitored metric (earlyStopping.monitor; the training loss without early stopping or without a validation set): the lowest the run measured, as early stopping counts it. An update's value counts when it is below the best so far by more than minDelta; when the run ends, the last parameters' value counts when it is not above the best at all (atEnd). So best.value is never above the last parameters' value; earlyStopping.best, the updates' best alone, may be. Null when the run made no update. */
             best: {
                 /**
                  * @description The monitored metric: `loss` (an update's training loss, on its batch, before the update) or `valLoss`.
@@ -7587,10 +7589,12 @@ export interface components {
                 metric: "loss" | "valLoss";
                 /** @description Its lowest value the run measured, the last parameters' included. */
                 value: number;
-                /** @description The step of that value; `steps` when it is the last parameters' value. */
+                /** @description The step of that value: `loss` measured before update `step`, `valLoss` after it; `steps` when atEnd. */
                 step: number;
+                /** @description True when `value` is the last parameters' (those the last update left), measured when the run ended as finalLoss or finalValLoss are; false when it is an update's. */
+                atEnd: boolean;
             } | null;
-            /** @description True when earlyStopping.restoreBest returned the best parameters, which are the last ones when best is their value (the message says which): never worse than the last ones by the monitored metric. */
+            /** @description True when earlyStopping.restoreBest replaced the last parameters by the best update's (those of best.step). An update's value is its batch's (a concurrent run's observed record: a sample of the training rows'; with batch normalization, in training mode), so when the run ends restoreBest measures the best update's parameters as the last ones are (finalLoss, finalValLoss) and returns the lower, the last ones on a tie: never parameters worse than the last ones by that measure. False when it kept the last ones: they are the best (best.atEnd), or they measured no higher; the message says which, with both values. */
             restoredBest: boolean;
             /** @description A pruned trial's reason: the rule, the step, its value against the cutoff, its rank among the competitors. */
             pruning?: components["schemas"]["Pruning"];
@@ -7662,7 +7666,7 @@ export interface components {
              * @enum {string|null}
              */
             monitor: "loss" | "valLoss" | null;
-            /** @description The best value of the monitored metric so far, over every record: in a concurrent run, also the record of the updates its replicas made after a stop reached them (as result.best), which may be past the best the rule saw when it fired. */
+            /** @description The best value of the monitored metric so far, over the updates' values as early stopping counts them: in a concurrent run, also the record of the updates its replicas made after a stop reached them, which may be past the best the rule saw when it fired. result.best counts the last parameters' value too, and so may be below it. */
             best: number | null;
             /** @description The step of that best value. */
             bestStep: number | null;
@@ -7728,7 +7732,7 @@ export interface components {
         /** @description How a run ended, as a list gives it: the run's result without `params` (read the run for them). */
         RunListResult: {
             stopReason: components["schemas"]["StopReason"];
-            /** @description The stop reason in a sentence for humans; it says so when earlyStopping.restoreBest replaced the last parameters by the best ones. */
+            /** @description The stop reason in a sentence for humans; with earlyStopping.restoreBest, then which parameters it returned and why. */
             message: string;
             /** @description Updates completed. */
             steps: number;
@@ -7738,7 +7742,7 @@ export interface components {
             finalValLoss: number | null;
             /** @description The validation accuracy at `params` (null without a validation set, or for a regression). */
             finalValAccuracy: number | null;
-            /** @description The best value of the monitored metric (earlyStopping.monitor; the training loss without early stopping or without a validation set): the lowest the run measured, as early stopping counts it. An update's value (its loss is measured before it) counts when it is below the best so far by more than minDelta; when the run ends, the value at the last parameters (measured as finalLoss or finalValLoss are) counts when it is below the best at all, with `steps` as its step. So best.value is never above the last parameters' value, and restoreBest never returns parameters worse than the last ones; earlyStopping.best, the updates' best alone, may be above it. Null when the run made no update. */
+            /** @description The best value of the monitored metric (earlyStopping.monitor; the training loss without early stopping or without a validation set): the lowest the run measured, as early stopping counts it. An update's value counts when it is below the best so far by more than minDelta; when the run ends, the last parameters' value counts when it is not above the best at all (atEnd). So best.value is never above the last parameters' value; earlyStopping.best, the updates' best alone, may be. Null when the run made no update. */
             best: {
                 /**
                  * @description The monitored metric: `loss` (an update's training loss, on its batch, before the update) or `valLoss`.
@@ -7747,10 +7751,12 @@ export interface components {
                 metric: "loss" | "valLoss";
                 /** @description Its lowest value the run measured, the last parameters' included. */
                 value: number;
-                /** @description The step of that value; `steps` when it is the last parameters' value. */
+                /** @description The step of that value: `loss` measured before update `step`, `valLoss` after it; `steps` when atEnd. */
                 step: number;
+                /** @description True when `value` is the last parameters' (those the last update left), measured when the run ended as finalLoss or finalValLoss are; false when it is an update's. */
+                atEnd: boolean;
             } | null;
-            /** @description True when earlyStopping.restoreBest returned the best parameters, which are the last ones when best is their value (the message says which): never worse than the last ones by the monitored metric. */
+            /** @description True when earlyStopping.restoreBest replaced the last parameters by the best update's (those of best.step). An update's value is its batch's (a concurrent run's observed record: a sample of the training rows'; with batch normalization, in training mode), so when the run ends restoreBest measures the best update's parameters as the last ones are (finalLoss, finalValLoss) and returns the lower, the last ones on a tie: never parameters worse than the last ones by that measure. False when it kept the last ones: they are the best (best.atEnd), or they measured no higher; the message says which, with both values. */
             restoredBest: boolean;
             /** @description A pruned trial's reason: the rule, the step, its value against the cutoff, its rank among the competitors. */
             pruning?: components["schemas"]["Pruning"];

@@ -205,12 +205,16 @@ export class CenterWatch {
     let reason = ending.stopping?.reason ?? 'max_steps';
     let message = ending.stopping?.message ?? null;
     const last = ending.last;
+    // Whether the record taken now validated the parameters returned as the last ones.
+    let validatedLast = false;
     if (last && last.step > this.lastRecordedStep) {
       const stop = this.take(last.step, last.measured, ending.params, records, { validate: true, observe: !ending.stopping });
       if (!ending.stopping && stop !== null) reason = stop;
+      validatedLast = this.lastValidationStep === this.step;
     } else if (this.pending(ending.completed)) {
       const stop = this.observe(ending.completed, ending.params, records, !ending.stopping);
       if (!ending.stopping && stop !== null) reason = stop;
+      validatedLast = this.lastValidationStep === this.step;
     } else {
       this.snapshot.set(ending.params);
     }
@@ -244,6 +248,7 @@ export class CenterWatch {
       dataObjective: this.dataObjective,
       tracker: this.tracker,
       bestParams: this.best,
+      validation: validatedLast ? { loss: this.valLoss, accuracy: Number.isNaN(this.valAccuracy) ? null : this.valAccuracy } : null,
       parallel,
     });
   }

@@ -25,7 +25,7 @@ export const earlyStoppingStateSchema = z
       .number()
       .nullable()
       .describe(
-        'The best value of the monitored metric so far, over every record: in a concurrent run, also the record of the updates its replicas made after a stop reached them (as result.best), which may be past the best the rule saw when it fired.',
+        "The best value of the monitored metric so far, over the updates' values as early stopping counts them: in a concurrent run, also the record of the updates its replicas made after a stop reached them, which may be past the best the rule saw when it fired. result.best counts the last parameters' value too, and so may be below it.",
       ),
     bestStep: z.number().int().nullable().describe('The step of that best value.'),
     patience: z.number().int().nullable().describe('Recorded evaluations without improvement allowed before stopping.'),

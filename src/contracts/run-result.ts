@@ -11,10 +11,10 @@ export const stopReasonSchema = z
 export const runResultSchema = z
   .object({
     stopReason: stopReasonSchema,
-    message: z.string().describe('The stop reason in a sentence for humans; it says so when earlyStopping.restoreBest replaced the last parameters by the best ones.'),
+    message: z.string().describe('The stop reason in a sentence for humans; with earlyStopping.restoreBest, then which parameters it returned and why.'),
     steps: z.number().int().describe('Updates completed.'),
     params: z.array(z.number().nullable()).nullable()
-      .describe('The returned parameters: the last ones, or the best ones when restoredBest; an entry is null where it is not finite (a diverged run). Null when the run never started.'),
+      .describe("The returned parameters: the last ones, or the best update's when restoredBest; an entry is null where it is not finite (a diverged run). Null when the run never started."),
     finalLoss: z.number().nullable()
       .describe('The objective at `params`, measured when the run ended: for a model, over the whole training set (L2 penalty included, batch normalization in evaluation mode). Null when not finite or not measured.'),
     finalValLoss: z.number().nullable().describe('The validation loss at `params` (null without a validation set).'),
@@ -22,18 +22,24 @@ export const runResultSchema = z
     best: z
       .object({
         metric: z.enum(['loss', 'valLoss']).describe("The monitored metric: `loss` (an update's training loss, on its batch, before the update) or `valLoss`."),
-        value: z.number().describe('Its lowest value the run measured, the last parameters\' included.'),
-        step: z.number().int().describe("The step of that value; `steps` when it is the last parameters' value."),
+        value: z.number().describe("Its lowest value the run measured, the last parameters' included."),
+        step: z.number().int().describe('The step of that value: `loss` measured before update `step`, `valLoss` after it; `steps` when atEnd.'),
+        atEnd: z.boolean().describe("True when `value` is the last parameters' (those the last update left), measured when the run ended as finalLoss or finalValLoss are; false when it is an update's."),
       })
       .nullable()
       .describe(
         'The best value of the monitored metric (earlyStopping.monitor; the training loss without early stopping or without a validation set): '
-        + "the lowest the run measured, as early stopping counts it. An update's value (its loss is measured before it) counts when it is below the best "
-        + "so far by more than minDelta; when the run ends, the value at the last parameters (measured as finalLoss or finalValLoss are) counts when it is "
-        + "below the best at all, with `steps` as its step. So best.value is never above the last parameters' value, and restoreBest never returns "
-        + "parameters worse than the last ones; earlyStopping.best, the updates' best alone, may be above it. Null when the run made no update.",
+        + "the lowest the run measured, as early stopping counts it. An update's value counts when it is below the best so far by more than minDelta; "
+        + "when the run ends, the last parameters' value counts when it is not above the best at all (atEnd). So best.value is never above the last "
+        + "parameters' value; earlyStopping.best, the updates' best alone, may be. Null when the run made no update.",
       ),
-    restoredBest: z.boolean().describe('True when earlyStopping.restoreBest returned the best parameters, which are the last ones when best is their value (the message says which): never worse than the last ones by the monitored metric.'),
+    restoredBest: z.boolean().describe(
+      "True when earlyStopping.restoreBest replaced the last parameters by the best update's (those of best.step). An update's value is its batch's "
+      + "(a concurrent run's observed record: a sample of the training rows'; with batch normalization, in training mode), so when the run ends "
+      + 'restoreBest measures the best update\'s parameters as the last ones are (finalLoss, finalValLoss) and returns the lower, the last ones on a tie: '
+      + 'never parameters worse than the last ones by that measure. False when it kept the last ones: they are the best (best.atEnd), or they measured '
+      + 'no higher; the message says which, with both values.',
+    ),
     pruning: pruningSchema.optional().describe("A pruned trial's reason: the rule, the step, its value against the cutoff, its rank among the competitors."),
     parallel: parallelReportSchema.optional().describe("A parallel run's replicas: steps, exchanges, staleness, distance to the center, throughput."),
   })

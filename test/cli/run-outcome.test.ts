@@ -15,7 +15,7 @@ const ended = (result: Partial<NonNullable<Run['result']>>): Run => ({
 
 describe('runOutcomeText', () => {
   it('gives the validation loss and accuracy at the returned parameters beside the loss, as descent run does', () => {
-    expect(runOutcomeText(ended({ finalValLoss: 0.0052144, finalValAccuracy: 0.9975, best: { metric: 'valLoss', value: 0.00521442, step: 2872 } })))
+    expect(runOutcomeText(ended({ finalValLoss: 0.0052144, finalValAccuracy: 0.9975, best: { metric: 'valLoss', value: 0.00521442, step: 2872, atEnd: false } })))
       .toBe(`${id}  completed: Reached maxSteps: 3000 updates.\n  steps 3000, final loss 0.000900098, final valLoss 0.0052144, valAccuracy 0.9975, best valLoss 0.00521442 at step 2872`);
   });
 

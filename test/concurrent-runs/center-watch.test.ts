@@ -50,10 +50,10 @@ describe('center watch', () => {
     // the updates after it reached, whose parameters, the last ones, are those returned.
     expect(result.message).toBe(
       `${stopSentence} The replicas' last updates after the stop reached a better loss: 0 at step 35. `
-      + 'The parameters are the best ones (earlyStopping.restoreBest), which are the last ones: loss was 0 at step 35.',
+      + 'The parameters are the last ones, which are the best (earlyStopping.restoreBest): loss was 0 at them when the run ended.',
     );
-    expect(result.best).toEqual({ metric: 'loss', value: 0, step: 35 });
-    expect(result.restoredBest).toBe(true);
+    expect(result.best).toEqual({ metric: 'loss', value: 0, step: 35, atEnd: true });
+    expect(result.restoredBest).toBe(false);
     expect(Array.from(result.params)).toEqual([0]);
     // The early-stopping view is the tracker at the end, as the message and result.best say it.
     expect(watch.tracker.view()).toMatchObject({ stopped: true, best: 0, bestStep: 35, stepsSinceBest: 0 });
@@ -61,8 +61,9 @@ describe('center watch', () => {
 
   it('says the parameters returned are the best ones, not the last ones, when the updates after early stopping did not improve on the best', () => {
     const { watch, result } = stoppedEarly(5);
-    expect(result.message).toBe(`${stopSentence} The parameters are the best ones (earlyStopping.restoreBest): those at which loss was 5 at step 10, not the last ones.`);
-    expect(result.best).toEqual({ metric: 'loss', value: 5, step: 10 });
+    expect(result.message).toBe(`${stopSentence} The parameters are the best ones (earlyStopping.restoreBest): those at which loss was 5 at step 10, not the last ones; `
+      + 'when the run ended, loss was 4.5 at them, 12.5 at the last ones.');
+    expect(result.best).toEqual({ metric: 'loss', value: 5, step: 10, atEnd: false });
     expect(Array.from(result.params)).toEqual([3]);
     expect(watch.tracker.view()).toMatchObject({ stopped: true, best: 5, bestStep: 10, stepsSinceBest: 25 });
   });
@@ -90,7 +91,7 @@ describe('center watch', () => {
     // below the replica's 0.25 measured before its update): the smallest is the best.
     expect(Math.min(...records.map((record) => record.loss))).toBe(final.loss);
     expect(result.finalLoss).toBe(0.125);
-    expect(result.best).toEqual({ metric: 'loss', value: Math.min(final.loss, 0.125), step: 25 });
+    expect(result.best).toEqual({ metric: 'loss', value: Math.min(final.loss, 0.125), step: 25, atEnd: true });
   });
 
   it('keeps the last parameters with restoreBest when their loss, measured as the run ends, is below every recorded one', () => {
@@ -107,9 +108,9 @@ describe('center watch', () => {
       null as never,
     );
     expect(result.finalLoss).toBe(0.5);
-    expect(result.best).toEqual({ metric: 'loss', value: 0.5, step: 20 });
+    expect(result.best).toEqual({ metric: 'loss', value: 0.5, step: 20, atEnd: true });
     expect(Array.from(result.params)).toEqual([1]);
-    expect(result.message).toBe("Cancelled at step 20. The parameters are the best ones (earlyStopping.restoreBest), which are the last ones: loss was 0.5 at them when the run ended, below the updates' best.");
+    expect(result.message).toBe("Cancelled at step 20. The parameters are the last ones, which are the best (earlyStopping.restoreBest): loss was 0.5 at them when the run ended, below the updates' best.");
   });
 
   const end = (stopping: 'early_stopping' | 'loss_target') => ({ completed: 12, params: Float64Array.of(0), stopping: { reason: stopping, message: null }, brokenIndex: 0, limitSeconds: 60, last: null });

@@ -42,7 +42,7 @@ const completedRun = {
   progress: { ...runningRun.progress, step: 500, fraction: 1, etaSeconds: 0 },
   result: {
     stopReason: 'max_steps', message: 'Reached maxSteps: 500 updates.', steps: 500, params: [-1.05192, 1.11245],
-    finalLoss: 4.21388, finalValLoss: null, finalValAccuracy: null, best: { metric: 'loss', value: 4.21388, step: 500 }, restoredBest: false,
+    finalLoss: 4.21388, finalValLoss: null, finalValAccuracy: null, best: { metric: 'loss', value: 4.21388, step: 500, atEnd: true }, restoredBest: false,
   },
 };
 

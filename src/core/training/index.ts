@@ -5,6 +5,7 @@ export { ticksPerEpoch } from './data-batches.ts';
 export { runCheckpointSchema, type RunCheckpoint } from './checkpoint.ts';
 export { footprintExcess, memoryFootprint, type MemoryFootprint } from './memory-footprint.ts';
 export type { RunResult, RunProgress,  } from './run-result.ts';
+export { restated } from './run-result.ts';
 export { stopReasonRegistry, stopReasons, finalStatusOf, type StopReason } from './stop-reasons.ts';
 export type { StepRecord } from './step-record.ts';
 export { isObjectiveReference, objectiveReferenceSchema, type ObjectiveReference, type RunConfig } from './run-config.ts';

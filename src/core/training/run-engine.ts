@@ -304,10 +304,14 @@ export class RunEngine implements RunLoop, Iterable<StepRecord> {
   private finish(records: StepRecord[], reason: StopReason, message: string | null): void {
     const t = this.step;
     // Pending exchanges of a parallel run belong to its last tick, and so to that tick's record.
-    if (this.trainer.finish() && t > 0 && this.lastRecordedStep === t && records.at(-1)?.step === t) {
+    const changed = this.trainer.finish();
+    // Whether the last validation is at the parameters returned as the last ones (a checkpoint keeps its step, not its figures).
+    let validatedLast = !changed && this.lastValidationStep === t && !Number.isNaN(this.valLoss);
+    if (changed && t > 0 && this.lastRecordedStep === t && records.at(-1)?.step === t) {
       records.pop();
       this.lastRecordedStep = 0;
       if (this.validating) this.validate(t);
+      validatedLast = this.validating;
     }
     if (reason !== 'diverged' && reason !== 'error') {
       const broken = nonFiniteParameter(this.params);
@@ -317,7 +321,10 @@ export class RunEngine implements RunLoop, Iterable<StepRecord> {
       }
     }
     if (t > 0 && this.lastRecordedStep !== t && this.lastLoss !== null) {
-      if (this.validating && this.lastValidationStep !== t) this.validate(t);
+      if (this.validating && this.lastValidationStep !== t) {
+        this.validate(t);
+        validatedLast = true;
+      }
       records.push(this.makeRecord());
     }
     this.tracker.stopped = reason === 'early_stopping';
@@ -330,6 +337,7 @@ export class RunEngine implements RunLoop, Iterable<StepRecord> {
       dataObjective: this.dataObjective,
       tracker: this.tracker,
       bestParams: this.best,
+      validation: validatedLast && t > 0 ? { loss: this.valLoss, accuracy: Number.isNaN(this.valAccuracy) ? null : this.valAccuracy } : null,
       ...(this.trainer.report ? { parallel: this.trainer.report(this.time.elapsedSoFar()) } : {}),
     });
   }

@@ -8,7 +8,7 @@
  * (see `holdLock`) ends before its next slice with a JobLockLostError.
  */
 import { setImmediate as nextMacrotask } from 'node:timers/promises';
-import { finalStatusOf, type RunLoop, type RunResult } from '../../core/training/index.ts';
+import { finalStatusOf, restated, type RunLoop, type RunResult } from '../../core/training/index.ts';
 import { keepsRollups } from '../../db/metric-rollups.ts';
 import type { MetricsWriter } from '../../db/metrics-writer.ts';
 import { sendCorkedWrites } from '../../queue/connection.ts';
@@ -89,16 +89,16 @@ export interface SlicedRun {
   readonly trialValue?: (ending: { readonly status: string; readonly result: RunResult }) => number | null;
 }
 
-/** A trial its pruner stopped: status `pruned`, the decision as `result.pruning`, its sentence as the message. */
+/** A trial its pruner stopped: status `pruned`, the decision as `result.pruning`, its sentence as the message (then what it says of the parameters). */
 function prunedEnding(result: RunResult, { prune: _prune, message, ...pruning }: PruningDecision) {
-  return { status: 'pruned' as const, result: { ...result, stopReason: 'pruned' as const, message, pruning: { ...pruning, message } } };
+  return { status: 'pruned' as const, result: { ...restated(result, 'pruned', message), pruning: { ...pruning, message } } };
 }
 
 /** A run stopped at its tenant's metric-rows quota: status `cancelled`, stop reason `metric_rows_quota`. */
 function quotaEnding(result: RunResult, stored: number) {
   const message = `Stopped at step ${result.steps}: the tenant's metric rows reached its quota TENANT_MAX_METRIC_ROWS `
     + `(this run stored ${stored} rows in this attempt).`;
-  return { status: finalStatusOf('metric_rows_quota'), result: { ...result, stopReason: 'metric_rows_quota' as const, message } };
+  return { status: finalStatusOf('metric_rows_quota'), result: restated(result, 'metric_rows_quota', message) };
 }
 
 /** Drives the run to its end; resolves to how it ended, as stored (a pruned trial: status `pruned`). */

@@ -6,7 +6,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { runSpecSchema, type RunSpecInput } from '../../../src/contracts/run-spec.ts';
-import { iterateRun, type RunResult, type StepRecord } from '../../../src/core/training/index.ts';
+import { iterateRun, restated, type RunResult, type StepRecord } from '../../../src/core/training/index.ts';
+import { createObjective } from '../../../src/core/objectives/index.ts';
 
 const cases: { name: string; spec: RunSpecInput }[] = [
   {
@@ -74,7 +75,7 @@ describe.each(cases)('the best value when the last parameters are the best: $nam
   });
 
   it('result.best is the loss at the last parameters, at the last step, never above finalLoss', () => {
-    expect(last.result.best).toEqual({ metric: 'loss', value: last.result.finalLoss, step: last.result.steps });
+    expect(last.result.best).toEqual({ metric: 'loss', value: last.result.finalLoss, step: last.result.steps, atEnd: true });
     expect(last.result.best!.value).toBeLessThanOrEqual(last.result.finalLoss!);
     expect(last.result.restoredBest).toBe(false);
   });
@@ -84,8 +85,8 @@ describe.each(cases)('the best value when the last parameters are the best: $nam
     expect(restoring.result.params).toEqual(last.result.params);
     expect(restoring.result.finalLoss!).toBeLessThanOrEqual(last.result.finalLoss!);
     expect(restoring.result.best).toEqual(last.result.best);
-    expect(restoring.result.restoredBest).toBe(true);
-    expect(restoring.result.message).toContain(`which are the last ones: loss was ${last.result.finalLoss} at them when the run ended, below the updates' best.`);
+    expect(restoring.result.restoredBest).toBe(false);
+    expect(restoring.result.message).toContain(`The parameters are the last ones, which are the best (earlyStopping.restoreBest): loss was ${last.result.finalLoss} at them when the run ended, below the updates' best.`);
   });
 });
 
@@ -108,7 +109,7 @@ describe('early stopping when the last parameters are the best', () => {
       'Early stopping at step 31: loss did not improve for 30 updates (patience 30); best 74 at step 1. '
       + `At the last parameters, when the run ended, loss was ${result.finalLoss}: below the updates' best.`,
     );
-    expect(result.best).toEqual({ metric: 'loss', value: result.finalLoss, step: 31 });
+    expect(result.best).toEqual({ metric: 'loss', value: result.finalLoss, step: 31, atEnd: true });
   });
 });
 
@@ -130,9 +131,133 @@ describe('the best validation loss when the last parameters are the best', () =>
     expect(first.step).toBe(10);
     expect(last.earlyStopping).toMatchObject({ best: first.valLoss, bestStep: 10 });
     expect(result.finalValLoss!).toBeLessThan(first.valLoss!);
-    expect(result.best).toEqual({ metric: 'valLoss', value: result.finalValLoss, step: 60 });
+    expect(result.best).toEqual({ metric: 'valLoss', value: result.finalValLoss, step: 60, atEnd: true });
     expect(restoring.params).toEqual(result.params);
     expect(restoring.finalValLoss).toBe(result.finalValLoss);
     expect(restoring.best).toEqual(result.best);
+  });
+});
+
+describe('restoreBest with mini-batches', () => {
+  // An update's loss is its batch's: the best update's parameters may measure higher over the whole training set than the last ones.
+  const input = (restoreBest: boolean, seed: number) => runSpecSchema.parse({
+    objective: { type: 'model', model: 'linear', data: { builtin: 'linear', rows: 200, seed: 3 } },
+    optimizer: { name: 'sgd', learningRate: 0.05 },
+    training: { maxSteps: 300, batchSize: 1, seed },
+    earlyStopping: { monitor: 'loss', patience: 1_000_000, restoreBest },
+  } satisfies RunSpecInput);
+
+  it.each([1, 2, 3, 4, 5, 6])('never returns parameters worse than the last ones by the whole training set (seed %i), and says which it returned', (seed) => {
+    const last = iterateRun(input(false, seed)).runToEnd();
+    const restoring = iterateRun(input(true, seed)).runToEnd();
+    expect(restoring.finalLoss!).toBeLessThanOrEqual(last.finalLoss!);
+    expect(restoring.best).toEqual(last.best);
+    if (restoring.restoredBest) {
+      expect(restoring.message).toContain(`not the last ones; when the run ended, loss was ${restoring.finalLoss} at them, ${last.finalLoss} at the last ones.`);
+    } else {
+      expect(restoring.params).toEqual(last.params);
+      expect(restoring.finalLoss).toBe(last.finalLoss);
+      expect(restoring.message).toMatch(/ The parameters are the last ones/);
+    }
+  });
+
+  it('keeps the last ones when the best update\'s measure higher when the run ends', () => {
+    const results = [1, 2, 3, 4, 5, 6].map((seed) => iterateRun(input(true, seed)).runToEnd());
+    const kept = results.find((result) => !result.restoredBest && !result.best!.atEnd)!;
+    expect(kept.message).toMatch(new RegExp(` The parameters are the last ones \\(earlyStopping\\.restoreBest kept them\\): when the run ended, loss was ${kept.finalLoss} at them, \\S+ at the best ones \\(those of step ${kept.best!.step}\\)\\.$`));
+  });
+});
+
+describe('what the end of a run evaluates', () => {
+  const model = { type: 'model', model: 'logistic', data: { builtin: 'moons', rows: 400, noise: 0.2, seed: 4 }, validationSplit: 0.25, seed: 4 } as const;
+  /** The whole-set evaluations after the last update: the last validation, then the result's. */
+  function counted(input: RunSpecInput) {
+    const config = runSpecSchema.parse(input);
+    const objective = createObjective(config.objective as never) as unknown as Record<string, (params: Float64Array) => number>;
+    const counts = { trainingLoss: 0, validationLoss: 0, validationAccuracy: 0 };
+    let ending = false;
+    for (const name of Object.keys(counts) as (keyof typeof counts)[]) {
+      const evaluate = objective[name].bind(objective);
+      objective[name] = (params) => {
+        if (ending) counts[name] += 1;
+        return evaluate(params);
+      };
+    }
+    const run = iterateRun(config, { objective: objective as never });
+    run.advance({ maxSteps: config.training.maxSteps! - 1 });
+    ending = true;
+    const result = run.runToEnd();
+    return { counts, result };
+  }
+  const spec = (monitor: 'loss' | 'valLoss', restoreBest: boolean, learningRate = 0.5): RunSpecInput => ({
+    objective: model,
+    optimizer: { name: 'sgd', learningRate },
+    training: { maxSteps: 60, batchSize: 8, seed: 1, validationEvery: 10 },
+    earlyStopping: { monitor, patience: 1_000_000, restoreBest },
+  });
+
+  it('validates the last parameters once, and measures the monitored metric at the best update\'s only to choose them', () => {
+    // Without restoreBest: the last step's validation is the result's; the training loss once.
+    expect(counted(spec('loss', false)).counts).toEqual({ trainingLoss: 1, validationLoss: 1, validationAccuracy: 1 });
+    expect(counted(spec('valLoss', false)).counts).toEqual({ trainingLoss: 1, validationLoss: 1, validationAccuracy: 1 });
+    // restoreBest by loss: the last parameters' and the best update's, one of which is returned.
+    const byLoss = counted(spec('loss', true));
+    expect(byLoss.counts.trainingLoss).toBe(2);
+    expect(byLoss.counts).toEqual(byLoss.result.restoredBest
+      ? { trainingLoss: 2, validationLoss: 2, validationAccuracy: 2 }
+      : { trainingLoss: 2, validationLoss: 1, validationAccuracy: 1 });
+    // restoreBest by valLoss: the last step's validation is the last parameters'; the best update's measured once more.
+    const byValLoss = counted(spec('valLoss', true, 3));
+    expect(byValLoss.result.restoredBest).toBe(true);
+    expect(byValLoss.counts).toEqual({ trainingLoss: 1, validationLoss: 2, validationAccuracy: 2 });
+  });
+});
+
+describe('the sentence on the parameters', () => {
+  it('does not say "below the updates\' best" when no update\'s value was counted', () => {
+    // valLoss before the first validation: the run cancelled at step 3 has no update's value.
+    const run = iterateRun(runSpecSchema.parse({
+      objective: { type: 'model', model: 'logistic', data: { builtin: 'moons', rows: 120, noise: 0.2, seed: 4 }, validationSplit: 0.25, seed: 4 },
+      optimizer: { name: 'sgd', learningRate: 0.5 },
+      training: { maxSteps: 100, validationEvery: 50 },
+      earlyStopping: { monitor: 'valLoss', restoreBest: true },
+    } satisfies RunSpecInput));
+    run.advance({ maxSteps: 3 });
+    expect(run.earlyStopping.best).toBeNull();
+    run.cancel();
+    const result = run.runToEnd();
+    expect(result.best).toEqual({ metric: 'valLoss', value: result.finalValLoss, step: 3, atEnd: true });
+    expect(result.message).toBe(`Cancelled at step 3. The parameters are the last ones, which are the best (earlyStopping.restoreBest): valLoss was ${result.finalValLoss} at them when the run ended.`);
+  });
+
+  it('is kept when the stop is restated (a pruned trial, a tenant\'s quota)', () => {
+    const run = iterateRun(runSpecSchema.parse({ ...cases[1]!.spec, earlyStopping: { monitor: 'loss', restoreBest: true } }));
+    run.advance({ maxSteps: 10 });
+    run.cancel();
+    const result = run.runToEnd();
+    const note = result.message.slice('Cancelled at step 10.'.length);
+    expect(note).toMatch(/^ The parameters are the last ones/);
+    expect(restated(result, 'pruned', 'Pruned at step 10.')).toMatchObject({ stopReason: 'pruned', message: `Pruned at step 10.${note}`, params: result.params });
+    const plain = iterateRun(runSpecSchema.parse(cases[1]!.spec)).runToEnd();
+    expect(restated(plain, 'metric_rows_quota', 'Stopped.').message).toBe('Stopped.');
+  });
+});
+
+describe('a run whose update failed midway', () => {
+  it('does not count its last parameters in best, and restoreBest returns the best update\'s', () => {
+    const input = runSpecSchema.parse({ ...cases[1]!.spec, earlyStopping: { monitor: 'loss', restoreBest: true } });
+    const objective = createObjective(input.objective as never);
+    const gradient = objective.valueAndGradient.bind(objective);
+    let calls = 0;
+    // The 6th evaluation fails after the 5 updates before it.
+    (objective as { valueAndGradient: typeof gradient }).valueAndGradient = (params, out) => {
+      calls += 1;
+      if (calls === 6) throw new Error('broken');
+      return gradient(params, out);
+    };
+    const result = iterateRun(input, { objective }).runToEnd();
+    expect(result.stopReason).toBe('error');
+    expect(result.best).toMatchObject({ step: 5, atEnd: false });
+    expect(result.restoredBest).toBe(true);
   });
 });

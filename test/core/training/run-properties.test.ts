@@ -108,7 +108,7 @@ describe('run properties', () => {
         if (view.stopped) expect(view.stepsSinceBest).toBe(patience);
         // The last parameters' loss, over the whole training set, is a candidate too.
         const lastIsBest = result.finalLoss !== null && result.finalLoss < best;
-        expect(result.best).toEqual(lastIsBest ? { metric: 'loss', value: result.finalLoss, step: result.steps } : { metric: 'loss', value: best, step: bestStep });
+        expect(result.best).toEqual(lastIsBest ? { metric: 'loss', value: result.finalLoss, step: result.steps, atEnd: true } : { metric: 'loss', value: best, step: bestStep, atEnd: false });
       }),
       { numRuns: 25 },
     );
@@ -130,7 +130,7 @@ describe('run loop details', () => {
     // returned ones, lower than every update's loss: the best, at the last step.
     expect(run.result).toEqual({
       stopReason: 'max_steps', message: 'Reached maxSteps: 3 updates.', steps: 3, params: [0.125],
-      finalLoss: 0.0078125, finalValLoss: null, finalValAccuracy: null, best: { metric: 'loss', value: 0.0078125, step: 3 }, restoredBest: false,
+      finalLoss: 0.0078125, finalValLoss: null, finalValAccuracy: null, best: { metric: 'loss', value: 0.0078125, step: 3, atEnd: true }, restoredBest: false,
     });
   });
 
@@ -172,7 +172,7 @@ describe('run loop details', () => {
     const run = iterateRun(spec, { objective: lineFit(8, 4) });
     const records = drain(run);
     const best = records.reduce((a, b) => (b.valLoss! < a.valLoss! ? b : a));
-    expect(run.result!.best).toEqual({ metric: 'valLoss', value: best.valLoss, step: best.step });
+    expect(run.result!.best).toEqual({ metric: 'valLoss', value: best.valLoss, step: best.step, atEnd: false });
     expect(run.result!.params).toEqual(best.params);
     expect(run.result!.restoredBest).toBe(true);
     expect(run.result!.finalValLoss).toBe(best.valLoss);

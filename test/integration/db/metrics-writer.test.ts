@@ -151,7 +151,7 @@ describe('metrics writer', () => {
       await writer.write({ runId, fromStep: 0, metrics: batch(0, 10), rollups: true, checkpoint: { step: 10, state: {} } });
     }
     await pool.query(`UPDATE runs SET status = 'cancelled' WHERE id = $1`, [cancelled]);
-    const result: RunResultView = { stopReason: 'max_steps', message: 'done', steps: 15, params: [0], finalLoss: 1, finalValLoss: null, finalValAccuracy: null, best: { metric: 'loss', value: 1, step: 15 }, restoredBest: false };
+    const result: RunResultView = { stopReason: 'max_steps', message: 'done', steps: 15, params: [0], finalLoss: 1, finalValLoss: null, finalValAccuracy: null, best: { metric: 'loss', value: 1, step: 15, atEnd: false }, restoredBest: false };
     const outcomes = await Promise.allSettled([
       writer.write({ runId: good, fromStep: 10, metrics: batch(10, 20), rollups: true, checkpoint: { step: 20, state: {} } }),
       // Resumed from a checkpoint that is no longer the newest: another attempt moved on.
