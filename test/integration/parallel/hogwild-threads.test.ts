@@ -415,13 +415,14 @@ describe('concurrent hogwild on worker threads', () => {
     // As the simulated run's when the thread made no update after the stop.
     if (steps === simulated.result!.steps) expect(best).toEqual(simulated.result!.best);
     if (atLast < bestRow.loss) {
-      expect(best).toEqual({ metric: 'loss', step: steps, value: atLast });
+      expect(best).toEqual({ metric: 'loss', step: steps, value: atLast, atEnd: true });
       expect(params).toEqual(last.params);
+      expect(restoredBest).toBe(false);
     } else {
-      expect(best).toEqual({ metric: 'loss', step: bestRow.step, value: bestRow.loss });
+      expect(best).toEqual({ metric: 'loss', step: bestRow.step, value: bestRow.loss, atEnd: false });
       expect(params).toEqual(records.find((record) => record.step === bestRow.step - 1)?.params ?? [-1.5, 2]);
+      expect(restoredBest).toBe(true);
     }
-    expect(restoredBest).toBe(true);
     // The loss at the parameters restored is the best loss.
     expect(finalLoss).toBe(best!.value);
   }, 60_000);
@@ -616,7 +617,8 @@ describe('concurrent hogwild on worker threads', () => {
     const resumed = start(input, { checkpoint: previous });
     const after = await drive(resumed);
     await resumed.close();
-    expect(resumed.result).toMatchObject({ stopReason: 'max_steps', steps: 3000, restoredBest: true });
+    expect(resumed.result).toMatchObject({ stopReason: 'max_steps', steps: 3000 });
+    expect(resumed.result!.message).toContain('(earlyStopping.restoreBest');
     expect([...records, ...after].map((record) => record.step)).toEqual(named(10, 3000));
   }, 60_000);
 

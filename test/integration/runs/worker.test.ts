@@ -156,8 +156,8 @@ describe('the run worker drives the core loop in slices and stores every recorde
     const view = await waitForRun(api.app, api.authorization, id, isFinal);
     const reference = referenceTrajectory(spec);
     const result = view.result!;
-    expect(result).toMatchObject({ stopReason: 'unbounded', steps: reference.result.steps, params: reference.result.params, restoredBest: true });
-    expect(result.best).toEqual({ metric: 'loss', value: result.finalLoss, step: result.steps });
+    expect(result).toMatchObject({ stopReason: 'unbounded', steps: reference.result.steps, params: reference.result.params, restoredBest: false });
+    expect(result.best).toEqual({ metric: 'loss', value: result.finalLoss, step: result.steps, atEnd: true });
     const stored = await storedMetrics(worker.pool, id);
     expect(compareTrajectories(stored, reference.records)).toEqual([]);
     expect(result.best!.value).toBeLessThan(Math.min(...stored.map((row) => row.loss)));

@@ -117,7 +117,7 @@ describe('sweeps over the API, run by the workers', () => {
     for (const trial of trials) {
       const run = await api.app.inject({ method: 'GET', url: `/v1/runs/${trial.runId}`, headers: { authorization: api.authorization } });
       const result = run.json().result;
-      expect(result.best).toEqual({ metric: 'loss', value: result.finalLoss, step: 100 });
+      expect(result.best).toEqual({ metric: 'loss', value: result.finalLoss, step: 100, atEnd: true });
       expect(trial.value).toBe(result.finalLoss);
     }
     expect(sweep.best).toMatchObject({ runId: trials[0].runId, value: trials[0].value });
