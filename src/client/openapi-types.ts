@@ -5022,7 +5022,7 @@ export interface components {
                  */
                 minDelta?: number;
                 /**
-                 * @description End with the parameters of the best monitored value instead of the last ones (default false).
+                 * @description End with the parameters of the best monitored value instead of the last ones when they measure lower as the run ends (default false; see the result's restoredBest).
                  * @default false
                  */
                 restoreBest?: boolean;
@@ -6864,7 +6864,7 @@ export interface components {
                  */
                 minDelta: number;
                 /**
-                 * @description End with the parameters of the best monitored value instead of the last ones (default false).
+                 * @description End with the parameters of the best monitored value instead of the last ones when they measure lower as the run ends (default false; see the result's restoredBest).
                  * @default false
                  */
                 restoreBest: boolean;

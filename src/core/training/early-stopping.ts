@@ -3,7 +3,8 @@
  * evaluated); when it has not fallen below best − minDelta for `patience` updates, stop. A value
  * that is not finite is never an improvement: a validation loss that is never finite stops the run
  * `patience` updates after its start. With `restoreBest`, the run's result carries the parameters
- * at which the best value was seen.
+ * at which the best value was seen, when they measure lower than the last ones as the run ends
+ * (run-result.ts).
  */
 import { z } from 'zod';
 
@@ -12,7 +13,7 @@ export const earlyStoppingSchema = z
     monitor: z.enum(['loss', 'valLoss']).default('valLoss').describe('Value watched: training loss (every update) or validation loss (default valLoss; falls back to loss when there is no validation set).'),
     patience: z.number().int().min(1).max(1e9).default(100).describe('Updates without improvement before stopping (default 100).'),
     minDelta: z.number().min(0).finite().default(0).describe('Decrease needed to count as an improvement (absolute, default 0).'),
-    restoreBest: z.boolean().default(false).describe('End with the parameters of the best monitored value instead of the last ones (default false).'),
+    restoreBest: z.boolean().default(false).describe("End with the parameters of the best monitored value instead of the last ones when they measure lower as the run ends (default false; see the result's restoredBest)."),
   })
   .describe('Stop when the monitored loss stops improving.');
 
