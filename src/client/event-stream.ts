@@ -2,9 +2,12 @@
  * Server-sent events as an async iterator, over the client's own fetch (its key, its retries):
  * each message is `{ type, data }` with `data` parsed from its JSON. A stream the server ends
  * early (a `reconnect` message, or a dropped connection before `end`) is opened again after the
- * delay it suggests, so a caller sees one stream from the first message to `end`.
+ * delay it suggests, so a caller sees one stream from the first message to `end`. An API process
+ * restarting (a deployment) says `reconnect`, then answers 503 while it closes and nothing until
+ * it is back: opening again waits that out too, for about a minute.
  */
 import { EventSourceParserStream } from 'eventsource-parser/stream';
+import { ProblemError } from './problem-error.ts';
 
 export interface ServerEvent {
   readonly type: string;
@@ -14,8 +17,25 @@ export interface ServerEvent {
 
 export interface FollowOptions {
   readonly signal?: AbortSignal;
-  /** Connections in a row that may end before `end` without one message (default 5). */
+  /**
+   * Connections in a row that may end before `end` without one message, and attempts in a row
+   * to open the stream again that may fail as a Descent away for a while fails (default 5; the
+   * wait between the latter doubles, up to `longestReopenWaitMs`).
+   */
   readonly maxReconnects?: number;
+}
+
+/** The longest wait between two attempts to open a stream again. */
+const longestReopenWaitMs = 30_000;
+
+/**
+ * Whether opening a stream again failed as a Descent that is restarting, or a proxy without it,
+ * fails: no answer at all (once the client's own retries gave up), or a 502, 503 or 504.
+ * Anything else (a 404 of a deleted run, a 401 of a revoked key) is the answer.
+ */
+function awayForAWhile(error: unknown): boolean {
+  if (error instanceof ProblemError) return error.status === 502 || error.status === 503 || error.status === 504;
+  return (error instanceof TypeError && error.message === 'fetch failed') || (error instanceof Error && error.name === 'AnswerTimeoutError');
 }
 
 /** Reads one connection's messages until it ends. */
@@ -52,9 +72,22 @@ export function delay(ms: number, signal?: AbortSignal): Promise<void> {
 export async function* followServerEvents(open: () => Promise<ReadableStream<Uint8Array>>, options: FollowOptions = {}): AsyncGenerator<ServerEvent> {
   const { signal, maxReconnects = 5 } = options;
   let barren = 0;
+  let opened = false;
+  let failedOpens = 0;
+  let retryMs = 1000;
   for (;;) {
-    const body = await open();
-    let retryMs = 1000;
+    let body: ReadableStream<Uint8Array>;
+    try {
+      body = await open();
+      opened = true;
+      failedOpens = 0;
+    } catch (error) {
+      // The first opening's failure is the caller's answer: a Descent that never answered.
+      if (!opened || signal?.aborted || !awayForAWhile(error) || ++failedOpens > maxReconnects) throw error;
+      await delay(Math.min(longestReopenWaitMs, retryMs * 2 ** (failedOpens - 1)), signal);
+      continue;
+    }
+    retryMs = 1000;
     let received = false;
     try {
       for await (const event of readServerEvents(body)) {
