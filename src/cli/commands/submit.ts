@@ -11,7 +11,9 @@ Descent and prints the run's id. With --wait, follows the run's events to its en
 progress bar on stderr (when it is a terminal), then prints how it ended.
 
 Options:
-  --wait           Follow the run to its end; the exit status says how it ended.
+  --wait           Follow the run to its end; the exit status says how it ended. A run that
+                   can no longer be followed (Descent unreachable, the key revoked) is named
+                   on stderr before what went wrong: 'descent watch <id>' follows it again.
   --json           Print the run (GET /v1/runs/{id}) as one JSON line instead of text.
   --no-progress    No progress bar.
   --idempotency-key KEY
@@ -33,7 +35,11 @@ export const command: Command = {
       process.stdout.write(`${values.json ? JSON.stringify(submitted) : submitted.id}\n`);
       return exitStatus.ok;
     }
-    const run = await followRun(client, submitted.id, process.stderr, !values['no-progress']);
+    const run = await followRun(client, submitted.id, process.stderr, !values['no-progress']).catch((error: unknown) => {
+      // The run was stored and goes on: the line after this one says why it is no longer followed.
+      process.stderr.write(`descent submit: run ${submitted.id} was submitted; 'descent watch ${submitted.id}' follows it\n`);
+      throw error;
+    });
     process.stdout.write(`${values.json ? JSON.stringify(run) : runOutcomeText(run)}\n`);
     return runExitStatus(run.status);
   }),

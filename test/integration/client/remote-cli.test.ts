@@ -4,6 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../cli/capture.ts';
+import { createClient } from 'descent/client';
+import { createApiKeyRepository } from '../../../src/db/api-keys.ts';
+import { createTenantKey } from '../support/services.ts';
 import { useLiveDescent } from './live-descent.ts';
 import { eventually } from '../../support/eventually.ts';
 
@@ -86,6 +89,23 @@ describe('descent submit, status, watch, runs, metrics, cancel, sweep --remote',
     expect(watched.stdout).toMatch(new RegExp(`^${id}  cancelled: `));
     const again = await runCli(['cancel', id, ...connection()]);
     expect(again).toMatchObject({ code: 3, stderr: expect.stringMatching(/^descent cancel: 409 run_finished: /) });
+  });
+
+  it('names the run that submit --wait stored when it can no longer follow it', async () => {
+    const { tenantName } = await createTenantKey(live.services.database);
+    const keys = createApiKeyRepository(live.services.database);
+    const following = await keys.create(tenantName);
+    const other = createClient({ url: live.url, apiKey: (await keys.create(tenantName)).key });
+    const waited = runCli(['submit', await file('followed.json', { ...spec, training: { maxSteps: 100_000_000 } }), '--wait', '--url', live.url, '--key', following.key]);
+    const running = await eventually(async () => (await other.api.GET('/v1/runs', { params: { query: { status: 'running' } } })).data!.runs, (runs) => runs.length > 0);
+    expect(running).toHaveLength(1);
+    // Its stream ends once the key is revoked, and opening it again is refused.
+    await keys.revoke(following.apiKey.id);
+    const { code, stderr } = await waited;
+    await other.cancelRun(running[0].id);
+    expect(code).toBe(3);
+    expect(stderr).toBe(`descent submit: run ${running[0].id} was submitted; 'descent watch ${running[0].id}' follows it\n`
+      + 'descent submit: 401 unauthorized: The API key is unknown or revoked.\n');
   });
 
   it('exits 2 on bad usage and 4 when Descent cannot be reached', async () => {
