@@ -21,13 +21,14 @@ export class ProblemError extends Error {
 
 /**
  * The problem as one line: its detail, then each invalid field with its message that the detail
- * does not already give (nor is, as the one issue of a problem about the whole body may be),
- * joined by "; " (the period that ends a part but the last dropped: no ".;").
+ * does not already give (nor is, nor holds, as the one issue of a problem about the whole body
+ * may: a CSV upload's detail quotes its line and column), joined by "; " (the period that ends a
+ * part but the last dropped: no ".;").
  */
 function oneLine(problem: Problem): string {
   const detail = problem.detail ?? problem.title;
   const fields = (problem.errors ?? [])
-    .filter((issue) => issue.message !== detail)
+    .filter((issue) => !(issue.path === '' && detail.includes(issue.message.replace(/\.$/, ''))))
     .map((issue) => `${issue.path || '(body)'}: ${issue.message}`)
     .filter((field) => !detail.includes(field));
   const parts = [detail, ...fields];

@@ -21,6 +21,13 @@ describe('ProblemError', () => {
     expect(new ProblemError(400, problem({ detail, errors: [{ path: '', message: detail, code: 'other_spec_kind' }] })).message).toBe(`validation_failed: ${detail}`);
   });
 
+  it('leaves out an issue about the whole body that the detail already quotes', () => {
+    const issue = "line 2, column 2 ('b'): 'x' is not a finite number";
+    const detail = `The CSV upload is invalid: ${issue}.`;
+    const error = new ProblemError(422, problem({ code: 'invalid_csv', status: 422, detail, errors: [{ path: '', message: issue, code: 'invalid_csv' }] }));
+    expect(error.message).toBe(`invalid_csv: ${detail}`);
+  });
+
   it('keeps a lone detail as it is', () => {
     expect(new ProblemError(404, problem({ code: 'not_found', detail: 'There is no run x.' })).message).toBe('not_found: There is no run x.');
   });
