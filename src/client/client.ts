@@ -11,7 +11,7 @@ import type { paths } from './openapi-types.ts';
 import { problemOf } from './problem-error.ts';
 import { retryingFetch, type RetryOptions } from './retry.ts';
 import type {
-  MetricRow, MetricsPage, MetricsQuery, Run, RunEvent, RunListItem, RunListQuery, RunSpecInput, Sweep, SweepEvent, SweepListQuery, SweepSpecInput, Trial, TrialListQuery,
+  Dataset, DatasetCsvQuery, DatasetUpload, MetricRow, MetricsPage, MetricsQuery, Run, RunEvent, RunListItem, RunListQuery, RunSpecInput, Sweep, SweepEvent, SweepListQuery, SweepSpecInput, Trial, TrialListQuery,
 } from './types.ts';
 
 export interface ClientOptions {
@@ -162,6 +162,22 @@ export function createClient(options: ClientOptions) {
     /** The same CSV as a stream, read as the server sends it: for a run too long to hold as one string. */
     metricsCsvStream: async (id: string, query: CsvQuery = {}): Promise<ReadableStream<Uint8Array>> =>
       (await dataOf(api.GET('/v1/runs/{id}/metrics', { params: { ...path(id), query: { ...query, format: 'csv' } }, parseAs: 'stream' })))!,
+
+    /**
+     * Stores a dataset for model objectives to name as `{ "id": … }`: the JSON form an objective
+     * takes inline, or CSV text (a header row, then rows of numbers; `target` names the target
+     * column, default the last). The same content uploaded again answers the dataset stored first.
+     */
+    uploadDataset: (data: DatasetUpload | { readonly csv: string }, query: DatasetCsvQuery = {}): Promise<Dataset> =>
+      'csv' in data
+        ? dataOf(api.POST('/v1/datasets', {
+          // The document describes the JSON body; CSV goes as it is, under its own type.
+          body: data.csv as unknown as DatasetUpload,
+          bodySerializer: (body: unknown) => body as string,
+          headers: { 'content-type': 'text/csv' },
+          params: { query },
+        }))
+        : dataOf(api.POST('/v1/datasets', { body: data })),
 
     submitSweep: (spec: SweepSpecInput, submit?: SubmitOptions): Promise<Sweep> =>
       dataOf(api.POST('/v1/sweeps', { body: spec, params: { header: idempotency(submit) } })),

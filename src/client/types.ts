@@ -15,6 +15,10 @@ export type RunListQuery = Omit<NonNullable<paths['/v1/runs']['get']['parameters
 export type MetricsQuery = Omit<NonNullable<paths['/v1/runs/{id}/metrics']['get']['parameters']['query']>, 'format' | 'cursor'>;
 export type MetricsPage = Schemas['MetricsPage'];
 export type MetricRow = Schemas['MetricRow'];
+export type Dataset = Schemas['Dataset'];
+export type DatasetUpload = Schemas['DatasetUpload'];
+/** What a CSV upload may say beside its rows: the target and difficulty columns, a name. */
+export type DatasetCsvQuery = NonNullable<paths['/v1/datasets']['post']['parameters']['query']>;
 export type Sweep = Schemas['Sweep'];
 export type SweepStatus = Schemas['SweepStatus'];
 export type SweepResult = Schemas['SweepResult'];

@@ -1,6 +1,8 @@
 /** `descent submit spec.json`: submits a run to a running Descent; with --wait, follows it to its end. */
+import { dirname } from 'node:path';
 import type { RunSpecInput } from '../../client/index.ts';
 import type { Command } from '../main.ts';
+import { uploadDataFiles } from '../remote/data-uploads.ts';
 import { followRun, runOutcomeText } from '../remote/follow-run.ts';
 import { connectionHelp, exitHelp, exitStatus, readJsonFile, runExitStatus, runRemote, submission, submissionOptions } from '../remote/remote-command.ts';
 
@@ -8,7 +10,10 @@ const help = `Usage: descent submit <spec.json | -> [--wait] [options]
 
 Submits a run spec (the body of POST /v1/runs; "-" reads it from standard input) to a running
 Descent and prints the run's id. With --wait, follows the run's events to its end, with a
-progress bar on stderr (when it is a terminal), then prints how it ended.
+progress bar on stderr (when it is a terminal), then prints how it ended. A model's data given
+as a file, {"path": "file.csv"} or {"path": "file.json"} (relative to the spec file's folder, as
+for descent run), is uploaded first (POST /v1/datasets) and named by the stored dataset's id;
+stderr says which.
 
 Options:
   --wait           Follow the run to its end; the exit status says how it ended. A run that
@@ -29,7 +34,10 @@ export const command: Command = {
   summary: 'submit a run to a running Descent (--wait: follow it to its end)',
   help,
   execute: (args) => runRemote('submit', args, submissionOptions, { names: 'one spec file (a path, or - for standard input)', count: 1 }, async ({ values, positionals, client }) => {
-    const spec = (await readJsonFile(positionals[0])) as RunSpecInput;
+    const file = positionals[0]!;
+    // A spec from standard input names its data files relative to the current folder, as descent run does.
+    const folder = file === '-' ? process.cwd() : dirname(file);
+    const spec = (await uploadDataFiles(client, await readJsonFile(file), folder, (line) => process.stderr.write(`descent submit: ${line}\n`))) as RunSpecInput;
     const submitted = await submission('run', positionals[0]!, spec, () => client.submitRun(spec, { idempotencyKey: values['idempotency-key'] }));
     if (!values.wait) {
       process.stdout.write(`${values.json ? JSON.stringify(submitted) : submitted.id}\n`);

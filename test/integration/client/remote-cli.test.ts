@@ -91,6 +91,28 @@ describe('descent submit, status, watch, runs, metrics, cancel, sweep --remote',
     expect(again).toMatchObject({ code: 3, stderr: expect.stringMatching(/^descent cancel: 409 run_finished: /) });
   });
 
+  it('uploads the data files of a model and submits the run naming the stored datasets', async () => {
+    await writeFile(join(folder, 'train.csv'), 'a,b,label\n0,1,0\n1,0,1\n2,1,1\n0,2,0\n');
+    await writeFile(join(folder, 'holdout.json'), JSON.stringify({ features: [[1, 1], [0, 3]], targets: [1, 0] }));
+    const model = {
+      objective: { type: 'model', model: 'logistic', data: { path: 'train.csv', targetColumn: 'label' }, validation: { path: 'holdout.json' } },
+      optimizer: { name: 'sgd', learningRate: 0.1 },
+      training: { maxSteps: 50 },
+    };
+    // From another folder: the files are found next to the spec, as descent run finds them.
+    const submitted = await runCli(['submit', await file('model.json', model), '--wait', '--json', ...connection()]);
+    expect(submitted.code).toBe(0);
+    const run = JSON.parse(submitted.stdout);
+    expect(run).toMatchObject({ status: 'completed', result: { steps: 50, finalValLoss: expect.any(Number) } });
+    const { data, validation } = run.spec.objective;
+    expect(submitted.stderr).toBe(`descent submit: uploaded train.csv as dataset ${data.id}\ndescent submit: uploaded holdout.json as dataset ${validation.id}\n`);
+    const stored = createClient({ url: live.url, apiKey: live.apiKey });
+    expect(await stored.api.GET('/v1/datasets/{id}', { params: { path: { id: data.id } } })).toMatchObject({ data: { name: 'train.csv', rows: 4 } });
+
+    const bad = await runCli(['submit', await file('bad-model.json', { ...model, objective: { ...model.objective, data: { path: 'absent.csv' } } }), ...connection()]);
+    expect(bad).toMatchObject({ code: 2, stdout: '', stderr: expect.stringMatching(/^descent submit: objective\.data\.path: cannot read .*absent\.csv/) });
+  });
+
   it('names the run that submit --wait stored when it can no longer follow it', async () => {
     const { tenantName } = await createTenantKey(live.services.database);
     const keys = createApiKeyRepository(live.services.database);
