@@ -38,6 +38,9 @@ export const idempotentSubmissions: readonly string[] = ['/v1/runs', '/v1/sweeps
 
 const safeMethods = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
 
+/** Whether a POST to `pathname` submits a run or a sweep: Descent's route, under whatever path a proxy serves Descent (`/descent/v1/runs`). */
+const isSubmission = (pathname: string): boolean => idempotentSubmissions.some((route) => pathname.endsWith(route));
+
 function retryAfterMs(response: Response): number | undefined {
   const value = response.headers.get('retry-after');
   if (value === null) return undefined;
@@ -65,7 +68,7 @@ function sleep(ms: number, signal: AbortSignal | null): Promise<void> {
 export function retryingFetch(base: (request: Request) => Promise<Response>, options: RetryOptions = {}): (request: Request) => Promise<Response> {
   const { retries = 4, initialDelayMs = 200, maxDelayMs = 30_000, onRetry } = options;
   return async (request) => {
-    if (request.method === 'POST' && !request.headers.has('idempotency-key') && idempotentSubmissions.includes(new URL(request.url).pathname)) {
+    if (request.method === 'POST' && !request.headers.has('idempotency-key') && isSubmission(new URL(request.url).pathname)) {
       request.headers.set('idempotency-key', crypto.randomUUID());
     }
     const canResend = safeMethods.has(request.method) || request.headers.has('idempotency-key');

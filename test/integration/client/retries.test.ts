@@ -19,9 +19,10 @@ interface LossyRelay {
 
 /**
  * A relay to the service that forwards a chosen request but cuts the connection as its answer
- * starts to come back: the server acted, the client saw nothing.
+ * starts to come back: the server acted, the client saw nothing. With `prefix`, it serves the
+ * service under that path, as a reverse proxy does (`/descent/v1/runs` is the service's `/v1/runs`).
  */
-async function startLossyRelay(target: string): Promise<LossyRelay> {
+async function startLossyRelay(target: string, prefix = ''): Promise<LossyRelay> {
   const { hostname, port } = new URL(target);
   const sockets = new Set<net.Socket>();
   let rule = { requestLine: '', times: 0 };
@@ -33,7 +34,8 @@ async function startLossyRelay(target: string): Promise<LossyRelay> {
       socket.on('error', () => socket.destroy());
     }
     let cutAnswer = false;
-    client.on('data', (chunk: Buffer) => {
+    client.on('data', (received: Buffer) => {
+      const chunk = prefix === '' ? received : Buffer.from(received.toString('latin1').replace(new RegExp(`^([A-Z]+ )${prefix}/`), '$1/'), 'latin1');
       if (rule.times > 0 && chunk.toString('latin1').startsWith(rule.requestLine)) {
         rule.times -= 1;
         cutAnswer = true;
@@ -113,6 +115,22 @@ describe('retries on network errors', () => {
     const stored = [];
     for await (const listed of descent.runs()) stored.push(listed.id);
     expect(stored).toEqual([run.id]);
+  });
+
+  it('sends a submission again with its Idempotency-Key through a proxy that serves Descent under a path', async () => {
+    const proxied = await startLossyRelay(live.url, '/descent');
+    try {
+      const notices: RetryNotice[] = [];
+      const descent = createClient({ url: `${proxied.url}/descent/`, apiKey: await live.newKey(), retry: { initialDelayMs: 10, onRetry: (notice) => notices.push(notice) } });
+      proxied.drop('POST /v1/runs ', 1);
+      const run = await descent.submitRun(spec);
+      expect(notices.map((notice) => notice.url)).toEqual([`${proxied.url}/descent/v1/runs`]);
+      const stored = [];
+      for await (const listed of descent.runs()) stored.push(listed.id);
+      expect(stored).toEqual([run.id]);
+    } finally {
+      await proxied.close();
+    }
   });
 
   it('does not send again a POST that has no Idempotency-Key', async () => {
