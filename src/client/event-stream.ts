@@ -23,6 +23,8 @@ export interface FollowOptions {
    * wait between the latter doubles, up to `longestReopenWaitMs`).
    */
   readonly maxReconnects?: number;
+  /** Told when opening the stream again failed as a Descent away for a while fails, before waiting `waitMs` to try again. */
+  readonly onAway?: (away: { readonly error: unknown; readonly waitMs: number }) => void;
 }
 
 /** The longest wait between two attempts to open a stream again. */
@@ -84,7 +86,9 @@ export async function* followServerEvents(open: () => Promise<ReadableStream<Uin
     } catch (error) {
       // The first opening's failure is the caller's answer: a Descent that never answered.
       if (!opened || signal?.aborted || !awayForAWhile(error) || ++failedOpens > maxReconnects) throw error;
-      await delay(Math.min(longestReopenWaitMs, retryMs * 2 ** (failedOpens - 1)), signal);
+      const waitMs = Math.min(longestReopenWaitMs, retryMs * 2 ** (failedOpens - 1));
+      options.onAway?.({ error, waitMs });
+      await delay(waitMs, signal);
       continue;
     }
     retryMs = 1000;

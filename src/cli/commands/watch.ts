@@ -21,7 +21,7 @@ export const command: Command = {
   summary: 'follow a run on a running Descent to its end',
   help,
   execute: (args) => runRemote('watch', args, { json: { type: 'boolean' }, 'no-progress': { type: 'boolean' } }, { names: 'one run id', count: 1 }, async ({ values, positionals, client }) => {
-    const run = await followRun(client, positionals[0], process.stderr, !values['no-progress']);
+    const run = await followRun(client, positionals[0], process.stderr, !values['no-progress'], 'watch');
     process.stdout.write(`${values.json ? JSON.stringify(run) : runOutcomeText(run)}\n`);
     return runExitStatus(run.status);
   }),

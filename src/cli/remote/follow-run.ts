@@ -2,7 +2,7 @@
  * Follows a remote run's events to its end with a progress bar on a terminal: the step out of
  * the total, the latest loss, the speed and the time left, redrawn at each `progress` event.
  */
-import type { DescentClient, Run } from '../../client/index.ts';
+import { ProblemError, type DescentClient, type Run } from '../../client/index.ts';
 import { ProgressBar, type ProgressStream } from '../progress-bar.ts';
 import { formatNumber } from './remote-command.ts';
 
@@ -12,11 +12,26 @@ function duration(seconds: number): string {
   return `${Math.floor(seconds / 3600)}h${String(Math.floor((seconds % 3600) / 60)).padStart(2, '0')}m`;
 }
 
-export async function followRun(client: DescentClient, id: string, stream: ProgressStream, showProgress: boolean): Promise<Run> {
+/** Why Descent could not be asked, in a few words: `503 http_503`, `connect ECONNREFUSED 127.0.0.1:3000`. */
+function awayReason(error: unknown): string {
+  if (error instanceof ProblemError) return `${error.status} ${error.code}`;
+  const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
+  return cause instanceof Error ? cause.message : String(cause);
+}
+
+/**
+ * Follows run `id` to its end; `name` is the command's, for the line that says, while Descent is
+ * away (an API restarting), why the bar stands still.
+ */
+export async function followRun(client: DescentClient, id: string, stream: ProgressStream, showProgress: boolean, name: string): Promise<Run> {
   const bar = new ProgressBar(stream);
   let loss: number | null = null;
   try {
     return await client.waitForRun(id, {
+      onAway: ({ error, waitMs }) => {
+        bar.clear();
+        stream.write(`descent ${name}: lost the run's events (${awayReason(error)}); asking again in ${Math.ceil(waitMs / 1000)} s\n`);
+      },
       onEvent: (event) => {
         if (!showProgress) return;
         if (event.type === 'metrics') {

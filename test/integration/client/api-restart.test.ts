@@ -1,8 +1,10 @@
-/** Following a run while the API process it follows through restarts, as a deployment does. */
+/** Following a run while the API process it follows through restarts, as a deployment does: the client, and descent watch. */
+import http, { type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createClient, type RunEvent, type RunSpecInput } from 'descent/client';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, describe, expect, it } from 'vitest';
+import { runCli } from '../../cli/capture.ts';
 import { useLiveDescent } from './live-descent.ts';
 import { eventually } from '../../support/eventually.ts';
 import { buildTestApp } from '../support/services.ts';
@@ -19,12 +21,16 @@ describe('waitForRun across an API restart', () => {
   afterAll(async () => {
     for (const app of apps) await app.close();
   });
+  /** Another API process over the same services, on `port` (a free one by default). */
+  const startApi = async (port = 0) => {
+    const app = await buildTestApp(live.services);
+    apps.push(app);
+    await app.listen({ host: '127.0.0.1', port });
+    return { app, port: (app.server.address() as AddressInfo).port };
+  };
 
   it('waits out the closing 503s and the refused connections, and answers the run once the API is back', async () => {
-    const first = await buildTestApp(live.services);
-    apps.push(first);
-    await first.listen({ host: '127.0.0.1', port: 0 });
-    const { port } = first.server.address() as AddressInfo;
+    const { app: first, port } = await startApi();
     // Every attempt to open the events again that got no stream: a 503 of the closing process, or no answer.
     let failedOpens = 0;
     const descent = createClient({
@@ -54,11 +60,38 @@ describe('waitForRun across an API restart', () => {
     await eventually(() => failedOpens >= 2 || outcome !== undefined, Boolean);
     expect(outcome).toBeUndefined();
 
-    const second = await buildTestApp(live.services);
-    apps.push(second);
-    await second.listen({ host: '127.0.0.1', port });
+    await startApi(port);
     await createClient({ url: live.url, apiKey: live.apiKey }).cancelRun(id);
     await eventually(() => outcome, (settled) => settled !== undefined, { timeoutMs: 60_000 });
     expect(outcome).toMatchObject({ run: { id, status: 'cancelled', result: { stopReason: 'cancelled' } } });
+  });
+
+  it('descent watch says why its bar stands still while the API is away, then how the run ended', async () => {
+    const { app: first, port } = await startApi();
+    let streams = 0;
+    first.server.on('request', (request: IncomingMessage) => { if (request.url?.endsWith('/events')) streams += 1; });
+    const direct = createClient({ url: live.url, apiKey: live.apiKey });
+    const { id } = await direct.submitRun(spec);
+    const watched = runCli(['watch', id, '--no-progress', '--url', `http://127.0.0.1:${port}`, '--key', live.apiKey]);
+    await eventually(() => streams, (count) => count > 0);
+    await first.close();
+    // Between the two processes, a proxy in front of them answers 503 until the watch has asked twice.
+    let refused = 0;
+    const between = http.createServer((request, response) => {
+      if (request.url?.endsWith('/events')) refused += 1;
+      response.writeHead(503).end();
+    });
+    await new Promise<void>((resolve) => between.listen(port, '127.0.0.1', resolve));
+    await eventually(() => refused, (count) => count >= 2, { timeoutMs: 30_000 });
+    between.closeAllConnections();
+    await new Promise((resolve) => between.close(resolve));
+    await startApi(port);
+    await direct.cancelRun(id);
+    const { code, stdout, stderr } = await watched;
+    expect(code).toBe(1);
+    expect(stdout).toMatch(new RegExp(`^${id}  cancelled: `));
+    expect(refused).toBe(2);
+    // The closing process may have answered a 503 of its own first.
+    expect(stderr).toMatch(/^(descent watch: lost the run's events \(503 http_503\); asking again in \d+ s\n){2,3}$/);
   });
 });
