@@ -20,7 +20,7 @@ export interface FollowOptions {
   /**
    * Connections in a row that may end before `end` without one message, and attempts in a row
    * to open the stream again that may fail as a Descent away for a while fails (default 5; the
-   * wait between the latter doubles, up to `longestReopenWaitMs`).
+   * wait between the latter doubles from the `retryMs` the server suggests, up to 30 s).
    */
   readonly maxReconnects?: number;
   /** Told when opening the stream again failed as a Descent away for a while fails, before waiting `waitMs` to try again. */
