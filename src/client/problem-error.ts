@@ -28,6 +28,7 @@ export class ProblemError extends Error {
 function oneLine(problem: Problem): string {
   const detail = problem.detail ?? problem.title;
   const fields = (problem.errors ?? [])
+    .filter((issue) => issue.message !== detail)
     .filter((issue) => !(issue.path === '' && detail.includes(issue.message.replace(/\.$/, ''))))
     .map((issue) => `${issue.path || '(body)'}: ${issue.message}`)
     .filter((field) => !detail.includes(field));

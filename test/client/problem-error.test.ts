@@ -28,6 +28,12 @@ describe('ProblemError', () => {
     expect(error.message).toBe(`invalid_csv: ${detail}`);
   });
 
+  it('leaves out a field issue whose message is the detail itself', () => {
+    const detail = 'Expected number, received string.';
+    const error = new ProblemError(400, problem({ detail, errors: [{ path: 'optimizer.learningRate', message: detail, code: 'invalid_type' }] }));
+    expect(error.message).toBe(`validation_failed: ${detail}`);
+  });
+
   it('keeps a lone detail as it is', () => {
     expect(new ProblemError(404, problem({ code: 'not_found', detail: 'There is no run x.' })).message).toBe('not_found: There is no run x.');
   });
