@@ -29,8 +29,11 @@ export class DataFileError extends Error {
   }
 }
 
-/** Reads one data file, `file.path` taken relative to `folder`. */
-async function readDataFile(file: DatasetFile, folder: string, field: string): Promise<Dataset> {
+/**
+ * Reads one data file, `file.path` taken relative to `folder`; `field` is the spec field the
+ * problems name. What `descent submit` checks and hashes before it uploads a file, too.
+ */
+export async function readDataFile(file: DatasetFile, folder: string, field: string): Promise<Dataset> {
   const location = resolve(folder, file.path);
   const fail = (message: string) => new DataFileError(field, `${file.path}: ${message}`);
   const extension = extname(location).toLowerCase();
@@ -94,7 +97,7 @@ export async function resolveDataFiles(spec: ModelObjectiveSpec, folder: string,
 }
 
 /** How a `{ path }` source is looked up once its file was read: its fields, as JSON. */
-const dataFileKey = (file: DatasetFile): string => JSON.stringify([file.path, file.targetColumn ?? null, file.difficultyColumn ?? null]);
+export const dataFileKey = (file: DatasetFile): string => JSON.stringify([file.path, file.targetColumn ?? null, file.difficultyColumn ?? null]);
 
 /**
  * The files of a model objective's `{ path }` sources, each read once, by dataFileKey: what

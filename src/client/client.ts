@@ -166,7 +166,8 @@ export function createClient(options: ClientOptions) {
     /**
      * Stores a dataset for model objectives to name as `{ "id": … }`: the JSON form an objective
      * takes inline, or CSV text (a header row, then rows of numbers; `target` names the target
-     * column, default the last). The same content uploaded again answers the dataset stored first.
+     * column, default the last). Each upload stores a new dataset, the same content again too:
+     * its `contentHash` (also in `datasets()`) tells equal content apart, to reuse one stored before.
      */
     uploadDataset: (data: DatasetUpload | { readonly csv: string }, query: DatasetCsvQuery = {}): Promise<Dataset> =>
       'csv' in data
@@ -178,6 +179,13 @@ export function createClient(options: ClientOptions) {
           params: { query },
         }))
         : dataOf(api.POST('/v1/datasets', { body: data })),
+
+    /** The tenant's datasets, newest first, across pages (descriptions: each with its `contentHash`). */
+    datasets: (): AsyncGenerator<Dataset> =>
+      everyPage(async (cursor) => {
+        const page = await dataOf(api.GET('/v1/datasets', { params: { query: { limit: 200, cursor } } }));
+        return { items: page.datasets, nextCursor: page.nextCursor };
+      }),
 
     submitSweep: (spec: SweepSpecInput, submit?: SubmitOptions): Promise<Sweep> =>
       dataOf(api.POST('/v1/sweeps', { body: spec, params: { header: idempotency(submit) } })),

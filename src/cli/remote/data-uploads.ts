@@ -1,77 +1,105 @@
 /**
- * The `{ "path": "file.csv" | "file.json" }` data sources of a run spec sent to a running Descent:
- * the service cannot read the client's files, so each one is uploaded (POST /v1/datasets) and its
- * source becomes the stored dataset's `{ "id": … }`. The files are the ones `descent run` reads,
- * relative to the spec file's folder: a CSV with a header row (`targetColumn`, default the last;
- * `difficultyColumn`), or the JSON form a model objective takes inline.
+ * The `{ "path": "file.csv" | "file.json" }` data sources of a spec sent to a running Descent (a
+ * run's, a sweep's base): the service cannot read the client's files, so each one becomes a
+ * stored dataset's `{ "id": … }`. The files are read and checked as `descent run` reads them
+ * (data-files.ts). One whose content the tenant stored before (the same `contentHash`: the
+ * service stores each upload anew) names that dataset and is not uploaded again, so a submission
+ * repeated (with its --idempotency-key, or after the service refused the spec) names the same one.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, realpath } from 'node:fs/promises';
 import { basename, extname, resolve } from 'node:path';
-import { ProblemError, type DescentClient } from '../../client/index.ts';
+import { ProblemError, type DatasetUpload, type DescentClient } from '../../client/index.ts';
+import { datasetContentHash, type Dataset, type DatasetFile } from '../../core/datasets/index.ts';
+import { DataFileError, dataFileKey, readDataFile } from '../data-files.ts';
 import { UsageError } from './remote-command.ts';
 
 const sourceFields = ['data', 'validation'] as const;
 
-interface PathSource {
-  readonly path: string;
-  readonly targetColumn?: string;
-  readonly difficultyColumn?: string;
-}
-
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
-/** Uploads one file; answers the stored dataset's id. */
-async function upload(client: DescentClient, source: PathSource, folder: string, field: string): Promise<string> {
-  const location = resolve(folder, source.path);
-  const extension = extname(location).toLowerCase();
-  if (extension !== '.csv' && extension !== '.json') throw new UsageError(`${field}.path: ${source.path}: unsupported file type '${extension || '(none)'}': give a .csv or a .json file`);
-  let text: string;
-  try {
-    text = await readFile(location, 'utf8');
-  } catch (error) {
-    throw new UsageError(`${field}.path: cannot read ${location}: ${(error as Error).message}`);
+/** The tenant's stored datasets by content hash (the newest of equal ones), read once when first needed. */
+class StoredDatasets {
+  private byHash: Promise<Map<string, string>> | undefined;
+
+  constructor(private readonly client: DescentClient) {}
+
+  async find(contentHash: string): Promise<string | undefined> {
+    this.byHash ??= (async () => {
+      const ids = new Map<string, string>();
+      for await (const dataset of this.client.datasets()) if (!ids.has(dataset.contentHash)) ids.set(dataset.contentHash, dataset.id);
+      return ids;
+    })();
+    return (await this.byHash).get(contentHash);
   }
-  if (extension === '.csv') return idOf(client.uploadDataset({ csv: text }, { target: source.targetColumn, difficulty: source.difficultyColumn, name: basename(location) }), source, field);
-  if (source.targetColumn !== undefined || source.difficultyColumn !== undefined) throw new UsageError(`${field}: targetColumn and difficultyColumn apply to CSV files only`);
-  let dataset: unknown;
-  try {
-    dataset = JSON.parse(text);
-  } catch (error) {
-    throw new UsageError(`${field}.path: ${source.path} is not valid JSON: ${(error as Error).message}`);
-  }
-  return idOf(client.uploadDataset({ name: basename(location), ...(dataset as object) } as Parameters<DescentClient['uploadDataset']>[0]), source, field);
 }
 
 /** The stored dataset's id; a refused upload's problem names the field and the file, which its own detail cannot. */
-async function idOf(uploading: Promise<{ readonly id: string }>, source: PathSource, field: string): Promise<string> {
+async function idOf(uploading: Promise<{ readonly id: string }>, source: DatasetFile, field: string): Promise<string> {
   try {
     return (await uploading).id;
   } catch (error) {
     if (!(error instanceof ProblemError)) throw error;
-    const detail = `${field}.path: ${source.path}: ${error.problem.detail ?? error.problem.title}`;
+    const detail = `${field}: ${source.path}: ${error.problem.detail ?? error.problem.title}`;
     throw new ProblemError(error.status, { ...error.problem, detail });
   }
 }
 
 /**
- * The spec with each `{ path }` source of its model objective uploaded and named by id (a file
- * named twice is uploaded once); `told` hears each upload. Any other spec is answered as it is.
+ * Uploads the file at `location`, read before as `dataset`; answers the stored dataset's id. The
+ * upload names its columns: a target given by index goes as the name the file gives it.
  */
-export async function uploadDataFiles(client: DescentClient, spec: unknown, folder: string, told: (line: string) => void): Promise<unknown> {
+async function upload(client: DescentClient, source: DatasetFile, dataset: Dataset, location: string, field: string): Promise<string> {
+  const text = await readFile(location, 'utf8');
+  const name = basename(location);
+  if (extname(location).toLowerCase() === '.csv') {
+    const { difficultyColumn } = source;
+    if (typeof difficultyColumn === 'number') throw new UsageError(`${field}: ${source.path}: give difficultyColumn by its name in the header to upload the file`);
+    return idOf(client.uploadDataset({ csv: text }, { target: dataset.targetName, difficulty: difficultyColumn, name }), source, field);
+  }
+  return idOf(client.uploadDataset({ name, ...(JSON.parse(text) as DatasetUpload) }), source, field);
+}
+
+/**
+ * The spec with each `{ path }` source of its model objective named by a stored dataset's id:
+ * the dataset of the same content stored before, or the file uploaded. A file named twice (by any
+ * spelling of its path, with the same columns) is looked at once. `told` hears which dataset each
+ * file became; `at` is where the spec sits in the file (`base.` for a sweep's), for problems.
+ * Any other spec is answered as it is.
+ */
+export async function uploadDataFiles(client: DescentClient, spec: unknown, folder: string, told: (line: string) => void, at = ''): Promise<unknown> {
   if (!isRecord(spec) || !isRecord(spec.objective) || spec.objective.type !== 'model') return spec;
   const objective = { ...spec.objective };
-  const uploaded = new Map<string, string>();
+  const stored = new StoredDatasets(client);
+  const named = new Map<string, string>();
   for (const name of sourceFields) {
     const source = objective[name];
     if (!isRecord(source) || typeof source.path !== 'string') continue;
-    const key = JSON.stringify([source.path, source.targetColumn ?? null, source.difficultyColumn ?? null]);
-    let id = uploaded.get(key);
+    const file = source as unknown as DatasetFile;
+    const field = `${at}objective.${name}.path`;
+    const location = await realpath(resolve(folder, file.path)).catch(() => resolve(folder, file.path));
+    const key = dataFileKey({ ...file, path: location });
+    let id = named.get(key);
     if (id === undefined) {
-      id = await upload(client, source as unknown as PathSource, folder, `objective.${name}`);
-      uploaded.set(key, id);
-      told(`uploaded ${source.path} as dataset ${id}`);
+      let dataset: Dataset;
+      try {
+        dataset = await readDataFile(file, folder, field);
+      } catch (error) {
+        throw error instanceof DataFileError ? new UsageError(`${error.path}: ${error.message}`) : error;
+      }
+      id = await stored.find(datasetContentHash(dataset));
+      if (id === undefined) {
+        id = await upload(client, file, dataset, location, field);
+        told(`uploaded ${file.path} as dataset ${id}`);
+      } else told(`${file.path} is stored already, as dataset ${id}`);
+      named.set(key, id);
     }
     objective[name] = { id };
   }
   return { ...spec, objective };
+}
+
+/** A sweep spec with the data files of its base named by stored datasets' ids, as uploadDataFiles does a run spec's. */
+export async function uploadBaseDataFiles(client: DescentClient, spec: unknown, folder: string, told: (line: string) => void): Promise<unknown> {
+  if (!isRecord(spec) || !isRecord(spec.base)) return spec;
+  return { ...spec, base: await uploadDataFiles(client, spec.base, folder, told, 'base.') };
 }

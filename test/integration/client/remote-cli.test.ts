@@ -110,7 +110,71 @@ describe('descent submit, status, watch, runs, metrics, cancel, sweep --remote',
     expect(await stored.api.GET('/v1/datasets/{id}', { params: { path: { id: data.id } } })).toMatchObject({ data: { name: 'train.csv', rows: 4 } });
 
     const bad = await runCli(['submit', await file('bad-model.json', { ...model, objective: { ...model.objective, data: { path: 'absent.csv' } } }), ...connection()]);
-    expect(bad).toMatchObject({ code: 2, stdout: '', stderr: expect.stringMatching(/^descent submit: objective\.data\.path: cannot read .*absent\.csv/) });
+    expect(bad).toMatchObject({ code: 2, stdout: '', stderr: expect.stringMatching(/^descent submit: objective\.data\.path: absent\.csv: cannot read .*absent\.csv/) });
+  });
+
+  it('names a dataset of the same content stored before: a submission repeated with its idempotency key gives the same run', async () => {
+    const key = await live.newKey();
+    const tenant = ['--url', live.url, '--key', key];
+    await writeFile(join(folder, 'again.csv'), 'a,b,label\n0,1,0\n1,0,1\n2,1,1\n0,3,0\n');
+    await writeFile(join(folder, 'again.json'), JSON.stringify({ features: [[1, 2], [0, 4]], targets: [1, 0] }));
+    const model = {
+      objective: { type: 'model', model: 'logistic', data: { path: 'again.csv', targetColumn: 2 }, validation: { path: 'again.json' } },
+      optimizer: { name: 'sgd', learningRate: 0.1 },
+      training: { maxSteps: 5 },
+    };
+    const specFile = await file('again-model.json', model);
+    const first = await runCli(['submit', specFile, '--idempotency-key', 'again-1', ...tenant]);
+    expect(first.code).toBe(0);
+    const stored = createClient({ url: live.url, apiKey: key });
+    const datasets = [];
+    for await (const dataset of stored.datasets()) datasets.push(dataset);
+    const ids = Object.fromEntries(datasets.map((dataset) => [dataset.name, dataset.id]));
+    expect(datasets.map((dataset) => dataset.name).sort()).toEqual(['again.csv', 'again.json']);
+    expect(first.stderr).toBe(`descent submit: uploaded again.csv as dataset ${ids['again.csv']}\ndescent submit: uploaded again.json as dataset ${ids['again.json']}\n`);
+
+    const second = await runCli(['submit', specFile, '--idempotency-key', 'again-1', ...tenant]);
+    expect(second).toMatchObject({ code: 0, stdout: first.stdout });
+    expect(second.stderr).toBe(`descent submit: again.csv is stored already, as dataset ${ids['again.csv']}\n`
+      + `descent submit: again.json is stored already, as dataset ${ids['again.json']}\n`);
+    let count = 0;
+    for await (const _ of stored.datasets()) count += 1;
+    expect(count).toBe(2);
+  });
+
+  it('uploads a file named twice, by two spellings of its path, once', async () => {
+    const key = await live.newKey();
+    await writeFile(join(folder, 'twice.csv'), 'a,label\n0,0\n1,1\n2,1\n');
+    const model = {
+      objective: { type: 'model', model: 'logistic', data: { path: 'twice.csv' }, validation: { path: './twice.csv' } },
+      optimizer: { name: 'sgd', learningRate: 0.1 },
+      training: { maxSteps: 5 },
+    };
+    const submitted = await runCli(['submit', await file('twice-model.json', model), '--json', '--url', live.url, '--key', key]);
+    expect(submitted.code).toBe(0);
+    const { data, validation } = JSON.parse(submitted.stdout).spec.objective;
+    expect(validation).toEqual(data);
+    expect(submitted.stderr).toBe(`descent submit: uploaded twice.csv as dataset ${data.id}\n`);
+  });
+
+  it('refuses, before uploading, a data file of another type, JSON that is no dataset, and column options on a JSON file', async () => {
+    const key = await live.newKey();
+    const model = (data: unknown) => ({ objective: { type: 'model', model: 'logistic', data }, optimizer: { name: 'sgd', learningRate: 0.1 }, training: { maxSteps: 5 } });
+    await writeFile(join(folder, 'data.txt'), '0,1\n');
+    await writeFile(join(folder, 'broken.json'), '{"features": [[1]');
+    await writeFile(join(folder, 'other.json'), JSON.stringify({ rows: [] }));
+    await writeFile(join(folder, 'fine.json'), JSON.stringify({ features: [[1], [0]], targets: [1, 0] }));
+    const submit = async (name: string, data: unknown) => runCli(['submit', await file(name, model(data)), '--url', live.url, '--key', key]);
+    expect(await submit('txt.json', { path: 'data.txt' })).toMatchObject({
+      code: 2, stderr: expect.stringMatching(/^descent submit: objective\.data\.path: data\.txt: unsupported file type '\.txt': give a \.csv or a \.json file\n/),
+    });
+    expect(await submit('broken-spec.json', { path: 'broken.json' })).toMatchObject({ code: 2, stderr: expect.stringMatching(/^descent submit: objective\.data\.path: broken\.json: not valid JSON: /) });
+    expect(await submit('other-spec.json', { path: 'other.json' })).toMatchObject({ code: 2, stderr: expect.stringMatching(/^descent submit: objective\.data\.path: other\.json: not a dataset \(/) });
+    expect(await submit('columns.json', { path: 'fine.json', targetColumn: 'y' })).toMatchObject({
+      code: 2, stderr: expect.stringMatching(/^descent submit: objective\.data\.path: fine\.json: targetColumn and difficultyColumn apply to CSV files only\n/),
+    });
+    const stored = createClient({ url: live.url, apiKey: key });
+    for await (const dataset of stored.datasets()) expect.unreachable(`dataset ${dataset.id} was stored`);
   });
 
   it('names the run that submit --wait stored when it can no longer follow it', async () => {
