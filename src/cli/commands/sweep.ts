@@ -45,7 +45,10 @@ and still prints the leaderboard.
 
 With --remote, the sweep is submitted to a running Descent (POST /v1/sweeps), which runs its
 trials on its workers, and its id is printed; with --wait it is followed to its end (a progress
-bar of trials ended), then printed as above (--json: {"sweep", "trials"} on one line). The
+bar of trials ended; across an API restart, stderr saying why it stands still), then printed as
+above (--json: {"sweep", "trials"} on one line). A sweep that can no longer be followed is named
+on stderr first ('descent status <id>' shows it). The base's data files are uploaded, or named
+by a stored dataset of the same content, as 'descent submit' does. The
 server and key come from --url and --key, or DESCENT_URL and DESCENT_API_KEY; a problem is
 printed as one line "descent sweep: <status> <code>: <detail>" and exits 3, an unreachable
 server exits 4 (see 'descent submit --help').

@@ -20,6 +20,14 @@ function awayReason(error: unknown): string {
 }
 
 /**
+ * The stderr line of a failed attempt to open the events of a run or sweep (`what`) again, while
+ * Descent is away (an API restarting): why the bar stands still, and for how long.
+ */
+export function awayLine(name: string, what: 'run' | 'sweep', { error, waitMs }: { readonly error: unknown; readonly waitMs: number }): string {
+  return `descent ${name}: lost the ${what}'s events (${awayReason(error)}); asking again in ${Math.ceil(waitMs / 1000)} s\n`;
+}
+
+/**
  * Follows run `id` to its end; `name` is the command's, for the line that says, while Descent is
  * away (an API restarting), why the bar stands still.
  */
@@ -28,9 +36,9 @@ export async function followRun(client: DescentClient, id: string, stream: Progr
   let loss: number | null = null;
   try {
     return await client.waitForRun(id, {
-      onAway: ({ error, waitMs }) => {
+      onAway: (away) => {
         bar.clear();
-        stream.write(`descent ${name}: lost the run's events (${awayReason(error)}); asking again in ${Math.ceil(waitMs / 1000)} s\n`);
+        stream.write(awayLine(name, 'run', away));
       },
       onEvent: (event) => {
         if (!showProgress) return;

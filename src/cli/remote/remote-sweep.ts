@@ -3,7 +3,10 @@
  * trials on its workers; with --wait, follows it to its end and prints its leaderboard.
  */
 import type { DescentClient, Sweep, SweepSpecInput, Trial } from '../../client/index.ts';
+import { dirname } from 'node:path';
 import { ProgressBar } from '../progress-bar.ts';
+import { uploadBaseDataFiles } from './data-uploads.ts';
+import { awayLine } from './follow-run.ts';
 import { EndedTrials } from './ended-trials.ts';
 import { formatParameters, formatValue, leaderboardText } from '../sweep/leaderboard-text.ts';
 import { exitStatus, readJsonFile, runRemote, submission, submissionOptions } from './remote-command.ts';
@@ -26,8 +29,11 @@ export function outcomeText(sweep: Sweep, trials: readonly Trial[]): string {
 
 export function executeRemoteSweep(args: string[]): Promise<number> {
   return runRemote('sweep', args, submissionOptions, { names: 'one spec file (a path, or - for standard input)', count: 1 }, async ({ values, positionals, client }) => {
-    const spec = (await readJsonFile(positionals[0])) as SweepSpecInput;
-    const submitted = await submission('sweep', positionals[0]!, spec, () => client.submitSweep(spec, { idempotencyKey: values['idempotency-key'] }));
+    const file = positionals[0]!;
+    // A spec from standard input names its data files relative to the current folder, as descent sweep does.
+    const folder = file === '-' ? process.cwd() : dirname(file);
+    const spec = (await uploadBaseDataFiles(client, await readJsonFile(file), folder, (line) => process.stderr.write(`descent sweep: ${line}\n`))) as SweepSpecInput;
+    const submitted = await submission('sweep', file, spec, () => client.submitSweep(spec, { idempotencyKey: values['idempotency-key'] }));
     if (!values.wait) {
       process.stdout.write(`${values.json ? JSON.stringify(submitted) : submitted.id}\n`);
       return exitStatus.ok;
@@ -37,12 +43,21 @@ export function executeRemoteSweep(args: string[]): Promise<number> {
     try {
       const ended = new EndedTrials(submitted.progress.maxTrials);
       sweep = await client.waitForSweep(submitted.id, {
+        onAway: (away) => {
+          bar.clear();
+          process.stderr.write(awayLine('sweep', 'sweep', away));
+        },
         onEvent: (event) => {
           if (event.type !== 'trial' || values['no-progress']) return;
           const { fraction, detail } = ended.add(event.data.runId);
           bar.update(fraction, detail);
         },
       });
+    } catch (error) {
+      bar.clear();
+      // The sweep was stored and goes on: the line after this one says why it is no longer followed.
+      process.stderr.write(`descent sweep: sweep ${submitted.id} was submitted; 'descent status ${submitted.id}' shows it\n`);
+      throw error;
     } finally {
       bar.clear();
     }

@@ -220,6 +220,24 @@ describe('descent submit, status, watch, runs, metrics, cancel, sweep --remote',
     expect(swept.stdout).toMatch(/rank  trial  status +value +parameters\n +1 +\d +completed .*optimizer\.learningRate=0\.1\n +2 .*optimizer\.learningRate=0\.01\n/);
   });
 
+  it('sweep --remote uploads the data files of its base, as submit does', async () => {
+    const key = await live.newKey();
+    await writeFile(join(folder, 'swept.csv'), 'a,b,label\n0,1,0\n1,0,1\n2,1,1\n0,2,0\n');
+    const sweepSpec = {
+      base: { objective: { type: 'model', model: 'logistic', data: { path: 'swept.csv' } }, optimizer: { name: 'sgd', learningRate: 0.1 }, training: { maxSteps: 5 } },
+      parameters: { 'optimizer.learningRate': { type: 'float', values: [0.01, 0.1] } },
+      sampler: { type: 'grid' },
+    };
+    const swept = await runCli(['sweep', await file('swept-sweep.json', sweepSpec), '--remote', '--wait', '--json', '--url', live.url, '--key', key]);
+    expect(swept.code).toBe(0);
+    const { sweep } = JSON.parse(swept.stdout);
+    expect(sweep).toMatchObject({ status: 'completed', spec: { base: { objective: { data: { id: expect.any(String) } } } } });
+    expect(swept.stderr).toBe(`descent sweep: uploaded swept.csv as dataset ${sweep.spec.base.objective.data.id}\n`);
+
+    const bad = await runCli(['sweep', await file('swept-bad.json', { ...sweepSpec, base: { ...sweepSpec.base, objective: { ...sweepSpec.base.objective, data: { path: 'swept.txt' } } } }), '--remote', '--url', live.url, '--key', key]);
+    expect(bad).toMatchObject({ code: 2, stderr: expect.stringMatching(/^descent sweep: base\.objective\.data\.path: swept\.txt: unsupported file type/) });
+  });
+
   it('exits 1 for a sweep that ended with no best trial (every trial diverged), saying why; status shows it so', async () => {
     const sweepSpec = {
       base: { ...spec, objective: { type: 'expression', expression: 'x^4 + y^2', variables: ['x', 'y'], initial: [3, 3] }, optimizer: { name: 'sgd', learningRate: 0.01 }, training: { maxSteps: 200 } },
