@@ -10,6 +10,7 @@ import { delay, followServerEvents, type FollowOptions } from './event-stream.ts
 import type { paths } from './openapi-types.ts';
 import { problemOf } from './problem-error.ts';
 import { retryingFetch, type RetryOptions } from './retry.ts';
+import { withoutGaps } from './run-events-backfill.ts';
 import type {
   Dataset, DatasetCsvQuery, DatasetUpload, MetricRow, MetricsPage, MetricsQuery, Run, RunEvent, RunListItem, RunListQuery, RunSpecInput, Sweep, SweepEvent, SweepListQuery, SweepSpecInput, Trial, TrialListQuery,
 } from './types.ts';
@@ -111,9 +112,22 @@ export function createClient(options: ClientOptions) {
   const path = (id: string) => ({ path: { id } });
   const idempotency = (submit?: SubmitOptions) => (submit?.idempotencyKey === undefined ? {} : { 'idempotency-key': submit.idempotencyKey });
 
+  function metricRows(id: string, query: Omit<MetricsQuery, 'maxPoints'> = {}): AsyncGenerator<MetricRow> {
+    return everyPage(async (cursor) => {
+      const page = (await dataOf(api.GET('/v1/runs/{id}/metrics', { params: { ...path(id), query: { ...query, cursor, format: 'json' } } }))) as MetricsPage;
+      return { items: page.points as MetricRow[], nextCursor: page.nextCursor };
+    });
+  }
+
   function runEvents(id: string, follow: FollowOptions = {}): AsyncGenerator<RunEvent> {
-    const open = async () => (await dataOf(api.GET('/v1/runs/{id}/events', { params: path(id), parseAs: 'stream', signal: follow.signal })))!;
-    return followServerEvents(open, follow) as AsyncGenerator<RunEvent>;
+    let opened = 0;
+    const open = async () => {
+      const body = (await dataOf(api.GET('/v1/runs/{id}/events', { params: path(id), parseAs: 'stream', signal: follow.signal })))!;
+      opened += 1;
+      return body;
+    };
+    const events = followServerEvents(open, follow) as AsyncGenerator<RunEvent>;
+    return withoutGaps({ runId: id, events, opened: () => opened, rowsFrom: (from) => metricRows(id, { from }) });
   }
 
   function sweepEvents(id: string, follow: FollowOptions = {}): AsyncGenerator<SweepEvent> {
@@ -138,7 +152,11 @@ export function createClient(options: ClientOptions) {
         return { items: page.runs, nextCursor: page.nextCursor };
       }),
 
-    /** The run's live events (status, progress, metrics), ending with `end` once it has finished. */
+    /**
+     * The run's live events (status, progress, metrics), ending with `end` once it has finished;
+     * across reopened streams, the slices stored meanwhile come as `metrics` events read from the
+     * metrics endpoint, and the status a stream opens with is not said again (run-events-backfill.ts).
+     */
     runEvents,
 
     /** Follows the run's events until it has finished, then answers its final view. */
@@ -151,11 +169,7 @@ export function createClient(options: ClientOptions) {
     metrics: async (id: string, query: MetricsQuery & { cursor?: string } = {}): Promise<MetricsPage> =>
       (await dataOf(api.GET('/v1/runs/{id}/metrics', { params: { ...path(id), query: { ...query, format: 'json' } } }))) as MetricsPage,
     /** Every recorded step of the range, in step order, across pages. */
-    metricRows: (id: string, query: Omit<MetricsQuery, 'maxPoints'> = {}): AsyncGenerator<MetricRow> =>
-      everyPage(async (cursor) => {
-        const page = (await dataOf(api.GET('/v1/runs/{id}/metrics', { params: { ...path(id), query: { ...query, cursor, format: 'json' } } }))) as MetricsPage;
-        return { items: page.points as MetricRow[], nextCursor: page.nextCursor };
-      }),
+    metricRows,
     /** Every recorded step of the run (or of `from`–`to`; or `maxPoints` buckets) as one CSV document with a header row. */
     metricsCsv: async (id: string, query: CsvQuery = {}): Promise<string> =>
       (await dataOf(api.GET('/v1/runs/{id}/metrics', { params: { ...path(id), query: { ...query, format: 'csv' } }, parseAs: 'text' }))) as string,

@@ -2,7 +2,10 @@
  * Server-sent events as an async iterator, over the client's own fetch (its key, its retries):
  * each message is `{ type, data }` with `data` parsed from its JSON. A stream the server ends
  * early (a `reconnect` message, or a dropped connection before `end`) is opened again after the
- * delay it suggests, so a caller sees one stream from the first message to `end`. An API process
+ * delay it suggests, so a caller sees one stream from the first message to `end`. A stream
+ * opened again starts afresh from the server's state (its opening messages again; nothing
+ * published meanwhile is replayed): a run's events fill the gap in (run-events-backfill.ts); a
+ * sweep's `trial` messages of trials that ended meanwhile are not said. An API process
  * restarting (a deployment) says `reconnect`, then answers 503 while it closes and nothing until
  * it is back: opening again waits that out too, for about a minute.
  */

@@ -64,6 +64,16 @@ describe('waitForRun across an API restart', () => {
     await createClient({ url: live.url, apiKey: live.apiKey }).cancelRun(id);
     await eventually(() => outcome, (settled) => settled !== undefined, { timeoutMs: 60_000 });
     expect(outcome).toMatchObject({ run: { id, status: 'cancelled', result: { stopReason: 'cancelled' } } });
+
+    // Nothing lost across the reopened stream: every step recorded from the first slice delivered
+    // to the last lies in a delivered slice (those stored while away too); no status said twice.
+    const slices = events.flatMap((event) => (event.type === 'metrics' ? [event.data] : []));
+    const recorded: number[] = [];
+    for await (const row of descent.metricRows(id, { from: slices[0]!.firstStep, to: slices.at(-1)!.lastStep })) recorded.push(row.step);
+    expect(recorded.filter((step) => !slices.some((slice) => slice.firstStep <= step && step <= slice.lastStep))).toEqual([]);
+    expect(slices.every((slice, index) => index === 0 || slice.firstStep > slices[index - 1]!.lastStep)).toBe(true);
+    const statuses = events.flatMap((event) => (event.type === 'status' ? [JSON.stringify(event.data)] : []));
+    expect(statuses).toEqual([...new Set(statuses)]);
   });
 
   it('descent watch says why its bar stands still while the API is away, then how the run ended', async () => {
