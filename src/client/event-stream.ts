@@ -7,7 +7,7 @@
  * published meanwhile is replayed): a run's events fill the gap in (run-events-backfill.ts); a
  * sweep's `trial` messages of trials that ended meanwhile are not said. An API process
  * restarting (a deployment) says `reconnect`, then answers 503 while it closes and nothing until
- * it is back: opening again waits that out too, for about a minute.
+ * it is back: opening again waits that out too, for a minute after it was last open.
  */
 import { EventSourceParserStream } from 'eventsource-parser/stream';
 import { ProblemError } from './problem-error.ts';
@@ -20,12 +20,20 @@ export interface ServerEvent {
 
 export interface FollowOptions {
   readonly signal?: AbortSignal;
-  /**
-   * Connections in a row that may end before `end` without one message, and attempts in a row
-   * to open the stream again that may fail as a Descent away for a while fails (default 5; the
-   * wait between the latter doubles from the `retryMs` the server suggests, up to 30 s).
-   */
+  /** Connections in a row that may end before `end` without one message (default 5). */
   readonly maxReconnects?: number;
+  /**
+   * How long after the stream was last open (or the caller last had an answer) opening it again
+   * may fail as a Descent away for a while fails, in milliseconds (default 60 000: an API
+   * process restarting); the wait between attempts doubles from the `retryMs` the server
+   * suggests, up to 30 s. The last attempt's error is then the answer.
+   */
+  readonly maxAwayMs?: number;
+  /**
+   * Whether the first opening may fail as a Descent away for a while too: the caller had an
+   * answer a moment before (submit --wait's POST). Otherwise its failure is the answer at once.
+   */
+  readonly answeredBefore?: boolean;
   /** Told when opening the stream again failed as a Descent away for a while fails, before waiting `waitMs` to try again. */
   readonly onAway?: (away: { readonly error: unknown; readonly waitMs: number }) => void;
 }
@@ -75,20 +83,21 @@ export function delay(ms: number, signal?: AbortSignal): Promise<void> {
  * `open` returns the body of a fresh connection (or throws the request's error).
  */
 export async function* followServerEvents(open: () => Promise<ReadableStream<Uint8Array>>, options: FollowOptions = {}): AsyncGenerator<ServerEvent> {
-  const { signal, maxReconnects = 5 } = options;
+  const { signal, maxReconnects = 5, maxAwayMs = 60_000 } = options;
   let barren = 0;
-  let opened = false;
+  /** When the stream was last open, until its connection ended (or the caller had its answer); undefined before. */
+  let openAt = options.answeredBefore ? Date.now() : undefined;
   let failedOpens = 0;
   let retryMs = 1000;
   for (;;) {
     let body: ReadableStream<Uint8Array>;
     try {
       body = await open();
-      opened = true;
       failedOpens = 0;
     } catch (error) {
-      // The first opening's failure is the caller's answer: a Descent that never answered.
-      if (!opened || signal?.aborted || !awayForAWhile(error) || ++failedOpens > maxReconnects) throw error;
+      // Without an answer before, the first opening's failure is the caller's: a Descent that never answered.
+      if (openAt === undefined || signal?.aborted || !awayForAWhile(error) || Date.now() - openAt > maxAwayMs) throw error;
+      failedOpens += 1;
       const waitMs = Math.min(longestReopenWaitMs, retryMs * 2 ** (failedOpens - 1));
       options.onAway?.({ error, waitMs });
       await delay(waitMs, signal);
@@ -111,6 +120,7 @@ export async function* followServerEvents(open: () => Promise<ReadableStream<Uin
       if (signal?.aborted) throw error;
       // A dropped connection: open another below.
     }
+    openAt = Date.now();
     barren = received ? 0 : barren + 1;
     if (barren > maxReconnects) throw new Error(`The event stream ended ${barren} times in a row without a message.`);
     await delay(retryMs, signal);

@@ -14,6 +14,12 @@ describe('descent --help', () => {
     for (const { name, summary } of commands) expect(`${name}: ${summary}`).toMatch(new RegExp(`^${name}: [a-z]`));
   });
 
+  it('tells, for watch, submit and sweep --remote, that following waits across an API restart and what submitting again reuses', async () => {
+    expect((await runCli(['watch', '--help'])).stdout.replace(/\s+/g, ' ')).toContain('Across an API restart (a deployment) it waits for Descent to be back, for a minute after the stream was last open');
+    expect((await runCli(['submit', '--help'])).stdout.replace(/\s+/g, ' ')).toContain('A spec Descent then refuses leaves the datasets it uploaded stored: submitting again names them');
+    expect((await runCli(['sweep', '--help'])).stdout.replace(/\s+/g, ' ')).toContain('across an API restart, stderr saying why it stands still');
+  });
+
   it('leaves no heading of a command\'s --help without lines under it', async () => {
     for (const { name } of await listed()) {
       const { stdout, code } = await runCli([name, '--help']);

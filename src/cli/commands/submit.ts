@@ -46,7 +46,7 @@ export const command: Command = {
       process.stdout.write(`${values.json ? JSON.stringify(submitted) : submitted.id}\n`);
       return exitStatus.ok;
     }
-    const run = await followRun(client, submitted.id, process.stderr, !values['no-progress'], 'submit').catch((error: unknown) => {
+    const run = await followRun(client, submitted.id, process.stderr, !values['no-progress'], 'submit', true).catch((error: unknown) => {
       // The run was stored and goes on: the line after this one says why it is no longer followed.
       process.stderr.write(`descent submit: run ${submitted.id} was submitted; 'descent watch ${submitted.id}' follows it\n`);
       throw error;

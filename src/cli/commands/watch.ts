@@ -7,7 +7,9 @@ const help = `Usage: descent watch <run id> [options]
 
 Follows a run on a running Descent to its end (its event stream), with a progress bar on
 stderr when it is a terminal, then prints how it ended. A run that has already ended is
-printed at once.
+printed at once. Across an API restart (a deployment) it waits for Descent to be back, for a
+minute after the stream was last open, saying on stderr why the bar stands still; the run's
+metrics stored meanwhile are read then, so none is missed.
 
 Options:
   --json           Print the run (GET /v1/runs/{id}) as one JSON line instead of text.

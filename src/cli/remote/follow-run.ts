@@ -29,13 +29,15 @@ export function awayLine(name: string, what: 'run' | 'sweep', { error, waitMs }:
 
 /**
  * Follows run `id` to its end; `name` is the command's, for the line that says, while Descent is
- * away (an API restarting), why the bar stands still.
+ * away (an API restarting), why the bar stands still. `answeredBefore`: Descent answered a
+ * moment ago (the run's submission), so a first opening that fails as a Descent away is waited out too.
  */
-export async function followRun(client: DescentClient, id: string, stream: ProgressStream, showProgress: boolean, name: string): Promise<Run> {
+export async function followRun(client: DescentClient, id: string, stream: ProgressStream, showProgress: boolean, name: string, answeredBefore = false): Promise<Run> {
   const bar = new ProgressBar(stream);
   let loss: number | null = null;
   try {
     return await client.waitForRun(id, {
+      answeredBefore,
       onAway: (away) => {
         bar.clear();
         stream.write(awayLine(name, 'run', away));

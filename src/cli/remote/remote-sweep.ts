@@ -43,6 +43,7 @@ export function executeRemoteSweep(args: string[]): Promise<number> {
     try {
       const ended = new EndedTrials(submitted.progress.maxTrials);
       sweep = await client.waitForSweep(submitted.id, {
+        answeredBefore: true,
         onAway: (away) => {
           bar.clear();
           process.stderr.write(awayLine('sweep', 'sweep', away));
