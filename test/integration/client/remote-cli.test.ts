@@ -194,6 +194,22 @@ describe('descent submit, status, watch, runs, metrics, cancel, sweep --remote',
       + 'descent submit: 401 unauthorized: The API key is unknown or revoked.\n');
   });
 
+  it('names the sweep that sweep --remote --wait stored when it can no longer follow it', async () => {
+    const { tenantName } = await createTenantKey(live.services.database);
+    const keys = createApiKeyRepository(live.services.database);
+    const following = await keys.create(tenantName);
+    const other = createClient({ url: live.url, apiKey: (await keys.create(tenantName)).key });
+    const sweepSpec = { base: { ...spec, training: { maxSteps: 100_000_000 } }, parameters: { 'optimizer.learningRate': { type: 'float', values: [0.01, 0.1] } }, sampler: { type: 'grid' } };
+    const waited = runCli(['sweep', await file('followed-sweep.json', sweepSpec), '--remote', '--wait', '--url', live.url, '--key', following.key]);
+    const running = await eventually(async () => (await other.api.GET('/v1/sweeps', { params: { query: {} } })).data!.sweeps, (sweeps) => sweeps.length > 0);
+    await keys.revoke(following.apiKey.id);
+    const { code, stderr } = await waited;
+    await other.cancelSweep(running[0].id);
+    expect(code).toBe(3);
+    expect(stderr).toBe(`descent sweep: sweep ${running[0].id} was submitted; 'descent status ${running[0].id}' shows it\n`
+      + 'descent sweep: 401 unauthorized: The API key is unknown or revoked.\n');
+  });
+
   it('exits 2 on bad usage and 4 when Descent cannot be reached', async () => {
     const noKey = await runCli(['status', 'x', '--url', live.url]);
     expect(noKey.code).toBe(2);
