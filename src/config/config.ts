@@ -11,6 +11,9 @@ const integer = (fallback: number, min: number, max: number) =>
 const postgresUrl = z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgresql:// URL' });
 const redisUrl = z.url({ protocol: /^rediss?$/, error: 'must be a redis:// URL' });
 
+/** The largest DATASET_MAX_BYTES a Descent may be given: no upload beyond it is ever taken. */
+export const largestDatasetMaxBytes = 268_435_456;
+
 export const configSchema = z.object({
   DATABASE_URL: postgresUrl.default('postgresql://postgres@127.0.0.1:5432/descent'),
   REDIS_URL: redisUrl.default('redis://127.0.0.1:6379'),
@@ -44,7 +47,7 @@ export const configSchema = z.object({
    */
   REQUEST_TIMEOUT_MS: integer(300_000, 1_000, 3_600_000),
   /** Largest dataset upload (POST /v1/datasets, JSON or CSV) in bytes, rows and feature columns; larger ones get 413. */
-  DATASET_MAX_BYTES: integer(67_108_864, 1_024, 268_435_456),
+  DATASET_MAX_BYTES: integer(67_108_864, 1_024, largestDatasetMaxBytes),
   DATASET_MAX_ROWS: integer(1_000_000, 1, 1_000_000),
   DATASET_MAX_COLUMNS: integer(10_000, 1, 100_000),
   /** Requests one API key may make per window, counted in Redis across all API processes. */

@@ -6,9 +6,10 @@
  * service stores each upload anew) names that dataset and is not uploaded again, so a submission
  * repeated (with its --idempotency-key, or after the service refused the spec) names the same one.
  */
-import { readFile, realpath } from 'node:fs/promises';
+import { readFile, realpath, stat } from 'node:fs/promises';
 import { basename, extname, resolve } from 'node:path';
 import { ProblemError, type DatasetUpload, type DescentClient } from '../../client/index.ts';
+import { largestDatasetMaxBytes } from '../../config/config.ts';
 import { datasetContentHash, type Dataset, type DatasetFile } from '../../core/datasets/index.ts';
 import { DataFileError, dataFileKey, readDataFile } from '../data-files.ts';
 import { UsageError } from './remote-command.ts';
@@ -80,6 +81,11 @@ export async function uploadDataFiles(client: DescentClient, spec: unknown, fold
     const key = dataFileKey({ ...file, path: location });
     let id = named.get(key);
     if (id === undefined) {
+      // The file is read whole (a body to send again after a 429 or 503): one no Descent takes is refused unread.
+      const bytes = await stat(location).then((stats) => stats.size, () => 0);
+      if (bytes > largestDatasetMaxBytes) {
+        throw new UsageError(`${field}: ${file.path}: ${bytes} bytes, beyond the ${largestDatasetMaxBytes} (256 MiB) any Descent takes in one upload (its DATASET_MAX_BYTES, 64 MiB unless set)`);
+      }
       let dataset: Dataset;
       try {
         dataset = await readDataFile(file, folder, field);

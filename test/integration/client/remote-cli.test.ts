@@ -1,5 +1,5 @@
 /** The remote commands of `descent` against a running Descent: output, exit statuses, problems. */
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -157,7 +157,7 @@ describe('descent submit, status, watch, runs, metrics, cancel, sweep --remote',
     expect(submitted.stderr).toBe(`descent submit: uploaded twice.csv as dataset ${data.id}\n`);
   });
 
-  it('refuses, before uploading, a data file of another type, JSON that is no dataset, and column options on a JSON file', async () => {
+  it('refuses, before uploading, a data file of another type, JSON that is no dataset, column options on a JSON file and a file larger than any Descent takes', async () => {
     const key = await live.newKey();
     const model = (data: unknown) => ({ objective: { type: 'model', model: 'logistic', data }, optimizer: { name: 'sgd', learningRate: 0.1 }, training: { maxSteps: 5 } });
     await writeFile(join(folder, 'data.txt'), '0,1\n');
@@ -173,6 +173,13 @@ describe('descent submit, status, watch, runs, metrics, cancel, sweep --remote',
     expect(await submit('columns.json', { path: 'fine.json', targetColumn: 'y' })).toMatchObject({
       code: 2, stderr: expect.stringMatching(/^descent submit: objective\.data\.path: fine\.json: targetColumn and difficultyColumn apply to CSV files only\n/),
     });
+    // Sparse: 256 MiB and a byte, none of it written.
+    await writeFile(join(folder, 'huge.csv'), '');
+    await truncate(join(folder, 'huge.csv'), 268_435_457);
+    expect(await submit('huge-spec.json', { path: 'huge.csv' })).toMatchObject({
+      code: 2, stderr: expect.stringMatching(/^descent submit: objective\.data\.path: huge\.csv: 268435457 bytes, beyond the 268435456 \(256 MiB\) any Descent takes in one upload/),
+    });
+    await rm(join(folder, 'huge.csv'));
     const stored = createClient({ url: live.url, apiKey: key });
     for await (const dataset of stored.datasets()) expect.unreachable(`dataset ${dataset.id} was stored`);
   });
