@@ -8,17 +8,20 @@
  *
  * - linear: v / 10^k, with k chosen so the largest magnitude is near 1 when it is huge or tiny;
  * - log: log10 v (every value > 0);
- * - symmetric log, for log scales with values ≤ 0: sign(v)·log10(1 + |v|/c), c a thousandth of
- *   the largest magnitude, so negative losses keep a log-like axis.
+ * - symmetric log, for log scales with values ≤ 0: sign(v)·log10(1 + |v|/c), so negative losses
+ *   keep a log-like axis. Only magnitudes below c are squeezed toward 0, so c follows the data:
+ *   the smallest magnitudes it holds (a low quantile, so a curve passing close to 0 on its way
+ *   through does not open empty decades). A run falling from 1 to −1e100 is then spread over its
+ *   hundred decades; with c tied to the largest magnitude it lay flat at 0 until the last steps.
  */
-import { nice, ticks } from 'd3-array';
+import { nice, quantile, ticks } from 'd3-array';
 import { formatNumber } from '../format.js';
 
 const minimumGap = 28;
 /**
  * Decades a log axis considers for labels, at most: an axis spanning more labels every second,
  * third… decade, so a diverged run's 1e106 still leaves its first values labelled. (An axis
- * through 0, symmetric log, labels this many decades below its largest magnitude.)
+ * through 0, symmetric log, labels the decades down to its linear threshold.)
  */
 const decadeWindow = 40;
 
@@ -29,9 +32,10 @@ export function valueScale(values, logarithmic) {
     return { kind: 'log', forward: Math.log10, inverse: (display) => 10 ** display };
   }
   if (logarithmic) {
-    const c = largest > 0 ? largest / 1000 : 1;
+    const c = linearThreshold(values, largest);
     return {
       kind: 'symmetric log',
+      threshold: c,
       forward: (value) => Math.sign(value) * Math.log10(1 + Math.abs(value) / c),
       inverse: (display) => Math.sign(display) * c * (10 ** Math.abs(display) - 1),
     };
@@ -41,14 +45,30 @@ export function valueScale(values, logarithmic) {
   return { kind: 'linear', forward: (value) => value / factor, inverse: (display) => display * factor };
 }
 
-/** Nice round values ±{1, 2, 5}·10^k (and 0) between low and high, powers of ten first. */
-function roundCandidates(low, high) {
+/**
+ * Where a symmetric log axis turns linear: the 2nd percentile of the nonzero magnitudes, rounded
+ * down to a power of ten (round labels at the turn), and at most a thousandth of the largest.
+ */
+function linearThreshold(values, largest) {
+  if (!(largest > 0)) return 1;
+  const magnitudes = values.map(Math.abs).filter((magnitude) => magnitude > 0);
+  const small = quantile(magnitudes, 0.02);
+  return Math.min(largest / 1000, 10 ** Math.floor(Math.log10(small)));
+}
+
+/**
+ * Nice round values ±{1, 2, 5}·10^k (and 0) between low and high, powers of ten first; an axis
+ * through 0 considers magnitudes down to `smallest` (a symmetric log axis's linear threshold).
+ */
+function roundCandidates(low, high, smallest) {
   const candidates = [];
   const largest = Math.max(Math.abs(low), Math.abs(high));
   if (!(largest > 0)) return [{ value: 0, rank: 0 }];
   const highest = Math.ceil(Math.log10(largest));
   const smallestMagnitude = low > 0 ? low : high < 0 ? -high : 0;
-  const lowestNeeded = smallestMagnitude > 0 ? Math.floor(Math.log10(smallestMagnitude)) : highest - decadeWindow;
+  const lowestNeeded = smallestMagnitude > 0
+    ? Math.floor(Math.log10(smallestMagnitude))
+    : smallest > 0 ? Math.floor(Math.log10(smallest)) : highest - decadeWindow;
   const stride = Math.max(1, Math.ceil((highest - lowestNeeded) / decadeWindow));
   const lowest = Math.floor(lowestNeeded / stride) * stride;
   for (let exponent = lowest; exponent <= highest; exponent += stride) {
@@ -57,7 +77,8 @@ function roundCandidates(low, high) {
       for (const value of [magnitude, -magnitude]) if (value >= low && value <= high) candidates.push({ value, rank: mantissa === 1 ? 0 : 1 });
     }
   }
-  if (low <= 0 && high >= 0) candidates.push({ value: 0, rank: 0 });
+  // 0 first: on an axis through it, it is the label kept where ±1 would crowd it.
+  if (low <= 0 && high >= 0) candidates.unshift({ value: 0, rank: 0 });
   return candidates;
 }
 
@@ -77,7 +98,7 @@ export function valueAxisOptions(scale) {
       if (scale.kind === 'linear') return ticks(min, max, Math.max(2, Math.floor(height / (minimumGap * 1.6))));
       const kept = [];
       const positions = [];
-      const candidates = roundCandidates(scale.inverse(min), scale.inverse(max));
+      const candidates = roundCandidates(scale.inverse(min), scale.inverse(max), scale.threshold);
       for (const rank of [0, 1]) {
         if (rank === 1 && kept.length >= 3) break;
         for (const candidate of candidates.filter((entry) => entry.rank === rank)) {

@@ -1,0 +1,58 @@
+/**
+ * What a user found at the dashboard's edges, each as they met it: a run falling to −1e100 drawn
+ * flat on its symmetric log axis until its last steps, wide tables cut at the card's edge with
+ * nothing to say there was more, no mark where early stopping found its best step, and a CSV
+ * export gathered whole in the page before it was saved.
+ */
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { scalarMetricFields } from '../../src/contracts/metric-fields.ts';
+import { drawnAxes, drawnSeries, expression, screenshots, useDashboard, usePages } from './support/dashboard.ts';
+
+// Waiting for the 1,000,000-step run polls it for longer than the per-key budget of a minute allows.
+const dashboard = useDashboard({ RATE_LIMIT_MAX: '100000' });
+const open = usePages(dashboard);
+
+const runView = async (id: string) => (await dashboard.testApp.app.inject({ url: `/v1/runs/${id}`, headers: { authorization: dashboard.authorization } })).json();
+
+/** Pixel heights of a curve's points on the chart (top 0), in step order, and the plot's height. */
+const curvePositions = (page: Page, label: string) => page.locator('.curve-plot').first().evaluate((element: unknown, wanted: string) => {
+  const chart = (element as { uplot: { series: { label: string; scale: string }[]; data: (number | null)[][]; bbox: { height: number }; valToPos(value: number, scale: string): number } }).uplot;
+  const index = chart.series.findIndex((series) => series.label === wanted);
+  const positions = chart.data[index]!.filter((value): value is number => typeof value === 'number').map((value) => chart.valToPos(value, chart.series[index]!.scale));
+  return { positions, height: chart.bbox.height / (globalThis as unknown as { devicePixelRatio: number }).devicePixelRatio };
+}, label);
+
+/** A scrolling table's state: how far it overflows and scrolled, its cues, and whether it takes focus. */
+const tableScroll = (page: Page, selector: string) => page.locator(selector).evaluate((element: unknown) => {
+  const holder = element as { scrollWidth: number; clientWidth: number; scrollLeft: number; classList: { contains(name: string): boolean }; getAttribute(name: string): string | null };
+  return {
+    overflow: holder.scrollWidth - holder.clientWidth, scrollLeft: holder.scrollLeft,
+    moreLeft: holder.classList.contains('more-left'), moreRight: holder.classList.contains('more-right'), tabindex: holder.getAttribute('tabindex'),
+  };
+});
+
+describe('dashboard edges', () => {
+  it('spreads a run falling from −1 to −1e100 over its decades on the symmetric log axis, labelled in values', async () => {
+    // SGD at 1 on −x² from 1 triples x every step: the loss is −9^t, below −1e100 at step 106 (unbounded).
+    const id = await dashboard.submitRun({ objective: expression('-(x^2)', [1], ['x']), optimizer: { name: 'sgd', learningRate: 1 }, training: { maxSteps: 1000 } });
+    expect((await runView(id)).result.stopReason).toBe('unbounded');
+    const page = await open(`#/runs/${id}`);
+    await page.locator('.curve-plot canvas').first().waitFor();
+    const { positions, height } = await curvePositions(page, 'loss');
+    expect(positions.length).toBeGreaterThan(100);
+    // The middle half of the run (losses −9^26 to −9^79) takes about half the plot, not a pixel at 0.
+    const middle = positions.slice(Math.floor(positions.length / 4), Math.floor((3 * positions.length) / 4));
+    expect(Math.max(...middle) - Math.min(...middle), JSON.stringify(positions)).toBeGreaterThan(height / 3);
+    const axis = (await drawnAxes(page)).find((entry) => entry.scale === 'loss')!;
+    expect(axis.label).toBe('loss (symmetric log)');
+    const values = axis.values.map(Number);
+    // Labels are values (−1e50, not a display coordinate), spread over the run, higher ones higher up.
+    expect(values.every(Number.isFinite), axis.values.join(' ')).toBe(true);
+    expect(Math.min(...values)).toBeLessThan(-1e80);
+    expect(values.some((value) => value > -1e20 && value < -1e5), axis.values.join(' ')).toBe(true);
+    const order = values.map((value, index) => [value, axis.positions[index]!] as const).sort((a, b) => a[0] - b[0]);
+    for (let index = 1; index < order.length; index++) expect(order[index]![1]).toBeLessThan(order[index - 1]![1]);
+    await page.screenshot({ path: `${screenshots}/edge-symmetric-log-unbounded.png`, fullPage: true });
+  });
+});
