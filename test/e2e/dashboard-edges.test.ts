@@ -55,4 +55,43 @@ describe('dashboard edges', () => {
     for (let index = 1; index < order.length; index++) expect(order[index]![1]).toBeLessThan(order[index - 1]![1]);
     await page.screenshot({ path: `${screenshots}/edge-symmetric-log-unbounded.png`, fullPage: true });
   });
+
+  it('scrolls a table wider than its card inside it, with a shadow where columns are out of view, by keyboard too', async () => {
+    // Runs differing in many settings: one column each in the compare table.
+    const ids = [];
+    for (const [index, optimizer] of [
+      { name: 'adam', learningRate: 0.02, beta1: 0.8, beta2: 0.99, epsilon: 1e-7 },
+      { name: 'adam', learningRate: 0.01, beta1: 0.85, beta2: 0.995, epsilon: 1e-6 },
+      { name: 'adam', learningRate: 0.005, beta1: 0.9, beta2: 0.9999, epsilon: 1e-5 },
+    ].entries()) {
+      ids.push(await dashboard.submitRun({
+        objective: expression(`x^2 + y^2 + ${index}`, [1, 2 + index]), optimizer,
+        training: { maxSteps: 20 + index, seed: index + 1 }, clip: { maxNorm: 1 + index }, record: { every: 1 + index },
+      }));
+    }
+    const page = await open(`#/compare/${ids.join(',')}`);
+    const holder = '.compare-table-card .table-scroll';
+    await page.locator(`${holder} tbody tr`).nth(2).waitFor();
+    await expect.poll(() => tableScroll(page, holder)).toMatchObject({ moreLeft: false, moreRight: true, tabindex: '0' });
+    expect((await tableScroll(page, holder)).overflow).toBeGreaterThan(50);
+    // The cue is drawn: an inset shadow on the right edge.
+    expect(await page.locator(holder).evaluate((element) => (globalThis as unknown as { getComputedStyle(of: unknown): { boxShadow: string } }).getComputedStyle(element).boxShadow)).toMatch(/inset/);
+    expect(await page.locator(holder).getAttribute('aria-label')).toBe('Runs compared');
+    await page.screenshot({ path: `${screenshots}/edge-wide-table-start.png`, fullPage: true });
+
+    // Tab reaches the table (after the links in it), the arrow keys scroll it.
+    await page.locator(holder).focus();
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('ArrowRight');
+    await expect.poll(async () => (await tableScroll(page, holder)).scrollLeft).toBeGreaterThan(0);
+    await expect.poll(() => tableScroll(page, holder)).toMatchObject({ moreLeft: true });
+    await page.keyboard.press('End');
+    for (let press = 0; press < 40 && (await tableScroll(page, holder)).moreRight; press++) await page.keyboard.press('ArrowRight');
+    await expect.poll(() => tableScroll(page, holder)).toMatchObject({ moreLeft: true, moreRight: false });
+    // The last column is in view inside the card.
+    const last = await page.locator(`${holder} thead th`).last().boundingBox();
+    const box = await page.locator(holder).boundingBox();
+    expect(last!.x + last!.width).toBeLessThanOrEqual(box!.x + box!.width + 1);
+    await page.screenshot({ path: `${screenshots}/edge-wide-table-end.png`, fullPage: true });
+  });
 });

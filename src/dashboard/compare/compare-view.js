@@ -15,6 +15,7 @@ import { formatNumber } from '../format.js';
 import { createCurveControls } from '../runs/curve-controls.js';
 import { knownDimension, loadCurves, loadLandscape, loadRun, loadTrajectory } from '../runs/run-data.js';
 import { thin } from '../runs/run-view.js';
+import { scrollingTable } from '../table-scroll.js';
 
 const maxTrajectoryPoints = 1500;
 /** Steps read as recorded at the start of each trajectory, before the downsampled rest. */
@@ -124,7 +125,7 @@ export function createCompareView(container, { onRemove } = {}) {
   function renderTable(named) {
     const differing = differingFields(named.map(({ run }) => run)).filter((name) => name !== 'optimizer.name');
     const bestFinal = Math.min(...named.map(({ run }) => run.result?.finalLoss ?? Infinity));
-    return h('div', { class: 'table-scroll' }, h('table', { class: 'compare-table' },
+    return scrollingTable('Runs compared', h('table', { class: 'compare-table' },
       h('thead', {}, h('tr', {},
         h('th', { scope: 'col' }, 'run'), h('th', { scope: 'col' }, 'status'), h('th', { scope: 'col' }, 'optimizer'),
         differing.map((name) => h('th', { scope: 'col' }, h('code', {}, name))),

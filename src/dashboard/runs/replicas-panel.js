@@ -6,6 +6,7 @@
  */
 import { h } from '../dom.js';
 import { formatNumber } from '../format.js';
+import { scrollingTable } from '../table-scroll.js';
 
 const fact = (term, value, name) => [h('dt', {}, term), h('dd', { 'data-parallel': name }, value)];
 
@@ -20,7 +21,7 @@ export function renderReplicas(report) {
         ? `mean ${formatNumber(staleness.mean, 3)} · median ${formatNumber(staleness.p50, 3)} · p99 ${formatNumber(staleness.p99, 3)} · max ${formatNumber(staleness.max, 3)} (over ${staleness.updates} updates)`
         : 'not measured', 'staleness'),
       centerDistance ? fact('distance to the center', `mean ${formatNumber(centerDistance.mean)} · max ${formatNumber(centerDistance.max)}`, 'centerDistance') : null),
-    h('div', { class: 'table-scroll' }, h('table', { class: 'replica-table' },
+    scrollingTable('Replicas', h('table', { class: 'replica-table' },
       h('thead', {}, h('tr', {},
         h('th', { scope: 'col' }, 'replica'), h('th', { scope: 'col' }, 'steps'), h('th', { scope: 'col' }, 'exchanges'),
         h('th', { scope: 'col' }, 'distance to the center'))),

@@ -4,6 +4,7 @@
  */
 import { h, statusBadge } from '../dom.js';
 import { formatNumber } from '../format.js';
+import { scrollingTable } from '../table-scroll.js';
 import { parameterText } from './sweep-data.js';
 
 /** How a trial ended, in words: the pruning reason, the run's message, or where it stands. */
@@ -18,7 +19,7 @@ export function renderLeaderboard(sweep, trials) {
   const paths = Object.keys(sweep.spec.parameters);
   const metric = sweep.spec.metric.name;
   if (!trials.length) return h('p', { class: 'muted' }, 'No trials yet.');
-  return h('div', { class: 'table-scroll' }, h('table', { class: 'leaderboard' },
+  return scrollingTable('Leaderboard', h('table', { class: 'leaderboard' },
     h('thead', {}, h('tr', {},
       h('th', { scope: 'col' }, 'rank'), h('th', { scope: 'col' }, 'trial'), h('th', { scope: 'col' }, 'status'),
       h('th', { scope: 'col' }, metric),
