@@ -94,4 +94,35 @@ describe('dashboard edges', () => {
     expect(last!.x + last!.width).toBeLessThanOrEqual(box!.x + box!.width + 1);
     await page.screenshot({ path: `${screenshots}/edge-wide-table-end.png`, fullPage: true });
   });
+
+  it('marks the step where early stopping found the best loss, and the run restored it', async () => {
+    // Momentum overshoots the minimum of x² and swings back: the loss's best is at a crossing, then
+    // the swings stop improving by minDelta and patience runs out.
+    const id = await dashboard.submitRun({
+      objective: expression('x^2 + y^2', [3, 0]), optimizer: { name: 'momentum', learningRate: 0.02, momentum: 0.95 },
+      training: { maxSteps: 5000 }, earlyStopping: { monitor: 'loss', patience: 40, minDelta: 1e-3, restoreBest: true }, record: { every: 1 },
+    });
+    const { result } = await runView(id);
+    expect(result.stopReason).toBe('early_stopping');
+    expect(result.restoredBest).toBe(true);
+    const page = await open(`#/runs/${id}`);
+    await page.locator('.curve-plot canvas').first().waitFor();
+    const legend = page.locator('.chart-legend .best-step');
+    await expect.poll(() => legend.textContent()).toBe(`loss: best ${Number(result.best.value.toPrecision(5))} at step ${result.best.step}`);
+    expect(await legend.getAttribute('title')).toContain('early stopping');
+    const best = (await drawnSeries(page)).find((series) => series.label === 'loss · best');
+    expect(best).toMatchObject({ scale: 'loss', show: true, values: 1 });
+    // The point is at the best step, at the best value.
+    const point = await page.locator('.curve-plot').first().evaluate((element: unknown) => {
+      const chart = (element as { uplot: { series: { label: string }[]; data: (number | null)[][] } }).uplot;
+      const index = chart.series.findIndex((series) => series.label === 'loss · best');
+      const at = chart.data[index]!.findIndex((value) => typeof value === 'number');
+      return { step: chart.data[0]![at]!, next: chart.data[0]![at + 1] ?? Infinity, display: chart.data[index]![at] };
+    });
+    // On the step, or on the bucket holding it when the curve is downsampled.
+    expect(point.step).toBeLessThanOrEqual(result.best.step);
+    expect(point.next).toBeGreaterThan(result.best.step);
+    expect(10 ** point.display!).toBeCloseTo(result.best.value, 10);
+    await page.screenshot({ path: `${screenshots}/edge-early-stopping-best.png`, fullPage: true });
+  });
 });

@@ -6,6 +6,10 @@
  *
  * The legend is ours (uPlot's is off): each line with its colour and a button to hide it, and
  * a readout of the values under the cursor.
+ *
+ * A run given a `best` (where early stopping found its best value) has that step marked: a dashed
+ * vertical line at the step, a point at the best value on the monitored curve, and a legend entry
+ * saying both.
  */
 import uPlot from 'uplot';
 import { h } from '../dom.js';
@@ -21,6 +25,9 @@ import { colourAt, dashes, translucent } from './palette.js';
 
 /** Whole steps only: 1-2-5 increments from 1 to 1e9. */
 const stepIncrements = [1, 2, 5].flatMap((factor) => Array.from({ length: 10 }, (_, power) => factor * 10 ** power)).sort((a, b) => a - b);
+
+/** The best step's line when its curve is not drawn (the dashboard's muted ink). */
+const bestLineColour = '#5b6475';
 
 const finiteOrNull = (value) => (typeof value === 'number' && Number.isFinite(value) ? value : null);
 
@@ -58,7 +65,7 @@ const stepLabels = (_chart, splits) => splits.map((value) => (value === null || 
 /**
  * What to draw: uPlot's aligned data (values transformed per unit, see value-scales.js), its
  * series and bands, and each unit's scale.
- * @param {{ runs: { id: string, name: string, points: object[], stopped?: boolean }[], fields: object[], logScale: boolean, smoothing: number }} input
+ * @param {{ runs: { id: string, name: string, points: object[], stopped?: boolean, best?: { metric: string, value: number, step: number } }[], fields: object[], logScale: boolean, smoothing: number }} input
  */
 function describe({ runs, fields, logScale, smoothing }) {
   const compare = runs.length > 1;
@@ -67,6 +74,8 @@ function describe({ runs, fields, logScale, smoothing }) {
   const lines = [];
   const bands = [];
   const missing = [];
+  /** Best steps to mark: step, value and metric, with the x of their point (null when their curve is not drawn). */
+  const bests = [];
   /** Raw columns by unit, transformed once every value of the unit is known. */
   const columnsByUnit = new Map();
   runs.forEach((run, runIndex) => {
@@ -108,7 +117,22 @@ function describe({ runs, fields, logScale, smoothing }) {
         series.push({ label: `${label} · stopped`, scale: field.unit, stroke: colour, width: 0, points: { show: true, size: 10, width: 2, fill: '#ffffff', stroke: colour } });
         columns.push(line.map((value, index) => (index === last ? value : null)));
       }
+      if (run.best && run.best.metric === field.name) {
+        // The point goes on the bucket holding the step (downsampled curves have no point of
+        // their own there); the line at the exact step and the legend say where it is.
+        const at = run.points.findIndex((point) => point.step <= run.best.step && run.best.step <= (point.stepEnd ?? point.step));
+        if (at >= 0) {
+          bests.push({ ...run.best, runId: run.id, label, colour, x: run.points[at].step });
+          series.push({ label: `${label} · best`, scale: field.unit, stroke: colour, width: 0, points: { show: true, size: 11, width: 2, fill: colour, stroke: '#ffffff' } });
+          columns.push(run.points.map((_point, index) => (index === at ? run.best.value : null)));
+          unitColumns.push([run.best.value]);
+        }
+      }
     });
+    // Its curve not drawn (hidden, or not recorded there), the step is still marked by its line.
+    if (run.best && !bests.some((best) => best.runId === run.id)) {
+      bests.push({ ...run.best, runId: run.id, label: compare ? `${run.name} · ${run.best.metric}` : run.best.metric, colour: compare ? colourAt(runIndex) : bestLineColour, x: null });
+    }
     tables.push(columns);
   });
   const scales = {};
@@ -123,8 +147,10 @@ function describe({ runs, fields, logScale, smoothing }) {
     return column.map((value) => (value === null ? null : forward(value)));
   })]);
   const data = transformed.length > 1 ? uPlot.join(transformed) : transformed[0] ?? [[]];
-  return { data, series, bands, lines, missing, scales };
+  return { data, series, bands, lines, missing, scales, bests };
 }
+
+const bestText = (best) => `${best.label}: best ${formatNumber(best.value, 5)} at step ${best.step}`;
 
 function axisTitle(unit, scale) {
   const title = units[unit].title;
@@ -141,6 +167,7 @@ export function createCurveChart(container, { ariaLabel }) {
   let signature = '';
   let lines = [];
   let scales = {};
+  let bests = [];
   const hidden = new Set();
   /** The first and last step of the data drawn, to tell a zoomed view from the whole. */
   let steps = null;
@@ -173,7 +200,27 @@ export function createCurveChart(container, { ariaLabel }) {
         const display = instance.data[line.index][index];
         return `${line.label} ${display === null || display === undefined ? '—' : formatNumber(scales[line.unit].inverse(display), 5)}`;
       });
-    readout.textContent = `step ${instance.data[0][index]}: ${values.join(' · ')}`;
+    const step = instance.data[0][index];
+    const best = bests.filter((entry) => entry.x === step).map((entry) => ` · ${bestText(entry)}`).join('');
+    readout.textContent = `step ${step}: ${values.join(' · ')}${best}`;
+  }
+
+  /** The best steps' lines, dashed across the plot, over the curves. */
+  function drawBestSteps(instance) {
+    const { ctx, bbox } = instance;
+    for (const best of bests) {
+      const x = instance.valToPos(best.step, 'x', true);
+      if (!(x >= bbox.left && x <= bbox.left + bbox.width)) continue;
+      ctx.save();
+      ctx.strokeStyle = best.colour;
+      ctx.lineWidth = devicePixelRatio;
+      ctx.setLineDash([5 * devicePixelRatio, 4 * devicePixelRatio]);
+      ctx.beginPath();
+      ctx.moveTo(Math.round(x) + 0.5, bbox.top);
+      ctx.lineTo(Math.round(x) + 0.5, bbox.top + bbox.height);
+      ctx.stroke();
+      ctx.restore();
+    }
   }
 
   function renderLegend(missing) {
@@ -192,6 +239,14 @@ export function createCurveChart(container, { ariaLabel }) {
         if (line.dash.length) item.firstChild.classList.add('dashed');
         return item;
       }),
+      ...bests.map((best) => {
+        const item = h('span', {
+          class: 'legend-item best-step', 'data-run-id': best.runId, 'data-step': best.step,
+          title: 'Where early stopping found the best value (the dashed line)',
+        }, h('span', { class: 'best-marker', 'aria-hidden': 'true' }), bestText(best));
+        item.firstChild.style.borderColor = best.colour;
+        return item;
+      }),
       ...missing.map((label) => h('span', { class: 'legend-item muted' }, `${label}: not recorded`)),
     );
   }
@@ -200,6 +255,7 @@ export function createCurveChart(container, { ariaLabel }) {
     const model = describe(input);
     lines = model.lines;
     scales = model.scales;
+    bests = model.bests;
     renderLegend(model.missing);
     const hasPoints = input.runs.some((run) => run.points.length > 0);
     if (!lines.length) {
@@ -243,7 +299,7 @@ export function createCurveChart(container, { ariaLabel }) {
       axes,
       series: model.series.map((entry) => (entry.label && hidden.has(entry.label) ? { ...entry, show: false } : entry)),
       bands: model.bands,
-      hooks: { setCursor: [showReadout] },
+      hooks: { setCursor: [showReadout], draw: [drawBestSteps] },
     }, model.data, plotHolder);
     if (zoom) chart.setScale('x', zoom);
     plotHolder.uplot = chart;

@@ -32,6 +32,16 @@ export function thin(points, limit) {
   return Array.from({ length: limit }, (_, index) => points[Math.round(index * stride)]);
 }
 
+/**
+ * The best step early stopping found, to mark on the curves: of a run it stopped, or whose
+ * parameters it put back to the best ones (null otherwise).
+ */
+function earlyStoppingBest(run) {
+  const result = run?.result;
+  if (!result?.best || !(result.stopReason === 'early_stopping' || result.restoredBest)) return null;
+  return result.best;
+}
+
 function definitionList(entries) {
   return h('dl', { class: 'facts' }, entries.filter(Boolean).flatMap(([term, value, name]) => [h('dt', {}, term), h('dd', { 'data-field': name }, value)]));
 }
@@ -223,7 +233,7 @@ export function createRunView(container, { onChanged }) {
     const merged = [...points, ...liveRows.filter((row) => row.step > lastStep)];
     parts.controls.showAvailable(merged);
     parts.chart.update({
-      runs: [{ id: current.id, name: shortId(current.id), points: merged }],
+      runs: [{ id: current.id, name: shortId(current.id), points: merged, best: earlyStoppingBest(current.run) }],
       fields: metricFields.filter((field) => current.display.shown.has(field.name)),
       logScale: current.display.logScale,
       smoothing: current.display.smoothing,
