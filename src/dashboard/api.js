@@ -67,11 +67,14 @@ export async function getJson(path, { signal } = {}) {
   return { body, changed: true };
 }
 
-/** GET a /v1 path as a file, e.g. a metrics export as CSV; resolves to a Blob, rejects with ApiError. */
-export async function getBlob(path, accept) {
+/**
+ * GET a /v1 path as a file, e.g. a metrics export as CSV: resolves once the headers are in, to
+ * the response whose body is still to be read (as a stream or a Blob); rejects with ApiError.
+ */
+export async function getFile(path, accept) {
   const response = await send(path, { headers: { accept, ...authorization() }, cache: 'no-store' });
   if (!response.ok) throw new ApiError(response.status, await problemOf(response));
-  return response.blob();
+  return response;
 }
 
 /** POST JSON to a /v1 path; resolves to the parsed body, rejects with ApiError. */

@@ -125,4 +125,55 @@ describe('dashboard edges', () => {
     expect(10 ** point.display!).toBeCloseTo(result.best.value, 10);
     await page.screenshot({ path: `${screenshots}/edge-early-stopping-best.png`, fullPage: true });
   });
+
+  it('streams the CSV of a 1,000,000-step run into the file picked, every recorded field and step', async () => {
+    const id = await dashboard.submitRun({
+      objective: expression('x^2 + y^2', [1, 2]), optimizer: { name: 'sgd', learningRate: 1e-7 }, training: { maxSteps: 1_000_000 }, record: { every: 1 },
+    });
+    const page = await dashboard.openPage(`#/runs/${id}`);
+    // The file dialog, which a headless browser cannot show, answers with a file of the page's
+    // own storage: the browser's real file writer, as for a file the reader picked.
+    await page.addInitScript(() => {
+      const scope = globalThis as unknown as { showSaveFilePicker: (options: unknown) => Promise<unknown>; picked?: unknown; navigator: { storage: { getDirectory(): Promise<{ getFileHandle(name: string, options: object): Promise<unknown> }> } } };
+      scope.showSaveFilePicker = async (options) => {
+        scope.picked = options;
+        return (await scope.navigator.storage.getDirectory()).getFileHandle('export.csv', { create: true });
+      };
+    });
+    const downloads: unknown[] = [];
+    page.on('download', (download) => downloads.push(download));
+    await page.reload();
+    await page.getByRole('button', { name: 'Download CSV' }).click();
+    await expect.poll(() => page.evaluate('window.picked?.suggestedName')).toBe(`run-${id}.csv`);
+    // The button is back once the file is written and closed (the test's own timeout bounds the wait).
+    await expect.poll(() => page.getByRole('button', { name: 'Download CSV' }).isEnabled(), { timeout: 540_000 }).toBe(true);
+    // Read back in the page, a chunk at a time: the header, the number of lines, the last line.
+    const saved = await page.evaluate(async () => {
+      const scope = globalThis as unknown as { navigator: { storage: { getDirectory(): Promise<{ getFileHandle(name: string): Promise<{ getFile(): Promise<{ size: number; stream(): { getReader(): { read(): Promise<{ done: boolean; value?: Uint8Array }> } } }> }> }> } } };
+      const file = await (await (await scope.navigator.storage.getDirectory()).getFileHandle('export.csv')).getFile();
+      const reader = file.stream().getReader();
+      const decoder = new TextDecoder();
+      let lines = 0;
+      let head = '';
+      let tail = '';
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        for (const byte of value!) if (byte === 10) lines++;
+        if (head.length < 1000) head += decoder.decode(value!.subarray(0, 1000));
+        tail = (tail + decoder.decode(value!.subarray(Math.max(0, value!.length - 1000)))).slice(-1000);
+      }
+      return { size: file.size, lines, header: head.split('\n')[0], last: tail.trimEnd().split('\n').at(-1) };
+    });
+    // What the page said beside the button (an error, when the export failed), for the failure's message.
+    const said = await page.locator('.run-header').textContent();
+    expect(saved.header, said!).toBe(['step', ...scalarMetricFields, 'params[0]', 'params[1]'].join(','));
+    expect(saved.lines, `${said} ${saved.last}`).toBe(1_000_001);
+    const { result } = await runView(id);
+    expect(saved.last!.startsWith('1000000,')).toBe(true);
+    expect(saved.last).toContain(String(result.params[1]));
+    expect(downloads).toHaveLength(0);
+    await page.screenshot({ path: `${screenshots}/edge-csv-streamed.png`, fullPage: true });
+    await page.close();
+  }, 900_000);
 });

@@ -219,6 +219,10 @@ describe('dashboard findings', () => {
   it('downloads a run\'s recorded steps as CSV, and says no time is left once the run has ended', async () => {
     const id = await dashboard.submitRun({ objective: expression('x^2 + y^2', [1, 2]), optimizer: { name: 'sgd', learningRate: 0.1 }, training: { maxSteps: 30 } });
     const page = await open(`#/runs/${id}`);
+    // As in a browser that lets no page write a file of the reader's choosing (Firefox, Safari):
+    // the export is saved as a download (streamed into the picked file elsewhere: dashboard-edges).
+    await page.addInitScript(() => delete (globalThis as { showSaveFilePicker?: unknown }).showSaveFilePicker);
+    await page.reload();
     await expect.poll(() => page.locator('[data-field="etaSeconds"]').textContent()).toBe('—');
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download CSV' }).click()]);
     expect(download.suggestedFilename()).toBe(`run-${id}.csv`);

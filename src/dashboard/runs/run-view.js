@@ -8,7 +8,7 @@
  * refresh of the downsampled curves and the trajectory at most every
  * `liveRefreshMs`, when new steps were recorded (304 when nothing changed).
  */
-import { ApiError, followEvents, getBlob, postJson } from '../api.js';
+import { ApiError, followEvents, postJson } from '../api.js';
 import { createCurveChart } from '../charts/curve-chart.js';
 import { frame, renderContourPlot } from '../charts/contour-plot.js';
 import { metricFields } from '../charts/metric-fields.js';
@@ -16,6 +16,7 @@ import { colourAt } from '../charts/palette.js';
 import { describeObjective, h, present, progressBar, shortId, statusBadge } from '../dom.js';
 import { finalRunStatuses, metricFields as recordedFields } from '../contracts.js';
 import { formatDuration, formatNumber } from '../format.js';
+import { saveFile } from '../save-file.js';
 import { knownDimension, loadCurves, loadLandscape, loadParameterNames, loadRun, loadTrajectory } from './run-data.js';
 import { createCurveControls } from './curve-controls.js';
 import { renderParameters } from './parameters-table.js';
@@ -148,20 +149,17 @@ export function createRunView(container, { onChanged }) {
 
   /**
    * Saves every recorded step (the metrics and the parameters) as CSV: the export of
-   * GET /v1/runs/{id}/metrics?format=csv, read with the key (a plain link could not send it).
+   * GET /v1/runs/{id}/metrics?format=csv, streamed to the file where the browser can
+   * (save-file.js). A plain link could not send the key.
    */
   async function downloadCsv(current, button) {
     button.disabled = true;
     try {
       // Every recorded field (the server's table), not only those the chart draws.
       const fields = [...recordedFields.map((field) => field.name), 'params'];
-      const blob = await getBlob(`/v1/runs/${current.id}/metrics?format=csv&fields=${fields.join(',')}`, 'text/csv');
-      const url = URL.createObjectURL(blob);
-      const link = h('a', { href: url, download: `run-${current.id}.csv`, hidden: true });
-      document.body.append(link);
-      link.click();
-      link.remove();
-      setTimeout(() => URL.revokeObjectURL(url), 60_000);
+      await saveFile(`/v1/runs/${current.id}/metrics?format=csv&fields=${fields.join(',')}`, {
+        accept: 'text/csv', extension: '.csv', fileName: `run-${current.id}.csv`, description: 'CSV of the recorded steps',
+      });
     } catch (error) {
       parts.header.append(h('p', { class: 'error', role: 'alert' }, `The CSV could not be downloaded: ${error.message}`));
     } finally {
