@@ -21,8 +21,15 @@ export async function saveFile(path, { accept, extension, fileName, description 
   if (handle === null) return false;
   const response = await getFile(path, accept);
   if (handle) {
-    // pipeTo closes the file when the body ends, and aborts it (nothing written) when it fails.
-    await response.body.pipeTo(await handle.createWritable());
+    // pipeTo closes the file when the body ends, and aborts the write when the body fails (the
+    // server or the network gave up part way). The file is then left empty, never holding the
+    // first part of the export as if it were the whole.
+    try {
+      await response.body.pipeTo(await handle.createWritable());
+    } catch (error) {
+      await handle.createWritable().then((emptied) => emptied.close()).catch(() => undefined);
+      throw error;
+    }
     return true;
   }
   const url = URL.createObjectURL(await response.blob());
