@@ -33,11 +33,17 @@ export function valueScale(values, logarithmic) {
   }
   if (logarithmic) {
     const c = linearThreshold(values, largest);
+    const logC = Math.log10(c);
     return {
       kind: 'symmetric log',
       threshold: c,
-      forward: (value) => Math.sign(value) * Math.log10(1 + Math.abs(value) / c),
-      inverse: (display) => Math.sign(display) * c * (10 ** Math.abs(display) - 1),
+      // log10(c + |v|) − log10 c, not log10(1 + |v|/c): |v|/c overflows to Infinity when c is
+      // hundreds of decades below the largest value. The inverse stays in log space for the same reason.
+      forward: (value) => Math.sign(value) * (Math.log10(c + Math.abs(value)) - logC),
+      inverse: (display) => {
+        const magnitude = Math.abs(display);
+        return Math.sign(display) * (magnitude < 1 ? c * Math.expm1(magnitude * Math.LN10) : 10 ** (magnitude + logC) - c);
+      },
     };
   }
   const exponent = largest > 1e12 || (largest > 0 && largest < 1e-12) ? Math.floor(Math.log10(largest)) : 0;
@@ -48,12 +54,15 @@ export function valueScale(values, logarithmic) {
 /**
  * Where a symmetric log axis turns linear: the 2nd percentile of the nonzero magnitudes, rounded
  * down to a power of ten (round labels at the turn), and at most a thousandth of the largest.
+ * At least 300 decades below the largest, and never 0: a loss falling through the subnormal
+ * numbers (1e-316, 5e-324) to 0 would otherwise put it at 10^-324, which is 0, and every value
+ * at an infinite distance from it.
  */
 function linearThreshold(values, largest) {
   if (!(largest > 0)) return 1;
   const magnitudes = values.map(Math.abs).filter((magnitude) => magnitude > 0);
   const small = quantile(magnitudes, 0.02);
-  return Math.min(largest / 1000, 10 ** Math.floor(Math.log10(small)));
+  return Math.max(Math.min(largest / 1000, 10 ** Math.floor(Math.log10(small))), largest * 1e-300, Number.MIN_VALUE);
 }
 
 /**
