@@ -2,10 +2,10 @@
  * Saving an API export (a run's every recorded step as CSV) to a file.
  *
  * Where the browser lets the page write to a file the reader picks (the File System Access API,
- * as in Chromium), the response is piped into it as it arrives: nothing is held whole, so the
- * export of a run of millions of steps saves in constant memory and the file grows while the
- * server sends. Elsewhere the browser gathers the response into a Blob (its own storage, not the
- * page's heap, and never a string) and saves that.
+ * as in Chromium), the response is piped into it as it arrives: the page never holds it whole,
+ * so the export of a run of millions of steps does not grow the page's memory with its size.
+ * Elsewhere the response is gathered into a Blob (never a string; the browser decides where it
+ * keeps it) and saved as a download.
  */
 import { getFile } from './api.js';
 import { h } from './dom.js';
@@ -21,14 +21,23 @@ export async function saveFile(path, { accept, extension, fileName, description 
   if (handle === null) return false;
   const response = await getFile(path, accept);
   if (handle) {
-    // pipeTo closes the file when the body ends, and aborts the write when the body fails (the
-    // server or the network gave up part way). The file is then left empty, never holding the
-    // first part of the export as if it were the whole.
+    let writable;
     try {
-      await response.body.pipeTo(await handle.createWritable());
+      writable = await handle.createWritable();
+    } catch (error) {
+      // No writing to the file (refused, or the disk gone): the export is not read at all.
+      await response.body.cancel().catch(() => undefined);
+      throw error;
+    }
+    // pipeTo closes the file when the body ends, and aborts the write when the body fails (the
+    // server or the network gave up part way). An aborted write may still leave what had been
+    // written, so the file is then emptied, never holding the first part of the export as if it
+    // were the whole, and the message says so.
+    try {
+      await response.body.pipeTo(writable);
     } catch (error) {
       await handle.createWritable().then((emptied) => emptied.close()).catch(() => undefined);
-      throw error;
+      throw new Error(`${error.message}; the file picked was left empty`, { cause: error });
     }
     return true;
   }
