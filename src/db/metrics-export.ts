@@ -20,7 +20,10 @@
  * between two pages and leave a gap in the middle of the range (one statement could only miss a
  * leading block), so each later page reads `metric_rows` again: a run gone (before the first
  * page, `open` answers null) or with fewer rows than at the first page fails the stream instead
- * of ending it as if complete, and the client sees a cut-off response.
+ * of ending it as if complete, and the client sees a cut-off response. And whatever deleted them
+ * (another process sharing the database, which need not lower `metric_rows`), an export whose
+ * pages did not add up to the range's rows as counted at the first page fails the same way: a
+ * page short in the middle of the range would otherwise end the export as if it were complete.
  *
  * The text matches the API's pages: a header `step,<field>…` with `params[0]`, `params[1]`, …
  * for the parameters (CSV), one object per line with `step` first (JSON lines); non-finite
@@ -106,6 +109,14 @@ class ExportedRowsPrunedError extends Error {
   }
 }
 
+/** The export's pages held fewer (or more) rows than its range did when its first page was read. */
+class ExportedRowsChangedError extends Error {
+  override readonly name = 'ExportedRowsChangedError';
+  constructor(runId: string, expected: number, sent: number) {
+    super(`run ${runId} had ${expected} rows in the range exported, and ${sent} were read: its rows changed while it was being exported`);
+  }
+}
+
 /** The export's stream was destroyed (its client left) before its next page was read. */
 class ExportStoppedError extends Error {
   override readonly name = 'ExportStoppedError';
@@ -129,6 +140,8 @@ interface Page {
   readonly lastStep: number;
   /** Whether the range has no rows after this page. */
   readonly last: boolean;
+  /** The page's row count. */
+  readonly rows: number;
 }
 
 export function createMetricsExport(pool: Pool) {
@@ -177,6 +190,8 @@ export function createMetricsExport(pool: Pool) {
       const sent: { stream?: Readable } = {};
       /** The run's count of stored rows before its first page: only the retention pass lowers it. */
       let storedRows = -1;
+      /** The range's count of rows before its first page: the pages sent add up to it. */
+      let rangeRows = -1;
       /** The run's count of stored rows now, null when the run is gone. */
       const storedRowsNow = async (client: PoolClient): Promise<number | null> =>
         (await client.query<{ n: number }>('SELECT metric_rows AS n FROM runs WHERE id = $1::uuid', [runId])).rows[0]?.n ?? null;
@@ -202,6 +217,7 @@ export function createMetricsExport(pool: Pool) {
               paramCount = rows[0]?.n ?? 0;
             }
             rowsPerPage = exportPageRows(query.fields, paramCount);
+            rangeRows = (await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM run_metrics WHERE ${range}`)).rows[0]!.n;
           }
           const select = `FROM run_metrics WHERE ${range} AND step > ${after} ORDER BY run_id, step LIMIT ${rowsPerPage}`;
           const sql = query.format === 'csv'
@@ -217,7 +233,7 @@ export function createMetricsExport(pool: Pool) {
           if (stored === null) return null;
           if (stored < storedRows) throw new ExportedRowsPrunedError(runId);
           header = false;
-          return { text, lastStep: rows > 0 ? lastStepOf(text) : after, last };
+          return { text, lastStep: rows > 0 ? lastStepOf(text) : after, last, rows };
         } finally {
           client.release(broken || undefined);
         }
@@ -228,7 +244,10 @@ export function createMetricsExport(pool: Pool) {
       const firstPage: Page = first;
       async function* pages(): AsyncGenerator<Buffer> {
         let current = firstPage;
+        let sentRows = 0;
         for (;;) {
+          sentRows += current.rows;
+          if (current.last && sentRows !== rangeRows) throw new ExportedRowsChangedError(runId, rangeRows, sentRows);
           if (current.text.length > 0) yield current.text;
           if (current.last) return;
           const next = await page(current.lastStep, laterPageConnectTries);

@@ -1,7 +1,8 @@
 /**
  * An export read page by page against the retention pass: a pass that deletes the run's rows
  * between two pages fails the stream (the client sees a cut-off response) instead of ending it
- * as if complete with a gap in the middle of the range; a destroyed export (its client left)
+ * as if complete with a gap in the middle of the range, as do rows deleted ahead of it by anything
+ * else; a destroyed export (its client left)
  * stops waiting for a connection for its next page.
  */
 import { randomUUID } from 'node:crypto';
@@ -38,6 +39,19 @@ describe('metrics export against the retention pass', () => {
       for (let chunk = await chunks.next(); !chunk.done; chunk = await chunks.next());
     };
     await expect(read()).rejects.toThrow(/retention pass/);
+  }, 60_000);
+
+  it('fails the stream when rows ahead of it are deleted without lowering the run\'s count of rows', async () => {
+    // As another process sharing the database might: the pages after step 30,000 come back empty.
+    const run = await finishedRun(50_000, 1);
+    const stream = await createMetricsExport(tenant.pool).open(run, { fields: ['loss'], from: 1, to: 50_000, format: 'csv' });
+    const chunks = stream![Symbol.asyncIterator]();
+    expect((await chunks.next()).done).toBe(false);
+    await tenant.pool.query('DELETE FROM run_metrics WHERE run_id = $1 AND step > 30000', [run]);
+    const read = async () => {
+      for (let chunk = await chunks.next(); !chunk.done; chunk = await chunks.next());
+    };
+    await expect(read()).rejects.toThrow(/had 50000 rows in the range exported, and 30000 were read/);
   }, 60_000);
 
   it('reads the whole range of a run the retention pass leaves alone', async () => {
