@@ -15,6 +15,7 @@ import { createCompareView } from '../compare/compare-view.js';
 import { finalSweepStatuses, rankedRunStatuses } from '../contracts.js';
 import { h, progressBar, shortId, statusBadge } from '../dom.js';
 import { formatDuration, formatNumber } from '../format.js';
+import { replaceKeepingScroll } from '../table-scroll.js';
 import { renderLeaderboard } from './leaderboard.js';
 import { loadSweep, loadTrials, parameterText } from './sweep-data.js';
 
@@ -96,7 +97,7 @@ export function createSweepView(container) {
     renderStatus(current);
     renderHistory(current);
     renderParameters(current);
-    current.parts.leaderboard.replaceChildren(h('h3', { id: 'leaderboard-title' }, 'Leaderboard'), renderLeaderboard(current.sweep, current.trials));
+    replaceKeepingScroll(current.parts.leaderboard, h('h3', { id: 'leaderboard-title' }, 'Leaderboard'), renderLeaderboard(current.sweep, current.trials));
   }
 
   function renderHeader(current) {

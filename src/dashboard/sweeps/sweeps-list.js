@@ -5,7 +5,7 @@
 import { sweepStatuses } from '../contracts.js';
 import { h, progressBar, shortId, statusBadge } from '../dom.js';
 import { formatNumber } from '../format.js';
-import { scrollingTable } from '../table-scroll.js';
+import { replaceKeepingScroll, scrollingTable } from '../table-scroll.js';
 import { loadSweeps } from './sweep-data.js';
 
 const refreshMs = 10_000;
@@ -82,7 +82,7 @@ export function createSweepsList(container) {
       body.replaceChildren(h('p', { class: 'muted placeholder' }, current.status ? `No ${current.status} sweeps.` : 'No sweeps yet.'));
       return;
     }
-    body.replaceChildren(scrollingTable('Sweeps', h('table', { class: 'sweeps-table' },
+    replaceKeepingScroll(body, scrollingTable('Sweeps', h('table', { class: 'sweeps-table' },
       h('thead', {}, h('tr', {}, ['sweep', 'status', 'parameters', 'trials', 'progress', 'best', 'started'].map((name) => h('th', { scope: 'col' }, name)))),
       h('tbody', {}, sweeps.map((sweep) => h('tr', { 'data-sweep-id': sweep.id },
         h('th', { scope: 'row' }, h('a', { href: `#/sweeps/${sweep.id}` }, sweep.name ?? shortId(sweep.id))),
