@@ -85,13 +85,39 @@ describe('dashboard edges', () => {
     await expect.poll(async () => (await tableScroll(page, holder)).scrollLeft).toBeGreaterThan(0);
     await expect.poll(() => tableScroll(page, holder)).toMatchObject({ moreLeft: true });
     await page.keyboard.press('End');
-    for (let press = 0; press < 40 && (await tableScroll(page, holder)).moreRight; press++) await page.keyboard.press('ArrowRight');
     await expect.poll(() => tableScroll(page, holder)).toMatchObject({ moreLeft: true, moreRight: false });
     // The last column is in view inside the card.
     const last = await page.locator(`${holder} thead th`).last().boundingBox();
     const box = await page.locator(holder).boundingBox();
     expect(last!.x + last!.width).toBeLessThanOrEqual(box!.x + box!.width + 1);
     await page.screenshot({ path: `${screenshots}/edge-wide-table-end.png`, fullPage: true });
+  });
+
+  it('keeps a wide table scrolled and focused where the reader left it when the page refreshes it', async () => {
+    const response = await dashboard.testApp.app.inject({
+      method: 'POST', url: '/v1/sweeps', headers: { authorization: dashboard.authorization },
+      payload: {
+        name: 'a sweep with a name long enough to widen its table', base: { objective: expression('x^2 + y^2', [1, 2]), optimizer: { name: 'sgd', learningRate: 0.1 }, training: { maxSteps: 10 } },
+        parameters: { 'optimizer.learningRate': { type: 'categorical', values: [0.1, 0.2] } }, metric: { name: 'finalLoss' }, sampler: { type: 'grid' },
+      },
+    });
+    expect(response.statusCode, response.body).toBe(201);
+    const page = await dashboard.openPage('#/sweeps', { width: 420, height: 800 });
+    const holder = '.sweeps-page > .table-scroll';
+    await page.locator('.sweeps-table tbody tr').first().waitFor();
+    await expect.poll(async () => (await tableScroll(page, holder)).overflow).toBeGreaterThan(20);
+    await page.locator(holder).focus();
+    await page.keyboard.press('End');
+    await expect.poll(() => tableScroll(page, holder)).toMatchObject({ moreLeft: true, moreRight: false });
+    const scrolled = (await tableScroll(page, holder)).scrollLeft;
+    // The list asks for the sweeps again every 10 s and draws the table anew.
+    await page.locator('.sweeps-table').evaluate((table) => { (table as unknown as { dataset: Record<string, string> }).dataset['before'] = 'refresh'; });
+    await expect.poll(() => page.locator('.sweeps-table[data-before]').count()).toBe(0);
+    expect((await tableScroll(page, holder)).scrollLeft).toBe(scrolled);
+    expect(await page.locator(holder).evaluate((element) => element === (globalThis as unknown as { document: { activeElement: unknown } }).document.activeElement)).toBe(true);
+    await page.keyboard.press('Home');
+    await expect.poll(() => tableScroll(page, holder)).toMatchObject({ scrollLeft: 0, moreLeft: false, moreRight: true });
+    await page.close();
   });
 
   it('marks the step where early stopping found the best loss, and the run restored it', async () => {
@@ -123,6 +149,9 @@ describe('dashboard edges', () => {
     expect(point.next).toBeGreaterThan(result.best.step);
     expect(10 ** point.display!).toBeCloseTo(result.best.value, 10);
     await page.screenshot({ path: `${screenshots}/edge-early-stopping-best.png`, fullPage: true });
+    // Hiding the curve hides its best point too.
+    await page.locator('.chart-legend button[data-series="loss"]').first().click();
+    await expect.poll(async () => (await drawnSeries(page)).find((series) => series.label === 'loss · best')?.show).toBe(false);
   });
 
   it('streams the CSV of a 60,000-step run into the file picked, every recorded field and step, never holding it whole', async () => {

@@ -26,6 +26,8 @@ import { colourAt, dashes, translucent } from './palette.js';
 /** Whole steps only: 1-2-5 increments from 1 to 1e9. */
 const stepIncrements = [1, 2, 5].flatMap((factor) => Array.from({ length: 10 }, (_, power) => factor * 10 ** power)).sort((a, b) => a - b);
 
+/** How a curve's best point is labelled among the chart's series: the curve's label and this. */
+const bestSuffix = ' · best';
 /** The best step's line when its curve is not drawn (the dashboard's muted ink). */
 const bestLineColour = '#5b6475';
 
@@ -123,7 +125,7 @@ function describe({ runs, fields, logScale, smoothing }) {
         const at = run.points.findIndex((point) => point.step <= run.best.step && run.best.step <= (point.stepEnd ?? point.step));
         if (at >= 0) {
           bests.push({ ...run.best, runId: run.id, label, colour, x: run.points[at].step });
-          series.push({ label: `${label} · best`, scale: field.unit, stroke: colour, width: 0, points: { show: true, size: 11, width: 2, fill: colour, stroke: '#ffffff' } });
+          series.push({ label: `${label}${bestSuffix}`, scale: field.unit, stroke: colour, width: 0, points: { show: true, size: 11, width: 2, fill: colour, stroke: '#ffffff' } });
           columns.push(run.points.map((_point, index) => (index === at ? run.best.value : null)));
           unitColumns.push([run.best.value]);
         }
@@ -233,6 +235,9 @@ export function createCurveChart(container, { ariaLabel }) {
             if (hidden.has(line.label)) hidden.delete(line.label); else hidden.add(line.label);
             item.setAttribute('aria-pressed', String(!hidden.has(line.label)));
             chart?.setSeries(line.index, { show: !hidden.has(line.label) });
+            // The best point belongs to its curve: hidden with it.
+            const bestIndex = chart?.series.findIndex((series) => series.label === `${line.label}${bestSuffix}`) ?? -1;
+            if (bestIndex > 0) chart.setSeries(bestIndex, { show: !hidden.has(line.label) });
           },
         }, h('span', { class: 'swatch' }), line.label);
         item.firstChild.style.background = line.colour;
@@ -297,7 +302,7 @@ export function createCurveChart(container, { ariaLabel }) {
         ...Object.fromEntries(unitsInUse.map((unit) => [unit, { auto: true, range: valueAxisOptions(model.scales[unit]).range }])),
       },
       axes,
-      series: model.series.map((entry) => (entry.label && hidden.has(entry.label) ? { ...entry, show: false } : entry)),
+      series: model.series.map((entry) => (entry.label && hidden.has(entry.label.replace(bestSuffix, '')) ? { ...entry, show: false } : entry)),
       bands: model.bands,
       hooks: { setCursor: [showReadout], draw: [drawBestSteps] },
     }, model.data, plotHolder);
