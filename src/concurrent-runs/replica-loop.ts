@@ -15,7 +15,9 @@
  * A replica resumed on another worker (its worker died) starts from the server: the account of
  * its exchanges on the server says where it was, x_i is the server's (an easgd replica's first
  * exchange then has α = 0), its optimizer state starts afresh, and the steps it had been given
- * but never pushed are given to it again.
+ * but never pushed are given to it again. A replica whose job was taken over by another delivery
+ * (its lock lost) stops at its next step or exchange, pushing nothing more: the other delivery
+ * resumes it from the server.
  */
 import { hostname } from 'node:os';
 import { setImmediate as nextMacrotask } from 'node:timers/promises';
@@ -37,6 +39,8 @@ export interface ReplicaLoopOptions {
   readonly replica: number;
   /** True once the replica must hand its job back (the worker is stopping). */
   readonly interrupted: () => boolean;
+  /** True once this delivery lost the replica's job (its lock): another worker may run the replica now. */
+  readonly superseded?: () => boolean;
   /** Whether the run still runs (asked when the server stays missing: a finished run removed it). */
   readonly running: () => Promise<boolean>;
 }
@@ -47,6 +51,15 @@ class RunGone extends Error {}
 /** The replica was interrupted before it was done (its worker stops): its job goes back to the queue (src/worker/replica-worker.ts). */
 export class ReplicaInterrupted extends Error {
   override readonly name = 'ReplicaInterrupted';
+}
+
+/**
+ * The replica's job was lost to another delivery (its lock lost: a worker whose event loop was
+ * held past the lock, or cut off from Redis, had the job taken over): the replica stops at once,
+ * pushing nothing more, and leaves the job to the other delivery (src/worker/replica-worker.ts).
+ */
+export class ReplicaSuperseded extends Error {
+  override readonly name = 'ReplicaSuperseded';
 }
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -73,9 +86,15 @@ async function replicaLoop(options: ReplicaLoopOptions): Promise<void> {
   const { config, settings, objective, server, replica: index, interrupted } = options;
   const p = settings.replicas;
 
+  /** Throws once another delivery may run the replica: two copies would do its steps twice. */
+  function ownJob(): void {
+    if (options.superseded?.()) throw new ReplicaSuperseded(`Replica ${index}'s job was taken over by another delivery; this one stops.`);
+  }
+
   /** Retries an operation while Redis has lost the server (the coordinator restores it) or is away. */
   async function persist<T>(operation: () => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
+      ownJob();
       if (interrupted()) throw new ReplicaInterrupted(`Replica ${index} handed back before it was done.`);
       try {
         return await operation();
@@ -154,6 +173,7 @@ async function replicaLoop(options: ReplicaLoopOptions): Promise<void> {
    * server gives no more steps (the replica leaves its steps and pushes what it has), else 'go'.
    */
   async function breathe(): Promise<'go' | 'stopped' | 'gone'> {
+    ownJob();
     const now = performance.now();
     if (now - lastRunCheck >= runCheckMs) {
       lastRunCheck = now;

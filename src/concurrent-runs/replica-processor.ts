@@ -17,7 +17,8 @@ import { isPermanentObjectiveError, resolveObjectiveSpec } from '../db/objective
 import { createObjective, type Objective } from '../core/objectives/index.ts';
 import { runReplica } from './replica-loop.ts';
 
-export type ReplicaProcessor = (job: Job<ReplicaJobData>, stopping?: AbortSignal) => Promise<void>;
+/** `stopping`: aborted when the worker stops; `lost`: aborted once this delivery lost the job's lock. */
+export type ReplicaProcessor = (job: Job<ReplicaJobData>, stopping?: AbortSignal, lost?: AbortSignal) => Promise<void>;
 
 export interface ReplicaProcessorDependencies {
   readonly database: Database;
@@ -33,7 +34,7 @@ export function createReplicaProcessor({ database, redis, queuePrefix }: Replica
     return run !== null && !isFinalRunStatus(run.status);
   };
 
-  return async (job, stopping) => {
+  return async (job, stopping, lost) => {
     const payload = replicaJobDataSchema.safeParse(job.data);
     if (!payload.success) throw new UnrecoverableError(`invalid replica job payload: ${payload.error.message}`);
     const { runId, replica } = payload.data;
@@ -58,6 +59,7 @@ export function createReplicaProcessor({ database, redis, queuePrefix }: Replica
       server,
       replica,
       interrupted: () => stopping?.aborted ?? false,
+      superseded: () => lost?.aborted ?? false,
       running: () => running(runId),
     });
   };

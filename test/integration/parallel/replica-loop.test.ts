@@ -10,7 +10,7 @@ import { Worker } from 'bullmq';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runSpecSchema } from '../../../src/contracts/run-spec.ts';
 import { DistributedRun } from '../../../src/concurrent-runs/distributed-run.ts';
-import { ReplicaInterrupted, runReplica } from '../../../src/concurrent-runs/replica-loop.ts';
+import { ReplicaInterrupted, ReplicaSuperseded, runReplica } from '../../../src/concurrent-runs/replica-loop.ts';
 import { createBenchmarkObjective } from '../../../src/core/objectives/create-objective.ts';
 import { resolveParallelSettings } from '../../../src/core/parallel/index.ts';
 import { ParameterServer, ServerLostError } from '../../../src/parameter-server/parameter-server.ts';
@@ -572,6 +572,57 @@ describe('a replica job its worker stops', () => {
       expect(await handedBack.getState()).toBe('waiting');
       expect(handedBack.attemptsMade).toBe(0);
     } finally {
+      await queue.close();
+      const keys = await redis.keys(`${prefix}*`);
+      if (keys.length > 0) await redis.del(...keys);
+    }
+  }, 30_000);
+});
+
+describe('a replica job whose delivery lost its lock (its job taken over by another worker)', () => {
+  it('stops its replica in the middle of its steps, pushing nothing more, and leaves the job to the other delivery', async () => {
+    const prefix = `test-${randomUUID()}`;
+    const runId = randomUUID();
+    const spec = { type: 'benchmark', name: 'rosenbrock', dimensions: 20 } as const;
+    const parallel = { algorithm: 'downpour', replicas: 1, execution: 'concurrent', communicationPeriod: 1_000_000 } as const;
+    const config = runSpecSchema.parse({ objective: spec, optimizer: { name: 'sgd', learningRate: 0.0001 }, training: { maxSteps: 1_000_000_000 }, parallel });
+    const settings = resolveParallelSettings(config.parallel!);
+    const objective = createBenchmarkObjective(spec);
+    const server = new ParameterServer(redis, { prefix, runId, dimension: objective.dimension, shards: 1, algorithm: 'downpour' });
+    servers.push(server);
+    await server.initialize(ParameterServer.freshState('downpour', objective.initial, 1, 1_000_000_000, 1), false);
+    const queue = createReplicasQueue(redis, prefix);
+    const log = () => undefined;
+    let ended: unknown = null;
+    const worker = await startReplicaWorker({
+      // The lock renewed every quarter second: its loss is found within about that.
+      config: { queuePrefix: prefix, replicaConcurrency: 1, workerLocks: { lockDurationMs: 1_000, stalledIntervalMs: 60_000, maxStalledCount: 3 } },
+      connection: redis,
+      processor: (job, stopping, lost) => runReplica({
+        config, settings, objective, server, replica: job.data.replica,
+        interrupted: () => stopping?.aborted ?? false, superseded: () => lost?.aborted ?? false, running: () => Promise.resolve(true),
+      }).then(() => {
+        ended = 'returned';
+      }, (error: unknown) => {
+        ended = error;
+        throw error;
+      }),
+      logger: { error: log, info: log, warn: log },
+    });
+    try {
+      const job = await queue.add('replica', { runId, replica: 0 });
+      // The replica is in the middle of its 1,000,000 steps (its first exchange made).
+      expect((await eventually(() => server.replicaStatus(0), (status) => status.seq === 1)).seq).toBe(1);
+      // Another worker took the job over: the lock is that delivery's.
+      const lock = `${prefix}:${replicasQueueName}:${job.id}:lock`;
+      await redis.set(lock, 'another-delivery', 'PX', 60_000);
+      expect(await eventually(() => ended, (value) => value !== null, { timeoutMs: 15_000 })).toBeInstanceOf(ReplicaSuperseded);
+      const status = await server.replicaStatus(0);
+      expect(status).toMatchObject({ seq: 1, steps: 0, done: false });
+      expect(await (await queue.getJob(job.id!))!.getState()).toBe('active');
+      expect(await redis.get(lock)).toBe('another-delivery');
+    } finally {
+      await worker.close();
       await queue.close();
       const keys = await redis.keys(`${prefix}*`);
       if (keys.length > 0) await redis.del(...keys);
