@@ -9,8 +9,10 @@
  * slices, and each slice's checkpoint holds the whole server, so PostgreSQL keeps what a Redis
  * restart loses: a server Redis no longer holds is written back from the newest state, with the
  * stop the coordinator sent since (else the replicas would be given steps again). A replica whose
- * job no worker takes is waited for up to a bound (replica-arrivals.ts); a stopping run does not
- * wait for such replicas at all, as any that begins after the stop is given no steps.
+ * job no worker takes or begins is waited for up to a bound (replica-arrivals.ts); a stopping run
+ * does not wait for such replicas at all, as any that begins after the stop is given no steps. A
+ * replica whose job failed for good stops the run, which does not wait for it; one not done whose
+ * job is gone (Redis lost the job, or the replica's finish with the server) has its job added again.
  */
 import { isDataObjective, type DataObjective, type Objective } from '../core/objectives/index.ts';
 import { parallelReport, StalenessHistogram, type ResolvedParallelSettings } from '../core/parallel/index.ts';
@@ -25,7 +27,7 @@ import type { Redis } from '../queue/connection.ts';
 import { addReplicaJobs, createReplicasQueue, removeReplicaJobs, replicaJobState, replicaWorkersCount, type ReplicasQueue } from '../queue/replicas-queue.ts';
 import { CenterWatch } from './center-watch.ts';
 import { CoordinatedRun, runSize, type RunSize } from './coordinated-run.ts';
-import { defaultReplicaStartTimeoutMs, describeMissingReplicas, isWaitingState, ReplicaArrivals, seenTo } from './replica-arrivals.ts';
+import { defaultReplicaStartTimeoutMs, describeFailedReplicas, describeMissingReplicas, isWaitingState, ReplicaArrivals, seenTo } from './replica-arrivals.ts';
 
 export interface DistributedRunOptions {
   readonly clock: () => number;
@@ -46,7 +48,7 @@ const serverLifetimeSeconds = 24 * 3600;
 /** How often the coordinator reads the server's accounting. */
 const pollMs = 10;
 
-/** How often the coordinator asks the replicas queue whether a worker will take the jobs of replicas not yet begun. */
+/** How often the coordinator asks the replicas queue where the jobs of the replicas it waits for are. */
 const queueLookMs = 1_000;
 
 export class DistributedRun extends CoordinatedRun implements RunLoop {
@@ -72,11 +74,12 @@ export class DistributedRun extends CoordinatedRun implements RunLoop {
   /** A replica's report of a non-finite value, as last seen on the server (0: none). */
   private broken = 0;
   private arrivals: ReplicaArrivals;
-  /** Whether a worker will take the jobs of the replicas not yet begun, as last asked (`seenToAt`, on `clock`). */
-  private missingSeenTo = false;
-  private seenToAt = -Infinity;
+  /** When the coordinator last looked at the replicas' jobs (on `clock`). */
+  private lookedAt = -Infinity;
   /** The replicas the accounting showed finished: a server written back from an older state has them finished too. */
   private readonly finishedSeen = new Set<number>();
+  /** The replicas whose jobs failed for good: they never run again, and the run does not wait for them. */
+  private readonly failedReplicas = new Set<number>();
   private records: StepRecord[] = [];
 
   constructor(
@@ -125,7 +128,7 @@ export class DistributedRun extends CoordinatedRun implements RunLoop {
     this.openedAt = await this.server.now();
     await this.server.initialize(this.state, false);
     this.queue = createReplicasQueue(this.options.redis, this.options.queuePrefix);
-    await addReplicaJobs(this.queue, this.options.runId, this.settings.replicas);
+    await addReplicaJobs(this.queue, this.options.runId, Array.from({ length: this.settings.replicas }, (_, replica) => replica));
     this.started = true;
   }
 
@@ -171,42 +174,63 @@ export class DistributedRun extends CoordinatedRun implements RunLoop {
     }
   }
 
-  /**
-   * Where the jobs of the replicas not yet begun are, and, when one of them waits, how many worker
-   * processes serve the replicas queue (0 asked when none waits: the answer would not be read).
-   */
-  private async missingJobs() {
-    const queue = this.queue!;
-    const jobs = await Promise.all(this.arrivals.missing().map(async (replica) => ({ replica, ...(await replicaJobState(queue, this.options.runId, replica)) })));
-    const workers = jobs.some(({ state }) => isWaitingState(state)) ? await replicaWorkersCount(queue, this.options.queuePrefix) : 0;
-    return { jobs, workers };
+  /** Where the jobs of `replicas` are (the replicas not yet begun when absent). */
+  private async jobsOf(replicas = this.arrivals.missing()) {
+    return Promise.all(replicas.map(async (replica) => ({ replica, ...(await replicaJobState(this.queue!, this.options.runId, replica)) })));
+  }
+
+  /** How many worker processes serve the replicas queue when one of `jobs` waits in it (0 asked otherwise: the answer would not be read). */
+  private async workersFor(jobs: readonly { state: string }[]): Promise<number> {
+    return jobs.some(({ state }) => isWaitingState(state)) ? replicaWorkersCount(this.queue!, this.options.queuePrefix) : 0;
   }
 
   /**
-   * Whether the wait for replicas not yet begun counts now: some is missing, the run is not
-   * stopping, and a job of one will not be taken (replica-arrivals.ts). The queue is asked once a
-   * `queueLookMs` at most.
+   * Looks at the jobs of the replicas the run waits for, once a `queueLookMs` at most (`meta`: the
+   * poll's accounting). A job gone while its replica is not done (Redis lost the job, or lost the
+   * replica's finish with the server) is added again: the replica resumes from the server. A job
+   * failed for good is never tried again: the run stops, failed, and does not wait for its
+   * replica. Returns whether the wait for replicas not yet begun counts now: some is missing, the
+   * run is not stopping, and a job of one does not wait its turn (replica-arrivals.ts); null
+   * between looks.
    */
-  private async waitCounts(): Promise<boolean> {
-    if (this.stopping !== null || this.stopSent || this.arrivals.missing().length === 0) return false;
+  private async lookAtJobs(meta: Record<string, string>): Promise<boolean | null> {
+    const stopped = this.stopping !== null || this.stopSent;
     const now = this.options.clock();
-    if (now - this.seenToAt >= queueLookMs) {
-      const { jobs, workers } = await this.missingJobs();
-      this.missingSeenTo = seenTo(jobs, workers);
-      this.seenToAt = this.options.clock();
+    if (now - this.lookedAt < queueLookMs) return null;
+    this.lookedAt = now;
+    // A replica not begun when the run stopped makes no steps: its job is no longer looked after.
+    const awaited = Array.from({ length: this.settings.replicas }, (_, i) => i)
+      .filter((i) => !this.finishedSeen.has(i) && !this.failedReplicas.has(i) && (!stopped || this.arrivals.reachedWorker(i)));
+    const jobs = await this.jobsOf(awaited);
+    const gone = jobs.filter(({ state }) => state === 'unknown').map(({ replica }) => replica);
+    if (gone.length > 0) {
+      // Read again: a replica that finished since, its job done and removed, is done.
+      const fresh = await this.accounting();
+      await addReplicaJobs(this.queue!, this.options.runId, gone.filter((replica) => fresh[`finished:${replica}`] !== '1'));
     }
-    return !this.missingSeenTo;
+    const failed = jobs.filter(({ state }) => state === 'failed');
+    for (const { replica } of failed) this.failedReplicas.add(replica);
+    if (failed.length > 0) {
+      this.stop('error', describeFailedReplicas(failed.map(({ replica, failedReason }) => ({
+        replica, failedReason, steps: this.arrivals.reachedWorker(replica) ? Number(meta[`steps:${replica}`] ?? 0) : null,
+      }))));
+    }
+    const missing = jobs
+      .filter(({ replica, state }) => !this.arrivals.reachedWorker(replica) && state !== 'failed')
+      .map((job) => (job.state === 'unknown' ? { ...job, state: 'waiting' } : job));
+    return !stopped && this.stopping === null && missing.length > 0 && !seenTo(missing, await this.workersFor(missing));
   }
 
   /**
    * The failed run's message, naming the replicas not begun and where their jobs are; null when
-   * every one has begun since (the server read once more).
+   * every one has begun since (the server read once more), or their jobs all wait their turn now.
    */
   private async describeMissing(): Promise<string | null> {
     this.arrivals.see(await this.accounting());
     if (this.arrivals.missing().length === 0) return null;
-    const { jobs, workers } = await this.missingJobs();
-    return describeMissingReplicas(jobs, this.arrivals.boundMs, workers);
+    const jobs = await this.jobsOf();
+    const workers = await this.workersFor(jobs);
+    return seenTo(jobs, workers) ? null : describeMissingReplicas(jobs, this.arrivals.boundMs, workers);
   }
 
   /** Watches the server until `deadline` or the run's end: records, stop rules, the end. `advance` hands the records over. */
@@ -230,7 +254,8 @@ export class DistributedRun extends CoordinatedRun implements RunLoop {
       this.completed = Array.from({ length: p }, (_, i) => Number(meta[`steps:${i}`] ?? 0)).reduce((a, b) => a + b, 0);
       if (meta.broken !== undefined && meta.broken !== '0') this.broken = Number(meta.broken);
       if (this.broken !== 0) this.stop('diverged', null);
-      if (this.arrivals.overdue(clock(), await this.waitCounts())) {
+      const counting = await this.lookAtJobs(meta);
+      if (counting !== null && this.arrivals.overdue(clock(), counting)) {
         const message = await this.describeMissing();
         if (message !== null) this.stop('error', message);
       }
@@ -238,8 +263,9 @@ export class DistributedRun extends CoordinatedRun implements RunLoop {
         await this.server.stop();
         this.stopSent = true;
       }
-      // A replica no worker had taken when the stop was sent makes no steps: the run does not wait for it.
-      const allDone = Array.from({ length: p }, (_, i) => meta[`finished:${i}`] === '1' || (stopSentBefore && !this.arrivals.reachedWorker(i))).every(Boolean);
+      // A replica no worker had taken when the stop was sent makes no steps, and one whose job failed
+      // for good makes no more: the run does not wait for them.
+      const allDone = Array.from({ length: p }, (_, i) => meta[`finished:${i}`] === '1' || (stopSentBefore && !this.arrivals.reachedWorker(i)) || this.failedReplicas.has(i)).every(Boolean);
       if (allDone) {
         await this.read();
         this.completed = this.stepsOf(this.state.meta[0]);

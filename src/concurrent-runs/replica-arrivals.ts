@@ -1,24 +1,27 @@
 /**
  * Whether the replicas of a concurrent parameter-server run have reached a worker, and how long
  * the coordinator has waited for those that have not. A run ends once every replica has pushed
- * its last steps, so a replica job that no worker ever takes (no worker process serves the
- * replicas queue, Redis lost the job before one took it, the job failed before its replica began)
- * would keep the run waiting forever. The wait is therefore bounded (REPLICA_START_TIMEOUT_MS):
- * past it the run stops, failed, with the steps of the replicas that did run.
+ * its last steps, so a replica job that no worker ever takes or begins (no worker process serves
+ * the replicas queue, Redis lost the job before one took it, the worker holding it never begins
+ * the replica) would keep the run waiting forever. The wait is therefore bounded
+ * (REPLICA_START_TIMEOUT_MS): past it the run stops, failed, with the steps of the replicas that
+ * did run. A replica job that failed for good (its attempts used up, or a failure no attempt can
+ * mend), begun or not, is never tried again: the run stops at once, failed, naming it and why.
  *
  * A replica has reached a worker once the server shows it registered, exchanged or finished; the
  * coordinator remembers it, so a server written back from a state read before the replica
  * registered does not make it missing again.
  *
- * The time counts only while no worker will take a missing replica's job: no worker process
- * serves the replicas queue, or the job failed, or Redis lost it. A job waiting behind other runs'
- * replicas while workers serve the queue (every REPLICA_CONCURRENCY slot busy), or taken by a
- * worker that is building the objective or riding out an outage, is being seen to: that time does
- * not count, however long. The coordinator says which is the case (`counting`). Of a gap between
- * two of its looks at most `lookGapCapMs` counts: an outage of Redis (which stops the looks, and
- * with them the workers) counts as that much whatever its length, while a coordinator whose event
- * loop is busy (a heavy step in its process) still reaches the bound, only later.
+ * The time counts unless each missing replica's job waits its turn: in the queue that worker
+ * processes serve, behind other runs' replicas (every REPLICA_CONCURRENCY slot busy), however
+ * long. A job a worker holds counts: building the objective takes the worker about as long as it
+ * took the run, and an outage that holds the worker holds the coordinator's looks too. The
+ * coordinator says which is the case (`counting`). Of a gap between two of its looks at most
+ * `lookGapCapMs` counts: an outage of Redis (which stops the looks, and with them the workers)
+ * counts as that much whatever its length, while a coordinator whose event loop is busy (a heavy
+ * step in its process) still reaches the bound, only later.
  */
+import { counted } from '../core/counted.ts';
 
 /** The bound when the service gives none (REPLICA_START_TIMEOUT_MS's default). */
 export const defaultReplicaStartTimeoutMs = 600_000;
@@ -29,6 +32,8 @@ const lookGapCapMs = 1_000;
 export class ReplicaArrivals {
   private readonly reached: boolean[];
   private lastLook: number | null = null;
+  /** Whether the wait counted at the previous look. */
+  private counting = false;
 
   /** `waitedMs`: the time an earlier coordinator of the run had counted (its checkpoint's). */
   constructor(replicas: number, readonly boundMs: number, private waitedMs = 0) {
@@ -57,14 +62,18 @@ export class ReplicaArrivals {
   }
 
   /**
-   * A look at `now` (the coordinator's clock): counts the time since the previous look, at most
-   * `lookGapCapMs`, when a replica is missing and its time is `counting` (no worker will take its
-   * job, and the run is not stopping). True once the bound is past.
+   * A look at the replicas' jobs at `now` (the coordinator's clock): counts the time since the
+   * previous look, at most `lookGapCapMs`, when a replica is missing and its time was `counting`
+   * at both looks (no job of a missing replica waited its turn, and the run was not stopping):
+   * a job held for a moment by a worker that then begins the replica counts nothing. True once
+   * the bound is past.
    */
   overdue(now: number, counting: boolean): boolean {
     const gap = this.lastLook === null ? 0 : now - this.lastLook;
+    const counts = counting && this.counting;
     this.lastLook = now;
-    if (!counting || this.missing().length === 0) return false;
+    this.counting = counting;
+    if (!counts || this.missing().length === 0) return false;
     this.waitedMs += Math.min(Math.max(gap, 0), lookGapCapMs);
     return this.waitedMs >= this.boundMs;
   }
@@ -83,12 +92,18 @@ const waitingStates: ReadonlySet<string> = new Set(['waiting', 'prioritized', 'd
 export const isWaitingState = (state: string): boolean => waitingStates.has(state);
 
 /**
- * Whether a worker will take each of these jobs of missing replicas: each waits in the queue that
- * `workers` worker processes serve (behind other runs' replicas), or a worker has it. False when
- * one failed or is gone, or waits with no worker serving the queue: then the wait counts.
+ * Whether each of these jobs of missing replicas waits its turn: in the queue that `workers`
+ * worker processes serve (behind other runs' replicas). False when one is held by a worker that
+ * has not begun the replica, failed or is gone, or waits with no worker serving the queue: then
+ * the wait counts.
  */
 export function seenTo(jobs: readonly Pick<ReplicaJobWhereabouts, 'state'>[], workers: number): boolean {
-  return jobs.every(({ state }) => state === 'active' || (isWaitingState(state) && workers > 0));
+  return jobs.every(({ state }) => isWaitingState(state) && workers > 0);
+}
+
+/** A failure's reason by its first line (a database error's full text runs to many lines with source paths). */
+function firstLine(reason: string | null): string {
+  return reason?.split('\n').find((line) => line.trim() !== '')?.trim() ?? 'no reason given';
 }
 
 /** What became of a job, as a verb phrase after "its job": "is still waiting …", "failed: …". Of a failure, its reason's first line. */
@@ -102,7 +117,7 @@ function whereabouts({ state, failedReason }: ReplicaJobWhereabouts, workers: nu
     case 'active':
       return 'is held by a worker that has not begun the replica yet';
     case 'failed':
-      return `failed: ${failedReason?.split('\n').find((line) => line.trim() !== '')?.trim() ?? 'no reason given'}`;
+      return `failed: ${firstLine(failedReason)}`;
     case 'unknown':
       return 'is gone from the replicas queue (Redis lost it)';
     default:
@@ -111,12 +126,29 @@ function whereabouts({ state, failedReason }: ReplicaJobWhereabouts, workers: nu
 }
 
 /**
- * The failed run's message: which replicas did not begin, the bound (`boundMs` counted while no
- * worker would take their jobs) and where their jobs are (`workers`: worker processes serving the queue).
+ * The failed run's message: which replicas did not begin, the bound (`boundMs` counted while their
+ * jobs did not wait their turn) and where their jobs are (`workers`: worker processes serving the queue).
  */
 export function describeMissingReplicas(jobs: readonly ReplicaJobWhereabouts[], boundMs: number, workers: number): string {
-  const bound = `REPLICA_START_TIMEOUT_MS (${boundMs / 1000} s counted while no worker would take ${jobs.length === 1 ? 'its job' : 'their jobs'})`;
+  const bound = `REPLICA_START_TIMEOUT_MS (${boundMs / 1000} s counted, not while ${jobs.length === 1 ? 'its job' : 'their jobs'} waited ${jobs.length === 1 ? 'its' : 'their'} turn for a worker)`;
   const who = jobs.length === 1 ? `Replica ${jobs[0]!.replica}` : `Replicas ${jobs.slice(0, -1).map((job) => job.replica).join(', ')} and ${jobs.at(-1)!.replica}`;
   const where = jobs.map((job) => `replica ${job.replica}'s job ${whereabouts(job, workers)}`).join('; ');
   return `${who} did not begin within ${bound}: ${where}. The run stopped with the steps of the replicas that ran.`;
+}
+
+/** A replica whose job failed for good: its reason, and the steps the replica had pushed (null: it had not begun). */
+export interface FailedReplica {
+  readonly replica: number;
+  readonly failedReason: string | null;
+  readonly steps: number | null;
+}
+
+/** The failed run's message when replica jobs failed for good: which, how far each replica got, and why (a reason's first line). */
+export function describeFailedReplicas(failed: readonly FailedReplica[]): string {
+  const each = failed.map(({ replica, failedReason, steps }) => {
+    const when = steps === null ? 'before the replica began' : `after the replica pushed ${counted(steps, 'step')}`;
+    return `replica ${replica}'s job failed for good ${when}: ${firstLine(failedReason)}`;
+  });
+  const sentence = each.join('; ');
+  return `${sentence[0]!.toUpperCase()}${sentence.slice(1)}. The run stopped with the steps of the replicas that ran.`;
 }

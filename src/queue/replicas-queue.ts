@@ -39,9 +39,13 @@ function replicaJobId(runId: string, replica: number): string {
   return `${runId}-r${replica}`;
 }
 
-/** Adds a run's replica jobs (those it has already are left as they are). */
-export async function addReplicaJobs(queue: ReplicasQueue, runId: string, replicas: number): Promise<void> {
-  await queue.addBulk(Array.from({ length: replicas }, (_, replica) => ({
+/**
+ * Adds the jobs of a run's `replicas` (those it has already are left as they are): all of them at
+ * its start, and again any whose job is gone while the replica is not done (Redis lost the job,
+ * or the replica's finish with the server).
+ */
+export async function addReplicaJobs(queue: ReplicasQueue, runId: string, replicas: readonly number[]): Promise<void> {
+  await queue.addBulk(replicas.map((replica) => ({
     name: replicaJobName,
     data: { runId, replica },
     opts: { jobId: replicaJobId(runId, replica) },

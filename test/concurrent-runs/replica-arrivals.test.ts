@@ -1,6 +1,6 @@
 /** The coordinator's wait for a concurrent run's replicas to reach a worker, driven with hand-made looks. */
 import { describe, expect, it } from 'vitest';
-import { describeMissingReplicas, ReplicaArrivals, seenTo } from '../../src/concurrent-runs/replica-arrivals.ts';
+import { describeFailedReplicas, describeMissingReplicas, ReplicaArrivals, seenTo } from '../../src/concurrent-runs/replica-arrivals.ts';
 
 describe('replica arrivals', () => {
   it('a replica has reached a worker once the server shows it registered, exchanged or finished, and stays so', () => {
@@ -14,15 +14,24 @@ describe('replica arrivals', () => {
     expect(arrivals.reachedWorker(3)).toBe(false);
   });
 
-  it('counts the time between looks while a replica is missing and its wait counts; of a gap (an outage, a busy event loop) at most a second', () => {
+  it('counts the time between two looks at which a replica is missing and its wait counts; of a gap (an outage, a busy event loop) at most a second', () => {
     const arrivals = new ReplicaArrivals(2, 3_000);
     expect(arrivals.overdue(0, true)).toBe(false);
     expect(arrivals.overdue(600, true)).toBe(false); // 600 ms
     expect(arrivals.overdue(60_600, true)).toBe(false); // a minute away: a second
-    expect(arrivals.overdue(60_900, false)).toBe(false); // not counting (stopping, or the jobs seen to)
-    expect(arrivals.overdue(62_100, true)).toBe(false); // a second of 1.2 s: 2,600 ms
+    expect(arrivals.overdue(60_900, false)).toBe(false); // not counting (stopping, or the jobs waiting their turn)
+    expect(arrivals.overdue(61_900, true)).toBe(false); // counting again, not at the look before: nothing
+    expect(arrivals.overdue(63_100, true)).toBe(false); // a second of 1.2 s: 2,600 ms
     expect(arrivals.waited).toBe(2_600);
-    expect(arrivals.overdue(62_500, true)).toBe(true); // 3,000 ms
+    expect(arrivals.overdue(63_500, true)).toBe(true); // 3,000 ms
+  });
+
+  it('counts nothing of a job a worker held at one look and whose replica it began by the next', () => {
+    const arrivals = new ReplicaArrivals(2, 1_000);
+    expect(arrivals.overdue(0, false)).toBe(false);
+    expect(arrivals.overdue(1_000, true)).toBe(false); // replica 1's job held, the replica not begun yet
+    expect(arrivals.overdue(2_000, false)).toBe(false); // begun (or its job waits its turn)
+    expect(arrivals.waited).toBe(0);
   });
 
   it('a busy event loop, every look over a second apart, still reaches the bound', () => {
@@ -37,8 +46,9 @@ describe('replica arrivals', () => {
     expect(arrivals.overdue(5_100, true)).toBe(true);
   });
 
-  it('a job waiting while a worker serves the queue, or held by a worker, is seen to; a failed or lost one, or one no worker serves, is not', () => {
-    expect(seenTo([{ state: 'waiting' }, { state: 'active' }, { state: 'delayed' }], 1)).toBe(true);
+  it('a job waiting while a worker serves the queue waits its turn; one held by a worker not beginning its replica, a failed or lost one, or one no worker serves, does not', () => {
+    expect(seenTo([{ state: 'waiting' }, { state: 'prioritized' }, { state: 'delayed' }], 1)).toBe(true);
+    expect(seenTo([{ state: 'waiting' }, { state: 'active' }], 1)).toBe(false);
     expect(seenTo([{ state: 'waiting' }], 0)).toBe(false);
     expect(seenTo([{ state: 'waiting' }, { state: 'failed' }], 2)).toBe(false);
     expect(seenTo([{ state: 'unknown' }], 2)).toBe(false);
@@ -54,7 +64,7 @@ describe('replica arrivals', () => {
 
   it('says which replicas did not begin and where their jobs are, of a failure its reason\'s first line', () => {
     expect(describeMissingReplicas([{ replica: 1, state: 'failed', failedReason: '\nInvalid `prisma.run.findUnique()` invocation in\n/srv/descent/src/x.ts:40:12\n  39 |' }], 600_000, 1)).toBe(
-      'Replica 1 did not begin within REPLICA_START_TIMEOUT_MS (600 s counted while no worker would take its job): '
+      'Replica 1 did not begin within REPLICA_START_TIMEOUT_MS (600 s counted, not while its job waited its turn for a worker): '
       + 'replica 1\'s job failed: Invalid `prisma.run.findUnique()` invocation in. '
       + 'The run stopped with the steps of the replicas that ran.',
     );
@@ -63,10 +73,21 @@ describe('replica arrivals', () => {
       { replica: 2, state: 'prioritized', failedReason: null },
       { replica: 3, state: 'active', failedReason: null },
     ], 1_500, 0)).toBe(
-      'Replicas 0, 2 and 3 did not begin within REPLICA_START_TIMEOUT_MS (1.5 s counted while no worker would take their jobs): '
+      'Replicas 0, 2 and 3 did not begin within REPLICA_START_TIMEOUT_MS (1.5 s counted, not while their jobs waited their turn for a worker): '
       + 'replica 0\'s job is gone from the replicas queue (Redis lost it); '
       + 'replica 2\'s job is waiting in the replicas queue, which no worker process serves; '
       + 'replica 3\'s job is held by a worker that has not begun the replica yet. '
+      + 'The run stopped with the steps of the replicas that ran.',
+    );
+  });
+
+  it('says which replica jobs failed for good, how far each replica got, and why', () => {
+    expect(describeFailedReplicas([
+      { replica: 1, failedReason: 'a replica broke\n    at step (/srv/x.ts:1:1)', steps: 1 },
+      { replica: 3, failedReason: null, steps: null },
+    ])).toBe(
+      'Replica 1\'s job failed for good after the replica pushed 1 step: a replica broke; '
+      + 'replica 3\'s job failed for good before the replica began: no reason given. '
       + 'The run stopped with the steps of the replicas that ran.',
     );
   });

@@ -137,8 +137,9 @@ SHUTDOWN_GRACE_MS. Through an outage of PostgreSQL or Redis it keeps its jobs an
 Environment:
   DATABASE_URL, REDIS_URL, WORKER_CONCURRENCY (default 2), QUEUE_PREFIX, LOG_LEVEL,
   REPLICA_CONCURRENCY (default 8): replicas of concurrent parallel runs run at once,
-  REPLICA_START_TIMEOUT_MS (default 600000): how long such a run waits for a replica job
-  no worker will take (none serves the queue, the job failed or was lost) before it fails,
+  REPLICA_START_TIMEOUT_MS (default 600000): how long such a run waits for a replica that
+  no worker begins (none serves the queue, or one holds its job and never begins it) before
+  it fails,
   WORKER_LOCK_DURATION_MS (default 10000), WORKER_STALLED_INTERVAL_MS (default 5000),
   WORKER_MAX_STALLED_COUNT (default 3): how fast a dead worker's runs move on (see README),
   METRICS_RETENTION_DAYS (default 0, keep forever): days a finished run keeps its raw steps,

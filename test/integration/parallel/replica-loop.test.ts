@@ -2,11 +2,13 @@
  * Replicas of a concurrent downpour or easgd run against the real Redis, run in this process: a
  * stop reaches a replica in the middle of its τ steps, which pushes the steps it made and ends;
  * the run's time limit counts from when its replicas began; a stop outlives a server Redis lost;
- * a run whose replica jobs no worker takes ends (failed after its bound, at once on a cancel or
- * the time limit), time Redis is away not counted.
+ * a run whose replica jobs no worker takes or begins ends (failed after its bound, at once on a
+ * cancel or the time limit), time Redis is away not counted; a replica job failed for good fails
+ * the run at once, one gone while its replica is not done is added again; a replica whose job's
+ * delivery lost its lock stops.
  */
 import { randomUUID } from 'node:crypto';
-import { Worker } from 'bullmq';
+import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runSpecSchema } from '../../../src/contracts/run-spec.ts';
 import { DistributedRun } from '../../../src/concurrent-runs/distributed-run.ts';
@@ -234,6 +236,15 @@ function coordinatorPart(checkpoint: RunCheckpoint): CoordinatorPart {
   return (checkpoint as { concurrent: CoordinatorPart }).concurrent;
 }
 
+/** A promise that stays pending until `release` is called (a worker's slot held meanwhile). */
+function gate(): { released: Promise<void>; release: () => void } {
+  let release = () => {};
+  const released = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  return { released, release };
+}
+
 /** Drives the coordinator's slices until its run ends or `ms` pass (a run that never ends fails the test, not hangs it). */
 async function drive(run: DistributedRun, ms: number): Promise<void> {
   const until = performance.now() + ms;
@@ -281,7 +292,7 @@ describe('a concurrent run whose replica jobs no worker takes', () => {
       const result = run.result!;
       expect(result.stopReason).toBe('error');
       expect(result.message).toBe(
-        'Replica 1 did not begin within REPLICA_START_TIMEOUT_MS (1 s counted while no worker would take its job): '
+        'Replica 1 did not begin within REPLICA_START_TIMEOUT_MS (1 s counted, not while its job waited its turn for a worker): '
         + 'replica 1\'s job is waiting in the replicas queue, which no worker process serves. The run stopped with the steps of the replicas that ran.',
       );
       // The whole bound was counted (a checkpoint keeps it).
@@ -352,10 +363,7 @@ describe('a concurrent run whose replica jobs wait behind other runs\' replicas'
   it('is not failed while a worker serves the replicas queue, and runs to its end once a slot frees', async () => {
     const setup = downpourRun({ replicas: 2, communicationPeriod: 10, dimensions: 20, learningRate: 0.0001, training: { maxSteps: 4_000 }, replicaStartTimeoutMs: 1_000 });
     const queue = createReplicasQueue(redis, setup.prefix);
-    let release = () => {};
-    const released = new Promise<void>((resolve) => {
-      release = resolve;
-    });
+    const { released, release } = gate();
     const otherRun = randomUUID();
     // One replica slot, which another run's replica holds until released.
     const worker = new Worker(replicasQueueName, async (job) => {
@@ -628,4 +636,79 @@ describe('a replica job whose delivery lost its lock (its job taken over by anot
       if (keys.length > 0) await redis.del(...keys);
     }
   }, 30_000);
+});
+
+/** A BullMQ worker on the run's replicas queue, running each replica job as `process` does (two at a time). */
+function replicasWorker(prefix: string, process: (replica: number) => Promise<unknown>): Worker {
+  return new Worker(replicasQueueName, async (job: Job<{ replica: number }>) => {
+    await process(job.data.replica);
+  }, { connection: redis, prefix, concurrency: 2 });
+}
+
+describe('a concurrent run whose replica began and whose job then failed for good', () => {
+  it('fails at once, naming the replica, how far it got and its job\'s error; the other replica stops and keeps its steps', async () => {
+    const setup = downpourRun({ replicas: 2, communicationPeriod: 10, dimensions: 20, learningRate: 0.0001, training: { maxSteps: 1_000_000_000 } });
+    const worker = replicasWorker(setup.prefix, async (replica) => {
+      if (replica === 0) return setup.replicas(0);
+      await setup.server.register(1, 'worker:1');
+      throw new UnrecoverableError('replica 1 broke');
+    });
+    const run = setup.coordinator();
+    try {
+      await drive(run, 15_000);
+      expect(run.result?.stopReason).toBe('error');
+      expect(run.result!.message).toBe('Replica 1\'s job failed for good after the replica pushed 0 steps: replica 1 broke. The run stopped with the steps of the replicas that ran.');
+      expect(run.result!.parallel!.perReplica.map((report) => report.steps)).toEqual([run.result!.steps, 0]);
+    } finally {
+      await worker.close();
+      await setup.close();
+    }
+  }, 30_000);
+});
+
+describe('a concurrent run whose replica job a worker holds without beginning the replica', () => {
+  it('fails once REPLICA_START_TIMEOUT_MS passes, naming the replica and the worker holding its job', async () => {
+    const setup = downpourRun({ replicas: 2, communicationPeriod: 10, dimensions: 20, learningRate: 0.0001, training: { maxSteps: 1_000_000_000 }, replicaStartTimeoutMs: 1_000 });
+    const { released, release } = gate();
+    // Replica 1's job is taken (its lock renewed) and its replica never begun.
+    const worker = replicasWorker(setup.prefix, (replica) => (replica === 0 ? setup.replicas(0) : released));
+    const run = setup.coordinator();
+    try {
+      await drive(run, 15_000);
+      expect(run.result?.stopReason).toBe('error');
+      expect(run.result!.message).toBe(
+        'Replica 1 did not begin within REPLICA_START_TIMEOUT_MS (1 s counted, not while its job waited its turn for a worker): '
+        + 'replica 1\'s job is held by a worker that has not begun the replica yet. The run stopped with the steps of the replicas that ran.',
+      );
+      expect(run.result!.parallel!.perReplica.map((report) => report.steps)).toEqual([run.result!.steps, 0]);
+    } finally {
+      release();
+      await worker.close();
+      await setup.close();
+    }
+  }, 30_000);
+});
+
+describe('a replica whose finish Redis lost with the server before the coordinator saw it', () => {
+  it('is run again from the server written back (its job added again): the run ends with every step made', async () => {
+    const setup = downpourRun({ replicas: 2, communicationPeriod: 10, dimensions: 20, learningRate: 0.0001, training: { maxSteps: 4_000 } });
+    const run = setup.coordinator();
+    let worker: Worker | null = null;
+    try {
+      await run.settle(performance.now()); // the server written, the jobs added
+      await Promise.all([0, 1].map((replica) => setup.server.register(replica, `worker:${replica}`)));
+      await run.settle(performance.now()); // both replicas seen begun, the server read
+      // Both replicas run their shares and finish, their jobs done and removed, with no poll of the coordinator's between.
+      worker = replicasWorker(setup.prefix, (replica) => setup.replicas(replica));
+      expect(await eventually(() => setup.replicaJobs(), (jobs) => jobs.every((job) => job === null))).toEqual([null, null]);
+      // Redis loses the server: the coordinator writes it back from the state it read, neither replica finished.
+      await redis.del(...setup.server.allKeys());
+      await drive(run, 20_000);
+      expect(run.result).toMatchObject({ stopReason: 'max_steps', steps: 4_000 });
+      expect(run.result!.parallel!.perReplica.map((report) => report.steps)).toEqual([2_000, 2_000]);
+    } finally {
+      await worker?.close();
+      await setup.close();
+    }
+  }, 60_000);
 });
