@@ -253,6 +253,21 @@ export class CenterWatch {
     });
   }
 
+  /**
+   * The stop rule the last record restored (setState) meets, noted as the one that fired; null
+   * when none does. A coordinator stops observing once it stops the run, so this is the rule an
+   * earlier coordinator stopped it for, when its checkpoint (of a release that did not keep why)
+   * says only that it stopped. The gradient norm is not kept: its target is not found again.
+   */
+  standingRule(): StopReason | null {
+    if (this.lastLoss === null) return null;
+    const t = this.tracker.lastStep > 0 ? this.tracker.lastStep : this.step;
+    const stop = this.stopRules.after(t, this.lastLoss, NaN, this.tracker);
+    if (stop === null || stop === 'max_steps') return null;
+    this.setStopRuleState({ t, loss: finiteOrNull(this.lastLoss), gradNorm: null, tracker: this.tracker.getState() });
+    return stop;
+  }
+
   /** The record at which a stop rule fired, as a stopping run's checkpoint keeps it (run-stopping.ts); null when none did. */
   stopRuleState(): RunStopping['rule'] {
     const at = this.stoppedAt;

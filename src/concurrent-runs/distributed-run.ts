@@ -24,6 +24,7 @@ import type { StepRecord } from '../core/training/step-record.ts';
 import type { StopReason } from '../core/training/stop-reasons.ts';
 import { ParameterServer, ServerLostError, type ServerAlgorithm, type ServerState } from '../parameter-server/parameter-server.ts';
 import type { Redis } from '../queue/connection.ts';
+import { cancelFlagKey } from '../queue/run-cancellation.ts';
 import { addReplicaJobs, createReplicasQueue, removeReplicaJobs, replicaJobState, replicaWorkersCount, type ReplicasQueue } from '../queue/replicas-queue.ts';
 import { CenterWatch } from './center-watch.ts';
 import { CoordinatedRun, runSize, type RunSize } from './coordinated-run.ts';
@@ -71,6 +72,8 @@ export class DistributedRun extends CoordinatedRun implements RunLoop {
   private elapsedBefore = 0;
   private completed = 0;
   private stopSent = false;
+  /** The server says a stop was sent, and the checkpoint resumed from does not say why (explainStop). */
+  private stopUnexplained = false;
   /** A replica's report of a non-finite value, as last seen on the server (0: none). */
   private broken = 0;
   private arrivals: ReplicaArrivals;
@@ -254,6 +257,7 @@ export class DistributedRun extends CoordinatedRun implements RunLoop {
       this.completed = Array.from({ length: p }, (_, i) => Number(meta[`steps:${i}`] ?? 0)).reduce((a, b) => a + b, 0);
       if (meta.broken !== undefined && meta.broken !== '0') this.broken = Number(meta.broken);
       if (this.broken !== 0) this.stop('diverged', null);
+      if (this.stopUnexplained && this.stopping === null) await this.explainStop();
       const counting = await this.lookAtJobs(meta);
       if (counting !== null && this.arrivals.overdue(clock(), counting)) {
         const message = await this.describeMissing();
@@ -287,6 +291,21 @@ export class DistributedRun extends CoordinatedRun implements RunLoop {
     await this.read();
     this.completed = this.stepsOf(this.state.meta[0]);
     await this.server.expire(serverLifetimeSeconds);
+  }
+
+  /**
+   * Why an earlier coordinator stopped the run, when its checkpoint (of a release that did not
+   * keep why) says only that it did. A time limit past and a divergence reported are found as
+   * ever (settle); else the run's cancel flag, else the stop rule its last record meets; else the
+   * run ends saying it does not know, rather than as if it had made all its steps.
+   */
+  private async explainStop(): Promise<void> {
+    this.stopUnexplained = false;
+    if ((await this.options.redis.exists(cancelFlagKey(this.options.queuePrefix, this.options.runId))) === 1) return this.stop('cancelled', null);
+    const rule = this.watch.standingRule();
+    if (rule !== null) return this.stop(rule, null);
+    this.stop('error', `An earlier coordinator of the run stopped it by step ${this.completed}; its checkpoint, written by an earlier release, does not say why. `
+      + 'The run ended with the steps its replicas had made.');
   }
 
   /**
@@ -387,12 +406,13 @@ export class DistributedRun extends CoordinatedRun implements RunLoop {
     this.watch.setState(checkpoint, checkpoint.step, this.params);
     // A stop sent before the hand-over stays: why (run-stopping.ts) here, the server (Redis's, or
     // this state written back) saying it was sent (settle). A checkpoint of an earlier release
-    // kept its reason and message alone (`stop`), or nothing: the end is then told by the run's
-    // state, as when no stop was sent.
+    // kept its reason and message alone (`stop`), or, older still, only that the stop was sent
+    // (the server's): why is then found again (explainStop).
     if (stopping) {
       this.resumeStopping(stopping);
       this.broken = stopping.diverged;
     } else if (stop) this.stopping = stop;
+    else this.stopUnexplained = this.state.meta[0].stopped === '1';
   }
 
   async close(): Promise<void> {

@@ -21,6 +21,7 @@ import { closeRedis, createRedis, type Redis } from '../../../src/queue/connecti
 import { createReplicaProcessor } from '../../../src/concurrent-runs/replica-processor.ts';
 import { createDatabase } from '../../../src/db/client.ts';
 import { createReplicasQueue, replicasQueueName } from '../../../src/queue/replicas-queue.ts';
+import { cancelFlagKey } from '../../../src/queue/run-cancellation.ts';
 import { startReplicaWorker } from '../../../src/worker/replica-worker.ts';
 import { eventually } from '../../support/eventually.ts';
 import { startPrivateRedis } from '../support/private-services.ts';
@@ -125,6 +126,7 @@ function downpourRun(options: {
   return {
     server,
     prefix,
+    runId,
     /** The main shard's meta key. */
     meta: server.allKeys().at(-1)!,
     /** The run's replica jobs in the queue, by replica (null: none). */
@@ -231,7 +233,7 @@ describe('a concurrent run resumed from the checkpoint of a server that gave ste
 });
 
 /** A concurrent run's checkpoint's server part (with what its coordinator keeps). */
-type CoordinatorPart = { replicasWaitedMs?: number; stopping?: { reason: string; message: string | null }; stop?: { reason: string; message: string | null } };
+type CoordinatorPart = { replicasWaitedMs?: number; nonFinite?: unknown; stopping?: { reason: string; message: string | null }; stop?: { reason: string; message: string | null } };
 function coordinatorPart(checkpoint: RunCheckpoint): CoordinatorPart {
   return (checkpoint as { concurrent: CoordinatorPart }).concurrent;
 }
@@ -459,19 +461,63 @@ describe('a concurrent run whose coordinator moves to another worker just after 
     }
   }, 30_000);
 
-  it('resumed from a checkpoint written before stops were kept, with Redis having lost the server, ends too: the checkpoint\'s server says the stop was sent', async () => {
+  it('resumed from a checkpoint written before stops were kept, with Redis having lost the server, ends by the rule its last record meets: the checkpoint\'s server says the stop was sent', async () => {
     const setup = stopRuleRun();
     try {
       const checkpoint = await stoppedByRule(setup);
-      const { stopping: _stopping, replicasWaitedMs: _waited, ...older } = coordinatorPart(checkpoint);
+      const { stopping: _stopping, nonFinite: _nonFinite, replicasWaitedMs: _waited, ...older } = coordinatorPart(checkpoint);
       await redis.del(...setup.server.allKeys());
       const resumed = setup.coordinator({ ...checkpoint, concurrent: older } as RunCheckpoint);
       await resumed.settle(performance.now()); // the server written back, the jobs added again
       await setup.replicas(0); // replica 0 again, from the server written back: given no steps
       await drive(resumed, 10_000);
-      // Why the stop was sent, that checkpoint does not say; the run ends as one not stopped would.
-      expect(resumed.done).toBe(true);
-      expect(resumed.result?.stopReason).not.toBe('error');
+      // Why the stop was sent, that checkpoint does not say: the rule its last record meets does.
+      expect(resumed.result?.stopReason).toBe('loss_target');
+      expect(resumed.result!.message).toMatch(/^The loss \S+ fell below 1e\+30 at step \d+\./);
+    } finally {
+      await setup.close();
+    }
+  }, 30_000);
+
+  /** The checkpoint of a run whose first coordinator stopped it for `stop` (its replica 0 run to its end), as a release that kept no reason wrote it. */
+  async function olderStoppedCheckpoint(setup: ReturnType<typeof downpourRun>, stop: (run: DistributedRun) => void): Promise<RunCheckpoint> {
+    const first = setup.coordinator();
+    await first.settle(performance.now());
+    const replica = setup.replicas(0);
+    await setup.server.register(0, 'worker:0');
+    stop(first);
+    while ((await redis.hget(setup.meta, 'stopped')) !== '1') await first.settle(performance.now());
+    await replica;
+    const checkpoint = first.checkpoint();
+    const { stop: _stop, stopping: _stopping, nonFinite: _nonFinite, replicasWaitedMs: _waited, ...older } = coordinatorPart(checkpoint);
+    return { ...checkpoint, concurrent: older } as RunCheckpoint;
+  }
+
+  it('resumed from a checkpoint written before stops were kept, of a run its client cancelled, ends cancelled (the run\'s cancel flag)', async () => {
+    const setup = downpourRun({ replicas: 2, communicationPeriod: 10, dimensions: 20, learningRate: 0.0001, training: { maxSteps: 1_000_000_000 } });
+    try {
+      const checkpoint = await olderStoppedCheckpoint(setup, (run) => run.cancel());
+      await redis.set(cancelFlagKey(setup.prefix, setup.runId), '1', 'EX', 60);
+      const resumed = setup.coordinator(checkpoint);
+      await drive(resumed, 10_000);
+      expect(resumed.result?.stopReason).toBe('cancelled');
+    } finally {
+      await setup.close();
+    }
+  }, 30_000);
+
+  it('resumed from a checkpoint written before stops were kept, whose stop nothing explains, says so instead of claiming every step was made', async () => {
+    const setup = downpourRun({ replicas: 2, communicationPeriod: 10, dimensions: 20, learningRate: 0.0001, training: { maxSteps: 1_000_000_000 } });
+    try {
+      // Stopped by something the run does not keep (a cancel whose flag has expired).
+      const checkpoint = await olderStoppedCheckpoint(setup, (run) => run.cancel());
+      const resumed = setup.coordinator(checkpoint);
+      await drive(resumed, 10_000);
+      expect(resumed.result?.stopReason).toBe('error');
+      expect(resumed.result!.message).toBe(
+        `An earlier coordinator of the run stopped it by step ${resumed.result!.steps}; its checkpoint, written by an earlier release, does not say why. `
+        + 'The run ended with the steps its replicas had made.',
+      );
     } finally {
       await setup.close();
     }
