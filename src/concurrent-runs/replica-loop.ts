@@ -39,8 +39,11 @@ export interface ReplicaLoopOptions {
   readonly replica: number;
   /** True once the replica must hand its job back (the worker is stopping). */
   readonly interrupted: () => boolean;
-  /** True once this delivery lost the replica's job (its lock): another worker may run the replica now. */
-  readonly superseded?: () => boolean;
+  /**
+   * Renews this delivery's lock on the replica's job when due: false once it lost it, and another
+   * worker may run the replica now. Asked before each exchange and between steps.
+   */
+  readonly holdsJob?: () => Promise<boolean>;
   /** Whether the run still runs (asked when the server stays missing: a finished run removed it). */
   readonly running: () => Promise<boolean>;
 }
@@ -87,14 +90,14 @@ async function replicaLoop(options: ReplicaLoopOptions): Promise<void> {
   const p = settings.replicas;
 
   /** Throws once another delivery may run the replica: two copies would do its steps twice. */
-  function ownJob(): void {
-    if (options.superseded?.()) throw new ReplicaSuperseded(`Replica ${index}'s job was taken over by another delivery; this one stops.`);
+  async function ownJob(): Promise<void> {
+    if (options.holdsJob && !(await options.holdsJob())) throw new ReplicaSuperseded(`Replica ${index}'s job was taken over by another delivery; this one stops.`);
   }
 
   /** Retries an operation while Redis has lost the server (the coordinator restores it) or is away. */
   async function persist<T>(operation: () => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
-      ownJob();
+      await ownJob();
       if (interrupted()) throw new ReplicaInterrupted(`Replica ${index} handed back before it was done.`);
       try {
         return await operation();
@@ -173,7 +176,7 @@ async function replicaLoop(options: ReplicaLoopOptions): Promise<void> {
    * server gives no more steps (the replica leaves its steps and pushes what it has), else 'go'.
    */
   async function breathe(): Promise<'go' | 'stopped' | 'gone'> {
-    ownJob();
+    await ownJob();
     const now = performance.now();
     if (now - lastRunCheck >= runCheckMs) {
       lastRunCheck = now;

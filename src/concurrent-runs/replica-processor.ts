@@ -17,8 +17,8 @@ import { isPermanentObjectiveError, resolveObjectiveSpec } from '../db/objective
 import { createObjective, type Objective } from '../core/objectives/index.ts';
 import { runReplica } from './replica-loop.ts';
 
-/** `stopping`: aborted when the worker stops; `lost`: aborted once this delivery lost the job's lock. */
-export type ReplicaProcessor = (job: Job<ReplicaJobData>, stopping?: AbortSignal, lost?: AbortSignal) => Promise<void>;
+/** `stopping`: aborted when the worker stops; `holdsJob`: false once this delivery lost the job's lock (it is asked now and then). */
+export type ReplicaProcessor = (job: Job<ReplicaJobData>, stopping?: AbortSignal, holdsJob?: () => Promise<boolean>) => Promise<void>;
 
 export interface ReplicaProcessorDependencies {
   readonly database: Database;
@@ -34,7 +34,7 @@ export function createReplicaProcessor({ database, redis, queuePrefix }: Replica
     return run !== null && !isFinalRunStatus(run.status);
   };
 
-  return async (job, stopping, lost) => {
+  return async (job, stopping, holdsJob) => {
     const payload = replicaJobDataSchema.safeParse(job.data);
     if (!payload.success) throw new UnrecoverableError(`invalid replica job payload: ${payload.error.message}`);
     const { runId, replica } = payload.data;
@@ -59,7 +59,7 @@ export function createReplicaProcessor({ database, redis, queuePrefix }: Replica
       server,
       replica,
       interrupted: () => stopping?.aborted ?? false,
-      superseded: () => lost?.aborted ?? false,
+      ...(holdsJob ? { holdsJob } : {}),
       running: () => running(runId),
     });
   };

@@ -7,7 +7,9 @@
  * attempts: an outage never fails the replica, and with it the run. A delivery that lost its job's
  * lock (its event loop held past the lock, or cut off from Redis, and the job taken again by
  * another worker, or by this one) stops its replica at once and leaves the job alone: two copies
- * of a replica would do its steps twice.
+ * of a replica would do its steps twice. Each delivery keeps its lock with its own token
+ * (deliveryLock): the worker's own renewal keeps one per job, which the old delivery's end would
+ * take from the new one, and so leave the job to stall and be taken again and again.
  */
 import { WaitingError, Worker, type Job } from 'bullmq';
 import type { Config } from '../config/config.ts';
@@ -31,23 +33,49 @@ export interface RunningReplicaWorker {
   close(): Promise<void>;
 }
 
+/**
+ * A delivery's hold on its job: `holds()` extends the lock with the delivery's token once a
+ * quarter of its duration has passed since it last did (sooner asks share the answer), false
+ * once the lock is another delivery's or lapsed. A timer asks too, for the stretches outside the
+ * replica's steps (building its objective, waiting out an outage).
+ */
+function deliveryLock(job: Job, token: string, durationMs: number) {
+  let extendedAt = performance.now();
+  let asking: Promise<boolean> | null = null;
+  let lost = false;
+  const holds = (): Promise<boolean> => {
+    if (lost) return Promise.resolve(false);
+    if (asking) return asking;
+    if (performance.now() - extendedAt < durationMs / 4) return Promise.resolve(true);
+    extendedAt = performance.now();
+    asking = job.extendLock(token, durationMs).then(
+      (extended) => {
+        lost ||= extended === 0;
+        return !lost;
+      },
+      // Redis away: the next ask tries again; a lock lapsed meanwhile is found then.
+      () => true,
+    ).finally(() => {
+      asking = null;
+    });
+    return asking;
+  };
+  const timer = setInterval(() => void holds(), durationMs / 4);
+  return { holds, lost: () => lost, release: () => clearInterval(timer) };
+}
+
 export async function startReplicaWorker({ config, connection, processor, logger, outageDelays }: ReplicaWorkerDependencies): Promise<RunningReplicaWorker> {
   const stopping = new AbortController();
-  /** This process's delivery of each job it runs, aborted once it lost the job's lock. */
-  const deliveries = new Map<string, AbortController>();
   const worker = new Worker<ReplicaJobData>(
     replicasQueueName,
     async (job: Job<ReplicaJobData>, token?: string) => {
       if (job.name !== replicaJobName) throw new Error(`unknown job name ${job.name}`);
       const jobId = job.id!;
-      // A delivery of this job still running here lost it: the job was taken again.
-      deliveries.get(jobId)?.abort();
-      const lost = new AbortController();
-      deliveries.set(jobId, lost);
+      const lock = deliveryLock(job, token!, config.workerLocks.lockDurationMs);
       // A replica its worker's stop interrupted goes back to the queue without spending an attempt,
       // as a run's job does: worker restarts would otherwise use up its attempts, and its run would
       // wait for a replica whose job failed for good.
-      const attempt = () => processor(job, stopping.signal, lost.signal).catch((error: unknown) => {
+      const attempt = () => processor(job, stopping.signal, lock.holds).catch((error: unknown) => {
         throw error instanceof ReplicaInterrupted ? new WorkerStoppingError() : error;
       });
       try {
@@ -56,13 +84,13 @@ export async function startReplicaWorker({ config, connection, processor, logger
         });
       } catch (error) {
         // The job is the other delivery's: this one neither fails nor completes it.
-        if (error instanceof ReplicaSuperseded || lost.signal.aborted) {
+        if (error instanceof ReplicaSuperseded || lock.lost()) {
           logger.warn({ jobId }, 'replica job lost its lock to another delivery; this one stopped');
           throw new WaitingError();
         }
         throw error;
       } finally {
-        if (deliveries.get(jobId) === lost) deliveries.delete(jobId);
+        lock.release();
       }
     },
     {
@@ -77,9 +105,6 @@ export async function startReplicaWorker({ config, connection, processor, logger
     },
   );
   worker.on('error', (error) => logger.error({ err: error }, 'replica worker error'));
-  worker.on('lockRenewalFailed', (jobIds) => {
-    for (const jobId of jobIds) deliveries.get(jobId)?.abort();
-  });
   void worker.run().catch((error: unknown) => logger.error({ err: error }, 'replica worker stopped'));
   await worker.waitUntilReady();
   let closing: Promise<void> | undefined;

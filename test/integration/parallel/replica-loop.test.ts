@@ -652,9 +652,9 @@ describe('a replica job whose delivery lost its lock (its job taken over by anot
       // The lock renewed every quarter second: its loss is found within about that.
       config: { queuePrefix: prefix, replicaConcurrency: 1, workerLocks: { lockDurationMs: 1_000, stalledIntervalMs: 60_000, maxStalledCount: 3 } },
       connection: redis,
-      processor: (job, stopping, lost) => runReplica({
+      processor: (job, stopping, holdsJob) => runReplica({
         config, settings, objective, server, replica: job.data.replica,
-        interrupted: () => stopping?.aborted ?? false, superseded: () => lost?.aborted ?? false, running: () => Promise.resolve(true),
+        interrupted: () => stopping?.aborted ?? false, ...(holdsJob ? { holdsJob } : {}), running: () => Promise.resolve(true),
       }).then(() => {
         ended = 'returned';
       }, (error: unknown) => {
@@ -677,6 +677,62 @@ describe('a replica job whose delivery lost its lock (its job taken over by anot
       expect(await redis.get(lock)).toBe('another-delivery');
     } finally {
       await worker.close();
+      await queue.close();
+      const keys = await redis.keys(`${prefix}*`);
+      if (keys.length > 0) await redis.del(...keys);
+    }
+  }, 30_000);
+  it('taken again by the same worker while the old delivery still runs: the new delivery keeps its lock after the old one stops', async () => {
+    const prefix = `test-${randomUUID()}`;
+    const queue = createReplicasQueue(redis, prefix);
+    const log = () => undefined;
+    const deliveries: string[] = [];
+    const worker = await startReplicaWorker({
+      config: { queuePrefix: prefix, replicaConcurrency: 2, workerLocks: { lockDurationMs: 1_000, stalledIntervalMs: 60_000, maxStalledCount: 3 } },
+      connection: redis,
+      // As the replica loop does between its steps; the first delivery, its event loop held, asks
+      // only once the job was taken again.
+      processor: async (_job, stopping, holdsJob) => {
+        const delivery = deliveries.length + 1;
+        deliveries.push('running');
+        if (delivery === 1) await eventually(() => Promise.resolve(deliveries.length), (count) => count === 2);
+        while (await holdsJob!()) {
+          if (stopping!.aborted) throw new ReplicaInterrupted('handed back');
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+        deliveries[delivery - 1] = 'stopped';
+        throw new ReplicaSuperseded('taken over');
+      },
+      logger: { error: log, info: log, warn: log },
+    });
+    const checker = new Worker(replicasQueueName, async () => {}, { connection: redis, prefix, autorun: false, maxStalledCount: 1_000 });
+    /** Another worker's check for stalled jobs, at once. */
+    const checkStalled = async () => {
+      await redis.del(`${prefix}:${replicasQueueName}:stalled-check`);
+      await (checker as unknown as { moveStalledJobsToWait(): Promise<unknown> }).moveStalledJobsToWait();
+    };
+    try {
+      const job = await queue.add('replica', { runId: randomUUID(), replica: 0 });
+      const lock = `${prefix}:${replicasQueueName}:${job.id}:lock`;
+      await eventually(() => Promise.resolve(deliveries.length), (count) => count === 1);
+      // The first delivery's lock lapsed (its event loop held past it): the job goes back to wait, and this worker takes it again.
+      await redis.del(lock);
+      await checkStalled();
+      await checkStalled();
+      await eventually(() => Promise.resolve(deliveries[0]), (how) => how === 'stopped', { timeoutMs: 10_000 });
+      const held = await redis.get(lock);
+      expect(held).not.toBeNull();
+      // Five lock durations on, with stalled checks between: the second delivery still holds the job, renewing its lock.
+      for (let i = 0; i < 10; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        await checkStalled();
+      }
+      expect(await redis.get(lock)).toBe(held);
+      expect(deliveries).toEqual(['stopped', 'running']);
+      expect(await (await queue.getJob(job.id!))!.getState()).toBe('active');
+    } finally {
+      await worker.close();
+      await checker.close();
       await queue.close();
       const keys = await redis.keys(`${prefix}*`);
       if (keys.length > 0) await redis.del(...keys);
