@@ -37,7 +37,7 @@ export interface DistributedRunOptions {
   readonly redis: Redis;
   readonly queuePrefix: string;
   readonly runId: string;
-  /** How long the run waits for replica jobs no worker will take (REPLICA_START_TIMEOUT_MS; 10 minutes when absent). */
+  /** How long the run waits for replicas no worker begins (REPLICA_START_TIMEOUT_MS; 10 minutes when absent). */
   readonly replicaStartTimeoutMs?: number;
 }
 

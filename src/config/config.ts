@@ -25,9 +25,9 @@ export const configSchema = z.object({
   /** Replicas of concurrent parallel runs (downpour, easgd, adaptive-revision) one worker process runs at once. */
   REPLICA_CONCURRENCY: integer(8, 1, 256),
   /**
-   * How long a concurrent downpour, easgd or adaptive-revision run waits for replica jobs no
-   * worker will take (none serves the queue, a job failed or was lost); past it the run fails,
-   * naming them (src/concurrent-runs/replica-arrivals.ts).
+   * How long a concurrent downpour, easgd or adaptive-revision run waits for replicas no worker
+   * begins (none serves the queue, or one holds the job and never begins it); past it the run
+   * fails, naming them (src/concurrent-runs/replica-arrivals.ts).
    */
   REPLICA_START_TIMEOUT_MS: integer(defaultReplicaStartTimeoutMs, 1_000, 86_400_000),
   /**

@@ -73,7 +73,7 @@ const hogwildStateSchema = z.strictObject({
  * A concurrent run on a parameter server: the server as Redis held it (every vector, each shard's
  * accounting; each vector's entries that are not finite aside, a diverged run's), and the
  * coordinator's own: why it is stopping, once it sent the stop (run-stopping.ts), the entries of
- * `params` that are not finite, and how long it had waited for replicas no worker would take.
+ * `params` that are not finite, and how long it had waited for replicas no worker began.
  * Checkpoints of earlier releases had none of these, or the stop's reason and message alone (`stop`).
  */
 const serverStateSchema = z.strictObject({

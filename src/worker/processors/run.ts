@@ -106,7 +106,7 @@ export interface RunProcessorDependencies {
    * start. Submission refuses such a run of its own; a sweep's trial is checked only here.
    */
   readonly maxRunBytes?: number;
-  /** How long a concurrent parameter-server run waits for replica jobs no worker will take (REPLICA_START_TIMEOUT_MS; its default when absent). */
+  /** How long a concurrent parameter-server run waits for replicas no worker begins (REPLICA_START_TIMEOUT_MS; its default when absent). */
   readonly replicaStartTimeoutMs?: number;
   /** Tells of the runs read again after the fence refused a slice; absent: not told. */
   readonly logger?: Logger;
