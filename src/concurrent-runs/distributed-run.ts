@@ -25,7 +25,7 @@ import type { StopReason } from '../core/training/stop-reasons.ts';
 import { ParameterServer, ServerLostError, type ServerAlgorithm, type ServerState } from '../parameter-server/parameter-server.ts';
 import type { Redis } from '../queue/connection.ts';
 import { cancelFlagKey } from '../queue/run-cancellation.ts';
-import { addReplicaJobs, createReplicasQueue, removeReplicaJobs, replicaJobState, replicaWorkersCount, type ReplicasQueue } from '../queue/replicas-queue.ts';
+import { addReplicaJobs, begunReplicaJobStates, createReplicasQueue, removeReplicaJobs, replicaJobState, replicaWorkersCount, type ReplicasQueue } from '../queue/replicas-queue.ts';
 import { CenterWatch } from './center-watch.ts';
 import { CoordinatedRun, runSize, type RunSize } from './coordinated-run.ts';
 import { defaultReplicaStartTimeoutMs, describeFailedReplicas, describeMissingReplicas, isWaitingState, ReplicaArrivals, seenTo } from './replica-arrivals.ts';
@@ -204,7 +204,14 @@ export class DistributedRun extends CoordinatedRun implements RunLoop {
     // A replica not begun when the run stopped makes no steps: its job is no longer looked after.
     const awaited = Array.from({ length: this.settings.replicas }, (_, i) => i)
       .filter((i) => !this.finishedSeen.has(i) && !this.failedReplicas.has(i) && (!stopped || this.arrivals.reachedWorker(i)));
-    const jobs = await this.jobsOf(awaited);
+    // A begun replica's job is asked only whether it failed or is gone, at a cost that does not
+    // grow with the queue: every run's coordinator asks once a second.
+    const begun = awaited.filter((i) => this.arrivals.reachedWorker(i));
+    const [notBegunJobs, begunJobs] = await Promise.all([
+      this.jobsOf(awaited.filter((i) => !this.arrivals.reachedWorker(i))),
+      begunReplicaJobStates(this.options.redis, this.queue!, this.options.runId, begun),
+    ]);
+    const jobs = [...notBegunJobs, ...begunJobs];
     const gone = jobs.filter(({ state }) => state === 'unknown').map(({ replica }) => replica);
     if (gone.length > 0) {
       // Read again: a replica that finished since, its job done and removed, is done.

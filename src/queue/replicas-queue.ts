@@ -59,6 +59,33 @@ export async function replicaJobState(queue: ReplicasQueue, runId: string, repli
   return { state: await job.getState(), failedReason: job.failedReason || null };
 }
 
+/**
+ * Whether the jobs of `replicas` (begun: their replica reached a worker) failed for good or are
+ * gone, in one round trip and at a cost that does not grow with the queue: the job's key and the
+ * failed set are asked directly, where getState searches the queue's lists (its active list for a
+ * running job), a cost of every job in it for each job asked. `state` is 'failed', 'unknown'
+ * (gone) or 'present'.
+ */
+export async function begunReplicaJobStates(
+  redis: Redis, queue: ReplicasQueue, runId: string, replicas: readonly number[],
+): Promise<{ replica: number; state: string; failedReason: string | null }[]> {
+  if (replicas.length === 0) return [];
+  const pipeline = redis.pipeline();
+  for (const replica of replicas) {
+    const id = replicaJobId(runId, replica);
+    pipeline.exists(queue.toKey(id)).zscore(queue.keys.failed!, id).hget(queue.toKey(id), 'failedReason');
+  }
+  const answers = (await pipeline.exec()) ?? [];
+  return replicas.map((replica, i) => {
+    const [exists, failed, reason] = answers.slice(3 * i, 3 * i + 3).map(([error, value]: [Error | null, unknown]) => {
+      if (error) throw error;
+      return value;
+    });
+    if (exists === 0) return { replica, state: 'unknown', failedReason: null };
+    return failed !== null ? { replica, state: 'failed', failedReason: (reason as string | null) || null } : { replica, state: 'present', failedReason: null };
+  });
+}
+
 /** How long a count of the replicas queue's workers serves every run of this process. */
 const workersCountMs = 5_000;
 const workersCounts = new Map<string, { readonly at: number; readonly count: Promise<number> }>();
