@@ -264,7 +264,9 @@ export class DistributedRun extends CoordinatedRun implements RunLoop {
       this.completed = Array.from({ length: p }, (_, i) => Number(meta[`steps:${i}`] ?? 0)).reduce((a, b) => a + b, 0);
       if (meta.broken !== undefined && meta.broken !== '0') this.broken = Number(meta.broken);
       if (this.broken !== 0) this.stop('diverged', null);
-      if (this.stopUnexplained && this.stopping === null) await this.explainStop();
+      // A stop an earlier coordinator sent whose reason no checkpoint kept (one of an earlier
+      // release, or its worker died before the slice's checkpoint): why is found again.
+      if (this.stopping === null && (this.stopUnexplained || meta.stopped === '1')) await this.explainStop();
       const counting = await this.lookAtJobs(meta);
       if (counting !== null && this.arrivals.overdue(clock(), counting)) {
         const message = await this.describeMissing();
@@ -302,17 +304,19 @@ export class DistributedRun extends CoordinatedRun implements RunLoop {
 
   /**
    * Why an earlier coordinator stopped the run, when its checkpoint (of a release that did not
-   * keep why) says only that it did. A time limit past and a divergence reported are found as
-   * ever (settle); else the run's cancel flag, else the stop rule its last record meets; else the
-   * run ends saying it does not know, rather than as if it had made all its steps.
+   * keep why) says only that it did, or was written before the stop (the coordinator's worker
+   * died in between) and the server says it was sent. A time limit past and a divergence reported
+   * are found as ever (settle); else the run's cancel flag, else the stop rule its last record
+   * meets; else the run ends saying it does not know, rather than as if it had made all its steps.
    */
   private async explainStop(): Promise<void> {
+    const olderCheckpoint = this.stopUnexplained;
     this.stopUnexplained = false;
     if ((await this.options.redis.exists(cancelFlagKey(this.options.queuePrefix, this.options.runId))) === 1) return this.stop('cancelled', null);
     const rule = this.watch.standingRule();
     if (rule !== null) return this.stop(rule, null);
-    this.stop('error', `An earlier coordinator of the run stopped it by step ${this.completed}; its checkpoint, written by an earlier release, does not say why. `
-      + 'The run ended with the steps its replicas had made.');
+    const why = olderCheckpoint ? 'its checkpoint, written by an earlier release, does not say why' : 'its worker stopped before a checkpoint said why';
+    this.stop('error', `An earlier coordinator of the run stopped it by step ${this.completed}; ${why}. The run ended with the steps its replicas had made.`);
   }
 
   /**

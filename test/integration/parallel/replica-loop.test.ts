@@ -524,6 +524,35 @@ describe('a concurrent run whose coordinator moves to another worker just after 
   }, 30_000);
 });
 
+describe('a concurrent run whose coordinator\'s worker died after it sent a stop and before that slice\'s checkpoint', () => {
+  it('resumed from the checkpoint before, with the server saying the stop was sent, never ends as if it had made all its steps', async () => {
+    const setup = downpourRun({ replicas: 2, communicationPeriod: 10, dimensions: 20, learningRate: 0.0001, training: { maxSteps: 1_000_000_000 } });
+    try {
+      const first = setup.coordinator();
+      await first.settle(performance.now());
+      const replica = setup.replicas(0);
+      await setup.server.register(0, 'worker:0');
+      while (first.progress.step === 0) await first.settle(performance.now() + 10);
+      // The last checkpoint written: a slice before the stop.
+      const checkpoint = first.checkpoint();
+      expect(coordinatorPart(checkpoint).stopping).toBeUndefined();
+      // A cancel whose flag has expired by the resume: nothing the run keeps explains the stop.
+      first.cancel();
+      while ((await redis.hget(setup.meta, 'stopped')) !== '1') await first.settle(performance.now());
+      await replica;
+      const resumed = setup.coordinator(checkpoint);
+      await drive(resumed, 10_000);
+      expect(resumed.result?.stopReason).toBe('error');
+      expect(resumed.result!.message).toBe(
+        `An earlier coordinator of the run stopped it by step ${resumed.result!.steps}; its worker stopped before a checkpoint said why. `
+        + 'The run ended with the steps its replicas had made.',
+      );
+    } finally {
+      await setup.close();
+    }
+  }, 30_000);
+});
+
 describe('a replica the coordinator saw finished after it last read the server, which Redis then lost', () => {
   it('is written back finished: the run ends once the other replica does', async () => {
     const setup = downpourRun({ replicas: 2, communicationPeriod: 10, dimensions: 20, learningRate: 0.0001, training: { maxSteps: 4_000 } });
