@@ -7591,8 +7591,8 @@ export interface components {
                 value: number;
                 /** @description The step of that value: `loss` measured before update `step`, `valLoss` after it; `steps` when atEnd. */
                 step: number;
-                /** @description True when `value` is the last parameters' (those the last update left), measured when the run ended as finalLoss or finalValLoss are; false when it is an update's. */
-                atEnd: boolean;
+                /** @description True when `value` is the last parameters' (those the last update left), measured when the run ended as finalLoss or finalValLoss are; false when it is an update's. Absent from results stored before it was kept (their value is an update's). */
+                atEnd?: boolean;
             } | null;
             /** @description True when earlyStopping.restoreBest replaced the last parameters by the best update's (those of best.step). An update's value is its batch's (a concurrent run's observed record: a sample of the training rows'; with batch normalization, in training mode), so when the run ends restoreBest measures the best update's parameters as the last ones are (finalLoss, finalValLoss) and returns the lower, the last ones on a tie: never parameters worse than the last ones by that measure. False when it kept the last ones: they are the best (best.atEnd), or they measured no higher; the message says which, with both values. */
             restoredBest: boolean;
@@ -7753,8 +7753,8 @@ export interface components {
                 value: number;
                 /** @description The step of that value: `loss` measured before update `step`, `valLoss` after it; `steps` when atEnd. */
                 step: number;
-                /** @description True when `value` is the last parameters' (those the last update left), measured when the run ended as finalLoss or finalValLoss are; false when it is an update's. */
-                atEnd: boolean;
+                /** @description True when `value` is the last parameters' (those the last update left), measured when the run ended as finalLoss or finalValLoss are; false when it is an update's. Absent from results stored before it was kept (their value is an update's). */
+                atEnd?: boolean;
             } | null;
             /** @description True when earlyStopping.restoreBest replaced the last parameters by the best update's (those of best.step). An update's value is its batch's (a concurrent run's observed record: a sample of the training rows'; with batch normalization, in training mode), so when the run ends restoreBest measures the best update's parameters as the last ones are (finalLoss, finalValLoss) and returns the lower, the last ones on a tie: never parameters worse than the last ones by that measure. False when it kept the last ones: they are the best (best.atEnd), or they measured no higher; the message says which, with both values. */
             restoredBest: boolean;

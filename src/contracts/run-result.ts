@@ -24,7 +24,7 @@ export const runResultSchema = z
         metric: z.enum(['loss', 'valLoss']).describe("The monitored metric: `loss` (an update's training loss, on its batch, before the update) or `valLoss`."),
         value: z.number().describe("Its lowest value the run measured, the last parameters' included."),
         step: z.number().int().describe('The step of that value: `loss` measured before update `step`, `valLoss` after it; `steps` when atEnd.'),
-        atEnd: z.boolean().describe("True when `value` is the last parameters' (those the last update left), measured when the run ended as finalLoss or finalValLoss are; false when it is an update's."),
+        atEnd: z.boolean().optional().describe("True when `value` is the last parameters' (those the last update left), measured when the run ended as finalLoss or finalValLoss are; false when it is an update's. Absent from results stored before it was kept (their value is an update's)."),
       })
       .nullable()
       .describe(
