@@ -35,8 +35,14 @@ BEGIN
 END
 $$;
 
--- Only when the spec (or the column itself) is written: the worker's updates fire nothing.
+-- Only when the spec (or the column itself) is written: the worker's updates fire nothing. And
+-- only for a row that names something or held names: a run of an expression or benchmark (most
+-- runs, each submission's statement storing dozens) is stored without calling the function, which
+-- cost 5 µs a row against 0.3 for the condition.
 CREATE TRIGGER "runs_named_resources" BEFORE INSERT OR UPDATE OF "spec", "named_resources" ON "runs"
-  FOR EACH ROW EXECUTE FUNCTION "runs_named_resources"();
+  FOR EACH ROW
+  WHEN (NEW."named_resources" IS NOT NULL OR NEW."spec" #> '{objective,id}' IS NOT NULL
+        OR NEW."spec" #> '{objective,data,id}' IS NOT NULL OR NEW."spec" #> '{objective,validation,id}' IS NOT NULL)
+  EXECUTE FUNCTION "runs_named_resources"();
 
 CREATE INDEX "runs_named_resources_idx" ON "runs" USING gin ("named_resources") WHERE "named_resources" IS NOT NULL;
