@@ -120,8 +120,7 @@ function noBestTrial(trials: readonly RoundTrial[], metric: string): string {
  * The end of a sweep whose every trial has ended, its budget, grid or time limit spent (`spent`:
  * "All 4 trials of the budget finished."). One rule for the three: a sweep whose every trial
  * failed has failed (whatever failures its budget allowed); one with no trial whose value ranks
- * has failed with no best trial, and says why (its trials' statuses), or, at its time limit with
- * every trial cancelled, that no trial finished. A sweep stored before the failure rules ends as
+ * has failed with no best trial, and says why (its trials' statuses). A sweep stored before the failure rules ends as
  * its budget or time limit says, saying why it has no best trial.
  */
 function allEnded(reason: 'budget_exhausted' | 'grid_exhausted' | 'time_limit', spent: string, trials: readonly RoundTrial[], metric: string, failureRules: boolean): RoundPlan {
@@ -130,7 +129,6 @@ function allEnded(reason: 'budget_exhausted' | 'grid_exhausted' | 'time_limit', 
     return finish('too_many_failures', `${every}, so the sweep has no best trial. The last: ${lastMessage(trials)}`);
   }
   if (trials.some(ranksAsBest)) return finish(reason, spent);
-  if (failureRules && reason === 'time_limit' && trials.every((trial) => trial.status === 'cancelled')) return finish('no_trial_finished', spent);
   return finish(failureRules ? 'no_best_trial' : reason, `${spent} ${noBestTrial(trials, metric)}`);
 }
 
@@ -157,11 +155,14 @@ function timeLimitSpent(limit: number, trials: readonly RoundTrial[], failureRul
  * each one's end wakes the sweep, whose round after the last decides from the trials as they
  * ended. A running trial may end before the cancel reaches it, completed with a value that can be
  * the best: a sweep that ended at once would say it has no best trial and show one, and store no
- * value for a trial ending after it (the rounds store valLoss and valAccuracy).
+ * value for a trial ending after it (the rounds store valLoss and valAccuracy). With every trial
+ * cancelled, no trial finished before the limit.
  */
 function timeLimitPassed(limit: number, trials: readonly RoundTrial[], active: number, metric: string, failureRules: boolean): RoundPlan {
   if (active > 0) return { newTrials: [], finish: null, stop: stoppedAtTimeLimit };
-  return allEnded('time_limit', timeLimitSpent(limit, trials, failureRules), trials, metric, failureRules);
+  const spent = timeLimitSpent(limit, trials, failureRules);
+  if (failureRules && trials.every((trial) => trial.status === 'cancelled')) return finish('no_trial_finished', spent);
+  return allEnded('time_limit', spent, trials, metric, failureRules);
 }
 
 /** The message of a queued trial the time limit cancels. */
