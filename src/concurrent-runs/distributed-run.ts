@@ -72,8 +72,8 @@ export class DistributedRun extends CoordinatedRun implements RunLoop {
   private elapsedBefore = 0;
   private completed = 0;
   private stopSent = false;
-  /** The server says a stop was sent, and the checkpoint resumed from does not say why (explainStop). */
-  private stopUnexplained = false;
+  /** The checkpoint resumed from, of an earlier release, recorded a stop without saying why (explainStop's message). */
+  private olderCheckpointStop = false;
   /** A replica's report of a non-finite value, as last seen on the server (0: none). */
   private broken = 0;
   private arrivals: ReplicaArrivals;
@@ -266,7 +266,7 @@ export class DistributedRun extends CoordinatedRun implements RunLoop {
       if (this.broken !== 0) this.stop('diverged', null);
       // A stop an earlier coordinator sent whose reason no checkpoint kept (one of an earlier
       // release, or its worker died before the slice's checkpoint): why is found again.
-      if (this.stopping === null && (this.stopUnexplained || meta.stopped === '1')) await this.explainStop();
+      if (this.stopping === null && meta.stopped === '1') await this.explainStop();
       const counting = await this.lookAtJobs(meta);
       if (counting !== null && this.arrivals.overdue(clock(), counting)) {
         const message = await this.describeMissing();
@@ -310,8 +310,7 @@ export class DistributedRun extends CoordinatedRun implements RunLoop {
    * meets; else the run ends saying it does not know, rather than as if it had made all its steps.
    */
   private async explainStop(): Promise<void> {
-    const olderCheckpoint = this.stopUnexplained;
-    this.stopUnexplained = false;
+    const olderCheckpoint = this.olderCheckpointStop;
     if ((await this.options.redis.exists(cancelFlagKey(this.options.queuePrefix, this.options.runId))) === 1) return this.stop('cancelled', null);
     const rule = this.watch.standingRule();
     if (rule !== null) return this.stop(rule, null);
@@ -423,7 +422,7 @@ export class DistributedRun extends CoordinatedRun implements RunLoop {
       this.resumeStopping(stopping);
       this.broken = stopping.diverged;
     } else if (stop) this.stopping = stop;
-    else this.stopUnexplained = this.state.meta[0].stopped === '1';
+    else this.olderCheckpointStop = this.state.meta[0].stopped === '1';
   }
 
   async close(): Promise<void> {
