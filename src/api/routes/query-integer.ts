@@ -5,6 +5,7 @@
  * a number out of range, is refused here, naming the parameter and what it takes.
  */
 import { z } from 'zod';
+import { decimalWholeNumber } from '../../contracts/decimal-numbers.ts';
 
 interface Bounds {
   readonly min: number;
@@ -19,7 +20,7 @@ export function queryInteger(name: string, { min, max }: Bounds, fallback?: numb
   const bounded = max === undefined ? z.number().int().min(min) : z.number().int().min(min).max(max);
   return z.preprocess((value, context) => {
     if (typeof value !== 'string') return value;
-    const number = /^\d+$/.test(value) ? Number(value) : NaN;
+    const number = decimalWholeNumber(value);
     // Out of range too gets the parameter's own words, not the schema's "Too small" or a
     // "received Infinity" for more digits than a double holds.
     if (Number.isSafeInteger(number) && number >= min && (max === undefined || number <= max)) return number;

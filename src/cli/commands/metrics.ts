@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { maxPointsRange } from '../../contracts/metric-fields.ts';
 import type { Command } from '../main.ts';
 import { connectionHelp, exitHelp, exitStatus, runRemote, UsageError } from '../remote/remote-command.ts';
-import { decimalWholeNumber } from '../decimal-whole-number.ts';
+import { wholeNumberOption } from '../whole-number-option.ts';
 
 const help = `Usage: descent metrics <run id> [options]
 
@@ -31,22 +31,13 @@ const options = {
   to: { type: 'string' },
 } as const;
 
-function wholeNumber(name: string, text: string | undefined, least = 1, most = Infinity): number | undefined {
-  if (text === undefined) return undefined;
-  const value = decimalWholeNumber(text);
-  if (!Number.isInteger(value) || value < least || value > most) {
-    throw new UsageError(`--${name} takes a whole number ${most === Infinity ? `of at least ${least}` : `from ${least} to ${most}`}`);
-  }
-  return value;
-}
-
 export const command: Command = {
   summary: "print a run's recorded steps from a running Descent (JSON lines or CSV)",
   help,
   execute: (args) => runRemote('metrics', args, options, { names: 'one run id', count: 1 }, async ({ values, positionals, client }) => {
     const [id] = positionals;
-    const query = { fields: values.fields, from: wholeNumber('from', values.from), to: wholeNumber('to', values.to) };
-    const maxPoints = wholeNumber('max-points', values['max-points'], maxPointsRange.least, maxPointsRange.most);
+    const query = { fields: values.fields, from: wholeNumberOption(UsageError, 'from', values.from), to: wholeNumberOption(UsageError, 'to', values.to) };
+    const maxPoints = wholeNumberOption(UsageError, 'max-points', values['max-points'], maxPointsRange.least, maxPointsRange.most);
     if (values.csv) {
       // Written as it arrives: a long run's CSV can be larger than one string can hold.
       for await (const chunk of await client.metricsCsvStream(id, { ...query, maxPoints })) {

@@ -2,7 +2,7 @@
 import type { RunListItem, RunStatus } from '../../client/index.ts';
 import type { Command } from '../main.ts';
 import { connectionHelp, exitHelp, exitStatus, formatNumber, runRemote, UsageError } from '../remote/remote-command.ts';
-import { decimalWholeNumber } from '../decimal-whole-number.ts';
+import { wholeNumberOption } from '../whole-number-option.ts';
 
 const help = `Usage: descent runs [options]
 
@@ -43,8 +43,7 @@ export const command: Command = {
   summary: 'list the runs of a running Descent',
   help,
   execute: (args) => runRemote('runs', args, options, { names: 'no arguments', count: 0 }, async ({ values, client }) => {
-    const limit = values.limit === undefined ? 20 : decimalWholeNumber(values.limit);
-    if (!Number.isInteger(limit) || limit < 1) throw new UsageError('--limit takes a whole number of at least 1');
+    const limit = wholeNumberOption(UsageError, 'limit', values.limit) ?? 20;
     const query = { status: values.status as RunStatus | undefined, sweepId: values.sweep, search: values.search, limit: Math.min(limit, 200) };
     // The table's header once the first page has come: a refused list prints nothing on standard output.
     let headed = Boolean(values.json);

@@ -18,7 +18,7 @@ import { ProgressBar } from '../progress-bar.ts';
 import { formatParameters, formatValue, leaderboardText } from '../sweep/leaderboard-text.ts';
 import { runLocalSweep } from '../sweep/local-sweep.ts';
 import { loadSpec, specSource } from '../spec-file.ts';
-import { decimalWholeNumber } from '../decimal-whole-number.ts';
+import { wholeNumberOption } from '../whole-number-option.ts';
 
 const help = `Usage: descent sweep <spec.json | -> [options]
        descent sweep <spec.json | -> --remote [--wait] [--json] [--url URL] [--key KEY] [--timeout SECONDS]
@@ -79,8 +79,8 @@ function parseArguments(args: readonly string[]): Options {
     if (arg === '--jsonl') jsonl = true;
     else if (arg === '--no-progress') progress = false;
     else if (arg === '--threads') {
-      threads = decimalWholeNumber(args[++i]);
-      if (!Number.isInteger(threads) || threads < 1 || threads > 256) throw new InputError('--threads takes a whole number from 1 to 256');
+      // A missing value is refused as an empty one.
+      threads = wholeNumberOption(InputError, 'threads', args[++i] ?? '', 1, 256)!;
     } else if (arg.startsWith('-') && arg !== '-') throw new InputError(`unknown option '${arg}'`);
     else if (file === undefined) file = arg;
     else throw new InputError(`unexpected argument '${arg}' (one spec file at a time)`);

@@ -8,6 +8,7 @@ import { AnswerTimeoutError, createClient, longestAnswerTimeoutMs, ProblemError,
 import { readSpecJson, SpecFileError } from '../spec-file.ts';
 import { otherSpecKind, type SpecKind } from '../../contracts/spec-kind.ts';
 import { optionErrorMessage } from '../option-error.ts';
+import { decimalNumber } from '../../contracts/decimal-numbers.ts';
 
 export const exitStatus = {
   /** Done; with --wait or watch: the run completed or stopped early. */
@@ -131,9 +132,8 @@ function parseRemote<Options extends OptionKinds>(
   if (!URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol)) throw new UsageError(`--url must be an http(s) address, not '${url}'`);
   const apiKey = (keyOption as string | undefined) ?? env.DESCENT_API_KEY;
   if (!apiKey) throw new UsageError('no API key: pass --key or set DESCENT_API_KEY');
-  // Decimal seconds (`30`, `0.5`) alone: `Number` took `0x10` for 16 and an empty value for 0.
-  const timeoutSeconds = timeoutOption === undefined ? defaultTimeoutSeconds
-    : /^(\d+\.?\d*|\.\d+)$/.test(String(timeoutOption)) ? Number(timeoutOption) : NaN;
+  // Decimal seconds (`30`, `0.5`) alone, without an exponent.
+  const timeoutSeconds = timeoutOption === undefined ? defaultTimeoutSeconds : decimalNumber(String(timeoutOption), { exponent: false });
   if (!(timeoutSeconds > 0 && timeoutSeconds * 1000 <= longestAnswerTimeoutMs)) {
     throw new UsageError(`--timeout takes a number of seconds above 0 and at most ${Math.floor(longestAnswerTimeoutMs / 1000)}, not '${String(timeoutOption)}'`);
   }

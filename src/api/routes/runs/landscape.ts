@@ -21,12 +21,10 @@ import { runObjectiveSpec, type RunObjectiveSources } from './run-objective.ts';
 import type { RunService } from './run-service.ts';
 import { largestStep } from '../../../contracts/metric-fields.ts';
 import { queryInteger } from '../query-integer.ts';
+import { decimalNumber } from '../../../contracts/decimal-numbers.ts';
 
 const maxLandscapeResolution = 200;
 const trajectoryRowLimit = 10_000;
-
-/** A decimal number as people write one (`-1.5`, `2`, `1e-3`): `Number` also took `0x10` for 16 and an empty side for 0. */
-const decimalNumber = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
 
 const rangeSchema = z
   .string()
@@ -39,9 +37,9 @@ const rangeSchema = z
     if (sides.length !== 2) return fail(`${JSON.stringify(text)} has ${sides.length} part${sides.length === 1 ? '' : 's'}`);
     for (const side of sides) {
       if (side.trim() === '') return fail(`${JSON.stringify(text)} has an empty side`);
-      if (!decimalNumber.test(side.trim())) return fail(`${JSON.stringify(side.trim())} is not a decimal number`);
+      if (Number.isNaN(decimalNumber(side.trim()))) return fail(`${JSON.stringify(side.trim())} is not a decimal number`);
     }
-    const [low, high] = sides.map((side) => Number(side.trim())) as [number, number];
+    const [low, high] = sides.map((side) => decimalNumber(side.trim())) as [number, number];
     if (!Number.isFinite(low) || !Number.isFinite(high)) return fail(`${JSON.stringify(text)} is beyond the range of a double`);
     if (!(low < high)) return fail(`${low} is not below ${high}`);
     // The width must be finite too: the grid's points are low + width × i / (resolution − 1).
