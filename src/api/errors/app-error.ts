@@ -41,12 +41,11 @@ export class AppError extends Error {
   }
 }
 
-const notFound = (what: string, detail?: string) =>
-  new AppError(404, 'not_found', `${what} not found`, { detail });
-
 /**
  * 404 for the tenant's `kind` (`run`, `sweep`, ...) named `id` in the path. A path whose id is
  * empty or blank (`/v1/runs//metrics`) names none, and says so rather than quoting nothing.
  */
 export const noSuch = (kind: string, id: string): AppError =>
-  notFound(kind[0]!.toUpperCase() + kind.slice(1), id.trim() === '' ? `The ${kind} id in the path is ${id ? 'blank' : 'empty'}.` : `There is no ${kind} ${id}.`);
+  new AppError(404, 'not_found', `${kind[0]!.toUpperCase() + kind.slice(1)} not found`, {
+    detail: id.trim() === '' ? `The ${kind} id in the path is ${id ? 'blank' : 'empty'}.` : `There is no ${kind} ${id}.`,
+  });
