@@ -5,6 +5,16 @@
  */
 import { h } from './dom.js';
 
+/** What each observed holder and table updates. Tables are drawn anew on every refresh: one observer for all. */
+const updates = new WeakMap();
+const resizes = new ResizeObserver((entries) => {
+  for (const { target } of entries) {
+    // Taken off the page (a refresh drew its table anew): the observer would otherwise keep it.
+    if (target.isConnected) updates.get(target)?.();
+    else resizes.unobserve(target);
+  }
+});
+
 /** @param {string} label what the table is, for screen readers @param {HTMLTableElement} table */
 export function scrollingTable(label, table) {
   const holder = h('div', { class: 'table-scroll' }, table);
@@ -27,9 +37,10 @@ export function scrollingTable(label, table) {
     event.preventDefault();
     holder.scrollLeft = event.key === 'Home' ? 0 : holder.scrollWidth;
   });
-  const resizeObserver = new ResizeObserver(update);
-  resizeObserver.observe(holder);
-  resizeObserver.observe(table);
+  for (const element of [holder, table]) {
+    updates.set(element, update);
+    resizes.observe(element);
+  }
   return holder;
 }
 

@@ -110,9 +110,22 @@ describe('dashboard edges', () => {
     await page.keyboard.press('End');
     await expect.poll(() => tableScroll(page, holder)).toMatchObject({ moreLeft: true, moreRight: false });
     const scrolled = (await tableScroll(page, holder)).scrollLeft;
+    // What the page's resize observers watch from here on: a table drawn anew lets go of the one it replaced.
+    await page.evaluate(() => {
+      type Observed = { isConnected: boolean };
+      const prototype = (globalThis as unknown as { ResizeObserver: { prototype: { observe(target: Observed): void; unobserve(target: Observed): void } } }).ResizeObserver.prototype;
+      const watched = new Set<Observed>();
+      (globalThis as unknown as { watched: Set<Observed> }).watched = watched;
+      const { observe, unobserve } = prototype;
+      prototype.observe = function (target) { watched.add(target); observe.call(this, target); };
+      prototype.unobserve = function (target) { watched.delete(target); unobserve.call(this, target); };
+      for (const element of (globalThis as unknown as { document: { querySelectorAll(selector: string): Observed[] } }).document.querySelectorAll('.table-scroll, .table-scroll > table')) watched.add(element);
+    });
     // The list asks for the sweeps again every 10 s and draws the table anew.
     await page.locator('.sweeps-table').evaluate((table) => { (table as unknown as { dataset: Record<string, string> }).dataset['before'] = 'refresh'; });
     await expect.poll(() => page.locator('.sweeps-table[data-before]').count()).toBe(0);
+    await expect.poll(() => page.evaluate(() => [...(globalThis as unknown as { watched: Set<{ isConnected: boolean }> }).watched].map((element) => element.isConnected)))
+      .toEqual([true, true]);
     expect((await tableScroll(page, holder)).scrollLeft).toBe(scrolled);
     expect(await page.locator(holder).evaluate((element) => element === (globalThis as unknown as { document: { activeElement: unknown } }).document.activeElement)).toBe(true);
     await page.keyboard.press('Home');
