@@ -28,11 +28,14 @@ async function finishedRun(authorization: string): Promise<string> {
 
 const remove = (path: string, authorization: string) => context.app.inject({ method: 'DELETE', url: path, headers: { authorization } });
 
-/** Whether a statement of another connection waits for a lock the holder has. */
+/**
+ * Whether a statement of another connection waits for a lock the holder has (asked on the holder's
+ * own connection): a lock another test file's connections wait for in the same database is not it.
+ * pg_locks, not pg_stat_activity, which the holder's transaction reads as it was at its first look.
+ */
 async function deletionWaits(): Promise<boolean> {
   const { rows: [row] } = await holder!.query<{ waiting: boolean }>(
-    `SELECT EXISTS (SELECT FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
-                     WHERE NOT l.granted AND a.datname = current_database() AND a.pid <> pg_backend_pid()) AS waiting`);
+    'SELECT EXISTS (SELECT FROM pg_locks l WHERE NOT l.granted AND pg_backend_pid() = ANY(pg_blocking_pids(l.pid))) AS waiting');
   return row!.waiting;
 }
 
