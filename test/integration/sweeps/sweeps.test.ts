@@ -500,7 +500,9 @@ describe('sweeps over the API, run by the workers', () => {
       message: 'All 3 points of the grid finished. No trial ran to its end with a finite value of finalLoss (3 pruned), so the sweep has no best trial.',
     });
     // The leaderboard still shows each pruned trial's value where it stopped.
-    for (const trial of await leaderboard(api.app, api.authorization, done.id)) expect(trial).toMatchObject({ status: 'pruned', value: expect.any(Number), pruning: { rule: 'asha', step: 10 } });
+    const trials = await leaderboard(api.app, api.authorization, done.id);
+    expect(trials).toHaveLength(3);
+    for (const trial of trials) expect(trial).toMatchObject({ status: 'pruned', value: expect.any(Number), pruning: { rule: 'asha', step: 10 } });
   });
 
   it('ends a sweep of one trial saying that its one trial finished', async () => {
