@@ -16,6 +16,7 @@ import { startWorker } from '../../../src/worker/worker.ts';
 import { buildTestApp, createTenantKey, openTestServices, type TestServices } from '../support/services.ts';
 import type { RunView } from '../../../src/contracts/run-view.ts';
 import { eventually } from '../../support/eventually.ts';
+import { silent } from '../../support/silent-logger.ts';
 import { isFinalRunStatus } from '../../../src/contracts/run-status.ts';
 
 export interface TestApi {
@@ -42,8 +43,6 @@ export function useTestApi(): TestApi {
   });
   return api;
 }
-
-const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
 export interface TestWorker {
   readonly pool: Pool;

@@ -3,39 +3,14 @@
  * worker: trials wait in the runs queue and never finish, so what ends the sweep is its time
  * limit or its cancel, whatever the machine's speed.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { useTestApi } from '../runs/support.ts';
-import { createPool, type Pool } from '../../../src/db/pool.ts';
-import { closeRedis, createRedis, type Redis } from '../../../src/queue/connection.ts';
-import { createSweepsQueue, type SweepsQueue } from '../../../src/queue/sweeps-queue.ts';
-import { createSweepProcessor, type SweepProcessor } from '../../../src/worker/processors/sweep.ts';
-import { startSweepWorker } from '../../../src/worker/sweep-worker.ts';
 import { eventually } from '../../support/eventually.ts';
-import { getSweep, leaderboard, quadraticBase, waitForSweep } from './support.ts';
-
-const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
+import { getSweep, leaderboard, quadraticBase, useTestSweepCoordinator, waitForSweep } from './support.ts';
 
 describe('a sweep none of whose trials finished', () => {
   const api = useTestApi();
-  let pool: Pool;
-  let connection: Redis;
-  let sweepsQueue: SweepsQueue;
-  let coordinator: SweepProcessor;
-  let sweeps: Awaited<ReturnType<typeof startSweepWorker>>;
-  beforeAll(async () => {
-    pool = createPool(api.services.config.databaseUrl, 4);
-    connection = createRedis(api.services.config.redisUrl, 'wait-for-redis');
-    sweepsQueue = createSweepsQueue(connection, api.services.config.queuePrefix);
-    coordinator = createSweepProcessor({ pool, redis: connection, queuePrefix: api.services.config.queuePrefix, runsQueue: api.services.runsQueue, sweepsQueue });
-    sweeps = await startSweepWorker({ config: api.services.config, connection, processor: coordinator, logger: silent });
-  });
-  afterAll(async () => {
-    await sweeps?.close();
-    await coordinator?.close();
-    await sweepsQueue?.close();
-    if (connection) await closeRedis(connection);
-    await pool?.end();
-  });
+  useTestSweepCoordinator(api, { worker: true });
 
   const submit = async (budget: object): Promise<string> => {
     const response = await api.app.inject({

@@ -6,31 +6,76 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, expect } from 'vitest';
 import { sweepViewSchema, trialViewSchema, type SweepView, type TrialView } from '../../../src/contracts/sweep-view.ts';
 import { createPool, type Pool } from '../../../src/db/pool.ts';
-import { closeRedis, createRedis } from '../../../src/queue/connection.ts';
-import { createSweepsQueue } from '../../../src/queue/sweeps-queue.ts';
+import { closeRedis, createRedis, type Redis } from '../../../src/queue/connection.ts';
+import { createSweepsQueue, type SweepsQueue } from '../../../src/queue/sweeps-queue.ts';
 import { createRunProcessor } from '../../../src/worker/processors/run.ts';
-import { createSweepProcessor } from '../../../src/worker/processors/sweep.ts';
+import { createSweepProcessor, type SweepProcessor } from '../../../src/worker/processors/sweep.ts';
+import type { RoundPlanner } from '../../../src/worker/sweeps/round-planner.ts';
 import { startSweepWorker } from '../../../src/worker/sweep-worker.ts';
 import { startWorker } from '../../../src/worker/worker.ts';
 import type { TestServices } from '../support/services.ts';
 import { eventually } from '../../support/eventually.ts';
 import { isFinalSweepStatus } from '../../../src/contracts/sweep-view.ts';
-
-const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
+import { silent } from '../../support/silent-logger.ts';
 
 export interface TestSweepWorker {
   readonly pool: Pool;
   close(): Promise<void>;
 }
 
-/** One worker process's worth: a runs worker and a sweeps worker on the test's queues. */
-export async function startTestSweepWorker(services: TestServices): Promise<TestSweepWorker> {
+/** A sweep coordinator on the test's queues, with its pool, Redis connection and sweeps queue. */
+export interface TestSweepCoordinator {
+  readonly pool: Pool;
+  readonly connection: Redis;
+  readonly sweepsQueue: SweepsQueue;
+  readonly coordinator: SweepProcessor;
+}
+
+interface CoordinatorOptions {
+  /** Where its rounds are planned (a planner of its own when absent). */
+  readonly planner?: RoundPlanner;
+  /** A sweeps worker taking the coordinator's jobs; without one, only the test's `wake` calls run rounds. */
+  readonly worker?: boolean;
+}
+
+async function openTestSweepCoordinator(services: TestServices, { planner, worker = false }: CoordinatorOptions): Promise<TestSweepCoordinator & { close(): Promise<void> }> {
   const pool = createPool(services.config.databaseUrl, 4);
   const connection = createRedis(services.config.redisUrl, 'wait-for-redis');
   const sweepsQueue = createSweepsQueue(connection, services.config.queuePrefix);
+  const coordinator = createSweepProcessor({ pool, redis: connection, queuePrefix: services.config.queuePrefix, runsQueue: services.runsQueue, sweepsQueue, planner });
+  const sweeps = worker ? await startSweepWorker({ config: services.config, connection, processor: coordinator, logger: silent }) : undefined;
+  return {
+    pool, connection, sweepsQueue, coordinator,
+    async close() {
+      await sweeps?.close();
+      await coordinator.close();
+      await sweepsQueue.close();
+      await closeRedis(connection);
+      await pool.end();
+    },
+  };
+}
+
+/**
+ * A sweep coordinator for a file's tests and no runs worker (the pieces once the tests start):
+ * trials wait in the runs queue unless the test moves them itself.
+ */
+export function useTestSweepCoordinator(api: { readonly services: TestServices }, options: CoordinatorOptions = {}): TestSweepCoordinator {
+  const holder = {} as { -readonly [Field in keyof TestSweepCoordinator]: TestSweepCoordinator[Field] } & { close?(): Promise<void> };
+  beforeAll(async () => {
+    Object.assign(holder, await openTestSweepCoordinator(api.services, options));
+  });
+  afterAll(async () => {
+    await holder.close?.();
+  });
+  return holder;
+}
+
+/** One worker process's worth: a runs worker and a sweeps worker on the test's queues. */
+export async function startTestSweepWorker(services: TestServices): Promise<TestSweepWorker> {
+  const sweeping = await openTestSweepCoordinator(services, { worker: true });
+  const { pool, connection, sweepsQueue, coordinator } = sweeping;
   const prefix = services.config.queuePrefix;
-  const coordinator = createSweepProcessor({ pool, redis: connection, queuePrefix: prefix, runsQueue: services.runsQueue, sweepsQueue });
-  const sweeps = await startSweepWorker({ config: services.config, connection, processor: coordinator, logger: silent });
   const runs = await startWorker({
     config: services.config,
     connection,
@@ -45,11 +90,7 @@ export async function startTestSweepWorker(services: TestServices): Promise<Test
     pool,
     async close() {
       await runs.close();
-      await sweeps.close();
-      await coordinator.close();
-      await sweepsQueue.close();
-      await closeRedis(connection);
-      await pool.end();
+      await sweeping.close();
     },
   };
 }
