@@ -15,6 +15,7 @@ import {
   CsvError,
   materializeDataset,
   resolveDataSources,
+  withColumnsOnce,
   type Dataset,
   type DatasetFile,
 } from '../core/datasets/index.ts';
@@ -78,7 +79,7 @@ async function readJsonFile(location: string, fail: (message: string) => DataFil
     throw fail(`not a dataset (${issues.join('; ')})`);
   }
   const { name: _name, targetName, ...source } = parsed.data;
-  const dataset = materializeDataset(source);
+  const dataset = withColumnsOnce(materializeDataset(source));
   return targetName ? { ...dataset, targetName } : dataset;
 }
 

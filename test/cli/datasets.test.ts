@@ -84,6 +84,9 @@ describe('descent run with data files', () => {
     const twice = await runCli(['run', file('twice-spec.json', JSON.stringify(modelSpec({ path: 'twice.json' })))]);
     expect(twice.code).toBe(2);
     expect(twice.stderr).toMatch(/objective\.data\.path: twice\.json: .*sparse row 1: column index 0 is given twice/);
+    const inlineTwice = await runCli(['run', file('inline-twice.json', JSON.stringify(modelSpec({ columns: 3, rows: [{ indices: [0, 2, 0], values: [1, 2, 3] }], targets: [1] })))]);
+    expect(inlineTwice.code).toBe(2);
+    expect(inlineTwice.stderr).toMatch(/objective: the objective cannot be built: sparse row 1: column index 0 is given twice/);
 
     file('data.txt', csv);
     const extension = await runCli(['run', file('txt.json', JSON.stringify(modelSpec({ path: 'data.txt' })))]);

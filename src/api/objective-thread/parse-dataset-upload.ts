@@ -11,7 +11,7 @@
  */
 import parseJson from 'secure-json-parse';
 import { datasetUploadSchema } from '../../contracts/dataset-upload.ts';
-import { materializeDataset, type Dataset } from '../../core/datasets/index.ts';
+import { materializeDataset, withColumnsOnce, type Dataset } from '../../core/datasets/index.ts';
 import { errorMessage } from '../../core/error-message.ts';
 import { mayHoldUnstorableText, unstorableTexts } from '../../core/unstorable-text.ts';
 import { AppError } from '../errors/app-error.ts';
@@ -41,7 +41,7 @@ export function parseDatasetUpload(bytes: Uint8Array): ParsedUpload {
   }
   const { name, targetName, ...source } = parsed.value;
   try {
-    return { ...(name === undefined ? {} : { name }), ...(targetName === undefined ? {} : { targetName }), dataset: materializeDataset(source) };
+    return { ...(name === undefined ? {} : { name }), ...(targetName === undefined ? {} : { targetName }), dataset: withColumnsOnce(materializeDataset(source)) };
   } catch (error) {
     const message = errorMessage(error);
     throw new AppError(422, 'invalid_dataset', 'The dataset is invalid', {

@@ -6,7 +6,7 @@ import { dirname } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Command } from '../main.ts';
 import { runSpecSchema } from '../../contracts/run-spec.ts';
-import { checkGradient, createObjective, type Objective, type ObjectiveSpec, type ResolvedObjectiveSpec } from '../../core/objectives/index.ts';
+import { checkGradient, createNewObjective, type Objective, type ObjectiveSpec, type ResolvedObjectiveSpec } from '../../core/objectives/index.ts';
 import { curriculumIssue, isObjectiveReference, type RunLoop, type RunResult } from '../../core/training/index.ts';
 import type { ParallelReport } from '../../core/parallel/index.ts';
 import { startRun } from '../../hogwild/start-run.ts';
@@ -216,7 +216,7 @@ async function execute(args: string[]): Promise<number> {
 async function buildObjective(spec: ObjectiveSpec, folder: string): Promise<{ objective: Objective; objectiveSpec: ResolvedObjectiveSpec } | string> {
   try {
     const objectiveSpec = spec.type === 'model' ? await resolveDataFiles(spec, folder, ['objective']) : spec;
-    return { objective: createObjective(objectiveSpec), objectiveSpec };
+    return { objective: createNewObjective(objectiveSpec), objectiveSpec };
   } catch (error) {
     if (error instanceof DataFileError) return `${error.path}: ${error.message}`;
     return `objective: the objective cannot be built: ${errorMessage(error)}`;

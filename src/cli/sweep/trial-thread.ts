@@ -14,7 +14,7 @@ import { parentPort } from 'node:worker_threads';
 import { runSpecSchema } from '../../contracts/run-spec.ts';
 import { createPruner, isCheckStep, nextCheckStep, type PrunerSpec } from '../../core/sweep/index.ts';
 import type { Dataset } from '../../core/datasets/index.ts';
-import { createObjective } from '../../core/objectives/index.ts';
+import { createNewObjective } from '../../core/objectives/index.ts';
 import { isObjectiveReference, iterateRun, type StepRecord } from '../../core/training/index.ts';
 import { withDataFiles } from '../data-files.ts';
 import { errorMessage } from '../../core/error-message.ts';
@@ -51,7 +51,7 @@ const stepsPerAdvance = 20_000;
 async function runTrial({ trialNumber, spec, pruner: prunerSpec, field }: TrialMessage): Promise<void> {
   const parsed = runSpecSchema.parse(spec);
   const objectiveSpec = parsed.objective;
-  const objective = !isObjectiveReference(objectiveSpec) && objectiveSpec.type === 'model' ? createObjective(await withDataFiles(objectiveSpec, files)) : undefined;
+  const objective = !isObjectiveReference(objectiveSpec) && objectiveSpec.type === 'model' ? createNewObjective(await withDataFiles(objectiveSpec, files)) : undefined;
   const engine = iterateRun(parsed, { objective });
   const every = engine.recordEvery;
   const pruner = prunerSpec.type === 'none' ? null : createPruner(prunerSpec);

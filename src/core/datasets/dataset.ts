@@ -160,15 +160,27 @@ export function toDense(dataset: Dataset): Dataset {
 /**
  * The first sparse row naming a column twice, as an error message; null when none does (or the
  * data is dense). Such a column has no one value: summed, or the last one winning, training would
- * read something the data does not say. Checked where data comes in, and on a stored dataset as a
- * new run reads it: datasets stored before the check may hold such rows, and a run resumed on one
- * goes on as it began.
+ * read something the data does not say. Checked where data comes in (withColumnsOnce, and a spec's
+ * inline data: repeatedInlineColumn), and on a stored dataset as a new run reads it, never as an
+ * objective is built: data accepted before the check may hold such rows, and a run resumed on
+ * them goes on as it began.
  */
 export function repeatedSparseColumn(dataset: Dataset): string | null {
   if (dataset.features.kind !== 'sparse') return null;
-  const { rowStarts, indices } = dataset.features;
-  const rowOfColumn = new Int32Array(dataset.columns).fill(-1);
-  for (let r = 0; r < dataset.rows; r++) {
+  return firstRepeatedColumn(dataset.columns, dataset.features.rowStarts, dataset.features.indices);
+}
+
+/** The dataset read from an upload or a data file, refused (an Error) when repeatedSparseColumn finds a row. */
+export function withColumnsOnce(dataset: Dataset): Dataset {
+  const repeated = repeatedSparseColumn(dataset);
+  if (repeated) throw new Error(repeated);
+  return dataset;
+}
+
+/** repeatedSparseColumn of rows stored as a sparse dataset's are (row r's columns: indices[rowStarts[r] … rowStarts[r + 1] − 1]). */
+export function firstRepeatedColumn(columns: number, rowStarts: ArrayLike<number>, indices: ArrayLike<number>): string | null {
+  const rowOfColumn = new Int32Array(columns).fill(-1);
+  for (let r = 0; r + 1 < rowStarts.length; r++) {
     for (let k = rowStarts[r]; k < rowStarts[r + 1]; k++) {
       if (rowOfColumn[indices[k]] === r) return `sparse row ${r + 1}: column index ${indices[k]} is given twice`;
       rowOfColumn[indices[k]] = r;

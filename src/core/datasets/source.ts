@@ -13,7 +13,7 @@
  */
 import { z } from 'zod';
 import { builtinDatasetSchema, generateBuiltinDataset } from './builtin/index.ts';
-import { checkDataset, datasetLimits, defaultColumnNames, isDataset, repeatedSparseColumn, type Dataset } from './dataset.ts';
+import { checkDataset, datasetLimits, defaultColumnNames, firstRepeatedColumn, isDataset, type Dataset } from './dataset.ts';
 
 const finite = z.number().finite();
 const rowsArray = <T extends z.ZodType>(item: T) => z.array(item).min(1).max(datasetLimits.maxRows);
@@ -81,11 +81,18 @@ export function materializeDataset(source: DatasetSource | Dataset): Dataset {
   else if ('path' in source) throw new Error(`dataset file '${source.path}' must be read before the objective is built`);
   else throw new Error('unrecognised dataset source');
   checkDataset(dataset);
-  if (!isDataset(source)) {
-    const repeated = repeatedSparseColumn(dataset);
-    if (repeated) throw new Error(repeated);
-  }
   return dataset;
+}
+
+/**
+ * repeatedSparseColumn of sparse data given inline in a spec, read off the spec's rows; null for
+ * any other source (a loaded Dataset was checked as it was read). For a spec as it comes in.
+ */
+export function repeatedInlineColumn(source: DatasetSource | Dataset): string | null {
+  if (isDataset(source) || 'builtin' in source || !('rows' in source)) return null;
+  const rowStarts = [0];
+  for (const row of source.rows) rowStarts.push(rowStarts.at(-1)! + row.indices.length);
+  return firstRepeatedColumn(source.columns, rowStarts, source.rows.flatMap((row) => row.indices));
 }
 
 function fromInlineDense(source: InlineDenseDataset): Dataset {

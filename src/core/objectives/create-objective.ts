@@ -1,4 +1,5 @@
 /** Builds the objective a validated spec describes. */
+import { repeatedInlineColumn } from '../datasets/source.ts';
 import { benchmarks, defaultConditionNumber, resolveDimensions } from './benchmarks/index.ts';
 import { createExpressionObjective } from './expression/expression-objective.ts';
 import { createModelObjective, type ResolvedModelObjectiveSpec } from './models/index.ts';
@@ -21,6 +22,25 @@ export function createObjective(spec: ResolvedObjectiveSpec): Objective {
     case 'model':
       return createModelObjective(spec);
   }
+}
+
+/**
+ * repeatedInlineColumn of a model spec's data, then of its validation set; null for other specs.
+ * What a spec is checked for as it comes in (a submission, a local run or sweep, a run starting
+ * fresh), not as its objective is built: a run accepted before the check (or a replica of it)
+ * builds its objective as it began.
+ */
+export function repeatedSpecColumn(spec: ResolvedObjectiveSpec): string | null {
+  if (spec.type !== 'model') return null;
+  return repeatedInlineColumn(spec.data) ?? (spec.validation === undefined ? null : repeatedInlineColumn(spec.validation));
+}
+
+/** createObjective of a spec as it comes in: data repeatedSpecColumn finds is refused too (an Error). */
+export function createNewObjective(spec: ResolvedObjectiveSpec): Objective {
+  const objective = createObjective(spec);
+  const repeated = repeatedSpecColumn(spec);
+  if (repeated) throw new Error(repeated);
+  return objective;
 }
 
 export function createBenchmarkObjective(spec: BenchmarkObjectiveSpec): Objective {

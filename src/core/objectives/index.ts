@@ -10,7 +10,7 @@ export {
   
   type ObjectiveSpec,
 } from './spec.ts';
-export {  createObjective, type ResolvedObjectiveSpec } from './create-objective.ts';
+export {  createNewObjective, createObjective, repeatedSpecColumn, type ResolvedObjectiveSpec } from './create-objective.ts';
 export {
   checkGradient,
   

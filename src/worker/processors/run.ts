@@ -34,7 +34,7 @@
 import { performance } from 'node:perf_hooks';
 import { UnrecoverableError, type Job } from 'bullmq';
 import { runSpecSchema, type RunSpec } from '../../contracts/run-spec.ts';
-import { createObjective, type Objective, type ResolvedObjectiveSpec } from '../../core/objectives/index.ts';
+import { createNewObjective, createObjective, type Objective, type ResolvedObjectiveSpec } from '../../core/objectives/index.ts';
 import { footprintExcess, memoryFootprint, runCheckpointSchema, recordParams } from '../../core/training/index.ts';
 import { startRun } from '../../hogwild/start-run.ts';
 import type { Database } from '../../db/client.ts';
@@ -161,7 +161,9 @@ export function createRunProcessor(dependencies: RunProcessorDependencies): RunP
       throw isPermanentObjectiveError(error) ? new PermanentRunError(errorMessage(error)) : error;
     });
     try {
-      return { objectiveSpec: resolved, objective: createObjective(resolved) };
+      // A run starting fresh has its inline data checked as it comes in: a sweep's trial, whose
+      // parameters may write into that data, reaches no other check. One resumed goes on as it began.
+      return { objectiveSpec: resolved, objective: run.checkpoint === null ? createNewObjective(resolved) : createObjective(resolved) };
     } catch (error) {
       throw new PermanentRunError(`The objective cannot be built: ${errorMessage(error)}`);
     }

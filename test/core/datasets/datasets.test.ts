@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { builtinDatasetSchema, generateBuiltinDataset } from '../../../src/core/datasets/builtin/index.ts';
 import { fnv1a64Hex, datasetContentHash, DatasetHasher } from '../../../src/core/datasets/content-hash.ts';
 import { datasetBlocks, joinBlocks, shapeOf } from '../../../src/core/datasets/dataset-blocks.ts';
-import { checkDataset, selectRows, toDense, type Dataset } from '../../../src/core/datasets/dataset.ts';
+import { checkDataset, repeatedSparseColumn, selectRows, toDense, withColumnsOnce, type Dataset } from '../../../src/core/datasets/dataset.ts';
 import { resolveDataSources } from '../../../src/core/datasets/resolve.ts';
-import { datasetSourceSchema, materializeDataset } from '../../../src/core/datasets/source.ts';
+import { datasetSourceSchema, materializeDataset, repeatedInlineColumn } from '../../../src/core/datasets/source.ts';
 import { splitDataset } from '../../../src/core/datasets/split.ts';
 
 const generate = (options: Record<string, unknown>) => generateBuiltinDataset(builtinDatasetSchema.parse(options));
@@ -120,9 +120,21 @@ describe('dataset sources', () => {
     expect(() => materialize({ features: [[1], [2]], targets: [0] })).toThrow(/2 feature rows but 1 targets/);
     expect(() => materialize({ columns: 2, rows: [{ indices: [2], values: [1] }], targets: [0] })).toThrow(/column index 2 is outside 0…1/);
     expect(() => materialize({ columns: 2, rows: [{ indices: [0, 1], values: [1] }], targets: [0] })).toThrow(/2 indices but 1 values/);
-    expect(() => materialize({ columns: 3, rows: [{ indices: [0], values: [1] }, { indices: [2, 0, 2], values: [1, 2, 3] }], targets: [0, 1] }))
-      .toThrow('sparse row 2: column index 2 is given twice');
     expect(datasetSourceSchema.safeParse({ features: [[1, 'a']], targets: [0] }).success).toBe(false);
+  });
+
+  it('finds a sparse row naming a column twice where data comes in, and builds it where a run goes on with it', () => {
+    const twice = { columns: 3, rows: [{ indices: [0], values: [1] }, { indices: [2, 0, 2], values: [1, 2, 3] }], targets: [0, 1] };
+    const source = datasetSourceSchema.parse(twice);
+    expect(repeatedInlineColumn(source)).toBe('sparse row 2: column index 2 is given twice');
+    // An upload or a data file is refused; a run accepted before the check builds its data as it did.
+    const dataset = materializeDataset(source);
+    expect(() => withColumnsOnce(dataset)).toThrow('sparse row 2: column index 2 is given twice');
+    expect(repeatedSparseColumn(dataset)).toBe('sparse row 2: column index 2 is given twice');
+    expect(repeatedInlineColumn(dataset)).toBeNull();
+    // Columns once each, in any order; and a built-in generator's options (`rows`, `columns`) are no rows.
+    expect(repeatedInlineColumn(datasetSourceSchema.parse({ ...twice, rows: [{ indices: [0], values: [1] }, { indices: [2, 0], values: [1, 2] }] }))).toBeNull();
+    expect(repeatedInlineColumn(datasetSourceSchema.parse({ builtin: 'sparse-text', rows: 20, columns: 10 }))).toBeNull();
   });
 
   it('splits with a seed, keeping every row exactly once', () => {

@@ -3,7 +3,7 @@
  * function or its gradient is not finite, a model that does not fit its data) becomes a 422
  * naming the field, before anything is stored or queued.
  */
-import { createObjective, evaluationCost, type Objective, type ResolvedObjectiveSpec } from '../../../core/objectives/index.ts';
+import { createObjective, evaluationCost, repeatedSpecColumn, type Objective, type ResolvedObjectiveSpec } from '../../../core/objectives/index.ts';
 import { AppError } from '../../errors/app-error.ts';
 import type { ErrorCode } from '../../errors/error-catalogue.ts';
 import { errorMessage } from '../../../core/error-message.ts';
@@ -27,9 +27,15 @@ export function createObjectiveForRequest(spec: ResolvedObjectiveSpec, path: str
  */
 export const maxRequestCheckWork = 20_000_000;
 
-/** Builds the objective of a run about to be queued: created, and finite with a finite gradient at its start when that is cheap to check. */
+/**
+ * Builds the objective of a run about to be queued (or one being checked or stored): created, its
+ * inline data checked as it comes in (repeatedSpecColumn), and finite with a finite gradient at
+ * its start when that is cheap to check.
+ */
 export function buildObjective(spec: ResolvedObjectiveSpec, path: string): Objective {
   const objective = createObjectiveForRequest(spec, path);
+  const repeated = repeatedSpecColumn(spec);
+  if (repeated) throw unprocessable('invalid_objective', 'The objective cannot be built', path, repeated);
   if (evaluationCost(objective) <= maxRequestCheckWork) assertFiniteStart(objective, spec, path);
   return objective;
 }

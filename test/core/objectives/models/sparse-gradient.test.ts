@@ -5,7 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createModelObjective, modelObjectiveSpecSchema } from '../../../../src/core/objectives/models/index.ts';
-import { allocateSparseGradient, type DataObjective } from '../../../../src/core/objectives/index.ts';
+import { allocateSparseGradient, createNewObjective, type DataObjective } from '../../../../src/core/objectives/index.ts';
+import { datasetSourceSchema, materializeDataset } from '../../../../src/core/datasets/source.ts';
 import { scatteredParams } from './finite-differences.ts';
 import { fixedFeatures, sixBinaryTargets, sixClasses, sixRealTargets, sparseRows } from './fixed-data.ts';
 
@@ -155,8 +156,14 @@ describe('one SGD step on one row, made in place', () => {
     expect((build(spec) as DataObjective).sparseRowStep).toBeUndefined();
   });
 
-  it('is never reached with a row listing a column twice: such data is refused as it is read', () => {
-    const spec = { model: 'logistic', data: { columns: 6, rows: [...sparseRows.slice(0, 5), { indices: [3, 3], values: [1, 2] }], targets: sixBinaryTargets } };
-    expect(() => build(spec)).toThrow('sparse row 6: column index 3 is given twice');
+  it('is not offered with a row listing a column twice, as a resumed run loads such data; a new spec with it is refused', () => {
+    const data = { columns: 6, rows: [...sparseRows.slice(0, 5), { indices: [3, 3], values: [1, 2] }], targets: sixBinaryTargets };
+    const spec = modelObjectiveSpecSchema.parse({ type: 'model', model: 'logistic', data });
+    // A run accepted before such rows were refused resumes on them, its data loaded as a Dataset.
+    const loaded = materializeDataset(datasetSourceSchema.parse(data));
+    const objective = createModelObjective({ ...spec, data: loaded });
+    expect(objective.valueAndSparseGradient).toBeDefined();
+    expect(objective.sparseRowStep).toBeUndefined();
+    expect(() => createNewObjective(spec)).toThrow('sparse row 6: column index 3 is given twice');
   });
 });
