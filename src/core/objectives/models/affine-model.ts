@@ -15,7 +15,7 @@
  * Softmax on dense features runs its logits and gradient on the WebAssembly SIMD kernels when θ
  * lives in kernel memory, with the same bits as the loop here.
  */
-import { defaultColumnNames, type Dataset } from '../../datasets/dataset.ts';
+import { defaultColumnNames, repeatedSparseColumn, type Dataset } from '../../datasets/dataset.ts';
 import { growSparseGradient, type SparseGradient, type SparseStepOutcome } from '../objective.ts';
 import { ModelObjective, type EvaluationPass } from './model-objective.ts';
 import { outputLoss, type OutputKind } from './output-layer.ts';
@@ -77,7 +77,10 @@ export class AffineModelObjective extends ModelObjective {
     this.dLogits = new Float64Array(outputs);
     if (training.features.kind === 'sparse' && l2 === 0) {
       this.valueAndSparseGradient = (params, gradient) => this.evaluateSparse(params, this.batchPass(null), gradient);
-      if (outputs === 1 && columnsListedOnce(training.features)) this.sparseRowStep = (params, learningRate, outcome) => this.stepRow(params, learningRate, outcome);
+      // A row naming a column twice (data accepted before such rows were refused, a run resumed on
+      // it) would have the step write that weight twice, where the sparse gradient sums its two
+      // partials and writes once: the step is offered only where both are the same.
+      if (outputs === 1 && repeatedSparseColumn(training) === null) this.sparseRowStep = (params, learningRate, outcome) => this.stepRow(params, learningRate, outcome);
     }
   }
 
@@ -274,14 +277,6 @@ export class AffineModelObjective extends ModelObjective {
     if (gradient) kernels.scale(gradient.byteOffset, gradient.length, 1 / count);
     return total / count;
   }
-}
-
-/** Whether every row lists its columns in increasing order, so each at most once. */
-function columnsListedOnce({ rowStarts, indices }: Extract<Dataset['features'], { kind: 'sparse' }>): boolean {
-  for (let r = 0; r + 1 < rowStarts.length; r++) {
-    for (let e = rowStarts[r] + 1; e < rowStarts[r + 1]; e++) if (indices[e] <= indices[e - 1]) return false;
-  }
-  return true;
 }
 
 /**

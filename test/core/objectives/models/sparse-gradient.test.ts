@@ -85,7 +85,12 @@ describe('where the gradient is dense there is no sparse one', () => {
 });
 
 describe('one SGD step on one row, made in place', () => {
-  const oneOutput = models.filter(([name]) => !name.startsWith('softmax'));
+  // Rows listing their columns out of order, each once: the step writes them in that order, as the sparse gradient's write does.
+  const unordered = sparseRows.map(({ indices, values }) => ({ indices: indices.toReversed(), values: values.toReversed() }));
+  const oneOutput: [string, Record<string, unknown>][] = [
+    ...models.filter(([name]) => !name.startsWith('softmax')),
+    ['logistic on rows listing their columns out of order', { model: 'logistic', data: { columns: 6, rows: unordered, targets: sixBinaryTargets } }],
+  ];
   const rows: [string, Int32Array | null][] = [['row 2', Int32Array.of(2)], ['row 3 (empty in the small data)', Int32Array.of(3)], ['row 0 of a batch', Int32Array.of(0, 5)]];
 
   describe.each(oneOutput)('of %s', (_name, spec) => {
