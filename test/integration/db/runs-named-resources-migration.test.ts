@@ -4,49 +4,19 @@
  * runs is open (a long run deletion) it gives up after its own lock timeout, changing nothing,
  * and applies once that transaction has ended.
  */
-import { randomUUID } from 'node:crypto';
-import { cp, mkdtemp, readdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import pg from 'pg';
-import { afterAll, describe, expect, it } from 'vitest';
-import { defaultMigrationsDirectory, migrate } from '../../../src/db/migrator.ts';
-import { testDatabaseUrl } from '../../support/test-database.ts';
+import { describe, expect, it } from 'vitest';
+import { migrate } from '../../../src/db/migrator.ts';
+import { connected, useDatabaseBefore } from './migration-database.ts';
 
 const migration = '20261212100000_runs_named_resources_indexed';
 const objectiveId = '018f0000-0000-7000-8000-000000000b1e';
 const datasetId = '018f0000-0000-7000-8000-00000000da7a';
 
-const url = Object.assign(new URL(testDatabaseUrl), { pathname: `/descent_named_resources_${randomUUID().replaceAll('-', '')}` }).toString();
-const maintenanceUrl = Object.assign(new URL(testDatabaseUrl), { pathname: '/postgres' }).toString();
-const directories: string[] = [];
-
-async function connected(databaseUrl: string): Promise<pg.Client> {
-  const client = new pg.Client({ connectionString: databaseUrl });
-  await client.connect();
-  return client;
-}
-
-/** A copy of the migrations before this one. */
-async function migrationsBefore(): Promise<string> {
-  const directory = await mkdtemp(join(tmpdir(), 'descent-migrations-'));
-  directories.push(directory);
-  for (const name of await readdir(defaultMigrationsDirectory)) {
-    if (name < migration) await cp(join(defaultMigrationsDirectory, name), join(directory, name), { recursive: true });
-  }
-  return directory;
-}
-
-afterAll(async () => {
-  for (const directory of directories) await rm(directory, { recursive: true, force: true });
-  const client = await connected(maintenanceUrl);
-  await client.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(new URL(url).pathname.slice(1))} WITH (FORCE)`);
-  await client.end();
-});
+const { url, migrateBefore } = useDatabaseBefore(migration);
 
 describe(`migration ${migration}`, () => {
   it('waits for an open transaction on runs at most its lock timeout, then fills the stored runs\' named ids', async () => {
-    await migrate({ databaseUrl: url, migrationsDirectory: await migrationsBefore() });
+    await migrateBefore();
     const client = await connected(url);
     try {
       const { rows: [tenant] } = await client.query<{ id: string }>(`INSERT INTO tenants (id, name) VALUES (gen_random_uuid(), 'named-resources') RETURNING id`);
