@@ -16,15 +16,17 @@
  *   trials), and for a dataset a stored objective (every run of it would fail). A run names
  *   them where its objective is resolved (src/db/objective-resolution.ts): `objective.id`,
  *   and `objective.data.id` or `objective.validation.id`; a dataset also through the stored
- *   objective its `objective.id` names. A run's `named_resources` holds the ids of these fields,
- *   set as it is stored and indexed (migration 20261212100000), so a deletion reads the runs that
- *   name its target, never all of the tenant's. A sweep's spec and a stored objective's definition
- *   are searched as text: a sweep may list ids among its parameters' values. The deletion
- *   takes its target's lock first, exclusively (resource-lock.ts), which a submission of runs
- *   and the creation of a sweep or stored objective hold, shared, as they check again that what
- *   they name exists and store it: it finds every run, sweep and objective stored before it, and
- *   those stored after it are refused, never stored naming what it removed. It waits for nothing
- *   else, and nothing else waits for it: not the tenant's other submissions, nor other tenants'.
+ *   objective its `objective.id` names. A sweep names them in the same fields of its base's
+ *   objective and among the values of its parameters over them, a stored objective in those of
+ *   its definition. Each row's `named_resources` holds the ids it names, set by the database as
+ *   it is stored and indexed (migrations 20261212100000, 20261213100000), so a deletion reads the
+ *   runs, sweeps and stored objectives that name its target, never all of the tenant's (an id
+ *   anywhere else, a sweep's name, keeps nothing). The deletion takes its target's lock first,
+ *   exclusively (resource-lock.ts), which a submission of runs and the creation of a sweep or
+ *   stored objective hold, shared, as they check again that what they name exists and store it:
+ *   it finds every run, sweep and objective stored before it, and those stored after it are
+ *   refused, never stored naming what it removed. It waits for nothing else, and nothing else
+ *   waits for it: not the tenant's other submissions, nor other tenants'.
  */
 import { listedUsers, type UsedBy } from '../contracts/used-by.ts';
 import type { Database } from './client.ts';
@@ -44,18 +46,15 @@ export type Deletion =
   | { readonly outcome: 'in_use'; readonly usedBy: UsedBy };
 
 /**
- * Whether run `r` names one of the stored objectives or datasets whose ids are the SQL expression
- * `ids` (a uuid[]): a value computed once (from `(SELECT id FROM target)`), looked up in the index
- * of the runs' `named_resources` (migration 20261212100000); a column of a row joined would be
- * compared with every run of the tenant.
+ * Whether the row `alias` (a run, sweep or stored objective) names one of the stored objectives or
+ * datasets whose ids are the SQL expression `ids` (a uuid[]): a value computed once (from
+ * `(SELECT id FROM target)`), looked up in the index of the table's `named_resources`; a column of
+ * a row joined would be compared with every row of the tenant.
  */
-const runNamesSql = (ids: string) => `r.named_resources && ${ids}`;
+const namesSql = (alias: string, ids: string) => `${alias}.named_resources && ${ids}`;
 
-/** The target's id as a one-id array, for runNamesSql. */
+/** The target's id as a one-id array, for namesSql. */
 const targetIdsSql = 'ARRAY[(SELECT id::uuid FROM target)]';
-
-/** Whether the text of `column` (a sweep's spec, an objective's definition) names the id `id` (an SQL expression, lower case). */
-const textNamesSql = (column: string, id: string) => `strpos(lower(${column}::text), ${id}) > 0`;
 
 /**
  * The answer of a deletion of `target` (a CTE of the one row to delete, `id` as lower-case text,
@@ -78,22 +77,23 @@ const unusedSql = `NOT EXISTS (SELECT FROM run_users) AND NOT EXISTS (SELECT FRO
 /** The deletion of the stored objective `$1` of the tenant `$2`, unless something names it (usersAnswerSql). */
 export const objectiveDeletionStatement = `
   WITH target AS (SELECT id::text AS id FROM objectives WHERE id = $1::uuid AND tenant_id = $2::uuid),
-    run_users AS (SELECT r.id, r.status, r.created_at FROM runs r WHERE r.tenant_id = $2::uuid AND ${runNamesSql(targetIdsSql)}),
-    sweep_users AS (SELECT s.id, s.created_at FROM sweeps s, target
-                     WHERE s.tenant_id = $2::uuid AND s.status IN ${activeStatusesSql} AND ${textNamesSql('s.spec', 'target.id')}),
+    run_users AS (SELECT r.id, r.status, r.created_at FROM runs r WHERE r.tenant_id = $2::uuid AND ${namesSql('r', targetIdsSql)}),
+    sweep_users AS (SELECT s.id, s.created_at FROM sweeps s
+                     WHERE s.tenant_id = $2::uuid AND s.status IN ${activeStatusesSql} AND ${namesSql('s', targetIdsSql)}),
     objective_users AS (SELECT NULL::uuid AS id, NULL::timestamptz AS created_at WHERE false),
     deleted AS (DELETE FROM objectives o USING target t WHERE o.id = t.id::uuid AND ${unusedSql} RETURNING o.id)
   ${usersAnswerSql}`;
 
+/** The dataset's id and those of the stored objectives over it, for namesSql: a run or sweep naming either kind uses it. */
+const targetAndObjectivesSql = `(${targetIdsSql} || ARRAY(SELECT id FROM objective_users))`;
+
 /** The deletion of the dataset `$1` of the tenant `$2`, unless something names it (usersAnswerSql). */
 export const datasetDeletionStatement = `
   WITH target AS (SELECT id::text AS id FROM datasets WHERE id = $1::uuid AND tenant_id = $2::uuid),
-    objective_users AS (SELECT o.id, o.created_at FROM objectives o, target WHERE o.tenant_id = $2::uuid AND ${textNamesSql('o.definition', 'target.id')}),
-    run_users AS (SELECT r.id, r.status, r.created_at FROM runs r
-                   WHERE r.tenant_id = $2::uuid AND ${runNamesSql(`(${targetIdsSql} || ARRAY(SELECT id FROM objective_users))`)}),
-    sweep_users AS (SELECT s.id, s.created_at FROM sweeps s, target
-                     WHERE s.tenant_id = $2::uuid AND s.status IN ${activeStatusesSql}
-                       AND (${textNamesSql('s.spec', 'target.id')} OR EXISTS (SELECT FROM objective_users u WHERE ${textNamesSql('s.spec', 'u.id::text')}))),
+    objective_users AS (SELECT o.id, o.created_at FROM objectives o WHERE o.tenant_id = $2::uuid AND ${namesSql('o', targetIdsSql)}),
+    run_users AS (SELECT r.id, r.status, r.created_at FROM runs r WHERE r.tenant_id = $2::uuid AND ${namesSql('r', targetAndObjectivesSql)}),
+    sweep_users AS (SELECT s.id, s.created_at FROM sweeps s
+                     WHERE s.tenant_id = $2::uuid AND s.status IN ${activeStatusesSql} AND ${namesSql('s', targetAndObjectivesSql)}),
     deleted AS (DELETE FROM datasets d USING target t WHERE d.id = t.id::uuid AND ${unusedSql} RETURNING d.id)
   ${usersAnswerSql}`;
 

@@ -111,17 +111,18 @@ const createStatement = `
  */
 const missingReferenceStatement = `SELECT objective_missing_reference($1::uuid, $2::jsonb #> '{base,objective}') AS missing`;
 
-/** An id, as a sweep's spec may name a stored objective or dataset anywhere (its base objective, its parameters' values). */
+/** An id, as a sweep's spec may name a stored objective or dataset (its base objective, its parameters' values). */
 const idPattern = new RegExp(uuidText, 'i');
 
 /**
- * Takes the locks, shared, of every id the sweep's spec (`$1`) names anywhere, as a deletion
- * looks for a sweep naming its target (in the spec's text, see resource-deletion.ts): whichever
- * of the two comes first, the deletion sees the sweep or the sweep's check sees the deletion.
+ * Takes the locks, shared, of every stored objective and dataset the sweep's spec (`$1`) names,
+ * those the database stores it as naming and a deletion looks for (`sweeps.named_resources`,
+ * migration 20261213100000; see resource-deletion.ts): whichever of the two comes first, the
+ * deletion sees the sweep or the sweep's check sees the deletion.
  */
-const lockNamedStatement = `SELECT resource_locks_shared(ARRAY(SELECT m[1] FROM regexp_matches($1::jsonb::text, '(${uuidText})', 'gi') AS m))`;
+const lockNamedStatement = 'SELECT resource_locks_shared(sweep_named_resources($1::jsonb)::text[])';
 
-/** Whether the sweep's spec names any id (see lockNamedStatement). */
+/** Whether the sweep's spec has any id, which it may name (see lockNamedStatement). */
 const namesIds = (spec: string): boolean => idPattern.test(spec);
 
 /** The values a sweep's parameters give the fields that name a stored objective or dataset: each a reference a trial would resolve. */

@@ -1,12 +1,14 @@
 /**
  * Migration 20261213100000 on a database with stored objectives and sweeps: it fills
- * `named_resources` of those stored before it; and while a
+ * `named_resources` of those stored before it, which the deletions of what they name look up (a
+ * dataset named by a stored objective or by a sweep that has not ended is kept); and while a
  * transaction on either table is open (a deletion reading them) it gives up after its own lock
  * timeout, changing nothing, and applies once that transaction has ended.
  */
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { migrate } from '../../../src/db/migrator.ts';
+import { datasetDeletionStatement, objectiveDeletionStatement } from '../../../src/db/resource-deletion.ts';
 import { connected, useDatabaseBefore } from './migration-database.ts';
 
 const migration = '20261213100000_objectives_sweeps_named_resources';
@@ -76,6 +78,20 @@ describe(`migration ${migration}`, () => {
       expect(await named('sweeps')).toEqual({
         'objective in base': [objectiveId], 'data in base': [datasetId], 'data among values': [validationId], ended: [unnamedId], 'named only': null,
       });
+
+      // What the stored rows name keeps it; an ended sweep does not, nor a mention.
+      const deleting = async (statement: string, id: string) => {
+        await client.query('BEGIN');
+        try {
+          return (await client.query(statement, [id, tenantId])).rows[0];
+        } finally {
+          await client.query('ROLLBACK');
+        }
+      };
+      expect(await deleting(datasetDeletionStatement, datasetId)).toMatchObject({ deleted: false, objectives: 1, sweeps: 1 });
+      expect(await deleting(datasetDeletionStatement, validationId)).toMatchObject({ deleted: false, objectives: 1, sweeps: 1 });
+      expect(await deleting(objectiveDeletionStatement, objectiveId)).toMatchObject({ deleted: false, sweeps: 1 });
+      expect(await deleting(datasetDeletionStatement, unnamedId)).toMatchObject({ deleted: true });
     } finally {
       await client.end();
     }

@@ -114,6 +114,47 @@ describe('DELETE /v1/runs/{id}, /v1/objectives/{id}, /v1/datasets/{id}', () => {
     expect((await remove(`/v1/objectives/${objective.id}`)).statusCode).toBe(204);
   });
 
+  it('a stored objective among the values of a parameter of a sweep that has not ended → 409 naming the sweep; deletable once it is cancelled', async () => {
+    const stored = async () => (await post('/v1/objectives', { objective: { type: 'expression', expression: 'x^2', variables: ['x'], initial: [1] } })).json().id as string;
+    const [searched, kept] = [await stored(), await stored()];
+    const sweep = await post('/v1/sweeps', {
+      base: { objective: { id: kept }, optimizer: { name: 'sgd', learningRate: 0.1 }, training: { maxSteps: 10 } },
+      parameters: { 'objective.id': { type: 'categorical', values: [kept, searched] } }, sampler: { type: 'grid' },
+    });
+    expect(sweep.statusCode, sweep.body).toBe(201);
+    await refusedDeletion(`/v1/objectives/${searched}`, 'objective_in_use', { sweeps: 1, sweepIds: [sweep.json().id] });
+    expect((await post(`/v1/sweeps/${sweep.json().id}/cancel`, {})).statusCode).toBe(200);
+    expect((await remove(`/v1/objectives/${searched}`)).statusCode).toBe(204);
+  });
+
+  it("a dataset sweeps that have not ended name (their base's data, a parameter's values, a stored objective over it) → 409 naming them; an ended sweep, or one whose name only mentions it, does not keep it", async () => {
+    const upload = async () => (await post('/v1/datasets?target=label', csv, { 'content-type': 'text/csv' })).json().id as string;
+    const [dataset, other] = [await upload(), await upload()];
+    const objective = (await post('/v1/objectives', { objective: { type: 'model', model: 'logistic', data: { id: dataset } } })).json().id as string;
+    const model = (id: string) => ({ type: 'model', model: 'logistic', data: { id } });
+    const rates = { 'optimizer.learningRate': { type: 'float', values: [0.01, 0.1] } };
+    const sweepOf = async (objective: object, parameters: object = rates, name?: string) => {
+      const sweep = await post('/v1/sweeps', {
+        ...(name === undefined ? {} : { name }),
+        base: { objective, optimizer: { name: 'sgd', learningRate: 0.1 }, training: { maxSteps: 10 } }, parameters, sampler: { type: 'grid' },
+      });
+      expect(sweep.statusCode, sweep.body).toBe(201);
+      return sweep.json().id as string;
+    };
+    const inBase = await sweepOf(model(dataset));
+    const amongValues = await sweepOf(model(other), { 'objective.data.id': { type: 'categorical', values: [other, dataset] } });
+    const throughObjective = await sweepOf({ id: objective });
+    const ended = await sweepOf(model(dataset));
+    expect((await post(`/v1/sweeps/${ended}/cancel`, {})).statusCode).toBe(200);
+    await sweepOf(model(other), rates, `not on ${dataset}`);
+
+    await refusedDeletion(`/v1/datasets/${dataset}`, 'dataset_in_use', { sweeps: 3, objectives: 1, sweepIds: [throughObjective, amongValues, inBase], objectiveIds: [objective] });
+    for (const sweep of [inBase, amongValues, throughObjective]) expect((await post(`/v1/sweeps/${sweep}/cancel`, {})).statusCode).toBe(200);
+    await refusedDeletion(`/v1/datasets/${dataset}`, 'dataset_in_use', { objectives: 1, objectiveIds: [objective] });
+    expect((await remove(`/v1/objectives/${objective}`)).statusCode).toBe(204);
+    expect((await remove(`/v1/datasets/${dataset}`)).statusCode).toBe(204);
+  });
+
   it('a dataset finished runs name, directly and through a stored objective → 409 dataset_in_use naming them and the objective; deletable once they are deleted', async () => {
     const dataset = (await post('/v1/datasets?target=label', csv, { 'content-type': 'text/csv' })).json();
     const objective = (await post('/v1/objectives', { objective: { type: 'model', model: 'logistic', data: { id: dataset.id } } })).json();
