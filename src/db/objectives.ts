@@ -11,7 +11,6 @@ import type { JsonValue, RunCursor } from './runs.ts';
 import type { Objective } from '../generated/prisma/client.ts';
 import { isUuid } from './uuid.ts';
 import { DatasetNotFoundError } from './datasets.ts';
-import { sharedResourceLocksStatement } from './resource-lock.ts';
 
 export type StoredObjective = Objective;
 
@@ -38,8 +37,11 @@ const namesDatasets = (definition: JsonValue): boolean => {
 /** The field (`data`, `validation`) of definition $2 naming a dataset its tenant ($1) no longer has; NULL when none. */
 const missingDatasetStatement = 'SELECT objective_missing_reference($1::uuid, $2::jsonb) AS missing';
 
-/** Takes the locks, shared, of the datasets definition `$1` names. */
-const lockDatasetsStatement = sharedResourceLocksStatement([]);
+/**
+ * Takes the locks, shared, of the datasets definition `$1` names, those the database stores it as
+ * naming and a deletion looks for (`objectives.named_resources`, migration 20261213100000).
+ */
+const lockDatasetsStatement = 'SELECT resource_locks_shared(objective_named_resources($1::jsonb)::text[])';
 
 /**
  * `statementTimeoutMs`: the bound of each statement (DATABASE_STATEMENT_TIMEOUT_MS), which bounds

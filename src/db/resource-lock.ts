@@ -16,13 +16,3 @@ export const resourceLockNamespace = 72707373;
 
 /** Takes the lock of the stored objective or dataset whose id is `$1`, exclusively: its deletion's (the key resource_lock_key gives). */
 export const resourceLockStatement = `SELECT pg_advisory_xact_lock(${resourceLockNamespace}, hashtext(lower($1::text)))`;
-
-/**
- * Takes the locks, shared, of the stored objective and datasets that the objective spec at `path`
- * (a JSON path in `$1`, a spec or definition as jsonb) names: its `id`, `data.id` and
- * `validation.id`, the fields runs_submit locks and checks (see ReferenceField).
- */
-export function sharedResourceLocksStatement(path: readonly string[]): string {
-  const field = (...names: string[]) => `$1::jsonb #>> '{${[...path, ...names].join(',')}}'`;
-  return `SELECT resource_locks_shared(ARRAY[${field('id')}, ${field('data', 'id')}, ${field('validation', 'id')}])`;
-}

@@ -244,6 +244,25 @@ describe('deleting a stored objective or dataset while a run or sweep naming it 
     }
   });
 
+  it("a creation waits for the lock of each dataset it names, as a deletion holds it: a stored objective's validation set (in another case), a value of a sweep's parameter", async () => {
+    const [data, named] = [await storedDataset(), await storedDataset()];
+    const creations = [
+      () => request('POST', '/v1/objectives', { objective: { type: 'model', model: 'logistic', data: { id: data }, validation: { id: named.toUpperCase() } } }),
+      () => request('POST', '/v1/sweeps', {
+        base: { objective: { type: 'model', model: 'logistic', data: { id: data } }, ...training },
+        parameters: { 'objective.data.id': { type: 'categorical', values: [data, named] } }, sampler: { type: 'grid' },
+      }),
+    ];
+    for (const create of creations) {
+      const lock = await holdLock(named);
+      const creation = inFlight(create());
+      await parked(creation, 1);
+      await lock.release();
+      const created = await creation.answer;
+      expect(created.statusCode, created.body).toBe(201);
+    }
+  });
+
   describe('a sweep', () => {
     const sweepOf = (objective: string) => ({
       base: { objective: { id: objective }, ...training },
