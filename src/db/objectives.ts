@@ -39,7 +39,7 @@ const missingDatasetStatement = 'SELECT objective_missing_reference($1::uuid, $2
 
 /**
  * Takes the locks, shared, of the datasets definition `$1` names, those the database stores it as
- * naming and a deletion looks for (`objectives.named_resources`, migration 20261213100000).
+ * naming and a deletion looks for (`objectives.named_resources`, migration 20261213110000).
  */
 const lockDatasetsStatement = 'SELECT resource_locks_shared(objective_named_resources($1::jsonb)::text[])';
 

@@ -19,7 +19,7 @@
  *   objective its `objective.id` names. A sweep names them in the same fields of its base's
  *   objective and among the values of its parameters over them, a stored objective in those of
  *   its definition. Each row's `named_resources` holds the ids it names, set by the database as
- *   it is stored and indexed (migrations 20261212100000, 20261213100000), so a deletion reads the
+ *   it is stored and indexed (migrations 20261212100000, 20261213110000), so a deletion reads the
  *   runs, sweeps and stored objectives that name its target, never all of the tenant's (an id
  *   anywhere else, a sweep's name, keeps nothing). The deletion takes its target's lock first,
  *   exclusively (resource-lock.ts), which a submission of runs and the creation of a sweep or

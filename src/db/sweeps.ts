@@ -117,7 +117,7 @@ const idPattern = new RegExp(uuidText, 'i');
 /**
  * Takes the locks, shared, of every stored objective and dataset the sweep's spec (`$1`) names,
  * those the database stores it as naming and a deletion looks for (`sweeps.named_resources`,
- * migration 20261213100000; see resource-deletion.ts): whichever of the two comes first, the
+ * migration 20261213110000; see resource-deletion.ts): whichever of the two comes first, the
  * deletion sees the sweep or the sweep's check sees the deletion.
  */
 const lockNamedStatement = 'SELECT resource_locks_shared(sweep_named_resources($1::jsonb)::text[])';

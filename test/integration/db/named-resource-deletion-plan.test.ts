@@ -1,7 +1,7 @@
 /**
  * The deletion of a stored objective or dataset finds the runs, sweeps and stored objectives that
  * name it through the index of the ids each names (`named_resources`, migrations 20261212100000
- * and 20261213100000), reading those rows only: it read every run the tenant ever had (100,000
+ * and 20261213110000), reading those rows only: it read every run the tenant ever had (100,000
  * runs, 110 ms under the target's lock), and searched the text of every stored objective and of
  * every sweep that has not ended. Explained as the deletion runs it, in a transaction rolled back.
  */

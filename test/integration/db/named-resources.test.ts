@@ -1,6 +1,6 @@
 /**
  * What a stored objective or sweep names, as the database sets it when the row is written
- * (`named_resources`, migration 20261213100000): the ids in the fields that name a stored
+ * (`named_resources`, migration 20261213110000): the ids in the fields that name a stored
  * objective or dataset, in any case, and nothing for a row naming none; written again with the
  * definition or spec, or over the column itself.
  */

@@ -1,5 +1,5 @@
 /**
- * Migration 20261213100000 on a database with stored objectives and sweeps: it fills
+ * Migration 20261213110000 on a database with stored objectives and sweeps: it fills
  * `named_resources` of those stored before it, which the deletions of what they name look up (a
  * dataset named by a stored objective or by a sweep that has not ended is kept); and while a
  * transaction on either table is open (a deletion reading them) it gives up after its own lock
@@ -11,7 +11,7 @@ import { migrate } from '../../../src/db/migrator.ts';
 import { datasetDeletionStatement, objectiveDeletionStatement } from '../../../src/db/resource-deletion.ts';
 import { connected, useDatabaseBefore } from './migration-database.ts';
 
-const migration = '20261213100000_objectives_sweeps_named_resources';
+const migration = '20261213110000_objectives_sweeps_named_resources';
 const objectiveId = '018f0000-0000-7000-8000-000000000b1e';
 const datasetId = '018f0000-0000-7000-8000-00000000da7a';
 const validationId = '018f0000-0000-7000-8000-00000000da7b';
