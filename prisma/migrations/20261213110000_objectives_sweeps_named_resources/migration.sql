@@ -9,7 +9,9 @@
 --
 -- Both tables are held for the migration alone while it runs (the columns' ALTER TABLE): a
 -- transaction on either still open is waited for 5 seconds at most, then the migration fails and
--- is rolled back, and starting again after it ended applies it.
+-- is rolled back, and starting again after it ended applies it. Stored objectives are held first:
+-- an attempt failing behind a transaction on sweeps has held them (every run submission reads them)
+-- until it failed.
 SET LOCAL lock_timeout = '5s';
 
 ALTER TABLE "objectives" ADD COLUMN "named_resources" UUID[];
@@ -49,9 +51,11 @@ END
 $$;
 
 UPDATE "objectives" SET "named_resources" = "objective_named_resources"("definition") WHERE "objective_named_resources"("definition") IS NOT NULL;
-UPDATE "sweeps" s SET "named_resources" = n."named"
-  FROM (SELECT "id", "sweep_named_resources"("spec"::jsonb) AS "named" FROM "sweeps") n
- WHERE s."id" = n."id" AND n."named" IS NOT NULL;
+-- A sweep's are read only from a spec whose text may name something, by the condition of its trigger
+-- below (see there): the others, most sweeps, are not parsed (100,000 sweeps of which 15,000 name
+-- something: 1.1 to 2.1 s, against 3.4 to 5.4 reading every spec).
+UPDATE "sweeps" SET "named_resources" = "sweep_named_resources"("spec"::jsonb)
+ WHERE strpos("spec"::text, '"id"') > 0 OR strpos("spec"::text, '.id"') > 0 OR strpos("spec"::text, '\u') > 0;
 
 CREATE FUNCTION "objectives_named_resources"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN

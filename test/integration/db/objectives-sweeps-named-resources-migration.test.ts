@@ -6,6 +6,7 @@
  * timeout, changing nothing, and applies once that transaction has ended.
  */
 import { randomUUID } from 'node:crypto';
+import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { migrate } from '../../../src/db/migrator.ts';
 import { datasetDeletionStatement, objectiveDeletionStatement } from '../../../src/db/resource-deletion.ts';
@@ -71,6 +72,8 @@ describe(`migration ${migration}`, () => {
       const { rows: columns } = await client.query(`SELECT FROM information_schema.columns WHERE table_name IN ('objectives', 'sweeps') AND column_name = 'named_resources'`);
       expect(columns).toHaveLength(0);
 
+      // Counting the calls of the sweeps' extraction (a function of PL/pgSQL) in the migration's connection.
+      await client.query(`ALTER DATABASE ${pg.escapeIdentifier(new URL(url).pathname.slice(1))} SET track_functions = 'pl'`);
       expect((await migrate({ databaseUrl: url })).applied[0]).toBe(migration);
       const named = async (table: 'objectives' | 'sweeps') => Object.fromEntries((await client.query<{ name: string; named: string[] | null }>(
         `SELECT name, named_resources::text[] AS named FROM ${table} WHERE tenant_id = $1`, [tenantId])).rows.map((row) => [row.name, row.named]));
@@ -78,6 +81,9 @@ describe(`migration ${migration}`, () => {
       expect(await named('sweeps')).toEqual({
         'objective in base': [objectiveId], 'data in base': [datasetId], 'data among values': [validationId], ended: [unnamedId], 'named only': null,
       });
+      // Only the specs whose text may name something were read: not the one only mentioning an id.
+      const { rows: [calls] } = await client.query<{ calls: string }>(`SELECT calls FROM pg_stat_user_functions WHERE funcname = 'sweep_named_resources'`);
+      expect(Number(calls!.calls)).toBe(sweeps.length - 1);
 
       // What the stored rows name keeps it; an ended sweep does not, nor a mention.
       const deleting = async (statement: string, id: string) => {
