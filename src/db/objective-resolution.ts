@@ -11,6 +11,7 @@ import type { ObjectiveSpec, ResolvedObjectiveSpec } from '../core/objectives/in
 import { isObjectiveReference, type ObjectiveReference } from '../core/training/index.ts';
 import { DatasetNotFoundError, isPermanentDatasetError, type DatasetRepository, type ResolutionOptions } from './datasets.ts';
 import { StoredObjectiveError, type ObjectiveRepository } from './objectives.ts';
+import { referenceFields, type ReferenceField } from './reference-fields.ts';
 
 /** An `{id}` reference to a stored objective the tenant does not have. */
 export class ObjectiveNotFoundError extends Error {
@@ -23,13 +24,6 @@ export class ObjectiveNotFoundError extends Error {
 }
 
 /**
- * The field of an objective spec that names a stored objective (`objective`, its `id`) or dataset
- * (`data`, `validation`, their `id`), as the database's check that they exist answers it
- * (runs_submit, objective_missing_reference: migrations 20261207140000 and 20261208120000).
- */
-export type ReferenceField = 'objective' | 'data' | 'validation';
-
-/**
  * What resolving `objective` throws once its `field` names a stored objective or dataset the
  * tenant no longer has: the database found it gone as it stored a run or sweep of it.
  */
@@ -40,7 +34,8 @@ export function missingReferenceError(objective: unknown, field: ReferenceField)
 }
 
 /** The objective fields a sweep parameter may name a stored objective or dataset at, by the parameter's path. */
-export const referenceParameters: Readonly<Record<string, ReferenceField>> = { 'objective.id': 'objective', 'objective.data.id': 'data', 'objective.validation.id': 'validation' };
+export const referenceParameters: Readonly<Record<string, ReferenceField>> = Object.fromEntries(
+  Object.entries(referenceFields).map(([path, field]) => [`objective.${path}`, field]));
 
 /** A value of a sweep's parameter (`values[index]`) naming a stored objective or dataset its tenant does not have. */
 export interface MissingParameterReference {

@@ -11,6 +11,7 @@ import type { JsonValue, RunCursor } from './runs.ts';
 import type { Objective } from '../generated/prisma/client.ts';
 import { isUuid } from './uuid.ts';
 import { DatasetNotFoundError } from './datasets.ts';
+import { referenceFields } from './reference-fields.ts';
 
 export type StoredObjective = Objective;
 
@@ -28,11 +29,12 @@ export class StoredObjectiveError extends Error {
   override readonly name = 'StoredObjectiveError';
 }
 
-/** The datasets a definition names (a model's `data` and `validation`, by `id`), as the database looks for them. */
-const namesDatasets = (definition: JsonValue): boolean => {
-  const { data, validation } = definition as { data?: { id?: unknown }; validation?: { id?: unknown } };
-  return data?.id !== undefined || validation?.id !== undefined;
-};
+/** The paths of the fields naming a dataset (see referenceFields). */
+const datasetPaths = Object.entries(referenceFields).filter(([, field]) => field !== 'objective').map(([path]) => path.split('.'));
+
+/** Whether a definition names datasets (a model's `data` and `validation`, by `id`), as the database looks for them. */
+const namesDatasets = (definition: JsonValue): boolean =>
+  datasetPaths.some((path) => path.reduce<unknown>((value, key) => (value as Record<string, unknown> | null | undefined)?.[key], definition) !== undefined);
 
 /** The field (`data`, `validation`) of definition $2 naming a dataset its tenant ($1) no longer has; NULL when none. */
 const missingDatasetStatement = 'SELECT objective_missing_reference($1::uuid, $2::jsonb) AS missing';

@@ -9,7 +9,8 @@ import type { Prisma, Run, RunStatus } from '../generated/prisma/client.ts';
 import type { RunResultView } from '../contracts/run-result.ts';
 import { activeRunStatuses, rankedRunStatuses, type RunStatus as ContractStatus } from '../contracts/run-status.ts';
 import { isUuid } from './uuid.ts';
-import { missingReferenceError, type ReferenceField } from './objective-resolution.ts';
+import { missingReferenceError } from './objective-resolution.ts';
+import type { ReferenceField } from './reference-fields.ts';
 import type { RunPlace } from '../queue/runs-queue.ts';
 
 export type { Run, RunStatus };

@@ -12,7 +12,8 @@ import { uuidText } from './uuid.ts';
 import type { PoolClient } from 'pg';
 import type { Pool } from './pool.ts';
 import { activeStatusesSql, rankedStatusesSql, type RunCursor, type RunStatus } from './runs.ts';
-import { missingParameterReference, missingReferenceError, MissingParameterReferencesError, referenceParameters, type ReferenceField } from './objective-resolution.ts';
+import { missingParameterReference, missingReferenceError, MissingParameterReferencesError, referenceParameters } from './objective-resolution.ts';
+import type { ReferenceField } from './reference-fields.ts';
 
 export interface SweepRow {
   readonly id: string;

@@ -36,7 +36,7 @@ $$;
 
 -- A sweep's: its base objective's, and the ids among the values of its parameters over those
 -- fields (`objective.id`, `objective.data.id`, `objective.validation.id`), each the reference of
--- its trials that take it (see referenceParameters, src/db/objective-resolution.ts); NULL when it
+-- its trials that take it (see referenceFields, src/db/reference-fields.ts); NULL when it
 -- names none. In PL/pgSQL, whose plans a connection keeps (see objective_missing_reference,
 -- migration 20261207140000). A spec holds no text jsonb
 -- cannot (U+0000, an unpaired surrogate): the API refuses such text, as it did before specs were

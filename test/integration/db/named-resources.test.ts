@@ -5,6 +5,7 @@
  * definition or spec, or over the column itself.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { referenceFields } from '../../../src/db/reference-fields.ts';
 import { useTestDatabase } from './support.ts';
 
 const database = useTestDatabase();
@@ -79,5 +80,26 @@ describe('the stored objective and datasets a stored objective or sweep names', 
     // A sweep's coordination and ending leave them as they are.
     await named('sweeps', stored!.id, 'spec = $2::json', sweep({ id: objectiveId }));
     expect(await named('sweeps', stored!.id, `status = 'completed', result = $2::jsonb, finished_at = now()`, '{}')).toEqual([objectiveId]);
+  });
+  it('are read at the fields the code lists as naming one (referenceFields), and at no other', async () => {
+    /** An object holding `value` at the dotted `path`. */
+    const at = (path: string, value: unknown): Record<string, unknown> =>
+      path.split('.').reduceRight<unknown>((inner, key) => ({ [key]: inner }), value) as Record<string, unknown>;
+    const names = async (path: string) => {
+      const objective = at(path, datasetId);
+      const parameter = { [`objective.${path}`]: { type: 'categorical', values: [datasetId] } };
+      const { rows: [row] } = await database.pool.query<{ objective: string[] | null; run: string[] | null; parameter: string[] | null }>(
+        `SELECT objective_named_resources($1::jsonb)::text[] AS objective, run_named_resources(jsonb_build_object('objective', $1::jsonb))::text[] AS run,
+                sweep_named_resources($2::jsonb)::text[] AS parameter`, [JSON.stringify(objective), sweep({ type: 'benchmark', name: 'sphere' }, parameter)]);
+      // Through the triggers too, whose conditions skip a row that names nothing.
+      return { ...row, storedObjective: await stored('objectives', JSON.stringify(objective)), storedSweep: await stored('sweeps', sweep(objective)) };
+    };
+    const named = { objective: [datasetId], run: [datasetId], parameter: [datasetId], storedObjective: [datasetId], storedSweep: [datasetId] };
+    const none = { objective: null, run: null, parameter: null, storedObjective: null, storedSweep: null };
+    // The fields an objective spec has or could have an id at, with those listed: each names one if and only if it is listed.
+    const candidates = ['id', 'data.id', 'validation.id', 'name', 'model.id', 'data.source.id', 'validation.data.id', 'dataset.id', 'data.ids', 'objective.id'];
+    for (const path of new Set([...Object.keys(referenceFields), ...candidates])) {
+      expect({ path, ...(await names(path)) }).toEqual({ path, ...(Object.hasOwn(referenceFields, path) ? named : none) });
+    }
   });
 });
