@@ -7137,10 +7137,10 @@ export interface components {
          * @enum {string}
          */
         SweepStatus: "queued" | "running" | "completed" | "failed" | "cancelled";
-        /** @description Why a sweep ended. */
+        /** @description Why a sweep ended. A sweep that ends while trials are queued or running (target_reached, too_many_failures, time_limit, refused_spec) starts no more trials, cancels its queued ones and tells its running ones to stop, and ends once every trial has ended, deciding then from how they ended: a trial that completes before its cancel reaches it counts, and can be the best. A cancel (cancelled) ends it at once. */
         SweepResult: {
             /**
-             * @description `budget_exhausted`: Every trial of the budget (maxTrials) finished. `grid_exhausted`: Every point of the grid finished. `target_reached`: A trial reached metric.target. `time_limit`: budget.timeLimitSeconds passed: no trial started after it, its queued trials were cancelled and its running ones told to stop, and it ended once every trial had ended. `no_trial_finished`: budget.timeLimitSeconds passed before any trial finished, and every trial was cancelled, so it has no best trial. `no_best_trial`: Its budget, grid or time limit was spent and no trial ran to its end with a finite value of metric.name (each completed or diverged without one, such as a valLoss never finite, was pruned, failed or was cancelled), so it has no best trial; the message counts its trials by status. `too_many_failures`: More trials failed than budget.maxFailedTrials, or, without it, 10 trials in a row; or every trial failed once its budget, grid or time limit was spent. `coordination_failed`: Its coordination failed round after round; the message names the last error. Its running trials were cancelled. `refused_spec`: Its stored spec fails a check that submissions have had since it was stored; the message names the field. It creates no more trials; its running trials were cancelled. `cancelled`: A client cancelled the sweep; its running trials were cancelled.
+             * @description `budget_exhausted`: Every trial of the budget (maxTrials) finished. `grid_exhausted`: Every point of the grid finished. `target_reached`: A trial reached metric.target; the message names the best that did. `time_limit`: budget.timeLimitSeconds passed: no trial started after it. `no_trial_finished`: budget.timeLimitSeconds passed before any trial finished, and every trial was cancelled, so it has no best trial. `no_best_trial`: Its budget, grid or time limit was spent and no trial ran to its end with a finite value of metric.name (each completed or diverged without one, such as a valLoss never finite, was pruned, failed or was cancelled), so it has no best trial; the message counts its trials by status. `too_many_failures`: More trials failed than budget.maxFailedTrials, or, without it, 10 trials in a row; or every trial failed once its budget, grid or time limit was spent. `coordination_failed`: Its coordination failed round after round; the message names the last error. Its running trials were cancelled. `refused_spec`: Its stored spec fails a check that submissions have had since it was stored; the message names the field. It creates no more trials. `cancelled`: A client cancelled the sweep; its running trials were cancelled.
              * @enum {string}
              */
             reason: "budget_exhausted" | "grid_exhausted" | "target_reached" | "time_limit" | "no_trial_finished" | "no_best_trial" | "too_many_failures" | "coordination_failed" | "refused_spec" | "cancelled";
@@ -7506,7 +7506,7 @@ export interface components {
                 /** @description budget.timeLimitSeconds, if set. */
                 timeLimitSeconds: number | null;
             };
-            /** @description Why it ended; null while it runs. */
+            /** @description Why it ended; null while it runs, also while a sweep that is ending waits for the trials it stopped (its status is running until then). */
             result: components["schemas"]["SweepResult"] | null;
         };
         ParallelReport: {

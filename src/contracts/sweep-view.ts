@@ -18,11 +18,8 @@ export const isFinalSweepStatus = (status: string): boolean => (finalSweepStatus
 export const sweepEndRegistry = {
   budget_exhausted: { status: 'completed', description: 'Every trial of the budget (maxTrials) finished.' },
   grid_exhausted: { status: 'completed', description: 'Every point of the grid finished.' },
-  target_reached: { status: 'completed', description: 'A trial reached metric.target.' },
-  time_limit: {
-    status: 'completed',
-    description: 'budget.timeLimitSeconds passed: no trial started after it, its queued trials were cancelled and its running ones told to stop, and it ended once every trial had ended.',
-  },
+  target_reached: { status: 'completed', description: 'A trial reached metric.target; the message names the best that did.' },
+  time_limit: { status: 'completed', description: 'budget.timeLimitSeconds passed: no trial started after it.' },
   no_trial_finished: { status: 'failed', description: 'budget.timeLimitSeconds passed before any trial finished, and every trial was cancelled, so it has no best trial.' },
   no_best_trial: {
     status: 'failed',
@@ -30,7 +27,7 @@ export const sweepEndRegistry = {
   },
   too_many_failures: { status: 'failed', description: 'More trials failed than budget.maxFailedTrials, or, without it, 10 trials in a row; or every trial failed once its budget, grid or time limit was spent.' },
   coordination_failed: { status: 'failed', description: 'Its coordination failed round after round; the message names the last error. Its running trials were cancelled.' },
-  refused_spec: { status: 'failed', description: 'Its stored spec fails a check that submissions have had since it was stored; the message names the field. It creates no more trials; its running trials were cancelled.' },
+  refused_spec: { status: 'failed', description: 'Its stored spec fails a check that submissions have had since it was stored; the message names the field. It creates no more trials.' },
   cancelled: { status: 'cancelled', description: 'A client cancelled the sweep; its running trials were cancelled.' },
 } as const satisfies Record<string, { status: SweepStatus; description: string }>;
 
@@ -42,7 +39,12 @@ const sweepResultSchema = z
     reason: z.enum(sweepEndReasons).describe(sweepEndReasons.map((reason) => `\`${reason}\`: ${sweepEndRegistry[reason].description}`).join(' ')),
     message: z.string().describe('Why it ended, in a sentence.'),
   })
-  .meta({ id: 'SweepResult', description: 'Why a sweep ended.' });
+  .meta({
+    id: 'SweepResult',
+    description: 'Why a sweep ended. A sweep that ends while trials are queued or running (target_reached, too_many_failures, time_limit, refused_spec) starts no more trials, '
+      + 'cancels its queued ones and tells its running ones to stop, and ends once every trial has ended, deciding then from how they ended: '
+      + 'a trial that completes before its cancel reaches it counts, and can be the best. A cancel (cancelled) ends it at once.',
+  });
 
 export type SweepResult = z.output<typeof sweepResultSchema>;
 
@@ -121,7 +123,7 @@ export const sweepViewSchema = z
         timeLimitSeconds: z.number().nullable().describe('budget.timeLimitSeconds, if set.'),
       })
       .describe('How far along the budget it is.'),
-    result: sweepResultSchema.nullable().describe('Why it ended; null while it runs.'),
+    result: sweepResultSchema.nullable().describe('Why it ended; null while it runs, also while a sweep that is ending waits for the trials it stopped (its status is running until then).'),
   })
   .meta({ id: 'Sweep', description: 'A sweep: its spec as accepted, its trials per status, the best trial so far, its progress and, once ended, why.' });
 

@@ -103,9 +103,11 @@ export interface RoundPlan {
   /** Trials the round could have created too are left to another round, to follow at once (its suggestions took their share of work). */
   readonly more?: boolean;
   /**
-   * Stops the sweep's trials without ending it (its time limit passed while trials ran): its
-   * queued trials are cancelled, with this message, and the others told to stop. Each one's end
-   * wakes the sweep (its periodic check too), and the round that finds them all ended decides.
+   * Stops the sweep's trials without ending it (it ends while trials are queued or running: see
+   * endOnceSettled in src/worker/sweeps/plan-round.ts): its queued trials are cancelled, with this
+   * message, and the others told to stop. Each one's end wakes the sweep (its periodic check too),
+   * and the round that finds them all ended decides. A plan that ends the sweep (`finish`) comes
+   * only once every trial has ended.
    */
   readonly stop?: string;
 }

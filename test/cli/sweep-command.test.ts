@@ -153,6 +153,32 @@ describe('descent sweep', () => {
     expect(sweep.trials.every((trial: { steps: number }) => trial.steps > 0)).toBe(true);
   });
 
+  it('stops its other trials once a trial reached its target and decides once each has ended, as the service does: a stopped trial is told as it ended', async () => {
+    const file = join(directory, 'target.json');
+    // One trial reaches the target within a few steps; the other would run far longer than the test, and is stopped.
+    const base = { objective: { type: 'benchmark', name: 'booth' }, optimizer: { name: 'sgd', learningRate: 0.01 }, training: { maxSteps: 1e9 } };
+    writeFileSync(file, JSON.stringify({
+      base, parameters: { 'training.maxSteps': { type: 'int', values: [20, 1e9] } }, metric: { name: 'finalLoss', target: 1e6 }, sampler: { type: 'grid' }, parallelism: 2,
+    }));
+    const { code, stdout } = await runCli(['sweep', file, '--jsonl', '--threads', '2']);
+    expect(code).toBe(0);
+    const lines = stdout.trim().split('\n').map((line) => JSON.parse(line));
+    // Both trials' ends are told, the stopped one's too.
+    const ended = lines.filter((line) => line.trial).map((line) => line.trial);
+    expect(ended.map((trial: { parameters: Record<string, number> }) => trial.parameters['training.maxSteps']).sort((a: number, b: number) => a - b)).toEqual([20, 1e9]);
+    const { sweep } = lines.at(-1);
+    const short = sweep.trials.find((trial: { parameters: Record<string, number> }) => trial.parameters['training.maxSteps'] === 20);
+    const long = sweep.trials.find((trial: { parameters: Record<string, number> }) => trial.parameters['training.maxSteps'] === 1e9);
+    expect(sweep).toMatchObject({
+      status: 'completed', best: { trialNumber: short.trialNumber },
+      result: { reason: 'target_reached', message: `Trial ${short.trialNumber} reached finalLoss ${short.value} (target 1000000).` },
+    });
+    expect(short).toMatchObject({ status: 'completed', stopReason: 'max_steps', steps: 20 });
+    // Stopped where it was: its result says so.
+    expect(long).toMatchObject({ status: 'cancelled', stopReason: 'cancelled', steps: expect.any(Number), message: expect.stringMatching(/^Cancelled at step \d+\.$/), finishedAt: expect.any(String) });
+    expect(long.steps).toBeGreaterThan(0);
+  });
+
   it('has --help', async () => {
     const { code, stdout } = await runCli(['sweep', '--help']);
     expect(code).toBe(0);

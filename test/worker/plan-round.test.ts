@@ -47,6 +47,56 @@ describe('a round of a sweep', () => {
     });
   });
 
+  describe('a sweep that ends while trials are queued or running', () => {
+    const base = { objective: { type: 'benchmark', name: 'booth', initial: [1, 2] }, optimizer: { name: 'sgd', learningRate: 0.1 }, training: { maxSteps: 100 } };
+    const body = (extra: object) => ({ base, parameters: { 'optimizer.learningRate': { type: 'float', low: 0.01, high: 0.1 } }, budget: { maxTrials: 10 }, ...extra });
+    const failedTrial = (trialNumber: number): RoundTrial => ({ ...trial(trialNumber, 'failed'), result: { message: `trial ${trialNumber} could not run` } });
+    const late = new Date(startedAt.getTime() + 2000);
+    /** As stored before submissions refused an index past the end of an array. */
+    const pastTheEnd = (() => {
+      const sweep = sweepRow(body({ parameters: { 'optimizer.learningRate': { type: 'float', low: 0.01, high: 0.1 }, 'objective.initial.1': { type: 'float', low: 0, high: 1 } } }));
+      const { 'objective.initial.1': definition, ...parameters } = (sweep.spec as SweepSpec).parameters;
+      return { ...sweep, spec: { ...(sweep.spec as SweepSpec), parameters: { ...parameters, 'objective.initial.99999999': definition } } };
+    })();
+    // Each ending, with the trials that decide it (all ended), and why a queued trial it cancels was cancelled.
+    const endings: [string, SweepRow, RoundTrial[], Date, string][] = [
+      ['target_reached', sweepRow(body({ metric: { name: 'bestLoss', target: 0.5 } })), [trial(0, 'completed', 0.1)], startedAt, 'a trial of its sweep reached metric.target'],
+      ['too_many_failures', sweepRow(body({ budget: { maxTrials: 10, maxFailedTrials: 0 } })), [failedTrial(0)], startedAt, 'too many trials of its sweep failed'],
+      ['too_many_failures', sweepRow(body({})), Array.from({ length: 10 }, (_, n) => failedTrial(n)), startedAt, 'too many trials of its sweep failed'],
+      ['time_limit', sweepRow(body({ budget: { maxTrials: 10, timeLimitSeconds: 1 } })), [trial(0, 'completed', 1)], late, "its sweep's time limit passed"],
+      ['refused_spec', pastTheEnd, [trial(0, 'completed', 1)], startedAt, "its sweep's spec is refused as a submission would be now"],
+    ];
+
+    it.each(endings)('%s: starts no trial and stops the queued and running ones, saying why, and ends once every trial has ended', (reason, sweep, ended, now, why) => {
+      const next = ended.length;
+      for (const unended of [[trial(next, 'running')], [trial(next, 'queued')], [trial(next, 'running'), trial(next + 1, 'queued')]]) {
+        expect(planRound(sweep, [...ended, ...unended], now)).toEqual({ newTrials: [], finish: null, stop: `Cancelled before it started: ${why}.` });
+      }
+      for (const status of ['cancelled', 'completed', 'diverged', 'failed'] as const) {
+        expect(planRound(sweep, [...ended, trial(next, status, status === 'completed' ? 2 : null)], now).finish?.result).toMatchObject({ reason });
+      }
+    });
+
+    it('decides from the trials as they ended: one that reached the target while stopped ends a sweep stopped for its failures, and the best of those that reached it is named', () => {
+      const sweep = sweepRow(body({ metric: { name: 'finalLoss', target: 0.5 }, budget: { maxTrials: 10, maxFailedTrials: 0 } }));
+      expect(planRound(sweep, [failedTrial(0), trial(1, 'running')], startedAt)).toMatchObject({ finish: null, stop: 'Cancelled before it started: too many trials of its sweep failed.' });
+      expect(planRound(sweep, [failedTrial(0), trial(1, 'completed', 0.3)], startedAt).finish).toEqual({
+        status: 'completed', result: { reason: 'target_reached', message: 'Trial 1 reached finalLoss 0.3 (target 0.5).' },
+      });
+      // The best of those that reached it, as the leaderboard ranks them (its value, then its number), whatever order they ended in.
+      const trials = [trial(0, 'completed', 0.4), trial(1, 'completed', 0.2), trial(2, 'completed', 0.9), trial(3, 'early_stopped', 0.2)];
+      expect(planRound(sweepRow(body({ metric: { name: 'finalLoss', target: 0.5 } })), trials, startedAt).finish?.result).toEqual({ reason: 'target_reached', message: 'Trial 1 reached finalLoss 0.2 (target 0.5).' });
+      const accuracy = sweepRow(body({ metric: { name: 'valAccuracy', target: 0.8 } }));
+      expect(planRound(accuracy, [trial(0, 'completed', 0.85), trial(1, 'completed', 0.95), trial(2, 'completed', 0.5)], startedAt).finish?.result)
+        .toEqual({ reason: 'target_reached', message: 'Trial 1 reached valAccuracy 0.95 (target 0.8).' });
+    });
+
+    it('lets the trials of a spent budget run to their ends: it neither stops them nor ends', () => {
+      const sweep = sweepRow(body({ budget: { maxTrials: 2 } }));
+      expect(planRound(sweep, [trial(0, 'completed', 1), trial(1, 'running')], startedAt)).toEqual({ newTrials: [], finish: null });
+    });
+  });
+
   describe('a sweep that ends with no best trial', () => {
     it('ends completed only with a trial whose value ranks, and with no_trial_finished or no_best_trial only without one (as the description of `best` says)', () => {
       const sweep = sweepRow({
@@ -64,6 +114,8 @@ describe('a round of a sweep', () => {
         const trials = [a, b, c].map((t, i) => ({ ...t, trialNumber: i, runId: `run-${i}` }));
         for (const now of [startedAt, new Date(startedAt.getTime() + 2000)]) {
           const { finish } = planRound(sweep, trials, now);
+          // Nor does it end while a trial is queued or running: it stops them first.
+          if (trials.some((t) => t.status === 'running' || t.status === 'queued')) expect(finish, JSON.stringify(trials)).toBeNull();
           if (finish?.status === 'completed') expect(trials.some(ranks), JSON.stringify(trials)).toBe(true);
           const reason = (finish?.result as { reason?: string } | undefined)?.reason;
           if (reason === 'no_trial_finished' || reason === 'no_best_trial') expect(trials.some(ranks), JSON.stringify(trials)).toBe(false);
@@ -147,7 +199,9 @@ describe('a round of a sweep', () => {
       const sweep = sweepRow(body({ maxTrials: 100 }));
       // Trial 0 completed; 1 … 10 failed (10 in a row), finishing out of order beside a running trial 11.
       const trials = [trial(0, 'completed', 1), ...[3, 1, 2, 4, 5, 6, 7, 8, 10, 9].map(failedTrial), trial(11, 'running')];
-      expect(planRound(sweep, trials, startedAt).finish).toEqual({
+      // Trial 11 is told to stop first; the sweep ends once it has ended.
+      expect(planRound(sweep, trials, startedAt)).toEqual({ newTrials: [], finish: null, stop: 'Cancelled before it started: too many trials of its sweep failed.' });
+      expect(planRound(sweep, [...trials.slice(0, -1), trial(11, 'cancelled')], startedAt).finish).toEqual({
         status: 'failed',
         result: {
           reason: 'too_many_failures',
@@ -168,8 +222,9 @@ describe('a round of a sweep', () => {
         const plan = planRound(sweep, around(status), startedAt);
         expect(plan.finish, status).toBeNull();
       }
-      // The run after it reaches 10 on its own.
-      expect(planRound(sweep, [...around('running'), ...[11, 12, 13, 14, 15].map(failedTrial)], startedAt).finish).toMatchObject({ status: 'failed', result: { reason: 'too_many_failures' } });
+      // The run after it reaches 10 on its own: the trial among them is told to stop, and the sweep ends once it has ended.
+      expect(planRound(sweep, [...around('running'), ...[11, 12, 13, 14, 15].map(failedTrial)], startedAt)).toMatchObject({ finish: null, stop: expect.any(String) });
+      expect(planRound(sweep, [...around('cancelled'), ...[11, 12, 13, 14, 15].map(failedTrial)], startedAt).finish).toMatchObject({ status: 'failed', result: { reason: 'too_many_failures' } });
     });
 
     it('leave a sweep stored before the failure rules without a failure limit, ending as its budget says', () => {

@@ -3,12 +3,12 @@
  * kept in memory, trials run by a pool of threads (trial-thread.ts), pruning decided here from
  * every trial's recorded values at the same step, as the workers decide it from PostgreSQL.
  *
- * At its time limit, as in the service, its queued trials are cancelled and its running ones
- * stopped, and it decides once each has ended as its thread says (a trial that completed before
- * the stop reached it counts). A sweep that ends otherwise (its target, its failures, Ctrl-C)
- * ends its threads and cancels its running trials: what a thread posted before it was ended is
- * not read, so the trials stay as the sweep's end left them (a result read then would turn a
- * cancelled trial completed under a sweep that said none had).
+ * A sweep that ends while trials are queued or running (its time limit, its target, its
+ * failures), as in the service, cancels its queued trials and stops its running ones, and decides
+ * once each has ended as its thread says (a trial that completed before the stop reached it
+ * counts). Ctrl-C cancels the sweep at once: it ends its threads and cancels its running trials;
+ * what a thread posted before it was ended is not read, so the trials stay as the cancel left them
+ * (a result read then would turn a cancelled trial completed under a sweep that said none had).
  */
 import { Worker } from 'node:worker_threads';
 import type { SweepSpec } from '../../contracts/sweep-spec.ts';
@@ -120,12 +120,10 @@ export async function runLocalSweep(settled: SweepSpec, options: LocalSweepOptio
       if (busy.size === 0) replan();
       return;
     }
+    // A plan ends the sweep only once every trial has ended (see endOnceSettled in plan-round.ts).
     if (plan.finish) {
       sweep.status = plan.finish.status;
       sweep.result = plan.finish.result;
-      for (const trial of pending.splice(0)) trial.status = 'cancelled';
-      for (const [, thread] of busy) void thread.terminate();
-      for (const trial of trials) if (trial.status === 'running') trial.status = 'cancelled';
       settle();
       return;
     }

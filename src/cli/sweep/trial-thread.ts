@@ -4,7 +4,7 @@
  *   in:  { type: 'files', files: [[key, Dataset], …] }        the data files, read once (first)
  *        { type: 'trial', trialNumber, spec, pruner, field }   run this trial
  *        { type: 'verdict', prune }                            the answer to a check
- *        { type: 'stop', trialNumber }                         end this trial, cancelled (the sweep's time limit passed)
+ *        { type: 'stop', trialNumber }                         end this trial, cancelled (the sweep is ending)
  *   out: { type: 'records', trialNumber, rows: [[step, value|null], …] }   after each advance
  *        { type: 'check', trialNumber, step, previousStep }    at a pruning decision step
  *        { type: 'result', trialNumber, result }               the trial ended
@@ -27,7 +27,7 @@ export interface TrialMessage {
   readonly field: 'loss' | 'valLoss' | 'valAccuracy';
 }
 
-/** Ends the trial, cancelled, after the advance under way (the sweep's time limit passed): its result says how it ended. */
+/** Ends the trial, cancelled, after the advance under way (the sweep is ending: its time limit, its target, its failures): its result says how it ended. */
 export interface StopMessage {
   readonly type: 'stop';
   readonly trialNumber: number;

@@ -1,9 +1,9 @@
 /**
  * The sweep coordinator: rounds (src/db/sweep-coordination.ts, planned by plan-round.ts) on
  * wake-ups, then the effects outside the database: queue the round's trials as ordinary run jobs
- * (job id = run id, so repeating it is harmless), tell the unended trials of a sweep that ended,
- * or whose time limit passed, to stop, publish the sweep's event, and schedule the next periodic
- * check (and the time limit).
+ * (job id = run id, so repeating it is harmless), tell the unended trials of a sweep that is
+ * ending to stop (it ends once they have: see RoundPlan.stop), publish the sweep's event, and
+ * schedule the next periodic check (and the time limit).
  *
  * A trial's end wakes its sweep in the worker that ran it (`wake`, called by the run processor),
  * without a job on the sweeps queue. Such a wake-up does not queue behind the sweep's lock: one

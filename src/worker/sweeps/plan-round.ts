@@ -1,7 +1,8 @@
 /**
  * What one coordination round does, decided from the sweep and all its trials: end the sweep
- * (target reached, too many failures, time limit, budget spent), or create trials up to the
- * parallelism and the budget. A trial's parameters come from the sampler with the trial's own
+ * (target reached, too many failures, time limit, budget spent, a refused spec), or stop its
+ * trials first when it ends while some are queued or running (see `endOnceSettled`), or create
+ * trials up to the parallelism and the budget. A trial's parameters come from the sampler with the trial's own
  * seeded stream, its spec is `base` with them applied, validated as any run spec; one that does
  * not validate is created failed with the reason (and counts against the budget and failures).
  * A round's suggestions take up to suggestionWorkLimit: a round that would take more leaves the
@@ -16,6 +17,7 @@ import { runStatusRegistry, type RunStatus } from '../../contracts/run-status.ts
 import {
   applyParameters,
   createSampler,
+  goalSign,
   indexesPastTheEnd,
   metricGoal,
   reachesTarget,
@@ -72,8 +74,32 @@ function finish(reason: SweepEndReason, message: string): RoundPlan {
 }
 
 /** The end of a sweep stored with a spec a submission would be refused now, for these reasons. */
-const refused = (reasons: readonly string[]) =>
+const refused = (reasons: readonly string[]) => () =>
   finish('refused_spec', `The sweep's spec is refused as a submission would be now, and it creates no trials: ${reasons.join(' ')}`);
+
+/** The endings decided while trials may still be queued or running, and what a queued trial they cancel says of its sweep. */
+const stoppedBecause = {
+  target_reached: 'a trial of its sweep reached metric.target',
+  too_many_failures: 'too many trials of its sweep failed',
+  time_limit: "its sweep's time limit passed",
+  refused_spec: "its sweep's spec is refused as a submission would be now",
+} as const;
+
+/**
+ * A sweep that ends while trials are queued or running (`active` of them) does not end yet: no
+ * trial starts, the queued ones are cancelled (saying why: `why`) and the running ones told to
+ * stop, and each one's end wakes the sweep, whose round after the last decides (`decide`) from
+ * the trials as they ended. A running trial may end before its cancel reaches it, completed with
+ * a value that can be the best: a sweep that ended at once would not have counted it (a target
+ * reached by another trial, a time limit with no trial finished), would store no value for it
+ * (the rounds store valLoss and valAccuracy) and could say what its leaderboard then contradicts.
+ * Whatever ended a sweep holds once every trial has ended (a trial that reached the target, a
+ * failure, the time, the spec stay), so the round that decides finds an ending, the first of
+ * those that hold then.
+ */
+function endOnceSettled(active: number, why: keyof typeof stoppedBecause, decide: () => RoundPlan): RoundPlan {
+  return active > 0 ? { newTrials: [], finish: null, stop: `Cancelled before it started: ${stoppedBecause[why]}.` } : decide();
+}
 
 const failedTrialResult = (message: string) => resultWithoutParams('error', message);
 
@@ -133,40 +159,21 @@ function allEnded(reason: 'budget_exhausted' | 'grid_exhausted' | 'time_limit', 
 }
 
 /**
- * What the time limit's passing says once every trial has ended (see `timeLimitPassed`): how
- * many ended, and how many were cancelled (those it stopped, or a cancel reached first); or,
- * when every trial was cancelled, that none finished before it.
+ * The end of a sweep past its time limit, every trial ended (see `endOnceSettled`): how many
+ * ended, and how many were cancelled (those it stopped, or a cancel reached first); or, when
+ * every trial was cancelled, that none finished before it.
  */
-function timeLimitSpent(limit: number, trials: readonly RoundTrial[], failureRules: boolean): string {
+function timeLimitPassed(limit: number, trials: readonly RoundTrial[], metric: string, failureRules: boolean): RoundPlan {
   const cancelled = trials.filter((trial) => trial.status === 'cancelled').length;
   const were = cancelled === 1 ? 'was' : 'were';
   if (failureRules && cancelled === trials.length) {
     const its = trials.length === 0 ? '' : `; ${trials.length === 1 ? 'its 1 trial' : `its ${trials.length} trials`} ${were} cancelled`;
-    return `The time limit of ${limit} s passed before any trial finished, so the sweep has no best trial${its}.`;
+    return finish('no_trial_finished', `The time limit of ${limit} s passed before any trial finished, so the sweep has no best trial${its}.`);
   }
   const ended = trials.length - cancelled;
   const parts = [...(ended > 0 ? [`${counted(ended, 'trial')} ended`] : []), ...(cancelled > 0 ? [`${counted(cancelled, 'trial')} ${were} cancelled`] : [])];
-  return `The time limit of ${limit} s passed: ${parts.length > 0 ? parts.join(', ') : 'no trial had started'}.`;
+  return allEnded('time_limit', `The time limit of ${limit} s passed: ${parts.length > 0 ? parts.join(', ') : 'no trial had started'}.`, trials, metric, failureRules);
 }
-
-/**
- * A sweep past its time limit: no trial starts any more. While trials are queued or running it
- * does not end: they are stopped (the queued ones cancelled, the running ones told to stop), and
- * each one's end wakes the sweep, whose round after the last decides from the trials as they
- * ended. A running trial may end before the cancel reaches it, completed with a value that can be
- * the best: a sweep that ended at once would say it has no best trial and show one, and store no
- * value for a trial ending after it (the rounds store valLoss and valAccuracy). With every trial
- * cancelled, no trial finished before the limit.
- */
-function timeLimitPassed(limit: number, trials: readonly RoundTrial[], active: number, metric: string, failureRules: boolean): RoundPlan {
-  if (active > 0) return { newTrials: [], finish: null, stop: stoppedAtTimeLimit };
-  const spent = timeLimitSpent(limit, trials, failureRules);
-  if (failureRules && trials.every((trial) => trial.status === 'cancelled')) return finish('no_trial_finished', spent);
-  return allEnded('time_limit', spent, trials, metric, failureRules);
-}
-
-/** The message of a queued trial the time limit cancels. */
-const stoppedAtTimeLimit = "Cancelled before it started: its sweep's time limit passed.";
 
 /**
  * The metric rows each trial of `sweep` may record at most (metricRowsBound): its epochs' updates
@@ -202,33 +209,41 @@ function trialRowsBound(sweep: SweepRow): (trial: RunSpec) => number | null {
 export function planRound(sweep: SweepRow, trials: readonly RoundTrial[], now: Date): RoundPlan {
   const spec = sweep.spec as SweepSpec;
   const goal = metricGoal(spec.metric);
+  const sign = goalSign(goal);
   const worst = goal === 'minimize' ? Infinity : -Infinity;
   const capacity = spec.budget.maxTrials ?? 0;
   const observed = trials.map((trial) => observeTrial(trial, worst));
+  const active = trials.filter((trial) => !runStatusRegistry[trial.status].final).length;
 
-  const reached = trials.find((trial) => trialState(trial.status) === 'complete' && reachesTarget(spec.metric, trial.value));
+  // The trial that reached the target and ranks first, as the leaderboard ranks them (its value, then its number).
+  const [reached] = trials
+    .filter((trial) => trialState(trial.status) === 'complete' && reachesTarget(spec.metric, trial.value))
+    .sort((a, b) => a.value! * sign - b.value! * sign || a.trialNumber - b.trialNumber);
   if (reached) {
-    return finish('target_reached', `Trial ${reached.trialNumber} reached ${spec.metric.name} ${reached.value} (target ${spec.metric.target}).`);
+    return endOnceSettled(active, 'target_reached', () =>
+      finish('target_reached', `Trial ${reached.trialNumber} reached ${spec.metric.name} ${reached.value} (target ${spec.metric.target}).`));
   }
   const failed = trials.filter((trial) => trial.status === 'failed');
   const maxFailed = spec.budget.maxFailedTrials;
   if (maxFailed !== undefined && failed.length > maxFailed) {
-    return finish('too_many_failures', `${counted(failed.length, 'trial')} failed, more than maxFailedTrials (${maxFailed}). The last: ${lastMessage(trials)}`);
+    return endOnceSettled(active, 'too_many_failures', () =>
+      finish('too_many_failures', `${counted(failed.length, 'trial')} failed, more than maxFailedTrials (${maxFailed}). The last: ${lastMessage(trials)}`));
   }
   const ordered = [...trials].sort((a, b) => a.trialNumber - b.trialNumber);
   // A sweep stored before the failure rules has no failure limit without maxFailedTrials.
   const inARowLimit = maxFailed === undefined && sweep.failureRules ? defaultConsecutiveFailures : Infinity;
   const runs = failedRuns(ordered);
   if (runs.longest >= inARowLimit) {
-    return finish('too_many_failures', `${defaultConsecutiveFailures} trials failed in a row (budget.maxFailedTrials is not given: `
-      + `a sweep stops after ${defaultConsecutiveFailures} failed trials in a row). The last: ${lastMessage(ordered)}`);
+    return endOnceSettled(active, 'too_many_failures', () =>
+      finish('too_many_failures', `${defaultConsecutiveFailures} trials failed in a row (budget.maxFailedTrials is not given: `
+        + `a sweep stops after ${defaultConsecutiveFailures} failed trials in a row). The last: ${lastMessage(ordered)}`));
   }
-  const active = trials.filter((trial) => !runStatusRegistry[trial.status].final).length;
   const limit = spec.budget.timeLimitSeconds;
   const startedAt = sweep.startedAt ?? now;
   if (limit !== undefined && now.getTime() - startedAt.getTime() >= limit * 1000) {
-    return timeLimitPassed(limit, trials, active, spec.metric.name, sweep.failureRules);
+    return endOnceSettled(active, 'time_limit', () => timeLimitPassed(limit, trials, spec.metric.name, sweep.failureRules));
   }
+  // Budget or grid spent: the trials still queued or running run to their ends.
   if (trials.length >= capacity) {
     if (active > 0) return { newTrials: [], finish: null };
     return spec.sampler.type === 'grid'
@@ -238,12 +253,12 @@ export function planRound(sweep: SweepRow, trials: readonly RoundTrial[], now: D
 
   // A sweep stored before submissions checked its indexes: every trial's spec would hold as many holes as the index says.
   const pastTheEnd = indexesPastTheEnd(spec.base, Object.keys(spec.parameters));
-  if (pastTheEnd.length > 0) return refused(pastTheEnd.map(({ path, message }) => `parameters["${path}"]: ${message}`));
+  if (pastTheEnd.length > 0) return endOnceSettled(active, 'refused_spec', refused(pastTheEnd.map(({ path, message }) => `parameters["${path}"]: ${message}`)));
   // A sweep stored before submissions bounded its suggestions' work: its last ones would take the rounds longer than a thread's share.
   const space = sweepSpace(spec);
   if (suggestionWork(spec.sampler, space, capacity - 1) > suggestionWorkLimit) {
     const overWork = samplerSpaceIssues(spec.sampler, space, capacity);
-    if (overWork.length > 0) return refused(overWork.map((issue) => `${issue.option ? `sampler.${issue.option}` : 'sampler'}: ${issue.message}`));
+    if (overWork.length > 0) return endOnceSettled(active, 'refused_spec', refused(overWork.map((issue) => `${issue.option ? `sampler.${issue.option}` : 'sampler'}: ${issue.message}`)));
   }
 
   const sampler = createSampler(spec.sampler, space);

@@ -1,7 +1,8 @@
 /**
- * The trials a round stops. A sweep past its time limit while trials run starts no trial, cancels
- * its queued ones, tells its running ones to stop, and ends once they all ended, deciding from how
- * they ended. A round that ends its sweep or stops its trials tells every trial not ended at its
+ * The trials a round stops. A sweep that ends while trials are queued or running (its time limit
+ * passed, a trial reached its target, too many trials failed, its stored spec is refused) starts
+ * no trial, cancels its queued ones, tells its running ones to stop, and ends once they all ended,
+ * deciding from how they ended. A round that stops its trials tells every trial not ended at its
  * read to stop: a trial queued then, which a worker starts before the round commits, is running by
  * then, and the round's statement, which cancels the queued ones, passes it by.
  *
@@ -32,21 +33,27 @@ describe('the trials a round stops', () => {
   };
   const sweeping = useTestSweepCoordinator(api, { planner });
 
-  /** A sweep with two trials queued; their ids. */
-  async function twoQueued(budget: object): Promise<{ id: string; first: string; second: string }> {
+  /** A sweep with `parallelism` trials queued (two unless told); its id and theirs, by trial number. */
+  async function queuedTrials(budget: object, { parallelism = 2, metric = { name: 'finalLoss' } }: { parallelism?: number; metric?: object } = {}): Promise<{ id: string; trials: string[] }> {
     const response = await api.app.inject({
       method: 'POST', url: '/v1/sweeps', headers: { authorization: api.authorization },
       payload: {
-        base: quadraticBase, parameters: { 'optimizer.learningRate': { type: 'float', low: 0.001, high: 0.1, log: true } }, metric: { name: 'finalLoss' },
-        sampler: { type: 'random', seed: 1 }, budget, parallelism: 2,
+        base: quadraticBase, parameters: { 'optimizer.learningRate': { type: 'float', low: 0.001, high: 0.1, log: true } }, metric,
+        sampler: { type: 'random', seed: 1 }, budget, parallelism,
       },
     });
     expect(response.statusCode, response.body).toBe(201);
     const id = response.json().id as string;
     await sweeping.coordinator.wake(id);
-    await eventually(() => getSweep(api.app, api.authorization, id), (sweep) => sweep.trials.queued === 2, { timeoutMs: 30_000, intervalMs: 50 });
+    await eventually(() => getSweep(api.app, api.authorization, id), (sweep) => sweep.trials.queued === parallelism, { timeoutMs: 30_000, intervalMs: 50 });
     const { rows } = await sweeping.pool.query<{ id: string }>('SELECT id FROM runs WHERE sweep_id = $1 ORDER BY trial_number', [id]);
-    return { id, first: rows[0].id, second: rows[1].id };
+    return { id, trials: rows.map((row) => row.id) };
+  }
+
+  /** A sweep with two trials queued; their ids. */
+  async function twoQueued(budget: object): Promise<{ id: string; first: string; second: string }> {
+    const { id, trials: [first, second] } = await queuedTrials(budget);
+    return { id, first, second };
   }
 
   /** A worker's first slice of the trial, committed while the next round plans. */
@@ -58,6 +65,24 @@ describe('the trials a round stops', () => {
 
   const cancelFlag = (runId: string) => sweeping.connection.get(cancelFlagKey(api.services.config.queuePrefix, runId));
   const statusOf = async (runId: string) => (await sweeping.pool.query('SELECT status FROM runs WHERE id = $1', [runId])).rows[0].status;
+  const trialOf = async (runId: string) => (await sweeping.pool.query('SELECT status, result, trial_value FROM runs WHERE id = $1', [runId])).rows[0];
+  /** A worker's first slice of the trial. */
+  const starts = (runId: string) => sweeping.pool.query("UPDATE runs SET status = 'running', started_at = now() WHERE id = $1", [runId]);
+  /** The trial's last slice, completed with this finalLoss, as a worker writes it (it needs only status = 'running'). */
+  const completes = async (runId: string, finalLoss: number) => {
+    const landed = await sweeping.pool.query(
+      `UPDATE runs SET status = 'completed', finished_at = now(), result = $2::jsonb WHERE id = $1 AND status = 'running'`,
+      [runId, JSON.stringify({ stopReason: 'max_steps', finalLoss, steps: 100 })],
+    );
+    expect(landed.rowCount).toBe(1);
+  };
+  /** The trial, running, ended cancelled as its worker ends it on reading its cancel flag. */
+  const stopsOnItsCancel = (runId: string) => sweeping.pool.query(
+    `UPDATE runs SET status = 'cancelled', finished_at = now(), result = '{"stopReason":"cancelled","message":"Cancelled at step 40.","finalLoss":3.5,"steps":40}' WHERE id = $1 AND status = 'running'`, [runId],
+  );
+  const fails = (runId: string) => sweeping.pool.query(
+    `UPDATE runs SET status = 'failed', finished_at = now(), result = '{"stopReason":"error","message":"out of memory","steps":0}' WHERE id = $1`, [runId],
+  );
 
   /** A sweep of two trials, the first taken by a worker (running), its time limit passed. */
   async function pastItsLimit(): Promise<{ id: string; first: string; second: string }> {
@@ -119,13 +144,73 @@ describe('the trials a round stops', () => {
     expect(await cancelFlag(first)).toBe('1');
   });
 
-  it('a trial started while the round planned is told to stop when the sweep ends (too many failures)', async () => {
+  it('a trial started while the round planned is told to stop when too many trials failed, and the sweep ends once it ended', async () => {
     const { id, first, second } = await twoQueued({ maxTrials: 4, maxFailedTrials: 0 });
-    await sweeping.pool.query(`UPDATE runs SET status = 'failed', finished_at = now(), result = '{"stopReason":"error","message":"out of memory","steps":0}' WHERE id = $1`, [second]);
+    await fails(second);
     startsMeanwhile(first);
     await sweeping.coordinator.wake(id);
-    expect(await getSweep(api.app, api.authorization, id)).toMatchObject({ status: 'failed', result: { reason: 'too_many_failures' }, trials: { running: 1, failed: 1, total: 2 } });
+    expect(await getSweep(api.app, api.authorization, id)).toMatchObject({ status: 'running', result: null, trials: { running: 1, failed: 1, total: 2 } });
     expect(await statusOf(first)).toBe('running');
     expect(await cancelFlag(first)).toBe('1');
+    await stopsOnItsCancel(first);
+    await sweeping.coordinator.wake(id);
+    expect(await getSweep(api.app, api.authorization, id)).toMatchObject({
+      status: 'failed', best: null, trials: { cancelled: 1, failed: 1, total: 2 },
+      result: { reason: 'too_many_failures', message: '1 trial failed, more than maxFailedTrials (0). The last: out of memory' },
+    });
+  });
+
+  it('a sweep with too many failed trials keeps running while a trial runs, and decides once it ended: a trial that completed before its cancel reached it is its best, with its value stored', async () => {
+    const { id, trials: [first, second, third] } = await queuedTrials({ maxTrials: 6, maxFailedTrials: 0 }, { parallelism: 3 });
+    await starts(first);
+    await fails(second);
+    await sweeping.coordinator.wake(id);
+    // No trial starts; the queued one is cancelled, saying why, the running one told to stop.
+    expect(await getSweep(api.app, api.authorization, id)).toMatchObject({ status: 'running', result: null, trials: { running: 1, failed: 1, cancelled: 1, total: 3 } });
+    expect(await trialOf(third)).toMatchObject({ status: 'cancelled', result: { stopReason: 'cancelled', message: 'Cancelled before it started: too many trials of its sweep failed.' } });
+    expect(await cancelFlag(first)).toBe('1');
+    await completes(first, 0.25);
+    await sweeping.coordinator.wake(id);
+    const ended = await getSweep(api.app, api.authorization, id);
+    expect(ended).toMatchObject({ status: 'failed', best: { runId: first, value: 0.25 }, trials: { completed: 1, failed: 1, cancelled: 1, total: 3 } });
+    expect(ended.result).toEqual({ reason: 'too_many_failures', message: '1 trial failed, more than maxFailedTrials (0). The last: out of memory' });
+    expect((await trialOf(first)).trial_value).toBe(0.25);
+    expect((await leaderboard(api.app, api.authorization, id)).map((trial) => [trial.runId, trial.status, trial.value])).toEqual([[first, 'completed', 0.25], [second, 'failed', null], [third, 'cancelled', null]]);
+  });
+
+  it('a sweep whose trial reached its target keeps running while another runs, and ends naming the best trial that reached it once that one ended, as its leaderboard ranks them', async () => {
+    const { id, trials: [first, second, third] } = await queuedTrials({ maxTrials: 6 }, { parallelism: 3, metric: { name: 'finalLoss', target: 1 } });
+    await starts(first);
+    await starts(second);
+    await completes(second, 0.5);
+    await sweeping.coordinator.wake(id);
+    expect(await getSweep(api.app, api.authorization, id)).toMatchObject({ status: 'running', result: null, trials: { running: 1, completed: 1, cancelled: 1, total: 3 } });
+    expect(await trialOf(third)).toMatchObject({ status: 'cancelled', result: { message: 'Cancelled before it started: a trial of its sweep reached metric.target.' } });
+    expect(await cancelFlag(first)).toBe('1');
+    // Its last slice lands before its worker reads the cancel: it reaches the target too, and further.
+    await completes(first, 0.25);
+    await sweeping.coordinator.wake(id);
+    const ended = await getSweep(api.app, api.authorization, id);
+    expect(ended).toMatchObject({ status: 'completed', best: { runId: first, trialNumber: 0, value: 0.25 }, trials: { completed: 2, cancelled: 1, total: 3 } });
+    expect(ended.result).toEqual({ reason: 'target_reached', message: 'Trial 0 reached finalLoss 0.25 (target 1).' });
+    expect((await trialOf(first)).trial_value).toBe(0.25);
+    expect((await leaderboard(api.app, api.authorization, id)).map((trial) => trial.runId)).toEqual([first, second, third]);
+  });
+
+  it('a sweep whose stored spec is refused now keeps running while a trial of an earlier release runs, and fails saying why once it ended', async () => {
+    const { id, first, second } = await twoQueued({ maxTrials: 4 });
+    await starts(first);
+    // Stored before submissions checked indexes (as stored-specs.test.ts writes it): every new trial's spec would be a billion entries long.
+    const { rows: [{ spec }] } = await sweeping.pool.query<{ spec: { parameters: Record<string, unknown> } }>('SELECT spec FROM sweeps WHERE id = $1', [id]);
+    const parameters = { ...spec.parameters, 'objective.initial.999999999': { type: 'float', low: -1, high: 1 } };
+    await sweeping.pool.query('UPDATE sweeps SET spec = $2::json WHERE id = $1', [id, JSON.stringify({ ...spec, parameters })]);
+    const sweepRow = async () => (await sweeping.pool.query('SELECT status, result FROM sweeps WHERE id = $1', [id])).rows[0];
+    await sweeping.coordinator.wake(id);
+    expect(await sweepRow()).toEqual({ status: 'running', result: null });
+    expect(await trialOf(second)).toMatchObject({ status: 'cancelled', result: { message: "Cancelled before it started: its sweep's spec is refused as a submission would be now." } });
+    expect(await cancelFlag(first)).toBe('1');
+    await stopsOnItsCancel(first);
+    await sweeping.coordinator.wake(id);
+    expect(await sweepRow()).toMatchObject({ status: 'failed', result: { reason: 'refused_spec', message: expect.stringContaining('parameters["objective.initial.999999999"]: Index 999999999 is past the end') } });
   });
 });
