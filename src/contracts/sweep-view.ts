@@ -28,6 +28,7 @@ export const sweepEndRegistry = {
   too_many_failures: { status: 'failed', description: 'More trials failed than budget.maxFailedTrials, or, without it, 10 trials in a row; or every trial failed once its budget, grid or time limit was spent.' },
   coordination_failed: { status: 'failed', description: 'Its coordination failed round after round; the message names the last error. Its running trials were cancelled.' },
   refused_spec: { status: 'failed', description: 'Its stored spec fails a check that submissions have had since it was stored; the message names the field. It creates no more trials.' },
+  trials_cancelled: { status: 'cancelled', description: 'A client cancelled every trial (POST /v1/runs/{id}/cancel) before it finished, until its budget or grid was spent, so it has no best trial.' },
   cancelled: { status: 'cancelled', description: 'A client cancelled the sweep; its running trials were cancelled.' },
 } as const satisfies Record<string, { status: SweepStatus; description: string }>;
 
@@ -111,8 +112,8 @@ export const sweepViewSchema = z
       .nullable()
       .describe(
         'The best trial so far: of its completed, early stopped and diverged trials, the one with the best finite value of the metric; null while none has one. '
-        + 'A completed sweep has one, but for one stored before the failure rules, whose result\'s message then says it has none; one that failed with no_trial_finished or no_best_trial has none; '
-        + 'one cancelled, or failed for another reason, may have one or not, and its result does not say.',
+        + 'A completed sweep has one, but for one stored before the failure rules, whose result\'s message then says it has none; one that failed with no_trial_finished or no_best_trial, '
+        + 'or ended with trials_cancelled, has none; one cancelled, or failed for another reason, may have one or not, and its result does not say.',
       ),
     progress: z
       .object({

@@ -68,7 +68,10 @@ import { isFinalSweepStatus } from '../contracts/sweep-view.ts';
 import { isFinalRunStatus } from '../contracts/run-status.ts';
 import type { RunPlace } from '../queue/runs-queue.ts';
 
-/** What a round's plan reads of a trial: its result only when it failed (the message) or was pruned (the pruning). */
+/**
+ * What a round's plan reads of a trial: its result only when it failed (the message), was pruned
+ * (the pruning) or was cancelled (the stopReason: a client's cancel, or the tenant's quota).
+ */
 export interface RoundTrial extends Pick<TrialRow, 'runId' | 'trialNumber' | 'status' | 'value' | 'parameters' | 'result'> {
   /** Queued for longer than `requeueAfterSeconds`: its job may have been lost, so the round enqueues it again. */
   readonly stale?: boolean;
@@ -99,7 +102,7 @@ export interface NewTrial {
 export interface RoundPlan {
   readonly newTrials: readonly NewTrial[];
   /** Ends the sweep with this status and result. */
-  readonly finish: { readonly status: 'completed' | 'failed'; readonly result: unknown } | null;
+  readonly finish: { readonly status: 'completed' | 'failed' | 'cancelled'; readonly result: unknown } | null;
   /** Trials the round could have created too are left to another round, to follow at once (its suggestions took their share of work). */
   readonly more?: boolean;
   /**
@@ -159,7 +162,8 @@ const trialsSql = `
          runs.trial_value IS NULL AND runs.status IN ${valuedStatusesSql} AS unvalued, runs.parameters,
          runs.status = 'queued' AND runs.created_at < now() - interval '${requeueAfterSeconds} seconds' AS stale,
          CASE WHEN runs.status IN ('failed', 'pruned')
-              THEN jsonb_build_object('message', runs.result->'message', 'pruning', runs.result->'pruning') END AS result
+              THEN jsonb_build_object('message', runs.result->'message', 'pruning', runs.result->'pruning')
+              WHEN runs.status = 'cancelled' THEN jsonb_build_object('stopReason', runs.result->'stopReason') END AS result
     FROM runs
    WHERE runs.sweep_id = $1 AND runs.trial_number >= $3 AND runs.trial_number <> ALL($4) AND EXISTS (SELECT FROM locked)
    ORDER BY runs.trial_number`;

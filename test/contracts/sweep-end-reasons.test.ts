@@ -6,11 +6,11 @@ import { sweepEndRegistry, sweepStatuses, sweepViewSchema } from '../../src/cont
 const reasons = Object.keys(sweepEndRegistry) as (keyof typeof sweepEndRegistry)[];
 
 describe('sweep end reasons', () => {
-  it('end in the statuses a user expects: a sweep with no best trial has failed', () => {
+  it('end in the statuses a user expects: a sweep with no best trial has failed, unless a client cancelled every trial', () => {
     expect(Object.fromEntries(reasons.map((reason) => [reason, sweepEndRegistry[reason].status]))).toEqual({
       budget_exhausted: 'completed', grid_exhausted: 'completed', target_reached: 'completed', time_limit: 'completed',
       no_trial_finished: 'failed', no_best_trial: 'failed', too_many_failures: 'failed', coordination_failed: 'failed', refused_spec: 'failed',
-      cancelled: 'cancelled',
+      trials_cancelled: 'cancelled', cancelled: 'cancelled',
     });
   });
 
@@ -34,7 +34,7 @@ describe('sweep end reasons', () => {
   it('are each placed by the description of `best`: whether a sweep that ended so has one', () => {
     const best = sweepViewSchema.shape.best.description!;
     // Every reason is named there, or falls under its status ("A completed sweep", "one cancelled", "failed for another reason").
-    for (const reason of ['no_trial_finished', 'no_best_trial']) expect(best).toContain(reason);
+    for (const reason of ['no_trial_finished', 'no_best_trial', 'trials_cancelled']) expect(best).toContain(reason);
     expect(best).toMatch(/A completed sweep has one/);
     expect(best).toMatch(/one cancelled, or failed for another reason, may have one or not/);
   });

@@ -164,6 +164,30 @@ describe('a round of a sweep', () => {
         .toMatchObject({ status: 'completed', result: { reason: 'budget_exhausted' } });
     });
 
+    it('is cancelled, not failed, when a client cancelled every trial until its budget or grid was spent, saying so', () => {
+      const byClient = (trialNumber: number): RoundTrial => ({ ...trial(trialNumber, 'cancelled'), result: { stopReason: 'cancelled' } });
+      expect(planRound(sweepRow(body({ maxTrials: 3 })), [0, 1, 2].map(byClient), startedAt).finish).toEqual({
+        status: 'cancelled',
+        result: { reason: 'trials_cancelled', message: 'All 3 trials were cancelled by a client before they finished, so the sweep has no best trial.' },
+      });
+      const grid = sweepRow({ ...body({}), parameters: { 'optimizer.learningRate': { type: 'float', values: [0.1] } }, sampler: { type: 'grid' } });
+      expect(planRound(grid, [byClient(0)], startedAt).finish).toEqual({
+        status: 'cancelled',
+        result: { reason: 'trials_cancelled', message: 'Its 1 trial was cancelled by a client before it finished, so the sweep has no best trial.' },
+      });
+      // One the service stopped (the tenant's metric rows quota), or one that ended otherwise, among them: it has failed with no best trial.
+      const quota: RoundTrial = { ...trial(2, 'cancelled'), result: { stopReason: 'metric_rows_quota' } };
+      expect(planRound(sweepRow(body({ maxTrials: 3 })), [byClient(0), byClient(1), quota], startedAt).finish)
+        .toMatchObject({ status: 'failed', result: { reason: 'no_best_trial', message: expect.stringContaining('(3 cancelled)') } });
+      expect(planRound(sweepRow(body({ maxTrials: 3 })), [byClient(0), byClient(1), trial(2, 'diverged')], startedAt).finish)
+        .toMatchObject({ status: 'failed', result: { reason: 'no_best_trial', message: expect.stringContaining('(2 cancelled, 1 diverged)') } });
+      // At its time limit every trial cancelled is no trial finished, whoever cancelled them.
+      expect(planRound(sweepRow(body({ timeLimitSeconds: 1, maxTrials: 3 })), [0, 1, 2].map(byClient), late).finish?.result).toMatchObject({ reason: 'no_trial_finished' });
+      // A sweep stored before the failure rules ends as its budget says.
+      expect(planRound({ ...sweepRow(body({ maxTrials: 3 })), failureRules: false }, [0, 1, 2].map(byClient), startedAt).finish)
+        .toMatchObject({ status: 'completed', result: { reason: 'budget_exhausted' } });
+    });
+
     it('fails with too_many_failures when every trial failed, whether its budget or its time limit was spent', () => {
       const failedTrial = (trialNumber: number): RoundTrial => ({ ...trial(trialNumber, 'failed'), result: { message: `trial ${trialNumber} could not run` } });
       const expected = { status: 'failed', result: { reason: 'too_many_failures', message: 'All 2 trials failed, so the sweep has no best trial. The last: trial 1 could not run' } };

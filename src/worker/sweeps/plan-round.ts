@@ -69,7 +69,7 @@ function observeTrial(trial: RoundTrial, worst: number): ObservedTrial {
 }
 
 function finish(reason: SweepEndReason, message: string): RoundPlan {
-  const status = sweepEndRegistry[reason].status as 'completed' | 'failed';
+  const { status } = sweepEndRegistry[reason];
   return { newTrials: [], finish: { status, result: { reason, message } } };
 }
 
@@ -143,16 +143,29 @@ function noBestTrial(trials: readonly RoundTrial[], metric: string): string {
 }
 
 /**
+ * Whether a client cancelled the trial (POST /v1/runs/{id}/cancel): cancelled, not by the
+ * service's quota of metric rows (stopReason metric_rows_quota).
+ */
+const cancelledByClient = (trial: RoundTrial): boolean => trial.status === 'cancelled' && trial.result?.stopReason === 'cancelled';
+
+/**
  * The end of a sweep whose every trial has ended, its budget, grid or time limit spent (`spent`:
  * "All 4 trials of the budget finished."). One rule for the three: a sweep whose every trial
- * failed has failed (whatever failures its budget allowed); one with no trial whose value ranks
- * has failed with no best trial, and says why (its trials' statuses). A sweep stored before the failure rules ends as
- * its budget or time limit says, saying why it has no best trial.
+ * failed has failed (whatever failures its budget allowed); one whose every trial a client
+ * cancelled was cancelled, and says so (its budget or grid spent: a sweep cancels trials of its
+ * own only as it ends otherwise, see endOnceSettled, and at its time limit every trial cancelled
+ * is no trial finished, see timeLimitPassed); one with no trial whose value ranks has failed
+ * with no best trial, and says why (its trials' statuses). A sweep stored before the failure
+ * rules ends as its budget or time limit says, saying why it has no best trial.
  */
 function allEnded(reason: 'budget_exhausted' | 'grid_exhausted' | 'time_limit', spent: string, trials: readonly RoundTrial[], metric: string, failureRules: boolean): RoundPlan {
+  const every = (count: number, verb: string) => (count === 1 ? `Its 1 trial ${verb}` : `All ${count} trials ${verb}`);
   if (failureRules && trials.length > 0 && trials.every((trial) => trial.status === 'failed')) {
-    const every = trials.length === 1 ? 'Its 1 trial failed' : `All ${trials.length} trials failed`;
-    return finish('too_many_failures', `${every}, so the sweep has no best trial. The last: ${lastMessage(trials)}`);
+    return finish('too_many_failures', `${every(trials.length, 'failed')}, so the sweep has no best trial. The last: ${lastMessage(trials)}`);
+  }
+  if (failureRules && trials.length > 0 && trials.every(cancelledByClient)) {
+    const cancelled = trials.length === 1 ? 'was cancelled by a client before it finished' : 'were cancelled by a client before they finished';
+    return finish('trials_cancelled', `${every(trials.length, cancelled)}, so the sweep has no best trial.`);
   }
   if (trials.some(ranksAsBest)) return finish(reason, spent);
   return finish(failureRules ? 'no_best_trial' : reason, `${spent} ${noBestTrial(trials, metric)}`);
