@@ -122,9 +122,10 @@ export interface RoundOutcome {
   /** The new trials' places in their tenant's backlog (their job priorities); the earlier ones are not known here. */
   readonly places: ReadonlyMap<string, RunPlace>;
   /**
-   * Trials not ended at the round's read when it ended the sweep or stopped its trials: their
-   * workers must be told to stop. Those queued then too, as the round's statement cancels only
-   * those still queued at its commit: one a worker started meanwhile is running by then.
+   * Trials not ended at the round's read when it stopped the sweep's trials: their workers must
+   * be told to stop. Those queued then too, as the round's statement cancels only those still
+   * queued at its commit: one a worker started meanwhile is running by then. (A round that ends
+   * the sweep found every trial ended: see RoundPlan.stop.)
    */
   readonly stopping: readonly string[];
   readonly created: readonly string[];
@@ -315,27 +316,21 @@ const runningStatement = (sweepId: string) => `
   UPDATE sweeps SET status = 'running', started_at = coalesce(started_at, now()), updated_at = now()
    WHERE id = ${escapeLiteral(sweepId)} RETURNING ${sweepColumns}`;
 
-/** The sweep's queued trials cancelled with the result `cancelled`: the WITH clause of a statement on the sweep. */
-const cancelQueued = (sweepId: string, cancelled: string) => `
+/** The sweep's trials stopped (see RoundPlan.stop): its queued trials cancelled with the result `cancelled`, the sweep as it is. */
+const stopStatement = (sweepId: string, cancelled: string) => `
   WITH cancelled AS (
   UPDATE runs SET status = 'cancelled', result = ${escapeLiteral(cancelled)}::jsonb, finished_at = now(), updated_at = now()
-   WHERE sweep_id = ${escapeLiteral(sweepId)} AND status = 'queued')`;
-
-/** The sweep's trials stopped (see RoundPlan.stop): its queued trials cancelled (with `cancelled`), the sweep as it is. */
-const stopStatement = (sweepId: string, cancelled: string) => `${cancelQueued(sweepId, cancelled)}
+   WHERE sweep_id = ${escapeLiteral(sweepId)} AND status = 'queued')
   SELECT ${sweepColumns} FROM sweeps WHERE id = ${escapeLiteral(sweepId)}`;
 
-/** The sweep ended with `status` and `result`: its queued trials cancelled (with `cancelled`) in the same statement. */
-const finishStatement = (sweepId: string, status: string, result: string, cancelled: string) => `${cancelQueued(sweepId, cancelled)}
+/** The sweep ended with `status` and `result`, every trial of it ended (see RoundPlan.stop). */
+const finishStatement = (sweepId: string, status: string, result: string) => `
   UPDATE sweeps SET status = ${escapeLiteral(status)}::sweep_status, result = ${escapeLiteral(result)}::jsonb, finished_at = now(), updated_at = now(),
          started_at = coalesce(started_at, now())
    WHERE id = ${escapeLiteral(sweepId)} RETURNING ${sweepColumns}`;
 
 /** The results of a message of several statements, one per statement (node-postgres gives a lone statement's result alone). */
 const resultsOf = <Row extends QueryResultRow>(results: QueryResult<Row> | QueryResult<Row>[]): QueryResult<Row>[] => (Array.isArray(results) ? results : [results]);
-
-/** The result of a trial that had not started when its sweep ended. */
-const cancelledWithSweep = resultWithoutParams('cancelled', 'Cancelled before it started: its sweep ended.');
 
 /**
  * A sweep's final trials as this process last read them: they never change (no trial is
@@ -469,7 +464,7 @@ export function createSweepCoordination(pool: Pool) {
           writes.push(execute('sweep_round_insert', escapeLiteral(sweep.tenantId), escapeLiteral(sweepId), escapeLiteral(JSON.stringify(rows))));
         }
         if (decision.finish) {
-          writes.push(finishStatement(sweepId, decision.finish.status, JSON.stringify(decision.finish.result), JSON.stringify(cancelledWithSweep)));
+          writes.push(finishStatement(sweepId, decision.finish.status, JSON.stringify(decision.finish.result)));
         } else if (decision.stop !== undefined) {
           writes.push(stopStatement(sweepId, JSON.stringify(resultWithoutParams('cancelled', decision.stop))));
         } else if (writes.length === 0 && sweep.status === 'queued') {
@@ -495,7 +490,7 @@ export function createSweepCoordination(pool: Pool) {
           sweep: updated,
           queued: stops ? [] : [...earlierQueued, ...newQueued],
           places,
-          stopping: stops ? unended : [],
+          stopping: decision.stop !== undefined ? unended : [],
           created: ids,
           finished: decision.finish !== null,
           missed,
