@@ -107,12 +107,13 @@ export interface RoundPlan {
   readonly more?: boolean;
   /**
    * Stops the sweep's trials without ending it (it ends while trials are queued or running: see
-   * endOnceSettled in src/worker/sweeps/plan-round.ts): its queued trials are cancelled, with this
-   * message, and the others told to stop. Each one's end wakes the sweep (its periodic check too),
-   * and the round that finds them all ended decides. A plan that ends the sweep (`finish`) comes
-   * only once every trial has ended.
+   * endOnceSettled in src/worker/sweeps/plan-round.ts), saying `why` ("its sweep's time limit
+   * passed"): its queued trials are cancelled ("Cancelled before it started: " why), and the
+   * others stopped (see RoundOutcome.stopping). Each one's end wakes the sweep (its periodic check
+   * too), and the round that finds them all ended decides. A plan that ends the sweep (`finish`)
+   * comes only once every trial has ended.
    */
-  readonly stop?: string;
+  readonly stop?: { readonly why: string };
 }
 
 export interface RoundOutcome {
@@ -122,12 +123,13 @@ export interface RoundOutcome {
   /** The new trials' places in their tenant's backlog (their job priorities); the earlier ones are not known here. */
   readonly places: ReadonlyMap<string, RunPlace>;
   /**
-   * Trials not ended at the round's read when it stopped the sweep's trials: their workers must
-   * be told to stop. Those queued then too, as the round's statement cancels only those still
-   * queued at its commit: one a worker started meanwhile is running by then. (A round that ends
-   * the sweep found every trial ended: see RoundPlan.stop.)
+   * The trials not ended at the round's read when it stopped the sweep's trials, and why
+   * (RoundPlan.stop): each must be stopped (those queued then too, as the round's statement
+   * cancels only those still queued at its commit: one a worker started meanwhile is running by
+   * then). Null when the round did not stop them. (A round that ends the sweep found every trial
+   * ended: see RoundPlan.stop.)
    */
-  readonly stopping: readonly string[];
+  readonly stopping: { readonly trials: readonly string[]; readonly why: string } | null;
   readonly created: readonly string[];
   readonly finished: boolean;
   /** A trial ended after the round read the trials (counted after its commit): another round must look. */
@@ -466,7 +468,7 @@ export function createSweepCoordination(pool: Pool) {
         if (decision.finish) {
           writes.push(finishStatement(sweepId, decision.finish.status, JSON.stringify(decision.finish.result)));
         } else if (decision.stop !== undefined) {
-          writes.push(stopStatement(sweepId, JSON.stringify(resultWithoutParams('cancelled', decision.stop))));
+          writes.push(stopStatement(sweepId, JSON.stringify(resultWithoutParams('cancelled', `Cancelled before it started: ${decision.stop.why}.`))));
         } else if (writes.length === 0 && sweep.status === 'queued') {
           writes.push(runningStatement(sweepId));
         }
@@ -490,7 +492,7 @@ export function createSweepCoordination(pool: Pool) {
           sweep: updated,
           queued: stops ? [] : [...earlierQueued, ...newQueued],
           places,
-          stopping: decision.stop !== undefined ? unended : [],
+          stopping: decision.stop !== undefined ? { trials: unended, why: decision.stop.why } : null,
           created: ids,
           finished: decision.finish !== null,
           missed,

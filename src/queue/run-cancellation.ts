@@ -3,8 +3,15 @@
  * it with each slice's events and stops with stopReason `cancelled`. (A queued run is cancelled in the
  * database directly and never starts.) The flag outlives a worker crash, so a resumed run
  * still stops; it expires on its own once no worker can be running the run any more.
+ *
+ * Only a worker that holds the run's job reads the flag: a running run whose job none holds is
+ * ended at once instead (`stopRunning`), by a client's cancel and by its sweep's stop alike.
  */
 import type { Redis } from './connection.ts';
+import type { RunsQueue } from './runs-queue.ts';
+import { publishRunEvent } from './run-events.ts';
+import type { StrandedRuns } from '../db/stranded-runs.ts';
+import type { RunResultView } from '../contracts/run-result.ts';
 
 const flagLifetimeSeconds = 7 * 24 * 3600;
 
@@ -13,4 +20,36 @@ export const cancelFlagKey = (queuePrefix: string, runId: string): string => `${
 
 export async function requestCancel(redis: Redis, queuePrefix: string, runId: string): Promise<void> {
   await redis.set(cancelFlagKey(queuePrefix, runId), '1', 'EX', flagLifetimeSeconds);
+}
+
+/** What stopping a running run reads and writes: its job, its row, its flag and its events. */
+export interface RunStopping {
+  readonly redis: Redis;
+  readonly queuePrefix: string;
+  readonly runsQueue: RunsQueue;
+  readonly strandedRuns: StrandedRuns;
+}
+
+/**
+ * Stops a running run. A worker that holds its job (active) is told to by the flag, and ends it
+ * after its slice: null. A run whose job no worker holds (back in the queue after a worker's
+ * graceful shutdown or death, parked at its tenant's running limit, in a paused queue or a
+ * backlog, failed or gone) would read the flag only once a worker takes its job, which may be
+ * long, or never: it is ended at once, cancelled with `message`, fenced as the reconciler ends a
+ * run (strandedRuns.end: a worker that takes its job meanwhile finds it ended at its next slice
+ * and stops), its job removed and its end published: its result. A run that had ended already
+ * gets the flag, harmless: null.
+ */
+export async function stopRunning({ redis, queuePrefix, runsQueue, strandedRuns }: RunStopping, runId: string, message: string): Promise<RunResultView | null> {
+  if ((await runsQueue.getJobState(runId)) !== 'active') {
+    const result = await strandedRuns.end(runId, { status: 'cancelled', message });
+    if (result) {
+      // Best effort: a worker skips a run that has ended anyway.
+      await runsQueue.remove(runId).catch(() => 0);
+      await publishRunEvent(redis, { type: 'status', runId, status: 'cancelled', result }).catch(() => 0);
+      return result;
+    }
+  }
+  await requestCancel(redis, queuePrefix, runId);
+  return null;
 }

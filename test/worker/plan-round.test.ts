@@ -28,10 +28,10 @@ describe('a round of a sweep', () => {
 
     it('starts no trial and stops its unended ones without ending, whatever they hold, so that a trial ending before the cancel reaches it is seen', () => {
       for (const trials of [[trial(0, 'completed', 1), trial(1, 'running'), trial(2, 'queued')], [trial(0, 'running')], [trial(0, 'diverged'), trial(1, 'queued')]]) {
-        expect(planRound(sweep, trials, late)).toEqual({ newTrials: [], finish: null, stop: "Cancelled before it started: its sweep's time limit passed." });
+        expect(planRound(sweep, trials, late)).toEqual({ newTrials: [], finish: null, stop: { why: "its sweep's time limit passed" } });
       }
       // A sweep stored before the failure rules waits for its trials' ends too.
-      expect(planRound({ ...sweep, failureRules: false }, [trial(0, 'running')], late)).toMatchObject({ finish: null, stop: expect.any(String) });
+      expect(planRound({ ...sweep, failureRules: false }, [trial(0, 'running')], late)).toMatchObject({ finish: null, stop: { why: expect.any(String) } });
     });
 
     it('ends once every trial ended, with the best among them, counting those that ended and those cancelled', () => {
@@ -70,7 +70,7 @@ describe('a round of a sweep', () => {
     it.each(endings)('%s: starts no trial and stops the queued and running ones, saying why, and ends once every trial has ended', (reason, sweep, ended, now, why) => {
       const next = ended.length;
       for (const unended of [[trial(next, 'running')], [trial(next, 'queued')], [trial(next, 'running'), trial(next + 1, 'queued')]]) {
-        expect(planRound(sweep, [...ended, ...unended], now)).toEqual({ newTrials: [], finish: null, stop: `Cancelled before it started: ${why}.` });
+        expect(planRound(sweep, [...ended, ...unended], now)).toEqual({ newTrials: [], finish: null, stop: { why } });
       }
       for (const status of ['cancelled', 'completed', 'diverged', 'failed'] as const) {
         expect(planRound(sweep, [...ended, trial(next, status, status === 'completed' ? 2 : null)], now).finish?.result).toMatchObject({ reason });
@@ -79,7 +79,7 @@ describe('a round of a sweep', () => {
 
     it('decides from the trials as they ended: one that reached the target while stopped ends a sweep stopped for its failures, and the best of those that reached it is named', () => {
       const sweep = sweepRow(body({ metric: { name: 'finalLoss', target: 0.5 }, budget: { maxTrials: 10, maxFailedTrials: 0 } }));
-      expect(planRound(sweep, [failedTrial(0), trial(1, 'running')], startedAt)).toMatchObject({ finish: null, stop: 'Cancelled before it started: too many trials of its sweep failed.' });
+      expect(planRound(sweep, [failedTrial(0), trial(1, 'running')], startedAt)).toMatchObject({ finish: null, stop: { why: 'too many trials of its sweep failed' } });
       expect(planRound(sweep, [failedTrial(0), trial(1, 'completed', 0.3)], startedAt).finish).toEqual({
         status: 'completed', result: { reason: 'target_reached', message: 'Trial 1 reached finalLoss 0.3 (target 0.5).' },
       });
@@ -224,7 +224,7 @@ describe('a round of a sweep', () => {
       // Trial 0 completed; 1 … 10 failed (10 in a row), finishing out of order beside a running trial 11.
       const trials = [trial(0, 'completed', 1), ...[3, 1, 2, 4, 5, 6, 7, 8, 10, 9].map(failedTrial), trial(11, 'running')];
       // Trial 11 is told to stop first; the sweep ends once it has ended.
-      expect(planRound(sweep, trials, startedAt)).toEqual({ newTrials: [], finish: null, stop: 'Cancelled before it started: too many trials of its sweep failed.' });
+      expect(planRound(sweep, trials, startedAt)).toEqual({ newTrials: [], finish: null, stop: { why: 'too many trials of its sweep failed' } });
       expect(planRound(sweep, [...trials.slice(0, -1), trial(11, 'cancelled')], startedAt).finish).toEqual({
         status: 'failed',
         result: {
@@ -247,7 +247,7 @@ describe('a round of a sweep', () => {
         expect(plan.finish, status).toBeNull();
       }
       // The run after it reaches 10 on its own: the trial among them is told to stop, and the sweep ends once it has ended.
-      expect(planRound(sweep, [...around('running'), ...[11, 12, 13, 14, 15].map(failedTrial)], startedAt)).toMatchObject({ finish: null, stop: expect.any(String) });
+      expect(planRound(sweep, [...around('running'), ...[11, 12, 13, 14, 15].map(failedTrial)], startedAt)).toMatchObject({ finish: null, stop: { why: expect.any(String) } });
       expect(planRound(sweep, [...around('cancelled'), ...[11, 12, 13, 14, 15].map(failedTrial)], startedAt).finish).toMatchObject({ status: 'failed', result: { reason: 'too_many_failures' } });
     });
 

@@ -112,7 +112,7 @@ export async function runLocalSweep(settled: SweepSpec, options: LocalSweepOptio
     if (plan.stop !== undefined) {
       for (const trial of pending.splice(0)) {
         trial.status = 'cancelled';
-        trial.result = resultWithoutParams('cancelled', plan.stop) as TrialRow['result'];
+        trial.result = resultWithoutParams('cancelled', `Cancelled before it started: ${plan.stop.why}.`) as TrialRow['result'];
         trial.finishedAt = new Date();
       }
       for (const [trialNumber, thread] of busy) thread.postMessage({ type: 'stop', trialNumber } satisfies StopMessage);

@@ -1,8 +1,9 @@
 /**
  * The sweep coordinator: rounds (src/db/sweep-coordination.ts, planned by plan-round.ts) on
  * wake-ups, then the effects outside the database: queue the round's trials as ordinary run jobs
- * (job id = run id, so repeating it is harmless), tell the unended trials of a sweep that is
- * ending to stop (it ends once they have: see RoundPlan.stop), publish the sweep's event, and
+ * (job id = run id, so repeating it is harmless), stop the unended trials of a sweep that is
+ * ending (it ends once they have: see RoundPlan.stop; a trial whose job no worker holds is ended
+ * at once, see stopRunning, and another round follows to decide), publish the sweep's event, and
  * schedule the next periodic check (and the time limit).
  *
  * A trial's end wakes its sweep in the worker that ran it (`wake`, called by the run processor),
@@ -34,7 +35,8 @@ import { createStrandedSweeps } from '../../db/stranded-sweeps.ts';
 import { createTenantBacklog } from '../../db/tenant-backlog.ts';
 import type { Pool } from '../../db/pool.ts';
 import type { Redis } from '../../queue/connection.ts';
-import { requestCancel } from '../../queue/run-cancellation.ts';
+import { stopRunning } from '../../queue/run-cancellation.ts';
+import { createStrandedRuns } from '../../db/stranded-runs.ts';
 import { addRunJobs, type RunsQueue } from '../../queue/runs-queue.ts';
 import { publishSweepEvent } from '../../queue/sweep-events.ts';
 import { sweepCheckMs, sweepJobDataSchema, wakeSweepAt, type SweepJobData, type SweepsQueue } from '../../queue/sweeps-queue.ts';
@@ -73,6 +75,7 @@ export function createSweepProcessor(dependencies: SweepProcessorDependencies) {
   const coordination = createSweepCoordination(pool);
   const backlog = createTenantBacklog(pool);
   const strandedSweeps = createStrandedSweeps(pool);
+  const stopping = { redis, queuePrefix, runsQueue, strandedRuns: createStrandedRuns(pool) };
   const clock = dependencies.clock ?? (() => new Date());
   const planner = dependencies.planner ?? createRoundPlanner();
 
@@ -98,7 +101,7 @@ export function createSweepProcessor(dependencies: SweepProcessorDependencies) {
    * again (see `wake`).
    */
   async function rounds(sweepId: string, asked: { again: boolean }, wait: boolean): Promise<boolean> {
-    const effects: Promise<void>[] = [];
+    const effects: Promise<boolean>[] = [];
     try {
       for (let first = true; ; first = false) {
         const outcome = await coordinate(sweepId, asked, wait && first);
@@ -112,6 +115,8 @@ export function createSweepProcessor(dependencies: SweepProcessorDependencies) {
         effect.catch(() => undefined);
         effects.push(effect);
         if (outcome.finished) return true;
+        // Trials the round's stop ended at once (no worker held them) wake no one: the next round decides.
+        if (outcome.stopping && await effect) continue;
         if (!outcome.missed && !outcome.more && !asked.again) return false;
       }
     } finally {
@@ -198,7 +203,11 @@ export function createSweepProcessor(dependencies: SweepProcessorDependencies) {
     }
   };
 
-  async function applyEffects(sweepId: string, outcome: RoundOutcome): Promise<void> {
+  /**
+   * The round's effects outside the database; true when its stop ended trials at once (see
+   * stopRunning: a trial whose job no worker holds, which would never read its flag).
+   */
+  async function applyEffects(sweepId: string, outcome: RoundOutcome): Promise<boolean> {
     if (outcome.queued.length > 0) {
       // The new trials' places came with the round; only trials queued again are looked up.
       await addRunJobs(runsQueue, outcome.queued, async (runIds) => {
@@ -206,17 +215,20 @@ export function createSweepProcessor(dependencies: SweepProcessorDependencies) {
         return unknown.length === 0 ? outcome.places : new Map([...outcome.places, ...(await backlog.ranks(unknown))]);
       });
     }
-    await Promise.all(outcome.stopping.map((runId) => requestCancel(redis, queuePrefix, runId)));
+    const { stopping: stopped } = outcome;
+    const endedAtOnce = stopped
+      ? (await Promise.all(stopped.trials.map((runId) => stopRunning(stopping, runId, `Cancelled while no worker was running it: ${stopped.why}.`)))).some((result) => result !== null)
+      : false;
     if (outcome.created.length > 0 || outcome.finished) {
       await publishSweepEvent(redis, { type: 'sweep', sweepId, status: outcome.sweep.status, result: outcome.sweep.result ?? null }).catch(() => undefined);
     }
     if (outcome.finished) {
       scheduledChecks.delete(sweepId);
-      return;
+      return false;
     }
     const now = clock().getTime();
     const nextCheck = Math.floor(now / sweepCheckMs) + 1;
-    if (scheduledChecks.get(sweepId) === nextCheck) return;
+    if (scheduledChecks.get(sweepId) === nextCheck) return endedAtOnce;
     await wakeSweepAt(sweepsQueue, sweepId, `check-${nextCheck}`, nextCheck * sweepCheckMs, now);
     const limit = (outcome.sweep.spec as SweepSpec).budget.timeLimitSeconds;
     if (limit !== undefined && outcome.sweep.startedAt) {
@@ -224,6 +236,7 @@ export function createSweepProcessor(dependencies: SweepProcessorDependencies) {
     }
     if (scheduledChecks.size >= rememberedChecks) scheduledChecks.clear();
     scheduledChecks.set(sweepId, nextCheck);
+    return endedAtOnce;
   }
   // A planner given is its giver's to close.
   const close = () => (dependencies.planner ? Promise.resolve() : planner.close());

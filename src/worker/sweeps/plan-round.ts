@@ -98,7 +98,7 @@ const stoppedBecause = {
  * those that hold then.
  */
 function endOnceSettled(active: number, why: keyof typeof stoppedBecause, decide: () => RoundPlan): RoundPlan {
-  return active > 0 ? { newTrials: [], finish: null, stop: `Cancelled before it started: ${stoppedBecause[why]}.` } : decide();
+  return active > 0 ? { newTrials: [], finish: null, stop: { why: stoppedBecause[why] } } : decide();
 }
 
 const failedTrialResult = (message: string) => resultWithoutParams('error', message);

@@ -6,10 +6,12 @@
  * read to stop: a trial queued then, which a worker starts before the round commits, is running by
  * then, and the round's statement, which cancels the queued ones, passes it by.
  *
- * The service here has a coordinator and no runs worker: the test writes the trials' starts and
- * ends as a worker's slices would, so what a trial does between its sweep's rounds is the test's
- * to say. Its planner can let a round go while it plans, as a thread's plan does, and a worker's
- * first slice of a trial commit meanwhile.
+ * The service here has a coordinator and no runs worker: the test takes a trial's job as a worker
+ * would and writes the trial's start and end as that worker's slices would, so what a trial does
+ * between its sweep's rounds is the test's to say. Its planner can let a round go while it plans,
+ * as a thread's plan does, and a worker's first slice of a trial commit meanwhile. A trial running
+ * whose job no worker holds (back in the queue) is ended at once by the stop: no worker would read
+ * its cancel flag.
  */
 import { describe, expect, it } from 'vitest';
 import { useTestApi } from '../runs/support.ts';
@@ -17,7 +19,7 @@ import { cancelFlagKey } from '../../../src/queue/run-cancellation.ts';
 import { planRound } from '../../../src/worker/sweeps/plan-round.ts';
 import type { RoundPlanner } from '../../../src/worker/sweeps/round-planner.ts';
 import { eventually } from '../../support/eventually.ts';
-import { getSweep, leaderboard, quadraticBase, useTestSweepCoordinator } from './support.ts';
+import { getSweep, leaderboard, quadraticBase, useTestJobHolder, useTestSweepCoordinator } from './support.ts';
 
 describe('the trials a round stops', () => {
   const api = useTestApi();
@@ -32,6 +34,7 @@ describe('the trials a round stops', () => {
     close: async () => undefined,
   };
   const sweeping = useTestSweepCoordinator(api, { planner });
+  const jobs = useTestJobHolder(api);
 
   /** A sweep with `parallelism` trials queued (two unless told); its id and theirs, by trial number. */
   async function queuedTrials(budget: object, { parallelism = 2, metric = { name: 'finalLoss' } }: { parallelism?: number; metric?: object } = {}): Promise<{ id: string; trials: string[] }> {
@@ -59,6 +62,7 @@ describe('the trials a round stops', () => {
   /** A worker's first slice of the trial, committed while the next round plans. */
   const startsMeanwhile = (runId: string) => {
     meanwhile = async () => {
+      await jobs.take(runId);
       await sweeping.pool.query("UPDATE runs SET status = 'running', started_at = now() WHERE id = $1 AND status = 'queued'", [runId]);
     };
   };
@@ -66,8 +70,11 @@ describe('the trials a round stops', () => {
   const cancelFlag = (runId: string) => sweeping.connection.get(cancelFlagKey(api.services.config.queuePrefix, runId));
   const statusOf = async (runId: string) => (await sweeping.pool.query('SELECT status FROM runs WHERE id = $1', [runId])).rows[0].status;
   const trialOf = async (runId: string) => (await sweeping.pool.query('SELECT status, result, trial_value FROM runs WHERE id = $1', [runId])).rows[0];
-  /** A worker's first slice of the trial. */
-  const starts = (runId: string) => sweeping.pool.query("UPDATE runs SET status = 'running', started_at = now() WHERE id = $1", [runId]);
+  /** The trial's first slice, by the worker that took its job. */
+  const starts = async (runId: string) => {
+    await jobs.take(runId);
+    await sweeping.pool.query("UPDATE runs SET status = 'running', started_at = now() WHERE id = $1", [runId]);
+  };
   /** The trial's last slice, completed with this finalLoss, as a worker writes it (it needs only status = 'running'). */
   const completes = async (runId: string, finalLoss: number) => {
     const landed = await sweeping.pool.query(
@@ -87,7 +94,7 @@ describe('the trials a round stops', () => {
   /** A sweep of two trials, the first taken by a worker (running), its time limit passed. */
   async function pastItsLimit(): Promise<{ id: string; first: string; second: string }> {
     const trials = await twoQueued({ maxTrials: 4, timeLimitSeconds: 3600 });
-    await sweeping.pool.query("UPDATE runs SET status = 'running', started_at = now() WHERE id = $1", [trials.first]);
+    await starts(trials.first);
     await sweeping.pool.query("UPDATE sweeps SET started_at = now() - interval '2 hours' WHERE id = $1", [trials.id]);
     return trials;
   }
@@ -195,6 +202,25 @@ describe('the trials a round stops', () => {
     expect(ended.result).toEqual({ reason: 'target_reached', message: 'Trial 0 reached finalLoss 0.25 (target 1).' });
     expect((await trialOf(first)).trial_value).toBe(0.25);
     expect((await leaderboard(api.app, api.authorization, id)).map((trial) => trial.runId)).toEqual([first, second, third]);
+  });
+
+  it('ends at once a running trial whose job no worker holds, which would never read its cancel flag, and then decides', async () => {
+    const { id, trials: [first, second] } = await queuedTrials({ maxTrials: 4 }, { metric: { name: 'finalLoss', target: 1 } });
+    await starts(first);
+    await completes(first, 0.5);
+    // The second was begun by a worker that has let its job go since (a graceful shutdown, a killed worker, its tenant at its running limit): its job waits in the queue.
+    await sweeping.pool.query("UPDATE runs SET status = 'running', started_at = now() WHERE id = $1", [second]);
+    expect(await api.services.runsQueue.getJobState(second)).not.toBe('active');
+    await sweeping.coordinator.wake(id);
+    const ended = await getSweep(api.app, api.authorization, id);
+    expect(ended).toMatchObject({ status: 'completed', best: { runId: first, value: 0.5 }, trials: { completed: 1, cancelled: 1, total: 2 } });
+    expect(ended.result).toEqual({ reason: 'target_reached', message: 'Trial 0 reached finalLoss 0.5 (target 1).' });
+    expect(await trialOf(second)).toMatchObject({
+      status: 'cancelled', result: { stopReason: 'cancelled', message: 'Cancelled while no worker was running it: a trial of its sweep reached metric.target.', steps: 0 },
+    });
+    // Its job is gone, and no flag waits for a worker.
+    expect(await api.services.runsQueue.getJobState(second)).toBe('unknown');
+    expect(await cancelFlag(second)).toBeNull();
   });
 
   it('a sweep whose stored spec is refused now keeps running while a trial of an earlier release runs, and fails saying why once it ended', async () => {

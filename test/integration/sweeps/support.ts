@@ -3,11 +3,14 @@
  * as `descent worker` starts them), submitting a sweep and polling it until it ends.
  */
 import type { FastifyInstance } from 'fastify';
+import { randomUUID } from 'node:crypto';
+import { Worker } from 'bullmq';
 import { afterAll, beforeAll, expect } from 'vitest';
 import { sweepViewSchema, trialViewSchema, type SweepView, type TrialView } from '../../../src/contracts/sweep-view.ts';
 import { createPool, type Pool } from '../../../src/db/pool.ts';
 import { closeRedis, createRedis, type Redis } from '../../../src/queue/connection.ts';
 import { createSweepsQueue, type SweepsQueue } from '../../../src/queue/sweeps-queue.ts';
+import { runsQueueName } from '../../../src/queue/runs-queue.ts';
 import { createRunProcessor } from '../../../src/worker/processors/run.ts';
 import { createSweepProcessor, type SweepProcessor } from '../../../src/worker/processors/sweep.ts';
 import type { RoundPlanner } from '../../../src/worker/sweeps/round-planner.ts';
@@ -91,6 +94,38 @@ export async function startTestSweepWorker(services: TestServices): Promise<Test
     async close() {
       await runs.close();
       await sweeping.close();
+    },
+  };
+}
+
+/**
+ * A runs worker that takes jobs and runs none, for a file's tests (`take` once they start): a
+ * trial whose job it took is one a worker holds (its job active), so the trial's stop raises its
+ * cancel flag and leaves it running, for the test to end as that worker would. A job taken
+ * stays active until the file's tests end (no stalled check looks at it: the service here has no
+ * runs worker).
+ */
+export function useTestJobHolder(api: { readonly services: TestServices }): { take(runId: string): Promise<void> } {
+  let worker: Worker | undefined;
+  let connection: Redis | undefined;
+  const token = randomUUID();
+  const taken = new Set<string>();
+  beforeAll(() => {
+    connection = createRedis(api.services.config.redisUrl, 'wait-for-redis');
+    worker = new Worker(runsQueueName, null, { connection, prefix: api.services.config.queuePrefix, autorun: false });
+  });
+  afterAll(async () => {
+    await worker?.close(true);
+    if (connection) await closeRedis(connection);
+  });
+  return {
+    /** Takes the run's job, and those before it in the queue. */
+    async take(runId) {
+      while (!taken.has(runId)) {
+        const job = await worker!.getNextJob(token, { block: false });
+        if (!job) throw new Error(`the job of run ${runId} is not in the queue`);
+        taken.add(job.id!);
+      }
     },
   };
 }

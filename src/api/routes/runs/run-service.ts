@@ -11,7 +11,7 @@ import type { TenantQuotas } from '../../../config/config.ts';
 import { quotaExceeded } from '../../errors/quota-exceeded.ts';
 import type { Redis } from '../../../queue/connection.ts';
 
-import { requestCancel } from '../../../queue/run-cancellation.ts';
+import { requestCancel, stopRunning } from '../../../queue/run-cancellation.ts';
 import { publishRunEvent } from '../../../queue/run-events.ts';
 import type { RunEnqueuer, RunsQueue } from '../../../queue/runs-queue.ts';
 import type { RunSpec } from '../../../contracts/run-spec.ts';
@@ -53,6 +53,7 @@ const asStored = (value: unknown): unknown => JSON.parse(JSON.stringify(value));
 export const runNotFound = (id: string): AppError => noSuch('run', id);
 
 export function createRunService({ runs, runsQueue, runEnqueuer, objectives, redis, queuePrefix, deletion, strandedRuns, quotas, maxRunBytes }: RunServiceDependencies) {
+  const stopping = { redis, queuePrefix, runsQueue, strandedRuns };
   async function get(tenantId: string, id: string): Promise<Run> {
     const run = isUuid(id) ? await runs.findForTenant(tenantId, id) : null;
     if (!run) throw runNotFound(id);
@@ -130,7 +131,7 @@ export function createRunService({ runs, runsQueue, runEnqueuer, objectives, red
      * Cancels a run: a queued one at once (it never starts; `pending: false`), a running one by
      * raising its cancel flag, which its worker reads after the current slice (`pending: true`).
      * A running run that no worker drives (its job waits to be resumed, failed or is gone) ends
-     * at once too (`pending: false`): no worker would read the flag.
+     * at once too (`pending: false`): no worker would read the flag (see stopRunning).
      * A run that has already finished cannot be cancelled (409).
      */
     async cancel(tenantId: string, id: string): Promise<{ run: Run; pending: boolean }> {
@@ -148,15 +149,10 @@ export function createRunService({ runs, runsQueue, runEnqueuer, objectives, red
         });
       }
       try {
-        if (current.status === 'running' && (await runsQueue.getJobState(run.id)) !== 'active') {
-          const result = await strandedRuns.end(run.id, { status: 'cancelled', message: 'Cancelled while no worker was running it.' });
-          if (result) {
-            await runsQueue.remove(run.id).catch(() => 0);
-            await publishRunEvent(redis, { type: 'status', runId: run.id, status: 'cancelled', result }).catch(() => 0);
-            return { run: await get(tenantId, id), pending: false };
-          }
-        }
-        await requestCancel(redis, queuePrefix, run.id);
+        const ended = current.status === 'running'
+          ? await stopRunning(stopping, run.id, 'Cancelled while no worker was running it.')
+          : await requestCancel(redis, queuePrefix, run.id).then(() => null);
+        if (ended) return { run: await get(tenantId, id), pending: false };
       } catch (error) {
         // The database's outage and a busy pool are their own 503s (see the error handler); anything else here is Redis.
         if (isDatabaseUnavailable(error) || isPoolBusy(error)) throw error;
