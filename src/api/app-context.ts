@@ -129,6 +129,7 @@ export function createAppContext(dependencies: AppDependencies) {
       queuePrefix: dependencies.config.queuePrefix,
       deletion: repositories.deletion,
       strandedRuns: repositories.strandedRuns,
+      sweepsQueue,
       quotas: dependencies.config.tenantQuotas,
       maxRunBytes: dependencies.config.workerMaxRunBytes,
     }),

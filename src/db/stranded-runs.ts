@@ -38,7 +38,7 @@ const endStatement = {
   UPDATE runs SET status = $2::run_status, finished_at = now(), updated_at = now(),
          result = $3::jsonb || jsonb_build_object('steps', coalesce(run.step, 0))
     FROM run WHERE runs.id = run.id
-  RETURNING runs.result`,
+  RETURNING runs.result, runs.sweep_id AS "sweepId"`,
 };
 
 export function createStrandedRuns(pool: Pool) {
@@ -54,11 +54,14 @@ export function createStrandedRuns(pool: Pool) {
       return rows;
     },
 
-    /** Ends a queued or running run for good; its result, or null when it had already ended. */
-    async end(runId: string, ending: { status: 'failed' | 'cancelled'; message: string }): Promise<RunResultView | null> {
+    /**
+     * Ends a queued or running run for good: its result, and its sweep (a trial's, whose sweep its
+     * end must wake; null for a run of its own); null when it had already ended.
+     */
+    async end(runId: string, ending: { status: 'failed' | 'cancelled'; message: string }): Promise<{ result: RunResultView; sweepId: string | null } | null> {
       const result = resultWithoutParams(ending.status === 'failed' ? 'error' : 'cancelled', ending.message);
-      const { rows } = await pool.query<{ result: RunResultView }>({ ...endStatement, values: [runId, ending.status, JSON.stringify(result)] });
-      return rows[0]?.result ?? null;
+      const { rows } = await pool.query<{ result: RunResultView; sweepId: string | null }>({ ...endStatement, values: [runId, ending.status, JSON.stringify(result)] });
+      return rows[0] ?? null;
     },
   };
 }

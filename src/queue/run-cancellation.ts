@@ -42,7 +42,7 @@ export interface RunStopping {
  */
 export async function stopRunning({ redis, queuePrefix, runsQueue, strandedRuns }: RunStopping, runId: string, message: string): Promise<RunResultView | null> {
   if ((await runsQueue.getJobState(runId)) !== 'active') {
-    const result = await strandedRuns.end(runId, { status: 'cancelled', message });
+    const { result } = (await strandedRuns.end(runId, { status: 'cancelled', message })) ?? {};
     if (result) {
       // Best effort: a worker skips a run that has ended anyway.
       await runsQueue.remove(runId).catch(() => 0);

@@ -6,7 +6,7 @@
  *   nothing for a while) is enqueued again too and resumes from its checkpoint.
  * - A run whose job failed (it stalled more than WORKER_MAX_STALLED_COUNT times: its worker died
  *   each time; or its attempts ran out) is marked `failed` with the job's reason, which no worker
- *   will do any more.
+ *   will do any more; a sweep's trial so failed wakes its sweep, as a worker's end of it would.
  *
  * Every worker process reconciles when it starts and every RECONCILE_INTERVAL_MS after; a lock
  * in Redis (held for the interval) makes it one reconciliation per interval for the whole
@@ -22,12 +22,15 @@ import { publishRunEvent } from '../queue/run-events.ts';
 import { startPeriodicPass } from './periodic-pass.ts';
 import { createPassCursor } from './pass-cursor.ts';
 import { addRunJobs, type RunPriorities, type RunsQueue } from '../queue/runs-queue.ts';
+import { wakeSweep, type SweepsQueue } from '../queue/sweeps-queue.ts';
 import { isInfrastructureError } from './outages.ts';
 import { ofOneCandidate } from './candidate-errors.ts';
 
 export interface ReconcilerDependencies {
   readonly strandedRuns: StrandedRuns;
   readonly runsQueue: RunsQueue;
+  /** Wakes the sweep of a trial it fails. */
+  readonly sweepsQueue: SweepsQueue;
   /** The priorities of the jobs it enqueues again (see runs-queue.ts). */
   readonly priorities: RunPriorities;
   /** Holds the lock, publishes the status of the runs it fails. */
@@ -68,7 +71,7 @@ export function strandedAfterMs(locks: { readonly lockDurationMs: number; readon
 }
 
 export function createReconciler(dependencies: ReconcilerDependencies) {
-  const { strandedRuns, runsQueue, redis, queuePrefix, logger } = dependencies;
+  const { strandedRuns, runsQueue, sweepsQueue, redis, queuePrefix, logger } = dependencies;
   const limit = dependencies.batchLimit ?? batchLimit;
   const cursor = createPassCursor(redis, cursorKey(queuePrefix));
 
@@ -102,10 +105,12 @@ export function createReconciler(dependencies: ReconcilerDependencies) {
       for (const [i, run] of chunk.entries()) {
         const decided = verdicts[i];
         if (!decided || !('fail' in decided)) continue;
-        const result = await ofOne(run.id, () => strandedRuns.end(run.id, { status: 'failed', message: decided.fail }));
-        if (!result) continue;
+        const ended = await ofOne(run.id, () => strandedRuns.end(run.id, { status: 'failed', message: decided.fail }));
+        if (!ended) continue;
         failed.push(run.id);
-        await publishRunEvent(redis, { type: 'status', runId: run.id, status: 'failed', result }).catch(() => undefined);
+        await publishRunEvent(redis, { type: 'status', runId: run.id, status: 'failed', result: ended.result }).catch(() => undefined);
+        // Should the wake-up be lost, the sweep's periodic check looks.
+        if (ended.sweepId !== null) await wakeSweep(sweepsQueue, ended.sweepId, run.id).catch(() => undefined);
       }
     }
     await start.passed(candidates, limit);

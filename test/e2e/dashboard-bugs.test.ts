@@ -100,7 +100,7 @@ describe('dashboard bugs', () => {
     await expect.poll(recorded, { timeout: 30_000 }).toBe(1);
     const pool = createPool(dashboard.testApp.services.config.databaseUrl, 1);
     try {
-      expect(await createStrandedRuns(pool).end(id, { status: 'failed', message: 'Its worker stopped.' })).toMatchObject({ params: null });
+      expect(await createStrandedRuns(pool).end(id, { status: 'failed', message: 'Its worker stopped.' })).toMatchObject({ result: { params: null }, sweepId: null });
     } finally {
       await pool.end();
     }

@@ -83,6 +83,7 @@ export async function startRunWorker(config: Config, services: Services, registr
   const reconciler = createReconciler({
     strandedRuns: createStrandedRuns(pool),
     runsQueue: services.runsQueue,
+    sweepsQueue,
     priorities: createTenantBacklog(pool).ranks,
     redis: events,
     queuePrefix: config.queuePrefix,

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { useTestApi } from '../runs/support.ts';
 import { eventually } from '../../support/eventually.ts';
-import { getSweep, leaderboard, quadraticBase, useTestSweepCoordinator, waitForSweep } from './support.ts';
+import { dropScheduledWakeUps, getSweep, leaderboard, quadraticBase, useTestSweepCoordinator, waitForSweep } from './support.ts';
 
 describe('a sweep none of whose trials finished', () => {
   const api = useTestApi();
@@ -32,7 +32,7 @@ describe('a sweep none of whose trials finished', () => {
     expect((await leaderboard(api.app, api.authorization, id)).map((trial) => [trial.status, trial.value])).toEqual([['cancelled', null], ['cancelled', null]]);
   });
 
-  it('is cancelled, not failed, when a client cancelled each of its trials, one by one, until its budget was spent: the reason says so', async () => {
+  it('is cancelled, not failed, when a client cancelled each of its trials, one by one, until its budget was spent: the reason says so; each cancel wakes it', async () => {
     const id = await submit({ maxTrials: 3 });
     const headers = { authorization: api.authorization };
     const trials = async () => (await sweeping.pool.query<{ id: string; status: string }>('SELECT id, status FROM runs WHERE sweep_id = $1 ORDER BY trial_number', [id])).rows;
@@ -42,17 +42,18 @@ describe('a sweep none of whose trials finished', () => {
       expect(response.json().status).toBe('cancelled');
     };
     await eventually(trials, (rows) => rows.length === 2, { timeoutMs: 30_000, intervalMs: 50 });
+    // Only the cancels wake it from now on.
+    await dropScheduledWakeUps(sweeping.sweepsQueue, id);
     const [first, second] = await trials();
     await cancel(first.id);
     // The cancelled trial's place is taken by the next.
-    await sweeping.coordinator.wake(id);
-    expect((await trials()).map((trial) => trial.status)).toEqual(['cancelled', 'queued', 'queued']);
+    const statuses = (rows: { status: string }[]) => rows.map((trial) => trial.status);
+    expect(statuses(await eventually(trials, (rows) => rows.length === 3, { timeoutMs: 30_000, intervalMs: 50 }))).toEqual(['cancelled', 'queued', 'queued']);
     // One a worker had begun, cancelled while no worker drives it, and the last, queued.
     await sweeping.pool.query("UPDATE runs SET status = 'running', started_at = now() WHERE id = $1", [second.id]);
     await cancel(second.id);
     await cancel((await trials())[2].id);
-    await sweeping.coordinator.wake(id);
-    const done = await getSweep(api.app, api.authorization, id);
+    const done = await waitForSweep(api.app, api.authorization, id, 30_000);
     expect(done).toMatchObject({ status: 'cancelled', best: null, trials: { cancelled: 3, total: 3 } });
     expect(done.result).toEqual({ reason: 'trials_cancelled', message: 'All 3 trials were cancelled by a client before they finished, so the sweep has no best trial.' });
   });

@@ -42,7 +42,8 @@ interface CoordinatorOptions {
 }
 
 async function openTestSweepCoordinator(services: TestServices, { planner, worker = false }: CoordinatorOptions): Promise<TestSweepCoordinator & { close(): Promise<void> }> {
-  const pool = createPool(services.config.databaseUrl, 4);
+  // As a worker's: the trials it creates are its deployment's, which its reconciler looks at.
+  const pool = createPool(services.config.databaseUrl, 4, services.config.queuePrefix);
   const connection = createRedis(services.config.redisUrl, 'wait-for-redis');
   const sweepsQueue = createSweepsQueue(connection, services.config.queuePrefix);
   const coordinator = createSweepProcessor({ pool, redis: connection, queuePrefix: services.config.queuePrefix, runsQueue: services.runsQueue, sweepsQueue, planner });
@@ -128,6 +129,15 @@ export function useTestJobHolder(api: { readonly services: TestServices }): { ta
       }
     },
   };
+}
+
+/**
+ * Drops the sweep's scheduled wake-ups (its periodic check, its time limit): until a round
+ * schedules them again, only what wakes it at once (a trial's end, a cancel) runs its rounds, so
+ * a test of such a wake-up does not pass on the check that comes up to 30 s later.
+ */
+export async function dropScheduledWakeUps(sweepsQueue: SweepsQueue, sweepId: string): Promise<void> {
+  for (const job of await sweepsQueue.getDelayed()) if (job.data.sweepId === sweepId) await job.remove();
 }
 
 /** A pool of its own on the test's database, for a test that reads or writes rows directly (`pool` once the tests start). */

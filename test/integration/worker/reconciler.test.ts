@@ -1,8 +1,8 @@
 /**
  * The reconciler brings the database and the queue back into agreement: a queued run whose job
  * is gone is enqueued again and completes; a run whose job failed (its workers died more often
- * than WORKER_MAX_STALLED_COUNT) is marked failed with the cause; and a running run that no
- * worker drives is cancelled at once.
+ * than WORKER_MAX_STALLED_COUNT) is marked failed with the cause, and a sweep's trial so failed
+ * wakes its sweep; and a running run that no worker drives is cancelled at once.
  */
 import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,6 +15,7 @@ import { createReconciler, type Reconciler } from '../../../src/worker/reconcile
 import { getRun, isFinal, postRun, startTestWorker, useTestApi, waitForRun } from '../runs/support.ts';
 import { eventually } from '../../support/eventually.ts';
 import { spawnWorkerProcess } from '../support/worker-process.ts';
+import { dropScheduledWakeUps, quadraticBase, useTestSweepCoordinator, waitForSweep } from '../sweeps/support.ts';
 
 const shortSpec = {
   objective: { type: 'benchmark', name: 'sphere' },
@@ -31,6 +32,8 @@ const longSpec = {
 
 describe('the reconciler', () => {
   const api = useTestApi();
+  // A sweeps worker takes the wake-ups of the sweeps of the trials it fails.
+  const sweeping = useTestSweepCoordinator(api, { worker: true });
   let pool: Pool;
   let reconciler: Reconciler;
   const children: ChildProcess[] = [];
@@ -44,6 +47,7 @@ describe('the reconciler', () => {
   const reconcilerOf = (batchLimit?: number) => createReconciler({
     strandedRuns: createStrandedRuns(pool),
     runsQueue: api.services.runsQueue,
+    sweepsQueue: sweeping.sweepsQueue,
     priorities: createTenantBacklog(pool).ranks,
     redis: api.services.redis,
     queuePrefix: api.services.config.queuePrefix,
@@ -140,7 +144,7 @@ describe('the reconciler', () => {
     try {
       await api.services.redis.del(cursor);
       const standby = createReconciler({
-        strandedRuns: createStrandedRuns(readOnly), runsQueue: api.services.runsQueue, priorities: createTenantBacklog(readOnly).ranks,
+        strandedRuns: createStrandedRuns(readOnly), runsQueue: api.services.runsQueue, sweepsQueue: sweeping.sweepsQueue, priorities: createTenantBacklog(readOnly).ranks,
         redis: api.services.redis, queuePrefix: api.services.config.queuePrefix, staleAfterMs: 1_000, intervalMs: 1, logger: createLogger('silent'), batchLimit: 1,
       });
       const error = await standby.reconcile().then(() => null, (failure: unknown) => failure);
@@ -153,6 +157,33 @@ describe('the reconciler', () => {
     } finally {
       await readOnly.end();
       await api.services.redis.multi().zrem(`${prefix}:failed`, id).del(`${prefix}:${id}`).del(cursor).exec();
+    }
+  });
+
+  it('wakes the sweep of a trial whose job failed as it fails the trial: the sweep ends then, not at its periodic check', async () => {
+    const created = await api.app.inject({
+      method: 'POST', url: '/v1/sweeps', headers: { authorization: api.authorization },
+      payload: { base: quadraticBase, parameters: { 'optimizer.learningRate': { type: 'float', low: 0.001, high: 0.1, log: true } }, sampler: { type: 'random', seed: 1 }, budget: { maxTrials: 1 } },
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    const sweepId = created.json().id as string;
+    const trialOf = async () => (await pool.query<{ id: string }>('SELECT id FROM runs WHERE sweep_id = $1', [sweepId])).rows[0]?.id;
+    const id = (await eventually(trialOf, (trial) => trial !== undefined, { timeoutMs: 30_000, intervalMs: 50 }))!;
+    expect(await eventually(() => api.services.runsQueue.getJobState(id), (state) => state === 'prioritized')).toBe('prioritized');
+    // Only the trial's end wakes the sweep from now on.
+    await dropScheduledWakeUps(sweeping.sweepsQueue, sweepId);
+    const prefix = `${api.services.config.queuePrefix}:runs`;
+    // Its job failed for good.
+    await api.services.redis.multi().zrem(`${prefix}:prioritized`, id).zadd(`${prefix}:failed`, Date.now(), id)
+      .hset(`${prefix}:${id}`, 'failedReason', 'attempts spent').exec();
+    try {
+      for (let pass = 0; pass < 10 && (await getRun(api.app, api.authorization, id)).status === 'queued'; pass++) await reconciler.reconcile();
+      expect((await getRun(api.app, api.authorization, id)).status).toBe('failed');
+      expect(await waitForSweep(api.app, api.authorization, sweepId, 30_000)).toMatchObject({
+        status: 'failed', result: { reason: 'too_many_failures', message: expect.stringContaining('attempts spent') },
+      });
+    } finally {
+      await api.services.redis.multi().zrem(`${prefix}:failed`, id).del(`${prefix}:${id}`).exec();
     }
   });
 

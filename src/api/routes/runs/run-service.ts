@@ -14,6 +14,7 @@ import type { Redis } from '../../../queue/connection.ts';
 import { requestCancel, stopRunning } from '../../../queue/run-cancellation.ts';
 import { publishRunEvent } from '../../../queue/run-events.ts';
 import type { RunEnqueuer, RunsQueue } from '../../../queue/runs-queue.ts';
+import { wakeSweep, type SweepsQueue } from '../../../queue/sweeps-queue.ts';
 import type { RunSpec } from '../../../contracts/run-spec.ts';
 import { replicaShortage } from '../../../core/parallel/index.ts';
 import { AppError, noSuch } from '../../errors/app-error.ts';
@@ -38,6 +39,8 @@ export interface RunServiceDependencies {
   readonly deletion: ResourceDeletion;
   /** Ends a running run that no worker drives. */
   readonly strandedRuns: StrandedRuns;
+  /** Wakes the sweep of a trial cancelled at once. */
+  readonly sweepsQueue: SweepsQueue;
   readonly quotas: Pick<TenantQuotas, 'maxActiveRuns' | 'maxMetricRows'>;
   /** Bytes a worker may hold for one run (WORKER_MAX_RUN_BYTES). */
   readonly maxRunBytes: number;
@@ -52,8 +55,18 @@ const asStored = (value: unknown): unknown => JSON.parse(JSON.stringify(value));
 /** The answer to a run id the tenant has no run of (a malformed id included). */
 export const runNotFound = (id: string): AppError => noSuch('run', id);
 
-export function createRunService({ runs, runsQueue, runEnqueuer, objectives, redis, queuePrefix, deletion, strandedRuns, quotas, maxRunBytes }: RunServiceDependencies) {
+export function createRunService({ runs, runsQueue, runEnqueuer, objectives, redis, queuePrefix, deletion, strandedRuns, sweepsQueue, quotas, maxRunBytes }: RunServiceDependencies) {
   const stopping = { redis, queuePrefix, runsQueue, strandedRuns };
+
+  /**
+   * The run, cancelled at once, read again; a trial's cancel wakes its sweep, which would
+   * otherwise see it only at its periodic check (no worker ends it, and tells it). Should the
+   * wake-up be lost, that check still looks.
+   */
+  async function cancelledAtOnce(tenantId: string, run: Run): Promise<{ run: Run; pending: false }> {
+    if (run.sweepId !== null) await wakeSweep(sweepsQueue, run.sweepId, run.id).catch(() => undefined);
+    return { run: await get(tenantId, run.id), pending: false };
+  }
   async function get(tenantId: string, id: string): Promise<Run> {
     const run = isUuid(id) ? await runs.findForTenant(tenantId, id) : null;
     if (!run) throw runNotFound(id);
@@ -140,7 +153,7 @@ export function createRunService({ runs, runsQueue, runEnqueuer, objectives, red
         // Best effort: the job may be gone already, and a worker skips a cancelled run anyway.
         await runsQueue.remove(run.id).catch(() => 0);
         await publishRunEvent(redis, { type: 'status', runId: run.id, status: 'cancelled', result: cancelledBeforeStart }).catch(() => 0);
-        return { run: await get(tenantId, id), pending: false };
+        return cancelledAtOnce(tenantId, run);
       }
       const current = await get(tenantId, id);
       if (current.status !== 'running' && current.status !== 'queued') {
@@ -152,7 +165,7 @@ export function createRunService({ runs, runsQueue, runEnqueuer, objectives, red
         const ended = current.status === 'running'
           ? await stopRunning(stopping, run.id, 'Cancelled while no worker was running it.')
           : await requestCancel(redis, queuePrefix, run.id).then(() => null);
-        if (ended) return { run: await get(tenantId, id), pending: false };
+        if (ended) return await cancelledAtOnce(tenantId, run);
       } catch (error) {
         // The database's outage and a busy pool are their own 503s (see the error handler); anything else here is Redis.
         if (isDatabaseUnavailable(error) || isPoolBusy(error)) throw error;
