@@ -43,8 +43,12 @@ const sweepResultSchema = z
   .meta({
     id: 'SweepResult',
     description: 'Why a sweep ended. A sweep that ends while trials are queued or running (target_reached, too_many_failures, time_limit, refused_spec) starts no more trials, '
-      + 'cancels its queued ones and tells its running ones to stop, and ends once every trial has ended, deciding then from how they ended: '
-      + 'a trial that completes before its cancel reaches it counts, and can be the best. A cancel (cancelled) ends it at once.',
+      + 'cancels its queued ones and stops its running ones, and ends once every trial has ended, deciding then from how they ended: '
+      + 'a trial that completes before its cancel reaches it counts, and can be the best. '
+      + 'It ends with the ending that stopped it, as its cancelled trials\' messages say, whatever else came to hold while it waited '
+      + '(a trial that reached the target after a sweep stopped for too_many_failures is its best, and the sweep failed with too_many_failures; '
+      + 'one stopped for refused_spec fails so though its time limit passed meanwhile; one stopped at its time limit may end no_trial_finished, no_best_trial or too_many_failures as its trials ended); '
+      + 'several holding at once, it stops for the strongest: target_reached, too_many_failures, time_limit, refused_spec. A cancel (cancelled) ends it at once.',
   });
 
 export type SweepResult = z.output<typeof sweepResultSchema>;

@@ -64,7 +64,7 @@ import { activeStatusesSql } from './runs.ts';
 import { sweepColumns, type SweepRow, type TrialRow } from './sweeps.ts';
 import { resultWithoutParams } from '../contracts/run-result.ts';
 import { numberArrayLiteral } from './array-literal.ts';
-import { isFinalSweepStatus } from '../contracts/sweep-view.ts';
+import { isFinalSweepStatus, type SweepEndReason } from '../contracts/sweep-view.ts';
 import { isFinalRunStatus } from '../contracts/run-status.ts';
 import type { RunPlace } from '../queue/runs-queue.ts';
 
@@ -107,13 +107,14 @@ export interface RoundPlan {
   readonly more?: boolean;
   /**
    * Stops the sweep's trials without ending it (it ends while trials are queued or running: see
-   * endOnceSettled in src/worker/sweeps/plan-round.ts), saying `why` ("its sweep's time limit
-   * passed"): its queued trials are cancelled ("Cancelled before it started: " why), and the
-   * others stopped (see RoundOutcome.stopping). Each one's end wakes the sweep (its periodic check
+   * endOnceSettled in src/worker/sweeps/plan-round.ts), for the ending `reason`, saying `why`
+   * ("its sweep's time limit passed"): its queued trials are cancelled ("Cancelled before it
+   * started: " why), the others stopped (see RoundOutcome.stopping), and the sweep keeps the
+   * reason (SweepRow.stopping) to end with. Each trial's end wakes the sweep (its periodic check
    * too), and the round that finds them all ended decides. A plan that ends the sweep (`finish`)
    * comes only once every trial has ended.
    */
-  readonly stop?: { readonly why: string };
+  readonly stop?: { readonly reason: SweepEndReason; readonly why: string };
 }
 
 export interface RoundOutcome {
@@ -257,18 +258,18 @@ const rememberedMetrics = 10_000;
  * again after that is made under the lock, as a cheap one is, which nothing can overtake.
  *
  * A plan made without the lock is written only if, once the lock is taken again, the sweep's
- * status and start are those the plan read, and the sweep has no trial numbered past those it
- * read: then no other round wrote meanwhile anything the plan depends on. The plan (planRound)
- * is a pure function of the sweep's row (its spec and base never change; its start, for the time
- * limit) and of its trials, and each new trial's suggestion draws from a stream seeded by the
+ * status, start and stopping are those the plan read, and the sweep has no trial numbered past
+ * those it read: then no other round wrote meanwhile anything the plan depends on. The plan
+ * (planRound) is a pure function of the sweep's row (its spec and base never change; its start,
+ * for the time limit; the ending that stopped its trials) and of its trials, and each new trial's suggestion draws from a stream seeded by the
  * sweep's seed and the trial's number alone: the same read gives the same trials, bit for bit.
  * What else may change meanwhile changed just as freely while a round held the lock: trials end
  * (their runs do not take it), which the round's count of ended trials after its commit finds
  * (see RoundOutcome.missed), and a round that only stores values or counts failed rounds from
  * 0 again writes nothing a plan reads. So a plan written is the one a round holding the lock from
- * its read to its commit would have written. Otherwise (another round created trials, started or
- * ended the sweep) the round reads again under the lock it holds and plans again from that read:
- * the plan a round that took the lock then would have made.
+ * its read to its commit would have written. Otherwise (another round created trials, started,
+ * stopped or ended the sweep) the round reads again under the lock it holds and plans again from
+ * that read: the plan a round that took the lock then would have made.
  */
 const unlockedPlans = 3;
 
@@ -318,12 +319,15 @@ const runningStatement = (sweepId: string) => `
   UPDATE sweeps SET status = 'running', started_at = coalesce(started_at, now()), updated_at = now()
    WHERE id = ${escapeLiteral(sweepId)} RETURNING ${sweepColumns}`;
 
-/** The sweep's trials stopped (see RoundPlan.stop): its queued trials cancelled with the result `cancelled`, the sweep as it is. */
-const stopStatement = (sweepId: string, cancelled: string) => `
+/**
+ * The sweep's trials stopped (see RoundPlan.stop): its queued trials cancelled with the result
+ * `cancelled`, and the ending `reason` kept on the sweep.
+ */
+const stopStatement = (sweepId: string, reason: string, cancelled: string) => `
   WITH cancelled AS (
   UPDATE runs SET status = 'cancelled', result = ${escapeLiteral(cancelled)}::jsonb, finished_at = now(), updated_at = now()
    WHERE sweep_id = ${escapeLiteral(sweepId)} AND status = 'queued')
-  SELECT ${sweepColumns} FROM sweeps WHERE id = ${escapeLiteral(sweepId)}`;
+  UPDATE sweeps SET stopping = ${escapeLiteral(reason)}, updated_at = now() WHERE id = ${escapeLiteral(sweepId)} RETURNING ${sweepColumns}`;
 
 /** The sweep ended with `status` and `result`, every trial of it ended (see RoundPlan.stop). */
 const finishStatement = (sweepId: string, status: string, result: string) => `
@@ -444,7 +448,7 @@ export function createSweepCoordination(pool: Pool) {
           const { grown } = relocked[lockMessageStatements + 1].rows[0] as { grown: boolean };
           const plannedFrom = sweep;
           ({ roundsFailed, ...sweep } = row);
-          if (!grown && sweep.status === plannedFrom.status && sweep.startedAt?.getTime() === plannedFrom.startedAt?.getTime()) {
+          if (!grown && sweep.status === plannedFrom.status && sweep.startedAt?.getTime() === plannedFrom.startedAt?.getTime() && sweep.stopping === plannedFrom.stopping) {
             decision = planned;
             break;
           }
@@ -468,7 +472,7 @@ export function createSweepCoordination(pool: Pool) {
         if (decision.finish) {
           writes.push(finishStatement(sweepId, decision.finish.status, JSON.stringify(decision.finish.result)));
         } else if (decision.stop !== undefined) {
-          writes.push(stopStatement(sweepId, JSON.stringify(resultWithoutParams('cancelled', `Cancelled before it started: ${decision.stop.why}.`))));
+          writes.push(stopStatement(sweepId, decision.stop.reason, JSON.stringify(resultWithoutParams('cancelled', `Cancelled before it started: ${decision.stop.why}.`))));
         } else if (writes.length === 0 && sweep.status === 'queued') {
           writes.push(runningStatement(sweepId));
         }

@@ -4,6 +4,7 @@
  * is one statement through the node-postgres pool; coordination lives in sweep-coordination.ts.
  */
 import { createHash } from 'node:crypto';
+import type { SweepEndReason } from '../contracts/sweep-view.ts';
 import type { RunSpec } from '../contracts/run-spec.ts';
 import type { DatasetSource } from '../core/datasets/index.ts';
 import { isObjectiveReference } from '../core/training/index.ts';
@@ -36,6 +37,11 @@ export interface SweepRow {
    * and its budget's (or time limit's) ending.
    */
   readonly failureRules: boolean;
+  /**
+   * The ending that stopped its trials while it waits for them to end (see endOnceSettled in
+   * src/worker/sweeps/plan-round.ts): the sweep ends with it. Null while none has.
+   */
+  readonly stopping: SweepEndReason | null;
 }
 
 /**
@@ -90,7 +96,7 @@ export interface BestTrial {
 
 export const sweepColumns = `id, tenant_id AS "tenantId", name, status, spec, result, idempotency_key AS "idempotencyKey",
   created_at AS "createdAt", updated_at AS "updatedAt", started_at AS "startedAt", finished_at AS "finishedAt", base_objective AS "baseObjective",
-  failure_rules AS "failureRules"`;
+  failure_rules AS "failureRules", stopping`;
 
 const trialColumns = `id AS "runId", trial_number AS "trialNumber", status, trial_value AS value, parameters, result,
   created_at AS "createdAt", finished_at AS "finishedAt"`;

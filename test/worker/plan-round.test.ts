@@ -10,7 +10,7 @@ const startedAt = new Date('2026-01-01T00:00:00Z');
 
 function sweepRow(body: unknown, baseObjective: SweepRow['baseObjective'] = null): SweepRow {
   const spec = settleSweepSpec(sweepSpecSchema.parse(body), () => 1);
-  return { id: 'sweep', tenantId: 'tenant', name: null, status: 'running', spec, result: null, idempotencyKey: null, createdAt: startedAt, updatedAt: startedAt, startedAt, finishedAt: null, baseObjective, failureRules: true };
+  return { id: 'sweep', tenantId: 'tenant', name: null, status: 'running', spec, result: null, idempotencyKey: null, createdAt: startedAt, updatedAt: startedAt, startedAt, finishedAt: null, baseObjective, failureRules: true, stopping: null };
 }
 
 const trial = (trialNumber: number, status: RoundTrial['status'], value: number | null = null): RoundTrial =>
@@ -28,7 +28,7 @@ describe('a round of a sweep', () => {
 
     it('starts no trial and stops its unended ones without ending, whatever they hold, so that a trial ending before the cancel reaches it is seen', () => {
       for (const trials of [[trial(0, 'completed', 1), trial(1, 'running'), trial(2, 'queued')], [trial(0, 'running')], [trial(0, 'diverged'), trial(1, 'queued')]]) {
-        expect(planRound(sweep, trials, late)).toEqual({ newTrials: [], finish: null, stop: { why: "its sweep's time limit passed" } });
+        expect(planRound(sweep, trials, late)).toEqual({ newTrials: [], finish: null, stop: { reason: 'time_limit', why: "its sweep's time limit passed" } });
       }
       // A sweep stored before the failure rules waits for its trials' ends too.
       expect(planRound({ ...sweep, failureRules: false }, [trial(0, 'running')], late)).toMatchObject({ finish: null, stop: { why: expect.any(String) } });
@@ -70,19 +70,43 @@ describe('a round of a sweep', () => {
     it.each(endings)('%s: starts no trial and stops the queued and running ones, saying why, and ends once every trial has ended', (reason, sweep, ended, now, why) => {
       const next = ended.length;
       for (const unended of [[trial(next, 'running')], [trial(next, 'queued')], [trial(next, 'running'), trial(next + 1, 'queued')]]) {
-        expect(planRound(sweep, [...ended, ...unended], now)).toEqual({ newTrials: [], finish: null, stop: { why } });
+        expect(planRound(sweep, [...ended, ...unended], now)).toEqual({ newTrials: [], finish: null, stop: { reason, why } });
       }
       for (const status of ['cancelled', 'completed', 'diverged', 'failed'] as const) {
         expect(planRound(sweep, [...ended, trial(next, status, status === 'completed' ? 2 : null)], now).finish?.result).toMatchObject({ reason });
       }
     });
 
-    it('decides from the trials as they ended: one that reached the target while stopped ends a sweep stopped for its failures, and the best of those that reached it is named', () => {
-      const sweep = sweepRow(body({ metric: { name: 'finalLoss', target: 0.5 }, budget: { maxTrials: 10, maxFailedTrials: 0 } }));
-      expect(planRound(sweep, [failedTrial(0), trial(1, 'running')], startedAt)).toMatchObject({ finish: null, stop: { why: 'too many trials of its sweep failed' } });
-      expect(planRound(sweep, [failedTrial(0), trial(1, 'completed', 0.3)], startedAt).finish).toEqual({
-        status: 'completed', result: { reason: 'target_reached', message: 'Trial 1 reached finalLoss 0.3 (target 0.5).' },
+    it('ends with the ending that stopped its trials, whatever else came to hold while they ended: how they ended counts within it', () => {
+      const sweep = sweepRow(body({ metric: { name: 'finalLoss', target: 0.5 }, budget: { maxTrials: 10, maxFailedTrials: 0, timeLimitSeconds: 1 } }));
+      expect(planRound(sweep, [failedTrial(0), trial(1, 'running')], startedAt)).toEqual({
+        newTrials: [], finish: null, stop: { reason: 'too_many_failures', why: 'too many trials of its sweep failed' },
       });
+      // The round stored why (SweepRow.stopping). The running trial reached the target before its
+      // cancel reached it, and the time limit passed meanwhile: the sweep failed for its failures
+      // all the same, as its queued trials' cancels said (the trial is its best: see `best`).
+      const stoppedForFailures = { ...sweep, stopping: 'too_many_failures' as const };
+      expect(planRound(stoppedForFailures, [failedTrial(0), trial(1, 'completed', 0.3)], late).finish).toEqual({
+        status: 'failed', result: { reason: 'too_many_failures', message: '1 trial failed, more than maxFailedTrials (0). The last: trial 0 could not run' },
+      });
+      // One stopped at its time limit, whose trial reached the target meanwhile, completed at its time limit.
+      const stoppedAtItsLimit = sweepRow(body({ metric: { name: 'finalLoss', target: 0.5 }, budget: { maxTrials: 10, timeLimitSeconds: 1 } }));
+      expect(planRound({ ...stoppedAtItsLimit, stopping: 'time_limit' }, [trial(0, 'completed', 2), trial(1, 'completed', 0.3)], late).finish).toEqual({
+        status: 'completed', result: { reason: 'time_limit', message: 'The time limit of 1 s passed: 2 trials ended.' },
+      });
+      // One stopped for its refused spec fails so, though its time limit passed while it waited.
+      const refusedWithALimit = { ...pastTheEnd, spec: { ...pastTheEnd.spec, budget: { maxTrials: 10, timeLimitSeconds: 1 } } };
+      expect(planRound(refusedWithALimit, [trial(0, 'running')], startedAt)).toMatchObject({ finish: null, stop: { reason: 'refused_spec' } });
+      expect(planRound({ ...refusedWithALimit, stopping: 'refused_spec' }, [trial(0, 'completed', 1)], late).finish).toMatchObject({
+        status: 'failed', result: { reason: 'refused_spec', message: expect.stringContaining('parameters["objective.initial.99999999"]') },
+      });
+      // With none stopped for yet, a round that finds several holding stops for the strongest: target_reached, too_many_failures, time_limit, refused_spec.
+      expect(planRound(sweep, [failedTrial(0), trial(1, 'completed', 0.3), trial(2, 'running')], late)).toMatchObject({ stop: { reason: 'target_reached' } });
+      expect(planRound(sweep, [failedTrial(0), trial(1, 'running')], late)).toMatchObject({ stop: { reason: 'too_many_failures' } });
+      expect(planRound(refusedWithALimit, [trial(0, 'running')], late)).toMatchObject({ stop: { reason: 'time_limit' } });
+    });
+
+    it('names the best trial that reached the target, as the leaderboard ranks them', () => {
       // The best of those that reached it, as the leaderboard ranks them (its value, then its number), whatever order they ended in.
       const trials = [trial(0, 'completed', 0.4), trial(1, 'completed', 0.2), trial(2, 'completed', 0.9), trial(3, 'early_stopped', 0.2)];
       expect(planRound(sweepRow(body({ metric: { name: 'finalLoss', target: 0.5 } })), trials, startedAt).finish?.result).toEqual({ reason: 'target_reached', message: 'Trial 1 reached finalLoss 0.2 (target 0.5).' });
@@ -224,7 +248,7 @@ describe('a round of a sweep', () => {
       // Trial 0 completed; 1 … 10 failed (10 in a row), finishing out of order beside a running trial 11.
       const trials = [trial(0, 'completed', 1), ...[3, 1, 2, 4, 5, 6, 7, 8, 10, 9].map(failedTrial), trial(11, 'running')];
       // Trial 11 is told to stop first; the sweep ends once it has ended.
-      expect(planRound(sweep, trials, startedAt)).toEqual({ newTrials: [], finish: null, stop: { why: 'too many trials of its sweep failed' } });
+      expect(planRound(sweep, trials, startedAt)).toEqual({ newTrials: [], finish: null, stop: { reason: 'too_many_failures', why: 'too many trials of its sweep failed' } });
       expect(planRound(sweep, [...trials.slice(0, -1), trial(11, 'cancelled')], startedAt).finish).toEqual({
         status: 'failed',
         result: {

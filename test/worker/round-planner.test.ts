@@ -11,7 +11,7 @@ const startedAt = new Date('2026-01-01T00:00:00Z');
 
 function sweepRow(body: unknown): SweepRow {
   const spec = settleSweepSpec(sweepSpecSchema.parse(body), () => 1);
-  return { id: 'sweep', tenantId: 'tenant', name: null, status: 'running', spec, result: null, idempotencyKey: null, createdAt: startedAt, updatedAt: startedAt, startedAt, finishedAt: null, baseObjective: null, failureRules: true };
+  return { id: 'sweep', tenantId: 'tenant', name: null, status: 'running', spec, result: null, idempotencyKey: null, createdAt: startedAt, updatedAt: startedAt, startedAt, finishedAt: null, baseObjective: null, failureRules: true, stopping: null };
 }
 
 /** The start of a 64-dimensional sphere searched by TPE over 1,000 candidates, 40 trials done: each suggestion scores about 3·10⁶ densities. */

@@ -61,7 +61,7 @@ export async function runLocalSweep(settled: SweepSpec, options: LocalSweepOptio
   const now = new Date();
   const sweep: Mutable<SweepRow> = {
     id: 'local', tenantId: 'local', name: spec.name ?? null, status: 'running', spec, result: null, idempotencyKey: null,
-    createdAt: now, updatedAt: now, startedAt: now, finishedAt: null, baseObjective: null, failureRules: true,
+    createdAt: now, updatedAt: now, startedAt: now, finishedAt: null, baseObjective: null, failureRules: true, stopping: null,
   };
   const trials: Mutable<TrialRow>[] = [];
   const histories = new Map<number, Map<number, number | null>>();
@@ -110,6 +110,8 @@ export async function runLocalSweep(settled: SweepSpec, options: LocalSweepOptio
       else pending.push(trial);
     }
     if (plan.stop !== undefined) {
+      // The ending it ends with once its trials have (see endOnceSettled in plan-round.ts).
+      sweep.stopping = plan.stop.reason;
       for (const trial of pending.splice(0)) {
         trial.status = 'cancelled';
         trial.result = resultWithoutParams('cancelled', `Cancelled before it started: ${plan.stop.why}.`) as TrialRow['result'];

@@ -73,11 +73,10 @@ function finish(reason: SweepEndReason, message: string): RoundPlan {
   return { newTrials: [], finish: { status, result: { reason, message } } };
 }
 
-/** The end of a sweep stored with a spec a submission would be refused now, for these reasons. */
-const refused = (reasons: readonly string[]) => () =>
-  finish('refused_spec', `The sweep's spec is refused as a submission would be now, and it creates no trials: ${reasons.join(' ')}`);
-
-/** The endings decided while trials may still be queued or running, and what a queued trial they cancel says of its sweep. */
+/**
+ * The endings decided while trials may still be queued or running, strongest first, and what a
+ * queued trial they cancel says of its sweep.
+ */
 const stoppedBecause = {
   target_reached: 'a trial of its sweep reached metric.target',
   too_many_failures: 'too many trials of its sweep failed',
@@ -85,20 +84,54 @@ const stoppedBecause = {
   refused_spec: "its sweep's spec is refused as a submission would be now",
 } as const;
 
+/** An ending that holds: its reason, and how it ends the sweep once every trial has ended. */
+interface Ending {
+  readonly reason: keyof typeof stoppedBecause;
+  readonly decide: () => RoundPlan;
+}
+
 /**
  * A sweep that ends while trials are queued or running (`active` of them) does not end yet: no
- * trial starts, the queued ones are cancelled (saying why: `why`) and the running ones told to
- * stop, and each one's end wakes the sweep, whose round after the last decides (`decide`) from
- * the trials as they ended. A running trial may end before its cancel reaches it, completed with
- * a value that can be the best: a sweep that ended at once would not have counted it (a target
- * reached by another trial, a time limit with no trial finished), would store no value for it
- * (the rounds store valLoss and valAccuracy) and could say what its leaderboard then contradicts.
- * Whatever ended a sweep holds once every trial has ended (a trial that reached the target, a
- * failure, the time, the spec stay), so the round that decides finds an ending, the first of
- * those that hold then.
+ * trial starts, the queued ones are cancelled (saying why) and the running ones stopped, and each
+ * one's end wakes the sweep, whose round after the last decides from the trials as they ended. A
+ * running trial may end before its cancel reaches it, completed with a value that can be the
+ * best: a sweep that ended at once would not have counted it (a target reached by another trial,
+ * a time limit with no trial finished), would store no value for it (the rounds store valLoss and
+ * valAccuracy) and could say what its leaderboard then contradicts.
+ *
+ * The ending that stopped the trials is the one the sweep ends with (kept with it:
+ * SweepRow.stopping), whatever else came to hold while they ended: its status and reason are
+ * those its queued trials' cancels gave, and how the trials ended counts within it (its best
+ * trial, its failed and cancelled ones; at the time limit, whether any finished). So a trial that
+ * reached the target while a sweep stopped for its failures is its best, and the sweep failed with
+ * too_many_failures all the same; a sweep stopped for its refused spec fails with refused_spec
+ * though its time limit passed while it waited. An ending, once it held, holds for good (a trial
+ * that reached the target, a failure, the time, the spec stay), so the one kept holds still when
+ * the sweep decides. A round that finds several endings holding, none kept yet, stops for the
+ * strongest, in the order of `stoppedBecause`.
  */
-function endOnceSettled(active: number, why: keyof typeof stoppedBecause, decide: () => RoundPlan): RoundPlan {
-  return active > 0 ? { newTrials: [], finish: null, stop: { why: stoppedBecause[why] } } : decide();
+function endOnceSettled(active: number, ending: Ending): RoundPlan {
+  return active > 0 ? { newTrials: [], finish: null, stop: { reason: ending.reason, why: stoppedBecause[ending.reason] } } : ending.decide();
+}
+
+/** The refused spec's ending, for these reasons. */
+const refused = (reasons: readonly string[]): Ending => ({
+  reason: 'refused_spec',
+  decide: () => finish('refused_spec', `The sweep's spec is refused as a submission would be now, and it creates no trials: ${reasons.join(' ')}`),
+});
+
+/**
+ * The ending of a sweep stored with a spec a submission would be refused now (`capacity` trials
+ * of `space`); null when it is not.
+ */
+function refusedSpec(spec: SweepSpec, space: ReturnType<typeof sweepSpace>, capacity: number): Ending | null {
+  // A sweep stored before submissions checked its indexes: every trial's spec would hold as many holes as the index says.
+  const pastTheEnd = indexesPastTheEnd(spec.base, Object.keys(spec.parameters));
+  if (pastTheEnd.length > 0) return refused(pastTheEnd.map(({ path, message }) => `parameters["${path}"]: ${message}`));
+  // A sweep stored before submissions bounded its suggestions' work: its last ones would take the rounds longer than a thread's share.
+  if (suggestionWork(spec.sampler, space, capacity - 1) <= suggestionWorkLimit) return null;
+  const overWork = samplerSpaceIssues(spec.sampler, space, capacity);
+  return overWork.length > 0 ? refused(overWork.map((issue) => `${issue.option ? `sampler.${issue.option}` : 'sampler'}: ${issue.message}`)) : null;
 }
 
 const failedTrialResult = (message: string) => resultWithoutParams('error', message);
@@ -228,34 +261,46 @@ export function planRound(sweep: SweepRow, trials: readonly RoundTrial[], now: D
   const observed = trials.map((trial) => observeTrial(trial, worst));
   const active = trials.filter((trial) => !runStatusRegistry[trial.status].final).length;
 
+  // The endings that hold, strongest first (see endOnceSettled).
+  const endings: Ending[] = [];
   // The trial that reached the target and ranks first, as the leaderboard ranks them (its value, then its number).
   const [reached] = trials
     .filter((trial) => trialState(trial.status) === 'complete' && reachesTarget(spec.metric, trial.value))
     .sort((a, b) => a.value! * sign - b.value! * sign || a.trialNumber - b.trialNumber);
   if (reached) {
-    return endOnceSettled(active, 'target_reached', () =>
-      finish('target_reached', `Trial ${reached.trialNumber} reached ${spec.metric.name} ${reached.value} (target ${spec.metric.target}).`));
+    endings.push({
+      reason: 'target_reached',
+      decide: () => finish('target_reached', `Trial ${reached.trialNumber} reached ${spec.metric.name} ${reached.value} (target ${spec.metric.target}).`),
+    });
   }
   const failed = trials.filter((trial) => trial.status === 'failed');
   const maxFailed = spec.budget.maxFailedTrials;
-  if (maxFailed !== undefined && failed.length > maxFailed) {
-    return endOnceSettled(active, 'too_many_failures', () =>
-      finish('too_many_failures', `${counted(failed.length, 'trial')} failed, more than maxFailedTrials (${maxFailed}). The last: ${lastMessage(trials)}`));
-  }
   const ordered = [...trials].sort((a, b) => a.trialNumber - b.trialNumber);
   // A sweep stored before the failure rules has no failure limit without maxFailedTrials.
   const inARowLimit = maxFailed === undefined && sweep.failureRules ? defaultConsecutiveFailures : Infinity;
   const runs = failedRuns(ordered);
-  if (runs.longest >= inARowLimit) {
-    return endOnceSettled(active, 'too_many_failures', () =>
-      finish('too_many_failures', `${defaultConsecutiveFailures} trials failed in a row (budget.maxFailedTrials is not given: `
-        + `a sweep stops after ${defaultConsecutiveFailures} failed trials in a row). The last: ${lastMessage(ordered)}`));
+  if (maxFailed !== undefined && failed.length > maxFailed) {
+    endings.push({
+      reason: 'too_many_failures',
+      decide: () => finish('too_many_failures', `${counted(failed.length, 'trial')} failed, more than maxFailedTrials (${maxFailed}). The last: ${lastMessage(trials)}`),
+    });
+  } else if (runs.longest >= inARowLimit) {
+    endings.push({
+      reason: 'too_many_failures',
+      decide: () => finish('too_many_failures', `${defaultConsecutiveFailures} trials failed in a row (budget.maxFailedTrials is not given: `
+        + `a sweep stops after ${defaultConsecutiveFailures} failed trials in a row). The last: ${lastMessage(ordered)}`),
+    });
   }
   const limit = spec.budget.timeLimitSeconds;
   const startedAt = sweep.startedAt ?? now;
   if (limit !== undefined && now.getTime() - startedAt.getTime() >= limit * 1000) {
-    return endOnceSettled(active, 'time_limit', () => timeLimitPassed(limit, trials, spec.metric.name, sweep.failureRules));
+    endings.push({ reason: 'time_limit', decide: () => timeLimitPassed(limit, trials, spec.metric.name, sweep.failureRules) });
   }
+  const space = sweepSpace(spec);
+  // The ending that stopped the trials, kept; else the strongest that holds. A refused spec is looked at only when it stopped them, or as trials are to be created (below).
+  const kept = sweep.stopping === 'refused_spec' ? refusedSpec(spec, space, capacity) : endings.find((ending) => ending.reason === sweep.stopping);
+  const ending = kept ?? endings[0];
+  if (ending) return endOnceSettled(active, ending);
   // Budget or grid spent: the trials still queued or running run to their ends.
   if (trials.length >= capacity) {
     if (active > 0) return { newTrials: [], finish: null };
@@ -264,15 +309,8 @@ export function planRound(sweep: SweepRow, trials: readonly RoundTrial[], now: D
       : allEnded('budget_exhausted', capacity === 1 ? 'The 1 trial of the budget finished.' : `All ${capacity} trials of the budget finished.`, trials, spec.metric.name, sweep.failureRules);
   }
 
-  // A sweep stored before submissions checked its indexes: every trial's spec would hold as many holes as the index says.
-  const pastTheEnd = indexesPastTheEnd(spec.base, Object.keys(spec.parameters));
-  if (pastTheEnd.length > 0) return endOnceSettled(active, 'refused_spec', refused(pastTheEnd.map(({ path, message }) => `parameters["${path}"]: ${message}`)));
-  // A sweep stored before submissions bounded its suggestions' work: its last ones would take the rounds longer than a thread's share.
-  const space = sweepSpace(spec);
-  if (suggestionWork(spec.sampler, space, capacity - 1) > suggestionWorkLimit) {
-    const overWork = samplerSpaceIssues(spec.sampler, space, capacity);
-    if (overWork.length > 0) return endOnceSettled(active, 'refused_spec', refused(overWork.map((issue) => `${issue.option ? `sampler.${issue.option}` : 'sampler'}: ${issue.message}`)));
-  }
+  const refusal = refusedSpec(spec, space, capacity);
+  if (refusal) return endOnceSettled(active, refusal);
 
   const sampler = createSampler(spec.sampler, space);
   const seed = spec.sampler.seed ?? 0;

@@ -223,8 +223,24 @@ describe('the trials a round stops', () => {
     expect(await cancelFlag(second)).toBeNull();
   });
 
-  it('a sweep whose stored spec is refused now keeps running while a trial of an earlier release runs, and fails saying why once it ended', async () => {
-    const { id, first, second } = await twoQueued({ maxTrials: 4 });
+  it('a sweep stopped for too many failed trials fails so, though a trial it stopped reached the target meanwhile: that trial is its best', async () => {
+    const { id, trials: [first, second, third] } = await queuedTrials({ maxTrials: 6, maxFailedTrials: 0 }, { parallelism: 3, metric: { name: 'finalLoss', target: 1 } });
+    await starts(first);
+    await fails(second);
+    await sweeping.coordinator.wake(id);
+    expect(await getSweep(api.app, api.authorization, id)).toMatchObject({ status: 'running', result: null, trials: { running: 1, failed: 1, cancelled: 1 } });
+    // Its last slice lands before its worker reads the cancel, past the target.
+    await completes(first, 0.25);
+    await sweeping.coordinator.wake(id);
+    const ended = await getSweep(api.app, api.authorization, id);
+    expect(ended).toMatchObject({ status: 'failed', best: { runId: first, value: 0.25 }, trials: { completed: 1, failed: 1, cancelled: 1, total: 3 } });
+    expect(ended.result).toEqual({ reason: 'too_many_failures', message: '1 trial failed, more than maxFailedTrials (0). The last: out of memory' });
+    // As its cancelled trial says.
+    expect(await trialOf(third)).toMatchObject({ status: 'cancelled', result: { message: 'Cancelled before it started: too many trials of its sweep failed.' } });
+  });
+
+  it('a sweep whose stored spec is refused now keeps running while a trial of an earlier release runs, and fails saying why once it ended, though its time limit passed meanwhile', async () => {
+    const { id, first, second } = await twoQueued({ maxTrials: 4, timeLimitSeconds: 3600 });
     await starts(first);
     // Stored before submissions checked indexes (as stored-specs.test.ts writes it): every new trial's spec would be a billion entries long.
     const { rows: [{ spec }] } = await sweeping.pool.query<{ spec: { parameters: Record<string, unknown> } }>('SELECT spec FROM sweeps WHERE id = $1', [id]);
@@ -235,6 +251,7 @@ describe('the trials a round stops', () => {
     expect(await sweepRow()).toEqual({ status: 'running', result: null });
     expect(await trialOf(second)).toMatchObject({ status: 'cancelled', result: { message: "Cancelled before it started: its sweep's spec is refused as a submission would be now." } });
     expect(await cancelFlag(first)).toBe('1');
+    await sweeping.pool.query("UPDATE sweeps SET started_at = now() - interval '2 hours' WHERE id = $1", [id]);
     await stopsOnItsCancel(first);
     await sweeping.coordinator.wake(id);
     expect(await sweepRow()).toMatchObject({ status: 'failed', result: { reason: 'refused_spec', message: expect.stringContaining('parameters["objective.initial.999999999"]: Index 999999999 is past the end') } });
