@@ -179,6 +179,35 @@ describe('descent sweep', () => {
     expect(long.steps).toBeGreaterThan(0);
   });
 
+  it('stops a trial whose updates are slow at the end of its thread\'s advance under way, which ends at a deadline, not after 20,000 updates', async () => {
+    const file = join(directory, 'slow-updates.json');
+    // A logistic model on 4,000 rows: 20,000 of its updates take seconds. One trial reaches the target at its first update; the other is stopped.
+    const base = { objective: { type: 'model', model: 'logistic', data: { builtin: 'moons', rows: 4000 } }, optimizer: { name: 'sgd', learningRate: 0.1 }, training: { maxSteps: 1e6 } };
+    writeFileSync(file, JSON.stringify({
+      base, parameters: { 'training.maxSteps': { type: 'int', values: [1, 1e6] } }, metric: { name: 'finalLoss', target: 1e9 }, sampler: { type: 'grid' }, parallelism: 2,
+    }));
+    const { code, stdout } = await runCli(['sweep', file, '--jsonl', '--threads', '2']);
+    expect(code).toBe(0);
+    const { sweep } = JSON.parse(stdout.trim().split('\n').at(-1)!);
+    expect(sweep).toMatchObject({ status: 'completed', result: { reason: 'target_reached' } });
+    const long = sweep.trials.find((trial: { parameters: Record<string, number> }) => trial.parameters['training.maxSteps'] === 1e6);
+    expect(long).toMatchObject({ status: 'cancelled', stopReason: 'cancelled' });
+    // Its thread read the stop between two advances: well before the 20,000 updates an advance holds at most.
+    expect(long.steps).toBeGreaterThan(0);
+    expect(long.steps).toBeLessThan(20_000);
+  });
+
+  it('stops a trial at its training.timeLimitSeconds, as descent run does', async () => {
+    const file = join(directory, 'trial-time-limit.json');
+    const base = { objective: { type: 'benchmark', name: 'booth' }, optimizer: { name: 'sgd', learningRate: 0.0001 }, training: { maxSteps: 2e8, timeLimitSeconds: 0.2 } };
+    writeFileSync(file, JSON.stringify({ base, parameters: { 'optimizer.learningRate': { type: 'float', values: [0.0001] } }, metric: { name: 'finalLoss' }, sampler: { type: 'grid' } }));
+    const { code, stdout } = await runCli(['sweep', file, '--jsonl', '--threads', '1']);
+    expect(code).toBe(0);
+    const { sweep } = JSON.parse(stdout.trim().split('\n').at(-1)!);
+    expect(sweep.trials[0]).toMatchObject({ status: 'completed', stopReason: 'time_limit', message: expect.stringMatching(/^Stopped at step \d+ by the time limit of 0.2 s\.$/) });
+    expect(sweep.trials[0].steps).toBeLessThan(2e8);
+  });
+
   it('has --help', async () => {
     const { code, stdout } = await runCli(['sweep', '--help']);
     expect(code).toBe(0);

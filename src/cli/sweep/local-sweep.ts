@@ -39,7 +39,15 @@ export interface LocalSweepOptions {
   readonly interrupted?: Promise<void>;
   /** The `{ path }` data files of the spec, read before (data-files.ts readDataFiles). */
   readonly files?: ReadonlyMap<string, Dataset>;
+  /** How long a trial's thread makes updates before it reads the sweep's messages, at most (TrialMessage.advanceMs; default `advanceMs`). */
+  readonly advanceMs?: number;
 }
+
+/**
+ * A trial's advance between two readings of its thread's messages, at most (ms): a stop the
+ * sweep sends reaches the trial within it, however long its updates take.
+ */
+const advanceMs = 200;
 
 /** The leaderboard order of GET /v1/sweeps/{id}/trials. */
 function rankTrials(trials: readonly TrialView[], sign: number): TrialView[] {
@@ -91,7 +99,9 @@ export async function runLocalSweep(settled: SweepSpec, options: LocalSweepOptio
       trial.status = 'running';
       busy.set(trial.trialNumber, thread);
       histories.set(trial.trialNumber, new Map());
-      thread.postMessage({ type: 'trial', trialNumber: trial.trialNumber, spec: specs.get(trial.trialNumber), pruner: spec.pruner, field } satisfies TrialMessage);
+      thread.postMessage({
+        type: 'trial', trialNumber: trial.trialNumber, spec: specs.get(trial.trialNumber), pruner: spec.pruner, field, advanceMs: options.advanceMs ?? advanceMs,
+      } satisfies TrialMessage);
     }
   }
 

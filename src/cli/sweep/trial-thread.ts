@@ -2,7 +2,7 @@
  * A thread of `descent sweep` running trials one after another, each through the same run loop
  * as `descent run` and the workers. Messages:
  *   in:  { type: 'files', files: [[key, Dataset], …] }        the data files, read once (first)
- *        { type: 'trial', trialNumber, spec, pruner, field }   run this trial
+ *        { type: 'trial', trialNumber, spec, pruner, field, advanceMs }   run this trial
  *        { type: 'verdict', prune }                            the answer to a check
  *        { type: 'stop', trialNumber }                         end this trial, cancelled (the sweep is ending)
  *   out: { type: 'records', trialNumber, rows: [[step, value|null], …] }   after each advance
@@ -25,6 +25,12 @@ export interface TrialMessage {
   readonly spec: unknown;
   readonly pruner: PrunerSpec;
   readonly field: 'loss' | 'valLoss' | 'valAccuracy';
+  /**
+   * How long one advance makes updates at most, in milliseconds on the engine's clock, before the
+   * thread reads its messages (a stop among them), as a worker's slice ends at its deadline. Where
+   * an advance ends changes nothing of the trial's trajectory.
+   */
+  readonly advanceMs: number;
 }
 
 /** Ends the trial, cancelled, after the advance under way (the sweep is ending: its time limit, its target, its failures): its result says how it ended. */
@@ -42,23 +48,26 @@ export interface FilesMessage {
 const port = parentPort!;
 let files: ReadonlyMap<string, Dataset> = new Map();
 let answer: ((prune: boolean) => void) | null = null;
-/** The trial the sweep asked to stop: it ends, cancelled, after the advance under way (messages are read between advances). */
+/** The trial the sweep asked to stop: it ends, cancelled, after the advance under way (messages are read between advances: see TrialMessage.advanceMs). */
 let stopping: number | null = null;
 
-/** Updates per advance between two messages, at most: keeps the thread answering. */
+/** Updates per advance between two messages, at most, however quick (see also TrialMessage.advanceMs). */
 const stepsPerAdvance = 20_000;
 
-async function runTrial({ trialNumber, spec, pruner: prunerSpec, field }: TrialMessage): Promise<void> {
+/** The engine's clock: its advances' deadlines, and the trial's training.timeLimitSeconds, as `descent run` measures them. */
+const clock = () => performance.now();
+
+async function runTrial({ trialNumber, spec, pruner: prunerSpec, field, advanceMs }: TrialMessage): Promise<void> {
   const parsed = runSpecSchema.parse(spec);
   const objectiveSpec = parsed.objective;
   const objective = !isObjectiveReference(objectiveSpec) && objectiveSpec.type === 'model' ? createNewObjective(await withDataFiles(objectiveSpec, files)) : undefined;
-  const engine = iterateRun(parsed, { objective });
+  const engine = iterateRun(parsed, { objective, clock });
   const every = engine.recordEvery;
   const pruner = prunerSpec.type === 'none' ? null : createPruner(prunerSpec);
   for (;;) {
     const step = engine.progress.step;
     const toNextCheck = pruner ? nextCheckStep(pruner, step, every) - step : Infinity;
-    const records: StepRecord[] = engine.advance({ maxSteps: Math.min(stepsPerAdvance, toNextCheck) });
+    const records: StepRecord[] = engine.advance({ maxSteps: Math.min(stepsPerAdvance, toNextCheck), deadline: clock() + advanceMs });
     port.postMessage({ type: 'records', trialNumber, rows: records.map((record) => [record.step, record[field] ?? null]) });
     if (engine.result) {
       port.postMessage({ type: 'result', trialNumber, result: engine.result });
