@@ -208,9 +208,11 @@ export function createClient(options: ClientOptions) {
     /** The sweep's live events (its rounds, its trials' ends), ending with `end` once it has finished. */
     sweepEvents,
     /**
-     * Follows the sweep's events until it has finished, then answers its final view. A sweep
-     * cancelled (or out of time) has finished before the trials it cancelled stop, each within a
-     * slice: the view is read again until none is queued or running, for a minute at most.
+     * Follows the sweep's events until it has finished, then answers its final view. A sweep a
+     * client cancelled (or whose coordination failed) has finished before its running trials
+     * stop, each within a slice: the view is read again until none is queued or running, for a
+     * minute at most. Every other ending (its target, failures, time limit, budget…) comes once
+     * every trial has ended.
      */
     async waitForSweep(id: string, wait: WaitOptions<SweepEvent> = {}): Promise<Sweep> {
       for await (const event of sweepEvents(id, wait)) wait.onEvent?.(event);
