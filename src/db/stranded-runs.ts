@@ -38,8 +38,16 @@ const endStatement = {
   UPDATE runs SET status = $2::run_status, finished_at = now(), updated_at = now(),
          result = $3::jsonb || jsonb_build_object('steps', coalesce(run.step, 0))
     FROM run WHERE runs.id = run.id
-  RETURNING runs.result, runs.sweep_id AS "sweepId"`,
+  RETURNING runs.result, runs.sweep_id AS "sweepId", runs.trial_number AS "trialNumber"`,
 };
+
+/** A run `end` ended: its result, and its sweep and trial number (null for a run of its own). */
+export interface StrandedRunEnd {
+  readonly id: string;
+  readonly result: RunResultView;
+  readonly sweepId: string | null;
+  readonly trialNumber: number | null;
+}
 
 export function createStrandedRuns(pool: Pool) {
   return {
@@ -55,13 +63,14 @@ export function createStrandedRuns(pool: Pool) {
     },
 
     /**
-     * Ends a queued or running run for good: its result, and its sweep (a trial's, whose sweep its
-     * end must wake; null for a run of its own); null when it had already ended.
+     * Ends a queued or running run for good: its result, and its sweep and trial number (a
+     * trial's, whose end its sweep must hear of and be woken by; null for a run of its own); null
+     * when it had already ended.
      */
-    async end(runId: string, ending: { status: 'failed' | 'cancelled'; message: string }): Promise<{ result: RunResultView; sweepId: string | null } | null> {
+    async end(runId: string, ending: { status: 'failed' | 'cancelled'; message: string }): Promise<StrandedRunEnd | null> {
       const result = resultWithoutParams(ending.status === 'failed' ? 'error' : 'cancelled', ending.message);
-      const { rows } = await pool.query<{ result: RunResultView; sweepId: string | null }>({ ...endStatement, values: [runId, ending.status, JSON.stringify(result)] });
-      return rows[0] ?? null;
+      const { rows } = await pool.query<Omit<StrandedRunEnd, 'id'>>({ ...endStatement, values: [runId, ending.status, JSON.stringify(result)] });
+      return rows[0] ? { id: runId, ...rows[0] } : null;
     },
   };
 }

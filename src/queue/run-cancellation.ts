@@ -9,7 +9,7 @@
  */
 import type { Redis } from './connection.ts';
 import type { RunsQueue } from './runs-queue.ts';
-import { publishRunEvent } from './run-events.ts';
+import { publishStrandedEnd } from './run-events.ts';
 import type { StrandedRuns } from '../db/stranded-runs.ts';
 import type { RunResultView } from '../contracts/run-result.ts';
 
@@ -37,17 +37,17 @@ export interface RunStopping {
  * backlog, failed or gone) would read the flag only once a worker takes its job, which may be
  * long, or never: it is ended at once, cancelled with `message`, fenced as the reconciler ends a
  * run (strandedRuns.end: a worker that takes its job meanwhile finds it ended at its next slice
- * and stops), its job removed and its end published: its result. A run that had ended already
- * gets the flag, harmless: null.
+ * and stops), its job removed and its end told on its channel and, for a trial, on its sweep's:
+ * its result. A run that had ended already gets the flag, harmless: null.
  */
 export async function stopRunning({ redis, queuePrefix, runsQueue, strandedRuns }: RunStopping, runId: string, message: string): Promise<RunResultView | null> {
   if ((await runsQueue.getJobState(runId)) !== 'active') {
-    const { result } = (await strandedRuns.end(runId, { status: 'cancelled', message })) ?? {};
-    if (result) {
+    const ended = await strandedRuns.end(runId, { status: 'cancelled', message });
+    if (ended) {
       // Best effort: a worker skips a run that has ended anyway.
       await runsQueue.remove(runId).catch(() => 0);
-      await publishRunEvent(redis, { type: 'status', runId, status: 'cancelled', result }).catch(() => 0);
-      return result;
+      await publishStrandedEnd(redis, ended, 'cancelled');
+      return ended.result;
     }
   }
   await requestCancel(redis, queuePrefix, runId);

@@ -32,6 +32,8 @@ import type { RunStatus } from '../contracts/run-status.ts';
 import type { LiveMetricRow } from '../contracts/metric-fields.ts';
 import type { RunResultView } from '../contracts/run-result.ts';
 import type { EarlyStoppingStateView, RunProgressView } from '../contracts/run-progress.ts';
+import type { StrandedRunEnd } from '../db/stranded-runs.ts';
+import { publishSweepEvent, trialEndedEvent } from './sweep-events.ts';
 
 const runChannelPrefix = 'descent:run:';
 
@@ -67,4 +69,15 @@ export type RunEvent =
 /** Publishes an event; resolves to the number of listeners that received it. */
 export function publishRunEvent(redis: Redis, event: RunEvent): Promise<number> {
   return redis.publish(runChannel(event.runId), JSON.stringify(event));
+}
+
+/**
+ * Tells the end of a run that no worker drove (cancelled by its stop, failed by the reconciler):
+ * its status on its channel and, for a sweep's trial, its end on its sweep's (both best effort:
+ * one who missed them reads the run).
+ */
+export async function publishStrandedEnd(redis: Redis, ended: StrandedRunEnd, status: 'cancelled' | 'failed'): Promise<void> {
+  await publishRunEvent(redis, { type: 'status', runId: ended.id, status, result: ended.result }).catch(() => 0);
+  const trial = trialEndedEvent(ended, status);
+  if (trial) await publishSweepEvent(redis, trial).catch(() => undefined);
 }

@@ -5,9 +5,10 @@
  *   { "type": "sweep", "sweepId": "…", "status": "running" | "completed" | …, "result": SweepResult | null }
  *       after a coordination round created trials or ended the sweep, and when it is cancelled;
  *   { "type": "trial", "sweepId": "…", "runId": "…", "trialNumber": n, "status": "completed" | "pruned" | … }
- *       when a trial has ended: `status` is its final status, or "ended" when the worker that
- *       tells it does not know it (another worker took the run's job over, or the run had ended
- *       when the worker went to fail it); its run tells how.
+ *       when a trial has ended, told by whatever ended it (the worker that ran it, its stop
+ *       while no worker ran it, the reconciler failing it): `status` is its final status, or
+ *       "ended" when the worker that tells it does not know it (another worker took the run's job
+ *       over, or the run had ended when the worker went to fail it); its run tells how.
  *
  * A client that connects mid-sweep reads the sweep first, then follows the channel; the API's
  * GET /v1/sweeps/{id}/events does both. These shapes are a contract with that route: extend
@@ -20,6 +21,11 @@ export const sweepChannel = (sweepId: string): string => `descent:sweep:${sweepI
 export type SweepEvent =
   | { readonly type: 'sweep'; readonly sweepId: string; readonly status: string; readonly result: unknown }
   | { readonly type: 'trial'; readonly sweepId: string; readonly runId: string; readonly trialNumber: number | null; readonly status: string };
+
+/** A trial's end as its sweep's event (see above); null for a run of its own. */
+export function trialEndedEvent(run: { readonly id: string; readonly sweepId: string | null; readonly trialNumber: number | null }, status: string): SweepEvent | null {
+  return run.sweepId === null ? null : { type: 'trial', sweepId: run.sweepId, runId: run.id, trialNumber: run.trialNumber, status };
+}
 
 /** The event as published: its channel and its message. */
 export function sweepEventMessage(event: SweepEvent): { channel: string; message: string } {

@@ -18,7 +18,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from '../config/logger.ts';
 import type { StrandedCandidate, StrandedRuns } from '../db/stranded-runs.ts';
 import type { Redis } from '../queue/connection.ts';
-import { publishRunEvent } from '../queue/run-events.ts';
+import { publishStrandedEnd } from '../queue/run-events.ts';
 import { startPeriodicPass } from './periodic-pass.ts';
 import { createPassCursor } from './pass-cursor.ts';
 import { addRunJobs, type RunPriorities, type RunsQueue } from '../queue/runs-queue.ts';
@@ -108,7 +108,7 @@ export function createReconciler(dependencies: ReconcilerDependencies) {
         const ended = await ofOne(run.id, () => strandedRuns.end(run.id, { status: 'failed', message: decided.fail }));
         if (!ended) continue;
         failed.push(run.id);
-        await publishRunEvent(redis, { type: 'status', runId: run.id, status: 'failed', result: ended.result }).catch(() => undefined);
+        await publishStrandedEnd(redis, ended, 'failed');
         // Should the wake-up be lost, the sweep's periodic check looks.
         if (ended.sweepId !== null) await wakeSweep(sweepsQueue, ended.sweepId, run.id).catch(() => undefined);
       }

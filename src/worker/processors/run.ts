@@ -53,7 +53,7 @@ import type { TenantPlace } from '../../queue/tenant-places.ts';
 import { isInfrastructureError, WorkerStoppingError } from '../outages.ts';
 import { defaultSliceSettings, driveRun, JobLockLostError, type SlicedRun, type SliceSettings } from './run-slices.ts';
 import type { SweepSpec } from '../../contracts/sweep-spec.ts';
-import { publishSweepEvent, sweepEventMessage } from '../../queue/sweep-events.ts';
+import { publishSweepEvent, sweepEventMessage, trialEndedEvent } from '../../queue/sweep-events.ts';
 import { wakeSweep, type SweepsQueue } from '../../queue/sweeps-queue.ts';
 import type { SweepProcessor } from './sweep.ts';
 import { createTrialPruning } from '../sweeps/trial-pruning.ts';
@@ -215,8 +215,7 @@ export function createRunProcessor(dependencies: RunProcessorDependencies): RunP
 
   /** A trial's end as its sweep's event; null for a run of its own, or where sweeps are not served. */
   function trialEndEvent(run: Trial, status: string) {
-    if (run.sweepId === null || !dependencies.sweepsQueue) return null;
-    return { type: 'trial' as const, sweepId: run.sweepId, runId: run.id, trialNumber: run.trialNumber, status };
+    return dependencies.sweepsQueue ? trialEndedEvent(run, status) : null;
   }
 
   /** A trial's value of its sweep's metric, stored with its end by the attempt that ends it (see driveRun). */

@@ -10,15 +10,17 @@
  * would and writes the trial's start and end as that worker's slices would, so what a trial does
  * between its sweep's rounds is the test's to say. Its planner can let a round go while it plans,
  * as a thread's plan does, and a worker's first slice of a trial commit meanwhile. A trial running
- * whose job no worker holds (back in the queue) is ended at once by the stop: no worker would read
- * its cancel flag.
+ * whose job no worker holds (back in the queue) is ended at once by the stop, and its end told on
+ * the sweep's channel: no worker would read its cancel flag.
  */
 import { describe, expect, it } from 'vitest';
 import { useTestApi } from '../runs/support.ts';
 import { cancelFlagKey } from '../../../src/queue/run-cancellation.ts';
+import { sweepChannel, type SweepEvent } from '../../../src/queue/sweep-events.ts';
 import { planRound } from '../../../src/worker/sweeps/plan-round.ts';
 import type { RoundPlanner } from '../../../src/worker/sweeps/round-planner.ts';
 import { eventually } from '../../support/eventually.ts';
+import { listenTo } from '../support/channel-listener.ts';
 import { getSweep, leaderboard, quadraticBase, useTestJobHolder, useTestSweepCoordinator } from './support.ts';
 
 describe('the trials a round stops', () => {
@@ -211,7 +213,16 @@ describe('the trials a round stops', () => {
     // The second was begun by a worker that has let its job go since (a graceful shutdown, a killed worker, its tenant at its running limit): its job waits in the queue.
     await sweeping.pool.query("UPDATE runs SET status = 'running', started_at = now() WHERE id = $1", [second]);
     expect(await api.services.runsQueue.getJobState(second)).not.toBe('active');
-    await sweeping.coordinator.wake(id);
+    const events = await listenTo(api.services.config.redisUrl, sweepChannel(id));
+    try {
+      await sweeping.coordinator.wake(id);
+      // Its end is told on the sweep's channel, as a worker tells the end of a trial it ran, before the sweep's.
+      const heard = await events.heard() as SweepEvent[];
+      expect(heard.map((event) => [event.type, event.status])).toEqual([['trial', 'cancelled'], ['sweep', 'completed']]);
+      expect(heard[0]).toEqual({ type: 'trial', sweepId: id, runId: second, trialNumber: 1, status: 'cancelled' });
+    } finally {
+      await events.close();
+    }
     const ended = await getSweep(api.app, api.authorization, id);
     expect(ended).toMatchObject({ status: 'completed', best: { runId: first, value: 0.5 }, trials: { completed: 1, cancelled: 1, total: 2 } });
     expect(ended.result).toEqual({ reason: 'target_reached', message: 'Trial 0 reached finalLoss 0.5 (target 1).' });

@@ -2,7 +2,8 @@
  * The reconciler brings the database and the queue back into agreement: a queued run whose job
  * is gone is enqueued again and completes; a run whose job failed (its workers died more often
  * than WORKER_MAX_STALLED_COUNT) is marked failed with the cause, and a sweep's trial so failed
- * wakes its sweep; and a running run that no worker drives is cancelled at once.
+ * wakes its sweep and is told on its channel; and a running run that no worker drives is
+ * cancelled at once.
  */
 import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,6 +15,8 @@ import { createTenantBacklog } from '../../../src/db/tenant-backlog.ts';
 import { createReconciler, type Reconciler } from '../../../src/worker/reconciler.ts';
 import { getRun, isFinal, postRun, startTestWorker, useTestApi, waitForRun } from '../runs/support.ts';
 import { eventually } from '../../support/eventually.ts';
+import { listenTo } from '../support/channel-listener.ts';
+import { sweepChannel, type SweepEvent } from '../../../src/queue/sweep-events.ts';
 import { spawnWorkerProcess } from '../support/worker-process.ts';
 import { dropScheduledWakeUps, quadraticBase, useTestSweepCoordinator, waitForSweep } from '../sweeps/support.ts';
 
@@ -176,13 +179,17 @@ describe('the reconciler', () => {
     // Its job failed for good.
     await api.services.redis.multi().zrem(`${prefix}:prioritized`, id).zadd(`${prefix}:failed`, Date.now(), id)
       .hset(`${prefix}:${id}`, 'failedReason', 'attempts spent').exec();
+    const events = await listenTo(api.services.config.redisUrl, sweepChannel(sweepId));
     try {
       for (let pass = 0; pass < 10 && (await getRun(api.app, api.authorization, id)).status === 'queued'; pass++) await reconciler.reconcile();
       expect((await getRun(api.app, api.authorization, id)).status).toBe('failed');
       expect(await waitForSweep(api.app, api.authorization, sweepId, 30_000)).toMatchObject({
         status: 'failed', result: { reason: 'too_many_failures', message: expect.stringContaining('attempts spent') },
       });
+      // Its end is told on the sweep's channel, as a worker tells the end of a trial it ran.
+      expect((await events.heard()).filter((event) => (event as SweepEvent).type === 'trial')).toEqual([{ type: 'trial', sweepId, runId: id, trialNumber: 0, status: 'failed' }]);
     } finally {
+      await events.close();
       await api.services.redis.multi().zrem(`${prefix}:failed`, id).del(`${prefix}:${id}`).exec();
     }
   });
