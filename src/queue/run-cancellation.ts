@@ -5,7 +5,8 @@
  * still stops; it expires on its own once no worker can be running the run any more.
  *
  * Only a worker that holds the run's job reads the flag: a running run whose job none holds is
- * ended at once instead (`stopRunning`), by a client's cancel and by its sweep's stop alike.
+ * ended at once instead, its job removed first (`stopRunning`), by a client's cancel and by its
+ * sweep's stop alike.
  */
 import type { Redis } from './connection.ts';
 import type { RunsQueue } from './runs-queue.ts';
@@ -31,25 +32,27 @@ export interface RunStopping {
 }
 
 /**
- * Stops a running run. A worker that holds its job (active) is told to by the flag, and ends it
- * after its slice: null. A run whose job no worker holds (back in the queue after a worker's
- * graceful shutdown or death, parked at its tenant's running limit, in a paused queue or a
- * backlog, failed or gone) would read the flag only once a worker takes its job, which may be
- * long, or never: it is ended at once, cancelled with `message`, fenced as the reconciler ends a
- * run (strandedRuns.end: a worker that takes its job meanwhile finds it ended at its next slice
- * and stops), its job removed and its end told on its channel and, for a trial, on its sweep's:
- * its result. A run that had ended already gets the flag, harmless: null.
+ * Stops a running run. Its job goes first: BullMQ removes a job no worker holds (waiting,
+ * prioritized, delayed, waiting for children, failed, or a job already gone) in one step with
+ * any worker's take of it, and refuses to remove one a worker holds (its lock). So:
+ * - removed: no worker holds the job, and none can take it any more (back in the queue after a
+ *   worker's graceful shutdown or death, parked at its tenant's running limit, in a paused queue
+ *   or a backlog, failed or gone); it would read the flag only once a worker took its job, which
+ *   may be long, or never. The run is ended at once, cancelled with `message` (fenced as the
+ *   reconciler ends a run: strandedRuns.end), and its end told on its channel and, for a
+ *   trial, on its sweep's: its result. Null when it had ended already.
+ * - refused: a worker holds the job, and may have written slices already. Its run is left to
+ *   it, told to stop by the flag (it ends the run after its slice, or completes it should its
+ *   last slice come first): null.
+ * A removal that fails (Redis unreachable) rejects, with nothing ended or flagged.
  */
 export async function stopRunning({ redis, queuePrefix, runsQueue, strandedRuns }: RunStopping, runId: string, message: string): Promise<RunResultView | null> {
-  if ((await runsQueue.getJobState(runId)) !== 'active') {
-    const ended = await strandedRuns.end(runId, { status: 'cancelled', message });
-    if (ended) {
-      // Best effort: a worker skips a run that has ended anyway.
-      await runsQueue.remove(runId).catch(() => 0);
-      await publishStrandedEnd(redis, ended, 'cancelled');
-      return ended.result;
-    }
+  if ((await runsQueue.remove(runId)) === 0) {
+    await requestCancel(redis, queuePrefix, runId);
+    return null;
   }
-  await requestCancel(redis, queuePrefix, runId);
-  return null;
+  const ended = await strandedRuns.end(runId, { status: 'cancelled', message });
+  if (ended === null) return null;
+  await publishStrandedEnd(redis, ended, 'cancelled');
+  return ended.result;
 }
