@@ -10,7 +10,7 @@ import { delay, followServerEvents, type FollowOptions } from './event-stream.ts
 import type { paths } from './openapi-types.ts';
 import { problemOf } from './problem-error.ts';
 import { retryingFetch, type RetryOptions } from './retry.ts';
-import { withoutGaps } from './run-events-backfill.ts';
+import { backfillPoints, withoutGaps } from './run-events-backfill.ts';
 import type {
   Dataset, DatasetCsvQuery, DatasetUpload, MetricRow, MetricsPage, MetricsQuery, Run, RunEvent, RunListItem, RunListQuery, RunSpecInput, Sweep, SweepEvent, SweepListQuery, SweepSpecInput, Trial, TrialListQuery,
 } from './types.ts';
@@ -119,6 +119,10 @@ export function createClient(options: ClientOptions) {
     });
   }
 
+  /** One page of steps (or of buckets, with `maxPoints`). */
+  const metrics = async (id: string, query: MetricsQuery & { cursor?: string } = {}): Promise<MetricsPage> =>
+    (await dataOf(api.GET('/v1/runs/{id}/metrics', { params: { ...path(id), query: { ...query, format: 'json' } } }))) as MetricsPage;
+
   function runEvents(id: string, follow: FollowOptions = {}): AsyncGenerator<RunEvent> {
     let opened = 0;
     const open = async () => {
@@ -127,7 +131,7 @@ export function createClient(options: ClientOptions) {
       return body;
     };
     const events = followServerEvents(open, follow) as AsyncGenerator<RunEvent>;
-    return withoutGaps({ runId: id, events, opened: () => opened, rowsFrom: (from) => metricRows(id, { from }) });
+    return withoutGaps({ runId: id, events, opened: () => opened, pointsFrom: (from) => metrics(id, { from, maxPoints: backfillPoints }) });
   }
 
   function sweepEvents(id: string, follow: FollowOptions = {}): AsyncGenerator<SweepEvent> {
@@ -154,8 +158,9 @@ export function createClient(options: ClientOptions) {
 
     /**
      * The run's live events (status, progress, metrics), ending with `end` once it has finished;
-     * across reopened streams, the slices stored meanwhile come as `metrics` events read from the
-     * metrics endpoint, and the status a stream opens with is not said again (run-events-backfill.ts).
+     * across reopened streams, the steps stored meanwhile come as one `metrics` event read from the
+     * metrics endpoint in one request (at most 256 points: downsampled beyond), and the status a
+     * stream opens with is not said again (run-events-backfill.ts).
      */
     runEvents,
 
@@ -165,9 +170,7 @@ export function createClient(options: ClientOptions) {
       return dataOf(api.GET('/v1/runs/{id}', { params: path(id) }));
     },
 
-    /** One page of steps (or of buckets, with `maxPoints`). */
-    metrics: async (id: string, query: MetricsQuery & { cursor?: string } = {}): Promise<MetricsPage> =>
-      (await dataOf(api.GET('/v1/runs/{id}/metrics', { params: { ...path(id), query: { ...query, format: 'json' } } }))) as MetricsPage,
+    metrics,
     /** Every recorded step of the range, in step order, across pages. */
     metricRows,
     /** Every recorded step of the run (or of `from`–`to`; or `maxPoints` buckets) as one CSV document with a header row. */
