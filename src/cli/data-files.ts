@@ -30,21 +30,33 @@ export class DataFileError extends Error {
   }
 }
 
+/** A data file read, with the bytes it held: what `descent submit` hashes is what it uploads, the file read once. */
+export interface DataFileContents {
+  readonly dataset: Dataset;
+  readonly contents: Buffer;
+}
+
 /**
  * Reads one data file, `file.path` taken relative to `folder`; `field` is the spec field the
- * problems name. What `descent submit` checks and hashes before it uploads a file, too.
+ * problems name. What `descent submit` checks and hashes before it uploads a file, too: with
+ * `{ contents: true }`, the file's bytes come with its dataset, for the upload to send what was
+ * read (a file that changed since, or a pipe that gives its bytes once, is not read again).
  */
-export async function readDataFile(file: DatasetFile, folder: string, field: string): Promise<Dataset> {
+export async function readDataFile(file: DatasetFile, folder: string, field: string): Promise<Dataset>;
+export async function readDataFile(file: DatasetFile, folder: string, field: string, keep: { readonly contents: true }): Promise<DataFileContents>;
+export async function readDataFile(file: DatasetFile, folder: string, field: string, keep?: { readonly contents: true }): Promise<Dataset | DataFileContents> {
   const location = resolve(folder, file.path);
   const fail = (message: string) => new DataFileError(field, `${file.path}: ${message}`);
   const extension = extname(location).toLowerCase();
+  const chunks: Buffer[] | null = keep ? [] : null;
+  const read = (dataset: Dataset) => (chunks ? { dataset, contents: Buffer.concat(chunks) } : dataset);
   try {
-    if (extension === '.csv') return await readCsvFile(location, file);
+    if (extension === '.csv') return read(await readCsvFile(location, file, chunks));
     if (extension === '.json') {
       if (file.targetColumn !== undefined || file.difficultyColumn !== undefined) {
         throw fail('targetColumn and difficultyColumn apply to CSV files only');
       }
-      return await readJsonFile(location, fail);
+      return read(await readJsonFile(location, fail, chunks));
     }
   } catch (error) {
     if (error instanceof DataFileError) throw error;
@@ -56,19 +68,25 @@ export async function readDataFile(file: DatasetFile, folder: string, field: str
   throw fail(`unsupported file type '${extension || '(none)'}': give a .csv or a .json file`);
 }
 
-async function readCsvFile(location: string, file: DatasetFile): Promise<Dataset> {
+/** The CSV file's dataset, streamed through the reader; its chunks kept in `chunks` when given. */
+async function readCsvFile(location: string, file: DatasetFile, chunks: Buffer[] | null): Promise<Dataset> {
   const reader = new CsvDatasetReader({
     ...(file.targetColumn === undefined ? {} : { targetColumn: file.targetColumn }),
     ...(file.difficultyColumn === undefined ? {} : { difficultyColumn: file.difficultyColumn }),
   });
-  for await (const chunk of createReadStream(location)) reader.push(chunk as Buffer);
+  for await (const chunk of createReadStream(location)) {
+    reader.push(chunk as Buffer);
+    chunks?.push(chunk as Buffer);
+  }
   return reader.finish();
 }
 
-async function readJsonFile(location: string, fail: (message: string) => DataFileError): Promise<Dataset> {
+async function readJsonFile(location: string, fail: (message: string) => DataFileError, chunks: Buffer[] | null): Promise<Dataset> {
+  const bytes = await readFile(location);
+  chunks?.push(bytes);
   let input: unknown;
   try {
-    input = JSON.parse(await readFile(location, 'utf8'));
+    input = JSON.parse(bytes.toString('utf8'));
   } catch (error) {
     if (error instanceof SyntaxError) throw fail(`not valid JSON: ${error.message}`);
     throw error;

@@ -2,16 +2,16 @@
  * The `{ "path": "file.csv" | "file.json" }` data sources of a spec sent to a running Descent (a
  * run's, a sweep's base): the service cannot read the client's files, so each one becomes a
  * stored dataset's `{ "id": … }`. The files are read and checked as `descent run` reads them
- * (data-files.ts). One whose content the tenant stored before (the same `contentHash`: the
+ * (data-files.ts), each once: what is hashed is what is uploaded. One whose content the tenant stored before (the same `contentHash`: the
  * service stores each upload anew) names that dataset and is not uploaded again, so a submission
  * repeated (with its --idempotency-key, or after the service refused the spec) names the same one.
  */
-import { readFile, realpath, stat } from 'node:fs/promises';
+import { realpath, stat } from 'node:fs/promises';
 import { basename, extname, resolve } from 'node:path';
 import { ProblemError, type DatasetUpload, type DescentClient } from '../../client/index.ts';
 import { largestDatasetMaxBytes } from '../../config/config.ts';
-import { datasetContentHash, type Dataset, type DatasetFile } from '../../core/datasets/index.ts';
-import { DataFileError, dataFileKey, readDataFile } from '../data-files.ts';
+import { datasetContentHash, type DatasetFile } from '../../core/datasets/index.ts';
+import { DataFileError, dataFileKey, readDataFile, type DataFileContents } from '../data-files.ts';
 import { UsageError } from './remote-command.ts';
 
 const sourceFields = ['data', 'validation'] as const;
@@ -46,11 +46,12 @@ async function idOf(uploading: Promise<{ readonly id: string }>, source: Dataset
 }
 
 /**
- * Uploads the file at `location`, read before as `dataset`; answers the stored dataset's id. The
- * upload names its columns: a target given by index goes as the name the file gives it.
+ * Uploads the file at `location` as it was read and checked (its contents, not the file read
+ * again); answers the stored dataset's id. The upload names its columns: a target given by index
+ * goes as the name the file gives it.
  */
-async function upload(client: DescentClient, source: DatasetFile, dataset: Dataset, location: string, field: string): Promise<string> {
-  const text = await readFile(location, 'utf8');
+async function upload(client: DescentClient, source: DatasetFile, { dataset, contents }: DataFileContents, location: string, field: string): Promise<string> {
+  const text = contents.toString('utf8');
   const name = basename(location);
   if (extname(location).toLowerCase() === '.csv') {
     const { difficultyColumn } = source;
@@ -86,15 +87,15 @@ export async function uploadDataFiles(client: DescentClient, spec: unknown, fold
       if (bytes > largestDatasetMaxBytes) {
         throw new UsageError(`${field}: ${file.path}: ${bytes} bytes, beyond the ${largestDatasetMaxBytes} (256 MiB) any Descent takes in one upload (its DATASET_MAX_BYTES, 64 MiB unless set)`);
       }
-      let dataset: Dataset;
+      let read: DataFileContents;
       try {
-        dataset = await readDataFile(file, folder, field);
+        read = await readDataFile(file, folder, field, { contents: true });
       } catch (error) {
         throw error instanceof DataFileError ? new UsageError(`${error.path}: ${error.message}`) : error;
       }
-      id = await stored.find(datasetContentHash(dataset));
+      id = await stored.find(datasetContentHash(read.dataset));
       if (id === undefined) {
-        id = await upload(client, file, dataset, location, field);
+        id = await upload(client, file, read, location, field);
         told(`uploaded ${file.path} as dataset ${id}`);
       } else told(`${file.path} is stored already, as dataset ${id}`);
       named.set(key, id);

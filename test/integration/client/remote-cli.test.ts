@@ -1,5 +1,7 @@
 /** The remote commands of `descent` against a running Descent: output, exit statuses, problems. */
-import { mkdtemp, rm, truncate, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { constants } from 'node:fs';
+import { mkdtemp, open, rm, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -15,6 +17,25 @@ const spec = {
   optimizer: { name: 'adam', learningRate: 0.05 },
   training: { maxSteps: 400 },
 };
+
+/** Whether no one has the named pipe at `path` open for reading (opening it to write would block). */
+async function unread(path: string): Promise<boolean> {
+  try {
+    await (await open(path, constants.O_WRONLY | constants.O_NONBLOCK)).close();
+    return false;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENXIO') return true;
+    throw error;
+  }
+}
+
+/** Writes each text to a reader of its own of the named pipe at `path`: the next once the reader before has closed it. */
+async function feedReaders(path: string, texts: readonly string[]): Promise<void> {
+  for (const [index, text] of texts.entries()) {
+    if (index > 0) await eventually(() => unread(path), Boolean);
+    await writeFile(path, text);
+  }
+}
 
 describe('descent submit, status, watch, runs, metrics, cancel, sweep --remote', () => {
   const live = useLiveDescent();
@@ -140,6 +161,26 @@ describe('descent submit, status, watch, runs, metrics, cancel, sweep --remote',
     let count = 0;
     for await (const _ of stored.datasets()) count += 1;
     expect(count).toBe(2);
+  });
+
+  it('uploads a data file as it read and checked it: a named pipe, which gives its bytes once', async () => {
+    const key = await live.newKey();
+    const pipe = join(folder, 'piped.csv');
+    execFileSync('mkfifo', [pipe]);
+    // Four rows to the first reader; three other ones to a second, were the file read again.
+    const fed = feedReaders(pipe, ['a,label\n0,0\n1,1\n2,1\n3,0\n', 'a,label\n5,1\n6,0\n7,1\n']);
+    const model = { objective: { type: 'model', model: 'logistic', data: { path: 'piped.csv' } }, optimizer: { name: 'sgd', learningRate: 0.1 }, training: { maxSteps: 5 } };
+    const submitted = await runCli(['submit', await file('piped-model.json', model), '--json', '--url', live.url, '--key', key]);
+    // The second write waits for a reader (unless the file was read again): one held open until it has written lets it end.
+    const reader = await open(pipe, constants.O_RDONLY | constants.O_NONBLOCK);
+    await fed;
+    await reader.close();
+    expect(submitted.code).toBe(0);
+    const { data } = JSON.parse(submitted.stdout).spec.objective;
+    const stored = createClient({ url: live.url, apiKey: key });
+    expect(await stored.api.GET('/v1/datasets/{id}/data', { params: { path: { id: data.id } } })).toMatchObject({
+      data: { data: { features: [[0], [1], [2], [3]], targets: [0, 1, 1, 0] } },
+    });
   });
 
   it('uploads a file named twice, by two spellings of its path, once', async () => {
