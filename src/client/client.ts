@@ -12,7 +12,7 @@ import { problemOf } from './problem-error.ts';
 import { retryingFetch, type RetryOptions } from './retry.ts';
 import { backfillPoints, withoutGaps } from './run-events-backfill.ts';
 import type {
-  Dataset, DatasetCsvQuery, DatasetUpload, MetricRow, MetricsPage, MetricsQuery, Run, RunEvent, RunListItem, RunListQuery, RunSpecInput, Sweep, SweepEvent, SweepListQuery, SweepSpecInput, Trial, TrialListQuery,
+  Dataset, DatasetCsvQuery, DatasetListQuery, DatasetUpload, MetricRow, MetricsPage, MetricsQuery, Run, RunEvent, RunListItem, RunListQuery, RunSpecInput, Sweep, SweepEvent, SweepListQuery, SweepSpecInput, Trial, TrialListQuery,
 } from './types.ts';
 
 export interface ClientOptions {
@@ -184,7 +184,7 @@ export function createClient(options: ClientOptions) {
      * Stores a dataset for model objectives to name as `{ "id": … }`: the JSON form an objective
      * takes inline, or CSV text (a header row, then rows of numbers; `target` names the target
      * column, default the last). Each upload stores a new dataset, the same content again too:
-     * its `contentHash` (also in `datasets()`) tells equal content apart, to reuse one stored before.
+     * its `contentHash` tells equal content apart; `datasets({ contentHash })` finds one stored before.
      */
     uploadDataset: (data: DatasetUpload | { readonly csv: string }, query: DatasetCsvQuery = {}): Promise<Dataset> =>
       'csv' in data
@@ -197,10 +197,13 @@ export function createClient(options: ClientOptions) {
         }))
         : dataOf(api.POST('/v1/datasets', { body: data })),
 
-    /** The tenant's datasets, newest first, across pages (descriptions: each with its `contentHash`). */
-    datasets: (): AsyncGenerator<Dataset> =>
+    /**
+     * The tenant's datasets, newest first, across pages (descriptions: each with its `contentHash`);
+     * with `{ contentHash }`, only those of that content (a hash not written as one: a ProblemError).
+     */
+    datasets: (query: DatasetListQuery = {}): AsyncGenerator<Dataset> =>
       everyPage(async (cursor) => {
-        const page = await dataOf(api.GET('/v1/datasets', { params: { query: { limit: 200, cursor } } }));
+        const page = await dataOf(api.GET('/v1/datasets', { params: { query: { ...query, limit: 200, cursor } } }));
         return { items: page.datasets, nextCursor: page.nextCursor };
       }),
 

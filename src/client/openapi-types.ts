@@ -3215,7 +3215,7 @@ export interface paths {
         };
         /**
          * List datasets
-         * @description Newest first, with cursor pagination; descriptions only.
+         * @description Newest first, with cursor pagination; descriptions only. With `contentHash`, only the datasets of that content (an exact match; one that is not a content hash is a 400 `validation_failed` naming it).
          */
         get: {
             parameters: {
@@ -3224,6 +3224,8 @@ export interface paths {
                     limit?: number;
                     /** @description `nextCursor` of the previous page; none for the first page. */
                     cursor?: string;
+                    /** @description Only the datasets of this content: their `contentHash` is this one (`fnv1a64:` and 16 lowercase hex digits). Equal data uploaded again is stored again: this finds the one stored before, without reading every page. */
+                    contentHash?: string;
                 };
                 header?: never;
                 path?: never;

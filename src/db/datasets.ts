@@ -11,7 +11,6 @@ import { z } from 'zod';
 import { joinBlocks, repeatedSparseColumn, resolveDataSources, type Dataset, type DatasetBlock, type DatasetShape } from '../core/datasets/index.ts';
 import type { ObjectiveSpec, ResolvedObjectiveSpec } from '../core/objectives/index.ts';
 import type { Database } from './client.ts';
-import { newestFirst, newestFirstAfter } from './keyset.ts';
 import type { RunCursor } from './runs.ts';
 import type { Pool } from './pool.ts';
 import { isUuid } from './uuid.ts';
@@ -169,6 +168,32 @@ export function toDescription(row: DescriptionRow): DatasetDescription {
   return { id: row.id, name: row.name, format: row.format, rows: row.rowCount, createdAt: row.createdAt, schema, contentHash };
 }
 
+export interface DatasetListQuery {
+  readonly limit: number;
+  readonly after?: RunCursor;
+  /** Only the datasets whose content hash this is. */
+  readonly contentHash?: string;
+}
+
+/**
+ * The page's statement: a content hash is looked up in the index on (tenant_id, columns ->>
+ * 'contentHash') (migration 20261213100000), the others in the one on (tenant_id, created_at).
+ */
+export function datasetListStatement(tenantId: string, query: DatasetListQuery): { text: string; values: unknown[] } {
+  const values: unknown[] = [tenantId, query.limit];
+  const parameter = (value: unknown, type: string) => `$${values.push(value)}::${type}`;
+  const conditions = ['tenant_id = $1::uuid'];
+  if (query.contentHash !== undefined) conditions.push(`columns ->> 'contentHash' = ${parameter(query.contentHash, 'text')}`);
+  if (query.after !== undefined) {
+    conditions.push(`(created_at, id) < (${parameter(query.after.createdAt, 'timestamptz')}, ${parameter(query.after.id, 'uuid')})`);
+  }
+  return {
+    text: `SELECT id, name, format, row_count AS "rowCount", columns, created_at AS "createdAt" FROM datasets
+            WHERE ${conditions.join(' AND ')} ORDER BY created_at DESC, id DESC LIMIT $2::int`,
+    values,
+  };
+}
+
 const blocksStatement = `
   SELECT rows, "values", row_starts AS "rowStarts", indices, targets, difficulty
     FROM dataset_blocks WHERE dataset_id = $1::uuid AND seq BETWEEN $2 AND $3 ORDER BY seq`;
@@ -224,14 +249,10 @@ export function createDatasetRepository(database: Database, pool?: Pool) {
     /** The tenant's dataset, read back into memory exactly as uploaded; null when absent. */
     loadDataset,
 
-    /** Newest first; keyset pagination on (createdAt, id). */
-    async list(tenantId: string, query: { after?: RunCursor; limit: number }): Promise<DatasetDescription[]> {
-      const rows = await database.dataset.findMany({
-        where: { tenantId, ...newestFirstAfter(query.after) },
-        orderBy: newestFirst,
-        take: query.limit,
-        select: descriptionColumns,
-      });
+    /** Newest first; keyset pagination on (createdAt, id); with `contentHash`, only the datasets of that content. */
+    async list(tenantId: string, query: DatasetListQuery): Promise<DatasetDescription[]> {
+      const { text, values } = datasetListStatement(tenantId, query);
+      const rows = await database.$queryRawUnsafe<DescriptionRow[]>(text, ...values);
       return rows.map(toDescription);
     },
 

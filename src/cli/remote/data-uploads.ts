@@ -2,9 +2,10 @@
  * The `{ "path": "file.csv" | "file.json" }` data sources of a spec sent to a running Descent (a
  * run's, a sweep's base): the service cannot read the client's files, so each one becomes a
  * stored dataset's `{ "id": … }`. The files are read and checked as `descent run` reads them
- * (data-files.ts), each once: what is hashed is what is uploaded. One whose content the tenant stored before (the same `contentHash`: the
- * service stores each upload anew) names that dataset and is not uploaded again, so a submission
- * repeated (with its --idempotency-key, or after the service refused the spec) names the same one.
+ * (data-files.ts), each once: what is hashed is what is uploaded. One whose content the tenant
+ * stored before (Descent is asked for its `contentHash`: the service stores each upload anew)
+ * names that dataset and is not uploaded again, so a submission repeated (with its
+ * --idempotency-key, or after the service refused the spec) names the same one.
  */
 import { realpath, stat } from 'node:fs/promises';
 import { basename, extname, resolve } from 'node:path';
@@ -18,20 +19,10 @@ const sourceFields = ['data', 'validation'] as const;
 
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
-/** The tenant's stored datasets by content hash (the newest of equal ones), read once when first needed. */
-class StoredDatasets {
-  private byHash: Promise<Map<string, string>> | undefined;
-
-  constructor(private readonly client: DescentClient) {}
-
-  async find(contentHash: string): Promise<string | undefined> {
-    this.byHash ??= (async () => {
-      const ids = new Map<string, string>();
-      for await (const dataset of this.client.datasets()) if (!ids.has(dataset.contentHash)) ids.set(dataset.contentHash, dataset.id);
-      return ids;
-    })();
-    return (await this.byHash).get(contentHash);
-  }
+/** The tenant's dataset of this content (the newest of equal ones), if it stored one: asked of Descent by its hash. */
+async function storedWith(client: DescentClient, contentHash: string): Promise<string | undefined> {
+  for await (const dataset of client.datasets({ contentHash })) return dataset.id;
+  return undefined;
 }
 
 /** The stored dataset's id; a refused upload's problem names the field and the file, which its own detail cannot. */
@@ -71,7 +62,6 @@ async function upload(client: DescentClient, source: DatasetFile, { dataset, con
 export async function uploadDataFiles(client: DescentClient, spec: unknown, folder: string, told: (line: string) => void, at = ''): Promise<unknown> {
   if (!isRecord(spec) || !isRecord(spec.objective) || spec.objective.type !== 'model') return spec;
   const objective = { ...spec.objective };
-  const stored = new StoredDatasets(client);
   const named = new Map<string, string>();
   for (const name of sourceFields) {
     const source = objective[name];
@@ -93,7 +83,7 @@ export async function uploadDataFiles(client: DescentClient, spec: unknown, fold
       } catch (error) {
         throw error instanceof DataFileError ? new UsageError(`${error.path}: ${error.message}`) : error;
       }
-      id = await stored.find(datasetContentHash(read.dataset));
+      id = await storedWith(client, datasetContentHash(read.dataset));
       if (id === undefined) {
         id = await upload(client, file, read, location, field);
         told(`uploaded ${file.path} as dataset ${id}`);

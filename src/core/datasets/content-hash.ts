@@ -82,6 +82,9 @@ export class DatasetHasher {
   }
 }
 
+/** How a content hash is written: `fnv1a64:` and 16 lowercase hex digits (see DatasetHasher.digest). */
+export const contentHashPattern = /^fnv1a64:[0-9a-f]{16}$/;
+
 /** `fnv1a64:<16 hex digits>`; equal datasets (same layout, names and values) hash equally. */
 export function datasetContentHash(dataset: Dataset): string {
   const hasher = new DatasetHasher(shapeOf(dataset));

@@ -1,6 +1,7 @@
 /** The remote commands of `descent` against a running Descent: output, exit statuses, problems. */
 import { execFileSync } from 'node:child_process';
 import { constants } from 'node:fs';
+import type { IncomingMessage } from 'node:http';
 import { mkdtemp, open, rm, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -154,7 +155,15 @@ describe('descent submit, status, watch, runs, metrics, cancel, sweep --remote',
     expect(datasets.map((dataset) => dataset.name).sort()).toEqual(['again.csv', 'again.json']);
     expect(first.stderr).toBe(`descent submit: uploaded again.csv as dataset ${ids['again.csv']}\ndescent submit: uploaded again.json as dataset ${ids['again.json']}\n`);
 
-    const second = await runCli(['submit', specFile, '--idempotency-key', 'again-1', ...tenant]);
+    // Descent is asked for the datasets of each file's content, not for every dataset of the tenant's.
+    const listings: string[] = [];
+    const listed = (request: IncomingMessage) => {
+      if (request.method === 'GET' && request.url?.startsWith('/v1/datasets?')) listings.push(request.url);
+    };
+    live.app.server.on('request', listed);
+    const second = await runCli(['submit', specFile, '--idempotency-key', 'again-1', ...tenant]).finally(() => live.app.server.off('request', listed));
+    const hashes = Object.fromEntries(datasets.map((dataset) => [dataset.name, dataset.contentHash]));
+    expect(listings.map((url) => new URL(url, live.url).searchParams.get('contentHash'))).toEqual([hashes['again.csv'], hashes['again.json']]);
     expect(second).toMatchObject({ code: 0, stdout: first.stdout });
     expect(second.stderr).toBe(`descent submit: again.csv is stored already, as dataset ${ids['again.csv']}\n`
       + `descent submit: again.json is stored already, as dataset ${ids['again.json']}\n`);

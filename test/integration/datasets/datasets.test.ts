@@ -244,4 +244,30 @@ describe('/v1/datasets', () => {
     expect(third.nextCursor).toBeNull();
     expect((await get('/v1/datasets?cursor=garbage', headers)).json()).toMatchObject({ code: 'invalid_cursor' });
   });
+
+  it('lists only the datasets of a content hash, newest first across pages; refuses one not written as a hash, naming it', async () => {
+    const tenant = await createTenantKey(services.database, 'by-content');
+    const headers = { authorization: tenant.authorization };
+    const hash = datasetContentHash(parseCsvDataset(csvText));
+    const ids = [
+      (await uploadCsv(csvText, '', app, headers)).json().id,
+      (await uploadJson({ features: [[1], [2]], targets: [0, 1] }, headers)).json().id,
+      (await uploadJson({ features, targets, columnNames: ['a', 'b'], targetName: 'label' }, headers)).json().id,
+      (await uploadCsv(csvText, '', app, headers)).json().id,
+    ];
+    // Another tenant's of the same content is not theirs.
+    expect((await uploadCsv(csvText)).statusCode).toBe(201);
+    const first = (await get(`/v1/datasets?contentHash=${hash}&limit=2`, headers)).json();
+    expect(first.datasets.map((view: { id: string; contentHash: string }) => [view.id, view.contentHash])).toEqual([[ids[3], hash], [ids[2], hash]]);
+    const second = (await get(`/v1/datasets?contentHash=${hash}&limit=2&cursor=${first.nextCursor}`, headers)).json();
+    expect(second).toEqual({ datasets: [expect.objectContaining({ id: ids[0] })], nextCursor: null });
+    expect((await get(`/v1/datasets?contentHash=fnv1a64:${'0'.repeat(16)}`, headers)).json()).toEqual({ datasets: [], nextCursor: null });
+
+    for (const wrong of [hash.toUpperCase(), hash.slice(0, -1), `${hash}0`, hash.slice('fnv1a64:'.length), 'fnv1a64:0123456789abcdeg', '']) {
+      const refused = await get(`/v1/datasets?contentHash=${encodeURIComponent(wrong)}`, headers);
+      expect(refused.statusCode, wrong).toBe(400);
+      expect(refused.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(refused.json(), wrong).toMatchObject({ code: 'validation_failed', errors: [{ path: 'contentHash', message: expect.stringContaining('16 lowercase hex digits') }] });
+    }
+  });
 });

@@ -6,10 +6,10 @@ import { DatasetBytesQuotaError, type OpenUpload, type DatasetUploads } from '..
 import { quotaExceeded } from '../../errors/quota-exceeded.ts';
 import type { ResourceDeletion } from '../../../db/resource-deletion.ts';
 import { AppError, noSuch } from '../../errors/app-error.ts';
-import { cursorPage, type PageQuery } from '../cursor-page.ts';
+import { cursorPage } from '../cursor-page.ts';
 import { assertDeleted } from '../deletion-answer.ts';
 import { streamCsvUpload, tooLarge, type CsvBody, type DatasetUploadLimits, type JsonUploadBody } from './csv-upload.ts';
-import type { UploadQuery } from './dataset-view.ts';
+import type { DatasetListQuery, UploadQuery } from './dataset-view.ts';
 import type { ObjectiveThread } from '../../objective-thread/objective-thread.ts';
 
 export interface DatasetServiceDependencies {
@@ -91,7 +91,9 @@ export function createDatasetService({ datasets, pages, uploads, limits, maxTena
       assertDeleted(await deletion.deleteDataset(tenantId, id), 'dataset', id);
     },
 
-    list: (tenantId: string, query: PageQuery) => cursorPage((page) => datasets.list(tenantId, page), query),
+    /** A page of the tenant's datasets, newest first; with `contentHash`, of those of that content. */
+    list: (tenantId: string, { contentHash, ...query }: DatasetListQuery) =>
+      cursorPage((page) => datasets.list(tenantId, contentHash === undefined ? page : { ...page, contentHash }), query),
 
     /** Rows `offset … offset + limit − 1` in the upload form: the JSON body of the page (see dataset-page.ts). */
     async data(tenantId: string, id: string, query: { offset: number; limit: number }): Promise<Uint8Array> {

@@ -1,7 +1,9 @@
 /** What clients send and see of datasets: the JSON upload, the description, pages of rows. */
 import { z } from 'zod';
 import { datasetUploadSchema } from '../../../contracts/dataset-upload.ts';
+import { contentHashPattern } from '../../../core/datasets/index.ts';
 import { datasetSchemaSchema, type DatasetDescription } from '../../../db/datasets.ts';
+import { pageQueryShape } from '../cursor-page.ts';
 import { queryInteger } from '../query-integer.ts';
 
 export const uploadQuerySchema = z.strictObject({
@@ -37,6 +39,17 @@ export function toDatasetView(description: DatasetDescription): DatasetView {
     schema: description.schema,
   };
 }
+
+export const datasetListQuerySchema = z.strictObject({
+  ...pageQueryShape,
+  contentHash: z.string()
+    .regex(contentHashPattern, 'contentHash is not a content hash: give `fnv1a64:` and 16 lowercase hex digits, as a dataset\'s `contentHash` is written.')
+    .optional()
+    .describe('Only the datasets of this content: their `contentHash` is this one (`fnv1a64:` and 16 lowercase hex digits). '
+      + 'Equal data uploaded again is stored again: this finds the one stored before, without reading every page.'),
+});
+
+export type DatasetListQuery = z.output<typeof datasetListQuerySchema>;
 
 export const datasetListSchema = z
   .object({

@@ -10,12 +10,12 @@ import type { DatasetService } from './dataset-service.ts';
 import {
   dataQuerySchema,
   datasetDataSchema,
+  datasetListQuerySchema,
   datasetListSchema,
   datasetViewSchema,
   toDatasetView,
   uploadQuerySchema,
 } from './dataset-view.ts';
-import { pageQueryShape } from '../cursor-page.ts';
 import type { TenantSlots } from '../../tenant-slots.ts';
 import { deletionsInProgressNote } from '../deletion-answer.ts';
 
@@ -85,11 +85,10 @@ export async function datasetRoutes(app: FastifyInstance, options: DatasetRoutes
   routes.get('/datasets', {
     schema: {
       summary: 'List datasets',
-      description: 'Newest first, with cursor pagination; descriptions only.',
+      description: 'Newest first, with cursor pagination; descriptions only. With `contentHash`, only the datasets of that content '
+        + '(an exact match; one that is not a content hash is a 400 `validation_failed` naming it).',
       tags: ['datasets'],
-      querystring: z.strictObject({
-        ...pageQueryShape,
-      }),
+      querystring: datasetListQuerySchema,
       response: { 200: datasetListSchema, ...problemResponses(400, 401, 429) },
     },
   }, async (request) => {
