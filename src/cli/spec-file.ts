@@ -1,5 +1,6 @@
 /** A spec given on the command line: a JSON file, or `-` for standard input. */
 import { readFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import type { z } from 'zod';
 import { toFieldIssues } from '../contracts/issues.ts';
 import { otherSpecKind, type SpecKind } from '../contracts/spec-kind.ts';
@@ -11,6 +12,12 @@ export class SpecFileError extends Error {
 
 /** How messages name the spec: its path, or standard input. */
 export const specSource = (file: string): string => (file === '-' ? 'standard input' : file);
+
+/**
+ * The folder the spec's relative data paths (`{ "path": "file.csv" }`) are read from, by every
+ * command that reads a spec file: the file's own, or the current folder for standard input.
+ */
+export const specFolder = (file: string): string => (file === '-' ? process.cwd() : dirname(file));
 
 async function readText(file: string): Promise<string> {
   if (file !== '-') return readFile(file, 'utf8');

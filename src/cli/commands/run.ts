@@ -2,7 +2,6 @@
  * `descent run spec.json`: runs a run spec locally, with no services, through the same run loop
  * as the workers.
  */
-import { dirname } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Command } from '../main.ts';
 import { runSpecSchema } from '../../contracts/run-spec.ts';
@@ -14,7 +13,7 @@ import { DataFileError, resolveDataFiles } from '../data-files.ts';
 import { gradientCheckJson, gradientCheckText } from '../gradient-check-report.ts';
 import { ProgressBar } from '../progress-bar.ts';
 import { errorMessage } from '../../core/error-message.ts';
-import { loadSpec, specSource } from '../spec-file.ts';
+import { loadSpec, specFolder, specSource } from '../spec-file.ts';
 
 const help = `Usage: descent run <spec.json | -> [options]
 
@@ -149,7 +148,7 @@ async function execute(args: string[]): Promise<number> {
     return 2;
   }
 
-  const built = await buildObjective(spec.objective, options.file === '-' ? process.cwd() : dirname(options.file));
+  const built = await buildObjective(spec.objective, specFolder(options.file));
   if (typeof built === 'string') {
     console.error(`descent run: ${name}: ${built}`);
     return 2;

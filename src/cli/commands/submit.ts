@@ -1,10 +1,10 @@
 /** `descent submit spec.json`: submits a run to a running Descent; with --wait, follows it to its end. */
-import { dirname } from 'node:path';
 import type { RunSpecInput } from '../../client/index.ts';
 import type { Command } from '../main.ts';
 import { uploadDataFiles } from '../remote/data-uploads.ts';
 import { followRun, runOutcomeText } from '../remote/follow-run.ts';
 import { connectionHelp, exitHelp, exitStatus, readJsonFile, runExitStatus, runRemote, submission, submissionOptions } from '../remote/remote-command.ts';
+import { specFolder } from '../spec-file.ts';
 
 const help = `Usage: descent submit <spec.json | -> [--wait] [options]
 
@@ -38,9 +38,7 @@ export const command: Command = {
   help,
   execute: (args) => runRemote('submit', args, submissionOptions, { names: 'one spec file (a path, or - for standard input)', count: 1 }, async ({ values, positionals, client }) => {
     const file = positionals[0]!;
-    // A spec from standard input names its data files relative to the current folder, as descent run does.
-    const folder = file === '-' ? process.cwd() : dirname(file);
-    const spec = (await uploadDataFiles(client, await readJsonFile(file), folder, (line) => process.stderr.write(`descent submit: ${line}\n`))) as RunSpecInput;
+    const spec = (await uploadDataFiles(client, await readJsonFile(file), specFolder(file), (line) => process.stderr.write(`descent submit: ${line}\n`))) as RunSpecInput;
     const submitted = await submission('run', positionals[0]!, spec, () => client.submitRun(spec, { idempotencyKey: values['idempotency-key'] }));
     if (!values.wait) {
       process.stdout.write(`${values.json ? JSON.stringify(submitted) : submitted.id}\n`);

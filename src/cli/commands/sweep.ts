@@ -4,7 +4,6 @@
  */
 import { randomInt } from 'node:crypto';
 import { availableParallelism } from 'node:os';
-import { dirname } from 'node:path';
 import type { Command } from '../main.ts';
 import { runSpecSchema, type RunSpec } from '../../contracts/run-spec.ts';
 import { settleSweepSpec, sweepSpecSchema, type SweepSpec } from '../../contracts/sweep-spec.ts';
@@ -17,7 +16,7 @@ import { DataFileError, readDataFiles, withDataFiles } from '../data-files.ts';
 import { ProgressBar } from '../progress-bar.ts';
 import { formatParameters, formatValue, leaderboardText } from '../sweep/leaderboard-text.ts';
 import { runLocalSweep } from '../sweep/local-sweep.ts';
-import { loadSpec, specSource } from '../spec-file.ts';
+import { loadSpec, specFolder, specSource } from '../spec-file.ts';
 import { wholeNumberOption } from '../whole-number-option.ts';
 
 const help = `Usage: descent sweep <spec.json | -> [options]
@@ -126,7 +125,7 @@ async function execute(args: string[]): Promise<number> {
   }
   let files;
   try {
-    files = baseObjective.type === 'model' ? await readDataFiles(baseObjective, options.file === '-' ? process.cwd() : dirname(options.file), ['base', 'objective']) : undefined;
+    files = baseObjective.type === 'model' ? await readDataFiles(baseObjective, specFolder(options.file), ['base', 'objective']) : undefined;
   } catch (error) {
     if (!(error instanceof DataFileError)) throw error;
     console.error(`descent sweep: ${name}: ${error.path}: ${error.message}`);

@@ -3,13 +3,13 @@
  * trials on its workers; with --wait, follows it to its end and prints its leaderboard.
  */
 import type { DescentClient, Sweep, SweepSpecInput, Trial } from '../../client/index.ts';
-import { dirname } from 'node:path';
 import { ProgressBar } from '../progress-bar.ts';
 import { uploadBaseDataFiles } from './data-uploads.ts';
 import { awayLine } from './follow-run.ts';
 import { EndedTrials } from './ended-trials.ts';
 import { formatParameters, formatValue, leaderboardText } from '../sweep/leaderboard-text.ts';
 import { exitStatus, readJsonFile, runRemote, submission, submissionOptions } from './remote-command.ts';
+import { specFolder } from '../spec-file.ts';
 
 
 /** An ended sweep's trials, best first, read across pages. */
@@ -30,9 +30,7 @@ export function outcomeText(sweep: Sweep, trials: readonly Trial[]): string {
 export function executeRemoteSweep(args: string[]): Promise<number> {
   return runRemote('sweep', args, submissionOptions, { names: 'one spec file (a path, or - for standard input)', count: 1 }, async ({ values, positionals, client }) => {
     const file = positionals[0]!;
-    // A spec from standard input names its data files relative to the current folder, as descent sweep does.
-    const folder = file === '-' ? process.cwd() : dirname(file);
-    const spec = (await uploadBaseDataFiles(client, await readJsonFile(file), folder, (line) => process.stderr.write(`descent sweep: ${line}\n`))) as SweepSpecInput;
+    const spec = (await uploadBaseDataFiles(client, await readJsonFile(file), specFolder(file), (line) => process.stderr.write(`descent sweep: ${line}\n`))) as SweepSpecInput;
     const submitted = await submission('sweep', file, spec, () => client.submitSweep(spec, { idempotencyKey: values['idempotency-key'] }));
     if (!values.wait) {
       process.stdout.write(`${values.json ? JSON.stringify(submitted) : submitted.id}\n`);
