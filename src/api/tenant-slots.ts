@@ -8,6 +8,7 @@
  * to N times the limit in progress, each process's pool still shared fairly among tenants.
  */
 import { AppError } from './errors/app-error.ts';
+import { clientWentAway } from './routes/client-gone.ts';
 
 /** Seconds a client is asked to wait before trying again. */
 const retryAfterSeconds = '5';
@@ -17,6 +18,17 @@ export interface TenantSlotKind {
   readonly setting: string;
   /** What is counted, plural (`metrics exports`). */
   readonly counts: string;
+}
+
+/** The answer to a request: closed once it was sent, or its client left. */
+interface ClosingResponse {
+  once(event: 'close', listener: () => void): unknown;
+}
+
+/** A tenant's slot taken for one request (TenantSlots.forRequest). */
+export interface RequestSlot {
+  /** Does `work` holding the request's slot; rejects, doing nothing, when the client has left. */
+  holding<T>(work: () => Promise<T>): Promise<T>;
 }
 
 export class TenantSlots {
@@ -50,6 +62,38 @@ export class TenantSlots {
     } finally {
       giveBack();
     }
+  }
+
+  /**
+   * Takes one of the tenant's slots for a request as it comes, before its body is read (a route's
+   * preParsing hook): 429 `too_many_concurrent` at once when the tenant holds all of them, however
+   * large the body. The slot goes back once the answer was sent or the client left (`response`
+   * closed) and the work the route does `holding` it has settled.
+   */
+  forRequest(tenantId: string, response: ClosingResponse): RequestSlot {
+    const giveBack = this.take(tenantId);
+    let holders = 1;
+    let closed = false;
+    const letGo = () => {
+      holders -= 1;
+      if (holders === 0) giveBack();
+    };
+    response.once('close', () => {
+      closed = true;
+      letGo();
+    });
+    return {
+      async holding<T>(work: () => Promise<T>): Promise<T> {
+        // The client left before the work began: it is not done for nobody, without a slot.
+        if (closed) throw clientWentAway();
+        holders += 1;
+        try {
+          return await work();
+        } finally {
+          letGo();
+        }
+      },
+    };
   }
 
   private exceeded(used: number): AppError {

@@ -10,6 +10,11 @@ import type { FastifyReply } from 'fastify';
 import { AppError } from '../errors/app-error.ts';
 import type { ClientSignal } from '../objective-thread/objective-thread.ts';
 
+/** Why work for a client that went away is dropped: a 400 that nobody reads. */
+export const clientWentAway = () => new AppError(400, 'bad_request', 'The client went away', {
+  detail: 'The connection closed before the answer was ready; the request was dropped.',
+});
+
 export function clientGone(reply: FastifyReply): ClientSignal {
   let signal: AbortSignal | undefined;
   return () => {
@@ -17,9 +22,7 @@ export function clientGone(reply: FastifyReply): ClientSignal {
     const gone = new AbortController();
     signal = gone.signal;
     const response = reply.raw;
-    const left = () => gone.abort(new AppError(400, 'bad_request', 'The client went away', {
-      detail: 'The connection closed before the answer was ready; the request was dropped.',
-    }));
+    const left = () => gone.abort(clientWentAway());
     // Closed already (before the handler asked): its 'close' has been emitted.
     if (!response.writableEnded && (response.destroyed || response.socket?.destroyed)) left();
     else response.once('close', () => {

@@ -13,6 +13,7 @@ import { buildApp } from '../../../src/api/app.ts';
 import { isDatabaseUnavailable } from '../../../src/db/database-unavailable.ts';
 import { createPool } from '../../../src/db/pool.ts';
 import { isInfrastructureError } from '../../../src/worker/outages.ts';
+import { eventually } from '../../support/eventually.ts';
 import { createTenantKey, minimalSpec, openTestServices, type TestServices } from '../support/services.ts';
 
 /** A finished run of the tenant with `steps` recorded steps of 16 parameters each: many megabytes as CSV. */
@@ -58,6 +59,26 @@ function trickledUpload(base: string, authorization: string, rows: number, waitM
       clearTimeout(timer);
       response.resume();
       resolve(response.statusCode!);
+    });
+    request.on('error', () => resolve(null));
+  });
+  return { request, answered };
+}
+
+/** What a request came to: its status, `Retry-After` and body; null when it had no answer within `waitMs`. */
+type Answer = { readonly status: number; readonly retryAfter: string | undefined; readonly body: string } | null;
+
+/** Opens a JSON upload declaring `bytes` bytes and sends its first few, leaving the body unfinished; resolves with its answer if it comes within `waitMs`. */
+function unfinishedJsonUpload(base: string, authorization: string, bytes: number, waitMs: number): { request: http.ClientRequest; answered: Promise<Answer> } {
+  const request = http.request(`${base}/v1/datasets`, { method: 'POST', headers: { authorization, 'content-type': 'application/json', 'content-length': bytes } });
+  request.write('{"features": [[1], [2]');
+  const answered = new Promise<Answer>((resolve) => {
+    const timer = setTimeout(() => resolve(null), waitMs);
+    request.on('response', (response) => {
+      clearTimeout(timer);
+      let body = '';
+      response.on('data', (chunk: Buffer) => { body += chunk; });
+      response.on('end', () => resolve({ status: response.statusCode!, retryAfter: response.headers['retry-after'], body }));
     });
     request.on('error', () => resolve(null));
   });
@@ -183,6 +204,27 @@ describe('slow readers and uploads of one tenant against another', () => {
     } finally {
       for (const upload of uploads) upload.request.destroy();
     }
+  }, 60_000);
+
+  it("answers A's JSON upload beyond TENANT_MAX_CONCURRENT_UPLOADS with 429 before its body is read, and takes uploads again once those in progress end", async () => {
+    const small = () => app.inject({ method: 'POST', url: '/v1/datasets', headers: { authorization: tenantA }, payload: { features: [[1]], targets: [0] } });
+    // The uploads of the test before are given back as the server learns their clients left.
+    expect((await eventually(small, (answer) => answer.statusCode !== 429, { intervalMs: 50 })).statusCode).toBe(201);
+    // Bodies of 50 MB each, of which a few bytes came: each upload in progress waits for the rest of its body.
+    const uploads = Array.from({ length: 3 }, () => unfinishedJsonUpload(base, tenantA, 50_000_000, 5_000));
+    try {
+      const answers = await Promise.all(uploads.map((upload) => upload.answered));
+      expect(answers.filter((answer) => answer === null)).toHaveLength(2);
+      const refused = answers.find((answer) => answer !== null)!;
+      expect(refused).toMatchObject({ status: 429, retryAfter: '5' });
+      expect(JSON.parse(refused.body)).toMatchObject({
+        code: 'too_many_concurrent',
+        quota: { name: 'TENANT_MAX_CONCURRENT_UPLOADS', limit: 2, used: 2, requested: 1 },
+      });
+    } finally {
+      for (const upload of uploads) upload.request.destroy();
+    }
+    expect((await eventually(small, (answer) => answer.statusCode !== 429, { intervalMs: 50 })).statusCode).toBe(201);
   }, 60_000);
 });
 

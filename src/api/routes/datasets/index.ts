@@ -1,5 +1,5 @@
 /** /v1/datasets: upload (JSON or streamed CSV), describe, list and read datasets. */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { datasetUploadSchema } from '../../../contracts/dataset-upload.ts';
@@ -16,7 +16,7 @@ import {
   toDatasetView,
   uploadQuerySchema,
 } from './dataset-view.ts';
-import type { TenantSlots } from '../../tenant-slots.ts';
+import type { RequestSlot, TenantSlots } from '../../tenant-slots.ts';
 import { deletionsInProgressNote } from '../deletion-answer.ts';
 
 export interface DatasetRoutesOptions {
@@ -36,11 +36,21 @@ async function uploadRoute(app: FastifyInstance, { datasetService, limits, uploa
   const routes = app.withTypeProvider<ZodTypeProvider>();
   registerCsvBodyParser(app, limits);
   registerJsonUploadParser(app, limits);
+  /** Each upload's slot of its tenant's, taken as it comes. */
+  const slots = new WeakMap<FastifyRequest, RequestSlot>();
 
   routes.post('/datasets', {
     // Both parsers count the bytes against the dataset limit as they arrive (413 `dataset_too_large`).
     bodyLimit: limits.maxBytes,
     validatorCompiler: csvAwareValidatorCompiler,
+    // The tenant's slot is taken before a byte of the body is read: a JSON body is read whole
+    // (up to DATASET_MAX_BYTES) before the handler runs, so a slot taken there left a tenant any
+    // number of bodies in memory at once. Given back once the answer is sent or the client left,
+    // and the upload's work has ended.
+    preParsing: async (request, reply, payload) => {
+      slots.set(request, uploadSlots.forRequest(principalOf(request).tenantId, reply.raw));
+      return payload;
+    },
     schema: {
       summary: 'Upload a dataset',
       description: 'JSON (`application/json`, the schema below: the dense or sparse form a model objective takes inline) '
@@ -52,7 +62,7 @@ async function uploadRoute(app: FastifyInstance, { datasetService, limits, uploa
         + 'unknown target column, empty file): 422 naming the line and column. An upload that would take the tenant\'s stored '
         + 'dataset bytes (8 a stored number) past `TENANT_MAX_DATASET_BYTES`: 403 `storage_quota_exceeded`, naming the quota, its limit '
         + 'and the use. A tenant with `TENANT_MAX_CONCURRENT_UPLOADS` uploads already in progress on the server: 429 `too_many_concurrent` '
-        + 'with `Retry-After` (a CSV body unread; a JSON body is read before the limit is checked). An upload that waits for one of the upload '
+        + 'with `Retry-After`, the body unread (CSV or JSON). An upload that waits for one of the upload '
         + 'connections longer than its bound (120 s): 503 `service_busy` with `Retry-After`. A refused upload stores nothing. Reference the dataset from a model objective '
         + 'as `"data": {"id": …}`.',
       tags: ['datasets'],
@@ -64,15 +74,11 @@ async function uploadRoute(app: FastifyInstance, { datasetService, limits, uploa
     const { tenantId } = principalOf(request);
     const body: unknown = request.body;
     if (!isCsvBody(body) && !isJsonUploadBody(body)) throw new Error('the dataset upload reached the route without a body');
-    const release = uploadSlots.take(tenantId);
-    let stored;
-    try {
-      stored = isCsvBody(body)
-        ? await datasetService.createFromCsv(tenantId, body, request.query)
-        : await datasetService.createFromJson(tenantId, body, request.query);
-    } finally {
-      release();
-    }
+    const slot = slots.get(request);
+    if (!slot) throw new Error('the dataset upload reached the route without its tenant slot');
+    const stored = await slot.holding(() => (isCsvBody(body)
+      ? datasetService.createFromCsv(tenantId, body, request.query)
+      : datasetService.createFromJson(tenantId, body, request.query)));
     return reply.code(201).header('location', `/v1/datasets/${stored.id}`).send(toDatasetView(stored));
   });
 }
