@@ -39,6 +39,29 @@ describe('followServerEvents', () => {
     expect(waits).toEqual([1, 2, 4, 8, 16, 32, 64]);
   });
 
+  it('with maxAwayMs 0, gives up at the first failed opening after the stream dropped, with that failure', async () => {
+    let opens = 0;
+    const open = opening([
+      // A connection that ends before `end`: dropped.
+      'event: status\ndata: {}\n\n',
+      away(),
+      'event: status\ndata: {}\n\nevent: end\ndata: {}\n\n',
+    ]);
+    const counted = () => {
+      opens += 1;
+      return open();
+    };
+    const waits: number[] = [];
+    const seen: string[] = [];
+    const following = (async () => {
+      for await (const event of followServerEvents(counted, { maxAwayMs: 0, onAway: ({ waitMs }) => waits.push(waitMs) })) seen.push(event.type);
+    })();
+    await expect(following).rejects.toMatchObject({ status: 503 });
+    expect(seen).toEqual(['status']);
+    expect(opens).toBe(2);
+    expect(waits).toEqual([]);
+  });
+
   it('waits out a first opening that fails as a Descent away when the caller had an answer just before', async () => {
     const open = () => opening([away(), 'event: status\ndata: {}\n\nevent: end\ndata: {}\n\n']);
     expect(await typesOf(followServerEvents(open(), { answeredBefore: true }))).toEqual(['status', 'end']);

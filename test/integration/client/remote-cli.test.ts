@@ -258,13 +258,17 @@ describe('descent submit, status, watch, runs, metrics, cancel, sweep --remote',
     const other = createClient({ url: live.url, apiKey: (await keys.create(tenantName)).key });
     const sweepSpec = { base: { ...spec, training: { maxSteps: 100_000_000 } }, parameters: { 'optimizer.learningRate': { type: 'float', values: [0.01, 0.1] } }, sampler: { type: 'grid' } };
     const waited = runCli(['sweep', await file('followed-sweep.json', sweepSpec), '--remote', '--wait', '--url', live.url, '--key', following.key]);
-    const running = await eventually(async () => (await other.api.GET('/v1/sweeps', { params: { query: {} } })).data!.sweeps, (sweeps) => sweeps.length > 0);
+    // The sweep it follows runs (its trials too) when the key is revoked, as the run of submit --wait does.
+    const running = await eventually(async () => (await other.api.GET('/v1/sweeps', { params: { query: { status: 'running' } } })).data!.sweeps, (sweeps) => sweeps.length > 0);
+    expect(running).toHaveLength(1);
     await keys.revoke(following.apiKey.id);
     const { code, stderr } = await waited;
-    await other.cancelSweep(running[0].id);
+    await other.cancelSweep(running[0]!.id);
     expect(code).toBe(3);
-    expect(stderr).toBe(`descent sweep: sweep ${running[0].id} was submitted; 'descent status ${running[0].id}' shows it\n`
+    expect(stderr).toBe(`descent sweep: sweep ${running[0]!.id} was submitted; 'descent status ${running[0]!.id}' shows it\n`
       + 'descent sweep: 401 unauthorized: The API key is unknown or revoked.\n');
+    // The one sweep the command stored is the one it named.
+    expect((await other.api.GET('/v1/sweeps', { params: { query: {} } })).data!.sweeps.map((sweep) => sweep.id)).toEqual([running[0]!.id]);
   });
 
   it('exits 2 on bad usage and 4 when Descent cannot be reached', async () => {
