@@ -8,7 +8,7 @@
  * to N times the limit in progress, each process's pool still shared fairly among tenants.
  */
 import { AppError } from './errors/app-error.ts';
-import { clientWentAway } from './routes/client-gone.ts';
+import { clientWentAway, onceClosed, type ClosingResponse } from './routes/client-gone.ts';
 
 /** Seconds a client is asked to wait before trying again. */
 const retryAfterSeconds = '5';
@@ -18,11 +18,6 @@ export interface TenantSlotKind {
   readonly setting: string;
   /** What is counted, plural (`metrics exports`). */
   readonly counts: string;
-}
-
-/** The answer to a request: closed once it was sent, or its client left. */
-interface ClosingResponse {
-  once(event: 'close', listener: () => void): unknown;
 }
 
 /** A tenant's slot taken for one request (TenantSlots.forRequest). */
@@ -78,7 +73,8 @@ export class TenantSlots {
       holders -= 1;
       if (holders === 0) giveBack();
     };
-    response.once('close', () => {
+    // A client that left while the hooks before ran (the key lookup) has closed its answer already.
+    onceClosed(response, () => {
       closed = true;
       letGo();
     });

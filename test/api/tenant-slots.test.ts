@@ -43,4 +43,19 @@ describe('TenantSlots.forRequest', () => {
     expect(done).toBe(false);
     expect(() => slots.forRequest('a', new EventEmitter())).not.toThrow();
   });
+
+  it('gives the slot back at once, doing no work, when the client had left before the slot was taken', async () => {
+    const slots = new TenantSlots(1, kind);
+    // Its 'close' was emitted while the hooks before ran (the key lookup): none comes now.
+    const closedAnswer = Object.assign(new EventEmitter(), { destroyed: true });
+    const slot = slots.forRequest('a', closedAnswer);
+    expect(() => slots.forRequest('a', new EventEmitter())).not.toThrow();
+    await expect(slot.holding(async () => 'done')).rejects.toMatchObject({ statusCode: 400, title: 'The client went away' });
+  });
+
+  it('gives the slot back at once when the connection under the answer was destroyed', () => {
+    const slots = new TenantSlots(1, kind);
+    slots.forRequest('a', Object.assign(new EventEmitter(), { socket: { destroyed: true } }));
+    expect(() => slots.forRequest('a', new EventEmitter())).not.toThrow();
+  });
 });

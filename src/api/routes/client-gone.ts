@@ -22,12 +22,25 @@ export function clientGone(reply: FastifyReply): ClientSignal {
     const gone = new AbortController();
     signal = gone.signal;
     const response = reply.raw;
-    const left = () => gone.abort(clientWentAway());
-    // Closed already (before the handler asked): its 'close' has been emitted.
-    if (!response.writableEnded && (response.destroyed || response.socket?.destroyed)) left();
-    else response.once('close', () => {
-      if (!response.writableEnded) left();
+    onceClosed(response, () => {
+      if (!response.writableEnded) gone.abort(clientWentAway());
     });
     return signal;
   };
+}
+
+/** An answer that closes once it was sent or its client left (a request's `reply.raw`). */
+export interface ClosingResponse {
+  readonly destroyed?: boolean;
+  readonly socket?: { readonly destroyed: boolean } | null;
+  once(event: 'close', listener: () => void): unknown;
+}
+
+/**
+ * Calls `listener` once `response` has closed: at once when it has closed already (its client
+ * left before anyone listened, and its 'close' has been emitted), else on its 'close'.
+ */
+export function onceClosed(response: ClosingResponse, listener: () => void): void {
+  if (response.destroyed === true || response.socket?.destroyed === true) listener();
+  else response.once('close', listener);
 }

@@ -6,6 +6,7 @@
  * are all in use is a 503 `service_busy`, not `database_unavailable`.
  */
 import http from 'node:http';
+import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -225,6 +226,66 @@ describe('slow readers and uploads of one tenant against another', () => {
       for (const upload of uploads) upload.request.destroy();
     }
     expect((await eventually(small, (answer) => answer.statusCode !== 429, { intervalMs: 50 })).statusCode).toBe(201);
+  }, 60_000);
+});
+
+describe('an upload whose client left before the upload route began', () => {
+  let services: TestServices;
+  let app: FastifyInstance;
+  let port: number;
+
+  beforeAll(async () => {
+    services = await openTestServices({ TENANT_MAX_CONCURRENT_UPLOADS: '1' });
+    app = await buildApp(services, { logger: false });
+    await app.listen({ host: '127.0.0.1', port: 0 });
+    ({ port } = app.server.address() as AddressInfo);
+  }, 60_000);
+  afterAll(async () => {
+    await app.close();
+    await services.close();
+  });
+
+  /**
+   * Sends an upload's headers and a few bytes of its body on a socket destroyed at once, while
+   * the key lookup of the server's onRequest hook waits on a lock held on api_keys: the upload
+   * reaches its route only once the server has seen its connection close.
+   */
+  async function uploadLeftAtOnce(authorization: string, contentType: string, start: string): Promise<void> {
+    const pool = createPool(services.config.databaseUrl, 1, services.config.queuePrefix);
+    const locker = await pool.connect();
+    try {
+      await locker.query('BEGIN');
+      await locker.query('LOCK TABLE api_keys IN ACCESS EXCLUSIVE MODE');
+      const serverSide = new Promise<net.Socket>((resolve) => app.server.once('connection', resolve));
+      const socket = net.connect(port, '127.0.0.1');
+      await new Promise((resolve) => socket.once('connect', resolve));
+      socket.write(`POST /v1/datasets HTTP/1.1\r\nhost: 127.0.0.1\r\nauthorization: ${authorization}\r\n`
+        + `content-type: ${contentType}\r\ncontent-length: 1000\r\n\r\n${start}`);
+      socket.destroy();
+      const server = await serverSide;
+      if (!server.destroyed) await new Promise((resolve) => server.once('close', resolve));
+    } finally {
+      await locker.query('COMMIT');
+      locker.release();
+      await pool.end();
+    }
+  }
+
+  /** The tenant's next upload, once the server has let go of the one that left (a 429 until then). */
+  const nextUpload = (authorization: string) => eventually(
+    () => app.inject({ method: 'POST', url: '/v1/datasets', headers: { authorization, 'content-type': 'text/csv' }, payload: 'x,y\n1,2\n' }),
+    (answer) => answer.statusCode !== 429,
+    { intervalMs: 50, timeoutMs: 10_000 },
+  );
+
+  it.each([
+    ['JSON', 'application/json', '{"features": [[1]'],
+    ['CSV', 'text/csv', 'a,b\n1,'],
+  ])('gives the slot of a %s upload back, and the next upload is stored', async (_, contentType, start) => {
+    const { authorization } = await createTenantKey(services.database, 'gone-uploader');
+    await uploadLeftAtOnce(authorization, contentType, start);
+    const next = await nextUpload(authorization);
+    expect(next.statusCode, next.body).toBe(201);
   }, 60_000);
 });
 

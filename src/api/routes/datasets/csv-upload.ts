@@ -11,6 +11,7 @@ import type { z } from 'zod';
 import { CsvDatasetReader, CsvError, type DatasetBlock, type DatasetShape } from '../../../core/datasets/index.ts';
 import { AppError } from '../../errors/app-error.ts';
 import { validatorCompiler } from '../../plugins/validator-compiler.ts';
+import { clientWentAway } from '../client-gone.ts';
 
 export const csvContentType = 'text/csv';
 
@@ -183,7 +184,9 @@ function csvProblem(error: CsvError): AppError {
  * The chunks of `stream`, in order, each read only once the consumer asks for the next: a slow
  * consumer holds the stream back instead of letting it pile up in memory. A consumer that stops
  * early (an error) leaves the rest unread, without destroying the stream: Node discards it after
- * the response, and the connection survives to carry the error response.
+ * the response, and the connection survives to carry the error response. A stream that closes
+ * before its end (its client left, before it was asked for or while it was read) is the 400 of a
+ * client that went away, not a wait for chunks that never come.
  */
 async function* chunksOf(stream: Readable): AsyncGenerator<Buffer> {
   let ended = false;
@@ -198,9 +201,16 @@ async function* chunksOf(stream: Readable): AsyncGenerator<Buffer> {
     failure = { error };
     wake?.();
   };
+  const onClose = () => {
+    if (stream.readableEnded) return;
+    failure ??= { error: clientWentAway() };
+    wake?.();
+  };
   stream.on('readable', onReadable);
   stream.on('end', onEnd);
   stream.on('error', onError);
+  stream.on('close', onClose);
+  if (stream.destroyed) onClose();
   try {
     for (;;) {
       if (failure) throw (failure as { error: unknown }).error;
@@ -219,5 +229,6 @@ async function* chunksOf(stream: Readable): AsyncGenerator<Buffer> {
     stream.off('readable', onReadable);
     stream.off('end', onEnd);
     stream.off('error', onError);
+    stream.off('close', onClose);
   }
 }
