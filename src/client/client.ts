@@ -131,7 +131,13 @@ export function createClient(options: ClientOptions) {
       return body;
     };
     const events = followServerEvents(open, follow) as AsyncGenerator<RunEvent>;
-    return withoutGaps({ runId: id, events, opened: () => opened, pointsFrom: (from) => metrics(id, { from, maxPoints: backfillPoints }) });
+    return withoutGaps({
+      runId: id,
+      events,
+      opened: () => opened,
+      pointsFrom: (from) => metrics(id, { from, maxPoints: backfillPoints }),
+      rowAt: async (step) => (await metrics(id, { from: step, to: step, limit: 1 })).points[0] as MetricRow | undefined,
+    });
   }
 
   function sweepEvents(id: string, follow: FollowOptions = {}): AsyncGenerator<SweepEvent> {
@@ -159,8 +165,9 @@ export function createClient(options: ClientOptions) {
     /**
      * The run's live events (status, progress, metrics), ending with `end` once it has finished;
      * across reopened streams, the steps stored meanwhile come as one `metrics` event read from the
-     * metrics endpoint in one request (at most 256 points: downsampled beyond), and the status a
-     * stream opens with is not said again (run-events-backfill.ts).
+     * metrics endpoint: their rows when at most 256, else the first and last rows and the gap's
+     * buckets (`downsampled: true`), and the status a stream opens with is not said again
+     * (run-events-backfill.ts).
      */
     runEvents,
 

@@ -6,11 +6,14 @@
  * a slice delivered that way and published again is dropped, and so is a `status` the same as the
  * last one delivered (the one each stream opens with).
  *
- * The read is bounded: one request of at most 256 points (`maxPoints`), whatever the run stored
- * meanwhile, never every page of it. The event's `firstStep`, `lastStep` and `count` say the
- * whole gap, as a published slice's do; its rows are the steps themselves when the gap holds at
- * most 256, else one per bucket of the downsampled range, at the bucket's last step with its means
- * (`epoch` and `elapsedSeconds` at that step). Every row of the gap is at
+ * The read is bounded, whatever the run stored meanwhile, never every page of it: one request of at
+ * most 256 points (`maxPoints`). The event's `firstStep`, `lastStep` and `count` say the whole gap,
+ * as a published slice's do, and its `rows` are recorded steps shaped as a published slice's (a
+ * field recorded only on some steps, `valLoss` and `valAccuracy`, absent where it was not), the
+ * first at `firstStep` and the last at `lastStep`. A gap of at most 256 recorded steps comes whole.
+ * A longer one comes as its first and last rows, read with two more requests of one row each, and
+ * the downsampled range: `downsampled: true`, `bucketSize` and `buckets` (mean, min and max of each
+ * field per bucket, as `/metrics?maxPoints=` gives them). Every row of the gap is at
  * `/metrics?from=firstStep&to=lastStep`, as for a published slice of more than 256 steps.
  *
  * Which connection is the first is told by the events, not by the connections opened: a first
@@ -21,7 +24,7 @@
  * the step after the last delivered, or after the step the run had made at the first opening (its
  * opening `progress`, the event after its first `status`) when no slice was delivered since.
  */
-import type { MetricRow, MetricsPage, RunEvent } from './types.ts';
+import type { MetricBucket, MetricRow, MetricsPage, RunEvent, RunMetricsSlice } from './types.ts';
 
 /** The most points a backfill reads: as many rows as a published `metrics` event holds. */
 export const backfillPoints = 256;
@@ -34,37 +37,46 @@ export interface ReopenedRunStream {
   readonly opened: () => number;
   /** The run's recorded steps from `from` on, at most `backfillPoints` points (rows, or buckets beyond): one request. */
   readonly pointsFrom: (from: number) => Promise<MetricsPage>;
+  /** The recorded step `step`, one row: one request. */
+  readonly rowAt: (step: number) => Promise<MetricRow | undefined>;
 }
 
-/** A bucket of a downsampled page: its first and last step, its steps, each field's mean. */
-interface Bucket {
-  readonly step: number;
-  readonly stepEnd: number;
-  readonly count: number;
-  readonly [field: string]: MetricRow[string];
+/** Fields recorded only on some steps (`sometimes` in `GET /v1/metric-fields`): a published row leaves them out where missing. */
+const recordedSometimes = ['valLoss', 'valAccuracy'];
+
+/** `row` shaped as a published slice's rows are: a field recorded only on some steps absent where missing. */
+function asPublished(row: MetricRow): MetricRow {
+  const shaped: MetricRow = { step: row.step };
+  for (const [field, value] of Object.entries(row)) {
+    if (!(value === null && recordedSometimes.includes(field))) shaped[field] = value;
+  }
+  return shaped;
 }
 
 /** The `metrics` event of a backfill's page; null when it holds no step. */
-function backfillEvent(runId: string, page: MetricsPage): Extract<RunEvent, { type: 'metrics' }> | null {
+async function backfillEvent(runId: string, page: MetricsPage, rowAt: ReopenedRunStream['rowAt']): Promise<Extract<RunEvent, { type: 'metrics' }> | null> {
   if (page.points.length === 0) return null;
-  let rows: MetricRow[];
-  let count: number;
-  if (page.downsampled) {
-    const buckets = page.points as Bucket[];
-    rows = buckets.map((bucket) => {
-      const row: MetricRow = { step: bucket.stepEnd };
-      for (const field of page.fields) row[field] = bucket[field] ?? null;
-      return row;
-    });
-    count = buckets.reduce((sum, bucket) => sum + bucket.count, 0);
-  } else {
-    rows = page.points as MetricRow[];
-    count = rows.length;
+  if (!page.downsampled) {
+    const rows = (page.points as MetricRow[]).map(asPublished);
+    return { type: 'metrics', data: { runId, firstStep: rows[0]!.step, lastStep: rows.at(-1)!.step, count: rows.length, rows } };
   }
-  return { type: 'metrics', data: { runId, firstStep: page.points[0]!.step, lastStep: rows.at(-1)!.step, count, rows } };
+  const buckets = page.points as MetricBucket[];
+  const [first, last] = await Promise.all([rowAt(buckets[0]!.step), rowAt(buckets.at(-1)!.stepEnd)]);
+  if (!first || !last) throw new Error(`the metrics of run ${runId} lost the steps their buckets summarised`);
+  const data: RunMetricsSlice = {
+    runId,
+    firstStep: first.step,
+    lastStep: last.step,
+    count: buckets.reduce((sum, bucket) => sum + bucket.count, 0),
+    rows: [asPublished(first), asPublished(last)],
+    downsampled: true,
+    bucketSize: page.bucketSize!,
+    buckets,
+  };
+  return { type: 'metrics', data };
 }
 
-export async function* withoutGaps({ runId, events, opened, pointsFrom }: ReopenedRunStream): AsyncGenerator<RunEvent> {
+export async function* withoutGaps({ runId, events, opened, pointsFrom, rowAt }: ReopenedRunStream): AsyncGenerator<RunEvent> {
   /** The connection the last event came on (opened() then); 0 before the first event. */
   let connection = 0;
   /** Whether the events come on the first connection to deliver any. */
@@ -83,7 +95,7 @@ export async function* withoutGaps({ runId, events, opened, pointsFrom }: Reopen
       firstOpening = !reopened;
       onConnection = 0;
       if (reopened) {
-        const backfill = backfillEvent(runId, await pointsFrom(Math.max(delivered, opening) + 1));
+        const backfill = await backfillEvent(runId, await pointsFrom(Math.max(delivered, opening) + 1), rowAt);
         if (backfill) {
           delivered = backfill.data.lastStep;
           yield backfill;

@@ -15,6 +15,8 @@ export type RunListQuery = Omit<NonNullable<paths['/v1/runs']['get']['parameters
 export type MetricsQuery = Omit<NonNullable<paths['/v1/runs/{id}/metrics']['get']['parameters']['query']>, 'format' | 'cursor'>;
 export type MetricsPage = Schemas['MetricsPage'];
 export type MetricRow = Schemas['MetricRow'];
+/** A downsampled bucket: each field's mean, `<field>Min` and `<field>Max` over its `count` recorded steps `step` … `stepEnd`. */
+export type MetricBucket = Schemas['MetricBucket'];
 export type Dataset = Schemas['Dataset'];
 export type DatasetUpload = Schemas['DatasetUpload'];
 /** What a dataset listing may ask: `contentHash`, only the datasets of that content. */
@@ -29,6 +31,27 @@ export type SweepListQuery = Omit<NonNullable<paths['/v1/sweeps']['get']['parame
 export type Trial = Schemas['Trial'];
 export type TrialListQuery = Omit<NonNullable<paths['/v1/sweeps/{id}/trials']['get']['parameters']['query']>, 'cursor' | 'format'>;
 
+/**
+ * A `metrics` event's data: the `count` recorded steps `firstStep` … `lastStep` of a stored slice.
+ * `rows` holds at most 256 of them, the first and the last always included; every row is at
+ * `/metrics?from=firstStep&to=lastStep`.
+ */
+export interface RunMetricsSlice {
+  runId: string;
+  firstStep: number;
+  lastStep: number;
+  count: number;
+  rows: MetricRow[];
+  /**
+   * Only on the slice runEvents reads back after a reopened stream, when more than 256 steps were
+   * stored meanwhile: `rows` are then its first and last rows, and `buckets` (of `bucketSize`
+   * steps each, with each field's mean, min and max) summarise the whole gap.
+   */
+  downsampled?: true;
+  bucketSize?: number;
+  buckets?: MetricBucket[];
+}
+
 /** The messages of `GET /v1/runs/{id}/events` (see its description in openapi.yaml). */
 export type RunEvent =
   | { readonly type: 'status'; readonly data: { runId: string; status: RunStatus; result: RunResult | null } }
@@ -42,7 +65,7 @@ export type RunEvent =
         earlyStopping: EarlyStoppingState | null;
       };
     }
-  | { readonly type: 'metrics'; readonly data: { runId: string; firstStep: number; lastStep: number; count: number; rows: MetricRow[] } }
+  | { readonly type: 'metrics'; readonly data: RunMetricsSlice }
   | { readonly type: 'end'; readonly data: Record<string, never> };
 
 /** The messages of `GET /v1/sweeps/{id}/events` (see its description in openapi.yaml). */
