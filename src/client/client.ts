@@ -191,7 +191,7 @@ export function createClient(options: ClientOptions) {
      * Stores a dataset for model objectives to name as `{ "id": … }`: the JSON form an objective
      * takes inline, or CSV text (a header row, then rows of numbers; `target` names the target
      * column, default the last). Each upload stores a new dataset, the same content again too:
-     * its `contentHash` tells equal content apart; `datasets({ contentHash })` finds one stored before.
+     * its `contentSha256` tells equal content apart; `datasets({ contentSha256 })` finds one stored before.
      */
     uploadDataset: (data: DatasetUpload | { readonly csv: string }, query: DatasetCsvQuery = {}): Promise<Dataset> =>
       'csv' in data
@@ -205,8 +205,9 @@ export function createClient(options: ClientOptions) {
         : dataOf(api.POST('/v1/datasets', { body: data })),
 
     /**
-     * The tenant's datasets, newest first, across pages (descriptions: each with its `contentHash`);
-     * with `{ contentHash }`, only those of that content (a hash not written as one: a ProblemError).
+     * The tenant's datasets, newest first, across pages (descriptions: each with its `contentHash`
+     * and `contentSha256`); with `{ contentSha256 }`, only those of that content (a digest not
+     * written as one: a ProblemError).
      */
     datasets: (query: DatasetListQuery = {}): AsyncGenerator<Dataset> =>
       everyPage(async (cursor) => {

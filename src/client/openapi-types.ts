@@ -3215,7 +3215,7 @@ export interface paths {
         };
         /**
          * List datasets
-         * @description Newest first, with cursor pagination; descriptions only. With `contentHash`, only the datasets of that content (an exact match; one that is not a content hash is a 400 `validation_failed` naming it).
+         * @description Newest first, with cursor pagination; descriptions only. With `contentSha256`, only the datasets of that content (an exact match of their sha256 digest; one that is not a digest is a 400 `validation_failed` naming it).
          */
         get: {
             parameters: {
@@ -3224,8 +3224,8 @@ export interface paths {
                     limit?: number;
                     /** @description `nextCursor` of the previous page; none for the first page. */
                     cursor?: string;
-                    /** @description Only the datasets of this content: their `contentHash` is this one (`fnv1a64:` and 16 lowercase hex digits). Equal data uploaded again is stored again: this finds the one stored before, without reading every page. */
-                    contentHash?: string;
+                    /** @description Only the datasets of this content: their `contentSha256` is this one (`sha256:` and 64 lowercase hex digits; a dataset stored before digests were kept has none, and is never listed). Equal data uploaded again is stored again: this finds the one stored before, without reading every page. */
+                    contentSha256?: string;
                 };
                 header?: never;
                 path?: never;
@@ -3248,7 +3248,8 @@ export interface paths {
                          *           "format": "json",
                          *           "createdAt": "2026-03-14T09:26:53.000Z",
                          *           "rows": 4,
-                         *           "contentHash": "fnv1a64:3724fd5ddb5c17e2",
+                         *           "contentHash": "fnv1a64:9928216622d635e5",
+                         *           "contentSha256": "sha256:3c53e8e6cff5a98ae5e28570090544d512f0636eab318ec49c91a2cd80937cce",
                          *           "schema": {
                          *             "layout": "dense",
                          *             "featureCount": 2,
@@ -3304,7 +3305,7 @@ export interface paths {
         put?: never;
         /**
          * Upload a dataset
-         * @description JSON (`application/json`, the schema below: the dense or sparse form a model objective takes inline) or CSV (`Content-Type: text/csv`: a header row of column names of at most 200 characters, then one row of decimal numbers per line; `?target=<column>` names the target, default the last column; `?difficulty=<column>` a difficulty column; `?name=` a name). CSV is streamed to the database block by block as it is read, never held whole; JSON is parsed and validated off the event loop. Answers with the description (schema, row count, content hash), not the data. Too many bytes, rows or columns: 413. A malformed CSV (ragged row, non-numeric cell, missing value, unknown target column, empty file): 422 naming the line and column. An upload that would take the tenant's stored dataset bytes (8 a stored number) past `TENANT_MAX_DATASET_BYTES`: 403 `storage_quota_exceeded`, naming the quota, its limit and the use. A tenant with `TENANT_MAX_CONCURRENT_UPLOADS` uploads already in progress on the server: 429 `too_many_concurrent` with `Retry-After`, the body unread (CSV or JSON). An upload that waits for one of the upload connections longer than its bound (120 s): 503 `service_busy` with `Retry-After`. A refused upload stores nothing. Reference the dataset from a model objective as `"data": {"id": …}`.
+         * @description JSON (`application/json`, the schema below: the dense or sparse form a model objective takes inline) or CSV (`Content-Type: text/csv`: a header row of column names of at most 200 characters, then one row of decimal numbers per line; `?target=<column>` names the target, default the last column; `?difficulty=<column>` a difficulty column; `?name=` a name). CSV is streamed to the database block by block as it is read, never held whole; JSON is parsed and validated off the event loop. Answers with the description (schema, row count, content hash and digest), not the data. Too many bytes, rows or columns: 413. A malformed CSV (ragged row, non-numeric cell, missing value, unknown target column, empty file): 422 naming the line and column. An upload that would take the tenant's stored dataset bytes (8 a stored number) past `TENANT_MAX_DATASET_BYTES`: 403 `storage_quota_exceeded`, naming the quota, its limit and the use. A tenant with `TENANT_MAX_CONCURRENT_UPLOADS` uploads already in progress on the server: 429 `too_many_concurrent` with `Retry-After`, the body unread (CSV or JSON). An upload that waits for one of the upload connections longer than its bound (120 s): 503 `service_busy` with `Retry-After`. A refused upload stores nothing. Reference the dataset from a model objective as `"data": {"id": …}`.
          */
         post: {
             parameters: {
@@ -3340,7 +3341,8 @@ export interface paths {
                          *       "format": "json",
                          *       "createdAt": "2026-03-14T09:26:53.000Z",
                          *       "rows": 4,
-                         *       "contentHash": "fnv1a64:3724fd5ddb5c17e2",
+                         *       "contentHash": "fnv1a64:9928216622d635e5",
+                         *       "contentSha256": "sha256:3c53e8e6cff5a98ae5e28570090544d512f0636eab318ec49c91a2cd80937cce",
                          *       "schema": {
                          *         "layout": "dense",
                          *         "featureCount": 2,
@@ -3450,7 +3452,7 @@ export interface paths {
         };
         /**
          * Describe a dataset
-         * @description Name, format, row count, content hash and schema (columns, feature count, classes). The rows: `GET /v1/datasets/{id}/data`.
+         * @description Name, format, row count, content hash and digest, and schema (columns, feature count, classes). The rows: `GET /v1/datasets/{id}/data`.
          */
         get: {
             parameters: {
@@ -3477,7 +3479,8 @@ export interface paths {
                          *       "format": "json",
                          *       "createdAt": "2026-03-14T09:26:53.000Z",
                          *       "rows": 4,
-                         *       "contentHash": "fnv1a64:3724fd5ddb5c17e2",
+                         *       "contentHash": "fnv1a64:9928216622d635e5",
+                         *       "contentSha256": "sha256:3c53e8e6cff5a98ae5e28570090544d512f0636eab318ec49c91a2cd80937cce",
                          *       "schema": {
                          *         "layout": "dense",
                          *         "featureCount": 2,
@@ -5917,8 +5920,10 @@ export interface components {
             createdAt: string;
             /** @description Number of rows (examples). */
             rows: number;
-            /** @description `fnv1a64:<hex>` over the layout, names and values: equal data, equal hash. */
+            /** @description `fnv1a64:<hex>` over the layout, names and values: equal data, equal hash. Tells equal content apart at a glance; not a defence against datasets made to collide (`contentSha256` is). */
             contentHash: string;
+            /** @description `sha256:<64 hex digits>` over the same content as `contentHash`: the digest that tells a dataset of some content was stored before (`?contentSha256=`). Null for a dataset stored before it was kept. */
+            contentSha256: string | null;
             /** @description Its columns: features, target and difficulty. */
             schema: {
                 /**

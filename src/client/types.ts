@@ -19,7 +19,7 @@ export type MetricRow = Schemas['MetricRow'];
 export type MetricBucket = Schemas['MetricBucket'];
 export type Dataset = Schemas['Dataset'];
 export type DatasetUpload = Schemas['DatasetUpload'];
-/** What a dataset listing may ask: `contentHash`, only the datasets of that content. */
+/** What a dataset listing may ask: `contentSha256`, only the datasets of that content. */
 export type DatasetListQuery = Omit<NonNullable<paths['/v1/datasets']['get']['parameters']['query']>, 'cursor' | 'limit'>;
 /** What a CSV upload may say beside its rows: the target and difficulty columns, a name. */
 export type DatasetCsvQuery = NonNullable<paths['/v1/datasets']['post']['parameters']['query']>;

@@ -13,6 +13,7 @@
 import { randomUUID } from 'node:crypto';
 import type { PoolClient } from 'pg';
 import { datasetBlocks, DatasetHasher, shapeOf, type Dataset, type DatasetBlock, type DatasetShape } from '../core/datasets/index.ts';
+import { ContentSha256 } from './dataset-digest.ts';
 import { DatasetDescriber, toDescription, type DatasetDescription } from './datasets.ts';
 import type { Pool } from './pool.ts';
 
@@ -49,6 +50,7 @@ export class OpenUpload {
   private rows = 0;
   private bytes = 0;
   private readonly hasher: DatasetHasher;
+  private readonly sha256 = new ContentSha256();
   private readonly describer: DatasetDescriber;
   private released = false;
 
@@ -59,7 +61,7 @@ export class OpenUpload {
     /** What the tenant's other datasets stored when the upload began. */
     private readonly storedBefore: number,
   ) {
-    this.hasher = new DatasetHasher(start.shape);
+    this.hasher = new DatasetHasher(start.shape, this.sha256);
     this.describer = new DatasetDescriber(start.shape);
   }
 
@@ -91,7 +93,7 @@ export class OpenUpload {
     await this.client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [quotaLockNamespace, tenantId]);
     const { rows: [used] } = await this.client.query<{ bytes: number }>(storedBytesStatement, [tenantId, this.id]);
     if (used!.bytes + this.bytes > maxTenantBytes) throw new DatasetBytesQuotaError(maxTenantBytes, used!.bytes, this.bytes);
-    const columns = { ...this.describer.schema(), contentHash: this.hasher.digest() };
+    const columns = { ...this.describer.schema(), contentHash: this.hasher.digest(), contentSha256: this.sha256.digest() };
     const { rows: [row] } = await this.client.query(
       `UPDATE datasets SET row_count = $2, feature_count = $3, columns = $4::jsonb, byte_size = $5
         WHERE id = $1::uuid

@@ -25,6 +25,8 @@ export interface DatasetDescription {
   readonly createdAt: Date;
   readonly schema: DatasetSchema;
   readonly contentHash: string;
+  /** The sha256 digest of the same content (dataset-digest.ts); null for datasets stored before it was kept. */
+  readonly contentSha256: string | null;
 }
 
 export const datasetSchemaSchema = z.object({
@@ -80,7 +82,7 @@ export class DatasetDescriber {
   }
 }
 
-const storedSchema = datasetSchemaSchema.extend({ contentHash: z.string() });
+const storedSchema = datasetSchemaSchema.extend({ contentHash: z.string(), contentSha256: z.string().optional() });
 
 /** The array a block's bytes hold (a fresh, aligned copy: the driver's buffers may sit at any offset). */
 function decode<T extends Float64Array | Int32Array>(bytes: Uint8Array, Type: { new (buffer: ArrayBuffer): T; BYTES_PER_ELEMENT: number }): T {
@@ -164,26 +166,27 @@ export interface DescriptionRow {
 export function toDescription(row: DescriptionRow): DatasetDescription {
   const parsed = storedSchema.safeParse(row.columns);
   if (!parsed.success) throw new StoredDatasetError(`dataset ${row.id} has an unreadable schema: ${parsed.error.message}`);
-  const { contentHash, ...schema } = parsed.data;
-  return { id: row.id, name: row.name, format: row.format, rows: row.rowCount, createdAt: row.createdAt, schema, contentHash };
+  const { contentHash, contentSha256 = null, ...schema } = parsed.data;
+  return { id: row.id, name: row.name, format: row.format, rows: row.rowCount, createdAt: row.createdAt, schema, contentHash, contentSha256 };
 }
 
 export interface DatasetListQuery {
   readonly limit: number;
   readonly after?: RunCursor;
-  /** Only the datasets whose content hash this is. */
-  readonly contentHash?: string;
+  /** Only the datasets whose sha256 content digest this is. */
+  readonly contentSha256?: string;
 }
 
 /**
- * The page's statement: a content hash is looked up in the index on (tenant_id, columns ->>
- * 'contentHash') (migration 20261213100000), the others in the one on (tenant_id, created_at).
+ * The page's statement: a content digest is looked up in the index on (tenant_id, columns ->>
+ * 'contentSha256') (migration 20261213100000), the others in the one on (tenant_id, created_at).
  */
 export function datasetListStatement(tenantId: string, query: DatasetListQuery): { text: string; values: unknown[] } {
   const values: unknown[] = [tenantId, query.limit];
   const parameter = (value: unknown, type: string) => `$${values.push(value)}::${type}`;
   const conditions = ['tenant_id = $1::uuid'];
-  if (query.contentHash !== undefined) conditions.push(`columns ->> 'contentHash' = ${parameter(query.contentHash, 'text')}`);
+  // The index is partial (datasets stored before digests were kept have none): the query says so to use it.
+  if (query.contentSha256 !== undefined) conditions.push(`columns ? 'contentSha256'`, `columns ->> 'contentSha256' = ${parameter(query.contentSha256, 'text')}`);
   if (query.after !== undefined) {
     conditions.push(`(created_at, id) < (${parameter(query.after.createdAt, 'timestamptz')}, ${parameter(query.after.id, 'uuid')})`);
   }
@@ -249,7 +252,7 @@ export function createDatasetRepository(database: Database, pool?: Pool) {
     /** The tenant's dataset, read back into memory exactly as uploaded; null when absent. */
     loadDataset,
 
-    /** Newest first; keyset pagination on (createdAt, id); with `contentHash`, only the datasets of that content. */
+    /** Newest first; keyset pagination on (createdAt, id); with `contentSha256`, only the datasets of that content. */
     async list(tenantId: string, query: DatasetListQuery): Promise<DatasetDescription[]> {
       const { text, values } = datasetListStatement(tenantId, query);
       const rows = await database.$queryRawUnsafe<DescriptionRow[]>(text, ...values);

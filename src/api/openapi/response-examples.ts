@@ -85,7 +85,8 @@ const objective = {
 
 const datasetId = 'df4d7794-7edb-4df6-a825-d74d2cec7fa5';
 const dataset = {
-  id: datasetId, name: 'xor', format: 'json', createdAt: submittedAt, rows: 4, contentHash: 'fnv1a64:3724fd5ddb5c17e2',
+  id: datasetId, name: 'xor', format: 'json', createdAt: submittedAt, rows: 4, contentHash: 'fnv1a64:9928216622d635e5',
+  contentSha256: 'sha256:3c53e8e6cff5a98ae5e28570090544d512f0636eab318ec49c91a2cd80937cce',
   schema: { layout: 'dense', featureCount: 2, columns: ['x1', 'x2'], target: 'target', classes: [0, 1], difficulty: false, nonZeros: null },
 };
 

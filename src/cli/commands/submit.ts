@@ -13,7 +13,7 @@ Descent and prints the run's id. With --wait, follows the run's events to its en
 progress bar on stderr (when it is a terminal), then prints how it ended. A model's data given
 as a file, {"path": "file.csv"} or {"path": "file.json"} (relative to the spec file's folder, as
 for descent run), is read and checked as descent run reads it, then named by a stored dataset's
-id: the tenant's dataset of the same content (its contentHash) if there is one, else the file
+id: the tenant's dataset of the same content (its contentSha256) if there is one, else the file
 uploaded (POST /v1/datasets); stderr says which. A spec Descent then refuses leaves the datasets
 it uploaded stored: submitting again names them rather than uploading more ('DELETE
 /v1/datasets/{id}' removes one).

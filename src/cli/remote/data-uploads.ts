@@ -2,16 +2,19 @@
  * The `{ "path": "file.csv" | "file.json" }` data sources of a spec sent to a running Descent (a
  * run's, a sweep's base): the service cannot read the client's files, so each one becomes a
  * stored dataset's `{ "id": … }`. The files are read and checked as `descent run` reads them
- * (data-files.ts), each once: what is hashed is what is uploaded. One whose content the tenant
- * stored before (Descent is asked for its `contentHash`: the service stores each upload anew)
- * names that dataset and is not uploaded again, so a submission repeated (with its
- * --idempotency-key, or after the service refused the spec) names the same one.
+ * (data-files.ts), each once: what is digested is what is uploaded. One whose content the tenant
+ * stored before (Descent is asked for its sha256 `contentSha256`, over the dataset the bytes read
+ * hold, as Descent digests what it stores: the service stores each upload anew) names that dataset
+ * and is not uploaded again, so a submission repeated (with its --idempotency-key, or after the
+ * service refused the spec) names the same one. The 64-bit `contentHash` is not trusted for
+ * this: two files of one FNV hash can be made on purpose.
  */
 import { realpath, stat } from 'node:fs/promises';
 import { basename, extname, resolve } from 'node:path';
 import { ProblemError, type DatasetUpload, type DescentClient } from '../../client/index.ts';
 import { largestDatasetMaxBytes } from '../../config/config.ts';
-import { datasetContentHash, type DatasetFile } from '../../core/datasets/index.ts';
+import type { DatasetFile } from '../../core/datasets/index.ts';
+import { datasetContentSha256 } from '../../db/dataset-digest.ts';
 import { DataFileError, dataFileKey, readDataFile, type DataFileContents } from '../data-files.ts';
 import { UsageError } from './remote-command.ts';
 
@@ -19,9 +22,9 @@ const sourceFields = ['data', 'validation'] as const;
 
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
-/** The tenant's dataset of this content (the newest of equal ones), if it stored one: asked of Descent by its hash. */
-async function storedWith(client: DescentClient, contentHash: string): Promise<string | undefined> {
-  for await (const dataset of client.datasets({ contentHash })) return dataset.id;
+/** The tenant's dataset of this content (the newest of equal ones), if it stored one: asked of Descent by its sha256 digest. */
+async function storedWith(client: DescentClient, contentSha256: string): Promise<string | undefined> {
+  for await (const dataset of client.datasets({ contentSha256 })) return dataset.id;
   return undefined;
 }
 
@@ -83,7 +86,7 @@ export async function uploadDataFiles(client: DescentClient, spec: unknown, fold
       } catch (error) {
         throw error instanceof DataFileError ? new UsageError(`${error.path}: ${error.message}`) : error;
       }
-      id = await storedWith(client, datasetContentHash(read.dataset));
+      id = await storedWith(client, datasetContentSha256(read.dataset));
       if (id === undefined) {
         id = await upload(client, file, read, location, field);
         told(`uploaded ${file.path} as dataset ${id}`);

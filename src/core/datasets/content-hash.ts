@@ -1,7 +1,10 @@
 /**
  * A dataset's content hash: 64-bit FNV-1a over a header (layout, sizes, names) and the raw
  * little-endian bytes of its rows, in order. Written in plain JS because the core has no
- * node:crypto; it identifies content, it is not a defence against forgery.
+ * node:crypto; it identifies content, it is not a defence against forgery: two datasets of one
+ * FNV hash can be made on purpose. The same bytes can go to a cryptographic digest alongside
+ * (ContentDigest, given by a layer that has one: src/db/dataset-digest.ts), which is what
+ * tells whether content stored before may be reused.
  */
 import type { Dataset } from './dataset.ts';
 import { shapeOf, type DatasetBlock, type DatasetShape } from './dataset-blocks.ts';
@@ -35,6 +38,11 @@ class Fnv1a64 {
   }
 }
 
+/** A digest that the bytes a DatasetHasher hashes are given to as well, in order. */
+export interface ContentDigest {
+  update(bytes: Uint8Array): unknown;
+}
+
 const bytesOf = (array: Float64Array | Int32Array) => new Uint8Array(array.buffer, array.byteOffset, array.byteLength);
 
 /**
@@ -44,10 +52,11 @@ const bytesOf = (array: Float64Array | Int32Array) => new Uint8Array(array.buffe
  * uploaded as CSV and as JSON has one hash.
  */
 export class DatasetHasher {
-  private readonly hash = new Fnv1a64();
+  private readonly fnv = new Fnv1a64();
   private readonly count = new Int32Array(1);
 
-  constructor(shape: DatasetShape) {
+  /** `alongside` is given the same bytes as the FNV hash, in the same order. */
+  constructor(shape: DatasetShape, private readonly alongside?: ContentDigest) {
     const header = JSON.stringify({
       layout: shape.layout,
       columns: shape.columns,
@@ -55,39 +64,41 @@ export class DatasetHasher {
       targetName: shape.targetName,
       difficulty: shape.difficulty,
     });
-    this.hash.update(new TextEncoder().encode(header));
+    this.update(new TextEncoder().encode(header));
+  }
+
+  private update(bytes: Uint8Array): void {
+    this.fnv.update(bytes);
+    this.alongside?.update(bytes);
   }
 
   add(block: DatasetBlock): void {
     const { features, targets, difficulty } = block;
     const columns = features.kind === 'dense' ? features.values.length / Math.max(1, block.rows) : 0;
     for (let r = 0; r < block.rows; r++) {
-      if (features.kind === 'dense') this.hash.update(bytesOf(features.values.subarray(r * columns, (r + 1) * columns)));
+      if (features.kind === 'dense') this.update(bytesOf(features.values.subarray(r * columns, (r + 1) * columns)));
       else {
         const from = features.rowStarts[r]!;
         const to = features.rowStarts[r + 1]!;
         this.count[0] = to - from;
-        this.hash.update(bytesOf(this.count));
-        this.hash.update(bytesOf(features.indices.subarray(from, to)));
-        this.hash.update(bytesOf(features.values.subarray(from, to)));
+        this.update(bytesOf(this.count));
+        this.update(bytesOf(features.indices.subarray(from, to)));
+        this.update(bytesOf(features.values.subarray(from, to)));
       }
-      this.hash.update(bytesOf(targets.subarray(r, r + 1)));
-      if (difficulty) this.hash.update(bytesOf(difficulty.subarray(r, r + 1)));
+      this.update(bytesOf(targets.subarray(r, r + 1)));
+      if (difficulty) this.update(bytesOf(difficulty.subarray(r, r + 1)));
     }
   }
 
   /** `fnv1a64:<16 hex digits>`. */
   digest(): string {
-    return `fnv1a64:${this.hash.hex()}`;
+    return `fnv1a64:${this.fnv.hex()}`;
   }
 }
 
-/** How a content hash is written: `fnv1a64:` and 16 lowercase hex digits (see DatasetHasher.digest). */
-export const contentHashPattern = /^fnv1a64:[0-9a-f]{16}$/;
-
-/** `fnv1a64:<16 hex digits>`; equal datasets (same layout, names and values) hash equally. */
-export function datasetContentHash(dataset: Dataset): string {
-  const hasher = new DatasetHasher(shapeOf(dataset));
+/** `fnv1a64:<16 hex digits>`; equal datasets (same layout, names and values) hash equally. `alongside` is given the bytes hashed. */
+export function datasetContentHash(dataset: Dataset, alongside?: ContentDigest): string {
+  const hasher = new DatasetHasher(shapeOf(dataset), alongside);
   const { features } = dataset;
   hasher.add({ rows: dataset.rows, features, targets: dataset.targets, ...(dataset.difficulty ? { difficulty: dataset.difficulty } : {}) });
   return hasher.digest();

@@ -1,6 +1,6 @@
 /** Datasets: the in-memory form, sources in specs, built-in generators, CSV parsing, splits, hashes. */
 export * from './dataset.ts';
-export { contentHashPattern, datasetContentHash, DatasetHasher } from './content-hash.ts';
+export { datasetContentHash, DatasetHasher, type ContentDigest } from './content-hash.ts';
 export { datasetBlocks, joinBlocks, shapeOf, type DatasetBlock, type DatasetShape } from './dataset-blocks.ts';
 export * from './source.ts';
 export {  builtinDatasetSchema, generateBuiltinDataset,  } from './builtin/index.ts';

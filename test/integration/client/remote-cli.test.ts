@@ -162,14 +162,37 @@ describe('descent submit, status, watch, runs, metrics, cancel, sweep --remote',
     };
     live.app.server.on('request', listed);
     const second = await runCli(['submit', specFile, '--idempotency-key', 'again-1', ...tenant]).finally(() => live.app.server.off('request', listed));
-    const hashes = Object.fromEntries(datasets.map((dataset) => [dataset.name, dataset.contentHash]));
-    expect(listings.map((url) => new URL(url, live.url).searchParams.get('contentHash'))).toEqual([hashes['again.csv'], hashes['again.json']]);
+    const digests = Object.fromEntries(datasets.map((dataset) => [dataset.name, dataset.contentSha256]));
+    expect(listings.map((url) => new URL(url, live.url).searchParams.get('contentSha256'))).toEqual([digests['again.csv'], digests['again.json']]);
     expect(second).toMatchObject({ code: 0, stdout: first.stdout });
     expect(second.stderr).toBe(`descent submit: again.csv is stored already, as dataset ${ids['again.csv']}\n`
       + `descent submit: again.json is stored already, as dataset ${ids['again.json']}\n`);
     let count = 0;
     for await (const _ of stored.datasets()) count += 1;
     expect(count).toBe(2);
+  });
+
+  it('uploads a file of other content sharing the content hash of one stored before, not taking that one for it', async () => {
+    const key = await live.newKey();
+    const tenant = ['--json', '--url', live.url, '--key', key];
+    // Two one-row files made to have one 64-bit FNV-1a content hash.
+    await writeFile(join(folder, 'collide-a.csv'), 'a,b,label\n1.0000000839888137,1.0000004696376752,0\n');
+    await writeFile(join(folder, 'collide-b.csv'), 'a,b,label\n1.000000373743193,1.0000008805823783,0\n');
+    const model = (path: string) => ({ objective: { type: 'model', model: 'logistic', data: { path } }, optimizer: { name: 'sgd', learningRate: 0.1 }, training: { maxSteps: 5 } });
+    const submitA = await runCli(['submit', await file('collide-a.json', model('collide-a.csv')), ...tenant]);
+    const submitB = await runCli(['submit', await file('collide-b.json', model('collide-b.csv')), ...tenant]);
+    expect([submitA.code, submitB.code]).toEqual([0, 0]);
+    const idA: string = JSON.parse(submitA.stdout).spec.objective.data.id;
+    const idB: string = JSON.parse(submitB.stdout).spec.objective.data.id;
+    expect(idB).not.toBe(idA);
+    expect(submitB.stderr).toBe(`descent submit: uploaded collide-b.csv as dataset ${idB}\n`);
+    const stored = createClient({ url: live.url, apiKey: key });
+    const [a, b] = [await stored.api.GET('/v1/datasets/{id}', { params: { path: { id: idA } } }), await stored.api.GET('/v1/datasets/{id}', { params: { path: { id: idB } } })];
+    expect(b.data!.contentHash).toBe('fnv1a64:6e67b49b58366e1a');
+    expect(a.data!.contentHash).toBe(b.data!.contentHash);
+    expect((await stored.api.GET('/v1/datasets/{id}/data', { params: { path: { id: idB } } })).data).toMatchObject({
+      data: { features: [[1.000000373743193, 1.0000008805823783]], targets: [0] },
+    });
   });
 
   it('uploads a data file as it read and checked it: a named pipe, which gives its bytes once', async () => {

@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../../src/api/app.ts';
 import { datasetContentHash, parseCsvDataset } from '../../../src/core/datasets/index.ts';
+import { datasetContentSha256 } from '../../../src/db/dataset-digest.ts';
 import { buildTestApp, createTenantKey, openTestServices, type TestServices } from '../support/services.ts';
 
 const features = [[0.1, 0.2], [0.30000000000000004, -1e-300], [5e-324, 1.7976931348623157e308], [-0.5, 2.5]];
@@ -45,11 +46,13 @@ describe('/v1/datasets', () => {
       createdAt: expect.any(String),
       rows: 4,
       contentHash: expect.stringMatching(/^fnv1a64:[0-9a-f]{16}$/),
+      contentSha256: expect.stringMatching(/^sha256:[0-9a-f]{64}$/),
       schema: { layout: 'dense', featureCount: 2, columns: ['a', 'b'], target: 'label', classes: [0, 1], difficulty: false, nonZeros: null },
     });
     expect(response.headers.location).toBe(`/v1/datasets/${view.id}`);
-    // The hash is the core's, over exactly the numbers sent.
+    // The hash and the digest are over exactly the numbers sent.
     expect(view.contentHash).toBe(datasetContentHash(parseCsvDataset(csvText)));
+    expect(view.contentSha256).toBe(datasetContentSha256(parseCsvDataset(csvText)));
 
     const described = await get(`/v1/datasets/${view.id}`);
     expect(described.statusCode).toBe(200);
@@ -73,6 +76,7 @@ describe('/v1/datasets', () => {
     const view = response.json();
     expect(view).toMatchObject({ name: 'from csv', format: 'csv', rows: 4, schema: { columns: ['a', 'b'], target: 'label', classes: [0, 1] } });
     expect(view.contentHash).toBe(datasetContentHash(parseCsvDataset(csvText)));
+    expect(view.contentSha256).toBe(datasetContentSha256(parseCsvDataset(csvText)));
 
     const byName = await uploadCsv('label,a,b\n1.5,0.1,0.2\n-2,0.3,0.4\n', '?target=label');
     expect(byName.statusCode).toBe(201);
@@ -245,10 +249,10 @@ describe('/v1/datasets', () => {
     expect((await get('/v1/datasets?cursor=garbage', headers)).json()).toMatchObject({ code: 'invalid_cursor' });
   });
 
-  it('lists only the datasets of a content hash, newest first across pages; refuses one not written as a hash, naming it', async () => {
+  it('lists only the datasets of a content digest, newest first across pages; refuses one not written as a digest, naming it', async () => {
     const tenant = await createTenantKey(services.database, 'by-content');
     const headers = { authorization: tenant.authorization };
-    const hash = datasetContentHash(parseCsvDataset(csvText));
+    const digest = datasetContentSha256(parseCsvDataset(csvText));
     const ids = [
       (await uploadCsv(csvText, '', app, headers)).json().id,
       (await uploadJson({ features: [[1], [2]], targets: [0, 1] }, headers)).json().id,
@@ -257,17 +261,32 @@ describe('/v1/datasets', () => {
     ];
     // Another tenant's of the same content is not theirs.
     expect((await uploadCsv(csvText)).statusCode).toBe(201);
-    const first = (await get(`/v1/datasets?contentHash=${hash}&limit=2`, headers)).json();
-    expect(first.datasets.map((view: { id: string; contentHash: string }) => [view.id, view.contentHash])).toEqual([[ids[3], hash], [ids[2], hash]]);
-    const second = (await get(`/v1/datasets?contentHash=${hash}&limit=2&cursor=${first.nextCursor}`, headers)).json();
+    const first = (await get(`/v1/datasets?contentSha256=${digest}&limit=2`, headers)).json();
+    expect(first.datasets.map((view: { id: string; contentSha256: string }) => [view.id, view.contentSha256])).toEqual([[ids[3], digest], [ids[2], digest]]);
+    const second = (await get(`/v1/datasets?contentSha256=${digest}&limit=2&cursor=${first.nextCursor}`, headers)).json();
     expect(second).toEqual({ datasets: [expect.objectContaining({ id: ids[0] })], nextCursor: null });
-    expect((await get(`/v1/datasets?contentHash=fnv1a64:${'0'.repeat(16)}`, headers)).json()).toEqual({ datasets: [], nextCursor: null });
+    expect((await get(`/v1/datasets?contentSha256=sha256:${'0'.repeat(64)}`, headers)).json()).toEqual({ datasets: [], nextCursor: null });
 
-    for (const wrong of [hash.toUpperCase(), hash.slice(0, -1), `${hash}0`, hash.slice('fnv1a64:'.length), 'fnv1a64:0123456789abcdeg', '']) {
-      const refused = await get(`/v1/datasets?contentHash=${encodeURIComponent(wrong)}`, headers);
+    const fnv = datasetContentHash(parseCsvDataset(csvText));
+    for (const wrong of [digest.toUpperCase(), digest.slice(0, -1), `${digest}0`, digest.slice('sha256:'.length), `sha256:${'0'.repeat(63)}g`, fnv, '']) {
+      const refused = await get(`/v1/datasets?contentSha256=${encodeURIComponent(wrong)}`, headers);
       expect(refused.statusCode, wrong).toBe(400);
       expect(refused.headers['content-type']).toMatch(/^application\/problem\+json/);
-      expect(refused.json(), wrong).toMatchObject({ code: 'validation_failed', errors: [{ path: 'contentHash', message: expect.stringContaining('16 lowercase hex digits') }] });
+      expect(refused.json(), wrong).toMatchObject({ code: 'validation_failed', errors: [{ path: 'contentSha256', message: expect.stringContaining('64 lowercase hex digits') }] });
+    }
+  });
+
+  it('tells apart two datasets made to share a content hash: their digests differ, and each lists only itself', async () => {
+    const tenant = await createTenantKey(services.database, 'colliding');
+    const headers = { authorization: tenant.authorization };
+    const a = (await uploadCsv('a,b,label\n1.0000000839888137,1.0000004696376752,0\n', '', app, headers)).json();
+    const b = (await uploadCsv('a,b,label\n1.000000373743193,1.0000008805823783,0\n', '', app, headers)).json();
+    expect(a.contentHash).toBe('fnv1a64:6e67b49b58366e1a');
+    expect(b.contentHash).toBe(a.contentHash);
+    expect(b.contentSha256).not.toBe(a.contentSha256);
+    for (const view of [a, b]) {
+      const listed = (await get(`/v1/datasets?contentSha256=${view.contentSha256}`, headers)).json();
+      expect(listed.datasets.map((dataset: { id: string }) => dataset.id)).toEqual([view.id]);
     }
   });
 });

@@ -91,9 +91,9 @@ export function createDatasetService({ datasets, pages, uploads, limits, maxTena
       assertDeleted(await deletion.deleteDataset(tenantId, id), 'dataset', id);
     },
 
-    /** A page of the tenant's datasets, newest first; with `contentHash`, of those of that content. */
-    list: (tenantId: string, { contentHash, ...query }: DatasetListQuery) =>
-      cursorPage((page) => datasets.list(tenantId, contentHash === undefined ? page : { ...page, contentHash }), query),
+    /** A page of the tenant's datasets, newest first; with `contentSha256`, of those of that content. */
+    list: (tenantId: string, { contentSha256, ...query }: DatasetListQuery) =>
+      cursorPage((page) => datasets.list(tenantId, contentSha256 === undefined ? page : { ...page, contentSha256 }), query),
 
     /** Rows `offset … offset + limit − 1` in the upload form: the JSON body of the page (see dataset-page.ts). */
     async data(tenantId: string, id: string, query: { offset: number; limit: number }): Promise<Uint8Array> {

@@ -1,7 +1,7 @@
 /** What clients send and see of datasets: the JSON upload, the description, pages of rows. */
 import { z } from 'zod';
 import { datasetUploadSchema } from '../../../contracts/dataset-upload.ts';
-import { contentHashPattern } from '../../../core/datasets/index.ts';
+import { contentSha256Pattern } from '../../../db/dataset-digest.ts';
 import { datasetSchemaSchema, type DatasetDescription } from '../../../db/datasets.ts';
 import { pageQueryShape } from '../cursor-page.ts';
 import { queryInteger } from '../query-integer.ts';
@@ -21,7 +21,10 @@ export const datasetViewSchema = z
     format: z.enum(['json', 'csv']).describe('How the dataset was uploaded.'),
     createdAt: z.iso.datetime().describe('When it was uploaded.'),
     rows: z.number().int().describe('Number of rows (examples).'),
-    contentHash: z.string().describe('`fnv1a64:<hex>` over the layout, names and values: equal data, equal hash.'),
+    contentHash: z.string().describe('`fnv1a64:<hex>` over the layout, names and values: equal data, equal hash. '
+      + 'Tells equal content apart at a glance; not a defence against datasets made to collide (`contentSha256` is).'),
+    contentSha256: z.string().nullable().describe('`sha256:<64 hex digits>` over the same content as `contentHash`: the digest '
+      + 'that tells a dataset of some content was stored before (`?contentSha256=`). Null for a dataset stored before it was kept.'),
     schema: datasetSchemaSchema.describe('Its columns: features, target and difficulty.'),
   })
   .meta({ id: 'Dataset', description: 'An uploaded dataset, which model objectives name by id.' });
@@ -36,17 +39,19 @@ export function toDatasetView(description: DatasetDescription): DatasetView {
     createdAt: description.createdAt.toISOString(),
     rows: description.rows,
     contentHash: description.contentHash,
+    contentSha256: description.contentSha256,
     schema: description.schema,
   };
 }
 
 export const datasetListQuerySchema = z.strictObject({
   ...pageQueryShape,
-  contentHash: z.string()
-    .regex(contentHashPattern, 'contentHash is not a content hash: give `fnv1a64:` and 16 lowercase hex digits, as a dataset\'s `contentHash` is written.')
+  contentSha256: z.string()
+    .regex(contentSha256Pattern, 'contentSha256 is not a content digest: give `sha256:` and 64 lowercase hex digits, as a dataset\'s `contentSha256` is written.')
     .optional()
-    .describe('Only the datasets of this content: their `contentHash` is this one (`fnv1a64:` and 16 lowercase hex digits). '
-      + 'Equal data uploaded again is stored again: this finds the one stored before, without reading every page.'),
+    .describe('Only the datasets of this content: their `contentSha256` is this one (`sha256:` and 64 lowercase hex digits; '
+      + 'a dataset stored before digests were kept has none, and is never listed). Equal data uploaded again is stored again: '
+      + 'this finds the one stored before, without reading every page.'),
 });
 
 export type DatasetListQuery = z.output<typeof datasetListQuerySchema>;

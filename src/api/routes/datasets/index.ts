@@ -57,7 +57,7 @@ async function uploadRoute(app: FastifyInstance, { datasetService, limits, uploa
         + 'or CSV (`Content-Type: text/csv`: a header row of column names of at most 200 characters, then one row of decimal numbers per line; '
         + '`?target=<column>` names the target, default the last column; `?difficulty=<column>` a difficulty column; '
         + '`?name=` a name). CSV is streamed to the database block by block as it is read, never held whole; JSON is parsed and validated '
-        + 'off the event loop. Answers with the description (schema, row count, content hash), '
+        + 'off the event loop. Answers with the description (schema, row count, content hash and digest), '
         + 'not the data. Too many bytes, rows or columns: 413. A malformed CSV (ragged row, non-numeric cell, missing value, '
         + 'unknown target column, empty file): 422 naming the line and column. An upload that would take the tenant\'s stored '
         + 'dataset bytes (8 a stored number) past `TENANT_MAX_DATASET_BYTES`: 403 `storage_quota_exceeded`, naming the quota, its limit '
@@ -91,8 +91,8 @@ export async function datasetRoutes(app: FastifyInstance, options: DatasetRoutes
   routes.get('/datasets', {
     schema: {
       summary: 'List datasets',
-      description: 'Newest first, with cursor pagination; descriptions only. With `contentHash`, only the datasets of that content '
-        + '(an exact match; one that is not a content hash is a 400 `validation_failed` naming it).',
+      description: 'Newest first, with cursor pagination; descriptions only. With `contentSha256`, only the datasets of that content '
+        + '(an exact match of their sha256 digest; one that is not a digest is a 400 `validation_failed` naming it).',
       tags: ['datasets'],
       querystring: datasetListQuerySchema,
       response: { 200: datasetListSchema, ...problemResponses(400, 401, 429) },
@@ -105,7 +105,7 @@ export async function datasetRoutes(app: FastifyInstance, options: DatasetRoutes
   routes.get('/datasets/:id', {
     schema: {
       summary: 'Describe a dataset',
-      description: 'Name, format, row count, content hash and schema (columns, feature count, classes). The rows: `GET /v1/datasets/{id}/data`.',
+      description: 'Name, format, row count, content hash and digest, and schema (columns, feature count, classes). The rows: `GET /v1/datasets/{id}/data`.',
       tags: ['datasets'],
       params: idParams,
       response: { 200: datasetViewSchema, ...problemResponses(401, 404, 429) },
