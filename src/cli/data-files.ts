@@ -8,7 +8,7 @@
 import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { extname, resolve } from 'node:path';
-import { datasetUploadSchema } from '../contracts/dataset-upload.ts';
+import { datasetUploadSchema, type DatasetUpload } from '../contracts/dataset-upload.ts';
 import { formatPath, toFieldIssues } from '../contracts/issues.ts';
 import {
   CsvDatasetReader,
@@ -96,7 +96,12 @@ async function readJsonFile(location: string, fail: (message: string) => DataFil
     const issues = toFieldIssues(parsed.error).map((issue) => `${issue.path || '(file)'}: ${issue.message}`);
     throw fail(`not a dataset (${issues.join('; ')})`);
   }
-  const { name: _name, targetName, ...source } = parsed.data;
+  return datasetOfUpload(parsed.data);
+}
+
+/** The dataset of a JSON upload's form (a `.json` data file, a stored dataset's rows read back). */
+export function datasetOfUpload(upload: DatasetUpload): Dataset {
+  const { name: _name, targetName, ...source } = upload;
   const dataset = withColumnsOnce(materializeDataset(source));
   return targetName ? { ...dataset, targetName } : dataset;
 }

@@ -215,6 +215,20 @@ export function createClient(options: ClientOptions) {
         return { items: page.datasets, nextCursor: page.nextCursor };
       }),
 
+    /** Every row of a stored dataset, in the upload form it is stored in (every number bit for bit), read page by page. */
+    async datasetRows(id: string): Promise<DatasetUpload> {
+      let whole: Record<string, unknown> | undefined;
+      for (let offset: number | null = 0; offset !== null;) {
+        const page: { data: DatasetUpload; nextOffset: number | null } = await dataOf(api.GET('/v1/datasets/{id}/data', { params: { ...path(id), query: { offset, limit: 100_000 } } }));
+        const rows = page.data as Record<string, unknown>;
+        if (whole === undefined) whole = { ...rows };
+        // A page's row arrays follow the last one's; the rest (columns, names) is the dataset's.
+        else for (const [key, value] of Object.entries(rows)) if (Array.isArray(value)) whole[key] = [...(whole[key] as unknown[]), ...value];
+        offset = page.nextOffset;
+      }
+      return whole as DatasetUpload;
+    },
+
     submitSweep: (spec: SweepSpecInput, submit?: SubmitOptions): Promise<Sweep> =>
       dataOf(api.POST('/v1/sweeps', { body: spec, params: { header: idempotency(submit) } })),
     getSweep: (id: string): Promise<Sweep> => dataOf(api.GET('/v1/sweeps/{id}', { params: path(id) })),

@@ -7,24 +7,49 @@
  * hold, as Descent digests what it stores: the service stores each upload anew) names that dataset
  * and is not uploaded again, so a submission repeated (with its --idempotency-key, or after the
  * service refused the spec) names the same one. The 64-bit `contentHash` is not trusted for
- * this: two files of one FNV hash can be made on purpose.
+ * this: two files of one FNV hash can be made on purpose. A Descent older than the digest is
+ * paged as before, and a dataset of the file's `contentHash` there is read back to be digested.
  */
 import { realpath, stat } from 'node:fs/promises';
 import { basename, extname, resolve } from 'node:path';
 import { ProblemError, type DatasetUpload, type DescentClient } from '../../client/index.ts';
 import { largestDatasetMaxBytes } from '../../config/config.ts';
-import type { DatasetFile } from '../../core/datasets/index.ts';
+import { datasetContentHash, type Dataset, type DatasetFile } from '../../core/datasets/index.ts';
 import { datasetContentSha256 } from '../../db/dataset-digest.ts';
-import { DataFileError, dataFileKey, readDataFile, type DataFileContents } from '../data-files.ts';
+import { DataFileError, dataFileKey, datasetOfUpload, readDataFile, type DataFileContents } from '../data-files.ts';
 import { UsageError } from './remote-command.ts';
 
 const sourceFields = ['data', 'validation'] as const;
 
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
-/** The tenant's dataset of this content (the newest of equal ones), if it stored one: asked of Descent by its sha256 digest. */
-async function storedWith(client: DescentClient, contentSha256: string): Promise<string | undefined> {
-  for await (const dataset of client.datasets({ contentSha256 })) return dataset.id;
+/** The 400 of a Descent older than `?contentSha256=`: its strict query names the parameter as unknown. */
+function unknownToDescent(error: unknown, parameter: string): boolean {
+  return error instanceof ProblemError && error.status === 400 && error.problem.code === 'validation_failed'
+    && (error.problem.errors ?? []).some((issue) => issue.path === parameter && issue.code === 'unrecognized_keys');
+}
+
+/**
+ * The tenant's dataset of this content (the newest of equal ones), if it stored one: asked of
+ * Descent by its sha256 digest. A Descent older than that filter (and than the digest) is read as
+ * before, every page of the tenant's datasets; one there of the file's `contentHash` is taken only
+ * once its rows, read back, have the file's digest: a hash of 64 bits can be matched on purpose.
+ */
+async function storedWith(client: DescentClient, dataset: Dataset): Promise<string | undefined> {
+  const contentSha256 = datasetContentSha256(dataset);
+  try {
+    for await (const stored of client.datasets({ contentSha256 })) return stored.id;
+    return undefined;
+  } catch (error) {
+    if (!unknownToDescent(error, 'contentSha256')) throw error;
+  }
+  const contentHash = datasetContentHash(dataset);
+  for await (const stored of client.datasets()) {
+    if (stored.contentSha256 !== undefined && stored.contentSha256 !== null) {
+      if (stored.contentSha256 === contentSha256) return stored.id;
+    } else if (stored.contentHash === contentHash && stored.rows === dataset.rows
+      && datasetContentSha256(datasetOfUpload(await client.datasetRows(stored.id))) === contentSha256) return stored.id;
+  }
   return undefined;
 }
 
@@ -86,7 +111,7 @@ export async function uploadDataFiles(client: DescentClient, spec: unknown, fold
       } catch (error) {
         throw error instanceof DataFileError ? new UsageError(`${error.path}: ${error.message}`) : error;
       }
-      id = await storedWith(client, datasetContentSha256(read.dataset));
+      id = await storedWith(client, read.dataset);
       if (id === undefined) {
         id = await upload(client, file, read, location, field);
         told(`uploaded ${file.path} as dataset ${id}`);

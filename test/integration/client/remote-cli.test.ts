@@ -1,7 +1,8 @@
 /** The remote commands of `descent` against a running Descent: output, exit statuses, problems. */
 import { execFileSync } from 'node:child_process';
 import { constants } from 'node:fs';
-import type { IncomingMessage } from 'node:http';
+import http, { type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { mkdtemp, open, rm, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -193,6 +194,75 @@ describe('descent submit, status, watch, runs, metrics, cancel, sweep --remote',
     expect((await stored.api.GET('/v1/datasets/{id}/data', { params: { path: { id: idB } } })).data).toMatchObject({
       data: { features: [[1.000000373743193, 1.0000008805823783]], targets: [0] },
     });
+  });
+
+  /**
+   * A Descent older than `?contentSha256=` in front of the live one: its strict query refuses the
+   * parameter (400 validation_failed naming it), and its dataset descriptions have no digest.
+   */
+  async function olderDescent(): Promise<{ url: string; listings: string[]; close: () => Promise<void> }> {
+    const listings: string[] = [];
+    const server = http.createServer((request, response) => {
+      const url = new URL(request.url!, live.url);
+      if (request.method === 'GET' && url.pathname === '/v1/datasets') listings.push(url.search);
+      if (request.method === 'GET' && url.pathname === '/v1/datasets' && url.searchParams.has('contentSha256')) {
+        response.writeHead(400, { 'content-type': 'application/problem+json' }).end(JSON.stringify({
+          type: 'urn:descent:problem:validation_failed', title: 'The request is invalid', status: 400, code: 'validation_failed',
+          detail: 'The query string is invalid: contentSha256.', instance: url.pathname,
+          errors: [{ path: 'contentSha256', message: 'Unknown field.', code: 'unrecognized_keys' }],
+        }));
+        return;
+      }
+      const chunks: Buffer[] = [];
+      request.on('data', (chunk: Buffer) => chunks.push(chunk));
+      request.on('end', async () => {
+        const headers = Object.fromEntries(Object.entries(request.headers).filter(([name]) => !['host', 'content-length', 'connection'].includes(name))) as Record<string, string>;
+        const body = chunks.length > 0 ? Buffer.concat(chunks) : undefined;
+        const answer = await fetch(new URL(request.url!, live.url), { method: request.method, headers, ...(body ? { body } : {}) });
+        let text = await answer.text();
+        if (url.pathname.startsWith('/v1/datasets') && answer.headers.get('content-type')?.includes('json')) {
+          text = JSON.stringify(JSON.parse(text), (key, value: unknown) => (key === 'contentSha256' ? undefined : value));
+        }
+        response.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'application/json' }).end(text);
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return {
+      url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      listings,
+      close: () => new Promise((resolve) => server.close(() => resolve())),
+    };
+  }
+
+  it('against a Descent older than ?contentSha256=, pages the datasets as before, reusing one only once its rows read back are the file\'s', async () => {
+    const older = await olderDescent();
+    try {
+      const key = await live.newKey();
+      const tenant = ['--json', '--url', older.url, '--key', key];
+      await writeFile(join(folder, 'older-a.csv'), 'a,b,label\n1.0000000839888137,1.0000004696376752,0\n');
+      await writeFile(join(folder, 'older-b.csv'), 'a,b,label\n1.000000373743193,1.0000008805823783,0\n');
+      const model = (path: string) => ({ objective: { type: 'model', model: 'logistic', data: { path } }, optimizer: { name: 'sgd', learningRate: 0.1 }, training: { maxSteps: 5 } });
+      const specA = await file('older-a.json', model('older-a.csv'));
+      const first = await runCli(['submit', specA, '--idempotency-key', 'older-1', ...tenant]);
+      expect(first.code, first.stderr).toBe(0);
+      const idA: string = JSON.parse(first.stdout).spec.objective.data.id;
+      expect(first.stderr).toBe(`descent submit: uploaded older-a.csv as dataset ${idA}\n`);
+      // The same file again: the dataset of its content, found by paging, its rows read back.
+      const again = await runCli(['submit', specA, '--idempotency-key', 'older-1', ...tenant]);
+      expect(again).toMatchObject({ code: 0, stderr: `descent submit: older-a.csv is stored already, as dataset ${idA}\n` });
+      // The submission repeated with its key names the same dataset: the same run.
+      expect(JSON.parse(again.stdout).id).toBe(JSON.parse(first.stdout).id);
+      // A file of other content and the same FNV content hash is uploaded.
+      const other = await runCli(['submit', await file('older-b.json', model('older-b.csv')), ...tenant]);
+      expect(other.code, other.stderr).toBe(0);
+      const idB: string = JSON.parse(other.stdout).spec.objective.data.id;
+      expect(idB).not.toBe(idA);
+      expect(other.stderr).toBe(`descent submit: uploaded older-b.csv as dataset ${idB}\n`);
+      const asked = older.listings.map((search) => new URLSearchParams(search));
+      expect(asked.map((query) => (query.has('contentSha256') ? 'contentSha256' : query.get('limit')))).toEqual(['contentSha256', '200', 'contentSha256', '200', 'contentSha256', '200']);
+    } finally {
+      await older.close();
+    }
   });
 
   it('uploads a data file as it read and checked it: a named pipe, which gives its bytes once', async () => {
