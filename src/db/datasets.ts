@@ -179,7 +179,7 @@ export interface DatasetListQuery {
 
 /**
  * The page's statement: a content digest is looked up in the index on (tenant_id, columns ->>
- * 'contentSha256') (migration 20261213100000), the others in the one on (tenant_id, created_at).
+ * 'contentSha256') (migration 20261213130000), the others in the one on (tenant_id, created_at).
  */
 export function datasetListStatement(tenantId: string, query: DatasetListQuery): { text: string; values: unknown[] } {
   const values: unknown[] = [tenantId, query.limit];
