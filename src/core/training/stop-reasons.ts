@@ -6,7 +6,7 @@
  */
 export const stopReasonRegistry = {
   max_steps: { endsIn: 'completed', description: 'Every update of training.maxSteps (or of training.epochs) was made.' },
-  early_stopping: { endsIn: 'early_stopped', description: 'The monitored value did not improve for earlyStopping.patience updates.' },
+  early_stopping: { endsIn: 'early_stopped', description: 'The monitored value did not improve by more than earlyStopping.minDelta for earlyStopping.patience updates.' },
   loss_target: { endsIn: 'completed', description: 'The loss fell below stopWhen.lossBelow.' },
   grad_norm_target: { endsIn: 'completed', description: 'The gradient norm fell below stopWhen.gradNormBelow.' },
   time_limit: { endsIn: 'completed', description: 'training.timeLimitSeconds passed.' },

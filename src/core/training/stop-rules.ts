@@ -75,7 +75,9 @@ export class StopRules {
         if (view.bestStep === null) {
           return `${head}: ${view.monitor} was not finite once in ${counted(context.tracker.lastStep, 'update')}${by} (patience ${view.patience}), so it never improved.`;
         }
-        return `${head}: ${view.monitor} did not improve for ${counted(view.stepsSinceBest!, 'update')}${by} (patience ${view.patience}); best ${view.best} at step ${view.bestStep}.`;
+        // With minDelta, a value a little below the best is no improvement: the sentence says so rather than that the value never fell.
+        const minDelta = context.tracker.minDelta > 0 ? ` by more than minDelta (${context.tracker.minDelta})` : '';
+        return `${head}: ${view.monitor} did not improve${minDelta} for ${counted(view.stepsSinceBest!, 'update')}${by} (patience ${view.patience}); best ${view.best} at step ${view.bestStep}.`;
       }
       case 'loss_target':
         return `The loss ${context.loss} fell below ${this.stopWhen?.lossBelow} at step ${t}.`;

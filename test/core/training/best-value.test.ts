@@ -105,7 +105,7 @@ describe('early stopping when the last parameters are the best', () => {
     const { result } = run(cases.find((row) => row.spec.earlyStopping !== undefined)!.spec, false);
     expect(result.stopReason).toBe('early_stopping');
     expect(result.message).toBe(
-      'Early stopping at step 31: loss did not improve for 30 updates (patience 30); best 74 at step 1. '
+      'Early stopping at step 31: loss did not improve by more than minDelta (1000000) for 30 updates (patience 30); best 74 at step 1. '
       + `At the last parameters, when the run ended, loss was ${result.finalLoss}: below the updates' best.`,
     );
     expect(result.best).toEqual({ metric: 'loss', value: result.finalLoss, step: 31, atEnd: true });

@@ -81,6 +81,18 @@ describe('stopping rules', () => {
       message: /loss did not improve for 5 updates/,
     },
     {
+      name: 'early stopping with minDelta on a loss that falls by less than it (best at step 1, patience 5)',
+      // The loss falls by 1e-4 at every evaluation: below the best, never by more than minDelta 1e-3.
+      spec: { optimizer: { name: 'sgd', learningRate: 0.1 }, training: { maxSteps: 100 }, earlyStopping: { monitor: 'loss', patience: 5, minDelta: 1e-3 } },
+      objective: () => scripted(['x'], [0], (call, _params, gradient) => {
+        gradient[0] = 0;
+        return 1 - call * 1e-4;
+      }),
+      reason: 'early_stopping',
+      steps: 6,
+      message: /^Early stopping at step 6: loss did not improve by more than minDelta \(0\.001\) for 5 updates \(patience 5\); best 0\.9999 at step 1\./,
+    },
+    {
       name: 'loss target',
       // f = ½(x−1)² + 2(y+2)² from (3, 3): with η = 0.1 the loss falls monotonically.
       spec: { optimizer: { name: 'sgd', learningRate: 0.1 }, training: { maxSteps: 1000 }, stopWhen: { lossBelow: 1e-3 } },
