@@ -44,6 +44,18 @@ describe('descent run', () => {
     expect(plain.stdout).not.toContain('Validation:');
   });
 
+  it("says the best loss is at the end when the last parameters' loss is the lowest, else the update's step", async () => {
+    // SGD at 0.1 on x² shrinks x by a fifth at every update: the last parameters are the best.
+    const falling = { objective: { type: 'expression', expression: 'x^2', variables: ['x'], initial: [1] }, optimizer: { name: 'sgd', learningRate: 0.1 }, training: { maxSteps: 5 } };
+    const ended = await runCli(['run', file('falling.json', JSON.stringify(falling)), '--no-progress']);
+    expect(ended.code).toBe(0);
+    expect(ended.stdout).toMatch(/^Best loss: {3}0\.1073741824 at the end \(step 5\)$/m);
+    // At 1.5, x doubles and changes sign at every update: the loss before the first update is the best.
+    const growing = await runCli(['run', file('growing.json', JSON.stringify({ ...falling, optimizer: { name: 'sgd', learningRate: 1.5 } })), '--no-progress']);
+    expect(growing.code).toBe(0);
+    expect(growing.stdout).toMatch(/^Best loss: {3}1 at step 1$/m);
+  });
+
   it('--jsonl: one object per recorded step, then the result', async () => {
     const path = file('every.json', JSON.stringify({ ...spec, record: { every: 20 } }));
     const { code, stdout } = await runCli(['run', path, '--jsonl']);

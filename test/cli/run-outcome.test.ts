@@ -19,6 +19,11 @@ describe('runOutcomeText', () => {
       .toBe(`${id}  completed: Reached maxSteps: 3000 updates.\n  steps 3000, final loss 0.000900098, final valLoss 0.0052144, valAccuracy 0.9975, best valLoss 0.00521442 at step 2872`);
   });
 
+  it("says the best is at the end when it is the last parameters' value, measured as the run ended", () => {
+    expect(runOutcomeText(ended({ finalLoss: 0.0007, best: { metric: 'loss', value: 0.0007, step: 3000, atEnd: true } })))
+      .toBe(`${id}  completed: Reached maxSteps: 3000 updates.\n  steps 3000, final loss 0.0007, best loss 0.0007 at the end (step 3000)`);
+  });
+
   it('says nothing of validation without a validation set', () => {
     expect(runOutcomeText(ended({}))).toBe(`${id}  completed: Reached maxSteps: 3000 updates.\n  steps 3000, final loss 0.000900098, best loss 0.0008 at step 2990`);
   });

@@ -9,6 +9,7 @@ import { checkGradient, createNewObjective, type Objective, type ObjectiveSpec, 
 import { curriculumIssue, isObjectiveReference, type RunLoop, type RunResult } from '../../core/training/index.ts';
 import type { ParallelReport } from '../../core/parallel/index.ts';
 import { startRun } from '../../hogwild/start-run.ts';
+import { bestStepText } from '../best-step.ts';
 import { DataFileError, resolveDataFiles } from '../data-files.ts';
 import { gradientCheckJson, gradientCheckText } from '../gradient-check-report.ts';
 import { ProgressBar } from '../progress-bar.ts';
@@ -123,7 +124,7 @@ function summary(result: RunResult, variables: readonly string[], seconds: numbe
     `Steps:       ${result.steps} (${rate} steps/s, ${seconds.toFixed(3)} s)`,
     `Final loss:  ${formatNumber(result.finalLoss)}${result.restoredBest ? ' (at the restored best parameters)' : ''}`,
     ...(result.finalValLoss !== null ? [`Validation:  loss ${formatNumber(result.finalValLoss)}${result.finalValAccuracy !== null ? `, accuracy ${formatNumber(result.finalValAccuracy)}` : ''} (at the returned parameters)`] : []),
-    `Best ${result.best?.metric ?? 'loss'}:${' '.repeat(Math.max(1, 7 - (result.best?.metric ?? 'loss').length))}${formatNumber(result.best?.value ?? null)}${result.best ? ` at step ${result.best.step}` : ''}`,
+    `Best ${result.best?.metric ?? 'loss'}:${' '.repeat(Math.max(1, 7 - (result.best?.metric ?? 'loss').length))}${formatNumber(result.best?.value ?? null)}${result.best ? ` ${bestStepText(result.best)}` : ''}`,
     ...(result.parallel ? [parallelLine(result.parallel)] : []),
     'Parameters:',
     ...result.params.map((value, i) => `  ${(variables[i] ?? `#${i + 1}`).padEnd(width)} = ${formatNumber(value)}`),

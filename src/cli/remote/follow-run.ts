@@ -3,6 +3,7 @@
  * the total, the latest loss, the speed and the time left, redrawn at each `progress` event.
  */
 import { ProblemError, type DescentClient, type Run } from '../../client/index.ts';
+import { bestStepText } from '../best-step.ts';
 import { ProgressBar, type ProgressStream } from '../progress-bar.ts';
 import { formatNumber } from './remote-command.ts';
 
@@ -70,6 +71,6 @@ export function runOutcomeText(run: Run): string {
     typeof result.finalValLoss === 'number' ? `, final valLoss ${formatNumber(result.finalValLoss)}` : '',
     typeof result.finalValAccuracy === 'number' ? `, valAccuracy ${formatNumber(result.finalValAccuracy)}` : '',
   ].join('');
-  const best = result.best ? `, best ${result.best.metric} ${formatNumber(result.best.value)} at step ${result.best.step}` : '';
+  const best = result.best ? `, best ${result.best.metric} ${formatNumber(result.best.value)} ${bestStepText(result.best)}` : '';
   return `${run.id}  ${run.status}: ${result.message}\n  steps ${result.steps}, final loss ${formatNumber(result.finalLoss)}${validation}${best}`;
 }
