@@ -22,6 +22,14 @@ const curvePositions = (page: Page, label: string) => page.locator('.curve-plot'
   return { positions, height: chart.bbox.height / (globalThis as unknown as { devicePixelRatio: number }).devicePixelRatio };
 }, label);
 
+/** Where a best point series is drawn: its step, the next step drawn, and its display value. */
+const bestPoint = (page: Page, label: string) => page.locator('.curve-plot').first().evaluate((element: unknown, wanted: string) => {
+  const chart = (element as { uplot: { series: { label: string }[]; data: (number | null)[][] } }).uplot;
+  const index = chart.series.findIndex((series) => series.label === wanted);
+  const at = chart.data[index]!.findIndex((value) => typeof value === 'number');
+  return { step: chart.data[0]![at]!, next: chart.data[0]![at + 1] ?? Infinity, display: chart.data[index]![at] };
+}, label);
+
 /** A scrolling table's state: how far it overflows and scrolled, its cues, and whether it takes focus. */
 const tableScroll = (page: Page, selector: string) => page.locator(selector).evaluate((element: unknown) => {
   const holder = element as { scrollWidth: number; clientWidth: number; scrollLeft: number; classList: { contains(name: string): boolean }; getAttribute(name: string): string | null };
@@ -151,12 +159,7 @@ describe('dashboard edges', () => {
     const best = (await drawnSeries(page)).find((series) => series.label === 'loss · best');
     expect(best).toMatchObject({ scale: 'loss', show: true, values: 1 });
     // The point is at the best step, at the best value.
-    const point = await page.locator('.curve-plot').first().evaluate((element: unknown) => {
-      const chart = (element as { uplot: { series: { label: string }[]; data: (number | null)[][] } }).uplot;
-      const index = chart.series.findIndex((series) => series.label === 'loss · best');
-      const at = chart.data[index]!.findIndex((value) => typeof value === 'number');
-      return { step: chart.data[0]![at]!, next: chart.data[0]![at + 1] ?? Infinity, display: chart.data[index]![at] };
-    });
+    const point = await bestPoint(page, 'loss · best');
     // On the step, or on the bucket holding it when the curve is downsampled.
     expect(point.step).toBeLessThanOrEqual(result.best.step);
     expect(point.next).toBeGreaterThan(result.best.step);
@@ -165,6 +168,39 @@ describe('dashboard edges', () => {
     // Hiding the curve hides its best point too.
     await page.locator('.chart-legend button[data-series="loss"]').first().click();
     await expect.poll(async () => (await drawnSeries(page)).find((series) => series.label === 'loss · best')?.show).toBe(false);
+  });
+
+  it('marks where early stopping found the best loss of each compared run, as the run page does', async () => {
+    // As above at two learning rates (best at steps 9 and 13), beside a run without early stopping.
+    const earlyStopped = (learningRate: number) => ({
+      objective: expression('x^2 + y^2', [3, 0]), optimizer: { name: 'momentum', learningRate, momentum: 0.95 },
+      training: { maxSteps: 5000 }, earlyStopping: { monitor: 'loss', patience: 40, minDelta: 1e-3, restoreBest: true }, record: { every: 1 },
+    });
+    const stopped = [await dashboard.submitRun(earlyStopped(0.02)), await dashboard.submitRun(earlyStopped(0.01))];
+    const plain = await dashboard.submitRun({ objective: expression('x^2 + y^2', [3, 0]), optimizer: { name: 'momentum', learningRate: 0.005, momentum: 0.95 }, training: { maxSteps: 60 } });
+    const results = await Promise.all(stopped.map(async (id) => (await runView(id)).result));
+    for (const result of results) expect(result.stopReason).toBe('early_stopping');
+    const page = await open(`#/compare/${[...stopped, plain].join(',')}`);
+    await page.locator('.curve-plot canvas').first().waitFor();
+    await expect.poll(() => page.locator('.chart-legend .best-step').count()).toBe(2);
+    for (const [index, id] of stopped.entries()) {
+      // Each run's entry names its curve (the legend's button for it) and where its best was.
+      const curve = await page.locator(`.chart-legend button[data-run-id="${id}"]`).textContent();
+      const said = await page.locator(`.chart-legend .best-step[data-run-id="${id}"]`).textContent();
+      const [, named, value, step] = /^(.+): best (\S+) at step (\d+)$/.exec(said!)!;
+      expect(named).toBe(curve);
+      expect(Number(step)).toBe(results[index].best.step);
+      // Five significant digits.
+      expect(Number(value) / results[index].best.value).toBeCloseTo(1, 4);
+      const best = (await drawnSeries(page)).find((series) => series.label === `${curve} · best`);
+      expect(best).toMatchObject({ scale: 'loss', show: true, values: 1 });
+      // Every step recorded: the point is at the best step, at the best value.
+      const point = await bestPoint(page, `${curve} · best`);
+      expect(point.step).toBe(results[index].best.step);
+      expect(10 ** point.display!).toBeCloseTo(results[index].best.value, 10);
+    }
+    expect(await page.locator(`.chart-legend .best-step[data-run-id="${plain}"]`).count()).toBe(0);
+    await page.screenshot({ path: `${screenshots}/edge-compare-early-stopping-best.png`, fullPage: true });
   });
 
   it('streams the CSV of a 60,000-step run into the file picked, every recorded field and step, never holding it whole', async () => {

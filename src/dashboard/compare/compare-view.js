@@ -1,7 +1,8 @@
 /**
  * Runs side by side: a table of what differs between their specs and how each ended, their
- * curves on one chart (one colour per run, one dash per field) and, when they minimise the same
- * two-parameter objective, their trajectories on one contour plot.
+ * curves on one chart (one colour per run, one dash per field; where early stopping found each
+ * run's best, marked as on the run's own page) and, when they minimise the same two-parameter
+ * objective, their trajectories on one contour plot.
  *
  * The same component shows a sweep's trials and the optimizer race (sweeps/sweep-view.js).
  */
@@ -13,7 +14,7 @@ import { colourAt } from '../charts/palette.js';
 import { describeObjective, h, present, shortId, statusBadge } from '../dom.js';
 import { formatNumber } from '../format.js';
 import { createCurveControls } from '../runs/curve-controls.js';
-import { knownDimension, loadCurves, loadLandscape, loadRun, loadTrajectory } from '../runs/run-data.js';
+import { earlyStoppingBest, knownDimension, loadCurves, loadLandscape, loadRun, loadTrajectory } from '../runs/run-data.js';
 import { thin } from '../runs/run-view.js';
 import { scrollingTable } from '../table-scroll.js';
 
@@ -112,7 +113,7 @@ export function createCompareView(container, { onRemove } = {}) {
       controls.showAvailable(drawn.flatMap(({ points }) => points));
       if (!drawn.length) return;
       chart.update({
-        runs: drawn.map(({ run, name, points }) => ({ id: run.id, name, points, stopped: stopped.has(run.id) })),
+        runs: drawn.map(({ run, name, points }) => ({ id: run.id, name, points, stopped: stopped.has(run.id), best: earlyStoppingBest(run) })),
         fields: metricFields.filter((field) => display.shown.has(field.name)),
         logScale: display.logScale,
         smoothing: display.smoothing,

@@ -51,6 +51,16 @@ export async function loadLandscape(id, { resolution = 80, xRange, yRange } = {}
 }
 
 /**
+ * The best step early stopping found, to mark on the curves (the run view's and the compare
+ * view's): of a run it stopped, or whose parameters it put back to the best ones (null otherwise).
+ */
+export function earlyStoppingBest(run) {
+  const result = run?.result;
+  if (!result?.best || !(result.stopReason === 'early_stopping' || result.restoredBest)) return null;
+  return result.best;
+}
+
+/**
  * How many parameters the run's objective has, as far as the spec and the result tell without
  * building it (null when only the recorded parameters can tell).
  */

@@ -17,7 +17,7 @@ import { describeObjective, h, present, progressBar, shortId, statusBadge } from
 import { finalRunStatuses, metricFields as recordedFields } from '../contracts.js';
 import { formatDuration, formatNumber } from '../format.js';
 import { saveFile } from '../save-file.js';
-import { knownDimension, loadCurves, loadLandscape, loadParameterNames, loadRun, loadTrajectory } from './run-data.js';
+import { earlyStoppingBest, knownDimension, loadCurves, loadLandscape, loadParameterNames, loadRun, loadTrajectory } from './run-data.js';
 import { createCurveControls } from './curve-controls.js';
 import { renderParameters } from './parameters-table.js';
 import { renderReplicas } from './replicas-panel.js';
@@ -31,16 +31,6 @@ export function thin(points, limit) {
   if (points.length <= limit) return points;
   const stride = (points.length - 1) / (limit - 1);
   return Array.from({ length: limit }, (_, index) => points[Math.round(index * stride)]);
-}
-
-/**
- * The best step early stopping found, to mark on the curves: of a run it stopped, or whose
- * parameters it put back to the best ones (null otherwise).
- */
-function earlyStoppingBest(run) {
-  const result = run?.result;
-  if (!result?.best || !(result.stopReason === 'early_stopping' || result.restoredBest)) return null;
-  return result.best;
 }
 
 function definitionList(entries) {
