@@ -203,6 +203,22 @@ describe('dashboard edges', () => {
     await page.screenshot({ path: `${screenshots}/edge-compare-early-stopping-best.png`, fullPage: true });
   });
 
+  it("says the best loss is at the end when it is the last parameters', measured as the run ended", async () => {
+    // No update improves by minDelta: patience runs out at step 31, and the loss at the last parameters is below every update's.
+    const id = await dashboard.submitRun({
+      objective: { type: 'benchmark', name: 'booth' }, optimizer: { name: 'sgd', learningRate: 0.02 },
+      training: { maxSteps: 500 }, earlyStopping: { monitor: 'loss', patience: 30, minDelta: 1e6 }, record: { every: 1 },
+    });
+    const { result } = await runView(id);
+    expect(result).toMatchObject({ stopReason: 'early_stopping', steps: 31, best: { metric: 'loss', step: 31, atEnd: true } });
+    const page = await open(`#/runs/${id}`);
+    await page.locator('.curve-plot canvas').first().waitFor();
+    // The result's facts (after early stopping's own, which has a best too).
+    await expect.poll(() => page.locator('dd[data-field="best"]').last().textContent()).toMatch(/^loss \S+ at the end \(step 31\)$/);
+    await expect.poll(() => page.locator('.chart-legend .best-step').textContent()).toMatch(/^loss: best \S+ at the end \(step 31\)$/);
+    await page.screenshot({ path: `${screenshots}/edge-best-at-the-end.png`, fullPage: true });
+  });
+
   it('streams the CSV of a 60,000-step run into the file picked, every recorded field and step, never holding it whole', async () => {
     const id = await dashboard.submitRun({
       objective: expression('x^2 + y^2', [1, 2]), optimizer: { name: 'sgd', learningRate: 1e-7 }, training: { maxSteps: 60_000 }, record: { every: 1 },

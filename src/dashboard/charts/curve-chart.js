@@ -13,7 +13,7 @@
  */
 import uPlot from 'uplot';
 import { h } from '../dom.js';
-import { formatNumber, formatStep } from '../format.js';
+import { bestStepText, formatNumber, formatStep } from '../format.js';
 import { valueAxisOptions, valueScale } from './value-scales.js';
 
 const valueAxisLabels = (scale) => {
@@ -67,7 +67,7 @@ const stepLabels = (_chart, splits) => splits.map((value) => (value === null || 
 /**
  * What to draw: uPlot's aligned data (values transformed per unit, see value-scales.js), its
  * series and bands, and each unit's scale.
- * @param {{ runs: { id: string, name: string, points: object[], stopped?: boolean, best?: { metric: string, value: number, step: number } }[], fields: object[], logScale: boolean, smoothing: number }} input
+ * @param {{ runs: { id: string, name: string, points: object[], stopped?: boolean, best?: { metric: string, value: number, step: number, atEnd?: boolean } }[], fields: object[], logScale: boolean, smoothing: number }} input
  */
 function describe({ runs, fields, logScale, smoothing }) {
   const compare = runs.length > 1;
@@ -152,7 +152,7 @@ function describe({ runs, fields, logScale, smoothing }) {
   return { data, series, bands, lines, missing, scales, bests };
 }
 
-const bestText = (best) => `${best.label}: best ${formatNumber(best.value, 5)} at step ${best.step}`;
+const bestText = (best) => `${best.label}: best ${formatNumber(best.value, 5)} ${bestStepText(best)}`;
 
 function axisTitle(unit, scale) {
   const title = units[unit].title;

@@ -15,7 +15,7 @@ import { metricFields } from '../charts/metric-fields.js';
 import { colourAt } from '../charts/palette.js';
 import { describeObjective, h, present, progressBar, shortId, statusBadge } from '../dom.js';
 import { finalRunStatuses, metricFields as recordedFields } from '../contracts.js';
-import { formatDuration, formatNumber } from '../format.js';
+import { bestStepText, formatDuration, formatNumber } from '../format.js';
 import { saveFile } from '../save-file.js';
 import { earlyStoppingBest, knownDimension, loadCurves, loadLandscape, loadParameterNames, loadRun, loadTrajectory } from './run-data.js';
 import { createCurveControls } from './curve-controls.js';
@@ -196,7 +196,7 @@ export function createRunView(container, { onChanged }) {
         [result.restoredBest ? 'loss at the best parameters' : 'final loss', formatNumber(result.finalLoss ?? null, 6), 'finalLoss'],
         ...(result.finalValLoss != null ? [['validation loss', formatNumber(result.finalValLoss, 6), 'finalValLoss']] : []),
         ...(result.finalValAccuracy != null ? [['validation accuracy', formatNumber(result.finalValAccuracy, 6), 'finalValAccuracy']] : []),
-        ['best', result.best ? `${result.best.metric} ${formatNumber(result.best.value, 6)} at step ${result.best.step}` : '—', 'best'],
+        ['best', result.best ? `${result.best.metric} ${formatNumber(result.best.value, 6)} ${bestStepText(result.best)}` : '—', 'best'],
       ]) : null,
       result?.parallel ? renderReplicas(result.parallel) : null,
       result?.params ? renderParameters(result.params, current.parameterNames.names) : null,
