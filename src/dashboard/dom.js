@@ -62,3 +62,34 @@ export function describeObjective(objective) {
 
 /** The nodes that are there (replaceChildren would print null as text). */
 export const present = (...nodes) => nodes.filter((node) => node !== null && node !== undefined && node !== false);
+
+/**
+ * Where `element` sits in `container`, to find it again once redrawn: the id its row carries
+ * (`data-run-id`, `data-sweep-id`: the element's own or its nearest ancestor's inside the
+ * container) and, for an element inside the row, its href. Null when neither names it.
+ */
+function placeOf(element, container) {
+  for (let row = element; row !== null && row !== container; row = row.parentElement) {
+    const id = [...row.attributes].find((attribute) => /^data-[a-z-]+-id$/.test(attribute.name));
+    if (!id) continue;
+    const rowSelector = `[${id.name}="${CSS.escape(id.value)}"]`;
+    if (row === element) return rowSelector;
+    const href = element.getAttribute('href');
+    return href === null ? null : `${rowSelector} [href="${CSS.escape(href)}"]`;
+  }
+  return null;
+}
+
+/**
+ * Draws `container` anew with `draw`, the keyboard's focus kept: when it was on a link inside
+ * (or on an element that names its run or sweep itself), the same one in the redrawn content
+ * has it again, found by its row's id and its href. A live refresh that draws a table anew would
+ * otherwise send the focus back to the page's start every few seconds. Nothing moves when the
+ * focus was elsewhere or its row is gone.
+ */
+export function keepingFocus(container, draw) {
+  const focused = document.activeElement;
+  const place = focused !== null && focused !== container && container.contains(focused) ? placeOf(focused, container) : null;
+  draw();
+  if (place) container.querySelector(place)?.focus({ preventScroll: true });
+}

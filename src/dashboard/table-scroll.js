@@ -3,7 +3,7 @@
  * where columns are out of view (gone once the reader reached that edge), and a tab stop so the
  * arrow keys (Home and End too) scroll it. A table that fits has neither, and is no region.
  */
-import { h } from './dom.js';
+import { h, keepingFocus } from './dom.js';
 
 /** What each observed holder and table updates. Tables are drawn anew on every refresh: one observer for all. */
 const updates = new WeakMap();
@@ -47,14 +47,15 @@ export function scrollingTable(label, table) {
 /**
  * Replaces what `container` shows with `children`, keeping its scrolling table where the reader
  * left it: a live refresh builds the table anew, which would otherwise scroll it back to its
- * first columns and take the keyboard's focus away every few seconds.
+ * first columns and take the keyboard's focus away every few seconds, from the table or from a
+ * link in it (the same row's link has it again: keepingFocus).
  * @param {Element} container @param {...(Node|string)} children
  */
 export function replaceKeepingScroll(container, ...children) {
   const previous = container.querySelector('.table-scroll');
   const scrollLeft = previous?.scrollLeft ?? 0;
   const focused = previous !== null && previous === document.activeElement;
-  container.replaceChildren(...children);
+  keepingFocus(container, () => container.replaceChildren(...children));
   const next = container.querySelector('.table-scroll');
   if (!previous || !next) return;
   next.scrollLeft = scrollLeft;

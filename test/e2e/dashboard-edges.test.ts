@@ -22,6 +22,19 @@ const curvePositions = (page: Page, label: string) => page.locator('.curve-plot'
   return { positions, height: chart.bbox.height / (globalThis as unknown as { devicePixelRatio: number }).devicePixelRatio };
 }, label);
 
+/** A small grid sweep named `name` (the file's worker coordinates no sweep: it stays queued); its id. */
+async function createSweep(name: string): Promise<string> {
+  const response = await dashboard.testApp.app.inject({
+    method: 'POST', url: '/v1/sweeps', headers: { authorization: dashboard.authorization },
+    payload: {
+      name, base: { objective: expression('x^2 + y^2', [1, 2]), optimizer: { name: 'sgd', learningRate: 0.1 }, training: { maxSteps: 10 } },
+      parameters: { 'optimizer.learningRate': { type: 'categorical', values: [0.1, 0.2] } }, metric: { name: 'finalLoss' }, sampler: { type: 'grid' },
+    },
+  });
+  expect(response.statusCode, response.body).toBe(201);
+  return response.json().id as string;
+}
+
 /** Where a best point series is drawn: its step, the next step drawn, and its display value. */
 const bestPoint = (page: Page, label: string) => page.locator('.curve-plot').first().evaluate((element: unknown, wanted: string) => {
   const chart = (element as { uplot: { series: { label: string }[]; data: (number | null)[][] } }).uplot;
@@ -102,14 +115,7 @@ describe('dashboard edges', () => {
   });
 
   it('keeps a wide table scrolled and focused where the reader left it when the page refreshes it', async () => {
-    const response = await dashboard.testApp.app.inject({
-      method: 'POST', url: '/v1/sweeps', headers: { authorization: dashboard.authorization },
-      payload: {
-        name: 'a sweep with a name long enough to widen its table', base: { objective: expression('x^2 + y^2', [1, 2]), optimizer: { name: 'sgd', learningRate: 0.1 }, training: { maxSteps: 10 } },
-        parameters: { 'optimizer.learningRate': { type: 'categorical', values: [0.1, 0.2] } }, metric: { name: 'finalLoss' }, sampler: { type: 'grid' },
-      },
-    });
-    expect(response.statusCode, response.body).toBe(201);
+    await createSweep('a sweep with a name long enough to widen its table');
     const page = await dashboard.openPage('#/sweeps', { width: 420, height: 800 });
     const holder = '.sweeps-page > .table-scroll';
     await page.locator('.sweeps-table tbody tr').first().waitFor();
@@ -139,6 +145,28 @@ describe('dashboard edges', () => {
     await page.keyboard.press('Home');
     await expect.poll(() => tableScroll(page, holder)).toMatchObject({ scrollLeft: 0, moreLeft: false, moreRight: true });
     await page.close();
+  });
+
+  it("keeps the keyboard's focus on a link in a table the page refreshes: the same row's link, not the page's start", async () => {
+    // The second row of the list (newest first): focus on the first row's link would be a match by place, not by row.
+    const focused = await createSweep('the sweep whose link has the focus');
+    await createSweep('a newer sweep');
+    const page = await open('#/sweeps');
+    const link = `.sweeps-table tr[data-sweep-id="${focused}"] a[href="#/sweeps/${focused}"]`;
+    await page.locator(link).focus();
+    const active = () => page.evaluate(() => {
+      const element = (globalThis as unknown as { document: { activeElement: { tagName: string; isConnected: boolean; getAttribute(name: string): string | null; dataset: Record<string, string> } } }).document.activeElement;
+      return { tag: element.tagName, href: element.getAttribute('href'), connected: element.isConnected, before: element.dataset['before'] ?? null };
+    });
+    expect(await active()).toEqual({ tag: 'A', href: `#/sweeps/${focused}`, connected: true, before: null });
+    // The list asks for the sweeps again every 10 s and draws the table anew.
+    await page.locator(link).evaluate((element) => { (element as unknown as { dataset: Record<string, string> }).dataset['before'] = 'refresh'; });
+    await expect.poll(() => page.locator(`${link}[data-before]`).count()).toBe(0);
+    expect(await active()).toEqual({ tag: 'A', href: `#/sweeps/${focused}`, connected: true, before: null });
+    await page.screenshot({ path: `${screenshots}/edge-table-focus-kept.png`, fullPage: true });
+    // The keyboard goes on from there: Enter follows the link.
+    await page.keyboard.press('Enter');
+    await page.waitForURL(new RegExp(`#/sweeps/${focused}$`));
   });
 
   it('marks the step where early stopping found the best loss, and the run restored it', async () => {
