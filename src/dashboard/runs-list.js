@@ -5,7 +5,7 @@
  * whenever a followed run changes.
  */
 import { ApiError, getJson } from './api.js';
-import { describeObjective, h, progressBar, shortId, statusBadge } from './dom.js';
+import { describeObjective, h, keepingFocus, progressBar, shortId, statusBadge } from './dom.js';
 import { formatNumber } from './format.js';
 import { runStatuses } from './contracts.js';
 
@@ -117,11 +117,12 @@ export function createRunsList(container, { onError, onCompare }) {
   function render() {
     const runs = state.body?.runs ?? [];
     const filtered = Object.values(state.filters).some(Boolean);
-    list.replaceChildren(state.error && !runs.length
+    // Drawn anew on every refresh: a run's link or tick that had the keyboard's focus has it again.
+    keepingFocus(list, () => list.replaceChildren(state.error && !runs.length
       ? h('p', { class: 'muted list-error' }, `The runs could not be loaded: ${state.error.message}`)
       : runs.length
         ? h('ul', { class: 'runs' }, runs.map(row))
-        : h('p', { class: 'muted' }, filtered ? 'No runs match.' : 'No runs yet. Submit one with “New run”.'));
+        : h('p', { class: 'muted' }, filtered ? 'No runs match.' : 'No runs yet. Submit one with “New run”.')));
     newer.disabled = state.cursors.length === 0;
     older.disabled = !state.body?.nextCursor;
     pager.hidden = newer.disabled && older.disabled;

@@ -169,6 +169,24 @@ describe('dashboard edges', () => {
     await page.waitForURL(new RegExp(`#/sweeps/${focused}$`));
   });
 
+  it("keeps the keyboard's focus on a run's link in the runs list when the list refreshes", async () => {
+    const older = await dashboard.submitRun({ objective: expression('x^2 + y^2', [1, 2]), optimizer: { name: 'sgd', learningRate: 0.1 }, training: { maxSteps: 5 } });
+    await dashboard.submitRun({ objective: expression('x^2 + y^2', [1, 2]), optimizer: { name: 'sgd', learningRate: 0.2 }, training: { maxSteps: 5 } });
+    const page = await open('');
+    const link = `.runs .run-link[data-run-id="${older}"]`;
+    await page.locator(link).focus();
+    const focusedRun = () => page.evaluate(() => {
+      const element = (globalThis as unknown as { document: { activeElement: { isConnected: boolean; dataset: Record<string, string> } } }).document.activeElement;
+      return element.isConnected ? element.dataset['runId'] ?? null : null;
+    });
+    expect(await focusedRun()).toBe(older);
+    // The list asks for the page again every 20 s and draws it anew.
+    await page.locator(link).evaluate((element) => { (element as unknown as { dataset: Record<string, string> }).dataset['before'] = 'refresh'; });
+    await expect.poll(() => page.locator(`${link}[data-before]`).count(), { timeout: 40_000 }).toBe(0);
+    expect(await focusedRun()).toBe(older);
+    await page.screenshot({ path: `${screenshots}/edge-runs-list-focus-kept.png`, fullPage: true });
+  });
+
   it('marks the step where early stopping found the best loss, and the run restored it', async () => {
     // Momentum overshoots the minimum of x² and swings back: the loss's best is at a crossing, then
     // the swings stop improving by minDelta and patience runs out.
