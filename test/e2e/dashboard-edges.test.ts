@@ -1,8 +1,10 @@
 /**
  * What a user found at the dashboard's edges, each as they met it: a run falling to −1e100 drawn
  * flat on its symmetric log axis until its last steps, wide tables cut at the card's edge with
- * nothing to say there was more, no mark where early stopping found its best step, and a CSV
- * export gathered whole in the page before it was saved.
+ * nothing to say there was more, the keyboard's focus sent back to the page's start by a table or
+ * list drawn anew, no mark where early stopping found its best step (on a run's page, then on the
+ * compare view), a best at the last parameters said to be an update's, and a CSV export gathered
+ * whole in the page before it was saved.
  */
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
