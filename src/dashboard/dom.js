@@ -63,33 +63,67 @@ export function describeObjective(objective) {
 /** The nodes that are there (replaceChildren would print null as text). */
 export const present = (...nodes) => nodes.filter((node) => node !== null && node !== undefined && node !== false);
 
-/**
- * Where `element` sits in `container`, to find it again once redrawn: the id its row carries
- * (`data-run-id`, `data-sweep-id`: the element's own or its nearest ancestor's inside the
- * container) and, for an element inside the row, its href. Null when neither names it.
- */
-function placeOf(element, container) {
-  for (let row = element; row !== null && row !== container; row = row.parentElement) {
-    const id = [...row.attributes].find((attribute) => /^data-[a-z-]+-id$/.test(attribute.name));
-    if (!id) continue;
-    const rowSelector = `[${id.name}="${CSS.escape(id.value)}"]`;
-    if (row === element) return rowSelector;
-    const href = element.getAttribute('href');
-    return href === null ? null : `${rowSelector} [href="${CSS.escape(href)}"]`;
-  }
-  return null;
+/** The attribute naming a row's run or sweep (`data-run-id`, `data-sweep-id`, `data-compare-id`), if `element` has one. */
+const rowIdOf = (element) => [...element.attributes].find((attribute) => /^data-[a-z-]+-id$/.test(attribute.name)) ?? null;
+
+const attributeSelector = (name, value) => `[${name}="${CSS.escape(value)}"]`;
+
+/** What names `element` among its row's (or the container's) elements: its href, name or aria-label. */
+function ownKeyOf(element) {
+  const name = ['href', 'name', 'aria-label'].find((attribute) => element.hasAttribute(attribute));
+  return name ? `${element.localName}${attributeSelector(name, element.getAttribute(name))}` : null;
 }
 
 /**
- * Draws `container` anew with `draw`, the keyboard's focus kept: when it was on a link inside
- * (or on an element that names its run or sweep itself), the same one in the redrawn content
- * has it again, found by its row's id and its href. A live refresh that draws a table anew would
- * otherwise send the focus back to the page's start every few seconds. Nothing moves when the
- * focus was elsewhere or its row is gone.
+ * Where `element` sits in `container`, to find it again once redrawn, as a selector: the id its
+ * row carries (its own or its nearest ancestor's inside the container) and, for an element inside
+ * the row, its own key (href, name or aria-label); outside any row, its own key alone. Null when
+ * nothing names it.
+ */
+function placeOf(element, container) {
+  for (let row = element; row !== null && row !== container; row = row.parentElement) {
+    const id = rowIdOf(row);
+    if (!id) continue;
+    const rowSelector = `${row.localName}${attributeSelector(id.name, id.value)}`;
+    if (row === element) return rowSelector;
+    const key = ownKeyOf(element);
+    return key === null ? null : `${rowSelector} ${key}`;
+  }
+  return ownKeyOf(element);
+}
+
+/**
+ * Draws `container` anew with `draw`, the keyboard's focus kept: a live refresh that draws a
+ * table or list anew would otherwise send the focus back to the page's start every few seconds.
+ * When the focus was on an element inside, the same one in the redrawn content has it again,
+ * found by its row's run or sweep id and its own href, name or aria-label (not by its place: a
+ * newer row above moves it down). When that element is gone (its row left the filtered list, or
+ * was pushed off the page), the nearest link that is still there has it: the next one's, which
+ * now stands where it stood, or else the one before; with no such link left, the container
+ * itself (made focusable for this, out of the Tab order). Nothing moves when the focus was
+ * elsewhere, stays where it was, or `draw` put it somewhere inside the container itself.
  */
 export function keepingFocus(container, draw) {
   const focused = document.activeElement;
-  const place = focused !== null && focused !== container && container.contains(focused) ? placeOf(focused, container) : null;
+  if (focused === null || focused === container || !container.contains(focused)) {
+    draw();
+    return;
+  }
+  const place = placeOf(focused, container);
+  // The links around it, nearest first: those after it in the page, then those before it.
+  const links = [...container.querySelectorAll('a[href]')].filter((link) => link !== focused);
+  const after = links.filter((link) => focused.compareDocumentPosition(link) & Node.DOCUMENT_POSITION_FOLLOWING);
+  const before = links.filter((link) => !after.includes(link)).reverse();
+  const neighbours = [...after, ...before].map((link) => placeOf(link, container)).filter((selector) => selector !== null);
   draw();
-  if (place) container.querySelector(place)?.focus({ preventScroll: true });
+  const now = document.activeElement;
+  if (now === focused || (now !== null && now !== container && container.contains(now))) return;
+  for (const selector of place === null ? neighbours : [place, ...neighbours]) {
+    const found = container.querySelector(selector);
+    if (!found) continue;
+    found.focus({ preventScroll: true });
+    if (document.activeElement === found) return;
+  }
+  if (!container.hasAttribute('tabindex')) container.setAttribute('tabindex', '-1');
+  container.focus({ preventScroll: true });
 }

@@ -48,19 +48,21 @@ export function scrollingTable(label, table) {
  * Replaces what `container` shows with `children`, keeping its scrolling table where the reader
  * left it: a live refresh builds the table anew, which would otherwise scroll it back to its
  * first columns and take the keyboard's focus away every few seconds, from the table or from a
- * link in it (the same row's link has it again: keepingFocus).
+ * link in it (the same row's link has it again, or the nearest one left: keepingFocus).
  * @param {Element} container @param {...(Node|string)} children
  */
 export function replaceKeepingScroll(container, ...children) {
   const previous = container.querySelector('.table-scroll');
   const scrollLeft = previous?.scrollLeft ?? 0;
   const focused = previous !== null && previous === document.activeElement;
-  keepingFocus(container, () => container.replaceChildren(...children));
-  const next = container.querySelector('.table-scroll');
-  if (!previous || !next) return;
-  next.scrollLeft = scrollLeft;
-  if (focused && next.scrollWidth - next.clientWidth > 1) {
-    next.setAttribute('tabindex', '0');
-    next.focus({ preventScroll: true });
-  }
+  keepingFocus(container, () => {
+    container.replaceChildren(...children);
+    const next = container.querySelector('.table-scroll');
+    if (!previous || !next) return;
+    next.scrollLeft = scrollLeft;
+    if (focused && next.scrollWidth - next.clientWidth > 1) {
+      next.setAttribute('tabindex', '0');
+      next.focus({ preventScroll: true });
+    }
+  });
 }

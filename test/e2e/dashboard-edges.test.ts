@@ -45,6 +45,16 @@ const bestPoint = (page: Page, label: string) => page.locator('.curve-plot').fir
   return { step: chart.data[0]![at]!, next: chart.data[0]![at + 1] ?? Infinity, display: chart.data[index]![at] };
 }, label);
 
+/** What has the keyboard's focus: its tag, class, href and tabindex, and the run or sweep its row names. */
+const focusedElement = (page: Page) => page.evaluate(() => {
+  type Focusable = { tagName: string; className: string; getAttribute(name: string): string | null; closest(selector: string): Focusable | null };
+  const element = (globalThis as unknown as { document: { activeElement: Focusable } }).document.activeElement;
+  return {
+    tag: element.tagName, className: element.className, href: element.getAttribute('href'), tabindex: element.getAttribute('tabindex'),
+    sweepId: element.closest('[data-sweep-id]')?.getAttribute('data-sweep-id') ?? null,
+  };
+});
+
 /** A scrolling table's state: how far it overflows and scrolled, its cues, and whether it takes focus. */
 const tableScroll = (page: Page, selector: string) => page.locator(selector).evaluate((element: unknown) => {
   const holder = element as { scrollWidth: number; clientWidth: number; scrollLeft: number; classList: { contains(name: string): boolean }; getAttribute(name: string): string | null };
@@ -169,6 +179,37 @@ describe('dashboard edges', () => {
     // The keyboard goes on from there: Enter follows the link.
     await page.keyboard.press('Enter');
     await page.waitForURL(new RegExp(`#/sweeps/${focused}$`));
+  });
+
+  it("moves the keyboard's focus to the nearest link left when its row leaves the list, and to the list once none is left", async () => {
+    const cancel = async (id: string) => {
+      const response = await dashboard.testApp.app.inject({ method: 'POST', url: `/v1/sweeps/${id}/cancel`, headers: { authorization: dashboard.authorization } });
+      expect(response.statusCode, response.body).toBe(200);
+    };
+    const row = (id: string) => `.sweeps-table tr[data-sweep-id="${id}"]`;
+    const below = await createSweep('the sweep below the one focused');
+    const focused = await createSweep('the sweep that leaves the queued ones');
+    await createSweep('the sweep above the one focused');
+    const page = await open('#/sweeps');
+    await page.selectOption('#sweep-status', 'queued');
+    await page.locator(row(focused)).waitFor();
+    // Cancelled, its row leaves the queued sweeps: the row below it, now where it was, has the focus.
+    await page.locator(`${row(focused)} a`).focus();
+    await cancel(focused);
+    await expect.poll(() => page.locator(row(focused)).count()).toBe(0);
+    expect(await focusedElement(page)).toMatchObject({ tag: 'A', href: `#/sweeps/${below}`, sweepId: below });
+    // The last row leaves: the one before it has the focus.
+    const shown = await page.locator('.sweeps-table tbody tr').evaluateAll((rows) => rows.map((element) => (element as unknown as { dataset: { sweepId: string } }).dataset.sweepId));
+    expect(shown.length).toBeGreaterThanOrEqual(2);
+    await page.locator(`${row(shown.at(-1)!)} a`).focus();
+    await cancel(shown.at(-1)!);
+    await expect.poll(() => page.locator(row(shown.at(-1)!)).count()).toBe(0);
+    expect(await focusedElement(page)).toMatchObject({ tag: 'A', sweepId: shown.at(-2)! });
+    // Every queued sweep cancelled, no row is left: the list itself has the focus, out of the Tab order.
+    for (const id of shown.slice(0, -1)) await cancel(id);
+    await expect.poll(() => page.locator('.sweeps-page').textContent()).toBe('No queued sweeps.');
+    expect(await focusedElement(page)).toMatchObject({ tag: 'DIV', className: 'sweeps-page', tabindex: '-1' });
+    await page.screenshot({ path: `${screenshots}/edge-focus-row-left.png`, fullPage: true });
   });
 
   it("keeps the keyboard's focus on a run's link in the runs list when the list refreshes", async () => {

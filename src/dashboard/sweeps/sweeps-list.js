@@ -3,7 +3,7 @@
  * along each is and its best value; asked again every 10 s while shown (a sweep moves on).
  */
 import { sweepStatuses } from '../contracts.js';
-import { h, progressBar, shortId, statusBadge } from '../dom.js';
+import { h, keepingFocus, progressBar, shortId, statusBadge } from '../dom.js';
 import { formatNumber } from '../format.js';
 import { replaceKeepingScroll, scrollingTable } from '../table-scroll.js';
 import { loadSweeps } from './sweep-data.js';
@@ -63,7 +63,7 @@ export function createSweepsList(container) {
     try {
       current.body = await loadSweeps({ status: current.status, cursor: current.cursor });
     } catch (error) {
-      if (state === current) current.parts.body.replaceChildren(h('p', { class: 'error', role: 'alert' }, error.message));
+      if (state === current) keepingFocus(current.parts.body, () => current.parts.body.replaceChildren(h('p', { class: 'error', role: 'alert' }, error.message)));
       return;
     }
     if (state !== current) return;
@@ -79,7 +79,8 @@ export function createSweepsList(container) {
     newer.disabled = current.cursors.length === 0 && !current.cursor;
     older.disabled = !nextCursor;
     if (!sweeps.length) {
-      body.replaceChildren(h('p', { class: 'muted placeholder' }, current.status ? `No ${current.status} sweeps.` : 'No sweeps yet.'));
+      // The last row of a filtered list may have had the focus: the list keeps it.
+      replaceKeepingScroll(body, h('p', { class: 'muted placeholder' }, current.status ? `No ${current.status} sweeps.` : 'No sweeps yet.'));
       return;
     }
     replaceKeepingScroll(body, scrollingTable('Sweeps', h('table', { class: 'sweeps-table' },
