@@ -45,13 +45,17 @@ const bestPoint = (page: Page, label: string) => page.locator('.curve-plot').fir
   return { step: chart.data[0]![at]!, next: chart.data[0]![at + 1] ?? Infinity, display: chart.data[index]![at] };
 }, label);
 
-/** What has the keyboard's focus: its tag, class, href and tabindex, and the run or sweep its row names. */
+/**
+ * What has the keyboard's focus: its tag, class, href and tabindex, the sweep its row names, the
+ * run it names (a run's link) or its compare tick names, and whether that is ticked.
+ */
 const focusedElement = (page: Page) => page.evaluate(() => {
-  type Focusable = { tagName: string; className: string; getAttribute(name: string): string | null; closest(selector: string): Focusable | null };
+  type Focusable = { tagName: string; className: string; checked?: boolean; getAttribute(name: string): string | null; closest(selector: string): Focusable | null };
   const element = (globalThis as unknown as { document: { activeElement: Focusable } }).document.activeElement;
   return {
     tag: element.tagName, className: element.className, href: element.getAttribute('href'), tabindex: element.getAttribute('tabindex'),
     sweepId: element.closest('[data-sweep-id]')?.getAttribute('data-sweep-id') ?? null,
+    runId: element.getAttribute('data-run-id'), compareId: element.getAttribute('data-compare-id'), checked: element.checked ?? null,
   };
 });
 
@@ -160,27 +164,27 @@ describe('dashboard edges', () => {
   });
 
   it("keeps the keyboard's focus on a link in a table the page refreshes: the same row's link, not the page's start", async () => {
-    // The second row of the list (newest first): focus on the first row's link would be a match by place, not by row.
     const focused = await createSweep('the sweep whose link has the focus');
     await createSweep('a newer sweep');
     const page = await open('#/sweeps');
     const link = `.sweeps-table tr[data-sweep-id="${focused}"] a[href="#/sweeps/${focused}"]`;
     await page.locator(link).focus();
-    const active = () => page.evaluate(() => {
-      const element = (globalThis as unknown as { document: { activeElement: { tagName: string; isConnected: boolean; getAttribute(name: string): string | null; dataset: Record<string, string> } } }).document.activeElement;
-      return { tag: element.tagName, href: element.getAttribute('href'), connected: element.isConnected, before: element.dataset['before'] ?? null };
-    });
-    expect(await active()).toEqual({ tag: 'A', href: `#/sweeps/${focused}`, connected: true, before: null });
-    // The list asks for the sweeps again every 10 s and draws the table anew.
+    expect(await focusedElement(page)).toMatchObject({ tag: 'A', href: `#/sweeps/${focused}`, sweepId: focused });
     await page.locator(link).evaluate((element) => { (element as unknown as { dataset: Record<string, string> }).dataset['before'] = 'refresh'; });
+    // A sweep newer still comes before the refresh: the focused row moves down one, and the link now
+    // where it was is another sweep's (a focus put back by place would land there).
+    const newest = await createSweep('a sweep created after the focus');
+    // The list asks for the sweeps again every 10 s and draws the table anew.
     await expect.poll(() => page.locator(`${link}[data-before]`).count()).toBe(0);
-    expect(await active()).toEqual({ tag: 'A', href: `#/sweeps/${focused}`, connected: true, before: null });
+    await page.locator(`.sweeps-table tr[data-sweep-id="${newest}"]`).waitFor();
+    expect(await focusedElement(page)).toMatchObject({ tag: 'A', href: `#/sweeps/${focused}`, sweepId: focused });
     await page.screenshot({ path: `${screenshots}/edge-table-focus-kept.png`, fullPage: true });
     // The keyboard goes on from there: Enter follows the link.
     await page.keyboard.press('Enter');
     await page.waitForURL(new RegExp(`#/sweeps/${focused}$`));
   });
 
+  // Three of the list's refreshes, 10 s apart.
   it("moves the keyboard's focus to the nearest link left when its row leaves the list, and to the list once none is left", async () => {
     const cancel = async (id: string) => {
       const response = await dashboard.testApp.app.inject({ method: 'POST', url: `/v1/sweeps/${id}/cancel`, headers: { authorization: dashboard.authorization } });
@@ -210,25 +214,35 @@ describe('dashboard edges', () => {
     await expect.poll(() => page.locator('.sweeps-page').textContent()).toBe('No queued sweeps.');
     expect(await focusedElement(page)).toMatchObject({ tag: 'DIV', className: 'sweeps-page', tabindex: '-1' });
     await page.screenshot({ path: `${screenshots}/edge-focus-row-left.png`, fullPage: true });
-  });
+  }, 120_000);
 
-  it("keeps the keyboard's focus on a run's link in the runs list when the list refreshes", async () => {
-    const older = await dashboard.submitRun({ objective: expression('x^2 + y^2', [1, 2]), optimizer: { name: 'sgd', learningRate: 0.1 }, training: { maxSteps: 5 } });
-    await dashboard.submitRun({ objective: expression('x^2 + y^2', [1, 2]), optimizer: { name: 'sgd', learningRate: 0.2 }, training: { maxSteps: 5 } });
+  // Two of the list's refreshes, 20 s apart.
+  it("keeps the keyboard's focus on a run's link, or its compare tick, in the runs list when the list refreshes", async () => {
+    const submit = (learningRate: number) => dashboard.submitRun({ objective: expression('x^2 + y^2', [1, 2]), optimizer: { name: 'sgd', learningRate }, training: { maxSteps: 5 } });
+    const older = await submit(0.1);
+    await submit(0.2);
     const page = await open('');
     const link = `.runs .run-link[data-run-id="${older}"]`;
+    const tick = `.runs .compare-tick[data-compare-id="${older}"]`;
     await page.locator(link).focus();
-    const focusedRun = () => page.evaluate(() => {
-      const element = (globalThis as unknown as { document: { activeElement: { isConnected: boolean; dataset: Record<string, string> } } }).document.activeElement;
-      return element.isConnected ? element.dataset['runId'] ?? null : null;
-    });
-    expect(await focusedRun()).toBe(older);
-    // The list asks for the page again every 20 s and draws it anew.
+    expect(await focusedElement(page)).toMatchObject({ tag: 'A', runId: older });
     await page.locator(link).evaluate((element) => { (element as unknown as { dataset: Record<string, string> }).dataset['before'] = 'refresh'; });
+    // A newer run comes before the refresh: the focused row moves down one, and the link now where
+    // it was is another run's (a focus put back by place would land there).
+    await submit(0.3);
+    // The list asks for the page again every 20 s and draws it anew.
     await expect.poll(() => page.locator(`${link}[data-before]`).count(), { timeout: 40_000 }).toBe(0);
-    expect(await focusedRun()).toBe(older);
+    expect(await focusedElement(page)).toMatchObject({ tag: 'A', runId: older });
     await page.screenshot({ path: `${screenshots}/edge-runs-list-focus-kept.png`, fullPage: true });
-  });
+    // The same on the run's compare tick, ticked from the keyboard: it keeps the focus and its tick.
+    await page.locator(tick).focus();
+    await page.keyboard.press('Space');
+    await page.locator(tick).evaluate((element) => { (element as unknown as { dataset: Record<string, string> }).dataset['before'] = 'refresh'; });
+    await submit(0.4);
+    await expect.poll(() => page.locator(`${tick}[data-before]`).count(), { timeout: 40_000 }).toBe(0);
+    expect(await focusedElement(page)).toMatchObject({ tag: 'INPUT', compareId: older, checked: true });
+    await expect.poll(() => page.locator('.compare-button').textContent()).toBe('Compare 1');
+  }, 120_000);
 
   it('marks the step where early stopping found the best loss, and the run restored it', async () => {
     // Momentum overshoots the minimum of x² and swings back: the loss's best is at a crossing, then
