@@ -2318,7 +2318,7 @@ export interface paths {
         };
         /**
          * List sweeps
-         * @description Newest first, with cursor pagination.
+         * @description Newest first, with cursor pagination. Carries an `ETag`: send it back as `If-None-Match` to get `304` while the page is unchanged.
          */
         get: {
             parameters: {
@@ -2443,6 +2443,15 @@ export interface paths {
                          *     }
                          */
                         "application/json": components["schemas"]["SweepList"];
+                    };
+                };
+                /** @description Not modified since the ETag sent in If-None-Match. */
+                304: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": null;
                     };
                 };
                 /** @description The request is invalid: the problem names every bad field in `errors`. */

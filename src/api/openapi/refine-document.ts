@@ -49,6 +49,7 @@ const successes: Record<string, string> = {
   'GET /v1/runs/{id}/events 200': 'The run\'s event stream, until it ends.',
   'POST /v1/sweeps 201': 'The sweep, stored and started (or the sweep first created with this Idempotency-Key).',
   'GET /v1/sweeps 200': 'A page of sweeps, newest first.',
+  'GET /v1/sweeps 304': 'Not modified since the ETag sent in If-None-Match.',
   'GET /v1/sweeps/{id} 200': 'The sweep: progress, trial counts, best trial and, once ended, why.',
   'GET /v1/sweeps/{id}/trials 200': 'The sweep\'s trials, best first (JSON or CSV).',
   'POST /v1/sweeps/{id}/cancel 200': 'The sweep, cancelled with its running trials.',

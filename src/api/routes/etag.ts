@@ -4,6 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
 
 /** A weak entity tag naming `content` (weak: equal meaning, not necessarily equal bytes on the wire). */
 export function weakEtag(content: string): string {
@@ -18,6 +19,9 @@ export function matchesEtag(header: string | undefined, etag: string): boolean {
     return tag === '*' || tag.replace(/^W\//, '') === etag.replace(/^W\//, '');
   });
 }
+
+/** The 304 answer of a route sending tagged JSON: no body. */
+export const notModifiedSchema = z.null().describe('Not modified since the ETag sent in If-None-Match.');
 
 /**
  * Sends a JSON document already written out, tagged by its content: 304 when the client holds

@@ -99,10 +99,17 @@ describe('/v1/runs', () => {
     expect(conflicting.json()).toMatchObject({ code: 'idempotency_key_reused' });
   });
 
-  it('tags a run and a list page with an ETag and answers 304 until they change', async () => {
+  it('tags a run, a page of runs and a page of sweeps with an ETag and answers 304 until they change', async () => {
     const { authorization: own } = await createTenantKey(context.services.database, 'etag');
     const id = (await context.app.inject({ method: 'POST', url: '/v1/runs', headers: { authorization: own }, payload: minimalSpec })).json().id;
-    for (const url of [`/v1/runs/${id}`, '/v1/runs?limit=5']) {
+    // No worker coordinates it here: it stays queued until cancelled.
+    const sweep = await context.app.inject({
+      method: 'POST', url: '/v1/sweeps', headers: { authorization: own },
+      payload: { base: minimalSpec, parameters: { 'optimizer.learningRate': { type: 'categorical', values: [0.01, 0.02] } }, sampler: { type: 'grid' } },
+    });
+    expect(sweep.statusCode, sweep.body).toBe(201);
+    const lists = ['/v1/runs?limit=5', '/v1/sweeps?limit=5'];
+    for (const url of [`/v1/runs/${id}`, ...lists]) {
       const first = await context.app.inject({ url, headers: { authorization: own } });
       expect(first.statusCode).toBe(200);
       const etag = first.headers.etag as string;
@@ -113,14 +120,18 @@ describe('/v1/runs', () => {
       expect(again.headers.etag).toBe(etag);
     }
     const before = (await context.app.inject({ url: `/v1/runs/${id}`, headers: { authorization: own } })).headers.etag as string;
-    const listBefore = (await context.app.inject({ url: '/v1/runs?limit=5', headers: { authorization: own } })).headers.etag as string;
+    const listsBefore = await Promise.all(lists.map(async (url) => (await context.app.inject({ url, headers: { authorization: own } })).headers.etag as string));
     await context.app.inject({ method: 'POST', url: `/v1/runs/${id}/cancel`, headers: { authorization: own } });
+    await context.app.inject({ method: 'POST', url: `/v1/sweeps/${sweep.json().id}/cancel`, headers: { authorization: own } });
     const changed = await context.app.inject({ url: `/v1/runs/${id}`, headers: { authorization: own, 'if-none-match': before } });
     expect(changed.statusCode).toBe(200);
     expect(changed.json().status).toBe('cancelled');
-    const listChanged = await context.app.inject({ url: '/v1/runs?limit=5', headers: { authorization: own, 'if-none-match': listBefore } });
-    expect(listChanged.statusCode).toBe(200);
-    expect(listChanged.headers.etag).not.toBe(listBefore);
+    for (const [index, url] of lists.entries()) {
+      const listChanged = await context.app.inject({ url, headers: { authorization: own, 'if-none-match': listsBefore[index] } });
+      expect(listChanged.statusCode, url).toBe(200);
+      expect(listChanged.headers.etag).not.toBe(listsBefore[index]);
+    }
+    expect((await context.app.inject({ url: '/v1/sweeps?limit=5', headers: { authorization: own } })).json().sweeps[0].status).toBe('cancelled');
   });
 
   it('lists newest first with cursor pagination and a status filter', async () => {

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { runSpecSchema } from '../../../contracts/run-spec.ts';
 import { problemResponses } from '../../errors/problem.ts';
 import { principalOf } from '../../plugins/authentication.ts';
-import { sendTaggedJson } from '../etag.ts';
+import { notModifiedSchema, sendTaggedJson } from '../etag.ts';
 import type { RunService } from './run-service.ts';
 import { runStatusSchema } from '../../../contracts/run-status.ts';
 import { runListItemSchema, runViewSchema, toRunListItem } from '../../../contracts/run-view.ts';
@@ -22,7 +22,6 @@ const runListSchema = z
   })
   .meta({ id: 'RunList', description: 'A page of runs.' });
 
-const notModifiedSchema = z.null().describe('Not modified since the ETag sent in If-None-Match.');
 
 export async function runRoutes(app: FastifyInstance, { runService }: { runService: RunService }): Promise<void> {
   const routes = app.withTypeProvider<ZodTypeProvider>();

@@ -9,6 +9,7 @@ import { principalOf } from '../../plugins/authentication.ts';
 import type { SweepService } from './sweep-service.ts';
 import { trialsCsv } from './sweep-view.ts';
 import { pageQueryShape } from '../cursor-page.ts';
+import { notModifiedSchema, sendTaggedJson } from '../etag.ts';
 import { refuseOtherSpecKind } from '../misplaced-spec.ts';
 import { preferredMediaType } from '../preferred-media-type.ts';
 import { queryInteger } from '../query-integer.ts';
@@ -67,18 +68,18 @@ export async function sweepRoutes(app: FastifyInstance, { sweepService }: { swee
   routes.get('/sweeps', {
     schema: {
       summary: 'List sweeps',
-      description: 'Newest first, with cursor pagination.',
+      description: 'Newest first, with cursor pagination. Carries an `ETag`: send it back as `If-None-Match` to get `304` while the page is unchanged.',
       tags: ['sweeps'],
       querystring: z.strictObject({
         status: sweepStatusSchema.optional(),
         ...pageQueryShape,
       }),
-      response: { 200: sweepListSchema, ...problemResponses(400, 401, 429) },
+      response: { 200: sweepListSchema, 304: notModifiedSchema, ...problemResponses(400, 401, 429) },
     },
     serializerCompiler: json,
-  }, async (request) => {
+  }, async (request, reply) => {
     const { items, nextCursor } = await sweepService.list(principalOf(request).tenantId, request.query);
-    return { sweeps: items, nextCursor };
+    return sendTaggedJson(request, reply, JSON.stringify({ sweeps: items, nextCursor }));
   });
 
   routes.get('/sweeps/:id', {
