@@ -60,6 +60,18 @@ export function describeObjective(objective) {
   return objective.type ?? '';
 }
 
+/**
+ * Writes the ages of `container`'s `<time datetime>` elements again (`3 min ago`, by `age`),
+ * touching only those whose words changed: a list left as it was (its page unchanged) stays the
+ * same nodes, and says nothing new to a screen reader until an age moves on.
+ */
+export function updateAges(container, age) {
+  for (const time of container.querySelectorAll('time[datetime]')) {
+    const text = age(time.dateTime);
+    if (time.textContent !== text) time.textContent = text;
+  }
+}
+
 /** The nodes that are there (replaceChildren would print null as text). */
 export const present = (...nodes) => nodes.filter((node) => node !== null && node !== undefined && node !== false);
 

@@ -5,7 +5,7 @@
  * whenever a followed run changes.
  */
 import { ApiError, getJson } from './api.js';
-import { describeObjective, h, keepingFocus, progressBar, shortId, statusBadge } from './dom.js';
+import { describeObjective, h, keepingFocus, progressBar, shortId, statusBadge, updateAges } from './dom.js';
 import { formatNumber } from './format.js';
 import { runStatuses } from './contracts.js';
 
@@ -133,11 +133,16 @@ export function createRunsList(container, { onError, onCompare }) {
     // A slow answer to an earlier search must not replace the answer to the search typed since.
     const request = ++state.requests;
     try {
-      const { body } = await getJson(query());
+      const { body, changed } = await getJson(query());
       if (request !== state.requests) return;
-      state.body = body;
-      state.error = null;
-      render();
+      // The page shown, unchanged (304): the list stays the nodes it is, or a screen reader would
+      // hear the whole list again (it is a live region) and the focus would move; only the ages move on.
+      if (!changed && body === state.body && state.error === null) updateAges(list, age);
+      else {
+        state.body = body;
+        state.error = null;
+        render();
+      }
       onError(null);
     } catch (error) {
       if (request !== state.requests) return;

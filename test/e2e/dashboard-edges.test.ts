@@ -59,6 +59,42 @@ const focusedElement = (page: Page) => page.evaluate(() => {
   };
 });
 
+/**
+ * Watches what the page does while its list at `selector` refreshes: which answers to GETs of
+ * `path` it has handled (their statuses, noted once the code awaiting them has run), the focus
+ * events, the elements of the list that left the page, and its changes other than an age's.
+ */
+async function watchRefreshes(page: Page, path: string, selector: string) {
+  await page.evaluate(({ path: watched, selector: list }) => {
+    type Node = { nodeName: string; isConnected: boolean };
+    type Watch = { handled: number[]; focusMoves: string[]; changed: string[]; elements: Node[]; focused: unknown };
+    const browser = globalThis as unknown as {
+      watch: Watch;
+      fetch(input: string, init?: unknown): Promise<{ status: number }>;
+      setTimeout(callback: () => void, ms: number): void;
+      document: { activeElement: unknown; querySelector(selector: string): { querySelectorAll(selector: string): Node[] }; addEventListener(type: string, listener: (event: { target: Node }) => void): void };
+      MutationObserver: new (callback: (records: { target: Node }[]) => void) => { observe(target: unknown, options: object): void };
+    };
+    const watch: Watch = { handled: [], focusMoves: [], changed: [], elements: [...browser.document.querySelector(list).querySelectorAll('*')], focused: browser.document.activeElement };
+    browser.watch = watch;
+    const fetch = browser.fetch;
+    // A task queued once the answer is in runs after the list's code that awaited it.
+    browser.fetch = (input, init) => fetch(input, init).then((response) => {
+      if (new URL(input, 'http://page').pathname === watched) browser.setTimeout(() => watch.handled.push(response.status), 0);
+      return response;
+    });
+    for (const type of ['focusin', 'focusout']) browser.document.addEventListener(type, (event) => watch.focusMoves.push(`${type} ${event.target.nodeName}`));
+    new browser.MutationObserver((records) => {
+      for (const { target } of records) if (target.nodeName !== 'TIME') watch.changed.push(target.nodeName);
+    }).observe(browser.document.querySelector(list), { childList: true, subtree: true, attributes: true, characterData: true });
+  }, { path, selector });
+  return () => page.evaluate(() => {
+    const browser = globalThis as unknown as { watch: { handled: number[]; focusMoves: string[]; changed: string[]; elements: { isConnected: boolean }[]; focused: unknown }; document: { activeElement: unknown } };
+    const { handled, focusMoves, changed, elements, focused } = browser.watch;
+    return { handled, focusMoves, changed, elementsGone: elements.filter((element) => !element.isConnected).length, sameFocus: browser.document.activeElement === focused };
+  });
+}
+
 /** A scrolling table's state: how far it overflows and scrolled, its cues, and whether it takes focus. */
 const tableScroll = (page: Page, selector: string) => page.locator(selector).evaluate((element: unknown) => {
   const holder = element as { scrollWidth: number; clientWidth: number; scrollLeft: number; classList: { contains(name: string): boolean }; getAttribute(name: string): string | null };
@@ -151,8 +187,9 @@ describe('dashboard edges', () => {
       prototype.unobserve = function (target) { watched.delete(target); unobserve.call(this, target); };
       for (const element of (globalThis as unknown as { document: { querySelectorAll(selector: string): Observed[] } }).document.querySelectorAll('.table-scroll, .table-scroll > table')) watched.add(element);
     });
-    // The list asks for the sweeps again every 10 s and draws the table anew.
+    // The list asks for the sweeps again every 10 s and, with a sweep more, draws the table anew.
     await page.locator('.sweeps-table').evaluate((table) => { (table as unknown as { dataset: Record<string, string> }).dataset['before'] = 'refresh'; });
+    await createSweep('a sweep newer than the others');
     await expect.poll(() => page.locator('.sweeps-table[data-before]').count()).toBe(0);
     await expect.poll(() => page.evaluate(() => [...(globalThis as unknown as { watched: Set<{ isConnected: boolean }> }).watched].map((element) => element.isConnected)))
       .toEqual([true, true]);
@@ -182,6 +219,19 @@ describe('dashboard edges', () => {
     // The keyboard goes on from there: Enter follows the link.
     await page.keyboard.press('Enter');
     await page.waitForURL(new RegExp(`#/sweeps/${focused}$`));
+  });
+
+  it('leaves the sweeps list as it was, the focus where it was, when a refresh finds the page unchanged (304)', async () => {
+    const focused = await createSweep('a sweep in a list that does not change');
+    const page = await open('#/sweeps');
+    const link = `.sweeps-table tr[data-sweep-id="${focused}"] a`;
+    await page.locator(link).focus();
+    const watched = await watchRefreshes(page, '/v1/sweeps', '.sweeps-page');
+    // The list asks for the page again every 10 s; no sweep changes here.
+    await expect.poll(async () => (await watched()).handled.length).toBeGreaterThanOrEqual(1);
+    // The same elements, the same one focused, no focus event and nothing for a screen reader to read again.
+    expect(await watched()).toMatchObject({ handled: [304], focusMoves: [], changed: [], elementsGone: 0, sameFocus: true });
+    expect(await focusedElement(page)).toMatchObject({ tag: 'A', sweepId: focused });
   });
 
   // Three of the list's refreshes, 10 s apart.
@@ -243,6 +293,20 @@ describe('dashboard edges', () => {
     expect(await focusedElement(page)).toMatchObject({ tag: 'INPUT', compareId: older, checked: true });
     await expect.poll(() => page.locator('.compare-button').textContent()).toBe('Compare 1');
   }, 120_000);
+
+  it('leaves the runs list as it was, the focus where it was, when a refresh finds the page unchanged (304)', async () => {
+    const focused = await dashboard.submitRun({ objective: expression('x^2 + y^2', [1, 2]), optimizer: { name: 'sgd', learningRate: 0.5 }, training: { maxSteps: 5 } });
+    const page = await open('');
+    const link = `.runs .run-link[data-run-id="${focused}"]`;
+    await page.locator(link).focus();
+    const watched = await watchRefreshes(page, '/v1/runs', '.runs-page');
+    // The list asks for the page again every 20 s; every run on it has ended.
+    await expect.poll(async () => (await watched()).handled.length, { timeout: 40_000 }).toBeGreaterThanOrEqual(1);
+    // The same elements (an age may have moved on in its own words), the same one focused, no focus
+    // event, and nothing else changed in the live region for a screen reader to read again.
+    expect(await watched()).toMatchObject({ handled: [304], focusMoves: [], changed: [], elementsGone: 0, sameFocus: true });
+    expect(await focusedElement(page)).toMatchObject({ tag: 'A', runId: focused });
+  });
 
   it('marks the step where early stopping found the best loss, and the run restored it', async () => {
     // Momentum overshoots the minimum of x² and swings back: the loss's best is at a crossing, then

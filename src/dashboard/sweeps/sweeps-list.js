@@ -1,9 +1,10 @@
 /**
  * The sweeps list (`#/sweeps`): newest first, 25 to a page, filtered by status, with how far
- * along each is and its best value; asked again every 10 s while shown (a sweep moves on).
+ * along each is and its best value; asked again every 10 s while shown (a sweep moves on), the
+ * table left as it is while the page is unchanged (304).
  */
 import { sweepStatuses } from '../contracts.js';
-import { h, keepingFocus, progressBar, shortId, statusBadge } from '../dom.js';
+import { h, keepingFocus, progressBar, shortId, statusBadge, updateAges } from '../dom.js';
 import { formatNumber } from '../format.js';
 import { replaceKeepingScroll, scrollingTable } from '../table-scroll.js';
 import { loadSweeps } from './sweep-data.js';
@@ -30,7 +31,7 @@ export function createSweepsList(container) {
 
   function show() {
     close();
-    const current = { status: '', cursors: [], cursor: '', body: null, timer: null };
+    const current = { status: '', cursors: [], cursor: '', body: null, drawn: null, timer: null };
     state = current;
     const filter = h('select', { id: 'sweep-status', name: 'status', onchange: () => {
       current.status = filter.value;
@@ -60,14 +61,23 @@ export function createSweepsList(container) {
 
   async function refresh(current) {
     clearTimeout(current.timer);
+    let page;
     try {
-      current.body = await loadSweeps({ status: current.status, cursor: current.cursor });
+      page = await loadSweeps({ status: current.status, cursor: current.cursor });
     } catch (error) {
-      if (state === current) keepingFocus(current.parts.body, () => current.parts.body.replaceChildren(h('p', { class: 'error', role: 'alert' }, error.message)));
+      if (state !== current) return;
+      current.drawn = null;
+      keepingFocus(current.parts.body, () => current.parts.body.replaceChildren(h('p', { class: 'error', role: 'alert' }, error.message)));
       return;
     }
     if (state !== current) return;
-    render(current);
+    // The page shown, unchanged (304): the table stays the nodes it is (the focus where it is); only the ages move on.
+    if (!page.changed && page.body === current.drawn) updateAges(current.parts.body, age);
+    else {
+      current.body = page.body;
+      current.drawn = page.body;
+      render(current);
+    }
     current.timer = setTimeout(() => {
       if (state === current && !document.hidden) refresh(current);
     }, refreshMs);
