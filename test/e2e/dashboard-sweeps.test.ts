@@ -134,4 +134,65 @@ describe('sweep pages', () => {
     await page.locator('.leaderboard').waitFor();
     expect(dashboard.pageErrors).toEqual([]);
   });
+
+  it("keeps the keyboard's focus on a running sweep's page as it refreshes: on the header's link and button, and in the compared trials, never shown loading again", async () => {
+    // Trials of 4 s each, one at a time: the sweep runs for a minute, its page refreshed all along.
+    const learningRates = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 20, 30].map((multiple) => multiple * 1e-9);
+    const id = await submitSweep({
+      name: 'slow trials', parallelism: 1,
+      base: { ...quadraticBase, training: { maxSteps: 100_000_000, timeLimitSeconds: 4 }, record: { every: 1000 } },
+      parameters: { 'optimizer.learningRate': { type: 'categorical', values: learningRates } }, metric: { name: 'finalLoss' }, sampler: { type: 'grid' },
+    });
+    const { page } = await open(`#/sweeps/${id}`);
+    const focused = () => page.evaluate(() => {
+      type Focusable = { tagName: string; textContent: string; getAttribute(name: string): string | null; closest(selector: string): unknown };
+      const element = (globalThis as unknown as { document: { activeElement: Focusable } }).document.activeElement;
+      return { tag: element.tagName, text: element.textContent, href: element.getAttribute('href'), inHeader: element.closest('.header-actions') !== null, inCompared: element.closest('.sweep-compare .compare-table') !== null };
+    });
+    const markFocused = () => page.evaluate(() => { (globalThis as unknown as { document: { activeElement: { dataset: Record<string, string> } } }).document.activeElement.dataset['before'] = 'refresh'; });
+    // The header is drawn anew as each trial starts and ends (its status, the Cancel button while the sweep runs).
+    const allSweeps = page.locator('.header-actions a[href="#/sweeps"]');
+    await allSweeps.focus();
+    await markFocused();
+    await expect.poll(() => page.locator('.header-actions [data-before]').count(), untilTrue).toBe(0);
+    expect(await focused()).toEqual({ tag: 'A', text: 'All sweeps', href: '#/sweeps', inHeader: true, inCompared: false });
+    await page.locator('.header-actions button', { hasText: 'Cancel sweep' }).focus();
+    await markFocused();
+    await expect.poll(() => page.locator('.header-actions [data-before]').count(), untilTrue).toBe(0);
+    expect(await focused()).toEqual({ tag: 'BUTTON', text: 'Cancel sweep', href: null, inHeader: true, inCompared: false });
+
+    // The compared trials, with their trajectories: from here on the view is only refreshed.
+    const comparedLink = page.locator('.sweep-compare .compare-table tbody tr a').first();
+    await comparedLink.waitFor(untilTrue);
+    await page.locator('.sweep-compare .compare-landscape .contour-plot').waitFor(untilTrue);
+    await page.evaluate(() => {
+      type Added = { textContent: string | null };
+      const browser = globalThis as unknown as {
+        loadingShown: string[];
+        document: { querySelector(selector: string): unknown };
+        MutationObserver: new (callback: (records: { addedNodes: ArrayLike<Added> }[]) => void) => { observe(target: unknown, options: object): void };
+      };
+      browser.loadingShown = [];
+      new browser.MutationObserver((records) => {
+        for (const { addedNodes } of records) for (const node of Array.from(addedNodes)) if (node.textContent?.includes('Loading')) browser.loadingShown.push(node.textContent);
+      }).observe(browser.document.querySelector('.sweep-compare'), { childList: true, subtree: true });
+    });
+    // The best trial so far: still among the 8 compared when the view is refreshed (at most every 20 s).
+    const trial = await comparedLink.getAttribute('href');
+    await comparedLink.focus();
+    await markFocused();
+    await expect.poll(() => page.locator('.sweep-compare [data-before]').count(), { timeout: 90_000 }).toBe(0);
+    expect(await focused()).toEqual({ tag: 'A', text: expect.any(String), href: trial, inHeader: false, inCompared: true });
+    expect(await page.evaluate(() => (globalThis as unknown as { loadingShown: string[] }).loadingShown)).toEqual([]);
+    expect(await page.locator('.sweep-compare .compare-landscape .contour-plot').count()).toBe(1);
+    await page.screenshot({ path: `${screenshots}/sweep-running-focus-kept.png`, fullPage: true });
+
+    // Cancelled from the keyboard, the sweep's header has no Cancel button any more: the link before it has the focus.
+    await page.locator('.header-actions button', { hasText: 'Cancel sweep' }).focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.locator('#sweep-title .badge').textContent(), untilTrue).toBe('cancelled');
+    await expect.poll(() => page.locator('.header-actions button').count(), untilTrue).toBe(0);
+    expect(await focused()).toEqual({ tag: 'A', text: 'All sweeps', href: '#/sweeps', inHeader: true, inCompared: false });
+    expect(dashboard.pageErrors).toEqual([]);
+  }, 240_000);
 });

@@ -11,7 +11,7 @@ import { createCurveChart } from '../charts/curve-chart.js';
 import { frame, renderContourPlot } from '../charts/contour-plot.js';
 import { metricFields } from '../charts/metric-fields.js';
 import { colourAt } from '../charts/palette.js';
-import { describeObjective, h, present, shortId, statusBadge } from '../dom.js';
+import { describeObjective, h, keepingFocus, present, shortId, statusBadge } from '../dom.js';
 import { formatNumber } from '../format.js';
 import { createCurveControls } from '../runs/curve-controls.js';
 import { earlyStoppingBest, knownDimension, loadCurves, loadLandscape, loadRun, loadTrajectory } from '../runs/run-data.js';
@@ -55,24 +55,35 @@ export function createCompareView(container, { onRemove } = {}) {
   let chart = null;
   const display = { shown: new Set(['loss']), logScale: true, smoothing: 0 };
 
-  function close() {
-    generation++;
+  /** Takes the chart down (its element goes with what the container shows). */
+  function dropChart() {
     chart?.destroy();
     chart = null;
   }
 
+  function close() {
+    generation++;
+    dropChart();
+  }
+
   /**
    * Loads and shows `ids`; `labels` names them (default: optimizer and short id); the runs in
-   * `stopped` (pruned trials) are marked where their curves end.
+   * `stopped` (pruned trials) are marked where their curves end. `live`: a refresh of the runs
+   * shown (a running sweep's trials): what is shown stays until the runs and their curves are in,
+   * never "Loading…", then the view is drawn anew in one go with the keyboard's focus kept
+   * (keepingFocus), and the trajectories shown stay until the new ones are drawn.
    */
-  async function show(ids, { title = `Compare ${ids.length} run${ids.length === 1 ? '' : 's'}`, labels = {}, intro = null, stopped = new Set() } = {}) {
-    close();
+  async function show(ids, { title = `Compare ${ids.length} run${ids.length === 1 ? '' : 's'}`, labels = {}, intro = null, stopped = new Set(), live = false } = {}) {
     const current = ++generation;
-    container.replaceChildren(...present(h('header', { class: 'run-header' }, h('h2', {}, title)), intro, h('p', { class: 'muted' }, 'Loading…')));
+    const header = () => h('header', { class: 'run-header' }, h('h2', {}, title));
     if (!ids.length) {
-      container.replaceChildren(...present(h('header', { class: 'run-header' }, h('h2', {}, title)), intro,
-        h('p', { class: 'muted placeholder' }, 'Tick runs in the list to compare them.')));
+      dropChart();
+      keepingFocus(container, () => container.replaceChildren(...present(header(), intro, h('p', { class: 'muted placeholder' }, 'Tick runs in the list to compare them.'))));
       return;
+    }
+    if (!live) {
+      dropChart();
+      container.replaceChildren(...present(header(), intro, h('p', { class: 'muted' }, 'Loading…')));
     }
     // Curves are asked for with the run views, not after them.
     const pointsWide = Math.max(200, (container.clientWidth || 640) - 120);
@@ -83,32 +94,21 @@ export function createCompareView(container, { onRemove } = {}) {
       runs = await Promise.all(ids.map((id) => loadRun(id)));
     } catch (error) {
       if (current !== generation) return;
-      container.replaceChildren(h('p', { class: 'error', role: 'alert' }, error instanceof ApiError && error.status === 404 ? 'One of the runs does not exist.' : error.message));
+      dropChart();
+      keepingFocus(container, () => container.replaceChildren(h('p', { class: 'error', role: 'alert' }, error instanceof ApiError && error.status === 404 ? 'One of the runs does not exist.' : error.message)));
       return;
     }
+    // A live refresh draws the curves with the rest: the chart is never drawn empty in between.
+    const curvesFirst = live ? await curvesLoaded : null;
+    if (current !== generation) return;
     const named = runs.map((run, index) => ({ run, colour: colourAt(index), name: labels[run.id] ?? `${run.spec.optimizer.name} ${shortId(run.id)}` }));
     const chartHolder = h('div', { class: 'chart-holder' });
     const curvesError = h('p', { class: 'error curves-error', role: 'alert', hidden: true });
     const controls = createCurveControls(display, { onChange: () => renderCurves() });
-    const landscapeCard = h('section', { class: 'card landscape-card compare-landscape', 'aria-labelledby': 'compare-landscape-title' },
+    const shownLandscape = live ? container.querySelector('.compare-landscape') : null;
+    const landscapeCard = shownLandscape ?? h('section', { class: 'card landscape-card compare-landscape', 'aria-labelledby': 'compare-landscape-title' },
       h('h3', { id: 'compare-landscape-title' }, 'Trajectories'), h('p', { class: 'muted landscape-note' }, 'Loading…'));
-    container.replaceChildren(...present(
-      h('header', { class: 'run-header' }, h('h2', {}, title)),
-      intro,
-      h('div', { class: 'run-grid' },
-        h('section', { class: 'card compare-table-card', 'aria-labelledby': 'compare-table-title' }, h('h3', { id: 'compare-table-title' }, 'Runs'), renderTable(named)),
-        h('section', { class: 'card curves-card', 'aria-labelledby': 'compare-curves-title' }, h('h3', { id: 'compare-curves-title' }, 'Curves'), controls.element, curvesError, chartHolder),
-        landscapeCard),
-    ));
-    chart = createCurveChart(chartHolder, { ariaLabel: `Curves of ${runs.length} runs by step` });
-    const loaded = await curvesLoaded;
-    if (current !== generation) return;
-    const failures = named.flatMap(({ name }, index) => (loaded[index].error ? [`The curves of ${name} could not be loaded: ${loaded[index].error.message}`] : []));
-    curvesError.hidden = failures.length === 0;
-    curvesError.textContent = failures.join(' ');
-    const drawn = named.map((entry, index) => ({ ...entry, points: loaded[index] })).filter(({ points }) => !points.error);
-    // When no run's curves could be read, the failure is all there is to say (not "No recorded steps yet.").
-    chartHolder.hidden = drawn.length === 0;
+    let drawn = [];
     function renderCurves() {
       controls.showAvailable(drawn.flatMap(({ points }) => points));
       if (!drawn.length) return;
@@ -119,7 +119,33 @@ export function createCompareView(container, { onRemove } = {}) {
         smoothing: display.smoothing,
       });
     }
-    renderCurves();
+    function drawCurves(loaded) {
+      const failures = named.flatMap(({ name }, index) => (loaded[index].error ? [`The curves of ${name} could not be loaded: ${loaded[index].error.message}`] : []));
+      curvesError.hidden = failures.length === 0;
+      curvesError.textContent = failures.join(' ');
+      drawn = named.map((entry, index) => ({ ...entry, points: loaded[index] })).filter(({ points }) => !points.error);
+      // When no run's curves could be read, the failure is all there is to say (not "No recorded steps yet.").
+      chartHolder.hidden = drawn.length === 0;
+      renderCurves();
+    }
+    keepingFocus(container, () => {
+      dropChart();
+      container.replaceChildren(...present(
+        header(),
+        intro,
+        h('div', { class: 'run-grid' },
+          h('section', { class: 'card compare-table-card', 'aria-labelledby': 'compare-table-title' }, h('h3', { id: 'compare-table-title' }, 'Runs'), renderTable(named)),
+          h('section', { class: 'card curves-card', 'aria-labelledby': 'compare-curves-title' }, h('h3', { id: 'compare-curves-title' }, 'Curves'), controls.element, curvesError, chartHolder),
+          landscapeCard),
+      ));
+      chart = createCurveChart(chartHolder, { ariaLabel: `Curves of ${runs.length} runs by step` });
+      if (curvesFirst) drawCurves(curvesFirst);
+    });
+    if (!curvesFirst) {
+      const loaded = await curvesLoaded;
+      if (current !== generation) return;
+      drawCurves(loaded);
+    }
     await renderTrajectories(current, named, landscapeCard);
   }
 
@@ -187,7 +213,7 @@ export function createCompareView(container, { onRemove } = {}) {
     try {
       ({ landscape: body } = await loadLandscape(runs[0].id, { xRange: frame(points.map((point) => point[0])), yRange: frame(points.map((point) => point[1])) }));
     } catch (error) {
-      note(error.message);
+      if (current === generation) note(error.message);
       return;
     }
     if (current !== generation || !body) return;

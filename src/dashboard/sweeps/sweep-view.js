@@ -13,7 +13,7 @@ import { ApiError, followEvents, postJson } from '../api.js';
 import { renderScatterPlot } from '../charts/scatter-plot.js';
 import { createCompareView } from '../compare/compare-view.js';
 import { finalSweepStatuses, rankedRunStatuses } from '../contracts.js';
-import { h, progressBar, shortId, statusBadge } from '../dom.js';
+import { h, keepingFocus, progressBar, shortId, statusBadge } from '../dom.js';
 import { formatDuration, formatNumber } from '../format.js';
 import { replaceKeepingScroll } from '../table-scroll.js';
 import { renderLeaderboard } from './leaderboard.js';
@@ -104,15 +104,17 @@ export function createSweepView(container) {
     const { sweep } = current;
     const { spec } = sweep;
     const active = !finalSweepStatuses.has(sweep.status);
-    current.parts.header.replaceChildren(
+    const header = current.parts.header;
+    // Drawn anew on every refresh: the link or button that had the keyboard's focus has it again.
+    keepingFocus(header, () => header.replaceChildren(
       h('div', {},
         h('h2', { id: 'sweep-title' }, 'Sweep ', h('code', {}, sweep.name ?? shortId(sweep.id)), ' ', statusBadge(sweep.status)),
         h('p', { class: 'muted run-summary' },
           `${goalOf(spec.metric)} ${spec.metric.name} · ${spec.sampler.type} sampler (seed ${spec.sampler.seed}) · ${spec.pruner?.type ?? 'no'} pruner · ${spec.parallelism} at a time`)),
       h('div', { class: 'header-actions' },
         h('a', { class: 'button', href: '#/sweeps' }, 'All sweeps'),
-        active ? h('button', { type: 'button', class: 'danger', onclick: () => cancel(current) }, 'Cancel sweep') : null),
-    );
+        active ? h('button', { type: 'button', class: 'danger', name: 'cancel', onclick: () => cancel(current) }, 'Cancel sweep') : null),
+    ));
   }
 
   async function cancel(current) {
@@ -206,8 +208,11 @@ export function createSweepView(container) {
       h('span', { class: 'legend-dot best-line' }, 'best so far'));
   }
 
-  /** The best trials (every optimizer of a race) in the compare view; redrawn only when they change. */
-  async function showCompared(current, { force = false } = {}) {
+  /**
+   * The best trials (every optimizer of a race) in the compare view; redrawn only when they change.
+   * `live`: a refresh of the trials shown, drawn in their place once loaded (compare-view.js).
+   */
+  async function showCompared(current, { force = false, live = false } = {}) {
     const race = isRace(current.sweep.spec);
     const drawn = current.trials.filter((trial) => drawnTrialStatuses.has(trial.status)).slice(0, race ? racedTrials : comparedTrials);
     const ids = drawn.map((trial) => trial.runId);
@@ -219,11 +224,12 @@ export function createSweepView(container) {
       ? h('p', { class: 'muted' }, 'Optimizer race: every optimizer from the same start on the same objective, one colour each, with its final loss.')
       : h('p', { class: 'muted' }, `The ${ids.length} best trials with curves${current.trials.length > ids.length ? ` (of ${current.trials.length})` : ''}; a pruned one ends in a hollow mark where it was pruned.`);
     if (!ids.length) {
-      current.parts.compare.replaceChildren();
+      current.compare.close();
+      keepingFocus(current.parts.compare, () => current.parts.compare.replaceChildren());
       return;
     }
     const stopped = new Set(drawn.filter((trial) => trial.status === 'pruned').map((trial) => trial.runId));
-    await current.compare.show(ids, { title: race ? 'Optimizer race' : 'Best trials compared', labels, intro, stopped });
+    await current.compare.show(ids, { title: race ? 'Optimizer race' : 'Best trials compared', labels, intro, stopped, live });
   }
 
   async function refresh(current) {
@@ -247,7 +253,7 @@ export function createSweepView(container) {
     if (!current.compareTimer) {
       current.compareTimer = setTimeout(async () => {
         current.compareTimer = null;
-        if (!current.stopped) await showCompared(current);
+        if (!current.stopped) await showCompared(current, { live: true });
       }, compareRefreshMs);
     }
   }
@@ -283,7 +289,7 @@ export function createSweepView(container) {
     current.timer = null;
     current.compareTimer = null;
     await refresh(current);
-    if (!current.stopped) await showCompared(current, { force: true });
+    if (!current.stopped) await showCompared(current, { force: true, live: true });
   }
 
   return { open, close };
