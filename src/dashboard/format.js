@@ -13,12 +13,6 @@ export function formatNumber(value, digits = 4) {
   return Number(value.toPrecision(digits)).toString();
 }
 
-/**
- * Where a run's best value was measured: `at step 354` for an update's, `at the end (step 400)`
- * for the last parameters' (result.best.atEnd), measured when the run ended.
- */
-export const bestStepText = (best) => (best.atEnd ? `at the end (step ${best.step})` : `at step ${best.step}`);
-
 /** A step count for an axis: whole numbers, with k and M once they get long. */
 export function formatStep(step) {
   const magnitude = Math.abs(step);

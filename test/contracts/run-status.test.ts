@@ -7,6 +7,7 @@ import { finalStatusOf, stopReasonRegistry, stopReasons } from '../../src/core/t
 import { RunStatus as DatabaseRunStatus } from '../../src/generated/prisma/enums.ts';
 import { metricFieldViews } from '../../src/contracts/metric-fields.ts';
 import { contractsModule } from '../../src/api/routes/dashboard/contracts-module.ts';
+import { bestStepText } from '../../src/contracts/best-step.ts';
 
 describe('run statuses', () => {
   it('are the database enum, value for value', () => {
@@ -54,6 +55,13 @@ describe('the dashboard module', () => {
     expect([...module.finalRunStatuses]).toEqual(finalRunStatuses);
     expect(module.stopReasonRegistry).toEqual(stopReasonRegistry);
     expect(module.metricFields).toEqual(metricFieldViews);
+  });
+
+  it("says where a best value was measured in the CLI's words: the same function", async () => {
+    const module = await import(`data:text/javascript;base64,${contractsModule().toString('base64')}`);
+    for (const best of [{ step: 2872, atEnd: false }, { step: 3000, atEnd: true }, { step: 12 }]) expect(module.bestStepText(best)).toBe(bestStepText(best));
+    expect(module.bestStepText({ step: 3000, atEnd: true })).toBe('at the end (step 3000)');
+    expect(module.bestStepText({ step: 2872, atEnd: false })).toBe('at step 2872');
   });
 });
 

@@ -9,7 +9,7 @@ import { checkGradient, createNewObjective, type Objective, type ObjectiveSpec, 
 import { curriculumIssue, isObjectiveReference, type RunLoop, type RunResult } from '../../core/training/index.ts';
 import type { ParallelReport } from '../../core/parallel/index.ts';
 import { startRun } from '../../hogwild/start-run.ts';
-import { bestStepText } from '../best-step.ts';
+import { bestStepText } from '../../contracts/best-step.ts';
 import { DataFileError, resolveDataFiles } from '../data-files.ts';
 import { gradientCheckJson, gradientCheckText } from '../gradient-check-report.ts';
 import { ProgressBar } from '../progress-bar.ts';

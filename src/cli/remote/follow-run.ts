@@ -3,7 +3,7 @@
  * the total, the latest loss, the speed and the time left, redrawn at each `progress` event.
  */
 import { ProblemError, type DescentClient, type Run } from '../../client/index.ts';
-import { bestStepText } from '../best-step.ts';
+import { bestStepText } from '../../contracts/best-step.ts';
 import { ProgressBar, type ProgressStream } from '../progress-bar.ts';
 import { formatNumber } from './remote-command.ts';
 

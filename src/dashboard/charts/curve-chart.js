@@ -13,7 +13,8 @@
  */
 import uPlot from 'uplot';
 import { h } from '../dom.js';
-import { bestStepText, formatNumber, formatStep } from '../format.js';
+import { bestStepText } from '../contracts.js';
+import { formatNumber, formatStep } from '../format.js';
 import { valueAxisOptions, valueScale } from './value-scales.js';
 
 const valueAxisLabels = (scale) => {
