@@ -322,7 +322,7 @@ describe('dashboard edges', () => {
     await page.locator('.curve-plot canvas').first().waitFor();
     const legend = page.locator('.chart-legend .best-step');
     await expect.poll(() => legend.textContent()).toBe(`loss: best ${Number(result.best.value.toPrecision(5))} at step ${result.best.step}`);
-    expect(await legend.getAttribute('title')).toContain('early stopping');
+    expect(await legend.getAttribute('title')).toBe('Where early stopping found the best value (the dashed line)');
     const best = (await drawnSeries(page)).find((series) => series.label === 'loss · best');
     expect(best).toMatchObject({ scale: 'loss', show: true, values: 1 });
     // The point is at the best step, at the best value.
@@ -383,6 +383,8 @@ describe('dashboard edges', () => {
     // The result's facts (after early stopping's own, which has a best too).
     await expect.poll(() => page.locator('dd[data-field="best"]').last().textContent()).toMatch(/^loss \S+ at the end \(step 31\)$/);
     await expect.poll(() => page.locator('.chart-legend .best-step').textContent()).toMatch(/^loss: best \S+ at the end \(step 31\)$/);
+    // Early stopping found no best here: the mark says whose value it is.
+    expect(await page.locator('.chart-legend .best-step').getAttribute('title')).toBe("The best value, the last parameters', measured as the run ended (the dashed line)");
     await page.screenshot({ path: `${screenshots}/edge-best-at-the-end.png`, fullPage: true });
   });
 

@@ -7,9 +7,9 @@
  * The legend is ours (uPlot's is off): each line with its colour and a button to hide it, and
  * a readout of the values under the cursor.
  *
- * A run given a `best` (where early stopping found its best value) has that step marked: a dashed
- * vertical line at the step, a point at the best value on the monitored curve, and a legend entry
- * saying both.
+ * A run given a `best` (where early stopping found its best value, or the last parameters' value
+ * when that is the best: atEnd) has that step marked: a dashed vertical line at the step, a point
+ * at the best value on the monitored curve, and a legend entry saying both.
  */
 import uPlot from 'uplot';
 import { h } from '../dom.js';
@@ -248,7 +248,8 @@ export function createCurveChart(container, { ariaLabel }) {
       ...bests.map((best) => {
         const item = h('span', {
           class: 'legend-item best-step', 'data-run-id': best.runId, 'data-step': best.step,
-          title: 'Where early stopping found the best value (the dashed line)',
+          // Early stopping finds an update's best; a best at the end is the last parameters', measured as the run ended.
+          title: best.atEnd ? "The best value, the last parameters', measured as the run ended (the dashed line)" : 'Where early stopping found the best value (the dashed line)',
         }, h('span', { class: 'best-marker', 'aria-hidden': 'true' }), bestText(best));
         item.firstChild.style.borderColor = best.colour;
         return item;
