@@ -139,3 +139,25 @@ export function keepingFocus(container, draw) {
   if (!container.hasAttribute('tabindex')) container.setAttribute('tabindex', '-1');
   container.focus({ preventScroll: true });
 }
+
+/**
+ * A notice that a refresh of what the page shows failed, beside it rather than in its place:
+ * hidden until a refresh fails, then `failed(what, error)` says so ('The sweeps could not be
+ * refreshed: …'), and `cleared()` hides it again once one succeeds. The page keeps what it drew
+ * and asks again on its own. Its words are written again only when they change: a screen
+ * reader is not told the same failure at every attempt that meets it.
+ */
+export function refreshNotice(className = '') {
+  const element = h('p', { class: `error refresh-notice ${className}`.trim(), role: 'alert', hidden: true });
+  return {
+    element,
+    failed(what, error) {
+      const text = `${what} could not be refreshed: ${error.message}`;
+      if (element.textContent !== text) element.textContent = text;
+      element.hidden = false;
+    },
+    cleared() {
+      element.hidden = true;
+    },
+  };
+}

@@ -6,7 +6,7 @@
  * compare view), a best at the last parameters said to be an update's, and a CSV export gathered
  * whole in the page before it was saved.
  */
-import type { Page } from 'playwright-core';
+import type { Page, Route } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { scalarMetricFields } from '../../src/contracts/metric-fields.ts';
 import { drawnAxes, drawnSeries, expression, screenshots, useDashboard, usePages } from './support/dashboard.ts';
@@ -307,6 +307,54 @@ describe('dashboard edges', () => {
     expect(await watched()).toMatchObject({ handled: [304], focusMoves: [], changed: [], elementsGone: 0, sameFocus: true });
     expect(await focusedElement(page)).toMatchObject({ tag: 'A', runId: focused });
   });
+
+  // The lists' refreshes until each has failed once and been read again: 10 s apart for the sweeps, 20 s for the runs.
+  it('goes on refreshing the sweeps list and the runs list after a refresh fails, the list kept as it was with a notice until the next is read', async () => {
+    const sweep = await createSweep('a sweep listed when a refresh fails');
+    const run = await dashboard.submitRun({ objective: expression('x^2 + y^2', [1, 2]), optimizer: { name: 'sgd', learningRate: 0.1 }, training: { maxSteps: 5 } });
+    const page = await open('#/sweeps');
+    const sweepRow = (id: string) => page.locator(`.sweeps-table tr[data-sweep-id="${id}"]`);
+    const runRow = (id: string) => page.locator(`.runs .run-link[data-run-id="${id}"]`);
+    await sweepRow(sweep).waitFor();
+    await runRow(run).waitFor();
+    // The next refresh of each list fails, the ones after it are answered: the sweeps' spent the
+    // key's request budget (429), the runs' found no API at all.
+    const failOnce = (path: string, fail: (route: Route) => Promise<void>) => {
+      let failed = false;
+      return page.route((url) => url.pathname === path, (route) => {
+        if (failed) return route.continue();
+        failed = true;
+        return fail(route);
+      });
+    };
+    await failOnce('/v1/sweeps', (route) => route.fulfill({
+      status: 429, contentType: 'application/problem+json', headers: { 'retry-after': '10' },
+      body: JSON.stringify({ status: 429, code: 'rate_limited', title: 'Too many requests', detail: 'This API key may make 600 requests per 60 s; retry in 10 s.' }),
+    }));
+    await failOnce('/v1/runs', (route) => route.abort('connectionrefused'));
+    const sweepsNotice = page.locator('main .refresh-notice');
+    const runsNotice = page.locator('#notice');
+    await Promise.all([
+      (async () => {
+        await expect.poll(() => sweepsNotice.isVisible()).toBe(true);
+        expect(await sweepsNotice.textContent()).toBe('The sweeps could not be refreshed: This API key may make 600 requests per 60 s; retry in 10 s.');
+        expect(await sweepRow(sweep).count()).toBe(1);
+        await page.screenshot({ path: `${screenshots}/edge-sweeps-refresh-failed.png`, fullPage: true });
+        // A sweep created since: the list asked again, and was answered.
+        const newer = await createSweep('a sweep created after the refresh that failed');
+        await expect.poll(() => sweepRow(newer).count()).toBe(1);
+        expect(await sweepsNotice.isVisible()).toBe(false);
+      })(),
+      (async () => {
+        await expect.poll(() => runsNotice.isVisible(), { timeout: 40_000 }).toBe(true);
+        expect(await runsNotice.textContent()).toMatch(/^The API did not answer \(.+\); is it running\?$/);
+        expect(await runRow(run).count()).toBe(1);
+        const later = await dashboard.submitRun({ objective: expression('x^2 + y^2', [1, 2]), optimizer: { name: 'sgd', learningRate: 0.2 }, training: { maxSteps: 5 } });
+        await expect.poll(() => runRow(later).count(), { timeout: 40_000 }).toBe(1);
+        expect(await runsNotice.isVisible()).toBe(false);
+      })(),
+    ]);
+  }, 120_000);
 
   it('marks the step where early stopping found the best loss, and the run restored it', async () => {
     // Momentum overshoots the minimum of x² and swings back: the loss's best is at a crossing, then

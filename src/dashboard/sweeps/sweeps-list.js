@@ -1,10 +1,12 @@
 /**
  * The sweeps list (`#/sweeps`): newest first, 25 to a page, filtered by status, with how far
  * along each is and its best value; asked again every 10 s while shown (a sweep moves on), the
- * table left as it is while the page is unchanged (304).
+ * table left as it is while the page is unchanged (304), and while it cannot be read (with a
+ * notice above it until it can).
  */
+import { ApiError } from '../api.js';
 import { sweepStatuses } from '../contracts.js';
-import { h, keepingFocus, progressBar, shortId, statusBadge, updateAges } from '../dom.js';
+import { h, keepingFocus, progressBar, refreshNotice, shortId, statusBadge, updateAges } from '../dom.js';
 import { formatNumber } from '../format.js';
 import { replaceKeepingScroll, scrollingTable } from '../table-scroll.js';
 import { loadSweeps } from './sweep-data.js';
@@ -31,7 +33,8 @@ export function createSweepsList(container) {
 
   function show() {
     close();
-    const current = { status: '', cursors: [], cursor: '', body: null, drawn: null, timer: null };
+    /** `drawn`: the page the table shows, and `shown` the status and cursor it was asked with. */
+    const current = { status: '', cursors: [], cursor: '', body: null, drawn: null, shown: null, timer: null };
     state = current;
     const filter = h('select', { id: 'sweep-status', name: 'status', onchange: () => {
       current.status = filter.value;
@@ -49,38 +52,63 @@ export function createSweepsList(container) {
       current.cursor = current.body.nextCursor;
       refresh(current);
     } }, 'Older →');
-    current.parts = { body, newer, older };
+    const notice = refreshNotice();
+    current.parts = { body, newer, older, notice };
     container.replaceChildren(
       h('header', { class: 'run-header' }, h('h2', {}, 'Sweeps'),
         h('label', { class: 'toggle', for: 'sweep-status' }, 'Status ', filter)),
-      h('section', { class: 'card' }, body, h('div', { class: 'pager' }, newer, older)),
+      h('section', { class: 'card' }, notice.element, body, h('div', { class: 'pager' }, newer, older)),
       h('p', { class: 'muted' }, 'Start a sweep with ', h('code', {}, 'POST /v1/sweeps'), ' (see the README); each trial is a run, listed on the left too.'),
     );
     refresh(current);
   }
 
+  /** Reads the page shown again, then asks again in refreshMs, whether this time it could be read or not. */
   async function refresh(current) {
     clearTimeout(current.timer);
+    try {
+      await load(current);
+    } finally {
+      if (state === current) schedule(current);
+    }
+  }
+
+  function schedule(current) {
+    clearTimeout(current.timer);
+    current.timer = setTimeout(() => {
+      if (state === current && !document.hidden) refresh(current);
+    }, refreshMs);
+  }
+
+  async function load(current) {
+    const asked = JSON.stringify([current.status, current.cursor]);
     let page;
     try {
       page = await loadSweeps({ status: current.status, cursor: current.cursor });
     } catch (error) {
       if (state !== current) return;
+      // The table shown stays (the focus where it is), with a notice above it, until the page can
+      // be read again. A key refused lists nothing (not the sweeps of the key before it); a
+      // status or a page asked for and not read yet says why in the table's place.
+      if (current.drawn !== null && current.shown === asked && !(error instanceof ApiError && error.status === 401)) {
+        current.parts.notice.failed('The sweeps', error);
+        return;
+      }
       current.drawn = null;
+      current.parts.notice.cleared();
       keepingFocus(current.parts.body, () => current.parts.body.replaceChildren(h('p', { class: 'error', role: 'alert' }, error.message)));
       return;
     }
     if (state !== current) return;
+    current.parts.notice.cleared();
     // The page shown, unchanged (304): the table stays the nodes it is (the focus where it is); only the ages move on.
     if (!page.changed && page.body === current.drawn) updateAges(current.parts.body, age);
     else {
       current.body = page.body;
       current.drawn = page.body;
+      current.shown = asked;
       render(current);
     }
-    current.timer = setTimeout(() => {
-      if (state === current && !document.hidden) refresh(current);
-    }, refreshMs);
   }
 
   function render(current) {
