@@ -356,6 +356,29 @@ describe('dashboard edges', () => {
     ]);
   }, 120_000);
 
+  it('goes on refreshing the sweeps list once its tab is looked at again', async () => {
+    await createSweep('a sweep listed before the tab went to the background');
+    const page = await open('#/sweeps');
+    await page.locator('.sweeps-table').waitFor();
+    // The tab in the background (as the browser says it): the list's next refresh finds it hidden.
+    await page.evaluate(() => {
+      const browser = globalThis as unknown as { hiddenSeen: number; document: object };
+      browser.hiddenSeen = 0;
+      Object.defineProperty(browser.document, 'hidden', {
+        configurable: true,
+        get: () => {
+          if (new Error().stack?.includes('sweeps-list.js')) browser.hiddenSeen++;
+          return true;
+        },
+      });
+    });
+    await expect.poll(() => page.evaluate(() => (globalThis as unknown as { hiddenSeen: number }).hiddenSeen)).toBeGreaterThanOrEqual(1);
+    // Looked at again: a sweep created since comes in at a refresh.
+    await page.evaluate(() => delete (globalThis as unknown as { document: { hidden?: boolean } }).document.hidden);
+    const newer = await createSweep('a sweep created while the tab was in the background');
+    await expect.poll(() => page.locator(`.sweeps-table tr[data-sweep-id="${newer}"]`).count()).toBe(1);
+  });
+
   it('marks the step where early stopping found the best loss, and the run restored it', async () => {
     // Momentum overshoots the minimum of x² and swings back: the loss's best is at a crossing, then
     // the swings stop improving by minDelta and patience runs out.

@@ -76,7 +76,10 @@ export function createSweepsList(container) {
   function schedule(current) {
     clearTimeout(current.timer);
     current.timer = setTimeout(() => {
-      if (state === current && !document.hidden) refresh(current);
+      if (state !== current) return;
+      // A tab in the background asks nothing, and asks again once it is looked at.
+      if (document.hidden) schedule(current);
+      else refresh(current);
     }, refreshMs);
   }
 
