@@ -4,7 +4,7 @@
  * pruned trial, each parameter against the metric, the best-so-far plot, the trials' curves
  * overlaid and the optimizer race on one contour plot.
  */
-import type { Page } from 'playwright-core';
+import type { Page, Route } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createSweepsQueue } from '../../src/queue/sweeps-queue.ts';
 import { sweepChannel } from '../../src/queue/sweep-events.ts';
@@ -193,6 +193,74 @@ describe('sweep pages', () => {
     await expect.poll(() => page.locator('#sweep-title .badge').textContent(), untilTrue).toBe('cancelled');
     await expect.poll(() => page.locator('.header-actions button').count(), untilTrue).toBe(0);
     expect(await focused()).toEqual({ tag: 'A', text: 'All sweeps', href: '#/sweeps', inHeader: true, inCompared: false });
+    expect(dashboard.pageErrors).toEqual([]);
+  }, 240_000);
+
+  it('goes on refreshing a running sweep\'s page after a refresh fails: the page stays as it was, says so, and asks again without waiting for the next event', async () => {
+    // Two trials that run until cancelled, side by side: no event comes while they run.
+    const id = await submitSweep({
+      name: 'refreshes that fail', parallelism: 2,
+      base: { ...quadraticBase, training: { maxSteps: 1_000_000_000, timeLimitSeconds: 240 }, record: { every: 1000 } },
+      parameters: { 'optimizer.learningRate': { type: 'categorical', values: [1e-9, 2e-9] } }, metric: { name: 'finalLoss' }, sampler: { type: 'grid' },
+    });
+    const headers = { authorization: dashboard.authorization };
+    const sweepView = async () => (await dashboard.testApp.app.inject({ url: `/v1/sweeps/${id}`, headers })).json();
+    await expect.poll(async () => (await sweepView()).trials.running, untilTrue).toBe(2);
+    const errorsBefore = dashboard.pageErrors.length;
+    const { page } = await open(`#/sweeps/${id}`);
+    const comparedRows = page.locator('.sweep-compare .compare-table tbody tr');
+    await expect.poll(() => comparedRows.count(), untilTrue).toBe(2);
+    await expect.poll(() => subscriberCount(dashboard.testApp.services.redis, sweepChannel(id)), untilTrue).toBe(1);
+
+    // The sweep and the runs' views cannot be read for a while (the database is slow to answer)
+    // when a trial is cancelled: the event it sends asks for a refresh of the sweep and, later, of the compared trials.
+    const unavailable = (route: Route) => route.fulfill({
+      status: 503, contentType: 'application/problem+json',
+      body: JSON.stringify({ status: 503, code: 'database_unavailable', title: 'The database is unavailable', detail: 'PostgreSQL did not answer in time.' }),
+    });
+    const sweepRead = (url: URL) => url.pathname === `/v1/sweeps/${id}`;
+    const runRead = (url: URL) => /^\/v1\/runs\/[\w-]+$/.test(url.pathname);
+    await page.route(sweepRead, unavailable);
+    await page.route(runRead, unavailable);
+    const trials = (await dashboard.testApp.app.inject({ url: `/v1/sweeps/${id}/trials`, headers })).json().items as { runId: string }[];
+    const cancelled = await dashboard.testApp.app.inject({ method: 'POST', url: `/v1/runs/${trials[0]!.runId}/cancel`, headers });
+    expect(cancelled.statusCode, cancelled.body).toBeLessThan(300);
+
+    // The sweep's refresh fails: what the page showed stays, with a notice under its title.
+    const sweepNotice = page.locator('main > .refresh-notice');
+    const counts = page.locator('[data-field="counts"]');
+    await expect.poll(() => sweepNotice.isVisible(), untilTrue).toBe(true);
+    expect(await sweepNotice.textContent()).toBe('The sweep could not be refreshed: PostgreSQL did not answer in time.');
+    expect(await counts.textContent()).toBe('2 running');
+    await page.screenshot({ path: `${screenshots}/sweep-refresh-failed.png`, fullPage: true });
+    // The sweep can be read again: the page reads it with no event to ask for it.
+    await page.unroute(sweepRead);
+    await expect.poll(() => counts.textContent(), untilTrue).toBe('1 running, 1 cancelled');
+    expect(await sweepNotice.isVisible()).toBe(false);
+
+    // The compared trials' refresh fails (their runs' views cannot be read): the two compared stay, with a notice under their title.
+    const comparedNotice = page.locator('.sweep-compare .refresh-notice');
+    await expect.poll(() => comparedNotice.isVisible(), untilTrue).toBe(true);
+    expect(await comparedNotice.textContent()).toBe('The compared runs could not be refreshed: PostgreSQL did not answer in time.');
+    expect(await comparedRows.count()).toBe(2);
+    // The runs can be read again: the compared trials are read, with no event to ask for it.
+    await page.unroute(runRead);
+    await expect.poll(() => comparedRows.count(), untilTrue).toBe(1);
+    expect(await comparedNotice.isVisible()).toBe(false);
+    expect(await page.locator('#sweep-title .badge').textContent()).toBe('running');
+
+    // The sweep ends (cancelled) while it cannot be read: its page reads it as it ended once it can, with no event left to ask for it.
+    await page.route(sweepRead, unavailable);
+    expect((await dashboard.testApp.app.inject({ method: 'POST', url: `/v1/sweeps/${id}/cancel`, headers })).statusCode).toBe(200);
+    await expect.poll(() => sweepNotice.isVisible(), untilTrue).toBe(true);
+    expect(await page.locator('#sweep-title .badge').textContent()).toBe('running');
+    await page.unroute(sweepRead);
+    await expect.poll(() => page.locator('#sweep-title .badge').textContent(), untilTrue).toBe('cancelled');
+    expect(await sweepNotice.isVisible()).toBe(false);
+    expect(await page.locator('[data-field="result"]').textContent()).toBe('A client cancelled the sweep.');
+    // What the browser said of the answers refused here, and nothing else.
+    const said = dashboard.pageErrors.splice(errorsBefore);
+    expect(said.filter((entry) => !entry.includes('503'))).toEqual([]);
     expect(dashboard.pageErrors).toEqual([]);
   }, 240_000);
 });

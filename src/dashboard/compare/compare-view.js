@@ -11,7 +11,7 @@ import { createCurveChart } from '../charts/curve-chart.js';
 import { frame, renderContourPlot } from '../charts/contour-plot.js';
 import { metricFields } from '../charts/metric-fields.js';
 import { colourAt } from '../charts/palette.js';
-import { describeObjective, h, keepingFocus, present, shortId, statusBadge } from '../dom.js';
+import { describeObjective, h, keepingFocus, present, refreshNotice, shortId, statusBadge } from '../dom.js';
 import { formatNumber } from '../format.js';
 import { createCurveControls } from '../runs/curve-controls.js';
 import { earlyStoppingBest, knownDimension, loadCurves, loadLandscape, loadRun, loadTrajectory } from '../runs/run-data.js';
@@ -54,6 +54,8 @@ export function createCompareView(container, { onRemove } = {}) {
   let generation = 0;
   let chart = null;
   const display = { shown: new Set(['loss']), logScale: true, smoothing: 0 };
+  /** Drawn under the title: a live refresh whose runs could not be read says so there, the view left as it was. */
+  const notice = refreshNotice();
 
   /** Takes the chart down (its element goes with what the container shows). */
   function dropChart() {
@@ -71,7 +73,11 @@ export function createCompareView(container, { onRemove } = {}) {
    * `stopped` (pruned trials) are marked where their curves end. `live`: a refresh of the runs
    * shown (a running sweep's trials): what is shown stays until the runs and their curves are in,
    * never "Loading…", then the view is drawn anew in one go with the keyboard's focus kept
-   * (keepingFocus), and the trajectories shown stay until the new ones are drawn.
+   * (keepingFocus), and the trajectories shown stay until the new ones are drawn; when the runs
+   * cannot be read, what is shown stays, with a notice under its title.
+   *
+   * Resolves to false when something could not be read (said where it would have been shown),
+   * for a caller refreshing live to ask again; true otherwise, or when a newer call took over.
    */
   async function show(ids, { title = `Compare ${ids.length} run${ids.length === 1 ? '' : 's'}`, labels = {}, intro = null, stopped = new Set(), live = false } = {}) {
     const current = ++generation;
@@ -79,7 +85,7 @@ export function createCompareView(container, { onRemove } = {}) {
     if (!ids.length) {
       dropChart();
       keepingFocus(container, () => container.replaceChildren(...present(header(), intro, h('p', { class: 'muted placeholder' }, 'Tick runs in the list to compare them.'))));
-      return;
+      return true;
     }
     if (!live) {
       dropChart();
@@ -93,14 +99,19 @@ export function createCompareView(container, { onRemove } = {}) {
     try {
       runs = await Promise.all(ids.map((id) => loadRun(id)));
     } catch (error) {
-      if (current !== generation) return;
+      if (current !== generation) return true;
+      const missing = error instanceof ApiError && error.status === 404;
+      if (live && !missing && container.contains(notice.element)) {
+        notice.failed('The compared runs', error);
+        return false;
+      }
       dropChart();
-      keepingFocus(container, () => container.replaceChildren(h('p', { class: 'error', role: 'alert' }, error instanceof ApiError && error.status === 404 ? 'One of the runs does not exist.' : error.message)));
-      return;
+      keepingFocus(container, () => container.replaceChildren(h('p', { class: 'error', role: 'alert' }, missing ? 'One of the runs does not exist.' : error.message)));
+      return false;
     }
     // A live refresh draws the curves with the rest: the chart is never drawn empty in between.
     const curvesFirst = live ? await curvesLoaded : null;
-    if (current !== generation) return;
+    if (current !== generation) return true;
     const named = runs.map((run, index) => ({ run, colour: colourAt(index), name: labels[run.id] ?? `${run.spec.optimizer.name} ${shortId(run.id)}` }));
     const chartHolder = h('div', { class: 'chart-holder' });
     const curvesError = h('p', { class: 'error curves-error', role: 'alert', hidden: true });
@@ -127,11 +138,15 @@ export function createCompareView(container, { onRemove } = {}) {
       // When no run's curves could be read, the failure is all there is to say (not "No recorded steps yet.").
       chartHolder.hidden = drawn.length === 0;
       renderCurves();
+      return failures.length === 0;
     }
+    let curvesRead = true;
+    notice.cleared();
     keepingFocus(container, () => {
       dropChart();
       container.replaceChildren(...present(
         header(),
+        notice.element,
         intro,
         h('div', { class: 'run-grid' },
           h('section', { class: 'card compare-table-card', 'aria-labelledby': 'compare-table-title' }, h('h3', { id: 'compare-table-title' }, 'Runs'), renderTable(named)),
@@ -139,14 +154,15 @@ export function createCompareView(container, { onRemove } = {}) {
           landscapeCard),
       ));
       chart = createCurveChart(chartHolder, { ariaLabel: `Curves of ${runs.length} runs by step` });
-      if (curvesFirst) drawCurves(curvesFirst);
+      if (curvesFirst) curvesRead = drawCurves(curvesFirst);
     });
     if (!curvesFirst) {
       const loaded = await curvesLoaded;
-      if (current !== generation) return;
-      drawCurves(loaded);
+      if (current !== generation) return true;
+      curvesRead = drawCurves(loaded);
     }
-    await renderTrajectories(current, named, landscapeCard);
+    const trajectoriesRead = await renderTrajectories(current, named, landscapeCard);
+    return curvesRead && trajectoriesRead;
   }
 
   function renderTable(named) {
@@ -175,27 +191,29 @@ export function createCompareView(container, { onRemove } = {}) {
       }))));
   }
 
+  /** Resolves to false when the trajectories or the landscape could not be read (the card says so). */
   async function renderTrajectories(current, named, card) {
     const title = card.firstChild;
     const note = (text) => card.replaceChildren(title, h('p', { class: 'muted landscape-note' }, text));
     const runs = named.map(({ run }) => run);
     if (!sameObjective(runs)) {
       note(`No shared contour plot: the runs minimise different objectives (${[...new Set(runs.map((run) => describeObjective(run.spec.objective)))].join('; ')}).`);
-      return;
+      return true;
     }
     const dimension = knownDimension(runs[0]);
     if (dimension !== null && dimension !== 2) {
       note(`No contour plot: the objective has ${dimension} parameters; a contour plot needs exactly 2.`);
-      return;
+      return true;
     }
     let trajectories;
     try {
       trajectories = await Promise.all(runs.map(async (run) => (await loadTrajectory(run.id, maxTrajectoryPoints, { head: earlyTrajectoryRows })).rows));
     } catch (error) {
-      if (current === generation) note(`The trajectories could not be loaded: ${error.message}`);
-      return;
+      if (current !== generation) return true;
+      note(`The trajectories could not be loaded: ${error.message}`);
+      return false;
     }
-    if (current !== generation) return;
+    if (current !== generation) return true;
     const paths = trajectories.map((rows) => rows.map((row) => row.params).filter((pair) => pair.length === 2 && pair.every((value) => value !== null)));
     // Diverged runs would stretch the frame until the others vanish: frame the rest (the
     // diverged paths leave the plot at its edge).
@@ -203,7 +221,7 @@ export function createCompareView(container, { onRemove } = {}) {
     const recorded = (framed.flat().length ? framed : paths).flat();
     if (!recorded.length) {
       note(trajectories.some((rows) => rows.length) ? 'No contour plot: the objective is not two-dimensional.' : 'No recorded parameters to draw.');
-      return;
+      return true;
     }
     // The frame holds where the runs started (the same objective, so the same start) as well
     // as where they went.
@@ -213,10 +231,11 @@ export function createCompareView(container, { onRemove } = {}) {
     try {
       ({ landscape: body } = await loadLandscape(runs[0].id, { xRange: frame(points.map((point) => point[0])), yRange: frame(points.map((point) => point[1])) }));
     } catch (error) {
-      if (current === generation) note(error.message);
-      return;
+      if (current !== generation) return true;
+      note(error.message);
+      return false;
     }
-    if (current !== generation || !body) return;
+    if (current !== generation || !body) return true;
     const width = Math.max(280, Math.min(640, Math.floor(card.clientWidth - 32 || 520)));
     card.replaceChildren(title,
       renderContourPlot(body, named.map(({ run, colour, name }, index) => ({
@@ -227,6 +246,7 @@ export function createCompareView(container, { onRemove } = {}) {
         swatch.style.background = colour;
         return h('span', { class: 'legend-entry', 'data-run-id': run.id }, swatch, ` ${name}`, run.result ? ` · final ${formatNumber(run.result.finalLoss)}` : '');
       })));
+    return true;
   }
 
   return { show, close };

@@ -7,13 +7,15 @@
  *
  * While the sweep runs the page follows GET /v1/sweeps/{id}/events: a coordination round or a
  * trial's end refreshes the sweep and its leaderboard (at most every `refreshMs`), and
- * the compared curves (at most every `compareRefreshMs`).
+ * the compared curves (at most every `compareRefreshMs`). A refresh that fails leaves the page as
+ * it was, says so, and is tried again as long after (the next event may be a long trial away,
+ * and none comes once the sweep has ended).
  */
 import { ApiError, followEvents, postJson } from '../api.js';
 import { renderScatterPlot } from '../charts/scatter-plot.js';
 import { createCompareView } from '../compare/compare-view.js';
 import { finalSweepStatuses, rankedRunStatuses } from '../contracts.js';
-import { h, keepingFocus, progressBar, shortId, statusBadge } from '../dom.js';
+import { h, keepingFocus, progressBar, refreshNotice, shortId, statusBadge } from '../dom.js';
 import { formatDuration, formatNumber } from '../format.js';
 import { replaceKeepingScroll } from '../table-scroll.js';
 import { renderLeaderboard } from './leaderboard.js';
@@ -70,13 +72,14 @@ export function createSweepView(container) {
     close();
     const parts = {
       header: h('header', { class: 'run-header' }),
+      notice: refreshNotice(),
       status: h('section', { class: 'card', 'aria-labelledby': 'sweep-status-title' }),
       history: h('section', { class: 'card sweep-history', 'aria-labelledby': 'sweep-history-title' }),
       parameters: h('section', { class: 'card sweep-parameters-card', 'aria-labelledby': 'sweep-parameters-title' }),
       leaderboard: h('section', { class: 'card sweep-leaderboard', 'aria-labelledby': 'leaderboard-title' }),
       compare: h('div', { class: 'sweep-compare' }),
     };
-    const current = { id, sweep: null, trials: [], parts, compare: createCompareView(parts.compare), comparedIds: '', stopped: false, timer: null, compareTimer: null, reconnectTimer: null, unfollow: null };
+    const current = { id, sweep: null, trials: [], parts, compare: createCompareView(parts.compare), comparedIds: '', stopped: false, ended: false, timer: null, compareTimer: null, reconnectTimer: null, unfollow: null };
     state = current;
     container.replaceChildren(parts.header, h('p', { class: 'muted' }, 'Loading…'));
     try {
@@ -86,7 +89,7 @@ export function createSweepView(container) {
       return;
     }
     if (current.stopped) return;
-    container.replaceChildren(parts.header, h('div', { class: 'run-grid' }, parts.status, parts.history, parts.parameters, parts.leaderboard), parts.compare);
+    container.replaceChildren(parts.header, parts.notice.element, h('div', { class: 'run-grid' }, parts.status, parts.history, parts.parameters, parts.leaderboard), parts.compare);
     render(current);
     await showCompared(current);
     if (!current.stopped && !finalSweepStatuses.has(current.sweep.status)) follow(current);
@@ -209,15 +212,16 @@ export function createSweepView(container) {
   }
 
   /**
-   * The best trials (every optimizer of a race) in the compare view; redrawn only when they change.
-   * `live`: a refresh of the trials shown, drawn in their place once loaded (compare-view.js).
+   * The best trials (every optimizer of a race) in the compare view; redrawn only when they change
+   * (or could not all be read the last time). `live`: a refresh of the trials shown, drawn in their
+   * place once loaded (compare-view.js). Resolves to false when something could not be read.
    */
   async function showCompared(current, { force = false, live = false } = {}) {
     const race = isRace(current.sweep.spec);
     const drawn = current.trials.filter((trial) => drawnTrialStatuses.has(trial.status)).slice(0, race ? racedTrials : comparedTrials);
     const ids = drawn.map((trial) => trial.runId);
     const signature = JSON.stringify(drawn.map((trial) => [trial.runId, trial.status]));
-    if (!force && signature === current.comparedIds) return;
+    if (!force && signature === current.comparedIds) return true;
     current.comparedIds = signature;
     const labels = Object.fromEntries(drawn.map((trial) => [trial.runId, trialLabel(trial, race)]));
     const intro = race
@@ -226,36 +230,51 @@ export function createSweepView(container) {
     if (!ids.length) {
       current.compare.close();
       keepingFocus(current.parts.compare, () => current.parts.compare.replaceChildren());
-      return;
+      return true;
     }
     const stopped = new Set(drawn.filter((trial) => trial.status === 'pruned').map((trial) => trial.runId));
-    await current.compare.show(ids, { title: race ? 'Optimizer race' : 'Best trials compared', labels, intro, stopped, live });
+    const read = await current.compare.show(ids, { title: race ? 'Optimizer race' : 'Best trials compared', labels, intro, stopped, live });
+    // Not all read: the next refresh draws them again, changed or not.
+    if (!read && current.comparedIds === signature) current.comparedIds = '';
+    return read;
   }
 
+  /** Reads the sweep and its trials and draws them; false when they could not be read (the page says so and stays as it was). */
   async function refresh(current) {
+    let read;
     try {
-      [current.sweep, current.trials] = await Promise.all([loadSweep(current.id), loadTrials(current.id)]);
-    } catch {
-      return;
+      read = await Promise.all([loadSweep(current.id), loadTrials(current.id)]);
+    } catch (error) {
+      if (!current.stopped) current.parts.notice.failed('The sweep', error);
+      return false;
     }
-    if (current.stopped) return;
+    if (current.stopped) return true;
+    [current.sweep, current.trials] = read;
+    current.parts.notice.cleared();
     render(current);
+    return true;
   }
 
-  /** A refresh of the sweep and its leaderboard at most every refreshMs; of the compared curves less often. */
+  /**
+   * Runs `attempt` in `delay` ms on the page's timer `name`, unless one is set already, and again
+   * as long after each time it resolves to false, until it succeeds or the page is left.
+   */
+  function retrying(current, name, delay, attempt) {
+    if (current[name]) return;
+    current[name] = setTimeout(async () => {
+      current[name] = null;
+      if (!current.stopped && !(await attempt()) && !current.stopped) retrying(current, name, delay, attempt);
+    }, delay);
+  }
+
+  /**
+   * A refresh of the sweep and its leaderboard at most every refreshMs; of the compared curves less
+   * often. Once the sweep has ended they stop: finish() reads it one last time, and tries again itself.
+   */
   function scheduleRefresh(current) {
-    if (!current.timer) {
-      current.timer = setTimeout(async () => {
-        current.timer = null;
-        if (!current.stopped) await refresh(current);
-      }, refreshMs);
-    }
-    if (!current.compareTimer) {
-      current.compareTimer = setTimeout(async () => {
-        current.compareTimer = null;
-        if (!current.stopped) await showCompared(current, { live: true });
-      }, compareRefreshMs);
-    }
+    const whileLive = (attempt) => async () => current.ended || (await attempt()) || current.ended;
+    retrying(current, 'timer', refreshMs, whileLive(() => refresh(current)));
+    retrying(current, 'compareTimer', compareRefreshMs, whileLive(() => showCompared(current, { live: true })));
   }
 
   /** Follows the sweep's events; after a dropped stream, reads the sweep afresh and follows again. */
@@ -283,13 +302,20 @@ export function createSweepView(container) {
     });
   }
 
+  /** The sweep as it ended, its trials and the compared ones, read again until they could be. */
   async function finish(current) {
+    current.ended = true;
     clearTimeout(current.timer);
     clearTimeout(current.compareTimer);
     current.timer = null;
     current.compareTimer = null;
-    await refresh(current);
-    if (!current.stopped) await showCompared(current, { force: true, live: true });
+    const compared = () => showCompared(current, { force: true, live: true });
+    const last = async () => {
+      if (!(await refresh(current))) return false;
+      if (!current.stopped && !(await compared())) retrying(current, 'compareTimer', compareRefreshMs, compared);
+      return true;
+    };
+    if (!(await last())) retrying(current, 'timer', refreshMs, last);
   }
 
   return { open, close };
