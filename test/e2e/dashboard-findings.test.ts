@@ -28,6 +28,9 @@ const stepScale = (page: Page) => page.locator('.curve-plot').first().evaluate((
   return { min: chart.scales.x.min, max: chart.scales.x.max, last: chart.data[0]!.at(-1)!, count: chart.data[0]!.length };
 });
 
+/** The title of a trajectory's last mark when it ends at `params` (each to 4 significant digits). */
+const endsAt = (params: number[]) => new RegExp(`latest \\(${params.map((value) => String(Number(value.toPrecision(4))).replace('.', '\\.')).join(', ')}\\)$`);
+
 describe('dashboard findings', () => {
   it('ends the trajectory of a run with more than 50,000 recorded steps where the run ended', async () => {
     // x + y descends along the diagonal by 1e-4 a step: at step 50,000 it is at (-5, -5), at the end at (-6, -6).
@@ -165,7 +168,7 @@ describe('dashboard findings', () => {
     const run = (await dashboard.testApp.app.inject({ url: `/v1/runs/${id}`, headers: { authorization: dashboard.authorization } })).json();
     const latest = page.locator('.landscape-card .marker-end title');
     // The final read is drawn: the path ends at the run's result, the curves at its last step.
-    await expect.poll(() => latest.textContent(), { timeout: 30_000 }).toMatch(new RegExp(`latest \\(${run.result.params.map((value: number) => String(Number(value.toPrecision(4))).replace('.', '\\.')).join(', ')}\\)$`));
+    await expect.poll(() => latest.textContent(), { timeout: 30_000 }).toMatch(endsAt(run.result.params));
     await expect.poll(async () => (await stepScale(page)).last, { timeout: 30_000 }).toBe(run.result.steps);
     const final = await latest.textContent();
     const stale = held.length;
@@ -177,6 +180,31 @@ describe('dashboard findings', () => {
     expect(stale).toBe(2);
     expect(await latest.textContent()).toBe(final);
     expect((await stepScale(page)).last).toBe(run.result.steps);
+  });
+
+  it('reads a run as it ended once it can, when it could not be read as it ended, saying so meanwhile', async () => {
+    const id = await liveRun();
+    const page = await open(`#/runs/${id}`);
+    await page.locator('.landscape-card .contour-plot').waitFor({ timeout: 30_000 });
+    await page.locator('.curve-plot canvas').first().waitFor({ timeout: 30_000 });
+    // The run ends while its view cannot be read: its stream says so, and no event will come after.
+    const runRead = (url: URL) => url.pathname === `/v1/runs/${id}`;
+    await page.route(runRead, (route) => route.fulfill({
+      status: 503, contentType: 'application/problem+json',
+      body: JSON.stringify({ status: 503, code: 'database_unavailable', title: 'The database is unavailable', detail: 'PostgreSQL did not answer in time.' }),
+    }));
+    await cancel(id);
+    await expect.poll(() => page.locator('.run-header .badge').textContent(), { timeout: 30_000 }).toBe('cancelled');
+    const notice = page.locator('main > .refresh-notice');
+    await expect.poll(() => notice.isVisible(), { timeout: 30_000 }).toBe(true);
+    expect(await notice.textContent()).toBe('The run could not be refreshed: PostgreSQL did not answer in time.');
+    await page.screenshot({ path: `${screenshots}/finding-ended-run-unread.png`, fullPage: true });
+    await page.unroute(runRead);
+    // Read once it can be: the notice goes, the path ends at the run's result, the curves at its last step.
+    await expect.poll(() => notice.isVisible(), { timeout: 30_000 }).toBe(false);
+    const run = (await dashboard.testApp.app.inject({ url: `/v1/runs/${id}`, headers: { authorization: dashboard.authorization } })).json();
+    await expect.poll(() => page.locator('.landscape-card .marker-end title').textContent(), { timeout: 30_000 }).toMatch(endsAt(run.result.params));
+    await expect.poll(async () => (await stepScale(page)).last, { timeout: 30_000 }).toBe(run.result.steps);
   });
 
   it('keeps the steps zoomed to on a running run while new rows arrive', async () => {

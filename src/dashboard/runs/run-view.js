@@ -6,14 +6,16 @@
  * render functions draw from it. While the run is live the page follows its event stream:
  * status, progress and new curve rows arrive there, and the only requests it makes are a
  * refresh of the downsampled curves and the trajectory at most every
- * `liveRefreshMs`, when new steps were recorded (304 when nothing changed).
+ * `liveRefreshMs`, when new steps were recorded (304 when nothing changed). Once it has ended,
+ * the page reads the run, its curves and its trajectory one last time, again every
+ * `liveRefreshMs` while the run cannot be read.
  */
 import { ApiError, followEvents, postJson } from '../api.js';
 import { createCurveChart } from '../charts/curve-chart.js';
 import { frame, renderContourPlot } from '../charts/contour-plot.js';
 import { metricFields } from '../charts/metric-fields.js';
 import { colourAt } from '../charts/palette.js';
-import { describeObjective, h, present, progressBar, shortId, statusBadge } from '../dom.js';
+import { describeObjective, h, present, progressBar, refreshNotice, shortId, statusBadge } from '../dom.js';
 import { bestStepText, finalRunStatuses, metricFields as recordedFields } from '../contracts.js';
 import { formatDuration, formatNumber } from '../format.js';
 import { saveFile } from '../save-file.js';
@@ -86,16 +88,17 @@ export function createRunView(container, { onChanged }) {
       curves: h('section', { class: 'card curves-card', 'aria-labelledby': 'curves-title' }),
       spec: h('section', { class: 'card spec-card', 'aria-labelledby': 'spec-title' }),
       chartHolder: h('div', { class: 'chart-holder' }),
-      curvesError: h('p', { class: 'error curves-error', role: 'alert', hidden: true }),
+      curvesNotice: refreshNotice('curves-error'),
+      notice: refreshNotice(),
     };
     const controls = createCurveControls(current.display, { onChange: () => renderCurves(current) });
     parts.controls = controls;
-    parts.curves.append(h('h3', { id: 'curves-title' }, 'Curves'), controls.element, parts.curvesError, parts.chartHolder);
+    parts.curves.append(h('h3', { id: 'curves-title' }, 'Curves'), controls.element, parts.curvesNotice.element, parts.chartHolder);
     // What is on its way says so, and no validation boxes show before the curves tell whether there are any.
     parts.status.append(h('h3', { id: 'status-title' }, 'Progress'), h('p', { class: 'muted' }, 'Loading…'));
     renderLandscape(current);
     controls.showAvailable([]);
-    container.replaceChildren(parts.header, h('div', { class: 'run-grid' }, parts.status, parts.landscape, parts.curves, parts.spec));
+    container.replaceChildren(parts.header, parts.notice.element, h('div', { class: 'run-grid' }, parts.status, parts.landscape, parts.curves, parts.spec));
     parts.chart = createCurveChart(parts.chartHolder, { ariaLabel: 'Curves of the run by step' });
     // The curves do not wait for the run view: both requests go out at once.
     const curvesLoaded = refreshCurves(current);
@@ -240,11 +243,10 @@ export function createRunView(container, { onChanged }) {
       // The chart keeps what it drew: a failed refresh says so above it, and the next one (the
       // stream's next rows, or its reconnection) tries again.
       if (!isLatest(current, 'curves', request)) return;
-      parts.curvesError.textContent = `The curves could not be refreshed: ${error.message}`;
-      parts.curvesError.hidden = false;
+      parts.curvesNotice.failed('The curves', error);
       return;
     }
-    parts.curvesError.hidden = true;
+    parts.curvesNotice.cleared();
     renderCurves(current);
   }
 
@@ -412,12 +414,25 @@ export function createRunView(container, { onChanged }) {
     current.live.finished = true;
     current.live.unfollow?.();
     clearTimeout(current.live.timer);
+    current.live.timer = null;
+    await readEnded(current);
+  }
+
+  /**
+   * The run as it ended, then its curves and trajectory, all read once more; while the run cannot
+   * be read the page says so and asks again every liveRefreshMs (no event will come to ask).
+   */
+  async function readEnded(current) {
     try {
       current.run = await loadRun(current.id);
-    } catch {
+    } catch (error) {
+      if (!isCurrent(current)) return;
+      parts.notice.failed('The run', error);
+      current.live.timer = setTimeout(() => readEnded(current), liveRefreshMs);
       return;
     }
     if (!isCurrent(current)) return;
+    parts.notice.cleared();
     renderHeader(current);
     renderStatus(current);
     await Promise.all([refreshCurves(current), refreshTrajectory(current)]);
