@@ -541,6 +541,28 @@ describe('sweeps over the API, run by the workers', () => {
     expect((await api.app.inject({ method: 'DELETE', url: `/v1/runs/${trial}`, headers })).statusCode).toBe(204);
   });
 
+  it('tags a page of sweeps anew when an ended sweep\'s trials change and the sweep does not: a deleted trial takes its count and its best with it', async () => {
+    // A tenant of its own: no other test's sweep moves on in the page.
+    const { authorization: own } = await createTenantKey(api.services.database, 'sweeps-etag');
+    const headers = { authorization: own };
+    const submitted = await api.app.inject({
+      method: 'POST', url: '/v1/sweeps', headers,
+      payload: { base: quadraticBase, parameters: { 'optimizer.learningRate': { type: 'float', low: 0.01, high: 0.1 } }, sampler: { type: 'random', seed: 1 }, budget: { maxTrials: 1 } },
+    });
+    expect(submitted.statusCode, submitted.body).toBe(201);
+    const done = await waitForSweep(api.app, own, submitted.json().id);
+    expect(done).toMatchObject({ status: 'completed', trials: { completed: 1, total: 1 }, best: { trialNumber: 0 } });
+    const url = '/v1/sweeps?limit=5';
+    const etag = (await api.app.inject({ url, headers })).headers.etag as string;
+    expect((await api.app.inject({ url, headers: { ...headers, 'if-none-match': etag } })).statusCode).toBe(304);
+    // Its one trial deleted: the sweep's row is as it was, what the page says of it is not.
+    expect((await api.app.inject({ method: 'DELETE', url: `/v1/runs/${done.best!.runId}`, headers })).statusCode).toBe(204);
+    const changed = await api.app.inject({ url, headers: { ...headers, 'if-none-match': etag } });
+    expect(changed.statusCode).toBe(200);
+    expect(changed.headers.etag).not.toBe(etag);
+    expect(changed.json().sweeps).toMatchObject([{ id: done.id, status: 'completed', result: done.result, trials: { completed: 0, total: 0 }, best: null, progress: { trials: 0 } }]);
+  });
+
   it("runs the README's sweep through the API to its budget", async () => {
     const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
     const section = readme.slice(readme.indexOf('## Sweeps'), readme.indexOf('## Parallel and distributed SGD'));
