@@ -3,8 +3,9 @@
  * flat on its symmetric log axis until its last steps, wide tables cut at the card's edge with
  * nothing to say there was more, the keyboard's focus sent back to the page's start by a table or
  * list drawn anew, no mark where early stopping found its best step (on a run's page, then on the
- * compare view), a best at the last parameters said to be an update's, and a CSV export gathered
- * whole in the page before it was saved.
+ * compare view), a best at the last parameters said to be an update's, a CSV export gathered
+ * whole in the page before it was saved, and a sweeps list that stopped refreshing after one
+ * refresh failed or after its tab was in the background.
  */
 import type { Page, Route } from 'playwright-core';
 import { describe, expect, it } from 'vitest';

@@ -2,7 +2,8 @@
  * What a person met using the dashboard on a service with a realistic mix of runs, each as they
  * met it: a trajectory that stopped 50,000 rows in, a diverged run's log axis and contour plot
  * labelled only at the top or with run-together numbers, curves that vanished for good after one
- * failed refresh, a zoom undone by the next live rows, failures shown as "not recorded", the runs
+ * failed refresh, a run's page left as it was before the run ended when the run could not be read
+ * as it ended, a zoom undone by the next live rows, failures shown as "not recorded", the runs
  * of a forgotten key still listed, and runs submitted together all called by the same short id.
  */
 import type { Page } from 'playwright-core';

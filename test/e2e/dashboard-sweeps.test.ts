@@ -2,7 +2,8 @@
  * The sweep pages in Chromium against the real API and workers: the sweeps list, a sweep's page
  * followed live over its event stream until it ends, the leaderboard with the reason of every
  * pruned trial, each parameter against the metric, the best-so-far plot, the trials' curves
- * overlaid and the optimizer race on one contour plot.
+ * overlaid and the optimizer race on one contour plot, and a sweep's page that goes on refreshing
+ * after a refresh fails.
  */
 import type { Page, Route } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
