@@ -4,7 +4,8 @@
  * 1. subscribe to the resource's channel first, then read its stored state, so nothing published
  *    in between is lost;
  * 2. open with messages built from the stored state (a client that reconnects, after a
- *    `reconnect` hint or a dropped connection, reads the state afresh: no `Last-Event-ID` needed);
+ *    `reconnect` hint or a dropped connection, reads the state afresh: no `Last-Event-ID` needed),
+ *    always first: what is published while the state is read is held until they are sent;
  * 3. relay every published message (each encoded once for all its viewers);
  * 4. end with `end` `{}` once the resource reaches a final state, told by a relayed message or,
  *    in case a published message was missed, by one read of the stored state per resource and
@@ -110,15 +111,23 @@ export function createFollowedStreams(app: FastifyInstance, { recheckMs = 5_000,
       stream.close();
     };
 
-    // Subscribe before reading the stored state: nothing published in between is lost.
+    const relay = (message: EventMessage) => {
+      const { type, ...data } = message;
+      stream.send(type, data, followed.messageId(message), message);
+      if (followed.endsWith(message)) finish();
+    };
+    /** What was published while the stored state is read, until the opening messages are sent; null after. */
+    let held: EventMessage[] | null = [];
+
+    // Subscribe before reading the stored state: nothing published in between is lost. It is held
+    // until the stream has opened, so the opening messages come first however long the read takes.
     // Without Redis there are no live events to follow: the client is told to come back.
     let unsubscribe: () => void;
     try {
       unsubscribe = await followed.subscribe((message) => {
         if (message === connectionLost) return stream.drop('live events interrupted');
-        const { type, ...data } = message;
-        stream.send(type, data, followed.messageId(message), message);
-        if (followed.endsWith(message)) finish();
+        if (held) held.push(message);
+        else relay(message);
       });
     } catch {
       return stream.drop('live events unavailable');
@@ -134,8 +143,21 @@ export function createFollowedStreams(app: FastifyInstance, { recheckMs = 5_000,
       stream.onClose(() => clearInterval(timer));
     }
 
-    const current = await followed.read();
+    /** Relays what was held, and from then on what is published. */
+    const release = () => {
+      const published = held ?? [];
+      held = null;
+      for (const message of published) relay(message);
+    };
+    let current: T;
+    try {
+      current = await followed.read();
+    } catch (error) {
+      release();
+      throw error;
+    }
     sendAll(stream, followed.opening(current));
+    release();
     if (followed.isFinal(current)) return finish();
 
     stream.onClose(watchFinal(followed, (latest) => {
