@@ -28,6 +28,7 @@ import { cancelFlagKey } from '../queue/run-cancellation.ts';
 import { addReplicaJobs, begunReplicaJobStates, createReplicasQueue, removeReplicaJobs, replicaJobState, replicaWorkersCount, type ReplicasQueue } from '../queue/replicas-queue.ts';
 import { CenterWatch } from './center-watch.ts';
 import { CoordinatedRun, runSize, type RunSize } from './coordinated-run.ts';
+import { aliveReplicas, removeHeartbeats } from './replica-heartbeat.ts';
 import { defaultReplicaStartTimeoutMs, describeFailedReplicas, describeMissingReplicas, isWaitingState, ReplicaArrivals, seenTo } from './replica-arrivals.ts';
 
 export interface DistributedRunOptions {
@@ -177,9 +178,13 @@ export class DistributedRun extends CoordinatedRun implements RunLoop {
     }
   }
 
-  /** Where the jobs of `replicas` are (the replicas not yet begun when absent). */
+  /** Where the jobs of `replicas` are (the replicas not yet begun when absent), and whether a worker is starting each (its heartbeat fresh). */
   private async jobsOf(replicas = this.arrivals.missing()) {
-    return Promise.all(replicas.map(async (replica) => ({ replica, ...(await replicaJobState(this.queue!, this.options.runId, replica)) })));
+    const [states, alive] = await Promise.all([
+      Promise.all(replicas.map((replica) => replicaJobState(this.queue!, this.options.runId, replica))),
+      aliveReplicas(this.options.redis, this.options.queuePrefix, this.options.runId, replicas),
+    ]);
+    return replicas.map((replica, i) => ({ replica, ...states[i]!, alive: alive.has(replica) }));
   }
 
   /** How many worker processes serve the replicas queue when one of `jobs` waits in it (0 asked otherwise: the answer would not be read). */
@@ -193,8 +198,8 @@ export class DistributedRun extends CoordinatedRun implements RunLoop {
    * replica's finish with the server) is added again: the replica resumes from the server. A job
    * failed for good is never tried again: the run stops, failed, and does not wait for its
    * replica. Returns whether the wait for replicas not yet begun counts now: some is missing, the
-   * run is not stopping, and a job of one does not wait its turn (replica-arrivals.ts); null
-   * between looks.
+   * run is not stopping, and a job of one is not seen to, neither waiting its turn nor held by a
+   * worker starting the replica (replica-arrivals.ts); null between looks.
    */
   private async lookAtJobs(meta: Record<string, string>): Promise<boolean | null> {
     const stopped = this.stopping !== null || this.stopSent;
@@ -225,15 +230,15 @@ export class DistributedRun extends CoordinatedRun implements RunLoop {
         replica, failedReason, steps: this.arrivals.reachedWorker(replica) ? Number(meta[`steps:${replica}`] ?? 0) : null,
       }))));
     }
-    const missing = jobs
-      .filter(({ replica, state }) => !this.arrivals.reachedWorker(replica) && state !== 'failed')
+    const missing = notBegunJobs
+      .filter(({ state }) => state !== 'failed')
       .map((job) => (job.state === 'unknown' ? { ...job, state: 'waiting' } : job));
     return !stopped && this.stopping === null && missing.length > 0 && !seenTo(missing, await this.workersFor(missing));
   }
 
   /**
    * The failed run's message, naming the replicas not begun and where their jobs are; null when
-   * every one has begun since (the server read once more), or their jobs all wait their turn now.
+   * every one has begun since (the server read once more), or their jobs are all seen to now.
    */
   private async describeMissing(): Promise<string | null> {
     this.arrivals.see(await this.accounting());
@@ -356,6 +361,7 @@ export class DistributedRun extends CoordinatedRun implements RunLoop {
       report,
     );
     await this.server.remove();
+    await removeHeartbeats(this.options.redis, this.options.queuePrefix, this.options.runId, this.settings.replicas);
     if (this.queue) await removeReplicaJobs(this.queue, this.options.runId, this.arrivals.missing());
   }
 

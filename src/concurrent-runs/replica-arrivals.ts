@@ -14,12 +14,13 @@
  *
  * The time counts unless each missing replica's job waits its turn: in the queue that worker
  * processes serve, behind other runs' replicas (every REPLICA_CONCURRENCY slot busy), however
- * long. A job a worker holds counts: building the objective takes the worker about as long as it
- * took the run, and an outage that holds the worker holds the coordinator's looks too. The
- * coordinator says which is the case (`counting`). Of a gap between two of its looks at most
- * `lookGapCapMs` counts: an outage of Redis (which stops the looks, and with them the workers)
- * counts as that much whatever its length, while a coordinator whose event loop is busy (a heavy
- * step in its process) still reaches the bound, only later.
+ * long, or a worker is starting its replica, as the replica's heartbeat shows (fresh:
+ * replica-heartbeat.ts), however slowly (cut off from PostgreSQL, building a large objective). A
+ * job a worker holds without a fresh heartbeat counts: the worker died, its event loop is held,
+ * or its start hangs. The coordinator says which is the case (`counting`). Of a gap between two
+ * of its looks at most `lookGapCapMs` counts: an outage of Redis (which stops the looks, and with
+ * them the workers) counts as that much whatever its length, while a coordinator whose event loop
+ * is busy (a heavy step in its process) still reaches the bound, only later.
  */
 import { counted } from '../core/counted.ts';
 
@@ -79,11 +80,15 @@ export class ReplicaArrivals {
   }
 }
 
-/** Where a missing replica's job is: its state in the replicas queue ('unknown': not there), and why it failed. */
+/**
+ * Where a missing replica's job is: its state in the replicas queue ('unknown': not there), why it
+ * failed, and whether the replica's heartbeat is fresh (a worker is starting it).
+ */
 export interface ReplicaJobWhereabouts {
   readonly replica: number;
   readonly state: string;
   readonly failedReason: string | null;
+  readonly alive: boolean;
 }
 
 const waitingStates: ReadonlySet<string> = new Set(['waiting', 'prioritized', 'delayed', 'waiting-children']);
@@ -92,13 +97,14 @@ const waitingStates: ReadonlySet<string> = new Set(['waiting', 'prioritized', 'd
 export const isWaitingState = (state: string): boolean => waitingStates.has(state);
 
 /**
- * Whether each of these jobs of missing replicas waits its turn: in the queue that `workers`
- * worker processes serve (behind other runs' replicas). False when one is held by a worker that
- * has not begun the replica, failed or is gone, or waits with no worker serving the queue: then
- * the wait counts.
+ * Whether each of these jobs of missing replicas is seen to: a worker is starting its replica (its
+ * heartbeat fresh), or it waits its turn in the queue that `workers` worker processes serve
+ * (behind other runs' replicas). False when one is held by a worker that shows no sign of
+ * starting the replica, failed or is gone, or waits with no worker serving the queue: then the
+ * wait counts.
  */
-export function seenTo(jobs: readonly Pick<ReplicaJobWhereabouts, 'state'>[], workers: number): boolean {
-  return jobs.every(({ state }) => isWaitingState(state) && workers > 0);
+export function seenTo(jobs: readonly Pick<ReplicaJobWhereabouts, 'state' | 'alive'>[], workers: number): boolean {
+  return jobs.every(({ state, alive }) => (alive && state !== 'failed') || (isWaitingState(state) && workers > 0));
 }
 
 /** A failure's reason by its first line (a database error's full text runs to many lines with source paths). */
@@ -107,7 +113,7 @@ function firstLine(reason: string | null): string {
 }
 
 /** What became of a job, as a verb phrase after "its job": "is still waiting …", "failed: …". Of a failure, its reason's first line. */
-function whereabouts({ state, failedReason }: ReplicaJobWhereabouts, workers: number): string {
+function whereabouts({ state, failedReason, alive }: ReplicaJobWhereabouts, workers: number): string {
   if (isWaitingState(state)) {
     return workers > 0
       ? 'is waiting in the replicas queue behind other runs\' replicas (every worker\'s REPLICA_CONCURRENCY slots busy)'
@@ -115,7 +121,7 @@ function whereabouts({ state, failedReason }: ReplicaJobWhereabouts, workers: nu
   }
   switch (state) {
     case 'active':
-      return 'is held by a worker that has not begun the replica yet';
+      return alive ? 'is held by a worker starting the replica' : 'is held by a worker that has not begun the replica and shows no sign of starting it';
     case 'failed':
       return `failed: ${firstLine(failedReason)}`;
     case 'unknown':
@@ -127,10 +133,11 @@ function whereabouts({ state, failedReason }: ReplicaJobWhereabouts, workers: nu
 
 /**
  * The failed run's message: which replicas did not begin, the bound (`boundMs` counted while their
- * jobs did not wait their turn) and where their jobs are (`workers`: worker processes serving the queue).
+ * jobs were not seen to) and where their jobs are (`workers`: worker processes serving the queue).
  */
 export function describeMissingReplicas(jobs: readonly ReplicaJobWhereabouts[], boundMs: number, workers: number): string {
-  const bound = `REPLICA_START_TIMEOUT_MS (${boundMs / 1000} s counted, not while ${jobs.length === 1 ? 'its job' : 'their jobs'} waited ${jobs.length === 1 ? 'its' : 'their'} turn for a worker)`;
+  const [its, replicas] = jobs.length === 1 ? ['its', 'the replica'] : ['their', 'the replicas'];
+  const bound = `REPLICA_START_TIMEOUT_MS (${boundMs / 1000} s counted, not while ${its} job${jobs.length === 1 ? '' : 's'} waited ${its} turn for a worker or a worker was starting ${replicas})`;
   const who = jobs.length === 1 ? `Replica ${jobs[0]!.replica}` : `Replicas ${jobs.slice(0, -1).map((job) => job.replica).join(', ')} and ${jobs.at(-1)!.replica}`;
   const where = jobs.map((job) => `replica ${job.replica}'s job ${whereabouts(job, workers)}`).join('; ');
   return `${who} did not begin within ${bound}: ${where}. The run stopped with the steps of the replicas that ran.`;

@@ -19,7 +19,6 @@
  * (its lock lost) stops at its next step or exchange, pushing nothing more: the other delivery
  * resumes it from the server.
  */
-import { hostname } from 'node:os';
 import { setImmediate as nextMacrotask } from 'node:timers/promises';
 import { isDataObjective, type Objective } from '../core/objectives/index.ts';
 import { DataShard } from '../core/parallel/data-shard.ts';
@@ -30,6 +29,7 @@ import { finiteGradientNorm, nonFiniteParameter } from '../core/training/diverge
 import type { RunConfig } from '../core/training/run-config.ts';
 import { distance } from '../core/vec.ts';
 import { ServerLostError, type ExchangeReply, type ParameterServer } from '../parameter-server/parameter-server.ts';
+import { workerName } from './replica-heartbeat.ts';
 
 export interface ReplicaLoopOptions {
   readonly config: RunConfig;
@@ -117,7 +117,7 @@ async function replicaLoop(options: ReplicaLoopOptions): Promise<void> {
     throw error;
   }
   if (status.done) return persist(() => server.finishReplica(index, null));
-  await persist(() => server.register(index, `${hostname()}:${process.pid}`));
+  await persist(() => server.register(index, workerName()));
   const data = isDataObjective(objective) ? objective : null;
   const shard = data ? new DataShard(data, index, p) : null;
   const ownParams = settings.algorithm !== 'adaptive-revision';

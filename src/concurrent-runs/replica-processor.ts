@@ -1,7 +1,8 @@
 /**
  * The processor of a replica job: reads its run's spec, builds the objective as the run's own
  * job does, and runs the replica (replica-loop.ts). A run that has ended, or a spec that can
- * never run, ends the job without retries: the run's own job reports the run.
+ * never run, ends the job without retries: the run's own job reports the run. It beats the
+ * replica's heartbeat at each step of that start (replica-heartbeat.ts).
  */
 import { UnrecoverableError, type Job } from 'bullmq';
 import { runSpecSchema } from '../contracts/run-spec.ts';
@@ -17,8 +18,11 @@ import { isPermanentObjectiveError, resolveObjectiveSpec } from '../db/objective
 import { createObjective, type Objective } from '../core/objectives/index.ts';
 import { runReplica } from './replica-loop.ts';
 
-/** `stopping`: aborted when the worker stops; `holdsJob`: false once this delivery lost the job's lock (it is asked now and then). */
-export type ReplicaProcessor = (job: Job<ReplicaJobData>, stopping?: AbortSignal, holdsJob?: () => Promise<boolean>) => Promise<void>;
+/**
+ * `stopping`: aborted when the worker stops; `holdsJob`: false once this delivery lost the job's
+ * lock (it is asked now and then); `beat`: the delivery's heartbeat of the replica.
+ */
+export type ReplicaProcessor = (job: Job<ReplicaJobData>, stopping?: AbortSignal, holdsJob?: () => Promise<boolean>, beat?: () => void) => Promise<void>;
 
 export interface ReplicaProcessorDependencies {
   readonly database: Database;
@@ -34,22 +38,27 @@ export function createReplicaProcessor({ database, redis, queuePrefix }: Replica
     return run !== null && !isFinalRunStatus(run.status);
   };
 
-  return async (job, stopping, holdsJob) => {
+  return async (job, stopping, holdsJob, beat = () => {}) => {
+    beat();
     const payload = replicaJobDataSchema.safeParse(job.data);
     if (!payload.success) throw new UnrecoverableError(`invalid replica job payload: ${payload.error.message}`);
     const { runId, replica } = payload.data;
     const run = await database.run.findUnique({ where: { id: runId }, select: { tenantId: true, spec: true, status: true } });
+    beat();
     if (!run || isFinalRunStatus(run.status)) return;
     const spec = runSpecSchema.safeParse(run.spec);
     if (!spec.success || spec.data.parallel?.execution !== 'concurrent') throw new UnrecoverableError(`Run ${runId} has no concurrent parallel block.`);
     let objective: Objective;
     try {
       // The run's own job checked its data as it began.
-      objective = createObjective(await resolveObjectiveSpec(sources, run.tenantId, spec.data.objective, { runBegun: true }));
+      const resolved = await resolveObjectiveSpec(sources, run.tenantId, spec.data.objective, { runBegun: true });
+      beat();
+      objective = createObjective(resolved);
     } catch (error) {
       // Gone or unbuildable: the run's own job fails the run for the same cause; anything else is retried.
       throw isPermanentObjectiveError(error) ? new UnrecoverableError(error instanceof Error ? error.message : String(error)) : error;
     }
+    beat();
     const settings = resolveParallelSettings(spec.data.parallel);
     const server = new ParameterServer(redis, { prefix: queuePrefix, runId, dimension: objective.dimension, shards: settings.shards, algorithm: settings.algorithm as ServerAlgorithm });
     await runReplica({

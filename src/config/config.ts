@@ -26,8 +26,8 @@ export const configSchema = z.object({
   REPLICA_CONCURRENCY: integer(8, 1, 256),
   /**
    * How long a concurrent downpour, easgd or adaptive-revision run waits for replicas no worker
-   * begins (none serves the queue, or one holds the job and never begins it); past it the run
-   * fails, naming them (src/concurrent-runs/replica-arrivals.ts).
+   * begins (none serves the queue, or one holds the job and shows no sign of starting it: its
+   * heartbeat lapsed); past it the run fails, naming them (src/concurrent-runs/replica-arrivals.ts).
    */
   REPLICA_START_TIMEOUT_MS: integer(defaultReplicaStartTimeoutMs, 1_000, 86_400_000),
   /**

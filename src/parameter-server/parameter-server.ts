@@ -111,6 +111,11 @@ function copyInto(reply: Buffer, target: Float64Array, start: number): void {
   reply.copy(new Uint8Array(target.buffer, target.byteOffset + start * 8, reply.length));
 }
 
+/** The hash tag of shard `shard` of run `runId`'s server: every key of that shard has it (and so does what lives beside the server on its node). */
+export function serverTag(prefix: string, runId: string, shard: number): string {
+  return `{${prefix}:ps:${runId}:${shard}}`;
+}
+
 function lost(): ServerLostError {
   return new ServerLostError('Redis no longer holds the parameter server state.');
 }
@@ -143,7 +148,7 @@ export class ParameterServer {
     this.shards = Math.max(1, Math.min(options.shards, options.dimension));
     const size = Math.ceil(options.dimension / this.shards);
     this.starts = Array.from({ length: this.shards + 1 }, (_, k) => Math.min(k * size, options.dimension));
-    this.tags = Array.from({ length: this.shards }, (_, k) => `{${options.prefix}:ps:${options.runId}:${k}}`);
+    this.tags = Array.from({ length: this.shards }, (_, k) => serverTag(options.prefix, options.runId, k));
     const limit = options.scriptedShardSize ?? scriptedShardSize;
     this.scripted = this.tags.map((_, k) => this.starts[k + 1] - this.starts[k] <= limit);
   }

@@ -58,7 +58,7 @@ export interface OutageDelays {
   readonly maxMs: number;
 }
 
-const defaultOutageDelays: OutageDelays = { firstMs: 250, maxMs: 5_000 };
+export const defaultOutageDelays: OutageDelays = { firstMs: 250, maxMs: 5_000 };
 
 export interface OutageContext {
   readonly jobId: string | undefined;

@@ -9,20 +9,30 @@
  * another worker, or by this one) stops its replica at once and leaves the job alone: two copies
  * of a replica would do its steps twice. Each delivery keeps its lock with its own token
  * (deliveryLock): the worker's own renewal keeps one per job, which the old delivery's end would
- * take from the new one, and so leave the job to stall and be taken again and again.
+ * take from the new one, and so leave the job to stall and be taken again and again. Each
+ * delivery also gives its processor the replica's heartbeat (replica-heartbeat.ts), which the
+ * processor beats as it starts the replica: its run's coordinator waits for a replica a worker is
+ * starting, however slowly.
  */
 import { WaitingError, Worker, type Job } from 'bullmq';
 import type { Config } from '../config/config.ts';
 import type { Logger } from '../config/logger.ts';
 import type { ReplicaProcessor } from '../concurrent-runs/replica-processor.ts';
+import { replicaHeartbeat } from '../concurrent-runs/replica-heartbeat.ts';
 import { ReplicaInterrupted, ReplicaSuperseded } from '../concurrent-runs/replica-loop.ts';
 import type { Redis } from '../queue/connection.ts';
-import { replicaJobName, replicasQueueName, type ReplicaJobData } from '../queue/replicas-queue.ts';
-import { processThroughOutages, WorkerStoppingError, type OutageDelays } from './outages.ts';
+import { replicaJobDataSchema, replicaJobName, replicasQueueName, type ReplicaJobData } from '../queue/replicas-queue.ts';
+import { defaultOutageDelays, processThroughOutages, WorkerStoppingError, type OutageDelays } from './outages.ts';
 
 export interface ReplicaWorkerDependencies {
   readonly config: Pick<Config, 'queuePrefix' | 'replicaConcurrency' | 'workerLocks'> & Partial<Pick<Config, 'databaseStatementTimeoutMs'>>;
   readonly connection: Redis;
+  /**
+   * The connection of the processor's parameter server, on which the replicas' heartbeats go: a
+   * replica's last beat then reaches Redis before its finish, and its run, ending, removes it for
+   * good. Absent: `connection`.
+   */
+  readonly commands?: Redis;
   readonly processor: ReplicaProcessor;
   readonly logger: Pick<Logger, 'error' | 'warn' | 'info'>;
   /** The waits between tries through an outage (outages.ts's when absent). */
@@ -64,7 +74,7 @@ function deliveryLock(job: Job, token: string, durationMs: number) {
   return { holds, lost: () => lost, release: () => clearInterval(timer) };
 }
 
-export async function startReplicaWorker({ config, connection, processor, logger, outageDelays }: ReplicaWorkerDependencies): Promise<RunningReplicaWorker> {
+export async function startReplicaWorker({ config, connection, commands, processor, logger, outageDelays }: ReplicaWorkerDependencies): Promise<RunningReplicaWorker> {
   const stopping = new AbortController();
   const worker = new Worker<ReplicaJobData>(
     replicasQueueName,
@@ -72,10 +82,16 @@ export async function startReplicaWorker({ config, connection, processor, logger
       if (job.name !== replicaJobName) throw new Error(`unknown job name ${job.name}`);
       const jobId = job.id!;
       const lock = deliveryLock(job, token!, config.workerLocks.lockDurationMs);
+      const payload = replicaJobDataSchema.safeParse(job.data);
+      // Between two beats of a start that goes on: a statement's wait for PostgreSQL, or a retry's delay through an outage.
+      const longestWaitMs = Math.max(config.databaseStatementTimeoutMs ?? 0, (outageDelays ?? defaultOutageDelays).maxMs);
+      const beat = payload.success
+        ? replicaHeartbeat(commands ?? connection, config.queuePrefix, payload.data.runId, payload.data.replica, { lockDurationMs: config.workerLocks.lockDurationMs, longestWaitMs })
+        : () => {};
       // A replica its worker's stop interrupted goes back to the queue without spending an attempt,
       // as a run's job does: worker restarts would otherwise use up its attempts, and its run would
       // wait for a replica whose job failed for good.
-      const attempt = () => processor(job, stopping.signal, lock.holds).catch((error: unknown) => {
+      const attempt = () => processor(job, stopping.signal, lock.holds, beat).catch((error: unknown) => {
         throw error instanceof ReplicaInterrupted ? new WorkerStoppingError() : error;
       });
       try {

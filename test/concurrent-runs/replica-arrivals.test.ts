@@ -47,11 +47,18 @@ describe('replica arrivals', () => {
   });
 
   it('a job waiting while a worker serves the queue waits its turn; one held by a worker not beginning its replica, a failed or lost one, or one no worker serves, does not', () => {
-    expect(seenTo([{ state: 'waiting' }, { state: 'prioritized' }, { state: 'delayed' }], 1)).toBe(true);
-    expect(seenTo([{ state: 'waiting' }, { state: 'active' }], 1)).toBe(false);
-    expect(seenTo([{ state: 'waiting' }], 0)).toBe(false);
-    expect(seenTo([{ state: 'waiting' }, { state: 'failed' }], 2)).toBe(false);
-    expect(seenTo([{ state: 'unknown' }], 2)).toBe(false);
+    const job = (state: string) => ({ state, alive: false });
+    expect(seenTo([job('waiting'), job('prioritized'), job('delayed')], 1)).toBe(true);
+    expect(seenTo([job('waiting'), job('active')], 1)).toBe(false);
+    expect(seenTo([job('waiting')], 0)).toBe(false);
+    expect(seenTo([job('waiting'), job('failed')], 2)).toBe(false);
+    expect(seenTo([job('unknown')], 2)).toBe(false);
+  });
+
+  it('a job held by a worker that shows it starting the replica (its heartbeat fresh) is seen to, however long; a failed one is not', () => {
+    expect(seenTo([{ state: 'waiting', alive: false }, { state: 'active', alive: true }], 1)).toBe(true);
+    expect(seenTo([{ state: 'active', alive: true }], 0)).toBe(true);
+    expect(seenTo([{ state: 'failed', alive: true }], 1)).toBe(false);
   });
 
   it('never is overdue once every replica has reached a worker', () => {
@@ -63,20 +70,22 @@ describe('replica arrivals', () => {
   });
 
   it('says which replicas did not begin and where their jobs are, of a failure its reason\'s first line', () => {
-    expect(describeMissingReplicas([{ replica: 1, state: 'failed', failedReason: '\nInvalid `prisma.run.findUnique()` invocation in\n/srv/descent/src/x.ts:40:12\n  39 |' }], 600_000, 1)).toBe(
-      'Replica 1 did not begin within REPLICA_START_TIMEOUT_MS (600 s counted, not while its job waited its turn for a worker): '
+    expect(describeMissingReplicas([{ replica: 1, state: 'failed', failedReason: '\nInvalid `prisma.run.findUnique()` invocation in\n/srv/descent/src/x.ts:40:12\n  39 |', alive: false }], 600_000, 1)).toBe(
+      'Replica 1 did not begin within REPLICA_START_TIMEOUT_MS (600 s counted, not while its job waited its turn for a worker or a worker was starting the replica): '
       + 'replica 1\'s job failed: Invalid `prisma.run.findUnique()` invocation in. '
       + 'The run stopped with the steps of the replicas that ran.',
     );
     expect(describeMissingReplicas([
-      { replica: 0, state: 'unknown', failedReason: null },
-      { replica: 2, state: 'prioritized', failedReason: null },
-      { replica: 3, state: 'active', failedReason: null },
+      { replica: 0, state: 'unknown', failedReason: null, alive: false },
+      { replica: 2, state: 'prioritized', failedReason: null, alive: false },
+      { replica: 3, state: 'active', failedReason: null, alive: false },
+      { replica: 4, state: 'active', failedReason: null, alive: true },
     ], 1_500, 0)).toBe(
-      'Replicas 0, 2 and 3 did not begin within REPLICA_START_TIMEOUT_MS (1.5 s counted, not while their jobs waited their turn for a worker): '
+      'Replicas 0, 2, 3 and 4 did not begin within REPLICA_START_TIMEOUT_MS (1.5 s counted, not while their jobs waited their turn for a worker or a worker was starting the replicas): '
       + 'replica 0\'s job is gone from the replicas queue (Redis lost it); '
       + 'replica 2\'s job is waiting in the replicas queue, which no worker process serves; '
-      + 'replica 3\'s job is held by a worker that has not begun the replica yet. '
+      + 'replica 3\'s job is held by a worker that has not begun the replica and shows no sign of starting it; '
+      + 'replica 4\'s job is held by a worker starting the replica. '
       + 'The run stopped with the steps of the replicas that ran.',
     );
   });

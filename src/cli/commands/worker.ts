@@ -50,6 +50,7 @@ export async function startRunWorker(config: Config, services: Services, registr
   const replicaWorker = await startReplicaWorker({
     config,
     connection: services.redis,
+    commands: events,
     processor: createReplicaProcessor({ database: services.database, redis: events, queuePrefix: config.queuePrefix }),
     logger,
   });
@@ -139,8 +140,8 @@ Environment:
   DATABASE_URL, REDIS_URL, WORKER_CONCURRENCY (default 2), QUEUE_PREFIX, LOG_LEVEL,
   REPLICA_CONCURRENCY (default 8): replicas of concurrent parallel runs run at once,
   REPLICA_START_TIMEOUT_MS (default 600000): how long such a run waits for a replica that
-  no worker begins (none serves the queue, or one holds its job and never begins it) before
-  it fails,
+  no worker begins (none serves the queue, or one holds its job and shows no sign of starting
+  it) before it fails,
   WORKER_LOCK_DURATION_MS (default 10000), WORKER_STALLED_INTERVAL_MS (default 5000),
   WORKER_MAX_STALLED_COUNT (default 3): how fast a dead worker's runs move on (see README),
   METRICS_RETENTION_DAYS (default 0, keep forever): days a finished run keeps its raw steps,

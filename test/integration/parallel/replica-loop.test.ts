@@ -18,13 +18,15 @@ import { resolveParallelSettings } from '../../../src/core/parallel/index.ts';
 import { ParameterServer, ServerLostError } from '../../../src/parameter-server/parameter-server.ts';
 import type { RunCheckpoint } from '../../../src/core/training/checkpoint.ts';
 import { closeRedis, createRedis, type Redis } from '../../../src/queue/connection.ts';
-import { createReplicaProcessor } from '../../../src/concurrent-runs/replica-processor.ts';
+import { createReplicaProcessor, type ReplicaProcessor } from '../../../src/concurrent-runs/replica-processor.ts';
 import { createDatabase } from '../../../src/db/client.ts';
 import { createReplicasQueue, replicasQueueName } from '../../../src/queue/replicas-queue.ts';
 import { cancelFlagKey } from '../../../src/queue/run-cancellation.ts';
 import { startReplicaWorker } from '../../../src/worker/replica-worker.ts';
 import { eventually } from '../../support/eventually.ts';
+import { postRun, useTestApi } from '../runs/support.ts';
 import { startPrivateRedis } from '../support/private-services.ts';
+import { relayTo } from '../support/tcp-proxy.ts';
 
 const redis = createRedis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', 'wait-for-redis');
 const servers: ParameterServer[] = [];
@@ -98,8 +100,7 @@ describe('a concurrent replica whose server does not answer whether the run stop
   }, 30_000);
 });
 
-/** A concurrent downpour run of rosenbrock over `dimensions`, its coordinator and replicas run in this process. */
-function downpourRun(options: {
+interface DownpourRunOptions {
   replicas: number; communicationPeriod: number; dimensions: number; learningRate: number; training: { maxSteps: number; timeLimitSeconds?: number };
   /** The run's stop rule and record period (none, and every 1,000,000 steps, when absent). */
   stopWhen?: { lossBelow: number }; recordEvery?: number;
@@ -107,19 +108,33 @@ function downpourRun(options: {
   replicaStartTimeoutMs?: number;
   /** Another Redis than the suite's (one the test stops). */
   redis?: Redis;
-}) {
-  const prefix = `test-${randomUUID()}`;
-  const runId = randomUUID();
-  const { replicas, communicationPeriod, dimensions, learningRate, training, replicaStartTimeoutMs } = options;
-  const connection = options.redis ?? redis;
-  const spec = { type: 'benchmark', name: 'rosenbrock', dimensions } as const;
-  const parallel = { algorithm: 'downpour', replicas, execution: 'concurrent', communicationPeriod } as const;
-  const config = runSpecSchema.parse({
-    objective: spec, optimizer: { name: 'sgd', learningRate }, training, record: { every: options.recordEvery ?? 1_000_000 }, parallel,
+  /** The run's id (a run stored in the database, whose replicas the real processor runs); a fresh one when absent. */
+  runId?: string;
+}
+
+/** The spec of a concurrent downpour run of rosenbrock over `dimensions`. */
+function downpourSpec(options: DownpourRunOptions) {
+  const { replicas, communicationPeriod, dimensions, learningRate, training } = options;
+  return {
+    objective: { type: 'benchmark', name: 'rosenbrock', dimensions } as const,
+    optimizer: { name: 'sgd', learningRate },
+    training,
+    record: { every: options.recordEvery ?? 1_000_000 },
+    parallel: { algorithm: 'downpour', replicas, execution: 'concurrent', communicationPeriod } as const,
     ...(options.stopWhen ? { stopWhen: options.stopWhen } : {}),
-  });
+  };
+}
+
+/** A concurrent downpour run of rosenbrock over `dimensions`, its coordinator and replicas run in this process. */
+function downpourRun(options: DownpourRunOptions) {
+  const prefix = `test-${randomUUID()}`;
+  const runId = options.runId ?? randomUUID();
+  const { replicas, replicaStartTimeoutMs } = options;
+  const connection = options.redis ?? redis;
+  const input = downpourSpec(options);
+  const config = runSpecSchema.parse(input);
   const settings = resolveParallelSettings(config.parallel!);
-  const objective = createBenchmarkObjective(spec);
+  const objective = createBenchmarkObjective(input.objective);
   const server = new ParameterServer(connection, { prefix, runId, dimension: objective.dimension, shards: 1, algorithm: 'downpour' });
   if (!options.redis) servers.push(server);
   const runs: DistributedRun[] = [];
@@ -294,7 +309,7 @@ describe('a concurrent run whose replica jobs no worker takes', () => {
       const result = run.result!;
       expect(result.stopReason).toBe('error');
       expect(result.message).toBe(
-        'Replica 1 did not begin within REPLICA_START_TIMEOUT_MS (1 s counted, not while its job waited its turn for a worker): '
+        'Replica 1 did not begin within REPLICA_START_TIMEOUT_MS (1 s counted, not while its job waited its turn for a worker or a worker was starting the replica): '
         + 'replica 1\'s job is waiting in the replicas queue, which no worker process serves. The run stopped with the steps of the replicas that ran.',
       );
       // The whole bound was counted (a checkpoint keeps it).
@@ -797,19 +812,34 @@ describe('a concurrent run whose replica began and whose job then failed for goo
   }, 30_000);
 });
 
+/** A replica worker as every worker process runs it, on the run's queue, with locks of a second and outages retried within 200 ms. */
+function replicaWorker(prefix: string, processor: ReplicaProcessor) {
+  const log = () => undefined;
+  return startReplicaWorker({
+    config: { queuePrefix: prefix, replicaConcurrency: 2, workerLocks: { lockDurationMs: 1_000, stalledIntervalMs: 30_000, maxStalledCount: 3 } },
+    connection: redis,
+    processor,
+    logger: { error: log, info: log, warn: log },
+    outageDelays: { firstMs: 20, maxMs: 200 },
+  });
+}
+
 describe('a concurrent run whose replica job a worker holds without beginning the replica', () => {
-  it('fails once REPLICA_START_TIMEOUT_MS passes, naming the replica and the worker holding its job', async () => {
+  it('fails once REPLICA_START_TIMEOUT_MS passes, naming the replica and the worker holding its job: a start that hangs stops beating', async () => {
     const setup = downpourRun({ replicas: 2, communicationPeriod: 10, dimensions: 20, learningRate: 0.0001, training: { maxSteps: 1_000_000_000 }, replicaStartTimeoutMs: 1_000 });
     const { released, release } = gate();
-    // Replica 1's job is taken (its lock renewed) and its replica never begun.
-    const worker = replicasWorker(setup.prefix, (replica) => (replica === 0 ? setup.replicas(0) : released));
+    // Replica 1's job is taken (its lock renewed) and its start beats once, then hangs.
+    const worker = await replicaWorker(setup.prefix, async (job, _stopping, _holdsJob, beat) => {
+      beat!();
+      await (job.data.replica === 0 ? setup.replicas(0) : released);
+    });
     const run = setup.coordinator();
     try {
       await drive(run, 15_000);
       expect(run.result?.stopReason).toBe('error');
       expect(run.result!.message).toBe(
-        'Replica 1 did not begin within REPLICA_START_TIMEOUT_MS (1 s counted, not while its job waited its turn for a worker): '
-        + 'replica 1\'s job is held by a worker that has not begun the replica yet. The run stopped with the steps of the replicas that ran.',
+        'Replica 1 did not begin within REPLICA_START_TIMEOUT_MS (1 s counted, not while its job waited its turn for a worker or a worker was starting the replica): '
+        + 'replica 1\'s job is held by a worker that has not begun the replica and shows no sign of starting it. The run stopped with the steps of the replicas that ran.',
       );
       expect(run.result!.parallel!.perReplica.map((report) => report.steps)).toEqual([run.result!.steps, 0]);
     } finally {
@@ -818,6 +848,36 @@ describe('a concurrent run whose replica job a worker holds without beginning th
       await setup.close();
     }
   }, 30_000);
+});
+
+describe('a concurrent run whose replicas\' worker is cut off from PostgreSQL as it starts them', () => {
+  const api = useTestApi();
+
+  it('waits past REPLICA_START_TIMEOUT_MS while the worker shows it starting them, and runs to its end once PostgreSQL is back', async () => {
+    const options = { replicas: 2, communicationPeriod: 10, dimensions: 20, learningRate: 0.0001, training: { maxSteps: 4_000 }, replicaStartTimeoutMs: 1_000 };
+    const posted = await postRun(api.app, api.authorization, downpourSpec(options));
+    expect(posted.statusCode, posted.body).toBe(201);
+    const setup = downpourRun({ ...options, runId: posted.json().id });
+    const { proxy, url } = await relayTo(api.services.config.databaseUrl);
+    const database = createDatabase(url);
+    await proxy.stop();
+    const worker = await replicaWorker(setup.prefix, createReplicaProcessor({ database, redis, queuePrefix: setup.prefix }));
+    const run = setup.coordinator();
+    try {
+      // Five times the bound: the worker holds both jobs and tries again and again to read the run.
+      await drive(run, 5_000);
+      expect(run.done).toBe(false);
+      expect(await setup.server.accounting()).not.toHaveProperty('began');
+      await proxy.start();
+      await drive(run, 30_000);
+      expect(run.result).toMatchObject({ stopReason: 'max_steps', steps: 4_000 });
+    } finally {
+      await worker.close();
+      await proxy.close();
+      await database.$disconnect();
+      await setup.close();
+    }
+  }, 60_000);
 });
 
 describe('a replica whose finish Redis lost with the server before the coordinator saw it', () => {

@@ -1,0 +1,76 @@
+/**
+ * A replica's heartbeat: a short-lived key in Redis, beside its run's parameter server, that the
+ * delivery holding the replica's job refreshes as it starts the replica (reading the run,
+ * resolving and building the objective, trying again through an outage). The run's coordinator
+ * reads it (distributed-run.ts): a replica not begun whose heartbeat is fresh is being started
+ * by a worker, slowly perhaps (cut off from PostgreSQL, building a large objective), and its
+ * wait does not count against REPLICA_START_TIMEOUT_MS.
+ *
+ * The beats come from that work itself, at its steps, never from a timer: a start that hangs (an
+ * await that never ends) stops beating as a worker that died or whose event loop is held does,
+ * and its key lapses; such a start is still bounded. A delivery beats at most once a quarter of
+ * its job's lock duration, and a beat lasts the lock duration plus the longest wait between two
+ * beats of a start that goes on (`longestWaitMs`: one statement's wait for PostgreSQL, a retry's
+ * delay through an outage), at least twice the lock duration (a build holds the event loop, and
+ * one longer than the lock loses the job anyway).
+ */
+import { hostname } from 'node:os';
+import { serverTag } from '../parameter-server/parameter-server.ts';
+import { sendCorkedWrites, type Redis } from '../queue/connection.ts';
+
+/** The key of replica `replica`'s heartbeat: on the node of its run's main shard. */
+function heartbeatKey(prefix: string, runId: string, replica: number): string {
+  return `${serverTag(prefix, runId, 0)}:alive:${replica}`;
+}
+
+/** This process, as a replica's worker: host:pid (what its heartbeat holds, and what the server records of the worker running it). */
+export const workerName = (): string => `${hostname()}:${process.pid}`;
+
+export interface HeartbeatTiming {
+  /** The job's lock duration (WORKER_LOCK_DURATION_MS). */
+  readonly lockDurationMs: number;
+  /** The longest wait between two beats of work that goes on (a statement's bound, an outage's retry delay). */
+  readonly longestWaitMs: number;
+}
+
+/**
+ * The beat of one delivery of replica `replica` of run `runId`: sets the key (host:pid) to last
+ * `timing`'s lifetime, at most once a quarter of the lock duration and never while a beat is on
+ * its way. What it writes is sent at once, before work that holds the event loop (a build).
+ */
+export function replicaHeartbeat(redis: Redis, prefix: string, runId: string, replica: number, timing: HeartbeatTiming): () => void {
+  const key = heartbeatKey(prefix, runId, replica);
+  const periodMs = timing.lockDurationMs / 4;
+  const lifetimeMs = Math.ceil(timing.lockDurationMs + Math.max(timing.lockDurationMs, timing.longestWaitMs));
+  let beatAt = -Infinity;
+  let sending = false;
+  return () => {
+    const now = performance.now();
+    if (sending || now - beatAt < periodMs) return;
+    beatAt = now;
+    sending = true;
+    // Redis away: the next beat tries again (the key lapses meanwhile, and the coordinator's looks stop too).
+    void redis.set(key, workerName(), 'PX', lifetimeMs).catch(() => undefined).finally(() => {
+      sending = false;
+    });
+    sendCorkedWrites();
+  };
+}
+
+/** Removes the heartbeats of run `runId`'s `replicas` (the run has ended; a beat that comes later lapses by itself). */
+export async function removeHeartbeats(redis: Redis, prefix: string, runId: string, replicas: number): Promise<void> {
+  await redis.del(...Array.from({ length: replicas }, (_, replica) => heartbeatKey(prefix, runId, replica)));
+}
+
+/** Those of `replicas` of run `runId` whose heartbeat is fresh, in one round trip. */
+export async function aliveReplicas(redis: Redis, prefix: string, runId: string, replicas: readonly number[]): Promise<Set<number>> {
+  if (replicas.length === 0) return new Set();
+  const pipeline = redis.pipeline();
+  for (const replica of replicas) pipeline.exists(heartbeatKey(prefix, runId, replica));
+  const answers = (await pipeline.exec()) ?? [];
+  return new Set(replicas.filter((_, i) => {
+    const [error, exists] = answers[i]!;
+    if (error) throw error;
+    return exists === 1;
+  }));
+}
