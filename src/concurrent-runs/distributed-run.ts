@@ -11,8 +11,10 @@
  * stop the coordinator sent since (else the replicas would be given steps again). A replica whose
  * job no worker takes or begins is waited for up to a bound (replica-arrivals.ts); a stopping run
  * does not wait for such replicas at all, as any that begins after the stop is given no steps. A
- * replica whose job failed for good stops the run, which does not wait for it; one not done whose
- * job is gone (Redis lost the job, or the replica's finish with the server) has its job added again.
+ * replica whose job failed for good stops the run, which does not wait for it, and so does a begun
+ * one whose worker holds its job while the replica's loop gives no sign of itself for a bound
+ * (replica-stalls.ts); one not done whose job is gone (Redis lost the job, or the replica's finish
+ * with the server) has its job added again.
  */
 import { isDataObjective, type DataObjective, type Objective } from '../core/objectives/index.ts';
 import { parallelReport, StalenessHistogram, type ResolvedParallelSettings } from '../core/parallel/index.ts';
@@ -30,6 +32,7 @@ import { CenterWatch } from './center-watch.ts';
 import { CoordinatedRun, runSize, type RunSize } from './coordinated-run.ts';
 import { aliveReplicas, removeHeartbeats } from './replica-heartbeat.ts';
 import { defaultReplicaStartTimeoutMs, describeFailedReplicas, describeMissingReplicas, isWaitingState, ReplicaArrivals, seenTo } from './replica-arrivals.ts';
+import { defaultReplicaStallTimeoutMs, describeStalledReplicas, ReplicaStalls } from './replica-stalls.ts';
 
 export interface DistributedRunOptions {
   readonly clock: () => number;
@@ -40,6 +43,8 @@ export interface DistributedRunOptions {
   readonly runId: string;
   /** How long the run waits for replicas no worker begins (REPLICA_START_TIMEOUT_MS; 10 minutes when absent). */
   readonly replicaStartTimeoutMs?: number;
+  /** How long the run waits for a begun replica whose worker holds its job and whose loop gives no sign (REPLICA_STALL_TIMEOUT_MS; 10 minutes when absent). */
+  readonly replicaStallTimeoutMs?: number;
 }
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -78,11 +83,15 @@ export class DistributedRun extends CoordinatedRun implements RunLoop {
   /** A replica's report of a non-finite value, as last seen on the server (0: none). */
   private broken = 0;
   private arrivals: ReplicaArrivals;
+  private stalls: ReplicaStalls;
   /** When the coordinator last looked at the replicas' jobs (on `clock`). */
   private lookedAt = -Infinity;
   /** The replicas the accounting showed finished: a server written back from an older state has them finished too. */
   private readonly finishedSeen = new Set<number>();
-  /** The replicas whose jobs failed for good: they never run again, and the run does not wait for them. */
+  /**
+   * The replicas whose jobs failed for good, or that stalled (their worker holds the job, their
+   * loop gives no sign): the run does not wait for them.
+   */
   private readonly failedReplicas = new Set<number>();
   private records: StepRecord[] = [];
 
@@ -104,7 +113,8 @@ export class DistributedRun extends CoordinatedRun implements RunLoop {
     this.server = new ParameterServer(options.redis, { prefix: options.queuePrefix, runId: options.runId, dimension: objective.dimension, shards: settings.shards, algorithm });
     this.state = ParameterServer.freshState(algorithm, objective.initial, settings.shards, this.totalSteps, settings.replicas);
     this.arrivals = new ReplicaArrivals(settings.replicas, options.replicaStartTimeoutMs ?? defaultReplicaStartTimeoutMs);
-    if (options.checkpoint) this.restore(options.checkpoint, options.replicaStartTimeoutMs ?? defaultReplicaStartTimeoutMs);
+    this.stalls = new ReplicaStalls(settings.replicas, options.replicaStallTimeoutMs ?? defaultReplicaStallTimeoutMs);
+    if (options.checkpoint) this.restore(options.checkpoint);
     this.arrivals.see(this.state.meta[0]);
     // A checkpoint of a server written before replicas had shares gives them from now on, within
     // what is left of the total (a replica may be past its share already).
@@ -197,9 +207,10 @@ export class DistributedRun extends CoordinatedRun implements RunLoop {
    * poll's accounting). A job gone while its replica is not done (Redis lost the job, or lost the
    * replica's finish with the server) is added again: the replica resumes from the server. A job
    * failed for good is never tried again: the run stops, failed, and does not wait for its
-   * replica. Returns whether the wait for replicas not yet begun counts now: some is missing, the
-   * run is not stopping, and a job of one is not seen to, neither waiting its turn nor held by a
-   * worker starting the replica (replica-arrivals.ts); null between looks.
+   * replica; so does a begun replica past its stall bound (replica-stalls.ts). Returns whether
+   * the wait for replicas not yet begun counts now: some is missing, the run is not stopping, and
+   * a job of one is not seen to, neither waiting its turn nor held by a worker starting the
+   * replica (replica-arrivals.ts); null between looks.
    */
   private async lookAtJobs(meta: Record<string, string>): Promise<boolean | null> {
     const stopped = this.stopping !== null || this.stopSent;
@@ -209,12 +220,13 @@ export class DistributedRun extends CoordinatedRun implements RunLoop {
     // A replica not begun when the run stopped makes no steps: its job is no longer looked after.
     const awaited = Array.from({ length: this.settings.replicas }, (_, i) => i)
       .filter((i) => !this.finishedSeen.has(i) && !this.failedReplicas.has(i) && (!stopped || this.arrivals.reachedWorker(i)));
-    // A begun replica's job is asked only whether it failed or is gone, at a cost that does not
-    // grow with the queue: every run's coordinator asks once a second.
+    // A begun replica's job is asked only whether it failed, is gone or is held, at a cost that
+    // does not grow with the queue: every run's coordinator asks once a second.
     const begun = awaited.filter((i) => this.arrivals.reachedWorker(i));
-    const [notBegunJobs, begunJobs] = await Promise.all([
+    const [notBegunJobs, begunJobs, beating] = await Promise.all([
       this.jobsOf(awaited.filter((i) => !this.arrivals.reachedWorker(i))),
       begunReplicaJobStates(this.options.redis, this.queue!, this.options.runId, begun),
+      aliveReplicas(this.options.redis, this.options.queuePrefix, this.options.runId, begun),
     ]);
     const jobs = [...notBegunJobs, ...begunJobs];
     const gone = jobs.filter(({ state }) => state === 'unknown').map(({ replica }) => replica);
@@ -229,6 +241,18 @@ export class DistributedRun extends CoordinatedRun implements RunLoop {
       this.stop('error', describeFailedReplicas(failed.map(({ replica, failedReason }) => ({
         replica, failedReason, steps: this.arrivals.reachedWorker(replica) ? Number(meta[`steps:${replica}`] ?? 0) : null,
       }))));
+    }
+    // A begun replica stalls while its worker holds its job without beating its heartbeat; one
+    // whose worker never beats (of an earlier release: `beats:i` does not name it) never does.
+    const stalling = new Set(begunJobs
+      .filter(({ replica, state }) => state === 'held' && !beating.has(replica) && meta[`beats:${replica}`] !== undefined && meta[`beats:${replica}`] === meta[`worker:${replica}`])
+      .map(({ replica }) => replica));
+    const stalled = this.stalls.look(now, stalling);
+    for (const replica of stalled) this.failedReplicas.add(replica);
+    if (stalled.length > 0) {
+      this.stop('error', describeStalledReplicas(stalled.map((replica) => ({
+        replica, steps: Number(meta[`steps:${replica}`] ?? 0), worker: meta[`worker:${replica}`]!,
+      })), this.stalls.boundMs));
     }
     const missing = notBegunJobs
       .filter(({ state }) => state !== 'failed')
@@ -392,6 +416,7 @@ export class DistributedRun extends CoordinatedRun implements RunLoop {
         ...(params.nonFinite ? { nonFinite: params.nonFinite } : {}),
         // Only when some was counted: a worker of an earlier release refuses a checkpoint with fields it does not know.
         ...(this.arrivals.waited > 0 ? { replicasWaitedMs: this.arrivals.waited } : {}),
+        ...(this.stalls.counted.some((ms) => ms > 0) ? { replicasStalledMs: [...this.stalls.counted] } : {}),
       },
       objective: null,
       bestObjective: null,
@@ -399,8 +424,8 @@ export class DistributedRun extends CoordinatedRun implements RunLoop {
     };
   }
 
-  /** Resumes from `input`, with the stop an earlier coordinator sent and the time it had waited for replicas (bounded by `boundMs`). */
-  private restore(input: RunCheckpoint, boundMs: number): void {
+  /** Resumes from `input`, with the stop an earlier coordinator sent and the time it had counted against its bounds. */
+  private restore(input: RunCheckpoint): void {
     const checkpoint = runCheckpointSchema.parse(input);
     if (!('concurrent' in checkpoint) || checkpoint.concurrent.algorithm !== this.settings.algorithm || !('server' in checkpoint.concurrent)) {
       throw new Error(`The checkpoint is not of a concurrent ${this.settings.algorithm} run.`);
@@ -418,7 +443,8 @@ export class DistributedRun extends CoordinatedRun implements RunLoop {
     joinNonFinite(this.params, nonFinite);
     this.completed = this.stepsOf(this.state.meta[0]);
     this.elapsedBefore = checkpoint.elapsedMilliseconds;
-    this.arrivals = new ReplicaArrivals(this.settings.replicas, boundMs, checkpoint.concurrent.replicasWaitedMs ?? 0);
+    this.arrivals = new ReplicaArrivals(this.settings.replicas, this.arrivals.boundMs, checkpoint.concurrent.replicasWaitedMs ?? 0);
+    this.stalls = new ReplicaStalls(this.settings.replicas, this.stalls.boundMs, checkpoint.concurrent.replicasStalledMs);
     this.watch.setState(checkpoint, checkpoint.step, this.params);
     // A stop sent before the hand-over stays: why (run-stopping.ts) here, the server (Redis's, or
     // this state written back) saying it was sent (settle). A checkpoint of an earlier release

@@ -30,6 +30,11 @@ export const defaultReplicaStartTimeoutMs = 600_000;
 /** The most one gap between two looks counts (an outage of any length counts as this much). */
 const lookGapCapMs = 1_000;
 
+/** What the gap from a look at `previous` (null: none before) to one at `now` counts: at most `lookGapCapMs`. */
+export function countedGap(previous: number | null, now: number): number {
+  return previous === null ? 0 : Math.min(Math.max(now - previous, 0), lookGapCapMs);
+}
+
 export class ReplicaArrivals {
   private readonly reached: boolean[];
   private lastLook: number | null = null;
@@ -70,12 +75,12 @@ export class ReplicaArrivals {
    * the bound is past.
    */
   overdue(now: number, counting: boolean): boolean {
-    const gap = this.lastLook === null ? 0 : now - this.lastLook;
+    const gap = countedGap(this.lastLook, now);
     const counts = counting && this.counting;
     this.lastLook = now;
     this.counting = counting;
     if (!counts || this.missing().length === 0) return false;
-    this.waitedMs += Math.min(Math.max(gap, 0), lookGapCapMs);
+    this.waitedMs += gap;
     return this.waitedMs >= this.boundMs;
   }
 }
@@ -156,6 +161,11 @@ export function describeFailedReplicas(failed: readonly FailedReplica[]): string
     const when = steps === null ? 'before the replica began' : `after the replica pushed ${counted(steps, 'step')}`;
     return `replica ${replica}'s job failed for good ${when}: ${firstLine(failedReason)}`;
   });
-  const sentence = each.join('; ');
+  return stoppedFor(each);
+}
+
+/** The failed run's message from what became of each replica it stopped for (`clauses`, each starting "replica …"). */
+export function stoppedFor(clauses: readonly string[]): string {
+  const sentence = clauses.join('; ');
   return `${sentence[0]!.toUpperCase()}${sentence.slice(1)}. The run stopped with the steps of the replicas that ran.`;
 }

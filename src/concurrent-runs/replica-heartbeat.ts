@@ -1,18 +1,20 @@
 /**
  * A replica's heartbeat: a short-lived key in Redis, beside its run's parameter server, that the
  * delivery holding the replica's job refreshes as it starts the replica (reading the run,
- * resolving and building the objective, trying again through an outage). The run's coordinator
- * reads it (distributed-run.ts): a replica not begun whose heartbeat is fresh is being started
- * by a worker, slowly perhaps (cut off from PostgreSQL, building a large objective), and its
- * wait does not count against REPLICA_START_TIMEOUT_MS.
+ * resolving and building the objective, trying again through an outage) and as the replica's
+ * loop runs (between its steps, before each exchange). The run's coordinator reads it
+ * (distributed-run.ts): a replica not begun whose heartbeat is fresh is being started by a
+ * worker, slowly perhaps (cut off from PostgreSQL, building a large objective), and its wait does
+ * not count against REPLICA_START_TIMEOUT_MS; a begun one whose heartbeat lapsed while its worker
+ * holds its job has stalled, and counts against REPLICA_STALL_TIMEOUT_MS (replica-stalls.ts).
  *
- * The beats come from that work itself, at its steps, never from a timer: a start that hangs (an
- * await that never ends) stops beating as a worker that died or whose event loop is held does,
- * and its key lapses; such a start is still bounded. A delivery beats at most once a quarter of
- * its job's lock duration, and a beat lasts the lock duration plus the longest wait between two
- * beats of a start that goes on (`longestWaitMs`: one statement's wait for PostgreSQL, a retry's
- * delay through an outage), at least twice the lock duration (a build holds the event loop, and
- * one longer than the lock loses the job anyway).
+ * The beats come from that work itself, at its steps, never from a timer: a start or a loop that
+ * hangs (an await that never ends) stops beating as a worker that died or whose event loop is
+ * held does, and its key lapses. A delivery beats at most once a quarter of its job's lock
+ * duration, and a beat lasts the lock duration plus the longest wait between two beats of work
+ * that goes on (`longestWaitMs`: one statement's wait for PostgreSQL, a retry's delay through an
+ * outage), at least twice the lock duration (a step or a build holds the event loop, and one
+ * longer than the lock loses the job anyway).
  */
 import { hostname } from 'node:os';
 import { serverTag } from '../parameter-server/parameter-server.ts';

@@ -17,7 +17,8 @@
  * exchange then has α = 0), its optimizer state starts afresh, and the steps it had been given
  * but never pushed are given to it again. A replica whose job was taken over by another delivery
  * (its lock lost) stops at its next step or exchange, pushing nothing more: the other delivery
- * resumes it from the server.
+ * resumes it from the server. Its loop beats the replica's heartbeat as it goes, between its
+ * steps and before each exchange, never from a timer: a loop that hangs is found stalled.
  */
 import { setImmediate as nextMacrotask } from 'node:timers/promises';
 import { isDataObjective, type Objective } from '../core/objectives/index.ts';
@@ -44,6 +45,12 @@ export interface ReplicaLoopOptions {
    * worker may run the replica now. Asked before each exchange and between steps.
    */
   readonly holdsJob?: () => Promise<boolean>;
+  /**
+   * Beats the replica's heartbeat (replica-heartbeat.ts): called by the loop between its steps and
+   * before each exchange, so that a loop that hangs stops beating and its run's coordinator finds
+   * it stalled (replica-stalls.ts). Its worker is registered as one that beats.
+   */
+  readonly heartbeat?: () => void;
   /** Whether the run still runs (asked when the server stays missing: a finished run removed it). */
   readonly running: () => Promise<boolean>;
 }
@@ -89,8 +96,9 @@ async function replicaLoop(options: ReplicaLoopOptions): Promise<void> {
   const { config, settings, objective, server, replica: index, interrupted } = options;
   const p = settings.replicas;
 
-  /** Throws once another delivery may run the replica: two copies would do its steps twice. */
+  /** Shows the replica's loop alive; throws once another delivery may run the replica: two copies would do its steps twice. */
   async function ownJob(): Promise<void> {
+    options.heartbeat?.();
     if (options.holdsJob && !(await options.holdsJob())) throw new ReplicaSuperseded(`Replica ${index}'s job was taken over by another delivery; this one stops.`);
   }
 
@@ -117,7 +125,7 @@ async function replicaLoop(options: ReplicaLoopOptions): Promise<void> {
     throw error;
   }
   if (status.done) return persist(() => server.finishReplica(index, null));
-  await persist(() => server.register(index, workerName()));
+  await persist(() => server.register(index, workerName(), options.heartbeat !== undefined));
   const data = isDataObjective(objective) ? objective : null;
   const shard = data ? new DataShard(data, index, p) : null;
   const ownParams = settings.algorithm !== 'adaptive-revision';

@@ -2,7 +2,8 @@
  * The processor of a replica job: reads its run's spec, builds the objective as the run's own
  * job does, and runs the replica (replica-loop.ts). A run that has ended, or a spec that can
  * never run, ends the job without retries: the run's own job reports the run. It beats the
- * replica's heartbeat at each step of that start (replica-heartbeat.ts).
+ * replica's heartbeat at each step of that start, and the replica's loop beats it as it runs
+ * (replica-heartbeat.ts).
  */
 import { UnrecoverableError, type Job } from 'bullmq';
 import { runSpecSchema } from '../contracts/run-spec.ts';
@@ -38,7 +39,8 @@ export function createReplicaProcessor({ database, redis, queuePrefix }: Replica
     return run !== null && !isFinalRunStatus(run.status);
   };
 
-  return async (job, stopping, holdsJob, beat = () => {}) => {
+  return async (job, stopping, holdsJob, heartbeat) => {
+    const beat = heartbeat ?? (() => {});
     beat();
     const payload = replicaJobDataSchema.safeParse(job.data);
     if (!payload.success) throw new UnrecoverableError(`invalid replica job payload: ${payload.error.message}`);
@@ -69,6 +71,7 @@ export function createReplicaProcessor({ database, redis, queuePrefix }: Replica
       replica,
       interrupted: () => stopping?.aborted ?? false,
       ...(holdsJob ? { holdsJob } : {}),
+      ...(heartbeat ? { heartbeat } : {}),
       running: () => running(runId),
     });
   };

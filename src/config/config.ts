@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { defaultReplicaStartTimeoutMs } from '../concurrent-runs/replica-arrivals.ts';
+import { defaultReplicaStallTimeoutMs } from '../concurrent-runs/replica-stalls.ts';
 
 const integer = (fallback: number, min: number, max: number) =>
   z.coerce.number().int().min(min).max(max).default(fallback);
@@ -30,6 +31,12 @@ export const configSchema = z.object({
    * heartbeat lapsed); past it the run fails, naming them (src/concurrent-runs/replica-arrivals.ts).
    */
   REPLICA_START_TIMEOUT_MS: integer(defaultReplicaStartTimeoutMs, 1_000, 86_400_000),
+  /**
+   * How long such a run waits for a begun replica whose worker holds its job (renewing its lock)
+   * while the replica's loop gives no sign of itself (its heartbeat lapsed: an await that never
+   * ends); past it the run fails, naming it (src/concurrent-runs/replica-stalls.ts).
+   */
+  REPLICA_STALL_TIMEOUT_MS: integer(defaultReplicaStallTimeoutMs, 1_000, 86_400_000),
   /**
    * A worker holds a job's lock for this long and renews it at half that; a worker that dies
    * (SIGKILL, lost machine) lets it expire, and the job is handed to another worker at the next
@@ -131,6 +138,8 @@ export interface Config {
   readonly replicaConcurrency: number;
   /** How long a concurrent parameter-server run waits for a worker to take each replica's job before it fails. */
   readonly replicaStartTimeoutMs: number;
+  /** How long it waits for a begun replica whose worker holds its job while its loop shows no sign of progress before it fails. */
+  readonly replicaStallTimeoutMs: number;
   readonly workerLocks: { readonly lockDurationMs: number; readonly stalledIntervalMs: number; readonly maxStalledCount: number };
   readonly bodyLimitBytes: number;
   readonly requestTimeoutMs: number;
@@ -193,6 +202,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     workerConcurrency: settings.WORKER_CONCURRENCY,
     replicaConcurrency: settings.REPLICA_CONCURRENCY,
     replicaStartTimeoutMs: settings.REPLICA_START_TIMEOUT_MS,
+    replicaStallTimeoutMs: settings.REPLICA_STALL_TIMEOUT_MS,
     workerLocks: {
       lockDurationMs: settings.WORKER_LOCK_DURATION_MS,
       stalledIntervalMs: settings.WORKER_STALLED_INTERVAL_MS,

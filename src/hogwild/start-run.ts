@@ -21,7 +21,10 @@ export interface StartRunOptions {
   readonly checkpoint?: RunCheckpoint;
   readonly clock?: () => number;
   /** Where a concurrent downpour, easgd or adaptive-revision run keeps its server and queues its replicas (the worker's). */
-  readonly service?: { readonly redis: Redis; readonly queuePrefix: string; readonly runId: string; readonly replicaStartTimeoutMs?: number };
+  readonly service?: {
+    readonly redis: Redis; readonly queuePrefix: string; readonly runId: string;
+    readonly replicaStartTimeoutMs?: number; readonly replicaStallTimeoutMs?: number;
+  };
 }
 
 function isConcurrentHogwild(config: RunConfig): boolean {

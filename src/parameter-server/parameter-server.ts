@@ -63,7 +63,7 @@ interface ScriptCommands {
   psInitialize(...args: (string | Buffer | number)[]): Promise<number>;
   psSnapshotBuffer(...args: (string | Buffer | number)[]): Promise<(Buffer | Buffer[])[]>;
   psNow(meta: string): Promise<string>;
-  psRegister(meta: string, replica: number, worker: string): Promise<null>;
+  psRegister(meta: string, replica: number, worker: string, beats: string): Promise<null>;
   psFinishReplica(meta: string, ...fields: string[]): Promise<null>;
 }
 
@@ -400,9 +400,13 @@ export class ParameterServer {
     await this.redis.hset(`${this.tags[0]}:meta`, 'broken', String(index < 0 ? -1 : index + 1), 'stopped', '1');
   }
 
-  /** The worker (host:pid) running a replica now; the first replica to register stamps when it began (`began`, Redis's clock). */
-  async register(replica: number, worker: string): Promise<void> {
-    await this.redis.psRegister(`${this.tags[0]}:meta`, replica, worker).catch(rethrow);
+  /**
+   * The worker (host:pid) running a replica now, and whether it beats the replica's heartbeat (a
+   * coordinator counts a stall only of a replica whose worker does: `beats:i` names the worker);
+   * the first replica to register stamps when it began (`began`, Redis's clock).
+   */
+  async register(replica: number, worker: string, beats = false): Promise<void> {
+    await this.redis.psRegister(`${this.tags[0]}:meta`, replica, worker, beats ? '1' : '0').catch(rethrow);
   }
 
   /** Redis's clock in milliseconds (what `began` is stamped with). */

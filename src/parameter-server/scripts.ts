@@ -17,8 +17,9 @@
  * `claimed` and `total` local steps, the `replicas` that share them (`firstCome`: given first come,
  * first served before), each replica's `steps:i` pushed, `grant:i` (steps it was
  * given at its last exchange and has not pushed yet), `last:i` (the version it last read, for
- * staleness), `done:i` (given no more steps), `stopped`, the staleness histogram `st:<s>`, and `began` (when the first replica
- * registered, in milliseconds of Redis's clock).
+ * staleness), `done:i` (given no more steps), `worker:i` (the worker running it; `beats:i` the
+ * same when that worker beats its heartbeat), `stopped`, the staleness histogram `st:<s>`, and
+ * `began` (when the first replica registered, in milliseconds of Redis's clock).
  * A missing vector means Redis lost the server: every script answers LOST and the run restores
  * it from its checkpoint in PostgreSQL. Writes keep the keys' time to live: the run's
  * coordinator renews it, so a server whose run is gone expires.
@@ -329,12 +330,18 @@ return millis()
 `;
 
 /**
- * KEYS: meta. ARGV: replica, worker. Records the worker running the replica, and when the first
+ * KEYS: meta. ARGV: replica, worker, whether it beats the replica's heartbeat (1/0). Records the
+ * worker running the replica (and, when it beats, `beats:i`: the same worker), and when the first
  * replica to register began; LOST when the server is gone (a key written then would have no time to live).
  */
 export const register = `${millis}
 if redis.call('HEXISTS', KEYS[1], 'version') == 0 then return redis.error_reply('LOST parameter server state') end
 redis.call('HSET', KEYS[1], 'worker:' .. ARGV[1], ARGV[2])
+if ARGV[3] == '1' then
+  redis.call('HSET', KEYS[1], 'beats:' .. ARGV[1], ARGV[2])
+else
+  redis.call('HDEL', KEYS[1], 'beats:' .. ARGV[1])
+end
 redis.call('HSETNX', KEYS[1], 'began', millis())
 `;
 

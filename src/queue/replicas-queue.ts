@@ -60,11 +60,12 @@ export async function replicaJobState(queue: ReplicasQueue, runId: string, repli
 }
 
 /**
- * Whether the jobs of `replicas` (begun: their replica reached a worker) failed for good or are
- * gone, in one round trip and at a cost that does not grow with the queue: the job's key and the
- * failed set are asked directly, where getState searches the queue's lists (its active list for a
- * running job), a cost of every job in it for each job asked. `state` is 'failed', 'unknown'
- * (gone) or 'present'.
+ * Whether the jobs of `replicas` (begun: their replica reached a worker) failed for good, are
+ * gone or are held by a worker, in one round trip and at a cost that does not grow with the
+ * queue: the job's key, the failed set and the job's lock are asked directly, where getState
+ * searches the queue's lists (its active list for a running job), a cost of every job in it for
+ * each job asked. `state` is 'failed', 'unknown' (gone), 'held' (its lock taken: a worker has it)
+ * or 'present' (waiting to be taken, again after its worker died).
  */
 export async function begunReplicaJobStates(
   redis: Redis, queue: ReplicasQueue, runId: string, replicas: readonly number[],
@@ -73,16 +74,17 @@ export async function begunReplicaJobStates(
   const pipeline = redis.pipeline();
   for (const replica of replicas) {
     const id = replicaJobId(runId, replica);
-    pipeline.exists(queue.toKey(id)).zscore(queue.keys.failed!, id).hget(queue.toKey(id), 'failedReason');
+    pipeline.exists(queue.toKey(id)).zscore(queue.keys.failed!, id).hget(queue.toKey(id), 'failedReason').exists(`${queue.toKey(id)}:lock`);
   }
   const answers = (await pipeline.exec()) ?? [];
   return replicas.map((replica, i) => {
-    const [exists, failed, reason] = answers.slice(3 * i, 3 * i + 3).map(([error, value]: [Error | null, unknown]) => {
+    const [exists, failed, reason, locked] = answers.slice(4 * i, 4 * i + 4).map(([error, value]: [Error | null, unknown]) => {
       if (error) throw error;
       return value;
     });
     if (exists === 0) return { replica, state: 'unknown', failedReason: null };
-    return failed !== null ? { replica, state: 'failed', failedReason: (reason as string | null) || null } : { replica, state: 'present', failedReason: null };
+    if (failed !== null) return { replica, state: 'failed', failedReason: (reason as string | null) || null };
+    return { replica, state: locked === 1 ? 'held' : 'present', failedReason: null };
   });
 }
 

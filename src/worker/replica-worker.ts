@@ -11,8 +11,9 @@
  * (deliveryLock): the worker's own renewal keeps one per job, which the old delivery's end would
  * take from the new one, and so leave the job to stall and be taken again and again. Each
  * delivery also gives its processor the replica's heartbeat (replica-heartbeat.ts), which the
- * processor beats as it starts the replica: its run's coordinator waits for a replica a worker is
- * starting, however slowly.
+ * processor beats as it starts the replica and the replica's loop as it runs: its run's
+ * coordinator waits for a replica a worker is starting, however slowly, and finds one whose loop
+ * hangs while the worker keeps its job.
  */
 import { WaitingError, Worker, type Job } from 'bullmq';
 import type { Config } from '../config/config.ts';
@@ -83,7 +84,7 @@ export async function startReplicaWorker({ config, connection, commands, process
       const jobId = job.id!;
       const lock = deliveryLock(job, token!, config.workerLocks.lockDurationMs);
       const payload = replicaJobDataSchema.safeParse(job.data);
-      // Between two beats of a start that goes on: a statement's wait for PostgreSQL, or a retry's delay through an outage.
+      // Between two beats of work that goes on: a statement's wait for PostgreSQL, or a retry's delay through an outage.
       const longestWaitMs = Math.max(config.databaseStatementTimeoutMs ?? 0, (outageDelays ?? defaultOutageDelays).maxMs);
       const beat = payload.success
         ? replicaHeartbeat(commands ?? connection, config.queuePrefix, payload.data.runId, payload.data.replica, { lockDurationMs: config.workerLocks.lockDurationMs, longestWaitMs })

@@ -68,7 +68,7 @@ export async function startRunWorker(config: Config, services: Services, registr
     connection: services.redis,
     commands: events,
     processors: {
-      run: createRunProcessor({ database: services.database, pool, redis: events, queuePrefix: config.queuePrefix, sweepsQueue, sweeps, metrics, maxMetricRows: config.tenantQuotas.maxMetricRows, maxRunBytes: config.workerMaxRunBytes, replicaStartTimeoutMs: config.replicaStartTimeoutMs, logger }),
+      run: createRunProcessor({ database: services.database, pool, redis: events, queuePrefix: config.queuePrefix, sweepsQueue, sweeps, metrics, maxMetricRows: config.tenantQuotas.maxMetricRows, maxRunBytes: config.workerMaxRunBytes, replicaStartTimeoutMs: config.replicaStartTimeoutMs, replicaStallTimeoutMs: config.replicaStallTimeoutMs, logger }),
     },
     logger,
   }).catch(async (error: unknown) => {
@@ -142,6 +142,8 @@ Environment:
   REPLICA_START_TIMEOUT_MS (default 600000): how long such a run waits for a replica that
   no worker begins (none serves the queue, or one holds its job and shows no sign of starting
   it) before it fails,
+  REPLICA_STALL_TIMEOUT_MS (default 600000): how long it waits for a begun replica whose
+  worker holds its job while the replica's loop shows no sign of progress before it fails,
   WORKER_LOCK_DURATION_MS (default 10000), WORKER_STALLED_INTERVAL_MS (default 5000),
   WORKER_MAX_STALLED_COUNT (default 3): how fast a dead worker's runs move on (see README),
   METRICS_RETENTION_DAYS (default 0, keep forever): days a finished run keeps its raw steps,

@@ -108,6 +108,8 @@ export interface RunProcessorDependencies {
   readonly maxRunBytes?: number;
   /** How long a concurrent parameter-server run waits for replicas no worker begins (REPLICA_START_TIMEOUT_MS; its default when absent). */
   readonly replicaStartTimeoutMs?: number;
+  /** How long it waits for a begun replica whose loop gives no sign while its worker holds its job (REPLICA_STALL_TIMEOUT_MS; its default when absent). */
+  readonly replicaStallTimeoutMs?: number;
   /** Tells of the runs read again after the fence refused a slice; absent: not told. */
   readonly logger?: Logger;
 }
@@ -180,7 +182,7 @@ export function createRunProcessor(dependencies: RunProcessorDependencies): RunP
     const excess = dependencies.maxRunBytes === undefined ? null : footprintExcess(memoryFootprint(spec, objective), objective.dimension, dependencies.maxRunBytes);
     if (excess !== null) throw new PermanentRunError(`The run cannot start: ${excess}`);
     try {
-      const engine = startRun(spec, { objectiveSpec, objective, clock: sliceDependencies.clock, checkpoint: checkpoint?.data, service: { redis, queuePrefix, runId: run.id, replicaStartTimeoutMs: dependencies.replicaStartTimeoutMs } });
+      const engine = startRun(spec, { objectiveSpec, objective, clock: sliceDependencies.clock, checkpoint: checkpoint?.data, service: { redis, queuePrefix, runId: run.id, replicaStartTimeoutMs: dependencies.replicaStartTimeoutMs, replicaStallTimeoutMs: dependencies.replicaStallTimeoutMs } });
       return {
         runId: run.id,
         startedAt,

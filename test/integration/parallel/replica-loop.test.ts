@@ -12,8 +12,10 @@ import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runSpecSchema } from '../../../src/contracts/run-spec.ts';
 import { DistributedRun } from '../../../src/concurrent-runs/distributed-run.ts';
-import { ReplicaInterrupted, ReplicaSuperseded, runReplica } from '../../../src/concurrent-runs/replica-loop.ts';
+import { workerName } from '../../../src/concurrent-runs/replica-heartbeat.ts';
+import { ReplicaInterrupted, ReplicaSuperseded, runReplica, type ReplicaLoopOptions } from '../../../src/concurrent-runs/replica-loop.ts';
 import { createBenchmarkObjective } from '../../../src/core/objectives/create-objective.ts';
+import type { Objective } from '../../../src/core/objectives/index.ts';
 import { resolveParallelSettings } from '../../../src/core/parallel/index.ts';
 import { ParameterServer, ServerLostError } from '../../../src/parameter-server/parameter-server.ts';
 import type { RunCheckpoint } from '../../../src/core/training/checkpoint.ts';
@@ -67,21 +69,25 @@ describe.each(['downpour', 'easgd'] as const)('a concurrent %s replica', (algori
   }, 30_000);
 });
 
+/** An objective whose every gradient takes at least `ms` milliseconds, however fast the machine. */
+function slowed(objective: Objective, ms: number): Objective {
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  return Object.assign(Object.create(objective) as Objective, {
+    valueAndGradient(params: Float64Array, gradient: Float64Array): number {
+      Atomics.wait(pause, 0, 0, ms);
+      return objective.valueAndGradient(params, gradient);
+    },
+  });
+}
+
 describe('a concurrent replica whose server does not answer whether the run stopped (Redis away)', () => {
   it('computes its steps on, asking again only once the question has an answer', async () => {
     const steps = 400;
     const parallel = { algorithm: 'downpour', replicas: 1, execution: 'concurrent', communicationPeriod: steps } as const;
     const config = runSpecSchema.parse({ objective: objectiveSpec, optimizer: { name: 'sgd', learningRate: 0.0001 }, training: { maxSteps: steps }, parallel });
     const settings = resolveParallelSettings(config.parallel!);
-    const fast = createBenchmarkObjective(objectiveSpec);
     // Each step blocks for at least 1 ms, however fast the machine: its steps span several checks' time (100 ms each).
-    const pause = new Int32Array(new SharedArrayBuffer(4));
-    const objective: typeof fast = Object.assign(Object.create(fast) as typeof fast, {
-      valueAndGradient(params: Float64Array, gradient: Float64Array): number {
-        Atomics.wait(pause, 0, 0, 1);
-        return fast.valueAndGradient(params, gradient);
-      },
-    });
+    const objective = slowed(createBenchmarkObjective(objectiveSpec), 1);
     const server = new ParameterServer(redis, { prefix: `test-${randomUUID()}`, runId: randomUUID(), dimension: objective.dimension, shards: 1, algorithm: 'downpour' });
     servers.push(server);
     await server.initialize(ParameterServer.freshState('downpour', objective.initial, 1, steps, 1), false);
@@ -104,8 +110,9 @@ interface DownpourRunOptions {
   replicas: number; communicationPeriod: number; dimensions: number; learningRate: number; training: { maxSteps: number; timeLimitSeconds?: number };
   /** The run's stop rule and record period (none, and every 1,000,000 steps, when absent). */
   stopWhen?: { lossBelow: number }; recordEvery?: number;
-  /** REPLICA_START_TIMEOUT_MS of the coordinator (its default when absent). */
+  /** REPLICA_START_TIMEOUT_MS and REPLICA_STALL_TIMEOUT_MS of the coordinator (their defaults when absent). */
   replicaStartTimeoutMs?: number;
+  replicaStallTimeoutMs?: number;
   /** Another Redis than the suite's (one the test stops). */
   redis?: Redis;
   /** The run's id (a run stored in the database, whose replicas the real processor runs); a fresh one when absent. */
@@ -129,7 +136,7 @@ function downpourSpec(options: DownpourRunOptions) {
 function downpourRun(options: DownpourRunOptions) {
   const prefix = `test-${randomUUID()}`;
   const runId = options.runId ?? randomUUID();
-  const { replicas, replicaStartTimeoutMs } = options;
+  const { replicas, replicaStartTimeoutMs, replicaStallTimeoutMs } = options;
   const connection = options.redis ?? redis;
   const input = downpourSpec(options);
   const config = runSpecSchema.parse(input);
@@ -156,7 +163,9 @@ function downpourRun(options: DownpourRunOptions) {
     /** The run's coordinator (resumed from `checkpoint`). */
     coordinator(checkpoint?: RunCheckpoint): DistributedRun {
       const run = new DistributedRun(config, settings, objective, {
-        clock: () => performance.now(), redis: connection, queuePrefix: prefix, runId, checkpoint, ...(replicaStartTimeoutMs !== undefined ? { replicaStartTimeoutMs } : {}),
+        clock: () => performance.now(), redis: connection, queuePrefix: prefix, runId, checkpoint,
+        ...(replicaStartTimeoutMs !== undefined ? { replicaStartTimeoutMs } : {}),
+        ...(replicaStallTimeoutMs !== undefined ? { replicaStallTimeoutMs } : {}),
       });
       runs.push(run);
       return run;
@@ -164,7 +173,11 @@ function downpourRun(options: DownpourRunOptions) {
     /** Replica `replica` (every replica when absent), to its end. */
     replicas(replica?: number, interrupted = () => false): Promise<unknown> {
       const indices = replica === undefined ? Array.from({ length: replicas }, (_, i) => i) : [replica];
-      return Promise.all(indices.map((i) => runReplica({ config, settings, objective, server, replica: i, interrupted, running: () => Promise.resolve(true) })));
+      return Promise.all(indices.map((i) => this.replica(i, { interrupted })));
+    },
+    /** Replica `replica`, to its end, with what a delivery of its job gives its loop (`delivery`; a server or objective of its own too). */
+    replica(replica: number, delivery: Partial<Pick<ReplicaLoopOptions, 'server' | 'objective' | 'interrupted' | 'holdsJob' | 'heartbeat'>>): Promise<void> {
+      return runReplica({ config, settings, objective, server, replica, interrupted: () => false, running: () => Promise.resolve(true), ...delivery });
     },
     async close(): Promise<void> {
       for (const run of runs) await run.close();
@@ -248,7 +261,7 @@ describe('a concurrent run resumed from the checkpoint of a server that gave ste
 });
 
 /** A concurrent run's checkpoint's server part (with what its coordinator keeps). */
-type CoordinatorPart = { replicasWaitedMs?: number; nonFinite?: unknown; stopping?: { reason: string; message: string | null }; stop?: { reason: string; message: string | null } };
+type CoordinatorPart = { replicasWaitedMs?: number; replicasStalledMs?: number[]; nonFinite?: unknown; stopping?: { reason: string; message: string | null }; stop?: { reason: string; message: string | null } };
 function coordinatorPart(checkpoint: RunCheckpoint): CoordinatorPart {
   return (checkpoint as { concurrent: CoordinatorPart }).concurrent;
 }
@@ -875,6 +888,64 @@ describe('a concurrent run whose replicas\' worker is cut off from PostgreSQL as
       await worker.close();
       await proxy.close();
       await database.$disconnect();
+      await setup.close();
+    }
+  }, 60_000);
+});
+
+describe('a concurrent run whose replica\'s loop hangs while its worker keeps the job\'s lock', () => {
+  it('fails once REPLICA_STALL_TIMEOUT_MS passes without a sign of the loop, naming the replica and its worker; the other replica stops and keeps its steps', async () => {
+    const setup = downpourRun({ replicas: 2, communicationPeriod: 10, dimensions: 20, learningRate: 0.0001, training: { maxSteps: 1_000_000_000 }, replicaStallTimeoutMs: 1_000 });
+    const { released, release } = gate();
+    // Replica 1's second exchange is never answered (a connection that never answers): its loop awaits it for good.
+    const hung: ParameterServer = Object.assign(Object.create(setup.server) as ParameterServer, {
+      downpour: async (...args: Parameters<ParameterServer['downpour']>) => {
+        if (args[1] > 1) await released;
+        return setup.server.downpour(...args);
+      },
+    });
+    const worker = await replicaWorker(setup.prefix, (job, stopping, holdsJob, heartbeat) => setup.replica(job.data.replica, {
+      ...(job.data.replica === 1 ? { server: hung } : {}), interrupted: () => stopping!.aborted, holdsJob: holdsJob!, heartbeat: heartbeat!,
+    }));
+    const run = setup.coordinator();
+    try {
+      await drive(run, 20_000);
+      expect(run.result?.stopReason).toBe('error');
+      expect(run.result!.message).toBe(
+        `Replica 1 made no progress within REPLICA_STALL_TIMEOUT_MS (1 s counted) after it pushed 0 steps: its worker ${workerName()} holds its job, and the replica's loop gave no sign of itself. `
+        + 'The run stopped with the steps of the replicas that ran.',
+      );
+      expect(run.result!.parallel!.perReplica.map((report) => report.steps)).toEqual([run.result!.steps, 0]);
+      expect(run.result!.steps).toBeGreaterThan(0);
+      // The whole bound was counted of replica 1 (a checkpoint keeps it), nothing of replica 0.
+      const [ran, stalled] = coordinatorPart(run.checkpoint()).replicasStalledMs!;
+      expect(ran).toBe(0);
+      expect(stalled).toBeGreaterThanOrEqual(1_000);
+      // Its worker still holds its job: the run did not wait for it.
+      const queue = createReplicasQueue(redis, setup.prefix);
+      expect(await (await queue.getJob(`${setup.runId}-r1`))!.getState()).toBe('active');
+      await queue.close();
+    } finally {
+      release();
+      await worker.close();
+      await setup.close();
+    }
+  }, 60_000);
+
+  it('does not fail a replica computing a long τ without an exchange, longer than the bound: its loop beats between its steps', async () => {
+    const setup = downpourRun({ replicas: 1, communicationPeriod: 1_000_000, dimensions: 20, learningRate: 0.0001, training: { maxSteps: 4_000 }, replicaStallTimeoutMs: 1_000 });
+    // Its 4,000 steps, given in one exchange, take at least 8 s.
+    const objective = slowed(createBenchmarkObjective({ type: 'benchmark', name: 'rosenbrock', dimensions: 20 }), 2);
+    const worker = await replicaWorker(setup.prefix, (job, stopping, holdsJob, heartbeat) => setup.replica(job.data.replica, {
+      objective, interrupted: () => stopping!.aborted, holdsJob: holdsJob!, heartbeat: heartbeat!,
+    }));
+    const run = setup.coordinator();
+    try {
+      await drive(run, 40_000);
+      expect(run.result).toMatchObject({ stopReason: 'max_steps', steps: 4_000 });
+      expect(run.result!.parallel!.perReplica[0]!.exchanges).toBe(2);
+    } finally {
+      await worker.close();
       await setup.close();
     }
   }, 60_000);
