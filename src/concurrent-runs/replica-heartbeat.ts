@@ -11,10 +11,7 @@
  * The beats come from that work itself, at its steps, never from a timer: a start or a loop that
  * hangs (an await that never ends) stops beating as a worker that died or whose event loop is
  * held does, and its key lapses. A delivery beats at most once a quarter of its job's lock
- * duration, and a beat lasts the lock duration plus the longest wait between two beats of work
- * that goes on (`longestWaitMs`: one statement's wait for PostgreSQL, a retry's delay through an
- * outage), at least twice the lock duration (a step or a build holds the event loop, and one
- * longer than the lock loses the job anyway).
+ * duration, and a beat lasts as heartbeatLifetimeMs says.
  */
 import { hostname } from 'node:os';
 import { serverTag } from '../parameter-server/parameter-server.ts';
@@ -31,8 +28,21 @@ export const workerName = (): string => `${hostname()}:${process.pid}`;
 export interface HeartbeatTiming {
   /** The job's lock duration (WORKER_LOCK_DURATION_MS). */
   readonly lockDurationMs: number;
-  /** The longest wait between two beats of work that goes on (a statement's bound, an outage's retry delay). */
-  readonly longestWaitMs: number;
+  /** How long a statement waits for PostgreSQL (DATABASE_STATEMENT_TIMEOUT_MS; absent: unbounded, not counted). */
+  readonly statementTimeoutMs?: number | undefined;
+  /** The longest delay between two tries through an outage (outages.ts: 5 s). */
+  readonly outageRetryMs: number;
+}
+
+/**
+ * How long a beat lasts: the lock duration plus the longest wait between two beats of work that
+ * goes on, the longest of one statement's wait for PostgreSQL, a retry's delay through an outage
+ * and the lock duration again (a step or a build holds the event loop, and one longer than the
+ * lock loses the job anyway). With locks of 10 s, statements of 60 s and outages retried every
+ * 5 s at most: 70 s; with locks of 1 s, statements of 2 s: 6 s (the outage's 5 s is the longest).
+ */
+export function heartbeatLifetimeMs({ lockDurationMs, statementTimeoutMs, outageRetryMs }: HeartbeatTiming): number {
+  return Math.ceil(lockDurationMs + Math.max(lockDurationMs, statementTimeoutMs ?? 0, outageRetryMs));
 }
 
 /**
@@ -43,7 +53,7 @@ export interface HeartbeatTiming {
 export function replicaHeartbeat(redis: Redis, prefix: string, runId: string, replica: number, timing: HeartbeatTiming): () => void {
   const key = heartbeatKey(prefix, runId, replica);
   const periodMs = timing.lockDurationMs / 4;
-  const lifetimeMs = Math.ceil(timing.lockDurationMs + Math.max(timing.lockDurationMs, timing.longestWaitMs));
+  const lifetimeMs = heartbeatLifetimeMs(timing);
   let beatAt = -Infinity;
   let sending = false;
   return () => {

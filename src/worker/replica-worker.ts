@@ -84,11 +84,8 @@ export async function startReplicaWorker({ config, connection, commands, process
       const jobId = job.id!;
       const lock = deliveryLock(job, token!, config.workerLocks.lockDurationMs);
       const payload = replicaJobDataSchema.safeParse(job.data);
-      // Between two beats of work that goes on: a statement's wait for PostgreSQL, or a retry's delay through an outage.
-      const longestWaitMs = Math.max(config.databaseStatementTimeoutMs ?? 0, (outageDelays ?? defaultOutageDelays).maxMs);
-      const beat = payload.success
-        ? replicaHeartbeat(commands ?? connection, config.queuePrefix, payload.data.runId, payload.data.replica, { lockDurationMs: config.workerLocks.lockDurationMs, longestWaitMs })
-        : () => {};
+      const timing = { lockDurationMs: config.workerLocks.lockDurationMs, statementTimeoutMs: config.databaseStatementTimeoutMs, outageRetryMs: (outageDelays ?? defaultOutageDelays).maxMs };
+      const beat = payload.success ? replicaHeartbeat(commands ?? connection, config.queuePrefix, payload.data.runId, payload.data.replica, timing) : () => {};
       // A replica its worker's stop interrupted goes back to the queue without spending an attempt,
       // as a run's job does: worker restarts would otherwise use up its attempts, and its run would
       // wait for a replica whose job failed for good.
