@@ -18,7 +18,8 @@
  * but never pushed are given to it again. A replica whose job was taken over by another delivery
  * (its lock lost) stops at its next step or exchange, pushing nothing more: the other delivery
  * resumes it from the server. Its loop beats the replica's heartbeat as it goes, between its
- * steps and before each exchange, never from a timer: a loop that hangs is found stalled.
+ * steps, before each exchange and at each try of one tried again (a commit that lost to another
+ * replica's), never from a timer: a loop that hangs is found stalled.
  */
 import { setImmediate as nextMacrotask } from 'node:timers/promises';
 import { isDataObjective, type Objective } from '../core/objectives/index.ts';
@@ -46,9 +47,9 @@ export interface ReplicaLoopOptions {
    */
   readonly holdsJob?: () => Promise<boolean>;
   /**
-   * Beats the replica's heartbeat (replica-heartbeat.ts): called by the loop between its steps and
-   * before each exchange, so that a loop that hangs stops beating and its run's coordinator finds
-   * it stalled (replica-stalls.ts). Its worker is registered as one that beats.
+   * Beats the replica's heartbeat (replica-heartbeat.ts): called by the loop between its steps,
+   * before each exchange and at each try of an exchange tried again, so that a loop that hangs
+   * stops beating and its run's coordinator finds it stalled (replica-stalls.ts).
    */
   readonly heartbeat?: () => void;
   /** Whether the run still runs (asked when the server stays missing: a finished run removed it). */
@@ -93,7 +94,9 @@ export async function runReplica(options: ReplicaLoopOptions): Promise<void> {
 }
 
 async function replicaLoop(options: ReplicaLoopOptions): Promise<void> {
-  const { config, settings, objective, server, replica: index, interrupted } = options;
+  const { config, settings, objective, replica: index, interrupted } = options;
+  // An exchange that tries again and again (its commits losing to other replicas') beats at each try.
+  const server = options.heartbeat ? options.server.withProgress(options.heartbeat) : options.server;
   const p = settings.replicas;
 
   /** Shows the replica's loop alive; throws once another delivery may run the replica: two copies would do its steps twice. */

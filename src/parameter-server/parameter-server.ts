@@ -135,6 +135,9 @@ export class ParameterServer {
   /** Whether shard k does its arithmetic in the script (small) or updates optimistically. */
   private readonly scripted: readonly boolean[];
 
+  /** Told each time an operation tries again (withProgress). */
+  private progress: () => void = () => {};
+
   constructor(
     redis: Redis,
     readonly options: {
@@ -151,6 +154,19 @@ export class ParameterServer {
     this.tags = Array.from({ length: this.shards }, (_, k) => serverTag(options.prefix, options.runId, k));
     const limit = options.scriptedShardSize ?? scriptedShardSize;
     this.scripted = this.tags.map((_, k) => this.starts[k + 1] - this.starts[k] <= limit);
+  }
+
+  /**
+   * This server, telling `progress` each time one of its operations tries again: an update whose
+   * commit lost to another replica's (its shard changed since it was read) reads, computes and
+   * commits again, and an exact read of a shard that changed as it read reads again, as often as
+   * it takes. A replica's loop gives its heartbeat: one whose exchanges keep losing to busier
+   * replicas is not taken for one whose loop hangs.
+   */
+  withProgress(progress: () => void): ParameterServer {
+    const server = Object.create(this) as ParameterServer;
+    server.progress = progress;
+    return server;
   }
 
   private keys(shard: number, names: readonly string[]): string[] {
@@ -202,7 +218,8 @@ export class ParameterServer {
    */
   private async readShard(k: number, names: readonly string[], exact: boolean): Promise<ShardRead> {
     const meta = `${this.tags[k]}:meta`;
-    for (;;) {
+    for (let attempt = 0; ; attempt++) {
+      if (attempt > 0) this.progress();
       const replies = await Promise.all([
         this.redis.hmget(meta, 'epoch', 'version'),
         ...names.map((name) => this.redis.getBuffer(`${this.tags[k]}:${name}`)),
@@ -251,7 +268,8 @@ export class ParameterServer {
     script: (keys: string[], token: string) => Promise<CommitReply>,
     again: (read: ShardRead) => void,
   ): Promise<ExchangeReply> {
-    for (;;) {
+    for (let attempt = 0; ; attempt++) {
+      if (attempt > 0) this.progress();
       const read = await this.readShard(k, names, false);
       const values = compute(read);
       const [status, version, grant] = await this.commit(k, names, values, (keys) => script(keys, read.token));

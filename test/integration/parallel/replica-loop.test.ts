@@ -28,6 +28,7 @@ import { startReplicaWorker } from '../../../src/worker/replica-worker.ts';
 import { eventually } from '../../support/eventually.ts';
 import { postRun, useTestApi } from '../runs/support.ts';
 import { startPrivateRedis } from '../support/private-services.ts';
+import { commandAfter } from '../support/late-commands.ts';
 import { relayTo } from '../support/tcp-proxy.ts';
 
 const redis = createRedis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', 'wait-for-redis');
@@ -944,6 +945,33 @@ describe('a concurrent run whose replica\'s loop hangs while its worker keeps th
       await drive(run, 40_000);
       expect(run.result).toMatchObject({ stopReason: 'max_steps', steps: 4_000 });
       expect(run.result!.parallel!.perReplica[0]!.exchanges).toBe(2);
+    } finally {
+      await worker.close();
+      await setup.close();
+    }
+  }, 60_000);
+});
+
+describe('a concurrent run whose replica\'s exchanges keep losing to the other replicas\' (a shard over 1,024 entries)', () => {
+  it('does not take the replica for one whose loop hangs: it beats at each try of its exchange', async () => {
+    const dimensions = 2_048;
+    const setup = downpourRun({ replicas: 2, communicationPeriod: 1, dimensions, learningRate: 0.00001, training: { maxSteps: 1_000_000_000, timeLimitSeconds: 10 }, replicaStallTimeoutMs: 1_000 });
+    // Replica 1's commits reach Redis 30 ms after its read (a slower path to Redis): replica 0 commits in between, again and again.
+    let commits = 0;
+    const late = commandAfter(redis, 'psDownpourCommit', () => {
+      commits++;
+      return new Promise((resolve) => setTimeout(resolve, 30));
+    });
+    const slow = new ParameterServer(late, { prefix: setup.prefix, runId: setup.runId, dimension: dimensions, shards: 1, algorithm: 'downpour' });
+    const worker = await replicaWorker(setup.prefix, (job, stopping, holdsJob, heartbeat) => setup.replica(job.data.replica, {
+      ...(job.data.replica === 1 ? { server: slow } : {}), interrupted: () => stopping!.aborted, holdsJob: holdsJob!, heartbeat: heartbeat!,
+    }));
+    const run = setup.coordinator();
+    try {
+      await drive(run, 30_000);
+      expect(run.result?.stopReason, run.result?.message ?? '').toBe('time_limit');
+      // Its commits lost far more often than they landed.
+      expect(commits).toBeGreaterThan(run.result!.parallel!.perReplica[1]!.exchanges + 20);
     } finally {
       await worker.close();
       await setup.close();

@@ -11,6 +11,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { ParameterServer, ServerLostError, type ServerAlgorithm } from '../../../src/parameter-server/parameter-server.ts';
 import * as scripts from '../../../src/parameter-server/scripts.ts';
 import { closeRedis, createRedis } from '../../../src/queue/connection.ts';
+import { commandAfter } from '../support/late-commands.ts';
 import { Random } from '../../../src/core/random.ts';
 
 const redis = createRedis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', 'wait-for-redis');
@@ -174,6 +175,48 @@ describe.each(Object.keys(modes) as Mode[])('the parameter server under concurre
     }
   });
 
+});
+
+describe('an optimistic update that tries again', () => {
+  const n = 8;
+  /** Another replica's exchanges (replica 1), each changing the shard. */
+  function rival(server: ParameterServer) {
+    const other = new ParameterServer(redis, server.options);
+    const into = new Float64Array(n);
+    let seq = 0;
+    return () => other.downpour(1, ++seq, 1, 0, 1, new Float64Array(n).fill(1), into);
+  }
+
+  it('tells its progress at each try of a commit that lost to another replica\'s, and lands once', async () => {
+    const server = await open('downpour', new Float64Array(n), 1, 1_000_000, 'optimistic');
+    const exchange = rival(server);
+    // Replica 0's first five commits each find the shard changed by replica 1's exchange since it was read.
+    const losing = new ParameterServer(commandAfter(redis, 'psDownpourCommit', (call) => (call <= 5 ? exchange() : undefined)), server.options);
+    let tries = 0;
+    const into = new Float64Array(n);
+    await losing.withProgress(() => tries++).downpour(0, 1, 1, 0, 1, new Float64Array(n).fill(0.5), into);
+    expect(tries).toBe(5);
+    // Replica 1's five exchanges and replica 0's one.
+    expect(new Set((await server.snapshot()).vectors[0])).toEqual(new Set([5.5]));
+    // A server without progress told tries again as well.
+    const plain = new ParameterServer(commandAfter(redis, 'psDownpourCommit', (call) => (call <= 2 ? exchange() : undefined)), server.options);
+    await plain.downpour(0, 2, 1, 0, 1, new Float64Array(n).fill(0.5), into);
+    expect(new Set((await server.snapshot()).vectors[0])).toEqual(new Set([8]));
+  });
+
+  it('tells its progress at each try of an exact read of a shard that changed as it read', async () => {
+    const server = await open('downpour', new Float64Array(n), 1, 1_000_000, 'optimistic');
+    const exchange = rival(server);
+    // A pull alone (no steps to push) reads the shard exactly: its version before and after the vector.
+    // The first four reads find it changed in between (replica 1's exchange lands before the second look).
+    const reading = new ParameterServer(commandAfter(redis, 'hmget', (call) => (call % 2 === 0 && call <= 8 ? exchange() : undefined)), server.options);
+    let tries = 0;
+    const into = new Float64Array(n);
+    const reply = await reading.withProgress(() => tries++).downpour(0, 1, 0, 0, 1, null, into);
+    expect(tries).toBe(4);
+    expect(reply.version).toBe(4);
+    expect(new Set(into)).toEqual(new Set([4]));
+  });
 });
 
 describe('the parameter server under loss', () => {
