@@ -12,9 +12,9 @@
  * job no worker takes or begins is waited for up to a bound (replica-arrivals.ts); a stopping run
  * does not wait for such replicas at all, as any that begins after the stop is given no steps. A
  * replica whose job failed for good stops the run, which does not wait for it, and so does a begun
- * one whose worker holds its job while the replica's loop gives no sign of itself for a bound
- * (replica-stalls.ts); one not done whose job is gone (Redis lost the job, or the replica's finish
- * with the server) has its job added again.
+ * one that gives no sign of itself for a bound (its worker's delivery stuck, or its job not being
+ * resumed: replica-stalls.ts has every case); one not done whose job is gone (Redis lost the job,
+ * or the replica's finish with the server) has its job added again.
  */
 import { isDataObjective, type DataObjective, type Objective } from '../core/objectives/index.ts';
 import { parallelReport, StalenessHistogram, type ResolvedParallelSettings } from '../core/parallel/index.ts';
@@ -27,12 +27,12 @@ import type { StopReason } from '../core/training/stop-reasons.ts';
 import { ParameterServer, ServerLostError, type ServerAlgorithm, type ServerState } from '../parameter-server/parameter-server.ts';
 import type { Redis } from '../queue/connection.ts';
 import { cancelFlagKey } from '../queue/run-cancellation.ts';
-import { addReplicaJobs, begunReplicaJobStates, createReplicasQueue, removeReplicaJobs, replicaJobState, replicaWorkersCount, type ReplicasQueue } from '../queue/replicas-queue.ts';
+import { addReplicaJobs, begunReplicaJobStates, createReplicasQueue, removeReplicaJobs, replicaJobHolders, replicaJobState, replicaWorkersCount, type ReplicasQueue } from '../queue/replicas-queue.ts';
 import { CenterWatch } from './center-watch.ts';
 import { CoordinatedRun, runSize, type RunSize } from './coordinated-run.ts';
-import { aliveReplicas, removeHeartbeats } from './replica-heartbeat.ts';
+import { removeHeartbeats, replicaBeats } from './replica-heartbeat.ts';
 import { defaultReplicaStartTimeoutMs, describeFailedReplicas, describeMissingReplicas, isWaitingState, ReplicaArrivals, seenTo } from './replica-arrivals.ts';
-import { defaultReplicaStallTimeoutMs, describeStalledReplicas, ReplicaStalls } from './replica-stalls.ts';
+import { defaultReplicaStallTimeoutMs, describeStuckReplicas, ReplicaStalls, type BegunReplicaLook } from './replica-stalls.ts';
 
 export interface DistributedRunOptions {
   readonly clock: () => number;
@@ -43,7 +43,7 @@ export interface DistributedRunOptions {
   readonly runId: string;
   /** How long the run waits for replicas no worker begins (REPLICA_START_TIMEOUT_MS; 10 minutes when absent). */
   readonly replicaStartTimeoutMs?: number;
-  /** How long the run waits for a begun replica whose worker holds its job and whose loop gives no sign (REPLICA_STALL_TIMEOUT_MS; 10 minutes when absent). */
+  /** How long the run waits for a begun replica whose worker's delivery of its job stopped beating (REPLICA_STALL_TIMEOUT_MS; 10 minutes when absent). */
   readonly replicaStallTimeoutMs?: number;
 }
 
@@ -83,15 +83,12 @@ export class DistributedRun extends CoordinatedRun implements RunLoop {
   /** A replica's report of a non-finite value, as last seen on the server (0: none). */
   private broken = 0;
   private arrivals: ReplicaArrivals;
-  private stalls: ReplicaStalls;
+  private readonly stalls: ReplicaStalls;
   /** When the coordinator last looked at the replicas' jobs (on `clock`). */
   private lookedAt = -Infinity;
   /** The replicas the accounting showed finished: a server written back from an older state has them finished too. */
   private readonly finishedSeen = new Set<number>();
-  /**
-   * The replicas whose jobs failed for good, or that stalled (their worker holds the job, their
-   * loop gives no sign): the run does not wait for them.
-   */
+  /** The replicas whose jobs failed for good, or that gave no sign past their bound (replica-stalls.ts): the run does not wait for them. */
   private readonly failedReplicas = new Set<number>();
   private records: StepRecord[] = [];
 
@@ -112,8 +109,9 @@ export class DistributedRun extends CoordinatedRun implements RunLoop {
     const algorithm = settings.algorithm as ServerAlgorithm;
     this.server = new ParameterServer(options.redis, { prefix: options.queuePrefix, runId: options.runId, dimension: objective.dimension, shards: settings.shards, algorithm });
     this.state = ParameterServer.freshState(algorithm, objective.initial, settings.shards, this.totalSteps, settings.replicas);
-    this.arrivals = new ReplicaArrivals(settings.replicas, options.replicaStartTimeoutMs ?? defaultReplicaStartTimeoutMs);
-    this.stalls = new ReplicaStalls(settings.replicas, options.replicaStallTimeoutMs ?? defaultReplicaStallTimeoutMs);
+    const startBoundMs = options.replicaStartTimeoutMs ?? defaultReplicaStartTimeoutMs;
+    this.arrivals = new ReplicaArrivals(settings.replicas, startBoundMs);
+    this.stalls = new ReplicaStalls(settings.replicas, options.replicaStallTimeoutMs ?? defaultReplicaStallTimeoutMs, startBoundMs);
     if (options.checkpoint) this.restore(options.checkpoint);
     this.arrivals.see(this.state.meta[0]);
     // A checkpoint of a server written before replicas had shares gives them from now on, within
@@ -188,13 +186,17 @@ export class DistributedRun extends CoordinatedRun implements RunLoop {
     }
   }
 
-  /** Where the jobs of `replicas` are (the replicas not yet begun when absent), and whether a worker is starting each (its heartbeat fresh). */
+  /**
+   * Where the jobs of `replicas` are (the replicas not yet begun when absent), and whether a worker
+   * is starting each: the delivery holding its job beats, its beat fresh.
+   */
   private async jobsOf(replicas = this.arrivals.missing()) {
-    const [states, alive] = await Promise.all([
+    const [states, holders, beats] = await Promise.all([
       Promise.all(replicas.map((replica) => replicaJobState(this.queue!, this.options.runId, replica))),
-      aliveReplicas(this.options.redis, this.options.queuePrefix, this.options.runId, replicas),
+      replicaJobHolders(this.options.redis, this.queue!, this.options.runId, replicas),
+      replicaBeats(this.options.redis, this.options.queuePrefix, this.options.runId, replicas),
     ]);
-    return replicas.map((replica, i) => ({ replica, ...states[i]!, alive: alive.has(replica) }));
+    return replicas.map((replica, i) => ({ replica, ...states[i]!, alive: holders[i] !== null && beats[i]!.fresh?.token === holders[i] }));
   }
 
   /** How many worker processes serve the replicas queue when one of `jobs` waits in it (0 asked otherwise: the answer would not be read). */
@@ -207,7 +209,7 @@ export class DistributedRun extends CoordinatedRun implements RunLoop {
    * poll's accounting). A job gone while its replica is not done (Redis lost the job, or lost the
    * replica's finish with the server) is added again: the replica resumes from the server. A job
    * failed for good is never tried again: the run stops, failed, and does not wait for its
-   * replica; so does a begun replica past its stall bound (replica-stalls.ts). Returns whether
+   * replica; so does a begun replica that gave no sign past its bound (replica-stalls.ts). Returns whether
    * the wait for replicas not yet begun counts now: some is missing, the run is not stopping, and
    * a job of one is not seen to, neither waiting its turn nor held by a worker starting the
    * replica (replica-arrivals.ts); null between looks.
@@ -220,13 +222,13 @@ export class DistributedRun extends CoordinatedRun implements RunLoop {
     // A replica not begun when the run stopped makes no steps: its job is no longer looked after.
     const awaited = Array.from({ length: this.settings.replicas }, (_, i) => i)
       .filter((i) => !this.finishedSeen.has(i) && !this.failedReplicas.has(i) && (!stopped || this.arrivals.reachedWorker(i)));
-    // A begun replica's job is asked only whether it failed, is gone or is held, at a cost that
-    // does not grow with the queue: every run's coordinator asks once a second.
+    // A begun replica's job is asked only whether it failed, is gone or who holds it, at a cost
+    // that does not grow with the queue: every run's coordinator asks once a second.
     const begun = awaited.filter((i) => this.arrivals.reachedWorker(i));
-    const [notBegunJobs, begunJobs, beating] = await Promise.all([
+    const [notBegunJobs, begunJobs, begunBeats] = await Promise.all([
       this.jobsOf(awaited.filter((i) => !this.arrivals.reachedWorker(i))),
       begunReplicaJobStates(this.options.redis, this.queue!, this.options.runId, begun),
-      aliveReplicas(this.options.redis, this.options.queuePrefix, this.options.runId, begun),
+      replicaBeats(this.options.redis, this.options.queuePrefix, this.options.runId, begun),
     ]);
     const jobs = [...notBegunJobs, ...begunJobs];
     const gone = jobs.filter(({ state }) => state === 'unknown').map(({ replica }) => replica);
@@ -242,22 +244,28 @@ export class DistributedRun extends CoordinatedRun implements RunLoop {
         replica, failedReason, steps: this.arrivals.reachedWorker(replica) ? Number(meta[`steps:${replica}`] ?? 0) : null,
       }))));
     }
-    // A begun replica stalls while its worker holds its job without beating its heartbeat; one
-    // whose worker never beats (of an earlier release: `beats:i` does not name it) never does.
-    const stalling = new Set(begunJobs
-      .filter(({ replica, state }) => state === 'held' && !beating.has(replica) && meta[`beats:${replica}`] !== undefined && meta[`beats:${replica}`] === meta[`worker:${replica}`])
-      .map(({ replica }) => replica));
-    const stalled = this.stalls.look(now, stalling);
-    for (const replica of stalled) this.failedReplicas.add(replica);
-    if (stalled.length > 0) {
-      this.stop('error', describeStalledReplicas(stalled.map((replica) => ({
-        replica, steps: Number(meta[`steps:${replica}`] ?? 0), worker: meta[`worker:${replica}`]!,
-      })), this.stalls.boundMs));
-    }
+    await this.lookAtBegun(now, meta, begunJobs.flatMap(({ replica, state, holder }, k): BegunReplicaLook[] =>
+      (state === 'held' || state === 'present' ? [{ replica, holder, beats: begunBeats[k]! }] : [])));
     const missing = notBegunJobs
       .filter(({ state }) => state !== 'failed')
       .map((job) => (job.state === 'unknown' ? { ...job, state: 'waiting' } : job));
     return !stopped && this.stopping === null && missing.length > 0 && !seenTo(missing, await this.workersFor(missing));
+  }
+
+  /**
+   * Counts what the begun replicas' `jobs` (neither failed nor gone) show of them (replica-stalls.ts),
+   * keeping it in the server's accounting for a coordinator that takes the run over; stops the run,
+   * failed, once one is past its bound.
+   */
+  private async lookAtBegun(now: number, meta: Record<string, string>, jobs: readonly BegunReplicaLook[]): Promise<void> {
+    const workers = jobs.some(({ holder }) => holder === null) ? await replicaWorkersCount(this.queue!, this.options.queuePrefix) : 0;
+    const { stuck, writes } = this.stalls.look(now, jobs, meta, workers);
+    // A server Redis lost is written back at the next poll; the counts go on from this coordinator's.
+    if (Object.keys(writes).length > 0) await this.server.setFields(writes).catch((error: unknown) => {
+      if (!(error instanceof ServerLostError)) throw error;
+    });
+    for (const { replica } of stuck) this.failedReplicas.add(replica);
+    if (stuck.length > 0) this.stop('error', describeStuckReplicas(stuck.map((replica) => ({ ...replica, steps: Number(meta[`steps:${replica.replica}`] ?? 0) })), this.stalls));
   }
 
   /**
@@ -415,8 +423,8 @@ export class DistributedRun extends CoordinatedRun implements RunLoop {
         ...this.stoppingState(this.completed, this.broken),
         ...(params.nonFinite ? { nonFinite: params.nonFinite } : {}),
         // Only when some was counted: a worker of an earlier release refuses a checkpoint with fields it does not know.
+        // (What is counted of begun replicas is in the server's accounting, `meta`, which every release reads.)
         ...(this.arrivals.waited > 0 ? { replicasWaitedMs: this.arrivals.waited } : {}),
-        ...(this.stalls.counted.some((ms) => ms > 0) ? { replicasStalledMs: [...this.stalls.counted] } : {}),
       },
       objective: null,
       bestObjective: null,
@@ -444,7 +452,6 @@ export class DistributedRun extends CoordinatedRun implements RunLoop {
     this.completed = this.stepsOf(this.state.meta[0]);
     this.elapsedBefore = checkpoint.elapsedMilliseconds;
     this.arrivals = new ReplicaArrivals(this.settings.replicas, this.arrivals.boundMs, checkpoint.concurrent.replicasWaitedMs ?? 0);
-    this.stalls = new ReplicaStalls(this.settings.replicas, this.stalls.boundMs, checkpoint.concurrent.replicasStalledMs);
     this.watch.setState(checkpoint, checkpoint.step, this.params);
     // A stop sent before the hand-over stays: why (run-stopping.ts) here, the server (Redis's, or
     // this state written back) saying it was sent (settle). A checkpoint of an earlier release

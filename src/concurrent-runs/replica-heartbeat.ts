@@ -1,12 +1,19 @@
 /**
- * A replica's heartbeat: a short-lived key in Redis, beside its run's parameter server, that the
- * delivery holding the replica's job refreshes as it starts the replica (reading the run,
- * resolving and building the objective, trying again through an outage) and as the replica's
- * loop runs (between its steps, before each exchange). The run's coordinator reads it
- * (distributed-run.ts): a replica not begun whose heartbeat is fresh is being started by a
- * worker, slowly perhaps (cut off from PostgreSQL, building a large objective), and its wait does
- * not count against REPLICA_START_TIMEOUT_MS; a begun one whose heartbeat lapsed while its worker
- * holds its job has stalled, and counts against REPLICA_STALL_TIMEOUT_MS (replica-stalls.ts).
+ * A replica's heartbeat: two keys in Redis, beside its run's parameter server, that the delivery
+ * holding the replica's job writes as it starts the replica (reading the run, resolving and
+ * building the objective, trying again through an outage) and as the replica's loop runs (between
+ * its steps, before each exchange, at each try of one tried again). Each beat names the delivery:
+ * its job's lock token and its worker (host:pid). One key is short-lived (`alive`: the beat is
+ * fresh), the other outlasts any bound (`beat`: the last delivery that beat, however long ago).
+ *
+ * The run's coordinator reads them beside the job's lock, which holds the token of the delivery
+ * holding the job now (replica-stalls.ts has the whole table): a fresh beat of that delivery
+ * shows it starting or running the replica, however slowly (cut off from PostgreSQL, building a
+ * large objective, losing commit after commit); a lapsed one of that delivery shows it stuck, and
+ * counts against REPLICA_START_TIMEOUT_MS (not begun) or REPLICA_STALL_TIMEOUT_MS (begun), naming
+ * its worker; a delivery that never beat (of an earlier release) is judged by what it did on the
+ * server instead. A beat of another delivery (one that lost the job, its worker dead) says nothing
+ * of the delivery holding the job.
  *
  * The beats come from that work itself, at its steps, never from a timer: a start or a loop that
  * hangs (an await that never ends) stops beating as a worker that died or whose event loop is
@@ -16,10 +23,18 @@
 import { hostname } from 'node:os';
 import { serverTag } from '../parameter-server/parameter-server.ts';
 import { sendCorkedWrites, type Redis } from '../queue/connection.ts';
+import { longestReplicaTimeoutMs } from './replica-stalls.ts';
 
-/** The key of replica `replica`'s heartbeat: on the node of its run's main shard. */
-function heartbeatKey(prefix: string, runId: string, replica: number): string {
-  return `${serverTag(prefix, runId, 0)}:alive:${replica}`;
+/** The keys of replica `replica`'s heartbeat (its last beat's, fresh or not): on the node of its run's main shard. */
+function heartbeatKeys(prefix: string, runId: string, replica: number): { readonly alive: string; readonly last: string } {
+  const tag = serverTag(prefix, runId, 0);
+  return { alive: `${tag}:alive:${replica}`, last: `${tag}:beat:${replica}` };
+}
+
+/** A delivery of a replica's job, as its beats name it: its job's lock token and its worker (host:pid). */
+interface Delivery {
+  readonly token: string;
+  readonly worker: string;
 }
 
 /** This process, as a replica's worker: host:pid (what its heartbeat holds, and what the server records of the worker running it). */
@@ -46,14 +61,16 @@ export function heartbeatLifetimeMs({ lockDurationMs, statementTimeoutMs, outage
 }
 
 /**
- * The beat of one delivery of replica `replica` of run `runId`: sets the key (host:pid) to last
- * `timing`'s lifetime, at most once a quarter of the lock duration and never while a beat is on
- * its way. What it writes is sent at once, before work that holds the event loop (a build).
+ * The beat of one delivery of replica `replica` of run `runId`, whose job's lock has `token`: sets
+ * both keys to name it, the fresh one to last `timing`'s lifetime, at most once a quarter of the
+ * lock duration and never while a beat is on its way. What it writes is sent at once, before work
+ * that holds the event loop (a build).
  */
-export function replicaHeartbeat(redis: Redis, prefix: string, runId: string, replica: number, timing: HeartbeatTiming): () => void {
-  const key = heartbeatKey(prefix, runId, replica);
+export function replicaHeartbeat(redis: Redis, prefix: string, runId: string, replica: number, token: string, timing: HeartbeatTiming): () => void {
+  const keys = heartbeatKeys(prefix, runId, replica);
   const periodMs = timing.lockDurationMs / 4;
   const lifetimeMs = heartbeatLifetimeMs(timing);
+  const delivery = JSON.stringify([token, workerName()]);
   let beatAt = -Infinity;
   let sending = false;
   return () => {
@@ -62,7 +79,11 @@ export function replicaHeartbeat(redis: Redis, prefix: string, runId: string, re
     beatAt = now;
     sending = true;
     // Redis away: the next beat tries again (the key lapses meanwhile, and the coordinator's looks stop too).
-    void redis.set(key, workerName(), 'PX', lifetimeMs).catch(() => undefined).finally(() => {
+    void Promise.all([
+      redis.set(keys.alive, delivery, 'PX', lifetimeMs),
+      // Kept past the longest bound, so that a delivery that stopped beating is still known when its bound is past.
+      redis.set(keys.last, delivery, 'PX', lifetimeMs + longestReplicaTimeoutMs),
+    ]).catch(() => undefined).finally(() => {
       sending = false;
     });
     sendCorkedWrites();
@@ -71,18 +92,37 @@ export function replicaHeartbeat(redis: Redis, prefix: string, runId: string, re
 
 /** Removes the heartbeats of run `runId`'s `replicas` (the run has ended; a beat that comes later lapses by itself). */
 export async function removeHeartbeats(redis: Redis, prefix: string, runId: string, replicas: number): Promise<void> {
-  await redis.del(...Array.from({ length: replicas }, (_, replica) => heartbeatKey(prefix, runId, replica)));
+  await redis.del(...Array.from({ length: replicas }, (_, replica) => Object.values(heartbeatKeys(prefix, runId, replica))).flat());
 }
 
-/** Those of `replicas` of run `runId` whose heartbeat is fresh, in one round trip. */
-export async function aliveReplicas(redis: Redis, prefix: string, runId: string, replicas: readonly number[]): Promise<Set<number>> {
-  if (replicas.length === 0) return new Set();
+/** What a replica's heartbeat says: the delivery whose beat is fresh, and the last delivery that beat (null: none). */
+export interface ReplicaBeats {
+  readonly fresh: Delivery | null;
+  readonly last: Delivery | null;
+}
+
+/** The delivery a beat names (null: none, or a value no beat writes). */
+function delivery(value: string | null): Delivery | null {
+  if (value === null) return null;
+  try {
+    const [token, worker] = JSON.parse(value) as unknown[];
+    return typeof token === 'string' && typeof worker === 'string' ? { token, worker } : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The heartbeats of `replicas` of run `runId`, in one round trip. */
+export async function replicaBeats(redis: Redis, prefix: string, runId: string, replicas: readonly number[]): Promise<ReplicaBeats[]> {
+  if (replicas.length === 0) return [];
   const pipeline = redis.pipeline();
-  for (const replica of replicas) pipeline.exists(heartbeatKey(prefix, runId, replica));
-  const answers = (await pipeline.exec()) ?? [];
-  return new Set(replicas.filter((_, i) => {
-    const [error, exists] = answers[i]!;
+  for (const replica of replicas) {
+    const keys = heartbeatKeys(prefix, runId, replica);
+    pipeline.get(keys.alive).get(keys.last);
+  }
+  const answers = ((await pipeline.exec()) ?? []).map(([error, value]) => {
     if (error) throw error;
-    return exists === 1;
-  }));
+    return value as string | null;
+  });
+  return replicas.map((_, i) => ({ fresh: delivery(answers[2 * i]!), last: delivery(answers[2 * i + 1]!) }));
 }

@@ -128,7 +128,7 @@ async function replicaLoop(options: ReplicaLoopOptions): Promise<void> {
     throw error;
   }
   if (status.done) return persist(() => server.finishReplica(index, null));
-  await persist(() => server.register(index, workerName(), options.heartbeat !== undefined));
+  await persist(() => server.register(index, workerName()));
   const data = isDataObjective(objective) ? objective : null;
   const shard = data ? new DataShard(data, index, p) : null;
   const ownParams = settings.algorithm !== 'adaptive-revision';

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { defaultReplicaStartTimeoutMs } from '../concurrent-runs/replica-arrivals.ts';
-import { defaultReplicaStallTimeoutMs } from '../concurrent-runs/replica-stalls.ts';
+import { defaultReplicaStallTimeoutMs, longestReplicaTimeoutMs } from '../concurrent-runs/replica-stalls.ts';
 
 const integer = (fallback: number, min: number, max: number) =>
   z.coerce.number().int().min(min).max(max).default(fallback);
@@ -28,15 +28,16 @@ export const configSchema = z.object({
   /**
    * How long a concurrent downpour, easgd or adaptive-revision run waits for replicas no worker
    * begins (none serves the queue, or one holds the job and shows no sign of starting it: its
-   * heartbeat lapsed); past it the run fails, naming them (src/concurrent-runs/replica-arrivals.ts).
+   * heartbeat lapsed), or resumes once begun; past it the run fails, naming them
+   * (src/concurrent-runs/replica-arrivals.ts, replica-stalls.ts).
    */
-  REPLICA_START_TIMEOUT_MS: integer(defaultReplicaStartTimeoutMs, 1_000, 86_400_000),
+  REPLICA_START_TIMEOUT_MS: integer(defaultReplicaStartTimeoutMs, 1_000, longestReplicaTimeoutMs),
   /**
-   * How long such a run waits for a begun replica whose worker holds its job (renewing its lock)
-   * while the replica's loop gives no sign of itself (its heartbeat lapsed: an await that never
-   * ends); past it the run fails, naming it (src/concurrent-runs/replica-stalls.ts).
+   * How long such a run waits for a begun replica whose job a worker holds (renewing its lock)
+   * while that worker's own heartbeat of it has lapsed (its loop, or its resumption of the
+   * replica, hangs); past it the run fails, naming it and the worker (src/concurrent-runs/replica-stalls.ts).
    */
-  REPLICA_STALL_TIMEOUT_MS: integer(defaultReplicaStallTimeoutMs, 1_000, 86_400_000),
+  REPLICA_STALL_TIMEOUT_MS: integer(defaultReplicaStallTimeoutMs, 1_000, longestReplicaTimeoutMs),
   /**
    * A worker holds a job's lock for this long and renews it at half that; a worker that dies
    * (SIGKILL, lost machine) lets it expire, and the job is handed to another worker at the next

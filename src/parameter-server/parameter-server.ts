@@ -63,8 +63,8 @@ interface ScriptCommands {
   psInitialize(...args: (string | Buffer | number)[]): Promise<number>;
   psSnapshotBuffer(...args: (string | Buffer | number)[]): Promise<(Buffer | Buffer[])[]>;
   psNow(meta: string): Promise<string>;
-  psRegister(meta: string, replica: number, worker: string, beats: string): Promise<null>;
-  psFinishReplica(meta: string, ...fields: string[]): Promise<null>;
+  psRegister(meta: string, replica: number, worker: string): Promise<null>;
+  psSetFields(meta: string, ...fields: string[]): Promise<null>;
 }
 
 /** The parameter server's scripts as a connection's commands (see withCommands). */
@@ -81,7 +81,7 @@ const scriptCommands = {
   psSnapshot: { lua: scripts.snapshot },
   psNow: { numberOfKeys: 1, lua: scripts.now },
   psRegister: { numberOfKeys: 1, lua: scripts.register },
-  psFinishReplica: { numberOfKeys: 1, lua: scripts.finishReplica },
+  psSetFields: { numberOfKeys: 1, lua: scripts.setFields },
 };
 
 /**
@@ -418,13 +418,9 @@ export class ParameterServer {
     await this.redis.hset(`${this.tags[0]}:meta`, 'broken', String(index < 0 ? -1 : index + 1), 'stopped', '1');
   }
 
-  /**
-   * The worker (host:pid) running a replica now, and whether it beats the replica's heartbeat (a
-   * coordinator counts a stall only of a replica whose worker does: `beats:i` names the worker);
-   * the first replica to register stamps when it began (`began`, Redis's clock).
-   */
-  async register(replica: number, worker: string, beats = false): Promise<void> {
-    await this.redis.psRegister(`${this.tags[0]}:meta`, replica, worker, beats ? '1' : '0').catch(rethrow);
+  /** The worker (host:pid) running a replica now; the first replica to register stamps when it began (`began`, Redis's clock). */
+  async register(replica: number, worker: string): Promise<void> {
+    await this.redis.psRegister(`${this.tags[0]}:meta`, replica, worker).catch(rethrow);
   }
 
   /** Redis's clock in milliseconds (what `began` is stamped with). */
@@ -434,7 +430,12 @@ export class ParameterServer {
 
   /** A replica is done and gone: its distance to the center at its last exchange (null: not known). */
   async finishReplica(replica: number, distance: number | null): Promise<void> {
-    await this.redis.psFinishReplica(`${this.tags[0]}:meta`, `finished:${replica}`, '1', ...(distance !== null ? [`distance:${replica}`, String(distance)] : [])).catch(rethrow);
+    await this.setFields({ [`finished:${replica}`]: '1', ...(distance !== null ? { [`distance:${replica}`]: String(distance) } : {}) });
+  }
+
+  /** Sets fields of the main shard's accounting, an empty value removing its field (what the coordinator counted of replicas). */
+  async setFields(fields: Readonly<Record<string, string>>): Promise<void> {
+    await this.redis.psSetFields(`${this.tags[0]}:meta`, ...Object.entries(fields).flat()).catch(rethrow);
   }
 
   /** The main shard's accounting alone (cheap: the coordinator polls it). */

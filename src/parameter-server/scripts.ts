@@ -17,9 +17,10 @@
  * `claimed` and `total` local steps, the `replicas` that share them (`firstCome`: given first come,
  * first served before), each replica's `steps:i` pushed, `grant:i` (steps it was
  * given at its last exchange and has not pushed yet), `last:i` (the version it last read, for
- * staleness), `done:i` (given no more steps), `worker:i` (the worker running it; `beats:i` the
- * same when that worker beats its heartbeat), `stopped`, the staleness histogram `st:<s>`, and
- * `began` (when the first replica registered, in milliseconds of Redis's clock).
+ * staleness), `done:i` (given no more steps), `worker:i` (the worker running it), `stopped`, the
+ * staleness histogram `st:<s>`, `began` (when the first replica registered, in milliseconds of
+ * Redis's clock), and what the run's coordinator counted of a begun replica that gave no sign of
+ * itself, `quiet:i` and `unbeaten:i` (src/concurrent-runs/replica-stalls.ts).
  * A missing vector means Redis lost the server: every script answers LOST and the run restores
  * it from its checkpoint in PostgreSQL. Writes keep the keys' time to live: the run's
  * coordinator renews it, so a server whose run is gone expires.
@@ -330,25 +331,24 @@ return millis()
 `;
 
 /**
- * KEYS: meta. ARGV: replica, worker, whether it beats the replica's heartbeat (1/0). Records the
- * worker running the replica (and, when it beats, `beats:i`: the same worker), and when the first
+ * KEYS: meta. ARGV: replica, worker. Records the worker running the replica, and when the first
  * replica to register began; LOST when the server is gone (a key written then would have no time to live).
  */
 export const register = `${millis}
 if redis.call('HEXISTS', KEYS[1], 'version') == 0 then return redis.error_reply('LOST parameter server state') end
 redis.call('HSET', KEYS[1], 'worker:' .. ARGV[1], ARGV[2])
-if ARGV[3] == '1' then
-  redis.call('HSET', KEYS[1], 'beats:' .. ARGV[1], ARGV[2])
-else
-  redis.call('HDEL', KEYS[1], 'beats:' .. ARGV[1])
-end
 redis.call('HSETNX', KEYS[1], 'began', millis())
 `;
 
-/** KEYS: meta. ARGV: field/value pairs (a replica's finished:i and distance:i). Sets them; LOST when the server is gone. */
-export const finishReplica = `
+/**
+ * KEYS: meta. ARGV: field/value pairs (a replica's finished:i and distance:i; what the coordinator
+ * counted of a replica). Sets them, an empty value removing its field; LOST when the server is gone.
+ */
+export const setFields = `
 if redis.call('HEXISTS', KEYS[1], 'version') == 0 then return redis.error_reply('LOST parameter server state') end
-redis.call('HSET', KEYS[1], unpack(ARGV))
+for i = 1, #ARGV, 2 do
+  if ARGV[i + 1] == '' then redis.call('HDEL', KEYS[1], ARGV[i]) else redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
+end
 `;
 
 /** KEYS: the shard's vectors (w first), then meta. ARGV: replace (1/0), a new epoch, then the vectors, then meta field/value pairs. → 1 when written. */

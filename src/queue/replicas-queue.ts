@@ -59,32 +59,54 @@ export async function replicaJobState(queue: ReplicasQueue, runId: string, repli
   return { state: await job.getState(), failedReason: job.failedReason || null };
 }
 
+/** The key of replica `replica`'s job's lock: it holds the token of the delivery holding the job, and is gone when none does. */
+function lockKey(queue: ReplicasQueue, runId: string, replica: number): string {
+  return `${queue.toKey(replicaJobId(runId, replica))}:lock`;
+}
+
+/** The tokens of the deliveries holding the jobs of `replicas` (null: none does), in one round trip. */
+export async function replicaJobHolders(redis: Redis, queue: ReplicasQueue, runId: string, replicas: readonly number[]): Promise<(string | null)[]> {
+  if (replicas.length === 0) return [];
+  const pipeline = redis.pipeline();
+  for (const replica of replicas) pipeline.get(lockKey(queue, runId, replica));
+  return ((await pipeline.exec()) ?? []).map(([error, value]) => {
+    if (error) throw error;
+    return value as string | null;
+  });
+}
+
+/** Where a begun replica's job is: failed for good (and why), gone, held by a delivery (its token), or present and held by none. */
+export interface BegunReplicaJob {
+  readonly replica: number;
+  readonly state: 'failed' | 'unknown' | 'held' | 'present';
+  readonly failedReason: string | null;
+  readonly holder: string | null;
+}
+
 /**
  * Whether the jobs of `replicas` (begun: their replica reached a worker) failed for good, are
- * gone or are held by a worker, in one round trip and at a cost that does not grow with the
+ * gone or are held by a delivery, in one round trip and at a cost that does not grow with the
  * queue: the job's key, the failed set and the job's lock are asked directly, where getState
  * searches the queue's lists (its active list for a running job), a cost of every job in it for
- * each job asked. `state` is 'failed', 'unknown' (gone), 'held' (its lock taken: a worker has it)
- * or 'present' (waiting to be taken, again after its worker died).
+ * each job asked. `state` is 'failed', 'unknown' (gone), 'held' (its lock taken: `holder` the
+ * delivery's token) or 'present' (held by none: waiting to be taken, again after its worker died).
  */
-export async function begunReplicaJobStates(
-  redis: Redis, queue: ReplicasQueue, runId: string, replicas: readonly number[],
-): Promise<{ replica: number; state: string; failedReason: string | null }[]> {
+export async function begunReplicaJobStates(redis: Redis, queue: ReplicasQueue, runId: string, replicas: readonly number[]): Promise<BegunReplicaJob[]> {
   if (replicas.length === 0) return [];
   const pipeline = redis.pipeline();
   for (const replica of replicas) {
     const id = replicaJobId(runId, replica);
-    pipeline.exists(queue.toKey(id)).zscore(queue.keys.failed!, id).hget(queue.toKey(id), 'failedReason').exists(`${queue.toKey(id)}:lock`);
+    pipeline.exists(queue.toKey(id)).zscore(queue.keys.failed!, id).hget(queue.toKey(id), 'failedReason').get(lockKey(queue, runId, replica));
   }
   const answers = (await pipeline.exec()) ?? [];
-  return replicas.map((replica, i) => {
-    const [exists, failed, reason, locked] = answers.slice(4 * i, 4 * i + 4).map(([error, value]: [Error | null, unknown]) => {
+  return replicas.map((replica, i): BegunReplicaJob => {
+    const [exists, failed, reason, holder] = answers.slice(4 * i, 4 * i + 4).map(([error, value]: [Error | null, unknown]) => {
       if (error) throw error;
       return value;
     });
-    if (exists === 0) return { replica, state: 'unknown', failedReason: null };
-    if (failed !== null) return { replica, state: 'failed', failedReason: (reason as string | null) || null };
-    return { replica, state: locked === 1 ? 'held' : 'present', failedReason: null };
+    if (exists === 0) return { replica, state: 'unknown', failedReason: null, holder: null };
+    if (failed !== null) return { replica, state: 'failed', failedReason: (reason as string | null) || null, holder: null };
+    return { replica, state: holder !== null ? 'held' : 'present', failedReason: null, holder: holder as string | null };
   });
 }
 

@@ -85,7 +85,7 @@ export async function startReplicaWorker({ config, connection, commands, process
       const lock = deliveryLock(job, token!, config.workerLocks.lockDurationMs);
       const payload = replicaJobDataSchema.safeParse(job.data);
       const timing = { lockDurationMs: config.workerLocks.lockDurationMs, statementTimeoutMs: config.databaseStatementTimeoutMs, outageRetryMs: (outageDelays ?? defaultOutageDelays).maxMs };
-      const beat = payload.success ? replicaHeartbeat(commands ?? connection, config.queuePrefix, payload.data.runId, payload.data.replica, timing) : () => {};
+      const beat = payload.success ? replicaHeartbeat(commands ?? connection, config.queuePrefix, payload.data.runId, payload.data.replica, token!, timing) : () => {};
       // A replica its worker's stop interrupted goes back to the queue without spending an attempt,
       // as a run's job does: worker restarts would otherwise use up its attempts, and its run would
       // wait for a replica whose job failed for good.

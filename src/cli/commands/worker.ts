@@ -140,10 +140,10 @@ Environment:
   DATABASE_URL, REDIS_URL, WORKER_CONCURRENCY (default 2), QUEUE_PREFIX, LOG_LEVEL,
   REPLICA_CONCURRENCY (default 8): replicas of concurrent parallel runs run at once,
   REPLICA_START_TIMEOUT_MS (default 600000): how long such a run waits for a replica that
-  no worker begins (none serves the queue, or one holds its job and shows no sign of starting
-  it) before it fails,
+  no worker begins or, once begun, resumes (none serves the queue, or one holds its job and
+  shows no sign of starting it) before it fails,
   REPLICA_STALL_TIMEOUT_MS (default 600000): how long it waits for a begun replica whose
-  worker holds its job while the replica's loop shows no sign of progress before it fails,
+  job a worker holds while that worker shows no sign of running it before it fails,
   WORKER_LOCK_DURATION_MS (default 10000), WORKER_STALLED_INTERVAL_MS (default 5000),
   WORKER_MAX_STALLED_COUNT (default 3): how fast a dead worker's runs move on (see README),
   METRICS_RETENTION_DAYS (default 0, keep forever): days a finished run keeps its raw steps,

@@ -73,8 +73,7 @@ const hogwildStateSchema = z.strictObject({
  * A concurrent run on a parameter server: the server as Redis held it (every vector, each shard's
  * accounting; each vector's entries that are not finite aside, a diverged run's), and the
  * coordinator's own: why it is stopping, once it sent the stop (run-stopping.ts), the entries of
- * `params` that are not finite, how long it had waited for replicas no worker began, and how long
- * each begun replica had stalled.
+ * `params` that are not finite, and how long it had waited for replicas no worker began.
  * Checkpoints of earlier releases had none of these, or the stop's reason and message alone (`stop`).
  */
 const serverStateSchema = z.strictObject({
@@ -89,8 +88,6 @@ const serverStateSchema = z.strictObject({
   stopping: runStoppingSchema.optional(),
   nonFinite: nonFiniteEntriesSchema.optional(),
   replicasWaitedMs: z.number().min(0).optional(),
-  /** Each replica's time counted against REPLICA_STALL_TIMEOUT_MS, when some was (replica-stalls.ts). */
-  replicasStalledMs: z.array(z.number().min(0)).optional(),
 });
 
 /** A concurrent run's coordinator: the shared or server parameters, and what the replicas had done. */

@@ -18,7 +18,7 @@ export const stopReasonRegistry = {
     endsIn: 'cancelled',
     description: "The tenant's metric rows reached its quota (TENANT_MAX_METRIC_ROWS): the service stopped the run, keeping its rows and result so far.",
   },
-  error: { endsIn: 'failed', description: 'The run could not go on (an objective that cannot be built, a worker error, a replica no worker began in REPLICA_START_TIMEOUT_MS, a replica job that failed for good, a begun replica that showed no progress in REPLICA_STALL_TIMEOUT_MS).' },
+  error: { endsIn: 'failed', description: 'The run could not go on (an objective that cannot be built, a worker error, a replica no worker began or resumed in REPLICA_START_TIMEOUT_MS, a replica job that failed for good, a begun replica whose worker showed no progress in REPLICA_STALL_TIMEOUT_MS).' },
 } as const satisfies Record<string, { endsIn: string; description: string }>;
 
 export type StopReason = keyof typeof stopReasonRegistry;

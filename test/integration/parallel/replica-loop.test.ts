@@ -5,14 +5,18 @@
  * a run whose replica jobs no worker takes or begins ends (failed after its bound, at once on a
  * cancel or the time limit), time Redis is away not counted; a replica job failed for good fails
  * the run at once, one gone while its replica is not done is added again; a replica whose job's
- * delivery lost its lock stops.
+ * delivery lost its lock stops. A replica a worker is starting or running beats its heartbeat, so
+ * a slow start or a long τ is waited for; one whose delivery stops beating (its start or loop
+ * hangs), or whose job no worker resumes, fails the run after its bound, naming the worker holding
+ * it; one whose worker died, or run by a worker of an earlier release, is no stall; what was
+ * counted outlives a move of the coordinator; a run that ends leaves no heartbeat behind.
  */
 import { randomUUID } from 'node:crypto';
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runSpecSchema } from '../../../src/contracts/run-spec.ts';
 import { DistributedRun } from '../../../src/concurrent-runs/distributed-run.ts';
-import { workerName } from '../../../src/concurrent-runs/replica-heartbeat.ts';
+import { replicaBeats, replicaHeartbeat, workerName } from '../../../src/concurrent-runs/replica-heartbeat.ts';
 import { ReplicaInterrupted, ReplicaSuperseded, runReplica, type ReplicaLoopOptions } from '../../../src/concurrent-runs/replica-loop.ts';
 import { createBenchmarkObjective } from '../../../src/core/objectives/create-objective.ts';
 import type { Objective } from '../../../src/core/objectives/index.ts';
@@ -262,9 +266,20 @@ describe('a concurrent run resumed from the checkpoint of a server that gave ste
 });
 
 /** A concurrent run's checkpoint's server part (with what its coordinator keeps). */
-type CoordinatorPart = { replicasWaitedMs?: number; replicasStalledMs?: number[]; nonFinite?: unknown; stopping?: { reason: string; message: string | null }; stop?: { reason: string; message: string | null } };
+type CoordinatorPart = { replicasWaitedMs?: number; nonFinite?: unknown; stopping?: { reason: string; message: string | null }; stop?: { reason: string; message: string | null } };
 function coordinatorPart(checkpoint: RunCheckpoint): CoordinatorPart {
   return (checkpoint as { concurrent: CoordinatorPart }).concurrent;
+}
+
+/** What the coordinator had counted of each replica that gave no sign (replica-stalls.ts), as a checkpoint's server keeps it. */
+function quietCounts(checkpoint: RunCheckpoint): ({ kind: string; holder: string | null; ms: number } | undefined)[] {
+  const meta = (checkpoint as { concurrent: { server: { meta: Record<string, string>[] } } }).concurrent.server.meta[0]!;
+  return Array.from({ length: Number(meta.replicas) }, (_, i) => {
+    const value = meta[`quiet:${i}`];
+    if (value === undefined) return undefined;
+    const [kind, holder, ms] = JSON.parse(value) as [string, string | null, number];
+    return { kind, holder, ms };
+  });
 }
 
 /** A promise that stays pending until `release` is called (a worker's slot held meanwhile). */
@@ -275,6 +290,8 @@ function gate(): { released: Promise<void>; release: () => void } {
   });
   return { released, release };
 }
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Drives the coordinator's slices until its run ends or `ms` pass (a run that never ends fails the test, not hangs it). */
 async function drive(run: DistributedRun, ms: number): Promise<void> {
@@ -372,6 +389,7 @@ describe('a concurrent run whose replica jobs no worker takes', () => {
     const connection = createRedis(privateRedis.url, 'wait-for-redis');
     const setup = downpourRun({ replicas: 2, communicationPeriod: 10, dimensions: 20, learningRate: 0.0001, training: { maxSteps: 20_000 }, replicaStartTimeoutMs: 2_500, redis: connection });
     const run = setup.coordinator();
+    let worker: Worker | null = null;
     try {
       await run.settle(performance.now());
       const coordinating = drive(run, 30_000);
@@ -379,10 +397,15 @@ describe('a concurrent run whose replica jobs no worker takes', () => {
       await privateRedis.kill();
       await new Promise((resolve) => setTimeout(resolve, 4_000));
       await privateRedis.start();
-      await setup.replicas();
+      // A worker takes the replicas' jobs (one that runs them outside their jobs would leave begun
+      // replicas' jobs waiting in a queue no worker serves, which counts).
+      worker = new Worker(replicasQueueName, async (job: Job<{ replica: number }>) => {
+        await setup.replicas(job.data.replica);
+      }, { connection, prefix: setup.prefix, concurrency: 2 });
       await coordinating;
       expect(run.result).toMatchObject({ stopReason: 'max_steps', steps: 20_000 });
     } finally {
+      await worker?.close();
       await setup.close();
       await closeRedis(connection);
       await privateRedis.close();
@@ -826,17 +849,62 @@ describe('a concurrent run whose replica began and whose job then failed for goo
   }, 30_000);
 });
 
-/** A replica worker as every worker process runs it, on the run's queue, with locks of a second and outages retried within 200 ms. */
-function replicaWorker(prefix: string, processor: ReplicaProcessor) {
+/**
+ * A replica worker as every worker process runs it, on the run's queue, with locks of a second
+ * (`lockDurationMs`: its beats last twice that) and outages retried within 200 ms; it checks for
+ * jobs of dead workers every `stalledIntervalMs`.
+ */
+function replicaWorker(prefix: string, processor: ReplicaProcessor, { lockDurationMs = 1_000, stalledIntervalMs = 30_000 } = {}) {
   const log = () => undefined;
   return startReplicaWorker({
-    config: { queuePrefix: prefix, replicaConcurrency: 2, workerLocks: { lockDurationMs: 1_000, stalledIntervalMs: 30_000, maxStalledCount: 3 } },
+    config: { queuePrefix: prefix, replicaConcurrency: 2, workerLocks: { lockDurationMs, stalledIntervalMs, maxStalledCount: 3 } },
     connection: redis,
     processor,
     logger: { error: log, info: log, warn: log },
     outageDelays: { firstMs: 20, maxMs: 200 },
   });
 }
+
+/**
+ * What `setup`'s replica jobs run on a worker of this release: the replica's loop, handed the
+ * delivery's lock and heartbeat (some replicas with a server of their own, all with `objective`).
+ */
+function runsReplicas(setup: ReturnType<typeof downpourRun>, servers: Record<number, ParameterServer> = {}, objective?: Objective): ReplicaProcessor {
+  return (job, stopping, holdsJob, heartbeat) => setup.replica(job.data.replica, {
+    ...(servers[job.data.replica] ? { server: servers[job.data.replica] } : {}), ...(objective ? { objective } : {}),
+    interrupted: () => stopping!.aborted, holdsJob: holdsJob!, heartbeat: heartbeat!,
+  });
+}
+
+/** `setup`'s server, whose exchanges from the `from`th on wait for `until` (a connection that does not answer). */
+function hangingFrom(setup: ReturnType<typeof downpourRun>, from: number, until: Promise<unknown>): ParameterServer {
+  let exchanges = 0;
+  return Object.assign(Object.create(setup.server) as ParameterServer, {
+    downpour: async (...args: Parameters<ParameterServer['downpour']>) => {
+      if (++exchanges >= from) await until;
+      return setup.server.downpour(...args);
+    },
+  });
+}
+
+/**
+ * `setup`'s replicas on a worker of this release, replica 1's second exchange never answered (a
+ * connection that never answers: its loop awaits it for good); `close` answers it and ends all.
+ */
+async function replicaOneHanging(setup: ReturnType<typeof downpourRun>) {
+  const { released, release } = gate();
+  const worker = await replicaWorker(setup.prefix, runsReplicas(setup, { 1: hangingFrom(setup, 2, released) }));
+  return {
+    async close(): Promise<void> {
+      release();
+      await worker.close();
+      await setup.close();
+    },
+  };
+}
+
+/** Replica `replica`'s heartbeat in Redis: the delivery whose beat is fresh, and the last that beat. */
+const beatsOf = async (setup: ReturnType<typeof downpourRun>, replica: number) => (await replicaBeats(redis, setup.prefix, setup.runId, [replica]))[0]!;
 
 describe('a concurrent run whose replica job a worker holds without beginning the replica', () => {
   it('fails once REPLICA_START_TIMEOUT_MS passes, naming the replica and the worker holding its job: a start that hangs stops beating', async () => {
@@ -897,39 +965,28 @@ describe('a concurrent run whose replicas\' worker is cut off from PostgreSQL as
 describe('a concurrent run whose replica\'s loop hangs while its worker keeps the job\'s lock', () => {
   it('fails once REPLICA_STALL_TIMEOUT_MS passes without a sign of the loop, naming the replica and its worker; the other replica stops and keeps its steps', async () => {
     const setup = downpourRun({ replicas: 2, communicationPeriod: 10, dimensions: 20, learningRate: 0.0001, training: { maxSteps: 1_000_000_000 }, replicaStallTimeoutMs: 1_000 });
-    const { released, release } = gate();
-    // Replica 1's second exchange is never answered (a connection that never answers): its loop awaits it for good.
-    const hung: ParameterServer = Object.assign(Object.create(setup.server) as ParameterServer, {
-      downpour: async (...args: Parameters<ParameterServer['downpour']>) => {
-        if (args[1] > 1) await released;
-        return setup.server.downpour(...args);
-      },
-    });
-    const worker = await replicaWorker(setup.prefix, (job, stopping, holdsJob, heartbeat) => setup.replica(job.data.replica, {
-      ...(job.data.replica === 1 ? { server: hung } : {}), interrupted: () => stopping!.aborted, holdsJob: holdsJob!, heartbeat: heartbeat!,
-    }));
+    const hanging = await replicaOneHanging(setup);
     const run = setup.coordinator();
     try {
       await drive(run, 20_000);
       expect(run.result?.stopReason).toBe('error');
       expect(run.result!.message).toBe(
-        `Replica 1 made no progress within REPLICA_STALL_TIMEOUT_MS (1 s counted) after it pushed 0 steps: its worker ${workerName()} holds its job, and the replica's loop gave no sign of itself. `
+        `Replica 1 made no progress within REPLICA_STALL_TIMEOUT_MS (1 s counted) after it pushed 0 steps: its worker ${workerName()} holds its job, and gave no sign of running the replica. `
         + 'The run stopped with the steps of the replicas that ran.',
       );
       expect(run.result!.parallel!.perReplica.map((report) => report.steps)).toEqual([run.result!.steps, 0]);
       expect(run.result!.steps).toBeGreaterThan(0);
-      // The whole bound was counted of replica 1 (a checkpoint keeps it), nothing of replica 0.
-      const [ran, stalled] = coordinatorPart(run.checkpoint()).replicasStalledMs!;
-      expect(ran).toBe(0);
-      expect(stalled).toBeGreaterThanOrEqual(1_000);
+      // The whole bound was counted of replica 1 (the server's accounting, in the checkpoint, keeps it), nothing of replica 0.
+      const counted = quietCounts(run.checkpoint());
+      expect(counted[0]).toBeUndefined();
+      expect(counted[1]).toMatchObject({ kind: 'stall' });
+      expect(counted[1]!.ms).toBeGreaterThanOrEqual(1_000);
       // Its worker still holds its job: the run did not wait for it.
       const queue = createReplicasQueue(redis, setup.prefix);
       expect(await (await queue.getJob(`${setup.runId}-r1`))!.getState()).toBe('active');
       await queue.close();
     } finally {
-      release();
-      await worker.close();
-      await setup.close();
+      await hanging.close();
     }
   }, 60_000);
 
@@ -937,9 +994,7 @@ describe('a concurrent run whose replica\'s loop hangs while its worker keeps th
     const setup = downpourRun({ replicas: 1, communicationPeriod: 1_000_000, dimensions: 20, learningRate: 0.0001, training: { maxSteps: 4_000 }, replicaStallTimeoutMs: 1_000 });
     // Its 4,000 steps, given in one exchange, take at least 8 s.
     const objective = slowed(createBenchmarkObjective({ type: 'benchmark', name: 'rosenbrock', dimensions: 20 }), 2);
-    const worker = await replicaWorker(setup.prefix, (job, stopping, holdsJob, heartbeat) => setup.replica(job.data.replica, {
-      objective, interrupted: () => stopping!.aborted, holdsJob: holdsJob!, heartbeat: heartbeat!,
-    }));
+    const worker = await replicaWorker(setup.prefix, runsReplicas(setup, {}, objective));
     const run = setup.coordinator();
     try {
       await drive(run, 40_000);
@@ -960,18 +1015,276 @@ describe('a concurrent run whose replica\'s exchanges keep losing to the other r
     let commits = 0;
     const late = commandAfter(redis, 'psDownpourCommit', () => {
       commits++;
-      return new Promise((resolve) => setTimeout(resolve, 30));
+      return sleep(30);
     });
     const slow = new ParameterServer(late, { prefix: setup.prefix, runId: setup.runId, dimension: dimensions, shards: 1, algorithm: 'downpour' });
-    const worker = await replicaWorker(setup.prefix, (job, stopping, holdsJob, heartbeat) => setup.replica(job.data.replica, {
-      ...(job.data.replica === 1 ? { server: slow } : {}), interrupted: () => stopping!.aborted, holdsJob: holdsJob!, heartbeat: heartbeat!,
-    }));
+    const worker = await replicaWorker(setup.prefix, runsReplicas(setup, { 1: slow }));
     const run = setup.coordinator();
     try {
       await drive(run, 30_000);
       expect(run.result?.stopReason, run.result?.message ?? '').toBe('time_limit');
       // Its commits lost far more often than they landed.
       expect(commits).toBeGreaterThan(run.result!.parallel!.perReplica[1]!.exchanges + 20);
+    } finally {
+      await worker.close();
+      await setup.close();
+    }
+  }, 60_000);
+});
+
+describe('a concurrent run whose replica\'s worker dies mid-run', () => {
+  it('is no stall: the job\'s lock lapses before the beat does, and another worker resumes the replica; the run ends with every step', async () => {
+    const setup = downpourRun({ replicas: 1, communicationPeriod: 10, dimensions: 20, learningRate: 0.0001, training: { maxSteps: 2_000 }, replicaStallTimeoutMs: 1_000 });
+    const run = setup.coordinator();
+    await run.settle(performance.now()); // the server written, the job added
+    // A worker takes the job and runs the replica, its lock renewed and its heartbeat beaten by the
+    // replica's loop alone; at its fifth exchange the worker dies: neither is renewed again.
+    const dead = gate();
+    const taker = new Worker(replicasQueueName, null, { connection: redis, prefix: setup.prefix, lockDuration: 1_000 });
+    const token = randomUUID();
+    const job = (await taker.getNextJob(token))!;
+    let renewedAt = -Infinity;
+    const holdsJob = async () => {
+      if (performance.now() - renewedAt < 250) return true;
+      renewedAt = performance.now();
+      return (await job.extendLock(token, 1_000)) === 1;
+    };
+    const heartbeat = replicaHeartbeat(redis, setup.prefix, setup.runId, 0, token, { lockDurationMs: 1_000, outageRetryMs: 200 });
+    const dying = setup.replica(0, { server: hangingFrom(setup, 5, dead.released), holdsJob, heartbeat }).catch(() => undefined);
+    let worker: Awaited<ReturnType<typeof replicaWorker>> | null = null;
+    try {
+      expect(await eventually(() => beatsOf(setup, 0), ({ fresh }) => fresh === null)).toMatchObject({ fresh: null, last: { token } });
+      // Three times the bound past the beat's lapse, no worker taking the job: the run waits for the replica.
+      await drive(run, 3_000);
+      expect(run.done).toBe(false);
+      expect((await setup.server.accounting())['seq:0']).toBe('4');
+      // Another worker moves the dead worker's job back to the queue and resumes the replica.
+      worker = await replicaWorker(setup.prefix, runsReplicas(setup), { stalledIntervalMs: 500 });
+      await drive(run, 30_000);
+      expect(run.result).toMatchObject({ stopReason: 'max_steps', steps: 2_000 });
+    } finally {
+      dead.release();
+      await dying;
+      await taker.close();
+      await worker?.close();
+      await setup.close();
+    }
+  }, 60_000);
+});
+
+/** A run whose coordinator wrote the server and added the jobs, and whose replica `replica` was begun by `worker`, gone since (its job back in the queue). */
+async function begunOnGoneWorker(options: DownpourRunOptions, replica: number, worker: string) {
+  const setup = downpourRun(options);
+  const run = setup.coordinator();
+  await run.settle(performance.now());
+  await setup.server.register(replica, worker);
+  return { setup, run };
+}
+
+describe('a concurrent run whose begun replica\'s job waits in a queue no worker serves (its worker died, and no other is left)', () => {
+  it('fails once REPLICA_START_TIMEOUT_MS passes, naming the replica, how far it got and where its job is', async () => {
+    const { setup, run } = await begunOnGoneWorker({ replicas: 1, communicationPeriod: 10, dimensions: 20, learningRate: 0.0001, training: { maxSteps: 1_000_000_000 }, replicaStartTimeoutMs: 1_000 }, 0, 'gone:1');
+    try {
+      await drive(run, 10_000);
+      expect(run.result?.stopReason).toBe('error');
+      expect(run.result!.message).toBe(
+        'Replica 0 was not resumed within REPLICA_START_TIMEOUT_MS (1 s counted) after it pushed 0 steps: its job is waiting in the replicas queue, which no worker process serves. '
+        + 'The run stopped with the steps of the replicas that ran.',
+      );
+    } finally {
+      await setup.close();
+    }
+  }, 30_000);
+});
+
+/**
+ * A worker of an earlier release, which does not beat: it runs each replica job as `process` does
+ * (two at a time). Its process is another than this one's: `asIt(server)` registers replicas as it.
+ */
+function earlierReleaseWorker(prefix: string, process: (replica: number) => Promise<unknown>): Worker {
+  return new Worker(replicasQueueName, async (job: Job<{ replica: number }>) => {
+    await process(job.data.replica);
+  }, { connection: redis, prefix, concurrency: 2, lockDuration: 1_000 });
+}
+
+/** `server`, registering replicas as the process of a worker of an earlier release. */
+function asEarlierRelease(server: ParameterServer): ParameterServer {
+  return Object.assign(Object.create(server) as ParameterServer, { register: (replica: number) => server.register(replica, 'earlier:1') });
+}
+
+describe('a concurrent run whose begun replicas a worker of an earlier release (which does not beat) resumes', () => {
+  /**
+   * Runs the replicas on a worker of this release until replica 1 has made three exchanges and
+   * `run`'s coordinator has looked at it (its looks once a second), then stops that worker: the
+   * jobs go back to the queue.
+   */
+  async function begunOnThisRelease(setup: ReturnType<typeof downpourRun>, run: DistributedRun, objective?: Objective): Promise<void> {
+    const worker = await replicaWorker(setup.prefix, runsReplicas(setup, {}, objective));
+    while (Number((await setup.server.accounting().catch(() => ({} as Record<string, string>)))['seq:1'] ?? 0) < 3) await run.settle(performance.now() + 20);
+    await run.settle(performance.now() + 1_100);
+    await worker.close();
+    expect(await setup.server.accounting()).not.toHaveProperty('finished:1');
+  }
+
+  it.each([
+    ['as it resumes a replica slowly (4 s), which counts against REPLICA_START_TIMEOUT_MS alone', 0, 4_000, 1_000, 600_000],
+    ['once it has resumed the replica, however long its loop gives no sign (4 s): that counts against neither bound', 4_000, 0, 1_000, 1_000],
+  ] as const)('is waited for %s', async (_when, loopSilentMs, resumingMs, replicaStallTimeoutMs, replicaStartTimeoutMs) => {
+    const setup = downpourRun({ replicas: 2, communicationPeriod: 10, dimensions: 20, learningRate: 0.0001, training: { maxSteps: 8_000 }, replicaStallTimeoutMs, replicaStartTimeoutMs });
+    // Each replica's 4,000 steps take at least 4 s.
+    const objective = slowed(createBenchmarkObjective({ type: 'benchmark', name: 'rosenbrock', dimensions: 20 }), 1);
+    const run = setup.coordinator();
+    let worker: Worker | null = null;
+    try {
+      await begunOnThisRelease(setup, run, objective);
+      // Replica 1's resumption takes `resumingMs` (a large objective); its second exchange then waits `loopSilentMs` (Redis slow to answer).
+      worker = earlierReleaseWorker(setup.prefix, async (replica) => {
+        if (replica === 0) return setup.replica(0, { objective, server: asEarlierRelease(setup.server) });
+        await sleep(resumingMs);
+        return setup.replica(1, { objective, server: asEarlierRelease(hangingFrom(setup, 2, sleep(loopSilentMs))) });
+      });
+      await drive(run, 40_000);
+      expect(run.result).toMatchObject({ stopReason: 'max_steps', steps: 8_000 });
+      expect(run.result!.parallel!.perReplica.map((report) => [report.steps, report.worker])).toEqual([[4_000, 'earlier:1'], [4_000, 'earlier:1']]);
+    } finally {
+      await worker?.close();
+      await setup.close();
+    }
+  }, 60_000);
+
+  it('counts against REPLICA_START_TIMEOUT_MS while it has not resumed the replica, and fails the run past it', async () => {
+    const setup = downpourRun({ replicas: 2, communicationPeriod: 10, dimensions: 20, learningRate: 0.0001, training: { maxSteps: 1_000_000_000 }, replicaStallTimeoutMs: 60_000, replicaStartTimeoutMs: 1_000 });
+    const run = setup.coordinator();
+    const { released, release } = gate();
+    let worker: Worker | null = null;
+    try {
+      await begunOnThisRelease(setup, run);
+      // Its resumption of replica 1 hangs.
+      worker = earlierReleaseWorker(setup.prefix, (replica) => (replica === 0 ? setup.replica(0, { server: asEarlierRelease(setup.server) }) : released));
+      await drive(run, 30_000);
+      expect(run.result?.stopReason).toBe('error');
+      const steps = run.result!.parallel!.perReplica[1]!.steps;
+      expect(steps).toBeGreaterThan(0);
+      expect(run.result!.message).toBe(
+        `Replica 1 was not resumed within REPLICA_START_TIMEOUT_MS (1 s counted) after it pushed ${steps} steps: its job is held by a worker that shows no sign of resuming it. `
+        + 'The run stopped with the steps of the replicas that ran.',
+      );
+    } finally {
+      release();
+      await worker?.close();
+      await setup.close();
+    }
+  }, 60_000);
+});
+
+describe('a concurrent run whose replica not begun a worker of an earlier release takes after one of this release handed it back', () => {
+  it('counts its wait at once: the beat of the delivery that handed it back is not the one holding the job', async () => {
+    const setup = downpourRun({ replicas: 2, communicationPeriod: 10, dimensions: 20, learningRate: 0.0001, training: { maxSteps: 1_000_000_000 }, replicaStartTimeoutMs: 1_000 });
+    const run = setup.coordinator();
+    const driving = drive(run, 10_000);
+    const { released, release } = gate();
+    let old: Worker | null = null;
+    // A worker of this release (locks of 10 s: its beats last 20 s) starts replica 1 and, stopping, hands it back before it began.
+    const worker = await replicaWorker(setup.prefix, async (job, stopping, holdsJob, heartbeat) => {
+      if (job.data.replica === 0) return runsReplicas(setup)(job, stopping, holdsJob, heartbeat);
+      heartbeat!();
+      await new Promise((resolve) => stopping!.addEventListener('abort', resolve));
+      throw new ReplicaInterrupted('handed back');
+    }, { lockDurationMs: 10_000 });
+    try {
+      await eventually(() => beatsOf(setup, 1), ({ fresh }) => fresh !== null);
+      await worker.close();
+      // A worker of an earlier release takes both: it resumes replica 0 and never begins replica 1
+      // (the beat of the delivery that handed replica 1 back lasts 20 s more).
+      old = earlierReleaseWorker(setup.prefix, (replica) => (replica === 0 ? setup.replica(0, {}) : released));
+      await driving;
+      expect(run.result?.stopReason).toBe('error');
+      expect(run.result!.message).toBe(
+        'Replica 1 did not begin within REPLICA_START_TIMEOUT_MS (1 s counted, not while its job waited its turn for a worker or a worker was starting the replica): '
+        + 'replica 1\'s job is held by a worker that has not begun the replica and shows no sign of starting it. The run stopped with the steps of the replicas that ran.',
+      );
+    } finally {
+      release();
+      await driving;
+      await worker.close();
+      await old?.close();
+      await setup.close();
+    }
+  }, 60_000);
+});
+
+describe('a concurrent run whose replica, last run by a worker of an earlier release, a worker of this release resumes', () => {
+  it('fails once REPLICA_STALL_TIMEOUT_MS passes after the resumption stops beating, naming the worker holding the job, not the earlier one', async () => {
+    // Replica 1 ran on a worker of an earlier release, since gone.
+    const { setup, run } = await begunOnGoneWorker({ replicas: 2, communicationPeriod: 10, dimensions: 20, learningRate: 0.0001, training: { maxSteps: 1_000_000_000 }, replicaStallTimeoutMs: 1_000 }, 1, 'oldhost:1');
+    const { released, release } = gate();
+    // The resumption of replica 1 beats once, then hangs.
+    const worker = await replicaWorker(setup.prefix, async (job, stopping, holdsJob, heartbeat) => {
+      if (job.data.replica === 1) {
+        heartbeat!();
+        await released;
+      }
+      return runsReplicas(setup)(job, stopping, holdsJob, heartbeat);
+    });
+    try {
+      await drive(run, 20_000);
+      expect(run.result?.stopReason).toBe('error');
+      expect(run.result!.message).toBe(
+        `Replica 1 made no progress within REPLICA_STALL_TIMEOUT_MS (1 s counted) after it pushed 0 steps: its worker ${workerName()} holds its job, and gave no sign of running the replica. `
+        + 'The run stopped with the steps of the replicas that ran.',
+      );
+    } finally {
+      release();
+      await worker.close();
+      await setup.close();
+    }
+  }, 60_000);
+});
+
+describe('a concurrent run whose replica\'s loop hangs, its coordinator taken over by another worker', () => {
+  it('goes on from the time the first coordinator had counted, which the server\'s accounting and the checkpoint keep in fields every release reads', async () => {
+    const setup = downpourRun({ replicas: 2, communicationPeriod: 10, dimensions: 20, learningRate: 0.0001, training: { maxSteps: 1_000_000_000 }, replicaStallTimeoutMs: 4_000 });
+    const hanging = await replicaOneHanging(setup);
+    const first = setup.coordinator();
+    const counted = async () => {
+      const value = (await setup.server.accounting())['quiet:1'];
+      return value === undefined ? 0 : (JSON.parse(value) as [string, string, number])[2];
+    };
+    try {
+      // The first coordinator counts two seconds of the stall, then its worker dies.
+      await first.settle(performance.now()); // the server written, the jobs added
+      while ((await counted()) < 2_000) await first.settle(performance.now() + 100);
+      const checkpoint = first.checkpoint();
+      const atMove = await counted();
+      expect(quietCounts(checkpoint)[1]).toMatchObject({ kind: 'stall' });
+      // A worker of the release before refuses a checkpoint with a field it does not know: this one has none.
+      const part = (checkpoint as { concurrent: Record<string, unknown> & { server: Record<string, unknown> } }).concurrent;
+      expect(Object.keys(part).filter((key) => !['algorithm', 'server', 'stop', 'stopping', 'nonFinite', 'replicasWaitedMs'].includes(key))).toEqual([]);
+      expect(Object.keys(part.server).filter((key) => !['vectors', 'meta', 'nonFinite'].includes(key))).toEqual([]);
+      const second = setup.coordinator(checkpoint);
+      await second.settle(performance.now());
+      expect(await counted()).toBeGreaterThanOrEqual(atMove);
+      await drive(second, 20_000);
+      expect(second.result?.stopReason).toBe('error');
+      expect(second.result!.message).toMatch(/^Replica 1 made no progress within REPLICA_STALL_TIMEOUT_MS \(4 s counted\)/);
+    } finally {
+      await hanging.close();
+    }
+  }, 60_000);
+});
+
+describe('a concurrent run that ends', () => {
+  it.each([['at its last step', false], ['cancelled', true]] as const)('leaves no heartbeat of its replicas in Redis, %s', async (_how, cancel) => {
+    const setup = downpourRun({ replicas: 2, communicationPeriod: 10, dimensions: 20, learningRate: 0.0001, training: { maxSteps: cancel ? 1_000_000_000 : 20_000 } });
+    const worker = await replicaWorker(setup.prefix, runsReplicas(setup), { lockDurationMs: 10_000 });
+    const run = setup.coordinator();
+    try {
+      while ((await beatsOf(setup, 1)).fresh === null) await run.settle(performance.now() + 100);
+      if (cancel) run.cancel();
+      await drive(run, 30_000);
+      expect(run.result?.stopReason).toBe(cancel ? 'cancelled' : 'max_steps');
+      expect(await Promise.all([0, 1].map((replica) => beatsOf(setup, replica)))).toEqual([{ fresh: null, last: null }, { fresh: null, last: null }]);
+      expect(await redis.keys(`*${setup.prefix}:ps:${setup.runId}:*`)).toEqual([]);
     } finally {
       await worker.close();
       await setup.close();
