@@ -2,8 +2,9 @@
  * The processor of a replica job: reads its run's spec, builds the objective as the run's own
  * job does, and runs the replica (replica-loop.ts). A run that has ended, or a spec that can
  * never run, ends the job without retries: the run's own job reports the run. It beats the
- * replica's heartbeat at each step of that start, and the replica's loop beats it as it runs
- * (replica-heartbeat.ts).
+ * replica's heartbeat at each step of that start (as it begins, after each read of PostgreSQL,
+ * before and after the build), so no two beats are further apart than one statement's wait or
+ * the build, and the replica's loop beats it as it runs (replica-heartbeat.ts).
  */
 import { UnrecoverableError, type Job } from 'bullmq';
 import { runSpecSchema } from '../contracts/run-spec.ts';
@@ -15,7 +16,7 @@ import { createObjectiveRepository } from '../db/objectives.ts';
 import { ParameterServer, type ServerAlgorithm } from '../parameter-server/parameter-server.ts';
 import type { Redis } from '../queue/connection.ts';
 import { replicaJobDataSchema, type ReplicaJobData } from '../queue/replicas-queue.ts';
-import { isPermanentObjectiveError, resolveObjectiveSpec } from '../db/objective-resolution.ts';
+import { isPermanentObjectiveError, storedObjectiveSpec } from '../db/objective-resolution.ts';
 import { createObjective, type Objective } from '../core/objectives/index.ts';
 import { runReplica } from './replica-loop.ts';
 
@@ -52,8 +53,11 @@ export function createReplicaProcessor({ database, redis, queuePrefix }: Replica
     if (!spec.success || spec.data.parallel?.execution !== 'concurrent') throw new UnrecoverableError(`Run ${runId} has no concurrent parallel block.`);
     let objective: Objective;
     try {
-      // The run's own job checked its data as it began.
-      const resolved = await resolveObjectiveSpec(sources, run.tenantId, spec.data.objective, { runBegun: true });
+      // Resolved as resolveObjectiveSpec does, a beat after each read: the stored objective, then
+      // its data (the run's own job checked its data as it began).
+      const stored = await storedObjectiveSpec(sources, run.tenantId, spec.data.objective);
+      beat();
+      const resolved = await sources.datasets.resolveDatasetReferences(stored, run.tenantId, { runBegun: true });
       beat();
       objective = createObjective(resolved);
     } catch (error) {

@@ -19,13 +19,13 @@ import { DistributedRun } from '../../../src/concurrent-runs/distributed-run.ts'
 import { replicaBeats, replicaHeartbeat, workerName } from '../../../src/concurrent-runs/replica-heartbeat.ts';
 import { ReplicaInterrupted, ReplicaSuperseded, runReplica, type ReplicaLoopOptions } from '../../../src/concurrent-runs/replica-loop.ts';
 import { createBenchmarkObjective } from '../../../src/core/objectives/create-objective.ts';
-import type { Objective } from '../../../src/core/objectives/index.ts';
+import { createObjective, type Objective, type ResolvedObjectiveSpec } from '../../../src/core/objectives/index.ts';
 import { resolveParallelSettings } from '../../../src/core/parallel/index.ts';
 import { ParameterServer, ServerLostError } from '../../../src/parameter-server/parameter-server.ts';
 import type { RunCheckpoint } from '../../../src/core/training/checkpoint.ts';
 import { closeRedis, createRedis, type Redis } from '../../../src/queue/connection.ts';
 import { createReplicaProcessor, type ReplicaProcessor } from '../../../src/concurrent-runs/replica-processor.ts';
-import { createDatabase } from '../../../src/db/client.ts';
+import { createDatabase, type Database } from '../../../src/db/client.ts';
 import { createReplicasQueue, replicasQueueName } from '../../../src/queue/replicas-queue.ts';
 import { cancelFlagKey } from '../../../src/queue/run-cancellation.ts';
 import { startReplicaWorker } from '../../../src/worker/replica-worker.ts';
@@ -122,6 +122,8 @@ interface DownpourRunOptions {
   redis?: Redis;
   /** The run's id (a run stored in the database, whose replicas the real processor runs); a fresh one when absent. */
   runId?: string;
+  /** The objective of the coordinator (and of replicas run here), the one the stored run's spec names (rosenbrock over `dimensions` when absent). */
+  objective?: Objective;
 }
 
 /** The spec of a concurrent downpour run of rosenbrock over `dimensions`. */
@@ -146,7 +148,7 @@ function downpourRun(options: DownpourRunOptions) {
   const input = downpourSpec(options);
   const config = runSpecSchema.parse(input);
   const settings = resolveParallelSettings(config.parallel!);
-  const objective = createBenchmarkObjective(input.objective);
+  const objective = options.objective ?? createBenchmarkObjective(input.objective);
   const server = new ParameterServer(connection, { prefix, runId, dimension: objective.dimension, shards: 1, algorithm: 'downpour' });
   if (!options.redis) servers.push(server);
   const runs: DistributedRun[] = [];
@@ -957,6 +959,51 @@ describe('a concurrent run whose replicas\' worker is cut off from PostgreSQL as
       await worker.close();
       await proxy.close();
       await database.$disconnect();
+      await setup.close();
+    }
+  }, 60_000);
+});
+
+describe('a concurrent run whose replicas\' worker reads PostgreSQL slowly as it starts them', () => {
+  const api = useTestApi();
+
+  it('waits past REPLICA_START_TIMEOUT_MS while each step of the start beats, each longer than the bound, together longer than a beat lasts', async () => {
+    const headers = { authorization: api.authorization };
+    // A stored logistic objective over a stored dataset (the same rows inline for the coordinator).
+    const features = Array.from({ length: 40 }, (_, r) => [r / 10, ((r * 7) % 10) / 10]);
+    const targets = features.map((_, r) => r % 2);
+    const csv = ['a,b,y', ...features.map((row, r) => `${row.join(',')},${targets[r]}`)].join('\n');
+    const dataset = await api.app.inject({ method: 'POST', url: '/v1/datasets', headers: { ...headers, 'content-type': 'text/csv' }, payload: csv });
+    expect(dataset.statusCode, dataset.body).toBe(201);
+    const stored = await api.app.inject({
+      method: 'POST', url: '/v1/objectives', headers, payload: { objective: { type: 'model', model: 'logistic', data: { id: dataset.json().id } } },
+    });
+    expect(stored.statusCode, stored.body).toBe(201);
+    const options = { replicas: 2, communicationPeriod: 10, dimensions: 20, learningRate: 0.0001, training: { maxSteps: 4_000 }, replicaStartTimeoutMs: 1_000 };
+    const posted = await postRun(api.app, api.authorization, { ...downpourSpec(options), objective: { id: stored.json().id } });
+    expect(posted.statusCode, posted.body).toBe(201);
+    const inline = runSpecSchema.parse({ ...downpourSpec(options), objective: { type: 'model', model: 'logistic', data: { features, targets } } }).objective;
+    const objective = createObjective(inline as ResolvedObjectiveSpec);
+    const setup = downpourRun({ ...options, runId: posted.json().id, objective });
+    // Each read of the start (the run, its stored objective, its dataset) is answered 5 s late; a
+    // beat lasts 6 s (locks of 3 s): the start's 15 s outlast a beat, each of its steps does not.
+    const slow = api.services.database.$extends({
+      query: {
+        $allModels: {
+          async $allOperations({ model, args, query }) {
+            if (model === 'Objective' || model === 'Dataset' || (model === 'Run' && (args as { select?: { spec?: boolean } }).select?.spec)) await sleep(5_000);
+            return query(args);
+          },
+        },
+      },
+    }) as unknown as Database;
+    const worker = await replicaWorker(setup.prefix, createReplicaProcessor({ database: slow, redis, queuePrefix: setup.prefix }), { lockDurationMs: 3_000 });
+    const run = setup.coordinator();
+    try {
+      await drive(run, 40_000);
+      expect(run.result).toMatchObject({ stopReason: 'max_steps', steps: 4_000 });
+    } finally {
+      await worker.close();
       await setup.close();
     }
   }, 60_000);
