@@ -25,7 +25,8 @@
  *
  * Each round also reports the CPU time per run of each process of the service, as the kernel
  * counts it: the API's (with its clients), the worker processes', the PostgreSQL backends serving
- * each, and Redis's. Unlike the rates, these hardly move with the machine's load.
+ * each, and Redis's; and, for both peers, the scripts and commands Redis ran per run or job (its
+ * own count, INFO commandstats). Unlike the rates, these hardly move with the machine's load.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -41,6 +42,7 @@ import { createApiKeyRepository } from '../../src/db/api-keys.ts';
 import { finalRunStatuses } from '../../src/contracts/run-status.ts';
 import { formatRate, formatRatio, median, printTable } from '../support/measure.ts';
 import { clientPortsTo, CpuMeter } from '../support/process-cpu.ts';
+import { RedisCommandMeter } from '../support/redis-commands.ts';
 import { openServices } from '../support/services.ts';
 import { benchConfig, runTables } from './environment.ts';
 
@@ -87,8 +89,14 @@ function post(agent: Agent, url: string, headers: Record<string, string>, body: 
   });
 }
 
-/** Raw BullMQ: `count` no-op jobs added by `clients` concurrent producers and taken by one Worker; resolves to jobs per second. */
-async function rawBullmq(config: Config, count: number): Promise<number> {
+/** What a round asked of Redis per run or job (see RedisCommandMeter). */
+type RedisUse = Awaited<ReturnType<RedisCommandMeter['perUnit']>>;
+
+/**
+ * Raw BullMQ: `count` no-op jobs added by `clients` concurrent producers and taken by one Worker;
+ * resolves to jobs per second and what each job asked of Redis.
+ */
+async function rawBullmq(config: Config, count: number): Promise<{ rate: number; redis: RedisUse }> {
   // Plain ioredis as BullMQ's documentation sets it up: the peer owes nothing to the service's settings.
   const connection = new Redis(config.redisUrl, { maxRetriesPerRequest: null });
   const prefix = `${config.queuePrefix}-raw`;
@@ -101,17 +109,20 @@ async function rawBullmq(config: Config, count: number): Promise<number> {
     if (++completed === count) finished();
   });
   await worker.waitUntilReady();
+  const redisUse = new RedisCommandMeter(connection);
+  await redisUse.mark();
   const start = performance.now();
   await concurrently(count, clients, async (index) => {
     await queue.add('noop', { index }, { removeOnComplete: true });
   });
   await done;
   const seconds = (performance.now() - start) / 1000;
+  const redis = await redisUse.perUnit(count);
   await worker.close();
   await queue.obliterate({ force: true });
   await queue.close();
   await connection.quit();
-  return count / seconds;
+  return { rate: count / seconds, redis };
 }
 
 function startWorkerProcess(config: Config): ChildProcess {
@@ -135,6 +146,7 @@ interface ServiceRound {
   readonly metricRows: number;
   /** CPU milliseconds per run of each part of the service (see cpuParts). */
   readonly cpuPerRun: readonly number[];
+  readonly redis: RedisUse;
 }
 
 /** The processes whose CPU a round counts, as the kernel does: robust to the machine's load, it explains the rate. */
@@ -173,6 +185,7 @@ async function startService(config: Config) {
     new CpuMeter(() => backendsOf(workerPids())),
     new CpuMeter(() => [redisPid]),
   ];
+  const redisUse = new RedisCommandMeter(redis);
 
   return {
     /**
@@ -189,6 +202,7 @@ async function startService(config: Config) {
         await profiler.post('Profiler.enable');
         await profiler.post('Profiler.start');
       }
+      await redisUse.mark();
       // The API's own meter is read last before and first after, so that reading the others is not counted in it.
       for (const meter of [...meters].reverse()) await meter.mark();
       const start = performance.now();
@@ -204,6 +218,7 @@ async function startService(config: Config) {
       const seconds = (performance.now() - start) / 1000;
       const cpuPerRun: number[] = [];
       for (const meter of meters) cpuPerRun.push((await meter.elapsed()) * 1000 / count);
+      const redisPerRun = await redisUse.perUnit(count);
       if (profiler) {
         const { profile } = await profiler.post('Profiler.stop');
         profiler.disconnect();
@@ -215,7 +230,7 @@ async function startService(config: Config) {
       if (!kept) await database.run.deleteMany({ where: { id: { in: runIds } } });
       // Every round starts from tables without the previous round's dead rows, their statistics those of the history.
       await database.$executeRawUnsafe(`VACUUM (ANALYZE) ${runTables}`);
-      return { rate: count / seconds, completed, metricRows, cpuPerRun };
+      return { rate: count / seconds, completed, metricRows, cpuPerRun, redis: redisPerRun };
     },
 
     async stop(): Promise<void> {
@@ -239,15 +254,18 @@ export async function run(): Promise<void> {
   const checks: string[] = [];
   const cpu: (readonly number[])[] = [];
   const rawCpu: number[] = [];
+  const redisUses: { readonly service: RedisUse; readonly raw: RedisUse }[] = [];
   for (let round = 0; round < rounds; round++) {
     const before = process.cpuUsage();
-    raw.push(await rawBullmq(config, runCount));
+    const rawRound = await rawBullmq(config, runCount);
+    raw.push(rawRound.rate);
     const used = process.cpuUsage(before);
     rawCpu.push((used.user + used.system) / 1000 / runCount);
     const profileFile = process.env.BENCH_API_PROFILE && (rounds > 1 ? `${process.env.BENCH_API_PROFILE}.${round}` : process.env.BENCH_API_PROFILE);
     const measured = await service.round(runCount, { profileFile: profileFile || undefined });
     rates.push(measured.rate);
     cpu.push(measured.cpuPerRun);
+    redisUses.push({ service: measured.redis, raw: rawRound.redis });
     checks.push(`${measured.completed}/${runCount} completed, ${measured.metricRows} metric rows (expected ${runCount * 20})`);
   }
   await service.stop();
@@ -269,6 +287,15 @@ export async function run(): Promise<void> {
       ['raw BullMQ: its producers and worker (per job)', median(rawCpu).toFixed(2), rawCpu.map((ms) => ms.toFixed(2)).join(', ')],
     ],
   );
+  const redisRows = (peer: 'service' | 'raw', name: string) => (['scripts', 'commands'] as const).map((kind) => [
+    `${name}: ${kind === 'scripts' ? 'scripts called (EVALSHA)' : 'commands, the scripts\' own included'}`,
+    median(redisUses.map((use) => use[peer][kind])).toFixed(2),
+    redisUses.map((use) => use[peer][kind].toFixed(2)).join(', '),
+  ]);
+  printTable('Redis per run or job, as INFO commandstats counts it (median of the rounds)', ['peer', 'per run', 'rounds'], [
+    ...redisRows('service', 'API → queue → worker'),
+    ...redisRows('raw', 'raw BullMQ'),
+  ]);
   for (const check of checks) console.log(`checked: ${check}`);
   console.log(`target: runs ≥ 0.2× raw BullMQ → ${ratio.toFixed(2)}×`);
 }
