@@ -8,6 +8,6 @@
 export { AnswerTimeoutError, createClient, everyPage, longestAnswerTimeoutMs, type ClientOptions, type DescentClient, type SubmitOptions, type WaitOptions } from './client.ts';
 export { followServerEvents, readServerEvents, type FollowOptions, type ServerEvent } from './event-stream.ts';
 export { ProblemError, problemOf, type Problem } from './problem-error.ts';
-export { idempotentSubmissions, retryingFetch, type RetryNotice, type RetryOptions } from './retry.ts';
+export { idempotentSubmissions, refusedPort, retryingFetch, type RetryNotice, type RetryOptions } from './retry.ts';
 export type * from './types.ts';
 export type { components, paths } from './openapi-types.ts';

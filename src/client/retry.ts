@@ -9,7 +9,8 @@
  *   repeat with what it created first. Submissions of runs and sweeps get a fresh key each when
  *   the caller gives none, so they are always retried safely.
  *
- * Between network retries the wait doubles from `initialDelayMs`, with full jitter.
+ * Between network retries the wait doubles from `initialDelayMs`, with full jitter. A request
+ * that fetch refused to send (refusedPort) is not sent again: no attempt can go through.
  */
 
 export interface RetryOptions {
@@ -65,6 +66,15 @@ function sleep(ms: number, signal: AbortSignal | null): Promise<void> {
   });
 }
 
+/**
+ * Whether fetch refused to send a request at all for its URL's port: Node's fetch, as browsers
+ * do, never connects to the Fetch standard's blocked ports (1, 9, 6000, 6665-6669, …; its "bad
+ * port" list), whatever listens there.
+ */
+export function refusedPort(error: unknown): boolean {
+  return error instanceof TypeError && error.cause instanceof Error && error.cause.message === 'bad port';
+}
+
 export function retryingFetch(base: (request: Request) => Promise<Response>, options: RetryOptions = {}): (request: Request) => Promise<Response> {
   const { retries = 4, initialDelayMs = 200, maxDelayMs = 30_000, onRetry } = options;
   return async (request) => {
@@ -86,7 +96,7 @@ export function retryingFetch(base: (request: Request) => Promise<Response>, opt
         delayMs = Math.min(wait, maxDelayMs);
         reason = response.status;
       } catch (error) {
-        if (!canResend || attempt > retries || request.signal.aborted) throw error;
+        if (!canResend || attempt > retries || request.signal.aborted || refusedPort(error)) throw error;
         delayMs = Math.random() * Math.min(maxDelayMs, initialDelayMs * 2 ** (attempt - 1));
         reason = error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error);
       }

@@ -1,4 +1,6 @@
 /** Runs the CLI in-process with stdout and stderr captured. */
+import { once } from 'node:events';
+import { createServer, type AddressInfo } from 'node:net';
 import { vi } from 'vitest';
 import { main } from '../../src/cli/main.ts';
 
@@ -34,4 +36,17 @@ export async function runCli(argv: string[]): Promise<Captured> {
     log.mockRestore();
     error.mockRestore();
   }
+}
+
+/**
+ * The address of a port nothing listens on (free a moment ago): a command's request there exits
+ * 4, so a test expecting a usage error (2) knows none was sent. Not a port fetch refuses (9, …),
+ * which exits 2 too.
+ */
+export async function unreachableUrl(): Promise<string> {
+  const server = createServer().listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return `http://127.0.0.1:${port}`;
 }

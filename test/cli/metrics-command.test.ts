@@ -4,11 +4,11 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { command } from '../../src/cli/commands/metrics.ts';
-import { runCli } from './capture.ts';
+import { runCli, unreachableUrl } from './capture.ts';
 
 const id = '00000000-0000-4000-8000-000000000000';
 // Nothing listens there: a request would exit 4, a usage error exits 2 before any.
-const connection = ['--url', 'http://127.0.0.1:9', '--key', 'k'];
+const connection = ['--url', await unreachableUrl(), '--key', 'k'];
 
 describe('descent metrics --max-points', () => {
   it.each(['1', '10001', '2.5', 'many'])('%s is a usage error naming the range', async (value) => {

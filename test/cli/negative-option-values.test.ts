@@ -1,10 +1,10 @@
 /** A negative number given to an option that takes a value is the option's own usage error, as 0 is. */
 import { describe, expect, it } from 'vitest';
-import { runCli } from './capture.ts';
+import { runCli, unreachableUrl } from './capture.ts';
 
 const id = '00000000-0000-4000-8000-000000000000';
 // Nothing listens there: a request would exit 4, a usage error exits 2 before any.
-const connection = ['--url', 'http://127.0.0.1:9', '--key', 'k'];
+const connection = ['--url', await unreachableUrl(), '--key', 'k'];
 
 describe('a negative number after an option', () => {
   it.each([

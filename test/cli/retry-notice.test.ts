@@ -3,7 +3,7 @@
  * of the rate-limit window) says so on stderr, instead of printing nothing for up to a minute.
  */
 import { describe, expect, it } from 'vitest';
-import { runCli } from './capture.ts';
+import { runCli, unreachableUrl } from './capture.ts';
 import { useFakeDescent } from './fake-descent.ts';
 import { retryNoticeLine } from '../../src/cli/remote/remote-command.ts';
 
@@ -27,9 +27,9 @@ describe('a remote command told to wait', () => {
   });
 
   it('leaves a lost answer\'s short retries unsaid: an unreachable Descent is one line', async () => {
-    const { code, stderr } = await runCli(['status', 'x', '--url', 'http://127.0.0.1:9', '--key', 'k']);
+    const { code, stderr } = await runCli(['status', 'x', '--url', await unreachableUrl(), '--key', 'k']);
     expect(code).toBe(4);
-    expect(stderr).toMatch(/^descent status: cannot reach Descent: [^\n]*\n$/);
+    expect(stderr).toMatch(/^descent status: cannot reach Descent: connect ECONNREFUSED [^\n]*\n$/);
   });
 
   it.each([

@@ -1,9 +1,9 @@
 /** An option a command does not have is named as such, in the words of the local commands, whatever the command. */
 import { describe, expect, it } from 'vitest';
-import { runCli } from './capture.ts';
+import { runCli, unreachableUrl } from './capture.ts';
 
 // Nothing listens there: a request would exit 4, a usage error exits 2 before any.
-const connection = ['--url', 'http://127.0.0.1:9', '--key', 'k'];
+const connection = ['--url', await unreachableUrl(), '--key', 'k'];
 
 describe('an unknown option', () => {
   it.each([

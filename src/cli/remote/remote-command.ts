@@ -4,7 +4,7 @@
  */
 import { STATUS_CODES } from 'node:http';
 import { parseArgs } from 'node:util';
-import { AnswerTimeoutError, createClient, longestAnswerTimeoutMs, ProblemError, type DescentClient, type RetryNotice } from '../../client/index.ts';
+import { AnswerTimeoutError, createClient, longestAnswerTimeoutMs, ProblemError, refusedPort, type DescentClient, type RetryNotice } from '../../client/index.ts';
 import { readSpecJson, SpecFileError } from '../spec-file.ts';
 import { otherSpecKind, type SpecKind } from '../../contracts/spec-kind.ts';
 import { optionErrorMessage } from '../option-error.ts';
@@ -152,8 +152,11 @@ export async function runRemote<Options extends OptionKinds>(
   positionals: { readonly names: string; readonly count: number },
   body: (remote: RemoteArguments<Options>) => Promise<number>,
 ): Promise<number> {
+  let url: string | undefined;
   try {
-    return await body(parseRemote(name, args, options, positionals));
+    const remote = parseRemote(name, args, options, positionals);
+    url = remote.url;
+    return await body(remote);
   } catch (error) {
     if (error instanceof UsageError) {
       process.stderr.write(`descent ${name}: ${error.message}\nRun 'descent ${name} --help' for usage.\n`);
@@ -162,6 +165,12 @@ export async function runRemote<Options extends OptionKinds>(
     if (error instanceof ProblemError) {
       process.stderr.write(`descent ${name}: ${error.status} ${error.message}\n`);
       return exitStatus.refused;
+    }
+    if (refusedPort(error) && url !== undefined) {
+      // No retry, no other Descent process, can help: the address itself is unusable.
+      process.stderr.write(`descent ${name}: cannot reach Descent at ${url}: fetch never connects to port ${new URL(url).port}, `
+        + 'one of the ports the Fetch standard blocks; serve Descent on another port (PORT)\n');
+      return exitStatus.usage;
     }
     if (error instanceof TypeError && error.message === 'fetch failed') {
       const cause = error.cause instanceof Error ? error.cause.message : 'no answer';
