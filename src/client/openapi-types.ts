@@ -610,6 +610,15 @@ export interface paths {
                         "application/json": null;
                     };
                 };
+                /** @description The request is invalid: the problem names every bad field in `errors`. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
                 /** @description No API key, or an unknown or revoked one. */
                 401: {
                     headers: {
@@ -664,6 +673,15 @@ export interface paths {
                     };
                     content: {
                         "application/json": null;
+                    };
+                };
+                /** @description The request is invalid: the problem names every bad field in `errors`. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
                 /** @description No API key, or an unknown or revoked one. */
@@ -871,6 +889,15 @@ export interface paths {
                          *     }
                          */
                         "application/json": components["schemas"]["Run"];
+                    };
+                };
+                /** @description The request is invalid: the problem names every bad field in `errors`. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
                 /** @description No API key, or an unknown or revoked one. */
@@ -1411,6 +1438,15 @@ export interface paths {
                         "application/json": components["schemas"]["Objective"];
                     };
                 };
+                /** @description The request is invalid: the problem names every bad field in `errors`. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
                 /** @description No API key, or an unknown or revoked one. */
                 401: {
                     headers: {
@@ -1465,6 +1501,15 @@ export interface paths {
                     };
                     content: {
                         "application/json": null;
+                    };
+                };
+                /** @description The request is invalid: the problem names every bad field in `errors`. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
                 /** @description No API key, or an unknown or revoked one. */
@@ -1570,6 +1615,15 @@ export interface paths {
                         "application/json": components["schemas"]["OptimizerCatalogue"];
                     };
                 };
+                /** @description The request is invalid: the problem names every bad field in `errors`. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
                 /** @description No API key, or an unknown or revoked one. */
                 401: {
                     headers: {
@@ -1659,6 +1713,15 @@ export interface paths {
                         "application/json": components["schemas"]["ParallelAlgorithmCatalogue"];
                     };
                 };
+                /** @description The request is invalid: the problem names every bad field in `errors`. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
                 /** @description No API key, or an unknown or revoked one. */
                 401: {
                     headers: {
@@ -1730,6 +1793,15 @@ export interface paths {
                          *     }
                          */
                         "application/json": components["schemas"]["BenchmarkCatalogue"];
+                    };
+                };
+                /** @description The request is invalid: the problem names every bad field in `errors`. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
                 /** @description No API key, or an unknown or revoked one. */
@@ -1815,6 +1887,15 @@ export interface paths {
                          *     }
                          */
                         "application/json": components["schemas"]["MetricFieldCatalogue"];
+                    };
+                };
+                /** @description The request is invalid: the problem names every bad field in `errors`. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
                 /** @description No API key, or an unknown or revoked one. */
@@ -2194,6 +2275,15 @@ export interface paths {
                         "application/json": components["schemas"]["ParameterNames"];
                     };
                 };
+                /** @description The request is invalid: the problem names every bad field in `errors`. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
                 /** @description No API key, or an unknown or revoked one. */
                 401: {
                     headers: {
@@ -2270,6 +2360,15 @@ export interface paths {
                     };
                     content: {
                         "text/event-stream": string;
+                    };
+                };
+                /** @description The request is invalid: the problem names every bad field in `errors`. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
                 /** @description No API key, or an unknown or revoked one. */
@@ -3510,6 +3609,15 @@ export interface paths {
                         "application/json": components["schemas"]["Dataset"];
                     };
                 };
+                /** @description The request is invalid: the problem names every bad field in `errors`. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
                 /** @description No API key, or an unknown or revoked one. */
                 401: {
                     headers: {
@@ -3564,6 +3672,15 @@ export interface paths {
                     };
                     content: {
                         "application/json": null;
+                    };
+                };
+                /** @description The request is invalid: the problem names every bad field in `errors`. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
                 /** @description No API key, or an unknown or revoked one. */

@@ -53,3 +53,10 @@ function validateQuery(schema: z.ZodType, data: unknown): z.ZodSafeParseResult<u
 
 export const validatorCompiler: FastifySchemaCompiler<z.ZodType> = ({ schema, httpPart }) => (data) =>
   withUnstorableTexts(httpPart === 'querystring' ? validateQuery(schema, data) : schema.safeParse(data), unstorableIn(httpPart, data));
+
+/**
+ * The query string of a route that takes no query parameters: any parameter is an unknown field
+ * (400 validation_failed naming it), as on the routes that take some, rather than ignored (a
+ * `?fields=loss` sent to `/v1/runs/{id}` instead of `/metrics` would be answered as if unsent).
+ */
+export const noQueryParameters = z.strictObject({});

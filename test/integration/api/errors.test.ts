@@ -267,4 +267,28 @@ describe('client errors are 4xx application/problem+json, never 5xx', () => {
     const response = await context.app.inject({ method: 'GET', url: '/dashboard/', headers: { authorization } });
     expect(expectProblem(response, 404, 'route_not_found').detail).not.toMatch(/not allowed/);
   });
+  it('a query parameter a route does not take → 400 naming it, on routes that take none as on those that take some', async () => {
+    const submitted = await post(minimalSpec);
+    expect(submitted.statusCode).toBe(201);
+    const run = `/v1/runs/${submitted.json().id}`;
+    const stored = await context.app.inject({ method: 'POST', url: '/v1/objectives', headers: { authorization }, payload: { objective: minimalSpec.objective } });
+    const objective = `/v1/objectives/${stored.json().id}`;
+    const requests: [string, string, object?][] = [
+      ['GET', run], ['GET', `${run}/events`], ['GET', `${run}/parameters`], ['POST', `${run}/cancel`], ['DELETE', run],
+      ['POST', '/v1/runs', minimalSpec], ['GET', objective], ['DELETE', objective],
+      ['POST', '/v1/objectives', { objective: minimalSpec.objective }], ['POST', '/v1/objectives/check', { objective: minimalSpec.objective }],
+      ['GET', '/v1/datasets/00000000-0000-4000-8000-000000000000'], ['DELETE', '/v1/datasets/00000000-0000-4000-8000-000000000000'],
+      ['GET', '/v1/optimizers'], ['GET', '/v1/benchmarks'], ['GET', '/v1/metric-fields'], ['GET', '/v1/parallel-algorithms'],
+      ['GET', '/v1/runs'],
+    ];
+    for (const [method, url, payload] of requests) {
+      // `fields` belongs to /metrics: sent to the run itself it was answered as if unsent.
+      const response = await context.app.inject({ method: method as 'GET', url: `${url}?fields=loss`, headers: { authorization }, ...(payload ? { payload } : {}) });
+      expect([method, url, response.statusCode]).toEqual([method, url, 400]);
+      expect(expectProblem(response, 400, 'validation_failed')).toMatchObject({
+        detail: 'The query string is invalid: fields.',
+        errors: [{ path: 'fields', message: 'Unknown field.', code: 'unrecognized_keys' }],
+      });
+    }
+  });
 });

@@ -4,6 +4,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { benchmarks } from '../../../core/objectives/index.ts';
 import { problemResponses } from '../../errors/problem.ts';
+import { noQueryParameters } from '../../plugins/validator-compiler.ts';
 
 const benchmarkSchema = z
   .object({
@@ -37,7 +38,8 @@ export async function benchmarkRoutes(app: FastifyInstance): Promise<void> {
       summary: 'The benchmark catalogue',
       description: 'Every benchmark function with its formula, sizes and whether it takes a condition number; dashboards build their forms from it.',
       tags: ['catalogues'],
-      response: { 200: catalogueSchema, ...problemResponses(401, 429) },
+      querystring: noQueryParameters,
+      response: { 200: catalogueSchema, ...problemResponses(400, 401, 429) },
     },
   }, async () => catalogue);
 }

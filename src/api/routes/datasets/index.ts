@@ -18,6 +18,7 @@ import {
 } from './dataset-view.ts';
 import type { RequestSlot, TenantSlots } from '../../tenant-slots.ts';
 import { deletionsInProgressNote } from '../deletion-answer.ts';
+import { noQueryParameters } from '../../plugins/validator-compiler.ts';
 
 export interface DatasetRoutesOptions {
   readonly datasetService: DatasetService;
@@ -108,7 +109,8 @@ export async function datasetRoutes(app: FastifyInstance, options: DatasetRoutes
       description: 'Name, format, row count, content hash and digest, and schema (columns, feature count, classes). The rows: `GET /v1/datasets/{id}/data`.',
       tags: ['datasets'],
       params: idParams,
-      response: { 200: datasetViewSchema, ...problemResponses(401, 404, 429) },
+      querystring: noQueryParameters,
+      response: { 200: datasetViewSchema, ...problemResponses(400, 401, 404, 429) },
     },
   }, async (request) => toDatasetView(await datasetService.get(principalOf(request).tenantId, request.params.id)));
 
@@ -139,7 +141,8 @@ export async function datasetRoutes(app: FastifyInstance, options: DatasetRoutes
         + deletionsInProgressNote,
       tags: ['datasets'],
       params: idParams,
-      response: { 204: z.null().describe('Deleted.'), ...problemResponses(401, 404, 409, 429) },
+      querystring: noQueryParameters,
+      response: { 204: z.null().describe('Deleted.'), ...problemResponses(400, 401, 404, 409, 429) },
     },
   }, async (request, reply) => {
     await datasetService.delete(principalOf(request).tenantId, request.params.id);

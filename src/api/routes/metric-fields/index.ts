@@ -4,6 +4,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { metricFieldSchema, metricFieldViews } from '../../../contracts/metric-fields.ts';
 import { problemResponses } from '../../errors/problem.ts';
+import { noQueryParameters } from '../../plugins/validator-compiler.ts';
 
 const catalogueSchema = z
   .object({ fields: z.array(metricFieldSchema).describe('Every recorded field, in column order.') })
@@ -16,7 +17,8 @@ export async function metricFieldRoutes(app: FastifyInstance): Promise<void> {
       summary: 'The metric catalogue',
       description: 'Every metric recorded per step (the `fields` of `GET /v1/runs/{id}/metrics`, besides `step` and `params`): what it measures, whether downsampled answers summarise it, and how the dashboard draws it.',
       tags: ['catalogues'],
-      response: { 200: catalogueSchema, ...problemResponses(401, 429) },
+      querystring: noQueryParameters,
+      response: { 200: catalogueSchema, ...problemResponses(400, 401, 429) },
     },
   }, async () => catalogue);
 }

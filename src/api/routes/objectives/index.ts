@@ -10,6 +10,7 @@ import { objectiveCheckSchema, objectiveListSchema, objectiveRequestSchema, obje
 import { pageQueryShape } from '../cursor-page.ts';
 import { clientGone } from '../client-gone.ts';
 import { deletionsInProgressNote } from '../deletion-answer.ts';
+import { noQueryParameters } from '../../plugins/validator-compiler.ts';
 
 export async function objectiveRoutes(app: FastifyInstance, { objectiveService }: { objectiveService: ObjectiveService }): Promise<void> {
   const routes = app.withTypeProvider<ZodTypeProvider>();
@@ -21,6 +22,7 @@ export async function objectiveRoutes(app: FastifyInstance, { objectiveService }
         + 'Run specs can then reference it as `"objective": {"id": …}`.',
       tags: ['objectives'],
       body: objectiveRequestSchema,
+      querystring: noQueryParameters,
       response: { 201: objectiveViewSchema, ...problemResponses(400, 401, 413, 415, 422, 429) },
     },
   }, async (request, reply) => {
@@ -34,6 +36,7 @@ export async function objectiveRoutes(app: FastifyInstance, { objectiveService }
       description: 'Parses and validates the objective, builds it and compares its gradient with finite differences at the starting point.',
       tags: ['objectives'],
       body: objectiveRequestSchema,
+      querystring: noQueryParameters,
       response: { 200: objectiveCheckSchema, ...problemResponses(400, 401, 413, 415, 422, 429) },
     },
   }, async (request, reply) => objectiveService.check(principalOf(request).tenantId, request.body.objective, clientGone(reply)));
@@ -58,7 +61,8 @@ export async function objectiveRoutes(app: FastifyInstance, { objectiveService }
       summary: 'Get a stored objective',
       tags: ['objectives'],
       params: z.object({ id: z.string().describe('The objective id (a UUID).') }),
-      response: { 200: objectiveViewSchema, ...problemResponses(401, 404, 429) },
+      querystring: noQueryParameters,
+      response: { 200: objectiveViewSchema, ...problemResponses(400, 401, 404, 429) },
     },
   }, async (request) => toObjectiveView(await objectiveService.get(principalOf(request).tenantId, request.params.id)));
 
@@ -73,7 +77,8 @@ export async function objectiveRoutes(app: FastifyInstance, { objectiveService }
         + deletionsInProgressNote,
       tags: ['objectives'],
       params: z.object({ id: z.string().describe('The objective id (a UUID).') }),
-      response: { 204: z.null().describe('Deleted.'), ...problemResponses(401, 404, 409, 429) },
+      querystring: noQueryParameters,
+      response: { 204: z.null().describe('Deleted.'), ...problemResponses(400, 401, 404, 409, 429) },
     },
   }, async (request, reply) => {
     await objectiveService.delete(principalOf(request).tenantId, request.params.id);

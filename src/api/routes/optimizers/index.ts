@@ -4,6 +4,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { describeOptimizers, flavors } from '../../../core/optimizers/index.ts';
 import { problemResponses } from '../../errors/problem.ts';
+import { noQueryParameters } from '../../plugins/validator-compiler.ts';
 
 const perFlavor = z.object(Object.fromEntries(flavors.map((flavor) => [flavor, z.number().describe(`The default in the ${flavor} flavor.`)])) as Record<(typeof flavors)[number], z.ZodNumber>);
 
@@ -49,7 +50,8 @@ export async function optimizerRoutes(app: FastifyInstance): Promise<void> {
       summary: 'The optimizer catalogue',
       description: 'Every optimizer with its hyperparameters, bounds, per-flavor defaults and a one-line description; dashboards build their forms from it.',
       tags: ['catalogues'],
-      response: { 200: catalogueSchema, ...problemResponses(401, 429) },
+      querystring: noQueryParameters,
+      response: { 200: catalogueSchema, ...problemResponses(400, 401, 429) },
     },
   }, async () => catalogue);
 }

@@ -4,6 +4,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { describeParallelAlgorithms, executions, maximumReplicas } from '../../../core/parallel/index.ts';
 import { problemResponses } from '../../errors/problem.ts';
+import { noQueryParameters } from '../../plugins/validator-compiler.ts';
 
 const parameterSchema = z
   .object({
@@ -50,7 +51,8 @@ export async function parallelAlgorithmRoutes(app: FastifyInstance): Promise<voi
       summary: 'The parallel-algorithm catalogue',
       description: 'Every parallel algorithm (the `parallel` block of a run spec) with its paper, the optimizer it needs, the executions it runs in and its parameters with bounds and defaults.',
       tags: ['catalogues'],
-      response: { 200: catalogueSchema, ...problemResponses(401, 429) },
+      querystring: noQueryParameters,
+      response: { 200: catalogueSchema, ...problemResponses(400, 401, 429) },
     },
   }, async () => catalogue);
 }

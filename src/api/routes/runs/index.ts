@@ -14,6 +14,7 @@ import { pageQueryShape } from '../cursor-page.ts';
 import { clientGone } from '../client-gone.ts';
 import { refuseOtherSpecKind } from '../misplaced-spec.ts';
 import { deletionsInProgressNote } from '../deletion-answer.ts';
+import { noQueryParameters } from '../../plugins/validator-compiler.ts';
 
 const runListSchema = z
   .object({
@@ -43,6 +44,7 @@ export async function runRoutes(app: FastifyInstance, { runService }: { runServi
           .describe('Any unique string; retries with the same key and spec return the same run.'),
       }),
       body: runSpecSchema,
+      querystring: noQueryParameters,
       response: { 201: runViewSchema, ...problemResponses(400, 401, 403, 404, 409, 413, 415, 422, 429, 503) },
     },
     preValidation: refuseOtherSpecKind('run'),
@@ -85,7 +87,8 @@ export async function runRoutes(app: FastifyInstance, { runService }: { runServi
       description: 'Status, progress, early-stopping state and result. Carries an `ETag`: send it back as `If-None-Match` to get `304` while the run is unchanged.',
       tags: ['runs'],
       params: z.object({ id: z.string().describe('The run id (a UUID).') }),
-      response: { 200: runViewSchema, 304: notModifiedSchema, ...problemResponses(401, 404, 429) },
+      querystring: noQueryParameters,
+      response: { 200: runViewSchema, 304: notModifiedSchema, ...problemResponses(400, 401, 404, 429) },
     },
     serializerCompiler: runViewSerializerCompiler,
   }, async (request, reply) =>
@@ -100,7 +103,8 @@ export async function runRoutes(app: FastifyInstance, { runService }: { runServi
         + deletionsInProgressNote,
       tags: ['runs'],
       params: z.object({ id: z.string().describe('The run id (a UUID).') }),
-      response: { 204: z.null().describe('Deleted.'), ...problemResponses(401, 404, 409, 429) },
+      querystring: noQueryParameters,
+      response: { 204: z.null().describe('Deleted.'), ...problemResponses(400, 401, 404, 409, 429) },
     },
   }, async (request, reply) => {
     await runService.delete(principalOf(request).tenantId, request.params.id);
@@ -116,7 +120,8 @@ export async function runRoutes(app: FastifyInstance, { runService }: { runServi
         + 'A finished run cannot be cancelled (409).',
       tags: ['runs'],
       params: z.object({ id: z.string().describe('The run id (a UUID).') }),
-      response: { 200: runViewSchema, 202: runViewSchema, ...problemResponses(401, 404, 409, 429, 503) },
+      querystring: noQueryParameters,
+      response: { 200: runViewSchema, 202: runViewSchema, ...problemResponses(400, 401, 404, 409, 429, 503) },
     },
     serializerCompiler: runViewSerializerCompiler,
   }, async (request, reply) => {

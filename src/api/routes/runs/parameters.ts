@@ -13,6 +13,7 @@ import { principalOf } from '../../plugins/authentication.ts';
 import type { ObjectiveService } from '../objectives/objective-service.ts';
 import { runObjectiveSpec, type RunObjectiveSources } from './run-objective.ts';
 import type { RunService } from './run-service.ts';
+import { noQueryParameters } from '../../plugins/validator-compiler.ts';
 
 const maxNamedParameters = 100_000;
 
@@ -37,7 +38,8 @@ export async function runParameterRoutes(app: FastifyInstance, options: Paramete
       description: 'In vector order, as the objective names them. 422 when the objective can no longer be built (a stored objective or dataset deleted).',
       tags: ['runs'],
       params: z.object({ id: z.string().describe('The run id (a UUID).') }),
-      response: { 200: parameterNamesSchema, ...problemResponses(401, 404, 422, 429) },
+      querystring: noQueryParameters,
+      response: { 200: parameterNamesSchema, ...problemResponses(400, 401, 404, 422, 429) },
     },
   }, async (request, reply) => {
     const run = await options.runService.get(principalOf(request).tenantId, request.params.id);
