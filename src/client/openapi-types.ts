@@ -2343,7 +2343,14 @@ export interface paths {
          */
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description Ignored: the id of the last event received, which some EventSource polyfills add as `lastEventId` when they reconnect. A stream opens with the stored state afresh; nothing is replayed. */
+                    lastEventId?: string;
+                    /** @description Ignored: the id of the last event received, which some EventSource polyfills add as `Last-Event-ID` when they reconnect. A stream opens with the stored state afresh; nothing is replayed. */
+                    "Last-Event-ID"?: string;
+                    /** @description Ignored: the id of the last event received, which some EventSource polyfills add as `Last-Event-Id` when they reconnect. A stream opens with the stored state afresh; nothing is replayed. */
+                    "Last-Event-Id"?: string;
+                };
                 header?: never;
                 path: {
                     /** @description The run id (a UUID). */

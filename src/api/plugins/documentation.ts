@@ -4,6 +4,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod';
 import { refineDocument } from '../openapi/refine-document.ts';
+import { cacheBuster } from './validator-compiler.ts';
 
 export async function registerDocumentation(app: FastifyInstance, version: string): Promise<void> {
   await app.register(swagger, {
@@ -14,7 +15,9 @@ export async function registerDocumentation(app: FastifyInstance, version: strin
         version,
         description:
           'Gradient descent as a service: submit optimization runs, follow their progress and read their results. ' +
-          'Errors are `application/problem+json` (RFC 9457) with a stable `code`.',
+          'Errors are `application/problem+json` (RFC 9457) with a stable `code`. ' +
+          'A query parameter that an operation does not list is a 400 `validation_failed` naming it, but for a cache-buster ' +
+          `\`${cacheBuster}=<anything>\` on a GET (or HEAD), which is ignored.`,
       },
       tags: [
         { name: 'runs', description: 'Optimization runs: submit, follow, read metrics, cancel, delete' },

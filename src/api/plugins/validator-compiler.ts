@@ -51,8 +51,28 @@ function validateQuery(schema: z.ZodType, data: unknown): z.ZodSafeParseResult<u
   return { success: false, error: new z.ZodRealError(issues) };
 }
 
-export const validatorCompiler: FastifySchemaCompiler<z.ZodType> = ({ schema, httpPart }) => (data) =>
-  withUnstorableTexts(httpPart === 'querystring' ? validateQuery(schema, data) : schema.safeParse(data), unstorableIn(httpPart, data));
+/**
+ * The cache-buster a client adds to a read so that no cache answers it (jQuery's `cache: false`
+ * and others send `_=<timestamp>`): every GET (and HEAD) route takes it and ignores it, whatever
+ * its value, as if it had not been sent. A route's own parameters are still checked as sent.
+ */
+export const cacheBuster = '_';
+
+
+function withoutCacheBuster(data: unknown): unknown {
+  if (typeof data !== 'object' || data === null || !Object.hasOwn(data, cacheBuster)) return data;
+  const { [cacheBuster]: _ignored, ...rest } = data as Record<string, unknown>;
+  return rest;
+}
+
+export const validatorCompiler: FastifySchemaCompiler<z.ZodType> = ({ schema, httpPart, method }) => {
+  if (httpPart !== 'querystring') return (data) => withUnstorableTexts(schema.safeParse(data), unstorableIn(httpPart, data));
+  const ignoresCacheBuster = method === 'GET' || method === 'HEAD';
+  return (sent) => {
+    const data = ignoresCacheBuster ? withoutCacheBuster(sent) : sent;
+    return withUnstorableTexts(validateQuery(schema, data), unstorableIn(httpPart, data));
+  };
+};
 
 /**
  * The query string of a route that takes no query parameters: any parameter is an unknown field
@@ -60,3 +80,19 @@ export const validatorCompiler: FastifySchemaCompiler<z.ZodType> = ({ schema, ht
  * `?fields=loss` sent to `/v1/runs/{id}` instead of `/metrics` would be answered as if unsent).
  */
 export const noQueryParameters = z.strictObject({});
+
+/** What a reconnecting client may name its last event by, which no stream replays (it opens with the state afresh). */
+const reconnectParameter = (name: string) => z.string().optional()
+  .describe(`Ignored: the id of the last event received, which some EventSource polyfills add as \`${name}\` when they reconnect. A stream opens with the stored state afresh; nothing is replayed.`);
+
+/**
+ * The query string of an event stream: none of its own, but the parameters EventSource polyfills
+ * add to every reconnection (`lastEventId`, as event-source-polyfill does; `Last-Event-ID` or
+ * `Last-Event-Id` by others, the header's name) are taken and ignored. Refusing them would end
+ * such a client's stream for good: it gives up on a 4xx.
+ */
+export const eventStreamQueryParameters = z.strictObject({
+  lastEventId: reconnectParameter('lastEventId'),
+  'Last-Event-ID': reconnectParameter('Last-Event-ID'),
+  'Last-Event-Id': reconnectParameter('Last-Event-Id'),
+});

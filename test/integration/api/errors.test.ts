@@ -153,6 +153,23 @@ describe('client errors are 4xx application/problem+json, never 5xx', () => {
     expectProblem(response, 400, 'invalid_cursor');
   });
 
+  it('a cache-buster `_` is ignored on every GET, and only there; another parameter beside it is still named', async () => {
+    const submitted = await post(minimalSpec);
+    const run = `/v1/runs/${submitted.json().id}`;
+    for (const url of [run, `${run}/parameters`, `${run}/metrics`, '/v1/runs', '/v1/sweeps', '/v1/objectives', '/v1/datasets', '/v1/optimizers', '/v1/benchmarks']) {
+      const response = await context.app.inject({ method: 'GET', url: `${url}?_=1712345678901`, headers: { authorization } });
+      expect([url, response.statusCode]).toEqual([url, 200]);
+      // HEAD answers as GET does.
+      const head = await context.app.inject({ method: 'HEAD', url: `${url}?_=1712345678901`, headers: { authorization } });
+      expect([url, head.statusCode]).toEqual([url, 200]);
+    }
+    const beside = await context.app.inject({ method: 'GET', url: `${run}?_=1&fields=loss`, headers: { authorization } });
+    expect(expectProblem(beside, 400, 'validation_failed').errors).toEqual([{ path: 'fields', message: 'Unknown field.', code: 'unrecognized_keys' }]);
+    // A request that changes something is never cached: `_` there is a mistake like any other.
+    const cancel = await context.app.inject({ method: 'POST', url: `${run}/cancel?_=1`, headers: { authorization } });
+    expect(expectProblem(cancel, 400, 'validation_failed').errors).toEqual([{ path: '_', message: 'Unknown field.', code: 'unrecognized_keys' }]);
+  });
+
   it('a forged cursor of a time PostgreSQL cannot hold (year 0) → 400 invalid_cursor on every list', async () => {
     const forged = Buffer.from(JSON.stringify(['0000-01-01T00:00:00Z', '00000000-0000-4000-8000-000000000000'])).toString('base64url');
     for (const list of ['runs', 'sweeps', 'objectives', 'datasets']) {

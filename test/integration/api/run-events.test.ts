@@ -89,6 +89,31 @@ describe('GET /v1/runs/{id}/events', () => {
     expect(await subscribers(runId)).toBe(0);
   });
 
+  // event-source-polyfill, and others, add the last event's id to every reconnection's URL (and
+  // header); a 400 there made such a client give up on the stream for good.
+  it.each(['lastEventId', 'Last-Event-ID', 'Last-Event-Id'])('takes a reconnection that names the last event as ?%s=<id>, and opens it afresh', async (name) => {
+    const { authorization } = await createTenantKey(context.services.database, 'events-reconnect');
+    const runId = await submit(authorization);
+    const first = new AbortController();
+    const reading = readEvents(await fetch(`${base}/v1/runs/${runId}/events`, { headers: { authorization }, signal: first.signal }),
+      (events) => events.some((e) => e.event === 'metrics'));
+    await until(async () => (await subscribers(runId)) === 1);
+    await context.services.redis.publish(runChannel(runId), JSON.stringify({ type: 'metrics', runId, firstStep: 1, lastStep: 10, count: 10, rows: [] }));
+    const lastEventId = (await reading).at(-1)!.id!;
+    first.abort();
+    expect(lastEventId).toBe('10');
+
+    const again = new AbortController();
+    const response = await fetch(`${base}/v1/runs/${runId}/events?${name}=${lastEventId}`, {
+      headers: { authorization, accept: 'text/event-stream', 'cache-control': 'no-cache', 'last-event-id': lastEventId },
+      signal: again.signal,
+    });
+    expect([response.status, response.headers.get('content-type')]).toEqual([200, expect.stringMatching(/^text\/event-stream/)]);
+    const events = await readEvents(response, (read) => read.length > 0);
+    again.abort();
+    expect(events[0]).toMatchObject({ event: 'status', data: { runId, status: 'queued' } });
+  });
+
   it('is a 404 for another tenant and a 401 without a key', async () => {
     const owner = await createTenantKey(context.services.database, 'events-owner');
     const other = await createTenantKey(context.services.database, 'events-other');

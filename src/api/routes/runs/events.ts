@@ -36,7 +36,7 @@ import { createFollowedStreams, type FollowedStreamsOptions } from '../../server
 import type { RunService } from './run-service.ts';
 import type { Run } from '../../../db/runs.ts';
 import { isFinalRunStatus } from '../../../contracts/run-status.ts';
-import { noQueryParameters } from '../../plugins/validator-compiler.ts';
+import { eventStreamQueryParameters } from '../../plugins/validator-compiler.ts';
 
 export interface RunEventsOptions extends FollowedStreamsOptions {
   readonly runService: RunService;
@@ -64,7 +64,7 @@ export async function runEventRoutes(app: FastifyInstance, options: RunEventsOpt
         + '`{ reason, retryMs }` when the server ends the stream early (a client reading too slowly, a shutdown, Redis unreachable, the API key revoked).',
       tags: ['runs'],
       params: z.object({ id: z.string().describe('The run id (a UUID).') }),
-      querystring: noQueryParameters,
+      querystring: eventStreamQueryParameters,
       response: {
         200: z.string().describe('An event stream: `event: <type>` and `data: <JSON>` per message.'),
         ...problemResponses(400, 401, 404, 429),
