@@ -2923,6 +2923,15 @@ export interface paths {
                         "application/json": components["schemas"]["Sweep"];
                     };
                 };
+                /** @description The request is invalid: the problem names every bad field in `errors`. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
                 /** @description No API key, or an unknown or revoked one. */
                 401: {
                     headers: {
@@ -3199,6 +3208,15 @@ export interface paths {
                         "application/json": components["schemas"]["Sweep"];
                     };
                 };
+                /** @description The request is invalid: the problem names every bad field in `errors`. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
                 /** @description No API key, or an unknown or revoked one. */
                 401: {
                     headers: {
@@ -3265,7 +3283,14 @@ export interface paths {
          */
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description Ignored: the id of the last event received, which some EventSource polyfills add as `lastEventId` when they reconnect. A stream opens with the stored state afresh; nothing is replayed. */
+                    lastEventId?: string;
+                    /** @description Ignored: the id of the last event received, which some EventSource polyfills add as `Last-Event-ID` when they reconnect. A stream opens with the stored state afresh; nothing is replayed. */
+                    "Last-Event-ID"?: string;
+                    /** @description Ignored: the id of the last event received, which some EventSource polyfills add as `Last-Event-Id` when they reconnect. A stream opens with the stored state afresh; nothing is replayed. */
+                    "Last-Event-Id"?: string;
+                };
                 header?: never;
                 path: {
                     /** @description The sweep id (a UUID). */
@@ -3282,6 +3307,15 @@ export interface paths {
                     };
                     content: {
                         "text/event-stream": string;
+                    };
+                };
+                /** @description The request is invalid: the problem names every bad field in `errors`. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
                 /** @description No API key, or an unknown or revoked one. */

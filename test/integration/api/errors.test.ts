@@ -290,13 +290,15 @@ describe('client errors are 4xx application/problem+json, never 5xx', () => {
     const run = `/v1/runs/${submitted.json().id}`;
     const stored = await context.app.inject({ method: 'POST', url: '/v1/objectives', headers: { authorization }, payload: { objective: minimalSpec.objective } });
     const objective = `/v1/objectives/${stored.json().id}`;
+    const sweepSpec = { base: { ...minimalSpec, training: { maxSteps: 10 } }, parameters: { 'optimizer.learningRate': { type: 'float', values: [0.01] } }, budget: { maxTrials: 1 } };
+    const sweep = `/v1/sweeps/${(await context.app.inject({ method: 'POST', url: '/v1/sweeps', headers: { authorization }, payload: sweepSpec })).json().id}`;
     const requests: [string, string, object?][] = [
       ['GET', run], ['GET', `${run}/events`], ['GET', `${run}/parameters`], ['POST', `${run}/cancel`], ['DELETE', run],
       ['POST', '/v1/runs', minimalSpec], ['GET', objective], ['DELETE', objective],
       ['POST', '/v1/objectives', { objective: minimalSpec.objective }], ['POST', '/v1/objectives/check', { objective: minimalSpec.objective }],
       ['GET', '/v1/datasets/00000000-0000-4000-8000-000000000000'], ['DELETE', '/v1/datasets/00000000-0000-4000-8000-000000000000'],
       ['GET', '/v1/optimizers'], ['GET', '/v1/benchmarks'], ['GET', '/v1/metric-fields'], ['GET', '/v1/parallel-algorithms'],
-      ['GET', '/v1/runs'],
+      ['GET', '/v1/runs'], ['GET', sweep], ['GET', `${sweep}/events`], ['POST', `${sweep}/cancel`], ['POST', '/v1/sweeps', sweepSpec],
     ];
     for (const [method, url, payload] of requests) {
       // `fields` belongs to /metrics: sent to the run itself it was answered as if unsent.

@@ -69,6 +69,20 @@ describe('GET /v1/sweeps/{id}/events without workers', () => {
     }
   });
 
+  // As a run's stream: EventSource polyfills add the last event's id to a reconnection's URL, and
+  // give up on the stream for good when it is refused.
+  it.each(['lastEventId', 'Last-Event-ID', 'Last-Event-Id'])('takes a reconnection that names a last event as ?%s=<id>, and opens it afresh', async (name) => {
+    const sweepId = await submit();
+    const abort = new AbortController();
+    const response = await fetch(`${base}/v1/sweeps/${sweepId}/events?${name}=7`, {
+      headers: { authorization: api.authorization, accept: 'text/event-stream', 'last-event-id': '7' }, signal: abort.signal,
+    });
+    expect([response.status, response.headers.get('content-type')]).toEqual([200, expect.stringMatching(/^text\/event-stream/)]);
+    const events = await readEvents(response, (read) => read.length > 0);
+    abort.abort();
+    expect(events[0]).toEqual({ event: 'sweep', data: { sweepId, status: 'queued', result: null }, id: undefined });
+  });
+
   it('unsubscribes when the client leaves', async () => {
     const sweepId = await submit();
     const abort = new AbortController();

@@ -23,6 +23,7 @@ import { problemResponses } from '../../errors/problem.ts';
 import { principalOf } from '../../plugins/authentication.ts';
 import { createFollowedStreams, type FollowedStreamsOptions } from '../../server-sent-events/followed-streams.ts';
 import type { SweepService } from './sweep-service.ts';
+import { eventStreamQueryParameters } from '../../plugins/validator-compiler.ts';
 
 export interface SweepEventsOptions extends FollowedStreamsOptions {
   readonly sweepService: SweepService;
@@ -47,9 +48,10 @@ export async function sweepEventRoutes(app: FastifyInstance, options: SweepEvent
         + 'a shutdown). A client that reconnects opens with the sweep\'s state afresh.',
       tags: ['sweeps'],
       params: z.object({ id: z.string().describe('The sweep id (a UUID).') }),
+      querystring: eventStreamQueryParameters,
       response: {
         200: z.string().describe('An event stream: `event: <type>` and `data: <JSON>` per message.'),
-        ...problemResponses(401, 404, 429),
+        ...problemResponses(400, 401, 404, 429),
       },
     },
   }, async (request, reply) => {

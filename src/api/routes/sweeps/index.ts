@@ -13,6 +13,7 @@ import { notModifiedSchema, sendTaggedJson } from '../etag.ts';
 import { refuseOtherSpecKind } from '../misplaced-spec.ts';
 import { preferredMediaType } from '../preferred-media-type.ts';
 import { queryInteger } from '../query-integer.ts';
+import { noQueryParameters } from '../../plugins/validator-compiler.ts';
 
 const sweepListSchema = z
   .object({
@@ -55,6 +56,7 @@ export async function sweepRoutes(app: FastifyInstance, { sweepService }: { swee
         'idempotency-key': z.string().min(1).max(255).optional().describe('Any unique string; retries with the same key and spec return the same sweep.'),
       }),
       body: sweepSpecSchema,
+      querystring: noQueryParameters,
       response: { 201: sweepViewSchema, ...problemResponses(400, 401, 404, 409, 413, 415, 422, 429, 503) },
     },
     preValidation: refuseOtherSpecKind('sweep'),
@@ -88,7 +90,8 @@ export async function sweepRoutes(app: FastifyInstance, { sweepService }: { swee
       description: 'Status, trials per status, the best trial so far, progress against the budget, and why it ended.',
       tags: ['sweeps'],
       params: idParams,
-      response: { 200: sweepViewSchema, ...problemResponses(401, 404, 429) },
+      querystring: noQueryParameters,
+      response: { 200: sweepViewSchema, ...problemResponses(400, 401, 404, 429) },
     },
     serializerCompiler: json,
   }, async (request) => sweepService.get(principalOf(request).tenantId, request.params.id));
@@ -127,7 +130,8 @@ export async function sweepRoutes(app: FastifyInstance, { sweepService }: { swee
         + 'A sweep that has ended cannot be cancelled (409).',
       tags: ['sweeps'],
       params: idParams,
-      response: { 200: sweepViewSchema, ...problemResponses(401, 404, 409, 429, 503) },
+      querystring: noQueryParameters,
+      response: { 200: sweepViewSchema, ...problemResponses(400, 401, 404, 409, 429, 503) },
     },
     serializerCompiler: json,
   }, async (request) => sweepService.cancel(principalOf(request).tenantId, request.params.id));
