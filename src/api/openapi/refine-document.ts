@@ -16,7 +16,8 @@ import { responseExamples } from './response-examples.ts';
 
 interface Media { schema?: unknown; example?: unknown; examples?: Record<string, { summary: string; value: unknown }> }
 interface Response { description?: string; content?: Record<string, Media> }
-interface Operation { responses?: Record<string, Response> }
+interface Parameter { in?: string; name?: string }
+interface Operation { parameters?: Parameter[]; requestBody?: unknown; responses?: Record<string, Response> }
 interface Document { paths?: Record<string, Record<string, Operation>>; components?: { schemas?: Record<string, unknown> } }
 
 /** What each success answers, by `METHOD path status`. */
@@ -75,11 +76,14 @@ const failures: Record<string, string> = {
   503: 'A service Descent needs is unreachable: retry after `Retry-After` seconds.',
 };
 
+/** Whether an operation takes a `cursor` query parameter: a paged list, whose 400 is most often a stale or forged cursor. */
+const paged = (operation: Operation) => (operation.parameters ?? []).some((parameter) => parameter.in === 'query' && parameter.name === 'cursor');
+
 /** The code a client most likely meets at an error status of a route. */
-function exampleCode(method: string, path: string, status: string): ErrorCode | undefined {
+function exampleCode(method: string, path: string, status: string, operation: Operation): ErrorCode | undefined {
   const resource = /^\/v1\/(runs|sweeps|objectives|datasets)/.exec(path)?.[1];
   switch (status) {
-    case '400': return path.endsWith('/metrics') || /^\/v1\/\w+$/.test(path) && method === 'get' ? 'invalid_cursor' : 'validation_failed';
+    case '400': return paged(operation) ? 'invalid_cursor' : 'validation_failed';
     case '401': return 'unauthorized';
     case '403': return 'storage_quota_exceeded';
     case '404': return 'not_found';
@@ -110,11 +114,20 @@ const usedByExamples: Partial<Record<ErrorCode, UsedBy>> = {
   },
 };
 
-function problemExample(code: ErrorCode, path: string) {
+/**
+ * The bad field of a `validation_failed` example: one of the body where the operation takes one
+ * (a spec's), else a query parameter it does not take (a misspelt `limit`), the mistake a client
+ * makes there.
+ */
+const badField = (path: string, operation: Operation) => operation.requestBody === undefined
+  ? { path: 'lmit', message: 'Unknown field.', code: 'unrecognized_keys' }
+  : { path: `${path === '/v1/sweeps' ? 'base.' : ''}optimizer.learningRate`, message: 'Too small: expected number to be >0', code: 'too_small' };
+
+function problemExample(code: ErrorCode, path: string, operation: Operation) {
   const { status, when } = errorCatalogue[code];
   const detail = `${when[0].toUpperCase()}${when.slice(1)}.`.replaceAll('`', '');
   const title = `${code[0].toUpperCase()}${code.slice(1).replaceAll('_', ' ')}`;
-  const errors = code === 'validation_failed' ? { errors: [{ path: 'optimizer.learningRate', message: 'Too small: expected number to be >0', code: 'too_small' }] }
+  const errors = code === 'validation_failed' ? { errors: [badField(path, operation)] }
     : code === 'storage_quota_exceeded' ? {
       errors: [{ path: '', message: 'At most 1000000 metric rows, stored or bounded by unfinished runs (their updates / record.every) (TENANT_MAX_METRIC_ROWS).', code: 'TENANT_MAX_METRIC_ROWS' }],
       quota: { name: 'TENANT_MAX_METRIC_ROWS', limit: 1_000_000, used: 995_000, requested: 10_000 },
@@ -130,8 +143,8 @@ function nameResponses(document: Document): void {
         const problem = response.content?.['application/problem+json'];
         if (problem && Number(status) >= 400 && !(path === '/readyz')) {
           response.description = failures[status] ?? response.description;
-          const code = exampleCode(method, path, status);
-          if (code) problem.examples = { [code]: { summary: errorCatalogue[code].when.replaceAll('`', ''), value: problemExample(code, path) } };
+          const code = exampleCode(method, path, status, operation);
+          if (code) problem.examples = { [code]: { summary: errorCatalogue[code].when.replaceAll('`', ''), value: problemExample(code, path, operation) } };
           continue;
         }
         const key = `${method.toUpperCase()} ${path} ${status}`;

@@ -9,8 +9,8 @@ import { renderOpenApi } from '../../../src/api/openapi/generate.ts';
 import { responseExamples } from '../../../src/api/openapi/response-examples.ts';
 import { asJsonSchemaDocument } from '../client/openapi-json-schema.ts';
 
-interface Media { schema?: unknown; examples?: Record<string, { summary?: string; value: { status: number; code: keyof typeof errorCatalogue } }> }
-interface Operation { tags?: string[]; responses: Record<string, { description?: string; content?: Record<string, Media> }> }
+interface Media { schema?: unknown; examples?: Record<string, { summary?: string; value: { status: number; code: keyof typeof errorCatalogue; errors?: { path: string }[] } }> }
+interface Operation { tags?: string[]; parameters?: { in: string; name: string }[]; requestBody?: unknown; responses: Record<string, { description?: string; content?: Record<string, Media> }> }
 interface Document {
   tags: { name: string; description?: string }[];
   paths: Record<string, Record<string, Operation>>;
@@ -50,6 +50,23 @@ describe('the OpenAPI document reads well', () => {
       }
     }
     expect(examples).toBeGreaterThan(100);
+  });
+
+  // The catalogues (GET /v1/optimizers, /v1/benchmarks) were once shown a cursor's 400, which they never give.
+  it('shows invalid_cursor as the 400 of the routes taking a cursor only, and a bad query field where there is no body', () => {
+    const shown = operations().flatMap(({ name, operation }) => {
+      const example = Object.values(operation.responses['400']?.content?.['application/problem+json']?.examples ?? {})[0]?.value;
+      if (example === undefined) return [];
+      const query = (operation.parameters ?? []).filter((parameter) => parameter.in === 'query').map((parameter) => parameter.name);
+      return [{ name, code: example.code, paged: query.includes('cursor'), body: operation.requestBody !== undefined, field: example.errors?.[0]?.path, query }];
+    });
+    expect(shown.filter(({ name }) => name === 'GET /v1/optimizers' || name === 'GET /v1/benchmarks').map(({ code }) => code)).toEqual(['validation_failed', 'validation_failed']);
+    for (const { name, code, paged, body, field, query } of shown) {
+      expect([name, code]).toEqual([name, paged ? 'invalid_cursor' : 'validation_failed']);
+      // A field the request has: a query parameter the route does not take, on a route without a body.
+      if (code === 'validation_failed' && !body) expect([name, query.includes(field!), field]).toEqual([name, false, 'lmit']);
+    }
+    expect(shown.filter(({ paged }) => paged).length).toBeGreaterThan(4);
   });
 
   it('gives every error example a problem the Problem schema accepts, with usedBy for an objective or dataset in use', () => {
