@@ -6,6 +6,7 @@ import { STATUS_CODES } from 'node:http';
 import { parseArgs } from 'node:util';
 import { AnswerTimeoutError, createClient, longestAnswerTimeoutMs, ProblemError, refusedPort, type DescentClient, type RetryNotice } from '../../client/index.ts';
 import { readSpecJson, SpecFileError } from '../spec-file.ts';
+import { fetchBlockedPorts, urlPort } from '../../contracts/fetch-blocked-ports.ts';
 import { otherSpecKind, type SpecKind } from '../../contracts/spec-kind.ts';
 import { optionErrorMessage } from '../option-error.ts';
 import { decimalNumber } from '../../contracts/decimal-numbers.ts';
@@ -167,9 +168,13 @@ export async function runRemote<Options extends OptionKinds>(
       return exitStatus.refused;
     }
     if (refusedPort(error) && url !== undefined) {
-      // No retry, no other Descent process, can help: the address itself is unusable.
-      process.stderr.write(`descent ${name}: cannot reach Descent at ${url}: fetch never connects to port ${new URL(url).port}, `
-        + 'one of the ports the Fetch standard blocks; serve Descent on another port (PORT)\n');
+      // No retry, no other Descent process, can help: the address itself, or where it redirects, is unusable.
+      const port = urlPort(new URL(url));
+      process.stderr.write(fetchBlockedPorts.has(port)
+        ? `descent ${name}: cannot reach Descent at ${url}: fetch never connects to port ${port}, `
+          + 'one of the ports the Fetch standard blocks; serve Descent on another port (PORT)\n'
+        : `descent ${name}: cannot reach Descent at ${url}: it redirected to a port fetch never connects to, `
+          + 'one of the ports the Fetch standard blocks; give --url the address Descent is served at\n');
       return exitStatus.usage;
     }
     if (error instanceof TypeError && error.message === 'fetch failed') {
