@@ -49,3 +49,10 @@ describe('a Descent address on a port fetch refuses', () => {
     expect((await Promise.all(beside.map(async (port) => [port, await refused(port)]))).filter(([, isRefused]) => isRefused)).toEqual([]);
   });
 });
+
+describe('a Descent address with a user name or password', () => {
+  it('is a usage error that does not repeat the password', async () => {
+    await expectUsageError('http://user:secret@127.0.0.1:3000', 'descent runs: --url must not hold a user name or password (user:password@host): '
+      + 'Descent takes an API key, pass it with --key or DESCENT_API_KEY\nRun \'descent runs --help\' for usage.\n');
+  });
+});

@@ -131,6 +131,10 @@ function parseRemote<Options extends OptionKinds>(
   }
   const url = (urlOption as string | undefined) ?? env.DESCENT_URL ?? defaultUrl;
   if (!URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol)) throw new UsageError(`--url must be an http(s) address, not '${url}'`);
+  // fetch refuses such a URL (the Fetch standard), and Descent takes no password: its key goes in a header.
+  if (new URL(url).username !== '' || new URL(url).password !== '') {
+    throw new UsageError('--url must not hold a user name or password (user:password@host): Descent takes an API key, pass it with --key or DESCENT_API_KEY');
+  }
   const apiKey = (keyOption as string | undefined) ?? env.DESCENT_API_KEY;
   if (!apiKey) throw new UsageError('no API key: pass --key or set DESCENT_API_KEY');
   // Decimal seconds (`30`, `0.5`) alone, without an exponent.
