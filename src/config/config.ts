@@ -3,6 +3,7 @@
  * only reader of `process.env`; everything else receives a `Config`.
  */
 import { z } from 'zod';
+import { fetchBlockedPorts } from '../contracts/fetch-blocked-ports.ts';
 import { defaultReplicaStartTimeoutMs } from '../concurrent-runs/replica-arrivals.ts';
 import { defaultReplicaStallTimeoutMs, longestReplicaTimeoutMs } from '../concurrent-runs/replica-stalls.ts';
 
@@ -19,7 +20,10 @@ export const configSchema = z.object({
   DATABASE_URL: postgresUrl.default('postgresql://postgres@127.0.0.1:5432/descent'),
   REDIS_URL: redisUrl.default('redis://127.0.0.1:6379'),
   HOST: z.string().min(1).default('0.0.0.0'),
-  PORT: integer(3000, 0, 65_535),
+  /** Not one of the ports fetch never connects to: Descent's CLI, typed client and dashboard could not reach it. */
+  PORT: integer(3000, 0, 65_535).refine((port) => !fetchBlockedPorts.has(port), {
+    error: 'fetch never connects to this port (one of the ports the Fetch standard blocks), so neither the CLI, the client nor a browser could reach Descent; choose another',
+  }),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Jobs one worker process runs at the same time. */
   WORKER_CONCURRENCY: integer(2, 1, 256),
