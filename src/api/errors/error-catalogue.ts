@@ -37,7 +37,7 @@ export const errorCatalogue = {
   unsupported_media_type: { status: 415, when: 'the body is not `application/json` in UTF-8 (or `text/csv` for datasets)' },
   invalid_objective: { status: 422, when: 'the objective is well formed but cannot be built' },
   non_finite_start: { status: 422, when: 'the objective or its gradient is not finite at the starting point' },
-  invalid_dataset: { status: 422, when: 'a JSON dataset that cannot be used (ragged rows, non-finite values)' },
+  invalid_dataset: { status: 422, when: 'a JSON dataset whose parts do not fit together (ragged rows, not one target per row, a column given twice in a sparse row); a value beyond a double (`1e400`) is a 400 `validation_failed` naming it' },
   invalid_csv: { status: 422, when: 'a CSV upload that cannot be read; names the line and column' },
   unsupported_data_source: { status: 422, when: 'a `data.path` (files are read by the local CLI only)' },
   landscape_not_two_dimensional: { status: 422, when: '`/landscape` of an objective without exactly two parameters' },

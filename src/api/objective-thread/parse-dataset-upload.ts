@@ -11,7 +11,8 @@
  */
 import parseJson from 'secure-json-parse';
 import { datasetUploadSchema } from '../../contracts/dataset-upload.ts';
-import { materializeDataset, withColumnsOnce, type Dataset } from '../../core/datasets/index.ts';
+import { DatasetFieldError, materializeDataset, withColumnsOnce, type Dataset } from '../../core/datasets/index.ts';
+import { formatPath } from '../../contracts/issues.ts';
 import { errorMessage } from '../../core/error-message.ts';
 import { mayHoldUnstorableText, unstorableTexts } from '../../core/unstorable-text.ts';
 import { AppError } from '../errors/app-error.ts';
@@ -44,9 +45,11 @@ export function parseDatasetUpload(bytes: Uint8Array): ParsedUpload {
     return { ...(name === undefined ? {} : { name }), ...(targetName === undefined ? {} : { targetName }), dataset: withColumnsOnce(materializeDataset(source)) };
   } catch (error) {
     const message = errorMessage(error);
+    // The field, where the data's parts do not fit together (`features[1]`, `targets`); else the whole body.
+    const path = error instanceof DatasetFieldError ? formatPath(error.path) : '';
     throw new AppError(422, 'invalid_dataset', 'The dataset is invalid', {
-      detail: `The dataset is invalid: ${message}.`,
-      errors: [{ path: '', message, code: 'invalid_dataset' }],
+      detail: `The dataset is invalid: ${path === '' ? '' : `${path}: `}${message}.`,
+      errors: [{ path, message, code: 'invalid_dataset' }],
     });
   }
 }

@@ -70,13 +70,28 @@ export function isExternalDatasetSource(source: DatasetSource): source is Extern
   return 'id' in source || 'path' in source;
 }
 
-/** Builds the Dataset of an inline or built-in source; throws for ids and paths (resolve those first). */
-export function materializeDataset(source: DatasetSource | Dataset): Dataset {
+/**
+ * Inline data whose parts do not fit together (a row of another length than the first, not one
+ * target per row), naming the field: `path` is the field's place in the request, from the dataset
+ * source (`['features', 1]`) or from what holds it, as materializeDataset was told (`['data', 'targets']`).
+ */
+export class DatasetFieldError extends Error {
+  override readonly name = 'DatasetFieldError';
+  constructor(readonly path: readonly (string | number)[], message: string) {
+    super(message);
+  }
+}
+
+/**
+ * Builds the Dataset of an inline or built-in source; throws for ids and paths (resolve those
+ * first). `at` is the source's place in what holds it, for the fields its DatasetFieldErrors name.
+ */
+export function materializeDataset(source: DatasetSource | Dataset, at: readonly (string | number)[] = []): Dataset {
   let dataset: Dataset;
   if (isDataset(source)) dataset = source;
   else if ('builtin' in source) dataset = generateBuiltinDataset(source);
-  else if ('features' in source) dataset = fromInlineDense(source);
-  else if ('rows' in source) dataset = fromInlineSparse(source);
+  else if ('features' in source) dataset = fromInlineDense(source, at);
+  else if ('rows' in source) dataset = fromInlineSparse(source, at);
   else if ('id' in source) throw new Error(`dataset '${source.id}' must be loaded before the objective is built`);
   else if ('path' in source) throw new Error(`dataset file '${source.path}' must be read before the objective is built`);
   else throw new Error('unrecognised dataset source');
@@ -95,23 +110,25 @@ export function repeatedInlineColumn(source: DatasetSource | Dataset): string | 
   return firstRepeatedColumn(source.columns, rowStarts, source.rows.flatMap((row) => row.indices));
 }
 
-function fromInlineDense(source: InlineDenseDataset): Dataset {
+const counted = (count: number, one: string, many = `${one}s`) => `${count} ${count === 1 ? one : many}`;
+
+function fromInlineDense(source: InlineDenseDataset, at: readonly (string | number)[]): Dataset {
   const rows = source.features.length;
   const columns = source.features[0].length;
   const values = new Float64Array(rows * columns);
   source.features.forEach((row, r) => {
-    if (row.length !== columns) throw new Error(`features row ${r + 1} has ${row.length} values, row 1 has ${columns}`);
+    if (row.length !== columns) throw new DatasetFieldError([...at, 'features', r], `row ${r + 1} has ${counted(row.length, 'value')}, the first row ${columns}`);
     values.set(row, r * columns);
   });
-  return finishInline(source, rows, columns, { kind: 'dense', values });
+  return finishInline(source, rows, columns, { kind: 'dense', values }, at);
 }
 
-function fromInlineSparse(source: InlineSparseDataset): Dataset {
+function fromInlineSparse(source: InlineSparseDataset, at: readonly (string | number)[]): Dataset {
   const rows = source.rows.length;
   const rowStarts = new Int32Array(rows + 1);
   source.rows.forEach((row, r) => {
     if (row.indices.length !== row.values.length) {
-      throw new Error(`sparse row ${r + 1} has ${row.indices.length} indices but ${row.values.length} values`);
+      throw new DatasetFieldError([...at, 'rows', r], `row ${r + 1} has ${counted(row.indices.length, 'index', 'indices')} but ${counted(row.values.length, 'value')}`);
     }
     rowStarts[r + 1] = rowStarts[r] + row.indices.length;
   });
@@ -121,7 +138,7 @@ function fromInlineSparse(source: InlineSparseDataset): Dataset {
     indices.set(row.indices, rowStarts[r]);
     values.set(row.values, rowStarts[r]);
   });
-  return finishInline(source, rows, source.columns, { kind: 'sparse', rowStarts, indices, values });
+  return finishInline(source, rows, source.columns, { kind: 'sparse', rowStarts, indices, values }, at);
 }
 
 function finishInline(
@@ -129,10 +146,14 @@ function finishInline(
   rows: number,
   columns: number,
   features: Dataset['features'],
+  at: readonly (string | number)[],
 ): Dataset {
-  if (source.targets.length !== rows) throw new Error(`${rows} feature rows but ${source.targets.length} targets`);
+  if (source.targets.length !== rows) throw new DatasetFieldError([...at, 'targets'], `${counted(source.targets.length, 'target')} for ${counted(rows, 'row')}: one a row`);
   if (source.difficulty && source.difficulty.length !== rows) {
-    throw new Error(`${rows} feature rows but ${source.difficulty.length} difficulty values`);
+    throw new DatasetFieldError([...at, 'difficulty'], `${counted(source.difficulty.length, 'difficulty value')} for ${counted(rows, 'row')}: one a row`);
+  }
+  if (source.columnNames && source.columnNames.length !== columns) {
+    throw new DatasetFieldError([...at, 'columnNames'], `${counted(source.columnNames.length, 'column name')} for ${counted(columns, 'feature column')}: one a column`);
   }
   return {
     rows,

@@ -4,7 +4,7 @@ import { fnv1a64Hex, datasetContentHash, DatasetHasher } from '../../../src/core
 import { datasetBlocks, joinBlocks, shapeOf } from '../../../src/core/datasets/dataset-blocks.ts';
 import { checkDataset, repeatedSparseColumn, selectRows, toDense, withColumnsOnce, type Dataset } from '../../../src/core/datasets/dataset.ts';
 import { resolveDataSources } from '../../../src/core/datasets/resolve.ts';
-import { datasetSourceSchema, materializeDataset, repeatedInlineColumn } from '../../../src/core/datasets/source.ts';
+import { DatasetFieldError, datasetSourceSchema, materializeDataset, repeatedInlineColumn } from '../../../src/core/datasets/source.ts';
 import { splitDataset } from '../../../src/core/datasets/split.ts';
 
 const generate = (options: Record<string, unknown>) => generateBuiltinDataset(builtinDatasetSchema.parse(options));
@@ -114,12 +114,29 @@ describe('dataset sources', () => {
     expect(picked.features).toEqual({ kind: 'sparse', rowStarts: Int32Array.of(0, 2, 3), indices: Int32Array.of(0, 1, 2), values: Float64Array.of(1, -1, 5) });
   });
 
+  it('names the field of inline data whose parts do not fit together, under the place it is given', () => {
+    const fieldOf = (source: unknown, at?: string[]) => {
+      try {
+        materializeDataset(datasetSourceSchema.parse(source), at);
+      } catch (error) {
+        return error instanceof DatasetFieldError ? error.path : error;
+      }
+      return undefined;
+    };
+    expect(fieldOf({ features: [[1, 2], [3, 4], [5]], targets: [0, 1, 0] })).toEqual(['features', 2]);
+    expect(fieldOf({ features: [[1, 2], [3]], targets: [0, 1] }, ['data'])).toEqual(['data', 'features', 1]);
+    expect(fieldOf({ features: [[1], [2]], targets: [0] }, ['validation'])).toEqual(['validation', 'targets']);
+    expect(fieldOf({ features: [[1], [2]], targets: [0, 1], difficulty: [1] })).toEqual(['difficulty']);
+    expect(fieldOf({ features: [[1], [2]], targets: [0, 1], columnNames: ['a', 'b'] })).toEqual(['columnNames']);
+    expect(fieldOf({ columns: 2, rows: [{ indices: [0], values: [1] }, { indices: [0, 1], values: [1] }], targets: [0, 1] })).toEqual(['rows', 1]);
+  });
+
   it('rejects malformed inline data with a precise message', () => {
     const materialize = (source: unknown) => materializeDataset(datasetSourceSchema.parse(source));
-    expect(() => materialize({ features: [[1, 2], [3]], targets: [0, 1] })).toThrow(/row 2 has 1 values, row 1 has 2/);
-    expect(() => materialize({ features: [[1], [2]], targets: [0] })).toThrow(/2 feature rows but 1 targets/);
+    expect(() => materialize({ features: [[1, 2], [3]], targets: [0, 1] })).toThrow(/row 2 has 1 value, the first row 2/);
+    expect(() => materialize({ features: [[1], [2]], targets: [0] })).toThrow(/1 target for 2 rows: one a row/);
     expect(() => materialize({ columns: 2, rows: [{ indices: [2], values: [1] }], targets: [0] })).toThrow(/column index 2 is outside 0…1/);
-    expect(() => materialize({ columns: 2, rows: [{ indices: [0, 1], values: [1] }], targets: [0] })).toThrow(/2 indices but 1 values/);
+    expect(() => materialize({ columns: 2, rows: [{ indices: [0, 1], values: [1] }], targets: [0] })).toThrow(/2 indices but 1 value/);
     expect(datasetSourceSchema.safeParse({ features: [[1, 'a']], targets: [0] }).success).toBe(false);
   });
 

@@ -191,6 +191,19 @@ describe('client errors are 4xx application/problem+json, never 5xx', () => {
     }
   });
 
+  it('inline data whose parts do not fit together → 422 naming the field, under objective.data or objective.validation', async () => {
+    const withData = (data: object, validation?: object) => post({ ...minimalSpec, objective: { type: 'model', model: 'linear', data, ...(validation ? { validation } : {}) } });
+    const cases: [object, object | undefined, string][] = [
+      [{ features: [[1, 2], [3]], targets: [1, 0] }, undefined, 'objective.data.features[1]'],
+      [{ features: [[1, 2], [3, 4]], targets: [1] }, undefined, 'objective.data.targets'],
+      [{ features: [[1], [2]], targets: [1, 0] }, { features: [[1]], targets: [1, 0] }, 'objective.validation.targets'],
+    ];
+    for (const [data, validation, path] of cases) {
+      const problem = expectProblem(await withData(data, validation), 422, 'invalid_objective');
+      expect([problem.errors.map((issue: { path: string }) => issue.path), problem.detail]).toEqual([[path], expect.stringMatching(new RegExp(`^${path.replace(/[[\].]/g, '\\$&')}: `))]);
+    }
+  });
+
   it('a header too long → 400 naming it, in a sentence that reads', async () => {
     const response = await context.app.inject({ method: 'POST', url: '/v1/runs', headers: { authorization, 'idempotency-key': 'k'.repeat(256) }, payload: minimalSpec });
     const problem = expectProblem(response, 400, 'validation_failed');

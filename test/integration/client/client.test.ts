@@ -82,7 +82,7 @@ describe('createClient', () => {
     const inline: RunSpecInput['objective'] = { type: 'model', model: 'linear', data: { features: [[1], [2]], targets: [1] } };
     const error = await descent.submitRun({ ...spec, objective: inline }).catch((caught: unknown) => caught);
     expect(error).toMatchObject({ status: 422, code: 'invalid_objective' });
-    expect((error as ProblemError).message).toBe('invalid_objective: objective: 2 feature rows but 1 targets');
+    expect((error as ProblemError).message).toBe('invalid_objective: objective.data.targets: 1 target for 2 rows: one a row');
   });
 
   it('follows a sweep cancelled mid-round until the trials it cancelled have stopped, and answers them as cancelled', async () => {

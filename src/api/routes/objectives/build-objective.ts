@@ -7,6 +7,8 @@ import { createObjective, evaluationCost, repeatedSpecColumn, type Objective, ty
 import { AppError } from '../../errors/app-error.ts';
 import type { ErrorCode } from '../../errors/error-catalogue.ts';
 import { errorMessage } from '../../../core/error-message.ts';
+import { DatasetFieldError } from '../../../core/datasets/index.ts';
+import { formatPath } from '../../../contracts/issues.ts';
 
 const unprocessable = (code: ErrorCode, title: string, path: string, message: string) =>
   new AppError(422, code, title, { detail: `${path}: ${message}`, errors: [{ path, message, code }] });
@@ -16,7 +18,9 @@ export function createObjectiveForRequest(spec: ResolvedObjectiveSpec, path: str
   try {
     return createObjective(spec);
   } catch (error) {
-    throw unprocessable('invalid_objective', 'The objective cannot be built', path, errorMessage(error));
+    // Inline data that does not fit together is named at its field (`objective.data.features[1]`).
+    const at = error instanceof DatasetFieldError ? `${path}.${formatPath(error.path)}` : path;
+    throw unprocessable('invalid_objective', 'The objective cannot be built', at, errorMessage(error));
   }
 }
 

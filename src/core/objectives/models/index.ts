@@ -96,12 +96,12 @@ export function modelParameterCount(spec: Pick<ModelObjectiveSpec, 'model' | 'hi
 /** Builds the objective; `{ id }` and `{ path }` sources must have been resolved into Datasets first. */
 export function createModelObjective(spec: ResolvedModelObjectiveSpec): DataObjective {
   const seed = spec.seed ?? defaultSplitSeed;
-  const data = materializeDataset(spec.data);
+  const data = materializeDataset(spec.data, ['data']);
   const split = splitDataset(data, spec.validationSplit, seed);
   const training = split.training;
   let validation = split.validation;
   if (spec.validation !== undefined) {
-    validation = materializeDataset(spec.validation);
+    validation = materializeDataset(spec.validation, ['validation']);
     if (validation.columns !== training.columns) {
       throw new Error(`the validation set has ${validation.columns} feature columns, the training data ${training.columns}`);
     }
