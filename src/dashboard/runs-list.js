@@ -8,6 +8,7 @@ import { ApiError, getJson } from './api.js';
 import { describeObjective, h, keepingFocus, progressBar, shortId, statusBadge, updateAges } from './dom.js';
 import { formatNumber } from './format.js';
 import { runStatuses } from './contracts.js';
+import { latestRequests } from './latest-request.js';
 
 const refreshMs = 20_000;
 const pageSize = 25;
@@ -34,8 +35,8 @@ export function createRunsList(container, { onError, onCompare }) {
     body: null,
     /** Why the list could not be read, while it cannot (nothing else is shown then). */
     error: null,
-    /** Requests of the list sent so far: only the latest one's answer is shown. */
-    requests: 0,
+    /** Requests of the list: only the latest one's answer is shown. */
+    requests: latestRequests(),
     timer: null,
   };
 
@@ -131,10 +132,10 @@ export function createRunsList(container, { onError, onCompare }) {
 
   async function refresh() {
     // A slow answer to an earlier search must not replace the answer to the search typed since.
-    const request = ++state.requests;
+    const isLatest = state.requests.begin();
     try {
       const { body, changed } = await getJson(query());
-      if (request !== state.requests) return;
+      if (!isLatest()) return;
       // The page shown, unchanged (304): the list stays the nodes it is, or a screen reader would
       // hear the whole list again (it is a live region) and the focus would move; only the ages move on.
       if (!changed && body === state.body && state.error === null) updateAges(list, age);
@@ -145,7 +146,7 @@ export function createRunsList(container, { onError, onCompare }) {
       }
       onError(null);
     } catch (error) {
-      if (request !== state.requests) return;
+      if (!isLatest()) return;
       // A refused key (none, a wrong one, one just forgotten) lists nothing, not the runs of the
       // key before it; any other failure keeps the page it had, with the notice above.
       state.error = error;

@@ -8,6 +8,7 @@ import { ApiError } from '../api.js';
 import { sweepStatuses } from '../contracts.js';
 import { h, keepingFocus, progressBar, refreshNotice, shortId, statusBadge, updateAges } from '../dom.js';
 import { formatNumber } from '../format.js';
+import { latestRequests } from '../latest-request.js';
 import { replaceKeepingScroll, scrollingTable } from '../table-scroll.js';
 import { loadSweeps } from './sweep-data.js';
 
@@ -33,8 +34,11 @@ export function createSweepsList(container) {
 
   function show() {
     close();
-    /** `drawn`: the page the table shows, and `shown` the status and cursor it was asked with. */
-    const current = { status: '', cursors: [], cursor: '', body: null, drawn: null, shown: null, timer: null };
+    /**
+     * `drawn`: the page the table shows, and `shown` the status and cursor it was asked with;
+     * `requests`: only the latest one's answer is shown (a poll for the status before may answer last).
+     */
+    const current = { status: '', cursors: [], cursor: '', body: null, drawn: null, shown: null, timer: null, requests: latestRequests() };
     state = current;
     const filter = h('select', { id: 'sweep-status', name: 'status', onchange: () => {
       current.status = filter.value;
@@ -85,11 +89,13 @@ export function createSweepsList(container) {
 
   async function load(current) {
     const asked = JSON.stringify([current.status, current.cursor]);
+    const isLatest = current.requests.begin();
+    const shownHere = () => state === current && isLatest();
     let page;
     try {
       page = await loadSweeps({ status: current.status, cursor: current.cursor });
     } catch (error) {
-      if (state !== current) return;
+      if (!shownHere()) return;
       // The table shown stays (the focus where it is), with a notice above it, until the page can
       // be read again. A key refused lists nothing (not the sweeps of the key before it); a
       // status or a page asked for and not read yet says why in the table's place.
@@ -102,7 +108,7 @@ export function createSweepsList(container) {
       keepingFocus(current.parts.body, () => current.parts.body.replaceChildren(h('p', { class: 'error', role: 'alert' }, error.message)));
       return;
     }
-    if (state !== current) return;
+    if (!shownHere()) return;
     current.parts.notice.cleared();
     // The page shown, unchanged (304): the table stays the nodes it is (the focus where it is); only the ages move on.
     if (!page.changed && page.body === current.drawn) updateAges(current.parts.body, age);
