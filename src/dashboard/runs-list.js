@@ -37,6 +37,8 @@ export function createRunsList(container, { onError, onCompare }) {
     error: null,
     /** Requests of the list: only the latest one's answer is shown. */
     requests: latestRequests(),
+    /** The page the list shows (null while it shows why it could not be read). */
+    drawn: null,
     timer: null,
   };
 
@@ -118,6 +120,7 @@ export function createRunsList(container, { onError, onCompare }) {
   function render() {
     const runs = state.body?.runs ?? [];
     const filtered = Object.values(state.filters).some(Boolean);
+    state.drawn = state.error && !runs.length ? null : state.body;
     // Drawn anew on every refresh: a run's link or tick that had the keyboard's focus has it again.
     keepingFocus(list, () => list.replaceChildren(state.error && !runs.length
       ? h('p', { class: 'muted list-error' }, `The runs could not be loaded: ${state.error.message}`)
@@ -136,22 +139,24 @@ export function createRunsList(container, { onError, onCompare }) {
     try {
       const { body, changed } = await getJson(query());
       if (!isLatest()) return;
+      state.error = null;
       // The page shown, unchanged (304): the list stays the nodes it is, or a screen reader would
       // hear the whole list again (it is a live region) and the focus would move; only the ages move on.
-      if (!changed && body === state.body && state.error === null) updateAges(list, age);
+      if (!changed && body === state.drawn) updateAges(list, age);
       else {
         state.body = body;
-        state.error = null;
         render();
       }
       onError(null);
     } catch (error) {
       if (!isLatest()) return;
-      // A refused key (none, a wrong one, one just forgotten) lists nothing, not the runs of the
-      // key before it; any other failure keeps the page it had, with the notice above.
       state.error = error;
-      if (error instanceof ApiError && error.status === 401) state.body = null;
-      render();
+      // A refused key (none, a wrong one, one just forgotten) lists nothing, not the runs of the
+      // key before it. Any other failure leaves the page shown as it is (the live region says
+      // nothing new), with the notice above; with no runs shown, the list says why in their place.
+      const refused = error instanceof ApiError && error.status === 401;
+      if (refused) state.body = null;
+      if (refused || state.drawn === null || !state.drawn.runs.length) render();
       onError(error);
     }
   }

@@ -4,12 +4,15 @@
  * axis over tiny categorical values, the compared trials of a running sweep redrawn with the
  * reader's hidden lines, zoom and focus kept, and a runs list whose refresh fails.
  */
+import type { Page, Route } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { quadraticBase, waitForSweep } from '../integration/sweeps/support.ts';
-import { useDashboard, usePages } from './support/dashboard.ts';
+import { expression, screenshots, useDashboard, usePages } from './support/dashboard.ts';
 
 const dashboard = useDashboard({}, { sweeps: true });
 const open = usePages(dashboard);
+/** Waits on a condition for as long as the test lets it: a busy machine makes it slower, not red. */
+const untilTrue = { timeout: 90_000 };
 const headers = () => ({ authorization: dashboard.authorization });
 
 async function submitSweep(spec: object): Promise<string> {
@@ -17,6 +20,23 @@ async function submitSweep(spec: object): Promise<string> {
   if (response.statusCode !== 201) throw new Error(`sweep refused: ${response.body}`);
   return response.json().id;
 }
+
+const unavailable = (route: Route) => route.fulfill({
+  status: 503, contentType: 'application/problem+json',
+  body: JSON.stringify({ status: 503, code: 'database_unavailable', title: 'The database is unavailable', detail: 'PostgreSQL did not answer in time.' }),
+});
+
+/** Records the changes of `selector`'s children (a redraw of a list or table replaces them; an age written again does not). */
+const watchChildren = (page: Page, selector: string) => page.evaluate((watched) => {
+  const browser = globalThis as unknown as {
+    childChanges: number;
+    document: { querySelector(selector: string): unknown };
+    MutationObserver: new (callback: (records: unknown[]) => void) => { observe(target: unknown, options: object): void };
+  };
+  browser.childChanges = 0;
+  new browser.MutationObserver((records) => { browser.childChanges += records.length; }).observe(browser.document.querySelector(watched), { childList: true });
+}, selector);
+const childChanges = (page: Page) => page.evaluate(() => (globalThis as unknown as { childChanges: number }).childChanges);
 
 describe('dashboard live views', () => {
   it('shows the sweeps of the status chosen, not the slower answer for the status before it', async () => {
@@ -54,5 +74,34 @@ describe('dashboard live views', () => {
     expect(await page.locator('#sweep-status').inputValue()).toBe('cancelled');
     await page.unroute(everyStatus);
     expect(dashboard.pageErrors).toEqual([]);
+  });
+
+  it('leaves the runs list as it is when a refresh fails, saying so in the notice alone', async () => {
+    await dashboard.submitRun({ objective: expression('x^2 + y^2', [1, 1]), optimizer: { name: 'sgd', learningRate: 0.1 }, training: { maxSteps: 10 } });
+    const page = await open('');
+    // The page's clock is the test's: the list's next refresh comes when the test moves it on.
+    await page.clock.install();
+    await page.reload();
+    await page.locator('.runs [data-run-id]').first().waitFor();
+    const errorsBefore = dashboard.pageErrors.length;
+    const rows = await page.locator('.runs [data-run-id]').count();
+    await watchChildren(page, '.runs-page');
+    const runsRead = (url: URL) => url.pathname === '/v1/runs';
+    await page.route(runsRead, unavailable);
+    const nextRefresh = () => page.clock.fastForward(20_000);
+    await nextRefresh();
+    const notice = page.locator('#notice');
+    await expect.poll(() => notice.isVisible(), untilTrue).toBe(true);
+    expect(await notice.textContent()).toBe('PostgreSQL did not answer in time.');
+    expect(await page.locator('.runs [data-run-id]').count()).toBe(rows);
+    expect(await childChanges(page)).toBe(0);
+    await page.screenshot({ path: `${screenshots}/runs-refresh-failed.png`, fullPage: true });
+    // Read again: the notice goes, the list still the nodes it was (the page is unchanged).
+    await page.unroute(runsRead);
+    await nextRefresh();
+    await expect.poll(() => notice.isVisible(), untilTrue).toBe(false);
+    expect(await childChanges(page)).toBe(0);
+    // What the browser said of the answers refused, and nothing else.
+    expect(dashboard.pageErrors.splice(errorsBefore).filter((entry) => !entry.includes('503'))).toEqual([]);
   });
 });
