@@ -7,7 +7,7 @@
 import type { Page, Route } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { quadraticBase, waitForSweep } from '../integration/sweeps/support.ts';
-import { expression, screenshots, useDashboard, usePages } from './support/dashboard.ts';
+import { drawnSeries, expression, screenshots, useDashboard, usePages } from './support/dashboard.ts';
 
 const dashboard = useDashboard({}, { sweeps: true });
 const open = usePages(dashboard);
@@ -74,6 +74,39 @@ describe('dashboard live views', () => {
     expect(await page.locator('#sweep-status').inputValue()).toBe('cancelled');
     await page.unroute(everyStatus);
     expect(dashboard.pageErrors).toEqual([]);
+  });
+
+  it('says why a compare view has no contour plot when its landscape cannot be built, the rest of the view usable', async () => {
+    const stored = await dashboard.testApp.app.inject({
+      method: 'POST', url: '/v1/objectives', headers: headers(), payload: { objective: expression('(x - 1)^2 + (y + 2)^2', [3, 3]) },
+    });
+    expect(stored.statusCode, stored.body).toBe(201);
+    const objective = { id: stored.json().id as string };
+    const runs = [
+      await dashboard.submitRun({ objective, optimizer: { name: 'sgd', learningRate: 0.05 }, training: { maxSteps: 100 } }),
+      await dashboard.submitRun({ objective, optimizer: { name: 'adam', learningRate: 0.05 }, training: { maxSteps: 100 } }),
+    ];
+    // The stored definition no longer validates (written by an earlier release): its landscape is a 422.
+    await dashboard.testApp.services.database.objective.update({ where: { id: objective.id }, data: { definition: { type: 'retired-kind', expression: 'x + y' } } });
+    const landscape = await dashboard.testApp.app.inject({ url: `/v1/runs/${runs[0]}/landscape`, headers: headers() });
+    expect(landscape.statusCode).toBe(422);
+    const detail = landscape.json().detail as string;
+
+    const errorsBefore = dashboard.pageErrors.length;
+    const page = await open(`#/compare/${runs.join(',')}`);
+    const note = page.locator('.compare-landscape .landscape-note');
+    await expect.poll(() => note.textContent(), untilTrue).toBe(`No contour plot: ${detail}`);
+    expect(await page.locator('.compare-landscape').textContent()).not.toContain('Loading');
+    // The rest works: the curves are drawn, a line can be hidden and a run removed.
+    await expect.poll(async () => (await drawnSeries(page)).filter((series) => series.label.endsWith('· loss')).length, untilTrue).toBe(2);
+    await page.locator('.legend-item[data-series="loss"]').first().click();
+    expect((await drawnSeries(page)).filter((series) => !series.show)).toHaveLength(1);
+    await page.screenshot({ path: `${screenshots}/compare-landscape-refused.png`, fullPage: true });
+    await page.getByRole('button', { name: /^Remove adam/ }).click();
+    await expect.poll(() => page.locator('.compare-table tbody tr').count(), untilTrue).toBe(1);
+    await expect.poll(() => note.textContent(), untilTrue).toBe(`No contour plot: ${detail}`);
+    // What the browser said of the landscapes refused, and nothing else.
+    expect(dashboard.pageErrors.splice(errorsBefore).filter((entry) => !entry.includes('422'))).toEqual([]);
   });
 
   it('leaves the runs list as it is when a refresh fails, saying so in the notice alone', async () => {

@@ -228,14 +228,21 @@ export function createCompareView(container, { onRemove } = {}) {
     const start = runs[0].spec.objective.initial;
     const points = Array.isArray(start) && start.length === 2 && start.every(Number.isFinite) ? [start, ...recorded] : recorded;
     let body;
+    let refusal;
     try {
-      ({ landscape: body } = await loadLandscape(runs[0].id, { xRange: frame(points.map((point) => point[0])), yRange: frame(points.map((point) => point[1])) }));
+      ({ landscape: body, note: refusal } = await loadLandscape(runs[0].id, { xRange: frame(points.map((point) => point[0])), yRange: frame(points.map((point) => point[1])) }));
     } catch (error) {
       if (current !== generation) return true;
       note(error.message);
       return false;
     }
-    if (current !== generation || !body) return true;
+    if (current !== generation) return true;
+    // A landscape the API cannot draw (422: the objective cannot be built, say) is said in the
+    // card's place for good; the table and the curves stay as they are.
+    if (!body) {
+      note(refusal);
+      return true;
+    }
     const width = Math.max(280, Math.min(640, Math.floor(card.clientWidth - 32 || 520)));
     card.replaceChildren(title,
       renderContourPlot(body, named.map(({ run, colour, name }, index) => ({
