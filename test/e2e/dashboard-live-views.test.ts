@@ -109,6 +109,33 @@ describe('dashboard live views', () => {
     expect(dashboard.pageErrors.splice(errorsBefore).filter((entry) => !entry.includes('422'))).toEqual([]);
   });
 
+  it('labels a parameter axis of tiny categorical values compactly, the labels apart', async () => {
+    const learningRates = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 20, 30].map((multiple) => multiple * 1e-9);
+    const id = await submitSweep({
+      name: 'tiny rates', parallelism: 2, base: { ...quadraticBase, training: { maxSteps: 20 } },
+      parameters: { 'optimizer.learningRate': { type: 'categorical', values: learningRates } }, metric: { name: 'finalLoss' }, sampler: { type: 'grid' },
+    });
+    await waitForSweep(dashboard.testApp.app, dashboard.authorization, id);
+    const page = await open(`#/sweeps/${id}`);
+    const plot = page.locator('.parameter-plot[data-parameter="optimizer.learningRate"]');
+    await expect.poll(() => plot.locator('circle.trial-point').count(), untilTrue).toBe(12);
+    const labels = await plot.locator('.x-tick').evaluateAll((texts) => texts.map((text) => {
+      const box = (text as unknown as { getBoundingClientRect(): { left: number; right: number } }).getBoundingClientRect();
+      return { text: (text as unknown as { textContent: string }).textContent, left: box.left, right: box.right };
+    }));
+    const words = labels.map((label) => label.text);
+    expect(words.length, words.join(' | ')).toBeGreaterThanOrEqual(4);
+    // Each the value written short, in order, the first one's labelled (others may be skipped to keep them apart).
+    const compact = ['1e-9', '2e-9', '3e-9', '4e-9', '5e-9', '6e-9', '7e-9', '8e-9', '9e-9', '1e-8', '2e-8', '3e-8'];
+    expect(words[0]).toBe('1e-9');
+    expect(compact.filter((word) => words.includes(word)), words.join(' | ')).toEqual(words);
+    // Left to right, each label ends before the next begins.
+    const sorted = [...labels].sort((a, b) => a.left - b.left);
+    for (let index = 1; index < sorted.length; index++) expect(sorted[index]!.left - sorted[index - 1]!.right, words.join(' | ')).toBeGreaterThanOrEqual(4);
+    await plot.screenshot({ path: `${screenshots}/sweep-tiny-categorical-axis.png` });
+    expect(dashboard.pageErrors).toEqual([]);
+  });
+
   it('leaves the runs list as it is when a refresh fails, saying so in the notice alone', async () => {
     await dashboard.submitRun({ objective: expression('x^2 + y^2', [1, 1]), optimizer: { name: 'sgd', learningRate: 0.1 }, training: { maxSteps: 10 } });
     const page = await open('');

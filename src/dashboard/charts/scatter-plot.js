@@ -2,7 +2,8 @@
  * A scatter plot in SVG on d3-scale axes: one point per trial of a sweep, against one of its
  * parameters (linear, log, or one column per category) or against the trial number, with an
  * optional step line (the best value so far). Points are coloured by status; pruned trials are
- * hollow, at the value they had when they were stopped.
+ * hollow, at the value they had when they were stopped. Numeric categories are labelled as short
+ * as their values allow (1e-9, not 1.0000000000000001e-9), and only as many as fit apart.
  */
 import { scaleLinear, scaleLog, scalePoint } from 'd3-scale';
 import { s } from '../dom.js';
@@ -40,6 +41,45 @@ function tickLabels(axis, count) {
   return shown.filter((_tick, index) => index % step === 0).map((tick) => [tick, formatNumber(tick, 3)]);
 }
 
+/** Tick labels' font size (styles.css, `.chart-grid text`), and the least room between two labels. */
+const tickFontPixels = 11;
+const tickGap = 6;
+
+let measuring = null;
+/** How wide `text` is drawn in the tick labels' font. */
+function tickWidth(text) {
+  measuring ??= document.createElement('canvas').getContext('2d');
+  measuring.font = `${tickFontPixels}px ${getComputedStyle(document.body).fontFamily}`;
+  return measuring.measureText(text).width;
+}
+
+/**
+ * A number for a category's label, as short as it can be and still be the value: the fewest
+ * significant digits (up to 6) that give it back to within rounding (3.0000000000000004e-9, the
+ * sum 1e-9 + 2e-9, is 3e-9); anything else as it is.
+ */
+function categoryText(category) {
+  const value = Number(category);
+  if (category.trim() === '' || !Number.isFinite(value)) return category;
+  for (let digits = 1; digits < 6; digits++) {
+    if (Math.abs(Number(value.toPrecision(digits)) - value) <= Math.abs(value) * 1e-9) return formatNumber(value, digits);
+  }
+  return formatNumber(value, 6);
+}
+
+/**
+ * Where each category is labelled: every one when their labels fit side by side, else every
+ * k-th (the first, and on at even steps) so that no two labels overlap.
+ */
+function categoryTicks(scale, categories) {
+  const texts = categories.map(categoryText);
+  // Labels that would read the same (values apart by less than rounding) are written in full.
+  const shown = new Set(texts).size === new Set(categories).size ? texts : categories;
+  const widest = Math.max(...shown.map(tickWidth));
+  const every = Math.max(1, Math.ceil((widest + tickGap) / scale.step()));
+  return categories.flatMap((category, index) => (index % every === 0 ? [[scale(category), shown[index]]] : []));
+}
+
 /**
  * @param {{
  *   x: { label: string, kind: 'linear' | 'log' | 'category', categories?: string[] },
@@ -63,7 +103,7 @@ export function renderScatterPlot({ x: xAxis, y: yAxis, points, line, ariaLabel 
     const scale = scalePoint().domain(xAxis.categories).range(xRange).padding(0.5);
     // Points of one category spread a little sideways, so equal values stay countable.
     xOf = (value, index) => scale(String(value)) + ((index % 7) - 3) * Math.min(3, scale.step() / 20);
-    xTicks = xAxis.categories.map((category) => [scale(category), category]);
+    xTicks = categoryTicks(scale, xAxis.categories);
   } else {
     const axis = valueAxis(drawn.map((point) => Number(point.x)), xAxis.kind === 'log', xRange);
     xOf = (value) => axis.scale(Number(value));
@@ -71,7 +111,7 @@ export function renderScatterPlot({ x: xAxis, y: yAxis, points, line, ariaLabel 
   }
 
   const grid = s('g', { class: 'chart-grid' });
-  for (const [position, text] of xTicks) grid.append(s('text', { x: position.toFixed(1), y: margin.top + plotHeight + 16, 'text-anchor': 'middle' }, text));
+  for (const [position, text] of xTicks) grid.append(s('text', { class: 'x-tick', x: position.toFixed(1), y: margin.top + plotHeight + 16, 'text-anchor': 'middle' }, text));
   for (const [tick, text] of tickLabels(y, Math.max(2, Math.floor(plotHeight / 40)))) {
     const position = y.scale(tick).toFixed(1);
     grid.append(s('line', { x1: margin.left, x2: margin.left + plotWidth, y1: position, y2: position }),
