@@ -80,28 +80,29 @@ const rowIdOf = (element) => [...element.attributes].find((attribute) => /^data-
 
 const attributeSelector = (name, value) => `[${name}="${CSS.escape(value)}"]`;
 
-/** What names `element` among its row's (or the container's) elements: its href, name or aria-label. */
+/** What names `element` among its row's (or the container's) elements: its href, name or aria-label, as an attribute selector. */
 function ownKeyOf(element) {
   const name = ['href', 'name', 'aria-label'].find((attribute) => element.hasAttribute(attribute));
-  return name ? `${element.localName}${attributeSelector(name, element.getAttribute(name))}` : null;
+  return name ? attributeSelector(name, element.getAttribute(name)) : null;
 }
 
 /**
  * Where `element` sits in `container`, to find it again once redrawn, as a selector: the id its
- * row carries (its own or its nearest ancestor's inside the container) and, for an element inside
- * the row, its own key (href, name or aria-label); outside any row, its own key alone. Null when
- * nothing names it.
+ * row carries (its own or its nearest ancestor's inside the container) and its own key (href,
+ * name or aria-label): for an element inside the row, the key is needed; an element that is its
+ * own row adds it when it has one (a chart legend's entry is its run's and its field's); outside
+ * any row, its own key alone. Null when nothing names it.
  */
 function placeOf(element, container) {
+  const key = ownKeyOf(element);
   for (let row = element; row !== null && row !== container; row = row.parentElement) {
     const id = rowIdOf(row);
     if (!id) continue;
     const rowSelector = `${row.localName}${attributeSelector(id.name, id.value)}`;
-    if (row === element) return rowSelector;
-    const key = ownKeyOf(element);
-    return key === null ? null : `${rowSelector} ${key}`;
+    if (row === element) return `${rowSelector}${key ?? ''}`;
+    return key === null ? null : `${rowSelector} ${element.localName}${key}`;
   }
-  return ownKeyOf(element);
+  return key === null ? null : `${element.localName}${key}`;
 }
 
 /**

@@ -38,6 +38,18 @@ const watchChildren = (page: Page, selector: string) => page.evaluate((watched) 
 }, selector);
 const childChanges = (page: Page) => page.evaluate(() => (globalThis as unknown as { childChanges: number }).childChanges);
 
+/** The element with the keyboard's focus: its tag and the attributes that say which it is. */
+const focused = (page: Page) => page.evaluate(() => {
+  const element = (globalThis as unknown as { document: { activeElement: { tagName: string; getAttribute(name: string): string | null } } }).document.activeElement;
+  return { tag: element.tagName, runId: element.getAttribute('data-run-id'), series: element.getAttribute('data-series') };
+});
+
+/** uPlot's step range on the curve chart in `selector`. */
+const stepRange = (page: Page, selector: string) => page.locator(selector).first().evaluate((element: unknown) => {
+  const { min, max } = (element as { uplot: { scales: { x: { min: number; max: number } } } }).uplot.scales.x;
+  return { min, max };
+});
+
 describe('dashboard live views', () => {
   it('shows the sweeps of the status chosen, not the slower answer for the status before it', async () => {
     const cancelled = await submitSweep({ name: 'cancelled early', base: quadraticBase, parameters: { 'optimizer.learningRate': { type: 'float', values: [0.01, 0.02] } }, metric: { name: 'finalLoss' }, sampler: { type: 'grid' }, parallelism: 1 });
@@ -135,6 +147,51 @@ describe('dashboard live views', () => {
     await plot.screenshot({ path: `${screenshots}/sweep-tiny-categorical-axis.png` });
     expect(dashboard.pageErrors).toEqual([]);
   });
+
+  it("keeps the reader's hidden lines, zoom and focused legend entry when a running sweep's compared trials are redrawn", async () => {
+    // Trials of 4 s each, one at a time: the compared trials are redrawn as they end.
+    const id = await submitSweep({
+      name: 'redrawn trials', parallelism: 1,
+      base: { ...quadraticBase, training: { maxSteps: 1_000_000_000, timeLimitSeconds: 4 }, record: { every: 200 } },
+      parameters: { 'optimizer.learningRate': { type: 'categorical', values: [1e-9, 2e-9, 3e-9, 4e-9, 5e-9, 6e-9, 7e-9, 8e-9] } }, metric: { name: 'finalLoss' }, sampler: { type: 'grid' },
+    });
+    const page = await open(`#/sweeps/${id}`);
+    const plot = '.sweep-compare .curve-plot';
+    const markPlot = () => page.locator(plot).first().evaluate((element: unknown) => { (element as { dataset: Record<string, string> }).dataset['before'] = 'redraw'; });
+    const redrawn = async () => {
+      await expect.poll(() => page.locator(`${plot}[data-before]`).count(), untilTrue).toBe(0);
+      await page.locator(`${plot} canvas`).first().waitFor(untilTrue);
+    };
+    // From the first live redraw on (a trial ended), the reader has about 20 s before the next.
+    await page.locator(`${plot} canvas`).first().waitFor(untilTrue);
+    await markPlot();
+    await redrawn();
+    await page.locator('.sweep-compare input[name="gradNorm"]').check();
+    const first = page.locator('.sweep-compare .legend-item[data-series="loss"]').first();
+    const runId = (await first.getAttribute('data-run-id'))!;
+    const hiddenLabel = (await first.textContent())!;
+    await first.click();
+    // Drag across the middle of the plot: the steps between are shown.
+    const over = await page.locator(`${plot} .u-over`).first().boundingBox();
+    await page.mouse.move(over!.x + over!.width * 0.3, over!.y + over!.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(over!.x + over!.width * 0.6, over!.y + over!.height / 2, { steps: 5 });
+    await page.mouse.up();
+    const zoom = await stepRange(page, plot);
+    await page.locator(`.sweep-compare .legend-item[data-run-id="${runId}"][data-series="gradNorm"]`).focus();
+    await markPlot();
+
+    await redrawn();
+    const series = await drawnSeries(page, plot);
+    expect(series.find((entry) => entry.label === hiddenLabel)?.show).toBe(false);
+    expect(series.filter((entry) => entry.label.endsWith('· loss') && entry.label !== hiddenLabel).every((entry) => entry.show)).toBe(true);
+    expect(await page.locator(`.sweep-compare .legend-item[data-run-id="${runId}"][data-series="loss"]`).getAttribute('aria-pressed')).toBe('false');
+    expect(await stepRange(page, plot)).toEqual(zoom);
+    expect(await focused(page)).toEqual({ tag: 'BUTTON', runId, series: 'gradNorm' });
+    await page.screenshot({ path: `${screenshots}/sweep-compare-redrawn-view-kept.png`, fullPage: true });
+    await dashboard.testApp.app.inject({ method: 'POST', url: `/v1/sweeps/${id}/cancel`, headers: headers() });
+    expect(dashboard.pageErrors).toEqual([]);
+  }, 240_000);
 
   it('leaves the runs list as it is when a refresh fails, saying so in the notice alone', async () => {
     await dashboard.submitRun({ objective: expression('x^2 + y^2', [1, 1]), optimizer: { name: 'sgd', learningRate: 0.1 }, training: { maxSteps: 10 } });

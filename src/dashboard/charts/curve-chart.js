@@ -160,7 +160,12 @@ function axisTitle(unit, scale) {
   return scale.kind === 'linear' ? title : `${title} (${scale.kind})`;
 }
 
-export function createCurveChart(container, { ariaLabel }) {
+/**
+ * @param {{ ariaLabel: string, view?: { hidden: string[], zoom: { min: number, max: number } | null } }} options
+ * `view`: what the reader chose on the chart this one replaces (its `view()`), kept: the lines
+ * they hid and the steps they zoomed to.
+ */
+export function createCurveChart(container, { ariaLabel, view }) {
   const plotHolder = h('div', { class: 'curve-plot', role: 'img', 'aria-label': ariaLabel });
   const legend = h('div', { class: 'chart-legend' });
   const readout = h('p', { class: 'chart-readout muted', 'aria-live': 'off' });
@@ -171,9 +176,11 @@ export function createCurveChart(container, { ariaLabel }) {
   let lines = [];
   let scales = {};
   let bests = [];
-  const hidden = new Set();
+  const hidden = new Set(view?.hidden ?? []);
   /** The first and last step of the data drawn, to tell a zoomed view from the whole. */
   let steps = null;
+  /** The zoom of the chart this one replaces, until a chart is drawn here. */
+  let keptZoom = view?.zoom ?? null;
 
   /** The step range shown when it is narrower than the data's (the reader zoomed), else null. */
   function zoomedRange() {
@@ -230,7 +237,8 @@ export function createCurveChart(container, { ariaLabel }) {
     legend.replaceChildren(
       ...lines.map((line) => {
         const item = h('button', {
-          type: 'button', class: 'legend-item', 'data-series': line.field, 'data-run-id': line.runId, 'aria-pressed': String(!hidden.has(line.label)),
+          // Its run and its field (`name`) find it again after a redraw (dom.js keepingFocus).
+          type: 'button', class: 'legend-item', name: line.field, 'data-series': line.field, 'data-run-id': line.runId, 'aria-pressed': String(!hidden.has(line.label)),
           title: 'Show or hide this line',
           onclick: () => {
             if (hidden.has(line.label)) hidden.delete(line.label); else hidden.add(line.label);
@@ -279,7 +287,7 @@ export function createCurveChart(container, { ariaLabel }) {
     const unitsInUse = Object.keys(model.scales);
     const nextSignature = JSON.stringify([model.series, model.bands, Object.entries(model.scales).map(([unit, scale]) => [unit, scale.kind, scale.inverse(1)])]);
     // A range the reader zoomed to (drag) stays while new rows arrive; double-click shows all again.
-    const zoom = zoomedRange();
+    const zoom = zoomedRange() ?? keptZoom;
     steps = [model.data[0][0], model.data[0].at(-1)];
     if (chart && nextSignature === signature) {
       chart.setData(model.data, !zoom);
@@ -309,6 +317,7 @@ export function createCurveChart(container, { ariaLabel }) {
       hooks: { setCursor: [showReadout], draw: [drawBestSteps] },
     }, model.data, plotHolder);
     if (zoom) chart.setScale('x', zoom);
+    keptZoom = null;
     plotHolder.uplot = chart;
     // When the page first drew curves (ms since navigation): what the browser tests report.
     plotHolder.dataset.firstDrawnAt ??= String(Math.round(performance.now()));
@@ -316,6 +325,8 @@ export function createCurveChart(container, { ariaLabel }) {
 
   return {
     update,
+    /** What the reader chose here (hidden lines, the zoom), for the chart that replaces this one. */
+    view: () => ({ hidden: [...hidden], zoom: zoomedRange() ?? keptZoom }),
     destroy() {
       resizeObserver.disconnect();
       chart?.destroy();

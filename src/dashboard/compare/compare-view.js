@@ -142,6 +142,8 @@ export function createCompareView(container, { onRemove } = {}) {
     }
     let curvesRead = true;
     notice.cleared();
+    // Redrawn live, the chart keeps what the reader chose on it: the lines hidden, the zoom.
+    const view = live ? chart?.view() : undefined;
     keepingFocus(container, () => {
       dropChart();
       container.replaceChildren(...present(
@@ -153,7 +155,7 @@ export function createCompareView(container, { onRemove } = {}) {
           h('section', { class: 'card curves-card', 'aria-labelledby': 'compare-curves-title' }, h('h3', { id: 'compare-curves-title' }, 'Curves'), controls.element, curvesError, chartHolder),
           landscapeCard),
       ));
-      chart = createCurveChart(chartHolder, { ariaLabel: `Curves of ${runs.length} runs by step` });
+      chart = createCurveChart(chartHolder, { ariaLabel: `Curves of ${runs.length} runs by step`, view });
       if (curvesFirst) curvesRead = drawCurves(curvesFirst);
     });
     if (!curvesFirst) {
