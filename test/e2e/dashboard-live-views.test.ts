@@ -102,21 +102,31 @@ describe('dashboard live views', () => {
     await dashboard.testApp.services.database.objective.update({ where: { id: objective.id }, data: { definition: { type: 'retired-kind', expression: 'x + y' } } });
     const landscape = await dashboard.testApp.app.inject({ url: `/v1/runs/${runs[0]}/landscape`, headers: headers() });
     expect(landscape.statusCode).toBe(422);
-    const detail = landscape.json().detail as string;
+    const { detail, title } = landscape.json() as { detail: string; title: string };
+    // What the API said, in words: its title and the validation's issue, not the issues' JSON.
+    const readable = /^No contour plot: The objective cannot be built: objective: stored objective \S+ no longer validates; type: Invalid discriminator value/;
+    expect(title).toBe('The objective cannot be built');
 
     const errorsBefore = dashboard.pageErrors.length;
     const page = await open(`#/compare/${runs.join(',')}`);
     const note = page.locator('.compare-landscape .landscape-note');
-    await expect.poll(() => note.textContent(), untilTrue).toBe(`No contour plot: ${detail}`);
+    await expect.poll(() => note.textContent(), untilTrue).toMatch(readable);
+    expect(await note.textContent()).not.toMatch(/[[{"]/);
+    // The API's text in full, folded under it.
+    const full = page.locator('.compare-landscape details.landscape-refusal');
+    expect(await full.locator('pre').textContent()).toBe(detail);
+    expect(await full.evaluate((element) => (element as unknown as { open: boolean }).open)).toBe(false);
     expect(await page.locator('.compare-landscape').textContent()).not.toContain('Loading');
     // The rest works: the curves are drawn, a line can be hidden and a run removed.
     await expect.poll(async () => (await drawnSeries(page)).filter((series) => series.label.endsWith('· loss')).length, untilTrue).toBe(2);
     await page.locator('.legend-item[data-series="loss"]').first().click();
     expect((await drawnSeries(page)).filter((series) => !series.show)).toHaveLength(1);
     await page.screenshot({ path: `${screenshots}/compare-landscape-refused.png`, fullPage: true });
+    await full.locator('summary').click();
+    await full.screenshot({ path: `${screenshots}/compare-landscape-refused-details.png` });
     await page.getByRole('button', { name: /^Remove adam/ }).click();
     await expect.poll(() => page.locator('.compare-table tbody tr').count(), untilTrue).toBe(1);
-    await expect.poll(() => note.textContent(), untilTrue).toBe(`No contour plot: ${detail}`);
+    await expect.poll(() => note.textContent(), untilTrue).toMatch(readable);
     // What the browser said of the landscapes refused, and nothing else.
     expect(dashboard.pageErrors.splice(errorsBefore).filter((entry) => !entry.includes('422'))).toEqual([]);
   });
@@ -189,6 +199,7 @@ describe('dashboard live views', () => {
     expect(await stepRange(page, plot)).toEqual(zoom);
     expect(await focused(page)).toEqual({ tag: 'BUTTON', runId, series: 'gradNorm' });
     await page.screenshot({ path: `${screenshots}/sweep-compare-redrawn-view-kept.png`, fullPage: true });
+
     await dashboard.testApp.app.inject({ method: 'POST', url: `/v1/sweeps/${id}/cancel`, headers: headers() });
     expect(dashboard.pageErrors).toEqual([]);
   }, 240_000);
