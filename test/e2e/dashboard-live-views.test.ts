@@ -154,6 +154,10 @@ describe('dashboard live views', () => {
     // Left to right, each label ends before the next begins.
     const sorted = [...labels].sort((a, b) => a.left - b.left);
     for (let index = 1; index < sorted.length; index++) expect(sorted[index]!.left - sorted[index - 1]!.right, words.join(' | ')).toBeGreaterThanOrEqual(4);
+    // The losses differ beyond 3 significant digits: the value axis's neighbouring ticks still read apart.
+    const values = await plot.locator('.y-tick').allTextContents();
+    expect(values.length).toBeGreaterThanOrEqual(2);
+    values.forEach((value, index) => { if (index > 0) expect(value, values.join(' | ')).not.toBe(values[index - 1]); });
     await plot.screenshot({ path: `${screenshots}/sweep-tiny-categorical-axis.png` });
     expect(dashboard.pageErrors).toEqual([]);
   });

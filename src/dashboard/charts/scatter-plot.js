@@ -31,14 +31,26 @@ function valueAxis(values, logarithmic, range) {
   return { scale: scaleLinear().domain([low - pad, high + pad]).range(range).nice(), log: false };
 }
 
+/**
+ * Ticks written with 3 significant digits, or as many more as it takes for no two neighbours to
+ * read the same (values 259.00001 apart are not all 259).
+ */
+function tickTexts(ticks) {
+  for (let digits = 3; digits < 17; digits++) {
+    const texts = ticks.map((tick) => formatNumber(tick, digits));
+    if (texts.every((text, index) => index === 0 || text !== texts[index - 1])) return ticks.map((tick, index) => [tick, texts[index]]);
+  }
+  return ticks.map((tick) => [tick, String(tick)]);
+}
+
 /** Tick labels that fit: a log axis labels its decades (and 2, 5 when there are few). */
 function tickLabels(axis, count) {
   const ticks = axis.scale.ticks(count);
-  if (!axis.log) return ticks.map((tick) => [tick, formatNumber(tick, 3)]);
+  if (!axis.log) return tickTexts(ticks);
   const decades = ticks.filter((tick) => Math.abs(Math.log10(tick) - Math.round(Math.log10(tick))) < 1e-9);
   const shown = decades.length >= 2 ? decades : ticks.filter((tick) => /^[125]/.test(tick.toExponential()));
   const step = Math.max(1, Math.ceil(shown.length / count));
-  return shown.filter((_tick, index) => index % step === 0).map((tick) => [tick, formatNumber(tick, 3)]);
+  return tickTexts(shown.filter((_tick, index) => index % step === 0));
 }
 
 /** Tick labels' font size (styles.css, `.chart-grid text`), and the least room between two labels. */
@@ -115,7 +127,7 @@ export function renderScatterPlot({ x: xAxis, y: yAxis, points, line, ariaLabel 
   for (const [tick, text] of tickLabels(y, Math.max(2, Math.floor(plotHeight / 40)))) {
     const position = y.scale(tick).toFixed(1);
     grid.append(s('line', { x1: margin.left, x2: margin.left + plotWidth, y1: position, y2: position }),
-      s('text', { x: margin.left - 6, y: Number(position) + 4, 'text-anchor': 'end' }, text));
+      s('text', { class: 'y-tick', x: margin.left - 6, y: Number(position) + 4, 'text-anchor': 'end' }, text));
   }
   grid.append(
     s('text', { x: margin.left + plotWidth / 2, y: height - 4, 'text-anchor': 'middle', class: 'axis-name' }, `${xAxis.label}${xAxis.kind === 'log' ? ' (log)' : ''}`),
