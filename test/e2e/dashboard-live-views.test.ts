@@ -36,6 +36,13 @@ const watchChildren = (page: Page, selector: string) => page.evaluate((watched) 
   browser.childChanges = 0;
   new browser.MutationObserver((records) => { browser.childChanges += records.length; }).observe(browser.document.querySelector(watched), { childList: true });
 }, selector);
+/**
+ * A dashboard module, imported in the page (inside `page.evaluate`): written as `import()`, the
+ * test's own transform would rewrite it into a function the page does not have.
+ */
+declare function browserImport(path: string): Promise<unknown>;
+const defineBrowserImport = (page: Page) => page.evaluate("globalThis.browserImport = (path) => import(path)");
+
 const childChanges = (page: Page) => page.evaluate(() => (globalThis as unknown as { childChanges: number }).childChanges);
 
 /** The element with the keyboard's focus: its tag and the attributes that say which it is. */
@@ -159,6 +166,30 @@ describe('dashboard live views', () => {
     expect(values.length).toBeGreaterThanOrEqual(2);
     values.forEach((value, index) => { if (index > 0) expect(value, values.join(' | ')).not.toBe(values[index - 1]); });
     await plot.screenshot({ path: `${screenshots}/sweep-tiny-categorical-axis.png` });
+    expect(dashboard.pageErrors).toEqual([]);
+  });
+
+  it('labels numeric categories with the values they are, and only the labels that collide in full', async () => {
+    const page = await open('');
+    await page.locator('#notice').waitFor({ state: 'attached' });
+    await defineBrowserImport(page);
+    const labels = (categories: string[]) => page.evaluate(async (given) => {
+      const { renderScatterPlot } = await browserImport('/dashboard/charts/scatter-plot.js') as {
+        renderScatterPlot(plot: object, size: object): { querySelectorAll(selector: string): Iterable<{ textContent: string }> };
+      };
+      const svg = renderScatterPlot({
+        x: { label: 'parameter', kind: 'category', categories: given }, y: { label: 'finalLoss', log: false },
+        points: given.map((category, index) => ({ x: category, y: index, status: 'completed', label: category, runId: `r${index}` })), ariaLabel: 'probe',
+      }, { width: 560, height: 260 });
+      return [...svg.querySelectorAll('.x-tick')].map((text) => text.textContent);
+    }, categories);
+    // More than 6 significant digits: the value, not a neighbour of it (123456789 was 1.23457e8).
+    expect(await labels(['123456789', '223456789'])).toEqual(['123456789', '223456789']);
+    expect(await labels(['0.001234567', '0.002345678'])).toEqual(['0.001234567', '0.002345678']);
+    // A sum's rounding is no digit of its own; values apart are written apart.
+    expect(await labels(['3.0000000000000004e-9', '0.1', '0.1000000001'])).toEqual(['3e-9', '0.1', '0.1000000001']);
+    // Two that read the same written short are written as they are, those two alone.
+    expect(await labels(['1e-9', '1.0000000000000001e-9', '2.0000000000000004e-9'])).toEqual(['1e-9', '1.0000000000000001e-9', '2e-9']);
     expect(dashboard.pageErrors).toEqual([]);
   });
 

@@ -65,18 +65,23 @@ function tickWidth(text) {
   return measuring.measureText(text).width;
 }
 
+/** How far apart two numbers may be and still be one value: the rounding of sums (1e-9 + 2e-9). */
+const roundingNoise = 1e-12;
+
 /**
  * A number for a category's label, as short as it can be and still be the value: the fewest
- * significant digits (up to 6) that give it back to within rounding (3.0000000000000004e-9, the
- * sum 1e-9 + 2e-9, is 3e-9); anything else as it is.
+ * significant digits whose text gives the value back to within rounding (3.0000000000000004e-9,
+ * the sum 1e-9 + 2e-9, is 3e-9). The category as it is when that is no shorter (a seed of
+ * 123456789, not 1.23456789e8), and anything not a number as it is.
  */
 function categoryText(category) {
   const value = Number(category);
   if (category.trim() === '' || !Number.isFinite(value)) return category;
-  for (let digits = 1; digits < 6; digits++) {
-    if (Math.abs(Number(value.toPrecision(digits)) - value) <= Math.abs(value) * 1e-9) return formatNumber(value, digits);
+  for (let digits = 1; digits <= 17; digits++) {
+    const text = formatNumber(value, digits);
+    if (Math.abs(Number(text) - value) <= Math.abs(value) * roundingNoise) return text.length <= category.length ? text : category;
   }
-  return formatNumber(value, 6);
+  return category;
 }
 
 /**
@@ -85,8 +90,10 @@ function categoryText(category) {
  */
 function categoryTicks(scale, categories) {
   const texts = categories.map(categoryText);
-  // Labels that would read the same (values apart by less than rounding) are written in full.
-  const shown = new Set(texts).size === new Set(categories).size ? texts : categories;
+  // Labels that would read the same (values apart by less than rounding) are those written in full.
+  const uses = new Map();
+  for (const text of texts) uses.set(text, (uses.get(text) ?? 0) + 1);
+  const shown = texts.map((text, index) => (uses.get(text) > 1 ? categories[index] : text));
   const widest = Math.max(...shown.map(tickWidth));
   const every = Math.max(1, Math.ceil((widest + tickGap) / scale.step()));
   return categories.flatMap((category, index) => (index % every === 0 ? [[scale(category), shown[index]]] : []));
