@@ -22,10 +22,12 @@ function showNotice(error) {
     notice.hidden = true;
     return;
   }
-  notice.hidden = false;
-  notice.textContent = error instanceof ApiError && error.status === 401
+  const text = error instanceof ApiError && error.status === 401
     ? 'Enter a valid API key above (create one with `npx descent keys create --tenant NAME`).'
     : error.message;
+  // Written only when it says something new: the notice is an alert, read out at every change.
+  if (notice.textContent !== text) notice.textContent = text;
+  notice.hidden = false;
 }
 
 const compareHash = (ids) => `#/compare/${ids.join(',')}`;

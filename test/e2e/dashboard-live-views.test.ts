@@ -43,6 +43,18 @@ const watchChildren = (page: Page, selector: string) => page.evaluate((watched) 
 declare function browserImport(path: string): Promise<unknown>;
 const defineBrowserImport = (page: Page) => page.evaluate("globalThis.browserImport = (path) => import(path)");
 
+/** Records the changes of the page's notice (#notice): its text written, even the same again. */
+const watchNotice = (page: Page) => page.evaluate(() => {
+  const browser = globalThis as unknown as {
+    noticeChanges: number;
+    document: { querySelector(selector: string): unknown };
+    MutationObserver: new (callback: (records: unknown[]) => void) => { observe(target: unknown, options: object): void };
+  };
+  browser.noticeChanges = 0;
+  new browser.MutationObserver((records) => { browser.noticeChanges += records.length; })
+    .observe(browser.document.querySelector('#notice'), { childList: true, characterData: true, subtree: true });
+});
+const noticeChanges = (page: Page) => page.evaluate(() => (globalThis as unknown as { noticeChanges: number }).noticeChanges);
 const childChanges = (page: Page) => page.evaluate(() => (globalThis as unknown as { childChanges: number }).childChanges);
 
 /** The element with the keyboard's focus: its tag and the attributes that say which it is. */
@@ -250,7 +262,9 @@ describe('dashboard live views', () => {
     const rows = await page.locator('.runs [data-run-id]').count();
     await watchChildren(page, '.runs-page');
     const runsRead = (url: URL) => url.pathname === '/v1/runs';
-    await page.route(runsRead, unavailable);
+    let requestsFailed = 0;
+    const failing = async (route: Route) => { await unavailable(route); requestsFailed += 1; };
+    await page.route(runsRead, failing);
     const nextRefresh = () => page.clock.fastForward(20_000);
     await nextRefresh();
     const notice = page.locator('#notice');
@@ -258,6 +272,16 @@ describe('dashboard live views', () => {
     expect(await notice.textContent()).toBe('PostgreSQL did not answer in time.');
     expect(await page.locator('.runs [data-run-id]').count()).toBe(rows);
     expect(await childChanges(page)).toBe(0);
+    // The next refresh fails the same way: the notice (an alert, read out at every change) is not written again.
+    await watchNotice(page);
+    await nextRefresh();
+    await expect.poll(() => requestsFailed, untilTrue).toBeGreaterThanOrEqual(2);
+    await nextRefresh();
+    await expect.poll(() => requestsFailed, untilTrue).toBeGreaterThanOrEqual(3);
+    // The page has had the answer (it is read, then said): a moment for it to say it.
+    await page.waitForTimeout(500);
+    expect(await notice.textContent()).toBe('PostgreSQL did not answer in time.');
+    expect(await noticeChanges(page)).toBe(0);
     await page.screenshot({ path: `${screenshots}/runs-refresh-failed.png`, fullPage: true });
     // Read again: the notice goes, the list still the nodes it was (the page is unchanged).
     await page.unroute(runsRead);
