@@ -37,8 +37,11 @@ export function createRunsList(container, { onError, onCompare }) {
     error: null,
     /** Requests of the list: only the latest one's answer is shown. */
     requests: latestRequests(),
-    /** The page the list shows (null while it shows why it could not be read). */
+    /** The page the list shows (null while it shows why it could not be read), and the query it answered. */
     drawn: null,
+    drawnQuery: null,
+    /** The query of the page in `body`. */
+    bodyQuery: null,
     timer: null,
   };
 
@@ -121,6 +124,7 @@ export function createRunsList(container, { onError, onCompare }) {
     const runs = state.body?.runs ?? [];
     const filtered = Object.values(state.filters).some(Boolean);
     state.drawn = state.error && !runs.length ? null : state.body;
+    state.drawnQuery = state.drawn === null ? null : state.bodyQuery;
     // Drawn anew on every refresh: a run's link or tick that had the keyboard's focus has it again.
     keepingFocus(list, () => list.replaceChildren(state.error && !runs.length
       ? h('p', { class: 'muted list-error' }, `The runs could not be loaded: ${state.error.message}`)
@@ -136,15 +140,17 @@ export function createRunsList(container, { onError, onCompare }) {
   async function refresh() {
     // A slow answer to an earlier search must not replace the answer to the search typed since.
     const isLatest = state.requests.begin();
+    const asked = query();
     try {
-      const { body, changed } = await getJson(query());
+      const { body, changed } = await getJson(asked);
       if (!isLatest()) return;
       state.error = null;
       // The page shown, unchanged (304): the list stays the nodes it is, or a screen reader would
       // hear the whole list again (it is a live region) and the focus would move; only the ages move on.
-      if (!changed && body === state.drawn) updateAges(list, age);
+      if (!changed && body === state.drawn && asked === state.drawnQuery) updateAges(list, age);
       else {
         state.body = body;
+        state.bodyQuery = asked;
         render();
       }
       onError(null);
@@ -152,11 +158,13 @@ export function createRunsList(container, { onError, onCompare }) {
       if (!isLatest()) return;
       state.error = error;
       // A refused key (none, a wrong one, one just forgotten) lists nothing, not the runs of the
-      // key before it. Any other failure leaves the page shown as it is (the live region says
-      // nothing new), with the notice above; with no runs shown, the list says why in their place.
+      // key before it; nor does a search, filter or page asked for and not read (the controls
+      // say what was asked: the page before it is not its answer). A refresh of the page shown
+      // that fails leaves it as it is (the live region says nothing new), with the notice above;
+      // with no runs shown, the list says why in their place.
       const refused = error instanceof ApiError && error.status === 401;
-      if (refused) state.body = null;
-      if (refused || state.drawn === null || !state.drawn.runs.length) render();
+      if (refused || asked !== state.drawnQuery) state.body = null;
+      if (state.body === null || !state.drawn?.runs.length) render();
       onError(error);
     }
   }

@@ -288,6 +288,24 @@ describe('dashboard live views', () => {
     await nextRefresh();
     await expect.poll(() => notice.isVisible(), untilTrue).toBe(false);
     expect(await childChanges(page)).toBe(0);
+
+    // A search typed while the list cannot be read: the runs of no search are not its answer, the
+    // list says why in their place; once read, the runs found are listed.
+    await page.route(runsRead, failing);
+    await page.locator('input[name="search"]').fill('sgd');
+    await page.clock.fastForward(400);
+    const listError = page.locator('.runs-page .list-error');
+    await expect.poll(() => listError.count(), untilTrue).toBe(1);
+    expect(await listError.textContent()).toBe('The runs could not be loaded: PostgreSQL did not answer in time.');
+    expect(await page.locator('.runs [data-run-id]').count()).toBe(0);
+    await page.screenshot({ path: `${screenshots}/runs-search-failed.png`, fullPage: true });
+    await page.unroute(runsRead);
+    await nextRefresh();
+    const found = page.locator('.runs [data-run-id]');
+    await expect.poll(() => found.count(), untilTrue).toBeGreaterThan(0);
+    expect((await found.allTextContents()).every((text) => text.includes('sgd'))).toBe(true);
+    expect(await listError.count()).toBe(0);
+    await expect.poll(() => notice.isVisible(), untilTrue).toBe(false);
     // What the browser said of the answers refused, and nothing else.
     expect(dashboard.pageErrors.splice(errorsBefore).filter((entry) => !entry.includes('503'))).toEqual([]);
   });
