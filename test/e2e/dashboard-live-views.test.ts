@@ -6,7 +6,7 @@
  */
 import type { Page, Route } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { quadraticBase, waitForSweep } from '../integration/sweeps/support.ts';
+import { leaderboard, quadraticBase, waitForSweep } from '../integration/sweeps/support.ts';
 import { drawnSeries, expression, screenshots, useDashboard, usePages } from './support/dashboard.ts';
 
 const dashboard = useDashboard({}, { sweeps: true });
@@ -206,6 +206,8 @@ describe('dashboard live views', () => {
   });
 
   it("keeps the reader's hidden lines, zoom and focused legend entry when a running sweep's compared trials are redrawn", async () => {
+    // A run of 100 steps, to compare with trials of millions.
+    const short = await dashboard.submitRun({ objective: quadraticBase.objective, optimizer: { name: 'sgd', learningRate: 0.01 }, training: { maxSteps: 100 } });
     // Trials of 4 s each, one at a time: the compared trials are redrawn as they end.
     const id = await submitSweep({
       name: 'redrawn trials', parallelism: 1,
@@ -247,6 +249,56 @@ describe('dashboard live views', () => {
     expect(await focused(page)).toEqual({ tag: 'BUTTON', runId, series: 'gradNorm' });
     await page.screenshot({ path: `${screenshots}/sweep-compare-redrawn-view-kept.png`, fullPage: true });
 
+    // Redrawn as the sweep's page redraws its compared trials (compare-view.js, live), with two
+    // of its trials that ended and the short run: the lines are those of a run and a field,
+    // whatever they are called. A trial pruned since is labelled so, and two trials of an
+    // optimizer race may share a label.
+    await expect.poll(async () => (await leaderboard(dashboard.testApp.app, dashboard.authorization, id)).filter((trial) => trial.runId && !['queued', 'running'].includes(trial.status)).length, untilTrue).toBeGreaterThanOrEqual(2);
+    const [pruned, race] = (await leaderboard(dashboard.testApp.app, dashboard.authorization, id)).filter((trial) => trial.runId && !['queued', 'running'].includes(trial.status)).map((trial) => trial.runId!);
+    await defineBrowserImport(page);
+    await page.evaluate(async () => {
+      const browser = globalThis as unknown as { document: { body: { append(element: unknown): void }; createElement(name: string): { className: string } }; redrawn: unknown };
+      const { createCompareView } = await browserImport('/dashboard/compare/compare-view.js') as { createCompareView(container: unknown): unknown };
+      const holder = browser.document.createElement('div');
+      holder.className = 'redrawn';
+      browser.document.body.append(holder);
+      browser.redrawn = createCompareView(holder);
+    });
+    const showRedrawn = (ids: string[], labels: Record<string, string>, stopped: string[], live: boolean) => page.evaluate(async ([shown, named, ended, again]) => {
+      const { redrawn } = globalThis as unknown as { redrawn: { show(ids: string[], options: object): Promise<boolean> } };
+      return redrawn.show(shown, { labels: named, stopped: new Set(ended), live: again });
+    }, [ids, labels, stopped, live] as const);
+    const redrawnPlot = '.redrawn .curve-plot';
+    const lossEntry = (run: string) => page.locator(`.redrawn .legend-item[data-run-id="${run}"][data-series="loss"]`);
+    const shownOf = async (label: string) => (await drawnSeries(page, redrawnPlot)).find((entry) => entry.label === label)?.show;
+    expect(await showRedrawn([pruned!, race!, short], { [pruned!]: '#3 lr=4e-9', [race!]: 'sgd', [short]: 'sgd' }, [], false)).toBe(true);
+    await lossEntry(pruned!).click();
+    await lossEntry(race!).click();
+    // Zoomed to the second half of the trial's steps.
+    const trialSteps = await page.locator(redrawnPlot).evaluate((element: unknown) => {
+      const chart = (element as { uplot: { data: number[][]; setScale(scale: string, range: object): void } }).uplot;
+      const last = chart.data[0]!.at(-1)!;
+      chart.setScale('x', { min: last / 2, max: last });
+      return last;
+    });
+    expect(await stepRange(page, redrawnPlot)).toEqual({ min: trialSteps / 2, max: trialSteps });
+
+    // The trial pruned since: its line stays hidden under its new label; the other 'sgd' stays drawn.
+    expect(await showRedrawn([pruned!, race!, short], { [pruned!]: '#3 lr=4e-9 · pruned at step 200', [race!]: 'sgd', [short]: 'sgd' }, [pruned!], true)).toBe(true);
+    expect(await shownOf('#3 lr=4e-9 · pruned at step 200 · loss')).toBe(false);
+    expect(await lossEntry(pruned!).getAttribute('aria-pressed')).toBe('false');
+    expect((await drawnSeries(page, redrawnPlot)).filter((entry) => entry.label === 'sgd · loss').map((entry) => entry.show)).toEqual([false, true]);
+    expect(await lossEntry(race!).getAttribute('aria-pressed')).toBe('false');
+    expect(await lossEntry(short).getAttribute('aria-pressed')).toBe('true');
+    expect(await stepRange(page, redrawnPlot)).toEqual({ min: trialSteps / 2, max: trialSteps });
+
+    // The trials gone, the zoom is past every step drawn: the chart shows the steps there are, not nothing.
+    const shortRun = await dashboard.submitRun({ objective: quadraticBase.objective, optimizer: { name: 'adam', learningRate: 0.01 }, training: { maxSteps: 100 } });
+    expect(await showRedrawn([short, shortRun], { [short]: 'sgd', [shortRun]: 'adam' }, [], true)).toBe(true);
+    const steps = await page.locator(redrawnPlot).evaluate((element: unknown) => (element as { uplot: { data: number[][] } }).uplot.data[0]!);
+    expect(await stepRange(page, redrawnPlot)).toEqual({ min: steps[0], max: steps.at(-1) });
+    expect((await drawnSeries(page, redrawnPlot)).filter((entry) => entry.label.endsWith('· loss')).map((entry) => [entry.show, entry.values > 0])).toEqual([[true, true], [true, true]]);
+    await page.locator('.redrawn').screenshot({ path: `${screenshots}/compare-redrawn-zoom-past-data.png` });
     await dashboard.testApp.app.inject({ method: 'POST', url: `/v1/sweeps/${id}/cancel`, headers: headers() });
     expect(dashboard.pageErrors).toEqual([]);
   }, 240_000);

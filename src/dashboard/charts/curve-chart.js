@@ -105,20 +105,21 @@ function describe({ runs, fields, logScale, smoothing }) {
       }
       const label = compare ? `${run.name} · ${field.label}` : field.label;
       const dash = compare ? dashes[fieldIndex % dashes.length] : [];
-      lines.push({ index: series.length, label, colour, unit: field.unit, field: field.name, runId: run.id, dash });
+      const line = { index: series.length, bestIndex: null, label, colour, unit: field.unit, field: field.name, runId: run.id, dash };
+      lines.push(line);
       series.push({
         label, scale: field.unit, stroke: colour, width: 1.75, dash: dash.length ? dash : undefined,
         spanGaps: compare, points: { show: run.points.length < 3 },
       });
-      const line = smooth(values, smoothing);
-      columns.push(line);
-      unitColumns.push(values, line);
+      const smoothed = smooth(values, smoothing);
+      columns.push(smoothed);
+      unitColumns.push(values, smoothed);
       if (run.stopped && !marked) {
         // A run stopped early (a pruned trial) is marked where it stopped, on its first curve.
         marked = true;
-        const last = line.findLastIndex((value) => value !== null);
+        const last = smoothed.findLastIndex((value) => value !== null);
         series.push({ label: `${label} · stopped`, scale: field.unit, stroke: colour, width: 0, points: { show: true, size: 10, width: 2, fill: '#ffffff', stroke: colour } });
-        columns.push(line.map((value, index) => (index === last ? value : null)));
+        columns.push(smoothed.map((value, index) => (index === last ? value : null)));
       }
       if (run.best && run.best.metric === field.name) {
         // The point goes on the bucket holding the step (downsampled curves have no point of
@@ -126,6 +127,7 @@ function describe({ runs, fields, logScale, smoothing }) {
         const at = run.points.findIndex((point) => point.step <= run.best.step && run.best.step <= (point.stepEnd ?? point.step));
         if (at >= 0) {
           bests.push({ ...run.best, runId: run.id, label, colour, x: run.points[at].step });
+          line.bestIndex = series.length;
           series.push({ label: `${label}${bestSuffix}`, scale: field.unit, stroke: colour, width: 0, points: { show: true, size: 11, width: 2, fill: colour, stroke: '#ffffff' } });
           columns.push(run.points.map((_point, index) => (index === at ? run.best.value : null)));
           unitColumns.push([run.best.value]);
@@ -153,6 +155,25 @@ function describe({ runs, fields, logScale, smoothing }) {
   return { data, series, bands, lines, missing, scales, bests };
 }
 
+/**
+ * A line, as the reader's choices remember it: by its run and its field, the pair that finds its
+ * legend entry again. Not by its label, which changes (a trial pruned since is labelled so) and
+ * may be two lines' (the same optimizer twice in a race).
+ */
+const lineKey = (line) => JSON.stringify([line.runId, line.field]);
+
+/**
+ * The part of `zoom` the steps of `data` (uPlot's aligned data) cover, or null when fewer than
+ * two of their points are in it: a zoom kept from other data (a live redraw) never shows an empty chart.
+ */
+function zoomWithin(zoom, data) {
+  const xs = data[0];
+  if (!zoom || !xs.length) return null;
+  const range = { min: Math.max(zoom.min, xs[0]), max: Math.min(zoom.max, xs.at(-1)) };
+  const inside = xs.filter((x) => x >= range.min && x <= range.max).length;
+  return range.min < range.max && inside >= 2 ? range : null;
+}
+
 const bestText = (best) => `${best.label}: best ${formatNumber(best.value, 5)} ${bestStepText(best)}`;
 
 function axisTitle(unit, scale) {
@@ -163,7 +184,7 @@ function axisTitle(unit, scale) {
 /**
  * @param {{ ariaLabel: string, view?: { hidden: string[], zoom: { min: number, max: number } | null } }} options
  * `view`: what the reader chose on the chart this one replaces (its `view()`), kept: the lines
- * they hid and the steps they zoomed to.
+ * they hid (by run and field) and the steps they zoomed to, as far as the new data reaches.
  */
 export function createCurveChart(container, { ariaLabel, view }) {
   const plotHolder = h('div', { class: 'curve-plot', role: 'img', 'aria-label': ariaLabel });
@@ -205,7 +226,7 @@ export function createCurveChart(container, { ariaLabel, view }) {
       return;
     }
     const values = lines
-      .filter((line) => !hidden.has(line.label))
+      .filter((line) => !hidden.has(lineKey(line)))
       .map((line) => {
         const display = instance.data[line.index][index];
         return `${line.label} ${display === null || display === undefined ? '—' : formatNumber(scales[line.unit].inverse(display), 5)}`;
@@ -236,17 +257,18 @@ export function createCurveChart(container, { ariaLabel, view }) {
   function renderLegend(missing) {
     legend.replaceChildren(
       ...lines.map((line) => {
+        const key = lineKey(line);
         const item = h('button', {
           // Its run and its field (`name`) find it again after a redraw (dom.js keepingFocus).
-          type: 'button', class: 'legend-item', name: line.field, 'data-series': line.field, 'data-run-id': line.runId, 'aria-pressed': String(!hidden.has(line.label)),
+          type: 'button', class: 'legend-item', name: line.field, 'data-series': line.field, 'data-run-id': line.runId, 'aria-pressed': String(!hidden.has(key)),
           title: 'Show or hide this line',
           onclick: () => {
-            if (hidden.has(line.label)) hidden.delete(line.label); else hidden.add(line.label);
-            item.setAttribute('aria-pressed', String(!hidden.has(line.label)));
-            chart?.setSeries(line.index, { show: !hidden.has(line.label) });
+            if (hidden.has(key)) hidden.delete(key); else hidden.add(key);
+            const show = !hidden.has(key);
+            item.setAttribute('aria-pressed', String(show));
+            chart?.setSeries(line.index, { show });
             // The best point belongs to its curve: hidden with it.
-            const bestIndex = chart?.series.findIndex((series) => series.label === `${line.label}${bestSuffix}`) ?? -1;
-            if (bestIndex > 0) chart.setSeries(bestIndex, { show: !hidden.has(line.label) });
+            if (line.bestIndex !== null) chart?.setSeries(line.bestIndex, { show });
           },
         }, h('span', { class: 'swatch' }), line.label);
         item.firstChild.style.background = line.colour;
@@ -287,7 +309,7 @@ export function createCurveChart(container, { ariaLabel, view }) {
     const unitsInUse = Object.keys(model.scales);
     const nextSignature = JSON.stringify([model.series, model.bands, Object.entries(model.scales).map(([unit, scale]) => [unit, scale.kind, scale.inverse(1)])]);
     // A range the reader zoomed to (drag) stays while new rows arrive; double-click shows all again.
-    const zoom = zoomedRange() ?? keptZoom;
+    const zoom = zoomWithin(zoomedRange() ?? keptZoom, model.data);
     steps = [model.data[0][0], model.data[0].at(-1)];
     if (chart && nextSignature === signature) {
       chart.setData(model.data, !zoom);
@@ -296,6 +318,8 @@ export function createCurveChart(container, { ariaLabel, view }) {
     }
     chart?.destroy();
     signature = nextSignature;
+    // The lines the reader hid, and their best points with them.
+    const hiddenSeries = new Set(lines.filter((line) => hidden.has(lineKey(line))).flatMap((line) => [line.index, line.bestIndex]));
     const axes = [
       { scale: 'x', label: 'step', space: 70, incrs: stepIncrements, values: stepLabels, size: fittedAxisSize },
       ...unitsInUse.map((unit, index) => ({
@@ -312,7 +336,7 @@ export function createCurveChart(container, { ariaLabel, view }) {
         ...Object.fromEntries(unitsInUse.map((unit) => [unit, { auto: true, range: valueAxisOptions(model.scales[unit]).range }])),
       },
       axes,
-      series: model.series.map((entry) => (entry.label && hidden.has(entry.label.replace(bestSuffix, '')) ? { ...entry, show: false } : entry)),
+      series: model.series.map((entry, index) => (hiddenSeries.has(index) ? { ...entry, show: false } : entry)),
       bands: model.bands,
       hooks: { setCursor: [showReadout], draw: [drawBestSteps] },
     }, model.data, plotHolder);
