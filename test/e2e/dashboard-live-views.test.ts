@@ -177,6 +177,11 @@ describe('dashboard live views', () => {
     const values = await plot.locator('.y-tick').allTextContents();
     expect(values.length).toBeGreaterThanOrEqual(2);
     values.forEach((value, index) => { if (index > 0) expect(value, values.join(' | ')).not.toBe(values[index - 1]); });
+    // And they fit beside the axis's name, not over it.
+    type Boxed = { getBoundingClientRect(): { left: number; right: number } };
+    const name = await plot.locator('.y-name').evaluate((element) => (element as unknown as Boxed).getBoundingClientRect().right);
+    const lefts = await plot.locator('.y-tick').evaluateAll((texts) => texts.map((text) => (text as unknown as Boxed).getBoundingClientRect().left));
+    expect(Math.min(...lefts), values.join(' | ')).toBeGreaterThanOrEqual(name);
     await plot.screenshot({ path: `${screenshots}/sweep-tiny-categorical-axis.png` });
     expect(dashboard.pageErrors).toEqual([]);
   });

@@ -56,6 +56,8 @@ function tickLabels(axis, count) {
 /** Tick labels' font size (styles.css, `.chart-grid text`), and the least room between two labels. */
 const tickFontPixels = 11;
 const tickGap = 6;
+/** Left of the value labels: their gap to the axis and the axis's name, turned upright. */
+const yNameRoom = 30;
 
 let measuring = null;
 /** How wide `text` is drawn in the tick labels' font. */
@@ -109,13 +111,16 @@ function categoryTicks(scale, categories) {
  * }} input
  */
 export function renderScatterPlot({ x: xAxis, y: yAxis, points, line, ariaLabel }, { width, height }) {
-  const plotWidth = width - margin.left - margin.right;
   const plotHeight = height - margin.top - margin.bottom;
   const svg = s('svg', { class: 'scatter-plot', viewBox: `0 0 ${width} ${height}`, width, height, role: 'img', 'aria-label': ariaLabel });
-  const xRange = [margin.left, margin.left + plotWidth];
   const yRange = [margin.top + plotHeight, margin.top];
   const drawn = points.filter((point) => Number.isFinite(point.y));
   const y = valueAxis([...drawn.map((point) => point.y), ...(line ?? []).map(([, value]) => value)], yAxis.log, yRange);
+  const yTicks = tickLabels(y, Math.max(2, Math.floor(plotHeight / 40)));
+  // Room at the left for the widest value label and, left of it, the axis's name.
+  const left = Math.max(margin.left, Math.ceil(Math.max(0, ...yTicks.map(([, text]) => tickWidth(text)))) + yNameRoom);
+  const plotWidth = width - left - margin.right;
+  const xRange = [left, left + plotWidth];
   let xOf;
   let xTicks;
   if (xAxis.kind === 'category') {
@@ -131,17 +136,17 @@ export function renderScatterPlot({ x: xAxis, y: yAxis, points, line, ariaLabel 
 
   const grid = s('g', { class: 'chart-grid' });
   for (const [position, text] of xTicks) grid.append(s('text', { class: 'x-tick', x: position.toFixed(1), y: margin.top + plotHeight + 16, 'text-anchor': 'middle' }, text));
-  for (const [tick, text] of tickLabels(y, Math.max(2, Math.floor(plotHeight / 40)))) {
+  for (const [tick, text] of yTicks) {
     const position = y.scale(tick).toFixed(1);
-    grid.append(s('line', { x1: margin.left, x2: margin.left + plotWidth, y1: position, y2: position }),
-      s('text', { class: 'y-tick', x: margin.left - 6, y: Number(position) + 4, 'text-anchor': 'end' }, text));
+    grid.append(s('line', { x1: left, x2: left + plotWidth, y1: position, y2: position }),
+      s('text', { class: 'y-tick', x: left - 6, y: Number(position) + 4, 'text-anchor': 'end' }, text));
   }
   grid.append(
-    s('text', { x: margin.left + plotWidth / 2, y: height - 4, 'text-anchor': 'middle', class: 'axis-name' }, `${xAxis.label}${xAxis.kind === 'log' ? ' (log)' : ''}`),
-    s('text', { x: 14, y: margin.top + plotHeight / 2, 'text-anchor': 'middle', class: 'axis-name', transform: `rotate(-90 14 ${margin.top + plotHeight / 2})` },
+    s('text', { x: left + plotWidth / 2, y: height - 4, 'text-anchor': 'middle', class: 'axis-name' }, `${xAxis.label}${xAxis.kind === 'log' ? ' (log)' : ''}`),
+    s('text', { x: 14, y: margin.top + plotHeight / 2, 'text-anchor': 'middle', class: 'axis-name y-name', transform: `rotate(-90 14 ${margin.top + plotHeight / 2})` },
       `${yAxis.label}${y.log ? ' (log)' : ''}`),
   );
-  svg.append(grid, s('rect', { class: 'chart-frame', x: margin.left, y: margin.top, width: plotWidth, height: plotHeight }));
+  svg.append(grid, s('rect', { class: 'chart-frame', x: left, y: margin.top, width: plotWidth, height: plotHeight }));
 
   if (line?.length) {
     const d = line.map(([lx, ly], index) => `${index ? `H${xOf(lx).toFixed(1)}V` : `M${xOf(lx).toFixed(1)},`}${y.scale(ly).toFixed(1)}`).join('');
