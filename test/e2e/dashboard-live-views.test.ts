@@ -107,7 +107,7 @@ describe('dashboard live views', () => {
     expect(dashboard.pageErrors).toEqual([]);
   });
 
-  it('says why a compare view has no contour plot when its landscape cannot be built, the rest of the view usable', async () => {
+  it('says why a compare view and a run page have no contour plot when its landscape cannot be built, the rest of the view usable', async () => {
     const stored = await dashboard.testApp.app.inject({
       method: 'POST', url: '/v1/objectives', headers: headers(), payload: { objective: expression('(x - 1)^2 + (y + 2)^2', [3, 3]) },
     });
@@ -146,6 +146,11 @@ describe('dashboard live views', () => {
     await page.getByRole('button', { name: /^Remove adam/ }).click();
     await expect.poll(() => page.locator('.compare-table tbody tr').count(), untilTrue).toBe(1);
     await expect.poll(() => note.textContent(), untilTrue).toMatch(readable);
+    // A run's own page says it in the same words, the API's text folded under them.
+    const runPage = await open(`#/runs/${runs[0]}`);
+    const runNote = runPage.locator('.landscape-card .landscape-note');
+    await expect.poll(() => runNote.textContent(), untilTrue).toMatch(readable);
+    expect(await runPage.locator('.landscape-card details.landscape-refusal pre').textContent()).toBe(detail);
     // What the browser said of the landscapes refused, and nothing else.
     expect(dashboard.pageErrors.splice(errorsBefore).filter((entry) => !entry.includes('422'))).toEqual([]);
   });

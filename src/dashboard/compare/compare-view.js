@@ -14,6 +14,7 @@ import { colourAt } from '../charts/palette.js';
 import { describeObjective, h, keepingFocus, present, refreshNotice, shortId, statusBadge } from '../dom.js';
 import { formatNumber } from '../format.js';
 import { createCurveControls } from '../runs/curve-controls.js';
+import { landscapeRefusal } from '../runs/landscape-refusal.js';
 import { earlyStoppingBest, knownDimension, loadCurves, loadLandscape, loadRun, loadTrajectory } from '../runs/run-data.js';
 import { thin } from '../runs/run-view.js';
 import { scrollingTable } from '../table-scroll.js';
@@ -45,34 +46,6 @@ function differingFields(runs) {
 }
 
 const sameObjective = (runs) => new Set(runs.map((run) => JSON.stringify(run.spec.objective))).size === 1;
-
-/**
- * Why the API refused the landscape, readably: the problem's title and what its detail says in
- * words (a validation's issues by path and message, not their JSON), with the detail in full
- * under it, folded.
- */
-function refusalNote(error) {
-  const detail = error.problem?.detail ?? error.message;
-  const said = [];
-  const jsonAt = detail.search(/[[{]/);
-  const prose = (jsonAt < 0 ? detail : detail.slice(0, jsonAt)).split('\n')[0].trim().replace(/:$/, '');
-  if (prose) said.push(prose);
-  if (jsonAt >= 0) {
-    try {
-      const parsed = JSON.parse(detail.slice(jsonAt));
-      const issues = (Array.isArray(parsed) ? parsed : [parsed]).filter((issue) => typeof issue?.message === 'string');
-      said.push(...issues.map((issue) => (Array.isArray(issue.path) && issue.path.length ? `${issue.path.join('.')}: ${issue.message}` : issue.message)));
-    } catch {
-      // Not JSON after all: the prose before it is what is said, the rest is in the details.
-    }
-  }
-  const title = error.problem?.title;
-  const summary = [title && title !== detail ? title : null, said.join('; ')].filter(Boolean).join(': ');
-  return [
-    h('p', { class: 'muted landscape-note' }, `No contour plot: ${summary || detail}`),
-    summary && summary !== detail ? h('details', { class: 'landscape-refusal' }, h('summary', {}, 'What the API said'), h('pre', {}, detail)) : null,
-  ].filter(Boolean);
-}
 
 /**
  * @param {HTMLElement} container
@@ -270,7 +243,7 @@ export function createCompareView(container, { onRemove } = {}) {
     // A landscape the API cannot draw (422: the objective cannot be built, say) is said in the
     // card's place for good; the table and the curves stay as they are.
     if (!body) {
-      card.replaceChildren(title, ...refusalNote(refusal));
+      card.replaceChildren(title, ...landscapeRefusal(refusal));
       return true;
     }
     const width = Math.max(280, Math.min(640, Math.floor(card.clientWidth - 32 || 520)));

@@ -43,9 +43,9 @@ export async function loadLandscape(id, { resolution = 80, xRange, yRange } = {}
   if (xRange) query.set('xRange', xRange.join(','));
   if (yRange) query.set('yRange', yRange.join(','));
   try {
-    return { landscape: (await getJson(`/v1/runs/${id}/landscape?${query}`)).body, note: null, refusal: null };
+    return { landscape: (await getJson(`/v1/runs/${id}/landscape?${query}`)).body, refusal: null };
   } catch (error) {
-    if (error instanceof ApiError && error.status === 422) return { landscape: null, note: `No contour plot: ${error.message}`, refusal: error };
+    if (error instanceof ApiError && error.status === 422) return { landscape: null, refusal: error };
     throw error;
   }
 }

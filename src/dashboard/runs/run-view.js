@@ -19,6 +19,7 @@ import { describeObjective, h, present, progressBar, refreshNotice, shortId, sta
 import { bestStepText, finalRunStatuses, metricFields as recordedFields } from '../contracts.js';
 import { formatDuration, formatNumber } from '../format.js';
 import { saveFile } from '../save-file.js';
+import { landscapeRefusal } from './landscape-refusal.js';
 import { earlyStoppingBest, knownDimension, loadCurves, loadLandscape, loadParameterNames, loadRun, loadTrajectory } from './run-data.js';
 import { createCurveControls } from './curve-controls.js';
 import { renderParameters } from './parameters-table.js';
@@ -287,7 +288,7 @@ export function createRunView(container, { onChanged }) {
     } else if (!current.landscape.body || leavesFrame(current)) {
       let landscape;
       try {
-        landscape = await loadLandscape(current.id, await divergedFrame(current)).then(({ landscape: body, note }) => ({ body, note }));
+        landscape = await loadLandscape(current.id, await divergedFrame(current)).then(({ landscape: body, refusal }) => ({ body, refusal }));
       } catch (error) {
         landscape = { body: null, note: error.message };
       }
@@ -329,7 +330,8 @@ export function createRunView(container, { onChanged }) {
     const title = h('h3', { id: 'landscape-title' }, 'Trajectory');
     const landscape = current.landscape.body;
     if (!landscape) {
-      holder.replaceChildren(title, h('p', { class: 'muted landscape-note' }, current.landscape.note));
+      const { note, refusal } = current.landscape;
+      holder.replaceChildren(title, ...(refusal ? landscapeRefusal(refusal) : [h('p', { class: 'muted landscape-note' }, note)]));
       return;
     }
     const width = Math.max(280, Math.min(560, Math.floor(holder.clientWidth - 32 || 480)));
