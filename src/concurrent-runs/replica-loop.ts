@@ -16,10 +16,11 @@
  * its exchanges on the server says where it was, x_i is the server's (an easgd replica's first
  * exchange then has α = 0), its optimizer state starts afresh, and the steps it had been given
  * but never pushed are given to it again. A replica whose job was taken over by another delivery
- * (its lock lost) stops at its next step or exchange, pushing nothing more: the other delivery
- * resumes it from the server. Its loop beats the replica's heartbeat as it goes, between its
- * steps, before each exchange and at each try of one tried again (a commit that lost to another
- * replica's), never from a timer: a loop that hangs is found stalled.
+ * (its lock lost) stops at its next step, exchange or try of an exchange tried again, pushing
+ * nothing more: the other delivery resumes it from the server. Its loop beats the replica's
+ * heartbeat as it goes, between its steps, before each exchange and at each try of one tried
+ * again (a commit that lost to another replica's), never from a timer: a loop that hangs is found
+ * stalled.
  */
 import { setImmediate as nextMacrotask } from 'node:timers/promises';
 import { isDataObjective, type Objective } from '../core/objectives/index.ts';
@@ -43,7 +44,8 @@ export interface ReplicaLoopOptions {
   readonly interrupted: () => boolean;
   /**
    * Renews this delivery's lock on the replica's job when due: false once it lost it, and another
-   * worker may run the replica now. Asked before each exchange and between steps.
+   * worker may run the replica now. Asked before each exchange, at each try of one tried again
+   * and between steps.
    */
   readonly holdsJob?: () => Promise<boolean>;
   /**
@@ -95,8 +97,6 @@ export async function runReplica(options: ReplicaLoopOptions): Promise<void> {
 
 async function replicaLoop(options: ReplicaLoopOptions): Promise<void> {
   const { config, settings, objective, replica: index, interrupted } = options;
-  // An exchange that tries again and again (its commits losing to other replicas') beats at each try.
-  const server = options.heartbeat ? options.server.withProgress(options.heartbeat) : options.server;
   const p = settings.replicas;
 
   /** Shows the replica's loop alive; throws once another delivery may run the replica: two copies would do its steps twice. */
@@ -104,6 +104,10 @@ async function replicaLoop(options: ReplicaLoopOptions): Promise<void> {
     options.heartbeat?.();
     if (options.holdsJob && !(await options.holdsJob())) throw new ReplicaSuperseded(`Replica ${index}'s job was taken over by another delivery; this one stops.`);
   }
+
+  // An exchange that tries again (its commit lost to another replica's) beats and checks the job's
+  // lock before each try as before the first: a delivery that lost its job meanwhile commits nothing.
+  const server = options.heartbeat || options.holdsJob ? options.server.withProgress(ownJob) : options.server;
 
   /** Retries an operation while Redis has lost the server (the coordinator restores it) or is away. */
   async function persist<T>(operation: () => Promise<T>): Promise<T> {

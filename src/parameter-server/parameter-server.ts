@@ -135,8 +135,8 @@ export class ParameterServer {
   /** Whether shard k does its arithmetic in the script (small) or updates optimistically. */
   private readonly scripted: readonly boolean[];
 
-  /** Told each time an operation tries again (withProgress). */
-  private progress: () => void = () => {};
+  /** Awaited each time an operation tries again, before it does (withProgress). */
+  private progress: () => void | Promise<void> = () => {};
 
   constructor(
     redis: Redis,
@@ -157,13 +157,15 @@ export class ParameterServer {
   }
 
   /**
-   * This server, telling `progress` each time one of its operations tries again: an update whose
-   * commit lost to another replica's (its shard changed since it was read) reads, computes and
-   * commits again, and an exact read of a shard that changed as it read reads again, as often as
-   * it takes. A replica's loop gives its heartbeat: one whose exchanges keep losing to busier
-   * replicas is not taken for one whose loop hangs.
+   * This server, awaiting `progress` each time one of its operations tries again, before it does:
+   * an update whose commit lost to another replica's (its shard changed since it was read) reads,
+   * computes and commits again, and an exact read of a shard that changed as it read reads again,
+   * as often as it takes. A replica's loop gives what it does before each exchange: it beats its
+   * heartbeat (one whose exchanges keep losing to busier replicas is not taken for one whose loop
+   * hangs) and checks its job's lock, throwing once another delivery may run the replica, so that
+   * a try again never commits for a delivery that lost its job while the first try was under way.
    */
-  withProgress(progress: () => void): ParameterServer {
+  withProgress(progress: () => void | Promise<void>): ParameterServer {
     const server = Object.create(this) as ParameterServer;
     server.progress = progress;
     return server;
@@ -219,7 +221,7 @@ export class ParameterServer {
   private async readShard(k: number, names: readonly string[], exact: boolean): Promise<ShardRead> {
     const meta = `${this.tags[k]}:meta`;
     for (let attempt = 0; ; attempt++) {
-      if (attempt > 0) this.progress();
+      if (attempt > 0) await this.progress();
       const replies = await Promise.all([
         this.redis.hmget(meta, 'epoch', 'version'),
         ...names.map((name) => this.redis.getBuffer(`${this.tags[k]}:${name}`)),
@@ -269,7 +271,7 @@ export class ParameterServer {
     again: (read: ShardRead) => void,
   ): Promise<ExchangeReply> {
     for (let attempt = 0; ; attempt++) {
-      if (attempt > 0) this.progress();
+      if (attempt > 0) await this.progress();
       const read = await this.readShard(k, names, false);
       const values = compute(read);
       const [status, version, grant] = await this.commit(k, names, values, (keys) => script(keys, read.token));

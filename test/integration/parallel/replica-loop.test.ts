@@ -823,6 +823,31 @@ describe('a replica job whose delivery lost its lock (its job taken over by anot
   }, 30_000);
 });
 
+describe('a replica whose exchange lost to another replica\'s commit and whose delivery lost its job meanwhile (a shard over 1,024 entries)', () => {
+  it('commits nothing when it tries again: each try checks the job\'s lock, as the first does', async () => {
+    const dimensions = 2_048;
+    const setup = downpourRun({ replicas: 2, communicationPeriod: 10, dimensions, learningRate: 0.00001, training: { maxSteps: 1_000_000 } });
+    await setup.coordinator().settle(performance.now()); // the server written, the jobs added
+    // Replica 0's first push reaches Redis after replica 1 has committed (its read is stale), and
+    // after another delivery took replica 0's job over.
+    let lost = false;
+    const late = commandAfter(redis, 'psDownpourCommit', async () => {
+      if (lost) return;
+      await setup.server.downpour(1, 1, 0, 0, 10, new Float64Array(dimensions).fill(1e-3), new Float64Array(dimensions));
+      lost = true;
+    });
+    const server = new ParameterServer(late, { prefix: setup.prefix, runId: setup.runId, dimension: dimensions, shards: 1, algorithm: 'downpour' });
+    try {
+      await expect(setup.replica(0, { server, holdsJob: () => Promise.resolve(!lost) })).rejects.toBeInstanceOf(ReplicaSuperseded);
+      expect(lost).toBe(true);
+      // Its first exchange (nothing to push) counted, its push of 10 steps not.
+      expect(await setup.server.replicaStatus(0)).toMatchObject({ seq: 1, steps: 0 });
+    } finally {
+      await setup.close();
+    }
+  }, 30_000);
+});
+
 /** A BullMQ worker on the run's replicas queue, running each replica job as `process` does (two at a time). */
 function replicasWorker(prefix: string, process: (replica: number) => Promise<unknown>): Worker {
   return new Worker(replicasQueueName, async (job: Job<{ replica: number }>) => {

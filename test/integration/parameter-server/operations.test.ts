@@ -194,7 +194,7 @@ describe('an optimistic update that tries again', () => {
     const losing = new ParameterServer(commandAfter(redis, 'psDownpourCommit', (call) => (call <= 5 ? exchange() : undefined)), server.options);
     let tries = 0;
     const into = new Float64Array(n);
-    await losing.withProgress(() => tries++).downpour(0, 1, 1, 0, 1, new Float64Array(n).fill(0.5), into);
+    await losing.withProgress(() => void tries++).downpour(0, 1, 1, 0, 1, new Float64Array(n).fill(0.5), into);
     expect(tries).toBe(5);
     // Replica 1's five exchanges and replica 0's one.
     expect(new Set((await server.snapshot()).vectors[0])).toEqual(new Set([5.5]));
@@ -212,7 +212,7 @@ describe('an optimistic update that tries again', () => {
     const reading = new ParameterServer(commandAfter(redis, 'hmget', (call) => (call % 2 === 0 && call <= 8 ? exchange() : undefined)), server.options);
     let tries = 0;
     const into = new Float64Array(n);
-    const reply = await reading.withProgress(() => tries++).downpour(0, 1, 0, 0, 1, null, into);
+    const reply = await reading.withProgress(() => void tries++).downpour(0, 1, 0, 0, 1, null, into);
     expect(tries).toBe(4);
     expect(reply.version).toBe(4);
     expect(new Set(into)).toEqual(new Set([4]));
