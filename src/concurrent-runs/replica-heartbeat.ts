@@ -23,13 +23,36 @@
 import { hostname } from 'node:os';
 import { serverTag } from '../parameter-server/parameter-server.ts';
 import { sendCorkedWrites, type Redis } from '../queue/connection.ts';
+import { withCommands } from '../queue/defined-commands.ts';
 import { longestReplicaTimeoutMs } from './replica-stalls.ts';
+
+/**
+ * KEYS: alive, last, the main shard's accounting (parameter-server.ts). ARGV: the delivery, the
+ * lifetimes of alive and last (ms). A beat lands only while the run's server is there: a run that
+ * ended removed it with the heartbeats, and a loop that hung past the end must not write them again
+ * (they would stay until they lapse, up to a day).
+ */
+const beatScript = `
+if redis.call('EXISTS', KEYS[3]) == 0 then return 0 end
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+redis.call('SET', KEYS[2], ARGV[1], 'PX', ARGV[3])
+return 1
+`;
+
+interface BeatCommands {
+  replicaBeat(alive: string, last: string, meta: string, delivery: string, aliveMs: number, lastMs: number): Promise<number>;
+}
+
+const beatCommands = { replicaBeat: { numberOfKeys: 3, lua: beatScript } };
 
 /** The keys of replica `replica`'s heartbeat (its last beat's, fresh or not): on the node of its run's main shard. */
 function heartbeatKeys(prefix: string, runId: string, replica: number): { readonly alive: string; readonly last: string } {
   const tag = serverTag(prefix, runId, 0);
   return { alive: `${tag}:alive:${replica}`, last: `${tag}:beat:${replica}` };
 }
+
+/** The run's main shard's accounting, which a beat needs there (parameter-server.ts names it so). */
+const serverMeta = (prefix: string, runId: string): string => `${serverTag(prefix, runId, 0)}:meta`;
 
 /** A delivery of a replica's job, as its beats name it: its job's lock token and its worker (host:pid). */
 interface Delivery {
@@ -63,11 +86,14 @@ export function heartbeatLifetimeMs({ lockDurationMs, statementTimeoutMs, outage
 /**
  * The beat of one delivery of replica `replica` of run `runId`, whose job's lock has `token`: sets
  * both keys to name it, the fresh one to last `timing`'s lifetime, at most once a quarter of the
- * lock duration and never while a beat is on its way. What it writes is sent at once, before work
+ * lock duration and never while a beat is on its way; nothing once the run's server is gone (the
+ * run ended, or Redis lost it until its coordinator writes it back). What it writes is sent at once, before work
  * that holds the event loop (a build).
  */
 export function replicaHeartbeat(redis: Redis, prefix: string, runId: string, replica: number, token: string, timing: HeartbeatTiming): () => void {
   const keys = heartbeatKeys(prefix, runId, replica);
+  const meta = serverMeta(prefix, runId);
+  const commands = withCommands<BeatCommands>(redis, beatCommands);
   const periodMs = timing.lockDurationMs / 4;
   const lifetimeMs = heartbeatLifetimeMs(timing);
   const delivery = JSON.stringify([token, workerName()]);
@@ -79,18 +105,15 @@ export function replicaHeartbeat(redis: Redis, prefix: string, runId: string, re
     beatAt = now;
     sending = true;
     // Redis away: the next beat tries again (the key lapses meanwhile, and the coordinator's looks stop too).
-    void Promise.all([
-      redis.set(keys.alive, delivery, 'PX', lifetimeMs),
-      // Kept past the longest bound, so that a delivery that stopped beating is still known when its bound is past.
-      redis.set(keys.last, delivery, 'PX', lifetimeMs + longestReplicaTimeoutMs),
-    ]).catch(() => undefined).finally(() => {
+    // `last` is kept past the longest bound, so that a delivery that stopped beating is still known when its bound is past.
+    void commands.replicaBeat(keys.alive, keys.last, meta, delivery, lifetimeMs, lifetimeMs + longestReplicaTimeoutMs).catch(() => undefined).finally(() => {
       sending = false;
     });
     sendCorkedWrites();
   };
 }
 
-/** Removes the heartbeats of run `runId`'s `replicas` (the run has ended; a beat that comes later lapses by itself). */
+/** Removes the heartbeats of run `runId`'s `replicas` (the run has ended and removed its server: a beat that comes later writes nothing). */
 export async function removeHeartbeats(redis: Redis, prefix: string, runId: string, replicas: number): Promise<void> {
   await redis.del(...Array.from({ length: replicas }, (_, replica) => Object.values(heartbeatKeys(prefix, runId, replica))).flat());
 }

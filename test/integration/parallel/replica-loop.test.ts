@@ -1364,6 +1364,37 @@ describe('a concurrent run that ends', () => {
   }, 60_000);
 });
 
+describe('a concurrent run that ends while a replica\'s loop hangs', () => {
+  it('leaves no heartbeat of it in Redis once the loop is released: a beat after the run ended writes nothing', async () => {
+    const setup = downpourRun({ replicas: 2, communicationPeriod: 10, dimensions: 20, learningRate: 0.0001, training: { maxSteps: 1_000_000_000 }, replicaStallTimeoutMs: 1_000 });
+    const { released, release } = gate();
+    let beats = 0;
+    // Replica 1's second exchange hangs until the run has ended.
+    const worker = await replicaWorker(setup.prefix, (job, stopping, holdsJob, heartbeat) => runsReplicas(setup, { 1: hangingFrom(setup, 2, released) })(job, stopping, holdsJob, () => {
+      if (job.data.replica === 1) beats++;
+      heartbeat!();
+    }));
+    const run = setup.coordinator();
+    try {
+      await drive(run, 20_000);
+      expect(run.result?.stopReason).toBe('error');
+      expect(await beatsOf(setup, 1)).toEqual({ fresh: null, last: null });
+      // Released, the loop finds the server gone and beats before it tries again (a lock's quarter since its last beat).
+      const before = beats;
+      release();
+      await eventually(() => Promise.resolve(beats), (count) => count > before);
+      await worker.close();
+      // The beat went on this connection before these reads.
+      expect(await beatsOf(setup, 1)).toEqual({ fresh: null, last: null });
+      expect(await redis.keys(`*${setup.prefix}:ps:${setup.runId}:*`)).toEqual([]);
+    } finally {
+      release();
+      await worker.close();
+      await setup.close();
+    }
+  }, 60_000);
+});
+
 describe('a replica whose finish Redis lost with the server before the coordinator saw it', () => {
   it('is run again from the server written back (its job added again): the run ends with every step made', async () => {
     const setup = downpourRun({ replicas: 2, communicationPeriod: 10, dimensions: 20, learningRate: 0.0001, training: { maxSteps: 4_000 } });
