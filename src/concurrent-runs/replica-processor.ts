@@ -17,7 +17,7 @@ import { ParameterServer, type ServerAlgorithm } from '../parameter-server/param
 import type { Redis } from '../queue/connection.ts';
 import { replicaJobDataSchema, type ReplicaJobData } from '../queue/replicas-queue.ts';
 import { isPermanentObjectiveError, storedObjectiveSpec } from '../db/objective-resolution.ts';
-import { createObjective, type Objective } from '../core/objectives/index.ts';
+import { createObjective, type Objective, type ResolvedObjectiveSpec } from '../core/objectives/index.ts';
 import { runReplica } from './replica-loop.ts';
 
 /**
@@ -31,9 +31,11 @@ export interface ReplicaProcessorDependencies {
   /** A `worker`-role connection for the parameter server's scripts. */
   readonly redis: Redis;
   readonly queuePrefix: string;
+  /** Builds the objective from its resolved spec (createObjective; a test sees when the build begins). */
+  readonly build?: (spec: ResolvedObjectiveSpec) => Objective;
 }
 
-export function createReplicaProcessor({ database, redis, queuePrefix }: ReplicaProcessorDependencies): ReplicaProcessor {
+export function createReplicaProcessor({ database, redis, queuePrefix, build = createObjective }: ReplicaProcessorDependencies): ReplicaProcessor {
   const sources = { objectives: createObjectiveRepository(database), datasets: createDatasetRepository(database) };
   const running = async (runId: string) => {
     const run = await database.run.findUnique({ where: { id: runId }, select: { status: true } });
@@ -59,7 +61,7 @@ export function createReplicaProcessor({ database, redis, queuePrefix }: Replica
       beat();
       const resolved = await sources.datasets.resolveDatasetReferences(stored, run.tenantId, { runBegun: true });
       beat();
-      objective = createObjective(resolved);
+      objective = build(resolved);
     } catch (error) {
       // Gone or unbuildable: the run's own job fails the run for the same cause; anything else is retried.
       throw isPermanentObjectiveError(error) ? new UnrecoverableError(error instanceof Error ? error.message : String(error)) : error;

@@ -26,7 +26,7 @@ import type { RunCheckpoint } from '../../../src/core/training/checkpoint.ts';
 import { closeRedis, createRedis, type Redis } from '../../../src/queue/connection.ts';
 import { createReplicaProcessor, type ReplicaProcessor } from '../../../src/concurrent-runs/replica-processor.ts';
 import { createDatabase, type Database } from '../../../src/db/client.ts';
-import { createReplicasQueue, replicasQueueName } from '../../../src/queue/replicas-queue.ts';
+import { createReplicasQueue, replicasQueueName, type ReplicaJobData } from '../../../src/queue/replicas-queue.ts';
 import { cancelFlagKey } from '../../../src/queue/run-cancellation.ts';
 import { startReplicaWorker } from '../../../src/worker/replica-worker.ts';
 import { eventually } from '../../support/eventually.ts';
@@ -991,10 +991,11 @@ describe('a concurrent run whose replicas\' worker is cut off from PostgreSQL as
 
 describe('a concurrent run whose replicas\' worker reads PostgreSQL slowly as it starts them', () => {
   const api = useTestApi();
+  const options = { replicas: 2, communicationPeriod: 10, dimensions: 20, learningRate: 0.0001, training: { maxSteps: 4_000 }, replicaStartTimeoutMs: 1_000 };
 
-  it('waits past REPLICA_START_TIMEOUT_MS while each step of the start beats, each longer than the bound, together longer than a beat lasts', async () => {
+  /** A stored run of a stored logistic objective over a stored dataset, and the same objective with its rows inline (the coordinator's). */
+  async function storedRun(): Promise<{ runId: string; objective: Objective }> {
     const headers = { authorization: api.authorization };
-    // A stored logistic objective over a stored dataset (the same rows inline for the coordinator).
     const features = Array.from({ length: 40 }, (_, r) => [r / 10, ((r * 7) % 10) / 10]);
     const targets = features.map((_, r) => r % 2);
     const csv = ['a,b,y', ...features.map((row, r) => `${row.join(',')},${targets[r]}`)].join('\n');
@@ -1004,12 +1005,46 @@ describe('a concurrent run whose replicas\' worker reads PostgreSQL slowly as it
       method: 'POST', url: '/v1/objectives', headers, payload: { objective: { type: 'model', model: 'logistic', data: { id: dataset.json().id } } },
     });
     expect(stored.statusCode, stored.body).toBe(201);
-    const options = { replicas: 2, communicationPeriod: 10, dimensions: 20, learningRate: 0.0001, training: { maxSteps: 4_000 }, replicaStartTimeoutMs: 1_000 };
     const posted = await postRun(api.app, api.authorization, { ...downpourSpec(options), objective: { id: stored.json().id } });
     expect(posted.statusCode, posted.body).toBe(201);
     const inline = runSpecSchema.parse({ ...downpourSpec(options), objective: { type: 'model', model: 'logistic', data: { features, targets } } }).objective;
-    const objective = createObjective(inline as ResolvedObjectiveSpec);
-    const setup = downpourRun({ ...options, runId: posted.json().id, objective });
+    return { runId: posted.json().id, objective: createObjective(inline as ResolvedObjectiveSpec) };
+  }
+
+  it('beats after each read of the start, the last one right before the objective\'s build', async () => {
+    const { runId } = await storedRun();
+    const events: string[] = [];
+    const logged = api.services.database.$extends({
+      query: {
+        $allModels: {
+          async $allOperations({ model, args, query }) {
+            const result = await query(args);
+            events.push(`read:${model}`);
+            return result;
+          },
+        },
+      },
+    }) as unknown as Database;
+    const prefix = `test-${randomUUID()}`;
+    // The build is where the start ends here: the replica's loop is not this test's.
+    const processor = createReplicaProcessor({ database: logged, redis, queuePrefix: prefix, build: () => {
+      events.push('build');
+      throw new Error('built');
+    } });
+    const job = { data: { runId, replica: 0 } } as Job<ReplicaJobData>;
+    await expect(processor(job, undefined, undefined, () => void events.push('beat'))).rejects.toThrow('built');
+    const reads = events.filter((event) => event.startsWith('read:'));
+    expect(reads).toEqual(expect.arrayContaining(['read:Run', 'read:Objective', 'read:Dataset']));
+    // Each read is followed by a beat; nothing but a beat between the last read and the build.
+    events.forEach((event, i) => {
+      if (event.startsWith('read:') && !events[i + 1]!.startsWith('read:')) expect(events[i + 1]).toBe('beat');
+    });
+    expect(events.slice(events.findLastIndex((event) => event.startsWith('read:')) + 1)).toEqual(['beat', 'build']);
+  });
+
+  it('waits past REPLICA_START_TIMEOUT_MS while each step of the start beats, each longer than the bound, together longer than a beat lasts', async () => {
+    const { runId, objective } = await storedRun();
+    const setup = downpourRun({ ...options, runId, objective });
     // Each read of the start (the run, its stored objective, its dataset) is answered 5 s late; a
     // beat lasts 6 s (locks of 3 s): the start's 15 s outlast a beat, each of its steps does not.
     const slow = api.services.database.$extends({
