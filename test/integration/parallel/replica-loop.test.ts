@@ -196,9 +196,7 @@ function downpourRun(options: DownpourRunOptions) {
 
 describe('a concurrent run\'s time limit', () => {
   it('counts from when a replica began, not while the replica jobs wait for a worker', async () => {
-    const setup = downpourRun({ replicas: 2, communicationPeriod: 10, dimensions: 20, learningRate: 0.0001, training: { maxSteps: 1_000_000_000, timeLimitSeconds: 0.5 } });
-    const run = setup.coordinator();
-    try {
+    await withDownpour({ training: { maxSteps: 1_000_000_000, timeLimitSeconds: 0.5 } }, async (setup, run) => {
       const coordinating = (async () => {
         while (!run.done) await run.settle(performance.now() + 100);
       })();
@@ -214,9 +212,7 @@ describe('a concurrent run\'s time limit', () => {
       // The run's time (what stepsPerSecond divides by) is the replicas' alone.
       expect(run.checkpoint().elapsedMilliseconds).toBeGreaterThanOrEqual(500);
       expect(run.checkpoint().elapsedMilliseconds).toBeLessThanOrEqual(performance.now() - began);
-    } finally {
-      await setup.close();
-    }
+    });
   }, 30_000);
 
   it('counts the replicas\' time when they began and ended between two of the coordinator\'s polls', async () => {
@@ -295,6 +291,22 @@ function gate(): { released: Promise<void>; release: () => void } {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** What most runs here share: 2 replicas exchanging every 10 steps, over rosenbrock in 20 dimensions. */
+const twoReplicas = { replicas: 2, communicationPeriod: 10, dimensions: 20, learningRate: 0.0001 } as const;
+
+/** Runs `test` on a downpour run of `options` (over twoReplicas) and its coordinator, then removes what the run left in Redis. */
+async function withDownpour(
+  options: Partial<DownpourRunOptions> & Pick<DownpourRunOptions, 'training'>,
+  test: (setup: ReturnType<typeof downpourRun>, run: DistributedRun) => Promise<void>,
+): Promise<void> {
+  const setup = downpourRun({ ...twoReplicas, ...options });
+  try {
+    await test(setup, setup.coordinator());
+  } finally {
+    await setup.close();
+  }
+}
+
 /** Drives the coordinator's slices until its run ends or `ms` pass (a run that never ends fails the test, not hangs it). */
 async function drive(run: DistributedRun, ms: number): Promise<void> {
   const until = performance.now() + ms;
@@ -303,9 +315,7 @@ async function drive(run: DistributedRun, ms: number): Promise<void> {
 
 describe('a stop sent before Redis lost the parameter server', () => {
   it('is written back with the server: a replica taken afterwards is given no steps', async () => {
-    const setup = downpourRun({ replicas: 2, communicationPeriod: 10, dimensions: 20, learningRate: 0.0001, training: { maxSteps: 200_000 } });
-    const run = setup.coordinator();
-    try {
+    await withDownpour({ training: { maxSteps: 200_000 } }, async (setup, run) => {
       await run.settle(performance.now()); // the server written, the jobs added
       // Both replicas are on a worker and about to exchange; the next slice reads the server so.
       await Promise.all([0, 1].map((replica) => setup.server.register(replica, `worker:${replica}`)));
@@ -320,17 +330,13 @@ describe('a stop sent before Redis lost the parameter server', () => {
       await setup.replicas();
       await drive(run, 10_000);
       expect(run.result).toMatchObject({ stopReason: 'cancelled', steps: 0 });
-    } finally {
-      await setup.close();
-    }
+    });
   }, 30_000);
 });
 
 describe('a concurrent run whose replica jobs no worker takes', () => {
   it('fails once REPLICA_START_TIMEOUT_MS passes, naming the replica and where its job is; the replicas that ran stop and keep their steps', async () => {
-    const setup = downpourRun({ replicas: 2, communicationPeriod: 10, dimensions: 20, learningRate: 0.0001, training: { maxSteps: 1_000_000_000 }, replicaStartTimeoutMs: 1_000 });
-    const run = setup.coordinator();
-    try {
+    await withDownpour({ training: { maxSteps: 1_000_000_000 }, replicaStartTimeoutMs: 1_000 }, async (setup, run) => {
       await run.settle(performance.now());
       // Replica 0's job is taken; replica 1's stays in the queue (no worker left to take it).
       const replica = setup.replicas(0);
@@ -351,29 +357,21 @@ describe('a concurrent run whose replica jobs no worker takes', () => {
       expect(result.parallel!.perReplica.map((report) => report.steps)).toEqual([result.steps, 0]);
       // Replica 1's job, which no worker took, is gone with the run (replica 0's was never taken from the queue here).
       expect((await setup.replicaJobs())[1]).toBeNull();
-    } finally {
-      await setup.close();
-    }
+    });
   }, 30_000);
 
   it('ends at once when cancelled', async () => {
-    const setup = downpourRun({ replicas: 2, communicationPeriod: 10, dimensions: 20, learningRate: 0.0001, training: { maxSteps: 1_000_000_000 } });
-    try {
-      const run = setup.coordinator();
+    await withDownpour({ training: { maxSteps: 1_000_000_000 } }, async (setup, run) => {
       await run.settle(performance.now());
       run.cancel();
       await drive(run, 5_000);
       expect(run.result).toMatchObject({ stopReason: 'cancelled', steps: 0 });
       expect(await setup.replicaJobs()).toEqual([null, null]);
-    } finally {
-      await setup.close();
-    }
+    });
   }, 30_000);
 
   it('ends by its time limit with the steps of the replicas that ran', async () => {
-    const setup = downpourRun({ replicas: 2, communicationPeriod: 10, dimensions: 20, learningRate: 0.0001, training: { maxSteps: 1_000_000_000, timeLimitSeconds: 0.5 } });
-    try {
-      const run = setup.coordinator();
+    await withDownpour({ training: { maxSteps: 1_000_000_000, timeLimitSeconds: 0.5 } }, async (setup, run) => {
       await run.settle(performance.now());
       const replica = setup.replicas(0);
       await drive(run, 5_000);
@@ -381,9 +379,7 @@ describe('a concurrent run whose replica jobs no worker takes', () => {
       expect(run.result?.stopReason).toBe('time_limit');
       expect(run.result!.steps).toBeGreaterThan(0);
       expect(run.result!.parallel!.perReplica.map((report) => report.steps)).toEqual([run.result!.steps, 0]);
-    } finally {
-      await setup.close();
-    }
+    });
   }, 30_000);
 
   it('counts at most a second of the time Redis was away: the replicas taken after an outage longer than the bound run to the end', async () => {
@@ -609,9 +605,7 @@ describe('a concurrent run whose coordinator\'s worker died after it sent a stop
 
 describe('a replica the coordinator saw finished after it last read the server, which Redis then lost', () => {
   it('is written back finished: the run ends once the other replica does', async () => {
-    const setup = downpourRun({ replicas: 2, communicationPeriod: 10, dimensions: 20, learningRate: 0.0001, training: { maxSteps: 4_000 } });
-    const run = setup.coordinator();
-    try {
+    await withDownpour({ training: { maxSteps: 4_000 } }, async (setup, run) => {
       await run.settle(performance.now());
       await setup.server.register(1, 'worker:1');
       await run.settle(performance.now()); // replica 1 seen on a worker, the server read
@@ -629,9 +623,7 @@ describe('a replica the coordinator saw finished after it last read the server, 
       expect(run.done).toBe(true);
       expect(run.result?.stopReason).toBe('max_steps');
       expect(run.result!.parallel!.perReplica[1]!.steps).toBe(2_000);
-    } finally {
-      await setup.close();
-    }
+    });
   }, 30_000);
 });
 
