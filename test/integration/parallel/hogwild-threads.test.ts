@@ -442,7 +442,10 @@ describe('concurrent hogwild on worker threads', () => {
   }, 60_000);
 
   it('with a lock per update (the benchmark\'s peer) makes every update once and learns as without', async () => {
-    const run = start(spec(), { locking: true });
+    // The step size diminished as without the lock: at a constant step the last record's loss is the
+    // noise of the last updates, the larger when a loaded machine lets one thread make most of them
+    // (on its half of the rows alone): the likeliest cause of the one failure seen on a loaded machine.
+    const run = start(spec({ schedule: { type: 'step', stepSize: 2_700, gamma: 0.7 } }), { locking: true });
     const records = await drive(run);
     await run.close();
     expect(run.result).toMatchObject({ stopReason: 'max_steps', steps: 12_000 });
