@@ -16,8 +16,9 @@
  * its exchanges on the server says where it was, x_i is the server's (an easgd replica's first
  * exchange then has α = 0), its optimizer state starts afresh, and the steps it had been given
  * but never pushed are given to it again. A replica whose job was taken over by another delivery
- * (its lock lost) stops at its next step, exchange or try of an exchange tried again, pushing
- * nothing more: the other delivery resumes it from the server. Its loop beats the replica's
+ * (its lock lost) stops at its next step, exchange or try of an exchange tried again on the main
+ * shard, pushing nothing more (an exchange the main shard committed is finished on the other
+ * shards): the other delivery resumes it from the server. Its loop beats the replica's
  * heartbeat as it goes, between its steps, before each exchange and at each try of one tried
  * again (a commit that lost to another replica's), never from a timer: a loop that hangs is found
  * stalled.
@@ -45,7 +46,7 @@ export interface ReplicaLoopOptions {
   /**
    * Renews this delivery's lock on the replica's job when due: false once it lost it, and another
    * worker may run the replica now. Asked before each exchange, at each try of one tried again
-   * and between steps.
+   * on the main shard and between steps.
    */
   readonly holdsJob?: () => Promise<boolean>;
   /**
@@ -105,9 +106,13 @@ async function replicaLoop(options: ReplicaLoopOptions): Promise<void> {
     if (options.holdsJob && !(await options.holdsJob())) throw new ReplicaSuperseded(`Replica ${index}'s job was taken over by another delivery; this one stops.`);
   }
 
-  // An exchange that tries again (its commit lost to another replica's) beats and checks the job's
-  // lock before each try as before the first: a delivery that lost its job meanwhile commits nothing.
-  const server = options.heartbeat || options.holdsJob ? options.server.withProgress(ownJob) : options.server;
+  // An exchange that tries again (its commit lost to another replica's) beats before each try, and
+  // on the main shard checks the job's lock as before the first try: a delivery that lost its job
+  // meanwhile commits nothing there. Its other shards finish what they began, so that an exchange
+  // the main shard committed (the resumed delivery goes on after it) is whole on every shard.
+  const server = options.heartbeat || options.holdsJob
+    ? options.server.withProgress((shard) => (shard === 0 ? ownJob() : options.heartbeat?.()))
+    : options.server;
 
   /** Retries an operation while Redis has lost the server (the coordinator restores it) or is away. */
   async function persist<T>(operation: () => Promise<T>): Promise<T> {

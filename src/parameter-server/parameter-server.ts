@@ -135,8 +135,8 @@ export class ParameterServer {
   /** Whether shard k does its arithmetic in the script (small) or updates optimistically. */
   private readonly scripted: readonly boolean[];
 
-  /** Awaited each time an operation tries again, before it does (withProgress). */
-  private progress: () => void | Promise<void> = () => {};
+  /** Awaited each time an operation on a shard tries again, before it does (withProgress). */
+  private progress: (shard: number) => void | Promise<void> = () => {};
 
   constructor(
     redis: Redis,
@@ -157,15 +157,19 @@ export class ParameterServer {
   }
 
   /**
-   * This server, awaiting `progress` each time one of its operations tries again, before it does:
-   * an update whose commit lost to another replica's (its shard changed since it was read) reads,
-   * computes and commits again, and an exact read of a shard that changed as it read reads again,
-   * as often as it takes. A replica's loop gives what it does before each exchange: it beats its
-   * heartbeat (one whose exchanges keep losing to busier replicas is not taken for one whose loop
-   * hangs) and checks its job's lock, throwing once another delivery may run the replica, so that
-   * a try again never commits for a delivery that lost its job while the first try was under way.
+   * This server, awaiting `progress(k)` each time one of its operations on shard k tries again,
+   * before it does: an update whose commit lost to another replica's (its shard changed since it
+   * was read) reads, computes and commits again, and an exact read of a shard that changed as it
+   * read reads again, as often as it takes. A replica's loop beats its heartbeat at each (one whose
+   * exchanges keep losing to busier replicas is not taken for one whose loop hangs) and, on the
+   * main shard, checks its job's lock too, throwing once another delivery may run the replica: a
+   * try again never commits the accounting for a delivery that lost its job meanwhile. The other
+   * shards go on to their commit whatever the lock: the delivery that resumes the replica starts
+   * after the main shard's last commit, so an exchange committed there must land on every shard,
+   * and one the main shard gave up on is made again, which a shard that committed it answers as
+   * made (`again`).
    */
-  withProgress(progress: () => void | Promise<void>): ParameterServer {
+  withProgress(progress: (shard: number) => void | Promise<void>): ParameterServer {
     const server = Object.create(this) as ParameterServer;
     server.progress = progress;
     return server;
@@ -221,7 +225,7 @@ export class ParameterServer {
   private async readShard(k: number, names: readonly string[], exact: boolean): Promise<ShardRead> {
     const meta = `${this.tags[k]}:meta`;
     for (let attempt = 0; ; attempt++) {
-      if (attempt > 0) await this.progress();
+      if (attempt > 0) await this.progress(k);
       const replies = await Promise.all([
         this.redis.hmget(meta, 'epoch', 'version'),
         ...names.map((name) => this.redis.getBuffer(`${this.tags[k]}:${name}`)),
@@ -271,7 +275,7 @@ export class ParameterServer {
     again: (read: ShardRead) => void,
   ): Promise<ExchangeReply> {
     for (let attempt = 0; ; attempt++) {
-      if (attempt > 0) await this.progress();
+      if (attempt > 0) await this.progress(k);
       const read = await this.readShard(k, names, false);
       const values = compute(read);
       const [status, version, grant] = await this.commit(k, names, values, (keys) => script(keys, read.token));

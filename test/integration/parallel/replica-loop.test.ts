@@ -124,6 +124,8 @@ interface DownpourRunOptions {
   runId?: string;
   /** The objective of the coordinator (and of replicas run here), the one the stored run's spec names (rosenbrock over `dimensions` when absent). */
   objective?: Objective;
+  /** The parameter server's shards (1 when absent). */
+  shards?: number;
 }
 
 /** The spec of a concurrent downpour run of rosenbrock over `dimensions`. */
@@ -134,7 +136,7 @@ function downpourSpec(options: DownpourRunOptions) {
     optimizer: { name: 'sgd', learningRate },
     training,
     record: { every: options.recordEvery ?? 1_000_000 },
-    parallel: { algorithm: 'downpour', replicas, execution: 'concurrent', communicationPeriod } as const,
+    parallel: { algorithm: 'downpour', replicas, execution: 'concurrent', communicationPeriod, ...(options.shards ? { shards: options.shards } : {}) } as const,
     ...(options.stopWhen ? { stopWhen: options.stopWhen } : {}),
   };
 }
@@ -149,7 +151,7 @@ function downpourRun(options: DownpourRunOptions) {
   const config = runSpecSchema.parse(input);
   const settings = resolveParallelSettings(config.parallel!);
   const objective = options.objective ?? createBenchmarkObjective(input.objective);
-  const server = new ParameterServer(connection, { prefix, runId, dimension: objective.dimension, shards: 1, algorithm: 'downpour' });
+  const server = new ParameterServer(connection, { prefix, runId, dimension: objective.dimension, shards: settings.shards, algorithm: 'downpour' });
   if (!options.redis) servers.push(server);
   const runs: DistributedRun[] = [];
   return {
@@ -834,6 +836,54 @@ describe('a replica whose exchange lost to another replica\'s commit and whose d
       expect(lost).toBe(true);
       // Its first exchange (nothing to push) counted, its push of 10 steps not.
       expect(await setup.server.replicaStatus(0)).toMatchObject({ seq: 1, steps: 0 });
+    } finally {
+      await setup.close();
+    }
+  }, 30_000);
+});
+
+describe('a replica whose delivery lost its job while an exchange over two shards (each over 1,024 entries) was tried again', () => {
+  it('lands the exchange the main shard committed on the other shard too: the delivery resuming the replica goes on after it, and both shards hold every push once', async () => {
+    const dimensions = 4_096;
+    const setup = downpourRun({ replicas: 2, communicationPeriod: 10, dimensions, shards: 2, learningRate: 0.00001, training: { maxSteps: 40 } });
+    await setup.coordinator().settle(performance.now()); // the server written, the jobs added
+    const initial = (await setup.server.snapshot()).vectors[0]!;
+    // Every displacement pushed, whoever pushed it (replica 1's below).
+    const pushes: Float64Array[] = [Float64Array.from({ length: dimensions }, () => 1e-3)];
+    const recording = (connection: Redis): ParameterServer => {
+      const server = new ParameterServer(connection, setup.server.options);
+      return Object.assign(server, {
+        downpour(this: ParameterServer, ...args: Parameters<ParameterServer['downpour']>) {
+          if (args[5]) pushes.push(Float64Array.from(args[5]));
+          return ParameterServer.prototype.downpour.apply(this, args);
+        },
+      });
+    };
+    // Replica 0's push (its second exchange) commits on shard 0 (its commit goes first), and on
+    // shard 1 only after replica 1 has committed there (its read is stale) and another delivery
+    // took replica 0's job over.
+    let lost = false;
+    const late = commandAfter(redis, 'psDownpourCommit', async (call) => {
+      if (call !== 2) return;
+      await setup.server.downpour(1, 1, 0, 0, 10, pushes[0]!, new Float64Array(dimensions));
+      lost = true;
+    });
+    try {
+      await expect(setup.replica(0, { server: recording(late), holdsJob: () => Promise.resolve(!lost) })).rejects.toBeInstanceOf(ReplicaSuperseded);
+      expect(lost).toBe(true);
+      expect(pushes).toHaveLength(2);
+      // The delivery now holding the job resumes the replica from the main shard: it makes again
+      // the steps it was given and pushes them, to its share of 20.
+      await setup.replica(0, { server: recording(redis), holdsJob: () => Promise.resolve(true) });
+      expect(pushes).toHaveLength(3);
+      const { vectors, meta } = await setup.server.snapshot();
+      expect(await setup.server.replicaStatus(0)).toMatchObject({ steps: 20, done: true });
+      // Both shards at the same version, each push applied once on each.
+      expect(meta.map((shard) => shard.version)).toEqual(['3', '3']);
+      expect(meta.map((shard) => shard['seq:0'])).toEqual(['4', '4']);
+      const expected = initial.map((value, j) => pushes.reduce((sum, push) => sum + push[j]!, value));
+      const worst = Math.max(...vectors[0]!.map((value, j) => Math.abs(value - expected[j]!)));
+      expect(worst).toBeLessThan(1e-12);
     } finally {
       await setup.close();
     }
