@@ -28,9 +28,9 @@ import { longestReplicaTimeoutMs } from './replica-stalls.ts';
 
 /**
  * KEYS: alive, last, the main shard's accounting (parameter-server.ts). ARGV: the delivery, the
- * lifetimes of alive and last (ms). A beat lands only while the run's server is there: a run that
- * ended removed it with the heartbeats, and a loop that hung past the end must not write them again
- * (they would stay until they lapse, up to a day).
+ * lifetimes of alive and last (ms). → 1, or 0 when not written. A beat lands only while the run's
+ * server is there: a run that ended removed it with the heartbeats, and a loop that hung past the
+ * end must not write them again (they would stay until they lapse, up to a day).
  */
 const beatScript = `
 if redis.call('EXISTS', KEYS[3]) == 0 then return 0 end
@@ -87,8 +87,9 @@ export function heartbeatLifetimeMs({ lockDurationMs, statementTimeoutMs, outage
  * The beat of one delivery of replica `replica` of run `runId`, whose job's lock has `token`: sets
  * both keys to name it, the fresh one to last `timing`'s lifetime, at most once a quarter of the
  * lock duration and never while a beat is on its way; nothing once the run's server is gone (the
- * run ended, or Redis lost it until its coordinator writes it back). What it writes is sent at once, before work
- * that holds the event loop (a build).
+ * run ended, or Redis lost it until its coordinator writes it back), and a beat not written does
+ * not count toward that quarter. What it writes is sent at once, before work that holds the event
+ * loop (a build).
  */
 export function replicaHeartbeat(redis: Redis, prefix: string, runId: string, replica: number, token: string, timing: HeartbeatTiming): () => void {
   const keys = heartbeatKeys(prefix, runId, replica);
@@ -106,7 +107,11 @@ export function replicaHeartbeat(redis: Redis, prefix: string, runId: string, re
     sending = true;
     // Redis away: the next beat tries again (the key lapses meanwhile, and the coordinator's looks stop too).
     // `last` is kept past the longest bound, so that a delivery that stopped beating is still known when its bound is past.
-    void commands.replicaBeat(keys.alive, keys.last, meta, delivery, lifetimeMs, lifetimeMs + longestReplicaTimeoutMs).catch(() => undefined).finally(() => {
+    void commands.replicaBeat(keys.alive, keys.last, meta, delivery, lifetimeMs, lifetimeMs + longestReplicaTimeoutMs).then((landed) => {
+      // Not written (the server missing): the next call beats, not a quarter of the lock later, so
+      // the first beat after the coordinator writes the server back is not late.
+      if (landed === 0) beatAt = -Infinity;
+    }, () => undefined).finally(() => {
       sending = false;
     });
     sendCorkedWrites();

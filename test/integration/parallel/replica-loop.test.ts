@@ -1472,6 +1472,31 @@ describe('a concurrent run that ends while a replica\'s loop hangs', () => {
   }, 60_000);
 });
 
+/** Until what was sent on the suite's connection before has been answered, and the continuations of those answers have run. */
+async function answered(): Promise<void> {
+  await redis.ping();
+  await new Promise((resolve) => setImmediate(resolve));
+}
+
+describe('a replica\'s heartbeat while Redis has lost its run\'s server', () => {
+  it('beats at the next call once the server is written back: a beat not written does not count toward its quarter of the lock', async () => {
+    const setup = downpourRun({ ...twoReplicas, training: { maxSteps: 1_000 } });
+    // Locks of a minute: a beat at most every 15 s.
+    const heartbeat = replicaHeartbeat(redis, setup.prefix, setup.runId, 0, 'a-delivery', { lockDurationMs: 60_000, outageRetryMs: 200 });
+    try {
+      heartbeat();
+      await answered();
+      expect(await beatsOf(setup, 0)).toEqual({ fresh: null, last: null });
+      await setup.coordinator().settle(performance.now()); // the server written (back)
+      heartbeat();
+      await answered();
+      expect((await beatsOf(setup, 0)).fresh).toMatchObject({ token: 'a-delivery' });
+    } finally {
+      await setup.close();
+    }
+  });
+});
+
 describe('a replica whose finish Redis lost with the server before the coordinator saw it', () => {
   it('is run again from the server written back (its job added again): the run ends with every step made', async () => {
     const setup = downpourRun({ replicas: 2, communicationPeriod: 10, dimensions: 20, learningRate: 0.0001, training: { maxSteps: 4_000 } });
