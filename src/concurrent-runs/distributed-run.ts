@@ -310,7 +310,10 @@ export class DistributedRun extends CoordinatedRun implements RunLoop {
         if (message !== null) this.stop('error', message);
       }
       if (this.stopping && !this.stopSent) {
-        await this.server.stop();
+        // A server Redis lost since it was read is written back with the stop (writeBack).
+        await this.server.stop().catch((error: unknown) => {
+          if (!(error instanceof ServerLostError)) throw error;
+        });
         this.stopSent = true;
       }
       // A replica no worker had taken when the stop was sent makes no steps, and one whose job failed

@@ -29,11 +29,12 @@ import { longestReplicaTimeoutMs } from './replica-stalls.ts';
 /**
  * KEYS: alive, last, the main shard's accounting (parameter-server.ts). ARGV: the delivery, the
  * lifetimes of alive and last (ms). → 1, or 0 when not written. A beat lands only while the run's
- * server is there: a run that ended removed it with the heartbeats, and a loop that hung past the
- * end must not write them again (they would stay until they lapse, up to a day).
+ * server is there (its accounting has a version, as the server's scripts require): a run that
+ * ended removed it with the heartbeats, and a loop that hung past the end must not write them
+ * again (they would stay until they lapse, up to a day).
  */
 const beatScript = `
-if redis.call('EXISTS', KEYS[3]) == 0 then return 0 end
+if redis.call('HEXISTS', KEYS[3], 'version') == 0 then return 0 end
 redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
 redis.call('SET', KEYS[2], ARGV[1], 'PX', ARGV[3])
 return 1

@@ -221,7 +221,7 @@ async function replicaLoop(options: ReplicaLoopOptions): Promise<void> {
       want = 1;
       if (read.grant === 0) return persist(() => server.finishReplica(index, null));
       if (!localStep(w, false)) {
-        await server.reportBroken(-1);
+        await persist(() => server.reportBroken(-1));
         continue;
       }
       replica.local.transform(w);
@@ -281,7 +281,9 @@ async function replicaLoop(options: ReplicaLoopOptions): Promise<void> {
       if (next === 'stopped') break;
     }
     if (broken !== null) {
-      await server.reportBroken(broken);
+      const found = broken;
+      // Through a server Redis lost, until it is written back (or the run is gone).
+      await persist(() => server.reportBroken(found));
       broken = null;
     }
   }

@@ -409,9 +409,9 @@ export class ParameterServer {
     return { vectors: vectors.map((vector) => Array.from(vector)), meta };
   }
 
-  /** Gives no more steps: every replica pushes what it has and ends. */
+  /** Gives no more steps: every replica pushes what it has and ends. ServerLostError when the server is gone (the stop is written back with it). */
   async stop(): Promise<void> {
-    await this.redis.hset(`${this.tags[0]}:meta`, 'stopped', '1');
+    await this.setFields({ stopped: '1' });
   }
 
   /** Whether the run has stopped giving steps (a replica in the middle of its steps asks now and then, so as to push what it has). */
@@ -419,9 +419,13 @@ export class ParameterServer {
     return (await this.redis.hget(`${this.tags[0]}:meta`, 'stopped')) === '1';
   }
 
-  /** A replica found a non-finite loss (index −1) or parameter (its index): the run stops, diverged. */
+  /**
+   * A replica found a non-finite loss (index −1) or parameter (its index): the run stops, diverged.
+   * ServerLostError when the server is gone: a report written then would make an accounting of
+   * its own, without the server, on which a beat of a run that ended would land.
+   */
   async reportBroken(index: number): Promise<void> {
-    await this.redis.hset(`${this.tags[0]}:meta`, 'broken', String(index < 0 ? -1 : index + 1), 'stopped', '1');
+    await this.setFields({ broken: String(index < 0 ? -1 : index + 1), stopped: '1' });
   }
 
   /** The worker (host:pid) running a replica now; the first replica to register stamps when it began (`began`, Redis's clock). */

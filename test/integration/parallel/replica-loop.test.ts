@@ -16,7 +16,7 @@ import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runSpecSchema } from '../../../src/contracts/run-spec.ts';
 import { DistributedRun } from '../../../src/concurrent-runs/distributed-run.ts';
-import { replicaBeats, replicaHeartbeat, workerName } from '../../../src/concurrent-runs/replica-heartbeat.ts';
+import { removeHeartbeats, replicaBeats, replicaHeartbeat, workerName } from '../../../src/concurrent-runs/replica-heartbeat.ts';
 import { ReplicaInterrupted, ReplicaSuperseded, runReplica, type ReplicaLoopOptions } from '../../../src/concurrent-runs/replica-loop.ts';
 import { createBenchmarkObjective } from '../../../src/core/objectives/create-objective.ts';
 import { createObjective, type Objective, type ResolvedObjectiveSpec } from '../../../src/core/objectives/index.ts';
@@ -139,6 +139,11 @@ function downpourSpec(options: DownpourRunOptions) {
     parallel: { algorithm: 'downpour', replicas, execution: 'concurrent', communicationPeriod, ...(options.shards ? { shards: options.shards } : {}) } as const,
     ...(options.stopWhen ? { stopWhen: options.stopWhen } : {}),
   };
+}
+
+/** Rethrows what is not a ServerLostError (a server the run removed as it ended answers so). */
+function unlessLost(error: unknown): void {
+  if (!(error instanceof ServerLostError)) throw error;
 }
 
 /** A concurrent downpour run of rosenbrock over `dimensions`, its coordinator and replicas run in this process. */
@@ -344,7 +349,7 @@ describe('a concurrent run whose replica jobs no worker takes', () => {
       const replica = setup.replicas(0);
       await drive(run, 10_000);
       const ended = run.done;
-      await setup.server.stop(); // a run that did not end lets its replica go
+      await setup.server.stop().catch(unlessLost); // a run that did not end lets its replica go (one that ended removed its server)
       await replica;
       expect(ended).toBe(true);
       const result = run.result!;
@@ -620,7 +625,7 @@ describe('a replica the coordinator saw finished after it last read the server, 
       const other = setup.replicas(1);
       await slice;
       await drive(run, 15_000);
-      await setup.server.stop(); // a run that did not end lets its replica go
+      await setup.server.stop().catch(unlessLost); // a run that did not end lets its replica go (one that ended removed its server)
       await other;
       expect(run.done).toBe(true);
       expect(run.result?.stopReason).toBe('max_steps');
@@ -1491,6 +1496,35 @@ describe('a replica\'s heartbeat while Redis has lost its run\'s server', () => 
       heartbeat();
       await answered();
       expect((await beatsOf(setup, 0)).fresh).toMatchObject({ token: 'a-delivery' });
+    } finally {
+      await setup.close();
+    }
+  });
+});
+
+describe('a replica reporting a non-finite value, or a coordinator stopping its run, after the run\'s server was removed', () => {
+  it('is told the server is lost and writes nothing: a beat that comes after lands on nothing either', async () => {
+    const setup = downpourRun({ ...twoReplicas, training: { maxSteps: 1_000 } });
+    const beat = () => replicaHeartbeat(redis, setup.prefix, setup.runId, 0, 'a-delivery', { lockDurationMs: 60_000, outageRetryMs: 200 })();
+    try {
+      await setup.coordinator().settle(performance.now()); // the server written
+      beat();
+      await answered();
+      expect((await beatsOf(setup, 0)).fresh).toMatchObject({ token: 'a-delivery' });
+      // The run ended: its server and heartbeats removed.
+      await setup.server.remove();
+      await removeHeartbeats(redis, setup.prefix, setup.runId, 2);
+      await expect(setup.server.reportBroken(3)).rejects.toBeInstanceOf(ServerLostError);
+      await expect(setup.server.stop()).rejects.toBeInstanceOf(ServerLostError);
+      beat();
+      await answered();
+      expect(await redis.keys(`*${setup.prefix}:ps:${setup.runId}:*`)).toEqual([]);
+      // A worker of an earlier release reports with a plain write, which makes an accounting without
+      // the server's version: a beat does not take it for the server.
+      await redis.hset(setup.meta, 'broken', '4', 'stopped', '1');
+      beat();
+      await answered();
+      expect(await beatsOf(setup, 0)).toEqual({ fresh: null, last: null });
     } finally {
       await setup.close();
     }
