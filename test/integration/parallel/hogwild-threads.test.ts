@@ -442,15 +442,23 @@ describe('concurrent hogwild on worker threads', () => {
   }, 60_000);
 
   it('with a lock per update (the benchmark\'s peer) makes every update once and learns as without', async () => {
-    // The step size diminished as without the lock: at a constant step the last record's loss is the
-    // noise of the last updates, the larger when a loaded machine lets one thread make most of them
-    // (on its half of the rows alone): the likeliest cause of the one failure seen on a loaded machine.
-    const run = start(spec({ schedule: { type: 'step', stepSize: 2_700, gamma: 0.7 } }), { locking: true });
+    // The lock-free test's spec (the step diminished each pass over the rows), so that the two runs
+    // compare: measured at a load average of 8 to 10 on two cores, the final losses of 8 pairs were
+    // 0.435-0.471 with the lock and 0.440-0.471 without, at most 6% apart. A constant step ended
+    // alike (0.424-0.466), even where one thread made all 12,000 updates, so why this test once
+    // ended above 0.6 at a constant step is not known.
+    const input = spec({ schedule: { type: 'step', stepSize: 2_700, gamma: 0.7 } });
+    const run = start(input, { locking: true });
     const records = await drive(run);
     await run.close();
     expect(run.result).toMatchObject({ stopReason: 'max_steps', steps: 12_000 });
     expect(run.result!.parallel!.perReplica.reduce((sum, replica) => sum + replica.steps, 0)).toBe(12_000);
-    expect(records.at(-1)!.valLoss).toBeLessThan(0.6);
+    const lockingLoss = records.at(-1)!.valLoss!;
+    expect(lockingLoss).toBeLessThan(0.6);
+    const free = start(input);
+    const freeLoss = (await drive(free)).at(-1)!.valLoss!;
+    await free.close();
+    expect(Math.abs(lockingLoss - freeLoss) / freeLoss).toBeLessThan(0.25);
   }, 60_000);
 
   it('stops every thread at a non-finite parameter and names it', async () => {
