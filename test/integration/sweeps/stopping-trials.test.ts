@@ -19,9 +19,8 @@ import { cancelFlagKey } from '../../../src/queue/run-cancellation.ts';
 import { sweepChannel, type SweepEvent } from '../../../src/queue/sweep-events.ts';
 import { planRound } from '../../../src/worker/sweeps/plan-round.ts';
 import type { RoundPlanner } from '../../../src/worker/sweeps/round-planner.ts';
-import { eventually } from '../../support/eventually.ts';
 import { listenTo } from '../support/channel-listener.ts';
-import { getSweep, leaderboard, quadraticBase, useTestJobHolder, useTestSweepCoordinator } from './support.ts';
+import { getSweep, leaderboard, queueTrials, useTestJobHolder, useTestSweepCoordinator } from './support.ts';
 
 describe('the trials a round stops', () => {
   const api = useTestApi();
@@ -39,21 +38,7 @@ describe('the trials a round stops', () => {
   const jobs = useTestJobHolder(api);
 
   /** A sweep with `parallelism` trials queued (two unless told); its id and theirs, by trial number. */
-  async function queuedTrials(budget: object, { parallelism = 2, metric = { name: 'finalLoss' } }: { parallelism?: number; metric?: object } = {}): Promise<{ id: string; trials: string[] }> {
-    const response = await api.app.inject({
-      method: 'POST', url: '/v1/sweeps', headers: { authorization: api.authorization },
-      payload: {
-        base: quadraticBase, parameters: { 'optimizer.learningRate': { type: 'float', low: 0.001, high: 0.1, log: true } }, metric,
-        sampler: { type: 'random', seed: 1 }, budget, parallelism,
-      },
-    });
-    expect(response.statusCode, response.body).toBe(201);
-    const id = response.json().id as string;
-    await sweeping.coordinator.wake(id);
-    await eventually(() => getSweep(api.app, api.authorization, id), (sweep) => sweep.trials.queued === parallelism, { timeoutMs: 30_000, intervalMs: 50 });
-    const { rows } = await sweeping.pool.query<{ id: string }>('SELECT id FROM runs WHERE sweep_id = $1 ORDER BY trial_number', [id]);
-    return { id, trials: rows.map((row) => row.id) };
-  }
+  const queuedTrials = (budget: object, options: { parallelism?: number; metric?: object } = {}) => queueTrials(api, sweeping, budget, options);
 
   /** A sweep with two trials queued; their ids. */
   async function twoQueued(budget: object): Promise<{ id: string; first: string; second: string }> {

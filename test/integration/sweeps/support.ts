@@ -174,6 +174,30 @@ export async function leaderboard(app: FastifyInstance, authorization: string, i
   return items;
 }
 
+/**
+ * Submits a sweep of learning rates on the quadratic (random, seeded) with `budget`, `parallelism`
+ * trials at once (two unless told) and `metric` (finalLoss unless told), and runs its first round
+ * on `sweeping`, the coordinator: its id and its trials' (queued: no runs worker), by trial number.
+ */
+export async function queueTrials(
+  api: { readonly app: FastifyInstance; readonly authorization: string }, sweeping: TestSweepCoordinator, budget: object,
+  { parallelism = 2, metric = { name: 'finalLoss' } }: { parallelism?: number; metric?: object } = {},
+): Promise<{ id: string; trials: string[] }> {
+  const response = await api.app.inject({
+    method: 'POST', url: '/v1/sweeps', headers: { authorization: api.authorization },
+    payload: {
+      base: quadraticBase, parameters: { 'optimizer.learningRate': { type: 'float', low: 0.001, high: 0.1, log: true } }, metric,
+      sampler: { type: 'random', seed: 1 }, budget, parallelism,
+    },
+  });
+  expect(response.statusCode, response.body).toBe(201);
+  const id = response.json().id as string;
+  await sweeping.coordinator.wake(id);
+  await eventually(() => getSweep(api.app, api.authorization, id), (sweep) => sweep.trials.queued === parallelism, { timeoutMs: 30_000, intervalMs: 50 });
+  const { rows } = await sweeping.pool.query<{ id: string }>('SELECT id FROM runs WHERE sweep_id = $1 ORDER BY trial_number', [id]);
+  return { id, trials: rows.map((row) => row.id) };
+}
+
 /** A 2-D quadratic, quick to run. */
 export const quadraticBase = {
   objective: { type: 'expression', expression: '(x - 1)^2 + 10*(y + 2)^2', variables: ['x', 'y'], initial: [4, 3] },

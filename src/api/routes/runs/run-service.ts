@@ -12,7 +12,7 @@ import { quotaExceeded } from '../../errors/quota-exceeded.ts';
 import type { Redis } from '../../../queue/connection.ts';
 
 import { requestCancel, stopRunning } from '../../../queue/run-cancellation.ts';
-import { publishRunEvent } from '../../../queue/run-events.ts';
+import { publishStrandedEnd } from '../../../queue/run-events.ts';
 import type { RunEnqueuer, RunsQueue } from '../../../queue/runs-queue.ts';
 import { wakeSweep, type SweepsQueue } from '../../../queue/sweeps-queue.ts';
 import type { RunSpec } from '../../../contracts/run-spec.ts';
@@ -152,7 +152,8 @@ export function createRunService({ runs, runsQueue, runEnqueuer, objectives, red
       if (run.status === 'queued' && await runs.cancelQueued(run.id, cancelledBeforeStart)) {
         // Best effort: the job may be gone already, and a worker skips a cancelled run anyway.
         await runsQueue.remove(run.id).catch(() => 0);
-        await publishRunEvent(redis, { type: 'status', runId: run.id, status: 'cancelled', result: cancelledBeforeStart }).catch(() => 0);
+        // Told as any end no worker drove: on its channel and, for a trial, as its sweep's trial event.
+        await publishStrandedEnd(redis, { id: run.id, result: cancelledBeforeStart, sweepId: run.sweepId, trialNumber: run.trialNumber }, 'cancelled');
         return cancelledAtOnce(tenantId, run);
       }
       const current = await get(tenantId, id);
