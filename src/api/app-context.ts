@@ -140,6 +140,8 @@ export function createAppContext(dependencies: AppDependencies) {
       objectives,
       redis: dependencies.redis,
       queuePrefix: dependencies.config.queuePrefix,
+      runsQueue: dependencies.runsQueue,
+      strandedRuns: repositories.strandedRuns,
     }),
     datasets: createDatasetService({
       datasets: repositories.datasets,

@@ -7,7 +7,7 @@
 import { resultWithoutParams } from '../contracts/run-result.ts';
 import type { SweepResult } from '../contracts/sweep-view.ts';
 import type { Pool } from './pool.ts';
-import { endSweep } from './sweeps.ts';
+import { endSweep, type SweepEnd } from './sweeps.ts';
 import { afterPositionSql, firstPosition, positionValues, type PassPosition } from './pass-order.ts';
 
 export interface StrandedSweep extends PassPosition {
@@ -55,12 +55,13 @@ export function createStrandedSweeps(pool: Pool) {
 
     /**
      * Ends the sweep failed with `result`, if it is still unfinished and has failed
-     * `minFailedRounds` rounds or more: its queued trials are cancelled with it; the running ones
-     * are returned, for their workers to be told to stop. Null when it did not end here.
+     * `minFailedRounds` rounds or more: its queued trials are cancelled with it (and returned,
+     * for their ends to be told); the running ones are returned, to be stopped. Null when it did
+     * not end here.
      */
-    async fail(sweepId: string, result: SweepResult, minFailedRounds: number): Promise<{ running: string[] } | null> {
-      const { ended, running } = await endSweep(pool, sweepId, 'failed', result, cancelledWithSweep, minFailedRounds);
-      return ended ? { running } : null;
+    async fail(sweepId: string, result: SweepResult, minFailedRounds: number): Promise<Omit<SweepEnd, 'ended'> | null> {
+      const { ended, ...trials } = await endSweep(pool, sweepId, 'failed', result, cancelledWithSweep, minFailedRounds);
+      return ended ? trials : null;
     },
   };
 }

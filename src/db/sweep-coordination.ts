@@ -67,6 +67,7 @@ import { numberArrayLiteral } from './array-literal.ts';
 import { isFinalSweepStatus, type SweepEndReason } from '../contracts/sweep-view.ts';
 import { isFinalRunStatus } from '../contracts/run-status.ts';
 import type { RunPlace } from '../queue/runs-queue.ts';
+import type { StrandedRunEnd } from './stranded-runs.ts';
 
 /**
  * What a round's plan reads of a trial: its result only when it failed (the message), was pruned
@@ -127,10 +128,11 @@ export interface RoundOutcome {
    * The trials not ended at the round's read when it stopped the sweep's trials, and why
    * (RoundPlan.stop): each must be stopped (those queued then too, as the round's statement
    * cancels only those still queued at its commit: one a worker started meanwhile is running by
-   * then). Null when the round did not stop them. (A round that ends the sweep found every trial
-   * ended: see RoundPlan.stop.)
+   * then), and the queued trials its statement cancelled (`cancelled`), whose ends must be told.
+   * Null when the round did not stop them. (A round that ends the sweep found every trial ended:
+   * see RoundPlan.stop.)
    */
-  readonly stopping: { readonly trials: readonly string[]; readonly why: string } | null;
+  readonly stopping: { readonly trials: readonly string[]; readonly cancelled: readonly StrandedRunEnd[]; readonly why: string } | null;
   readonly created: readonly string[];
   readonly finished: boolean;
   /** A trial ended after the round read the trials (counted after its commit): another round must look. */
@@ -321,13 +323,16 @@ const runningStatement = (sweepId: string) => `
 
 /**
  * The sweep's trials stopped (see RoundPlan.stop): its queued trials cancelled with the result
- * `cancelled`, and the ending `reason` kept on the sweep.
+ * `cancelled`, and the ending `reason` kept on the sweep; with the sweep, the trials cancelled
+ * (`cancelledTrials`: their ids and numbers), whose ends the round's caller tells.
  */
 const stopStatement = (sweepId: string, reason: string, cancelled: string) => `
   WITH cancelled AS (
   UPDATE runs SET status = 'cancelled', result = ${escapeLiteral(cancelled)}::jsonb, finished_at = now(), updated_at = now()
-   WHERE sweep_id = ${escapeLiteral(sweepId)} AND status = 'queued')
-  UPDATE sweeps SET stopping = ${escapeLiteral(reason)}, updated_at = now() WHERE id = ${escapeLiteral(sweepId)} RETURNING ${sweepColumns}`;
+   WHERE sweep_id = ${escapeLiteral(sweepId)} AND status = 'queued' RETURNING id, trial_number)
+  UPDATE sweeps SET stopping = ${escapeLiteral(reason)}, updated_at = now() WHERE id = ${escapeLiteral(sweepId)}
+  RETURNING ${sweepColumns},
+            (SELECT coalesce(jsonb_agg(jsonb_build_object('id', c.id, 'trialNumber', c.trial_number) ORDER BY c.trial_number), '[]') FROM cancelled c) AS "cancelledTrials"`;
 
 /** The sweep ended with `status` and `result`, every trial of it ended (see RoundPlan.stop). */
 const finishStatement = (sweepId: string, status: string, result: string) => `
@@ -469,10 +474,12 @@ export function createSweepCoordination(pool: Pool) {
           }));
           writes.push(execute('sweep_round_insert', escapeLiteral(sweep.tenantId), escapeLiteral(sweepId), escapeLiteral(JSON.stringify(rows))));
         }
+        // The round's stop, with the result of the queued trials it cancels.
+        const stop = decision.stop && { ...decision.stop, cancelled: resultWithoutParams('cancelled', `Cancelled before it started: ${decision.stop.why}.`) };
         if (decision.finish) {
           writes.push(finishStatement(sweepId, decision.finish.status, JSON.stringify(decision.finish.result)));
-        } else if (decision.stop !== undefined) {
-          writes.push(stopStatement(sweepId, decision.stop.reason, JSON.stringify(resultWithoutParams('cancelled', `Cancelled before it started: ${decision.stop.why}.`))));
+        } else if (stop !== undefined) {
+          writes.push(stopStatement(sweepId, stop.reason, JSON.stringify(stop.cancelled)));
         } else if (writes.length === 0 && sweep.status === 'queued') {
           writes.push(runningStatement(sweepId));
         }
@@ -482,7 +489,9 @@ export function createSweepCoordination(pool: Pool) {
         const counted = decision.finish ? [] : [execute('sweep_round_ended', escapeLiteral(sweepId), String(trials.length + decision.newTrials.length))];
         const results = resultsOf(await client.query<SweepRow & { ended: number; backlog?: number }>([...values, ...writes, 'COMMIT', ...counted].join(';\n')));
         lease = null;
-        const { backlog, ...updated } = (writes.length > 0 ? results[values.length + writes.length - 1].rows[0] : sweep) as SweepRow & { backlog?: number };
+        const { backlog, cancelledTrials, ...updated } = (writes.length > 0 ? results[values.length + writes.length - 1].rows[0] : sweep) as SweepRow & {
+          backlog?: number; cancelledTrials?: { id: string; trialNumber: number }[];
+        };
         const missed = counted.length > 0 && results.at(-1)!.rows[0].ended > ended;
         if (decision.finish) knownTrials.delete(sweepId);
         else learn(sweepId, known, read);
@@ -496,7 +505,9 @@ export function createSweepCoordination(pool: Pool) {
           sweep: updated,
           queued: stops ? [] : [...earlierQueued, ...newQueued],
           places,
-          stopping: decision.stop !== undefined ? { trials: unended, why: decision.stop.why } : null,
+          stopping: stop !== undefined
+            ? { trials: unended, cancelled: (cancelledTrials ?? []).map((trial) => ({ ...trial, result: stop.cancelled, sweepId })), why: stop.why }
+            : null,
           created: ids,
           finished: decision.finish !== null,
           missed,

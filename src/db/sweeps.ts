@@ -15,6 +15,8 @@ import type { Pool } from './pool.ts';
 import { activeStatusesSql, rankedStatusesSql, type RunCursor, type RunStatus } from './runs.ts';
 import { missingParameterReference, missingReferenceError, MissingParameterReferencesError, referenceParameters } from './objective-resolution.ts';
 import type { ReferenceField } from './reference-fields.ts';
+import type { StrandedRunEnd } from './stranded-runs.ts';
+import type { RunResultView } from '../contracts/run-result.ts';
 
 export interface SweepRow {
   readonly id: string;
@@ -239,33 +241,39 @@ async function inTransaction<T>(pool: Pool, work: (client: PoolClient) => Promis
   }
 }
 
+/** What ending a sweep did (see endSweep). */
+export interface SweepEnd {
+  /** Whether this call ended it. */
+  readonly ended: boolean;
+  /** Its running trials, which must be stopped (see stopSweepTrials in src/queue/sweep-trial-stops.ts). */
+  readonly running: string[];
+  /** Its queued trials, cancelled with it: only this call ended them, and its caller tells their ends. */
+  readonly cancelled: StrandedRunEnd[];
+}
+
 /**
  * Ends a queued or running sweep with `status` and `sweepResult`, and cancels its queued trials
- * (with `trialResult`), in one transaction, as a client's cancel does. Returns whether this call
- * ended it, and the running trials (whose workers must be told to stop) and queued ones it
- * cancelled. Only a sweep with `minFailedRounds` failed rounds or more ends (the sweep reconciler's
- * bound, see src/worker/sweep-reconciler.ts).
+ * (with `trialResult`), in one transaction, as a client's cancel does. Only a sweep with
+ * `minFailedRounds` failed rounds or more ends (the sweep reconciler's bound, see
+ * src/worker/sweep-reconciler.ts).
  */
 export async function endSweep(
-  pool: Pool, id: string, status: 'cancelled' | 'failed', sweepResult: unknown, trialResult: unknown, minFailedRounds = 0,
-): Promise<{ ended: boolean; running: string[]; cancelledTrials: string[] }> {
+  pool: Pool, id: string, status: 'cancelled' | 'failed', sweepResult: unknown, trialResult: RunResultView, minFailedRounds = 0,
+): Promise<SweepEnd> {
   return inTransaction(pool, async (client) => {
     const { rowCount } = await client.query(
       `UPDATE sweeps SET status = $3::sweep_status, result = $2::jsonb, finished_at = now(), updated_at = now()
         WHERE id = $1 AND status IN ('queued', 'running') AND failed_rounds >= $4`,
       [id, JSON.stringify(sweepResult), status, minFailedRounds],
     );
-    const cancelledTrials = rowCount === 1
-      ? (await client.query<{ id: string }>(
-          `UPDATE runs SET status = 'cancelled', result = $2::jsonb, finished_at = now(), updated_at = now()
-            WHERE sweep_id = $1 AND status = 'queued' RETURNING id`,
-          [id, JSON.stringify(trialResult)],
-        )).rows.map((row) => row.id)
-      : [];
-    const running = rowCount === 1
-      ? (await client.query<{ id: string }>(`SELECT id FROM runs WHERE sweep_id = $1 AND status = 'running'`, [id])).rows.map((row) => row.id)
-      : [];
-    return { ended: rowCount === 1, running, cancelledTrials };
+    if (rowCount !== 1) return { ended: false, running: [], cancelled: [] };
+    const { rows: cancelled } = await client.query<StrandedRunEnd>(
+      `UPDATE runs SET status = 'cancelled', result = $2::jsonb, finished_at = now(), updated_at = now()
+        WHERE sweep_id = $1 AND status = 'queued' RETURNING id, result, sweep_id AS "sweepId", trial_number AS "trialNumber"`,
+      [id, JSON.stringify(trialResult)],
+    );
+    const running = (await client.query<{ id: string }>(`SELECT id FROM runs WHERE sweep_id = $1 AND status = 'running'`, [id])).rows.map((row) => row.id);
+    return { ended: true, running, cancelled };
   });
 }
 
@@ -379,14 +387,9 @@ export function createSweepRepository(pool: Pool) {
       return rows;
     },
 
-    /**
-     * Cancels a queued or running sweep and its queued trials, in one transaction. Returns the
-     * sweep as it is now, whether this call cancelled it, and the running trials (whose workers
-     * must be told) and queued ones it cancelled.
-     */
-    async cancel(id: string, sweepResult: unknown, trialResult: unknown): Promise<{ cancelled: boolean; running: string[]; cancelledTrials: string[] }> {
-      const { ended, running, cancelledTrials } = await endSweep(pool, id, 'cancelled', sweepResult, trialResult);
-      return { cancelled: ended, running, cancelledTrials };
+    /** Cancels a queued or running sweep and its queued trials, in one transaction (see endSweep). */
+    cancel(id: string, sweepResult: unknown, trialResult: RunResultView): Promise<SweepEnd> {
+      return endSweep(pool, id, 'cancelled', sweepResult, trialResult);
     },
   };
 }

@@ -5,8 +5,10 @@
  *   { "type": "sweep", "sweepId": "…", "status": "running" | "completed" | …, "result": SweepResult | null }
  *       after a coordination round created trials or ended the sweep, and when it is cancelled;
  *   { "type": "trial", "sweepId": "…", "runId": "…", "trialNumber": n, "status": "completed" | "pruned" | … }
- *       when a trial has ended, told by whatever ended it (the worker that ran it, its stop
- *       while no worker ran it, the reconciler failing it): `status` is its final status, or
+ *       when a trial has ended, told once by whatever ended it (the worker that ran it; its stop
+ *       while no worker ran it, by a client's cancel or its sweep's; the reconciler failing it; its
+ *       cancel while queued, by a client or as its sweep stops, is cancelled or fails: see
+ *       src/queue/sweep-trial-stops.ts): `status` is its final status, or
  *       "ended" when the worker that tells it does not know it (another worker took the run's job
  *       over, or the run had ended when the worker went to fail it); its run tells how.
  *

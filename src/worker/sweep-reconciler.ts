@@ -16,8 +16,8 @@
  * - Rounds that fail count on the sweep's row (sweeps.failed_rounds, with the last one's error;
  *   a round that does not fail counts them from 0 again). A sweep with `maxFailedRounds` failed
  *   rounds is not woken again: it ends `failed` (reason `coordination_failed`) with a message
- *   naming the last error, its queued trials cancelled and its running ones told to stop, as a
- *   client's cancel does.
+ *   naming the last error, its queued trials cancelled and its running ones stopped, as a
+ *   client's cancel does (see stopSweepTrials).
  *
  * Each worker process runs a pass every RECONCILE_INTERVAL_MS, as the run reconciler
  * (src/worker/reconciler.ts), under a lock in Redis (held for the interval) that makes it one
@@ -30,8 +30,10 @@ import type { Logger } from '../config/logger.ts';
 import type { SweepResult } from '../contracts/sweep-view.ts';
 import type { StrandedSweep, StrandedSweeps } from '../db/stranded-sweeps.ts';
 import type { Redis } from '../queue/connection.ts';
-import { requestCancel } from '../queue/run-cancellation.ts';
+import type { RunsQueue } from '../queue/runs-queue.ts';
+import type { StrandedRuns } from '../db/stranded-runs.ts';
 import { publishSweepEvent } from '../queue/sweep-events.ts';
+import { stopSweepTrials } from '../queue/sweep-trial-stops.ts';
 import { sweepCheckMs, wakeSweep, type SweepsQueue } from '../queue/sweeps-queue.ts';
 import { createPassCursor } from './pass-cursor.ts';
 import { ofOneCandidate } from './candidate-errors.ts';
@@ -42,6 +44,10 @@ export interface SweepReconcilerDependencies {
   /** Holds the lock, tells running trials to stop, publishes the status of the sweeps it ends. */
   readonly redis: Redis;
   readonly queuePrefix: string;
+  /** Removes the jobs of an ended sweep's running trials (see stopSweepTrials). */
+  readonly runsQueue: RunsQueue;
+  /** Ends an ended sweep's running trials whose jobs no worker holds. */
+  readonly strandedRuns: StrandedRuns;
   /** A sweep is looked at once no round has written it for this long. */
   readonly staleAfterMs: number;
   /** Failed rounds after which a sweep ends failed instead of being woken again. */
@@ -88,7 +94,8 @@ const cursorKey = (queuePrefix: string) => `${queuePrefix}:sweep-reconciler:curs
 const pendingStates = new Set(['waiting', 'delayed', 'prioritized', 'active', 'waiting-children']);
 
 export function createSweepReconciler(dependencies: SweepReconcilerDependencies) {
-  const { strandedSweeps, sweepsQueue, redis, queuePrefix, maxFailedRounds, logger } = dependencies;
+  const { strandedSweeps, sweepsQueue, redis, queuePrefix, runsQueue, strandedRuns, maxFailedRounds, logger } = dependencies;
+  const stopping = { redis, queuePrefix, runsQueue, strandedRuns };
   const clock = dependencies.clock ?? (() => new Date());
   const limit = dependencies.batchLimit ?? batchLimit;
   const cursor = createPassCursor(redis, cursorKey(queuePrefix));
@@ -110,7 +117,7 @@ export function createSweepReconciler(dependencies: SweepReconcilerDependencies)
     };
     const ended = await strandedSweeps.fail(sweep.id, result, maxFailedRounds);
     if (!ended) return false;
-    await Promise.all(ended.running.map((runId) => requestCancel(redis, queuePrefix, runId)));
+    await stopSweepTrials(stopping, ended, 'its sweep failed');
     await publishSweepEvent(redis, { type: 'sweep', sweepId: sweep.id, status: 'failed', result }).catch(() => undefined);
     return true;
   }

@@ -98,6 +98,8 @@ export async function startRunWorker(config: Config, services: Services, registr
     sweepsQueue,
     redis: events,
     queuePrefix: config.queuePrefix,
+    runsQueue: services.runsQueue,
+    strandedRuns: createStrandedRuns(pool),
     staleAfterMs: sweepStaleAfterMs,
     maxFailedRounds: defaultMaxFailedRounds,
     intervalMs: config.reconcileIntervalMs,

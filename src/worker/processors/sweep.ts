@@ -3,7 +3,8 @@
  * wake-ups, then the effects outside the database: queue the round's trials as ordinary run jobs
  * (job id = run id, so repeating it is harmless), stop the unended trials of a sweep that is
  * ending (it ends once they have: see RoundPlan.stop; a trial whose job no worker holds is ended
- * at once, see stopRunning, and another round follows to decide), publish the sweep's event, and
+ * at once, see stopSweepTrials, and another round follows to decide), tell the ends of the queued
+ * trials its stop cancelled, publish the sweep's event, and
  * schedule the next periodic check (and the time limit).
  *
  * A trial's end wakes its sweep in the worker that ran it (`wake`, called by the run processor),
@@ -35,10 +36,10 @@ import { createStrandedSweeps } from '../../db/stranded-sweeps.ts';
 import { createTenantBacklog } from '../../db/tenant-backlog.ts';
 import type { Pool } from '../../db/pool.ts';
 import type { Redis } from '../../queue/connection.ts';
-import { stopRunning } from '../../queue/run-cancellation.ts';
 import { createStrandedRuns } from '../../db/stranded-runs.ts';
 import { addRunJobs, type RunsQueue } from '../../queue/runs-queue.ts';
 import { publishSweepEvent } from '../../queue/sweep-events.ts';
+import { stopSweepTrials } from '../../queue/sweep-trial-stops.ts';
 import { sweepCheckMs, sweepJobDataSchema, wakeSweepAt, type SweepJobData, type SweepsQueue } from '../../queue/sweeps-queue.ts';
 import { isInfrastructureError } from '../outages.ts';
 import { isLockTimeout } from '../../db/database-unavailable.ts';
@@ -204,8 +205,8 @@ export function createSweepProcessor(dependencies: SweepProcessorDependencies) {
   };
 
   /**
-   * The round's effects outside the database; true when its stop ended trials at once (see
-   * stopRunning: a trial whose job no worker holds, which would never read its flag).
+   * The round's effects outside the database; true when its stop ended running trials at once
+   * (see stopSweepTrials: a trial whose job no worker holds, which would never read its flag).
    */
   async function applyEffects(sweepId: string, outcome: RoundOutcome): Promise<boolean> {
     if (outcome.queued.length > 0) {
@@ -216,9 +217,7 @@ export function createSweepProcessor(dependencies: SweepProcessorDependencies) {
       });
     }
     const { stopping: stopped } = outcome;
-    const endedAtOnce = stopped
-      ? (await Promise.all(stopped.trials.map((runId) => stopRunning(stopping, runId, `Cancelled while no worker was running it: ${stopped.why}.`)))).some((result) => result !== null)
-      : false;
+    const endedAtOnce = stopped ? await stopSweepTrials(stopping, { cancelled: stopped.cancelled, running: stopped.trials }, stopped.why) : false;
     if (outcome.created.length > 0 || outcome.finished) {
       await publishSweepEvent(redis, { type: 'sweep', sweepId, status: outcome.sweep.status, result: outcome.sweep.result ?? null }).catch(() => undefined);
     }

@@ -1,7 +1,8 @@
 /**
  * The sweep reconciler: a sweep left without any job that would wake it (its wake-up lost with
  * Redis) is woken and completes; a sweep whose every round fails is woken until its rounds have
- * failed the bound, then ends failed with the last error, its queued trials cancelled.
+ * failed the bound, then ends failed with the last error, its queued trials cancelled and its
+ * running ones stopped (at once, one whose job no worker holds), each trial's end told.
  */
 import type { Job } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,11 +10,15 @@ import { createLogger } from '../../../src/config/logger.ts';
 import { createPool, type Pool } from '../../../src/db/pool.ts';
 import { closeRedis, createRedis } from '../../../src/queue/connection.ts';
 import { createStrandedSweeps } from '../../../src/db/stranded-sweeps.ts';
+import { createStrandedRuns } from '../../../src/db/stranded-runs.ts';
 import { createSweepsQueue, type SweepJobData, type SweepsQueue } from '../../../src/queue/sweeps-queue.ts';
 import { createSweepProcessor } from '../../../src/worker/processors/sweep.ts';
 import { startSweepWorker } from '../../../src/worker/sweep-worker.ts';
 import { createSweepReconciler, type SweepReconciler } from '../../../src/worker/sweep-reconciler.ts';
 import { eventually } from '../../support/eventually.ts';
+import { listenTo } from '../support/channel-listener.ts';
+import { sweepChannel } from '../../../src/queue/sweep-events.ts';
+import { cancelFlagKey } from '../../../src/queue/run-cancellation.ts';
 import { useTestApi } from '../runs/support.ts';
 import { getSweep, quadraticBase, startTestSweepWorker, waitForSweep } from './support.ts';
 
@@ -37,6 +42,8 @@ describe('the sweep reconciler', () => {
     sweepsQueue,
     redis: api.services.redis,
     queuePrefix: api.services.config.queuePrefix,
+    runsQueue: api.services.runsQueue,
+    strandedRuns: createStrandedRuns(pool),
     staleAfterMs: 60_000,
     maxFailedRounds,
     // No lock left between the test's own passes.
@@ -132,7 +139,7 @@ describe('the sweep reconciler', () => {
     }
   });
 
-  it('ends failed, with the last error, a sweep whose every round fails, once they have failed the bound', async () => {
+  it('ends failed, with the last error, a sweep whose every round fails, once they have failed the bound: its queued trials cancelled, a running one whose job no worker holds ended at once, each end told', async () => {
     const id = await strandedSweep();
     // A first round creates the trials (queued: no runs worker here); then the sweep is one its
     // planner cannot read, so every round of it throws.
@@ -153,17 +160,40 @@ describe('the sweep reconciler', () => {
       await worker.close();
       await closeRedis(connection);
     }
-    const second = await reconciler.reconcile();
-    expect(second.failed).toContain(id);
-    expect(second.woken).not.toContain(id);
+    // Its first trial was begun by a worker that let its job go since: the job waits in the queue (no runs worker here).
+    const { rows: [begun, queued] } = await pool.query<{ id: string }>('SELECT id FROM runs WHERE sweep_id = $1 ORDER BY trial_number', [id]);
+    await pool.query("UPDATE runs SET status = 'running', started_at = now() WHERE id = $1", [begun.id]);
+    expect(await api.services.runsQueue.getJobState(begun.id)).not.toBe('active');
+    const events = await listenTo(api.services.config.redisUrl, sweepChannel(id));
+    let heard: unknown[];
+    try {
+      const second = await reconciler.reconcile();
+      expect(second.failed).toContain(id);
+      expect(second.woken).not.toContain(id);
+      heard = await events.heard();
+    } finally {
+      await events.close();
+    }
+    // Each trial's end is told once, before the sweep's.
+    expect(heard).toEqual([
+      { type: 'trial', sweepId: id, runId: queued.id, trialNumber: 1, status: 'cancelled' },
+      { type: 'trial', sweepId: id, runId: begun.id, trialNumber: 0, status: 'cancelled' },
+      { type: 'sweep', sweepId: id, status: 'failed', result: expect.objectContaining({ reason: 'coordination_failed' }) },
+    ]);
 
     // Read from its row: its view would read the spec its planner could not.
     const { rows: [sweep] } = await pool.query<{ status: string; result: { reason: string; message: string } }>('SELECT status, result FROM sweeps WHERE id = $1', [id]);
     expect(sweep?.status).toBe('failed');
     expect(sweep.result?.reason).toBe('coordination_failed');
     expect(sweep.result?.message).toMatch(/^\d+ rounds of its coordination failed in a row\. The last: .*maxTrials/);
-    const trials = await pool.query<{ status: string }>('SELECT status FROM runs WHERE sweep_id = $1', [id]);
-    expect(trials.rows.map((row) => row.status)).toEqual(['cancelled', 'cancelled']);
+    const trials = await pool.query<{ status: string; message: string }>("SELECT status, result->>'message' AS message FROM runs WHERE sweep_id = $1 ORDER BY trial_number", [id]);
+    expect(trials.rows).toEqual([
+      { status: 'cancelled', message: 'Cancelled while no worker was running it: its sweep failed.' },
+      { status: 'cancelled', message: 'Cancelled before it started: its sweep failed.' },
+    ]);
+    // The running one's job is gone, and no flag waits for a worker.
+    expect(await api.services.runsQueue.getJobState(begun.id)).toBe('unknown');
+    expect(await api.services.redis.get(cancelFlagKey(api.services.config.queuePrefix, begun.id))).toBeNull();
   });
 
   it('counts failed rounds from 0 again after a round that does not fail', async () => {

@@ -126,8 +126,8 @@ export async function sweepRoutes(app: FastifyInstance, { sweepService }: { swee
   routes.post('/sweeps/:id/cancel', {
     schema: {
       summary: 'Cancel a sweep',
-      description: 'No more trials start; queued trials are cancelled at once, running ones stop within a slice (stopReason `cancelled`). '
-        + 'A sweep that has ended cannot be cancelled (409).',
+      description: 'No more trials start; queued trials are cancelled at once, running ones stop within a slice (stopReason `cancelled`), '
+        + 'and one that no worker is running (its job waits to resume, failed or is gone) is cancelled at once. A sweep that has ended cannot be cancelled (409).',
       tags: ['sweeps'],
       params: idParams,
       querystring: noQueryParameters,

@@ -9,8 +9,10 @@ import { goalSign, metricGoal } from '../../../core/sweep/index.ts';
 import { conditionsFirst } from '../../../core/sweep/search-space.ts';
 import { baseObjectiveOf, type SweepRepository, type SweepRow } from '../../../db/sweeps.ts';
 import type { Redis } from '../../../queue/connection.ts';
-import { requestCancel } from '../../../queue/run-cancellation.ts';
 import { publishSweepEvent } from '../../../queue/sweep-events.ts';
+import { stopSweepTrials } from '../../../queue/sweep-trial-stops.ts';
+import type { RunsQueue } from '../../../queue/runs-queue.ts';
+import type { StrandedRuns } from '../../../db/stranded-runs.ts';
 import { wakeSweep, type SweepsQueue } from '../../../queue/sweeps-queue.ts';
 import { AppError, noSuch } from '../../errors/app-error.ts';
 import { cursorPage } from '../cursor-page.ts';
@@ -27,6 +29,10 @@ export interface SweepServiceDependencies {
   readonly objectives: ObjectiveService;
   readonly redis: Redis;
   readonly queuePrefix: string;
+  /** Removes the jobs of a cancelled sweep's running trials (see stopSweepTrials). */
+  readonly runsQueue: RunsQueue;
+  /** Ends a cancelled sweep's running trials whose jobs no worker holds. */
+  readonly strandedRuns: StrandedRuns;
 }
 
 const cancelledTrial = resultWithoutParams('cancelled', 'Cancelled before it started: its sweep was cancelled.');
@@ -51,7 +57,9 @@ const unavailable = (cause: unknown) =>
     cause,
   });
 
-export function createSweepService({ sweeps, sweepsQueue, objectives, redis, queuePrefix }: SweepServiceDependencies) {
+export function createSweepService({ sweeps, sweepsQueue, objectives, redis, queuePrefix, runsQueue, strandedRuns }: SweepServiceDependencies) {
+  const stopping = { redis, queuePrefix, runsQueue, strandedRuns };
+
   async function find(tenantId: string, id: string): Promise<SweepRow> {
     const sweep = isUuid(id) ? await sweeps.findForTenant(tenantId, id) : null;
     if (!sweep) throw noSuch('sweep', id);
@@ -137,17 +145,20 @@ export function createSweepService({ sweeps, sweepsQueue, objectives, redis, que
       return { sweep, shown, items: page.map(toTrialView), nextCursor };
     },
 
-    /** Cancels the sweep: queued trials at once, running ones within a slice; 409 once it has ended. */
+    /**
+     * Cancels the sweep: queued trials at once, running ones within a slice (at once, those whose
+     * jobs no worker holds: see stopSweepTrials); 409 once it has ended.
+     */
     async cancel(tenantId: string, id: string): Promise<SweepView> {
       const sweep = await find(tenantId, id);
       const result = { reason: 'cancelled', message: 'A client cancelled the sweep.' };
-      const { cancelled, running } = await sweeps.cancel(sweep.id, result, cancelledTrial);
-      if (!cancelled) {
+      const { ended, ...trials } = await sweeps.cancel(sweep.id, result, cancelledTrial);
+      if (!ended) {
         throw new AppError(409, 'sweep_finished', 'The sweep has already finished', {
           detail: `Sweep ${id} is ${sweep.status}; only queued or running sweeps can be cancelled.`,
         });
       }
-      await Promise.all(running.map((runId) => requestCancel(redis, queuePrefix, runId))).catch((error: unknown) => {
+      await stopSweepTrials(stopping, trials, 'its sweep was cancelled').catch((error: unknown) => {
         throw unavailable(error);
       });
       await publishSweepEvent(redis, { type: 'sweep', sweepId: sweep.id, status: 'cancelled', result }).catch(() => undefined);
