@@ -6,12 +6,13 @@
  *
  * Only a worker that holds the run's job reads the flag: a running run whose job none holds is
  * ended at once instead, its job removed first (`stopRunning`), by a client's cancel and by its
- * sweep's stop alike.
+ * sweep's stop alike. A queued run's cancel is told by whoever holds its job last: the cancel
+ * when it removed the job, else the worker that took it (`tellCancelledQueued`).
  */
 import type { Redis } from './connection.ts';
 import type { RunsQueue } from './runs-queue.ts';
 import { publishStrandedEnd } from './run-events.ts';
-import type { StrandedRuns } from '../db/stranded-runs.ts';
+import type { StrandedRunEnd, StrandedRuns } from '../db/stranded-runs.ts';
 import type { RunResultView } from '../contracts/run-result.ts';
 
 const flagLifetimeSeconds = 7 * 24 * 3600;
@@ -46,6 +47,20 @@ export interface RunStopping {
  *   last slice come first): null.
  * A removal that fails (Redis unreachable) rejects, with nothing ended or flagged.
  */
+/**
+ * Tells the end of a run just cancelled while queued (by a client's cancel of it, or by its
+ * sweep's end or stop), once. Its job goes first: when BullMQ removed it (or it was gone), no
+ * worker holds it and none can take it any more, and the end is told here, on the run's channel
+ * and, for a trial, on its sweep's. When BullMQ refused (a worker took the job before the cancel
+ * committed, and has not written its first slice) or the removal failed (Redis unreachable), the
+ * job is a worker's: it finds the run ended and tells its end itself (see the run processor), so
+ * it is not told here. Never rejects.
+ */
+export async function tellCancelledQueued({ redis, runsQueue }: Pick<RunStopping, 'redis' | 'runsQueue'>, ended: StrandedRunEnd): Promise<void> {
+  if ((await runsQueue.remove(ended.id).catch(() => 0)) === 0) return;
+  await publishStrandedEnd(redis, ended, 'cancelled');
+}
+
 export async function stopRunning({ redis, queuePrefix, runsQueue, strandedRuns }: RunStopping, runId: string, message: string): Promise<RunResultView | null> {
   if ((await runsQueue.remove(runId)) === 0) {
     await requestCancel(redis, queuePrefix, runId);

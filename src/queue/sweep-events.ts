@@ -7,8 +7,8 @@
  *   { "type": "trial", "sweepId": "…", "runId": "…", "trialNumber": n, "status": "completed" | "pruned" | … }
  *       when a trial has ended, told once by whatever ended it (the worker that ran it; its stop
  *       while no worker ran it, by a client's cancel or its sweep's; the reconciler failing it; its
- *       cancel while queued, by a client or as its sweep stops, is cancelled or fails: see
- *       src/queue/sweep-trial-stops.ts): `status` is its final status, or
+ *       cancel while queued, by a client or as its sweep stops, is cancelled or fails, or the worker
+ *       that held its job then: see src/queue/sweep-trial-stops.ts): `status` is its final status, or
  *       "ended" when the worker that tells it does not know it (another worker took the run's job
  *       over, or the run had ended when the worker went to fail it); its run tells how.
  *

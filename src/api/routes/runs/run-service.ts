@@ -11,8 +11,7 @@ import type { TenantQuotas } from '../../../config/config.ts';
 import { quotaExceeded } from '../../errors/quota-exceeded.ts';
 import type { Redis } from '../../../queue/connection.ts';
 
-import { requestCancel, stopRunning } from '../../../queue/run-cancellation.ts';
-import { publishStrandedEnd } from '../../../queue/run-events.ts';
+import { requestCancel, stopRunning, tellCancelledQueued } from '../../../queue/run-cancellation.ts';
 import type { RunEnqueuer, RunsQueue } from '../../../queue/runs-queue.ts';
 import { wakeSweep, type SweepsQueue } from '../../../queue/sweeps-queue.ts';
 import type { RunSpec } from '../../../contracts/run-spec.ts';
@@ -150,10 +149,9 @@ export function createRunService({ runs, runsQueue, runEnqueuer, objectives, red
     async cancel(tenantId: string, id: string): Promise<{ run: Run; pending: boolean }> {
       const run = await get(tenantId, id);
       if (run.status === 'queued' && await runs.cancelQueued(run.id, cancelledBeforeStart)) {
-        // Best effort: the job may be gone already, and a worker skips a cancelled run anyway.
-        await runsQueue.remove(run.id).catch(() => 0);
-        // Told as any end no worker drove: on its channel and, for a trial, as its sweep's trial event.
-        await publishStrandedEnd(redis, { id: run.id, result: cancelledBeforeStart, sweepId: run.sweepId, trialNumber: run.trialNumber }, 'cancelled');
+        // Told once, on its channel and, for a trial, as its sweep's trial event: here when its job
+        // is removed, else by the worker that holds it (it finds the run ended).
+        await tellCancelledQueued(stopping, { id: run.id, result: cancelledBeforeStart, sweepId: run.sweepId, trialNumber: run.trialNumber });
         return cancelledAtOnce(tenantId, run);
       }
       const current = await get(tenantId, id);
