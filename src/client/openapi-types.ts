@@ -3089,7 +3089,7 @@ export interface paths {
         put?: never;
         /**
          * Cancel a sweep
-         * @description No more trials start; queued trials are cancelled at once, running ones stop within a slice (stopReason `cancelled`), and one that no worker is running (its job waits to resume, failed or is gone) is cancelled at once. A sweep that has ended cannot be cancelled (409).
+         * @description No more trials start; queued trials are cancelled at once, running ones stop within a slice (stopReason `cancelled`), and one that no worker is running (its job waits to resume, failed or is gone) is cancelled at once. A sweep a client has cancelled answers a cancel again as it did the first time (200), its running trials told to stop again: a cancel answered 503 (Redis unreachable) ended the sweep, and its retry stops the trials it could not. A sweep that has ended otherwise cannot be cancelled (409).
          */
         post: {
             parameters: {

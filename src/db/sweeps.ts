@@ -272,9 +272,14 @@ export async function endSweep(
         WHERE sweep_id = $1 AND status = 'queued' RETURNING id, result, sweep_id AS "sweepId", trial_number AS "trialNumber"`,
       [id, JSON.stringify(trialResult)],
     );
-    const running = (await client.query<{ id: string }>(`SELECT id FROM runs WHERE sweep_id = $1 AND status = 'running'`, [id])).rows.map((row) => row.id);
-    return { ended: true, running, cancelled };
+    return { ended: true, running: await runningTrials(client, id), cancelled };
   });
+}
+
+/** The sweep's running trials. */
+async function runningTrials(client: Pool | PoolClient, sweepId: string): Promise<string[]> {
+  const { rows } = await client.query<{ id: string }>(`SELECT id FROM runs WHERE sweep_id = $1 AND status = 'running'`, [sweepId]);
+  return rows.map((row) => row.id);
 }
 
 /** A sweep to store (see create). */
@@ -390,6 +395,11 @@ export function createSweepRepository(pool: Pool) {
     /** Cancels a queued or running sweep and its queued trials, in one transaction (see endSweep). */
     cancel(id: string, sweepResult: unknown, trialResult: RunResultView): Promise<SweepEnd> {
       return endSweep(pool, id, 'cancelled', sweepResult, trialResult);
+    },
+
+    /** The sweep's running trials (of a cancel repeated: see the sweep service's cancel). */
+    runningTrials(id: string): Promise<string[]> {
+      return runningTrials(pool, id);
     },
   };
 }

@@ -26,7 +26,7 @@ export const errorCatalogue = {
   request_timeout: { status: 408, when: 'the request was not received in time' },
   idempotency_key_reused: { status: 409, when: 'an `Idempotency-Key` reused with a different spec' },
   run_finished: { status: 409, when: 'cancelling a run that has already finished' },
-  sweep_finished: { status: 409, when: 'cancelling a sweep that has already ended' },
+  sweep_finished: { status: 409, when: 'cancelling a sweep that has already ended, other than by a client\'s cancel' },
   run_active: { status: 409, when: 'deleting a queued or running run (cancel it first)' },
   sweep_active: { status: 409, when: 'deleting a trial of a queued or running sweep (cancel the sweep first, or wait for it to end)' },
   objective_in_use: { status: 409, when: 'deleting a stored objective that a run (finished or not) or a sweep that has not ended names; `usedBy` counts and lists them' },

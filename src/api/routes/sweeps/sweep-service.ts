@@ -4,7 +4,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { runSpecSchema } from '../../../contracts/run-spec.ts';
 import { settleSweepSpec, type SweepSpec } from '../../../contracts/sweep-spec.ts';
 import { sweepBaseIssues } from '../../../contracts/sweep-base.ts';
-import type { SweepView, TrialView } from '../../../contracts/sweep-view.ts';
+import type { SweepResult, SweepView, TrialView } from '../../../contracts/sweep-view.ts';
 import { goalSign, metricGoal } from '../../../core/sweep/index.ts';
 import { conditionsFirst } from '../../../core/sweep/search-space.ts';
 import { baseObjectiveOf, type SweepRepository, type SweepRow } from '../../../db/sweeps.ts';
@@ -21,6 +21,8 @@ import { objectiveProblem } from '../objectives/objective-problems.ts';
 import { toSweepView, toTrialView } from './sweep-view.ts';
 import { resultWithoutParams } from '../../../contracts/run-result.ts';
 import { isUuid } from '../../../db/uuid.ts';
+import { isDatabaseUnavailable } from '../../../db/database-unavailable.ts';
+import { isPoolBusy } from '../../../db/pool-busy.ts';
 import { decodeTrialCursor, encodeTrialCursor, type TrialOrder } from './trial-cursor.ts';
 
 export interface SweepServiceDependencies {
@@ -57,6 +59,9 @@ const unavailable = (cause: unknown) =>
     cause,
   });
 
+/** A client's cancel of a sweep, as its result says. */
+const cancelledByClient = { reason: 'cancelled', message: 'A client cancelled the sweep.' } as const;
+
 export function createSweepService({ sweeps, sweepsQueue, objectives, redis, queuePrefix, runsQueue, strandedRuns }: SweepServiceDependencies) {
   const stopping = { redis, queuePrefix, runsQueue, strandedRuns };
 
@@ -64,6 +69,20 @@ export function createSweepService({ sweeps, sweepsQueue, objectives, redis, que
     const sweep = isUuid(id) ? await sweeps.findForTenant(tenantId, id) : null;
     if (!sweep) throw noSuch('sweep', id);
     return sweep;
+  }
+
+  /**
+   * The running trials of a sweep a cancel did not end, which a client cancelled (read again: it
+   * may have ended since it was read); 409 when it ended otherwise.
+   */
+  async function runningOfCancelled(tenantId: string, id: string): Promise<string[]> {
+    const sweep = await find(tenantId, id);
+    if (sweep.status !== 'cancelled' || (sweep.result as SweepResult | null)?.reason !== cancelledByClient.reason) {
+      throw new AppError(409, 'sweep_finished', 'The sweep has already finished', {
+        detail: `Sweep ${id} is ${sweep.status}; only queued or running sweeps can be cancelled.`,
+      });
+    }
+    return sweeps.runningTrials(sweep.id);
   }
 
   async function views(rows: readonly SweepRow[]): Promise<SweepView[]> {
@@ -147,21 +166,27 @@ export function createSweepService({ sweeps, sweepsQueue, objectives, redis, que
 
     /**
      * Cancels the sweep: queued trials at once, running ones within a slice (at once, those whose
-     * jobs no worker holds: see stopSweepTrials); 409 once it has ended.
+     * jobs no worker holds: see stopSweepTrials). A cancel repeated, of a sweep a client cancelled,
+     * stops its running trials again and answers as the first did: the first may have ended the
+     * sweep and then found Redis unreachable (503) before all its running trials were told to
+     * stop. 409 once it has ended otherwise.
      */
     async cancel(tenantId: string, id: string): Promise<SweepView> {
       const sweep = await find(tenantId, id);
-      const result = { reason: 'cancelled', message: 'A client cancelled the sweep.' };
-      const { ended, ...trials } = await sweeps.cancel(sweep.id, result, cancelledTrial);
-      if (!ended) {
-        throw new AppError(409, 'sweep_finished', 'The sweep has already finished', {
-          detail: `Sweep ${id} is ${sweep.status}; only queued or running sweeps can be cancelled.`,
+      const { ended, ...trials } = await sweeps.cancel(sweep.id, cancelledByClient, cancelledTrial);
+      const stopped = ended ? trials : { cancelled: [], running: await runningOfCancelled(tenantId, id) };
+      try {
+        await stopSweepTrials(stopping, stopped, 'its sweep was cancelled');
+      } catch (error) {
+        // The database's outage and a busy pool are their own 503s (see the error handler); anything else here is Redis.
+        if (isDatabaseUnavailable(error) || isPoolBusy(error)) throw error;
+        throw new AppError(503, 'queue_unavailable', 'The run queue is unavailable', {
+          detail: `Sweep ${id} is cancelled, but its running trials could not all be told to stop because Redis is unreachable; retry the cancel later.`,
+          headers: { 'retry-after': '5' },
+          cause: error,
         });
       }
-      await stopSweepTrials(stopping, trials, 'its sweep was cancelled').catch((error: unknown) => {
-        throw unavailable(error);
-      });
-      await publishSweepEvent(redis, { type: 'sweep', sweepId: sweep.id, status: 'cancelled', result }).catch(() => undefined);
+      await publishSweepEvent(redis, { type: 'sweep', sweepId: sweep.id, status: 'cancelled', result: cancelledByClient }).catch(() => undefined);
       return view(await find(tenantId, id));
     },
   };

@@ -1,0 +1,115 @@
+/**
+ * A sweep whose cancel committed in PostgreSQL while Redis was unreachable, before its running
+ * trials were stopped (the cancel answered 503): a retried cancel answers 200 (not 409
+ * `sweep_finished`) and stops them. Before, nothing stopped them, and a trial whose worker had
+ * let its job go stayed running for good.
+ *
+ * The API reaches Redis through a relay the test cuts; the test
+ * takes a trial's job as a worker would (its job active: its stop raises its flag), and writes
+ * the start of another as a worker that let its job go since would.
+ */
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../../../src/api/app.ts';
+import { closeRedis, createRedis, type Redis } from '../../../src/queue/connection.ts';
+import { createRunsQueue, type RunsQueue } from '../../../src/queue/runs-queue.ts';
+import { cancelFlagKey } from '../../../src/queue/run-cancellation.ts';
+import { testConfig } from '../support/services.ts';
+import { relayTo, type TcpProxy } from '../support/tcp-proxy.ts';
+import { useTestApi } from '../runs/support.ts';
+import { eventually } from '../../support/eventually.ts';
+import { queueTrials, useTestJobHolder, useTestSweepCoordinator } from './support.ts';
+
+describe('a sweep ended while Redis was unreachable', () => {
+  const api = useTestApi();
+  const sweeping = useTestSweepCoordinator(api);
+  const jobs = useTestJobHolder(api);
+  let proxy: TcpProxy;
+  let relayed: Redis;
+  let relayedRuns: RunsQueue;
+  let app: FastifyInstance;
+
+  beforeAll(async () => {
+    const relay = await relayTo(api.services.config.redisUrl);
+    proxy = relay.proxy;
+    const config = testConfig({ REDIS_URL: relay.url, QUEUE_PREFIX: api.services.config.queuePrefix });
+    relayed = createRedis(config.redisUrl, 'fail-fast');
+    relayedRuns = createRunsQueue(relayed, config.queuePrefix);
+    app = await buildApp({ config, database: api.services.database, redis: relayed, runsQueue: relayedRuns }, { logger: false });
+  });
+  afterAll(async () => {
+    await app?.close();
+    await relayedRuns?.close().catch(() => undefined);
+    if (relayed) await closeRedis(relayed);
+    await proxy?.close();
+  });
+
+  /** What `work` does while the relay to Redis is cut. */
+  async function whileCut<T>(work: () => Promise<T>): Promise<T> {
+    await proxy.stop();
+    try {
+      return await work();
+    } finally {
+      await proxy.start();
+    }
+  }
+
+  const cancel = (id: string) => app.inject({ method: 'POST', url: `/v1/sweeps/${id}/cancel`, headers: { authorization: api.authorization } });
+  const trialOf = async (runId: string) => (await sweeping.pool.query('SELECT status, result FROM runs WHERE id = $1', [runId])).rows[0];
+  const cancelFlag = (runId: string) => sweeping.connection.get(cancelFlagKey(api.services.config.queuePrefix, runId));
+
+  /**
+   * A sweep of three trials: the first started by a worker that holds its job, the second by one
+   * that let its job go since, the third queued.
+   */
+  async function sweepUnderWay(): Promise<{ id: string; held: string; letGo: string; queued: string }> {
+    const { id, trials: [held, letGo, queued] } = await queueTrials(api, sweeping, { maxTrials: 8 }, { parallelism: 3 });
+    await jobs.take(held);
+    await sweeping.pool.query("UPDATE runs SET status = 'running', started_at = now() WHERE id = ANY($1)", [[held, letGo]]);
+    return { id, held, letGo, queued };
+  }
+
+  /** The running trials stopped: the held one told by its flag, the one let go ended at once. */
+  async function expectStopped({ held, letGo }: { held: string; letGo: string }) {
+    expect(await trialOf(held)).toMatchObject({ status: 'running' });
+    expect(await cancelFlag(held)).toBe('1');
+    expect(await trialOf(letGo)).toMatchObject({ status: 'cancelled', result: { message: expect.stringMatching(/^Cancelled while no worker was running it: its sweep /) } });
+    expect(await api.services.runsQueue.getJobState(letGo)).toBe('unknown');
+  }
+
+  /** A cancel while the relay is cut: 503, its own words; the sweep is cancelled all the same, its running trials not stopped. */
+  async function cancelWhileDown(sweep: { id: string; held: string; letGo: string }) {
+    const down = await whileCut(() => cancel(sweep.id));
+    expect(down.statusCode, down.body).toBe(503);
+    expect(down.headers['retry-after']).toBe('5');
+    expect(down.json()).toMatchObject({
+      type: expect.stringContaining('queue_unavailable'),
+      detail: `Sweep ${sweep.id} is cancelled, but its running trials could not all be told to stop because Redis is unreachable; retry the cancel later.`,
+    });
+    const { rows: [stored] } = await sweeping.pool.query('SELECT status, result FROM sweeps WHERE id = $1', [sweep.id]);
+    expect(stored).toMatchObject({ status: 'cancelled', result: { reason: 'cancelled' } });
+    expect(await cancelFlag(sweep.held)).toBeNull();
+    expect(await trialOf(sweep.letGo)).toMatchObject({ status: 'running' });
+  }
+
+  it('a cancel retried after a 503 answers as a first success would, and stops the running trials', async () => {
+    const sweep = await sweepUnderWay();
+    await cancelWhileDown(sweep);
+    const retried = await eventually(() => cancel(sweep.id), (answer) => answer.statusCode !== 503, { timeoutMs: 10_000, intervalMs: 100 });
+    expect(retried.statusCode, retried.body).toBe(200);
+    expect(retried.json()).toMatchObject({ id: sweep.id, status: 'cancelled', result: { reason: 'cancelled', message: 'A client cancelled the sweep.' }, trials: { running: 1, cancelled: 2 } });
+    await expectStopped(sweep);
+    // Once more: the same answer.
+    const again = await cancel(sweep.id);
+    expect(again.statusCode, again.body).toBe(200);
+    expect(again.json()).toEqual(retried.json());
+  });
+
+  it('a cancel of a sweep that ended otherwise is still refused (409)', async () => {
+    const { id } = await queueTrials(api, sweeping, { maxTrials: 8 }, { parallelism: 1 });
+    await sweeping.pool.query(`UPDATE sweeps SET status = 'failed', result = '{"reason": "coordination_failed", "message": "…"}', finished_at = now() WHERE id = $1`, [id]);
+    const refused = await cancel(id);
+    expect(refused.statusCode, refused.body).toBe(409);
+    expect(refused.json()).toMatchObject({ detail: `Sweep ${id} is failed; only queued or running sweeps can be cancelled.` });
+  });
+});
