@@ -1,8 +1,8 @@
 /**
  * Sweeps that no coordinator may wake any more, seen from the database: the candidates the
  * sweep reconciler checks against the queue (src/worker/sweep-reconciler.ts), the count of a
- * sweep's failed rounds that bounds how often it is woken, and the statement that ends a sweep
- * whose rounds keep failing.
+ * sweep's failed rounds that bounds how often it is woken, the statement that ends a sweep
+ * whose rounds keep failing, and the running trials of ended sweeps still to be stopped.
  */
 import { resultWithoutParams } from '../contracts/run-result.ts';
 import type { SweepResult } from '../contracts/sweep-view.ts';
@@ -25,6 +25,27 @@ export const candidatesStatement = {
      AND ${afterPositionSql('$4', '$5')} LIMIT $3`,
 };
 
+/**
+ * Running trials of the deployment's sweeps that a client cancelled or whose coordination
+ * failed: the stop of such a sweep's running trials follows the statement that ended it, and did
+ * not happen should Redis have been unreachable then. Served by runs_unfinished_idx (a
+ * deployment's unfinished runs, by last write), least recently written first.
+ */
+const unstoppedTrialsStatement = {
+  name: 'stranded-sweeps-unstopped-trials',
+  text: `
+  SELECT r.id, s.status FROM runs r JOIN sweeps s ON s.id = r.sweep_id
+   WHERE r.queue_prefix = $1 AND r.status IN ('queued', 'running') AND r.status = 'running'
+     AND ((s.status = 'cancelled' AND s.result->>'reason' = 'cancelled') OR (s.status = 'failed' AND s.result->>'reason' = 'coordination_failed'))
+   ORDER BY r.updated_at LIMIT $2`,
+};
+
+/** A running trial of a sweep that ended without stopping it (see unstoppedTrials), and how its sweep ended. */
+export interface UnstoppedTrial {
+  readonly id: string;
+  readonly status: 'cancelled' | 'failed';
+}
+
 /** Counts a failed round of an unfinished sweep, keeping its error; the sweep's updated_at is left alone (no progress). */
 const failedRoundStatement = {
   name: 'stranded-sweeps-failed-round',
@@ -45,6 +66,17 @@ export function createStrandedSweeps(pool: Pool) {
      */
     async candidates(queuePrefix: string, staleBefore: Date, limit: number, after: PassPosition = firstPosition): Promise<StrandedSweep[]> {
       const { rows } = await pool.query<StrandedSweep>({ ...candidatesStatement, values: [queuePrefix, staleBefore.toISOString(), limit, ...positionValues(after)] });
+      return rows;
+    },
+
+    /**
+     * Up to `limit` running trials of the deployment of `queuePrefix` whose sweeps ended, cancelled
+     * by a client or failed with coordination_failed, least recently written first: each must be
+     * stopped, as the end of its sweep stops it (a worker that holds its job may have been told
+     * already, and ends it within a slice).
+     */
+    async unstoppedTrials(queuePrefix: string, limit: number): Promise<UnstoppedTrial[]> {
+      const { rows } = await pool.query<UnstoppedTrial>({ ...unstoppedTrialsStatement, values: [queuePrefix, limit] });
       return rows;
     },
 

@@ -18,6 +18,12 @@
  *   rounds is not woken again: it ends `failed` (reason `coordination_failed`) with a message
  *   naming the last error, its queued trials cancelled and its running ones stopped, as a
  *   client's cancel does (see stopSweepTrials).
+ * - The running trials of a sweep that ended, cancelled by a client or with coordination_failed,
+ *   are stopped again (at most `batchLimit` per pass): the statement that ended the sweep
+ *   committed before its trials were stopped, which fails while Redis is unreachable (the
+ *   client's cancel answered 503; this reconciler's end of the sweep threw), and nothing else
+ *   would stop them. A trial whose worker was told already is told again, harmlessly, until it
+ *   ends within its slice.
  *
  * Each worker process runs a pass every RECONCILE_INTERVAL_MS, as the run reconciler
  * (src/worker/reconciler.ts), under a lock in Redis (held for the interval) that makes it one
@@ -64,6 +70,8 @@ export interface SweepReconciliation {
   readonly ran: boolean;
   readonly woken: readonly string[];
   readonly failed: readonly string[];
+  /** Running trials of ended sweeps stopped again (see above). */
+  readonly stopped: readonly string[];
   /** Sweeps whose repair failed with an error of their own (see candidate-errors.ts), logged. */
   readonly skipped: readonly string[];
 }
@@ -122,9 +130,19 @@ export function createSweepReconciler(dependencies: SweepReconcilerDependencies)
     return true;
   }
 
+  /** Stops again the running trials of sweeps that ended without stopping them (see above). */
+  async function stopUnstopped(): Promise<string[]> {
+    const trials = await strandedSweeps.unstoppedTrials(queuePrefix, limit);
+    for (const [status, why] of [['cancelled', 'its sweep was cancelled'], ['failed', 'its sweep failed']] as const) {
+      const running = trials.filter((trial) => trial.status === status).map((trial) => trial.id);
+      if (running.length > 0) await stopSweepTrials(stopping, { cancelled: [], running }, why);
+    }
+    return trials.map((trial) => trial.id);
+  }
+
   async function reconcile(): Promise<SweepReconciliation> {
     const acquired = await redis.set(lockKey(queuePrefix), randomUUID(), 'PX', dependencies.intervalMs, 'NX');
-    if (acquired !== 'OK') return { ran: false, woken: [], failed: [], skipped: [] };
+    if (acquired !== 'OK') return { ran: false, woken: [], failed: [], stopped: [], skipped: [] };
     const now = clock().getTime();
     const start = await cursor.begin();
     const candidates = await strandedSweeps.candidates(queuePrefix, new Date(now - dependencies.staleAfterMs), limit, start.position);
@@ -146,8 +164,9 @@ export function createSweepReconciler(dependencies: SweepReconcilerDependencies)
       }, { logger, skipped, what: 'sweep reconciliation' })));
     }
     await start.passed(candidates, limit);
+    const stopped = await stopUnstopped();
     if (woken.length > 0 || failed.length > 0) logger.warn({ woken, failed }, 'reconciled sweeps with the queue');
-    return { ran: true, woken, failed, skipped };
+    return { ran: true, woken, failed, stopped, skipped };
   }
 
   return { reconcile };

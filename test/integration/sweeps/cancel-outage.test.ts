@@ -1,19 +1,24 @@
 /**
- * A sweep whose cancel committed in PostgreSQL while Redis was unreachable, before its running
- * trials were stopped (the cancel answered 503): a retried cancel answers 200 (not 409
- * `sweep_finished`) and stops them. Before, nothing stopped them, and a trial whose worker had
- * let its job go stayed running for good.
+ * A sweep whose end committed in PostgreSQL while Redis was unreachable, before its running
+ * trials were stopped: a client's cancel answered 503, or the sweep reconciler's end of a sweep
+ * whose coordination failed threw. A retried cancel answers 200 (not 409 `sweep_finished`) and
+ * stops them, and so does the reconciler's next pass, whichever comes first: before, nothing
+ * stopped them, and a trial whose worker had let its job go stayed running for good.
  *
- * The API reaches Redis through a relay the test cuts; the test
+ * The API (and the reconciler's runs queue) reach Redis through a relay the test cuts; the test
  * takes a trial's job as a worker would (its job active: its stop raises its flag), and writes
  * the start of another as a worker that let its job go since would.
  */
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../../src/api/app.ts';
+import { createLogger } from '../../../src/config/logger.ts';
 import { closeRedis, createRedis, type Redis } from '../../../src/queue/connection.ts';
 import { createRunsQueue, type RunsQueue } from '../../../src/queue/runs-queue.ts';
 import { cancelFlagKey } from '../../../src/queue/run-cancellation.ts';
+import { createStrandedRuns } from '../../../src/db/stranded-runs.ts';
+import { createStrandedSweeps } from '../../../src/db/stranded-sweeps.ts';
+import { createSweepReconciler } from '../../../src/worker/sweep-reconciler.ts';
 import { testConfig } from '../support/services.ts';
 import { relayTo, type TcpProxy } from '../support/tcp-proxy.ts';
 import { useTestApi } from '../runs/support.ts';
@@ -103,6 +108,38 @@ describe('a sweep ended while Redis was unreachable', () => {
     const again = await cancel(sweep.id);
     expect(again.statusCode, again.body).toBe(200);
     expect(again.json()).toEqual(retried.json());
+  });
+
+  /** A sweep reconciler whose runs queue is `runsQueue` (its lock and flags on the machine's Redis, not relayed). */
+  const reconcilerWith = (runsQueue: RunsQueue) => createSweepReconciler({
+    strandedSweeps: createStrandedSweeps(sweeping.pool), sweepsQueue: sweeping.sweepsQueue, redis: sweeping.connection, queuePrefix: api.services.config.queuePrefix,
+    runsQueue, strandedRuns: createStrandedRuns(sweeping.pool), staleAfterMs: 60_000, maxFailedRounds: 3,
+    // No lock left between the test's own passes.
+    intervalMs: 1,
+    logger: createLogger('silent'),
+  });
+
+  it("the sweep reconciler's pass stops the running trials of a sweep whose cancel answered 503, should the client not retry", async () => {
+    const sweep = await sweepUnderWay();
+    await cancelWhileDown(sweep);
+    const pass = await reconcilerWith(api.services.runsQueue).reconcile();
+    expect(pass.stopped).toEqual(expect.arrayContaining([sweep.held, sweep.letGo]));
+    await expectStopped(sweep);
+  });
+
+  it("the sweep reconciler's next pass stops the running trials of a sweep it ended coordination_failed while the runs queue was unreachable", async () => {
+    const sweep = await sweepUnderWay();
+    await sweeping.pool.query("UPDATE sweeps SET failed_rounds = 3, round_error = 'no round', updated_at = now() - interval '1 hour' WHERE id = $1", [sweep.id]);
+    const reconciler = reconcilerWith(relayedRuns);
+    await whileCut(() => expect(reconciler.reconcile()).rejects.toThrow());
+    const { rows: [stored] } = await sweeping.pool.query('SELECT status, result FROM sweeps WHERE id = $1', [sweep.id]);
+    expect(stored).toMatchObject({ status: 'failed', result: { reason: 'coordination_failed' } });
+    expect(await cancelFlag(sweep.held)).toBeNull();
+    expect(await trialOf(sweep.letGo)).toMatchObject({ status: 'running' });
+    const pass = await eventually(() => reconciler.reconcile().catch(() => null), (done) => done !== null, { timeoutMs: 10_000, intervalMs: 100 });
+    expect(pass!.stopped).toEqual(expect.arrayContaining([sweep.held, sweep.letGo]));
+    await expectStopped(sweep);
+    expect(await trialOf(sweep.letGo)).toMatchObject({ result: { message: 'Cancelled while no worker was running it: its sweep failed.' } });
   });
 
   it('a cancel of a sweep that ended otherwise is still refused (409)', async () => {
