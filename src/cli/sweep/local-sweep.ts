@@ -41,7 +41,29 @@ export interface LocalSweepOptions {
   readonly files?: ReadonlyMap<string, Dataset>;
   /** How long a trial's thread makes updates before it reads the sweep's messages, at most (TrialMessage.advanceMs; default `advanceMs`). */
   readonly advanceMs?: number;
+  /** Starts a trial's thread (default: a worker thread of thread-bootstrap.js); a test may wrap it to order its messages. */
+  readonly thread?: () => TrialThread;
 }
+
+/** What a trial's thread posts to the sweep (see trial-thread.ts). */
+export interface ThreadReply {
+  readonly type: string;
+  readonly trialNumber: number;
+  readonly rows?: [number, number | null][];
+  readonly step?: number;
+  readonly previousStep?: number | null;
+  readonly result?: RunResult;
+  readonly message?: string;
+}
+
+/** A trial's thread, as the sweep uses it: a Worker of trial-thread.ts. */
+export interface TrialThread {
+  postMessage(message: FilesMessage | TrialMessage | StopMessage | { type: 'verdict'; prune: boolean }): void;
+  on(event: 'message', listener: (reply: ThreadReply) => void): unknown;
+  terminate(): Promise<number>;
+}
+
+const startThread = (): TrialThread => new Worker(new URL('./thread-bootstrap.js', import.meta.url));
 
 /**
  * A trial's advance between two readings of its thread's messages, at most (ms): a stop the
@@ -75,10 +97,10 @@ export async function runLocalSweep(settled: SweepSpec, options: LocalSweepOptio
   const histories = new Map<number, Map<number, number | null>>();
   const decisions = new Map<number, PruningDecision>();
   const pending: Mutable<TrialRow>[] = [];
-  const threads = Array.from({ length: spec.parallelism }, () => new Worker(new URL('./thread-bootstrap.js', import.meta.url)));
+  const threads = Array.from({ length: spec.parallelism }, () => (options.thread ?? startThread)());
   if (options.files?.size) for (const thread of threads) thread.postMessage({ type: 'files', files: [...options.files] } satisfies FilesMessage);
   const idle = [...threads];
-  const busy = new Map<number, Worker>();
+  const busy = new Map<number, TrialThread>();
   let finished = 0;
   let settle: () => void = () => undefined;
   const done = new Promise<void>((resolve) => (settle = resolve));
@@ -154,7 +176,7 @@ export async function runLocalSweep(settled: SweepSpec, options: LocalSweepOptio
   }
 
   for (const thread of threads) {
-    thread.on('message', (message: { type: string; trialNumber: number; rows?: [number, number | null][]; step?: number; previousStep?: number | null; result?: RunResult; message?: string }) => {
+    thread.on('message', (message) => {
       // The sweep ended (its threads are being ended): its trials are as it told them.
       if (sweep.status !== 'running') return;
       const trial = byNumber(message.trialNumber);
