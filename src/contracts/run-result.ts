@@ -51,3 +51,12 @@ export type RunResultView = z.output<typeof runResultSchema>;
 export function resultWithoutParams(stopReason: StopReason, message: string, steps = 0): RunResultView {
   return { stopReason, message, steps, params: null, finalLoss: null, finalValLoss: null, finalValAccuracy: null, best: null, restoredBest: false };
 }
+
+/**
+ * The result of a sweep's trial cancelled before it started, saying `why` ("its sweep was
+ * cancelled"): by the sweep's own stop, a client's cancel of the sweep, its coordination failing;
+ * in the service and in `descent sweep` alike.
+ */
+export function cancelledBeforeStart(why: string): RunResultView {
+  return resultWithoutParams('cancelled', `Cancelled before it started: ${why}.`);
+}

@@ -4,7 +4,7 @@
  * sweep's failed rounds that bounds how often it is woken, the statement that ends a sweep
  * whose rounds keep failing, and the running trials of ended sweeps still to be stopped.
  */
-import { resultWithoutParams } from '../contracts/run-result.ts';
+import { cancelledBeforeStart } from '../contracts/run-result.ts';
 import type { SweepResult } from '../contracts/sweep-view.ts';
 import type { Pool } from './pool.ts';
 import { endSweep, type SweepEnd } from './sweeps.ts';
@@ -53,7 +53,7 @@ const failedRoundStatement = {
 };
 
 /** The result of a trial that had not started when its sweep failed. */
-const cancelledWithSweep = resultWithoutParams('cancelled', 'Cancelled before it started: its sweep failed.');
+const cancelledWithSweep = cancelledBeforeStart('its sweep failed');
 
 /** Longest error kept of a failed round. */
 const errorLength = 1_000;

@@ -62,7 +62,7 @@ import { escapeLiteral, type PoolClient, type QueryResult, type QueryResultRow }
 import type { Pool } from './pool.ts';
 import { activeStatusesSql } from './runs.ts';
 import { sweepColumns, type SweepRow, type TrialRow } from './sweeps.ts';
-import { resultWithoutParams } from '../contracts/run-result.ts';
+import { cancelledBeforeStart } from '../contracts/run-result.ts';
 import { numberArrayLiteral } from './array-literal.ts';
 import { isFinalSweepStatus, type SweepEndReason } from '../contracts/sweep-view.ts';
 import { isFinalRunStatus } from '../contracts/run-status.ts';
@@ -475,7 +475,7 @@ export function createSweepCoordination(pool: Pool) {
           writes.push(execute('sweep_round_insert', escapeLiteral(sweep.tenantId), escapeLiteral(sweepId), escapeLiteral(JSON.stringify(rows))));
         }
         // The round's stop, with the result of the queued trials it cancels.
-        const stop = decision.stop && { ...decision.stop, cancelled: resultWithoutParams('cancelled', `Cancelled before it started: ${decision.stop.why}.`) };
+        const stop = decision.stop && { ...decision.stop, cancelled: cancelledBeforeStart(decision.stop.why) };
         if (decision.finish) {
           writes.push(finishStatement(sweepId, decision.finish.status, JSON.stringify(decision.finish.result)));
         } else if (stop !== undefined) {

@@ -21,7 +21,7 @@ import { planRound } from '../../worker/sweeps/plan-round.ts';
 import type { Dataset } from '../../core/datasets/index.ts';
 import type { FilesMessage, StopMessage, TrialMessage } from './trial-thread.ts';
 import { runStatusRegistry } from '../../contracts/run-status.ts';
-import { resultWithoutParams } from '../../contracts/run-result.ts';
+import { cancelledBeforeStart } from '../../contracts/run-result.ts';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
@@ -146,7 +146,7 @@ export async function runLocalSweep(settled: SweepSpec, options: LocalSweepOptio
       sweep.stopping = plan.stop.reason;
       for (const trial of pending.splice(0)) {
         trial.status = 'cancelled';
-        trial.result = resultWithoutParams('cancelled', `Cancelled before it started: ${plan.stop.why}.`) as TrialRow['result'];
+        trial.result = cancelledBeforeStart(plan.stop.why) as TrialRow['result'];
         trial.finishedAt = new Date();
       }
       for (const [trialNumber, thread] of busy) thread.postMessage({ type: 'stop', trialNumber } satisfies StopMessage);

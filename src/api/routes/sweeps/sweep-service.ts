@@ -19,7 +19,7 @@ import { cursorPage } from '../cursor-page.ts';
 import type { ObjectiveService } from '../objectives/objective-service.ts';
 import { objectiveProblem } from '../objectives/objective-problems.ts';
 import { toSweepView, toTrialView } from './sweep-view.ts';
-import { resultWithoutParams } from '../../../contracts/run-result.ts';
+import { cancelledBeforeStart } from '../../../contracts/run-result.ts';
 import { isUuid } from '../../../db/uuid.ts';
 import { isDatabaseUnavailable } from '../../../db/database-unavailable.ts';
 import { isPoolBusy } from '../../../db/pool-busy.ts';
@@ -37,7 +37,7 @@ export interface SweepServiceDependencies {
   readonly strandedRuns: StrandedRuns;
 }
 
-const cancelledTrial = resultWithoutParams('cancelled', 'Cancelled before it started: its sweep was cancelled.');
+const cancelledTrial = cancelledBeforeStart('its sweep was cancelled');
 
 const asStored = (value: unknown): unknown => JSON.parse(JSON.stringify(value));
 
