@@ -28,14 +28,15 @@ export const candidatesStatement = {
 /**
  * Running trials of the deployment's sweeps that a client cancelled or whose coordination
  * failed: the stop of such a sweep's running trials follows the statement that ended it, and did
- * not happen should Redis have been unreachable then. Served by runs_unfinished_idx (a
- * deployment's unfinished runs, by last write), least recently written first.
+ * not happen should Redis have been unreachable then. Served by runs_running_trials_idx (a
+ * deployment's running trials, by last write; migration 20261214100000), least recently written
+ * first: a pass reads the running trials, never the queued backlog.
  */
-const unstoppedTrialsStatement = {
+export const unstoppedTrialsStatement = {
   name: 'stranded-sweeps-unstopped-trials',
   text: `
   SELECT r.id, s.status FROM runs r JOIN sweeps s ON s.id = r.sweep_id
-   WHERE r.queue_prefix = $1 AND r.status IN ('queued', 'running') AND r.status = 'running'
+   WHERE r.queue_prefix = $1 AND r.status = 'running' AND r.sweep_id IS NOT NULL
      AND ((s.status = 'cancelled' AND s.result->>'reason' = 'cancelled') OR (s.status = 'failed' AND s.result->>'reason' = 'coordination_failed'))
    ORDER BY r.updated_at LIMIT $2`,
 };

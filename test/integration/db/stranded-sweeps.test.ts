@@ -5,7 +5,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { candidatesStatement, createStrandedSweeps } from '../../../src/db/stranded-sweeps.ts';
+import { candidatesStatement, createStrandedSweeps, unstoppedTrialsStatement } from '../../../src/db/stranded-sweeps.ts';
+import { tableRowsRead, type PlanNode as ReadNode } from './plan-rows.ts';
 import { useTestDatabase } from './support.ts';
 
 const database = useTestDatabase();
@@ -60,6 +61,55 @@ describe("the sweep reconciler's candidates", () => {
       expect(reads[0]!['Index Cond']).toMatch(/queue_prefix.*updated_at/);
       // The rows after the pass's position are put in order of last write and id by a sort, bounded by the batch (see pass-order.ts).
       expect(nodes.some((node) => node['Node Type'] === 'Seq Scan')).toBe(false);
+    } finally {
+      client.release();
+    }
+  });
+});
+
+describe('the running trials of ended sweeps, still to be stopped', () => {
+  it("are read from the deployment's running trials alone, never its queued backlog", async () => {
+    const tenantId = await database.tenant('unstopped-trials');
+    const prefix = `unstopped-${randomUUID()}`;
+    const sweep = async (status: string, reason: string) => (await database.pool.query<{ id: string }>(
+      `INSERT INTO sweeps (id, tenant_id, status, spec, queue_prefix, result) VALUES (gen_random_uuid(), $1, $2::sweep_status, '{}', $3, jsonb_build_object('reason', $4::text)) RETURNING id`,
+      [tenantId, status, prefix, reason])).rows[0]!.id;
+    const cancelled = await sweep('cancelled', 'cancelled');
+    const failed = await sweep('failed', 'coordination_failed');
+    const running = await sweep('running', 'none');
+    const trials = async (sweepId: string, status: string, count: number, age = '1 hour') => (await database.pool.query<{ id: string }>(
+      `INSERT INTO runs (id, tenant_id, spec, status, sweep_id, trial_number, queue_prefix, updated_at)
+       SELECT gen_random_uuid(), $1, '{}', $2::run_status, $3, i + (SELECT count(*) FROM runs WHERE sweep_id = $3), $4, now() - $5::interval
+         FROM generate_series(1, $6::int) AS i RETURNING id`,
+      [tenantId, status, sweepId, prefix, age, count])).rows.map((row) => row.id);
+    // Many sweeps that ended so long ago (their trials all ended), a large queued backlog (trials of
+    // the running sweep, and runs of their own), and trials still running as they should.
+    await database.pool.query(
+      `INSERT INTO sweeps (id, tenant_id, status, spec, queue_prefix, result)
+       SELECT gen_random_uuid(), $1, 'cancelled', '{}', $2, '{"reason": "cancelled"}' FROM generate_series(1, 3000)`, [tenantId, prefix]);
+    await trials(running, 'queued', 3000);
+    await database.pool.query(
+      `INSERT INTO runs (id, tenant_id, spec, status, queue_prefix) SELECT gen_random_uuid(), $1, '{}', 'queued', $2 FROM generate_series(1, 3000)`, [tenantId, prefix]);
+    await trials(running, 'running', 5, '1 minute');
+    const unstopped = [...await trials(failed, 'running', 1, '3 hours'), ...await trials(cancelled, 'running', 2, '2 hours')];
+    await database.pool.query('ANALYZE runs, sweeps');
+
+    const found = await createStrandedSweeps(database.pool).unstoppedTrials(prefix, 10);
+    expect(found.map((trial) => trial.id)).toEqual(unstopped);
+    expect(found.map((trial) => trial.status)).toEqual(['failed', 'cancelled', 'cancelled']);
+
+    const client = await database.pool.connect();
+    try {
+      await client.query(`PREPARE unstopped AS ${unstoppedTrialsStatement.text}`);
+      const { rows: [row] } = await client.query<{ 'QUERY PLAN': [{ Plan: ReadNode & PlanNode }] }>(
+        `EXPLAIN (ANALYZE, FORMAT JSON) EXECUTE unstopped(${client.escapeLiteral(prefix)}, 10)`);
+      await client.query('DEALLOCATE unstopped');
+      // Through the index of the running trials alone: one of every unfinished run, or of every trial, reads them all.
+      const runsIndexes = nodesOf(row!['QUERY PLAN'][0].Plan).filter((node) => node['Index Name']?.startsWith('runs_')).map((node) => node['Index Name']);
+      expect(runsIndexes).toEqual(['runs_running_trials_idx']);
+      // The running trials (8) and their sweeps, not the 6,000 queued runs nor the 3,000 sweeps that ended long ago.
+      expect(tableRowsRead('runs', row!['QUERY PLAN'][0].Plan)).toBeLessThanOrEqual(8);
+      expect(tableRowsRead('sweeps', row!['QUERY PLAN'][0].Plan)).toBeLessThanOrEqual(8);
     } finally {
       client.release();
     }
