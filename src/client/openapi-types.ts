@@ -3279,7 +3279,7 @@ export interface paths {
         };
         /**
          * Follow a sweep live
-         * @description Server-sent events (`text/event-stream`), each `data` one JSON object: `sweep` `{ sweepId, status, result }` first and after every coordination round that started trials or ended the sweep; `trial` `{ sweepId, runId, trialNumber, status }` when one of its trials has ended, with its final status (`ended` when the worker telling it does not know it: another worker took the trial's job over, or the trial had ended when the worker went to fail it); `end` `{}` when the sweep has finished; `reconnect` `{ reason, retryMs }` when the server ends the stream early (a client reading too slowly, a shutdown). A client that reconnects opens with the sweep's state afresh.
+         * @description Server-sent events (`text/event-stream`), each `data` one JSON object: `sweep` `{ sweepId, status, result }` first and after every coordination round that started trials or ended the sweep; `trial` `{ sweepId, runId, trialNumber, status }` when one of its trials has ended, told once, with its final status (`ended` from a worker of an earlier release, which did not read it); `end` `{}` when the sweep has finished; `reconnect` `{ reason, retryMs }` when the server ends the stream early (a client reading too slowly, a shutdown). A client that reconnects opens with the sweep's state afresh.
          */
         get: {
             parameters: {

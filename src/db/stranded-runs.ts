@@ -41,6 +41,14 @@ const endStatement = {
   RETURNING runs.result, runs.sweep_id AS "sweepId", runs.trial_number AS "trialNumber"`,
 };
 
+/** Of the runs given, those cancelled (queued, by a client's cancel or their sweep's): their ends. */
+const cancelledOfStatement = {
+  name: 'stranded-runs-cancelled-of',
+  text: `
+  SELECT id, result, sweep_id AS "sweepId", trial_number AS "trialNumber" FROM runs
+   WHERE id = ANY($1::uuid[]) AND status = 'cancelled'`,
+};
+
 /** A run `end` ended: its result, and its sweep and trial number (null for a run of its own). */
 export interface StrandedRunEnd {
   readonly id: string;
@@ -59,6 +67,12 @@ export function createStrandedRuns(pool: Pool) {
      */
     async candidates(queuePrefix: string, staleBefore: Date, limit: number, after: PassPosition = firstPosition): Promise<StrandedCandidate[]> {
       const { rows } = await pool.query<StrandedCandidate>({ ...candidatesStatement, values: [queuePrefix, staleBefore.toISOString(), limit, ...positionValues(after)] });
+      return rows;
+    },
+
+    /** Of `runIds` (a round's queued trials), those cancelled since, with their ends. */
+    async cancelledOf(runIds: readonly string[]): Promise<StrandedRunEnd[]> {
+      const { rows } = await pool.query<StrandedRunEnd>({ ...cancelledOfStatement, values: [runIds] });
       return rows;
     },
 

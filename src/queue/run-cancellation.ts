@@ -56,9 +56,9 @@ export interface RunStopping {
  * job is a worker's: it finds the run ended and tells its end itself (see the run processor), so
  * it is not told here. Never rejects.
  */
-export async function tellCancelledQueued({ redis, runsQueue }: Pick<RunStopping, 'redis' | 'runsQueue'>, ended: StrandedRunEnd): Promise<void> {
+export async function tellCancelledQueued({ redis, queuePrefix, runsQueue }: Pick<RunStopping, 'redis' | 'queuePrefix' | 'runsQueue'>, ended: StrandedRunEnd): Promise<void> {
   if ((await runsQueue.remove(ended.id).catch(() => 0)) === 0) return;
-  await publishStrandedEnd(redis, ended, 'cancelled');
+  await publishStrandedEnd(redis, queuePrefix, ended, 'cancelled');
 }
 
 export async function stopRunning({ redis, queuePrefix, runsQueue, strandedRuns }: RunStopping, runId: string, message: string): Promise<RunResultView | null> {
@@ -68,6 +68,6 @@ export async function stopRunning({ redis, queuePrefix, runsQueue, strandedRuns 
   }
   const ended = await strandedRuns.end(runId, { status: 'cancelled', message });
   if (ended === null) return null;
-  await publishStrandedEnd(redis, ended, 'cancelled');
+  await publishStrandedEnd(redis, queuePrefix, ended, 'cancelled');
   return ended.result;
 }

@@ -34,6 +34,7 @@ import type { RunResultView } from '../contracts/run-result.ts';
 import type { EarlyStoppingStateView, RunProgressView } from '../contracts/run-progress.ts';
 import type { StrandedRunEnd } from '../db/stranded-runs.ts';
 import { publishSweepEvent, trialEndedEvent } from './sweep-events.ts';
+import { claimEnd, runEndToldKey } from './end-told.ts';
 
 const runChannelPrefix = 'descent:run:';
 
@@ -72,12 +73,15 @@ export function publishRunEvent(redis: Redis, event: RunEvent): Promise<number> 
 }
 
 /**
- * Tells the end of a run that no worker drove (cancelled by its stop, failed by the reconciler):
+ * Tells the end of a run that no worker drove (cancelled by its stop, failed by the reconciler),
+ * or that a worker found ended or failed without a slice:
  * its status on its channel and, for a sweep's trial, its end on its sweep's (both best effort:
- * one who missed them reads the run).
+ * one who missed them reads the run). A trial's end is told only by whoever first claims it (see
+ * end-told.ts): nothing when another teller did.
  */
-export async function publishStrandedEnd(redis: Redis, ended: StrandedRunEnd, status: 'cancelled' | 'failed'): Promise<void> {
-  await publishRunEvent(redis, { type: 'status', runId: ended.id, status, result: ended.result }).catch(() => 0);
+export async function publishStrandedEnd(redis: Redis, queuePrefix: string, ended: Omit<StrandedRunEnd, 'result'> & { readonly result: RunResultView | null }, status: RunStatus): Promise<void> {
   const trial = trialEndedEvent(ended, status);
+  if (trial && !(await claimEnd(redis, runEndToldKey(queuePrefix, ended.id)).catch(() => false))) return;
+  await publishRunEvent(redis, { type: 'status', runId: ended.id, status, result: ended.result }).catch(() => 0);
   if (trial) await publishSweepEvent(redis, trial).catch(() => undefined);
 }

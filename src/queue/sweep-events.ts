@@ -8,9 +8,9 @@
  *       when a trial has ended, told once by whatever ended it (the worker that ran it; its stop
  *       while no worker ran it, by a client's cancel or its sweep's; the reconciler failing it; its
  *       cancel while queued, by a client or as its sweep stops, is cancelled or fails, or the worker
- *       that held its job then: see src/queue/sweep-trial-stops.ts): `status` is its final status, or
- *       "ended" when the worker that tells it does not know it (another worker took the run's job
- *       over, or the run had ended when the worker went to fail it); its run tells how.
+ *       that held its job then: see src/queue/sweep-trial-stops.ts), and by no other once one
+ *       told it (see end-told.ts): `status` is its final status ("ended" from a worker of an
+ *       earlier release, which told a run it found ended or taken over without reading how).
  *
  * A client that connects mid-sweep reads the sweep first, then follows the channel; the API's
  * GET /v1/sweeps/{id}/events does both. These shapes are a contract with that route: extend

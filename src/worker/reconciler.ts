@@ -108,7 +108,7 @@ export function createReconciler(dependencies: ReconcilerDependencies) {
         const ended = await ofOne(run.id, () => strandedRuns.end(run.id, { status: 'failed', message: decided.fail }));
         if (!ended) continue;
         failed.push(run.id);
-        await publishStrandedEnd(redis, ended, 'failed');
+        await publishStrandedEnd(redis, queuePrefix, ended, 'failed');
         // Should the wake-up be lost, the sweep's periodic check looks.
         if (ended.sweepId !== null) await wakeSweep(sweepsQueue, ended.sweepId, run.id).catch(() => undefined);
       }

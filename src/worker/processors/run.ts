@@ -47,13 +47,15 @@ import { createRunAttempts, type RunAttempt } from '../../db/run-attempts.ts';
 import { createMetricRowsUse } from '../../db/metric-rows-use.ts';
 import type { Redis } from '../../queue/connection.ts';
 import { createRunAnnouncer } from '../../queue/run-announcer.ts';
-import { publishRunEvent } from '../../queue/run-events.ts';
+import { publishRunEvent, publishStrandedEnd } from '../../queue/run-events.ts';
+import type { FinalRunStatus } from '../../contracts/run-status.ts';
+import type { RunResultView } from '../../contracts/run-result.ts';
 import { runJobDataSchema, startsWithoutReading, type RunJobData } from '../../queue/runs-queue.ts';
 import type { TenantPlace } from '../../queue/tenant-places.ts';
 import { isInfrastructureError, WorkerStoppingError } from '../outages.ts';
 import { defaultSliceSettings, driveRun, JobLockLostError, type SlicedRun, type SliceSettings } from './run-slices.ts';
 import type { SweepSpec } from '../../contracts/sweep-spec.ts';
-import { publishSweepEvent, sweepEventMessage, trialEndedEvent } from '../../queue/sweep-events.ts';
+import { sweepEventMessage, trialEndedEvent } from '../../queue/sweep-events.ts';
 import { wakeSweep, type SweepsQueue } from '../../queue/sweeps-queue.ts';
 import type { SweepProcessor } from './sweep.ts';
 import { createTrialPruning } from '../sweeps/trial-pruning.ts';
@@ -234,44 +236,51 @@ export function createRunProcessor(dependencies: RunProcessorDependencies): RunP
   }
 
   /**
-   * A trial ended (or may have: a stale write): its sweep's coordinator decides what comes next.
-   * `status` is how it ended when this attempt ended it; `ended` when another did (or it may
-   * have). `told`: its event went out already, with the run's final status.
+   * A trial ended (or may have: a stale write), its end told already: its sweep's coordinator
+   * decides what comes next.
    */
-  async function trialEnded(run: Trial, status = 'ended', told = false): Promise<void> {
+  async function trialEnded(run: Trial): Promise<void> {
     const { sweepsQueue, sweeps } = dependencies;
-    const event = trialEndEvent(run, status);
-    if (event === null || !sweepsQueue) return;
-    const sweepId = event.sweepId;
-    const published = told ? Promise.resolve() : publishSweepEvent(redis, event).catch(() => undefined);
+    if (run.sweepId === null || !sweepsQueue) return;
+    const sweepId = run.sweepId;
     if (sweeps) {
-      // Neither awaited: the worker takes its next job while the event goes out and the round
-      // runs (whose own event follows this one on the same connection). Should the round fail
+      // Not awaited: the worker takes its next job while the round runs. Should the round fail
       // (an outage), the sweeps queue's job retries the wake-up; should that fail too, the
       // sweep's periodic check does.
       void sweeps.wake(sweepId).catch(() => wakeSweep(sweepsQueue, sweepId, run.id)).catch(() => undefined);
       return;
     }
-    await published;
     await wakeSweep(sweepsQueue, sweepId, run.id);
   }
 
-  /** Fails the run; false when it had ended already (another attempt, a cancel). */
+  /**
+   * Tells the run's end on its channel and, for a trial (where sweeps are served), on its sweep's,
+   * once: a trial's end only when this attempt claims it (see end-told.ts). Never rejects.
+   */
+  async function tellEnd(run: Trial, status: FinalRunStatus, result: RunResultView | null): Promise<void> {
+    if (trialEndEvent(run, status) !== null) return publishStrandedEnd(redis, queuePrefix, { ...run, result }, status);
+    await publishRunEvent(redis, { type: 'status', runId: run.id, status, result }).catch(() => undefined);
+  }
+
+  /** Fails the run, telling its end; false when it had ended already (another attempt, a cancel). */
   async function fail(run: RunAttempt, startedAt: Date, message: string): Promise<boolean> {
     const steps = run.checkpoint?.step ?? 0;
     const result = resultWithoutParams('error', message, steps);
     if (!(await attempts.fail(run.id, result, startedAt))) return false;
     dependencies.metrics?.finished('failed');
-    await publishRunEvent(redis, { type: 'status', runId: run.id, status: 'failed', result }).catch(() => undefined);
+    await tellEnd(run, 'failed', result);
     return true;
   }
 
-  /** Tells the followers of the run how it ended, if it has (see above). */
-  async function announceEnd(runId: string): Promise<void> {
+  /**
+   * Tells the followers of the run how it ended, if it has (see above), unless another teller
+   * did, and wakes its sweep (`known`'s, when it has not ended).
+   */
+  async function announceEnd(runId: string, known?: Trial): Promise<void> {
     const ended = await attempts.ended(runId);
-    if (!ended) return;
-    await publishRunEvent(redis, { type: 'status', runId, status: ended.status, result: ended.result });
-    await trialEnded(ended, ended.status);
+    if (ended) await tellEnd(ended, ended.status, ended.result);
+    const trial = ended ?? known;
+    if (trial) await trialEnded(trial);
   }
 
   /**
@@ -299,7 +308,7 @@ export function createRunProcessor(dependencies: RunProcessorDependencies): RunP
     let sliced: SlicedRun | undefined;
     try {
       sliced = await prepare(run, startedAt);
-      const ending = await driveRun(sliceDependencies, {
+      await driveRun(sliceDependencies, {
         ...sliced,
         pruning: trialPruning(run, sliced),
         stopping,
@@ -309,7 +318,8 @@ export function createRunProcessor(dependencies: RunProcessorDependencies): RunP
         ...trialEndNotice(run),
         ...trialValue(run),
       });
-      await trialEnded(run, ending.status, true);
+      // Its end went out with its last slice.
+      await trialEnded(run);
       return undefined;
     } catch (caught) {
       // Another delivery of the job may be at the run: it is that one's.
@@ -317,8 +327,8 @@ export function createRunProcessor(dependencies: RunProcessorDependencies): RunP
       let error = caught;
       if (error instanceof StaleRunWriteError) {
         if (!(await holdsJob(job, lock))) {
-          // Another delivery took the job over: the run is its.
-          await trialEnded(run);
+          // Another delivery took the job over: the run is its (told here only should it have ended).
+          await announceEnd(run.id, run);
           return undefined;
         }
         if (stopping?.aborted) throw new WorkerStoppingError();
@@ -331,12 +341,14 @@ export function createRunProcessor(dependencies: RunProcessorDependencies): RunP
       // Not the run's fault: the worker keeps the job (or hands it back, when stopping).
       if (error instanceof WorkerStoppingError || isInfrastructureError(error)) throw error;
       if (error instanceof PermanentRunError) {
-        await trialEnded(run, (await fail(run, startedAt, error.message)) ? 'failed' : 'ended');
+        if (await fail(run, startedAt, error.message)) await trialEnded(run);
+        else await announceEnd(run.id, run);
         throw new UnrecoverableError(error.message);
       }
       if (isLastAttempt(job)) {
         const failed = await fail(run, startedAt, `The run failed after ${counted(job.attemptsMade + 1, 'attempt')}: ${errorMessage(error)}`);
-        await trialEnded(run, failed ? 'failed' : 'ended');
+        if (failed) await trialEnded(run);
+        else await announceEnd(run.id, run);
       }
       throw error;
     } finally {

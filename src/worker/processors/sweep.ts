@@ -40,6 +40,7 @@ import { createStrandedRuns } from '../../db/stranded-runs.ts';
 import { addRunJobs, type RunsQueue } from '../../queue/runs-queue.ts';
 import { publishSweepEvent } from '../../queue/sweep-events.ts';
 import { stopSweepTrials } from '../../queue/sweep-trial-stops.ts';
+import { tellCancelledQueued } from '../../queue/run-cancellation.ts';
 import { sweepCheckMs, sweepJobDataSchema, wakeSweepAt, type SweepJobData, type SweepsQueue } from '../../queue/sweeps-queue.ts';
 import { isInfrastructureError } from '../outages.ts';
 import { isLockTimeout } from '../../db/database-unavailable.ts';
@@ -215,6 +216,12 @@ export function createSweepProcessor(dependencies: SweepProcessorDependencies) {
         const unknown = runIds.filter((runId) => !outcome.places.has(runId));
         return unknown.length === 0 ? outcome.places : new Map([...outcome.places, ...(await backlog.ranks(unknown))]);
       });
+      // A cancel between the round's commit and these jobs (the client's, of the sweep or of a
+      // trial, or another round's stop) removed jobs that did not exist yet, and told the trials'
+      // ends: their jobs, just added, go now, so none wakes an ended sweep (told once, see
+      // tellCancelledQueued: a worker that took one first finds the run ended, as does its teller).
+      const cancelled = await stopping.strandedRuns.cancelledOf(outcome.queued);
+      await Promise.all(cancelled.map((trial) => tellCancelledQueued(stopping, trial)));
     }
     const { stopping: stopped } = outcome;
     const endedAtOnce = stopped ? await stopSweepTrials(stopping, { cancelled: stopped.cancelled, running: stopped.trials }, stopped.why) : false;

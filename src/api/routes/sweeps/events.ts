@@ -7,8 +7,8 @@
  *             coordination round that started trials or ended the sweep, and when it is
  *             cancelled. `result` (why it ended) is null until the sweep has ended.
  *   trial     { sweepId, runId, trialNumber, status }: when one of its trials has ended, with its
- *             final status (`completed`, `pruned`, `diverged`, `failed`, …), or `ended` when the
- *             worker telling it does not know it (see sweep-events.ts); the trial is a run: GET /v1/runs/{runId},
+ *             final status (`completed`, `pruned`, `diverged`, `failed`, …; `ended` from a worker
+ *             of an earlier release, see sweep-events.ts); the trial is a run: GET /v1/runs/{runId},
  *             or its row in the leaderboard, has the rest.
  *   end       {}: the sweep has reached a final status; the stream closes.
  *   reconnect { reason, retryMs }: the server ends the stream early, as for a run.
@@ -42,8 +42,8 @@ export async function sweepEventRoutes(app: FastifyInstance, options: SweepEvent
       summary: 'Follow a sweep live',
       description: 'Server-sent events (`text/event-stream`), each `data` one JSON object: `sweep` `{ sweepId, status, result }` '
         + 'first and after every coordination round that started trials or ended the sweep; `trial` `{ sweepId, runId, '
-        + 'trialNumber, status }` when one of its trials has ended, with its final status (`ended` when the worker telling it does not know it: another worker took the trial\'s job over, or '
-        + 'the trial had ended when the worker went to fail it); `end` `{}` when the sweep '
+        + 'trialNumber, status }` when one of its trials has ended, told once, with its final status (`ended` from a worker of an earlier release, which did not '
+        + 'read it); `end` `{}` when the sweep '
         + 'has finished; `reconnect` `{ reason, retryMs }` when the server ends the stream early (a client reading too slowly, '
         + 'a shutdown). A client that reconnects opens with the sweep\'s state afresh.',
       tags: ['sweeps'],
