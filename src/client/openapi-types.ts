@@ -3201,7 +3201,7 @@ export interface paths {
                          *       },
                          *       "result": {
                          *         "reason": "cancelled",
-                         *         "message": "Cancelled by a client; its running trials were cancelled."
+                         *         "message": "A client cancelled the sweep."
                          *       }
                          *     }
                          */

@@ -32,6 +32,9 @@ export const sweepEndRegistry = {
   cancelled: { status: 'cancelled', description: 'A client cancelled the sweep; its running trials were cancelled.' },
 } as const satisfies Record<string, { status: SweepStatus; description: string }>;
 
+/** A client's cancel of a sweep, as its result says (the cancel's answer, and its example). */
+export const cancelledByClient = { reason: 'cancelled', message: 'A client cancelled the sweep.' } as const;
+
 export type SweepEndReason = keyof typeof sweepEndRegistry;
 const sweepEndReasons = Object.keys(sweepEndRegistry) as [SweepEndReason, ...SweepEndReason[]];
 

@@ -15,6 +15,9 @@ const toldLifetimeSeconds = 86_400;
 /** The marker of a trial's told end, under the deployment's queue prefix. */
 export const runEndToldKey = (queuePrefix: string, runId: string): string => `${queuePrefix}:run:${runId}:end-told`;
 
+/** The marker of a sweep's told end (its final `sweep` event). */
+export const sweepEndToldKey = (queuePrefix: string, sweepId: string): string => `${queuePrefix}:sweep:${sweepId}:end-told`;
+
 /** Lua that sets the marker KEYS[i] and is true when this call set it (for a script that tells the end in the same call). */
 export const claimEndLua = (key: string): string => `redis.call('SET', ${key}, '1', 'NX', 'EX', ${toldLifetimeSeconds})`;
 

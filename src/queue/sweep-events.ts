@@ -17,6 +17,7 @@
  * them, never rename.
  */
 import type { Redis } from './connection.ts';
+import { claimEnd, sweepEndToldKey } from './end-told.ts';
 
 export const sweepChannel = (sweepId: string): string => `descent:sweep:${sweepId}`;
 
@@ -37,4 +38,14 @@ export function sweepEventMessage(event: SweepEvent): { channel: string; message
 export async function publishSweepEvent(redis: Redis, event: SweepEvent): Promise<void> {
   const { channel, message } = sweepEventMessage(event);
   await redis.publish(channel, message);
+}
+
+/**
+ * Publishes a sweep's final `sweep` event, once (see end-told.ts): nothing when another teller
+ * told it, or when Redis is unreachable (the sweep reconciler tells a cancelled or
+ * coordination_failed sweep's end it finds untold). Never rejects.
+ */
+export async function publishSweepEnd(redis: Redis, queuePrefix: string, event: SweepEvent & { readonly type: 'sweep' }): Promise<void> {
+  if (!(await claimEnd(redis, sweepEndToldKey(queuePrefix, event.sweepId)).catch(() => false))) return;
+  await publishSweepEvent(redis, event).catch(() => undefined);
 }

@@ -38,7 +38,7 @@ import type { StrandedSweep, StrandedSweeps } from '../db/stranded-sweeps.ts';
 import type { Redis } from '../queue/connection.ts';
 import type { RunsQueue } from '../queue/runs-queue.ts';
 import type { StrandedRuns } from '../db/stranded-runs.ts';
-import { publishSweepEvent } from '../queue/sweep-events.ts';
+import { publishSweepEnd } from '../queue/sweep-events.ts';
 import { stopSweepTrials } from '../queue/sweep-trial-stops.ts';
 import { sweepCheckMs, wakeSweep, type SweepsQueue } from '../queue/sweeps-queue.ts';
 import { createPassCursor } from './pass-cursor.ts';
@@ -126,7 +126,7 @@ export function createSweepReconciler(dependencies: SweepReconcilerDependencies)
     const ended = await strandedSweeps.fail(sweep.id, result, maxFailedRounds);
     if (!ended) return false;
     await stopSweepTrials(stopping, ended, 'its sweep failed');
-    await publishSweepEvent(redis, { type: 'sweep', sweepId: sweep.id, status: 'failed', result }).catch(() => undefined);
+    await publishSweepEnd(redis, queuePrefix, { type: 'sweep', sweepId: sweep.id, status: 'failed', result });
     return true;
   }
 

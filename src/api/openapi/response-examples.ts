@@ -8,6 +8,7 @@ import { metricFieldViews } from '../../contracts/metric-fields.ts';
 import { runSpecSchema } from '../../contracts/run-spec.ts';
 import { toRunListItem, type RunView } from '../../contracts/run-view.ts';
 import { settleSweepSpec, sweepSpecSchema } from '../../contracts/sweep-spec.ts';
+import { cancelledByClient } from '../../contracts/sweep-view.ts';
 import { maximumReplicas } from '../../core/parallel/index.ts';
 
 const runId = '3f0c9a4e-5b7d-4c1e-9a2b-8d6e4f1a2c3b';
@@ -154,5 +155,5 @@ export const responseExamples: Record<string, unknown> = {
   'GET /v1/sweeps 200': { sweeps: [completedSweep], nextCursor: null },
   'GET /v1/sweeps/{id} 200': completedSweep,
   'GET /v1/sweeps/{id}/trials 200': { items: [trial], nextCursor: null },
-  'POST /v1/sweeps/{id}/cancel 200': { ...completedSweep, status: 'cancelled', result: { reason: 'cancelled', message: 'Cancelled by a client; its running trials were cancelled.' } },
+  'POST /v1/sweeps/{id}/cancel 200': { ...completedSweep, status: 'cancelled', result: cancelledByClient },
 };

@@ -38,7 +38,7 @@ import type { Pool } from '../../db/pool.ts';
 import type { Redis } from '../../queue/connection.ts';
 import { createStrandedRuns } from '../../db/stranded-runs.ts';
 import { addRunJobs, type RunsQueue } from '../../queue/runs-queue.ts';
-import { publishSweepEvent } from '../../queue/sweep-events.ts';
+import { publishSweepEnd, publishSweepEvent } from '../../queue/sweep-events.ts';
 import { stopSweepTrials } from '../../queue/sweep-trial-stops.ts';
 import { tellCancelledQueued } from '../../queue/run-cancellation.ts';
 import { sweepCheckMs, sweepJobDataSchema, wakeSweepAt, type SweepJobData, type SweepsQueue } from '../../queue/sweeps-queue.ts';
@@ -225,9 +225,9 @@ export function createSweepProcessor(dependencies: SweepProcessorDependencies) {
     }
     const { stopping: stopped } = outcome;
     const endedAtOnce = stopped ? await stopSweepTrials(stopping, { cancelled: stopped.cancelled, running: stopped.trials }, stopped.why) : false;
-    if (outcome.created.length > 0 || outcome.finished) {
-      await publishSweepEvent(redis, { type: 'sweep', sweepId, status: outcome.sweep.status, result: outcome.sweep.result ?? null }).catch(() => undefined);
-    }
+    const event = { type: 'sweep', sweepId, status: outcome.sweep.status, result: outcome.sweep.result ?? null } as const;
+    if (outcome.finished) await publishSweepEnd(redis, queuePrefix, event);
+    else if (outcome.created.length > 0) await publishSweepEvent(redis, event).catch(() => undefined);
     if (outcome.finished) {
       scheduledChecks.delete(sweepId);
       return false;

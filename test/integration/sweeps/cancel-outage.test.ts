@@ -23,6 +23,8 @@ import { testConfig } from '../support/services.ts';
 import { relayTo, type TcpProxy } from '../support/tcp-proxy.ts';
 import { useTestApi } from '../runs/support.ts';
 import { eventually } from '../../support/eventually.ts';
+import { listenTo } from '../support/channel-listener.ts';
+import { sweepChannel } from '../../../src/queue/sweep-events.ts';
 import { queueTrials, useTestJobHolder, useTestSweepCoordinator } from './support.ts';
 
 describe('a sweep ended while Redis was unreachable', () => {
@@ -97,6 +99,30 @@ describe('a sweep ended while Redis was unreachable', () => {
     expect(await trialOf(sweep.letGo)).toMatchObject({ status: 'running' });
   }
 
+  /** The sweep events (its `sweep` ones) heard on its channel while `work` runs. */
+  async function sweepEventsDuring(sweepId: string, work: () => Promise<void>): Promise<unknown[]> {
+    const events = await listenTo(api.services.config.redisUrl, sweepChannel(sweepId));
+    try {
+      await work();
+      return (await events.heard()).filter((event) => (event as { type: string }).type === 'sweep');
+    } finally {
+      await events.close();
+    }
+  }
+
+  it('a cancel retried after a 503 answers as a first success would, and stops the running trials; the sweep\'s end is told once', async () => {
+    const sweep = await sweepUnderWay();
+    let retried: Awaited<ReturnType<typeof cancel>> | undefined;
+    const heard = await sweepEventsDuring(sweep.id, async () => {
+      await cancelWhileDown(sweep);
+      retried = await eventually(() => cancel(sweep.id), (answer) => answer.statusCode !== 503, { timeoutMs: 10_000, intervalMs: 100 });
+      // Once more, and again: the same answer, and nothing more told.
+      for (let again = 0; again < 2; again++) expect((await cancel(sweep.id)).json()).toEqual(retried.json());
+    });
+    expect(heard).toEqual([{ type: 'sweep', sweepId: sweep.id, status: 'cancelled', result: { reason: 'cancelled', message: 'A client cancelled the sweep.' } }]);
+    expect(retried!.statusCode, retried!.body).toBe(200);
+  });
+
   it('a cancel retried after a 503 answers as a first success would, and stops the running trials', async () => {
     const sweep = await sweepUnderWay();
     await cancelWhileDown(sweep);
@@ -147,6 +173,6 @@ describe('a sweep ended while Redis was unreachable', () => {
     await sweeping.pool.query(`UPDATE sweeps SET status = 'failed', result = '{"reason": "coordination_failed", "message": "…"}', finished_at = now() WHERE id = $1`, [id]);
     const refused = await cancel(id);
     expect(refused.statusCode, refused.body).toBe(409);
-    expect(refused.json()).toMatchObject({ detail: `Sweep ${id} is failed; only queued or running sweeps can be cancelled.` });
+    expect(refused.json()).toMatchObject({ detail: `Sweep ${id} is failed; only a queued or running sweep, or one a client cancelled, can be cancelled.` });
   });
 });

@@ -4,12 +4,12 @@ import { isDeepStrictEqual } from 'node:util';
 import { runSpecSchema } from '../../../contracts/run-spec.ts';
 import { settleSweepSpec, type SweepSpec } from '../../../contracts/sweep-spec.ts';
 import { sweepBaseIssues } from '../../../contracts/sweep-base.ts';
-import type { SweepResult, SweepView, TrialView } from '../../../contracts/sweep-view.ts';
+import { cancelledByClient, type SweepResult, type SweepView, type TrialView } from '../../../contracts/sweep-view.ts';
 import { goalSign, metricGoal } from '../../../core/sweep/index.ts';
 import { conditionsFirst } from '../../../core/sweep/search-space.ts';
 import { baseObjectiveOf, type SweepRepository, type SweepRow } from '../../../db/sweeps.ts';
 import type { Redis } from '../../../queue/connection.ts';
-import { publishSweepEvent } from '../../../queue/sweep-events.ts';
+import { publishSweepEnd } from '../../../queue/sweep-events.ts';
 import { stopSweepTrials } from '../../../queue/sweep-trial-stops.ts';
 import type { RunsQueue } from '../../../queue/runs-queue.ts';
 import type { StrandedRuns } from '../../../db/stranded-runs.ts';
@@ -59,9 +59,6 @@ const unavailable = (cause: unknown) =>
     cause,
   });
 
-/** A client's cancel of a sweep, as its result says. */
-const cancelledByClient = { reason: 'cancelled', message: 'A client cancelled the sweep.' } as const;
-
 export function createSweepService({ sweeps, sweepsQueue, objectives, redis, queuePrefix, runsQueue, strandedRuns }: SweepServiceDependencies) {
   const stopping = { redis, queuePrefix, runsQueue, strandedRuns };
 
@@ -79,7 +76,7 @@ export function createSweepService({ sweeps, sweepsQueue, objectives, redis, que
     const sweep = await find(tenantId, id);
     if (sweep.status !== 'cancelled' || (sweep.result as SweepResult | null)?.reason !== cancelledByClient.reason) {
       throw new AppError(409, 'sweep_finished', 'The sweep has already finished', {
-        detail: `Sweep ${id} is ${sweep.status}; only queued or running sweeps can be cancelled.`,
+        detail: `Sweep ${id} is ${sweep.status}; only a queued or running sweep, or one a client cancelled, can be cancelled.`,
       });
     }
     return sweeps.runningTrials(sweep.id);
@@ -186,7 +183,8 @@ export function createSweepService({ sweeps, sweepsQueue, objectives, redis, que
           cause: error,
         });
       }
-      await publishSweepEvent(redis, { type: 'sweep', sweepId: sweep.id, status: 'cancelled', result: cancelledByClient }).catch(() => undefined);
+      // Once: a cancel repeated (or retried after a 503) tells it no more.
+      await publishSweepEnd(redis, queuePrefix, { type: 'sweep', sweepId: sweep.id, status: 'cancelled', result: cancelledByClient });
       return view(await find(tenantId, id));
     },
   };
