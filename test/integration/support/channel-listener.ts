@@ -41,3 +41,14 @@ export async function listenTo(redisUrl: string, channel: string): Promise<Chann
     },
   };
 }
+
+/** The messages of type `type` heard on `channel` while `work` runs. */
+export async function heardDuring(redisUrl: string, channel: string, type: string, work: () => Promise<void>): Promise<unknown[]> {
+  const events = await listenTo(redisUrl, channel);
+  try {
+    await work();
+    return (await events.heard()).filter((event) => (event as { type: string }).type === type);
+  } finally {
+    await events.close();
+  }
+}

@@ -23,7 +23,7 @@ import { testConfig } from '../support/services.ts';
 import { relayTo, type TcpProxy } from '../support/tcp-proxy.ts';
 import { useTestApi } from '../runs/support.ts';
 import { eventually } from '../../support/eventually.ts';
-import { listenTo } from '../support/channel-listener.ts';
+import { heardDuring } from '../support/channel-listener.ts';
 import { sweepChannel } from '../../../src/queue/sweep-events.ts';
 import { queueTrials, useTestJobHolder, useTestSweepCoordinator } from './support.ts';
 
@@ -100,15 +100,7 @@ describe('a sweep ended while Redis was unreachable', () => {
   }
 
   /** The sweep events (its `sweep` ones) heard on its channel while `work` runs. */
-  async function sweepEventsDuring(sweepId: string, work: () => Promise<void>): Promise<unknown[]> {
-    const events = await listenTo(api.services.config.redisUrl, sweepChannel(sweepId));
-    try {
-      await work();
-      return (await events.heard()).filter((event) => (event as { type: string }).type === 'sweep');
-    } finally {
-      await events.close();
-    }
-  }
+  const sweepEventsDuring = (sweepId: string, work: () => Promise<void>) => heardDuring(api.services.config.redisUrl, sweepChannel(sweepId), 'sweep', work);
 
   it('a cancel retried after a 503 answers as a first success would, and stops the running trials; the sweep\'s end is told once', async () => {
     const sweep = await sweepUnderWay();

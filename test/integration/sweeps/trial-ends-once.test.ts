@@ -15,7 +15,7 @@ import { addRunJobs, runsQueueName } from '../../../src/queue/runs-queue.ts';
 import { closeRedis, createRedis } from '../../../src/queue/connection.ts';
 import { createRunProcessor } from '../../../src/worker/processors/run.ts';
 import { createSweepProcessor } from '../../../src/worker/processors/sweep.ts';
-import { listenTo } from '../support/channel-listener.ts';
+import { heardDuring } from '../support/channel-listener.ts';
 import { eventually } from '../../support/eventually.ts';
 import { quadraticBase, queueTrials, startTestSweepWorker, useTestSweepCoordinator } from './support.ts';
 
@@ -26,15 +26,7 @@ describe("a queued trial's cancel, told once", () => {
   const jobStates = (runIds: readonly string[]) => Promise.all(runIds.map((runId) => api.services.runsQueue.getJobState(runId)));
 
   /** The trial events heard on the sweep's channel while `work` runs. */
-  async function trialEventsDuring(sweepId: string, work: () => Promise<void>): Promise<unknown[]> {
-    const events = await listenTo(api.services.config.redisUrl, sweepChannel(sweepId));
-    try {
-      await work();
-      return (await events.heard()).filter((event) => (event as { type: string }).type === 'trial');
-    } finally {
-      await events.close();
-    }
-  }
+  const trialEventsDuring = (sweepId: string, work: () => Promise<void>) => heardDuring(api.services.config.redisUrl, sweepChannel(sweepId), 'trial', work);
 
   it("a client's cancel of the sweep removes its queued trials' jobs: a runs worker started after it tells none of them again", async () => {
     const { id, trials } = await queueTrials(api, sweeping, { maxTrials: 8 }, { parallelism: 2 });
