@@ -35,7 +35,7 @@ export const candidatesStatement = {
 export const unstoppedTrialsStatement = {
   name: 'stranded-sweeps-unstopped-trials',
   text: `
-  SELECT r.id, s.status FROM runs r JOIN sweeps s ON s.id = r.sweep_id
+  SELECT r.id, s.id AS "sweepId", s.status, s.result FROM runs r JOIN sweeps s ON s.id = r.sweep_id
    WHERE r.queue_prefix = $1 AND r.status = 'running' AND r.sweep_id IS NOT NULL
      AND ((s.status = 'cancelled' AND s.result->>'reason' = 'cancelled') OR (s.status = 'failed' AND s.result->>'reason' = 'coordination_failed'))
    ORDER BY r.updated_at LIMIT $2`,
@@ -44,7 +44,10 @@ export const unstoppedTrialsStatement = {
 /** A running trial of a sweep that ended without stopping it (see unstoppedTrials), and how its sweep ended. */
 export interface UnstoppedTrial {
   readonly id: string;
+  readonly sweepId: string;
   readonly status: 'cancelled' | 'failed';
+  /** The sweep's result. */
+  readonly result: SweepResult;
 }
 
 /** Counts a failed round of an unfinished sweep, keeping its error; the sweep's updated_at is left alone (no progress). */

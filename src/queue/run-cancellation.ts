@@ -20,8 +20,12 @@ const flagLifetimeSeconds = 7 * 24 * 3600;
 /** Key of the flag, under the deployment's queue prefix. */
 export const cancelFlagKey = (queuePrefix: string, runId: string): string => `${queuePrefix}:run:${runId}:cancel`;
 
+/**
+ * Raises the run's flag, unless it is raised already: a flag raised again (a cancel repeated, the
+ * sweep reconciler's passes over a trial its worker holds) keeps the lifetime it was given first.
+ */
 export async function requestCancel(redis: Redis, queuePrefix: string, runId: string): Promise<void> {
-  await redis.set(cancelFlagKey(queuePrefix, runId), '1', 'EX', flagLifetimeSeconds);
+  await redis.set(cancelFlagKey(queuePrefix, runId), '1', 'EX', flagLifetimeSeconds, 'NX');
 }
 
 /** What stopping a running run reads and writes: its job, its row, its flag and its events. */

@@ -21,12 +21,12 @@ export interface StoppedTrials {
 
 /**
  * Tells the cancelled trials' ends and stops the running ones, saying `why` ("its sweep was
- * cancelled") in the result of one ended at once. True when some running trial ended at once.
- * Rejects when a running trial's job could not be removed (Redis unreachable), after telling the
- * cancelled ones (those whose jobs it removed).
+ * cancelled") in the result of one ended at once. The running trials it ended at once (the
+ * others are told to stop by their flags). Rejects when a running trial's job could not be
+ * removed (Redis unreachable), after telling the cancelled ones (those whose jobs it removed).
  */
-export async function stopSweepTrials(stopping: RunStopping, trials: StoppedTrials, why: string): Promise<boolean> {
+export async function stopSweepTrials(stopping: RunStopping, trials: StoppedTrials, why: string): Promise<string[]> {
   await Promise.all(trials.cancelled.map((trial) => tellCancelledQueued(stopping, trial)));
   const ended = await Promise.all(trials.running.map((runId) => stopRunning(stopping, runId, `Cancelled while no worker was running it: ${why}.`)));
-  return ended.some((result) => result !== null);
+  return trials.running.filter((_, i) => ended[i] !== null);
 }

@@ -22,7 +22,8 @@
  *   are stopped again (at most `batchLimit` per pass): the statement that ended the sweep
  *   committed before its trials were stopped, which fails while Redis is unreachable (the
  *   client's cancel answered 503; this reconciler's end of the sweep threw), and nothing else
- *   would stop them. A trial whose worker was told already is told again, harmlessly, until it
+ *   would stop them, nor tell the sweep's end (told here unless told: see end-told.ts). A trial
+ *   whose worker holds its job keeps the flag raised first (its lifetime is not renewed) until it
  *   ends within its slice.
  *
  * Each worker process runs a pass every RECONCILE_INTERVAL_MS, as the run reconciler
@@ -70,7 +71,7 @@ export interface SweepReconciliation {
   readonly ran: boolean;
   readonly woken: readonly string[];
   readonly failed: readonly string[];
-  /** Running trials of ended sweeps stopped again (see above). */
+  /** Running trials of ended sweeps that the pass ended at once (see above: no worker held their jobs). */
   readonly stopped: readonly string[];
   /** Sweeps whose repair failed with an error of their own (see candidate-errors.ts), logged. */
   readonly skipped: readonly string[];
@@ -130,14 +131,21 @@ export function createSweepReconciler(dependencies: SweepReconcilerDependencies)
     return true;
   }
 
-  /** Stops again the running trials of sweeps that ended without stopping them (see above). */
+  /**
+   * Stops again the running trials of sweeps that ended without stopping them (see above), and
+   * tells those sweeps' ends unless told (their enders may have thrown before telling them); the
+   * trials it ended at once (the others, their workers', are told by their flags: raised once).
+   */
   async function stopUnstopped(): Promise<string[]> {
     const trials = await strandedSweeps.unstoppedTrials(queuePrefix, limit);
+    const sweeps = new Map(trials.map((trial) => [trial.sweepId, trial]));
+    await Promise.all([...sweeps.values()].map(({ sweepId, status, result }) => publishSweepEnd(redis, queuePrefix, { type: 'sweep', sweepId, status, result })));
+    const stopped: string[] = [];
     for (const [status, why] of [['cancelled', 'its sweep was cancelled'], ['failed', 'its sweep failed']] as const) {
       const running = trials.filter((trial) => trial.status === status).map((trial) => trial.id);
-      if (running.length > 0) await stopSweepTrials(stopping, { cancelled: [], running }, why);
+      if (running.length > 0) stopped.push(...await stopSweepTrials(stopping, { cancelled: [], running }, why));
     }
-    return trials.map((trial) => trial.id);
+    return stopped;
   }
 
   async function reconcile(): Promise<SweepReconciliation> {
@@ -164,8 +172,13 @@ export function createSweepReconciler(dependencies: SweepReconcilerDependencies)
       }, { logger, skipped, what: 'sweep reconciliation' })));
     }
     await start.passed(candidates, limit);
-    const stopped = await stopUnstopped();
-    if (woken.length > 0 || failed.length > 0) logger.warn({ woken, failed }, 'reconciled sweeps with the queue');
+    let stopped: string[] = [];
+    try {
+      stopped = await stopUnstopped();
+    } finally {
+      // Told also when the trials' stop threw (Redis unreachable): the sweeps woken or failed were.
+      if (woken.length > 0 || failed.length > 0 || stopped.length > 0) logger.warn({ woken, failed, stopped }, 'reconciled sweeps with the queue');
+    }
     return { ran: true, woken, failed, stopped, skipped };
   }
 

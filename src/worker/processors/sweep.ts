@@ -224,7 +224,7 @@ export function createSweepProcessor(dependencies: SweepProcessorDependencies) {
       await Promise.all(cancelled.map((trial) => tellCancelledQueued(stopping, trial)));
     }
     const { stopping: stopped } = outcome;
-    const endedAtOnce = stopped ? await stopSweepTrials(stopping, { cancelled: stopped.cancelled, running: stopped.trials }, stopped.why) : false;
+    const endedAtOnce = stopped ? (await stopSweepTrials(stopping, { cancelled: stopped.cancelled, running: stopped.trials }, stopped.why)).length > 0 : false;
     const event = { type: 'sweep', sweepId, status: outcome.sweep.status, result: outcome.sweep.result ?? null } as const;
     if (outcome.finished) await publishSweepEnd(redis, queuePrefix, event);
     else if (outcome.created.length > 0) await publishSweepEvent(redis, event).catch(() => undefined);

@@ -12,13 +12,14 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../../src/api/app.ts';
-import { createLogger } from '../../../src/config/logger.ts';
+import { createLogger, type Logger } from '../../../src/config/logger.ts';
 import { closeRedis, createRedis, type Redis } from '../../../src/queue/connection.ts';
 import { createRunsQueue, type RunsQueue } from '../../../src/queue/runs-queue.ts';
 import { cancelFlagKey } from '../../../src/queue/run-cancellation.ts';
 import { createStrandedRuns } from '../../../src/db/stranded-runs.ts';
 import { createStrandedSweeps } from '../../../src/db/stranded-sweeps.ts';
-import { createSweepReconciler } from '../../../src/worker/sweep-reconciler.ts';
+import { createSweepReconciler, type SweepReconciliation } from '../../../src/worker/sweep-reconciler.ts';
+import { sweepCheckMs } from '../../../src/queue/sweeps-queue.ts';
 import { testConfig } from '../support/services.ts';
 import { relayTo, type TcpProxy } from '../support/tcp-proxy.ts';
 import { useTestApi } from '../runs/support.ts';
@@ -137,12 +138,44 @@ describe('a sweep ended while Redis was unreachable', () => {
     logger: createLogger('silent'),
   });
 
-  it("the sweep reconciler's pass stops the running trials of a sweep whose cancel answered 503, should the client not retry", async () => {
+  it("the sweep reconciler's pass stops the running trials of a sweep whose cancel answered 503, should the client not retry, and tells the sweep's end once", async () => {
+    const sweep = await sweepUnderWay();
+    const reconciler = reconcilerWith(api.services.runsQueue);
+    const passes: SweepReconciliation[] = [];
+    let flagLifetime = 0;
+    const heard = await sweepEventsDuring(sweep.id, async () => {
+      await cancelWhileDown(sweep);
+      passes.push(await reconciler.reconcile());
+      await expectStopped(sweep);
+      // The held trial's flag, raised by the first pass, is not raised again by the next: it keeps its lifetime.
+      await sweeping.connection.expire(cancelFlagKey(api.services.config.queuePrefix, sweep.held), 100);
+      passes.push(await reconciler.reconcile());
+      flagLifetime = await sweeping.connection.ttl(cancelFlagKey(api.services.config.queuePrefix, sweep.held));
+    });
+    // Those it ended: the held trial is its worker's to end.
+    expect(passes[0].stopped).toContain(sweep.letGo);
+    expect(passes.flatMap((pass) => pass.stopped)).not.toContain(sweep.held);
+    expect(flagLifetime).toBeGreaterThan(0);
+    expect(flagLifetime).toBeLessThanOrEqual(100);
+    expect(heard).toEqual([{ type: 'sweep', sweepId: sweep.id, status: 'cancelled', result: { reason: 'cancelled', message: 'A client cancelled the sweep.' } }]);
+  });
+
+  it("the sweep reconciler's warning names the sweeps it woke, even when stopping the running trials of ended sweeps throws", async () => {
     const sweep = await sweepUnderWay();
     await cancelWhileDown(sweep);
-    const pass = await reconcilerWith(api.services.runsQueue).reconcile();
-    expect(pass.stopped).toEqual(expect.arrayContaining([sweep.held, sweep.letGo]));
-    await expectStopped(sweep);
+    // A sweep whose periodic check is gone and which no round wrote for an hour: the pass wakes it.
+    const { id: stale } = await queueTrials(api, sweeping, { maxTrials: 8 }, { parallelism: 1 });
+    await sweeping.pool.query("UPDATE sweeps SET updated_at = now() - interval '1 hour' WHERE id = $1", [stale]);
+    const period = Math.floor(Date.now() / sweepCheckMs);
+    await Promise.all([period, period + 1, period + 2].map((check) => sweeping.sweepsQueue.remove(`${stale}-check-${check}`)));
+    const warnings: unknown[] = [];
+    const logger = { info: () => undefined, error: () => undefined, warn: (fields: unknown) => void warnings.push(fields) } as unknown as Logger;
+    const reconciler = createSweepReconciler({
+      strandedSweeps: createStrandedSweeps(sweeping.pool), sweepsQueue: sweeping.sweepsQueue, redis: sweeping.connection, queuePrefix: api.services.config.queuePrefix,
+      runsQueue: relayedRuns, strandedRuns: createStrandedRuns(sweeping.pool), staleAfterMs: 60_000, maxFailedRounds: 3, intervalMs: 1, logger,
+    });
+    await whileCut(() => expect(reconciler.reconcile()).rejects.toThrow());
+    expect(warnings).toContainEqual(expect.objectContaining({ woken: expect.arrayContaining([stale]) }));
   });
 
   it("the sweep reconciler's next pass stops the running trials of a sweep it ended coordination_failed while the runs queue was unreachable", async () => {
@@ -154,8 +187,14 @@ describe('a sweep ended while Redis was unreachable', () => {
     expect(stored).toMatchObject({ status: 'failed', result: { reason: 'coordination_failed' } });
     expect(await cancelFlag(sweep.held)).toBeNull();
     expect(await trialOf(sweep.letGo)).toMatchObject({ status: 'running' });
-    const pass = await eventually(() => reconciler.reconcile().catch(() => null), (done) => done !== null, { timeoutMs: 10_000, intervalMs: 100 });
-    expect(pass!.stopped).toEqual(expect.arrayContaining([sweep.held, sweep.letGo]));
+    const heard = await sweepEventsDuring(sweep.id, async () => {
+      const pass = await eventually(() => reconciler.reconcile().catch(() => null), (done) => done !== null, { timeoutMs: 10_000, intervalMs: 100 });
+      expect(pass!.stopped).toContain(sweep.letGo);
+      expect(pass!.stopped).not.toContain(sweep.held);
+      await reconciler.reconcile();
+    });
+    // The end its first pass threw before telling, told once.
+    expect(heard).toEqual([{ type: 'sweep', sweepId: sweep.id, status: 'failed', result: expect.objectContaining({ reason: 'coordination_failed' }) }]);
     await expectStopped(sweep);
     expect(await trialOf(sweep.letGo)).toMatchObject({ result: { message: 'Cancelled while no worker was running it: its sweep failed.' } });
   });
