@@ -7,7 +7,7 @@ import { mkdtemp, open, rm, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../cli/capture.ts';
+import { runCli, unreachableUrl } from '../../cli/capture.ts';
 import { createClient } from 'descent/client';
 import { createApiKeyRepository } from '../../../src/db/api-keys.ts';
 import { createTenantKey } from '../support/services.ts';
@@ -373,7 +373,7 @@ describe('descent submit, status, watch, runs, metrics, cancel, sweep --remote',
     const onePoint = await runCli(['metrics', '00000000-0000-4000-8000-000000000000', '--max-points', '1', ...connection()]);
     expect(onePoint).toMatchObject({ code: 2, stderr: expect.stringMatching(/^descent metrics: --max-points takes a whole number from 2 to 10000\n/) });
     expect((await runCli(['submit', join(folder, 'absent.json'), ...connection()])).stderr).toMatch(/^descent submit: cannot read /);
-    const unreachable = await runCli(['status', 'x', '--url', 'http://127.0.0.1:9', '--key', 'k']);
+    const unreachable = await runCli(['status', 'x', '--url', await unreachableUrl(), '--key', 'k']);
     expect(unreachable.code).toBe(4);
     expect(unreachable.stderr).toMatch(/^descent status: cannot reach Descent: /);
   }, 120_000);
