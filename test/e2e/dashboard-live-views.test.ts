@@ -71,7 +71,8 @@ const stepRange = (page: Page, selector: string) => page.locator(selector).first
 
 describe('dashboard live views', () => {
   it('shows the sweeps of the status chosen, not the slower answer for the status before it', async () => {
-    const cancelled = await submitSweep({ name: 'cancelled early', base: quadraticBase, parameters: { 'optimizer.learningRate': { type: 'float', values: [0.01, 0.02] } }, metric: { name: 'finalLoss' }, sampler: { type: 'grid' }, parallelism: 1 });
+    // Its trials run long enough to be cancelled, however fast the machine.
+    const cancelled = await submitSweep({ name: 'cancelled early', base: { ...quadraticBase, training: { maxSteps: 50_000_000 } }, parameters: { 'optimizer.learningRate': { type: 'float', values: [0.01, 0.02] } }, metric: { name: 'finalLoss' }, sampler: { type: 'grid' }, parallelism: 1 });
     expect((await dashboard.testApp.app.inject({ method: 'POST', url: `/v1/sweeps/${cancelled}/cancel`, headers: headers() })).statusCode).toBe(200);
     const completed = await submitSweep({ name: 'completed', base: quadraticBase, parameters: { 'optimizer.learningRate': { type: 'float', values: [0.01] } }, metric: { name: 'finalLoss' }, sampler: { type: 'grid' }, parallelism: 1 });
     await waitForSweep(dashboard.testApp.app, dashboard.authorization, completed);
