@@ -12,7 +12,7 @@
  * counted outlives a move of the coordinator; a run that ends leaves no heartbeat behind.
  */
 import { randomUUID } from 'node:crypto';
-import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import { UnrecoverableError, Worker, type Job, type WorkerOptions } from 'bullmq';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runSpecSchema } from '../../../src/contracts/run-spec.ts';
 import { DistributedRun } from '../../../src/concurrent-runs/distributed-run.ts';
@@ -895,11 +895,11 @@ describe('a replica whose delivery lost its job while an exchange over two shard
   }, 30_000);
 });
 
-/** A BullMQ worker on the run's replicas queue, running each replica job as `process` does (two at a time). */
-function replicasWorker(prefix: string, process: (replica: number) => Promise<unknown>): Worker {
+/** A BullMQ worker on the run's replicas queue, running each replica job as `process` does (two at a time); `options` adds to its settings. */
+function replicasWorker(prefix: string, process: (replica: number) => Promise<unknown>, options: Partial<WorkerOptions> = {}): Worker {
   return new Worker(replicasQueueName, async (job: Job<{ replica: number }>) => {
     await process(job.data.replica);
-  }, { connection: redis, prefix, concurrency: 2 });
+  }, { connection: redis, prefix, concurrency: 2, ...options });
 }
 
 describe('a concurrent run whose replica began and whose job then failed for good', () => {
@@ -1252,9 +1252,7 @@ describe('a concurrent run whose begun replica\'s job waits in a queue no worker
  * (two at a time). Its process is another than this one's: `asIt(server)` registers replicas as it.
  */
 function earlierReleaseWorker(prefix: string, process: (replica: number) => Promise<unknown>): Worker {
-  return new Worker(replicasQueueName, async (job: Job<{ replica: number }>) => {
-    await process(job.data.replica);
-  }, { connection: redis, prefix, concurrency: 2, lockDuration: 1_000 });
+  return replicasWorker(prefix, process, { lockDuration: 1_000 });
 }
 
 /** `server`, registering replicas as the process of a worker of an earlier release. */
