@@ -14,14 +14,14 @@ export interface PassPosition {
 export const firstPosition: PassPosition = { updatedAt: new Date(0), id: '00000000-0000-0000-0000-000000000000' };
 
 /**
- * The conditions and order of a batch read after the position in parameters `at` (updated_at)
- * and `id`: the range on updated_at is the index's (queue_prefix, updated_at); the id breaks ties
+ * The conditions and order of a batch read after the position in parameters `at` (of `column`,
+ * updated_at unless told) and `id`: the range on the column is the index's (queue_prefix, column); the id breaks ties
  * within a millisecond, so that a batch of one millisecond's rows (a statement that wrote them
  * all) still moves on. Ordering by it too, PostgreSQL sorts the rows after the position, keeping
  * only a batch's worth at a time (a top-N sort): once a pass, not worth an index of its own.
  */
-export const afterPositionSql = (at: string, id: string) =>
-  `updated_at >= ${at}::timestamptz AND (updated_at > ${at}::timestamptz OR id > ${id}::uuid) ORDER BY updated_at, id`;
+export const afterPositionSql = (at: string, id: string, column = 'updated_at') =>
+  `${column} >= ${at}::timestamptz AND (${column} > ${at}::timestamptz OR id > ${id}::uuid) ORDER BY ${column}, id`;
 
 /** A position as the statement's parameters. */
 export const positionValues = (position: PassPosition) => [position.updatedAt.toISOString(), position.id];

@@ -2,7 +2,8 @@
  * Sweeps that no coordinator may wake any more, seen from the database: the candidates the
  * sweep reconciler checks against the queue (src/worker/sweep-reconciler.ts), the count of a
  * sweep's failed rounds that bounds how often it is woken, the statement that ends a sweep
- * whose rounds keep failing, and the running trials of ended sweeps still to be stopped.
+ * whose rounds keep failing, the running trials of ended sweeps still to be stopped, and the
+ * sweeps that ended lately, whose ends it tells unless told.
  */
 import { cancelledBeforeStart } from '../contracts/run-result.ts';
 import type { SweepResult } from '../contracts/sweep-view.ts';
@@ -40,6 +41,27 @@ export const unstoppedTrialsStatement = {
      AND ((s.status = 'cancelled' AND s.result->>'reason' = 'cancelled') OR (s.status = 'failed' AND s.result->>'reason' = 'coordination_failed'))
    ORDER BY r.updated_at LIMIT $2`,
 };
+
+/**
+ * A deployment's sweeps that ended (completed, cancelled or failed) from `$3` until before `$2`,
+ * by end, then id, after a position (see pass-order.ts; a sweep's end, finished_at, stands for its
+ * place's last write): the sweep reconciler tells the end of each unless told (see end-told.ts).
+ * Served by sweeps_ended_idx (a deployment's ended sweeps, by end; migration 20261215100000): a
+ * pass reads the sweeps that ended within the window, never the others.
+ */
+export const endedStatement = {
+  name: 'stranded-sweeps-ended',
+  text: `
+  SELECT id, finished_at AS "updatedAt", status, result FROM sweeps
+   WHERE queue_prefix = $1 AND status IN ('completed', 'cancelled', 'failed') AND finished_at < $2::timestamptz AND finished_at >= $3::timestamptz
+     AND ${afterPositionSql('$5', '$6', 'finished_at')} LIMIT $4`,
+};
+
+/** A sweep that ended, and how: its final `sweep` event; its place in a pass is its end (`updatedAt`) and id. */
+export interface EndedSweep extends PassPosition {
+  readonly status: 'completed' | 'cancelled' | 'failed';
+  readonly result: SweepResult;
+}
 
 /** A running trial of a sweep that ended without stopping it (see unstoppedTrials), and how its sweep ended. */
 export interface UnstoppedTrial {
@@ -81,6 +103,15 @@ export function createStrandedSweeps(pool: Pool) {
      */
     async unstoppedTrials(queuePrefix: string, limit: number): Promise<UnstoppedTrial[]> {
       const { rows } = await pool.query<UnstoppedTrial>({ ...unstoppedTrialsStatement, values: [queuePrefix, limit] });
+      return rows;
+    },
+
+    /**
+     * Up to `limit` sweeps of the deployment of `queuePrefix` that ended from `since` until before
+     * `before`, in order of their ends, after `after`.
+     */
+    async ended(queuePrefix: string, since: Date, before: Date, limit: number, after: PassPosition = firstPosition): Promise<EndedSweep[]> {
+      const { rows } = await pool.query<EndedSweep>({ ...endedStatement, values: [queuePrefix, before.toISOString(), since.toISOString(), limit, ...positionValues(after)] });
       return rows;
     },
 

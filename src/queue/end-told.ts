@@ -10,7 +10,8 @@
  */
 import type { Redis } from './connection.ts';
 
-const toldLifetimeSeconds = 86_400;
+/** How long a marker lasts (a day): the sweep reconciler tells the untold end of a sweep that ended within it. */
+export const toldLifetimeSeconds = 86_400;
 
 /** The marker of a trial's told end, under the deployment's queue prefix. */
 export const runEndToldKey = (queuePrefix: string, runId: string): string => `${queuePrefix}:run:${runId}:end-told`;

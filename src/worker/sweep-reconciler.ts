@@ -25,6 +25,15 @@
  *   would stop them, nor tell the sweep's end (told here unless told: see end-told.ts). A trial
  *   whose worker holds its job keeps the flag raised first (its lifetime is not renewed) until it
  *   ends within its slice.
+ * - The end of a sweep that ended lately (completed, stopped by its rounds, cancelled or failed)
+ *   is told unless told (see end-told.ts): its ender tells it once the statement that ended it
+ *   has committed, and does not should Redis be unreachable then, or its process stop before
+ *   (a follower of the sweep's events would wait for it for good). A pass looks at the sweeps
+ *   that ended `staleAfterMs` ago or earlier (their enders have had the time to tell them, in
+ *   order after their trials' ends), within the marker's lifetime less an hour (the clocks of
+ *   the workers, PostgreSQL and Redis may differ by that much, and the marker of an end told is
+ *   still there), a batch per pass, each after the last one's (see pass-cursor.ts); the call that
+ *   sets the marker tells the end, so each is told once.
  *
  * Each worker process runs a pass every RECONCILE_INTERVAL_MS, as the run reconciler
  * (src/worker/reconciler.ts), under a lock in Redis (held for the interval) that makes it one
@@ -39,6 +48,7 @@ import type { StrandedSweep, StrandedSweeps } from '../db/stranded-sweeps.ts';
 import type { Redis } from '../queue/connection.ts';
 import type { RunsQueue } from '../queue/runs-queue.ts';
 import type { StrandedRuns } from '../db/stranded-runs.ts';
+import { toldLifetimeSeconds } from '../queue/end-told.ts';
 import { publishSweepEnd } from '../queue/sweep-events.ts';
 import { stopSweepTrials } from '../queue/sweep-trial-stops.ts';
 import { sweepCheckMs, wakeSweep, type SweepsQueue } from '../queue/sweeps-queue.ts';
@@ -73,6 +83,8 @@ export interface SweepReconciliation {
   readonly failed: readonly string[];
   /** Running trials of ended sweeps that the pass ended at once (see above: no worker held their jobs). */
   readonly stopped: readonly string[];
+  /** Sweeps that ended lately whose ends the pass told (see above: their enders did not). */
+  readonly told: readonly string[];
   /** Sweeps whose repair failed with an error of their own (see candidate-errors.ts), logged. */
   readonly skipped: readonly string[];
 }
@@ -98,6 +110,10 @@ const lookupsAtOnce = 32;
 
 const lockKey = (queuePrefix: string) => `${queuePrefix}:sweep-reconciler:lock`;
 const cursorKey = (queuePrefix: string) => `${queuePrefix}:sweep-reconciler:cursor`;
+const endedCursorKey = (queuePrefix: string) => `${queuePrefix}:sweep-reconciler:ended-cursor`;
+
+/** How long after its end a sweep's end is told unless told: the marker's lifetime, less an hour (see above). */
+const tellWithinMs = toldLifetimeSeconds * 1000 - 3600_000;
 
 /** Job states of a wake-up still to come or under way. */
 const pendingStates = new Set(['waiting', 'delayed', 'prioritized', 'active', 'waiting-children']);
@@ -108,6 +124,7 @@ export function createSweepReconciler(dependencies: SweepReconcilerDependencies)
   const clock = dependencies.clock ?? (() => new Date());
   const limit = dependencies.batchLimit ?? batchLimit;
   const cursor = createPassCursor(redis, cursorKey(queuePrefix));
+  const endedCursor = createPassCursor(redis, endedCursorKey(queuePrefix));
 
   /**
    * Whether the sweep's periodic check (scheduled by its last round that did not fail, see
@@ -148,9 +165,23 @@ export function createSweepReconciler(dependencies: SweepReconcilerDependencies)
     return stopped;
   }
 
+  /** Tells the ends of a batch of sweeps that ended lately, unless told (see above); those it told. */
+  async function tellUntold(now: number): Promise<string[]> {
+    const start = await endedCursor.begin();
+    const ended = await strandedSweeps.ended(queuePrefix, new Date(now - tellWithinMs), new Date(now - dependencies.staleAfterMs), limit, start.position);
+    const told: string[] = [];
+    for (let first = 0; first < ended.length; first += lookupsAtOnce) {
+      await Promise.all(ended.slice(first, first + lookupsAtOnce).map(async ({ id, status, result }) => {
+        if (await publishSweepEnd(redis, queuePrefix, { type: 'sweep', sweepId: id, status, result })) told.push(id);
+      }));
+    }
+    await start.passed(ended, limit);
+    return told;
+  }
+
   async function reconcile(): Promise<SweepReconciliation> {
     const acquired = await redis.set(lockKey(queuePrefix), randomUUID(), 'PX', dependencies.intervalMs, 'NX');
-    if (acquired !== 'OK') return { ran: false, woken: [], failed: [], stopped: [], skipped: [] };
+    if (acquired !== 'OK') return { ran: false, woken: [], failed: [], stopped: [], told: [], skipped: [] };
     const now = clock().getTime();
     const start = await cursor.begin();
     const candidates = await strandedSweeps.candidates(queuePrefix, new Date(now - dependencies.staleAfterMs), limit, start.position);
@@ -173,13 +204,15 @@ export function createSweepReconciler(dependencies: SweepReconcilerDependencies)
     }
     await start.passed(candidates, limit);
     let stopped: string[] = [];
+    let told: string[] = [];
     try {
       stopped = await stopUnstopped();
+      told = await tellUntold(now);
     } finally {
       // Told also when the trials' stop threw (Redis unreachable): the sweeps woken or failed were.
-      if (woken.length > 0 || failed.length > 0 || stopped.length > 0) logger.warn({ woken, failed, stopped }, 'reconciled sweeps with the queue');
+      if (woken.length > 0 || failed.length > 0 || stopped.length > 0 || told.length > 0) logger.warn({ woken, failed, stopped, told }, 'reconciled sweeps with the queue');
     }
-    return { ran: true, woken, failed, stopped, skipped };
+    return { ran: true, woken, failed, stopped, told, skipped };
   }
 
   return { reconcile };

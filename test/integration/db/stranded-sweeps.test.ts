@@ -1,11 +1,12 @@
 /**
  * The sweep reconciler's candidates: a deployment's unfinished sweeps not written since a time,
  * least recently written first, read through sweeps_unfinished_idx by both conditions under the
- * pool's generic plans, never by reading the other deployments' or the finished sweeps.
+ * pool's generic plans, never by reading the other deployments' or the finished sweeps; the
+ * sweeps that ended lately, read through sweeps_ended_idx; the running trials of ended sweeps.
  */
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { candidatesStatement, createStrandedSweeps, unstoppedTrialsStatement } from '../../../src/db/stranded-sweeps.ts';
+import { candidatesStatement, createStrandedSweeps, endedStatement, unstoppedTrialsStatement } from '../../../src/db/stranded-sweeps.ts';
 import { tableRowsRead, type PlanNode as ReadNode } from './plan-rows.ts';
 import { useTestDatabase } from './support.ts';
 
@@ -110,6 +111,61 @@ describe('the running trials of ended sweeps, still to be stopped', () => {
       // The running trials (8) and their sweeps, not the 6,000 queued runs nor the 3,000 sweeps that ended long ago.
       expect(tableRowsRead('runs', row!['QUERY PLAN'][0].Plan)).toBeLessThanOrEqual(8);
       expect(tableRowsRead('sweeps', row!['QUERY PLAN'][0].Plan)).toBeLessThanOrEqual(8);
+    } finally {
+      client.release();
+    }
+  });
+});
+
+describe('the sweeps that ended lately, whose ends the reconciler tells unless told', () => {
+  it("are a deployment's sweeps that ended within a window, by end, read by the partial index alone", async () => {
+    const tenantId = await database.tenant('ended-sweeps');
+    const prefix = `ended-${randomUUID()}`;
+    const insert = (status: string, queuePrefix: string, ended: string, count: number) => database.pool.query<{ id: string }>(
+      `INSERT INTO sweeps (id, tenant_id, status, spec, queue_prefix, result, finished_at)
+       SELECT gen_random_uuid(), $1, $2::sweep_status, '{}', $3, jsonb_build_object('reason', 'budget_exhausted'),
+              CASE WHEN $2 IN ('queued', 'running') THEN NULL ELSE now() - $4::interval - make_interval(mins => i) END
+         FROM generate_series(1, $5::int) AS i RETURNING id`,
+      [tenantId, status, queuePrefix, ended, count]);
+    // Many sweeps: the deployment's that ended days ago and its unfinished ones, another deployment's that ended lately.
+    await insert('completed', prefix, '3 days', 3000);
+    await insert('running', prefix, '0', 1000);
+    await insert('failed', 'another', '1 hour', 2000);
+    // The window's: ended 2 hours ago and earlier, by a minute each; one that ended just now, after the window.
+    const lately = [
+      ...(await insert('completed', prefix, '2 hours', 2)).rows,
+      ...(await insert('cancelled', prefix, '4 hours', 1)).rows,
+      ...(await insert('failed', prefix, '6 hours', 1)).rows,
+    ].map((row) => row.id);
+    await insert('completed', prefix, '-1 minute', 1);
+    await database.pool.query('ANALYZE sweeps');
+
+    const ended = createStrandedSweeps(database.pool);
+    const now = Date.now();
+    const [since, before] = [new Date(now - 23 * 3600_000), new Date(now - 60_000)];
+    // By end: the earliest first.
+    const expected = [lately[3], lately[2], lately[1], lately[0]];
+    const found = await ended.ended(prefix, since, before, 10);
+    expect(found.map((sweep) => sweep.id)).toEqual(expected);
+    expect(found.map((sweep) => sweep.status)).toEqual(['failed', 'cancelled', 'completed', 'completed']);
+    expect(found[0]!.result).toEqual({ reason: 'budget_exhausted' });
+    // A batch of two, and the one after it.
+    const first = await ended.ended(prefix, since, before, 2);
+    expect(first.map((sweep) => sweep.id)).toEqual(expected.slice(0, 2));
+    expect((await ended.ended(prefix, since, before, 2, first[1])).map((sweep) => sweep.id)).toEqual(expected.slice(2));
+
+    const client = await database.pool.connect();
+    try {
+      await client.query(`PREPARE ended AS ${endedStatement.text}`);
+      const { rows: [row] } = await client.query<{ 'QUERY PLAN': [{ Plan: ReadNode & PlanNode }] }>(
+        `EXPLAIN (ANALYZE, FORMAT JSON) EXECUTE ended(${client.escapeLiteral(prefix)}, ${client.escapeLiteral(before.toISOString())}, ${client.escapeLiteral(since.toISOString())}, 10, '1970-01-01Z', '00000000-0000-0000-0000-000000000000')`);
+      await client.query('DEALLOCATE ended');
+      const plan = row!['QUERY PLAN'][0].Plan;
+      const reads = nodesOf(plan).filter((node) => node['Index Name'] !== undefined);
+      expect(reads.map((node) => node['Index Name'])).toEqual(['sweeps_ended_idx']);
+      expect(reads[0]!['Index Cond']).toMatch(/queue_prefix.*finished_at/);
+      // The four in the window, not the 6,000 others.
+      expect(tableRowsRead('sweeps', plan)).toBeLessThanOrEqual(4);
     } finally {
       client.release();
     }
