@@ -12,7 +12,8 @@
  * nothing back when the run holds no place (that call sent again after a lost reply). It may carry
  * a message for another channel, published by that call whoever follows the run (a trial's end
  * on its sweep's channel), sparing it another; the same call claims the trial's told end (see
- * end-told.ts), and publishes it only when no other teller told it first.
+ * end-told.ts), and publishes it only when no other teller told it first. The run's own events,
+ * its final status among them, go out whoever claimed it (see end-told.ts).
  * Each announcement is its own call: gathering concurrent ones into pipelines cost the worker
  * more JavaScript than the round trips it saved. The connection still sends the calls of runs
  * whose slices were stored together in one write (see src/queue/connection.ts).
