@@ -9,8 +9,10 @@
  *       while no worker ran it, by a client's cancel or its sweep's; the reconciler failing it; its
  *       cancel while queued, by a client or as its sweep stops, is cancelled or fails, or the worker
  *       that held its job then: see src/queue/sweep-trial-stops.ts), and by no other once one
- *       told it (see end-told.ts): `status` is its final status ("ended" from a worker of an
- *       earlier release, which told a run it found ended or taken over without reading how).
+ *       told it (see end-told.ts): `status` is its final status. "ended" comes only from a worker
+ *       of an earlier release, still to be accepted: it told so, without reading how, of a trial
+ *       it did not end itself (ended by another attempt or a cancel, or taken over by another
+ *       worker, which may still run it), besides the final status its ender told.
  *
  * A client that connects mid-sweep reads the sweep first, then follows the channel; the API's
  * GET /v1/sweeps/{id}/events does both. These shapes are a contract with that route: extend

@@ -6,10 +6,10 @@
  *   sweep     { sweepId, status, result }: first, from the stored sweep; then after every
  *             coordination round that started trials or ended the sweep, and when it is
  *             cancelled. `result` (why it ended) is null until the sweep has ended.
- *   trial     { sweepId, runId, trialNumber, status }: when one of its trials has ended, with its
- *             final status (`completed`, `pruned`, `diverged`, `failed`, …; `ended` from a worker
- *             of an earlier release, see sweep-events.ts); the trial is a run: GET /v1/runs/{runId},
- *             or its row in the leaderboard, has the rest.
+ *   trial     { sweepId, runId, trialNumber, status }: when one of its trials has ended, once,
+ *             with its final status (`completed`, `pruned`, `diverged`, `failed`, …; `ended` only
+ *             from a worker of an earlier release, see sweep-events.ts); the trial is a run:
+ *             GET /v1/runs/{runId}, or its row in the leaderboard, has the rest.
  *   end       {}: the sweep has reached a final status; the stream closes.
  *   reconnect { reason, retryMs }: the server ends the stream early, as for a run.
  */
@@ -42,10 +42,12 @@ export async function sweepEventRoutes(app: FastifyInstance, options: SweepEvent
       summary: 'Follow a sweep live',
       description: 'Server-sent events (`text/event-stream`), each `data` one JSON object: `sweep` `{ sweepId, status, result }` '
         + 'first and after every coordination round that started trials or ended the sweep; `trial` `{ sweepId, runId, '
-        + 'trialNumber, status }` when one of its trials has ended, told once, with its final status (`ended` from a worker of an earlier release, which did not '
-        + 'read it); `end` `{}` when the sweep '
-        + 'has finished; `reconnect` `{ reason, retryMs }` when the server ends the stream early (a client reading too slowly, '
-        + 'a shutdown). A client that reconnects opens with the sweep\'s state afresh.',
+        + 'trialNumber, status }` when one of its trials has ended, told once, with its final status; `end` `{}` when the sweep '
+        + 'has finished (its final `sweep` event told once, late should Redis have been unreachable as it ended); `reconnect` `{ reason, retryMs }` when the server ends the stream early (a client reading too slowly, '
+        + 'a shutdown). A client that reconnects opens with the sweep\'s state afresh. A client must still accept a `trial` '
+        + 'status `ended`, which only a worker of an earlier release sends (during an upgrade): it said so, without reading how, '
+        + 'of a trial it did not end itself (another worker that took the trial over may still be running it), besides the '
+        + 'final status its ender told; read the run for how it ended.',
       tags: ['sweeps'],
       params: z.object({ id: z.string().describe('The sweep id (a UUID).') }),
       querystring: eventStreamQueryParameters,
