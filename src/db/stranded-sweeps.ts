@@ -43,24 +43,36 @@ export const unstoppedTrialsStatement = {
 };
 
 /**
- * A deployment's sweeps that ended (completed, cancelled or failed) from `$3` until before `$2`,
- * by end, then id, after a position (see pass-order.ts; a sweep's end, finished_at, stands for its
- * place's last write): the sweep reconciler tells the end of each unless told (see end-told.ts).
- * Served by sweeps_ended_idx (a deployment's ended sweeps, by end; migration 20261215100000): a
- * pass reads the sweeps that ended within the window, never the others.
+ * A deployment's sweeps that ended (completed, cancelled or failed) at least `$2` and at most `$3`
+ * milliseconds ago, both measured from PostgreSQL's now() (the clock finished_at was read from,
+ * whatever the worker's says), by end, then id, after a position (see pass-order.ts): the sweep
+ * reconciler tells the end of each unless told (see end-told.ts). Served by sweeps_ended_idx (a
+ * deployment's ended sweeps, by end; migration 20261215100000): a pass reads the sweeps that
+ * ended within the window, never the others.
  */
 export const endedStatement = {
   name: 'stranded-sweeps-ended',
   text: `
   SELECT id, finished_at AS "updatedAt", status, result FROM sweeps
-   WHERE queue_prefix = $1 AND status IN ('completed', 'cancelled', 'failed') AND finished_at < $2::timestamptz AND finished_at >= $3::timestamptz
+   WHERE queue_prefix = $1 AND status IN ('completed', 'cancelled', 'failed')
+     AND finished_at <= now() - make_interval(secs => $2::double precision / 1000)
+     AND finished_at >= now() - make_interval(secs => $3::double precision / 1000)
      AND ${afterPositionSql('$5', '$6', 'finished_at')} LIMIT $4`,
 };
 
-/** A sweep that ended, and how: its final `sweep` event; its place in a pass is its end (`updatedAt`) and id. */
+/**
+ * A sweep that ended, and how: its final `sweep` event. Its place in a pass is its end and id:
+ * `updatedAt` holds its end (finished_at), under the name PassPosition gives a place's time.
+ */
 export interface EndedSweep extends PassPosition {
   readonly status: 'completed' | 'cancelled' | 'failed';
   readonly result: SweepResult;
+}
+
+/** How long ago, by PostgreSQL's clock, the sweeps a pass tells the ends of ended. */
+export interface EndedWindow {
+  readonly atLeastMs: number;
+  readonly atMostMs: number;
 }
 
 /** A running trial of a sweep that ended without stopping it (see unstoppedTrials), and how its sweep ended. */
@@ -107,11 +119,11 @@ export function createStrandedSweeps(pool: Pool) {
     },
 
     /**
-     * Up to `limit` sweeps of the deployment of `queuePrefix` that ended from `since` until before
-     * `before`, in order of their ends, after `after`.
+     * Up to `limit` sweeps of the deployment of `queuePrefix` that ended within `window` (by
+     * PostgreSQL's clock), in order of their ends, after `after`.
      */
-    async ended(queuePrefix: string, since: Date, before: Date, limit: number, after: PassPosition = firstPosition): Promise<EndedSweep[]> {
-      const { rows } = await pool.query<EndedSweep>({ ...endedStatement, values: [queuePrefix, before.toISOString(), since.toISOString(), limit, ...positionValues(after)] });
+    async ended(queuePrefix: string, window: EndedWindow, limit: number, after: PassPosition = firstPosition): Promise<EndedSweep[]> {
+      const { rows } = await pool.query<EndedSweep>({ ...endedStatement, values: [queuePrefix, window.atLeastMs, window.atMostMs, limit, ...positionValues(after)] });
       return rows;
     },
 

@@ -29,11 +29,18 @@
  *   is told unless told (see end-told.ts): its ender tells it once the statement that ended it
  *   has committed, and does not should Redis be unreachable then, or its process stop before
  *   (a follower of the sweep's events would wait for it for good). A pass looks at the sweeps
- *   that ended `staleAfterMs` ago or earlier (their enders have had the time to tell them, in
- *   order after their trials' ends), within the marker's lifetime less an hour (the clocks of
- *   the workers, PostgreSQL and Redis may differ by that much, and the marker of an end told is
- *   still there), a batch per pass, each after the last one's (see pass-cursor.ts); the call that
- *   sets the marker tells the end, so each is told once.
+ *   that ended `staleAfterMs` ago or earlier, so that their enders have had the time to tell
+ *   them: after the ends of the trials the ender told itself (the queued trials whose jobs it
+ *   removed, the running ones no worker held); the other trials' ends are told by the workers
+ *   that end them, which may be after the sweep's (a running trial stopped by its flag, a queued
+ *   one whose job could not be removed), as when its ender tells it. It looks at those that
+ *   ended within the marker's lifetime less an hour: the marker of an end told is set after the
+ *   end and lasts a day as Redis measures it, so it is still there for every sweep in the
+ *   window, the hour to spare for PostgreSQL's clock being stepped and for the time between the
+ *   statement's now() and its commit. Both bounds are measured from PostgreSQL's now(), the
+ *   clock of the sweep's end, never from the worker's (one running fast would tell an end just
+ *   committed, before its ender). A batch per pass, each after the last one's (see
+ *   pass-cursor.ts); the call that sets the marker tells the end, so each is told once.
  *
  * Each worker process runs a pass every RECONCILE_INTERVAL_MS, as the run reconciler
  * (src/worker/reconciler.ts), under a lock in Redis (held for the interval) that makes it one
@@ -166,9 +173,9 @@ export function createSweepReconciler(dependencies: SweepReconcilerDependencies)
   }
 
   /** Tells the ends of a batch of sweeps that ended lately, unless told (see above); those it told. */
-  async function tellUntold(now: number): Promise<string[]> {
+  async function tellUntold(): Promise<string[]> {
     const start = await endedCursor.begin();
-    const ended = await strandedSweeps.ended(queuePrefix, new Date(now - tellWithinMs), new Date(now - dependencies.staleAfterMs), limit, start.position);
+    const ended = await strandedSweeps.ended(queuePrefix, { atLeastMs: dependencies.staleAfterMs, atMostMs: tellWithinMs }, limit, start.position);
     const told: string[] = [];
     for (let first = 0; first < ended.length; first += lookupsAtOnce) {
       await Promise.all(ended.slice(first, first + lookupsAtOnce).map(async ({ id, status, result }) => {
@@ -207,7 +214,7 @@ export function createSweepReconciler(dependencies: SweepReconcilerDependencies)
     let told: string[] = [];
     try {
       stopped = await stopUnstopped();
-      told = await tellUntold(now);
+      told = await tellUntold();
     } finally {
       // Told also when the trials' stop threw (Redis unreachable): the sweeps woken or failed were.
       if (woken.length > 0 || failed.length > 0 || stopped.length > 0 || told.length > 0) logger.warn({ woken, failed, stopped, told }, 'reconciled sweeps with the queue');

@@ -141,24 +141,23 @@ describe('the sweeps that ended lately, whose ends the reconciler tells unless t
     await database.pool.query('ANALYZE sweeps');
 
     const ended = createStrandedSweeps(database.pool);
-    const now = Date.now();
-    const [since, before] = [new Date(now - 23 * 3600_000), new Date(now - 60_000)];
+    const window = { atLeastMs: 60_000, atMostMs: 23 * 3600_000 };
     // By end: the earliest first.
     const expected = [lately[3], lately[2], lately[1], lately[0]];
-    const found = await ended.ended(prefix, since, before, 10);
+    const found = await ended.ended(prefix, window, 10);
     expect(found.map((sweep) => sweep.id)).toEqual(expected);
     expect(found.map((sweep) => sweep.status)).toEqual(['failed', 'cancelled', 'completed', 'completed']);
     expect(found[0]!.result).toEqual({ reason: 'budget_exhausted' });
     // A batch of two, and the one after it.
-    const first = await ended.ended(prefix, since, before, 2);
+    const first = await ended.ended(prefix, window, 2);
     expect(first.map((sweep) => sweep.id)).toEqual(expected.slice(0, 2));
-    expect((await ended.ended(prefix, since, before, 2, first[1])).map((sweep) => sweep.id)).toEqual(expected.slice(2));
+    expect((await ended.ended(prefix, window, 2, first[1])).map((sweep) => sweep.id)).toEqual(expected.slice(2));
 
     const client = await database.pool.connect();
     try {
       await client.query(`PREPARE ended AS ${endedStatement.text}`);
       const { rows: [row] } = await client.query<{ 'QUERY PLAN': [{ Plan: ReadNode & PlanNode }] }>(
-        `EXPLAIN (ANALYZE, FORMAT JSON) EXECUTE ended(${client.escapeLiteral(prefix)}, ${client.escapeLiteral(before.toISOString())}, ${client.escapeLiteral(since.toISOString())}, 10, '1970-01-01Z', '00000000-0000-0000-0000-000000000000')`);
+        `EXPLAIN (ANALYZE, FORMAT JSON) EXECUTE ended(${client.escapeLiteral(prefix)}, ${window.atLeastMs}, ${window.atMostMs}, 10, '1970-01-01Z', '00000000-0000-0000-0000-000000000000')`);
       await client.query('DEALLOCATE ended');
       const plan = row!['QUERY PLAN'][0].Plan;
       const reads = nodesOf(plan).filter((node) => node['Index Name'] !== undefined);

@@ -3,7 +3,9 @@
  * relay the test cuts, and the round that ended the sweep (its every trial failed) committed
  * while the relay was cut. A follower of GET /v1/sweeps/{id}/events, whose API stayed connected,
  * hears the end once Redis is back, from the sweep reconciler's next pass; a second pass tells it
- * no more, and a sweep whose ender told its end is not told again.
+ * no more, and a sweep whose ender told its end is not told again. A pass tells the ends of the
+ * sweeps that ended a minute or more and 23 hours or less ago by PostgreSQL's clock, whatever
+ * the worker's clock says.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../../src/config/logger.ts';
@@ -42,15 +44,20 @@ describe('the end of a sweep that its ender could not tell', () => {
   });
 
   const staleAfterMs = 60_000;
-  /** The sweep reconciler of the test's deployment, its clock `staleAfterMs` and a second ahead: the ends just committed are its to tell, unless told. */
-  const reconciler = () => createSweepReconciler({
+  /** The sweep reconciler of the test's deployment, its clock `ahead` milliseconds ahead of the machine's (behind when negative). */
+  const reconciler = (ahead = 0) => createSweepReconciler({
     strandedSweeps: createStrandedSweeps(sweeping.pool), sweepsQueue: sweeping.sweepsQueue, redis: sweeping.connection, queuePrefix: api.services.config.queuePrefix,
     runsQueue: api.services.runsQueue, strandedRuns: createStrandedRuns(sweeping.pool), staleAfterMs, maxFailedRounds: 3,
     // No lock left between the test's own passes.
     intervalMs: 1,
     logger: createLogger('silent'),
-    clock: () => new Date(Date.now() + staleAfterMs + 1_000),
+    clock: () => new Date(Date.now() + ahead),
   });
+
+  /** Moves the sweep's end `ago` (an interval) before now, as if it had ended then. */
+  async function endedAgo(id: string, ago: string): Promise<void> {
+    await sweeping.pool.query(`UPDATE sweeps SET finished_at = now() - $2::interval WHERE id = $1`, [id, ago]);
+  }
 
   /** A sweep of two trials, both failed (as their worker would store them): its next round ends it, `too_many_failures`. */
   async function sweepToEnd(): Promise<string> {
@@ -86,6 +93,8 @@ describe('the end of a sweep that its ender could not tell', () => {
       const passes: string[][] = [];
       const heard = await sweepEventsDuring(id, async () => {
         await endWhileCut(id);
+        // A minute and more ago: its ender has had the time to tell it.
+        await endedAgo(id, '2 minutes');
         for (let pass = 0; pass < 2; pass++) passes.push([...(await reconciler().reconcile()).told]);
       });
       expect(passes).toEqual([[id], []]);
@@ -106,9 +115,27 @@ describe('the end of a sweep that its ender could not tell', () => {
     const passes: string[][] = [];
     const heard = await sweepEventsDuring(id, async () => {
       await sweeping.coordinator.wake(id);
+      await endedAgo(id, '2 minutes');
       passes.push([...(await reconciler().reconcile()).told]);
     });
     expect(heard).toEqual([{ type: 'sweep', sweepId: id, status: 'failed', result: expect.objectContaining({ reason: 'too_many_failures' }) }]);
     expect(passes).toEqual([[]]);
+  });
+
+  it("is told only for a sweep that ended a minute or more and 23 hours or less ago, by PostgreSQL's clock, whatever the worker's", async () => {
+    // Three sweeps whose ends nobody told (no round ended them: the test stores their ends).
+    const ends = { justNow: '5 seconds', lately: '2 minutes', dayAgo: '23 hours 30 minutes' };
+    const ids: Record<string, string> = {};
+    for (const [name, ago] of Object.entries(ends)) {
+      const { id } = await queueTrials(api, sweeping, { maxTrials: 2 });
+      await sweeping.pool.query(`UPDATE sweeps SET status = 'completed', result = '{"reason": "budget_exhausted"}' WHERE id = $1`, [id]);
+      await endedAgo(id, ago);
+      ids[name] = id;
+    }
+    const ours = (told: readonly string[]) => told.filter((id) => Object.values(ids).includes(id));
+    // A worker whose clock runs 2 minutes fast would take the end just committed for one its ender had the time to tell;
+    // one 2 hours slow, the end 23.5 hours ago for one within the day its marker lasts.
+    const passes = [ours((await reconciler(2 * 60_000).reconcile()).told), ours((await reconciler(-2 * 3600_000).reconcile()).told)];
+    expect(passes).toEqual([[ids.lately], []]);
   });
 });
