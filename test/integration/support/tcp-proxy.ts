@@ -14,6 +14,12 @@ export interface TcpProxy {
    * that it has closed its socket. New connections are relayed.
    */
   partition(): void;
+  /**
+   * Once the service's next reply on an open connection has reached the client, drops that
+   * connection and refuses new ones (until start): a service lost right after it answered a call,
+   * before the client's next.
+   */
+  dropAfterNextReply(): void;
   /** Listens again on the same port (nothing when it listens). */
   start(): Promise<void>;
   close(): Promise<void>;
@@ -52,6 +58,16 @@ export async function startTcpProxy(targetHost: string, targetPort: number): Pro
       pair.upstream.pause();
     }
   };
+  const dropAfterNextReply = () => {
+    for (const pair of pairs) {
+      // After the relay's own listener, which has written the reply to the client: ended after it.
+      pair.upstream.once('data', () => {
+        if (server.listening) server.close();
+        pair.client.end();
+        pair.upstream.destroy();
+      });
+    }
+  };
   const listen = (port: number) => new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, '127.0.0.1', () => {
@@ -66,7 +82,7 @@ export async function startTcpProxy(targetHost: string, targetPort: number): Pro
     server.close(() => resolve());
     for (const socket of sockets) socket.destroy();
   });
-  return { port, stop, partition, start: async () => (server.listening ? undefined : listen(port)), close: stop };
+  return { port, stop, partition, dropAfterNextReply, start: async () => (server.listening ? undefined : listen(port)), close: stop };
 }
 
 /** A relay to the service of `url` (postgresql:// or redis://), and the same URL through it. */

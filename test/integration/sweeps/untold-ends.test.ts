@@ -12,7 +12,7 @@ import { createLogger } from '../../../src/config/logger.ts';
 import { createStrandedRuns } from '../../../src/db/stranded-runs.ts';
 import { createStrandedSweeps } from '../../../src/db/stranded-sweeps.ts';
 import { closeRedis, createRedis, type Redis } from '../../../src/queue/connection.ts';
-import { sweepChannel } from '../../../src/queue/sweep-events.ts';
+import { publishSweepEnd, sweepChannel } from '../../../src/queue/sweep-events.ts';
 import { createSweepProcessor, type SweepProcessor } from '../../../src/worker/processors/sweep.ts';
 import { createSweepReconciler } from '../../../src/worker/sweep-reconciler.ts';
 import { heardDuring } from '../support/channel-listener.ts';
@@ -137,5 +137,27 @@ describe('the end of a sweep that its ender could not tell', () => {
     // one 2 hours slow, the end 23.5 hours ago for one within the day its marker lasts.
     const passes = [ours((await reconciler(2 * 60_000).reconcile()).told), ours((await reconciler(-2 * 3600_000).reconcile()).told)];
     expect(passes).toEqual([[ids.lately], []]);
+  });
+
+  it("is told once when Redis is lost right after its ender's call that tells it", async () => {
+    const id = await sweepToEnd();
+    const result = { reason: 'too_many_failures', message: 'no luck' };
+    // Ended 2 minutes ago (by no round: its ender's call is the test's).
+    await sweeping.pool.query(`UPDATE sweeps SET status = 'failed', result = $2, finished_at = now() - interval '2 minutes' WHERE id = $1`, [id, result]);
+    const passes: string[][] = [];
+    const heard = await sweepEventsDuring(id, async () => {
+      await until(async () => relayed.status === 'ready' && (await relayed.ping()) === 'PONG');
+      proxy.dropAfterNextReply();
+      try {
+        // Had the marker been set by a call of its own, before the end's publishing, the end would be marked told, untold.
+        await publishSweepEnd(relayed, api.services.config.queuePrefix, { type: 'sweep', sweepId: id, status: 'failed', result });
+      } finally {
+        await proxy.start();
+      }
+      passes.push([...(await reconciler().reconcile()).told]);
+    });
+    // Told once: by its ender's call, or (should Redis not have run the script the call named) by the pass.
+    expect(heard).toEqual([{ type: 'sweep', sweepId: id, status: 'failed', result }]);
+    expect(passes.flat().length).toBeLessThanOrEqual(1);
   });
 });
