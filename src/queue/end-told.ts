@@ -5,8 +5,9 @@
  * job before a round added it, then the worker that takes that job and finds the run ended; a
  * cancel retried after a 503 and the sweep reconciler; a sweep's ender and the sweep reconciler,
  * which tells the end of a sweep that ended lately unless told (its ender found Redis
- * unreachable, or stopped before telling it). Every teller sets the marker first (SET NX) and
- * tells only when it set it.
+ * unreachable, or stopped before telling it). Every teller sets the marker (SET NX) and tells
+ * only when it set it, by the same call (tellEndOnce, or a worker's announcement: see
+ * run-announcer.ts): a call that set the marker has told the end.
  *
  * A trial's final status on its run's channel is not always gated so. A teller that did not
  * drive the run (a cancel, the reconciler, a worker that found it ended: publishStrandedEnd)
@@ -19,6 +20,7 @@
  * final status told twice as once. The marker lasts a day, longer than any teller comes late.
  */
 import type { Redis } from './connection.ts';
+import { withCommands } from './defined-commands.ts';
 
 /** How long a marker lasts (a day): the sweep reconciler tells the untold end of a sweep that ended within it. */
 export const toldLifetimeSeconds = 86_400;
@@ -32,7 +34,24 @@ export const sweepEndToldKey = (queuePrefix: string, sweepId: string): string =>
 /** Lua that sets the marker KEYS[i] and is true when this call set it (for a script that tells the end in the same call). */
 export const claimEndLua = (key: string): string => `redis.call('SET', ${key}, '1', 'NX', 'EX', ${toldLifetimeSeconds})`;
 
-/** True when this caller set the marker, and so tells the end; rejects when Redis is unreachable. */
-export async function claimEnd(redis: Redis, key: string): Promise<boolean> {
-  return (await redis.set(key, '1', 'EX', toldLifetimeSeconds, 'NX')) === 'OK';
+/**
+ * KEYS[1] an end's marker, ARGV[1], ARGV[2], … channels and their messages, in pairs: published,
+ * in order, when this call sets the marker; 1 then, else 0.
+ */
+const tellEndScripts = {
+  descentTellEnd: { numberOfKeys: 1, lua: `if ${claimEndLua('KEYS[1]')} then for i = 1, #ARGV, 2 do redis.call('PUBLISH', ARGV[i], ARGV[i + 1]) end return 1 end return 0` },
+};
+
+interface TellEndCommands {
+  descentTellEnd(endTold: string, ...channelsAndMessages: string[]): Promise<number>;
+}
+
+/**
+ * Tells an end (its `messages`, in order) when this call sets its marker `key`, in the same call:
+ * an end is never marked told without being told, should Redis be lost between two calls. True
+ * when this call told it; false when another teller did, or Redis is unreachable. Never rejects.
+ */
+export async function tellEndOnce(redis: Redis, key: string, messages: readonly { readonly channel: string; readonly message: string }[]): Promise<boolean> {
+  const commands = withCommands<TellEndCommands>(redis, tellEndScripts);
+  return (await commands.descentTellEnd(key, ...messages.flatMap(({ channel, message }) => [channel, message])).catch(() => 0)) === 1;
 }

@@ -33,8 +33,8 @@ import type { LiveMetricRow } from '../contracts/metric-fields.ts';
 import type { RunResultView } from '../contracts/run-result.ts';
 import type { EarlyStoppingStateView, RunProgressView } from '../contracts/run-progress.ts';
 import type { StrandedRunEnd } from '../db/stranded-runs.ts';
-import { publishSweepEvent, trialEndedEvent } from './sweep-events.ts';
-import { claimEnd, runEndToldKey } from './end-told.ts';
+import { sweepEventMessage, trialEndedEvent } from './sweep-events.ts';
+import { runEndToldKey, tellEndOnce } from './end-told.ts';
 
 const runChannelPrefix = 'descent:run:';
 
@@ -77,11 +77,14 @@ export function publishRunEvent(redis: Redis, event: RunEvent): Promise<number> 
  * or that a worker found ended or failed without a slice:
  * its status on its channel and, for a sweep's trial, its end on its sweep's (both best effort:
  * one who missed them reads the run). A trial's end is told only by whoever first claims it (see
- * end-told.ts): nothing when another teller did.
+ * end-told.ts), by the call that claims it: nothing when another teller did.
  */
 export async function publishStrandedEnd(redis: Redis, queuePrefix: string, ended: Omit<StrandedRunEnd, 'result'> & { readonly result: RunResultView | null }, status: RunStatus): Promise<void> {
+  const event: RunEvent = { type: 'status', runId: ended.id, status, result: ended.result };
   const trial = trialEndedEvent(ended, status);
-  if (trial && !(await claimEnd(redis, runEndToldKey(queuePrefix, ended.id)).catch(() => false))) return;
-  await publishRunEvent(redis, { type: 'status', runId: ended.id, status, result: ended.result }).catch(() => 0);
-  if (trial) await publishSweepEvent(redis, trial).catch(() => undefined);
+  if (!trial) {
+    await publishRunEvent(redis, event).catch(() => 0);
+    return;
+  }
+  await tellEndOnce(redis, runEndToldKey(queuePrefix, ended.id), [{ channel: runChannel(ended.id), message: JSON.stringify(event) }, sweepEventMessage(trial)]);
 }

@@ -19,8 +19,7 @@
  * them, never rename.
  */
 import type { Redis } from './connection.ts';
-import { claimEndLua, sweepEndToldKey } from './end-told.ts';
-import { withCommands } from './defined-commands.ts';
+import { sweepEndToldKey, tellEndOnce } from './end-told.ts';
 
 export const sweepChannel = (sweepId: string): string => `descent:sweep:${sweepId}`;
 
@@ -43,15 +42,6 @@ export async function publishSweepEvent(redis: Redis, event: SweepEvent): Promis
   await redis.publish(channel, message);
 }
 
-/** KEYS[1] the marker of the sweep's told end, ARGV[1] its channel, ARGV[2] the event: published when this call sets the marker; 1 then, else 0. */
-const sweepEndScripts = {
-  descentTellSweepEnd: { numberOfKeys: 1, lua: `if ${claimEndLua('KEYS[1]')} then redis.call('PUBLISH', ARGV[1], ARGV[2]) return 1 end return 0` },
-};
-
-interface SweepEndCommands {
-  descentTellSweepEnd(endTold: string, channel: string, message: string): Promise<number>;
-}
-
 /**
  * Publishes a sweep's final `sweep` event, once (see end-told.ts): nothing when another teller
  * told it, or when Redis is unreachable (the sweep reconciler tells the end of a sweep that
@@ -59,7 +49,5 @@ interface SweepEndCommands {
  * never marked told without being told. True when this call told it. Never rejects.
  */
 export async function publishSweepEnd(redis: Redis, queuePrefix: string, event: SweepEvent & { readonly type: 'sweep' }): Promise<boolean> {
-  const { channel, message } = sweepEventMessage(event);
-  const commands = withCommands<SweepEndCommands>(redis, sweepEndScripts);
-  return (await commands.descentTellSweepEnd(sweepEndToldKey(queuePrefix, event.sweepId), channel, message).catch(() => 0)) === 1;
+  return tellEndOnce(redis, sweepEndToldKey(queuePrefix, event.sweepId), [sweepEventMessage(event)]);
 }
