@@ -27,8 +27,9 @@
  *   ends within its slice.
  * - The end of a sweep that ended lately (completed, stopped by its rounds, cancelled or failed)
  *   is told unless told (see end-told.ts): its ender tells it once the statement that ended it
- *   has committed, and does not should Redis be unreachable then, or its process stop before
- *   (a follower of the sweep's events would wait for it for good). A pass looks at the sweeps
+ *   has committed, and does not when that is a client's cancel answered while Redis was
+ *   unreachable, or a worker that stopped before telling it (a worker waits for Redis to tell
+ *   it): a follower of the sweep's events would wait for it for good. A pass looks at the sweeps
  *   that ended `staleAfterMs` ago or earlier, so that their enders have had the time to tell
  *   them: after the ends of the trials the ender told itself (the queued trials whose jobs it
  *   removed, the running ones no worker held); the other trials' ends are told by the workers

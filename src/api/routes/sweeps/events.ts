@@ -43,7 +43,7 @@ export async function sweepEventRoutes(app: FastifyInstance, options: SweepEvent
       description: 'Server-sent events (`text/event-stream`), each `data` one JSON object: `sweep` `{ sweepId, status, result }` '
         + 'first and after every coordination round that started trials or ended the sweep; `trial` `{ sweepId, runId, '
         + 'trialNumber, status }` when one of its trials has ended, told once, with its final status; `end` `{}` when the sweep '
-        + 'has finished (its final `sweep` event told once, late should Redis have been unreachable as it ended); `reconnect` `{ reason, retryMs }` when the server ends the stream early (a client reading too slowly, '
+        + 'has finished (its final `sweep` event told once, a minute or more late when its ender did not tell it: a cancel answered while Redis was unreachable, a worker that stopped first); `reconnect` `{ reason, retryMs }` when the server ends the stream early (a client reading too slowly, '
         + 'a shutdown). A client that reconnects opens with the sweep\'s state afresh. A client must still accept a `trial` '
         + 'status `ended`, which only a worker of an earlier release sends (during an upgrade): it said so, without reading how, '
         + 'of a trial it did not end itself (another worker that took the trial over may still be running it), besides the '
