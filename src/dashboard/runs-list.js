@@ -54,7 +54,7 @@ export function createRunsList(container, { onError, onCompare }) {
   const filterForm = h('form', { class: 'run-filters', role: 'search' },
     filterControls.search, h('div', { class: 'filter-row' }, filterControls.status, filterControls.optimizer, filterControls.objectiveType));
   const compareButton = h('button', { type: 'button', class: 'primary compare-button', disabled: true, onclick: () => onCompare([...state.ticked]) }, 'Compare');
-  const clearButton = h('button', { type: 'button', class: 'quiet', onclick: () => { state.ticked.clear(); render(); } }, 'Clear');
+  const clearButton = h('button', { type: 'button', class: 'quiet', onclick: () => { state.ticked.clear(); markTicked(); } }, 'Clear');
   const compareBar = h('div', { class: 'compare-bar' }, compareButton, clearButton);
   const list = h('div', { class: 'runs-page', 'aria-live': 'polite' });
   const newer = h('button', { type: 'button', class: 'quiet', onclick: () => go(state.cursors.pop() ?? null, false) }, '← Newer');
@@ -118,6 +118,25 @@ export function createRunsList(container, { onError, onCompare }) {
     compareButton.disabled = state.ticked.size < 1;
     compareButton.textContent = `Compare ${state.ticked.size || ''}`.trim();
     compareBar.hidden = state.ticked.size === 0;
+  }
+
+  /*
+   * Which run is selected and which are ticked is marked on the rows drawn, not by drawing them
+   * anew: the list is a live region, and a screen reader would read it all again at every
+   * selection. Only a change of the list itself (a page, a filter, a refresh with new content) draws it.
+   */
+  function markSelected() {
+    for (const link of list.querySelectorAll('a.run-link')) {
+      const selected = link.dataset.runId === state.selectedId;
+      link.classList.toggle('selected', selected);
+      if (selected) link.setAttribute('aria-current', 'page');
+      else link.removeAttribute('aria-current');
+    }
+  }
+
+  function markTicked() {
+    for (const tick of list.querySelectorAll('input.compare-tick')) tick.checked = state.ticked.has(tick.dataset.compareId);
+    renderCompareBar();
   }
 
   function render() {
@@ -190,12 +209,12 @@ export function createRunsList(container, { onError, onCompare }) {
     },
     select(id) {
       state.selectedId = id;
-      render();
+      markSelected();
     },
     /** The runs ticked for comparison (the compare page keeps them in step with its address). */
     tick(ids) {
       state.ticked = new Set(ids);
-      render();
+      markTicked();
     },
   };
 }

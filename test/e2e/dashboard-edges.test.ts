@@ -2,10 +2,11 @@
  * What a user found at the dashboard's edges, each as they met it: a run falling to −1e100 drawn
  * flat on its symmetric log axis until its last steps, wide tables cut at the card's edge with
  * nothing to say there was more, the keyboard's focus sent back to the page's start by a table or
- * list drawn anew, no mark where early stopping found its best step (on a run's page, then on the
- * compare view), a best at the last parameters said to be an update's, a CSV export gathered
- * whole in the page before it was saved, and a sweeps list that stopped refreshing after one
- * refresh failed or after its tab was in the background.
+ * list drawn anew, a runs list read out again whole at every selection, no mark where early
+ * stopping found its best step (on a run's page, then on the compare view), a best at the last
+ * parameters said to be an update's, a CSV export gathered whole in the page before it was saved,
+ * and a sweeps list that stopped refreshing after one refresh failed or after its tab was in the
+ * background.
  */
 import type { Page, Route } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
@@ -63,7 +64,8 @@ const focusedElement = (page: Page) => page.evaluate(() => {
 /**
  * Watches what the page does while its list at `selector` refreshes: which answers to GETs of
  * `path` it has handled (their statuses, noted once the code awaiting them has run), the focus
- * events, the elements of the list that left the page, and its changes other than an age's.
+ * events, the elements of the list that left the page, and its changes other than an age's
+ * (`childList UL`, `attributes A class`: what changed, and where).
  */
 async function watchRefreshes(page: Page, path: string, selector: string) {
   await page.evaluate(({ path: watched, selector: list }) => {
@@ -74,7 +76,7 @@ async function watchRefreshes(page: Page, path: string, selector: string) {
       fetch(input: string, init?: unknown): Promise<{ status: number }>;
       setTimeout(callback: () => void, ms: number): void;
       document: { activeElement: unknown; querySelector(selector: string): { querySelectorAll(selector: string): Node[] }; addEventListener(type: string, listener: (event: { target: Node }) => void): void };
-      MutationObserver: new (callback: (records: { target: Node }[]) => void) => { observe(target: unknown, options: object): void };
+      MutationObserver: new (callback: (records: { type: string; target: Node; attributeName: string | null }[]) => void) => { observe(target: unknown, options: object): void };
     };
     const watch: Watch = { handled: [], focusMoves: [], changed: [], elements: [...browser.document.querySelector(list).querySelectorAll('*')], focused: browser.document.activeElement };
     browser.watch = watch;
@@ -86,7 +88,9 @@ async function watchRefreshes(page: Page, path: string, selector: string) {
     });
     for (const type of ['focusin', 'focusout']) browser.document.addEventListener(type, (event) => watch.focusMoves.push(`${type} ${event.target.nodeName}`));
     new browser.MutationObserver((records) => {
-      for (const { target } of records) if (target.nodeName !== 'TIME') watch.changed.push(target.nodeName);
+      for (const { type, target, attributeName } of records) {
+        if (target.nodeName !== 'TIME') watch.changed.push(`${type} ${target.nodeName}${attributeName ? ` ${attributeName}` : ''}`);
+      }
     }).observe(browser.document.querySelector(list), { childList: true, subtree: true, attributes: true, characterData: true });
   }, { path, selector });
   return () => page.evaluate(() => {
@@ -307,6 +311,39 @@ describe('dashboard edges', () => {
     // event, and nothing else changed in the live region for a screen reader to read again.
     expect(await watched()).toMatchObject({ handled: [304], focusMoves: [], changed: [], elementsGone: 0, sameFocus: true });
     expect(await focusedElement(page)).toMatchObject({ tag: 'A', runId: focused });
+  });
+
+  it('says nothing new in the runs list when a run is selected or runs are compared: the list keeps its nodes, only the mark of the current run moves', async () => {
+    const submit = (learningRate: number) => dashboard.submitRun({ objective: expression('x^2 + y^2', [1, 2]), optimizer: { name: 'sgd', learningRate }, training: { maxSteps: 5 } });
+    const first = await submit(0.15);
+    const second = await submit(0.25);
+    const page = await open('');
+    const link = (id: string) => page.locator(`.runs .run-link[data-run-id="${id}"]`);
+    const current = () => page.locator('.runs .run-link[aria-current="page"]').evaluateAll((links) => links.map((element) => (element as unknown as { dataset: { runId: string } }).dataset.runId));
+    await link(second).waitFor();
+    const watched = await watchRefreshes(page, '/v1/runs', '.runs-page');
+    for (const id of [first, second]) {
+      await link(id).click();
+      await expect.poll(() => page.locator('#run-title code').textContent()).toBe(id.slice(-8));
+      expect(await current()).toEqual([id]);
+      expect(await page.locator('.runs .run-link.selected').count()).toBe(1);
+    }
+    await page.locator('.contour-plot .trajectory').waitFor();
+    await page.screenshot({ path: `${screenshots}/edge-runs-list-selected.png`, fullPage: true });
+    for (const id of [first, second]) await page.locator(`.runs .compare-tick[data-compare-id="${id}"]`).check();
+    await page.getByRole('button', { name: 'Compare 2' }).click();
+    await page.locator('.compare-table').waitFor();
+    expect(await current()).toEqual([]);
+    // The live region's elements and text are those it had (attributes changed: the current run's
+    // mark, which a live region does not read out): a screen reader hears nothing again.
+    const seen = await watched();
+    expect(seen.elementsGone).toBe(0);
+    expect(seen.changed.filter((change) => !change.startsWith('attributes '))).toEqual([]);
+    expect(await page.locator('.runs .compare-tick:checked').count()).toBe(2);
+    // A change of the list itself (a filter) is drawn and said.
+    await page.getByRole('combobox', { name: 'Status' }).selectOption('failed');
+    await expect.poll(async () => (await watched()).changed.filter((change) => change.startsWith('childList')).length).toBeGreaterThan(0);
+    await expect.poll(() => link(first).count()).toBe(0);
   });
 
   // The lists' refreshes until each has failed once and been read again: 10 s apart for the sweeps, 20 s for the runs.
