@@ -1,8 +1,9 @@
 /**
  * The dashboard's chart bugs, each as a user meets it: a live trajectory that collapsed to a
  * straight line, a negative loss that emptied a log-scale chart, tick labels clipped on large
- * values, fractional step ticks, a 422 for the landscape of a run that is not 2-D, and two tabs
- * on a running run spending the per-key rate budget.
+ * values, tick labels that all read 259 on a loss moving in its sixth digit, fractional step
+ * ticks, a 422 for the landscape of a run that is not 2-D, and two tabs on a running run spending
+ * the per-key rate budget.
  */
 import { availableParallelism } from 'node:os';
 import type { Request } from 'playwright-core';
@@ -64,6 +65,34 @@ describe('dashboard bugs', () => {
     expect(steps?.values.length).toBeGreaterThanOrEqual(2);
     for (const value of steps!.values) expect(Number.isInteger(Number(value))).toBe(true);
     await page.screenshot({ path: `${screenshots}/bug-short-run.png`, fullPage: true });
+  });
+
+  it('writes the ticks of a loss that moves only in its sixth digit apart, each the value it marks', async () => {
+    // The loss falls from 259.0005 to 259 (and from −258.9995 to −259): 3 significant digits read 259 on every tick.
+    for (const [offset, logScales] of [['+ 259', [false]], ['- 259', [true, false]]] as const) {
+      const id = await dashboard.submitRun({ objective: expression(`x^2 + y^2 ${offset}`, [0.01, 0.02]), optimizer: { name: 'sgd', learningRate: 0.1 }, training: { maxSteps: 50 } });
+      const page = await open(`#/runs/${id}`);
+      await page.locator('.curve-plot canvas').first().waitFor();
+      for (const logScale of logScales) {
+        await page.getByRole('checkbox', { name: 'log scale' }).setChecked(logScale);
+        const loss = (await drawnAxes(page)).find((axis) => axis.scale === 'loss')!;
+        const described = JSON.stringify(loss);
+        expect(loss.values.length, described).toBeGreaterThanOrEqual(2);
+        expect(new Set(loss.values).size, described).toBe(loss.values.length);
+        // Read as numbers, the labels are where they stand: higher up, larger, and (the axis is
+        // linear this close) as far apart as their places, to within a fiftieth of the least gap
+        // between two (a label is its tick to a hundredth of that gap, the two ends measured too).
+        const values = loss.values.map(Number);
+        const perPixel = (values.at(-1)! - values[0]!) / (loss.positions.at(-1)! - loss.positions[0]!);
+        expect(perPixel, described).toBeLessThan(0);
+        const gap = Math.min(...loss.positions.slice(1).map((position, index) => Math.abs(position - loss.positions[index]!)));
+        values.forEach((value, index) => {
+          const expected = values[0]! + perPixel * (loss.positions[index]! - loss.positions[0]!);
+          expect(Math.abs(value - expected), described).toBeLessThanOrEqual(Math.abs(perPixel) * gap / 50);
+        });
+        await page.locator('.curves-card').screenshot({ path: `${screenshots}/bug-narrow-loss-${offset.startsWith('+') ? 'positive' : 'negative'}-${logScale ? 'symmetric-log' : 'linear'}.png` });
+      }
+    }
   });
 
   it('does not ask for the landscape of a run that is not two-dimensional', async () => {

@@ -7,7 +7,7 @@
  */
 import { scaleLinear, scaleLog, scalePoint } from 'd3-scale';
 import { s } from '../dom.js';
-import { formatNumber } from '../format.js';
+import { formatNumber, tickTexts } from '../format.js';
 
 const margin = { top: 10, right: 14, bottom: 40, left: 60 };
 
@@ -31,26 +31,20 @@ function valueAxis(values, logarithmic, range) {
   return { scale: scaleLinear().domain([low - pad, high + pad]).range(range).nice(), log: false };
 }
 
-/**
- * Ticks written with 3 significant digits, or as many more as it takes for no two neighbours to
- * read the same (values 259.00001 apart are not all 259).
- */
-function tickTexts(ticks) {
-  for (let digits = 3; digits < 17; digits++) {
-    const texts = ticks.map((tick) => formatNumber(tick, digits));
-    if (texts.every((text, index) => index === 0 || text !== texts[index - 1])) return ticks.map((tick, index) => [tick, texts[index]]);
-  }
-  return ticks.map((tick) => [tick, String(tick)]);
+/** Ticks with their labels (format.js: distinct, each the value it marks). */
+function labelled(ticks) {
+  const texts = tickTexts(ticks);
+  return ticks.map((tick, index) => [tick, texts[index]]);
 }
 
 /** Tick labels that fit: a log axis labels its decades (and 2, 5 when there are few). */
 function tickLabels(axis, count) {
   const ticks = axis.scale.ticks(count);
-  if (!axis.log) return tickTexts(ticks);
+  if (!axis.log) return labelled(ticks);
   const decades = ticks.filter((tick) => Math.abs(Math.log10(tick) - Math.round(Math.log10(tick))) < 1e-9);
   const shown = decades.length >= 2 ? decades : ticks.filter((tick) => /^[125]/.test(tick.toExponential()));
   const step = Math.max(1, Math.ceil(shown.length / count));
-  return tickTexts(shown.filter((_tick, index) => index % step === 0));
+  return labelled(shown.filter((_tick, index) => index % step === 0));
 }
 
 /** Tick labels' font size (styles.css, `.chart-grid text`), and the least room between two labels. */

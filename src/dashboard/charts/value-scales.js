@@ -15,7 +15,7 @@
  *   hundred decades; with c tied to the largest magnitude it lay flat at 0 until the last steps.
  */
 import { nice, quantile, ticks } from 'd3-array';
-import { formatNumber } from '../format.js';
+import { tickTexts } from '../format.js';
 
 const minimumGap = 28;
 /**
@@ -121,6 +121,6 @@ export function valueAxisOptions(scale) {
       }
       return kept.length ? kept.sort((a, b) => a - b) : [min, max];
     },
-    values: (_chart, splits) => splits.map((display) => (display === null || display === undefined ? null : formatNumber(scale.inverse(display), 3))),
+    values: (_chart, splits) => tickTexts(splits.map((display) => (display === null || display === undefined ? null : scale.inverse(display)))),
   };
 }
