@@ -104,7 +104,8 @@ export function valueAxisOptions(scale) {
     splits: (chart, axisIndex, min, max) => {
       const key = chart.axes[axisIndex].scale;
       const height = chart.bbox.height / devicePixelRatio;
-      if (scale.kind === 'linear') return ticks(min, max, Math.max(2, Math.floor(height / (minimumGap * 1.6))));
+      const count = Math.max(2, Math.floor(height / (minimumGap * 1.6)));
+      if (scale.kind === 'linear') return ticks(min, max, count);
       const kept = [];
       const positions = [];
       const candidates = roundCandidates(scale.inverse(min), scale.inverse(max), scale.threshold);
@@ -119,7 +120,11 @@ export function valueAxisOptions(scale) {
           }
         }
       }
-      return kept.length ? kept.sort((a, b) => a - b) : [min, max];
+      if (kept.length >= 2) return kept.sort((a, b) => a - b);
+      // Too narrow for two round values {1, 2, 5}·10^k (a loss of −259 moving in its sixth digit):
+      // d3's ticks between the ends, in values, placed by the scale (all but linear so close).
+      const between = ticks(scale.inverse(min), scale.inverse(max), count).map(scale.forward);
+      return between.length >= 2 ? between : [min, max];
     },
     values: (_chart, splits) => tickTexts(splits.map((display) => (display === null || display === undefined ? null : scale.inverse(display)))),
   };
