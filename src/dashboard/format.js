@@ -18,21 +18,21 @@ export function formatNumber(value, digits = 4) {
  * takes for every label to give back its tick to within a hundredth of the gap to its nearest
  * neighbour. No two labels then read the same, and each reads as the value where it stands: ticks
  * 0.0001 apart near 259 read 259.0001, 259.0002, not 259 each, nor 259.0013 for 259.00125.
- * Null ticks (uPlot's unlabelled splits) stay null.
+ * Null ticks (uPlot's unlabelled splits) stay null. A tick past the largest number (a log axis
+ * topped at 10^309) reads Infinity, and its neighbours are told apart from each other alone.
  */
 export function tickTexts(ticks, digits = 3) {
-  const isTick = (tick) => tick !== null && tick !== undefined;
-  const labelled = ticks.filter(isTick);
-  const tolerances = labelled.map((tick, index) => Math.min(Math.abs(tick - (labelled[index - 1] ?? Infinity)), Math.abs(tick - (labelled[index + 1] ?? Infinity))) / 100);
+  const finite = ticks.filter(Number.isFinite);
+  const tolerances = finite.map((tick, index) => Math.min(Math.abs(tick - (finite[index - 1] ?? Infinity)), Math.abs(tick - (finite[index + 1] ?? Infinity))) / 100);
   const inPlace = (texts) => {
     let next = 0;
-    return ticks.map((tick) => (isTick(tick) ? texts[next++] : null));
+    return ticks.map((tick) => (tick === null || tick === undefined ? null : Number.isFinite(tick) ? texts[next++] : formatNumber(tick)));
   };
   for (let precision = digits; precision <= 17; precision++) {
-    const texts = labelled.map((tick) => formatNumber(tick, precision));
-    if (texts.every((text, index) => Math.abs(Number(text) - labelled[index]) <= tolerances[index])) return inPlace(texts);
+    const texts = finite.map((tick) => formatNumber(tick, precision));
+    if (texts.every((text, index) => Math.abs(Number(text) - finite[index]) <= tolerances[index])) return inPlace(texts);
   }
-  return inPlace(labelled.map(String));
+  return inPlace(finite.map(String));
 }
 
 /** A step count for an axis: whole numbers, with k and M once they get long. */

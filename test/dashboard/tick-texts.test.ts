@@ -21,6 +21,8 @@ describe('tick labels', () => {
     ['a decade apart, each in 3 digits', [0, 1e-3, 1, 1000], ['0', '0.001', '1', '1000']],
     ["nothing for uPlot's unlabelled splits, the labelled ones told apart", [null, 259, 259.0001, null, 259.0002], [null, '259', '259.0001', null, '259.0002']],
     ['neighbours one floating-point step apart, in full', [259, 259.00000000000006], ['259', '259.00000000000006']],
+    ['a tick past the largest number as Infinity, the others as without it', [0.30000000000000004, 0.4, Infinity], ['0.3', '0.4', 'Infinity']],
+    ['a tick that is no number as NaN, the others as without it', [-Infinity, 1e22, NaN, 1e100], ['-Infinity', '1e22', 'NaN', '1e100']],
   ])('writes %s', (_name, ticks, expected) => {
     expect(texts(ticks)).toEqual(expected);
   });

@@ -1,9 +1,27 @@
-/** A symmetric log axis keeps every value at a finite place, however many decades the run spans. */
-import { describe, expect, it } from 'vitest';
+/**
+ * The curve chart's value axes: a symmetric log axis keeps every value at a finite place, however
+ * many decades the run spans, and every axis labels its ticks apart, each the value it marks.
+ */
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 // @ts-expect-error -- the dashboard is plain JavaScript, without declarations
-import { valueScale } from '../../src/dashboard/charts/value-scales.js';
+import { valueAxisOptions, valueScale } from '../../src/dashboard/charts/value-scales.js';
 
 type Scale = { kind: string; threshold?: number; forward(value: number): number; inverse(display: number): number };
+type AxisOptions = {
+  range(chart: unknown, min: number, max: number): [number, number];
+  splits(chart: unknown, axisIndex: number, min: number, max: number): number[];
+  values(chart: unknown, splits: (number | null)[]): (string | null)[];
+};
+
+/** The labels of an axis `height` pixels tall showing `values`, as uPlot asks for them. */
+function axisLabels(values: number[], logarithmic: boolean, height = 400): (string | null)[] {
+  const scale: Scale = valueScale(values, logarithmic);
+  const options: AxisOptions = valueAxisOptions(scale);
+  const displays = values.map(scale.forward);
+  const [min, max] = options.range(null, Math.min(...displays), Math.max(...displays));
+  const chart = { axes: [{ scale: 'y' }], bbox: { height }, valToPos: (display: number) => (height * (max - display)) / (max - min) };
+  return options.values(chart, options.splits(chart, 0, min, max));
+}
 
 /** SGD at 0.4 on x² from 1e5: the loss falls from 1e10 through the subnormal numbers to 0. */
 function underflowingLoss(): number[] {
@@ -48,5 +66,14 @@ describe('symmetric log scale', () => {
     const scale: Scale = valueScale(underflowingLoss(), true);
     expect(scale.forward(1e10)).toBeCloseTo(300, 6);
     expect(scale.forward(0)).toBe(0);
+  });
+});
+
+describe('value axis labels', () => {
+  beforeEach(() => vi.stubGlobal('devicePixelRatio', 1));
+  afterEach(() => vi.unstubAllGlobals());
+
+  it("writes a diverged run's log axis, topped past the largest number, as before", () => {
+    expect(axisLabels([2e22, 1e100, 1.5e308], true)).toEqual(['1e22', 'Infinity']);
   });
 });
