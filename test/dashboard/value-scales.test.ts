@@ -76,4 +76,12 @@ describe('value axis labels', () => {
   it("writes a diverged run's log axis, topped past the largest number, as before", () => {
     expect(axisLabels([2e22, 1e100, 1.5e308], true)).toEqual(['1e22', 'Infinity']);
   });
+
+  it("labels the curve chart's linear axis of a loss moving in its sixth digit apart", () => {
+    const losses = Array.from({ length: 50 }, (_, step) => 259 + 0.0005 * 0.64 ** step);
+    const scale: Scale = valueScale(losses, false);
+    const { values }: AxisOptions = valueAxisOptions(scale);
+    const displays = [259, 259.0001, 259.0002, 259.0003, 259.0004, 259.0005].map(scale.forward);
+    expect(values(null, displays)).toEqual(['259', '259.0001', '259.0002', '259.0003', '259.0004', '259.0005']);
+  });
 });
