@@ -84,4 +84,11 @@ describe('value axis labels', () => {
     const displays = [259, 259.0001, 259.0002, 259.0003, 259.0004, 259.0005].map(scale.forward);
     expect(values(null, displays)).toEqual(['259', '259.0001', '259.0002', '259.0003', '259.0004', '259.0005']);
   });
+
+  it('labels a narrow symmetric log axis (a loss of −1e8 moving in its 14th digit) with no two ticks alike', () => {
+    const losses = Array.from({ length: 50 }, (_, step) => -1e8 - 1e-6 * 0.8 ** step);
+    const labels = axisLabels(losses, true);
+    expect(labels.length).toBeGreaterThanOrEqual(2);
+    expect(new Set(labels).size, labels.join(' ')).toBe(labels.length);
+  });
 });

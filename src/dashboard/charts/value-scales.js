@@ -123,7 +123,13 @@ export function valueAxisOptions(scale) {
       if (kept.length >= 2) return kept.sort((a, b) => a - b);
       // Too narrow for two round values {1, 2, 5}·10^k (a loss of −259 moving in its sixth digit):
       // d3's ticks between the ends, in values, placed by the scale (all but linear so close).
-      const between = ticks(scale.inverse(min), scale.inverse(max), count).map(scale.forward);
+      // Near the 16th digit (−1e8 moving in its 14th) neighbours can land on one place, or on
+      // places that read back the same value: one of them is kept, so no two labels read alike.
+      const readBack = new Set();
+      const between = ticks(scale.inverse(min), scale.inverse(max), count).map(scale.forward).filter((display) => {
+        const value = scale.inverse(display);
+        return !readBack.has(value) && Boolean(readBack.add(value));
+      });
       return between.length >= 2 ? between : [min, max];
     },
     values: (_chart, splits) => tickTexts(splits.map((display) => (display === null || display === undefined ? null : scale.inverse(display)))),
