@@ -54,7 +54,7 @@ export function createRunsList(container, { onError, onCompare }) {
   const filterForm = h('form', { class: 'run-filters', role: 'search' },
     filterControls.search, h('div', { class: 'filter-row' }, filterControls.status, filterControls.optimizer, filterControls.objectiveType));
   const compareButton = h('button', { type: 'button', class: 'primary compare-button', disabled: true, onclick: () => onCompare([...state.ticked]) }, 'Compare');
-  const clearButton = h('button', { type: 'button', class: 'quiet', onclick: () => { state.ticked.clear(); markTicked(); } }, 'Clear');
+  const clearButton = h('button', { type: 'button', class: 'quiet', onclick: clearTicks }, 'Clear');
   const compareBar = h('div', { class: 'compare-bar' }, compareButton, clearButton);
   const list = h('div', { class: 'runs-page', 'aria-live': 'polite' });
   const newer = h('button', { type: 'button', class: 'quiet', onclick: () => go(state.cursors.pop() ?? null, false) }, '← Newer');
@@ -132,6 +132,17 @@ export function createRunsList(container, { onError, onCompare }) {
       if (selected) link.setAttribute('aria-current', 'page');
       else link.removeAttribute('aria-current');
     }
+  }
+
+  /**
+   * Clearing hides the compare bar, Clear with it: the focus goes to the first tick it cleared on
+   * the page (or the first row's, or the search box), not to the page's start.
+   */
+  function clearTicks() {
+    const next = list.querySelector('input.compare-tick:checked') ?? list.querySelector('input.compare-tick') ?? filterControls.search;
+    state.ticked.clear();
+    markTicked();
+    next.focus();
   }
 
   function markTicked() {

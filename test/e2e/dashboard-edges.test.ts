@@ -2,11 +2,11 @@
  * What a user found at the dashboard's edges, each as they met it: a run falling to −1e100 drawn
  * flat on its symmetric log axis until its last steps, wide tables cut at the card's edge with
  * nothing to say there was more, the keyboard's focus sent back to the page's start by a table or
- * list drawn anew, a runs list read out again whole at every selection, no mark where early
- * stopping found its best step (on a run's page, then on the compare view), a best at the last
- * parameters said to be an update's, a CSV export gathered whole in the page before it was saved,
- * and a sweeps list that stopped refreshing after one refresh failed or after its tab was in the
- * background.
+ * list drawn anew (or by the compare bar's Clear, hiding itself), a runs list read out again whole
+ * at every selection, no mark where early stopping found its best step (on a run's page, then on
+ * the compare view), a best at the last parameters said to be an update's, a CSV export gathered
+ * whole in the page before it was saved, and a sweeps list that stopped refreshing after one
+ * refresh failed or after its tab was in the background.
  */
 import type { Page, Route } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
@@ -15,6 +15,9 @@ import { drawnAxes, drawnSeries, expression, screenshots, useDashboard, usePages
 
 const dashboard = useDashboard();
 const open = usePages(dashboard);
+
+/** A short run on x² + y² with SGD at `learningRate`; its id. */
+const submit = (learningRate: number) => dashboard.submitRun({ objective: expression('x^2 + y^2', [1, 2]), optimizer: { name: 'sgd', learningRate }, training: { maxSteps: 5 } });
 
 const runView = async (id: string) => (await dashboard.testApp.app.inject({ url: `/v1/runs/${id}`, headers: { authorization: dashboard.authorization } })).json();
 
@@ -273,7 +276,6 @@ describe('dashboard edges', () => {
 
   // Two of the list's refreshes, 20 s apart.
   it("keeps the keyboard's focus on a run's link, or its compare tick, in the runs list when the list refreshes", async () => {
-    const submit = (learningRate: number) => dashboard.submitRun({ objective: expression('x^2 + y^2', [1, 2]), optimizer: { name: 'sgd', learningRate }, training: { maxSteps: 5 } });
     const older = await submit(0.1);
     await submit(0.2);
     const page = await open('');
@@ -299,6 +301,19 @@ describe('dashboard edges', () => {
     await expect.poll(() => page.locator('.compare-button').textContent()).toBe('Compare 1');
   }, 120_000);
 
+  it("moves the keyboard's focus to the tick it cleared when the compare bar's Clear hides the bar", async () => {
+    const ticked = await submit(0.35);
+    await submit(0.45);
+    const page = await open('');
+    const tick = `.runs .compare-tick[data-compare-id="${ticked}"]`;
+    await page.locator(tick).focus();
+    await page.keyboard.press('Space');
+    await page.getByRole('button', { name: 'Clear' }).focus();
+    await page.keyboard.press('Enter');
+    expect(await page.locator('.compare-bar').isHidden()).toBe(true);
+    expect(await focusedElement(page)).toMatchObject({ tag: 'INPUT', compareId: ticked, checked: false });
+  });
+
   it('leaves the runs list as it was, the focus where it was, when a refresh finds the page unchanged (304)', async () => {
     const focused = await dashboard.submitRun({ objective: expression('x^2 + y^2', [1, 2]), optimizer: { name: 'sgd', learningRate: 0.5 }, training: { maxSteps: 5 } });
     const page = await open('');
@@ -314,7 +329,6 @@ describe('dashboard edges', () => {
   });
 
   it('says nothing new in the runs list when a run is selected or runs are compared: the list keeps its nodes, only the mark of the current run moves', async () => {
-    const submit = (learningRate: number) => dashboard.submitRun({ objective: expression('x^2 + y^2', [1, 2]), optimizer: { name: 'sgd', learningRate }, training: { maxSteps: 5 } });
     const first = await submit(0.15);
     const second = await submit(0.25);
     const page = await open('');
