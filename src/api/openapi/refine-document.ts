@@ -12,7 +12,8 @@ import { isDeepStrictEqual } from 'node:util';
 import { errorCatalogue, type ErrorCode } from '../errors/error-catalogue.ts';
 import type { UsedBy } from '../../contracts/used-by.ts';
 import { problemType } from '../errors/problem.ts';
-import { responseExamples } from './response-examples.ts';
+import type { FieldIssue } from '../../contracts/issues.ts';
+import { bodyValidationExamples, responseExamples } from './response-examples.ts';
 
 interface Media { schema?: unknown; example?: unknown; examples?: Record<string, { summary: string; value: unknown }> }
 interface Response { description?: string; content?: Record<string, Media> }
@@ -115,19 +116,24 @@ const usedByExamples: Partial<Record<ErrorCode, UsedBy>> = {
 };
 
 /**
- * The bad field of a `validation_failed` example: one of the body where the operation takes one
- * (a spec's), else a query parameter it does not take (a misspelt `limit`), the mistake a client
- * makes there.
+ * The bad field of a `validation_failed` example: one of the route's body where it takes one
+ * (response-examples.ts has one for each), else a query parameter it does not take (a misspelt
+ * `limit`), the mistake a client makes there.
  */
-const badField = (path: string, operation: Operation) => operation.requestBody === undefined
-  ? { path: 'lmit', message: 'Unknown field.', code: 'unrecognized_keys' }
-  : { path: `${path === '/v1/sweeps' ? 'base.' : ''}optimizer.learningRate`, message: 'Too small: expected number to be >0', code: 'too_small' };
+function badField(method: string, path: string, operation: Operation): FieldIssue {
+  if (operation.requestBody === undefined) return { path: 'lmit', message: 'Unknown field.', code: 'unrecognized_keys' };
+  const route = `${method.toUpperCase()} ${path}`;
+  const issue = bodyValidationExamples[route];
+  if (issue === undefined) throw new Error(`${route} takes a body: give its 400 example a bad field in bodyValidationExamples (response-examples.ts)`);
+  // A copy: the same object in two examples is written once in openapi.yaml, and named by an alias in the other.
+  return { ...issue };
+}
 
-function problemExample(code: ErrorCode, path: string, operation: Operation) {
+function problemExample(code: ErrorCode, method: string, path: string, operation: Operation) {
   const { status, when } = errorCatalogue[code];
   const detail = `${when[0].toUpperCase()}${when.slice(1)}.`.replaceAll('`', '');
   const title = `${code[0].toUpperCase()}${code.slice(1).replaceAll('_', ' ')}`;
-  const errors = code === 'validation_failed' ? { errors: [badField(path, operation)] }
+  const errors = code === 'validation_failed' ? { errors: [badField(method, path, operation)] }
     : code === 'storage_quota_exceeded' ? {
       errors: [{ path: '', message: 'At most 1000000 metric rows, stored or bounded by unfinished runs (their updates / record.every) (TENANT_MAX_METRIC_ROWS).', code: 'TENANT_MAX_METRIC_ROWS' }],
       quota: { name: 'TENANT_MAX_METRIC_ROWS', limit: 1_000_000, used: 995_000, requested: 10_000 },
@@ -144,7 +150,7 @@ function nameResponses(document: Document): void {
         if (problem && Number(status) >= 400 && !(path === '/readyz')) {
           response.description = failures[status] ?? response.description;
           const code = exampleCode(method, path, status, operation);
-          if (code) problem.examples = { [code]: { summary: errorCatalogue[code].when.replaceAll('`', ''), value: problemExample(code, path, operation) } };
+          if (code) problem.examples = { [code]: { summary: errorCatalogue[code].when.replaceAll('`', ''), value: problemExample(code, method, path, operation) } };
           continue;
         }
         const key = `${method.toUpperCase()} ${path} ${status}`;

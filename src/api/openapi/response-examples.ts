@@ -2,14 +2,19 @@
  * Example answers of every route for the OpenAPI document, built from the contracts where they
  * can be (specs parsed by their schemas, so every default is as the API fills it; the metric
  * fields from their table), the rest as the API answered them. A test validates each against
- * its response schema, so they cannot drift from the API.
+ * its response schema, so they cannot drift from the API. The bad field of each body's
+ * `400 validation_failed` is what the route's own schema names in a body with one mistake.
  */
+import type { z } from 'zod';
+import { datasetUploadSchema } from '../../contracts/dataset-upload.ts';
+import { toFieldIssues, type FieldIssue } from '../../contracts/issues.ts';
 import { metricFieldViews } from '../../contracts/metric-fields.ts';
 import { runSpecSchema } from '../../contracts/run-spec.ts';
 import { toRunListItem, type RunView } from '../../contracts/run-view.ts';
 import { settleSweepSpec, sweepSpecSchema } from '../../contracts/sweep-spec.ts';
 import { cancelledByClient } from '../../contracts/sweep-view.ts';
 import { maximumReplicas } from '../../core/parallel/index.ts';
+import { objectiveRequestSchema } from '../routes/objectives/objective-view.ts';
 
 const runId = '3f0c9a4e-5b7d-4c1e-9a2b-8d6e4f1a2c3b';
 const sweepId = '7b1d2c3e-4f5a-4b6c-8d7e-9f0a1b2c3d4e';
@@ -47,13 +52,14 @@ const completedRun = {
   },
 };
 
-const sweepSpec = settleSweepSpec(sweepSpecSchema.parse({
+const learningRateSweep = {
   name: 'adam learning rate',
   base: rosenbrock,
   parameters: { 'optimizer.learningRate': { type: 'float', low: 0.001, high: 0.1, log: true } },
   sampler: { type: 'tpe' },
   budget: { maxTrials: 12 },
-}), () => 1234567);
+};
+const sweepSpec = settleSweepSpec(sweepSpecSchema.parse(learningRateSweep), () => 1234567);
 
 const trialCounts = { queued: 0, running: 0, completed: 4, early_stopped: 0, diverged: 0, failed: 0, cancelled: 0, pruned: 8, total: 12 };
 
@@ -84,6 +90,13 @@ const objective = {
   variables: ['x', 'y'], dimensions: 2, dimension: 2, gradientCheck,
 };
 
+/** The first field `schema` names in `body`, which it must refuse. */
+function badField(schema: z.ZodType, body: unknown): FieldIssue {
+  const parsed = schema.safeParse(body);
+  if (parsed.success) throw new Error(`the example of a refused body is valid: ${JSON.stringify(body)}`);
+  return toFieldIssues(parsed.error)[0]!;
+}
+
 const datasetId = 'df4d7794-7edb-4df6-a825-d74d2cec7fa5';
 const dataset = {
   id: datasetId, name: 'xor', format: 'json', createdAt: submittedAt, rows: 4, contentHash: 'fnv1a64:9928216622d635e5',
@@ -111,6 +124,23 @@ const downpour = {
 const rosenbrockBenchmark = {
   name: 'rosenbrock', description: 'Σ (1 − xᵢ)² + 100(xᵢ₊₁ − xᵢ²)²; start (−1.2, 1, −1.2, …); minimum 0 at (1, …, 1).',
   dimensions: { default: 2, min: 2, max: 10_000_000 }, conditioned: false,
+};
+
+const zeroLearningRate = { ...rosenbrock, optimizer: { ...rosenbrock.optimizer, learningRate: 0 } };
+// A number written as text: a starting point, a target, as a form or a hand-converted CSV gives them.
+const textStart = badField(objectiveRequestSchema, { name: objective.name, objective: { ...objective.objective, initial: [3, '1'] } });
+const textTarget = badField(datasetUploadSchema, { name: 'xor', features: [[0, 0], [0, 1], [1, 0], [1, 1]], targets: [0, 1, 1, '0'] });
+
+/**
+ * By `METHOD path`, for every route that takes a body: the bad field of its 400
+ * `validation_failed` example, a mistake a client makes in that body.
+ */
+export const bodyValidationExamples: Record<string, FieldIssue> = {
+  'POST /v1/runs': badField(runSpecSchema, zeroLearningRate),
+  'POST /v1/sweeps': badField(sweepSpecSchema, { ...learningRateSweep, base: zeroLearningRate }),
+  'POST /v1/objectives': textStart,
+  'POST /v1/objectives/check': textStart,
+  'POST /v1/datasets': textTarget,
 };
 
 /** By `METHOD path status`: the example of the JSON answer. */

@@ -69,6 +69,35 @@ describe('the OpenAPI document reads well', () => {
     expect(shown.filter(({ paged }) => paged).length).toBeGreaterThan(4);
   });
 
+  // POST /v1/objectives, /v1/objectives/check and /v1/datasets were once shown a bad `optimizer.learningRate`, a field of a run's body.
+  it('names in the 400 example of each route taking a body fields of that route\'s own body', () => {
+    const { schemas } = document.components;
+    type Schema = Record<string, unknown>;
+    /** The schemas a JSON path leads to from `schema`, through references and every branch of a union. */
+    const reach = (schema: Schema | undefined, keys: readonly (string | number)[]): Schema[] => {
+      if (schema === undefined) return [];
+      if (typeof schema.$ref === 'string') return reach(schemas[schema.$ref.split('/').pop()!] as Schema, keys);
+      const branches = [...(schema.allOf ?? []) as Schema[], ...(schema.anyOf ?? []) as Schema[], ...(schema.oneOf ?? []) as Schema[]];
+      const [key, ...rest] = keys;
+      if (branches.length > 0) return branches.flatMap((branch) => reach({ ...schema, allOf: undefined, anyOf: undefined, oneOf: undefined, ...branch }, keys));
+      // The end of the path, or a schema that takes anything (a sweep's `base`, checked as a run spec).
+      if (key === undefined || (schema.type === undefined && schema.properties === undefined && schema.items === undefined)) return [schema];
+      if (typeof key === 'number') return reach(schema.items as Schema | undefined, rest);
+      const field = (schema.properties as Record<string, Schema> | undefined)?.[key];
+      const other = typeof schema.additionalProperties === 'object' ? schema.additionalProperties as Schema : undefined;
+      return reach(field ?? other, rest);
+    };
+    const keysOf = (path: string) => [...path.matchAll(/\[(\d+)\]|\["((?:[^"\\]|\\.)*)"\]|([^.[\]]+)/g)]
+      .map(([, index, quoted, name]) => (index !== undefined ? Number(index) : quoted !== undefined ? JSON.parse(`"${quoted}"`) as string : name!));
+    const named = operations().filter(({ operation }) => operation.requestBody !== undefined).flatMap(({ name, operation }) => {
+      const body = (operation.requestBody as { content: Record<string, { schema: Schema }> }).content['application/json']!.schema;
+      const examples = Object.values(operation.responses['400']?.content?.['application/problem+json']?.examples ?? {});
+      return examples.flatMap(({ value }) => (value.errors ?? []).map(({ path }) => ({ name, path, inBody: reach(body, keysOf(path)).length > 0 })));
+    });
+    expect(named.map(({ name }) => name).sort()).toEqual(['POST /v1/datasets', 'POST /v1/objectives', 'POST /v1/objectives/check', 'POST /v1/runs', 'POST /v1/sweeps']);
+    expect(named.filter(({ inBody }) => !inBody)).toEqual([]);
+  });
+
   it('gives every error example a problem the Problem schema accepts, with usedBy for an objective or dataset in use', () => {
     const ajv = new Ajv({ strict: false, allErrors: true });
     addFormats.default(ajv);
