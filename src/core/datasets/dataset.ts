@@ -158,6 +158,19 @@ export function toDense(dataset: Dataset): Dataset {
 }
 
 /**
+ * Data whose parts do not fit together (a row of another length than the first, not one target
+ * per row, a column given twice in a sparse row), naming the field: `path` is the field's place
+ * in the request, from the dataset source (`['features', 1]`) or from what holds it, as
+ * materializeDataset was told (`['data', 'targets']`).
+ */
+export class DatasetFieldError extends Error {
+  override readonly name = 'DatasetFieldError';
+  constructor(readonly path: readonly (string | number)[], message: string) {
+    super(message);
+  }
+}
+
+/**
  * The first sparse row naming a column twice, as an error message; null when none does (or the
  * data is dense). Such a column has no one value: summed, or the last one winning, training would
  * read something the data does not say. Checked where data comes in (withColumnsOnce, and a spec's
@@ -167,22 +180,29 @@ export function toDense(dataset: Dataset): Dataset {
  */
 export function repeatedSparseColumn(dataset: Dataset): string | null {
   if (dataset.features.kind !== 'sparse') return null;
-  return firstRepeatedColumn(dataset.columns, dataset.features.rowStarts, dataset.features.indices);
+  return firstRepeatedColumn(dataset.columns, dataset.features.rowStarts, dataset.features.indices)?.message ?? null;
 }
 
-/** The dataset read from an upload or a data file, refused (an Error) when repeatedSparseColumn finds a row. */
+/** The dataset read from an upload or a data file, refused (a DatasetFieldError naming the entry) when a sparse row names a column twice. */
 export function withColumnsOnce(dataset: Dataset): Dataset {
-  const repeated = repeatedSparseColumn(dataset);
-  if (repeated) throw new Error(repeated);
+  if (dataset.features.kind !== 'sparse') return dataset;
+  const repeated = firstRepeatedColumn(dataset.columns, dataset.features.rowStarts, dataset.features.indices);
+  if (repeated) throw repeated;
   return dataset;
 }
 
-/** repeatedSparseColumn of rows stored as a sparse dataset's are (row r's columns: indices[rowStarts[r] … rowStarts[r + 1] − 1]). */
-export function firstRepeatedColumn(columns: number, rowStarts: ArrayLike<number>, indices: ArrayLike<number>): string | null {
+/**
+ * The first entry of a sparse row that names a column an earlier entry of the row named, as a
+ * DatasetFieldError at that entry (`['rows', 1, 'indices', 2]`); null when there is none. Rows
+ * are as a sparse dataset stores them: row r's columns are indices[rowStarts[r] … rowStarts[r + 1] − 1].
+ */
+export function firstRepeatedColumn(columns: number, rowStarts: ArrayLike<number>, indices: ArrayLike<number>): DatasetFieldError | null {
   const rowOfColumn = new Int32Array(columns).fill(-1);
   for (let r = 0; r + 1 < rowStarts.length; r++) {
     for (let k = rowStarts[r]; k < rowStarts[r + 1]; k++) {
-      if (rowOfColumn[indices[k]] === r) return `sparse row ${r + 1}: column index ${indices[k]} is given twice`;
+      if (rowOfColumn[indices[k]] === r) {
+        return new DatasetFieldError(['rows', r, 'indices', k - rowStarts[r]], `sparse row ${r + 1}: column index ${indices[k]} is given twice`);
+      }
       rowOfColumn[indices[k]] = r;
     }
   }

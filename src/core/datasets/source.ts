@@ -13,7 +13,7 @@
  */
 import { z } from 'zod';
 import { builtinDatasetSchema, generateBuiltinDataset } from './builtin/index.ts';
-import { checkDataset, datasetLimits, defaultColumnNames, firstRepeatedColumn, isDataset, type Dataset } from './dataset.ts';
+import { checkDataset, DatasetFieldError, datasetLimits, defaultColumnNames, firstRepeatedColumn, isDataset, type Dataset } from './dataset.ts';
 
 const finite = z.number().finite();
 const rowsArray = <T extends z.ZodType>(item: T) => z.array(item).min(1).max(datasetLimits.maxRows);
@@ -71,18 +71,6 @@ export function isExternalDatasetSource(source: DatasetSource): source is Extern
 }
 
 /**
- * Inline data whose parts do not fit together (a row of another length than the first, not one
- * target per row), naming the field: `path` is the field's place in the request, from the dataset
- * source (`['features', 1]`) or from what holds it, as materializeDataset was told (`['data', 'targets']`).
- */
-export class DatasetFieldError extends Error {
-  override readonly name = 'DatasetFieldError';
-  constructor(readonly path: readonly (string | number)[], message: string) {
-    super(message);
-  }
-}
-
-/**
  * Builds the Dataset of an inline or built-in source; throws for ids and paths (resolve those
  * first). `at` is the source's place in what holds it, for the fields its DatasetFieldErrors name.
  */
@@ -100,14 +88,16 @@ export function materializeDataset(source: DatasetSource | Dataset, at: readonly
 }
 
 /**
- * repeatedSparseColumn of sparse data given inline in a spec, read off the spec's rows; null for
- * any other source (a loaded Dataset was checked as it was read). For a spec as it comes in.
+ * firstRepeatedColumn of sparse data given inline in a spec, read off the spec's rows, the
+ * error's path from `at` (the source's place in what holds it); null for any other source (a
+ * loaded Dataset was checked as it was read). For a spec as it comes in.
  */
-export function repeatedInlineColumn(source: DatasetSource | Dataset): string | null {
+export function repeatedInlineColumn(source: DatasetSource | Dataset, at: readonly (string | number)[] = []): DatasetFieldError | null {
   if (isDataset(source) || 'builtin' in source || !('rows' in source)) return null;
   const rowStarts = [0];
   for (const row of source.rows) rowStarts.push(rowStarts.at(-1)! + row.indices.length);
-  return firstRepeatedColumn(source.columns, rowStarts, source.rows.flatMap((row) => row.indices));
+  const repeated = firstRepeatedColumn(source.columns, rowStarts, source.rows.flatMap((row) => row.indices));
+  return repeated && new DatasetFieldError([...at, ...repeated.path], repeated.message);
 }
 
 const counted = (count: number, one: string, many = `${one}s`) => `${count} ${count === 1 ? one : many}`;

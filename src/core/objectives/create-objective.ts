@@ -1,4 +1,5 @@
 /** Builds the objective a validated spec describes. */
+import type { DatasetFieldError } from '../datasets/dataset.ts';
 import { repeatedInlineColumn } from '../datasets/source.ts';
 import { benchmarks, defaultConditionNumber, resolveDimensions } from './benchmarks/index.ts';
 import { createExpressionObjective } from './expression/expression-objective.ts';
@@ -25,21 +26,22 @@ export function createObjective(spec: ResolvedObjectiveSpec): Objective {
 }
 
 /**
- * repeatedInlineColumn of a model spec's data, then of its validation set; null for other specs.
- * What a spec is checked for as it comes in (a submission, a local run or sweep, a run starting
- * fresh), not as its objective is built: a run accepted before the check (or a replica of it)
- * builds its objective as it began.
+ * repeatedInlineColumn of a model spec's data, then of its validation set (its path from the
+ * objective: `['data', 'rows', 4, 'indices', 1]`); null for other specs. What a spec is checked
+ * for as it comes in (a submission, a local run or sweep, a run starting fresh), not as its
+ * objective is built: a run accepted before the check (or a replica of it) builds its objective
+ * as it began.
  */
-export function repeatedSpecColumn(spec: ResolvedObjectiveSpec): string | null {
+export function repeatedSpecColumn(spec: ResolvedObjectiveSpec): DatasetFieldError | null {
   if (spec.type !== 'model') return null;
-  return repeatedInlineColumn(spec.data) ?? (spec.validation === undefined ? null : repeatedInlineColumn(spec.validation));
+  return repeatedInlineColumn(spec.data, ['data']) ?? (spec.validation === undefined ? null : repeatedInlineColumn(spec.validation, ['validation']));
 }
 
 /** createObjective of a spec as it comes in: data repeatedSpecColumn finds is refused too (an Error). */
 export function createNewObjective(spec: ResolvedObjectiveSpec): Objective {
   const objective = createObjective(spec);
   const repeated = repeatedSpecColumn(spec);
-  if (repeated) throw new Error(repeated);
+  if (repeated) throw repeated;
   return objective;
 }
 

@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { builtinDatasetSchema, generateBuiltinDataset } from '../../../src/core/datasets/builtin/index.ts';
 import { fnv1a64Hex, datasetContentHash, DatasetHasher } from '../../../src/core/datasets/content-hash.ts';
 import { datasetBlocks, joinBlocks, shapeOf } from '../../../src/core/datasets/dataset-blocks.ts';
-import { checkDataset, repeatedSparseColumn, selectRows, toDense, withColumnsOnce, type Dataset } from '../../../src/core/datasets/dataset.ts';
+import { checkDataset, DatasetFieldError, repeatedSparseColumn, selectRows, toDense, withColumnsOnce, type Dataset } from '../../../src/core/datasets/dataset.ts';
 import { resolveDataSources } from '../../../src/core/datasets/resolve.ts';
-import { DatasetFieldError, datasetSourceSchema, materializeDataset, repeatedInlineColumn } from '../../../src/core/datasets/source.ts';
+import { datasetSourceSchema, materializeDataset, repeatedInlineColumn } from '../../../src/core/datasets/source.ts';
 import { splitDataset } from '../../../src/core/datasets/split.ts';
 
 const generate = (options: Record<string, unknown>) => generateBuiltinDataset(builtinDatasetSchema.parse(options));
@@ -143,10 +143,14 @@ describe('dataset sources', () => {
   it('finds a sparse row naming a column twice where data comes in, and builds it where a run goes on with it', () => {
     const twice = { columns: 3, rows: [{ indices: [0], values: [1] }, { indices: [2, 0, 2], values: [1, 2, 3] }], targets: [0, 1] };
     const source = datasetSourceSchema.parse(twice);
-    expect(repeatedInlineColumn(source)).toBe('sparse row 2: column index 2 is given twice');
+    // Named at the entry that gives the column again, as the other shape errors name their field.
+    const entry = { path: ['rows', 1, 'indices', 2], message: 'sparse row 2: column index 2 is given twice' };
+    expect(repeatedInlineColumn(source)).toMatchObject(entry);
+    expect(repeatedInlineColumn(source, ['data'])).toMatchObject({ ...entry, path: ['data', ...entry.path] });
     // An upload or a data file is refused; a run accepted before the check builds its data as it did.
     const dataset = materializeDataset(source);
-    expect(() => withColumnsOnce(dataset)).toThrow('sparse row 2: column index 2 is given twice');
+    expect(() => withColumnsOnce(dataset)).toThrow(expect.objectContaining(entry));
+    expect(() => withColumnsOnce(dataset)).toThrow(DatasetFieldError);
     expect(repeatedSparseColumn(dataset)).toBe('sparse row 2: column index 2 is given twice');
     expect(repeatedInlineColumn(dataset)).toBeNull();
     // Columns once each, in any order; and a built-in generator's options (`rows`, `columns`) are no rows.

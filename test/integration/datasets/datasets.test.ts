@@ -151,10 +151,13 @@ describe('/v1/datasets', () => {
       // A number beyond a double (1e400 reads as Infinity) is malformed: a 400 naming it, as the README says.
       const beyond = await app.inject({ method: 'POST', url: '/v1/datasets', headers: { authorization, 'content-type': 'application/json' }, payload: '{"features": [[1, 1e400]], "targets": [0]}' });
       expect([beyond.statusCode, beyond.json().code, beyond.json().errors.map((issue: { path: string }) => issue.path)]).toEqual([400, 'validation_failed', ['features[0][1]']]);
-      // A sparse row naming a column twice has no one value for it.
+      // A sparse row naming a column twice has no one value for it: named at the entry giving it again.
       const twice = await uploadJson({ columns: 5, rows: [{ indices: [1, 4], values: [1, 2] }, { indices: [3, 1, 3], values: [1, 2, 3] }], targets: [0, 1] });
       expect(twice.statusCode).toBe(422);
-      expect(twice.json()).toMatchObject({ code: 'invalid_dataset', detail: expect.stringContaining('sparse row 2: column index 3 is given twice') });
+      expect(twice.json()).toMatchObject({
+        code: 'invalid_dataset', detail: 'The dataset is invalid: rows[1].indices[2]: sparse row 2: column index 3 is given twice.',
+        errors: [{ path: 'rows[1].indices[2]', message: 'sparse row 2: column index 3 is given twice', code: 'invalid_dataset' }],
+      });
       const malformed = await uploadJson({ features: [[1, 'x']], targets: [0] });
       expect(malformed.statusCode).toBe(400);
       expect(malformed.json().errors).toEqual([expect.objectContaining({ path: 'features[0][1]' })]);

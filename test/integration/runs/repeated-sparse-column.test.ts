@@ -43,7 +43,11 @@ describe('a sparse row naming a column twice', () => {
   it('is refused as a run or a sweep is submitted, naming the row', async () => {
     const run = await postRun(api.app, api.authorization, spec(twice));
     expect(run.statusCode).toBe(422);
-    expect(run.json()).toMatchObject({ code: 'invalid_objective', detail: 'objective: sparse row 5: column index 3 is given twice' });
+    const message = 'sparse row 5: column index 3 is given twice';
+    expect(run.json()).toMatchObject({
+      code: 'invalid_objective', detail: `objective.data.rows[4].indices[1]: ${message}`,
+      errors: [{ path: 'objective.data.rows[4].indices[1]', message, code: 'invalid_objective' }],
+    });
     const sweep = await api.app.inject({
       method: 'POST',
       url: '/v1/sweeps',
@@ -51,7 +55,9 @@ describe('a sparse row naming a column twice', () => {
       payload: { base: spec(twice), parameters: { 'optimizer.learningRate': { type: 'float', low: 0.001, high: 0.1 } }, budget: { maxTrials: 2 } },
     });
     expect(sweep.statusCode).toBe(422);
-    expect(sweep.json()).toMatchObject({ code: 'invalid_objective', detail: 'base.objective: sparse row 5: column index 3 is given twice' });
+    expect(sweep.json()).toMatchObject({ code: 'invalid_objective', errors: [{ path: 'base.objective.data.rows[4].indices[1]', message }] });
+    const inValidation = await postRun(api.app, api.authorization, { ...spec(rows), objective: { ...spec(rows).objective, validation: { columns: 6, rows: twice, targets } } });
+    expect([inValidation.statusCode, inValidation.json().errors]).toEqual([422, [{ path: 'objective.validation.rows[4].indices[1]', message, code: 'invalid_objective' }]]);
   });
 
   it('goes on in a run accepted before such rows were refused, resumed from its checkpoint', async () => {

@@ -18,10 +18,14 @@ export function createObjectiveForRequest(spec: ResolvedObjectiveSpec, path: str
   try {
     return createObjective(spec);
   } catch (error) {
-    // Inline data that does not fit together is named at its field (`objective.data.features[1]`).
-    const at = error instanceof DatasetFieldError ? `${path}.${formatPath(error.path)}` : path;
-    throw unprocessable('invalid_objective', 'The objective cannot be built', at, errorMessage(error));
+    throw objectiveProblem(error, path);
   }
+}
+
+/** The 422 of an objective that cannot be built: inline data that does not fit together is named at its field (`objective.data.features[1]`). */
+function objectiveProblem(error: unknown, path: string): AppError {
+  const at = error instanceof DatasetFieldError ? `${path}.${formatPath(error.path)}` : path;
+  return unprocessable('invalid_objective', 'The objective cannot be built', at, errorMessage(error));
 }
 
 /**
@@ -39,7 +43,7 @@ export const maxRequestCheckWork = 20_000_000;
 export function buildObjective(spec: ResolvedObjectiveSpec, path: string): Objective {
   const objective = createObjectiveForRequest(spec, path);
   const repeated = repeatedSpecColumn(spec);
-  if (repeated) throw unprocessable('invalid_objective', 'The objective cannot be built', path, repeated);
+  if (repeated) throw objectiveProblem(repeated, path);
   if (evaluationCost(objective) <= maxRequestCheckWork) assertFiniteStart(objective, spec, path);
   return objective;
 }
