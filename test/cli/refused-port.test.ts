@@ -51,8 +51,9 @@ describe('a Descent address on a port fetch refuses', () => {
 });
 
 describe('a Descent address with a user name or password', () => {
-  it('is a usage error that does not repeat the password', async () => {
-    await expectUsageError('http://user:secret@127.0.0.1:3000', 'descent runs: --url must not hold a user name or password (user:password@host): '
+  // Whatever the scheme: the check of an http(s) address quotes the address.
+  it.each(['http://user:secret@127.0.0.1:3000', 'ftp://user:secret@127.0.0.1'])('is a usage error that does not repeat the password: %s', async (url) => {
+    await expectUsageError(url, 'descent runs: --url must not hold a user name or password (user:password@host): '
       + 'Descent takes an API key, pass it with --key or DESCENT_API_KEY\nRun \'descent runs --help\' for usage.\n');
   });
 });

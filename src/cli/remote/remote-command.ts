@@ -4,7 +4,7 @@
  */
 import { STATUS_CODES } from 'node:http';
 import { parseArgs } from 'node:util';
-import { AnswerTimeoutError, createClient, longestAnswerTimeoutMs, ProblemError, refusedPort, type DescentClient, type RetryNotice } from '../../client/index.ts';
+import { AnswerTimeoutError, createClient, longestAnswerTimeoutMs, ProblemError, refusedPort, urlCredentialsRefusal, type DescentClient, type RetryNotice } from '../../client/index.ts';
 import { readSpecJson, SpecFileError } from '../spec-file.ts';
 import { fetchBlockedPorts, urlPort } from '../../contracts/fetch-blocked-ports.ts';
 import { otherSpecKind, type SpecKind } from '../../contracts/spec-kind.ts';
@@ -130,11 +130,10 @@ function parseRemote<Options extends OptionKinds>(
     throw new UsageError(positionals.count === 0 ? `unexpected argument '${parsed.positionals[0]}'` : `expected ${positionals.names}`);
   }
   const url = (urlOption as string | undefined) ?? env.DESCENT_URL ?? defaultUrl;
+  // First, so that no message repeats a password, whatever the scheme.
+  const credentials = urlCredentialsRefusal(url, { url: '--url', apiKey: 'pass it with --key or DESCENT_API_KEY' });
+  if (credentials !== undefined) throw new UsageError(credentials);
   if (!URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol)) throw new UsageError(`--url must be an http(s) address, not '${url}'`);
-  // fetch refuses such a URL (the Fetch standard), and Descent takes no password: its key goes in a header.
-  if (new URL(url).username !== '' || new URL(url).password !== '') {
-    throw new UsageError('--url must not hold a user name or password (user:password@host): Descent takes an API key, pass it with --key or DESCENT_API_KEY');
-  }
   const apiKey = (keyOption as string | undefined) ?? env.DESCENT_API_KEY;
   if (!apiKey) throw new UsageError('no API key: pass --key or set DESCENT_API_KEY');
   // Decimal seconds (`30`, `0.5`) alone, without an exponent.
