@@ -11,13 +11,13 @@ import type { paths } from './openapi-types.ts';
 import { problemOf } from './problem-error.ts';
 import { retryingFetch, type RetryOptions } from './retry.ts';
 import { backfillPoints, withoutGaps } from './run-events-backfill.ts';
-import { urlCredentialsRefusal } from './url-credentials.ts';
+import { descentUrlRefusal, withoutUserInfo } from './url-credentials.ts';
 import type {
   Dataset, DatasetCsvQuery, DatasetListQuery, DatasetUpload, MetricRow, MetricsPage, MetricsQuery, Run, RunEvent, RunListItem, RunListQuery, RunSpecInput, Sweep, SweepEvent, SweepListQuery, SweepSpecInput, Trial, TrialListQuery,
 } from './types.ts';
 
 export interface ClientOptions {
-  /** Where Descent listens, e.g. `http://127.0.0.1:3000`; with no user name or password (a TypeError): the key is `apiKey`. */
+  /** Where Descent listens, an http(s) address, e.g. `http://127.0.0.1:3000`, with no user name or password (else a TypeError): the key is `apiKey`. */
   readonly url: string;
   /** An API key (`descent keys create`); sent as `Authorization: Bearer <key>`. */
   readonly apiKey?: string;
@@ -46,7 +46,7 @@ export class AnswerTimeoutError extends Error {
 function answeredWithin(base: (request: Request) => Promise<Response>, ms: number): (request: Request) => Promise<Response> {
   return async (request) => {
     const timeout = new AbortController();
-    const timer = setTimeout(() => timeout.abort(new AnswerTimeoutError(`${request.url} did not answer within ${ms / 1000} s.`)), ms);
+    const timer = setTimeout(() => timeout.abort(new AnswerTimeoutError(`${withoutUserInfo(request.url)} did not answer within ${ms / 1000} s.`)), ms);
     try {
       return await base(new Request(request, { signal: AbortSignal.any([request.signal, timeout.signal]) }));
     } finally {
@@ -99,7 +99,7 @@ export async function* everyPage<Item>(page: (cursor: string | undefined) => Pro
 }
 
 export function createClient(options: ClientOptions) {
-  const refusal = urlCredentialsRefusal(options.url, { url: 'url', apiKey: 'pass it as apiKey' });
+  const refusal = descentUrlRefusal(options.url, { url: 'url', apiKey: 'pass it as apiKey' });
   if (refusal !== undefined) throw new TypeError(refusal);
   const anyFetch = options.fetch ?? ((request: Request) => globalThis.fetch(request));
   const timeoutMs = options.answerTimeoutMs;

@@ -9,6 +9,5 @@ export { AnswerTimeoutError, createClient, everyPage, longestAnswerTimeoutMs, ty
 export { followServerEvents, readServerEvents, type FollowOptions, type ServerEvent } from './event-stream.ts';
 export { ProblemError, problemOf, type Problem } from './problem-error.ts';
 export { idempotentSubmissions, refusedPort, retryingFetch, type RetryNotice, type RetryOptions } from './retry.ts';
-export { urlCredentialsRefusal } from './url-credentials.ts';
 export type * from './types.ts';
 export type { components, paths } from './openapi-types.ts';

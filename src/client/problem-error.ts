@@ -1,5 +1,6 @@
 /** A problem+json answer from the API, thrown by the client's helpers. */
 import type { components } from './openapi-types.ts';
+import { withoutUserInfo } from './url-credentials.ts';
 
 export type Problem = components['schemas']['Problem'];
 
@@ -46,7 +47,7 @@ export async function problemOf(response: Response, body?: unknown): Promise<Pro
   if (problem === undefined) problem = await response.text().then((text) => { try { return JSON.parse(text); } catch { return text; } }, () => undefined);
   if (isProblem(problem)) return new ProblemError(response.status, problem);
   const title = response.statusText || `HTTP ${response.status}`;
-  return new ProblemError(response.status, { type: 'about:blank', title, status: response.status, code: `http_${response.status}`, detail: `${response.url} answered ${response.status} ${title}.` });
+  return new ProblemError(response.status, { type: 'about:blank', title, status: response.status, code: `http_${response.status}`, detail: `${withoutUserInfo(response.url)} answered ${response.status} ${title}.` });
 }
 
 function isProblem(value: unknown): value is Problem {

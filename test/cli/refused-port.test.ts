@@ -3,7 +3,7 @@
  * 6000 among them) is said to be unusable at once, not retried and called unreachable; so is an
  * address that redirects to one, without blaming the port it was given.
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createClient } from '../../src/client/index.ts';
 import { fetchBlockedPorts } from '../../src/contracts/fetch-blocked-ports.ts';
 import { runCli } from './capture.ts';
@@ -55,5 +55,25 @@ describe('a Descent address with a user name or password', () => {
   it.each(['http://user:secret@127.0.0.1:3000', 'ftp://user:secret@127.0.0.1'])('is a usage error that does not repeat the password: %s', async (url) => {
     await expectUsageError(url, 'descent runs: --url must not hold a user name or password (user:password@host): '
       + 'Descent takes an API key, pass it with --key or DESCENT_API_KEY\nRun \'descent runs --help\' for usage.\n');
+  });
+
+  // An address that cannot be parsed has no user info to refuse: the scheme's check quotes it, without it.
+  it.each([
+    ['http://user:secret@host:99999', 'http://***@host:99999'],
+    ['http://user:secret@exa mple.com', 'http://***@exa mple.com'],
+    ['http://user:secret@', 'http://***@'],
+    ['http://user:secret@[::1', 'http://***@[::1'],
+  ])('that cannot be parsed is quoted without them: %s', async (url, quoted) => {
+    await expectUsageError(url, `descent runs: --url must be an http(s) address, not '${quoted}'\nRun 'descent runs --help' for usage.\n`);
+  });
+
+  it('from DESCENT_URL is quoted without them', async () => {
+    vi.stubEnv('DESCENT_URL', 'http://u:secret@host:70000');
+    try {
+      const answer = await runCli(['runs', '--key', 'k']);
+      expect([answer.stderr, answer.code]).toEqual(["descent runs: --url must be an http(s) address, not 'http://***@host:70000'\nRun 'descent runs --help' for usage.\n", 2]);
+    } finally {
+      vi.unstubAllEnvs();
+    }
   });
 });

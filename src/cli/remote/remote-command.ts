@@ -4,7 +4,8 @@
  */
 import { STATUS_CODES } from 'node:http';
 import { parseArgs } from 'node:util';
-import { AnswerTimeoutError, createClient, longestAnswerTimeoutMs, ProblemError, refusedPort, urlCredentialsRefusal, type DescentClient, type RetryNotice } from '../../client/index.ts';
+import { AnswerTimeoutError, createClient, longestAnswerTimeoutMs, ProblemError, refusedPort, type DescentClient, type RetryNotice } from '../../client/index.ts';
+import { descentUrlRefusal, withoutUserInfo } from '../../client/url-credentials.ts';
 import { readSpecJson, SpecFileError } from '../spec-file.ts';
 import { fetchBlockedPorts, urlPort } from '../../contracts/fetch-blocked-ports.ts';
 import { otherSpecKind, type SpecKind } from '../../contracts/spec-kind.ts';
@@ -130,10 +131,8 @@ function parseRemote<Options extends OptionKinds>(
     throw new UsageError(positionals.count === 0 ? `unexpected argument '${parsed.positionals[0]}'` : `expected ${positionals.names}`);
   }
   const url = (urlOption as string | undefined) ?? env.DESCENT_URL ?? defaultUrl;
-  // First, so that no message repeats a password, whatever the scheme.
-  const credentials = urlCredentialsRefusal(url, { url: '--url', apiKey: 'pass it with --key or DESCENT_API_KEY' });
-  if (credentials !== undefined) throw new UsageError(credentials);
-  if (!URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol)) throw new UsageError(`--url must be an http(s) address, not '${url}'`);
+  const refusal = descentUrlRefusal(url, { url: '--url', apiKey: 'pass it with --key or DESCENT_API_KEY' });
+  if (refusal !== undefined) throw new UsageError(refusal);
   const apiKey = (keyOption as string | undefined) ?? env.DESCENT_API_KEY;
   if (!apiKey) throw new UsageError('no API key: pass --key or set DESCENT_API_KEY');
   // Decimal seconds (`30`, `0.5`) alone, without an exponent.
@@ -174,9 +173,9 @@ export async function runRemote<Options extends OptionKinds>(
       // No retry, no other Descent process, can help: the address itself, or where it redirects, is unusable.
       const port = urlPort(new URL(url));
       process.stderr.write(fetchBlockedPorts.has(port)
-        ? `descent ${name}: cannot reach Descent at ${url}: fetch never connects to port ${port}, `
+        ? `descent ${name}: cannot reach Descent at ${withoutUserInfo(url)}: fetch never connects to port ${port}, `
           + 'one of the ports the Fetch standard blocks; serve Descent on another port (PORT)\n'
-        : `descent ${name}: cannot reach Descent at ${url}: it redirected to a port fetch never connects to, `
+        : `descent ${name}: cannot reach Descent at ${withoutUserInfo(url)}: it redirected to a port fetch never connects to, `
           + 'one of the ports the Fetch standard blocks; give --url the address Descent is served at\n');
       return exitStatus.usage;
     }
