@@ -2344,11 +2344,11 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    /** @description Ignored: the id of the last event received, which some EventSource polyfills add as `lastEventId` when they reconnect (given more than once, as some add it again at every reconnection, the last one counts). A stream opens with the stored state afresh; nothing is replayed. A value that cannot be an event id (one holding NUL, a carriage return or a line feed) is a 400. */
+                    /** @description Ignored, with any value, given once or more: the id of the last event received, which some EventSource polyfills add as `lastEventId` when they reconnect (some again at every reconnection). A stream opens with the stored state afresh; nothing is replayed. */
                     lastEventId?: string | string[];
-                    /** @description Ignored: the id of the last event received, which some EventSource polyfills add as `Last-Event-ID` when they reconnect (given more than once, as some add it again at every reconnection, the last one counts). A stream opens with the stored state afresh; nothing is replayed. A value that cannot be an event id (one holding NUL, a carriage return or a line feed) is a 400. */
+                    /** @description Ignored, with any value, given once or more: the id of the last event received, which some EventSource polyfills add as `Last-Event-ID` when they reconnect (some again at every reconnection). A stream opens with the stored state afresh; nothing is replayed. */
                     "Last-Event-ID"?: string | string[];
-                    /** @description Ignored: the id of the last event received, which some EventSource polyfills add as `Last-Event-Id` when they reconnect (given more than once, as some add it again at every reconnection, the last one counts). A stream opens with the stored state afresh; nothing is replayed. A value that cannot be an event id (one holding NUL, a carriage return or a line feed) is a 400. */
+                    /** @description Ignored, with any value, given once or more: the id of the last event received, which some EventSource polyfills add as `Last-Event-Id` when they reconnect (some again at every reconnection). A stream opens with the stored state afresh; nothing is replayed. */
                     "Last-Event-Id"?: string | string[];
                 };
                 header?: never;
@@ -3284,11 +3284,11 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    /** @description Ignored: the id of the last event received, which some EventSource polyfills add as `lastEventId` when they reconnect (given more than once, as some add it again at every reconnection, the last one counts). A stream opens with the stored state afresh; nothing is replayed. A value that cannot be an event id (one holding NUL, a carriage return or a line feed) is a 400. */
+                    /** @description Ignored, with any value, given once or more: the id of the last event received, which some EventSource polyfills add as `lastEventId` when they reconnect (some again at every reconnection). A stream opens with the stored state afresh; nothing is replayed. */
                     lastEventId?: string | string[];
-                    /** @description Ignored: the id of the last event received, which some EventSource polyfills add as `Last-Event-ID` when they reconnect (given more than once, as some add it again at every reconnection, the last one counts). A stream opens with the stored state afresh; nothing is replayed. A value that cannot be an event id (one holding NUL, a carriage return or a line feed) is a 400. */
+                    /** @description Ignored, with any value, given once or more: the id of the last event received, which some EventSource polyfills add as `Last-Event-ID` when they reconnect (some again at every reconnection). A stream opens with the stored state afresh; nothing is replayed. */
                     "Last-Event-ID"?: string | string[];
-                    /** @description Ignored: the id of the last event received, which some EventSource polyfills add as `Last-Event-Id` when they reconnect (given more than once, as some add it again at every reconnection, the last one counts). A stream opens with the stored state afresh; nothing is replayed. A value that cannot be an event id (one holding NUL, a carriage return or a line feed) is a 400. */
+                    /** @description Ignored, with any value, given once or more: the id of the last event received, which some EventSource polyfills add as `Last-Event-Id` when they reconnect (some again at every reconnection). A stream opens with the stored state afresh; nothing is replayed. */
                     "Last-Event-Id"?: string | string[];
                 };
                 header?: never;

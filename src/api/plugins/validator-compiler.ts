@@ -6,7 +6,8 @@
  * bad field, named with the others. A query parameter given more than once (`?limit=2&limit=3`,
  * which the query string's parser makes an array) is named as repeated: every query parameter
  * takes one value, and what its schema says of the array ("expected number, received NaN") says
- * nothing of the mistake.
+ * nothing of the mistake. The parameters a route ignores (the cache-buster, an event stream's
+ * reconnection parameters) are taken out first, as if not sent.
  */
 import type { FastifySchemaCompiler } from 'fastify';
 import { z } from 'zod';
@@ -28,39 +29,15 @@ export function withUnstorableTexts<T>(result: z.ZodSafeParseResult<T>, unstorab
   return { error: new z.ZodRealError([...(result.success ? [] : result.error.issues), ...issues]) };
 }
 
-/** The schemas of the query parameters that may be given more than once; any other is refused repeated. */
-const takesRepeats = new WeakSet<z.ZodType>();
-
-function repeatable<Schema extends z.ZodType>(schema: Schema): Schema {
-  takesRepeats.add(schema);
-  return schema;
-}
-
-/**
- * A query parameter's values, given once or more, each passing `isValid` (one that does not is
- * named by its place: `lastEventId[1]` when repeated), the last one given counting.
- */
-const lastOfValues = (isValid: (value: string) => boolean, message: string) => z.union([z.string(), z.array(z.string()).min(1)])
-  .superRefine((given, context) => {
-    const values = typeof given === 'string' ? [given] : given;
-    values.forEach((value, index) => {
-      if (!isValid(value)) context.addIssue({ code: 'custom', path: typeof given === 'string' ? [] : [index], message, input: value });
-    });
-  })
-  .transform((given) => (typeof given === 'string' ? given : given.at(-1)!));
-
 /**
  * A query string's validation: a parameter given more than once is one issue, saying so, in place
- * of those its schema finds in the array of its values (an unknown one stays unknown), unless its
- * schema takes it repeated.
+ * of those its schema finds in the array of its values (an unknown one stays unknown).
  */
 function validateQuery(schema: z.ZodType, data: unknown): z.ZodSafeParseResult<unknown> {
   const result = schema.safeParse(data);
   if (result.success || typeof data !== 'object' || data === null) return result;
   const unknown = new Set(result.error.issues.flatMap((issue) => (issue.code === 'unrecognized_keys' && issue.path.length === 0 ? issue.keys : [])));
-  const shape: Record<string, z.ZodType> = schema instanceof z.ZodObject ? schema.shape : {};
-  const refused = (key: string) => !unknown.has(key) && !(Object.hasOwn(shape, key) && takesRepeats.has(shape[key]!));
-  const repeated = Object.entries(data).filter(([key, value]) => Array.isArray(value) && refused(key)) as [string, unknown[]][];
+  const repeated = Object.entries(data).filter(([key, value]) => Array.isArray(value) && !unknown.has(key)) as [string, unknown[]][];
   if (repeated.length === 0) return result;
   const keys = new Set(repeated.map(([key]) => key));
   const issues: z.core.$ZodIssue[] = [
@@ -82,18 +59,31 @@ function validateQuery(schema: z.ZodType, data: unknown): z.ZodSafeParseResult<u
  */
 export const cacheBuster = '_';
 
+/**
+ * The schemas of the query parameters a route takes and ignores, as the cache-buster is: as if not
+ * sent, whatever their values (unstorable ones too: nothing stores them), given once or more.
+ */
+const ignoredParameters = new WeakSet<z.ZodType>();
 
-function withoutCacheBuster(data: unknown): unknown {
-  if (typeof data !== 'object' || data === null || !Object.hasOwn(data, cacheBuster)) return data;
-  const { [cacheBuster]: _ignored, ...rest } = data as Record<string, unknown>;
-  return rest;
+function ignored<Schema extends z.ZodType>(schema: Schema): Schema {
+  ignoredParameters.add(schema);
+  return schema;
+}
+
+function without(data: unknown, names: readonly string[]): unknown {
+  if (typeof data !== 'object' || data === null || !names.some((name) => Object.hasOwn(data, name))) return data;
+  return Object.fromEntries(Object.entries(data).filter(([name]) => !names.includes(name)));
 }
 
 export const validatorCompiler: FastifySchemaCompiler<z.ZodType> = ({ schema, httpPart, method }) => {
   if (httpPart !== 'querystring') return (data) => withUnstorableTexts(schema.safeParse(data), unstorableIn(httpPart, data));
-  const ignoresCacheBuster = method === 'GET' || method === 'HEAD';
+  const shape: Record<string, z.ZodType> = schema instanceof z.ZodObject ? schema.shape : {};
+  const ignoredNames = [
+    ...(method === 'GET' || method === 'HEAD' ? [cacheBuster] : []),
+    ...Object.keys(shape).filter((name) => ignoredParameters.has(shape[name]!)),
+  ];
   return (sent) => {
-    const data = ignoresCacheBuster ? withoutCacheBuster(sent) : sent;
+    const data = without(sent, ignoredNames);
     return withUnstorableTexts(validateQuery(schema, data), unstorableIn(httpPart, data));
   };
 };
@@ -106,26 +96,19 @@ export const validatorCompiler: FastifySchemaCompiler<z.ZodType> = ({ schema, ht
 export const noQueryParameters = z.strictObject({});
 
 /**
- * Whether `text` can be an event's id, as the event stream format allows one: no NUL (EventSource
- * drops an `id:` that holds one), no carriage return or line feed (a field ends at either).
+ * What a reconnecting client may name the last event it received by. No stream resumes from it:
+ * each opens with the stored state afresh (src/api/server-sent-events/followed-streams.ts). Taken
+ * with any value, given once or more (a polyfill may add it again to the URL of every
+ * reconnection), and ignored: a 4xx would end such a client's stream for good.
  */
-const isEventId = (text: string) => !/[\0\r\n]/.test(text);
-
-/**
- * What a reconnecting client may name its last event by, which no stream replays (it opens with
- * the state afresh); given more than once, as a polyfill that adds it again to the URL of every
- * reconnection sends it, the last value counts.
- */
-const reconnectParameter = (name: string) => repeatable(lastOfValues(isEventId, 'Not an event id: an event id holds no NUL, carriage return or line feed.').optional()
-  .describe(`Ignored: the id of the last event received, which some EventSource polyfills add as \`${name}\` when they reconnect `
-    + '(given more than once, as some add it again at every reconnection, the last one counts). A stream opens with the stored state afresh; '
-    + 'nothing is replayed. A value that cannot be an event id (one holding NUL, a carriage return or a line feed) is a 400.'));
+const reconnectParameter = (name: string) => ignored(z.union([z.string(), z.array(z.string())]).optional()
+  .describe(`Ignored, with any value, given once or more: the id of the last event received, which some EventSource polyfills add as \`${name}\` `
+    + 'when they reconnect (some again at every reconnection). A stream opens with the stored state afresh; nothing is replayed.'));
 
 /**
  * The query string of an event stream: none of its own, but the parameters EventSource polyfills
  * add to every reconnection (`lastEventId`, as event-source-polyfill does; `Last-Event-ID` or
- * `Last-Event-Id` by others, the header's name) are taken and ignored, once or repeated. Refusing
- * them would end such a client's stream for good: it gives up on a 4xx.
+ * `Last-Event-Id` by others, the header's name).
  */
 export const eventStreamQueryParameters = z.strictObject({
   lastEventId: reconnectParameter('lastEventId'),

@@ -115,27 +115,33 @@ describe('GET /v1/runs/{id}/events', () => {
   });
 
   // event-source-polyfill versions that do not take out the parameter they added before add it
-  // again at every reconnection: the stream was refused from the second reconnection on.
-  it('takes the reconnection parameter given more than once, the last counting, and refuses a value that cannot be an event id', async () => {
+  // again at every reconnection: the stream was refused from the second reconnection on. Nothing
+  // reads the value, so none is refused: a 400 would end such a client's stream for good.
+  it.each([
+    'lastEventId=5&lastEventId=7&Last-Event-ID=5&Last-Event-ID=7',
+    'lastEventId=7%0A8',
+    'lastEventId=5&lastEventId=7%0D&Last-Event-Id=1%00',
+    'Last-Event-Id=&Last-Event-Id=&_=1&_=2',
+  ])('takes the reconnection parameters given more than once, with any value, and ignores them: ?%s', async (query) => {
     const { authorization } = await createTenantKey(context.services.database, 'events-repeated');
     const runId = await submit(authorization);
     const again = new AbortController();
-    const response = await fetch(`${base}/v1/runs/${runId}/events?lastEventId=5&lastEventId=7&Last-Event-ID=5&Last-Event-ID=7`, {
-      headers: { authorization, accept: 'text/event-stream' }, signal: again.signal,
+    const response = await fetch(`${base}/v1/runs/${runId}/events?${query}`, {
+      headers: { authorization, accept: 'text/event-stream', 'last-event-id': '7' }, signal: again.signal,
     });
     expect([response.status, response.headers.get('content-type')]).toEqual([200, expect.stringMatching(/^text\/event-stream/)]);
     const events = await readEvents(response, (read) => read.length > 0);
     again.abort();
     expect(events[0]).toMatchObject({ event: 'status', data: { runId, status: 'queued' } });
+  });
 
-    const message = 'Not an event id: an event id holds no NUL, carriage return or line feed.';
-    for (const [query, path] of [['lastEventId=5&lastEventId=7%0A8', 'lastEventId[1]'], ['lastEventId=7%0D', 'lastEventId'], ['Last-Event-Id=1&Last-Event-Id=2%0A', '["Last-Event-Id"][1]']]) {
+  it('still refuses any other parameter given more than once, or one it does not take', async () => {
+    const { authorization } = await createTenantKey(context.services.database, 'events-other-parameters');
+    const runId = await submit(authorization);
+    for (const [query, paths] of [['lastEventId=5&lastEventId=7&fields=a&fields=b', ['fields']], ['lastEventId=5&from=1', ['from']]] as const) {
       const refused = await context.app.inject({ url: `/v1/runs/${runId}/events?${query}`, headers: { authorization } });
-      expect([query, refused.statusCode, refused.json().code, refused.json().errors]).toEqual([query, 400, 'validation_failed', [{ path, message, code: 'custom' }]]);
+      expect([query, refused.statusCode, refused.json().errors.map((issue: { path: string }) => issue.path)]).toEqual([query, 400, paths]);
     }
-    // Any other parameter is still refused repeated, as on every route.
-    const other = await context.app.inject({ url: `/v1/runs/${runId}/events?lastEventId=5&lastEventId=7&fields=a&fields=b`, headers: { authorization } });
-    expect([other.statusCode, other.json().errors.map((issue: { path: string }) => issue.path)]).toEqual([400, ['fields']]);
   });
 
   it('is a 404 for another tenant and a 401 without a key', async () => {

@@ -83,18 +83,16 @@ describe('GET /v1/sweeps/{id}/events without workers', () => {
     expect(events[0]).toEqual({ event: 'sweep', data: { sweepId, status: 'queued', result: null }, id: undefined });
   });
 
-  it('takes ?lastEventId given more than once, as a polyfill adding it at every reconnection sends it, and refuses a value that cannot be an event id', async () => {
+  it('takes ?lastEventId given more than once, as a polyfill adding it at every reconnection sends it, with any value, and ignores it', async () => {
     const sweepId = await submit();
     const abort = new AbortController();
-    const response = await fetch(`${base}/v1/sweeps/${sweepId}/events?lastEventId=5&lastEventId=7`, {
+    const response = await fetch(`${base}/v1/sweeps/${sweepId}/events?lastEventId=5&lastEventId=7%0A&Last-Event-ID=%00`, {
       headers: { authorization: api.authorization, accept: 'text/event-stream' }, signal: abort.signal,
     });
     expect(response.status).toBe(200);
     const events = await readEvents(response, (read) => read.length > 0);
     abort.abort();
     expect(events[0]).toMatchObject({ event: 'sweep', data: { sweepId, status: 'queued' } });
-    const refused = await api.app.inject({ url: `/v1/sweeps/${sweepId}/events?lastEventId=5&lastEventId=7%0A`, headers: { authorization: api.authorization } });
-    expect([refused.statusCode, refused.json().errors]).toEqual([400, [{ path: 'lastEventId[1]', message: 'Not an event id: an event id holds no NUL, carriage return or line feed.', code: 'custom' }]]);
   });
 
   it('unsubscribes when the client leaves', async () => {
