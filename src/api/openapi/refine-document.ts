@@ -207,7 +207,16 @@ function oneSchemaPerShape(document: Document): Document {
   return current;
 }
 
+/** Refuses a bad field of bodyValidationExamples that no route taking a body shows: a stale entry. */
+function refuseStaleBodyExamples(document: Document): void {
+  const taking = new Set(Object.entries(document.paths ?? {}).flatMap(([path, operations]) =>
+    Object.entries(operations).filter(([, operation]) => operation.requestBody !== undefined).map(([method]) => `${method.toUpperCase()} ${path}`)));
+  const stale = Object.keys(bodyValidationExamples).filter((route) => !taking.has(route));
+  if (stale.length > 0) throw new Error(`bodyValidationExamples (response-examples.ts) names ${stale.join(', ')}, which no route taking a body is: take it out, or name the route as it is now`);
+}
+
 export function refineDocument<D>(document: D): D {
+  refuseStaleBodyExamples(document as Document);
   const refined = oneSchemaPerShape(document as Document);
   nameResponses(refined);
   return refined as D;
