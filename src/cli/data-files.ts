@@ -13,6 +13,7 @@ import { formatPath, toFieldIssues } from '../contracts/issues.ts';
 import {
   CsvDatasetReader,
   CsvError,
+  DatasetFieldError,
   materializeDataset,
   resolveDataSources,
   withColumnsOnce,
@@ -60,6 +61,8 @@ export async function readDataFile(file: DatasetFile, folder: string, field: str
     }
   } catch (error) {
     if (error instanceof DataFileError) throw error;
+    // Data that does not fit together is named at its place in the file (`rows[1].indices[2]`).
+    if (error instanceof DatasetFieldError) throw fail(`${formatPath(error.path)}: ${error.message}`);
     if (error instanceof CsvError) throw fail(error.column > 0 && !error.message.includes('column') ? `${error.message} (line ${error.line}, column ${error.column})` : error.message);
     const code = (error as NodeJS.ErrnoException).code;
     if (code !== undefined) throw fail(`cannot read ${location}: ${(error as Error).message}`);

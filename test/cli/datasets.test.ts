@@ -80,13 +80,17 @@ describe('descent run with data files', () => {
     expect(target.stderr).toMatch(/the target column 'y' is not in the header \(a, b, label\)/);
 
     // A sparse row naming a column twice has no one value for it.
-    file('twice.json', JSON.stringify({ columns: 3, rows: [{ indices: [0, 2, 0], values: [1, 2, 3] }], targets: [1] }));
+    // Named at the entry that gives it again, as the API names it (objective.data.rows[1].indices[2]).
+    const sparseTwice = { columns: 3, rows: [{ indices: [1], values: [1] }, { indices: [0, 2, 0], values: [1, 2, 3] }], targets: [1, 0] };
+    file('twice.json', JSON.stringify(sparseTwice));
     const twice = await runCli(['run', file('twice-spec.json', JSON.stringify(modelSpec({ path: 'twice.json' })))]);
-    expect(twice.code).toBe(2);
-    expect(twice.stderr).toMatch(/objective\.data\.path: twice\.json: .*sparse row 1: column index 0 is given twice/);
-    const inlineTwice = await runCli(['run', file('inline-twice.json', JSON.stringify(modelSpec({ columns: 3, rows: [{ indices: [0, 2, 0], values: [1, 2, 3] }], targets: [1] })))]);
-    expect(inlineTwice.code).toBe(2);
-    expect(inlineTwice.stderr).toMatch(/objective: the objective cannot be built: sparse row 1: column index 0 is given twice/);
+    expect([twice.code, twice.stderr]).toEqual([2, `descent run: ${join(directory, 'twice-spec.json')}: objective.data.path: twice.json: rows[1].indices[2]: sparse row 2: column index 0 is given twice\n`]);
+    const inlineTwice = await runCli(['run', file('inline-twice.json', JSON.stringify(modelSpec(sparseTwice)))]);
+    expect([inlineTwice.code, inlineTwice.stderr]).toEqual([2, `descent run: ${join(directory, 'inline-twice.json')}: objective.data.rows[1].indices[2]: the objective cannot be built: sparse row 2: column index 0 is given twice\n`]);
+    const sparseOnce = { ...sparseTwice, rows: [{ indices: [1], values: [1] }, { indices: [0, 2], values: [1, 2] }] };
+    const validationSpec = modelSpec(sparseOnce);
+    const validationTwice = await runCli(['run', file('validation-twice.json', JSON.stringify({ ...validationSpec, objective: { ...validationSpec.objective, validation: sparseTwice } }))]);
+    expect([validationTwice.code, validationTwice.stderr]).toEqual([2, `descent run: ${join(directory, 'validation-twice.json')}: objective.validation.rows[1].indices[2]: the objective cannot be built: sparse row 2: column index 0 is given twice\n`]);
 
     file('data.txt', csv);
     const extension = await runCli(['run', file('txt.json', JSON.stringify(modelSpec({ path: 'data.txt' })))]);

@@ -14,6 +14,8 @@ import { DataFileError, resolveDataFiles } from '../data-files.ts';
 import { gradientCheckJson, gradientCheckText } from '../gradient-check-report.ts';
 import { ProgressBar } from '../progress-bar.ts';
 import { errorMessage } from '../../core/error-message.ts';
+import { DatasetFieldError } from '../../core/datasets/index.ts';
+import { formatPath } from '../../contracts/issues.ts';
 import { loadSpec, specFolder, specSource } from '../spec-file.ts';
 
 const help = `Usage: descent run <spec.json | -> [options]
@@ -219,7 +221,9 @@ async function buildObjective(spec: ObjectiveSpec, folder: string): Promise<{ ob
     return { objective: createNewObjective(objectiveSpec), objectiveSpec };
   } catch (error) {
     if (error instanceof DataFileError) return `${error.path}: ${error.message}`;
-    return `objective: the objective cannot be built: ${errorMessage(error)}`;
+    // Inline data that does not fit together is named at its field, as the API names it.
+    const field = error instanceof DatasetFieldError ? formatPath(['objective', ...error.path]) : 'objective';
+    return `${field}: the objective cannot be built: ${errorMessage(error)}`;
   }
 }
 
