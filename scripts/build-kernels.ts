@@ -9,7 +9,6 @@
  */
 import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import asc from 'assemblyscript/asc';
 
 const sources = fileURLToPath(new URL('../src/core/kernels/assembly/', import.meta.url));
 const outputDirectory = fileURLToPath(new URL('../src/generated/kernels/', import.meta.url));
@@ -20,6 +19,8 @@ export const maximumPages = 65_536;
 const modified = (path: string) => statSync(path, { throwIfNoEntry: false })?.mtimeMs ?? -Infinity;
 const newestSource = Math.max(modified(fileURLToPath(import.meta.url)), ...readdirSync(sources).map((name) => modified(sources + name)));
 if (modified(output) > newestSource && !process.argv.includes('--force')) process.exit(0);
+// Loaded only now: the compiler takes seconds to load, which an up-to-date output never needs.
+const { default: asc } = await import('assemblyscript/asc');
 
 let binary: Uint8Array | undefined;
 const { error, stderr } = await asc.main(
