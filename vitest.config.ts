@@ -1,18 +1,67 @@
 import { defineConfig } from 'vitest/config';
 
+/**
+ * Files that run alone, after the others (each for the reason given):
+ */
+const alone = [
+  // Their own PostgreSQL and Redis, started, crashed and restarted mid-test, or worker processes of their own.
+  'test/integration/faults/**/*.test.ts',
+  'test/integration/db/bounded-pool.test.ts',
+  'test/integration/parallel/distributed-faults.test.ts',
+  'test/integration/parallel/distributed-runs.test.ts',
+  'test/integration/parallel/replica-loop.test.ts',
+  'test/integration/parallel/replica-workers-count.test.ts',
+  'test/integration/queue/redis-unavailable.test.ts',
+  'test/integration/runs/crash.test.ts',
+  'test/integration/sweeps/concurrency.test.ts',
+  'test/integration/worker/deployment-claim.test.ts',
+  'test/integration/worker/reconciler.test.ts',
+  // Processes of their own (the CLI, a server, a worker) that they time out waiting for.
+  'test/integration/cli/processes.test.ts',
+  'test/integration/client/submit-terminal.test.ts',
+  'test/integration/client/readme-example.test.ts',
+  'test/integration/datasets/upload-memory.test.ts',
+  'test/cli/closed-pipe.test.ts',
+  // Threads or the event loop measured against each other: another file's CPU would be in the measure.
+  'test/integration/parallel/hogwild-threads.test.ts',
+  'test/integration/parallel/concurrent-stopping.test.ts',
+  'test/integration/api/thread-fairness.test.ts',
+  'test/integration/api/event-loop.test.ts',
+  'test/integration/sweeps/event-loop.test.ts',
+  'test/integration/worker/pruned-drain.test.ts',
+  // What the whole database shows: table statistics, a retention pass over every tenant, sessions
+  // waiting for locks counted database-wide, and plans whose scans depend on every file's rows.
+  'test/integration/db/table-statistics.test.ts',
+  'test/integration/db/metrics-retention.test.ts',
+  'test/integration/db/runs.test.ts',
+  'test/integration/db/sweep-replay.test.ts',
+  'test/integration/sweeps/wake-ups.test.ts',
+  'test/integration/runs/deletion-races.test.ts',
+  'test/integration/db/dataset-content-sha256.test.ts',
+  'test/integration/db/run-search.test.ts',
+  'test/integration/db/named-resource-deletion-plan.test.ts',
+  'test/integration/db/metric-rows-use.test.ts',
+  'test/integration/db/stranded-sweeps.test.ts',
+  'test/integration/db/sweep-trial-indexes.test.ts',
+  'test/integration/db/pool.test.ts',
+  'test/integration/db/sweep-list.test.ts',
+];
+
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
     // Tests read TEST_DATABASE_URL only; this makes DATABASE_URL the same for whatever they start.
     setupFiles: ['test/support/environment.ts'],
-    // Integration suites share one PostgreSQL and one Redis; each file uses its own
-    // database schema and queue names, but running files one at a time keeps the two
-    // cores free for the worker processes that some tests start.
-    fileParallelism: false,
     testTimeout: 60_000,
     hookTimeout: 60_000,
     // expect.poll waits for what a busy machine may take seconds to show; the test's own timeout still bounds it.
     expect: { poll: { timeout: 30_000 } },
     reporters: ['default', ['json', { outputFile: 'test-results/vitest.json' }]],
+    // Integration suites share one PostgreSQL and one Redis; each file uses its own queue prefix
+    // and tenants (a database of its own where it migrates one), so most files run two at a time.
+    // The files of `alone` run one at a time once those are done, the two cores theirs.
+    projects: [
+      { extends: true, test: { name: 'shared', include: ['test/**/*.test.ts'], exclude: alone, maxWorkers: 2, sequence: { groupOrder: 0 } } },
+      { extends: true, test: { name: 'alone', include: alone, fileParallelism: false, sequence: { groupOrder: 1 } } },
+    ],
   },
 });
