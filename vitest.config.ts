@@ -1,11 +1,13 @@
+import { readdirSync, statSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
-/**
- * Files that run alone, after the others (each for the reason given):
- */
+const root = fileURLToPath(new URL('.', import.meta.url));
+
+/** Files that run alone, after the others (each for the reason given); a path ending in / stands for the files under it. */
 const alone = [
   // Their own PostgreSQL and Redis, started, crashed and restarted mid-test, or worker processes of their own.
-  'test/integration/faults/**/*.test.ts',
+  'test/integration/faults/',
   'test/integration/db/bounded-pool.test.ts',
   'test/integration/parallel/distributed-faults.test.ts',
   'test/integration/parallel/distributed-runs.test.ts',
@@ -45,7 +47,40 @@ const alone = [
   'test/integration/db/sweep-trial-indexes.test.ts',
   'test/integration/db/pool.test.ts',
   'test/integration/db/sweep-list.test.ts',
+  // Failed once beside another file, its cause not yet known.
+  'test/integration/sweeps/trial-ends-once.test.ts',
 ];
+
+const runsAlone = (file: string) => alone.some((entry) => (entry.endsWith('/') ? file.startsWith(entry) : file === entry));
+
+/** The test files under `directory`, relative to the root. */
+function testFiles(directory: string): string[] {
+  return readdirSync(root + directory, { withFileTypes: true }).flatMap((entry) => {
+    const path = `${directory}/${entry.name}`;
+    if (entry.isDirectory()) return testFiles(path);
+    return entry.name.endsWith('.test.ts') ? [path] : [];
+  });
+}
+
+const bySize = (files: string[]) => files.map((file) => ({ file, size: statSync(root + file).size })).sort((a, b) => b.size - a.size || a.file.localeCompare(b.file));
+
+/**
+ * The other files run two at a time, in rounds, one round per browser file (test/e2e/): a round
+ * is its browser file and a share of the rest, as large (in bytes) as the browser file's share of
+ * the browser files, so the browser file's waits on the page's refreshes are spent running them.
+ * One browser runs at a time, and never beside a file of `alone`.
+ */
+function rounds(): string[][] {
+  const files = testFiles('test').filter((file) => !runsAlone(file));
+  const browsers = bySize(files.filter((file) => file.startsWith('test/e2e/')));
+  const shares = browsers.map(({ file, size }) => ({ files: [file], size: 0, weight: size }));
+  for (const { file, size } of bySize(files.filter((file) => !file.startsWith('test/e2e/')))) {
+    const share = shares.reduce((best, candidate) => (candidate.size / candidate.weight < best.size / best.weight ? candidate : best));
+    share.files.push(file);
+    share.size += size;
+  }
+  return shares.map((share) => share.files);
+}
 
 export default defineConfig({
   test: {
@@ -57,11 +92,11 @@ export default defineConfig({
     expect: { poll: { timeout: 30_000 } },
     reporters: ['default', ['json', { outputFile: 'test-results/vitest.json' }]],
     // Integration suites share one PostgreSQL and one Redis; each file uses its own queue prefix
-    // and tenants (a database of its own where it migrates one), so most files run two at a time.
-    // The files of `alone` run one at a time once those are done, the two cores theirs.
+    // and tenants (a database of its own where it migrates one), so most files run two at a time
+    // (see rounds). The files of `alone` run one at a time once those are done, the two cores theirs.
     projects: [
-      { extends: true, test: { name: 'shared', include: ['test/**/*.test.ts'], exclude: alone, maxWorkers: 2, sequence: { groupOrder: 0 } } },
-      { extends: true, test: { name: 'alone', include: alone, fileParallelism: false, sequence: { groupOrder: 1 } } },
+      ...rounds().map((files, round) => ({ extends: true as const, test: { name: `round ${round + 1}`, include: files, maxWorkers: 2, sequence: { groupOrder: round } } })),
+      { extends: true, test: { name: 'alone', include: alone.map((entry) => (entry.endsWith('/') ? `${entry}**/*.test.ts` : entry)), fileParallelism: false, sequence: { groupOrder: 100 } } },
     ],
   },
 });
