@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { describeParallelAlgorithms } from '../../../src/core/parallel/index.ts';
-import { compareTrajectories, isFinal, postRun, referenceTrajectory, startTestWorker, storedMetrics, useTestApi, waitForRun } from '../runs/support.ts';
+import { compareTrajectories, isFinal, postRun, referenceTrajectory, startTestWorker, storedMetrics, storedRuns, useTestApi, waitForRun } from '../runs/support.ts';
 
 const spec = {
   objective: { type: 'model', model: 'logistic', data: { builtin: 'moons', rows: 80, seed: 5 }, validationSplit: 0.25 },
@@ -39,7 +39,7 @@ describe('simulated parallel runs in the service', () => {
   });
 
   it('a parallel block that cannot run → 400 problem+json naming every field, nothing stored', async () => {
-    const before = await api.services.database.run.count();
+    const before = await storedRuns(api);
     const response = await postRun(api.app, api.authorization, {
       ...spec,
       optimizer: { name: 'adam' },
@@ -50,7 +50,7 @@ describe('simulated parallel runs in the service', () => {
     expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
     const paths = (response.json().errors as { path: string }[]).map((issue) => issue.path).sort();
     expect(paths).toEqual(['optimizer.name', 'parallel.delay', 'parallel.movingRate', 'schedule']);
-    expect(await api.services.database.run.count()).toBe(before);
+    expect(await storedRuns(api)).toBe(before);
   });
 
   it('more replicas than training rows → 400 naming parallel.replicas', async () => {

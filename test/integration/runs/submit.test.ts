@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createTenantKey, minimalSpec } from '../support/services.ts';
-import { compareTrajectories, isFinal, postRun, referenceTrajectory, startTestWorker, storedMetrics, waitForRun, useTestApi } from './support.ts';
+import { compareTrajectories, isFinal, postRun, referenceTrajectory, startTestWorker, storedMetrics, storedRuns, waitForRun, useTestApi } from './support.ts';
 
 describe('POST /v1/runs resolves stored objectives and checks the start before queueing', () => {
   const api = useTestApi();
@@ -43,18 +43,18 @@ describe('POST /v1/runs resolves stored objectives and checks the start before q
   });
 
   it('an objective that is not finite at its start → 422 with the path, nothing stored', async () => {
-    const before = await api.services.database.run.count();
+    const before = await storedRuns(api);
     const response = await postRun(api.app, api.authorization, {
       ...minimalSpec,
       objective: { type: 'benchmark', name: 'rosenbrock', initial: [1e200, -1e200] },
     });
     expect(response.statusCode).toBe(422);
     expect(response.json()).toMatchObject({ code: 'non_finite_start', errors: [{ path: 'objective.initial' }] });
-    expect(await api.services.database.run.count()).toBe(before);
+    expect(await storedRuns(api)).toBe(before);
   });
 
   it('a curriculum its objective cannot order by → 400 naming training.curriculum.by, nothing stored (it failed at the first update, or was ignored)', async () => {
-    const before = await api.services.database.run.count();
+    const before = await storedRuns(api);
     const moons = { type: 'model', model: 'logistic', data: { builtin: 'moons', rows: 50 } };
     for (const [objective, by, message] of [
       [moons, 'difficulty', 'curriculum by difficulty needs data with a difficulty column; this data has none'],
@@ -67,7 +67,7 @@ describe('POST /v1/runs resolves stored objectives and checks the start before q
         expect(response.json()).toMatchObject({ code: 'validation_failed', errors: [{ path: 'training.curriculum.by', message }] });
       }
     }
-    expect(await api.services.database.run.count()).toBe(before);
+    expect(await storedRuns(api)).toBe(before);
     const ordered = await postRun(api.app, api.authorization, { ...minimalSpec, objective: moons, training: { maxSteps: 10, batchSize: 8, curriculum: { by: 'loss' } } });
     expect(ordered.statusCode, ordered.body).toBe(201);
   });

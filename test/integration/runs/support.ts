@@ -24,6 +24,8 @@ export interface TestApi {
   readonly app: FastifyInstance;
   /** The `authorization` header of a fresh tenant's key. */
   readonly authorization: string;
+  /** That tenant's name. */
+  readonly tenantName: string;
 }
 
 /**
@@ -35,7 +37,7 @@ export function useTestApi(): TestApi {
   beforeAll(async () => {
     api.services = await openTestServices();
     api.app = await buildTestApp(api.services);
-    ({ authorization: api.authorization } = await createTenantKey(api.services.database));
+    ({ authorization: api.authorization, tenantName: api.tenantName } = await createTenantKey(api.services.database));
   });
   afterAll(async () => {
     await api.app?.close();
@@ -43,6 +45,9 @@ export function useTestApi(): TestApi {
   });
   return api;
 }
+
+/** The runs the file's tenant has stored: a refused submission leaves them as they were, whatever other files store meanwhile. */
+export const storedRuns = (api: TestApi): Promise<number> => api.services.database.run.count({ where: { tenant: { name: api.tenantName } } });
 
 export interface TestWorker {
   readonly pool: Pool;

@@ -3,7 +3,7 @@
  * the field that makes it large and the limit, nothing stored or queued; one that fits is queued.
  */
 import { describe, expect, it } from 'vitest';
-import { postRun, useTestApi } from './support.ts';
+import { postRun, storedRuns, useTestApi } from './support.ts';
 
 const adam = { name: 'adam', learningRate: 0.001 };
 
@@ -11,14 +11,14 @@ describe('POST /v1/runs against what a worker can hold (1 GiB by default)', () =
   const api = useTestApi();
 
   async function refused(spec: unknown, path: string) {
-    const runsBefore = await api.services.database.run.count();
+    const runsBefore = await storedRuns(api);
     const response = await postRun(api.app, api.authorization, spec);
     expect(response.statusCode).toBe(422);
     expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
     const problem = response.json();
     expect(problem).toMatchObject({ code: 'run_too_large', errors: [{ path, code: 'WORKER_MAX_RUN_BYTES' }] });
     expect(problem.errors[0].message).toContain('WORKER_MAX_RUN_BYTES');
-    expect(await api.services.database.run.count()).toBe(runsBefore);
+    expect(await storedRuns(api)).toBe(runsBefore);
     return problem.errors[0].message as string;
   }
 
