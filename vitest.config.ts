@@ -47,8 +47,10 @@ const alone = [
   'test/integration/db/sweep-trial-indexes.test.ts',
   'test/integration/db/pool.test.ts',
   'test/integration/db/sweep-list.test.ts',
-  // Failed once beside another file, its cause not yet known.
+  // Each failed a test beside another file (a cancelled trial's end told once; a drag zooming the
+  // curves of a running run), and passed alone: the cause is not yet known.
   'test/integration/sweeps/trial-ends-once.test.ts',
+  'test/e2e/dashboard-findings.test.ts',
 ];
 
 const runsAlone = (file: string) => alone.some((entry) => (entry.endsWith('/') ? file.startsWith(entry) : file === entry));
